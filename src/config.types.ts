@@ -1,0 +1,68 @@
+/**
+ * Shape of the gateway's config file (gateway.config.json, or the file named by GATEWAY_CONFIG).
+ * Secrets may be left out of the file and given in the environment (see src/config.ts).
+ */
+
+export interface EppAccountConfig {
+  /** EPP clID the gateway registrar logs in as. */
+  clientId: string;
+  /** EPP password; env override GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD. */
+  password: string;
+}
+
+export interface EppBackendConfig {
+  name: string;
+  kind: 'epp';
+  host: string;
+  port: number;
+  tls: {
+    /** PEM of the CA that signed the server certificate (a path or the PEM itself). */
+    ca?: string;
+    /** Client certificate and key (PEM or paths), which many registries require. */
+    cert?: string;
+    key?: string;
+    servername?: string;
+    rejectUnauthorized?: boolean;
+  };
+  /** Gateway registrar id -> upstream login. */
+  accounts: Record<string, EppAccountConfig>;
+  /** Logged-in sessions per account (one command in flight per session). Default 2. */
+  poolSize?: number;
+  connectTimeoutMs?: number;
+  /** Time to wait for a response before the outcome is declared unknown. Default 30000. */
+  commandTimeoutMs?: number;
+  /** Idle time after which a <hello/> keeps the session alive. Default 60000. */
+  keepAliveMs?: number;
+  /** Object/extension URIs the gateway may log in with (default: every one it understands that the greeting offers). */
+  /** When set, the gateway starts an in-process sandbox for this backend and points host/port at it. */
+  sandbox?: { profile: 'contacts' | 'nomulus'; transferPeriodMs?: number };
+}
+
+export type BackendConfig = EppBackendConfig;
+
+export interface RouteConfig {
+  /** Domain suffix without leading dot ("com", "co.uk"); the longest matching suffix wins. */
+  suffix: string;
+  backend: string;
+}
+
+export interface RegistrarConfig {
+  id: string;
+  name: string;
+}
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  /** PostgreSQL URL; absent: embedded PGlite under dataDir. */
+  databaseUrl?: string;
+  redisUrl?: string;
+  dataDir: string;
+  logLevel: string;
+  registrars: RegistrarConfig[];
+  backends: BackendConfig[];
+  routes: RouteConfig[];
+  /** Backend for contact and host commands when the caller names none and the host name routes nowhere. */
+  defaultBackend?: string;
+  limits: { maxDepth: number; maxBatch: number };
+}

@@ -1,0 +1,42 @@
+/**
+ * What a backend can do, filled from the EPP greeting or the backend's config
+ * (like epp-proxy's ServerFeatures). Asking for something a backend lacks throws
+ * UnsupportedByBackend before anything is sent.
+ */
+export interface Capabilities {
+  /** Contact objects (Nomulus has none since 2025-12: every contact command answers 2306). */
+  contacts: boolean;
+  /** Host objects (EPP RFC 5732); when false, name servers are host attributes. */
+  hostObjects: boolean;
+  /** DNSSEC (RFC 5910 secDNS-1.1). */
+  dnssec: boolean;
+  /** DS data interface (true) or key data interface only (false). */
+  dnssecDsData: boolean;
+  /** Redemption grace period restore (RFC 3915). */
+  restore: boolean;
+  /** Transfer approve/reject/cancel by the registrars themselves. */
+  transferActions: boolean;
+  /** A poll queue of upstream messages. */
+  poll: boolean;
+  /** A balance the registrar can read. */
+  balance: boolean;
+  /** The backend can list the registrar's domains itself. */
+  listDomains: boolean;
+  /** Period units the backend accepts. */
+  periodUnits: Array<'y' | 'm'>;
+}
+
+export type Capability = Exclude<keyof Capabilities, 'periodUnits'>;
+
+export const NO_CAPABILITIES: Capabilities = {
+  contacts: false,
+  hostObjects: false,
+  dnssec: false,
+  dnssecDsData: false,
+  restore: false,
+  transferActions: false,
+  poll: false,
+  balance: false,
+  listDomains: false,
+  periodUnits: ['y'],
+};

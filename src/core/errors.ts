@@ -1,0 +1,161 @@
+/**
+ * Errors, one class per EPP result-code family (the model Nomulus uses for EppException).
+ * REPP carries EPP result codes in its JSON; HeadlessDomains and Joker map onto the same codes.
+ * Every error has a stable `code` that becomes `extensions.code` at the GraphQL edge.
+ */
+
+export interface ErrorDetails {
+  /** The GraphQL argument or input field at fault, as a path ("input.nameservers[1].ipv4[0]"). */
+  field?: string;
+  /** Upstream result code and message, where there is one. */
+  upstreamCode?: number;
+  upstreamMessage?: string;
+  backend?: string;
+  /** Safe to retry unchanged. */
+  retryable?: boolean;
+}
+
+export abstract class GatewayError extends Error {
+  abstract readonly code: string;
+  readonly details: ErrorDetails;
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+/** Bad input caught before any upstream call. */
+export class ValidationError extends GatewayError {
+  readonly code = 'BAD_USER_INPUT';
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`, { field });
+  }
+}
+
+export class UnknownTldError extends GatewayError {
+  readonly code = 'UNKNOWN_TLD';
+  constructor(field: string, name: string) {
+    super(`${field}: no registry is configured for "${name}"`, { field });
+  }
+}
+
+export class UnauthenticatedError extends GatewayError {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+export class ForbiddenError extends GatewayError {
+  readonly code = 'FORBIDDEN';
+}
+
+/** The backend lacks the capability; thrown before anything is sent. */
+export class UnsupportedByBackendError extends GatewayError {
+  readonly code = 'UNSUPPORTED_BY_BACKEND';
+  constructor(backend: string, what: string) {
+    super(`backend "${backend}" does not support ${what}`, { backend });
+  }
+}
+
+/** Base of errors that carry an upstream result code. */
+export abstract class RegistryError extends GatewayError {}
+
+/** 2000-2005: the command or its syntax/parameters were rejected by the upstream. */
+export class CommandSyntaxError extends RegistryError {
+  readonly code = 'UPSTREAM_REJECTED_INPUT';
+}
+/** 2100-2104: unimplemented version/command/option, billing failure, not renewable/transferable. */
+export class UnimplementedError extends RegistryError {
+  readonly code = 'UNIMPLEMENTED_BY_REGISTRY';
+}
+export class BillingFailureError extends RegistryError {
+  readonly code = 'BILLING_FAILURE';
+}
+export class NotEligibleError extends RegistryError {
+  readonly code = 'NOT_ELIGIBLE';
+}
+/** 2201, 2202: authorization. */
+export class AuthorizationError extends RegistryError {
+  readonly code = 'AUTHORIZATION_ERROR';
+}
+/** 2200: authentication (login) failed upstream. */
+export class UpstreamAuthenticationError extends RegistryError {
+  readonly code = 'UPSTREAM_AUTHENTICATION_ERROR';
+}
+/** 2300: object pending transfer. */
+export class PendingTransferError extends RegistryError {
+  readonly code = 'OBJECT_PENDING_TRANSFER';
+}
+/** 2301: object not pending transfer. */
+export class NotPendingTransferError extends RegistryError {
+  readonly code = 'OBJECT_NOT_PENDING_TRANSFER';
+}
+/** 2302 */
+export class ObjectExistsError extends RegistryError {
+  readonly code = 'OBJECT_EXISTS';
+}
+/** 2303 */
+export class ObjectNotFoundError extends RegistryError {
+  readonly code = 'OBJECT_NOT_FOUND';
+}
+/** 2304 */
+export class StatusProhibitsError extends RegistryError {
+  readonly code = 'STATUS_PROHIBITS_OPERATION';
+}
+/** 2305 */
+export class AssociationProhibitsError extends RegistryError {
+  readonly code = 'ASSOCIATION_PROHIBITS_OPERATION';
+}
+/** 2306 */
+export class ParameterPolicyError extends RegistryError {
+  readonly code = 'PARAMETER_VALUE_POLICY_ERROR';
+}
+/** 2307, 2308 */
+export class PolicyError extends RegistryError {
+  readonly code = 'REGISTRY_POLICY_ERROR';
+}
+/** 2400, 2500-2502: the upstream failed; the session may be gone. */
+export class UpstreamFailureError extends RegistryError {
+  readonly code = 'UPSTREAM_FAILURE';
+}
+/** The connection dropped or timed out after the command was sent: outcome unknown. */
+export class UpstreamUnavailableError extends RegistryError {
+  readonly code = 'UPSTREAM_UNAVAILABLE';
+  /** true when the command may have reached the registry (outcome unknown). */
+  readonly maybeApplied: boolean;
+  constructor(message: string, details: ErrorDetails & { maybeApplied: boolean }) {
+    super(message, { retryable: true, ...details });
+    this.maybeApplied = details.maybeApplied;
+  }
+}
+
+type RegistryErrorClass = new (message: string, details?: ErrorDetails) => RegistryError;
+
+const BY_CODE: Record<number, RegistryErrorClass> = {
+  2104: BillingFailureError,
+  2105: NotEligibleError,
+  2106: NotEligibleError,
+  2200: UpstreamAuthenticationError,
+  2201: AuthorizationError,
+  2202: AuthorizationError,
+  2300: PendingTransferError,
+  2301: NotPendingTransferError,
+  2302: ObjectExistsError,
+  2303: ObjectNotFoundError,
+  2304: StatusProhibitsError,
+  2305: AssociationProhibitsError,
+  2306: ParameterPolicyError,
+  2307: PolicyError,
+  2308: PolicyError,
+};
+
+/** Map an upstream EPP-style result code (>= 2000) to its error class. */
+export function registryErrorFor(code: number, message: string, backend?: string): RegistryError {
+  const details: ErrorDetails = { upstreamCode: code, upstreamMessage: message, backend };
+  const cls = BY_CODE[code];
+  if (cls) return new cls(message, details);
+  if (code >= 2000 && code < 2100) return new CommandSyntaxError(message, details);
+  if (code >= 2100 && code < 2200) return new UnimplementedError(message, details);
+  if (code >= 2200 && code < 2300) return new AuthorizationError(message, details);
+  if (code >= 2300 && code < 2400) return new PolicyError(message, details);
+  return new UpstreamFailureError(message, { ...details, retryable: code >= 2400 });
+}

@@ -1,0 +1,40 @@
+/** Registry-neutral model shared by every backend. Adapters map their wire formats onto these types. */
+
+/** Transaction ids of one upstream exchange (EPP clTRID/svTRID, REPP request id, ...). */
+export interface TransactionIds {
+  client: string;
+  server?: string | null;
+}
+
+/** What every port method returns: the neutral value plus the upstream transaction ids. */
+export interface PortResult<T> {
+  data: T;
+  trid: TransactionIds;
+  /** Upstream result code (EPP 1000/1001/...; other backends map onto the same codes). */
+  code: number;
+  message?: string;
+}
+
+export type ContactRole = 'admin' | 'tech' | 'billing';
+
+export type PeriodUnit = 'y' | 'm';
+
+export interface Period {
+  value: number;
+  unit: PeriodUnit;
+}
+
+export interface CheckResult {
+  name: string;
+  available: boolean;
+  reason?: string | null;
+}
+
+/** Who a call is made for: the gateway registrar, and the idempotency key of the mutation (if any). */
+export interface CallContext {
+  /** Gateway registrar id (the API key's owner); the backend maps it to its upstream login. */
+  registrarId: string;
+  idempotencyKey?: string;
+  /** Extra fields for the command log (set by the gateway, read by adapters that record commands). */
+  operation?: string;
+}

@@ -1,0 +1,111 @@
+import type { ContactRole, Period } from './common.js';
+
+/** RFC 5910 DS data (with optional key data); key-data-only registries use `keyData` alone. */
+export interface DsData {
+  keyTag: number;
+  algorithm: number;
+  digestType: number;
+  digest: string;
+  keyData?: KeyData | null;
+}
+
+/** RFC 5910 key data (DNSKEY fields). */
+export interface KeyData {
+  flags: number;
+  protocol: number;
+  algorithm: number;
+  publicKey: string;
+}
+
+export interface Dnssec {
+  dsData: DsData[];
+  keyData: KeyData[];
+  maxSigLife?: number | null;
+}
+
+export interface DomainContact {
+  role: ContactRole;
+  id: string;
+}
+
+/** A name server as a domain refers to it: host object name, or host attribute with addresses. */
+export interface DomainNameserver {
+  name: string;
+  ipv4: string[];
+  ipv6: string[];
+}
+
+export interface Domain {
+  name: string;
+  roid?: string | null;
+  /** EPP status values (ok, clientHold, serverTransferProhibited, pendingTransfer, ...). */
+  statuses: string[];
+  /** RGP status values (addPeriod, redemptionPeriod, pendingDelete, ...). */
+  rgpStatuses: string[];
+  registrant?: string | null;
+  contacts: DomainContact[];
+  nameservers: DomainNameserver[];
+  /** Subordinate host names (host objects under this domain). */
+  subordinateHosts: string[];
+  dnssec: Dnssec;
+  /** Sponsoring upstream registrar id (EPP clID). */
+  sponsor: string;
+  createdBy?: string | null;
+  createdAt?: Date | null;
+  updatedBy?: string | null;
+  updatedAt?: Date | null;
+  expiresAt?: Date | null;
+  transferredAt?: Date | null;
+  /** Only present when the registry returned it (it does so only to the sponsor). */
+  authInfo?: string | null;
+}
+
+export interface DomainCreateInput {
+  name: string;
+  period: Period;
+  registrant?: string | null;
+  contacts: DomainContact[];
+  nameservers: DomainNameserver[];
+  authInfo: string;
+  dnssec?: { dsData: DsData[]; keyData: KeyData[] } | null;
+}
+
+export interface DomainCreated {
+  name: string;
+  createdAt: Date;
+  expiresAt?: Date | null;
+}
+
+export interface DomainRenewInput {
+  name: string;
+  /** Current expiry date (EPP curExpDate): makes a blind resend unable to renew twice. */
+  currentExpiry: Date;
+  period: Period;
+}
+
+export interface DomainRenewed {
+  name: string;
+  expiresAt: Date;
+}
+
+export interface DomainUpdateInput {
+  name: string;
+  add: { statuses: string[]; contacts: DomainContact[]; nameservers: DomainNameserver[] };
+  remove: { statuses: string[]; contacts: DomainContact[]; nameservers: DomainNameserver[] };
+  registrant?: string | null;
+  authInfo?: string | null;
+  dnssec?: {
+    addDsData: DsData[];
+    removeDsData: DsData[];
+    addKeyData: KeyData[];
+    removeKeyData: KeyData[];
+    removeAll?: boolean;
+    maxSigLife?: number | null;
+  } | null;
+}
+
+export interface DomainDeleted {
+  name: string;
+  /** true when the registry answered 1001 (pending delete, e.g. redemption grace period). */
+  pending: boolean;
+}

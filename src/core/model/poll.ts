@@ -1,0 +1,28 @@
+import type { Transfer } from './transfer.js';
+
+/** One message in an upstream registrar queue, as the upstream delivered it. */
+export interface UpstreamPollMessage {
+  /** Upstream message id (EPP msgQ id). */
+  id: string;
+  /** Messages left in the queue including this one, where the upstream says. */
+  count?: number | null;
+  queuedAt: Date;
+  text: string;
+  /** What the message concerns, where the upstream says. */
+  object?: { kind: 'domain' | 'contact' | 'host'; name: string } | null;
+  /** Transfer data attached to the message (EPP trnData panData). */
+  transfer?: Transfer | null;
+  /** Pending-action result (EPP panData paResult). */
+  pendingActionResult?: boolean | null;
+  /** New expiry date (EPP renData in autorenew messages). */
+  expiresAt?: Date | null;
+  /** The raw upstream payload, for debugging. */
+  raw: string;
+}
+
+export interface PollQueue {
+  /** The message at the head of the queue, or null when empty. */
+  message: UpstreamPollMessage | null;
+  /** Messages in the queue (0 when empty). */
+  count: number;
+}

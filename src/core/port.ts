@@ -1,0 +1,84 @@
+/**
+ * The registry-neutral port. Every backend (EPP, REPP, HeadlessDomains, Joker) implements it;
+ * resolvers and services call only this, through the router. Adapters never see GraphQL, and
+ * nothing above an adapter sees XML or upstream JSON.
+ *
+ * Every method returns the neutral model plus the upstream transaction ids. Errors are thrown as
+ * RegistryError subclasses (core/errors.ts) carrying the upstream result code and message.
+ */
+import type { Capabilities } from './capabilities.js';
+import type {
+  CallContext,
+  CheckResult,
+  Contact,
+  ContactCreateInput,
+  ContactUpdateInput,
+  Domain,
+  DomainCreated,
+  DomainCreateInput,
+  DomainDeleted,
+  DomainRenewed,
+  DomainRenewInput,
+  DomainUpdateInput,
+  Host,
+  HostCreateInput,
+  HostUpdateInput,
+  Money,
+  PollQueue,
+  PortResult,
+  Transfer,
+  TransferOp,
+} from './model/index.js';
+
+export interface RegistryPort {
+  /** Backend name from the config (e.g. "nomulus", "ee"). */
+  readonly name: string;
+  /** Protocol kind ("epp", "repp", "headless", "joker"). */
+  readonly kind: string;
+
+  /** Capabilities; for EPP they come from the greeting, so this may connect once. */
+  capabilities(): Promise<Capabilities>;
+  /** The upstream registrar id the gateway registrar logs in as on this backend. */
+  upstreamId(registrarId: string): string;
+
+  checkDomains(ctx: CallContext, names: string[]): Promise<PortResult<CheckResult[]>>;
+  /** Info for one domain; authInfo is sent to read a domain the caller does not sponsor. */
+  infoDomain(ctx: CallContext, name: string, authInfo?: string | null): Promise<PortResult<Domain>>;
+  createDomain(ctx: CallContext, input: DomainCreateInput): Promise<PortResult<DomainCreated>>;
+  renewDomain(ctx: CallContext, input: DomainRenewInput): Promise<PortResult<DomainRenewed>>;
+  updateDomain(ctx: CallContext, input: DomainUpdateInput): Promise<PortResult<null>>;
+  deleteDomain(ctx: CallContext, name: string): Promise<PortResult<DomainDeleted>>;
+  /** RGP restore request (RFC 3915). */
+  restoreDomain(ctx: CallContext, name: string): Promise<PortResult<null>>;
+
+  /** Transfer query/request/approve/reject/cancel. authInfo is required for request. */
+  transferDomain(
+    ctx: CallContext,
+    op: TransferOp | 'query',
+    name: string,
+    opts?: { authInfo?: string | null; period?: { value: number; unit: 'y' | 'm' } | null },
+  ): Promise<PortResult<Transfer>>;
+
+  checkContacts(ctx: CallContext, ids: string[]): Promise<PortResult<CheckResult[]>>;
+  infoContact(ctx: CallContext, id: string, authInfo?: string | null): Promise<PortResult<Contact>>;
+  createContact(ctx: CallContext, input: ContactCreateInput): Promise<PortResult<{ id: string; createdAt: Date }>>;
+  updateContact(ctx: CallContext, input: ContactUpdateInput): Promise<PortResult<null>>;
+  deleteContact(ctx: CallContext, id: string): Promise<PortResult<null>>;
+
+  checkHosts(ctx: CallContext, names: string[]): Promise<PortResult<CheckResult[]>>;
+  infoHost(ctx: CallContext, name: string): Promise<PortResult<Host>>;
+  createHost(ctx: CallContext, input: HostCreateInput): Promise<PortResult<{ name: string; createdAt: Date }>>;
+  updateHost(ctx: CallContext, input: HostUpdateInput): Promise<PortResult<null>>;
+  deleteHost(ctx: CallContext, name: string): Promise<PortResult<null>>;
+
+  /** Read the head of the registrar's poll queue without acknowledging it. */
+  pollRequest(ctx: CallContext): Promise<PortResult<PollQueue>>;
+  /** Acknowledge (dequeue) one message; returns the number left. */
+  pollAck(ctx: CallContext, messageId: string): Promise<PortResult<{ count: number }>>;
+
+  /** Account balance, where the backend has one. */
+  balance(ctx: CallContext): Promise<PortResult<Money>>;
+
+  /** Close sessions and sockets. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,62 @@
+/** Contact pieces shared by the contact commands (RFC 5733): postal info and E.164 numbers. */
+import type { PostalInfo } from '../../../core/model/index.js';
+import { el, leaf, type XNode } from '../xml/build.js';
+import { NS } from '../xml/namespaces.js';
+import { childText, children, required, requiredText, textOf, type XmlElement } from '../xml/tree.js';
+
+/**
+ * A phone number in the neutral model is `+CC.NNNN` with an optional `x<ext>` suffix
+ * (EPP carries the extension in the `x` attribute).
+ */
+export function phoneEl(tag: 'contact:voice' | 'contact:fax', value: string): XNode {
+  const i = value.indexOf('x');
+  const number = (i < 0 ? value : value.slice(0, i)).trim();
+  const ext = i < 0 ? undefined : value.slice(i + 1).trim() || undefined;
+  return number === '' && !ext ? el(tag, null) : leaf(tag, number, { x: ext });
+}
+
+export function parsePhone(e: XmlElement | undefined): string | null {
+  if (!e) return null;
+  const n = textOf(e);
+  const x = e.attrs['x']?.trim();
+  if (!n && !x) return null;
+  return x ? `${n}x${x}` : n;
+}
+
+export function postalInfoEl(p: PostalInfo): XNode {
+  return el(
+    'contact:postalInfo',
+    { type: p.type },
+    leaf('contact:name', p.name),
+    p.org ? leaf('contact:org', p.org) : null,
+    el(
+      'contact:addr',
+      null,
+      p.street.map((s) => leaf('contact:street', s)),
+      leaf('contact:city', p.city),
+      p.sp ? leaf('contact:sp', p.sp) : null,
+      p.pc ? leaf('contact:pc', p.pc) : null,
+      leaf('contact:cc', p.cc),
+    ),
+  );
+}
+
+export function parsePostalInfo(p: XmlElement): PostalInfo {
+  const c = NS.contact;
+  const addr = required(p, c, 'addr');
+  const type = p.attrs['type'] === 'loc' ? 'loc' : 'int';
+  return {
+    type,
+    name: requiredText(p, c, 'name'),
+    org: childText(p, c, 'org') || null,
+    street: children(addr, c, 'street').map(textOf),
+    city: requiredText(addr, c, 'city'),
+    sp: childText(addr, c, 'sp') || null,
+    pc: childText(addr, c, 'pc') || null,
+    cc: requiredText(addr, c, 'cc'),
+  };
+}
+
+export function postalInfosOf(parent: XmlElement): PostalInfo[] {
+  return children(parent, NS.contact, 'postalInfo').map(parsePostalInfo);
+}

@@ -1,0 +1,34 @@
+/** contact:create (RFC 5733 section 3.2.1). */
+import { ValidationError } from '../../../core/errors.js';
+import type { ContactCreateInput } from '../../../core/model/index.js';
+import { el, leaf } from '../xml/build.js';
+import { objectCommand, requiredResData, type EppResponse } from '../xml/envelope.js';
+import { NS, xmlnsAttr } from '../xml/namespaces.js';
+import { requiredDate, requiredText } from '../xml/tree.js';
+import { authInfoEl } from './common.js';
+import { phoneEl, postalInfoEl } from './contact-common.js';
+
+export function build(input: ContactCreateInput, clTRID: string): string {
+  if (input.postalInfo.length < 1 || input.postalInfo.length > 2) {
+    throw new ValidationError('input.postalInfo', 'give one or two postal infos (int and/or loc)');
+  }
+  return objectCommand(
+    'create',
+    el(
+      'contact:create',
+      xmlnsAttr('contact'),
+      leaf('contact:id', input.id),
+      input.postalInfo.map(postalInfoEl),
+      input.voice ? phoneEl('contact:voice', input.voice) : null,
+      input.fax ? phoneEl('contact:fax', input.fax) : null,
+      leaf('contact:email', input.email),
+      authInfoEl('contact', input.authInfo),
+    ),
+    clTRID,
+  );
+}
+
+export function parse(resp: EppResponse): { id: string; createdAt: Date } {
+  const cre = requiredResData(resp, NS.contact, 'creData');
+  return { id: requiredText(cre, NS.contact, 'id'), createdAt: requiredDate(cre, NS.contact, 'crDate') };
+}

@@ -1,0 +1,27 @@
+/** contact:transfer (RFC 5733 section 3.2.4); also the contact trnData of poll messages. */
+import { ValidationError } from '../../../core/errors.js';
+import type { Transfer, TransferOp } from '../../../core/model/index.js';
+import { el, leaf } from '../xml/build.js';
+import { objectCommand, requiredResData, type EppResponse } from '../xml/envelope.js';
+import { NS, xmlnsAttr } from '../xml/namespaces.js';
+import { authInfoEl, parseTrnData } from './common.js';
+
+export function build(op: TransferOp | 'query', id: string, authInfo: string | null | undefined, clTRID: string): string {
+  if (op === 'request' && !authInfo) throw new ValidationError('authInfo', 'is required for a transfer request');
+  return objectCommand(
+    'transfer',
+    el(
+      'contact:transfer',
+      xmlnsAttr('contact'),
+      leaf('contact:id', id),
+      (op === 'request' || op === 'query') && authInfo ? authInfoEl('contact', authInfo) : null,
+    ),
+    clTRID,
+    [],
+    { op },
+  );
+}
+
+export function parse(resp: EppResponse): Transfer {
+  return parseTrnData(requiredResData(resp, NS.contact, 'trnData'), NS.contact, 'id');
+}

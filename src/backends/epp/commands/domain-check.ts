@@ -1,0 +1,20 @@
+/** domain:check (RFC 5731 section 3.1.1). */
+import type { CheckResult } from '../../../core/model/index.js';
+import { ValidationError } from '../../../core/errors.js';
+import { el, leaf } from '../xml/build.js';
+import { objectCommand, type EppResponse } from '../xml/envelope.js';
+import { NS, xmlnsAttr } from '../xml/namespaces.js';
+import { aLabel, parseCheckData } from './common.js';
+
+export function build(names: string[], clTRID: string): string {
+  if (names.length === 0) throw new ValidationError('names', 'give at least one name');
+  return objectCommand(
+    'check',
+    el('domain:check', xmlnsAttr('domain'), names.map((n, i) => leaf('domain:name', aLabel(n, `names[${i}]`)))),
+    clTRID,
+  );
+}
+
+export function parse(resp: EppResponse): CheckResult[] {
+  return parseCheckData(resp, NS.domain, 'name');
+}

@@ -1,0 +1,24 @@
+/** RGP restore request (RFC 3915 section 4.2.5): a domain:update with an empty chg and rgp:update. */
+import { el, leaf } from '../xml/build.js';
+import { extension, objectCommand, type EppResponse } from '../xml/envelope.js';
+import { NS, xmlnsAttr } from '../xml/namespaces.js';
+import { children } from '../xml/tree.js';
+import { aLabel } from './common.js';
+
+export function build(name: string, clTRID: string): string {
+  return objectCommand(
+    'update',
+    el('domain:update', xmlnsAttr('domain'), leaf('domain:name', aLabel(name)), el('domain:chg', null)),
+    clTRID,
+    [el('rgp:update', xmlnsAttr('rgp'), el('rgp:restore', { op: 'request' }))],
+  );
+}
+
+/** RGP statuses from the optional rgp:upData (e.g. pendingRestore). */
+export function parse(resp: EppResponse): { rgpStatuses: string[] } {
+  return {
+    rgpStatuses: children(extension(resp, NS.rgp, 'upData'), NS.rgp, 'rgpStatus')
+      .map((s) => s.attrs['s'] ?? '')
+      .filter((s) => s !== ''),
+  };
+}

@@ -1,0 +1,39 @@
+import type { GatewayContext } from '../../src/context.js';
+import type { CallContext, PortResult } from '../../src/core/model/index.js';
+import type { StoredResult } from '../../src/idempotency/service.js';
+import { checkIdempotencyKey } from '../../src/validation/names.js';
+import type { UpstreamTransaction } from '../../schema/common/common.type.js';
+
+/** What every mutation stores: the upstream transaction, plus its own result fields. */
+export interface TransactionRecord extends StoredResult {
+  trid: { client: string; server?: string | null };
+  code: number;
+  message?: string | null;
+}
+
+export function recordOf<T>(r: PortResult<T>): TransactionRecord {
+  return { trid: r.trid, code: r.code, message: r.message ?? null };
+}
+
+export function transactionOf(r: TransactionRecord): UpstreamTransaction {
+  return { clientTransactionId: r.trid.client, serverTransactionId: r.trid.server ?? null, resultCode: r.code, message: r.message ?? null };
+}
+
+/**
+ * Runs a mutation exactly once per (registrar, idempotencyKey): `args` must be the normalised,
+ * validated arguments, so the check happens before anything is recorded or sent.
+ */
+export async function mutate<T extends TransactionRecord>(
+  ctx: GatewayContext,
+  operation: string,
+  idempotencyKey: string,
+  args: unknown,
+  execute: (call: CallContext) => Promise<T>,
+): Promise<{ result: T; replayed: boolean }> {
+  const key = checkIdempotencyKey('idempotencyKey', idempotencyKey);
+  const call: CallContext = { ...ctx.call, idempotencyKey: key, operation };
+  return ctx.idempotency.run({ registrarId: ctx.registrar.id, key, operation, args }, () => execute(call));
+}
+
+/** Dates come back from a stored (JSON) record as strings. */
+export const asDate = (v: Date | string | null | undefined): Date | null => (v == null ? null : new Date(v));

@@ -1,0 +1,75 @@
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GatewayContext } from '../../src/context.js';
+import { UnsupportedByBackendError } from '../../src/core/errors.js';
+import type { RegistryPort } from '../../src/core/port.js';
+import type { ContactNode } from '../../src/loaders/loaders.js';
+import { toContactCreate, toContactUpdate } from '../../src/validation/inputs.js';
+import { checkObjectId } from '../../src/validation/names.js';
+import { Contact, ContactPayload } from '../../schema/contact/contact.type.js';
+import { CreateContactInput, UpdateContactInput } from '../../schema/contact/contact.input.js';
+import { mutate, recordOf, transactionOf } from '../common/mutate.js';
+
+async function contactBackend(ctx: GatewayContext, registry: string | null | undefined, field: string): Promise<RegistryPort> {
+  const backend = ctx.router.forContact(registry, field);
+  if (!(await backend.capabilities()).contacts) throw new UnsupportedByBackendError(backend.name, 'contact objects');
+  return backend;
+}
+
+async function readContact(ctx: GatewayContext, registry: string, id: string) {
+  const key = { registry, name: id };
+  return ctx.loaders.contact.clear(key).load(key);
+}
+
+@Resolver(() => Contact)
+export class ContactResolver {
+  @Query(() => Contact, { nullable: true })
+  async contact(
+    @Arg('id') rawId: string,
+    @Arg('registry', () => String, { nullable: true }) registry: string | null,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<ContactNode | null> {
+    const id = checkObjectId('id', rawId);
+    const backend = await contactBackend(ctx, registry, 'registry');
+    return ctx.loaders.contact.load({ registry: backend.name, name: id });
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Only ever returned to the sponsoring registrar.' })
+  authInfo(@Root() c: ContactNode, @Ctx() ctx: GatewayContext): string | null {
+    return c.sponsor === ctx.router.named(c.registry).upstreamId(ctx.registrar.id) ? (c.authInfo ?? null) : null;
+  }
+
+  @Mutation(() => ContactPayload)
+  async createContact(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateContactInput) input: CreateContactInput, @Ctx() ctx: GatewayContext) {
+    const args = toContactCreate(input);
+    const backend = await contactBackend(ctx, input.registry, 'input.registry');
+    const { result, replayed } = await mutate(ctx, 'createContact', key, { ...args, registry: backend.name }, async (call) =>
+      recordOf(await backend.createContact(call, args)),
+    );
+    return { id: args.id, transaction: transactionOf(result), replayed, contact: await readContact(ctx, backend.name, args.id) };
+  }
+
+  @Mutation(() => ContactPayload)
+  async updateContact(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateContactInput) input: UpdateContactInput, @Ctx() ctx: GatewayContext) {
+    const args = toContactUpdate(input);
+    const backend = await contactBackend(ctx, input.registry, 'input.registry');
+    const { result, replayed } = await mutate(ctx, 'updateContact', key, { ...args, registry: backend.name }, async (call) =>
+      recordOf(await backend.updateContact(call, args)),
+    );
+    return { id: args.id, transaction: transactionOf(result), replayed, contact: await readContact(ctx, backend.name, args.id) };
+  }
+
+  @Mutation(() => ContactPayload)
+  async deleteContact(
+    @Arg('idempotencyKey') key: string,
+    @Arg('id') rawId: string,
+    @Arg('registry', () => String, { nullable: true }) registry: string | null,
+    @Ctx() ctx: GatewayContext,
+  ) {
+    const id = checkObjectId('id', rawId);
+    const backend = await contactBackend(ctx, registry, 'registry');
+    const { result, replayed } = await mutate(ctx, 'deleteContact', key, { id, registry: backend.name }, async (call) =>
+      recordOf(await backend.deleteContact(call, id)),
+    );
+    return { id, transaction: transactionOf(result), replayed, contact: null };
+  }
+}

@@ -1,0 +1,150 @@
+import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { GatewayContext } from '../../src/context.js';
+import { ValidationError } from '../../src/core/errors.js';
+import type { DomainNode } from '../../src/loaders/loaders.js';
+import { normalizeDomainName } from '../../src/validation/names.js';
+import { checkPeriod } from '../../src/validation/values.js';
+import { toDomainCreate, toDomainUpdate } from '../../src/validation/inputs.js';
+import { DeleteDomainPayload, Domain, DomainCheck, DomainConnection, DomainPayload, RenewDomainPayload } from '../../schema/domain/domain.type.js';
+import { CreateDomainInput, RenewDomainInput, UpdateDomainInput } from '../../schema/domain/domain.input.js';
+import { asDate, mutate, recordOf, transactionOf } from '../common/mutate.js';
+import { DomainIndex } from '../../src/domains/domain-index.js';
+
+async function readDomain(ctx: GatewayContext, registry: string, name: string): Promise<DomainNode | null> {
+  const key = { registry, name };
+  return ctx.loaders.domain.clear(key).load(key);
+}
+
+@Resolver(() => Domain)
+export class DomainResolver {
+  @Query(() => Domain, { nullable: true, description: 'One domain, or null when the registry has no such domain.' })
+  async domain(
+    @Arg('name') rawName: string,
+    @Arg('authInfo', () => String, { nullable: true, description: "Needed to read a domain another registrar sponsors, where the registry requires it." }) authInfo: string | null,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<DomainNode | null> {
+    const name = normalizeDomainName('name', rawName);
+    const backend = ctx.router.forDomain(name, 'name');
+    if (!authInfo) return ctx.loaders.domain.load({ registry: backend.name, name });
+    return { ...(await backend.infoDomain(ctx.call, name, authInfo)).data, registry: backend.name };
+  }
+
+  @Query(() => DomainConnection, { description: "The viewer's domains (created or transferred in through the gateway), by name." })
+  async domains(
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<DomainConnection> {
+    if (first < 1 || first > 500) throw new ValidationError('first', 'must be between 1 and 500');
+    const page = await new DomainIndex(ctx.prisma).page(ctx.registrar.id, first, after);
+    const nodes = await Promise.all(page.items.map((i) => ctx.loaders.domain.load({ registry: i.backend, name: i.name })));
+    const edges = page.items.flatMap((item, i) => (nodes[i] ? [{ cursor: item.cursor, node: nodes[i] as unknown as Domain }] : []));
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.items.at(-1)?.cursor ?? null } };
+  }
+
+  @Query(() => [DomainCheck], { description: 'Availability of up to 500 names, grouped into one check command per registry.' })
+  async checkDomains(@Arg('names', () => [String]) rawNames: string[], @Ctx() ctx: GatewayContext): Promise<DomainCheck[]> {
+    if (rawNames.length === 0) throw new ValidationError('names', 'give at least one name');
+    if (rawNames.length > ctx.config.limits.maxBatch) throw new ValidationError('names', `at most ${ctx.config.limits.maxBatch} names`);
+    const names = rawNames.map((n, i) => normalizeDomainName(`names[${i}]`, n));
+    const groups = new Map<string, string[]>();
+    names.forEach((n, i) => {
+      const b = ctx.router.forDomain(n, `names[${i}]`).name;
+      groups.set(b, [...(groups.get(b) ?? []), n]);
+    });
+    const results = new Map<string, DomainCheck>();
+    await Promise.all(
+      [...groups].map(async ([registry, list]) => {
+        const unique = [...new Set(list)];
+        const r = await ctx.router.named(registry).checkDomains(ctx.call, unique);
+        for (const c of r.data) results.set(c.name, { ...c, registry });
+      }),
+    );
+    return names.map((n) => results.get(n) ?? { name: n, available: false, reason: 'not answered by the registry', registry: '' });
+  }
+
+  @Mutation(() => DomainPayload)
+  async createDomain(
+    @Arg('idempotencyKey') key: string,
+    @Arg('input', () => CreateDomainInput) input: CreateDomainInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<DomainPayload> {
+    const name = normalizeDomainName('input.name', input.name);
+    const backend = ctx.router.forDomain(name, 'input.name');
+    const args = toDomainCreate(input, backend.name, await backend.capabilities());
+    const { result, replayed } = await mutate(ctx, 'createDomain', key, args, async (call) => {
+      const r = await backend.createDomain(call, args);
+      await new DomainIndex(ctx.prisma).add(ctx.registrar.id, name, backend.name);
+      return { ...recordOf(r), name };
+    });
+    return { name, transaction: transactionOf(result), replayed, domain: (await readDomain(ctx, backend.name, name)) as unknown as Domain };
+  }
+
+  @Mutation(() => RenewDomainPayload, { description: 'Renew; the current expiry date is always sent, so a resent renew cannot apply twice.' })
+  async renewDomain(
+    @Arg('idempotencyKey') key: string,
+    @Arg('input', () => RenewDomainInput) input: RenewDomainInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<RenewDomainPayload> {
+    const name = normalizeDomainName('input.name', input.name);
+    const backend = ctx.router.forDomain(name, 'input.name');
+    const period = checkPeriod('input.period', input.period ?? { value: 1, unit: 'y' }, (await backend.capabilities()).periodUnits);
+    const { result, replayed } = await mutate(ctx, 'renewDomain', key, { name, period, currentExpiry: input.currentExpiry ?? null }, async (call) => {
+      let currentExpiry = input.currentExpiry ?? null;
+      if (!currentExpiry) {
+        const info = await backend.infoDomain(call, name);
+        currentExpiry = info.data.expiresAt ?? null;
+        if (!currentExpiry) throw new ValidationError('input.currentExpiry', 'the registry gave no expiry date; pass currentExpiry');
+      }
+      const r = await backend.renewDomain(call, { name, period, currentExpiry });
+      return { ...recordOf(r), name, expiresAt: r.data.expiresAt.toISOString() };
+    });
+    return {
+      name,
+      expiresAt: asDate(result.expiresAt)!,
+      transaction: transactionOf(result),
+      replayed,
+      domain: (await readDomain(ctx, backend.name, name)) as unknown as Domain,
+    };
+  }
+
+  @Mutation(() => DomainPayload)
+  async updateDomain(
+    @Arg('idempotencyKey') key: string,
+    @Arg('input', () => UpdateDomainInput) input: UpdateDomainInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<DomainPayload> {
+    const name = normalizeDomainName('input.name', input.name);
+    const backend = ctx.router.forDomain(name, 'input.name');
+    const args = toDomainUpdate(input, backend.name, await backend.capabilities());
+    const { result, replayed } = await mutate(ctx, 'updateDomain', key, args, async (call) => ({
+      ...recordOf(await backend.updateDomain(call, args)),
+      name,
+    }));
+    return { name, transaction: transactionOf(result), replayed, domain: (await readDomain(ctx, backend.name, name)) as unknown as Domain };
+  }
+
+  @Mutation(() => DeleteDomainPayload)
+  async deleteDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext): Promise<DeleteDomainPayload> {
+    const name = normalizeDomainName('name', rawName);
+    const backend = ctx.router.forDomain(name, 'name');
+    const { result, replayed } = await mutate(ctx, 'deleteDomain', key, { name }, async (call) => {
+      const r = await backend.deleteDomain(call, name);
+      if (!r.data.pending) await new DomainIndex(ctx.prisma).remove(ctx.registrar.id, name);
+      return { ...recordOf(r), name, pending: r.data.pending };
+    });
+    const domain = result.pending ? await readDomain(ctx, backend.name, name) : null;
+    return { name, pending: Boolean(result.pending), transaction: transactionOf(result), replayed, domain: domain as unknown as Domain };
+  }
+
+  @Mutation(() => DomainPayload, { description: 'Restore a domain in its redemption period (RFC 3915 restore request).' })
+  async restoreDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext): Promise<DomainPayload> {
+    const name = normalizeDomainName('name', rawName);
+    const backend = ctx.router.forDomain(name, 'name');
+    const { result, replayed } = await mutate(ctx, 'restoreDomain', key, { name }, async (call) => ({
+      ...recordOf(await backend.restoreDomain(call, name)),
+      name,
+    }));
+    return { name, transaction: transactionOf(result), replayed, domain: (await readDomain(ctx, backend.name, name)) as unknown as Domain };
+  }
+}

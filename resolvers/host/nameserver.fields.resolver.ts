@@ -1,0 +1,52 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { GatewayContext } from '../../src/context.js';
+import type { HostNode } from '../../src/loaders/loaders.js';
+import { Nameserver } from '../../schema/host/host.type.js';
+import type { NameserverRef } from '../domain/domain.fields.resolver.js';
+
+type Parent = HostNode | NameserverRef;
+
+/**
+ * A Nameserver is either a full host object (host query, host mutations) or a name a domain
+ * refers to. For the latter, the host object is fetched only when a field needs it, through the
+ * request's host loader, so a page of domains sharing name servers costs one info per host.
+ */
+async function hostOf(p: Parent, ctx: GatewayContext): Promise<HostNode | null> {
+  if ('ipv4' in p) return p;
+  return ctx.loaders.host.load({ registry: p.registry, name: p.name });
+}
+
+@Resolver(() => Nameserver)
+export class NameserverFieldsResolver {
+  @FieldResolver(() => [String])
+  async ipv4(@Root() p: Parent, @Ctx() ctx: GatewayContext): Promise<string[]> {
+    if ('inline' in p && p.inline) return p.inline.ipv4;
+    return (await hostOf(p, ctx))?.ipv4 ?? [];
+  }
+
+  @FieldResolver(() => [String])
+  async ipv6(@Root() p: Parent, @Ctx() ctx: GatewayContext): Promise<string[]> {
+    if ('inline' in p && p.inline) return p.inline.ipv6;
+    return (await hostOf(p, ctx))?.ipv6 ?? [];
+  }
+
+  @FieldResolver(() => [String])
+  async statuses(@Root() p: Parent, @Ctx() ctx: GatewayContext): Promise<string[]> {
+    return (await hostOf(p, ctx))?.statuses ?? [];
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  async sponsor(@Root() p: Parent, @Ctx() ctx: GatewayContext): Promise<string | null> {
+    return (await hostOf(p, ctx))?.sponsor ?? null;
+  }
+
+  @FieldResolver(() => Date, { nullable: true })
+  async createdAt(@Root() p: Parent, @Ctx() ctx: GatewayContext): Promise<Date | null> {
+    return (await hostOf(p, ctx))?.createdAt ?? null;
+  }
+
+  @FieldResolver(() => Date, { nullable: true })
+  async updatedAt(@Root() p: Parent, @Ctx() ctx: GatewayContext): Promise<Date | null> {
+    return (await hostOf(p, ctx))?.updatedAt ?? null;
+  }
+}

@@ -1,0 +1,22 @@
+import type { NonEmptyArray } from 'type-graphql';
+import { ContactResolver } from './contact/contact.resolver.js';
+import { DomainContactResolver, DomainFieldsResolver } from './domain/domain.fields.resolver.js';
+import { DomainResolver } from './domain/domain.resolver.js';
+import { HostResolver } from './host/host.resolver.js';
+import { NameserverFieldsResolver } from './host/nameserver.fields.resolver.js';
+import { PollResolver } from './poll/poll.resolver.js';
+import { RegistrarResolver, RegistryAccountResolver } from './registrar/registrar.resolver.js';
+import { TransferResolver } from './transfer/transfer.resolver.js';
+
+export const resolvers: NonEmptyArray<Function> = [
+  RegistrarResolver,
+  RegistryAccountResolver,
+  DomainResolver,
+  DomainFieldsResolver,
+  DomainContactResolver,
+  NameserverFieldsResolver,
+  HostResolver,
+  ContactResolver,
+  TransferResolver,
+  PollResolver,
+];

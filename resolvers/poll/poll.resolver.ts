@@ -1,0 +1,81 @@
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { GatewayContext } from '../../src/context.js';
+import { ObjectNotFoundError, ValidationError } from '../../src/core/errors.js';
+import type { PollMessage as PollRow } from '../../src/db/generated/client.js';
+import { AckPollMessagePayload, PollMessage, PollMessageConnection, PollMessageType } from '../../schema/poll/poll.type.js';
+import { mutate } from '../common/mutate.js';
+
+function parseId(field: string, id: string): bigint {
+  if (!/^[1-9][0-9]{0,18}$/.test(id)) throw new ValidationError(field, 'is not a poll message id');
+  return BigInt(id);
+}
+
+export function pollNode(row: PollRow): PollMessage {
+  return {
+    id: row.id.toString(),
+    registry: row.backend,
+    type: row.type as PollMessageType,
+    objectKind: row.objectKind as PollMessage['objectKind'],
+    objectName: row.objectName,
+    message: row.message,
+    upstreamId: row.upstreamId,
+    queuedAt: row.queuedAt,
+    receivedAt: row.receivedAt,
+    acknowledgedAt: row.ackedAt,
+    transfer: null,
+    raw: row.raw,
+  };
+}
+
+@Resolver(() => PollMessage)
+export class PollResolver {
+  @Query(() => PollMessageConnection, {
+    description:
+      "The viewer's poll messages, oldest first. The gateway first moves any messages waiting in the registries' queues into its store; reading does not acknowledge.",
+  })
+  async pollMessages(
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor: a message id.' }) after: string | null,
+    @Arg('types', () => [PollMessageType], { nullable: true }) types: PollMessageType[] | null,
+    @Arg('includeAcknowledged', { defaultValue: false }) includeAcknowledged: boolean,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<PollMessageConnection> {
+    if (first < 1 || first > 500) throw new ValidationError('first', 'must be between 1 and 500');
+    const afterId = after ? parseId('after', after) : undefined;
+    await ctx.polls.drain(ctx.registrar.id);
+    const rows = await ctx.prisma.pollMessage.findMany({
+      where: {
+        registrarId: ctx.registrar.id,
+        ...(afterId ? { id: { gt: afterId } } : {}),
+        ...(types?.length ? { type: { in: types } } : {}),
+        ...(includeAcknowledged ? {} : { ackedAt: null }),
+      },
+      orderBy: { id: 'asc' },
+      take: first + 1,
+    });
+    const page = rows.slice(0, first).map(pollNode);
+    return {
+      edges: page.map((node) => ({ cursor: node.id, node })),
+      pageInfo: { hasNextPage: rows.length > first, endCursor: page.at(-1)?.id ?? null },
+    };
+  }
+
+  @Mutation(() => AckPollMessagePayload, { description: 'Mark a stored poll message as handled by the viewer.' })
+  async ackPollMessage(@Arg('idempotencyKey') key: string, @Arg('id', () => ID) rawId: string, @Ctx() ctx: GatewayContext) {
+    const id = parseId('id', rawId);
+    const registrarId = ctx.registrar.id;
+    const { replayed } = await mutate(ctx, 'ackPollMessage', key, { id: rawId }, async () => {
+      const { count } = await ctx.prisma.pollMessage.updateMany({
+        where: { id, registrarId, ackedAt: null },
+        data: { ackedAt: ctx.clock.now() },
+      });
+      if (count === 0 && !(await ctx.prisma.pollMessage.findFirst({ where: { id, registrarId } }))) {
+        throw new ObjectNotFoundError(`poll message ${rawId} does not exist`);
+      }
+      return { trid: { client: `gateway-ack-${rawId}` }, code: 1000, message: null };
+    });
+    const row = await ctx.prisma.pollMessage.findFirstOrThrow({ where: { id, registrarId } });
+    const remaining = await ctx.prisma.pollMessage.count({ where: { registrarId, ackedAt: null } });
+    return { message: pollNode(row), remaining, replayed };
+  }
+}

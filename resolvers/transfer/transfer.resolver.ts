@@ -1,0 +1,97 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import type { GatewayContext } from '../../src/context.js';
+import { NotPendingTransferError, ObjectNotFoundError } from '../../src/core/errors.js';
+import type { TransferOp } from '../../src/core/model/index.js';
+import type { RegistryPort } from '../../src/core/port.js';
+import { DomainIndex } from '../../src/domains/domain-index.js';
+import { checkAuthInfo, normalizeDomainName } from '../../src/validation/names.js';
+import { checkPeriod } from '../../src/validation/values.js';
+import { PeriodInput } from '../../schema/common/common.input.js';
+import { Transfer, TransferPayload } from '../../schema/transfer/transfer.type.js';
+import { mutate, recordOf, transactionOf } from '../common/mutate.js';
+import { transferNode } from './transfer.map.js';
+
+/** Gateway registrar whose login at `backend` is `upstreamId`, if it is one of ours. */
+function gatewayRegistrarFor(ctx: GatewayContext, backend: RegistryPort, upstreamId: string): string | undefined {
+  return ctx.config.registrars.find((r) => {
+    try {
+      return backend.upstreamId(r.id) === upstreamId;
+    } catch {
+      return false;
+    }
+  })?.id;
+}
+
+async function runTransfer(
+  ctx: GatewayContext,
+  op: TransferOp,
+  key: string,
+  rawName: string,
+  opts: { authInfo?: string | null; period?: PeriodInput | null } = {},
+): Promise<TransferPayload> {
+  const name = normalizeDomainName('domainName', rawName);
+  const backend = ctx.router.forDomain(name, 'domainName');
+  const caps = await backend.capabilities();
+  const authInfo = opts.authInfo ? checkAuthInfo('authInfo', opts.authInfo) : null;
+  const period = opts.period ? checkPeriod('period', opts.period, caps.periodUnits) : null;
+  const operation = `${op}Transfer`;
+  const { result, replayed } = await mutate(ctx, operation, key, { name, authInfo, period }, async (call) => {
+    const r = await backend.transferDomain(call, op, name, { authInfo, period });
+    const t = r.data;
+    if (t.status === 'clientApproved' || t.status === 'serverApproved') {
+      const index = new DomainIndex(ctx.prisma);
+      const gaining = gatewayRegistrarFor(ctx, backend, t.gainingRegistrar);
+      const losing = gatewayRegistrarFor(ctx, backend, t.losingRegistrar);
+      if (losing) await index.remove(losing, name);
+      if (gaining) await index.add(gaining, name, backend.name);
+    }
+    return { ...recordOf(r), transfer: t };
+  });
+  return { transfer: transferNode(result.transfer as never), transaction: transactionOf(result), replayed };
+}
+
+@Resolver(() => Transfer)
+export class TransferResolver {
+  @Query(() => Transfer, { nullable: true, description: 'The latest transfer of a domain (null when it has had none).' })
+  async transfer(
+    @Arg('domainName') rawName: string,
+    @Arg('authInfo', () => String, { nullable: true }) authInfo: string | null,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<Transfer | null> {
+    const name = normalizeDomainName('domainName', rawName);
+    const backend = ctx.router.forDomain(name, 'domainName');
+    try {
+      const r = await backend.transferDomain(ctx.call, 'query', name, { authInfo: authInfo ? checkAuthInfo('authInfo', authInfo) : null });
+      return transferNode(r.data);
+    } catch (err) {
+      if (err instanceof NotPendingTransferError || err instanceof ObjectNotFoundError) return null;
+      throw err;
+    }
+  }
+
+  @Mutation(() => TransferPayload, { description: 'Ask for a domain to move to the viewer; needs the auth info from the current sponsor.' })
+  requestTransfer(
+    @Arg('idempotencyKey') key: string,
+    @Arg('domainName') name: string,
+    @Arg('authInfo') authInfo: string,
+    @Arg('period', () => PeriodInput, { nullable: true, description: 'Years added on transfer (registry default when absent).' }) period: PeriodInput | null,
+    @Ctx() ctx: GatewayContext,
+  ) {
+    return runTransfer(ctx, 'request', key, name, { authInfo, period });
+  }
+
+  @Mutation(() => TransferPayload, { description: 'The losing (current) registrar approves a pending transfer.' })
+  approveTransfer(@Arg('idempotencyKey') key: string, @Arg('domainName') name: string, @Ctx() ctx: GatewayContext) {
+    return runTransfer(ctx, 'approve', key, name);
+  }
+
+  @Mutation(() => TransferPayload, { description: 'The losing (current) registrar rejects a pending transfer.' })
+  rejectTransfer(@Arg('idempotencyKey') key: string, @Arg('domainName') name: string, @Ctx() ctx: GatewayContext) {
+    return runTransfer(ctx, 'reject', key, name);
+  }
+
+  @Mutation(() => TransferPayload, { description: 'The gaining registrar withdraws its pending request.' })
+  cancelTransfer(@Arg('idempotencyKey') key: string, @Arg('domainName') name: string, @Ctx() ctx: GatewayContext) {
+    return runTransfer(ctx, 'cancel', key, name);
+  }
+}

@@ -1,0 +1,59 @@
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum PeriodUnit {
+  YEARS = 'y',
+  MONTHS = 'm',
+}
+registerEnumType(PeriodUnit, { name: 'PeriodUnit', description: 'Unit of a registration period.' });
+
+export enum ContactRole {
+  ADMIN = 'admin',
+  TECH = 'tech',
+  BILLING = 'billing',
+}
+registerEnumType(ContactRole, { name: 'ContactRole', description: 'Role of a contact on a domain (RFC 5731).' });
+
+@ObjectType({ description: 'Transaction ids and result of the upstream command a mutation sent.' })
+export class UpstreamTransaction {
+  @Field({ description: 'Client transaction id the gateway sent (EPP clTRID).' })
+  clientTransactionId!: string;
+
+  @Field(() => String, { nullable: true, description: 'Server transaction id (EPP svTRID, REPP request id).' })
+  serverTransactionId?: string | null;
+
+  @Field(() => Int, { description: 'Upstream result code (1000 success, 1001 pending, ...).' })
+  resultCode!: number;
+
+  @Field(() => String, { nullable: true })
+  message?: string | null;
+}
+
+@ObjectType({ description: 'Availability of one name.' })
+export class CheckResult {
+  @Field()
+  name!: string;
+
+  @Field()
+  available!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Why the name is not available, where the registry says.' })
+  reason?: string | null;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor?: string | null;
+}
+
+@ObjectType()
+export class Money {
+  @Field({ description: 'Decimal amount as a string, to keep precision.' })
+  amount!: string;
+
+  @Field()
+  currency!: string;
+}

@@ -1,0 +1,82 @@
+import { Field, InputType } from 'type-graphql';
+
+@InputType()
+export class PostalInfoInput {
+  @Field({ defaultValue: 'int', description: '"int" (ASCII only) or "loc".' })
+  type!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  org?: string | null;
+
+  @Field(() => [String], { defaultValue: [] })
+  street!: string[];
+
+  @Field()
+  city!: string;
+
+  @Field(() => String, { nullable: true })
+  sp?: string | null;
+
+  @Field(() => String, { nullable: true })
+  pc?: string | null;
+
+  @Field()
+  cc!: string;
+}
+
+@InputType()
+export class CreateContactInput {
+  @Field({ description: 'Contact id, 3-16 characters, chosen by the registrar.' })
+  id!: string;
+
+  @Field(() => String, { nullable: true, description: 'Registry to create it at (default: the configured default).' })
+  registry?: string | null;
+
+  @Field(() => [PostalInfoInput])
+  postalInfo!: PostalInfoInput[];
+
+  @Field(() => String, { nullable: true, description: 'Phone in EPP form, +1.7035555555.' })
+  voice?: string | null;
+
+  @Field(() => String, { nullable: true })
+  fax?: string | null;
+
+  @Field()
+  email!: string;
+
+  @Field()
+  authInfo!: string;
+}
+
+@InputType()
+export class UpdateContactInput {
+  @Field()
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  registry?: string | null;
+
+  @Field(() => [String], { defaultValue: [] })
+  addStatuses!: string[];
+
+  @Field(() => [String], { defaultValue: [] })
+  removeStatuses!: string[];
+
+  @Field(() => [PostalInfoInput], { nullable: true })
+  postalInfo?: PostalInfoInput[] | null;
+
+  @Field(() => String, { nullable: true })
+  voice?: string | null;
+
+  @Field(() => String, { nullable: true })
+  fax?: string | null;
+
+  @Field(() => String, { nullable: true })
+  email?: string | null;
+
+  @Field(() => String, { nullable: true })
+  authInfo?: string | null;
+}

@@ -1,0 +1,83 @@
+import { Field, ObjectType } from 'type-graphql';
+import { UpstreamTransaction } from '../common/common.type.js';
+
+@ObjectType({ description: 'Postal address of a contact (RFC 5733 postalInfo): "int" (ASCII) or "loc" (localised).' })
+export class PostalInfo {
+  @Field()
+  type!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  org?: string | null;
+
+  @Field(() => [String])
+  street!: string[];
+
+  @Field()
+  city!: string;
+
+  @Field(() => String, { nullable: true, description: 'State or province.' })
+  sp?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Postal code.' })
+  pc?: string | null;
+
+  @Field({ description: 'ISO 3166 country code.' })
+  cc!: string;
+}
+
+@ObjectType({ description: 'A contact object at a registry.' })
+export class Contact {
+  @Field()
+  id!: string;
+
+  @Field()
+  registry!: string;
+
+  @Field(() => String, { nullable: true })
+  roid?: string | null;
+
+  @Field(() => [String])
+  statuses!: string[];
+
+  @Field(() => [PostalInfo])
+  postalInfo!: PostalInfo[];
+
+  @Field(() => String, { nullable: true })
+  voice?: string | null;
+
+  @Field(() => String, { nullable: true })
+  fax?: string | null;
+
+  @Field()
+  email!: string;
+
+  @Field()
+  sponsor!: string;
+
+  @Field(() => Date, { nullable: true })
+  createdAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  updatedAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  transferredAt?: Date | null;
+}
+
+@ObjectType()
+export class ContactPayload {
+  @Field()
+  id!: string;
+
+  @Field(() => Contact, { nullable: true, description: 'The contact as the registry holds it now (null once deleted).' })
+  contact?: Contact | null;
+
+  @Field(() => UpstreamTransaction)
+  transaction!: UpstreamTransaction;
+
+  @Field()
+  replayed!: boolean;
+}

@@ -1,0 +1,109 @@
+import { Field, ObjectType } from 'type-graphql';
+import { CheckResult, ContactRole, PageInfo, UpstreamTransaction } from '../common/common.type.js';
+
+@ObjectType({ description: 'A registered domain name, as its registry holds it.' })
+export class Domain {
+  @Field({ description: 'The name in A-label (ASCII) form.' })
+  name!: string;
+
+  @Field({ description: 'The name in U-label (Unicode) form.' })
+  unicodeName!: string;
+
+  @Field({ description: 'Backend (registry) that holds the domain.' })
+  registry!: string;
+
+  @Field(() => String, { nullable: true, description: 'Repository object id.' })
+  roid?: string | null;
+
+  @Field(() => [String], {
+    description: 'EPP statuses: ok, inactive, clientHold, clientDeleteProhibited, serverTransferProhibited, pendingTransfer, pendingDelete, ...',
+  })
+  statuses!: string[];
+
+  @Field(() => [String], { description: 'RGP statuses (RFC 3915): addPeriod, redemptionPeriod, pendingRestore, ...' })
+  rgpStatuses!: string[];
+
+  @Field({ description: 'Upstream id of the sponsoring registrar.' })
+  sponsor!: string;
+
+  @Field(() => String, { nullable: true })
+  createdBy?: string | null;
+
+  @Field(() => Date, { nullable: true })
+  createdAt?: Date | null;
+
+  @Field(() => String, { nullable: true })
+  updatedBy?: string | null;
+
+  @Field(() => Date, { nullable: true })
+  updatedAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  expiresAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  transferredAt?: Date | null;
+
+  @Field(() => [String], { description: 'Host names subordinate to this domain.' })
+  subordinateHosts!: string[];
+}
+
+@ObjectType({ description: 'A contact in a role on a domain.' })
+export class DomainContact {
+  @Field(() => ContactRole)
+  role!: ContactRole;
+
+  @Field({ description: 'Contact id at the registry.' })
+  id!: string;
+}
+
+@ObjectType()
+export class DomainEdge {
+  @Field()
+  cursor!: string;
+
+  @Field(() => Domain)
+  node!: Domain;
+}
+
+@ObjectType()
+export class DomainConnection {
+  @Field(() => [DomainEdge])
+  edges!: DomainEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@ObjectType()
+export class DomainCheck extends CheckResult {
+  @Field()
+  registry!: string;
+}
+
+@ObjectType()
+export class DomainPayload {
+  @Field(() => Domain, { nullable: true, description: 'The domain as the registry holds it now (read after the command; null once deleted).' })
+  domain?: Domain | null;
+
+  @Field({ description: 'Name the command acted on (A-label).' })
+  name!: string;
+
+  @Field(() => UpstreamTransaction)
+  transaction!: UpstreamTransaction;
+
+  @Field({ description: 'True when this answer was replayed from the idempotency record of an earlier request with the same key.' })
+  replayed!: boolean;
+}
+
+@ObjectType()
+export class RenewDomainPayload extends DomainPayload {
+  @Field({ description: 'Expiry date after the renewal.' })
+  expiresAt!: Date;
+}
+
+@ObjectType()
+export class DeleteDomainPayload extends DomainPayload {
+  @Field({ description: 'True when the registry only marked the domain for deletion (redemption period).' })
+  pending!: boolean;
+}

@@ -1,0 +1,46 @@
+import { Field, InputType } from 'type-graphql';
+
+@InputType()
+export class CreateHostInput {
+  @Field()
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: 'Registry to create it at (default: by the host name, else the default).' })
+  registry?: string | null;
+
+  @Field(() => [String], { defaultValue: [] })
+  ipv4!: string[];
+
+  @Field(() => [String], { defaultValue: [] })
+  ipv6!: string[];
+}
+
+@InputType()
+export class UpdateHostInput {
+  @Field()
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  registry?: string | null;
+
+  @Field(() => [String], { defaultValue: [] })
+  addIpv4!: string[];
+
+  @Field(() => [String], { defaultValue: [] })
+  addIpv6!: string[];
+
+  @Field(() => [String], { defaultValue: [] })
+  removeIpv4!: string[];
+
+  @Field(() => [String], { defaultValue: [] })
+  removeIpv6!: string[];
+
+  @Field(() => [String], { defaultValue: [] })
+  addStatuses!: string[];
+
+  @Field(() => [String], { defaultValue: [] })
+  removeStatuses!: string[];
+
+  @Field(() => String, { nullable: true, description: 'Rename the host.' })
+  newName?: string | null;
+}

@@ -1,0 +1,44 @@
+import { Field, ObjectType } from 'type-graphql';
+import { UpstreamTransaction } from '../common/common.type.js';
+
+@ObjectType({ description: 'A name server (EPP host object), with its addresses.' })
+export class Nameserver {
+  @Field()
+  name!: string;
+
+  @Field()
+  registry!: string;
+
+  @Field(() => [String])
+  ipv4!: string[];
+
+  @Field(() => [String])
+  ipv6!: string[];
+
+  @Field(() => [String])
+  statuses!: string[];
+
+  @Field(() => String, { nullable: true, description: 'Sponsoring registrar (null for host attributes).' })
+  sponsor?: string | null;
+
+  @Field(() => Date, { nullable: true })
+  createdAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  updatedAt?: Date | null;
+}
+
+@ObjectType()
+export class HostPayload {
+  @Field()
+  name!: string;
+
+  @Field(() => Nameserver, { nullable: true, description: 'The host as the registry holds it now (null once deleted).' })
+  host?: Nameserver | null;
+
+  @Field(() => UpstreamTransaction)
+  transaction!: UpstreamTransaction;
+
+  @Field()
+  replayed!: boolean;
+}

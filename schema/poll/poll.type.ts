@@ -1,0 +1,94 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { PageInfo } from '../common/common.type.js';
+import { Transfer } from '../transfer/transfer.type.js';
+
+export enum PollMessageType {
+  TRANSFER_REQUESTED = 'TRANSFER_REQUESTED',
+  TRANSFER_APPROVED = 'TRANSFER_APPROVED',
+  TRANSFER_REJECTED = 'TRANSFER_REJECTED',
+  TRANSFER_CANCELLED = 'TRANSFER_CANCELLED',
+  TRANSFER_AUTO_APPROVED = 'TRANSFER_AUTO_APPROVED',
+  AUTORENEWED = 'AUTORENEWED',
+  DELETED = 'DELETED',
+  PENDING_ACTION_COMPLETED = 'PENDING_ACTION_COMPLETED',
+  STATUS_CHANGED = 'STATUS_CHANGED',
+  BALANCE_LOW = 'BALANCE_LOW',
+  OTHER = 'OTHER',
+}
+registerEnumType(PollMessageType, { name: 'PollMessageType' });
+
+export enum ObjectKind {
+  DOMAIN = 'domain',
+  CONTACT = 'contact',
+  HOST = 'host',
+}
+registerEnumType(ObjectKind, { name: 'ObjectKind' });
+
+@ObjectType({ description: 'A message from a registry poll queue, stored by the gateway before it was acknowledged upstream.' })
+export class PollMessage {
+  @Field(() => ID, { description: 'Gateway message id; also the cursor for replay.' })
+  id!: string;
+
+  @Field()
+  registry!: string;
+
+  @Field(() => PollMessageType)
+  type!: PollMessageType;
+
+  @Field(() => ObjectKind, { nullable: true })
+  objectKind?: ObjectKind | null;
+
+  @Field(() => String, { nullable: true })
+  objectName?: string | null;
+
+  @Field()
+  message!: string;
+
+  @Field({ description: 'Message id in the upstream queue.' })
+  upstreamId!: string;
+
+  @Field({ description: 'When the registry queued it.' })
+  queuedAt!: Date;
+
+  @Field({ description: 'When the gateway stored it.' })
+  receivedAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When this registrar acknowledged it through the gateway.' })
+  acknowledgedAt?: Date | null;
+
+  @Field(() => Transfer, { nullable: true })
+  transfer?: Transfer | null;
+
+  @Field({ description: 'The upstream payload as received, for debugging.' })
+  raw!: string;
+}
+
+@ObjectType()
+export class PollMessageEdge {
+  @Field()
+  cursor!: string;
+
+  @Field(() => PollMessage)
+  node!: PollMessage;
+}
+
+@ObjectType()
+export class PollMessageConnection {
+  @Field(() => [PollMessageEdge])
+  edges!: PollMessageEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@ObjectType()
+export class AckPollMessagePayload {
+  @Field(() => PollMessage)
+  message!: PollMessage;
+
+  @Field(() => Int, { description: 'Messages this registrar has not acknowledged yet.' })
+  remaining!: number;
+
+  @Field()
+  replayed!: boolean;
+}

@@ -1,0 +1,42 @@
+import { Field, ObjectType } from 'type-graphql';
+import { Money } from '../common/common.type.js';
+
+@ObjectType({ description: 'What a registry backend supports (from the EPP greeting or the backend config).' })
+export class RegistryCapabilities {
+  @Field() contacts!: boolean;
+  @Field() hostObjects!: boolean;
+  @Field() dnssec!: boolean;
+  @Field() restore!: boolean;
+  @Field() transferActions!: boolean;
+  @Field() poll!: boolean;
+  @Field() balance!: boolean;
+}
+
+@ObjectType({ description: "The registrar's account at one registry backend." })
+export class RegistryAccount {
+  @Field({ description: 'Backend name.' })
+  registry!: string;
+
+  @Field({ description: 'Protocol: epp, repp, headless, joker.' })
+  kind!: string;
+
+  @Field({ description: 'The login id at that registry.' })
+  upstreamId!: string;
+
+  @Field(() => [String], { description: 'TLDs routed to this backend.' })
+  tlds!: string[];
+}
+
+@ObjectType({ description: 'A registrar: the owner of the API key in use.' })
+export class Registrar {
+  @Field()
+  id!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => [RegistryAccount])
+  accounts!: RegistryAccount[];
+}
+
+export { Money };

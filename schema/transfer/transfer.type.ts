@@ -1,0 +1,48 @@
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { UpstreamTransaction } from '../common/common.type.js';
+
+export enum TransferStatus {
+  pending = 'pending',
+  clientApproved = 'clientApproved',
+  clientCancelled = 'clientCancelled',
+  clientRejected = 'clientRejected',
+  serverApproved = 'serverApproved',
+  serverCancelled = 'serverCancelled',
+}
+registerEnumType(TransferStatus, { name: 'TransferStatus' });
+
+@ObjectType({ description: 'The latest transfer of a domain between registrars.' })
+export class Transfer {
+  @Field()
+  domainName!: string;
+
+  @Field(() => TransferStatus)
+  status!: TransferStatus;
+
+  @Field()
+  gainingRegistrar!: string;
+
+  @Field()
+  losingRegistrar!: string;
+
+  @Field()
+  requestedAt!: Date;
+
+  @Field({ description: 'When the losing registrar must act by (auto-approval time), or when it acted.' })
+  actionAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Expiry after the transfer, where the registry says.' })
+  expiresAt?: Date | null;
+}
+
+@ObjectType()
+export class TransferPayload {
+  @Field(() => Transfer)
+  transfer!: Transfer;
+
+  @Field(() => UpstreamTransaction)
+  transaction!: UpstreamTransaction;
+
+  @Field()
+  replayed!: boolean;
+}

@@ -1,0 +1,90 @@
+/**
+ * Gateway configuration: one JSON file (gateway.config.json in the working directory, or the path
+ * in GATEWAY_CONFIG), with environment overrides for deployment settings and secrets. Without a
+ * file the gateway runs on its zero-setup defaults: embedded database, in-process sandboxes.
+ *
+ * Environment:
+ *   PORT, HOST, DATABASE_URL, REDIS_URL, DATA_DIR, LOG_LEVEL
+ *   GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD   upstream password of one account (names upper-cased,
+ *                                            non-alphanumerics as "_"), so files need no secrets
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { GatewayConfig } from './config.types.js';
+
+export type { GatewayConfig } from './config.types.js';
+
+export const SANDBOX_TLDS = { contacts: ['example'], nomulus: ['tld'] } as const;
+
+/** Zero-setup defaults: two in-process EPP sandboxes (with and without contact objects). */
+export function defaultConfig(): GatewayConfig {
+  const sandboxAccounts = {}; // filled by the sandbox starter with the sandbox's own registrars
+  return {
+    port: 4000,
+    host: '0.0.0.0',
+    dataDir: './data',
+    logLevel: 'info',
+    registrars: [
+      { id: 'NewRegistrar', name: 'New Registrar (sandbox)' },
+      { id: 'TheRegistrar', name: 'The Registrar (sandbox)' },
+    ],
+    backends: [
+      { name: 'sandbox-epp', kind: 'epp', host: '127.0.0.1', port: 0, tls: {}, accounts: sandboxAccounts, sandbox: { profile: 'contacts' } },
+      { name: 'sandbox-nomulus', kind: 'epp', host: '127.0.0.1', port: 0, tls: {}, accounts: { ...sandboxAccounts }, sandbox: { profile: 'nomulus' } },
+    ],
+    routes: [
+      ...SANDBOX_TLDS.contacts.map((suffix) => ({ suffix, backend: 'sandbox-epp' })),
+      ...SANDBOX_TLDS.nomulus.map((suffix) => ({ suffix, backend: 'sandbox-nomulus' })),
+    ],
+    defaultBackend: 'sandbox-epp',
+    limits: { maxDepth: 12, maxBatch: 500 },
+  };
+}
+
+function envKey(...parts: string[]): string {
+  return parts.map((p) => p.toUpperCase().replace(/[^A-Z0-9]/g, '_')).join('_');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): GatewayConfig {
+  const path = env.GATEWAY_CONFIG ? resolve(cwd, env.GATEWAY_CONFIG) : resolve(cwd, 'gateway.config.json');
+  const base = defaultConfig();
+  let cfg: GatewayConfig = base;
+  if (existsSync(path)) {
+    const file = JSON.parse(readFileSync(path, 'utf8')) as Partial<GatewayConfig>;
+    cfg = { ...base, ...file, limits: { ...base.limits, ...(file.limits ?? {}) } };
+  } else if (env.GATEWAY_CONFIG) {
+    throw new Error(`GATEWAY_CONFIG names ${path}, which does not exist`);
+  }
+  if (env.PORT) cfg.port = Number(env.PORT);
+  if (env.HOST) cfg.host = env.HOST;
+  if (env.DATABASE_URL) cfg.databaseUrl = env.DATABASE_URL;
+  if (env.REDIS_URL) cfg.redisUrl = env.REDIS_URL;
+  if (env.DATA_DIR) cfg.dataDir = env.DATA_DIR;
+  if (env.LOG_LEVEL) cfg.logLevel = env.LOG_LEVEL;
+  for (const backend of cfg.backends) {
+    for (const [registrar, account] of Object.entries(backend.accounts)) {
+      const secret = env[`GATEWAY_${envKey(backend.name, registrar)}_PASSWORD`];
+      if (secret) account.password = secret;
+    }
+  }
+  validateConfig(cfg);
+  return cfg;
+}
+
+export function validateConfig(cfg: GatewayConfig): void {
+  const names = new Set(cfg.backends.map((b) => b.name));
+  if (names.size !== cfg.backends.length) throw new Error('config: backend names must be unique');
+  for (const r of cfg.routes) {
+    if (!names.has(r.backend)) throw new Error(`config: route "${r.suffix}" names unknown backend "${r.backend}"`);
+  }
+  if (cfg.defaultBackend && !names.has(cfg.defaultBackend)) {
+    throw new Error(`config: defaultBackend "${cfg.defaultBackend}" is not a backend`);
+  }
+  for (const b of cfg.backends) {
+    for (const [registrar, account] of Object.entries(b.accounts)) {
+      if (!b.sandbox && !account.password) {
+        throw new Error(`config: backend "${b.name}" account "${registrar}" has no password (set GATEWAY_${envKey(b.name, registrar)}_PASSWORD)`);
+      }
+    }
+  }
+}

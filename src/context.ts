@@ -1,0 +1,32 @@
+import type { Clock } from './core/clock.js';
+import type { CallContext } from './core/model/index.js';
+import type { PrismaClient } from './db/generated/client.js';
+import type { IdempotencyService } from './idempotency/service.js';
+import { createLoaders, type Loaders } from './loaders/loaders.js';
+import type { PollService } from './poll/poll.service.js';
+import type { Router } from './routing/router.js';
+import type { GatewayConfig } from './config.types.js';
+import type { Logger } from './logger.js';
+
+/** Long-lived parts shared by every request. */
+export interface Services {
+  config: GatewayConfig;
+  prisma: PrismaClient;
+  router: Router;
+  idempotency: IdempotencyService;
+  polls: PollService;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Per-request context: the authenticated registrar and fresh loaders. */
+export interface GatewayContext extends Services {
+  registrar: { id: string; name: string };
+  call: CallContext;
+  loaders: Loaders;
+}
+
+export function createContext(services: Services, registrar: { id: string; name: string }): GatewayContext {
+  const call: CallContext = { registrarId: registrar.id };
+  return { ...services, registrar, call, loaders: createLoaders(services.router, call, services.config.limits.maxBatch) };
+}

@@ -1,0 +1,35 @@
+import type { PrismaClient } from '../db/generated/client.js';
+
+/**
+ * The gateway's own index of each registrar's domains, for the `domains` connection: EPP has no
+ * "list my domains" command, so the gateway remembers what it created or transferred in.
+ * Cursors are opaque base64 of the domain name; the order is by name.
+ */
+export class DomainIndex {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async add(registrarId: string, name: string, backend: string): Promise<void> {
+    await this.prisma.domainIndex.upsert({
+      where: { registrarId_name: { registrarId, name } },
+      update: { backend },
+      create: { registrarId, name, backend },
+    });
+  }
+
+  async remove(registrarId: string, name: string): Promise<void> {
+    await this.prisma.domainIndex.deleteMany({ where: { registrarId, name } });
+  }
+
+  async page(registrarId: string, first: number, after: string | null) {
+    const afterName = after ? Buffer.from(after, 'base64url').toString('utf8') : undefined;
+    const rows = await this.prisma.domainIndex.findMany({
+      where: { registrarId, ...(afterName ? { name: { gt: afterName } } : {}) },
+      orderBy: { name: 'asc' },
+      take: first + 1,
+    });
+    return {
+      hasNextPage: rows.length > first,
+      items: rows.slice(0, first).map((r) => ({ name: r.name, backend: r.backend, cursor: Buffer.from(r.name).toString('base64url') })),
+    };
+  }
+}

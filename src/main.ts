@@ -1,0 +1,49 @@
+/**
+ * Entry point: `npm start`. With no config file and no DATABASE_URL this is the zero-setup
+ * gateway: embedded database under ./data, in-process registry sandboxes, and a fresh API key
+ * printed for each sandbox registrar.
+ */
+import 'reflect-metadata';
+import { createApiKey, revokeApiKeysByLabel } from './auth/api-keys.js';
+import { loadConfig } from './config.js';
+import { startGateway } from './server.js';
+
+const SANDBOX_KEY_LABEL = 'sandbox (printed at start)';
+
+async function main() {
+  const config = loadConfig();
+  const gateway = await startGateway(config);
+  const { prisma } = gateway.services;
+  if (gateway.sandboxes.sandboxes.size > 0) {
+    const lines: string[] = [];
+    for (const r of config.registrars) {
+      await revokeApiKeysByLabel(prisma, r.id, SANDBOX_KEY_LABEL);
+      const { key } = await createApiKey(prisma, r.id, SANDBOX_KEY_LABEL);
+      lines.push(`  ${r.id.padEnd(14)} ${key}`);
+    }
+    const registries = config.backends.map((b) => `  ${b.name.padEnd(16)} .${config.routes.filter((x) => x.backend === b.name).map((x) => x.suffix).join(', .')}`);
+    process.stdout.write(
+      [
+        '',
+        `Registry gateway on ${gateway.url} (GraphiQL: ${gateway.url.replace(/graphql$/, '')})`,
+        'Sandbox registries:',
+        ...registries,
+        'Sandbox API keys (new at every start; send as "Authorization: Bearer <key>"):',
+        ...lines,
+        '',
+      ].join('\n') + '\n',
+    );
+  }
+  const stop = async (signal: string) => {
+    gateway.services.logger.info({ signal }, 'shutting down');
+    await gateway.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,143 @@
+import 'reflect-metadata';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { buildGatewaySchema } from '../schema/build.js';
+import { authenticate } from './http/authenticate.js';
+import { createBackend } from './backends/factory.js';
+import { CommandLog } from './commandlog/command-log.js';
+import type { GatewayConfig } from './config.types.js';
+import { createContext, type GatewayContext, type Services } from './context.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { openDatabase } from './db/client.js';
+import { graphiqlPage } from './http/graphiql.js';
+import { makeFormatError } from './http/errors.js';
+import { IdempotencyService } from './idempotency/service.js';
+import { createLogger, type Logger } from './logger.js';
+import { PollService } from './poll/poll.service.js';
+import { Router } from './routing/router.js';
+import { startSandboxes, type RunningSandboxes } from './sandbox/start.js';
+
+export interface Gateway {
+  url: string;
+  wsUrl: string;
+  services: Services;
+  sandboxes: RunningSandboxes;
+  commandLog: CommandLog;
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+function unauthenticated(message: string) {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/** Starts the whole gateway: database, sandboxes, backends, HTTP (GraphQL + GraphiQL) and WebSocket. */
+export async function startGateway(config: GatewayConfig, opts: GatewayOptions = {}): Promise<Gateway> {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
+  const sandboxes = await startSandboxes(config, clock);
+  const commandLog = new CommandLog(db.prisma, logger);
+  const backends = config.backends.map((b) => createBackend(b, { clock, logger, onCommand: commandLog.record }));
+  const router = new Router(backends, config.routes, config.defaultBackend);
+  const services: Services = {
+    config,
+    prisma: db.prisma,
+    router,
+    clock,
+    logger,
+    idempotency: new IdempotencyService(db.prisma, clock),
+    polls: new PollService(db.prisma, router, clock, logger),
+  };
+  for (const r of config.registrars) {
+    await db.prisma.registrar.upsert({ where: { id: r.id }, update: { name: r.name }, create: r });
+  }
+
+  const schema = await buildGatewaySchema();
+  const app = express();
+  const httpServer = createServer(app);
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useWebSocket(schema, wsServer, services);
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    formatError: makeFormatError(logger),
+    introspection: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  app.get('/', (_req, res) => void res.type('html').send(graphiqlPage()));
+  app.use(
+    '/graphql',
+    express.json({ limit: '2mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const registrar = await authenticate(services.prisma, req.headers.authorization);
+        if (!registrar) throw unauthenticated('send a valid API key: Authorization: Bearer <key>');
+        return createContext(services, registrar);
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  logger.info({ port }, 'gateway listening');
+
+  return {
+    url: `http://${host}:${port}/graphql`,
+    wsUrl: `ws://${host}:${port}/graphql`,
+    services,
+    sandboxes,
+    commandLog,
+    async close() {
+      await apollo.stop();
+      await closeServer(httpServer);
+      await Promise.all(backends.map((b) => b.close()));
+      await sandboxes.stop();
+      await commandLog.flush();
+      await db.close();
+    },
+  };
+}
+
+/** graphql-ws on the same port and path; the API key comes in connection_init. */
+function useWebSocket(schema: GraphQLSchema, wsServer: WebSocketServer, services: Services) {
+  return useServer<Record<string, unknown>, { registrar?: { id: string; name: string } }>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const header = (params.Authorization ?? params.authorization ?? ctx.extra.request.headers.authorization) as string | undefined;
+        const registrar = await authenticate(services.prisma, header);
+        if (!registrar) return false; // graphql-ws closes with 4403 Forbidden
+        ctx.extra.registrar = registrar;
+        return true;
+      },
+      context: (ctx) => createContext(services, ctx.extra.registrar!),
+    },
+    wsServer,
+  );
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

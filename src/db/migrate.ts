@@ -1,0 +1,112 @@
+/**
+ * Applies the committed `prisma/migrations` folder at start-up, as `prisma migrate deploy` does,
+ * with Prisma's WebAssembly schema engine (no binary download): same `_prisma_migrations` table,
+ * same checksums, same refusal to continue past a failed migration (P3009).
+ *
+ * Idempotent: already-applied migrations are skipped. On PostgreSQL a session-level advisory
+ * lock serialises concurrent starts of several gateway instances; the one that waits finds
+ * everything applied. PGlite is one process's private database, so an in-process queue suffices.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { MigrationList } from '@prisma/schema-engine-wasm';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { fixAdapterFactory, startSchemaEngine, type EngineFactory } from './schema-engine.js';
+
+/** Key of the advisory lock held while migrating ("RGWM"). */
+export const MIGRATION_LOCK_KEY = 0x5247574d;
+
+export interface MigrateOptions {
+  /** Defaults to the `prisma/migrations` folder of this package. */
+  migrationsDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface MigrateResult {
+  /** Names of the migrations this call applied (empty when the database was up to date). */
+  applied: string[];
+  durationMs: number;
+}
+
+/** Finds `prisma/migrations` walking up from this module (works from src/ and from dist/). */
+export function findMigrationsDir(from = path.dirname(fileURLToPath(import.meta.url))): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'prisma', 'migrations');
+    if (existsSync(path.join(candidate, 'migration_lock.toml'))) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`prisma/migrations not found above ${from}`);
+  }
+}
+
+/** Reads the migrations folder into the engine's MigrationList shape (directories sorted by name). */
+export async function readMigrations(dir = findMigrationsDir()): Promise<MigrationList> {
+  const baseDir = path.resolve(dir);
+  const entries = await readdir(baseDir, { withFileTypes: true });
+  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const migrationDirectories = await Promise.all(
+    names.map(async (name) => {
+      const file = path.join(baseDir, name, 'migration.sql');
+      const content = await readFile(file, 'utf8').then(
+        (value) => ({ tag: 'ok' as const, value }),
+        (e: Error) => ({ tag: 'error' as const, value: e.message }),
+      );
+      return { path: name, migrationFile: { path: 'migration.sql', content } };
+    }),
+  );
+  const lockPath = path.join(baseDir, 'migration_lock.toml');
+  const lockContent = await readFile(lockPath, 'utf8').catch(() => null);
+  return {
+    baseDir,
+    lockfile: { path: 'migration_lock.toml', content: lockContent },
+    shadowDbInitScript: '',
+    migrationDirectories,
+  };
+}
+
+async function applyWith(factory: EngineFactory, opts: MigrateOptions): Promise<MigrateResult> {
+  const started = Date.now();
+  const migrationsList = await readMigrations(opts.migrationsDir);
+  try {
+    const engine = await startSchemaEngine(factory, [], opts.log);
+    try {
+      const out = await engine.applyMigrations({
+        migrationsList,
+        filters: { externalTables: [], externalEnums: [] },
+      });
+      return { applied: out.appliedMigrationNames, durationMs: Date.now() - started };
+    } finally {
+      engine.free();
+    }
+  } finally {
+    await factory.dispose();
+  }
+}
+
+/** Applies pending migrations to the PostgreSQL database at `url`, under an advisory lock. */
+export async function migratePostgres(url: string, opts: MigrateOptions = {}): Promise<MigrateResult> {
+  const lock = new pg.Client({ connectionString: url });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const factory = fixAdapterFactory(new PrismaPg({ connectionString: url, max: 2 }));
+    return await applyWith(factory, opts);
+  } finally {
+    // Ending the session releases the lock even if the unlock fails.
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lock.end().catch(() => undefined);
+  }
+}
+
+const pgliteQueues = new WeakMap<PGlite, Promise<unknown>>();
+
+/** Applies pending migrations to an open PGlite database (one migration run at a time per instance). */
+export function migratePGlite(db: PGlite, opts: MigrateOptions = {}): Promise<MigrateResult> {
+  const previous = pgliteQueues.get(db) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => applyWith(fixAdapterFactory(new PrismaPGlite(db)), opts));
+  pgliteQueues.set(db, run);
+  return run;
+}

@@ -1,0 +1,154 @@
+/** One TLS connection to an EPP server: framing, the greeting, and one request at a time. */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import * as tls from 'node:tls';
+import { FrameDecoder, encodeFrame } from './framing.js';
+
+export interface EppTlsOptions {
+  /** PEM or a path to one. */
+  ca?: string;
+  cert?: string;
+  key?: string;
+  servername?: string;
+  rejectUnauthorized?: boolean;
+}
+
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  tls: EppTlsOptions;
+  connectTimeoutMs: number;
+  maxFrameBytes?: number;
+}
+
+/** The transport failed. `written`: the request had been handed to the socket (outcome unknown). */
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly written: boolean,
+    readonly timedOut = false,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+/** A PEM given inline, or read from a path. */
+export function pem(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  return value.includes('-----BEGIN') ? value : readFileSync(value, 'utf8');
+}
+
+interface Waiter {
+  resolve: (xml: string) => void;
+  reject: (e: TransportError) => void;
+  timer?: NodeJS.Timeout;
+  written: boolean;
+}
+
+export class EppConnection {
+  private readonly decoder: FrameDecoder;
+  private waiter: Waiter | null = null;
+  private closedFlag = false;
+  private readonly closeListeners: Array<(reason: string) => void> = [];
+
+  private constructor(private readonly socket: tls.TLSSocket, maxFrameBytes?: number) {
+    this.decoder = new FrameDecoder(maxFrameBytes);
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 30_000);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (e) => this.fail(`connection error: ${e.message}`));
+    socket.on('close', () => this.fail('connection closed by the server'));
+  }
+
+  /** Connect, complete TLS and read the greeting frame (returned as XML). */
+  static connect(opts: ConnectionOptions): Promise<{ connection: EppConnection; greetingXml: string }> {
+    return new Promise((resolve, reject) => {
+      const socket = tls.connect({
+        host: opts.host,
+        port: opts.port,
+        ca: pem(opts.tls.ca),
+        cert: pem(opts.tls.cert),
+        key: pem(opts.tls.key),
+        servername: opts.tls.servername ?? (isIP(opts.host) ? undefined : opts.host),
+        rejectUnauthorized: opts.tls.rejectUnauthorized ?? true,
+      });
+      const conn = new EppConnection(socket, opts.maxFrameBytes);
+      const timer = setTimeout(() => {
+        conn.fail(`no greeting within ${opts.connectTimeoutMs} ms`, true);
+      }, opts.connectTimeoutMs);
+      conn.waiter = {
+        written: false,
+        resolve: (greetingXml) => {
+          clearTimeout(timer);
+          resolve({ connection: conn, greetingXml });
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(new TransportError(`cannot connect to ${opts.host}:${opts.port}: ${e.message}`, false, e.timedOut));
+        },
+      };
+    });
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  onClose(listener: (reason: string) => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  /** Send one frame and wait for the next frame from the server. */
+  request(xml: string, timeoutMs: number): Promise<string> {
+    if (this.closedFlag || this.socket.destroyed || !this.socket.writable) {
+      return Promise.reject(new TransportError('connection is closed', false));
+    }
+    if (this.waiter) return Promise.reject(new TransportError('a request is already in flight', false));
+    return new Promise<string>((resolve, reject) => {
+      const w: Waiter = { resolve, reject, written: false };
+      w.timer = setTimeout(() => this.fail(`no response within ${timeoutMs} ms`, true), timeoutMs);
+      this.waiter = w;
+      this.socket.write(encodeFrame(xml));
+      w.written = true;
+    });
+  }
+
+  /** Close the socket; a request in flight fails. */
+  destroy(reason = 'closed by the client'): void {
+    this.fail(reason);
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: string[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (e) {
+      this.fail((e as Error).message);
+      return;
+    }
+    for (const f of frames) {
+      const w = this.waiter;
+      if (!w) {
+        this.fail('unsolicited frame from the server');
+        return;
+      }
+      this.waiter = null;
+      if (w.timer) clearTimeout(w.timer);
+      w.resolve(f);
+    }
+  }
+
+  private fail(reason: string, timedOut = false): void {
+    const w = this.waiter;
+    this.waiter = null;
+    if (w) {
+      if (w.timer) clearTimeout(w.timer);
+      w.reject(new TransportError(reason, w.written, timedOut));
+    }
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    this.socket.destroy();
+    for (const l of this.closeListeners) l(reason);
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Logged-in sessions for one upstream account: at most `size` sessions, ONE command in flight
+ * per session, and a bounded queue of callers waiting for a free session.
+ */
+import { UpstreamUnavailableError } from '../../../core/errors.js';
+import type { EppGreeting } from '../xml/envelope.js';
+import { EppSession } from './session.js';
+
+export interface PoolOptions {
+  backend: string;
+  size: number;
+  /** Callers allowed to wait for a session; one more is refused at once. */
+  maxQueue: number;
+  /** How long a caller waits in the queue before giving up (nothing sent). */
+  queueTimeoutMs: number;
+  create: () => EppSession;
+  onGreeting?: (g: EppGreeting) => void;
+}
+
+interface Waiter {
+  resolve: (s: EppSession) => void;
+  reject: (e: Error) => void;
+  timer?: NodeJS.Timeout;
+}
+
+export class SessionPool {
+  private readonly sessions = new Set<EppSession>();
+  private opening = 0;
+  private readonly waiters: Waiter[] = [];
+  private readonly inflight = new Set<Promise<unknown>>();
+  private closing = false;
+  /** Errors that sent nothing on a reused session (a connection that dropped while idle). */
+  private readonly retryable = new WeakSet<Error>();
+
+  constructor(private readonly opts: PoolOptions) {}
+
+  /** Sessions open now (for tests and metrics). */
+  get openSessions(): EppSession[] {
+    return [...this.sessions];
+  }
+
+  get queued(): number {
+    return this.waiters.length;
+  }
+
+  /**
+   * Run `fn` on a session of its own. A failure that certainly sent nothing on a session that
+   * had been open (a dropped idle connection) is retried once on a fresh session.
+   */
+  async run<T>(fn: (s: EppSession) => Promise<T>): Promise<T> {
+    const p = this.runOnce(fn).catch((e: unknown) => {
+      if (e instanceof Error && this.retryable.has(e) && !this.closing) return this.runOnce(fn);
+      throw e;
+    });
+    this.inflight.add(p);
+    try {
+      return await p;
+    } finally {
+      this.inflight.delete(p);
+    }
+  }
+
+  /** Open one session now if none is open (used to read the greeting). */
+  async warm(): Promise<void> {
+    if (this.sessions.size > 0) return;
+    await this.run(async () => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const w of this.waiters.splice(0)) {
+      if (w.timer) clearTimeout(w.timer);
+      w.reject(new UpstreamUnavailableError(`backend ${this.opts.backend} is closing`, { backend: this.opts.backend, maybeApplied: false }));
+    }
+    await Promise.allSettled([...this.inflight]);
+    await Promise.allSettled([...this.sessions].map((s) => s.close()));
+    this.sessions.clear();
+  }
+
+  private async runOnce<T>(fn: (s: EppSession) => Promise<T>): Promise<T> {
+    const s = await this.acquire();
+    // A fresh session has written only its login; a reused one may have gone stale while idle.
+    const reused = s.commandsSent > 1;
+    try {
+      return await fn(s);
+    } catch (e) {
+      if (e instanceof UpstreamUnavailableError && !e.maybeApplied && reused) this.retryable.add(e);
+      throw e;
+    } finally {
+      this.release(s);
+    }
+  }
+
+  private acquire(): Promise<EppSession> {
+    if (this.closing) {
+      return Promise.reject(
+        new UpstreamUnavailableError(`backend ${this.opts.backend} is closing`, { backend: this.opts.backend, maybeApplied: false }),
+      );
+    }
+    return new Promise<EppSession>((resolve, reject) => {
+      const w: Waiter = { resolve, reject };
+      this.waiters.push(w);
+      this.pump();
+      if (!this.waiters.includes(w)) return;
+      if (this.waiters.length > this.opts.maxQueue) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        reject(
+          new UpstreamUnavailableError(`backend ${this.opts.backend}: too many commands waiting for a session`, {
+            backend: this.opts.backend,
+            maybeApplied: false,
+          }),
+        );
+        return;
+      }
+      w.timer = setTimeout(() => {
+        const i = this.waiters.indexOf(w);
+        if (i < 0) return;
+        this.waiters.splice(i, 1);
+        reject(
+          new UpstreamUnavailableError(`backend ${this.opts.backend}: no session free within ${this.opts.queueTimeoutMs} ms`, {
+            backend: this.opts.backend,
+            maybeApplied: false,
+          }),
+        );
+      }, this.opts.queueTimeoutMs);
+    });
+  }
+
+  private release(s: EppSession): void {
+    if (s.state === 'closed') this.sessions.delete(s);
+    else if (this.closing) s.state = 'idle'; // close() logs it out
+    else s.markIdle();
+    this.pump();
+  }
+
+  /** Hand free sessions to waiters, opening new sessions while under the size limit. */
+  private pump(): void {
+    while (this.waiters.length > 0 && !this.closing) {
+      const idle = [...this.sessions].find((s) => s.isIdle);
+      if (idle) {
+        idle.markBusy();
+        this.take().resolve(idle);
+        continue;
+      }
+      if (this.sessions.size + this.opening < this.opts.size) {
+        this.openFor(this.take());
+        continue;
+      }
+      break;
+    }
+  }
+
+  private take(): Waiter {
+    const w = this.waiters.shift()!;
+    if (w.timer) clearTimeout(w.timer);
+    return w;
+  }
+
+  private openFor(w: Waiter): void {
+    this.opening++;
+    const s = this.opts.create();
+    s.onClosed = (closed) => {
+      this.sessions.delete(closed);
+      this.pump();
+    };
+    s.onAvailable = () => this.pump();
+    s.open().then(
+      (greeting) => {
+        this.opening--;
+        this.opts.onGreeting?.(greeting);
+        if (s.state === 'closed') {
+          w.reject(new UpstreamUnavailableError(`EPP session to ${this.opts.backend} closed right after login`, { backend: this.opts.backend, maybeApplied: false }));
+        } else {
+          this.sessions.add(s);
+          s.markBusy();
+          w.resolve(s);
+        }
+        this.pump();
+      },
+      (e: Error) => {
+        this.opening--;
+        w.reject(e);
+        this.pump();
+      },
+    );
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * One logged-in EPP session: connect, read the greeting, log in with the services the adapter
+ * understands, run one command at a time, send <hello/> after idle, log out on close.
+ */
+import { UpstreamUnavailableError } from '../../../core/errors.js';
+import * as hello from '../commands/hello.js';
+import * as login from '../commands/login.js';
+import * as logout from '../commands/logout.js';
+import { errorFor, isSuccess } from '../result.js';
+import { parseResponse, type EppGreeting, type EppResponse } from '../xml/envelope.js';
+import { redact } from '../xml/redact.js';
+import { EppProtocolError } from '../xml/tree.js';
+import type { EppLogger } from '../types.js';
+import { EppConnection, TransportError, type ConnectionOptions } from './connection.js';
+
+export interface SessionOptions {
+  backend: string;
+  connection: ConnectionOptions;
+  clientId: string;
+  password: string;
+  commandTimeoutMs: number;
+  /** Idle time before a <hello/> keeps the session alive (0 disables). */
+  keepAliveMs: number;
+  nextClTRID: () => string;
+  logger: EppLogger;
+}
+
+export type SessionState = 'new' | 'opening' | 'idle' | 'busy' | 'closed';
+
+/** Raised when nothing reached the server: safe to retry on another session. */
+export function notSent(backend: string, message: string): UpstreamUnavailableError {
+  return new UpstreamUnavailableError(message, { backend, maybeApplied: false });
+}
+
+let sessionSeq = 0;
+
+export class EppSession {
+  readonly id = ++sessionSeq;
+  state: SessionState = 'new';
+  greeting: EppGreeting | null = null;
+  /** Called when the session becomes available again after a keep-alive, or closes. */
+  onAvailable: () => void = () => {};
+  onClosed: (s: EppSession) => void = () => {};
+  /** Commands (including hello/login/logout) this session has written; for tests and metrics. */
+  commandsSent = 0;
+  private conn: EppConnection | null = null;
+  private keepAliveTimer: NodeJS.Timeout | null = null;
+  private keepAliveRun: Promise<void> | null = null;
+  private closing: Promise<void> | null = null;
+
+  constructor(private readonly opts: SessionOptions) {}
+
+  /** Connect and log in. Failures are UpstreamUnavailableError(maybeApplied false) or the login error. */
+  async open(): Promise<EppGreeting> {
+    this.state = 'opening';
+    const { backend, logger } = this.opts;
+    try {
+      const { connection, greetingXml } = await EppConnection.connect(this.opts.connection);
+      this.conn = connection;
+      connection.onClose((reason) => this.closed(reason));
+      logger.debug({ backend, session: this.id, frame: greetingXml }, 'epp greeting');
+      this.greeting = hello.parse(greetingXml);
+      const services = login.servicesFor(this.greeting);
+      const clTRID = this.opts.nextClTRID();
+      const xml = login.build({ clientId: this.opts.clientId, password: this.opts.password, ...services }, clTRID);
+      const { response } = await this.exchange(xml, clTRID);
+      if (!isSuccess(response.code)) throw errorFor(response, backend, [this.opts.password]);
+      this.state = 'busy';
+      logger.info({ backend, session: this.id, clientId: this.opts.clientId }, 'epp session logged in');
+      return this.greeting;
+    } catch (e) {
+      this.destroy('login failed');
+      if (e instanceof TransportError) throw notSent(backend, `EPP session to ${backend} could not be opened: ${e.message}`);
+      if (e instanceof UpstreamUnavailableError) throw notSent(backend, e.message);
+      throw e;
+    }
+  }
+
+  get isIdle(): boolean {
+    return this.state === 'idle';
+  }
+
+  markBusy(): void {
+    this.clearKeepAlive();
+    this.state = 'busy';
+  }
+
+  markIdle(): void {
+    if (this.state === 'closed') return;
+    this.state = 'idle';
+    this.scheduleKeepAlive();
+  }
+
+  /**
+   * Send a command frame and parse the response. Transport failures become
+   * UpstreamUnavailableError with maybeApplied = whether the frame was written.
+   */
+  async execute(xml: string, clTRID: string): Promise<{ response: EppResponse; xml: string }> {
+    const { backend } = this.opts;
+    try {
+      const out = await this.exchange(xml, clTRID);
+      // 2500-2502: the server ends the session after answering.
+      if (out.response.code >= 2500) this.destroy(`server answered ${out.response.code}`);
+      return out;
+    } catch (e) {
+      if (e instanceof TransportError) {
+        throw new UpstreamUnavailableError(
+          e.written
+            ? `EPP command ${clTRID} to ${backend}: ${e.message}; the outcome is unknown`
+            : `EPP command ${clTRID} to ${backend} was not sent: ${e.message}`,
+          { backend, maybeApplied: e.written },
+        );
+      }
+      if (e instanceof EppProtocolError) {
+        this.destroy('unreadable response');
+        throw new UpstreamUnavailableError(`EPP command ${clTRID} to ${backend}: ${e.message}; the outcome is unknown`, {
+          backend,
+          maybeApplied: true,
+        });
+      }
+      throw e;
+    }
+  }
+
+  /** Log out (best effort) and close. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.logoutAndClose();
+    return this.closing;
+  }
+
+  private async logoutAndClose(): Promise<void> {
+    this.clearKeepAlive();
+    if (this.keepAliveRun) await this.keepAliveRun.catch(() => {});
+    if (this.state === 'closed' || !this.conn) return;
+    this.state = 'busy';
+    try {
+      const clTRID = this.opts.nextClTRID();
+      await this.exchange(logout.build(clTRID), clTRID);
+    } catch {
+      // the session is going away either way
+    }
+    this.destroy('logged out');
+  }
+
+  destroy(reason: string): void {
+    this.clearKeepAlive();
+    this.conn?.destroy(reason);
+    this.closed(reason);
+  }
+
+  private closed(reason: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.clearKeepAlive();
+    this.opts.logger.debug({ backend: this.opts.backend, session: this.id, reason }, 'epp session closed');
+    this.onClosed(this);
+  }
+
+  private async exchange(xml: string, clTRID: string): Promise<{ response: EppResponse; xml: string }> {
+    const conn = this.conn;
+    if (!conn || conn.closed) throw new TransportError('session is closed', false);
+    const { backend, logger } = this.opts;
+    logger.debug({ backend, session: this.id, clTRID, frame: redact(xml) }, 'epp >>');
+    this.commandsSent++;
+    const raw = await conn.request(xml, this.opts.commandTimeoutMs).catch((e: TransportError) => {
+      if (e.timedOut) this.destroy('command timed out');
+      throw e;
+    });
+    logger.debug({ backend, session: this.id, clTRID, frame: redact(raw) }, 'epp <<');
+    const response = parseResponse(raw);
+    if (response.clTRID !== null && response.clTRID !== clTRID) {
+      throw new EppProtocolError(`response clTRID ${response.clTRID} does not match ${clTRID}`);
+    }
+    return { response, xml: raw };
+  }
+
+  private scheduleKeepAlive(): void {
+    this.clearKeepAlive();
+    if (this.opts.keepAliveMs <= 0) return;
+    this.keepAliveTimer = setTimeout(() => {
+      this.keepAliveTimer = null;
+      if (this.state !== 'idle') return;
+      this.keepAliveRun = this.sendHello().finally(() => {
+        this.keepAliveRun = null;
+      });
+    }, this.opts.keepAliveMs);
+    this.keepAliveTimer.unref();
+  }
+
+  private clearKeepAlive(): void {
+    if (this.keepAliveTimer) clearTimeout(this.keepAliveTimer);
+    this.keepAliveTimer = null;
+  }
+
+  private async sendHello(): Promise<void> {
+    const conn = this.conn;
+    if (!conn) return;
+    this.state = 'busy';
+    try {
+      this.opts.logger.debug({ backend: this.opts.backend, session: this.id }, 'epp >> hello (keep-alive)');
+      this.commandsSent++;
+      const raw = await conn.request(hello.build(), this.opts.commandTimeoutMs);
+      this.greeting = hello.parse(raw);
+    } catch (e) {
+      this.opts.logger.warn({ backend: this.opts.backend, session: this.id, err: (e as Error).message }, 'epp keep-alive failed');
+      this.destroy('keep-alive failed');
+      return;
+    }
+    this.markIdle();
+    this.onAvailable();
+  }
+}

@@ -36,6 +36,8 @@ export interface Gateway {
 export interface GatewayOptions {
   clock?: Clock;
   logger?: Logger;
+  /** An already-open database (tests); otherwise opened from config.databaseUrl / dataDir. */
+  database?: { prisma: Services['prisma']; close(): Promise<void> };
 }
 
 function unauthenticated(message: string) {
@@ -46,7 +48,7 @@ function unauthenticated(message: string) {
 export async function startGateway(config: GatewayConfig, opts: GatewayOptions = {}): Promise<Gateway> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
+  const db = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
   const sandboxes = await startSandboxes(config, clock);
   const commandLog = new CommandLog(db.prisma, logger);
   const backends = config.backends.map((b) => createBackend(b, { clock, logger, onCommand: commandLog.record }));

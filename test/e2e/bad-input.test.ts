@@ -1,0 +1,97 @@
+/**
+ * Bad input gets a GraphQL error with a stable extensions.code naming the field, and nothing
+ * is sent upstream (the command log, which records every upstream command, does not grow).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+const DIGEST = '8CDB2B8A8D0B4E8E1D8E5E6A1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D';
+
+describe('bad input', () => {
+  let t: TestGateway;
+  let A: string;
+  beforeAll(async () => {
+    t = await startTestGateway();
+    A = t.keys.NewRegistrar!;
+  });
+  afterAll(() => t?.close());
+
+  async function upstreamCommands(): Promise<number> {
+    await t.gateway.commandLog.flush();
+    return t.gateway.services.prisma.commandLog.count();
+  }
+
+  const create = `mutation($k: String!, $input: CreateDomainInput!) { createDomain(idempotencyKey: $k, input: $input) { name } }`;
+  const base = { name: 'fine.example', authInfo: 'G00d-Pw' };
+
+  it.each([
+    ['invalid LDH label', { ...base, name: 'bad_name.example' }, 'BAD_USER_INPUT', 'input.name'],
+    ['label over 63', { ...base, name: `${'a'.repeat(64)}.example` }, 'BAD_USER_INPUT', 'input.name'],
+    ['leading hyphen', { ...base, name: '-x.example' }, 'BAD_USER_INPUT', 'input.name'],
+    ['unknown TLD', { ...base, name: 'fine.nosuchtld' }, 'UNKNOWN_TLD', 'input.name'],
+    ['bad IPv4', { ...base, nameservers: [{ name: 'ns1.fine.example', ipv4: ['300.1.1.1'] }] }, 'BAD_USER_INPUT', 'input.nameservers[0].ipv4[0]'],
+    ['bad IPv6', { ...base, nameservers: [{ name: 'ns1.fine.example', ipv6: ['2001:db8::zz'] }] }, 'BAD_USER_INPUT', 'input.nameservers[0].ipv6[0]'],
+    ['period too long', { ...base, period: { value: 11, unit: 'YEARS' } }, 'BAD_USER_INPUT', 'input.period.value'],
+    ['period zero', { ...base, period: { value: 0, unit: 'YEARS' } }, 'BAD_USER_INPUT', 'input.period.value'],
+    ['DS digest length', { ...base, dnssec: { dsData: [{ keyTag: 1, algorithm: 13, digestType: 2, digest: 'ABCDEF' }] } }, 'BAD_USER_INPUT', 'input.dnssec.dsData[0].digest'],
+    ['DS key tag', { ...base, dnssec: { dsData: [{ keyTag: 70000, algorithm: 13, digestType: 2, digest: DIGEST }] } }, 'BAD_USER_INPUT', 'input.dnssec.dsData[0].keyTag'],
+    ['DNSKEY protocol', { ...base, dnssec: { keyData: [{ flags: 257, protocol: 4, algorithm: 13, publicKey: 'AwEAAQ==' }] } }, 'BAD_USER_INPUT', 'input.dnssec.keyData[0].protocol'],
+    ['short auth info', { ...base, authInfo: 'abc' }, 'BAD_USER_INPUT', 'input.authInfo'],
+    ['contacts on a registry without contacts', { ...base, name: 'fine.tld', registrant: 'someone1' }, 'UNSUPPORTED_BY_BACKEND', undefined],
+  ])('%s', async (_why, input, code, field) => {
+    const before = await upstreamCommands();
+    const r = await t.gql(A, create, { k: `bad-${Math.random()}`, input });
+    expect(r.data).toBeNull();
+    expect(r.errors?.[0]?.extensions?.code).toBe(code);
+    if (field) expect(r.errors?.[0]?.extensions?.field).toBe(field);
+    expect(await upstreamCommands()).toBe(before);
+  });
+
+  it('accepts an IDN and answers with A-label and U-label', async () => {
+    const r = await t.gql(A, `{ checkDomains(names: ["bücher-${Date.now().toString(36)}.example"]) { name available registry } }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.checkDomains[0].name).toMatch(/^xn--bcher-.*\.example$/);
+    expect(r.data.checkDomains[0].available).toBe(true);
+  });
+
+  it('names the list position of a bad name in checkDomains', async () => {
+    const r = await t.gql(A, `{ checkDomains(names: ["ok.example", "not ok.example"]) { name } }`);
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'names[1]' });
+  });
+
+  it('rejects an empty idempotency key', async () => {
+    const r = await t.gql(A, create, { k: '', input: base });
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'idempotencyKey' });
+  });
+
+  it('maps upstream result codes to stable codes, keeping the upstream code and message', async () => {
+    const name = `dup-${Date.now().toString(36)}.example`;
+    const first = await t.gql(A, create, { k: `a-${name}`, input: { ...base, name } });
+    expect(first.errors).toBeUndefined();
+    const dup = await t.gql(A, create, { k: `b-${name}`, input: { ...base, name } });
+    expect(dup.errors?.[0]?.extensions).toMatchObject({ code: 'OBJECT_EXISTS', upstreamCode: 2302 });
+    expect(dup.errors?.[0]?.extensions?.upstreamMessage).toBeTruthy();
+
+    const missing = await t.gql(A, `mutation { deleteDomain(idempotencyKey: "del-${name}x", name: "nope-${name}") { name } }`);
+    expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'OBJECT_NOT_FOUND', upstreamCode: 2303 });
+
+    const notMine = await t.gql(t.keys.TheRegistrar!, `mutation { deleteDomain(idempotencyKey: "del2-${name}", name: "${name}") { name } }`);
+    expect(notMine.errors?.[0]?.extensions).toMatchObject({ code: 'AUTHORIZATION_ERROR', upstreamCode: 2201 });
+
+    const contactOnNomulus = await t.gql(A, `{ contact(id: "abc123", registry: "sandbox-nomulus") { id } }`);
+    expect(contactOnNomulus.errors?.[0]?.extensions?.code).toBe('UNSUPPORTED_BY_BACKEND');
+  });
+
+  it('refuses requests without a valid API key', async () => {
+    const none = await t.gql(null, '{ viewer { id } }');
+    expect(none.status).toBe(401);
+    expect(none.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const wrong = await t.gql('rgw_not-a-real-key', '{ viewer { id } }');
+    expect(wrong.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('never echoes the auth info in an error', async () => {
+    const r = await t.gql(A, create, { k: 'x-secret', input: { ...base, name: 'bad_x.example', authInfo: 'Sup3r-Secret-Pw' } });
+    expect(JSON.stringify(r)).not.toContain('Sup3r-Secret-Pw');
+  });
+});

@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { pino } from 'pino';
+import { createApiKey } from '../../src/auth/api-keys.js';
+import { defaultConfig } from '../../src/config.js';
+import type { GatewayConfig } from '../../src/config.types.js';
+import type { Clock } from '../../src/core/clock.js';
+import { startGateway, type Gateway } from '../../src/server.js';
+import { freshDatabase } from './db.js';
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
+}
+
+export interface TestGateway {
+  gateway: Gateway;
+  /** API key per sandbox registrar id ("NewRegistrar", "TheRegistrar"). */
+  keys: Record<string, string>;
+  gql<T = any>(key: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+/**
+ * A whole gateway as a user runs it (zero-setup config: in-process EPP sandboxes over TLS),
+ * on an ephemeral port and a fresh database, with an API key for each sandbox registrar.
+ */
+export async function startTestGateway(opts: { clock?: Clock; configure?: (c: GatewayConfig) => void } = {}): Promise<TestGateway> {
+  const db = await freshDatabase();
+  const config = defaultConfig();
+  config.port = 0;
+  config.host = '127.0.0.1';
+  opts.configure?.(config);
+  const gateway = await startGateway(config, { database: db, clock: opts.clock, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const keys: Record<string, string> = {};
+  for (const r of config.registrars) keys[r.id] = (await createApiKey(gateway.services.prisma, r.id, 'test')).key;
+  return {
+    gateway,
+    keys,
+    async gql(key, query, variables) {
+      const res = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: res.status, ...((await res.json()) as object) };
+    },
+    close: () => gateway.close(),
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The transports against real suites: graphql-http's audit of the GraphQL-over-HTTP spec, the
+ * graphql-ws client, raw graphql-ws protocol cases, and the offline GraphiQL page.
+ */
+import { serverAudits } from 'graphql-http';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+let t: TestGateway;
+beforeAll(async () => {
+  t = await startTestGateway();
+});
+afterAll(() => t?.close());
+
+describe('GraphQL over HTTP (graphql-http audits)', () => {
+  it('passes every MUST audit', async () => {
+    const key = t.keys.NewRegistrar!;
+    const audits = serverAudits({
+      url: t.gateway.url,
+      fetchFn: (input: RequestInfo | URL, init?: RequestInit) => {
+        const headers = new Headers(init?.headers);
+        headers.set('authorization', `Bearer ${key}`);
+        return fetch(input, { ...init, headers });
+      },
+    });
+    const results = await Promise.all(audits.map(async (a) => ({ id: a.id, name: a.name, ...(await a.fn()) })));
+    const errors = results.filter((r) => r.status === 'error');
+    expect(errors.map((e) => `${e.name}: ${'reason' in e ? e.reason : ''}`)).toEqual([]);
+    const warnings = results.filter((r) => r.status === 'warn').length;
+    // Apollo Server 5 passes with 0 MUST errors and a few SHOULD warnings.
+    expect(warnings).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('GraphiQL', () => {
+  it('serves a self-contained page with no CDN reference', async () => {
+    const res = await fetch(t.gateway.url.replace(/graphql$/, ''));
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('YogaGraphiQL');
+    expect(html).not.toMatch(/<script[^>]+src=["']https?:/);
+    expect(html).not.toMatch(/<link[^>]+href=["']https?:/);
+    expect(html).toContain('"subscriptionsProtocol":"WS"');
+  });
+});
+
+describe('graphql-ws', () => {
+  it('runs operations for an authenticated connection', async () => {
+    const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${t.keys.TheRegistrar}` }, retryAttempts: 0 });
+    try {
+      const result = await new Promise<any>((resolve, reject) => {
+        client.subscribe({ query: '{ viewer { id } }' }, { next: resolve, error: reject, complete: () => undefined });
+      });
+      expect(result.data.viewer.id).toBe('TheRegistrar');
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  function raw(): Promise<{ ws: WebSocket; messages: any[]; closed: Promise<{ code: number; reason: string }> }> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(t.gateway.wsUrl, 'graphql-transport-ws');
+      const messages: any[] = [];
+      const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));
+      ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
+      ws.on('open', () => resolve({ ws, messages, closed }));
+      ws.on('error', reject);
+    });
+  }
+  const waitFor = async (cond: () => boolean) => {
+    for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it('closes with 4403 when the API key is wrong', async () => {
+    const { ws, closed } = await raw();
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: 'Bearer rgw_wrong' } }));
+    expect((await closed).code).toBe(4403);
+  });
+
+  it('closes with 4401 on subscribe before the ack', async () => {
+    const { ws, closed } = await raw();
+    ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: '{ viewer { id } }' } }));
+    expect((await closed).code).toBe(4401);
+  });
+
+  it('closes with 4429 on a second connection_init', async () => {
+    const { ws, messages, closed } = await raw();
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${t.keys.NewRegistrar}` } }));
+    await waitFor(() => messages.some((m) => m.type === 'connection_ack'));
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${t.keys.NewRegistrar}` } }));
+    expect((await closed).code).toBe(4429);
+  });
+
+  it('closes with 4409 on a duplicate operation id', async () => {
+    const { ws, messages, closed } = await raw();
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${t.keys.NewRegistrar}` } }));
+    await waitFor(() => messages.some((m) => m.type === 'connection_ack'));
+    const slow = { query: '{ pollMessages { edges { cursor } } }' };
+    ws.send(JSON.stringify({ id: 'same', type: 'subscribe', payload: slow }));
+    ws.send(JSON.stringify({ id: 'same', type: 'subscribe', payload: slow }));
+    expect((await closed).code).toBe(4409);
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * Turns one EPP frame into a prepared command: its counter/fault key (e.g. "domain:create",
+ * "domain:transfer:request", "domain:restore", "poll:ack", "login"), its clTRID, and a run()
+ * that applies it. Splitting the two lets fault injection act before or after the apply.
+ */
+import type { Clock } from '../../core/clock.js';
+import { contactFlows } from './flows/contact.js';
+import type { Flow, FlowContext, ObjectCommand, TransferOp, Verb } from './flows/common.js';
+import { update as domainUpdate } from './flows/domain-update.js';
+import { domainFlows } from './flows/domain.js';
+import { hostFlows } from './flows/host.js';
+import { poll } from './flows/poll.js';
+import { login, logout, type SessionState } from './flows/session.js';
+import { transferFlow } from './flows/transfer.js';
+import type { Profile } from './greeting.js';
+import { tick } from './lifecycle.js';
+import { EppError, type EppResult } from './result.js';
+import type { Store } from './store.js';
+import { NS, XmlSyntaxError, child, childText, parseXml, type XmlEl } from './xml.js';
+
+export interface Env {
+  store: Store;
+  profile: Profile;
+  clock: Clock;
+  transferPeriodMs: number;
+}
+
+export interface Prepared {
+  /** null when the frame could not be understood as a command. */
+  key: string | null;
+  clTRID?: string;
+  /** 'greeting' for <hello>. */
+  run(): EppResult | 'greeting';
+}
+
+const VERBS: Verb[] = ['check', 'info', 'create', 'update', 'delete', 'renew', 'transfer'];
+const OPS: TransferOp[] = ['request', 'approve', 'reject', 'cancel', 'query'];
+const KIND_BY_NS: Record<string, 'domain' | 'host' | 'contact'> = { [NS.domain]: 'domain', [NS.host]: 'host', [NS.contact]: 'contact' };
+
+const FLOWS: Record<'domain' | 'host' | 'contact', Partial<Record<Verb, Flow>>> = {
+  domain: { ...domainFlows, update: domainUpdate, transfer: transferFlow('domain') },
+  host: { ...hostFlows },
+  contact: { ...contactFlows, transfer: transferFlow('contact') },
+};
+
+function fail(code: number, msg: string, key: string | null = null, clTRID?: string): Prepared {
+  return { key, clTRID, run: () => ({ code, msg }) };
+}
+
+function validClTRID(v: string | undefined): string | undefined {
+  return v !== undefined && v.length >= 3 && v.length <= 64 ? v : undefined;
+}
+
+export function prepare(xml: string, env: Env, session: SessionState, svTRID: string): Prepared {
+  let root: XmlEl;
+  try {
+    root = parseXml(xml);
+  } catch (e) {
+    if (e instanceof XmlSyntaxError) return fail(2001, `Syntax error: ${e.message}`.replace(/\s+/g, ' '));
+    throw e;
+  }
+  if (root.ns !== NS.epp || root.name !== 'epp') return fail(2001, 'The root element must be epp in the EPP 1.0 namespace.');
+  const top = root.children[0];
+  if (top?.ns === NS.epp && top.name === 'hello') return { key: 'hello', run: () => 'greeting' };
+  if (top?.ns !== NS.epp || top.name !== 'command') return fail(2001, 'Expected a hello or command element.');
+  const rawClTRID = childText(top, NS.epp, 'clTRID');
+  const clTRID = validClTRID(rawClTRID);
+  if (rawClTRID !== undefined && clTRID === undefined) return fail(2001, 'clTRID must be 3 to 64 characters long.');
+  const verbEl = top.children.find((c) => c.ns === NS.epp && c.name !== 'extension' && c.name !== 'clTRID');
+  if (!verbEl) return fail(2001, 'The command element is empty.', null, clTRID);
+  const extensions = child(top, NS.epp, 'extension')?.children ?? [];
+
+  if (verbEl.name === 'login') {
+    return { key: 'login', clTRID, run: () => login(env.store, env.profile, session, verbEl) };
+  }
+  if (verbEl.name === 'logout') {
+    if (session.clientId === undefined) return fail(2002, 'Registrar is not logged in.', 'logout', clTRID);
+    return { key: 'logout', clTRID, run: () => logout(session) };
+  }
+  const object = verbEl.name === 'poll' ? undefined : objectCommand(verbEl, extensions);
+  if (object instanceof EppError) return fail(object.code, object.message, null, clTRID);
+  const key = object ? object.key : `poll:${verbEl.attrs.op ?? ''}`;
+  const clientId = session.clientId;
+  if (clientId === undefined) return fail(2002, 'Registrar is not logged in.', key, clTRID);
+
+  return {
+    key,
+    clTRID,
+    run: () => {
+      const now = env.clock.now();
+      tick(env.store, now);
+      if (!object) return poll(env.store, clientId, now, verbEl);
+      if (object.cmd.extensions.some((e) => !session.extURIs.has(e.ns))) {
+        throw new EppError(2002, 'Service extension(s) must be declared at login.');
+      }
+      if (object.kind === 'contact' && env.profile === 'nomulus') {
+        throw new EppError(2306, 'Having contacts is prohibited by registry policy');
+      }
+      const flow = FLOWS[object.kind][object.cmd.verb];
+      if (!flow) throw new EppError(2101, `The ${object.kind} object has no ${object.cmd.verb} command.`);
+      const ctx: FlowContext = {
+        store: env.store,
+        clientId,
+        now,
+        profile: env.profile,
+        transferPeriodMs: env.transferPeriodMs,
+        trid: { client: clTRID, server: svTRID },
+      };
+      return flow(ctx, object.cmd);
+    },
+  };
+}
+
+interface ParsedObject {
+  key: string;
+  kind: 'domain' | 'host' | 'contact';
+  cmd: ObjectCommand;
+}
+
+function objectCommand(verbEl: XmlEl, extensions: XmlEl[]): ParsedObject | EppError {
+  const verb = VERBS.find((v) => v === verbEl.name);
+  if (!verb) return new EppError(2000, `Unknown command ${verbEl.name}.`);
+  const el = verbEl.children[0];
+  if (!el) return new EppError(2001, `The ${verb} command names no object.`);
+  const kind = KIND_BY_NS[el.ns];
+  if (!kind) return new EppError(2307, 'Unimplemented object service.');
+  if (el.name !== verb) return new EppError(2001, `Expected ${verb} element, got ${el.name}.`);
+  let op: TransferOp | undefined;
+  if (verb === 'transfer') {
+    op = OPS.find((o) => o === verbEl.attrs.op);
+    if (!op) return new EppError(2001, 'transfer op must be request, approve, reject, cancel or query.');
+  }
+  const restore = kind === 'domain' && verb === 'update' && extensions.some((e) => e.ns === NS.rgp && e.name === 'update');
+  const key = restore ? 'domain:restore' : op ? `${kind}:transfer:${op}` : `${kind}:${verb}`;
+  return { key, kind, cmd: { verb, op, el, extensions } };
+}

@@ -1,0 +1,43 @@
+/** One-shot fault injection for tests of the gateway's retry and idempotency handling. */
+
+export type FaultAction =
+  /** Apply the command, then close the connection without answering. */
+  | 'drop-after-apply'
+  /** Apply the command, then wait delayMs (default 1000) before answering. */
+  | 'delay'
+  /** Answer 2400 "Command failed" without applying the command. */
+  | 'server-error'
+  /** Answer 2500 and close the connection without applying the command. */
+  | 'close-session';
+
+export interface Fault {
+  /** Command key as counted by applied(), e.g. "domain:renew", "domain:transfer:request", "poll:req". */
+  command: string;
+  action: FaultAction;
+  delayMs?: number;
+}
+
+export interface Faults {
+  /** Queues a fault for the next matching command (faults fire once, in the order queued). */
+  next(f: Fault): void;
+  clear(): void;
+}
+
+export class FaultQueue implements Faults {
+  private queue: Fault[] = [];
+
+  next(f: Fault): void {
+    this.queue.push({ ...f });
+  }
+
+  clear(): void {
+    this.queue = [];
+  }
+
+  /** Removes and returns the first fault queued for this command key. */
+  take(command: string | null): Fault | undefined {
+    if (command === null) return undefined;
+    const i = this.queue.findIndex((f) => f.command === command);
+    return i < 0 ? undefined : this.queue.splice(i, 1)[0];
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * EPP sandbox: an in-memory registry speaking EPP over TLS (RFC 5730-5734, secDNS-1.1, RGP).
+ * Independent of the gateway's EPP adapter on purpose: it shares no codec with src/backends/.
+ */
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import { generate } from 'selfsigned';
+import { systemClock, type Clock } from '../../core/clock.js';
+import type { Env } from './dispatch.js';
+import { FaultQueue, type Faults } from './faults.js';
+import type { Profile } from './greeting.js';
+import { tick } from './lifecycle.js';
+import { SANDBOX_REGISTRARS } from './seed.js';
+import { EppTlsServer } from './server.js';
+import { DAY_MS, Store } from './store.js';
+import { buildFragment } from './xml.js';
+
+export { SANDBOX_REGISTRARS } from './seed.js';
+export type { Fault, FaultAction, Faults } from './faults.js';
+export type { Profile } from './greeting.js';
+
+export interface EppSandboxOptions {
+  profile: Profile;
+  /** Default: ["example"] for the contacts profile, ["tld"] for the nomulus profile. */
+  tlds?: string[];
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (an ephemeral port). */
+  port?: number;
+  clock?: Clock;
+  /** Time before a pending transfer is approved by the server. Default 5 days (Nomulus). */
+  transferPeriodMs?: number;
+  registrars?: { clientId: string; password: string }[];
+  /** Load the seed data (default true). */
+  seed?: boolean;
+  /** Largest accepted frame, header included. Default 1 MiB. */
+  maxFrameBytes?: number;
+}
+
+export interface SandboxAddress {
+  host: string;
+  port: number;
+  /** PEM of the self-signed server certificate: trust it as the CA. */
+  ca: string;
+}
+
+/** A poll message as a test sees it. */
+export interface SandboxPollMessage {
+  id: string;
+  qDate: Date;
+  msg: string;
+  /** The resData children as XML fragments (for debugging). */
+  resData: string[];
+}
+
+/** A domain as a test sees it (read-only snapshot). */
+export interface SandboxDomain {
+  name: string;
+  roid: string;
+  sponsor: string;
+  statuses: string[];
+  expiresAt: Date;
+  authInfo: string;
+  pendingDelete: boolean;
+  transfer?: { status: string; gaining: string; losing: string; requestedAt: Date; actionAt: Date };
+}
+
+const certs = new Map<string, Promise<{ key: string; cert: string }>>();
+
+/** A self-signed certificate for localhost, generated once per host name per process. */
+function certificate(host: string): Promise<{ key: string; cert: string }> {
+  let p = certs.get(host);
+  if (!p) {
+    const alt: { type: 2 | 7; value?: string; ip?: string }[] = [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }];
+    if (!['localhost', '127.0.0.1', '::1', '0.0.0.0', '::'].includes(host)) {
+      alt.push(isIP(host) ? { type: 7, ip: host } : { type: 2, value: host });
+    }
+    p = generate([{ name: 'commonName', value: 'localhost' }], {
+      keyType: 'ec',
+      algorithm: 'sha256',
+      notAfterDate: new Date(Date.now() + 365 * DAY_MS),
+      extensions: [
+        { name: 'basicConstraints', cA: true },
+        { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        { name: 'subjectAltName', altNames: alt },
+      ],
+    }).then((r) => ({ key: r.private, cert: r.cert }));
+    certs.set(host, p);
+  }
+  return p;
+}
+
+export class EppSandbox {
+  readonly faults: Faults;
+  private readonly faultQueue = new FaultQueue();
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly counters = new Map<string, number>();
+  private readonly server: EppTlsServer;
+  private readonly svPrefix = randomBytes(4).toString('hex');
+  private svSeq = 0;
+
+  constructor(private readonly opts: EppSandboxOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.faults = this.faultQueue;
+    const tlds = opts.tlds ?? [opts.profile === 'nomulus' ? 'tld' : 'example'];
+    this.store = new Store(
+      {
+        profile: opts.profile,
+        tlds: tlds.map((t) => t.toLowerCase().replace(/^\./, '')),
+        registrars: (opts.registrars ?? SANDBOX_REGISTRARS).map((r) => ({ ...r })),
+        transferPeriodMs: opts.transferPeriodMs ?? 5 * DAY_MS,
+        seed: opts.seed ?? true,
+      },
+      this.clock,
+    );
+    const env: Env = {
+      store: this.store,
+      profile: opts.profile,
+      clock: this.clock,
+      transferPeriodMs: opts.transferPeriodMs ?? 5 * DAY_MS,
+    };
+    this.server = new EppTlsServer({
+      env,
+      faults: this.faultQueue,
+      maxFrameBytes: opts.maxFrameBytes ?? 1024 * 1024,
+      nextSvTRID: () => `SBX-${this.svPrefix}-${++this.svSeq}`,
+      onApplied: (key) => this.counters.set(key, (this.counters.get(key) ?? 0) + 1),
+    });
+  }
+
+  get profile(): Profile {
+    return this.opts.profile;
+  }
+
+  /** TLDs this sandbox serves. */
+  get tlds(): string[] {
+    return [...this.store.cfg.tlds];
+  }
+
+  async start(): Promise<SandboxAddress> {
+    const host = this.opts.host ?? '127.0.0.1';
+    const { key, cert } = await certificate(host);
+    const addr = await this.server.listen(host, this.opts.port ?? 0, key, cert);
+    return { ...addr, ca: cert };
+  }
+
+  /** Closes the server and every open connection. */
+  stop(): Promise<void> {
+    return this.server.close();
+  }
+
+  /** Restores the seed, clears poll queues, counters and queued faults. Open sessions stay logged in. */
+  reset(): void {
+    this.store.reset();
+    this.counters.clear();
+    this.faultQueue.clear();
+  }
+
+  /** How many commands with this key were applied (answered with a 1xxx code), e.g. "domain:renew". */
+  applied(command: string): number {
+    return this.counters.get(command) ?? 0;
+  }
+
+  /** The registrar's visible poll queue, oldest first (applies due time-driven events first). */
+  pollQueue(clientId: string): SandboxPollMessage[] {
+    const now = this.clock.now();
+    tick(this.store, now);
+    return this.store.visiblePoll(clientId, now).map((m) => ({
+      id: m.id,
+      qDate: m.eventTime,
+      msg: m.msg,
+      resData: m.resData.map(buildFragment),
+    }));
+  }
+
+  /** A snapshot of a domain, or undefined when it does not exist. */
+  domain(name: string): SandboxDomain | undefined {
+    tick(this.store, this.clock.now());
+    const d = this.store.domains.get(name);
+    if (!d) return undefined;
+    const t = d.transfer;
+    return {
+      name: d.name,
+      roid: d.roid,
+      sponsor: d.sponsor,
+      statuses: [...d.statuses, ...(t?.status === 'pending' ? ['pendingTransfer'] : []), ...(d.deletion ? ['pendingDelete'] : [])],
+      expiresAt: d.exDate,
+      authInfo: d.authInfo,
+      pendingDelete: d.deletion !== undefined,
+      transfer: t && { status: t.status, gaining: t.gaining, losing: t.losing, requestedAt: t.reDate, actionAt: t.acDate },
+    };
+  }
+}

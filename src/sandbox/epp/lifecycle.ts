@@ -1,0 +1,88 @@
+/**
+ * Time-driven registry events, applied lazily from the injected clock before every command and
+ * inspection: transfer auto-approval, auto-renewal, and the final purge of deleted domains.
+ * Poll messages they produce carry the event time as qDate.
+ */
+import { TRANSFER_MESSAGE, panData, renData, trnData } from './payloads.js';
+import type { ContactRecord, DomainRecord, TransferData, TransferStatus } from './records.js';
+import { POLICY, addYears, type Store } from './store.js';
+
+type Outcome = Exclude<TransferStatus, 'pending'>;
+
+/** Closes a pending domain transfer with the given outcome at time `at`, writing poll messages. */
+export function finishDomainTransfer(store: Store, d: DomainRecord, outcome: Outcome, at: Date): TransferData {
+  const t = d.transfer!;
+  t.status = outcome;
+  t.acDate = at;
+  if (outcome === 'clientApproved' || outcome === 'serverApproved') {
+    t.exDate = addYears(d.exDate, 1);
+    d.sponsor = t.gaining;
+    d.trDate = at;
+    d.exDate = t.exDate;
+    d.grace = [{ kind: 'transferPeriod', end: new Date(at.getTime() + POLICY.transferGraceMs) }];
+  } else {
+    t.exDate = undefined;
+  }
+  notify(store, 'domain', d.name, t, outcome, at);
+  return t;
+}
+
+export function finishContactTransfer(store: Store, c: ContactRecord, outcome: Outcome, at: Date): TransferData {
+  const t = c.transfer!;
+  t.status = outcome;
+  t.acDate = at;
+  if (outcome === 'clientApproved' || outcome === 'serverApproved') {
+    c.sponsor = t.gaining;
+    c.trDate = at;
+  }
+  notify(store, 'contact', c.id, t, outcome, at);
+  return t;
+}
+
+/**
+ * Nomulus' poll messages for a finished transfer: the gaining registrar gets panData + trnData
+ * unless it cancelled; the losing registrar gets trnData for a server approval or a cancel.
+ */
+function notify(store: Store, kind: 'domain' | 'contact', id: string, t: TransferData, outcome: Outcome, at: Date): void {
+  const text = TRANSFER_MESSAGE[outcome];
+  if (outcome !== 'clientCancelled') {
+    const approved = outcome === 'clientApproved' || outcome === 'serverApproved';
+    store.addPoll(t.gaining, at, text, [panData(kind, id, approved, t.requestTrid, at), trnData(kind, id, t)]);
+  }
+  if (outcome === 'serverApproved' || outcome === 'clientCancelled') {
+    store.addPoll(t.losing, at, text, [trnData(kind, id, t)]);
+  }
+}
+
+/** Applies every event due at `now`. Idempotent; cheap enough to run before each command. */
+export function tick(store: Store, now: Date): void {
+  const t = now.getTime();
+  for (const d of store.domains.values()) {
+    if (d.transfer?.status === 'pending' && d.transfer.acDate.getTime() <= t) {
+      finishDomainTransfer(store, d, 'serverApproved', d.transfer.acDate);
+    }
+  }
+  for (const c of store.contacts.values()) {
+    if (c.transfer?.status === 'pending' && c.transfer.acDate.getTime() <= t) {
+      finishContactTransfer(store, c, 'serverApproved', c.transfer.acDate);
+    }
+  }
+  for (const d of [...store.domains.values()]) {
+    if (d.deletion) {
+      if (d.deletion.purgeAt.getTime() <= t) {
+        store.domains.delete(d.name);
+        store.addPoll(d.sponsor, d.deletion.purgeAt, 'Domain deleted.', [
+          panData('domain', d.name, true, d.deletion.trid, d.deletion.purgeAt),
+        ]);
+      }
+      continue;
+    }
+    while (d.exDate.getTime() <= t) {
+      const old = d.exDate;
+      d.exDate = addYears(old, 1);
+      d.grace.push({ kind: 'autoRenewPeriod', end: new Date(old.getTime() + POLICY.autoRenewGraceMs) });
+      store.addPoll(d.sponsor, old, 'Domain was auto-renewed.', [renData(d.name, d.exDate)]);
+    }
+    d.grace = d.grace.filter((g) => g.end.getTime() > t);
+  }
+}

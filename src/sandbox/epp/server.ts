@@ -1,0 +1,160 @@
+/** EPP over TLS (RFC 5734): framing, one session per connection, greeting on connect, faults. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import tls from 'node:tls';
+import { prepare, type Env, type Prepared } from './dispatch.js';
+import type { FaultQueue } from './faults.js';
+import { newSessionState, type SessionState } from './flows/session.js';
+import { buildGreeting } from './greeting.js';
+import { EppError, buildResponse, type EppResult } from './result.js';
+
+export interface ServerOptions {
+  env: Env;
+  faults: FaultQueue;
+  onApplied(key: string): void;
+  nextSvTRID(): string;
+  maxFrameBytes: number;
+}
+
+class FrameError extends Error {}
+
+/** RFC 5734 framing: a 4-byte big-endian total length (header included), then the XML. */
+export class FrameReader {
+  private buf: Buffer = Buffer.alloc(0);
+  constructor(private readonly maxFrameBytes: number) {}
+
+  push(chunk: Buffer): string[] {
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    const frames: string[] = [];
+    while (this.buf.length >= 4) {
+      const total = this.buf.readUInt32BE(0);
+      if (total <= 4) throw new FrameError(`Invalid frame length ${total}`);
+      if (total > this.maxFrameBytes) throw new FrameError(`Frame of ${total} bytes exceeds the limit of ${this.maxFrameBytes}`);
+      if (this.buf.length < total) break;
+      frames.push(this.buf.subarray(4, total).toString('utf8'));
+      this.buf = this.buf.subarray(total);
+    }
+    return frames;
+  }
+}
+
+export function encodeFrame(xml: string): Buffer {
+  const body = Buffer.from(xml, 'utf8');
+  const header = Buffer.alloc(4);
+  header.writeUInt32BE(body.length + 4, 0);
+  return Buffer.concat([header, body]);
+}
+
+/** One client connection. Frames are handled strictly one after another. */
+class Connection {
+  private readonly reader: FrameReader;
+  private readonly state: SessionState = newSessionState();
+  private chain: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly socket: tls.TLSSocket,
+    private readonly opts: ServerOptions,
+  ) {
+    this.reader = new FrameReader(opts.maxFrameBytes);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => this.close(true));
+    socket.on('close', () => (this.closed = true));
+    this.send(buildGreeting(opts.env.profile, opts.env.clock.now()));
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    let frames: string[];
+    try {
+      frames = this.reader.push(chunk);
+    } catch (e) {
+      const msg = e instanceof FrameError ? e.message : 'Invalid frame';
+      this.chain = this.chain.then(() => {
+        this.send(buildResponse({ code: 2500, msg }, undefined, this.opts.nextSvTRID()));
+        this.close(false);
+      });
+      return;
+    }
+    for (const f of frames) this.chain = this.chain.then(() => this.handle(f));
+  }
+
+  private async handle(xml: string): Promise<void> {
+    if (this.closed) return;
+    const svTRID = this.opts.nextSvTRID();
+    let prepared: Prepared;
+    try {
+      prepared = prepare(xml, this.opts.env, this.state, svTRID);
+    } catch {
+      prepared = { key: null, run: () => ({ code: 2400 }) };
+    }
+    const fault = this.opts.faults.take(prepared.key);
+    if (fault?.action === 'server-error') {
+      this.send(buildResponse({ code: 2400 }, prepared.clTRID, svTRID));
+      return;
+    }
+    if (fault?.action === 'close-session') {
+      this.send(buildResponse({ code: 2500 }, prepared.clTRID, svTRID));
+      this.close(false);
+      return;
+    }
+    let result: EppResult | 'greeting';
+    try {
+      result = prepared.run();
+    } catch (e) {
+      result = e instanceof EppError ? { code: e.code, msg: e.message, close: e.close } : { code: 2400 };
+    }
+    const out = result === 'greeting' ? buildGreeting(this.opts.env.profile, this.opts.env.clock.now()) : buildResponse(result, prepared.clTRID, svTRID);
+    if (prepared.key !== null && (result === 'greeting' || result.code < 2000)) this.opts.onApplied(prepared.key);
+    if (fault?.action === 'drop-after-apply') {
+      this.close(true);
+      return;
+    }
+    if (fault?.action === 'delay') await sleep(fault.delayMs ?? 1000);
+    this.send(out);
+    if (result !== 'greeting' && (result.close || result.code >= 2500)) this.close(false);
+  }
+
+  private send(xml: string): void {
+    if (!this.closed && this.socket.writable) this.socket.write(encodeFrame(xml));
+  }
+
+  close(hard: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (hard) this.socket.destroy();
+    else this.socket.end();
+  }
+}
+
+export class EppTlsServer {
+  private server?: tls.Server;
+  private readonly connections = new Set<{ socket: tls.TLSSocket; conn: Connection }>();
+
+  constructor(private readonly opts: ServerOptions) {}
+
+  listen(host: string, port: number, key: string, cert: string): Promise<{ host: string; port: number }> {
+    const server = tls.createServer({ key, cert, minVersion: 'TLSv1.2' }, (socket) => {
+      const entry = { socket, conn: new Connection(socket, this.opts) };
+      this.connections.add(entry);
+      socket.on('close', () => this.connections.delete(entry));
+    });
+    server.on('tlsClientError', () => undefined);
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        const addr = server.address();
+        resolve({ host, port: typeof addr === 'object' && addr ? addr.port : port });
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const { conn } of this.connections) conn.close(true);
+    this.connections.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

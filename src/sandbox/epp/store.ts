@@ -1,0 +1,215 @@
+/** The sandbox registry's state: domains, hosts, contacts, poll queues; built from the seed. */
+import type { Clock } from '../../core/clock.js';
+import type { Profile } from './greeting.js';
+import type { ContactRecord, DomainRecord, HostRecord, PollMessage } from './records.js';
+import { SEED_CONTACTS, SEED_DOMAINS, SEED_HOSTS, type SeedRegistrar } from './seed.js';
+import type { XNode } from './xml.js';
+
+export const DAY_MS = 86_400_000;
+
+/** Registry policy (Nomulus defaults). */
+export const POLICY = {
+  addGraceMs: 5 * DAY_MS,
+  renewGraceMs: 5 * DAY_MS,
+  transferGraceMs: 5 * DAY_MS,
+  autoRenewGraceMs: 45 * DAY_MS,
+  redemptionMs: 30 * DAY_MS,
+  pendingDeleteMs: 5 * DAY_MS,
+  maxRegistrationYears: 10,
+  maxChecks: 50,
+  maxNameservers: 13,
+  maxDsRecords: 8,
+} as const;
+
+export interface StoreConfig {
+  profile: Profile;
+  tlds: string[];
+  registrars: SeedRegistrar[];
+  transferPeriodMs: number;
+  seed: boolean;
+}
+
+/** Adds years in UTC, clamping Feb 29 to Feb 28 like Joda-Time does. */
+export function addYears(d: Date, years: number): Date {
+  const out = new Date(d.getTime());
+  out.setUTCFullYear(d.getUTCFullYear() + years);
+  if (out.getUTCDate() !== d.getUTCDate()) out.setUTCDate(0);
+  return out;
+}
+
+export class Store {
+  readonly domains = new Map<string, DomainRecord>();
+  readonly hosts = new Map<string, HostRecord>();
+  readonly contacts = new Map<string, ContactRecord>();
+  poll: PollMessage[] = [];
+  readonly passwords = new Map<string, string>();
+  private roidSeq = 0;
+  private pollSeq = 0;
+
+  constructor(
+    readonly cfg: StoreConfig,
+    private readonly clock: Clock,
+  ) {
+    this.reset();
+  }
+
+  reset(): void {
+    this.domains.clear();
+    this.hosts.clear();
+    this.contacts.clear();
+    this.poll = [];
+    this.passwords.clear();
+    this.roidSeq = 0;
+    this.pollSeq = 0;
+    for (const r of this.cfg.registrars) this.passwords.set(r.clientId, r.password);
+    if (this.cfg.seed) this.loadSeed(this.clock.now());
+  }
+
+  private loadSeed(now: Date): void {
+    const tld = this.cfg.tlds[0];
+    if (tld === undefined) return;
+    const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
+    const sub = (name: string) => name.replaceAll('{tld}', tld);
+    if (this.cfg.profile === 'contacts') {
+      for (const c of SEED_CONTACTS) {
+        this.contacts.set(c.id, {
+          id: c.id,
+          roid: this.nextRoid('ROID'),
+          sponsor: c.sponsor,
+          crID: c.sponsor,
+          crDate: ago(c.createdDaysAgo),
+          statuses: new Set(),
+          postalInfo: [{ type: 'int', name: c.name, org: c.org, street: [...c.street], city: c.city, sp: c.sp, pc: c.pc, cc: c.cc }],
+          voice: c.voice ? { number: c.voice } : undefined,
+          email: c.email,
+          authInfo: c.authInfo,
+        });
+      }
+    }
+    for (const s of SEED_DOMAINS) {
+      const d: DomainRecord = {
+        name: `${s.label}.${tld}`,
+        tld,
+        roid: this.nextRoid(roidSuffix(tld)),
+        sponsor: s.sponsor,
+        crID: s.creator,
+        crDate: ago(s.createdDaysAgo),
+        exDate: ago(-s.expiresInDays),
+        statuses: new Set(s.statuses),
+        registrant: this.cfg.profile === 'contacts' ? s.registrant : undefined,
+        contacts: this.cfg.profile === 'contacts' ? s.contacts.map((c) => ({ ...c })) : [],
+        nameservers: [],
+        authInfo: s.authInfo,
+        dsData: [],
+        keyData: [],
+        grace: [],
+      };
+      if (s.deletedDaysAgo !== undefined) {
+        const deletedAt = ago(s.deletedDaysAgo);
+        d.upID = s.sponsor;
+        d.upDate = deletedAt;
+        const redemptionEnd = new Date(deletedAt.getTime() + POLICY.redemptionMs);
+        d.deletion = {
+          redemptionEnd,
+          purgeAt: new Date(redemptionEnd.getTime() + POLICY.pendingDeleteMs),
+          trid: { server: 'seed-delete' },
+        };
+      }
+      this.domains.set(d.name, d);
+    }
+    for (const h of SEED_HOSTS) {
+      const name = sub(h.name);
+      const superordinate = this.superordinateDomainName(name);
+      const host: HostRecord = {
+        name,
+        roid: this.nextRoid('ROID'),
+        sponsor: h.sponsor,
+        crID: h.sponsor,
+        crDate: ago(h.createdDaysAgo),
+        statuses: new Set(h.statuses),
+        addresses: h.addresses.map((a) => ({ ip: a.includes(':') ? 'v6' : 'v4', addr: a })),
+        superordinate: superordinate ? this.domains.get(superordinate)?.roid : undefined,
+      };
+      this.hosts.set(host.roid, host);
+    }
+    for (const s of SEED_DOMAINS) {
+      const d = this.domains.get(`${s.label}.${tld}`)!;
+      d.nameservers = s.nameservers.map((n) => this.hostByName(sub(n))!.roid);
+    }
+  }
+
+  nextRoid(suffix: string): string {
+    this.roidSeq += 1;
+    return `${this.roidSeq.toString(16).toUpperCase()}-${suffix}`;
+  }
+
+  /** The configured TLD a name falls under (longest match), if any. */
+  tldOf(name: string): string | undefined {
+    return [...this.cfg.tlds]
+      .sort((a, b) => b.length - a.length)
+      .find((t) => name.endsWith(`.${t}`));
+  }
+
+  /** For a host name under one of our TLDs, the domain it would be subordinate to. */
+  superordinateDomainName(hostName: string): string | undefined {
+    const tld = this.tldOf(hostName);
+    if (tld === undefined) return undefined;
+    const labels = hostName.slice(0, -(tld.length + 1)).split('.');
+    return `${labels[labels.length - 1]}.${tld}`;
+  }
+
+  hostByName(name: string): HostRecord | undefined {
+    for (const h of this.hosts.values()) if (h.name === name) return h;
+    return undefined;
+  }
+
+  domainByRoid(roid: string): DomainRecord | undefined {
+    for (const d of this.domains.values()) if (d.roid === roid) return d;
+    return undefined;
+  }
+
+  hostSponsor(h: HostRecord): string {
+    const sup = h.superordinate ? this.domainByRoid(h.superordinate) : undefined;
+    return sup ? sup.sponsor : h.sponsor;
+  }
+
+  subordinateHosts(d: DomainRecord): HostRecord[] {
+    return [...this.hosts.values()].filter((h) => h.superordinate === d.roid);
+  }
+
+  isHostLinked(h: HostRecord): boolean {
+    for (const d of this.domains.values()) if (d.nameservers.includes(h.roid)) return true;
+    return false;
+  }
+
+  isContactLinked(id: string): boolean {
+    for (const d of this.domains.values()) {
+      if (d.registrant === id || d.contacts.some((c) => c.id === id)) return true;
+    }
+    return false;
+  }
+
+  addPoll(clientId: string, eventTime: Date, msg: string, resData: XNode[]): PollMessage {
+    this.pollSeq += 1;
+    const m: PollMessage = { id: `${this.pollSeq}-${eventTime.getUTCFullYear()}`, clientId, eventTime, msg, resData };
+    this.poll.push(m);
+    return m;
+  }
+
+  /** Messages a registrar can see now, oldest first. */
+  visiblePoll(clientId: string, now: Date): PollMessage[] {
+    return this.poll
+      .filter((m) => m.clientId === clientId && m.eventTime.getTime() <= now.getTime())
+      .sort((a, b) => a.eventTime.getTime() - b.eventTime.getTime() || seqOf(a) - seqOf(b));
+  }
+}
+
+function seqOf(m: PollMessage): number {
+  return Number.parseInt(m.id, 10);
+}
+
+/** ROID suffix for a TLD: upper-case word characters, at most 8 (eppcom roidType). */
+export function roidSuffix(tld: string): string {
+  const s = tld.toUpperCase().replace(/[^A-Z0-9_]/g, '_').slice(0, 8);
+  return s.length > 0 ? s : 'TLD';
+}

@@ -1,0 +1,115 @@
+/**
+ * API keys: "rgw_" + base64url(32 random bytes). The plaintext is returned once, at creation;
+ * only its SHA-256 (hex) is stored. A salted slow hash would add nothing for 256-bit random keys
+ * (nothing to brute-force) and would make every request pay for it; SHA-256 also lets the key be
+ * found by an indexed equality lookup.
+ *
+ * `prefix` is the first 12 characters ("rgw_" + 8 random ones, 48 of the 256 bits) so a human can
+ * tell keys apart in a list; "rgw_" plus 4 characters would collide too easily.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { PrismaClient } from '../db/generated/client.js';
+
+export const API_KEY_PREFIX = 'rgw_';
+const KEY_PATTERN = /^rgw_[A-Za-z0-9_-]{43}$/;
+const PREFIX_LENGTH = 12;
+/** lastUsedAt is written at most this often per key. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface CreatedApiKey {
+  id: string;
+  registrarId: string;
+  label: string;
+  /** The key itself. Shown once: it cannot be recovered later. */
+  key: string;
+  prefix: string;
+}
+
+export interface VerifiedApiKey {
+  registrarId: string;
+  keyId: string;
+}
+
+export interface ApiKeyInfo {
+  id: string;
+  label: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** Creates (or renames) a registrar. */
+export async function ensureRegistrar(prisma: PrismaClient, id: string, name: string = id) {
+  return prisma.registrar.upsert({ where: { id }, update: { name }, create: { id, name } });
+}
+
+/** Creates a key for an existing registrar; the plaintext is in the result and nowhere else. */
+export async function createApiKey(prisma: PrismaClient, registrarId: string, label = ''): Promise<CreatedApiKey> {
+  const key = API_KEY_PREFIX + randomBytes(32).toString('base64url');
+  const prefix = key.slice(0, PREFIX_LENGTH);
+  const row = await prisma.apiKey.create({ data: { registrarId, label, prefix, hash: hashApiKey(key) } });
+  return { id: row.id, registrarId, label, key, prefix };
+}
+
+/**
+ * Resolves a key (bare, or as "Bearer <key>") to its registrar; null for malformed, unknown or
+ * revoked keys. The lookup is by hash, so response time says nothing about the key's characters;
+ * the stored hash is compared again in constant time.
+ */
+export async function verifyApiKey(
+  prisma: PrismaClient,
+  bearer: string | null | undefined,
+  now: Date = new Date(),
+): Promise<VerifiedApiKey | null> {
+  const key = bearer?.trim().replace(/^Bearer\s+/i, '');
+  if (!key || !KEY_PATTERN.test(key)) return null;
+  const hash = hashApiKey(key);
+  const row = await prisma.apiKey.findUnique({
+    where: { hash },
+    select: { id: true, registrarId: true, hash: true, revokedAt: true, lastUsedAt: true },
+  });
+  if (!row || !timingSafeEqual(Buffer.from(row.hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
+  if (row.revokedAt && row.revokedAt <= now) return null;
+  const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+  if (!row.lastUsedAt || row.lastUsedAt <= stale) {
+    // Conditional, so a burst of requests writes once; a failed write must not fail the request.
+    await prisma.apiKey
+      .updateMany({
+        where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: stale } }] },
+        data: { lastUsedAt: now },
+      })
+      .catch(() => undefined);
+  }
+  return { registrarId: row.registrarId, keyId: row.id };
+}
+
+/** Revokes one key by id; true when a live key was revoked. */
+export async function revokeApiKey(prisma: PrismaClient, keyId: string, now: Date = new Date()): Promise<boolean> {
+  const { count } = await prisma.apiKey.updateMany({ where: { id: keyId, revokedAt: null }, data: { revokedAt: now } });
+  return count > 0;
+}
+
+/** Revokes every live key of a registrar carrying `label`; returns how many. */
+export async function revokeApiKeysByLabel(
+  prisma: PrismaClient,
+  registrarId: string,
+  label: string,
+  now: Date = new Date(),
+): Promise<number> {
+  const { count } = await prisma.apiKey.updateMany({ where: { registrarId, label, revokedAt: null }, data: { revokedAt: now } });
+  return count;
+}
+
+/** A registrar's keys (never their hashes), newest first. */
+export async function listApiKeys(prisma: PrismaClient, registrarId: string): Promise<ApiKeyInfo[]> {
+  return prisma.apiKey.findMany({
+    where: { registrarId },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, label: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+  });
+}

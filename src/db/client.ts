@@ -1,0 +1,104 @@
+/**
+ * Opens the gateway's database and applies pending migrations before handing out the client.
+ *
+ * - `url` given: PostgreSQL through @prisma/adapter-pg over a pg Pool (the production setup;
+ *   several gateway instances may share the database).
+ * - no `url`: an embedded PGlite (PostgreSQL compiled to WebAssembly) persisted under `dataDir`,
+ *   used in-process through pglite-prisma-adapter. We chose in-process over serving PGlite with
+ *   pglite-socket and reaching it with adapter-pg: no port or socket file to manage, no second
+ *   protocol hop, and PGlite's own mutex already serialises statements and holds interactive
+ *   transactions exclusively (queries from outside a transaction wait until it ends). The
+ *   directory belongs to one process at a time (see pglite-lock.ts), which is what the embedded
+ *   default is for: one gateway process with zero setup. `dataDir` may be "memory://".
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from './generated/client.js';
+import { migratePGlite, migratePostgres, type MigrateResult } from './migrate.js';
+import { lockDataDir } from './pglite-lock.js';
+
+export { isUniqueViolation, uniqueViolation } from './errors.js';
+export { PrismaClient };
+
+export const DEFAULT_DATA_DIR = './data/pglite';
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL connection string; when absent the embedded PGlite is used. */
+  url?: string;
+  /** PGlite data directory (default ./data/pglite); ignored with `url`. */
+  dataDir?: string;
+  /** Apply pending migrations first (default true). */
+  migrate?: boolean;
+  /** Maximum pg pool connections (default 10); ignored for PGlite. */
+  poolSize?: number;
+}
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: 'postgres' | 'pglite';
+  /** What the start-up migration did (undefined with `migrate: false`). */
+  migration?: MigrateResult;
+  close(): Promise<void>;
+}
+
+async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Database> {
+  const migration = opts.migrate === false ? undefined : await migratePostgres(url);
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  let closing: Promise<void> | undefined;
+  return {
+    prisma,
+    kind: 'postgres',
+    migration,
+    close: () =>
+      (closing ??= (async () => {
+        await prisma.$disconnect();
+        await pool.end();
+      })()),
+  };
+}
+
+async function openPGlite(dataDir: string, opts: OpenDatabaseOptions): Promise<Database> {
+  const inMemory = dataDir.startsWith('memory://');
+  let release = () => {};
+  if (!inMemory) {
+    dataDir = path.resolve(dataDir);
+    await mkdir(path.dirname(dataDir), { recursive: true });
+    release = lockDataDir(dataDir);
+  }
+  let db: PGlite | undefined;
+  try {
+    db = await PGlite.create(dataDir);
+    const migration = opts.migrate === false ? undefined : await migratePGlite(db);
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+    const opened = db;
+    let closing: Promise<void> | undefined;
+    return {
+      prisma,
+      kind: 'pglite',
+      migration,
+      close: () =>
+        (closing ??= (async () => {
+          try {
+            await prisma.$disconnect();
+            await opened.close();
+          } finally {
+            release();
+          }
+        })()),
+    };
+  } catch (e) {
+    await db?.close().catch(() => undefined);
+    release();
+    throw e;
+  }
+}
+
+/** Opens PostgreSQL (`url`) or the embedded PGlite (`dataDir`), migrated. */
+export function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Database> {
+  return opts.url ? openPostgres(opts.url, opts) : openPGlite(opts.dataDir ?? DEFAULT_DATA_DIR, opts);
+}

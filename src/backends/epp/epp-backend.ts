@@ -268,7 +268,7 @@ export class EppBackend implements RegistryPort {
       operation: ctx.operation,
     };
     try {
-      const { response, xml: raw } = await pool.run((s) => s.execute(xml, clTRID));
+      const { response, xml: raw } = await pool.run((s) => s.execute(xml, clTRID, secrets));
       event.code = response.code;
       event.svTRID = response.svTRID ?? undefined;
       event.message = maskSecrets(response.message, secrets);

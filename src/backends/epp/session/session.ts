@@ -8,7 +8,7 @@ import * as login from '../commands/login.js';
 import * as logout from '../commands/logout.js';
 import { errorFor, isSuccess } from '../result.js';
 import { parseResponse, type EppGreeting, type EppResponse } from '../xml/envelope.js';
-import { redact } from '../xml/redact.js';
+import { maskSecrets, redact } from '../xml/redact.js';
 import { EppProtocolError } from '../xml/tree.js';
 import type { EppLogger } from '../types.js';
 import { EppConnection, TransportError, type ConnectionOptions } from './connection.js';
@@ -95,10 +95,14 @@ export class EppSession {
    * Send a command frame and parse the response. Transport failures become
    * UpstreamUnavailableError with maybeApplied = whether the frame was written.
    */
-  async execute(xml: string, clTRID: string): Promise<{ response: EppResponse; xml: string }> {
+  async execute(
+    xml: string,
+    clTRID: string,
+    secrets: ReadonlyArray<string | null | undefined> = [],
+  ): Promise<{ response: EppResponse; xml: string }> {
     const { backend } = this.opts;
     try {
-      const out = await this.exchange(xml, clTRID);
+      const out = await this.exchange(xml, clTRID, secrets);
       // 2500-2502: the server ends the session after answering.
       if (out.response.code >= 2500) this.destroy(`server answered ${out.response.code}`);
       return out;
@@ -156,17 +160,23 @@ export class EppSession {
     this.onClosed(this);
   }
 
-  private async exchange(xml: string, clTRID: string): Promise<{ response: EppResponse; xml: string }> {
+  /** Send and receive one frame; frames are logged redacted, with the command's secrets masked. */
+  private async exchange(
+    xml: string,
+    clTRID: string,
+    secrets: ReadonlyArray<string | null | undefined> = [],
+  ): Promise<{ response: EppResponse; xml: string }> {
     const conn = this.conn;
     if (!conn || conn.closed) throw new TransportError('session is closed', false);
     const { backend, logger } = this.opts;
-    logger.debug({ backend, session: this.id, clTRID, frame: redact(xml) }, 'epp >>');
+    const masked = [...secrets, this.opts.password];
+    logger.debug({ backend, session: this.id, clTRID, frame: maskSecrets(redact(xml), masked) }, 'epp >>');
     this.commandsSent++;
     const raw = await conn.request(xml, this.opts.commandTimeoutMs).catch((e: TransportError) => {
       if (e.timedOut) this.destroy('command timed out');
       throw e;
     });
-    logger.debug({ backend, session: this.id, clTRID, frame: redact(raw) }, 'epp <<');
+    logger.debug({ backend, session: this.id, clTRID, frame: maskSecrets(redact(raw), masked) }, 'epp <<');
     const response = parseResponse(raw);
     if (response.clTRID !== null && response.clTRID !== clTRID) {
       throw new EppProtocolError(`response clTRID ${response.clTRID} does not match ${clTRID}`);

@@ -168,7 +168,14 @@ export function fx(rel: string, overrides: Record<string, string> = {}): string 
   return fixture(rel, overrides);
 }
 
-/** Replaces every occurrence of a fixed string in a fixture (e.g. its domain name). */
-export function fxFor(rel: string, from: string, to: string, overrides: Record<string, string> = {}): string {
-  return fixture(rel, overrides).split(from).join(to);
+/** A fixture with fixed strings replaced (e.g. its domain name), after placeholder substitution. */
+export function fxWith(rel: string, replace: Record<string, string>, placeholders: Record<string, string> = {}): string {
+  let xml = fixture(rel, placeholders);
+  for (const [from, to] of Object.entries(replace)) xml = xml.split(from).join(to);
+  return xml;
+}
+
+/** The date part (YYYY-MM-DD) of an xs:dateTime. */
+export function day(dateTime: string): string {
+  return dateTime.slice(0, 10);
 }

@@ -16,12 +16,12 @@ import {
   type XmlElement,
 } from '../xml/tree.js';
 
-/** A host or domain name as EPP wants it: A-labels (IDNs converted), no trailing dot. */
+/** A host or domain name as EPP wants it: lower-case A-labels (IDNs converted), no trailing dot. */
 export function aLabel(name: string, field = 'name'): string {
   const trimmed = name.trim().replace(/\.$/, '');
   if (trimmed === '') throw new ValidationError(field, 'must not be empty');
   // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7F]*$/.test(trimmed)) return trimmed;
+  if (/^[\x00-\x7F]*$/.test(trimmed)) return trimmed.toLowerCase();
   const ascii = domainToASCII(trimmed);
   if (!ascii) throw new ValidationError(field, `"${name}" is not a valid domain name`);
   return ascii;

@@ -33,6 +33,8 @@ export function notSent(backend: string, message: string): UpstreamUnavailableEr
 }
 
 let sessionSeq = 0;
+/** A logout that gets no answer does not hold up close() for long. */
+const LOGOUT_TIMEOUT_MS = 5_000;
 
 export class EppSession {
   readonly id = ++sessionSeq;
@@ -139,7 +141,7 @@ export class EppSession {
     this.state = 'busy';
     try {
       const clTRID = this.opts.nextClTRID();
-      await this.exchange(logout.build(clTRID), clTRID);
+      await this.exchange(logout.build(clTRID), clTRID, [], Math.min(this.opts.commandTimeoutMs, LOGOUT_TIMEOUT_MS));
     } catch {
       // the session is going away either way
     }
@@ -165,6 +167,7 @@ export class EppSession {
     xml: string,
     clTRID: string,
     secrets: ReadonlyArray<string | null | undefined> = [],
+    timeoutMs = this.opts.commandTimeoutMs,
   ): Promise<{ response: EppResponse; xml: string }> {
     const conn = this.conn;
     if (!conn || conn.closed) throw new TransportError('session is closed', false);
@@ -172,7 +175,7 @@ export class EppSession {
     const masked = [...secrets, this.opts.password];
     logger.debug({ backend, session: this.id, clTRID, frame: maskSecrets(redact(xml), masked) }, 'epp >>');
     this.commandsSent++;
-    const raw = await conn.request(xml, this.opts.commandTimeoutMs).catch((e: TransportError) => {
+    const raw = await conn.request(xml, timeoutMs).catch((e: TransportError) => {
       if (e.timedOut) this.destroy('command timed out');
       throw e;
     });

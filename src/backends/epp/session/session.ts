@@ -60,7 +60,7 @@ export class EppSession {
       const { connection, greetingXml } = await EppConnection.connect(this.opts.connection);
       this.conn = connection;
       connection.onClose((reason) => this.closed(reason));
-      logger.debug({ backend, session: this.id, frame: greetingXml }, 'epp greeting');
+      logger.debug({ backend, session: this.id, frame: redact(greetingXml) }, 'epp greeting');
       this.greeting = hello.parse(greetingXml);
       const services = login.servicesFor(this.greeting);
       const clTRID = this.opts.nextClTRID();

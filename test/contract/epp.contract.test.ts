@@ -48,6 +48,7 @@ for (const profile of ['contacts', 'nomulus'] as const) {
     const withContacts = profile === 'contacts';
     const sent: string[] = [];
     let backend: EppBackend;
+    let addr: { host: string; port: number; ca: string };
 
     const password = (id: string) => SANDBOX_REGISTRARS.find((r) => r.clientId === id)!.password;
     const domainInput = (label: string, extra: Partial<DomainCreateInput> = {}): DomainCreateInput => ({
@@ -66,7 +67,8 @@ for (const profile of ['contacts', 'nomulus'] as const) {
     });
 
     beforeAll(async () => {
-      const { host, port, ca } = await sandbox.start();
+      addr = await sandbox.start();
+      const { host, port, ca } = addr;
       const record = (o: object, m?: string) => {
         if (m === 'epp >>') sent.push(String((o as { frame?: string }).frame));
       };
@@ -437,6 +439,51 @@ for (const profile of ['contacts', 'nomulus'] as const) {
       test('a registrar without an account -> ForbiddenError before anything is sent', async () => {
         await expect(backend.checkDomains({ registrarId: 'stranger' }, [`a.${tld}`])).rejects.toBeInstanceOf(ForbiddenError);
         expect(sent).toEqual([]);
+      });
+    });
+
+    describe('transport faults (sandbox fault injection)', () => {
+      const renewInput = async () => ({
+        name: `fakesite.${tld}`,
+        currentExpiry: (await backend.infoDomain(acme, `fakesite.${tld}`)).data.expiresAt!,
+        period: { value: 1, unit: 'y' as const },
+      });
+      test('applied, then the connection drops: UpstreamUnavailableError(maybeApplied true); next command re-logs in', async () => {
+        const input = await renewInput();
+        sandbox.faults.next({ command: 'domain:renew', action: 'drop-after-apply' });
+        const e = await rejection(backend.renewDomain(acme, input));
+        expect(e).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', maybeApplied: true });
+        expect(sandbox.applied('domain:renew')).toBe(1);
+        // the blind resend is refused by curExpDate instead of renewing twice
+        const again = await rejection(backend.renewDomain(acme, input));
+        expect(again.details.upstreamCode).toBe(2004);
+        expect((await backend.infoDomain(acme, `fakesite.${tld}`)).data.expiresAt).toEqual(addYears(input.currentExpiry, 1));
+      });
+      test('2500 closes the session: UpstreamFailureError, then a fresh session works', async () => {
+        sandbox.faults.next({ command: 'domain:check', action: 'close-session' });
+        const e = await rejection(backend.checkDomains(acme, [`a.${tld}`]));
+        expect(e).toMatchObject({ code: 'UPSTREAM_FAILURE', details: { upstreamCode: 2500 } });
+        expect((await backend.checkDomains(acme, [`a.${tld}`])).data[0]!.available).toBe(true);
+      });
+      test('no answer within the command timeout: maybeApplied true', async () => {
+        const { host, port, ca } = addr;
+        const impatient = new EppBackend({
+          name: 'impatient',
+          kind: 'epp',
+          host,
+          port,
+          tls: { ca, servername: 'localhost' },
+          accounts: { acme: { clientId: 'NewRegistrar', password: password('NewRegistrar') } },
+          commandTimeoutMs: 200,
+        });
+        try {
+          sandbox.faults.next({ command: 'domain:delete', action: 'delay', delayMs: 1_000 });
+          const e = await rejection(impatient.deleteDomain(acme, `test.${tld}`));
+          expect(e).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', maybeApplied: true });
+          expect(sandbox.applied('domain:delete')).toBe(1);
+        } finally {
+          await impatient.close();
+        }
       });
     });
 

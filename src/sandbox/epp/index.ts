@@ -21,7 +21,7 @@ export type { Profile } from './greeting.js';
 
 export interface EppSandboxOptions {
   profile: Profile;
-  /** Default: ["example"] for the contacts profile, ["tld"] for the nomulus profile. */
+  /** Default (also when empty): ["example"] for the contacts profile, ["tld"] for the nomulus profile. A leading dot is ignored. */
   tlds?: string[];
   /** Default 127.0.0.1. */
   host?: string;
@@ -104,7 +104,7 @@ export class EppSandbox {
   constructor(private readonly opts: EppSandboxOptions) {
     this.clock = opts.clock ?? systemClock;
     this.faults = this.faultQueue;
-    const tlds = opts.tlds ?? [opts.profile === 'nomulus' ? 'tld' : 'example'];
+    const tlds = opts.tlds && opts.tlds.length > 0 ? opts.tlds : [opts.profile === 'nomulus' ? 'tld' : 'example'];
     this.store = new Store(
       {
         profile: opts.profile,

@@ -92,6 +92,25 @@ describe('login and logout', () => {
   });
 });
 
+describe('configuration', () => {
+  it('serves the configured TLDs, seeds under the first, and can start empty', async () => {
+    const multi = await startSandbox({ profile: 'nomulus', tlds: ['.dev', 'co.dev'], seed: false });
+    try {
+      const c = await session(multi.addr, 'NewRegistrar', 'nomulus');
+      const check = (names: string) => c.send(fx('domain/domain_check.xml').replace('example.com', names).replace('example.net', 'b.dev').replace('example.org', 'c.co.dev'));
+      const r = await check('example.dev');
+      expect(r.code).toBe(1000);
+      expect(r.resData.chkData.cd.map((cd: { name: { '@avail': string } }) => cd.name['@avail'])).toEqual(['1', '1', '1']);
+      expect((await check('example.tld')).code).toBe(2004);
+      expect(multi.sandbox.tlds).toEqual(['dev', 'co.dev']);
+      c.close();
+    } finally {
+      await multi.sandbox.stop();
+    }
+    expect(sandbox.domain('example.tld')?.sponsor).toBe('TheRegistrar');
+  });
+});
+
 describe('framing and syntax', () => {
   it('reassembles a frame split across writes and answers several frames sent in one chunk', async () => {
     const c = await session(addr, 'NewRegistrar', 'nomulus');

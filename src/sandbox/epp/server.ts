@@ -17,6 +17,11 @@ export interface ServerOptions {
 
 class FrameError extends Error {}
 
+/** A bug in the sandbox, not a client error: answered with 2400 and reported on stderr. */
+function unexpected(e: unknown): void {
+  console.error('[epp-sandbox] unexpected error', e);
+}
+
 /** RFC 5734 framing: a 4-byte big-endian total length (header included), then the XML. */
 export class FrameReader {
   private buf: Buffer = Buffer.alloc(0);
@@ -84,7 +89,8 @@ class Connection {
     let prepared: Prepared;
     try {
       prepared = prepare(xml, this.opts.env, this.state, svTRID);
-    } catch {
+    } catch (e) {
+      unexpected(e);
       prepared = { key: null, run: () => ({ code: 2400 }) };
     }
     const fault = this.opts.faults.take(prepared.key);
@@ -101,6 +107,7 @@ class Connection {
     try {
       result = prepared.run();
     } catch (e) {
+      if (!(e instanceof EppError)) unexpected(e);
       result = e instanceof EppError ? { code: e.code, msg: e.message, close: e.close } : { code: 2400 };
     }
     const out = result === 'greeting' ? buildGreeting(this.opts.env.profile, this.opts.env.clock.now()) : buildResponse(result, prepared.clTRID, svTRID);

@@ -63,8 +63,8 @@ export function uniqueViolation(err: unknown): UniqueViolationInfo | null {
 /**
  * True when `err` is a unique-constraint violation. With `columns` (database column names, e.g.
  * ["registrar_id", "idempotency_key"]), only when the violated constraint is on exactly those
- * columns: compared directly where the adapter reports columns, otherwise by Prisma's default
- * constraint name `<table>_<col>_<col>_key` (a custom `map:` name can be passed as a string).
+ * columns, in any order: compared directly where the adapter reports columns, otherwise by
+ * Prisma's default constraint name `<table>_<col>_<col>_key` (pass a custom `map:` name as a string).
  */
 export function isUniqueViolation(err: unknown, columns?: string[] | string): boolean {
   const v = uniqueViolation(err);
@@ -73,6 +73,14 @@ export function isUniqueViolation(err: unknown, columns?: string[] | string): bo
   if (typeof columns === 'string') return v.index === columns || (v.fields?.length === 1 && v.fields[0] === columns);
   if (v.fields) return v.fields.length === columns.length && columns.every((c) => v.fields!.includes(c));
   if (!v.index) return false;
-  const suffix = `_${columns.join('_')}_key`;
-  return v.table ? v.index === `${v.table}${suffix}` : v.index.endsWith(suffix);
+  return permutations(columns).some((cols) => {
+    const suffix = `_${cols.join('_')}_key`;
+    return v.table ? v.index === `${v.table}${suffix}` : v.index!.endsWith(suffix);
+  });
+}
+
+/** All orders of a (short) column list: Prisma names a constraint in declaration order. */
+function permutations(xs: string[]): string[][] {
+  if (xs.length <= 1 || xs.length > 5) return [xs];
+  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((rest) => [x, ...rest]));
 }

@@ -76,10 +76,13 @@ export interface EngineFactory {
 
 /**
  * Wraps a driver-adapter factory (PrismaPg or PrismaPGlite) for the schema engine: fixes
- * executeScript, gives it an in-memory PGlite shadow database (adapter-pg cannot serve as one)
- * and remembers what it opened so that `dispose` can close it.
+ * executeScript, gives it an in-memory PGlite shadow database (adapter-pg cannot serve as one;
+ * `opts.shadow` supplies it) and remembers what it opened so that `dispose` can close it.
  */
-export function fixAdapterFactory(inner: SqlMigrationAwareDriverAdapterFactory): EngineFactory {
+export function fixAdapterFactory(
+  inner: SqlMigrationAwareDriverAdapterFactory,
+  opts: { shadow?: () => Promise<PGlite> } = {},
+): EngineFactory {
   const opened: SqlDriverAdapter[] = [];
   const shadows: PGlite[] = [];
   const fix = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
@@ -100,7 +103,8 @@ export function fixAdapterFactory(inner: SqlMigrationAwareDriverAdapterFactory):
       return adapter;
     },
     async connectToShadowDb() {
-      const shadow = new PGlite();
+      // A new PGlite takes seconds to initialise; callers doing several diffs pass clones of one.
+      const shadow = opts.shadow ? await opts.shadow() : new PGlite();
       shadows.push(shadow);
       const adapter = fix(await new PrismaPGlite(shadow).connect());
       return adapter;

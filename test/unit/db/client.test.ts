@@ -1,0 +1,75 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openDatabase } from '../../../src/db/client.js';
+import { freshDatabase } from '../../helpers/db.js';
+
+const ctx = inject('testDb');
+
+describe('openDatabase', () => {
+  it('returns a migrated client of the configured kind; a second start applies nothing', async () => {
+    const db = await freshDatabase();
+    try {
+      expect(db.kind).toBe(ctx.kind === 'postgres' ? 'postgres' : 'pglite');
+      expect(await db.prisma.registrar.count()).toBe(0);
+      if (db.url) {
+        const again = await openDatabase({ url: db.url });
+        expect(again.kind).toBe('postgres');
+        expect(again.migration?.applied).toEqual([]);
+        await again.close();
+      }
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('stores BigInt cursors, enums, JSON and timestamps faithfully', async () => {
+    const db = await freshDatabase();
+    try {
+      const queuedAt = new Date('2026-01-02T03:04:05.678Z');
+      const a = await db.prisma.pollMessage.create({
+        data: { registrarId: 'R', backend: 'b', accountId: 'acc', upstreamId: '1', type: 'TRANSFER_REQUESTED', message: 'm', queuedAt, raw: '<x/>' },
+      });
+      const b = await db.prisma.pollMessage.create({
+        data: { registrarId: 'R', backend: 'b', accountId: 'acc', upstreamId: '2', type: 'AUTORENEWED', message: 'm', queuedAt, raw: '<y/>' },
+      });
+      expect(typeof a.id).toBe('bigint');
+      expect(b.id > a.id).toBe(true);
+      const after = await db.prisma.pollMessage.findMany({ where: { registrarId: 'R', id: { gt: a.id } } });
+      expect(after.map((m) => [m.upstreamId, m.type, m.queuedAt.toISOString()])).toEqual([['2', 'AUTORENEWED', queuedAt.toISOString()]]);
+      const response = { domain: { name: 'a.example', statuses: ['ok'] }, n: 1, nothing: null };
+      const rec = await db.prisma.idempotencyRecord.create({
+        data: { registrarId: 'R', idempotencyKey: 'k', operation: 'createDomain', fingerprint: 'f', state: 'SUCCEEDED', response, expiresAt: queuedAt },
+      });
+      expect((await db.prisma.idempotencyRecord.findUniqueOrThrow({ where: { id: rec.id } })).response).toEqual(response);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe.skipIf(ctx.kind !== 'pglite')('embedded PGlite directory', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rgw-client-test-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('persists across reopen and can be open only once at a time', async () => {
+    if (ctx.kind !== 'pglite') return;
+    const dataDir = path.join(dir, 'pglite');
+    await cp(ctx.templateDir, dataDir, { recursive: true });
+    const first = await openDatabase({ dataDir });
+    await first.prisma.registrar.create({ data: { id: 'Kept', name: 'kept' } });
+    await expect(openDatabase({ dataDir })).rejects.toThrow(/already open/);
+    await first.close();
+    const second = await openDatabase({ dataDir });
+    try {
+      expect(second.migration?.applied).toEqual([]);
+      expect(await second.prisma.registrar.findUnique({ where: { id: 'Kept' } })).toMatchObject({ name: 'kept' });
+    } finally {
+      await second.close();
+    }
+  });
+});

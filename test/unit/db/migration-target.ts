@@ -40,7 +40,7 @@ export async function emptyTarget(): Promise<MigrationTarget> {
     };
   }
   emptyPGlite ??= PGlite.create();
-  const db = await (await emptyPGlite).clone();
+  const db = (await (await emptyPGlite).clone()) as PGlite;
   return {
     kind: 'pglite',
     migrate: (opts) => migratePGlite(db, opts),

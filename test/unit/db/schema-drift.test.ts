@@ -25,7 +25,7 @@ describe('schema.prisma vs migrations', () => {
   beforeAll(async () => {
     schema = { path: schemaPath, content: await readFile(schemaPath, 'utf8') };
     main = await PGlite.create(); // never written: the diff only uses the shadow databases
-    factory = fixAdapterFactory(new PrismaPGlite(main), { shadow: () => main.clone() });
+    factory = fixAdapterFactory(new PrismaPGlite(main), { shadow: async () => (await main.clone()) as PGlite });
     engine = await startSchemaEngine(factory, [schema]);
   });
   afterAll(async () => {

@@ -65,7 +65,7 @@ describe('bad input', () => {
   });
 
   it('maps upstream result codes to stable codes, keeping the upstream code and message', async () => {
-    const name = `dup-${Date.now().toString(36)}.example`;
+    const name = `dup-${Date.now().toString(36)}.tld`;
     const first = await t.gql(A, create, { k: `a-${name}`, input: { ...base, name } });
     expect(first.errors).toBeUndefined();
     const dup = await t.gql(A, create, { k: `b-${name}`, input: { ...base, name } });

@@ -48,7 +48,10 @@ describe('foundation end to end (GraphQL over HTTP -> EPP over TLS -> sandbox)',
       expect(r.data.createContact.transaction.resultCode).toBe(1000);
       expect(r.data.createContact.transaction.serverTransactionId).toBeTruthy();
     }
-    const p = await t.gql(A, `mutation($k: String!) { createDomain(idempotencyKey: $k, input: { name: "${provider}", authInfo: "Pr0vider-Pw" }) { name } }`, { k: key() });
+    const reg = `reg-${suffix}`.slice(0, 16);
+    const adm = `adm-${suffix}`.slice(0, 16);
+    const p = await t.gql(A, `mutation($k: String!) { createDomain(idempotencyKey: $k, input: {
+      name: "${provider}", authInfo: "Pr0vider-Pw", registrant: "${reg}", contacts: [{ role: ADMIN, id: "${adm}" }, { role: TECH, id: "${adm}" }] }) { name } }`, { k: key() });
     expect(p.errors).toBeUndefined();
     const h = await t.gql(A, `mutation($k: String!) { createHost(idempotencyKey: $k, input: { name: "${ns}", ipv4: ["192.0.2.53"], ipv6: ["2001:DB8::53"] }) { name host { name ipv4 ipv6 } } }`, { k: key() });
     expect(h.errors).toBeUndefined();

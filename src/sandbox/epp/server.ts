@@ -141,6 +141,8 @@ export class EppTlsServer {
 
   listen(host: string, port: number, key: string, cert: string): Promise<{ host: string; port: number }> {
     const server = tls.createServer({ key, cert, minVersion: 'TLSv1.2' }, (socket) => {
+      // A handshake that completes after close() began would otherwise keep server.close() waiting.
+      if (!this.server) return void socket.destroy();
       const entry = { socket, conn: new Connection(socket, this.opts) };
       this.connections.add(entry);
       socket.on('close', () => this.connections.delete(entry));
@@ -160,7 +162,10 @@ export class EppTlsServer {
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    for (const { conn } of this.connections) conn.close(true);
+    for (const { socket, conn } of this.connections) {
+      conn.close(true);
+      socket.destroy(); // also sockets already half-closed (ended after logout/2500), which close() skips
+    }
     this.connections.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }

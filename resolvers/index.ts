@@ -5,6 +5,7 @@ import { DomainResolver } from './domain/domain.resolver.js';
 import { HostResolver } from './host/host.resolver.js';
 import { NameserverFieldsResolver } from './host/nameserver.fields.resolver.js';
 import { PollResolver } from './poll/poll.resolver.js';
+import { PollSubscriptionResolver } from './poll/poll.subscription.js';
 import { RegistrarResolver, RegistryAccountResolver } from './registrar/registrar.resolver.js';
 import { TransferResolver } from './transfer/transfer.resolver.js';
 
@@ -19,4 +20,5 @@ export const resolvers: NonEmptyArray<Function> = [
   ContactResolver,
   TransferResolver,
   PollResolver,
+  PollSubscriptionResolver,
 ];

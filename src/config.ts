@@ -38,6 +38,7 @@ export function defaultConfig(): GatewayConfig {
     ],
     defaultBackend: 'sandbox-epp',
     limits: { maxDepth: 12, maxBatch: 500 },
+    poll: { intervalMs: 2000, leaseMs: 10_000, maxBackoffMs: 60_000, enabled: true },
   };
 }
 
@@ -51,7 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   let cfg: GatewayConfig = base;
   if (existsSync(path)) {
     const file = JSON.parse(readFileSync(path, 'utf8')) as Partial<GatewayConfig>;
-    cfg = { ...base, ...file, limits: { ...base.limits, ...(file.limits ?? {}) } };
+    cfg = { ...base, ...file, limits: { ...base.limits, ...(file.limits ?? {}) }, poll: { ...base.poll, ...(file.poll ?? {}) } };
   } else if (env.GATEWAY_CONFIG) {
     throw new Error(`GATEWAY_CONFIG names ${path}, which does not exist`);
   }
@@ -61,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (env.REDIS_URL) cfg.redisUrl = env.REDIS_URL;
   if (env.DATA_DIR) cfg.dataDir = env.DATA_DIR;
   if (env.LOG_LEVEL) cfg.logLevel = env.LOG_LEVEL;
+  if (env.POLL_INTERVAL_MS) cfg.poll.intervalMs = Number(env.POLL_INTERVAL_MS);
   for (const backend of cfg.backends) {
     for (const [registrar, account] of Object.entries(backend.accounts)) {
       const secret = env[`GATEWAY_${envKey(backend.name, registrar)}_PASSWORD`];
@@ -72,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 }
 
 export function validateConfig(cfg: GatewayConfig): void {
+  if (cfg.poll.leaseMs < 3 * cfg.poll.intervalMs) throw new Error('config: poll.leaseMs must be at least 3 x poll.intervalMs');
   const names = new Set(cfg.backends.map((b) => b.name));
   if (names.size !== cfg.backends.length) throw new Error('config: backend names must be unique');
   for (const r of cfg.routes) {

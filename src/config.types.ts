@@ -65,4 +65,6 @@ export interface GatewayConfig {
   /** Backend for contact and host commands when the caller names none and the host name routes nowhere. */
   defaultBackend?: string;
   limits: { maxDepth: number; maxBatch: number };
+  /** Poll ingestion: how often each upstream queue is read, and the lease that keeps it to one instance. */
+  poll: { intervalMs: number; leaseMs: number; maxBackoffMs: number; enabled: boolean };
 }

@@ -3,7 +3,8 @@ import type { CallContext } from './core/model/index.js';
 import type { PrismaClient } from './db/generated/client.js';
 import type { IdempotencyService } from './idempotency/service.js';
 import { createLoaders, type Loaders } from './loaders/loaders.js';
-import type { PollService } from './poll/poll.service.js';
+import type { PollIngester } from './poll/ingester.js';
+import type { PollEvents } from './pubsub/poll-events.js';
 import type { Router } from './routing/router.js';
 import type { GatewayConfig } from './config.types.js';
 import type { Logger } from './logger.js';
@@ -14,7 +15,8 @@ export interface Services {
   prisma: PrismaClient;
   router: Router;
   idempotency: IdempotencyService;
-  polls: PollService;
+  ingester: PollIngester;
+  events: PollEvents;
   clock: Clock;
   logger: Logger;
 }

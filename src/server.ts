@@ -17,10 +17,12 @@ import { createContext, type GatewayContext, type Services } from './context.js'
 import { systemClock, type Clock } from './core/clock.js';
 import { openDatabase } from './db/client.js';
 import { graphiqlPage } from './http/graphiql.js';
-import { makeFormatError } from './http/errors.js';
+import { makeFormatError, type FormatError } from './http/errors.js';
 import { IdempotencyService } from './idempotency/service.js';
 import { createLogger, type Logger } from './logger.js';
+import { PollIngester } from './poll/ingester.js';
 import { PollService } from './poll/poll.service.js';
+import { createPollEvents } from './pubsub/poll-events.js';
 import { Router } from './routing/router.js';
 import { startSandboxes, type RunningSandboxes } from './sandbox/start.js';
 
@@ -53,6 +55,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const commandLog = new CommandLog(db.prisma, logger);
   const backends = config.backends.map((b) => createBackend(b, { clock, logger, onCommand: commandLog.record }));
   const router = new Router(backends, config.routes, config.defaultBackend);
+  const events = createPollEvents(config.redisUrl, logger);
+  const polls = new PollService(db.prisma, events, clock, logger);
+  const ingester = new PollIngester(db.prisma, router, polls, config.registrars.map((r) => r.id), logger, config.poll);
   const services: Services = {
     config,
     prisma: db.prisma,
@@ -60,7 +65,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     clock,
     logger,
     idempotency: new IdempotencyService(db.prisma, clock),
-    polls: new PollService(db.prisma, router, clock, logger),
+    events,
+    ingester,
   };
   for (const r of config.registrars) {
     await db.prisma.registrar.upsert({ where: { id: r.id }, update: { name: r.name }, create: r });
@@ -70,10 +76,11 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const app = express();
   const httpServer = createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useWebSocket(schema, wsServer, services);
+  const formatError = makeFormatError(logger);
+  const wsCleanup = useWebSocket(schema, wsServer, services, formatError);
   const apollo = new ApolloServer<GatewayContext>({
     schema,
-    formatError: makeFormatError(logger),
+    formatError,
     introspection: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -97,6 +104,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   );
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  if (config.poll.enabled) ingester.start();
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   logger.info({ port }, 'gateway listening');
@@ -110,6 +118,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     async close() {
       await apollo.stop();
       await closeServer(httpServer);
+      await ingester.stop();
+      await events.close();
       await Promise.all(backends.map((b) => b.close()));
       await sandboxes.stop();
       await commandLog.flush();
@@ -119,7 +129,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
 }
 
 /** graphql-ws on the same port and path; the API key comes in connection_init. */
-function useWebSocket(schema: GraphQLSchema, wsServer: WebSocketServer, services: Services) {
+function useWebSocket(schema: GraphQLSchema, wsServer: WebSocketServer, services: Services, formatError: FormatError) {
+  const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
   return useServer<Record<string, unknown>, { registrar?: { id: string; name: string } }>(
     {
       schema,
@@ -132,6 +143,9 @@ function useWebSocket(schema: GraphQLSchema, wsServer: WebSocketServer, services
         return true;
       },
       context: (ctx) => createContext(services, ctx.extra.registrar!),
+      // The same error shapes (stable extensions.code) as over HTTP.
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
+      onError: (_ctx, _id, _payload, errors) => format(errors),
     },
     wsServer,
   );

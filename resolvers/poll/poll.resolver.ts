@@ -2,6 +2,8 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import { ObjectNotFoundError, ValidationError } from '../../src/core/errors.js';
 import type { PollMessage as PollRow } from '../../src/db/generated/client.js';
+import { toEvent } from '../../src/poll/poll.service.js';
+import { pollNode } from './poll.map.js';
 import { AckPollMessagePayload, PollMessage, PollMessageConnection, PollMessageType } from '../../schema/poll/poll.type.js';
 import { mutate } from '../common/mutate.js';
 
@@ -10,22 +12,7 @@ function parseId(field: string, id: string): bigint {
   return BigInt(id);
 }
 
-export function pollNode(row: PollRow): PollMessage {
-  return {
-    id: row.id.toString(),
-    registry: row.backend,
-    type: row.type as PollMessageType,
-    objectKind: row.objectKind as PollMessage['objectKind'],
-    objectName: row.objectName,
-    message: row.message,
-    upstreamId: row.upstreamId,
-    queuedAt: row.queuedAt,
-    receivedAt: row.receivedAt,
-    acknowledgedAt: row.ackedAt,
-    transfer: null,
-    raw: row.raw,
-  };
-}
+const nodeOf = (row: PollRow) => pollNode({ ...toEvent(row), ackedAt: row.ackedAt });
 
 @Resolver(() => PollMessage)
 export class PollResolver {
@@ -42,7 +29,7 @@ export class PollResolver {
   ): Promise<PollMessageConnection> {
     if (first < 1 || first > 500) throw new ValidationError('first', 'must be between 1 and 500');
     const afterId = after ? parseId('after', after) : undefined;
-    await ctx.polls.drain(ctx.registrar.id);
+    await ctx.ingester.drainNow(ctx.registrar.id);
     const rows = await ctx.prisma.pollMessage.findMany({
       where: {
         registrarId: ctx.registrar.id,
@@ -53,7 +40,7 @@ export class PollResolver {
       orderBy: { id: 'asc' },
       take: first + 1,
     });
-    const page = rows.slice(0, first).map(pollNode);
+    const page = rows.slice(0, first).map(nodeOf);
     return {
       edges: page.map((node) => ({ cursor: node.id, node })),
       pageInfo: { hasNextPage: rows.length > first, endCursor: page.at(-1)?.id ?? null },
@@ -76,6 +63,6 @@ export class PollResolver {
     });
     const row = await ctx.prisma.pollMessage.findFirstOrThrow({ where: { id, registrarId } });
     const remaining = await ctx.prisma.pollMessage.count({ where: { registrarId, ackedAt: null } });
-    return { message: pollNode(row), remaining, replayed };
+    return { message: nodeOf(row), remaining, replayed };
   }
 }

@@ -9,7 +9,9 @@ import type { Logger } from '../logger.js';
  * for registry errors, the upstream code and message; anything unexpected is masked as
  * INTERNAL_SERVER_ERROR with the detail only in the log.
  */
-export function makeFormatError(logger: Logger) {
+export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+export function makeFormatError(logger: Logger): FormatError {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof GatewayError) {

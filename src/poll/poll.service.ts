@@ -1,74 +1,109 @@
 import type { Clock } from '../core/clock.js';
 import { ObjectNotFoundError } from '../core/errors.js';
-import type { CallContext } from '../core/model/index.js';
+import type { UpstreamPollMessage } from '../core/model/index.js';
 import type { RegistryPort } from '../core/port.js';
-import type { PrismaClient } from '../db/generated/client.js';
+import type { PrismaClient, PollMessage as PollRow } from '../db/generated/client.js';
+import { isUniqueViolation } from '../db/errors.js';
 import type { Logger } from '../logger.js';
-import type { Router } from '../routing/router.js';
+import type { PollEvent, PollEvents } from '../pubsub/poll-events.js';
 import { classify } from './classify.js';
 
 /** Upper bound on messages taken from one queue in one drain, so one drain always ends. */
 const MAX_PER_DRAIN = 500;
 
+/** One registrar's queue at one backend. */
+export interface PollAccount {
+  backend: RegistryPort;
+  registrarId: string;
+  /** The upstream login (EPP clID). */
+  accountId: string;
+}
+
+export function toEvent(row: PollRow): PollEvent {
+  return {
+    id: row.id.toString(),
+    registrarId: row.registrarId,
+    registry: row.backend,
+    type: row.type,
+    objectKind: row.objectKind,
+    objectName: row.objectName,
+    message: row.message,
+    upstreamId: row.upstreamId,
+    queuedAt: row.queuedAt.toISOString(),
+    receivedAt: row.receivedAt.toISOString(),
+    payload: row.payload ?? null,
+    raw: row.raw,
+  };
+}
+
+function payloadOf(m: UpstreamPollMessage) {
+  return {
+    transfer: m.transfer
+      ? { ...m.transfer, requestedAt: m.transfer.requestedAt.toISOString(), actionAt: m.transfer.actionAt.toISOString(), expiresAt: m.transfer.expiresAt?.toISOString() ?? null }
+      : null,
+    pendingActionResult: m.pendingActionResult ?? null,
+    expiresAt: m.expiresAt?.toISOString() ?? null,
+  };
+}
+
 /**
- * Moves upstream poll queues into the gateway's store: read the head, store it (unique on
- * backend + account + upstream id, so a message read twice is stored once), and only then
- * acknowledge it upstream. Clients read and acknowledge the stored copies.
+ * Moves an upstream poll queue into the gateway's store: read the head, store it (unique on
+ * backend + account + upstream id, so a message read twice after a crash is stored once), and
+ * only then acknowledge it upstream. Each newly stored message is published to subscribers.
  */
 export class PollService {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly router: Router,
+    private readonly events: PollEvents,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
 
-  /** Drain every queue the registrar has; returns how many messages were stored. */
-  async drain(registrarId: string): Promise<number> {
+  /** Drain one queue; returns how many new messages were stored. */
+  async drain(account: PollAccount): Promise<number> {
+    const { backend, registrarId, accountId } = account;
+    const call = { registrarId, operation: 'poll' };
     let stored = 0;
-    for (const backend of this.router.backends()) {
-      if (!(await backend.capabilities()).poll) continue;
-      let upstreamId: string;
-      try {
-        upstreamId = backend.upstreamId(registrarId);
-      } catch {
-        continue; // no account for this registrar at that backend
+    for (let n = 0; n < MAX_PER_DRAIN; n++) {
+      const m = (await backend.pollRequest(call)).data.message;
+      if (!m) break;
+      const row = await this.store(account, m);
+      if (row) {
+        stored++;
+        await this.events.publish(toEvent(row)).catch((err) => this.logger.warn({ err }, 'poll event publish failed'));
       }
-      stored += await this.drainOne(backend, { registrarId }, upstreamId);
+      try {
+        await backend.pollAck(call, m.id);
+      } catch (err) {
+        if (!(err instanceof ObjectNotFoundError)) throw err; // already acknowledged
+      }
     }
+    if (stored > 0) this.logger.debug({ backend: backend.name, registrarId, stored }, 'poll queue drained');
     return stored;
   }
 
-  private async drainOne(backend: RegistryPort, call: CallContext, accountId: string): Promise<number> {
-    let n = 0;
-    for (; n < MAX_PER_DRAIN; n++) {
-      const { data } = await backend.pollRequest({ ...call, operation: 'poll' });
-      const m = data.message;
-      if (!m) break;
-      await this.prisma.pollMessage.upsert({
-        where: { backend_accountId_upstreamId: { backend: backend.name, accountId, upstreamId: m.id } },
-        update: {},
-        create: {
-          registrarId: call.registrarId,
+  /** Store a message; null when it was stored before (read again after a crash before the ack). */
+  private async store({ backend, registrarId, accountId }: PollAccount, m: UpstreamPollMessage): Promise<PollRow | null> {
+    try {
+      return await this.prisma.pollMessage.create({
+        data: {
+          registrarId,
           backend: backend.name,
           accountId,
           upstreamId: m.id,
           type: classify(m),
-          objectKind: m.object?.kind ?? null,
+          objectKind: m.object?.kind ?? (m.transfer ? 'domain' : null),
           objectName: m.object?.name ?? m.transfer?.name ?? null,
           message: m.text,
+          payload: payloadOf(m),
           queuedAt: m.queuedAt,
           receivedAt: this.clock.now(),
           raw: m.raw,
         },
       });
-      try {
-        await backend.pollAck({ ...call, operation: 'poll' }, m.id);
-      } catch (err) {
-        if (!(err instanceof ObjectNotFoundError)) throw err; // already acknowledged by a concurrent drain
-      }
+    } catch (err) {
+      if (isUniqueViolation(err)) return null;
+      throw err;
     }
-    if (n > 0) this.logger.debug({ backend: backend.name, registrarId: call.registrarId, stored: n }, 'poll queue drained');
-    return n;
   }
 }

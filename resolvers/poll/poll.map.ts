@@ -1,0 +1,26 @@
+import type { PollEvent } from '../../src/pubsub/poll-events.js';
+import type { PollMessage, PollMessageType } from '../../schema/poll/poll.type.js';
+import { transferNode } from '../transfer/transfer.map.js';
+
+interface Payload {
+  transfer?: Parameters<typeof transferNode>[0] | null;
+}
+
+/** A stored message (as a PollEvent) -> GraphQL PollMessage. */
+export function pollNode(e: PollEvent & { ackedAt?: Date | null }): PollMessage {
+  const payload = (e.payload ?? {}) as Payload;
+  return {
+    id: e.id,
+    registry: e.registry,
+    type: e.type as PollMessageType,
+    objectKind: e.objectKind as PollMessage['objectKind'],
+    objectName: e.objectName,
+    message: e.message,
+    upstreamId: e.upstreamId,
+    queuedAt: new Date(e.queuedAt),
+    receivedAt: new Date(e.receivedAt),
+    acknowledgedAt: e.ackedAt ?? null,
+    transfer: payload.transfer ? transferNode(payload.transfer) : null,
+    raw: e.raw,
+  };
+}

@@ -1,0 +1,38 @@
+import { Arg, Resolver, Root, Subscription } from 'type-graphql';
+import type { GatewayContext } from '../../src/context.js';
+import { ValidationError } from '../../src/core/errors.js';
+import { pollStream } from '../../src/poll/stream.js';
+import type { PollEvent } from '../../src/pubsub/poll-events.js';
+import { normalizeDomainName } from '../../src/validation/names.js';
+import { PollMessage, PollMessageType } from '../../schema/poll/poll.type.js';
+import { pollNode } from './poll.map.js';
+
+interface StreamArgs {
+  after?: string | null;
+  types?: PollMessageType[] | null;
+  objects?: string[] | null;
+}
+
+@Resolver(() => PollMessage)
+export class PollSubscriptionResolver {
+  @Subscription(() => PollMessage, {
+    name: 'pollMessages',
+    description:
+      "The viewer's poll messages as they arrive. With `after` (the id of the last message you handled), the stored messages after it come first, then live ones, with no gap and no duplicate: reconnect with your last cursor and you miss nothing.",
+    subscribe: ({ args, context }) => {
+      const a = args as StreamArgs;
+      const ctx = context as GatewayContext;
+      if (a.after && !/^[1-9][0-9]{0,18}$/.test(a.after)) throw new ValidationError('after', 'is not a poll message id');
+      const objects = a.objects?.map((o, i) => normalizeDomainName(`objects[${i}]`, o)) ?? null;
+      return pollStream(ctx.prisma, ctx.events, { registrarId: ctx.registrar.id, after: a.after ? BigInt(a.after) : null, types: a.types ?? null, objects });
+    },
+  })
+  pollMessagesStream(
+    @Root() event: PollEvent,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor: replay stored messages after this id first.' }) _after: string | null,
+    @Arg('types', () => [PollMessageType], { nullable: true }) _types: PollMessageType[] | null,
+    @Arg('objects', () => [String], { nullable: true, description: 'Only messages about these domains/hosts.' }) _objects: string[] | null,
+  ): PollMessage {
+    return pollNode(event);
+  }
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../db/generated/client.js';
+import type { Logger } from '../logger.js';
+import type { Router } from '../routing/router.js';
+import type { PollAccount, PollService } from './poll.service.js';
+
+export interface IngesterOptions {
+  /** Time between polls of one queue. */
+  intervalMs: number;
+  /** Lease length: another instance takes an account over this long after its holder stops renewing. */
+  leaseMs: number;
+  /** Longest wait between attempts after failures (exponential back-off up to this). */
+  maxBackoffMs: number;
+}
+
+interface Loop {
+  account: PollAccount;
+  key: string;
+  timer?: NodeJS.Timeout;
+  failures: number;
+  /** The drain in progress: the loop and on-demand drains never overlap in one instance. */
+  running?: Promise<number>;
+}
+
+/**
+ * Polls every upstream account on an interval, with back-off on failure. Exactly one instance
+ * polls an account at a time: it holds a lease row in PostgreSQL, renewed on every round, which
+ * another instance takes over once the holder stops renewing (crash, shutdown, network split).
+ */
+export class PollIngester {
+  readonly instanceId = randomUUID();
+  private loops: Loop[] = [];
+  private stopped = true;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly router: Router,
+    private readonly polls: PollService,
+    private readonly registrarIds: string[],
+    private readonly logger: Logger,
+    private readonly opts: IngesterOptions,
+  ) {}
+
+  /** Every (backend, registrar) pair with an account there. */
+  private accounts(): PollAccount[] {
+    return this.router.backends().flatMap((backend) =>
+      this.registrarIds.flatMap((registrarId) => {
+        try {
+          return [{ backend, registrarId, accountId: backend.upstreamId(registrarId) }];
+        } catch {
+          return [];
+        }
+      }),
+    );
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.loops = this.accounts().map((account) => ({ account, key: `${account.backend.name}/${account.accountId}`, failures: 0 }));
+    for (const loop of this.loops) this.schedule(loop, 0);
+  }
+
+  /**
+   * Stop polling. By default the leases are released so another instance takes over at once;
+   * `release: false` leaves them to lapse, as a crashed instance would.
+   */
+  async stop(opts: { release?: boolean } = {}): Promise<void> {
+    this.stopped = true;
+    for (const loop of this.loops) clearTimeout(loop.timer);
+    await Promise.allSettled(this.loops.map((l) => l.running));
+    if (opts.release === false) return;
+    await this.prisma.pollLease.deleteMany({ where: { holder: this.instanceId } }).catch(() => undefined);
+  }
+
+  /** Drain the registrar's queues now, where this instance holds (or can take) the lease. */
+  async drainNow(registrarId: string): Promise<void> {
+    await Promise.all(this.loops.filter((l) => l.account.registrarId === registrarId).map((l) => this.round(l)));
+  }
+
+  private schedule(loop: Loop, delay: number): void {
+    if (this.stopped) return;
+    loop.timer = setTimeout(async () => {
+      await this.round(loop);
+      const backoff = loop.failures === 0 ? this.opts.intervalMs : Math.min(this.opts.maxBackoffMs, this.opts.intervalMs * 2 ** loop.failures);
+      this.schedule(loop, backoff);
+    }, delay);
+  }
+
+  /** One round: renew or take the lease, then drain. Never throws. */
+  private round(loop: Loop): Promise<number> {
+    if (loop.running) return loop.running;
+    loop.running = (async () => {
+      try {
+        if (!(await loop.account.backend.capabilities()).poll) return 0;
+        if (!(await this.holdLease(loop.key))) return 0;
+        const n = await this.polls.drain(loop.account);
+        loop.failures = 0;
+        return n;
+      } catch (err) {
+        loop.failures++;
+        if (!this.stopped) this.logger.warn({ err: (err as Error).message, account: loop.key, failures: loop.failures }, 'poll round failed');
+        return 0;
+      } finally {
+        loop.running = undefined;
+      }
+    })();
+    return loop.running;
+  }
+
+  /** Take or renew the lease; false while another live instance holds it. */
+  private async holdLease(account: string): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<Array<{ holder: string }>>`
+      INSERT INTO poll_leases (account, holder, expires_at, updated_at)
+      VALUES (${account}, ${this.instanceId}, now() + make_interval(secs => ${this.opts.leaseMs / 1000}), now())
+      ON CONFLICT (account) DO UPDATE
+        SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at, updated_at = now()
+        WHERE poll_leases.holder = EXCLUDED.holder OR poll_leases.expires_at < now()
+      RETURNING holder`;
+    return rows.length === 1 && rows[0]!.holder === this.instanceId;
+  }
+}

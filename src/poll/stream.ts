@@ -1,0 +1,73 @@
+import type { PrismaClient } from '../db/generated/client.js';
+import type { PollEvent, PollEvents } from '../pubsub/poll-events.js';
+import { toEvent } from './poll.service.js';
+
+export interface StreamFilter {
+  registrarId: string;
+  /** Replay stored messages with a larger id first (a cursor from an earlier message). */
+  after?: bigint | null;
+  types?: string[] | null;
+  objects?: string[] | null;
+}
+
+const REPLAY_PAGE = 500;
+/** Events waiting for a slow client; beyond this the subscription ends and the client resumes from its cursor. */
+const MAX_PENDING = 10_000;
+
+function matches(e: PollEvent, f: StreamFilter): boolean {
+  return (!f.types?.length || f.types.includes(e.type)) && (!f.objects?.length || (e.objectName !== null && f.objects.includes(e.objectName)));
+}
+
+/**
+ * A registrar's poll messages as an async stream: stored messages after the cursor first, then
+ * live ones, with no gap and no duplicate between the two. The live listener is attached (and,
+ * with Redis, subscribed) before the replay query runs, so a message stored during the replay is
+ * either in the query's result or arrives live; ids already replayed are skipped when they also
+ * arrive live.
+ */
+export async function* pollStream(prisma: PrismaClient, events: PollEvents, f: StreamFilter): AsyncGenerator<PollEvent> {
+  const pending: PollEvent[] = [];
+  let wake: (() => void) | undefined;
+  let overflow = false;
+  const stopListening = await events.listen(f.registrarId, (e) => {
+    if (pending.length >= MAX_PENDING) overflow = true;
+    else pending.push(e);
+    wake?.();
+  });
+  try {
+    const replayed = new Set<string>();
+    if (f.after !== undefined && f.after !== null) {
+      let cursor = f.after;
+      for (;;) {
+        const rows = await prisma.pollMessage.findMany({
+          where: {
+            registrarId: f.registrarId,
+            id: { gt: cursor },
+            ...(f.types?.length ? { type: { in: f.types as never } } : {}),
+            ...(f.objects?.length ? { objectName: { in: f.objects } } : {}),
+          },
+          orderBy: { id: 'asc' },
+          take: REPLAY_PAGE,
+        });
+        for (const row of rows) {
+          replayed.add(row.id.toString());
+          yield toEvent(row);
+        }
+        if (rows.length < REPLAY_PAGE) break;
+        cursor = rows[rows.length - 1]!.id;
+      }
+    }
+    for (;;) {
+      while (pending.length > 0) {
+        const e = pending.shift()!;
+        if (replayed.has(e.id) || !matches(e, f)) continue;
+        yield e;
+      }
+      if (overflow) throw new Error('subscriber too slow: resubscribe with the last cursor');
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  } finally {
+    stopListening();
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Live poll events over graphql-ws: messages reach both sides of a transfer, a reconnecting
+ * subscriber gets exactly what it missed, other registrars get nothing, and a crash between
+ * storing and acknowledging loses and duplicates nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { settle, Subscriber } from '../helpers/subscriber.js';
+
+let t: TestGateway;
+beforeAll(async () => {
+  t = await startTestGateway({
+    configure: (c) => {
+      c.poll.intervalMs = 100;
+      c.registrars.push({ id: 'Outsider', name: 'A registrar with no accounts upstream' });
+    },
+  });
+});
+afterAll(() => t?.close());
+
+const k = () => randomUUID();
+
+/** NewRegistrar creates a domain on the nomulus-profile sandbox, TheRegistrar asks for it, NewRegistrar answers. */
+async function transferRound(answer: 'approve' | 'reject'): Promise<string> {
+  const name = `sub-${randomUUID().slice(0, 8)}.tld`;
+  const c = await t.gql(t.keys.NewRegistrar!, `mutation($k: String!) { createDomain(idempotencyKey: $k, input: { name: "${name}", authInfo: "Tr4nsfer-Pw" }) { name } }`, { k: k() });
+  expect(c.errors).toBeUndefined();
+  const r = await t.gql(t.keys.TheRegistrar!, `mutation($k: String!) { requestTransfer(idempotencyKey: $k, domainName: "${name}", authInfo: "Tr4nsfer-Pw") { transfer { status } } }`, { k: k() });
+  expect(r.errors).toBeUndefined();
+  const a = await t.gql(t.keys.NewRegistrar!, `mutation($k: String!) { ${answer}Transfer(idempotencyKey: $k, domainName: "${name}") { transfer { status } } }`, { k: k() });
+  expect(a.errors).toBeUndefined();
+  return name;
+}
+
+describe('pollMessages subscription', () => {
+  it('delivers a transfer to both registrars, and nothing to a registrar it does not concern', async () => {
+    const losing = await new Subscriber(t.gateway.wsUrl, t.keys.NewRegistrar!).start();
+    const gaining = await new Subscriber(t.gateway.wsUrl, t.keys.TheRegistrar!).start();
+    const outsiderKey = (await import('../../src/auth/api-keys.js')).createApiKey;
+    const outsider = await new Subscriber(t.gateway.wsUrl, (await outsiderKey(t.gateway.services.prisma, 'Outsider')).key).start();
+    try {
+      const name = await transferRound('approve');
+      const l = (await losing.waitFor(1)).filter((m) => m.objectName === name);
+      const g = (await gaining.waitFor(1)).filter((m) => m.objectName === name);
+      expect(l.map((m) => m.type)).toEqual(['TRANSFER_REQUESTED']);
+      expect(l[0]!.transfer?.status).toBe('pending');
+      expect(g.map((m) => m.type)).toContain('TRANSFER_APPROVED');
+      await settle(300); // a few poll intervals: nothing more may arrive
+      expect(outsider.messages).toEqual([]);
+      expect(losing.errors).toEqual([]);
+      expect(new Set(losing.messages.map((m) => m.id)).size).toBe(losing.messages.length);
+    } finally {
+      await Promise.all([losing.stop(), gaining.stop(), outsider.stop()]);
+    }
+  });
+
+  it('a subscriber that comes back with its last cursor gets exactly what it missed', async () => {
+    const first = await new Subscriber(t.gateway.wsUrl, t.keys.TheRegistrar!).start({ types: ['TRANSFER_REJECTED'] });
+    const seen = await transferRound('reject');
+    const got = await first.waitFor(1);
+    expect(got.map((m) => m.objectName)).toEqual([seen]);
+    const cursor = got[0]!.id;
+    await first.stop();
+
+    const missed = [await transferRound('reject'), await transferRound('reject')];
+    await settle(400); // let the ingester store them while nobody listens
+
+    const back = await new Subscriber(t.gateway.wsUrl, t.keys.TheRegistrar!).start({ after: cursor, types: ['TRANSFER_REJECTED'] });
+    try {
+      const live = await transferRound('reject');
+      const all = await back.waitFor(3);
+      await settle(300);
+      expect(back.messages.map((m) => m.objectName)).toEqual([...missed, live]);
+      expect(back.messages.every((m) => BigInt(m.id) > BigInt(cursor))).toBe(true);
+    } finally {
+      await back.stop();
+    }
+  });
+
+  it('filters by object', async () => {
+    const sub = await new Subscriber(t.gateway.wsUrl, t.keys.NewRegistrar!).start({ objects: ['nothing-here.tld'] });
+    try {
+      await transferRound('approve');
+      await settle(400);
+      expect(sub.messages).toEqual([]);
+    } finally {
+      await sub.stop();
+    }
+  });
+
+  it('refuses a malformed cursor with a field error', async () => {
+    const sub = new Subscriber(t.gateway.wsUrl, t.keys.NewRegistrar!);
+    await sub.start({ after: 'not-a-cursor' });
+    await settle(200);
+    expect(JSON.stringify(sub.errors)).toContain('BAD_USER_INPUT');
+    await sub.stop();
+  });
+});
+
+describe('poll ingestion', () => {
+  it('a crash between storing and acknowledging loses and duplicates nothing', async () => {
+    const { ingester, router, prisma } = t.gateway.services;
+    await ingester.stop(); // drive the drain by hand from here
+    const sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-nomulus')!;
+    const backend = router.named('sandbox-nomulus');
+    const sub = await new Subscriber(t.gateway.wsUrl, t.keys.NewRegistrar!).start();
+    const name = `crash-${randomUUID().slice(0, 8)}.tld`;
+    await t.gql(t.keys.TheRegistrar!, `mutation($k: String!) { createDomain(idempotencyKey: $k, input: { name: "${name}", authInfo: "Cr4sh-Pw01" }) { name } }`, { k: k() });
+    await t.gql(t.keys.NewRegistrar!, `mutation($k: String!) { requestTransfer(idempotencyKey: $k, domainName: "${name}", authInfo: "Cr4sh-Pw01") { transfer { status } } }`, { k: k() });
+    // TheRegistrar (losing) now has the request in its upstream queue.
+    const before = sandbox.pollQueue('TheRegistrar').length;
+    expect(before).toBeGreaterThan(0);
+
+    const { PollService } = await import('../../src/poll/poll.service.js');
+    const polls = new PollService(prisma, t.gateway.services.events, t.gateway.services.clock, t.gateway.services.logger);
+    // The process "dies" right after storing the first message: its ack never happens.
+    const dying = new Proxy(backend, {
+      get: (target, prop, recv) => (prop === 'pollAck' ? async () => { throw new Error('killed before ack'); } : Reflect.get(target, prop, recv)),
+    });
+    await expect(polls.drain({ backend: dying, registrarId: 'TheRegistrar', accountId: 'TheRegistrar' })).rejects.toThrow('killed before ack');
+    expect(sandbox.pollQueue('TheRegistrar').length).toBe(before); // still upstream
+
+    // The restarted ingester reads the same message again, stores nothing twice, and acks everything.
+    await polls.drain({ backend, registrarId: 'TheRegistrar', accountId: 'TheRegistrar' });
+    expect(sandbox.pollQueue('TheRegistrar')).toEqual([]);
+    const rows = await prisma.pollMessage.findMany({ where: { registrarId: 'TheRegistrar', objectName: name } });
+    expect(rows.map((r) => r.type)).toEqual(['TRANSFER_REQUESTED']);
+    await sub.stop();
+  });
+});

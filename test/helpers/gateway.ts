@@ -25,8 +25,10 @@ export interface TestGateway {
  * A whole gateway as a user runs it (zero-setup config: in-process EPP sandboxes over TLS),
  * on an ephemeral port and a fresh database, with an API key for each sandbox registrar.
  */
-export async function startTestGateway(opts: { clock?: Clock; configure?: (c: GatewayConfig) => void } = {}): Promise<TestGateway> {
-  const db = await freshDatabase();
+export async function startTestGateway(
+  opts: { clock?: Clock; configure?: (c: GatewayConfig) => void; database?: { prisma: Gateway['services']['prisma']; close(): Promise<void> } } = {},
+): Promise<TestGateway> {
+  const db = opts.database ?? (await freshDatabase());
   const config = defaultConfig();
   config.port = 0;
   config.host = '127.0.0.1';

@@ -90,7 +90,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   await apollo.start();
 
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
-  app.get('/', (_req, res) => void res.type('html').send(graphiqlPage()));
+  app.get('/', (_req, res, next) => {
+    graphiqlPage().then((html) => res.type('html').send(html), next);
+  });
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+/**
+ * Poll-event latency and memory with many subscribers on one gateway instance.
+ *
+ *   npm run bench:poll [-- --subscribers 1000 --events 20 --interval 100]
+ *
+ * Starts the built gateway (dist/) as a child process on its zero-setup defaults (embedded
+ * database in a temporary directory, in-process EPP sandboxes) with the poll interval given,
+ * connects N graphql-ws subscribers (half per sandbox registrar), then causes E transfer requests.
+ * Each puts one message in the losing registrar's upstream queue; the delay measured is from the
+ * message's queue time (its EPP qDate, set by the sandbox when it queued it) to its arrival at
+ * each subscriber of that registrar. Prints p50/p90/p99/max, and the gateway's resident memory.
+ * It prints figures; it asserts nothing.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const SUBSCRIBERS = arg('subscribers', 1000);
+const EVENTS = arg('events', 20);
+const INTERVAL = arg('interval', 100);
+const PORT = arg('port', 4300 + Math.floor(Math.random() * 500));
+const i = process.argv.indexOf('--database-url');
+const DATABASE_URL = i > 0 ? process.argv[i + 1] : undefined;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'rgw-bench-'));
+const child = spawn(process.execPath, ['dist/src/main.js'], {
+  env: { ...process.env, ...(DATABASE_URL ? { DATABASE_URL } : {}), PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, POLL_INTERVAL_MS: String(INTERVAL), LOG_LEVEL: 'warn' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const rssMiB = (field = 'VmRSS') => {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+
+const keys = await new Promise((resolve, reject) => {
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+    const found = Object.fromEntries([...out.matchAll(/^\s+(NewRegistrar|TheRegistrar)\s+(rgw_\S+)$/gm)].map((m) => [m[1], m[2]]));
+    if (found.NewRegistrar && found.TheRegistrar) resolve(found);
+  });
+  child.on('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
+});
+const url = `http://127.0.0.1:${PORT}/graphql`;
+const gql = async (key, query, variables) => {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+  const body = await res.json();
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+};
+
+const rssIdle = rssMiB();
+// Domains to transfer: created by NewRegistrar, requested by TheRegistrar (NewRegistrar's queue gets the messages).
+const names = [];
+for (let i = 0; i < EVENTS; i++) {
+  const name = `bench-${randomUUID().slice(0, 8)}.tld`;
+  await gql(keys.NewRegistrar, `mutation($k: String!, $n: String!) { createDomain(idempotencyKey: $k, input: { name: $n, authInfo: "B3nch-Pw-1" }) { name } }`, { k: randomUUID(), n: name });
+  names.push(name);
+}
+
+const delays = [];
+let received = 0;
+const clients = [];
+let connected = 0;
+for (let i = 0; i < SUBSCRIBERS; i++) {
+  const key = i % 2 === 0 ? keys.NewRegistrar : keys.TheRegistrar;
+  const client = createClient({ url: `ws://127.0.0.1:${PORT}/graphql`, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${key}` }, lazy: false, retryAttempts: 0 });
+  client.on('connected', () => connected++);
+  client.subscribe({ query: 'subscription { pollMessages(types: [TRANSFER_REQUESTED]) { id queuedAt objectName } }' }, {
+    next: ({ data }) => {
+      if (!data || !names.includes(data.pollMessages.objectName)) return;
+      delays.push(Date.now() - Date.parse(data.pollMessages.queuedAt));
+      received++;
+    },
+    error: (e) => console.error('subscription error', e),
+    complete: () => undefined,
+  });
+  clients.push(client);
+}
+while (connected < SUBSCRIBERS) await new Promise((r) => setTimeout(r, 20));
+await new Promise((r) => setTimeout(r, 500)); // let every subscribe reach its listener
+const rssConnected = rssMiB();
+
+const expected = EVENTS * Math.ceil(SUBSCRIBERS / 2);
+const started = Date.now();
+for (const name of names) {
+  await gql(keys.TheRegistrar, `mutation($k: String!, $n: String!) { requestTransfer(idempotencyKey: $k, domainName: $n, authInfo: "B3nch-Pw-1") { transfer { status } } }`, { k: randomUUID(), n: name });
+  await new Promise((r) => setTimeout(r, 150)); // spread the events over the poll interval
+}
+while (received < expected && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 20));
+const rssPeak = rssMiB('VmHWM');
+
+delays.sort((a, b) => a - b);
+const pct = (p) => delays[Math.min(delays.length - 1, Math.floor((p / 100) * delays.length))];
+console.log(`poll-latency: ${SUBSCRIBERS} subscribers on one instance, ${EVENTS} upstream messages, poll interval ${INTERVAL} ms, database ${DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}`);
+console.log(`  deliveries            ${received} of ${expected} expected`);
+console.log(`  delay queue->client   p50 ${pct(50)} ms   p90 ${pct(90)} ms   p99 ${pct(99)} ms   max ${delays.at(-1)} ms`);
+console.log(`  gateway memory (RSS)  idle ${rssIdle.toFixed(0)} MiB   with subscribers ${rssConnected.toFixed(0)} MiB   peak ${rssPeak.toFixed(0)} MiB`);
+console.log(`  targets               p99 < 250 ms: ${pct(99) < 250 ? 'met' : 'NOT met'} (ratio ${(pct(99) / 250).toFixed(2)})   memory < 300 MiB: ${rssPeak < 300 ? 'met' : 'NOT met'} (ratio ${(rssPeak / 300).toFixed(2)})`);
+
+await Promise.all(clients.map((c) => c.dispose()));
+child.kill('SIGTERM');
+await new Promise((r) => child.on('exit', r));
+rmSync(dataDir, { recursive: true, force: true });
+process.exit(0);

@@ -6,6 +6,7 @@ import { toEvent } from '../../src/poll/poll.service.js';
 import { pollNode } from './poll.map.js';
 import { AckPollMessagePayload, PollMessage, PollMessageConnection, PollMessageType } from '../../schema/poll/poll.type.js';
 import { mutate } from '../common/mutate.js';
+import { normalizeDomainName } from '../../src/validation/names.js';
 
 function parseId(field: string, id: string): bigint {
   if (!/^[1-9][0-9]{0,18}$/.test(id)) throw new ValidationError(field, 'is not a poll message id');
@@ -24,6 +25,7 @@ export class PollResolver {
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor: a message id.' }) after: string | null,
     @Arg('types', () => [PollMessageType], { nullable: true }) types: PollMessageType[] | null,
+    @Arg('objects', () => [String], { nullable: true, description: 'Only messages about these domains/hosts.' }) objects: string[] | null,
     @Arg('includeAcknowledged', { defaultValue: false }) includeAcknowledged: boolean,
     @Ctx() ctx: GatewayContext,
   ): Promise<PollMessageConnection> {
@@ -35,6 +37,7 @@ export class PollResolver {
         registrarId: ctx.registrar.id,
         ...(afterId ? { id: { gt: afterId } } : {}),
         ...(types?.length ? { type: { in: types } } : {}),
+        ...(objects?.length ? { objectName: { in: objects.map((o, i) => normalizeDomainName(`objects[${i}]`, o)) } } : {}),
         ...(includeAcknowledged ? {} : { ackedAt: null }),
       },
       orderBy: { id: 'asc' },

@@ -6,6 +6,7 @@ import type { PrismaClient, PollMessage as PollRow } from '../db/generated/clien
 import { isUniqueViolation } from '../db/errors.js';
 import type { Logger } from '../logger.js';
 import type { PollEvent, PollEvents } from '../pubsub/poll-events.js';
+import { DomainIndex } from '../domains/domain-index.js';
 import { classify } from './classify.js';
 
 /** Upper bound on messages taken from one queue in one drain, so one drain always ends. */
@@ -70,6 +71,7 @@ export class PollService {
       const row = await this.store(account, m);
       if (row) {
         stored++;
+        await this.followTransfer(account, m);
         await this.events.publish(toEvent(row)).catch((err) => this.logger.warn({ err }, 'poll event publish failed'));
       }
       try {
@@ -80,6 +82,18 @@ export class PollService {
     }
     if (stored > 0) this.logger.debug({ backend: backend.name, registrarId, stored }, 'poll queue drained');
     return stored;
+  }
+
+  /**
+   * Keep the registrar's domain list in step with transfers the registry completed on its own
+   * (auto-approval) or that the other side completed.
+   */
+  private async followTransfer({ backend, registrarId, accountId }: PollAccount, m: UpstreamPollMessage): Promise<void> {
+    const t = m.transfer;
+    if (!t || (t.status !== 'clientApproved' && t.status !== 'serverApproved')) return;
+    const index = new DomainIndex(this.prisma);
+    if (t.gainingRegistrar === accountId) await index.add(registrarId, t.name, backend.name);
+    else if (t.losingRegistrar === accountId) await index.remove(registrarId, t.name);
   }
 
   /** Store a message; null when it was stored before (read again after a crash before the ack). */

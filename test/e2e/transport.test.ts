@@ -19,7 +19,7 @@ describe('GraphQL over HTTP (graphql-http audits)', () => {
     const key = t.keys.NewRegistrar!;
     const audits = serverAudits({
       url: t.gateway.url,
-      fetchFn: (input: RequestInfo | URL, init?: RequestInit) => {
+      fetchFn: (input: string | URL | Request, init?: RequestInit) => {
         const headers = new Headers(init?.headers);
         headers.set('authorization', `Bearer ${key}`);
         return fetch(input, { ...init, headers });

@@ -1,4 +1,5 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { CommandLogResolver } from './commandlog/commandlog.resolver.js';
 import { ContactResolver } from './contact/contact.resolver.js';
 import { DomainContactResolver, DomainFieldsResolver } from './domain/domain.fields.resolver.js';
 import { DomainResolver } from './domain/domain.resolver.js';
@@ -21,4 +22,5 @@ export const resolvers: NonEmptyArray<Function> = [
   TransferResolver,
   PollResolver,
   PollSubscriptionResolver,
+  CommandLogResolver,
 ];

@@ -67,4 +67,17 @@ export interface GatewayConfig {
   limits: { maxDepth: number; maxBatch: number };
   /** Poll ingestion: how often each upstream queue is read, and the lease that keeps it to one instance. */
   poll: { intervalMs: number; leaseMs: number; maxBackoffMs: number; enabled: boolean };
+  /** Idempotency records (see src/idempotency/config.ts for the defaults). */
+  idempotency?: IdempotencyConfig;
+}
+
+export interface IdempotencyConfig {
+  /** How long a record (and so the replay of an answer) is kept. Default 168 (7 days). */
+  ttlHours?: number;
+  /** How long a request waits for another one with the same key before IDEMPOTENCY_IN_PROGRESS. Default 10000. */
+  waitMs?: number;
+  /** A running request renews its record this often (a third of it); a record not renewed for this long belongs to a dead process. Default 15000. */
+  leaseMs?: number;
+  /** How often expired records are deleted. Default 3600000 (hourly). */
+  purgeIntervalMs?: number;
 }

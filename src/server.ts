@@ -18,6 +18,7 @@ import { systemClock, type Clock } from './core/clock.js';
 import { openDatabase } from './db/client.js';
 import { graphiqlPage } from './http/graphiql.js';
 import { makeFormatError, type FormatError } from './http/errors.js';
+import { idempotencyOptions, startPurgeTimer } from './idempotency/config.js';
 import { IdempotencyService } from './idempotency/service.js';
 import { createLogger, type Logger } from './logger.js';
 import { PollIngester } from './poll/ingester.js';
@@ -52,7 +53,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const logger = opts.logger ?? createLogger(config.logLevel);
   const db = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
   const sandboxes = await startSandboxes(config, clock);
-  const commandLog = new CommandLog(db.prisma, logger);
+  const commandLog = new CommandLog(db.prisma, logger, clock);
   const backends = config.backends.map((b) => createBackend(b, { clock, logger, onCommand: commandLog.record }));
   const router = new Router(backends, config.routes, config.defaultBackend);
   const events = createPollEvents(config.redisUrl, logger);
@@ -64,7 +65,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     router,
     clock,
     logger,
-    idempotency: new IdempotencyService(db.prisma, clock),
+    idempotency: new IdempotencyService(db.prisma, clock, idempotencyOptions(config), { router, commandLog, registrars: config.registrars, logger }),
     events,
     ingester,
   };
@@ -107,6 +108,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   if (config.poll.enabled) ingester.start();
+  const purge = startPurgeTimer(services.idempotency, config, logger);
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   logger.info({ port }, 'gateway listening');
@@ -120,6 +122,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     async close() {
       await apollo.stop();
       await closeServer(httpServer);
+      await purge.stop();
       await ingester.stop();
       await events.close();
       await Promise.all(backends.map((b) => b.close()));

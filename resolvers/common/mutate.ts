@@ -1,6 +1,6 @@
 import type { GatewayContext } from '../../src/context.js';
 import type { CallContext, PortResult } from '../../src/core/model/index.js';
-import type { StoredResult } from '../../src/idempotency/service.js';
+import type { Attempt, StoredResult } from '../../src/idempotency/service.js';
 import { checkIdempotencyKey } from '../../src/validation/names.js';
 import type { UpstreamTransaction } from '../../schema/common/common.type.js';
 
@@ -21,18 +21,21 @@ export function transactionOf(r: TransactionRecord): UpstreamTransaction {
 
 /**
  * Runs a mutation exactly once per (registrar, idempotencyKey): `args` must be the normalised,
- * validated arguments, so the check happens before anything is recorded or sent.
+ * validated arguments, so the check happens before anything is recorded or sent. `execute` gets
+ * the call context (which carries the key into the command log) and the attempt, whose `note()`
+ * records what is about to be sent when that is decided inside `execute` (a renewal's
+ * curExpDate), so that a later reconciliation knows it.
  */
 export async function mutate<T extends TransactionRecord>(
   ctx: GatewayContext,
   operation: string,
   idempotencyKey: string,
   args: unknown,
-  execute: (call: CallContext) => Promise<T>,
+  execute: (call: CallContext, attempt: Attempt) => Promise<T>,
 ): Promise<{ result: T; replayed: boolean }> {
   const key = checkIdempotencyKey('idempotencyKey', idempotencyKey);
   const call: CallContext = { ...ctx.call, idempotencyKey: key, operation };
-  return ctx.idempotency.run({ registrarId: ctx.registrar.id, key, operation, args }, () => execute(call));
+  return ctx.idempotency.run({ registrarId: ctx.registrar.id, key, operation, args, call }, (attempt) => execute(call, attempt));
 }
 
 /** Dates come back from a stored (JSON) record as strings. */

@@ -89,13 +89,14 @@ export class DomainResolver {
     const name = normalizeDomainName('input.name', input.name);
     const backend = ctx.router.forDomain(name, 'input.name');
     const period = checkPeriod('input.period', input.period ?? { value: 1, unit: 'y' }, (await backend.capabilities()).periodUnits);
-    const { result, replayed } = await mutate(ctx, 'renewDomain', key, { name, period, currentExpiry: input.currentExpiry ?? null }, async (call) => {
+    const { result, replayed } = await mutate(ctx, 'renewDomain', key, { name, period, currentExpiry: input.currentExpiry ?? null }, async (call, attempt) => {
       let currentExpiry = input.currentExpiry ?? null;
       if (!currentExpiry) {
         const info = await backend.infoDomain(call, name);
         currentExpiry = info.data.expiresAt ?? null;
         if (!currentExpiry) throw new ValidationError('input.currentExpiry', 'the registry gave no expiry date; pass currentExpiry');
       }
+      await attempt.note({ currentExpiry }); // what reconciliation compares the expiry with if the answer is lost
       const r = await backend.renewDomain(call, { name, period, currentExpiry });
       return { ...recordOf(r), name, expiresAt: r.data.expiresAt.toISOString() };
     });

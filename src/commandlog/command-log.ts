@@ -1,4 +1,5 @@
-import type { PrismaClient } from '../db/generated/client.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { CommandLog as CommandLogRow, Prisma, PrismaClient } from '../db/generated/client.js';
 import type { Logger } from '../logger.js';
 
 /** One upstream command as an adapter reports it (never with secrets). */
@@ -16,15 +17,33 @@ export interface CommandEvent {
   operation?: string | null;
 }
 
+export interface CommandLogFilter {
+  objectName?: string | null;
+  operation?: string | null;
+  command?: string | null;
+  idempotencyKey?: string | null;
+  /** Logged at or after. */
+  from?: Date | null;
+  /** Logged before. */
+  to?: Date | null;
+}
+
+export interface CommandLogPage {
+  rows: CommandLogRow[];
+  hasNextPage: boolean;
+}
+
 /**
  * Writes every upstream command to the command log. Writes are queued and awaited by
- * `flush()`, so a slow database never holds up the command that produced the entry.
+ * `flush()`, so a slow database never holds up the command that produced the entry. Times come
+ * from the gateway's clock (`createdAt`: when the command finished or failed).
  */
 export class CommandLog {
   private pending = new Set<Promise<unknown>>();
   constructor(
     private readonly prisma: PrismaClient,
     private readonly logger: Logger,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   record = (e: CommandEvent): void => {
@@ -42,6 +61,7 @@ export class CommandLog {
           resultCode: e.code ?? null,
           message: e.message ?? null,
           durationMs: Math.round(e.durationMs),
+          createdAt: this.clock.now(),
         },
       })
       .catch((err: unknown) => this.logger.error({ err, command: e.command, clTRID: e.clTRID }, 'command log write failed'))
@@ -51,5 +71,60 @@ export class CommandLog {
 
   async flush(): Promise<void> {
     await Promise.all([...this.pending]);
+  }
+
+  /** The clTRID of the last `command` sent under this idempotency key, if one was logged. */
+  async lastSent(registrarId: string, idempotencyKey: string, command: string): Promise<string | null> {
+    await this.flush();
+    const row = await this.prisma.commandLog.findFirst({ where: { registrarId, idempotencyKey, command }, orderBy: { id: 'desc' } });
+    return row?.clientTrid ?? null;
+  }
+
+  /** Whether `command` on this object was answered with success since `since` under another key (or none). */
+  async appliedElsewhere(registrarId: string, idempotencyKey: string, command: string, objectName: string, since: Date): Promise<boolean> {
+    const row = await this.prisma.commandLog.findFirst({
+      where: {
+        registrarId,
+        command,
+        objectName,
+        createdAt: { gte: since },
+        resultCode: { gte: 1000, lt: 2000 },
+        OR: [{ idempotencyKey: null }, { idempotencyKey: { not: idempotencyKey } }],
+      },
+    });
+    return row !== null;
+  }
+
+  /**
+   * Records what a reconciliation found for this key's `command`s that got no answer. Applied: the
+   * latest of them took effect (one command can, the others were found not applied before it was
+   * resent); not applied: none did.
+   */
+  async markReconciled(registrarId: string, idempotencyKey: string, command: string, applied: boolean): Promise<void> {
+    await this.flush();
+    const open = await this.prisma.commandLog.findMany({
+      where: { registrarId, idempotencyKey, command, resultCode: null, reconciled: null },
+      orderBy: { id: 'asc' },
+      select: { id: true },
+    });
+    if (open.length === 0) return;
+    const reconciledAt = this.clock.now();
+    const last = open.at(-1)!.id;
+    const rest = open.slice(0, -1).map((r) => r.id);
+    if (rest.length) await this.prisma.commandLog.updateMany({ where: { id: { in: rest } }, data: { reconciled: false, reconciledAt } });
+    await this.prisma.commandLog.updateMany({ where: { id: last }, data: { reconciled: applied, reconciledAt } });
+  }
+
+  /** A page of one registrar's entries, oldest first, after the cursor (an entry id). */
+  async page(registrarId: string, filter: CommandLogFilter, first: number, after: bigint | null): Promise<CommandLogPage> {
+    const where: Prisma.CommandLogWhereInput = { registrarId };
+    if (filter.objectName) where.objectName = filter.objectName;
+    if (filter.operation) where.operation = filter.operation;
+    if (filter.command) where.command = filter.command;
+    if (filter.idempotencyKey) where.idempotencyKey = filter.idempotencyKey;
+    if (filter.from || filter.to) where.createdAt = { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) };
+    if (after !== null) where.id = { gt: after };
+    const rows = await this.prisma.commandLog.findMany({ where, orderBy: { id: 'asc' }, take: first + 1 });
+    return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
   }
 }

@@ -1,10 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError, RegistryError, UpstreamUnavailableError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
-import type { PrismaClient } from '../db/generated/client.js';
+import type { CallContext } from '../core/model/index.js';
+import type { IdempotencyRecord, Prisma, PrismaClient } from '../db/generated/client.js';
 import { isUniqueViolation } from '../db/errors.js';
+import type { Logger } from '../logger.js';
+import type { Router } from '../routing/router.js';
+import type { CommandLog } from '../commandlog/command-log.js';
 import { IdempotencyInProgressError, IdempotencyKeyReusedError, OutcomeUnknownError, ReplayedError } from './errors.js';
 import { fingerprint } from './fingerprint.js';
+import { Lease, type StoredRequest } from './lease.js';
+import { OPERATIONS, type Verdict } from './reconcile/index.js';
+import { storableArgs } from './secrets.js';
 
 export interface IdempotencyOptions {
   /** How long a record is kept (default 7 days). */
@@ -12,6 +19,21 @@ export interface IdempotencyOptions {
   /** How long a duplicate request waits for the first one to finish before IDEMPOTENCY_IN_PROGRESS. */
   waitMs: number;
   pollMs: number;
+  /** An IN_PROGRESS record whose owner has not renewed it for this long belongs to a dead process (default 15 s). */
+  leaseMs: number;
+  /** How often a running request renews its lease (default leaseMs / 3). */
+  heartbeatMs?: number;
+  /** Registry clocks may lag the gateway's by this much when comparing creation dates (default 30 s). */
+  skewMs: number;
+  /** Wall clock (ms) for leases and waiting: real time even when the injected Clock is a fake. */
+  now: () => number;
+}
+
+export interface IdempotencyDeps {
+  router?: Router;
+  commandLog?: CommandLog;
+  registrars?: ReadonlyArray<{ id: string }>;
+  logger?: Logger;
 }
 
 export interface MutationRequest {
@@ -20,6 +42,10 @@ export interface MutationRequest {
   operation: string;
   /** Normalised arguments (after validation): the fingerprint is taken over these. */
   args: unknown;
+  /** Backend the command goes to; by default derived from the operation and arguments. */
+  backend?: string | null;
+  /** Call context for reconciliation reads (registrar, key, operation). */
+  call?: CallContext;
 }
 
 export interface MutationOutcome<T> {
@@ -33,12 +59,36 @@ export interface StoredResult {
   [k: string]: unknown;
 }
 
-const DEFAULTS: IdempotencyOptions = { ttlMs: 7 * 24 * 3600_000, waitMs: 10_000, pollMs: 50 };
+/** What the request's execute function may do besides sending. */
+export interface Attempt {
+  /** Records what is about to be sent (e.g. a renewal's curExpDate), before sending it: reconciliation reads it. */
+  note(details: Record<string, unknown>): Promise<void>;
+}
+
+const DEFAULTS: IdempotencyOptions = { ttlMs: 7 * 24 * 3600_000, waitMs: 10_000, pollMs: 50, leaseMs: 15_000, skewMs: 30_000, now: Date.now };
+
+type FailureKind = 'not-applied' | 'definite' | 'unknown';
+
+/**
+ * How a failed attempt left the registry: not applied (nothing was sent, the gateway refused it,
+ * or the registry answered that the command failed: 2400/25xx), a definite registry answer to
+ * replay (2xxx), or unknown (sent, no answer; or an unexpected error after sending).
+ */
+export function classifyFailure(err: unknown): FailureKind {
+  if (err instanceof UpstreamUnavailableError) return err.maybeApplied ? 'unknown' : 'not-applied';
+  if (err instanceof RegistryError) return (err.details.upstreamCode ?? 0) >= 2400 ? 'not-applied' : 'definite';
+  if (err instanceof GatewayError) return 'not-applied';
+  return 'unknown';
+}
+
+const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
 
 /**
  * Durable idempotency: one record per (registrar, idempotencyKey), written before anything is
  * sent upstream. The unique constraint makes one request the owner; duplicates replay the stored
- * answer, wait for the owner, or are told the key is in use for something else.
+ * answer, wait for the owner, or are told the key is in use for something else. A record whose
+ * outcome is unknown (no answer, or an owner that died) is reconciled against the registry by the
+ * next request with the key, which then answers, or sends again only when nothing was applied.
  */
 export class IdempotencyService {
   private readonly opts: IdempotencyOptions;
@@ -46,12 +96,75 @@ export class IdempotencyService {
     private readonly prisma: PrismaClient,
     private readonly clock: Clock,
     opts: Partial<IdempotencyOptions> = {},
+    private readonly deps: IdempotencyDeps = {},
   ) {
     this.opts = { ...DEFAULTS, ...opts };
   }
 
-  async run<T extends StoredResult>(req: MutationRequest, execute: () => Promise<T>): Promise<MutationOutcome<T>> {
+  /** The command log reconciliation reads and marks (the gateway's own), if any. */
+  get commandLog(): CommandLog | undefined {
+    return this.deps.commandLog;
+  }
+
+  async run<T extends StoredResult>(req: MutationRequest, execute: (attempt: Attempt) => Promise<T>): Promise<MutationOutcome<T>> {
     const fp = fingerprint(req.operation, req.args);
+    const deadline = this.opts.now() + this.opts.waitMs;
+    for (let round = 0; ; round++) {
+      if (round > 0 && this.opts.now() >= deadline) throw new IdempotencyInProgressError();
+      const lease = await this.insert(req, fp);
+      if (lease) return { result: await this.attempt(lease, req, execute), replayed: false };
+      const rec = await this.prisma.idempotencyRecord.findUnique({ where: this.where(req) });
+      if (!rec) continue; // the owner gave up (nothing applied): try to become the owner
+      if (rec.fingerprint !== fp || rec.operation !== req.operation) throw new IdempotencyKeyReusedError(rec.operation);
+      if (rec.state === 'SUCCEEDED') return { result: rec.response as T, replayed: true };
+      if (rec.state === 'FAILED') throw new ReplayedError(rec.error as never);
+      if (rec.state === 'OUTCOME_UNKNOWN') {
+        const claimed = await this.claim(rec);
+        if (claimed) return this.reconcileThenAnswer(claimed, rec, req, execute);
+        continue; // another request claimed it first: look again
+      }
+      if (this.opts.now() - rec.updatedAt.getTime() > this.opts.leaseMs) {
+        await this.declareOwnerDead(rec);
+        continue;
+      }
+      if (this.opts.now() >= deadline) throw new IdempotencyInProgressError();
+      await sleep(this.opts.pollMs);
+    }
+  }
+
+  /** Delete expired records; returns how many went. */
+  async purgeExpired(): Promise<number> {
+    const { count } = await this.prisma.idempotencyRecord.deleteMany({ where: { expiresAt: { lt: this.clock.now() } } });
+    return count;
+  }
+
+  private where(req: MutationRequest) {
+    return { registrarId_idempotencyKey: { registrarId: req.registrarId, idempotencyKey: req.key } };
+  }
+
+  private backendOf(req: MutationRequest): string | null {
+    if (req.backend !== undefined) return req.backend;
+    const spec = OPERATIONS[req.operation];
+    if (!spec || !this.deps.router) return null;
+    try {
+      return spec.backendOf(req.args, this.deps.router);
+    } catch {
+      return null;
+    }
+  }
+
+  private lease(req: MutationRequest, token: Date, request: StoredRequest): Lease {
+    return new Lease(this.prisma, { registrarId: req.registrarId, idempotencyKey: req.key }, token, request, {
+      heartbeatMs: this.opts.heartbeatMs ?? Math.max(10, Math.floor(this.opts.leaseMs / 3)),
+      now: this.opts.now,
+      onLost: () => this.deps.logger?.warn({ operation: req.operation, registrarId: req.registrarId }, 'idempotency: lease lost (another request took over)'),
+    });
+  }
+
+  /** Inserts the IN_PROGRESS record; the request that manages to is the owner. */
+  private async insert(req: MutationRequest, fp: string): Promise<Lease | null> {
+    const request: StoredRequest = { args: storableArgs(req.args), noted: {} };
+    const token = Lease.stamp(this.opts.now());
     const now = this.clock.now();
     try {
       await this.prisma.idempotencyRecord.create({
@@ -61,77 +174,155 @@ export class IdempotencyService {
           operation: req.operation,
           fingerprint: fp,
           state: 'IN_PROGRESS',
+          request: json(request),
+          backend: this.backendOf(req),
+          createdAt: now,
+          updatedAt: token,
           expiresAt: new Date(now.getTime() + this.opts.ttlMs),
         },
       });
     } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      return { result: await this.awaitExisting<T>(req, fp), replayed: true };
-    }
-    return { result: await this.execute(req, execute), replayed: false };
-  }
-
-  private where(req: MutationRequest) {
-    return { registrarId_idempotencyKey: { registrarId: req.registrarId, idempotencyKey: req.key } };
-  }
-
-  private async execute<T extends StoredResult>(req: MutationRequest, execute: () => Promise<T>): Promise<T> {
-    let result: T;
-    try {
-      result = await execute();
-    } catch (err) {
-      await this.recordFailure(req, err);
+      if (isUniqueViolation(err)) return null;
       throw err;
     }
-    await this.prisma.idempotencyRecord.update({
-      where: this.where(req),
-      data: {
-        state: 'SUCCEEDED',
-        response: JSON.parse(JSON.stringify(result)),
-        clientTrid: result.trid?.client ?? null,
-        serverTrid: result.trid?.server ?? null,
-      },
+    return this.lease(req, token, request);
+  }
+
+  /** OUTCOME_UNKNOWN -> IN_PROGRESS, for exactly one of the requests that try. */
+  private async claim(rec: IdempotencyRecord): Promise<Lease | null> {
+    const token = Lease.stamp(this.opts.now(), rec.updatedAt);
+    const { count } = await this.prisma.idempotencyRecord.updateMany({
+      where: { id: rec.id, state: 'OUTCOME_UNKNOWN', updatedAt: rec.updatedAt },
+      data: { state: 'IN_PROGRESS', updatedAt: token },
     });
+    const request = (rec.request ?? { args: null, noted: {} }) as unknown as StoredRequest;
+    return count === 1 ? this.lease({ registrarId: rec.registrarId, key: rec.idempotencyKey, operation: rec.operation, args: null }, token, request) : null;
+  }
+
+  /** An owner that stopped renewing its lease died (or lost the database): its outcome is unknown. */
+  private async declareOwnerDead(rec: IdempotencyRecord): Promise<void> {
+    const { count } = await this.prisma.idempotencyRecord.updateMany({
+      where: { id: rec.id, state: 'IN_PROGRESS', updatedAt: rec.updatedAt },
+      data: { state: 'OUTCOME_UNKNOWN', updatedAt: Lease.stamp(this.opts.now(), rec.updatedAt) },
+    });
+    if (count === 1) this.deps.logger?.warn({ operation: rec.operation, registrarId: rec.registrarId }, 'idempotency: owner of an in-progress request stopped renewing its lease; outcome unknown');
+  }
+
+  /** Runs the command as the owner and settles the record. */
+  private async attempt<T extends StoredResult>(lease: Lease, req: MutationRequest, execute: (a: Attempt) => Promise<T>): Promise<T> {
+    lease.startHeartbeat();
+    let result: T;
+    try {
+      result = await execute({ note: async (d) => void (await lease.note(d)) });
+    } catch (err) {
+      await this.settleFailure(lease, err);
+      throw err;
+    }
+    await this.settleSuccess(lease, result);
     return result;
   }
 
-  private async recordFailure(req: MutationRequest, err: unknown): Promise<void> {
-    if (err instanceof UpstreamUnavailableError && !err.maybeApplied) {
-      // Nothing reached the registry: forget the attempt so the same key can be retried.
-      await this.prisma.idempotencyRecord.delete({ where: this.where(req) });
-    } else if (err instanceof RegistryError && !(err instanceof UpstreamUnavailableError)) {
-      // A definite answer from the registry: a retry gets the same error.
-      await this.prisma.idempotencyRecord.update({
-        where: this.where(req),
-        data: { state: 'FAILED', error: { code: err.code, message: err.message, details: { ...err.details } } },
-      });
-    } else if (err instanceof GatewayError && !(err instanceof UpstreamUnavailableError)) {
-      // Refused by the gateway before sending (unsupported, forbidden, ...): nothing happened.
-      await this.prisma.idempotencyRecord.delete({ where: this.where(req) });
+  private async settleSuccess(lease: Lease, result: StoredResult): Promise<void> {
+    await lease.settle({
+      state: 'SUCCEEDED',
+      response: json(result),
+      clientTrid: result.trid?.client ?? null,
+      serverTrid: result.trid?.server ?? null,
+    });
+  }
+
+  private async settleFailure(lease: Lease, err: unknown): Promise<void> {
+    const kind = classifyFailure(err);
+    if (kind === 'not-applied') {
+      await lease.release(); // nothing took effect: the same key may be sent again
+    } else if (kind === 'definite') {
+      const e = err as RegistryError;
+      await lease.settle({ state: 'FAILED', error: json({ code: e.code, message: e.message, details: { ...e.details } }) });
     } else {
-      await this.prisma.idempotencyRecord.update({ where: this.where(req), data: { state: 'OUTCOME_UNKNOWN' } });
+      await this.deps.commandLog?.flush(); // the command log rows a reconciliation reads are written first
+      await lease.settle({ state: 'OUTCOME_UNKNOWN' });
     }
   }
 
-  private async awaitExisting<T>(req: MutationRequest, fp: string): Promise<T> {
-    const deadline = Date.now() + this.opts.waitMs;
-    for (;;) {
-      const rec = await this.prisma.idempotencyRecord.findUnique({ where: this.where(req) });
-      if (!rec) throw new IdempotencyInProgressError(); // owner gave up; the client may retry now
-      if (rec.fingerprint !== fp || rec.operation !== req.operation) throw new IdempotencyKeyReusedError(rec.operation);
-      if (rec.state === 'SUCCEEDED') return rec.response as T;
-      if (rec.state === 'FAILED') throw new ReplayedError(rec.error as never);
-      if (rec.state === 'OUTCOME_UNKNOWN') {
-        throw new OutcomeUnknownError('the first request with this idempotencyKey lost its connection to the registry; its outcome is not known yet');
+  /**
+   * The record's outcome was unknown and this request now owns it: reconcile with the registry,
+   * then answer (applied), send again (certainly not applied) or give up for now (unknown).
+   */
+  private async reconcileThenAnswer<T extends StoredResult>(
+    lease: Lease,
+    rec: IdempotencyRecord,
+    req: MutationRequest,
+    execute: (a: Attempt) => Promise<T>,
+  ): Promise<MutationOutcome<T>> {
+    lease.startHeartbeat();
+    const verdict = await this.reconcile(rec, req);
+    if (verdict.status === 'applied') return this.answerReconciled(lease, rec, verdict);
+    if (verdict.status === 'unknown') {
+      await lease.settle({ state: 'OUTCOME_UNKNOWN' });
+      throw new OutcomeUnknownError(`the outcome of the first request with this idempotencyKey is not known yet (${verdict.how}); retry later with the same key`);
+    }
+    let result: T;
+    try {
+      result = await execute({ note: async (d) => void (await lease.note(d)) });
+    } catch (err) {
+      const kind = classifyFailure(err);
+      if (kind === 'definite') {
+        // The registry refused the resend: perhaps because the first attempt took effect after all (late).
+        const again = await this.reconcile(rec, req);
+        if (again.status === 'applied') return this.answerReconciled(lease, rec, again);
       }
-      if (Date.now() >= deadline) throw new IdempotencyInProgressError();
-      await sleep(this.opts.pollMs);
+      if (kind !== 'unknown') await this.markCommands(rec, false);
+      await this.settleFailure(lease, err);
+      throw err;
+    }
+    await this.markCommands(rec, false);
+    await this.settleSuccess(lease, result);
+    return { result, replayed: false };
+  }
+
+  private async answerReconciled<T>(lease: Lease, rec: IdempotencyRecord, verdict: Verdict & { status: 'applied' }): Promise<MutationOutcome<T>> {
+    const result = json(verdict.result) as unknown as StoredResult;
+    await this.markCommands(rec, true);
+    await this.settleSuccess(lease, result);
+    this.deps.logger?.info({ operation: rec.operation, registrarId: rec.registrarId, how: verdict.how }, 'idempotency: reconciled as applied');
+    return { result: result as T, replayed: true };
+  }
+
+  private async reconcile(rec: IdempotencyRecord, req: MutationRequest): Promise<Verdict> {
+    const spec = OPERATIONS[rec.operation];
+    const request = rec.request as unknown as StoredRequest | null;
+    if (!spec) return { status: 'unknown', how: `no reconciliation for ${rec.operation}` };
+    if (!request) return { status: 'unknown', how: 'the record keeps no request to reconcile' };
+    const { router, commandLog } = this.deps;
+    const since = new Date(rec.createdAt.getTime() - this.opts.skewMs);
+    try {
+      const port = rec.backend && router ? router.named(rec.backend) : null;
+      return await spec.reconcile({
+        args: request.args,
+        noted: request.noted ?? {},
+        since,
+        port,
+        call: { registrarId: rec.registrarId, ...req.call, idempotencyKey: rec.idempotencyKey, operation: rec.operation },
+        upstreamId: port ? port.upstreamId(rec.registrarId) : null,
+        sentTrid: spec.command && commandLog ? await commandLog.lastSent(rec.registrarId, rec.idempotencyKey, spec.command) : null,
+        appliedByAnotherRequest: async (objectName) =>
+          spec.command && commandLog ? commandLog.appliedElsewhere(rec.registrarId, rec.idempotencyKey, spec.command, objectName, since) : false,
+        prisma: this.prisma,
+        router: router!,
+        registrarId: rec.registrarId,
+        registrars: this.deps.registrars ?? [],
+      });
+    } catch (err) {
+      if (err instanceof GatewayError) return { status: 'unknown', how: `could not read the registry's state: ${err.code}` };
+      this.deps.logger?.error({ err, operation: rec.operation }, 'idempotency: reconciliation failed');
+      return { status: 'unknown', how: 'reconciliation failed' };
     }
   }
 
-  /** Delete expired records; returns how many went. */
-  async purgeExpired(): Promise<number> {
-    const { count } = await this.prisma.idempotencyRecord.deleteMany({ where: { expiresAt: { lt: this.clock.now() } } });
-    return count;
+  /** Tells the command log what became of this key's commands that got no answer. */
+  private async markCommands(rec: IdempotencyRecord, applied: boolean): Promise<void> {
+    const command = OPERATIONS[rec.operation]?.command;
+    if (!command || !this.deps.commandLog) return;
+    await this.deps.commandLog.markReconciled(rec.registrarId, rec.idempotencyKey, command, applied);
   }
 }

@@ -1,0 +1,64 @@
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import type { GatewayContext } from '../../src/context.js';
+import { ValidationError } from '../../src/core/errors.js';
+import { CommandLog } from '../../src/commandlog/command-log.js';
+import type { CommandLog as CommandLogRow } from '../../src/db/generated/client.js';
+import { CommandLogConnection, CommandLogEntry, CommandLogFilter, CommandOutcome } from '../../schema/commandlog/commandlog.type.js';
+
+function outcomeOf(row: CommandLogRow): { outcome: CommandOutcome; applied: boolean | null } {
+  if (row.resultCode != null) {
+    const ok = row.resultCode >= 1000 && row.resultCode < 2000;
+    return { outcome: ok ? CommandOutcome.SUCCEEDED : CommandOutcome.FAILED, applied: ok };
+  }
+  if (row.reconciled === true) return { outcome: CommandOutcome.RECONCILED_APPLIED, applied: true };
+  if (row.reconciled === false) return { outcome: CommandOutcome.RECONCILED_NOT_APPLIED, applied: false };
+  return { outcome: CommandOutcome.UNKNOWN, applied: null };
+}
+
+export function commandLogEntry(row: CommandLogRow): CommandLogEntry {
+  return {
+    id: row.id.toString(),
+    registrar: row.registrarId,
+    registry: row.backend,
+    operation: row.operation,
+    command: row.command,
+    objectName: row.objectName,
+    idempotencyKey: row.idempotencyKey,
+    clientTransactionId: row.clientTrid,
+    serverTransactionId: row.serverTrid,
+    resultCode: row.resultCode,
+    message: row.message,
+    durationMs: row.durationMs,
+    startedAt: new Date(row.createdAt.getTime() - row.durationMs),
+    finishedAt: row.createdAt,
+    ...outcomeOf(row),
+    reconciledAt: row.reconciledAt,
+  };
+}
+
+function parseCursor(after: string): bigint {
+  if (!/^[1-9][0-9]{0,18}$/.test(after)) throw new ValidationError('after', 'is not a command log cursor');
+  return BigInt(after);
+}
+
+@Resolver(() => CommandLogEntry)
+export class CommandLogResolver {
+  @Query(() => CommandLogConnection, {
+    description:
+      "Every command the gateway sent upstream for the viewer, oldest first, to reconcile against the client's own records (by object, operation, idempotency key, time).",
+  })
+  async commandLog(
+    @Arg('filter', () => CommandLogFilter, { nullable: true }) filter: CommandLogFilter | null,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'Cursor: an entry id.' }) after: string | null,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<CommandLogConnection> {
+    if (first < 1 || first > 500) throw new ValidationError('first', 'must be between 1 and 500');
+    const cursor = after ? parseCursor(after) : null;
+    const log = ctx.idempotency.commandLog ?? new CommandLog(ctx.prisma, ctx.logger, ctx.clock);
+    await log.flush(); // the viewer's own commands answered so far are in it
+    const page = await log.page(ctx.registrar.id, filter ?? {}, first, cursor);
+    const edges = page.rows.map((row) => ({ cursor: row.id.toString(), node: commandLogEntry(row) }));
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+}

@@ -1,0 +1,114 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { PageInfo } from '../common/common.type.js';
+
+export enum CommandOutcome {
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+  UNKNOWN = 'UNKNOWN',
+  RECONCILED_APPLIED = 'RECONCILED_APPLIED',
+  RECONCILED_NOT_APPLIED = 'RECONCILED_NOT_APPLIED',
+}
+registerEnumType(CommandOutcome, {
+  name: 'CommandOutcome',
+  description: 'What became of an upstream command.',
+  valuesConfig: {
+    SUCCEEDED: { description: 'The registry answered with success (1xxx).' },
+    FAILED: { description: 'The registry answered with an error (2xxx): not applied.' },
+    UNKNOWN: { description: 'No answer arrived (connection dropped or timed out after sending) and no reconciliation has settled it yet.' },
+    RECONCILED_APPLIED: { description: "No answer arrived; a retry with the same idempotency key read the registry's state and found the command applied." },
+    RECONCILED_NOT_APPLIED: { description: 'No answer arrived; a reconciliation found the command not applied (it may have been sent again under the same key).' },
+  },
+});
+
+@ObjectType({ description: 'One command the gateway sent to a registry on behalf of the viewer. Secrets (passwords, auth info) are never recorded.' })
+export class CommandLogEntry {
+  @Field(() => ID, { description: 'Entry id; also the cursor.' })
+  id!: string;
+
+  @Field({ description: 'Gateway registrar the command was sent for.' })
+  registrar!: string;
+
+  @Field({ description: 'Backend (registry) the command went to.' })
+  registry!: string;
+
+  @Field({ description: 'Gateway operation (the mutation or query, e.g. "createDomain").' })
+  operation!: string;
+
+  @Field({ description: 'Protocol command, e.g. "domain:create", "domain:transfer:request".' })
+  command!: string;
+
+  @Field(() => String, { nullable: true, description: 'Domain or host name, or contact id.' })
+  objectName?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Idempotency key of the mutation that sent it.' })
+  idempotencyKey?: string | null;
+
+  @Field({ description: 'Client transaction id (EPP clTRID).' })
+  clientTransactionId!: string;
+
+  @Field(() => String, { nullable: true, description: "The registry's transaction id (EPP svTRID), when an answer arrived." })
+  serverTransactionId?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Upstream result code; null when no answer arrived.' })
+  resultCode?: number | null;
+
+  @Field(() => String, { nullable: true })
+  message?: string | null;
+
+  @Field(() => Int)
+  durationMs!: number;
+
+  @Field()
+  startedAt!: Date;
+
+  @Field({ description: 'When the answer arrived or the command failed.' })
+  finishedAt!: Date;
+
+  @Field(() => CommandOutcome)
+  outcome!: CommandOutcome;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether the command took effect (null: unknown).' })
+  applied?: boolean | null;
+
+  @Field(() => Date, { nullable: true, description: 'When a reconciliation settled a command that got no answer.' })
+  reconciledAt?: Date | null;
+}
+
+@ObjectType()
+export class CommandLogEdge {
+  @Field()
+  cursor!: string;
+
+  @Field(() => CommandLogEntry)
+  node!: CommandLogEntry;
+}
+
+@ObjectType()
+export class CommandLogConnection {
+  @Field(() => [CommandLogEdge])
+  edges!: CommandLogEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@InputType({ description: 'All given conditions must hold.' })
+export class CommandLogFilter {
+  @Field(() => String, { nullable: true })
+  objectName?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Gateway operation, e.g. "renewDomain".' })
+  operation?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Protocol command, e.g. "domain:renew".' })
+  command?: string | null;
+
+  @Field(() => String, { nullable: true })
+  idempotencyKey?: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'Finished at or after.' })
+  from?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Finished before.' })
+  to?: Date | null;
+}

@@ -1,0 +1,107 @@
+import type { Prisma, PrismaClient } from '../db/generated/client.js';
+import { storableArgs } from './secrets.js';
+
+/** The `request` column: normalised arguments (secrets hashed) and what the attempt noted before sending. */
+export interface StoredRequest {
+  args: unknown;
+  noted: Record<string, unknown>;
+}
+
+export interface LeaseOptions {
+  heartbeatMs: number;
+  /** Wall clock (ms) for lease stamps. */
+  now: () => number;
+  onLost?: () => void;
+}
+
+/**
+ * Ownership of an IN_PROGRESS record. `updatedAt` is both the heartbeat and the fencing token:
+ * every write by the owner is conditional on the value it wrote last, so once another request has
+ * declared the owner dead (IN_PROGRESS -> OUTCOME_UNKNOWN, also conditional on that value) the old
+ * owner can no longer change the record. Writes are serialised; stamps strictly increase.
+ */
+export class Lease {
+  private timer: NodeJS.Timeout | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private lostFlag = false;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly key: { registrarId: string; idempotencyKey: string },
+    private token: Date,
+    private request: StoredRequest,
+    private readonly opts: LeaseOptions,
+  ) {}
+
+  get lost(): boolean {
+    return this.lostFlag;
+  }
+
+  /** A stamp later than `after` (wall clock, or after + 1 ms when the clock has not moved on). */
+  static stamp(now: number, after?: Date): Date {
+    return new Date(after && now <= after.getTime() ? after.getTime() + 1 : now);
+  }
+
+  startHeartbeat(): void {
+    if (this.timer || this.lostFlag) return;
+    this.timer = setInterval(() => void this.write({}).catch(() => {}), this.opts.heartbeatMs);
+    this.timer.unref();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Merges what the attempt is about to send into the stored request (before sending it). */
+  note(details: Record<string, unknown>): Promise<boolean> {
+    this.request = { ...this.request, noted: { ...this.request.noted, ...(storableArgs(details) as Record<string, unknown>) } };
+    return this.write({ request: this.request as unknown as Prisma.InputJsonValue });
+  }
+
+  /** Conditional write keeping the record IN_PROGRESS; false once the lease is lost. */
+  write(data: Prisma.IdempotencyRecordUpdateManyMutationInput): Promise<boolean> {
+    return this.serial(async () => {
+      if (this.lostFlag) return false;
+      const next = Lease.stamp(this.opts.now(), this.token);
+      const { count } = await this.prisma.idempotencyRecord.updateMany({
+        where: { ...this.key, state: 'IN_PROGRESS', updatedAt: this.token },
+        data: { ...data, updatedAt: next },
+      });
+      return this.after(count, next);
+    });
+  }
+
+  /** The final write (state leaves IN_PROGRESS); false when the lease had been lost. */
+  settle(data: Prisma.IdempotencyRecordUpdateManyMutationInput): Promise<boolean> {
+    this.stopHeartbeat();
+    return this.write(data);
+  }
+
+  /** Deletes the record (nothing was applied: the key may be used again). */
+  release(): Promise<boolean> {
+    this.stopHeartbeat();
+    return this.serial(async () => {
+      if (this.lostFlag) return false;
+      const { count } = await this.prisma.idempotencyRecord.deleteMany({ where: { ...this.key, state: 'IN_PROGRESS', updatedAt: this.token } });
+      return this.after(count, this.token);
+    });
+  }
+
+  private after(count: number, next: Date): boolean {
+    if (count === 1) {
+      this.token = next;
+      return true;
+    }
+    this.lostFlag = true;
+    this.stopHeartbeat();
+    this.opts.onLost?.();
+    return false;
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.chain.then(fn, fn);
+    this.chain = p.catch(() => {});
+    return p;
+  }
+}

@@ -1,0 +1,88 @@
+/** Reconciliation of contact and host commands: EPP contact:info / host:info. */
+import type { Contact, ContactUpdateInput, Host, HostUpdateInput, PostalInfo } from '../../core/model/index.js';
+import { secretMatches } from '../secrets.js';
+import { allIn, noneIn, orNull, port } from './read.js';
+import { applied, atOrAfter, notApplied, reconciledTransaction, type ReconcileFn, type ReconcileInput, type Verdict } from './types.js';
+
+const readContact = (input: ReconcileInput, id: string): Promise<Contact | null> => orNull(() => port(input).infoContact(input.call, id));
+const readHost = (input: ReconcileInput, name: string): Promise<Host | null> => orNull(() => port(input).infoHost(input.call, name));
+
+async function created(input: ReconcileInput, kind: 'contact' | 'host', id: string, o: Contact | Host | null): Promise<Verdict> {
+  if (!o) return notApplied(`${kind}:info: no such ${kind}`);
+  if (o.sponsor !== input.upstreamId) return notApplied(`${kind}:info: sponsored by ${o.sponsor}`);
+  if (!atOrAfter(o.createdAt, input.since)) return notApplied(`${kind}:info: created before this request`);
+  if (await input.appliedByAnotherRequest(id)) return notApplied('command log: created by another request');
+  const how = `${kind}:info shows ${id} created by us at ${new Date(o.createdAt!).toISOString()}`;
+  return applied(reconciledTransaction(input, 1000, how), how);
+}
+
+function deleted(input: ReconcileInput, kind: 'contact' | 'host', o: Contact | Host | null): Verdict {
+  if (!o) {
+    const how = `${kind}:info: the ${kind} no longer exists`;
+    return applied(reconciledTransaction(input, 1000, how), how);
+  }
+  if (o.statuses.includes('pendingDelete')) {
+    const how = `${kind}:info shows pendingDelete`;
+    return applied(reconciledTransaction(input, 1001, how), how);
+  }
+  return notApplied(`${kind}:info: the ${kind} is not being deleted`);
+}
+
+function updated(input: ReconcileInput, kind: 'contact' | 'host', missing: string[]): Verdict {
+  if (missing.length > 0) return notApplied(`${kind}:info: not yet as requested (${missing.join(', ')})`);
+  const how = `${kind}:info shows the requested changes in place`;
+  return applied(reconciledTransaction(input, 1000, how), how);
+}
+
+export const createContact: ReconcileFn = async (input) => created(input, 'contact', input.args.id, await readContact(input, input.args.id));
+export const createHost: ReconcileFn = async (input) => created(input, 'host', input.args.name, await readHost(input, input.args.name));
+export const deleteContact: ReconcileFn = async (input) => deleted(input, 'contact', await readContact(input, input.args.id));
+export const deleteHost: ReconcileFn = async (input) => deleted(input, 'host', await readHost(input, input.args.name));
+
+const postalKey = (p: PostalInfo) =>
+  JSON.stringify([p.type, p.name, p.org ?? null, p.street, p.city, p.sp ?? null, p.pc ?? null, p.cc.toUpperCase()]);
+
+/** Which parts of a contact update's desired end state do not hold on `c`. */
+export function contactUpdateMismatches(u: ContactUpdateInput, c: Contact): string[] {
+  const out: string[] = [];
+  if (!allIn(u.addStatuses, c.statuses)) out.push('added statuses');
+  if (!noneIn(u.removeStatuses, c.statuses)) out.push('removed statuses');
+  if (u.email && u.email.toLowerCase() !== c.email.toLowerCase()) out.push('email');
+  if (u.voice && u.voice !== c.voice) out.push('voice');
+  if (u.fax && u.fax !== c.fax) out.push('fax');
+  if (u.postalInfo && !allIn(u.postalInfo.map(postalKey), c.postalInfo.map(postalKey))) out.push('postal info');
+  if (u.authInfo && !secretMatches(u.authInfo, c.authInfo)) out.push('auth info');
+  return out;
+}
+
+export const updateContact: ReconcileFn = async (input) => {
+  const u = input.args as ContactUpdateInput;
+  const c = await readContact(input, u.id);
+  if (!c) return notApplied('contact:info: no such contact');
+  return updated(input, 'contact', contactUpdateMismatches(u, c));
+};
+
+/** Which parts of a host update's desired end state do not hold on `h`. */
+export function hostUpdateMismatches(u: HostUpdateInput, h: Host): string[] {
+  const out: string[] = [];
+  if (!allIn(u.addStatuses, h.statuses)) out.push('added statuses');
+  if (!noneIn(u.removeStatuses, h.statuses)) out.push('removed statuses');
+  if (!allIn([...u.addIpv4, ...u.addIpv6], [...h.ipv4, ...h.ipv6])) out.push('added addresses');
+  if (!noneIn([...u.removeIpv4, ...u.removeIpv6], [...h.ipv4, ...h.ipv6])) out.push('removed addresses');
+  return out;
+}
+
+/** updateHost: the desired end state holds (under the new name when the host was renamed). */
+export const updateHost: ReconcileFn = async (input) => {
+  const u = input.args as HostUpdateInput;
+  if (u.newName) {
+    const renamed = await readHost(input, u.newName);
+    if (!renamed || renamed.sponsor !== input.upstreamId || (await readHost(input, u.name))) {
+      return notApplied(`host:info: ${u.name} has not become ${u.newName}`);
+    }
+    return updated(input, 'host', hostUpdateMismatches(u, renamed));
+  }
+  const h = await readHost(input, u.name);
+  if (!h) return notApplied('host:info: no such host');
+  return updated(input, 'host', hostUpdateMismatches(u, h));
+};

@@ -1,0 +1,36 @@
+/**
+ * One reconcile function per mutation, keyed by operation name. Each reads the registry's state
+ * through the port (domain/contact/host info, transfer query) and says whether a command whose
+ * answer was lost took effect: applied (with the result the mutation would have stored),
+ * not applied (safe to send again), or unknown.
+ */
+import type { Router } from '../../routing/router.js';
+import * as contactHost from './contact-host.js';
+import * as domain from './domain.js';
+import * as local from './local.js';
+import * as transfer from './transfer.js';
+import type { OperationSpec } from './types.js';
+
+const byDomain = (args: { name: string }, router: Router) => router.forDomain(args.name).name;
+const byRegistry = (args: { registry: string }) => args.registry;
+
+export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
+  createDomain: { command: 'domain:create', backendOf: byDomain, reconcile: domain.createDomain },
+  renewDomain: { command: 'domain:renew', backendOf: byDomain, reconcile: domain.renewDomain },
+  updateDomain: { command: 'domain:update', backendOf: byDomain, reconcile: domain.updateDomain },
+  deleteDomain: { command: 'domain:delete', backendOf: byDomain, reconcile: domain.deleteDomain },
+  restoreDomain: { command: 'domain:restore', backendOf: byDomain, reconcile: domain.restoreDomain },
+  requestTransfer: { command: 'domain:transfer:request', backendOf: byDomain, reconcile: transfer.requestTransfer },
+  approveTransfer: { command: 'domain:transfer:approve', backendOf: byDomain, reconcile: transfer.approveTransfer },
+  rejectTransfer: { command: 'domain:transfer:reject', backendOf: byDomain, reconcile: transfer.rejectTransfer },
+  cancelTransfer: { command: 'domain:transfer:cancel', backendOf: byDomain, reconcile: transfer.cancelTransfer },
+  createContact: { command: 'contact:create', backendOf: byRegistry, reconcile: contactHost.createContact },
+  updateContact: { command: 'contact:update', backendOf: byRegistry, reconcile: contactHost.updateContact },
+  deleteContact: { command: 'contact:delete', backendOf: byRegistry, reconcile: contactHost.deleteContact },
+  createHost: { command: 'host:create', backendOf: byRegistry, reconcile: contactHost.createHost },
+  updateHost: { command: 'host:update', backendOf: byRegistry, reconcile: contactHost.updateHost },
+  deleteHost: { command: 'host:delete', backendOf: byRegistry, reconcile: contactHost.deleteHost },
+  ackPollMessage: { command: null, backendOf: () => null, reconcile: local.ackPollMessage },
+};
+
+export type { OperationSpec, ReconcileFn, ReconcileInput, Verdict } from './types.js';

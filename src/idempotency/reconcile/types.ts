@@ -1,0 +1,72 @@
+import type { CallContext } from '../../core/model/index.js';
+import type { RegistryPort } from '../../core/port.js';
+import type { PrismaClient } from '../../db/generated/client.js';
+import type { Router } from '../../routing/router.js';
+import type { StoredResult } from '../service.js';
+
+/** What a reconciliation found out about a command whose answer was lost. */
+export type Verdict =
+  /** The command took effect: `result` is what the mutation stores and answers, as if the answer had arrived. */
+  | { status: 'applied'; result: StoredResult; how: string }
+  /** Certainly not applied: the command may be sent again. */
+  | { status: 'not-applied'; how: string }
+  /** The registry's state does not tell (or could not be read): nothing may be sent. */
+  | { status: 'unknown'; how: string };
+
+/** Everything one operation's reconcile function may look at. */
+export interface ReconcileInput {
+  /** The normalised arguments as stored on the record (secrets replaced by salted hashes: see secretMatches). */
+  args: any;
+  /** What the attempt noted right before sending (e.g. the renewal's curExpDate), if it got that far. */
+  noted: Record<string, unknown>;
+  /** Effects of this request cannot be older than this (record creation minus the allowed clock skew). */
+  since: Date;
+  /** The backend the request went to (null for gateway-local operations). */
+  port: RegistryPort | null;
+  /** For reads: registrar, idempotency key and operation, so they show in the command log under the key. */
+  call: CallContext;
+  /** The registrar's login at that backend (EPP clID): "ours". */
+  upstreamId: string | null;
+  /** clTRID of the last command this key sent for the operation (from the command log), if known. */
+  sentTrid: string | null;
+  /** Whether the command log shows this command applied for the same object under another key (or none) since `since`. */
+  appliedByAnotherRequest(objectName: string): Promise<boolean>;
+  prisma: PrismaClient;
+  router: Router;
+  registrarId: string;
+  /** The gateway's registrars (for transfers between two of them). */
+  registrars: ReadonlyArray<{ id: string }>;
+}
+
+export type ReconcileFn = (input: ReconcileInput) => Promise<Verdict>;
+
+export interface OperationSpec {
+  /** The protocol command that changes state (for the command log), e.g. "domain:create"; null when local. */
+  command: string | null;
+  /** Backend name a request goes to, from its normalised arguments (null for gateway-local operations). */
+  backendOf(args: any, router: Router): string | null;
+  reconcile: ReconcileFn;
+}
+
+export const applied = (result: StoredResult, how: string): Verdict => ({ status: 'applied', result, how });
+export const notApplied = (how: string): Verdict => ({ status: 'not-applied', how });
+export const unknown = (how: string): Verdict => ({ status: 'unknown', how });
+
+/** The transaction part of a reconciled result: the lost command's clTRID, no svTRID, and how it was found. */
+export function reconciledTransaction(input: ReconcileInput, code: number, how: string) {
+  return {
+    trid: { client: input.sentTrid ?? `reconciled:${input.call.idempotencyKey ?? ''}`, server: null },
+    code,
+    message: `no answer was received; reconciled: ${how}`,
+  };
+}
+
+/** Same calendar day (UTC): registries compare expiry dates by day (EPP curExpDate is a date). */
+export function sameDay(a: Date | string | null | undefined, b: Date | string | null | undefined): boolean {
+  if (a == null || b == null) return false;
+  return new Date(a).toISOString().slice(0, 10) === new Date(b).toISOString().slice(0, 10);
+}
+
+export function atOrAfter(t: Date | string | null | undefined, since: Date): boolean {
+  return t != null && new Date(t).getTime() >= since.getTime();
+}

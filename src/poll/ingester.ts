@@ -30,6 +30,8 @@ interface Loop {
 export class PollIngester {
   readonly instanceId = randomUUID();
   private loops: Loop[] = [];
+  /** Local view of when each held lease runs out. */
+  private readonly heldUntil = new Map<string, number>();
   private stopped = true;
 
   constructor(
@@ -68,6 +70,7 @@ export class PollIngester {
     this.stopped = true;
     for (const loop of this.loops) clearTimeout(loop.timer);
     await Promise.allSettled(this.loops.map((l) => l.running));
+    this.heldUntil.clear();
     if (opts.release === false) return;
     await this.prisma.pollLease.deleteMany({ where: { holder: this.instanceId } }).catch(() => undefined);
   }
@@ -107,8 +110,14 @@ export class PollIngester {
     return loop.running;
   }
 
-  /** Take or renew the lease; false while another live instance holds it. */
+  /**
+   * Take or renew the lease; false while another live instance holds it. A lease with more than
+   * half its time left is not renewed yet (the other half covers clock skew against the database),
+   * so a short poll interval does not mean a database write per round.
+   */
   private async holdLease(account: string): Promise<boolean> {
+    const started = Date.now();
+    if ((this.heldUntil.get(account) ?? 0) - started > this.opts.leaseMs / 2) return true;
     const rows = await this.prisma.$queryRaw<Array<{ holder: string }>>`
       INSERT INTO poll_leases (account, holder, expires_at, updated_at)
       VALUES (${account}, ${this.instanceId}, now() + make_interval(secs => ${this.opts.leaseMs / 1000}), now())
@@ -116,6 +125,9 @@ export class PollIngester {
         SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at, updated_at = now()
         WHERE poll_leases.holder = EXCLUDED.holder OR poll_leases.expires_at < now()
       RETURNING holder`;
-    return rows.length === 1 && rows[0]!.holder === this.instanceId;
+    const held = rows.length === 1 && rows[0]!.holder === this.instanceId;
+    if (held) this.heldUntil.set(account, started + this.opts.leaseMs);
+    else this.heldUntil.delete(account);
+    return held;
   }
 }

@@ -73,13 +73,20 @@ describe.skipIf(!PG)('scale-out (needs TEST_DATABASE_URL: instances share Postgr
     const survivor = victim === one ? two : one;
     await victim.gateway.services.ingester.stop({ release: false }); // dies holding its leases
 
+    // Within seconds of the victim's leases lapsing (1 s here), the survivor holds every account.
+    const deadline = Date.now() + 10_000;
+    let holdersNow = await leaseHolders();
+    while (Date.now() < deadline && (holdersNow.length !== 1 || holdersNow[0] !== survivor.gateway.services.ingester.instanceId)) {
+      await settle(100);
+      holdersNow = await leaseHolders();
+    }
+    expect(holdersNow).toEqual([survivor.gateway.services.ingester.instanceId]);
+
     const sub = await new Subscriber(survivor.gateway.wsUrl, survivor.keys.NewRegistrar!).start();
     try {
       const name = await transferRequest();
       const got = await sub.waitFor(1, 10_000);
       expect(got.map((m) => m.objectName)).toContain(name);
-      const after = await leaseHolders();
-      expect(after).toEqual([survivor.gateway.services.ingester.instanceId]);
     } finally {
       await sub.stop();
     }

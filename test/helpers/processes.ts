@@ -1,11 +1,14 @@
 /**
  * Gateways that outlive one another and share a registry: an EPP sandbox run by the test process
  * (so it survives gateway restarts and can serve several gateways), gateways started in-process
- * on a database that stays open across their restarts, and gateway processes started from
- * src/main.ts (through Vite's module runner, which keeps decorator metadata; tsx does not).
+ * on a database that stays open across their restarts, and real gateway processes: the built
+ * dist/src/main.js when it is newer than every source file, else src/main.ts through Vite's module
+ * runner (Oxc keeps decorator metadata, which type-graphql needs; tsx drops it). Either way the
+ * process runs the code in the working tree, never a stale build.
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,7 +121,27 @@ const runner = createServerModuleRunner(server.environments.ssr, { hmr: false })
 await runner.import(root + '/src/main.ts');
 `;
 
+/** Newest modification time (ms) of the files under `dir` (recursively). */
+function newest(dir: string): number {
+  let max = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    max = Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return max;
+}
+
+/** dist/src/main.js, when it was built after the last change to anything it is built from. */
+export function freshDistEntry(): string | null {
+  const entry = path.join(REPO_ROOT, 'dist/src/main.js');
+  if (!existsSync(entry)) return null;
+  const sources = Math.max(...['src', 'schema', 'resolvers'].map((d) => newest(path.join(REPO_ROOT, d))), statSync(path.join(REPO_ROOT, 'prisma/schema.prisma')).mtimeMs);
+  return statSync(entry).mtimeMs > sources ? entry : null;
+}
+
 export interface GatewayProcess extends GqlClient {
+  /** How it was started: the built dist/ or the sources through Vite's module runner. */
+  from: 'dist' | 'vite';
   pid: number;
   /** Everything the process wrote (JSON log lines). */
   output(): string;
@@ -141,7 +164,8 @@ function exited(child: ChildProcess): Promise<void> {
  */
 export async function spawnGateway(opts: { config: GatewayConfig; configPath: string; databaseUrl: string; env?: Record<string, string>; startTimeoutMs?: number }): Promise<GatewayProcess> {
   await writeFile(opts.configPath, JSON.stringify(opts.config, null, 2));
-  const child = spawn(process.execPath, ['--input-type=module', '-e', RUNNER], {
+  const dist = freshDistEntry();
+  const child = spawn(process.execPath, dist ? [dist] : ['--input-type=module', '-e', RUNNER], {
     cwd: REPO_ROOT,
     env: { ...process.env, RGW_ROOT: REPO_ROOT, GATEWAY_CONFIG: opts.configPath, DATABASE_URL: opts.databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -182,6 +206,7 @@ export async function spawnGateway(opts: { config: GatewayConfig; configPath: st
   };
   return {
     ...client(`http://127.0.0.1:${port}/graphql`),
+    from: dist ? 'dist' : 'vite',
     pid: child.pid!,
     output: () => out,
     stop,

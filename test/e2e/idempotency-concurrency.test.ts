@@ -1,0 +1,112 @@
+/**
+ * Many simultaneous requests with one idempotency key send exactly one upstream command, in one
+ * gateway and across two gateway processes sharing PostgreSQL; a gateway process that dies with a
+ * command in flight leaves a record the other process takes over once its lease lapses, and
+ * reconciles instead of sending again. The sandbox's own counter is the judge.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, type TestDatabase } from '../helpers/db.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { apiKeys, configFor, spawnGateway, startSharedSandbox, type GatewayProcess, type GqlClient, type SharedSandbox } from '../helpers/processes.js';
+
+const CREATE = `mutation($k: String!, $name: String!) { createDomain(idempotencyKey: $k, input: { name: $name, authInfo: "Conc-Pw-1" }) { name replayed transaction { clientTransactionId resultCode } } }`;
+const RENEW = `mutation($k: String!, $name: String!) { renewDomain(idempotencyKey: $k, input: { name: $name }) { name expiresAt replayed transaction { clientTransactionId resultCode } } }`;
+
+/** Fires `n` requests at once, spread round-robin over the clients. */
+function storm(clients: Pick<GqlClient, 'gql'>[], key: string, n: number, query: string, vars: Record<string, unknown>) {
+  return Promise.all(Array.from({ length: n }, (_, i) => clients[i % clients.length]!.gql(key, query, vars)));
+}
+
+/** Every answer is the one answer (or a retryable IDEMPOTENCY_IN_PROGRESS); exactly one was not replayed. */
+function expectOneAnswer(results: Awaited<ReturnType<typeof storm>>, field: string) {
+  const answers = results.filter((r) => !r.errors).map((r) => r.data[field]);
+  const waiting = results.filter((r) => r.errors);
+  for (const r of waiting) expect(r.errors![0]!.extensions).toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS', retryable: true });
+  expect(answers.filter((a) => !a.replayed)).toHaveLength(1);
+  expect(new Set(answers.map((a) => a.transaction.clientTransactionId)).size).toBe(1);
+  return { answers, waiting: waiting.length };
+}
+
+describe('one key, 100 simultaneous requests, one gateway', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway();
+  });
+  afterAll(() => t?.close());
+
+  it('createDomain (100 requests) and renewDomain (30) are each sent once', async () => {
+    const sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-nomulus')!;
+    const A = t.keys.NewRegistrar!;
+    const name = `storm-${Date.now().toString(36)}.tld`;
+    const creates = sandbox.applied('domain:create');
+    const c = expectOneAnswer(await storm([t], A, 100, CREATE, { k: `c-${name}`, name }), 'createDomain');
+    expect(c.answers.length).toBe(100);
+    expect(sandbox.applied('domain:create') - creates).toBe(1);
+
+    const renews = sandbox.applied('domain:renew');
+    const r = expectOneAnswer(await storm([t], A, 30, RENEW, { k: `r-${name}`, name }), 'renewDomain');
+    expect(r.answers.length).toBe(30);
+    expect(sandbox.applied('domain:renew') - renews).toBe(1);
+    expect(sandbox.domain(name)!.expiresAt.toISOString()).toBe(r.answers[0].expiresAt);
+  });
+});
+
+const PG = process.env.TEST_DATABASE_URL;
+
+describe.skipIf(!PG)('two gateway processes sharing PostgreSQL (skipped: set TEST_DATABASE_URL to run it)', () => {
+  let db: TestDatabase;
+  let shared: SharedSandbox;
+  let dir: string;
+  let p1: GatewayProcess;
+  let p2: GatewayProcess;
+  let A: string;
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    shared = await startSharedSandbox({ name: 'sandbox-nomulus', profile: 'nomulus' });
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rgw-procs-'));
+    // Short leases so that a killed process is found dead within one waiting request.
+    const config = configFor([shared], { idempotency: { leaseMs: 1_500, waitMs: 15_000 } });
+    [p1, p2] = await Promise.all([1, 2].map((i) => spawnGateway({ config, configPath: path.join(dir, `gateway-${i}.json`), databaseUrl: db.url! })));
+    A = (await apiKeys(db.prisma, config)).NewRegistrar!;
+  }, 90_000);
+  afterAll(async () => {
+    await Promise.all([p1?.stop(), p2?.stop()]);
+    await shared?.stop();
+    await db?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('100 requests with one key over both processes: one domain:create reaches the registry', async () => {
+    const name = `procs-${Date.now().toString(36)}.tld`;
+    const before = shared.sandbox.applied('domain:create');
+    const { answers } = expectOneAnswer(await storm([p1, p2], A, 100, CREATE, { k: `pc-${name}`, name }), 'createDomain');
+    expect(answers.length).toBe(100);
+    expect(shared.sandbox.applied('domain:create') - before).toBe(1);
+    expect(shared.sandbox.domain(name)?.sponsor).toBe('NewRegistrar');
+  });
+
+  it('a process killed with a renew in flight: the other process takes over after the lease and reconciles, sending nothing', async () => {
+    const name = `crash-${Date.now().toString(36)}.tld`;
+    expect((await p1.gql(A, CREATE, { k: `cc-${name}`, name })).errors).toBeUndefined();
+    const expiry = shared.sandbox.domain(name)!.expiresAt;
+    const before = shared.sandbox.applied('domain:renew');
+    // The registry applies the renew, then holds the answer; the process dies meanwhile.
+    shared.sandbox.faults.next({ command: 'domain:renew', action: 'delay', delayMs: 5_000 });
+    const inFlight = p1.gql(A, RENEW, { k: `cr-${name}`, name }).catch(() => null);
+    await expect.poll(() => shared.sandbox.applied('domain:renew'), { timeout: 10_000 }).toBe(before + 1);
+    await p1.kill();
+    await inFlight;
+
+    const r = await p2.gql(A, RENEW, { k: `cr-${name}`, name });
+    expect(r.errors).toBeUndefined();
+    const renewed = new Date(expiry);
+    renewed.setUTCFullYear(renewed.getUTCFullYear() + 1);
+    expect(r.data.renewDomain).toMatchObject({ name, replayed: true, expiresAt: renewed.toISOString(), transaction: { resultCode: 1000 } });
+    expect(shared.sandbox.applied('domain:renew') - before).toBe(1);
+    expect(shared.sandbox.domain(name)!.expiresAt.toISOString()).toBe(renewed.toISOString());
+  });
+});

@@ -1,0 +1,276 @@
+/**
+ * IdempotencyService on a real (fresh) database: owner election, replay, key reuse, failure
+ * classes, reconciliation of unknown outcomes, owner leases and fencing, expiry and purge.
+ * The registry is a fake port; reconciliation goes through the real per-operation functions.
+ */
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CommandLog } from '../../../src/commandlog/command-log.js';
+import { FakeClock } from '../../../src/core/clock.js';
+import { ObjectExistsError, ObjectNotFoundError, UpstreamFailureError, UpstreamUnavailableError } from '../../../src/core/errors.js';
+import type { Domain } from '../../../src/core/model/index.js';
+import type { RegistryPort } from '../../../src/core/port.js';
+import { IdempotencyService, type IdempotencyOptions, type StoredResult } from '../../../src/idempotency/service.js';
+import type { Router } from '../../../src/routing/router.js';
+import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
+
+const US = 'NewRegistrar';
+const BACKEND = 'sandbox-nomulus';
+
+let db: TestDatabase;
+let clock: FakeClock;
+let log: CommandLog;
+/** The fake registry's domains (by name). */
+let domains: Map<string, Domain>;
+let readFailure: Error | null;
+
+const port = {
+  name: BACKEND,
+  kind: 'epp',
+  upstreamId: (r: string) => r,
+  async infoDomain(_c: unknown, name: string) {
+    if (readFailure) throw readFailure;
+    const d = domains.get(name);
+    if (!d) throw new ObjectNotFoundError('Object does not exist', { upstreamCode: 2303 });
+    return { data: d, trid: { client: 'R', server: 'S' }, code: 1000 };
+  },
+} as unknown as RegistryPort;
+const router = { named: () => port, forDomain: () => port } as unknown as Router;
+
+function service(opts: Partial<IdempotencyOptions> = {}) {
+  return new IdempotencyService(db.prisma, clock, { pollMs: 10, ...opts }, { router, commandLog: log, registrars: [{ id: US }] });
+}
+
+/** The registry applies a create: the domain exists, ours, created now. */
+function registryCreates(name: string) {
+  domains.set(name, {
+    name, statuses: ['ok'], rgpStatuses: [], contacts: [], nameservers: [], subordinateHosts: [], dnssec: { dsData: [], keyData: [] },
+    sponsor: US, createdAt: clock.now(), expiresAt: new Date(clock.now().getTime() + 365 * 86400_000),
+  });
+}
+
+let n = 0;
+const req = (name = `d${++n}.tld`, key = `key-${n}`) => ({ registrarId: US, key, operation: 'createDomain', args: { name, period: { value: 1, unit: 'y' }, authInfo: 'Secret-Pw-1' } });
+const answer = (name: string, client = 'GW-1'): StoredResult => ({ trid: { client, server: 'SV-1' }, code: 1000, message: 'Command completed successfully', name });
+const record = (key: string) => db.prisma.idempotencyRecord.findUnique({ where: { registrarId_idempotencyKey: { registrarId: US, idempotencyKey: key } } });
+const lost = (clTRID: string, r: ReturnType<typeof req>) =>
+  log.record({ registrarId: US, backend: BACKEND, command: 'domain:create', objectName: r.args.name, clTRID, durationMs: 5, idempotencyKey: r.key, operation: 'createDomain' });
+const maybeApplied = () => new UpstreamUnavailableError('no answer', { maybeApplied: true, backend: BACKEND });
+
+beforeAll(async () => {
+  db = await freshDatabase();
+});
+afterAll(() => db?.close());
+beforeEach(() => {
+  clock = new FakeClock('2026-06-01T00:00:00Z');
+  log = new CommandLog(db.prisma, pino({ level: 'silent' }), clock);
+  domains = new Map();
+  readFailure = null;
+});
+
+describe('owner and replay', () => {
+  it('runs once, stores the answer, the request (secrets hashed) and the backend; replays it', async () => {
+    const s = service();
+    const r = req();
+    let calls = 0;
+    const exec = async () => (++calls, answer(r.args.name));
+    expect(await s.run(r, exec)).toEqual({ result: answer(r.args.name), replayed: false });
+    expect(await s.run(r, exec)).toEqual({ result: answer(r.args.name), replayed: true });
+    expect(calls).toBe(1);
+    const rec = (await record(r.key))!;
+    expect(rec).toMatchObject({ state: 'SUCCEEDED', backend: BACKEND, clientTrid: 'GW-1', serverTrid: 'SV-1', createdAt: clock.now() });
+    expect(rec.expiresAt.getTime() - rec.createdAt.getTime()).toBe(7 * 24 * 3600_000);
+    expect(rec.request).toMatchObject({ args: { name: r.args.name, period: { value: 1, unit: 'y' } }, noted: {} });
+    expect(JSON.stringify(rec.request)).not.toContain('Secret-Pw-1');
+    expect((rec.request as any).args.authInfo).toMatch(/^secret:sha256:/);
+  });
+
+  it('same key, other arguments: IDEMPOTENCY_KEY_REUSED and nothing runs', async () => {
+    const s = service();
+    const r = req();
+    await s.run(r, async () => answer(r.args.name));
+    let ran = false;
+    await expect(s.run({ ...r, args: { ...r.args, name: 'other.tld' } }, async () => ((ran = true), answer('x')))).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(ran).toBe(false);
+  });
+
+  it('100 concurrent requests with one key: one runs, all get its answer', async () => {
+    const s = service();
+    const r = req();
+    let calls = 0;
+    const exec = async () => {
+      calls++;
+      await new Promise((res) => setTimeout(res, 50));
+      return answer(r.args.name);
+    };
+    const outcomes = await Promise.all(Array.from({ length: 100 }, () => s.run(r, exec)));
+    expect(calls).toBe(1);
+    expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1);
+    for (const o of outcomes) expect(o.result).toEqual(answer(r.args.name));
+  });
+
+  it('a waiter gives up with IDEMPOTENCY_IN_PROGRESS (retryable) while the owner is still running', async () => {
+    const owner = service();
+    const waiter = service({ waitMs: 30 });
+    const r = req();
+    let release!: () => void;
+    const running = owner.run(r, () => new Promise<StoredResult>((res) => (release = () => res(answer(r.args.name)))));
+    await expect.poll(() => record(r.key)).toBeTruthy();
+    await expect(waiter.run(r, async () => answer('never'))).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS', details: { retryable: true } });
+    release();
+    await running;
+  });
+
+  it('purgeExpired deletes expired records only; a configurable TTL', async () => {
+    const s = service({ ttlMs: 3600_000 });
+    const old = req();
+    await s.run(old, async () => answer(old.args.name));
+    clock.advance(2 * 3600_000);
+    const young = req();
+    await s.run(young, async () => answer(young.args.name));
+    expect(await s.purgeExpired()).toBeGreaterThanOrEqual(1);
+    expect(await record(old.key)).toBeNull();
+    expect(await record(young.key)).not.toBeNull();
+  });
+});
+
+describe('failures', () => {
+  it('a registry error (2302) is an answer: stored FAILED and replayed with the same code', async () => {
+    const s = service();
+    const r = req();
+    const err = new ObjectExistsError('Object exists', { upstreamCode: 2302, backend: BACKEND });
+    await expect(s.run(r, async () => Promise.reject(err))).rejects.toBe(err);
+    await expect(s.run(r, async () => answer('never'))).rejects.toMatchObject({ code: 'OBJECT_EXISTS', message: 'Object exists', details: { upstreamCode: 2302 } });
+    expect((await record(r.key))!.state).toBe('FAILED');
+  });
+
+  it.each([
+    ['not sent', () => new UpstreamUnavailableError('no session', { maybeApplied: false })],
+    ['2400 command failed', () => new UpstreamFailureError('Command failed', { upstreamCode: 2400, retryable: true })],
+    ['2500 closing', () => new UpstreamFailureError('closing', { upstreamCode: 2500, retryable: true })],
+  ])('%s: nothing applied, the record goes and the key can be sent again', async (_why, error) => {
+    const s = service();
+    const r = req();
+    await expect(s.run(r, async () => Promise.reject(error()))).rejects.toThrow();
+    expect(await record(r.key)).toBeNull();
+    expect(await s.run(r, async () => answer(r.args.name))).toMatchObject({ replayed: false });
+  });
+});
+
+describe('unknown outcome: the retry reconciles', () => {
+  it('applied upstream: answered from the registry state, nothing sent, the command log row marked applied', async () => {
+    const s = service();
+    const r = req();
+    await expect(
+      s.run(r, async () => {
+        registryCreates(r.args.name);
+        lost('GW-lost-1', r);
+        throw maybeApplied();
+      }),
+    ).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    expect((await record(r.key))!.state).toBe('OUTCOME_UNKNOWN');
+    let sent = 0;
+    const retry = await s.run(r, async () => (++sent, answer('never')));
+    expect(sent).toBe(0);
+    expect(retry).toMatchObject({ replayed: true, result: { name: r.args.name, code: 1000, trid: { client: 'GW-lost-1', server: null } } });
+    expect((await record(r.key))!).toMatchObject({ state: 'SUCCEEDED', clientTrid: 'GW-lost-1' });
+    const row = await db.prisma.commandLog.findFirst({ where: { idempotencyKey: r.key } });
+    expect(row).toMatchObject({ resultCode: null, reconciled: true, reconciledAt: clock.now() });
+    expect(await s.run(r, async () => answer('never'))).toEqual(retry); // and replayed from now on
+  });
+
+  it('not applied upstream: sent again, exactly once, and the lost command marked not applied', async () => {
+    const s = service();
+    const r = req();
+    await expect(s.run(r, async () => (lost('GW-lost-2', r), Promise.reject(maybeApplied())))).rejects.toThrow();
+    let sent = 0;
+    const exec = async () => (++sent, registryCreates(r.args.name), answer(r.args.name, 'GW-2'));
+    const [a, b] = await Promise.all([s.run(r, exec), s.run(r, exec)]);
+    expect(sent).toBe(1);
+    expect([a, b].map((o) => o.result)).toEqual([answer(r.args.name, 'GW-2'), answer(r.args.name, 'GW-2')]);
+    expect((await db.prisma.commandLog.findFirst({ where: { idempotencyKey: r.key } }))!.reconciled).toBe(false);
+  });
+
+  it('registry unreadable: OUTCOME_UNKNOWN (retryable), the record stays unknown, a later retry settles it', async () => {
+    const s = service();
+    const r = req();
+    await expect(s.run(r, async () => (registryCreates(r.args.name), Promise.reject(maybeApplied())))).rejects.toThrow();
+    readFailure = new UpstreamUnavailableError('down', { maybeApplied: false });
+    await expect(s.run(r, async () => answer('never'))).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN', details: { retryable: true } });
+    expect((await record(r.key))!.state).toBe('OUTCOME_UNKNOWN');
+    readFailure = null;
+    expect(await s.run(r, async () => answer('never'))).toMatchObject({ replayed: true, result: { name: r.args.name } });
+  });
+
+  it('a resend refused because the first attempt landed late is answered as applied', async () => {
+    const s = service();
+    const r = req();
+    await expect(s.run(r, async () => Promise.reject(maybeApplied()))).rejects.toThrow();
+    // Not there when reconciling; the delayed original lands before the resend, which gets 2302.
+    const retry = await s.run(r, async () => {
+      registryCreates(r.args.name);
+      throw new ObjectExistsError('Object exists', { upstreamCode: 2302 });
+    });
+    expect(retry).toMatchObject({ replayed: true, result: { name: r.args.name, code: 1000 } });
+  });
+
+  it('note() keeps what was sent (for a renewal, the curExpDate) in the stored request', async () => {
+    const s = service();
+    const r = { ...req(), operation: 'renewDomain', args: { name: 'n.tld', period: { value: 1, unit: 'y' }, currentExpiry: null } };
+    await s.run(r, async (attempt) => {
+      await attempt.note({ currentExpiry: new Date('2027-01-01T00:00:00Z') });
+      return answer('n.tld');
+    });
+    expect((await record(r.key))!.request).toMatchObject({ noted: { currentExpiry: '2027-01-01T00:00:00.000Z' } });
+  });
+});
+
+describe('owner leases', () => {
+  it('a record left IN_PROGRESS by a dead process is taken over once its lease lapses, then reconciled', async () => {
+    const r = req();
+    registryCreates(r.args.name); // the dead owner's command reached the registry
+    await db.prisma.idempotencyRecord.create({
+      data: {
+        registrarId: US, idempotencyKey: r.key, operation: r.operation, fingerprint: (await import('../../../src/idempotency/fingerprint.js')).fingerprint(r.operation, r.args),
+        state: 'IN_PROGRESS', request: { args: { name: r.args.name }, noted: {} }, backend: BACKEND,
+        createdAt: clock.now(), updatedAt: new Date(Date.now() - 60_000), expiresAt: new Date(clock.now().getTime() + 3600_000),
+      },
+    });
+    let sent = 0;
+    const out = await service({ leaseMs: 15_000 }).run(r, async () => (++sent, answer('never')));
+    expect(sent).toBe(0);
+    expect(out).toMatchObject({ replayed: true, result: { name: r.args.name } });
+  });
+
+  it('a live owner renews its lease: a waiter waits instead of taking over', async () => {
+    const r = req();
+    const owner = service({ leaseMs: 600 });
+    const waiter = service({ leaseMs: 600, waitMs: 10_000 });
+    const first = owner.run(r, async () => {
+      await new Promise((res) => setTimeout(res, 1_500));
+      return answer(r.args.name);
+    });
+    await expect.poll(() => record(r.key)).toBeTruthy();
+    let sent = 0;
+    const second = await waiter.run(r, async () => (++sent, answer('never')));
+    expect(sent).toBe(0);
+    expect(second).toEqual({ result: answer(r.args.name), replayed: true });
+    expect((await first).replayed).toBe(false);
+  });
+
+  it('fencing: an owner declared dead cannot overwrite what the request that took over stored', async () => {
+    const r = req();
+    const owner = service({ leaseMs: 60_000 });
+    let finish!: () => void;
+    const first = owner.run(r, () => new Promise<StoredResult>((res) => (finish = () => res(answer(r.args.name, 'GW-slow')))));
+    await expect.poll(() => record(r.key)).toBeTruthy();
+    registryCreates(r.args.name);
+    // Another instance that considers any lease older than 1 ms lapsed takes over and reconciles.
+    await new Promise((res) => setTimeout(res, 20));
+    const takeover = await service({ leaseMs: 1 }).run(r, async () => answer('never'));
+    expect(takeover).toMatchObject({ replayed: true, result: { trid: { client: `reconciled:${r.key}` } } });
+    finish();
+    expect((await first).result).toMatchObject({ trid: { client: 'GW-slow' } }); // its own caller still gets its answer
+    expect((await record(r.key))!).toMatchObject({ state: 'SUCCEEDED', clientTrid: `reconciled:${r.key}` });
+  });
+});

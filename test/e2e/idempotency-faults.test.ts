@@ -137,7 +137,8 @@ describe('exactly once under transport faults', () => {
   it('a restarted gateway on the same database replays every answer and sends nothing', async () => {
     expect(replays).toHaveLength(Object.keys(OPS).length * FAULTS.length);
     await gw.close();
-    const config = configFor([shared]);
+    // The restarted gateway also purges expired records every 100 ms (next test).
+    const config = configFor([shared], { idempotency: { purgeIntervalMs: 100 } });
     gw = await startInProcessGateway(config, db.prisma, { clock });
     const counts = Object.fromEntries(Object.values(OPS).map((o) => [o.command, shared.sandbox.applied(o.command)]));
     for (const r of replays) {
@@ -147,5 +148,15 @@ describe('exactly once under transport faults', () => {
       expect(res.data[r.field]).toMatchObject({ ...stored, replayed: true });
     }
     for (const o of Object.values(OPS)) expect(shared.sandbox.applied(o.command)).toBe(counts[o.command]);
+  });
+
+  it('the running gateway purges records once they expire (7 days by default)', async () => {
+    const count = () => db.prisma.idempotencyRecord.count();
+    expect(await count()).toBeGreaterThan(0);
+    clock.advance(6 * 24 * 3600_000);
+    await new Promise((r) => setTimeout(r, 300)); // a few purge rounds: nothing has expired yet
+    expect(await count()).toBeGreaterThan(0);
+    clock.advance(2 * 24 * 3600_000);
+    await expect.poll(count, { timeout: 5_000 }).toBe(0);
   });
 });

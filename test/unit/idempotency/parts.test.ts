@@ -1,0 +1,58 @@
+/** The small parts: secrets in stored requests, failure classes, config defaults and checks. */
+import { describe, expect, it } from 'vitest';
+import {
+  ObjectExistsError,
+  ObjectNotFoundError,
+  UnsupportedByBackendError,
+  UpstreamAuthenticationError,
+  UpstreamFailureError,
+  UpstreamUnavailableError,
+  ValidationError,
+} from '../../../src/core/errors.js';
+import { idempotencyOptions } from '../../../src/idempotency/config.js';
+import { hashSecret, secretMatches, storableArgs } from '../../../src/idempotency/secrets.js';
+import { classifyFailure } from '../../../src/idempotency/service.js';
+
+describe('stored requests keep no secret', () => {
+  it('authInfo and passwords become salted hashes (anywhere in the arguments); dates become ISO strings', () => {
+    const stored = storableArgs({ name: 'a.tld', authInfo: 'Pw-123456', nested: [{ password: 'p4ss-word' }], at: new Date('2026-01-02T03:04:05Z'), none: undefined });
+    const text = JSON.stringify(stored);
+    expect(text).not.toContain('Pw-123456');
+    expect(text).not.toContain('p4ss-word');
+    expect(stored).toMatchObject({ name: 'a.tld', at: '2026-01-02T03:04:05.000Z' });
+    expect(stored).not.toHaveProperty('none');
+    expect(secretMatches((stored as any).authInfo, 'Pw-123456')).toBe(true);
+    expect(secretMatches((stored as any).authInfo, 'Pw-1234567')).toBe(false);
+    expect(secretMatches((stored as any).nested[0].password, 'p4ss-word')).toBe(true);
+  });
+  it('salted: the same secret hashes differently each time; nothing matches a non-hash', () => {
+    expect(hashSecret('same-secret')).not.toBe(hashSecret('same-secret'));
+    expect(secretMatches('same-secret', 'same-secret')).toBe(false);
+    expect(secretMatches(hashSecret('x-secret'), null)).toBe(false);
+  });
+});
+
+describe('failure classes', () => {
+  it.each([
+    ['sent, no answer', new UpstreamUnavailableError('timeout', { maybeApplied: true }), 'unknown'],
+    ['not sent', new UpstreamUnavailableError('no session', { maybeApplied: false }), 'not-applied'],
+    ['2400', new UpstreamFailureError('Command failed', { upstreamCode: 2400 }), 'not-applied'],
+    ['2500', new UpstreamFailureError('closing', { upstreamCode: 2500 }), 'not-applied'],
+    ['login refused (2200)', new UpstreamAuthenticationError('Authentication error', { upstreamCode: 2200 }), 'not-applied'],
+    ['2302', new ObjectExistsError('exists', { upstreamCode: 2302 }), 'definite'],
+    ['2303', new ObjectNotFoundError('not found', { upstreamCode: 2303 }), 'definite'],
+    ['bad input', new ValidationError('input.name', 'bad'), 'not-applied'],
+    ['unsupported', new UnsupportedByBackendError('b', 'contacts'), 'not-applied'],
+    ['a bug after sending', new TypeError('oops'), 'unknown'],
+  ])('%s', (_why, err, kind) => expect(classifyFailure(err)).toBe(kind));
+});
+
+describe('config', () => {
+  it('defaults: 7 days, 10 s wait, 15 s lease', () => {
+    expect(idempotencyOptions({})).toEqual({ ttlMs: 7 * 24 * 3600_000, waitMs: 10_000, leaseMs: 15_000 });
+  });
+  it('ttlHours and friends from the config file', () => {
+    expect(idempotencyOptions({ idempotency: { ttlHours: 24, leaseMs: 5_000 } })).toEqual({ ttlMs: 24 * 3600_000, waitMs: 10_000, leaseMs: 5_000 });
+  });
+  it.each([0, -1, Number.NaN])('refuses ttlHours %s', (v) => expect(() => idempotencyOptions({ idempotency: { ttlHours: v } })).toThrow(/idempotency.ttlHours/));
+});

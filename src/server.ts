@@ -5,7 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { buildGatewaySchema } from '../schema/build.js';
@@ -16,6 +16,7 @@ import type { GatewayConfig } from './config.types.js';
 import { createContext, type GatewayContext, type Services } from './context.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { openDatabase } from './db/client.js';
+import { depthLimit } from './http/depth-limit.js';
 import { graphiqlPage } from './http/graphiql.js';
 import { makeFormatError, type FormatError } from './http/errors.js';
 import { idempotencyOptions, startPurgeTimer } from './idempotency/config.js';
@@ -83,6 +84,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     schema,
     formatError,
     introspection: true,
+    validationRules: [depthLimit(config.limits.maxDepth)],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
@@ -139,6 +141,7 @@ function useWebSocket(schema: GraphQLSchema, wsServer: WebSocketServer, services
   return useServer<Record<string, unknown>, { registrar?: { id: string; name: string } }>(
     {
       schema,
+      validate: (schema, document) => validate(schema, document, [...specifiedRules, depthLimit(services.config.limits.maxDepth)]),
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const header = (params.Authorization ?? params.authorization ?? ctx.extra.request.headers.authorization) as string | undefined;

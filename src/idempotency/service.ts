@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GatewayError, RegistryError, UpstreamAuthenticationError, UpstreamUnavailableError } from '../core/errors.js';
+import type { RegistryError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { CallContext } from '../core/model/index.js';
 import type { IdempotencyRecord, Prisma, PrismaClient } from '../db/generated/client.js';
@@ -8,9 +8,11 @@ import type { Logger } from '../logger.js';
 import type { Router } from '../routing/router.js';
 import type { CommandLog } from '../commandlog/command-log.js';
 import { IdempotencyInProgressError, IdempotencyKeyReusedError, OutcomeUnknownError, ReplayedError } from './errors.js';
+import { classifyFailure } from './failure.js';
 import { fingerprint } from './fingerprint.js';
 import { Lease, type StoredRequest } from './lease.js';
 import { OPERATIONS, type Verdict } from './reconcile/index.js';
+import { reconcileRecord } from './reconcile/record.js';
 import { storableArgs } from './secrets.js';
 
 export interface IdempotencyOptions {
@@ -28,6 +30,8 @@ export interface IdempotencyOptions {
   /** Wall clock (ms) for leases and waiting: real time even when the injected Clock is a fake. */
   now: () => number;
 }
+
+export { classifyFailure } from './failure.js';
 
 export interface IdempotencyDeps {
   router?: Router;
@@ -66,22 +70,6 @@ export interface Attempt {
 }
 
 const DEFAULTS: IdempotencyOptions = { ttlMs: 7 * 24 * 3600_000, waitMs: 10_000, pollMs: 50, leaseMs: 15_000, skewMs: 30_000, now: Date.now };
-
-type FailureKind = 'not-applied' | 'definite' | 'unknown';
-
-/**
- * How a failed attempt left the registry: not applied (nothing was sent, the gateway refused it,
- * the login failed, or the registry answered that the command failed: 2400/25xx), a definite
- * registry answer to replay (other 2xxx), or unknown (sent, no answer; or an unexpected error
- * after sending).
- */
-export function classifyFailure(err: unknown): FailureKind {
-  if (err instanceof UpstreamUnavailableError) return err.maybeApplied ? 'unknown' : 'not-applied';
-  if (err instanceof UpstreamAuthenticationError) return 'not-applied'; // the login failed: the command was never sent
-  if (err instanceof RegistryError) return (err.details.upstreamCode ?? 0) >= 2400 ? 'not-applied' : 'definite';
-  if (err instanceof GatewayError) return 'not-applied';
-  return 'unknown';
-}
 
 const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
 
@@ -290,35 +278,8 @@ export class IdempotencyService {
     return { result: result as T, replayed: true };
   }
 
-  private async reconcile(rec: IdempotencyRecord, req: MutationRequest): Promise<Verdict> {
-    const spec = OPERATIONS[rec.operation];
-    const request = rec.request as unknown as StoredRequest | null;
-    if (!spec) return { status: 'unknown', how: `no reconciliation for ${rec.operation}` };
-    if (!request) return { status: 'unknown', how: 'the record keeps no request to reconcile' };
-    const { router, commandLog } = this.deps;
-    const since = new Date(rec.createdAt.getTime() - this.opts.skewMs);
-    try {
-      const port = rec.backend && router ? router.named(rec.backend) : null;
-      return await spec.reconcile({
-        args: request.args,
-        noted: request.noted ?? {},
-        since,
-        port,
-        call: { registrarId: rec.registrarId, ...req.call, idempotencyKey: rec.idempotencyKey, operation: rec.operation },
-        upstreamId: port ? port.upstreamId(rec.registrarId) : null,
-        sentTrid: spec.command && commandLog ? await commandLog.lastSent(rec.registrarId, rec.idempotencyKey, spec.command) : null,
-        appliedByAnotherRequest: async (objectName) =>
-          spec.command && commandLog ? commandLog.appliedElsewhere(rec.registrarId, rec.idempotencyKey, spec.command, objectName, since) : false,
-        prisma: this.prisma,
-        router: router!,
-        registrarId: rec.registrarId,
-        registrars: this.deps.registrars ?? [],
-      });
-    } catch (err) {
-      if (err instanceof GatewayError) return { status: 'unknown', how: `could not read the registry's state: ${err.code}` };
-      this.deps.logger?.error({ err, operation: rec.operation }, 'idempotency: reconciliation failed');
-      return { status: 'unknown', how: 'reconciliation failed' };
-    }
+  private reconcile(rec: IdempotencyRecord, req: MutationRequest): Promise<Verdict> {
+    return reconcileRecord(rec, req.call, { ...this.deps, prisma: this.prisma, skewMs: this.opts.skewMs });
   }
 
   /** Tells the command log what became of this key's commands that got no answer. */

@@ -1,0 +1,54 @@
+import type { CommandLog } from '../../commandlog/command-log.js';
+import { GatewayError } from '../../core/errors.js';
+import type { CallContext } from '../../core/model/index.js';
+import type { IdempotencyRecord, PrismaClient } from '../../db/generated/client.js';
+import type { Logger } from '../../logger.js';
+import type { Router } from '../../routing/router.js';
+import type { StoredRequest } from '../lease.js';
+import { OPERATIONS } from './index.js';
+import type { Verdict } from './types.js';
+
+export interface ReconcileDeps {
+  prisma: PrismaClient;
+  router?: Router;
+  commandLog?: CommandLog;
+  registrars?: ReadonlyArray<{ id: string }>;
+  logger?: Logger;
+  /** Registry clocks may lag the gateway's by this much. */
+  skewMs: number;
+}
+
+/**
+ * Runs the operation's reconcile function for a record whose outcome is unknown, with what it may
+ * read: the stored request, the backend, the command log. Any failure to read makes it unknown.
+ */
+export async function reconcileRecord(rec: IdempotencyRecord, call: CallContext | undefined, deps: ReconcileDeps): Promise<Verdict> {
+  const spec = OPERATIONS[rec.operation];
+  const request = rec.request as unknown as StoredRequest | null;
+  if (!spec) return { status: 'unknown', how: `no reconciliation for ${rec.operation}` };
+  if (!request) return { status: 'unknown', how: 'the record keeps no request to reconcile' };
+  const { router, commandLog } = deps;
+  const since = new Date(rec.createdAt.getTime() - deps.skewMs);
+  try {
+    const port = rec.backend && router ? router.named(rec.backend) : null;
+    return await spec.reconcile({
+      args: request.args,
+      noted: request.noted ?? {},
+      since,
+      port,
+      call: { registrarId: rec.registrarId, ...call, idempotencyKey: rec.idempotencyKey, operation: rec.operation },
+      upstreamId: port ? port.upstreamId(rec.registrarId) : null,
+      sentTrid: spec.command && commandLog ? await commandLog.lastSent(rec.registrarId, rec.idempotencyKey, spec.command) : null,
+      appliedByAnotherRequest: async (objectName) =>
+        spec.command && commandLog ? commandLog.appliedElsewhere(rec.registrarId, rec.idempotencyKey, spec.command, objectName, since) : false,
+      prisma: deps.prisma,
+      router: router!,
+      registrarId: rec.registrarId,
+      registrars: deps.registrars ?? [],
+    });
+  } catch (err) {
+    if (err instanceof GatewayError) return { status: 'unknown', how: `could not read the registry's state: ${err.code}` };
+    deps.logger?.error({ err, operation: rec.operation }, 'idempotency: reconciliation failed');
+    return { status: 'unknown', how: 'reconciliation failed' };
+  }
+}

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../helpers/db.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { apiKeys, configFor, spawnGateway, startSharedSandbox, type GatewayProcess, type GqlClient, type SharedSandbox } from '../helpers/processes.js';
+import { apiKeys, configFor, removeCompiledGateway, spawnGateway, startSharedSandbox, type GatewayProcess, type GqlClient, type SharedSandbox } from '../helpers/processes.js';
 
 const CREATE = `mutation($k: String!, $name: String!) { createDomain(idempotencyKey: $k, input: { name: $name, authInfo: "Conc-Pw-1" }) { name replayed transaction { clientTransactionId resultCode } } }`;
 const RENEW = `mutation($k: String!, $name: String!) { renewDomain(idempotencyKey: $k, input: { name: $name }) { name expiresAt replayed transaction { clientTransactionId resultCode } } }`;
@@ -72,12 +72,13 @@ describe.skipIf(!PG)('two gateway processes sharing PostgreSQL (skipped: set TES
     const config = configFor([shared], { idempotency: { leaseMs: 1_500, waitMs: 15_000 } });
     [p1, p2] = await Promise.all([1, 2].map((i) => spawnGateway({ config, configPath: path.join(dir, `gateway-${i}.json`), databaseUrl: db.url! })));
     A = (await apiKeys(db.prisma, config)).NewRegistrar!;
-  }, 90_000);
+  }, 60_000);
   afterAll(async () => {
     await Promise.all([p1?.stop(), p2?.stop()]);
     await shared?.stop();
     await db?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
+    await removeCompiledGateway();
   });
 
   it('100 requests with one key over both processes: one domain:create reaches the registry', async () => {

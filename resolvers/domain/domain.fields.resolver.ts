@@ -1,13 +1,12 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
-import { ObjectNotFoundError, NotPendingTransferError } from '../../src/core/errors.js';
 import type { DomainNode } from '../../src/loaders/loaders.js';
 import { Contact } from '../../schema/contact/contact.type.js';
 import { DnssecKey } from '../../schema/domain/dnssec.type.js';
 import { Domain, DomainContact } from '../../schema/domain/domain.type.js';
 import { Nameserver } from '../../schema/host/host.type.js';
 import { Transfer } from '../../schema/transfer/transfer.type.js';
-import { transferNode } from '../transfer/transfer.map.js';
+import { latestTransfer } from '../transfer/transfer.map.js';
 import { toUnicode } from '../../src/validation/unicode.js';
 
 /** Nameserver parent: the name the domain refers to, plus addresses when it was a host attribute. */
@@ -81,13 +80,7 @@ export class DomainFieldsResolver {
     @Ctx() ctx: GatewayContext,
     @Arg('authInfo', () => String, { nullable: true }) authInfo?: string | null,
   ) {
-    try {
-      const r = await ctx.router.named(d.registry).transferDomain(ctx.call, 'query', d.name, { authInfo });
-      return transferNode(r.data);
-    } catch (err) {
-      if (err instanceof ObjectNotFoundError || err instanceof NotPendingTransferError) return null;
-      throw err;
-    }
+    return latestTransfer(ctx.router.named(d.registry), ctx.call, d.name, authInfo);
   }
 }
 

@@ -1,6 +1,5 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
-import { NotPendingTransferError, ObjectNotFoundError } from '../../src/core/errors.js';
 import type { TransferOp } from '../../src/core/model/index.js';
 import type { RegistryPort } from '../../src/core/port.js';
 import { DomainIndex } from '../../src/domains/domain-index.js';
@@ -9,7 +8,7 @@ import { checkPeriod } from '../../src/validation/values.js';
 import { PeriodInput } from '../../schema/common/common.input.js';
 import { Transfer, TransferPayload } from '../../schema/transfer/transfer.type.js';
 import { mutate, recordOf, transactionOf } from '../common/mutate.js';
-import { transferNode } from './transfer.map.js';
+import { latestTransfer, transferNode } from './transfer.map.js';
 
 /** Gateway registrar whose login at `backend` is `upstreamId`, if it is one of ours. */
 function gatewayRegistrarFor(ctx: GatewayContext, backend: RegistryPort, upstreamId: string): string | undefined {
@@ -60,13 +59,7 @@ export class TransferResolver {
   ): Promise<Transfer | null> {
     const name = normalizeDomainName('domainName', rawName);
     const backend = ctx.router.forDomain(name, 'domainName');
-    try {
-      const r = await backend.transferDomain(ctx.call, 'query', name, { authInfo: authInfo ? checkAuthInfo('authInfo', authInfo) : null });
-      return transferNode(r.data);
-    } catch (err) {
-      if (err instanceof NotPendingTransferError || err instanceof ObjectNotFoundError) return null;
-      throw err;
-    }
+    return latestTransfer(backend, ctx.call, name, authInfo ? checkAuthInfo('authInfo', authInfo) : null);
   }
 
   @Mutation(() => TransferPayload, { description: 'Ask for a domain to move to the viewer; needs the auth info from the current sponsor.' })

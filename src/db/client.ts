@@ -48,6 +48,10 @@ export interface Database {
 async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Database> {
   const migration = opts.migrate === false ? undefined : await migratePostgres(url);
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+  // An idle connection the server ends (restart, failover, pg_terminate_backend, DROP ... FORCE)
+  // is an 'error' event on the pool; unheard, Node would crash the process. The pool drops that
+  // client and opens a new one on demand, so there is nothing else to do.
+  pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let closing: Promise<void> | undefined;
   return {

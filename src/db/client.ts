@@ -18,7 +18,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client.js';
-import { migratePGlite, migratePostgres, type MigrateResult } from './migrate.js';
+import { migratePGlite, migratePostgresIsolated, type MigrateResult } from './migrate.js';
 import { lockDataDir } from './pglite-lock.js';
 
 export { isUniqueViolation, uniqueViolation } from './errors.js';
@@ -46,7 +46,7 @@ export interface Database {
 }
 
 async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Database> {
-  const migration = opts.migrate === false ? undefined : await migratePostgres(url);
+  const migration = opts.migrate === false ? undefined : await migratePostgresIsolated(url);
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
   // An idle connection the server ends (restart, failover, pg_terminate_backend, DROP ... FORCE)
   // is an 'error' event on the pool; unheard, Node would crash the process. The pool drops that

@@ -101,6 +101,35 @@ export async function migratePostgres(url: string, opts: MigrateOptions = {}): P
   }
 }
 
+const MIGRATE_IN_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+import(workerData.module)
+  .then((m) => m.migratePostgres(workerData.url))
+  .then((result) => parentPort.postMessage({ result }), (e) => parentPort.postMessage({ error: String((e && e.stack) || e) }));
+`;
+
+/**
+ * migratePostgres in a worker thread, so the schema engine (a WebAssembly module of some 25 MiB
+ * that cannot be unloaded) never stays in the gateway's memory. Needs this module as compiled
+ * JavaScript; from TypeScript sources (tests) it migrates in process.
+ */
+export async function migratePostgresIsolated(url: string): Promise<MigrateResult> {
+  if (!import.meta.url.endsWith('.js')) return migratePostgres(url);
+  const { Worker } = await import('node:worker_threads');
+  const worker = new Worker(MIGRATE_IN_WORKER, { eval: true, workerData: { module: import.meta.url, url } });
+  try {
+    const reply = await new Promise<{ result?: MigrateResult; error?: string }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`migration worker exited with ${code}`)));
+    });
+    if (reply.error) throw new Error(`migration failed: ${reply.error}`);
+    return reply.result!;
+  } finally {
+    await worker.terminate();
+  }
+}
+
 const pgliteQueues = new WeakMap<PGlite, Promise<unknown>>();
 
 /** Applies pending migrations to an open PGlite database (one migration run at a time per instance). */

@@ -4,16 +4,17 @@
  *
  *   npm run bench:poll [-- --subscribers 1000 --events 20 --interval 100]
  *
- * Starts the built gateway (dist/) as a child process on its zero-setup defaults (embedded
- * database in a temporary directory, in-process EPP sandboxes) with the poll interval given,
- * connects N graphql-ws subscribers (half per sandbox registrar), then causes E transfer requests.
+ * Starts the EPP sandboxes (`npm run sandbox`) and the built gateway (dist/) as two child
+ * processes, the gateway on PostgreSQL (--database-url) or an embedded database in a temporary
+ * directory, with the poll interval given; connects N graphql-ws subscribers (half per sandbox
+ * registrar), then causes E transfer requests.
  * Each puts one message in the losing registrar's upstream queue; the delay measured is from the
  * message's queue time (its EPP qDate, set by the sandbox when it queued it) to its arrival at
  * each subscriber of that registrar. Prints p50/p90/p99/max, and the gateway's resident memory.
  * It prints figures; it asserts nothing.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -32,24 +33,43 @@ const i = process.argv.indexOf('--database-url');
 const DATABASE_URL = i > 0 ? process.argv[i + 1] : undefined;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rgw-bench-'));
-const child = spawn(process.execPath, ['dist/src/main.js'], {
-  env: { ...process.env, ...(DATABASE_URL ? { DATABASE_URL } : {}), PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, POLL_INTERVAL_MS: String(INTERVAL), LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const children = [];
+const run = (args, env = {}) => {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...(DATABASE_URL ? { DATABASE_URL } : {}), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return child;
+};
+const firstLine = (child) =>
+  new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+    });
+    child.on('exit', (code) => reject(new Error(`${child.spawnargs.join(' ')} exited with ${code}`)));
+  });
+
+// The registry runs in a process of its own, as real registries are elsewhere: the gateway's
+// memory below is the gateway's alone.
+const sandbox = run(['dist/src/sandbox/main.js']);
+const upstream = JSON.parse(await firstLine(sandbox));
+const registrars = [{ id: 'NewRegistrar', name: 'New Registrar' }, { id: 'TheRegistrar', name: 'The Registrar' }];
+const configPath = join(dataDir, 'gateway.config.json');
+writeFileSync(configPath, JSON.stringify({ registrars, ...upstream, defaultBackend: 'sandbox-epp', poll: { intervalMs: INTERVAL, leaseMs: Math.max(10_000, INTERVAL * 3) } }));
+
+// API keys first: an embedded database admits one process at a time.
+const keys = {};
+for (const r of registrars) keys[r.id] = (await firstLine(run(['dist/src/auth/create-api-key.cli.js', '--registrar', r.id, '--label', 'bench']))).trim();
+
+const child = run(['dist/src/main.js'], { PORT: String(PORT), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, POLL_INTERVAL_MS: String(INTERVAL) });
 const rssMiB = (field = 'VmRSS') => {
   const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 };
-
-const keys = await new Promise((resolve, reject) => {
-  let out = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-    const found = Object.fromEntries([...out.matchAll(/^\s+(NewRegistrar|TheRegistrar)\s+(rgw_\S+)$/gm)].map((m) => [m[1], m[2]]));
-    if (found.NewRegistrar && found.TheRegistrar) resolve(found);
-  });
-  child.on('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
-});
+for (let up = false; !up; ) {
+  up = await fetch(`http://127.0.0.1:${PORT}/healthz`).then((r) => r.ok, () => false);
+  if (!up) await new Promise((r) => setTimeout(r, 100));
+}
 const url = `http://127.0.0.1:${PORT}/graphql`;
 const gql = async (key, query, variables) => {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
@@ -108,7 +128,9 @@ console.log(`  gateway memory (RSS)  idle ${rssIdle.toFixed(0)} MiB   with subsc
 console.log(`  targets               p99 < 250 ms: ${pct(99) < 250 ? 'met' : 'NOT met'} (ratio ${(pct(99) / 250).toFixed(2)})   memory < 300 MiB: ${rssPeak < 300 ? 'met' : 'NOT met'} (ratio ${(rssPeak / 300).toFixed(2)})`);
 
 await Promise.all(clients.map((c) => c.dispose()));
-child.kill('SIGTERM');
-await new Promise((r) => child.on('exit', r));
+for (const c of children.filter((c) => c.exitCode === null)) {
+  c.kill('SIGTERM');
+  await new Promise((r) => c.on('exit', r));
+}
 rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);

@@ -1,0 +1,38 @@
+/**
+ * The EPP sandboxes as a process of their own: `npm run sandbox [-- --port 7000]`.
+ *
+ * For pointing a gateway (or any EPP client) at a sandbox that is not inside the gateway: prints
+ * one JSON line with, per sandbox, the backend config a gateway needs (host, port, the CA to
+ * trust, the TLDs it serves and the sandbox registrars' logins), then serves until SIGINT/SIGTERM.
+ * Port N serves the contacts profile, N+1 the nomulus profile (default: ephemeral ports).
+ */
+import { SANDBOX_TLDS } from '../config.js';
+import { EppSandbox, SANDBOX_REGISTRARS } from './epp/index.js';
+
+const i = process.argv.indexOf('--port');
+const base = i > 0 ? Number(process.argv[i + 1]) : 0;
+const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
+
+const profiles = [
+  { name: 'sandbox-epp', profile: 'contacts' as const, tlds: [...SANDBOX_TLDS.contacts] },
+  { name: 'sandbox-nomulus', profile: 'nomulus' as const, tlds: [...SANDBOX_TLDS.nomulus] },
+];
+const running = await Promise.all(
+  profiles.map(async (p, n) => {
+    const sandbox = new EppSandbox({ profile: p.profile, tlds: p.tlds, host, port: base ? base + n : 0 });
+    return { p, sandbox, address: await sandbox.start() };
+  }),
+);
+const accounts = Object.fromEntries(SANDBOX_REGISTRARS.map((r) => [r.clientId, { clientId: r.clientId, password: r.password }]));
+process.stdout.write(
+  JSON.stringify({
+    backends: running.map(({ p, address }) => ({ name: p.name, kind: 'epp', host: address.host, port: address.port, tls: { ca: address.ca, servername: 'localhost' }, accounts })),
+    routes: running.flatMap(({ p }) => p.tlds.map((suffix) => ({ suffix, backend: p.name }))),
+  }) + '\n',
+);
+const stop = async () => {
+  await Promise.all(running.map((r) => r.sandbox.stop()));
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());

@@ -1,3 +1,4 @@
+import { ValidationError } from '../../src/core/errors.js';
 import type { PollEvent } from '../../src/pubsub/poll-events.js';
 import type { PollMessage, PollMessageType } from '../../schema/poll/poll.type.js';
 import { transferNode } from '../transfer/transfer.map.js';
@@ -23,4 +24,10 @@ export function pollNode(e: PollEvent & { ackedAt?: Date | null }): PollMessage 
     transfer: payload.transfer ? transferNode(payload.transfer) : null,
     raw: e.raw,
   };
+}
+
+/** A poll message id (also the cursor) from a client. */
+export function parseId(field: string, id: string): bigint {
+  if (!/^[1-9][0-9]{0,18}$/.test(id)) throw new ValidationError(field, 'is not a poll message id');
+  return BigInt(id);
 }

@@ -3,15 +3,11 @@ import type { GatewayContext } from '../../src/context.js';
 import { ObjectNotFoundError, ValidationError } from '../../src/core/errors.js';
 import type { PollMessage as PollRow } from '../../src/db/generated/client.js';
 import { toEvent } from '../../src/poll/poll.service.js';
-import { pollNode } from './poll.map.js';
+import { parseId, pollNode } from './poll.map.js';
 import { AckPollMessagePayload, PollMessage, PollMessageConnection, PollMessageType } from '../../schema/poll/poll.type.js';
 import { mutate } from '../common/mutate.js';
 import { normalizeDomainName } from '../../src/validation/names.js';
 
-function parseId(field: string, id: string): bigint {
-  if (!/^[1-9][0-9]{0,18}$/.test(id)) throw new ValidationError(field, 'is not a poll message id');
-  return BigInt(id);
-}
 
 const nodeOf = (row: PollRow) => pollNode({ ...toEvent(row), ackedAt: row.ackedAt });
 

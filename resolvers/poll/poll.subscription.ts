@@ -1,11 +1,10 @@
 import { Arg, Resolver, Root, Subscription } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
-import { ValidationError } from '../../src/core/errors.js';
 import { pollStream } from '../../src/poll/stream.js';
 import type { PollEvent } from '../../src/pubsub/poll-events.js';
 import { normalizeDomainName } from '../../src/validation/names.js';
 import { PollMessage, PollMessageType } from '../../schema/poll/poll.type.js';
-import { pollNode } from './poll.map.js';
+import { parseId, pollNode } from './poll.map.js';
 
 interface StreamArgs {
   after?: string | null;
@@ -22,9 +21,8 @@ export class PollSubscriptionResolver {
     subscribe: ({ args, context }) => {
       const a = args as StreamArgs;
       const ctx = context as GatewayContext;
-      if (a.after && !/^[1-9][0-9]{0,18}$/.test(a.after)) throw new ValidationError('after', 'is not a poll message id');
       const objects = a.objects?.map((o, i) => normalizeDomainName(`objects[${i}]`, o)) ?? null;
-      return pollStream(ctx.prisma, ctx.events, { registrarId: ctx.registrar.id, after: a.after ? BigInt(a.after) : null, types: a.types ?? null, objects });
+      return pollStream(ctx.prisma, ctx.events, { registrarId: ctx.registrar.id, after: a.after ? parseId('after', a.after) : null, types: a.types ?? null, objects });
     },
   })
   pollMessagesStream(

@@ -11,7 +11,7 @@
  * Each puts one message in the losing registrar's upstream queue; the delay measured is from the
  * message's queue time (its EPP qDate, set by the sandbox when it queued it) to its arrival at
  * each subscriber of that registrar. Prints p50/p90/p99/max, and the gateway's resident memory.
- * It prints figures; it asserts nothing.
+ * It prints figures; it asserts nothing. BENCH_PROFILE=<dir> writes the gateway's CPU profile there.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,7 +61,7 @@ writeFileSync(configPath, JSON.stringify({ registrars, ...upstream, defaultBacke
 const keys = {};
 for (const r of registrars) keys[r.id] = (await firstLine(run(['dist/src/auth/create-api-key.cli.js', '--registrar', r.id, '--label', 'bench']))).trim();
 
-const child = run(['dist/src/main.js'], { PORT: String(PORT), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, POLL_INTERVAL_MS: String(INTERVAL) });
+const child = run([...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : []), 'dist/src/main.js'], { PORT: String(PORT), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, POLL_INTERVAL_MS: String(INTERVAL) });
 const rssMiB = (field = 'VmRSS') => {
   const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;

@@ -9,6 +9,9 @@ import type { PollEvent, PollEvents } from '../pubsub/poll-events.js';
 import { DomainIndex } from '../domains/domain-index.js';
 import { classify } from './classify.js';
 
+/** Namespace (first key) of the per-registrar advisory lock that orders poll message ids. */
+const POLL_ORDER_LOCK = 0x52475050;
+
 /** Upper bound on messages taken from one queue in one drain, so one drain always ends. */
 const MAX_PER_DRAIN = 500;
 
@@ -99,21 +102,28 @@ export class PollService {
   /** Store a message; null when it was stored before (read again after a crash before the ack). */
   private async store({ backend, registrarId, accountId }: PollAccount, m: UpstreamPollMessage): Promise<PollRow | null> {
     try {
-      return await this.prisma.pollMessage.create({
-        data: {
-          registrarId,
-          backend: backend.name,
-          accountId,
-          upstreamId: m.id,
-          type: classify(m),
-          objectKind: m.object?.kind ?? (m.transfer ? 'domain' : null),
-          objectName: m.object?.name ?? m.transfer?.name ?? null,
-          message: m.text,
-          payload: payloadOf(m),
-          queuedAt: m.queuedAt,
-          receivedAt: this.clock.now(),
-          raw: m.raw,
-        },
+      // Ids are cursors, so a registrar's messages must commit in id order even when several of
+      // its upstream accounts are ingested at once (possibly by several instances): the id is
+      // drawn and committed under a per-registrar transaction lock. Otherwise a message could
+      // commit with a lower id after a client had already moved its cursor past that id.
+      return await this.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${POLL_ORDER_LOCK}::int, hashtext(${registrarId}))`;
+        return tx.pollMessage.create({
+          data: {
+            registrarId,
+            backend: backend.name,
+            accountId,
+            upstreamId: m.id,
+            type: classify(m),
+            objectKind: m.object?.kind ?? (m.transfer ? 'domain' : null),
+            objectName: m.object?.name ?? m.transfer?.name ?? null,
+            message: m.text,
+            payload: payloadOf(m),
+            queuedAt: m.queuedAt,
+            receivedAt: this.clock.now(),
+            raw: m.raw,
+          },
+        });
       });
     } catch (err) {
       if (isUniqueViolation(err)) return null;

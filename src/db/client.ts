@@ -13,10 +13,9 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client.js';
 import { migratePGlite, migratePostgresIsolated, type MigrateResult } from './migrate.js';
 import { lockDataDir } from './pglite-lock.js';
@@ -76,6 +75,8 @@ async function openPGlite(dataDir: string, opts: OpenDatabaseOptions): Promise<D
   }
   let db: PGlite | undefined;
   try {
+    // Loaded only for the embedded database: a gateway on PostgreSQL never carries PGlite.
+    const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
     db = await PGlite.create(dataDir);
     const migration = opts.migrate === false ? undefined : await migratePGlite(db);
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });

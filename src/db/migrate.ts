@@ -15,7 +15,6 @@ import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { fixAdapterFactory, startSchemaEngine, type EngineFactory } from './schema-engine.js';
 
 /** Key of the advisory lock held while migrating ("RGWM"). */
@@ -135,7 +134,12 @@ const pgliteQueues = new WeakMap<PGlite, Promise<unknown>>();
 /** Applies pending migrations to an open PGlite database (one migration run at a time per instance). */
 export function migratePGlite(db: PGlite, opts: MigrateOptions = {}): Promise<MigrateResult> {
   const previous = pgliteQueues.get(db) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(() => applyWith(fixAdapterFactory(new PrismaPGlite(db)), opts));
+  const run = previous
+    .catch(() => undefined)
+    .then(async () => {
+      const { PrismaPGlite } = await import('pglite-prisma-adapter');
+      return applyWith(fixAdapterFactory(new PrismaPGlite(db)), opts);
+    });
   pgliteQueues.set(db, run);
   return run;
 }

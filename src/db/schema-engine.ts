@@ -15,12 +15,11 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 
 export type { SchemaEngine };
 
@@ -104,7 +103,9 @@ export function fixAdapterFactory(
     },
     async connectToShadowDb() {
       // A new PGlite takes seconds to initialise; callers doing several diffs pass clones of one.
-      const shadow = opts.shadow ? await opts.shadow() : new PGlite();
+      // Loaded here: only diffs need a shadow database, and applying migrations never does.
+      const [{ PGlite: Shadow }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
+      const shadow = opts.shadow ? await opts.shadow() : new Shadow();
       shadows.push(shadow);
       const adapter = fix(await new PrismaPGlite(shadow).connect());
       return adapter;

@@ -1,6 +1,6 @@
 import type { EppBackendConfig, GatewayConfig } from '../config.types.js';
 import type { Clock } from '../core/clock.js';
-import { EppSandbox, SANDBOX_REGISTRARS } from './epp/index.js';
+import type { EppSandbox } from './epp/index.js';
 
 export interface RunningSandboxes {
   sandboxes: Map<string, EppSandbox>;
@@ -14,13 +14,16 @@ export interface RunningSandboxes {
  */
 export async function startSandboxes(config: GatewayConfig, clock: Clock): Promise<RunningSandboxes> {
   const sandboxes = new Map<string, EppSandbox>();
-  for (const b of config.backends) {
-    if (b.kind !== 'epp' || !b.sandbox) continue;
+  const wanted = config.backends.filter((b) => b.kind === 'epp' && b.sandbox);
+  // Loaded only when wanted: a gateway in front of real registries never carries sandbox code.
+  const { EppSandbox, SANDBOX_REGISTRARS } = wanted.length ? await import('./epp/index.js') : ({} as never);
+  for (const b of wanted) {
+    if (!b.sandbox) continue;
     const tlds = config.routes.filter((r) => r.backend === b.name).map((r) => r.suffix);
     const sandbox = new EppSandbox({ profile: b.sandbox.profile, tlds, clock, transferPeriodMs: b.sandbox.transferPeriodMs, host: '127.0.0.1', port: 0 });
     const { host, port, ca } = await sandbox.start();
     sandboxes.set(b.name, sandbox);
-    pointAt(b, host, port, ca);
+    pointAt(b, host, port, ca, SANDBOX_REGISTRARS);
   }
   return {
     sandboxes,
@@ -30,11 +33,11 @@ export async function startSandboxes(config: GatewayConfig, clock: Clock): Promi
   };
 }
 
-function pointAt(b: EppBackendConfig, host: string, port: number, ca: string) {
+function pointAt(b: EppBackendConfig, host: string, port: number, ca: string, registrars: ReadonlyArray<{ clientId: string; password: string }>) {
   b.host = host;
   b.port = port;
   b.tls = { ...b.tls, ca, rejectUnauthorized: true, servername: 'localhost' };
-  for (const r of SANDBOX_REGISTRARS) {
+  for (const r of registrars) {
     b.accounts[r.clientId] ??= { clientId: r.clientId, password: r.password };
   }
 }

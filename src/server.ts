@@ -5,7 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { buildGatewaySchema } from '../schema/build.js';
@@ -17,6 +17,7 @@ import { createContext, type GatewayContext, type Services } from './context.js'
 import { systemClock, type Clock } from './core/clock.js';
 import { openDatabase } from './db/client.js';
 import { depthLimit } from './http/depth-limit.js';
+import { DocumentCache } from './http/documents.js';
 import { graphiqlPage } from './http/graphiql.js';
 import { makeFormatError, type FormatError } from './http/errors.js';
 import { idempotencyOptions, startPurgeTimer } from './idempotency/config.js';
@@ -137,11 +138,16 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
 
 /** graphql-ws on the same port and path; the API key comes in connection_init. */
 function useWebSocket(schema: GraphQLSchema, wsServer: WebSocketServer, services: Services, formatError: FormatError) {
+  const documents = new DocumentCache(schema, [depthLimit(services.config.limits.maxDepth)]);
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
   return useServer<Record<string, unknown>, { registrar?: { id: string; name: string } }>(
     {
       schema,
-      validate: (schema, document) => validate(schema, document, [...specifiedRules, depthLimit(services.config.limits.maxDepth)]),
+      onSubscribe: (_ctx, _id, payload) => {
+        const document = documents.get(payload.query);
+        if (Array.isArray(document)) return document as readonly GraphQLError[];
+        return { schema, document: document as DocumentNode, operationName: payload.operationName, variableValues: payload.variables };
+      },
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const header = (params.Authorization ?? params.authorization ?? ctx.extra.request.headers.authorization) as string | undefined;

@@ -73,6 +73,18 @@ describe('graphql-ws', () => {
     for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
   };
 
+  it('answers an invalid operation with the codes HTTP uses', async () => {
+    const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${t.keys.TheRegistrar}` }, retryAttempts: 0 });
+    const run = (query: string) =>
+      new Promise<any>((resolve) => client.subscribe({ query }, { next: resolve, error: resolve, complete: () => undefined }));
+    try {
+      expect((await run('subscription { pollMessages { nope } }'))[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect((await run('subscription { pollMessages { id '))[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('closes with 4403 when the API key is wrong', async () => {
     const { ws, closed } = await raw();
     ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: 'Bearer rgw_wrong' } }));

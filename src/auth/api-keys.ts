@@ -66,12 +66,22 @@ export async function verifyApiKey(
   bearer: string | null | undefined,
   now: Date = new Date(),
 ): Promise<VerifiedApiKey | null> {
+  const found = await resolveApiKey(prisma, bearer, now);
+  return found ? { registrarId: found.registrarId, keyId: found.keyId } : null;
+}
+
+/** verifyApiKey plus the registrar's name, read in the same query: one lookup per request. */
+export async function resolveApiKey(
+  prisma: PrismaClient,
+  bearer: string | null | undefined,
+  now: Date = new Date(),
+): Promise<(VerifiedApiKey & { registrarName: string }) | null> {
   const key = bearer?.trim().replace(/^Bearer\s+/i, '');
   if (!key || !KEY_PATTERN.test(key)) return null;
   const hash = hashApiKey(key);
   const row = await prisma.apiKey.findUnique({
     where: { hash },
-    select: { id: true, registrarId: true, hash: true, revokedAt: true, lastUsedAt: true },
+    select: { id: true, registrarId: true, hash: true, revokedAt: true, lastUsedAt: true, registrar: { select: { name: true } } },
   });
   if (!row || !timingSafeEqual(Buffer.from(row.hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
   if (row.revokedAt && row.revokedAt <= now) return null;
@@ -85,7 +95,7 @@ export async function verifyApiKey(
       })
       .catch(() => undefined);
   }
-  return { registrarId: row.registrarId, keyId: row.id };
+  return { registrarId: row.registrarId, keyId: row.id, registrarName: row.registrar.name };
 }
 
 /** Revokes one key by id; true when a live key was revoked. */

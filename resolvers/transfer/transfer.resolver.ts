@@ -1,7 +1,6 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import type { TransferOp } from '../../src/core/model/index.js';
-import type { RegistryPort } from '../../src/core/port.js';
 import { DomainIndex } from '../../src/domains/domain-index.js';
 import { checkAuthInfo, normalizeDomainName } from '../../src/validation/names.js';
 import { checkPeriod } from '../../src/validation/values.js';
@@ -9,17 +8,6 @@ import { PeriodInput } from '../../schema/common/common.input.js';
 import { Transfer, TransferPayload } from '../../schema/transfer/transfer.type.js';
 import { mutate, recordOf, transactionOf } from '../common/mutate.js';
 import { latestTransfer, transferNode } from './transfer.map.js';
-
-/** Gateway registrar whose login at `backend` is `upstreamId`, if it is one of ours. */
-function gatewayRegistrarFor(ctx: GatewayContext, backend: RegistryPort, upstreamId: string): string | undefined {
-  return ctx.config.registrars.find((r) => {
-    try {
-      return backend.upstreamId(r.id) === upstreamId;
-    } catch {
-      return false;
-    }
-  })?.id;
-}
 
 async function runTransfer(
   ctx: GatewayContext,
@@ -36,15 +24,8 @@ async function runTransfer(
   const operation = `${op}Transfer`;
   const { result, replayed } = await mutate(ctx, operation, key, { name, authInfo, period }, async (call) => {
     const r = await backend.transferDomain(call, op, name, { authInfo, period });
-    const t = r.data;
-    if (t.status === 'clientApproved' || t.status === 'serverApproved') {
-      const index = new DomainIndex(ctx.prisma);
-      const gaining = gatewayRegistrarFor(ctx, backend, t.gainingRegistrar);
-      const losing = gatewayRegistrarFor(ctx, backend, t.losingRegistrar);
-      if (losing) await index.remove(losing, name);
-      if (gaining) await index.add(gaining, name, backend.name);
-    }
-    return { ...recordOf(r), transfer: t };
+    await new DomainIndex(ctx.prisma).followTransfer(r.data, backend, ctx.config.registrars.map((x) => x.id));
+    return { ...recordOf(r), transfer: r.data };
   });
   return { transfer: transferNode(result.transfer as never), transaction: transactionOf(result), replayed };
 }

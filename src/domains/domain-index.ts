@@ -1,4 +1,17 @@
+import type { Transfer } from '../core/model/index.js';
+import type { RegistryPort } from '../core/port.js';
 import type { PrismaClient } from '../db/generated/client.js';
+
+/** The gateway registrar (among `registrarIds`) whose login at `backend` is `upstreamId`. */
+export function gatewayRegistrar(backend: RegistryPort, registrarIds: readonly string[], upstreamId: string): string | undefined {
+  return registrarIds.find((id) => {
+    try {
+      return backend.upstreamId(id) === upstreamId;
+    } catch {
+      return false; // no account at that backend
+    }
+  });
+}
 
 /**
  * The gateway's own index of each registrar's domains, for the `domains` connection: EPP has no
@@ -14,6 +27,15 @@ export class DomainIndex {
       update: { backend },
       create: { registrarId, name, backend },
     });
+  }
+
+  /** A completed transfer moves the domain from the losing registrar's list to the gaining one's. */
+  async followTransfer(t: Transfer, backend: RegistryPort, registrarIds: readonly string[]): Promise<void> {
+    if (t.status !== 'clientApproved' && t.status !== 'serverApproved') return;
+    const losing = gatewayRegistrar(backend, registrarIds, t.losingRegistrar);
+    const gaining = gatewayRegistrar(backend, registrarIds, t.gainingRegistrar);
+    if (losing) await this.remove(losing, t.name);
+    if (gaining) await this.add(gaining, t.name, backend.name);
   }
 
   async remove(registrarId: string, name: string): Promise<void> {

@@ -65,7 +65,7 @@ export class PollService {
 
   /** Drain one queue; returns how many new messages were stored. */
   async drain(account: PollAccount): Promise<number> {
-    const { backend, registrarId, accountId } = account;
+    const { backend, registrarId } = account;
     const call = { registrarId, operation: 'poll' };
     let stored = 0;
     for (let n = 0; n < MAX_PER_DRAIN; n++) {
@@ -91,12 +91,8 @@ export class PollService {
    * Keep the registrar's domain list in step with transfers the registry completed on its own
    * (auto-approval) or that the other side completed.
    */
-  private async followTransfer({ backend, registrarId, accountId }: PollAccount, m: UpstreamPollMessage): Promise<void> {
-    const t = m.transfer;
-    if (!t || (t.status !== 'clientApproved' && t.status !== 'serverApproved')) return;
-    const index = new DomainIndex(this.prisma);
-    if (t.gainingRegistrar === accountId) await index.add(registrarId, t.name, backend.name);
-    else if (t.losingRegistrar === accountId) await index.remove(registrarId, t.name);
+  private async followTransfer({ backend, registrarId }: PollAccount, m: UpstreamPollMessage): Promise<void> {
+    if (m.transfer) await new DomainIndex(this.prisma).followTransfer(m.transfer, backend, [registrarId]);
   }
 
   /** Store a message; null when it was stored before (read again after a crash before the ack). */

@@ -4,26 +4,9 @@ import { DomainIndex } from '../../domains/domain-index.js';
 import { readTransfer } from './read.js';
 import { applied, atOrAfter, notApplied, reconciledTransaction, type ReconcileFn, type ReconcileInput } from './types.js';
 
-/** Gateway registrar whose login at the backend is `upstreamId`, if it is one of ours. */
-function gatewayRegistrar(input: ReconcileInput, upstreamId: string): string | undefined {
-  return input.registrars.find((r) => {
-    try {
-      return input.port!.upstreamId(r.id) === upstreamId;
-    } catch {
-      return false;
-    }
-  })?.id;
-}
-
 /** Keeps the domain index as the transfer resolver does when a transfer completes. */
-async function indexApproved(input: ReconcileInput, t: Transfer): Promise<void> {
-  if (t.status !== 'clientApproved' && t.status !== 'serverApproved') return;
-  const index = new DomainIndex(input.prisma);
-  const losing = gatewayRegistrar(input, t.losingRegistrar);
-  const gaining = gatewayRegistrar(input, t.gainingRegistrar);
-  if (losing) await index.remove(losing, t.name);
-  if (gaining) await index.add(gaining, t.name, input.port!.name);
-}
+const indexApproved = (input: ReconcileInput, t: Transfer) =>
+  new DomainIndex(input.prisma).followTransfer(t, input.port!, input.registrars.map((r) => r.id));
 
 /** JSON form of the transfer, as the mutation stores it. */
 const stored = (t: Transfer) => JSON.parse(JSON.stringify(t)) as Record<string, unknown>;

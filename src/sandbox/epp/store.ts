@@ -1,4 +1,5 @@
 /** The sandbox registry's state: domains, hosts, contacts, poll queues; built from the seed. */
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { Profile } from './greeting.js';
 import type { ContactRecord, DomainRecord, HostRecord, PollMessage } from './records.js';
@@ -45,6 +46,12 @@ export class Store {
   readonly passwords = new Map<string, string>();
   private roidSeq = 0;
   private pollSeq = 0;
+  /**
+   * Distinguishes this run's poll message ids from an earlier run's: a real registry never reuses
+   * a message id, and the gateway (rightly) stores a message id once per account, so a restarted
+   * sandbox counting from 1 again would have its new messages taken for ones already stored.
+   */
+  private pollRun = '';
 
   constructor(
     readonly cfg: StoreConfig,
@@ -61,6 +68,7 @@ export class Store {
     this.passwords.clear();
     this.roidSeq = 0;
     this.pollSeq = 0;
+    this.pollRun = randomBytes(4).toString('hex').toUpperCase();
     for (const r of this.cfg.registrars) this.passwords.set(r.clientId, r.password);
     if (this.cfg.seed) this.loadSeed(this.clock.now());
   }
@@ -191,7 +199,7 @@ export class Store {
 
   addPoll(clientId: string, eventTime: Date, msg: string, resData: XNode[]): PollMessage {
     this.pollSeq += 1;
-    const m: PollMessage = { id: `${this.pollSeq}-${eventTime.getUTCFullYear()}`, clientId, eventTime, msg, resData };
+    const m: PollMessage = { id: `${this.pollSeq}-${this.pollRun}-${eventTime.getUTCFullYear()}`, clientId, eventTime, msg, resData };
     this.poll.push(m);
     return m;
   }

@@ -202,6 +202,17 @@ describe('poll ack errors', () => {
     expect((await ack(the, id)).code).toBe(2303);
   });
 
+  it('a registry that starts again never reuses a message id (the gateway stores each id once)', async () => {
+    await request();
+    const before = sandbox.pollQueue('TheRegistrar')[0]!.id;
+    sandbox.reset();
+    await request();
+    const after = sandbox.pollQueue('TheRegistrar')[0]!.id;
+    expect(after).not.toBe(before);
+    expect((await ack(the, before)).code).toBe(2303);
+    expect((await ack(the, after)).code).toBe(1300);
+  });
+
   it('a login with only some services still polls', async () => {
     const c = await RawEppClient.connect(addr);
     expect((await c.send(loginXml('NewRegistrar', PASSWORDS.NewRegistrar!, [URI.domain], []))).code).toBe(1000);

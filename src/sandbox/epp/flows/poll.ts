@@ -19,7 +19,7 @@ export function poll(store: Store, clientId: string, now: Date, el: XmlEl): EppR
   }
   if (op === 'ack') {
     if (msgID === undefined || msgID === '') throw new EppError(2003, 'Message id is required.');
-    if (!/^\d+-\d+$/.test(msgID)) throw new EppError(2005, `Message id "${msgID}" is invalid.`);
+    if (!/^\d+(-[0-9A-F]+)?-\d+$/.test(msgID)) throw new EppError(2005, `Message id "${msgID}" is invalid.`);
     const m = store.poll.find((p) => p.id === msgID && p.eventTime.getTime() <= now.getTime());
     if (!m) throw new EppError(2303, `The poll message with given ID (${msgID}) doesn't exist.`);
     if (m.clientId !== clientId) throw new EppError(2201, 'Registrar is not authorized to ack this message.');

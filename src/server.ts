@@ -16,6 +16,7 @@ import type { GatewayConfig } from './config.types.js';
 import { createContext, type GatewayContext, type Services } from './context.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { openDatabase } from './db/client.js';
+import type { MigrateResult } from './db/migrate.js';
 import { depthLimit } from './http/depth-limit.js';
 import { DocumentCache } from './http/documents.js';
 import { graphiqlPage } from './http/graphiql.js';
@@ -53,7 +54,11 @@ function unauthenticated(message: string) {
 export async function startGateway(config: GatewayConfig, opts: GatewayOptions = {}): Promise<Gateway> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const db = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
+  const db: GatewayOptions['database'] & { migration?: MigrateResult } = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
+  if (db.migration) {
+    const { applied, engine, durationMs } = db.migration;
+    logger.info({ applied, schemaEngine: engine, durationMs }, applied.length > 0 ? 'database migrated' : 'database schema up to date');
+  }
   const sandboxes = await startSandboxes(config, clock);
   const commandLog = new CommandLog(db.prisma, logger, clock);
   const backends = config.backends.map((b) => createBackend(b, { clock, logger, onCommand: commandLog.record }));

@@ -7,6 +7,7 @@
  * lock serialises concurrent starts of several gateway instances; the one that waits finds
  * everything applied. PGlite is one process's private database, so an in-process queue suffices.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -30,6 +31,43 @@ export interface MigrateResult {
   /** Names of the migrations this call applied (empty when the database was up to date). */
   applied: string[];
   durationMs: number;
+  /**
+   * Whether the schema engine ran. It does not when `_prisma_migrations` already records every
+   * migration of the folder as applied, with its checksum, and none as failed: the usual start of
+   * an instance on a shared, migrated database costs one query instead of the engine's
+   * WebAssembly (tens of MiB that stay resident once loaded).
+   */
+  engine: boolean;
+}
+
+type Rows = (sql: string) => Promise<Array<Record<string, unknown>>>;
+
+/**
+ * True when every migration in the list is recorded as finished, not rolled back, with the
+ * checksum `prisma migrate` gives it (SHA-256 of migration.sql), and no migration is recorded as
+ * failed (the engine then refuses to go on, P3009, and should say so). Migrations recorded but
+ * not in the folder (a newer instance migrated first) do not matter, as with migrate deploy.
+ */
+export async function isUpToDate(rows: Rows, list: MigrationList): Promise<boolean> {
+  const [table] = await rows(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`);
+  if (!table?.present) return false;
+  const recorded = await rows('SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back FROM _prisma_migrations');
+  if (recorded.some((r) => !r.finished && !r.rolled_back)) return false;
+  return list.migrationDirectories.every((d) => {
+    if (d.migrationFile.content.tag !== 'ok') return false;
+    const checksum = createHash('sha256').update(d.migrationFile.content.value).digest('hex');
+    return recorded.some((r) => r.migration_name === d.path && r.finished && !r.rolled_back && r.checksum === checksum);
+  });
+}
+
+async function postgresUpToDate(url: string, list: MigrationList): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await isUpToDate(async (sql) => (await client.query(sql)).rows, list);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /** Finds `prisma/migrations` walking up from this module (works from src/ and from dist/). */
@@ -66,8 +104,7 @@ export async function readMigrations(dir = findMigrationsDir()): Promise<Migrati
   };
 }
 
-async function applyWith(factory: EngineFactory, opts: MigrateOptions): Promise<MigrateResult> {
-  const started = Date.now();
+async function applyWith(factory: EngineFactory, opts: MigrateOptions, started = Date.now()): Promise<MigrateResult> {
   const migrationsList = await readMigrations(opts.migrationsDir);
   try {
     const engine = await startSchemaEngine(factory, [], opts.log);
@@ -76,7 +113,7 @@ async function applyWith(factory: EngineFactory, opts: MigrateOptions): Promise<
         migrationsList,
         filters: { externalTables: [], externalEnums: [] },
       });
-      return { applied: out.appliedMigrationNames, durationMs: Date.now() - started };
+      return { applied: out.appliedMigrationNames, durationMs: Date.now() - started, engine: true };
     } finally {
       engine.free();
     }
@@ -87,12 +124,14 @@ async function applyWith(factory: EngineFactory, opts: MigrateOptions): Promise<
 
 /** Applies pending migrations to the PostgreSQL database at `url`, under an advisory lock. */
 export async function migratePostgres(url: string, opts: MigrateOptions = {}): Promise<MigrateResult> {
+  const started = Date.now();
+  if (await postgresUpToDate(url, await readMigrations(opts.migrationsDir))) return { applied: [], durationMs: Date.now() - started, engine: false };
   const lock = new pg.Client({ connectionString: url });
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     const factory = fixAdapterFactory(new PrismaPg({ connectionString: url, max: 2 }));
-    return await applyWith(factory, opts);
+    return await applyWith(factory, opts, started);
   } finally {
     // Ending the session releases the lock even if the unlock fails.
     await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
@@ -113,7 +152,9 @@ import(workerData.module)
  * JavaScript; from TypeScript sources (tests) it migrates in process.
  */
 export async function migratePostgresIsolated(url: string): Promise<MigrateResult> {
+  const started = Date.now();
   if (!import.meta.url.endsWith('.js')) return migratePostgres(url);
+  if (await postgresUpToDate(url, await readMigrations())) return { applied: [], durationMs: Date.now() - started, engine: false };
   const { Worker } = await import('node:worker_threads');
   const worker = new Worker(MIGRATE_IN_WORKER, { eval: true, workerData: { module: import.meta.url, url } });
   try {
@@ -137,8 +178,11 @@ export function migratePGlite(db: PGlite, opts: MigrateOptions = {}): Promise<Mi
   const run = previous
     .catch(() => undefined)
     .then(async () => {
+      const started = Date.now();
+      const list = await readMigrations(opts.migrationsDir);
+      if (await isUpToDate(async (sql) => (await db.query<Record<string, unknown>>(sql)).rows, list)) return { applied: [], durationMs: Date.now() - started, engine: false };
       const { PrismaPGlite } = await import('pglite-prisma-adapter');
-      return applyWith(fixAdapterFactory(new PrismaPGlite(db)), opts);
+      return applyWith(fixAdapterFactory(new PrismaPGlite(db)), opts, started);
     });
   pgliteQueues.set(db, run);
   return run;

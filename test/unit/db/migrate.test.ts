@@ -52,7 +52,7 @@ describe('migrations', () => {
 
   it('applies every migration once, recording it as migrate deploy does', async () => {
     const first = await target.migrate();
-    expect(first.applied).toEqual(names);
+    expect(first).toMatchObject({ applied: names, engine: true });
     const rows = await target.query<MigrationRow>('SELECT * FROM _prisma_migrations ORDER BY migration_name');
     expect(rows.map((r) => r.migration_name)).toEqual(names);
     for (const row of rows) {
@@ -68,9 +68,21 @@ describe('migrations', () => {
     );
   });
 
-  it('is idempotent: a second start applies nothing', async () => {
-    expect((await target.migrate()).applied).toEqual([]);
+  it('is idempotent: a second start applies nothing, and on a migrated database needs no schema engine', async () => {
+    expect(await target.migrate()).toMatchObject({ applied: [], engine: false });
     expect(await target.query('SELECT * FROM _prisma_migrations')).toHaveLength(names.length);
+  });
+
+  it('hands a migration recorded with another checksum (edited after it was applied) to the engine', async () => {
+    const [first] = names;
+    await target.query(`UPDATE _prisma_migrations SET checksum = 'edited' WHERE migration_name = '${first}'`);
+    try {
+      expect(await target.migrate()).toMatchObject({ applied: [], engine: true });
+    } finally {
+      const sql = await readFile(path.join(migrationsDir, first!, 'migration.sql'));
+      await target.query(`UPDATE _prisma_migrations SET checksum = '${createHash('sha256').update(sql).digest('hex')}' WHERE migration_name = '${first}'`);
+    }
+    expect(await target.migrate()).toMatchObject({ applied: [], engine: false });
   });
 
   it('runs a migration script whole (semicolons inside $$ bodies and strings survive)', async () => {

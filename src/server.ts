@@ -89,6 +89,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     formatError,
+    // Apollo's default depends on NODE_ENV; stack traces are for the log, never for clients.
+    includeStacktraceInErrorResponses: false,
     introspection: true,
     validationRules: [depthLimit(config.limits.maxDepth)],
     plugins: [

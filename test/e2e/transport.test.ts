@@ -10,7 +10,15 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let t: TestGateway;
 beforeAll(async () => {
-  t = await startTestGateway();
+  // Apollo adds stack traces to errors unless NODE_ENV is production or test; a gateway started
+  // without NODE_ENV (as `npm start` is) must not.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'development';
+  try {
+    t = await startTestGateway();
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
 });
 afterAll(() => t?.close());
 
@@ -31,6 +39,18 @@ describe('GraphQL over HTTP (graphql-http audits)', () => {
     const warnings = results.filter((r) => r.status === 'warn').length;
     // Apollo Server 5 passes with 0 MUST errors and a few SHOULD warnings.
     expect(warnings).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('errors', () => {
+  it('carry no stack trace, whatever NODE_ENV says', async () => {
+    const anonymous = await t.gql(null, '{ viewer { id } }');
+    const syntax = await t.gql(t.keys.NewRegistrar!, '{ viewer { id ');
+    const unknown = await t.gql(t.keys.NewRegistrar!, '{ viewer { nope } }');
+    for (const r of [anonymous, syntax, unknown]) {
+      expect(r.errors?.length).toBeGreaterThan(0);
+      expect(JSON.stringify(r.errors)).not.toMatch(/stacktrace|\bat .*\.js:\d+/);
+    }
   });
 });
 

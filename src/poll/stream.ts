@@ -24,21 +24,47 @@ function matches(e: PollEvent, f: StreamFilter): boolean {
  * with Redis, subscribed) before the replay query runs, so a message stored during the replay is
  * either in the query's result or arrives live; ids already replayed are skipped when they also
  * arrive live.
+ *
+ * `return()` (the client completed or left) ends the stream at once, even while it waits for a
+ * message: an async generator would queue the return behind that wait and keep the listener,
+ * and everything it holds, until the registrar's next message, which for a quiet registrar may
+ * never come.
  */
-export async function* pollStream(prisma: PrismaClient, events: PollEvents, f: StreamFilter): AsyncGenerator<PollEvent> {
+export function pollStream(prisma: PrismaClient, events: PollEvents, f: StreamFilter): AsyncIterableIterator<PollEvent> {
+  const state: StreamState = { stopped: false };
+  const inner = run(prisma, events, f, state);
+  return {
+    next: () => inner.next(),
+    return: async () => {
+      state.stopped = true;
+      state.wake?.();
+      return inner.return(undefined);
+    },
+    throw: (err?: unknown) => inner.throw(err),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+interface StreamState {
+  stopped: boolean;
+  wake?: () => void;
+}
+
+async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, state: StreamState): AsyncGenerator<PollEvent, undefined> {
   const pending: PollEvent[] = [];
-  let wake: (() => void) | undefined;
   let overflow = false;
   const stopListening = await events.listen(f.registrarId, (e) => {
     if (pending.length >= MAX_PENDING) overflow = true;
     else pending.push(e);
-    wake?.();
+    state.wake?.();
   });
   try {
     const replayed = new Set<string>();
     if (f.after !== undefined && f.after !== null) {
       let cursor = f.after;
-      for (;;) {
+      while (!state.stopped) {
         const rows = await prisma.pollMessage.findMany({
           where: {
             registrarId: f.registrarId,
@@ -57,16 +83,18 @@ export async function* pollStream(prisma: PrismaClient, events: PollEvents, f: S
         cursor = rows[rows.length - 1]!.id;
       }
     }
-    for (;;) {
+    while (!state.stopped) {
       while (pending.length > 0) {
         const e = pending.shift()!;
         if (replayed.has(e.id) || !matches(e, f)) continue;
         yield e;
       }
       if (overflow) throw new Error('subscriber too slow: resubscribe with the last cursor');
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
+      if (state.stopped) break;
+      await new Promise<void>((resolve) => (state.wake = resolve));
+      state.wake = undefined;
     }
+    return undefined;
   } finally {
     stopListening();
   }

@@ -28,6 +28,8 @@ export interface PollEvents {
   publish(event: PollEvent): Promise<void>;
   /** Listen for one registrar's events; resolves once events published from now on will arrive. */
   listen(registrarId: string, fn: (e: PollEvent) => void): Promise<() => void>;
+  /** Listeners (open subscriptions) for a registrar on this instance. */
+  listeners(registrarId: string): number;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,10 @@ export class LocalPollEvents implements PollEvents {
   async listen(registrarId: string, fn: (e: PollEvent) => void): Promise<() => void> {
     this.local.on(channel(registrarId), fn);
     return () => void this.local.off(channel(registrarId), fn);
+  }
+
+  listeners(registrarId: string): number {
+    return this.local.listenerCount(channel(registrarId));
   }
 
   async close(): Promise<void> {

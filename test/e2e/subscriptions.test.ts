@@ -21,6 +21,14 @@ afterAll(() => t?.close());
 
 const k = () => randomUUID();
 
+async function until(ok: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${ok.toString()}`);
+    await settle(20);
+  }
+}
+
 /** NewRegistrar creates a domain on the nomulus-profile sandbox, TheRegistrar asks for it, NewRegistrar answers. */
 async function transferRound(answer: 'approve' | 'reject'): Promise<string> {
   const name = `sub-${randomUUID().slice(0, 8)}.tld`;
@@ -87,6 +95,19 @@ describe('pollMessages subscription', () => {
     } finally {
       await sub.stop();
     }
+  });
+
+  it('a subscriber that leaves lets go of its registrar at once, even when no message ever comes', async () => {
+    const { events } = t.gateway.services;
+    const key = (await (await import('../../src/auth/api-keys.js')).createApiKey(t.gateway.services.prisma, 'Outsider')).key;
+    const quiet = await Promise.all(Array.from({ length: 20 }, () => new Subscriber(t.gateway.wsUrl, key).start()));
+    await until(() => events.listeners('Outsider') === 20);
+    // Half complete their subscription on an open connection, half close the connection.
+    await Promise.all(quiet.slice(0, 10).map((q) => q.unsubscribeOnly()));
+    await until(() => events.listeners('Outsider') === 10);
+    await Promise.all(quiet.map((q) => q.stop()));
+    await until(() => events.listeners('Outsider') === 0);
+    expect(events.listeners('Outsider')).toBe(0);
   });
 
   it('refuses a malformed cursor with a field error', async () => {

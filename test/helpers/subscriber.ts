@@ -46,6 +46,12 @@ export class Subscriber {
     return this.messages;
   }
 
+  /** Complete the subscription, keeping the connection open. */
+  async unsubscribeOnly(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
   async stop(): Promise<void> {
     this.unsubscribe?.();
     await this.client.dispose();

@@ -19,6 +19,7 @@ import { openDatabase } from './db/client.js';
 import type { MigrateResult } from './db/migrate.js';
 import { depthLimit } from './http/depth-limit.js';
 import { DocumentCache } from './http/documents.js';
+import { sharedSubscribe } from './http/shared-subscribe.js';
 import { graphiqlPage } from './http/graphiql.js';
 import { makeFormatError, type FormatError } from './http/errors.js';
 import { idempotencyOptions, startPurgeTimer } from './idempotency/config.js';
@@ -150,6 +151,7 @@ function useWebSocket(schema: GraphQLSchema, wsServer: WebSocketServer, services
   return useServer<Record<string, unknown>, { registrar?: { id: string; name: string } }>(
     {
       schema,
+      subscribe: sharedSubscribe((context) => (context as GatewayContext).registrar.id),
       onSubscribe: (_ctx, _id, payload) => {
         const document = documents.get(payload.query);
         if (Array.isArray(document)) return document as readonly GraphQLError[];

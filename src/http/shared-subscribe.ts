@@ -1,0 +1,73 @@
+import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+
+type Result = ExecutionResult | Promise<ExecutionResult>;
+
+/**
+ * A `subscribe` for graphql-ws that behaves as graphql-js's (a source stream per subscription,
+ * each event executed against the subscription's selection), except that an event delivered to
+ * many subscriptions is executed once per distinct selection and audience, and the result is
+ * shared. A thousand integrators of one registrar subscribed with the same query cost one
+ * execution per poll message instead of a thousand, which was most of the CPU and the garbage
+ * of the fan-out (bench/poll-latency.mjs).
+ *
+ * Sharing needs the same event object (the in-process fan-out hands one object to every
+ * listener; replayed messages are each subscriber's own and are executed for it alone), the
+ * same parsed document (DocumentCache gives one per query text), operation name and variables,
+ * and the same audience: `audienceOf` names what a result may depend on in the context (the
+ * registrar), so a result is only ever shared between subscribers who would get the same one.
+ */
+export function sharedSubscribe(audienceOf: (contextValue: unknown) => string) {
+  const resultsByEvent = new WeakMap<object, Map<string, Result>>();
+  const documentIds = new WeakMap<DocumentNode, number>();
+  let documents = 0;
+
+  return async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
+    const stream = await createSourceEventStream(args);
+    if (!isAsyncIterable(stream)) return stream;
+    const source = stream[Symbol.asyncIterator]();
+    let documentId = documentIds.get(args.document);
+    if (documentId === undefined) documentIds.set(args.document, (documentId = ++documents));
+    const key = [documentId, args.operationName ?? '', JSON.stringify(args.variableValues ?? {}), audienceOf(args.contextValue)].join('\u0000');
+    return mapAsyncIterator(source, (event) => {
+      if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+      let results = resultsByEvent.get(event);
+      if (!results) resultsByEvent.set(event, (results = new Map()));
+      let result = results.get(key);
+      if (!result) results.set(key, (result = execute({ ...args, rootValue: event })));
+      return result;
+    });
+  };
+}
+
+function isAsyncIterable(x: unknown): x is AsyncIterable<unknown> {
+  return typeof x === 'object' && x !== null && typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+}
+
+/** Maps a source iterator; `return()` goes straight to the source, so a waiting stream ends at once. */
+function mapAsyncIterator<T, U>(source: AsyncIterator<T>, fn: (value: T) => U | Promise<U>): AsyncIterableIterator<U> {
+  const close = () => (source.return ? source.return().then(() => undefined, () => undefined) : Promise.resolve());
+  const map = async (r: IteratorResult<T>): Promise<IteratorResult<U>> => {
+    if (r.done) return { done: true, value: undefined };
+    try {
+      return { done: false, value: await fn(r.value) };
+    } catch (err) {
+      await close();
+      throw err;
+    }
+  };
+  return {
+    next: () => source.next().then(map),
+    return: async () => {
+      await close();
+      return { done: true, value: undefined };
+    },
+    throw: async (err: unknown) => {
+      if (source.throw) return map(await source.throw(err));
+      await close();
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}

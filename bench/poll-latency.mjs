@@ -88,6 +88,8 @@ for (let i = 0; i < EVENTS; i++) {
 }
 
 const delays = [];
+const stored = []; // queue -> stored by the gateway (poll interval, poll, store)
+const fanout = []; // stored -> at the subscriber (publish, execute, send, the client's own event loop)
 let received = 0;
 const clients = [];
 let connected = 0;
@@ -95,10 +97,13 @@ for (let i = 0; i < SUBSCRIBERS; i++) {
   const key = i % 2 === 0 ? keys.NewRegistrar : keys.TheRegistrar;
   const client = createClient({ url: `ws://127.0.0.1:${PORT}/graphql`, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${key}` }, lazy: false, retryAttempts: 0 });
   client.on('connected', () => connected++);
-  client.subscribe({ query: 'subscription { pollMessages(types: [TRANSFER_REQUESTED]) { id queuedAt objectName } }' }, {
+  client.subscribe({ query: 'subscription { pollMessages(types: [TRANSFER_REQUESTED]) { id queuedAt receivedAt objectName } }' }, {
     next: ({ data }) => {
       if (!data || !names.includes(data.pollMessages.objectName)) return;
-      delays.push(Date.now() - Date.parse(data.pollMessages.queuedAt));
+      const now = Date.now();
+      delays.push(now - Date.parse(data.pollMessages.queuedAt));
+      stored.push(Date.parse(data.pollMessages.receivedAt) - Date.parse(data.pollMessages.queuedAt));
+      fanout.push(now - Date.parse(data.pollMessages.receivedAt));
       received++;
     },
     error: (e) => console.error('subscription error', e),
@@ -119,11 +124,13 @@ for (const name of names) {
 while (received < expected && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 20));
 const rssPeak = rssMiB('VmHWM');
 
-delays.sort((a, b) => a - b);
-const pct = (p) => delays[Math.min(delays.length - 1, Math.floor((p / 100) * delays.length))];
+for (const a of [delays, stored, fanout]) a.sort((x, y) => x - y);
+const pctOf = (a, p) => a[Math.min(a.length - 1, Math.floor((p / 100) * a.length))];
+const pct = (p) => pctOf(delays, p);
 console.log(`poll-latency: ${SUBSCRIBERS} subscribers on one instance, ${EVENTS} upstream messages, poll interval ${INTERVAL} ms, database ${DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}`);
 console.log(`  deliveries            ${received} of ${expected} expected`);
 console.log(`  delay queue->client   p50 ${pct(50)} ms   p90 ${pct(90)} ms   p99 ${pct(99)} ms   max ${delays.at(-1)} ms`);
+console.log(`    of which            queue->stored p50 ${pctOf(stored, 50)} p99 ${pctOf(stored, 99)} ms   stored->client p50 ${pctOf(fanout, 50)} p99 ${pctOf(fanout, 99)} ms`);
 console.log(`  gateway memory (RSS)  idle ${rssIdle.toFixed(0)} MiB   with subscribers ${rssConnected.toFixed(0)} MiB   peak ${rssPeak.toFixed(0)} MiB`);
 console.log(`  targets               p99 < 250 ms: ${pct(99) < 250 ? 'met' : 'NOT met'} (ratio ${(pct(99) / 250).toFixed(2)})   memory < 300 MiB: ${rssPeak < 300 ? 'met' : 'NOT met'} (ratio ${(rssPeak / 300).toFixed(2)})`);
 

@@ -56,6 +56,17 @@ export class UnsupportedByBackendError extends GatewayError {
   }
 }
 
+/** A subscriber fell too far behind the live stream; it resumes from its cursor and loses nothing. */
+export class SlowSubscriberError extends GatewayError {
+  readonly code = 'SUBSCRIBER_TOO_SLOW';
+  constructor(behind: number, lastId: string | null) {
+    super(
+      `more than ${behind} messages waited for this subscriber, so the subscription ended; subscribe again with after: ${lastId === null ? 'the id of the last message you handled' : `"${lastId}"`} to get the rest from the store`,
+      { retryable: true },
+    );
+  }
+}
+
 /** Base of errors that carry an upstream result code. */
 export abstract class RegistryError extends GatewayError {}
 

@@ -13,7 +13,10 @@ export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => 
 
 export function makeFormatError(logger: Logger): FormatError {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    let original = unwrapResolverError(error);
+    // graphql-ws wraps an error thrown by a subscription's stream without a path, which Apollo's
+    // unwrapping leaves alone: look inside, so it is coded (or masked) like any other.
+    if (original instanceof GraphQLError && original.originalError) original = original.originalError;
     if (original instanceof GatewayError) {
       const d = original.details;
       return {

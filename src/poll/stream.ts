@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../db/generated/client.js';
 import type { PollEvent, PollEvents } from '../pubsub/poll-events.js';
+import { SlowSubscriberError } from '../core/errors.js';
 import { toEvent } from './poll.service.js';
 
 export interface StreamFilter {
@@ -11,7 +12,7 @@ export interface StreamFilter {
 }
 
 const REPLAY_PAGE = 500;
-/** Events waiting for a slow client; beyond this the subscription ends and the client resumes from its cursor. */
+/** Events waiting for a slow client; beyond this the subscription ends (SUBSCRIBER_TOO_SLOW) and the client resumes from its cursor. */
 const MAX_PENDING = 10_000;
 
 function matches(e: PollEvent, f: StreamFilter): boolean {
@@ -30,9 +31,9 @@ function matches(e: PollEvent, f: StreamFilter): boolean {
  * and everything it holds, until the registrar's next message, which for a quiet registrar may
  * never come.
  */
-export function pollStream(prisma: PrismaClient, events: PollEvents, f: StreamFilter): AsyncIterableIterator<PollEvent> {
+export function pollStream(prisma: PrismaClient, events: PollEvents, f: StreamFilter, maxPending = MAX_PENDING): AsyncIterableIterator<PollEvent> {
   const state: StreamState = { stopped: false };
-  const inner = run(prisma, events, f, state);
+  const inner = run(prisma, events, f, state, maxPending);
   return {
     next: () => inner.next(),
     return: async () => {
@@ -52,11 +53,13 @@ interface StreamState {
   wake?: () => void;
 }
 
-async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, state: StreamState): AsyncGenerator<PollEvent, undefined> {
+async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, state: StreamState, maxPending: number): AsyncGenerator<PollEvent, undefined> {
   const pending: PollEvent[] = [];
   let overflow = false;
+  let lastId: string | null = f.after?.toString() ?? null;
   const stopListening = await events.listen(f.registrarId, (e) => {
-    if (pending.length >= MAX_PENDING) overflow = true;
+    if (overflow) return;
+    if (pending.length >= maxPending) overflow = true;
     else pending.push(e);
     state.wake?.();
   });
@@ -77,6 +80,7 @@ async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, s
         });
         for (const row of rows) {
           replayed.add(row.id.toString());
+          lastId = row.id.toString();
           yield toEvent(row);
         }
         if (rows.length < REPLAY_PAGE) break;
@@ -87,9 +91,11 @@ async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, s
       while (pending.length > 0) {
         const e = pending.shift()!;
         if (replayed.has(e.id) || !matches(e, f)) continue;
+        lastId = e.id;
         yield e;
       }
-      if (overflow) throw new Error('subscriber too slow: resubscribe with the last cursor');
+      // What waited is delivered first, so resuming after the last id delivered loses nothing.
+      if (overflow) throw new SlowSubscriberError(maxPending, lastId);
       if (state.stopped) break;
       await new Promise<void>((resolve) => (state.wake = resolve));
       state.wake = undefined;

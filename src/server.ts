@@ -21,6 +21,7 @@ import { depthLimit } from './http/depth-limit.js';
 import { DocumentCache } from './http/documents.js';
 import { sharedSubscribe } from './http/shared-subscribe.js';
 import { graphiqlPage } from './http/graphiql.js';
+import { readiness } from './http/health.js';
 import { makeFormatError, type FormatError } from './http/errors.js';
 import { idempotencyOptions, startPurgeTimer } from './idempotency/config.js';
 import { IdempotencyService } from './idempotency/service.js';
@@ -101,7 +102,11 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   });
   await apollo.start();
 
+  let draining = false;
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  app.get('/readyz', (_req, res, next) => {
+    readiness(services, draining).then((r) => void res.status(r.ready ? 200 : 503).json(r), next);
+  });
   app.get('/', (_req, res, next) => {
     graphiqlPage().then((html) => res.type('html').send(html), next);
   });
@@ -117,6 +122,20 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     }),
   );
 
+  // Express's own error page is HTML with a stack trace outside production; answer as GraphQL does.
+  app.use((err: { type?: string; status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const [status, code, message] =
+      err.type === 'entity.parse.failed'
+        ? [400, 'BAD_REQUEST', 'the request body is not valid JSON']
+        : err.type === 'entity.too.large'
+          ? [413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than 2 MB']
+          : typeof err.status === 'number' && err.status >= 400 && err.status < 500
+            ? [err.status, 'BAD_REQUEST', 'the request could not be read']
+            : [500, 'INTERNAL_SERVER_ERROR', 'Internal server error'];
+    if (status === 500) logger.error({ err }, 'unexpected HTTP error');
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  });
+
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   if (config.poll.enabled) ingester.start();
   const purge = startPurgeTimer(services.idempotency, config, logger);
@@ -131,6 +150,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     sandboxes,
     commandLog,
     async close() {
+      draining = true;
       await apollo.stop();
       await closeServer(httpServer);
       await purge.stop();

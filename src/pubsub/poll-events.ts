@@ -28,6 +28,8 @@ export interface PollEvents {
   publish(event: PollEvent): Promise<void>;
   /** Listen for one registrar's events; resolves once events published from now on will arrive. */
   listen(registrarId: string, fn: (e: PollEvent) => void): Promise<() => void>;
+  /** Resolves when the fan-out can carry events (Redis answers a PING); for readiness checks. */
+  ping(): Promise<void>;
   /** Listeners (open subscriptions) for a registrar on this instance. */
   listeners(registrarId: string): number;
   close(): Promise<void>;
@@ -46,6 +48,8 @@ export class LocalPollEvents implements PollEvents {
     this.local.on(channel(registrarId), fn);
     return () => void this.local.off(channel(registrarId), fn);
   }
+
+  async ping(): Promise<void> {}
 
   listeners(registrarId: string): number {
     return this.local.listenerCount(channel(registrarId));
@@ -96,6 +100,10 @@ export class RedisPollEvents extends LocalPollEvents {
         void this.sub.unsubscribe(ch).catch(() => undefined);
       }
     };
+  }
+
+  override async ping(): Promise<void> {
+    await Promise.all([this.pub.ping(), this.sub.status === 'ready' ? Promise.resolve() : Promise.reject(new Error(`subscriber connection ${this.sub.status}`))]);
   }
 
   override async close(): Promise<void> {

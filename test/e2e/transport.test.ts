@@ -6,6 +6,7 @@ import { serverAudits } from 'graphql-http';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { freshDatabase } from '../helpers/db.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let t: TestGateway;
@@ -50,6 +51,56 @@ describe('errors', () => {
     for (const r of [anonymous, syntax, unknown]) {
       expect(r.errors?.length).toBeGreaterThan(0);
       expect(JSON.stringify(r.errors)).not.toMatch(/stacktrace|\bat .*\.js:\d+/);
+    }
+  });
+});
+
+describe('malformed requests', () => {
+  it('get a GraphQL error as JSON, never an HTML page or a stack trace', async () => {
+    const post = (body: string) =>
+      fetch(t.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.keys.NewRegistrar}` }, body });
+    const broken = await post('{"query": "{ viewer { id } }');
+    expect(broken.status).toBe(400);
+    expect(broken.headers.get('content-type')).toMatch(/json/);
+    const text = await broken.text();
+    expect(JSON.parse(text)).toEqual({ errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    const huge = await post(JSON.stringify({ query: `{ viewer { id } }`, variables: { pad: 'x'.repeat(3 * 1024 * 1024) } }));
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});
+
+describe('health', () => {
+  it('/healthz says the process serves; /readyz says its database (and Redis, when configured) answer', async () => {
+    const base = t.gateway.url.replace(/graphql$/, '');
+    expect(await (await fetch(`${base}healthz`)).json()).toEqual({ ok: true });
+    const ready = await fetch(`${base}readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true, checks: { database: 'ok', redis: 'not configured' } });
+  });
+
+  it('/readyz answers 503, naming what is down, when the database or Redis does not answer', async () => {
+    const db = await freshDatabase();
+    let down = false;
+    const prisma = new Proxy(db.prisma, {
+      get: (target, prop, recv) => (prop === '$queryRaw' && down ? () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')) : Reflect.get(target, prop, recv)),
+    });
+    const sick = await startTestGateway({ database: { prisma, close: () => db.close() }, configure: (c) => {
+      c.redisUrl = 'redis://127.0.0.1:1'; // nothing listens there
+      c.poll.enabled = false;
+    } });
+    try {
+      const readyz = sick.gateway.url.replace(/graphql$/, 'readyz');
+      let r = await fetch(readyz);
+      expect(r.status).toBe(503);
+      expect(await r.json()).toEqual({ ready: false, checks: { database: 'ok', redis: expect.stringMatching(/^unavailable/) } });
+      down = true;
+      r = await fetch(readyz);
+      const body = (await r.json()) as { checks: Record<string, string> };
+      expect(body.checks.database).toBe('unavailable: not reachable');
+      expect(JSON.stringify(body)).not.toContain('5432');
+    } finally {
+      await sick.close();
     }
   });
 });

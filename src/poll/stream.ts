@@ -19,12 +19,19 @@ function matches(e: PollEvent, f: StreamFilter): boolean {
   return (!f.types?.length || f.types.includes(e.type)) && (!f.objects?.length || (e.objectName !== null && f.objects.includes(e.objectName)));
 }
 
+/** Ids of the last messages delivered, remembered to skip them when a replay reads them again. */
+const RECENT = 1024;
+
 /**
  * A registrar's poll messages as an async stream: stored messages after the cursor first, then
  * live ones, with no gap and no duplicate between the two. The live listener is attached (and,
  * with Redis, subscribed) before the replay query runs, so a message stored during the replay is
- * either in the query's result or arrives live; ids already replayed are skipped when they also
+ * either in the query's result or arrives live; ids already delivered are skipped when they also
  * arrive live.
+ *
+ * When the fan-out says events may have been lost on the way (a Redis reconnect, a failed
+ * publish), the stream reads the store again from just before the last messages it delivered
+ * (or from where it started), and delivers what it had not.
  *
  * `return()` (the client completed or left) ends the stream at once, even while it waits for a
  * message: an async generator would queue the return behind that wait and keep the listener,
@@ -56,17 +63,41 @@ interface StreamState {
 async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, state: StreamState, maxPending: number): AsyncGenerator<PollEvent, undefined> {
   const pending: PollEvent[] = [];
   let overflow = false;
-  let lastId: string | null = f.after?.toString() ?? null;
-  const stopListening = await events.listen(f.registrarId, (e) => {
-    if (overflow) return;
-    if (pending.length >= maxPending) overflow = true;
-    else pending.push(e);
-    state.wake?.();
+  let gap = false;
+  const stopListening = await events.listen(f.registrarId, {
+    event: (e) => {
+      if (overflow) return;
+      if (pending.length >= maxPending) overflow = true;
+      else pending.push(e);
+      state.wake?.();
+    },
+    gap: () => {
+      gap = true;
+      state.wake?.();
+    },
   });
+  // What was delivered: the last id (the cursor a client resumes from) and the recent ids.
+  let lastId: string | null = f.after?.toString() ?? null;
+  const recent: string[] = [];
+  const delivered = new Set<string>();
+  const deliver = (id: string) => {
+    lastId = id;
+    recent.push(id);
+    delivered.add(id);
+    if (recent.length > RECENT) delivered.delete(recent.shift()!);
+  };
   try {
-    const replayed = new Set<string>();
-    if (f.after !== undefined && f.after !== null) {
-      let cursor = f.after;
+    // Where a re-read after a gap starts when nothing was delivered yet: the cursor, or the newest
+    // message stored when the stream started listening (what came after is the stream's to deliver).
+    const floor =
+      f.after ??
+      (await prisma.pollMessage.findFirst({ where: { registrarId: f.registrarId }, orderBy: { id: 'desc' }, select: { id: true } }))?.id ??
+      0n;
+    // Ids of a registrar's messages commit in order (see PollService.store), so a live event with
+    // an id at or below the highest id a replay returned was in that replay: it is skipped.
+    let replayedUpTo = 0n;
+    const replay = async function* (from: bigint): AsyncGenerator<PollEvent> {
+      let cursor = from;
       while (!state.stopped) {
         const rows = await prisma.pollMessage.findMany({
           where: {
@@ -79,24 +110,39 @@ async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, s
           take: REPLAY_PAGE,
         });
         for (const row of rows) {
-          replayed.add(row.id.toString());
-          lastId = row.id.toString();
-          yield toEvent(row);
+          if (row.id > replayedUpTo) replayedUpTo = row.id;
+          if (!delivered.has(row.id.toString())) yield toEvent(row);
         }
-        if (rows.length < REPLAY_PAGE) break;
+        if (rows.length < REPLAY_PAGE) return;
         cursor = rows[rows.length - 1]!.id;
+      }
+    };
+    if (f.after !== undefined && f.after !== null) {
+      for await (const e of replay(f.after)) {
+        deliver(e.id);
+        yield e;
       }
     }
     while (!state.stopped) {
+      if (gap) {
+        gap = false;
+        // Live events can arrive a little out of id order (two instances publishing), so the
+        // re-read starts before the oldest recent delivery, not after the newest.
+        const from = recent.length > 0 ? recent.reduce((min, id) => (BigInt(id) < min ? BigInt(id) : min), BigInt(recent[0]!)) - 1n : floor;
+        for await (const e of replay(from)) {
+          deliver(e.id);
+          yield e;
+        }
+      }
       while (pending.length > 0) {
         const e = pending.shift()!;
-        if (replayed.has(e.id) || !matches(e, f)) continue;
-        lastId = e.id;
+        if (delivered.has(e.id) || BigInt(e.id) <= replayedUpTo || !matches(e, f)) continue;
+        deliver(e.id);
         yield e;
       }
       // What waited is delivered first, so resuming after the last id delivered loses nothing.
       if (overflow) throw new SlowSubscriberError(maxPending, lastId);
-      if (state.stopped) break;
+      if (state.stopped || gap) continue;
       await new Promise<void>((resolve) => (state.wake = resolve));
       state.wake = undefined;
     }

@@ -1,55 +1,163 @@
-/** The poll stream on its own: a subscriber that falls too far behind is told where to resume. */
-import { describe, expect, it } from 'vitest';
-import type { PrismaClient } from '../../../src/db/generated/client.js';
+/**
+ * The poll stream on its own, on a real database: a subscriber that falls too far behind is told
+ * where to resume; when the fan-out may have lost events (Redis reconnect, failed publish) the
+ * stream reads the store again and delivers exactly what it had not.
+ */
+import { pino } from 'pino';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toEvent } from '../../../src/poll/poll.service.js';
 import { pollStream } from '../../../src/poll/stream.js';
-import { LocalPollEvents, type PollEvent } from '../../../src/pubsub/poll-events.js';
+import { LocalPollEvents, RedisPollEvents, type PollEvent } from '../../../src/pubsub/poll-events.js';
+import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
 
-const event = (id: number): PollEvent => ({
-  id: String(id),
-  registrarId: 'R',
-  registry: 'sandbox-epp',
-  type: 'TRANSFER_REQUESTED',
-  objectKind: 'domain',
-  objectName: `d${id}.example`,
-  message: 'Transfer requested.',
-  upstreamId: `${id}-2026`,
-  queuedAt: '2026-01-01T00:00:00.000Z',
-  receivedAt: '2026-01-01T00:00:01.000Z',
-  payload: null,
-  raw: '<epp/>',
+let db: TestDatabase;
+let seq = 0;
+beforeAll(async () => {
+  db = await freshDatabase();
+  await db.prisma.registrar.create({ data: { id: 'R', name: 'R' } });
 });
+afterAll(() => db?.close());
+
+/** Stores a message as the ingester does; returns it as the event the ingester would publish. */
+async function store(): Promise<PollEvent> {
+  seq++;
+  const row = await db.prisma.pollMessage.create({
+    data: {
+      registrarId: 'R',
+      backend: 'sandbox-epp',
+      accountId: 'R',
+      upstreamId: `${seq}-${Date.now()}`,
+      type: 'TRANSFER_REQUESTED',
+      objectKind: 'domain',
+      objectName: `d${seq}.example`,
+      message: 'Transfer requested.',
+      queuedAt: new Date(),
+      receivedAt: new Date(),
+      raw: '<epp/>',
+    },
+  });
+  return toEvent(row);
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+/** Reads what the stream has for us now (stops at the first wait longer than `idleMs`). */
+async function drainNow(stream: AsyncIterator<PollEvent>, idleMs = 150): Promise<string[]> {
+  const got: string[] = [];
+  for (;;) {
+    const next = pendingNext.get(stream) ?? stream.next();
+    pendingNext.delete(stream);
+    const r = await Promise.race([next, new Promise<'idle'>((res) => setTimeout(() => res('idle'), idleMs))]);
+    if (r === 'idle') {
+      pendingNext.set(stream, next);
+      return got;
+    }
+    got.push(r.value!.id);
+  }
+}
+const pendingNext = new WeakMap<object, Promise<IteratorResult<PollEvent>>>();
+async function nextOf(stream: AsyncIterator<PollEvent>): Promise<string> {
+  const waiting = pendingNext.get(stream);
+  pendingNext.delete(stream);
+  return (await (waiting ?? stream.next())).value!.id;
+}
 
 describe('pollStream', () => {
   it('delivers what waited, then ends with SUBSCRIBER_TOO_SLOW naming the cursor to resume from', async () => {
     const events = new LocalPollEvents();
-    const stream = pollStream({} as PrismaClient, events, { registrarId: 'R' }, 5);
+    const stream = pollStream(db.prisma, events, { registrarId: 'R' }, 5);
     const first = stream.next(); // starts listening
-    await new Promise((r) => setTimeout(r, 0));
-    for (let id = 1; id <= 8; id++) await events.publish(event(id));
+    await new Promise((r) => setTimeout(r, 50));
+    const published: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const e = await store();
+      published.push(e.id);
+      await events.publish(e);
+    }
     const got = [(await first).value!.id];
     for (;;) {
       const r = await stream.next().catch((e: unknown) => e);
       if (r instanceof Error) {
         expect(r).toMatchObject({ code: 'SUBSCRIBER_TOO_SLOW', details: { retryable: true } });
-        expect(r.message).toContain('after: "6"');
+        expect(r.message).toContain(`after: "${got.at(-1)}"`);
         break;
       }
       got.push((r as IteratorResult<PollEvent>).value!.id);
     }
-    expect(got).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(got).toEqual(published.slice(0, got.length));
+    expect(got.length).toBeGreaterThanOrEqual(5);
     expect(events.listeners('R')).toBe(0);
   });
 
-  it('keeps up with a subscriber that reads as fast as messages come', async () => {
+  it('after a gap, reads the store and delivers exactly the messages that never arrived', async () => {
+    const before = await store(); // stored before the subscription: not its to deliver
     const events = new LocalPollEvents();
-    const stream = pollStream({} as PrismaClient, events, { registrarId: 'R' }, 5);
-    for (let id = 1; id <= 20; id++) {
-      const next = stream.next();
-      await new Promise((r) => setTimeout(r, 0));
-      await events.publish(event(id));
-      expect((await next).value!.id).toBe(String(id));
-    }
+    const stream = pollStream(db.prisma, events, { registrarId: 'R' });
+    expect(await drainNow(stream)).toEqual([]);
+    const a = await store();
+    await events.publish(a);
+    expect(await nextOf(stream)).toBe(a.id);
+    const lost = [await store(), await store()]; // stored, but their events were lost on the way
+    const c = await store();
+    await events.publish(c); // arrives out of order, before the lost ones are found
+    expect(await nextOf(stream)).toBe(c.id);
+    events.signalGap('R');
+    expect(await drainNow(stream)).toEqual(lost.map((e) => e.id));
+    await events.publish(lost[1]!); // a late duplicate of a re-read message
+    const d = await store();
+    await events.publish(d);
+    expect(await nextOf(stream)).toBe(d.id);
+    expect(await drainNow(stream)).toEqual([]);
+    expect(BigInt(before.id)).toBeLessThan(BigInt(a.id));
     await stream.return!();
-    expect(events.listeners('R')).toBe(0);
+  });
+
+  it('a gap before anything was delivered re-reads from the cursor the client gave', async () => {
+    const cursor = await store();
+    const missed = await store();
+    const events = new LocalPollEvents();
+    const stream = pollStream(db.prisma, events, { registrarId: 'R', after: BigInt(cursor.id) });
+    expect(await drainNow(stream)).toEqual([missed.id]); // the replay
+    const lost = await store();
+    events.signalGap('R');
+    expect(await drainNow(stream)).toEqual([lost.id]);
+    await stream.return!();
+  });
+});
+
+const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisUp = await new Redis(REDIS, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+  .connect()
+  .then(
+    () => true,
+    () => false,
+  );
+
+describe.skipIf(!redisUp)('Redis fan-out (needs Redis at TEST_REDIS_URL, default 127.0.0.1:6379)', () => {
+  it('when the subscriber connection drops, a stream re-reads the store once reconnected and misses nothing', async () => {
+    const logger = pino({ level: 'silent' });
+    const events = new RedisPollEvents(REDIS, logger);
+    const admin = new Redis(REDIS);
+    try {
+      const stream = pollStream(db.prisma, events, { registrarId: 'R' });
+      expect(await drainNow(stream)).toEqual([]);
+      const live = await store();
+      await events.publish(live);
+      expect(await nextOf(stream)).toBe(live.id);
+      // Redis drops this instance's subscriber connection; a message is published meanwhile.
+      await admin.client('KILL', 'TYPE', 'pubsub');
+      const lost = await store();
+      await admin.publish('rgw:poll:R', JSON.stringify(lost)); // nobody of ours hears it
+      expect(await nextOf(stream)).toBe(lost.id); // found in the store after the reconnect
+      const after = await store();
+      await events.publish(after);
+      expect(await nextOf(stream)).toBe(after.id);
+      await stream.return!();
+      expect(events.listeners('R')).toBe(0);
+    } finally {
+      admin.disconnect();
+      await events.close();
+    }
   });
 });

@@ -75,8 +75,11 @@ export class PollService {
       if (row) {
         stored++;
         await this.followTransfer(account, m);
-        await this.events.publish(toEvent(row)).catch((err) => this.logger.warn({ err }, 'poll event publish failed'));
       }
+      // Stored before (read again after a crash before the ack): that process may have died before
+      // telling the subscribers too, so tell them now; a stream skips what it already delivered.
+      const event = row ?? (await this.stored(account, m.id));
+      if (event) await this.events.publish(toEvent(event)).catch((err) => this.logger.warn({ err }, 'poll event publish failed'));
       try {
         await backend.pollAck(call, m.id);
       } catch (err) {
@@ -93,6 +96,10 @@ export class PollService {
    */
   private async followTransfer({ backend, registrarId }: PollAccount, m: UpstreamPollMessage): Promise<void> {
     if (m.transfer) await new DomainIndex(this.prisma).followTransfer(m.transfer, backend, [registrarId]);
+  }
+
+  private stored({ backend, accountId }: PollAccount, upstreamId: string): Promise<PollRow | null> {
+    return this.prisma.pollMessage.findUnique({ where: { backend_accountId_upstreamId: { backend: backend.name, accountId, upstreamId } } });
   }
 
   /** Store a message; null when it was stored before (read again after a crash before the ack). */

@@ -120,12 +120,12 @@ describe('pollMessages subscription', () => {
 });
 
 describe('poll ingestion', () => {
-  it('a crash between storing and acknowledging loses and duplicates nothing', async () => {
-    const { ingester, router, prisma } = t.gateway.services;
+  it('a crash between storing and acknowledging loses and duplicates nothing, in the store or on the wire', async () => {
+    const { ingester, router, prisma, events, clock, logger } = t.gateway.services;
     await ingester.stop(); // drive the drain by hand from here
     const sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-nomulus')!;
     const backend = router.named('sandbox-nomulus');
-    const sub = await new Subscriber(t.gateway.wsUrl, t.keys.NewRegistrar!).start();
+    const sub = await new Subscriber(t.gateway.wsUrl, t.keys.TheRegistrar!).start();
     const name = `crash-${randomUUID().slice(0, 8)}.tld`;
     await t.gql(t.keys.TheRegistrar!, `mutation($k: String!) { createDomain(idempotencyKey: $k, input: { name: "${name}", authInfo: "Cr4sh-Pw01" }) { name } }`, { k: k() });
     await t.gql(t.keys.NewRegistrar!, `mutation($k: String!) { requestTransfer(idempotencyKey: $k, domainName: "${name}", authInfo: "Cr4sh-Pw01") { transfer { status } } }`, { k: k() });
@@ -134,19 +134,27 @@ describe('poll ingestion', () => {
     expect(before).toBeGreaterThan(0);
 
     const { PollService } = await import('../../src/poll/poll.service.js');
-    const polls = new PollService(prisma, t.gateway.services.events, t.gateway.services.clock, t.gateway.services.logger);
-    // The process "dies" right after storing the first message: its ack never happens.
-    const dying = new Proxy(backend, {
-      get: (target, prop, recv) => (prop === 'pollAck' ? async () => { throw new Error('killed before ack'); } : Reflect.get(target, prop, recv)),
-    });
-    await expect(polls.drain({ backend: dying, registrarId: 'TheRegistrar', accountId: 'TheRegistrar' })).rejects.toThrow('killed before ack');
+    // The process "dies" right after storing the first message: neither its event nor its ack goes out.
+    const dead = async () => {
+      throw new Error('killed');
+    };
+    const dyingEvents = { ...events, publish: dead };
+    const dyingBackend = new Proxy(backend, { get: (target, prop, recv) => (prop === 'pollAck' ? dead : Reflect.get(target, prop, recv)) });
+    const dying = new PollService(prisma, dyingEvents, clock, logger);
+    await expect(dying.drain({ backend: dyingBackend, registrarId: 'TheRegistrar', accountId: 'TheRegistrar' })).rejects.toThrow('killed');
     expect(sandbox.pollQueue('TheRegistrar').length).toBe(before); // still upstream
+    await settle(200);
+    expect(sub.messages.filter((m) => m.objectName === name)).toEqual([]);
 
-    // The restarted ingester reads the same message again, stores nothing twice, and acks everything.
-    await polls.drain({ backend, registrarId: 'TheRegistrar', accountId: 'TheRegistrar' });
+    // The restarted ingester reads the same message again, stores nothing twice, tells the
+    // subscribers (the dead one never did), and acks everything.
+    await new PollService(prisma, events, clock, logger).drain({ backend, registrarId: 'TheRegistrar', accountId: 'TheRegistrar' });
     expect(sandbox.pollQueue('TheRegistrar')).toEqual([]);
     const rows = await prisma.pollMessage.findMany({ where: { registrarId: 'TheRegistrar', objectName: name } });
     expect(rows.map((r) => r.type)).toEqual(['TRANSFER_REQUESTED']);
+    await until(() => sub.messages.some((m) => m.objectName === name));
+    await settle(200);
+    expect(sub.messages.filter((m) => m.objectName === name).map((m) => m.id)).toEqual([rows[0]!.id.toString()]);
     await sub.stop();
   });
 });

@@ -13,6 +13,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import v8 from 'node:v8';
 import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -24,6 +25,26 @@ export { isUniqueViolation, uniqueViolation } from './errors.js';
 export { PrismaClient };
 
 export const DEFAULT_DATA_DIR = './data/pglite';
+
+/**
+ * The embedded database's settings. Its buffer cache lives in the gateway's own memory
+ * (WebAssembly), and the files it caches are in the operating system's page cache anyway: 16 MB
+ * instead of PostgreSQL's 128 MB keeps ~100 MiB out of the gateway's resident memory and is no
+ * slower for a development database (bench/poll-latency.mjs without --database-url).
+ */
+const EMBEDDED_SETTINGS = ['shared_buffers = 16MB'];
+
+/**
+ * Has V8 compile WebAssembly compiled from now on (PGlite's PostgreSQL, and Prisma's query compiler
+ * if not yet compiled) with its baseline compiler only. The optimising tier keeps ~100 MiB of
+ * optimised code and compiler memory resident for PGlite's large module; the baseline code runs
+ * its queries about a sixth slower, which a development database does not notice (the poll
+ * benchmark's latency is unchanged) and a gateway on PostgreSQL never pays. A `--liftoff...` flag
+ * given to node wins.
+ */
+function baselineWasmOnly(): void {
+  if (!process.execArgv.some((a) => a.includes('liftoff'))) v8.setFlagsFromString('--liftoff-only');
+}
 
 export interface OpenDatabaseOptions {
   /** PostgreSQL connection string; when absent the embedded PGlite is used. */
@@ -76,8 +97,9 @@ async function openPGlite(dataDir: string, opts: OpenDatabaseOptions): Promise<D
   let db: PGlite | undefined;
   try {
     // Loaded only for the embedded database: a gateway on PostgreSQL never carries PGlite.
+    baselineWasmOnly();
     const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
-    db = await PGlite.create(dataDir);
+    db = await PGlite.create(dataDir, { postgresqlconf: EMBEDDED_SETTINGS });
     const migration = opts.migrate === false ? undefined : await migratePGlite(db);
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
     const opened = db;

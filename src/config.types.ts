@@ -67,6 +67,8 @@ export interface GatewayConfig {
   limits: { maxDepth: number; maxBatch: number };
   /** Poll ingestion: how often each upstream queue is read, and the lease that keeps it to one instance. */
   poll: { intervalMs: number; leaseMs: number; maxBackoffMs: number; enabled: boolean };
+  /** GET /metrics (Prometheus). On by default; with a token (env METRICS_TOKEN) it asks for `Authorization: Bearer <token>`. */
+  metrics?: { enabled?: boolean; token?: string };
   /** Idempotency records (see src/idempotency/config.ts for the defaults). */
   idempotency?: IdempotencyConfig;
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -11,7 +12,7 @@ import { WebSocketServer } from 'ws';
 import { buildGatewaySchema } from '../schema/build.js';
 import { authenticate } from './http/authenticate.js';
 import { createBackend } from './backends/factory.js';
-import { CommandLog } from './commandlog/command-log.js';
+import { CommandLog, type CommandEvent } from './commandlog/command-log.js';
 import type { GatewayConfig } from './config.types.js';
 import { createContext, type GatewayContext, type Services } from './context.js';
 import { systemClock, type Clock } from './core/clock.js';
@@ -26,6 +27,7 @@ import { makeFormatError, type FormatError } from './http/errors.js';
 import { idempotencyOptions, startPurgeTimer } from './idempotency/config.js';
 import { IdempotencyService } from './idempotency/service.js';
 import { createLogger, type Logger } from './logger.js';
+import { Metrics } from './metrics.js';
 import { PollIngester } from './poll/ingester.js';
 import { PollService } from './poll/poll.service.js';
 import { createPollEvents } from './pubsub/poll-events.js';
@@ -63,11 +65,17 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   }
   const sandboxes = await startSandboxes(config, clock);
   const commandLog = new CommandLog(db.prisma, logger, clock);
-  const backends = config.backends.map((b) => createBackend(b, { clock, logger, onCommand: commandLog.record }));
-  const router = new Router(backends, config.routes, config.defaultBackend);
   const events = createPollEvents(config.redisUrl, logger);
-  const polls = new PollService(db.prisma, events, clock, logger);
-  const ingester = new PollIngester(db.prisma, router, polls, config.registrars.map((r) => r.id), logger, config.poll);
+  let ingester: PollIngester | undefined;
+  const metrics = new Metrics({ subscriptions: () => events.listeners(), pollLeasesHeld: () => ingester?.leasesHeld() ?? 0 });
+  const onCommand = (e: CommandEvent) => {
+    commandLog.record(e);
+    metrics.command(e);
+  };
+  const backends = config.backends.map((b) => createBackend(b, { clock, logger, onCommand }));
+  const router = new Router(backends, config.routes, config.defaultBackend);
+  const polls = new PollService(db.prisma, events, clock, logger, metrics);
+  ingester = new PollIngester(db.prisma, router, polls, config.registrars.map((r) => r.id), logger, config.poll);
   const services: Services = {
     config,
     prisma: db.prisma,
@@ -96,6 +104,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     introspection: true,
     validationRules: [depthLimit(config.limits.maxDepth)],
     plugins: [
+      metrics.apolloPlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
     ],
@@ -104,6 +113,13 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
 
   let draining = false;
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  if (config.metrics?.enabled !== false) {
+    const token = config.metrics?.token;
+    app.get('/metrics', (req, res, next) => {
+      if (token && !bearerMatches(req.headers.authorization, token)) return void res.status(401).type('text').send('send the metrics token: Authorization: Bearer <token>\n');
+      metrics.text().then((text) => void res.type(metrics.contentType).send(text), next);
+    });
+  }
   app.get('/readyz', (_req, res, next) => {
     readiness(services, draining).then((r) => void res.status(r.ready ? 200 : 503).json(r), next);
   });
@@ -192,6 +208,13 @@ function useWebSocket(schema: GraphQLSchema, wsServer: WebSocketServer, services
     },
     wsServer,
   );
+}
+
+/** Constant-time comparison of a bearer token. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '');
+  const wanted = Buffer.from(token);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -13,6 +13,8 @@ export interface CommandEvent {
   code?: number | null;
   message?: string | null;
   durationMs: number;
+  /** The gateway error code when the command failed (OBJECT_EXISTS, UPSTREAM_UNAVAILABLE, ...). */
+  errorCode?: string | null;
   idempotencyKey?: string | null;
   operation?: string | null;
 }

@@ -75,6 +75,14 @@ export class PollIngester {
     await this.prisma.pollLease.deleteMany({ where: { holder: this.instanceId } }).catch(() => undefined);
   }
 
+  /** Upstream accounts whose lease this instance holds now. */
+  leasesHeld(): number {
+    const now = Date.now();
+    let n = 0;
+    for (const until of this.heldUntil.values()) if (until > now) n++;
+    return n;
+  }
+
   /** Drain the registrar's queues now, where this instance holds (or can take) the lease. */
   async drainNow(registrarId: string): Promise<void> {
     await Promise.all(this.loops.filter((l) => l.account.registrarId === registrarId).map((l) => this.round(l)));

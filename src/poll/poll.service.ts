@@ -61,6 +61,7 @@ export class PollService {
     private readonly events: PollEvents,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly observe?: { stored(backend: string, type: string, queuedAt: Date, receivedAt: Date): void },
   ) {}
 
   /** Drain one queue; returns how many new messages were stored. */
@@ -74,6 +75,7 @@ export class PollService {
       const row = await this.store(account, m);
       if (row) {
         stored++;
+        this.observe?.stored(row.backend, row.type, row.queuedAt, row.receivedAt);
         await this.followTransfer(account, m);
       }
       // Stored before (read again after a crash before the ack): that process may have died before

@@ -41,8 +41,8 @@ export interface PollEvents {
   listen(registrarId: string, listener: PollListener): Promise<() => void>;
   /** Resolves when the fan-out can carry events (Redis answers a PING); for readiness checks. */
   ping(): Promise<void>;
-  /** Listeners (open subscriptions) for a registrar on this instance. */
-  listeners(registrarId: string): number;
+  /** Listeners (open subscriptions) on this instance, of one registrar or of all. */
+  listeners(registrarId?: string): number;
   close(): Promise<void>;
 }
 
@@ -82,8 +82,11 @@ export class LocalPollEvents implements PollEvents {
 
   async ping(): Promise<void> {}
 
-  listeners(registrarId: string): number {
-    return this.local.listenerCount(channel(registrarId));
+  listeners(registrarId?: string): number {
+    if (registrarId !== undefined) return this.local.listenerCount(channel(registrarId));
+    let n = 0;
+    for (const name of this.local.eventNames()) if (typeof name === 'string' && name.startsWith(PREFIX)) n += this.local.listenerCount(name);
+    return n;
   }
 
   async close(): Promise<void> {

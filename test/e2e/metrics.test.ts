@@ -1,0 +1,98 @@
+/**
+ * GET /metrics, as Prometheus scrapes it: upstream commands by outcome, GraphQL operations by
+ * outcome, stored poll messages, open subscriptions and held poll leases; behind a token when one
+ * is configured; nothing about a registrar, a domain or a secret.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { settle, Subscriber } from '../helpers/subscriber.js';
+
+const TOKEN = 'm3trics-T0ken-for-tests';
+let t: TestGateway;
+let metricsUrl: string;
+beforeAll(async () => {
+  t = await startTestGateway({
+    configure: (c) => {
+      c.poll.intervalMs = 100;
+      c.metrics = { token: TOKEN };
+    },
+  });
+  metricsUrl = t.gateway.url.replace(/graphql$/, 'metrics');
+});
+afterAll(() => t?.close());
+
+const scrape = async () => {
+  const res = await fetch(metricsUrl, { headers: { authorization: `Bearer ${TOKEN}` } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+  return res.text();
+};
+
+/** The value of one series, or undefined when it is absent. */
+function value(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    const m = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const got = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[3]);
+  }
+  return undefined;
+}
+
+describe('GET /metrics', () => {
+  it('asks for the token when one is configured', async () => {
+    expect((await fetch(metricsUrl)).status).toBe(401);
+    expect((await fetch(metricsUrl, { headers: { authorization: 'Bearer wrong-token-of-same-len' } })).status).toBe(401);
+  });
+
+  it('counts upstream commands, operations, stored poll messages, subscriptions and leases', async () => {
+    const name = `metrics-${randomUUID().slice(0, 8)}.tld`;
+    const create = `mutation($k: String!) { createDomain(idempotencyKey: $k, input: { name: "${name}", authInfo: "M3trics-Pw" }) { name } }`;
+    const before = await scrape();
+    const created = (n: string) => value(n, 'rgw_upstream_commands_total', { backend: 'sandbox-nomulus', command: 'domain:create', outcome: 'ok' }) ?? 0;
+    const exists = (n: string) => value(n, 'rgw_graphql_operations_total', { type: 'mutation', outcome: 'OBJECT_EXISTS' }) ?? 0;
+
+    expect((await t.gql(t.keys.NewRegistrar!, create, { k: randomUUID() })).errors).toBeUndefined();
+    expect((await t.gql(t.keys.NewRegistrar!, create, { k: randomUUID() })).errors?.[0]?.extensions?.code).toBe('OBJECT_EXISTS');
+    const subs = await Promise.all([1, 2, 3].map(() => new Subscriber(t.gateway.wsUrl, t.keys.NewRegistrar!).start()));
+    try {
+      const transfer = await t.gql(t.keys.TheRegistrar!, `mutation($k: String!) { requestTransfer(idempotencyKey: $k, domainName: "${name}", authInfo: "M3trics-Pw") { transfer { status } } }`, { k: randomUUID() });
+      expect(transfer.errors).toBeUndefined();
+      await Promise.all(subs.map((s) => s.waitFor(1)));
+      await settle(100);
+      const after = await scrape();
+
+      expect(created(after) - created(before)).toBe(1);
+      expect((value(after, 'rgw_upstream_commands_total', { backend: 'sandbox-nomulus', command: 'domain:create', outcome: 'OBJECT_EXISTS' }) ?? 0)).toBeGreaterThanOrEqual(1);
+      expect(exists(after) - exists(before)).toBe(1);
+      expect(value(after, 'rgw_graphql_operations_total', { type: 'mutation', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
+      expect(value(after, 'rgw_upstream_command_duration_seconds_count', { backend: 'sandbox-nomulus', command: 'domain:create' })).toBeGreaterThanOrEqual(2);
+      expect(value(after, 'rgw_poll_messages_stored_total', { backend: 'sandbox-nomulus', type: 'TRANSFER_REQUESTED' })).toBeGreaterThanOrEqual(1);
+      expect(value(after, 'rgw_poll_ingest_delay_seconds_count', { backend: 'sandbox-nomulus' })).toBeGreaterThanOrEqual(1);
+      expect(value(after, 'rgw_subscriptions')).toBe(3);
+      // Two registrars with an account at each of the two sandboxes: four queues, one instance.
+      expect(value(after, 'rgw_poll_leases_held')).toBe(4);
+      expect(value(after, 'rgw_process_resident_memory_bytes')).toBeGreaterThan(0);
+      for (const secret of [name, 'NewRegistrar', 'TheRegistrar', 'M3trics-Pw', t.keys.NewRegistrar!]) expect(after).not.toContain(secret);
+    } finally {
+      await Promise.all(subs.map((s) => s.stop()));
+    }
+    await settle(100);
+    expect(value(await scrape(), 'rgw_subscriptions')).toBe(0);
+  });
+});
+
+describe('metrics turned off', () => {
+  it('serves no /metrics', async () => {
+    const off = await startTestGateway({ configure: (c) => {
+      c.metrics = { enabled: false };
+      c.poll.enabled = false;
+    } });
+    try {
+      expect((await fetch(off.gateway.url.replace(/graphql$/, 'metrics'))).status).toBe(404);
+    } finally {
+      await off.close();
+    }
+  });
+});

@@ -1,4 +1,14 @@
 import { Field, InputType } from 'type-graphql';
+import { DisclosureField } from './contact.type.js';
+
+@InputType({ description: "The registrant's disclosure preference (RFC 5733 disclose); registries may refuse a preference their policy does not allow (REGISTRY_POLICY_ERROR)." })
+export class ContactDisclosureInput {
+  @Field({ description: 'false: do not disclose these elements; true: disclose them.' })
+  flag!: boolean;
+
+  @Field(() => [DisclosureField], { description: 'At least one, each once.' })
+  fields!: DisclosureField[];
+}
 
 @InputType()
 export class PostalInfoInput {
@@ -49,6 +59,9 @@ export class CreateContactInput {
 
   @Field()
   authInfo!: string;
+
+  @Field(() => ContactDisclosureInput, { nullable: true })
+  disclosure?: ContactDisclosureInput | null;
 }
 
 @InputType()
@@ -79,4 +92,7 @@ export class UpdateContactInput {
 
   @Field(() => String, { nullable: true })
   authInfo?: string | null;
+
+  @Field(() => ContactDisclosureInput, { nullable: true, description: 'Replaces the disclosure preference.' })
+  disclosure?: ContactDisclosureInput | null;
 }

@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { UpstreamTransaction } from '../common/common.type.js';
 
 @ObjectType({ description: 'Postal address of a contact (RFC 5733 postalInfo): "int" (ASCII) or "loc" (localised).' })
@@ -26,6 +26,32 @@ export class PostalInfo {
 
   @Field({ description: 'ISO 3166 country code.' })
   cc!: string;
+}
+
+/** Values are the neutral model's (src/core/model/contact.ts). */
+export enum DisclosureField {
+  NAME_INT = 'name:int',
+  NAME_LOC = 'name:loc',
+  ORG_INT = 'org:int',
+  ORG_LOC = 'org:loc',
+  ADDR_INT = 'addr:int',
+  ADDR_LOC = 'addr:loc',
+  VOICE = 'voice',
+  FAX = 'fax',
+  EMAIL = 'email',
+}
+registerEnumType(DisclosureField, {
+  name: 'DisclosureField',
+  description: 'A contact element whose disclosure the registrant chooses (RFC 5733 disclose); _INT/_LOC name the postal info form.',
+});
+
+@ObjectType({ description: "The registrant's disclosure preference for a contact (RFC 5733 disclose)." })
+export class ContactDisclosure {
+  @Field({ description: 'false: do not disclose these elements (where registry policy would); true: disclose them (where it would not).' })
+  flag!: boolean;
+
+  @Field(() => [DisclosureField])
+  fields!: DisclosureField[];
 }
 
 @ObjectType({ description: 'A contact object at a registry.' })
@@ -65,6 +91,9 @@ export class Contact {
 
   @Field(() => Date, { nullable: true })
   transferredAt?: Date | null;
+
+  @Field(() => ContactDisclosure, { nullable: true, description: 'The disclosure preference the registry holds, if one was set.' })
+  disclosure?: ContactDisclosure | null;
 }
 
 @ObjectType()

@@ -7,6 +7,7 @@ import { UnsupportedByBackendError, ValidationError } from '../core/errors.js';
 import type {
   ContactCreateInput,
   ContactUpdateInput,
+  Disclosure,
   DomainContact,
   DomainCreateInput,
   DomainNameserver,
@@ -138,7 +139,19 @@ function checkPostal(field: string, list: PostalIn[]): PostalInfo[] {
   return checkUnique(field, out, (p) => p.type);
 }
 
-export function toContactCreate(input: { id: string; postalInfo: PostalIn[]; voice?: string | null; fax?: string | null; email: string; authInfo: string }): ContactCreateInput {
+/** A disclosure preference names at least one element, each once. */
+function checkDisclosure(field: string, d: Disclosure | null | undefined): Disclosure | null {
+  if (!d) return null;
+  if (d.fields.length === 0) throw new ValidationError(`${field}.fields`, 'name at least one element to disclose or to withhold');
+  const seen = new Set<string>();
+  for (const [i, f] of d.fields.entries()) {
+    if (seen.has(f)) throw new ValidationError(`${field}.fields[${i}]`, `${f} is listed twice`);
+    seen.add(f);
+  }
+  return { flag: d.flag, fields: [...d.fields] };
+}
+
+export function toContactCreate(input: { id: string; postalInfo: PostalIn[]; voice?: string | null; fax?: string | null; email: string; authInfo: string; disclosure?: Disclosure | null }): ContactCreateInput {
   return {
     id: checkObjectId('input.id', input.id),
     postalInfo: checkPostal('input.postalInfo', input.postalInfo),
@@ -146,10 +159,11 @@ export function toContactCreate(input: { id: string; postalInfo: PostalIn[]; voi
     fax: input.fax ? checkPhone('input.fax', input.fax) : null,
     email: checkEmail('input.email', input.email),
     authInfo: checkAuthInfo('input.authInfo', input.authInfo),
+    disclosure: checkDisclosure('input.disclosure', input.disclosure),
   };
 }
 
-export function toContactUpdate(input: { id: string; addStatuses: string[]; removeStatuses: string[]; postalInfo?: PostalIn[] | null; voice?: string | null; fax?: string | null; email?: string | null; authInfo?: string | null }): ContactUpdateInput {
+export function toContactUpdate(input: { id: string; addStatuses: string[]; removeStatuses: string[]; postalInfo?: PostalIn[] | null; voice?: string | null; fax?: string | null; email?: string | null; authInfo?: string | null; disclosure?: Disclosure | null }): ContactUpdateInput {
   const out: ContactUpdateInput = {
     id: checkObjectId('input.id', input.id),
     addStatuses: input.addStatuses,
@@ -159,6 +173,7 @@ export function toContactUpdate(input: { id: string; addStatuses: string[]; remo
     fax: input.fax ? checkPhone('input.fax', input.fax) : null,
     email: input.email ? checkEmail('input.email', input.email) : null,
     authInfo: input.authInfo ? checkAuthInfo('input.authInfo', input.authInfo) : null,
+    disclosure: checkDisclosure('input.disclosure', input.disclosure),
   };
   for (const [i, s] of [...out.addStatuses, ...out.removeStatuses].entries()) {
     if (!s.startsWith('client')) throw new ValidationError(`input.statuses[${i}]`, `"${s}" is not a client status`);

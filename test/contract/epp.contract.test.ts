@@ -349,6 +349,20 @@ for (const profile of ['contacts', 'nomulus'] as const) {
           await expect(backend.createContact(acme, { ...input, id: 'jd1234' })).rejects.toMatchObject({ code: 'OBJECT_EXISTS' });
           await expect(backend.deleteContact(acme, 'jd1234')).rejects.toBeInstanceOf(AssociationProhibitsError);
         });
+
+        test('disclosure preference: set at create, replaced by update, read back; a refused one changes nothing', async () => {
+          await backend.createContact(acme, { ...input, id: 'gw-disc', disclosure: { flag: true, fields: ['addr:int', 'voice', 'email'] } });
+          expect((await backend.infoContact(acme, 'gw-disc')).data.disclosure).toEqual({ flag: true, fields: ['addr:int', 'voice', 'email'] });
+          await backend.updateContact(acme, { id: 'gw-disc', addStatuses: [], removeStatuses: [], disclosure: { flag: true, fields: ['name:int', 'fax'] } });
+          expect((await backend.infoContact(acme, 'gw-disc')).data.disclosure).toEqual({ flag: true, fields: ['name:int', 'fax'] });
+          // This registry, like Nomulus, does not let a registrant decline disclosure (2306).
+          await expect(
+            backend.updateContact(acme, { id: 'gw-disc', addStatuses: [], removeStatuses: [], disclosure: { flag: false, fields: ['email'] } }),
+          ).rejects.toMatchObject({ code: 'PARAMETER_VALUE_POLICY_ERROR', details: { upstreamCode: 2306 } });
+          expect((await backend.infoContact(acme, 'gw-disc')).data.disclosure).toEqual({ flag: true, fields: ['name:int', 'fax'] });
+          await backend.createContact(acme, { ...input, id: 'gw-nodisc' });
+          expect((await backend.infoContact(acme, 'gw-nodisc')).data.disclosure).toBeNull();
+        });
       } else {
         test('every contact method is UnsupportedByBackendError and nothing is sent', async () => {
           await backend.capabilities();

@@ -9,6 +9,18 @@ export interface PostalInfo {
   cc: string;
 }
 
+/** A contact element whose disclosure the registrant chooses (RFC 5733 section 2.9). */
+export type DisclosureField = 'name:int' | 'name:loc' | 'org:int' | 'org:loc' | 'addr:int' | 'addr:loc' | 'voice' | 'fax' | 'email';
+
+/**
+ * The registrant's disclosure preference: `flag` false asks the registry not to disclose the
+ * listed elements (where its policy would), true asks it to disclose them (where it would not).
+ */
+export interface Disclosure {
+  flag: boolean;
+  fields: DisclosureField[];
+}
+
 export interface Contact {
   id: string;
   roid?: string | null;
@@ -24,6 +36,8 @@ export interface Contact {
   updatedAt?: Date | null;
   transferredAt?: Date | null;
   authInfo?: string | null;
+  /** The disclosure preference, when one was set. */
+  disclosure?: Disclosure | null;
 }
 
 export interface ContactCreateInput {
@@ -33,6 +47,7 @@ export interface ContactCreateInput {
   fax?: string | null;
   email: string;
   authInfo: string;
+  disclosure?: Disclosure | null;
 }
 
 export interface ContactUpdateInput {
@@ -44,4 +59,5 @@ export interface ContactUpdateInput {
   fax?: string | null;
   email?: string | null;
   authInfo?: string | null;
+  disclosure?: Disclosure | null;
 }

@@ -1,5 +1,5 @@
 /** Reconciliation of contact and host commands: EPP contact:info / host:info. */
-import type { Contact, ContactUpdateInput, Host, HostUpdateInput, PostalInfo } from '../../core/model/index.js';
+import type { Contact, ContactUpdateInput, Disclosure, Host, HostUpdateInput, PostalInfo } from '../../core/model/index.js';
 import { secretMatches } from '../secrets.js';
 import { allIn, noneIn, orNull, port } from './read.js';
 import { applied, atOrAfter, notApplied, reconciledTransaction, type ReconcileFn, type ReconcileInput, type Verdict } from './types.js';
@@ -42,6 +42,9 @@ export const deleteHost: ReconcileFn = async (input) => deleted(input, 'host', a
 const postalKey = (p: PostalInfo) =>
   JSON.stringify([p.type, p.name, p.org ?? null, p.street, p.city, p.sp ?? null, p.pc ?? null, p.cc.toUpperCase()]);
 
+const sameDisclosure = (want: Disclosure, got: Disclosure | null | undefined) =>
+  !!got && got.flag === want.flag && got.fields.length === want.fields.length && allIn(want.fields, got.fields);
+
 /** Which parts of a contact update's desired end state do not hold on `c`. */
 export function contactUpdateMismatches(u: ContactUpdateInput, c: Contact): string[] {
   const out: string[] = [];
@@ -52,6 +55,7 @@ export function contactUpdateMismatches(u: ContactUpdateInput, c: Contact): stri
   if (u.fax && u.fax !== c.fax) out.push('fax');
   if (u.postalInfo && !allIn(u.postalInfo.map(postalKey), c.postalInfo.map(postalKey))) out.push('postal info');
   if (u.authInfo && !secretMatches(u.authInfo, c.authInfo)) out.push('auth info');
+  if (u.disclosure && !sameDisclosure(u.disclosure, c.disclosure)) out.push('disclosure');
   return out;
 }
 

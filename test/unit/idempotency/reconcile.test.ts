@@ -225,6 +225,14 @@ describe('reconcile: contacts', () => {
     expect((await run('updateContact', { ...args, email: 'b@example.net' }, { contacts: { c1: c } })).status).toBe('not-applied');
     expect((await run('updateContact', { ...args, authInfo: 'Other-Pw-1' }, { contacts: { c1: c } })).status).toBe('not-applied');
   });
+  it('update of the disclosure preference applied only when the registry holds exactly the one requested', async () => {
+    const args = { id: 'c1', addStatuses: [], removeStatuses: [], disclosure: { flag: true, fields: ['voice', 'email'] } };
+    const holding = (disclosure: Contact['disclosure']) => ({ contacts: { c1: { ...c, disclosure } } });
+    expect((await run('updateContact', args, holding({ flag: true, fields: ['email', 'voice'] }))).status).toBe('applied');
+    expect((await run('updateContact', args, holding(null))).status).toBe('not-applied');
+    expect((await run('updateContact', args, holding({ flag: false, fields: ['voice', 'email'] }))).status).toBe('not-applied');
+    expect((await run('updateContact', args, holding({ flag: true, fields: ['voice', 'email', 'fax'] }))).status).toBe('not-applied');
+  });
   it('delete applied when gone or pending delete; not applied while active', async () => {
     expect((await run('deleteContact', { id: 'c1' }, {})).status).toBe('applied');
     expect(await run('deleteContact', { id: 'c1' }, { contacts: { c1: { ...c, statuses: ['pendingDelete'] } } })).toMatchObject({ status: 'applied', result: { code: 1001 } });

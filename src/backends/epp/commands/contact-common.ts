@@ -1,8 +1,8 @@
 /** Contact pieces shared by the contact commands (RFC 5733): postal info and E.164 numbers. */
-import type { PostalInfo } from '../../../core/model/index.js';
+import type { Disclosure, DisclosureField, PostalInfo } from '../../../core/model/index.js';
 import { el, leaf, type XNode } from '../xml/build.js';
 import { NS } from '../xml/namespaces.js';
-import { childText, children, required, requiredText, textOf, type XmlElement } from '../xml/tree.js';
+import { child, childText, children, required, requiredText, textOf, type XmlElement } from '../xml/tree.js';
 
 /**
  * A phone number in the neutral model is `+CC.NNNN` with an optional `x<ext>` suffix
@@ -55,6 +55,33 @@ export function parsePostalInfo(p: XmlElement): PostalInfo {
     pc: childText(addr, c, 'pc') || null,
     cc: requiredText(addr, c, 'cc'),
   };
+}
+
+/** The elements of <contact:disclose>, in the order RFC 5733's schema requires. */
+const DISCLOSE_ORDER: DisclosureField[] = ['name:int', 'name:loc', 'org:int', 'org:loc', 'addr:int', 'addr:loc', 'voice', 'fax', 'email'];
+
+export function discloseEl(d: Disclosure): XNode {
+  const fields = DISCLOSE_ORDER.filter((f) => d.fields.includes(f));
+  return el(
+    'contact:disclose',
+    { flag: d.flag ? '1' : '0' },
+    fields.map((f) => {
+      const [name, type] = f.split(':');
+      return el(`contact:${name}`, type ? { type } : null);
+    }),
+  );
+}
+
+export function parseDisclose(parent: XmlElement): Disclosure | null {
+  const d = child(parent, NS.contact, 'disclose');
+  if (!d) return null;
+  const fields: DisclosureField[] = [];
+  for (const name of ['name', 'org', 'addr'] as const) {
+    for (const e of children(d, NS.contact, name)) fields.push(`${name}:${e.attrs['type'] === 'loc' ? 'loc' : 'int'}`);
+  }
+  for (const name of ['voice', 'fax', 'email'] as const) if (child(d, NS.contact, name)) fields.push(name);
+  const flag = d.attrs['flag'];
+  return { flag: flag === '1' || flag === 'true', fields };
 }
 
 export function postalInfosOf(parent: XmlElement): PostalInfo[] {

@@ -6,7 +6,7 @@ import { objectCommand, requiredResData, type EppResponse } from '../xml/envelop
 import { NS, xmlnsAttr } from '../xml/namespaces.js';
 import { requiredDate, requiredText } from '../xml/tree.js';
 import { authInfoEl } from './common.js';
-import { phoneEl, postalInfoEl } from './contact-common.js';
+import { discloseEl, phoneEl, postalInfoEl } from './contact-common.js';
 
 export function build(input: ContactCreateInput, clTRID: string): string {
   if (input.postalInfo.length < 1 || input.postalInfo.length > 2) {
@@ -23,6 +23,7 @@ export function build(input: ContactCreateInput, clTRID: string): string {
       input.fax ? phoneEl('contact:fax', input.fax) : null,
       leaf('contact:email', input.email),
       authInfoEl('contact', input.authInfo),
+      input.disclosure ? discloseEl(input.disclosure) : null,
     ),
     clTRID,
   );

@@ -5,7 +5,7 @@ import { objectCommand, requiredResData, type EppResponse } from '../xml/envelop
 import { NS, xmlnsAttr } from '../xml/namespaces.js';
 import { child, childDate, childText, requiredText } from '../xml/tree.js';
 import { authInfoEl, authInfoPw, statusesOf } from './common.js';
-import { parsePhone, postalInfosOf } from './contact-common.js';
+import { parseDisclose, parsePhone, postalInfosOf } from './contact-common.js';
 
 export function build(id: string, authInfo: string | null | undefined, clTRID: string): string {
   return objectCommand(
@@ -33,5 +33,6 @@ export function parse(resp: EppResponse): Contact {
     updatedAt: childDate(inf, c, 'upDate'),
     transferredAt: childDate(inf, c, 'trDate'),
     authInfo: authInfoPw(inf, c),
+    disclosure: parseDisclose(inf),
   };
 }

@@ -5,7 +5,7 @@ import { el, leaf } from '../xml/build.js';
 import { objectCommand, type EppResponse } from '../xml/envelope.js';
 import { xmlnsAttr } from '../xml/namespaces.js';
 import { authInfoEl } from './common.js';
-import { phoneEl, postalInfoEl } from './contact-common.js';
+import { discloseEl, phoneEl, postalInfoEl } from './contact-common.js';
 
 export function build(input: ContactUpdateInput, clTRID: string): string {
   const statuses = (tag: string, list: string[]) =>
@@ -17,7 +17,8 @@ export function build(input: ContactUpdateInput, clTRID: string): string {
     input.voice != null ||
     input.fax != null ||
     !!input.email ||
-    !!input.authInfo;
+    !!input.authInfo ||
+    !!input.disclosure;
   const chg = hasChg
     ? el(
         'contact:chg',
@@ -28,6 +29,7 @@ export function build(input: ContactUpdateInput, clTRID: string): string {
         input.fax != null ? phoneEl('contact:fax', input.fax) : null,
         input.email ? leaf('contact:email', input.email) : null,
         input.authInfo ? authInfoEl('contact', input.authInfo) : null,
+        input.disclosure ? discloseEl(input.disclosure) : null,
       )
     : null;
   if (!add && !rem && !chg) throw new ValidationError('input', 'nothing to update');

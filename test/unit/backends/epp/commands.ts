@@ -127,12 +127,12 @@ export function builtCommands(): Record<string, string> {
     'contact check': contactCheck.build(['sh8013', 'sah8013'], T),
     'contact info': contactInfo.build('sh8013', '2fooBAR', T),
     'contact create (int + loc, voice with extension)': contactCreate.build(
-      { id: 'sh8013', postalInfo: [POSTAL_INT, POSTAL_LOC], voice: '+1.7035555555x1234', fax: '+1.7035555556', email: 'jdoe@example.com', authInfo: '2fooBAR' },
+      { id: 'sh8013', postalInfo: [POSTAL_INT, POSTAL_LOC], voice: '+1.7035555555x1234', fax: '+1.7035555556', email: 'jdoe@example.com', authInfo: '2fooBAR', disclosure: { flag: false, fields: ['name:int', 'name:loc', 'org:int', 'addr:loc', 'voice', 'fax', 'email'] } },
       T,
     ),
     'contact create (minimal)': contactCreate.build({ id: 'min1', postalInfo: [{ type: 'int', name: 'A B', street: [], city: 'X', cc: 'DE' }], email: 'a@b.de', authInfo: 'pw12345' }, T),
     'contact update': contactUpdate.build(
-      { id: 'sh8013', addStatuses: ['clientDeleteProhibited'], removeStatuses: ['clientUpdateProhibited'], postalInfo: [POSTAL_INT], voice: '+1.7034444444', fax: '', email: 'new@example.com', authInfo: '2fooBAR' },
+      { id: 'sh8013', addStatuses: ['clientDeleteProhibited'], removeStatuses: ['clientUpdateProhibited'], postalInfo: [POSTAL_INT], voice: '+1.7034444444', fax: '', email: 'new@example.com', authInfo: '2fooBAR', disclosure: { flag: true, fields: ['email', 'addr:int'] } },
       T,
     ),
     'contact delete': contactDelete.build('sh8013', T),

@@ -125,6 +125,7 @@ const CASES: Record<string, () => void> = {
       updatedAt: d('1999-12-03T09:00:00Z'),
       transferredAt: d('2000-04-08T09:00:00Z'),
       authInfo: '2fooBAR',
+      disclosure: { flag: true, fields: ['voice', 'email'] },
     });
   },
   'contact/contact_transfer_request_response.xml': () => {

@@ -92,7 +92,7 @@ const PAIRS: Array<[string, () => string, boolean?, string[]?]> = [
   ['domain/domain_transfer_cancel.xml', () => domainTransfer.build('cancel', 'example.tld', {}, C)],
   ['contact/contact_check.xml', () => contactCheck.build(['sh8013', 'sah8013', '8013sah'], C)],
   ['contact/contact_info.xml', () => contactInfo.build('sh8013', '2fooBAR', C)],
-  ['contact/contact_create.xml', () => contactCreate.build({ id: 'sh8013', postalInfo: [{ type: 'int', name: 'John Doe', org: 'Example Inc.', street: ['123 Example Dr.', 'Suite 100'], city: 'Dulles', sp: 'VA', pc: '20166-6503', cc: 'US' }], voice: '+1.7035555555x1234', fax: '+1.7035555556', email: 'jdoe@example.com', authInfo: '2fooBAR' }, C), false, ['disclose']],
+  ['contact/contact_create.xml', () => contactCreate.build({ id: 'sh8013', postalInfo: [{ type: 'int', name: 'John Doe', org: 'Example Inc.', street: ['123 Example Dr.', 'Suite 100'], city: 'Dulles', sp: 'VA', pc: '20166-6503', cc: 'US' }], voice: '+1.7035555555x1234', fax: '+1.7035555556', email: 'jdoe@example.com', authInfo: '2fooBAR', disclosure: { flag: true, fields: ['email', 'voice'] } }, C)],
   ['contact/contact_delete.xml', () => contactDelete.build('sh8013', C)],
   ['contact/contact_transfer_request.xml', () => contactTransfer.build('request', 'sh8013', '2fooBAR', C)],
   ['host/host_check.xml', () => hostCheck.build(['ns1.example.tld', 'ns2.example.tld', 'ns3.example.tld'], C)],

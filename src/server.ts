@@ -72,7 +72,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     commandLog.record(e);
     metrics.command(e);
   };
-  const backends = config.backends.map((b) => createBackend(b, { clock, logger, onCommand }));
+  const backends = config.backends.map((b) => createBackend(b, { clock, logger, onCommand, onCommandStart: commandLog.start }));
   const router = new Router(backends, config.routes, config.defaultBackend);
   const polls = new PollService(db.prisma, events, clock, logger, metrics);
   ingester = new PollIngester(db.prisma, router, polls, config.registrars.map((r) => r.id), logger, config.poll);

@@ -29,8 +29,9 @@ export function commandLogEntry(row: CommandLogRow): CommandLogEntry {
     resultCode: row.resultCode,
     message: row.message,
     durationMs: row.durationMs,
-    startedAt: new Date(row.createdAt.getTime() - row.durationMs),
-    finishedAt: row.createdAt,
+    // createdAt is when the answer came, or when the command was sent while none has come.
+    startedAt: new Date(row.createdAt.getTime() - (row.durationMs ?? 0)),
+    finishedAt: row.durationMs === null ? null : row.createdAt,
     ...outcomeOf(row),
     reconciledAt: row.reconciledAt,
   };

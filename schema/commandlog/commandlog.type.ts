@@ -14,7 +14,10 @@ registerEnumType(CommandOutcome, {
   valuesConfig: {
     SUCCEEDED: { description: 'The registry answered with success (1xxx).' },
     FAILED: { description: 'The registry answered with an error (2xxx): not applied.' },
-    UNKNOWN: { description: 'No answer arrived (connection dropped or timed out after sending) and no reconciliation has settled it yet.' },
+    UNKNOWN: {
+      description:
+        'No answer has arrived and no reconciliation has settled it yet: the command is in flight (finishedAt null), its connection dropped or timed out after sending, or the process that sent it stopped first (finishedAt null).',
+    },
     RECONCILED_APPLIED: { description: "No answer arrived; a retry with the same idempotency key read the registry's state and found the command applied." },
     RECONCILED_NOT_APPLIED: { description: 'No answer arrived; a reconciliation found the command not applied (it may have been sent again under the same key).' },
   },
@@ -55,14 +58,14 @@ export class CommandLogEntry {
   @Field(() => String, { nullable: true })
   message?: string | null;
 
-  @Field(() => Int)
-  durationMs!: number;
+  @Field(() => Int, { nullable: true, description: 'Null while no answer has come (in flight, or its process stopped first).' })
+  durationMs?: number | null;
 
-  @Field()
+  @Field({ description: 'When the command was sent.' })
   startedAt!: Date;
 
-  @Field({ description: 'When the answer arrived or the command failed.' })
-  finishedAt!: Date;
+  @Field(() => Date, { nullable: true, description: 'When the answer arrived or the command failed; null while neither has happened.' })
+  finishedAt?: Date | null;
 
   @Field(() => CommandOutcome)
   outcome!: CommandOutcome;

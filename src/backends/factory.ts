@@ -9,6 +9,7 @@ export interface BackendDeps {
   clock: Clock;
   logger: Logger;
   onCommand?: (e: CommandEvent) => void;
+  onCommandStart?: (e: CommandEvent) => Promise<void>;
 }
 
 /** One adapter per configured backend, by protocol kind. */
@@ -19,6 +20,7 @@ export function createBackend(cfg: BackendConfig, deps: BackendDeps): RegistryPo
         clock: deps.clock,
         logger: deps.logger.child({ backend: cfg.name }),
         onCommand: deps.onCommand ? (e) => deps.onCommand!({ ...e, backend: cfg.name }) : undefined,
+        onCommandStart: deps.onCommandStart ? (e) => deps.onCommandStart!({ ...e, backend: cfg.name }) : undefined,
       });
     default:
       throw new Error(`backend "${(cfg as { name: string }).name}": unknown kind "${(cfg as { kind: string }).kind}"`);

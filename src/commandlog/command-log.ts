@@ -19,6 +19,19 @@ export interface CommandEvent {
   operation?: string | null;
 }
 
+/** What an entry says of the command itself, before any answer. */
+function entryOf(e: CommandEvent) {
+  return {
+    registrarId: e.registrarId,
+    backend: e.backend,
+    operation: e.operation ?? e.command,
+    command: e.command,
+    objectName: e.objectName ?? null,
+    idempotencyKey: e.idempotencyKey ?? null,
+    clientTrid: e.clTRID,
+  };
+}
+
 export interface CommandLogFilter {
   objectName?: string | null;
   operation?: string | null;
@@ -36,36 +49,48 @@ export interface CommandLogPage {
 }
 
 /**
- * Writes every upstream command to the command log. Writes are queued and awaited by
- * `flush()`, so a slow database never holds up the command that produced the entry. Times come
- * from the gateway's clock (`createdAt`: when the command finished or failed).
+ * Writes every upstream command to the command log. A command that carries an idempotency key (a
+ * mutation) is written before it is sent (`start`, awaited) and completed when its answer comes,
+ * so a process that stops in between leaves the entry behind, without an answer, for
+ * reconciliation and for people to see. Other commands (checks, reads, polls) are written once
+ * they finish, queued and awaited by `flush()`, so a slow database never holds them up. Times come
+ * from the gateway's clock (`createdAt`: when the command finished or failed; until then, when it
+ * was sent).
  */
 export class CommandLog {
   private pending = new Set<Promise<unknown>>();
+  /** Entries written by `start` and not yet completed, by clTRID. */
+  private readonly started = new Map<string, bigint>();
   constructor(
     private readonly prisma: PrismaClient,
     private readonly logger: Logger,
     private readonly clock: Clock = systemClock,
   ) {}
 
+  /** Writes the entry of a command about to be sent; throws (and the command is not sent) when it cannot. */
+  start = async (e: CommandEvent): Promise<void> => {
+    const row = await this.prisma.commandLog.create({
+      data: { ...entryOf(e), durationMs: null, createdAt: this.clock.now() },
+      select: { id: true },
+    });
+    this.started.set(e.clTRID, row.id);
+  };
+
   record = (e: CommandEvent): void => {
-    const p = this.prisma.commandLog
-      .create({
-        data: {
-          registrarId: e.registrarId,
-          backend: e.backend,
-          operation: e.operation ?? e.command,
-          command: e.command,
-          objectName: e.objectName ?? null,
-          idempotencyKey: e.idempotencyKey ?? null,
-          clientTrid: e.clTRID,
-          serverTrid: e.svTRID ?? null,
-          resultCode: e.code ?? null,
-          message: e.message ?? null,
-          durationMs: Math.round(e.durationMs),
-          createdAt: this.clock.now(),
-        },
-      })
+    const id = this.started.get(e.clTRID);
+    this.started.delete(e.clTRID);
+    const outcome = {
+      serverTrid: e.svTRID ?? null,
+      resultCode: e.code ?? null,
+      message: e.message ?? null,
+      durationMs: Math.round(e.durationMs),
+      createdAt: this.clock.now(),
+    };
+    const write =
+      id !== undefined
+        ? this.prisma.commandLog.update({ where: { id }, data: outcome })
+        : this.prisma.commandLog.create({ data: { ...entryOf(e), ...outcome } });
+    const p = write
       .catch((err: unknown) => this.logger.error({ err, command: e.command, clTRID: e.clTRID }, 'command log write failed'))
       .finally(() => this.pending.delete(p));
     this.pending.add(p);

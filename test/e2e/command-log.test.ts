@@ -134,6 +134,30 @@ describe('command log', () => {
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
+  it("holds a mutation's command from the moment it is sent; the same entry completes when the answer comes", async () => {
+    const sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-epp')!;
+    sandbox.faults.next({ command: 'domain:renew', action: 'delay', delayMs: 1_500 });
+    const key = `slow-renew-${run}`;
+    const renew = t.gql(A, `mutation($k: String!) { renewDomain(idempotencyKey: $k, input: { name: "${domain}", period: { value: 1, unit: YEARS } }) { name } }`, { k: key });
+    // The renew (its domain:info before it is answered at once and logged when answered).
+    const entries = async () => (await t.gql(A, LOG, { filter: { idempotencyKey: key, command: 'domain:renew' } })).data.commandLog.edges.map((e: { node: any }) => e.node);
+    let inFlight: any[] = [];
+    for (const deadline = Date.now() + 1_200; inFlight.length === 0 && Date.now() < deadline; ) {
+      inFlight = await entries();
+      if (inFlight.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(inFlight).toHaveLength(1);
+    expect(inFlight[0]).toMatchObject({ command: 'domain:renew', outcome: 'UNKNOWN', applied: null, resultCode: null, durationMs: null, finishedAt: null });
+    expect((await renew).errors).toBeUndefined();
+    const done = await entries();
+    expect(done).toHaveLength(1);
+    expect(done[0]).toMatchObject({ id: inFlight[0].id, outcome: 'SUCCEEDED', resultCode: 1000 });
+    // startedAt is finishedAt - durationMs once answered (the two clocks agree within a few ms).
+    expect(Math.abs(Date.parse(done[0].startedAt) - Date.parse(inFlight[0].startedAt))).toBeLessThanOrEqual(5);
+    expect(done[0].durationMs).toBeGreaterThanOrEqual(1_400);
+    expect(Date.parse(done[0].finishedAt) - Date.parse(done[0].startedAt)).toBe(done[0].durationMs);
+  });
+
   it('never holds a secret: not in the table, the idempotency records, or the GraphQL output', async () => {
     const secrets = [...Object.values(SECRETS), ...SANDBOX_REGISTRARS.map((r) => r.password)];
     const { prisma } = t.gateway.services;

@@ -109,5 +109,11 @@ describe.skipIf(!PG)('two gateway processes sharing PostgreSQL (skipped: set TES
     expect(r.data.renewDomain).toMatchObject({ name, replayed: true, expiresAt: renewed.toISOString(), transaction: { resultCode: 1000 } });
     expect(shared.sandbox.applied('domain:renew') - before).toBe(1);
     expect(shared.sandbox.domain(name)!.expiresAt.toISOString()).toBe(renewed.toISOString());
+    // The dead process wrote its renew to the command log before sending it; the reconciliation
+    // settled that entry as applied, and nothing else was sent under the key.
+    const log = await p2.gql(A, `query($k: String!) { commandLog(filter: { idempotencyKey: $k, command: "domain:renew" }) { edges { node { outcome applied resultCode finishedAt reconciledAt } } } }`, { k: `cr-${name}` });
+    expect(log.data.commandLog.edges.map((e: { node: unknown }) => e.node)).toEqual([
+      { outcome: 'RECONCILED_APPLIED', applied: true, resultCode: null, finishedAt: null, reconciledAt: expect.any(String) },
+    ]);
   });
 });

@@ -41,6 +41,11 @@ export interface EppBackendOptions {
   logger?: EppLogger;
   /** Called once per upstream command (never with secrets); for the gateway's command log. */
   onCommand?: (e: EppCommandEvent) => void;
+  /**
+   * Awaited just before a command that carries an idempotency key (a mutation) is sent, so the
+   * command log holds it even if the process stops before the answer; a failure here sends nothing.
+   */
+  onCommandStart?: (e: EppCommandEvent) => Promise<void>;
   /** clTRID prefix (default: "GW" + 6 random hex digits). */
   clTRIDPrefix?: string;
   /** Callers that may wait for a session per account (default 100). */
@@ -55,6 +60,11 @@ interface CommandSpec<T> {
   secrets?: Array<string | null | undefined>;
   build: (clTRID: string) => string;
   parse: (resp: EppResponse, raw: string) => T;
+}
+
+/** Commands that change a registry object (not checks, reads, transfer queries or the poll queue). */
+function changesState(command: string): boolean {
+  return /^(domain|contact|host):(create|update|delete|renew|restore|transfer:(request|approve|reject|cancel))$/.test(command);
 }
 
 export class EppBackend implements RegistryPort {
@@ -256,6 +266,7 @@ export class EppBackend implements RegistryPort {
     const xml = spec.build(clTRID);
     const secrets = [...(spec.secrets ?? []), account.password];
     const started = performance.now();
+    let unsent = false;
     const event: EppCommandEvent = {
       backend: this.name,
       registrarId: ctx.registrarId,
@@ -268,7 +279,18 @@ export class EppBackend implements RegistryPort {
       operation: ctx.operation,
     };
     try {
-      const { response, xml: raw } = await pool.run((s) => s.execute(xml, clTRID, secrets));
+      const start = ctx.idempotencyKey && changesState(spec.command) ? this.opts.onCommandStart : undefined;
+      const { response, xml: raw } = await pool.run(async (s) => {
+        if (start) {
+          try {
+            await start({ ...event });
+          } catch (err) {
+            unsent = true; // nothing went out: nothing to report
+            throw err;
+          }
+        }
+        return s.execute(xml, clTRID, secrets);
+      });
       event.code = response.code;
       event.svTRID = response.svTRID ?? undefined;
       event.message = maskSecrets(response.message, secrets);
@@ -285,7 +307,7 @@ export class EppBackend implements RegistryPort {
       throw e;
     } finally {
       event.durationMs = Math.round(performance.now() - started);
-      this.emit(event);
+      if (!unsent) this.emit(event);
     }
   }
 

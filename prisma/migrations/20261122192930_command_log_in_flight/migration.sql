@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "command_log" ALTER COLUMN "duration_ms" DROP NOT NULL;

@@ -383,6 +383,42 @@ for (const profile of ['contacts', 'nomulus'] as const) {
       }
     });
 
+    describe('command log hooks', () => {
+      test('a state-changing command under an idempotency key is announced before it is sent; if that fails, nothing is sent or reported', async () => {
+        const started: string[] = [];
+        const finished: string[] = [];
+        const make = (onCommandStart: (e: { command: string }) => Promise<void>) =>
+          new EppBackend(
+            { name: `hooks-${profile}`, kind: 'epp', host: addr.host, port: addr.port, tls: { ca: addr.ca, servername: 'localhost' }, accounts: { acme: { clientId: 'NewRegistrar', password: password('NewRegistrar') } }, poolSize: 1 },
+            { clock, onCommandStart, onCommand: (e) => void finished.push(e.command) },
+          );
+        const keyed: CallContext = { ...acme, idempotencyKey: 'k-hooks' };
+        const ok = make(async (e) => void started.push(e.command));
+        try {
+          await ok.createDomain(keyed, domainInput('hooks-ok'));
+          await ok.checkDomains(keyed, [`hooks-ok.${tld}`]);
+          await ok.createDomain(acme, domainInput('hooks-nokey'));
+          expect(started).toEqual(['domain:create']); // not the check, not a command without a key
+          expect(finished).toEqual(['domain:create', 'domain:check', 'domain:create']);
+        } finally {
+          await ok.close();
+        }
+        finished.length = 0;
+        const before = sandbox.applied('domain:create');
+        const failing = make(async () => {
+          throw new Error('database unavailable');
+        });
+        try {
+          await expect(failing.createDomain(keyed, domainInput('hooks-fail'))).rejects.toThrow('database unavailable');
+          expect(sandbox.applied('domain:create')).toBe(before);
+          expect(sandbox.domain(`hooks-fail.${tld}`)).toBeUndefined();
+          expect(finished).toEqual([]);
+        } finally {
+          await failing.close();
+        }
+      });
+    });
+
     describe('hosts', () => {
       test('check, create (v4 + v6), info, update (rename, addresses, statuses), delete', async () => {
         await backend.createDomain(acme, domainInput('hosty'));

@@ -17,11 +17,6 @@ describe('bad input', () => {
   });
   afterAll(() => t?.close());
 
-  async function upstreamCommands(): Promise<number> {
-    await t.gateway.commandLog.flush();
-    return t.gateway.services.prisma.commandLog.count();
-  }
-
   const create = `mutation($k: String!, $input: CreateDomainInput!) { createDomain(idempotencyKey: $k, input: $input) { name } }`;
   const base = { name: 'fine.example', authInfo: 'G00d-Pw' };
 
@@ -40,12 +35,12 @@ describe('bad input', () => {
     ['short auth info', { ...base, authInfo: 'abc' }, 'BAD_USER_INPUT', 'input.authInfo'],
     ['contacts on a registry without contacts', { ...base, name: 'fine.tld', registrant: 'someone1' }, 'UNSUPPORTED_BY_BACKEND', undefined],
   ])('%s', async (_why, input, code, field) => {
-    const before = await upstreamCommands();
+    const before = await t.upstreamCommands();
     const r = await t.gql(A, create, { k: `bad-${Math.random()}`, input });
     expect(r.data).toBeNull();
     expect(r.errors?.[0]?.extensions?.code).toBe(code);
     if (field) expect(r.errors?.[0]?.extensions?.field).toBe(field);
-    expect(await upstreamCommands()).toBe(before);
+    expect(await t.upstreamCommands()).toBe(before);
   });
 
   it('accepts an IDN and answers with A-label and U-label', async () => {

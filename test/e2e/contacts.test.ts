@@ -22,10 +22,6 @@ const postal = [{ type: 'int', name: 'Ada Lovelace', street: ['12 St James Sq'],
 const contactInput = (id: string, extra: Record<string, unknown> = {}) => ({ id, postalInfo: postal, email: 'ada@example.org', authInfo: 'C0ntact-Pw', ...extra });
 const newId = () => `dc${randomUUID().slice(0, 8)}`;
 
-async function upstreamCommands(): Promise<number> {
-  await t.gateway.commandLog.flush();
-  return t.gateway.services.prisma.commandLog.count();
-}
 
 describe('contact disclosure', () => {
   it('is set at create, replaced by update and read back', async () => {
@@ -55,11 +51,11 @@ describe('contact disclosure', () => {
     ['no element named', { flag: false, fields: [] }, 'input.disclosure.fields'],
     ['an element twice', { flag: true, fields: ['EMAIL', 'EMAIL'] }, 'input.disclosure.fields[1]'],
   ])('refuses %s as bad input before anything is sent', async (_why, disclosure, field) => {
-    const before = await upstreamCommands();
+    const before = await t.upstreamCommands();
     const r = await t.gql(A, create, { k: randomUUID(), input: contactInput(newId(), { disclosure }) });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     const u = await t.gql(A, update, { k: randomUUID(), input: { id: 'whoever', disclosure } });
     expect(u.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
-    expect(await upstreamCommands()).toBe(before);
+    expect(await t.upstreamCommands()).toBe(before);
   });
 });

@@ -18,6 +18,8 @@ export interface TestGateway {
   /** API key per sandbox registrar id ("NewRegistrar", "TheRegistrar"). */
   keys: Record<string, string>;
   gql<T = any>(key: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Upstream commands sent so far (every one is in the command log); start with polling off to count only yours. */
+  upstreamCommands(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,10 @@ export async function startTestGateway(
         body: JSON.stringify({ query, variables }),
       });
       return { status: res.status, ...((await res.json()) as object) };
+    },
+    async upstreamCommands() {
+      await gateway.commandLog.flush();
+      return gateway.services.prisma.commandLog.count();
     },
     close: () => gateway.close(),
   };

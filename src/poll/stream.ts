@@ -21,6 +21,8 @@ function matches(e: PollEvent, f: StreamFilter): boolean {
 
 /** Ids of the last messages delivered, remembered to skip them when a replay reads them again. */
 const RECENT = 1024;
+/** After a gap the store is re-read from before the oldest of this many last deliveries. */
+const GAP_REREAD = 32;
 
 /**
  * A registrar's poll messages as an async stream: stored messages after the cursor first, then
@@ -94,9 +96,14 @@ async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, s
       (await prisma.pollMessage.findFirst({ where: { registrarId: f.registrarId }, orderBy: { id: 'desc' }, select: { id: true } }))?.id ??
       0n;
     // Ids of a registrar's messages commit in order (see PollService.store), so a live event with
-    // an id at or below the highest id a replay returned was in that replay: it is skipped.
-    let replayedUpTo = 0n;
+    // an id inside a range a replay read (above its start, up to the highest id it returned) was
+    // in that replay: it is skipped. The last few ranges are kept (one per replay; gaps are rare).
+    const covered: Array<{ from: bigint; to: bigint }> = [];
+    const isCovered = (id: bigint) => covered.some((r) => id > r.from && id <= r.to);
     const replay = async function* (from: bigint): AsyncGenerator<PollEvent> {
+      const range = { from, to: from };
+      covered.push(range);
+      if (covered.length > 8) covered.shift();
       let cursor = from;
       while (!state.stopped) {
         const rows = await prisma.pollMessage.findMany({
@@ -110,7 +117,7 @@ async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, s
           take: REPLAY_PAGE,
         });
         for (const row of rows) {
-          if (row.id > replayedUpTo) replayedUpTo = row.id;
+          if (row.id > range.to) range.to = row.id;
           if (!delivered.has(row.id.toString())) yield toEvent(row);
         }
         if (rows.length < REPLAY_PAGE) return;
@@ -127,8 +134,10 @@ async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, s
       if (gap) {
         gap = false;
         // Live events can arrive a little out of id order (two instances publishing), so the
-        // re-read starts before the oldest recent delivery, not after the newest.
-        const from = recent.length > 0 ? recent.reduce((min, id) => (BigInt(id) < min ? BigInt(id) : min), BigInt(recent[0]!)) - 1n : floor;
+        // re-read starts before the oldest of the last few deliveries, not after the newest; few,
+        // since every subscriber of the instance re-reads at once after a Redis reconnect.
+        const last = recent.slice(-GAP_REREAD).map((id) => BigInt(id));
+        const from = last.length > 0 ? last.reduce((min, id) => (id < min ? id : min)) - 1n : floor;
         for await (const e of replay(from)) {
           deliver(e.id);
           yield e;
@@ -136,7 +145,7 @@ async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, s
       }
       while (pending.length > 0) {
         const e = pending.shift()!;
-        if (delivered.has(e.id) || BigInt(e.id) <= replayedUpTo || !matches(e, f)) continue;
+        if (delivered.has(e.id) || isCovered(BigInt(e.id)) || !matches(e, f)) continue;
         deliver(e.id);
         yield e;
       }

@@ -113,6 +113,24 @@ describe('pollStream', () => {
     await stream.return!();
   });
 
+  it('a message published long after later ones still arrives when a gap re-read happens meanwhile', async () => {
+    const events = new LocalPollEvents();
+    const stream = pollStream(db.prisma, events, { registrarId: 'R' });
+    expect(await drainNow(stream)).toEqual([]);
+    const late = await store(); // its publish is held up somewhere
+    const later: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const e = await store();
+      later.push(e.id);
+      await events.publish(e);
+    }
+    expect(await drainNow(stream)).toEqual(later);
+    await events.publish(late);
+    events.signalGap('R'); // both before the stream wakes
+    expect(await drainNow(stream)).toEqual([late.id]);
+    await stream.return!();
+  });
+
   it('a gap before anything was delivered re-reads from the cursor the client gave', async () => {
     const cursor = await store();
     const missed = await store();

@@ -11,7 +11,10 @@
  *   directory belongs to one process at a time (see pglite-lock.ts), which is what the embedded
  *   default is for: one gateway process with zero setup. `dataDir` may be "memory://".
  */
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import v8 from 'node:v8';
 import type { PGlite } from '@electric-sql/pglite';
@@ -98,6 +101,7 @@ async function openPGlite(dataDir: string, opts: OpenDatabaseOptions): Promise<D
   try {
     // Loaded only for the embedded database: a gateway on PostgreSQL never carries PGlite.
     baselineWasmOnly();
+    if (!inMemory && !existsSync(path.join(dataDir, 'PG_VERSION'))) await initDataDirIsolated(dataDir);
     const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
     db = await PGlite.create(dataDir, { postgresqlconf: EMBEDDED_SETTINGS });
     const migration = opts.migrate === false ? undefined : await migratePGlite(db);
@@ -122,6 +126,34 @@ async function openPGlite(dataDir: string, opts: OpenDatabaseOptions): Promise<D
     await db?.close().catch(() => undefined);
     release();
     throw e;
+  }
+}
+
+const INIT_IN_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+import(workerData.pglite)
+  .then(async ({ PGlite }) => (await PGlite.create(workerData.dataDir)).close())
+  .then(() => parentPort.postMessage({ ok: true }), (e) => parentPort.postMessage({ error: String((e && e.stack) || e) }));
+`;
+
+/**
+ * Creates a new embedded database directory (PostgreSQL's initdb, inside PGlite) in a worker
+ * thread: initdb's WebAssembly instance takes some 400 MiB while it runs, and in the gateway's
+ * own thread that memory would stay resident for good after the first start.
+ */
+async function initDataDirIsolated(dataDir: string): Promise<void> {
+  const { Worker } = await import('node:worker_threads');
+  const pglite = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href.replace(/\.cjs$/, '.js');
+  const worker = new Worker(INIT_IN_WORKER, { eval: true, workerData: { pglite, dataDir } });
+  try {
+    const reply = await new Promise<{ ok?: true; error?: string }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`database initialisation worker exited with ${code}`)));
+    });
+    if (reply.error) throw new Error(`creating the embedded database in ${dataDir} failed: ${reply.error}`);
+  } finally {
+    await worker.terminate();
   }
 }
 

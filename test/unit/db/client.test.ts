@@ -56,6 +56,20 @@ describe.skipIf(ctx.kind !== 'pglite')('embedded PGlite directory', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
+  it('creates a new embedded database where none is (initdb runs in a worker thread), migrated and ready', async () => {
+    if (ctx.kind !== 'pglite') return;
+    const dataDir = path.join(dir, 'new-pglite');
+    const db = await openDatabase({ dataDir });
+    try {
+      expect(db.migration).toMatchObject({ engine: true });
+      expect(db.migration!.applied.length).toBeGreaterThan(0);
+      await db.prisma.registrar.create({ data: { id: 'Fresh', name: 'fresh' } });
+      expect(await db.prisma.registrar.count()).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('persists across reopen and can be open only once at a time', async () => {
     if (ctx.kind !== 'pglite') return;
     const dataDir = path.join(dir, 'pglite');

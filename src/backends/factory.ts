@@ -18,7 +18,7 @@ export function createBackend(cfg: BackendConfig, deps: BackendDeps): RegistryPo
     case 'epp':
       return new EppBackend(cfg, {
         clock: deps.clock,
-        logger: deps.logger.child({ backend: cfg.name }),
+        logger: deps.logger, // the adapter names its backend in every line itself
         onCommand: deps.onCommand ? (e) => deps.onCommand!({ ...e, backend: cfg.name }) : undefined,
         onCommandStart: deps.onCommandStart ? (e) => deps.onCommandStart!({ ...e, backend: cfg.name }) : undefined,
       });

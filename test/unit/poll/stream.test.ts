@@ -178,4 +178,30 @@ describe.skipIf(!redisUp)('Redis fan-out (needs Redis at TEST_REDIS_URL, default
       await events.close();
     }
   });
+
+  it("a failed publish reaches the other instances' streams once Redis takes a publish again: nothing is lost", async () => {
+    const logger = pino({ level: 'silent' });
+    const storing = new RedisPollEvents(REDIS, logger); // the instance that ingests
+    const serving = new RedisPollEvents(REDIS, logger); // the instance its subscriber is on
+    try {
+      const stream = pollStream(db.prisma, serving, { registrarId: 'R' });
+      expect(await drainNow(stream)).toEqual([]);
+      // Redis refuses the ingesting instance's publish (the message is stored all the same).
+      const pub = (storing as unknown as { pub: { publish: (...a: unknown[]) => Promise<number> } }).pub;
+      const publish = pub.publish.bind(pub);
+      pub.publish = () => Promise.reject(new Error('redis refused the publish'));
+      const unsent = await store();
+      await expect(storing.publish(unsent)).rejects.toThrow('redis refused the publish');
+      expect(await drainNow(stream)).toEqual([]); // nobody on the serving instance knows yet
+      pub.publish = publish;
+      const next = await store();
+      await storing.publish(next); // Redis is back: the event, then the gap notice it owed
+      expect((await drainNow(stream, 500)).sort()).toEqual([unsent.id, next.id].sort());
+      expect(await drainNow(stream)).toEqual([]);
+      await stream.return!();
+    } finally {
+      await storing.close();
+      await serving.close();
+    }
+  });
 });

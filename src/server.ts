@@ -111,7 +111,6 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   });
   await apollo.start();
 
-  let draining = false;
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   if (config.metrics?.enabled !== false) {
     const token = config.metrics?.token;
@@ -121,7 +120,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     });
   }
   app.get('/readyz', (_req, res, next) => {
-    readiness(services, draining).then((r) => void res.status(r.ready ? 200 : 503).json(r), next);
+    readiness(services).then((r) => void res.status(r.ready ? 200 : 503).json(r), next);
   });
   app.get('/', (_req, res, next) => {
     graphiqlPage().then((html) => res.type('html').send(html), next);
@@ -166,7 +165,6 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     sandboxes,
     commandLog,
     async close() {
-      draining = true;
       await apollo.stop();
       await closeServer(httpServer);
       await purge.stop();

@@ -26,14 +26,12 @@ async function check(run: () => Promise<unknown>): Promise<string> {
 
 /**
  * Readiness for a load balancer (GET /readyz): the database answers and, with REDIS_URL, Redis
- * does, and the instance is not shutting down. Liveness (GET /healthz) only says the process serves HTTP.
+ * does. Liveness (GET /healthz) only says the process serves HTTP.
  */
-export async function readiness(services: Pick<Services, 'prisma' | 'events' | 'config'>, draining: boolean): Promise<Readiness> {
+export async function readiness(services: Pick<Services, 'prisma' | 'events' | 'config'>): Promise<Readiness> {
   const [database, redis] = await Promise.all([
     check(() => services.prisma.$queryRaw`SELECT 1`),
     services.config.redisUrl ? check(() => services.events.ping()) : Promise.resolve('not configured'),
   ]);
-  const checks: Record<string, string> = { database, redis };
-  if (draining) checks.instance = 'shutting down';
-  return { ready: !draining && database === 'ok' && (redis === 'ok' || redis === 'not configured'), checks };
+  return { ready: database === 'ok' && (redis === 'ok' || redis === 'not configured'), checks: { database, redis } };
 }

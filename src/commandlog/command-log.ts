@@ -59,8 +59,8 @@ export interface CommandLogPage {
  */
 export class CommandLog {
   private pending = new Set<Promise<unknown>>();
-  /** Entries written by `start` and not yet completed, by clTRID. */
-  private readonly started = new Map<string, bigint>();
+  /** Entries written by `start` and not yet completed, by clTRID: the row and when it was sent. */
+  private readonly started = new Map<string, { id: bigint; sentAt: Date }>();
   constructor(
     private readonly prisma: PrismaClient,
     private readonly logger: Logger,
@@ -69,26 +69,29 @@ export class CommandLog {
 
   /** Writes the entry of a command about to be sent; throws (and the command is not sent) when it cannot. */
   start = async (e: CommandEvent): Promise<void> => {
+    const sentAt = this.clock.now();
     const row = await this.prisma.commandLog.create({
-      data: { ...entryOf(e), durationMs: null, createdAt: this.clock.now() },
+      data: { ...entryOf(e), durationMs: null, createdAt: sentAt },
       select: { id: true },
     });
-    this.started.set(e.clTRID, row.id);
+    this.started.set(e.clTRID, { id: row.id, sentAt });
   };
 
   record = (e: CommandEvent): void => {
-    const id = this.started.get(e.clTRID);
+    const started = this.started.get(e.clTRID);
     this.started.delete(e.clTRID);
+    const now = this.clock.now();
     const outcome = {
       serverTrid: e.svTRID ?? null,
       resultCode: e.code ?? null,
       message: e.message ?? null,
-      durationMs: Math.round(e.durationMs),
-      createdAt: this.clock.now(),
+      // From the entry's own send time when it has one, so startedAt (finishedAt - duration) is exactly it.
+      durationMs: started ? now.getTime() - started.sentAt.getTime() : Math.round(e.durationMs),
+      createdAt: now,
     };
     const write =
-      id !== undefined
-        ? this.prisma.commandLog.update({ where: { id }, data: outcome })
+      started !== undefined
+        ? this.prisma.commandLog.update({ where: { id: started.id }, data: outcome })
         : this.prisma.commandLog.create({ data: { ...entryOf(e), ...outcome } });
     const p = write
       .catch((err: unknown) => this.logger.error({ err, command: e.command, clTRID: e.clTRID }, 'command log write failed'))

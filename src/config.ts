@@ -63,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (env.DATA_DIR) cfg.dataDir = env.DATA_DIR;
   if (env.LOG_LEVEL) cfg.logLevel = env.LOG_LEVEL;
   if (env.POLL_INTERVAL_MS) cfg.poll.intervalMs = Number(env.POLL_INTERVAL_MS);
+  if (env.SHUTDOWN_DELAY_MS) cfg.shutdownDelayMs = Number(env.SHUTDOWN_DELAY_MS);
   if (env.METRICS_TOKEN) cfg.metrics = { ...cfg.metrics, token: env.METRICS_TOKEN };
   for (const backend of cfg.backends) {
     for (const [registrar, account] of Object.entries(backend.accounts)) {
@@ -75,6 +76,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 }
 
 export function validateConfig(cfg: GatewayConfig): void {
+  if (cfg.shutdownDelayMs !== undefined && !(Number.isFinite(cfg.shutdownDelayMs) && cfg.shutdownDelayMs >= 0)) {
+    throw new Error('config: shutdownDelayMs (SHUTDOWN_DELAY_MS) must be a number of milliseconds, 0 or more');
+  }
   if (cfg.poll.leaseMs < 3 * cfg.poll.intervalMs) throw new Error('config: poll.leaseMs must be at least 3 x poll.intervalMs');
   const names = new Set(cfg.backends.map((b) => b.name));
   if (names.size !== cfg.backends.length) throw new Error('config: backend names must be unique');

@@ -67,6 +67,11 @@ export interface GatewayConfig {
   limits: { maxDepth: number; maxBatch: number };
   /** Poll ingestion: how often each upstream queue is read, and the lease that keeps it to one instance. */
   poll: { intervalMs: number; leaseMs: number; maxBackoffMs: number; enabled: boolean };
+  /**
+   * On SIGTERM/SIGINT, how long the instance keeps serving while GET /readyz says "shutting down",
+   * before it drains and stops: set it to what the load balancer needs to notice. Default 0.
+   */
+  shutdownDelayMs?: number;
   /** GET /metrics (Prometheus). On by default; with a token (env METRICS_TOKEN) it asks for `Authorization: Bearer <token>`. */
   metrics?: { enabled?: boolean; token?: string };
   /** Idempotency records (see src/idempotency/config.ts for the defaults). */

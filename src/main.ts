@@ -39,7 +39,10 @@ async function main() {
     );
   }
   const stop = async (signal: string) => {
-    gateway.services.logger.info({ signal }, 'shutting down');
+    const delayMs = config.shutdownDelayMs ?? 0;
+    gateway.services.logger.info({ signal, delayMs }, 'shutting down');
+    gateway.beginShutdown();
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
     await gateway.close();
     process.exit(0);
   };

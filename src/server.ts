@@ -40,6 +40,8 @@ export interface Gateway {
   services: Services;
   sandboxes: RunningSandboxes;
   commandLog: CommandLog;
+  /** From now on GET /readyz answers 503 ("shutting down") while everything else is still served. */
+  beginShutdown(): void;
   close(): Promise<void>;
 }
 
@@ -111,6 +113,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   });
   await apollo.start();
 
+  let shuttingDown = false;
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   if (config.metrics?.enabled !== false) {
     const token = config.metrics?.token;
@@ -120,7 +123,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     });
   }
   app.get('/readyz', (_req, res, next) => {
-    readiness(services).then((r) => void res.status(r.ready ? 200 : 503).json(r), next);
+    readiness(services, shuttingDown).then((r) => void res.status(r.ready ? 200 : 503).json(r), next);
   });
   app.get('/', (_req, res, next) => {
     graphiqlPage().then((html) => res.type('html').send(html), next);
@@ -164,6 +167,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     services,
     sandboxes,
     commandLog,
+    beginShutdown() {
+      shuttingDown = true;
+    },
     async close() {
       await apollo.stop();
       await closeServer(httpServer);

@@ -26,12 +26,15 @@ async function check(run: () => Promise<unknown>): Promise<string> {
 
 /**
  * Readiness for a load balancer (GET /readyz): the database answers and, with REDIS_URL, Redis
- * does. Liveness (GET /healthz) only says the process serves HTTP.
+ * does, and the instance is not shutting down (it then still serves, for the load balancer to
+ * notice first). Liveness (GET /healthz) only says the process serves HTTP.
  */
-export async function readiness(services: Pick<Services, 'prisma' | 'events' | 'config'>): Promise<Readiness> {
+export async function readiness(services: Pick<Services, 'prisma' | 'events' | 'config'>, shuttingDown = false): Promise<Readiness> {
   const [database, redis] = await Promise.all([
     check(() => services.prisma.$queryRaw`SELECT 1`),
     services.config.redisUrl ? check(() => services.events.ping()) : Promise.resolve('not configured'),
   ]);
-  return { ready: database === 'ok' && (redis === 'ok' || redis === 'not configured'), checks: { database, redis } };
+  const checks: Record<string, string> = { database, redis };
+  if (shuttingDown) checks.instance = 'shutting down';
+  return { ready: !shuttingDown && database === 'ok' && (redis === 'ok' || redis === 'not configured'), checks };
 }

@@ -116,4 +116,21 @@ describe.skipIf(!PG)('two gateway processes sharing PostgreSQL (skipped: set TES
       { outcome: 'RECONCILED_APPLIED', applied: true, resultCode: null, finishedAt: null, reconciledAt: expect.any(String) },
     ]);
   });
+
+  it('SIGTERM with SHUTDOWN_DELAY_MS: not ready at once, still serving for the delay, then gone', async () => {
+    const config = configFor([shared]);
+    const p3 = await spawnGateway({ config, configPath: path.join(dir, 'gateway-3.json'), databaseUrl: db.url!, env: { SHUTDOWN_DELAY_MS: '1500' } });
+    const readyz = p3.url.replace(/graphql$/, 'readyz');
+    try {
+      expect((await fetch(readyz)).status).toBe(200);
+      const signalled = Date.now();
+      process.kill(p3.pid, 'SIGTERM');
+      await expect.poll(async () => (await fetch(readyz)).status, { timeout: 1_000, interval: 50 }).toBe(503);
+      expect((await p3.gql(A, '{ viewer { id } }')).data.viewer.id).toBe('NewRegistrar');
+      await expect.poll(() => fetch(readyz).then(() => 'up', () => 'gone'), { timeout: 10_000, interval: 100 }).toBe('gone');
+      expect(Date.now() - signalled).toBeGreaterThanOrEqual(1_500);
+    } finally {
+      await p3.stop();
+    }
+  });
 });

@@ -79,6 +79,22 @@ describe('health', () => {
     expect(await ready.json()).toEqual({ ready: true, checks: { database: 'ok', redis: 'not configured' } });
   });
 
+  it('/readyz says "shutting down" once shutdown begins, while requests are still served', async () => {
+    const leaving = await startTestGateway({ configure: (c) => (c.poll.enabled = false) });
+    try {
+      const readyz = leaving.gateway.url.replace(/graphql$/, 'readyz');
+      expect((await fetch(readyz)).status).toBe(200);
+      leaving.gateway.beginShutdown();
+      const r = await fetch(readyz);
+      expect(r.status).toBe(503);
+      expect(await r.json()).toEqual({ ready: false, checks: { database: 'ok', redis: 'not configured', instance: 'shutting down' } });
+      const q = await leaving.gql(leaving.keys.NewRegistrar!, '{ viewer { id } }');
+      expect(q.data.viewer.id).toBe('NewRegistrar');
+    } finally {
+      await leaving.close();
+    }
+  });
+
   it('/readyz answers 503, naming what is down, when the database or Redis does not answer', async () => {
     const db = await freshDatabase();
     let down = false;

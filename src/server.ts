@@ -95,7 +95,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const schema = await buildGatewaySchema();
   const app = express();
   const httpServer = createServer(app);
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message).
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 2 * 1024 * 1024 });
   const formatError = makeFormatError(logger);
   const wsCleanup = useWebSocket(schema, wsServer, services, formatError);
   const apollo = new ApolloServer<GatewayContext>({

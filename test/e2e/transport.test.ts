@@ -192,6 +192,12 @@ describe('graphql-ws', () => {
     expect((await closed).code).toBe(4429);
   });
 
+  it('closes with 1009 on a message larger than the 2 MB a request body may be, before reading it whole', async () => {
+    const { ws, closed } = await raw();
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(3 * 1024 * 1024) } }));
+    expect((await closed).code).toBe(1009);
+  });
+
   it('closes with 4409 on a duplicate operation id', async () => {
     const { ws, messages, closed } = await raw();
     ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${t.keys.NewRegistrar}` } }));

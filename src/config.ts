@@ -37,7 +37,7 @@ export function defaultConfig(): GatewayConfig {
       ...SANDBOX_TLDS.nomulus.map((suffix) => ({ suffix, backend: 'sandbox-nomulus' })),
     ],
     defaultBackend: 'sandbox-epp',
-    limits: { maxDepth: 12, maxBatch: 500 },
+    limits: { maxDepth: 12, maxBatch: 500, maxSubscriptions: 100 },
     poll: { intervalMs: 2000, leaseMs: 10_000, maxBackoffMs: 60_000, enabled: true },
   };
 }

@@ -64,7 +64,8 @@ export interface GatewayConfig {
   routes: RouteConfig[];
   /** Backend for contact and host commands when the caller names none and the host name routes nowhere. */
   defaultBackend?: string;
-  limits: { maxDepth: number; maxBatch: number };
+  /** maxDepth: operation nesting; maxBatch: names per checkDomains / loader batch; maxSubscriptions: open subscriptions per WebSocket connection. */
+  limits: { maxDepth: number; maxBatch: number; maxSubscriptions?: number };
   /** Poll ingestion: how often each upstream queue is read, and the lease that keeps it to one instance. */
   poll: { intervalMs: number; leaseMs: number; maxBackoffMs: number; enabled: boolean };
   /**

@@ -193,7 +193,12 @@ function useWebSocket(schema: GraphQLSchema, wsServer: WebSocketServer, services
     {
       schema,
       subscribe: sharedSubscribe((context) => (context as GatewayContext).registrar.id),
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: (ctx, _id, payload) => {
+        // Each subscription holds a listener and its queue: a connection gets a bounded number.
+        const max = services.config.limits.maxSubscriptions ?? 100;
+        if (Object.keys(ctx.subscriptions).length > max) {
+          return [new GraphQLError(`at most ${max} subscriptions per connection: complete one first, or open another connection`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
+        }
         const document = documents.get(payload.query);
         if (Array.isArray(document)) return document as readonly GraphQLError[];
         return { schema, document: document as DocumentNode, operationName: payload.operationName, variableValues: payload.variables };

@@ -198,6 +198,22 @@ describe('graphql-ws', () => {
     expect((await closed).code).toBe(1009);
   });
 
+  it('refuses a subscription beyond 100 on one connection with TOO_MANY_SUBSCRIPTIONS; completing one makes room', async () => {
+    const { ws, messages } = await raw();
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${t.keys.NewRegistrar}` } }));
+    await waitFor(() => messages.some((m) => m.type === 'connection_ack'));
+    const subscribe = (id: string) => ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query: 'subscription { pollMessages { id } }' } }));
+    for (let i = 1; i <= 101; i++) subscribe(`s${i}`);
+    await waitFor(() => messages.some((m) => m.id === 's101'));
+    expect(messages.filter((m) => m.type === 'error').map((m) => [m.id, m.payload[0].extensions.code])).toEqual([['s101', 'TOO_MANY_SUBSCRIPTIONS']]);
+    await waitFor(() => t.gateway.services.events.listeners('NewRegistrar') >= 100);
+    ws.send(JSON.stringify({ id: 's1', type: 'complete' }));
+    subscribe('s102');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(messages.filter((m) => m.type === 'error').map((m) => m.id)).toEqual(['s101']);
+    ws.close();
+  });
+
   it('closes with 4409 on a duplicate operation id', async () => {
     const { ws, messages, closed } = await raw();
     ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${t.keys.NewRegistrar}` } }));

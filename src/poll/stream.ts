@@ -78,12 +78,10 @@ async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, s
       state.wake?.();
     },
   });
-  // What was delivered: the last id (the cursor a client resumes from) and the recent ids.
-  let lastId: string | null = f.after?.toString() ?? null;
+  // What was delivered: the recent ids, the last of them the cursor a client resumes from.
   const recent: string[] = [];
   const delivered = new Set<string>();
   const deliver = (id: string) => {
-    lastId = id;
     recent.push(id);
     delivered.add(id);
     if (recent.length > RECENT) delivered.delete(recent.shift()!);
@@ -150,7 +148,7 @@ async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, s
         yield e;
       }
       // What waited is delivered first, so resuming after the last id delivered loses nothing.
-      if (overflow) throw new SlowSubscriberError(maxPending, lastId);
+      if (overflow) throw new SlowSubscriberError(maxPending, recent.at(-1) ?? f.after?.toString() ?? null);
       if (state.stopped || gap) continue;
       await new Promise<void>((resolve) => (state.wake = resolve));
       state.wake = undefined;

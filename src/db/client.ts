@@ -23,6 +23,7 @@ import pg from 'pg';
 import { PrismaClient } from './generated/client.js';
 import { migratePGlite, migratePostgresIsolated, type MigrateResult } from './migrate.js';
 import { lockDataDir } from './pglite-lock.js';
+import { runInWorker } from '../worker.js';
 
 export { isUniqueViolation, uniqueViolation } from './errors.js';
 export { PrismaClient };
@@ -129,32 +130,18 @@ async function openPGlite(dataDir: string, opts: OpenDatabaseOptions): Promise<D
   }
 }
 
-const INIT_IN_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.pglite)
-  .then(async ({ PGlite }) => (await PGlite.create(workerData.dataDir)).close())
-  .then(() => parentPort.postMessage({ ok: true }), (e) => parentPort.postMessage({ error: String((e && e.stack) || e) }));
-`;
-
 /**
  * Creates a new embedded database directory (PostgreSQL's initdb, inside PGlite) in a worker
  * thread: initdb's WebAssembly instance takes some 400 MiB while it runs, and in the gateway's
  * own thread that memory would stay resident for good after the first start.
  */
 async function initDataDirIsolated(dataDir: string): Promise<void> {
-  const { Worker } = await import('node:worker_threads');
   const pglite = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href.replace(/\.cjs$/, '.js');
-  const worker = new Worker(INIT_IN_WORKER, { eval: true, workerData: { pglite, dataDir } });
-  try {
-    const reply = await new Promise<{ ok?: true; error?: string }>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`database initialisation worker exited with ${code}`)));
-    });
-    if (reply.error) throw new Error(`creating the embedded database in ${dataDir} failed: ${reply.error}`);
-  } finally {
-    await worker.terminate();
-  }
+  await runInWorker<void>(
+    'import(workerData.pglite).then(async ({ PGlite }) => (await PGlite.create(workerData.dataDir)).close())',
+    { pglite, dataDir },
+    `creating the embedded database in ${dataDir}`,
+  );
 }
 
 /** Opens PostgreSQL (`url`) or the embedded PGlite (`dataDir`), migrated. */

@@ -16,6 +16,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import pg from 'pg';
+import { runInWorker } from '../worker.js';
 import { fixAdapterFactory, startSchemaEngine, type EngineFactory } from './schema-engine.js';
 
 /** Key of the advisory lock held while migrating ("RGWM"). */
@@ -139,13 +140,6 @@ export async function migratePostgres(url: string, opts: MigrateOptions = {}): P
   }
 }
 
-const MIGRATE_IN_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.module)
-  .then((m) => m.migratePostgres(workerData.url))
-  .then((result) => parentPort.postMessage({ result }), (e) => parentPort.postMessage({ error: String((e && e.stack) || e) }));
-`;
-
 /**
  * migratePostgres in a worker thread, so the schema engine (a WebAssembly module of some 25 MiB
  * that cannot be unloaded) never stays in the gateway's memory. Needs this module as compiled
@@ -155,19 +149,7 @@ export async function migratePostgresIsolated(url: string): Promise<MigrateResul
   const started = Date.now();
   if (!import.meta.url.endsWith('.js')) return migratePostgres(url);
   if (await postgresUpToDate(url, await readMigrations())) return { applied: [], durationMs: Date.now() - started, engine: false };
-  const { Worker } = await import('node:worker_threads');
-  const worker = new Worker(MIGRATE_IN_WORKER, { eval: true, workerData: { module: import.meta.url, url } });
-  try {
-    const reply = await new Promise<{ result?: MigrateResult; error?: string }>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`migration worker exited with ${code}`)));
-    });
-    if (reply.error) throw new Error(`migration failed: ${reply.error}`);
-    return reply.result!;
-  } finally {
-    await worker.terminate();
-  }
+  return runInWorker<MigrateResult>('import(workerData.module).then((m) => m.migratePostgres(workerData.url))', { module: import.meta.url, url }, 'migration');
 }
 
 const pgliteQueues = new WeakMap<PGlite, Promise<unknown>>();

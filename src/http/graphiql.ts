@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { runInWorker } from '../worker.js';
 
 let page: Promise<string> | undefined;
 
@@ -12,13 +12,6 @@ const OPTIONS = {
   defaultQuery: '# Put your API key in the Headers pane, then run:\nquery {\n  viewer { id name accounts { registry upstreamId tlds } }\n}\n',
 };
 
-// Runs in a worker: the renderer module holds ~45 MiB of inlined editor code, which would
-// otherwise stay in the gateway's heap for good. The worker exits once the page is rendered.
-const RENDER = `
-const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.module).then((m) => parentPort.postMessage(m.renderGraphiQL(workerData.options)));
-`;
-
 /**
  * A self-contained GraphiQL page (no CDN): editor, workers and styles are inlined, so it works
  * on networks that cannot reach the internet. Queries go over HTTP, subscriptions over
@@ -26,17 +19,15 @@ import(workerData.module).then((m) => parentPort.postMessage(m.renderGraphiQL(wo
  * first request.
  */
 export function graphiqlPage(): Promise<string> {
-  page ??= new Promise<string>((resolve, reject) => {
-    const module = pathToFileURL(createRequire(import.meta.url).resolve('@graphql-yoga/render-graphiql')).href;
-    const worker = new Worker(RENDER, { eval: true, workerData: { module, options: OPTIONS } });
-    worker.once('message', (html: string) => {
-      resolve(html);
-      void worker.terminate();
-    });
-    worker.once('error', (err) => {
-      page = undefined;
-      reject(err);
-    });
+  page ??= render().catch((err: unknown) => {
+    page = undefined; // try again on the next request
+    throw err;
   });
   return page;
+}
+
+/** In a worker: the renderer module holds ~45 MiB of inlined editor code, which would otherwise stay in the gateway's heap for good. */
+function render(): Promise<string> {
+  const module = pathToFileURL(createRequire(import.meta.url).resolve('@graphql-yoga/render-graphiql')).href;
+  return runInWorker<string>('import(workerData.module).then((m) => m.renderGraphiQL(workerData.options))', { module, options: OPTIONS }, 'rendering GraphiQL');
 }

@@ -38,5 +38,5 @@ export async function mutate<T extends TransactionRecord>(
   return ctx.idempotency.run({ registrarId: ctx.registrar.id, key, operation, args, call }, (attempt) => execute(call, attempt));
 }
 
-/** Dates come back from a stored (JSON) record as strings. */
-export const asDate = (v: Date | string | null | undefined): Date | null => (v == null ? null : new Date(v));
+/** Dates come back from a stored (JSON) record as strings: parsed by the one date parser (core/time). */
+export { asDate } from '../../src/core/time.js';

@@ -1,4 +1,5 @@
 import { ValidationError } from '../../src/core/errors.js';
+import { asDate } from '../../src/core/time.js';
 import type { PollEvent } from '../../src/pubsub/poll-events.js';
 import type { PollMessage, PollMessageType } from '../../schema/poll/poll.type.js';
 import { transferNode } from '../transfer/transfer.map.js';
@@ -18,8 +19,8 @@ export function pollNode(e: PollEvent & { ackedAt?: Date | null }): PollMessage 
     objectName: e.objectName,
     message: e.message,
     upstreamId: e.upstreamId,
-    queuedAt: new Date(e.queuedAt),
-    receivedAt: new Date(e.receivedAt),
+    queuedAt: asDate(e.queuedAt)!,
+    receivedAt: asDate(e.receivedAt)!,
     acknowledgedAt: e.ackedAt ?? null,
     transfer: payload.transfer ? transferNode(payload.transfer) : null,
     raw: e.raw,

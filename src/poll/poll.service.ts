@@ -106,6 +106,7 @@ export class PollService {
 
   /** Store a message; null when it was stored before (read again after a crash before the ack). */
   private async store({ backend, registrarId, accountId }: PollAccount, m: UpstreamPollMessage): Promise<PollRow | null> {
+    const receivedAt = this.clock.now();
     try {
       // Ids are cursors, so a registrar's messages must commit in id order even when several of
       // its upstream accounts are ingested at once (possibly by several instances): the id is
@@ -124,8 +125,10 @@ export class PollService {
             objectName: m.object?.name ?? m.transfer?.name ?? null,
             message: m.text,
             payload: payloadOf(m),
-            queuedAt: m.queuedAt,
-            receivedAt: this.clock.now(),
+            // An upstream that does not say when it queued the message: the receive time, the
+            // latest it can have been queued (never the epoch).
+            queuedAt: m.queuedAt ?? receivedAt,
+            receivedAt,
             raw: m.raw,
           },
         });

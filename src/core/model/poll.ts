@@ -6,7 +6,8 @@ export interface UpstreamPollMessage {
   id: string;
   /** Messages left in the queue including this one, where the upstream says. */
   count?: number | null;
-  queuedAt: Date;
+  /** When the upstream queued it; null when the upstream did not say (EPP qDate is optional). */
+  queuedAt: Date | null;
   text: string;
   /** What the message concerns, where the upstream says. */
   object?: { kind: 'domain' | 'contact' | 'host'; name: string } | null;

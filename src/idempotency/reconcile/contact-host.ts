@@ -1,5 +1,6 @@
 /** Reconciliation of contact and host commands: EPP contact:info / host:info. */
 import type { Contact, ContactUpdateInput, Disclosure, Host, HostUpdateInput, PostalInfo } from '../../core/model/index.js';
+import { asDate } from '../../core/time.js';
 import { secretMatches } from '../secrets.js';
 import { allIn, noneIn, orNull, port } from './read.js';
 import { applied, atOrAfter, notApplied, reconciledTransaction, type ReconcileFn, type ReconcileInput, type Verdict } from './types.js';
@@ -12,7 +13,7 @@ async function created(input: ReconcileInput, kind: 'contact' | 'host', id: stri
   if (o.sponsor !== input.upstreamId) return notApplied(`${kind}:info: sponsored by ${o.sponsor}`);
   if (!atOrAfter(o.createdAt, input.since)) return notApplied(`${kind}:info: created before this request`);
   if (await input.appliedByAnotherRequest(id)) return notApplied('command log: created by another request');
-  const how = `${kind}:info shows ${id} created by us at ${new Date(o.createdAt!).toISOString()}`;
+  const how = `${kind}:info shows ${id} created by us at ${asDate(o.createdAt)?.toISOString()}`;
   return applied(reconciledTransaction(input, 1000, how), how);
 }
 

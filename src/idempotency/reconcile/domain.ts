@@ -5,7 +5,8 @@
 import type { Domain, DomainUpdateInput, DsData, KeyData } from '../../core/model/index.js';
 import { DomainIndex } from '../../domains/domain-index.js';
 import { secretMatches } from '../secrets.js';
-import { addPeriod, allIn, noneIn, readDomain } from './read.js';
+import { addPeriod, asDate, utcDate } from '../../core/time.js';
+import { allIn, noneIn, readDomain } from './read.js';
 import { applied, atOrAfter, notApplied, reconciledTransaction, sameDay, unknown, type ReconcileFn } from './types.js';
 
 /** createDomain: the domain exists, is ours, and was created by this request (not before it, not under another key). */
@@ -17,7 +18,7 @@ export const createDomain: ReconcileFn = async (input) => {
   if (!atOrAfter(d.createdAt, input.since)) return notApplied('domain:info: created before this request');
   if (await input.appliedByAnotherRequest(name)) return notApplied('command log: created by another request');
   await new DomainIndex(input.prisma).add(input.registrarId, name, input.port!.name);
-  const how = `domain:info shows ${name} created by us at ${new Date(d.createdAt!).toISOString()}`;
+  const how = `domain:info shows ${name} created by us at ${asDate(d.createdAt)?.toISOString()}`;
   return applied({ ...reconciledTransaction(input, 1000, how), name }, how);
 };
 
@@ -27,17 +28,18 @@ export const createDomain: ReconcileFn = async (input) => {
  */
 export const renewDomain: ReconcileFn = async (input) => {
   const { name, period } = input.args as { name: string; period: { value: number; unit: 'y' | 'm' } };
-  const cur = (input.args.currentExpiry ?? input.noted.currentExpiry) as string | null | undefined;
+  const cur = asDate((input.args.currentExpiry ?? input.noted.currentExpiry) as string | null | undefined);
   if (!cur) return notApplied('the renew command was never sent (no current expiry was noted)');
   const d = await readDomain(input, name);
   if (!d) return unknown('domain:info: the domain no longer exists');
+  const expiry = asDate(d.expiresAt);
   const renewed = addPeriod(cur, period);
-  if (sameDay(d.expiresAt, renewed)) {
-    const how = `domain:info shows expiry ${new Date(d.expiresAt!).toISOString()} = ${cur.slice(0, 10)} + ${period.value}${period.unit}`;
-    return applied({ ...reconciledTransaction(input, 1000, how), name, expiresAt: new Date(d.expiresAt!).toISOString() }, how);
+  if (expiry && sameDay(expiry, renewed)) {
+    const how = `domain:info shows expiry ${expiry.toISOString()} = ${utcDate(cur)} + ${period.value}${period.unit}`;
+    return applied({ ...reconciledTransaction(input, 1000, how), name, expiresAt: expiry.toISOString() }, how);
   }
-  if (sameDay(d.expiresAt, cur)) return notApplied(`domain:info shows the expiry unchanged (${cur.slice(0, 10)})`);
-  return unknown(`domain:info shows expiry ${d.expiresAt ? new Date(d.expiresAt).toISOString() : 'none'}, neither ${cur.slice(0, 10)} nor the renewed date`);
+  if (sameDay(expiry, cur)) return notApplied(`domain:info shows the expiry unchanged (${utcDate(cur)})`);
+  return unknown(`domain:info shows expiry ${expiry ? expiry.toISOString() : 'none'}, neither ${utcDate(cur)} nor ${utcDate(renewed)} (${utcDate(cur)} + ${period.value}${period.unit})`);
 };
 
 const dsKey = (d: DsData) => `${d.keyTag}/${d.algorithm}/${d.digestType}/${d.digest.toUpperCase()}`;

@@ -1,5 +1,5 @@
 import { AuthorizationError, CommandSyntaxError, NotPendingTransferError, ObjectNotFoundError } from '../../core/errors.js';
-import type { Domain, Period, Transfer } from '../../core/model/index.js';
+import type { Domain, Transfer } from '../../core/model/index.js';
 import type { ReconcileInput } from './types.js';
 
 /** The object, or null when the registry says it does not exist (other errors propagate: outcome stays unknown). */
@@ -33,14 +33,6 @@ export async function readTransfer(input: ReconcileInput, name: string): Promise
     if (e instanceof CommandSyntaxError) return null;
     throw e;
   }
-}
-
-/** Expiry after renewing `from` by `period` (UTC calendar arithmetic, as registries do). */
-export function addPeriod(from: Date | string, period: Period): Date {
-  const d = new Date(from);
-  if (period.unit === 'm') d.setUTCMonth(d.getUTCMonth() + period.value);
-  else d.setUTCFullYear(d.getUTCFullYear() + period.value);
-  return d;
 }
 
 /** a ⊆ b, case-insensitively. */

@@ -1,5 +1,6 @@
 /** Reconciliation of domain transfer commands: EPP transfer query (status, gaining registrar, dates). */
 import type { Transfer, TransferStatus } from '../../core/model/index.js';
+import { asDate } from '../../core/time.js';
 import { DomainIndex } from '../../domains/domain-index.js';
 import { readTransfer } from './read.js';
 import { applied, atOrAfter, notApplied, reconciledTransaction, type ReconcileFn, type ReconcileInput } from './types.js';
@@ -19,7 +20,7 @@ export const requestTransfer: ReconcileFn = async (input) => {
   if (t.gainingRegistrar !== input.upstreamId) return notApplied(`transfer query: latest transfer is to ${t.gainingRegistrar}`);
   if (!atOrAfter(t.requestedAt, input.since)) return notApplied('transfer query: latest transfer was requested before this request');
   await indexApproved(input, t);
-  const how = `transfer query shows a transfer to us requested at ${new Date(t.requestedAt).toISOString()} (${t.status})`;
+  const how = `transfer query shows a transfer to us requested at ${asDate(t.requestedAt)?.toISOString()} (${t.status})`;
   return applied({ ...reconciledTransaction(input, t.status === 'pending' ? 1001 : 1000, how), transfer: stored(t) }, how);
 };
 
@@ -31,10 +32,10 @@ function finishing(status: TransferStatus): ReconcileFn {
     if (!t) return notApplied('transfer query: no transfer we can see');
     if (t.status === 'pending') return notApplied('transfer query: still pending');
     if (t.status !== status || !atOrAfter(t.actionAt, input.since)) {
-      return notApplied(`transfer query: ended ${t.status} at ${new Date(t.actionAt).toISOString()}, not by this request`);
+      return notApplied(`transfer query: ended ${t.status} at ${asDate(t.actionAt)?.toISOString()}, not by this request`);
     }
     await indexApproved(input, t);
-    const how = `transfer query shows ${status} at ${new Date(t.actionAt).toISOString()}`;
+    const how = `transfer query shows ${status} at ${asDate(t.actionAt)?.toISOString()}`;
     return applied({ ...reconciledTransaction(input, 1000, how), transfer: stored(t) }, how);
   };
 }

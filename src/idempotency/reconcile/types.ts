@@ -1,5 +1,6 @@
 import type { CallContext } from '../../core/model/index.js';
 import type { RegistryPort } from '../../core/port.js';
+import { asDate, utcDate } from '../../core/time.js';
 import type { PrismaClient } from '../../db/generated/client.js';
 import type { Router } from '../../routing/router.js';
 import type { StoredResult } from '../service.js';
@@ -63,10 +64,11 @@ export function reconciledTransaction(input: ReconcileInput, code: number, how: 
 
 /** Same calendar day (UTC): registries compare expiry dates by day (EPP curExpDate is a date). */
 export function sameDay(a: Date | string | null | undefined, b: Date | string | null | undefined): boolean {
-  if (a == null || b == null) return false;
-  return new Date(a).toISOString().slice(0, 10) === new Date(b).toISOString().slice(0, 10);
+  const [x, y] = [asDate(a), asDate(b)];
+  return x != null && y != null && utcDate(x) === utcDate(y);
 }
 
 export function atOrAfter(t: Date | string | null | undefined, since: Date): boolean {
-  return t != null && new Date(t).getTime() >= since.getTime();
+  const d = asDate(t);
+  return d != null && d.getTime() >= since.getTime();
 }

@@ -30,7 +30,12 @@ export interface StoreConfig {
   seed: boolean;
 }
 
-/** Adds years in UTC, clamping Feb 29 to Feb 28 like Joda-Time does. */
+/**
+ * Adds years in UTC, clamping Feb 29 to Feb 28 like Joda-Time does (Nomulus: DateTime.plusYears).
+ * The sandbox plays the registry, so it keeps this rule of its own rather than the gateway's
+ * addPeriod (src/core/time.ts): with one shared function a wrong rule would pass every
+ * end-to-end test on both sides; test/unit/core/time.test.ts checks that the two agree.
+ */
 export function addYears(d: Date, years: number): Date {
   const out = new Date(d.getTime());
   out.setUTCFullYear(d.getUTCFullYear() + years);

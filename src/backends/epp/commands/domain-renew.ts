@@ -1,5 +1,6 @@
 /** domain:renew (RFC 5731 section 3.2.3): curExpDate makes a blind resend unable to renew twice. */
 import type { DomainRenewed, DomainRenewInput } from '../../../core/model/index.js';
+import { utcDate } from '../../../core/time.js';
 import { el, leaf } from '../xml/build.js';
 import { objectCommand, requiredResData, type EppResponse } from '../xml/envelope.js';
 import { NS, xmlnsAttr } from '../xml/namespaces.js';
@@ -8,7 +9,7 @@ import { aLabel, periodEl } from './common.js';
 
 /** The date part (YYYY-MM-DD, UTC) of the current expiry. */
 export function curExpDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
+  return utcDate(d);
 }
 
 export function build(input: DomainRenewInput, clTRID: string): string {

@@ -35,7 +35,7 @@ export function parseRequest(resp: EppResponse, raw = ''): PollQueue {
   const message: UpstreamPollMessage = {
     id: q.id,
     count: q.count,
-    queuedAt: q.qDate ?? new Date(0),
+    queuedAt: q.qDate, // absent qDate: null (the store records the receive time), never the epoch
     text: q.msg ?? '',
     object: null,
     transfer: null,

@@ -3,6 +3,7 @@
  * Elements are matched by (namespace URI, local name), never by the prefix a server chose.
  */
 import { UpstreamFailureError } from '../../../core/errors.js';
+import { parseUpstreamDate, UpstreamDateError } from '../../../core/time.js';
 
 export interface XmlElement {
   /** Namespace URI ('' when the element is in no namespace). */
@@ -53,13 +54,20 @@ export function requiredText(el: XmlElement, ns: string, name: string): string {
   return textOf(required(el, ns, name));
 }
 
-/** An xsd:dateTime (or xsd:date) as a Date; throws on garbage. */
+/** An xsd:dateTime (or xsd:date) as a Date (no zone = UTC: core/time parseUpstreamDate); throws on garbage or nothing. */
 export function toDate(value: string, what = 'date'): Date {
-  const d = new Date(value.trim());
-  if (Number.isNaN(d.getTime())) throw new EppProtocolError(`bad ${what} "${value}"`);
+  let d: Date | null;
+  try {
+    d = parseUpstreamDate(value, what);
+  } catch (e) {
+    if (e instanceof UpstreamDateError) throw new EppProtocolError(`bad ${what} "${value.trim().slice(0, 40)}"`);
+    throw e;
+  }
+  if (!d) throw new EppProtocolError(`empty ${what}`);
   return d;
 }
 
+/** The child's date, or null when the child is absent or empty. */
 export function childDate(el: XmlElement | undefined, ns: string, name: string): Date | null {
   const t = childText(el, ns, name);
   return t ? toDate(t, name) : null;

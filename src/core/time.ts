@@ -1,0 +1,108 @@
+/**
+ * Calendar arithmetic and date parsing, one implementation for the whole gateway: every date read
+ * from an upstream goes through parseUpstreamDate, and every registration period is added by
+ * addPeriod (reconciliation of a lost renewal, expiry projections). Both work in UTC only, so the
+ * gateway's answers never depend on the TZ it runs under.
+ *
+ * The sandboxes deliberately keep their own period arithmetic (src/sandbox/epp/store.ts addYears):
+ * they play the registry, and a shared function would let a wrong rule pass every end-to-end test
+ * on both sides at once. test/unit/core/time.test.ts checks the two against each other.
+ */
+import { UpstreamFailureError } from './errors.js';
+import type { Period } from './model/common.js';
+
+/** Days in a month of the proleptic Gregorian calendar; `month` is 0-11 as in Date. */
+export function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month]!;
+}
+
+/**
+ * `from` moved by a registration period, as registries move an expiry on renew, transfer or
+ * auto-renew (RFC 5731 section 3.2.3 leaves the arithmetic to the server; Nomulus, .ee, CentralNic
+ * and the others add calendar months/years): the same day of the month and time of day in UTC,
+ * the day clamped to the last day of the target month. So 2028-02-29 + 1y = 2029-02-28,
+ * 2028-02-29 + 4y = 2032-02-29, 2027-01-31 + 1m = 2027-02-28 (clamping is not carried forward:
+ * 2027-01-31 + 2m = 2027-03-31, not 03-28).
+ *
+ * `period.value` is a whole number of `period.unit` ('y' years, 'm' months; negative moves back).
+ * Returns a new Date; throws RangeError for an invalid date or a non-integer value.
+ */
+export function addPeriod(from: Date, period: Period): Date {
+  const t = from.getTime();
+  if (Number.isNaN(t)) throw new RangeError('addPeriod: invalid date');
+  if (!Number.isSafeInteger(period.value)) throw new RangeError(`addPeriod: period value ${period.value} is not a whole number`);
+  const months = from.getUTCMonth() + (period.unit === 'y' ? period.value * 12 : period.value);
+  const year = from.getUTCFullYear() + Math.floor(months / 12);
+  const month = ((months % 12) + 12) % 12;
+  const out = new Date(t);
+  // setUTCFullYear with all three parts, so no intermediate day overflows into the next month.
+  out.setUTCFullYear(year, month, Math.min(from.getUTCDate(), daysInMonth(year, month)));
+  return out;
+}
+
+/**
+ * A date the gateway holds either as a Date or as text it stored itself (JSON of an idempotency
+ * record: ISO 8601 with Z): as a Date, parsed by the parseUpstreamDate rules; null for none.
+ */
+export function asDate(v: Date | string | null | undefined): Date | null {
+  return v instanceof Date ? v : parseUpstreamDate(v);
+}
+
+/** The UTC calendar date of `d` as YYYY-MM-DD (EPP curExpDate, day comparisons). */
+export function utcDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** An upstream wrote a date that is not one. */
+export class UpstreamDateError extends UpstreamFailureError {
+  constructor(text: string, what?: string) {
+    const shown = text.length > 40 ? `${text.slice(0, 40)}...` : text;
+    super(`bad ${what ?? 'date'} from upstream: "${shown}"`, { retryable: false });
+  }
+}
+
+// xsd:dateTime / xsd:date (EPP), RFC 3339 and the ISO 8601 extended forms JSON APIs write:
+// date, optional time (seconds and fraction optional), optional zone (Z or +hh:mm / +hhmm / +hh).
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+
+/**
+ * Parses a date an upstream wrote (EPP crDate/exDate/qDate/..., REPP and other JSON APIs):
+ * ISO 8601 extended format / RFC 3339 / xsd:dateTime / xsd:date, with or without a time,
+ * fractional seconds (kept to the millisecond), and zone. A date or time without a zone is UTC
+ * (registries mean UTC; reading it in the process's TZ shifted expiries by hours). 24:00:00 is the
+ * end of the day (xsd), second 60 a leap second (the next second).
+ *
+ * Returns null when there is no date (null, undefined, empty or blank text): a missing date is
+ * null, never the epoch; where a date is required, the caller decides (e.g. the receive time).
+ * Throws UpstreamDateError (UPSTREAM_FAILURE, quoting at most 40 characters) for anything else
+ * that is not a real calendar date and time; never returns an invalid Date.
+ */
+export function parseUpstreamDate(text: string | null | undefined, what?: string): Date | null {
+  if (text == null) return null;
+  const s = text.trim();
+  if (s === '') return null;
+  const m = ISO.exec(s);
+  if (!m) throw new UpstreamDateError(s, what);
+  const [year, month, day] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
+  const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  const offsetMin = m[9] ? (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11] ?? 0)) : 0;
+  const endOfDay = hour === 24 && minute === 0 && second === 0 && ms === 0;
+  if (
+    month > 11 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    (hour > 23 && !endOfDay) ||
+    minute > 59 ||
+    second > 60 ||
+    (m[10] !== undefined && (Number(m[10]) > 23 || Number(m[11] ?? 0) > 59))
+  ) {
+    throw new UpstreamDateError(s, what);
+  }
+  const out = new Date(0);
+  out.setUTCFullYear(year, month, day); // not Date.UTC: it maps years 0-99 to 1900-1999
+  out.setUTCHours(hour, minute, second, ms);
+  return new Date(out.getTime() - offsetMin * 60_000);
+}

@@ -15,8 +15,9 @@ import { transferFlow } from './flows/transfer.js';
 import type { Profile } from './greeting.js';
 import { tick } from './lifecycle.js';
 import { EppError, type EppResult } from './result.js';
+import { schemaViolation, type SchemaViolation } from './schema.js';
 import type { Store } from './store.js';
-import { NS, XmlSyntaxError, child, childText, parseXml, type XmlEl } from './xml.js';
+import { NS, XmlSyntaxError, child, childText, parseXml, x, type XmlEl } from './xml.js';
 
 export interface Env {
   store: Store;
@@ -51,16 +52,32 @@ function validClTRID(v: string | undefined): string | undefined {
   return v !== undefined && v.length >= 3 && v.length <= 64 ? v : undefined;
 }
 
+/**
+ * 2001 "Command syntax error" (RFC 5730 section 3) for a frame that is not well-formed or not
+ * valid against the EPP schemas: the reason, and the element concerned, in <extValue>.
+ */
+function syntaxError(v: SchemaViolation, clTRID?: string): Prepared {
+  const el = v.element;
+  const prefix = /^urn:ietf:params:xml:ns:([A-Za-z]+)/.exec(el?.ns ?? '')?.[1] ?? 'x';
+  const value = !el ? x('epp', null) : el.ns ? x(`${prefix}:${el.name}`, { [`xmlns:${prefix}`]: el.ns }) : x(el.name, { xmlns: '' });
+  return { key: null, clTRID, run: () => ({ code: 2001, extValue: [{ value, reason: v.reason }] }) };
+}
+
 export function prepare(xml: string, env: Env, session: SessionState, svTRID: string): Prepared {
   let root: XmlEl;
   try {
     root = parseXml(xml);
   } catch (e) {
-    if (e instanceof XmlSyntaxError) return fail(2001, `Syntax error: ${e.message}`.replace(/\s+/g, ' '));
+    if (e instanceof XmlSyntaxError) return syntaxError({ reason: `Not well-formed XML: ${e.message}`.replace(/\s+/g, ' ').slice(0, 200) });
     throw e;
   }
-  if (root.ns !== NS.epp || root.name !== 'epp') return fail(2001, 'The root element must be epp in the EPP 1.0 namespace.');
   const top = root.children[0];
+  const violation = schemaViolation(xml);
+  if (violation) {
+    const cl = top?.ns === NS.epp && top.name === 'command' ? validClTRID(childText(top, NS.epp, 'clTRID')) : undefined;
+    return syntaxError(violation, cl);
+  }
+  // The schema admits only an epp root holding a greeting, hello, command, response or extension.
   if (top?.ns === NS.epp && top.name === 'hello') return { key: 'hello', run: () => 'greeting' };
   if (top?.ns !== NS.epp || top.name !== 'command') return fail(2001, 'Expected a hello or command element.');
   const rawClTRID = childText(top, NS.epp, 'clTRID');

@@ -11,6 +11,7 @@ import { FaultQueue, type Faults } from './faults.js';
 import type { Profile } from './greeting.js';
 import { tick } from './lifecycle.js';
 import { SANDBOX_REGISTRARS } from './seed.js';
+import { loadSchema } from './schema.js';
 import { EppTlsServer } from './server.js';
 import { DAY_MS, Store } from './store.js';
 import { buildFragment } from './xml.js';
@@ -140,6 +141,7 @@ export class EppSandbox {
   }
 
   async start(): Promise<SandboxAddress> {
+    loadSchema(); // every incoming frame is validated against epp-all.xsd; compile it before listening
     const host = this.opts.host ?? '127.0.0.1';
     const { key, cert } = await certificate(host);
     const addr = await this.server.listen(host, this.opts.port ?? 0, key, cert);

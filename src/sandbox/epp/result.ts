@@ -57,10 +57,17 @@ export interface MsgQ {
   msg?: string;
 }
 
+/** RFC 5730 section 2.6 <extValue>: the client element concerned and why it was refused. */
+export interface ExtValue {
+  value: XNode;
+  reason: string;
+}
+
 /** What a flow returns; the session adds the transaction ids. */
 export interface EppResult {
   code: number;
   msg?: string;
+  extValue?: ExtValue[];
   msgQ?: MsgQ;
   resData?: XNode[];
   extension?: XNode[];
@@ -81,7 +88,12 @@ export function buildResponse(result: EppResult, clTRID: string | undefined, svT
       x(
         'response',
         null,
-        x('result', { code: String(result.code) }, x('msg', null, result.msg ?? RESULT_TEXT[result.code] ?? '')),
+        x(
+          'result',
+          { code: String(result.code) },
+          x('msg', null, result.msg ?? RESULT_TEXT[result.code] ?? ''),
+          (result.extValue ?? []).map((v) => x('extValue', null, x('value', null, v.value), x('reason', null, v.reason))),
+        ),
         msgQ &&
           x(
             'msgQ',

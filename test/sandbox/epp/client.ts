@@ -99,6 +99,8 @@ export interface Resp {
   xml: string;
   code: number;
   msg: string;
+  /** <extValue><reason> texts of the result (RFC 5730 section 2.6). */
+  reasons: string[];
   clTRID?: string;
   svTRID: string;
   msgQ?: { count: number; id: string; qDate?: string; msg?: string };
@@ -117,6 +119,7 @@ export function readResponse(xml: string): Resp {
     xml,
     code: Number(result['@code']),
     msg: text(result.msg) ?? '',
+    reasons: [result.extValue ?? []].flat().map((v: Node) => text(v.reason) ?? ''),
     clTRID: r.trID?.clTRID,
     svTRID: r.trID?.svTRID,
     msgQ: msgQ && { count: Number(msgQ['@count']), id: String(msgQ['@id']), qDate: msgQ.qDate, msg: text(msgQ.msg) },

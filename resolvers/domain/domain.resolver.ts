@@ -9,6 +9,7 @@ import { DeleteDomainPayload, Domain, DomainCheck, DomainConnection, DomainPaylo
 import { CreateDomainInput, RenewDomainInput, UpdateDomainInput } from '../../schema/domain/domain.input.js';
 import { asDate, mutate, recordOf, transactionOf } from '../common/mutate.js';
 import { DomainIndex } from '../../src/domains/domain-index.js';
+import { parseDomainCursor, readDomainPage } from '../../src/domains/domain-page.js';
 
 async function readDomain(ctx: GatewayContext, registry: string, name: string): Promise<DomainNode | null> {
   const key = { registry, name };
@@ -36,10 +37,11 @@ export class DomainResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<DomainConnection> {
     if (first < 1 || first > 500) throw new ValidationError('first', 'must be between 1 and 500');
-    const page = await new DomainIndex(ctx.prisma).page(ctx.registrar.id, first, after);
-    const nodes = await Promise.all(page.items.map((i) => ctx.loaders.domain.load({ registry: i.backend, name: i.name })));
-    const edges = page.items.flatMap((item, i) => (nodes[i] ? [{ cursor: item.cursor, node: nodes[i] as unknown as Domain }] : []));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.items.at(-1)?.cursor ?? null } };
+    const afterName = after === null ? undefined : parseDomainCursor(after);
+    const page = await readDomainPage(new DomainIndex(ctx.prisma), ctx.registrar.id, first, afterName, (items) =>
+      Promise.all(items.map((i) => ctx.loaders.domain.load({ registry: i.backend, name: i.name }))),
+    );
+    return page as unknown as DomainConnection;
   }
 
   @Query(() => [DomainCheck], { description: 'Availability of up to 500 names, grouped into one check command per registry.' })

@@ -16,7 +16,7 @@ export function gatewayRegistrar(backend: RegistryPort, registrarIds: readonly s
 /**
  * The gateway's own index of each registrar's domains, for the `domains` connection: EPP has no
  * "list my domains" command, so the gateway remembers what it created or transferred in.
- * Cursors are opaque base64 of the domain name; the order is by name.
+ * The order is by name; src/domains/domain-page.ts reads it into pages.
  */
 export class DomainIndex {
   constructor(private readonly prisma: PrismaClient) {}
@@ -42,16 +42,26 @@ export class DomainIndex {
     await this.prisma.domainIndex.deleteMany({ where: { registrarId, name } });
   }
 
-  async page(registrarId: string, first: number, after: string | null) {
-    const afterName = after ? Buffer.from(after, 'base64url').toString('utf8') : undefined;
+  /**
+   * Up to `take` entries of the registrar's list after `afterName`, by name, and whether more
+   * follow. Each carries its `updatedAt`, so that removing it later cannot remove a newer entry.
+   */
+  async rows(registrarId: string, take: number, afterName: string | undefined) {
     const rows = await this.prisma.domainIndex.findMany({
-      where: { registrarId, ...(afterName ? { name: { gt: afterName } } : {}) },
+      where: { registrarId, ...(afterName !== undefined ? { name: { gt: afterName } } : {}) },
       orderBy: { name: 'asc' },
-      take: first + 1,
+      take: take + 1,
+      select: { name: true, backend: true, updatedAt: true },
     });
-    return {
-      hasNextPage: rows.length > first,
-      items: rows.slice(0, first).map((r) => ({ name: r.name, backend: r.backend, cursor: Buffer.from(r.name).toString('base64url') })),
-    };
+    return { items: rows.slice(0, take), hasMore: rows.length > take };
+  }
+
+  /**
+   * Drops entries the registry no longer has (domain info said 2303), each only if it was not
+   * written again since it was read (a re-registration in between keeps its entry).
+   */
+  async removeStale(registrarId: string, rows: readonly { name: string; updatedAt: Date }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.prisma.domainIndex.deleteMany({ where: { registrarId, OR: rows.map((r) => ({ name: r.name, updatedAt: r.updatedAt })) } });
   }
 }

@@ -68,7 +68,8 @@ export class RenewDomainInput {
 
   @Field(() => Date, {
     nullable: true,
-    description: 'Current expiry date. When absent the gateway reads it first; it is always sent upstream, so a resend cannot renew twice.',
+    description:
+      'Current expiry date; its UTC date is sent as EPP curExpDate. When absent the gateway reads it first; it is always sent upstream, so a resend cannot renew twice.',
   })
   currentExpiry?: Date | null;
 }

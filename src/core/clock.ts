@@ -1,3 +1,5 @@
+import { asDate } from './time.js';
+
 /** Injected time source: transfers auto-approve after a period and renewals move dates. */
 export interface Clock {
   now(): Date;
@@ -5,11 +7,18 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** A Date, or ISO 8601 text read as parseUpstreamDate does (no zone = UTC, whatever TZ the tests run in). */
+function at(v: Date | string): number {
+  const d = asDate(v);
+  if (!d) throw new RangeError('FakeClock: no time given');
+  return d.getTime();
+}
+
 /** A clock tests move by hand. */
 export class FakeClock implements Clock {
   private t: number;
   constructor(start: Date | string = '2026-01-01T00:00:00Z') {
-    this.t = new Date(start).getTime();
+    this.t = at(start);
   }
   now(): Date {
     return new Date(this.t);
@@ -17,7 +26,7 @@ export class FakeClock implements Clock {
   advance(ms: number): void {
     this.t += ms;
   }
-  set(at: Date | string): void {
-    this.t = new Date(at).getTime();
+  set(to: Date | string): void {
+    this.t = at(to);
   }
 }

@@ -124,6 +124,16 @@ describe('reconcile: renewDomain', () => {
     const v = await run('renewDomain', { name: 'x.tld', period: { value: 6, unit: 'm' }, currentExpiry: new Date('2027-05-01') }, { domains: { 'x.tld': domain({ expiresAt: new Date('2027-11-01T12:00:05Z') }) } });
     expect(v.status).toBe('applied');
   });
+  it.each([
+    ['2028-02-29T10:00:00.000Z', 1, 'y', '2029-02-28T10:00:00.000Z'],
+    ['2028-02-29T10:00:00.000Z', 4, 'y', '2032-02-29T10:00:00.000Z'],
+    ['2027-01-31T23:00:00.000Z', 1, 'm', '2027-02-28T23:00:00.000Z'],
+    ['2027-08-31T00:00:00.000Z', 10, 'y', '2037-08-31T00:00:00.000Z'],
+    ['2027-12-31T00:00:00.000Z', 2, 'm', '2028-02-29T00:00:00.000Z'],
+  ] as const)('applied: %s + %i%s, the registry shows %s (day of month clamped to the month end)', async (cur, value, unit, shown) => {
+    const v = await run('renewDomain', { name: 'x.tld', period: { value, unit }, currentExpiry: null }, { domains: { 'x.tld': domain({ expiresAt: new Date(shown) }) } }, { noted: { currentExpiry: cur } });
+    expect(v).toMatchObject({ status: 'applied', result: { expiresAt: shown } });
+  });
   it('not applied: expiry unchanged', async () =>
     expect((await run('renewDomain', args, { domains: { 'x.tld': domain() } }, { noted })).status).toBe('not-applied'));
   it('not applied: the renew was never sent (no curExpDate noted)', async () => expect((await run('renewDomain', args, {})).status).toBe('not-applied'));

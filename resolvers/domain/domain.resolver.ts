@@ -37,7 +37,7 @@ export class DomainResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<DomainConnection> {
     if (first < 1 || first > 500) throw new ValidationError('first', 'must be between 1 and 500');
-    const afterName = after === null ? undefined : parseDomainCursor(after);
+    const afterName = after === null || after === undefined ? undefined : parseDomainCursor(after);
     const page = await readDomainPage(new DomainIndex(ctx.prisma), ctx.registrar.id, first, afterName, (items) =>
       Promise.all(items.map((i) => ctx.loaders.domain.load({ registry: i.backend, name: i.name }))),
     );

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FakeClock } from '../../src/core/clock.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startTestGateway, type GraphQLResponse, type TestGateway } from '../helpers/gateway.js';
 
 const DAY = 86_400_000;
 const clock = new FakeClock(new Date());
@@ -37,12 +37,13 @@ it('pages past purged domains: no empty page says more follow, and every remaini
   const seen: string[] = [];
   let after: string | null = null;
   for (let n = 0; n < 20; n++) {
-    const r: { data: { domains: { edges: { node: { name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } } = await t.gql(
+    const r: GraphQLResponse<{ domains: { edges: { node: { name: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }> = await t.gql(
       A,
       `query($after: String) { domains(first: 1, after: $after) { edges { node { name } } pageInfo { hasNextPage endCursor } } }`,
       { after },
     );
-    const { edges, pageInfo } = r.data.domains;
+    expect(r.errors).toBeUndefined();
+    const { edges, pageInfo } = r.data!.domains;
     if (pageInfo.hasNextPage) expect(edges.length).toBe(1);
     seen.push(...edges.map((e) => e.node.name));
     if (!pageInfo.hasNextPage) break;

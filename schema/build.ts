@@ -1,17 +1,33 @@
 import 'reflect-metadata';
-import { printSchema, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
-import { buildSchema } from 'type-graphql';
+import { printSubgraphSchema } from '@apollo/subgraph';
 import { resolvers } from '../resolvers/index.js';
+import { resolveContactReference } from './contact/contact.reference.js';
+import { resolveDomainReference } from './domain/domain.reference.js';
+import { buildFederatedSchema, type ReferenceResolvers } from './federation/subgraph.js';
+import { resolveNameserverReference } from './host/nameserver.reference.js';
+import { resolveRegistrarReference } from './registrar/registrar.reference.js';
 
-/** Builds the executable schema from the type-graphql classes. */
+/** The entities other subgraphs can refer to, each with its `@key` (on the type class) and its reference resolver. */
+const references: ReferenceResolvers = {
+  Domain: resolveDomainReference,
+  Contact: resolveContactReference,
+  Nameserver: resolveNameserverReference,
+  Registrar: resolveRegistrarReference,
+};
+
+/**
+ * Builds the executable schema from the type-graphql classes, as an Apollo Federation 2
+ * subgraph: the gateway's own API plus `_service { sdl }` and `_entities` for a federation router.
+ */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
   // Subscriptions bring their own streams (src/poll/stream.ts: replay + live); type-graphql still
   // insists on a PubSub, which stays unused.
-  return buildSchema({ resolvers, validate: false, emitSchemaFile: false, pubSub: createPubSub() });
+  return buildFederatedSchema({ resolvers, validate: false, emitSchemaFile: false, pubSub: createPubSub() }, references);
 }
 
-/** The SDL checked in as schema/schema.graphql. */
+/** The SDL checked in as schema/schema.graphql: the subgraph schema with its federation link and `@key` directives. */
 export async function printGatewaySchema(): Promise<string> {
-  return printSchema(await buildGatewaySchema()) + '\n';
+  return `${printSubgraphSchema(await buildGatewaySchema())}\n`;
 }

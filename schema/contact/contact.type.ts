@@ -1,4 +1,4 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { UpstreamTransaction } from '../common/common.type.js';
 
 @ObjectType({ description: 'Postal address of a contact (RFC 5733 postalInfo): "int" (ASCII) or "loc" (localised).' })
@@ -54,6 +54,8 @@ export class ContactDisclosure {
   fields!: DisclosureField[];
 }
 
+// Federation entity: a contact id is unique only within its registry (schema/contact/contact.reference.ts).
+@Directive('@key(fields: "registry id")')
 @ObjectType({ description: 'A contact object at a registry.' })
 export class Contact {
   @Field()

@@ -1,6 +1,8 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 import { CheckResult, ContactRole, PageInfo, UpstreamTransaction } from '../common/common.type.js';
 
+// Federation entity: other subgraphs refer to a domain by its name (schema/domain/domain.reference.ts).
+@Directive('@key(fields: "name")')
 @ObjectType({ description: 'A registered domain name, as its registry holds it.' })
 export class Domain {
   @Field({ description: 'The name in A-label (ASCII) form.' })

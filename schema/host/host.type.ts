@@ -1,6 +1,8 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 import { UpstreamTransaction } from '../common/common.type.js';
 
+// Federation entity, keyed by host name (schema/host/nameserver.reference.ts).
+@Directive('@key(fields: "name")')
 @ObjectType({ description: 'A name server (EPP host object), with its addresses.' })
 export class Nameserver {
   @Field()

@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 import { Money } from '../common/common.type.js';
 
 @ObjectType({ description: 'What a registry backend supports (from the EPP greeting or the backend config).' })
@@ -27,6 +27,8 @@ export class RegistryAccount {
   tlds!: string[];
 }
 
+// Federation entity, keyed by the gateway registrar id (schema/registrar/registrar.reference.ts).
+@Directive('@key(fields: "id")')
 @ObjectType({ description: 'A registrar: the owner of the API key in use.' })
 export class Registrar {
   @Field()

@@ -1,0 +1,17 @@
+import type { GatewayContext } from '../../src/context.js';
+import type { DomainNode } from '../../src/loaders/loaders.js';
+import { normalizeDomainName } from '../../src/validation/names.js';
+import { keyField } from '../federation/representation.js';
+
+/**
+ * Federation: the Domain for a representation `{ __typename: "Domain", name }` (its `@key`),
+ * read as `domain(name)` reads it: the name is normalised (IDN to A-label), routed by TLD and
+ * loaded through the request's domain loader, so the representations of one `_entities` call are
+ * batched per registry and the same API key's authorization applies. Null when the registry has
+ * no such domain.
+ */
+export function resolveDomainReference(representation: Record<string, unknown>, ctx: GatewayContext): Promise<DomainNode | null> {
+  const name = normalizeDomainName('representations.name', keyField(representation, 'name'));
+  const backend = ctx.router.forDomain(name, 'representations.name');
+  return ctx.loaders.domain.load({ registry: backend.name, name });
+}

@@ -2,13 +2,17 @@
  * The poll stream on its own, on a real database: a subscriber that falls too far behind is told
  * where to resume; when the fan-out may have lost events (Redis reconnect, failed publish) the
  * stream reads the store again and delivers exactly what it had not.
+ *
+ * No assertion here depends on time: a test waits for the messages it expects (the test timeout
+ * is the only clock), and proves that nothing else came by publishing a sentinel message and
+ * expecting it next.
  */
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toEvent } from '../../../src/poll/poll.service.js';
 import { pollStream } from '../../../src/poll/stream.js';
-import { LocalPollEvents, RedisPollEvents, type PollEvent } from '../../../src/pubsub/poll-events.js';
+import { LocalPollEvents, RedisPollEvents, type PollEvent, type PollEvents } from '../../../src/pubsub/poll-events.js';
 import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
 
 let db: TestDatabase;
@@ -40,35 +44,66 @@ async function store(): Promise<PollEvent> {
   return toEvent(row);
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 0));
-
-/** Reads what the stream has for us now (stops at the first wait longer than `idleMs`). */
-async function drainNow(stream: AsyncIterator<PollEvent>, idleMs = 150): Promise<string[]> {
-  const got: string[] = [];
-  for (;;) {
-    const next = pendingNext.get(stream) ?? stream.next();
-    pendingNext.delete(stream);
-    const r = await Promise.race([next, new Promise<'idle'>((res) => setTimeout(() => res('idle'), idleMs))]);
-    if (r === 'idle') {
-      pendingNext.set(stream, next);
-      return got;
-    }
-    got.push(r.value!.id);
-  }
+/** A cursor at the newest stored message: a stream opened after it owes everything stored later. */
+async function cursor(): Promise<bigint> {
+  return BigInt((await store()).id);
 }
-const pendingNext = new WeakMap<object, Promise<IteratorResult<PollEvent>>>();
-async function nextOf(stream: AsyncIterator<PollEvent>): Promise<string> {
-  const waiting = pendingNext.get(stream);
-  pendingNext.delete(stream);
-  return (await (waiting ?? stream.next())).value!.id;
+
+/** The ids of the stream's next `n` messages, waiting for them however long they take. */
+async function take(stream: AsyncIterator<PollEvent>, n = 1): Promise<string[]> {
+  const ids: string[] = [];
+  while (ids.length < n) ids.push((await stream.next()).value!.id);
+  return ids;
+}
+
+/**
+ * Stores and publishes a sentinel message (through `by`), and returns the ids the stream delivers
+ * before it: what the stream still owed, in order, without waiting on any clock.
+ */
+async function beforeSentinel(stream: AsyncIterator<PollEvent>, by: PollEvents): Promise<string[]> {
+  const sentinel = await store();
+  const next = stream.next();
+  await by.publish(sentinel);
+  const ids = [(await next).value!.id];
+  while (ids.at(-1) !== sentinel.id) ids.push(...(await take(stream)));
+  return ids.slice(0, -1);
+}
+
+/** Nothing more (no duplicate, nothing stray) comes before a new message. */
+async function expectNothingBefore(events: PollEvents, stream: AsyncIterator<PollEvent>, by: PollEvents = events): Promise<void> {
+  expect(await beforeSentinel(stream, by)).toEqual([]);
+}
+
+/**
+ * A stream of R's messages after the newest one, once live: a first message (published through
+ * `by`) has come, so the stream listens and its first read of the store is behind it.
+ */
+async function open(events: PollEvents, by: PollEvents = events, maxPending?: number): Promise<AsyncIterableIterator<PollEvent>> {
+  const stream = pollStream(db.prisma, events, { registrarId: 'R', after: await cursor() }, maxPending);
+  const next = stream.next();
+  const first = await store();
+  await by.publish(first);
+  expect((await next).value!.id).toBe(first.id);
+  return stream;
+}
+
+/** Resolves once the stream listens (and, with Redis, is subscribed): events published from then on reach it. */
+function listening(events: PollEvents): Promise<void> {
+  const listen = events.listen.bind(events);
+  return new Promise((resolve) => {
+    events.listen = async (...args) => {
+      const stop = await listen(...args);
+      resolve();
+      return stop;
+    };
+  });
 }
 
 describe('pollStream', () => {
   it('delivers what waited, then ends with SUBSCRIBER_TOO_SLOW naming the cursor to resume from', async () => {
     const events = new LocalPollEvents();
-    const stream = pollStream(db.prisma, events, { registrarId: 'R' }, 5);
-    const first = stream.next(); // starts listening
-    await new Promise((r) => setTimeout(r, 50));
+    const stream = await open(events, events, 5);
+    const first = stream.next();
     const published: string[] = [];
     for (let i = 0; i < 8; i++) {
       const e = await store();
@@ -90,33 +125,68 @@ describe('pollStream', () => {
     expect(events.listeners('R')).toBe(0);
   });
 
-  it('after a gap, reads the store and delivers exactly the messages that never arrived', async () => {
-    const before = await store(); // stored before the subscription: not its to deliver
+  it('without a cursor, delivers a message stored as it started even when its event went out before it listened', async () => {
     const events = new LocalPollEvents();
+    const listen = events.listen.bind(events);
+    let raced!: PollEvent;
+    let listened!: () => void;
+    const listening = new Promise<void>((r) => (listened = r));
+    events.listen = async (...args) => {
+      raced = await store(); // stored once the subscription began, its event published to nobody yet
+      await events.publish(raced);
+      const stop = await listen(...args);
+      listened();
+      return stop;
+    };
     const stream = pollStream(db.prisma, events, { registrarId: 'R' });
-    expect(await drainNow(stream)).toEqual([]);
+    const first = stream.next();
+    await listening;
+    const sentinel = await store();
+    await events.publish(sentinel);
+    const ids = [(await first).value!.id];
+    if (ids[0] !== sentinel.id) ids.push(...(await take(stream)));
+    expect(ids).toEqual([raced.id, sentinel.id]);
+    await expectNothingBefore(events, stream);
+    await stream.return!();
+  });
+
+  it('after a gap, reads the store and delivers exactly the messages that never arrived', async () => {
+    const events = new LocalPollEvents();
+    const stream = await open(events);
     const a = await store();
     await events.publish(a);
-    expect(await nextOf(stream)).toBe(a.id);
+    expect(await take(stream)).toEqual([a.id]);
     const lost = [await store(), await store()]; // stored, but their events were lost on the way
     const c = await store();
     await events.publish(c); // arrives out of order, before the lost ones are found
-    expect(await nextOf(stream)).toBe(c.id);
+    expect(await take(stream)).toEqual([c.id]);
     events.signalGap('R');
-    expect(await drainNow(stream)).toEqual(lost.map((e) => e.id));
+    expect(await take(stream, 2)).toEqual(lost.map((e) => e.id));
     await events.publish(lost[1]!); // a late duplicate of a re-read message
-    const d = await store();
-    await events.publish(d);
-    expect(await nextOf(stream)).toBe(d.id);
-    expect(await drainNow(stream)).toEqual([]);
-    expect(BigInt(before.id)).toBeLessThan(BigInt(a.id));
+    await expectNothingBefore(events, stream);
+    await stream.return!();
+  });
+
+  it('after a gap, delivers a lost message older than everything delivered since', async () => {
+    const events = new LocalPollEvents();
+    const stream = await open(events);
+    const lost = await store(); // its publish failed
+    const later: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const e = await store(); // these arrive before anyone learns of the failure
+      later.push(e.id);
+      await events.publish(e);
+    }
+    expect(await take(stream, 40)).toEqual(later);
+    events.signalGap('R');
+    expect(await beforeSentinel(stream, events)).toEqual([lost.id]);
+    await expectNothingBefore(events, stream);
     await stream.return!();
   });
 
   it('a message published long after later ones still arrives when a gap re-read happens meanwhile', async () => {
     const events = new LocalPollEvents();
-    const stream = pollStream(db.prisma, events, { registrarId: 'R' });
-    expect(await drainNow(stream)).toEqual([]);
+    const stream = await open(events);
     const late = await store(); // its publish is held up somewhere
     const later: string[] = [];
     for (let i = 0; i < 40; i++) {
@@ -124,22 +194,39 @@ describe('pollStream', () => {
       later.push(e.id);
       await events.publish(e);
     }
-    expect(await drainNow(stream)).toEqual(later);
+    expect(await take(stream, 40)).toEqual(later);
     await events.publish(late);
     events.signalGap('R'); // both before the stream wakes
-    expect(await drainNow(stream)).toEqual([late.id]);
+    expect(await take(stream)).toEqual([late.id]);
+    await expectNothingBefore(events, stream);
     await stream.return!();
   });
 
   it('a gap before anything was delivered re-reads from the cursor the client gave', async () => {
-    const cursor = await store();
+    const from = await cursor();
     const missed = await store();
     const events = new LocalPollEvents();
-    const stream = pollStream(db.prisma, events, { registrarId: 'R', after: BigInt(cursor.id) });
-    expect(await drainNow(stream)).toEqual([missed.id]); // the replay
+    const stream = pollStream(db.prisma, events, { registrarId: 'R', after: from });
+    expect(await take(stream)).toEqual([missed.id]); // the replay
     const lost = await store();
     events.signalGap('R');
-    expect(await drainNow(stream)).toEqual([lost.id]);
+    expect(await take(stream)).toEqual([lost.id]);
+    await expectNothingBefore(events, stream);
+    await stream.return!();
+  });
+
+  it('a message whose event vanished without any gap notice still arrives within a few hundred later ones, once', async () => {
+    const events = new LocalPollEvents();
+    const stream = await open(events);
+    const vanished = await store();
+    const later: PollEvent[] = [];
+    for (let i = 0; i < 300; i++) later.push(await store());
+    for (const e of later) await events.publish(e);
+    const ids = await beforeSentinel(stream, events);
+    expect([...ids].sort()).toEqual([vanished, ...later].map((e) => e.id).sort());
+    await events.publish(vanished); // its event turns up after all
+    await events.publish(later[0]!);
+    await expectNothingBefore(events, stream);
     await stream.return!();
   });
 });
@@ -152,25 +239,29 @@ const redisUp = await new Redis(REDIS, { lazyConnect: true, maxRetriesPerRequest
     () => false,
   );
 
+type Publish = (channel: string, message: string) => Promise<number>;
+/** The publishing connection of an instance, to make Redis refuse or hold its publishes. */
+const publisherOf = (events: RedisPollEvents) => (events as unknown as { pub: { publish: Publish } }).pub;
+
 describe.skipIf(!redisUp)('Redis fan-out (needs Redis at TEST_REDIS_URL, default 127.0.0.1:6379)', () => {
   it('when the subscriber connection drops, a stream re-reads the store once reconnected and misses nothing', async () => {
     const logger = pino({ level: 'silent' });
     const events = new RedisPollEvents(REDIS, logger);
     const admin = new Redis(REDIS);
     try {
-      const stream = pollStream(db.prisma, events, { registrarId: 'R' });
-      expect(await drainNow(stream)).toEqual([]);
+      const stream = await open(events);
+      const first = stream.next();
       const live = await store();
       await events.publish(live);
-      expect(await nextOf(stream)).toBe(live.id);
-      // Redis drops this instance's subscriber connection; a message is published meanwhile.
-      await admin.client('KILL', 'TYPE', 'pubsub');
+      expect((await first).value!.id).toBe(live.id);
+      // Redis drops this instance's subscriber connection; a message is stored meanwhile, and
+      // its event is published while nobody of ours listens.
+      const kill = await admin.client('KILL', 'TYPE', 'pubsub');
+      expect(kill).toBeGreaterThan(0);
       const lost = await store();
-      await admin.publish('rgw:poll:R', JSON.stringify(lost)); // nobody of ours hears it
-      expect(await nextOf(stream)).toBe(lost.id); // found in the store after the reconnect
-      const after = await store();
-      await events.publish(after);
-      expect(await nextOf(stream)).toBe(after.id);
+      await events.publish(lost).catch(() => undefined);
+      expect(await take(stream)).toEqual([lost.id]); // found in the store after the reconnect
+      await expectNothingBefore(events, stream);
       await stream.return!();
       expect(events.listeners('R')).toBe(0);
     } finally {
@@ -184,20 +275,55 @@ describe.skipIf(!redisUp)('Redis fan-out (needs Redis at TEST_REDIS_URL, default
     const storing = new RedisPollEvents(REDIS, logger); // the instance that ingests
     const serving = new RedisPollEvents(REDIS, logger); // the instance its subscriber is on
     try {
-      const stream = pollStream(db.prisma, serving, { registrarId: 'R' });
-      expect(await drainNow(stream)).toEqual([]);
+      const stream = await open(serving, storing);
+      const first = stream.next();
       // Redis refuses the ingesting instance's publish (the message is stored all the same).
-      const pub = (storing as unknown as { pub: { publish: (...a: unknown[]) => Promise<number> } }).pub;
+      const pub = publisherOf(storing);
       const publish = pub.publish.bind(pub);
       pub.publish = () => Promise.reject(new Error('redis refused the publish'));
       const unsent = await store();
       await expect(storing.publish(unsent)).rejects.toThrow('redis refused the publish');
-      expect(await drainNow(stream)).toEqual([]); // nobody on the serving instance knows yet
       pub.publish = publish;
       const next = await store();
       await storing.publish(next); // Redis is back: the event, then the gap notice it owed
-      expect((await drainNow(stream, 500)).sort()).toEqual([unsent.id, next.id].sort());
-      expect(await drainNow(stream)).toEqual([]);
+      const got = [(await first).value!.id, ...(await take(stream))];
+      expect(got.sort()).toEqual([unsent.id, next.id].sort());
+      await expectNothingBefore(serving, stream, storing);
+      await stream.return!();
+    } finally {
+      await storing.close();
+      await serving.close();
+    }
+  });
+
+  it('a failed publish is found even when the next event reaches the stream before the owed gap notice (issue 8, item 13)', async () => {
+    const logger = pino({ level: 'silent' });
+    const storing = new RedisPollEvents(REDIS, logger);
+    const serving = new RedisPollEvents(REDIS, logger);
+    try {
+      const ready = listening(serving);
+      const stream = pollStream(db.prisma, serving, { registrarId: 'R' }); // nothing delivered yet, as in the report
+      const first = stream.next();
+      await ready;
+      const pub = publisherOf(storing);
+      const publish = pub.publish.bind(pub);
+      pub.publish = () => Promise.reject(new Error('redis refused the publish'));
+      const unsent = await store();
+      await expect(storing.publish(unsent)).rejects.toThrow('redis refused the publish');
+      // Redis takes publishes again, but the owed gap notice comes late (a loaded machine): the
+      // next event reaches the subscriber first.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      pub.publish = (ch, text) => (text.includes('"gap"') ? held.then(() => publish(ch, text)) : publish(ch, text));
+      const next = await store();
+      const published = storing.publish(next);
+      const got = [(await first).value!.id];
+      release();
+      await published;
+      pub.publish = publish;
+      got.push(...(await beforeSentinel(stream, storing)));
+      expect(got.sort()).toEqual([unsent.id, next.id].sort());
+      await expectNothingBefore(serving, stream, storing);
       await stream.return!();
     } finally {
       await storing.close();

@@ -1,0 +1,204 @@
+/**
+ * The REPP sandbox's HTTP(S) server: route, authenticate (HTTP Basic with an API user), check the
+ * user's role, apply a queued fault, parse the JSON body, run the route and answer
+ * `{ code, message, data }` as the document's examples do.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import type { Clock } from '../../core/clock.js';
+import {
+  InternalError,
+  InvalidCredentials,
+  InvalidJson,
+  MethodNotAllowed,
+  NotAcceptable,
+  PayloadTooLarge,
+  ReppError,
+  RoleForbidden,
+  RouteNotFound,
+  ServiceUnavailable,
+  TooManyRequests,
+} from './errors.js';
+import type { ReppFaultQueue } from './faults.js';
+import { tick } from './lifecycle.js';
+import type { ApiUser, RegistrarRecord } from './records.js';
+import { Router } from './router.js';
+import type { Ctx, Env, Route } from './routes/common.js';
+
+export interface ServerOptions {
+  env: Env;
+  clock: Clock;
+  faults: ReppFaultQueue;
+  routes: readonly Route[];
+  onApplied(key: string): void;
+  maxBodyBytes: number;
+}
+
+export interface TlsOptions {
+  key: string;
+  cert: string;
+  /** PEMs of the CAs whose client certificates are accepted; when set, a client certificate is required. */
+  clientCa?: string[];
+}
+
+/** A bug in the sandbox, not a client error: answered 500 and reported on stderr. */
+function unexpected(e: unknown): void {
+  console.error('[repp-sandbox] unexpected error', e);
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function sendError(res: http.ServerResponse, e: ReppError): void {
+  send(res, e.status, e.code === null ? { message: e.message, data: {} } : { code: e.code, message: e.message, data: {} }, e.headers);
+}
+
+function readBody(req: http.IncomingMessage, max: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        reject(new PayloadTooLarge());
+        req.pause();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** `Authorization: Basic base64(username:password)`; the password may itself hold colons (RFC 7617). */
+function credentials(header: string | undefined): { username: string; password: string } | null {
+  const m = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header ?? '');
+  if (!m) return null;
+  const text = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  return colon < 0 ? null : { username: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+
+/** An Accept header that rules JSON out (absent, *\/* or application/* are fine). */
+function refusesJson(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return !accept.split(',').some((part) => /^\s*(\*\/\*|application\/\*|application\/json)\s*(;|$)/i.test(part));
+}
+
+export class ReppHttpServer {
+  private server?: http.Server;
+  private readonly router: Router;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly opts: ServerOptions) {
+    this.router = new Router(opts.routes);
+  }
+
+  listen(host: string, port: number, tls?: TlsOptions): Promise<{ host: string; port: number }> {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
+      this.handle(req, res).catch((e) => {
+        unexpected(e);
+        if (!res.headersSent) sendError(res, new InternalError());
+      });
+    };
+    const server = tls
+      ? https.createServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2', ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}) }, handler)
+      : http.createServer(handler);
+    server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    server.on('tlsClientError', () => undefined);
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        const addr = server.address();
+        resolve({ host, port: typeof addr === 'object' && addr ? addr.port : port });
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    let raw: string;
+    try {
+      raw = await readBody(req, this.opts.maxBodyBytes);
+    } catch (e) {
+      res.setHeader('Connection', 'close');
+      return sendError(res, e instanceof ReppError ? e : new InvalidJson());
+    }
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const method = (req.method ?? 'GET').toUpperCase();
+    try {
+      if (refusesJson(req.headers.accept)) throw new NotAcceptable();
+      const match = this.router.match(method, url.pathname);
+      if (!match) throw new RouteNotFound(url.pathname);
+      if ('allowed' in match) throw new MethodNotAllowed(method, match.allowed);
+      const who = this.authenticate(req);
+      const roles = match.route.roles ?? ['super', 'epp'];
+      if (!who.user.roles.some((r) => roles.includes(r))) throw new RoleForbidden();
+      const fault = this.opts.faults.take(match.route.key);
+      if (fault?.action === 'status') {
+        if (fault.status === 429) throw new TooManyRequests(fault.retryAfterSeconds ?? 1);
+        if (fault.status === 503) throw new ServiceUnavailable(fault.retryAfterSeconds);
+        throw new ReppError(null, `HTTP ${fault.status}`, fault.status);
+      }
+      const now = this.opts.clock.now();
+      tick(this.opts.env.store, now);
+      const ctx: Ctx = {
+        env: this.opts.env,
+        store: this.opts.env.store,
+        now,
+        registrar: who.registrar,
+        params: match.params,
+        query: url.searchParams,
+        body: this.parse(raw),
+        header: (name) => {
+          const v = req.headers[name.toLowerCase()];
+          return Array.isArray(v) ? v[0] : v;
+        },
+      };
+      const reply = match.route.handle(ctx);
+      this.opts.onApplied(match.route.key);
+      if (fault?.action === 'drop-after-apply') return void req.socket.destroy();
+      if (fault?.action === 'error-after-apply') throw new InternalError();
+      send(res, 200, { code: 1000, message: reply.message ?? 'Command completed successfully', data: reply.data ?? {} });
+    } catch (e) {
+      if (e instanceof ReppError) return sendError(res, e);
+      unexpected(e);
+      sendError(res, new InternalError());
+    }
+  }
+
+  private authenticate(req: http.IncomingMessage): { user: ApiUser; registrar: RegistrarRecord } {
+    const c = credentials(req.headers.authorization);
+    const who = c && this.opts.env.store.authenticate(c.username, c.password);
+    if (!who) throw new InvalidCredentials();
+    return who;
+  }
+
+  private parse(raw: string): Record<string, unknown> {
+    if (raw.trim() === '') return {};
+    try {
+      const v: unknown = JSON.parse(raw);
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InvalidJson();
+      return v as Record<string, unknown>;
+    } catch {
+      throw new InvalidJson();
+    }
+  }
+}

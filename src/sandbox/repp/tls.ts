@@ -1,0 +1,32 @@
+/**
+ * The REPP sandbox's certificates: a self-signed server certificate for loopback (the client trusts
+ * it as its CA) and a client certificate signed by the same key, for the registry's
+ * "API key and certificate" access (REPP document, "Authentication"). Generated once per process.
+ */
+import { generate } from 'selfsigned';
+import { DAY_MS } from './time.js';
+
+export interface SandboxCertificates {
+  key: string;
+  cert: string;
+  clientKey: string;
+  clientCert: string;
+}
+
+let pending: Promise<SandboxCertificates> | undefined;
+
+export function certificates(): Promise<SandboxCertificates> {
+  pending ??= generate([{ name: 'commonName', value: 'localhost' }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    notAfterDate: new Date(Date.now() + 365 * DAY_MS),
+    clientCertificate: { cn: 'repp-sandbox-client', keyType: 'ec', notAfterDate: new Date(Date.now() + 365 * DAY_MS) },
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] },
+    ],
+  }).then((r) => ({ key: r.private, cert: r.cert, clientKey: r.clientprivate!, clientCert: r.clientcert! }));
+  return pending;
+}

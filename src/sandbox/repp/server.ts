@@ -3,6 +3,7 @@
  * user's role, apply a queued fault, parse the JSON body, run the route and answer
  * `{ code, message, data }` as the document's examples do.
  */
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
@@ -134,6 +135,9 @@ export class ReppHttpServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // Like Rails' ActionDispatch::RequestId: the client's X-Request-Id when it is sane, else a new one.
+    const given = req.headers['x-request-id'];
+    res.setHeader('X-Request-Id', typeof given === 'string' && /^[\w-]{1,255}$/.test(given) ? given : randomUUID());
     let raw: string;
     try {
       raw = await readBody(req, this.opts.maxBodyBytes);

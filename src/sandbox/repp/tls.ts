@@ -24,7 +24,8 @@ export function certificates(): Promise<SandboxCertificates> {
     extensions: [
       { name: 'basicConstraints', cA: true },
       { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
-      { name: 'extKeyUsage', serverAuth: true },
+      // clientAuth too: OpenSSL holds the certificates it signs (the client's) to the purposes it lists.
+      { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
       { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] },
     ],
   }).then((r) => ({ key: r.private, cert: r.cert, clientKey: r.clientprivate!, clientCert: r.clientcert! }));

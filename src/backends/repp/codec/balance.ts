@@ -1,0 +1,46 @@
+/** Billing: GET /repp/v1/accounts/balance, plain or detailed with from/until (REPP document, "Get account balance"). */
+import type { Money } from '../../../core/model/index.js';
+import type { ReppRequest } from '../http.js';
+import { arr, instant, obj, str, unexpected, type Json } from './read.js';
+
+/** One line of the account's statement. Amounts are the registry's decimal text ("-6.0"). */
+export interface BalanceTransaction {
+  at: Date;
+  description: string;
+  type: 'debit' | 'credit';
+  amount: string;
+  /** Balance after this transaction. */
+  balance: string;
+}
+
+export interface Balance {
+  money: Money;
+  /** Newest first; empty unless detailed. */
+  transactions: BalanceTransaction[];
+}
+
+/** `from` / `until`: registry dates ("yyyy-mm-dd"); transactions from `from` and before `until`. */
+export function build(opts: { detailed?: boolean; from?: string; until?: string } = {}): ReppRequest {
+  const detailed = opts.detailed || opts.from !== undefined || opts.until !== undefined;
+  return {
+    command: 'balance',
+    method: 'GET',
+    path: '/repp/v1/accounts/balance',
+    query: detailed ? { detailed: true, from: opts.from, until: opts.until } : undefined,
+    changesState: false,
+  };
+}
+
+export function parse(data: unknown): Balance {
+  const d = obj(data, 'data');
+  return {
+    money: { amount: str(d, 'balance', 'data'), currency: str(d, 'currency', 'data') },
+    transactions: arr(d.transactions ?? [], 'data.transactions').map((t, i) => {
+      const p = `data.transactions[${i}]`;
+      const o: Json = obj(t, p);
+      const type = str(o, 'type', p);
+      if (type !== 'debit' && type !== 'credit') throw unexpected(`${p}.type`, 'is neither debit nor credit');
+      return { at: instant(o, 'created_at', p), description: str(o, 'description', p), type, amount: str(o, 'sum', p), balance: str(o, 'balance', p) };
+    }),
+  };
+}

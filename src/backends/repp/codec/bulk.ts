@@ -1,0 +1,77 @@
+/**
+ * The four bulk endpoints (REPP document, "Bulk actions"): bulk transfer, bulk tech-contact
+ * replace, bulk name-server change (optionally limited to some domains), bulk renew.
+ */
+import type { DomainNameserver, Period } from '../../../core/model/index.js';
+import type { ReppRequest } from '../http.js';
+import { nameserverBody, parseNameserver } from './domains.js';
+import { arr, num, obj, optStr, str, strings } from './read.js';
+
+export function buildTransfer(items: { name: string; transferCode: string }[]): ReppRequest {
+  return {
+    command: 'bulk:transfer',
+    method: 'POST',
+    path: '/repp/v1/domains/transfer',
+    body: { data: { domain_transfers: items.map((i) => ({ domain_name: i.name, transfer_code: i.transferCode })) } },
+    secrets: items.map((i) => i.transferCode),
+    changesState: true,
+  };
+}
+
+export interface BulkTransferResult {
+  transferred: string[];
+  failed: { name: string; errors: { code: number | null; message: string }[] }[];
+}
+
+export function parseTransfer(data: unknown): BulkTransferResult {
+  const o = obj(data, 'data');
+  return {
+    transferred: arr(o.success, 'data.success').map((s, i) => str(obj(s, `data.success[${i}]`), 'domain_name', `data.success[${i}]`)),
+    failed: arr(o.failed, 'data.failed').map((f, i) => {
+      const p = `data.failed[${i}]`;
+      const x = obj(f, p);
+      return {
+        name: str(x, 'domain_name', p),
+        errors: arr(x.errors ?? [], `${p}.errors`).map((e, j) => {
+          const y = obj(e, `${p}.errors[${j}]`);
+          return { code: y.code === null || y.code === undefined ? null : num(y, 'code', `${p}.errors[${j}]`), message: optStr(y, 'msg', `${p}.errors[${j}]`) ?? '' };
+        }),
+      };
+    }),
+  };
+}
+
+/** Replaces one tech contact by another on every domain of the registrar that has it. */
+export function buildTechContactReplace(current: string, next: string): ReppRequest {
+  return { command: 'bulk:tech_contacts', method: 'PATCH', path: '/repp/v1/domains/contacts', body: { current_contact_id: current, new_contact_id: next }, changesState: true };
+}
+
+export function parseAffected(data: unknown): { affected: string[]; skipped: string[] } {
+  const o = obj(data, 'data');
+  return { affected: strings(o.affected_domains, 'data.affected_domains'), skipped: strings(o.skipped_domains, 'data.skipped_domains') };
+}
+
+/** Replaces name server `from` by `to` on the registrar's domains (only `domains` when given); `to` needs a new host name. */
+export function buildNameserverChange(from: string, to: DomainNameserver, domains?: string[]): ReppRequest {
+  return {
+    command: 'bulk:nameservers',
+    method: 'PUT',
+    path: '/repp/v1/registrar/nameservers',
+    body: { data: { type: 'nameserver', id: from, ...(domains ? { domains } : {}), attributes: nameserverBody(to) } },
+    changesState: true,
+  };
+}
+
+export function parseNameserverChange(data: unknown): { nameserver: DomainNameserver; affected: string[]; skipped: string[] } {
+  const o = obj(data, 'data');
+  return { nameserver: parseNameserver(o.attributes, 'data.attributes'), ...parseAffected(data) };
+}
+
+/** Renews the domains for one period ("3m", "6m", "9m", "1y" ... "10y") from their current expiry. */
+export function buildRenew(names: string[], period: Period): ReppRequest {
+  return { command: 'bulk:renew', method: 'POST', path: '/repp/v1/domains/renew/bulk', body: { domains: names, renew_period: `${period.value}${period.unit}` }, changesState: true };
+}
+
+export function parseRenew(data: unknown): { renewed: string[] } {
+  return { renewed: strings(obj(data, 'data').updated_domains, 'data.updated_domains') };
+}

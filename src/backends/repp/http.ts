@@ -1,0 +1,203 @@
+/**
+ * The REPP wire client: one HTTPS (or HTTP) exchange per request, JSON both ways, HTTP Basic with
+ * the API user (REPP document, "Authentication": base64 of "username:password") and, where the
+ * registry asks for it, the client certificate. Keeps connections alive per account.
+ *
+ * It tells apart a request that never left (connection refused, TLS refused: not applied) from one
+ * that was sent and got no answer (outcome unknown for a change), so exactly-once handling above
+ * can reconcile only what needs it. 429 and 503 are retried after a delay (see retry.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { UpstreamUnavailableError, type GatewayError } from '../../core/errors.js';
+import { errorFor, maskSecrets, type Envelope } from './errors.js';
+import { DEFAULT_RETRY, systemTimer, withRetry, type RetryPolicy, type Timer } from './retry.js';
+
+export interface ReppEndpoint {
+  /** Base URL; the document's paths (/repp/v1/...) go after it. E.g. https://testrepp.internet.ee */
+  url: string;
+  username: string;
+  password: string;
+  tls?: {
+    /** PEM of the CA that signed the registry's certificate. */
+    ca?: string;
+    /** Client certificate and key (PEM), the ones used for EPP (REPP document, "Authentication"). */
+    cert?: string;
+    key?: string;
+    servername?: string;
+    rejectUnauthorized?: boolean;
+  };
+  /** How long one attempt may wait for the answer, in ms. Default 30000. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Connections kept per account. Default 4. */
+  maxSockets?: number;
+  /** Largest answer accepted, in bytes. Default 16 MiB. */
+  maxResponseBytes?: number;
+}
+
+/** One REPP request, as the codec builds it. */
+export interface ReppRequest {
+  /** The command's name for logs and the command log, e.g. "domain:create". */
+  command: string;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The document's path, e.g. "/repp/v1/domains/kasskoer.ee/renew" (values already encoded). */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** Extra headers, e.g. Auth-Code. */
+  headers?: Record<string, string>;
+  /** Values never to show in errors (transfer codes, auth codes). */
+  secrets?: Array<string | null | undefined>;
+  /** The request changes registry state. */
+  changesState: boolean;
+}
+
+/** A successful answer: the body's code (1000), message and data. */
+export interface ReppAnswer {
+  status: number;
+  code: number;
+  message: string;
+  data: unknown;
+  /** The X-Request-Id sent with the request (the registry echoes it in its logs and answer). */
+  requestId: string;
+  /** Attempts made (more than one after a 429 or 503). */
+  attempts: number;
+}
+
+interface Raw {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+class TransportError extends Error {
+  constructor(
+    message: string,
+    /** The request may have reached the registry. */
+    readonly sent: boolean,
+  ) {
+    super(message);
+  }
+}
+
+function parseEnvelope(text: string): (Envelope & { data?: unknown }) | null {
+  try {
+    const v: unknown = JSON.parse(text);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+    const o = v as Record<string, unknown>;
+    return {
+      code: typeof o.code === 'number' ? o.code : typeof o.code === 'string' && /^\d{4}$/.test(o.code) ? Number(o.code) : undefined,
+      message: typeof o.message === 'string' ? o.message : undefined,
+      data: o.data,
+    };
+  } catch {
+    return null;
+  }
+}
+
+export class ReppHttpClient {
+  private readonly base: URL;
+  private readonly agent: http.Agent;
+  private readonly authorization: string;
+  private readonly retry: RetryPolicy;
+  private readonly prefix = `GW${randomBytes(3).toString('hex')}`;
+  private seq = 0;
+
+  constructor(
+    private readonly endpoint: ReppEndpoint,
+    private readonly opts: { backend?: string; timer?: Timer } = {},
+  ) {
+    this.base = new URL(endpoint.url);
+    if (this.base.protocol !== 'https:' && this.base.protocol !== 'http:') throw new Error(`REPP url must be http(s): ${endpoint.url.slice(0, 64)}`);
+    const t = endpoint.tls ?? {};
+    const common = { keepAlive: true, maxSockets: endpoint.maxSockets ?? 4 };
+    this.agent =
+      this.base.protocol === 'https:'
+        ? new https.Agent({ ...common, ca: t.ca, cert: t.cert, key: t.key, servername: t.servername, rejectUnauthorized: t.rejectUnauthorized ?? true, minVersion: 'TLSv1.2' })
+        : new http.Agent(common);
+    this.authorization = `Basic ${Buffer.from(`${endpoint.username}:${endpoint.password}`, 'utf8').toString('base64')}`;
+    this.retry = { ...DEFAULT_RETRY, ...endpoint.retry };
+  }
+
+  /**
+   * Sends the request (retrying 429/503 within the budget) and returns the successful answer, or
+   * throws the gateway error for it (errors.ts). `budgetMs` caps the time spent on retries.
+   */
+  async send(req: ReppRequest, budgetMs?: number): Promise<ReppAnswer> {
+    const requestId = `${this.prefix}-${++this.seq}`;
+    const secrets = [...(req.secrets ?? []), this.endpoint.password];
+    const ctx = { backend: this.opts.backend, secrets, changesState: req.changesState };
+    const timer = this.opts.timer ?? systemTimer;
+    const { raw, attempts } = await withRetry(
+      () => this.exchange(req, requestId),
+      { ...this.retry, budgetMs: budgetMs ?? this.retry.budgetMs },
+      timer,
+    ).catch((e: unknown) => {
+      if (e instanceof TransportError) {
+        throw new UpstreamUnavailableError(maskSecrets(e.message, secrets), { backend: this.opts.backend, maybeApplied: e.sent && req.changesState });
+      }
+      throw e;
+    });
+    const env = parseEnvelope(raw.text);
+    if (raw.status < 200 || raw.status >= 300 || (env?.code ?? 0) >= 2000) throw errorFor(raw.status, env, ctx) satisfies GatewayError;
+    if (!env || env.code === undefined) {
+      throw new UpstreamUnavailableError(`registry answered HTTP ${raw.status} without a REPP result`, { backend: this.opts.backend, maybeApplied: req.changesState });
+    }
+    return { status: raw.status, code: env.code, message: maskSecrets(env.message ?? '', secrets), data: env.data ?? {}, requestId, attempts };
+  }
+
+  /** Closes kept-alive connections. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  /** One attempt: an answer with any status, or a TransportError. */
+  private exchange(req: ReppRequest, requestId: string): Promise<Raw> {
+    const url = new URL(this.base.pathname.replace(/\/$/, '') + req.path, this.base);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const body = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body), 'utf8');
+    const headers: Record<string, string | number> = {
+      Authorization: this.authorization,
+      Accept: 'application/json',
+      'X-Request-Id': requestId,
+      ...(body ? { 'Content-Type': 'application/json', 'Content-Length': body.length } : {}),
+      ...req.headers,
+    };
+    const mod = url.protocol === 'https:' ? https : http;
+    const max = this.endpoint.maxResponseBytes ?? 16 * 1024 * 1024;
+    return new Promise<Raw>((resolve, reject) => {
+      let sent = false;
+      const r = mod.request(url, { method: req.method, headers, agent: this.agent }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > max) r.destroy(new Error(`answer larger than ${max} bytes`));
+          else chunks.push(c);
+        });
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', (e) => r.destroy(e));
+      });
+      const timeoutMs = this.endpoint.timeoutMs ?? 30_000;
+      const timer = setTimeout(() => r.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      r.on('socket', (s: Socket) => {
+        // A reused keep-alive socket is connected already; a new one counts as sent once connected (TLS: after the handshake).
+        if (!s.connecting) sent = true;
+        else s.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => (sent = true));
+      });
+      r.on('error', (e) => {
+        clearTimeout(timer);
+        reject(new TransportError(`${req.method} ${req.path.slice(0, 80)}: ${e.message}`, sent));
+      });
+      r.end(body);
+    });
+  }
+}
+
+export type { RetryPolicy, Timer } from './retry.js';

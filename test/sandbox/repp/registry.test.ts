@@ -1,0 +1,146 @@
+/**
+ * The REPP sandbox's registry behaviour beyond the document's examples, over raw HTTP (no adapter
+ * code): registrant confirmations and their notifications, transfers that copy contacts and notify
+ * the losing registrar, billing, expiry dates, object lifetimes (410 after deletion), the zones
+ * served, and reset.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../../src/core/clock.js';
+import { ReppSandbox } from '../../../src/sandbox/repp/index.js';
+
+const clock = new FakeClock('2026-01-01T10:00:00Z');
+const sandbox = new ReppSandbox({ clock, registrantReplyMs: 3_600_000 });
+let base: string;
+
+const auth = { new: 'test:test123', the: 'theregistrar:password2' } as const;
+interface Answer {
+  status: number;
+  code: number;
+  message: string;
+  /** The JSON data, read freely by the assertions. */
+  data: any;
+}
+
+async function call(who: keyof typeof auth, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const res = await fetch(base + path, {
+    method,
+    headers: { Authorization: `Basic ${Buffer.from(auth[who]).toString('base64')}`, 'Content-Type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, ...((await res.json()) as { code: number; message: string; data: unknown }) };
+}
+
+const texts = (registrar: string) => sandbox.notifications(registrar).map((n) => n.text);
+
+beforeAll(async () => {
+  base = (await sandbox.start()).url;
+});
+afterAll(() => sandbox.stop());
+beforeEach(() => {
+  clock.set('2026-01-01T10:00:00Z');
+  sandbox.reset();
+});
+
+describe('registrant confirmations', () => {
+  it('an unverified registrant change waits for the registrant, who confirms when the time comes; the sponsor is told', async () => {
+    expect((await call('new', 'PUT', '/repp/v1/domains/kass.ee', { domain: { registrant: { code: 'ATSAA:LIZ' } } })).code).toBe(1000);
+    expect(sandbox.domain('kass.ee')).toMatchObject({ registrant: 'ATSAA:KARL', statuses: ['pendingUpdate'] });
+    expect((await call('new', 'PUT', '/repp/v1/domains/kass.ee/statuses/clientHold')).code).toBe(2304); // pending: no other change
+    clock.advance(3_600_000);
+    expect(sandbox.domain('kass.ee')).toMatchObject({ registrant: 'ATSAA:LIZ', statuses: [] });
+    expect(texts('NewRegistrar')).toContain('Registrant confirmed domain update: kass.ee');
+  });
+  it('a rejected change keeps the registrant; a verified one applies at once, without asking', async () => {
+    await call('new', 'PUT', '/repp/v1/domains/koer.ee', { domain: { registrant: { code: 'ATSAA:LIZ' } } });
+    sandbox.registrantReplies('koer.ee', false);
+    expect(sandbox.domain('koer.ee')).toMatchObject({ registrant: 'ATSAA:KARL', statuses: [] });
+    expect(texts('NewRegistrar').filter((t) => t === 'Registrant rejected domain update: koer.ee')).toHaveLength(2); // the seed's and this one
+    await call('new', 'PUT', '/repp/v1/domains/koer.ee', { domain: { registrant: { code: 'ATSAA:LIZ', verified: true }, transfer_code: 'uus-kood-1' } });
+    expect(sandbox.domain('koer.ee')).toMatchObject({ registrant: 'ATSAA:LIZ', transferCode: 'uus-kood-1', statuses: [] });
+  });
+  it('an unverified deletion waits for confirmation; then the domain is gone (410) and can be registered again', async () => {
+    await call('new', 'DELETE', '/repp/v1/domains/kanakotlet.ee', { domain: { delete: { verified: false } } });
+    expect(sandbox.domain('kanakotlet.ee')!.statuses).toEqual(['pendingDeleteConfirmation']);
+    sandbox.registrantReplies('kanakotlet.ee', true);
+    expect(texts('NewRegistrar')).toContain('Registrant confirmed domain deletion: kanakotlet.ee');
+    expect(await call('new', 'GET', '/repp/v1/domains/kanakotlet.ee')).toMatchObject({ status: 410, code: 2303 });
+    expect((await call('new', 'POST', '/repp/v1/domains', { domain: { name: 'kanakotlet.ee', registrant: 'ATSAA:KARL', period: 1, period_unit: 'y' } })).code).toBe(1000);
+    expect((await call('new', 'GET', '/repp/v1/domains/kanakotlet.ee')).status).toBe(200);
+  });
+});
+
+describe('transfers', () => {
+  it("move the domain at once with a new code, copy its contacts to the gaining registrar, tell the losing one", async () => {
+    expect((await call('new', 'POST', '/repp/v1/domains/kotlet.ee/transfer', { transfer: { transfer_code: '6699fb661ee3a2006a3d1e5833d7c5abv' } })).code).toBe(1000);
+    const d = sandbox.domain('kotlet.ee')!;
+    expect(d.registrar).toBe('NewRegistrar');
+    expect(d.transferCode).toMatch(/^[0-9a-f]{32}$/);
+    expect([d.registrant, ...d.admin, ...d.tech].every((c) => /^ATSAA:[0-9A-F]{8}$/.test(c))).toBe(true);
+    expect(texts('TheRegistrar')).toEqual([
+      'Transfer of domain kotlet.ee has been approved. It was associated with registrant 1111111:0FEEDC3C and contacts 1111111:65B7EB55, 1111111:8E3736F2.',
+    ]);
+    const info = await call('new', 'GET', '/repp/v1/domains/kotlet.ee');
+    expect(info.data.domain.transfer_code).toBe(d.transferCode);
+    expect((await call('the', 'GET', '/repp/v1/domains/kotlet.ee')).data.domain.transfer_code).toBeUndefined(); // only the sponsor sees it
+  });
+  it('refuse a wrong code (2202), the sponsor itself (2002), a server-locked domain (2304)', async () => {
+    expect((await call('new', 'POST', '/repp/v1/domains/666.ee/transfer', { transfer: { transfer_code: 'wrong' } })).code).toBe(2202);
+    expect((await call('the', 'POST', '/repp/v1/domains/666.ee/transfer', { transfer: { transfer_code: 'd79d865fdf589a1cd52ae95fde4e5d30' } })).code).toBe(2002);
+    expect((await call('new', 'POST', '/repp/v1/domains/lukus.ee/transfer', { transfer: { transfer_code: 'f00dfeedf00dfeedf00dfeedf00dfeed' } })).code).toBe(2304);
+    expect((await call('new', 'GET', '/repp/v1/domains/666.ee/transfer_info')).code).toBe(2202); // no Auth-Code
+  });
+});
+
+describe('billing and expiry', () => {
+  it('a registration is charged 6.0 a year and expires at local midnight after its last day', async () => {
+    await call('new', 'POST', '/repp/v1/domains', { domain: { name: 'mari2.pri.ee', registrant: 'ATSAA:KARL', period: 2, period_unit: 'y' } });
+    expect(sandbox.domain('mari2.pri.ee')!.expireTime).toBe('2028-01-02T00:00:00.000+02:00');
+    const b = await call('new', 'GET', '/repp/v1/accounts/balance?detailed=true&from=2026-01-01');
+    expect(b.data).toEqual({ balance: '408.0', currency: 'EUR', transactions: [{ created_at: '2026-01-01T12:00:00.000+02:00', description: 'Create mari2.pri.ee', type: 'debit', sum: '-12.0', balance: '408.0' }] });
+  });
+  it('bulk renew is all or nothing: refused (2104) when the balance does not cover every domain', async () => {
+    const names = ['kass.ee', 'koer.ee', 'biz.ee', 'domeener.ee', 'domainer.ee', 'only.ee', 'these.ee', 'domains.ee', 'kanakotlet.ee', 'mari.pri.ee'];
+    expect((await call('new', 'POST', '/repp/v1/domains/renew/bulk', { domains: names, renew_period: '10y' })).code).toBe(2306); // more than 10 years ahead
+    const r = await call('new', 'POST', '/repp/v1/domains/renew/bulk', { domains: names, renew_period: '8y' });
+    expect(r).toMatchObject({ status: 400, code: 2104 }); // 10 x 48.0 > 420.0
+    expect(sandbox.balanceCents('NewRegistrar')).toBe(42000);
+    expect((await call('new', 'POST', '/repp/v1/domains/renew/bulk', { domains: names, renew_period: '6m' })).data.updated_domains).toEqual(names);
+    expect(sandbox.balanceCents('NewRegistrar')).toBe(42000 - 10 * 300);
+  });
+});
+
+describe('the registry', () => {
+  it('serves .ee, com.ee and pri.ee names one label deep', async () => {
+    const create = (name: string) => call('new', 'POST', '/repp/v1/domains', { domain: { name, registrant: 'ATSAA:KARL', period: 1, period_unit: 'y' } });
+    expect((await create('firma2.com.ee')).code).toBe(1000);
+    expect((await create('a.b.ee')).code).toBe(2306);
+    expect((await create('example.com')).code).toBe(2306);
+    expect((await create('kass.ee')).code).toBe(2302);
+  });
+  it("hides other registrars' domains from changes (404) and their contacts from reads (404)", async () => {
+    expect((await call('new', 'PUT', '/repp/v1/domains/666.ee/statuses/clientHold')).status).toBe(404);
+    expect((await call('new', 'GET', '/repp/v1/contacts/1111111:65B7EB55')).status).toBe(404);
+    expect((await call('new', 'GET', '/repp/v1/domains/666.ee')).status).toBe(200); // info is public, without the transfer code
+  });
+  it('lets a non-sponsor delete with the Auth-Code header, and refuses without it (2202)', async () => {
+    expect((await call('new', 'DELETE', '/repp/v1/domains/domain1.ee', { domain: { delete: { verified: true } } })).code).toBe(2202);
+    expect((await call('new', 'DELETE', '/repp/v1/domains/domain1.ee', { domain: { delete: { verified: true } } }, { 'Auth-Code': 'a45e543ddabee202f95eebae5a7c917c' })).code).toBe(1000);
+  });
+  it('refuses a bad JSON body (2001) and a missing parameter (2003), before any change', async () => {
+    const res = await fetch(`${base}/repp/v1/contacts`, { method: 'POST', headers: { Authorization: `Basic ${Buffer.from(auth.new).toString('base64')}`, 'Content-Type': 'application/json' }, body: '{"contact":' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as Answer).code).toBe(2001);
+    expect((await call('new', 'POST', '/repp/v1/domains/kass.ee/nameservers', {})).code).toBe(2003);
+    expect((await call('new', 'POST', '/repp/v1/domains/kass.ee/nameservers', { nameservers: [{ hostname: 'ns1.kass.ee' }, { hostname: 'ns2.example.net' }] })).code).toBe(2003); // glue
+    expect(sandbox.domain('kass.ee')!.nameservers).toEqual([]);
+  });
+  it('reset restores the seed, balances and notifications', async () => {
+    await call('new', 'DELETE', '/repp/v1/domains/kass.ee', { domain: { delete: { verified: true } } });
+    await call('the', 'PUT', '/repp/v1/registrar/notifications/1399', { notification: { read: true } });
+    await call('new', 'PUT', '/repp/v1/registrar/notifications/1399', { notification: { read: true } });
+    sandbox.reset();
+    expect(sandbox.domain('kass.ee')).toBeDefined();
+    expect(texts('NewRegistrar')).toHaveLength(2);
+    expect(sandbox.applied('domain:delete')).toBe(0);
+  });
+});

@@ -11,17 +11,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GatewayConfig } from './config.types.js';
+import { resolveLimits } from './limits/limits.js';
 
 export type { GatewayConfig } from './config.types.js';
 
 export const SANDBOX_TLDS = { contacts: ['example'], nomulus: ['tld'] } as const;
 
-/** Zero-setup defaults: two in-process EPP sandboxes (with and without contact objects). */
+/**
+ * Zero-setup defaults: two in-process EPP sandboxes (with and without contact objects). They
+ * listen on loopback only: the start prints fresh API keys and /metrics has no token, so the
+ * network gets in only when asked (HOST=0.0.0.0). A config file's gateway listens on every
+ * interface unless the file says otherwise (`host`).
+ */
 export function defaultConfig(): GatewayConfig {
   const sandboxAccounts = {}; // filled by the sandbox starter with the sandbox's own registrars
   return {
     port: 4000,
-    host: '0.0.0.0',
+    host: '127.0.0.1',
     dataDir: './data',
     logLevel: 'info',
     registrars: [
@@ -52,7 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   let cfg: GatewayConfig = base;
   if (existsSync(path)) {
     const file = JSON.parse(readFileSync(path, 'utf8')) as Partial<GatewayConfig>;
-    cfg = { ...base, ...file, limits: { ...base.limits, ...(file.limits ?? {}) }, poll: { ...base.poll, ...(file.poll ?? {}) } };
+    cfg = { ...base, host: '0.0.0.0', ...file, limits: { ...base.limits, ...(file.limits ?? {}) }, poll: { ...base.poll, ...(file.poll ?? {}) } };
   } else if (env.GATEWAY_CONFIG) {
     throw new Error(`GATEWAY_CONFIG names ${path}, which does not exist`);
   }
@@ -79,6 +85,9 @@ export function validateConfig(cfg: GatewayConfig): void {
   if (cfg.shutdownDelayMs !== undefined && !(Number.isFinite(cfg.shutdownDelayMs) && cfg.shutdownDelayMs >= 0)) {
     throw new Error('config: shutdownDelayMs (SHUTDOWN_DELAY_MS) must be a number of milliseconds, 0 or more');
   }
+  resolveLimits(cfg); // throws on a limit that is not a positive whole number
+  const recheck = cfg.auth?.revocationCheckMs;
+  if (recheck !== undefined && !(Number.isFinite(recheck) && recheck >= 100)) throw new Error('config: auth.revocationCheckMs must be a number of milliseconds, 100 or more');
   if (cfg.poll.leaseMs < 3 * cfg.poll.intervalMs) throw new Error('config: poll.leaseMs must be at least 3 x poll.intervalMs');
   const names = new Set(cfg.backends.map((b) => b.name));
   if (names.size !== cfg.backends.length) throw new Error('config: backend names must be unique');

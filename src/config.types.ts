@@ -64,8 +64,24 @@ export interface GatewayConfig {
   routes: RouteConfig[];
   /** Backend for contact and host commands when the caller names none and the host name routes nowhere. */
   defaultBackend?: string;
-  /** maxDepth: operation nesting; maxBatch: names per checkDomains / loader batch; maxSubscriptions: open subscriptions per WebSocket connection. */
-  limits: { maxDepth: number; maxBatch: number; maxSubscriptions?: number };
+  /**
+   * maxBatch: names per checkDomains / loader batch; maxSubscriptions: open subscriptions per
+   * WebSocket connection; the operation limits (tokens, depth, aliases, directives, cost, errors
+   * per answer, the per-key rate limit) are described, with their defaults, in src/limits/limits.ts.
+   */
+  limits: {
+    maxDepth: number;
+    maxBatch: number;
+    maxSubscriptions?: number;
+    maxTokens?: number;
+    maxAliases?: number;
+    maxDirectives?: number;
+    maxCost?: number;
+    maxErrors?: number;
+    rateLimit?: { points: number; durationSec: number } | false;
+  };
+  /** API keys: how often open WebSocket connections are checked against revocation. Default 5000 ms. */
+  auth?: { revocationCheckMs?: number };
   /** Poll ingestion: how often each upstream queue is read, and the lease that keeps it to one instance. */
   poll: { intervalMs: number; leaseMs: number; maxBackoffMs: number; enabled: boolean };
   /**

@@ -7,8 +7,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import { GraphQLError } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { buildGatewaySchema } from '../schema/build.js';
 import { authenticate } from './http/authenticate.js';
@@ -19,12 +18,14 @@ import { createContext, type GatewayContext, type Services } from './context.js'
 import { systemClock, type Clock } from './core/clock.js';
 import { openDatabase } from './db/client.js';
 import type { MigrateResult } from './db/migrate.js';
-import { depthLimit } from './http/depth-limit.js';
-import { DocumentCache } from './http/documents.js';
-import { sharedSubscribe } from './http/shared-subscribe.js';
 import { graphiqlPage } from './http/graphiql.js';
 import { readiness } from './http/health.js';
-import { makeFormatError, type FormatError } from './http/errors.js';
+import { boundErrorsPlugin, makeFormatError } from './http/errors.js';
+import { useWebSocket } from './http/websocket.js';
+import { KeyRevocationWatch } from './auth/revocation.js';
+import { OperationLimits, type KeyedContext } from './limits/gate.js';
+import { resolveLimits } from './limits/limits.js';
+import { createRateLimiter } from './limits/rate-limit.js';
 import { idempotencyOptions, startPurgeTimer } from './idempotency/config.js';
 import { IdempotencyService } from './idempotency/service.js';
 import { createLogger, type Logger } from './logger.js';
@@ -94,21 +95,30 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   }
 
   const schema = await buildGatewaySchema();
+  // One module per concern, each serving HTTP (Apollo) and graphql-ws alike: the limits, the error
+  // format, the API key (authenticate + revocation).
+  const limitsInForce = resolveLimits(config);
+  const limits = new OperationLimits(schema, limitsInForce, createRateLimiter(limitsInForce, config.redisUrl, logger));
+  const formatError = makeFormatError(logger, limits.limits);
+  const revocations = new KeyRevocationWatch(db.prisma, logger, config.auth?.revocationCheckMs);
   const app = express();
+  app.disable('x-powered-by');
   const httpServer = createServer(app);
   // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message).
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 2 * 1024 * 1024 });
-  const formatError = makeFormatError(logger);
-  const wsCleanup = useWebSocket(schema, wsServer, services, formatError);
-  const apollo = new ApolloServer<GatewayContext>({
+  const wsCleanup = useWebSocket({ schema, wsServer, services, limits, formatError, revocations });
+  const apollo = new ApolloServer<GatewayContext & KeyedContext>({
     schema,
     formatError,
     // Apollo's default depends on NODE_ENV; stack traces are for the log, never for clients.
     includeStacktraceInErrorResponses: false,
     introspection: true,
-    validationRules: [depthLimit(config.limits.maxDepth)],
+    parseOptions: limits.parseOptions,
+    validationRules: [...limits.validationRules],
     plugins: [
       metrics.apolloPlugin(),
+      limits.apolloPlugin(),
+      boundErrorsPlugin(limits.limits.maxErrors),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // A federation subgraph would otherwise answer routers' ftv1 requests with field traces (and say so on the console).
       ApolloServerPluginInlineTraceDisabled(),
@@ -137,9 +147,10 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     express.json({ limit: '2mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const registrar = await authenticate(services.prisma, req.headers.authorization);
-        if (!registrar) throw unauthenticated('send a valid API key: Authorization: Bearer <key>');
-        return createContext(services, registrar);
+        const caller = await authenticate(services.prisma, req.headers.authorization);
+        if (!caller) throw unauthenticated('send a valid API key: Authorization: Bearer <key>');
+        await limits.arrive(caller.keyId);
+        return { ...createContext(services, caller.registrar), keyId: caller.keyId };
       },
     }),
   );
@@ -160,6 +171,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   if (config.poll.enabled) ingester.start();
+  revocations.start();
   const purge = startPurgeTimer(services.idempotency, config, logger);
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
@@ -175,8 +187,10 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       shuttingDown = true;
     },
     async close() {
+      revocations.stop();
       await apollo.stop();
       await closeServer(httpServer);
+      await limits.close();
       await purge.stop();
       await ingester.stop();
       await events.close();
@@ -186,41 +200,6 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       await db.close();
     },
   };
-}
-
-/** graphql-ws on the same port and path; the API key comes in connection_init. */
-function useWebSocket(schema: GraphQLSchema, wsServer: WebSocketServer, services: Services, formatError: FormatError) {
-  const documents = new DocumentCache(schema, [depthLimit(services.config.limits.maxDepth)]);
-  const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
-  return useServer<Record<string, unknown>, { registrar?: { id: string; name: string } }>(
-    {
-      schema,
-      subscribe: sharedSubscribe((context) => (context as GatewayContext).registrar.id),
-      onSubscribe: (ctx, _id, payload) => {
-        // Each subscription holds a listener and its queue: a connection gets a bounded number.
-        const max = services.config.limits.maxSubscriptions ?? 100;
-        if (Object.keys(ctx.subscriptions).length > max) {
-          return [new GraphQLError(`at most ${max} subscriptions per connection: complete one first, or open another connection`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
-        }
-        const document = documents.get(payload.query);
-        if (Array.isArray(document)) return document as readonly GraphQLError[];
-        return { schema, document: document as DocumentNode, operationName: payload.operationName, variableValues: payload.variables };
-      },
-      onConnect: async (ctx) => {
-        const params = ctx.connectionParams ?? {};
-        const header = (params.Authorization ?? params.authorization ?? ctx.extra.request.headers.authorization) as string | undefined;
-        const registrar = await authenticate(services.prisma, header);
-        if (!registrar) return false; // graphql-ws closes with 4403 Forbidden
-        ctx.extra.registrar = registrar;
-        return true;
-      },
-      context: (ctx) => createContext(services, ctx.extra.registrar!),
-      // The same error shapes (stable extensions.code) as over HTTP.
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
-      onError: (_ctx, _id, _payload, errors) => format(errors),
-    },
-    wsServer,
-  );
 }
 
 /** Constant-time comparison of a bearer token. */

@@ -1,14 +1,20 @@
 import type { PrismaClient } from '../db/generated/client.js';
 import { resolveApiKey } from '../auth/api-keys.js';
 
-/** Resolve "Bearer <key>" to the registrar the key belongs to, or null. */
-export async function authenticate(
-  prisma: PrismaClient,
-  header: string | undefined | null,
-): Promise<{ id: string; name: string } | null> {
+/** Who sent a request: the registrar, and the API key (its id), which rate limits and revocation go by. */
+export interface Caller {
+  registrar: { id: string; name: string };
+  keyId: string;
+}
+
+/**
+ * Resolves "Bearer <key>" to its caller, or null (no header, another scheme, unknown or revoked
+ * key). Used by HTTP (every request) and graphql-ws (connection_init) alike.
+ */
+export async function authenticate(prisma: PrismaClient, header: string | undefined | null): Promise<Caller | null> {
   if (!header) return null;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!m) return null;
   const found = await resolveApiKey(prisma, m[1]!);
-  return found ? { id: found.registrarId, name: found.registrarName } : null;
+  return found ? { registrar: { id: found.registrarId, name: found.registrarName }, keyId: found.keyId } : null;
 }

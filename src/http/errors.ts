@@ -1,42 +1,91 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GatewayError } from '../core/errors.js';
+import { recodeTokenLimit } from '../limits/document.js';
 import type { Logger } from '../logger.js';
 
 /**
  * Every error leaves with a stable extensions.code. Gateway errors carry the field at fault and,
  * for registry errors, the upstream code and message; anything unexpected is masked as
- * INTERNAL_SERVER_ERROR with the detail only in the log.
+ * INTERNAL_SERVER_ERROR with the detail only in the log. Messages are cut at MAX_MESSAGE
+ * characters, whatever produced them (graphql-js quotes literals whole).
  */
 export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
-export function makeFormatError(logger: Logger): FormatError {
+/** Characters of a message (and of a registry's message) an answer carries at most. */
+export const MAX_MESSAGE = 500;
+
+const cut = (s: string): string => (s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE - 1)}…` : s);
+
+export function makeFormatError(logger: Logger, limits: { maxTokens?: number } = {}): FormatError {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     let original = unwrapResolverError(error);
-    // graphql-ws wraps an error thrown by a subscription's stream without a path, which Apollo's
-    // unwrapping leaves alone: look inside, so it is coded (or masked) like any other.
+    // graphql-ws wraps an error thrown by a subscription's stream without a path, and Apollo wraps
+    // parse and validation errors, which unwrapping leaves alone: look inside, so the innermost
+    // error's code (or its masking) is what the client sees.
     if (original instanceof GraphQLError && original.originalError) original = original.originalError;
     if (original instanceof GatewayError) {
       const d = original.details;
       return {
-        message: original.message,
+        message: cut(original.message),
         locations: formatted.locations,
         path: formatted.path,
         extensions: {
           code: original.code,
           ...(d.field ? { field: d.field } : {}),
-          ...(d.upstreamCode !== undefined ? { upstreamCode: d.upstreamCode, upstreamMessage: d.upstreamMessage } : {}),
+          ...(d.upstreamCode !== undefined ? { upstreamCode: d.upstreamCode, upstreamMessage: cut(d.upstreamMessage ?? '') } : {}),
           ...(d.backend ? { registry: d.backend } : {}),
           ...(d.retryable ? { retryable: true } : {}),
         },
       };
     }
+    if (original instanceof GraphQLError && limits.maxTokens) original = recodeTokenLimit(original, { maxTokens: limits.maxTokens });
+    const ownCode = original instanceof GraphQLError ? original.extensions.code : undefined;
+    if (typeof ownCode === 'string' && original instanceof GraphQLError && original !== error) {
+      // A code the gateway set on the inner error wins over the wrapper's (Apollo's GRAPHQL_VALIDATION_FAILED).
+      const { http: _http, ...extensions } = original.extensions;
+      return { message: cut(original.message), locations: formatted.locations, path: formatted.path, extensions: { ...extensions, code: ownCode } };
+    }
     const code = formatted.extensions?.code;
     if (original instanceof GraphQLError || (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR')) {
-      return { ...formatted, extensions: { ...formatted.extensions, code: code ?? 'BAD_REQUEST' } };
+      const { http: _http, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, message: cut(formatted.message), extensions: { ...extensions, code: code ?? 'BAD_REQUEST' } };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error');
     return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+/**
+ * At most `max` errors in one answer: the first max - 1, then one TOO_MANY_ERRORS entry saying
+ * how many were left out (a thousand failing aliases must not make a thousand-error answer).
+ */
+export function boundErrors(errors: readonly GraphQLFormattedError[], max: number): GraphQLFormattedError[] {
+  if (errors.length <= max) return [...errors];
+  const kept = errors.slice(0, Math.max(0, max - 1));
+  const omitted = errors.length - kept.length;
+  return [...kept, { message: `${omitted} more errors were left out of this answer`, extensions: { code: 'TOO_MANY_ERRORS', omitted } }];
+}
+
+/** The answer's errors, formatted and bounded, for graphql-ws (Apollo does the same for HTTP through formatErrorsPlugin). */
+export function formatAll(format: FormatError, errors: readonly GraphQLError[], max: number): GraphQLError[] {
+  // graphql-ws wants GraphQLError instances; formatted errors are plain objects of the same shape.
+  return boundErrors(errors.map((e) => format(e.toJSON(), e)), max) as unknown as GraphQLError[];
+}
+
+/** Apollo plugin bounding the number of errors of every HTTP answer. */
+export function boundErrorsPlugin<T extends object>(max: number): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind === 'single' && response.body.singleResult.errors) {
+            response.body.singleResult.errors = boundErrors(response.body.singleResult.errors, max);
+          }
+        },
+      };
+    },
   };
 }

@@ -4,6 +4,7 @@ import { createApiKey } from '../../src/auth/api-keys.js';
 import { defaultConfig } from '../../src/config.js';
 import type { GatewayConfig } from '../../src/config.types.js';
 import type { Clock } from '../../src/core/clock.js';
+import type { Logger } from '../../src/logger.js';
 import { startGateway, type Gateway } from '../../src/server.js';
 import { freshDatabase } from './db.js';
 
@@ -28,14 +29,20 @@ export interface TestGateway {
  * on an ephemeral port and a fresh database, with an API key for each sandbox registrar.
  */
 export async function startTestGateway(
-  opts: { clock?: Clock; configure?: (c: GatewayConfig) => void; database?: { prisma: Gateway['services']['prisma']; close(): Promise<void> } } = {},
+  opts: {
+    clock?: Clock;
+    configure?: (c: GatewayConfig) => void;
+    database?: { prisma: Gateway['services']['prisma']; close(): Promise<void> };
+    /** Where the gateway logs (default: silent, or TEST_LOG_LEVEL). */
+    logger?: Logger;
+  } = {},
 ): Promise<TestGateway> {
   const db = opts.database ?? (await freshDatabase());
   const config = defaultConfig();
   config.port = 0;
   config.host = '127.0.0.1';
   opts.configure?.(config);
-  const gateway = await startGateway(config, { database: db, clock: opts.clock, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const gateway = await startGateway(config, { database: db, clock: opts.clock, logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
   const keys: Record<string, string> = {};
   for (const r of config.registrars) keys[r.id] = (await createApiKey(gateway.services.prisma, r.id, 'test')).key;
   return {

@@ -1,0 +1,114 @@
+/**
+ * The estimated cost of an operation, checked with its variables before it runs (HTTP and
+ * graphql-ws alike). Cost counts the work a field causes, not the size of the answer:
+ *
+ *   - a field that reaches a registry (an upstream command) costs REGISTRY (10);
+ *   - a field that queries the database costs DATABASE (5);
+ *   - a mutation costs MUTATION (25): its command, the read-back of the object and the
+ *     idempotency record;
+ *   - a list multiplies what each item costs by its length: `first` for connections, the number
+ *     of names for checkDomains, and an upper bound for lists the registry fills (13 name
+ *     servers, 4 contacts); every item costs at least 1;
+ *   - any other field costs 0.
+ *
+ * The estimate is an upper bound: the request's loaders share one command among fields of the
+ * same object and among aliases of the same name. graphql-query-complexity walks the operation
+ * (at most 10,000 nodes, so fragments spread many times cannot make it walk longer).
+ */
+import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
+import { GraphQLError, Kind, type DefinitionNode, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { queryTooComplex } from './errors.js';
+
+export const REGISTRY = 10;
+export const DATABASE = 5;
+export const MUTATION = 25;
+
+/** How many items a list field stands for: its argument `first`, the length of a list argument, or a fixed bound. */
+type Items = { arg: 'first' } | { listArg: string } | { bound: number };
+
+interface FieldCost {
+  /** The field's own work: REGISTRY, DATABASE, or both added. */
+  cost: number;
+  items?: Items;
+  /** Work for each item, on top of its selection (a domain page reads each domain from its registry). */
+  perItem?: number;
+}
+
+/** Fields that cost something, by "Type.field"; every mutation costs MUTATION unless listed. */
+export const FIELD_COSTS: Record<string, FieldCost> = {
+  'Query.domain': { cost: REGISTRY },
+  'Query.contact': { cost: REGISTRY },
+  'Query.host': { cost: REGISTRY },
+  'Query.transfer': { cost: REGISTRY },
+  'Query.checkDomains': { cost: REGISTRY, items: { listArg: 'names' } },
+  'Query.domains': { cost: DATABASE, items: { arg: 'first' }, perItem: REGISTRY },
+  'Query.commandLog': { cost: DATABASE, items: { arg: 'first' } },
+  // Reading first moves the messages waiting in the registries' queues into the store.
+  'Query.pollMessages': { cost: DATABASE + REGISTRY, items: { arg: 'first' } },
+  'Subscription.pollMessages': { cost: DATABASE },
+  'Mutation.ackPollMessage': { cost: DATABASE },
+  'Domain.transfer': { cost: REGISTRY },
+  'Domain.registrant': { cost: REGISTRY },
+  'Domain.contacts': { cost: 0, items: { bound: 4 } },
+  'Domain.nameservers': { cost: 0, items: { bound: 13 } },
+  'DomainContact.contact': { cost: REGISTRY },
+  // A name server a domain refers to is read from the registry when one of these is asked for.
+  'Nameserver.ipv4': { cost: REGISTRY },
+  'Nameserver.ipv6': { cost: REGISTRY },
+  'Nameserver.statuses': { cost: REGISTRY },
+  'Nameserver.sponsor': { cost: REGISTRY },
+  'Nameserver.createdAt': { cost: REGISTRY },
+  'Nameserver.updatedAt': { cost: REGISTRY },
+  'RegistryAccount.balance': { cost: REGISTRY },
+};
+
+function itemsOf(items: Items, args: Record<string, unknown>): number {
+  if ('bound' in items) return items.bound;
+  const v = 'arg' in items ? args[items.arg] : (args[items.listArg] as unknown[] | undefined)?.length;
+  return typeof v === 'number' && Number.isFinite(v) ? Math.max(0, v) : 1;
+}
+
+/** graphql-query-complexity estimator implementing the table above. */
+export function estimateField({ type, field, args, childComplexity }: ComplexityEstimatorArgs): number {
+  const known = FIELD_COSTS[`${type.name}.${field.name}`];
+  if (!known) return type.name === 'Mutation' ? MUTATION + childComplexity : childComplexity;
+  if (!known.items) return known.cost + childComplexity;
+  return known.cost + itemsOf(known.items, args) * Math.max(1, (known.perItem ?? 0) + childComplexity);
+}
+
+/** The cost of `operation` (with the document's fragments) for these variables. */
+export function operationCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): number {
+  const fragments = document.definitions.filter((d: DefinitionNode) => d.kind === Kind.FRAGMENT_DEFINITION);
+  const query: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] };
+  return getComplexity({ schema, query, variables: variables ?? {}, estimators: [estimateField], maxQueryNodes: MAX_NODES });
+}
+
+const MAX_NODES = 10_000;
+
+/**
+ * Refuses an operation costing more than `maxCost`, before it runs: QUERY_TOO_COMPLEX, or
+ * BAD_USER_INPUT when the variables do not fit the operation (execution would refuse them too).
+ * Returns the cost of an admitted operation.
+ */
+export function checkCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+  maxCost: number,
+): number {
+  let cost: number;
+  try {
+    cost = operationCost(schema, document, operation, variables);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (/maximum allowed number of nodes/.test(message)) {
+      throw queryTooComplex('maxCost', maxCost, `the operation expands to more than ${MAX_NODES} fields; its cost is above the limit of ${maxCost}`);
+    }
+    throw new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  }
+  if (cost > maxCost) {
+    throw queryTooComplex('maxCost', maxCost, `the operation's estimated cost is ${cost}; the limit is ${maxCost} (a registry command costs ${REGISTRY}, a database query ${DATABASE}, lists by their length)`);
+  }
+  return cost;
+}

@@ -1,0 +1,30 @@
+import { GraphQLError } from 'graphql';
+
+/** Which limit refused an operation: the name of its setting in config `limits`. */
+export type LimitName = 'maxTokens' | 'maxDepth' | 'maxAliases' | 'maxDirectives' | 'maxCost';
+
+/**
+ * QUERY_TOO_COMPLEX (HTTP 400): the document or its estimated cost exceeds a limit; refused
+ * before anything runs. `extensions.limit` names the setting, `max` its value.
+ */
+export function queryTooComplex(limit: LimitName, max: number, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', limit, max, http: { status: 400 } } });
+}
+
+/**
+ * RATE_LIMITED (HTTP 429 with Retry-After): the API key spent its cost points for the current
+ * window; `extensions.retryAfter` is the number of seconds until the window starts again.
+ */
+export function rateLimited(retryAfterSec: number): GraphQLError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSec));
+  return new GraphQLError(`this API key has used its operation budget for now; retry after ${seconds} s`, {
+    extensions: { code: 'RATE_LIMITED', retryAfter: seconds, http: { status: 429, headers: new Map([['retry-after', String(seconds)]]) } },
+  });
+}
+
+/** BAD_REQUEST (HTTP 400): a subscription sent over HTTP, which serves queries and mutations only. */
+export function subscriptionOverHttp(): GraphQLError {
+  return new GraphQLError('subscriptions are served over WebSocket (graphql-ws, subprotocol graphql-transport-ws) on this path; HTTP serves queries and mutations', {
+    extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * Every limit on an operation, in one place for both transports (the way envelop's plugins cover
+ * execute and subscribe once): the parse options and validation rules that bound the document,
+ * the cost check and the per-key rate limit. HTTP reaches them through `apolloPlugin()` and
+ * Apollo's parseOptions/validationRules; graphql-ws through the same `parseOptions`,
+ * `validationRules`, `arrive` and `admit` (src/http/websocket.ts).
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode, ParseOptions, ValidationRule } from 'graphql';
+import { checkCost } from './cost.js';
+import { documentRules, parseOptions } from './document.js';
+import { subscriptionOverHttp } from './errors.js';
+import type { Limits } from './limits.js';
+import type { KeyRateLimiter } from './rate-limit.js';
+
+/** Context fields the HTTP plugin needs: the API key that sent the request. */
+export interface KeyedContext {
+  keyId: string;
+}
+
+export class OperationLimits {
+  readonly parseOptions: ParseOptions;
+  readonly validationRules: readonly ValidationRule[];
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    readonly limits: Limits,
+    private readonly rateLimiter: KeyRateLimiter,
+  ) {
+    this.parseOptions = parseOptions(limits);
+    this.validationRules = documentRules(limits);
+  }
+
+  /** An operation arrived from `keyId`, not yet parsed: spends 1 point, or throws RATE_LIMITED. */
+  arrive(keyId: string): Promise<void> {
+    return this.rateLimiter.spend(keyId, 1);
+  }
+
+  /**
+   * A parsed, valid operation with its variables: throws QUERY_TOO_COMPLEX when it costs more
+   * than limits.maxCost, RATE_LIMITED when the key has not its cost left (less the point spent
+   * on arrival). Nothing has run yet either way.
+   */
+  async admit(keyId: string, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): Promise<number> {
+    const cost = checkCost(this.schema, document, operation, variables, this.limits.maxCost);
+    await this.rateLimiter.spend(keyId, cost - 1);
+    return cost;
+  }
+
+  /**
+   * The same limits for Apollo Server (HTTP): `arrive` is called by the context function, once
+   * the key is known. A subscription is refused here too (BAD_REQUEST, 400): HTTP does not serve
+   * them (graphql-ws does, on the same path), whatever the Accept header asks for.
+   */
+  apolloPlugin<T extends KeyedContext>(): ApolloServerPlugin<T> {
+    return {
+      requestDidStart: async () => ({
+        didResolveOperation: async ({ contextValue, document, operation, request }) => {
+          if (operation?.operation === 'subscription') throw subscriptionOverHttp();
+          if (operation) await this.admit(contextValue.keyId, document, operation, request.variables);
+        },
+      }),
+    };
+  }
+
+  close(): Promise<void> {
+    return this.rateLimiter.close();
+  }
+}

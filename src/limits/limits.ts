@@ -1,0 +1,53 @@
+import type { GatewayConfig } from '../config.types.js';
+
+/**
+ * The operation limits in force, with their defaults filled in (config `limits`, README
+ * "Limits"). Every one applies to GraphQL over HTTP and over graphql-ws alike.
+ */
+export interface Limits {
+  /** Lexical tokens in one document; the parser stops at the first one beyond (graphql-js `maxTokens`). */
+  maxTokens: number;
+  /** Nesting of fields; each fragment spread counts as a level, introspection (`__schema`) does not. */
+  maxDepth: number;
+  /** Aliased fields in one operation (fragments counted where they are spread). */
+  maxAliases: number;
+  /** Directives in one operation (fragments counted where they are spread). */
+  maxDirectives: number;
+  /** Estimated cost of one operation (src/limits/cost.ts), checked with its variables before it runs. */
+  maxCost: number;
+  /** Errors in one answer; beyond, one TOO_MANY_ERRORS entry says how many were left out. */
+  maxErrors: number;
+  /** Per API key: cost points (at least 1 per operation) spent per window; false turns it off. */
+  rateLimit: { points: number; durationSec: number } | false;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxTokens: 2000,
+  maxDepth: 12,
+  maxAliases: 50,
+  maxDirectives: 50,
+  maxCost: 1000,
+  maxErrors: 50,
+  rateLimit: { points: 5000, durationSec: 10 },
+};
+
+/** The configured limits over the defaults; throws on a value that is not a positive integer. */
+export function resolveLimits(config: Pick<GatewayConfig, 'limits'>): Limits {
+  const given = config.limits ?? {};
+  const limits: Limits = { ...DEFAULT_LIMITS };
+  for (const name of ['maxTokens', 'maxDepth', 'maxAliases', 'maxDirectives', 'maxCost', 'maxErrors'] as const) {
+    const v = given[name];
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < 1) throw new Error(`config: limits.${name} must be a whole number, 1 or more`);
+    limits[name] = v;
+  }
+  const rl = given.rateLimit;
+  if (rl === false) limits.rateLimit = false;
+  else if (rl !== undefined) {
+    if (!Number.isInteger(rl.points) || rl.points < 1 || !Number.isInteger(rl.durationSec) || rl.durationSec < 1) {
+      throw new Error('config: limits.rateLimit must be false or { "points": n, "durationSec": s } with whole numbers, 1 or more');
+    }
+    limits.rateLimit = { points: rl.points, durationSec: rl.durationSec };
+  }
+  return limits;
+}

@@ -1,0 +1,52 @@
+/**
+ * Per-API-key rate limit (rate-limiter-flexible): each key may spend `points` cost points per
+ * window of `durationSec` seconds (fixed windows). An operation spends its estimated cost
+ * (src/limits/cost.ts), at least 1; one point is spent when it arrives, before it is even
+ * parsed, so refused documents are paid for too. With REDIS_URL the windows are kept in Redis
+ * and shared by every instance; while Redis does not answer, each instance keeps its own
+ * (an insurance limiter) rather than refuse or admit everything.
+ */
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Logger } from '../logger.js';
+import { rateLimited } from './errors.js';
+import type { Limits } from './limits.js';
+
+export interface KeyRateLimiter {
+  /** Spends `points` of the key's window; throws RATE_LIMITED (with retryAfter) when they are not there. */
+  spend(keyId: string, points: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const KEY_PREFIX = 'rgw:ratelimit';
+
+export function createRateLimiter(limits: Pick<Limits, 'rateLimit'>, redisUrl: string | undefined, logger: Logger): KeyRateLimiter {
+  const rl = limits.rateLimit;
+  if (!rl) return { spend: async () => undefined, close: async () => undefined };
+  const options = { points: rl.points, duration: rl.durationSec, keyPrefix: KEY_PREFIX };
+  let redis: Redis | undefined;
+  let limiter: RateLimiterAbstract;
+  if (redisUrl) {
+    // No offline queue: while Redis is away a spend fails at once and the insurance limiter answers.
+    redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'rate limit: Redis unavailable, limiting per instance'));
+    limiter = new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) });
+  } else {
+    limiter = new RateLimiterMemory(options);
+  }
+  return {
+    async spend(keyId, points) {
+      if (points <= 0) return;
+      try {
+        // An operation dearer than a whole window still passes in an empty one.
+        await limiter.consume(keyId, Math.min(points, rl.points));
+      } catch (res) {
+        if (res instanceof RateLimiterRes) throw rateLimited(res.msBeforeNext / 1000);
+        throw res;
+      }
+    },
+    async close() {
+      redis?.disconnect();
+    },
+  };
+}

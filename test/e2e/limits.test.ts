@@ -1,0 +1,120 @@
+/**
+ * Documents and operations too big to serve are refused before anything runs, with
+ * QUERY_TOO_COMPLEX naming the limit, over HTTP and graphql-ws alike (issue 8, items 1 and 3).
+ */
+import { getIntrospectionQuery } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { wsOnce } from '../helpers/ws.js';
+
+let t: TestGateway;
+beforeAll(async () => {
+  t = await startTestGateway({ configure: (c) => (c.poll.enabled = false) });
+});
+afterAll(() => t?.close());
+
+/** The issue's input: 26 fragments, each spreading the next twice; 1,028 bytes, 2^25 paths. */
+export function fragmentBomb(levels = 26): string {
+  const lines = ['query { ...F0 }'];
+  for (let i = 0; i < levels - 1; i++) lines.push(`fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`);
+  lines.push(`fragment F${levels - 1} on Query { viewer { id } }`);
+  return lines.join('\n');
+}
+
+const both = async (query: string, variables?: Record<string, unknown>) => {
+  const key = t.keys.NewRegistrar!;
+  return { http: await t.gql(key, query, variables), ws: await wsOnce(t.gateway.wsUrl, key, query, variables) };
+};
+
+describe('document limits', () => {
+  it('refuses the fragment bomb as too deep, over HTTP and graphql-ws, without running it', async () => {
+    const before = await t.upstreamCommands();
+    const { http, ws } = await both(fragmentBomb());
+    expect(http.status).toBe(400);
+    expect(http.data).toBeUndefined();
+    expect(http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxDepth', max: 12 });
+    expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxDepth', max: 12 });
+    expect(await t.upstreamCommands()).toBe(before);
+  });
+
+  it('serves the introspection query graphql-js writes (15 levels deep)', async () => {
+    const { http, ws } = await both(getIntrospectionQuery());
+    expect(http.errors).toBeUndefined();
+    expect(http.data.__schema.queryType.name).toBe('Query');
+    expect(ws.errors).toBeUndefined();
+  });
+
+  it('refuses more aliases than limits.maxAliases (default 50)', async () => {
+    const query = `{ ${Array.from({ length: 51 }, (_, i) => `a${i}: viewer { id }`).join(' ')} }`;
+    const { http, ws } = await both(query);
+    expect(http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxAliases' });
+    expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxAliases' });
+    const fifty = await t.gql(t.keys.NewRegistrar!, `{ ${Array.from({ length: 50 }, (_, i) => `a${i}: viewer { id }`).join(' ')} }`);
+    expect(fifty.errors).toBeUndefined();
+  });
+
+  it('refuses more directives than limits.maxDirectives (default 50)', async () => {
+    const query = `{ viewer { ${Array.from({ length: 51 }, () => 'id @include(if: true)').join(' ')} } }`;
+    const { http, ws } = await both(query);
+    expect(http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxDirectives' });
+    expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxDirectives' });
+  });
+
+  it('stops parsing past limits.maxTokens (default 2,000): the 2 MB request of 1,000 aliases is refused, nothing sent upstream', async () => {
+    const before = await t.upstreamCommands();
+    const query = `query($n: String!) { ${Array.from({ length: 1000 }, (_, i) => `d${i}: domain(name: $n) { name }`).join(' ')} }`;
+    const { http, ws } = await both(query, { n: `${'a'.repeat(1_900_000)}.example` });
+    expect(http.status).toBe(400);
+    expect(http.errors).toHaveLength(1);
+    expect(http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxTokens', max: 2000 });
+    expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxTokens' });
+    expect(JSON.stringify(http).length).toBeLessThan(1000);
+    expect(await t.upstreamCommands()).toBe(before);
+  });
+});
+
+describe('operation cost', () => {
+  it('refuses 30 commandLog(first: 500) aliases before reading anything', async () => {
+    const query = `{ ${Array.from({ length: 30 }, (_, i) => `c${i}: commandLog(first: 500) { edges { node { id command } } }`).join(' ')} }`;
+    const { http, ws } = await both(query);
+    expect(http.status).toBe(400);
+    expect(http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', max: 1000 });
+    expect(http.errors?.[0]?.message).toMatch(/estimated cost is \d+; the limit is 1000/);
+    expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
+  });
+
+  it('counts registry fields and list sizes from the variables: a page of 500 domains read upstream is refused, one of 20 is served', async () => {
+    const before = await t.upstreamCommands();
+    const query = 'query($n: Int!) { domains(first: $n) { edges { node { name registrant { email } } } } }';
+    const big = await both(query, { n: 500 });
+    expect(big.http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
+    expect(big.ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
+    expect(await t.upstreamCommands()).toBe(before);
+    const small = await t.gql(t.keys.NewRegistrar!, query, { n: 20 });
+    expect(small.errors).toBeUndefined();
+  });
+
+  it('refuses 50 domain() aliases that each read the registrant (1,000 upstream commands) and serves 40 names alone', async () => {
+    const names = Array.from({ length: 50 }, (_, i) => `d${i}: domain(name: "nothing-${i}.example") { name registrant { email } nameservers { name ipv4 } }`);
+    const refused = await t.gql(t.keys.NewRegistrar!, `{ ${names.join(' ')} }`);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
+    const served = await t.gql(t.keys.NewRegistrar!, `{ ${Array.from({ length: 40 }, (_, i) => `d${i}: domain(name: "nothing-${i}.example") { name }`).join(' ')} }`);
+    expect(served.errors).toBeUndefined();
+  });
+});
+
+describe('configured limits', () => {
+  let small: TestGateway;
+  beforeAll(async () => {
+    small = await startTestGateway({ configure: (c) => ((c.poll.enabled = false), (c.limits.maxDepth = 4)) });
+  });
+  afterAll(() => small?.close());
+
+  it('limits.maxDepth counts field levels, refusing an operation deeper than the limit before running it', async () => {
+    const deep = await small.gql(small.keys.NewRegistrar!, '{ domain(name: "example.example") { contacts { contact { postalInfo { name } } } } }');
+    expect(deep.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxDepth', max: 4 });
+    expect(deep.errors?.[0]?.message).toContain('found 5');
+    const ok = await small.gql(small.keys.NewRegistrar!, '{ domain(name: "example.example") { contacts { contact { id } } } }');
+    expect(ok.errors).toBeUndefined();
+  });
+});

@@ -19,9 +19,11 @@ export function parseOptions(limits: Pick<Limits, 'maxTokens'>): ParseOptions {
 }
 
 /**
- * Validation rules for depth (fragment spreads count as a level; introspection's `__schema` is
- * left out, so `getIntrospectionQuery()`, 15 levels deep, passes), aliases and directives. Each
- * refusal is a QUERY_TOO_COMPLEX error naming the limit.
+ * Validation rules for depth (levels of fields, through fragments: a spread adds its fragment's
+ * depth, not a level of its own; introspection's `__schema` is left out, so
+ * `getIntrospectionQuery()`, 15 levels deep, passes), aliases and directives. Each refusal is a
+ * QUERY_TOO_COMPLEX error naming the limit. (A fragment spread many times is not deep, but
+ * expands to many fields: the cost check refuses it, src/limits/cost.ts.)
  */
 export function documentRules(limits: Pick<Limits, 'maxDepth' | 'maxAliases' | 'maxDirectives'>): ValidationRule[] {
   const reject = (limit: LimitName, max: number) => (context: ValidationContext | null, error: GraphQLError) => {
@@ -30,7 +32,7 @@ export function documentRules(limits: Pick<Limits, 'maxDepth' | 'maxAliases' | '
   const common = { exposeLimits: true, propagateOnRejection: false };
   // graphql-armor's rules return class instances; graphql's ValidationRule wants an ASTVisitor.
   return [
-    maxDepthRule({ ...common, n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: false, onReject: [reject('maxDepth', limits.maxDepth)] }),
+    maxDepthRule({ ...common, n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, onReject: [reject('maxDepth', limits.maxDepth)] }),
     maxAliasesRule({ ...common, n: limits.maxAliases, onReject: [reject('maxAliases', limits.maxAliases)] }),
     maxDirectivesRule({ ...common, n: limits.maxDirectives, onReject: [reject('maxDirectives', limits.maxDirectives)] }),
   ] as unknown as ValidationRule[];

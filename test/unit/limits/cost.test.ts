@@ -1,0 +1,68 @@
+/**
+ * The cost table and the document rules on the issue's inputs: costs as the README states them,
+ * and a fragment spread 2^25 times counted once per fragment.
+ */
+import 'reflect-metadata';
+import { getIntrospectionQuery, getOperationAST, parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildGatewaySchema } from '../../../schema/build.js';
+import { checkCost, operationCost } from '../../../src/limits/cost.js';
+import { documentRules } from '../../../src/limits/document.js';
+import { DEFAULT_LIMITS } from '../../../src/limits/limits.js';
+
+let schema: GraphQLSchema;
+beforeAll(async () => {
+  schema = await buildGatewaySchema();
+});
+
+const cost = (query: string, variables?: Record<string, unknown>) => {
+  const document = parse(query);
+  return operationCost(schema, document, getOperationAST(document)!, variables);
+};
+
+describe('operation cost', () => {
+  it('counts registry and database work, lists by their length', () => {
+    expect(cost('{ viewer { id name accounts { registry tlds } } }')).toBe(0);
+    expect(cost('{ domain(name: "a.example") { name statuses } }')).toBe(10);
+    expect(cost('{ domain(name: "a.example") { registrant { email } transfer { status } } }')).toBe(30);
+    expect(cost('{ domains(first: 50) { edges { node { name } } } }')).toBe(505);
+    expect(cost('{ commandLog(first: 500) { edges { node { id } } } }')).toBe(505);
+    expect(cost('query($n: Int!) { commandLog(first: $n) { edges { cursor } } }', { n: 20 })).toBe(25);
+    expect(cost('{ checkDomains(names: ["a.example", "b.example"]) { name available } }')).toBe(12);
+    expect(cost('{ domain(name: "a.example") { nameservers { name ipv4 } } }')).toBe(10 + 13 * 10);
+    expect(cost('mutation { deleteDomain(name: "a.example", idempotencyKey: "k") { replayed } }')).toBe(25);
+  });
+
+  it('refuses above maxCost with QUERY_TOO_COMPLEX, and variables that do not fit with BAD_USER_INPUT', () => {
+    const document = parse('query($n: Int!) { commandLog(first: $n) { edges { cursor } } }');
+    const op = getOperationAST(document)!;
+    expect(checkCost(schema, document, op, { n: 500 }, 1000)).toBe(505);
+    expect(() => checkCost(schema, document, op, { n: 500 }, 100)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' }) }));
+    expect(() => checkCost(schema, document, op, { n: 'many' }, 1000)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+  });
+});
+
+describe('document rules', () => {
+  const rules = [...specifiedRules, ...documentRules(DEFAULT_LIMITS)];
+
+  it('count the 26-fragment bomb (2^25 paths) once per fragment: 2 levels, no alias, no directive; the cost check refuses it', () => {
+    const lines = ['query { ...F0 }'];
+    for (let i = 0; i < 25; i++) lines.push(`fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`);
+    lines.push('fragment F25 on Query { viewer { id } }');
+    const document = parse(lines.join('\n'));
+    expect(validate(schema, document, rules)).toEqual([]);
+    expect(() => checkCost(schema, document, getOperationAST(document)!, {}, 1000)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('expands to more than 10000 fields'), extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' }) }),
+    );
+  });
+
+  it('refuse an operation deeper than maxDepth, counting levels through fragments', () => {
+    const deep = parse('{ ...A } fragment A on Query { domain(name: "a.example") { ...B } } fragment B on Domain { contacts { contact { postalInfo { name } } } }');
+    const errors = validate(schema, deep, [...specifiedRules, ...documentRules({ ...DEFAULT_LIMITS, maxDepth: 4 })]);
+    expect(errors.map((e) => [e.extensions.code, e.extensions.limit, e.message])).toEqual([['QUERY_TOO_COMPLEX', 'maxDepth', 'Query depth limit of 4 exceeded, found 5.']]);
+  });
+
+  it("leave introspection out of the depth: graphql-js's own introspection query is valid", () => {
+    expect(validate(schema, parse(getIntrospectionQuery()), rules)).toEqual([]);
+  });
+});

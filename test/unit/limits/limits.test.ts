@@ -1,0 +1,41 @@
+/** Limits from config, and what the zero-setup start listens on (issue 8, items 1, 3, 12). */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
+import { DEFAULT_LIMITS, resolveLimits } from '../../../src/limits/limits.js';
+
+const base = { maxDepth: 12, maxBatch: 500 };
+
+describe('limits from config', () => {
+  it('fill in the documented defaults', () => {
+    expect(resolveLimits({ limits: base })).toEqual({ ...DEFAULT_LIMITS, maxDepth: 12 });
+    expect(DEFAULT_LIMITS).toMatchObject({ maxTokens: 2000, maxAliases: 50, maxDirectives: 50, maxCost: 1000, maxErrors: 50, rateLimit: { points: 5000, durationSec: 10 } });
+  });
+
+  it('take configured values, and rateLimit false turns the rate limit off', () => {
+    expect(resolveLimits({ limits: { ...base, maxCost: 300, rateLimit: false } })).toMatchObject({ maxCost: 300, rateLimit: false });
+  });
+
+  it('refuse values that are not whole numbers of 1 or more', () => {
+    expect(() => resolveLimits({ limits: { ...base, maxTokens: 0 } })).toThrow(/limits.maxTokens/);
+    expect(() => resolveLimits({ limits: { ...base, maxCost: 1.5 } })).toThrow(/limits.maxCost/);
+    expect(() => resolveLimits({ limits: { ...base, rateLimit: { points: 0, durationSec: 1 } } })).toThrow(/limits.rateLimit/);
+  });
+});
+
+describe('listening address', () => {
+  const dir = () => mkdtempSync(join(tmpdir(), 'rgw-config-'));
+
+  it('is loopback for the zero-setup start (it prints keys and serves /metrics without a token)', () => {
+    expect(loadConfig({}, dir()).host).toBe('127.0.0.1');
+  });
+
+  it('is every interface with a config file that names none, and what HOST says in any case', () => {
+    const d = dir();
+    writeFileSync(join(d, 'gateway.config.json'), JSON.stringify({ port: 4000 }));
+    expect(loadConfig({}, d).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }, dir()).host).toBe('0.0.0.0');
+  });
+});

@@ -7,7 +7,7 @@
  *   - a mutation costs MUTATION (25): its command, the read-back of the object and the
  *     idempotency record;
  *   - a list multiplies what each item costs by its length: `first` for connections, the number
- *     of names for checkDomains, and an upper bound for lists the registry fills (13 name
+ *     of names for checkDomains (of representations for a router's `_entities`), and an upper bound for lists the registry fills (13 name
  *     servers, 4 contacts); every item costs at least 1;
  *   - any other field costs 0.
  *
@@ -60,6 +60,8 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'Nameserver.createdAt': { cost: REGISTRY },
   'Nameserver.updatedAt': { cost: REGISTRY },
   'RegistryAccount.balance': { cost: REGISTRY },
+  // A federation router's entity lookups: each representation is read through the loaders.
+  'Query._entities': { cost: 0, items: { listArg: 'representations' }, perItem: REGISTRY },
 };
 
 function itemsOf(items: Items, args: Record<string, unknown>): number {

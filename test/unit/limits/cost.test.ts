@@ -31,6 +31,8 @@ describe('operation cost', () => {
     expect(cost('{ checkDomains(names: ["a.example", "b.example"]) { name available } }')).toBe(12);
     expect(cost('{ domain(name: "a.example") { nameservers { name ipv4 } } }')).toBe(10 + 13 * 10);
     expect(cost('mutation { deleteDomain(name: "a.example", idempotencyKey: "k") { replayed } }')).toBe(25);
+    const representations = [{ __typename: 'Domain', name: 'a.tld' }, { __typename: 'Domain', name: 'b.tld' }];
+    expect(cost('query($r: [_Any!]!) { _entities(representations: $r) { ... on Domain { name expiresAt } } }', { r: representations })).toBe(20);
   });
 
   it('refuses above maxCost with QUERY_TOO_COMPLEX, and variables that do not fit with BAD_USER_INPUT', () => {

@@ -1,7 +1,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { parse, type GraphQLSchema } from 'graphql';
+import { getNamedType, isEnumType, isInputObjectType, isInterfaceType, isObjectType, parse, type GraphQLArgument, type GraphQLInputField, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
 
 /**
@@ -28,5 +28,25 @@ export async function buildFederatedSchema(options: BuildSchemaOptions, referenc
     if (!schema.getType(typeName)) throw new Error(`reference resolver for ${typeName}, which the schema does not have`);
     resolvers[typeName] = { ...resolvers[typeName], __resolveReference: resolveReference } as GraphQLResolverMap<unknown>[string];
   }
-  return buildSubgraphSchema({ typeDefs: parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`), resolvers });
+  return withInternalEnumDefaults(buildSubgraphSchema({ typeDefs: parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`), resolvers }));
+}
+
+/**
+ * buildSubgraphSchema reads default values from the SDL (enum names, `YEARS`) before the resolver
+ * map gives enum values their internal values ('y'), so a default stayed a name no enum value has:
+ * introspection failed on it (`Enum "PeriodUnit" cannot represent value: "YEARS"`) and a resolver
+ * would have received the name. Defaults of enum type are turned into the internal values here.
+ */
+function withInternalEnumDefaults(schema: GraphQLSchema): GraphQLSchema {
+  const fix = (input: GraphQLArgument | GraphQLInputField) => {
+    const named = getNamedType(input.type);
+    if (!isEnumType(named) || input.defaultValue === undefined || input.defaultValue === null) return;
+    const internal = (name: unknown) => (typeof name === 'string' ? (named.getValue(name)?.value ?? name) : name);
+    input.defaultValue = Array.isArray(input.defaultValue) ? input.defaultValue.map(internal) : internal(input.defaultValue);
+  };
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isInputObjectType(type)) Object.values(type.getFields()).forEach(fix);
+    if (isObjectType(type) || isInterfaceType(type)) for (const field of Object.values(type.getFields())) field.args.forEach(fix);
+  }
+  return schema;
 }

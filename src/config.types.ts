@@ -76,6 +76,7 @@ export interface GatewayConfig {
     maxTokens?: number;
     maxAliases?: number;
     maxDirectives?: number;
+    maxFields?: number;
     maxCost?: number;
     maxErrors?: number;
     rateLimit?: { points: number; durationSec: number } | false;

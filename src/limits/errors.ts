@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 
 /** Which limit refused an operation: the name of its setting in config `limits`. */
-export type LimitName = 'maxTokens' | 'maxDepth' | 'maxAliases' | 'maxDirectives' | 'maxCost';
+export type LimitName = 'maxTokens' | 'maxDepth' | 'maxAliases' | 'maxDirectives' | 'maxFields' | 'maxCost';
 
 /**
  * QUERY_TOO_COMPLEX (HTTP 400): the document or its estimated cost exceeds a limit; refused

@@ -13,6 +13,8 @@ export interface Limits {
   maxAliases: number;
   /** Directives in one operation (fragments counted where they are spread). */
   maxDirectives: number;
+  /** Fields one operation expands to: each fragment counted where it is spread, a literal `first` multiplying its list. */
+  maxFields: number;
   /** Estimated cost of one operation (src/limits/cost.ts), checked with its variables before it runs. */
   maxCost: number;
   /** Errors in one answer; beyond, one TOO_MANY_ERRORS entry says how many were left out. */
@@ -26,6 +28,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxDepth: 12,
   maxAliases: 50,
   maxDirectives: 50,
+  maxFields: 10_000,
   maxCost: 1000,
   maxErrors: 50,
   rateLimit: { points: 5000, durationSec: 10 },
@@ -35,7 +38,7 @@ export const DEFAULT_LIMITS: Limits = {
 export function resolveLimits(config: Pick<GatewayConfig, 'limits'>): Limits {
   const given = config.limits ?? {};
   const limits: Limits = { ...DEFAULT_LIMITS };
-  for (const name of ['maxTokens', 'maxDepth', 'maxAliases', 'maxDirectives', 'maxCost', 'maxErrors'] as const) {
+  for (const name of ['maxTokens', 'maxDepth', 'maxAliases', 'maxDirectives', 'maxFields', 'maxCost', 'maxErrors'] as const) {
     const v = given[name];
     if (v === undefined) continue;
     if (!Number.isInteger(v) || v < 1) throw new Error(`config: limits.${name} must be a whole number, 1 or more`);

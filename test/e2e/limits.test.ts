@@ -32,9 +32,9 @@ describe('document limits', () => {
     const { http, ws } = await both(fragmentBomb());
     expect(http.status).toBe(400);
     expect(http.data).toBeUndefined();
-    expect(http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', max: 1000 });
+    expect(http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxFields', max: 10000 });
     expect(http.errors?.[0]?.message).toContain('expands to more than 10000 fields');
-    expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', max: 1000 });
+    expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxFields', max: 10000 });
     expect(await t.upstreamCommands()).toBe(before);
   });
 
@@ -75,13 +75,17 @@ describe('document limits', () => {
 });
 
 describe('operation cost', () => {
-  it('refuses 30 commandLog(first: 500) aliases before reading anything', async () => {
-    const query = `{ ${Array.from({ length: 30 }, (_, i) => `c${i}: commandLog(first: 500) { edges { node { id command } } }`).join(' ')} }`;
-    const { http, ws } = await both(query);
+  it('refuses 30 commandLog(first: 500) aliases (15,000 rows), and three with first from a variable, before reading anything', async () => {
+    const literal = `{ ${Array.from({ length: 30 }, (_, i) => `c${i}: commandLog(first: 500) { edges { node { id command } } }`).join(' ')} }`;
+    const { http, ws } = await both(literal);
     expect(http.status).toBe(400);
-    expect(http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', max: 1000 });
-    expect(http.errors?.[0]?.message).toMatch(/estimated cost is \d+; the limit is 1000/);
-    expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
+    expect(http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxFields' });
+    expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxFields' });
+    const variable = `query($n: Int!) { ${Array.from({ length: 3 }, (_, i) => `c${i}: commandLog(first: $n) { edges { node { id } } }`).join(' ')} }`;
+    const costly = await both(variable, { n: 500 });
+    expect(costly.http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', max: 1000 });
+    expect(costly.http.errors?.[0]?.message).toMatch(/estimated cost is 1515; the limit is 1000/);
+    expect(costly.ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
   });
 
   it('counts registry fields and list sizes from the variables: a page of 500 domains read upstream is refused, one of 20 is served', async () => {

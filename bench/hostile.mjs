@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+/**
+ * Hostile requests against a zero-setup gateway: how fast they are refused, and what the other
+ * clients see meanwhile (issue 8, items 1-3).
+ *
+ *   npm run bench:hostile [-- --seconds 5 --attackers 4]
+ *   node bench/hostile.mjs --gateway /path/to/other/checkout/dist/src/main.js   # e.g. an older build
+ *
+ * Starts `dist/src/main.js` (the zero-setup start: embedded database in a temporary directory,
+ * in-process sandboxes) and reads an API key from what it prints. Then measures:
+ *   1. the fragment bomb (`query { ...F0 }`, 26 fragments each spreading the next twice, 1 KB):
+ *      time until it is answered, over HTTP and over graphql-ws;
+ *   2. GET /healthz latency while `attackers` clients send the bomb back to back for `seconds`
+ *      seconds (each bomb answered before the next is sent), against /healthz alone and while
+ *      the same clients send `{ viewer { id } }` (what any request costs on this machine);
+ *   3. the 2 MB request of 1,000 `domain(name: $n)` aliases with a 1.9 MB `$n`: time until it is
+ *      answered, and the gateway's resident memory (VmRSS) before and after, and its peak (VmHWM).
+ * A request still unanswered after --timeout seconds (default 120) is reported as such.
+ * It prints figures; it asserts nothing.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+const argOf = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const SECONDS = Number(argOf('seconds', 5));
+const ATTACKERS = Number(argOf('attackers', 4));
+const TIMEOUT_MS = Number(argOf('timeout', 120)) * 1000;
+const GATEWAY = argOf('gateway', 'dist/src/main.js');
+const PORT = Number(argOf('port', 4800 + Math.floor(Math.random() * 500)));
+
+const dataDir = mkdtempSync(join(tmpdir(), 'rgw-hostile-'));
+const child = spawn(process.execPath, [GATEWAY], {
+  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const key = await new Promise((resolve, reject) => {
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+    const m = /NewRegistrar\s+(rgw_\S+)/.exec(out);
+    if (m) resolve(m[1]);
+  });
+  child.on('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
+});
+const base = `http://127.0.0.1:${PORT}`;
+const url = `${base}/graphql`;
+const memory = () => {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+};
+const ms = (t0) => performance.now() - t0;
+const fmt = (x) => (typeof x === 'number' ? `${x.toFixed(1)} ms` : x);
+
+/** POST one operation; resolves with [milliseconds, status, first error code] or 'unanswered after N s'. */
+async function timed(query, variables) {
+  const t0 = performance.now();
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), TIMEOUT_MS);
+  try {
+    const res = await fetch(url, { method: 'POST', signal: ac.signal, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+    const body = await res.json().catch(() => ({}));
+    return [ms(t0), res.status, body.errors?.[0]?.extensions?.code ?? 'no error'];
+  } catch {
+    return [`unanswered after ${TIMEOUT_MS / 1000} s`, '-', '-'];
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function timedWs(query) {
+  const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${key}` }, retryAttempts: 0 });
+  return new Promise((resolve) => {
+    let t0;
+    const done = (code) => {
+      clearTimeout(timer);
+      resolve([typeof t0 === 'number' ? ms(t0) : 'no connection', code]);
+      void client.dispose();
+    };
+    const timer = setTimeout(() => done(`unanswered after ${TIMEOUT_MS / 1000} s`), TIMEOUT_MS);
+    client.on('connected', () => (t0 ??= performance.now()));
+    client.subscribe({ query }, { next: (r) => done(r.errors?.[0]?.extensions?.code ?? 'no error'), error: (e) => done(Array.isArray(e) ? e[0]?.extensions?.code : String(e?.code ?? e)), complete: () => undefined });
+  });
+}
+
+async function healthz() {
+  const t0 = performance.now();
+  await fetch(`${base}/healthz`).then((r) => r.text(), () => undefined);
+  return ms(t0);
+}
+
+const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+function bomb(levels = 26) {
+  const lines = ['query { ...F0 }'];
+  for (let i = 0; i < levels - 1; i++) lines.push(`fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`);
+  lines.push(`fragment F${levels - 1} on Query { viewer { id } }`);
+  return lines.join('\n');
+}
+
+try {
+  for (let up = false; !up; ) up = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+  await timed('{ viewer { id } }'); // warm up (first request, JIT)
+
+  const quiet = [];
+  for (let i = 0; i < 50; i++) quiet.push(await healthz());
+
+  const [bombMs, bombStatus, bombCode] = await timed(bomb());
+  const [bombWsMs, bombWsCode] = await timedWs(bomb());
+  console.log(`fragment bomb (${bomb().length} bytes): HTTP answered in ${fmt(bombMs)} (${bombStatus} ${bombCode}); graphql-ws in ${fmt(bombWsMs)} (${bombWsCode})`);
+
+  // /healthz while `ATTACKERS` clients keep a request in flight for SECONDS seconds: first an
+  // ordinary one ({ viewer { id } }, the baseline on this machine), then the bomb.
+  async function underLoad(query) {
+    const until = performance.now() + SECONDS * 1000;
+    let answered = 0;
+    const attackers = Array.from({ length: ATTACKERS }, async () => {
+      while (performance.now() < until) {
+        const [t] = await timed(query);
+        if (typeof t !== 'number') break;
+        answered++;
+      }
+    });
+    const probes = [];
+    while (performance.now() < until) probes.push(await healthz());
+    await Promise.all(attackers);
+    return `${answered} answered; /healthz p50 ${fmt(percentile(probes, 50))}, p99 ${fmt(percentile(probes, 99))}, max ${fmt(Math.max(...probes))} over ${probes.length} probes`;
+  }
+  console.log(`/healthz alone: p50 ${fmt(percentile(quiet, 50))}, max ${fmt(Math.max(...quiet))}`);
+  console.log(`${ATTACKERS} clients sending { viewer { id } } for ${SECONDS} s: ${await underLoad('{ viewer { id } }')}`);
+  console.log(`${ATTACKERS} clients sending the bomb for ${SECONDS} s: ${await underLoad(bomb())}`);
+
+  const aliases = `query($n: String!) { ${Array.from({ length: 1000 }, (_, i) => `d${i}: domain(name: $n) { name }`).join(' ')} }`;
+  const before = memory();
+  const [bigMs, bigStatus, bigCode] = await timed(aliases, { n: `${'a'.repeat(1_900_000)}.example` });
+  const after = memory();
+  console.log(
+    `2 MB request of 1,000 aliases: answered in ${fmt(bigMs)} (${bigStatus} ${bigCode}); gateway RSS ${before.rss.toFixed(0)} -> ${after.rss.toFixed(0)} MiB (delta ${(after.rss - before.rss).toFixed(0)} MiB), peak ${before.peak.toFixed(0)} -> ${after.peak.toFixed(0)} MiB`,
+  );
+} finally {
+  // A gateway whose event loop is blocked cannot run its SIGTERM handler: kill it after 10 s.
+  child.kill('SIGTERM');
+  const hard = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await new Promise((r) => (child.exitCode === null ? child.on('exit', r) : r()));
+  clearTimeout(hard);
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(0);

@@ -15,6 +15,8 @@ import type { Limits } from './limits.js';
 export interface KeyRateLimiter {
   /** Spends `points` of the key's window; throws RATE_LIMITED (with retryAfter) when they are not there. */
   spend(keyId: string, points: number): Promise<void>;
+  /** Resolves once the shared store (Redis) is connected; at once without one. Until then spends are counted per instance. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -22,7 +24,7 @@ const KEY_PREFIX = 'rgw:ratelimit';
 
 export function createRateLimiter(limits: Pick<Limits, 'rateLimit'>, redisUrl: string | undefined, logger: Logger): KeyRateLimiter {
   const rl = limits.rateLimit;
-  if (!rl) return { spend: async () => undefined, close: async () => undefined };
+  if (!rl) return { spend: async () => undefined, ready: async () => undefined, close: async () => undefined };
   const options = { points: rl.points, duration: rl.durationSec, keyPrefix: KEY_PREFIX };
   let redis: Redis | undefined;
   let limiter: RateLimiterAbstract;
@@ -45,6 +47,7 @@ export function createRateLimiter(limits: Pick<Limits, 'rateLimit'>, redisUrl: s
         throw res;
       }
     },
+    ready: () => (!redis || redis.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => redis!.once('ready', () => resolve()))),
     async close() {
       redis?.disconnect();
     },

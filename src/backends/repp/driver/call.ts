@@ -1,0 +1,62 @@
+/**
+ * One port call on the REPP driver: the account's client, the caller's upstream id, and the
+ * portable layer's `beforeWrite` hook, run once, just before the first request that changes
+ * registry state (a port call may take several REPP requests: updateDomain takes up to nine).
+ * If the hook throws, nothing is sent.
+ */
+import type { Clock } from '../../../core/clock.js';
+import type { PortResult } from '../../../core/model/index.js';
+import type { ReppAnswer, ReppHttpClient, ReppRequest } from '../http.js';
+
+/** Behaviour a REPP backend's config chooses. */
+export interface ReppPolicy {
+  /** The registry's time zone, for its calendar dates (renew's exp_date). Default Europe/Tallinn. */
+  timeZone?: string;
+  /**
+   * Registrant changes and deletions are sent as already verified by the registrant (REPP's
+   * `verified: true`); false asks the registry to have the registrant confirm (the domain is then
+   * pendingUpdate / pendingDeleteConfirmation until they do). Default true.
+   */
+  verified?: boolean;
+  /** Concurrent requests of one call that reads many objects (checkDomains). Default 4. */
+  readConcurrency?: number;
+}
+
+export interface ReppCall {
+  client: ReppHttpClient;
+  /** The caller's login at this registry (its API user). */
+  upstreamId: string;
+  clock: Clock;
+  policy: ReppPolicy;
+  beforeWrite(): Promise<void>;
+  /** Set once beforeWrite ran. */
+  wrote?: boolean;
+}
+
+/** Sends one request, running beforeWrite first when it is the call's first change. */
+export async function send(call: ReppCall, req: ReppRequest): Promise<ReppAnswer> {
+  if (req.changesState && !call.wrote) {
+    call.wrote = true;
+    await call.beforeWrite();
+  }
+  return call.client.send(req);
+}
+
+/** A port result from the answer that carries the outcome (REPP has no server transaction id). */
+export function result<T>(answer: ReppAnswer, data: T): PortResult<T> {
+  return { data, trid: { client: answer.requestId, server: null }, code: answer.code, message: answer.message };
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of the results. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}

@@ -1,0 +1,63 @@
+/**
+ * The port's contact operations on REPP. The registry assigns the contact code (a custom id is
+ * optional and gets the registrar's prefix: "mari" -> "ATSAA:MARI"); a contact needs an identity
+ * (ident: personal or registry code, or birthday, and its country), a name, e-mail and phone, and
+ * has no postal address. Only a registrar's own contacts are visible to it.
+ */
+import { UnsupportedByBackendError, ValidationError } from '../../../core/errors.js';
+import type * as M from '../../../core/model/index.js';
+import * as codec from '../codec/contacts.js';
+import type { ContactIdent } from '../codec/contacts.js';
+import { mapLimit, result, send, type ReppCall } from './call.js';
+
+/** A contact to create: the neutral input plus the registry's identity of the person or company. */
+export type ReppContactCreate = Omit<M.ContactCreateInput, 'id'> & { id?: string | null; ident?: ContactIdent | null };
+
+export async function checkContacts(call: ReppCall, ids: string[]): Promise<M.PortResult<M.CheckResult[]>> {
+  let last: Awaited<ReturnType<typeof send>> | undefined;
+  const data = await mapLimit(ids, call.policy.readConcurrency ?? 4, async (id) => {
+    last = await send(call, codec.buildCheck(id));
+    return codec.parseCheck(last.data);
+  });
+  return { data, trid: { client: last?.requestId ?? '', server: null }, code: 1000 };
+}
+
+export async function infoContact(call: ReppCall, id: string): Promise<M.PortResult<M.Contact & { ident: ContactIdent | null }>> {
+  const a = await send(call, codec.buildInfo(id));
+  const c = codec.parseInfo(a.data);
+  return result(a, { ...c.contact, sponsor: call.upstreamId, ident: c.ident }); // only the sponsor can read a contact
+}
+
+export async function createContact(call: ReppCall, input: ReppContactCreate): Promise<M.PortResult<{ id: string; createdAt: Date }>> {
+  if (!input.ident) throw new ValidationError('input.ident', 'this registry needs the contact\'s identity (code, type priv/org/birthday, country)');
+  if (!input.voice) throw new ValidationError('input.voice', 'this registry needs a phone number (+CC.NUMBER)');
+  const name = input.postalInfo[0]?.name;
+  if (!name) throw new ValidationError('input.postalInfo[0].name', 'a name is required');
+  const sentAt = call.clock.now();
+  const a = await send(call, codec.buildCreate({ id: input.id ?? null, name, email: input.email, phone: input.voice, ident: input.ident }));
+  return result(a, { id: codec.parseCode(a.data).id, createdAt: sentAt });
+}
+
+/** Name, e-mail and phone can change; statuses, auth info, fax, address and disclosure cannot. */
+export async function updateContact(call: ReppCall, backend: string, input: M.ContactUpdateInput): Promise<M.PortResult<null>> {
+  const unsupported = [
+    input.addStatuses.length + input.removeStatuses.length > 0 && 'contact statuses',
+    input.authInfo && 'contact auth info',
+    input.fax && 'fax numbers',
+    input.disclosure && 'disclosure preferences',
+    input.postalInfo && input.postalInfo.some((p) => p.street.length > 0 || p.city || p.org) && 'postal addresses',
+  ].find(Boolean);
+  if (unsupported) throw new UnsupportedByBackendError(backend, unsupported);
+  const a = await send(call, codec.buildUpdate(input.id, { name: input.postalInfo?.[0]?.name, email: input.email, phone: input.voice }));
+  return result(a, null);
+}
+
+export async function deleteContact(call: ReppCall, id: string): Promise<M.PortResult<null>> {
+  return result(await send(call, codec.buildDelete(id)), null);
+}
+
+export async function listContacts(call: ReppCall, page: { limit: number; offset: number }): Promise<M.PortResult<{ ids: string[]; total: number }>> {
+  const a = await send(call, codec.buildList(page));
+  const l = codec.parseList(a.data);
+  return result(a, { ids: l.ids, total: l.count });
+}

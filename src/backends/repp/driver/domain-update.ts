@@ -1,0 +1,74 @@
+/**
+ * The port's updateDomain on REPP, where one update is up to nine requests (registrant and
+ * transfer code, contacts added and removed, name servers added and removed, DNSSEC keys added and
+ * removed, clientHold set or cleared).
+ *
+ * The driver reads the domain first and sends only what differs from the requested end state, in
+ * an order that keeps the domain valid (name servers added before others are removed). So an
+ * update whose answer was lost halfway is completed, not failed, when it is sent again; the price
+ * is that adding what is already there (or removing what is not) succeeds instead of 2302/2303.
+ *
+ * What REPP cannot do is refused before anything is sent: statuses other than clientHold, billing
+ * contacts, DS data (REPP takes DNSKEYs), maxSigLife.
+ */
+import { UnsupportedByBackendError } from '../../../core/errors.js';
+import type * as M from '../../../core/model/index.js';
+import * as codec from '../codec/domains.js';
+import * as parts from '../codec/domain-parts.js';
+import type { ReppAnswer, ReppRequest } from '../http.js';
+import { result, send, type ReppCall } from './call.js';
+
+const keyId = (k: M.KeyData) => `${k.flags}/${k.protocol}/${k.algorithm}/${k.publicKey.replace(/\s+/g, '')}`;
+const contactId = (c: M.DomainContact) => `${c.role}:${c.id.toUpperCase()}`;
+const lower = (s: string) => s.toLowerCase();
+
+/** Refuses, before sending anything, what REPP has no request for. */
+export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
+  const statuses = [...u.add.statuses, ...u.remove.statuses].filter((s) => s !== 'clientHold');
+  if (statuses.length > 0) throw new UnsupportedByBackendError(backend, `setting status ${statuses[0]} (a registrar sets only clientHold)`);
+  if ([...u.add.contacts, ...u.remove.contacts].some((c) => c.role === 'billing')) throw new UnsupportedByBackendError(backend, 'billing contacts');
+  const d = u.dnssec;
+  if (d && (d.addDsData.length > 0 || d.removeDsData.length > 0)) throw new UnsupportedByBackendError(backend, 'DNSSEC DS data (the registry takes DNSKEY data)');
+  if (d?.maxSigLife !== undefined && d.maxSigLife !== null) throw new UnsupportedByBackendError(backend, 'DNSSEC maxSigLife');
+}
+
+/** The requests that take `d` to the update's end state, in a safe order. */
+export function plan(u: M.DomainUpdateInput, d: M.Domain, verified: boolean): ReppRequest[] {
+  const out: ReppRequest[] = [];
+  const registrant = u.registrant && lower(u.registrant) !== lower(d.registrant ?? '') ? { id: u.registrant, verified } : null;
+  const transferCode = u.authInfo && u.authInfo !== d.authInfo ? u.authInfo : null;
+  if (registrant || transferCode) out.push(codec.buildUpdate(u.name, { registrant, transferCode }));
+
+  const has = new Set(d.contacts.map(contactId));
+  const addContacts = u.add.contacts.filter((c) => !has.has(contactId(c)));
+  const removeContacts = u.remove.contacts.filter((c) => has.has(contactId(c)));
+  if (addContacts.length > 0) out.push(parts.buildChangeContacts(u.name, 'add', addContacts));
+  if (removeContacts.length > 0) out.push(parts.buildChangeContacts(u.name, 'remove', removeContacts));
+
+  const ns = new Set(d.nameservers.map((n) => lower(n.name)));
+  const addNs = u.add.nameservers.filter((n) => !ns.has(lower(n.name)));
+  if (addNs.length > 0) out.push(parts.buildAddNameservers(u.name, addNs));
+  for (const n of u.remove.nameservers) if (ns.has(lower(n.name))) out.push(parts.buildDeleteNameserver(u.name, lower(n.name)));
+
+  if (u.dnssec) {
+    const keys = new Map(d.dnssec.keyData.map((k) => [keyId(k), k]));
+    const wanted = new Set(u.dnssec.addKeyData.map(keyId));
+    const remove = u.dnssec.removeAll ? [...keys.values()].filter((k) => !wanted.has(keyId(k))) : u.dnssec.removeKeyData.filter((k) => keys.has(keyId(k)));
+    const add = u.dnssec.addKeyData.filter((k) => !keys.has(keyId(k)));
+    if (remove.length > 0) out.push(parts.buildChangeDnssec(u.name, 'remove', remove));
+    if (add.length > 0) out.push(parts.buildChangeDnssec(u.name, 'add', add));
+  }
+
+  const held = d.statuses.includes('clientHold');
+  if (u.add.statuses.includes('clientHold') && !held) out.push(parts.buildHold(u.name, true));
+  if (u.remove.statuses.includes('clientHold') && held) out.push(parts.buildHold(u.name, false));
+  return out;
+}
+
+export async function updateDomain(call: ReppCall, backend: string, u: M.DomainUpdateInput): Promise<M.PortResult<null>> {
+  checkSupported(backend, u);
+  const info = await send(call, codec.buildInfo(u.name));
+  let last: ReppAnswer = info;
+  for (const req of plan(u, codec.parseInfo(info.data).domain, call.policy.verified ?? true)) last = await send(call, req);
+  return result(last, null);
+}

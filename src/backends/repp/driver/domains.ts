@@ -1,0 +1,99 @@
+/**
+ * The port's domain operations on REPP: check (REPP has no check: a domain the registry does not
+ * know is available), info, create, renew, delete, transfer, list.
+ *
+ * REPP answers a create or a renew with the name only, so the driver reads the domain after it for
+ * the dates; when that read fails the change has still happened, and the dates are the driver's
+ * best estimate rather than an error that would make a retry send the change twice.
+ */
+import { NotPendingTransferError, ObjectNotFoundError, UnsupportedByBackendError } from '../../../core/errors.js';
+import type * as M from '../../../core/model/index.js';
+import { addPeriod } from '../../../core/time.js';
+import * as codec from '../codec/domains.js';
+import * as transfers from '../codec/transfers.js';
+import { mapLimit, result, send, type ReppCall } from './call.js';
+
+/** The domain as the caller sees it: the sponsor is the caller's login when it sponsors the domain (only the sponsor gets the transfer code), else the registrar's name. */
+export function asSeenBy(call: ReppCall, d: M.Domain): M.Domain {
+  return d.authInfo ? { ...d, sponsor: call.upstreamId } : d;
+}
+
+async function read(call: ReppCall, name: string): Promise<M.Domain | null> {
+  try {
+    return asSeenBy(call, codec.parseInfo((await send(call, codec.buildInfo(name))).data).domain);
+  } catch {
+    return null;
+  }
+}
+
+export async function checkDomains(call: ReppCall, names: string[]): Promise<M.PortResult<M.CheckResult[]>> {
+  let last: Awaited<ReturnType<typeof send>> | undefined;
+  const data = await mapLimit(names, call.policy.readConcurrency ?? 4, async (name) => {
+    try {
+      last = await send(call, codec.buildInfo(name));
+      return { name, available: false, reason: 'In use' };
+    } catch (e) {
+      if (e instanceof ObjectNotFoundError) return { name, available: true, reason: null };
+      throw e;
+    }
+  });
+  return { data, trid: { client: last?.requestId ?? '', server: null }, code: 1000 };
+}
+
+export async function infoDomain(call: ReppCall, name: string): Promise<M.PortResult<M.Domain>> {
+  const a = await send(call, codec.buildInfo(name));
+  return result(a, asSeenBy(call, codec.parseInfo(a.data).domain));
+}
+
+export async function createDomain(call: ReppCall, input: M.DomainCreateInput): Promise<M.PortResult<M.DomainCreated>> {
+  const sentAt = call.clock.now();
+  const a = await send(call, codec.buildCreate(input));
+  const d = await read(call, input.name);
+  return result(a, { name: codec.parseName(a.data).name, createdAt: d?.createdAt ?? sentAt, expiresAt: d?.expiresAt ?? addPeriod(sentAt, input.period) });
+}
+
+/** Renews from the current expiry, which REPP takes as the registry's calendar date (exp_date). */
+export async function renewDomain(call: ReppCall, input: M.DomainRenewInput): Promise<M.PortResult<M.DomainRenewed>> {
+  const a = await send(call, codec.buildRenew(input, call.policy.timeZone));
+  const d = await read(call, input.name);
+  return result(a, { name: input.name, expiresAt: d?.expiresAt ?? addPeriod(input.currentExpiry, input.period) });
+}
+
+/** Deletes; unless the policy sends it verified, the registrant confirms first (pending). */
+export async function deleteDomain(call: ReppCall, name: string): Promise<M.PortResult<M.DomainDeleted>> {
+  const verified = call.policy.verified ?? true;
+  const a = await send(call, codec.buildDelete(name, { verified }));
+  return result(a, { name, pending: !verified });
+}
+
+/**
+ * .ee transfers complete at once with the transfer code: "request" answers the finished transfer
+ * (serverApproved); "query" tells the sponsor the domain is its own, and anyone else that no
+ * transfer is pending. The losing registrar cannot approve, reject or cancel.
+ */
+export async function transferDomain(
+  call: ReppCall,
+  op: M.TransferOp | 'query',
+  name: string,
+  opts: { authInfo?: string | null } = {},
+): Promise<M.PortResult<M.Transfer>> {
+  if (op === 'query') {
+    const a = await send(call, codec.buildInfo(name));
+    const d = asSeenBy(call, codec.parseInfo(a.data).domain);
+    if (d.sponsor !== call.upstreamId) throw new NotPendingTransferError('no transfer is pending: .ee transfers complete at once', { upstreamCode: 2301 });
+    const at = d.updatedAt ?? call.clock.now();
+    return result(a, { name, status: 'serverApproved', gainingRegistrar: call.upstreamId, losingRegistrar: '', requestedAt: at, actionAt: at, expiresAt: d.expiresAt });
+  }
+  if (op !== 'request') throw new UnsupportedByBackendError('repp', `transfer ${op} (.ee transfers complete at once)`);
+  const before = codec.parseInfo((await send(call, codec.buildInfo(name))).data).domain;
+  const a = await send(call, transfers.buildTransfer(name, opts.authInfo ?? ''));
+  const now = call.clock.now();
+  return result(a, { name, status: 'serverApproved', gainingRegistrar: call.upstreamId, losingRegistrar: before.sponsor, requestedAt: now, actionAt: now, expiresAt: before.expiresAt });
+}
+
+/** One page of the registrar's domains as the registry lists them, and the total. */
+export async function listDomains(call: ReppCall, page: { limit: number; offset: number }): Promise<M.PortResult<{ names: string[]; total: number }>> {
+  const a = await send(call, codec.buildList(page));
+  const l = codec.parseList(a.data);
+  return result(a, { names: l.names, total: l.count });
+}

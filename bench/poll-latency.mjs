@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
@@ -32,10 +32,11 @@ const PORT = arg('port', 4300 + Math.floor(Math.random() * 500));
 const i = process.argv.indexOf('--database-url');
 const DATABASE_URL = i > 0 ? process.argv[i + 1] : undefined;
 
+const FINGERPRINT_KEY = randomBytes(32).toString('hex');
 const dataDir = mkdtempSync(join(tmpdir(), 'rgw-bench-'));
 const children = [];
 const run = (args, env = {}) => {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...(DATABASE_URL ? { DATABASE_URL } : {}), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...(DATABASE_URL ? { DATABASE_URL, IDEMPOTENCY_KEY_SECRET: FINGERPRINT_KEY } : {}), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return child;
 };

@@ -4,7 +4,8 @@
  * file the gateway runs on its zero-setup defaults: embedded database, in-process sandboxes.
  *
  * Environment:
- *   PORT, HOST, DATABASE_URL, REDIS_URL, DATA_DIR, LOG_LEVEL
+ *   PORT, HOST, DATABASE_URL, REDIS_URL, REDIS_PREFIX, DATA_DIR, LOG_LEVEL
+ *   IDEMPOTENCY_KEY_SECRET / IDEMPOTENCY_KEY_FILE   key of the idempotency fingerprints
  *   GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD   upstream password of one account (names upper-cased,
  *                                            non-alphanumerics as "_"), so files need no secrets
  */
@@ -12,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { GatewayConfig } from './config.types.js';
 import { resolveLimits } from './limits/limits.js';
+import { fingerprintKeyProblem } from './idempotency/fingerprint-key.js';
 
 export type { GatewayConfig } from './config.types.js';
 
@@ -66,6 +68,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (env.HOST) cfg.host = env.HOST;
   if (env.DATABASE_URL) cfg.databaseUrl = env.DATABASE_URL;
   if (env.REDIS_URL) cfg.redisUrl = env.REDIS_URL;
+  if (env.REDIS_PREFIX) cfg.redisPrefix = env.REDIS_PREFIX;
+  if (env.IDEMPOTENCY_KEY_SECRET) cfg.idempotency = { ...cfg.idempotency, keySecret: env.IDEMPOTENCY_KEY_SECRET };
+  if (env.IDEMPOTENCY_KEY_FILE) cfg.idempotency = { ...cfg.idempotency, keyFile: resolve(cwd, env.IDEMPOTENCY_KEY_FILE) };
   if (env.DATA_DIR) cfg.dataDir = env.DATA_DIR;
   if (env.LOG_LEVEL) cfg.logLevel = env.LOG_LEVEL;
   if (env.POLL_INTERVAL_MS) cfg.poll.intervalMs = Number(env.POLL_INTERVAL_MS);
@@ -88,6 +93,8 @@ export function validateConfig(cfg: GatewayConfig): void {
   resolveLimits(cfg); // throws on a limit that is not a positive whole number
   const recheck = cfg.auth?.revocationCheckMs;
   if (recheck !== undefined && !(Number.isFinite(recheck) && recheck >= 100)) throw new Error('config: auth.revocationCheckMs must be a number of milliseconds, 100 or more');
+  const keyProblem = fingerprintKeyProblem(cfg);
+  if (keyProblem) throw new Error(keyProblem);
   if (cfg.poll.leaseMs < 3 * cfg.poll.intervalMs) throw new Error('config: poll.leaseMs must be at least 3 x poll.intervalMs');
   const names = new Set(cfg.backends.map((b) => b.name));
   if (names.size !== cfg.backends.length) throw new Error('config: backend names must be unique');

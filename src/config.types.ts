@@ -57,6 +57,12 @@ export interface GatewayConfig {
   /** PostgreSQL URL; absent: embedded PGlite under dataDir. */
   databaseUrl?: string;
   redisUrl?: string;
+  /**
+   * Start of every Redis channel name (env REDIS_PREFIX), so deployments sharing one Redis stay
+   * apart. Default: "rgw:" and 16 hex characters derived from the idempotency key (the same on
+   * every instance of a deployment, different between deployments).
+   */
+  redisPrefix?: string;
   dataDir: string;
   logLevel: string;
   registrars: RegistrarConfig[];
@@ -105,4 +111,12 @@ export interface IdempotencyConfig {
   leaseMs?: number;
   /** How often expired records are deleted. Default 3600000 (hourly). */
   purgeIntervalMs?: number;
+  /**
+   * Secret key of the request fingerprints (HMAC-SHA-256), at least 32 bytes; env
+   * IDEMPOTENCY_KEY_SECRET. The same on every instance sharing a database. Required with
+   * PostgreSQL (this or keyFile); the embedded database generates one into <dataDir>/idempotency.key.
+   */
+  keySecret?: string;
+  /** A file holding that key (env IDEMPOTENCY_KEY_FILE). */
+  keyFile?: string;
 }

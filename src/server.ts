@@ -27,6 +27,7 @@ import { OperationLimits, type KeyedContext } from './limits/gate.js';
 import { resolveLimits } from './limits/limits.js';
 import { createRateLimiter } from './limits/rate-limit.js';
 import { idempotencyOptions, startPurgeTimer } from './idempotency/config.js';
+import { deploymentFingerprints } from './idempotency/fingerprint-key.js';
 import { IdempotencyService } from './idempotency/service.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -86,7 +87,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     router,
     clock,
     logger,
-    idempotency: new IdempotencyService(db.prisma, clock, idempotencyOptions(config), { router, commandLog, registrars: config.registrars, logger }),
+    idempotency: new IdempotencyService(db.prisma, clock, { ...idempotencyOptions(config), fingerprints: deploymentFingerprints(config) }, { router, commandLog, registrars: config.registrars, logger }),
     events,
     ingester,
   };

@@ -7,7 +7,8 @@ export const IDEMPOTENCY_DEFAULTS = { ttlHours: 168, waitMs: 10_000, leaseMs: 15
 /** Service options from the config's `idempotency` section (defaults for what it leaves out). */
 export function idempotencyOptions(config: Pick<GatewayConfig, 'idempotency'>): Partial<IdempotencyOptions> {
   const c = { ...IDEMPOTENCY_DEFAULTS, ...(config.idempotency ?? {}) };
-  for (const [k, v] of Object.entries(c)) {
+  for (const k of Object.keys(IDEMPOTENCY_DEFAULTS) as Array<keyof typeof IDEMPOTENCY_DEFAULTS>) {
+    const v = c[k];
     if (typeof v !== 'number' || !(v > 0)) throw new Error(`config: idempotency.${k} must be a positive number`);
   }
   return { ttlMs: c.ttlHours * 3_600_000, waitMs: c.waitMs, leaseMs: c.leaseMs };

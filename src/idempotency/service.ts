@@ -9,7 +9,7 @@ import type { Router } from '../routing/router.js';
 import type { CommandLog } from '../commandlog/command-log.js';
 import { IdempotencyInProgressError, IdempotencyKeyReusedError, OutcomeUnknownError, ReplayedError } from './errors.js';
 import { classifyFailure } from './failure.js';
-import { fingerprint } from './fingerprint.js';
+import { Fingerprints } from './fingerprint.js';
 import { Lease, type StoredRequest } from './lease.js';
 import { OPERATIONS, type Verdict } from './reconcile/index.js';
 import { reconcileRecord } from './reconcile/record.js';
@@ -29,6 +29,8 @@ export interface IdempotencyOptions {
   skewMs: number;
   /** Wall clock (ms) for leases and waiting: real time even when the injected Clock is a fake. */
   now: () => number;
+  /** Keyed fingerprints of the arguments (src/idempotency/fingerprint-key.ts gives the deployment's); required. */
+  fingerprints?: Fingerprints;
 }
 
 export { classifyFailure } from './failure.js';
@@ -82,6 +84,7 @@ const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonVa
  */
 export class IdempotencyService {
   private readonly opts: IdempotencyOptions;
+  private readonly fingerprints: Fingerprints;
   constructor(
     private readonly prisma: PrismaClient,
     private readonly clock: Clock,
@@ -89,6 +92,8 @@ export class IdempotencyService {
     private readonly deps: IdempotencyDeps = {},
   ) {
     this.opts = { ...DEFAULTS, ...opts };
+    if (!this.opts.fingerprints) throw new Error('IdempotencyService needs the deployment fingerprint key (opts.fingerprints)');
+    this.fingerprints = this.opts.fingerprints;
   }
 
   /** The command log reconciliation reads and marks (the gateway's own), if any. */
@@ -97,7 +102,7 @@ export class IdempotencyService {
   }
 
   async run<T extends StoredResult>(req: MutationRequest, execute: (attempt: Attempt) => Promise<T>): Promise<MutationOutcome<T>> {
-    const fp = fingerprint(req.operation, req.args);
+    const fp = this.fingerprints.of(req.operation, req.args);
     const deadline = this.opts.now() + this.opts.waitMs;
     for (let round = 0; ; round++) {
       if (round > 0 && this.opts.now() >= deadline) throw new IdempotencyInProgressError();
@@ -105,7 +110,7 @@ export class IdempotencyService {
       if (lease) return { result: await this.attempt(lease, req, execute), replayed: false };
       const rec = await this.prisma.idempotencyRecord.findUnique({ where: this.where(req) });
       if (!rec) continue; // the owner gave up (nothing applied): try to become the owner
-      if (rec.fingerprint !== fp || rec.operation !== req.operation) throw new IdempotencyKeyReusedError(rec.operation);
+      if (!this.fingerprints.matches(rec.fingerprint, req.operation, req.args) || rec.operation !== req.operation) throw new IdempotencyKeyReusedError(rec.operation);
       if (rec.state === 'SUCCEEDED') return { result: rec.response as T, replayed: true };
       if (rec.state === 'FAILED') throw new ReplayedError(rec.error as never);
       if (rec.state === 'OUTCOME_UNKNOWN') {

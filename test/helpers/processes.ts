@@ -10,6 +10,7 @@
  * `npm run build` (tsc, ~16 s) would do the same, but a stale dist/ would test old code.
  */
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -174,6 +175,9 @@ export async function removeCompiledGateway(): Promise<void> {
   if (dir) await rm(dir, { recursive: true, force: true });
 }
 
+/** The fingerprint key of this test process's gateway processes: one deployment, so one key. */
+const FINGERPRINT_KEY = randomBytes(32).toString('hex');
+
 export interface GatewayProcess extends GqlClient {
   pid: number;
   /** Everything the process wrote (JSON log lines). */
@@ -200,7 +204,7 @@ export async function spawnGateway(opts: { config: GatewayConfig; configPath: st
   const dir = await compiledGateway();
   const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(dir, 'helpers.mjs')).href, path.join(dir, 'src/main.js')], {
     cwd: REPO_ROOT,
-    env: { ...process.env, GATEWAY_CONFIG: opts.configPath, DATABASE_URL: opts.databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...opts.env },
+    env: { ...process.env, GATEWAY_CONFIG: opts.configPath, DATABASE_URL: opts.databaseUrl, IDEMPOTENCY_KEY_SECRET: FINGERPRINT_KEY, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

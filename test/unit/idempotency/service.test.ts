@@ -10,6 +10,7 @@ import { FakeClock } from '../../../src/core/clock.js';
 import { ObjectExistsError, ObjectNotFoundError, UpstreamFailureError, UpstreamUnavailableError } from '../../../src/core/errors.js';
 import type { Domain } from '../../../src/core/model/index.js';
 import type { RegistryPort } from '../../../src/core/port.js';
+import { Fingerprints } from '../../../src/idempotency/fingerprint.js';
 import { IdempotencyService, type IdempotencyOptions, type StoredResult } from '../../../src/idempotency/service.js';
 import type { Router } from '../../../src/routing/router.js';
 import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
@@ -37,8 +38,11 @@ const port = {
 } as unknown as RegistryPort;
 const router = { named: () => port, forDomain: () => port } as unknown as Router;
 
+/** The deployment's fingerprint key (one for every service here, as for every instance of a deployment). */
+const fingerprints = new Fingerprints(Buffer.from('service-test-fingerprint-key-of-32+-bytes'));
+
 function service(opts: Partial<IdempotencyOptions> = {}) {
-  return new IdempotencyService(db.prisma, clock, { pollMs: 10, ...opts }, { router, commandLog: log, registrars: [{ id: US }] });
+  return new IdempotencyService(db.prisma, clock, { pollMs: 10, fingerprints, ...opts }, { router, commandLog: log, registrars: [{ id: US }] });
 }
 
 /** The registry applies a create: the domain exists, ours, created now. */
@@ -231,7 +235,7 @@ describe('owner leases', () => {
     registryCreates(r.args.name); // the dead owner's command reached the registry
     await db.prisma.idempotencyRecord.create({
       data: {
-        registrarId: US, idempotencyKey: r.key, operation: r.operation, fingerprint: (await import('../../../src/idempotency/fingerprint.js')).fingerprint(r.operation, r.args),
+        registrarId: US, idempotencyKey: r.key, operation: r.operation, fingerprint: fingerprints.of(r.operation, r.args),
         state: 'IN_PROGRESS', request: { args: { name: r.args.name }, noted: {} }, backend: BACKEND,
         createdAt: clock.now(), updatedAt: new Date(Date.now() - 60_000), expiresAt: new Date(clock.now().getTime() + 3600_000),
       },

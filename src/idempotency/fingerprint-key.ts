@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { GatewayConfig } from '../config.types.js';
+import { Fingerprints, MIN_KEY_BYTES } from './fingerprint.js';
+
+type KeyConfig = Pick<GatewayConfig, 'idempotency' | 'databaseUrl' | 'dataDir'>;
+
+/** Name of the generated key file in the data directory (embedded database only). */
+export const KEY_FILE_NAME = 'idempotency.key';
+
+/**
+ * Why the config cannot give a fingerprint key, or null. PostgreSQL may be shared by several
+ * instances, which must all use one key, so there it has to be configured; the embedded
+ * database serves one process, which generates its own key beside it.
+ */
+export function fingerprintKeyProblem(config: KeyConfig): string | null {
+  const { keySecret, keyFile } = config.idempotency ?? {};
+  if (keySecret !== undefined && Buffer.byteLength(keySecret.trim()) < MIN_KEY_BYTES) {
+    return `config: IDEMPOTENCY_KEY_SECRET (idempotency.keySecret) must be at least ${MIN_KEY_BYTES} bytes, e.g. the output of "openssl rand -hex 32"`;
+  }
+  if (keySecret === undefined && keyFile === undefined && config.databaseUrl) {
+    return (
+      'config: idempotency fingerprints need a secret key kept outside the database, the same on every instance sharing it: ' +
+      'set IDEMPOTENCY_KEY_SECRET (e.g. the output of "openssl rand -hex 32") or IDEMPOTENCY_KEY_FILE (idempotency.keySecret / idempotency.keyFile)'
+    );
+  }
+  return null;
+}
+
+function readKey(file: string): Buffer {
+  const key = Buffer.from(readFileSync(file, 'utf8').trim());
+  if (key.length < MIN_KEY_BYTES) throw new Error(`config: the idempotency key file ${file} holds fewer than ${MIN_KEY_BYTES} bytes`);
+  return key;
+}
+
+/** Reads `<dataDir>/idempotency.key`, creating it (32 random bytes as hex, mode 0600) the first time; safe against concurrent starts. */
+function dataDirKey(dataDir: string): Buffer {
+  const file = resolve(dataDir, KEY_FILE_NAME);
+  try {
+    return readKey(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(tmp, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    chmodSync(tmp, 0o600);
+    linkSync(tmp, file); // atomic: whoever links first wins, the others read that key
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    unlinkSync(tmp);
+  }
+  return readKey(file);
+}
+
+const resolved = new WeakMap<object, Fingerprints>();
+
+/**
+ * The deployment's fingerprint key, as Fingerprints: `idempotency.keySecret` (env
+ * IDEMPOTENCY_KEY_SECRET), else the file `idempotency.keyFile` (env IDEMPOTENCY_KEY_FILE), else,
+ * with the embedded database, `<dataDir>/idempotency.key`, generated on the first start and
+ * reused. Throws (see fingerprintKeyProblem) when none applies.
+ */
+export function deploymentFingerprints(config: KeyConfig): Fingerprints {
+  let fp = resolved.get(config);
+  if (fp) return fp;
+  const problem = fingerprintKeyProblem(config);
+  if (problem) throw new Error(problem);
+  const { keySecret, keyFile } = config.idempotency ?? {};
+  const key = keySecret !== undefined ? Buffer.from(keySecret.trim()) : keyFile !== undefined ? readKey(resolve(keyFile)) : dataDirKey(config.dataDir);
+  fp = new Fingerprints(key);
+  resolved.set(config, fp);
+  return fp;
+}

@@ -53,6 +53,12 @@ export interface GatewayOptions {
   logger?: Logger;
   /** An already-open database (tests); otherwise opened from config.databaseUrl / dataDir. */
   database?: { prisma: Services['prisma']; close(): Promise<void> };
+  /**
+   * Where in-process sandboxes keep their state. Default: `<dataDir>/sandbox` when the gateway
+   * opens its database itself (the sandboxes then outlive a restart as the database does), none
+   * (seed at every start) when the caller passes `database`.
+   */
+  sandboxStateDir?: string;
 }
 
 function unauthenticated(message: string) {
@@ -68,7 +74,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     const { applied, engine, durationMs } = db.migration;
     logger.info({ applied, schemaEngine: engine, durationMs }, applied.length > 0 ? 'database migrated' : 'database schema up to date');
   }
-  const sandboxes = await startSandboxes(config, clock);
+  const sandboxes = await startSandboxes(config, clock, opts.sandboxStateDir ?? (opts.database ? undefined : `${config.dataDir}/sandbox`));
   const commandLog = new CommandLog(db.prisma, logger, clock);
   const events = createPollEvents(config.redisUrl, logger);
   let ingester: PollIngester | undefined;

@@ -1,16 +1,22 @@
 /**
- * The EPP sandboxes as a process of their own: `npm run sandbox [-- --port 7000]`.
+ * The EPP sandboxes as a process of their own: `npm run sandbox [-- --port 7000] [--data-dir DIR]`.
  *
  * For pointing a gateway (or any EPP client) at a sandbox that is not inside the gateway: prints
  * one JSON line with, per sandbox, the backend config a gateway needs (host, port, the CA to
  * trust, the TLDs it serves and the sandbox registrars' logins), then serves until SIGINT/SIGTERM.
  * Port N serves the contacts profile, N+1 the nomulus profile (default: ephemeral ports).
+ * With --data-dir the sandboxes keep their state there (DIR/sandbox-epp.json, ...) across
+ * restarts; without, they start from their seed every time.
  */
 import { SANDBOX_TLDS } from '../config.js';
 import { EppSandbox, SANDBOX_REGISTRARS } from './epp/index.js';
 
-const i = process.argv.indexOf('--port');
-const base = i > 0 ? Number(process.argv[i + 1]) : 0;
+const option = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const base = Number(option('port') ?? 0);
+const dataDir = option('data-dir');
 const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
 
 const profiles = [
@@ -19,7 +25,8 @@ const profiles = [
 ];
 const running = await Promise.all(
   profiles.map(async (p, n) => {
-    const sandbox = new EppSandbox({ profile: p.profile, tlds: p.tlds, host, port: base ? base + n : 0 });
+    const state = dataDir === undefined ? undefined : { dir: dataDir, name: p.name };
+    const sandbox = new EppSandbox({ profile: p.profile, tlds: p.tlds, host, port: base ? base + n : 0, state });
     return { p, sandbox, address: await sandbox.start() };
   }),
 );

@@ -182,6 +182,8 @@ export interface GatewayProcess extends GqlClient {
   pid: number;
   /** Everything the process wrote (JSON log lines). */
   output(): string;
+  /** Resolves with the first match of `re` in what the process wrote (now or later); rejects if it exits first. */
+  waitForOutput(re: RegExp): Promise<RegExpExecArray>;
   /** SIGTERM (graceful close) and wait for the exit; SIGKILL after a few seconds. */
   stop(): Promise<void>;
   /** SIGKILL: the process dies mid-request, as in a crash. */
@@ -241,10 +243,28 @@ export async function spawnGateway(opts: { config: GatewayConfig; configPath: st
     await exited(child);
     clearTimeout(killer);
   };
+  const waitForOutput = (re: RegExp) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const m = re.exec(out);
+        if (!m) return false;
+        child.stdout!.off('data', check);
+        child.stderr!.off('data', check);
+        child.off('exit', gone);
+        resolve(m);
+        return true;
+      };
+      const gone = () => reject(new Error(`gateway process exited before writing ${re}:\n${out.slice(-4000)}`));
+      if (check()) return;
+      child.stdout!.on('data', check);
+      child.stderr!.on('data', check);
+      child.once('exit', gone);
+    });
   return {
     ...client(`http://127.0.0.1:${port}/graphql`),
     pid: child.pid!,
     output: () => out,
+    waitForOutput,
     stop,
     async kill() {
       child.kill('SIGKILL');

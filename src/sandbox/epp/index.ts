@@ -13,6 +13,7 @@ import { tick } from './lifecycle.js';
 import { SANDBOX_REGISTRARS } from './seed.js';
 import { loadSchema } from './schema.js';
 import { EppTlsServer } from './server.js';
+import { StateFile } from './state-file.js';
 import { DAY_MS, Store } from './store.js';
 import { buildFragment } from './xml.js';
 
@@ -36,6 +37,12 @@ export interface EppSandboxOptions {
   seed?: boolean;
   /** Largest accepted frame, header included. Default 1 MiB. */
   maxFrameBytes?: number;
+  /**
+   * Keep the registry's state in `<dir>/<name>.json` (state-file.ts): loaded at start (the seed
+   * only when there is none yet), written before each state-changing command is answered and at
+   * stop. Default: in memory only, seeded at every start.
+   */
+  state?: { dir: string; name: string };
 }
 
 export interface SandboxAddress {
@@ -65,6 +72,9 @@ export interface SandboxDomain {
   pendingDelete: boolean;
   transfer?: { status: string; gaining: string; losing: string; requestedAt: Date; actionAt: Date };
 }
+
+/** Commands that never change the registry's state (time-driven events they apply are tracked by the store). */
+const READ_ONLY = /^(?:hello|login|logout|poll:req|(?:domain|host|contact):(?:check|info|transfer:query))$/;
 
 const certs = new Map<string, Promise<{ key: string; cert: string }>>();
 
@@ -101,6 +111,7 @@ export class EppSandbox {
   private readonly server: EppTlsServer;
   private readonly svPrefix = randomBytes(4).toString('hex');
   private svSeq = 0;
+  private readonly stateFile?: StateFile;
 
   constructor(private readonly opts: EppSandboxOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -128,7 +139,21 @@ export class EppSandbox {
       maxFrameBytes: opts.maxFrameBytes ?? 1024 * 1024,
       nextSvTRID: () => `SBX-${this.svPrefix}-${++this.svSeq}`,
       onApplied: (key) => this.counters.set(key, (this.counters.get(key) ?? 0) + 1),
+      commit: (key) => this.commit(key),
     });
+    if (opts.state) this.stateFile = new StateFile(opts.state.dir, opts.state.name, this.store);
+  }
+
+  /** Runs after each command, before its answer: writes the state when it (may have) changed. */
+  private async commit(key: string | null): Promise<void> {
+    if (!this.stateFile) return;
+    if (key !== null && !READ_ONLY.test(key)) this.store.touch();
+    if (this.stateFile.dirty) await this.stateFile.save();
+  }
+
+  /** The state file, when the sandbox keeps its state (options.state). */
+  get statePath(): string | undefined {
+    return this.stateFile?.path;
   }
 
   get profile(): Profile {
@@ -142,15 +167,17 @@ export class EppSandbox {
 
   async start(): Promise<SandboxAddress> {
     loadSchema(); // every incoming frame is validated against epp-all.xsd; compile it before listening
+    await this.stateFile?.open();
     const host = this.opts.host ?? '127.0.0.1';
     const { key, cert } = await certificate(host);
     const addr = await this.server.listen(host, this.opts.port ?? 0, key, cert);
     return { ...addr, ca: cert };
   }
 
-  /** Closes the server and every open connection. */
-  stop(): Promise<void> {
-    return this.server.close();
+  /** Closes the server and every open connection, then writes the state if it changed. */
+  async stop(): Promise<void> {
+    await this.server.close();
+    if (this.stateFile?.dirty) await this.stateFile.save();
   }
 
   /** Restores the seed, clears poll queues, counters and queued faults. Open sessions stay logged in. */
@@ -158,6 +185,7 @@ export class EppSandbox {
     this.store.reset();
     this.counters.clear();
     this.faultQueue.clear();
+    if (this.stateFile?.dirty) this.stateFile.save().catch((e: unknown) => console.error('[epp-sandbox] could not save the state after reset', e));
   }
 
   /** How many commands with this key were applied (answered with a 1xxx code), e.g. "domain:renew". */

@@ -11,6 +11,8 @@ export interface ServerOptions {
   env: Env;
   faults: FaultQueue;
   onApplied(key: string): void;
+  /** After a command ran and before it is answered: make its effect durable (rejects: no answer). */
+  commit(key: string | null): Promise<void>;
   nextSvTRID(): string;
   maxFrameBytes: number;
 }
@@ -109,6 +111,14 @@ class Connection {
     } catch (e) {
       if (!(e instanceof EppError)) unexpected(e);
       result = e instanceof EppError ? { code: e.code, msg: e.message, close: e.close } : { code: 2400 };
+    }
+    try {
+      await this.opts.commit(prepared.key);
+    } catch (e) {
+      // Applied in memory but not saved: no answer, as after a crash (the client must reconcile).
+      console.error('[epp-sandbox] the state could not be saved; the command is left unanswered', e);
+      this.close(true);
+      return;
     }
     const out = result === 'greeting' ? buildGreeting(this.opts.env.profile, this.opts.env.clock.now()) : buildResponse(result, prepared.clTRID, svTRID);
     if (prepared.key !== null && (result === 'greeting' || result.code < 2000)) this.opts.onApplied(prepared.key);

@@ -57,6 +57,8 @@ export class Store {
    * sandbox counting from 1 again would have its new messages taken for ones already stored.
    */
   private pollRun = '';
+  /** Counts changes the command flows cannot report themselves (poll messages, resets); see changed(). */
+  private changes = 0;
 
   constructor(
     readonly cfg: StoreConfig,
@@ -65,7 +67,39 @@ export class Store {
     this.reset();
   }
 
+  /** Notes that the state changed (the persisted copy, if any, must be written again). */
+  touch(): void {
+    this.changes += 1;
+  }
+
+  /** A number that moves whenever touch() or addPoll() ran: compare two readings to see a change. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** Sequence numbers that must continue, not restart, when the state is restored. */
+  get sequences(): { roidSeq: number; pollSeq: number; pollRun: string } {
+    return { roidSeq: this.roidSeq, pollSeq: this.pollSeq, pollRun: this.pollRun };
+  }
+
+  /**
+   * Replaces the objects and poll queues with a saved state (registrar passwords stay as
+   * configured: they are configuration, not registry data).
+   */
+  load(state: { domains: DomainRecord[]; hosts: HostRecord[]; contacts: ContactRecord[]; poll: PollMessage[]; sequences: Store['sequences'] }): void {
+    this.domains.clear();
+    this.hosts.clear();
+    this.contacts.clear();
+    for (const d of state.domains) this.domains.set(d.name, d);
+    for (const h of state.hosts) this.hosts.set(h.roid, h);
+    for (const c of state.contacts) this.contacts.set(c.id, c);
+    this.poll = state.poll;
+    ({ roidSeq: this.roidSeq, pollSeq: this.pollSeq, pollRun: this.pollRun } = state.sequences);
+    this.touch();
+  }
+
   reset(): void {
+    this.touch();
     this.domains.clear();
     this.hosts.clear();
     this.contacts.clear();
@@ -206,6 +240,7 @@ export class Store {
     this.pollSeq += 1;
     const m: PollMessage = { id: `${this.pollSeq}-${this.pollRun}-${eventTime.getUTCFullYear()}`, clientId, eventTime, msg, resData };
     this.poll.push(m);
+    this.touch();
     return m;
   }
 

@@ -1,0 +1,180 @@
+/**
+ * The sandbox registry's state on disk, so that a restarted sandbox has the objects a database
+ * written meanwhile (idempotency records, the gateway's domain list, poll messages) refers to.
+ *
+ * One JSON file per sandbox (`<dir>/<name>.json`, mode 0600): domains, hosts, contacts (with
+ * transfer data and grace periods), poll queues and the id sequences. It is written atomically
+ * (a temporary file, then rename) and the sandbox answers a command only once the state after it
+ * is written (writes of concurrent commands are grouped), so a crash of the process, kill -9
+ * included, never leaves an answered command unsaved. Auth infos, the only secrets in it, are
+ * encrypted (AES-256-GCM) with a key of 32 random bytes kept in `<dir>/state.key` (mode 0600),
+ * so the file can be read, copied and searched without showing them; registrar passwords are
+ * configuration and are not written at all.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ContactRecord, DomainRecord, HostRecord, PollMessage } from './records.js';
+import type { Store } from './store.js';
+
+const FORMAT = 'rgw-epp-sandbox-state/1';
+
+interface SavedState {
+  format: typeof FORMAT;
+  profile: string;
+  tlds: string[];
+  savedAt: Date;
+  sequences: Store['sequences'];
+  domains: DomainRecord[];
+  hosts: HostRecord[];
+  contacts: ContactRecord[];
+  poll: PollMessage[];
+}
+
+/** AES-256-GCM for the auth infos in the file: "gcm1:" + base64url(iv | tag | ciphertext). */
+class SecretBox {
+  constructor(private readonly key: Buffer) {}
+
+  seal(plain: string): string {
+    const iv = randomBytes(12);
+    const c = createCipheriv('aes-256-gcm', this.key, iv);
+    const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+    return `gcm1:${Buffer.concat([iv, c.getAuthTag(), body]).toString('base64url')}`;
+  }
+
+  open(sealed: string): string {
+    if (!sealed.startsWith('gcm1:')) throw new Error('not a sealed value');
+    const raw = Buffer.from(sealed.slice(5), 'base64url');
+    const d = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
+    d.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8');
+  }
+}
+
+/** JSON with Dates and Sets kept as such ({"$date": iso}, {"$set": [...]}). */
+function encode(value: unknown): string {
+  return JSON.stringify(value, function (this: Record<string, unknown>, key, v: unknown) {
+    const raw = this[key];
+    if (raw instanceof Date) return { $date: raw.toISOString() };
+    if (raw instanceof Set) return { $set: [...raw] };
+    return v;
+  });
+}
+
+function decode(text: string): unknown {
+  return JSON.parse(text, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const o = v as Record<string, unknown>;
+      if (typeof o.$date === 'string' && Object.keys(o).length === 1) return new Date(o.$date);
+      if (Array.isArray(o.$set) && Object.keys(o).length === 1) return new Set(o.$set);
+    }
+    return v;
+  });
+}
+
+/** Reads `<dir>/state.key`, creating it (32 random bytes, mode 0600) when absent. */
+async function stateKey(dir: string): Promise<Buffer> {
+  const file = path.join(dir, 'state.key');
+  if (!existsSync(file)) {
+    await writeFile(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e; // another sandbox of this process created it first
+    });
+  }
+  const key = Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
+  if (key.length !== 32) throw new Error(`${file} is not a sandbox state key (64 hex digits)`);
+  return key;
+}
+
+/** One sandbox's state file. */
+export class StateFile {
+  private box?: SecretBox;
+  /** The write in progress (never rejects; its callers see its error). */
+  private current: Promise<void> = Promise.resolve();
+  /** The write that will take a snapshot once `current` is done; shared by every caller meanwhile. */
+  private queued?: Promise<void>;
+  private savedVersion = -1;
+  private seq = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly name: string,
+    private readonly store: Store,
+  ) {}
+
+  get path(): string {
+    return path.join(this.dir, `${this.name}.json`);
+  }
+
+  /**
+   * Loads the saved state into the store (true), or leaves the store as it is (its seed) and
+   * writes it (false) when there is no file yet. Throws, naming the file, when the file belongs
+   * to another profile or TLD set, or cannot be read.
+   */
+  async open(): Promise<boolean> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const box = new SecretBox(await stateKey(this.dir));
+    if (!existsSync(this.path)) {
+      this.box = box;
+      await this.save();
+      return false;
+    }
+    let saved: SavedState;
+    try {
+      saved = decode(await readFile(this.path, 'utf8')) as SavedState;
+      if (saved.format !== FORMAT) throw new Error(`format ${String(saved.format)}, expected ${FORMAT}`);
+      for (const d of saved.domains) d.authInfo = box.open(d.authInfo);
+      for (const c of saved.contacts) c.authInfo = box.open(c.authInfo);
+    } catch (e) {
+      throw new Error(`sandbox state ${this.path} cannot be read (${(e as Error).message}); move it away to start this sandbox from its seed`);
+    }
+    const { profile, tlds } = this.store.cfg;
+    if (saved.profile !== profile || saved.tlds.join(',') !== tlds.join(',')) {
+      throw new Error(`sandbox state ${this.path} is of profile ${saved.profile} with TLDs ${saved.tlds.join(', ')}, not ${profile} with ${tlds.join(', ')}; move it away to start this sandbox from its seed`);
+    }
+    this.store.load(saved);
+    this.savedVersion = this.store.version;
+    this.box = box; // from here on the file may be written (never after a failed open)
+    return true;
+  }
+
+  /** Whether the store changed since the last snapshot written (false until open() succeeded). */
+  get dirty(): boolean {
+    return this.box !== undefined && this.store.version !== this.savedVersion;
+  }
+
+  /** Resolves once a snapshot taken after this call is on disk (concurrent calls share one write). */
+  save(): Promise<void> {
+    this.queued ??= (async () => {
+      await this.current;
+      this.queued = undefined; // changes from here on need the next write
+      const write = this.write();
+      this.current = write.catch(() => undefined);
+      await write;
+    })();
+    return this.queued;
+  }
+
+  private async write(): Promise<void> {
+    const box = this.box;
+    if (!box) throw new Error('StateFile.open() first');
+    const version = this.store.version;
+    const s = this.store;
+    const state: SavedState = {
+      format: FORMAT,
+      profile: s.cfg.profile,
+      tlds: s.cfg.tlds,
+      savedAt: new Date(),
+      sequences: s.sequences,
+      domains: [...s.domains.values()].map((d) => ({ ...d, authInfo: box.seal(d.authInfo) })),
+      hosts: [...s.hosts.values()],
+      contacts: [...s.contacts.values()].map((c) => ({ ...c, authInfo: box.seal(c.authInfo) })),
+      poll: s.poll,
+    };
+    const text = encode(state);
+    const tmp = `${this.path}.${process.pid}.${++this.seq}.tmp`;
+    await writeFile(tmp, text, { mode: 0o600 });
+    await rename(tmp, this.path);
+    this.savedVersion = Math.max(this.savedVersion, version);
+  }
+}

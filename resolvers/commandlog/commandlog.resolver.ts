@@ -1,6 +1,6 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
-import { ValidationError } from '../../src/core/errors.js';
+import { checkCommandLogFilter, checkPageSize, parseRowId } from '../../src/validation/cursors.js';
 import { CommandLog } from '../../src/commandlog/command-log.js';
 import type { CommandLog as CommandLogRow } from '../../src/db/generated/client.js';
 import { CommandLogConnection, CommandLogEntry, CommandLogFilter, CommandOutcome } from '../../schema/commandlog/commandlog.type.js';
@@ -37,11 +37,6 @@ export function commandLogEntry(row: CommandLogRow): CommandLogEntry {
   };
 }
 
-function parseCursor(after: string): bigint {
-  if (!/^[1-9][0-9]{0,18}$/.test(after)) throw new ValidationError('after', 'is not a command log cursor');
-  return BigInt(after);
-}
-
 @Resolver(() => CommandLogEntry)
 export class CommandLogResolver {
   @Query(() => CommandLogConnection, {
@@ -54,11 +49,12 @@ export class CommandLogResolver {
     @Arg('after', () => String, { nullable: true, description: 'Cursor: an entry id.' }) after: string | null,
     @Ctx() ctx: GatewayContext,
   ): Promise<CommandLogConnection> {
-    if (first < 1 || first > 500) throw new ValidationError('first', 'must be between 1 and 500');
-    const cursor = after ? parseCursor(after) : null;
+    checkPageSize('first', first);
+    const cursor = after ? parseRowId('after', after, 'command log cursor') : null;
+    const where = checkCommandLogFilter('filter', filter);
     const log = ctx.idempotency.commandLog ?? new CommandLog(ctx.prisma, ctx.logger, ctx.clock);
     await log.flush(); // the viewer's own commands answered so far are in it
-    const page = await log.page(ctx.registrar.id, filter ?? {}, first, cursor);
+    const page = await log.page(ctx.registrar.id, where, first, cursor);
     const edges = page.rows.map((row) => ({ cursor: row.id.toString(), node: commandLogEntry(row) }));
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
   }

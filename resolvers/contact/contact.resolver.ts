@@ -3,14 +3,15 @@ import type { GatewayContext } from '../../src/context.js';
 import { UnsupportedByBackendError } from '../../src/core/errors.js';
 import type { RegistryPort } from '../../src/core/port.js';
 import type { ContactNode } from '../../src/loaders/loaders.js';
-import { toContactCreate, toContactUpdate } from '../../src/validation/inputs.js';
-import { checkObjectId } from '../../src/validation/names.js';
+import { toContactCreate, toContactUpdate } from '../../src/validation/contact.js';
+import { checkIdempotencyKey, checkObjectId, checkRegistryName } from '../../src/validation/names.js';
 import { Contact, ContactPayload } from '../../schema/contact/contact.type.js';
 import { CreateContactInput, UpdateContactInput } from '../../schema/contact/contact.input.js';
 import { mutate, recordOf, transactionOf } from '../common/mutate.js';
 
+/** The backend a contact lives at (`registry`, else the default), if it has contact objects. */
 async function contactBackend(ctx: GatewayContext, registry: string | null | undefined, field: string): Promise<RegistryPort> {
-  const backend = ctx.router.forContact(registry, field);
+  const backend = ctx.router.forContact(registry ? checkRegistryName(field, registry) : null, field);
   if (!(await backend.capabilities()).contacts) throw new UnsupportedByBackendError(backend.name, 'contact objects');
   return backend;
 }
@@ -40,6 +41,7 @@ export class ContactResolver {
 
   @Mutation(() => ContactPayload)
   async createContact(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateContactInput) input: CreateContactInput, @Ctx() ctx: GatewayContext) {
+    checkIdempotencyKey('idempotencyKey', key);
     const args = toContactCreate(input);
     const backend = await contactBackend(ctx, input.registry, 'input.registry');
     const { result, replayed } = await mutate(ctx, 'createContact', key, { ...args, registry: backend.name }, async (call) =>
@@ -50,6 +52,7 @@ export class ContactResolver {
 
   @Mutation(() => ContactPayload)
   async updateContact(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateContactInput) input: UpdateContactInput, @Ctx() ctx: GatewayContext) {
+    checkIdempotencyKey('idempotencyKey', key);
     const args = toContactUpdate(input);
     const backend = await contactBackend(ctx, input.registry, 'input.registry');
     const { result, replayed } = await mutate(ctx, 'updateContact', key, { ...args, registry: backend.name }, async (call) =>
@@ -65,6 +68,7 @@ export class ContactResolver {
     @Arg('registry', () => String, { nullable: true }) registry: string | null,
     @Ctx() ctx: GatewayContext,
   ) {
+    checkIdempotencyKey('idempotencyKey', key);
     const id = checkObjectId('id', rawId);
     const backend = await contactBackend(ctx, registry, 'registry');
     const { result, replayed } = await mutate(ctx, 'deleteContact', key, { id, registry: backend.name }, async (call) =>

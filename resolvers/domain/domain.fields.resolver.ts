@@ -7,6 +7,7 @@ import { Domain, DomainContact } from '../../schema/domain/domain.type.js';
 import { Nameserver } from '../../schema/host/host.type.js';
 import { Transfer } from '../../schema/transfer/transfer.type.js';
 import { latestTransfer } from '../transfer/transfer.map.js';
+import { checkAuthInfo } from '../../src/validation/names.js';
 import { toUnicode } from '../../src/validation/unicode.js';
 
 /** Nameserver parent: the name the domain refers to, plus addresses when it was a host attribute. */
@@ -80,7 +81,8 @@ export class DomainFieldsResolver {
     @Ctx() ctx: GatewayContext,
     @Arg('authInfo', () => String, { nullable: true }) authInfo?: string | null,
   ) {
-    return latestTransfer(ctx.router.named(d.registry), ctx.call, d.name, authInfo);
+    const pw = authInfo ? checkAuthInfo('authInfo', authInfo) : null;
+    return latestTransfer(ctx.router.named(d.registry), ctx.call, d.name, pw);
   }
 }
 

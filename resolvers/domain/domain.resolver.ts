@@ -2,9 +2,10 @@ import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import { ValidationError } from '../../src/core/errors.js';
 import type { DomainNode } from '../../src/loaders/loaders.js';
-import { normalizeDomainName } from '../../src/validation/names.js';
-import { checkPeriod } from '../../src/validation/values.js';
-import { toDomainCreate, toDomainUpdate } from '../../src/validation/inputs.js';
+import { checkAuthInfo, checkIdempotencyKey, normalizeDomainName } from '../../src/validation/names.js';
+import { checkPageSize } from '../../src/validation/cursors.js';
+import { checkPeriod, checkPeriodUnit } from '../../src/validation/values.js';
+import { requireCreateSupport, requireUpdateSupport, toDomainCreate, toDomainUpdate } from '../../src/validation/inputs.js';
 import { DeleteDomainPayload, Domain, DomainCheck, DomainConnection, DomainPayload, RenewDomainPayload } from '../../schema/domain/domain.type.js';
 import { CreateDomainInput, RenewDomainInput, UpdateDomainInput } from '../../schema/domain/domain.input.js';
 import { asDate, mutate, recordOf, transactionOf } from '../common/mutate.js';
@@ -25,9 +26,10 @@ export class DomainResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<DomainNode | null> {
     const name = normalizeDomainName('name', rawName);
+    const pw = authInfo ? checkAuthInfo('authInfo', authInfo) : null;
     const backend = ctx.router.forDomain(name, 'name');
-    if (!authInfo) return ctx.loaders.domain.load({ registry: backend.name, name });
-    return { ...(await backend.infoDomain(ctx.call, name, authInfo)).data, registry: backend.name };
+    if (!pw) return ctx.loaders.domain.load({ registry: backend.name, name });
+    return { ...(await backend.infoDomain(ctx.call, name, pw)).data, registry: backend.name };
   }
 
   @Query(() => DomainConnection, { description: "The viewer's domains (created or transferred in through the gateway), by name." })
@@ -36,7 +38,7 @@ export class DomainResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: GatewayContext,
   ): Promise<DomainConnection> {
-    if (first < 1 || first > 500) throw new ValidationError('first', 'must be between 1 and 500');
+    checkPageSize('first', first);
     const afterName = after === null || after === undefined ? undefined : parseDomainCursor(after);
     const page = await readDomainPage(new DomainIndex(ctx.prisma), ctx.registrar.id, first, afterName, (items) =>
       Promise.all(items.map((i) => ctx.loaders.domain.load({ registry: i.backend, name: i.name }))),
@@ -71,9 +73,11 @@ export class DomainResolver {
     @Arg('input', () => CreateDomainInput) input: CreateDomainInput,
     @Ctx() ctx: GatewayContext,
   ): Promise<DomainPayload> {
-    const name = normalizeDomainName('input.name', input.name);
+    checkIdempotencyKey('idempotencyKey', key);
+    const args = toDomainCreate(input);
+    const name = args.name;
     const backend = ctx.router.forDomain(name, 'input.name');
-    const args = toDomainCreate(input, backend.name, await backend.capabilities());
+    requireCreateSupport(args, backend.name, await backend.capabilities());
     const { result, replayed } = await mutate(ctx, 'createDomain', key, args, async (call) => {
       const r = await backend.createDomain(call, args);
       await new DomainIndex(ctx.prisma).add(ctx.registrar.id, name, backend.name);
@@ -88,9 +92,11 @@ export class DomainResolver {
     @Arg('input', () => RenewDomainInput) input: RenewDomainInput,
     @Ctx() ctx: GatewayContext,
   ): Promise<RenewDomainPayload> {
+    checkIdempotencyKey('idempotencyKey', key);
     const name = normalizeDomainName('input.name', input.name);
+    const period = checkPeriod('input.period', input.period ?? { value: 1, unit: 'y' });
     const backend = ctx.router.forDomain(name, 'input.name');
-    const period = checkPeriod('input.period', input.period ?? { value: 1, unit: 'y' }, (await backend.capabilities()).periodUnits);
+    checkPeriodUnit('input.period', period, (await backend.capabilities()).periodUnits);
     const { result, replayed } = await mutate(ctx, 'renewDomain', key, { name, period, currentExpiry: input.currentExpiry ?? null }, async (call, attempt) => {
       let currentExpiry = input.currentExpiry ?? null;
       if (!currentExpiry) {
@@ -117,9 +123,11 @@ export class DomainResolver {
     @Arg('input', () => UpdateDomainInput) input: UpdateDomainInput,
     @Ctx() ctx: GatewayContext,
   ): Promise<DomainPayload> {
-    const name = normalizeDomainName('input.name', input.name);
+    checkIdempotencyKey('idempotencyKey', key);
+    const args = toDomainUpdate(input);
+    const name = args.name;
     const backend = ctx.router.forDomain(name, 'input.name');
-    const args = toDomainUpdate(input, backend.name, await backend.capabilities());
+    requireUpdateSupport(args, backend.name, await backend.capabilities());
     const { result, replayed } = await mutate(ctx, 'updateDomain', key, args, async (call) => ({
       ...recordOf(await backend.updateDomain(call, args)),
       name,
@@ -129,6 +137,7 @@ export class DomainResolver {
 
   @Mutation(() => DeleteDomainPayload)
   async deleteDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext): Promise<DeleteDomainPayload> {
+    checkIdempotencyKey('idempotencyKey', key);
     const name = normalizeDomainName('name', rawName);
     const backend = ctx.router.forDomain(name, 'name');
     const { result, replayed } = await mutate(ctx, 'deleteDomain', key, { name }, async (call) => {
@@ -142,6 +151,7 @@ export class DomainResolver {
 
   @Mutation(() => DomainPayload, { description: 'Restore a domain in its redemption period (RFC 3915 restore request).' })
   async restoreDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext): Promise<DomainPayload> {
+    checkIdempotencyKey('idempotencyKey', key);
     const name = normalizeDomainName('name', rawName);
     const backend = ctx.router.forDomain(name, 'name');
     const { result, replayed } = await mutate(ctx, 'restoreDomain', key, { name }, async (call) => ({

@@ -2,7 +2,7 @@ import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import type { HostNode } from '../../src/loaders/loaders.js';
 import { toHostCreate, toHostUpdate } from '../../src/validation/inputs.js';
-import { normalizeDomainName } from '../../src/validation/names.js';
+import { checkIdempotencyKey, checkRegistryName, normalizeDomainName } from '../../src/validation/names.js';
 import { HostPayload, Nameserver } from '../../schema/host/host.type.js';
 import { CreateHostInput, UpdateHostInput } from '../../schema/host/host.input.js';
 import { mutate, recordOf, transactionOf } from '../common/mutate.js';
@@ -21,14 +21,15 @@ export class HostResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<HostNode | null> {
     const name = normalizeDomainName('name', rawName);
-    const backend = ctx.router.forHost(name, registry);
+    const backend = ctx.router.forHost(name, registry ? checkRegistryName('registry', registry) : null);
     return ctx.loaders.host.load({ registry: backend.name, name });
   }
 
   @Mutation(() => HostPayload)
   async createHost(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateHostInput) input: CreateHostInput, @Ctx() ctx: GatewayContext) {
+    checkIdempotencyKey('idempotencyKey', key);
     const args = toHostCreate(input);
-    const backend = ctx.router.forHost(args.name, input.registry, 'input.registry');
+    const backend = ctx.router.forHost(args.name, input.registry ? checkRegistryName('input.registry', input.registry) : null, 'input.registry');
     const { result, replayed } = await mutate(ctx, 'createHost', key, { ...args, registry: backend.name }, async (call) =>
       recordOf(await backend.createHost(call, args)),
     );
@@ -37,8 +38,9 @@ export class HostResolver {
 
   @Mutation(() => HostPayload)
   async updateHost(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateHostInput) input: UpdateHostInput, @Ctx() ctx: GatewayContext) {
+    checkIdempotencyKey('idempotencyKey', key);
     const args = toHostUpdate(input);
-    const backend = ctx.router.forHost(args.name, input.registry, 'input.registry');
+    const backend = ctx.router.forHost(args.name, input.registry ? checkRegistryName('input.registry', input.registry) : null, 'input.registry');
     const { result, replayed } = await mutate(ctx, 'updateHost', key, { ...args, registry: backend.name }, async (call) =>
       recordOf(await backend.updateHost(call, args)),
     );
@@ -53,8 +55,9 @@ export class HostResolver {
     @Arg('registry', () => String, { nullable: true }) registry: string | null,
     @Ctx() ctx: GatewayContext,
   ) {
+    checkIdempotencyKey('idempotencyKey', key);
     const name = normalizeDomainName('name', rawName);
-    const backend = ctx.router.forHost(name, registry);
+    const backend = ctx.router.forHost(name, registry ? checkRegistryName('registry', registry) : null);
     const { result, replayed } = await mutate(ctx, 'deleteHost', key, { name, registry: backend.name }, async (call) =>
       recordOf(await backend.deleteHost(call, name)),
     );

@@ -1,5 +1,5 @@
-import { ValidationError } from '../../src/core/errors.js';
 import { asDate } from '../../src/core/time.js';
+import { parseRowId } from '../../src/validation/cursors.js';
 import type { PollEvent } from '../../src/pubsub/poll-events.js';
 import type { PollMessage, PollMessageType } from '../../schema/poll/poll.type.js';
 import { transferNode } from '../transfer/transfer.map.js';
@@ -27,8 +27,7 @@ export function pollNode(e: PollEvent & { ackedAt?: Date | null }): PollMessage 
   };
 }
 
-/** A poll message id (also the cursor) from a client. */
+/** A poll message id (also the cursor) from a client: 1 to 2^63 - 1 (see parseRowId). */
 export function parseId(field: string, id: string): bigint {
-  if (!/^[1-9][0-9]{0,18}$/.test(id)) throw new ValidationError(field, 'is not a poll message id');
-  return BigInt(id);
+  return parseRowId(field, id, 'poll message id');
 }

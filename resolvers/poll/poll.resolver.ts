@@ -1,13 +1,13 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
-import { ObjectNotFoundError, ValidationError } from '../../src/core/errors.js';
+import { ObjectNotFoundError } from '../../src/core/errors.js';
 import type { PollMessage as PollRow } from '../../src/db/generated/client.js';
 import { toEvent } from '../../src/poll/poll.service.js';
 import { parseId, pollNode } from './poll.map.js';
 import { AckPollMessagePayload, PollMessage, PollMessageConnection, PollMessageType } from '../../schema/poll/poll.type.js';
 import { mutate } from '../common/mutate.js';
-import { normalizeDomainName } from '../../src/validation/names.js';
-
+import { checkObjectNames, checkPageSize } from '../../src/validation/cursors.js';
+import { checkIdempotencyKey } from '../../src/validation/names.js';
 
 const nodeOf = (row: PollRow) => pollNode({ ...toEvent(row), ackedAt: row.ackedAt });
 
@@ -25,15 +25,16 @@ export class PollResolver {
     @Arg('includeAcknowledged', { defaultValue: false }) includeAcknowledged: boolean,
     @Ctx() ctx: GatewayContext,
   ): Promise<PollMessageConnection> {
-    if (first < 1 || first > 500) throw new ValidationError('first', 'must be between 1 and 500');
+    checkPageSize('first', first);
     const afterId = after ? parseId('after', after) : undefined;
+    const objectNames = objects?.length ? checkObjectNames('objects', objects) : null;
     await ctx.ingester.drainNow(ctx.registrar.id);
     const rows = await ctx.prisma.pollMessage.findMany({
       where: {
         registrarId: ctx.registrar.id,
         ...(afterId ? { id: { gt: afterId } } : {}),
         ...(types?.length ? { type: { in: types } } : {}),
-        ...(objects?.length ? { objectName: { in: objects.map((o, i) => normalizeDomainName(`objects[${i}]`, o)) } } : {}),
+        ...(objectNames ? { objectName: { in: objectNames } } : {}),
         ...(includeAcknowledged ? {} : { ackedAt: null }),
       },
       orderBy: { id: 'asc' },
@@ -48,6 +49,7 @@ export class PollResolver {
 
   @Mutation(() => AckPollMessagePayload, { description: 'Mark a stored poll message as handled by the viewer.' })
   async ackPollMessage(@Arg('idempotencyKey') key: string, @Arg('id', () => ID) rawId: string, @Ctx() ctx: GatewayContext) {
+    checkIdempotencyKey('idempotencyKey', key);
     const id = parseId('id', rawId);
     const registrarId = ctx.registrar.id;
     const { replayed } = await mutate(ctx, 'ackPollMessage', key, { id: rawId }, async () => {

@@ -2,7 +2,7 @@ import { Arg, Resolver, Root, Subscription } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import { pollStream } from '../../src/poll/stream.js';
 import type { PollEvent } from '../../src/pubsub/poll-events.js';
-import { normalizeDomainName } from '../../src/validation/names.js';
+import { checkObjectNames } from '../../src/validation/cursors.js';
 import { PollMessage, PollMessageType } from '../../schema/poll/poll.type.js';
 import { parseId, pollNode } from './poll.map.js';
 
@@ -21,8 +21,9 @@ export class PollSubscriptionResolver {
     subscribe: ({ args, context }) => {
       const a = args as StreamArgs;
       const ctx = context as GatewayContext;
-      const objects = a.objects?.map((o, i) => normalizeDomainName(`objects[${i}]`, o)) ?? null;
-      return pollStream(ctx.prisma, ctx.events, { registrarId: ctx.registrar.id, after: a.after ? parseId('after', a.after) : null, types: a.types ?? null, objects });
+      const objects = a.objects ? checkObjectNames('objects', a.objects) : null;
+      const after = a.after ? parseId('after', a.after) : null;
+      return pollStream(ctx.prisma, ctx.events, { registrarId: ctx.registrar.id, after, types: a.types ?? null, objects });
     },
   })
   pollMessagesStream(

@@ -2,8 +2,8 @@ import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import type { TransferOp } from '../../src/core/model/index.js';
 import { DomainIndex } from '../../src/domains/domain-index.js';
-import { checkAuthInfo, normalizeDomainName } from '../../src/validation/names.js';
-import { checkPeriod } from '../../src/validation/values.js';
+import { checkAuthInfo, checkIdempotencyKey, normalizeDomainName } from '../../src/validation/names.js';
+import { checkPeriod, checkPeriodUnit } from '../../src/validation/values.js';
 import { PeriodInput } from '../../schema/common/common.input.js';
 import { Transfer, TransferPayload } from '../../schema/transfer/transfer.type.js';
 import { mutate, recordOf, transactionOf } from '../common/mutate.js';
@@ -16,11 +16,12 @@ async function runTransfer(
   rawName: string,
   opts: { authInfo?: string | null; period?: PeriodInput | null } = {},
 ): Promise<TransferPayload> {
+  checkIdempotencyKey('idempotencyKey', key);
   const name = normalizeDomainName('domainName', rawName);
+  const authInfo = opts.authInfo != null ? checkAuthInfo('authInfo', opts.authInfo) : null;
+  const period = opts.period ? checkPeriod('period', opts.period) : null;
   const backend = ctx.router.forDomain(name, 'domainName');
-  const caps = await backend.capabilities();
-  const authInfo = opts.authInfo ? checkAuthInfo('authInfo', opts.authInfo) : null;
-  const period = opts.period ? checkPeriod('period', opts.period, caps.periodUnits) : null;
+  if (period) checkPeriodUnit('period', period, (await backend.capabilities()).periodUnits);
   const operation = `${op}Transfer`;
   const { result, replayed } = await mutate(ctx, operation, key, { name, authInfo, period }, async (call) => {
     const r = await backend.transferDomain(call, op, name, { authInfo, period });
@@ -39,8 +40,9 @@ export class TransferResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<Transfer | null> {
     const name = normalizeDomainName('domainName', rawName);
+    const pw = authInfo ? checkAuthInfo('authInfo', authInfo) : null;
     const backend = ctx.router.forDomain(name, 'domainName');
-    return latestTransfer(backend, ctx.call, name, authInfo ? checkAuthInfo('authInfo', authInfo) : null);
+    return latestTransfer(backend, ctx.call, name, pw);
   }
 
   @Mutation(() => TransferPayload, { description: 'Ask for a domain to move to the viewer; needs the auth info from the current sponsor.' })

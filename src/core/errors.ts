@@ -25,18 +25,38 @@ export abstract class GatewayError extends Error {
   }
 }
 
-/** Bad input caught before any upstream call. */
+/**
+ * A client's value as an error message may show it: JSON-quoted (control characters escaped), at
+ * most `max` characters, with "…" when cut. Never pass a secret (auth info, passwords): those are
+ * not quoted at all.
+ */
+export function quoted(value: string, max = 32): string {
+  const head = Array.from(value.slice(0, max * 2)).slice(0, max).join('');
+  return JSON.stringify(head) + (head.length < value.length ? '…' : '');
+}
+
+/** Cuts a message or field path to `max` characters, so no error can carry an unbounded input. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${Array.from(text.slice(0, max)).slice(0, max - 1).join('')}…`;
+}
+
+/**
+ * Bad input caught before any upstream call or database write: `field` is the argument path
+ * ("input.postalInfo[0].street[1]"). Messages quote at most a short prefix of what was sent
+ * (see quoted()); as a last guard the field is cut to 128 and the message to 512 characters.
+ */
 export class ValidationError extends GatewayError {
   readonly code = 'BAD_USER_INPUT';
   constructor(field: string, message: string) {
-    super(`${field}: ${message}`, { field });
+    const f = clip(field, 128);
+    super(clip(`${f}: ${message}`, 512), { field: f });
   }
 }
 
 export class UnknownTldError extends GatewayError {
   readonly code = 'UNKNOWN_TLD';
   constructor(field: string, name: string) {
-    super(`${field}: no registry is configured for "${name}"`, { field });
+    super(`${field}: no registry is configured for ${quoted(name, 64)}`, { field });
   }
 }
 

@@ -1,4 +1,4 @@
-import { UnknownTldError, ValidationError } from '../core/errors.js';
+import { UnknownTldError, ValidationError, quoted } from '../core/errors.js';
 import type { RegistryPort } from '../core/port.js';
 import type { RouteConfig } from '../config.types.js';
 
@@ -26,7 +26,7 @@ export class Router {
 
   named(name: string, field = 'registry'): RegistryPort {
     const b = this.byName.get(name);
-    if (!b) throw new ValidationError(field, `unknown registry "${name}" (known: ${[...this.byName.keys()].join(', ')})`);
+    if (!b) throw new ValidationError(field, `unknown registry ${quoted(name)} (known: ${[...this.byName.keys()].join(', ')})`);
     return b;
   }
 

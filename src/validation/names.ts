@@ -1,54 +1,96 @@
-import { domainToASCII } from 'node:url';
-import { ValidationError } from '../core/errors.js';
+/**
+ * Names and identifiers: domain and host names, EPP object ids, auth info, idempotency keys,
+ * registry names. Each rule checks its length bound before anything walks the value, and no
+ * message quotes more than a short prefix of it (auth info is never quoted).
+ */
+import idn from 'idn-hostname';
+import { ValidationError, quoted } from '../core/errors.js';
+import { checkCharacters, checkLength } from './text.js';
+
+/**
+ * The longest name input looked at. A name is at most 253 octets as A-labels (RFC 1035 section
+ * 2.3.4 less the root label); a U-label is never longer than its A-label except through UTS #46
+ * characters mapped to nothing, so four times that leaves room for any real input.
+ */
+const MAX_NAME_INPUT = 1024;
+
+function reason(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
 
 const LDH_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/**
- * Normalise and check a host or domain name: IDNs are converted to A-labels (UTS #46 via
- * node:url), then every label must follow the LDH rule (RFC 1035/5891): 1-63 octets, letters,
- * digits and hyphens, no hyphen at either end, "--" in positions 3-4 only for A-labels ("xn--"),
- * at most 253 octets in all, at least two labels.
- */
-export function normalizeDomainName(field: string, raw: string): string {
-  const trimmed = raw.trim().replace(/\.$/, '');
-  if (trimmed.length === 0) throw new ValidationError(field, 'a domain name is required');
-  const hasNonAscii = /[^\x00-\x7f]/.test(trimmed);
-  const ascii = hasNonAscii ? domainToASCII(trimmed) : trimmed.toLowerCase();
-  if (ascii === '') throw new ValidationError(field, `"${raw}" is not a valid internationalised domain name`);
-  if (ascii.length > 253) throw new ValidationError(field, 'a domain name is at most 253 characters');
+/** The RFC 1035/5891 LDH rules on a name already in lower-case ASCII, with messages that say which. */
+function checkLdh(field: string, raw: string, ascii: string): string[] {
+  if (ascii.length > 253) throw new ValidationError(field, `a domain name is at most 253 characters (got ${ascii.length})`);
   const labels = ascii.split('.');
-  if (labels.length < 2) throw new ValidationError(field, `"${raw}" needs at least two labels (name and TLD)`);
+  if (labels.length < 2) throw new ValidationError(field, `${quoted(raw)} needs at least two labels (name and TLD)`);
   for (const label of labels) {
-    if (label.length === 0) throw new ValidationError(field, `"${raw}" has an empty label`);
-    if (label.length > 63) throw new ValidationError(field, `label "${label}" is longer than 63 characters`);
-    if (!LDH_LABEL.test(label)) {
-      throw new ValidationError(field, `label "${label}" may hold only letters, digits and inner hyphens`);
-    }
+    if (label.length === 0) throw new ValidationError(field, `${quoted(raw)} has an empty label`);
+    if (label.length > 63) throw new ValidationError(field, `label ${quoted(label)} is longer than 63 characters`);
+    if (!LDH_LABEL.test(label)) throw new ValidationError(field, `label ${quoted(label)} may hold only letters, digits and inner hyphens`);
     if (label.slice(2, 4) === '--' && !label.startsWith('xn--')) {
-      throw new ValidationError(field, `label "${label}" has "--" in positions 3-4 but is not an A-label`);
-    }
-    if (label.startsWith('xn--') && domainToASCII(label) !== label) {
-      throw new ValidationError(field, `label "${label}" is not a valid A-label`);
+      throw new ValidationError(field, `label ${quoted(label)} has "--" in positions 3-4 but is not an A-label`);
     }
   }
-  if (/^[0-9]+$/.test(labels[labels.length - 1]!)) {
-    throw new ValidationError(field, 'the top-level label cannot be all digits');
+  if (/^[0-9]+$/.test(labels[labels.length - 1]!)) throw new ValidationError(field, 'the top-level label cannot be all digits');
+  return labels;
+}
+
+/**
+ * A domain or host name -> lower-case A-labels without the root dot. ASCII names follow the LDH
+ * rules of RFC 1035/5891: labels of 1-63 octets of letters, digits and inner hyphens, "--" in
+ * positions 3-4 only for A-labels ("xn--"), at most 253 octets, at least two labels, a top-level
+ * label not all digits (RFC 3696 section 2). A name with a U-label or an A-label must also be a
+ * valid IDNA2008 name (RFC 5890-5893), checked and converted by the idn-hostname library with
+ * UTS #46 nontransitional mapping first: every code point must be PVALID (or CONTEXTJ/CONTEXTO in
+ * its context) under RFC 5892, so symbols such as "☃" are refused although UTS #46 alone maps
+ * them; an A-label must decode to such a U-label and round-trip; RFC 5893 bidi rules apply.
+ * Leading/trailing spaces are ignored. Throws ValidationError naming `field`.
+ */
+export function normalizeDomainName(field: string, raw: string): string {
+  if (raw.length > MAX_NAME_INPUT) throw new ValidationError(field, `a domain name is at most 253 characters (got ${raw.length})`);
+  checkCharacters(field, raw, true);
+  const trimmed = raw.trim().replace(/\.$/, '');
+  if (trimmed === '') throw new ValidationError(field, 'a domain name is required');
+  let ascii = trimmed.toLowerCase();
+  const ldhOnly = /^[\x00-\x7f]*$/.test(trimmed);
+  if (ldhOnly) checkLdh(field, raw, ascii);
+  if (!ldhOnly || /(^|\.)xn--/.test(ascii)) {
+    try {
+      ascii = idn.idnHostname(trimmed).replace(/\.$/, '');
+    } catch (err) {
+      throw new ValidationError(field, `${quoted(raw)} is not a valid internationalised domain name: ${reason(err)}`);
+    }
+    checkLdh(field, raw, ascii);
   }
   return ascii;
 }
 
-/** EPP object identifiers (contact ids): RFC 5730 clIDType, 3-16 characters, no whitespace. */
+/**
+ * EPP object identifiers (contact ids): RFC 5730 clIDType, a token of 3-16 characters. Stricter
+ * than token: letters, digits and _ . : - only, which every registry accepts. Trimmed.
+ */
 export function checkObjectId(field: string, id: string): string {
+  if (id.length > 64) throw new ValidationError(field, 'must be 3 to 16 characters');
   const v = id.trim();
-  if (v.length < 3 || v.length > 16) throw new ValidationError(field, 'must be 3 to 16 characters');
-  if (!/^[A-Za-z0-9_.:-]+$/.test(v)) throw new ValidationError(field, 'may hold letters, digits and _ . : - only');
+  checkLength(field, v, 3, 16);
+  if (!/^[A-Za-z0-9_.:-]+$/.test(v)) throw new ValidationError(field, `${quoted(v)} may hold letters, digits and _ . : - only`);
   return v;
 }
 
-/** Authorisation information (EPP pwAuthInfo): 6-64 printable characters without leading/trailing space. */
+/**
+ * Authorisation information (RFC 5731/5733 pwAuthInfoType, an XML normalizedString the RFCs
+ * leave unbounded): 6-64 characters, no control characters, no leading or trailing space, the
+ * bounds the gateway has always applied to the auth info it sets. The same rule holds where auth
+ * info is only read with (domain(authInfo:), transfer(authInfo:), Domain.transfer(authInfo:)), so
+ * a value no registrar could have set is never sent. Never quoted in a message.
+ */
 export function checkAuthInfo(field: string, pw: string): string {
-  if (pw.length < 6 || pw.length > 64) throw new ValidationError(field, 'must be 6 to 64 characters');
-  if (/[\x00-\x1f\x7f]/.test(pw) || pw.trim() !== pw) {
+  if (pw.length > 128) throw new ValidationError(field, 'must be 6 to 64 characters');
+  checkLength(field, pw, 6, 64);
+  if (/[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u.test(pw) || pw.trim() !== pw) {
     throw new ValidationError(field, 'must be printable with no leading or trailing spaces');
   }
   return pw;
@@ -59,4 +101,13 @@ export function checkIdempotencyKey(field: string, key: string): string {
   if (key.length < 1 || key.length > 255) throw new ValidationError(field, 'must be 1 to 255 characters');
   if (!/^[\x21-\x7e]+$/.test(key)) throw new ValidationError(field, 'must be visible ASCII characters');
   return key;
+}
+
+/**
+ * A `registry` argument: the name of a configured backend (config `backends[].name`), one line of
+ * 1-255 characters; whether it is configured is the router's to say (Router.named).
+ */
+export function checkRegistryName(field: string, name: string): string {
+  if (name.length < 1 || name.length > 255) throw new ValidationError(field, 'a registry name is 1 to 255 characters');
+  return checkCharacters(field, name, true);
 }

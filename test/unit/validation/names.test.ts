@@ -1,30 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../src/core/errors.js';
-import { checkAuthInfo, checkIdempotencyKey, checkObjectId, normalizeDomainName } from '../../../src/validation/names.js';
-
-function fieldOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return (err as ValidationError).details.field;
-  }
-  throw new Error('expected a ValidationError');
-}
+import { checkAuthInfo, checkIdempotencyKey, checkObjectId, checkRegistryName, normalizeDomainName } from '../../../src/validation/names.js';
+import { fieldOf, refusal } from './helpers.js';
 
 describe('domain names', () => {
   it('lower-cases and strips a trailing dot', () => {
     expect(normalizeDomainName('name', 'Example.EXAMPLE.')).toBe('example.example');
+    expect(normalizeDomainName('name', ' example.example ')).toBe('example.example');
   });
 
-  it('converts IDNs to A-labels', () => {
-    expect(normalizeDomainName('name', 'bücher.example')).toBe('xn--bcher-kva.example');
-    expect(normalizeDomainName('name', 'ÄÖÜ.tld')).toBe('xn--4ca0bs.tld');
-    expect(normalizeDomainName('name', 'xn--bcher-kva.example')).toBe('xn--bcher-kva.example');
+  it.each([
+    ['bücher.example', 'xn--bcher-kva.example'],
+    ['BÜCHER.example', 'xn--bcher-kva.example'],
+    ['ÄÖÜ.tld', 'xn--4ca0bs.tld'],
+    ['xn--bcher-kva.example', 'xn--bcher-kva.example'],
+    ['XN--BCHER-KVA.EXAMPLE', 'xn--bcher-kva.example'],
+    ['faß.de', 'xn--fa-hia.de'], // nontransitional: ß stays ß (IDNA2008), not "ss"
+    ['ＡＢＣ.example', 'abc.example'], // UTS #46 maps full-width letters
+    ['日本語.jp', 'xn--wgv71a119e.jp'],
+    ['ns1.xn--bcher-kva.example', 'ns1.xn--bcher-kva.example'],
+    [`${'a'.repeat(63)}.example`, `${'a'.repeat(63)}.example`],
+    ['123.example', '123.example'],
+  ])('accepts %j as %j', (input, ascii) => {
+    expect(normalizeDomainName('name', input)).toBe(ascii);
   });
 
   it.each([
     ['', 'required'],
+    ['.', 'required'],
     ['nodot', 'two labels'],
     ['-lead.example', 'inner hyphens'],
     ['trail-.example', 'inner hyphens'],
@@ -36,26 +38,49 @@ describe('domain names', () => {
     ['xn--zzzzzz-.example', 'inner hyphens'],
     ['example.123', 'all digits'],
     ['spa ce.example', 'inner hyphens'],
-  ])('rejects %j (%s) naming the field', (name, why) => {
-    expect(() => normalizeDomainName('input.name', name)).toThrow(why);
-    expect(fieldOf(() => normalizeDomainName('input.name', name))).toBe('input.name');
+    // IDNA2008 (RFC 5892) disallows symbols and emoji, which UTS #46 alone would map and accept.
+    ['☃.example', 'U+2603'],
+    ['xn--n3h.example', 'U+2603'],
+    ['😀.example', 'U+1F600'],
+    ['a\u200db.example', 'RFC 5892'], // ZWJ outside its CONTEXTJ context
+    ['xn--a.example', 'internationalised'], // not a decodable A-label
+    ['a\u0000b.example', 'U+0000'],
+    ['a\ud800b.example', 'lone surrogate'],
+    ['a\nb.example', 'U+000A'],
+  ])('refuses %j (%s), naming the field', (name, why) => {
+    const err = refusal(() => normalizeDomainName('input.name', name));
+    expect(err.message).toContain(why);
+    expect(err.details.field).toBe('input.name');
+  });
+
+  it('refuses a 1.9 MB name at once, with a short message', () => {
+    const huge = `${'a'.repeat(1_900_000)}.example`;
+    const err = refusal(() => normalizeDomainName('name', huge));
+    expect(err.message.length).toBeLessThan(120);
+    const invalid = `${'☃'.repeat(900)}.example`; // under the input bound, refused by IDNA
+    expect(refusal(() => normalizeDomainName('name', invalid)).message.length).toBeLessThan(400);
   });
 });
 
 describe('identifiers and secrets', () => {
-  it('checks contact ids', () => {
+  it('checks contact ids (RFC 5730 clIDType, 3-16)', () => {
     expect(checkObjectId('id', ' sh8013 ')).toBe('sh8013');
+    expect(checkObjectId('id', 'abc')).toBe('abc');
+    expect(checkObjectId('id', 'a'.repeat(16))).toBe('a'.repeat(16));
     expect(() => checkObjectId('id', 'ab')).toThrow('3 to 16');
+    expect(() => checkObjectId('id', 'a'.repeat(17))).toThrow('3 to 16');
     expect(() => checkObjectId('id', 'a b c')).toThrow('letters');
+    expect(refusal(() => checkObjectId('id', 'x'.repeat(2_000_000))).message.length).toBeLessThan(80);
   });
 
-  it('checks auth info without echoing it', () => {
+  it('checks auth info without ever echoing it', () => {
     expect(checkAuthInfo('authInfo', '2fooBAR')).toBe('2fooBAR');
-    expect(() => checkAuthInfo('authInfo', 'short')).toThrow('6 to 64');
-    try {
-      checkAuthInfo('authInfo', ' secret-with-space');
-    } catch (err) {
-      expect((err as Error).message).not.toContain('secret-with-space');
+    expect(checkAuthInfo('authInfo', 'x'.repeat(64))).toHaveLength(64);
+    for (const bad of ['short', 'x'.repeat(65), ' secret-with-space', 'secret\u0000nul', 'secret\ud800x', 'tab\there', 'S3cret-'.repeat(300_000)]) {
+      const err = refusal(() => checkAuthInfo('authInfo', bad));
+      expect(err.details.field).toBe('authInfo');
+      expect(err.message).not.toContain(bad.slice(0, 6).trim());
+      expect(err.message.length).toBeLessThan(80);
     }
   });
 
@@ -63,5 +88,13 @@ describe('identifiers and secrets', () => {
     expect(checkIdempotencyKey('idempotencyKey', '0b8a4a3e-6f1c-4c3e-9a6e-2d1f0e9c8b7a')).toBeTruthy();
     expect(fieldOf(() => checkIdempotencyKey('idempotencyKey', ''))).toBe('idempotencyKey');
     expect(() => checkIdempotencyKey('idempotencyKey', 'has space')).toThrow('visible ASCII');
+    expect(() => checkIdempotencyKey('idempotencyKey', 'k'.repeat(256))).toThrow('1 to 255');
+  });
+
+  it('checks registry names without echoing more than a prefix', () => {
+    expect(checkRegistryName('registry', 'sandbox-nomulus')).toBe('sandbox-nomulus');
+    expect(fieldOf(() => checkRegistryName('input.registry', ''))).toBe('input.registry');
+    expect(refusal(() => checkRegistryName('registry', 'r'.repeat(1_000_000))).message.length).toBeLessThan(80);
+    expect(() => checkRegistryName('registry', 'a\u0000b')).toThrow('U+0000');
   });
 });

@@ -1,0 +1,135 @@
+/**
+ * Contact inputs (RFC 5733 section 4.2.1 and its contact-1.0 schema): GraphQL input -> neutral
+ * model, every field checked before anything is recorded or sent.
+ */
+import { ValidationError, quoted } from '../core/errors.js';
+import type { ContactCreateInput, ContactUpdateInput, Disclosure, PostalInfo } from '../core/model/index.js';
+import { checkAuthInfo, checkObjectId } from './names.js';
+import { checkCharacters, checkLength, checkLine } from './text.js';
+
+/** Postal info as it arrives (type not yet checked). */
+type PostalIn = Omit<PostalInfo, 'type'> & { type: string };
+
+/** RFC 5733 postalLineType / optPostalLineType: at most 255 characters. */
+const MAX_POSTAL_LINE = 255;
+
+/**
+ * One postalInfo (RFC 5733 section 2.3 and contact-1.0 postalInfoType / addrType): name and city
+ * 1-255 characters, org and sp 0-255, at most 3 street lines of 0-255, pc (pcType) at most 16, cc
+ * two letters (ISO 3166 alpha-2), all single lines; "int" is US-ASCII only (section 2.3.2).
+ */
+function checkPostalInfo(f: string, p: PostalIn): PostalInfo {
+  if (p.type !== 'int' && p.type !== 'loc') throw new ValidationError(`${f}.type`, 'must be "int" or "loc"');
+  if (p.street.length > 3) throw new ValidationError(`${f}.street`, 'at most 3 lines');
+  const opt = (name: string, v: string | null | undefined, max: number) => (v == null ? null : checkLine(`${f}.${name}`, v, 0, max) || null);
+  const out: PostalInfo = {
+    type: p.type,
+    name: checkLine(`${f}.name`, p.name, 1, MAX_POSTAL_LINE),
+    org: opt('org', p.org, MAX_POSTAL_LINE),
+    street: p.street.map((s, i) => checkLine(`${f}.street[${i}]`, s, 0, MAX_POSTAL_LINE)),
+    city: checkLine(`${f}.city`, p.city, 1, MAX_POSTAL_LINE),
+    sp: opt('sp', p.sp, MAX_POSTAL_LINE),
+    pc: opt('pc', p.pc, 16),
+    cc: checkCountryCode(`${f}.cc`, p.cc),
+  };
+  if (out.type === 'int') {
+    const texts: Array<[string, string | null | undefined]> = [['name', out.name], ['org', out.org], ['city', out.city], ['sp', out.sp], ['pc', out.pc], ...out.street.map((s, i): [string, string] => [`street[${i}]`, s])];
+    const bad = texts.find(([, v]) => v && /[^\x20-\x7e]/.test(v));
+    if (bad) throw new ValidationError(`${f}.${bad[0]}`, '"int" postal info must be ASCII; use type "loc" for other scripts');
+  }
+  return out;
+}
+
+export function checkPostal(field: string, list: PostalIn[]): PostalInfo[] {
+  if (list.length < 1 || list.length > 2) throw new ValidationError(field, 'give one or two postal infos (int and/or loc)');
+  const out = list.map((p, i) => checkPostalInfo(`${field}[${i}]`, p));
+  if (out.length === 2 && out[0]!.type === out[1]!.type) throw new ValidationError(`${field}[1].type`, `"${out[1]!.type}" is given twice`);
+  return out;
+}
+
+/** A disclosure preference names at least one element, each once (RFC 5733 section 2.9). */
+function checkDisclosure(field: string, d: Disclosure | null | undefined): Disclosure | null {
+  if (!d) return null;
+  if (d.fields.length === 0) throw new ValidationError(`${field}.fields`, 'name at least one element to disclose or to withhold');
+  const seen = new Set<string>();
+  for (const [i, f] of d.fields.entries()) {
+    if (seen.has(f)) throw new ValidationError(`${field}.fields[${i}]`, `${f} is listed twice`);
+    seen.add(f);
+  }
+  return { flag: d.flag, fields: [...d.fields] };
+}
+
+/**
+ * An e-mail address (RFC 5733 email, minLength 1; RFC 5322 addr-spec): local@domain without
+ * spaces or control characters, the local part at most 64 octets and the whole at most 254
+ * (RFC 5321 section 4.5.3.1), a domain with at least one dot.
+ */
+export function checkEmail(field: string, email: string): string {
+  if (email.length > 320) throw new ValidationError(field, 'an e-mail address is at most 254 characters');
+  const v = checkCharacters(field, email, true).trim();
+  checkLength(field, v, 3, 254);
+  const at = v.lastIndexOf('@');
+  const local = v.slice(0, at);
+  if (at < 1 || Buffer.byteLength(local) > 64 || !/^[^\s@]+@[^\s@]+\.[^\s@.][^\s@]*$/.test(v)) {
+    throw new ValidationError(field, `${quoted(email)} is not an e-mail address`);
+  }
+  return v;
+}
+
+/**
+ * A phone or fax number (RFC 5733 e164Type): "+CC.NUMBER" of at most 17 characters
+ * (e164StringType), optionally "x" and an extension of at most 16 digits.
+ */
+export function checkPhone(field: string, phone: string): string {
+  if (phone.length > 64) throw new ValidationError(field, 'must look like +1.7035555555 (at most 17 characters, "x" and an extension)');
+  const v = phone.trim();
+  const m = /^(\+[0-9]{1,3}\.[0-9]{1,14})(?:x([0-9]{1,16}))?$/.exec(v);
+  if (!m || m[1]!.length > 17) throw new ValidationError(field, 'must look like +1.7035555555 (at most 17 characters, "x" and an extension)');
+  return v;
+}
+
+/** Two letters (RFC 5733 ccType; ISO 3166-1 alpha-2), upper-cased. */
+export function checkCountryCode(field: string, cc: string): string {
+  const v = cc.length > 8 ? cc : cc.trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(v)) throw new ValidationError(field, 'must be a two-letter ISO 3166 country code');
+  return v;
+}
+
+/** Statuses a client may set on a contact (RFC 5733 section 2.2). */
+const CONTACT_CLIENT_STATUSES = new Set(['clientDeleteProhibited', 'clientTransferProhibited', 'clientUpdateProhibited']);
+
+/** Statuses to add or remove: each a client status of the object kind (`allowed`), each once. */
+export function checkClientStatuses(field: string, list: string[], allowed: ReadonlySet<string>): string[] {
+  if (list.length > allowed.size) throw new ValidationError(field, `at most ${allowed.size} statuses`);
+  list.forEach((s, i) => {
+    if (!allowed.has(s)) throw new ValidationError(`${field}[${i}]`, `${quoted(s)} is not a client status (${[...allowed].join(', ')})`);
+    if (list.indexOf(s) !== i) throw new ValidationError(`${field}[${i}]`, `${s} is listed twice`);
+  });
+  return list;
+}
+
+export function toContactCreate(input: { id: string; postalInfo: PostalIn[]; voice?: string | null; fax?: string | null; email: string; authInfo: string; disclosure?: Disclosure | null }): ContactCreateInput {
+  return {
+    id: checkObjectId('input.id', input.id),
+    postalInfo: checkPostal('input.postalInfo', input.postalInfo),
+    voice: input.voice ? checkPhone('input.voice', input.voice) : null,
+    fax: input.fax ? checkPhone('input.fax', input.fax) : null,
+    email: checkEmail('input.email', input.email),
+    authInfo: checkAuthInfo('input.authInfo', input.authInfo),
+    disclosure: checkDisclosure('input.disclosure', input.disclosure),
+  };
+}
+
+export function toContactUpdate(input: { id: string; addStatuses: string[]; removeStatuses: string[]; postalInfo?: PostalIn[] | null; voice?: string | null; fax?: string | null; email?: string | null; authInfo?: string | null; disclosure?: Disclosure | null }): ContactUpdateInput {
+  return {
+    id: checkObjectId('input.id', input.id),
+    addStatuses: checkClientStatuses('input.addStatuses', input.addStatuses, CONTACT_CLIENT_STATUSES),
+    removeStatuses: checkClientStatuses('input.removeStatuses', input.removeStatuses, CONTACT_CLIENT_STATUSES),
+    postalInfo: input.postalInfo ? checkPostal('input.postalInfo', input.postalInfo) : null,
+    voice: input.voice ? checkPhone('input.voice', input.voice) : null,
+    fax: input.fax ? checkPhone('input.fax', input.fax) : null,
+    email: input.email ? checkEmail('input.email', input.email) : null,
+    authInfo: input.authInfo ? checkAuthInfo('input.authInfo', input.authInfo) : null,
+    disclosure: checkDisclosure('input.disclosure', input.disclosure),
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Ids, cursors, page sizes and filters that go to the gateway's own database: checked so that
+ * nothing PostgreSQL would refuse (an id beyond bigint, U+0000) ever reaches it.
+ */
+import { ValidationError, quoted } from '../core/errors.js';
+import { checkIdempotencyKey, normalizeDomainName } from './names.js';
+import { checkLine } from './text.js';
+
+/** PostgreSQL bigint's largest value, 2^63 - 1. */
+export const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+/**
+ * A row id (poll message id, command log entry id; also their cursors): a decimal integer from 1
+ * to 2^63 - 1 (PostgreSQL bigint), without sign or leading zeros. `what` names it in the message.
+ */
+export function parseRowId(field: string, raw: string, what: string): bigint {
+  if (raw.length > 19 || !/^[1-9][0-9]*$/.test(raw) || BigInt(raw) > MAX_BIGINT) {
+    throw new ValidationError(field, `${quoted(raw)} is not a ${what} (a whole number from 1 to ${MAX_BIGINT})`);
+  }
+  return BigInt(raw);
+}
+
+/** A page size (`first`): 1 to `max`. */
+export function checkPageSize(field: string, first: number, max = 500): number {
+  if (!Number.isInteger(first) || first < 1 || first > max) throw new ValidationError(field, `must be between 1 and ${max}`);
+  return first;
+}
+
+/** Names of poll message objects (`objects`): at most `max`, each a domain or host name. */
+export function checkObjectNames(field: string, list: string[], max = 500): string[] {
+  if (list.length > max) throw new ValidationError(field, `at most ${max} names`);
+  return list.map((o, i) => normalizeDomainName(`${field}[${i}]`, o));
+}
+
+/** The command log filter (see schema CommandLogFilter), every condition checked. */
+export interface CommandLogFilterIn {
+  objectName?: string | null;
+  operation?: string | null;
+  command?: string | null;
+  idempotencyKey?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+}
+
+/**
+ * objectName: a domain or host name (normalised to A-labels) or a contact id, one line of at
+ * most 1,024 characters; operation: a
+ * gateway operation name ("renewDomain"); command: a protocol command ("domain:transfer:request");
+ * idempotencyKey: as every mutation takes it; from no later than to.
+ */
+export function checkCommandLogFilter(field: string, f: CommandLogFilterIn | null): CommandLogFilterIn {
+  if (!f) return {};
+  const out: CommandLogFilterIn = { ...f };
+  if (f.objectName) out.objectName = objectNameOf(`${field}.objectName`, f.objectName);
+  if (f.operation && !/^[A-Za-z]{1,64}$/.test(f.operation)) {
+    throw new ValidationError(`${field}.operation`, `${quoted(f.operation)} is not an operation name (e.g. "renewDomain")`);
+  }
+  if (f.command && (f.command.length > 64 || !/^[A-Za-z][A-Za-z0-9]*(?::[A-Za-z][A-Za-z0-9]*)*$/.test(f.command))) {
+    throw new ValidationError(`${field}.command`, `${quoted(f.command)} is not a command (e.g. "domain:renew")`);
+  }
+  if (f.idempotencyKey) out.idempotencyKey = checkIdempotencyKey(`${field}.idempotencyKey`, f.idempotencyKey);
+  if (f.from && f.to && f.from > f.to) throw new ValidationError(`${field}.to`, 'is before from');
+  return out;
+}
+
+/** A domain or host name is matched in A-labels; anything else (a contact id) as given. */
+function objectNameOf(field: string, raw: string): string {
+  const v = checkLine(field, raw, 1, 1024);
+  try {
+    return normalizeDomainName(field, v);
+  } catch {
+    return v;
+  }
+}

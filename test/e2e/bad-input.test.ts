@@ -16,6 +16,11 @@ describe('bad input', () => {
     A = t.keys.NewRegistrar!;
   });
   afterAll(() => t?.close());
+  /** Rows a refused request must not have written (idempotency records, domain index, acks). */
+  const written = async () => {
+    const p = t.gateway.services.prisma;
+    return [await p.idempotencyRecord.count(), await p.domainIndex.count(), await p.pollMessage.count({ where: { ackedAt: { not: null } } })];
+  };
 
   const create = `mutation($k: String!, $input: CreateDomainInput!) { createDomain(idempotencyKey: $k, input: $input) { name } }`;
   const base = { name: 'fine.example', authInfo: 'G00d-Pw' };
@@ -41,6 +46,80 @@ describe('bad input', () => {
     expect(r.errors?.[0]?.extensions?.code).toBe(code);
     if (field) expect(r.errors?.[0]?.extensions?.field).toBe(field);
     expect(await t.upstreamCommands()).toBe(before);
+  });
+
+  const bigDigest = 'A'.repeat(1_000_000);
+  const bigKey = 'A'.repeat(1_000_000);
+  it.each([
+    ['1 MB DS digest', { ...base, dnssec: { dsData: [{ keyTag: 1, algorithm: 13, digestType: 2, digest: bigDigest }] } }, 'input.dnssec.dsData[0].digest'],
+    ['unassigned digest type 99', { ...base, dnssec: { dsData: [{ keyTag: 1, algorithm: 13, digestType: 99, digest: DIGEST }] } }, 'input.dnssec.dsData[0].digestType'],
+    ['SHA-1 length for SHA-384', { ...base, dnssec: { dsData: [{ keyTag: 1, algorithm: 14, digestType: 4, digest: 'A'.repeat(40) }] } }, 'input.dnssec.dsData[0].digest'],
+    ['1 MB DNSKEY', { ...base, dnssec: { keyData: [{ flags: 257, protocol: 3, algorithm: 13, publicKey: bigKey }] } }, 'input.dnssec.keyData[0].publicKey'],
+    ['unassigned algorithm', { ...base, dnssec: { keyData: [{ flags: 257, protocol: 3, algorithm: 99, publicKey: 'AwEAAQ==' }] } }, 'input.dnssec.keyData[0].algorithm'],
+    ['glue with a zone index', { ...base, nameservers: [{ name: 'ns1.fine.example', ipv6: ['fe80::1%eth0'] }] }, 'input.nameservers[0].ipv6[0]'],
+    ['link-local glue', { ...base, nameservers: [{ name: 'ns1.fine.example', ipv6: ['fe80::1'] }] }, 'input.nameservers[0].ipv6[0]'],
+    ['a name IDNA2008 disallows', { ...base, name: '☃.example' }, 'input.name'],
+    ['its A-label', { ...base, name: 'xn--n3h.example' }, 'input.name'],
+    ['a name server IDNA2008 disallows', { ...base, nameservers: [{ name: 'ns.☃.example' }] }, 'input.nameservers[0].name'],
+    ['auth info with NUL', { ...base, authInfo: 'G00d\u0000Pw' }, 'input.authInfo'],
+  ])('refuses %s, naming the field, sending and writing nothing', async (_why, input, field) => {
+    const before = [await t.upstreamCommands(), await written()];
+    const r = await t.gql(A, create, { k: `bad-${Math.random()}`, input });
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    expect(r.errors![0]!.message.length).toBeLessThan(300);
+    expect([await t.upstreamCommands(), await written()]).toEqual(before);
+  });
+
+  const createContact = `mutation($k: String!, $input: CreateContactInput!) { createContact(idempotencyKey: $k, input: $input) { id } }`;
+  const postal = { type: 'loc', name: 'Jo Doe', street: ['1 Main St'], city: 'Tallinn', cc: 'EE' };
+  const contact = { id: 'c-bad-1', postalInfo: [postal], email: 'jo@example.com', authInfo: 'G00d-Pw' };
+  it.each([
+    ['NUL in the e-mail', { ...contact, email: 'jo\u0000@example.com' }, 'input.email'],
+    ['a lone surrogate in the e-mail', { ...contact, email: 'jo\ud800@example.com' }, 'input.email'],
+    ['NUL in the name', { ...contact, postalInfo: [{ ...postal, name: 'Jo\u0000Doe' }] }, 'input.postalInfo[0].name'],
+    ['a lone surrogate in the street', { ...contact, postalInfo: [{ ...postal, street: ['ok', 'Main \udfff'] }] }, 'input.postalInfo[0].street[1]'],
+    ['a 256-character city', { ...contact, postalInfo: [{ ...postal, city: 'x'.repeat(256) }] }, 'input.postalInfo[0].city'],
+    ['a 256-character street line', { ...contact, postalInfo: [{ ...postal, street: ['x'.repeat(256)] }] }, 'input.postalInfo[0].street[0]'],
+    ['a 17-character postal code', { ...contact, postalInfo: [{ ...postal, pc: '1'.repeat(17) }] }, 'input.postalInfo[0].pc'],
+    ['an 8 KB organisation', { ...contact, postalInfo: [{ ...postal, org: 'x'.repeat(8000) }] }, 'input.postalInfo[0].org'],
+  ])('refuses a contact with %s before the registry or the database sees it', async (_why, input, field) => {
+    const before = [await t.upstreamCommands(), await written()];
+    const r = await t.gql(A, createContact, { k: `bad-${Math.random()}`, input });
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    expect([await t.upstreamCommands(), await written()]).toEqual(before);
+  });
+
+  it.each([
+    ['pollMessages(after:)', `{ pollMessages(after: "9223372036854775808") { edges { cursor } } }`, 'after'],
+    ['commandLog(after:)', `{ commandLog(after: "9999999999999999999") { edges { cursor } } }`, 'after'],
+    ['ackPollMessage(id:)', `mutation { ackPollMessage(idempotencyKey: "ack-big", id: "9223372036854775808") { remaining } }`, 'id'],
+  ])('refuses an id above 2^63 - 1 in %s', async (_where, query, field) => {
+    const before = await written();
+    const r = await t.gql(A, query);
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    expect(await written()).toEqual(before);
+  });
+
+  it('checks the auth info a domain is read with, in domain() and in Domain.transfer, and never echoes it', async () => {
+    const name = `pw-${Date.now().toString(36)}.tld`;
+    expect((await t.gql(A, create, { k: `pw-${name}`, input: { ...base, name } })).errors).toBeUndefined();
+    const secret = `S3cret-${'x'.repeat(1_900_000)}`;
+    let n = await t.upstreamCommands();
+    const read = await t.gql(A, `query($n: String!, $pw: String) { domain(name: $n, authInfo: $pw) { name } }`, { n: name, pw: secret });
+    expect(read.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'authInfo' });
+    expect(await t.upstreamCommands()).toBe(n);
+    const short = await t.gql(A, `query($n: String!) { domain(name: $n, authInfo: "S3cr") { name } }`, { n: `x${name}` });
+    expect(short.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'authInfo' });
+    expect(await t.upstreamCommands()).toBe(n);
+
+    const transfer = `query($n: String!, $pw: String) { domain(name: $n) { transfer(authInfo: $pw) { status } } }`;
+    expect((await t.gql(A, transfer, { n: name, pw: null })).errors).toBeUndefined();
+    const parentOnly = (await t.upstreamCommands()) - n - 1; // the domain read; the transfer query is the 1
+    n = await t.upstreamCommands();
+    const viaField = await t.gql(A, transfer, { n: name, pw: secret });
+    expect(viaField.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'authInfo' });
+    expect(await t.upstreamCommands()).toBe(n + parentOnly);
+    expect(JSON.stringify([read, short, viaField])).not.toContain('S3cret');
   });
 
   it('accepts an IDN and answers with A-label and U-label', async () => {

@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -18,7 +18,7 @@ import { createContext, type GatewayContext, type Services } from './context.js'
 import { systemClock, type Clock } from './core/clock.js';
 import { openDatabase } from './db/client.js';
 import type { MigrateResult } from './db/migrate.js';
-import { graphiqlPage } from './http/graphiql.js';
+import { prefersHtml, serveGraphiQL } from './http/graphiql.js';
 import { readiness } from './http/health.js';
 import { boundErrorsPlugin, makeFormatError } from './http/errors.js';
 import { useWebSocket } from './http/websocket.js';
@@ -129,6 +129,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // A federation subgraph would otherwise answer routers' ftv1 requests with field traces (and say so on the console).
       ApolloServerPluginInlineTraceDisabled(),
+      // Apollo's landing page loads from Apollo's CDN (with telemetry); browsers get the offline GraphiQL instead.
+      ApolloServerPluginLandingPageDisabled(),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
     ],
   });
@@ -146,9 +148,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   app.get('/readyz', (_req, res, next) => {
     readiness(services, shuttingDown).then((r) => void res.status(r.ready ? 200 : 503).json(r), next);
   });
-  app.get('/', (_req, res, next) => {
-    graphiqlPage().then((html) => res.type('html').send(html), next);
-  });
+  // GraphiQL at / and, for a browser opening the URL the gateway prints, at /graphql.
+  app.get('/', serveGraphiQL);
+  app.get('/graphql', (req, res, next) => (prefersHtml(req) ? serveGraphiQL(req, res, next) : next()));
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),

@@ -1,6 +1,6 @@
 /**
  * The transports against real suites: graphql-http's audit of the GraphQL-over-HTTP spec, the
- * graphql-ws client, raw graphql-ws protocol cases, and the offline GraphiQL page.
+ * graphql-ws client and raw graphql-ws protocol cases (GraphiQL: graphiql-browser.test.ts).
  */
 import { serverAudits } from 'graphql-http';
 import { createClient } from 'graphql-ws';
@@ -118,18 +118,6 @@ describe('health', () => {
     } finally {
       await sick.close();
     }
-  });
-});
-
-describe('GraphiQL', () => {
-  it('serves a self-contained page with no CDN reference', async () => {
-    const res = await fetch(t.gateway.url.replace(/graphql$/, ''));
-    expect(res.status).toBe(200);
-    const html = await res.text();
-    expect(html).toContain('YogaGraphiQL');
-    expect(html).not.toMatch(/<script[^>]+src=["']https?:/);
-    expect(html).not.toMatch(/<link[^>]+href=["']https?:/);
-    expect(html).toContain('"subscriptionsProtocol":"WS"');
   });
 });
 

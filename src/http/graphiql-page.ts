@@ -1,0 +1,136 @@
+/**
+ * The GraphiQL page's HTML, with placeholders (`<!--piece:NAME-->`) for the large inlined parts
+ * that only the build worker loads (src/http/graphiql.ts): GraphiQL 5 as bundled by
+ * @graphql-yoga/render-graphiql (`css`, `js`, the Monaco workers, `favicon`) and graphql-ws's
+ * browser build (`graphqlWs`, the same protocol library the gateway serves). Nothing is loaded
+ * from another host.
+ */
+
+/** What the page starts with; the headers pane is where the user pastes the API key, once. */
+export const GRAPHIQL_OPTIONS = {
+  title: 'Registry gateway',
+  headers: JSON.stringify({ Authorization: 'Bearer <your API key>' }, null, 2),
+  defaultQuery:
+    '# Put your API key in the Headers pane (below), then run:\nquery {\n  viewer { id name accounts { registry upstreamId tlds } }\n}\n',
+};
+
+/**
+ * The page's own fetcher, run in the browser. GraphiQL calls it with the parsed headers pane for
+ * every request: queries, mutations and the schema introspection go over HTTP POST to the
+ * endpoint with those headers; a subscription opens a graphql-ws (graphql-transport-ws) connection
+ * whose connection_init payload is those same headers, so the key entered once reaches the
+ * server on both transports. Connection failures are shown as GraphQL errors with the close code
+ * and reason (4403 Forbidden: a missing or wrong key). When the headers pane changes, the schema is
+ * fetched again with the new headers (GraphiQL would otherwise keep "Error fetching schema").
+ */
+const BROWSER_SCRIPT = String.raw`
+(function () {
+  var endpoint = new URL(ENDPOINT, location.href);
+  var wsEndpoint = new URL(endpoint);
+  wsEndpoint.protocol = endpoint.protocol === 'https:' ? 'wss:' : 'ws:';
+
+  function operationOf(params, opts) {
+    var doc = opts && opts.documentAST;
+    if (!doc) return null;
+    var ops = doc.definitions.filter(function (d) { return d.kind === 'OperationDefinition'; });
+    if (!params.operationName) return ops[0] || null;
+    return ops.find(function (d) { return d.name && d.name.value === params.operationName; }) || null;
+  }
+
+  function asErrors(err) {
+    if (Array.isArray(err)) return err;
+    if (err && typeof err.code === 'number') {
+      return [{ message: 'the connection closed: ' + err.code + (err.reason ? ' ' + err.reason : '') + (err.code === 4403 ? ' (send a valid API key in the Headers pane: {"Authorization": "Bearer <key>"})' : '') }];
+    }
+    return [{ message: (err && err.message) || 'the connection to ' + wsEndpoint.href + ' failed' }];
+  }
+
+  function subscribe(params, headers) {
+    return {
+      subscribe: function (observer) {
+        var client = graphqlWs.createClient({ url: wsEndpoint.href, connectionParams: headers, retryAttempts: 0, lazy: true });
+        var done = false;
+        var finish = function () { if (!done) { done = true; observer.complete(); client.dispose(); } };
+        var stop = client.subscribe(
+          { query: params.query, variables: params.variables || undefined, operationName: params.operationName || undefined },
+          {
+            next: function (value) { observer.next(value); },
+            error: function (err) { observer.next({ errors: asErrors(err) }); finish(); },
+            complete: finish,
+          },
+        );
+        return { unsubscribe: function () { done = true; stop(); client.dispose(); } };
+      },
+    };
+  }
+
+  function fetcher(params, opts) {
+    var headers = (opts && opts.headers) || {};
+    var op = operationOf(params, opts);
+    if (op && op.operation === 'subscription') return subscribe(params, headers);
+    return fetch(endpoint, {
+      method: 'POST',
+      headers: Object.assign({ 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' }, headers),
+      body: JSON.stringify(params),
+    }).then(function (res) { return res.json(); });
+  }
+
+  var introspectedWith = null;
+  var refetch = null;
+  function onEditHeaders(text) {
+    var normalized;
+    try { normalized = JSON.stringify(JSON.parse(text || '{}')); } catch (e) { return; }
+    if (normalized === introspectedWith) return;
+    clearTimeout(refetch);
+    refetch = setTimeout(function () {
+      var button = document.querySelector('.graphiql-sidebar button[aria-label^="Re-fetch GraphQL schema"]');
+      if (!button) return;
+      introspectedWith = normalized;
+      button.click();
+    }, 300);
+  }
+
+  YogaGraphiQL.renderYogaGraphiQL(
+    document.querySelector('#root'),
+    Object.assign(OPTIONS, { fetcher: fetcher, onEditHeaders: onEditHeaders }),
+  );
+})();
+`;
+
+/**
+ * The page with `<!--piece:NAME-->` placeholders for css, favicon, js, graphqlWs and the three
+ * Monaco workers (as JSON strings). `endpoint` is the GraphQL path (HTTP and graphql-ws).
+ */
+export function graphiqlTemplate(endpoint: string): string {
+  const script = BROWSER_SCRIPT.replace('ENDPOINT', () => JSON.stringify(endpoint)).replace('OPTIONS', () => JSON.stringify(GRAPHIQL_OPTIONS));
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>${GRAPHIQL_OPTIONS.title} · GraphiQL</title>
+    <link rel="icon" href="<!--piece:favicon-->" />
+    <style><!--piece:css--></style>
+  </head>
+  <body id="body" class="no-focus-outline">
+    <noscript>GraphiQL needs JavaScript.</noscript>
+    <div id="root"></div>
+    <script><!--piece:graphqlWs--></script>
+    <script>
+      (function () {
+        function blob(source) {
+          return URL.createObjectURL(new Blob([source], { type: 'application/javascript' }));
+        }
+        var workers = {
+          editorWorkerService: blob(<!--piece:editorWorkerService-->),
+          json: blob(<!--piece:jsonWorker-->),
+          graphql: blob(<!--piece:graphqlWorker-->),
+        };
+        self.MonacoEnvironment = { globalAPI: false, getWorkerUrl: function (_id, label) { return workers[label]; } };
+      })();
+    </script>
+    <script><!--piece:js--></script>
+    <script>${script}</script>
+  </body>
+</html>
+`;
+}

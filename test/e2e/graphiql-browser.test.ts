@@ -1,0 +1,149 @@
+/**
+ * GraphiQL as a user meets it (issue 11, item 2): a browser opening the URL the gateway prints,
+ * `/graphql`, gets the offline GraphiQL page (not Apollo's CDN landing page), compressed and
+ * cacheable; in a real headless Chromium, the API key pasted once into the Headers pane loads the
+ * schema into the Docs pane, runs a query, and carries a pollMessages subscription that shows an
+ * event another client caused. No request may leave the machine.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+/** Failure bounds for the page's own work (9 MB of GraphiQL to parse on a loaded 2-core machine); nothing waits for time to pass. */
+const UI_TIMEOUT = 60_000;
+
+let t: TestGateway;
+beforeAll(async () => {
+  t = await startTestGateway({ configure: (c) => void (c.poll.intervalMs = 100) });
+});
+afterAll(() => t?.close());
+
+describe('GraphiQL over HTTP', () => {
+  const root = () => t.gateway.url.replace(/graphql$/, '');
+
+  it('a browser opening /graphql, or /, gets the GraphiQL page, compressed, with a validator and a cache lifetime', async () => {
+    for (const url of [t.gateway.url, root()]) {
+      const res = await fetch(url, { headers: { accept: BROWSER_ACCEPT, 'accept-encoding': 'gzip, deflate, br' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.headers.get('content-encoding')).toBe('br');
+      expect(Number(res.headers.get('content-length'))).toBeLessThan(2_500_000);
+      expect(res.headers.get('cache-control')).toBe('public, max-age=3600');
+      const etag = res.headers.get('etag')!;
+      expect(etag).toMatch(/^W\/".+"$/);
+      expect(await res.text()).toContain('renderYogaGraphiQL');
+      const again = await fetch(url, { headers: { accept: BROWSER_ACCEPT, 'if-none-match': etag } });
+      expect(again.status).toBe(304);
+      expect(await again.text()).toBe('');
+    }
+  });
+
+  it('is self-contained: no script, style or icon from another host', async () => {
+    const res = await fetch(root(), { headers: { 'accept-encoding': 'identity' } });
+    expect(res.headers.get('content-encoding')).toBeNull();
+    const html = await res.text();
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).not.toMatch(/<link[^>]+href=["'](?!data:)/);
+    expect(html).not.toMatch(/@import|url\(["']?https?:/);
+    expect(html).toContain('graphqlWs');
+  });
+
+  it('GraphQL clients on /graphql still get GraphQL, never the page or Apollo\'s landing page', async () => {
+    const res = await fetch(`${t.gateway.url}?query=${encodeURIComponent('{ viewer { id } }')}`, {
+      headers: { accept: 'application/graphql-response+json', authorization: `Bearer ${t.keys.NewRegistrar}`, 'apollo-require-preflight': 'true' },
+    });
+    expect(res.headers.get('content-type')).toMatch(/json/);
+    expect(await res.json()).toEqual({ data: { viewer: { id: 'NewRegistrar' } } });
+    const curl = await fetch(t.gateway.url, { headers: { accept: '*/*' } });
+    expect(curl.headers.get('content-type')).toMatch(/json/);
+    expect(await curl.text()).not.toMatch(/<html|embeddable|sandbox/i);
+  });
+});
+
+const hasChromium = existsSync(CHROMIUM);
+describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium (skipped without ${CHROMIUM}: apt-get install chromium, as .ci/run does)`, () => {
+  let browser: Browser;
+  let page: Page;
+  /** Every request or WebSocket the page tried towards another host (each was refused). */
+  const external: string[] = [];
+
+  const isLocal = (url: string) => {
+    const u = new URL(url);
+    return !['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol) || ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+  };
+
+  /** Replaces the whole text of a Monaco editor (GraphiQL's panes) as a user pasting would (typing would auto-close brackets). */
+  async function paste(editor: string, text: string) {
+    await page.locator(`${editor} .monaco-editor`).first().click();
+    await page.evaluate((value) => navigator.clipboard.writeText(value), text);
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('ControlOrMeta+V');
+  }
+  const response = () => page.locator('.graphiql-response');
+  const run = () => page.locator('button.graphiql-execute-button').click();
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      // Playwright gives each launch a fresh temporary --user-data-dir; without the networking
+      // flags Chromium keeps calling home, which on a closed network is a flood of refused connections.
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const context = await browser.newContext();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(t.gateway.url).origin });
+    await context.route(
+      (url) => !isLocal(url.href),
+      (route) => {
+        external.push(route.request().url());
+        return route.abort();
+      },
+    );
+    page = await context.newPage();
+    page.on('websocket', (ws) => void (isLocal(ws.url()) || external.push(ws.url())));
+    page.setDefaultTimeout(UI_TIMEOUT);
+    const res = await page.goto(t.gateway.url);
+    expect(res?.status()).toBe(200);
+    expect(['gzip', 'br']).toContain((await res!.allHeaders())['content-encoding']);
+    await page.locator('.graphiql-query-editor .monaco-editor').first().waitFor();
+  }, 3 * UI_TIMEOUT);
+  afterAll(() => browser?.close());
+
+  it('with the key pasted once in the Headers pane, the Docs pane shows the schema', async () => {
+    await page.getByRole('button', { name: 'Headers', exact: true }).click();
+    await paste('.graphiql-editor-tool .graphiql-editor:not(.hidden)', JSON.stringify({ Authorization: `Bearer ${t.keys.NewRegistrar}` }));
+    await page.locator('.graphiql-sidebar button[aria-label="Show Documentation Explorer"]').click();
+    await page.locator('.graphiql-doc-explorer-type-name', { hasText: /^Query$/ }).first().waitFor();
+    await page.locator('.graphiql-doc-explorer-type-name', { hasText: /^Subscription$/ }).first().waitFor();
+  }, 2 * UI_TIMEOUT);
+
+  it('a query runs with that key', async () => {
+    await paste('.graphiql-query-editor', '{ viewer { id } }');
+    await run();
+    await response().filter({ hasText: 'NewRegistrar' }).waitFor();
+  }, 2 * UI_TIMEOUT);
+
+  it('a pollMessages subscription started in the page shows the event another client causes', async () => {
+    const name = `giql-${randomUUID().slice(0, 8)}.tld`;
+    const created = await t.gql(t.keys.NewRegistrar!, `mutation($k: String!) { createDomain(idempotencyKey: $k, input: { name: "${name}", authInfo: "Tr4nsfer-Pw" }) { name } }`, { k: randomUUID() });
+    expect(created.errors).toBeUndefined();
+    const events = t.gateway.services.events;
+    const before = events.listeners('NewRegistrar');
+    await paste('.graphiql-query-editor', `subscription { pollMessages(objects: ["${name}"]) { type objectName transfer { gainingRegistrar } } }`);
+    await run();
+    // The page's graphql-ws connection is authenticated (connection_init carries the pane's
+    // headers) and its subscription listens: only then can a live event reach it.
+    await expect.poll(() => events.listeners('NewRegistrar'), { timeout: UI_TIMEOUT, interval: 20 }).toBeGreaterThan(before);
+
+    const transfer = await t.gql(t.keys.TheRegistrar!, `mutation($k: String!) { requestTransfer(idempotencyKey: $k, domainName: "${name}", authInfo: "Tr4nsfer-Pw") { transfer { status } } }`, { k: randomUUID() });
+    expect(transfer.errors).toBeUndefined();
+    await response().filter({ hasText: 'TRANSFER_REQUESTED' }).filter({ hasText: name }).waitFor();
+  }, 3 * UI_TIMEOUT);
+
+  it('nothing was requested from another host', () => {
+    expect(external).toEqual([]);
+  });
+});

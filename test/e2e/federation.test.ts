@@ -50,7 +50,8 @@ describe('federation subgraph behind @apollo/gateway', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestGateway();
+    // No poll rounds: the batching test counts upstream commands.
+    t = await startTestGateway({ configure: (c) => void (c.poll.enabled = false) });
     A = t.keys.NewRegistrar!;
     const contact = await t.gql(A, `mutation($k: String!) { createContact(idempotencyKey: $k, input: {
       id: "${contactId}", email: "fed@example.org", authInfo: "C0ntact-Pw",

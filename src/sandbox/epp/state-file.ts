@@ -95,6 +95,8 @@ export class StateFile {
   private queued?: Promise<void>;
   private savedVersion = -1;
   private seq = 0;
+  /** The last sealed form of each record's auth info (sealing is most of a write's cost). */
+  private readonly sealed = new WeakMap<object, { plain: string; sealed: string }>();
 
   constructor(
     private readonly dir: string,
@@ -155,6 +157,14 @@ export class StateFile {
     return this.queued;
   }
 
+  private seal(box: SecretBox, record: { authInfo: string }): string {
+    const last = this.sealed.get(record);
+    if (last?.plain === record.authInfo) return last.sealed;
+    const sealed = box.seal(record.authInfo);
+    this.sealed.set(record, { plain: record.authInfo, sealed });
+    return sealed;
+  }
+
   private async write(): Promise<void> {
     const box = this.box;
     if (!box) throw new Error('StateFile.open() first');
@@ -166,9 +176,9 @@ export class StateFile {
       tlds: s.cfg.tlds,
       savedAt: new Date(),
       sequences: s.sequences,
-      domains: [...s.domains.values()].map((d) => ({ ...d, authInfo: box.seal(d.authInfo) })),
+      domains: [...s.domains.values()].map((d) => ({ ...d, authInfo: this.seal(box, d) })),
       hosts: [...s.hosts.values()],
-      contacts: [...s.contacts.values()].map((c) => ({ ...c, authInfo: box.seal(c.authInfo) })),
+      contacts: [...s.contacts.values()].map((c) => ({ ...c, authInfo: this.seal(box, c) })),
       poll: s.poll,
     };
     const text = encode(state);

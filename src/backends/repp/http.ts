@@ -124,10 +124,12 @@ export class ReppHttpClient {
 
   /**
    * Sends the request (retrying 429/503 within the budget) and returns the successful answer, or
-   * throws the gateway error for it (errors.ts). `budgetMs` caps the time spent on retries.
+   * throws the gateway error for it (errors.ts). `budgetMs` caps the time spent on retries;
+   * `requestId` is sent as X-Request-Id (default: one of the client's own).
    */
-  async send(req: ReppRequest, budgetMs?: number): Promise<ReppAnswer> {
-    const requestId = `${this.prefix}-${++this.seq}`;
+  async send(req: ReppRequest, opts: { budgetMs?: number; requestId?: string } = {}): Promise<ReppAnswer> {
+    const requestId = opts.requestId ?? `${this.prefix}-${++this.seq}`;
+    const budgetMs = opts.budgetMs;
     const secrets = [...(req.secrets ?? []), this.endpoint.password];
     const ctx = { backend: this.opts.backend, secrets, changesState: req.changesState };
     const timer = this.opts.timer ?? systemTimer;

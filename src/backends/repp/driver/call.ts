@@ -29,8 +29,12 @@ export interface ReppCall {
   clock: Clock;
   policy: ReppPolicy;
   beforeWrite(): Promise<void>;
+  /** The port call's transaction id: the first request's X-Request-Id, then "<id>-r2", "<id>-r3"... */
+  requestId?: string;
   /** Set once beforeWrite ran. */
   wrote?: boolean;
+  /** Requests sent so far. */
+  sent?: number;
 }
 
 /** Sends one request, running beforeWrite first when it is the call's first change. */
@@ -39,7 +43,8 @@ export async function send(call: ReppCall, req: ReppRequest): Promise<ReppAnswer
     call.wrote = true;
     await call.beforeWrite();
   }
-  return call.client.send(req);
+  const n = (call.sent = (call.sent ?? 0) + 1);
+  return call.client.send(req, { requestId: call.requestId && (n === 1 ? call.requestId : `${call.requestId}-r${n}`) });
 }
 
 /** A port result from the answer that carries the outcome (REPP has no server transaction id). */

@@ -1,0 +1,69 @@
+/**
+ * The driver interface: what a backend kind implements to speak its protocol, and nothing more
+ * (go-cloud's blob/driver/driver.go under blob/blob.go; its internal/docs/design.md, "Portable
+ * Types and Drivers"). The portable layer (portable.ts) wraps a driver as a RegistryPort and does,
+ * once for every backend: the account check, capability checks from one table with one wording,
+ * command-log events with the typed command names of src/core/commands.ts, the log-before-send
+ * hook, timing, secret masking and the mapping of unexpected failures.
+ *
+ * A driver method gets a DriverCall and the port method's arguments, and returns the port's
+ * result or throws a GatewayError (RegistryError with the upstream code, UpstreamUnavailableError
+ * saying whether the change may have been applied). It calls `call.beforeWrite()` just before the
+ * first request that changes registry state, at most once; if that throws, it sends nothing.
+ * Methods a backend kind cannot serve are left out, and its capabilities say so.
+ */
+import type { Capabilities } from '../core/capabilities.js';
+import type * as M from '../core/model/index.js';
+
+export interface DriverCall {
+  ctx: M.CallContext;
+  /** The client transaction id of this port call (EPP clTRID; REPP X-Request-Id). */
+  clTRID: string;
+  /** Run just before the first request that changes registry state (at most once; if it throws, send nothing). */
+  beforeWrite(): Promise<void>;
+}
+
+type Op<A extends unknown[], T> = (call: DriverCall, ...args: A) => Promise<M.PortResult<T>>;
+
+export interface Driver {
+  /** Backend name from the config. */
+  readonly name: string;
+  /** Backend kind ("epp", "repp", ...), the folder under src/backends/. */
+  readonly kind: string;
+
+  /** The gateway registrar has an account (a login) on this backend. */
+  hasAccount(registrarId: string): boolean;
+  /** The registrar's login at the registry (only asked for a registrar that has an account). */
+  upstreamId(registrarId: string): string;
+  /** The account's secrets (passwords), masked from every message the layer passes on. */
+  accountSecrets(registrarId: string): string[];
+  /** What the backend offers this caller's account (without one: what the backend offers at all). */
+  capabilities(ctx?: M.CallContext): Promise<Capabilities>;
+
+  checkDomains: Op<[names: string[]], M.CheckResult[]>;
+  infoDomain: Op<[name: string, authInfo?: string | null], M.Domain>;
+  createDomain: Op<[input: M.DomainCreateInput], M.DomainCreated>;
+  renewDomain: Op<[input: M.DomainRenewInput], M.DomainRenewed>;
+  updateDomain: Op<[input: M.DomainUpdateInput], null>;
+  deleteDomain: Op<[name: string], M.DomainDeleted>;
+  restoreDomain?: Op<[name: string], null>;
+  transferDomain: Op<[op: M.TransferOp | 'query', name: string, opts: { authInfo?: string | null; period?: M.Period | null }], M.Transfer>;
+
+  checkContacts?: Op<[ids: string[]], M.CheckResult[]>;
+  infoContact?: Op<[id: string, authInfo?: string | null], M.Contact>;
+  createContact?: Op<[input: M.ContactCreateInput], { id: string; createdAt: Date }>;
+  updateContact?: Op<[input: M.ContactUpdateInput], null>;
+  deleteContact?: Op<[id: string], null>;
+
+  checkHosts?: Op<[names: string[]], M.CheckResult[]>;
+  infoHost?: Op<[name: string], M.Host>;
+  createHost?: Op<[input: M.HostCreateInput], { name: string; createdAt: Date }>;
+  updateHost?: Op<[input: M.HostUpdateInput], null>;
+  deleteHost?: Op<[name: string], null>;
+
+  pollRequest?: Op<[], M.PollQueue>;
+  pollAck?: Op<[messageId: string], { count: number }>;
+  balance?: Op<[], M.Money>;
+
+  close(): Promise<void>;
+}

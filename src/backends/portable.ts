@@ -1,0 +1,253 @@
+/**
+ * The portable layer: a RegistryPort over any Driver (driver.ts), as go-cloud's blob.Bucket wraps
+ * a driver.Bucket. Every port call goes through `run`, which does once for every backend:
+ *
+ * 1. the account check (hasAccount: FORBIDDEN when the registrar has no login here),
+ * 2. capability checks from requirements.ts (UNSUPPORTED_BY_BACKEND naming backend and operation),
+ *    before anything is sent,
+ * 3. the log-before-send hook (onCommandStart), run exactly once for a keyed state-changing
+ *    command, when the driver is about to send its first change; if it fails, nothing is sent,
+ * 4. one command event per port call (onCommand) with the typed command name, the transaction
+ *    ids, the result code and the duration,
+ * 5. masking of the account's and the call's secrets in every message it passes on,
+ * 6. the stable code of the failure in the event (INTERNAL_SERVER_ERROR for anything unexpected).
+ */
+import type { Capabilities } from '../core/capabilities.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { changesState, type CommandName } from '../core/commands.js';
+import { ForbiddenError, GatewayError, UnsupportedByBackendError, UpstreamUnavailableError } from '../core/errors.js';
+import type * as M from '../core/model/index.js';
+import type { RegistryPort } from '../core/port.js';
+import type { Driver, DriverCall } from './driver.js';
+import { ClTridGenerator } from './epp/session/trid.js';
+import { createNeeds, needsOf, unmet, updateNeeds, type Need } from './requirements.js';
+
+/** One port call, as the command log and metrics see it. Never carries secrets. */
+export interface PortCommandEvent {
+  backend: string;
+  registrarId: string;
+  /** The registrar's login at the registry. */
+  clientId: string;
+  command: CommandName;
+  objectName?: string;
+  clTRID: string;
+  svTRID?: string;
+  code?: number;
+  message?: string;
+  errorCode?: string;
+  maybeApplied?: boolean;
+  /** false when nothing reached the registry. */
+  sent?: boolean;
+  durationMs: number;
+  idempotencyKey?: string;
+  operation?: string;
+}
+
+export interface PortableOptions {
+  clock?: Clock;
+  onCommand?: (e: PortCommandEvent) => void;
+  /** Awaited before a keyed state-changing command is sent; a failure sends nothing. */
+  onCommandStart?: (e: PortCommandEvent) => Promise<void>;
+  clTRIDPrefix?: string;
+}
+
+interface Spec {
+  objectName?: string;
+  secrets?: Array<string | null | undefined>;
+  needs?: Need[];
+}
+
+/** Replaces each secret (3+ characters) with "****". */
+export function maskSecrets(text: string, secrets: ReadonlyArray<string | null | undefined>): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 3) out = out.split(s).join('****');
+  return out;
+}
+
+export class PortableBackend implements RegistryPort {
+  readonly name: string;
+  readonly kind: string;
+  private readonly trid: ClTridGenerator;
+
+  constructor(
+    readonly driver: Driver,
+    private readonly opts: PortableOptions = {},
+  ) {
+    this.name = driver.name;
+    this.kind = driver.kind;
+    this.trid = new ClTridGenerator(opts.clTRIDPrefix, opts.clock ?? systemClock);
+  }
+
+  hasAccount(registrarId: string): boolean {
+    return this.driver.hasAccount(registrarId);
+  }
+
+  /** What the backend offers the caller's account (without a caller: what the backend offers at all). */
+  capabilities(ctx?: M.CallContext): Promise<Capabilities> {
+    if (ctx) this.account(ctx.registrarId);
+    return this.driver.capabilities(ctx);
+  }
+
+  upstreamId(registrarId: string): string {
+    this.account(registrarId);
+    return this.driver.upstreamId(registrarId);
+  }
+
+  // ---- domains ----
+  checkDomains(ctx: M.CallContext, names: string[]) {
+    return this.run(ctx, 'domain:check', { objectName: names.join(',') }, (c) => this.driver.checkDomains(c, names));
+  }
+  infoDomain(ctx: M.CallContext, name: string, authInfo?: string | null) {
+    return this.run(ctx, 'domain:info', { objectName: name, secrets: [authInfo] }, (c) => this.driver.infoDomain(c, name, authInfo));
+  }
+  createDomain(ctx: M.CallContext, input: M.DomainCreateInput) {
+    return this.run(ctx, 'domain:create', { objectName: input.name, secrets: [input.authInfo], needs: createNeeds(input) }, (c) => this.driver.createDomain(c, input));
+  }
+  renewDomain(ctx: M.CallContext, input: M.DomainRenewInput) {
+    return this.run(ctx, 'domain:renew', { objectName: input.name }, (c) => this.driver.renewDomain(c, input));
+  }
+  updateDomain(ctx: M.CallContext, input: M.DomainUpdateInput) {
+    return this.run(ctx, 'domain:update', { objectName: input.name, secrets: [input.authInfo], needs: updateNeeds(input) }, (c) => this.driver.updateDomain(c, input));
+  }
+  deleteDomain(ctx: M.CallContext, name: string) {
+    return this.run(ctx, 'domain:delete', { objectName: name }, (c) => this.driver.deleteDomain(c, name));
+  }
+  restoreDomain(ctx: M.CallContext, name: string) {
+    return this.run(ctx, 'domain:restore', { objectName: name }, (c) => this.op('restoreDomain', 'restore (rgp-1.0)')(c, name));
+  }
+  transferDomain(ctx: M.CallContext, op: M.TransferOp | 'query', name: string, opts: { authInfo?: string | null; period?: M.Period | null } = {}) {
+    return this.run(ctx, `domain:transfer:${op}`, { objectName: name, secrets: [opts.authInfo] }, (c) => this.driver.transferDomain(c, op, name, opts));
+  }
+
+  // ---- contacts ----
+  checkContacts(ctx: M.CallContext, ids: string[]) {
+    return this.run(ctx, 'contact:check', { objectName: ids.join(',') }, (c) => this.op('checkContacts', 'contact objects')(c, ids));
+  }
+  infoContact(ctx: M.CallContext, id: string, authInfo?: string | null) {
+    return this.run(ctx, 'contact:info', { objectName: id, secrets: [authInfo] }, (c) => this.op('infoContact', 'contact objects')(c, id, authInfo));
+  }
+  createContact(ctx: M.CallContext, input: M.ContactCreateInput) {
+    return this.run(ctx, 'contact:create', { objectName: input.id, secrets: [input.authInfo] }, (c) => this.op('createContact', 'contact objects')(c, input));
+  }
+  updateContact(ctx: M.CallContext, input: M.ContactUpdateInput) {
+    return this.run(ctx, 'contact:update', { objectName: input.id, secrets: [input.authInfo] }, (c) => this.op('updateContact', 'contact objects')(c, input));
+  }
+  deleteContact(ctx: M.CallContext, id: string) {
+    return this.run(ctx, 'contact:delete', { objectName: id }, (c) => this.op('deleteContact', 'contact objects')(c, id));
+  }
+
+  // ---- hosts ----
+  checkHosts(ctx: M.CallContext, names: string[]) {
+    return this.run(ctx, 'host:check', { objectName: names.join(',') }, (c) => this.op('checkHosts', 'host objects')(c, names));
+  }
+  infoHost(ctx: M.CallContext, name: string) {
+    return this.run(ctx, 'host:info', { objectName: name }, (c) => this.op('infoHost', 'host objects')(c, name));
+  }
+  createHost(ctx: M.CallContext, input: M.HostCreateInput) {
+    return this.run(ctx, 'host:create', { objectName: input.name }, (c) => this.op('createHost', 'host objects')(c, input));
+  }
+  updateHost(ctx: M.CallContext, input: M.HostUpdateInput) {
+    return this.run(ctx, 'host:update', { objectName: input.name }, (c) => this.op('updateHost', 'host objects')(c, input));
+  }
+  deleteHost(ctx: M.CallContext, name: string) {
+    return this.run(ctx, 'host:delete', { objectName: name }, (c) => this.op('deleteHost', 'host objects')(c, name));
+  }
+
+  // ---- poll, balance ----
+  pollRequest(ctx: M.CallContext) {
+    return this.run(ctx, 'poll:req', {}, (c) => this.op('pollRequest', 'a poll queue')(c));
+  }
+  pollAck(ctx: M.CallContext, messageId: string) {
+    return this.run(ctx, 'poll:ack', { objectName: messageId }, (c) => this.op('pollAck', 'a poll queue')(c, messageId));
+  }
+  balance(ctx: M.CallContext) {
+    return this.run(ctx, 'balance:info', {}, (c) => this.op('balance', 'balance')(c));
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+
+  // ---- the one path of every call ----
+  private account(registrarId: string): void {
+    if (!this.driver.hasAccount(registrarId)) throw new ForbiddenError(`registrar "${registrarId}" has no account on backend "${this.name}"`, { backend: this.name });
+  }
+
+  /** An optional driver method, or UNSUPPORTED_BY_BACKEND when the kind has none. */
+  private op<K extends keyof Driver>(key: K, what: string): NonNullable<Driver[K]> {
+    const fn = this.driver[key];
+    if (typeof fn !== 'function') throw new UnsupportedByBackendError(this.name, what);
+    return (fn as (...a: unknown[]) => unknown).bind(this.driver) as NonNullable<Driver[K]>;
+  }
+
+  private async run<T>(ctx: M.CallContext, command: CommandName, spec: Spec, send: (call: DriverCall) => Promise<M.PortResult<T>>): Promise<M.PortResult<T>> {
+    this.account(ctx.registrarId);
+    const needs = [...needsOf(command), ...(spec.needs ?? [])];
+    if (needs.length > 0) {
+      const missing = unmet(needs, await this.driver.capabilities(ctx));
+      if (missing) throw new UnsupportedByBackendError(this.name, missing.what);
+    }
+    const secrets = [...(spec.secrets ?? []), ...this.driver.accountSecrets(ctx.registrarId)];
+    const event: PortCommandEvent = {
+      backend: this.name,
+      registrarId: ctx.registrarId,
+      clientId: this.driver.upstreamId(ctx.registrarId),
+      command,
+      objectName: spec.objectName,
+      clTRID: this.trid.next(),
+      durationMs: 0,
+      idempotencyKey: ctx.idempotencyKey,
+      operation: ctx.operation,
+    };
+    const announce = ctx.idempotencyKey && changesState(command) ? this.opts.onCommandStart : undefined;
+    let announced = false;
+    let refused = false; // the hook failed: nothing was sent, nothing to report
+    const call: DriverCall = {
+      ctx,
+      clTRID: event.clTRID,
+      beforeWrite: async () => {
+        if (announced) return;
+        announced = true;
+        if (!announce) return;
+        try {
+          await announce({ ...event });
+        } catch (e) {
+          refused = true;
+          throw e;
+        }
+      },
+    };
+    const started = performance.now();
+    try {
+      const r = await send(call);
+      event.code = r.code;
+      event.svTRID = r.trid.server ?? undefined;
+      event.message = r.message === undefined ? undefined : maskSecrets(r.message, secrets);
+      return { ...r, message: event.message };
+    } catch (e) {
+      if (e instanceof GatewayError) {
+        e.message = maskSecrets(e.message, secrets);
+        if (e.details.upstreamMessage) e.details.upstreamMessage = maskSecrets(e.details.upstreamMessage, secrets);
+        event.errorCode = e.code;
+        event.code = e.details.upstreamCode;
+        event.message = e.details.upstreamMessage;
+      } else event.errorCode = 'INTERNAL_SERVER_ERROR';
+      if (e instanceof UpstreamUnavailableError) {
+        event.maybeApplied = e.maybeApplied;
+        if (!e.maybeApplied) event.sent = false;
+      }
+      throw e;
+    } finally {
+      event.durationMs = Math.round(performance.now() - started);
+      if (!refused) this.emit(event);
+    }
+  }
+
+  private emit(event: PortCommandEvent): void {
+    try {
+      this.opts.onCommand?.(event);
+    } catch {
+      // an observer's failure is not the command's
+    }
+  }
+}

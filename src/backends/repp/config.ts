@@ -1,0 +1,55 @@
+/**
+ * A REPP backend's config (gateway.config.json `backends[]` entry with `kind: "repp"`). Passwords
+ * may come from the environment like every account's (GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD).
+ */
+import type { RetryPolicy } from './retry.js';
+
+export interface ReppAccountConfig {
+  /** The API user (REPP document, "Authentication"). */
+  username: string;
+  password: string;
+}
+
+export interface ReppBackendConfig {
+  name: string;
+  kind: 'repp';
+  /** Base URL; the document's paths go after it (https://repp.internet.ee, https://testrepp.internet.ee). */
+  url: string;
+  tls?: {
+    /** PEM of the CA that signed the registry's certificate (a path or the PEM itself). */
+    ca?: string;
+    /** The client certificate and key the registry issued (the ones used for EPP). */
+    cert?: string;
+    key?: string;
+    servername?: string;
+    rejectUnauthorized?: boolean;
+  };
+  /** Gateway registrar id -> API user. */
+  accounts: Record<string, ReppAccountConfig>;
+  /** How long one request may wait for its answer, in ms. Default 30000. */
+  timeoutMs?: number;
+  /** Retries of 429/503 (default: 15 s budget, 500 ms first delay, doubling to 8 s, 5 attempts). */
+  retry?: Partial<RetryPolicy>;
+  /** The registry's time zone for its calendar dates. Default Europe/Tallinn. */
+  timeZone?: string;
+  /** Registrant changes and deletions sent as verified by the registrant. Default true. */
+  verified?: boolean;
+  /** When set, the gateway starts an in-process REPP sandbox for this backend and points `url` at it. */
+  sandbox?: { registrantReplyMs?: number };
+}
+
+/** Config errors that keep a gateway from starting. */
+export function validateReppConfig(b: ReppBackendConfig): void {
+  if (!b.sandbox) {
+    let u: URL;
+    try {
+      u = new URL(b.url);
+    } catch {
+      throw new Error(`config: backend "${b.name}" url is not a URL`);
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error(`config: backend "${b.name}" url must be https (or http for a local registry)`);
+  }
+  for (const [registrar, a] of Object.entries(b.accounts)) {
+    if (!a.username) throw new Error(`config: backend "${b.name}" account "${registrar}" has no username`);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * What each command needs of a backend, in one table with one wording: asking a backend for what
+ * it lacks answers UNSUPPORTED_BY_BACKEND ("backend "sandbox-nomulus" does not support contact
+ * objects") before anything is sent.
+ */
+import type { Capabilities, Capability } from '../core/capabilities.js';
+import type { CommandName } from '../core/commands.js';
+import type * as M from '../core/model/index.js';
+
+/** A capability and the words that name it in the error. */
+export interface Need {
+  capability: Capability;
+  what: string;
+}
+
+const CONTACTS: Need = { capability: 'contacts', what: 'contact objects' };
+const DOMAIN_CONTACTS: Need = { capability: 'contacts', what: 'contacts (registrant/contacts on a domain)' };
+const HOSTS: Need = { capability: 'hostObjects', what: 'host objects' };
+const DNSSEC: Need = { capability: 'dnssec', what: 'DNSSEC (secDNS-1.1)' };
+const DS_DATA: Need = { capability: 'dnssecDsData', what: 'DNSSEC DS data (this registry takes DNSKEY data)' };
+const RESTORE: Need = { capability: 'restore', what: 'restore (rgp-1.0)' };
+const TRANSFER_ACTIONS: Need = { capability: 'transferActions', what: 'approving, rejecting or cancelling transfers' };
+const POLL: Need = { capability: 'poll', what: 'a poll queue' };
+const BALANCE: Need = { capability: 'balance', what: 'balance' };
+const LIST: Need = { capability: 'listDomains', what: 'listing domains from the registry' };
+
+/** Needs that hold for every use of a command. */
+const BY_COMMAND: Partial<Record<CommandName, Need[]>> = {
+  'domain:restore': [RESTORE],
+  'domain:list': [LIST],
+  'domain:transfer:approve': [TRANSFER_ACTIONS],
+  'domain:transfer:reject': [TRANSFER_ACTIONS],
+  'domain:transfer:cancel': [TRANSFER_ACTIONS],
+  'contact:check': [CONTACTS],
+  'contact:info': [CONTACTS],
+  'contact:list': [CONTACTS],
+  'contact:create': [CONTACTS],
+  'contact:update': [CONTACTS],
+  'contact:delete': [CONTACTS],
+  'host:check': [HOSTS],
+  'host:info': [HOSTS],
+  'host:create': [HOSTS],
+  'host:update': [HOSTS],
+  'host:delete': [HOSTS],
+  'poll:req': [POLL],
+  'poll:ack': [POLL],
+  'balance:info': [BALANCE],
+};
+
+function dnssecNeeds(ds: number, keys: number): Need[] {
+  return [...(ds + keys > 0 ? [DNSSEC] : []), ...(ds > 0 ? [DS_DATA] : [])];
+}
+
+/** What a domain create needs, from its arguments. */
+export function createNeeds(input: M.DomainCreateInput): Need[] {
+  const hasContacts = Boolean(input.registrant) || input.contacts.length > 0;
+  return [...(hasContacts ? [DOMAIN_CONTACTS] : []), ...dnssecNeeds(input.dnssec?.dsData.length ?? 0, input.dnssec?.keyData.length ?? 0)];
+}
+
+/** What a domain update needs, from its arguments. */
+export function updateNeeds(u: M.DomainUpdateInput): Need[] {
+  const hasContacts = Boolean(u.registrant) || u.add.contacts.length + u.remove.contacts.length > 0;
+  const d = u.dnssec;
+  const ds = d ? d.addDsData.length + d.removeDsData.length : 0;
+  const keys = d ? d.addKeyData.length + d.removeKeyData.length + (d.removeAll || (d.maxSigLife ?? null) !== null ? 1 : 0) : 0;
+  return [...(hasContacts ? [DOMAIN_CONTACTS] : []), ...dnssecNeeds(ds, keys)];
+}
+
+export function needsOf(command: CommandName): Need[] {
+  return BY_COMMAND[command] ?? [];
+}
+
+/** The first need the capabilities do not meet, if any. */
+export function unmet(needs: readonly Need[], caps: Capabilities): Need | undefined {
+  return needs.find((n) => !caps[n.capability]);
+}

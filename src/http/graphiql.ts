@@ -42,7 +42,8 @@ export function graphiqlPage(): Promise<GraphiQLPage> {
  */
 export function serveGraphiQL(req: Request, res: Response, next: NextFunction): void {
   graphiqlPage().then(async (p) => {
-    res.vary('Accept-Encoding');
+    // On /graphql the same URL answers GraphQL to other clients: caches must key on Accept too.
+    res.vary('Accept').vary('Accept-Encoding');
     res.set({ ETag: p.etag, 'Cache-Control': 'public, max-age=3600', 'Content-Type': 'text/html; charset=utf-8' });
     if (req.fresh) return void res.status(304).end();
     // Brotli whenever accepted (smaller), whatever order the client lists encodings in.

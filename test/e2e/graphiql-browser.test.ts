@@ -49,6 +49,7 @@ describe('GraphiQL over HTTP', () => {
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       expect(res.headers['content-encoding']).toBe('br');
       expect(res.headers['cache-control']).toBe('public, max-age=3600');
+      expect(res.headers.vary).toBe('Accept, Accept-Encoding');
       expect(res.body.length).toBeLessThan(2_500_000);
       expect(brotliDecompressSync(res.body).toString('utf8')).toContain('renderYogaGraphiQL');
       const gzip = await get(url, { accept: BROWSER_ACCEPT, 'accept-encoding': 'gzip' });

@@ -32,8 +32,8 @@ import { IdempotencyService } from './idempotency/service.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { PollIngester } from './poll/ingester.js';
-import { PollService } from './poll/poll.service.js';
-import { createPollEvents } from './pubsub/poll-events.js';
+import { PollService, storedEvents } from './poll/poll.service.js';
+import { createPollEvents } from './pubsub/prefix.js';
 import { Router } from './routing/router.js';
 import { startSandboxes, type RunningSandboxes } from './sandbox/start.js';
 
@@ -76,7 +76,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   }
   const sandboxes = await startSandboxes(config, clock, opts.sandboxStateDir ?? (opts.database ? undefined : `${config.dataDir}/sandbox`));
   const commandLog = new CommandLog(db.prisma, logger, clock);
-  const events = createPollEvents(config.redisUrl, logger);
+  const events = createPollEvents(config, storedEvents(db.prisma), logger);
   let ingester: PollIngester | undefined;
   const metrics = new Metrics({ subscriptions: () => events.listeners(), pollLeasesHeld: () => ingester?.leasesHeld() ?? 0 });
   const onCommand = (e: CommandEvent) => {

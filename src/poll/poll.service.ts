@@ -5,7 +5,7 @@ import type { RegistryPort } from '../core/port.js';
 import type { PrismaClient, PollMessage as PollRow } from '../db/generated/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Logger } from '../logger.js';
-import type { PollEvent, PollEvents } from '../pubsub/poll-events.js';
+import type { LoadPollEvents, PollEvent, PollEvents } from '../pubsub/poll-events.js';
 import { DomainIndex } from '../domains/domain-index.js';
 import { classify } from './classify.js';
 
@@ -38,6 +38,11 @@ export function toEvent(row: PollRow): PollEvent {
     payload: row.payload ?? null,
     raw: row.raw,
   };
+}
+
+/** Reads a registrar's stored messages by id (for the Redis fan-out, which carries only ids). */
+export function storedEvents(prisma: PrismaClient): LoadPollEvents {
+  return async (registrarId, ids) => (await prisma.pollMessage.findMany({ where: { registrarId, id: { in: ids.map((id) => BigInt(id)) } } })).map(toEvent);
 }
 
 function payloadOf(m: UpstreamPollMessage) {

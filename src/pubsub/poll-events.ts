@@ -46,46 +46,51 @@ export interface PollEvents {
   close(): Promise<void>;
 }
 
-const PREFIX = 'rgw:poll:';
-const channel = (registrarId: string) => `${PREFIX}${registrarId}`;
-const gapOf = (ch: string) => `gap:${ch}`;
-/** What travels on a registrar's channel when its events may have been lost. */
-const GAP_NOTICE = JSON.stringify({ gap: true });
+/**
+ * Reads stored messages of one registrar by id, as events; ids that are not that registrar's
+ * stored messages give nothing. Redis carries only ids: every instance reads the rest here.
+ */
+export type LoadPollEvents = (registrarId: string, ids: string[]) => Promise<PollEvent[]>;
+
+const LOCAL = 'poll:';
+const local = (registrarId: string) => `${LOCAL}${registrarId}`;
+const gapOf = (name: string) => `gap:${name}`;
 
 export class LocalPollEvents implements PollEvents {
   protected readonly local = new EventEmitter().setMaxListeners(0);
 
   async publish(event: PollEvent): Promise<void> {
-    this.local.emit(channel(event.registrarId), event);
+    this.local.emit(local(event.registrarId), event);
   }
 
   async listen(registrarId: string, listener: PollListener): Promise<() => void> {
-    return this.attach(channel(registrarId), listener);
+    return this.attach(registrarId, listener);
   }
 
-  protected attach(ch: string, listener: PollListener): () => void {
+  protected attach(registrarId: string, listener: PollListener): () => void {
+    const name = local(registrarId);
     const onEvent = (e: PollEvent) => listener.event(e);
     const onGap = () => listener.gap();
-    this.local.on(ch, onEvent);
-    this.local.on(gapOf(ch), onGap);
+    this.local.on(name, onEvent);
+    this.local.on(gapOf(name), onGap);
     return () => {
-      this.local.off(ch, onEvent);
-      this.local.off(gapOf(ch), onGap);
+      this.local.off(name, onEvent);
+      this.local.off(gapOf(name), onGap);
     };
   }
 
   /** Tells this instance's listeners of a registrar (all registrars without one) to look for missed events. */
   signalGap(registrarId?: string): void {
-    const channels = registrarId ? [channel(registrarId)] : this.local.eventNames().filter((n): n is string => typeof n === 'string' && n.startsWith(PREFIX));
-    for (const ch of channels) this.local.emit(gapOf(ch));
+    const names = registrarId ? [local(registrarId)] : this.local.eventNames().filter((n): n is string => typeof n === 'string' && n.startsWith(LOCAL));
+    for (const name of names) this.local.emit(gapOf(name));
   }
 
   async ping(): Promise<void> {}
 
   listeners(registrarId?: string): number {
-    if (registrarId !== undefined) return this.local.listenerCount(channel(registrarId));
+    if (registrarId !== undefined) return this.local.listenerCount(local(registrarId));
     let n = 0;
-    for (const name of this.local.eventNames()) if (typeof name === 'string' && name.startsWith(PREFIX)) n += this.local.listenerCount(name);
+    for (const name of this.local.eventNames()) if (typeof name === 'string' && name.startsWith(LOCAL)) n += this.local.listenerCount(name);
     return n;
   }
 
@@ -94,27 +99,47 @@ export class LocalPollEvents implements PollEvents {
   }
 }
 
+export interface RedisPollEventsOptions {
+  /** Start of every channel name: one per deployment, so deployments sharing a Redis stay apart (see src/pubsub/prefix.ts). */
+  prefix: string;
+  /** Where subscribers read the messages whose ids come over Redis. */
+  load: LoadPollEvents;
+}
+
+/** What travels on a registrar's channel: a stored message's id, or word that events may have been lost. */
+type Notice = { registrarId: string; id: string } | { registrarId: string; gap: true };
+const GAP_NOTICE = JSON.stringify({ gap: true });
+const ID = /^[1-9][0-9]{0,18}$/;
+
+/**
+ * Fan-out over Redis: channel `<prefix>poll:<registrarId>`, and only the stored message's id on
+ * it (`{"id":"62"}`), never registry data: each instance reads the message from the store (one
+ * query per burst and registrar, shared by all its subscribers) and delivers it in arrival order.
+ * A notice that names no message of that registrar (another deployment's, or forged) delivers nothing.
+ */
 export class RedisPollEvents extends LocalPollEvents {
   private readonly pub: Redis;
   private readonly sub: Redis;
+  private readonly channels: string;
   /** Channels this instance is subscribed to, with the SUBSCRIBE in flight or done. */
   private readonly subscribed = new Map<string, Promise<unknown>>();
   /** Registrars whose event failed to publish: other instances owe their listeners a gap notice. */
   private readonly owed = new Set<string>();
   private subscriberWasReady = false;
+  /** Notices received and not yet delivered (their messages are being read), in arrival order. */
+  private incoming: Notice[] = [];
+  private delivering = false;
 
-  constructor(url: string, private readonly logger: Logger) {
+  constructor(
+    url: string,
+    private readonly logger: Logger,
+    private readonly opts: RedisPollEventsOptions,
+  ) {
     super();
+    this.channels = `${opts.prefix}poll:`;
     this.pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
     this.sub = new Redis(url, { lazyConnect: false });
-    this.sub.on('message', (ch: string, text: string) => {
-      try {
-        if (text === GAP_NOTICE) this.local.emit(gapOf(ch));
-        else this.local.emit(ch, JSON.parse(text) as PollEvent);
-      } catch (err) {
-        this.logger.error({ err, ch }, 'bad poll event on redis');
-      }
-    });
+    this.sub.on('message', (ch: string, text: string) => this.received(ch, text));
     // After a reconnect, whatever was published while the connection was down never arrived:
     // once subscribed again, every listener of this instance looks in the store.
     this.sub.on('ready', () => {
@@ -136,9 +161,67 @@ export class RedisPollEvents extends LocalPollEvents {
     for (const c of [this.pub, this.sub]) c.on('error', (err) => this.logger.warn({ err: err.message }, 'redis'));
   }
 
+  private channel(registrarId: string): string {
+    return `${this.channels}${registrarId}`;
+  }
+
+  private received(ch: string, text: string): void {
+    if (!ch.startsWith(this.channels)) return;
+    const registrarId = ch.slice(this.channels.length);
+    let notice: Notice | null = null;
+    try {
+      const v = JSON.parse(text) as { id?: unknown; gap?: unknown };
+      if (v.gap === true) notice = { registrarId, gap: true };
+      else if (typeof v.id === 'string' && ID.test(v.id)) notice = { registrarId, id: v.id };
+    } catch {
+      // not JSON
+    }
+    // Never log what came: it is not ours to trust, and may be large.
+    if (!notice) return void this.logger.warn({ bytes: text.length }, 'unreadable poll notice on redis: ignored');
+    this.incoming.push(notice);
+    void this.deliverIncoming();
+  }
+
+  /** Reads the messages of the notices received (a burst at once) and hands them to listeners in order. */
+  private async deliverIncoming(): Promise<void> {
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      while (this.incoming.length > 0) {
+        const batch = this.incoming;
+        this.incoming = [];
+        const wanted = new Map<string, string[]>();
+        for (const n of batch) if ('id' in n) wanted.set(n.registrarId, [...(wanted.get(n.registrarId) ?? []), n.id]);
+        const found = new Map<string, PollEvent>();
+        const failed = new Set<string>();
+        await Promise.all(
+          [...wanted].map(([registrarId, ids]) =>
+            this.opts.load(registrarId, ids).then(
+              (events) => events.forEach((e) => e.registrarId === registrarId && found.set(`${registrarId}/${e.id}`, e)),
+              (err: unknown) => {
+                failed.add(registrarId);
+                this.logger.warn({ err: (err as Error).message }, 'poll events could not be read: subscribers re-read the store');
+              },
+            ),
+          ),
+        );
+        for (const n of batch) {
+          if ('gap' in n) this.local.emit(gapOf(local(n.registrarId)));
+          else {
+            const e = found.get(`${n.registrarId}/${n.id}`);
+            if (e) this.local.emit(local(n.registrarId), e);
+          }
+        }
+        for (const registrarId of failed) this.signalGap(registrarId);
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+
   override async publish(event: PollEvent): Promise<void> {
     try {
-      await this.pub.publish(channel(event.registrarId), JSON.stringify(event));
+      await this.pub.publish(this.channel(event.registrarId), JSON.stringify({ id: event.id }));
     } catch (err) {
       // The message is stored; what failed is telling the subscribers. This instance's know now,
       // the others as soon as Redis takes a publish again.
@@ -152,7 +235,7 @@ export class RedisPollEvents extends LocalPollEvents {
   private async payDebts(): Promise<void> {
     for (const registrarId of [...this.owed]) {
       try {
-        await this.pub.publish(channel(registrarId), GAP_NOTICE);
+        await this.pub.publish(this.channel(registrarId), GAP_NOTICE);
         this.owed.delete(registrarId);
       } catch {
         return; // still down; the next publish or reconnect tries again
@@ -161,8 +244,8 @@ export class RedisPollEvents extends LocalPollEvents {
   }
 
   override async listen(registrarId: string, listener: PollListener): Promise<() => void> {
-    const ch = channel(registrarId);
-    const detach = this.attach(ch, listener);
+    const ch = this.channel(registrarId);
+    const detach = this.attach(registrarId, listener);
     let ready = this.subscribed.get(ch);
     if (!ready) {
       ready = this.sub.subscribe(ch);
@@ -171,7 +254,7 @@ export class RedisPollEvents extends LocalPollEvents {
     await ready;
     return () => {
       detach();
-      if (this.local.listenerCount(ch) === 0) {
+      if (this.listeners(registrarId) === 0) {
         this.subscribed.delete(ch);
         void this.sub.unsubscribe(ch).catch(() => undefined);
       }
@@ -187,8 +270,4 @@ export class RedisPollEvents extends LocalPollEvents {
     this.sub.disconnect();
     this.pub.disconnect();
   }
-}
-
-export function createPollEvents(redisUrl: string | undefined, logger: Logger): PollEvents {
-  return redisUrl ? new RedisPollEvents(redisUrl, logger) : new LocalPollEvents();
 }

@@ -7,10 +7,11 @@
  * is the only clock), and proves that nothing else came by publishing a sentinel message and
  * expecting it next.
  */
+import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toEvent } from '../../../src/poll/poll.service.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { storedEvents, toEvent } from '../../../src/poll/poll.service.js';
 import { pollStream } from '../../../src/poll/stream.js';
 import { LocalPollEvents, RedisPollEvents, type PollEvent, type PollEvents } from '../../../src/pubsub/poll-events.js';
 import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
@@ -244,9 +245,15 @@ type Publish = (channel: string, message: string) => Promise<number>;
 const publisherOf = (events: RedisPollEvents) => (events as unknown as { pub: { publish: Publish } }).pub;
 
 describe.skipIf(!redisUp)('Redis fan-out (needs Redis at TEST_REDIS_URL, default 127.0.0.1:6379)', () => {
+  /** One deployment per test (its own channel prefix), so runs sharing the Redis never meet. */
+  let deployment: { prefix: string; load: ReturnType<typeof storedEvents> };
+  beforeEach(() => {
+    deployment = { prefix: `test:${randomUUID()}:`, load: storedEvents(db.prisma) };
+  });
+
   it('when the subscriber connection drops, a stream re-reads the store once reconnected and misses nothing', async () => {
     const logger = pino({ level: 'silent' });
-    const events = new RedisPollEvents(REDIS, logger);
+    const events = new RedisPollEvents(REDIS, logger, deployment);
     const admin = new Redis(REDIS);
     try {
       const stream = await open(events);
@@ -272,8 +279,8 @@ describe.skipIf(!redisUp)('Redis fan-out (needs Redis at TEST_REDIS_URL, default
 
   it("a failed publish reaches the other instances' streams once Redis takes a publish again: nothing is lost", async () => {
     const logger = pino({ level: 'silent' });
-    const storing = new RedisPollEvents(REDIS, logger); // the instance that ingests
-    const serving = new RedisPollEvents(REDIS, logger); // the instance its subscriber is on
+    const storing = new RedisPollEvents(REDIS, logger, deployment); // the instance that ingests
+    const serving = new RedisPollEvents(REDIS, logger, deployment); // the instance its subscriber is on
     try {
       const stream = await open(serving, storing);
       const first = stream.next();
@@ -298,8 +305,8 @@ describe.skipIf(!redisUp)('Redis fan-out (needs Redis at TEST_REDIS_URL, default
 
   it('a failed publish is found even when the next event reaches the stream before the owed gap notice (issue 8, item 13)', async () => {
     const logger = pino({ level: 'silent' });
-    const storing = new RedisPollEvents(REDIS, logger);
-    const serving = new RedisPollEvents(REDIS, logger);
+    const storing = new RedisPollEvents(REDIS, logger, deployment);
+    const serving = new RedisPollEvents(REDIS, logger, deployment);
     try {
       const ready = listening(serving);
       const stream = pollStream(db.prisma, serving, { registrarId: 'R' }); // nothing delivered yet, as in the report

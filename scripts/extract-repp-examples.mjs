@@ -109,7 +109,7 @@ for (let i = 0; i < lines.length; ) {
         break;
       }
     }
-    examples.push({ line: i + 1, section, title, endpoint, request: parseCurl(text), responses: [] });
+    examples.push({ line: i + 1, section, title, endpoint, request: { ...parseCurl(text), curl: text }, responses: [] });
     title = null;
     i = end;
     continue;

@@ -13,7 +13,7 @@ export interface ReppExample {
   title: string | null;
   /** The document's "HTTP Request" line, e.g. "GET /repp/v1/domains/:domain_name". */
   endpoint: string | null;
-  request: { method: string; url: string; path: string; query: Record<string, string>; headers: Record<string, string>; body: string | null };
+  request: { method: string; url: string; path: string; query: Record<string, string>; headers: Record<string, string>; body: string | null; /** The curl command as printed. */ curl: string };
   responses: { line: number; intro: string | null; text: string }[];
 }
 

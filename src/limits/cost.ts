@@ -13,7 +13,7 @@
  *
  * The estimate is an upper bound: the request's loaders share one command among fields of the
  * same object and among aliases of the same name. graphql-query-complexity walks the operation
- * (at most 10,000 nodes, so fragments spread many times cannot make it walk longer).
+ * (at most limits.maxFields nodes, so fragments spread many times cannot make it walk longer).
  */
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { GraphQLError, Kind, type DefinitionNode, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
@@ -78,14 +78,21 @@ export function estimateField({ type, field, args, childComplexity }: Complexity
   return known.cost + itemsOf(known.items, args) * Math.max(1, (known.perItem ?? 0) + childComplexity);
 }
 
-/** The cost of `operation` (with the document's fragments) for these variables. */
-export function operationCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): number {
+/** The cost of `operation` (with the document's fragments) for these variables; throws past `maxNodes` fields walked. */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+  maxNodes = DEFAULT_MAX_NODES,
+): number {
   const fragments = document.definitions.filter((d: DefinitionNode) => d.kind === Kind.FRAGMENT_DEFINITION);
   const query: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] };
-  return getComplexity({ schema, query, variables: variables ?? {}, estimators: [estimateField], maxQueryNodes: MAX_NODES });
+  return getComplexity({ schema, query, variables: variables ?? {}, estimators: [estimateField], maxQueryNodes: maxNodes });
 }
 
-const MAX_NODES = 10_000;
+/** Fields the cost walk visits at most (the gateway passes limits.maxFields, which validation checked already). */
+const DEFAULT_MAX_NODES = 10_000;
 
 /**
  * Refuses an operation costing more than `maxCost`, before it runs: QUERY_TOO_COMPLEX, or
@@ -98,14 +105,15 @@ export function checkCost(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown> | undefined,
   maxCost: number,
+  maxNodes = DEFAULT_MAX_NODES,
 ): number {
   let cost: number;
   try {
-    cost = operationCost(schema, document, operation, variables);
+    cost = operationCost(schema, document, operation, variables, maxNodes);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (/maximum allowed number of nodes/.test(message)) {
-      throw queryTooComplex('maxCost', maxCost, `the operation expands to more than ${MAX_NODES} fields; its cost is above the limit of ${maxCost}`);
+      throw queryTooComplex('maxCost', maxCost, `the operation expands to more than ${maxNodes} fields; its cost is above the limit of ${maxCost}`);
     }
     throw new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
   }

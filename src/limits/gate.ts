@@ -42,7 +42,7 @@ export class OperationLimits {
    * on arrival). Nothing has run yet either way.
    */
   async admit(keyId: string, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): Promise<number> {
-    const cost = checkCost(this.schema, document, operation, variables, this.limits.maxCost);
+    const cost = checkCost(this.schema, document, operation, variables, this.limits.maxCost, this.limits.maxFields);
     await this.rateLimiter.spend(keyId, cost - 1);
     return cost;
   }

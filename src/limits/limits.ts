@@ -28,7 +28,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxDepth: 12,
   maxAliases: 50,
   maxDirectives: 50,
-  maxFields: 10_000,
+  maxFields: 20_000,
   maxCost: 1000,
   maxErrors: 50,
   rateLimit: { points: 5000, durationSec: 10 },

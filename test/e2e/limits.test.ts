@@ -32,9 +32,9 @@ describe('document limits', () => {
     const { http, ws } = await both(fragmentBomb());
     expect(http.status).toBe(400);
     expect(http.data).toBeUndefined();
-    expect(http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxFields', max: 10000 });
-    expect(http.errors?.[0]?.message).toContain('expands to more than 10000 fields');
-    expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxFields', max: 10000 });
+    expect(http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxFields', max: 20000 });
+    expect(http.errors?.[0]?.message).toContain('expands to more than 20000 fields');
+    expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxFields', max: 20000 });
     expect(await t.upstreamCommands()).toBe(before);
   });
 

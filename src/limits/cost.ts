@@ -1,22 +1,26 @@
 /**
  * The estimated cost of an operation, checked with its variables before it runs (HTTP and
- * graphql-ws alike). Cost counts the work a field causes, not the size of the answer:
+ * graphql-ws alike). Cost counts the work a field causes, not the size of the answer (maxFields
+ * bounds that):
  *
  *   - a field that reaches a registry (an upstream command) costs REGISTRY (10);
  *   - a field that queries the database costs DATABASE (5);
  *   - a mutation costs MUTATION (25): its command, the read-back of the object and the
  *     idempotency record;
  *   - a list multiplies what each item costs by its length: `first` for connections, the number
- *     of names for checkDomains (of representations for a router's `_entities`), and an upper bound for lists the registry fills (13 name
- *     servers, 4 contacts); every item costs at least 1;
+ *     of names for checkDomains (of representations for a router's `_entities`), and a typical
+ *     count for lists the registry fills (4 name servers, 4 contacts);
+ *   - a name server a domain refers to costs REGISTRY once when any of its host fields (addresses,
+ *     statuses, sponsor, dates) is asked for: one host info serves them all;
  *   - any other field costs 0.
  *
- * The estimate is an upper bound: the request's loaders share one command among fields of the
- * same object and among aliases of the same name. graphql-query-complexity walks the operation
- * (at most limits.maxFields nodes, so fragments spread many times cannot make it walk longer).
+ * The estimate is an upper bound on the typical case: the request's loaders share one command
+ * among aliases of the same name and among domains sharing a name server. graphql-query-complexity
+ * walks the operation (at most limits.maxFields nodes, so fragments spread many times cannot make
+ * it walk longer).
  */
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
-import { GraphQLError, Kind, type DefinitionNode, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, type DefinitionNode, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { queryTooComplex } from './errors.js';
 
 export const REGISTRY = 10;
@@ -32,6 +36,18 @@ interface FieldCost {
   items?: Items;
   /** Work for each item, on top of its selection (a domain page reads each domain from its registry). */
   perItem?: number;
+  /** Work for each item when its selection asks for a field of the host object (a name server's host info). */
+  perItemIfHostFields?: number;
+}
+
+/** Nameserver fields read from the host object; `name` and `registry` are known without it. */
+const HOST_FIELDS = new Set(['ipv4', 'ipv6', 'statuses', 'sponsor', 'createdAt', 'updatedAt']);
+
+/** Whether a selection may ask for a host field (a fragment spread is assumed to). */
+function asksHostFields(node: FieldNode): boolean {
+  const walk = (set: SelectionSetNode | undefined): boolean =>
+    !!set?.selections.some((s) => (s.kind === Kind.FIELD ? HOST_FIELDS.has(s.name.value) : s.kind === Kind.INLINE_FRAGMENT ? walk(s.selectionSet) : true));
+  return walk(node.selectionSet);
 }
 
 /** Fields that cost something, by "Type.field"; every mutation costs MUTATION unless listed. */
@@ -50,15 +66,8 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'Domain.transfer': { cost: REGISTRY },
   'Domain.registrant': { cost: REGISTRY },
   'Domain.contacts': { cost: 0, items: { bound: 4 } },
-  'Domain.nameservers': { cost: 0, items: { bound: 13 } },
+  'Domain.nameservers': { cost: 0, items: { bound: 4 }, perItemIfHostFields: REGISTRY },
   'DomainContact.contact': { cost: REGISTRY },
-  // A name server a domain refers to is read from the registry when one of these is asked for.
-  'Nameserver.ipv4': { cost: REGISTRY },
-  'Nameserver.ipv6': { cost: REGISTRY },
-  'Nameserver.statuses': { cost: REGISTRY },
-  'Nameserver.sponsor': { cost: REGISTRY },
-  'Nameserver.createdAt': { cost: REGISTRY },
-  'Nameserver.updatedAt': { cost: REGISTRY },
   'RegistryAccount.balance': { cost: REGISTRY },
   // A federation router's entity lookups: each representation is read through the loaders.
   'Query._entities': { cost: 0, items: { listArg: 'representations' }, perItem: REGISTRY },
@@ -71,11 +80,12 @@ function itemsOf(items: Items, args: Record<string, unknown>): number {
 }
 
 /** graphql-query-complexity estimator implementing the table above. */
-export function estimateField({ type, field, args, childComplexity }: ComplexityEstimatorArgs): number {
+export function estimateField({ type, field, args, childComplexity, node }: ComplexityEstimatorArgs): number {
   const known = FIELD_COSTS[`${type.name}.${field.name}`];
   if (!known) return type.name === 'Mutation' ? MUTATION + childComplexity : childComplexity;
   if (!known.items) return known.cost + childComplexity;
-  return known.cost + itemsOf(known.items, args) * Math.max(1, (known.perItem ?? 0) + childComplexity);
+  const perItem = (known.perItem ?? 0) + (known.perItemIfHostFields && asksHostFields(node) ? known.perItemIfHostFields : 0);
+  return known.cost + itemsOf(known.items, args) * (perItem + childComplexity);
 }
 
 /** The cost of `operation` (with the document's fragments) for these variables; throws past `maxNodes` fields walked. */

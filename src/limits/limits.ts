@@ -29,9 +29,9 @@ export const DEFAULT_LIMITS: Limits = {
   maxAliases: 50,
   maxDirectives: 50,
   maxFields: 20_000,
-  maxCost: 1000,
+  maxCost: 5000,
   maxErrors: 50,
-  rateLimit: { points: 5000, durationSec: 10 },
+  rateLimit: { points: 50_000, durationSec: 10 },
 };
 
 /** The configured limits over the defaults; throws on a value that is not a positive integer. */

@@ -33,7 +33,7 @@ import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { PollIngester } from './poll/ingester.js';
 import { PollService, storedEvents } from './poll/poll.service.js';
-import { createPollEvents } from './pubsub/prefix.js';
+import { createPollEvents, redisPrefix } from './pubsub/prefix.js';
 import { Router } from './routing/router.js';
 import { startSandboxes, type RunningSandboxes } from './sandbox/start.js';
 
@@ -105,7 +105,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   // One module per concern, each serving HTTP (Apollo) and graphql-ws alike: the limits, the error
   // format, the API key (authenticate + revocation).
   const limitsInForce = resolveLimits(config);
-  const limits = new OperationLimits(schema, limitsInForce, createRateLimiter(limitsInForce, config.redisUrl, logger));
+  const limits = new OperationLimits(schema, limitsInForce, createRateLimiter(limitsInForce, config.redisUrl, logger, config.redisUrl ? redisPrefix(config) : undefined));
   const formatError = makeFormatError(logger, limits.limits);
   const revocations = new KeyRevocationWatch(db.prisma, logger, config.auth?.revocationCheckMs);
   const app = express();

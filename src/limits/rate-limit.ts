@@ -20,12 +20,14 @@ export interface KeyRateLimiter {
   close(): Promise<void>;
 }
 
-const KEY_PREFIX = 'rgw:ratelimit';
-
-export function createRateLimiter(limits: Pick<Limits, 'rateLimit'>, redisUrl: string | undefined, logger: Logger): KeyRateLimiter {
+/**
+ * `keyPrefix` starts the Redis keys (the deployment's Redis prefix, so deployments sharing one
+ * Redis keep their own budgets).
+ */
+export function createRateLimiter(limits: Pick<Limits, 'rateLimit'>, redisUrl: string | undefined, logger: Logger, keyPrefix = 'rgw:'): KeyRateLimiter {
   const rl = limits.rateLimit;
   if (!rl) return { spend: async () => undefined, ready: async () => undefined, close: async () => undefined };
-  const options = { points: rl.points, duration: rl.durationSec, keyPrefix: KEY_PREFIX };
+  const options = { points: rl.points, duration: rl.durationSec, keyPrefix: `${keyPrefix}ratelimit` };
   let redis: Redis | undefined;
   let limiter: RateLimiterAbstract;
   if (redisUrl) {

@@ -110,6 +110,8 @@ export interface RedisPollEventsOptions {
 type Notice = { registrarId: string; id: string } | { registrarId: string; gap: true };
 const GAP_NOTICE = JSON.stringify({ gap: true });
 const ID = /^[1-9][0-9]{0,18}$/;
+const MAX_ID = 2n ** 63n - 1n; // PostgreSQL bigint
+const isId = (v: unknown): v is string => typeof v === 'string' && ID.test(v) && BigInt(v) <= MAX_ID;
 
 /**
  * Fan-out over Redis: channel `<prefix>poll:<registrarId>`, and only the stored message's id on
@@ -172,7 +174,7 @@ export class RedisPollEvents extends LocalPollEvents {
     try {
       const v = JSON.parse(text) as { id?: unknown; gap?: unknown };
       if (v.gap === true) notice = { registrarId, gap: true };
-      else if (typeof v.id === 'string' && ID.test(v.id)) notice = { registrarId, id: v.id };
+      else if (isId(v.id)) notice = { registrarId, id: v.id };
     } catch {
       // not JSON
     }

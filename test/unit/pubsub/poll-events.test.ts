@@ -129,6 +129,7 @@ describe.skipIf(!redisUp)('poll events on a Redis shared by two deployments (nee
       await forger.publish(channel, JSON.stringify({ id: othersMessage.id }));
       await forger.publish(channel, JSON.stringify({ id: '999999999' }));
       await forger.publish(channel, JSON.stringify({ id: 'DROP TABLE', registrarId: 'Q' }));
+      await forger.publish(channel, JSON.stringify({ id: '9'.repeat(19) })); // beyond bigint
       await forger.publish(channel, 'x'.repeat(100_000));
       const real = await store(one, 'R');
       await forger.publish(channel, JSON.stringify({ id: real.id }));

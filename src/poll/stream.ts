@@ -97,6 +97,12 @@ async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, s
     last = e.id;
     return e;
   };
+  /** Everything matching up to `upTo` is delivered: the watermark moves up and forgets the ids below. */
+  const confirm = (upTo: bigint) => {
+    if (upTo <= confirmed) return;
+    confirmed = upTo;
+    for (const id of above) if (id <= confirmed) above.delete(id);
+  };
   /** What the store holds above `confirmed` that was not delivered, in id order; then moves `confirmed` up. */
   const catchUp = async function* (): AsyncGenerator<PollEvent> {
     let top = confirmed;
@@ -119,12 +125,12 @@ async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, s
       }
       if (rows.length < REPLAY_PAGE) break;
       cursor = rows[rows.length - 1]!.id;
+      // A full page: everything up to its last id is delivered now (a long replay keeps few ids).
+      if (!state.stopped) confirm(cursor);
     }
-    if (state.stopped) return;
     // Every delivered id was committed before the read began, and ids commit in order, so the
     // read saw every message up to `top`: each was delivered before, or just now.
-    confirmed = top;
-    for (const id of above) if (id <= confirmed) above.delete(id);
+    if (!state.stopped) confirm(top);
   };
   try {
     while (!state.stopped) {

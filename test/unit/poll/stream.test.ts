@@ -216,6 +216,24 @@ describe('pollStream', () => {
     await stream.return!();
   });
 
+  it('a cursor far behind: the replay pages through the store in order, then live ones; late events of replayed ones are skipped', async () => {
+    const from = await cursor();
+    await db.prisma.pollMessage.createMany({
+      data: Array.from({ length: 1100 }, (_, i) => ({
+        registrarId: 'R', backend: 'sandbox-epp', accountId: 'R', upstreamId: `bulk-${from}-${i}`, type: 'TRANSFER_REQUESTED' as const,
+        objectKind: 'domain', objectName: `bulk${i}.example`, message: 'Transfer requested.', queuedAt: new Date(), receivedAt: new Date(), raw: '<epp/>',
+      })),
+    });
+    const stored = (await db.prisma.pollMessage.findMany({ where: { registrarId: 'R', id: { gt: from } }, orderBy: { id: 'asc' }, select: { id: true } })).map((r) => r.id.toString());
+    const events = new LocalPollEvents();
+    const stream = pollStream(db.prisma, events, { registrarId: 'R', after: from });
+    expect(await take(stream, stored.length)).toEqual(stored);
+    const replayed = await db.prisma.pollMessage.findUniqueOrThrow({ where: { id: BigInt(stored[3]!) } });
+    await events.publish(toEvent(replayed)); // its live event, late
+    await expectNothingBefore(events, stream);
+    await stream.return!();
+  });
+
   it('a message whose event vanished without any gap notice still arrives within a few hundred later ones, once', async () => {
     const events = new LocalPollEvents();
     const stream = await open(events);

@@ -3,6 +3,8 @@
  * registry names. Each rule checks its length bound before anything walks the value, and no
  * message quotes more than a short prefix of it (auth info is never quoted).
  */
+// idn-hostname 15.1.x is the line that supports Node 20 (16.x and 17.x need Node 22/24). Its
+// IDNA table is Unicode 15.1: a code point assigned later is refused as unassigned, the safe side.
 import idn from 'idn-hostname';
 import { ValidationError, quoted } from '../core/errors.js';
 import { checkCharacters, checkLength } from './text.js';

@@ -8,7 +8,12 @@ export type FaultAction =
   /** Answer 2400 "Command failed" without applying the command. */
   | 'server-error'
   /** Answer 2500 and close the connection without applying the command. */
-  | 'close-session';
+  | 'close-session'
+  /**
+   * End the session's login first, as registries end idle logins: answer 2002 "Registrar is not
+   * logged in." without applying; the connection stays open and needs a new login.
+   */
+  | 'end-login';
 
 export interface Fault {
   /** Command key as counted by applied(), e.g. "domain:renew", "domain:transfer:request", "poll:req". */

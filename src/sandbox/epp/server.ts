@@ -100,6 +100,11 @@ class Connection {
       this.send(buildResponse({ code: 2400 }, prepared.clTRID, svTRID));
       return;
     }
+    if (fault?.action === 'end-login') {
+      Object.assign(this.state, { ...newSessionState(), clientId: undefined });
+      this.send(buildResponse({ code: 2002, msg: 'Registrar is not logged in.' }, prepared.clTRID, svTRID));
+      return;
+    }
     if (fault?.action === 'close-session') {
       this.send(buildResponse({ code: 2500 }, prepared.clTRID, svTRID));
       this.close(false);

@@ -51,6 +51,18 @@ describe('faults', () => {
     expect(sandbox.applied('domain:create')).toBe(0);
   });
 
+  it('end-login: 2002 not logged in, nothing applied, the connection stays open and needs a new login', async () => {
+    const c = await session(addr, 'NewRegistrar', 'nomulus');
+    sandbox.faults.next({ command: 'domain:create', action: 'end-login' });
+    expect(await c.send(create)).toMatchObject({ code: 2002, msg: 'Registrar is not logged in.' });
+    expect((await c.send(fx('domain/domain_info.xml'))).code).toBe(2002);
+    expect(sandbox.applied('domain:create')).toBe(0);
+    expect((await c.send(fx('session/login_valid.xml'))).code).toBe(1000);
+    expect((await c.send(create)).code).toBe(1000);
+    expect(sandbox.applied('domain:create')).toBe(1);
+    c.close();
+  });
+
   it('delay: applied, answered later; faults fire once and only for their command', async () => {
     const c = await session(addr, 'NewRegistrar', 'nomulus');
     sandbox.faults.next({ command: 'domain:create', action: 'delay', delayMs: 30 });

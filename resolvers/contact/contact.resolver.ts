@@ -12,7 +12,7 @@ import { mutate, recordOf, transactionOf } from '../common/mutate.js';
 /** The backend a contact lives at (`registry`, else the default), if it has contact objects. */
 async function contactBackend(ctx: GatewayContext, registry: string | null | undefined, field: string): Promise<RegistryPort> {
   const backend = ctx.router.forContact(registry ? checkRegistryName(field, registry) : null, field);
-  if (!(await backend.capabilities()).contacts) throw new UnsupportedByBackendError(backend.name, 'contact objects');
+  if (!(await backend.capabilities(ctx.call)).contacts) throw new UnsupportedByBackendError(backend.name, 'contact objects');
   return backend;
 }
 

@@ -77,7 +77,7 @@ export class DomainResolver {
     const args = toDomainCreate(input);
     const name = args.name;
     const backend = ctx.router.forDomain(name, 'input.name');
-    requireCreateSupport(args, backend.name, await backend.capabilities());
+    requireCreateSupport(args, backend.name, await backend.capabilities(ctx.call));
     const { result, replayed } = await mutate(ctx, 'createDomain', key, args, async (call) => {
       const r = await backend.createDomain(call, args);
       await new DomainIndex(ctx.prisma).add(ctx.registrar.id, name, backend.name);
@@ -96,7 +96,7 @@ export class DomainResolver {
     const name = normalizeDomainName('input.name', input.name);
     const period = checkPeriod('input.period', input.period ?? { value: 1, unit: 'y' });
     const backend = ctx.router.forDomain(name, 'input.name');
-    checkPeriodUnit('input.period', period, (await backend.capabilities()).periodUnits);
+    checkPeriodUnit('input.period', period, (await backend.capabilities(ctx.call)).periodUnits);
     const { result, replayed } = await mutate(ctx, 'renewDomain', key, { name, period, currentExpiry: input.currentExpiry ?? null }, async (call, attempt) => {
       let currentExpiry = input.currentExpiry ?? null;
       if (!currentExpiry) {
@@ -127,7 +127,7 @@ export class DomainResolver {
     const args = toDomainUpdate(input);
     const name = args.name;
     const backend = ctx.router.forDomain(name, 'input.name');
-    requireUpdateSupport(args, backend.name, await backend.capabilities());
+    requireUpdateSupport(args, backend.name, await backend.capabilities(ctx.call));
     const { result, replayed } = await mutate(ctx, 'updateDomain', key, args, async (call) => ({
       ...recordOf(await backend.updateDomain(call, args)),
       name,

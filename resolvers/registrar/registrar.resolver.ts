@@ -33,13 +33,13 @@ export class RegistrarResolver {
 @Resolver(() => RegistryAccount)
 export class RegistryAccountResolver {
   @FieldResolver(() => RegistryCapabilities)
-  capabilities(@Root() a: AccountParent) {
-    return a.backend.capabilities();
+  capabilities(@Root() a: AccountParent, @Ctx() ctx: GatewayContext) {
+    return a.backend.capabilities(ctx.call);
   }
 
   @FieldResolver(() => Money, { nullable: true, description: 'Prepaid balance, where the registry has one (null otherwise).' })
   async balance(@Root() a: AccountParent, @Ctx() ctx: GatewayContext): Promise<Money | null> {
-    if (!(await a.backend.capabilities()).balance) return null;
+    if (!(await a.backend.capabilities(ctx.call)).balance) return null;
     return (await a.backend.balance(ctx.call)).data;
   }
 }

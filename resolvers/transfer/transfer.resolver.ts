@@ -21,7 +21,7 @@ async function runTransfer(
   const authInfo = opts.authInfo != null ? checkAuthInfo('authInfo', opts.authInfo) : null;
   const period = opts.period ? checkPeriod('period', opts.period) : null;
   const backend = ctx.router.forDomain(name, 'domainName');
-  if (period) checkPeriodUnit('period', period, (await backend.capabilities()).periodUnits);
+  if (period) checkPeriodUnit('period', period, (await backend.capabilities(ctx.call)).periodUnits);
   const operation = `${op}Transfer`;
   const { result, replayed } = await mutate(ctx, operation, key, { name, authInfo, period }, async (call) => {
     const r = await backend.transferDomain(call, op, name, { authInfo, period });

@@ -36,8 +36,13 @@ export interface RegistryPort {
   /** Protocol kind ("epp", "repp", "headless", "joker"). */
   readonly kind: string;
 
-  /** Capabilities; for EPP they come from the greeting, so this may connect once. */
-  capabilities(): Promise<Capabilities>;
+  /**
+   * What the backend offers the caller's account (EPP: from the greeting that account's own
+   * session received, so this may log in once). Only the caller's account is used: another
+   * account's failing login never fails this call. Throws ForbiddenError when the registrar has
+   * no account here, and the account's own login error.
+   */
+  capabilities(ctx: CallContext): Promise<Capabilities>;
   /** The upstream registrar id the gateway registrar logs in as on this backend. */
   upstreamId(registrarId: string): string;
 

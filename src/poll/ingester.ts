@@ -102,7 +102,7 @@ export class PollIngester {
     if (loop.running) return loop.running;
     loop.running = (async () => {
       try {
-        if (!(await loop.account.backend.capabilities()).poll) return 0;
+        if (!(await loop.account.backend.capabilities({ registrarId: loop.account.registrarId })).poll) return 0;
         if (!(await this.holdLease(loop.key))) return 0;
         const n = await this.polls.drain(loop.account);
         loop.failures = 0;

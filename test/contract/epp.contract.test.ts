@@ -100,7 +100,7 @@ for (const profile of ['contacts', 'nomulus'] as const) {
 
     describe('capabilities / upstreamId', () => {
       test('come from the greeting', async () => {
-        expect(await backend.capabilities()).toEqual({
+        expect(await backend.capabilities(acme)).toEqual({
           contacts: withContacts,
           hostObjects: true,
           dnssec: true,
@@ -365,7 +365,7 @@ for (const profile of ['contacts', 'nomulus'] as const) {
         });
       } else {
         test('every contact method is UnsupportedByBackendError and nothing is sent', async () => {
-          await backend.capabilities();
+          await backend.capabilities(acme);
           sent.length = 0;
           for (const p of [
             backend.checkContacts(acme, ['gw-c1']),

@@ -29,13 +29,20 @@ export interface Received {
   doc: Record<string, any>;
 }
 
-export type Reply = { code: number; msg?: string; resData?: Record<string, unknown>; msgQ?: Record<string, unknown> } | 'hang' | 'drop';
+/**
+ * How the server answers a command: a result (`endLogin`: the server first ends the connection's
+ * login, as registries end idle logins; later commands on it get 2002 until a new login), no
+ * answer at all ('hang'), or a closed connection ('drop').
+ */
+export type Reply = { code: number; msg?: string; resData?: Record<string, unknown>; msgQ?: Record<string, unknown>; endLogin?: boolean } | 'hang' | 'drop';
 
 export interface ScriptedServerOptions {
   objURIs?: string[];
   extURIs?: string[];
   /** Valid logins: clientId -> password. */
   accounts?: Record<string, string>;
+  /** Answer to a login instead of checking the password (e.g. 2502 session limit exceeded); null: check it. */
+  loginAnswer?: (clientId: string) => { code: number; msg: string } | null;
   /** Reply for object commands and polls (default 1000). May be async (delays). */
   handler?: (r: Received) => Reply | Promise<Reply>;
   /** Write replies in chunks of this many bytes (exercises partial frames). */
@@ -179,6 +186,8 @@ export class ScriptedEppServer {
     const rec: Received = { conn, command, clTRID, xml, doc };
     this.received.push(rec);
     if (verb === 'login') {
+      const scripted = this.opts.loginAnswer?.(cmd.login.clID);
+      if (scripted) return { xml: this.response(clTRID, scripted.code, scripted.msg), close: scripted.code >= 2500 };
       const ok = (this.opts.accounts ?? { NewRegistrar: 'foo-BAR2' })[cmd.login.clID] === cmd.login.pw;
       if (ok) setLoggedIn(true);
       return { xml: this.response(clTRID, ok ? 1000 : 2200, ok ? 'Command completed successfully' : 'Authentication error'), close: !ok };
@@ -193,6 +202,7 @@ export class ScriptedEppServer {
     }
     if (reply === 'hang') return null;
     if (reply === 'drop') return 'drop';
+    if (reply.endLogin) setLoggedIn(false);
     const extra: Record<string, unknown> = {};
     if (reply.msgQ) extra['msgQ'] = reply.msgQ;
     if (reply.resData) extra['resData'] = reply.resData;

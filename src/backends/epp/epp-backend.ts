@@ -19,7 +19,6 @@ import * as domainRestore from './commands/domain-restore.js';
 import * as domainTransfer from './commands/domain-transfer.js';
 import * as domainUpdate from './commands/domain-update.js';
 import { capabilitiesFrom } from './commands/hello.js';
-import * as hello from './commands/hello.js';
 import * as hostCheck from './commands/host-check.js';
 import * as hostCreate from './commands/host-create.js';
 import * as hostDelete from './commands/host-delete.js';
@@ -27,8 +26,8 @@ import * as hostInfo from './commands/host-info.js';
 import * as hostUpdate from './commands/host-update.js';
 import * as poll from './commands/poll.js';
 import { dnssecUpdateIsEmpty, hasDnssec } from './commands/secdns.js';
-import { ensureSuccess } from './result.js';
-import { EppConnection, type ConnectionOptions } from './session/connection.js';
+import { ensureSuccess, errorFor, isSuccess } from './result.js';
+import type { ConnectionOptions } from './session/connection.js';
 import { SessionPool } from './session/pool.js';
 import { EppSession } from './session/session.js';
 import { ClTridGenerator } from './session/trid.js';
@@ -73,7 +72,8 @@ export class EppBackend implements RegistryPort {
   private readonly pools = new Map<string, SessionPool>();
   private readonly trid: ClTridGenerator;
   private readonly logger: EppLogger;
-  private greeting: EppGreeting | null = null;
+  /** The greeting each account's sessions last received, by gateway registrar id. */
+  private readonly greetings = new Map<string, EppGreeting>();
 
   constructor(
     private readonly config: EppBackendConfig,
@@ -84,18 +84,13 @@ export class EppBackend implements RegistryPort {
     this.trid = new ClTridGenerator(opts.clTRIDPrefix, opts.clock ?? systemClock);
   }
 
-  /** The last greeting seen (null before the first connection). */
-  get lastGreeting(): EppGreeting | null {
-    return this.greeting;
-  }
-
-  async capabilities(): Promise<Capabilities> {
-    if (!this.greeting) {
-      const first = Object.keys(this.config.accounts)[0];
-      if (first !== undefined) await this.pool(first).warm();
-      else await this.readGreeting();
-    }
-    return capabilitiesFrom(this.greeting!);
+  /**
+   * What the backend offers the caller's account, from the greeting that account's own session
+   * received (it logs in when it has no session yet). One account's failing login fails only that
+   * account's calls. Errors: ForbiddenError (no account here), the account's login error.
+   */
+  capabilities(ctx: M.CallContext): Promise<Capabilities> {
+    return this.caps(ctx);
   }
 
   upstreamId(registrarId: string): string {
@@ -216,7 +211,7 @@ export class EppBackend implements RegistryPort {
         maxQueue: this.opts.maxQueue ?? 100,
         queueTimeoutMs: this.opts.queueTimeoutMs ?? 60_000,
         onGreeting: (g) => {
-          this.greeting = g;
+          this.greetings.set(registrarId, g);
         },
         create: () =>
           new EppSession({
@@ -239,19 +234,13 @@ export class EppBackend implements RegistryPort {
     return { host: this.config.host, port: this.config.port, tls: this.config.tls ?? {}, connectTimeoutMs: this.config.connectTimeoutMs ?? 10_000 };
   }
 
-  /** Greeting without logging in (a backend with no accounts). */
-  private async readGreeting(): Promise<void> {
-    const { connection, greetingXml } = await EppConnection.connect(this.connectionOptions()).catch((e: Error) => {
-      throw new UpstreamUnavailableError(e.message, { backend: this.name, maybeApplied: false });
-    });
-    connection.destroy();
-    this.greeting = hello.parse(greetingXml);
-  }
-
-  /** Capabilities, reading the greeting through the caller's own pool when not known yet. */
+  /** Capabilities from the caller's own account's greeting, logging in first when it has none yet. */
   private async caps(ctx: M.CallContext): Promise<Capabilities> {
-    if (!this.greeting) await this.pool(ctx.registrarId).warm();
-    return capabilitiesFrom(this.greeting!);
+    this.account(ctx.registrarId);
+    if (!this.greetings.has(ctx.registrarId)) await this.pool(ctx.registrarId).warm();
+    const greeting = this.greetings.get(ctx.registrarId);
+    if (!greeting) throw new UpstreamUnavailableError(`backend ${this.name}: no greeting received`, { backend: this.name, maybeApplied: false });
+    return capabilitiesFrom(greeting);
   }
 
   private async require(ctx: M.CallContext, cap: Capability, what: string): Promise<void> {
@@ -261,12 +250,32 @@ export class EppBackend implements RegistryPort {
 
   private async exec<T>(ctx: M.CallContext, spec: CommandSpec<T>): Promise<M.PortResult<T>> {
     const account = this.account(ctx.registrarId);
-    const pool = this.pool(ctx.registrarId);
+    const secrets = [...(spec.secrets ?? []), account.password];
+    const announce = ctx.idempotencyKey && changesState(spec.command) ? this.opts.onCommandStart : undefined;
+    const sent = await this.pool(ctx.registrarId).run((s) => this.attempt(s, ctx, account, spec, secrets, announce));
+    const { response } = sent;
+    ensureSuccess(response, this.name, secrets);
+    return { data: spec.parse(response, sent.raw), trid: { client: sent.clTRID, server: response.svTRID }, code: response.code, message: sent.message };
+  }
+
+  /**
+   * One attempt on one session, with its own clTRID and its own command-log event. A command that
+   * changes a registry object under an idempotency key is announced first (awaited: a failed
+   * announcement sends and reports nothing). The event is reported once the attempt has an answer
+   * or failed; `sent: false` when the frame never reached the registry. An answer that the
+   * registry ended the session's login throws UpstreamUnavailableError(maybeApplied false), which
+   * the pool retries once on a fresh login.
+   */
+  private async attempt<T>(
+    s: EppSession,
+    ctx: M.CallContext,
+    account: EppAccountConfig,
+    spec: CommandSpec<T>,
+    secrets: Array<string | null | undefined>,
+    announce: EppBackendOptions['onCommandStart'],
+  ): Promise<{ response: EppResponse; raw: string; clTRID: string; message: string }> {
     const clTRID = this.trid.next();
     const xml = spec.build(clTRID);
-    const secrets = [...(spec.secrets ?? []), account.password];
-    const started = performance.now();
-    let unsent = false;
     const event: EppCommandEvent = {
       backend: this.name,
       registrarId: ctx.registrarId,
@@ -278,36 +287,33 @@ export class EppBackend implements RegistryPort {
       idempotencyKey: ctx.idempotencyKey,
       operation: ctx.operation,
     };
+    if (announce) await announce({ ...event });
+    const started = performance.now();
     try {
-      const start = ctx.idempotencyKey && changesState(spec.command) ? this.opts.onCommandStart : undefined;
-      const { response, xml: raw } = await pool.run(async (s) => {
-        if (start) {
-          try {
-            await start({ ...event });
-          } catch (err) {
-            unsent = true; // nothing went out: nothing to report
-            throw err;
-          }
-        }
-        return s.execute(xml, clTRID, secrets);
-      });
+      const { response, xml: raw, loginEnded } = await s.execute(xml, clTRID, secrets);
       event.code = response.code;
       event.svTRID = response.svTRID ?? undefined;
       event.message = maskSecrets(response.message, secrets);
-      ensureSuccess(response, this.name, secrets);
-      return {
-        data: spec.parse(response, raw),
-        trid: { client: clTRID, server: response.svTRID },
-        code: response.code,
-        message: event.message,
-      };
+      if (loginEnded) {
+        throw new UpstreamUnavailableError(`EPP command ${clTRID} to ${this.name} was not processed: the registry ended the session's login (${response.code} ${event.message})`, {
+          backend: this.name,
+          maybeApplied: false,
+          upstreamCode: response.code,
+          upstreamMessage: event.message,
+        });
+      }
+      if (!isSuccess(response.code)) event.errorCode = errorFor(response, this.name, secrets).code;
+      return { response, raw, clTRID, message: event.message };
     } catch (e) {
       event.errorCode = e instanceof GatewayError ? e.code : 'INTERNAL_SERVER_ERROR';
-      if (e instanceof UpstreamUnavailableError) event.maybeApplied = e.maybeApplied;
+      if (e instanceof UpstreamUnavailableError) {
+        event.maybeApplied = e.maybeApplied;
+        if (!e.maybeApplied && event.code === undefined) event.sent = false;
+      }
       throw e;
     } finally {
       event.durationMs = Math.round(performance.now() - started);
-      if (!unsent) this.emit(event);
+      this.emit(event);
     }
   }
 

@@ -39,6 +39,8 @@ export interface EppCommandEvent {
   errorCode?: string;
   /** For transport failures: whether the command may have reached the registry. */
   maybeApplied?: boolean;
+  /** false when the command never reached the registry (its session was gone before the frame was written): nothing was applied. */
+  sent?: boolean;
   durationMs: number;
   idempotencyKey?: string;
   operation?: string;

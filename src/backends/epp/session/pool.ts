@@ -44,8 +44,9 @@ export class SessionPool {
   }
 
   /**
-   * Run `fn` on a session of its own. A failure that certainly sent nothing on a session that
-   * had been open (a dropped idle connection) is retried once on a fresh session.
+   * Run `fn` on a session of its own. A failure that certainly applied nothing on a session that
+   * had been open (a dropped idle connection, a login the registry ended) is retried once on a
+   * fresh session.
    */
   async run<T>(fn: (s: EppSession) => Promise<T>): Promise<T> {
     const p = this.runOnce(fn).catch((e: unknown) => {
@@ -79,8 +80,9 @@ export class SessionPool {
 
   private async runOnce<T>(fn: (s: EppSession) => Promise<T>): Promise<T> {
     const s = await this.acquire();
-    // A fresh session has written only its login; a reused one may have gone stale while idle.
-    const reused = s.commandsSent > 1;
+    // A fresh session has written only its login; a reused one may have gone stale while idle, or
+    // the registry may have ended its login.
+    const reused = s.reused;
     try {
       return await fn(s);
     } catch (e) {

@@ -2,7 +2,7 @@
  * One logged-in EPP session: connect, read the greeting, log in with the services the adapter
  * understands, run one command at a time, send <hello/> after idle, log out on close.
  */
-import { UpstreamUnavailableError } from '../../../core/errors.js';
+import { UpstreamAuthenticationError, UpstreamUnavailableError } from '../../../core/errors.js';
 import * as hello from '../commands/hello.js';
 import * as login from '../commands/login.js';
 import * as logout from '../commands/logout.js';
@@ -30,6 +30,40 @@ export type SessionState = 'new' | 'opening' | 'idle' | 'busy' | 'closed';
 /** Raised when nothing reached the server: safe to retry on another session. */
 export function notSent(backend: string, message: string): UpstreamUnavailableError {
   return new UpstreamUnavailableError(message, { backend, maybeApplied: false });
+}
+
+/** What registries answer (with 2002) to a command on a connection whose login they ended. */
+const NOT_LOGGED_IN = /\bnot\s+logged[\s-]*in\b|\blog(?:ged)?[\s-]*in\s+(?:first|required)\b|\bnot\s+authenticated\b|\bsession\s+(?:has\s+)?(?:expired|ended|timed\s+out)\b/i;
+
+/**
+ * Whether an answer says the registry no longer honours the session's login: RFC 5730 2002
+ * "Command use error" naming the missing login ("Registrar is not logged in." from Nomulus, and
+ * the sandbox), or, on a session that has served before (registries end idle logins), the bare
+ * standard text with no reason. Such a command was not processed (every 2xxx answer means so).
+ */
+export function loginEnded(resp: EppResponse, reused: boolean): boolean {
+  if (resp.code !== 2002) return false;
+  if (NOT_LOGGED_IN.test(resp.message)) return true;
+  const bare = /^\s*command use error\.?\s*$/i.test(resp.message) && (resp.results[0]?.reasons.length ?? 0) === 0;
+  return reused && bare;
+}
+
+/**
+ * A login refused. 2200 and 2501 are authentication errors (this account's credentials); any other
+ * refusal (2502 session limit, 2002/2307 services) leaves the account without a session for now.
+ * Either way the command the session was opened for was never sent.
+ */
+function loginRefused(resp: EppResponse, backend: string, password: string): Error {
+  if (resp.code === 2200 || resp.code === 2501) {
+    const e = errorFor(resp, backend, [password]);
+    return new UpstreamAuthenticationError(e.message, { upstreamCode: resp.code, upstreamMessage: e.details.upstreamMessage, backend });
+  }
+  return new UpstreamUnavailableError(`EPP login to ${backend} refused (${resp.code}): ${maskSecrets(resp.message, [password])}; nothing was sent`, {
+    backend,
+    maybeApplied: false,
+    upstreamCode: resp.code,
+    upstreamMessage: maskSecrets(resp.message, [password]),
+  });
 }
 
 let sessionSeq = 0;
@@ -66,15 +100,15 @@ export class EppSession {
       const clTRID = this.opts.nextClTRID();
       const xml = login.build({ clientId: this.opts.clientId, password: this.opts.password, ...services }, clTRID);
       const { response } = await this.exchange(xml, clTRID);
-      if (!isSuccess(response.code)) throw errorFor(response, backend, [this.opts.password]);
+      if (!isSuccess(response.code)) throw loginRefused(response, backend, this.opts.password);
       this.state = 'busy';
       logger.info({ backend, session: this.id, clientId: this.opts.clientId }, 'epp session logged in');
       return this.greeting;
     } catch (e) {
       this.destroy('login failed');
-      if (e instanceof TransportError) throw notSent(backend, `EPP session to ${backend} could not be opened: ${e.message}`);
-      if (e instanceof UpstreamUnavailableError) throw notSent(backend, e.message);
-      throw e;
+      if (e instanceof UpstreamAuthenticationError || e instanceof UpstreamUnavailableError) throw e;
+      // A broken connection or an unreadable greeting/login answer: the command was never sent.
+      throw notSent(backend, `EPP session to ${backend} could not be opened: ${(e as Error).message}`);
     }
   }
 
@@ -93,21 +127,34 @@ export class EppSession {
     this.scheduleKeepAlive();
   }
 
+  /** Whether the session had written more than its login before now (it may have gone stale since). */
+  get reused(): boolean {
+    return this.commandsSent > 1;
+  }
+
   /**
    * Send a command frame and parse the response. Transport failures become
-   * UpstreamUnavailableError with maybeApplied = whether the frame was written.
+   * UpstreamUnavailableError with maybeApplied = whether the frame was written. A session the
+   * registry no longer honours is closed: after 2500-2502 (the server ends it), and after an
+   * answer that its login has ended (`loginEnded` true in the result: the command was not processed).
    */
   async execute(
     xml: string,
     clTRID: string,
     secrets: ReadonlyArray<string | null | undefined> = [],
-  ): Promise<{ response: EppResponse; xml: string }> {
+  ): Promise<{ response: EppResponse; xml: string; loginEnded: boolean }> {
     const { backend } = this.opts;
+    const reused = this.reused;
     try {
       const out = await this.exchange(xml, clTRID, secrets);
+      const ended = loginEnded(out.response, reused);
       // 2500-2502: the server ends the session after answering.
       if (out.response.code >= 2500) this.destroy(`server answered ${out.response.code}`);
-      return out;
+      else if (ended) {
+        this.opts.logger.info({ backend, session: this.id, code: out.response.code }, 'epp session: the registry ended the login; replacing the session');
+        this.destroy('the registry ended the login');
+      }
+      return { ...out, loginEnded: ended };
     } catch (e) {
       if (e instanceof TransportError) {
         throw new UpstreamUnavailableError(

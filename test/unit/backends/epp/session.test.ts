@@ -76,7 +76,7 @@ describe('EPP session over TLS', () => {
     // fee-0.6 is offered but not understood, so it is not asked for.
     expect(login.svcs.svcExtension.extURI).toEqual([URIS.secDNS, URIS.rgp]);
     expect(server.commands().map((c) => c.command)).toEqual(['login', 'domain:check']);
-    expect(await backend.capabilities()).toMatchObject({ contacts: true, dnssec: true, restore: true, hostObjects: true });
+    expect(await backend.capabilities(ctx)).toMatchObject({ contacts: true, dnssec: true, restore: true, hostObjects: true });
   });
 
   test('responses split into small chunks (partial frames) are reassembled', async () => {

@@ -10,6 +10,7 @@ function outcomeOf(row: CommandLogRow): { outcome: CommandOutcome; applied: bool
     const ok = row.resultCode >= 1000 && row.resultCode < 2000;
     return { outcome: ok ? CommandOutcome.SUCCEEDED : CommandOutcome.FAILED, applied: ok };
   }
+  if (!row.sent) return { outcome: CommandOutcome.NOT_SENT, applied: false };
   if (row.reconciled === true) return { outcome: CommandOutcome.RECONCILED_APPLIED, applied: true };
   if (row.reconciled === false) return { outcome: CommandOutcome.RECONCILED_NOT_APPLIED, applied: false };
   return { outcome: CommandOutcome.UNKNOWN, applied: null };

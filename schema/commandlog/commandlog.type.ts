@@ -7,6 +7,7 @@ export enum CommandOutcome {
   UNKNOWN = 'UNKNOWN',
   RECONCILED_APPLIED = 'RECONCILED_APPLIED',
   RECONCILED_NOT_APPLIED = 'RECONCILED_NOT_APPLIED',
+  NOT_SENT = 'NOT_SENT',
 }
 registerEnumType(CommandOutcome, {
   name: 'CommandOutcome',
@@ -16,10 +17,14 @@ registerEnumType(CommandOutcome, {
     FAILED: { description: 'The registry answered with an error (2xxx): not applied.' },
     UNKNOWN: {
       description:
-        'No answer has arrived and no reconciliation has settled it yet: the command is in flight (finishedAt null), its connection dropped or timed out after sending, or the process that sent it stopped first (finishedAt null).',
+        'No answer has arrived and no reconciliation has settled it yet: the command is in flight (finishedAt null), its connection dropped or timed out after sending, or the process that sent it stopped first (finishedAt null). A command sent under an idempotency key does not stay UNKNOWN: the gateway reconciles it with the registry within about two idempotency leases (15 s each by default), retried or not, once the registry can be read.',
     },
     RECONCILED_APPLIED: { description: "No answer arrived; a retry with the same idempotency key read the registry's state and found the command applied." },
     RECONCILED_NOT_APPLIED: { description: 'No answer arrived; a reconciliation found the command not applied (it may have been sent again under the same key).' },
+    NOT_SENT: {
+      description:
+        'The command never reached the registry (its session was gone before it was written, or the registry could not be reached): nothing was applied. A retry with the same idempotency key sends it.',
+    },
   },
 });
 

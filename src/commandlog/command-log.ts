@@ -17,7 +17,11 @@ export interface CommandEvent {
   errorCode?: string | null;
   idempotencyKey?: string | null;
   operation?: string | null;
+  /** false when the command never reached the registry (nothing was applied); the entry says NOT_SENT. */
+  sent?: boolean;
 }
+
+const watchKey = (registrarId: string, idempotencyKey: string) => `${registrarId}\u0000${idempotencyKey}`;
 
 /** What an entry says of the command itself, before any answer. */
 function entryOf(e: CommandEvent) {
@@ -43,6 +47,12 @@ export interface CommandLogFilter {
   to?: Date | null;
 }
 
+/** Commands announced (written before sending) under one registrar's idempotency key while watched. */
+export interface CommandWatch {
+  readonly announced: number;
+  stop(): void;
+}
+
 export interface CommandLogPage {
   rows: CommandLogRow[];
   hasNextPage: boolean;
@@ -61,6 +71,8 @@ export class CommandLog {
   private pending = new Set<Promise<unknown>>();
   /** Entries written by `start` and not yet completed, by clTRID: the row and when it was sent. */
   private readonly started = new Map<string, { id: bigint; sentAt: Date }>();
+  /** Open watches, by registrar and idempotency key. */
+  private readonly watches = new Map<string, Set<{ announced: number }>>();
   constructor(
     private readonly prisma: PrismaClient,
     private readonly logger: Logger,
@@ -75,7 +87,31 @@ export class CommandLog {
       select: { id: true },
     });
     this.started.set(e.clTRID, { id: row.id, sentAt });
+    if (e.idempotencyKey) for (const w of this.watches.get(watchKey(e.registrarId, e.idempotencyKey)) ?? []) w.announced++;
   };
+
+  /**
+   * Counts the commands announced (`start`) under one registrar's idempotency key from now until
+   * `stop()`. An adapter announces every state-changing command before sending it, so an attempt
+   * that announced nothing sent nothing: the idempotency service then never keeps its error as
+   * the key's answer.
+   */
+  watch(registrarId: string, idempotencyKey: string): CommandWatch {
+    const k = watchKey(registrarId, idempotencyKey);
+    const w = { announced: 0 };
+    const set = this.watches.get(k) ?? new Set();
+    set.add(w);
+    this.watches.set(k, set);
+    return {
+      get announced() {
+        return w.announced;
+      },
+      stop: () => {
+        set.delete(w);
+        if (set.size === 0 && this.watches.get(k) === set) this.watches.delete(k);
+      },
+    };
+  }
 
   record = (e: CommandEvent): void => {
     const started = this.started.get(e.clTRID);
@@ -88,6 +124,7 @@ export class CommandLog {
       // From the entry's own send time when it has one, so startedAt (finishedAt - duration) is exactly it.
       durationMs: started ? now.getTime() - started.sentAt.getTime() : Math.round(e.durationMs),
       createdAt: now,
+      sent: e.sent !== false,
     };
     const write =
       started !== undefined
@@ -106,7 +143,7 @@ export class CommandLog {
   /** The clTRID of the last `command` sent under this idempotency key, if one was logged. */
   async lastSent(registrarId: string, idempotencyKey: string, command: string): Promise<string | null> {
     await this.flush();
-    const row = await this.prisma.commandLog.findFirst({ where: { registrarId, idempotencyKey, command }, orderBy: { id: 'desc' } });
+    const row = await this.prisma.commandLog.findFirst({ where: { registrarId, idempotencyKey, command, sent: true }, orderBy: { id: 'desc' } });
     return row?.clientTrid ?? null;
   }
 
@@ -126,14 +163,15 @@ export class CommandLog {
   }
 
   /**
-   * Records what a reconciliation found for this key's `command`s that got no answer. Applied: the
-   * latest of them took effect (one command can, the others were found not applied before it was
-   * resent); not applied: none did.
+   * Records what a reconciliation found for this key's `command`s that were sent and got no
+   * answer. Applied: the latest of them took effect (one command can, the others were found not
+   * applied before it was resent; also when an earlier reconciliation had found it not applied
+   * yet, and it took effect late); not applied: none did.
    */
   async markReconciled(registrarId: string, idempotencyKey: string, command: string, applied: boolean): Promise<void> {
     await this.flush();
     const open = await this.prisma.commandLog.findMany({
-      where: { registrarId, idempotencyKey, command, resultCode: null, reconciled: null },
+      where: { registrarId, idempotencyKey, command, resultCode: null, sent: true, OR: applied ? [{ reconciled: null }, { reconciled: false }] : [{ reconciled: null }] },
       orderBy: { id: 'asc' },
       select: { id: true },
     });

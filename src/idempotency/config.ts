@@ -14,19 +14,41 @@ export function idempotencyOptions(config: Pick<GatewayConfig, 'idempotency'>): 
   return { ttlMs: c.ttlHours * 3_600_000, waitMs: c.waitMs, leaseMs: c.leaseMs };
 }
 
-/** Deletes expired records now and then every purgeIntervalMs; stop() ends it (waiting for a running purge). */
+/**
+ * Background upkeep of the records: deletes expired ones now and then every purgeIntervalMs, and
+ * settles what dead processes left unknown (IdempotencyService.settleAbandoned) now and then every
+ * leaseMs. stop() ends both (waiting for a running round).
+ */
 export function startPurgeTimer(service: IdempotencyService, config: Pick<GatewayConfig, 'idempotency'>, logger: Logger): { stop(): Promise<void> } {
   const every = config.idempotency?.purgeIntervalMs ?? IDEMPOTENCY_DEFAULTS.purgeIntervalMs;
+  const sweepEvery = config.idempotency?.leaseMs ?? IDEMPOTENCY_DEFAULTS.leaseMs;
+  const purge = repeat(
+    () => service.purgeExpired().then((n) => void (n > 0 && logger.info({ purged: n }, 'idempotency: expired records purged'))),
+    every,
+    (err) => logger.error({ err }, 'idempotency: purge failed'),
+  );
+  const sweep = repeat(
+    () => service.settleAbandoned().then((n) => void (n > 0 && logger.info({ settled: n }, 'idempotency: unknown outcomes settled'))),
+    sweepEvery,
+    (err) => logger.error({ err }, 'idempotency: settling unknown outcomes failed'),
+  );
+  return {
+    async stop() {
+      await Promise.all([purge.stop(), sweep.stop()]);
+    },
+  };
+}
+
+/** Runs `task` now and then every `everyMs`, never two rounds at once. */
+function repeat(task: () => Promise<void>, everyMs: number, onError: (err: unknown) => void): { stop(): Promise<void> } {
   let running: Promise<void> | null = null;
-  const purge = () => {
-    running ??= service
-      .purgeExpired()
-      .then((n) => void (n > 0 && logger.info({ purged: n }, 'idempotency: expired records purged')))
-      .catch((err: unknown) => logger.error({ err }, 'idempotency: purge failed'))
+  const round = () => {
+    running ??= task()
+      .catch(onError)
       .finally(() => (running = null));
   };
-  purge();
-  const timer = setInterval(purge, every);
+  round();
+  const timer = setInterval(round, everyMs);
   timer.unref();
   return {
     async stop() {

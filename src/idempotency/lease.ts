@@ -78,6 +78,22 @@ export class Lease {
     return this.write(data);
   }
 
+  /** Settles the record as SUCCEEDED with the answer to replay (and its transaction ids). */
+  succeed(result: { trid?: { client: string; server?: string | null } }): Promise<boolean> {
+    return this.settle({
+      state: 'SUCCEEDED',
+      response: JSON.parse(JSON.stringify(result)) as Prisma.InputJsonValue,
+      clientTrid: result.trid?.client ?? null,
+      serverTrid: result.trid?.server ?? null,
+    });
+  }
+
+  /** Settles the record as FAILED with the registry's answer to replay (code, message, details). */
+  fail(e: { code: string; message: string; details: object }): Promise<boolean> {
+    const error = JSON.parse(JSON.stringify({ code: e.code, message: e.message, details: { ...e.details } })) as Prisma.InputJsonValue;
+    return this.settle({ state: 'FAILED', error });
+  }
+
   /** Deletes the record (nothing was applied: the key may be used again). */
   release(): Promise<boolean> {
     this.stopHeartbeat();

@@ -6,13 +6,14 @@ import type { IdempotencyRecord, Prisma, PrismaClient } from '../db/generated/cl
 import { isUniqueViolation } from '../db/errors.js';
 import type { Logger } from '../logger.js';
 import type { Router } from '../routing/router.js';
-import type { CommandLog } from '../commandlog/command-log.js';
+import type { CommandLog, CommandWatch } from '../commandlog/command-log.js';
 import { IdempotencyInProgressError, IdempotencyKeyReusedError, OutcomeUnknownError, ReplayedError } from './errors.js';
-import { classifyFailure } from './failure.js';
+import { classifyFailure, type FailureKind } from './failure.js';
 import { Fingerprints } from './fingerprint.js';
 import { Lease, type StoredRequest } from './lease.js';
-import { OPERATIONS, type Verdict } from './reconcile/index.js';
-import { reconcileRecord } from './reconcile/record.js';
+import { OPERATIONS } from './reconcile/index.js';
+import { Reconciler } from './reconciler.js';
+import { sweepAbandoned } from './sweep.js';
 import { storableArgs } from './secrets.js';
 
 export interface IdempotencyOptions {
@@ -85,6 +86,7 @@ const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonVa
 export class IdempotencyService {
   private readonly opts: IdempotencyOptions;
   private readonly fingerprints: Fingerprints;
+  private readonly reconciler: Reconciler;
   constructor(
     private readonly prisma: PrismaClient,
     private readonly clock: Clock,
@@ -94,6 +96,7 @@ export class IdempotencyService {
     this.opts = { ...DEFAULTS, ...opts };
     if (!this.opts.fingerprints) throw new Error('IdempotencyService needs the deployment fingerprint key (opts.fingerprints)');
     this.fingerprints = this.opts.fingerprints;
+    this.reconciler = new Reconciler({ ...deps, prisma, skewMs: this.opts.skewMs });
   }
 
   /** The command log reconciliation reads and marks (the gateway's own), if any. */
@@ -125,6 +128,15 @@ export class IdempotencyService {
       if (this.opts.now() >= deadline) throw new IdempotencyInProgressError();
       await sleep(this.opts.pollMs);
     }
+  }
+
+  /**
+   * Settles what dead processes left unknown, without waiting for a client's retry (see sweep.ts):
+   * at most `limit` records per call; returns how many it settled. Run on a timer by startPurgeTimer.
+   */
+  settleAbandoned(limit = 20): Promise<number> {
+    const { prisma, reconciler } = this;
+    return sweepAbandoned({ prisma, reconciler, leaseMs: this.opts.leaseMs, now: this.opts.now, claim: (rec) => this.claim(rec), logger: this.deps.logger }, limit);
   }
 
   /** Delete expired records; returns how many went. */
@@ -207,32 +219,35 @@ export class IdempotencyService {
   private async attempt<T extends StoredResult>(lease: Lease, req: MutationRequest, execute: (a: Attempt) => Promise<T>): Promise<T> {
     lease.startHeartbeat();
     let result: T;
+    const watch = this.deps.commandLog?.watch(req.registrarId, req.key);
     try {
       result = await execute({ note: async (d) => void (await lease.note(d)) });
     } catch (err) {
-      await this.settleFailure(lease, err);
+      await this.settleFailure(lease, err, this.failureKind(req.operation, err, watch));
       throw err;
+    } finally {
+      watch?.stop();
     }
-    await this.settleSuccess(lease, result);
+    await lease.succeed(result);
     return result;
   }
 
-  private async settleSuccess(lease: Lease, result: StoredResult): Promise<void> {
-    await lease.settle({
-      state: 'SUCCEEDED',
-      response: json(result),
-      clientTrid: result.trid?.client ?? null,
-      serverTrid: result.trid?.server ?? null,
-    });
+  /**
+   * How a failed attempt left the registry (classifyFailure). An attempt of an operation that
+   * sends a registry command but announced none (adapters announce each such command to the
+   * command log before sending it) sent nothing: whatever failed (a read before it, a login, a
+   * session the registry had ended) is not the key's answer, and the key may be sent again.
+   */
+  private failureKind(operation: string, err: unknown, watch: CommandWatch | undefined): FailureKind {
+    if (watch && watch.announced === 0 && OPERATIONS[operation]?.command) return 'not-applied';
+    return classifyFailure(err);
   }
 
-  private async settleFailure(lease: Lease, err: unknown): Promise<void> {
-    const kind = classifyFailure(err);
+  private async settleFailure(lease: Lease, err: unknown, kind: FailureKind): Promise<void> {
     if (kind === 'not-applied') {
       await lease.release(); // nothing took effect: the same key may be sent again
     } else if (kind === 'definite') {
-      const e = err as RegistryError;
-      await lease.settle({ state: 'FAILED', error: json({ code: e.code, message: e.message, details: { ...e.details } }) });
+      await lease.fail(err as RegistryError);
     } else {
       await this.deps.commandLog?.flush(); // the command log rows a reconciliation reads are written first
       await lease.settle({ state: 'OUTCOME_UNKNOWN' });
@@ -250,47 +265,31 @@ export class IdempotencyService {
     execute: (a: Attempt) => Promise<T>,
   ): Promise<MutationOutcome<T>> {
     lease.startHeartbeat();
-    const verdict = await this.reconcile(rec, req);
-    if (verdict.status === 'applied') return this.answerReconciled(lease, rec, verdict);
+    const verdict = await this.reconciler.verdict(rec, req.call);
+    if (verdict.status === 'applied') return { result: (await this.reconciler.answer(lease, rec, verdict)) as T, replayed: true };
     if (verdict.status === 'unknown') {
       await lease.settle({ state: 'OUTCOME_UNKNOWN' });
       throw new OutcomeUnknownError(`the outcome of the first request with this idempotencyKey is not known yet (${verdict.how}); retry later with the same key`);
     }
     let result: T;
+    const watch = this.deps.commandLog?.watch(rec.registrarId, rec.idempotencyKey);
     try {
       result = await execute({ note: async (d) => void (await lease.note(d)) });
     } catch (err) {
-      const kind = classifyFailure(err);
+      const kind = this.failureKind(rec.operation, err, watch);
       if (kind === 'definite') {
         // The registry refused the resend: perhaps because the first attempt took effect after all (late).
-        const again = await this.reconcile(rec, req);
-        if (again.status === 'applied') return this.answerReconciled(lease, rec, again);
+        const again = await this.reconciler.verdict(rec, req.call);
+        if (again.status === 'applied') return { result: (await this.reconciler.answer(lease, rec, again)) as T, replayed: true };
       }
-      if (kind !== 'unknown') await this.markCommands(rec, false);
-      await this.settleFailure(lease, err);
+      if (kind !== 'unknown') await this.reconciler.mark(rec, false);
+      await this.settleFailure(lease, err, kind);
       throw err;
+    } finally {
+      watch?.stop();
     }
-    await this.markCommands(rec, false);
-    await this.settleSuccess(lease, result);
+    await this.reconciler.mark(rec, false);
+    await lease.succeed(result);
     return { result, replayed: false };
-  }
-
-  private async answerReconciled<T>(lease: Lease, rec: IdempotencyRecord, verdict: Verdict & { status: 'applied' }): Promise<MutationOutcome<T>> {
-    const result = json(verdict.result) as unknown as StoredResult;
-    await this.markCommands(rec, true);
-    await this.settleSuccess(lease, result);
-    this.deps.logger?.info({ operation: rec.operation, registrarId: rec.registrarId, how: verdict.how }, 'idempotency: reconciled as applied');
-    return { result: result as T, replayed: true };
-  }
-
-  private reconcile(rec: IdempotencyRecord, req: MutationRequest): Promise<Verdict> {
-    return reconcileRecord(rec, req.call, { ...this.deps, prisma: this.prisma, skewMs: this.opts.skewMs });
-  }
-
-  /** Tells the command log what became of this key's commands that got no answer. */
-  private async markCommands(rec: IdempotencyRecord, applied: boolean): Promise<void> {
-    const command = OPERATIONS[rec.operation]?.command;
-    if (!command || !this.deps.commandLog) return;
-    await this.deps.commandLog.markReconciled(rec.registrarId, rec.idempotencyKey, command, applied);
   }
 }

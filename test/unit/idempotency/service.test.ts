@@ -57,8 +57,14 @@ let n = 0;
 const req = (name = `d${++n}.tld`, key = `key-${n}`) => ({ registrarId: US, key, operation: 'createDomain', args: { name, period: { value: 1, unit: 'y' }, authInfo: 'Secret-Pw-1' } });
 const answer = (name: string, client = 'GW-1'): StoredResult => ({ trid: { client, server: 'SV-1' }, code: 1000, message: 'Command completed successfully', name });
 const record = (key: string) => db.prisma.idempotencyRecord.findUnique({ where: { registrarId_idempotencyKey: { registrarId: US, idempotencyKey: key } } });
-const lost = (clTRID: string, r: ReturnType<typeof req>) =>
-  log.record({ registrarId: US, backend: BACKEND, command: 'domain:create', objectName: r.args.name, clTRID, durationMs: 5, idempotencyKey: r.key, operation: 'createDomain' });
+const event = (clTRID: string, r: ReturnType<typeof req>) => ({ registrarId: US, backend: BACKEND, command: 'domain:create', objectName: r.args.name, clTRID, durationMs: 5, idempotencyKey: r.key, operation: 'createDomain' });
+/** What an adapter does right before sending the command: announce it to the command log. */
+const announce = (r: ReturnType<typeof req>, clTRID = 'GW-sent') => log.start(event(clTRID, r));
+/** A command announced, sent, and never answered. */
+const lost = async (clTRID: string, r: ReturnType<typeof req>) => {
+  await announce(r, clTRID);
+  log.record(event(clTRID, r));
+};
 const maybeApplied = () => new UpstreamUnavailableError('no answer', { maybeApplied: true, backend: BACKEND });
 
 beforeAll(async () => {
@@ -143,7 +149,7 @@ describe('failures', () => {
     const s = service();
     const r = req();
     const err = new ObjectExistsError('Object exists', { upstreamCode: 2302, backend: BACKEND });
-    await expect(s.run(r, async () => Promise.reject(err))).rejects.toBe(err);
+    await expect(s.run(r, async () => (await announce(r), Promise.reject(err)))).rejects.toBe(err);
     await expect(s.run(r, async () => answer('never'))).rejects.toMatchObject({ code: 'OBJECT_EXISTS', message: 'Object exists', details: { upstreamCode: 2302 } });
     expect((await record(r.key))!.state).toBe('FAILED');
   });
@@ -155,9 +161,25 @@ describe('failures', () => {
   ])('%s: nothing applied, the record goes and the key can be sent again', async (_why, error) => {
     const s = service();
     const r = req();
-    await expect(s.run(r, async () => Promise.reject(error()))).rejects.toThrow();
+    await expect(s.run(r, async () => (await announce(r), Promise.reject(error())))).rejects.toThrow();
     expect(await record(r.key)).toBeNull();
     expect(await s.run(r, async () => answer(r.args.name))).toMatchObject({ replayed: false });
+  });
+});
+
+describe('an attempt that sent nothing', () => {
+  it.each([
+    ['a read before the command answered 2303', () => new ObjectNotFoundError('Object does not exist', { upstreamCode: 2303 })],
+    ['a read before the command got no answer', maybeApplied],
+    ['the session had ended (2002 not logged in, twice)', () => new UpstreamUnavailableError('not logged in', { maybeApplied: false, upstreamCode: 2002 })],
+  ])('%s: not the key\'s answer; the record goes and a retry sends', async (_why, error) => {
+    const s = service();
+    const r = req();
+    await expect(s.run(r, async () => Promise.reject(error()))).rejects.toThrow();
+    expect(await record(r.key)).toBeNull();
+    let sent = 0;
+    expect(await s.run(r, async () => (++sent, await announce(r), answer(r.args.name)))).toMatchObject({ replayed: false });
+    expect(sent).toBe(1);
   });
 });
 
@@ -168,7 +190,7 @@ describe('unknown outcome: the retry reconciles', () => {
     await expect(
       s.run(r, async () => {
         registryCreates(r.args.name);
-        lost('GW-lost-1', r);
+        await lost('GW-lost-1', r);
         throw maybeApplied();
       }),
     ).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
@@ -186,7 +208,7 @@ describe('unknown outcome: the retry reconciles', () => {
   it('not applied upstream: sent again, exactly once, and the lost command marked not applied', async () => {
     const s = service();
     const r = req();
-    await expect(s.run(r, async () => (lost('GW-lost-2', r), Promise.reject(maybeApplied())))).rejects.toThrow();
+    await expect(s.run(r, async () => (await lost('GW-lost-2', r), Promise.reject(maybeApplied())))).rejects.toThrow();
     let sent = 0;
     const exec = async () => (++sent, registryCreates(r.args.name), answer(r.args.name, 'GW-2'));
     const [a, b] = await Promise.all([s.run(r, exec), s.run(r, exec)]);
@@ -198,7 +220,7 @@ describe('unknown outcome: the retry reconciles', () => {
   it('registry unreadable: OUTCOME_UNKNOWN (retryable), the record stays unknown, a later retry settles it', async () => {
     const s = service();
     const r = req();
-    await expect(s.run(r, async () => (registryCreates(r.args.name), Promise.reject(maybeApplied())))).rejects.toThrow();
+    await expect(s.run(r, async () => (registryCreates(r.args.name), await announce(r), Promise.reject(maybeApplied())))).rejects.toThrow();
     readFailure = new UpstreamUnavailableError('down', { maybeApplied: false });
     await expect(s.run(r, async () => answer('never'))).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN', details: { retryable: true } });
     expect((await record(r.key))!.state).toBe('OUTCOME_UNKNOWN');
@@ -209,10 +231,11 @@ describe('unknown outcome: the retry reconciles', () => {
   it('a resend refused because the first attempt landed late is answered as applied', async () => {
     const s = service();
     const r = req();
-    await expect(s.run(r, async () => Promise.reject(maybeApplied()))).rejects.toThrow();
+    await expect(s.run(r, async () => (await announce(r), Promise.reject(maybeApplied())))).rejects.toThrow();
     // Not there when reconciling; the delayed original lands before the resend, which gets 2302.
     const retry = await s.run(r, async () => {
       registryCreates(r.args.name);
+      await announce(r, 'GW-resend');
       throw new ObjectExistsError('Object exists', { upstreamCode: 2302 });
     });
     expect(retry).toMatchObject({ replayed: true, result: { name: r.args.name, code: 1000 } });

@@ -1,0 +1,49 @@
+/**
+ * What an owner of a record whose outcome is unknown does with the registry's state: ask the
+ * operation's reconcile function for a verdict, settle an applied one as the answer, and tell the
+ * command log what became of the key's commands that got no answer.
+ */
+import type { CommandLog } from '../commandlog/command-log.js';
+import type { CallContext } from '../core/model/index.js';
+import type { IdempotencyRecord, PrismaClient } from '../db/generated/client.js';
+import type { Logger } from '../logger.js';
+import type { Router } from '../routing/router.js';
+import type { Lease } from './lease.js';
+import { OPERATIONS, type Verdict } from './reconcile/index.js';
+import { reconcileRecord } from './reconcile/record.js';
+import type { StoredResult } from './service.js';
+
+export interface ReconcilerDeps {
+  prisma: PrismaClient;
+  router?: Router;
+  commandLog?: CommandLog;
+  registrars?: ReadonlyArray<{ id: string }>;
+  logger?: Logger;
+  /** Registry clocks may lag the gateway's by this much (ms). */
+  skewMs: number;
+}
+
+export class Reconciler {
+  constructor(private readonly deps: ReconcilerDeps) {}
+
+  /** Applied, not applied or unknown, from the registry's state (reads go out as `call`, else as the record's registrar). */
+  verdict(rec: IdempotencyRecord, call?: CallContext): Promise<Verdict> {
+    return reconcileRecord(rec, call, this.deps);
+  }
+
+  /** Settles an applied verdict as the record's answer (SUCCEEDED) and returns that answer. */
+  async answer(lease: Lease, rec: IdempotencyRecord, verdict: Verdict & { status: 'applied' }): Promise<StoredResult> {
+    const result = JSON.parse(JSON.stringify(verdict.result)) as StoredResult;
+    await this.mark(rec, true);
+    await lease.succeed(result);
+    this.deps.logger?.info({ operation: rec.operation, registrarId: rec.registrarId, how: verdict.how }, 'idempotency: reconciled as applied');
+    return result;
+  }
+
+  /** Tells the command log what became of this key's commands that were sent and got no answer. */
+  async mark(rec: IdempotencyRecord, applied: boolean): Promise<void> {
+    const command = OPERATIONS[rec.operation]?.command;
+    if (!command || !this.deps.commandLog) return;
+    await this.deps.commandLog.markReconciled(rec.registrarId, rec.idempotencyKey, command, applied);
+  }
+}

@@ -13,6 +13,6 @@ import { keyField } from '../federation/representation.js';
 export async function resolveContactReference(representation: Record<string, unknown>, ctx: GatewayContext): Promise<ContactNode | null> {
   const id = checkObjectId('representations.id', keyField(representation, 'id'));
   const backend = ctx.router.named(keyField(representation, 'registry'), 'representations.registry');
-  if (!(await backend.capabilities()).contacts) throw new UnsupportedByBackendError(backend.name, 'contact objects');
+  if (!(await backend.capabilities(ctx.call)).contacts) throw new UnsupportedByBackendError(backend.name, 'contact objects');
   return ctx.loaders.contact.load({ registry: backend.name, name: id });
 }

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config.js';
 import { freshDatabase, type TestDatabase } from '../helpers/db.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { apiKeys, configFor, removeCompiledGateway, spawnGateway, startSharedSandbox, type GatewayProcess, type GqlClient, type SharedSandbox } from '../helpers/processes.js';
@@ -33,7 +34,7 @@ function expectOneAnswer(results: Awaited<ReturnType<typeof storm>>, field: stri
 describe('one key, 100 simultaneous requests, one gateway', () => {
   let t: TestGateway;
   beforeAll(async () => {
-    t = await startTestGateway();
+    t = await startTestGateway({ configure: (c) => void (c.limits.rateLimit = false) }); // 100 simultaneous mutations: not a rate-limit test
   });
   afterAll(() => t?.close());
 
@@ -69,7 +70,7 @@ describe.skipIf(!PG)('two gateway processes sharing PostgreSQL (skipped: set TES
     shared = await startSharedSandbox({ name: 'sandbox-nomulus', profile: 'nomulus' });
     dir = await mkdtemp(path.join(os.tmpdir(), 'rgw-procs-'));
     // Short leases so that a killed process is found dead within one waiting request.
-    const config = configFor([shared], { idempotency: { leaseMs: 1_500, waitMs: 15_000 } });
+    const config = configFor([shared], { idempotency: { leaseMs: 1_500, waitMs: 15_000 }, limits: { ...defaultConfig().limits, rateLimit: false } });
     [p1, p2] = await Promise.all([1, 2].map((i) => spawnGateway({ config, configPath: path.join(dir, `gateway-${i}.json`), databaseUrl: db.url! })));
     A = (await apiKeys(db.prisma, config)).NewRegistrar!;
   }, 60_000);
@@ -118,7 +119,7 @@ describe.skipIf(!PG)('two gateway processes sharing PostgreSQL (skipped: set TES
   });
 
   it('SIGTERM with SHUTDOWN_DELAY_MS: not ready at once, still serving for the delay, then gone', async () => {
-    const config = configFor([shared]);
+    const config = configFor([shared], { limits: { ...defaultConfig().limits, rateLimit: false } });
     const p3 = await spawnGateway({ config, configPath: path.join(dir, 'gateway-3.json'), databaseUrl: db.url!, env: { SHUTDOWN_DELAY_MS: '1500' } });
     const readyz = p3.url.replace(/graphql$/, 'readyz');
     try {

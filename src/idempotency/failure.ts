@@ -3,15 +3,25 @@ import { GatewayError, RegistryError, UpstreamAuthenticationError, UpstreamUnava
 export type FailureKind = 'not-applied' | 'definite' | 'unknown';
 
 /**
- * How a failed attempt left the registry: not applied (nothing was sent, the gateway refused it,
- * the login failed, or the registry answered that the command failed: 2400/25xx), a definite
- * registry answer to replay (other 2xxx), or unknown (sent, no answer; or an unexpected error
- * after sending).
+ * How a failed attempt left the registry (RFC 5730 section 3 result codes):
+ * - not applied: nothing was sent (UpstreamUnavailableError with maybeApplied false: no session,
+ *   a session closed before the frame was written, a login the registry ended), the gateway
+ *   refused it, the login failed, or the registry answered 2400 "Command failed";
+ * - unknown: sent and no answer, an unexpected error after sending, or 2500-2502 (the server
+ *   failed and closed the session while handling it: the retry reads the registry's state before
+ *   sending again);
+ * - definite: any other 2xxx answer, kept and replayed as the key's answer.
+ * The idempotency service also treats any failure of an attempt that sent no command as not
+ * applied (see IdempotencyService.failureKind).
  */
 export function classifyFailure(err: unknown): FailureKind {
   if (err instanceof UpstreamUnavailableError) return err.maybeApplied ? 'unknown' : 'not-applied';
   if (err instanceof UpstreamAuthenticationError) return 'not-applied'; // the login failed: the command was never sent
-  if (err instanceof RegistryError) return (err.details.upstreamCode ?? 0) >= 2400 ? 'not-applied' : 'definite';
+  if (err instanceof RegistryError) {
+    const code = err.details.upstreamCode ?? 0;
+    if (code >= 2500) return 'unknown';
+    return code >= 2400 ? 'not-applied' : 'definite';
+  }
   if (err instanceof GatewayError) return 'not-applied';
   return 'unknown';
 }

@@ -157,13 +157,23 @@ describe('failures', () => {
   it.each([
     ['not sent', () => new UpstreamUnavailableError('no session', { maybeApplied: false })],
     ['2400 command failed', () => new UpstreamFailureError('Command failed', { upstreamCode: 2400, retryable: true })],
-    ['2500 closing', () => new UpstreamFailureError('closing', { upstreamCode: 2500, retryable: true })],
   ])('%s: nothing applied, the record goes and the key can be sent again', async (_why, error) => {
     const s = service();
     const r = req();
     await expect(s.run(r, async () => (await announce(r), Promise.reject(error())))).rejects.toThrow();
     expect(await record(r.key)).toBeNull();
     expect(await s.run(r, async () => answer(r.args.name))).toMatchObject({ replayed: false });
+  });
+
+  it('2500-2502 after sending (the server failed and closed the session): unknown; the retry reads the registry before sending', async () => {
+    const s = service();
+    const r = req();
+    await expect(s.run(r, async () => (await announce(r), Promise.reject(new UpstreamFailureError('closing', { upstreamCode: 2500, retryable: true }))))).rejects.toThrow();
+    expect((await record(r.key))!.state).toBe('OUTCOME_UNKNOWN');
+    let sent = 0;
+    const exec = async () => (++sent, registryCreates(r.args.name), answer(r.args.name, 'GW-2'));
+    expect(await s.run(r, exec)).toMatchObject({ replayed: false, result: { trid: { client: 'GW-2' } } });
+    expect(sent).toBe(1);
   });
 });
 

@@ -99,7 +99,9 @@ export class EppSession {
       const services = login.servicesFor(this.greeting);
       const clTRID = this.opts.nextClTRID();
       const xml = login.build({ clientId: this.opts.clientId, password: this.opts.password, ...services }, clTRID);
-      const { response } = await this.exchange(xml, clTRID);
+      // The login is part of opening the session (nothing is at stake yet): it has the connect
+      // time, not only a command's, so a short command timeout does not fail logins under load.
+      const { response } = await this.exchange(xml, clTRID, [], Math.max(this.opts.commandTimeoutMs, this.opts.connection.connectTimeoutMs));
       if (!isSuccess(response.code)) throw loginRefused(response, backend, this.opts.password);
       this.state = 'busy';
       logger.info({ backend, session: this.id, clientId: this.opts.clientId }, 'epp session logged in');

@@ -2,19 +2,14 @@ import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import { checkCommandLogFilter, checkPageSize, parseRowId } from '../../src/validation/cursors.js';
 import { CommandLog } from '../../src/commandlog/command-log.js';
+import { outcomeOf } from '../../src/commandlog/outcome.js';
 import type { CommandLog as CommandLogRow } from '../../src/db/generated/client.js';
 import { CommandLogConnection, CommandLogEntry, CommandLogFilter, CommandOutcome } from '../../schema/commandlog/commandlog.type.js';
 
-function outcomeOf(row: CommandLogRow): { outcome: CommandOutcome; applied: boolean | null } {
-  if (row.resultCode != null) {
-    const ok = row.resultCode >= 1000 && row.resultCode < 2000;
-    return { outcome: ok ? CommandOutcome.SUCCEEDED : CommandOutcome.FAILED, applied: ok };
-  }
-  if (!row.sent) return { outcome: CommandOutcome.NOT_SENT, applied: false };
-  if (row.reconciled === true) return { outcome: CommandOutcome.RECONCILED_APPLIED, applied: true };
-  if (row.reconciled === false) return { outcome: CommandOutcome.RECONCILED_NOT_APPLIED, applied: false };
-  return { outcome: CommandOutcome.UNKNOWN, applied: null };
-}
+const entryOutcome = (row: CommandLogRow) => {
+  const { outcome, applied } = outcomeOf(row);
+  return { outcome: CommandOutcome[outcome], applied };
+};
 
 export function commandLogEntry(row: CommandLogRow): CommandLogEntry {
   return {
@@ -33,7 +28,7 @@ export function commandLogEntry(row: CommandLogRow): CommandLogEntry {
     // createdAt is when the answer came, or when the command was sent while none has come.
     startedAt: new Date(row.createdAt.getTime() - (row.durationMs ?? 0)),
     finishedAt: row.durationMs === null ? null : row.createdAt,
-    ...outcomeOf(row),
+    ...entryOutcome(row),
     reconciledAt: row.reconciledAt,
   };
 }

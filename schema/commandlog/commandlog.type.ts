@@ -8,6 +8,7 @@ export enum CommandOutcome {
   RECONCILED_APPLIED = 'RECONCILED_APPLIED',
   RECONCILED_NOT_APPLIED = 'RECONCILED_NOT_APPLIED',
   NOT_SENT = 'NOT_SENT',
+  NO_ANSWER = 'NO_ANSWER',
 }
 registerEnumType(CommandOutcome, {
   name: 'CommandOutcome',
@@ -17,10 +18,14 @@ registerEnumType(CommandOutcome, {
     FAILED: { description: 'The registry answered with an error (2xxx): not applied.' },
     UNKNOWN: {
       description:
-        'No answer has arrived and no reconciliation has settled it yet: the command is in flight (finishedAt null), its connection dropped or timed out after sending, or the process that sent it stopped first (finishedAt null). A command sent under an idempotency key does not stay UNKNOWN: the gateway reconciles it with the registry within about two idempotency leases (15 s each by default), retried or not, once the registry can be read.',
+        'A command that changes a registry object got no answer, and no reconciliation has settled it yet: it is in flight (finishedAt null), its connection dropped or timed out after sending, or the process that sent it stopped first (finishedAt null). A command sent under an idempotency key does not stay UNKNOWN: the gateway reconciles it with the registry within about two idempotency leases (15 s each by default), retried or not, once the registry can be read.',
     },
     RECONCILED_APPLIED: { description: "No answer arrived; a retry with the same idempotency key read the registry's state and found the command applied." },
     RECONCILED_NOT_APPLIED: { description: 'No answer arrived; a reconciliation found the command not applied (it may have been sent again under the same key).' },
+    NO_ANSWER: {
+      description:
+        'A command that changes no registry object (a check, a read, a transfer query, a poll request or acknowledgement) got no answer: there is nothing to reconcile (the poller repeats a poll acknowledgement until it holds).',
+    },
     NOT_SENT: {
       description:
         'The command never reached the registry (its session was gone before it was written, or the registry could not be reached): nothing was applied. A retry with the same idempotency key sends it.',

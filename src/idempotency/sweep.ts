@@ -8,10 +8,13 @@
  * could not be read) → left for the next round. So no command-log entry stays UNKNOWN for longer
  * than a lease and a sweep interval once the registry can be read.
  */
+import { COMMAND_NAMES, changesState } from '../core/commands.js';
 import type { IdempotencyRecord, PrismaClient } from '../db/generated/client.js';
 import type { Logger } from '../logger.js';
 import type { Lease } from './lease.js';
 import type { Reconciler } from './reconciler.js';
+
+const STATE_CHANGING: string[] = COMMAND_NAMES.filter(changesState);
 
 export interface SweepDeps {
   prisma: PrismaClient;
@@ -33,12 +36,14 @@ export async function sweepAbandoned(d: SweepDeps, limit: number): Promise<numbe
     data: { state: 'OUTCOME_UNKNOWN', updatedAt: new Date(now) },
   });
   if (dead.count > 0) d.logger?.warn({ records: dead.count }, 'idempotency: owners of in-progress requests stopped renewing their lease; outcome unknown');
+  // Only commands that change a registry object are reconciled (a read under the key, such as the
+  // one a renewal makes first, changes nothing: its lost answer is NO_ANSWER, not UNKNOWN).
   const rows = await d.prisma.$queryRaw<Array<{ id: string }>>`
     SELECT r.id FROM idempotency_records r
     WHERE r.state = 'OUTCOME_UNKNOWN' AND EXISTS (
       SELECT 1 FROM command_log c
       WHERE c.registrar_id = r.registrar_id AND c.idempotency_key = r.idempotency_key
-        AND c.result_code IS NULL AND c.sent AND c.reconciled IS NULL)
+        AND c.command = ANY(${STATE_CHANGING}) AND c.result_code IS NULL AND c.sent AND c.reconciled IS NULL)
     ORDER BY r.updated_at
     LIMIT ${limit}`;
   let settled = 0;

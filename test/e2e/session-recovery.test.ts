@@ -69,13 +69,18 @@ describe('sessions the registry ended', () => {
     }
   });
 
-  it('the poller goes on over a fresh login and stores what was queued', async () => {
-    await gw.gateway.services.ingester.drainNow('NewRegistrar'); // nothing of the start-up round left in flight
+  it.each([
+    ['its login ended (2002), in the same round', 'end-login', 1],
+    ['2500 and the session closed, in the next round', 'close-session', 2],
+    ['the connection closed, in the next round', 'drop-after-apply', 2],
+  ] as const)('the poller goes on over a fresh login after %s, and stores what was queued', async (_why, action, rounds) => {
+    const ingester = gw.gateway.services.ingester;
+    await ingester.drainNow('NewRegistrar'); // nothing of the start-up round left in flight
     const name = await created();
     const t = await gw.gql(B, TRANSFER, { k: `transfer-${name}`, n: name }); // queues a message for NewRegistrar
     expect(t.errors).toBeUndefined();
-    sandbox().faults.next({ command: 'poll:req', action: 'end-login' });
-    await gw.gateway.services.ingester.drainNow('NewRegistrar');
+    sandbox().faults.next({ command: 'poll:req', action });
+    for (let i = 0; i < rounds; i++) await ingester.drainNow('NewRegistrar');
     const r = await gw.gql(A, POLL);
     expect(r.errors).toBeUndefined();
     expect(r.data.pollMessages.edges.map((e: any) => e.node)).toContainEqual({ type: 'TRANSFER_REQUESTED', objectName: name });
@@ -135,11 +140,13 @@ describe('sessions the registry ended', () => {
     expect(retry.data.renewDomain.replayed).toBe(true);
   });
 
-  it('nothing in the command log is left UNKNOWN', async () => {
+  it('nothing in the command log is left UNKNOWN; the poll request whose connection closed got NO_ANSWER', async () => {
     for (const apiKey of [A, B]) {
       const r = await gw.gql(apiKey, '{ commandLog(first: 500) { edges { node { command outcome } } } }');
       expect(r.errors).toBeUndefined();
-      expect(r.data.commandLog.edges.filter((e: any) => e.node.outcome === 'UNKNOWN')).toEqual([]);
+      const entries = r.data.commandLog.edges.map((e: any) => e.node);
+      expect(entries.filter((e: any) => e.outcome === 'UNKNOWN')).toEqual([]);
+      if (apiKey === A) expect(entries).toContainEqual({ command: 'poll:req', outcome: 'NO_ANSWER' });
     }
   });
 });

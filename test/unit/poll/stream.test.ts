@@ -10,10 +10,11 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { storedEvents, toEvent } from '../../../src/poll/poll.service.js';
 import { pollStream } from '../../../src/poll/stream.js';
 import { LocalPollEvents, RedisPollEvents, type PollEvent, type PollEvents } from '../../../src/pubsub/poll-events.js';
+import type { Logger } from '../../../src/logger.js';
 import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
 
 let db: TestDatabase;
@@ -265,12 +266,16 @@ const publisherOf = (events: RedisPollEvents) => (events as unknown as { pub: { 
 describe.skipIf(!redisUp)('Redis fan-out (needs Redis at TEST_REDIS_URL, default 127.0.0.1:6379)', () => {
   /** One deployment per test (its own channel prefix), so runs sharing the Redis never meet. */
   let deployment: { prefix: string; load: ReturnType<typeof storedEvents> };
+  /** The instances' log (reconnects, failed publishes), shown only when a test fails. */
+  let logger: Logger;
   beforeEach(() => {
     deployment = { prefix: `test:${randomUUID()}:`, load: storedEvents(db.prisma) };
+    const lines: string[] = [];
+    logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }) as unknown as Logger;
+    onTestFailed(() => console.error(`the instances' log:\n${lines.join('')}`));
   });
 
   it('when the subscriber connection drops, a stream re-reads the store once reconnected and misses nothing', async () => {
-    const logger = pino({ level: 'silent' });
     const events = new RedisPollEvents(REDIS, logger, deployment);
     const admin = new Redis(REDIS);
     try {
@@ -296,7 +301,6 @@ describe.skipIf(!redisUp)('Redis fan-out (needs Redis at TEST_REDIS_URL, default
   });
 
   it("a failed publish reaches the other instances' streams once Redis takes a publish again: nothing is lost", async () => {
-    const logger = pino({ level: 'silent' });
     const storing = new RedisPollEvents(REDIS, logger, deployment); // the instance that ingests
     const serving = new RedisPollEvents(REDIS, logger, deployment); // the instance its subscriber is on
     try {
@@ -322,7 +326,6 @@ describe.skipIf(!redisUp)('Redis fan-out (needs Redis at TEST_REDIS_URL, default
   });
 
   it('a failed publish is found even when the next event reaches the stream before the owed gap notice (issue 8, item 13)', async () => {
-    const logger = pino({ level: 'silent' });
     const storing = new RedisPollEvents(REDIS, logger, deployment);
     const serving = new RedisPollEvents(REDIS, logger, deployment);
     try {

@@ -3,10 +3,7 @@ import { UpstreamTransaction } from '../common/common.type.js';
 
 // Federation entity, keyed by host name (schema/host/nameserver.reference.ts).
 @Directive('@key(fields: "name")')
-@ObjectType({
-  description:
-    'A name server with its addresses: an EPP host object, or, at registries without host objects (REPP), an attribute of the domain that names it (statuses empty; sponsor and dates null: there is no object to have them).',
-})
+@ObjectType({ description: 'A name server (EPP host object), with its addresses.' })
 export class Nameserver {
   @Field()
   name!: string;
@@ -26,10 +23,10 @@ export class Nameserver {
   @Field(() => String, { nullable: true, description: 'Sponsoring registrar (null for host attributes).' })
   sponsor?: string | null;
 
-  @Field(() => Date, { nullable: true, description: 'null for host attributes.' })
+  @Field(() => Date, { nullable: true })
   createdAt?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'null for host attributes.' })
+  @Field(() => Date, { nullable: true })
   updatedAt?: Date | null;
 }
 

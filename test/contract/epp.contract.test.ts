@@ -110,8 +110,6 @@ for (const profile of ['contacts', 'nomulus'] as const) {
           poll: true,
           balance: false,
           listDomains: false,
-          contactIdsAssigned: false,
-          contactIdent: false,
           periodUnits: ['y', 'm'],
         });
         expect(backend.upstreamId('acme')).toBe('NewRegistrar');

@@ -25,8 +25,6 @@ export function capabilitiesFrom(g: EppGreeting): Capabilities {
     poll: true,
     balance: false,
     listDomains: false,
-    contactIdsAssigned: false,
-    contactIdent: false,
     periodUnits: ['y', 'm'],
   };
 }

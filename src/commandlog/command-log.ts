@@ -1,5 +1,4 @@
 import { systemClock, type Clock } from '../core/clock.js';
-import type { CommandName } from '../core/commands.js';
 import type { CommandLog as CommandLogRow, Prisma, PrismaClient } from '../db/generated/client.js';
 import type { Logger } from '../logger.js';
 
@@ -7,7 +6,7 @@ import type { Logger } from '../logger.js';
 export interface CommandEvent {
   registrarId: string;
   backend: string;
-  command: CommandName;
+  command: string;
   objectName?: string | null;
   clTRID: string;
   svTRID?: string | null;

@@ -1,5 +1,4 @@
 /** Types shared across the EPP adapter: logger shape and the per-command observer event. */
-import type { CommandName } from '../../core/commands.js';
 
 /** A pino-compatible logger (only the methods the adapter calls). */
 export interface EppLogger {
@@ -27,7 +26,7 @@ export interface EppCommandEvent {
   /** Upstream login (EPP clID). */
   clientId: string;
   /** Command name, e.g. "domain:create", "poll:req". */
-  command: CommandName;
+  command: string;
   /** Domain/host name or contact id the command concerns. */
   objectName?: string;
   clTRID: string;

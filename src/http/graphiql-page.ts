@@ -29,12 +29,29 @@ const BROWSER_SCRIPT = String.raw`
   var wsEndpoint = new URL(endpoint);
   wsEndpoint.protocol = endpoint.protocol === 'https:' ? 'wss:' : 'ws:';
 
-  function operationOf(params, opts) {
-    var doc = opts && opts.documentAST;
-    if (!doc) return null;
-    var ops = doc.definitions.filter(function (d) { return d.kind === 'OperationDefinition'; });
+  // Which operation runs is read from the text GraphiQL sends, not from its documentAST: that one can
+  // be stale (after a query ran, a subscription pasted and run at once came with the query's AST,
+  // went over HTTP and was refused 400) or missing. Strings, block strings and comments are blanked,
+  // and a keyword counts only outside every brace and parenthesis (the document's top level).
+  function operationsOfText(query) {
+    var s = String(query || '').replace(/"""[\s\S]*?"""/g, '""').replace(/"(?:\\.|[^"\\\n])*"/g, '""').replace(/#[^\n\r]*/g, '');
+    var re = /[{}()]|\b(query|mutation|subscription|fragment)\b(?:\s+([_A-Za-z][_0-9A-Za-z]*))?/g;
+    var ops = [], braces = 0, parens = 0, named = false, m;
+    while ((m = re.exec(s))) {
+      if (m[0] === '(') parens++;
+      else if (m[0] === ')') parens = Math.max(0, parens - 1);
+      else if (parens > 0) continue;
+      else if (m[0] === '{') { if (braces === 0 && !named) ops.push({ operation: 'query', name: null }); braces++; }
+      else if (m[0] === '}') { braces = Math.max(0, braces - 1); if (braces === 0) named = false; }
+      else if (braces === 0) { named = true; if (m[1] !== 'fragment') ops.push({ operation: m[1], name: m[2] || null }); }
+    }
+    return ops;
+  }
+
+  function operationOf(params) {
+    var ops = operationsOfText(params.query);
     if (!params.operationName) return ops[0] || null;
-    return ops.find(function (d) { return d.name && d.name.value === params.operationName; }) || null;
+    return ops.find(function (d) { return d.name === params.operationName; }) || null;
   }
 
   function asErrors(err) {
@@ -66,7 +83,7 @@ const BROWSER_SCRIPT = String.raw`
 
   function fetcher(params, opts) {
     var headers = (opts && opts.headers) || {};
-    var op = operationOf(params, opts);
+    var op = operationOf(params);
     if (op && op.operation === 'subscription') return subscribe(params, headers);
     return fetch(endpoint, {
       method: 'POST',

@@ -72,6 +72,15 @@ export interface Attempt {
   note(details: Record<string, unknown>): Promise<void>;
 }
 
+/**
+ * How long a waiter sleeps before looking at the record again: pollMs doubled each round up to
+ * 16 x pollMs (800 ms by default), times a random factor in [0.5, 1) so that the waiters of one
+ * key spread out instead of reading in lock step ("full jitter" back-off, halved at the bottom).
+ */
+function waitBefore(round: number, pollMs: number): number {
+  return pollMs * 2 ** Math.min(round, 4) * (0.5 + Math.random() / 2);
+}
+
 const DEFAULTS: IdempotencyOptions = { ttlMs: 7 * 24 * 3600_000, waitMs: 10_000, pollMs: 50, leaseMs: 15_000, skewMs: 30_000, now: Date.now };
 
 const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
@@ -107,12 +116,22 @@ export class IdempotencyService {
   async run<T extends StoredResult>(req: MutationRequest, execute: (attempt: Attempt) => Promise<T>): Promise<MutationOutcome<T>> {
     const fp = this.fingerprints.of(req.operation, req.args);
     const deadline = this.opts.now() + this.opts.waitMs;
+    // A waiter tries to insert (become the owner) only while no record exists: a refused insert is a
+    // unique violation, far dearer than a read, and 100 waiters inserting every round starved the
+    // owner's own writes of pool connections and CPU (its answer then reached them after waitMs).
+    let mayInsert = true;
     for (let round = 0; ; round++) {
       if (round > 0 && this.opts.now() >= deadline) throw new IdempotencyInProgressError();
-      const lease = await this.insert(req, fp);
-      if (lease) return { result: await this.attempt(lease, req, execute), replayed: false };
+      if (mayInsert) {
+        const lease = await this.insert(req, fp);
+        if (lease) return { result: await this.attempt(lease, req, execute), replayed: false };
+        mayInsert = false;
+      }
       const rec = await this.prisma.idempotencyRecord.findUnique({ where: this.where(req) });
-      if (!rec) continue; // the owner gave up (nothing applied): try to become the owner
+      if (!rec) {
+        mayInsert = true; // the owner gave up (nothing applied): try to become the owner
+        continue;
+      }
       if (!this.fingerprints.matches(rec.fingerprint, req.operation, req.args) || rec.operation !== req.operation) throw new IdempotencyKeyReusedError(rec.operation);
       if (rec.state === 'SUCCEEDED') return { result: rec.response as T, replayed: true };
       if (rec.state === 'FAILED') throw new ReplayedError(rec.error as never);
@@ -126,7 +145,7 @@ export class IdempotencyService {
         continue;
       }
       if (this.opts.now() >= deadline) throw new IdempotencyInProgressError();
-      await sleep(this.opts.pollMs);
+      await sleep(waitBefore(round, this.opts.pollMs));
     }
   }
 

@@ -6,21 +6,35 @@
  * command-log events with the typed command names of src/core/commands.ts, the log-before-send
  * hook, timing, secret masking and the mapping of unexpected failures.
  *
- * A driver method gets a DriverCall and the port method's arguments, and returns the port's
- * result or throws a GatewayError (RegistryError with the upstream code, UpstreamUnavailableError
- * saying whether the change may have been applied). It calls `call.beforeWrite()` just before the
- * first request that changes registry state, at most once; if that throws, it sends nothing.
+ * A driver method gets a DriverCall and the port method's arguments, sends its requests inside
+ * `call.attempt`, and returns the port's result or throws a GatewayError (RegistryError with the
+ * upstream code, UpstreamUnavailableError saying whether the change may have been applied). It
+ * calls the attempt's `beforeWrite()` just before its first request that changes registry state;
+ * if that throws, it sends nothing.
  * Methods a backend kind cannot serve are left out, and its capabilities say so.
  */
 import type { Capabilities } from '../core/capabilities.js';
 import type * as M from '../core/model/index.js';
 
+/** One attempt at sending a port call's command. */
+export interface Attempt {
+  /** The attempt's client transaction id (EPP clTRID; REPP X-Request-Id). */
+  clTRID: string;
+  /**
+   * Run just before the attempt's first request that changes registry state (the portable layer
+   * writes the command log entry there); at most once. If it throws, send nothing.
+   */
+  beforeWrite(): Promise<void>;
+}
+
 export interface DriverCall {
   ctx: M.CallContext;
-  /** The client transaction id of this port call (EPP clTRID; REPP X-Request-Id). */
-  clTRID: string;
-  /** Run just before the first request that changes registry state (at most once; if it throws, send nothing). */
-  beforeWrite(): Promise<void>;
+  /**
+   * Runs one attempt; the portable layer gives it a transaction id and reports one event per
+   * attempt with its outcome. A driver makes a second attempt only after the first failed without
+   * reaching the registry (UpstreamUnavailableError, maybeApplied false), e.g. on a fresh login.
+   */
+  attempt<T>(send: (a: Attempt) => Promise<M.PortResult<T>>): Promise<M.PortResult<T>>;
 }
 
 type Op<A extends unknown[], T> = (call: DriverCall, ...args: A) => Promise<M.PortResult<T>>;
@@ -37,8 +51,8 @@ export interface Driver {
   upstreamId(registrarId: string): string;
   /** The account's secrets (passwords), masked from every message the layer passes on. */
   accountSecrets(registrarId: string): string[];
-  /** What the backend offers this caller's account (without one: what the backend offers at all). */
-  capabilities(ctx?: M.CallContext): Promise<Capabilities>;
+  /** What the backend offers this caller's account (EPP: from the greeting that account's session received). */
+  capabilities(ctx: M.CallContext): Promise<Capabilities>;
 
   checkDomains: Op<[names: string[]], M.CheckResult[]>;
   infoDomain: Op<[name: string, authInfo?: string | null], M.Domain>;

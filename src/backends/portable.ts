@@ -18,7 +18,7 @@ import { changesState, type CommandName } from '../core/commands.js';
 import { ForbiddenError, GatewayError, UnsupportedByBackendError, UpstreamUnavailableError } from '../core/errors.js';
 import type * as M from '../core/model/index.js';
 import type { RegistryPort } from '../core/port.js';
-import type { Driver, DriverCall } from './driver.js';
+import type { Attempt, Driver, DriverCall } from './driver.js';
 import { ClTridGenerator } from './epp/session/trid.js';
 import { createNeeds, needsOf, unmet, updateNeeds, type Need } from './requirements.js';
 
@@ -57,6 +57,12 @@ interface Spec {
   needs?: Need[];
 }
 
+/** Masks the secrets in an error's message and upstream message. */
+function mask(e: GatewayError, secrets: ReadonlyArray<string | null | undefined>): void {
+  e.message = maskSecrets(e.message, secrets);
+  if (e.details.upstreamMessage) e.details.upstreamMessage = maskSecrets(e.details.upstreamMessage, secrets);
+}
+
 /** Replaces each secret (3+ characters) with "****". */
 export function maskSecrets(text: string, secrets: ReadonlyArray<string | null | undefined>): string {
   let out = text;
@@ -82,9 +88,9 @@ export class PortableBackend implements RegistryPort {
     return this.driver.hasAccount(registrarId);
   }
 
-  /** What the backend offers the caller's account (without a caller: what the backend offers at all). */
-  capabilities(ctx?: M.CallContext): Promise<Capabilities> {
-    if (ctx) this.account(ctx.registrarId);
+  /** What the backend offers the caller's account. FORBIDDEN when the registrar has no account here. */
+  capabilities(ctx: M.CallContext): Promise<Capabilities> {
+    this.account(ctx.registrarId);
     return this.driver.capabilities(ctx);
   }
 
@@ -188,6 +194,26 @@ export class PortableBackend implements RegistryPort {
       if (missing) throw new UnsupportedByBackendError(this.name, missing.what);
     }
     const secrets = [...(spec.secrets ?? []), ...this.driver.accountSecrets(ctx.registrarId)];
+    try {
+      return await send({ ctx, attempt: (fn) => this.attempt(ctx, command, spec, secrets, fn) });
+    } catch (e) {
+      if (e instanceof GatewayError) mask(e, secrets);
+      throw e;
+    }
+  }
+
+  /**
+   * One attempt, with its own transaction id and its own event. A keyed state-changing command is
+   * announced (onCommandStart, awaited) when the driver is about to send its first change; a failed
+   * announcement sends and reports nothing. `sent: false` when nothing reached the registry.
+   */
+  private async attempt<T>(
+    ctx: M.CallContext,
+    command: CommandName,
+    spec: Spec,
+    secrets: ReadonlyArray<string | null | undefined>,
+    fn: (a: Attempt) => Promise<M.PortResult<T>>,
+  ): Promise<M.PortResult<T>> {
     const event: PortCommandEvent = {
       backend: this.name,
       registrarId: ctx.registrarId,
@@ -201,9 +227,8 @@ export class PortableBackend implements RegistryPort {
     };
     const announce = ctx.idempotencyKey && changesState(command) ? this.opts.onCommandStart : undefined;
     let announced = false;
-    let refused = false; // the hook failed: nothing was sent, nothing to report
-    const call: DriverCall = {
-      ctx,
+    let refused = false; // the announcement failed: nothing was sent, nothing to report
+    const a: Attempt = {
       clTRID: event.clTRID,
       beforeWrite: async () => {
         if (announced) return;
@@ -219,22 +244,21 @@ export class PortableBackend implements RegistryPort {
     };
     const started = performance.now();
     try {
-      const r = await send(call);
+      const r = await fn(a);
       event.code = r.code;
       event.svTRID = r.trid.server ?? undefined;
       event.message = r.message === undefined ? undefined : maskSecrets(r.message, secrets);
       return { ...r, message: event.message };
     } catch (e) {
       if (e instanceof GatewayError) {
-        e.message = maskSecrets(e.message, secrets);
-        if (e.details.upstreamMessage) e.details.upstreamMessage = maskSecrets(e.details.upstreamMessage, secrets);
+        mask(e, secrets);
         event.errorCode = e.code;
         event.code = e.details.upstreamCode;
         event.message = e.details.upstreamMessage;
       } else event.errorCode = 'INTERNAL_SERVER_ERROR';
       if (e instanceof UpstreamUnavailableError) {
         event.maybeApplied = e.maybeApplied;
-        if (!e.maybeApplied) event.sent = false;
+        if (!e.maybeApplied && event.code === undefined) event.sent = false;
       }
       throw e;
     } finally {

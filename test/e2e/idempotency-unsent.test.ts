@@ -69,7 +69,7 @@ async function outcomes(key: string) {
 const dropConnection = async () => {
   server.dropAll();
   await vi.waitFor(() => expect(server.openConnections).toBe(0));
-  await vi.waitFor(() => expect(backend['pools'].get('acme')!.openSessions).toHaveLength(0));
+  await vi.waitFor(() => expect(backend.driver['pools'].get('acme')!.openSessions).toHaveLength(0));
 };
 
 it('sent over a fresh login instead; the entry of the attempt that never went out says NOT_SENT', async () => {

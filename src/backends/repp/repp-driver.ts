@@ -9,8 +9,9 @@ import type { Driver, DriverCall } from '../driver.js';
 import type { ReppBackendConfig } from './config.js';
 import * as account from './driver/account.js';
 import type { ReppCall } from './driver/call.js';
+import { UnsupportedByBackendError } from '../../core/errors.js';
 import * as contacts from './driver/contacts.js';
-import { updateDomain } from './driver/domain-update.js';
+import { checkSupported, updateDomain } from './driver/domain-update.js';
 import * as domains from './driver/domains.js';
 import { ReppHttpClient } from './http.js';
 
@@ -58,39 +59,54 @@ export class ReppDriver implements Driver {
     return REPP_CAPABILITIES;
   }
 
-  checkDomains = (c: DriverCall, names: string[]) => domains.checkDomains(this.call(c), names);
-  infoDomain = (c: DriverCall, name: string) => domains.infoDomain(this.call(c), name);
-  createDomain = (c: DriverCall, input: M.DomainCreateInput) => domains.createDomain(this.call(c), input);
-  renewDomain = (c: DriverCall, input: M.DomainRenewInput) => domains.renewDomain(this.call(c), input);
-  updateDomain = (c: DriverCall, input: M.DomainUpdateInput) => updateDomain(this.call(c), this.name, input);
-  deleteDomain = (c: DriverCall, name: string) => domains.deleteDomain(this.call(c), name);
-  transferDomain = (c: DriverCall, op: M.TransferOp | 'query', name: string, opts: { authInfo?: string | null }) => domains.transferDomain(this.call(c), op, name, opts);
+  checkDomains = (c: DriverCall, names: string[]) => this.run(c, (r) => domains.checkDomains(r, names));
+  infoDomain = (c: DriverCall, name: string) => this.run(c, (r) => domains.infoDomain(r, name));
+  createDomain = (c: DriverCall, input: M.DomainCreateInput) => this.run(c, (r) => domains.createDomain(r, input));
+  renewDomain = (c: DriverCall, input: M.DomainRenewInput) => this.run(c, (r) => domains.renewDomain(r, input));
+  updateDomain = (c: DriverCall, input: M.DomainUpdateInput) => {
+    checkSupported(this.name, input);
+    return this.run(c, (r) => updateDomain(r, this.name, input));
+  };
+  deleteDomain = (c: DriverCall, name: string) => this.run(c, (r) => domains.deleteDomain(r, name));
+  transferDomain = (c: DriverCall, op: M.TransferOp | 'query', name: string, opts: { authInfo?: string | null }) => {
+    if (op !== 'request' && op !== 'query') throw new UnsupportedByBackendError(this.name, `transfer ${op} (.ee transfers complete at once)`);
+    return this.run(c, (r) => domains.transferDomain(r, op, name, opts));
+  };
 
-  checkContacts = (c: DriverCall, ids: string[]) => contacts.checkContacts(this.call(c), ids);
-  infoContact = (c: DriverCall, id: string) => contacts.infoContact(this.call(c), id);
-  createContact = (c: DriverCall, input: M.ContactCreateInput) => contacts.createContact(this.call(c), input);
-  updateContact = (c: DriverCall, input: M.ContactUpdateInput) => contacts.updateContact(this.call(c), this.name, input);
-  deleteContact = (c: DriverCall, id: string) => contacts.deleteContact(this.call(c), id);
+  checkContacts = (c: DriverCall, ids: string[]) => this.run(c, (r) => contacts.checkContacts(r, ids));
+  infoContact = (c: DriverCall, id: string) => this.run(c, (r) => contacts.infoContact(r, id));
+  createContact = (c: DriverCall, input: M.ContactCreateInput) => {
+    contacts.checkCreate(input);
+    return this.run(c, (r) => contacts.createContact(r, input));
+  };
+  updateContact = (c: DriverCall, input: M.ContactUpdateInput) => {
+    contacts.checkUpdate(this.name, input);
+    return this.run(c, (r) => contacts.updateContact(r, this.name, input));
+  };
+  deleteContact = (c: DriverCall, id: string) => this.run(c, (r) => contacts.deleteContact(r, id));
 
-  pollRequest = (c: DriverCall) => account.pollRequest(this.call(c));
-  pollAck = (c: DriverCall, id: string) => account.pollAck(this.call(c), id);
-  balance = (c: DriverCall) => account.balance(this.call(c));
+  pollRequest = (c: DriverCall) => this.run(c, (r) => account.pollRequest(r));
+  pollAck = (c: DriverCall, id: string) => this.run(c, (r) => account.pollAck(r, id));
+  balance = (c: DriverCall) => this.run(c, (r) => account.balance(r));
 
   async close(): Promise<void> {
     for (const c of this.clients.values()) c.close();
     this.clients.clear();
   }
 
-  private call(c: DriverCall): ReppCall {
+  /** One attempt (REPP never resends on its own: a lost answer is reconciled above). */
+  private run<T>(c: DriverCall, fn: (r: ReppCall) => Promise<M.PortResult<T>>): Promise<M.PortResult<T>> {
     const id = c.ctx.registrarId;
-    return {
-      client: this.client(id),
-      upstreamId: this.upstreamId(id),
-      clock: this.clock,
-      policy: { timeZone: this.config.timeZone, verified: this.config.verified },
-      requestId: c.clTRID,
-      beforeWrite: () => c.beforeWrite(),
-    };
+    return c.attempt((a) =>
+      fn({
+        client: this.client(id),
+        upstreamId: this.upstreamId(id),
+        clock: this.clock,
+        policy: { timeZone: this.config.timeZone, verified: this.config.verified },
+        requestId: a.clTRID,
+        beforeWrite: () => a.beforeWrite(),
+      }),
+    );
   }
 
   private client(registrarId: string): ReppHttpClient {

@@ -28,18 +28,24 @@ export async function infoContact(call: ReppCall, id: string): Promise<M.PortRes
   return result(a, { ...c.contact, sponsor: call.upstreamId, ident: c.ident }); // only the sponsor can read a contact
 }
 
-export async function createContact(call: ReppCall, input: ReppContactCreate): Promise<M.PortResult<{ id: string; createdAt: Date }>> {
-  if (!input.ident) throw new ValidationError('input.ident', 'this registry needs the contact\'s identity (code, type priv/org/birthday, country)');
+/** What a REPP contact needs beyond the neutral input, checked before anything is sent. */
+export function checkCreate(input: ReppContactCreate): { name: string; phone: string; ident: ContactIdent } {
+  if (!input.ident) throw new ValidationError('input.ident', "this registry needs the contact's identity (code, type priv/org/birthday, country)");
   if (!input.voice) throw new ValidationError('input.voice', 'this registry needs a phone number (+CC.NUMBER)');
   const name = input.postalInfo[0]?.name;
   if (!name) throw new ValidationError('input.postalInfo[0].name', 'a name is required');
+  return { name, phone: input.voice, ident: input.ident };
+}
+
+export async function createContact(call: ReppCall, input: ReppContactCreate): Promise<M.PortResult<{ id: string; createdAt: Date }>> {
+  const { name, phone, ident } = checkCreate(input);
   const sentAt = call.clock.now();
-  const a = await send(call, codec.buildCreate({ id: input.id ?? null, name, email: input.email, phone: input.voice, ident: input.ident }));
+  const a = await send(call, codec.buildCreate({ id: input.id ?? null, name, email: input.email, phone, ident }));
   return result(a, { id: codec.parseCode(a.data).id, createdAt: sentAt });
 }
 
-/** Name, e-mail and phone can change; statuses, auth info, fax, address and disclosure cannot. */
-export async function updateContact(call: ReppCall, backend: string, input: M.ContactUpdateInput): Promise<M.PortResult<null>> {
+/** Name, e-mail and phone can change; statuses, auth info, fax, address and disclosure cannot (refused before sending). */
+export function checkUpdate(backend: string, input: M.ContactUpdateInput): void {
   const unsupported = [
     input.addStatuses.length + input.removeStatuses.length > 0 && 'contact statuses',
     input.authInfo && 'contact auth info',
@@ -48,6 +54,10 @@ export async function updateContact(call: ReppCall, backend: string, input: M.Co
     input.postalInfo && input.postalInfo.some((p) => p.street.length > 0 || p.city || p.org) && 'postal addresses',
   ].find(Boolean);
   if (unsupported) throw new UnsupportedByBackendError(backend, unsupported);
+}
+
+export async function updateContact(call: ReppCall, backend: string, input: M.ContactUpdateInput): Promise<M.PortResult<null>> {
+  checkUpdate(backend, input);
   const a = await send(call, codec.buildUpdate(input.id, { name: input.postalInfo?.[0]?.name, email: input.email, phone: input.voice }));
   return result(a, null);
 }

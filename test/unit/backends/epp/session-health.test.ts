@@ -140,7 +140,7 @@ describe('a session closed before the command was written', () => {
           if (!first) return;
           first = false;
           server!.dropAll();
-          await vi.waitFor(() => expect(backend!['pools'].get('acme')!.openSessions).toHaveLength(0));
+          await vi.waitFor(() => expect(backend!.driver['pools'].get('acme')!.openSessions).toHaveLength(0));
         },
       },
     );

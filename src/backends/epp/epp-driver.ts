@@ -1,0 +1,211 @@
+/**
+ * The EPP driver (src/backends/driver.ts): the port's operations as EPP commands over pooled
+ * sessions, one pool per gateway registrar, capabilities from the greeting each account's own
+ * session received. The portable layer (src/backends/portable.ts) does the account check,
+ * capability checks, command-log events, the log-before-send hook, timing and masking; a command
+ * the registry never processed because it ended the session's login is sent once more on a fresh
+ * login, as a second attempt.
+ */
+import type { Capabilities } from '../../core/capabilities.js';
+import { systemClock, type Clock } from '../../core/clock.js';
+import { UpstreamUnavailableError } from '../../core/errors.js';
+import type { Attempt, Driver, DriverCall } from '../driver.js';
+import type * as M from '../../core/model/index.js';
+import type { EppAccountConfig, EppBackendConfig } from '../../config.types.js';
+import * as contactCheck from './commands/contact-check.js';
+import * as contactCreate from './commands/contact-create.js';
+import * as contactDelete from './commands/contact-delete.js';
+import * as contactInfo from './commands/contact-info.js';
+import * as contactUpdate from './commands/contact-update.js';
+import * as domainCheck from './commands/domain-check.js';
+import * as domainCreate from './commands/domain-create.js';
+import * as domainDelete from './commands/domain-delete.js';
+import * as domainInfo from './commands/domain-info.js';
+import * as domainRenew from './commands/domain-renew.js';
+import * as domainRestore from './commands/domain-restore.js';
+import * as domainTransfer from './commands/domain-transfer.js';
+import * as domainUpdate from './commands/domain-update.js';
+import { capabilitiesFrom } from './commands/hello.js';
+import * as hostCheck from './commands/host-check.js';
+import * as hostCreate from './commands/host-create.js';
+import * as hostDelete from './commands/host-delete.js';
+import * as hostInfo from './commands/host-info.js';
+import * as hostUpdate from './commands/host-update.js';
+import * as poll from './commands/poll.js';
+import { ensureSuccess } from './result.js';
+import type { ConnectionOptions } from './session/connection.js';
+import { SessionPool } from './session/pool.js';
+import { EppSession } from './session/session.js';
+import { ClTridGenerator } from './session/trid.js';
+import { silentLogger, type EppLogger } from './types.js';
+import type { EppGreeting, EppResponse } from './xml/envelope.js';
+import { maskSecrets, redact } from './xml/redact.js';
+
+export interface EppDriverOptions {
+  clock?: Clock;
+  logger?: EppLogger;
+  /** clTRID prefix of the sessions' own commands (login, hello, logout). */
+  clTRIDPrefix?: string;
+  /** Callers that may wait for a session per account (default 100). */
+  maxQueue?: number;
+  /** How long a caller may wait for a session (default 60 s). */
+  queueTimeoutMs?: number;
+}
+
+interface CommandSpec<T> {
+  secrets?: Array<string | null | undefined>;
+  build: (clTRID: string) => string;
+  parse: (resp: EppResponse, raw: string) => T;
+}
+
+export class EppDriver implements Driver {
+  readonly kind = 'epp';
+  readonly name: string;
+  private readonly pools = new Map<string, SessionPool>();
+  private readonly trid: ClTridGenerator;
+  private readonly logger: EppLogger;
+  /** The greeting each account's sessions last received, by gateway registrar id. */
+  private readonly greetings = new Map<string, EppGreeting>();
+
+  constructor(
+    private readonly config: EppBackendConfig,
+    private readonly opts: EppDriverOptions = {},
+  ) {
+    this.name = config.name;
+    this.logger = opts.logger ?? silentLogger;
+    this.trid = new ClTridGenerator(opts.clTRIDPrefix, opts.clock ?? systemClock);
+  }
+
+  hasAccount(registrarId: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.config.accounts, registrarId);
+  }
+
+  upstreamId(registrarId: string): string {
+    return this.account(registrarId).clientId;
+  }
+
+  accountSecrets(registrarId: string): string[] {
+    return this.hasAccount(registrarId) ? [this.account(registrarId).password] : [];
+  }
+
+  /**
+   * What the backend offers the caller's account, from the greeting that account's own session
+   * received (it logs in when it has no session yet). One account's failing login fails only that
+   * account's calls.
+   */
+  async capabilities(ctx: M.CallContext): Promise<Capabilities> {
+    if (!this.greetings.has(ctx.registrarId)) await this.pool(ctx.registrarId).warm();
+    const greeting = this.greetings.get(ctx.registrarId);
+    if (!greeting) throw new UpstreamUnavailableError(`backend ${this.name}: no greeting received`, { backend: this.name, maybeApplied: false });
+    return capabilitiesFrom(greeting);
+  }
+
+  // ---- domains ----
+  checkDomains = (c: DriverCall, names: string[]) => this.exec(c, { build: (t) => domainCheck.build(names, t), parse: domainCheck.parse });
+  infoDomain = (c: DriverCall, name: string, authInfo?: string | null) =>
+    this.exec(c, { secrets: [authInfo], build: (t) => domainInfo.build(name, authInfo, t), parse: domainInfo.parse });
+  createDomain = async (c: DriverCall, input: M.DomainCreateInput) => {
+    const { hostObjects } = await this.capabilities(c.ctx);
+    return this.exec(c, { secrets: [input.authInfo], build: (t) => domainCreate.build(input, { hostObjects }, t), parse: domainCreate.parse });
+  };
+  renewDomain = (c: DriverCall, input: M.DomainRenewInput) => this.exec(c, { build: (t) => domainRenew.build(input, t), parse: domainRenew.parse });
+  updateDomain = async (c: DriverCall, input: M.DomainUpdateInput) => {
+    const { hostObjects } = await this.capabilities(c.ctx);
+    return this.exec(c, { secrets: [input.authInfo], build: (t) => domainUpdate.build(input, { hostObjects }, t), parse: domainUpdate.parse });
+  };
+  deleteDomain = (c: DriverCall, name: string) => this.exec(c, { build: (t) => domainDelete.build(name, t), parse: (r) => domainDelete.parse(r, name) });
+  restoreDomain = (c: DriverCall, name: string) => this.exec(c, { build: (t) => domainRestore.build(name, t), parse: () => null });
+  transferDomain = (c: DriverCall, op: M.TransferOp | 'query', name: string, opts: domainTransfer.DomainTransferOptions = {}) =>
+    this.exec(c, { secrets: [opts.authInfo], build: (t) => domainTransfer.build(op, name, opts, t), parse: domainTransfer.parse });
+
+  // ---- contacts ----
+  checkContacts = (c: DriverCall, ids: string[]) => this.exec(c, { build: (t) => contactCheck.build(ids, t), parse: contactCheck.parse });
+  infoContact = (c: DriverCall, id: string, authInfo?: string | null) =>
+    this.exec(c, { secrets: [authInfo], build: (t) => contactInfo.build(id, authInfo, t), parse: contactInfo.parse });
+  createContact = (c: DriverCall, input: M.ContactCreateInput) => this.exec(c, { secrets: [input.authInfo], build: (t) => contactCreate.build(input, t), parse: contactCreate.parse });
+  updateContact = (c: DriverCall, input: M.ContactUpdateInput) => this.exec(c, { secrets: [input.authInfo], build: (t) => contactUpdate.build(input, t), parse: contactUpdate.parse });
+  deleteContact = (c: DriverCall, id: string) => this.exec(c, { build: (t) => contactDelete.build(id, t), parse: contactDelete.parse });
+
+  // ---- hosts ----
+  checkHosts = (c: DriverCall, names: string[]) => this.exec(c, { build: (t) => hostCheck.build(names, t), parse: hostCheck.parse });
+  infoHost = (c: DriverCall, name: string) => this.exec(c, { build: (t) => hostInfo.build(name, t), parse: hostInfo.parse });
+  createHost = (c: DriverCall, input: M.HostCreateInput) => this.exec(c, { build: (t) => hostCreate.build(input, t), parse: hostCreate.parse });
+  updateHost = (c: DriverCall, input: M.HostUpdateInput) => this.exec(c, { build: (t) => hostUpdate.build(input, t), parse: hostUpdate.parse });
+  deleteHost = (c: DriverCall, name: string) => this.exec(c, { build: (t) => hostDelete.build(name, t), parse: hostDelete.parse });
+
+  // ---- poll (EPP has no standard balance command: no balance method) ----
+  pollRequest = (c: DriverCall) => this.exec(c, { build: (t) => poll.buildRequest(t), parse: (r, raw) => poll.parseRequest(r, redact(raw)) });
+  pollAck = (c: DriverCall, messageId: string) => this.exec(c, { build: (t) => poll.buildAck(messageId, t), parse: poll.parseAck });
+
+  async close(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.allSettled(pools.map((p) => p.close()));
+  }
+
+  // ---- plumbing ----
+  private account(registrarId: string): EppAccountConfig {
+    if (!this.hasAccount(registrarId)) throw new Error(`EPP driver ${this.name}: no account for ${registrarId} (the portable layer checks first)`);
+    return this.config.accounts[registrarId];
+  }
+
+  private pool(registrarId: string): SessionPool {
+    const account = this.account(registrarId);
+    let p = this.pools.get(registrarId);
+    if (!p) {
+      p = new SessionPool({
+        backend: this.name,
+        size: Math.max(1, this.config.poolSize ?? 2),
+        maxQueue: this.opts.maxQueue ?? 100,
+        queueTimeoutMs: this.opts.queueTimeoutMs ?? 60_000,
+        onGreeting: (g) => {
+          this.greetings.set(registrarId, g);
+        },
+        create: () =>
+          new EppSession({
+            backend: this.name,
+            connection: this.connectionOptions(),
+            clientId: account.clientId,
+            password: account.password,
+            commandTimeoutMs: this.config.commandTimeoutMs ?? 30_000,
+            keepAliveMs: this.config.keepAliveMs ?? 60_000,
+            nextClTRID: () => this.trid.next(),
+            logger: this.logger,
+          }),
+      });
+      this.pools.set(registrarId, p);
+    }
+    return p;
+  }
+
+  private connectionOptions(): ConnectionOptions {
+    return { host: this.config.host, port: this.config.port, tls: this.config.tls ?? {}, connectTimeoutMs: this.config.connectTimeoutMs ?? 10_000 };
+  }
+
+  /** One command on a pooled session; the pool runs it again on a fresh login when the registry ended the session's login first. */
+  private exec<T>(c: DriverCall, spec: CommandSpec<T>): Promise<M.PortResult<T>> {
+    return this.pool(c.ctx.registrarId).run((s) => c.attempt((a) => this.send(s, c.ctx, a, spec)));
+  }
+
+  /**
+   * One attempt on one session. An answer that the registry ended the session's login throws
+   * UpstreamUnavailableError(maybeApplied false), which the pool retries once on a fresh login.
+   */
+  private async send<T>(s: EppSession, ctx: M.CallContext, a: Attempt, spec: CommandSpec<T>): Promise<M.PortResult<T>> {
+    const secrets = [...(spec.secrets ?? []), this.account(ctx.registrarId).password];
+    const xml = spec.build(a.clTRID);
+    await a.beforeWrite();
+    const { response, xml: raw, loginEnded } = await s.execute(xml, a.clTRID, secrets);
+    const message = maskSecrets(response.message, secrets);
+    if (loginEnded) {
+      throw new UpstreamUnavailableError(`EPP command ${a.clTRID} to ${this.name} was not processed: the registry ended the session's login (${response.code} ${message})`, {
+        backend: this.name,
+        maybeApplied: false,
+        upstreamCode: response.code,
+        upstreamMessage: message,
+      });
+    }
+    ensureSuccess(response, this.name, secrets);
+    return { data: spec.parse(response, raw), trid: { client: a.clTRID, server: response.svTRID }, code: response.code, message };
+  }
+}

@@ -36,7 +36,8 @@ export class ContactResolver {
 
   @FieldResolver(() => String, { nullable: true, description: 'Only ever returned to the sponsoring registrar.' })
   authInfo(@Root() c: ContactNode, @Ctx() ctx: GatewayContext): string | null {
-    return c.sponsor === ctx.router.named(c.registry).upstreamId(ctx.registrar.id) ? (c.authInfo ?? null) : null;
+    const backend = ctx.router.named(c.registry);
+    return backend.hasAccount(ctx.registrar.id) && c.sponsor === backend.upstreamId(ctx.registrar.id) ? (c.authInfo ?? null) : null;
   }
 
   @Mutation(() => ContactPayload)

@@ -32,12 +32,13 @@ export class DomainFieldsResolver {
   })
   async authInfo(@Root() d: DomainNode, @Ctx() ctx: GatewayContext): Promise<string | null> {
     const backend = ctx.router.named(d.registry);
-    return d.sponsor === backend.upstreamId(ctx.registrar.id) ? (d.authInfo ?? null) : null;
+    return backend.hasAccount(ctx.registrar.id) && d.sponsor === backend.upstreamId(ctx.registrar.id) ? (d.authInfo ?? null) : null;
   }
 
   @FieldResolver(() => Boolean, { description: "True when the viewer's registrar sponsors the domain." })
   sponsoredByViewer(@Root() d: DomainNode, @Ctx() ctx: GatewayContext): boolean {
-    return d.sponsor === ctx.router.named(d.registry).upstreamId(ctx.registrar.id);
+    const backend = ctx.router.named(d.registry);
+    return backend.hasAccount(ctx.registrar.id) && d.sponsor === backend.upstreamId(ctx.registrar.id);
   }
 
   @FieldResolver(() => Contact, { nullable: true })

@@ -18,12 +18,8 @@ export class RegistrarResolver {
   @FieldResolver(() => [RegistryAccount])
   accounts(@Root() r: Registrar, @Ctx() ctx: GatewayContext): AccountParent[] {
     return ctx.router.backends().flatMap((backend) => {
-      let upstreamId: string;
-      try {
-        upstreamId = backend.upstreamId(r.id);
-      } catch {
-        return [];
-      }
+      if (!backend.hasAccount(r.id)) return [];
+      const upstreamId = backend.upstreamId(r.id);
       const tlds = ctx.config.routes.filter((x) => x.backend === backend.name).map((x) => x.suffix);
       return [{ registry: backend.name, kind: backend.kind, upstreamId, tlds, backend }];
     });

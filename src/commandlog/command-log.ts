@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../core/clock.js';
+import type { CommandName } from '../core/commands.js';
 import type { CommandLog as CommandLogRow, Prisma, PrismaClient } from '../db/generated/client.js';
 import type { Logger } from '../logger.js';
 
@@ -6,7 +7,7 @@ import type { Logger } from '../logger.js';
 export interface CommandEvent {
   registrarId: string;
   backend: string;
-  command: string;
+  command: CommandName;
   objectName?: string | null;
   clTRID: string;
   svTRID?: string | null;

@@ -43,7 +43,9 @@ export interface RegistryPort {
    * no account here, and the account's own login error.
    */
   capabilities(ctx: CallContext): Promise<Capabilities>;
-  /** The upstream registrar id the gateway registrar logs in as on this backend. */
+  /** The gateway registrar has an account (a login) on this backend. */
+  hasAccount(registrarId: string): boolean;
+  /** The upstream registrar id the gateway registrar logs in as on this backend (FORBIDDEN without an account: ask hasAccount). */
   upstreamId(registrarId: string): string;
 
   checkDomains(ctx: CallContext, names: string[]): Promise<PortResult<CheckResult[]>>;

@@ -4,13 +4,7 @@ import type { PrismaClient } from '../db/generated/client.js';
 
 /** The gateway registrar (among `registrarIds`) whose login at `backend` is `upstreamId`. */
 export function gatewayRegistrar(backend: RegistryPort, registrarIds: readonly string[], upstreamId: string): string | undefined {
-  return registrarIds.find((id) => {
-    try {
-      return backend.upstreamId(id) === upstreamId;
-    } catch {
-      return false; // no account at that backend
-    }
-  });
+  return registrarIds.find((id) => backend.hasAccount(id) && backend.upstreamId(id) === upstreamId);
 }
 
 /**

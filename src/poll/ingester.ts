@@ -46,13 +46,7 @@ export class PollIngester {
   /** Every (backend, registrar) pair with an account there. */
   private accounts(): PollAccount[] {
     return this.router.backends().flatMap((backend) =>
-      this.registrarIds.flatMap((registrarId) => {
-        try {
-          return [{ backend, registrarId, accountId: backend.upstreamId(registrarId) }];
-        } catch {
-          return [];
-        }
-      }),
+      this.registrarIds.filter((registrarId) => backend.hasAccount(registrarId)).map((registrarId) => ({ backend, registrarId, accountId: backend.upstreamId(registrarId) })),
     );
   }
 

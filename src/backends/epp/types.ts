@@ -1,4 +1,5 @@
 /** Types shared across the EPP adapter: logger shape and the per-command observer event. */
+import type { CommandName } from '../../core/commands.js';
 
 /** A pino-compatible logger (only the methods the adapter calls). */
 export interface EppLogger {
@@ -26,7 +27,7 @@ export interface EppCommandEvent {
   /** Upstream login (EPP clID). */
   clientId: string;
   /** Command name, e.g. "domain:create", "poll:req". */
-  command: string;
+  command: CommandName;
   /** Domain/host name or contact id the command concerns. */
   objectName?: string;
   clTRID: string;

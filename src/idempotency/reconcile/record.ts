@@ -37,7 +37,7 @@ export async function reconcileRecord(rec: IdempotencyRecord, call: CallContext 
       since,
       port,
       call: { registrarId: rec.registrarId, ...call, idempotencyKey: rec.idempotencyKey, operation: rec.operation },
-      upstreamId: port ? port.upstreamId(rec.registrarId) : null,
+      upstreamId: port && port.hasAccount(rec.registrarId) ? port.upstreamId(rec.registrarId) : null,
       sentTrid: spec.command && commandLog ? await commandLog.lastSent(rec.registrarId, rec.idempotencyKey, spec.command) : null,
       appliedByAnotherRequest: async (objectName) =>
         spec.command && commandLog ? commandLog.appliedElsewhere(rec.registrarId, rec.idempotencyKey, spec.command, objectName, since) : false,

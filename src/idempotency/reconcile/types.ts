@@ -1,3 +1,4 @@
+import type { CommandName } from '../../core/commands.js';
 import type { CallContext } from '../../core/model/index.js';
 import type { RegistryPort } from '../../core/port.js';
 import { asDate, utcDate } from '../../core/time.js';
@@ -42,8 +43,8 @@ export interface ReconcileInput {
 export type ReconcileFn = (input: ReconcileInput) => Promise<Verdict>;
 
 export interface OperationSpec {
-  /** The protocol command that changes state (for the command log), e.g. "domain:create"; null when local. */
-  command: string | null;
+  /** The command that changes state (for the command log), e.g. "domain:create"; null when local. */
+  command: CommandName | null;
   /** Backend name a request goes to, from its normalised arguments (null for gateway-local operations). */
   backendOf(args: any, router: Router): string | null;
   reconcile: ReconcileFn;

@@ -57,7 +57,7 @@ let n = 0;
 const req = (name = `d${++n}.tld`, key = `key-${n}`) => ({ registrarId: US, key, operation: 'createDomain', args: { name, period: { value: 1, unit: 'y' }, authInfo: 'Secret-Pw-1' } });
 const answer = (name: string, client = 'GW-1'): StoredResult => ({ trid: { client, server: 'SV-1' }, code: 1000, message: 'Command completed successfully', name });
 const record = (key: string) => db.prisma.idempotencyRecord.findUnique({ where: { registrarId_idempotencyKey: { registrarId: US, idempotencyKey: key } } });
-const event = (clTRID: string, r: ReturnType<typeof req>) => ({ registrarId: US, backend: BACKEND, command: 'domain:create', objectName: r.args.name, clTRID, durationMs: 5, idempotencyKey: r.key, operation: 'createDomain' });
+const event = (clTRID: string, r: ReturnType<typeof req>) => ({ registrarId: US, backend: BACKEND, command: 'domain:create' as const, objectName: r.args.name, clTRID, durationMs: 5, idempotencyKey: r.key, operation: 'createDomain' });
 /** What an adapter does right before sending the command: announce it to the command log. */
 const announce = (r: ReturnType<typeof req>, clTRID = 'GW-sent') => log.start(event(clTRID, r));
 /** A command announced, sent, and never answered. */

@@ -41,7 +41,7 @@ const service = (leaseMs = 15_000) => new IdempotencyService(db.prisma, clock, {
 
 let n = 0;
 const req = () => ({ registrarId: US, key: `sweep-${++n}-${Date.now()}`, operation: 'createDomain', args: { name: `s${n}.tld`, period: { value: 1, unit: 'y' }, authInfo: 'Secret-Pw-1' } });
-const event = (clTRID: string, r: ReturnType<typeof req>) => ({ registrarId: US, backend: BACKEND, command: 'domain:create', objectName: r.args.name, clTRID, durationMs: 5, idempotencyKey: r.key, operation: 'createDomain' });
+const event = (clTRID: string, r: ReturnType<typeof req>) => ({ registrarId: US, backend: BACKEND, command: 'domain:create' as const, objectName: r.args.name, clTRID, durationMs: 5, idempotencyKey: r.key, operation: 'createDomain' });
 const record = (key: string) => db.prisma.idempotencyRecord.findUnique({ where: { registrarId_idempotencyKey: { registrarId: US, idempotencyKey: key } } });
 async function outcomes(key: string) {
   await log.flush();

@@ -11,16 +11,18 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { kindOf } from './backends/kinds.js';
 import type { GatewayConfig } from './config.types.js';
 import { resolveLimits } from './limits/limits.js';
 import { fingerprintKeyProblem } from './idempotency/fingerprint-key.js';
 
 export type { GatewayConfig } from './config.types.js';
 
-export const SANDBOX_TLDS = { contacts: ['example'], nomulus: ['tld'] } as const;
+export const SANDBOX_TLDS = { contacts: ['example'], nomulus: ['tld'], repp: ['ee', 'com.ee', 'pri.ee'] } as const;
 
 /**
- * Zero-setup defaults: two in-process EPP sandboxes (with and without contact objects). They
+ * Zero-setup defaults: two in-process EPP sandboxes (with and without contact objects) and the
+ * Estonian registry's REPP sandbox (.ee, .com.ee, .pri.ee). They
  * listen on loopback only: the start prints fresh API keys and /metrics has no token, so the
  * network gets in only when asked (HOST=0.0.0.0). A config file's gateway listens on every
  * interface unless the file says otherwise (`host`).
@@ -39,10 +41,12 @@ export function defaultConfig(): GatewayConfig {
     backends: [
       { name: 'sandbox-epp', kind: 'epp', host: '127.0.0.1', port: 0, tls: {}, accounts: sandboxAccounts, sandbox: { profile: 'contacts' } },
       { name: 'sandbox-nomulus', kind: 'epp', host: '127.0.0.1', port: 0, tls: {}, accounts: { ...sandboxAccounts }, sandbox: { profile: 'nomulus' } },
+      { name: 'sandbox-repp', kind: 'repp', url: 'https://localhost', accounts: {}, sandbox: {} },
     ],
     routes: [
       ...SANDBOX_TLDS.contacts.map((suffix) => ({ suffix, backend: 'sandbox-epp' })),
       ...SANDBOX_TLDS.nomulus.map((suffix) => ({ suffix, backend: 'sandbox-nomulus' })),
+      ...SANDBOX_TLDS.repp.map((suffix) => ({ suffix, backend: 'sandbox-repp' })),
     ],
     defaultBackend: 'sandbox-epp',
     limits: { maxDepth: 12, maxBatch: 500, maxSubscriptions: 100 },
@@ -105,6 +109,7 @@ export function validateConfig(cfg: GatewayConfig): void {
     throw new Error(`config: defaultBackend "${cfg.defaultBackend}" is not a backend`);
   }
   for (const b of cfg.backends) {
+    kindOf(b).validate(b);
     for (const [registrar, account] of Object.entries(b.accounts)) {
       if (!b.sandbox && !account.password) {
         throw new Error(`config: backend "${b.name}" account "${registrar}" has no password (set GATEWAY_${envKey(b.name, registrar)}_PASSWORD)`);

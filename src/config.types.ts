@@ -1,3 +1,7 @@
+import type { ReppBackendConfig } from './backends/repp/config.js';
+
+export type { ReppBackendConfig } from './backends/repp/config.js';
+
 /**
  * Shape of the gateway's config file (gateway.config.json, or the file named by GATEWAY_CONFIG).
  * Secrets may be left out of the file and given in the environment (see src/config.ts).
@@ -38,7 +42,7 @@ export interface EppBackendConfig {
   sandbox?: { profile: 'contacts' | 'nomulus'; transferPeriodMs?: number };
 }
 
-export type BackendConfig = EppBackendConfig;
+export type BackendConfig = EppBackendConfig | ReppBackendConfig;
 
 export interface RouteConfig {
   /** Domain suffix without leading dot ("com", "co.uk"); the longest matching suffix wins. */

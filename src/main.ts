@@ -21,10 +21,10 @@ async function main() {
       const { key } = await createApiKey(prisma, r.id, SANDBOX_KEY_LABEL);
       lines.push(`  ${r.id.padEnd(14)} ${key}`);
     }
-    const about = { contacts: 'an EPP registry with contact objects', nomulus: 'behaves like Nomulus today: domain and host objects only' };
     const registries = config.backends.map((b) => {
       const tlds = `.${config.routes.filter((x) => x.backend === b.name).map((x) => x.suffix).join(', .')}`;
-      return `  ${b.name.padEnd(16)} ${tlds.padEnd(12)} ${b.sandbox ? `(${about[b.sandbox.profile]})` : ''}`;
+      const about = gateway.sandboxes.about.get(b.name);
+      return `  ${b.name.padEnd(16)} ${tlds.padEnd(20)} ${about ? `(${about})` : ''}`;
     });
     process.stdout.write(
       [

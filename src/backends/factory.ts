@@ -3,7 +3,8 @@ import type { Clock } from '../core/clock.js';
 import type { RegistryPort } from '../core/port.js';
 import type { CommandEvent } from '../commandlog/command-log.js';
 import type { Logger } from '../logger.js';
-import { EppBackend } from './epp/index.js';
+import { kindOf } from './kinds.js';
+import { PortableBackend } from './portable.js';
 
 export interface BackendDeps {
   clock: Clock;
@@ -12,17 +13,11 @@ export interface BackendDeps {
   onCommandStart?: (e: CommandEvent) => Promise<void>;
 }
 
-/** One adapter per configured backend, by protocol kind. */
+/** One backend per config entry: the portable layer over its kind's driver. */
 export function createBackend(cfg: BackendConfig, deps: BackendDeps): RegistryPort {
-  switch (cfg.kind) {
-    case 'epp':
-      return new EppBackend(cfg, {
-        clock: deps.clock,
-        logger: deps.logger, // the adapter names its backend in every line itself
-        onCommand: deps.onCommand ? (e) => deps.onCommand!({ ...e, backend: cfg.name }) : undefined,
-        onCommandStart: deps.onCommandStart ? (e) => deps.onCommandStart!({ ...e, backend: cfg.name }) : undefined,
-      });
-    default:
-      throw new Error(`backend "${(cfg as { name: string }).name}": unknown kind "${(cfg as { kind: string }).kind}"`);
-  }
+  return new PortableBackend(kindOf(cfg).driver(cfg, { clock: deps.clock, logger: deps.logger }), {
+    clock: deps.clock,
+    onCommand: deps.onCommand,
+    onCommandStart: deps.onCommandStart,
+  });
 }

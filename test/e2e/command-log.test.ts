@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_REGISTRARS } from '../../src/sandbox/epp/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 
 const ENTRY = 'id registrar registry operation command objectName idempotencyKey clientTransactionId serverTransactionId resultCode message durationMs startedAt finishedAt outcome applied reconciledAt';
 const LOG = `query($filter: CommandLogFilter, $first: Int, $after: String) {
@@ -138,7 +139,7 @@ describe('command log', () => {
   });
 
   it("holds a mutation's command from the moment it is sent; the same entry completes when the answer comes", async () => {
-    const sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-epp')!;
+    const sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-epp') as EppSandbox;
     sandbox.faults.next({ command: 'domain:renew', action: 'delay', delayMs: 1_500 });
     const key = `slow-renew-${run}`;
     const renew = t.gql(A, `mutation($k: String!) { renewDomain(idempotencyKey: $k, input: { name: "${domain}", period: { value: 1, unit: YEARS } }) { name } }`, { k: key });

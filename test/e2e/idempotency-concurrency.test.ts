@@ -12,6 +12,7 @@ import { defaultConfig } from '../../src/config.js';
 import { freshDatabase, type TestDatabase } from '../helpers/db.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { apiKeys, configFor, removeCompiledGateway, spawnGateway, startSharedSandbox, type GatewayProcess, type GqlClient, type SharedSandbox } from '../helpers/processes.js';
+import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 
 const CREATE = `mutation($k: String!, $name: String!) { createDomain(idempotencyKey: $k, input: { name: $name, authInfo: "Conc-Pw-1" }) { name replayed transaction { clientTransactionId resultCode } } }`;
 const RENEW = `mutation($k: String!, $name: String!) { renewDomain(idempotencyKey: $k, input: { name: $name }) { name expiresAt replayed transaction { clientTransactionId resultCode } } }`;
@@ -39,7 +40,7 @@ describe('one key, 100 simultaneous requests, one gateway', () => {
   afterAll(() => t?.close());
 
   it('createDomain (100 requests) and renewDomain (30) are each sent once', async () => {
-    const sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-nomulus')!;
+    const sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-nomulus') as EppSandbox;
     const A = t.keys.NewRegistrar!;
     const name = `storm-${Date.now().toString(36)}.tld`;
     const creates = sandbox.applied('domain:create');

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { settle, Subscriber } from '../helpers/subscriber.js';
+import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 
 let t: TestGateway;
 beforeAll(async () => {
@@ -123,7 +124,7 @@ describe('poll ingestion', () => {
   it('a crash between storing and acknowledging loses and duplicates nothing, in the store or on the wire', async () => {
     const { ingester, router, prisma, events, clock, logger } = t.gateway.services;
     await ingester.stop(); // drive the drain by hand from here
-    const sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-nomulus')!;
+    const sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-nomulus') as EppSandbox;
     const backend = router.named('sandbox-nomulus');
     const sub = await new Subscriber(t.gateway.wsUrl, t.keys.TheRegistrar!).start();
     const name = `crash-${randomUUID().slice(0, 8)}.tld`;

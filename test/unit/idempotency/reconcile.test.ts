@@ -43,6 +43,7 @@ function fakePort(w: World): RegistryPort {
   return {
     name: 'sandbox-nomulus',
     kind: 'epp',
+    hasAccount: () => true,
     upstreamId: (r: string) => r,
     infoDomain: async (_c: unknown, n: string) => get(w.domains, n),
     infoContact: async (_c: unknown, id: string) => get(w.contacts, id),

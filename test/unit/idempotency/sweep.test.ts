@@ -27,6 +27,7 @@ let readFailure: Error | null;
 const port = {
   name: BACKEND,
   kind: 'epp',
+  hasAccount: () => true,
   upstreamId: (r: string) => r,
   async infoDomain(_c: unknown, name: string) {
     if (readFailure) throw readFailure;

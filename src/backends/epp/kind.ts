@@ -1,0 +1,28 @@
+/** The EPP backend kind: config check, driver, in-process sandbox (src/sandbox/epp). */
+import type { EppBackendConfig } from '../../config.types.js';
+import type { BackendKind } from '../kind.js';
+import { EppDriver } from './epp-driver.js';
+
+const ABOUT = { contacts: 'an EPP registry with contact objects', nomulus: 'behaves like Nomulus today: domain and host objects only' } as const;
+
+export const eppKind: BackendKind<EppBackendConfig> = {
+  kind: 'epp',
+  validate(cfg) {
+    if (!cfg.sandbox && (!cfg.host || !Number.isInteger(cfg.port) || cfg.port <= 0)) throw new Error(`config: backend "${cfg.name}" needs host and port`);
+    for (const [registrar, a] of Object.entries(cfg.accounts)) {
+      if (!cfg.sandbox && !a.clientId) throw new Error(`config: backend "${cfg.name}" account "${registrar}" has no clientId`);
+    }
+  },
+  driver: (cfg, deps) => new EppDriver(cfg, { clock: deps.clock, logger: deps.logger }),
+  async startSandbox(cfg, ctx) {
+    const { EppSandbox, SANDBOX_REGISTRARS } = await import('../../sandbox/epp/index.js');
+    const profile = cfg.sandbox?.profile ?? 'contacts';
+    const sandbox = new EppSandbox({ profile, tlds: ctx.tlds, clock: ctx.clock, transferPeriodMs: cfg.sandbox?.transferPeriodMs, host: '127.0.0.1', port: 0, state: ctx.state });
+    const { host, port, ca } = await sandbox.start();
+    cfg.host = host;
+    cfg.port = port;
+    cfg.tls = { ...cfg.tls, ca, rejectUnauthorized: true, servername: 'localhost' };
+    for (const r of SANDBOX_REGISTRARS) cfg.accounts[r.clientId] ??= { clientId: r.clientId, password: r.password };
+    return { instance: sandbox, about: ABOUT[profile] };
+  },
+};

@@ -1,0 +1,53 @@
+/**
+ * What a backend kind provides, from its own folder src/backends/<kind>/ (go-cloud's
+ * blob/memblob/memblob.go registers itself; here each kind is one entry of kinds.ts): its config
+ * check, its driver factory and its in-process sandbox. Nothing else in the code base switches on
+ * the kind: see "Adding a backend" in README.md.
+ */
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../logger.js';
+import type { Driver } from './driver.js';
+
+/** The part of a backend config every kind shares. */
+export interface BackendConfigBase {
+  name: string;
+  kind: string;
+  /** Gateway registrar id -> the account's login; every account has a password. */
+  accounts: Record<string, { password: string }>;
+  /** Present when the gateway runs an in-process sandbox for this backend. */
+  sandbox?: object;
+}
+
+export interface DriverDeps {
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface SandboxContext {
+  clock: Clock;
+  /** The route suffixes of this backend: the TLDs its sandbox serves. */
+  tlds: string[];
+  /** Where the sandbox may keep its state across restarts (`<dir>/<name>.json`), if at all. */
+  state?: { dir: string; name: string };
+}
+
+/** A started sandbox: the instance (tests reach its faults and clock through it) and how to stop it. */
+export interface StartedSandbox {
+  instance: { stop(): Promise<void> };
+  /** A few words for the start banner ("an EPP registry with contact objects"). */
+  about: string;
+}
+
+export interface BackendKind<C extends BackendConfigBase = BackendConfigBase> {
+  kind: C['kind'];
+  /** Throws a clear message for a config entry of this kind that cannot work. */
+  validate(cfg: C): void;
+  /** The driver that speaks this kind's protocol for one configured backend. */
+  driver(cfg: C, deps: DriverDeps): Driver;
+  /**
+   * Starts this kind's in-process sandbox for `cfg` and points `cfg` at it (address, trust, one
+   * account per sandbox registrar). Loads the sandbox code on demand: a gateway in front of real
+   * registries never carries it.
+   */
+  startSandbox(cfg: C, ctx: SandboxContext): Promise<StartedSandbox>;
+}

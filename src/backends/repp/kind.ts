@@ -1,0 +1,20 @@
+/** The REPP backend kind: config check, driver, in-process sandbox (src/sandbox/repp). */
+import type { BackendKind } from '../kind.js';
+import { validateReppConfig, type ReppBackendConfig } from './config.js';
+import { ReppDriver } from './repp-driver.js';
+
+export const reppKind: BackendKind<ReppBackendConfig> = {
+  kind: 'repp',
+  validate: validateReppConfig,
+  driver: (cfg, deps) => new ReppDriver(cfg, { clock: deps.clock }),
+  async startSandbox(cfg, ctx) {
+    const { ReppSandbox, REPP_SANDBOX_ACCOUNTS } = await import('../../sandbox/repp/index.js');
+    // HTTPS with a client certificate, as the registry asks for (REPP document, "Authentication").
+    const sandbox = new ReppSandbox({ tlds: ctx.tlds, clock: ctx.clock, tls: { clientCertificate: true }, registrantReplyMs: cfg.sandbox?.registrantReplyMs });
+    const a = await sandbox.start();
+    cfg.url = a.url;
+    cfg.tls = { ...cfg.tls, ca: a.ca, cert: a.clientCert, key: a.clientKey, servername: 'localhost', rejectUnauthorized: true };
+    for (const r of REPP_SANDBOX_ACCOUNTS) cfg.accounts[r.registrarId] ??= { username: r.username, password: r.password };
+    return { instance: sandbox, about: 'the Estonian registry (REPP, REST + JSON)' };
+  },
+};

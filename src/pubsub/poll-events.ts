@@ -127,7 +127,7 @@ export class RedisPollEvents extends LocalPollEvents {
   private readonly subscribed = new Map<string, Promise<unknown>>();
   /** Registrars whose event failed to publish: other instances owe their listeners a gap notice. */
   private readonly owed = new Set<string>();
-  private subscriberWasReady = false;
+  private readyBefore = false;
   /** Notices received and not yet delivered (their messages are being read), in arrival order. */
   private incoming: Notice[] = [];
   private delivering = false;
@@ -140,25 +140,27 @@ export class RedisPollEvents extends LocalPollEvents {
     super();
     this.channels = `${opts.prefix}poll:`;
     this.pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
-    this.sub = new Redis(url, { lazyConnect: false });
+    // No ready check (INFO) on the subscriber: INFO is refused once a SUBSCRIBE sent during the
+    // handshake has put the connection in subscriber mode, and ioredis then drops the connection.
+    this.sub = new Redis(url, { lazyConnect: false, enableReadyCheck: false });
     this.sub.on('message', (ch: string, text: string) => this.received(ch, text));
-    // After a reconnect, whatever was published while the connection was down never arrived:
-    // once subscribed again, every listener of this instance looks in the store.
+    // Whenever the subscriber connection becomes ready, the first time included (a SUBSCRIBE
+    // sent during the handshake is confirmed, then lost if the handshake fails), it subscribes
+    // to every channel this instance listens on, and every listener looks in the store: what
+    // was published while it was not subscribed never arrived.
     this.sub.on('ready', () => {
-      if (!this.subscriberWasReady) {
-        this.subscriberWasReady = true;
-        return;
-      }
       const channels = [...this.subscribed.keys()];
-      const resubscribed = channels.length > 0 ? this.sub.subscribe(...channels) : Promise.resolve();
-      resubscribed.then(
+      if (channels.length === 0) return;
+      const again = this.readyBefore;
+      this.sub.subscribe(...channels).then(
         () => {
-          this.logger.warn({ channels: channels.length }, 'redis subscriber reconnected: subscribers re-read the store');
+          if (again) this.logger.warn({ channels: channels.length }, 'redis subscriber reconnected: subscribers re-read the store');
           this.signalGap();
         },
         (err: Error) => this.logger.error({ err: err.message }, 'redis resubscribe failed'),
       );
     });
+    this.sub.on('ready', () => void (this.readyBefore = true));
     this.pub.on('ready', () => void this.payDebts());
     for (const c of [this.pub, this.sub]) c.on('error', (err) => this.logger.warn({ err: err.message }, 'redis'));
   }

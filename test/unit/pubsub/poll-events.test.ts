@@ -14,6 +14,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storedEvents, toEvent } from '../../../src/poll/poll.service.js';
+import { pollStream } from '../../../src/poll/stream.js';
 import { RedisPollEvents, type PollEvent, type PollEvents } from '../../../src/pubsub/poll-events.js';
 import { createPollEvents, redisPrefix } from '../../../src/pubsub/prefix.js';
 import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
@@ -90,6 +91,36 @@ describe.skipIf(!redisUp)('poll events on a Redis shared by two deployments (nee
       expect((await theirs.next()).id).toBe(own.id); // so had that event reached deployment two, it would come first
     } finally {
       await Promise.all([ingesting, serving, other].map((x) => x.close()));
+    }
+  });
+
+  it('a subscription made while the subscriber connection is still in its handshake keeps receiving', async () => {
+    // A SUBSCRIBE sent in the handshake put the connection in subscriber mode before ioredis's
+    // ready check (INFO), which then failed: the connection was dropped after the subscription
+    // had been confirmed, and the first "ready" after that subscribed to nothing (a 30 s hang
+    // of the Redis stream tests under load).
+    const ingesting = deploymentOne();
+    const serving = deploymentOne();
+    const sub = (serving as unknown as { sub: Redis }).sub;
+    const from = BigInt((await store(one)).id);
+    try {
+      const [stream, first] = await new Promise<[AsyncIterableIterator<PollEvent>, Promise<IteratorResult<PollEvent>>]>((resolve) =>
+        sub.once('connect', () => {
+          const s = pollStream(one.prisma, serving, { registrarId: 'R', after: from });
+          resolve([s, s.next()]); // with a cursor the stream subscribes at once: here, in the handshake
+        }),
+      );
+      if (sub.status !== 'ready') await new Promise((r) => sub.once('ready', r));
+      const warm = await store(one);
+      await ingesting.publish(warm);
+      expect((await first).value!.id).toBe(warm.id);
+      const e = await store(one);
+      const next = stream.next();
+      await ingesting.publish(e);
+      expect((await next).value!.id).toBe(e.id);
+      await stream.return!();
+    } finally {
+      await Promise.all([ingesting, serving].map((x) => x.close()));
     }
   });
 

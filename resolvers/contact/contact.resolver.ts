@@ -45,10 +45,12 @@ export class ContactResolver {
     checkIdempotencyKey('idempotencyKey', key);
     const args = toContactCreate(input);
     const backend = await contactBackend(ctx, input.registry, 'input.registry');
-    const { result, replayed } = await mutate(ctx, 'createContact', key, { ...args, registry: backend.name }, async (call) =>
-      recordOf(await backend.createContact(call, args)),
-    );
-    return { id: args.id, transaction: transactionOf(result), replayed, contact: await readContact(ctx, backend.name, args.id) };
+    const { result, replayed } = await mutate(ctx, 'createContact', key, { ...args, registry: backend.name }, async (call) => {
+      const r = await backend.createContact(call, args);
+      return { ...recordOf(r), id: r.data.id }; // the registry's id where it assigns one
+    });
+    const id = (result as { id?: string }).id ?? args.id!;
+    return { id, transaction: transactionOf(result), replayed, contact: await readContact(ctx, backend.name, id) };
   }
 
   @Mutation(() => ContactPayload)

@@ -11,6 +11,7 @@ import { CreateDomainInput, RenewDomainInput, UpdateDomainInput } from '../../sc
 import { asDate, mutate, recordOf, transactionOf } from '../common/mutate.js';
 import { DomainIndex } from '../../src/domains/domain-index.js';
 import { parseDomainCursor, readDomainPage } from '../../src/domains/domain-page.js';
+import { syncRegistryLists } from '../../src/domains/registry-lists.js';
 
 async function readDomain(ctx: GatewayContext, registry: string, name: string): Promise<DomainNode | null> {
   const key = { registry, name };
@@ -32,7 +33,10 @@ export class DomainResolver {
     return { ...(await backend.infoDomain(ctx.call, name, pw)).data, registry: backend.name };
   }
 
-  @Query(() => DomainConnection, { description: "The viewer's domains (created or transferred in through the gateway), by name." })
+  @Query(() => DomainConnection, {
+    description:
+      "The viewer's domains, by name: from registries that list a registrar's domains (REPP) their own list, read again for every first page (no `after`), so names registered elsewhere appear; from the others (EPP) those created or transferred in through the gateway.",
+  })
   async domains(
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
@@ -40,7 +44,9 @@ export class DomainResolver {
   ): Promise<DomainConnection> {
     checkPageSize('first', first);
     const afterName = after === null || after === undefined ? undefined : parseDomainCursor(after);
-    const page = await readDomainPage(new DomainIndex(ctx.prisma), ctx.registrar.id, first, afterName, (items) =>
+    const index = new DomainIndex(ctx.prisma);
+    if (afterName === undefined) await syncRegistryLists(index, ctx.router.backends(), ctx.call, ctx.logger);
+    const page = await readDomainPage(index, ctx.registrar.id, first, afterName, (items) =>
       Promise.all(items.map((i) => ctx.loaders.domain.load({ registry: i.backend, name: i.name }))),
     );
     return page as unknown as DomainConnection;

@@ -1,5 +1,17 @@
 import { Field, InputType } from 'type-graphql';
-import { DisclosureField } from './contact.type.js';
+import { ContactIdentType, DisclosureField } from './contact.type.js';
+
+@InputType({ description: "A contact's identity, where the registry keeps one (capability contactIdent)." })
+export class ContactIdentInput {
+  @Field({ description: 'A personal code (PRIV), a company registry code (ORG) or a birthday yyyy-mm-dd (BIRTHDAY); 1-100 characters.' })
+  code!: string;
+
+  @Field(() => ContactIdentType)
+  type!: ContactIdentType;
+
+  @Field({ description: 'ISO 3166-1 alpha-2 country of the code.' })
+  countryCode!: string;
+}
 
 @InputType({ description: "The registrant's disclosure preference (RFC 5733 disclose); registries may refuse a preference their policy does not allow (REGISTRY_POLICY_ERROR)." })
 export class ContactDisclosureInput {
@@ -39,8 +51,11 @@ export class PostalInfoInput {
 
 @InputType()
 export class CreateContactInput {
-  @Field({ description: 'Contact id, 3-16 characters, chosen by the registrar.' })
-  id!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Contact id, 3-16 characters, chosen by the registrar. Optional where the registry assigns ids (capability contactIdsAssigned): it then prefixes a given id with the registrar\'s code.',
+  })
+  id?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Registry to create it at (default: the configured default).' })
   registry?: string | null;
@@ -62,6 +77,9 @@ export class CreateContactInput {
 
   @Field(() => ContactDisclosureInput, { nullable: true })
   disclosure?: ContactDisclosureInput | null;
+
+  @Field(() => ContactIdentInput, { nullable: true, description: 'Required where the registry keeps an identity (capability contactIdent), refused elsewhere.' })
+  ident?: ContactIdentInput | null;
 }
 
 @InputType()

@@ -54,6 +54,25 @@ export class ContactDisclosure {
   fields!: DisclosureField[];
 }
 
+export enum ContactIdentType {
+  PRIV = 'priv',
+  ORG = 'org',
+  BIRTHDAY = 'birthday',
+}
+registerEnumType(ContactIdentType, { name: 'ContactIdentType', description: 'PRIV: a personal code; ORG: a company registry code; BIRTHDAY: a date of birth (yyyy-mm-dd).' });
+
+@ObjectType({ description: "A contact's identity at a registry that keeps one (the Estonian registry's ident)." })
+export class ContactIdent {
+  @Field({ description: 'The personal or registry code, or the birthday (yyyy-mm-dd).' })
+  code!: string;
+
+  @Field(() => ContactIdentType)
+  type!: ContactIdentType;
+
+  @Field({ description: 'ISO 3166-1 alpha-2 country of the code.' })
+  countryCode!: string;
+}
+
 // Federation entity: a contact id is unique only within its registry (schema/contact/contact.reference.ts).
 @Directive('@key(fields: "registry id")')
 @ObjectType({ description: 'A contact object at a registry.' })
@@ -96,11 +115,14 @@ export class Contact {
 
   @Field(() => ContactDisclosure, { nullable: true, description: 'The disclosure preference the registry holds, if one was set.' })
   disclosure?: ContactDisclosure | null;
+
+  @Field(() => ContactIdent, { nullable: true, description: 'The identity the registry keeps for the contact (REPP); null at registries that keep none (EPP).' })
+  ident?: ContactIdent | null;
 }
 
 @ObjectType()
 export class ContactPayload {
-  @Field()
+  @Field({ description: 'The contact id: the one given, or the one the registry assigned (capability contactIdsAssigned).' })
   id!: string;
 
   @Field(() => Contact, { nullable: true, description: 'The contact as the registry holds it now (null once deleted).' })

@@ -10,6 +10,9 @@ export class RegistryCapabilities {
   @Field() transferActions!: boolean;
   @Field() poll!: boolean;
   @Field() balance!: boolean;
+  @Field({ description: "The registry lists the registrar's domains itself (the domains connection then shows its list)." }) listDomains!: boolean;
+  @Field({ description: 'The registry assigns contact ids; createContact may leave id out.' }) contactIdsAssigned!: boolean;
+  @Field({ description: 'Contacts carry an identity (ident), required on createContact.' }) contactIdent!: boolean;
 }
 
 @ObjectType({ description: "The registrar's account at one registry backend." })

@@ -61,6 +61,7 @@ export interface Driver {
   updateDomain: Op<[input: M.DomainUpdateInput], null>;
   deleteDomain: Op<[name: string], M.DomainDeleted>;
   restoreDomain?: Op<[name: string], null>;
+  listDomains?: Op<[page: { limit: number; offset: number }], { names: string[]; total: number }>;
   transferDomain: Op<[op: M.TransferOp | 'query', name: string, opts: { authInfo?: string | null; period?: M.Period | null }], M.Transfer>;
 
   checkContacts?: Op<[ids: string[]], M.CheckResult[]>;
@@ -68,6 +69,7 @@ export interface Driver {
   createContact?: Op<[input: M.ContactCreateInput], { id: string; createdAt: Date }>;
   updateContact?: Op<[input: M.ContactUpdateInput], null>;
   deleteContact?: Op<[id: string], null>;
+  listContacts?: Op<[page: { limit: number; offset: number }], { contacts: M.Contact[]; total: number }>;
 
   checkHosts?: Op<[names: string[]], M.CheckResult[]>;
   infoHost?: Op<[name: string], M.Host>;

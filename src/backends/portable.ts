@@ -15,7 +15,7 @@
 import type { Capabilities } from '../core/capabilities.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { changesState, type CommandName } from '../core/commands.js';
-import { ForbiddenError, GatewayError, UnsupportedByBackendError, UpstreamUnavailableError } from '../core/errors.js';
+import { ForbiddenError, GatewayError, UnsupportedByBackendError, UpstreamUnavailableError, ValidationError } from '../core/errors.js';
 import type * as M from '../core/model/index.js';
 import type { RegistryPort } from '../core/port.js';
 import type { Attempt, Driver, DriverCall } from './driver.js';
@@ -118,6 +118,9 @@ export class PortableBackend implements RegistryPort {
   deleteDomain(ctx: M.CallContext, name: string) {
     return this.run(ctx, 'domain:delete', { objectName: name }, (c) => this.driver.deleteDomain(c, name));
   }
+  listDomains(ctx: M.CallContext, page: { limit: number; offset: number }) {
+    return this.run(ctx, 'domain:list', { objectName: `${page.offset}+${page.limit}` }, (c) => this.op('listDomains', 'listing domains from the registry')(c, page));
+  }
   restoreDomain(ctx: M.CallContext, name: string) {
     return this.run(ctx, 'domain:restore', { objectName: name }, (c) => this.op('restoreDomain', 'restore (rgp-1.0)')(c, name));
   }
@@ -132,11 +135,22 @@ export class PortableBackend implements RegistryPort {
   infoContact(ctx: M.CallContext, id: string, authInfo?: string | null) {
     return this.run(ctx, 'contact:info', { objectName: id, secrets: [authInfo] }, (c) => this.op('infoContact', 'contact objects')(c, id, authInfo));
   }
-  createContact(ctx: M.CallContext, input: M.ContactCreateInput) {
-    return this.run(ctx, 'contact:create', { objectName: input.id, secrets: [input.authInfo] }, (c) => this.op('createContact', 'contact objects')(c, input));
+  /** The id where the registry takes the registrar's (EPP), optional where it assigns one (REPP); the identity where it keeps one. */
+  async createContact(ctx: M.CallContext, input: M.ContactCreateInput) {
+    this.account(ctx.registrarId);
+    const caps = await this.driver.capabilities(ctx);
+    if (caps.contacts) {
+      if (!input.id && !caps.contactIdsAssigned) throw new ValidationError('input.id', `registry "${this.name}" needs the registrar to choose the contact id`);
+      if (!input.ident && caps.contactIdent) throw new ValidationError('input.ident', `registry "${this.name}" needs the contact's identity (code, type, country)`);
+      if (input.ident && !caps.contactIdent) throw new UnsupportedByBackendError(this.name, 'contact identities (ident)');
+    }
+    return this.run(ctx, 'contact:create', { objectName: input.id ?? undefined, secrets: [input.authInfo] }, (c) => this.op('createContact', 'contact objects')(c, input));
   }
   updateContact(ctx: M.CallContext, input: M.ContactUpdateInput) {
     return this.run(ctx, 'contact:update', { objectName: input.id, secrets: [input.authInfo] }, (c) => this.op('updateContact', 'contact objects')(c, input));
+  }
+  listContacts(ctx: M.CallContext, page: { limit: number; offset: number }) {
+    return this.run(ctx, 'contact:list', { objectName: `${page.offset}+${page.limit}` }, (c) => this.op('listContacts', 'listing contacts from the registry')(c, page));
   }
   deleteContact(ctx: M.CallContext, id: string) {
     return this.run(ctx, 'contact:delete', { objectName: id }, (c) => this.op('deleteContact', 'contact objects')(c, id));

@@ -33,7 +33,7 @@ const BY_COMMAND: Partial<Record<CommandName, Need[]>> = {
   'domain:transfer:cancel': [TRANSFER_ACTIONS],
   'contact:check': [CONTACTS],
   'contact:info': [CONTACTS],
-  'contact:list': [CONTACTS],
+  'contact:list': [CONTACTS, { capability: 'contactIdsAssigned', what: 'listing contacts from the registry' }],
   'contact:create': [CONTACTS],
   'contact:update': [CONTACTS],
   'contact:delete': [CONTACTS],

@@ -22,6 +22,10 @@ export interface Capabilities {
   balance: boolean;
   /** The backend can list the registrar's domains itself. */
   listDomains: boolean;
+  /** The registry assigns contact ids; a custom id is optional (REPP); otherwise the registrar chooses every id (EPP). */
+  contactIdsAssigned: boolean;
+  /** Contacts carry a registry identity (REPP ident: code, type, country), required on create. */
+  contactIdent: boolean;
   /** Period units the backend accepts. */
   periodUnits: Array<'y' | 'm'>;
 }
@@ -38,5 +42,7 @@ export const NO_CAPABILITIES: Capabilities = {
   poll: false,
   balance: false,
   listDomains: false,
+  contactIdsAssigned: false,
+  contactIdent: false,
   periodUnits: ['y'],
 };

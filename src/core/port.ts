@@ -55,6 +55,11 @@ export interface RegistryPort {
   renewDomain(ctx: CallContext, input: DomainRenewInput): Promise<PortResult<DomainRenewed>>;
   updateDomain(ctx: CallContext, input: DomainUpdateInput): Promise<PortResult<null>>;
   deleteDomain(ctx: CallContext, name: string): Promise<PortResult<DomainDeleted>>;
+  /**
+   * One page of the registrar's domains as the registry lists them, and how many it has in all
+   * (capability listDomains: REPP; EPP has no such command, the gateway keeps its own index).
+   */
+  listDomains(ctx: CallContext, page: { limit: number; offset: number }): Promise<PortResult<{ names: string[]; total: number }>>;
   /** RGP restore request (RFC 3915). */
   restoreDomain(ctx: CallContext, name: string): Promise<PortResult<null>>;
 
@@ -71,6 +76,8 @@ export interface RegistryPort {
   createContact(ctx: CallContext, input: ContactCreateInput): Promise<PortResult<{ id: string; createdAt: Date }>>;
   updateContact(ctx: CallContext, input: ContactUpdateInput): Promise<PortResult<null>>;
   deleteContact(ctx: CallContext, id: string): Promise<PortResult<null>>;
+  /** One page of the registrar's contacts with their data, and how many it has (capability contactIdsAssigned: REPP). */
+  listContacts(ctx: CallContext, page: { limit: number; offset: number }): Promise<PortResult<{ contacts: Contact[]; total: number }>>;
 
   checkHosts(ctx: CallContext, names: string[]): Promise<PortResult<CheckResult[]>>;
   infoHost(ctx: CallContext, name: string): Promise<PortResult<Host>>;

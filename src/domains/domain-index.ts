@@ -32,6 +32,21 @@ export class DomainIndex {
     if (gaining) await this.add(gaining, t.name, backend.name);
   }
 
+  /**
+   * Makes the registrar's entries at `backend` the registry's own list (a registry that lists a
+   * registrar's domains: names created elsewhere appear, names transferred away go). Entries
+   * written at or after `since` (a create or transfer racing the listing) are kept.
+   */
+  async replaceBackend(registrarId: string, backend: string, names: readonly string[], since: Date): Promise<void> {
+    const have = await this.prisma.domainIndex.findMany({ where: { registrarId, backend }, select: { name: true } });
+    const listed = new Set(names);
+    const gone = have.map((h) => h.name).filter((n) => !listed.has(n));
+    if (gone.length > 0) await this.prisma.domainIndex.deleteMany({ where: { registrarId, backend, name: { in: gone }, updatedAt: { lt: since } } });
+    const known = new Set(have.map((h) => h.name));
+    const fresh = names.filter((n) => !known.has(n));
+    for (const name of fresh) await this.add(registrarId, name, backend);
+  }
+
   async remove(registrarId: string, name: string): Promise<void> {
     await this.prisma.domainIndex.deleteMany({ where: { registrarId, name } });
   }

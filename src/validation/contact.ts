@@ -3,7 +3,7 @@
  * model, every field checked before anything is recorded or sent.
  */
 import { ValidationError, quoted } from '../core/errors.js';
-import type { ContactCreateInput, ContactUpdateInput, Disclosure, PostalInfo } from '../core/model/index.js';
+import type { ContactCreateInput, ContactIdent, ContactUpdateInput, Disclosure, PostalInfo } from '../core/model/index.js';
 import { checkAuthInfo, checkObjectId } from './names.js';
 import { checkCharacters, checkLength, checkLine } from './text.js';
 
@@ -108,9 +108,28 @@ export function checkClientStatuses(field: string, list: string[], allowed: Read
   return list;
 }
 
-export function toContactCreate(input: { id: string; postalInfo: PostalIn[]; voice?: string | null; fax?: string | null; email: string; authInfo: string; disclosure?: Disclosure | null }): ContactCreateInput {
+/** A contact identity: a code of 1-100 characters on one line (a birthday as yyyy-mm-dd), its type, a country. */
+export function checkIdent(field: string, i: ContactIdent): ContactIdent {
+  const code = checkLine(`${field}.code`, i.code, 1, 100);
+  if (i.type === 'birthday' && !(/^\d{4}-\d{2}-\d{2}$/.test(code) && new Date(`${code}T00:00:00Z`).toISOString().startsWith(code))) {
+    throw new ValidationError(`${field}.code`, 'a birthday is a date, yyyy-mm-dd');
+  }
+  return { code, type: i.type, countryCode: checkCountryCode(`${field}.countryCode`, i.countryCode) };
+}
+
+export function toContactCreate(input: {
+  id?: string | null;
+  postalInfo: PostalIn[];
+  voice?: string | null;
+  fax?: string | null;
+  email: string;
+  authInfo: string;
+  disclosure?: Disclosure | null;
+  ident?: ContactIdent | null;
+}): ContactCreateInput {
   return {
-    id: checkObjectId('input.id', input.id),
+    id: input.id ? checkObjectId('input.id', input.id) : null,
+    ident: input.ident ? checkIdent('input.ident', input.ident) : null,
     postalInfo: checkPostal('input.postalInfo', input.postalInfo),
     voice: input.voice ? checkPhone('input.voice', input.voice) : null,
     fax: input.fax ? checkPhone('input.fax', input.fax) : null,

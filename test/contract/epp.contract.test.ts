@@ -110,6 +110,8 @@ for (const profile of ['contacts', 'nomulus'] as const) {
           poll: true,
           balance: false,
           listDomains: false,
+          contactIdsAssigned: false,
+          contactIdent: false,
           periodUnits: ['y', 'm'],
         });
         expect(backend.upstreamId('acme')).toBe('NewRegistrar');

@@ -26,6 +26,8 @@ export const REPP_CAPABILITIES: Capabilities = {
   poll: true,
   balance: true,
   listDomains: true,
+  contactIdsAssigned: true,
+  contactIdent: true,
   periodUnits: ['y', 'm'],
 };
 
@@ -68,6 +70,7 @@ export class ReppDriver implements Driver {
     return this.run(c, (r) => updateDomain(r, this.name, input));
   };
   deleteDomain = (c: DriverCall, name: string) => this.run(c, (r) => domains.deleteDomain(r, name));
+  listDomains = (c: DriverCall, page: { limit: number; offset: number }) => this.run(c, (r) => domains.listDomains(r, page));
   transferDomain = (c: DriverCall, op: M.TransferOp | 'query', name: string, opts: { authInfo?: string | null }) => {
     if (op !== 'request' && op !== 'query') throw new UnsupportedByBackendError(this.name, `transfer ${op} (.ee transfers complete at once)`);
     return this.run(c, (r) => domains.transferDomain(r, op, name, opts));
@@ -84,6 +87,7 @@ export class ReppDriver implements Driver {
     return this.run(c, (r) => contacts.updateContact(r, this.name, input));
   };
   deleteContact = (c: DriverCall, id: string) => this.run(c, (r) => contacts.deleteContact(r, id));
+  listContacts = (c: DriverCall, page: { limit: number; offset: number }) => this.run(c, (r) => contacts.listContacts(r, page));
 
   pollRequest = (c: DriverCall) => this.run(c, (r) => account.pollRequest(r));
   pollAck = (c: DriverCall, id: string) => this.run(c, (r) => account.pollAck(r, id));

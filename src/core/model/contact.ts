@@ -21,6 +21,15 @@ export interface Disclosure {
   fields: DisclosureField[];
 }
 
+/** A contact's identity at a registry that keeps one (REPP ident): a personal or registry code, or a birthday, and its country. */
+export interface ContactIdent {
+  code: string;
+  /** priv: a personal code; org: a company registry code; birthday: yyyy-mm-dd. */
+  type: 'priv' | 'org' | 'birthday';
+  /** ISO 3166-1 alpha-2. */
+  countryCode: string;
+}
+
 export interface Contact {
   id: string;
   roid?: string | null;
@@ -38,16 +47,21 @@ export interface Contact {
   authInfo?: string | null;
   /** The disclosure preference, when one was set. */
   disclosure?: Disclosure | null;
+  /** The registry's identity of the person or company (REPP); null where the registry keeps none. */
+  ident?: ContactIdent | null;
 }
 
 export interface ContactCreateInput {
-  id: string;
+  /** The id to create; null where the registry assigns one (capability contactIdsAssigned). */
+  id: string | null;
   postalInfo: PostalInfo[];
   voice?: string | null;
   fax?: string | null;
   email: string;
   authInfo: string;
   disclosure?: Disclosure | null;
+  /** Required where the registry keeps an identity (capability contactIdent). */
+  ident?: ContactIdent | null;
 }
 
 export interface ContactUpdateInput {

@@ -1,5 +1,5 @@
 /** Reconciliation of contact and host commands: EPP contact:info / host:info. */
-import type { Contact, ContactUpdateInput, Disclosure, Host, HostUpdateInput, PostalInfo } from '../../core/model/index.js';
+import type { Contact, ContactCreateInput, ContactUpdateInput, Disclosure, Host, HostUpdateInput, PostalInfo } from '../../core/model/index.js';
 import { asDate } from '../../core/time.js';
 import { secretMatches } from '../secrets.js';
 import { allIn, noneIn, orNull, port } from './read.js';
@@ -35,7 +35,35 @@ function updated(input: ReconcileInput, kind: 'contact' | 'host', missing: strin
   return applied(reconciledTransaction(input, 1000, how), how);
 }
 
-export const createContact: ReconcileFn = async (input) => created(input, 'contact', input.args.id, await readContact(input, input.args.id));
+/**
+ * createContact: where the registrar chose the id, read it. Where the registry assigns ids (REPP:
+ * a custom id becomes "<registrar code>:<ID>"), the lost answer held the id: the registrar's
+ * contacts are searched for one with the request's name, e-mail and identity (and id, if one was
+ * given) that no other request created. REPP shows no creation time, so a contact with exactly
+ * this data made earlier counts as this one (the registrar then has it either way).
+ */
+export const createContact: ReconcileFn = async (input) => {
+  const p = port(input);
+  if (!(await p.capabilities(input.call)).contactIdsAssigned) return created(input, 'contact', input.args.id, await readContact(input, input.args.id));
+  const want = input.args as ContactCreateInput;
+  const suffix = want.id ? `:${want.id.toUpperCase()}` : null;
+  for (let offset = 0; offset < 100_000; offset += 200) {
+    const { data } = await p.listContacts(input.call, { limit: 200, offset });
+    for (const c of data.contacts) {
+      const same =
+        (!suffix || c.id.toUpperCase().endsWith(suffix)) &&
+        c.email.toLowerCase() === want.email.toLowerCase() &&
+        c.postalInfo[0]?.name === want.postalInfo[0]?.name &&
+        (!want.ident || c.ident?.code === want.ident.code);
+      if (same && !(await input.appliedByAnotherRequest(c.id))) {
+        const how = `the registry lists contact ${c.id} with the requested data`;
+        return applied({ ...reconciledTransaction(input, 1000, how), id: c.id }, how);
+      }
+    }
+    if (data.contacts.length < 200) break;
+  }
+  return notApplied('contact list: no contact with the requested data');
+};
 export const createHost: ReconcileFn = async (input) => created(input, 'host', input.args.name, await readHost(input, input.args.name));
 export const deleteContact: ReconcileFn = async (input) => deleted(input, 'contact', await readContact(input, input.args.id));
 export const deleteHost: ReconcileFn = async (input) => deleted(input, 'host', await readHost(input, input.args.name));

@@ -45,6 +45,7 @@ function fakePort(w: World): RegistryPort {
     kind: 'epp',
     hasAccount: () => true,
     upstreamId: (r: string) => r,
+    capabilities: async () => ({ contactIdsAssigned: false }),
     infoDomain: async (_c: unknown, n: string) => get(w.domains, n),
     infoContact: async (_c: unknown, id: string) => get(w.contacts, id),
     infoHost: async (_c: unknown, n: string) => get(w.hosts, n),

@@ -17,7 +17,7 @@ export function build(input: ContactCreateInput, clTRID: string): string {
     el(
       'contact:create',
       xmlnsAttr('contact'),
-      leaf('contact:id', input.id),
+      leaf('contact:id', input.id ?? ''), // never null here: EPP registries take the registrar's ids (capability contactIdsAssigned false)
       input.postalInfo.map(postalInfoEl),
       input.voice ? phoneEl('contact:voice', input.voice) : null,
       input.fax ? phoneEl('contact:fax', input.fax) : null,

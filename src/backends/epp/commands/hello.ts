@@ -25,6 +25,8 @@ export function capabilitiesFrom(g: EppGreeting): Capabilities {
     poll: true,
     balance: false,
     listDomains: false,
+    contactIdsAssigned: false,
+    contactIdent: false,
     periodUnits: ['y', 'm'],
   };
 }

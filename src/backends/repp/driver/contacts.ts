@@ -66,8 +66,9 @@ export async function deleteContact(call: ReppCall, id: string): Promise<M.PortR
   return result(await send(call, codec.buildDelete(id)), null);
 }
 
-export async function listContacts(call: ReppCall, page: { limit: number; offset: number }): Promise<M.PortResult<{ ids: string[]; total: number }>> {
-  const a = await send(call, codec.buildList(page));
+/** One page of the registrar's contacts with their data (details=true), and the total. */
+export async function listContacts(call: ReppCall, page: { limit: number; offset: number }): Promise<M.PortResult<{ contacts: M.Contact[]; total: number }>> {
+  const a = await send(call, codec.buildList({ ...page, details: true }));
   const l = codec.parseList(a.data);
-  return result(a, { ids: l.ids, total: l.count });
+  return result(a, { contacts: l.contacts.map((c) => ({ ...c.contact, sponsor: call.upstreamId, ident: c.ident })), total: l.count });
 }

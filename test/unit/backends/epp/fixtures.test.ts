@@ -469,6 +469,8 @@ const CASES: Record<string, () => void> = {
       poll: true,
       balance: false,
       listDomains: false,
+      contactIdsAssigned: false,
+      contactIdent: false,
       periodUnits: ['y', 'm'],
     });
   },

@@ -15,6 +15,8 @@ export interface NameserverRef {
   name: string;
   registry: string;
   inline?: { ipv4: string[]; ipv6: string[] };
+  /** The registry has no host objects (REPP): the name server is only this attribute of the domain. */
+  attribute?: boolean;
 }
 
 type DomainContactRef = { role: string; id: string; registry: string };
@@ -52,11 +54,13 @@ export class DomainFieldsResolver {
   }
 
   @FieldResolver(() => [Nameserver])
-  nameservers(@Root() d: DomainNode): NameserverRef[] {
+  async nameservers(@Root() d: DomainNode, @Ctx() ctx: GatewayContext): Promise<NameserverRef[]> {
+    const attribute = d.nameservers.length > 0 && !(await ctx.router.named(d.registry).capabilities(ctx.call)).hostObjects;
     return d.nameservers.map((ns) => ({
       name: ns.name,
       registry: d.registry,
-      inline: ns.ipv4.length || ns.ipv6.length ? { ipv4: ns.ipv4, ipv6: ns.ipv6 } : undefined,
+      inline: attribute || ns.ipv4.length || ns.ipv6.length ? { ipv4: ns.ipv4, ipv6: ns.ipv6 } : undefined,
+      attribute,
     }));
   }
 

@@ -13,6 +13,7 @@ type Parent = HostNode | NameserverRef;
  */
 async function hostOf(p: Parent, ctx: GatewayContext): Promise<HostNode | null> {
   if ('ipv4' in p) return p;
+  if (p.attribute) return null; // no host object at this registry: statuses, sponsor and dates are null
   return ctx.loaders.host.load({ registry: p.registry, name: p.name });
 }
 

@@ -69,7 +69,7 @@ export class RenewDomainInput {
   @Field(() => Date, {
     nullable: true,
     description:
-      'Current expiry date; its UTC date is sent as EPP curExpDate. When absent the gateway reads it first; it is always sent upstream, so a resend cannot renew twice.',
+      "Current expiry date; its calendar date is sent upstream (EPP curExpDate: the UTC date; REPP exp_date: the date in the registry's time zone, Europe/Tallinn). When absent the gateway reads it first; it is always sent upstream, so a resend cannot renew twice.",
   })
   currentExpiry?: Date | null;
 }

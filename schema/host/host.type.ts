@@ -3,7 +3,10 @@ import { UpstreamTransaction } from '../common/common.type.js';
 
 // Federation entity, keyed by host name (schema/host/nameserver.reference.ts).
 @Directive('@key(fields: "name")')
-@ObjectType({ description: 'A name server (EPP host object), with its addresses.' })
+@ObjectType({
+  description:
+    'A name server with its addresses: an EPP host object, or, at registries without host objects (REPP), an attribute of the domain that names it (statuses empty; sponsor and dates null: there is no object to have them).',
+})
 export class Nameserver {
   @Field()
   name!: string;
@@ -23,10 +26,10 @@ export class Nameserver {
   @Field(() => String, { nullable: true, description: 'Sponsoring registrar (null for host attributes).' })
   sponsor?: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'null for host attributes.' })
   createdAt?: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'null for host attributes.' })
   updatedAt?: Date | null;
 }
 

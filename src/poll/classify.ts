@@ -30,6 +30,9 @@ export function classify(m: UpstreamPollMessage): PollType {
     return text.includes('delet') ? 'DELETED' : 'PENDING_ACTION_COMPLETED';
   }
   if (text.includes('autorenew') || text.includes('auto-renew') || text.includes('auto renew')) return 'AUTORENEWED';
+  // A message with no transfer data that says a transfer was approved (the Estonian registry's
+  // "Transfer of domain koer.ee has been approved. ...": .ee transfers complete at once).
+  if (/\btransfer\b/.test(text) && /\bapproved\b/.test(text)) return 'TRANSFER_APPROVED';
   if (text.includes('deleted') || text.includes('deletion')) return 'DELETED';
   if (text.includes('balance') || text.includes('credit')) return 'BALANCE_LOW';
   if (text.includes('status') || text.includes('hold')) return 'STATUS_CHANGED';

@@ -51,7 +51,9 @@ describe.skipIf(!PG)('scale-out (needs TEST_DATABASE_URL: instances share Postgr
     const onTwo = await new Subscriber(two.gateway.wsUrl, two.keys.NewRegistrar!).start();
     try {
       const names = [await transferRequest(), await transferRequest()];
-      await Promise.all([onOne.waitFor(2), onTwo.waitFor(2)]);
+      // NewRegistrar may also get the REPP sandbox's seeded notifications: wait for these names'.
+      const both = (s: Subscriber) => s.waitUntil(() => names.every((n) => s.messages.some((m) => m.objectName === n)));
+      await Promise.all([both(onOne), both(onTwo)]);
       await settle(500);
       for (const s of [onOne, onTwo]) {
         const mine = s.messages.filter((m) => names.includes(m.objectName!));
@@ -85,7 +87,7 @@ describe.skipIf(!PG)('scale-out (needs TEST_DATABASE_URL: instances share Postgr
     const sub = await new Subscriber(survivor.gateway.wsUrl, survivor.keys.NewRegistrar!).start();
     try {
       const name = await transferRequest();
-      const got = await sub.waitFor(1, 10_000);
+      const got = await sub.waitUntil((m) => m.objectName === name, 10_000);
       expect(got.map((m) => m.objectName)).toContain(name);
     } finally {
       await sub.stop();

@@ -50,8 +50,9 @@ describe('pollMessages subscription', () => {
     const outsider = await new Subscriber(t.gateway.wsUrl, (await outsiderKey(t.gateway.services.prisma, 'Outsider')).key).start();
     try {
       const name = await transferRound('approve');
-      const l = (await losing.waitFor(1)).filter((m) => m.objectName === name);
-      const g = (await gaining.waitFor(1)).filter((m) => m.objectName === name);
+      // NewRegistrar may also get the REPP sandbox's seeded notifications: wait for this name's.
+      const l = (await losing.waitUntil((m) => m.objectName === name)).filter((m) => m.objectName === name);
+      const g = (await gaining.waitUntil((m) => m.objectName === name && m.type === 'TRANSFER_APPROVED')).filter((m) => m.objectName === name);
       expect(l.map((m) => m.type)).toEqual(['TRANSFER_REQUESTED']);
       expect(l[0]!.transfer?.status).toBe('pending');
       expect(g.map((m) => m.type)).toContain('TRANSFER_APPROVED');

@@ -46,6 +46,16 @@ export class Subscriber {
     return this.messages;
   }
 
+  /**
+   * The messages received once one matches `ok` (or the timeout passed): for a subscriber that may
+   * also get messages it does not wait for, such as a sandbox registry's own seeded notifications.
+   */
+  async waitUntil(ok: (m: Received) => boolean, timeoutMs = 15_000): Promise<Received[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.messages.some(ok) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return this.messages;
+  }
+
   /** Complete the subscription, keeping the connection open. */
   async unsubscribeOnly(): Promise<void> {
     this.unsubscribe?.();

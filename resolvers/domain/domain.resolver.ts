@@ -11,6 +11,7 @@ import { CreateDomainInput, RenewDomainInput, UpdateDomainInput } from '../../sc
 import { asDate, mutate, recordOf, transactionOf } from '../common/mutate.js';
 import { DomainIndex } from '../../src/domains/domain-index.js';
 import { parseDomainCursor, readDomainPage } from '../../src/domains/domain-page.js';
+import type { Page } from '../../src/connections/page.js';
 
 async function readDomain(ctx: GatewayContext, registry: string, name: string): Promise<DomainNode | null> {
   const key = { registry, name };
@@ -37,13 +38,13 @@ export class DomainResolver {
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: GatewayContext,
-  ): Promise<DomainConnection> {
+  ): Promise<Page<DomainNode>> {
     checkPageSize('first', first);
     const afterName = after === null || after === undefined ? undefined : parseDomainCursor(after);
     const page = await readDomainPage(new DomainIndex(ctx.prisma), ctx.registrar.id, first, afterName, (items) =>
       Promise.all(items.map((i) => ctx.loaders.domain.load({ registry: i.backend, name: i.name }))),
     );
-    return page as unknown as DomainConnection;
+    return page;
   }
 
   @Query(() => [DomainCheck], { description: 'Availability of up to 500 names, grouped into one check command per registry.' })

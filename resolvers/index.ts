@@ -1,5 +1,6 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { CommandLogResolver } from './commandlog/commandlog.resolver.js';
+import { PageInfoResolver } from './common/page-info.resolver.js';
 import { ContactResolver } from './contact/contact.resolver.js';
 import { DomainContactResolver, DomainFieldsResolver } from './domain/domain.fields.resolver.js';
 import { DomainResolver } from './domain/domain.resolver.js';
@@ -23,4 +24,5 @@ export const resolvers: NonEmptyArray<Function> = [
   PollResolver,
   PollSubscriptionResolver,
   CommandLogResolver,
+  PageInfoResolver,
 ];

@@ -1,6 +1,7 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
-import { checkCommandLogFilter, checkPageSize, parseRowId } from '../../src/validation/cursors.js';
+import { checkCommandLogFilter, checkPageSize } from '../../src/validation/cursors.js';
+import { rowCursor, rowPage, type Page } from '../../src/connections/page.js';
 import { CommandLog } from '../../src/commandlog/command-log.js';
 import { outcomeOf } from '../../src/commandlog/outcome.js';
 import type { CommandLog as CommandLogRow } from '../../src/db/generated/client.js';
@@ -44,14 +45,14 @@ export class CommandLogResolver {
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor: an entry id.' }) after: string | null,
     @Ctx() ctx: GatewayContext,
-  ): Promise<CommandLogConnection> {
+  ): Promise<Page<CommandLogEntry>> {
     checkPageSize('first', first);
-    const cursor = after ? parseRowId('after', after, 'command log cursor') : null;
+    const cursor = rowCursor(after, 'command log cursor');
     const where = checkCommandLogFilter('filter', filter);
     const log = ctx.idempotency.commandLog ?? new CommandLog(ctx.prisma, ctx.logger, ctx.clock);
     await log.flush(); // the viewer's own commands answered so far are in it
-    const page = await log.page(ctx.registrar.id, where, first, cursor);
-    const edges = page.rows.map((row) => ({ cursor: row.id.toString(), node: commandLogEntry(row) }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    const rows = await log.page(ctx.registrar.id, where, first + 1, cursor);
+    const before = cursor !== null && (() => log.anyUpTo(ctx.registrar.id, where, cursor));
+    return rowPage(rows, first, (row) => ({ cursor: row.id.toString(), node: commandLogEntry(row) }), before);
   }
 }

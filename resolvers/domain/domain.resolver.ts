@@ -12,6 +12,7 @@ import { asDate, mutate, recordOf, transactionOf } from '../common/mutate.js';
 import { DomainIndex } from '../../src/domains/domain-index.js';
 import { parseDomainCursor, readDomainPage } from '../../src/domains/domain-page.js';
 import { syncRegistryLists } from '../../src/domains/registry-lists.js';
+import type { Page } from '../../src/connections/page.js';
 
 async function readDomain(ctx: GatewayContext, registry: string, name: string): Promise<DomainNode | null> {
   const key = { registry, name };
@@ -41,7 +42,7 @@ export class DomainResolver {
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: GatewayContext,
-  ): Promise<DomainConnection> {
+  ): Promise<Page<DomainNode>> {
     checkPageSize('first', first);
     const afterName = after === null || after === undefined ? undefined : parseDomainCursor(after);
     const index = new DomainIndex(ctx.prisma);
@@ -49,7 +50,7 @@ export class DomainResolver {
     const page = await readDomainPage(index, ctx.registrar.id, first, afterName, (items) =>
       Promise.all(items.map((i) => ctx.loaders.domain.load({ registry: i.backend, name: i.name }))),
     );
-    return page as unknown as DomainConnection;
+    return page;
   }
 
   @Query(() => [DomainCheck], { description: 'Availability of up to 500 names, grouped into one check command per registry.' })

@@ -1,7 +1,8 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import { ObjectNotFoundError } from '../../src/core/errors.js';
-import type { PollMessage as PollRow } from '../../src/db/generated/client.js';
+import type { PollMessage as PollRow, Prisma } from '../../src/db/generated/client.js';
+import { rowCursor, rowPage, type Page } from '../../src/connections/page.js';
 import { toEvent } from '../../src/poll/poll.service.js';
 import { parseId, pollNode } from './poll.map.js';
 import { AckPollMessagePayload, PollMessage, PollMessageConnection, PollMessageType } from '../../schema/poll/poll.type.js';
@@ -24,27 +25,20 @@ export class PollResolver {
     @Arg('objects', () => [String], { nullable: true, description: 'Only messages about these domains/hosts.' }) objects: string[] | null,
     @Arg('includeAcknowledged', { defaultValue: false }) includeAcknowledged: boolean,
     @Ctx() ctx: GatewayContext,
-  ): Promise<PollMessageConnection> {
+  ): Promise<Page<PollMessage>> {
     checkPageSize('first', first);
-    const afterId = after ? parseId('after', after) : undefined;
+    const afterId = rowCursor(after, 'poll message id');
     const objectNames = objects?.length ? checkObjectNames('objects', objects) : null;
     await ctx.ingester.drainNow(ctx.registrar.id);
-    const rows = await ctx.prisma.pollMessage.findMany({
-      where: {
-        registrarId: ctx.registrar.id,
-        ...(afterId ? { id: { gt: afterId } } : {}),
-        ...(types?.length ? { type: { in: types } } : {}),
-        ...(objectNames ? { objectName: { in: objectNames } } : {}),
-        ...(includeAcknowledged ? {} : { ackedAt: null }),
-      },
-      orderBy: { id: 'asc' },
-      take: first + 1,
-    });
-    const page = rows.slice(0, first).map(nodeOf);
-    return {
-      edges: page.map((node) => ({ cursor: node.id, node })),
-      pageInfo: { hasNextPage: rows.length > first, endCursor: page.at(-1)?.id ?? null },
+    const where: Prisma.PollMessageWhereInput = {
+      registrarId: ctx.registrar.id,
+      ...(types?.length ? { type: { in: types } } : {}),
+      ...(objectNames ? { objectName: { in: objectNames } } : {}),
+      ...(includeAcknowledged ? {} : { ackedAt: null }),
     };
+    const rows = await ctx.prisma.pollMessage.findMany({ where: afterId ? { ...where, id: { gt: afterId } } : where, orderBy: { id: 'asc' }, take: first + 1 });
+    const before = afterId !== null && (async () => (await ctx.prisma.pollMessage.findFirst({ where: { ...where, id: { lte: afterId } }, select: { id: true } })) !== null);
+    return rowPage(rows, first, (row) => ({ cursor: row.id.toString(), node: nodeOf(row) }), before);
   }
 
   @Mutation(() => AckPollMessagePayload, { description: 'Mark a stored poll message as handled by the viewer.' })

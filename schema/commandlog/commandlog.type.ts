@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { PageInfo } from '../common/common.type.js';
+import { connectionType } from '../common/connection.js';
 
 export enum CommandOutcome {
   SUCCEEDED = 'SUCCEEDED',
@@ -87,23 +87,7 @@ export class CommandLogEntry {
   reconciledAt?: Date | null;
 }
 
-@ObjectType()
-export class CommandLogEdge {
-  @Field()
-  cursor!: string;
-
-  @Field(() => CommandLogEntry)
-  node!: CommandLogEntry;
-}
-
-@ObjectType()
-export class CommandLogConnection {
-  @Field(() => [CommandLogEdge])
-  edges!: CommandLogEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export const CommandLogConnection = connectionType('CommandLog', CommandLogEntry, 'command log entries');
 
 @InputType({ description: 'All given conditions must hold.' })
 export class CommandLogFilter {

@@ -41,15 +41,6 @@ export class CheckResult {
 }
 
 @ObjectType()
-export class PageInfo {
-  @Field()
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true })
-  endCursor?: string | null;
-}
-
-@ObjectType()
 export class Money {
   @Field({ description: 'Decimal amount as a string, to keep precision.' })
   amount!: string;

@@ -1,5 +1,6 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
-import { CheckResult, ContactRole, PageInfo, UpstreamTransaction } from '../common/common.type.js';
+import { CheckResult, ContactRole, UpstreamTransaction } from '../common/common.type.js';
+import { connectionType } from '../common/connection.js';
 
 // Federation entity: other subgraphs refer to a domain by its name (schema/domain/domain.reference.ts).
 @Directive('@key(fields: "name")')
@@ -59,23 +60,7 @@ export class DomainContact {
   id!: string;
 }
 
-@ObjectType()
-export class DomainEdge {
-  @Field()
-  cursor!: string;
-
-  @Field(() => Domain)
-  node!: Domain;
-}
-
-@ObjectType()
-export class DomainConnection {
-  @Field(() => [DomainEdge])
-  edges!: DomainEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export const DomainConnection = connectionType('Domain', Domain, 'domains');
 
 @ObjectType()
 export class DomainCheck extends CheckResult {

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { PageInfo } from '../common/common.type.js';
+import { connectionType } from '../common/connection.js';
 import { Transfer } from '../transfer/transfer.type.js';
 
 export enum PollMessageType {
@@ -63,23 +63,7 @@ export class PollMessage {
   raw!: string;
 }
 
-@ObjectType()
-export class PollMessageEdge {
-  @Field()
-  cursor!: string;
-
-  @Field(() => PollMessage)
-  node!: PollMessage;
-}
-
-@ObjectType()
-export class PollMessageConnection {
-  @Field(() => [PollMessageEdge])
-  edges!: PollMessageEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export const PollMessageConnection = connectionType('PollMessage', PollMessage, 'poll messages');
 
 @ObjectType()
 export class AckPollMessagePayload {

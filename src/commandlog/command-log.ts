@@ -54,9 +54,14 @@ export interface CommandWatch {
   stop(): void;
 }
 
-export interface CommandLogPage {
-  rows: CommandLogRow[];
-  hasNextPage: boolean;
+function whereOf(registrarId: string, filter: CommandLogFilter): Prisma.CommandLogWhereInput {
+  const where: Prisma.CommandLogWhereInput = { registrarId };
+  if (filter.objectName) where.objectName = filter.objectName;
+  if (filter.operation) where.operation = filter.operation;
+  if (filter.command) where.command = filter.command;
+  if (filter.idempotencyKey) where.idempotencyKey = filter.idempotencyKey;
+  if (filter.from || filter.to) where.createdAt = { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) };
+  return where;
 }
 
 /**
@@ -184,16 +189,15 @@ export class CommandLog {
     await this.prisma.commandLog.updateMany({ where: { id: last }, data: { reconciled: applied, reconciledAt } });
   }
 
-  /** A page of one registrar's entries, oldest first, after the cursor (an entry id). */
-  async page(registrarId: string, filter: CommandLogFilter, first: number, after: bigint | null): Promise<CommandLogPage> {
-    const where: Prisma.CommandLogWhereInput = { registrarId };
-    if (filter.objectName) where.objectName = filter.objectName;
-    if (filter.operation) where.operation = filter.operation;
-    if (filter.command) where.command = filter.command;
-    if (filter.idempotencyKey) where.idempotencyKey = filter.idempotencyKey;
-    if (filter.from || filter.to) where.createdAt = { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) };
+  /** Up to `take` of one registrar's entries matching `filter`, oldest first, after the cursor (an entry id). */
+  page(registrarId: string, filter: CommandLogFilter, take: number, after: bigint | null): Promise<CommandLogRow[]> {
+    const where = whereOf(registrarId, filter);
     if (after !== null) where.id = { gt: after };
-    const rows = await this.prisma.commandLog.findMany({ where, orderBy: { id: 'asc' }, take: first + 1 });
-    return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+    return this.prisma.commandLog.findMany({ where, orderBy: { id: 'asc' }, take });
+  }
+
+  /** Whether one registrar has an entry matching `filter` at or before `id` (the connection's hasPreviousPage). */
+  async anyUpTo(registrarId: string, filter: CommandLogFilter, id: bigint): Promise<boolean> {
+    return (await this.prisma.commandLog.findFirst({ where: { ...whereOf(registrarId, filter), id: { lte: id } }, select: { id: true } })) !== null;
   }
 }

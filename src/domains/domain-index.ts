@@ -65,6 +65,11 @@ export class DomainIndex {
     return { items: rows.slice(0, take), hasMore: rows.length > take };
   }
 
+  /** Whether the registrar's list has an entry named `name` or before it (the connection's hasPreviousPage). */
+  async anyUpTo(registrarId: string, name: string): Promise<boolean> {
+    return (await this.prisma.domainIndex.findFirst({ where: { registrarId, name: { lte: name } }, select: { name: true } })) !== null;
+  }
+
   /**
    * Drops entries the registry no longer has (domain info said 2303), each only if it was not
    * written again since it was read (a re-registration in between keeps its entry).

@@ -8,6 +8,7 @@
  * `hasNextPage` is true (a client that stops at an empty page would miss domains).
  */
 import { GatewayError, ValidationError } from '../core/errors.js';
+import { pageOf, type Edge, type Page } from '../connections/page.js';
 import type { DomainIndex } from './domain-index.js';
 
 /** Stale entries one request removes at most before it gives up with DOMAIN_INDEX_REPAIRED. */
@@ -44,10 +45,6 @@ export function parseDomainCursor(after: string): string {
   return name;
 }
 
-export interface DomainPage<T> {
-  edges: { cursor: string; node: T }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
 
 /**
  * Reads one page: `first` domains after `afterName` for which `load` returns a node (null: the
@@ -59,8 +56,9 @@ export async function readDomainPage<T>(
   first: number,
   afterName: string | undefined,
   load: (items: readonly { name: string; backend: string }[]) => Promise<(T | null)[]>,
-): Promise<DomainPage<T>> {
-  const edges: DomainPage<T>['edges'] = [];
+): Promise<Page<T>> {
+  const edges: Edge<T>[] = [];
+  const page = (hasNextPage: boolean) => pageOf(edges, hasNextPage, afterName !== undefined && (() => index.anyUpTo(registrarId, afterName)));
   let position = afterName;
   let removed = 0;
   for (;;) {
@@ -83,15 +81,11 @@ export async function readDomainPage<T>(
     removed += stale.length;
     position = items.at(-1)?.name ?? position;
     const more = hasMore || consumed < items.length;
-    if (!more) return page(edges, false);
-    if (edges.length === first) return page(edges, true);
+    if (!more) return page(false);
+    if (edges.length === first) return page(true);
     if (removed >= MAX_STALE_PER_PAGE) {
-      if (edges.length > 0) return page(edges, true);
+      if (edges.length > 0) return page(true);
       throw new DomainIndexRepairedError(removed);
     }
   }
-}
-
-function page<T>(edges: DomainPage<T>['edges'], hasNextPage: boolean): DomainPage<T> {
-  return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
 }

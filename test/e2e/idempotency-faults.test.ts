@@ -68,7 +68,10 @@ describe('exactly once under transport faults', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    const backend = { commandTimeoutMs: 250, poolSize: 2 };
+    // The gateway gives up on a command after 2 s: far above what a command takes on a loaded
+    // machine (250 ms timed out ordinary setup commands at load 15), and the 'delay' fault holds
+    // its answer until the gateway has given up and closed the connection, so no answer races it.
+    const backend = { commandTimeoutMs: 2_000, poolSize: 2 };
     shared = await startSharedSandbox({ name: 'sandbox-nomulus', profile: 'nomulus', clock, backend });
     contacts = await startSharedSandbox({ name: CONTACTS, profile: 'contacts', clock, backend });
     // Not a rate-limit test: the default budget (5,000 points per 10 s) depends on how fast the machine runs it.
@@ -188,7 +191,7 @@ describe('exactly once under transport faults', () => {
         const key = `k-${name}`;
         const vars = op.vars(key, name);
         const before = sandbox.applied(op.command);
-        sandbox.faults.next({ command: op.command, action: fault, delayMs: 500 });
+        sandbox.faults.next({ command: op.command, action: fault, delayMs: 600_000 });
         const first = await gw.gql(op.key(), op.query, vars);
         expect(first.errors?.[0]?.extensions?.code).toBe(FIRST_ERROR[fault]);
         expect(first.errors?.[0]?.extensions?.retryable).toBe(true);
@@ -232,7 +235,7 @@ describe('exactly once under transport faults', () => {
       expect(res.data[op.field]).toMatchObject({ ...stored, replayed: true });
     }
     expect(Object.values(OPS).map((o) => sandboxOf(o).applied(o.command))).toEqual(counts);
-  });
+  }, 180_000); // 60 replays, each reading its object afresh: over 30 s on a machine at load 18
 
   it('the running gateway purges records once they expire (7 days by default)', async () => {
     const count = () => db.prisma.idempotencyRecord.count();

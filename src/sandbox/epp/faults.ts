@@ -3,7 +3,7 @@
 export type FaultAction =
   /** Apply the command, then close the connection without answering. */
   | 'drop-after-apply'
-  /** Apply the command, then wait delayMs (default 1000) before answering. */
+  /** Apply the command, then wait delayMs (default 1000) before answering; nothing is answered if the client closes the connection meanwhile. */
   | 'delay'
   /** Answer 2400 "Command failed" without applying the command. */
   | 'server-error'

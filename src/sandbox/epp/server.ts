@@ -57,6 +57,8 @@ class Connection {
   private readonly state: SessionState = newSessionState();
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Aborted when the socket closes: a delayed answer is not waited for once its client is gone. */
+  private readonly gone = new AbortController();
 
   constructor(
     private readonly socket: tls.TLSSocket,
@@ -65,7 +67,10 @@ class Connection {
     this.reader = new FrameReader(opts.maxFrameBytes);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => this.close(true));
-    socket.on('close', () => (this.closed = true));
+    socket.on('close', () => {
+      this.closed = true;
+      this.gone.abort();
+    });
     this.send(buildGreeting(opts.env.profile, opts.env.clock.now()));
   }
 
@@ -131,7 +136,11 @@ class Connection {
       this.close(true);
       return;
     }
-    if (fault?.action === 'delay') await sleep(fault.delayMs ?? 1000);
+    if (fault?.action === 'delay') {
+      // Ends early (and answers nothing) when the client gives up and closes the connection.
+      const waited = await sleep(fault.delayMs ?? 1000, true, { signal: this.gone.signal }).catch(() => false);
+      if (!waited) return;
+    }
     this.send(out);
     if (result !== 'greeting' && (result.close || result.code >= 2500)) this.close(false);
   }

@@ -68,7 +68,7 @@ describe('readDomainPage', () => {
     const reg = registry(new Set(['a.tld', 'd.tld']));
     const page = await readDomainPage(index, R, 2, undefined, reg.load);
     expect(page.edges.map((e) => e.node.name)).toEqual(['a.tld', 'd.tld']);
-    expect(page.pageInfo).toEqual({ hasNextPage: false, endCursor: domainCursor('d.tld') });
+    expect(page.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false, startCursor: domainCursor('a.tld'), endCursor: domainCursor('d.tld') });
     expect((await db.prisma.domainIndex.findMany({ orderBy: { name: 'asc' } })).map((r) => r.name)).toEqual(['a.tld', 'd.tld']);
     reg.reads = 0;
     await readDomainPage(index, R, 2, undefined, reg.load);

@@ -1,0 +1,46 @@
+/**
+ * Relay cursor connections (the GraphQL Cursor Connections Specification, relay.dev/graphql/
+ * connections.htm): every list of the schema that grows (domains, poll messages, the command log,
+ * bulk items) is a `<Name>Connection { edges { cursor node } pageInfo }` paged forward with
+ * `first` and `after`. `connectionType` declares both types of one connection; the resolver side
+ * (building pages, reading cursors) is src/connections/page.ts.
+ */
+import { Field, ObjectType, type ClassType } from 'type-graphql';
+
+@ObjectType({ description: 'Where a page of a connection stands (Relay PageInfo).' })
+export class PageInfo {
+  @Field({ description: 'More edges follow this page: ask again with `after: endCursor`. A page is never empty while this is true.' })
+  hasNextPage!: boolean;
+
+  @Field({ description: 'Edges come before this page (that is, before `after`); false on a first page.' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first edge of this page (null when it is empty).' })
+  startCursor?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last edge of this page (null when it is empty): the `after` of the next page.' })
+  endCursor?: string | null;
+}
+
+/** The connection type `<name>Connection`, with its edge type `<name>Edge`; `plural` names the nodes in descriptions. */
+export function connectionType<T extends object>(name: string, Node: ClassType<T>, plural: string) {
+  @ObjectType(`${name}Edge`, { description: `One of the ${plural}, with its cursor.` })
+  class Edge {
+    @Field({ description: 'Pass it as `after` to continue after this edge.' })
+    cursor!: string;
+
+    @Field(() => Node)
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${plural} (Relay cursor connection: \`first\`, \`after\`).` })
+  class Connection {
+    @Field(() => [Edge])
+    edges!: Edge[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+  }
+
+  return Connection;
+}

@@ -1,0 +1,122 @@
+/**
+ * The HeadlessDomains sandbox's state (shared/upstream/000_1527c6e3181c1cc7.txt): registrar
+ * channels with their partner API keys, registrations with their lifecycle, desired and applied
+ * name servers and pending backend applies, the command audit rows GET /poll reads, and the
+ * idempotency records that answer a retried request. Its own types: it shares nothing with the
+ * gateway's adapter (src/backends/headless/).
+ */
+import { randomBytes } from 'node:crypto';
+
+/** A registrar channel in HeadlessDomains Partners, with its approved namespace listings. */
+export interface Channel {
+  id: string;
+  registrarId: string;
+  name: string;
+  approved: boolean;
+  /** TLDs of the channel's approved namespace listings. */
+  namespaces: string[];
+  productionApproved: boolean;
+}
+
+/** A partner API key; only the `registrar_api` profile may call the registrar API. */
+export interface ApiKey {
+  token: string;
+  profile: 'registrar_api' | 'storefront';
+  channelId: string;
+  scopes: string[];
+}
+
+export type LifecycleState = 'active' | 'pending_cancel' | 'cancelled' | 'protected_recovery';
+export type ApplyStatus = 'applied' | 'pending';
+
+export interface Registrant {
+  name: string;
+  email: string;
+  organization: string | null;
+}
+
+export interface Registration {
+  domain: string;
+  label: string;
+  tld: string;
+  channelId: string;
+  registrant: Registrant;
+  authCode: string;
+  state: LifecycleState;
+  clientHold: boolean;
+  transferLock: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  expiresAt: Date;
+  cancelledAt: Date | null;
+  desiredNameservers: string[];
+  appliedNameservers: string[];
+  transfer: { state: 'intent_recorded' | 'completed'; gainingChannelId: string; losingChannelId: string; recordedAt: Date; completedAt: Date | null } | null;
+  /** Fixture of the OT&E sequence: reset re-creates it for the channel it was made for. */
+  fixtureOf: string | null;
+}
+
+/** A backend apply still to happen (name servers, cancellation, transfer), due at `at`. */
+export interface PendingApply {
+  domain: string;
+  kind: 'nameservers' | 'cancel' | 'transfer';
+  commandId: string;
+  idempotencyKey: string | null;
+  channelId: string;
+  at: Date;
+}
+
+/** One command audit row (the document's "command audit events" read by GET /poll). */
+export interface AuditRow {
+  seq: number;
+  id: string;
+  commandId: string;
+  command: string;
+  domain: string | null;
+  idempotencyKey: string | null;
+  requestId: string | null;
+  httpStatus: number;
+  status: 'succeeded' | 'failed' | 'pending_backend_apply' | 'applied';
+  channelId: string;
+  createdAt: Date;
+  completedAt: Date | null;
+}
+
+/** What a request with an idempotency key answered, kept to answer its retries. */
+export interface IdempotencyRecord {
+  fingerprint: string;
+  status: number;
+  body: unknown;
+}
+
+export class Store {
+  readonly channels = new Map<string, Channel>();
+  readonly keys = new Map<string, ApiKey>();
+  readonly registrations = new Map<string, Registration>();
+  readonly pending: PendingApply[] = [];
+  readonly audit: AuditRow[] = [];
+  /** By channel id, then idempotency key. */
+  readonly idempotency = new Map<string, Map<string, IdempotencyRecord>>();
+  private seq = 0;
+  private commands = 0;
+
+  nextCommandId(): string {
+    return `cmd_${String(++this.commands).padStart(6, '0')}_${randomBytes(3).toString('hex')}`;
+  }
+
+  addAudit(row: Omit<AuditRow, 'seq' | 'id'>): AuditRow {
+    const seq = ++this.seq;
+    const r = { ...row, seq, id: `aud_${String(seq).padStart(8, '0')}` };
+    this.audit.push(r);
+    return r;
+  }
+
+  clearAll(): void {
+    this.registrations.clear();
+    this.pending.length = 0;
+    this.audit.length = 0;
+    this.idempotency.clear();
+    this.seq = 0;
+    this.commands = 0;
+  }
+}

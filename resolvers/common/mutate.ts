@@ -16,7 +16,7 @@ export function recordOf<T>(r: PortResult<T>): TransactionRecord {
 }
 
 export function transactionOf(r: TransactionRecord): UpstreamTransaction {
-  return { clientTransactionId: r.trid.client, serverTransactionId: r.trid.server ?? null, resultCode: r.code, message: r.message ?? null };
+  return { clientTransactionId: r.trid.client, serverTransactionId: r.trid.server ?? null, resultCode: r.code, message: r.message ?? null, pending: r.code === 1001 };
 }
 
 /**

@@ -18,11 +18,17 @@ export class UpstreamTransaction {
   @Field({ description: 'Client transaction id the gateway sent (EPP clTRID).' })
   clientTransactionId!: string;
 
-  @Field(() => String, { nullable: true, description: 'Server transaction id (EPP svTRID, REPP request id).' })
+  @Field(() => String, { nullable: true, description: 'Server transaction id (EPP svTRID, REPP request id, Joker Proc-ID).' })
   serverTransactionId?: string | null;
 
   @Field(() => Int, { description: 'Upstream result code (1000 success, 1001 pending, ...).' })
   resultCode!: number;
+
+  @Field({
+    description:
+      'True while the registry has only queued the command (1001; Joker: accepted with a Proc-ID, the serverTransactionId): its result arrives as a PENDING_ACTION_COMPLETED (or DELETED) poll message, and a retry with the same idempotency key then answers the final result.',
+  })
+  pending!: boolean;
 
   @Field(() => String, { nullable: true })
   message?: string | null;

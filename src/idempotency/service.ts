@@ -15,6 +15,7 @@ import { OPERATIONS } from './reconcile/index.js';
 import { Reconciler } from './reconciler.js';
 import { sweepAbandoned } from './sweep.js';
 import { storableArgs } from './secrets.js';
+import { resolvePending } from './pending.js';
 
 export interface IdempotencyOptions {
   /** How long a record is kept (default 7 days). */
@@ -133,7 +134,11 @@ export class IdempotencyService {
         continue;
       }
       if (!this.fingerprints.matches(rec.fingerprint, req.operation, req.args) || rec.operation !== req.operation) throw new IdempotencyKeyReusedError(rec.operation);
-      if (rec.state === 'SUCCEEDED') return { result: rec.response as T, replayed: true };
+      if (rec.state === 'SUCCEEDED') {
+        const now = await resolvePending(this.prisma, rec); // a queued change whose result arrived: its final answer
+        if (now.state === 'FAILED') throw new ReplayedError(now.error as never);
+        return { result: now.response as T, replayed: true };
+      }
       if (rec.state === 'FAILED') throw new ReplayedError(rec.error as never);
       if (rec.state === 'OUTCOME_UNKNOWN') {
         const claimed = await this.claim(rec);

@@ -51,6 +51,7 @@ function payloadOf(m: UpstreamPollMessage) {
       ? { ...m.transfer, requestedAt: m.transfer.requestedAt.toISOString(), actionAt: m.transfer.actionAt.toISOString(), expiresAt: m.transfer.expiresAt?.toISOString() ?? null }
       : null,
     pendingActionResult: m.pendingActionResult ?? null,
+    resultCode: m.resultCode ?? null,
     expiresAt: m.expiresAt?.toISOString() ?? null,
   };
 }

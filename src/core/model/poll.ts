@@ -15,6 +15,8 @@ export interface UpstreamPollMessage {
   transfer?: Transfer | null;
   /** Pending-action result (EPP panData paResult). */
   pendingActionResult?: boolean | null;
+  /** The completed action's own result code where the upstream says (Joker: the NACK's Status-Code). */
+  resultCode?: number | null;
   /** New expiry date (EPP renData in autorenew messages). */
   expiresAt?: Date | null;
   /** The raw upstream payload, for debugging. */

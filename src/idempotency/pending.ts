@@ -1,0 +1,37 @@
+/**
+ * Mutations the registry only queued (answered 1001 with the id of its queued request, e.g. a
+ * Joker Proc-ID as the server transaction id) resolve when the registry's result arrives as a
+ * poll message (pendingActionResult, upstream id = that request id): a retry with the same key
+ * then replays the final answer (1000, or the refusal as the key's error); before, the pending one.
+ * Resolved when the record is replayed, from the stored poll messages, so the order in which the
+ * mutation's record and the poll message were written does not matter.
+ */
+import type { IdempotencyRecord, Prisma, PrismaClient } from '../db/generated/client.js';
+import { registryErrorFor } from '../core/errors.js';
+
+interface StoredAnswer {
+  code?: number;
+  message?: string | null;
+}
+
+/** The record as it should be replayed now: itself, or resolved (and written) once its result is stored. */
+export async function resolvePending(prisma: PrismaClient, rec: IdempotencyRecord): Promise<IdempotencyRecord> {
+  const answer = rec.response as StoredAnswer | null;
+  if (rec.state !== 'SUCCEEDED' || answer?.code !== 1001 || !rec.serverTrid || !rec.backend) return rec;
+  const ids = rec.serverTrid.split(',').filter(Boolean);
+  const results = await prisma.pollMessage.findMany({ where: { registrarId: rec.registrarId, backend: rec.backend, upstreamId: { in: ids } } });
+  const outcomes = results.map((m) => m.payload as { pendingActionResult?: boolean | null; resultCode?: number | null } | null);
+  if (results.length < ids.length || outcomes.some((o) => o?.pendingActionResult == null)) return rec; // not all arrived yet
+  const failed = results.find((_, i) => outcomes[i]!.pendingActionResult === false);
+  let data: Prisma.IdempotencyRecordUpdateInput;
+  if (failed) {
+    const code = (failed.payload as { resultCode?: number | null }).resultCode ?? 2400;
+    const e = registryErrorFor(code >= 2000 ? code : 2400, failed.message, rec.backend);
+    data = { state: 'FAILED', error: JSON.parse(JSON.stringify({ code: e.code, message: e.message, details: e.details })) as Prisma.InputJsonValue };
+  } else {
+    data = { response: { ...(rec.response as object), code: 1000, message: results.at(-1)!.message } as Prisma.InputJsonValue };
+  }
+  // Only a record still pending is resolved (another replay may have resolved it first).
+  await prisma.idempotencyRecord.updateMany({ where: { id: rec.id, state: 'SUCCEEDED', serverTrid: rec.serverTrid }, data: data as Prisma.IdempotencyRecordUpdateManyMutationInput });
+  return { ...rec, ...(data as Partial<IdempotencyRecord>) };
+}

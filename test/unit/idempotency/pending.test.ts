@@ -1,0 +1,66 @@
+/**
+ * A mutation the registry only queued (1001, the queued request's id as server transaction id)
+ * replays its pending answer until the registry's result is stored as a poll message, then the
+ * final one: 1000 for a completed action, the refusal (by its result code) for a refused one;
+ * an action of several queued requests resolves when all have arrived.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolvePending } from '../../../src/idempotency/pending.js';
+import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
+
+let db: TestDatabase;
+let n = 0;
+beforeAll(async () => {
+  db = await freshDatabase();
+  await db.prisma.registrar.create({ data: { id: 'R', name: 'R' } });
+});
+afterAll(() => db?.close());
+
+async function pendingRecord(serverTrid: string) {
+  return db.prisma.idempotencyRecord.create({
+    data: {
+      registrarId: 'R',
+      idempotencyKey: `k${++n}`,
+      operation: 'createDomain',
+      fingerprint: 'f',
+      state: 'SUCCEEDED',
+      backend: 'jk',
+      serverTrid,
+      response: { trid: { client: 'c1', server: serverTrid }, code: 1001, message: 'queued', name: 'a.joker.test' },
+      expiresAt: new Date(Date.now() + 86_400_000),
+    },
+  });
+}
+
+async function result(upstreamId: string, ok: boolean, resultCode: number) {
+  await db.prisma.pollMessage.create({
+    data: { registrarId: 'R', backend: 'jk', accountId: '100001', upstreamId, type: 'PENDING_ACTION_COMPLETED', objectKind: 'domain', objectName: 'a.joker.test', message: `domain-register a.joker.test (Proc-ID ${upstreamId}) ${ok ? 'completed' : 'failed: Object exists'}`, payload: { pendingActionResult: ok, resultCode }, queuedAt: new Date(), receivedAt: new Date(), raw: '' },
+  });
+}
+
+describe('pending mutations resolve from their stored result', () => {
+  it('pending until the result is stored, then 1000 (written, so the next replay reads it directly)', async () => {
+    const rec = await pendingRecord('7001');
+    expect(((await resolvePending(db.prisma, rec)).response as { code: number }).code).toBe(1001);
+    await result('7001', true, 1000);
+    const now = await resolvePending(db.prisma, rec);
+    expect(now.response).toMatchObject({ code: 1000, name: 'a.joker.test', trid: { server: '7001' } });
+    expect((await db.prisma.idempotencyRecord.findUniqueOrThrow({ where: { id: rec.id } })).response).toMatchObject({ code: 1000 });
+  });
+
+  it('a refused action becomes the key\'s error, by its result code', async () => {
+    const rec = await pendingRecord('7002');
+    await result('7002', false, 2302);
+    const now = await resolvePending(db.prisma, rec);
+    expect(now.state).toBe('FAILED');
+    expect(now.error).toMatchObject({ code: 'OBJECT_EXISTS', details: { upstreamCode: 2302, backend: 'jk' } });
+  });
+
+  it('several queued requests: resolved only when every one has arrived', async () => {
+    const rec = await pendingRecord('7003,7004');
+    await result('7003', true, 1000);
+    expect(((await resolvePending(db.prisma, rec)).response as { code: number }).code).toBe(1001);
+    await result('7004', true, 1000);
+    expect(((await resolvePending(db.prisma, rec)).response as { code: number }).code).toBe(1000);
+  });
+});

@@ -8,11 +8,12 @@
  *   IDEMPOTENCY_KEY_SECRET / IDEMPOTENCY_KEY_FILE   key of the idempotency fingerprints
  *   GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD   upstream password of one account (names upper-cased,
  *                                            non-alphanumerics as "_"), so files need no secrets
+ *   OTEL_*   OpenTelemetry traces (tracingFromEnv below; README "Traces")
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { kindOf } from './backends/kinds.js';
-import type { GatewayConfig } from './config.types.js';
+import type { GatewayConfig, TracingConfig } from './config.types.js';
 import { resolveLimits } from './limits/limits.js';
 import { fingerprintKeyProblem } from './idempotency/fingerprint-key.js';
 
@@ -80,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (env.POLL_INTERVAL_MS) cfg.poll.intervalMs = Number(env.POLL_INTERVAL_MS);
   if (env.SHUTDOWN_DELAY_MS) cfg.shutdownDelayMs = Number(env.SHUTDOWN_DELAY_MS);
   if (env.METRICS_TOKEN) cfg.metrics = { ...cfg.metrics, token: env.METRICS_TOKEN };
+  cfg.tracing = tracingFromEnv(env, cfg.tracing);
   for (const backend of cfg.backends) {
     for (const [registrar, account] of Object.entries(backend.accounts)) {
       const secret = env[`GATEWAY_${envKey(backend.name, registrar)}_PASSWORD`];
@@ -90,7 +92,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return cfg;
 }
 
+/** OTLP transports (OTEL_EXPORTER_OTLP_PROTOCOL values). */
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+
+const present = (v: string | undefined) => v !== undefined && v.trim() !== '';
+
+/**
+ * Tracing as the standard OpenTelemetry variables set it, over the config file's `tracing`:
+ * OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none turns it off; OTEL_TRACES_EXPORTER=otlp or
+ * an OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) turns it on;
+ * OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL, picks the transport. With
+ * none of them the file decides (off when it says nothing). Unlike an SDK's default (otlp), the
+ * gateway exports nothing until asked to.
+ */
+export function tracingFromEnv(env: NodeJS.ProcessEnv, file: TracingConfig | undefined): TracingConfig | undefined {
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  let out = file;
+  if (exporters.includes('otlp') || present(env.OTEL_EXPORTER_OTLP_ENDPOINT) || present(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)) out = { ...out, enabled: true };
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL;
+  if (present(protocol)) out = { ...out, protocol: protocol!.trim() as TracingConfig['protocol'] };
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true' || exporters.includes('none')) out = { ...out, enabled: false };
+  return out;
+}
+
 export function validateConfig(cfg: GatewayConfig): void {
+  const protocol = cfg.tracing?.protocol;
+  if (protocol !== undefined && !(OTLP_PROTOCOLS as readonly string[]).includes(protocol)) {
+    throw new Error(`config: tracing.protocol (OTEL_EXPORTER_OTLP_PROTOCOL) must be one of ${OTLP_PROTOCOLS.join(', ')}`);
+  }
   if (cfg.shutdownDelayMs !== undefined && !(Number.isFinite(cfg.shutdownDelayMs) && cfg.shutdownDelayMs >= 0)) {
     throw new Error('config: shutdownDelayMs (SHUTDOWN_DELAY_MS) must be a number of milliseconds, 0 or more');
   }

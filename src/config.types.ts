@@ -104,6 +104,21 @@ export interface GatewayConfig {
   metrics?: { enabled?: boolean; token?: string };
   /** Idempotency records (see src/idempotency/config.ts for the defaults). */
   idempotency?: IdempotencyConfig;
+  /** OpenTelemetry traces (src/observe/tracing.ts); off by default. The standard OTEL_* variables turn it on too (src/config.ts). */
+  tracing?: TracingConfig;
+}
+
+export interface TracingConfig {
+  /** Export a span per GraphQL operation and per upstream command. Default false. */
+  enabled?: boolean;
+  /** OTLP transport: "http/protobuf" (default), "http/json" or "grpc" (env OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, OTEL_EXPORTER_OTLP_PROTOCOL). */
+  protocol?: 'http/protobuf' | 'http/json' | 'grpc';
+  /** The collector's traces URL, e.g. http://collector:4318/v1/traces (default: the exporter's, from OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT or localhost). */
+  endpoint?: string;
+  /** Headers sent with every export (http protocols; env OTEL_EXPORTER_OTLP_(TRACES_)HEADERS is read by the exporter). */
+  headers?: Record<string, string>;
+  /** service.name of the spans. Default "registry-gateway"; OTEL_SERVICE_NAME wins. */
+  serviceName?: string;
 }
 
 export interface IdempotencyConfig {

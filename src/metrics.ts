@@ -3,7 +3,6 @@
  * command, operation, outcome code); never a registrar, a domain name or anything secret.
  * One registry per gateway, so several gateways in one process (tests) do not collide.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CommandEvent } from './commandlog/command-log.js';
 
@@ -31,14 +30,14 @@ export class Metrics {
   });
   private readonly operations = new Counter({
     name: 'rgw_graphql_operations_total',
-    help: 'GraphQL operations over HTTP, by type and outcome (the first error code, or "ok").',
-    labelNames: ['type', 'outcome'] as const,
+    help: 'GraphQL operations over HTTP and graphql-ws (transport "http", "ws"), by type and outcome (the first error code, or "ok"); a subscription counts once, when it is set up or refused.',
+    labelNames: ['transport', 'type', 'outcome'] as const,
     registers: [this.registry],
   });
   private readonly operationSeconds = new Histogram({
     name: 'rgw_graphql_operation_duration_seconds',
-    help: 'Time to answer a GraphQL operation over HTTP.',
-    labelNames: ['type'] as const,
+    help: 'Time to answer a GraphQL operation (a subscription: to set it up), by transport and type.',
+    labelNames: ['transport', 'type'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
@@ -88,24 +87,10 @@ export class Metrics {
     this.pollLag.observe({ backend }, Math.max(0, receivedAt.getTime() - queuedAt.getTime()) / 1000);
   }
 
-  /** Counts and times GraphQL operations over HTTP. */
-  apolloPlugin(): ApolloServerPlugin {
-    const operations = this.operations;
-    const seconds = this.operationSeconds;
-    return {
-      async requestDidStart() {
-        const started = performance.now();
-        return {
-          async willSendResponse({ operation, response, errors }) {
-            const type = operation?.operation ?? 'invalid';
-            const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-            const code = errors?.[0]?.extensions?.code ?? body?.errors?.[0]?.extensions?.code;
-            operations.inc({ type, outcome: typeof code === 'string' ? code : code === undefined ? 'ok' : 'error' });
-            seconds.observe({ type }, (performance.now() - started) / 1000);
-          },
-        };
-      },
-    };
+  /** A GraphQL operation settled (src/observe/operations.ts, for both transports). */
+  operation(transport: string, type: string, outcome: string, seconds: number): void {
+    this.operations.inc({ transport, type, outcome });
+    this.operationSeconds.observe({ transport, type }, seconds);
   }
 
   text(): Promise<string> {

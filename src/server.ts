@@ -8,6 +8,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError } from 'graphql';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { WebSocketServer } from 'ws';
 import { buildGatewaySchema } from '../schema/build.js';
 import { authenticate } from './http/authenticate.js';
@@ -31,6 +32,8 @@ import { deploymentFingerprints } from './idempotency/fingerprint-key.js';
 import { IdempotencyService } from './idempotency/service.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
+import { Operations } from './observe/operations.js';
+import { startTracing, type Tracing } from './observe/tracing.js';
 import { PollIngester } from './poll/ingester.js';
 import { PollService, storedEvents } from './poll/poll.service.js';
 import { createPollEvents, redisPrefix } from './pubsub/prefix.js';
@@ -39,6 +42,8 @@ import { startSandboxes, type RunningSandboxes } from './sandbox/start.js';
 
 export interface Gateway {
   url: string;
+  /** Present while tracing is on (config `tracing`). */
+  tracing: Tracing | null;
   wsUrl: string;
   services: Services;
   sandboxes: RunningSandboxes;
@@ -59,6 +64,8 @@ export interface GatewayOptions {
    * (seed at every start) when the caller passes `database`.
    */
   sandboxStateDir?: string;
+  /** Where spans go instead of the OTLP exporter, when tracing is on (tests: an in-memory exporter). */
+  traceExporter?: SpanExporter;
 }
 
 function unauthenticated(message: string) {
@@ -79,9 +86,12 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const events = createPollEvents(config, storedEvents(db.prisma), logger);
   let ingester: PollIngester | undefined;
   const metrics = new Metrics({ subscriptions: () => events.listeners(), pollLeasesHeld: () => ingester?.leasesHeld() ?? 0 });
+  const tracing = await startTracing(config.tracing, opts.traceExporter);
+  const operations = new Operations(metrics, tracing);
   const onCommand = (e: CommandEvent) => {
     commandLog.record(e);
     metrics.command(e);
+    operations.command(e);
   };
   const backends = config.backends.map((b) => createBackend(b, { clock, logger, onCommand, onCommandStart: commandLog.start }));
   const router = new Router(backends, config.routes, config.defaultBackend);
@@ -103,7 +113,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
 
   const schema = await buildGatewaySchema();
   // One module per concern, each serving HTTP (Apollo) and graphql-ws alike: the limits, the error
-  // format, the API key (authenticate + revocation).
+  // format, the API key (authenticate + revocation), the counting and tracing of operations.
   const limitsInForce = resolveLimits(config);
   const limits = new OperationLimits(schema, limitsInForce, createRateLimiter(limitsInForce, config.redisUrl, logger, config.redisUrl ? redisPrefix(config) : undefined));
   const formatError = makeFormatError(logger, limits.limits);
@@ -113,7 +123,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const httpServer = createServer(app);
   // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message).
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 2 * 1024 * 1024 });
-  const wsCleanup = useWebSocket({ schema, wsServer, services, limits, formatError, revocations });
+  const wsCleanup = useWebSocket({ schema, wsServer, services, limits, formatError, revocations, operations });
   const apollo = new ApolloServer<GatewayContext & KeyedContext>({
     schema,
     formatError,
@@ -123,7 +133,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     parseOptions: limits.parseOptions,
     validationRules: [...limits.validationRules],
     plugins: [
-      metrics.apolloPlugin(),
+      operations.apolloPlugin(),
       limits.apolloPlugin(),
       boundErrorsPlugin(limits.limits.maxErrors),
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -151,9 +161,11 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   // GraphiQL at / and, for a browser opening the URL the gateway prints, at /graphql.
   app.get('/', serveGraphiQL);
   app.get('/graphql', (req, res, next) => (prefersHtml(req) ? serveGraphiQL(req, res, next) : next()));
+  const traced = operations.httpMiddleware();
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),
+    ...(traced ? [traced] : []),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const caller = await authenticate(services.prisma, req.headers.authorization);
@@ -189,6 +201,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   return {
     url: `http://${host}:${port}/graphql`,
     wsUrl: `ws://${host}:${port}/graphql`,
+    tracing,
     services,
     sandboxes,
     commandLog,
@@ -206,6 +219,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       await Promise.all(backends.map((b) => b.close()));
       await sandboxes.stop();
       await commandLog.flush();
+      await tracing?.shutdown();
       await db.close();
     },
   };

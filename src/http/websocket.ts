@@ -1,5 +1,4 @@
-import { GraphQLError, getOperationAST, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import { GraphQLError, execute, getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { WebSocketServer } from 'ws';
 import type { KeyRevocationWatch } from '../auth/revocation.js';
 import { createContext, type GatewayContext, type Services } from '../context.js';
@@ -7,19 +6,29 @@ import type { OperationLimits } from '../limits/gate.js';
 import { authenticate, type Caller } from './authenticate.js';
 import { DocumentCache } from './documents.js';
 import { formatAll, type FormatError } from './errors.js';
+import type { Operation, Operations } from '../observe/operations.js';
 import { sharedSubscribe } from './shared-subscribe.js';
+import { serveGraphqlWs } from './ws-server.js';
 
-/** What one connection carries: its caller (set at connection_init) and how to stop watching its key. */
+/**
+ * What one connection carries: its caller (set at connection_init), how to stop watching its key,
+ * and its operations not settled yet, by subscription id.
+ */
 type ConnectionState = {
   caller?: Caller;
   unwatch?: () => void;
+  operations?: Map<string, Operation>;
 };
+
+/** The errors of an executed query or mutation; none for a subscription's stream (graphql-ws awaited the result). */
+const errorsOf = (result: unknown) => (typeof result === 'object' && result !== null && !(Symbol.asyncIterator in result) ? (result as ExecutionResult).errors : undefined);
 
 /**
  * graphql-ws on the same port and path as HTTP, with the same concerns as Apollo serves there:
  * the API key (from connection_init, or the upgrade request's Authorization header), the same
- * limits (`limits`: tokens, document rules, cost, rate), the same error format, and revocation
- * (a revoked key's connections close with 4403).
+ * limits (`limits`: tokens, document rules, cost, rate), the same error format, revocation
+ * (a revoked key's connections close with 4403), and the same counting and tracing of operations
+ * (`operations`). Socket and protocol errors go to the JSON logger (ws-server.ts).
  */
 export function useWebSocket(opts: {
   schema: GraphQLSchema;
@@ -28,14 +37,25 @@ export function useWebSocket(opts: {
   limits: OperationLimits;
   formatError: FormatError;
   revocations: KeyRevocationWatch;
+  operations: Operations;
 }) {
-  const { schema, services, limits, formatError, revocations } = opts;
+  const { schema, services, limits, formatError, revocations, operations } = opts;
   const documents = new DocumentCache(schema, limits.validationRules, limits.parseOptions);
   const format = (errors: readonly GraphQLError[]) => formatAll(formatError, errors, limits.limits.maxErrors);
-  return useServer<Record<string, unknown>, ConnectionState>(
+  const shared = sharedSubscribe((context) => (context as GatewayContext).registrar.id);
+  /** Settles the operation `id` of a connection (once; later errors of a running subscription are not counted again). */
+  const settle = (state: ConnectionState, id: string, errors?: readonly GraphQLError[]): undefined => {
+    state.operations?.get(id)?.end(errors);
+    state.operations?.delete(id);
+    return undefined;
+  };
+  /** Query and mutation answers whose errors onOperation formatted already. */
+  const formatted = new WeakSet<object>();
+  return serveGraphqlWs<ConnectionState>(
     {
       schema,
-      subscribe: sharedSubscribe((context) => (context as GatewayContext).registrar.id),
+      execute: (args) => operations.within(args.contextValue, () => execute(args)),
+      subscribe: (args) => operations.within(args.contextValue, () => shared(args)),
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const header = (params.Authorization ?? params.authorization ?? ctx.extra.request.headers.authorization) as string | undefined;
@@ -46,30 +66,52 @@ export function useWebSocket(opts: {
         return true;
       },
       onClose: (ctx) => ctx.extra.unwatch?.(),
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
+        const operation = operations.begin('ws');
+        (ctx.extra.operations ??= new Map()).set(id, operation);
         // Each subscription holds a listener and its queue: a connection gets a bounded number.
         const max = services.config.limits.maxSubscriptions ?? 100;
         if (Object.keys(ctx.subscriptions).length > max) {
           return [new GraphQLError(`at most ${max} subscriptions per connection: complete one first, or open another connection`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
         }
-        const keyId = ctx.extra.caller!.keyId;
+        const caller = ctx.extra.caller!;
         try {
-          await limits.arrive(keyId);
+          await limits.arrive(caller.keyId);
           const document = documents.get(payload.query);
           if (Array.isArray(document)) return document as readonly GraphQLError[];
-          const operation = getOperationAST(document as DocumentNode, payload.operationName);
-          if (operation) await limits.admit(keyId, document as DocumentNode, operation, payload.variables ?? undefined);
-          return { schema, document: document as DocumentNode, operationName: payload.operationName, variableValues: payload.variables };
+          const node = getOperationAST(document as DocumentNode, payload.operationName);
+          operation.resolved(node, caller.registrar.id);
+          if (node) await limits.admit(caller.keyId, document as DocumentNode, node, payload.variables ?? undefined);
+          const contextValue = createContext(services, caller.registrar);
+          operations.bind(contextValue, operation);
+          return { schema, document: document as DocumentNode, operationName: payload.operationName, variableValues: payload.variables, contextValue };
         } catch (err) {
           if (err instanceof GraphQLError) return [err];
+          settle(ctx.extra, id, [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
           throw err;
         }
       },
-      context: (ctx) => createContext(services, ctx.extra.caller!.registrar),
+      // A query or mutation answered, or a subscription's stream started (its answers follow).
+      // A query or mutation answered (its errors formatted here, as the client gets them), or a
+      // subscription's stream started (its answers follow, formatted by onNext).
+      onOperation: (ctx, id, _payload, _args, result) => {
+        const errors = errorsOf(result);
+        if (!errors) return settle(ctx.extra, id);
+        const answer = { ...(result as ExecutionResult), errors: format(errors) };
+        formatted.add(answer);
+        settle(ctx.extra, id, answer.errors);
+        return answer;
+      },
+      onComplete: (ctx, id) => settle(ctx.extra, id),
       // The same error shapes (stable extensions.code), and as many at most, as over HTTP.
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
-      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onNext: (_ctx, _id, _payload, _args, result) => (formatted.has(result) ? result : result.errors ? { ...result, errors: format(result.errors) } : undefined),
+      onError: (ctx, id, _payload, errors) => {
+        const answer = format(errors);
+        settle(ctx.extra, id, answer);
+        return answer;
+      },
     },
     opts.wsServer,
+    services.logger,
   );
 }

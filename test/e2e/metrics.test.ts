@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { settle, Subscriber } from '../helpers/subscriber.js';
+import { wsOnce } from '../helpers/ws.js';
 
 const TOKEN = 'm3trics-T0ken-for-tests';
 let t: TestGateway;
@@ -84,6 +85,34 @@ describe('GET /metrics', () => {
     }
     await settle(100);
     expect(value(await scrape(), 'rgw_subscriptions')).toBe(0);
+  });
+});
+
+describe('GraphQL operations over both transports', () => {
+  it('counts a graphql-ws operation as the same operation over HTTP is counted, by type and outcome, with the transport as a label', async () => {
+    const A = t.keys.NewRegistrar!;
+    // [query, variables, type, outcome]
+    const cases: [string, Record<string, unknown> | undefined, string, string][] = [
+      ['{ viewer { id } }', undefined, 'query', 'ok'],
+      ['{ nope }', undefined, 'invalid', 'GRAPHQL_VALIDATION_FAILED'],
+      ['query($n: String!) { domain(name: $n) { name } }', { n: 'not a name!' }, 'query', 'BAD_USER_INPUT'],
+    ];
+    const count = (text: string, transport: string, type: string, outcome: string) => value(text, 'rgw_graphql_operations_total', { transport, type, outcome }) ?? 0;
+    const before = await scrape();
+    for (const [query, variables] of cases) {
+      await t.gql(A, query, variables);
+      await wsOnce(t.gateway.wsUrl, A, query, variables);
+    }
+    // A subscription refused for its argument, counted once, when refused.
+    expect((await wsOnce(t.gateway.wsUrl, A, 'subscription { pollMessages(after: "junk") { id } }')).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const after = await scrape();
+    for (const [, , type, outcome] of cases) {
+      for (const transport of ['http', 'ws']) expect({ transport, type, outcome, n: count(after, transport, type, outcome) - count(before, transport, type, outcome) }).toEqual({ transport, type, outcome, n: 1 });
+    }
+    expect(count(after, 'ws', 'subscription', 'BAD_USER_INPUT') - count(before, 'ws', 'subscription', 'BAD_USER_INPUT')).toBe(1);
+    // The three subscribers of the test above were counted when they were set up.
+    expect(count(after, 'ws', 'subscription', 'ok')).toBeGreaterThanOrEqual(3);
+    expect(value(after, 'rgw_graphql_operation_duration_seconds_count', { transport: 'ws', type: 'query' })).toBeGreaterThanOrEqual(2);
   });
 });
 

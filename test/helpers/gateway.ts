@@ -5,7 +5,7 @@ import { defaultConfig } from '../../src/config.js';
 import type { GatewayConfig } from '../../src/config.types.js';
 import type { Clock } from '../../src/core/clock.js';
 import type { Logger } from '../../src/logger.js';
-import { startGateway, type Gateway } from '../../src/server.js';
+import { startGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
 import { freshDatabase } from './db.js';
 
 export interface GraphQLResponse<T = any> {
@@ -35,6 +35,8 @@ export async function startTestGateway(
     database?: { prisma: Gateway['services']['prisma']; close(): Promise<void> };
     /** Where the gateway logs (default: silent, or TEST_LOG_LEVEL). */
     logger?: Logger;
+    /** Where spans go when config.tracing is on (instead of the OTLP exporter). */
+    traceExporter?: GatewayOptions['traceExporter'];
   } = {},
 ): Promise<TestGateway> {
   const db = opts.database ?? (await freshDatabase());
@@ -42,7 +44,7 @@ export async function startTestGateway(
   config.port = 0;
   config.host = '127.0.0.1';
   opts.configure?.(config);
-  const gateway = await startGateway(config, { database: db, clock: opts.clock, logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const gateway = await startGateway(config, { database: db, clock: opts.clock, logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), traceExporter: opts.traceExporter });
   const keys: Record<string, string> = {};
   for (const r of config.registrars) keys[r.id] = (await createApiKey(gateway.services.prisma, r.id, 'test')).key;
   return {

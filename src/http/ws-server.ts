@@ -1,0 +1,86 @@
+/**
+ * graphql-ws's server (`makeServer`: the graphql-transport-ws protocol) on a `ws` WebSocketServer,
+ * as graphql-ws's own `useServer` (graphql-ws/use/ws) does it, except that what goes wrong goes to
+ * the gateway's JSON logger instead of console.error/console.warn, and a client is never told more
+ * than "Internal server error" (close 4500) whatever NODE_ENV says: an error on the server, on a
+ * socket or while handling a message is logged with its connection's remote address, and a client
+ * that asked for the legacy subscriptions-transport-ws protocol (subprotocol "graphql-ws") is
+ * logged as such when it is turned away (close 4406).
+ */
+import type { IncomingMessage } from 'node:http';
+import { CloseCode, DEPRECATED_GRAPHQL_WS_PROTOCOL, GRAPHQL_TRANSPORT_WS_PROTOCOL, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import type { Logger } from '../logger.js';
+
+/** What graphql-ws hands the hooks as `ctx.extra`: the socket and its upgrade request. */
+export interface SocketExtra {
+  readonly socket: WebSocket;
+  readonly request: IncomingMessage;
+}
+
+const INTERNAL = 'Internal server error';
+
+/**
+ * Serves graphql-ws on `wsServer`. Every `keepAliveMs` the server pings each socket and ends one
+ * that has not answered by the next ping. Answers `dispose()`, which closes every socket (1001)
+ * and the server.
+ */
+export function serveGraphqlWs<E extends object>(
+  options: ServerOptions<Record<string, unknown>, SocketExtra & E>,
+  wsServer: WebSocketServer,
+  logger: Logger,
+  keepAliveMs = 12_000,
+): { dispose(): Promise<void> } {
+  const server = makeServer(options);
+  wsServer.options.handleProtocols = handleProtocols;
+  wsServer.on('error', (err) => {
+    logger.error({ err }, 'WebSocket server error: closing its connections');
+    for (const client of wsServer.clients) client.close(CloseCode.InternalServerError, INTERNAL);
+  });
+  wsServer.on('connection', (socket, request) => {
+    const requested = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const peer = { remoteAddress: request.socket.remoteAddress, protocol: socket.protocol };
+    if (socket.protocol !== GRAPHQL_TRANSPORT_WS_PROTOCOL && requested.includes(DEPRECATED_GRAPHQL_WS_PROTOCOL)) {
+      logger.info(peer, 'a subscriptions-transport-ws client (subprotocol "graphql-ws") is turned away (4406): the gateway speaks graphql-transport-ws');
+    }
+    socket.once('error', (err) => {
+      logger.warn({ err, ...peer }, 'WebSocket connection error');
+      socket.close(CloseCode.InternalServerError, INTERNAL);
+    });
+    let alive = true;
+    socket.on('pong', () => (alive = true));
+    const ping = setInterval(() => {
+      if (!alive) return void socket.terminate();
+      alive = false;
+      socket.ping();
+    }, keepAliveMs);
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) => new Promise<void>((resolve, reject) => (socket.readyState === socket.OPEN ? socket.send(data, (err) => (err ? reject(err) : resolve())) : resolve())),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (cb) =>
+          socket.on('message', async (data) => {
+            try {
+              await cb(String(data));
+            } catch (err) {
+              logger.error({ err, ...peer }, 'graphql-ws message handling failed: closing the connection');
+              socket.close(CloseCode.InternalServerError, INTERNAL);
+            }
+          }),
+      },
+      { socket, request } as SocketExtra & E,
+    );
+    socket.once('close', (code, reason) => {
+      clearInterval(ping);
+      void Promise.resolve(closed(code, String(reason))).catch((err: unknown) => logger.error({ err, ...peer }, 'graphql-ws close handling failed'));
+    });
+  });
+  return {
+    async dispose() {
+      for (const client of wsServer.clients) client.close(1001, 'Going away');
+      wsServer.removeAllListeners();
+      await new Promise<void>((resolve, reject) => wsServer.close((err) => (err ? reject(err) : resolve())));
+    },
+  };
+}

@@ -80,6 +80,12 @@ export interface Driver {
   pollRequest?: Op<[], M.PollQueue>;
   pollAck?: Op<[messageId: string], { count: number }>;
   balance?: Op<[], M.Money>;
+  balanceTransactions?: Op<[range: M.DateRange], M.BalanceStatement>;
+
+  bulkTransfer?: Op<[items: { name: string; transferCode: string }[]], M.BulkTransferResult>;
+  bulkReplaceTechContact?: Op<[change: { current: string; next: string }], M.BulkReplaceResult>;
+  bulkChangeNameserver?: Op<[change: { from: string; to: M.DomainNameserver; domains?: string[] }], M.BulkReplaceResult & { nameserver: M.DomainNameserver }>;
+  bulkRenew?: Op<[renew: { names: string[]; period: M.Period }], { renewed: string[] }>;
 
   close(): Promise<void>;
 }

@@ -63,6 +63,12 @@ function mask(e: GatewayError, secrets: ReadonlyArray<string | null | undefined>
   if (e.details.upstreamMessage) e.details.upstreamMessage = maskSecrets(e.details.upstreamMessage, secrets);
 }
 
+/** A list of names as one command log object name, cut short (a bulk call may name thousands). */
+function names(list: readonly string[]): string {
+  const head = list.slice(0, 5).join(',');
+  return list.length > 5 ? `${head},... (${list.length})` : head;
+}
+
 /** Replaces each secret (3+ characters) with "****". */
 export function maskSecrets(text: string, secrets: ReadonlyArray<string | null | undefined>): string {
   let out = text;
@@ -182,6 +188,24 @@ export class PortableBackend implements RegistryPort {
   }
   balance(ctx: M.CallContext) {
     return this.run(ctx, 'balance:info', {}, (c) => this.op('balance', 'balance')(c));
+  }
+  balanceTransactions(ctx: M.CallContext, range: M.DateRange) {
+    return this.run(ctx, 'balance:info', {}, (c) => this.op('balanceTransactions', 'balance transactions')(c, range));
+  }
+
+  // ---- native bulk actions ----
+  bulkTransfer(ctx: M.CallContext, items: { name: string; transferCode: string }[]) {
+    const spec = { objectName: names(items.map((i) => i.name)), secrets: items.map((i) => i.transferCode) };
+    return this.run(ctx, 'bulk:transfer', spec, (c) => this.op('bulkTransfer', 'bulk transfer')(c, items));
+  }
+  bulkReplaceTechContact(ctx: M.CallContext, change: { current: string; next: string }) {
+    return this.run(ctx, 'bulk:tech-contacts', { objectName: change.current }, (c) => this.op('bulkReplaceTechContact', 'bulk tech contact replacement')(c, change));
+  }
+  bulkChangeNameserver(ctx: M.CallContext, change: { from: string; to: M.DomainNameserver; domains?: string[] }) {
+    return this.run(ctx, 'bulk:nameservers', { objectName: change.from }, (c) => this.op('bulkChangeNameserver', 'bulk name server change')(c, change));
+  }
+  bulkRenew(ctx: M.CallContext, renew: { names: string[]; period: M.Period }) {
+    return this.run(ctx, 'bulk:renew', { objectName: names(renew.names) }, (c) => this.op('bulkRenew', 'bulk renew')(c, renew));
   }
 
   close(): Promise<void> {

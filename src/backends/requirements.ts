@@ -23,6 +23,7 @@ const TRANSFER_ACTIONS: Need = { capability: 'transferActions', what: 'approving
 const POLL: Need = { capability: 'poll', what: 'a poll queue' };
 const BALANCE: Need = { capability: 'balance', what: 'balance' };
 const LIST: Need = { capability: 'listDomains', what: 'listing domains from the registry' };
+const BULK: Need = { capability: 'bulk', what: 'native bulk actions' };
 
 /** Needs that hold for every use of a command. */
 const BY_COMMAND: Partial<Record<CommandName, Need[]>> = {
@@ -45,6 +46,10 @@ const BY_COMMAND: Partial<Record<CommandName, Need[]>> = {
   'poll:req': [POLL],
   'poll:ack': [POLL],
   'balance:info': [BALANCE],
+  'bulk:transfer': [BULK],
+  'bulk:tech-contacts': [BULK],
+  'bulk:nameservers': [BULK],
+  'bulk:renew': [BULK],
 };
 
 function dnssecNeeds(ds: number, keys: number): Need[] {

@@ -26,6 +26,8 @@ export interface Capabilities {
   contactIdsAssigned: boolean;
   /** Contacts carry a registry identity (REPP ident: code, type, country), required on create. */
   contactIdent: boolean;
+  /** Native bulk actions: transfer, tech contact replacement, name server change, renew, each in one request (REPP). */
+  bulk: boolean;
   /** Period units the backend accepts. */
   periodUnits: Array<'y' | 'm'>;
 }
@@ -44,5 +46,6 @@ export const NO_CAPABILITIES: Capabilities = {
   listDomains: false,
   contactIdsAssigned: false,
   contactIdent: false,
+  bulk: false,
   periodUnits: ['y'],
 };

@@ -8,7 +8,12 @@
  */
 import type { Capabilities } from './capabilities.js';
 import type {
+  BalanceStatement,
+  BulkReplaceResult,
+  BulkTransferResult,
   CallContext,
+  DateRange,
+  DomainNameserver,
   CheckResult,
   Contact,
   ContactCreateInput,
@@ -24,6 +29,7 @@ import type {
   HostCreateInput,
   HostUpdateInput,
   Money,
+  Period,
   PollQueue,
   PortResult,
   Transfer,
@@ -92,6 +98,37 @@ export interface RegistryPort {
 
   /** Account balance, where the backend has one. */
   balance(ctx: CallContext): Promise<PortResult<Money>>;
+  /**
+   * The balance and the account's transactions in `range` (registry calendar days; from inclusive,
+   * until exclusive), newest first (capability balance; REPP's detailed balance with from/until).
+   */
+  balanceTransactions(ctx: CallContext, range: DateRange): Promise<PortResult<BalanceStatement>>;
+
+  // ---- native bulk actions (capability bulk: REPP's four "Bulk actions" endpoints) ----
+  // Each is ONE registry request for many domains, state-changing, announced once before it is
+  // sent like any mutation. The registry applies what it can and says per name what it refused;
+  // the answer (not an error) carries both. Errors are thrown only when the request as a whole fails.
+
+  /**
+   * Transfers each domain to the caller with its transfer code (REPP POST /repp/v1/domains/transfer).
+   * Transfer codes are secrets: masked in every message and event.
+   */
+  bulkTransfer(ctx: CallContext, items: { name: string; transferCode: string }[]): Promise<PortResult<BulkTransferResult>>;
+  /**
+   * Replaces tech contact `current` by `next` on every domain of the caller that has it
+   * (REPP PATCH /repp/v1/domains/contacts); contact ids as the registry gives them ("ATSAA:KARL").
+   */
+  bulkReplaceTechContact(ctx: CallContext, change: { current: string; next: string }): Promise<PortResult<BulkReplaceResult>>;
+  /**
+   * Replaces name server `from` (a host name) by `to` (a new host name with its addresses) on the
+   * caller's domains, or only on `domains` when given (REPP PUT /repp/v1/registrar/nameservers).
+   */
+  bulkChangeNameserver(ctx: CallContext, change: { from: string; to: DomainNameserver; domains?: string[] }): Promise<PortResult<BulkReplaceResult & { nameserver: DomainNameserver }>>;
+  /**
+   * Renews each domain by `period` from its current expiry (REPP POST /repp/v1/domains/renew/bulk;
+   * months 3, 6, 9 or years 1-10). Answers the names renewed; read a domain for its new expiry.
+   */
+  bulkRenew(ctx: CallContext, renew: { names: string[]; period: Period }): Promise<PortResult<{ renewed: string[] }>>;
 
   /** Close sessions and sockets. */
   close(): Promise<void>;

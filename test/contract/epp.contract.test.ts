@@ -112,6 +112,7 @@ for (const profile of ['contacts', 'nomulus'] as const) {
           listDomains: false,
           contactIdsAssigned: false,
           contactIdent: false,
+          bulk: false,
           periodUnits: ['y', 'm'],
         });
         expect(backend.upstreamId('acme')).toBe('NewRegistrar');

@@ -19,6 +19,7 @@ import {
 } from '../../src/core/errors.js';
 import type { CallContext, ContactCreateInput, DomainCreateInput, DomainNameserver, DomainUpdateInput } from '../../src/core/model/index.js';
 import type { RegistryPort } from '../../src/core/port.js';
+import { bulkCases } from './port-contract-bulk.js';
 
 /** A command event as every backend reports it (the fields the suite reads). */
 export interface SeenEvent {
@@ -201,7 +202,9 @@ export function runPortContract(h: PortHarness): void {
       if (!c.hostObjects) refused.push(port.infoHost(acme, 'ns1.example.net'), port.createHost(acme, { name: 'ns9.example.net', ipv4: [], ipv6: [] }));
       if (!c.restore) refused.push(port.restoreDomain(acme, h.acmeDomain));
       if (!c.transferActions) refused.push(port.transferDomain(rival, 'approve', h.acmeDomain));
-      if (!c.balance) refused.push(port.balance(acme));
+      if (!c.balance) refused.push(port.balance(acme), port.balanceTransactions(acme, {}));
+      if (!c.listDomains) refused.push(port.listDomains(acme, { limit: 10, offset: 0 }));
+      if (!c.bulk) refused.push(port.bulkRenew(acme, { names: [h.acmeDomain], period: { value: 1, unit: 'y' } }), port.bulkTransfer(acme, [{ name: h.rivalDomain.name, transferCode: h.rivalDomain.authInfo }]));
       if (!c.dnssecDsData) refused.push(port.createDomain(acme, { ...h.domainInput(h.fresh('ds')), dnssec: { dsData: [{ keyTag: 1, algorithm: 13, digestType: 2, digest: 'AB'.repeat(32) }], keyData: [] } }));
       for (const p of refused) expect(await failure(p)).toBeInstanceOf(UnsupportedByBackendError);
       expect(events).toEqual([]);
@@ -212,6 +215,8 @@ export function runPortContract(h: PortHarness): void {
         expect((await port.balance(acme)).data).toEqual({ amount: expect.stringMatching(/^-?\d+(\.\d+)?$/), currency: expect.stringMatching(/^[A-Z]{3}$/) });
       });
     }
+
+    if (h.capabilities.bulk) bulkCases(h, () => ({ s, port, events, started }), acme);
 
     if (h.contactInput && h.contactInUse) {
       test('contacts: create (the id the registry answers), read, delete; a contact in use cannot be deleted (2305)', async () => {

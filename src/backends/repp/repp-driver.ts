@@ -28,6 +28,7 @@ export const REPP_CAPABILITIES: Capabilities = {
   listDomains: true,
   contactIdsAssigned: true,
   contactIdent: true,
+  bulk: true,
   periodUnits: ['y', 'm'],
 };
 
@@ -92,6 +93,12 @@ export class ReppDriver implements Driver {
   pollRequest = (c: DriverCall) => this.run(c, (r) => account.pollRequest(r));
   pollAck = (c: DriverCall, id: string) => this.run(c, (r) => account.pollAck(r, id));
   balance = (c: DriverCall) => this.run(c, (r) => account.balance(r));
+  balanceTransactions = (c: DriverCall, range: M.DateRange) => this.run(c, (r) => account.transactions(r, range));
+
+  bulkTransfer = (c: DriverCall, items: { name: string; transferCode: string }[]) => this.run(c, (r) => account.bulkTransfer(r, items));
+  bulkReplaceTechContact = (c: DriverCall, x: { current: string; next: string }) => this.run(c, (r) => account.bulkTechContactReplace(r, x.current, x.next));
+  bulkChangeNameserver = (c: DriverCall, x: { from: string; to: M.DomainNameserver; domains?: string[] }) => this.run(c, (r) => account.bulkNameserverChange(r, x.from, x.to, x.domains));
+  bulkRenew = (c: DriverCall, x: { names: string[]; period: M.Period }) => this.run(c, (r) => account.bulkRenew(r, x.names, x.period));
 
   async close(): Promise<void> {
     for (const c of this.clients.values()) c.close();

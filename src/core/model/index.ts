@@ -5,3 +5,4 @@ export * from './host.js';
 export * from './transfer.js';
 export * from './poll.js';
 export * from './registrar.js';
+export * from './bulk.js';

@@ -27,6 +27,7 @@ export function capabilitiesFrom(g: EppGreeting): Capabilities {
     listDomains: false,
     contactIdsAssigned: false,
     contactIdent: false,
+    bulk: false,
     periodUnits: ['y', 'm'],
   };
 }

@@ -1,23 +1,11 @@
 /** Billing: GET /repp/v1/accounts/balance, plain or detailed with from/until (REPP document, "Get account balance"). */
-import type { Money } from '../../../core/model/index.js';
+import type { BalanceStatement, BalanceTransaction } from '../../../core/model/index.js';
 import type { ReppRequest } from '../http.js';
 import { arr, instant, obj, str, unexpected, type Json } from './read.js';
 
-/** One line of the account's statement. Amounts are the registry's decimal text ("-6.0"). */
-export interface BalanceTransaction {
-  at: Date;
-  description: string;
-  type: 'debit' | 'credit';
-  amount: string;
-  /** Balance after this transaction. */
-  balance: string;
-}
-
-export interface Balance {
-  money: Money;
-  /** Newest first; empty unless detailed. */
-  transactions: BalanceTransaction[];
-}
+/** The statement as the REPP document answers it (transactions newest first; empty unless detailed). */
+export type Balance = BalanceStatement;
+export type { BalanceTransaction };
 
 /** `from` / `until`: registry dates ("yyyy-mm-dd"); transactions from `from` and before `until`. */
 export function build(opts: { detailed?: boolean; from?: string; until?: string } = {}): ReppRequest {

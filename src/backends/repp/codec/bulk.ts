@@ -43,7 +43,7 @@ export function parseTransfer(data: unknown): BulkTransferResult {
 
 /** Replaces one tech contact by another on every domain of the registrar that has it. */
 export function buildTechContactReplace(current: string, next: string): ReppRequest {
-  return { command: 'bulk:tech_contacts', method: 'PATCH', path: '/repp/v1/domains/contacts', body: { current_contact_id: current, new_contact_id: next }, changesState: true };
+  return { command: 'bulk:tech-contacts', method: 'PATCH', path: '/repp/v1/domains/contacts', body: { current_contact_id: current, new_contact_id: next }, changesState: true };
 }
 
 export function parseAffected(data: unknown): { affected: string[]; skipped: string[] } {

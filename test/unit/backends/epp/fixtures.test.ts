@@ -471,6 +471,7 @@ const CASES: Record<string, () => void> = {
       listDomains: false,
       contactIdsAssigned: false,
       contactIdent: false,
+      bulk: false,
       periodUnits: ['y', 'm'],
     });
   },

@@ -86,7 +86,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const events = createPollEvents(config, storedEvents(db.prisma), logger);
   let ingester: PollIngester | undefined;
   const metrics = new Metrics({ subscriptions: () => events.listeners(), pollLeasesHeld: () => ingester?.leasesHeld() ?? 0 });
-  const tracing = await startTracing(config.tracing, opts.traceExporter);
+  const tracing = await startTracing(config.tracing, logger, opts.traceExporter);
   const operations = new Operations(metrics, tracing);
   const onCommand = (e: CommandEvent) => {
     commandLog.record(e);

@@ -10,6 +10,8 @@
  *    connections) divided by `{ __typename }` on a bare Apollo Server 5 with the same express
  *    integration (@as-integrations/express5, express.json), in a process of its own. Each round
  *    measures the bare server, then the gateway, back to back, so both see the same machine.
+ *    Beside req/s, the CPU time each server process spent per request (from /proc) is printed:
+ *    on a machine shared with other work it varies far less than req/s does.
  * 2. Added latency: one client reading `domain(name)` through the gateway, against one direct
  *    EPP client (RFC 5734 framing over TLS, its own login) sending the same domain:info to the
  *    same sandbox process; requests alternate, and the figure is p50(gateway) - p50(direct).
@@ -23,7 +25,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -119,12 +121,12 @@ async function main() {
       await expectAnswer(bareUrl, {}, '{ __typename }', (d) => d.__typename === 'Query');
 
       const rounds = [];
-      await load(bareUrl, {}, '{ __typename }', 2, CONNECTIONS); // warm-up, both sides
-      await load(url, auth, '{ viewer { id } }', 2, CONNECTIONS);
+      await load(bareUrl, {}, '{ __typename }', 2, CONNECTIONS, bare.pid); // warm-up, both sides
+      await load(url, auth, '{ viewer { id } }', 2, CONNECTIONS, gateway.pid);
       for (let r = 0; r < ROUNDS; r++) {
-        const base = await load(bareUrl, {}, '{ __typename }', SECONDS, CONNECTIONS);
-        const gw = await load(url, auth, '{ viewer { id } }', SECONDS, CONNECTIONS);
-        rounds.push({ base, gw, ratio: gw.rps / base.rps });
+        const base = await load(bareUrl, {}, '{ __typename }', SECONDS, CONNECTIONS, bare.pid);
+        const gw = await load(url, auth, '{ viewer { id } }', SECONDS, CONNECTIONS, gateway.pid);
+        rounds.push({ base, gw, ratio: gw.rps / base.rps, cpuRatio: base.cpuMs / gw.cpuMs });
       }
 
       const direct = await directEppClient(epp, upstream.backends[0].accounts.NewRegistrar);
@@ -174,10 +176,22 @@ async function expectAnswer(url, headers, query, ok) {
   if (res.status !== 200 || body.errors || !ok(body.data)) throw new Error(`unexpected answer from ${url}: ${res.status} ${JSON.stringify(body)}`);
 }
 
-async function load(url, headers, query, seconds, connections) {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; NaN elsewhere). */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+async function load(url, headers, query, seconds, connections, pid) {
+  const cpu0 = cpuSeconds(pid);
   const r = await autocannon({ url, method: 'POST', connections, duration: seconds, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
   if (r.non2xx > 0 || r.errors > 0) console.error(`warning: ${url}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx };
+  const cpuMs = ((cpuSeconds(pid) - cpu0) * 1000) / r.requests.total;
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, cpuMs };
 }
 
 /** A TCP proxy on loopback that forwards bytes both ways and delays every upstream chunk by `ms`. */
@@ -201,9 +215,12 @@ function print(results, o) {
   for (const r of results) {
     console.log(`${r.db}`);
     r.rounds.forEach((x, i) =>
-      console.log(`  round ${i + 1}: bare Apollo { __typename } ${fmt(x.base.rps)} req/s (p50 ${x.base.p50} ms) | gateway { viewer { id } } ${fmt(x.gw.rps)} req/s (p50 ${x.gw.p50} ms) | ratio ${fmt(x.ratio, 2)}`),
+      console.log(
+        `  round ${i + 1}: bare Apollo { __typename } ${fmt(x.base.rps)} req/s (p50 ${x.base.p50} ms, ${fmt(x.base.cpuMs, 3)} CPU ms/req) | ` +
+          `gateway { viewer { id } } ${fmt(x.gw.rps)} req/s (p50 ${x.gw.p50} ms, ${fmt(x.gw.cpuMs, 3)} CPU ms/req) | ratio ${fmt(x.ratio, 2)}, by CPU per request ${fmt(x.cpuRatio, 2)}`,
+      ),
     );
-    console.log(`  throughput ratio (goal >= 0.6): ${spread(r.rounds.map((x) => x.ratio), 2)}`);
+    console.log(`  throughput ratio (goal >= 0.6): ${spread(r.rounds.map((x) => x.ratio), 2)}; CPU per request, bare / gateway: ${spread(r.rounds.map((x) => x.cpuRatio), 2)}`);
     console.log(`  domain(name) p50 via gateway ${fmt(r.gateway, 2)} ms (p90 ${fmt(r.gateway90, 2)}), direct EPP domain:info p50 ${fmt(r.direct, 2)} ms (p90 ${fmt(r.direct90, 2)})`);
     console.log(`  added by the gateway at p50 (goal <= 1 ms): ${fmt(r.gateway - r.direct, 2)} ms\n`);
   }

@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -151,6 +151,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       ApolloServerPluginInlineTraceDisabled(),
       // Apollo's landing page loads from Apollo's CDN (with telemetry); browsers get the offline GraphiQL instead.
       ApolloServerPluginLandingPageDisabled(),
+      // No @cacheControl hints in the schema, so no cacheable answer; the plugin would still wrap
+      // every field's resolver to compute a policy per request.
+      ApolloServerPluginCacheControlDisabled(),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
     ],
   });

@@ -4,7 +4,7 @@
  * script and measured in the same run:
  *
  *   npm run bench:http [-- --seconds 10 --rounds 3 --connections 50 --samples 300 --latency 20]
- *                      [--database-url postgresql://postgres@127.0.0.1:5432/postgres | --no-postgres]
+ *                      [--database-url postgresql://postgres@127.0.0.1:5432/postgres | --no-postgres] [--no-pglite]
  *
  * 1. Throughput: authenticated `{ viewer { id } }` through the gateway (autocannon, 50
  *    connections) divided by `{ __typename }` on a bare Apollo Server 5 with the same express
@@ -15,8 +15,8 @@
  * 2. Added latency: one client reading `domain(name)` through the gateway, against one direct
  *    EPP client (RFC 5734 framing over TLS, its own login) sending the same domain:info to the
  *    same sandbox process; requests alternate, and the figure is p50(gateway) - p50(direct).
- *    Both reach the sandbox through a proxy in this script that delays every upstream answer by
- *    --latency ms (20), as a registry across a network would.
+ *    Both reach the sandbox through a proxy (bench/lib/delay-proxy.mjs, a process of its own)
+ *    that delays every upstream answer by --latency ms (20), as a registry across a network would.
  *
  * Both run on the embedded database (PGlite, a temporary directory) and on PostgreSQL (a
  * database created for the run from --database-url, and dropped after; --no-postgres skips it).
@@ -26,7 +26,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -81,14 +80,15 @@ async function main() {
   try {
     // The registry, in a process of its own, behind a proxy that delays its answers.
     const upstream = JSON.parse(await firstLine(run(['dist/src/sandbox/main.js'])));
-    const proxies = await Promise.all(upstream.backends.map((b) => delayingProxy(b.host, b.port, LATENCY)));
-    const backends = upstream.backends.map((b, i) => ({ ...b, port: proxies[i].port }));
+    const proxies = upstream.backends.map((b) => run(['bench/lib/delay-proxy.mjs', b.host, String(b.port), String(LATENCY)]));
+    const ports = await Promise.all(proxies.map(async (x) => Number(await firstLine(x))));
+    const backends = upstream.backends.map((b, i) => ({ ...b, host: '127.0.0.1', port: ports[i] }));
     const epp = backends.find((b) => b.name === 'sandbox-epp');
 
     const bare = run(['bench/http.mjs', '--bare-server']);
     const bareUrl = (await firstLine(bare)).trim();
 
-    const databases = [{ name: 'PGlite (embedded)', env: () => ({ DATA_DIR: join(tmp, 'data') }) }];
+    const databases = process.argv.includes('--no-pglite') ? [] : [{ name: 'PGlite (embedded)', env: () => ({ DATA_DIR: join(tmp, 'data') }) }];
     let pgDatabase;
     if (ADMIN_URL) {
       pgDatabase = `rgw_bench_${process.pid}`;
@@ -134,7 +134,9 @@ async function main() {
       await expectAnswer(url, auth, query, (d) => d.domain.name === DOMAIN);
       const viaGateway = [];
       const viaDirect = [];
+      let cpu0;
       for (let i = 0; i < SAMPLES + 20; i++) {
+        if (i === 20) cpu0 = cpuSeconds(gateway.pid);
         const t0 = performance.now();
         await expectAnswer(url, auth, query, (d) => d.domain.name === DOMAIN);
         const t1 = performance.now();
@@ -142,12 +144,13 @@ async function main() {
         const t2 = performance.now();
         if (i >= 20) viaGateway.push(t1 - t0), viaDirect.push(t2 - t1); // the first 20 warm both up
       }
+      const cpuMs = ((cpuSeconds(gateway.pid) - cpu0) * 1000) / SAMPLES;
       direct.close();
-      results.push({ db: db.name, rounds, gateway: p(viaGateway, 50), direct: p(viaDirect, 50), gateway90: p(viaGateway, 90), direct90: p(viaDirect, 90) });
+      results.push({ db: db.name, rounds, gateway: p(viaGateway, 50), direct: p(viaDirect, 50), gateway90: p(viaGateway, 90), direct90: p(viaDirect, 90), cpuMs });
       await stopped(gateway);
     }
     await stopped(bare);
-    for (const x of proxies) x.close();
+    await Promise.all(proxies.map(stopped));
 
     print(results, { SECONDS, CONNECTIONS, LATENCY, SAMPLES, DOMAIN });
     if (pgDatabase) {
@@ -194,18 +197,6 @@ async function load(url, headers, query, seconds, connections, pid) {
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, cpuMs };
 }
 
-/** A TCP proxy on loopback that forwards bytes both ways and delays every upstream chunk by `ms`. */
-function delayingProxy(host, port, ms) {
-  const server = net.createServer((client) => {
-    const up = net.connect(port, host);
-    client.on('data', (d) => up.write(d));
-    up.on('data', (d) => setTimeout(() => client.writable && client.write(d), ms));
-    const end = () => (client.destroy(), up.destroy());
-    for (const s of [client, up]) s.on('error', end).on('close', end);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: server.address().port, close: () => server.close() })));
-}
-
 function print(results, o) {
   const cpus = os.cpus();
   const fmt = (x, d = 0) => x.toFixed(d);
@@ -222,6 +213,6 @@ function print(results, o) {
     );
     console.log(`  throughput ratio (goal >= 0.6): ${spread(r.rounds.map((x) => x.ratio), 2)}; CPU per request, bare / gateway: ${spread(r.rounds.map((x) => x.cpuRatio), 2)}`);
     console.log(`  domain(name) p50 via gateway ${fmt(r.gateway, 2)} ms (p90 ${fmt(r.gateway90, 2)}), direct EPP domain:info p50 ${fmt(r.direct, 2)} ms (p90 ${fmt(r.direct90, 2)})`);
-    console.log(`  added by the gateway at p50 (goal <= 1 ms): ${fmt(r.gateway - r.direct, 2)} ms\n`);
+    console.log(`  added by the gateway at p50 (goal <= 1 ms): ${fmt(r.gateway - r.direct, 2)} ms; the gateway's CPU time per domain(name): ${fmt(r.cpuMs, 2)} ms\n`);
   }
 }

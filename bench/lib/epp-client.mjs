@@ -15,6 +15,7 @@ const command = (body) => builder.build({ '?xml': { '@version': '1.0', '@encodin
 /** Connects, reads the greeting and logs in; `backend` is a config from `npm run sandbox`. */
 export async function directEppClient(backend, account) {
   const socket = tls.connect({ host: '127.0.0.1', port: backend.port, ca: backend.tls.ca, servername: backend.tls.servername });
+  socket.setNoDelay(true); // as the gateway's sessions do
   let buf = Buffer.alloc(0);
   const waiting = [];
   socket.on('data', (chunk) => {

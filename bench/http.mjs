@@ -30,6 +30,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { firstLine } from './lib/child.mjs';
 import { directEppClient } from './lib/epp-client.mjs';
 
 const option = (name, dflt) => {
@@ -66,15 +67,6 @@ async function main() {
     child.once('exit', () => children.delete(child));
     return child;
   };
-  const firstLine = (child) =>
-    new Promise((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-        if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
-      });
-      child.once('exit', (code) => reject(new Error(`${child.spawnargs.slice(1).join(' ')} exited with ${code}`)));
-    });
   const stopped = (child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM'))));
 
   try {

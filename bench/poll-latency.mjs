@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { firstLine } from './lib/child.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,15 +41,6 @@ const run = (args, env = {}) => {
   children.push(child);
   return child;
 };
-const firstLine = (child) =>
-  new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
-    });
-    child.on('exit', (code) => reject(new Error(`${child.spawnargs.join(' ')} exited with ${code}`)));
-  });
 
 // The registry runs in a process of its own, as real registries are elsewhere: the gateway's
 // memory below is the gateway's alone.

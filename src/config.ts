@@ -126,6 +126,8 @@ export function validateConfig(cfg: GatewayConfig): void {
   resolveLimits(cfg); // throws on a limit that is not a positive whole number
   const recheck = cfg.auth?.revocationCheckMs;
   if (recheck !== undefined && !(Number.isFinite(recheck) && recheck >= 100)) throw new Error('config: auth.revocationCheckMs must be a number of milliseconds, 100 or more');
+  const ttl = cfg.auth?.keyCacheTtlMs;
+  if (ttl !== undefined && !(Number.isFinite(ttl) && ttl >= 0)) throw new Error('config: auth.keyCacheTtlMs must be a number of milliseconds, 0 or more');
   const keyProblem = fingerprintKeyProblem(cfg);
   if (keyProblem) throw new Error(keyProblem);
   if (cfg.poll.leaseMs < 3 * cfg.poll.intervalMs) throw new Error('config: poll.leaseMs must be at least 3 x poll.intervalMs');

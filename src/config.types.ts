@@ -91,8 +91,12 @@ export interface GatewayConfig {
     maxErrors?: number;
     rateLimit?: { points: number; durationSec: number } | false;
   };
-  /** API keys: how often open WebSocket connections are checked against revocation. Default 5000 ms. */
-  auth?: { revocationCheckMs?: number };
+  /**
+   * API keys: how often open WebSocket connections are checked against revocation besides when a
+   * change is announced (default 5000 ms), and how long a resolved key is trusted in memory
+   * without an announcement (default 10000 ms; src/auth/key-cache.ts).
+   */
+  auth?: { revocationCheckMs?: number; keyCacheTtlMs?: number };
   /** Poll ingestion: how often each upstream queue is read, and the lease that keeps it to one instance. */
   poll: { intervalMs: number; leaseMs: number; maxBackoffMs: number; enabled: boolean };
   /**

@@ -1,3 +1,4 @@
+import type { ApiKeyCache } from './auth/key-cache.js';
 import type { Clock } from './core/clock.js';
 import type { CallContext } from './core/model/index.js';
 import type { PrismaClient } from './db/generated/client.js';
@@ -19,6 +20,8 @@ export interface Services {
   events: PollEvents;
   clock: Clock;
   logger: Logger;
+  /** API keys resolved from memory, forgotten when the database announces a change. */
+  apiKeys: ApiKeyCache;
 }
 
 /** Per-request context: the authenticated registrar and fresh loaders. */

@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -24,6 +24,9 @@ import { readiness } from './http/health.js';
 import { boundErrorsPlugin, makeFormatError } from './http/errors.js';
 import { useWebSocket } from './http/websocket.js';
 import { KeyRevocationWatch } from './auth/revocation.js';
+import { ApiKeyCache } from './auth/key-cache.js';
+import { followKeyChanges } from './auth/key-changes.js';
+import type { Listen } from './db/listen.js';
 import { OperationLimits, type KeyedContext } from './limits/gate.js';
 import { resolveLimits } from './limits/limits.js';
 import { createRateLimiter } from './limits/rate-limit.js';
@@ -56,8 +59,12 @@ export interface Gateway {
 export interface GatewayOptions {
   clock?: Clock;
   logger?: Logger;
-  /** An already-open database (tests); otherwise opened from config.databaseUrl / dataDir. */
-  database?: { prisma: Services['prisma']; close(): Promise<void> };
+  /**
+   * An already-open database (tests); otherwise opened from config.databaseUrl / dataDir. Without
+   * `listen`, API keys are trusted for their TTL (auth.keyCacheTtlMs) and WebSocket connections
+   * re-checked every auth.revocationCheckMs, as when the listening connection is down.
+   */
+  database?: { prisma: Services['prisma']; close(): Promise<void>; listen?: Listen };
   /**
    * Where in-process sandboxes keep their state. Default: `<dataDir>/sandbox` when the gateway
    * opens its database itself (the sandboxes then outlive a restart as the database does), none
@@ -86,7 +93,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const events = createPollEvents(config, storedEvents(db.prisma), logger);
   let ingester: PollIngester | undefined;
   const metrics = new Metrics({ subscriptions: () => events.listeners(), pollLeasesHeld: () => ingester?.leasesHeld() ?? 0 });
-  const tracing = await startTracing(config.tracing, opts.traceExporter);
+  const tracing = await startTracing(config.tracing, logger, opts.traceExporter);
   const operations = new Operations(metrics, tracing);
   const onCommand = (e: CommandEvent) => {
     commandLog.record(e);
@@ -97,6 +104,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const router = new Router(backends, config.routes, config.defaultBackend);
   const polls = new PollService(db.prisma, events, clock, logger, metrics);
   ingester = new PollIngester(db.prisma, router, polls, config.registrars.map((r) => r.id), logger, config.poll);
+  const apiKeys = new ApiKeyCache(db.prisma, config.auth?.keyCacheTtlMs);
   const services: Services = {
     config,
     prisma: db.prisma,
@@ -106,6 +114,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     idempotency: new IdempotencyService(db.prisma, clock, { ...idempotencyOptions(config), fingerprints: deploymentFingerprints(config) }, { router, commandLog, registrars: config.registrars, logger }),
     events,
     ingester,
+    apiKeys,
   };
   for (const r of config.registrars) {
     await db.prisma.registrar.upsert({ where: { id: r.id }, update: { name: r.name }, create: r });
@@ -117,7 +126,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const limitsInForce = resolveLimits(config);
   const limits = new OperationLimits(schema, limitsInForce, createRateLimiter(limitsInForce, config.redisUrl, logger, config.redisUrl ? redisPrefix(config) : undefined));
   const formatError = makeFormatError(logger, limits.limits);
-  const revocations = new KeyRevocationWatch(db.prisma, logger, config.auth?.revocationCheckMs);
+  const revocations = new KeyRevocationWatch(db.prisma, logger, config.auth?.revocationCheckMs, (keyId) => apiKeys.forget(keyId));
+  const unlistenKeys = db.listen ? await followKeyChanges(db.listen, apiKeys, revocations, logger) : async () => undefined;
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
@@ -141,6 +151,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       ApolloServerPluginInlineTraceDisabled(),
       // Apollo's landing page loads from Apollo's CDN (with telemetry); browsers get the offline GraphiQL instead.
       ApolloServerPluginLandingPageDisabled(),
+      // No @cacheControl hints in the schema, so no cacheable answer; the plugin would still wrap
+      // every field's resolver to compute a policy per request.
+      ApolloServerPluginCacheControlDisabled(),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
     ],
   });
@@ -168,7 +181,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     ...(traced ? [traced] : []),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const caller = await authenticate(services.prisma, req.headers.authorization);
+        const caller = await authenticate(apiKeys, req.headers.authorization);
         if (!caller) throw unauthenticated('send a valid API key: Authorization: Bearer <key>');
         await limits.arrive(caller.keyId);
         return { ...createContext(services, caller.registrar), keyId: caller.keyId };
@@ -210,6 +223,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     },
     async close() {
       revocations.stop();
+      await unlistenKeys();
       await apollo.stop();
       await closeServer(httpServer);
       await limits.close();

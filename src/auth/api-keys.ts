@@ -70,32 +70,64 @@ export async function verifyApiKey(
   return found ? { registrarId: found.registrarId, keyId: found.keyId } : null;
 }
 
-/** verifyApiKey plus the registrar's name, read in the same query: one lookup per request. */
-export async function resolveApiKey(
-  prisma: PrismaClient,
-  bearer: string | null | undefined,
-  now: Date = new Date(),
-): Promise<(VerifiedApiKey & { registrarName: string }) | null> {
-  const key = bearer?.trim().replace(/^Bearer\s+/i, '');
-  if (!key || !KEY_PATTERN.test(key)) return null;
-  const hash = hashApiKey(key);
+/** A stored key as found by its hash: who it belongs to and whether (and from when) it is revoked. */
+export interface StoredApiKey {
+  keyId: string;
+  registrarId: string;
+  registrarName: string;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+/**
+ * Finds a key (bare, or as "Bearer <key>") by its SHA-256, revoked or not; null for malformed and
+ * unknown keys. The lookup is by hash, so response time says nothing about the key's characters;
+ * the stored hash is compared again in constant time. One query, with the registrar's name.
+ */
+export async function findApiKey(prisma: PrismaClient, bearer: string | null | undefined): Promise<StoredApiKey | null> {
+  const hash = apiKeyHash(bearer);
+  if (!hash) return null;
   const row = await prisma.apiKey.findUnique({
     where: { hash },
     select: { id: true, registrarId: true, hash: true, revokedAt: true, lastUsedAt: true, registrar: { select: { name: true } } },
   });
   if (!row || !timingSafeEqual(Buffer.from(row.hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
-  if (row.revokedAt && row.revokedAt <= now) return null;
+  return { keyId: row.id, registrarId: row.registrarId, registrarName: row.registrar.name, revokedAt: row.revokedAt, lastUsedAt: row.lastUsedAt };
+}
+
+/** The SHA-256 (hex) of a well-formed key (bare, or as "Bearer <key>"); null for anything else. */
+export function apiKeyHash(bearer: string | null | undefined): string | null {
+  const key = bearer?.trim().replace(/^Bearer\s+/i, '');
+  return key && KEY_PATTERN.test(key) ? hashApiKey(key) : null;
+}
+
+/** Whether a stored key is revoked at `now` (a revocation may be dated ahead). */
+export function isRevoked(key: Pick<StoredApiKey, 'revokedAt'>, now: Date): boolean {
+  return !!key.revokedAt && key.revokedAt <= now;
+}
+
+/**
+ * Records that a key was used at `now`, at most once per LAST_USED_RESOLUTION_MS: conditional, so
+ * a burst of requests (or of instances) writes once; a failed write is ignored (it must not fail
+ * the request).
+ */
+export async function touchApiKey(prisma: PrismaClient, keyId: string, now: Date = new Date()): Promise<void> {
   const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
-  if (!row.lastUsedAt || row.lastUsedAt <= stale) {
-    // Conditional, so a burst of requests writes once; a failed write must not fail the request.
-    await prisma.apiKey
-      .updateMany({
-        where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: stale } }] },
-        data: { lastUsedAt: now },
-      })
-      .catch(() => undefined);
-  }
-  return { registrarId: row.registrarId, keyId: row.id, registrarName: row.registrar.name };
+  await prisma.apiKey
+    .updateMany({ where: { id: keyId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: stale } }] }, data: { lastUsedAt: now } })
+    .catch(() => undefined);
+}
+
+/** verifyApiKey plus the registrar's name, read in the same query, straight from the database (the gateway's requests go through ApiKeyCache). */
+export async function resolveApiKey(
+  prisma: PrismaClient,
+  bearer: string | null | undefined,
+  now: Date = new Date(),
+): Promise<(VerifiedApiKey & { registrarName: string }) | null> {
+  const found = await findApiKey(prisma, bearer);
+  if (!found || isRevoked(found, now)) return null;
+  if (!found.lastUsedAt || found.lastUsedAt.getTime() <= now.getTime() - LAST_USED_RESOLUTION_MS) await touchApiKey(prisma, found.keyId, now);
+  return { registrarId: found.registrarId, keyId: found.keyId, registrarName: found.registrarName };
 }
 
 /** Revokes one key by id; true when a live key was revoked. */

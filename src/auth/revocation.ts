@@ -1,11 +1,12 @@
 /**
- * Revoking an API key ends what it opened: HTTP authenticates every request, so there it takes
- * effect at once; a WebSocket connection authenticates once, at connection_init, so each
- * instance checks the keys of its open connections against the database every
- * `auth.revocationCheckMs` (default 5000 ms) and closes the connections of a key revoked (or
- * deleted) since, with their subscriptions. The database is the one place every revocation
- * reaches, from any instance or the CLI, so this needs no Redis; one indexed query per instance
- * per period, however many connections.
+ * Revoking an API key ends what it opened: HTTP resolves the key on every request (from
+ * ApiKeyCache, which forgets the key as soon as the database announces the change); a WebSocket
+ * connection authenticates once, at connection_init, so each instance checks the keys of its open
+ * connections against the database when a key change is announced (src/auth/key-changes.ts) and,
+ * in case an announcement was lost, every `auth.revocationCheckMs` (default 5000 ms), and closes
+ * the connections of a key revoked (or deleted) since, with their subscriptions. The database is
+ * the one place every revocation reaches, from any instance or the CLI, so this needs no Redis;
+ * one indexed query per instance per check, however many connections.
  */
 import type { PrismaClient } from '../db/generated/client.js';
 import type { Logger } from '../logger.js';
@@ -22,6 +23,8 @@ export class KeyRevocationWatch {
     private readonly prisma: PrismaClient,
     private readonly logger: Logger,
     private readonly intervalMs = DEFAULT_REVOCATION_CHECK_MS,
+    /** Told of every key found revoked (the key cache forgets it, should its announcement have been lost). */
+    private readonly onRevoked: (keyId: string) => void = () => undefined,
   ) {}
 
   /** Calls `end` (once) when `keyId` is found revoked; the returned function stops watching. */
@@ -56,6 +59,7 @@ export class KeyRevocationWatch {
     for (const id of revoked) {
       const ends = this.watched.get(id);
       this.watched.delete(id);
+      this.onRevoked(id);
       for (const end of ends ?? []) end();
     }
     if (revoked.length > 0) this.logger.info({ keys: revoked.length }, 'closed the WebSocket connections of revoked API keys');

@@ -21,6 +21,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/client.js';
+import { listenPGlite, listenPostgres, type Listen } from './listen.js';
 import { migratePGlite, migratePostgresIsolated, type MigrateResult } from './migrate.js';
 import { lockDataDir } from './pglite-lock.js';
 import { runInWorker } from '../worker.js';
@@ -66,6 +67,8 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** What the start-up migration did (undefined with `migrate: false`). */
   migration?: MigrateResult;
+  /** PostgreSQL LISTEN on a channel (src/db/listen.ts): how instances hear of each other's changes. */
+  listen: Listen;
   close(): Promise<void>;
 }
 
@@ -82,6 +85,7 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
     prisma,
     kind: 'postgres',
     migration,
+    listen: listenPostgres(url),
     close: () =>
       (closing ??= (async () => {
         await prisma.$disconnect();
@@ -113,6 +117,7 @@ async function openPGlite(dataDir: string, opts: OpenDatabaseOptions): Promise<D
       prisma,
       kind: 'pglite',
       migration,
+      listen: listenPGlite(opened),
       close: () =>
         (closing ??= (async () => {
           try {

@@ -59,7 +59,7 @@ export function useWebSocket(opts: {
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const header = (params.Authorization ?? params.authorization ?? ctx.extra.request.headers.authorization) as string | undefined;
-        const caller = await authenticate(services.prisma, header);
+        const caller = await authenticate(services.apiKeys, header);
         if (!caller) return false; // graphql-ws closes with 4403 Forbidden
         ctx.extra.caller = caller;
         ctx.extra.unwatch = revocations.watch(caller.keyId, () => ctx.extra.socket.close(4403, 'Forbidden: the API key was revoked'));

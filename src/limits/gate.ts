@@ -18,9 +18,20 @@ export interface KeyedContext {
   keyId: string;
 }
 
+/** Costs kept per operation node, by its variables (JSON; "" without any): at most this many variable sets per operation, */
+const COSTS_PER_OPERATION = 64;
+/** and only for variables up to this many characters of JSON. */
+const MAX_VARIABLES_KEY = 1024;
+
 export class OperationLimits {
   readonly parseOptions: ParseOptions;
   readonly validationRules: readonly ValidationRule[];
+  /**
+   * Costs already worked out. Apollo's document store and the graphql-ws document cache hand out
+   * one DocumentNode per distinct document, so a document sent again is not walked again: its
+   * cost depends only on it and its variables. Held weakly: gone with the document.
+   */
+  private readonly costs = new WeakMap<OperationDefinitionNode, Map<string, number>>();
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -42,8 +53,22 @@ export class OperationLimits {
    * on arrival). Nothing has run yet either way.
    */
   async admit(keyId: string, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): Promise<number> {
-    const cost = checkCost(this.schema, document, operation, variables, this.limits.maxCost, this.limits.maxFields);
+    const cost = this.costOf(document, operation, variables);
     await this.rateLimiter.spend(keyId, cost - 1);
+    return cost;
+  }
+
+  /** checkCost, remembered per operation and variables (a refusal is not remembered: it throws). */
+  private costOf(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): number {
+    const key = variables && Object.keys(variables).length > 0 ? JSON.stringify(variables) : '';
+    let known = this.costs.get(operation);
+    const hit = known?.get(key);
+    if (hit !== undefined) return hit;
+    const cost = checkCost(this.schema, document, operation, variables, this.limits.maxCost, this.limits.maxFields);
+    if (key.length > MAX_VARIABLES_KEY) return cost;
+    if (!known) this.costs.set(operation, (known = new Map()));
+    if (known.size >= COSTS_PER_OPERATION) known.delete(known.keys().next().value!);
+    known.set(key, cost);
     return cost;
   }
 

@@ -11,9 +11,10 @@
  *
  * What is traced, and with which attributes: src/observe/operations.ts.
  */
-import type { Tracer } from '@opentelemetry/api';
+import { DiagLogLevel, diag, type Tracer } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { TracingConfig } from '../config.types.js';
+import type { Logger } from '../logger.js';
 
 export interface Tracing {
   readonly tracer: Tracer;
@@ -40,10 +41,16 @@ async function otlpExporter(config: TracingConfig): Promise<SpanExporter> {
 
 /**
  * Starts tracing when `config.enabled`; null otherwise (nothing is created, nothing is exported).
- * `exporter` replaces the OTLP exporter (tests pass an in-memory one).
+ * `exporter` replaces the OTLP exporter (tests pass an in-memory one). The SDK's own warnings and
+ * errors (an export the collector refused or that timed out) go to `logger`: OpenTelemetry reports
+ * them through its process-wide diagnostic logger, which is set here, once tracing is on.
  */
-export async function startTracing(config: TracingConfig | undefined, exporter?: SpanExporter): Promise<Tracing | null> {
+export async function startTracing(config: TracingConfig | undefined, logger: Logger, exporter?: SpanExporter): Promise<Tracing | null> {
   if (!config?.enabled) return null;
+  const log = logger.child({ component: 'opentelemetry' });
+  const line = (level: 'warn' | 'error') => (message: string, ...args: unknown[]) => log[level]({ detail: args.map(String).join(' ').slice(0, 500) }, message);
+  const quiet = () => undefined;
+  diag.setLogger({ error: line('error'), warn: line('warn'), info: quiet, debug: quiet, verbose: quiet }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   const [{ BasicTracerProvider, BatchSpanProcessor }, { detectResources, envDetector, resourceFromAttributes }, { ATTR_SERVICE_NAME }] = await Promise.all([
     import('@opentelemetry/sdk-trace-base'),
     import('@opentelemetry/resources'),
@@ -55,6 +62,7 @@ export async function startTracing(config: TracingConfig | undefined, exporter?:
   return {
     tracer: provider.getTracer('registry-gateway'),
     forceFlush: () => provider.forceFlush(),
-    shutdown: () => provider.shutdown(),
+    // A collector that is down must not stop the gateway from stopping: what could not be sent is logged.
+    shutdown: () => provider.shutdown().catch((err: unknown) => log.warn({ err }, 'the last spans could not be exported')),
   };
 }

@@ -8,6 +8,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { tracingFromEnv } from '../../src/config.js';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import type { Logger } from '../../src/logger.js';
 import { startTestGateway } from '../helpers/gateway.js';
 
 const received: { path: string; type: string; body: Buffer }[] = [];
@@ -19,6 +22,7 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       received.push({ path: req.url ?? '', type: req.headers['content-type'] ?? '', body: Buffer.concat(chunks) });
+      if (req.url === '/refuse') return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"code":3,"message":"refused by the test"}');
       res.writeHead(200, { 'content-type': req.headers['content-type'] ?? 'application/json' }).end(req.headers['content-type']?.includes('json') ? '{}' : '');
     });
   });
@@ -32,8 +36,8 @@ afterEach(() => {
 });
 
 /** A gateway configured from the environment answers one query, then stops (which flushes its spans). */
-async function oneQuery(): Promise<void> {
-  const t = await startTestGateway({ configure: (c) => ((c.tracing = tracingFromEnv(process.env, c.tracing)), (c.poll.enabled = false)) });
+async function oneQuery(logger?: Logger): Promise<void> {
+  const t = await startTestGateway({ logger, configure: (c) => ((c.tracing = tracingFromEnv(process.env, c.tracing)), (c.poll.enabled = false)) });
   try {
     expect(t.gateway.tracing).not.toBeNull();
     const r = await t.gql(t.keys.NewRegistrar!, 'query Exported { checkDomains(names: ["exported.tld"]) { available } }');
@@ -65,4 +69,14 @@ it('OTEL_EXPORTER_OTLP_PROTOCOL=http/json: the spans as OTLP JSON, the command a
   const command = spans.find((s: any) => s.name === 'domain:check');
   expect(command.parentSpanId).toBe(op.spanId);
   expect(command.traceId).toBe(op.traceId);
+});
+
+it('a collector that refuses the spans: the gateway still stops, and its log says so', async () => {
+  vi.stubEnv('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', `${endpoint}/refuse`);
+  vi.stubEnv('OTEL_EXPORTER_OTLP_PROTOCOL', 'http/json');
+  const lines: { component?: string; level: number; msg: string }[] = [];
+  const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(...String(chunk).split('\n').filter(Boolean).map((l) => JSON.parse(l))), done()) });
+  await oneQuery(pino({ level: 'warn' }, sink));
+  expect(received.some((r) => r.path === '/refuse')).toBe(true);
+  expect(lines.find((l) => l.component === 'opentelemetry')).toMatchObject({ level: 40, msg: 'the last spans could not be exported' });
 });

@@ -21,6 +21,8 @@ import { withDatabase, type TestDbContext } from '../global-setup.js';
 export interface TestDatabase {
   prisma: Database['prisma'];
   kind: Database['kind'];
+  /** LISTEN on this database (as a gateway hears of API key changes). */
+  listen: Database['listen'];
   /** PostgreSQL URL of this database (PostgreSQL runs only). */
   url?: string;
   /** PGlite directory of this database (PGlite runs only). */
@@ -81,7 +83,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
         await db.close();
         await dropDatabase(ctx.adminUrl, name);
       })());
-    return { prisma: db.prisma, kind: db.kind, url, close };
+    return { prisma: db.prisma, kind: db.kind, listen: db.listen, url, close };
   }
   if (ctx?.kind === 'pglite') {
     const dataDir = path.join(ctx.workDir, `db-${process.pid}-${n}`);
@@ -93,8 +95,8 @@ export async function freshDatabase(): Promise<TestDatabase> {
         await db.close();
         await rm(dataDir, { recursive: true, force: true });
       })());
-    return { prisma: db.prisma, kind: db.kind, dataDir, close };
+    return { prisma: db.prisma, kind: db.kind, listen: db.listen, dataDir, close };
   }
   const db = await openDatabase({ dataDir: 'memory://' });
-  return { prisma: db.prisma, kind: db.kind, close: db.close };
+  return { prisma: db.prisma, kind: db.kind, listen: db.listen, close: db.close };
 }

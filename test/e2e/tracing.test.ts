@@ -108,5 +108,5 @@ describe('tracing off (the default)', () => {
     } finally {
       await t.close();
     }
-  });
+  }, 120_000); // it starts a gateway of its own: tens of seconds on a loaded machine
 });

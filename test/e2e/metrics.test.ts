@@ -127,5 +127,5 @@ describe('metrics turned off', () => {
     } finally {
       await off.close();
     }
-  });
+  }, 120_000); // it starts a gateway of its own: over 30 s at load 20
 });

@@ -30,6 +30,8 @@ beforeAll(async () => {
   endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise<void>((resolve) => collector.close(() => resolve())));
+// Each test starts a gateway of its own: tens of seconds on a loaded machine.
+vi.setConfig({ testTimeout: 120_000 });
 afterEach(() => {
   vi.unstubAllEnvs();
   received.length = 0;

@@ -29,6 +29,8 @@ async function exercise(t: TestGateway, traceparent: string) {
     body: JSON.stringify({ query: read }),
   });
   expect(((await res.json()) as any).data.domain.name).toBe(name);
+  // A domain at the REPP sandbox (seeded for NewRegistrar): REST instead of EPP, traced the same way.
+  expect((await t.gql(A, 'query Estonian { domain(name: "kass.ee") { name } }')).data.domain.name).toBe('kass.ee');
 }
 
 const CALLER_TRACE = '0af7651916cd43dd8448eb211c80319c';
@@ -80,8 +82,15 @@ describe('tracing on', () => {
     expect(childrenOf(joined!).map((c) => c.name)).toEqual(['domain:info']);
   });
 
+  it('a query reaching the REST registry (REPP): its command under it, with the HTTP result mapped to a result code', () => {
+    const [estonian] = operation('query Estonian', 'http');
+    expect(childrenOf(estonian!).map((c) => c.attributes)).toEqual([expect.objectContaining({ 'registry.backend': 'sandbox-repp', 'registry.command': 'domain:info', 'registry.result_code': 1000 })]);
+  });
+
   it('no secret in any span: auth info, API keys, registry passwords', () => {
-    const passwords = t.gateway.services.config.backends.flatMap((b) => Object.values(b.accounts).map((a) => a.password));
+    const accounts = t.gateway.services.config.backends.flatMap((b) => Object.values(b.accounts) as { password: string; username?: string }[]);
+    // A REPP password also travels as HTTP Basic credentials.
+    const passwords = accounts.flatMap((a) => [a.password, ...(a.username ? [Buffer.from(`${a.username}:${a.password}`).toString('base64')] : [])]);
     const text = JSON.stringify(spans.map((s) => ({ name: s.name, attributes: s.attributes, events: s.events, status: s.status, resource: s.resource.attributes })));
     for (const secret of [PW, ...Object.values(t.keys), ...passwords]) expect(text).not.toContain(secret);
   });
@@ -99,5 +108,5 @@ describe('tracing off (the default)', () => {
     } finally {
       await t.close();
     }
-  });
+  }, 120_000); // it starts a gateway of its own: tens of seconds on a loaded machine
 });

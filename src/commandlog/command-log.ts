@@ -132,11 +132,15 @@ export class CommandLog {
       createdAt: now,
       sent: e.sent !== false,
     };
-    const write =
+    const write = () =>
       started !== undefined
         ? this.prisma.commandLog.update({ where: { id: started.id }, data: outcome })
         : this.prisma.commandLog.create({ data: { ...entryOf(e), ...outcome } });
-    const p = write
+    // Written once the answer that caused it has gone out (setImmediate runs after the I/O
+    // callbacks and microtasks under way): the query's own work (Prisma's query compiler, and
+    // on the embedded database the whole INSERT, in this thread) is not on the request's path.
+    const p = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(write)
       .catch((err: unknown) => this.logger.error({ err, command: e.command, clTRID: e.clTRID }, 'command log write failed'))
       .finally(() => this.pending.delete(p));
     this.pending.add(p);

@@ -117,16 +117,7 @@ export function checkIdent(field: string, i: ContactIdent): ContactIdent {
   return { code, type: i.type, countryCode: checkCountryCode(`${field}.countryCode`, i.countryCode) };
 }
 
-export function toContactCreate(input: {
-  id?: string | null;
-  postalInfo: PostalIn[];
-  voice?: string | null;
-  fax?: string | null;
-  email: string;
-  authInfo: string;
-  disclosure?: Disclosure | null;
-  ident?: ContactIdent | null;
-}): ContactCreateInput {
+export function toContactCreate(input: Omit<ContactCreateInput, 'id' | 'postalInfo'> & { id?: string | null; postalInfo: PostalIn[] }): ContactCreateInput {
   return {
     id: input.id ? checkObjectId('input.id', input.id) : null,
     ident: input.ident ? checkIdent('input.ident', input.ident) : null,

@@ -36,7 +36,9 @@ export const DEFAULT_LIMITS: Limits = {
   maxFields: 20_000,
   maxCost: 60_000,
   maxErrors: 50,
-  rateLimit: { points: 50_000, durationSec: 10 },
+  // Two operations of the largest cost per window: an operation spends one point on arrival and
+  // its cost after, so a window smaller than maxCost + 1 could never admit the dearest one.
+  rateLimit: { points: 120_000, durationSec: 10 },
 };
 
 /** The configured limits over the defaults; throws on a value that is not a positive integer. */

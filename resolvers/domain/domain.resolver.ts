@@ -2,6 +2,7 @@ import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import { ValidationError } from '../../src/core/errors.js';
 import type { DomainNode } from '../../src/loaders/loaders.js';
+import type { Domain as DomainModel } from '../../src/core/model/index.js';
 import { checkAuthInfo, checkIdempotencyKey, normalizeDomainName } from '../../src/validation/names.js';
 import { checkPageSize } from '../../src/validation/cursors.js';
 import { checkPeriod, checkPeriodUnit } from '../../src/validation/values.js';
@@ -47,7 +48,11 @@ export class DomainResolver {
     checkPageSize('first', first);
     const afterName = after === null || after === undefined ? undefined : parseDomainCursor(after);
     const index = new DomainIndex(ctx.prisma);
-    if (afterName === undefined) await syncRegistryLists(index, ctx.router.backends(), ctx.call, ctx.logger);
+    if (afterName === undefined) {
+      // Registries that list the registrar's domains with details hand the page's domains over: no info each.
+      const prime = (registry: string, d: DomainModel) => void ctx.loaders.domain.prime({ registry, name: d.name }, { ...d, registry });
+      await syncRegistryLists(index, ctx.router.backends(), ctx.call, ctx.logger, { keep: first, prime });
+    }
     const page = await readDomainPage(index, ctx.registrar.id, first, afterName, (items) =>
       Promise.all(items.map((i) => ctx.loaders.domain.load({ registry: i.backend, name: i.name }))),
     );

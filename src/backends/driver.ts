@@ -15,7 +15,7 @@
  */
 import type { Capabilities } from '../core/capabilities.js';
 import type * as M from '../core/model/index.js';
-import type { BackendLimits } from '../core/port.js';
+import type { BackendLimits, DomainList, ListPage } from '../core/port.js';
 
 /** One attempt at sending a port call's command. */
 export interface Attempt {
@@ -64,7 +64,7 @@ export interface Driver {
   updateDomain: Op<[input: M.DomainUpdateInput], null>;
   deleteDomain: Op<[name: string], M.DomainDeleted>;
   restoreDomain?: Op<[name: string], null>;
-  listDomains?: Op<[page: { limit: number; offset: number }], { names: string[]; total: number }>;
+  listDomains?: Op<[page: ListPage], DomainList>;
   transferDomain: Op<[op: M.TransferOp | 'query', name: string, opts: { authInfo?: string | null; period?: M.Period | null }], M.Transfer>;
 
   checkContacts?: Op<[ids: string[]], M.CheckResult[]>;

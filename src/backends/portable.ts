@@ -17,7 +17,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { changesState, type CommandName } from '../core/commands.js';
 import { ForbiddenError, GatewayError, UnsupportedByBackendError, UpstreamUnavailableError, ValidationError } from '../core/errors.js';
 import type * as M from '../core/model/index.js';
-import type { BackendLimits, RegistryPort } from '../core/port.js';
+import type { BackendLimits, ListPage, RegistryPort } from '../core/port.js';
 import type { Attempt, Driver, DriverCall } from './driver.js';
 import { ClTridGenerator } from './epp/session/trid.js';
 import { chunk } from '../fanout/chunk.js';
@@ -137,7 +137,7 @@ export class PortableBackend implements RegistryPort {
   deleteDomain(ctx: M.CallContext, name: string) {
     return this.run(ctx, 'domain:delete', { objectName: name }, (c) => this.driver.deleteDomain(c, name));
   }
-  listDomains(ctx: M.CallContext, page: { limit: number; offset: number }) {
+  listDomains(ctx: M.CallContext, page: ListPage) {
     return this.run(ctx, 'domain:list', { objectName: `${page.offset}+${page.limit}` }, (c) => this.op('listDomains', 'listing domains from the registry')(c, page));
   }
   restoreDomain(ctx: M.CallContext, name: string) {

@@ -48,6 +48,24 @@ export interface BackendLimits {
   sessions: number;
 }
 
+/** One page of a registry's own list: `limit` items from `offset`; `details` asks for the objects themselves, not only their names. */
+export interface ListPage {
+  limit: number;
+  offset: number;
+  details?: boolean;
+}
+
+/**
+ * A page of the registrar's domains: their names, how many it has in all, and with `details`
+ * the domains as infoDomain answers them (REPP `GET /repp/v1/domains?details=true`), in the
+ * names' order, so a page of them costs one request instead of one per domain.
+ */
+export interface DomainList {
+  names: string[];
+  total: number;
+  domains?: Domain[];
+}
+
 export interface RegistryPort {
   /** Backend name from the config (e.g. "nomulus", "ee"). */
   readonly name: string;
@@ -80,7 +98,7 @@ export interface RegistryPort {
    * One page of the registrar's domains as the registry lists them, and how many it has in all
    * (capability listDomains: REPP; EPP has no such command, the gateway keeps its own index).
    */
-  listDomains(ctx: CallContext, page: { limit: number; offset: number }): Promise<PortResult<{ names: string[]; total: number }>>;
+  listDomains(ctx: CallContext, page: ListPage): Promise<PortResult<DomainList>>;
   /** RGP restore request (RFC 3915). */
   restoreDomain(ctx: CallContext, name: string): Promise<PortResult<null>>;
 

@@ -6,7 +6,7 @@ import type { Capabilities } from '../../core/capabilities.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type * as M from '../../core/model/index.js';
 import type { Driver, DriverCall } from '../driver.js';
-import type { BackendLimits } from '../../core/port.js';
+import type { BackendLimits, ListPage } from '../../core/port.js';
 import type { ReppBackendConfig } from './config.js';
 import * as account from './driver/account.js';
 import type { ReppCall } from './driver/call.js';
@@ -81,7 +81,7 @@ export class ReppDriver implements Driver {
     return this.run(c, (r) => updateDomain(r, this.name, input));
   };
   deleteDomain = (c: DriverCall, name: string) => this.run(c, (r) => domains.deleteDomain(r, name));
-  listDomains = (c: DriverCall, page: { limit: number; offset: number }) => this.run(c, (r) => domains.listDomains(r, page));
+  listDomains = (c: DriverCall, page: ListPage) => this.run(c, (r) => domains.listDomains(r, page));
   transferDomain = (c: DriverCall, op: M.TransferOp | 'query', name: string, opts: { authInfo?: string | null }) => {
     if (op !== 'request' && op !== 'query') throw new UnsupportedByBackendError(this.name, `transfer ${op} (.ee transfers complete at once)`);
     return this.run(c, (r) => domains.transferDomain(r, op, name, opts));

@@ -22,17 +22,11 @@
  *     contacts and name servers: contact info commands (goal: --contacts), domain infos, wall time.
  * It prints figures; it asserts nothing. BENCH_PROFILE=<dir> writes the gateway's CPU profile there.
  */
-import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { startLatencyProxy } from '../dist/src/sandbox/latency-proxy.js';
+import { arg, databaseUrlArg, startStack } from './lib/stack.mjs';
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
 const LATENCY = arg('latency', 20);
 const SESSIONS = arg('sessions', 2);
 const NAMES = arg('names', 1000);
@@ -40,61 +34,26 @@ const DOMAINS = arg('domains', 200);
 const CONTACTS = arg('contacts', 10);
 const REPEAT = arg('repeat', 3);
 const CHECK_LIMIT = 50;
-const PORT = arg('port', 4300 + Math.floor(Math.random() * 500));
-const dbi = process.argv.indexOf('--database-url');
-const DATABASE_URL = dbi > 0 ? process.argv[dbi + 1] : undefined;
+const DATABASE_URL = databaseUrlArg();
 
-const dataDir = mkdtempSync(join(tmpdir(), 'rgw-bench-bulk-'));
-const children = [];
+// The registry behind one delaying proxy per sandbox; the gateway with poolSize SESSIONS and no poller.
 const proxies = [];
-const env = { ...(DATABASE_URL ? { DATABASE_URL, IDEMPOTENCY_KEY_SECRET: randomBytes(32).toString('hex') } : {}), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-const run = (args, extra = {}) => {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  return child;
-};
-const firstLine = (child) =>
-  new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
-    });
-    child.on('exit', (code) => reject(new Error(`${child.spawnargs.join(' ')} exited with ${code}`)));
-  });
-
-// ---- the registry in a process of its own, behind one delaying proxy per sandbox ----
-const upstream = JSON.parse(await firstLine(run(['dist/src/sandbox/main.js'])));
-for (const b of upstream.backends) {
-  const proxy = await startLatencyProxy({ host: b.host, port: b.port }, { latencyMs: 0 });
-  proxies.push(proxy);
-  Object.assign(b, { host: proxy.host, port: proxy.port, poolSize: SESSIONS, checkLimit: CHECK_LIMIT });
-}
+const stack = await startStack({
+  databaseUrl: DATABASE_URL,
+  port: arg('port', 4300 + Math.floor(Math.random() * 500)),
+  configure: async (upstream) => {
+    for (const b of upstream.backends) {
+      const proxy = await startLatencyProxy({ host: b.host, port: b.port }, { latencyMs: 0 });
+      proxies.push(proxy);
+      Object.assign(b, { host: proxy.host, port: proxy.port, poolSize: SESSIONS, checkLimit: CHECK_LIMIT });
+    }
+    return { poll: { enabled: false } };
+  },
+});
 const setLatency = (ms) => proxies.forEach((p) => (p.latencyMs = ms));
-const registrars = [{ id: 'NewRegistrar', name: 'New Registrar' }, { id: 'TheRegistrar', name: 'The Registrar' }];
-const configPath = join(dataDir, 'gateway.config.json');
-writeFileSync(configPath, JSON.stringify({ registrars, ...upstream, defaultBackend: 'sandbox-epp', poll: { enabled: false } }));
-
-// API keys first: an embedded database admits one process at a time.
-const keys = {};
-for (const r of registrars) keys[r.id] = (await firstLine(run(['dist/src/auth/create-api-key.cli.js', '--registrar', r.id, '--label', 'bench']))).trim();
-const gateway = run([...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : []), 'dist/src/main.js'], { PORT: String(PORT), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath });
-for (let up = false; !up; ) {
-  up = await fetch(`http://127.0.0.1:${PORT}/healthz`).then((r) => r.ok, () => false);
-  if (!up) await new Promise((r) => setTimeout(r, 100));
-}
-const rssMiB = (field = 'VmRSS') => {
-  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${gateway.pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-};
-const url = `http://127.0.0.1:${PORT}/graphql`;
-const KEY = keys.NewRegistrar;
-const gql = async (query, variables, key = KEY) => {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
-  const body = await res.json();
-  if (body.errors) throw new Error(JSON.stringify(body.errors.slice(0, 3)));
-  return body.data;
-};
+const KEY = stack.keys.NewRegistrar;
+const gql = (query, variables, key = KEY) => stack.gql(key, query, variables);
+const rssMiB = (field) => stack.rssMiB(field);
 const timed = async (fn) => {
   const t0 = performance.now();
   const value = await fn();
@@ -178,14 +137,11 @@ print(`  wall ${page.ms.toFixed(0)} ms (median of ${page.all}); ceil(${domainInf
 // Place for issue 10's bulk figures (bulkRenew of 10,000 domains at 20 ms latency and
 // concurrency 16: wall time / (10,000 x 20 ms / 16), the gateway's peak RSS (rssMiB('VmHWM'));
 // the same job killed at half way and resumed: items applied twice, time added). They use the
-// gateway, keys, gql(), setLatency(), commands() and print() above, and go here, before the summary.
+// stack (gateway process, keys, rssMiB), gql(), setLatency(), commands() and print() above, and go
+// here, before the summary.
 
 print(`gateway RSS ${rssMiB().toFixed(0)} MiB, peak ${rssMiB('VmHWM').toFixed(0)} MiB; ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}; ${DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}`);
 
-for (const c of children.filter((c) => c.exitCode === null)) {
-  c.kill('SIGTERM');
-  await new Promise((r) => c.on('exit', r));
-}
+await stack.stop();
 for (const p of proxies) await p.close();
-rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);

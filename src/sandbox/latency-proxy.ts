@@ -51,6 +51,8 @@ export async function startLatencyProxy(target: { host: string; port: number }, 
   const server = net.createServer((client) => {
     connections++;
     const upstream = net.connect(target.port, target.host);
+    client.setNoDelay(true); // no Nagle delay on top of the simulated one
+    upstream.setNoDelay(true);
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));

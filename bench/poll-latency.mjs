@@ -13,63 +13,26 @@
  * each subscriber of that registrar. Prints p50/p90/p99/max, and the gateway's resident memory.
  * It prints figures; it asserts nothing. BENCH_PROFILE=<dir> writes the gateway's CPU profile there.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { firstLine } from './lib/child.mjs';
+import { arg, databaseUrlArg, startStack } from './lib/stack.mjs';
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
 const SUBSCRIBERS = arg('subscribers', 1000);
 const EVENTS = arg('events', 20);
 const INTERVAL = arg('interval', 100);
 const PORT = arg('port', 4300 + Math.floor(Math.random() * 500));
-const i = process.argv.indexOf('--database-url');
-const DATABASE_URL = i > 0 ? process.argv[i + 1] : undefined;
+const DATABASE_URL = databaseUrlArg();
 
-const FINGERPRINT_KEY = randomBytes(32).toString('hex');
-const dataDir = mkdtempSync(join(tmpdir(), 'rgw-bench-'));
-const children = [];
-const run = (args, env = {}) => {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...(DATABASE_URL ? { DATABASE_URL, IDEMPOTENCY_KEY_SECRET: FINGERPRINT_KEY } : {}), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  return child;
-};
-
-// The registry runs in a process of its own, as real registries are elsewhere: the gateway's
-// memory below is the gateway's alone.
-const sandbox = run(['dist/src/sandbox/main.js']);
-const upstream = JSON.parse(await firstLine(sandbox));
-const registrars = [{ id: 'NewRegistrar', name: 'New Registrar' }, { id: 'TheRegistrar', name: 'The Registrar' }];
-const configPath = join(dataDir, 'gateway.config.json');
-writeFileSync(configPath, JSON.stringify({ registrars, ...upstream, defaultBackend: 'sandbox-epp', poll: { intervalMs: INTERVAL, leaseMs: Math.max(10_000, INTERVAL * 3) } }));
-
-// API keys first: an embedded database admits one process at a time.
-const keys = {};
-for (const r of registrars) keys[r.id] = (await firstLine(run(['dist/src/auth/create-api-key.cli.js', '--registrar', r.id, '--label', 'bench']))).trim();
-
-const child = run([...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : []), 'dist/src/main.js'], { PORT: String(PORT), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, POLL_INTERVAL_MS: String(INTERVAL) });
-const rssMiB = (field = 'VmRSS') => {
-  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-};
-for (let up = false; !up; ) {
-  up = await fetch(`http://127.0.0.1:${PORT}/healthz`).then((r) => r.ok, () => false);
-  if (!up) await new Promise((r) => setTimeout(r, 100));
-}
-const url = `http://127.0.0.1:${PORT}/graphql`;
-const gql = async (key, query, variables) => {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
-  const body = await res.json();
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-};
+const stack = await startStack({
+  databaseUrl: DATABASE_URL,
+  port: PORT,
+  configure: () => ({ poll: { intervalMs: INTERVAL, leaseMs: Math.max(10_000, INTERVAL * 3) } }),
+  env: { POLL_INTERVAL_MS: String(INTERVAL) },
+});
+const { keys } = stack;
+const rssMiB = (field) => stack.rssMiB(field);
+const gql = (key, query, variables) => stack.gql(key, query, variables);
 
 const rssIdle = rssMiB();
 // Domains to transfer: created by NewRegistrar, requested by TheRegistrar (NewRegistrar's queue gets the messages).
@@ -128,9 +91,5 @@ console.log(`  gateway memory (RSS)  idle ${rssIdle.toFixed(0)} MiB   with subsc
 console.log(`  targets               p99 < 250 ms: ${pct(99) < 250 ? 'met' : 'NOT met'} (ratio ${(pct(99) / 250).toFixed(2)})   memory < 300 MiB: ${rssPeak < 300 ? 'met' : 'NOT met'} (ratio ${(rssPeak / 300).toFixed(2)})`);
 
 await Promise.all(clients.map((c) => c.dispose()));
-for (const c of children.filter((c) => c.exitCode === null)) {
-  c.kill('SIGTERM');
-  await new Promise((r) => c.on('exit', r));
-}
-rmSync(dataDir, { recursive: true, force: true });
+await stack.stop();
 process.exit(0);

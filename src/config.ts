@@ -15,6 +15,8 @@ import { resolve } from 'node:path';
 import { kindOf } from './backends/kinds.js';
 import type { GatewayConfig, TracingConfig } from './config.types.js';
 import { resolveLimits } from './limits/limits.js';
+import { DEFAULT_FAN_OUT } from './fanout/scheduler.js';
+import { MAX_LIST_ITEMS } from './validation/text.js';
 import { fingerprintKeyProblem } from './idempotency/fingerprint-key.js';
 
 export type { GatewayConfig } from './config.types.js';
@@ -50,7 +52,7 @@ export function defaultConfig(): GatewayConfig {
       ...SANDBOX_TLDS.repp.map((suffix) => ({ suffix, backend: 'sandbox-repp' })),
     ],
     defaultBackend: 'sandbox-epp',
-    limits: { maxDepth: 12, maxBatch: 500, maxSubscriptions: 100 },
+    limits: { maxDepth: 12, maxBatch: 5000, fanOut: DEFAULT_FAN_OUT, maxSubscriptions: 100 },
     poll: { intervalMs: 2000, leaseMs: 10_000, maxBackoffMs: 60_000, enabled: true },
   };
 }
@@ -124,6 +126,11 @@ export function validateConfig(cfg: GatewayConfig): void {
     throw new Error('config: shutdownDelayMs (SHUTDOWN_DELAY_MS) must be a number of milliseconds, 0 or more');
   }
   resolveLimits(cfg); // throws on a limit that is not a positive whole number
+  for (const key of ['maxBatch', 'fanOut'] as const) {
+    const v = cfg.limits[key];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new Error(`config: limits.${key} must be a whole number, 1 or more`);
+  }
+  if (cfg.limits.maxBatch > MAX_LIST_ITEMS) throw new Error(`config: limits.maxBatch may be at most ${MAX_LIST_ITEMS} (the longest list any argument may be)`);
   const recheck = cfg.auth?.revocationCheckMs;
   if (recheck !== undefined && !(Number.isFinite(recheck) && recheck >= 100)) throw new Error('config: auth.revocationCheckMs must be a number of milliseconds, 100 or more');
   const ttl = cfg.auth?.keyCacheTtlMs;

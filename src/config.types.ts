@@ -32,6 +32,11 @@ export interface EppBackendConfig {
   accounts: Record<string, EppAccountConfig>;
   /** Logged-in sessions per account (one command in flight per session). Default 2. */
   poolSize?: number;
+  /**
+   * Most names in one domain:check command (the registry's policy; RFC 5730 leaves it to the
+   * server). Default 50, Nomulus's limit (more answers 2306). Longer checks are split.
+   */
+  checkLimit?: number;
   connectTimeoutMs?: number;
   /** Time to wait for a response before the outcome is declared unknown. Default 30000. */
   commandTimeoutMs?: number;
@@ -75,13 +80,16 @@ export interface GatewayConfig {
   /** Backend for contact and host commands when the caller names none and the host name routes nowhere. */
   defaultBackend?: string;
   /**
-   * maxBatch: names per checkDomains / loader batch; maxSubscriptions: open subscriptions per
+   * maxBatch: names per checkDomains (default 5,000); fanOut: the per-request fan-out budget, the
+   * most commands one request has at one backend at once (default 8, and never more than the
+   * account's sessions: src/fanout/scheduler.ts); maxSubscriptions: open subscriptions per
    * WebSocket connection; the operation limits (tokens, depth, aliases, directives, cost, errors
    * per answer, the per-key rate limit) are described, with their defaults, in src/limits/limits.ts.
    */
   limits: {
     maxDepth: number;
     maxBatch: number;
+    fanOut?: number;
     maxSubscriptions?: number;
     maxTokens?: number;
     maxAliases?: number;

@@ -4,6 +4,7 @@ import type { CallContext } from './core/model/index.js';
 import type { PrismaClient } from './db/generated/client.js';
 import type { IdempotencyService } from './idempotency/service.js';
 import { createLoaders, type Loaders } from './loaders/loaders.js';
+import { RequestScheduler } from './fanout/scheduler.js';
 import type { PollIngester } from './poll/ingester.js';
 import type { PollEvents } from './pubsub/poll-events.js';
 import type { Router } from './routing/router.js';
@@ -24,7 +25,7 @@ export interface Services {
   apiKeys: ApiKeyCache;
 }
 
-/** Per-request context: the authenticated registrar and fresh loaders. */
+/** Per-request context: the authenticated registrar, its fan-out scheduler and fresh loaders. */
 export interface GatewayContext extends Services {
   registrar: { id: string; name: string };
   call: CallContext;
@@ -32,6 +33,7 @@ export interface GatewayContext extends Services {
 }
 
 export function createContext(services: Services, registrar: { id: string; name: string }): GatewayContext {
-  const call: CallContext = { registrarId: registrar.id };
-  return { ...services, registrar, call, loaders: createLoaders(services.router, call, services.config.limits.maxBatch) };
+  // Every port call of the request (loaders, checks, mutations) waits its turn in the request's scheduler.
+  const call: CallContext = { registrarId: registrar.id, scheduler: new RequestScheduler(services.config.limits.fanOut) };
+  return { ...services, registrar, call, loaders: createLoaders(services.router, call) };
 }

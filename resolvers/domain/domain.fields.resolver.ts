@@ -87,7 +87,7 @@ export class DomainFieldsResolver {
     @Arg('authInfo', () => String, { nullable: true }) authInfo?: string | null,
   ) {
     const pw = authInfo ? checkAuthInfo('authInfo', authInfo) : null;
-    return latestTransfer(ctx.router.named(d.registry), ctx.call, d.name, pw);
+    return latestTransfer(ctx, d.registry, d.name, pw);
   }
 }
 

@@ -2,6 +2,7 @@ import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import { ValidationError } from '../../src/core/errors.js';
 import type { DomainNode } from '../../src/loaders/loaders.js';
+import type { Domain as DomainModel } from '../../src/core/model/index.js';
 import { checkAuthInfo, checkIdempotencyKey, normalizeDomainName } from '../../src/validation/names.js';
 import { checkPageSize } from '../../src/validation/cursors.js';
 import { checkPeriod, checkPeriodUnit } from '../../src/validation/values.js';
@@ -13,6 +14,7 @@ import { DomainIndex } from '../../src/domains/domain-index.js';
 import { parseDomainCursor, readDomainPage } from '../../src/domains/domain-page.js';
 import { syncRegistryLists } from '../../src/domains/registry-lists.js';
 import type { Page } from '../../src/connections/page.js';
+import { checkDomainNames } from '../../src/fanout/check-domains.js';
 
 async function readDomain(ctx: GatewayContext, registry: string, name: string): Promise<DomainNode | null> {
   const key = { registry, name };
@@ -46,32 +48,27 @@ export class DomainResolver {
     checkPageSize('first', first);
     const afterName = after === null || after === undefined ? undefined : parseDomainCursor(after);
     const index = new DomainIndex(ctx.prisma);
-    if (afterName === undefined) await syncRegistryLists(index, ctx.router.backends(), ctx.call, ctx.logger);
+    if (afterName === undefined) {
+      // Registries that list the registrar's domains with details hand the page's domains over: no info each.
+      const prime = (registry: string, d: DomainModel) => void ctx.loaders.domain.prime({ registry, name: d.name }, { ...d, registry });
+      await syncRegistryLists(index, ctx.router.backends(), ctx.call, ctx.logger, { keep: first, prime });
+    }
     const page = await readDomainPage(index, ctx.registrar.id, first, afterName, (items) =>
       Promise.all(items.map((i) => ctx.loaders.domain.load({ registry: i.backend, name: i.name }))),
     );
     return page;
   }
 
-  @Query(() => [DomainCheck], { description: 'Availability of up to 500 names, grouped into one check command per registry.' })
-  async checkDomains(@Arg('names', () => [String]) rawNames: string[], @Ctx() ctx: GatewayContext): Promise<DomainCheck[]> {
+  @Query(() => [DomainCheck], {
+    nullable: 'items',
+    description:
+      "Availability of up to 5,000 names (limits.maxBatch), in the order given. Each registry gets check commands of at most its own limit (EPP: 50 names by default), sent in parallel over the registrar's sessions; a command the registry refuses makes only its own names null, each with that error at its path.",
+  })
+  async checkDomains(@Arg('names', () => [String]) rawNames: string[], @Ctx() ctx: GatewayContext): Promise<Array<DomainCheck | Error>> {
     if (rawNames.length === 0) throw new ValidationError('names', 'give at least one name');
     if (rawNames.length > ctx.config.limits.maxBatch) throw new ValidationError('names', `at most ${ctx.config.limits.maxBatch} names`);
     const names = rawNames.map((n, i) => normalizeDomainName(`names[${i}]`, n));
-    const groups = new Map<string, string[]>();
-    names.forEach((n, i) => {
-      const b = ctx.router.forDomain(n, `names[${i}]`).name;
-      groups.set(b, [...(groups.get(b) ?? []), n]);
-    });
-    const results = new Map<string, DomainCheck>();
-    await Promise.all(
-      [...groups].map(async ([registry, list]) => {
-        const unique = [...new Set(list)];
-        const r = await ctx.router.named(registry).checkDomains(ctx.call, unique);
-        for (const c of r.data) results.set(c.name, { ...c, registry });
-      }),
-    );
-    return names.map((n) => results.get(n) ?? { name: n, available: false, reason: 'not answered by the registry', registry: '' });
+    return checkDomainNames(ctx.router, ctx.call, names);
   }
 
   @Mutation(() => DomainPayload)

@@ -1,6 +1,6 @@
-import { CommandSyntaxError, NotPendingTransferError, ObjectNotFoundError } from '../../src/core/errors.js';
-import type { CallContext, Transfer as TransferModel } from '../../src/core/model/index.js';
-import type { RegistryPort } from '../../src/core/port.js';
+import type { GatewayContext } from '../../src/context.js';
+import type { Transfer as TransferModel } from '../../src/core/model/index.js';
+import { queryTransfer } from '../../src/loaders/loaders.js';
 import type { Transfer } from '../../schema/transfer/transfer.type.js';
 import { asDate } from '../common/mutate.js';
 
@@ -18,16 +18,10 @@ export function transferNode(t: TransferModel): Transfer {
 }
 
 /**
- * The latest transfer of a domain, or null when it has had none. For a transfer query EPP
- * answers 2002 ("Object has no transfer history", Nomulus DomainTransferQueryFlow) when there is
- * nothing to report; some registries answer 2301 instead.
+ * The latest transfer of a domain, or null when it has had none (src/loaders queryTransfer).
+ * Without an auth code it is read through the request's transfer loader, once per domain.
  */
-export async function latestTransfer(backend: RegistryPort, call: CallContext, name: string, authInfo?: string | null): Promise<Transfer | null> {
-  try {
-    return transferNode((await backend.transferDomain(call, 'query', name, { authInfo })).data);
-  } catch (err) {
-    if (err instanceof NotPendingTransferError || err instanceof ObjectNotFoundError) return null;
-    if (err instanceof CommandSyntaxError && err.details.upstreamCode === 2002) return null;
-    throw err;
-  }
+export async function latestTransfer(ctx: GatewayContext, registry: string, name: string, authInfo?: string | null): Promise<Transfer | null> {
+  const t = authInfo ? await queryTransfer(ctx.router.named(registry), ctx.call, name, authInfo) : await ctx.loaders.transfer.load({ registry, name });
+  return t ? transferNode(t) : null;
 }

@@ -42,7 +42,7 @@ export class TransferResolver {
     const name = normalizeDomainName('domainName', rawName);
     const pw = authInfo ? checkAuthInfo('authInfo', authInfo) : null;
     const backend = ctx.router.forDomain(name, 'domainName');
-    return latestTransfer(backend, ctx.call, name, pw);
+    return latestTransfer(ctx, backend.name, name, pw);
   }
 
   @Mutation(() => TransferPayload, { description: 'Ask for a domain to move to the viewer; needs the auth info from the current sponsor.' })

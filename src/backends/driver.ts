@@ -15,6 +15,7 @@
  */
 import type { Capabilities } from '../core/capabilities.js';
 import type * as M from '../core/model/index.js';
+import type { BackendLimits, DomainList, ListPage } from '../core/port.js';
 
 /** One attempt at sending a port call's command. */
 export interface Attempt {
@@ -44,6 +45,8 @@ export interface Driver {
   readonly name: string;
   /** Backend kind ("epp", "repp", ...), the folder under src/backends/. */
   readonly kind: string;
+  /** Names per check command and sessions per account, from the backend's config or protocol. */
+  readonly limits: BackendLimits;
 
   /** The gateway registrar has an account (a login) on this backend. */
   hasAccount(registrarId: string): boolean;
@@ -61,7 +64,7 @@ export interface Driver {
   updateDomain: Op<[input: M.DomainUpdateInput], null>;
   deleteDomain: Op<[name: string], M.DomainDeleted>;
   restoreDomain?: Op<[name: string], null>;
-  listDomains?: Op<[page: { limit: number; offset: number }], { names: string[]; total: number }>;
+  listDomains?: Op<[page: ListPage], DomainList>;
   transferDomain: Op<[op: M.TransferOp | 'query', name: string, opts: { authInfo?: string | null; period?: M.Period | null }], M.Transfer>;
 
   checkContacts?: Op<[ids: string[]], M.CheckResult[]>;

@@ -17,9 +17,10 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { changesState, type CommandName } from '../core/commands.js';
 import { ForbiddenError, GatewayError, UnsupportedByBackendError, UpstreamUnavailableError, ValidationError } from '../core/errors.js';
 import type * as M from '../core/model/index.js';
-import type { RegistryPort } from '../core/port.js';
+import type { BackendLimits, ListPage, RegistryPort } from '../core/port.js';
 import type { Attempt, Driver, DriverCall } from './driver.js';
 import { ClTridGenerator } from './epp/session/trid.js';
+import { chunk } from '../fanout/chunk.js';
 import { createNeeds, needsOf, unmet, updateNeeds, type Need } from './requirements.js';
 
 /** One port call, as the command log and metrics see it. Never carries secrets. */
@@ -79,6 +80,7 @@ export function maskSecrets(text: string, secrets: ReadonlyArray<string | null |
 export class PortableBackend implements RegistryPort {
   readonly name: string;
   readonly kind: string;
+  readonly limits: BackendLimits;
   private readonly trid: ClTridGenerator;
 
   constructor(
@@ -87,6 +89,7 @@ export class PortableBackend implements RegistryPort {
   ) {
     this.name = driver.name;
     this.kind = driver.kind;
+    this.limits = driver.limits;
     this.trid = new ClTridGenerator(opts.clTRIDPrefix, opts.clock ?? systemClock);
   }
 
@@ -106,8 +109,18 @@ export class PortableBackend implements RegistryPort {
   }
 
   // ---- domains ----
-  checkDomains(ctx: M.CallContext, names: string[]) {
-    return this.run(ctx, 'domain:check', { objectName: names.join(',') }, (c) => this.driver.checkDomains(c, names));
+  /**
+   * Check commands of at most `limits.checkNames` names each, sent in parallel (within the
+   * request's scheduler); the answer lists every name in order, with the first command's ids.
+   * One refused command fails the whole call: src/fanout/check-domains.ts sends the commands
+   * itself, so that a refusal marks only that command's names.
+   */
+  async checkDomains(ctx: M.CallContext, names: string[]): Promise<M.PortResult<M.CheckResult[]>> {
+    const parts = await Promise.all(
+      chunk(names, this.limits.checkNames).map((part) => this.run(ctx, 'domain:check', { objectName: part.join(',') }, (c) => this.driver.checkDomains(c, part))),
+    );
+    if (parts.length === 0) return this.run(ctx, 'domain:check', { objectName: '' }, (c) => this.driver.checkDomains(c, names));
+    return { ...parts[0]!, data: parts.flatMap((p) => p.data) };
   }
   infoDomain(ctx: M.CallContext, name: string, authInfo?: string | null) {
     return this.run(ctx, 'domain:info', { objectName: name, secrets: [authInfo] }, (c) => this.driver.infoDomain(c, name, authInfo));
@@ -124,7 +137,7 @@ export class PortableBackend implements RegistryPort {
   deleteDomain(ctx: M.CallContext, name: string) {
     return this.run(ctx, 'domain:delete', { objectName: name }, (c) => this.driver.deleteDomain(c, name));
   }
-  listDomains(ctx: M.CallContext, page: { limit: number; offset: number }) {
+  listDomains(ctx: M.CallContext, page: ListPage) {
     return this.run(ctx, 'domain:list', { objectName: `${page.offset}+${page.limit}` }, (c) => this.op('listDomains', 'listing domains from the registry')(c, page));
   }
   restoreDomain(ctx: M.CallContext, name: string) {
@@ -232,8 +245,10 @@ export class PortableBackend implements RegistryPort {
       if (missing) throw new UnsupportedByBackendError(this.name, missing.what);
     }
     const secrets = [...(spec.secrets ?? []), ...this.driver.accountSecrets(ctx.registrarId)];
+    const go = () => send({ ctx, attempt: (fn) => this.attempt(ctx, command, spec, secrets, fn) });
     try {
-      return await send({ ctx, attempt: (fn) => this.attempt(ctx, command, spec, secrets, fn) });
+      // Within the request's fan-out budget (src/fanout/scheduler.ts), when it has one.
+      return await (ctx.scheduler ? ctx.scheduler.run(this.name, this.limits.sessions, go) : go());
     } catch (e) {
       if (e instanceof GatewayError) mask(e, secrets);
       throw e;

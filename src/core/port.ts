@@ -36,11 +36,43 @@ import type {
   TransferOp,
 } from './model/index.js';
 
+/** How reads of many objects are split and scheduled at one backend (src/fanout/). */
+export interface BackendLimits {
+  /**
+   * Most names one check command carries. EPP leaves it to the registry (RFC 5730 section
+   * 2.9.2.1); Nomulus refuses more than 50 with 2306, so EPP backends default to 50 (config
+   * `checkLimit`). REPP has no check command: each name is one `GET /repp/v1/domains/:name`, so 1.
+   */
+  checkNames: number;
+  /** Commands one account can have in flight at once: EPP `poolSize` sessions, REPP keep-alive connections. */
+  sessions: number;
+}
+
+/** One page of a registry's own list: `limit` items from `offset`; `details` asks for the objects themselves, not only their names. */
+export interface ListPage {
+  limit: number;
+  offset: number;
+  details?: boolean;
+}
+
+/**
+ * A page of the registrar's domains: their names, how many it has in all, and with `details`
+ * the domains as infoDomain answers them (REPP `GET /repp/v1/domains?details=true`), in the
+ * names' order, so a page of them costs one request instead of one per domain.
+ */
+export interface DomainList {
+  names: string[];
+  total: number;
+  domains?: Domain[];
+}
+
 export interface RegistryPort {
   /** Backend name from the config (e.g. "nomulus", "ee"). */
   readonly name: string;
   /** Protocol kind ("epp", "repp", "headless", "joker"). */
   readonly kind: string;
+  /** Names per check command and sessions per account: how fan-out is split and scheduled. */
+  readonly limits: BackendLimits;
 
   /**
    * What the backend offers the caller's account (EPP: from the greeting that account's own
@@ -54,6 +86,7 @@ export interface RegistryPort {
   /** The upstream registrar id the gateway registrar logs in as on this backend (FORBIDDEN without an account: ask hasAccount). */
   upstreamId(registrarId: string): string;
 
+  /** One check command: at most `limits.checkNames` names (more: split them, see src/fanout/check-domains.ts). */
   checkDomains(ctx: CallContext, names: string[]): Promise<PortResult<CheckResult[]>>;
   /** Info for one domain; authInfo is sent to read a domain the caller does not sponsor. */
   infoDomain(ctx: CallContext, name: string, authInfo?: string | null): Promise<PortResult<Domain>>;
@@ -65,7 +98,7 @@ export interface RegistryPort {
    * One page of the registrar's domains as the registry lists them, and how many it has in all
    * (capability listDomains: REPP; EPP has no such command, the gateway keeps its own index).
    */
-  listDomains(ctx: CallContext, page: { limit: number; offset: number }): Promise<PortResult<{ names: string[]; total: number }>>;
+  listDomains(ctx: CallContext, page: ListPage): Promise<PortResult<DomainList>>;
   /** RGP restore request (RFC 3915). */
   restoreDomain(ctx: CallContext, name: string): Promise<PortResult<null>>;
 

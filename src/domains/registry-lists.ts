@@ -3,8 +3,13 @@
  * listDomains: REPP): before a first page is read, the registrar's entries for such a registry are
  * made the registry's own list, so names registered or transferred in outside the gateway appear
  * and names transferred away go. Registries without a list (EPP) keep the gateway's own index.
+ *
+ * The list is read with details (REPP `details=true`): its pages carry the domains themselves, so
+ * the domains that open the page (the `keep` first names) are handed to `prime` (the request's
+ * domain loader) and cost no info request each; the others are not kept, so memory stays bounded
+ * by the page, whatever the portfolio.
  */
-import type { CallContext } from '../core/model/index.js';
+import type { CallContext, Domain } from '../core/model/index.js';
 import type { RegistryPort } from '../core/port.js';
 import type { Logger } from '../logger.js';
 import type { DomainIndex } from './domain-index.js';
@@ -14,7 +19,13 @@ const PAGE = 200;
 /** Most names read from one registry for one registrar (a bound on the work of one query). */
 const MAX_NAMES = 100_000;
 
-export async function syncRegistryLists(index: DomainIndex, backends: readonly RegistryPort[], call: CallContext, logger: Logger): Promise<void> {
+export interface ListedDomains {
+  /** How many of the first names (in index order) to hand to `prime`: the page size. */
+  keep: number;
+  prime: (registry: string, domain: Domain) => void;
+}
+
+export async function syncRegistryLists(index: DomainIndex, backends: readonly RegistryPort[], call: CallContext, logger: Logger, listed?: ListedDomains): Promise<void> {
   await Promise.all(
     backends
       .filter((b) => b.hasAccount(call.registrarId))
@@ -23,16 +34,38 @@ export async function syncRegistryLists(index: DomainIndex, backends: readonly R
           if (!(await b.capabilities(call)).listDomains) return;
           const since = new Date();
           const names: string[] = [];
+          const first = new FirstNames<Domain>(listed?.keep ?? 0);
           for (let offset = 0; offset < MAX_NAMES; offset += PAGE) {
-            const { data } = await b.listDomains(call, { limit: PAGE, offset });
+            const { data } = await b.listDomains(call, { limit: PAGE, offset, details: Boolean(listed) });
             names.push(...data.names);
+            for (const d of data.domains ?? []) first.offer(d.name, d);
             if (data.names.length < PAGE || names.length >= data.total) break;
           }
           await index.replaceBackend(call.registrarId, b.name, names, since);
+          for (const d of first.values()) listed!.prime(b.name, d);
         } catch (err) {
           // The list stays as it was; the page still answers from the index.
           logger.warn({ backend: b.name, err: (err as Error).message }, 'could not read the registry domain list');
         }
       }),
   );
+}
+
+/** The `size` smallest names offered (the index's order: by name), with their values. */
+class FirstNames<T> {
+  private readonly kept = new Map<string, T>();
+  private largest: string | undefined;
+  constructor(private readonly size: number) {}
+
+  offer(name: string, value: T): void {
+    if (this.size <= 0) return;
+    if (this.kept.size >= this.size && this.largest !== undefined && name >= this.largest) return;
+    this.kept.set(name, value);
+    if (this.kept.size > this.size && this.largest !== undefined) this.kept.delete(this.largest);
+    this.largest = [...this.kept.keys()].reduce((a, b) => (a > b ? a : b));
+  }
+
+  values(): T[] {
+    return [...this.kept.values()];
+  }
 }

@@ -8,8 +8,9 @@
  *   - a mutation costs MUTATION (25): its command, the read-back of the object and the
  *     idempotency record;
  *   - a list multiplies what each item costs by its length: `first` for connections, the number
- *     of names for checkDomains (of representations for a router's `_entities`), and a typical
- *     count for lists the registry fills (4 name servers, 4 contacts);
+ *     of representations for a router's `_entities`, and a typical count for lists the registry
+ *     fills (4 name servers, 4 contacts); checkDomains costs REGISTRY per check command, one per
+ *     CHECK_NAMES names (EPP's default limit per command; src/fanout/check-domains.ts);
  *   - a name server a domain refers to costs REGISTRY once when any of its host fields (addresses,
  *     statuses, sponsor, dates) is asked for: one host info serves them all;
  *   - any other field costs 0.
@@ -27,8 +28,11 @@ export const REGISTRY = 10;
 export const DATABASE = 5;
 export const MUTATION = 25;
 
-/** How many items a list field stands for: its argument `first`, the length of a list argument, or a fixed bound. */
-type Items = { arg: 'first' } | { listArg: string } | { bound: number };
+/** Names per check command the estimate assumes (EPP's default `checkLimit`). */
+export const CHECK_NAMES = 50;
+
+/** How many items a list field stands for: its argument `first`, the length of a list argument (in groups of `per`), or a fixed bound. */
+type Items = { arg: 'first' } | { listArg: string; per?: number } | { bound: number };
 
 interface FieldCost {
   /** The field's own work: REGISTRY, DATABASE, or both added. */
@@ -56,7 +60,7 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'Query.contact': { cost: REGISTRY },
   'Query.host': { cost: REGISTRY },
   'Query.transfer': { cost: REGISTRY },
-  'Query.checkDomains': { cost: REGISTRY, items: { listArg: 'names' } },
+  'Query.checkDomains': { cost: 0, items: { listArg: 'names', per: CHECK_NAMES }, perItem: REGISTRY },
   'Query.domains': { cost: DATABASE, items: { arg: 'first' }, perItem: REGISTRY },
   'Query.commandLog': { cost: DATABASE, items: { arg: 'first' } },
   // Reading first moves the messages waiting in the registries' queues into the store.
@@ -76,7 +80,8 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
 function itemsOf(items: Items, args: Record<string, unknown>): number {
   if ('bound' in items) return items.bound;
   const v = 'arg' in items ? args[items.arg] : (args[items.listArg] as unknown[] | undefined)?.length;
-  return typeof v === 'number' && Number.isFinite(v) ? Math.max(0, v) : 1;
+  const n = typeof v === 'number' && Number.isFinite(v) ? Math.max(0, v) : 1;
+  return 'per' in items && items.per ? Math.ceil(n / items.per) : n;
 }
 
 /** graphql-query-complexity estimator implementing the table above. */

@@ -15,7 +15,12 @@ export interface Limits {
   maxDirectives: number;
   /** Fields one operation expands to: each fragment counted where it is spread, a literal `first` multiplying its list. */
   maxFields: number;
-  /** Estimated cost of one operation (src/limits/cost.ts), checked with its variables before it runs. */
+  /**
+   * Estimated cost of one operation (src/limits/cost.ts), checked with its variables before it
+   * runs. The default admits what the API offers: a `domains(first: 500)` page reading each
+   * domain's registrant, contacts, name servers and transfer (55,005); its registry work is
+   * spread over the registrar's sessions within the request's fan-out budget (src/fanout/).
+   */
   maxCost: number;
   /** Errors in one answer; beyond, one TOO_MANY_ERRORS entry says how many were left out. */
   maxErrors: number;
@@ -29,9 +34,11 @@ export const DEFAULT_LIMITS: Limits = {
   maxAliases: 50,
   maxDirectives: 50,
   maxFields: 20_000,
-  maxCost: 5000,
+  maxCost: 60_000,
   maxErrors: 50,
-  rateLimit: { points: 50_000, durationSec: 10 },
+  // Two operations of the largest cost per window: an operation spends one point on arrival and
+  // its cost after, so a window smaller than maxCost + 1 could never admit the dearest one.
+  rateLimit: { points: 120_000, durationSec: 10 },
 };
 
 /** The configured limits over the defaults; throws on a value that is not a positive integer. */

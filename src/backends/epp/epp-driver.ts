@@ -10,6 +10,7 @@ import type { Capabilities } from '../../core/capabilities.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { UpstreamUnavailableError } from '../../core/errors.js';
 import type { Attempt, Driver, DriverCall } from '../driver.js';
+import type { BackendLimits } from '../../core/port.js';
 import type * as M from '../../core/model/index.js';
 import type { EppAccountConfig, EppBackendConfig } from '../../config.types.js';
 import * as contactCheck from './commands/contact-check.js';
@@ -58,9 +59,13 @@ interface CommandSpec<T> {
   parse: (resp: EppResponse, raw: string) => T;
 }
 
+/** Names per domain:check unless the config says otherwise: Nomulus refuses more than 50 (2306 "Too many resource checks requested in one check command"). */
+export const EPP_CHECK_LIMIT = 50;
+
 export class EppDriver implements Driver {
   readonly kind = 'epp';
   readonly name: string;
+  readonly limits: BackendLimits;
   private readonly pools = new Map<string, SessionPool>();
   private readonly trid: ClTridGenerator;
   private readonly logger: EppLogger;
@@ -72,6 +77,7 @@ export class EppDriver implements Driver {
     private readonly opts: EppDriverOptions = {},
   ) {
     this.name = config.name;
+    this.limits = { checkNames: config.checkLimit ?? EPP_CHECK_LIMIT, sessions: Math.max(1, config.poolSize ?? 2) };
     this.logger = opts.logger ?? silentLogger;
     this.trid = new ClTridGenerator(opts.clTRIDPrefix, opts.clock ?? systemClock);
   }
@@ -137,6 +143,11 @@ export class EppDriver implements Driver {
   pollRequest = (c: DriverCall) => this.exec(c, { build: (t) => poll.buildRequest(t), parse: (r, raw) => poll.parseRequest(r, redact(raw)) });
   pollAck = (c: DriverCall, messageId: string) => this.exec(c, { build: (t) => poll.buildAck(messageId, t), parse: poll.parseAck });
 
+  /** Commands of this account waiting for a free session now (for metrics and tests). */
+  waiting(registrarId: string): number {
+    return this.pools.get(registrarId)?.queued ?? 0;
+  }
+
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
@@ -155,7 +166,7 @@ export class EppDriver implements Driver {
     if (!p) {
       p = new SessionPool({
         backend: this.name,
-        size: Math.max(1, this.config.poolSize ?? 2),
+        size: this.limits.sessions,
         maxQueue: this.opts.maxQueue ?? 100,
         queueTimeoutMs: this.opts.queueTimeoutMs ?? 60_000,
         onGreeting: (g) => {

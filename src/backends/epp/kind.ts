@@ -9,6 +9,9 @@ export const eppKind: BackendKind<EppBackendConfig> = {
   kind: 'epp',
   validate(cfg) {
     if (!cfg.sandbox && (!cfg.host || !Number.isInteger(cfg.port) || cfg.port <= 0)) throw new Error(`config: backend "${cfg.name}" needs host and port`);
+    for (const [key, v] of [['poolSize', cfg.poolSize], ['checkLimit', cfg.checkLimit]] as const) {
+      if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new Error(`config: backend "${cfg.name}" ${key} must be a whole number, 1 or more`);
+    }
     for (const [registrar, a] of Object.entries(cfg.accounts)) {
       if (!cfg.sandbox && !a.clientId) throw new Error(`config: backend "${cfg.name}" account "${registrar}" has no clientId`);
     }

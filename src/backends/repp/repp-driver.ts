@@ -6,6 +6,7 @@ import type { Capabilities } from '../../core/capabilities.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type * as M from '../../core/model/index.js';
 import type { Driver, DriverCall } from '../driver.js';
+import type { BackendLimits, ListPage } from '../../core/port.js';
 import type { ReppBackendConfig } from './config.js';
 import * as account from './driver/account.js';
 import type { ReppCall } from './driver/call.js';
@@ -32,9 +33,18 @@ export const REPP_CAPABILITIES: Capabilities = {
   periodUnits: ['y', 'm'],
 };
 
+/** Keep-alive connections per account (ReppHttpClient's default maxSockets). */
+export const REPP_CONNECTIONS = 4;
+
 export class ReppDriver implements Driver {
   readonly kind = 'repp';
   readonly name: string;
+  /**
+   * REPP has no check command (the document's API): availability is one `GET /domains/:name` per
+   * name, so a check "command" is one name; the account's HTTP client keeps REPP_CONNECTIONS
+   * keep-alive connections, its sessions.
+   */
+  readonly limits: BackendLimits = { checkNames: 1, sessions: REPP_CONNECTIONS };
   private readonly clients = new Map<string, ReppHttpClient>();
   private readonly clock: Clock;
 
@@ -71,7 +81,7 @@ export class ReppDriver implements Driver {
     return this.run(c, (r) => updateDomain(r, this.name, input));
   };
   deleteDomain = (c: DriverCall, name: string) => this.run(c, (r) => domains.deleteDomain(r, name));
-  listDomains = (c: DriverCall, page: { limit: number; offset: number }) => this.run(c, (r) => domains.listDomains(r, page));
+  listDomains = (c: DriverCall, page: ListPage) => this.run(c, (r) => domains.listDomains(r, page));
   transferDomain = (c: DriverCall, op: M.TransferOp | 'query', name: string, opts: { authInfo?: string | null }) => {
     if (op !== 'request' && op !== 'query') throw new UnsupportedByBackendError(this.name, `transfer ${op} (.ee transfers complete at once)`);
     return this.run(c, (r) => domains.transferDomain(r, op, name, opts));
@@ -125,7 +135,7 @@ export class ReppDriver implements Driver {
     if (!c) {
       const a = this.config.accounts[registrarId];
       c = new ReppHttpClient(
-        { url: this.config.url, username: a.username, password: a.password, tls: this.config.tls, timeoutMs: this.config.timeoutMs, retry: this.config.retry },
+        { url: this.config.url, username: a.username, password: a.password, tls: this.config.tls, timeoutMs: this.config.timeoutMs, retry: this.config.retry, maxSockets: REPP_CONNECTIONS },
         { backend: this.name },
       );
       this.clients.set(registrarId, c);

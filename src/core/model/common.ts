@@ -37,4 +37,19 @@ export interface CallContext {
   idempotencyKey?: string;
   /** Extra fields for the command log (set by the gateway, read by adapters that record commands). */
   operation?: string;
+  /**
+   * The request's fan-out scheduler (src/fanout/scheduler.ts): every port call made with this
+   * context waits its turn there, so one request never has more commands at a backend than its
+   * budget, however many objects it reads. Absent: the call goes straight to the backend.
+   */
+  scheduler?: CallScheduler;
+}
+
+/**
+ * Runs the port calls of one request (or one bulk job) within a budget per backend: at most
+ * `sessions` of them at a time (capped by the scheduler's own budget), the others queued in order.
+ */
+export interface CallScheduler {
+  /** Runs `fn` once fewer than min(`sessions`, the budget) of this scheduler's calls to `backend` are running. */
+  run<T>(backend: string, sessions: number, fn: () => Promise<T>): Promise<T>;
 }

@@ -68,7 +68,7 @@ describe.skipIf(ctx.kind !== 'pglite')('embedded PGlite directory', () => {
     } finally {
       await db.close();
     }
-  });
+  }, 120_000); // initdb and every migration: 3-5 s idle, over 30 s at load 18
 
   it('persists across reopen and can be open only once at a time', async () => {
     if (ctx.kind !== 'pglite') return;

@@ -29,6 +29,9 @@ describe('operation cost', () => {
     expect(cost('{ commandLog(first: 500) { edges { node { id } } } }')).toBe(5);
     expect(cost('query($n: Int!) { domains(first: $n) { edges { node { registrant { email } } } } }', { n: 20 })).toBe(5 + 20 * 20);
     expect(cost('{ checkDomains(names: ["a.example", "b.example"]) { name available } }')).toBe(10);
+    // One check command per 50 names: 5,000 names are 100 commands.
+    expect(cost('query($n: [String!]!) { checkDomains(names: $n) { name } }', { n: Array(5000).fill('a.example') })).toBe(1000);
+    expect(cost('query($n: [String!]!) { checkDomains(names: $n) { name } }', { n: Array(51).fill('a.example') })).toBe(20);
     expect(cost('{ domain(name: "a.example") { nameservers { name } } }')).toBe(10);
     // One host info per name server, however many of its host fields are asked for.
     expect(cost('{ domain(name: "a.example") { nameservers { name ipv4 ipv6 statuses } } }')).toBe(10 + 4 * 10);

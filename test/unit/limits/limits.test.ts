@@ -11,7 +11,7 @@ const base = { maxDepth: 12, maxBatch: 500 };
 describe('limits from config', () => {
   it('fill in the documented defaults', () => {
     expect(resolveLimits({ limits: base })).toEqual({ ...DEFAULT_LIMITS, maxDepth: 12 });
-    expect(DEFAULT_LIMITS).toMatchObject({ maxTokens: 2000, maxAliases: 50, maxDirectives: 50, maxFields: 20000, maxCost: 5000, maxErrors: 50, rateLimit: { points: 50000, durationSec: 10 } });
+    expect(DEFAULT_LIMITS).toMatchObject({ maxTokens: 2000, maxAliases: 50, maxDirectives: 50, maxFields: 20000, maxCost: 60000, maxErrors: 50, rateLimit: { points: 120000, durationSec: 10 } });
   });
 
   it('take configured values, and rateLimit false turns the rate limit off', () => {

@@ -8,6 +8,7 @@
  */
 import { NotPendingTransferError, ObjectNotFoundError, UnsupportedByBackendError } from '../../../core/errors.js';
 import type * as M from '../../../core/model/index.js';
+import type { DomainList, ListPage } from '../../../core/port.js';
 import { addPeriod } from '../../../core/time.js';
 import * as codec from '../codec/domains.js';
 import * as transfers from '../codec/transfers.js';
@@ -91,9 +92,9 @@ export async function transferDomain(
   return result(a, { name, status: 'serverApproved', gainingRegistrar: call.upstreamId, losingRegistrar: before.sponsor, requestedAt: now, actionAt: now, expiresAt: before.expiresAt });
 }
 
-/** One page of the registrar's domains as the registry lists them, and the total. */
-export async function listDomains(call: ReppCall, page: { limit: number; offset: number }): Promise<M.PortResult<{ names: string[]; total: number }>> {
+/** One page of the registrar's domains as the registry lists them, and the total; with `details`, the domains too (details=true). */
+export async function listDomains(call: ReppCall, page: ListPage): Promise<M.PortResult<DomainList>> {
   const a = await send(call, codec.buildList(page));
   const l = codec.parseList(a.data);
-  return result(a, { names: l.names, total: l.count });
+  return result(a, { names: l.names, total: l.count, ...(page.details ? { domains: l.domains.map((d) => asSeenBy(call, d.domain)) } : {}) });
 }

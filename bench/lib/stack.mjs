@@ -1,0 +1,82 @@
+/**
+ * What the benchmarks share: the EPP sandboxes (`dist/src/sandbox/main.js`) and the built gateway
+ * (`dist/src/main.js`) as two child processes, on an embedded database in a temporary directory
+ * or on PostgreSQL (--database-url), with one API key per sandbox registrar.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { firstLine } from './child.mjs';
+
+/** A numeric command-line option `--name N`, or `dflt`. */
+export const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+
+/** `--database-url URL`, or undefined for the embedded database. */
+export const databaseUrlArg = () => {
+  const i = process.argv.indexOf('--database-url');
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+
+/**
+ * Starts sandboxes and gateway. `configure(upstream)` gets the sandboxes' `{ backends, routes }`
+ * (it may change them, e.g. point them at a proxy) and returns the rest of the gateway config;
+ * `env` is added to the gateway's environment. BENCH_PROFILE=<dir> writes the gateway's CPU profile.
+ */
+export async function startStack({ databaseUrl, port, configure = () => ({}), env = {} }) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rgw-bench-'));
+  const children = [];
+  const base = { ...(databaseUrl ? { DATABASE_URL: databaseUrl, IDEMPOTENCY_KEY_SECRET: randomBytes(32).toString('hex') } : {}), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const run = (args, extra = {}) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...base, ...extra }, stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    return child;
+  };
+  // The registry runs in a process of its own, as real registries are elsewhere: the gateway's
+  // memory is the gateway's alone.
+  const upstream = JSON.parse(await firstLine(run(['dist/src/sandbox/main.js'])));
+  const registrars = [{ id: 'NewRegistrar', name: 'New Registrar' }, { id: 'TheRegistrar', name: 'The Registrar' }];
+  const rest = await configure(upstream);
+  const configPath = join(dataDir, 'gateway.config.json');
+  writeFileSync(configPath, JSON.stringify({ registrars, ...upstream, defaultBackend: 'sandbox-epp', ...rest }));
+
+  // API keys first: an embedded database admits one process at a time.
+  const keys = {};
+  for (const r of registrars) keys[r.id] = (await firstLine(run(['dist/src/auth/create-api-key.cli.js', '--registrar', r.id, '--label', 'bench']))).trim();
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : [];
+  const gateway = run([...profile, 'dist/src/main.js'], { PORT: String(port), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, ...env });
+  for (let up = false; !up; ) {
+    up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    if (!up) await new Promise((r) => setTimeout(r, 100));
+  }
+  const url = `http://127.0.0.1:${port}/graphql`;
+  return {
+    keys,
+    url,
+    gateway,
+    /** The gateway's resident memory in MiB (VmHWM: its peak). */
+    rssMiB(field = 'VmRSS') {
+      const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${gateway.pid}/status`, 'utf8'));
+      return m ? Number(m[1]) / 1024 : NaN;
+    },
+    /** One GraphQL request over HTTP; throws on errors. */
+    async gql(key, query, variables) {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+      const body = await res.json();
+      if (body.errors) throw new Error(JSON.stringify(body.errors.slice(0, 3)));
+      return body.data;
+    },
+    /** Stops gateway and sandboxes and removes the temporary directory. */
+    async stop() {
+      for (const c of children.filter((c) => c.exitCode === null)) {
+        c.kill('SIGTERM');
+        await new Promise((r) => c.on('exit', r));
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * Reads that fan out answer at every size the API accepts (issue 10, items 1 and 2), counted in
+ * upstream commands from the command log, never timed: a 1,000-name checkDomains is 20 check
+ * commands at EPP's limit of 50; a refused command marks only its own names; 200 domains sharing
+ * 10 contacts cost 10 contact reads; and while one request fans out, another client of the same
+ * registrar waits behind at most the request's budget of commands, not behind all of them.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/auth/api-keys.js';
+import type { EppDriver } from '../../src/backends/epp/epp-driver.js';
+import type { PortableBackend } from '../../src/backends/portable.js';
+import type { EppBackendConfig } from '../../src/config.types.js';
+import type { EppSandbox } from '../../src/sandbox/epp/index.js';
+import { startLatencyProxy, type LatencyProxy } from '../../src/sandbox/latency-proxy.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+let t: TestGateway;
+let proxy: LatencyProxy;
+const run = randomUUID().slice(0, 6);
+
+beforeAll(async () => {
+  t = await startTestGateway({
+    configure: (c) => {
+      c.poll.enabled = false;
+      // EPP only: the REPP sandbox's seeded domains would share the domains page.
+      c.backends = c.backends.filter((b) => b.kind === 'epp');
+      c.routes = c.routes.filter((r) => r.backend !== 'sandbox-repp');
+      // Above the .tld registry's own limit (Nomulus: 50), so that its check commands of more than 50 are refused.
+      (c.backends.find((b) => b.name === 'sandbox-nomulus') as EppBackendConfig).checkLimit = 60;
+    },
+  });
+  // The .example registry is reached through a proxy that can hold its answers back.
+  const cfg = t.gateway.services.config.backends.find((b) => b.name === 'sandbox-epp') as EppBackendConfig;
+  proxy = await startLatencyProxy({ host: cfg.host, port: cfg.port });
+  cfg.host = proxy.host;
+  cfg.port = proxy.port;
+});
+afterAll(async () => {
+  await t?.close();
+  await proxy?.close();
+});
+
+const CHECK = 'query($names: [String!]!) { checkDomains(names: $names) { name available registry } }';
+
+/** Command log rows since `since` (row id), oldest first. */
+async function logged(since: bigint) {
+  await t.gateway.commandLog.flush();
+  return t.gateway.services.prisma.commandLog.findMany({ where: { id: { gt: since } }, orderBy: { id: 'asc' } });
+}
+async function lastId(): Promise<bigint> {
+  await t.gateway.commandLog.flush();
+  return (await t.gateway.services.prisma.commandLog.findFirst({ orderBy: { id: 'desc' }, select: { id: true } }))?.id ?? 0n;
+}
+const count = (rows: { command: string; backend: string }[], command: string, backend?: string) =>
+  rows.filter((r) => r.command === command && (!backend || r.backend === backend)).length;
+
+async function until(cond: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await cond())) await new Promise((r) => setTimeout(r, 10));
+}
+
+describe('checkDomains', () => {
+  it('answers 1,000 names in full with 20 check commands at a limit of 50', async () => {
+    const since = await lastId();
+    const names = Array.from({ length: 1000 }, (_, i) => `fan-${run}-${i}.example`);
+    const r = await t.gql(t.keys.NewRegistrar!, CHECK, { names });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.checkDomains).toHaveLength(1000);
+    expect(r.data.checkDomains.map((c: { name: string }) => c.name)).toEqual(names);
+    expect(r.data.checkDomains.every((c: { available: boolean; registry: string }) => c.available === true && c.registry === 'sandbox-epp')).toBe(true);
+    const rows = await logged(since);
+    expect(count(rows, 'domain:check', 'sandbox-epp')).toBe(20);
+    expect(rows.every((row) => row.objectName!.split(',').length <= 50)).toBe(true);
+  });
+
+  it('a command the registry refuses marks only its own names: 51 .tld names fail together, the .example name answers', async () => {
+    const tld = Array.from({ length: 51 }, (_, i) => `many-${run}-${i}.tld`);
+    const names = [...tld.slice(0, 25), `one-${run}.example`, ...tld.slice(25)];
+    const r = await t.gql(t.keys.NewRegistrar!, CHECK, { names });
+    expect(r.data.checkDomains).toHaveLength(52);
+    expect(r.data.checkDomains[25]).toEqual({ name: `one-${run}.example`, available: true, registry: 'sandbox-epp' });
+    expect(r.data.checkDomains.filter((c: unknown) => c === null)).toHaveLength(51);
+    // limits.maxErrors (50): 49 of the 51 errors, then one TOO_MANY_ERRORS for the other 2.
+    expect(r.errors).toHaveLength(50);
+    expect(r.errors!.at(-1)!.extensions).toMatchObject({ code: 'TOO_MANY_ERRORS', omitted: 2 });
+    const named = r.errors!.slice(0, -1);
+    for (const e of named) {
+      expect(e.extensions).toMatchObject({ code: 'PARAMETER_VALUE_POLICY_ERROR', upstreamCode: 2306 });
+      expect(e.path![0]).toBe('checkDomains');
+      expect(Number(e.path![1])).not.toBe(25);
+    }
+  });
+
+  it('splits by the limit: 61 .tld names at a limit of 60 are one refused command of 60 and one of 1 that answers', async () => {
+    const names = Array.from({ length: 61 }, (_, i) => `split-${run}-${i}.tld`);
+    const r = await t.gql(t.keys.NewRegistrar!, CHECK, { names });
+    expect(r.data.checkDomains.slice(0, 60).every((c: unknown) => c === null)).toBe(true);
+    expect(r.data.checkDomains[60]).toEqual({ name: names[60], available: true, registry: 'sandbox-nomulus' });
+  });
+});
+
+describe('loaders', () => {
+  it('domains(first: 500) over 200 domains sharing 10 contacts, with registrant, contacts and name servers: 200 domain infos and 10 contact infos', async () => {
+    const A = t.keys.NewRegistrar!;
+    const contacts = Array.from({ length: 10 }, (_, i) => `f${run}c${i}`);
+    const postal = [{ type: 'int', name: 'Fan Out', street: ['1 Main St'], city: 'Dulles', cc: 'US' }];
+    const made = await t.gql(A, `mutation { ${contacts.map((id, i) => `c${i}: createContact(idempotencyKey: "${id}", input: { id: "${id}", email: "${id}@example.net", authInfo: "C0ntact-Pw", postalInfo: [{ type: \"int\", name: "${postal[0]!.name}", street: ["1 Main St"], city: "Dulles", cc: "US" }] }) { id }`).join(' ')} }`);
+    expect(made.errors, JSON.stringify(made.errors)).toBeUndefined();
+    const domain = (i: number) => `shared-${run}-${i}.example`;
+    // 50 creates per request (limits.maxAliases), their inputs as variables (limits.maxTokens).
+    const createMany = (from: number) => {
+      const ids = Array.from({ length: 50 }, (_, j) => from + j);
+      const c = (i: number, k: number) => contacts[(i + k) % 10];
+      const variables = Object.fromEntries(
+        ids.map((i) => [`i${i}`, { name: domain(i), authInfo: 'Sh4red-Pw', registrant: c(i, 0), contacts: [{ role: 'ADMIN', id: c(i, 1) }, { role: 'TECH', id: c(i, 2) }] }]),
+      );
+      const defs = ids.map((i) => `$i${i}: CreateDomainInput!`).join(', ');
+      const fields = ids.map((i) => `d${i}: createDomain(idempotencyKey: "${run}-${i}", input: $i${i}) { name }`).join(' ');
+      return t.gql(A, `mutation(${defs}) { ${fields} }`, variables);
+    };
+    const batches = await Promise.all([0, 50, 100, 150].map(createMany));
+    for (const b of batches) expect(b.errors, JSON.stringify(b.errors?.[0])).toBeUndefined();
+
+    const since = await lastId();
+    // The largest page the API offers, with every nested read (cost 50,005, within limits.maxCost).
+    const r = await t.gql(A, `{ domains(first: 500) { edges { node { name registrant { id email } contacts { role contact { id email } } nameservers { name ipv4 ipv6 } } } } }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.domains.edges).toHaveLength(200);
+    const first = r.data.domains.edges.find((e: { node: { name: string } }) => e.node.name === domain(0)).node;
+    expect(first.registrant).toEqual({ id: contacts[0], email: `${contacts[0]}@example.net` });
+    expect(first.contacts.map((c: { contact: { id: string } }) => c.contact.id).sort()).toEqual([contacts[1], contacts[2]]);
+    const rows = await logged(since);
+    expect(count(rows, 'domain:info')).toBe(200);
+    expect(count(rows, 'contact:info')).toBe(10);
+    expect(rows.every((row) => row.resultCode === 1000)).toBe(true);
+  }, 180_000);
+});
+
+describe('fairness', () => {
+  it('another client of the same registrar waits behind at most the budget of a request that fans out, not behind all of it', async () => {
+    const epp = t.gateway.services.router.named('sandbox-epp') as PortableBackend;
+    const driver = epp.driver as EppDriver;
+    const sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-epp') as EppSandbox;
+    const second = (await createApiKey(t.gateway.services.prisma, 'NewRegistrar', 'second client')).key;
+    // Both sessions open (a check of two commands), then the registry's answers are held back.
+    await t.gql(t.keys.NewRegistrar!, CHECK, { names: Array.from({ length: 100 }, (_, i) => `warm-${run}-${i}.example`) });
+    const since = await lastId();
+    const checksBefore = sandbox.applied('domain:check');
+    proxy.hold();
+    const names = Array.from({ length: 1000 }, (_, i) => `busy-${run}-${i}.example`);
+    const big = t.gql(t.keys.NewRegistrar!, CHECK, { names });
+    await until(() => sandbox.applied('domain:check') === checksBefore + 2); // its first two commands, one per session
+    const small = t.gql(second, `{ domain(name: "other-${run}.example") { name } }`);
+    await until(() => driver.waiting('NewRegistrar') === 1);
+    // The pool's queue holds the second client's one command, not the 18 the big request still has.
+    expect(driver.waiting('NewRegistrar')).toBe(1);
+    proxy.release();
+    const [a, b] = await Promise.all([big, small]);
+    expect(b.errors).toBeUndefined();
+    expect(b.data.domain).toBeNull();
+    expect(a.errors).toBeUndefined();
+    expect(a.data.checkDomains).toHaveLength(1000);
+
+    // Commands in the order they were sent (the clTRID's counter): the info went third.
+    const rows = await logged(since);
+    const seq = (clTRID: string) => parseInt(clTRID.split('-').at(-1)!, 36);
+    const info = rows.find((row) => row.command === 'domain:info' && row.objectName === `other-${run}.example`)!;
+    const checks = rows.filter((row) => row.command === 'domain:check' && row.objectName!.startsWith(`busy-${run}-`));
+    expect(checks).toHaveLength(20);
+    expect(checks.filter((c) => seq(c.clientTrid) < seq(info.clientTrid!)).length).toBe(2);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * Joker sandbox: an in-memory reseller account at a Joker-like registrar, speaking DMAPI 1.2
+ * (shared/upstream/004_3d0c9974b3057d3e.txt) over HTTPS. Independent of the gateway's Joker adapter
+ * on purpose: it shares no code or types with src/backends/.
+ */
+import { systemClock, type Clock } from '../../core/clock.js';
+import { certificates } from '../repp/tls.js';
+import { tick } from './process.js';
+import { JOKER_SEED_RESELLERS, type SeedReseller } from './seed.js';
+import { JokerHttpServer } from './server.js';
+import { Store } from './store.js';
+
+export { JOKER_SEED_RESELLERS } from './seed.js';
+
+/** The gateway's view of the sandbox resellers: registrar id, UID, API key and web login. */
+export const JOKER_SANDBOX_ACCOUNTS: readonly { registrarId: string; uid: string; apiKey: string; username: string; password: string }[] = JOKER_SEED_RESELLERS.map(
+  ({ registrarId, uid, apiKey, username, password }) => ({ registrarId, uid, apiKey, username, password }),
+);
+
+/** The zones the sandbox serves by default: under RFC 2606's ".test", so never a real registration. */
+export const JOKER_SANDBOX_TLDS = ['joker.test', 'dmapi.test'] as const;
+
+export interface JokerSandboxOptions {
+  /** Zones served (default joker.test and dmapi.test); a leading dot is ignored. */
+  tlds?: string[];
+  /** Zones whose periods may be any number of months (default: dmapi.test, where served); the others take whole years. */
+  monthlyTlds?: string[];
+  host?: string;
+  port?: number;
+  clock?: Clock;
+  /** Idle time after which a session expires (default 1 hour, as the document says). */
+  sessionIdleMs?: number;
+  /** Delay before a contact or name-server request is processed (default 0: at the next request). */
+  objectDelayMs?: number;
+  /** Delay before a domain request is processed (default 2000 ms). */
+  domainDelayMs?: number;
+  seed?: boolean;
+  resellers?: readonly SeedReseller[];
+  maxBodyBytes?: number;
+}
+
+export interface JokerSandboxAddress {
+  /** Base URL; the requests go to <url>/request/<name>. */
+  url: string;
+  host: string;
+  port: number;
+  /** PEM of the server certificate (trust it as the CA). */
+  ca: string;
+}
+
+/** A domain as a test sees it (a snapshot). */
+export interface JokerSandboxDomain {
+  name: string;
+  resellerUid: string;
+  ns: string[];
+  ds: string[];
+  lock: boolean;
+  autorenew: boolean;
+  expires: string;
+  authId: string;
+  deleted: boolean;
+}
+
+export class JokerSandbox {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly server: JokerHttpServer;
+  private readonly counters = new Map<string, number>();
+
+  constructor(private readonly opts: JokerSandboxOptions = {}) {
+    this.clock = opts.clock ?? systemClock;
+    const tlds = (opts.tlds && opts.tlds.length > 0 ? opts.tlds : [...JOKER_SANDBOX_TLDS]).map((t) => t.toLowerCase().replace(/^\./, ''));
+    const monthlyTlds = (opts.monthlyTlds ?? ['dmapi.test']).map((t) => t.toLowerCase().replace(/^\./, '')).filter((t) => tlds.includes(t));
+    this.store = new Store({ tlds, monthlyTlds, resellers: opts.resellers ?? JOKER_SEED_RESELLERS, seed: opts.seed ?? true });
+    this.store.reset(this.clock.now().getTime());
+    this.server = new JokerHttpServer({
+      store: this.store,
+      clock: this.clock,
+      sessionIdleMs: opts.sessionIdleMs ?? 3_600_000,
+      delays: { object: opts.objectDelayMs ?? 0, domain: opts.domainDelayMs ?? 2000 },
+      maxBodyBytes: opts.maxBodyBytes ?? 1024 * 1024,
+      onRequest: (name) => this.counters.set(name, (this.counters.get(name) ?? 0) + 1),
+    });
+  }
+
+  get tlds(): string[] {
+    return [...this.store.cfg.tlds];
+  }
+
+  async start(): Promise<JokerSandboxAddress> {
+    const c = await certificates();
+    const a = await this.server.listen(this.opts.host ?? '127.0.0.1', this.opts.port ?? 0, { key: c.key, cert: c.cert });
+    return { ...a, url: `https://localhost:${a.port}`, ca: c.cert };
+  }
+
+  stop(): Promise<void> {
+    return this.server.close();
+  }
+
+  /** Restores the seed; forgets sessions, results and counters. */
+  reset(): void {
+    this.store.reset(this.clock.now().getTime());
+    this.counters.clear();
+  }
+
+  /** Ends every session, as an idle timeout or a server restart would. */
+  expireSessions(): void {
+    this.store.sessions.clear();
+  }
+
+  /** Live sessions. */
+  sessions(): number {
+    return this.store.sessions.size;
+  }
+
+  /** How many requests of this name were answered without a refusal, e.g. "login". */
+  answered(name: string): number {
+    return this.counters.get(name) ?? 0;
+  }
+
+  /** Results of asynchronous requests still to be processed ("?"). */
+  pendingJobs(): number {
+    tick(this.store, this.clock.now().getTime());
+    return this.store.jobs.filter((j) => j.status === '?').length;
+  }
+
+  /** A reseller's balance in cents. */
+  balanceCents(uid: string): number {
+    return this.store.resellers.get(uid)?.balanceCents ?? 0;
+  }
+
+  domain(name: string): JokerSandboxDomain | undefined {
+    tick(this.store, this.clock.now().getTime());
+    const d = this.store.domains.get(name);
+    if (!d) return undefined;
+    return { name: d.name, resellerUid: d.reseller, ns: [...d.ns], ds: [...d.ds], lock: d.lock, autorenew: d.autorenew, expires: new Date(d.expires).toISOString(), authId: d.authId, deleted: d.deletedAt !== null };
+  }
+}

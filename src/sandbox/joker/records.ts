@@ -1,0 +1,82 @@
+/**
+ * The Joker sandbox's own records (deliberately separate from the gateway's model and from the
+ * adapter: a symmetric bug must not pass). Times are ms since the epoch of the injected clock.
+ */
+
+/** A reseller account: its Joker user id (UID), its API key and its web login. */
+export interface Reseller {
+  uid: string;
+  /** The gateway registrar this reseller stands for (NewRegistrar, TheRegistrar). */
+  registrarId: string;
+  apiKey: string;
+  username: string;
+  password: string;
+  balanceCents: number;
+}
+
+export interface Session {
+  sid: string;
+  uid: string;
+  lastSeen: number;
+}
+
+/** A contact handle and its fields (contact-create's "Contact fields"). */
+export interface ContactRec {
+  handle: string;
+  reseller: string;
+  tld: string;
+  fields: Record<string, string>;
+  created: number;
+  modified: number;
+}
+
+/** A name server (ns-create): IPv4 and IPv6 address or null. */
+export interface HostRec {
+  host: string;
+  reseller: string;
+  ip: string | null;
+  ipv6: string | null;
+  created: number;
+}
+
+export interface DomainRec {
+  name: string;
+  reseller: string;
+  owner: string;
+  billing: string;
+  admin: string;
+  tech: string;
+  ns: string[];
+  /** DS entries as sent: "tag:alg:digest-type:digest". */
+  ds: string[];
+  lock: boolean;
+  autorenew: boolean;
+  privacy: string;
+  created: number;
+  modified: number;
+  expires: number;
+  /** The transfer Auth-ID (domain-transfer-get-auth-id makes a new one). */
+  authId: string;
+  /** Set while the domain is in its redemption grace period after domain-delete. */
+  deletedAt: number | null;
+}
+
+export type JobStatus = 'ack' | 'nack' | '?';
+
+/** An asynchronous request: accepted with a Proc-ID, processed when due, its answer kept until result-delete. */
+export interface Job {
+  procId: string;
+  svTrId: string;
+  cltrid: string;
+  reseller: string;
+  type: string;
+  object: string;
+  acceptedAt: number;
+  dueAt: number;
+  status: JobStatus;
+  /** The processing result as header lines; null until processed or after result-delete. */
+  answer: Array<[string, string]> | null;
+  deleted: boolean;
+  /** Applies the request to the registry; throws a Refusal to nack it. Returns extra answer headers. */
+  apply(now: number): Array<[string, string]>;
+}

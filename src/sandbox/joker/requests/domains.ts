@@ -1,0 +1,169 @@
+/**
+ * The domain requests (DMAPI document): domain-register, domain-renew (period or expyear),
+ * domain-transfer-in-reseller, domain-delete, domain-redeem, domain-lock, domain-unlock,
+ * domain-set-property, domain-transfer-get-auth-id. domain-modify is in domain-modify.ts.
+ */
+import { randomBytes } from 'node:crypto';
+import { BadValue, Exists, MissingField, NotFound, NotRenewable, PolicyRefusal, StatusProhibits, WrongAuthId } from '../refusal.js';
+import { addMonths, DAY_MS } from '../store.js';
+import { fqdn, glob, ownDomain, servedDomain, type Ctx, type Handler, type JobSpec } from './common.js';
+import { affordable, charge, contactParams, MAX_MONTHS, MONTH_CENTS, months, nsList, REDEEM_CENTS, requireObjects, setContacts } from './domain-rules.js';
+
+const newAuthId = () => randomBytes(9).toString('base64url');
+
+function job(type: string, object: string, apply: JobSpec['apply']): { job: JobSpec } {
+  return { job: { type, object, kind: 'domain', apply } };
+}
+
+export const domainRegister: Handler = (c) => {
+  const name = servedDomain(c);
+  const tld = c.store.tldOf(name)!;
+  const period = months(c, tld, c.p.req('period'));
+  if (c.p.req('status').toLowerCase() !== 'production') throw new PolicyRefusal('status', 'only "production" is accepted');
+  const contacts = contactParams(c, ['owner-c', 'billing-c', 'admin-c', 'tech-c']);
+  const ns = nsList(c);
+  if (!ns) throw new MissingField('ns-list');
+  const autorenew = c.p.get('autorenew') === '1';
+  const privacy = c.p.get('privacy') ?? 'off';
+  if (!['off', 'basic', 'pro'].includes(privacy)) throw new BadValue('privacy', privacy, 'basic or pro');
+  const check = () => {
+    if (c.store.domains.has(name)) throw new Exists('domain', name);
+    requireObjects(c, contacts, ns);
+  };
+  check();
+  affordable(c, period * MONTH_CENTS);
+  return job('domain-register', name, (now) => {
+    check();
+    charge(c, period * MONTH_CENTS);
+    const d = { name, reseller: c.reseller.uid, owner: '', admin: '', tech: '', billing: '', ns, ds: [], lock: false, autorenew, privacy, created: now, modified: now, expires: addMonths(now, period), authId: newAuthId(), deletedAt: null };
+    setContacts(d, contacts);
+    c.store.domains.set(name, d);
+    return [['Expiration-Date', new Date(d.expires).toISOString()]];
+  });
+};
+
+/** Renews by "period" (months) or to "expyear", never both; expyear is not applied again once reached. */
+export const domainRenew: Handler = (c) => {
+  const name = fqdn('domain', c.p.req('domain'));
+  const d = ownDomain(c, name);
+  const tld = c.store.tldOf(name)!;
+  const p = c.p.get('period');
+  const y = c.p.get('expyear');
+  if ((p === undefined) === (y === undefined)) throw new PolicyRefusal('period/expyear', 'exactly one of "period" or "expyear" must be given');
+  if (y !== undefined && !/^\d{4}$/.test(y)) throw new BadValue('expyear', y, 'not a year');
+  const monthsFor = (expires: number): number => {
+    if (p !== undefined) return months(c, tld, p);
+    const have = new Date(expires).getUTCFullYear();
+    if (have >= Number(y)) throw new NotRenewable(`expiration year ${have} is not before ${y}`);
+    return (Number(y) - have) * 12;
+  };
+  const first = monthsFor(d.expires);
+  if (addMonths(d.expires, first) > addMonths(c.now, MAX_MONTHS)) throw new PolicyRefusal('period', `expiry more than ${MAX_MONTHS / 12} years ahead`);
+  affordable(c, first * MONTH_CENTS);
+  return job('domain-renew', name, () => {
+    const x = ownDomain(c, name);
+    const m = monthsFor(x.expires);
+    charge(c, m * MONTH_CENTS);
+    x.expires = addMonths(x.expires, m);
+    return [['Expiration-Date', new Date(x.expires).toISOString()]];
+  });
+};
+
+export const domainTransferIn: Handler = (c) => {
+  const name = servedDomain(c);
+  const authId = c.p.req('transfer-auth-id');
+  const contacts = contactParams(c, ['billing-c', 'admin-c', 'tech-c']);
+  const ns = nsList(c);
+  const d = c.store.domains.get(name);
+  if (!d || d.deletedAt !== null) throw new NotFound('domain', name);
+  if (d.reseller === c.reseller.uid) throw new PolicyRefusal('domain', 'already managed by this reseller');
+  requireObjects(c, contacts, ns);
+  affordable(c, 12 * MONTH_CENTS);
+  const autorenew = c.p.get('autorenew') !== '0';
+  return job('domain-transfer-in-reseller', name, (now) => {
+    const x = c.store.domains.get(name);
+    if (!x || x.deletedAt !== null) throw new NotFound('domain', name);
+    if (x.authId !== authId) throw new WrongAuthId();
+    if (x.lock) throw new StatusProhibits(`domain ${name} is locked against transfers`);
+    requireObjects(c, contacts, ns);
+    charge(c, 12 * MONTH_CENTS);
+    Object.assign(x, { reseller: c.reseller.uid, ns: ns ?? x.ns, autorenew, lock: false, authId: newAuthId(), modified: now, expires: addMonths(x.expires, 12) });
+    setContacts(x, contacts);
+    return [['Expiration-Date', new Date(x.expires).toISOString()]];
+  });
+};
+
+/** Deletes into the redemption grace period; refunded within 3 days of registration; older ones need force=1. */
+export const domainDelete: Handler = (c) => {
+  const name = fqdn('domain', c.p.req('domain'));
+  const d = ownDomain(c, name);
+  const force = /^(1|y|yes)$/i.test(c.p.get('force') ?? '');
+  if (!force && c.now - d.created > 3 * DAY_MS) throw new PolicyRefusal('force', 'domain is older than 3 days: force=1 is required');
+  if (d.lock) throw new StatusProhibits(`domain ${name} is locked`);
+  return job('domain-delete', name, (now) => {
+    const x = ownDomain(c, name);
+    if (x.lock) throw new StatusProhibits(`domain ${name} is locked`);
+    if (now - x.created <= 3 * DAY_MS) c.reseller.balanceCents += Math.round((x.expires - x.created) / (30 * DAY_MS)) * MONTH_CENTS;
+    x.deletedAt = now;
+    x.modified = now;
+    return [];
+  });
+};
+
+export const domainRedeem: Handler = (c) => {
+  const name = fqdn('domain', c.p.req('domain'));
+  ownDomain(c, name, { deleted: true });
+  affordable(c, REDEEM_CENTS);
+  return job('domain-redeem', name, (now) => {
+    const x = ownDomain(c, name, { deleted: true });
+    charge(c, REDEEM_CENTS);
+    x.deletedAt = null;
+    x.modified = now;
+    return [];
+  });
+};
+
+function lockHandler(lock: boolean): Handler {
+  return (c) => {
+    const name = fqdn('domain', c.p.req('domain'));
+    ownDomain(c, name);
+    return job(lock ? 'domain-lock' : 'domain-unlock', name, (now) => {
+      const x = ownDomain(c, name);
+      x.lock = lock;
+      x.modified = now;
+      return [];
+    });
+  };
+}
+export const domainLock = lockHandler(true);
+export const domainUnlock = lockHandler(false);
+
+/** Sets a property on the reseller's domains matching the name or pattern, at once. */
+export const domainSetProperty: Handler = (c) => {
+  const pattern = c.p.req('domain').toLowerCase();
+  const pname = c.p.req('pname').toLowerCase();
+  const value = c.p.get('pvalue') ?? '';
+  const allowed: Record<string, string[]> = { autorenew: ['0', '1', ''], privacy: ['off', 'basic', 'pro', ''], 'whois-opt-out': ['0', '1', ''] };
+  if (!allowed[pname]) throw new BadValue('pname', pname, 'unknown property');
+  if (!allowed[pname].includes(value)) throw new BadValue('pvalue', value, `not a value of ${pname}`);
+  const match = glob(pattern);
+  const hits = [...c.store.domains.values()].filter((d) => d.reseller === c.reseller.uid && d.deletedAt === null && match(d.name));
+  if (hits.length === 0) throw new NotFound('domain', pattern);
+  for (const d of hits) {
+    if (pname === 'autorenew') d.autorenew = value === '1';
+    if (pname === 'privacy') d.privacy = value || 'off';
+    d.modified = c.now;
+  }
+  return {};
+};
+
+/** A new transfer Auth-ID, given in the result (not real-time, document "domain-transfer-get-auth-id"). */
+export const domainGetAuthId: Handler = (c) => {
+  const name = fqdn('domain', c.p.req('domain'));
+  ownDomain(c, name);
+  return job('domain-transfer-get-auth-id', name, () => {
+    const x = ownDomain(c, name);
+    x.authId = newAuthId();
+    return [['Auth-ID', x.authId]];
+  });
+};

@@ -1,0 +1,140 @@
+/**
+ * The Joker sandbox's HTTPS server (DMAPI document, "Basics"): requests are POST (or GET) to
+ * /request/<name> with www-form variables (names case-insensitive); every request but login needs
+ * the "auth-sid" variable of a live session (idle sessions expire); replies are plain text with
+ * MIME-like headers, an empty line and the body. A refused request answers a non-zero Status-Code
+ * with Error lines; a modifying request answers a Proc-ID and is processed later (process.ts).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import type { Clock } from '../../core/clock.js';
+import { tick } from './process.js';
+import type { Reseller } from './records.js';
+import { NotAuthenticated, Refusal, UnknownRequest } from './refusal.js';
+import { writeReply, type Header } from './reply.js';
+import { Params, type Ctx, type JobKind } from './requests/common.js';
+import { REQUESTS } from './requests/index.js';
+import type { Store } from './store.js';
+
+export interface ServerOptions {
+  store: Store;
+  clock: Clock;
+  /** Idle time after which a session expires, in ms. */
+  sessionIdleMs: number;
+  /** Processing delay per job kind, in ms. */
+  delays: Record<JobKind, number>;
+  maxBodyBytes: number;
+  onRequest(name: string): void;
+}
+
+function readBody(req: http.IncomingMessage, max: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) return resolve(null);
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function params(url: URL, body: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const src of [url.searchParams, new URLSearchParams(body)]) for (const [k, v] of src) out.set(k.toLowerCase(), v);
+  return out;
+}
+
+export class JokerHttpServer {
+  private server?: https.Server;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly opts: ServerOptions) {}
+
+  listen(host: string, port: number, tls: { key: string; cert: string }): Promise<{ host: string; port: number }> {
+    const server = https.createServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' }, (req, res) => {
+      this.handle(req, res).catch((e: unknown) => {
+        console.error('[joker-sandbox] unexpected error', e);
+        if (!res.headersSent) this.send(res, 500, [['Status-Code', '2400'], ['Status-Text', 'Command failed'], ['Error', 'internal error']]);
+      });
+    });
+    server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    server.on('tlsClientError', () => undefined);
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        const a = server.address();
+        resolve({ host, port: typeof a === 'object' && a ? a.port : port });
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private send(res: http.ServerResponse, status: number, headers: Header[], body: string[] = []): void {
+    const text = writeReply(headers, body);
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const { store } = this.opts;
+    const tracking: Header = ['Tracking-Id', store.nextTrackingId()];
+    const raw = await readBody(req, this.opts.maxBodyBytes);
+    if (raw === null) return this.send(res, 413, [tracking, ['Status-Code', '2001'], ['Status-Text', 'Command syntax error'], ['Error', 'request too large']]);
+    const url = new URL(req.url ?? '/', 'https://sandbox');
+    const name = decodeURIComponent(url.pathname.replace(/^\/request\//, '')).toLowerCase();
+    const now = this.opts.clock.now().getTime();
+    let reseller: Reseller | undefined;
+    try {
+      const handler = url.pathname.startsWith('/request/') ? REQUESTS[name] : undefined;
+      if (!handler) throw new UnknownRequest(name);
+      tick(store, now);
+      const p = new Params(params(url, req.method === 'POST' ? raw : ''));
+      if (name !== 'login') reseller = this.session(p.get('auth-sid'), now);
+      const ctx: Ctx = { store, now, reseller: reseller!, p };
+      const answer = handler(ctx);
+      reseller = ctx.reseller;
+      this.opts.onRequest(name);
+      const headers: Header[] = [tracking, ['Status-Code', '0'], ['Status-Text', 'Command completed successfully']];
+      if (answer.job) {
+        const procId = store.nextProcId();
+        const spec = answer.job;
+        store.jobs.push({ ...spec, procId, svTrId: tracking[1], cltrid: p.get('cltrid') ?? '-', reseller: reseller.uid, acceptedAt: now, dueAt: now + this.opts.delays[spec.kind], status: '?', answer: null, deleted: false });
+        headers.push(['Proc-ID', procId]);
+      }
+      headers.push(...(answer.headers ?? []), ['Account-Balance', (reseller.balanceCents / 100).toFixed(2)]);
+      this.send(res, 200, headers, answer.body);
+    } catch (e) {
+      if (!(e instanceof Refusal)) throw e;
+      const balance: Header[] = reseller ? [['Account-Balance', (reseller.balanceCents / 100).toFixed(2)]] : [];
+      this.send(res, e.httpStatus, [tracking, ['Status-Code', String(e.statusCode)], ['Status-Text', e.statusText], ...e.errors.map((m): Header => ['Error', m]), ...balance]);
+    }
+  }
+
+  /** The reseller of a live session; the session's idle time starts again. */
+  private session(sid: string | undefined, now: number): Reseller {
+    if (!sid) throw new NotAuthenticated('auth-sid required (log in first)');
+    const s = this.opts.store.sessions.get(sid);
+    if (!s || now - s.lastSeen > this.opts.sessionIdleMs) {
+      if (s) this.opts.store.sessions.delete(sid);
+      throw new NotAuthenticated('session expired or invalid: log in again');
+    }
+    s.lastSeen = now;
+    return this.opts.store.resellers.get(s.uid)!;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The Joker sandbox's state: resellers, sessions, contacts, hosts, domains and the asynchronous
+ * requests with their results (DMAPI "result-list"). In memory; reset() restores the seed.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ContactRec, DomainRec, HostRec, Job, Reseller, Session } from './records.js';
+import { JOKER_SEED, type SeedReseller } from './seed.js';
+
+export const DAY_MS = 86_400_000;
+
+/** Adds months in UTC, clamping the day (Jan 31 + 1 month = Feb 28/29). */
+export function addMonths(ms: number, months: number): number {
+  const d = new Date(ms);
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, last));
+  return d.getTime();
+}
+
+export interface StoreConfig {
+  tlds: string[];
+  /** TLDs whose periods may be any number of months; the others take whole years. */
+  monthlyTlds: string[];
+  resellers: readonly SeedReseller[];
+  seed: boolean;
+}
+
+export class Store {
+  resellers = new Map<string, Reseller>();
+  sessions = new Map<string, Session>();
+  contacts = new Map<string, ContactRec>();
+  hosts = new Map<string, HostRec>();
+  domains = new Map<string, DomainRec>();
+  jobs: Job[] = [];
+  private seq = { proc: 0, track: 0, handle: 0 };
+
+  constructor(readonly cfg: StoreConfig) {}
+
+  reset(now: number): void {
+    this.resellers = new Map(this.cfg.resellers.map((r) => [r.uid, { ...r }]));
+    this.sessions.clear();
+    this.contacts.clear();
+    this.hosts.clear();
+    this.domains.clear();
+    this.jobs = [];
+    this.seq = { proc: 5000, track: 400_000, handle: 100 };
+    if (!this.cfg.seed) return;
+    const tld = this.cfg.tlds[0];
+    for (const c of JOKER_SEED.contacts) this.contacts.set(c.handle, { handle: c.handle, reseller: c.reseller, tld, fields: { ...c.fields }, created: now - 400 * DAY_MS, modified: now - 400 * DAY_MS });
+    for (const h of JOKER_SEED.hosts) this.hosts.set(h.host, { ...h, created: now - 400 * DAY_MS });
+    for (const d of JOKER_SEED.domains) {
+      const name = `${d.label}.${tld}`;
+      const created = now - 300 * DAY_MS;
+      this.domains.set(name, {
+        name,
+        reseller: d.reseller,
+        owner: d.contact,
+        admin: d.contact,
+        tech: d.contact,
+        billing: d.contact,
+        ns: [...d.ns],
+        ds: [],
+        lock: false,
+        autorenew: false,
+        privacy: 'off',
+        created,
+        modified: created,
+        expires: addMonths(created, 12),
+        authId: d.authId,
+        deletedAt: null,
+      });
+    }
+  }
+
+  nextProcId(): string {
+    return String(++this.seq.proc);
+  }
+  nextTrackingId(): string {
+    return String(++this.seq.track);
+  }
+  nextHandle(): string {
+    return `CJOK-${++this.seq.handle}`;
+  }
+  newSid(): string {
+    return randomBytes(16).toString('hex');
+  }
+
+  /** The TLD of a served name (longest matching suffix), or undefined. */
+  tldOf(name: string): string | undefined {
+    return [...this.cfg.tlds].sort((a, b) => b.length - a.length).find((t) => name.endsWith(`.${t}`) && name.length > t.length + 1 && !name.slice(0, -t.length - 1).includes('.'));
+  }
+
+  /** Domains that refer to a contact handle or a name server. */
+  usersOf(kind: 'contact' | 'host', id: string): string[] {
+    return [...this.domains.values()]
+      .filter((d) => (kind === 'contact' ? [d.owner, d.admin, d.tech, d.billing].includes(id) : d.ns.includes(id)))
+      .map((d) => d.name);
+  }
+}

@@ -21,11 +21,12 @@ import { fingerprintKeyProblem } from './idempotency/fingerprint-key.js';
 
 export type { GatewayConfig } from './config.types.js';
 
-export const SANDBOX_TLDS = { contacts: ['example'], nomulus: ['tld'], repp: ['ee', 'com.ee', 'pri.ee'] } as const;
+export const SANDBOX_TLDS = { contacts: ['example'], nomulus: ['tld'], repp: ['ee', 'com.ee', 'pri.ee'], joker: ['joker.test', 'dmapi.test'] } as const;
 
 /**
  * Zero-setup defaults: two in-process EPP sandboxes (with and without contact objects) and the
- * Estonian registry's REPP sandbox (.ee, .com.ee, .pri.ee). They
+ * Estonian registry's REPP sandbox (.ee, .com.ee, .pri.ee) and a Joker DMAPI reseller sandbox
+ * (.joker.test, .dmapi.test: RFC 2606 test names). They
  * listen on loopback only: the start prints fresh API keys and /metrics has no token, so the
  * network gets in only when asked (HOST=0.0.0.0). A config file's gateway listens on every
  * interface unless the file says otherwise (`host`).
@@ -45,11 +46,13 @@ export function defaultConfig(): GatewayConfig {
       { name: 'sandbox-epp', kind: 'epp', host: '127.0.0.1', port: 0, tls: {}, accounts: sandboxAccounts, sandbox: { profile: 'contacts' } },
       { name: 'sandbox-nomulus', kind: 'epp', host: '127.0.0.1', port: 0, tls: {}, accounts: { ...sandboxAccounts }, sandbox: { profile: 'nomulus' } },
       { name: 'sandbox-repp', kind: 'repp', url: 'https://localhost', accounts: {}, sandbox: {} },
+      { name: 'sandbox-joker', kind: 'joker', url: 'https://localhost', accounts: {}, sandbox: {} },
     ],
     routes: [
       ...SANDBOX_TLDS.contacts.map((suffix) => ({ suffix, backend: 'sandbox-epp' })),
       ...SANDBOX_TLDS.nomulus.map((suffix) => ({ suffix, backend: 'sandbox-nomulus' })),
       ...SANDBOX_TLDS.repp.map((suffix) => ({ suffix, backend: 'sandbox-repp' })),
+      ...SANDBOX_TLDS.joker.map((suffix) => ({ suffix, backend: 'sandbox-joker' })),
     ],
     defaultBackend: 'sandbox-epp',
     limits: { maxDepth: 12, maxBatch: 5000, fanOut: DEFAULT_FAN_OUT, maxSubscriptions: 100 },

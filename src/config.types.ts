@@ -1,6 +1,8 @@
+import type { JokerBackendConfig } from './backends/joker/config.js';
 import type { ReppBackendConfig } from './backends/repp/config.js';
 
 export type { ReppBackendConfig } from './backends/repp/config.js';
+export type { JokerBackendConfig } from './backends/joker/config.js';
 
 /**
  * Shape of the gateway's config file (gateway.config.json, or the file named by GATEWAY_CONFIG).
@@ -47,7 +49,7 @@ export interface EppBackendConfig {
   sandbox?: { profile: 'contacts' | 'nomulus'; transferPeriodMs?: number };
 }
 
-export type BackendConfig = EppBackendConfig | ReppBackendConfig;
+export type BackendConfig = EppBackendConfig | ReppBackendConfig | JokerBackendConfig;
 
 export interface RouteConfig {
   /** Domain suffix without leading dot ("com", "co.uk"); the longest matching suffix wins. */

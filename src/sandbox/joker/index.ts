@@ -6,15 +6,15 @@
 import { systemClock, type Clock } from '../../core/clock.js';
 import { certificates } from '../repp/tls.js';
 import { tick } from './process.js';
-import { JOKER_SEED_RESELLERS, type SeedReseller } from './seed.js';
+import { JOKER_SEED, JOKER_SEED_RESELLERS, type SeedReseller } from './seed.js';
 import { JokerHttpServer } from './server.js';
 import { Store } from './store.js';
 
 export { JOKER_SEED_RESELLERS } from './seed.js';
 
-/** The gateway's view of the sandbox resellers: registrar id, UID, API key and web login. */
-export const JOKER_SANDBOX_ACCOUNTS: readonly { registrarId: string; uid: string; apiKey: string; username: string; password: string }[] = JOKER_SEED_RESELLERS.map(
-  ({ registrarId, uid, apiKey, username, password }) => ({ registrarId, uid, apiKey, username, password }),
+/** The gateway's view of the sandbox resellers: registrar id, UID, API key, web login and a seeded contact handle. */
+export const JOKER_SANDBOX_ACCOUNTS: readonly { registrarId: string; uid: string; apiKey: string; username: string; password: string; contact: string }[] = JOKER_SEED_RESELLERS.map(
+  ({ registrarId, uid, apiKey, username, password }) => ({ registrarId, uid, apiKey, username, password, contact: JOKER_SEED.contacts.find((c) => c.reseller === uid)!.handle }),
 );
 
 /** The zones the sandbox serves by default: under RFC 2606's ".test", so never a real registration. */

@@ -1,0 +1,55 @@
+/**
+ * One port call on the Joker driver: the account's client and UID, the clock, and the portable
+ * layer's `beforeWrite` hook, run once just before the first request that changes registry state.
+ */
+import type { Clock } from '../../../core/clock.js';
+import type { PortResult } from '../../../core/model/index.js';
+import type { DmapiRequest, JokerClient } from '../http.js';
+import type { DmapiReply } from '../reply.js';
+
+export interface JokerCall {
+  client: JokerClient;
+  /** The reseller's Joker user id (the sponsor id of its domains). */
+  uid: string;
+  backend: string;
+  clock: Clock;
+  /** The attempt's transaction id, sent as "cltrid" with modifying requests (result-list shows it). */
+  clTRID: string;
+  account: { transferContact?: string };
+  currency: string;
+  beforeWrite(): Promise<void>;
+  wrote?: boolean;
+}
+
+/** Sends one request; a modifying one runs beforeWrite first (once per call) and carries the cltrid. */
+export async function send(call: JokerCall, req: DmapiRequest): Promise<DmapiReply> {
+  if (req.changesState && !call.wrote) {
+    call.wrote = true;
+    await call.beforeWrite();
+  }
+  return call.client.send(req.changesState ? { ...req, vars: { ...req.vars, cltrid: call.clTRID } } : req);
+}
+
+/** A port result: Status-Code 0 is EPP 1000 (1001 while the request waits for processing); the server id is the Proc-ID, else the Tracking-Id. */
+export function result<T>(call: JokerCall, reply: DmapiReply, data: T, pending = false): PortResult<T> {
+  return {
+    data,
+    trid: { client: call.clTRID, server: reply.procId ?? reply.trackingId ?? null },
+    code: pending ? 1001 : 1000,
+    message: pending ? `accepted, processing (Proc-ID ${reply.procId}); the result arrives as a poll message` : (reply.statusText ?? undefined),
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of the results. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}

@@ -1,0 +1,61 @@
+/**
+ * updateDomain on DMAPI. domain-modify replaces the whole name-server list and the whole DNSSEC
+ * set (document, "domain-modify"), so the driver reads the domain and computes the new sets from
+ * the add/remove the client asked for; contact roles are replaced one by one; the lock
+ * (clientTransferProhibited) is domain-lock / domain-unlock. What DMAPI cannot express is refused
+ * before anything is sent.
+ */
+import { UnsupportedByBackendError, ValidationError } from '../../../core/errors.js';
+import type * as M from '../../../core/model/index.js';
+import type { JokerCall } from './call.js';
+import { nsVar } from './domains.js';
+import { change } from './results.js';
+
+const LOCK = 'clientTransferProhibited';
+
+/** Refuses, before anything is sent, what domain-modify and the lock cannot do. */
+export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
+  const other = [...u.add.statuses, ...u.remove.statuses].filter((s) => s !== LOCK);
+  if (other.length > 0) throw new UnsupportedByBackendError(backend, `status ${other[0]} (Joker has the transfer lock only: ${LOCK})`);
+  if (u.authInfo) throw new UnsupportedByBackendError(backend, 'setting the auth info (Joker issues its own: domain-transfer-get-auth-id)');
+  if (u.registrant) throw new UnsupportedByBackendError(backend, 'changing the registrant (domain-owner-change)');
+  const d = u.dnssec;
+  if (d && (d.addKeyData.length + d.removeKeyData.length > 0 || (d.maxSigLife ?? null) !== null)) throw new UnsupportedByBackendError(backend, 'DNSSEC key data or maxSigLife (DS data only)');
+  const roles = new Set(u.add.contacts.map((c) => c.role));
+  const dropped = u.remove.contacts.find((c) => !roles.has(c.role));
+  if (dropped) throw new ValidationError('input.remove.contacts', `Joker keeps one ${dropped.role} contact: replace it (add another) instead of removing it`);
+  if (u.add.contacts.length !== roles.size) throw new ValidationError('input.add.contacts', 'one contact per role');
+}
+
+const dsKey = (d: M.DsData) => `${d.keyTag}:${d.algorithm}:${d.digestType}:${d.digest.toUpperCase()}`;
+
+/** Sends the modify (if anything besides the lock changes), then the lock or unlock. 1001 while any part is pending. */
+export async function updateDomain(call: JokerCall, current: M.Domain, u: M.DomainUpdateInput): Promise<M.PortResult<null>> {
+  const vars: Record<string, string> = {};
+  if (u.add.nameservers.length + u.remove.nameservers.length > 0) {
+    const gone = new Set(u.remove.nameservers.map((n) => n.name.toLowerCase()));
+    const next = current.nameservers.filter((n) => !gone.has(n.name.toLowerCase()));
+    for (const n of u.add.nameservers) if (!next.some((x) => x.name === n.name.toLowerCase())) next.push({ ...n, name: n.name.toLowerCase() });
+    if (next.length === 0) throw new ValidationError('input.remove.nameservers', 'Joker keeps at least one name server');
+    vars['ns-list'] = nsVar(next, 'input.add.nameservers');
+  }
+  for (const c of u.add.contacts) vars[`${c.role}-c`] = c.id;
+  const d = u.dnssec;
+  if (d && (d.addDsData.length + d.removeDsData.length > 0 || d.removeAll)) {
+    const gone = new Set(d.removeDsData.map(dsKey));
+    const next = d.removeAll ? [] : current.dnssec.dsData.filter((x) => !gone.has(dsKey(x)));
+    for (const x of d.addDsData) if (!next.some((y) => dsKey(y) === dsKey(x))) next.push(x);
+    if (next.length > 6) throw new ValidationError('input.dnssec', 'Joker keeps at most 6 DS records (ds-1 .. ds-6)');
+    vars.dnssec = next.length === 0 ? '0' : '1';
+    next.forEach((x, i) => (vars[`ds-${i + 1}`] = dsKey(x)));
+  }
+  const parts: Array<M.PortResult<null>> = [];
+  if (Object.keys(vars).length > 0) parts.push(await change(call, 'domain-modify', { domain: u.name, ...vars }, () => null));
+  const locked = current.statuses.includes(LOCK);
+  if (u.add.statuses.includes(LOCK) && !locked) parts.push(await change(call, 'domain-lock', { domain: u.name }, () => null));
+  if (u.remove.statuses.includes(LOCK) && locked) parts.push(await change(call, 'domain-unlock', { domain: u.name }, () => null));
+  if (parts.length === 0) return { data: null, trid: { client: call.clTRID, server: null }, code: 1000, message: 'nothing to change' };
+  const pending = parts.filter((p) => p.code === 1001);
+  const last = pending.at(-1) ?? parts.at(-1)!;
+  return { ...last, trid: { client: call.clTRID, server: parts.map((p) => p.trid.server).filter(Boolean).join(',') || null } };
+}

@@ -1,0 +1,142 @@
+/**
+ * The port's domain operations on DMAPI: check and info (query-whois, with the reseller's pending
+ * requests for the name), create (domain-register), renew (domain-renew), delete, restore
+ * (domain-redeem), list (query-domain-list), transfer request and query
+ * (domain-transfer-in-reseller). Periods go upstream in MONTHS (document, "domain-register").
+ */
+import { ObjectNotFoundError, UnsupportedByBackendError, ValidationError } from '../../../core/errors.js';
+import type * as M from '../../../core/model/index.js';
+import { addPeriod } from '../../../core/time.js';
+import { records } from '../reply.js';
+import { mapLimit, result, send, type JokerCall } from './call.js';
+import { change, pendingFor } from './results.js';
+import { parseDomain, pendingDomain, stampDate } from './whois.js';
+
+/** Longest period DMAPI registers or renews for, in months. */
+export const MAX_MONTHS = 120;
+
+/** The GraphQL period in months (years x 12), 1..120; BAD_USER_INPUT naming `field` otherwise. */
+export function toMonths(period: M.Period, field = 'input.period'): number {
+  const m = period.unit === 'y' ? period.value * 12 : period.value;
+  if (!Number.isInteger(m) || m < 1 || m > MAX_MONTHS) throw new ValidationError(field, `must be 1 to ${MAX_MONTHS} months (10 years)`);
+  return m;
+}
+
+async function whois(call: JokerCall, name: string) {
+  return send(call, { name: 'query-whois', vars: { domain: name }, changesState: false });
+}
+
+export async function checkDomains(call: JokerCall, names: string[]): Promise<M.PortResult<M.CheckResult[]>> {
+  let trid = '';
+  const data = await mapLimit(names, 4, async (name) => {
+    try {
+      trid = (await whois(call, name)).trackingId ?? trid;
+      return { name, available: false, reason: 'registered' };
+    } catch (e) {
+      if (e instanceof ObjectNotFoundError) return { name, available: true, reason: null };
+      throw e;
+    }
+  });
+  return { data, trid: { client: call.clTRID, server: trid || null }, code: 1000 };
+}
+
+/** The domain with the EPP pending statuses of the reseller's requests still being processed for it. */
+export async function infoDomain(call: JokerCall, name: string): Promise<M.PortResult<M.Domain>> {
+  const pending = await pendingFor(call, name);
+  try {
+    const r = await whois(call, name);
+    return result(call, r, parseDomain(r, pending));
+  } catch (e) {
+    if (e instanceof ObjectNotFoundError && pending.includes('domain-register')) return { data: pendingDomain(name, call.uid), trid: { client: call.clTRID, server: null }, code: 1000 };
+    throw e;
+  }
+}
+
+/** The four contact handles DMAPI requires, from the port's registrant and contacts. */
+function contactVars(input: { registrant?: string | null; contacts: M.DomainContact[] }): Record<string, string> {
+  const by = (role: M.ContactRole) => input.contacts.find((c) => c.role === role)?.id;
+  const missing = [...(input.registrant ? [] : ['registrant']), ...(['admin', 'tech', 'billing'] as const).filter((r) => !by(r))];
+  if (missing.length > 0) throw new ValidationError('input.contacts', `Joker needs a registrant and admin, tech and billing contacts (missing: ${missing.join(', ')}); create them first`);
+  return { 'owner-c': input.registrant!, 'admin-c': by('admin')!, 'tech-c': by('tech')!, 'billing-c': by('billing')! };
+}
+
+/** "ns-list": name servers are host objects (ns-create first); addresses belong on the host. */
+export function nsVar(list: readonly M.DomainNameserver[], field: string): string {
+  if (list.some((n) => n.ipv4.length + n.ipv6.length > 0)) throw new ValidationError(field, 'Joker name servers are host objects: create the host with its addresses (createHost), then name it here');
+  return list.map((n) => n.name).join(':');
+}
+
+export async function createDomain(call: JokerCall, input: M.DomainCreateInput): Promise<M.PortResult<M.DomainCreated>> {
+  const months = toMonths(input.period);
+  if ((input.dnssec?.dsData.length ?? 0) + (input.dnssec?.keyData.length ?? 0) > 0) throw new UnsupportedByBackendError(call.backend, 'DNSSEC on create (domain-register has none: add the DS records with updateDomain)');
+  if (input.nameservers.length === 0) throw new ValidationError('input.nameservers', 'Joker registers a domain with at least one name server (host objects created first)');
+  const vars = { domain: input.name, period: String(months), status: 'production', ...contactVars(input), 'ns-list': nsVar(input.nameservers, 'input.nameservers') };
+  const sentAt = call.clock.now();
+  return change(call, 'domain-register', vars, (answer) => ({
+    name: input.name,
+    createdAt: sentAt,
+    expiresAt: stampDate(answer.headers.get('expiration-date')?.[0]) ?? addPeriod(sentAt, { value: months, unit: 'm' }),
+  }));
+}
+
+/**
+ * Renews from the current expiry. A period of whole years goes as "expyear" (the year the expiry
+ * reaches), which the document calls safe to retry: a resend cannot renew twice. Other month
+ * counts go as "period", which a resend would apply again: the driver first checks the expiry is
+ * still the one the caller gave (as EPP's curExpDate), so a retry after success is refused.
+ */
+export async function renewDomain(call: JokerCall, input: M.DomainRenewInput): Promise<M.PortResult<M.DomainRenewed>> {
+  const months = toMonths(input.period);
+  const target = addPeriod(input.currentExpiry, { value: months, unit: 'm' });
+  let vars: Record<string, string>;
+  if (months % 12 === 0) vars = { domain: input.name, expyear: String(target.getUTCFullYear()) };
+  else {
+    const now = (await infoDomain(call, input.name)).data.expiresAt;
+    if (now && now.toISOString().slice(0, 10) !== input.currentExpiry.toISOString().slice(0, 10)) {
+      throw new ValidationError('input.currentExpiry', `the domain expires ${now.toISOString().slice(0, 10)}, not ${input.currentExpiry.toISOString().slice(0, 10)}: it was renewed already`);
+    }
+    vars = { domain: input.name, period: String(months) };
+  }
+  return change(call, 'domain-renew', vars, (answer) => ({ name: input.name, expiresAt: stampDate(answer.headers.get('expiration-date')?.[0]) ?? target }));
+}
+
+/** Deletes into the redemption grace period (restorable with restoreDomain): always pending delete. */
+export async function deleteDomain(call: JokerCall, name: string): Promise<M.PortResult<M.DomainDeleted>> {
+  return change(call, 'domain-delete', { domain: name, force: '1' }, () => ({ name, pending: true }));
+}
+
+export async function restoreDomain(call: JokerCall, name: string): Promise<M.PortResult<null>> {
+  return change(call, 'domain-redeem', { domain: name }, () => null);
+}
+
+/** One page of the reseller's domains (query-domain-list, sorted by name). */
+export async function listDomains(call: JokerCall, page: { limit: number; offset: number }): Promise<M.PortResult<{ names: string[]; total: number }>> {
+  const r = await send(call, { name: 'query-domain-list', vars: { showstatus: '1' }, changesState: false });
+  const names = records(r, ['domain', 'expiration', 'status']).map((x) => x.domain.toLowerCase()).sort();
+  return result(call, r, { names: names.slice(page.offset, page.offset + page.limit), total: names.length });
+}
+
+/** Transfer-in with the auth code (pending until processed); query from the reseller's pending requests and the sponsor. */
+export async function transferDomain(call: JokerCall, op: 'request' | 'query', name: string, opts: { authInfo?: string | null }): Promise<M.PortResult<M.Transfer>> {
+  const now = call.clock.now();
+  if (op === 'request') {
+    if (!opts.authInfo) throw new ValidationError('authInfo', 'the transfer auth code (transfer-auth-id) is required');
+    const h = call.account.transferContact;
+    if (!h) throw new UnsupportedByBackendError(call.backend, 'transfers without a configured transferContact (DMAPI needs admin-c, tech-c and billing-c handles of the gaining reseller)');
+    const losing = (await infoDomain(call, name)).data.sponsor;
+    const vars = { domain: name, 'transfer-auth-id': opts.authInfo, 'admin-c': h, 'tech-c': h, 'billing-c': h };
+    return change(call, 'domain-transfer-in-reseller', vars, (answer, pending) => ({
+      name,
+      status: pending ? 'pending' : 'serverApproved',
+      gainingRegistrar: call.uid,
+      losingRegistrar: losing,
+      requestedAt: now,
+      actionAt: now,
+      expiresAt: stampDate(answer.headers.get('expiration-date')?.[0]),
+    }));
+  }
+  const d = await infoDomain(call, name);
+  const pending = d.data.statuses.includes('pendingTransfer');
+  if (!pending && d.data.sponsor !== call.uid) throw new ObjectNotFoundError(`no transfer of ${name} by this reseller`, { backend: call.backend, upstreamCode: 2303 });
+  return { ...d, data: { name, status: pending ? 'pending' : 'serverApproved', gainingRegistrar: call.uid, losingRegistrar: pending ? d.data.sponsor : '', requestedAt: d.data.updatedAt ?? now, actionAt: d.data.updatedAt ?? now, expiresAt: d.data.expiresAt ?? null } };
+}

@@ -1,0 +1,116 @@
+/**
+ * Contacts and hosts on DMAPI: contact-create (the registry assigns the handle), contact-modify,
+ * contact-delete, query-contact-list; ns-create, ns-modify, ns-delete (one IPv4 and one IPv6
+ * address per name server). Reads are query-whois.
+ */
+import { ObjectNotFoundError, UnsupportedByBackendError, ValidationError } from '../../../core/errors.js';
+import type * as M from '../../../core/model/index.js';
+import { rows } from '../reply.js';
+import { mapLimit, result, send, type JokerCall } from './call.js';
+import { change } from './results.js';
+import { parseContact, parseHost } from './whois.js';
+
+async function whois(call: JokerCall, kind: 'contact' | 'host', id: string) {
+  return send(call, { name: 'query-whois', vars: { [kind]: id }, changesState: false });
+}
+
+/** Availability by query-whois (only objects registered at Joker can be known). */
+export async function check(call: JokerCall, kind: 'contact' | 'host', ids: string[]): Promise<M.PortResult<M.CheckResult[]>> {
+  const data = await mapLimit(ids, 4, async (name) => {
+    try {
+      await whois(call, kind, name);
+      return { name, available: false, reason: 'registered' };
+    } catch (e) {
+      if (e instanceof ObjectNotFoundError) return { name, available: true, reason: null };
+      throw e;
+    }
+  });
+  return { data, trid: { client: call.clTRID, server: null }, code: 1000 };
+}
+
+/** contact-create's "Contact fields" from the port's contact (the int postal info first). */
+function contactFields(c: { postalInfo?: M.PostalInfo[] | null; voice?: string | null; fax?: string | null; email?: string | null }): Record<string, string | undefined> {
+  const p = c.postalInfo?.find((x) => x.type === 'int') ?? c.postalInfo?.[0];
+  if (p && p.street.length > 2) throw new ValidationError('input.postalInfo.street', 'Joker keeps two address lines');
+  return {
+    ...(p ? { name: p.name, organization: p.org ?? undefined, 'address-1': p.street[0], 'address-2': p.street[1], city: p.city, state: p.sp ?? undefined, 'postal-code': p.pc ?? undefined, country: p.cc } : {}),
+    ...(p?.org ? { individual: 'N' } : p ? { individual: 'Y' } : {}),
+    phone: c.voice ?? undefined,
+    fax: c.fax ?? undefined,
+    email: c.email ?? undefined,
+  };
+}
+
+export function checkCreateContact(backend: string, input: M.ContactCreateInput): void {
+  if (input.id) throw new ValidationError('input.id', 'Joker assigns contact handles: leave id out');
+  if (input.disclosure) throw new UnsupportedByBackendError(backend, 'contact disclosure preferences');
+}
+
+export async function createContact(call: JokerCall, input: M.ContactCreateInput): Promise<M.PortResult<{ id: string; createdAt: Date }>> {
+  const tld = call.client.tlds[0];
+  const r = await change(call, 'contact-create', { tld, ...contactFields(input) }, (answer) => ({ id: answer.headers.get('handle')?.[0] ?? '', createdAt: call.clock.now() }));
+  if (!r.data.id) throw new ObjectNotFoundError('registry did not answer the new contact handle', { backend: call.backend });
+  return r;
+}
+
+export async function infoContact(call: JokerCall, id: string): Promise<M.PortResult<M.Contact>> {
+  const r = await whois(call, 'contact', id);
+  return result(call, r, parseContact(r));
+}
+
+export function checkUpdateContact(backend: string, u: M.ContactUpdateInput): void {
+  if (u.addStatuses.length + u.removeStatuses.length > 0) throw new UnsupportedByBackendError(backend, 'contact statuses');
+  if (u.disclosure) throw new UnsupportedByBackendError(backend, 'contact disclosure preferences');
+}
+
+export async function updateContact(call: JokerCall, u: M.ContactUpdateInput): Promise<M.PortResult<null>> {
+  const fields = Object.fromEntries(Object.entries(contactFields(u)).filter(([, v]) => v !== undefined));
+  if (Object.keys(fields).length === 0) throw new ValidationError('input', 'nothing to change (Joker keeps no contact auth info)');
+  return change(call, 'contact-modify', { handle: u.id, ...fields }, () => null);
+}
+
+export async function deleteContact(call: JokerCall, id: string): Promise<M.PortResult<null>> {
+  return change(call, 'contact-delete', { handle: id }, () => null);
+}
+
+export async function listContacts(call: JokerCall, page: { limit: number; offset: number }): Promise<M.PortResult<{ contacts: M.Contact[]; total: number }>> {
+  const r = await send(call, { name: 'query-contact-list', changesState: false });
+  const handles = rows(r).map((x) => x[0]);
+  const contacts = await mapLimit(handles.slice(page.offset, page.offset + page.limit), 4, async (h) => (await infoContact(call, h)).data);
+  return result(call, r, { contacts, total: handles.length });
+}
+
+function oneEach(ipv4: string[], ipv6: string[], field: string): void {
+  if (ipv4.length > 1 || ipv6.length > 1) throw new ValidationError(field, 'Joker keeps one IPv4 and one IPv6 address per name server');
+  if (ipv6.length > 0 && ipv4.length === 0) throw new ValidationError(field, 'Joker needs the IPv4 address with an IPv6 one');
+}
+
+export async function createHost(call: JokerCall, input: M.HostCreateInput): Promise<M.PortResult<{ name: string; createdAt: Date }>> {
+  oneEach(input.ipv4, input.ipv6, 'input');
+  return change(call, 'ns-create', { host: input.name, ip: input.ipv4[0], ipv6: input.ipv6[0] }, () => ({ name: input.name, createdAt: call.clock.now() }));
+}
+
+export async function infoHost(call: JokerCall, name: string): Promise<M.PortResult<M.Host>> {
+  const r = await whois(call, 'host', name);
+  return result(call, r, parseHost(r));
+}
+
+export function checkUpdateHost(backend: string, u: M.HostUpdateInput): void {
+  if (u.addStatuses.length + u.removeStatuses.length > 0) throw new UnsupportedByBackendError(backend, 'host statuses');
+  if (u.newName) throw new UnsupportedByBackendError(backend, 'renaming a host');
+}
+
+/** The whole new address pair from the add/remove asked for; "-" empties one. */
+export async function updateHost(call: JokerCall, u: M.HostUpdateInput): Promise<M.PortResult<null>> {
+  const h = (await infoHost(call, u.name)).data;
+  const next = (have: string[], add: string[], remove: string[]) => [...have.filter((a) => !remove.includes(a)), ...add.filter((a) => !have.includes(a))];
+  const ipv4 = next(h.ipv4, u.addIpv4, u.removeIpv4);
+  const ipv6 = next(h.ipv6, u.addIpv6, u.removeIpv6);
+  oneEach(ipv4, ipv6, 'input');
+  if (ipv4.length === 0) throw new ValidationError('input.removeIpv4', 'Joker keeps at least the IPv4 address');
+  return change(call, 'ns-modify', { host: u.name, ip: ipv4[0], ipv6: ipv6[0] ?? '-' }, () => null);
+}
+
+export async function deleteHost(call: JokerCall, name: string): Promise<M.PortResult<null>> {
+  return change(call, 'ns-delete', { host: name }, () => null);
+}

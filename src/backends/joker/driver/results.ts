@@ -1,0 +1,99 @@
+/**
+ * Asynchronous requests (DMAPI document, "Basics", "result-list", "result-retrieve",
+ * "result-delete"). A modifying request is answered with a Proc-ID; its real answer (ACK or NACK)
+ * is kept upstream. Right after sending, the driver asks for that answer once: when it is there,
+ * the call answers it (a NACK as the error its Status-Code names) and deletes it upstream; when it
+ * is not ("?"), the call answers PENDING (1001 with the Proc-ID) and the poll ingester delivers
+ * the answer later (pollRequest/pollAck below), deleting it upstream once stored, as EPP's ack.
+ */
+import type * as M from '../../../core/model/index.js';
+import { parseUpstreamDate } from '../../../core/time.js';
+import { refusal } from '../http.js';
+import { keyValues, parseReply, records, type DmapiReply } from '../reply.js';
+import { result, send, type JokerCall } from './call.js';
+
+/** The answer to an accepted request, as result-retrieve gives it. */
+export interface Outcome {
+  status: 'ack' | 'nack' | '?';
+  /** The processing answer's headers (Status-Code, Result, Error, Expiration-Date, Handle ...), when kept. */
+  answer: DmapiReply;
+  type: string;
+  object: string;
+  raw: string;
+}
+
+/** result-retrieve for one Proc-ID. */
+export async function retrieve(call: JokerCall, procId: string): Promise<Outcome> {
+  const r = await send(call, { name: 'result-retrieve', vars: { 'proc-id': procId }, changesState: false });
+  const kv = keyValues(r);
+  const status = (kv.get('status')?.[0] ?? '?').toLowerCase();
+  return {
+    status: status === 'ack' || status === 'nack' ? status : '?',
+    answer: parseReply(`${r.body}\n`),
+    type: kv.get('request-type')?.[0] ?? '',
+    object: kv.get('request-object')?.[0] ?? '',
+    raw: r.body,
+  };
+}
+
+/**
+ * After a modifying request: its final answer if it is there (deleted upstream, a NACK thrown as
+ * its error), else `pending`. The returned reply carries the answer's headers (Handle,
+ * Expiration-Date) when done.
+ */
+export async function settle(call: JokerCall, accepted: DmapiReply): Promise<{ pending: boolean; answer: DmapiReply }> {
+  const procId = accepted.procId;
+  if (!procId) return { pending: false, answer: accepted };
+  const o = await retrieve(call, procId);
+  if (o.status === '?') return { pending: true, answer: accepted };
+  await send(call, { name: 'result-delete', vars: { 'proc-id': procId }, changesState: false }).catch(() => undefined);
+  if (o.status === 'nack') throw refusal(200, o.answer.statusCode ? o.answer : { ...o.answer, statusCode: 2400 }, call.backend, []);
+  return { pending: false, answer: o.answer };
+}
+
+/** Sends a modifying request and settles it: the port result, 1001 while pending. */
+export async function change<T>(call: JokerCall, name: string, vars: Record<string, string | undefined>, data: (answer: DmapiReply, pending: boolean) => T): Promise<M.PortResult<T>> {
+  const accepted = await send(call, { name, vars, changesState: true });
+  const s = await settle(call, accepted);
+  return result(call, accepted, data(s.answer, s.pending), s.pending);
+}
+
+const COLUMNS = ['timestamp', 'svtrid', 'proc-id', 'request-type', 'request-object', 'status', 'cltrid'];
+
+/** The reseller's requests still being processed for one object (result-list pending=1 objid=...). */
+export async function pendingFor(call: JokerCall, object: string): Promise<string[]> {
+  const r = await send(call, { name: 'result-list', vars: { pending: '1', objid: object }, changesState: false });
+  return records(r, COLUMNS).map((x) => x['request-type']);
+}
+
+const KIND: Record<string, 'domain' | 'contact' | 'host'> = { domain: 'domain', contact: 'contact', ns: 'host', host: 'host' };
+
+/** The oldest answered result not yet deleted, as a poll message, and how many there are. */
+export async function pollRequest(call: JokerCall): Promise<M.PortResult<M.PollQueue>> {
+  const list = await send(call, { name: 'result-list', changesState: false });
+  const done = records(list, COLUMNS).filter((x) => x.status === 'ack' || x.status === 'nack');
+  if (done.length === 0) return result(call, list, { message: null, count: 0 });
+  const head = done[0];
+  const o = await retrieve(call, head['proc-id']);
+  const ok = o.status === 'ack';
+  const why = [o.answer.statusText, ...o.answer.errors].filter(Boolean).join(': ');
+  const expires = o.answer.headers.get('expiration-date')?.[0];
+  const message: M.UpstreamPollMessage = {
+    id: head['proc-id'],
+    count: done.length,
+    queuedAt: parseUpstreamDate(head.timestamp.replace(/^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)$/, '$1-$2-$3T$4:$5:$6Z')),
+    text: `${head['request-type']} ${head['request-object']} (Proc-ID ${head['proc-id']}) ${ok ? 'completed' : 'failed'}${why ? `: ${why}` : ''}`,
+    object: { kind: KIND[head['request-type'].split('-')[0]] ?? 'domain', name: head['request-object'] },
+    pendingActionResult: ok,
+    expiresAt: expires ? parseUpstreamDate(expires) : null,
+    raw: o.raw,
+  };
+  return result(call, list, { message, count: done.length });
+}
+
+/** result-delete: the answer is stored; it is not listed any more. Answers how many are left. */
+export async function pollAck(call: JokerCall, procId: string): Promise<M.PortResult<{ count: number }>> {
+  const r = await send(call, { name: 'result-delete', vars: { 'proc-id': procId }, changesState: false });
+  const left = await send(call, { name: 'result-list', changesState: false });
+  return result(call, r, { count: records(left, COLUMNS).filter((x) => x.status === 'ack' || x.status === 'nack').length });
+}

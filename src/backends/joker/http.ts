@@ -1,0 +1,172 @@
+/**
+ * The DMAPI wire client of one reseller account (document, "Basics"): a form-encoded POST over TLS
+ * to <url>/request/<name>, the reply parsed by reply.ts. It logs in on first use (api-key, or
+ * username and password) and sends the Auth-Sid with every request. A request refused for
+ * authorization (the session expired or became invalid) is sent again once after a new login, as
+ * the document asks ("send login again, and only if it fails, stop"); a second refusal, or a
+ * refused login, is UPSTREAM_AUTHENTICATION_ERROR. close() logs out.
+ *
+ * A refused request (Error lines, a non-zero Status-Code) maps onto the gateway's errors by its
+ * Status-Code where that is an EPP result code (>= 2000), else by the HTTP status.
+ */
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import {
+  registryErrorFor,
+  UpstreamAuthenticationError,
+  UpstreamFailureError,
+  UpstreamUnavailableError,
+  type GatewayError,
+} from '../../core/errors.js';
+import { maskSecrets } from '../portable.js';
+import { parseReply, rows, type DmapiReply } from './reply.js';
+
+export interface JokerEndpoint {
+  url: string;
+  /** API key, or the password with `username`. */
+  secret: string;
+  username?: string;
+  tls?: { ca?: string; servername?: string; rejectUnauthorized?: boolean };
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+}
+
+export interface DmapiRequest {
+  name: string;
+  vars?: Record<string, string | undefined>;
+  /** The request changes registry state (a lost answer leaves its outcome unknown). */
+  changesState: boolean;
+}
+
+class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly sent: boolean,
+  ) {
+    super(message);
+  }
+}
+
+const short = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}...` : s);
+
+/** The request was refused because the session is not (or no longer) valid. */
+function authRefused(status: number, r: DmapiReply): boolean {
+  return status === 401 || status === 403 || r.statusCode === 2200;
+}
+
+/** The gateway error for a refused reply (Error lines or a non-zero Status-Code). */
+export function refusal(status: number, r: DmapiReply, backend: string | undefined, secrets: readonly string[]): GatewayError {
+  const message = maskSecrets(short([r.statusText, ...r.errors].filter(Boolean).join(': ') || `HTTP ${status}`), secrets);
+  const code = r.statusCode !== undefined && r.statusCode >= 2000 ? r.statusCode : undefined;
+  if (code !== undefined) return registryErrorFor(code, message, backend);
+  if (status >= 500) return new UpstreamUnavailableError(`registry failed (HTTP ${status}): ${message}`, { backend, upstreamMessage: message, maybeApplied: true });
+  return new UpstreamFailureError(`registry refused the request (HTTP ${status}): ${message}`, { backend, upstreamMessage: message, retryable: false });
+}
+
+export class JokerClient {
+  private readonly agent: https.Agent;
+  private readonly base: URL;
+  private sid: string | undefined;
+  private loggingIn: Promise<string> | undefined;
+  /** The TLDs the reseller may register, from the login reply. */
+  tlds: string[] = [];
+
+  constructor(
+    private readonly endpoint: JokerEndpoint,
+    private readonly backend?: string,
+  ) {
+    this.base = new URL(endpoint.url);
+    if (this.base.protocol !== 'https:') throw new Error('DMAPI accepts TLS only: the url must be https');
+    const t = endpoint.tls ?? {};
+    this.agent = new https.Agent({ keepAlive: true, maxSockets: 4, ca: t.ca, servername: t.servername, rejectUnauthorized: t.rejectUnauthorized ?? true, minVersion: 'TLSv1.2' });
+  }
+
+  /** Sends one request with the session's Auth-Sid; logs in again once if the session was refused. */
+  async send(req: DmapiRequest): Promise<DmapiReply> {
+    for (let attempt = 1; ; attempt++) {
+      const sid = await this.session();
+      const { status, reply } = await this.exchange(req, sid);
+      if (authRefused(status, reply)) {
+        if (this.sid === sid) this.sid = undefined;
+        if (attempt === 1) continue;
+        throw new UpstreamAuthenticationError(`registry refused the session after a new login: ${maskSecrets(short(reply.errors.join('; ') || `HTTP ${status}`), [this.endpoint.secret])}`, { backend: this.backend, upstreamCode: reply.statusCode ?? 2200 });
+      }
+      if (status !== 200 || (reply.statusCode ?? 0) !== 0 || reply.errors.length > 0) throw refusal(status, reply, this.backend, [this.endpoint.secret]);
+      return reply;
+    }
+  }
+
+  /** Logs out (the session may not be used any more) and closes the connections. */
+  async close(): Promise<void> {
+    const sid = this.sid;
+    this.sid = undefined;
+    if (sid) await this.exchange({ name: 'logout', changesState: false }, sid).catch(() => undefined);
+    this.agent.destroy();
+  }
+
+  private session(): Promise<string> {
+    if (this.sid) return Promise.resolve(this.sid);
+    this.loggingIn ??= this.login().finally(() => (this.loggingIn = undefined));
+    return this.loggingIn;
+  }
+
+  private async login(): Promise<string> {
+    const e = this.endpoint;
+    const vars = e.username ? { username: e.username, password: e.secret } : { 'api-key': e.secret };
+    const { status, reply } = await this.exchange({ name: 'login', vars, changesState: false }, undefined);
+    if (status !== 200 || !reply.authSid) {
+      const why = maskSecrets(short([reply.statusText, ...reply.errors].filter(Boolean).join(': ') || `HTTP ${status}`), [e.secret]);
+      throw new UpstreamAuthenticationError(`registry refused the login: ${why}`, { backend: this.backend, upstreamCode: reply.statusCode ?? 2200, upstreamMessage: why });
+    }
+    this.tlds = rows(reply).map((r) => r[0].toLowerCase());
+    this.sid = reply.authSid;
+    return reply.authSid;
+  }
+
+  private async exchange(req: DmapiRequest, sid: string | undefined): Promise<{ status: number; reply: DmapiReply }> {
+    try {
+      const { status, text } = await this.post(req, sid);
+      return { status, reply: parseReply(text) };
+    } catch (err) {
+      if (!(err instanceof TransportError)) throw err;
+      throw new UpstreamUnavailableError(maskSecrets(err.message, [this.endpoint.secret]), { backend: this.backend, maybeApplied: err.sent && req.changesState });
+    }
+  }
+
+  private post(req: DmapiRequest, sid: string | undefined): Promise<{ status: number; text: string }> {
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(req.vars ?? {})) if (v !== undefined) form.set(k, v);
+    if (sid) form.set('auth-sid', sid);
+    const body = Buffer.from(form.toString(), 'utf8');
+    const url = new URL(`${this.base.pathname.replace(/\/$/, '')}/request/${req.name}`, this.base);
+    const max = this.endpoint.maxResponseBytes ?? 16 * 1024 * 1024;
+    const timeoutMs = this.endpoint.timeoutMs ?? 30_000;
+    return new Promise((resolve, reject) => {
+      let sent = false;
+      const r = https.request(url, { method: 'POST', agent: this.agent, headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': body.length } }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > max) r.destroy(new Error(`answer larger than ${max} bytes`));
+          else chunks.push(c);
+        });
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', (e) => r.destroy(e));
+      });
+      const timer = setTimeout(() => r.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      r.on('socket', (s: Socket) => {
+        if (!s.connecting) sent = true;
+        else s.once('secureConnect', () => (sent = true));
+      });
+      r.on('error', (e) => {
+        clearTimeout(timer);
+        reject(new TransportError(`${req.name}: ${e.message}`, sent));
+      });
+      r.end(body);
+    });
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The Joker DMAPI driver (driver.ts): the port's operations as DMAPI requests (driver/*.ts), one
+ * session per reseller account (http.ts). What DMAPI offers is fixed by its document, not read
+ * from a greeting: contacts with registry-assigned handles, name servers as host objects, DS
+ * records, redemption (domain-redeem), transfers-in only, results of asynchronous requests as the
+ * poll queue, the account balance, the reseller's domain list, periods in months.
+ */
+import type { Capabilities } from '../../core/capabilities.js';
+import { systemClock, type Clock } from '../../core/clock.js';
+import { UnsupportedByBackendError } from '../../core/errors.js';
+import type * as M from '../../core/model/index.js';
+import type { Driver, DriverCall } from '../driver.js';
+import type { JokerBackendConfig } from './config.js';
+import type { JokerCall } from './driver/call.js';
+import { result, send } from './driver/call.js';
+import { checkSupported, updateDomain } from './driver/domain-update.js';
+import * as domains from './driver/domains.js';
+import * as objects from './driver/objects.js';
+import * as results from './driver/results.js';
+import { JokerClient } from './http.js';
+
+export const JOKER_CAPABILITIES: Capabilities = {
+  contacts: true,
+  hostObjects: true,
+  dnssec: true,
+  dnssecDsData: true,
+  restore: true,
+  transferActions: false,
+  poll: true,
+  balance: true,
+  listDomains: true,
+  contactIdsAssigned: true,
+  contactIdent: false,
+  periodUnits: ['y', 'm'],
+};
+
+export class JokerDriver implements Driver {
+  readonly kind = 'joker';
+  readonly name: string;
+  private readonly clients = new Map<string, JokerClient>();
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly config: JokerBackendConfig,
+    opts: { clock?: Clock } = {},
+  ) {
+    this.name = config.name;
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  hasAccount(registrarId: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.config.accounts, registrarId);
+  }
+  upstreamId(registrarId: string): string {
+    return this.config.accounts[registrarId].uid;
+  }
+  accountSecrets(registrarId: string): string[] {
+    return this.hasAccount(registrarId) ? [this.config.accounts[registrarId].password] : [];
+  }
+  async capabilities(): Promise<Capabilities> {
+    return JOKER_CAPABILITIES;
+  }
+
+  checkDomains = (c: DriverCall, names: string[]) => this.run(c, (j) => domains.checkDomains(j, names));
+  infoDomain = (c: DriverCall, name: string) => this.run(c, (j) => domains.infoDomain(j, name));
+  createDomain = (c: DriverCall, input: M.DomainCreateInput) => this.run(c, (j) => domains.createDomain(j, input));
+  renewDomain = (c: DriverCall, input: M.DomainRenewInput) => this.run(c, (j) => domains.renewDomain(j, input));
+  updateDomain = (c: DriverCall, input: M.DomainUpdateInput) => {
+    checkSupported(this.name, input);
+    return this.run(c, async (j) => updateDomain(j, (await domains.infoDomain(j, input.name)).data, input));
+  };
+  deleteDomain = (c: DriverCall, name: string) => this.run(c, (j) => domains.deleteDomain(j, name));
+  restoreDomain = (c: DriverCall, name: string) => this.run(c, (j) => domains.restoreDomain(j, name));
+  listDomains = (c: DriverCall, page: { limit: number; offset: number }) => this.run(c, (j) => domains.listDomains(j, page));
+  transferDomain = (c: DriverCall, op: M.TransferOp | 'query', name: string, opts: { authInfo?: string | null }) => {
+    if (op !== 'request' && op !== 'query') throw new UnsupportedByBackendError(this.name, `transfer ${op} (DMAPI has transfers-in only)`);
+    return this.run(c, (j) => domains.transferDomain(j, op, name, opts));
+  };
+
+  checkContacts = (c: DriverCall, ids: string[]) => this.run(c, (j) => objects.check(j, 'contact', ids));
+  infoContact = (c: DriverCall, id: string) => this.run(c, (j) => objects.infoContact(j, id));
+  createContact = (c: DriverCall, input: M.ContactCreateInput) => {
+    objects.checkCreateContact(this.name, input);
+    return this.run(c, (j) => objects.createContact(j, input));
+  };
+  updateContact = (c: DriverCall, input: M.ContactUpdateInput) => {
+    objects.checkUpdateContact(this.name, input);
+    return this.run(c, (j) => objects.updateContact(j, input));
+  };
+  deleteContact = (c: DriverCall, id: string) => this.run(c, (j) => objects.deleteContact(j, id));
+  listContacts = (c: DriverCall, page: { limit: number; offset: number }) => this.run(c, (j) => objects.listContacts(j, page));
+
+  checkHosts = (c: DriverCall, names: string[]) => this.run(c, (j) => objects.check(j, 'host', names));
+  infoHost = (c: DriverCall, name: string) => this.run(c, (j) => objects.infoHost(j, name));
+  createHost = (c: DriverCall, input: M.HostCreateInput) => this.run(c, (j) => objects.createHost(j, input));
+  updateHost = (c: DriverCall, input: M.HostUpdateInput) => {
+    objects.checkUpdateHost(this.name, input);
+    return this.run(c, (j) => objects.updateHost(j, input));
+  };
+  deleteHost = (c: DriverCall, name: string) => this.run(c, (j) => objects.deleteHost(j, name));
+
+  pollRequest = (c: DriverCall) => this.run(c, (j) => results.pollRequest(j));
+  pollAck = (c: DriverCall, id: string) => this.run(c, (j) => results.pollAck(j, id));
+  /** The Account-Balance header (query-profile's reply carries it; its body's "balance" where the header is absent). */
+  balance = (c: DriverCall) =>
+    this.run(c, async (j) => {
+      const r = await send(j, { name: 'query-profile', changesState: false });
+      const body = /^balance:\s*(-?\d+(?:\.\d+)?)\s*$/im.exec(r.body)?.[1];
+      return result(j, r, { amount: r.accountBalance ?? body ?? '0', currency: this.config.currency ?? 'EUR' });
+    });
+
+  /** Logs every account out. */
+  async close(): Promise<void> {
+    const all = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.all(all.map((c) => c.close()));
+  }
+
+  /** One attempt: a refused session is logged in again inside the client, before anything is applied. */
+  private run<T>(c: DriverCall, fn: (j: JokerCall) => Promise<M.PortResult<T>>): Promise<M.PortResult<T>> {
+    const id = c.ctx.registrarId;
+    return c.attempt((a) =>
+      fn({
+        client: this.client(id),
+        uid: this.upstreamId(id),
+        backend: this.name,
+        clock: this.clock,
+        clTRID: a.clTRID,
+        account: { transferContact: this.config.accounts[id].transferContact },
+        currency: this.config.currency ?? 'EUR',
+        beforeWrite: () => a.beforeWrite(),
+      }),
+    );
+  }
+
+  private client(registrarId: string): JokerClient {
+    let c = this.clients.get(registrarId);
+    if (!c) {
+      const a = this.config.accounts[registrarId];
+      c = new JokerClient({ url: this.config.url, secret: a.password, username: a.username, tls: this.config.tls, timeoutMs: this.config.timeoutMs }, this.name);
+      this.clients.set(registrarId, c);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,21 @@
+/** The Joker backend kind: config check, driver, in-process sandbox (src/sandbox/joker). */
+import type { BackendKind } from '../kind.js';
+import { validateJokerConfig, type JokerBackendConfig } from './config.js';
+import { JokerDriver } from './joker-driver.js';
+
+export const jokerKind: BackendKind<JokerBackendConfig> = {
+  kind: 'joker',
+  validate: validateJokerConfig,
+  driver: (cfg, deps) => new JokerDriver(cfg, { clock: deps.clock }),
+  async startSandbox(cfg, ctx) {
+    const { JokerSandbox, JOKER_SANDBOX_ACCOUNTS } = await import('../../sandbox/joker/index.js');
+    const s = cfg.sandbox ?? {};
+    const sandbox = new JokerSandbox({ tlds: ctx.tlds, clock: ctx.clock, domainDelayMs: s.domainDelayMs, objectDelayMs: s.objectDelayMs, sessionIdleMs: s.sessionIdleMs });
+    const a = await sandbox.start();
+    cfg.url = a.url;
+    cfg.tls = { ...cfg.tls, ca: a.ca, servername: 'localhost', rejectUnauthorized: true };
+    // Each reseller's seeded contact is its transfer-in contact.
+    for (const r of JOKER_SANDBOX_ACCOUNTS) cfg.accounts[r.registrarId] ??= { uid: r.uid, password: r.apiKey, transferContact: r.contact };
+    return { instance: sandbox, about: 'a Joker reseller account (DMAPI, asynchronous requests)' };
+  },
+};

@@ -85,6 +85,7 @@ export async function pollRequest(call: JokerCall): Promise<M.PortResult<M.PollQ
     text: `${head['request-type']} ${head['request-object']} (Proc-ID ${head['proc-id']}) ${ok ? 'completed' : 'failed'}${why ? `: ${why}` : ''}`,
     object: { kind: KIND[head['request-type'].split('-')[0]] ?? 'domain', name: head['request-object'] },
     pendingActionResult: ok,
+    resultCode: ok ? 1000 : (o.answer.statusCode ?? 2400),
     expiresAt: expires ? parseUpstreamDate(expires) : null,
     raw: o.raw,
   };

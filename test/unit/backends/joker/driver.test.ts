@@ -1,0 +1,142 @@
+/**
+ * The Joker driver against the Joker sandbox over HTTPS: the session (one Auth-Sid reused, one
+ * re-login when the session expired, then UPSTREAM_AUTHENTICATION_ERROR; logout on close), queued
+ * requests answered PENDING (1001 with the Proc-ID) and their results delivered as poll messages
+ * and deleted upstream when acknowledged, a NACK as its error, periods in months, renew by expyear.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { JokerDriver } from '../../../../src/backends/joker/index.js';
+import { PortableBackend } from '../../../../src/backends/portable.js';
+import { FakeClock } from '../../../../src/core/clock.js';
+import type { CallContext } from '../../../../src/core/model/index.js';
+import { JOKER_SANDBOX_ACCOUNTS, JokerSandbox } from '../../../../src/sandbox/joker/index.js';
+
+const clock = new FakeClock('2026-03-01T12:00:00Z');
+const sandbox = new JokerSandbox({ clock, domainDelayMs: 60_000, sessionIdleMs: 3_600_000 });
+const [a] = JOKER_SANDBOX_ACCOUNTS;
+const acme: CallContext = { registrarId: 'acme' };
+let url = '';
+let ca = '';
+let port: PortableBackend;
+
+function backend(password = a.apiKey): PortableBackend {
+  return new PortableBackend(new JokerDriver({ name: 'jk', kind: 'joker', url, tls: { ca, servername: 'localhost' }, accounts: { acme: { uid: a.uid, password, transferContact: a.contact } } }, { clock }), { clock });
+}
+const failure = (p: Promise<unknown>) => p.then(() => Promise.reject(new Error('expected a failure')), (e: unknown) => e as { code: string; message: string; details: { upstreamCode?: number } });
+const domainInput = (name: string, months = 12) => ({
+  name,
+  period: { value: months, unit: 'm' as const },
+  registrant: a.contact,
+  contacts: (['admin', 'tech', 'billing'] as const).map((role) => ({ role, id: a.contact })),
+  nameservers: [{ name: 'ns1.sandbox-dns.test', ipv4: [], ipv6: [] }],
+  authInfo: 'unused',
+});
+
+beforeAll(async () => {
+  ({ url, ca } = await sandbox.start());
+});
+afterAll(() => sandbox.stop());
+beforeEach(() => {
+  clock.set('2026-03-01T12:00:00Z');
+  sandbox.reset();
+  port = backend();
+});
+afterEach(() => port.close());
+
+describe('Joker driver', () => {
+  test('one login for many requests; an expired session is logged in again once; close logs out', async () => {
+    await port.infoDomain(acme, 'alpha.joker.test');
+    await port.checkDomains(acme, ['alpha.joker.test', 'free.joker.test']);
+    expect(sandbox.answered('login')).toBe(1);
+    sandbox.expireSessions();
+    expect((await port.infoDomain(acme, 'alpha.joker.test')).data.name).toBe('alpha.joker.test');
+    expect(sandbox.answered('login')).toBe(2);
+    expect(sandbox.sessions()).toBe(1);
+    await port.close();
+    expect(sandbox.sessions()).toBe(0);
+  });
+
+  test('a wrong API key is UPSTREAM_AUTHENTICATION_ERROR, the key masked', async () => {
+    const bad = backend('not-the-key-123');
+    const e = await failure(bad.infoDomain(acme, 'alpha.joker.test'));
+    expect(e.code).toBe('UPSTREAM_AUTHENTICATION_ERROR');
+    expect(JSON.stringify({ m: e.message, d: e.details })).not.toContain('not-the-key-123');
+    await bad.close();
+  });
+
+  test('a queued register answers 1001 with the Proc-ID; the domain reads pendingCreate; the result is a poll message, deleted upstream on ack', async () => {
+    const r = await port.createDomain(acme, domainInput('later.joker.test'));
+    expect(r.code).toBe(1001);
+    expect(r.trid.server).toMatch(/^\d+$/);
+    expect((await port.infoDomain(acme, 'later.joker.test')).data.statuses).toEqual(['pendingCreate']);
+    expect((await port.pollRequest(acme)).data).toEqual({ message: null, count: 0 });
+    clock.advance(60_000);
+    const q = (await port.pollRequest(acme)).data;
+    expect(q.count).toBe(1);
+    expect(q.message).toMatchObject({ id: r.trid.server, object: { kind: 'domain', name: 'later.joker.test' }, pendingActionResult: true, resultCode: 1000 });
+    expect(q.message!.expiresAt!.toISOString()).toBe('2027-03-01T12:01:00.000Z');
+    expect((await port.pollAck(acme, q.message!.id)).data.count).toBe(0);
+    expect((await port.pollRequest(acme)).data.count).toBe(0);
+    expect((await port.infoDomain(acme, 'later.joker.test')).data.statuses).toEqual(['ok']);
+  });
+
+  test('a refused result (NACK) is a poll message with pendingActionResult false and its Status-Code', async () => {
+    await port.createDomain(acme, domainInput('twice.joker.test'));
+    await port.createDomain(acme, domainInput('twice.joker.test')); // both accepted; the second cannot be applied
+    clock.advance(60_000);
+    const seen: Array<[boolean | null | undefined, number | null | undefined]> = [];
+    for (let q = (await port.pollRequest(acme)).data; q.message; q = (await port.pollRequest(acme)).data) {
+      seen.push([q.message.pendingActionResult, q.message.resultCode]);
+      await port.pollAck(acme, q.message.id);
+    }
+    expect(seen).toEqual([
+      [true, 1000],
+      [false, 2302],
+    ]);
+  });
+
+  test('periods go upstream in months: 18 months on a whole-year TLD is refused by the registry, on dmapi.test accepted; beyond 120 months refused before sending', async () => {
+    const e = await failure(port.createDomain(acme, domainInput('odd.joker.test', 18)));
+    expect([e.code, e.details.upstreamCode]).toEqual(['PARAMETER_VALUE_POLICY_ERROR', 2306]);
+    expect((await port.createDomain(acme, domainInput('odd.dmapi.test', 18))).code).toBe(1001);
+    const big = await failure(port.createDomain(acme, { ...domainInput('big.joker.test'), period: { value: 11, unit: 'y' } }));
+    expect(big.code).toBe('BAD_USER_INPUT');
+  });
+
+  test('renew by whole years goes as expyear: a resend cannot renew twice; other month counts check the current expiry first', async () => {
+    const before = (await port.infoDomain(acme, 'alpha.joker.test')).data.expiresAt!;
+    const input = { name: 'alpha.joker.test', currentExpiry: before, period: { value: 2, unit: 'y' as const } };
+    expect((await port.renewDomain(acme, input)).code).toBe(1001);
+    expect((await port.renewDomain(acme, input)).code).toBe(1001); // accepted again: the registry refuses it when processing
+    clock.advance(60_000);
+    const after = new Date(sandbox.domain('alpha.joker.test')!.expires);
+    expect(after.getUTCFullYear() - before.getUTCFullYear()).toBe(2);
+    const odd = await failure(port.renewDomain(acme, { ...input, period: { value: 5, unit: 'm' } }));
+    expect(odd.code).toBe('BAD_USER_INPUT');
+  });
+
+  test('register needs a registrant and admin, tech and billing contacts: BAD_USER_INPUT naming what is missing, nothing sent', async () => {
+    const e = await failure(port.createDomain(acme, { ...domainInput('nc.joker.test'), contacts: [{ role: 'admin', id: a.contact }] }));
+    expect(e.code).toBe('BAD_USER_INPUT');
+    expect(e.message).toContain('missing: tech, billing');
+    expect(sandbox.answered('domain-register')).toBe(0);
+  });
+
+  test('name servers and DS records: the whole new set is computed from add/remove', async () => {
+    const base = { name: 'alpha.joker.test', add: { statuses: [], contacts: [], nameservers: [] }, remove: { statuses: [], contacts: [], nameservers: [] } };
+    const ds = { keyTag: 12345, algorithm: 13, digestType: 2, digest: 'AB'.repeat(32) };
+    await port.updateDomain(acme, { ...base, remove: { ...base.remove, nameservers: [{ name: 'ns2.sandbox-dns.test', ipv4: [], ipv6: [] }] }, dnssec: { addDsData: [ds], removeDsData: [], addKeyData: [], removeKeyData: [] } });
+    clock.advance(60_000);
+    expect(sandbox.domain('alpha.joker.test')).toMatchObject({ ns: ['ns1.sandbox-dns.test'], ds: [`12345:13:2:${'AB'.repeat(32)}`] });
+    await port.updateDomain(acme, { ...base, dnssec: { addDsData: [], removeDsData: [ds], addKeyData: [], removeKeyData: [] } });
+    clock.advance(60_000);
+    expect(sandbox.domain('alpha.joker.test')!.ds).toEqual([]);
+    const hold = await failure(port.updateDomain(acme, { ...base, add: { ...base.add, statuses: ['clientHold'] } }));
+    expect(hold.code).toBe('UNSUPPORTED_BY_BACKEND');
+  });
+
+  test('balance from Account-Balance; the reseller domain list', async () => {
+    expect((await port.balance(acme)).data).toEqual({ amount: '1000.00', currency: 'EUR' });
+    expect((await port.listDomains(acme, { limit: 10, offset: 0 })).data).toEqual({ names: ['alpha.joker.test'], total: 1 });
+  });
+});

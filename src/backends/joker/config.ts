@@ -33,6 +33,12 @@ export interface JokerBackendConfig {
   accounts: Record<string, JokerAccountConfig>;
   /** How long one request may wait for its answer, in ms. Default 30000. */
   timeoutMs?: number;
+  /**
+   * TLDs whose periods may be any number of months (DMAPI periods are MONTHS; most registries take
+   * whole years). A period that is not whole years on any other TLD is BAD_USER_INPUT before
+   * anything is sent. Default none.
+   */
+  monthlyTlds?: string[];
   /** Currency of Account-Balance. Default EUR. */
   currency?: string;
   /** When set, the gateway starts an in-process Joker sandbox for this backend and points `url` at it. */

@@ -128,6 +128,7 @@ export class JokerDriver implements Driver {
         clTRID: a.clTRID,
         account: { transferContact: this.config.accounts[id].transferContact },
         currency: this.config.currency ?? 'EUR',
+        monthlyTlds: (this.config.monthlyTlds ?? []).map((t) => t.toLowerCase().replace(/^\./, '')),
         beforeWrite: () => a.beforeWrite(),
       }),
     );

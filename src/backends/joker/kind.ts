@@ -13,6 +13,7 @@ export const jokerKind: BackendKind<JokerBackendConfig> = {
     const sandbox = new JokerSandbox({ tlds: ctx.tlds, clock: ctx.clock, domainDelayMs: s.domainDelayMs, objectDelayMs: s.objectDelayMs, sessionIdleMs: s.sessionIdleMs });
     const a = await sandbox.start();
     cfg.url = a.url;
+    cfg.monthlyTlds ??= sandbox.monthlyTlds;
     cfg.tls = { ...cfg.tls, ca: a.ca, servername: 'localhost', rejectUnauthorized: true };
     // Each reseller's seeded contact is its transfer-in contact.
     for (const r of JOKER_SANDBOX_ACCOUNTS) cfg.accounts[r.registrarId] ??= { uid: r.uid, password: r.apiKey, transferContact: r.contact };

@@ -87,6 +87,11 @@ export class JokerSandbox {
     return [...this.store.cfg.tlds];
   }
 
+  /** Served zones whose periods may be any number of months. */
+  get monthlyTlds(): string[] {
+    return [...this.store.cfg.monthlyTlds];
+  }
+
   async start(): Promise<JokerSandboxAddress> {
     const c = await certificates();
     const a = await this.server.listen(this.opts.host ?? '127.0.0.1', this.opts.port ?? 0, { key: c.key, cert: c.cert });
@@ -106,6 +111,11 @@ export class JokerSandbox {
   /** Ends every session, as an idle timeout or a server restart would. */
   expireSessions(): void {
     this.store.sessions.clear();
+  }
+
+  /** Refuse every session as expired (logins still succeed), until called with false. */
+  refuseSessions(on: boolean): void {
+    this.server.refuseSessions = on;
   }
 
   /** Live sessions. */

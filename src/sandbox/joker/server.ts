@@ -51,6 +51,8 @@ function params(url: URL, body: string): Map<string, string> {
 export class JokerHttpServer {
   private server?: https.Server;
   private readonly sockets = new Set<Socket>();
+  /** A fault for tests: every session is refused as expired, right after its login too. */
+  refuseSessions = false;
 
   constructor(private readonly opts: ServerOptions) {}
 
@@ -130,7 +132,7 @@ export class JokerHttpServer {
   private session(sid: string | undefined, now: number): Reseller {
     if (!sid) throw new NotAuthenticated('auth-sid required (log in first)');
     const s = this.opts.store.sessions.get(sid);
-    if (!s || now - s.lastSeen > this.opts.sessionIdleMs) {
+    if (!s || now - s.lastSeen > this.opts.sessionIdleMs || this.refuseSessions) {
       if (s) this.opts.store.sessions.delete(sid);
       throw new NotAuthenticated('session expired or invalid: log in again');
     }

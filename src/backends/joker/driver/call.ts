@@ -17,6 +17,8 @@ export interface JokerCall {
   clTRID: string;
   account: { transferContact?: string };
   currency: string;
+  /** TLDs that take any number of months (config monthlyTlds). */
+  monthlyTlds: readonly string[];
   beforeWrite(): Promise<void>;
   wrote?: boolean;
 }

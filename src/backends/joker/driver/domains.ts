@@ -15,10 +15,15 @@ import { parseDomain, pendingDomain, stampDate } from './whois.js';
 /** Longest period DMAPI registers or renews for, in months. */
 export const MAX_MONTHS = 120;
 
-/** The GraphQL period in months (years x 12), 1..120; BAD_USER_INPUT naming `field` otherwise. */
-export function toMonths(period: M.Period, field = 'input.period'): number {
+/**
+ * The GraphQL period in months (years x 12), 1..120, and whole years unless the domain's TLD is one
+ * of the account's monthly TLDs; BAD_USER_INPUT naming `field` otherwise, before anything is sent.
+ */
+export function toMonths(call: JokerCall, name: string, period: M.Period, field = 'input.period'): number {
   const m = period.unit === 'y' ? period.value * 12 : period.value;
   if (!Number.isInteger(m) || m < 1 || m > MAX_MONTHS) throw new ValidationError(field, `must be 1 to ${MAX_MONTHS} months (10 years)`);
+  const monthly = call.monthlyTlds.some((t) => name.endsWith(`.${t}`));
+  if (!monthly && m % 12 !== 0) throw new ValidationError(field, `${name.slice(name.indexOf('.'))} takes whole years (12, 24, ... months)`);
   return m;
 }
 
@@ -67,7 +72,7 @@ export function nsVar(list: readonly M.DomainNameserver[], field: string): strin
 }
 
 export async function createDomain(call: JokerCall, input: M.DomainCreateInput): Promise<M.PortResult<M.DomainCreated>> {
-  const months = toMonths(input.period);
+  const months = toMonths(call, input.name, input.period);
   if ((input.dnssec?.dsData.length ?? 0) + (input.dnssec?.keyData.length ?? 0) > 0) throw new UnsupportedByBackendError(call.backend, 'DNSSEC on create (domain-register has none: add the DS records with updateDomain)');
   if (input.nameservers.length === 0) throw new ValidationError('input.nameservers', 'Joker registers a domain with at least one name server (host objects created first)');
   const vars = { domain: input.name, period: String(months), status: 'production', ...contactVars(input), 'ns-list': nsVar(input.nameservers, 'input.nameservers') };
@@ -86,7 +91,7 @@ export async function createDomain(call: JokerCall, input: M.DomainCreateInput):
  * still the one the caller gave (as EPP's curExpDate), so a retry after success is refused.
  */
 export async function renewDomain(call: JokerCall, input: M.DomainRenewInput): Promise<M.PortResult<M.DomainRenewed>> {
-  const months = toMonths(input.period);
+  const months = toMonths(call, input.name, input.period);
   const target = addPeriod(input.currentExpiry, { value: months, unit: 'm' });
   let vars: Record<string, string>;
   if (months % 12 === 0) vars = { domain: input.name, expyear: String(target.getUTCFullYear()) };

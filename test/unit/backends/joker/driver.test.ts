@@ -19,8 +19,8 @@ let url = '';
 let ca = '';
 let port: PortableBackend;
 
-function backend(password = a.apiKey): PortableBackend {
-  return new PortableBackend(new JokerDriver({ name: 'jk', kind: 'joker', url, tls: { ca, servername: 'localhost' }, accounts: { acme: { uid: a.uid, password, transferContact: a.contact } } }, { clock }), { clock });
+function backend(password = a.apiKey, monthlyTlds = ['dmapi.test']): PortableBackend {
+  return new PortableBackend(new JokerDriver({ name: 'jk', kind: 'joker', url, tls: { ca, servername: 'localhost' }, monthlyTlds, accounts: { acme: { uid: a.uid, password, transferContact: a.contact } } }, { clock }), { clock });
 }
 const failure = (p: Promise<unknown>) => p.then(() => Promise.reject(new Error('expected a failure')), (e: unknown) => e as { code: string; message: string; details: { upstreamCode?: number } });
 const domainInput = (name: string, months = 12) => ({
@@ -54,6 +54,18 @@ describe('Joker driver', () => {
     expect(sandbox.sessions()).toBe(1);
     await port.close();
     expect(sandbox.sessions()).toBe(0);
+  });
+
+  test('a session refused again right after a new login: UPSTREAM_AUTHENTICATION_ERROR after exactly one re-login', async () => {
+    await port.infoDomain(acme, 'alpha.joker.test');
+    sandbox.refuseSessions(true);
+    try {
+      const e = await failure(port.infoDomain(acme, 'alpha.joker.test'));
+      expect(e.code).toBe('UPSTREAM_AUTHENTICATION_ERROR');
+      expect(sandbox.answered('login')).toBe(2);
+    } finally {
+      sandbox.refuseSessions(false);
+    }
   });
 
   test('a wrong API key is UPSTREAM_AUTHENTICATION_ERROR, the key masked', async () => {
@@ -95,9 +107,14 @@ describe('Joker driver', () => {
     ]);
   });
 
-  test('periods go upstream in months: 18 months on a whole-year TLD is refused by the registry, on dmapi.test accepted; beyond 120 months refused before sending', async () => {
+  test('periods go upstream in months: 18 months on a whole-year TLD is BAD_USER_INPUT before sending (and the registry refuses it too), on a monthly TLD accepted; beyond 120 months refused', async () => {
     const e = await failure(port.createDomain(acme, domainInput('odd.joker.test', 18)));
-    expect([e.code, e.details.upstreamCode]).toEqual(['PARAMETER_VALUE_POLICY_ERROR', 2306]);
+    expect([e.code, e.message]).toEqual(['BAD_USER_INPUT', expect.stringContaining('.joker.test takes whole years')]);
+    expect(sandbox.answered('domain-register')).toBe(0);
+    const lax = backend(a.apiKey, ['joker.test']); // an account configured wrongly for the TLD: the registry refuses
+    const upstream = await failure(lax.createDomain(acme, domainInput('odd.joker.test', 18)));
+    expect([upstream.code, upstream.details.upstreamCode]).toEqual(['PARAMETER_VALUE_POLICY_ERROR', 2306]);
+    await lax.close();
     expect((await port.createDomain(acme, domainInput('odd.dmapi.test', 18))).code).toBe(1001);
     const big = await failure(port.createDomain(acme, { ...domainInput('big.joker.test'), period: { value: 11, unit: 'y' } }));
     expect(big.code).toBe('BAD_USER_INPUT');
@@ -111,8 +128,10 @@ describe('Joker driver', () => {
     clock.advance(60_000);
     const after = new Date(sandbox.domain('alpha.joker.test')!.expires);
     expect(after.getUTCFullYear() - before.getUTCFullYear()).toBe(2);
-    const odd = await failure(port.renewDomain(acme, { ...input, period: { value: 5, unit: 'm' } }));
-    expect(odd.code).toBe('BAD_USER_INPUT');
+    const monthly = backend(a.apiKey, ['joker.test']);
+    const odd = await failure(monthly.renewDomain(acme, { ...input, period: { value: 5, unit: 'm' } })); // by period: the stale expiry is caught first
+    expect([odd.code, odd.message]).toEqual(['BAD_USER_INPUT', expect.stringContaining('renewed already')]);
+    await monthly.close();
   });
 
   test('register needs a registrant and admin, tech and billing contacts: BAD_USER_INPUT naming what is missing, nothing sent', async () => {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { defaultConfig } from '../../src/config.js';
 import { removeCompiledGateway, spawnGateway, type GatewayProcess } from '../helpers/processes.js';
 import { reppSeededNames } from '../helpers/repp-seed.js';
+import { JOKER_SEED, JOKER_SEED_RESELLERS } from '../../src/sandbox/joker/seed.js';
 
 const examples = readFileSync(new URL('../../schema/examples.graphql', import.meta.url), 'utf8');
 let dir: string;
@@ -78,7 +79,10 @@ it('the README examples find their objects after a restart, even one after kill 
   // Beside it, the .ee names the REPP sandbox holds for NewRegistrar (REPP lists them itself);
   // their sponsor is the registrar's REPP API user.
   const ee = reppSeededNames('NewRegistrar').map((name) => ({ node: { name, sponsor: 'test' } }));
-  const edges = [{ node: { name: 'my-first.example', sponsor: 'NewRegistrar' } }, ...ee].sort((a, b) => (a.node.name < b.node.name ? -1 : 1));
+  // And the Joker sandbox's (DMAPI lists them too: query-domain-list); their sponsor is the reseller's UID.
+  const uid = JOKER_SEED_RESELLERS.find((r) => r.registrarId === 'NewRegistrar')!.uid;
+  const joker = JOKER_SEED.domains.filter((d) => d.reseller === uid).map((d) => ({ node: { name: `${d.label}.joker.test`, sponsor: uid } }));
+  const edges = [{ node: { name: 'my-first.example', sponsor: 'NewRegistrar' } }, ...ee, ...joker].sort((a, b) => (a.node.name < b.node.name ? -1 : 1));
   expect(list.data.domains).toEqual({ edges, pageInfo: { hasNextPage: false } });
   await second.p.stop();
 });

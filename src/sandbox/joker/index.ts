@@ -118,6 +118,16 @@ export class JokerSandbox {
     this.server.refuseSessions = on;
   }
 
+  /** Hold every queued request unprocessed (results stay "?") until release(), whatever the clock says. */
+  hold(): void {
+    this.store.held = true;
+  }
+
+  /** Process queued requests again, each once it is due. */
+  release(): void {
+    this.store.held = false;
+  }
+
   /** Live sessions. */
   sessions(): number {
     return this.store.sessions.size;

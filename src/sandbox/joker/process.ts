@@ -26,6 +26,6 @@ function process(job: Job, now: number): void {
 
 /** Applies every due job and purges domains past redemption. */
 export function tick(store: Store, now: number): void {
-  for (const job of store.jobs) if (job.status === '?' && job.dueAt <= now) process(job, now);
+  if (!store.held) for (const job of store.jobs) if (job.status === '?' && job.dueAt <= now) process(job, now);
   for (const [name, d] of store.domains) if (d.deletedAt !== null && now - d.deletedAt > REDEMPTION_MS) store.domains.delete(name);
 }

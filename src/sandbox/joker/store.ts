@@ -34,6 +34,8 @@ export class Store {
   hosts = new Map<string, HostRec>();
   domains = new Map<string, DomainRec>();
   jobs: Job[] = [];
+  /** A fault for tests: while set, no queued request is processed (whatever the clock says). */
+  held = false;
   private seq = { proc: 0, track: 0, handle: 0 };
 
   constructor(readonly cfg: StoreConfig) {}

@@ -31,6 +31,7 @@ export const JOKER_CAPABILITIES: Capabilities = {
   listDomains: true,
   contactIdsAssigned: true,
   contactIdent: false,
+  bulk: false,
   periodUnits: ['y', 'm'],
 };
 

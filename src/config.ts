@@ -21,12 +21,13 @@ import { fingerprintKeyProblem } from './idempotency/fingerprint-key.js';
 
 export type { GatewayConfig } from './config.types.js';
 
-export const SANDBOX_TLDS = { contacts: ['example'], nomulus: ['tld'], repp: ['ee', 'com.ee', 'pri.ee'], joker: ['joker.test', 'dmapi.test'] } as const;
+export const SANDBOX_TLDS = { contacts: ['example'], nomulus: ['tld'], repp: ['ee', 'com.ee', 'pri.ee'], joker: ['joker.test', 'dmapi.test'], headless: ['hdtest'] } as const;
 
 /**
  * Zero-setup defaults: two in-process EPP sandboxes (with and without contact objects) and the
  * Estonian registry's REPP sandbox (.ee, .com.ee, .pri.ee) and a Joker DMAPI reseller sandbox
- * (.joker.test, .dmapi.test: RFC 2606 test names). They
+ * (.joker.test, .dmapi.test: RFC 2606 test names) and the HeadlessDomains sandbox on its test
+ * namespace (.hdtest). They
  * listen on loopback only: the start prints fresh API keys and /metrics has no token, so the
  * network gets in only when asked (HOST=0.0.0.0). A config file's gateway listens on every
  * interface unless the file says otherwise (`host`).
@@ -47,12 +48,14 @@ export function defaultConfig(): GatewayConfig {
       { name: 'sandbox-nomulus', kind: 'epp', host: '127.0.0.1', port: 0, tls: {}, accounts: { ...sandboxAccounts }, sandbox: { profile: 'nomulus' } },
       { name: 'sandbox-repp', kind: 'repp', url: 'https://localhost', accounts: {}, sandbox: {} },
       { name: 'sandbox-joker', kind: 'joker', url: 'https://localhost', accounts: {}, sandbox: {} },
+      { name: 'sandbox-headless', kind: 'headless', url: 'https://localhost', accounts: {}, sandbox: {} },
     ],
     routes: [
       ...SANDBOX_TLDS.contacts.map((suffix) => ({ suffix, backend: 'sandbox-epp' })),
       ...SANDBOX_TLDS.nomulus.map((suffix) => ({ suffix, backend: 'sandbox-nomulus' })),
       ...SANDBOX_TLDS.repp.map((suffix) => ({ suffix, backend: 'sandbox-repp' })),
       ...SANDBOX_TLDS.joker.map((suffix) => ({ suffix, backend: 'sandbox-joker' })),
+      ...SANDBOX_TLDS.headless.map((suffix) => ({ suffix, backend: 'sandbox-headless' })),
     ],
     defaultBackend: 'sandbox-epp',
     limits: { maxDepth: 12, maxBatch: 5000, fanOut: DEFAULT_FAN_OUT, maxSubscriptions: 100 },
@@ -150,9 +153,10 @@ export function validateConfig(cfg: GatewayConfig): void {
     throw new Error(`config: defaultBackend "${cfg.defaultBackend}" is not a backend`);
   }
   for (const b of cfg.backends) {
-    kindOf(b).validate(b);
+    const kind = kindOf(b);
+    kind.validate(b);
     for (const [registrar, account] of Object.entries(b.accounts)) {
-      if (!b.sandbox && !account.password) {
+      if (!b.sandbox && !kind.ownCredentials && !account.password) {
         throw new Error(`config: backend "${b.name}" account "${registrar}" has no password (set GATEWAY_${envKey(b.name, registrar)}_PASSWORD)`);
       }
     }

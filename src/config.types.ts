@@ -1,6 +1,8 @@
 import type { JokerBackendConfig } from './backends/joker/config.js';
+import type { HeadlessBackendConfig } from './backends/headless/config.js';
 import type { ReppBackendConfig } from './backends/repp/config.js';
 
+export type { HeadlessBackendConfig } from './backends/headless/config.js';
 export type { ReppBackendConfig } from './backends/repp/config.js';
 export type { JokerBackendConfig } from './backends/joker/config.js';
 
@@ -49,7 +51,7 @@ export interface EppBackendConfig {
   sandbox?: { profile: 'contacts' | 'nomulus'; transferPeriodMs?: number };
 }
 
-export type BackendConfig = EppBackendConfig | ReppBackendConfig | JokerBackendConfig;
+export type BackendConfig = EppBackendConfig | ReppBackendConfig | JokerBackendConfig | HeadlessBackendConfig;
 
 export interface RouteConfig {
   /** Domain suffix without leading dot ("com", "co.uk"); the longest matching suffix wins. */

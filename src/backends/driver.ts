@@ -89,6 +89,8 @@ export interface Driver {
   bulkReplaceTechContact?: Op<[change: { current: string; next: string }], M.BulkReplaceResult>;
   bulkChangeNameserver?: Op<[change: { from: string; to: M.DomainNameserver; domains?: string[] }], M.BulkReplaceResult & { nameserver: M.DomainNameserver }>;
   bulkRenew?: Op<[renew: { names: string[]; period: M.Period }], { renewed: string[] }>;
+  accountStatus?: Op<[], M.AccountStatus>;
+  sandboxReset?: Op<[], M.SandboxResetResult>;
 
   close(): Promise<void>;
 }

@@ -12,8 +12,8 @@ import type { Driver } from './driver.js';
 export interface BackendConfigBase {
   name: string;
   kind: string;
-  /** Gateway registrar id -> the account's login; every account has a password. */
-  accounts: Record<string, { password: string }>;
+  /** Gateway registrar id -> the account's login; a password unless the kind reads its own credentials. */
+  accounts: Record<string, { password?: string }>;
   /** Present when the gateway runs an in-process sandbox for this backend. */
   sandbox?: object;
 }
@@ -40,6 +40,11 @@ export interface StartedSandbox {
 
 export interface BackendKind<C extends BackendConfigBase = BackendConfigBase> {
   kind: C['kind'];
+  /**
+   * The kind reads its accounts' credentials itself (HeadlessDomains: a bearer token from the
+   * environment or a file, never the config file), so the config check asks no password.
+   */
+  ownCredentials?: boolean;
   /** Throws a clear message for a config entry of this kind that cannot work. */
   validate(cfg: C): void;
   /** The driver that speaks this kind's protocol for one configured backend. */

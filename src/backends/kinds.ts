@@ -3,6 +3,7 @@
  * line here (README.md, "Adding a backend"); nothing else switches on the kind.
  */
 import { eppKind } from './epp/kind.js';
+import { headlessKind } from './headless/kind.js';
 import { jokerKind } from './joker/kind.js';
 import type { BackendConfigBase, BackendKind } from './kind.js';
 import { reppKind } from './repp/kind.js';
@@ -10,7 +11,7 @@ import { reppKind } from './repp/kind.js';
 // Each kind takes its own config type; the list holds them side by side.
 type AnyKind = BackendKind<any>;
 
-export const BACKEND_KINDS: readonly AnyKind[] = [eppKind, reppKind, jokerKind];
+export const BACKEND_KINDS: readonly AnyKind[] = [eppKind, reppKind, jokerKind, headlessKind];
 
 /** The kind of a configured backend; throws for a kind the gateway does not know. */
 export function kindOf(cfg: BackendConfigBase): AnyKind {

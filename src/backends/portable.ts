@@ -220,6 +220,12 @@ export class PortableBackend implements RegistryPort {
   bulkRenew(ctx: M.CallContext, renew: { names: string[]; period: M.Period }) {
     return this.run(ctx, 'bulk:renew', { objectName: names(renew.names) }, (c) => this.op('bulkRenew', 'bulk renew')(c, renew));
   }
+  accountStatus(ctx: M.CallContext) {
+    return this.run(ctx, 'account:status', {}, (c) => this.op('accountStatus', 'account status')(c));
+  }
+  sandboxReset(ctx: M.CallContext) {
+    return this.run(ctx, 'sandbox:reset', {}, (c) => this.op('sandboxReset', 'sandbox reset (sandbox accounts only)')(c));
+  }
 
   close(): Promise<void> {
     return this.driver.close();

@@ -32,6 +32,8 @@ export const COMMANDS = {
   'poll:req': { changesState: false },
   'poll:ack': { changesState: false },
   'balance:info': { changesState: false },
+  'account:status': { changesState: false },
+  'sandbox:reset': { changesState: true },
   'bulk:transfer': { changesState: true },
   'bulk:tech-contacts': { changesState: true },
   'bulk:nameservers': { changesState: true },

@@ -13,6 +13,8 @@ export interface ErrorDetails {
   backend?: string;
   /** Safe to retry unchanged. */
   retryable?: boolean;
+  /** Seconds to wait before retrying (an upstream's Retry-After). */
+  retryAfter?: number;
 }
 
 export abstract class GatewayError extends Error {
@@ -148,6 +150,17 @@ export class PolicyError extends RegistryError {
 export class UpstreamFailureError extends RegistryError {
   readonly code = 'UPSTREAM_FAILURE';
 }
+/**
+ * The registry's own rate limit (HTTP 429) outlasted the request's budget: nothing was applied;
+ * `retryAfter` is the registry's advised delay in seconds (Retry-After, RFC 9110 section 10.2.3).
+ */
+export class UpstreamRateLimitedError extends GatewayError {
+  readonly code = 'RATE_LIMITED';
+  constructor(message: string, details: ErrorDetails & { retryAfter: number }) {
+    super(message, { retryable: true, ...details });
+  }
+}
+
 /** The connection dropped or timed out after the command was sent: outcome unknown. */
 export class UpstreamUnavailableError extends RegistryError {
   readonly code = 'UPSTREAM_UNAVAILABLE';

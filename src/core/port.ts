@@ -11,6 +11,7 @@ import type {
   BalanceStatement,
   BulkReplaceResult,
   BulkTransferResult,
+  AccountStatus,
   CallContext,
   DateRange,
   DomainNameserver,
@@ -32,6 +33,7 @@ import type {
   Period,
   PollQueue,
   PortResult,
+  SandboxResetResult,
   Transfer,
   TransferOp,
 } from './model/index.js';
@@ -162,6 +164,11 @@ export interface RegistryPort {
    * months 3, 6, 9 or years 1-10). Answers the names renewed; read a domain for its new expiry.
    */
   bulkRenew(ctx: CallContext, renew: { names: string[]; period: Period }): Promise<PortResult<{ renewed: string[] }>>;
+
+  /** What the registry says about the caller's account (HeadlessDomains GET /status); UNSUPPORTED_BY_BACKEND elsewhere. */
+  accountStatus(ctx: CallContext): Promise<PortResult<AccountStatus>>;
+  /** Re-creates the registry's test fixtures for the caller (HeadlessDomains POST /sandbox/reset): sandbox accounts only. */
+  sandboxReset(ctx: CallContext): Promise<PortResult<SandboxResetResult>>;
 
   /** Close sessions and sockets. */
   close(): Promise<void>;

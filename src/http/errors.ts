@@ -38,6 +38,7 @@ export function makeFormatError(logger: Logger, limits: { maxTokens?: number } =
           ...(d.upstreamCode !== undefined ? { upstreamCode: d.upstreamCode, upstreamMessage: cut(d.upstreamMessage ?? '') } : {}),
           ...(d.backend ? { registry: d.backend } : {}),
           ...(d.retryable ? { retryable: true } : {}),
+          ...(d.retryAfter !== undefined ? { retryAfter: d.retryAfter } : {}),
         },
       };
     }

@@ -58,6 +58,26 @@ export interface Domain {
   transferredAt?: Date | null;
   /** Only present when the registry returned it (it does so only to the sponsor). */
   authInfo?: string | null;
+  /**
+   * Where a registry applies name-server changes later (HeadlessDomains "pending backend apply"):
+   * `nameservers` is the desired set, this the set the backend has applied, and
+   * `nameserverApplyStatus` says whether they still differ. Null elsewhere.
+   */
+  appliedNameservers?: DomainNameserver[] | null;
+  nameserverApplyStatus?: 'applied' | 'pending' | null;
+  /** The registry's lifecycle state where it keeps one (HeadlessDomains: active, pending_cancel, cancelled, protected_recovery). */
+  lifecycleState?: string | null;
+  /** Any backend apply (name servers, cancellation, transfer) still pending. */
+  backendApplyStatus?: 'applied' | 'pending' | null;
+  /** Registrant metadata held on the domain itself (HeadlessDomains), where there is no contact object. */
+  registrantInfo?: RegistrantInfo | null;
+}
+
+/** Registrant metadata kept on the registration (HeadlessDomains PATCH registrant). */
+export interface RegistrantInfo {
+  name?: string | null;
+  email?: string | null;
+  organization?: string | null;
 }
 
 export interface DomainCreateInput {
@@ -68,6 +88,8 @@ export interface DomainCreateInput {
   nameservers: DomainNameserver[];
   authInfo: string;
   dnssec?: { dsData: DsData[]; keyData: KeyData[] } | null;
+  /** Registrant metadata, for registries that keep it on the domain (HeadlessDomains). */
+  registrantInfo?: RegistrantInfo | null;
 }
 
 export interface DomainCreated {
@@ -94,6 +116,8 @@ export interface DomainUpdateInput {
   remove: { statuses: string[]; contacts: DomainContact[]; nameservers: DomainNameserver[] };
   registrant?: string | null;
   authInfo?: string | null;
+  /** Registrant metadata to set, for registries that keep it on the domain (HeadlessDomains). */
+  registrantInfo?: RegistrantInfo | null;
   dnssec?: {
     addDsData: DsData[];
     removeDsData: DsData[];

@@ -9,3 +9,36 @@ export interface UpstreamAccount {
   upstreamId: string;
   balance?: Money | null;
 }
+
+/**
+ * What a registry says about the registrar's own account (HeadlessDomains GET /status: channel
+ * approval, approved namespace listings, production approval, key scopes, rate-limit state, the
+ * registry service's commands and contract, the audit provenance channel id). `raw` is the
+ * registry's answer as JSON, for an evidence archive.
+ */
+export interface AccountStatus {
+  channelId: string;
+  channelName?: string | null;
+  channelApproved: boolean;
+  namespaces: { tld: string; status: string }[];
+  productionApproved: boolean;
+  environment?: string | null;
+  keyProfile?: string | null;
+  scopes: string[];
+  rateLimit?: { limit: number; remaining: number; windowSeconds: number; resetAt: Date | null } | null;
+  commands: string[];
+  /** The registry service contract, as name -> value. */
+  contract: { name: string; value: string }[];
+  auditChannelId: string;
+  raw: string;
+}
+
+/** What a sandbox reset re-created (HeadlessDomains POST /sandbox/reset: the OT&E fixtures). */
+export interface SandboxResetResult {
+  resetAt: Date | null;
+  /** Fixture role -> domain name (available, renewal, update, transfer, nameservers, delete). */
+  fixtures: { role: string; domain: string }[];
+  /** The transfer fixture's auth code, for recording transfer intent on it. */
+  transferAuthInfo?: string | null;
+  commandId?: string | null;
+}

@@ -1,0 +1,132 @@
+/**
+ * The port's operations as HeadlessDomains requests (document, "Current Commands"), one function
+ * each over a HeadlessCall: the account's client, the attempt's request id, the upstream
+ * idempotency key (the gateway's own, so a retry is safe at both layers and the registry's audit
+ * row names the same key) and the portable layer's beforeWrite hook, run once before the first
+ * change.
+ */
+import { NotPendingTransferError, UnsupportedByBackendError } from '../../core/errors.js';
+import type * as M from '../../core/model/index.js';
+import { mapLimit } from '../repp/driver/call.js';
+import { parseRegistration, parseStatus, parseTransfer } from './codec.js';
+import type { HeadlessAnswer, HeadlessHttpClient, HeadlessRequest } from './http.js';
+
+export interface HeadlessCall {
+  client: HeadlessHttpClient;
+  backend: string;
+  requestId: string;
+  /** The key sent upstream: the gateway's idempotency key, else one made from the request id. */
+  idempotencyKey: string;
+  checkConcurrency: number;
+  beforeWrite(): Promise<void>;
+  wrote?: boolean;
+}
+
+const path = (domain: string, tail = '') => `/domains/${encodeURIComponent(domain)}${tail}`;
+
+async function send(call: HeadlessCall, req: Omit<HeadlessRequest, 'idempotencyKey'>, keySuffix = ''): Promise<HeadlessAnswer> {
+  if (req.changesState && !call.wrote) {
+    call.wrote = true;
+    await call.beforeWrite();
+  }
+  return call.client.send({ ...req, idempotencyKey: req.changesState ? call.idempotencyKey + keySuffix : undefined }, call.requestId + keySuffix);
+}
+
+/** A port result; the registry's command id (mutations) is the server transaction id. */
+function result<T>(a: HeadlessAnswer, data: T, code = 1000): M.PortResult<T> {
+  const commandId = typeof a.body.command_id === 'string' ? a.body.command_id : null;
+  return { data, trid: { client: a.requestId, server: commandId }, code, message: a.replayed ? 'answered from the registry idempotency record' : undefined };
+}
+
+const registration = (a: HeadlessAnswer) => parseRegistration(a.body.registration);
+
+export async function checkDomains(call: HeadlessCall, names: string[]) {
+  const answers = await mapLimit(names, call.checkConcurrency, (domain) => send(call, { method: 'POST', path: '/domains/check', body: { domain }, changesState: false }));
+  const data = answers.map((a, i) => ({ name: names[i], available: a.body.available === true, reason: typeof a.body.reason === 'string' ? a.body.reason : null }));
+  return result(answers[answers.length - 1], data);
+}
+
+export async function infoDomain(call: HeadlessCall, name: string) {
+  const a = await send(call, { method: 'GET', path: path(name), changesState: false });
+  return result(a, registration(a));
+}
+
+export async function createDomain(call: HeadlessCall, backend: string, input: M.DomainCreateInput) {
+  if (input.period.unit !== 'y') throw new UnsupportedByBackendError(backend, 'periods in months');
+  if (input.nameservers.some((n) => n.ipv4.length + n.ipv6.length > 0)) throw new UnsupportedByBackendError(backend, 'name server addresses (glue)');
+  const body = { domain: input.name, years: input.period.value, auth_code: input.authInfo, nameservers: input.nameservers.map((n) => n.name), registrant: registrantBody(input.registrantInfo) };
+  const a = await send(call, { method: 'POST', path: '/domains', body, changesState: true });
+  const d = registration(a);
+  return result(a, { name: d.name, createdAt: d.createdAt ?? new Date(), expiresAt: d.expiresAt ?? null });
+}
+
+export async function renewDomain(call: HeadlessCall, backend: string, input: M.DomainRenewInput) {
+  if (input.period.unit !== 'y') throw new UnsupportedByBackendError(backend, 'periods in months');
+  const body = { years: input.period.value, current_expires_at: input.currentExpiry.toISOString() };
+  const a = await send(call, { method: 'POST', path: path(input.name, '/renew'), body, changesState: true });
+  return result(a, { name: input.name, expiresAt: registration(a).expiresAt! });
+}
+
+const STATUS_FIELDS: Record<string, 'client_hold' | 'transfer_lock'> = { clientHold: 'client_hold', clientTransferProhibited: 'transfer_lock' };
+
+/** PATCH (registrant metadata, lifecycle status fields, auth code), then PUT nameservers when they change. */
+export async function updateDomain(call: HeadlessCall, backend: string, u: M.DomainUpdateInput) {
+  for (const s of [...u.add.statuses, ...u.remove.statuses]) if (!STATUS_FIELDS[s]) throw new UnsupportedByBackendError(backend, `status ${s} (clientHold and clientTransferProhibited only)`);
+  if (u.add.nameservers.some((n) => n.ipv4.length + n.ipv6.length > 0)) throw new UnsupportedByBackendError(backend, 'name server addresses (glue)');
+  const lifecycle: Record<string, boolean> = {};
+  for (const s of u.add.statuses) lifecycle[STATUS_FIELDS[s]] = true;
+  for (const s of u.remove.statuses) lifecycle[STATUS_FIELDS[s]] = false;
+  const patch = { ...(u.registrantInfo ? { registrant: registrantBody(u.registrantInfo) } : {}), ...(Object.keys(lifecycle).length ? { lifecycle } : {}), ...(u.authInfo ? { auth_code: u.authInfo } : {}) };
+  let last: HeadlessAnswer | undefined;
+  if (Object.keys(patch).length > 0) last = await send(call, { method: 'PATCH', path: path(u.name), body: patch, changesState: true });
+  if (u.add.nameservers.length + u.remove.nameservers.length > 0) {
+    const current = registration(await send(call, { method: 'GET', path: path(u.name), changesState: false }, ':read')).nameservers.map((n) => n.name);
+    const removed = new Set(u.remove.nameservers.map((n) => n.name));
+    const desired = [...new Set([...current.filter((n) => !removed.has(n)), ...u.add.nameservers.map((n) => n.name)])];
+    last = await send(call, { method: 'PUT', path: path(u.name, '/nameservers'), body: { nameservers: desired }, changesState: true }, last ? ':nameservers' : '');
+  }
+  if (!last) last = await send(call, { method: 'GET', path: path(u.name), changesState: false });
+  return result(last, null, last.status === 202 ? 1001 : 1000);
+}
+
+/** Name servers as a whole set (PUT nameservers): the desired set is stored, the backend applies it later. */
+export async function setNameservers(call: HeadlessCall, name: string, nameservers: string[]) {
+  const a = await send(call, { method: 'PUT', path: path(name, '/nameservers'), body: { nameservers }, changesState: true });
+  return result(a, registration(a), a.status === 202 ? 1001 : 1000);
+}
+
+/** DELETE cancels the lifecycle record (not a hard delete); the cancellation may stay pending backend apply. */
+export async function deleteDomain(call: HeadlessCall, name: string) {
+  const a = await send(call, { method: 'DELETE', path: path(name), changesState: true });
+  return result(a, { name, pending: true }, 1001);
+}
+
+export async function transferDomain(call: HeadlessCall, op: 'request' | 'query', name: string, authInfo?: string | null) {
+  if (op === 'query') {
+    const a = await send(call, { method: 'GET', path: path(name), changesState: false });
+    if (!a.body.registration || !(a.body.registration as { transfer?: unknown }).transfer) throw new NotPendingTransferError(`${name} has no transfer`, { backend: call.backend, upstreamCode: 2301 });
+    return result(a, parseTransfer(a.body.registration));
+  }
+  const a = await send(call, { method: 'POST', path: path(name, '/transfer'), body: { auth_code: authInfo ?? '' }, changesState: true });
+  return result(a, parseTransfer(a.body.registration), 1001);
+}
+
+export async function accountStatus(call: HeadlessCall) {
+  const a = await send(call, { method: 'GET', path: '/status', changesState: false });
+  const s = parseStatus(a.body);
+  call.client.noteRateLimit(s.rateLimit?.resetAt ?? null);
+  return result(a, s);
+}
+
+export async function sandboxReset(call: HeadlessCall): Promise<M.PortResult<M.SandboxResetResult>> {
+  const a = await send(call, { method: 'POST', path: '/sandbox/reset', body: {}, changesState: true });
+  const f = (a.body.fixtures ?? {}) as Record<string, unknown>;
+  const fixtures = Object.entries(f).map(([role, v]) => ({ role, domain: typeof v === 'string' ? v : String((v as { domain?: unknown }).domain ?? '') }));
+  const t = f.transfer as { auth_code?: unknown } | undefined;
+  return result(a, { resetAt: typeof a.body.reset_at === 'string' ? new Date(a.body.reset_at) : null, fixtures, transferAuthInfo: typeof t?.auth_code === 'string' ? t.auth_code : null, commandId: typeof a.body.command_id === 'string' ? a.body.command_id : null });
+}
+
+function registrantBody(r: M.RegistrantInfo | null | undefined) {
+  if (!r) return undefined;
+  return Object.fromEntries(Object.entries({ name: r.name, email: r.email, organization: r.organization }).filter(([, v]) => v !== undefined));
+}

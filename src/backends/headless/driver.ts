@@ -1,0 +1,149 @@
+/**
+ * The HeadlessDomains driver (driver.ts): the port's operations as registrar API v1 requests
+ * (commands.ts), one HTTP client per account with that account's bearer token. Capabilities come
+ * from GET /status on the caller's own account (the registry service's command list: a poll
+ * queue only where `poll` is listed), read once per account and kept.
+ *
+ * Poll: GET /poll lists the channel's audit rows after a cursor; the queue's head is the first row
+ * after the last one acknowledged (the cursor lives in this process: after a restart rows are read
+ * again and the poll store keeps each once, by audit row id).
+ */
+import type { Capabilities } from '../../core/capabilities.js';
+import type * as M from '../../core/model/index.js';
+import type { Driver, DriverCall } from '../driver.js';
+import type { Timer } from '../repp/retry.js';
+import { parseAuditRow } from './codec.js';
+import * as cmd from './commands.js';
+import { readToken, type HeadlessBackendConfig } from './config.js';
+import { HeadlessHttpClient } from './http.js';
+
+/** What every HeadlessDomains account offers; `poll` also needs the command in /status. */
+const BASE: Capabilities = {
+  contacts: false,
+  hostObjects: false,
+  dnssec: false,
+  dnssecDsData: false,
+  restore: false,
+  transferActions: false,
+  poll: true,
+  balance: false,
+  listDomains: false,
+  contactIdsAssigned: false,
+  contactIdent: false,
+  periodUnits: ['y'],
+};
+
+/** Capabilities of an account whose /status lists `commands`. */
+export function capabilitiesFrom(commands: string[]): Capabilities {
+  return { ...BASE, poll: commands.includes('poll') };
+}
+
+export class HeadlessDriver implements Driver {
+  readonly kind = 'headless';
+  readonly name: string;
+  private readonly clients = new Map<string, HeadlessHttpClient>();
+  private readonly caps = new Map<string, Promise<Capabilities>>();
+  private readonly cursors = new Map<string, string>();
+
+  constructor(
+    private readonly config: HeadlessBackendConfig,
+    private readonly opts: { timer?: Timer; env?: NodeJS.ProcessEnv } = {},
+  ) {
+    this.name = config.name;
+  }
+
+  hasAccount(registrarId: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.config.accounts, registrarId);
+  }
+
+  /** The registrar channel id the account's key is bound to (config `channelId`, checked against /status). */
+  upstreamId(registrarId: string): string {
+    return this.config.accounts[registrarId].channelId ?? registrarId;
+  }
+
+  accountSecrets(registrarId: string): string[] {
+    return this.hasAccount(registrarId) ? [this.token(registrarId)] : [];
+  }
+
+  capabilities(ctx: M.CallContext): Promise<Capabilities> {
+    const id = ctx.registrarId;
+    let p = this.caps.get(id);
+    if (!p) {
+      const call: DriverCall = { ctx, attempt: (send) => send({ clTRID: `caps-${Date.now().toString(36)}`, beforeWrite: async () => {} }) };
+      p = this.run(call, (c) => cmd.accountStatus(c)).then((r) => capabilitiesFrom(r.data.commands));
+      p.catch(() => this.caps.delete(id));
+      this.caps.set(id, p);
+    }
+    return p;
+  }
+
+  checkDomains = (c: DriverCall, names: string[]) => this.run(c, (h) => cmd.checkDomains(h, names));
+  infoDomain = (c: DriverCall, name: string) => this.run(c, (h) => cmd.infoDomain(h, name));
+  createDomain = (c: DriverCall, input: M.DomainCreateInput) => this.run(c, (h) => cmd.createDomain(h, this.name, input));
+  renewDomain = (c: DriverCall, input: M.DomainRenewInput) => this.run(c, (h) => cmd.renewDomain(h, this.name, input));
+  updateDomain = (c: DriverCall, input: M.DomainUpdateInput) => this.run(c, (h) => cmd.updateDomain(h, this.name, input));
+  deleteDomain = (c: DriverCall, name: string) => this.run(c, (h) => cmd.deleteDomain(h, name));
+  transferDomain = (c: DriverCall, op: M.TransferOp | 'query', name: string, opts: { authInfo?: string | null }) =>
+    this.run(c, (h) => cmd.transferDomain(h, op as 'request' | 'query', name, opts.authInfo));
+  accountStatus = (c: DriverCall) =>
+    this.run(c, async (h) => {
+      const r = await cmd.accountStatus(h);
+      this.caps.set(c.ctx.registrarId, Promise.resolve(capabilitiesFrom(r.data.commands)));
+      return r;
+    });
+  sandboxReset = (c: DriverCall) => this.run(c, (h) => cmd.sandboxReset(h));
+
+  pollRequest = (c: DriverCall) =>
+    this.run(c, async (h) => {
+      const after = this.cursors.get(c.ctx.registrarId);
+      const a = await h.client.send({ method: 'GET', path: '/poll', query: { after, limit: 500 }, changesState: false }, h.requestId);
+      const events = Array.isArray(a.body.events) ? a.body.events : [];
+      const head = events.length > 0 ? parseAuditRow(events[0]) : null;
+      const count = events.length + (a.body.has_more === true ? 1 : 0);
+      return { data: { message: head && { ...head, count }, count: head ? count : 0 }, trid: { client: a.requestId, server: null }, code: head ? 1301 : 1300 };
+    });
+
+  /** Acknowledges up to this audit row (the cursor moves past it); answers how many rows follow. */
+  pollAck = (c: DriverCall, id: string) =>
+    this.run(c, async (h) => {
+      this.cursors.set(c.ctx.registrarId, id);
+      const a = await h.client.send({ method: 'GET', path: '/poll', query: { after: id, limit: 500 }, changesState: false }, h.requestId);
+      const n = Array.isArray(a.body.events) ? a.body.events.length : 0;
+      return { data: { count: n }, trid: { client: a.requestId, server: null }, code: 1000 };
+    });
+
+  async close(): Promise<void> {
+    for (const c of this.clients.values()) c.close();
+    this.clients.clear();
+  }
+
+  private token(registrarId: string): string {
+    return readToken(this.config, registrarId, this.opts.env);
+  }
+
+  private run<T>(c: DriverCall, fn: (h: cmd.HeadlessCall) => Promise<M.PortResult<T>>): Promise<M.PortResult<T>> {
+    const id = c.ctx.registrarId;
+    return c.attempt((a) =>
+      fn({
+        client: this.client(id),
+        backend: this.name,
+        requestId: a.clTRID,
+        idempotencyKey: c.ctx.idempotencyKey ?? `gw-${a.clTRID}`,
+        checkConcurrency: this.config.checkConcurrency ?? 4,
+        beforeWrite: () => a.beforeWrite(),
+      }),
+    );
+  }
+
+  private client(registrarId: string): HeadlessHttpClient {
+    let c = this.clients.get(registrarId);
+    if (!c) {
+      c = new HeadlessHttpClient(
+        { url: this.config.url, token: this.token(registrarId), tls: this.config.tls, timeoutMs: this.config.timeoutMs, rateLimitBudgetMs: this.config.rateLimitBudgetMs },
+        { backend: this.name, timer: this.opts.timer },
+      );
+      this.clients.set(registrarId, c);
+    }
+    return c;
+  }
+}

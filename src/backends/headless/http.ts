@@ -1,0 +1,162 @@
+/**
+ * The HeadlessDomains wire client: one HTTPS (or HTTP) exchange per request, JSON both ways, the
+ * account's bearer token in `Authorization` (document, "Prerequisites" 2), the gateway's
+ * idempotency key as `Idempotency-Key` on every mutating command, and the port call's transaction
+ * id as `X-Request-Id`. The token stays inside this object: it is masked out of every message.
+ *
+ * 429: the registry's own rate limit. The request is sent again after the advised delay
+ * (Retry-After, else the body's `retry_after_seconds`, else the reset time GET /status last
+ * reported) while that fits the budget; past it, RATE_LIMITED with `retryAfter` in seconds.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { UpstreamRateLimitedError, UpstreamUnavailableError } from '../../core/errors.js';
+import { retryAfterMs, systemTimer, type Timer } from '../repp/retry.js';
+import { errorFor, masked } from './errors.js';
+
+export interface HeadlessEndpoint {
+  /** Base URL the document's paths go after. */
+  url: string;
+  token: string;
+  tls?: { ca?: string; servername?: string; rejectUnauthorized?: boolean };
+  timeoutMs?: number;
+  /** How long one request may spend waiting out 429s, in ms. Default 15000. */
+  rateLimitBudgetMs?: number;
+  maxResponseBytes?: number;
+}
+
+export interface HeadlessRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The document's path, values encoded: "/domains/a.hdtest/renew". */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /** Sent as Idempotency-Key (mutating commands). */
+  idempotencyKey?: string;
+  changesState: boolean;
+}
+
+export interface HeadlessAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  requestId: string;
+  /** The registry answered from its idempotency record (`Idempotent-Replayed: true`). */
+  replayed: boolean;
+}
+
+interface Raw {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+class NotAnswered extends Error {
+  constructor(
+    message: string,
+    readonly sent: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export class HeadlessHttpClient {
+  private readonly base: URL;
+  private readonly agent: http.Agent;
+  /** When the registry's rate-limit window resets, as GET /status last said (ms since epoch). */
+  private rateResetAt?: number;
+
+  constructor(
+    private readonly endpoint: HeadlessEndpoint,
+    private readonly opts: { backend?: string; timer?: Timer } = {},
+  ) {
+    this.base = new URL(endpoint.url);
+    const t = endpoint.tls ?? {};
+    this.agent =
+      this.base.protocol === 'https:'
+        ? new https.Agent({ keepAlive: true, maxSockets: 4, ca: t.ca, servername: t.servername, rejectUnauthorized: t.rejectUnauthorized ?? true, minVersion: 'TLSv1.2' })
+        : new http.Agent({ keepAlive: true, maxSockets: 4 });
+  }
+
+  /** Notes the rate-limit reset GET /status reported, the fallback delay for a 429 without Retry-After. */
+  noteRateLimit(resetAt: Date | null): void {
+    this.rateResetAt = resetAt?.getTime();
+  }
+
+  /** Sends the request, waiting out 429s within the budget; answers a 2xx or throws the gateway error. */
+  async send(req: HeadlessRequest, requestId: string): Promise<HeadlessAnswer> {
+    const timer = this.opts.timer ?? systemTimer;
+    const deadline = timer.now() + (this.endpoint.rateLimitBudgetMs ?? 15_000);
+    const secrets = [this.endpoint.token];
+    for (;;) {
+      const raw = await this.exchange(req, requestId).catch((e: unknown) => {
+        if (!(e instanceof NotAnswered)) throw e;
+        throw new UpstreamUnavailableError(masked(e.message, secrets), { backend: this.opts.backend, maybeApplied: e.sent && req.changesState });
+      });
+      const body = parse(raw.text);
+      if (raw.status === 429) {
+        const waitMs = this.advisedDelay(raw, body);
+        if (timer.now() + waitMs > deadline) {
+          const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+          throw new UpstreamRateLimitedError(`registry rate limit (HTTP 429): retry after ${retryAfter} s`, { backend: this.opts.backend, retryAfter, upstreamMessage: 'rate_limited' });
+        }
+        await timer.sleep(waitMs);
+        continue;
+      }
+      if (raw.status < 200 || raw.status >= 300) throw errorFor(raw.status, body, { backend: this.opts.backend, secrets, changesState: req.changesState });
+      if (!body) throw new UpstreamUnavailableError(`registry answered HTTP ${raw.status} without a JSON body`, { backend: this.opts.backend, maybeApplied: req.changesState });
+      return { status: raw.status, body, requestId, replayed: raw.headers['idempotent-replayed'] === 'true' };
+    }
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private advisedDelay(raw: Raw, body: Record<string, unknown> | null): number {
+    const header = retryAfterMs(raw.headers['retry-after']);
+    if (header !== undefined) return header;
+    const err = body?.error as { retry_after_seconds?: unknown } | undefined;
+    if (typeof err?.retry_after_seconds === 'number') return err.retry_after_seconds * 1000;
+    if (this.rateResetAt !== undefined) return Math.max(0, this.rateResetAt - Date.now());
+    return 1000;
+  }
+
+  /** One exchange: an answer with any status, or NotAnswered saying whether the request left. */
+  private exchange(req: HeadlessRequest, requestId: string): Promise<Raw> {
+    const url = new URL(this.base.pathname.replace(/\/$/, '') + req.path, this.base);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body), 'utf8');
+    const headers: Record<string, string | number> = { Authorization: `Bearer ${this.endpoint.token}`, Accept: 'application/json', 'X-Request-Id': requestId };
+    if (payload) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': payload.length });
+    if (req.idempotencyKey) headers['Idempotency-Key'] = req.idempotencyKey;
+    const limit = this.endpoint.maxResponseBytes ?? 8 * 1024 * 1024;
+    const timeoutMs = this.endpoint.timeoutMs ?? 30_000;
+    return new Promise<Raw>((resolve, reject) => {
+      let sent = false;
+      const r = (url.protocol === 'https:' ? https : http).request(url, { method: req.method, headers, agent: this.agent, timeout: timeoutMs }, (res) => {
+        const parts: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => ((size += c.length) > limit ? r.destroy(new Error(`answer larger than ${limit} bytes`)) : parts.push(c)));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(parts).toString('utf8') }));
+        res.on('error', (e) => r.destroy(e));
+      });
+      r.on('timeout', () => r.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      r.on('socket', (s: Socket) => {
+        if (!s.connecting) sent = true;
+        else s.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => (sent = true));
+      });
+      r.on('error', (e) => reject(new NotAnswered(`${req.method} ${req.path.slice(0, 80)}: ${e.message}`, sent)));
+      r.end(payload);
+    });
+  }
+}
+
+function parse(text: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

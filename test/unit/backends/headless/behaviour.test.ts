@@ -1,0 +1,127 @@
+/**
+ * The HeadlessDomains backend's documented behaviours, through the port against the sandbox over
+ * HTTP: pending backend apply visible then applied, cancellation that is not a hard delete, a
+ * reset that leaves other registrations alone, a retried request answered from the registry's
+ * idempotency record with the gateway's key in the audit row, 429 waited out then reported, and
+ * the bearer token kept out of errors, events and the config file.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { setSandboxToken, type HeadlessAccountConfig, type HeadlessBackendConfig } from '../../../../src/backends/headless/config.js';
+import { HeadlessDriver, readToken, validateHeadlessConfig } from '../../../../src/backends/headless/index.js';
+import { PortableBackend, type PortCommandEvent } from '../../../../src/backends/portable.js';
+import { FakeClock } from '../../../../src/core/clock.js';
+import { GatewayError, UpstreamRateLimitedError } from '../../../../src/core/errors.js';
+import { HeadlessSandbox } from '../../../../src/sandbox/headless/index.js';
+
+const clock = new FakeClock('2026-06-11T12:00:00Z');
+const sandbox = new HeadlessSandbox({ clock, registrars: ['acme', 'rival'], applyDelayMs: 60_000, rateLimit: { limit: 40, windowMs: 30_000 } });
+const events: PortCommandEvent[] = [];
+const acme = { registrarId: 'acme' };
+let url = '';
+const accounts: Record<string, HeadlessAccountConfig> = {};
+const cfg = (): HeadlessBackendConfig => ({ name: 'hd', kind: 'headless', url, accounts, rateLimitBudgetMs: 60_000 });
+// A timer on the sandbox's clock: waiting out a 429 moves the fake time, so nothing sleeps for real.
+const sleeps: number[] = [];
+const timer = { now: () => clock.now().getTime(), sleep: async (ms: number) => void (sleeps.push(ms), clock.advance(ms)) };
+let port: PortableBackend;
+
+const name = (label: string) => `${label}.hdtest`;
+const input = (n: string) => ({ name: n, period: { value: 1, unit: 'y' as const }, contacts: [], nameservers: [{ name: 'ns1.example.net', ipv4: [], ipv6: [] }], authInfo: 'Create-pw1' });
+
+beforeAll(async () => {
+  url = (await sandbox.start()).url;
+  for (const r of sandbox.registrars) setSandboxToken((accounts[r.registrarId] = { channelId: r.channelId }), r.token);
+  port = new PortableBackend(new HeadlessDriver(cfg(), { timer }), { clock, onCommand: (e) => void events.push(e) });
+});
+afterAll(async () => {
+  await port.close();
+  await sandbox.stop();
+});
+beforeEach(() => {
+  sandbox.reset();
+  clock.advance(30_000); // a fresh rate-limit window
+  events.length = 0;
+  sleeps.length = 0;
+});
+
+describe('HeadlessDomains behaviours', () => {
+  test('name servers: the desired set at once, applied pending, then applied after the backend applies it', async () => {
+    const n = name('ns-apply');
+    await port.createDomain(acme, input(n));
+    await port.updateDomain(acme, { name: n, add: { statuses: [], contacts: [], nameservers: [{ name: 'ns7.example.org', ipv4: [], ipv6: [] }] }, remove: { statuses: [], contacts: [], nameservers: [{ name: 'ns1.example.net', ipv4: [], ipv6: [] }] } });
+    const pending = (await port.infoDomain(acme, n)).data;
+    expect(pending.nameservers.map((x) => x.name)).toEqual(['ns7.example.org']);
+    expect(pending.appliedNameservers!.map((x) => x.name)).toEqual(['ns1.example.net']);
+    expect([pending.nameserverApplyStatus, pending.backendApplyStatus]).toEqual(['pending', 'pending']);
+    clock.advance(60_000);
+    const applied = (await port.infoDomain(acme, n)).data;
+    expect(applied.appliedNameservers!.map((x) => x.name)).toEqual(['ns7.example.org']);
+    expect(applied.nameserverApplyStatus).toBe('applied');
+  });
+
+  test('delete is a cancellation: the record stays, pending_cancel and then cancelled', async () => {
+    const n = name('cancel-me');
+    await port.createDomain(acme, input(n));
+    expect((await port.deleteDomain(acme, n)).data).toEqual({ name: n, pending: true });
+    expect((await port.infoDomain(acme, n)).data).toMatchObject({ lifecycleState: 'pending_cancel', statuses: ['pendingDelete'] });
+    clock.advance(60_000);
+    expect((await port.infoDomain(acme, n)).data).toMatchObject({ lifecycleState: 'cancelled', backendApplyStatus: 'applied' });
+    expect((await port.checkDomains(acme, [n])).data[0].available).toBe(false);
+  });
+
+  test('sandboxReset re-creates the caller\'s fixtures and leaves other registrations alone', async () => {
+    await port.createDomain(acme, input(name('mine')));
+    const r = (await port.sandboxReset({ ...acme, idempotencyKey: 'reset-1' })).data;
+    expect(r.fixtures.map((f) => f.role)).toEqual(['available', 'renewal', 'update', 'transfer', 'nameservers', 'delete']);
+    expect(r.transferAuthInfo).toEqual(expect.any(String));
+    await port.renewDomain(acme, { name: 'ote-acme-renew.hdtest', currentExpiry: (await port.infoDomain(acme, 'ote-acme-renew.hdtest')).data.expiresAt!, period: { value: 1, unit: 'y' } });
+    await port.sandboxReset({ ...acme, idempotencyKey: 'reset-2' });
+    expect((await port.infoDomain(acme, 'ote-acme-renew.hdtest')).data.expiresAt).toEqual(new Date(clock.now().getTime() + 365 * 86_400_000));
+    expect((await port.infoDomain(acme, name('mine'))).data.sponsor).toBe('chn_acme');
+    expect((await port.infoDomain(acme, 'rival-seed.hdtest')).data.sponsor).toBe('chn_rival');
+  });
+
+  test('the gateway\'s idempotency key goes upstream: a resent create is answered from the registry\'s record, one audit row names the key', async () => {
+    const n = name('twice');
+    const ctx = { ...acme, idempotencyKey: 'gw-key-123' };
+    const first = await port.createDomain(ctx, input(n));
+    const again = await port.createDomain(ctx, input(n));
+    expect(again.data).toEqual(first.data);
+    expect(again.trid.server).toBe(first.trid.server);
+    expect(again.message).toBe('answered from the registry idempotency record');
+    const rows = sandbox.auditRows('chn_acme').filter((a) => a.command === 'domains.create');
+    expect(rows.map((a) => [a.idempotency_key, a.command_id])).toEqual([['gw-key-123', first.trid.server]]);
+  });
+
+  test('429: waited out for Retry-After within the budget; past the budget RATE_LIMITED with retryAfter, nothing applied', async () => {
+    for (let i = 0; i < 40; i++) await port.checkDomains(acme, [name(`c${i}`)]);
+    const r = await port.checkDomains(acme, [name('after-wait')]);
+    expect(r.data[0].available).toBe(true);
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThan(0);
+    const strict = new PortableBackend(new HeadlessDriver({ ...cfg(), rateLimitBudgetMs: 100 }, { timer }), { clock });
+    for (let i = 0; i < 39; i++) await strict.checkDomains(acme, [name(`d${i}`)]);
+    const e = await strict.createDomain({ ...acme, idempotencyKey: 'k-429' }, input(name('limited'))).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UpstreamRateLimitedError);
+    expect((e as GatewayError).details.retryAfter).toBeGreaterThan(0);
+    expect(sandbox.registration(name('limited'))).toBeUndefined();
+    await strict.close();
+  });
+
+  test('the bearer token never appears in errors or command events, and never comes from the config file', async () => {
+    const token = sandbox.registrars.find((r) => r.registrarId === 'acme')!.token;
+    const e = await port.renewDomain(acme, { name: 'rival-seed.hdtest', currentExpiry: new Date(), period: { value: 1, unit: 'y' } }).catch((x: GatewayError) => x);
+    expect(e).toBeInstanceOf(GatewayError);
+    expect(JSON.stringify([e.message, e.details, events])).not.toContain(token);
+    expect(() => validateHeadlessConfig({ name: 'prod', kind: 'headless', url: 'https://x.test/api', accounts: { a: { token: 'x' } as never } })).toThrow(/never read from the config file/);
+    const dir = mkdtempSync(join(tmpdir(), 'hd-token-'));
+    writeFileSync(join(dir, 't'), 'hdk_from_file\n', { mode: 0o600 });
+    const prod: HeadlessBackendConfig = { name: 'prod-hd', kind: 'headless', url: 'https://x.test/api', accounts: { a: { tokenFile: join(dir, 't') }, b: {} } };
+    expect(readToken(prod, 'a', {})).toBe('hdk_from_file');
+    expect(readToken(prod, 'b', { GATEWAY_PROD_HD_B_TOKEN: 'hdk_from_env' })).toBe('hdk_from_env');
+    expect(() => readToken(prod, 'b', {})).toThrow(/GATEWAY_PROD_HD_B_TOKEN/);
+  });
+});

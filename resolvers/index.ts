@@ -2,6 +2,7 @@ import type { NonEmptyArray } from 'type-graphql';
 import { CommandLogResolver } from './commandlog/commandlog.resolver.js';
 import { PageInfoResolver } from './common/page-info.resolver.js';
 import { ContactResolver } from './contact/contact.resolver.js';
+import { DomainApplyResolver } from './domain/domain.apply.resolver.js';
 import { DomainContactResolver, DomainFieldsResolver } from './domain/domain.fields.resolver.js';
 import { DomainResolver } from './domain/domain.resolver.js';
 import { HostResolver } from './host/host.resolver.js';
@@ -9,13 +10,16 @@ import { NameserverFieldsResolver } from './host/nameserver.fields.resolver.js';
 import { PollResolver } from './poll/poll.resolver.js';
 import { PollSubscriptionResolver } from './poll/poll.subscription.js';
 import { RegistrarResolver, RegistryAccountResolver } from './registrar/registrar.resolver.js';
+import { SandboxResolver } from './registrar/sandbox.resolver.js';
 import { TransferResolver } from './transfer/transfer.resolver.js';
 
 export const resolvers: NonEmptyArray<Function> = [
   RegistrarResolver,
   RegistryAccountResolver,
+  SandboxResolver,
   DomainResolver,
   DomainFieldsResolver,
+  DomainApplyResolver,
   DomainContactResolver,
   NameserverFieldsResolver,
   HostResolver,

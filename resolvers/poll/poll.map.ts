@@ -1,3 +1,4 @@
+import type { UpstreamAuditRow } from '../../src/core/model/index.js';
 import { asDate } from '../../src/core/time.js';
 import { parseRowId } from '../../src/validation/cursors.js';
 import type { PollEvent } from '../../src/pubsub/poll-events.js';
@@ -6,6 +7,7 @@ import { transferNode } from '../transfer/transfer.map.js';
 
 interface Payload {
   transfer?: Parameters<typeof transferNode>[0] | null;
+  audit?: UpstreamAuditRow | null;
 }
 
 /** A stored message (as a PollEvent) -> GraphQL PollMessage. */
@@ -23,6 +25,7 @@ export function pollNode(e: PollEvent & { ackedAt?: Date | null }): PollMessage 
     receivedAt: asDate(e.receivedAt)!,
     acknowledgedAt: e.ackedAt ?? null,
     transfer: payload.transfer ? transferNode(payload.transfer) : null,
+    audit: payload.audit ? { ...payload.audit, createdAt: asDate(payload.audit.createdAt), completedAt: asDate(payload.audit.completedAt) } : null,
     raw: e.raw,
   };
 }

@@ -2,6 +2,9 @@ import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import type { RegistryPort } from '../../src/core/port.js';
 import { Money } from '../../schema/common/common.type.js';
+import { RegistryAccountStatus } from '../../schema/registrar/account-status.type.js';
+import { UnsupportedByBackendError } from '../../src/core/errors.js';
+import type { AccountStatus } from '../../src/core/model/index.js';
 import { Registrar, RegistryAccount, RegistryCapabilities } from '../../schema/registrar/registrar.type.js';
 
 interface AccountParent extends RegistryAccount {
@@ -29,8 +32,16 @@ export class RegistrarResolver {
 @Resolver(() => RegistryAccount)
 export class RegistryAccountResolver {
   @FieldResolver(() => RegistryCapabilities)
-  capabilities(@Root() a: AccountParent, @Ctx() ctx: GatewayContext) {
-    return a.backend.capabilities(ctx.call);
+  async capabilities(@Root() a: AccountParent, @Ctx() ctx: GatewayContext) {
+    return { registrantInfo: false, ...(await a.backend.capabilities(ctx.call)) };
+  }
+
+  @FieldResolver(() => RegistryAccountStatus, { nullable: true, description: "What the registry says about this account (HeadlessDomains GET /status); null for registries that have no such command." })
+  async status(@Root() a: AccountParent, @Ctx() ctx: GatewayContext): Promise<AccountStatus | null> {
+    return a.backend.accountStatus(ctx.call).then(
+      (r) => r.data,
+      (e: unknown) => (e instanceof UnsupportedByBackendError ? null : Promise.reject(e)),
+    );
   }
 
   @FieldResolver(() => Money, { nullable: true, description: 'Prepaid balance, where the registry has one (null otherwise).' })

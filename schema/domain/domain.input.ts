@@ -2,6 +2,7 @@ import { Field, InputType, registerEnumType } from 'type-graphql';
 import { ContactRole } from '../common/common.type.js';
 import { PeriodInput } from '../common/common.input.js';
 import { DnssecInput, DsDataInput, KeyDataInput } from './dnssec.type.js';
+import { RegistrantInfoInput } from './apply.type.js';
 
 /** Statuses a registrar may set itself (RFC 5731 client* statuses). */
 export enum ClientStatus {
@@ -56,6 +57,9 @@ export class CreateDomainInput {
 
   @Field(() => DnssecInput, { nullable: true })
   dnssec?: DnssecInput | null;
+
+  @Field(() => RegistrantInfoInput, { nullable: true, description: 'Registrant metadata on the domain (registries with the registrantInfo capability).' })
+  registrantInfo?: RegistrantInfoInput | null;
 }
 
 @InputType()
@@ -111,4 +115,7 @@ export class UpdateDomainInput {
 
   @Field(() => String, { nullable: true, description: 'New transfer authorisation code.' })
   authInfo?: string | null;
+
+  @Field(() => RegistrantInfoInput, { nullable: true, description: 'Registrant metadata to change (registries with the registrantInfo capability: HeadlessDomains PATCH registrant).' })
+  registrantInfo?: RegistrantInfoInput | null;
 }

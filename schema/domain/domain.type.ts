@@ -1,6 +1,7 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
 import { CheckResult, ContactRole, UpstreamTransaction } from '../common/common.type.js';
 import { connectionType } from '../common/connection.js';
+import { BackendApplyStatus, RegistrantInfo } from './apply.type.js';
 
 // Federation entity: other subgraphs refer to a domain by its name (schema/domain/domain.reference.ts).
 @Directive('@key(fields: "name")')
@@ -49,6 +50,18 @@ export class Domain {
 
   @Field(() => [String], { description: 'Host names subordinate to this domain.' })
   subordinateHosts!: string[];
+
+  @Field(() => String, { nullable: true, description: "The registry's lifecycle state where it keeps one (HeadlessDomains: active, pending_cancel, cancelled, protected_recovery); null elsewhere." })
+  lifecycleState?: string | null;
+
+  @Field(() => BackendApplyStatus, { nullable: true, description: 'Whether the registry backend has applied the desired name servers (`nameservers`) yet; null where changes apply at once.' })
+  nameserverApplyStatus?: BackendApplyStatus | null;
+
+  @Field(() => BackendApplyStatus, { nullable: true, description: 'Whether any backend apply (name servers, cancellation, transfer) is still pending; null where changes apply at once.' })
+  backendApplyStatus?: BackendApplyStatus | null;
+
+  @Field(() => RegistrantInfo, { nullable: true, description: 'Registrant metadata held on the domain (registries without contact objects: HeadlessDomains).' })
+  registrantInfo?: RegistrantInfo | null;
 }
 
 @ObjectType({ description: 'A contact in a role on a domain.' })

@@ -24,6 +24,19 @@ export enum ObjectKind {
 }
 registerEnumType(ObjectKind, { name: 'ObjectKind' });
 
+@ObjectType({ description: "A registry's audit row of one command (HeadlessDomains GET /poll), for reconciling with the gateway's command log." })
+export class PollAudit {
+  @Field({ description: 'The audit row id (also the message upstreamId).' }) auditRowId!: string;
+  @Field(() => String, { nullable: true, description: "The registry's command id (the serverTransactionId of the gateway's answer)." }) commandId?: string | null;
+  @Field(() => String, { nullable: true }) command?: string | null;
+  @Field(() => String, { nullable: true, description: 'The idempotency key the command carried (the gateway sends its own).' }) idempotencyKey?: string | null;
+  @Field(() => String, { nullable: true, description: 'succeeded, failed, pending_backend_apply or applied.' }) status?: string | null;
+  @Field(() => Int, { nullable: true }) httpStatus?: number | null;
+  @Field(() => String, { nullable: true, description: 'registrar.channel_id of the row: equals the account status auditChannelId.' }) channelId?: string | null;
+  @Field(() => Date, { nullable: true }) createdAt?: Date | null;
+  @Field(() => Date, { nullable: true }) completedAt?: Date | null;
+}
+
 @ObjectType({ description: 'A message from a registry poll queue, stored by the gateway before it was acknowledged upstream.' })
 export class PollMessage {
   @Field(() => ID, { description: 'Gateway message id; also the cursor for replay.' })
@@ -58,6 +71,9 @@ export class PollMessage {
 
   @Field(() => Transfer, { nullable: true })
   transfer?: Transfer | null;
+
+  @Field(() => PollAudit, { nullable: true, description: "The registry's command audit row this message is (HeadlessDomains GET /poll); null for other messages." })
+  audit?: PollAudit | null;
 
   @Field({ description: 'The upstream payload as received, for debugging.' })
   raw!: string;

@@ -14,6 +14,7 @@ export class RegistryCapabilities {
   @Field({ description: 'The registry assigns contact ids; createContact may leave id out.' }) contactIdsAssigned!: boolean;
   @Field({ description: 'Contacts carry an identity (ident), required on createContact.' }) contactIdent!: boolean;
   @Field({ description: 'Native bulk actions (transfer, tech contact replacement, name server change, renew), each one registry request for many domains (REPP).' }) bulk!: boolean;
+  @Field(() => Boolean, { description: 'Registrant metadata is kept on the domain (registrantInfo on createDomain/updateDomain).' }) registrantInfo?: boolean;
 }
 
 @ObjectType({ description: "The registrar's account at one registry backend." })

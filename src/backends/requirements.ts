@@ -24,6 +24,7 @@ const POLL: Need = { capability: 'poll', what: 'a poll queue' };
 const BALANCE: Need = { capability: 'balance', what: 'balance' };
 const LIST: Need = { capability: 'listDomains', what: 'listing domains from the registry' };
 const BULK: Need = { capability: 'bulk', what: 'native bulk actions' };
+const REGISTRANT_INFO: Need = { capability: 'registrantInfo', what: 'registrant metadata on the domain (registrantInfo)' };
 
 /** Needs that hold for every use of a command. */
 const BY_COMMAND: Partial<Record<CommandName, Need[]>> = {
@@ -59,7 +60,7 @@ function dnssecNeeds(ds: number, keys: number): Need[] {
 /** What a domain create needs, from its arguments. */
 export function createNeeds(input: M.DomainCreateInput): Need[] {
   const hasContacts = Boolean(input.registrant) || input.contacts.length > 0;
-  return [...(hasContacts ? [DOMAIN_CONTACTS] : []), ...dnssecNeeds(input.dnssec?.dsData.length ?? 0, input.dnssec?.keyData.length ?? 0)];
+  return [...(hasContacts ? [DOMAIN_CONTACTS] : []), ...(input.registrantInfo ? [REGISTRANT_INFO] : []), ...dnssecNeeds(input.dnssec?.dsData.length ?? 0, input.dnssec?.keyData.length ?? 0)];
 }
 
 /** What a domain update needs, from its arguments. */
@@ -68,7 +69,7 @@ export function updateNeeds(u: M.DomainUpdateInput): Need[] {
   const d = u.dnssec;
   const ds = d ? d.addDsData.length + d.removeDsData.length : 0;
   const keys = d ? d.addKeyData.length + d.removeKeyData.length + (d.removeAll || (d.maxSigLife ?? null) !== null ? 1 : 0) : 0;
-  return [...(hasContacts ? [DOMAIN_CONTACTS] : []), ...dnssecNeeds(ds, keys)];
+  return [...(hasContacts ? [DOMAIN_CONTACTS] : []), ...(u.registrantInfo ? [REGISTRANT_INFO] : []), ...dnssecNeeds(ds, keys)];
 }
 
 export function needsOf(command: CommandName): Need[] {

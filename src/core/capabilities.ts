@@ -28,6 +28,8 @@ export interface Capabilities {
   contactIdent: boolean;
   /** Native bulk actions: transfer, tech contact replacement, name server change, renew, each in one request (REPP). */
   bulk: boolean;
+  /** Registrant metadata (name, e-mail, organisation) kept on the domain itself (HeadlessDomains). */
+  registrantInfo?: boolean;
   /** Period units the backend accepts. */
   periodUnits: Array<'y' | 'm'>;
 }

@@ -53,6 +53,7 @@ function payloadOf(m: UpstreamPollMessage) {
     pendingActionResult: m.pendingActionResult ?? null,
     resultCode: m.resultCode ?? null,
     expiresAt: m.expiresAt?.toISOString() ?? null,
+    ...(m.audit ? { audit: { ...m.audit } } : {}),
   };
 }
 

@@ -6,11 +6,12 @@
  */
 import type { Capabilities } from '../core/capabilities.js';
 import { UnsupportedByBackendError, ValidationError } from '../core/errors.js';
-import type { DomainContact, DomainCreateInput, DomainNameserver, DomainUpdateInput, DsData, HostCreateInput, HostUpdateInput, KeyData, Period } from '../core/model/index.js';
+import type { DomainContact, DomainCreateInput, DomainNameserver, DomainUpdateInput, DsData, HostCreateInput, HostUpdateInput, KeyData, Period, RegistrantInfo } from '../core/model/index.js';
 import { checkAddressesToRemove, checkHostAddresses } from './addresses.js';
-import { checkClientStatuses } from './contact.js';
+import { checkClientStatuses, checkEmail } from './contact.js';
 import { checkDnssecLists } from './dnssec.js';
 import { checkAuthInfo, checkObjectId, normalizeDomainName } from './names.js';
+import { checkCharacters } from './text.js';
 import { checkMaxItems, checkPeriod, checkPeriodUnit, checkUnique } from './values.js';
 
 interface NsIn { name: string; ipv4: string[]; ipv6: string[] }
@@ -59,6 +60,7 @@ export function toDomainCreate(input: {
   nameservers: NsIn[];
   authInfo: string;
   dnssec?: { dsData: DsData[]; keyData: KeyData[] } | null;
+  registrantInfo?: RegistrantInfo | null;
 }): DomainCreateInput {
   const name = normalizeDomainName('input.name', input.name);
   return {
@@ -69,7 +71,23 @@ export function toDomainCreate(input: {
     nameservers: checkNameservers('input.nameservers', input.nameservers, name),
     authInfo: checkAuthInfo('input.authInfo', input.authInfo),
     dnssec: input.dnssec ? checkDnssecLists('input.dnssec', input.dnssec.dsData, input.dnssec.keyData) : null,
+    ...(input.registrantInfo ? { registrantInfo: checkRegistrantInfo('input.registrantInfo', input.registrantInfo) } : {}),
   };
+}
+
+/** Registrant metadata kept on the domain (HeadlessDomains): name and organisation 1-255 characters, an e-mail address; at least one. */
+export function checkRegistrantInfo(field: string, r: RegistrantInfo): RegistrantInfo {
+  const out: RegistrantInfo = {};
+  for (const f of ['name', 'organization'] as const) {
+    const v = r[f];
+    if (v === undefined || v === null) continue;
+    const t = checkCharacters(`${field}.${f}`, v, true).trim();
+    if (t.length < 1 || t.length > 255) throw new ValidationError(`${field}.${f}`, '1 to 255 characters');
+    out[f] = t;
+  }
+  if (r.email !== undefined && r.email !== null) out.email = checkEmail(`${field}.email`, r.email);
+  if (Object.keys(out).length === 0) throw new ValidationError(field, 'give name, email or organization');
+  return out;
 }
 
 interface ChangeIn { statuses: string[]; contacts: ContactIn[]; nameservers: NsIn[]; dsData: DsData[]; keyData: KeyData[] }
@@ -82,6 +100,7 @@ export function toDomainUpdate(input: {
   removeAllDnssec: boolean;
   registrant?: string | null;
   authInfo?: string | null;
+  registrantInfo?: RegistrantInfo | null;
 }): DomainUpdateInput {
   const name = normalizeDomainName('input.name', input.name);
   const add = input.add ?? EMPTY_CHANGE;
@@ -98,16 +117,17 @@ export function toDomainUpdate(input: {
     registrant: input.registrant ? checkObjectId('input.registrant', input.registrant) : null,
     authInfo: input.authInfo ? checkAuthInfo('input.authInfo', input.authInfo) : null,
     dnssec: null,
+    ...(input.registrantInfo ? { registrantInfo: checkRegistrantInfo('input.registrantInfo', input.registrantInfo) } : {}),
   };
   const dnssecChange = addDns.dsData.length + addDns.keyData.length + remDns.dsData.length + remDns.keyData.length > 0 || input.removeAllDnssec;
   if (dnssecChange) {
     out.dnssec = { addDsData: addDns.dsData, addKeyData: addDns.keyData, removeDsData: remDns.dsData, removeKeyData: remDns.keyData, removeAll: input.removeAllDnssec };
   }
   const nothing =
-    !dnssecChange && !out.registrant && !out.authInfo &&
+    !dnssecChange && !out.registrant && !out.authInfo && !out.registrantInfo &&
     out.add.statuses.length + out.add.contacts.length + out.add.nameservers.length +
       out.remove.statuses.length + out.remove.contacts.length + out.remove.nameservers.length === 0;
-  if (nothing) throw new ValidationError('input', 'nothing to change: give add, remove, registrant, authInfo or removeAllDnssec');
+  if (nothing) throw new ValidationError('input', 'nothing to change: give add, remove, registrant, registrantInfo, authInfo or removeAllDnssec');
   return out;
 }
 

@@ -129,14 +129,4 @@ export function parseAuditRow(v: unknown): M.UpstreamPollMessage & { audit: Audi
 }
 
 /** The audit row's facts the gateway keeps on the PollMessage. */
-export interface AuditFacts {
-  auditRowId: string;
-  commandId: string | null;
-  command: string | null;
-  idempotencyKey: string | null;
-  status: string | null;
-  httpStatus: number | null;
-  channelId: string | null;
-  createdAt: string | null;
-  completedAt: string | null;
-}
+export type AuditFacts = M.UpstreamAuditRow;

@@ -9,6 +9,7 @@
  * again and the poll store keeps each once, by audit row id).
  */
 import type { Capabilities } from '../../core/capabilities.js';
+import { ForbiddenError } from '../../core/errors.js';
 import type * as M from '../../core/model/index.js';
 import type { Driver, DriverCall } from '../driver.js';
 import type { Timer } from '../repp/retry.js';
@@ -30,6 +31,7 @@ const BASE: Capabilities = {
   listDomains: false,
   contactIdsAssigned: false,
   contactIdent: false,
+  registrantInfo: true,
   periodUnits: ['y'],
 };
 
@@ -91,7 +93,11 @@ export class HeadlessDriver implements Driver {
       this.caps.set(c.ctx.registrarId, Promise.resolve(capabilitiesFrom(r.data.commands)));
       return r;
     });
-  sandboxReset = (c: DriverCall) => this.run(c, (h) => cmd.sandboxReset(h));
+  /** Only for a sandbox backend (config `sandboxReset`, set by the in-process sandbox): FORBIDDEN elsewhere, before anything is sent. */
+  sandboxReset = (c: DriverCall) => {
+    if (!this.config.sandboxReset) throw new ForbiddenError(`backend "${this.name}" is not a sandbox: sandboxReset is refused`, { backend: this.name });
+    return this.run(c, (h) => cmd.sandboxReset(h));
+  };
 
   pollRequest = (c: DriverCall) =>
     this.run(c, async (h) => {

@@ -21,6 +21,23 @@ export interface UpstreamPollMessage {
   expiresAt?: Date | null;
   /** The raw upstream payload, for debugging. */
   raw: string;
+  /** Where the message is a registry's command audit row (HeadlessDomains GET /poll): its facts, kept on the stored message. */
+  audit?: UpstreamAuditRow | null;
+}
+
+/** A registry's audit row of one command (HeadlessDomains GET /poll). */
+export interface UpstreamAuditRow {
+  /** The audit row id. */
+  auditRowId: string;
+  commandId: string | null;
+  command: string | null;
+  idempotencyKey: string | null;
+  status: string | null;
+  httpStatus: number | null;
+  /** registrar.channel_id of the row. */
+  channelId: string | null;
+  createdAt: string | null;
+  completedAt: string | null;
 }
 
 export interface PollQueue {

@@ -149,7 +149,8 @@ export const ROUTES: Route[] = [
     handle(env, req) {
       const r = held(env, req);
       const cur = req.body.current_expires_at;
-      if (cur !== undefined && (!str(cur) || Date.parse(cur) !== r.expiresAt.getTime())) throw Errors.expiryMismatch();
+      // The calendar date (UTC) is compared, as EPP curExpDate is: a client may only know the date.
+      if (cur !== undefined && (!str(cur) || Number.isNaN(Date.parse(cur)) || new Date(cur).toISOString().slice(0, 10) !== r.expiresAt.toISOString().slice(0, 10))) throw Errors.expiryMismatch();
       const y = years(req.body.years);
       r.expiresAt = new Date(r.expiresAt.getTime() + y * 365 * 86_400_000);
       r.updatedAt = env.now();

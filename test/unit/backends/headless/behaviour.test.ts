@@ -22,7 +22,7 @@ const events: PortCommandEvent[] = [];
 const acme = { registrarId: 'acme' };
 let url = '';
 const accounts: Record<string, HeadlessAccountConfig> = {};
-const cfg = (): HeadlessBackendConfig => ({ name: 'hd', kind: 'headless', url, accounts, rateLimitBudgetMs: 60_000 });
+const cfg = (): HeadlessBackendConfig => ({ name: 'hd', kind: 'headless', url, accounts, rateLimitBudgetMs: 60_000, sandboxReset: true });
 // A timer on the sandbox's clock: waiting out a 429 moves the fake time, so nothing sleeps for real.
 const sleeps: number[] = [];
 const timer = { now: () => clock.now().getTime(), sleep: async (ms: number) => void (sleeps.push(ms), clock.advance(ms)) };
@@ -82,6 +82,9 @@ describe('HeadlessDomains behaviours', () => {
     expect((await port.infoDomain(acme, 'ote-acme-renew.hdtest')).data.expiresAt).toEqual(new Date(clock.now().getTime() + 365 * 86_400_000));
     expect((await port.infoDomain(acme, name('mine'))).data.sponsor).toBe('chn_acme');
     expect((await port.infoDomain(acme, 'rival-seed.hdtest')).data.sponsor).toBe('chn_rival');
+    const production = new PortableBackend(new HeadlessDriver({ ...cfg(), sandboxReset: false }), { clock });
+    await expect(production.sandboxReset({ ...acme, idempotencyKey: 'reset-3' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await production.close();
   });
 
   test('the gateway\'s idempotency key goes upstream: a resent create is answered from the registry\'s record, one audit row names the key', async () => {
@@ -115,7 +118,8 @@ describe('HeadlessDomains behaviours', () => {
     const token = sandbox.registrars.find((r) => r.registrarId === 'acme')!.token;
     const e = await port.renewDomain(acme, { name: 'rival-seed.hdtest', currentExpiry: new Date(), period: { value: 1, unit: 'y' } }).catch((x: GatewayError) => x);
     expect(e).toBeInstanceOf(GatewayError);
-    expect(JSON.stringify([e.message, e.details, events])).not.toContain(token);
+    const err = e as GatewayError;
+    expect(JSON.stringify([err.message, err.details, events])).not.toContain(token);
     expect(() => validateHeadlessConfig({ name: 'prod', kind: 'headless', url: 'https://x.test/api', accounts: { a: { token: 'x' } as never } })).toThrow(/never read from the config file/);
     const dir = mkdtempSync(join(tmpdir(), 'hd-token-'));
     writeFileSync(join(dir, 't'), 'hdk_from_file\n', { mode: 0o600 });

@@ -1,0 +1,103 @@
+/**
+ * Issue 12's "Done when", as a new user meets it: the zero-setup gateway with its HeadlessDomains
+ * sandbox on .hdtest; the account's GET /status facts under viewer.accounts; create -> read ->
+ * renew -> patch registrant -> transfer intent -> name servers (pending, then applied) -> cancel
+ * through the same GraphQL mutations as every backend; audit rows as poll messages; and the OT&E
+ * runner writing its archive through the gateway's API, twice (the second after sandboxReset).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runOte } from '../../src/ote/runner.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+const k = () => randomUUID();
+const DOMAIN = 'name sponsor statuses expiresAt lifecycleState nameserverApplyStatus backendApplyStatus nameservers { name } appliedNameservers { name } registrantInfo { name email organization }';
+
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  for (let i = 0; ; i++) {
+    const v = await read();
+    if (ok(v) || i >= 100) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('HeadlessDomains end to end (GraphQL -> HeadlessDomains registrar API over HTTPS -> sandbox)', () => {
+  let t: TestGateway;
+  let A: string;
+  beforeAll(async () => {
+    t = await startTestGateway({
+      configure: (c) => {
+        c.poll.intervalMs = 200;
+        const hd = c.backends.find((b) => b.kind === 'headless')!;
+        hd.sandbox = { applyDelayMs: 400 };
+      },
+    });
+    A = t.keys.NewRegistrar!;
+  });
+  afterAll(() => t?.close());
+
+  it('shows the HeadlessDomains account with its GET /status facts', async () => {
+    const r = await t.gql(A, '{ viewer { accounts { registry kind upstreamId tlds capabilities { contacts poll registrantInfo } status { channelId channelApproved namespaces { tld status } productionApproved keyProfile scopes rateLimit { limit remaining } commands auditChannelId } } } }');
+    expect(r.errors).toBeUndefined();
+    const hd = r.data.viewer.accounts.find((a: any) => a.kind === 'headless');
+    expect(hd).toMatchObject({ registry: 'sandbox-headless', upstreamId: 'chn_newregistrar', tlds: ['hdtest'], capabilities: { contacts: false, poll: true, registrantInfo: true } });
+    expect(hd.status).toMatchObject({ channelId: 'chn_newregistrar', channelApproved: true, namespaces: [{ tld: 'hdtest', status: 'approved' }], productionApproved: false, keyProfile: 'registrar_api', auditChannelId: 'chn_newregistrar' });
+    expect(hd.status.commands).toEqual(expect.arrayContaining(['renew', 'nameservers', 'cancel', 'poll']));
+    expect(r.data.viewer.accounts.find((a: any) => a.kind === 'epp').status).toBeNull();
+  });
+
+  it('create, read, renew, patch registrant, transfer intent, name servers pending then applied, cancel', async () => {
+    const name = `e2e-${Date.now().toString(36)}.hdtest`;
+    const c = await t.gql(A, 'mutation($k: String!, $i: CreateDomainInput!) { createDomain(idempotencyKey: $k, input: $i) { name domain { sponsor registrantInfo { name } } } }', {
+      k: k(),
+      i: { name, authInfo: 'Create-pw-1', registrantInfo: { name: 'Ada', email: 'ada@example.net' }, nameservers: [{ name: 'ns1.example.net' }] },
+    });
+    expect(c.errors).toBeUndefined();
+    expect(c.data.createDomain.domain).toEqual({ sponsor: 'chn_newregistrar', registrantInfo: { name: 'Ada' } });
+    const read = async () => (await t.gql(A, `query($n: String!) { domain(name: $n) { ${DOMAIN} } }`, { n: name })).data.domain;
+    const before = await read();
+    const renew = await t.gql(A, 'mutation($k: String!, $i: RenewDomainInput!) { renewDomain(idempotencyKey: $k, input: $i) { expiresAt } }', { k: k(), i: { name, currentExpiry: before.expiresAt } });
+    expect(renew.errors).toBeUndefined();
+    const patch = await t.gql(A, 'mutation($k: String!, $i: UpdateDomainInput!) { updateDomain(idempotencyKey: $k, input: $i) { domain { registrantInfo { name organization } } } }', { k: k(), i: { name, registrantInfo: { organization: 'Analytical Engines' } } });
+    expect(patch.data.updateDomain.domain.registrantInfo).toEqual({ name: 'Ada', organization: 'Analytical Engines' });
+    const xfer = await t.gql(t.keys.TheRegistrar!, 'mutation($k: String!, $n: String!) { requestTransfer(idempotencyKey: $k, domainName: $n, authInfo: "Seed-newregistrar-1") { transfer { status gainingRegistrar } } }', { k: k(), n: 'newregistrar-seed.hdtest' });
+    expect(xfer.errors).toBeUndefined();
+    expect(xfer.data.requestTransfer.transfer).toEqual({ status: 'pending', gainingRegistrar: 'chn_theregistrar' });
+    const ns = await t.gql(A, 'mutation($k: String!, $i: UpdateDomainInput!) { updateDomain(idempotencyKey: $k, input: $i) { domain { nameserverApplyStatus nameservers { name } appliedNameservers { name } } } }', {
+      k: k(),
+      i: { name, add: { nameservers: [{ name: 'ns9.example.org' }] }, remove: { nameservers: [{ name: 'ns1.example.net' }] } },
+    });
+    expect(ns.data.updateDomain.domain).toEqual({ nameserverApplyStatus: 'PENDING', nameservers: [{ name: 'ns9.example.org' }], appliedNameservers: [{ name: 'ns1.example.net' }] });
+    const applied = await until(read, (d) => d.nameserverApplyStatus === 'APPLIED');
+    expect(applied.appliedNameservers).toEqual([{ name: 'ns9.example.org' }]);
+    const del = await t.gql(A, 'mutation($k: String!, $n: String!) { deleteDomain(idempotencyKey: $k, name: $n) { pending domain { lifecycleState statuses } } }', { k: k(), n: name });
+    expect(del.data.deleteDomain).toEqual({ pending: true, domain: { lifecycleState: 'pending_cancel', statuses: ['pendingDelete'] } });
+    expect((await until(read, (d) => d.lifecycleState === 'cancelled')).lifecycleState).toBe('cancelled');
+  });
+
+  it('runs the OT&E sequence through the gateway, writes the archive with its fingerprint, and again after sandboxReset', async () => {
+    for (const round of [1, 2]) {
+      const out = mkdtempSync(join(tmpdir(), `ote-${round}-`));
+      const lines: string[] = [];
+      const r = await runOte({ url: t.gateway.url, apiKey: A, registry: 'sandbox-headless', registrar: 'NewRegistrar', out, operator: { clientName: 'e2e client' }, pollWaitMs: 30_000, log: (l) => lines.push(l) });
+      expect({ ok: r.ok, reason: r.reason }).toEqual({ ok: true, reason: undefined });
+      expect(lines).toHaveLength(13);
+      expect(lines.at(-1)).toBe(`SHA-256 ${r.sha256}  ${r.md}`);
+      const json = JSON.parse(readFileSync(r.json, 'utf8'));
+      const reconciled = json.steps.find((s: any) => s.name === 'poll').facts.reconciled;
+      expect(reconciled.map((x: any) => x.step)).toEqual(['reset', 'create', 'renew', 'patch', 'transfer', 'nameservers', 'cancel']);
+      for (const x of reconciled) expect([x.audit.idempotencyKey, x.audit.commandId, x.audit.channelId]).toEqual([x.idempotencyKey, x.commandLog.serverTransactionId, 'chn_newregistrar']);
+      for (const f of readdirSync(out)) expect(readFileSync(join(out, f), 'utf8')).not.toContain(A);
+      expect(readFileSync(r.md, 'utf8')).toContain('Evidence left empty');
+      if (round === 1) {
+        const reset = await t.gql(A, 'mutation($k: String!) { sandboxReset(idempotencyKey: $k, registry: "sandbox-headless") { fixtures { role domain } } }', { k: k() });
+        expect(reset.errors).toBeUndefined();
+      }
+    }
+    const epp = await t.gql(A, 'mutation($k: String!) { sandboxReset(idempotencyKey: $k, registry: "sandbox-epp") { registry } }', { k: k() });
+    expect(epp.errors?.[0].extensions?.code).toBe('UNSUPPORTED_BY_BACKEND');
+  });
+});

@@ -56,3 +56,14 @@ export interface BackendKind<C extends BackendConfigBase = BackendConfigBase> {
    */
   startSandbox(cfg: C, ctx: SandboxContext): Promise<StartedSandbox>;
 }
+
+/** Throws the config error for a backend base URL that is not http(s) (https for a registry; http for a local one). */
+export function checkBackendUrl(backend: string, url: string): void {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error(`config: backend "${backend}" url is not a URL`);
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error(`config: backend "${backend}" url must be https (or http for a local registry)`);
+}

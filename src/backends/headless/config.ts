@@ -6,6 +6,7 @@
  * (document, "Prerequisites" 4: tokens are kept out of public logs), and never written anywhere.
  */
 import { readFileSync } from 'node:fs';
+import { checkBackendUrl } from '../kind.js';
 
 export interface HeadlessAccountConfig {
   /** The registrar channel the account's key is bound to (HeadlessDomains Partners); the sponsor id of its domains. */
@@ -78,15 +79,7 @@ export function readToken(cfg: HeadlessBackendConfig, registrarId: string, env: 
 
 /** Config errors that keep a gateway from starting. */
 export function validateHeadlessConfig(b: HeadlessBackendConfig): void {
-  if (!b.sandbox) {
-    let u: URL;
-    try {
-      u = new URL(b.url);
-    } catch {
-      throw new Error(`config: backend "${b.name}" url is not a URL`);
-    }
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error(`config: backend "${b.name}" url must be https (or http for a local registry)`);
-  }
+  if (!b.sandbox) checkBackendUrl(b.name, b.url);
   for (const [registrar, a] of Object.entries(b.accounts)) {
     if ('token' in a || 'password' in a) {
       throw new Error(`config: backend "${b.name}" account "${registrar}": bearer tokens are never read from the config file; set ${tokenVariable(b.name, registrar)} or tokenFile`);

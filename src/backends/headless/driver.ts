@@ -8,7 +8,7 @@
  * after the last one acknowledged (the cursor lives in this process: after a restart rows are read
  * again and the poll store keeps each once, by audit row id).
  */
-import type { Capabilities } from '../../core/capabilities.js';
+import { NO_CAPABILITIES, type Capabilities } from '../../core/capabilities.js';
 import { ForbiddenError } from '../../core/errors.js';
 import type * as M from '../../core/model/index.js';
 import type { Driver, DriverCall } from '../driver.js';
@@ -18,26 +18,12 @@ import * as cmd from './commands.js';
 import { readToken, type HeadlessBackendConfig } from './config.js';
 import { HeadlessHttpClient } from './http.js';
 
-/** What every HeadlessDomains account offers; `poll` also needs the command in /status. */
-const BASE: Capabilities = {
-  contacts: false,
-  hostObjects: false,
-  dnssec: false,
-  dnssecDsData: false,
-  restore: false,
-  transferActions: false,
-  poll: true,
-  balance: false,
-  listDomains: false,
-  contactIdsAssigned: false,
-  contactIdent: false,
-  registrantInfo: true,
-  periodUnits: ['y'],
-};
-
-/** Capabilities of an account whose /status lists `commands`. */
+/**
+ * Capabilities of an account whose /status lists `commands`: domains with name servers as
+ * attributes, registrant metadata on the domain, years only; a poll queue where `poll` is listed.
+ */
 export function capabilitiesFrom(commands: string[]): Capabilities {
-  return { ...BASE, poll: commands.includes('poll') };
+  return { ...NO_CAPABILITIES, registrantInfo: true, poll: commands.includes('poll') };
 }
 
 export class HeadlessDriver implements Driver {

@@ -2,6 +2,7 @@
  * A REPP backend's config (gateway.config.json `backends[]` entry with `kind: "repp"`). Passwords
  * may come from the environment like every account's (GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD).
  */
+import { checkBackendUrl } from '../kind.js';
 import type { RetryPolicy } from './retry.js';
 
 export interface ReppAccountConfig {
@@ -40,15 +41,7 @@ export interface ReppBackendConfig {
 
 /** Config errors that keep a gateway from starting. */
 export function validateReppConfig(b: ReppBackendConfig): void {
-  if (!b.sandbox) {
-    let u: URL;
-    try {
-      u = new URL(b.url);
-    } catch {
-      throw new Error(`config: backend "${b.name}" url is not a URL`);
-    }
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error(`config: backend "${b.name}" url must be https (or http for a local registry)`);
-  }
+  if (!b.sandbox) checkBackendUrl(b.name, b.url);
   for (const [registrar, a] of Object.entries(b.accounts)) {
     if (!a.username) throw new Error(`config: backend "${b.name}" account "${registrar}" has no username`);
   }

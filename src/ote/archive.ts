@@ -37,6 +37,8 @@ const block = (v: unknown) => '```json\n' + JSON.stringify(v, null, 2) + '\n```'
 
 export function markdown(f: ArchiveFacts): string {
   const missing = Object.entries(f.operator).filter(([, v]) => !v).map(([k]) => FLAG_NAMES[k] ?? k);
+  const st = (f.status ?? {}) as { registrar_channel?: { id?: string }; namespace_listings?: { tld?: string; status?: string }[] };
+  const namespaces = (st.namespace_listings ?? []).map((n) => `${n.tld} (${n.status})`).join(', ') || '(unknown)';
   const out = [
     `# HeadlessDomains OT&E evidence archive: run ${f.runId}`,
     '',
@@ -44,7 +46,7 @@ export function markdown(f: ArchiveFacts): string {
     '',
     '## 1. Client, channel, namespace',
     '',
-    `| item | value |\n| --- | --- |\n| API client name | ${f.operator.clientName ?? '(not given)'} |\n| gateway | ${f.gateway} |\n| registry backend | ${f.registry} |\n| gateway registrar | ${f.registrar} |\n| support escalation contact | ${f.operator.supportContact ?? '(not given)'} |\n| technical contact | ${f.operator.technicalContact ?? '(not given)'} |\n| named OT&E run id | ${f.operator.registryRunId ?? '(not given)'} |`,
+    `| item | value |\n| --- | --- |\n| API client name | ${f.operator.clientName ?? '(not given)'} |\n| gateway | ${f.gateway} |\n| registry backend | ${f.registry} |\n| gateway registrar | ${f.registrar} |\n| registrar channel | ${st.registrar_channel?.id ?? '(unknown)'} |\n| test namespace | ${namespaces} |\n| support escalation contact | ${f.operator.supportContact ?? '(not given)'} |\n| technical contact | ${f.operator.technicalContact ?? '(not given)'} |\n| named OT&E run id | ${f.operator.registryRunId ?? '(not given)'} |`,
     '',
     missing.length ? `Evidence left empty (give the flags): ${missing.join('; ')}.` : 'Every operator-supplied evidence item is filled.',
     '',

@@ -74,6 +74,7 @@ export const RECONCILE: Step = {
     }
     if (last.missing.length > 0) throw new StepFailed(`not reconciled after ${Math.round(s.pollWaitMs / 1000)} s: ${last.missing.join('; ')}`);
     r.facts.reconciled = last.matched;
+    r.summary = `${last.matched.length} commands reconciled one to one (ids, keys, statuses, channel ${s.status!.auditChannelId})`;
     r.facts.auditChannelId = s.status!.auditChannelId;
   },
 };

@@ -47,7 +47,8 @@ export async function runOte(o: OteOptions): Promise<OteResult> {
     try {
       await step.run(s, r);
       r.ok = true;
-      o.log(`[${String(r.n).padStart(2)}/${total}] ${step.name.padEnd(12)} ok${r.idempotencyKey ? `  key ${r.idempotencyKey} -> ${r.commandId ?? '?'} (retry replayed)` : ''}`);
+      const detail = [r.idempotencyKey ? `key ${r.idempotencyKey} -> ${r.commandId ?? '?'}, retry replayed` : '', r.summary ?? ''].filter(Boolean).join('; ');
+      o.log(`[${String(r.n).padStart(2)}/${total}] ${step.name.padEnd(12)} ok${detail ? `  ${detail}` : ''}`);
     } catch (e) {
       r.reason = e instanceof StepFailed ? e.message : `unexpected: ${(e as Error).message}`;
       o.log(`[${String(r.n).padStart(2)}/${total}] ${step.name.padEnd(12)} FAILED: ${r.reason}`);

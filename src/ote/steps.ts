@@ -23,6 +23,8 @@ export interface StepRecord {
   commandId?: string | null;
   exchanges: Exchange[];
   facts: Record<string, unknown>;
+  /** A few words for the progress line. */
+  summary?: string;
 }
 
 export interface RunState {
@@ -99,6 +101,7 @@ export const STEPS: Step[] = [
       check(acc.status.channelApproved, 'the registrar channel is not approved');
       check(acc.status.auditChannelId, 'GET /status has no audit_provenance.registrar_channel_id');
       s.status = { channelId: acc.status.channelId, auditChannelId: acc.status.auditChannelId, raw: acc.status.raw };
+      r.summary = `channel ${acc.status.channelId}, ${acc.status.commands.length} commands, production ${acc.status.productionApproved ? 'approved' : 'not approved'}`;
       Object.assign(r.facts, { channelId: acc.status.channelId, auditChannelId: acc.status.auditChannelId, namespaces: acc.status.namespaces, productionApproved: acc.status.productionApproved, commands: acc.status.commands, rateLimit: acc.status.rateLimit, statusResponse: JSON.parse(acc.status.raw) });
     },
   },
@@ -121,6 +124,7 @@ export const STEPS: Step[] = [
       r.exchanges.push(exchange);
       check(data.checkDomains[0]?.available === true, `${name} is not available`);
       r.facts.checked = data.checkDomains[0];
+      r.summary = `${name} available`;
     },
   },
   {
@@ -190,6 +194,7 @@ export const STEPS: Step[] = [
       check(d.nameserverApplyStatus, 'no backend apply status on the domain');
       check(d.nameservers.map((n: any) => n.name).sort().join() === add.map((n) => n.name).join(), 'the desired name servers are not the ones set');
       Object.assign(r.facts, { desired: d.nameservers.map((n: any) => n.name), applied: d.appliedNameservers?.map((n: any) => n.name), backendApplyStatus: d.nameserverApplyStatus });
+      r.summary = `backend apply ${String(d.nameserverApplyStatus).toLowerCase()}`;
     },
   },
   {

@@ -100,4 +100,13 @@ describe('HeadlessDomains end to end (GraphQL -> HeadlessDomains registrar API o
     const epp = await t.gql(A, 'mutation($k: String!) { sandboxReset(idempotencyKey: $k, registry: "sandbox-epp") { registry } }', { k: k() });
     expect(epp.errors?.[0].extensions?.code).toBe('UNSUPPORTED_BY_BACKEND');
   });
+
+  it('stops at the first step whose evidence does not hold, saying which and why', async () => {
+    const lines: string[] = [];
+    const r = await runOte({ url: t.gateway.url, apiKey: A, registry: 'sandbox-epp', registrar: 'NewRegistrar', out: mkdtempSync(join(tmpdir(), 'ote-x-')), operator: {}, log: (l) => lines.push(l) });
+    expect([r.ok, r.failedStep]).toEqual([false, '1 (status)']);
+    expect(lines[0]).toBe('[ 1/12] status       FAILED: sandbox-epp reports no account status (not a HeadlessDomains registry?)');
+    expect(lines).toHaveLength(2); // the failure, then the (failed) archive's fingerprint
+    expect(JSON.parse(readFileSync(r.json, 'utf8'))).toMatchObject({ outcome: 'failed', failedStep: '1 (status)' });
+  });
 });

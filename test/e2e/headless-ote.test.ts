@@ -19,7 +19,7 @@ const DOMAIN = 'name sponsor statuses expiresAt lifecycleState nameserverApplySt
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
   for (let i = 0; ; i++) {
     const v = await read();
-    if (ok(v) || i >= 100) return v;
+    if (ok(v) || i >= 150) return v;
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -32,7 +32,7 @@ describe('HeadlessDomains end to end (GraphQL -> HeadlessDomains registrar API o
       configure: (c) => {
         c.poll.intervalMs = 200;
         const hd = c.backends.find((b) => b.kind === 'headless')!;
-        hd.sandbox = { applyDelayMs: 400 };
+        hd.sandbox = { applyDelayMs: 5000 }; // long enough that the mutation's own read-back sees the change pending, even on a loaded machine
       },
     });
     A = t.keys.NewRegistrar!;

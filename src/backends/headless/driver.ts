@@ -11,6 +11,7 @@
 import { NO_CAPABILITIES, type Capabilities } from '../../core/capabilities.js';
 import { ForbiddenError } from '../../core/errors.js';
 import type * as M from '../../core/model/index.js';
+import type { BackendLimits } from '../../core/port.js';
 import type { Driver, DriverCall } from '../driver.js';
 import type { Timer } from '../repp/retry.js';
 import { parseAuditRow } from './codec.js';
@@ -28,6 +29,8 @@ export function capabilitiesFrom(commands: string[]): Capabilities {
 
 export class HeadlessDriver implements Driver {
   readonly kind = 'headless';
+  /** One name per check request (POST /domains/check); four connections per account. */
+  readonly limits: BackendLimits = { checkNames: 1, sessions: 4 };
   readonly name: string;
   private readonly clients = new Map<string, HeadlessHttpClient>();
   private readonly caps = new Map<string, Promise<Capabilities>>();

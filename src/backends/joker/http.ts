@@ -29,6 +29,8 @@ export interface JokerEndpoint {
   tls?: { ca?: string; servername?: string; rejectUnauthorized?: boolean };
   timeoutMs?: number;
   maxResponseBytes?: number;
+  /** Keep-alive connections (default 4). */
+  maxSockets?: number;
 }
 
 export interface DmapiRequest {
@@ -78,7 +80,7 @@ export class JokerClient {
     this.base = new URL(endpoint.url);
     if (this.base.protocol !== 'https:') throw new Error('DMAPI accepts TLS only: the url must be https');
     const t = endpoint.tls ?? {};
-    this.agent = new https.Agent({ keepAlive: true, maxSockets: 4, ca: t.ca, servername: t.servername, rejectUnauthorized: t.rejectUnauthorized ?? true, minVersion: 'TLSv1.2' });
+    this.agent = new https.Agent({ keepAlive: true, maxSockets: endpoint.maxSockets ?? 4, ca: t.ca, servername: t.servername, rejectUnauthorized: t.rejectUnauthorized ?? true, minVersion: 'TLSv1.2' });
   }
 
   /** Sends one request with the session's Auth-Sid; logs in again once if the session was refused. */

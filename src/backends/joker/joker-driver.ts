@@ -9,6 +9,7 @@ import type { Capabilities } from '../../core/capabilities.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { UnsupportedByBackendError } from '../../core/errors.js';
 import type * as M from '../../core/model/index.js';
+import type { BackendLimits } from '../../core/port.js';
 import type { Driver, DriverCall } from '../driver.js';
 import type { JokerBackendConfig } from './config.js';
 import type { JokerCall } from './driver/call.js';
@@ -18,6 +19,9 @@ import * as domains from './driver/domains.js';
 import * as objects from './driver/objects.js';
 import * as results from './driver/results.js';
 import { JokerClient } from './http.js';
+
+/** Keep-alive connections per account (http.ts), the requests one account has in flight at once. */
+export const JOKER_CONNECTIONS = 4;
 
 export const JOKER_CAPABILITIES: Capabilities = {
   contacts: true,
@@ -38,6 +42,8 @@ export const JOKER_CAPABILITIES: Capabilities = {
 export class JokerDriver implements Driver {
   readonly kind = 'joker';
   readonly name: string;
+  /** DMAPI has no check: each name is one query-whois. */
+  readonly limits: BackendLimits = { checkNames: 1, sessions: JOKER_CONNECTIONS };
   private readonly clients = new Map<string, JokerClient>();
   private readonly clock: Clock;
 
@@ -139,7 +145,7 @@ export class JokerDriver implements Driver {
     let c = this.clients.get(registrarId);
     if (!c) {
       const a = this.config.accounts[registrarId];
-      c = new JokerClient({ url: this.config.url, secret: a.password, username: a.username, tls: this.config.tls, timeoutMs: this.config.timeoutMs }, this.name);
+      c = new JokerClient({ url: this.config.url, secret: a.password, username: a.username, tls: this.config.tls, timeoutMs: this.config.timeoutMs, maxSockets: JOKER_CONNECTIONS }, this.name);
       this.clients.set(registrarId, c);
     }
     return c;

@@ -1,20 +1,15 @@
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
-import { UnsupportedByBackendError } from '../../src/core/errors.js';
-import type { RegistryPort } from '../../src/core/port.js';
 import type { ContactNode } from '../../src/loaders/loaders.js';
 import { toContactCreate, toContactUpdate } from '../../src/validation/contact.js';
-import { checkIdempotencyKey, checkObjectId, checkRegistryName } from '../../src/validation/names.js';
+import { checkObjectId } from '../../src/validation/names.js';
+import { contactBackend } from '../../src/operations/contact/contact-backend.js';
+import { createContact } from '../../src/operations/contact/create-contact.js';
+import { deleteContact } from '../../src/operations/contact/delete-contact.js';
+import { updateContact } from '../../src/operations/contact/update-contact.js';
 import { Contact, ContactPayload } from '../../schema/contact/contact.type.js';
 import { CreateContactInput, UpdateContactInput } from '../../schema/contact/contact.input.js';
-import { mutate, recordOf, transactionOf } from '../common/mutate.js';
-
-/** The backend a contact lives at (`registry`, else the default), if it has contact objects. */
-async function contactBackend(ctx: GatewayContext, registry: string | null | undefined, field: string): Promise<RegistryPort> {
-  const backend = ctx.router.forContact(registry ? checkRegistryName(field, registry) : null, field);
-  if (!(await backend.capabilities(ctx.call)).contacts) throw new UnsupportedByBackendError(backend.name, 'contact objects');
-  return backend;
-}
+import { actorOf, transactionOf } from '../common/mutate.js';
 
 async function readContact(ctx: GatewayContext, registry: string, id: string) {
   const key = { registry, name: id };
@@ -30,7 +25,7 @@ export class ContactResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<ContactNode | null> {
     const id = checkObjectId('id', rawId);
-    const backend = await contactBackend(ctx, registry, 'registry');
+    const backend = await contactBackend(ctx.router, ctx.registrar.id, registry, 'registry');
     return ctx.loaders.contact.load({ registry: backend.name, name: id });
   }
 
@@ -42,26 +37,17 @@ export class ContactResolver {
 
   @Mutation(() => ContactPayload)
   async createContact(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateContactInput) input: CreateContactInput, @Ctx() ctx: GatewayContext) {
-    checkIdempotencyKey('idempotencyKey', key);
-    const args = toContactCreate(input);
-    const backend = await contactBackend(ctx, input.registry, 'input.registry');
-    const { result, replayed } = await mutate(ctx, 'createContact', key, { ...args, registry: backend.name }, async (call) => {
-      const r = await backend.createContact(call, args);
-      return { ...recordOf(r), id: r.data.id }; // the registry's id where it assigns one
-    });
-    const id = (result as { id?: string }).id ?? args.id!;
-    return { id, transaction: transactionOf(result), replayed, contact: await readContact(ctx, backend.name, id) };
+    const actor = actorOf(ctx, key);
+    const { registry, result, replayed } = await createContact(ctx, actor, toContactCreate(input), input.registry);
+    return { id: result.id, transaction: transactionOf(result), replayed, contact: await readContact(ctx, registry, result.id) };
   }
 
   @Mutation(() => ContactPayload)
   async updateContact(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateContactInput) input: UpdateContactInput, @Ctx() ctx: GatewayContext) {
-    checkIdempotencyKey('idempotencyKey', key);
+    const actor = actorOf(ctx, key);
     const args = toContactUpdate(input);
-    const backend = await contactBackend(ctx, input.registry, 'input.registry');
-    const { result, replayed } = await mutate(ctx, 'updateContact', key, { ...args, registry: backend.name }, async (call) =>
-      recordOf(await backend.updateContact(call, args)),
-    );
-    return { id: args.id, transaction: transactionOf(result), replayed, contact: await readContact(ctx, backend.name, args.id) };
+    const { registry, result, replayed } = await updateContact(ctx, actor, args, input.registry);
+    return { id: args.id, transaction: transactionOf(result), replayed, contact: await readContact(ctx, registry, args.id) };
   }
 
   @Mutation(() => ContactPayload)
@@ -71,12 +57,9 @@ export class ContactResolver {
     @Arg('registry', () => String, { nullable: true }) registry: string | null,
     @Ctx() ctx: GatewayContext,
   ) {
-    checkIdempotencyKey('idempotencyKey', key);
+    const actor = actorOf(ctx, key);
     const id = checkObjectId('id', rawId);
-    const backend = await contactBackend(ctx, registry, 'registry');
-    const { result, replayed } = await mutate(ctx, 'deleteContact', key, { id, registry: backend.name }, async (call) =>
-      recordOf(await backend.deleteContact(call, id)),
-    );
+    const { result, replayed } = await deleteContact(ctx, actor, id, registry);
     return { id, transaction: transactionOf(result), replayed, contact: null };
   }
 }

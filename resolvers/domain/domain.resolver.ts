@@ -3,13 +3,18 @@ import type { GatewayContext } from '../../src/context.js';
 import { ValidationError } from '../../src/core/errors.js';
 import type { DomainNode } from '../../src/loaders/loaders.js';
 import type { Domain as DomainModel } from '../../src/core/model/index.js';
-import { checkAuthInfo, checkIdempotencyKey, normalizeDomainName } from '../../src/validation/names.js';
+import { checkAuthInfo, normalizeDomainName } from '../../src/validation/names.js';
 import { checkPageSize } from '../../src/validation/cursors.js';
-import { checkPeriod, checkPeriodUnit } from '../../src/validation/values.js';
-import { requireCreateSupport, requireUpdateSupport, toDomainCreate, toDomainUpdate } from '../../src/validation/inputs.js';
+import { checkPeriod } from '../../src/validation/values.js';
+import { toDomainCreate, toDomainUpdate } from '../../src/validation/inputs.js';
+import { createDomain } from '../../src/operations/domain/create-domain.js';
+import { deleteDomain } from '../../src/operations/domain/delete-domain.js';
+import { renewDomain } from '../../src/operations/domain/renew-domain.js';
+import { restoreDomain } from '../../src/operations/domain/restore-domain.js';
+import { updateDomain } from '../../src/operations/domain/update-domain.js';
 import { DeleteDomainPayload, Domain, DomainCheck, DomainConnection, DomainPayload, RenewDomainPayload } from '../../schema/domain/domain.type.js';
 import { CreateDomainInput, RenewDomainInput, UpdateDomainInput } from '../../schema/domain/domain.input.js';
-import { asDate, mutate, recordOf, transactionOf } from '../common/mutate.js';
+import { actorOf, asDate, transactionOf } from '../common/mutate.js';
 import { DomainIndex } from '../../src/domains/domain-index.js';
 import { parseDomainCursor, readDomainPage } from '../../src/domains/domain-page.js';
 import { syncRegistryLists } from '../../src/domains/registry-lists.js';
@@ -77,17 +82,9 @@ export class DomainResolver {
     @Arg('input', () => CreateDomainInput) input: CreateDomainInput,
     @Ctx() ctx: GatewayContext,
   ): Promise<DomainPayload> {
-    checkIdempotencyKey('idempotencyKey', key);
-    const args = toDomainCreate(input);
-    const name = args.name;
-    const backend = ctx.router.forDomain(name, 'input.name');
-    requireCreateSupport(args, backend.name, await backend.capabilities(ctx.call));
-    const { result, replayed } = await mutate(ctx, 'createDomain', key, args, async (call) => {
-      const r = await backend.createDomain(call, args);
-      await new DomainIndex(ctx.prisma).add(ctx.registrar.id, name, backend.name);
-      return { ...recordOf(r), name };
-    });
-    return { name, transaction: transactionOf(result), replayed, domain: (await readDomain(ctx, backend.name, name)) as unknown as Domain };
+    const actor = actorOf(ctx, key);
+    const { registry, result, replayed } = await createDomain(ctx, actor, toDomainCreate(input));
+    return { name: result.name, transaction: transactionOf(result), replayed, domain: (await readDomain(ctx, registry, result.name)) as unknown as Domain };
   }
 
   @Mutation(() => RenewDomainPayload, { description: 'Renew; the current expiry date is always sent, so a resent renew cannot apply twice.' })
@@ -96,28 +93,16 @@ export class DomainResolver {
     @Arg('input', () => RenewDomainInput) input: RenewDomainInput,
     @Ctx() ctx: GatewayContext,
   ): Promise<RenewDomainPayload> {
-    checkIdempotencyKey('idempotencyKey', key);
+    const actor = actorOf(ctx, key);
     const name = normalizeDomainName('input.name', input.name);
     const period = checkPeriod('input.period', input.period ?? { value: 1, unit: 'y' });
-    const backend = ctx.router.forDomain(name, 'input.name');
-    checkPeriodUnit('input.period', period, (await backend.capabilities(ctx.call)).periodUnits);
-    const { result, replayed } = await mutate(ctx, 'renewDomain', key, { name, period, currentExpiry: input.currentExpiry ?? null }, async (call, attempt) => {
-      let currentExpiry = input.currentExpiry ?? null;
-      if (!currentExpiry) {
-        const info = await backend.infoDomain(call, name);
-        currentExpiry = info.data.expiresAt ?? null;
-        if (!currentExpiry) throw new ValidationError('input.currentExpiry', 'the registry gave no expiry date; pass currentExpiry');
-      }
-      await attempt.note({ currentExpiry }); // what reconciliation compares the expiry with if the answer is lost
-      const r = await backend.renewDomain(call, { name, period, currentExpiry });
-      return { ...recordOf(r), name, expiresAt: r.data.expiresAt.toISOString() };
-    });
+    const { registry, result, replayed } = await renewDomain(ctx, actor, { name, period, currentExpiry: input.currentExpiry ?? null });
     return {
       name,
       expiresAt: asDate(result.expiresAt)!,
       transaction: transactionOf(result),
       replayed,
-      domain: (await readDomain(ctx, backend.name, name)) as unknown as Domain,
+      domain: (await readDomain(ctx, registry, name)) as unknown as Domain,
     };
   }
 
@@ -127,41 +112,25 @@ export class DomainResolver {
     @Arg('input', () => UpdateDomainInput) input: UpdateDomainInput,
     @Ctx() ctx: GatewayContext,
   ): Promise<DomainPayload> {
-    checkIdempotencyKey('idempotencyKey', key);
-    const args = toDomainUpdate(input);
-    const name = args.name;
-    const backend = ctx.router.forDomain(name, 'input.name');
-    requireUpdateSupport(args, backend.name, await backend.capabilities(ctx.call));
-    const { result, replayed } = await mutate(ctx, 'updateDomain', key, args, async (call) => ({
-      ...recordOf(await backend.updateDomain(call, args)),
-      name,
-    }));
-    return { name, transaction: transactionOf(result), replayed, domain: (await readDomain(ctx, backend.name, name)) as unknown as Domain };
+    const actor = actorOf(ctx, key);
+    const { registry, result, replayed } = await updateDomain(ctx, actor, toDomainUpdate(input));
+    return { name: result.name, transaction: transactionOf(result), replayed, domain: (await readDomain(ctx, registry, result.name)) as unknown as Domain };
   }
 
   @Mutation(() => DeleteDomainPayload)
   async deleteDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext): Promise<DeleteDomainPayload> {
-    checkIdempotencyKey('idempotencyKey', key);
+    const actor = actorOf(ctx, key);
     const name = normalizeDomainName('name', rawName);
-    const backend = ctx.router.forDomain(name, 'name');
-    const { result, replayed } = await mutate(ctx, 'deleteDomain', key, { name }, async (call) => {
-      const r = await backend.deleteDomain(call, name);
-      if (!r.data.pending) await new DomainIndex(ctx.prisma).remove(ctx.registrar.id, name);
-      return { ...recordOf(r), name, pending: r.data.pending };
-    });
-    const domain = result.pending ? await readDomain(ctx, backend.name, name) : null;
+    const { registry, result, replayed } = await deleteDomain(ctx, actor, name);
+    const domain = result.pending ? await readDomain(ctx, registry, name) : null;
     return { name, pending: Boolean(result.pending), transaction: transactionOf(result), replayed, domain: domain as unknown as Domain };
   }
 
   @Mutation(() => DomainPayload, { description: 'Restore a domain in its redemption period (RFC 3915 restore request).' })
   async restoreDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext): Promise<DomainPayload> {
-    checkIdempotencyKey('idempotencyKey', key);
+    const actor = actorOf(ctx, key);
     const name = normalizeDomainName('name', rawName);
-    const backend = ctx.router.forDomain(name, 'name');
-    const { result, replayed } = await mutate(ctx, 'restoreDomain', key, { name }, async (call) => ({
-      ...recordOf(await backend.restoreDomain(call, name)),
-      name,
-    }));
-    return { name, transaction: transactionOf(result), replayed, domain: (await readDomain(ctx, backend.name, name)) as unknown as Domain };
+    const { registry, result, replayed } = await restoreDomain(ctx, actor, name);
+    return { name, transaction: transactionOf(result), replayed, domain: (await readDomain(ctx, registry, name)) as unknown as Domain };
   }
 }

@@ -2,10 +2,15 @@ import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import type { HostNode } from '../../src/loaders/loaders.js';
 import { toHostCreate, toHostUpdate } from '../../src/validation/inputs.js';
-import { checkIdempotencyKey, checkRegistryName, normalizeDomainName } from '../../src/validation/names.js';
+import { checkRegistryName, normalizeDomainName } from '../../src/validation/names.js';
+import { createHost } from '../../src/operations/host/create-host.js';
+import { deleteHost } from '../../src/operations/host/delete-host.js';
+import { updateHost } from '../../src/operations/host/update-host.js';
 import { HostPayload, Nameserver } from '../../schema/host/host.type.js';
 import { CreateHostInput, UpdateHostInput } from '../../schema/host/host.input.js';
-import { mutate, recordOf, transactionOf } from '../common/mutate.js';
+import { actorOf, transactionOf } from '../common/mutate.js';
+
+const registryArg = (field: string, registry: string | null | undefined) => (registry ? checkRegistryName(field, registry) : null);
 
 async function readHost(ctx: GatewayContext, registry: string, name: string): Promise<Nameserver | null> {
   const key = { registry, name };
@@ -21,31 +26,25 @@ export class HostResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<HostNode | null> {
     const name = normalizeDomainName('name', rawName);
-    const backend = ctx.router.forHost(name, registry ? checkRegistryName('registry', registry) : null);
+    const backend = ctx.router.forHost(name, registryArg('registry', registry));
     return ctx.loaders.host.load({ registry: backend.name, name });
   }
 
   @Mutation(() => HostPayload)
   async createHost(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateHostInput) input: CreateHostInput, @Ctx() ctx: GatewayContext) {
-    checkIdempotencyKey('idempotencyKey', key);
+    const actor = actorOf(ctx, key);
     const args = toHostCreate(input);
-    const backend = ctx.router.forHost(args.name, input.registry ? checkRegistryName('input.registry', input.registry) : null, 'input.registry');
-    const { result, replayed } = await mutate(ctx, 'createHost', key, { ...args, registry: backend.name }, async (call) =>
-      recordOf(await backend.createHost(call, args)),
-    );
-    return { name: args.name, transaction: transactionOf(result), replayed, host: await readHost(ctx, backend.name, args.name) };
+    const { registry, result, replayed } = await createHost(ctx, actor, args, registryArg('input.registry', input.registry));
+    return { name: args.name, transaction: transactionOf(result), replayed, host: await readHost(ctx, registry, args.name) };
   }
 
   @Mutation(() => HostPayload)
   async updateHost(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateHostInput) input: UpdateHostInput, @Ctx() ctx: GatewayContext) {
-    checkIdempotencyKey('idempotencyKey', key);
+    const actor = actorOf(ctx, key);
     const args = toHostUpdate(input);
-    const backend = ctx.router.forHost(args.name, input.registry ? checkRegistryName('input.registry', input.registry) : null, 'input.registry');
-    const { result, replayed } = await mutate(ctx, 'updateHost', key, { ...args, registry: backend.name }, async (call) =>
-      recordOf(await backend.updateHost(call, args)),
-    );
+    const { registry, result, replayed } = await updateHost(ctx, actor, args, registryArg('input.registry', input.registry));
     const name = args.newName ?? args.name;
-    return { name, transaction: transactionOf(result), replayed, host: await readHost(ctx, backend.name, name) };
+    return { name, transaction: transactionOf(result), replayed, host: await readHost(ctx, registry, name) };
   }
 
   @Mutation(() => HostPayload)
@@ -55,12 +54,9 @@ export class HostResolver {
     @Arg('registry', () => String, { nullable: true }) registry: string | null,
     @Ctx() ctx: GatewayContext,
   ) {
-    checkIdempotencyKey('idempotencyKey', key);
+    const actor = actorOf(ctx, key);
     const name = normalizeDomainName('name', rawName);
-    const backend = ctx.router.forHost(name, registry ? checkRegistryName('registry', registry) : null);
-    const { result, replayed } = await mutate(ctx, 'deleteHost', key, { name, registry: backend.name }, async (call) =>
-      recordOf(await backend.deleteHost(call, name)),
-    );
+    const { result, replayed } = await deleteHost(ctx, actor, name, registryArg('registry', registry));
     return { name, transaction: transactionOf(result), replayed, host: null };
   }
 }

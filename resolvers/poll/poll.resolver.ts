@@ -1,14 +1,13 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
-import { ObjectNotFoundError } from '../../src/core/errors.js';
 import type { PollMessage as PollRow, Prisma } from '../../src/db/generated/client.js';
 import { rowCursor, rowPage, type Page } from '../../src/connections/page.js';
 import { toEvent } from '../../src/poll/poll.service.js';
 import { parseId, pollNode } from './poll.map.js';
 import { AckPollMessagePayload, PollMessage, PollMessageConnection, PollMessageType } from '../../schema/poll/poll.type.js';
-import { mutate } from '../common/mutate.js';
+import { actorOf } from '../common/mutate.js';
+import { ackPollMessage } from '../../src/operations/poll/ack-poll-message.js';
 import { checkObjectNames, checkPageSize } from '../../src/validation/cursors.js';
-import { checkIdempotencyKey } from '../../src/validation/names.js';
 
 const nodeOf = (row: PollRow) => pollNode({ ...toEvent(row), ackedAt: row.ackedAt });
 
@@ -43,19 +42,10 @@ export class PollResolver {
 
   @Mutation(() => AckPollMessagePayload, { description: 'Mark a stored poll message as handled by the viewer.' })
   async ackPollMessage(@Arg('idempotencyKey') key: string, @Arg('id', () => ID) rawId: string, @Ctx() ctx: GatewayContext) {
-    checkIdempotencyKey('idempotencyKey', key);
+    const actor = actorOf(ctx, key);
     const id = parseId('id', rawId);
-    const registrarId = ctx.registrar.id;
-    const { replayed } = await mutate(ctx, 'ackPollMessage', key, { id: rawId }, async () => {
-      const { count } = await ctx.prisma.pollMessage.updateMany({
-        where: { id, registrarId, ackedAt: null },
-        data: { ackedAt: ctx.clock.now() },
-      });
-      if (count === 0 && !(await ctx.prisma.pollMessage.findFirst({ where: { id, registrarId } }))) {
-        throw new ObjectNotFoundError(`poll message ${rawId} does not exist`);
-      }
-      return { trid: { client: `gateway-ack-${rawId}` }, code: 1000, message: null };
-    });
+    const registrarId = actor.registrarId;
+    const { replayed } = await ackPollMessage(ctx, actor, id, rawId);
     const row = await ctx.prisma.pollMessage.findFirstOrThrow({ where: { id, registrarId } });
     const remaining = await ctx.prisma.pollMessage.count({ where: { registrarId, ackedAt: null } });
     return { message: nodeOf(row), remaining, replayed };

@@ -1,12 +1,12 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import type { TransferOp } from '../../src/core/model/index.js';
-import { DomainIndex } from '../../src/domains/domain-index.js';
-import { checkAuthInfo, checkIdempotencyKey, normalizeDomainName } from '../../src/validation/names.js';
-import { checkPeriod, checkPeriodUnit } from '../../src/validation/values.js';
+import { transferDomain } from '../../src/operations/transfer/transfer-domain.js';
+import { checkAuthInfo, normalizeDomainName } from '../../src/validation/names.js';
+import { checkPeriod } from '../../src/validation/values.js';
 import { PeriodInput } from '../../schema/common/common.input.js';
 import { Transfer, TransferPayload } from '../../schema/transfer/transfer.type.js';
-import { mutate, recordOf, transactionOf } from '../common/mutate.js';
+import { actorOf, transactionOf } from '../common/mutate.js';
 import { latestTransfer, transferNode } from './transfer.map.js';
 
 async function runTransfer(
@@ -16,18 +16,11 @@ async function runTransfer(
   rawName: string,
   opts: { authInfo?: string | null; period?: PeriodInput | null } = {},
 ): Promise<TransferPayload> {
-  checkIdempotencyKey('idempotencyKey', key);
+  const actor = actorOf(ctx, key);
   const name = normalizeDomainName('domainName', rawName);
   const authInfo = opts.authInfo != null ? checkAuthInfo('authInfo', opts.authInfo) : null;
   const period = opts.period ? checkPeriod('period', opts.period) : null;
-  const backend = ctx.router.forDomain(name, 'domainName');
-  if (period) checkPeriodUnit('period', period, (await backend.capabilities(ctx.call)).periodUnits);
-  const operation = `${op}Transfer`;
-  const { result, replayed } = await mutate(ctx, operation, key, { name, authInfo, period }, async (call) => {
-    const r = await backend.transferDomain(call, op, name, { authInfo, period });
-    await new DomainIndex(ctx.prisma).followTransfer(r.data, backend, ctx.config.registrars.map((x) => x.id));
-    return { ...recordOf(r), transfer: r.data };
-  });
+  const { result, replayed } = await transferDomain(ctx, actor, op, { name, authInfo, period });
   return { transfer: transferNode(result.transfer as never), transaction: transactionOf(result), replayed };
 }
 

@@ -1,0 +1,22 @@
+import { DomainIndex } from '../../domains/domain-index.js';
+import { recordOf, runOperation, type Actor, type OperationEnv, type OperationResult, type TransactionRecord } from '../run.js';
+
+export interface DeleteRecord extends TransactionRecord {
+  name: string;
+  /** The registry answered 1001: the deletion is pending (redemption grace period). */
+  pending: boolean;
+}
+
+/**
+ * Deletes one domain (RFC 5731 section 3.2.2); a completed deletion leaves the registrar's domain
+ * index, a pending one stays. Throws RegistryError subclasses.
+ */
+export async function deleteDomain(env: OperationEnv, actor: Actor, name: string): Promise<OperationResult<DeleteRecord>> {
+  const backend = env.router.forDomain(name, 'name');
+  const { result, replayed } = await runOperation(env, actor, 'deleteDomain', { name }, async (call) => {
+    const r = await backend.deleteDomain(call, name);
+    if (!r.data.pending) await new DomainIndex(env.prisma).remove(actor.registrarId, name);
+    return { ...recordOf(r), name, pending: r.data.pending };
+  });
+  return { registry: backend.name, result, replayed };
+}

@@ -1,0 +1,42 @@
+import { ValidationError } from '../../core/errors.js';
+import type { Period } from '../../core/model/index.js';
+import { checkPeriodUnit } from '../../validation/values.js';
+import { callOf, recordOf, runOperation, type Actor, type OperationEnv, type OperationResult, type TransactionRecord } from '../run.js';
+
+/** Normalised arguments of a renewal (RFC 5731 section 3.2.3). */
+export interface RenewDomainArgs {
+  name: string;
+  period: Period;
+  /** The expiry the client believes current; read from the registry (domain info) when null. */
+  currentExpiry: Date | null;
+}
+
+export interface RenewRecord extends TransactionRecord {
+  name: string;
+  /** ISO 8601: the new expiry date the registry answered. */
+  expiresAt: string;
+}
+
+/**
+ * Renews one domain. The current expiry date is always sent (EPP's curExpDate), so a resent
+ * renewal cannot apply twice: when the caller gives none it is read first (one domain info) and
+ * noted on the idempotency record before the renew is sent, for reconciliation to compare.
+ * `periodField` names the period in a ValidationError (the registry refuses its unit).
+ * Throws ValidationError (period unit; no expiry to read), RegistryError subclasses.
+ */
+export async function renewDomain(env: OperationEnv, actor: Actor, args: RenewDomainArgs, periodField = 'input.period'): Promise<OperationResult<RenewRecord>> {
+  const { name, period } = args;
+  const backend = env.router.forDomain(name, 'input.name');
+  checkPeriodUnit(periodField, period, (await backend.capabilities(callOf(actor))).periodUnits);
+  const { result, replayed } = await runOperation(env, actor, 'renewDomain', { name, period, currentExpiry: args.currentExpiry }, async (call, attempt) => {
+    let currentExpiry = args.currentExpiry;
+    if (!currentExpiry) {
+      currentExpiry = (await backend.infoDomain(call, name)).data.expiresAt ?? null;
+      if (!currentExpiry) throw new ValidationError('input.currentExpiry', 'the registry gave no expiry date; pass currentExpiry');
+    }
+    await attempt.note({ currentExpiry }); // what reconciliation compares the expiry with if the answer is lost
+    const r = await backend.renewDomain(call, { name, period, currentExpiry });
+    return { ...recordOf(r), name, expiresAt: r.data.expiresAt.toISOString() };
+  });
+  return { registry: backend.name, result, replayed };
+}

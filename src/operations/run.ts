@@ -1,0 +1,73 @@
+/**
+ * How every mutation runs, whatever calls it (a resolver, a bulk item, a CLI): the model is
+ * Nomulus's FlowRunner (google/nomulus flows/FlowRunner.java), which runs one Flow per command
+ * the same way for every entry point. An operation here is a function of the long-lived services
+ * (`OperationEnv`), the actor (registrar + idempotency key) and the normalised arguments; it never
+ * sees GraphQL, and the resolver around it only parses, calls and shapes the payload.
+ */
+import type { GatewayConfig } from '../config.types.js';
+import type { Clock } from '../core/clock.js';
+import type { CallContext, PortResult } from '../core/model/index.js';
+import type { PrismaClient } from '../db/generated/client.js';
+import type { Attempt, IdempotencyService, StoredResult } from '../idempotency/service.js';
+import type { Router } from '../routing/router.js';
+import { checkIdempotencyKey } from '../validation/names.js';
+
+/** The long-lived parts an operation uses (a subset of the gateway's Services). */
+export interface OperationEnv {
+  router: Router;
+  prisma: PrismaClient;
+  idempotency: IdempotencyService;
+  clock: Clock;
+  config: Pick<GatewayConfig, 'registrars'>;
+}
+
+/** Who runs the operation and under which idempotency key (1-255 visible ASCII characters). */
+export interface Actor {
+  registrarId: string;
+  idempotencyKey: string;
+}
+
+/** What every mutation stores: the upstream transaction, plus its own result fields. */
+export interface TransactionRecord extends StoredResult {
+  trid: { client: string; server?: string | null };
+  code: number;
+  message?: string | null;
+}
+
+/** An operation's answer: the stored (or replayed) record and the backend that ran it. */
+export interface OperationResult<T extends TransactionRecord> {
+  registry: string;
+  result: T;
+  /** True when the answer is the stored one of an earlier request with the same key. */
+  replayed: boolean;
+}
+
+export function recordOf<T>(r: PortResult<T>): TransactionRecord {
+  return { trid: r.trid, code: r.code, message: r.message ?? null };
+}
+
+/** The call context of the actor (what adapters and capability reads see), without a key. */
+export function callOf(actor: Pick<Actor, 'registrarId'>): CallContext {
+  return { registrarId: actor.registrarId };
+}
+
+/**
+ * Runs `execute` exactly once per (registrar, idempotencyKey) through the idempotency service:
+ * `args` must be the normalised, validated arguments (the key's fingerprint is taken over them),
+ * so every check happens before anything is recorded or sent. `execute` gets the call context,
+ * which carries the key into the command log, and the attempt, whose `note()` records what is
+ * about to be sent when that is decided inside `execute` (a renewal's curExpDate), so that a later
+ * reconciliation knows it. Throws ValidationError (idempotencyKey) and whatever the service throws.
+ */
+export async function runOperation<T extends TransactionRecord>(
+  env: Pick<OperationEnv, 'idempotency'>,
+  actor: Actor,
+  operation: string,
+  args: unknown,
+  execute: (call: CallContext, attempt: Attempt) => Promise<T>,
+): Promise<{ result: T; replayed: boolean }> {
+  const key = checkIdempotencyKey('idempotencyKey', actor.idempotencyKey);
+  const call: CallContext = { registrarId: actor.registrarId, idempotencyKey: key, operation };
+  return env.idempotency.run({ registrarId: actor.registrarId, key, operation, args, call }, (attempt) => execute(call, attempt));
+}

@@ -122,6 +122,8 @@ export interface GatewayConfig {
   idempotency?: IdempotencyConfig;
   /** OpenTelemetry traces (src/observe/tracing.ts); off by default. The standard OTEL_* variables turn it on too (src/config.ts). */
   tracing?: TracingConfig;
+  /** Bulk jobs (see src/bulk/config.ts for the defaults). */
+  bulk?: BulkConfig;
 }
 
 export interface TracingConfig {
@@ -135,6 +137,33 @@ export interface TracingConfig {
   headers?: Record<string, string>;
   /** service.name of the spans. Default "registry-gateway"; OTEL_SERVICE_NAME wins. */
   serviceName?: string;
+}
+
+/** How bulk jobs run (src/bulk/runner.ts). */
+export interface BulkConfig {
+  /** Items of one backend one instance runs at once (within the backend's sessions). Default 16. */
+  concurrency?: number;
+  /** Per backend name: its own concurrency (e.g. a registry's rate limit allows fewer). */
+  backendConcurrency?: Record<string, number>;
+  /** Attempts of an item before a transient failure is final. Default 8. */
+  maxAttempts?: number;
+  /** First back-off after a transient failure, doubled each attempt up to 60 s. Default 1000. */
+  backoffMs?: number;
+  /** A claimed item's lease; another instance takes it over this long after its holder stops renewing. Default 30000. */
+  leaseMs?: number;
+  /** How often an idle runner looks for work (submissions on this instance wake it at once). Default 500. */
+  idleMs?: number;
+  /** Items one job may have. Default 20000. */
+  maxItems?: number;
+  /**
+   * This instance's identity as the holder of items (env BULK_INSTANCE_ID): a restarted instance
+   * with the same identity takes its own unfinished items back at once instead of after their
+   * lease. Set it only to a name no other live instance has (a StatefulSet pod name). Default:
+   * "embedded" with the embedded database (one process by construction), else random per start.
+   */
+  instanceId?: string;
+  /** Off: this instance accepts jobs but runs no items (another instance does). Default on. */
+  enabled?: boolean;
 }
 
 export interface IdempotencyConfig {

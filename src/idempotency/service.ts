@@ -163,6 +163,19 @@ export class IdempotencyService {
     return sweepAbandoned({ prisma, reconciler, leaseMs: this.opts.leaseMs, now: this.opts.now, claim: (rec) => this.claim(rec), logger: this.deps.logger }, limit);
   }
 
+  /**
+   * The owner of the key's IN_PROGRESS record is known to be dead (a restarted instance's own
+   * bulk item): its outcome is unknown from now on, so the next request with the key reconciles
+   * at once instead of waiting leaseMs for the lease to lapse. Returns whether a record changed.
+   */
+  async abandon(registrarId: string, key: string): Promise<boolean> {
+    const { count } = await this.prisma.idempotencyRecord.updateMany({
+      where: { registrarId, idempotencyKey: key, state: 'IN_PROGRESS' },
+      data: { state: 'OUTCOME_UNKNOWN', updatedAt: Lease.stamp(this.opts.now()) },
+    });
+    return count === 1;
+  }
+
   /** Delete expired records; returns how many went. */
   async purgeExpired(): Promise<number> {
     const { count } = await this.prisma.idempotencyRecord.deleteMany({ where: { expiresAt: { lt: this.clock.now() } } });

@@ -47,7 +47,7 @@ export function checkContacts(field: string, list: ContactIn[]): DomainContact[]
   return checkUnique(field, out, (c) => `${c.role}:${c.id}`);
 }
 
-const DOMAIN_CLIENT_STATUSES: ReadonlySet<string> = new Set([
+export const DOMAIN_CLIENT_STATUSES: ReadonlySet<string> = new Set([
   'clientDeleteProhibited', 'clientHold', 'clientRenewProhibited', 'clientTransferProhibited', 'clientUpdateProhibited',
 ]);
 const HOST_CLIENT_STATUSES: ReadonlySet<string> = new Set(['clientDeleteProhibited', 'clientUpdateProhibited']);

@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import type { BulkConfig, GatewayConfig } from '../config.types.js';
+
+/** Bulk settings with every default filled in (see BulkConfig in src/config.types.ts). */
+export type BulkSettings = Required<Omit<BulkConfig, 'backendConcurrency'>> & { backendConcurrency: Record<string, number> };
+
+const positive = (name: string, v: number) => {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`config: bulk.${name} must be a whole number, 1 or more`);
+  return v;
+};
+
+/** The bulk settings of a config; throws on a value that is not a positive whole number. */
+export function bulkSettings(config: Pick<GatewayConfig, 'bulk' | 'databaseUrl'>): BulkSettings {
+  const b = config.bulk ?? {};
+  const s: BulkSettings = {
+    concurrency: positive('concurrency', b.concurrency ?? 16),
+    backendConcurrency: b.backendConcurrency ?? {},
+    maxAttempts: positive('maxAttempts', b.maxAttempts ?? 8),
+    backoffMs: positive('backoffMs', b.backoffMs ?? 1000),
+    leaseMs: positive('leaseMs', b.leaseMs ?? 30_000),
+    idleMs: positive('idleMs', b.idleMs ?? 500),
+    maxItems: positive('maxItems', b.maxItems ?? 20_000),
+    // The embedded database serves one process: a restart is the same instance.
+    instanceId: b.instanceId ?? (config.databaseUrl ? randomUUID() : 'embedded'),
+    enabled: b.enabled ?? true,
+  };
+  for (const [name, n] of Object.entries(s.backendConcurrency)) positive(`backendConcurrency.${name}`, n);
+  return s;
+}

@@ -1,0 +1,68 @@
+/**
+ * What one item of each bulk kind does: the same operation a single mutation runs
+ * (src/operations), with the item's own idempotency key. Name-server and tech-contact
+ * replacement read the domain first and leave a domain without the old value alone (REPP's bulk
+ * endpoints call such a domain "skipped"), so only domains that have it get an update.
+ */
+import type { DomainNameserver, Period } from '../core/model/index.js';
+import { renewDomain } from '../operations/domain/renew-domain.js';
+import { updateDomain } from '../operations/domain/update-domain.js';
+import { callOf, type Actor, type OperationEnv, type TransactionRecord } from '../operations/run.js';
+import { transferDomain } from '../operations/transfer/transfer-domain.js';
+
+export const BULK_KINDS = ['RENEW', 'TRANSFER', 'REPLACE_NAMESERVER', 'REPLACE_TECH_CONTACT', 'UPDATE_STATUSES'] as const;
+export type BulkKind = (typeof BULK_KINDS)[number];
+
+/** Parameters shared by every item of a job, by kind (stored as the job's `params`). */
+export interface BulkParams {
+  RENEW: { period: Period };
+  TRANSFER: { period: Period | null };
+  REPLACE_NAMESERVER: { from: string; to: DomainNameserver };
+  REPLACE_TECH_CONTACT: { from: string; to: string };
+  UPDATE_STATUSES: { add: string[]; remove: string[] };
+}
+
+/** Per-item arguments: a renewal's current expiry (ISO 8601), a transfer's auth code (opened from its seal). */
+export interface ItemInput {
+  currentExpiry?: string | null;
+  authInfo?: string | null;
+}
+
+/** What a finished item keeps: the operation's record, or `skipped` when the domain did not need the change. */
+export type ItemRecord = (TransactionRecord & Record<string, unknown>) | { skipped: string };
+
+const EMPTY = { statuses: [], contacts: [], nameservers: [] };
+
+/** Runs one item of a `kind` job for `name` as `actor` (whose key is the item's). Throws what the operation throws. */
+export async function runItem(env: OperationEnv, actor: Actor, kind: BulkKind, params: unknown, name: string, input: ItemInput): Promise<ItemRecord> {
+  switch (kind) {
+    case 'RENEW': {
+      const { period } = params as BulkParams['RENEW'];
+      const currentExpiry = input.currentExpiry ? new Date(input.currentExpiry) : null;
+      return (await renewDomain(env, actor, { name, period, currentExpiry }, 'period')).result;
+    }
+    case 'TRANSFER': {
+      const { period } = params as BulkParams['TRANSFER'];
+      return (await transferDomain(env, actor, 'request', { name, authInfo: input.authInfo ?? null, period })).result as unknown as ItemRecord;
+    }
+    case 'REPLACE_NAMESERVER': {
+      const { from, to } = params as BulkParams['REPLACE_NAMESERVER'];
+      const current = await env.router.forDomain(name, 'names').infoDomain(callOf(actor), name);
+      const old = current.data.nameservers.find((ns) => ns.name === from);
+      if (!old) return { skipped: `${from} is not a name server of the domain` };
+      const add = current.data.nameservers.some((ns) => ns.name === to.name) ? [] : [to];
+      return (await updateDomain(env, actor, { name, add: { ...EMPTY, nameservers: add }, remove: { ...EMPTY, nameservers: [old] } })).result;
+    }
+    case 'REPLACE_TECH_CONTACT': {
+      const { from, to } = params as BulkParams['REPLACE_TECH_CONTACT'];
+      const current = await env.router.forDomain(name, 'names').infoDomain(callOf(actor), name);
+      if (!current.data.contacts.some((c) => c.role === 'tech' && c.id === from)) return { skipped: `${from} is not a tech contact of the domain` };
+      const add = current.data.contacts.some((c) => c.role === 'tech' && c.id === to) ? [] : [{ role: 'tech' as const, id: to }];
+      return (await updateDomain(env, actor, { name, add: { ...EMPTY, contacts: add }, remove: { ...EMPTY, contacts: [{ role: 'tech', id: from }] } })).result;
+    }
+    case 'UPDATE_STATUSES': {
+      const { add, remove } = params as BulkParams['UPDATE_STATUSES'];
+      return (await updateDomain(env, actor, { name, add: { ...EMPTY, statuses: add }, remove: { ...EMPTY, statuses: remove } })).result;
+    }
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Runs the items of bulk jobs: per backend a lane that claims items from the store (row locks,
+ * SKIP LOCKED: several instances share a job and never hold one item at once), keeps at most the
+ * backend's concurrency in flight, and settles outcomes in batches. Each item runs the same
+ * operation a single mutation runs, under its own idempotency key (itemKey), so an item run again
+ * after a crash replays or reconciles instead of applying twice. Transient failures (no session,
+ * no answer, 2400/2500-2502, another request holding the key) are retried with exponential
+ * back-off up to maxAttempts; a definite refusal (any other 2xxx, bad input) is final at once.
+ */
+import { EventEmitter } from 'node:events';
+import { GatewayError } from '../core/errors.js';
+import type { BulkJob } from '../db/generated/client.js';
+import type { Logger } from '../logger.js';
+import type { OperationEnv } from '../operations/run.js';
+import type { BulkSettings } from './config.js';
+import { runItem, type BulkKind, type ItemInput } from './kinds.js';
+import type { Sealer } from './seal.js';
+import { itemKey, type BulkStore, type ClaimedItem, type ItemOutcome } from './store.js';
+
+interface Lane {
+  queue: ClaimedItem[];
+  inFlight: number;
+  claiming: boolean;
+}
+
+const FLUSH_MS = 50;
+const FLUSH_ITEMS = 200;
+const JOB_TTL_MS = 250;
+
+/** The error an item keeps: the stable code and message (never a secret: errors carry none), unexpected ones masked. */
+export function itemError(err: unknown): NonNullable<ItemOutcome['error']> {
+  if (err instanceof GatewayError) return { code: err.code, message: err.message, upstreamCode: err.details.upstreamCode ?? null };
+  return { code: 'INTERNAL_SERVER_ERROR', message: 'unexpected error (see the gateway log)', upstreamCode: null };
+}
+
+/** Worth another attempt: the error says so (retryable), or it is not one the gateway knows. */
+export function isTransient(err: unknown): boolean {
+  return !(err instanceof GatewayError) || err.details.retryable === true;
+}
+
+export class BulkRunner {
+  /** Emits 'settled' (jobId) after outcomes of the job's items were written. */
+  readonly events = new EventEmitter().setMaxListeners(0);
+  private readonly lanes = new Map<string, Lane>();
+  private readonly jobs = new Map<string, { job: BulkJob; at: number }>();
+  private outcomes: ItemOutcome[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private timers: NodeJS.Timeout[] = [];
+  private stopped = true;
+
+  constructor(
+    private readonly env: OperationEnv,
+    private readonly store: BulkStore,
+    private readonly sealer: Sealer,
+    private readonly settings: BulkSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  get holder(): string {
+    return this.settings.instanceId;
+  }
+
+  /** Takes back this instance's own unfinished items (same identity, earlier life), then runs. */
+  async start(): Promise<void> {
+    for (const own of await this.store.releaseOwn(this.holder)) {
+      const job = await this.jobOf(own.jobId, true);
+      if (job) await this.env.idempotency.abandon(job.registrarId, itemKey(job.idempotencyKey, own.position));
+    }
+    this.stopped = false;
+    const every = (ms: number, fn: () => void) => this.timers.push(setInterval(fn, ms));
+    every(this.settings.idleMs, () => this.wake());
+    every(Math.max(100, Math.floor(this.settings.leaseMs / 3)), () => void this.store.renewLeases(this.holder, this.settings.leaseMs).catch((err) => this.logger.warn({ err }, 'bulk: lease renewal failed')));
+    every(FLUSH_MS, () => void this.flush());
+    this.wake();
+  }
+
+  /** Stops claiming, lets running items finish, writes their outcomes and gives back the claimed items not started. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    while ([...this.lanes.values()].some((l) => l.inFlight > 0 || l.claiming)) await new Promise((r) => setTimeout(r, 20));
+    const unstarted = [...this.lanes.values()].flatMap((l) => l.queue.splice(0));
+    this.outcomes.push(...unstarted.map((i) => ({ id: i.id, state: 'PENDING' as const, notBefore: new Date(0) })));
+    await this.flush();
+  }
+
+  /** Looks for work now (a job was submitted on this instance). */
+  wake(): void {
+    if (this.stopped) return;
+    for (const backend of this.env.router.backends()) this.pump(backend.name);
+  }
+
+  private limit(backend: string): number {
+    return this.settings.backendConcurrency[backend] ?? this.settings.concurrency;
+  }
+
+  private lane(backend: string): Lane {
+    let lane = this.lanes.get(backend);
+    if (!lane) this.lanes.set(backend, (lane = { queue: [], inFlight: 0, claiming: false }));
+    return lane;
+  }
+
+  /** Starts queued items up to the limit, and claims more while the queue runs low (one claim at a time per lane). */
+  private pump(backend: string): void {
+    const lane = this.lane(backend);
+    const limit = this.limit(backend);
+    while (!this.stopped && lane.inFlight < limit && lane.queue.length > 0) {
+      const item = lane.queue.shift()!;
+      lane.inFlight++;
+      void this.runOne(item).finally(() => {
+        lane.inFlight--;
+        this.pump(backend);
+      });
+    }
+    if (this.stopped || lane.claiming || lane.queue.length >= limit) return;
+    lane.claiming = true;
+    this.store
+      .claim(this.holder, backend, 2 * limit - lane.queue.length - lane.inFlight, this.settings.leaseMs)
+      .then((items) => {
+        lane.queue.push(...items);
+        lane.claiming = false;
+        if (items.length > 0) this.pump(backend);
+      })
+      .catch((err) => {
+        lane.claiming = false;
+        this.logger.warn({ err, backend }, 'bulk: claiming items failed');
+      });
+  }
+
+  private async jobOf(id: string, fresh = false): Promise<BulkJob | null> {
+    const hit = this.jobs.get(id);
+    if (hit && !fresh && Date.now() - hit.at < JOB_TTL_MS) return hit.job;
+    const job = await this.store.job(id);
+    if (job) this.jobs.set(id, { job, at: Date.now() });
+    return job;
+  }
+
+  private input(item: ClaimedItem): ItemInput {
+    const raw = (item.input ?? {}) as { currentExpiry?: string; authInfo?: string };
+    return { currentExpiry: raw.currentExpiry ?? null, authInfo: raw.authInfo ? this.sealer.open(raw.authInfo) : null };
+  }
+
+  private async runOne(item: ClaimedItem): Promise<void> {
+    let outcome: ItemOutcome;
+    try {
+      const job = await this.jobOf(item.jobId);
+      if (!job || job.state === 'CANCELLED') {
+        outcome = { id: item.id, state: 'CANCELLED', error: { code: 'CANCELLED', message: 'the job was cancelled before this item ran; nothing was sent for it' } };
+      } else {
+        const actor = { registrarId: job.registrarId, idempotencyKey: itemKey(job.idempotencyKey, item.position) };
+        const result = await runItem(this.env, actor, job.kind as BulkKind, job.params, item.name, this.input(item));
+        outcome = { id: item.id, state: 'SUCCEEDED', result };
+      }
+    } catch (err) {
+      if (!(err instanceof GatewayError)) this.logger.error({ err, item: item.name }, 'bulk: item failed unexpectedly');
+      const error = itemError(err);
+      const again = isTransient(err) && item.attempts < this.settings.maxAttempts;
+      const backoff = Math.min(60_000, this.settings.backoffMs * 2 ** (item.attempts - 1)) * (0.5 + Math.random() / 2);
+      outcome = again ? { id: item.id, state: 'PENDING', error, notBefore: new Date(Date.now() + backoff) } : { id: item.id, state: 'FAILED', error };
+    }
+    this.outcomes.push(outcome);
+    if (this.outcomes.length >= FLUSH_ITEMS) void this.flush();
+  }
+
+  /** Writes the outcomes gathered so far (one statement), one write at a time; a failed write is tried again. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      const batch = this.outcomes.splice(0);
+      if (batch.length === 0) return;
+      try {
+        for (const job of await this.store.settle(this.holder, batch)) this.events.emit('settled', job);
+      } catch (err) {
+        this.outcomes.unshift(...batch);
+        this.logger.warn({ err }, 'bulk: writing item outcomes failed; trying again');
+      }
+    });
+    return this.flushing;
+  }
+}

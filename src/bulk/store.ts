@@ -1,0 +1,169 @@
+/**
+ * Bulk jobs and their items in PostgreSQL (prisma/schema.prisma BulkJob, BulkItem). Items are
+ * claimed with row locks (`FOR UPDATE SKIP LOCKED`), so several gateway instances on one database
+ * share a job's items and never hold one item at once; a claim is a lease (holder, leaseUntil)
+ * renewed while the holder lives and taken over once it lapses, like the poll lease of
+ * src/poll/ingester.ts. That an item is applied at most once does not rest on the claim: every
+ * item runs under its own idempotency key (itemKey), so a re-run replays or reconciles.
+ */
+import { createHash } from 'node:crypto';
+import { Prisma, type BulkJob, type PrismaClient } from '../db/generated/client.js';
+import type { BulkKind } from './kinds.js';
+
+export type ItemState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+/** A claimed item, as the runner needs it. */
+export interface ClaimedItem {
+  id: bigint;
+  jobId: string;
+  position: number;
+  name: string;
+  backend: string;
+  input: Record<string, unknown> | null;
+  attempts: number;
+}
+
+/** How a run of an item ended: a final state, or PENDING again after `notBefore` (a transient failure). */
+export interface ItemOutcome {
+  id: bigint;
+  state: 'SUCCEEDED' | 'FAILED' | 'PENDING' | 'CANCELLED';
+  result?: unknown;
+  error?: { code: string; message: string; upstreamCode?: number | null };
+  notBefore?: Date;
+}
+
+export interface JobCounts {
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+}
+
+export interface NewJob {
+  registrarId: string;
+  idempotencyKey: string;
+  kind: BulkKind;
+  fingerprint: string;
+  params: unknown;
+  items: { name: string; backend: string; input: Record<string, unknown> | null }[];
+}
+
+const CHUNK = 1000;
+const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? null)) as Prisma.InputJsonValue;
+
+/**
+ * The idempotency key of a job's item: derived from the job's key (its SHA-256, so any job key
+ * gives a key within the 255-character limit) and the item's place in the list.
+ */
+export function itemKey(jobKey: string, position: number): string {
+  return `bulk:${createHash('sha256').update(jobKey).digest('hex').slice(0, 40)}:${position}`;
+}
+
+export class BulkStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** The registrar's job under this key, if any. */
+  findByKey(registrarId: string, idempotencyKey: string): Promise<BulkJob | null> {
+    return this.prisma.bulkJob.findUnique({ where: { registrarId_idempotencyKey: { registrarId, idempotencyKey } } });
+  }
+
+  /** One job, only when `registrarId` owns it. */
+  find(registrarId: string, id: string): Promise<BulkJob | null> {
+    return this.prisma.bulkJob.findFirst({ where: { id, registrarId } });
+  }
+
+  job(id: string): Promise<BulkJob | null> {
+    return this.prisma.bulkJob.findUnique({ where: { id } });
+  }
+
+  /** Writes the job and all its items in one transaction (nothing half-written stays behind). Throws P2002 when the key exists. */
+  async create(job: NewJob): Promise<BulkJob> {
+    return this.prisma.$transaction(async (tx) => {
+      const row = await tx.bulkJob.create({
+        data: { registrarId: job.registrarId, idempotencyKey: job.idempotencyKey, kind: job.kind, fingerprint: job.fingerprint, params: json(job.params), state: 'RUNNING', total: job.items.length },
+      });
+      for (let i = 0; i < job.items.length; i += CHUNK) {
+        await tx.bulkItem.createMany({
+          data: job.items.slice(i, i + CHUNK).map((it, j) => ({ jobId: row.id, position: i + j, name: it.name, backend: it.backend, input: it.input ? json(it.input) : Prisma.JsonNull, state: 'PENDING' as const })),
+        });
+      }
+      return row;
+    }, { timeout: 60_000 });
+  }
+
+  /** Claims up to `limit` runnable items of `backend` for `holder` (PENDING and due, or RUNNING under a lapsed lease). */
+  async claim(holder: string, backend: string, limit: number, leaseMs: number): Promise<ClaimedItem[]> {
+    const rows = await this.prisma.$queryRaw<Array<{ id: bigint; job_id: string; position: number; name: string; backend: string; input: unknown; attempts: number }>>`
+      UPDATE bulk_items SET state = 'RUNNING', holder = ${holder}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}),
+        attempts = attempts + 1, updated_at = now()
+      WHERE id IN (
+        SELECT id FROM bulk_items
+        WHERE backend = ${backend}
+          AND ((state = 'PENDING' AND not_before <= now()) OR (state = 'RUNNING' AND lease_until < now()))
+        ORDER BY id LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED)
+      RETURNING id, job_id, position, name, backend, input, attempts`;
+    return rows.map((r) => ({ id: r.id, jobId: r.job_id, position: r.position, name: r.name, backend: r.backend, input: (r.input ?? null) as Record<string, unknown> | null, attempts: r.attempts }));
+  }
+
+  /** Extends the leases of every item `holder` runs. */
+  async renewLeases(holder: string, leaseMs: number): Promise<void> {
+    await this.prisma.$executeRaw`UPDATE bulk_items SET lease_until = now() + make_interval(secs => ${leaseMs / 1000}) WHERE holder = ${holder} AND state = 'RUNNING'`;
+  }
+
+  /**
+   * Items `holder` was running when its process stopped (a restarted instance that keeps its
+   * identity): PENDING again at once, instead of after their lease lapses. Returns them.
+   */
+  async releaseOwn(holder: string): Promise<Array<{ jobId: string; position: number }>> {
+    const rows = await this.prisma.$queryRaw<Array<{ job_id: string; position: number }>>`
+      UPDATE bulk_items SET state = 'PENDING', holder = NULL, lease_until = NULL, updated_at = now()
+      WHERE holder = ${holder} AND state = 'RUNNING' RETURNING job_id, position`;
+    return rows.map((r) => ({ jobId: r.job_id, position: r.position }));
+  }
+
+  /** Settles finished runs of `holder`'s items in one statement; an item no longer held by it is left alone. Returns the jobs touched. */
+  async settle(holder: string, outcomes: ItemOutcome[]): Promise<string[]> {
+    if (outcomes.length === 0) return [];
+    const rows = JSON.stringify(outcomes.map((o) => ({ id: o.id.toString(), state: o.state, result: o.result ?? null, error: o.error ?? null, not_before: (o.notBefore ?? new Date(0)).toISOString() })));
+    const touched = await this.prisma.$queryRaw<Array<{ job_id: string }>>`
+      UPDATE bulk_items AS b SET state = v.state::bulk_item_state, result = v.result, error = v.error,
+        not_before = GREATEST(b.not_before, v.not_before), holder = NULL, lease_until = NULL, updated_at = now()
+      FROM jsonb_to_recordset(${rows}::jsonb) AS v(id bigint, state text, result jsonb, error jsonb, not_before timestamptz)
+      WHERE b.id = v.id AND b.holder = ${holder} AND b.state = 'RUNNING'
+      RETURNING b.job_id`;
+    const jobs = [...new Set(touched.map((t) => t.job_id))];
+    for (const id of jobs) await this.finishIfDone(id);
+    return jobs;
+  }
+
+  /** RUNNING (or CANCELLED) job -> finished, once no item is pending or running. */
+  async finishIfDone(jobId: string): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE bulk_jobs SET state = CASE WHEN state = 'RUNNING' THEN 'COMPLETED'::bulk_job_state ELSE state END, finished_at = now(), updated_at = now()
+      WHERE id = ${jobId} AND finished_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM bulk_items WHERE job_id = ${jobId} AND state IN ('PENDING', 'RUNNING'))`;
+  }
+
+  /**
+   * Cancels a job: every item not yet started becomes CANCELLED and says so; items already
+   * running finish with their real outcome (a command may be on its way). Returns how many were cancelled.
+   */
+  async cancel(jobId: string): Promise<number> {
+    const error = json({ code: 'CANCELLED', message: 'the job was cancelled before this item ran; nothing was sent for it' });
+    const [, count] = await this.prisma.$transaction([
+      this.prisma.bulkJob.updateMany({ where: { id: jobId, state: 'RUNNING' }, data: { state: 'CANCELLED' } }),
+      this.prisma.bulkItem.updateMany({ where: { jobId, state: 'PENDING' }, data: { state: 'CANCELLED', error } }),
+    ]);
+    await this.finishIfDone(jobId);
+    return count.count;
+  }
+
+  async counts(jobId: string): Promise<JobCounts> {
+    const groups = await this.prisma.bulkItem.groupBy({ by: ['state'], where: { jobId }, _count: { _all: true } });
+    const c: JobCounts = { pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+    for (const g of groups) c[g.state.toLowerCase() as keyof JobCounts] = g._count._all;
+    return c;
+  }
+}

@@ -1,4 +1,6 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { BulkResolver } from './bulk/bulk.resolver.js';
+import { BulkSubscriptionResolver } from './bulk/bulk.subscription.js';
 import { CommandLogResolver } from './commandlog/commandlog.resolver.js';
 import { PageInfoResolver } from './common/page-info.resolver.js';
 import { ContactResolver } from './contact/contact.resolver.js';
@@ -29,4 +31,6 @@ export const resolvers: NonEmptyArray<Function> = [
   PollSubscriptionResolver,
   CommandLogResolver,
   PageInfoResolver,
+  BulkResolver,
+  BulkSubscriptionResolver,
 ];

@@ -1,4 +1,5 @@
 import type { ApiKeyCache } from './auth/key-cache.js';
+import type { BulkService } from './bulk/service.js';
 import type { Clock } from './core/clock.js';
 import type { CallContext } from './core/model/index.js';
 import type { PrismaClient } from './db/generated/client.js';
@@ -17,6 +18,7 @@ export interface Services {
   prisma: PrismaClient;
   router: Router;
   idempotency: IdempotencyService;
+  bulk: BulkService;
   ingester: PollIngester;
   events: PollEvents;
   clock: Clock;

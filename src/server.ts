@@ -13,6 +13,8 @@ import { WebSocketServer } from 'ws';
 import { buildGatewaySchema } from '../schema/build.js';
 import { authenticate } from './http/authenticate.js';
 import { createBackend } from './backends/factory.js';
+import { bulkSettings } from './bulk/config.js';
+import { BulkService } from './bulk/service.js';
 import { CommandLog, type CommandEvent } from './commandlog/command-log.js';
 import type { GatewayConfig } from './config.types.js';
 import { createContext, type GatewayContext, type Services } from './context.js';
@@ -105,17 +107,10 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const polls = new PollService(db.prisma, events, clock, logger, metrics);
   ingester = new PollIngester(db.prisma, router, polls, config.registrars.map((r) => r.id), logger, config.poll);
   const apiKeys = new ApiKeyCache(db.prisma, config.auth?.keyCacheTtlMs);
-  const services: Services = {
-    config,
-    prisma: db.prisma,
-    router,
-    clock,
-    logger,
-    idempotency: new IdempotencyService(db.prisma, clock, { ...idempotencyOptions(config), fingerprints: deploymentFingerprints(config) }, { router, commandLog, registrars: config.registrars, logger }),
-    events,
-    ingester,
-    apiKeys,
-  };
+  const fingerprints = deploymentFingerprints(config);
+  const idempotency = new IdempotencyService(db.prisma, clock, { ...idempotencyOptions(config), fingerprints }, { router, commandLog, registrars: config.registrars, logger });
+  const bulk = new BulkService({ router, prisma: db.prisma, idempotency, clock, config }, fingerprints, bulkSettings(config), logger);
+  const services: Services = { config, prisma: db.prisma, router, clock, logger, idempotency, bulk, events, ingester, apiKeys };
   for (const r of config.registrars) {
     await db.prisma.registrar.upsert({ where: { id: r.id }, update: { name: r.name }, create: r });
   }
@@ -205,6 +200,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   if (config.poll.enabled) ingester.start();
+  await bulk.start();
   revocations.start();
   const purge = startPurgeTimer(services.idempotency, config, logger);
   const { port } = httpServer.address() as AddressInfo;
@@ -229,6 +225,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       await limits.close();
       await purge.stop();
       await ingester.stop();
+      await bulk.stop();
       await events.close();
       await Promise.all(backends.map((b) => b.close()));
       await sandboxes.stop();

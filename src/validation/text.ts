@@ -12,8 +12,8 @@ import { ValidationError } from '../core/errors.js';
  */
 export const MAX_ARGUMENT_CHARS = 8192;
 
-/** The longest list any argument may be: checkDomains takes 5,000 names (limits.maxBatch); every other kind has its own, smaller, bound. */
-export const MAX_LIST_ITEMS = 5000;
+/** The longest list any argument may be: a bulk job's 20,000 domains (bulk.maxItems); checkDomains takes 5,000 names (limits.maxBatch); every other kind has its own, smaller, bound. */
+export const MAX_LIST_ITEMS = 20_000;
 
 /**
  * Characters no argument may hold: what XML 1.0 cannot carry (C0 controls other than TAB, LF and

@@ -1,0 +1,117 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GatewayContext } from '../../src/context.js';
+import { ValidationError } from '../../src/core/errors.js';
+import type { BulkRequest } from '../../src/bulk/submit.js';
+import { checkItemNames } from '../../src/bulk/submit.js';
+import type { JobView } from '../../src/bulk/views.js';
+import { checkClientStatuses } from '../../src/validation/contact.js';
+import { checkPageSize } from '../../src/validation/cursors.js';
+import { checkNameservers, DOMAIN_CLIENT_STATUSES } from '../../src/validation/inputs.js';
+import { checkAuthInfo, checkObjectId, normalizeDomainName } from '../../src/validation/names.js';
+import { checkPeriod } from '../../src/validation/values.js';
+import { PeriodInput } from '../../schema/common/common.input.js';
+import { ClientStatus, NameserverInput } from '../../schema/domain/domain.input.js';
+import { BulkRenewItemInput, BulkTransferItemInput } from '../../schema/bulk/bulk.input.js';
+import { BulkItemConnection, BulkItemState, BulkJob, BulkJobPayload } from '../../schema/bulk/bulk.type.js';
+import { actorOf } from '../common/mutate.js';
+
+const MAX_ITEMS_PAGE = 1000;
+
+async function submit(ctx: GatewayContext, key: string, req: BulkRequest): Promise<BulkJobPayload> {
+  const actor = actorOf(ctx, key);
+  return (await ctx.bulk.submit(actor, req)) as unknown as BulkJobPayload;
+}
+
+const names = (ctx: GatewayContext, list: string[] | null | undefined) =>
+  list == null ? null : checkItemNames('domains', list.map((name) => ({ name })), ctx.bulk.settings.maxItems, (i) => `domains[${i}]`);
+
+function cursorPosition(after: string): number {
+  if (!/^\d{1,9}$/.test(after)) throw new ValidationError('after', 'must be a cursor this connection gave (an item position)');
+  return Number(after);
+}
+
+@Resolver(() => BulkJob)
+export class BulkResolver {
+  @Query(() => BulkJob, { nullable: true, description: "One of the viewer's bulk jobs (null for an id that is not the viewer's)." })
+  bulkJob(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<JobView | null> {
+    return ctx.bulk.job(ctx.registrar.id, id);
+  }
+
+  @FieldResolver(() => BulkItemConnection, { description: 'The items by position, only those in `states` when given.' })
+  async items(
+    @Root() job: JobView,
+    @Arg('first', () => Int, { defaultValue: 100 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('states', () => [BulkItemState], { nullable: true }) states: BulkItemState[] | null,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<BulkItemConnection> {
+    checkPageSize('first', first, MAX_ITEMS_PAGE);
+    const { items, hasMore } = await ctx.bulk.items(job.id, first, after ? cursorPosition(after) : null, states);
+    const edges = items.map((node) => ({ cursor: String(node.position), node }));
+    return { edges, pageInfo: { hasNextPage: hasMore, endCursor: edges.at(-1)?.cursor ?? null } } as unknown as BulkItemConnection;
+  }
+
+  @Mutation(() => BulkJobPayload, { description: 'Renew many domains: answers the job at once; each domain is renewed exactly once, as renewDomain does.' })
+  bulkRenew(
+    @Arg('idempotencyKey') key: string,
+    @Arg('domains', () => [BulkRenewItemInput]) domains: BulkRenewItemInput[],
+    @Arg('period', () => PeriodInput, { nullable: true, description: 'Defaults to 1 year.' }) period: PeriodInput | null,
+    @Ctx() ctx: GatewayContext,
+  ) {
+    const items = checkItemNames('domains', domains.map((d) => ({ name: d.name, currentExpiry: d.currentExpiry ?? null })), ctx.bulk.settings.maxItems);
+    return submit(ctx, key, { kind: 'RENEW', params: { period: checkPeriod('period', period ?? { value: 1, unit: 'y' }) }, items });
+  }
+
+  @Mutation(() => BulkJobPayload, { description: 'Request the transfer of many domains to the viewer, each with its auth code.' })
+  bulkTransfer(
+    @Arg('idempotencyKey') key: string,
+    @Arg('domains', () => [BulkTransferItemInput]) domains: BulkTransferItemInput[],
+    @Arg('period', () => PeriodInput, { nullable: true, description: 'Years added on transfer (registry default when absent).' }) period: PeriodInput | null,
+    @Ctx() ctx: GatewayContext,
+  ) {
+    const items = checkItemNames('domains', domains.map((d, i) => ({ name: d.name, authInfo: checkAuthInfo(`domains[${i}].authInfo`, d.authInfo) })), ctx.bulk.settings.maxItems);
+    return submit(ctx, key, { kind: 'TRANSFER', params: { period: period ? checkPeriod('period', period) : null }, items });
+  }
+
+  @Mutation(() => BulkJobPayload, { description: 'Replace name server `from` by `to` on the listed domains, or on all the viewer\'s domains; a domain without `from` is skipped.' })
+  bulkReplaceNameserver(
+    @Arg('idempotencyKey') key: string,
+    @Arg('from') from: string,
+    @Arg('to', () => NameserverInput) to: NameserverInput,
+    @Arg('domains', () => [String], { nullable: true, description: "Null: every domain of the viewer's." }) domains: string[] | null,
+    @Ctx() ctx: GatewayContext,
+  ) {
+    const params = { from: normalizeDomainName('from', from), to: checkNameservers('to', [to], null)[0]! };
+    return submit(ctx, key, { kind: 'REPLACE_NAMESERVER', params, items: names(ctx, domains) });
+  }
+
+  @Mutation(() => BulkJobPayload, { description: 'Replace tech contact `from` by `to` on the listed domains, or on all the viewer\'s domains; a domain without `from` is skipped.' })
+  bulkReplaceTechContact(
+    @Arg('idempotencyKey') key: string,
+    @Arg('from') from: string,
+    @Arg('to') to: string,
+    @Arg('domains', () => [String], { nullable: true, description: "Null: every domain of the viewer's." }) domains: string[] | null,
+    @Ctx() ctx: GatewayContext,
+  ) {
+    const params = { from: checkObjectId('from', from), to: checkObjectId('to', to) };
+    return submit(ctx, key, { kind: 'REPLACE_TECH_CONTACT', params, items: names(ctx, domains) });
+  }
+
+  @Mutation(() => BulkJobPayload, { description: 'Add and remove client statuses (clientHold, clientTransferProhibited ...) on many domains.' })
+  bulkUpdateStatuses(
+    @Arg('idempotencyKey') key: string,
+    @Arg('domains', () => [String]) domains: string[],
+    @Arg('add', () => [ClientStatus], { defaultValue: [] }) add: ClientStatus[],
+    @Arg('remove', () => [ClientStatus], { defaultValue: [] }) remove: ClientStatus[],
+    @Ctx() ctx: GatewayContext,
+  ) {
+    const params = { add: checkClientStatuses('add', add, DOMAIN_CLIENT_STATUSES), remove: checkClientStatuses('remove', remove, DOMAIN_CLIENT_STATUSES) };
+    if (params.add.length + params.remove.length === 0) throw new ValidationError('add', 'give at least one status to add or remove');
+    return submit(ctx, key, { kind: 'UPDATE_STATUSES', params, items: names(ctx, domains) });
+  }
+
+  @Mutation(() => BulkJob, { description: 'Cancel a job: items not started become CANCELLED (nothing is sent for them); running items finish.' })
+  cancelBulkJob(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<JobView> {
+    return ctx.bulk.cancel(ctx.registrar.id, id);
+  }
+}

@@ -1,0 +1,20 @@
+import { Arg, ID, Resolver, Root, Subscription } from 'type-graphql';
+import type { GatewayContext } from '../../src/context.js';
+import type { BulkJobEventView } from '../../src/bulk/stream.js';
+import { BulkJobEvent } from '../../schema/bulk/bulk.type.js';
+
+@Resolver(() => BulkJobEvent)
+export class BulkSubscriptionResolver {
+  @Subscription(() => BulkJobEvent, {
+    name: 'bulkJob',
+    description:
+      "Progress of one of the viewer's bulk jobs: first its counts with every item already finished, then the counts and the outcomes of items as they finish (on any gateway instance); the stream ends after the event that shows the job finished. NOT_FOUND for an id that is not the viewer's.",
+    subscribe: ({ args, context }) => {
+      const ctx = context as GatewayContext;
+      return ctx.bulk.follow(ctx.registrar.id, (args as { id: string }).id);
+    },
+  })
+  bulkJobStream(@Root() event: BulkJobEventView, @Arg('id', () => ID) _id: string): BulkJobEventView {
+    return event;
+  }
+}

@@ -1,0 +1,150 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { PageInfo, UpstreamTransaction } from '../common/common.type.js';
+
+export enum BulkJobKind {
+  RENEW = 'RENEW',
+  TRANSFER = 'TRANSFER',
+  REPLACE_NAMESERVER = 'REPLACE_NAMESERVER',
+  REPLACE_TECH_CONTACT = 'REPLACE_TECH_CONTACT',
+  UPDATE_STATUSES = 'UPDATE_STATUSES',
+}
+registerEnumType(BulkJobKind, { name: 'BulkJobKind', description: 'What a bulk job does to each of its domains.' });
+
+export enum BulkJobState {
+  RUNNING = 'RUNNING',
+  COMPLETED = 'COMPLETED',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(BulkJobState, { name: 'BulkJobState', description: 'RUNNING until every item is finished; CANCELLED once cancelled (items already running still finish).' });
+
+export enum BulkItemState {
+  PENDING = 'PENDING',
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(BulkItemState, {
+  name: 'BulkItemState',
+  description: 'PENDING (waiting, or waiting to be tried again after a transient failure), RUNNING, SUCCEEDED, FAILED (a definite refusal, or transient failures until the attempts ran out), CANCELLED (not run: the job was cancelled).',
+});
+
+@ObjectType({ description: "Why an item failed or was cancelled: the error's stable code (as a mutation's extensions.code) and message." })
+export class BulkItemError {
+  @Field()
+  code!: string;
+
+  @Field()
+  message!: string;
+
+  @Field(() => Int, { nullable: true, description: 'Upstream result code, where the registry answered one.' })
+  upstreamCode?: number | null;
+}
+
+@ObjectType({ description: 'One domain of a bulk job.' })
+export class BulkItem {
+  @Field(() => Int, { description: "0-based place in the job's list (the order given)." })
+  position!: number;
+
+  @Field()
+  domainName!: string;
+
+  @Field({ description: 'The backend the domain is routed to.' })
+  registry!: string;
+
+  @Field(() => BulkItemState)
+  state!: BulkItemState;
+
+  @Field(() => Int, { description: 'Attempts made so far.' })
+  attempts!: number;
+
+  @Field(() => UpstreamTransaction, { nullable: true, description: 'The upstream command of a SUCCEEDED item (null when it was skipped).' })
+  transaction?: UpstreamTransaction | null;
+
+  @Field(() => Date, { nullable: true, description: 'RENEW: the new expiry date.' })
+  expiresAt?: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'SUCCEEDED without a command: why nothing needed sending (the domain lacks the old name server or contact).' })
+  skipped?: string | null;
+
+  @Field(() => BulkItemError, { nullable: true, description: 'FAILED or CANCELLED: why; PENDING after a transient failure: the last error.' })
+  error?: BulkItemError | null;
+}
+
+@ObjectType()
+export class BulkItemEdge {
+  @Field({ description: "The item's position." })
+  cursor!: string;
+
+  @Field(() => BulkItem)
+  node!: BulkItem;
+}
+
+@ObjectType({ description: "A page of a job's items, by position." })
+export class BulkItemConnection {
+  @Field(() => [BulkItemEdge])
+  edges!: BulkItemEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@ObjectType({ description: 'How many items of a job are in each state.' })
+export class BulkJobCounts {
+  @Field(() => Int, { description: 'SUCCEEDED.' })
+  done!: number;
+
+  @Field(() => Int)
+  failed!: number;
+
+  @Field(() => Int, { description: 'Not started yet, or waiting to be tried again.' })
+  pending!: number;
+
+  @Field(() => Int)
+  running!: number;
+
+  @Field(() => Int)
+  cancelled!: number;
+}
+
+@ObjectType({ description: 'A bulk mutation: its items run in the background, on any gateway instance, each exactly once.' })
+export class BulkJob {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => BulkJobKind)
+  kind!: BulkJobKind;
+
+  @Field(() => BulkJobState)
+  state!: BulkJobState;
+
+  @Field(() => Int, { description: 'Items (domains) in the job.' })
+  total!: number;
+
+  @Field(() => BulkJobCounts)
+  counts!: BulkJobCounts;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When the last item finished.' })
+  finishedAt?: Date | null;
+}
+
+@ObjectType({ description: 'The answer of a bulk mutation: the job, written and started.' })
+export class BulkJobPayload {
+  @Field(() => BulkJob)
+  job!: BulkJob;
+
+  @Field({ description: 'True when an earlier request with this idempotencyKey created the job.' })
+  replayed!: boolean;
+}
+
+@ObjectType({ description: "Progress of a job: its counts, and the outcomes of items that finished since the last event (all finished ones first)." })
+export class BulkJobEvent {
+  @Field(() => BulkJob)
+  job!: BulkJob;
+
+  @Field(() => [BulkItem])
+  outcomes!: BulkItem[];
+}

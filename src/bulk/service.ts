@@ -1,0 +1,83 @@
+/**
+ * Bulk jobs as the API and the CLI use them: submit, read (job, counts, items by state), cancel,
+ * follow. Only the registrar that submitted a job sees it: another registrar's job id reads as
+ * no job at all.
+ */
+import type { BulkItemState, BulkJob } from '../db/generated/client.js';
+import { ObjectNotFoundError } from '../core/errors.js';
+import type { Fingerprints } from '../idempotency/fingerprint.js';
+import type { Logger } from '../logger.js';
+import type { Actor, OperationEnv } from '../operations/run.js';
+import type { BulkSettings } from './config.js';
+import { BulkRunner } from './runner.js';
+import { Sealer } from './seal.js';
+import { BulkStore } from './store.js';
+import { bulkJobStream, type BulkJobEventView } from './stream.js';
+import { submitBulkJob, type BulkRequest } from './submit.js';
+import { itemView, jobView, type ItemView, type JobView } from './views.js';
+
+export class BulkService {
+  readonly store: BulkStore;
+  readonly runner: BulkRunner;
+  private readonly sealer: Sealer;
+
+  constructor(
+    private readonly env: OperationEnv,
+    private readonly fingerprints: Fingerprints,
+    readonly settings: BulkSettings,
+    private readonly logger: Logger,
+  ) {
+    this.store = new BulkStore(env.prisma);
+    this.sealer = new Sealer(fingerprints);
+    this.runner = new BulkRunner(env, this.store, this.sealer, settings, logger);
+  }
+
+  async start(): Promise<void> {
+    if (this.settings.enabled) await this.runner.start();
+  }
+
+  stop(): Promise<void> {
+    return this.runner.stop();
+  }
+
+  /** Checks and writes a job (see submitBulkJob); the runner starts on it at once. */
+  async submit(actor: Actor, req: BulkRequest): Promise<{ job: JobView; replayed: boolean }> {
+    const deps = { env: this.env, store: this.store, sealer: this.sealer, fingerprints: this.fingerprints, logger: this.logger, maxItems: this.settings.maxItems, onSubmitted: () => this.runner.wake() };
+    const { job, replayed } = await submitBulkJob(deps, actor, req);
+    return { job: await this.view(job), replayed };
+  }
+
+  /** The registrar's job, or null (none, or another registrar's). */
+  async job(registrarId: string, id: string): Promise<JobView | null> {
+    const job = await this.store.find(registrarId, id);
+    return job ? this.view(job) : null;
+  }
+
+  /** Items after position `after`, in order, only those in `states` when given; `first` at most. */
+  async items(jobId: string, first: number, after: number | null, states: BulkItemState[] | null): Promise<{ items: ItemView[]; hasMore: boolean }> {
+    const rows = await this.env.prisma.bulkItem.findMany({
+      where: { jobId, ...(after !== null ? { position: { gt: after } } : {}), ...(states?.length ? { state: { in: states } } : {}) },
+      orderBy: { position: 'asc' },
+      take: first + 1,
+    });
+    return { items: rows.slice(0, first).map(itemView), hasMore: rows.length > first };
+  }
+
+  /** Cancels the registrar's job (ObjectNotFoundError when it has none with this id); answers it as it stands then. */
+  async cancel(registrarId: string, id: string): Promise<JobView> {
+    const job = await this.store.find(registrarId, id);
+    if (!job) throw new ObjectNotFoundError(`bulk job ${id} does not exist`);
+    await this.store.cancel(id);
+    return (await this.job(registrarId, id))!;
+  }
+
+  /** Progress events of the registrar's job (ObjectNotFoundError when it has none with this id). */
+  async follow(registrarId: string, id: string): Promise<AsyncGenerator<BulkJobEventView>> {
+    if (!(await this.store.find(registrarId, id))) throw new ObjectNotFoundError(`bulk job ${id} does not exist`);
+    return bulkJobStream({ prisma: this.env.prisma, store: this.store, settled: this.runner.events, pollMs: this.settings.idleMs }, id);
+  }
+
+  private async view(job: BulkJob): Promise<JobView> {
+    return jobView(job, await this.store.counts(job.id));
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The progress stream of one job (the `bulkJob` subscription): first the counts and every item
+ * already finished, then, as items finish on any instance, the counts and the new outcomes; it
+ * ends after the event that shows the job finished. The store is the source of truth: outcomes
+ * are read from it (items changed since the last read, less a margin for transactions that
+ * committed late), each sent once; this instance's runner wakes the stream as soon as it writes,
+ * other instances' writes are seen within `pollMs`.
+ */
+import type { EventEmitter } from 'node:events';
+import type { PrismaClient } from '../db/generated/client.js';
+import type { BulkStore } from './store.js';
+import { itemView, jobView, type ItemView, type JobView } from './views.js';
+
+const LATE_COMMIT_MS = 2000;
+const MAX_OUTCOMES_PER_EVENT = 1000;
+
+export interface BulkJobEventView {
+  job: JobView;
+  outcomes: ItemView[];
+}
+
+export async function* bulkJobStream(deps: { prisma: PrismaClient; store: BulkStore; settled: EventEmitter; pollMs: number }, jobId: string): AsyncGenerator<BulkJobEventView> {
+  const first = await deps.store.job(jobId);
+  if (!first) return;
+  const sent = new Uint8Array(first.total);
+  let since = new Date(0);
+  let wake: (() => void) | undefined;
+  const onSettled = (id: string) => id === jobId && wake?.();
+  deps.settled.on('settled', onSettled);
+  try {
+    for (;;) {
+      const rows = await deps.prisma.bulkItem.findMany({
+        where: { jobId, state: { in: ['SUCCEEDED', 'FAILED', 'CANCELLED'] }, updatedAt: { gte: new Date(since.getTime() - LATE_COMMIT_MS) } },
+        orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+        select: { position: true, name: true, backend: true, state: true, attempts: true, result: true, error: true, updatedAt: true },
+      });
+      const fresh = rows.filter((r) => !sent[r.position]);
+      for (const r of fresh) sent[r.position] = 1;
+      if (rows.length > 0) since = rows[rows.length - 1]!.updatedAt;
+      const job = (await deps.store.job(jobId))!;
+      const view = jobView(job, await deps.store.counts(jobId));
+      const outcomes = fresh.map(itemView);
+      for (let i = 0; i === 0 || i < outcomes.length; i += MAX_OUTCOMES_PER_EVENT) yield { job: view, outcomes: outcomes.slice(i, i + MAX_OUTCOMES_PER_EVENT) };
+      if (job.finishedAt) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deps.pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  } finally {
+    deps.settled.off('settled', onSettled);
+  }
+}

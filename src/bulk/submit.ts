@@ -1,0 +1,114 @@
+/**
+ * Submitting a bulk job: every item is checked (names, registries, capabilities, duplicates)
+ * before anything is written or sent, then the job and all its items are written in one
+ * transaction and the job is answered at once; the runner (src/bulk/runner.ts) does the rest.
+ * The job's idempotency key works as a single mutation's does: the same key with the same
+ * request answers the same job, with another request IDEMPOTENCY_KEY_REUSED.
+ */
+import { ValidationError } from '../core/errors.js';
+import type { BulkJob } from '../db/generated/client.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { DomainIndex } from '../domains/domain-index.js';
+import { syncRegistryLists } from '../domains/registry-lists.js';
+import type { Fingerprints } from '../idempotency/fingerprint.js';
+import { IdempotencyKeyReusedError } from '../idempotency/errors.js';
+import type { Logger } from '../logger.js';
+import { callOf, type Actor, type OperationEnv } from '../operations/run.js';
+import { checkUnique } from '../validation/values.js';
+import { checkPeriodUnit } from '../validation/values.js';
+import { normalizeDomainName } from '../validation/names.js';
+import type { BulkKind, BulkParams } from './kinds.js';
+import type { Sealer } from './seal.js';
+import type { BulkStore } from './store.js';
+
+/** One domain of a request, checked: its name, and per-item arguments (a secret still in clear). */
+export interface RequestItem {
+  name: string;
+  currentExpiry?: Date | null;
+  authInfo?: string | null;
+}
+
+export interface BulkRequest<K extends BulkKind = BulkKind> {
+  kind: K;
+  params: BulkParams[K];
+  /** null: every domain of the registrar (REPLACE_NAMESERVER, REPLACE_TECH_CONTACT). */
+  items: RequestItem[] | null;
+}
+
+export interface SubmitDeps {
+  env: OperationEnv;
+  store: BulkStore;
+  sealer: Sealer;
+  fingerprints: Fingerprints;
+  logger: Logger;
+  maxItems: number;
+  /** Told when a job was written (the local runner starts at once). */
+  onSubmitted?: (job: BulkJob) => void;
+}
+
+/** Names as a request gives them (`field[i]` in errors), normalised, each at most once. */
+export function checkItemNames<T extends { name: string }>(field: string, items: T[], maxItems: number, nameField = (i: number) => `${field}[${i}].name`): T[] {
+  if (items.length === 0) throw new ValidationError(field, 'give at least one domain');
+  if (items.length > maxItems) throw new ValidationError(field, `at most ${maxItems} domains in one job`);
+  const out = items.map((it, i) => ({ ...it, name: normalizeDomainName(nameField(i), it.name) }));
+  return checkUnique(field, out, (it) => it.name);
+}
+
+/** The registrar's domains (its registries' own lists where they have one, else the gateway's index). */
+async function allDomains(deps: SubmitDeps, registrarId: string): Promise<RequestItem[]> {
+  const index = new DomainIndex(deps.env.prisma);
+  await syncRegistryLists(index, deps.env.router.backends(), callOf({ registrarId }), deps.logger);
+  const rows = await deps.env.prisma.domainIndex.findMany({ where: { registrarId }, orderBy: { name: 'asc' }, select: { name: true } });
+  if (rows.length === 0) throw new ValidationError('domains', 'the registrar has no domains; list the domains to change');
+  if (rows.length > deps.maxItems) throw new ValidationError('domains', `the registrar has more than ${deps.maxItems} domains: list at most that many per job`);
+  return rows.map((r) => ({ name: r.name }));
+}
+
+/** What each backend of the job must offer, checked once per backend before anything is written. */
+async function checkBackends(deps: SubmitDeps, actor: Actor, req: BulkRequest, backends: Set<string>): Promise<void> {
+  for (const name of backends) {
+    const caps = await deps.env.router.named(name).capabilities(callOf(actor));
+    const period = (req.params as { period?: { value: number; unit: 'y' | 'm' } | null }).period;
+    if (period) checkPeriodUnit('period', period, caps.periodUnits);
+    if (req.kind === 'REPLACE_TECH_CONTACT' && !caps.contacts) throw new ValidationError('domains', `registry ${name} has no contact objects: leave its domains out`);
+  }
+}
+
+/**
+ * Checks and writes a job, or answers the registrar's existing job under the same key and request.
+ * Throws ValidationError (naming the field), UnsupportedByBackendError, IdempotencyKeyReusedError.
+ */
+export async function submitBulkJob(deps: SubmitDeps, actor: Actor, req: BulkRequest): Promise<{ job: BulkJob; replayed: boolean }> {
+  const fingerprint = deps.fingerprints.of(`bulk:${req.kind}`, { params: req.params, items: req.items });
+  const existing = await deps.store.findByKey(actor.registrarId, actor.idempotencyKey);
+  if (existing) return replay(existing, fingerprint, req);
+  const items = req.items ?? (await allDomains(deps, actor.registrarId));
+  const routed = items.map((it, i) => ({ ...it, backend: deps.env.router.forDomain(it.name, req.items ? `domains[${i}]` : 'domains').name }));
+  await checkBackends(deps, actor, req, new Set(routed.map((r) => r.backend)));
+  try {
+    const job = await deps.store.create({
+      registrarId: actor.registrarId,
+      idempotencyKey: actor.idempotencyKey,
+      kind: req.kind,
+      fingerprint,
+      params: req.params,
+      items: routed.map((r) => ({
+        name: r.name,
+        backend: r.backend,
+        input: r.authInfo ? { authInfo: deps.sealer.seal(r.authInfo) } : r.currentExpiry ? { currentExpiry: r.currentExpiry.toISOString() } : null,
+      })),
+    });
+    deps.onSubmitted?.(job);
+    return { job, replayed: false };
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const raced = await deps.store.findByKey(actor.registrarId, actor.idempotencyKey);
+    if (!raced) throw err;
+    return replay(raced, fingerprint, req);
+  }
+
+  function replay(job: BulkJob, fp: string, r: BulkRequest) {
+    if (job.kind !== r.kind || !deps.fingerprints.matches(job.fingerprint, `bulk:${r.kind}`, { params: r.params, items: r.items }) || !fp) throw new IdempotencyKeyReusedError(`bulk ${job.kind}`);
+    return { job, replayed: true };
+  }
+}

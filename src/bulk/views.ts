@@ -1,0 +1,55 @@
+/** Bulk rows as the API shows them (schema/bulk/bulk.type.ts), JSON-safe where they travel. */
+import type { BulkItem as ItemRow, BulkJob as JobRow } from '../db/generated/client.js';
+import type { JobCounts } from './store.js';
+
+export interface ItemView {
+  position: number;
+  domainName: string;
+  registry: string;
+  state: string;
+  attempts: number;
+  transaction: { clientTransactionId: string; serverTransactionId: string | null; resultCode: number; message: string | null } | null;
+  expiresAt: Date | null;
+  skipped: string | null;
+  error: { code: string; message: string; upstreamCode: number | null } | null;
+}
+
+export interface JobView {
+  id: string;
+  kind: string;
+  state: string;
+  total: number;
+  counts: { done: number; failed: number; pending: number; running: number; cancelled: number };
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+type Stored = { trid?: { client: string; server?: string | null }; code?: number; message?: string | null; expiresAt?: string; skipped?: string } | null;
+
+export function itemView(row: Pick<ItemRow, 'position' | 'name' | 'backend' | 'state' | 'attempts' | 'result' | 'error'>): ItemView {
+  const r = row.result as Stored;
+  const e = row.error as ItemView['error'];
+  return {
+    position: row.position,
+    domainName: row.name,
+    registry: row.backend,
+    state: row.state,
+    attempts: row.attempts,
+    transaction: r?.trid ? { clientTransactionId: r.trid.client, serverTransactionId: r.trid.server ?? null, resultCode: r.code ?? 1000, message: r.message ?? null } : null,
+    expiresAt: r?.expiresAt ? new Date(r.expiresAt) : null,
+    skipped: r?.skipped ?? null,
+    error: e ? { code: e.code, message: e.message, upstreamCode: e.upstreamCode ?? null } : null,
+  };
+}
+
+export function jobView(job: JobRow, c: JobCounts): JobView {
+  return {
+    id: job.id,
+    kind: job.kind,
+    state: job.state,
+    total: job.total,
+    counts: { done: c.succeeded, failed: c.failed, pending: c.pending, running: c.running, cancelled: c.cancelled },
+    createdAt: job.createdAt,
+    finishedAt: job.finishedAt,
+  };
+}

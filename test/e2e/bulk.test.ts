@@ -1,0 +1,107 @@
+/**
+ * Bulk mutations through GraphQL (issue 10 items 4-6) on the zero-setup gateway: a bulkRenew job
+ * answered at once, followed over graphql-ws to its end, read back as a connection filtered by
+ * state; each domain renewed exactly once (the registry's own count and dates), a transient 2400
+ * retried, a definite 2303 not; the same key answers the same job; only the owner sees it;
+ * cancellation leaves the items not started CANCELLED with nothing sent for them.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EppSandbox } from '../../src/sandbox/epp/index.js';
+import { allItems, BULK_RENEW, createDomains, followJob, JOB_ITEMS, waitFinished } from '../helpers/bulk.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+let t: TestGateway;
+let sandbox: EppSandbox;
+let owner: string;
+let other: string;
+
+beforeAll(async () => {
+  t = await startTestGateway({ configure: (c) => void (c.bulk = { backoffMs: 20, backendConcurrency: { 'sandbox-nomulus': 2 } }) });
+  sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-nomulus') as EppSandbox;
+  owner = t.keys['NewRegistrar']!;
+  other = t.keys['TheRegistrar']!;
+}, 120_000);
+afterAll(() => t?.close());
+
+describe('bulkRenew', () => {
+  it('renews every domain exactly once, retries a transient failure, not a refusal, and streams each outcome once', async () => {
+    const names = await createDomains(t, owner, `br${Date.now().toString(36)}`, 'tld', 10);
+    const before = new Map(names.map((n) => [n, sandbox.domain(n)!.expiresAt.getTime()]));
+    const renewsBefore = sandbox.applied('domain:renew');
+    sandbox.faults.next({ command: 'domain:renew', action: 'server-error' }); // 2400: not applied, worth another attempt
+    const domains = [...names.map((name) => ({ name })), { name: `missing-${randomUUID().slice(0, 8)}.tld` }];
+    const key = randomUUID();
+    const submitted = await t.gql(owner, BULK_RENEW, { k: key, domains });
+    expect(submitted.errors).toBeUndefined();
+    const job = submitted.data.bulkRenew.job;
+    expect(job).toMatchObject({ kind: 'RENEW', total: 11 });
+    const { events, errors } = await followJob(t.gateway.wsUrl, owner, job.id);
+    expect(errors).toEqual([]);
+    const last = events.at(-1);
+    expect(last.job).toMatchObject({ state: 'COMPLETED', counts: { done: 10, failed: 1, pending: 0, running: 0, cancelled: 0 } });
+    const outcomes = events.flatMap((e) => e.outcomes);
+    expect(outcomes.map((o: any) => o.position).sort((a: number, b: number) => a - b)).toEqual([...Array(11).keys()]);
+    expect(outcomes.find((o: any) => o.position === 10)).toMatchObject({ state: 'FAILED', attempts: 1, error: { code: 'OBJECT_NOT_FOUND' } });
+
+    expect(sandbox.applied('domain:renew') - renewsBefore).toBe(10);
+    for (const n of names) expect(new Date(sandbox.domain(n)!.expiresAt).getUTCFullYear()).toBe(new Date(before.get(n)!).getUTCFullYear() + 1);
+    const items = await allItems(t, owner, job.id);
+    expect(items.filter((i) => i.attempts === 2)).toHaveLength(1); // the 2400 was tried again
+    expect(items.filter((i) => i.state === 'SUCCEEDED').every((i) => i.transaction.resultCode === 1000 && i.expiresAt)).toBe(true);
+
+    const failed = await t.gql(owner, JOB_ITEMS, { id: job.id, states: ['FAILED'], first: 10 });
+    expect(failed.data.bulkJob.items.edges.map((e: any) => e.node.domainName)).toEqual([domains[10]!.name]);
+    const page = await t.gql(owner, JOB_ITEMS, { id: job.id, states: ['SUCCEEDED'], first: 4, after: '2' });
+    expect(page.data.bulkJob.items.edges.map((e: any) => e.node.position)).toEqual([3, 4, 5, 6]);
+
+    const again = await t.gql(owner, BULK_RENEW, { k: key, domains });
+    expect(again.data.bulkRenew).toMatchObject({ replayed: true, job: { id: job.id } });
+    const reused = await t.gql(owner, BULK_RENEW, { k: key, domains: domains.slice(1) });
+    expect(reused.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(sandbox.applied('domain:renew') - renewsBefore).toBe(10);
+  }, 120_000);
+
+  it('shows a job only to its registrar', async () => {
+    const [name] = await createDomains(t, owner, `own${Date.now().toString(36)}`, 'tld', 1);
+    const { data } = await t.gql(owner, BULK_RENEW, { k: randomUUID(), domains: [{ name }] });
+    const id = data.bulkRenew.job.id;
+    await waitFinished(t, owner, id);
+    expect((await t.gql(other, JOB_ITEMS, { id, first: 1 })).data.bulkJob).toBeNull();
+    const cancel = await t.gql(other, `mutation($id: ID!) { cancelBulkJob(id: $id) { id } }`, { id });
+    expect(cancel.errors?.[0]?.extensions?.code).toBe('OBJECT_NOT_FOUND');
+    const { events, errors } = await followJob(t.gateway.wsUrl, other, id);
+    expect(events).toEqual([]);
+    expect((errors[0] as any).extensions?.code).toBe('OBJECT_NOT_FOUND');
+  }, 60_000);
+
+  it('refuses bad input naming the field before writing a job', async () => {
+    const jobs = await t.gateway.services.prisma.bulkJob.count();
+    const r = await t.gql(owner, BULK_RENEW, { k: randomUUID(), domains: [{ name: 'fine.tld' }, { name: 'bad..name.tld' }] });
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'domains[1].name' });
+    const dup = await t.gql(owner, BULK_RENEW, { k: randomUUID(), domains: [{ name: 'same.tld' }, { name: 'SAME.tld' }] });
+    expect(dup.errors?.[0]?.extensions?.field).toMatch(/^domains/);
+    expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
+  });
+});
+
+describe('cancelBulkJob', () => {
+  it('cancels the items not started (nothing sent for them); the running one finishes', async () => {
+    const names = await createDomains(t, owner, `cx${Date.now().toString(36)}`, 'tld', 6);
+    const renewsBefore = sandbox.applied('domain:renew');
+    // Two items run at once: both renewals are applied, then answered late; the cancel comes meanwhile.
+    for (let i = 0; i < 2; i++) sandbox.faults.next({ command: 'domain:renew', action: 'delay', delayMs: 3000 });
+    const r = await t.gql(owner, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
+    const id = r.data.bulkRenew.job.id;
+    while (sandbox.applied('domain:renew') === renewsBefore) await new Promise((res) => setTimeout(res, 20));
+    const cancelled = await t.gql(owner, `mutation($id: ID!) { cancelBulkJob(id: $id) { id state } }`, { id });
+    expect(cancelled.data.cancelBulkJob.state).toBe('CANCELLED');
+    const done = await waitFinished(t, owner, id);
+    const items = await allItems(t, owner, id);
+    const applied = sandbox.applied('domain:renew') - renewsBefore;
+    expect(done.counts.done).toBe(applied);
+    expect(done.counts.cancelled).toBe(6 - applied);
+    expect(applied).toBe(2);
+    for (const i of items.filter((x) => x.state === 'CANCELLED')) expect(i.error.code).toBe('CANCELLED');
+  }, 60_000);
+});

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { GqlClient } from './processes.js';
+
+export const BULK_RENEW = `mutation($k: String!, $domains: [BulkRenewItemInput!]!) {
+  bulkRenew(idempotencyKey: $k, domains: $domains, period: { value: 1, unit: YEARS }) { replayed job { id kind state total counts { done failed pending running cancelled } } }
+}`;
+export const JOB_ITEMS = `query($id: ID!, $states: [BulkItemState!], $after: String, $first: Int!) {
+  bulkJob(id: $id) { id state finishedAt counts { done failed pending running cancelled }
+    items(first: $first, after: $after, states: $states) { edges { cursor node { position domainName state attempts expiresAt error { code upstreamCode } transaction { resultCode } } } pageInfo { hasNextPage endCursor } } }
+}`;
+export const JOB_SUBSCRIPTION = `subscription($id: ID!) { bulkJob(id: $id) { job { state counts { done failed pending running cancelled } } outcomes { position domainName state attempts error { code } } } }`;
+
+/** Creates `n` domains named `<prefix>-<i>.<tld>` for the key's registrar; returns the names. */
+export async function createDomains(gw: GqlClient, key: string, prefix: string, tld: string, n: number): Promise<string[]> {
+  const names = Array.from({ length: n }, (_, i) => `${prefix}-${i}.${tld}`);
+  for (const name of names) {
+    const r = await gw.gql(key, `mutation($k: String!, $n: String!) { createDomain(idempotencyKey: $k, input: { name: $n, authInfo: "Bulk-Pw-2026" }) { name } }`, { k: randomUUID(), n: name });
+    if (r.errors) throw new Error(`createDomain ${name}: ${JSON.stringify(r.errors)}`);
+  }
+  return names;
+}
+
+/** Every event of a bulkJob subscription until it completes (or errors). */
+export function followJob(wsUrl: string, key: string, id: string): Promise<{ events: any[]; errors: unknown[] }> {
+  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${key}` }, retryAttempts: 0 });
+  const events: any[] = [];
+  const errors: unknown[] = [];
+  return new Promise((resolve) => {
+    client.subscribe(
+      { query: JOB_SUBSCRIPTION, variables: { id } },
+      {
+        next: (r) => (r.errors ? errors.push(...r.errors) : events.push((r.data as any).bulkJob)),
+        error: (e) => {
+          errors.push(...(Array.isArray(e) ? e : [e]));
+          void client.dispose().then(() => resolve({ events, errors }));
+        },
+        complete: () => void client.dispose().then(() => resolve({ events, errors })),
+      },
+    );
+  });
+}
+
+/** Polls the job until it has finished (a state, not a time window: the test's own timeout bounds it). */
+export async function waitFinished(gw: GqlClient, key: string, id: string): Promise<any> {
+  for (;;) {
+    const r = await gw.gql(key, JOB_ITEMS, { id, first: 1 });
+    if (r.errors) throw new Error(JSON.stringify(r.errors));
+    if (r.data.bulkJob.finishedAt) return r.data.bulkJob;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+/** Every item of a job, page by page. */
+export async function allItems(gw: GqlClient, key: string, id: string, states?: string[]): Promise<any[]> {
+  const out: any[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const r: any = await gw.gql(key, JOB_ITEMS, { id, states, after, first: 1000 });
+    if (r.errors) throw new Error(JSON.stringify(r.errors));
+    const c = r.data.bulkJob.items;
+    out.push(...c.edges.map((e: any) => e.node));
+    if (!c.pageInfo.hasNextPage) return out;
+    after = c.pageInfo.endCursor;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Bulk jobs across gateway processes on one PostgreSQL (issue 10 item 5), against one registry
+ * (an EPP sandbox in the test process, which counts the renewals it applies): a process killed
+ * (SIGKILL) in the middle of a job, restarted with the same instance identity, finishes it; two
+ * processes share a job and one is killed half way. In both, every domain is renewed exactly once:
+ * the registry applied one renewal per domain and every expiry moved by exactly one year.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config.js';
+import type { GatewayConfig } from '../../src/config.types.js';
+import { BULK_RENEW, allItems, createDomains, waitFinished } from '../helpers/bulk.js';
+import { freshDatabase, type TestDatabase } from '../helpers/db.js';
+import { apiKeys, configFor, removeCompiledGateway, spawnGateway, startSharedSandbox, type GatewayProcess, type SharedSandbox } from '../helpers/processes.js';
+
+const PG = process.env.TEST_DATABASE_URL;
+const N = 40;
+
+describe.skipIf(!PG)('bulk jobs across gateway processes on PostgreSQL (skipped: set TEST_DATABASE_URL to run it)', () => {
+  let db: TestDatabase;
+  let shared: SharedSandbox;
+  let dir: string;
+  let config: GatewayConfig;
+  let key: string;
+  const running: GatewayProcess[] = [];
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    shared = await startSharedSandbox({ name: 'sandbox-nomulus', profile: 'nomulus' });
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rgw-bulk-'));
+    // Short leases: a killed process's items and idempotency records are found abandoned quickly.
+    config = configFor([shared], {
+      idempotency: { leaseMs: 1_500, waitMs: 15_000 },
+      bulk: { concurrency: 2, leaseMs: 1_500, backoffMs: 100, idleMs: 100 },
+      limits: { ...defaultConfig().limits, rateLimit: false },
+      poll: { ...defaultConfig().poll, enabled: false },
+    });
+    running.push(await start('setup'));
+    key = (await apiKeys(db.prisma, config)).NewRegistrar!;
+  }, 90_000);
+  afterAll(async () => {
+    await Promise.all(running.map((p) => p.stop()));
+    await shared?.stop();
+    await db?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+    await removeCompiledGateway();
+  });
+
+  async function start(id: string): Promise<GatewayProcess> {
+    return spawnGateway({ config, configPath: path.join(dir, `gateway-${id}-${randomUUID().slice(0, 6)}.json`), databaseUrl: db.url!, env: { BULK_INSTANCE_ID: id } });
+  }
+
+  /** Submits a bulkRenew of N fresh domains with every renewal answered 150 ms late (applied first); returns the job and the expiries before. */
+  async function submitSlowJob(via: GatewayProcess, prefix: string) {
+    const names = await createDomains(via, key, `${prefix}${Date.now().toString(36)}`, 'tld', N);
+    const before = new Map(names.map((n) => [n, shared.sandbox.domain(n)!.expiresAt.getUTCFullYear()]));
+    for (let i = 0; i < N; i++) shared.sandbox.faults.next({ command: 'domain:renew', action: 'delay', delayMs: 150 });
+    const renewsBefore = shared.sandbox.applied('domain:renew');
+    const r = await via.gql(key, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
+    expect(r.errors).toBeUndefined();
+    return { id: r.data.bulkRenew.job.id as string, names, before, renewsBefore };
+  }
+
+  async function untilApplied(renewsBefore: number, n: number) {
+    while (shared.sandbox.applied('domain:renew') - renewsBefore < n) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  async function expectEachRenewedOnce(via: GatewayProcess, job: Awaited<ReturnType<typeof submitSlowJob>>) {
+    const done = await waitFinished(via, key, job.id);
+    expect(done.counts).toEqual({ done: N, failed: 0, pending: 0, running: 0, cancelled: 0 });
+    expect(shared.sandbox.applied('domain:renew') - job.renewsBefore).toBe(N);
+    for (const n of job.names) expect(shared.sandbox.domain(n)!.expiresAt.getUTCFullYear()).toBe(job.before.get(n)! + 1);
+    const items = await allItems(via, key, job.id);
+    expect(items.every((i) => i.state === 'SUCCEEDED' && i.expiresAt)).toBe(true);
+  }
+
+  it('a process killed mid-job and restarted (same identity) finishes the job without renewing any domain twice', async () => {
+    const first = running.pop()!;
+    const job = await submitSlowJob(first, 'kill');
+    await untilApplied(job.renewsBefore, N / 4);
+    await first.kill(); // items in flight: renewals applied whose answers never reached the database
+    const again = await start('setup');
+    running.push(again);
+    await expectEachRenewedOnce(again, job);
+  }, 180_000);
+
+  it('two processes share a job; one is killed half way; the other finishes it, no domain renewed twice', async () => {
+    const other = await start('second');
+    running.push(other);
+    const job = await submitSlowJob(running[0]!, 'share');
+    await untilApplied(job.renewsBefore, N / 2);
+    const finished = await db.prisma.bulkItem.findMany({ where: { jobId: job.id, state: 'SUCCEEDED' }, select: { id: true } });
+    expect(finished.length).toBeGreaterThan(0);
+    await running.shift()!.kill();
+    await expectEachRenewedOnce(other, job);
+  }, 180_000);
+});

@@ -3,6 +3,8 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { GqlClient } from './processes.js';
 
+type Gql = Pick<GqlClient, 'gql'>;
+
 export const BULK_RENEW = `mutation($k: String!, $domains: [BulkRenewItemInput!]!) {
   bulkRenew(idempotencyKey: $k, domains: $domains, period: { value: 1, unit: YEARS }) { replayed job { id kind state total counts { done failed pending running cancelled } } }
 }`;
@@ -13,7 +15,7 @@ export const JOB_ITEMS = `query($id: ID!, $states: [BulkItemState!], $after: Str
 export const JOB_SUBSCRIPTION = `subscription($id: ID!) { bulkJob(id: $id) { job { state counts { done failed pending running cancelled } } outcomes { position domainName state attempts error { code } } } }`;
 
 /** Creates `n` domains named `<prefix>-<i>.<tld>` for the key's registrar; returns the names. */
-export async function createDomains(gw: GqlClient, key: string, prefix: string, tld: string, n: number): Promise<string[]> {
+export async function createDomains(gw: Gql, key: string, prefix: string, tld: string, n: number): Promise<string[]> {
   const names = Array.from({ length: n }, (_, i) => `${prefix}-${i}.${tld}`);
   for (const name of names) {
     const r = await gw.gql(key, `mutation($k: String!, $n: String!) { createDomain(idempotencyKey: $k, input: { name: $n, authInfo: "Bulk-Pw-2026" }) { name } }`, { k: randomUUID(), n: name });
@@ -34,16 +36,16 @@ export function followJob(wsUrl: string, key: string, id: string): Promise<{ eve
         next: (r) => (r.errors ? errors.push(...r.errors) : events.push((r.data as any).bulkJob)),
         error: (e) => {
           errors.push(...(Array.isArray(e) ? e : [e]));
-          void client.dispose().then(() => resolve({ events, errors }));
+          void Promise.resolve(client.dispose()).then(() => resolve({ events, errors }));
         },
-        complete: () => void client.dispose().then(() => resolve({ events, errors })),
+        complete: () => void Promise.resolve(client.dispose()).then(() => resolve({ events, errors })),
       },
     );
   });
 }
 
 /** Polls the job until it has finished (a state, not a time window: the test's own timeout bounds it). */
-export async function waitFinished(gw: GqlClient, key: string, id: string): Promise<any> {
+export async function waitFinished(gw: Gql, key: string, id: string): Promise<any> {
   for (;;) {
     const r = await gw.gql(key, JOB_ITEMS, { id, first: 1 });
     if (r.errors) throw new Error(JSON.stringify(r.errors));
@@ -53,7 +55,7 @@ export async function waitFinished(gw: GqlClient, key: string, id: string): Prom
 }
 
 /** Every item of a job, page by page. */
-export async function allItems(gw: GqlClient, key: string, id: string, states?: string[]): Promise<any[]> {
+export async function allItems(gw: Gql, key: string, id: string, states?: string[]): Promise<any[]> {
   const out: any[] = [];
   let after: string | null = null;
   for (;;) {

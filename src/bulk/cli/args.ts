@@ -1,0 +1,102 @@
+/**
+ * The bulk CLI's command line: `<kind> [options]` or `attach <job id>`, read with node:util's
+ * parseArgs. Files hold one domain a line (`name`, `name,currentExpiry` for renew,
+ * `name,authCode` for transfer); blank lines and lines starting with # are skipped.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+export const KINDS = ['renew', 'transfer', 'replace-nameserver', 'replace-tech-contact', 'update-statuses'] as const;
+export type CliKind = (typeof KINDS)[number];
+
+export interface CliOptions {
+  command: CliKind | 'attach';
+  jobId?: string;
+  url: string;
+  apiKey: string;
+  file?: string;
+  period?: { value: number; unit: 'YEARS' | 'MONTHS' };
+  from?: string;
+  to?: string;
+  add: string[];
+  remove: string[];
+  out?: string;
+  idempotencyKey?: string;
+}
+
+export const USAGE = `usage: npm run bulk -- <kind> [options]      submit a job and follow it
+       npm run bulk -- attach <job id> [--out f]  follow a running (or finished) job
+kinds: renew --file names.txt [--period 1y|6m]          (lines: name[,currentExpiry])
+       transfer --file codes.txt [--period 1y]          (lines: name,authCode)
+       replace-nameserver --from ns1.old --to ns1.new [--file names.txt]   (no file: every domain)
+       replace-tech-contact --from OLD-ID --to NEW-ID [--file names.txt]  (no file: every domain)
+       update-statuses --file names.txt [--add clientHold] [--remove clientTransferProhibited]
+options: --url http://127.0.0.1:4000/graphql (env GATEWAY_URL)   --api-key KEY (env GATEWAY_API_KEY)
+         --out results.csv (default: bulk-<job id>.csv)   --idempotency-key K (default: derived from the
+         kind, options and file, so running the same command again re-attaches to its job)`;
+
+/** Parses `argv` (after the script name); throws an Error with the usage on anything unclear. */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      'api-key': { type: 'string' },
+      file: { type: 'string' },
+      period: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      add: { type: 'string', multiple: true },
+      remove: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      'idempotency-key': { type: 'string' },
+    },
+  });
+  const [command, jobId] = positionals;
+  if (command !== 'attach' && !KINDS.includes(command as CliKind)) throw new Error(`unknown command ${JSON.stringify(command ?? '')}\n${USAGE}`);
+  if (command === 'attach' && !jobId) throw new Error(`attach needs a job id\n${USAGE}`);
+  const apiKey = values['api-key'] ?? env.GATEWAY_API_KEY;
+  if (!apiKey) throw new Error(`give an API key: --api-key or GATEWAY_API_KEY\n${USAGE}`);
+  const opts: CliOptions = {
+    command: command as CliOptions['command'],
+    jobId,
+    url: values.url ?? env.GATEWAY_URL ?? 'http://127.0.0.1:4000/graphql',
+    apiKey,
+    file: values.file,
+    from: values.from,
+    to: values.to,
+    add: values.add ?? [],
+    remove: values.remove ?? [],
+    out: values.out,
+    idempotencyKey: values['idempotency-key'],
+  };
+  if (values.period) {
+    const m = /^(\d{1,3})([ym])$/.exec(values.period);
+    if (!m) throw new Error('--period is a number and y or m: 1y, 6m');
+    opts.period = { value: Number(m[1]), unit: m[2] === 'y' ? 'YEARS' : 'MONTHS' };
+  }
+  const needsFile = command === 'renew' || command === 'transfer' || command === 'update-statuses';
+  if (needsFile && !opts.file) throw new Error(`${command} needs --file\n${USAGE}`);
+  if ((command === 'replace-nameserver' || command === 'replace-tech-contact') && (!opts.from || !opts.to)) throw new Error(`${command} needs --from and --to\n${USAGE}`);
+  return opts;
+}
+
+/** The file's domain lines, split on the first comma: [name, rest]. */
+export function readLines(file: string): Array<[string, string | undefined]> {
+  return readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((l) => {
+      const i = l.indexOf(',');
+      return i < 0 ? [l, undefined] : [l.slice(0, i).trim(), l.slice(i + 1).trim()];
+    });
+}
+
+/** The same command (kind, options, file content) gives the same key: running it again re-attaches to its job. */
+export function defaultIdempotencyKey(opts: CliOptions, fileText: string): string {
+  const { command, period, from, to, add, remove } = opts;
+  return `cli-${createHash('sha256').update(JSON.stringify({ command, period, from, to, add, remove })).update('\u0000').update(fileText).digest('hex').slice(0, 40)}`;
+}

@@ -1,0 +1,39 @@
+/** The CLI's progress line: a bar, the counts, the rate (items/s since attaching) and the time left at that rate. */
+
+export interface Counts {
+  done: number;
+  failed: number;
+  pending: number;
+  running: number;
+  cancelled: number;
+}
+
+const WIDTH = 30;
+
+function clock(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--:--';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+export class Progress {
+  private readonly startedAt = Date.now();
+  private baseline: number | null = null;
+
+  constructor(private readonly total: number) {}
+
+  /** `[#####.....] 5230/10000  done 5200  failed 30  cancelled 0  812/s  left 00:06` */
+  line(c: Counts, now = Date.now()): string {
+    const finished = c.done + c.failed + c.cancelled;
+    this.baseline ??= finished;
+    const elapsed = Math.max(0.001, (now - this.startedAt) / 1000);
+    const rate = (finished - this.baseline) / elapsed;
+    const filled = this.total === 0 ? WIDTH : Math.round((finished / this.total) * WIDTH);
+    const bar = `${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}`;
+    const left = rate > 0 ? (this.total - finished) / rate : Infinity;
+    return `[${bar}] ${finished}/${this.total}  done ${c.done}  failed ${c.failed}  cancelled ${c.cancelled}  ${rate.toFixed(rate < 10 ? 1 : 0)}/s  left ${clock(left)}`;
+  }
+}

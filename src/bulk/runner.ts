@@ -113,10 +113,13 @@ export class BulkRunner {
         this.pump(backend);
       });
     }
-    if (this.stopped || lane.claiming || lane.queue.length >= limit) return;
+    // Claim in batches, while half the buffer is left: a claim per finished item would bound the
+    // throughput by the latency of one claim statement.
+    const buffer = Math.max(4 * limit, 64);
+    if (this.stopped || lane.claiming || lane.queue.length >= buffer / 2) return;
     lane.claiming = true;
     this.store
-      .claim(this.holder, backend, 2 * limit - lane.queue.length - lane.inFlight, this.settings.leaseMs)
+      .claim(this.holder, backend, buffer - lane.queue.length, this.settings.leaseMs)
       .then((items) => {
         lane.queue.push(...items);
         lane.claiming = false;

@@ -3,7 +3,8 @@ import type { GatewayContext } from '../../src/context.js';
 import { ValidationError } from '../../src/core/errors.js';
 import type { BulkRequest } from '../../src/bulk/submit.js';
 import { checkItemNames } from '../../src/bulk/submit.js';
-import type { JobView } from '../../src/bulk/views.js';
+import type { ItemView, JobView } from '../../src/bulk/views.js';
+import { pageOf, type Page } from '../../src/connections/page.js';
 import { checkClientStatuses } from '../../src/validation/contact.js';
 import { checkPageSize } from '../../src/validation/cursors.js';
 import { checkNameservers, DOMAIN_CLIENT_STATUSES } from '../../src/validation/inputs.js';
@@ -44,11 +45,12 @@ export class BulkResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Arg('states', () => [BulkItemState], { nullable: true }) states: BulkItemState[] | null,
     @Ctx() ctx: GatewayContext,
-  ): Promise<BulkItemConnection> {
+  ): Promise<Page<ItemView>> {
     checkPageSize('first', first, MAX_ITEMS_PAGE);
-    const { items, hasMore } = await ctx.bulk.items(job.id, first, after ? cursorPosition(after) : null, states);
-    const edges = items.map((node) => ({ cursor: String(node.position), node }));
-    return { edges, pageInfo: { hasNextPage: hasMore, endCursor: edges.at(-1)?.cursor ?? null } } as unknown as BulkItemConnection;
+    const from = after === null || after === undefined ? null : cursorPosition(after);
+    const { items, hasMore } = await ctx.bulk.items(job.id, first, from, states);
+    const before = from === null ? false : () => ctx.bulk.hasItemsBefore(job.id, from + 1, states);
+    return pageOf(items.map((node) => ({ cursor: String(node.position), node })), hasMore, before);
   }
 
   @Mutation(() => BulkJobPayload, { description: 'Renew many domains: answers the job at once; each domain is renewed exactly once, as renewDomain does.' })

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { PageInfo, UpstreamTransaction } from '../common/common.type.js';
+import { UpstreamTransaction } from '../common/common.type.js';
+import { connectionType } from '../common/connection.js';
 
 export enum BulkJobKind {
   RENEW = 'RENEW',
@@ -71,23 +72,7 @@ export class BulkItem {
   error?: BulkItemError | null;
 }
 
-@ObjectType()
-export class BulkItemEdge {
-  @Field({ description: "The item's position." })
-  cursor!: string;
-
-  @Field(() => BulkItem)
-  node!: BulkItem;
-}
-
-@ObjectType({ description: "A page of a job's items, by position." })
-export class BulkItemConnection {
-  @Field(() => [BulkItemEdge])
-  edges!: BulkItemEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export const BulkItemConnection = connectionType('BulkItem', BulkItem, 'items of a bulk job, by position');
 
 @ObjectType({ description: 'How many items of a job are in each state.' })
 export class BulkJobCounts {

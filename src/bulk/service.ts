@@ -63,6 +63,12 @@ export class BulkService {
     return { items: rows.slice(0, first).map(itemView), hasMore: rows.length > first };
   }
 
+  /** Whether the job has items (in `states`, when given) before position `position`. */
+  async hasItemsBefore(jobId: string, position: number, states: BulkItemState[] | null): Promise<boolean> {
+    const row = await this.env.prisma.bulkItem.findFirst({ where: { jobId, position: { lt: position }, ...(states?.length ? { state: { in: states } } : {}) }, select: { id: true } });
+    return row !== null;
+  }
+
   /** Cancels the registrar's job (ObjectNotFoundError when it has none with this id); answers it as it stands then. */
   async cancel(registrarId: string, id: string): Promise<JobView> {
     const job = await this.store.find(registrarId, id);

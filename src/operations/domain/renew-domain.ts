@@ -33,8 +33,9 @@ export async function renewDomain(env: OperationEnv, actor: Actor, args: RenewDo
     if (!currentExpiry) {
       currentExpiry = (await backend.infoDomain(call, name)).data.expiresAt ?? null;
       if (!currentExpiry) throw new ValidationError('input.currentExpiry', 'the registry gave no expiry date; pass currentExpiry');
+      // What reconciliation compares the expiry with if the answer is lost (a given one is in the arguments).
+      await attempt.note({ currentExpiry });
     }
-    await attempt.note({ currentExpiry }); // what reconciliation compares the expiry with if the answer is lost
     const r = await backend.renewDomain(call, { name, period, currentExpiry });
     return { ...recordOf(r), name, expiresAt: r.data.expiresAt.toISOString() };
   });

@@ -2,7 +2,7 @@
 /**
  * Bulk jobs at registry speed (issue 10, item 7, the bulk-job figures):
  *
- *   npm run build && node bench/bulk-jobs.mjs [--items 10000 --latency 20 --concurrency 16] [--database-url postgresql://...]
+ *   npm run bench:bulk-jobs [-- --items 10000 --latency 20 --concurrency 16] [--database-url postgresql://...]
  *
  * The registry is an EPP sandbox in this process holding 2 x --items domains of NewRegistrar (put
  * into its store directly: creating them over EPP would measure creation), behind a delaying

@@ -15,6 +15,7 @@ import { ClientStatus, NameserverInput } from '../../schema/domain/domain.input.
 import { BulkRenewItemInput, BulkTransferItemInput } from '../../schema/bulk/bulk.input.js';
 import { BulkItemConnection, BulkItemState, BulkJob, BulkJobPayload } from '../../schema/bulk/bulk.type.js';
 import { actorOf } from '../common/mutate.js';
+import { runOperation } from '../../src/operations/run.js';
 
 const MAX_ITEMS_PAGE = 1000;
 
@@ -113,7 +114,12 @@ export class BulkResolver {
   }
 
   @Mutation(() => BulkJob, { description: 'Cancel a job: items not started become CANCELLED (nothing is sent for them); running items finish.' })
-  cancelBulkJob(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<JobView> {
-    return ctx.bulk.cancel(ctx.registrar.id, id);
+  async cancelBulkJob(@Arg('idempotencyKey') key: string, @Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<JobView> {
+    const actor = actorOf(ctx, key);
+    await runOperation(ctx, actor, 'cancelBulkJob', { id }, async () => {
+      const job = await ctx.bulk.cancel(ctx.registrar.id, id);
+      return { trid: { client: `gateway-cancel-${job.id}` }, code: 1000, message: null };
+    });
+    return (await ctx.bulk.job(ctx.registrar.id, id))!;
   }
 }

@@ -68,7 +68,7 @@ describe('bulkRenew', () => {
     const id = data.bulkRenew.job.id;
     await waitFinished(t, owner, id);
     expect((await t.gql(other, JOB_ITEMS, { id, first: 1 })).data.bulkJob).toBeNull();
-    const cancel = await t.gql(other, `mutation($id: ID!) { cancelBulkJob(id: $id) { id } }`, { id });
+    const cancel = await t.gql(other, `mutation($id: ID!, $k: String!) { cancelBulkJob(idempotencyKey: $k, id: $id) { id } }`, { id, k: randomUUID() });
     expect(cancel.errors?.[0]?.extensions?.code).toBe('OBJECT_NOT_FOUND');
     const { events, errors } = await followJob(t.gateway.wsUrl, other, id);
     expect(events).toEqual([]);
@@ -94,7 +94,7 @@ describe('cancelBulkJob', () => {
     const r = await t.gql(owner, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
     const id = r.data.bulkRenew.job.id;
     while (sandbox.applied('domain:renew') === renewsBefore) await new Promise((res) => setTimeout(res, 20));
-    const cancelled = await t.gql(owner, `mutation($id: ID!) { cancelBulkJob(id: $id) { id state } }`, { id });
+    const cancelled = await t.gql(owner, `mutation($id: ID!, $k: String!) { cancelBulkJob(idempotencyKey: $k, id: $id) { id state } }`, { id, k: randomUUID() });
     expect(cancelled.data.cancelBulkJob.state).toBe('CANCELLED');
     const done = await waitFinished(t, owner, id);
     const items = await allItems(t, owner, id);

@@ -14,6 +14,23 @@ import type { OperationSpec } from './types.js';
 const byDomain = (args: { name: string }, router: Router) => router.forDomain(args.name).name;
 const byRegistry = (args: { registry: string }) => args.registry;
 
+/**
+ * For commands the registry itself deduplicates by the gateway's idempotency key (HeadlessDomains
+ * answers a request repeated with the same Idempotency-Key from its own record, registrar API v1):
+ * sending again cannot apply twice, so the retry sends and gets the registry's stored answer.
+ */
+const resendable: OperationSpec['reconcile'] = async () => ({
+  status: 'not-applied',
+  how: "sent again under the same Idempotency-Key: the registry answers a repeat from its own record",
+});
+
+/**
+ * Mutations outside this table keep exactly-once by other means: a bulk job is written with all
+ * its items in one transaction under its own unique (registrar, key), and each item runs as a
+ * mutation of this table under a key derived from the job's (src/bulk/submit.ts).
+ */
+export const BULK_SUBMISSIONS = ['bulkRenew', 'bulkTransfer', 'bulkReplaceNameserver', 'bulkReplaceTechContact', 'bulkUpdateStatuses'] as const;
+
 export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   createDomain: { command: 'domain:create', backendOf: byDomain, reconcile: domain.createDomain },
   renewDomain: { command: 'domain:renew', backendOf: byDomain, reconcile: domain.renewDomain },
@@ -31,6 +48,8 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   updateHost: { command: 'host:update', backendOf: byRegistry, reconcile: contactHost.updateHost },
   deleteHost: { command: 'host:delete', backendOf: byRegistry, reconcile: contactHost.deleteHost },
   ackPollMessage: { command: null, backendOf: () => null, reconcile: local.ackPollMessage },
+  cancelBulkJob: { command: null, backendOf: () => null, reconcile: local.cancelBulkJob },
+  sandboxReset: { command: 'sandbox:reset', backendOf: byRegistry, reconcile: resendable },
 };
 
 export type { OperationSpec, ReconcileFn, ReconcileInput, Verdict } from './types.js';

@@ -9,3 +9,14 @@ export const ackPollMessage: ReconcileFn = async (input) => {
   if (!row?.ackedAt) return notApplied('the poll message is not acknowledged');
   return applied({ trid: { client: `gateway-ack-${raw}` }, code: 1000, message: null }, 'the poll message is acknowledged');
 };
+
+/**
+ * cancelBulkJob: the job is CANCELLED (the cancel is one transaction: job state and its pending
+ * items together). A job not cancelled is not-applied: cancelling it again is what the retry does.
+ */
+export const cancelBulkJob: ReconcileFn = async (input) => {
+  const id = String(input.args.id);
+  const job = await input.prisma.bulkJob.findFirst({ where: { id, registrarId: input.registrarId }, select: { id: true, state: true } });
+  if (job?.state !== 'CANCELLED') return notApplied('the bulk job is not cancelled');
+  return applied({ trid: { client: `gateway-cancel-${job.id}` }, code: 1000, message: null }, 'the bulk job is cancelled');
+};

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CommandSyntaxError, ObjectNotFoundError, UpstreamUnavailableError } from '../../../src/core/errors.js';
 import type { Contact, Domain, Host, Transfer } from '../../../src/core/model/index.js';
 import type { RegistryPort } from '../../../src/core/port.js';
-import { OPERATIONS, type ReconcileInput } from '../../../src/idempotency/reconcile/index.js';
+import { BULK_SUBMISSIONS, OPERATIONS, type ReconcileInput } from '../../../src/idempotency/reconcile/index.js';
 import { storableArgs } from '../../../src/idempotency/secrets.js';
 
 const SINCE = new Date('2026-05-01T12:00:00Z');
@@ -286,10 +286,23 @@ describe('reconcile: ackPollMessage (gateway-local)', () => {
   });
 });
 
+describe('reconcile: cancelBulkJob (gateway-local)', () => {
+  it('applied when the job is cancelled; not applied otherwise (cancelling again is the retry)', async () => {
+    const jobs: Record<string, { id: string; state: string }> = { j1: { id: 'j1', state: 'CANCELLED' }, j2: { id: 'j2', state: 'RUNNING' } };
+    const prisma = { bulkJob: { findFirst: async ({ where }: any) => jobs[where.id] ?? null } } as any;
+    expect(await run('cancelBulkJob', { id: 'j1' }, {}, { prisma, port: null })).toMatchObject({
+      status: 'applied',
+      result: { trid: { client: 'gateway-cancel-j1' }, code: 1000, message: null },
+    });
+    expect((await run('cancelBulkJob', { id: 'j2' }, {}, { prisma, port: null })).status).toBe('not-applied');
+    expect((await run('cancelBulkJob', { id: 'j3' }, {}, { prisma, port: null })).status).toBe('not-applied');
+  });
+});
+
 describe('every mutation has a reconcile function', () => {
-  it('one per Mutation field of the schema', async () => {
+  it('one per Mutation field of the schema, apart from bulk submissions (their own key, one transaction)', async () => {
     const { buildGatewaySchema } = await import('../../../schema/build.js');
     const mutations = Object.keys((await buildGatewaySchema()).getMutationType()!.getFields()).sort();
-    expect(Object.keys(OPERATIONS).sort()).toEqual(mutations);
+    expect([...Object.keys(OPERATIONS), ...BULK_SUBMISSIONS].sort()).toEqual(mutations);
   });
 });

@@ -23,9 +23,10 @@ beforeAll(async () => {
   t = await startTestGateway({
     configure: (c) => {
       c.poll.enabled = false;
-      // EPP only: the REPP sandbox's seeded domains would share the domains page.
+      // EPP only: the other sandboxes' seeded domains would share the domains page.
       c.backends = c.backends.filter((b) => b.kind === 'epp');
-      c.routes = c.routes.filter((r) => r.backend !== 'sandbox-repp');
+      const epp = new Set(c.backends.map((b) => b.name));
+      c.routes = c.routes.filter((r) => epp.has(r.backend));
       // Above the .tld registry's own limit (Nomulus: 50), so that its check commands of more than 50 are refused.
       (c.backends.find((b) => b.name === 'sandbox-nomulus') as EppBackendConfig).checkLimit = 60;
     },

@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { SandboxListener } from '../listener.js';
 import { ApiError, Errors } from './errors.js';
 import { tick } from './lifecycle.js';
 import type { Env, Request, Route } from './routes.js';
@@ -43,8 +43,7 @@ function match(route: Route, method: string, path: string): Record<string, strin
 }
 
 export class HeadlessHttpServer {
-  private server?: http.Server;
-  private readonly sockets = new Set<Socket>();
+  private listener?: SandboxListener;
   /** Requests counted per key in the current fixed window: key token -> [window start ms, count]. */
   private readonly windows = new Map<string, [number, number]>();
 
@@ -63,25 +62,12 @@ export class HeadlessHttpServer {
   listen(host: string, port: number, tls?: { key: string; cert: string }): Promise<{ host: string; port: number }> {
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.serve(req, res);
     const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, handler) : http.createServer(handler);
-    server.on(tls ? 'secureConnection' : 'connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.once('close', () => this.sockets.delete(s));
-    });
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        const a = server.address() as AddressInfo;
-        resolve({ host, port: a.port });
-      });
-    });
+    this.listener = new SandboxListener(server);
+    return this.listener.listen(host, port);
   }
 
-  close(): Promise<void> {
-    const s = this.server;
-    if (!s) return Promise.resolve();
-    for (const sock of this.sockets) sock.destroy();
-    return new Promise((resolve) => s.close(() => resolve()));
+  async close(): Promise<void> {
+    await this.listener?.close();
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { Socket } from 'node:net';
+import { SandboxListener } from '../listener.js';
 import type { Clock } from '../../core/clock.js';
 import { tick } from './process.js';
 import type { Reseller } from './records.js';
@@ -49,8 +49,7 @@ function params(url: URL, body: string): Map<string, string> {
 }
 
 export class JokerHttpServer {
-  private server?: https.Server;
-  private readonly sockets = new Set<Socket>();
+  private listener?: SandboxListener;
   /** A fault for tests: every session is refused as expired, right after its login too. */
   refuseSessions = false;
 
@@ -63,28 +62,12 @@ export class JokerHttpServer {
         if (!res.headersSent) this.send(res, 500, [['Status-Code', '2400'], ['Status-Text', 'Command failed'], ['Error', 'internal error']]);
       });
     });
-    server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    server.on('tlsClientError', () => undefined);
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        const a = server.address();
-        resolve({ host, port: typeof a === 'object' && a ? a.port : port });
-      });
-    });
+    this.listener = new SandboxListener(server);
+    return this.listener.listen(host, port);
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.listener?.close();
   }
 
   private send(res: http.ServerResponse, status: number, headers: Header[], body: string[] = []): void {

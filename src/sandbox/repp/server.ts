@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { Socket } from 'node:net';
+import { SandboxListener } from '../listener.js';
 import type { Clock } from '../../core/clock.js';
 import {
   InternalError,
@@ -92,9 +92,8 @@ function refusesJson(accept: string | undefined): boolean {
 }
 
 export class ReppHttpServer {
-  private server?: http.Server;
+  private listener?: SandboxListener;
   private readonly router: Router;
-  private readonly sockets = new Set<Socket>();
 
   constructor(private readonly opts: ServerOptions) {
     this.router = new Router(opts.routes);
@@ -110,28 +109,12 @@ export class ReppHttpServer {
     const server = tls
       ? https.createServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2', ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}) }, handler)
       : http.createServer(handler);
-    server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    server.on('tlsClientError', () => undefined);
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        const addr = server.address();
-        resolve({ host, port: typeof addr === 'object' && addr ? addr.port : port });
-      });
-    });
+    this.listener = new SandboxListener(server);
+    return this.listener.listen(host, port);
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.listener?.close();
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -17,8 +17,9 @@ export type BulkKind = (typeof BULK_KINDS)[number];
 export interface BulkParams {
   RENEW: { period: Period };
   TRANSFER: { period: Period | null };
-  REPLACE_NAMESERVER: { from: string; to: DomainNameserver };
-  REPLACE_TECH_CONTACT: { from: string; to: string };
+  /** `everyDomain`: submitted without a list (every domain of the registrar's). */
+  REPLACE_NAMESERVER: { from: string; to: DomainNameserver; everyDomain?: boolean };
+  REPLACE_TECH_CONTACT: { from: string; to: string; everyDomain?: boolean };
   UPDATE_STATUSES: { add: string[]; remove: string[] };
 }
 

@@ -6,6 +6,7 @@
  * after a crash replays or reconciles instead of applying twice. Transient failures (no session,
  * no answer, 2400/2500-2502, another request holding the key) are retried with exponential
  * back-off up to maxAttempts; a definite refusal (any other 2xxx, bad input) is final at once.
+ * On a backend with native bulk endpoints (REPP) a lane sends chunks instead (src/bulk/native.ts).
  */
 import { EventEmitter } from 'node:events';
 import { GatewayError } from '../core/errors.js';
@@ -14,6 +15,7 @@ import type { Logger } from '../logger.js';
 import type { OperationEnv } from '../operations/run.js';
 import type { BulkSettings } from './config.js';
 import { runItem, type BulkKind, type ItemInput } from './kinds.js';
+import { NativeBulk } from './native.js';
 import type { Sealer } from './seal.js';
 import { itemKey, type BulkStore, type ClaimedItem, type ItemOutcome } from './store.js';
 
@@ -47,6 +49,8 @@ export class BulkRunner {
   private flushing: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private stopped = true;
+  /** Chunks through a backend's native bulk endpoints (REPP), instead of one operation per item. */
+  private readonly native: NativeBulk;
 
   constructor(
     private readonly env: OperationEnv,
@@ -54,7 +58,9 @@ export class BulkRunner {
     private readonly sealer: Sealer,
     private readonly settings: BulkSettings,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.native = new NativeBulk(env, sealer, settings, logger, (backend) => this.pump(backend));
+  }
 
   get holder(): string {
     return this.settings.instanceId;
@@ -106,16 +112,18 @@ export class BulkRunner {
     const lane = this.lane(backend);
     const limit = this.limit(backend);
     while (!this.stopped && lane.inFlight < limit && lane.queue.length > 0) {
-      const item = lane.queue.shift()!;
+      const chunk = this.native.take(backend, lane.queue); // null: the head item runs on its own
+      if (chunk === 'wait') break; // pumped again when the chunk's mode is known or a chunk ends
       lane.inFlight++;
-      void this.runOne(item).finally(() => {
+      const run = chunk ? this.native.run(backend, chunk).then((done) => this.gather(done)) : this.runOne(lane.queue.shift()!);
+      void run.finally(() => {
         lane.inFlight--;
         this.pump(backend);
       });
     }
     // Claim in batches, while half the buffer is left: a claim per finished item would bound the
     // throughput by the latency of one claim statement.
-    const buffer = Math.max(4 * limit, 64);
+    const buffer = Math.max(4 * limit, 64, this.native.buffer(backend));
     if (this.stopped || lane.claiming || lane.queue.length >= buffer / 2) return;
     lane.claiming = true;
     this.store
@@ -163,6 +171,11 @@ export class BulkRunner {
       outcome = again ? { id: item.id, state: 'PENDING', error, notBefore: new Date(Date.now() + backoff) } : { id: item.id, state: 'FAILED', error };
     }
     this.outcomes.push(outcome);
+    if (this.outcomes.length >= FLUSH_ITEMS) void this.flush();
+  }
+
+  private gather(outcomes: ItemOutcome[]): void {
+    this.outcomes.push(...outcomes);
     if (this.outcomes.length >= FLUSH_ITEMS) void this.flush();
   }
 

@@ -91,7 +91,9 @@ export async function submitBulkJob(deps: SubmitDeps, actor: Actor, req: BulkReq
       idempotencyKey: actor.idempotencyKey,
       kind: req.kind,
       fingerprint,
-      params: req.params,
+      // A job over every domain says so: REPP's bulk tech-contact replacement has no domain list,
+      // so only such a job may go through it (src/bulk/native.ts).
+      params: req.items ? req.params : { ...req.params, everyDomain: true },
       items: routed.map((r) => ({
         name: r.name,
         backend: r.backend,

@@ -48,6 +48,12 @@ export interface BackendLimits {
   checkNames: number;
   /** Commands one account can have in flight at once: EPP `poolSize` sessions, REPP keep-alive connections. */
   sessions: number;
+  /**
+   * Most domains one native bulk request carries (capability `bulk`: REPP's "Bulk actions"
+   * endpoints take a list of domains); a bulk job's items go to such a backend in chunks of at
+   * most this many (src/bulk/native.ts). Absent: the backend has no native bulk endpoints.
+   */
+  bulkNames?: number;
 }
 
 /** One page of a registry's own list: `limit` items from `offset`; `details` asks for the objects themselves, not only their names. */

@@ -35,6 +35,12 @@ export interface ReppBackendConfig {
   timeZone?: string;
   /** Registrant changes and deletions sent as verified by the registrant. Default true. */
   verified?: boolean;
+  /**
+   * Most domains one bulk request carries (bulk renew, bulk transfer, bulk name server change):
+   * a bulk job's items go to REPP in chunks of this many. The document sets no limit; the default,
+   * 200, is its own page size for lists ("limit ... 200"). Default 200.
+   */
+  bulkLimit?: number;
   /** When set, the gateway starts an in-process REPP sandbox for this backend and points `url` at it. */
   sandbox?: { registrantReplyMs?: number };
 }
@@ -42,6 +48,7 @@ export interface ReppBackendConfig {
 /** Config errors that keep a gateway from starting. */
 export function validateReppConfig(b: ReppBackendConfig): void {
   if (!b.sandbox) checkBackendUrl(b.name, b.url);
+  if (b.bulkLimit !== undefined && (!Number.isInteger(b.bulkLimit) || b.bulkLimit < 1)) throw new Error(`config: backend "${b.name}" bulkLimit must be a whole number, 1 or more`);
   for (const [registrar, a] of Object.entries(b.accounts)) {
     if (!a.username) throw new Error(`config: backend "${b.name}" account "${registrar}" has no username`);
   }

@@ -36,15 +36,18 @@ export const REPP_CAPABILITIES: Capabilities = {
 /** Keep-alive connections per account (ReppHttpClient's default maxSockets). */
 export const REPP_CONNECTIONS = 4;
 
+/** Domains per bulk request unless the config says otherwise (REPP's list page size; the document sets no bulk limit). */
+export const REPP_BULK_LIMIT = 200;
+
 export class ReppDriver implements Driver {
   readonly kind = 'repp';
   readonly name: string;
   /**
    * REPP has no check command (the document's API): availability is one `GET /domains/:name` per
    * name, so a check "command" is one name; the account's HTTP client keeps REPP_CONNECTIONS
-   * keep-alive connections, its sessions.
+   * keep-alive connections, its sessions; a bulk request carries at most `bulkLimit` domains.
    */
-  readonly limits: BackendLimits = { checkNames: 1, sessions: REPP_CONNECTIONS };
+  readonly limits: BackendLimits;
   private readonly clients = new Map<string, ReppHttpClient>();
   private readonly clock: Clock;
 
@@ -53,6 +56,7 @@ export class ReppDriver implements Driver {
     opts: { clock?: Clock } = {},
   ) {
     this.name = config.name;
+    this.limits = { checkNames: 1, sessions: REPP_CONNECTIONS, bulkNames: config.bulkLimit ?? REPP_BULK_LIMIT };
     this.clock = opts.clock ?? systemClock;
   }
 

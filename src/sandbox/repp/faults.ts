@@ -6,7 +6,9 @@ export type ReppFault =
   /** Apply the request, then close the connection without answering. */
   | { route: string; action: 'drop-after-apply' }
   /** Apply the request, then answer 500 (the registry failed after its change was committed). */
-  | { route: string; action: 'error-after-apply' };
+  | { route: string; action: 'error-after-apply' }
+  /** Apply the request, then answer after `delayMs` (a slow registry; a client may die meanwhile). */
+  | { route: string; action: 'delay-after-apply'; delayMs: number };
 
 export interface ReppFaults {
   /** Queues a fault for the next request to this route key (e.g. "domain:create"); faults fire once, in order. */

@@ -163,6 +163,7 @@ export class ReppHttpServer {
       this.opts.onApplied(match.route.key);
       if (fault?.action === 'drop-after-apply') return void req.socket.destroy();
       if (fault?.action === 'error-after-apply') throw new InternalError();
+      if (fault?.action === 'delay-after-apply') await new Promise((r) => setTimeout(r, fault.delayMs));
       send(res, 200, { code: 1000, message: reply.message ?? 'Command completed successfully', data: reply.data ?? {} });
     } catch (e) {
       if (e instanceof ReppError) return sendError(res, e);

@@ -1,0 +1,202 @@
+/**
+ * Bulk jobs on a REPP backend go through REPP's own bulk endpoints (issue 10 item 4, "REPP through
+ * its native endpoints"), over HTTPS against the REPP sandbox: bulkRenew, bulkTransfer,
+ * bulkReplaceNameserver and bulkReplaceTechContact apply every item once and cost ceil(N / chunk)
+ * bulk requests (counted by the sandbox and in the command log), single-domain commands none;
+ * per-item refusals carry the registry's code and message; a chunk whose answer was lost after the
+ * registry applied it is reconciled by reading the domains, not sent again.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReppBackendConfig } from '../../src/config.types.js';
+import type { ReppSandbox } from '../../src/sandbox/repp/index.js';
+import { allItems, BULK_RENEW, waitFinished } from '../helpers/bulk.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+const CHUNK = 3;
+let t: TestGateway;
+let sandbox: ReppSandbox;
+let A: string; // NewRegistrar (ATSAA)
+let B: string; // TheRegistrar (1111111)
+const run = Date.now().toString(36);
+
+beforeAll(async () => {
+  t = await startTestGateway({
+    configure: (c) => {
+      // Only the REPP sandbox: a job over "every domain" then holds .ee domains only.
+      c.backends = c.backends.filter((b) => b.kind === 'repp');
+      (c.backends[0] as ReppBackendConfig).bulkLimit = CHUNK;
+      c.routes = c.routes.filter((r) => r.backend === 'sandbox-repp');
+      c.defaultBackend = 'sandbox-repp';
+      c.poll.enabled = false;
+      c.bulk = { backoffMs: 20, idleMs: 100 };
+    },
+  });
+  sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-repp') as ReppSandbox;
+  A = t.keys.NewRegistrar!;
+  B = t.keys.TheRegistrar!;
+}, 120_000);
+afterAll(() => t?.close());
+
+const OWN = { registrant: 'ATSAA:KARL', contacts: [{ role: 'ADMIN', id: 'ATSAA:KARL' }, { role: 'TECH', id: 'ATSAA:KARL' }] };
+const THEIRS = { registrant: '1111111:65B7EB55', contacts: [{ role: 'ADMIN', id: '1111111:65B7EB55' }, { role: 'TECH', id: '1111111:8E3736F2' }] };
+
+/** Creates `n` .ee domains through the gateway; returns their names. */
+async function createDomains(key: string, prefix: string, n: number, extra: Record<string, unknown> = OWN, ns = ['ns1.example.net', 'ns2.example.net']): Promise<string[]> {
+  const names = Array.from({ length: n }, (_, i) => `${prefix}-${run}-${i}.ee`);
+  for (const name of names) {
+    const r = await t.gql(key, `mutation($k: String!, $input: CreateDomainInput!) { createDomain(idempotencyKey: $k, input: $input) { name } }`, {
+      k: randomUUID(),
+      input: { name, ...extra, nameservers: ns.map((n) => ({ name: n })), authInfo: `Kood-${name}` },
+    });
+    if (r.errors) throw new Error(`createDomain ${name}: ${JSON.stringify(r.errors)}`);
+  }
+  return names;
+}
+
+/** The sandbox's single-domain changes (REPP route keys). */
+const SINGLE = ['domain:renew', 'domain:update', 'domain:transfer', 'domain:contacts:add', 'domain:contacts:remove', 'domain:nameservers:add', 'domain:nameservers:delete', 'domain:nameservers'];
+
+/** Bulk requests of one endpoint the sandbox applied (its route key) and the command log holds (the gateway's command name), and the single-domain changes applied. */
+async function counts(route: string, command = route) {
+  await t.gateway.commandLog.flush();
+  return {
+    applied: sandbox.applied(route),
+    logged: await t.gateway.services.prisma.commandLog.count({ where: { command } }),
+    single: SINGLE.reduce((n, k) => n + sandbox.applied(k), 0),
+  };
+}
+
+const delta = (a: Awaited<ReturnType<typeof counts>>, b: Awaited<ReturnType<typeof counts>>) => ({ applied: b.applied - a.applied, logged: b.logged - a.logged, single: b.single - a.single });
+const year = (name: string) => new Date(sandbox.domain(name)!.expireTime).getUTCFullYear();
+
+async function submit(key: string, query: string, variables: Record<string, unknown>) {
+  const r = await t.gql(key, query, { k: randomUUID(), ...variables });
+  expect(r.errors).toBeUndefined();
+  const id = (Object.values(r.data)[0] as any).job.id as string;
+  const job = await waitFinished(t, key, id);
+  return { job, items: await allItems(t, key, id) };
+}
+
+describe('bulkRenew through POST /repp/v1/domains/renew/bulk', () => {
+  it('renews N domains once each with ceil(N / chunk) bulk requests and no single renewals', async () => {
+    const names = await createDomains(A, 'uus', 7);
+    const before = new Map(names.map((n) => [n, year(n)]));
+    const c0 = await counts('bulk:renew');
+    const { job, items } = await submit(A, BULK_RENEW, { domains: names.map((name) => ({ name })) });
+    expect(job.counts).toEqual({ done: 7, failed: 0, pending: 0, running: 0, cancelled: 0 });
+    expect(delta(c0, await counts('bulk:renew'))).toEqual({ applied: Math.ceil(7 / CHUNK), logged: Math.ceil(7 / CHUNK), single: 0 });
+    for (const n of names) expect(year(n)).toBe(before.get(n)! + 1);
+    for (const i of items) {
+      expect(i).toMatchObject({ state: 'SUCCEEDED', attempts: 1, transaction: { resultCode: 1000 } });
+      expect(new Date(i.expiresAt).getTime()).toBe(new Date(sandbox.domain(i.domainName)!.expireTime).getTime());
+    }
+  }, 120_000);
+
+  it('fails only the refused items, with the registry code and message; renews the others once', async () => {
+    const names = await createDomains(A, 'osa', 4);
+    const before = new Map([...names, '666.ee'].map((n) => [n, year(n)]));
+    const domains = [...names, '666.ee'].map((name) => ({ name })); // 666.ee is TheRegistrar's
+    const c0 = await counts('bulk:renew');
+    const { job, items } = await submit(A, BULK_RENEW, { domains });
+    expect(job.counts).toMatchObject({ done: 4, failed: 1 });
+    const refused = items.find((i) => i.domainName === '666.ee');
+    expect(refused).toMatchObject({ state: 'FAILED', attempts: 1, error: { code: 'OBJECT_NOT_FOUND', upstreamCode: 2303 } });
+    for (const n of names) expect(year(n)).toBe(before.get(n)! + 1);
+    expect(year('666.ee')).toBe(before.get('666.ee')); // untouched
+    const d = delta(c0, await counts('bulk:renew'));
+    expect(d.applied).toBe(2); // [0,1,2] and [3] after the refusal of [3, 666.ee] named 666.ee
+    expect(d.single).toBe(0);
+  }, 120_000);
+
+  it('a chunk applied whose answer was lost is reconciled from the expiry, not sent again', async () => {
+    const names = await createDomains(A, 'kadu', 2 * CHUNK); // two full chunks: whichever is dropped, CHUNK items
+    const before = new Map(names.map((n) => [n, year(n)]));
+    sandbox.faults.next({ route: 'bulk:renew', action: 'drop-after-apply' });
+    const c0 = await counts('bulk:renew');
+    const { job, items } = await submit(A, BULK_RENEW, { domains: names.map((name) => ({ name })) });
+    expect(job.counts).toEqual({ done: 2 * CHUNK, failed: 0, pending: 0, running: 0, cancelled: 0 });
+    expect(delta(c0, await counts('bulk:renew'))).toEqual({ applied: 2, logged: 2, single: 0 });
+    for (const n of names) expect(year(n)).toBe(before.get(n)! + 1);
+    const again = items.filter((i) => i.attempts === 2);
+    expect(again).toHaveLength(CHUNK); // the chunk whose answer was lost: read on its second attempt
+    for (const i of again) expect(i.transaction.resultCode).toBe(1000);
+  }, 120_000);
+});
+
+const BULK_TRANSFER = `mutation($k: String!, $domains: [BulkTransferItemInput!]!) { bulkTransfer(idempotencyKey: $k, domains: $domains) { job { id } } }`;
+
+describe('bulkTransfer through POST /repp/v1/domains/transfer', () => {
+  it('moves each domain once in ceil(N / chunk) requests; a wrong code fails its item with the registry code and message', async () => {
+    const names = await createDomains(B, 'vii', 5, THEIRS);
+    const c0 = await counts('bulk:transfer');
+    const domains = names.map((name, i) => ({ name, authInfo: i === 4 ? 'vale-kood-1' : `Kood-${name}` }));
+    const { job, items } = await submit(A, BULK_TRANSFER, { domains });
+    expect(job.counts).toMatchObject({ done: 4, failed: 1, pending: 0 });
+    expect(delta(c0, await counts('bulk:transfer'))).toEqual({ applied: Math.ceil(5 / CHUNK), logged: Math.ceil(5 / CHUNK), single: 0 });
+    for (const n of names.slice(0, 4)) expect(sandbox.domain(n)!.registrar).toBe('NewRegistrar');
+    expect(sandbox.domain(names[4]!)!.registrar).toBe('TheRegistrar');
+    const wrong = await t.gql(A, `query($id: ID!) { bulkJob(id: $id) { items(first: 10, states: [FAILED]) { edges { node { domainName attempts error { code message upstreamCode } } } } } }`, { id: job.id });
+    expect(wrong.data.bulkJob.items.edges.map((e: any) => e.node)).toEqual([
+      { domainName: names[4], attempts: 1, error: { code: 'AUTHORIZATION_ERROR', message: 'Invalid authorization information', upstreamCode: 2202 } },
+    ]);
+    expect(items.filter((i) => i.state === 'SUCCEEDED')).toHaveLength(4);
+    const mine = await t.gql(A, '{ domains(first: 200) { edges { node { name } } } }');
+    expect(mine.data.domains.edges.map((e: any) => e.node.name)).toEqual(expect.arrayContaining(names.slice(0, 4)));
+  }, 120_000);
+
+  it('a transfer chunk applied whose answer was lost is reconciled (the domains are ours), not sent again', async () => {
+    const names = await createDomains(B, 'viik', CHUNK, THEIRS);
+    sandbox.faults.next({ route: 'bulk:transfer', action: 'drop-after-apply' });
+    const c0 = await counts('bulk:transfer');
+    const { job, items } = await submit(A, BULK_TRANSFER, { domains: names.map((name) => ({ name, authInfo: `Kood-${name}` })) });
+    expect(job.counts).toEqual({ done: CHUNK, failed: 0, pending: 0, running: 0, cancelled: 0 });
+    expect(delta(c0, await counts('bulk:transfer'))).toEqual({ applied: 1, logged: 1, single: 0 }); // sent again, it would fail "already belongs"
+    for (const n of names) expect(sandbox.domain(n)!.registrar).toBe('NewRegistrar');
+    for (const i of items) expect(i).toMatchObject({ state: 'SUCCEEDED', attempts: 2 });
+  }, 120_000);
+});
+
+const BULK_NS = `mutation($k: String!, $domains: [String!]) { bulkReplaceNameserver(idempotencyKey: $k, from: "ns1.example.net", to: { name: "ns9.example.org" }, domains: $domains) { job { id } } }`;
+
+describe('bulkReplaceNameserver through PUT /repp/v1/registrar/nameservers', () => {
+  it('replaces the server on the listed domains in ceil(N / chunk) requests; a domain without it is skipped', async () => {
+    const names = await createDomains(A, 'ns', 4);
+    const [without] = await createDomains(A, 'nsx', 1, OWN, ['ns3.example.net', 'ns2.example.net']);
+    const c0 = await counts('bulk:nameservers');
+    const { job, items } = await submit(A, BULK_NS, { domains: [...names, without] });
+    expect(job.counts).toEqual({ done: 5, failed: 0, pending: 0, running: 0, cancelled: 0 });
+    expect(delta(c0, await counts('bulk:nameservers'))).toEqual({ applied: Math.ceil(5 / CHUNK), logged: Math.ceil(5 / CHUNK), single: 0 });
+    for (const n of names) expect(sandbox.domain(n)!.nameservers.map((x) => x.hostname).sort()).toEqual(['ns2.example.net', 'ns9.example.org']);
+    expect(sandbox.domain(without!)!.nameservers.map((x) => x.hostname).sort()).toEqual(['ns2.example.net', 'ns3.example.net']);
+    const skipped = await t.gql(A, `query($id: ID!) { bulkJob(id: $id) { items(first: 10) { edges { node { domainName skipped } } } } }`, { id: job.id });
+    expect(skipped.data.bulkJob.items.edges.find((e: any) => e.node.domainName === without).node.skipped).toMatch(/ns1\.example\.net/);
+    expect(items.every((i) => i.state === 'SUCCEEDED')).toBe(true);
+  }, 120_000);
+});
+
+const BULK_TECH = `mutation($k: String!, $from: String!, $to: String!, $domains: [String!]) { bulkReplaceTechContact(idempotencyKey: $k, from: $from, to: $to, domains: $domains) { job { id } } }`;
+
+describe('bulkReplaceTechContact', () => {
+  it('over every domain: one PATCH /repp/v1/domains/contacts for the whole job; each domain with the contact changed once', async () => {
+    const names = await createDomains(A, 'tehn', 4, { registrant: 'ATSAA:KARL', contacts: [{ role: 'ADMIN', id: 'ATSAA:KARL' }, { role: 'TECH', id: 'ATSAA:B839862D' }] });
+    const c0 = await counts('bulk:tech_contacts', 'bulk:tech-contacts');
+    const { job, items } = await submit(A, BULK_TECH, { from: 'ATSAA:B839862D', to: 'ATSAA:LIZ', domains: null });
+    expect(job.counts.failed).toBe(0);
+    expect(job.counts.done).toBeGreaterThan(CHUNK); // every .ee domain of the registrar's: several chunks
+    expect(delta(c0, await counts('bulk:tech_contacts', 'bulk:tech-contacts'))).toEqual({ applied: 1, logged: 1, single: 0 });
+    for (const n of names) expect(sandbox.domain(n)!.tech).toEqual(['ATSAA:LIZ']);
+    for (const n of names) expect(items.find((i) => i.domainName === n)).toMatchObject({ state: 'SUCCEEDED', transaction: { resultCode: 1000 } });
+  }, 120_000);
+
+  it('on listed domains: one update per domain (the endpoint cannot be limited to a list), the other domains untouched', async () => {
+    const names = await createDomains(A, 'tehl', 2, { registrant: 'ATSAA:KARL', contacts: [{ role: 'ADMIN', id: 'ATSAA:KARL' }, { role: 'TECH', id: 'ATSAA:84F23FD1' }] });
+    const [other] = await createDomains(A, 'tehm', 1, { registrant: 'ATSAA:KARL', contacts: [{ role: 'ADMIN', id: 'ATSAA:KARL' }, { role: 'TECH', id: 'ATSAA:84F23FD1' }] });
+    const c0 = await counts('bulk:tech_contacts', 'bulk:tech-contacts');
+    const { job } = await submit(A, BULK_TECH, { from: 'ATSAA:84F23FD1', to: 'ATSAA:LIZ', domains: names });
+    expect(job.counts).toMatchObject({ done: 2, failed: 0 });
+    expect(delta(c0, await counts('bulk:tech_contacts', 'bulk:tech-contacts'))).toMatchObject({ applied: 0, logged: 0 });
+    for (const n of names) expect(sandbox.domain(n)!.tech).toEqual(['ATSAA:LIZ']);
+    expect(sandbox.domain(other!)!.tech).toEqual(['ATSAA:84F23FD1']);
+  }, 120_000);
+});

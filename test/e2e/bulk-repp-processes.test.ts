@@ -1,0 +1,103 @@
+/**
+ * A bulkRenew job on a REPP backend, whose items go to REPP's bulk renew endpoint in chunks, across
+ * a crash (issue 10 items 4 and 5), on PostgreSQL: a gateway process is killed (SIGKILL) while
+ * chunks it sent are applied by the registry and their answers still on the way; restarted with
+ * the same identity it finishes the job. The registry (a REPP sandbox run by the test process)
+ * applied ceil(N / chunk) bulk renewals, no single renewal, and every expiry moved by exactly one year.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/config.js';
+import type { GatewayConfig, ReppBackendConfig } from '../../src/config.types.js';
+import { REPP_SANDBOX_ACCOUNTS, ReppSandbox } from '../../src/sandbox/repp/index.js';
+import { BULK_RENEW, allItems, waitFinished } from '../helpers/bulk.js';
+import { freshDatabase, type TestDatabase } from '../helpers/db.js';
+import { apiKeys, removeCompiledGateway, spawnGateway, type GatewayProcess } from '../helpers/processes.js';
+
+const PG = process.env.TEST_DATABASE_URL;
+const N = 20;
+const CHUNK = 4;
+
+describe.skipIf(!PG)('REPP bulk chunks across a killed gateway process on PostgreSQL (skipped: set TEST_DATABASE_URL to run it)', () => {
+  let db: TestDatabase;
+  let sandbox: ReppSandbox;
+  let dir: string;
+  let config: GatewayConfig;
+  let key: string;
+  const running: GatewayProcess[] = [];
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    sandbox = new ReppSandbox({ host: '127.0.0.1', port: 0 });
+    const { url } = await sandbox.start();
+    const backend: ReppBackendConfig = {
+      name: 'repp',
+      kind: 'repp',
+      url,
+      accounts: Object.fromEntries(REPP_SANDBOX_ACCOUNTS.map((a) => [a.registrarId, { username: a.username, password: a.password }])),
+      bulkLimit: CHUNK,
+    };
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rgw-repp-bulk-'));
+    config = {
+      ...defaultConfig(),
+      port: 0,
+      host: '127.0.0.1',
+      backends: [backend],
+      routes: sandbox.tlds.map((suffix) => ({ suffix, backend: 'repp' })),
+      defaultBackend: 'repp',
+      idempotency: { leaseMs: 1_500, waitMs: 15_000 },
+      bulk: { concurrency: 2, leaseMs: 1_500, backoffMs: 100, idleMs: 100 },
+      limits: { ...defaultConfig().limits, rateLimit: false },
+      poll: { ...defaultConfig().poll, enabled: false },
+    };
+    running.push(await start());
+    key = (await apiKeys(db.prisma, config)).NewRegistrar!;
+  }, 90_000);
+  afterAll(async () => {
+    await Promise.all(running.map((p) => p.stop()));
+    await sandbox?.stop();
+    await db?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+    await removeCompiledGateway();
+  });
+
+  function start(): Promise<GatewayProcess> {
+    return spawnGateway({ config, configPath: path.join(dir, `gateway-${randomUUID().slice(0, 6)}.json`), databaseUrl: db.url!, env: { BULK_INSTANCE_ID: 'one' } });
+  }
+
+  it('a process killed with chunks applied and unanswered, restarted, renews every domain exactly once', async () => {
+    const via = running[0]!;
+    const names = Array.from({ length: N }, (_, i) => `krahh-${Date.now().toString(36)}-${i}.ee`);
+    for (const name of names) {
+      const r = await via.gql(key, `mutation($k: String!, $input: CreateDomainInput!) { createDomain(idempotencyKey: $k, input: $input) { name } }`, {
+        k: randomUUID(),
+        input: { name, registrant: 'ATSAA:KARL', contacts: [{ role: 'ADMIN', id: 'ATSAA:KARL' }, { role: 'TECH', id: 'ATSAA:KARL' }], nameservers: [{ name: 'ns1.example.net' }, { name: 'ns2.example.net' }], authInfo: `Kood-${name}` },
+      });
+      expect(r.errors).toBeUndefined();
+    }
+    const before = new Map(names.map((n) => [n, new Date(sandbox.domain(n)!.expireTime).getUTCFullYear()]));
+    // Every bulk renewal is applied at once and answered 2 s later: the process dies in between.
+    for (let i = 0; i < N; i++) sandbox.faults.next({ route: 'bulk:renew', action: 'delay-after-apply', delayMs: 2_000 });
+    const r = await via.gql(key, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
+    expect(r.errors).toBeUndefined();
+    const id = r.data.bulkRenew.job.id as string;
+    while (sandbox.applied('bulk:renew') === 0) await new Promise((res) => setTimeout(res, 10));
+    await running.pop()!.kill();
+    const appliedAtKill = sandbox.applied('bulk:renew');
+    expect(appliedAtKill).toBeLessThan(Math.ceil(N / CHUNK)); // some chunks were not sent yet
+    sandbox.faults.clear();
+
+    const again = await start();
+    running.push(again);
+    const done = await waitFinished(again, key, id);
+    expect(done.counts).toEqual({ done: N, failed: 0, pending: 0, running: 0, cancelled: 0 });
+    expect(sandbox.applied('bulk:renew')).toBe(Math.ceil(N / CHUNK));
+    expect(sandbox.applied('domain:renew')).toBe(0);
+    for (const n of names) expect(new Date(sandbox.domain(n)!.expireTime).getUTCFullYear()).toBe(before.get(n)! + 1);
+    const items = await allItems(again, key, id);
+    expect(items.every((i) => i.state === 'SUCCEEDED' && i.transaction.resultCode === 1000 && i.expiresAt)).toBe(true);
+  }, 180_000);
+});

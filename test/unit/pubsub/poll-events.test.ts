@@ -99,10 +99,13 @@ describe.skipIf(!redisUp)('poll events on a Redis shared by two deployments (nee
     // ready check (INFO), which then failed: the connection was dropped after the subscription
     // had been confirmed, and the first "ready" after that subscribed to nothing (a 30 s hang
     // of the Redis stream tests under load).
+    // The cursor is taken before the deployments exist: the listener for 'connect' must be in
+    // place before anything is awaited, or the connection may be made (and 'connect' missed)
+    // while the test waits for the database.
+    const from = BigInt((await store(one)).id);
     const ingesting = deploymentOne();
     const serving = deploymentOne();
     const sub = (serving as unknown as { sub: Redis }).sub;
-    const from = BigInt((await store(one)).id);
     try {
       const [stream, first] = await new Promise<[AsyncIterableIterator<PollEvent>, Promise<IteratorResult<PollEvent>>]>((resolve) =>
         sub.once('connect', () => {

@@ -4,6 +4,8 @@
  * renew -> patch registrant -> transfer intent -> name servers (pending, then applied) -> cancel
  * through the same GraphQL mutations as every backend; audit rows as poll messages; and the OT&E
  * runner writing its archive through the gateway's API, twice (the second after sandboxReset).
+ * Whether a change is still pending is decided by the sandbox's hold()/release(), not by a delay
+ * racing the machine's load.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -11,31 +13,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOte } from '../../src/ote/runner.js';
+import type { HeadlessSandbox } from '../../src/sandbox/headless/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const k = () => randomUUID();
 const DOMAIN = 'name sponsor statuses expiresAt lifecycleState nameserverApplyStatus backendApplyStatus nameservers { name } appliedNameservers { name } registrantInfo { name email organization }';
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (let i = 0; ; i++) {
-    const v = await read();
-    if (ok(v) || i >= 150) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('HeadlessDomains end to end (GraphQL -> HeadlessDomains registrar API over HTTPS -> sandbox)', () => {
   let t: TestGateway;
   let A: string;
+  let sandbox: HeadlessSandbox;
+  /** Runs `fn` while the registry holds its backend applies, so every change it makes stays pending whatever the machine's load; then lets them apply (at the next request). */
+  const held = async <T>(fn: () => Promise<T>): Promise<T> => {
+    sandbox.hold();
+    try {
+      return await fn();
+    } finally {
+      sandbox.release();
+    }
+  };
   beforeAll(async () => {
     t = await startTestGateway({
       configure: (c) => {
         c.poll.intervalMs = 200;
         const hd = c.backends.find((b) => b.kind === 'headless')!;
-        hd.sandbox = { applyDelayMs: 5000 }; // long enough that the mutation's own read-back sees the change pending, even on a loaded machine
+        hd.sandbox = { applyDelayMs: 0 }; // applied at once, unless held (held())
       },
     });
     A = t.keys.NewRegistrar!;
+    sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-headless') as HeadlessSandbox;
   });
   afterAll(() => t?.close());
 
@@ -63,30 +69,40 @@ describe('HeadlessDomains end to end (GraphQL -> HeadlessDomains registrar API o
     expect(renew.errors).toBeUndefined();
     const patch = await t.gql(A, 'mutation($k: String!, $i: UpdateDomainInput!) { updateDomain(idempotencyKey: $k, input: $i) { domain { registrantInfo { name organization } } } }', { k: k(), i: { name, registrantInfo: { organization: 'Analytical Engines' } } });
     expect(patch.data.updateDomain.domain.registrantInfo).toEqual({ name: 'Ada', organization: 'Analytical Engines' });
-    const xfer = await t.gql(t.keys.TheRegistrar!, 'mutation($k: String!, $n: String!) { requestTransfer(idempotencyKey: $k, domainName: $n, authInfo: "Seed-newregistrar-1") { transfer { status gainingRegistrar } } }', { k: k(), n: 'newregistrar-seed.hdtest' });
-    expect(xfer.errors).toBeUndefined();
-    expect(xfer.data.requestTransfer.transfer).toEqual({ status: 'pending', gainingRegistrar: 'chn_theregistrar' });
-    const ns = await t.gql(A, 'mutation($k: String!, $i: UpdateDomainInput!) { updateDomain(idempotencyKey: $k, input: $i) { domain { nameserverApplyStatus nameservers { name } appliedNameservers { name } } } }', {
-      k: k(),
-      i: { name, add: { nameservers: [{ name: 'ns9.example.org' }] }, remove: { nameservers: [{ name: 'ns1.example.net' }] } },
+    await held(async () => {
+      const xfer = await t.gql(t.keys.TheRegistrar!, 'mutation($k: String!, $n: String!) { requestTransfer(idempotencyKey: $k, domainName: $n, authInfo: "Seed-newregistrar-1") { transfer { status gainingRegistrar } } }', { k: k(), n: 'newregistrar-seed.hdtest' });
+      expect(xfer.errors).toBeUndefined();
+      expect(xfer.data.requestTransfer.transfer).toEqual({ status: 'pending', gainingRegistrar: 'chn_theregistrar' });
+      const ns = await t.gql(A, 'mutation($k: String!, $i: UpdateDomainInput!) { updateDomain(idempotencyKey: $k, input: $i) { domain { nameserverApplyStatus nameservers { name } appliedNameservers { name } } } }', {
+        k: k(),
+        i: { name, add: { nameservers: [{ name: 'ns9.example.org' }] }, remove: { nameservers: [{ name: 'ns1.example.net' }] } },
+      });
+      expect(ns.data.updateDomain.domain).toEqual({ nameserverApplyStatus: 'PENDING', nameservers: [{ name: 'ns9.example.org' }], appliedNameservers: [{ name: 'ns1.example.net' }] });
+      expect(await read()).toMatchObject({ nameserverApplyStatus: 'PENDING', appliedNameservers: [{ name: 'ns1.example.net' }] });
     });
-    expect(ns.data.updateDomain.domain).toEqual({ nameserverApplyStatus: 'PENDING', nameservers: [{ name: 'ns9.example.org' }], appliedNameservers: [{ name: 'ns1.example.net' }] });
-    const applied = await until(read, (d) => d.nameserverApplyStatus === 'APPLIED');
-    expect(applied.appliedNameservers).toEqual([{ name: 'ns9.example.org' }]);
-    const del = await t.gql(A, 'mutation($k: String!, $n: String!) { deleteDomain(idempotencyKey: $k, name: $n) { pending domain { lifecycleState statuses } } }', { k: k(), n: name });
-    expect(del.data.deleteDomain).toEqual({ pending: true, domain: { lifecycleState: 'pending_cancel', statuses: ['pendingDelete'] } });
-    expect((await until(read, (d) => d.lifecycleState === 'cancelled')).lifecycleState).toBe('cancelled');
+    expect(await read()).toMatchObject({ nameserverApplyStatus: 'APPLIED', appliedNameservers: [{ name: 'ns9.example.org' }] });
+    const sponsor = async () => (await t.gql(t.keys.TheRegistrar!, '{ domain(name: "newregistrar-seed.hdtest") { sponsor } }')).data.domain.sponsor;
+    expect(await sponsor()).toBe('chn_theregistrar');
+    await held(async () => {
+      const del = await t.gql(A, 'mutation($k: String!, $n: String!) { deleteDomain(idempotencyKey: $k, name: $n) { pending domain { lifecycleState statuses } } }', { k: k(), n: name });
+      expect(del.data.deleteDomain).toEqual({ pending: true, domain: { lifecycleState: 'pending_cancel', statuses: ['pendingDelete'] } });
+      expect((await read()).lifecycleState).toBe('pending_cancel');
+    });
+    expect((await read()).lifecycleState).toBe('cancelled');
   });
 
   it('runs the OT&E sequence through the gateway, writes the archive with its fingerprint, and again after sandboxReset', async () => {
     for (const round of [1, 2]) {
       const out = mkdtempSync(join(tmpdir(), `ote-${round}-`));
       const lines: string[] = [];
-      const r = await runOte({ url: t.gateway.url, apiKey: A, registry: 'sandbox-headless', registrar: 'NewRegistrar', out, operator: { clientName: 'e2e client' }, pollWaitMs: 30_000, log: (l) => lines.push(l) });
+      // Held: the name-server and cancellation steps meet the pending backend apply the service documents.
+      const r = await held(() => runOte({ url: t.gateway.url, apiKey: A, registry: 'sandbox-headless', registrar: 'NewRegistrar', out, operator: { clientName: 'e2e client' }, pollWaitMs: 30_000, log: (l) => lines.push(l) }));
       expect({ ok: r.ok, reason: r.reason }).toEqual({ ok: true, reason: undefined });
       expect(lines).toHaveLength(13);
       expect(lines.at(-1)).toBe(`SHA-256 ${r.sha256}  ${r.md}`);
       const json = JSON.parse(readFileSync(r.json, 'utf8'));
+      expect(json.steps.find((s: any) => s.name === 'nameservers').facts.backendApplyStatus).toBe('PENDING');
+      expect(json.steps.find((s: any) => s.name === 'cancel').facts.lifecycleState).toBe('pending_cancel');
       const reconciled = json.steps.find((s: any) => s.name === 'poll').facts.reconciled;
       expect(reconciled.map((x: any) => x.step)).toEqual(['reset', 'create', 'renew', 'patch', 'transfer', 'nameservers', 'cancel']);
       for (const x of reconciled) expect([x.audit.idempotencyKey, x.audit.commandId, x.audit.channelId]).toEqual([x.idempotencyKey, x.commandLog.serverTransactionId, 'chn_newregistrar']);

@@ -3,7 +3,8 @@
  * shared/upstream/000_1527c6e3181c1cc7.txt (base path /api/v1/registrar/v1): bearer tokens of
  * `registrar_api` partner keys bound to registrar channels, GET /status, POST /sandbox/reset,
  * check, create, read, renew, PATCH, transfer intent, PUT nameservers and DELETE (cancellation)
- * with backend applies that stay pending for `applyDelayMs`, GET /poll audit rows, idempotent
+ * with backend applies that stay pending for `applyDelayMs` (or, in tests, until release() after
+ * hold(), whatever the clock says), GET /poll audit rows, idempotent
  * replay by Idempotency-Key, and a per-key rate limit answering 429 with Retry-After.
  * Independent of the gateway's adapter on purpose: it shares no code or types with src/backends/.
  *
@@ -13,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { seed, seedRegistrations, type SandboxRegistrar } from './fixtures.js';
-import { tick } from './lifecycle.js';
+import { release, tick } from './lifecycle.js';
 import { ROUTES } from './routes.js';
 import { BASE_PATH, HeadlessHttpServer } from './server.js';
 import { Store } from './store.js';
@@ -31,7 +32,7 @@ export interface HeadlessSandboxOptions {
   host?: string;
   port?: number;
   clock?: Clock;
-  /** How long name-server, cancellation and transfer changes stay pending backend apply. Default 30000 ms; 0 applies at once. */
+  /** How long name-server, cancellation and transfer changes stay pending backend apply. Default 30000 ms; 0 applies at once (unless held: hold()). */
   applyDelayMs?: number;
   /** Requests one key may make per window. Default 600 per 60000 ms. */
   rateLimit?: { limit: number; windowMs: number };
@@ -86,6 +87,26 @@ export class HeadlessSandbox {
   reset(): void {
     this.store.clearAll();
     seedRegistrations(this.store, this.regs, this.tldList[0], this.clock.now());
+  }
+
+  /**
+   * Tests: hold every backend apply (name servers, cancellation, transfer) pending until release(),
+   * whatever the clock says: a change made while held is answered, read and polled as pending
+   * (`backend_apply_status: "pending"`, audit row `pending_backend_apply`) even with applyDelayMs 0.
+   */
+  hold(): void {
+    this.store.held = true;
+  }
+
+  /** Tests: ends hold(); changes that fell due while held are applied at the next request (or read). */
+  release(): void {
+    release(this.store, this.clock.now());
+  }
+
+  /** Tests: backend applies still pending (held or not yet due). */
+  pendingApplies(): number {
+    tick(this.store, this.clock.now());
+    return this.store.pending.length;
   }
 
   /** Tests: a registration as its holder reads it, or undefined. */

@@ -3,12 +3,14 @@
  * pending backend apply until the namespace backend supports automated apply"; transfer intent
  * "queue[s] backend/EPP apply"). The sandbox's backend applies each one `applyDelayMs` after the
  * command, judged by the injected clock whenever a request arrives, and writes an audit row for it.
+ * While the store is held (tests: HeadlessSandbox.hold()), none is applied, however late it is.
  */
 import { randomBytes } from 'node:crypto';
 import type { PendingApply, Registration, Store } from './store.js';
 
-/** Applies every pending change that is due at `now`, oldest first. */
+/** Applies every pending change that is due at `now`, oldest first; none while the store is held. */
 export function tick(store: Store, now: Date): void {
+  if (store.held) return;
   const due = store.pending.filter((p) => p.at.getTime() <= now.getTime()).sort((a, b) => a.at.getTime() - b.at.getTime());
   for (const p of due) {
     store.pending.splice(store.pending.indexOf(p), 1);
@@ -44,6 +46,12 @@ export function queue(store: Store, p: Omit<PendingApply, 'at'>, now: Date, dela
   if (i >= 0) store.pending.splice(i, 1);
   store.pending.push(entry);
   return entry;
+}
+
+/** Ends a hold: changes that fell due while held become due `now` (applied, and stamped, at the next tick). */
+export function release(store: Store, now: Date): void {
+  store.held = false;
+  for (const p of store.pending) if (p.at.getTime() < now.getTime()) p.at = now;
 }
 
 /** The apply status of one kind of change on a registration. */

@@ -5,7 +5,7 @@
  */
 import { Errors } from './errors.js';
 import { resetFixtures, newRegistration } from './fixtures.js';
-import { queue, tick } from './lifecycle.js';
+import { applyStatus, queue, tick } from './lifecycle.js';
 import type { ApiKey, Channel, Registrant, Registration, Store } from './store.js';
 import { auditView, registrationView, statusView } from './views.js';
 
@@ -188,7 +188,7 @@ export const ROUTES: Route[] = [
       r.transfer = { state: 'intent_recorded', gainingChannelId: req.channel.id, losingChannelId: r.channelId, recordedAt: env.now(), completedAt: null };
       queue(env.store, { domain: d, kind: 'transfer', commandId: req.commandId, idempotencyKey: req.idempotencyKey, channelId: req.channel.id }, env.now(), env.applyDelayMs);
       tick(env.store, env.now());
-      return { status: 202, body: { command_id: req.commandId, registration: view(env, req, r) }, domain: d, pendingApply: env.applyDelayMs > 0 };
+      return { status: 202, body: { command_id: req.commandId, registration: view(env, req, r) }, domain: d, pendingApply: applyStatus(env.store, d, 'transfer') === 'pending' };
     },
   },
   {
@@ -199,7 +199,7 @@ export const ROUTES: Route[] = [
       r.updatedAt = env.now();
       queue(env.store, { domain: r.domain, kind: 'nameservers', commandId: req.commandId, idempotencyKey: req.idempotencyKey, channelId: req.channel.id }, env.now(), env.applyDelayMs);
       tick(env.store, env.now());
-      return { status: 202, body: { command_id: req.commandId, registration: view(env, req, r) }, domain: r.domain, pendingApply: env.applyDelayMs > 0 };
+      return { status: 202, body: { command_id: req.commandId, registration: view(env, req, r) }, domain: r.domain, pendingApply: applyStatus(env.store, r.domain, 'nameservers') === 'pending' };
     },
   },
   {
@@ -210,7 +210,7 @@ export const ROUTES: Route[] = [
       r.updatedAt = env.now();
       queue(env.store, { domain: r.domain, kind: 'cancel', commandId: req.commandId, idempotencyKey: req.idempotencyKey, channelId: req.channel.id }, env.now(), env.applyDelayMs);
       tick(env.store, env.now());
-      return { status: 202, body: { command_id: req.commandId, registration: view(env, req, r) }, domain: r.domain, pendingApply: env.applyDelayMs > 0 };
+      return { status: 202, body: { command_id: req.commandId, registration: view(env, req, r) }, domain: r.domain, pendingApply: applyStatus(env.store, r.domain, 'cancel') === 'pending' };
     },
   },
   {

@@ -97,6 +97,8 @@ export class Store {
   readonly audit: AuditRow[] = [];
   /** By channel id, then idempotency key. */
   readonly idempotency = new Map<string, Map<string, IdempotencyRecord>>();
+  /** Tests: while true, no backend apply happens, whatever the clock says (HeadlessSandbox.hold()). */
+  held = false;
   private seq = 0;
   private commands = 0;
 

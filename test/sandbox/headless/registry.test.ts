@@ -141,6 +141,54 @@ describe('HeadlessDomains sandbox', () => {
     expect(sandbox.auditRows('chn_theregistrar').map((a) => [a.command, a.domain])).toContainEqual(['domains.transfer_out', d]);
   });
 
+  test('hold(): every change stays pending whatever the clock says until release(), then applies at the next request, stamped then', async () => {
+    const d = 'newregistrar-seed.hdtest';
+    sandbox.hold();
+    try {
+      const put = await call('PUT', `/domains/${d}/nameservers`, { key: 'h-ns', body: { nameservers: ['ns9.example.org'] } });
+      const del = await call('DELETE', `/domains/${d}`, { key: 'h-del' });
+      const xfer = await call('POST', '/domains/theregistrar-seed.hdtest/transfer', { key: 'h-t', body: { auth_code: 'Seed-theregistrar-1' } });
+      expect([put.status, del.status, xfer.status]).toEqual([202, 202, 202]);
+      clock.advance(10 * 60_000); // ten times the apply delay
+      const reg = (await call('GET', `/domains/${d}`)).body.registration;
+      expect([reg.nameservers.backend_apply_status, reg.nameservers.applied, reg.lifecycle.state]).toEqual(['pending', ['ns1.example.net', 'ns2.example.net'], 'pending_cancel']);
+      expect((await call('GET', '/domains/theregistrar-seed.hdtest')).body.registration).toMatchObject({ registrar_channel_id: 'chn_theregistrar', transfer: { state: 'intent_recorded', backend_apply_status: 'pending' } });
+      expect(sandbox.pendingApplies()).toBe(3);
+      expect(sandbox.auditRows('chn_newregistrar').filter((a) => a.command.startsWith('backend.apply.'))).toEqual([]);
+    } finally {
+      sandbox.release();
+    }
+    const releasedAt = clock.now().toISOString();
+    const reg = (await call('GET', `/domains/${d}`)).body.registration;
+    expect([reg.nameservers.backend_apply_status, reg.nameservers.applied, reg.lifecycle.state]).toEqual(['applied', ['ns9.example.org'], 'cancelled']);
+    expect((await call('GET', '/domains/theregistrar-seed.hdtest')).body.registration.registrar_channel_id).toBe('chn_newregistrar');
+    expect(sandbox.pendingApplies()).toBe(0);
+    const applies = sandbox.auditRows('chn_newregistrar').filter((a) => a.command.startsWith('backend.apply.'));
+    expect(applies.map((a) => [a.command, a.completed_at])).toEqual([
+      ['backend.apply.nameservers', releasedAt],
+      ['backend.apply.cancel', releasedAt],
+      ['backend.apply.transfer', releasedAt],
+    ]);
+  });
+
+  test('hold() with applyDelayMs 0: the change is answered and audited as pending, and applies at the first request after release()', async () => {
+    const instant = new HeadlessSandbox({ clock, applyDelayMs: 0 });
+    const url = (await instant.start()).url;
+    const tok = instant.registrars.find((r) => r.registrarId === 'NewRegistrar')!.token;
+    const put = (key: string, ns: string) =>
+      fetch(`${url}/domains/newregistrar-seed.hdtest/nameservers`, { method: 'PUT', headers: { authorization: `Bearer ${tok}`, 'idempotency-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ nameservers: [ns] }) }).then((r) => r.json() as Promise<any>);
+    try {
+      expect((await put('i-1', 'ns7.example.org')).registration.nameservers.backend_apply_status).toBe('applied');
+      instant.hold();
+      expect((await put('i-2', 'ns8.example.org')).registration.nameservers).toEqual({ desired: ['ns8.example.org'], applied: ['ns7.example.org'], backend_apply_status: 'pending' });
+      expect(instant.auditRows('chn_newregistrar').find((a) => a.idempotency_key === 'i-2' && a.command === 'domains.nameservers')!.status).toBe('pending_backend_apply');
+      instant.release();
+      expect(instant.registration('newregistrar-seed.hdtest')!.nameservers).toEqual({ desired: ['ns8.example.org'], applied: ['ns8.example.org'], backend_apply_status: 'applied' });
+    } finally {
+      await instant.stop();
+    }
+  });
+
   test('GET /poll: the channel\'s own audit rows after a cursor, with ids, keys, statuses, timestamps and channel id', async () => {
     await call('POST', '/domains', { key: 'p-a', body: { domain: 'poll-a.hdtest' } });
     await call('POST', '/domains', { as: 'TheRegistrar', key: 'p-b', body: { domain: 'poll-b.hdtest' } });

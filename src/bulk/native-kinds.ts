@@ -1,25 +1,23 @@
 /**
- * What each bulk kind sends through a native bulk endpoint (src/bulk/native.ts has the table) and
- * how the registry's answer becomes per-item outcomes:
+ * What renew and transfer send through a native bulk endpoint (src/bulk/native.ts has the table;
+ * name server and tech contact replacement: native-replace.ts) and how the registry's answer
+ * becomes per-item outcomes, with what every native kind shares:
  * - renew: REPP renews the listed domains or refuses the request as a whole (an EPP-style 2xxx
  *   result: nothing applied). A refusal naming one of the chunk's domains fails that item with
  *   the registry's code and message and the rest is sent again; one naming none is split in
  *   halves until each refusal lands on its own item. Each domain's current expiry is read (or
  *   checked against the one given) and noted before sending, as a single renewal's curExpDate is.
  * - transfer: REPP answers per domain, transferred or failed with its codes and messages.
- * - name server / tech contact: REPP answers the domains changed (`affected_domains`) and those
- *   it skipped without saying why (`skipped_domains`); a domain in neither, or skipped, is read:
- *   without the old value it is left alone as the per-item path does (SUCCEEDED, skipped), with
- *   it still there it FAILED with SKIPPED_BY_REGISTRY.
+ * An item marked as sent before is reconciled with src/idempotency/reconcile's renewDomain or
+ * requestTransfer (expiry moved from the noted one; the domain ours since the mark) first.
  */
 import { addPeriod, asDate, utcDate } from '../core/time.js';
-import { AuthorizationError, ObjectNotFoundError, ParameterPolicyError, RegistryError, UpstreamFailureError, ValidationError, registryErrorFor } from '../core/errors.js';
-import type { CallContext, Domain } from '../core/model/index.js';
+import { ParameterPolicyError, UpstreamFailureError, ValidationError, registryErrorFor } from '../core/errors.js';
+import type { CallContext } from '../core/model/index.js';
 import type { RegistryPort } from '../core/port.js';
 import type { BulkJob } from '../db/generated/client.js';
 import { DomainIndex } from '../domains/domain-index.js';
 import * as reconcileDomain from '../idempotency/reconcile/domain.js';
-import { orNull } from '../idempotency/reconcile/read.js';
 import * as reconcileTransfer from '../idempotency/reconcile/transfer.js';
 import { sameDay, type ReconcileFn, type ReconcileInput, type Verdict } from '../idempotency/reconcile/types.js';
 import { mapLimit } from '../backends/concurrency.js';
@@ -64,12 +62,12 @@ export interface NativeRun {
 /** Registry clocks may lag the gateway's by this much when a reconciliation compares times (the idempotency default). */
 const SKEW_MS = 30_000;
 
-function failOrRetry(r: NativeRun, item: ClaimedItem, err: unknown): void {
+export function failOrRetry(r: NativeRun, item: ClaimedItem, err: unknown): void {
   if (r.definite(err)) r.fail(item, err);
   else r.retry(item, err);
 }
 
-const lower = (names: string[]) => new Set(names.map((n) => n.toLowerCase()));
+export const lower = (names: string[]) => new Set(names.map((n) => n.toLowerCase()));
 
 /** Whether a registry message names the domain (as a whole word: "a.ee" is not in "aa.ee"). */
 export function mentions(message: string, name: string): boolean {
@@ -142,7 +140,7 @@ async function sendSplitting<T extends { item: ClaimedItem }>(r: NativeRun, part
   }
 }
 
-async function renew(r: NativeRun): Promise<void> {
+export async function renew(r: NativeRun): Promise<void> {
   const { period } = r.params as BulkParams['RENEW'];
   const args = (item: ClaimedItem, cur: string | null | undefined) => ({ name: item.name, period, currentExpiry: cur ?? null });
   const fresh = await reconcileMarked(r, r.items, (item, sent) => reconcile(r, reconcileDomain.renewDomain, item, sent, args(item, sent.currentExpiry)));
@@ -171,7 +169,7 @@ async function renew(r: NativeRun): Promise<void> {
   });
 }
 
-async function transfer(r: NativeRun): Promise<void> {
+export async function transfer(r: NativeRun): Promise<void> {
   const fresh = await reconcileMarked(r, r.items, (item, sent) => reconcile(r, reconcileTransfer.requestTransfer, item, sent, { name: item.name }));
   const ready: { item: ClaimedItem; code: string }[] = [];
   for (const item of fresh) {
@@ -200,127 +198,3 @@ async function transfer(r: NativeRun): Promise<void> {
     }
   });
 }
-
-/** A replacement of one value on domains (a name server, a tech contact): how to see it on a domain and how to send it. */
-interface Replacement {
-  operation: string;
-  what: string;
-  has(d: Domain, value: string): boolean;
-  from: string;
-  to: string;
-  send(items: ClaimedItem[]): Promise<{ affected: Set<string>; skipped: Set<string>; record: Record<string, unknown> }>;
-}
-
-type Found = 'replaced' | 'absent' | 'present';
-
-/** Reads the domain: the new value without the old (replaced), neither (absent), the old still there (present). Throws a definite error for a domain that is not the caller's. */
-async function look(r: NativeRun, x: Replacement, item: ClaimedItem): Promise<Found> {
-  const d = await orNull(() => r.port.infoDomain(r.readCall, item.name));
-  if (!d) throw new ObjectNotFoundError(`${item.name} does not exist`);
-  if (d.sponsor !== r.upstreamId) throw new AuthorizationError('the domain is sponsored by another registrar: the registry leaves it alone');
-  if (x.has(d, x.from)) return 'present';
-  return x.has(d, x.to) ? 'replaced' : 'absent';
-}
-
-/** The items whose domains still have the old value; the others settled from what a read shows. */
-async function settleByReading(r: NativeRun, x: Replacement, items: ClaimedItem[], skipped: Set<string>, sent: boolean): Promise<ClaimedItem[]> {
-  const present: ClaimedItem[] = [];
-  await mapLimit(items, r.port.limits.sessions, async (item) => {
-    try {
-      const found = await look(r, x, item);
-      if (found === 'absent') r.succeed(item, { skipped: `${x.from} is not a ${x.what} of the domain` });
-      else if (found === 'replaced') r.succeed(item, { trid: { client: `reconciled:${r.sentOf(item)?.key ?? r.job.id}`, server: null }, code: 1000, message: `domain info shows ${x.to} in place of ${x.from}`, name: item.name });
-      else if (!sent) present.push(item);
-      else r.fail(item, skippedError(x, skipped.has(item.name)));
-    } catch (err) {
-      failOrRetry(r, item, err);
-    }
-  });
-  return r.items.filter((i) => present.includes(i));
-}
-
-/** The registry left a domain that has the old value unchanged, and said no more (REPP `skipped_domains`). */
-export class SkippedByRegistryError extends RegistryError {
-  readonly code = 'SKIPPED_BY_REGISTRY';
-}
-
-function skippedError(x: Replacement, listed: boolean): SkippedByRegistryError {
-  const why = listed ? 'listed it in skipped_domains, without a reason' : 'did not list it among the domains changed';
-  return new SkippedByRegistryError(`the registry ${why}: the domain still has ${x.from} (a status such as serverUpdateProhibited may forbid the change)`);
-}
-
-/** Sends the replacement for `items`, then settles each from the answer (affected) or by reading it. */
-async function replace(r: NativeRun, x: Replacement, items: ClaimedItem[]): Promise<void> {
-  const held = (await r.mark(items.map((item) => ({ item })), x.operation)).map((p) => p.item);
-  if (held.length === 0) return;
-  let answer;
-  try {
-    answer = await x.send(held);
-  } catch (err) {
-    // A refusal of the request itself (the new value, the contacts): the same for every item.
-    return void held.forEach((i) => failOrRetry(r, i, err));
-  }
-  const rest: ClaimedItem[] = [];
-  for (const item of held) {
-    if (answer.affected.has(item.name)) r.succeed(item, { ...answer.record, name: item.name });
-    else rest.push(item);
-  }
-  await settleByReading(r, x, rest, answer.skipped, true);
-}
-
-async function nameserver(r: NativeRun): Promise<void> {
-  const { from, to } = r.params as BulkParams['REPLACE_NAMESERVER'];
-  const x: Replacement = {
-    operation: 'bulkReplaceNameserver',
-    what: 'name server',
-    from,
-    to: to.name,
-    has: (d, v) => d.nameservers.some((n) => n.name.toLowerCase() === v.toLowerCase()),
-    async send(items) {
-      const res = await r.port.bulkChangeNameserver(r.sendCall(this.operation, items), { from, to, domains: items.map((i) => i.name) });
-      return { affected: lower(res.data.affected), skipped: lower(res.data.skipped), record: recordOf(res) };
-    },
-  };
-  const marked = r.items.filter((i) => r.sentOf(i));
-  const present = await settleByReading(r, x, marked, new Set(), false);
-  await replace(r, x, r.items.filter((i) => !r.sentOf(i) || present.includes(i)));
-}
-
-/** REPP replaces the contact on every domain of the registrar's: one request per job, its answer kept for the job's later chunks. */
-async function techContact(r: NativeRun): Promise<void> {
-  const { from, to } = r.params as BulkParams['REPLACE_TECH_CONTACT'];
-  const key = `${r.job.id}\u0000${r.port.name}`;
-  const x: Replacement = {
-    operation: 'bulkReplaceTechContact',
-    what: 'tech contact',
-    from,
-    to,
-    has: (d, v) => d.contacts.some((c) => c.role === 'tech' && c.id.toLowerCase() === v.toLowerCase()),
-    async send(items) {
-      const res = await r.port.bulkReplaceTechContact(r.sendCall(this.operation, items), { current: from, next: to });
-      const answer = { affected: lower(res.data.affected), skipped: lower(res.data.skipped), record: recordOf(res) as unknown as Record<string, unknown> };
-      r.bulk.techAnswers.set(key, answer);
-      return answer;
-    },
-  };
-  await r.bulk.serial(key, async () => {
-    const known = r.bulk.techAnswers.get(key);
-    if (!known && !r.items.some((i) => r.sentOf(i))) return replace(r, x, r.items);
-    const rest: ClaimedItem[] = [];
-    for (const item of r.items) {
-      if (known?.affected.has(item.name)) r.succeed(item, { ...known.record, name: item.name });
-      else if (known?.skipped.has(item.name)) r.fail(item, skippedError(x, true));
-      else rest.push(item);
-    }
-    const present = await settleByReading(r, x, rest, new Set(), false);
-    if (present.length > 0) await replace(r, x, present);
-  });
-}
-
-/** The native run of each kind that has one (src/bulk/native.ts nativeKind says which jobs). */
-export const NATIVE_KINDS = {
-  RENEW: renew,
-  TRANSFER: transfer,
-  REPLACE_NAMESERVER: nameserver,
-  REPLACE_TECH_CONTACT: techContact,
-} satisfies Record<string, (r: NativeRun) => Promise<void>>;

@@ -30,7 +30,8 @@ import type { Logger } from '../logger.js';
 import type { OperationEnv } from '../operations/run.js';
 import type { BulkSettings } from './config.js';
 import type { BulkKind, BulkParams } from './kinds.js';
-import { NATIVE_KINDS, type NativeRun, type Sent } from './native-kinds.js';
+import { renew, transfer, type NativeRun, type Sent } from './native-kinds.js';
+import { nameserver, techContact } from './native-replace.js';
 import { isTransient, itemError } from './runner.js';
 import type { Sealer } from './seal.js';
 import { itemKey, type ClaimedItem, type ItemOutcome } from './store.js';
@@ -50,6 +51,14 @@ export function nativeKind(kind: BulkKind, params: unknown): boolean {
   if (kind === 'REPLACE_TECH_CONTACT') return (params as BulkParams['REPLACE_TECH_CONTACT']).everyDomain === true;
   return false;
 }
+
+/** The native run of each kind that has one (nativeKind says which jobs). */
+const NATIVE_KINDS: Partial<Record<string, (r: NativeRun) => Promise<void>>> = {
+  RENEW: renew,
+  TRANSFER: transfer,
+  REPLACE_NAMESERVER: nameserver,
+  REPLACE_TECH_CONTACT: techContact,
+};
 
 export class NativeBulk {
   /** Per (job, backend): native, per item, or being looked up. */
@@ -106,7 +115,7 @@ export class NativeBulk {
     try {
       const job = await this.env.prisma.bulkJob.findUnique({ where: { id: chunk[0]!.jobId } });
       if (!job || job.state === 'CANCELLED') return chunk.map((i) => ({ id: i.id, state: 'CANCELLED' as const, error: CANCELLED }));
-      const kind = NATIVE_KINDS[job.kind as keyof typeof NATIVE_KINDS];
+      const kind = NATIVE_KINDS[job.kind];
       if (!kind) throw new Error(`bulk: no native run for ${job.kind}`);
       await kind(run.begin(job, this.port(backend)!, chunk));
       for (const item of chunk) if (!run.settled(item)) throw new Error(`bulk: the native ${job.kind} run left an item without an outcome`);

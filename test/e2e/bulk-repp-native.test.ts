@@ -109,6 +109,28 @@ describe('bulkRenew through POST /repp/v1/domains/renew/bulk', () => {
     expect(d.single).toBe(0);
   }, 120_000);
 
+  it('a refusal of the whole request that names no domain is split until it lands on its own item', async () => {
+    // TheRegistrar's balance pays: 9 years is within the registry's 10-year limit for a fresh domain, not for one renewed once.
+    const [fresh, over] = await createDomains(B, 'piir', 2, THEIRS);
+    const once = await t.gql(B, 'mutation($k: String!, $n: String!) { renewDomain(idempotencyKey: $k, input: { name: $n, period: { value: 1, unit: YEARS } }) { name } }', { k: randomUUID(), n: over });
+    expect(once.errors).toBeUndefined();
+    const before = new Map([fresh!, over!].map((n) => [n, year(n)]));
+    const c0 = await counts('bulk:renew');
+    const r = await t.gql(B, `mutation($k: String!, $domains: [BulkRenewItemInput!]!) { bulkRenew(idempotencyKey: $k, domains: $domains, period: { value: 9, unit: YEARS }) { job { id } } }`, {
+      k: randomUUID(),
+      domains: [{ name: fresh }, { name: over }],
+    });
+    expect(r.errors).toBeUndefined();
+    const job = await waitFinished(t, B, r.data.bulkRenew.job.id);
+    expect(job.counts).toMatchObject({ done: 1, failed: 1 });
+    const items = await allItems(t, B, r.data.bulkRenew.job.id);
+    expect(items.find((i) => i.domainName === over)).toMatchObject({ state: 'FAILED', attempts: 1, error: { code: 'PARAMETER_VALUE_POLICY_ERROR', upstreamCode: 2306 } });
+    expect(year(fresh!)).toBe(before.get(fresh!)! + 9);
+    expect(year(over!)).toBe(before.get(over!));
+    // [fresh, over] refused as a whole, then [fresh] applied and [over] refused on its own.
+    expect(delta(c0, await counts('bulk:renew'))).toEqual({ applied: 1, logged: 3, single: 0 });
+  }, 120_000);
+
   it('a chunk applied whose answer was lost is reconciled from the expiry, not sent again', async () => {
     const names = await createDomains(A, 'kadu', 2 * CHUNK); // two full chunks: whichever is dropped, CHUNK items
     const before = new Map(names.map((n) => [n, year(n)]));

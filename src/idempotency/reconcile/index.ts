@@ -27,7 +27,9 @@ const resendable: OperationSpec['reconcile'] = async () => ({
 /**
  * Mutations outside this table keep exactly-once by other means: a bulk job is written with all
  * its items in one transaction under its own unique (registrar, key), and each item runs as a
- * mutation of this table under a key derived from the job's (src/bulk/submit.ts).
+ * mutation of this table under a key derived from the job's (src/bulk/submit.ts), or, on a
+ * backend with native bulk endpoints, in a chunk whose items are marked before it is sent and
+ * reconciled with these functions when they run again (src/bulk/native.ts).
  */
 export const BULK_SUBMISSIONS = ['bulkRenew', 'bulkTransfer', 'bulkReplaceNameserver', 'bulkReplaceTechContact', 'bulkUpdateStatuses'] as const;
 

@@ -22,6 +22,8 @@ interface Replacement {
   has(d: Domain, value: string): boolean;
   from: string;
   to: string;
+  /** The request changes every domain of the registrar's, not only those listed (a domain replaced without being listed was replaced by the job). */
+  jobWide: boolean;
   send(items: ClaimedItem[]): Promise<{ affected: Set<string>; skipped: Set<string>; record: Record<string, unknown> }>;
 }
 
@@ -43,7 +45,10 @@ async function settleByReading(r: NativeRun, x: Replacement, items: ClaimedItem[
     try {
       const found = await look(r, x, item);
       if (found === 'absent') r.succeed(item, { skipped: `${x.from} is not a ${x.what} of the domain` });
-      else if (found === 'replaced') r.succeed(item, { trid: { client: `reconciled:${r.sentOf(item)?.key ?? r.job.id}`, server: null }, code: 1000, message: `domain info shows ${x.to} in place of ${x.from}`, name: item.name });
+      else if (found === 'replaced' && (x.jobWide || r.sentOf(item))) {
+        // Sent before (its answer lost) or changed by the job's request for every domain.
+        r.succeed(item, { trid: { client: `reconciled:${r.sentOf(item)?.key ?? r.job.id}`, server: null }, code: 1000, message: `domain info shows ${x.to} in place of ${x.from}`, name: item.name });
+      } else if (found === 'replaced') r.succeed(item, { skipped: `${x.from} is not a ${x.what} of the domain (${x.to} is)` });
       else if (!sent) present.push(item);
       else r.fail(item, skippedError(x, skipped.has(item.name)));
     } catch (err) {
@@ -89,6 +94,7 @@ export async function nameserver(r: NativeRun): Promise<void> {
     what: 'name server',
     from,
     to: to.name,
+    jobWide: false,
     has: (d, v) => d.nameservers.some((n) => n.name.toLowerCase() === v.toLowerCase()),
     async send(items) {
       const res = await r.port.bulkChangeNameserver(r.sendCall(this.operation, items), { from, to, domains: items.map((i) => i.name) });
@@ -109,6 +115,7 @@ export async function techContact(r: NativeRun): Promise<void> {
     what: 'tech contact',
     from,
     to,
+    jobWide: true,
     has: (d, v) => d.contacts.some((c) => c.role === 'tech' && c.id.toLowerCase() === v.toLowerCase()),
     async send(items) {
       const res = await r.port.bulkReplaceTechContact(r.sendCall(this.operation, items), { current: from, next: to });

@@ -146,6 +146,29 @@ describe('bulkRenew through POST /repp/v1/domains/renew/bulk', () => {
   }, 120_000);
 });
 
+describe('cancelBulkJob on a REPP job', () => {
+  it('chunks already sent finish; the chunk not yet sent is cancelled and nothing is sent for it', async () => {
+    const n = 5 * CHUNK; // 5 chunks; the backend's 4 sessions carry 4 at once
+    const names = await createDomains(B, 'loobu', n, THEIRS);
+    const before = new Map(names.map((x) => [x, year(x)]));
+    for (let i = 0; i < 4; i++) sandbox.faults.next({ route: 'bulk:renew', action: 'delay-after-apply', delayMs: 3000 });
+    const c0 = await counts('bulk:renew');
+    const r = await t.gql(B, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
+    const id = r.data.bulkRenew.job.id;
+    while (sandbox.applied('bulk:renew') - c0.applied < 4) await new Promise((res) => setTimeout(res, 10));
+    const cancelled = await t.gql(B, `mutation($id: ID!, $k: String!) { cancelBulkJob(idempotencyKey: $k, id: $id) { state } }`, { id, k: randomUUID() });
+    expect(cancelled.data.cancelBulkJob.state).toBe('CANCELLED');
+    const done = await waitFinished(t, B, id);
+    expect(done.counts).toEqual({ done: 4 * CHUNK, failed: 0, pending: 0, running: 0, cancelled: CHUNK });
+    expect(delta(c0, await counts('bulk:renew'))).toEqual({ applied: 4, logged: 4, single: 0 });
+    const items = await allItems(t, B, id);
+    for (const i of items) {
+      if (i.state === 'CANCELLED') expect([i.error.code, year(i.domainName)]).toEqual(['CANCELLED', before.get(i.domainName)]);
+      else expect(year(i.domainName)).toBe(before.get(i.domainName)! + 1);
+    }
+  }, 120_000);
+});
+
 const BULK_TRANSFER = `mutation($k: String!, $domains: [BulkTransferItemInput!]!) { bulkTransfer(idempotencyKey: $k, domains: $domains) { job { id } } }`;
 
 describe('bulkTransfer through POST /repp/v1/domains/transfer', () => {

@@ -151,13 +151,14 @@ describe('cancelBulkJob on a REPP job', () => {
     const n = 5 * CHUNK; // 5 chunks; the backend's 4 sessions carry 4 at once
     const names = await createDomains(B, 'loobu', n, THEIRS);
     const before = new Map(names.map((x) => [x, year(x)]));
-    for (let i = 0; i < 4; i++) sandbox.faults.next({ route: 'bulk:renew', action: 'delay-after-apply', delayMs: 3000 });
+    for (let i = 0; i < 4; i++) sandbox.faults.next({ route: 'bulk:renew', action: 'hold-after-apply' });
     const c0 = await counts('bulk:renew');
     const r = await t.gql(B, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
     const id = r.data.bulkRenew.job.id;
     while (sandbox.applied('bulk:renew') - c0.applied < 4) await new Promise((res) => setTimeout(res, 10));
     const cancelled = await t.gql(B, `mutation($id: ID!, $k: String!) { cancelBulkJob(idempotencyKey: $k, id: $id) { state } }`, { id, k: randomUUID() });
     expect(cancelled.data.cancelBulkJob.state).toBe('CANCELLED');
+    sandbox.faults.release(); // the 4 chunks applied are answered now
     const done = await waitFinished(t, B, id);
     expect(done.counts).toEqual({ done: 4 * CHUNK, failed: 0, pending: 0, running: 0, cancelled: CHUNK });
     expect(delta(c0, await counts('bulk:renew'))).toEqual({ applied: 4, logged: 4, single: 0 });

@@ -79,8 +79,8 @@ describe.skipIf(!PG)('REPP bulk chunks across a killed gateway process on Postgr
       expect(r.errors).toBeUndefined();
     }
     const before = new Map(names.map((n) => [n, new Date(sandbox.domain(n)!.expireTime).getUTCFullYear()]));
-    // Every bulk renewal is applied at once and answered 2 s later: the process dies in between.
-    for (let i = 0; i < N; i++) sandbox.faults.next({ route: 'bulk:renew', action: 'delay-after-apply', delayMs: 2_000 });
+    // Every bulk renewal is applied at once and answered only when released: the process dies in between.
+    for (let i = 0; i < N; i++) sandbox.faults.next({ route: 'bulk:renew', action: 'hold-after-apply' });
     const r = await via.gql(key, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
     expect(r.errors).toBeUndefined();
     const id = r.data.bulkRenew.job.id as string;
@@ -88,7 +88,7 @@ describe.skipIf(!PG)('REPP bulk chunks across a killed gateway process on Postgr
     await running.pop()!.kill();
     const appliedAtKill = sandbox.applied('bulk:renew');
     expect(appliedAtKill).toBeLessThan(Math.ceil(N / CHUNK)); // some chunks were not sent yet
-    sandbox.faults.clear();
+    sandbox.faults.clear(); // and the held answers go to the dead process's closed connections
 
     const again = await start();
     running.push(again);

@@ -8,12 +8,17 @@ export type ReppFault =
   /** Apply the request, then answer 500 (the registry failed after its change was committed). */
   | { route: string; action: 'error-after-apply' }
   /** Apply the request, then answer after `delayMs` (a slow registry; a client may die meanwhile). */
-  | { route: string; action: 'delay-after-apply'; delayMs: number };
+  | { route: string; action: 'delay-after-apply'; delayMs: number }
+  /** Apply the request, then answer only when the test calls `release()` (a client may die meanwhile). */
+  | { route: string; action: 'hold-after-apply' };
 
 export interface ReppFaults {
   /** Queues a fault for the next request to this route key (e.g. "domain:create"); faults fire once, in order. */
   next(f: ReppFault): void;
+  /** Drops the queued faults and answers every request held by hold-after-apply. */
   clear(): void;
+  /** Answers every request held by hold-after-apply so far. */
+  release(): void;
 }
 
 export class ReppFaultQueue implements ReppFaults {
@@ -23,8 +28,20 @@ export class ReppFaultQueue implements ReppFaults {
     this.queue.push({ ...f });
   }
 
+  private held: Array<() => void> = [];
+
   clear(): void {
     this.queue = [];
+    this.release();
+  }
+
+  release(): void {
+    for (const answer of this.held.splice(0)) answer();
+  }
+
+  /** Resolves when release() is called. */
+  hold(): Promise<void> {
+    return new Promise((resolve) => this.held.push(resolve));
   }
 
   take(route: string): ReppFault | undefined {

@@ -113,6 +113,7 @@ export class ReppSandbox {
 
   /** Closes the server and every open connection. */
   stop(): Promise<void> {
+    this.faultQueue.release();
     return this.server.close();
   }
 

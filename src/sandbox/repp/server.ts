@@ -164,6 +164,7 @@ export class ReppHttpServer {
       if (fault?.action === 'drop-after-apply') return void req.socket.destroy();
       if (fault?.action === 'error-after-apply') throw new InternalError();
       if (fault?.action === 'delay-after-apply') await new Promise((r) => setTimeout(r, fault.delayMs));
+      if (fault?.action === 'hold-after-apply') await this.opts.faults.hold();
       send(res, 200, { code: 1000, message: reply.message ?? 'Command completed successfully', data: reply.data ?? {} });
     } catch (e) {
       if (e instanceof ReppError) return sendError(res, e);

@@ -2,8 +2,10 @@
  * A bulkRenew job on a REPP backend, whose items go to REPP's bulk renew endpoint in chunks, across
  * a crash (issue 10 items 4 and 5), on PostgreSQL: a gateway process is killed (SIGKILL) while
  * chunks it sent are applied by the registry and their answers still on the way; restarted with
- * the same identity it finishes the job. The registry (a REPP sandbox run by the test process)
- * applied ceil(N / chunk) bulk renewals, no single renewal, and every expiry moved by exactly one year.
+ * the same identity it finishes the job; and two processes share a job, the one that sent chunks
+ * is killed before their answers, the other takes the items over when their lease lapses. The
+ * registry (a REPP sandbox run by the test process) applied ceil(N / chunk) bulk renewals, no
+ * single renewal, and every expiry moved by exactly one year.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -26,7 +28,8 @@ describe.skipIf(!PG)('REPP bulk chunks across a killed gateway process on Postgr
   let sandbox: ReppSandbox;
   let dir: string;
   let config: GatewayConfig;
-  let key: string;
+  let key: string; // NewRegistrar
+  let theirKey: string; // TheRegistrar: its balance pays for the second job
   const running: GatewayProcess[] = [];
 
   beforeAll(async () => {
@@ -54,7 +57,9 @@ describe.skipIf(!PG)('REPP bulk chunks across a killed gateway process on Postgr
       poll: { ...defaultConfig().poll, enabled: false },
     };
     running.push(await start());
-    key = (await apiKeys(db.prisma, config)).NewRegistrar!;
+    const keys = await apiKeys(db.prisma, config);
+    key = keys.NewRegistrar!;
+    theirKey = keys.TheRegistrar!;
   }, 90_000);
   afterAll(async () => {
     await Promise.all(running.map((p) => p.stop()));
@@ -64,21 +69,26 @@ describe.skipIf(!PG)('REPP bulk chunks across a killed gateway process on Postgr
     await removeCompiledGateway();
   });
 
-  function start(): Promise<GatewayProcess> {
-    return spawnGateway({ config, configPath: path.join(dir, `gateway-${randomUUID().slice(0, 6)}.json`), databaseUrl: db.url!, env: { BULK_INSTANCE_ID: 'one' } });
+  function start(id = 'one'): Promise<GatewayProcess> {
+    return spawnGateway({ config, configPath: path.join(dir, `gateway-${randomUUID().slice(0, 6)}.json`), databaseUrl: db.url!, env: { BULK_INSTANCE_ID: id } });
+  }
+
+  /** N fresh domains of the key's registrar (NewRegistrar's contact `contact`), made through `via`; their expiry years. */
+  async function freshDomains(via: GatewayProcess, prefix: string, as = key, contact = 'ATSAA:KARL') {
+    const names = Array.from({ length: N }, (_, i) => `${prefix}-${Date.now().toString(36)}-${i}.ee`);
+    for (const name of names) {
+      const r = await via.gql(as, `mutation($k: String!, $input: CreateDomainInput!) { createDomain(idempotencyKey: $k, input: $input) { name } }`, {
+        k: randomUUID(),
+        input: { name, registrant: contact, contacts: [{ role: 'ADMIN', id: contact }, { role: 'TECH', id: contact }], nameservers: [{ name: 'ns1.example.net' }, { name: 'ns2.example.net' }], authInfo: `Kood-${name}` },
+      });
+      expect(r.errors).toBeUndefined();
+    }
+    return { names, before: new Map(names.map((n) => [n, new Date(sandbox.domain(n)!.expireTime).getUTCFullYear()])) };
   }
 
   it('a process killed with chunks applied and unanswered, restarted, renews every domain exactly once', async () => {
     const via = running[0]!;
-    const names = Array.from({ length: N }, (_, i) => `krahh-${Date.now().toString(36)}-${i}.ee`);
-    for (const name of names) {
-      const r = await via.gql(key, `mutation($k: String!, $input: CreateDomainInput!) { createDomain(idempotencyKey: $k, input: $input) { name } }`, {
-        k: randomUUID(),
-        input: { name, registrant: 'ATSAA:KARL', contacts: [{ role: 'ADMIN', id: 'ATSAA:KARL' }, { role: 'TECH', id: 'ATSAA:KARL' }], nameservers: [{ name: 'ns1.example.net' }, { name: 'ns2.example.net' }], authInfo: `Kood-${name}` },
-      });
-      expect(r.errors).toBeUndefined();
-    }
-    const before = new Map(names.map((n) => [n, new Date(sandbox.domain(n)!.expireTime).getUTCFullYear()]));
+    const { names, before } = await freshDomains(via, 'krahh');
     // Every bulk renewal is applied at once and answered only when released: the process dies in between.
     for (let i = 0; i < N; i++) sandbox.faults.next({ route: 'bulk:renew', action: 'hold-after-apply' });
     const r = await via.gql(key, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
@@ -99,5 +109,24 @@ describe.skipIf(!PG)('REPP bulk chunks across a killed gateway process on Postgr
     for (const n of names) expect(new Date(sandbox.domain(n)!.expireTime).getUTCFullYear()).toBe(before.get(n)! + 1);
     const items = await allItems(again, key, id);
     expect(items.every((i) => i.state === 'SUCCEEDED' && i.transaction.resultCode === 1000 && i.expiresAt)).toBe(true);
+  }, 180_000);
+
+  it('two processes share a job; the one that sent chunks is killed before their answers; the other finishes it, nothing renewed twice', async () => {
+    const other = await start('two');
+    running.push(other);
+    const first = running[0]!;
+    const { names, before } = await freshDomains(first, 'jaga', theirKey, '1111111:65B7EB55');
+    const applied0 = sandbox.applied('bulk:renew');
+    for (let i = 0; i < N; i++) sandbox.faults.next({ route: 'bulk:renew', action: 'hold-after-apply' });
+    const r = await first.gql(theirKey, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
+    expect(r.errors).toBeUndefined();
+    const id = r.data.bulkRenew.job.id as string;
+    while (sandbox.applied('bulk:renew') === applied0) await new Promise((res) => setTimeout(res, 10));
+    await running.shift()!.kill();
+    sandbox.faults.clear(); // the survivor's own held answers (if it sent any) arrive; the dead one's go nowhere
+    const done = await waitFinished(other, theirKey, id);
+    expect(done.counts).toEqual({ done: N, failed: 0, pending: 0, running: 0, cancelled: 0 });
+    expect(sandbox.applied('bulk:renew') - applied0).toBe(Math.ceil(N / CHUNK));
+    for (const n of names) expect(new Date(sandbox.domain(n)!.expireTime).getUTCFullYear()).toBe(before.get(n)! + 1);
   }, 180_000);
 });

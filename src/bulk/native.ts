@@ -155,12 +155,17 @@ export class NativeBulk {
       if (!job || !nativeKind(job.kind as BulkKind, job.params)) return 'items';
       return (await port.capabilities({ registrarId: job.registrarId })).bulk ? 'native' : 'items';
     })()
-      .catch((err) => {
-        this.logger.warn({ err, backend: port.name }, 'bulk: could not tell whether a job goes through native bulk requests; running its items one by one');
-        return 'items' as const;
+      .catch((err): 'items' | null => {
+        // The registry's answer (no account here: FORBIDDEN) holds for every item: they run, and fail, one by one.
+        if (err instanceof GatewayError && !isTransient(err)) return 'items';
+        // Anything else (the database) is asked again: a job must not go one by one on one instance
+        // and in marked chunks on another, or an item whose chunk's answer was lost could be sent again.
+        this.logger.warn({ err, backend: port.name }, 'bulk: could not tell whether a job goes through native bulk requests; asking again');
+        return null;
       })
       .then((mode) => {
-        this.modes.set(key, mode);
+        if (mode) this.modes.set(key, mode);
+        else setTimeout(() => this.modes.delete(key), this.settings.idleMs).unref();
         this.onReady(port.name);
       });
     this.modes.set(key, done);

@@ -75,6 +75,19 @@ async function checkBackends(deps: SubmitDeps, actor: Actor, req: BulkRequest, b
 }
 
 /**
+ * Every domain of the registrar, for a tech-contact replacement: those at registries without
+ * contact objects (Nomulus, HeadlessDomains) have no tech contact to replace, so they are left out
+ * rather than refusing the job. Throws ValidationError when none is left.
+ */
+async function withContacts<T extends { backend: string }>(deps: SubmitDeps, actor: Actor, routed: T[]): Promise<T[]> {
+  const has = new Map<string, boolean>();
+  for (const name of new Set(routed.map((r) => r.backend))) has.set(name, (await deps.env.router.named(name).capabilities(callOf(actor))).contacts);
+  const kept = routed.filter((r) => has.get(r.backend));
+  if (kept.length === 0) throw new ValidationError('domains', 'none of the registrar\'s domains is at a registry with contact objects');
+  return kept;
+}
+
+/**
  * Checks and writes a job, or answers the registrar's existing job under the same key and request.
  * Throws ValidationError (naming the field), UnsupportedByBackendError, IdempotencyKeyReusedError.
  */
@@ -83,7 +96,8 @@ export async function submitBulkJob(deps: SubmitDeps, actor: Actor, req: BulkReq
   const existing = await deps.store.findByKey(actor.registrarId, actor.idempotencyKey);
   if (existing) return replay(existing, fingerprint, req);
   const items = req.items ?? (await allDomains(deps, actor.registrarId));
-  const routed = items.map((it, i) => ({ ...it, backend: deps.env.router.forDomain(it.name, req.items ? `domains[${i}]` : 'domains').name }));
+  let routed = items.map((it, i) => ({ ...it, backend: deps.env.router.forDomain(it.name, req.items ? `domains[${i}]` : 'domains').name }));
+  if (req.items === null && req.kind === 'REPLACE_TECH_CONTACT') routed = await withContacts(deps, actor, routed);
   await checkBackends(deps, actor, req, new Set(routed.map((r) => r.backend)));
   try {
     const job = await deps.store.create({

@@ -8,7 +8,7 @@ export interface ItemView {
   registry: string;
   state: string;
   attempts: number;
-  transaction: { clientTransactionId: string; serverTransactionId: string | null; resultCode: number; message: string | null } | null;
+  transaction: { clientTransactionId: string; serverTransactionId: string | null; resultCode: number; pending: boolean; message: string | null } | null;
   expiresAt: Date | null;
   skipped: string | null;
   error: { code: string; message: string; upstreamCode: number | null } | null;
@@ -35,7 +35,7 @@ export function itemView(row: Pick<ItemRow, 'position' | 'name' | 'backend' | 's
     registry: row.backend,
     state: row.state,
     attempts: row.attempts,
-    transaction: r?.trid ? { clientTransactionId: r.trid.client, serverTransactionId: r.trid.server ?? null, resultCode: r.code ?? 1000, message: r.message ?? null } : null,
+    transaction: r?.trid ? { clientTransactionId: r.trid.client, serverTransactionId: r.trid.server ?? null, resultCode: r.code ?? 1000, pending: (r.code ?? 1000) === 1001, message: r.message ?? null } : null,
     expiresAt: r?.expiresAt ? new Date(r.expiresAt) : null,
     skipped: r?.skipped ?? null,
     error: e ? { code: e.code, message: e.message, upstreamCode: e.upstreamCode ?? null } : null,

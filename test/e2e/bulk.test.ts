@@ -48,7 +48,7 @@ describe('bulkRenew', () => {
     for (const n of names) expect(new Date(sandbox.domain(n)!.expiresAt).getUTCFullYear()).toBe(new Date(before.get(n)!).getUTCFullYear() + 1);
     const items = await allItems(t, owner, job.id);
     expect(items.filter((i) => i.attempts === 2)).toHaveLength(1); // the 2400 was tried again
-    expect(items.filter((i) => i.state === 'SUCCEEDED').every((i) => i.transaction.resultCode === 1000 && i.expiresAt)).toBe(true);
+    expect(items.filter((i) => i.state === 'SUCCEEDED').every((i) => i.transaction.resultCode === 1000 && i.transaction.pending === false && i.expiresAt)).toBe(true);
 
     const failed = await t.gql(owner, JOB_ITEMS, { id: job.id, states: ['FAILED'], first: 10 });
     expect(failed.data.bulkJob.items.edges.map((e: any) => e.node.domainName)).toEqual([domains[10]!.name]);
@@ -83,6 +83,32 @@ describe('bulkRenew', () => {
     expect(dup.errors?.[0]?.extensions?.field).toMatch(/^domains/);
     expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
   });
+});
+
+describe('bulkReplaceTechContact on every domain', () => {
+  it('leaves out the domains at registries without contact objects instead of refusing the job', async () => {
+    const tag = `tc${Date.now().toString(36)}`;
+    const [noContacts] = await createDomains(t, owner, tag, 'tld', 1); // Nomulus: no contact objects
+    for (const id of [`${tag}a`, `${tag}b`]) {
+      const c = await t.gql(owner, `mutation($k: String!, $id: String!) { createContact(idempotencyKey: $k, input: { id: $id, email: "tc@example.net", authInfo: "C0ntact-Pw", postalInfo: [{ type: "int", name: "Tech", street: ["1 Road"], city: "Dulles", cc: "US" }] }) { id } }`, { k: randomUUID(), id });
+      expect(c.errors).toBeUndefined();
+    }
+    const withTech = `${tag}-x.example`;
+    const d = await t.gql(owner, `mutation($k: String!, $n: String!, $c: String!) { createDomain(idempotencyKey: $k, input: { name: $n, authInfo: "Bulk-Pw-2026", registrant: $c, contacts: [{ role: ADMIN, id: $c }, { role: TECH, id: $c }] }) { name } }`, { k: randomUUID(), n: withTech, c: `${tag}a` });
+    expect(d.errors).toBeUndefined();
+    const r = await t.gql(owner, `mutation($k: String!, $from: String!, $to: String!) { bulkReplaceTechContact(idempotencyKey: $k, domains: null, from: $from, to: $to) { job { id } } }`, { k: randomUUID(), from: `${tag}a`, to: `${tag}b` });
+    expect(r.errors).toBeUndefined();
+    const id = r.data.bulkReplaceTechContact.job.id;
+    await waitFinished(t, owner, id);
+    const items = await allItems(t, owner, id);
+    const names = items.map((i) => i.domainName);
+    expect(names).toContain(withTech);
+    expect(names).not.toContain(noContacts);
+    expect(names.filter((n: string) => n.endsWith('.tld') || n.endsWith('.hdtest'))).toEqual([]);
+    expect(items.find((i) => i.domainName === withTech)).toMatchObject({ state: 'SUCCEEDED', transaction: { resultCode: 1000, pending: false } });
+    const read = await t.gql(owner, `query($n: String!) { domain(name: $n) { contacts { role contact { id } } } }`, { n: withTech });
+    expect(read.data.domain.contacts).toEqual([{ role: 'ADMIN', contact: { id: `${tag}a` } }, { role: 'TECH', contact: { id: `${tag}b` } }]);
+  }, 120_000);
 });
 
 describe('cancelBulkJob', () => {

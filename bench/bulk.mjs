@@ -1,31 +1,50 @@
 #!/usr/bin/env node
 /**
- * Bulk at registry speed (issue 10, item 7): fan-out figures against the EPP sandboxes with a
- * simulated upstream latency.
+ * Bulk at registry speed (issue 10, item 7): every figure of the item in one run, against EPP
+ * sandboxes with a simulated upstream latency.
  *
- *   npm run bench:bulk [-- --latency 20 --sessions 2 --names 1000 --domains 200 --contacts 10 --repeat 3]
- *                      [--database-url postgresql://...]
+ *   npm run bench:bulk [-- --latency 20 --sessions 2 --names 1000 --domains 200 --contacts 10 --repeat 3
+ *                          --items 10000 --concurrency 16] [--database-url postgresql://...]
  *
  * Starts the EPP sandboxes (`npm run sandbox`) and the built gateway (dist/) as two child
  * processes, with a delaying proxy between them (src/sandbox/latency-proxy.ts, in this process):
  * every answer of the registry reaches the gateway --latency ms late, so each command's round
  * trip costs that much. The gateway runs with poolSize --sessions and the poller off, on an
- * embedded database in a temporary directory (or PostgreSQL with --database-url). Commands are
- * counted from the gateway's command log (the `commandLog` query), never from timing. Each timed
- * operation runs --repeat times (fresh names, a fresh request's loaders) and the median is shown.
+ * embedded database in a temporary directory (or, with --database-url, on a PostgreSQL database
+ * created for the run on that server and dropped after). Commands are counted from the gateway's
+ * command log (the `commandLog` query), never from timing. Each timed read runs --repeat times
+ * (fresh names, a fresh request's loaders) and the median is shown.
+ *
+ * The bulk jobs run against one more EPP sandbox, in this process (so that the registry's own
+ * count of renewals and every domain's expiry can be read), holding 2 x --items domains of
+ * NewRegistrar put into its store directly (creating them over EPP would measure creation),
+ * behind its own delaying proxy; the gateway has --concurrency sessions to it and runs
+ * --concurrency items at once. Each item is one renew command (the job gives each domain's
+ * current expiry, as the CLI's `name,currentExpiry` lines do, so nothing is read first).
  *
  * Prints, in one run:
- *   - checkDomains of --names names: check commands sent (goal: names / 50), wall time against
- *     ceil(names / 50 / sessions) x latency, and against the same number of round trips of one
- *     50-name check measured first in this run;
- *   - domains(first: 500) over --domains domains sharing --contacts contacts, with registrant,
- *     contacts and name servers: contact info commands (goal: --contacts), domain infos, wall time.
+ *   1. checkDomains of --names names: check commands sent (goal: names / 50), wall time against
+ *      ceil(names / 50 / sessions) x latency, and against the same number of round trips of one
+ *      50-name check measured first in this run;
+ *   2. domains(first: 500) over --domains domains sharing --contacts contacts, with registrant,
+ *      contacts and name servers: contact info commands (goal: --contacts), domain infos, wall time;
+ *   3. bulkRenew of --items domains: wall time (submit to the job's finishedAt) against
+ *      items x latency / concurrency (goal <= 1.1), the gateway's peak RSS (VmHWM, goal < 300 MB),
+ *      and the CPU each process spent per item (gateway; this process: registry and proxies;
+ *      PostgreSQL's backends of the run's database), against what two cores give;
+ *   4. the same job on the other --items domains, the gateway SIGKILLed when the registry has
+ *      applied half the renewals and started again on the same data: renewals applied twice (the
+ *      registry's count beyond one per domain, and domains whose expiry moved by other than one
+ *      year; goal 0) and the time added against run 3 (goal < 10%), with and without the
+ *      restart itself. --items 0 leaves 3 and 4 out, --resume 0 leaves 4 out.
  * It prints figures; it asserts nothing. BENCH_PROFILE=<dir> writes the gateway's CPU profile there.
  */
 import { randomUUID } from 'node:crypto';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
+import pg from 'pg';
+import { EppSandbox } from '../dist/src/sandbox/epp/index.js';
 import { startLatencyProxy } from '../dist/src/sandbox/latency-proxy.js';
-import { arg, databaseUrlArg, startStack } from './lib/stack.mjs';
+import { arg, databaseUrlArg, procCpuSeconds, startStack } from './lib/stack.mjs';
 
 const LATENCY = arg('latency', 20);
 const SESSIONS = arg('sessions', 2);
@@ -33,8 +52,49 @@ const NAMES = arg('names', 1000);
 const DOMAINS = arg('domains', 200);
 const CONTACTS = arg('contacts', 10);
 const REPEAT = arg('repeat', 3);
+const ITEMS = arg('items', 10_000);
+const CONCURRENCY = arg('concurrency', 16);
+const RESUME = arg('resume', 1); // 0: leave out the killed-and-resumed job (e.g. to profile the first)
 const CHECK_LIMIT = 50;
-const DATABASE_URL = databaseUrlArg();
+const SERVER_URL = databaseUrlArg();
+
+// On PostgreSQL, a database of the run's own (dropped at the end), so that its server processes
+// (whose CPU is counted) serve this gateway alone.
+let DATABASE_URL;
+const runDatabase = `rgw_bench_bulk_${randomUUID().slice(0, 8)}`;
+let adminClient;
+const admin = async (sql) => {
+  if (!adminClient) {
+    adminClient = new pg.Client({ connectionString: SERVER_URL });
+    await adminClient.connect();
+  }
+  return adminClient.query(sql);
+};
+if (SERVER_URL) {
+  await admin(`CREATE DATABASE ${runDatabase}`);
+  const u = new URL(SERVER_URL);
+  u.pathname = `/${runDatabase}`;
+  DATABASE_URL = u.toString();
+}
+
+// The registry of the bulk jobs: 2 x ITEMS domains of NewRegistrar, expiring EXPIRY.
+const EXPIRY = new Date('2027-06-01T00:00:00.000Z');
+const BULK_TLD = 'bulk';
+const bulkSandbox = new EppSandbox({ profile: 'nomulus', tlds: [BULK_TLD], seed: false });
+const bulkUpstream = await bulkSandbox.start();
+/** Set 0: 2 x CONCURRENCY domains for warming up; sets 1 and 2: ITEMS domains each. */
+const bulkNames = (set) => Array.from({ length: set === 0 ? 2 * CONCURRENCY : ITEMS }, (_, i) => `b${set}-${i}.${BULK_TLD}`);
+{
+  const store = bulkSandbox.store; // internals, as bench/sandbox-state.mjs does
+  const created = new Date('2025-06-01T00:00:00.000Z');
+  for (const set of [0, 1, 2]) {
+    for (const name of bulkNames(set)) {
+      store.domains.set(name, { name, tld: BULK_TLD, roid: store.nextRoid(BULK_TLD), sponsor: 'NewRegistrar', crID: 'NewRegistrar', crDate: created, exDate: new Date(EXPIRY), authInfo: 'Bench-Pw-1', statuses: new Set(), contacts: [], nameservers: [], dsData: [], keyData: [], grace: [] });
+    }
+  }
+  store.touch();
+}
+const bulkProxy = await startLatencyProxy({ host: bulkUpstream.host, port: bulkUpstream.port }, { latencyMs: 0 });
 
 // The registry behind one delaying proxy per sandbox; the gateway with poolSize SESSIONS and no poller.
 const proxies = [];
@@ -47,9 +107,14 @@ const stack = await startStack({
       proxies.push(proxy);
       Object.assign(b, { host: proxy.host, port: proxy.port, poolSize: SESSIONS, checkLimit: CHECK_LIMIT });
     }
-    return { poll: { enabled: false } };
+    const accounts = { NewRegistrar: { clientId: 'NewRegistrar', password: 'foo-BAR2' } };
+    upstream.backends.push({ name: 'sandbox-bulk', kind: 'epp', host: bulkProxy.host, port: bulkProxy.port, tls: { ca: bulkUpstream.ca, servername: 'localhost' }, accounts, poolSize: CONCURRENCY });
+    upstream.routes.push({ suffix: BULK_TLD, backend: 'sandbox-bulk' });
+    // A fixed identity: the restarted gateway takes its own unfinished items back at once.
+    return { poll: { enabled: false }, bulk: { concurrency: CONCURRENCY, instanceId: 'bench-gateway' } };
   },
 });
+proxies.push(bulkProxy);
 const setLatency = (ms) => proxies.forEach((p) => (p.latencyMs = ms));
 const KEY = stack.keys.NewRegistrar;
 const gql = (query, variables, key = KEY) => stack.gql(key, query, variables);
@@ -133,15 +198,115 @@ print(`domains(first: 500) over ${DOMAINS} domains sharing ${CONTACTS} contacts 
 print(`  domains answered ${page.value.domains.edges.length}; per query: contact info commands ${contactInfos} (goal ${CONTACTS}), domain info commands ${domainInfos}`);
 print(`  wall ${page.ms.toFixed(0)} ms (median of ${page.all}); ceil(${domainInfos + contactInfos}/${SESSIONS}) x ${LATENCY} ms = ${Math.ceil((domainInfos + contactInfos) / SESSIONS) * LATENCY} ms`);
 
-// ---- 3. bulk jobs ----
-// Place for issue 10's bulk figures (bulkRenew of 10,000 domains at 20 ms latency and
-// concurrency 16: wall time / (10,000 x 20 ms / 16), the gateway's peak RSS (rssMiB('VmHWM'));
-// the same job killed at half way and resumed: items applied twice, time added). They use the
-// stack (gateway process, keys, rssMiB), gql(), setLatency(), commands() and print() above, and go
-// here, before the summary.
+// ---- 3. bulkRenew of ITEMS domains ----
+const RENEW = 'mutation($k: String!, $d: [BulkRenewItemInput!]!) { bulkRenew(idempotencyKey: $k, domains: $d, period: { value: 1, unit: YEARS }) { job { id total } } }';
+const JOB = 'query($id: ID!) { bulkJob(id: $id) { counts { done failed pending running cancelled } } }';
+const FINISHED = 'query($id: ID!) { bulkJob(id: $id) { finishedAt } }';
+const submit = async (set) => (await gql(RENEW, { k: randomUUID(), d: bulkNames(set).map((name) => ({ name, currentExpiry: EXPIRY.toISOString() })) })).bulkRenew.job.id;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Waits for the job's end (read every 50 ms, the gateway may be down meanwhile); returns the epoch ms of its finishedAt. */
+async function finished(id) {
+  for (;;) {
+    const at = await gql(FINISHED, { id }).then((d) => d.bulkJob?.finishedAt, () => null);
+    if (at) return Date.parse(at);
+    await sleep(50);
+  }
+}
+const renewals = () => bulkSandbox.applied('domain:renew');
+const renewedOnce = (set) => bulkNames(set).filter((n) => bulkSandbox.domain(n)?.expiresAt.getTime() === Date.UTC(EXPIRY.getUTCFullYear() + 1, EXPIRY.getUTCMonth(), EXPIRY.getUTCDate())).length;
+/** CPU seconds so far of PostgreSQL's server processes for the run's database (0 on the embedded one: it runs in the gateway). */
+async function postgresCpu() {
+  if (!SERVER_URL) return { seconds: 0, pids: [] };
+  const { rows } = await admin(`SELECT pid FROM pg_stat_activity WHERE datname = '${runDatabase}'`);
+  return { seconds: rows.reduce((s, r) => s + procCpuSeconds(r.pid), 0), pids: rows.map((r) => r.pid) };
+}
+/** Runs `fn`, measuring the CPU seconds of the gateway, this process and PostgreSQL's backends meanwhile. */
+async function withCpu(fn) {
+  const pgPids = new Map();
+  const pgSample = async () => {
+    for (const pid of (await postgresCpu()).pids) pgPids.set(pid, Math.max(pgPids.get(pid) ?? 0, procCpuSeconds(pid)));
+  };
+  // Transactions committed in the run's database (each statement outside a transaction is one);
+  // the server publishes its counts within a second.
+  const commits = async () => (SERVER_URL ? Number((await admin(`SELECT xact_commit FROM pg_stat_database WHERE datname = '${runDatabase}'`)).rows[0].xact_commit) : 0);
+  await pgSample();
+  await sleep(SERVER_URL ? 1100 : 0);
+  const commits0 = await commits();
+  const start = { gateway: stack.cpuSeconds(), self: process.cpuUsage(), pg: new Map(pgPids) };
+  const sampler = setInterval(() => void pgSample().catch(() => undefined), 200); // backends that come and go
+  const value = await fn();
+  clearInterval(sampler);
+  await pgSample();
+  const cpuEnd = { gateway: stack.cpuSeconds(), self: process.cpuUsage(start.self) };
+  await sleep(SERVER_URL ? 1100 : 0);
+  const transactions = (await commits()) - commits0;
+  const pgSeconds = [...pgPids].reduce((s, [p, v]) => s + v - (start.pg.get(p) ?? 0), 0);
+  return { value, transactions, cpu: { gateway: cpuEnd.gateway - start.gateway, self: (cpuEnd.self.user + cpuEnd.self.system) / 1e6, pg: pgSeconds } };
+}
+const perItem = (s) => ((s * 1000) / ITEMS).toFixed(2);
+const idealMs = (ITEMS * LATENCY) / CONCURRENCY;
+let wall1 = 0;
 
-print(`gateway RSS ${rssMiB().toFixed(0)} MiB, peak ${rssMiB('VmHWM').toFixed(0)} MiB; ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}; ${DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}`);
+if (ITEMS > 0) {
+  setLatency(LATENCY);
+  // A job of 2 x CONCURRENCY renewals logs every session in and warms the paths; it is not measured.
+  await finished((await gql(RENEW, { k: randomUUID(), d: bulkNames(0).map((name) => ({ name, currentExpiry: EXPIRY.toISOString() })) })).bulkRenew.job.id);
+  let before = 0;
+  let t1 = 0;
+  let id1;
+  let submitMs = 0;
+  const run1 = await withCpu(async () => {
+    before = renewals();
+    t1 = Date.now();
+    id1 = await submit(1);
+    submitMs = Date.now() - t1;
+    return finished(id1);
+  });
+  wall1 = run1.value - t1;
+  const job1Counts = renewals() - before;
+  const counts1 = (await gql(JOB, { id: id1 })).bulkJob.counts;
+  const total = run1.cpu.gateway + run1.cpu.self + run1.cpu.pg;
+  print(`bulkRenew of ${ITEMS} domains (latency ${LATENCY} ms, concurrency ${CONCURRENCY}, ${CONCURRENCY} sessions):`);
+  print(`  items done ${counts1.done}, failed ${counts1.failed}; renewals applied ${job1Counts}; domains renewed by exactly one year ${renewedOnce(1)} / ${ITEMS}`);
+  print(`  wall ${wall1} ms (the job answered, written, after ${submitMs} ms); ${ITEMS} x ${LATENCY} ms / ${CONCURRENCY} = ${idealMs.toFixed(0)} ms: ratio ${(wall1 / idealMs).toFixed(2)} (goal <= 1.1)`);
+  print(`  gateway peak RSS ${rssMiB('VmHWM').toFixed(0)} MiB (goal < 300 MB)`);
+  print(`  CPU per item: gateway ${perItem(run1.cpu.gateway)} ms, registry + proxies (this process) ${perItem(run1.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run1.cpu.pg)} ms` : ''}; total ${perItem(total)} ms`);
+  if (SERVER_URL) print(`  PostgreSQL transactions ${run1.transactions}: ${(run1.transactions / ITEMS).toFixed(2)} per item`);
+  print(`  CPU-bound floor on ${cpus().length} cores: ${((total * 1000) / cpus().length).toFixed(0)} ms = ratio ${((total * 1000) / cpus().length / idealMs).toFixed(2)}; the gateway alone on one core: ratio ${((run1.cpu.gateway * 1000) / idealMs).toFixed(2)}`);
+
+}
+if (ITEMS > 0 && RESUME) {
+  // ---- 4. the same job killed half way and resumed ----
+  let before = 0;
+  let t2 = 0;
+  let restartMs = 0;
+  let killedAt = 0;
+  let id2;
+  const run2 = await withCpu(async () => {
+    before = renewals();
+    t2 = Date.now();
+    id2 = await submit(2);
+    while (renewals() - before < ITEMS / 2) await sleep(5);
+    killedAt = Date.now() - t2;
+    restartMs = await stack.restart('SIGKILL');
+    return finished(id2);
+  });
+  const wall2 = run2.value - t2;
+  const applied = renewals() - before;
+  const counts2 = (await gql(JOB, { id: id2 })).bulkJob.counts;
+  print(`the same job on ${ITEMS} other domains, the gateway SIGKILLed at ${(killedAt / 1000).toFixed(1)} s (half the renewals applied) and started again on the same data:`);
+  print(`  items done ${counts2.done}, failed ${counts2.failed}; renewals applied ${applied} for ${ITEMS} domains: applied twice ${applied - ITEMS} (goal 0); domains renewed by exactly one year ${renewedOnce(2)} / ${ITEMS}`);
+  print(`  CPU per item: gateway ${perItem(run2.cpu.gateway)} ms (both processes), registry + proxies ${perItem(run2.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run2.cpu.pg)} ms` : ''}`);
+  print(`  wall ${wall2} ms against ${wall1} ms uninterrupted: time added ${(((wall2 - wall1) / wall1) * 100).toFixed(1)}% (goal < 10%); without the restart itself (${restartMs.toFixed(0)} ms, kill to /healthz) ${(((wall2 - restartMs - wall1) / wall1) * 100).toFixed(1)}%`);
+}
+
+print(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}; gateway RSS ${rssMiB().toFixed(0)} MiB, peak ${rssMiB('VmHWM').toFixed(0)} MiB (this gateway process); ${DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}`);
 
 await stack.stop();
 for (const p of proxies) await p.close();
+await bulkSandbox.stop();
+if (SERVER_URL) {
+  await admin(`DROP DATABASE IF EXISTS ${runDatabase} WITH (FORCE)`);
+  await adminClient.end();
+}
 process.exit(0);

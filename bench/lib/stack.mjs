@@ -10,6 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstLine } from './child.mjs';
 
+/** User + system CPU seconds a process has used so far (Linux /proc/<pid>/stat; 0 when it is gone or unreadable). */
+export function procCpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 per second on Linux)
+  } catch {
+    return 0;
+  }
+}
+
 /** A numeric command-line option `--name N`, or `dflt`. */
 export const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -48,16 +59,45 @@ export async function startStack({ databaseUrl, port, configure = () => ({}), en
   const keys = {};
   for (const r of registrars) keys[r.id] = (await firstLine(run(['dist/src/auth/create-api-key.cli.js', '--registrar', r.id, '--label', 'bench']))).trim();
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : [];
-  const gateway = run([...profile, 'dist/src/main.js'], { PORT: String(port), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, ...env });
-  for (let up = false; !up; ) {
-    up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-    if (!up) await new Promise((r) => setTimeout(r, 100));
-  }
+  let gateway;
+  let retiredCpu = 0;
+  /** Starts the gateway on the same config and data; resolves once /healthz answers, with how long that took (ms). */
+  const startGateway = async () => {
+    const t0 = performance.now();
+    gateway = run([...profile, 'dist/src/main.js'], { PORT: String(port), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, ...env });
+    for (let up = false; !up; ) {
+      up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      if (!up) await new Promise((r) => setTimeout(r, 20));
+    }
+    return performance.now() - t0;
+  };
+  await startGateway();
   const url = `http://127.0.0.1:${port}/graphql`;
   return {
     keys,
     url,
-    gateway,
+    /** The gateway's child process (a new one after restart()). */
+    get gateway() {
+      return gateway;
+    },
+    /**
+     * Kills the gateway with `signal` (SIGKILL: no clean shutdown) and starts it again on the same
+     * config and data; resolves with the time from the kill until /healthz answered again (ms).
+     */
+    async restart(signal = 'SIGKILL') {
+      const t0 = performance.now();
+      const old = gateway;
+      retiredCpu += procCpuSeconds(old.pid); // read just before the kill: the process's /proc entry goes with it
+      const exited = new Promise((r) => old.once('exit', r));
+      old.kill(signal);
+      await exited;
+      await startGateway();
+      return performance.now() - t0;
+    },
+    /** User + system CPU seconds the gateway has used so far (from /proc), the processes restart() replaced included. */
+    cpuSeconds() {
+      return retiredCpu + procCpuSeconds(gateway.pid);
+    },
     /** The gateway's resident memory in MiB (VmHWM: its peak). */
     rssMiB(field = 'VmRSS') {
       const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${gateway.pid}/status`, 'utf8'));
@@ -72,7 +112,7 @@ export async function startStack({ databaseUrl, port, configure = () => ({}), en
     },
     /** Stops gateway and sandboxes and removes the temporary directory. */
     async stop() {
-      for (const c of children.filter((c) => c.exitCode === null)) {
+      for (const c of children.filter((c) => c.exitCode === null && c.signalCode === null)) {
         c.kill('SIGTERM');
         await new Promise((r) => c.on('exit', r));
       }

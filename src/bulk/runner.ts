@@ -7,17 +7,31 @@
  * no answer, 2400/2500-2502, another request holding the key) are retried with exponential
  * back-off up to maxAttempts; a definite refusal (any other 2xxx, bad input) is final at once.
  * On a backend with native bulk endpoints (REPP) a lane sends chunks instead (src/bulk/native.ts).
+ *
+ * Exactly once, at one write per item: the claim (RUNNING, durable before anything is sent) is
+ * the item's intent, as an IN_PROGRESS idempotency record is a single mutation's. So an item's
+ * first run writes no record before sending (IdempotencyService.runDeferred); its record is
+ * written with its outcome, in the batch, records first. An item taken over RUNNING (its holder
+ * died, or this instance before a restart) may have been sent: its key is marked OUTCOME_UNKNOWN
+ * first (markInDoubt), so the operation reconciles with the registry before sending again. Every
+ * other later run goes through IdempotencyService.run, as a single mutation's retry does.
  */
 import { EventEmitter } from 'node:events';
 import { GatewayError } from '../core/errors.js';
 import type { BulkJob } from '../db/generated/client.js';
+import type { CommandLog } from '../commandlog/command-log.js';
+import { writeDeferredRecords, type DeferredRecord } from '../idempotency/deferred.js';
+import type { IdempotencyService } from '../idempotency/service.js';
 import type { Logger } from '../logger.js';
-import type { OperationEnv } from '../operations/run.js';
+import type { IdempotencyRunner, OperationEnv } from '../operations/run.js';
 import type { BulkSettings } from './config.js';
 import { runItem, type BulkKind, type ItemInput } from './kinds.js';
 import { NativeBulk } from './native.js';
 import type { Sealer } from './seal.js';
 import { itemKey, type BulkStore, type ClaimedItem, type ItemOutcome } from './store.js';
+
+/** What the runner uses: the operations' services, with the whole idempotency service (not only run). */
+export type BulkEnv = OperationEnv & { idempotency: IdempotencyService };
 
 interface Lane {
   queue: ClaimedItem[];
@@ -53,7 +67,7 @@ export class BulkRunner {
   private readonly native: NativeBulk;
 
   constructor(
-    private readonly env: OperationEnv,
+    private readonly env: BulkEnv,
     private readonly store: BulkStore,
     private readonly sealer: Sealer,
     private readonly settings: BulkSettings,
@@ -62,16 +76,18 @@ export class BulkRunner {
     this.native = new NativeBulk(env, sealer, settings, logger, (backend) => this.pump(backend));
   }
 
+  private get commandLog(): CommandLog | undefined {
+    return this.env.idempotency.commandLog;
+  }
+
   get holder(): string {
     return this.settings.instanceId;
   }
 
   /** Takes back this instance's own unfinished items (same identity, earlier life), then runs. */
   async start(): Promise<void> {
-    for (const own of await this.store.releaseOwn(this.holder)) {
-      const job = await this.jobOf(own.jobId, true);
-      if (job) await this.env.idempotency.abandon(job.registrarId, itemKey(job.idempotencyKey, own.position));
-    }
+    const own = await this.store.lapseOwn(this.holder);
+    if (own > 0) this.logger.info({ items: own }, 'bulk: items this instance was running before it stopped are reconciled before they run again');
     this.stopped = false;
     const every = (ms: number, fn: () => void) => this.timers.push(setInterval(fn, ms));
     every(this.settings.idleMs, () => this.wake());
@@ -152,23 +168,40 @@ export class BulkRunner {
     return { currentExpiry: raw.currentExpiry ?? null, authInfo: raw.authInfo ? this.sealer.open(raw.authInfo) : null };
   }
 
+  /**
+   * How the item's operation runs under its key: a first run without a record before sending
+   * (its outcome's record is kept for the batch), an item in doubt after it is marked so, any
+   * other through the idempotency service as a single mutation's retry.
+   */
+  private idempotencyFor(item: ClaimedItem, records: DeferredRecord[]): IdempotencyRunner {
+    const svc = this.env.idempotency;
+    if (item.inDoubt) {
+      const { claimedAt, ownHolder } = item.inDoubt;
+      return { run: async (req, execute) => (await svc.markInDoubt(req, claimedAt, ownHolder), svc.run(req, execute)) };
+    }
+    if (item.attempts === 1) return { run: (req, execute) => svc.runDeferred(req, execute, (r) => records.push(r)) };
+    return svc;
+  }
+
   private async runOne(item: ClaimedItem): Promise<void> {
     let outcome: ItemOutcome;
+    const records: DeferredRecord[] = [];
     try {
       const job = await this.jobOf(item.jobId);
       if (!job || job.state === 'CANCELLED') {
         outcome = { id: item.id, state: 'CANCELLED', error: { code: 'CANCELLED', message: 'the job was cancelled before this item ran; nothing was sent for it' } };
       } else {
         const actor = { registrarId: job.registrarId, idempotencyKey: itemKey(job.idempotencyKey, item.position) };
-        const result = await runItem(this.env, actor, job.kind as BulkKind, job.params, item.name, this.input(item));
-        outcome = { id: item.id, state: 'SUCCEEDED', result };
+        const env = { ...this.env, idempotency: this.idempotencyFor(item, records) };
+        const result = await runItem(env, actor, job.kind as BulkKind, job.params, item.name, this.input(item));
+        outcome = { id: item.id, state: 'SUCCEEDED', result, records };
       }
     } catch (err) {
       if (!(err instanceof GatewayError)) this.logger.error({ err, item: item.name }, 'bulk: item failed unexpectedly');
       const error = itemError(err);
       const again = isTransient(err) && item.attempts < this.settings.maxAttempts;
       const backoff = Math.min(60_000, this.settings.backoffMs * 2 ** (item.attempts - 1)) * (0.5 + Math.random() / 2);
-      outcome = again ? { id: item.id, state: 'PENDING', error, notBefore: new Date(Date.now() + backoff) } : { id: item.id, state: 'FAILED', error };
+      outcome = again ? { id: item.id, state: 'PENDING', error, notBefore: new Date(Date.now() + backoff), records } : { id: item.id, state: 'FAILED', error, records };
     }
     this.outcomes.push(outcome);
     if (this.outcomes.length >= FLUSH_ITEMS) void this.flush();
@@ -179,12 +212,20 @@ export class BulkRunner {
     if (this.outcomes.length >= FLUSH_ITEMS) void this.flush();
   }
 
-  /** Writes the outcomes gathered so far (one statement), one write at a time; a failed write is tried again. */
+  /**
+   * Writes the outcomes gathered so far, one write at a time; a failed write is tried again. The
+   * items' idempotency records go first (one statement), then the outcomes (one statement): an
+   * item settled PENDING after an unknown outcome must find its OUTCOME_UNKNOWN record when it
+   * runs again, and the command log entries a reconciliation reads are written before that record.
+   */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       const batch = this.outcomes.splice(0);
       if (batch.length === 0) return;
       try {
+        const records = batch.flatMap((o) => o.records ?? []);
+        if (records.some((r) => r.state === 'OUTCOME_UNKNOWN')) await this.commandLog?.flush();
+        await writeDeferredRecords(this.env.prisma, records, new Date());
         for (const job of await this.store.settle(this.holder, batch)) this.events.emit('settled', job);
       } catch (err) {
         this.outcomes.unshift(...batch);

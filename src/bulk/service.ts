@@ -7,9 +7,9 @@ import type { BulkItemState, BulkJob } from '../db/generated/client.js';
 import { ObjectNotFoundError } from '../core/errors.js';
 import type { Fingerprints } from '../idempotency/fingerprint.js';
 import type { Logger } from '../logger.js';
-import type { Actor, OperationEnv } from '../operations/run.js';
+import type { Actor } from '../operations/run.js';
 import type { BulkSettings } from './config.js';
-import { BulkRunner } from './runner.js';
+import { BulkRunner, type BulkEnv } from './runner.js';
 import { Sealer } from './seal.js';
 import { BulkStore } from './store.js';
 import { bulkJobStream, type BulkJobEventView } from './stream.js';
@@ -22,7 +22,7 @@ export class BulkService {
   private readonly sealer: Sealer;
 
   constructor(
-    private readonly env: OperationEnv,
+    private readonly env: BulkEnv,
     private readonly fingerprints: Fingerprints,
     readonly settings: BulkSettings,
     private readonly logger: Logger,

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Prisma, type BulkJob, type PrismaClient } from '../db/generated/client.js';
+import type { DeferredRecord } from '../idempotency/deferred.js';
 import type { BulkKind } from './kinds.js';
 
 export type ItemState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
@@ -20,7 +21,15 @@ export interface ClaimedItem {
   name: string;
   backend: string;
   input: Record<string, unknown> | null;
+  /** Claims of the item so far, this one included: 1 means it never ran before. */
   attempts: number;
+  /**
+   * Set when the item was taken over RUNNING (its holder stopped renewing the claim, or it is this
+   * instance's own from before a restart): its command may have been sent. `claimedAt`: when that
+   * earlier claim was made (before anything was sent); `ownHolder`: the earlier holder was this
+   * instance (so it is certainly gone).
+   */
+  inDoubt: { claimedAt: Date; ownHolder: boolean } | null;
 }
 
 /** How a run of an item ended: a final state, or PENDING again after `notBefore` (a transient failure). */
@@ -30,6 +39,8 @@ export interface ItemOutcome {
   result?: unknown;
   error?: { code: string; message: string; upstreamCode?: number | null };
   notBefore?: Date;
+  /** Idempotency records the run left to be written before the outcome (IdempotencyService.runDeferred). */
+  records?: DeferredRecord[];
 }
 
 export interface JobCounts {
@@ -49,7 +60,7 @@ export interface NewJob {
   items: { name: string; backend: string; input: Record<string, unknown> | null }[];
 }
 
-const CHUNK = 1000;
+const CHUNK = 5000;
 const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? null)) as Prisma.InputJsonValue;
 
 /**
@@ -83,28 +94,49 @@ export class BulkStore {
       const row = await tx.bulkJob.create({
         data: { registrarId: job.registrarId, idempotencyKey: job.idempotencyKey, kind: job.kind, fingerprint: job.fingerprint, params: json(job.params), state: 'RUNNING', total: job.items.length },
       });
+      // One statement per CHUNK items, the rows as one JSON parameter: Prisma's createMany compiles
+      // a statement with a parameter per column and row, which cost about 1 ms per item.
       for (let i = 0; i < job.items.length; i += CHUNK) {
-        await tx.bulkItem.createMany({
-          data: job.items.slice(i, i + CHUNK).map((it, j) => ({ jobId: row.id, position: i + j, name: it.name, backend: it.backend, input: it.input ? json(it.input) : Prisma.JsonNull, state: 'PENDING' as const })),
-        });
+        const rows = job.items.slice(i, i + CHUNK).map((it, j) => ({ position: i + j, name: it.name, backend: it.backend, input: it.input ?? null }));
+        await tx.$executeRaw`
+          INSERT INTO bulk_items (job_id, position, name, backend, input, state, updated_at)
+          SELECT ${row.id}, v.position, v.name, v.backend, v.input, 'PENDING'::bulk_item_state, now()
+          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(position integer, name text, backend text, input jsonb)`;
       }
       return row;
     }, { timeout: 60_000 });
   }
 
-  /** Claims up to `limit` runnable items of `backend` for `holder` (PENDING and due, or RUNNING under a lapsed lease). */
+  /**
+   * Claims up to `limit` runnable items of `backend` for `holder` (PENDING and due, or RUNNING
+   * under a lapsed lease: those come back `inDoubt`, with when they had been claimed before).
+   */
   async claim(holder: string, backend: string, limit: number, leaseMs: number): Promise<ClaimedItem[]> {
-    const rows = await this.prisma.$queryRaw<Array<{ id: bigint; job_id: string; position: number; name: string; backend: string; input: unknown; attempts: number }>>`
-      UPDATE bulk_items SET state = 'RUNNING', holder = ${holder}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}),
-        attempts = attempts + 1, updated_at = now()
-      WHERE id IN (
-        SELECT id FROM bulk_items
+    const rows = await this.prisma.$queryRaw<
+      Array<{ id: bigint; job_id: string; position: number; name: string; backend: string; input: unknown; attempts: number; was: string; was_holder: string | null; was_at: Date }>
+    >`
+      UPDATE bulk_items AS b SET state = 'RUNNING', holder = ${holder}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}),
+        attempts = b.attempts + 1, updated_at = now()
+      FROM (
+        SELECT id, state AS was, holder AS was_holder, updated_at AS was_at FROM bulk_items
         WHERE backend = ${backend}
           AND ((state = 'PENDING' AND not_before <= now()) OR (state = 'RUNNING' AND lease_until < now()))
         ORDER BY id LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED)
-      RETURNING id, job_id, position, name, backend, input, attempts`;
-    return rows.map((r) => ({ id: r.id, jobId: r.job_id, position: r.position, name: r.name, backend: r.backend, input: (r.input ?? null) as Record<string, unknown> | null, attempts: r.attempts }));
+        FOR UPDATE SKIP LOCKED) AS s
+      WHERE b.id = s.id
+      RETURNING b.id, b.job_id, b.position, b.name, b.backend, b.input, b.attempts, s.was::text AS was, s.was_holder, s.was_at`;
+    return rows
+      .map((r) => ({
+        id: r.id,
+        jobId: r.job_id,
+        position: r.position,
+        name: r.name,
+        backend: r.backend,
+        input: (r.input ?? null) as Record<string, unknown> | null,
+        attempts: r.attempts,
+        inDoubt: r.was === 'RUNNING' ? { claimedAt: r.was_at, ownHolder: r.was_holder === holder } : null,
+      }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   /** Extends the leases of every item `holder` runs. */
@@ -114,13 +146,12 @@ export class BulkStore {
 
   /**
    * Items `holder` was running when its process stopped (a restarted instance that keeps its
-   * identity): PENDING again at once, instead of after their lease lapses. Returns them.
+   * identity): their claims lapse now, so the next claim takes them at once (in doubt: each is
+   * reconciled before anything is sent again) instead of after the lease. Returns how many.
    */
-  async releaseOwn(holder: string): Promise<Array<{ jobId: string; position: number }>> {
-    const rows = await this.prisma.$queryRaw<Array<{ job_id: string; position: number }>>`
-      UPDATE bulk_items SET state = 'PENDING', holder = NULL, lease_until = NULL, updated_at = now()
-      WHERE holder = ${holder} AND state = 'RUNNING' RETURNING job_id, position`;
-    return rows.map((r) => ({ jobId: r.job_id, position: r.position }));
+  async lapseOwn(holder: string): Promise<number> {
+    return this.prisma.$executeRaw`
+      UPDATE bulk_items SET lease_until = now() - interval '1 second' WHERE holder = ${holder} AND state = 'RUNNING'`;
   }
 
   /** Settles finished runs of `holder`'s items in one statement; an item no longer held by it is left alone. Returns the jobs touched. */

@@ -51,6 +51,13 @@ export interface CommandLogFilter {
 /** Commands announced (written before sending) under one registrar's idempotency key while watched. */
 export interface CommandWatch {
   readonly announced: number;
+  /**
+   * While true, the key's commands are not written before they are sent, only with their answer
+   * (in a batch): the caller keeps the intent durably elsewhere (a claimed bulk item). Set it
+   * back to false once the key's record is written before sending (a note): from then on the
+   * commands are logged before they are sent again.
+   */
+  deferred: boolean;
   stop(): void;
 }
 
@@ -64,6 +71,34 @@ function whereOf(registrarId: string, filter: CommandLogFilter): Prisma.CommandL
   return where;
 }
 
+/** A finished command's entry, queued: the answer for an entry written by `start`, else the whole entry. */
+type Finished = { id: bigint; outcome: Outcome } | { id?: undefined; entry: ReturnType<typeof entryOf> & Outcome };
+
+interface Outcome {
+  serverTrid: string | null;
+  resultCode: number | null;
+  message: string | null;
+  durationMs: number;
+  createdAt: Date;
+  sent: boolean;
+}
+
+interface Announced {
+  e: CommandEvent;
+  sentAt: Date;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** Rows per statement. */
+const BATCH = 500;
+/**
+ * Finished commands are written at most one statement per this many ms while they keep coming (a
+ * bulk job's items, a wide read): one statement carries them all. A lone command is written at
+ * once, and flush() does not wait.
+ */
+const WRITE_GAP_MS = 20;
+
 /**
  * Writes every upstream command to the command log. A command that carries an idempotency key (a
  * mutation) is written before it is sent (`start`, awaited) and completed when its answer comes,
@@ -72,13 +107,28 @@ function whereOf(registrarId: string, filter: CommandLogFilter): Prisma.CommandL
  * they finish, queued and awaited by `flush()`, so a slow database never holds them up. Times come
  * from the gateway's clock (`createdAt`: when the command finished or failed; until then, when it
  * was sent).
+ *
+ * Writes are batched (group commit), so that many commands at once (a bulk job's items, a wide
+ * read) cost a statement per batch, not per command: `start` writes at once when no other
+ * announcement is being written, else with the others that arrive meanwhile, in the next
+ * statement; finished commands are written together once the answers under way have gone out,
+ * at most one statement per WRITE_GAP_MS while they keep coming. A key whose intent is kept
+ * elsewhere (a bulk item: CommandWatch.deferred) has its commands written with their answers only.
  */
 export class CommandLog {
-  private pending = new Set<Promise<unknown>>();
-  /** Entries written by `start` and not yet completed, by clTRID: the row and when it was sent. */
-  private readonly started = new Map<string, { id: bigint; sentAt: Date }>();
+  /** Entries announced by `start` and not yet completed, by clTRID: the row (none when deferred) and when it was sent. */
+  private readonly started = new Map<string, { id?: bigint; sentAt: Date }>();
   /** Open watches, by registrar and idempotency key. */
-  private readonly watches = new Map<string, Set<{ announced: number }>>();
+  private readonly watches = new Map<string, Set<{ announced: number; deferred: boolean }>>();
+  private announcing: Announced[] = [];
+  private announcer: Promise<void> | null = null;
+  private finished: Finished[] = [];
+  private writer: Promise<void> | null = null;
+  /** When the last statement of finished commands was started (performance.now()). */
+  private lastWrite = -Infinity;
+  /** Callers of flush() waiting: the writer does not hold entries back meanwhile. */
+  private flushing = 0;
+  private wakeWriter: (() => void) | null = null;
   constructor(
     private readonly prisma: PrismaClient,
     private readonly logger: Logger,
@@ -86,15 +136,59 @@ export class CommandLog {
   ) {}
 
   /** Writes the entry of a command about to be sent; throws (and the command is not sent) when it cannot. */
-  start = async (e: CommandEvent): Promise<void> => {
-    const sentAt = this.clock.now();
-    const row = await this.prisma.commandLog.create({
-      data: { ...entryOf(e), durationMs: null, createdAt: sentAt },
-      select: { id: true },
+  start = (e: CommandEvent): Promise<void> => {
+    const watches = e.idempotencyKey ? this.watches.get(watchKey(e.registrarId, e.idempotencyKey)) : undefined;
+    if (watches && [...watches].some((w) => w.deferred)) {
+      this.started.set(e.clTRID, { sentAt: this.clock.now() });
+      for (const w of watches) w.announced++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.announcing.push({ e, sentAt: this.clock.now(), resolve, reject });
+      this.startAnnouncer();
     });
-    this.started.set(e.clTRID, { id: row.id, sentAt });
-    if (e.idempotencyKey) for (const w of this.watches.get(watchKey(e.registrarId, e.idempotencyKey)) ?? []) w.announced++;
   };
+
+  private startAnnouncer(): void {
+    this.announcer ??= this.announce().finally(() => {
+      this.announcer = null;
+      if (this.announcing.length > 0) this.startAnnouncer(); // queued between the last batch and now
+    });
+  }
+
+  private startWriter(): void {
+    this.writer ??= this.write().finally(() => {
+      this.writer = null;
+      if (this.finished.length > 0) this.startWriter();
+    });
+  }
+
+  /** Writes the queued announcements, a batch per statement, until none is left. */
+  private async announce(): Promise<void> {
+    while (this.announcing.length > 0) {
+      const batch = this.announcing.splice(0, BATCH);
+      try {
+        const data = batch.map((a) => ({ ...entryOf(a.e), durationMs: null, createdAt: a.sentAt }));
+        const rows =
+          batch.length === 1
+            ? [await this.prisma.commandLog.create({ data: data[0]!, select: { id: true, clientTrid: true } })]
+            : await this.prisma.commandLog.createManyAndReturn({ data, select: { id: true, clientTrid: true } });
+        const ids = new Map(rows.map((r) => [r.clientTrid, r.id]));
+        for (const a of batch) {
+          const id = ids.get(a.e.clTRID);
+          if (id === undefined) {
+            a.reject(new Error(`command log: no entry came back for ${a.e.clTRID}`));
+            continue;
+          }
+          this.started.set(a.e.clTRID, { id, sentAt: a.sentAt });
+          if (a.e.idempotencyKey) for (const w of this.watches.get(watchKey(a.e.registrarId, a.e.idempotencyKey)) ?? []) w.announced++;
+          a.resolve();
+        }
+      } catch (err) {
+        for (const a of batch) a.reject(err);
+      }
+    }
+  }
 
   /**
    * Counts the commands announced (`start`) under one registrar's idempotency key from now until
@@ -102,15 +196,21 @@ export class CommandLog {
    * that announced nothing sent nothing: the idempotency service then never keeps its error as
    * the key's answer.
    */
-  watch(registrarId: string, idempotencyKey: string): CommandWatch {
+  watch(registrarId: string, idempotencyKey: string, opts: { deferred?: boolean } = {}): CommandWatch {
     const k = watchKey(registrarId, idempotencyKey);
-    const w = { announced: 0 };
+    const w = { announced: 0, deferred: opts.deferred ?? false };
     const set = this.watches.get(k) ?? new Set();
     set.add(w);
     this.watches.set(k, set);
     return {
       get announced() {
         return w.announced;
+      },
+      get deferred() {
+        return w.deferred;
+      },
+      set deferred(v: boolean) {
+        w.deferred = v;
       },
       stop: () => {
         set.delete(w);
@@ -123,7 +223,7 @@ export class CommandLog {
     const started = this.started.get(e.clTRID);
     this.started.delete(e.clTRID);
     const now = this.clock.now();
-    const outcome = {
+    const outcome: Outcome = {
       serverTrid: e.svTRID ?? null,
       resultCode: e.code ?? null,
       message: e.message ?? null,
@@ -132,22 +232,65 @@ export class CommandLog {
       createdAt: now,
       sent: e.sent !== false,
     };
-    const write = () =>
-      started !== undefined
-        ? this.prisma.commandLog.update({ where: { id: started.id }, data: outcome })
-        : this.prisma.commandLog.create({ data: { ...entryOf(e), ...outcome } });
-    // Written once the answer that caused it has gone out (setImmediate runs after the I/O
-    // callbacks and microtasks under way): the query's own work (Prisma's query compiler, and
-    // on the embedded database the whole INSERT, in this thread) is not on the request's path.
-    const p = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(write)
-      .catch((err: unknown) => this.logger.error({ err, command: e.command, clTRID: e.clTRID }, 'command log write failed'))
-      .finally(() => this.pending.delete(p));
-    this.pending.add(p);
+    this.finished.push(started?.id !== undefined ? { id: started.id, outcome } : { entry: { ...entryOf(e), ...outcome } });
+    this.startWriter();
   };
 
+  /**
+   * Writes the finished commands queued, a batch per statement, until none is left. It starts once
+   * the answers that caused them have gone out (setImmediate runs after the I/O callbacks and
+   * microtasks under way): the queries' own work (Prisma's query compiler, and on the embedded
+   * database the whole statement, in this thread) is not on the request's path.
+   */
+  private async write(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.finished.length > 0) {
+      const wait = this.lastWrite + WRITE_GAP_MS - performance.now();
+      if (wait > 0 && this.finished.length < BATCH && this.flushing === 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          this.wakeWriter = () => (clearTimeout(timer), resolve());
+        });
+        this.wakeWriter = null;
+      }
+      this.lastWrite = performance.now();
+      const batch = this.finished.splice(0, BATCH);
+      const updates = batch.flatMap((f) => (f.id !== undefined ? [{ id: f.id.toString(), ...f.outcome }] : []));
+      const creates = batch.flatMap((f) => (f.id === undefined ? [f.entry] : []));
+      try {
+        if (updates.length > 0) {
+          await this.prisma.$executeRaw`
+            UPDATE command_log AS c SET server_trid = v."serverTrid", result_code = v."resultCode", message = v.message,
+              duration_ms = v."durationMs", created_at = v."createdAt", sent = v.sent
+            FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
+              AS v(id bigint, "serverTrid" text, "resultCode" integer, message text, "durationMs" integer, "createdAt" timestamptz, sent boolean)
+            WHERE c.id = v.id`;
+        }
+        if (creates.length > 0) {
+          await this.prisma.$executeRaw`
+            INSERT INTO command_log (registrar_id, backend, operation, command, object_name, idempotency_key, client_trid,
+              server_trid, result_code, message, duration_ms, created_at, sent)
+            SELECT v."registrarId", v.backend, v.operation, v.command, v."objectName", v."idempotencyKey", v."clientTrid",
+              v."serverTrid", v."resultCode", v.message, v."durationMs", v."createdAt", v.sent
+            FROM jsonb_to_recordset(${JSON.stringify(creates)}::jsonb) AS v("registrarId" text, backend text, operation text, command text,
+              "objectName" text, "idempotencyKey" text, "clientTrid" text, "serverTrid" text, "resultCode" integer, message text,
+              "durationMs" integer, "createdAt" timestamptz, sent boolean)`;
+        }
+      } catch (err) {
+        this.logger.error({ err, entries: batch.length }, 'command log write failed');
+      }
+    }
+  }
+
+  /** Resolves once every entry queued so far is written (or its write failed and was logged). */
   async flush(): Promise<void> {
-    await Promise.all([...this.pending]);
+    this.flushing++;
+    try {
+      this.wakeWriter?.();
+      while (this.writer || this.announcer) await Promise.all([this.writer, this.announcer]); // each restarts itself while entries are queued
+    } finally {
+      this.flushing--;
+    }
   }
 
   /** The clTRID of the last `command` sent under this idempotency key, if one was logged. */

@@ -16,6 +16,7 @@ import { Reconciler } from './reconciler.js';
 import { sweepAbandoned } from './sweep.js';
 import { storableArgs } from './secrets.js';
 import { resolvePending } from './pending.js';
+import { writeDeferredRecords, type DeferredRecord } from './deferred.js';
 
 export interface IdempotencyOptions {
   /** How long a record is kept (default 7 days). */
@@ -155,6 +156,87 @@ export class IdempotencyService {
   }
 
   /**
+   * Runs a request whose key has no record yet and whose intent is kept durably elsewhere before
+   * anything is sent (a claimed bulk item: src/bulk/store.ts), without writing before sending:
+   * the record it ends with goes to `keep`, for the caller to write (writeDeferredRecords) before
+   * it writes anything that depends on it. SUCCEEDED and FAILED are the key's answer as run()
+   * would store it; OUTCOME_UNKNOWN (sent, no answer) makes the next run() with the key reconcile
+   * with the registry first; nothing is kept when nothing was applied (the key may be sent
+   * again). The key's commands go to the command log with their answers (CommandWatch.deferred),
+   * not before they are sent. When `execute` notes what it is about to send, the record is
+   * written at once (IN_PROGRESS, with the note, as run() does; commands are logged before
+   * sending from then on) and settled by this call, and `keep` gets nothing.
+   * Throws what run() throws; IdempotencyInProgressError when a record of the key appeared
+   * meanwhile (nothing was sent: the caller runs the key through run() next time).
+   */
+  async runDeferred<T extends StoredResult>(req: MutationRequest, execute: (attempt: Attempt) => Promise<T>, keep: (record: DeferredRecord) => void): Promise<MutationOutcome<T>> {
+    const fingerprint = this.fingerprints.of(req.operation, req.args);
+    const createdAt = this.clock.now();
+    const base = {
+      registrarId: req.registrarId,
+      key: req.key,
+      operation: req.operation,
+      fingerprint,
+      request: { args: storableArgs(req.args), noted: {} },
+      backend: this.backendOf(req),
+      createdAt,
+      expiresAt: new Date(createdAt.getTime() + this.opts.ttlMs),
+    };
+    let lease: Lease | null = null;
+    // The key's commands are logged with their answers, not before sending (the intent is kept elsewhere).
+    const watch = this.deps.commandLog?.watch(req.registrarId, req.key, { deferred: true });
+    const note = async (details: Record<string, unknown>) => {
+      if (!lease) {
+        lease = await this.insert(req, fingerprint, details);
+        if (!lease) throw new IdempotencyInProgressError();
+        lease.startHeartbeat();
+        if (watch) watch.deferred = false; // from now on as run(): logged before sending
+      } else await lease.note(details);
+    };
+    let result: T;
+    try {
+      result = await execute({ note });
+    } catch (err) {
+      const kind = this.failureKind(req.operation, err, watch);
+      if (lease) await this.settleFailure(lease, err, kind);
+      else if (kind === 'definite') {
+        const e = err as RegistryError;
+        keep({ ...base, state: 'FAILED', error: { code: e.code, message: e.message, details: { ...e.details } } });
+      } else if (kind === 'unknown') keep({ ...base, state: 'OUTCOME_UNKNOWN' });
+      throw err;
+    } finally {
+      watch?.stop();
+    }
+    if (lease) await (lease as Lease).succeed(result);
+    else keep({ ...base, state: 'SUCCEEDED', response: result, clientTrid: result.trid?.client ?? null, serverTrid: result.trid?.server ?? null });
+    return { result, replayed: false };
+  }
+
+  /**
+   * The key's request may have been sent by an attempt that left no record (a bulk item found
+   * RUNNING after its holder stopped: runDeferred writes only outcomes): from now on its outcome
+   * is unknown, so the next run() with the key reconciles with the registry before anything is
+   * sent again. `startedBy`: a time no later than that attempt started (its claim). A record the
+   * key has already stays as it is, except that an IN_PROGRESS one becomes OUTCOME_UNKNOWN at
+   * once when `ownerDead` (the caller knows its owner stopped: its own earlier life).
+   */
+  async markInDoubt(req: MutationRequest, startedBy: Date, ownerDead: boolean): Promise<void> {
+    const record: DeferredRecord = {
+      registrarId: req.registrarId,
+      key: req.key,
+      operation: req.operation,
+      fingerprint: this.fingerprints.of(req.operation, req.args),
+      state: 'OUTCOME_UNKNOWN',
+      request: { args: storableArgs(req.args), noted: {} },
+      backend: this.backendOf(req),
+      createdAt: startedBy,
+      expiresAt: new Date(this.clock.now().getTime() + this.opts.ttlMs),
+    };
+    await writeDeferredRecords(this.prisma, [record], Lease.stamp(this.opts.now()));
+    if (ownerDead) await this.abandon(req.registrarId, req.key);
+  }
+
+  /**
    * Settles what dead processes left unknown, without waiting for a client's retry (see sweep.ts):
    * at most `limit` records per call; returns how many it settled. Run on a timer by startPurgeTimer.
    */
@@ -205,9 +287,9 @@ export class IdempotencyService {
     });
   }
 
-  /** Inserts the IN_PROGRESS record; the request that manages to is the owner. */
-  private async insert(req: MutationRequest, fp: string): Promise<Lease | null> {
-    const request: StoredRequest = { args: storableArgs(req.args), noted: {} };
+  /** Inserts the IN_PROGRESS record (with what the attempt noted so far); the request that manages to is the owner. */
+  private async insert(req: MutationRequest, fp: string, noted: Record<string, unknown> = {}): Promise<Lease | null> {
+    const request: StoredRequest = { args: storableArgs(req.args), noted: storableArgs(noted) as Record<string, unknown> };
     const token = Lease.stamp(this.opts.now());
     const now = this.clock.now();
     try {

@@ -13,11 +13,14 @@ import type { Attempt, IdempotencyService, StoredResult } from '../idempotency/s
 import type { Router } from '../routing/router.js';
 import { checkIdempotencyKey } from '../validation/names.js';
 
+/** How an operation runs under its idempotency key: IdempotencyService.run, or a bulk item's own way (src/bulk/runner.ts). */
+export type IdempotencyRunner = Pick<IdempotencyService, 'run'>;
+
 /** The long-lived parts an operation uses (a subset of the gateway's Services). */
 export interface OperationEnv {
   router: Router;
   prisma: PrismaClient;
-  idempotency: IdempotencyService;
+  idempotency: IdempotencyRunner;
   clock: Clock;
   config: Pick<GatewayConfig, 'registrars'>;
 }

@@ -53,13 +53,18 @@ describe.skipIf(!PG)('bulk jobs across gateway processes on PostgreSQL (skipped:
     return spawnGateway({ config, configPath: path.join(dir, `gateway-${id}-${randomUUID().slice(0, 6)}.json`), databaseUrl: db.url!, env: { BULK_INSTANCE_ID: id } });
   }
 
-  /** Submits a bulkRenew of N fresh domains with every renewal answered 150 ms late (applied first); returns the job and the expiries before. */
-  async function submitSlowJob(via: GatewayProcess, prefix: string) {
+  /**
+   * Submits a bulkRenew of N fresh domains with every renewal answered 150 ms late (applied
+   * first); returns the job and the expiries before. `givenExpiry`: each item names the domain's
+   * current expiry (nothing is read or noted before the renew, as with the CLI's name,expiry lines).
+   */
+  async function submitSlowJob(via: GatewayProcess, prefix: string, givenExpiry = false) {
     const names = await createDomains(via, key, `${prefix}${Date.now().toString(36)}`, 'tld', N);
     const before = new Map(names.map((n) => [n, shared.sandbox.domain(n)!.expiresAt.getUTCFullYear()]));
     for (let i = 0; i < N; i++) shared.sandbox.faults.next({ command: 'domain:renew', action: 'delay', delayMs: 150 });
     const renewsBefore = shared.sandbox.applied('domain:renew');
-    const r = await via.gql(key, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
+    const domains = names.map((name) => (givenExpiry ? { name, currentExpiry: shared.sandbox.domain(name)!.expiresAt.toISOString() } : { name }));
+    const r = await via.gql(key, BULK_RENEW, { k: randomUUID(), domains });
     expect(r.errors).toBeUndefined();
     return { id: r.data.bulkRenew.job.id as string, names, before, renewsBefore };
   }
@@ -77,9 +82,12 @@ describe.skipIf(!PG)('bulk jobs across gateway processes on PostgreSQL (skipped:
     expect(items.every((i) => i.state === 'SUCCEEDED' && i.expiresAt)).toBe(true);
   }
 
-  it('a process killed mid-job and restarted (same identity) finishes the job without renewing any domain twice', async () => {
+  it.each([
+    ['the expiry read and noted first', false],
+    ['the expiry given (no record before sending)', true],
+  ])('a process killed mid-job and restarted (same identity) finishes the job without renewing any domain twice (%s)', async (_how, givenExpiry) => {
     const first = running.pop()!;
-    const job = await submitSlowJob(first, 'kill');
+    const job = await submitSlowJob(first, 'kill', givenExpiry);
     await untilApplied(job.renewsBefore, N / 4);
     await first.kill(); // items in flight: renewals applied whose answers never reached the database
     const again = await start('setup');
@@ -87,10 +95,13 @@ describe.skipIf(!PG)('bulk jobs across gateway processes on PostgreSQL (skipped:
     await expectEachRenewedOnce(again, job);
   }, 180_000);
 
-  it('two processes share a job; one is killed half way; the other finishes it, no domain renewed twice', async () => {
-    const other = await start('second');
+  it.each([
+    ['the expiry read and noted first', false],
+    ['the expiry given (no record before sending)', true],
+  ])('two processes share a job; one is killed half way; the other finishes it, no domain renewed twice (%s)', async (_how, givenExpiry) => {
+    const other = await start(`second-${givenExpiry}`);
     running.push(other);
-    const job = await submitSlowJob(running[0]!, 'share');
+    const job = await submitSlowJob(running[0]!, 'share', givenExpiry);
     await untilApplied(job.renewsBefore, N / 2);
     const finished = await db.prisma.bulkItem.findMany({ where: { jobId: job.id, state: 'SUCCEEDED' }, select: { id: true } });
     expect(finished.length).toBeGreaterThan(0);

@@ -7,9 +7,12 @@ export interface EppLogger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+  /** Whether messages of `level` are written (pino's): frames are redacted for the debug log only when they are. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 export const silentLogger: EppLogger = {
+  isLevelEnabled: () => false,
   debug: () => {},
   info: () => {},
   warn: () => {},

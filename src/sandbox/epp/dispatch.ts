@@ -13,7 +13,7 @@ import { poll } from './flows/poll.js';
 import { login, logout, type SessionState } from './flows/session.js';
 import { transferFlow } from './flows/transfer.js';
 import type { Profile } from './greeting.js';
-import { tick } from './lifecycle.js';
+import { objectChanged, tick } from './lifecycle.js';
 import { EppError, type EppResult } from './result.js';
 import { schemaViolation, type SchemaViolation } from './schema.js';
 import type { Store } from './store.js';
@@ -123,9 +123,20 @@ export function prepare(xml: string, env: Env, session: SessionState, svTRID: st
         transferPeriodMs: env.transferPeriodMs,
         trid: { client: clTRID, server: svTRID },
       };
-      return flow(ctx, object.cmd);
+      try {
+        return flow(ctx, object.cmd);
+      } finally {
+        // A change may bring a time-driven event (a grace period, a transfer's auto-approval) forward.
+        if (object.cmd.verb !== 'check' && object.cmd.verb !== 'info') objectChanged(env.store, object.kind, objectId(object));
+      }
     },
   };
+}
+
+/** The domain name or contact id a command names (hosts: their name), as the flows look it up. */
+function objectId(object: ParsedObject): string | undefined {
+  if (object.kind === 'contact') return childText(object.cmd.el, NS.contact, 'id');
+  return childText(object.cmd.el, object.kind === 'domain' ? NS.domain : NS.host, 'name');
 }
 
 interface ParsedObject {

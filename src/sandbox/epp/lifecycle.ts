@@ -54,9 +54,43 @@ function notify(store: Store, kind: 'domain' | 'contact', id: string, t: Transfe
   }
 }
 
-/** Applies every event due at `now`. Idempotent; cheap enough to run before each command. */
+/** When the domain's next time-driven event is due (ms since the epoch). */
+function domainDue(d: DomainRecord): number {
+  if (d.deletion) return d.deletion.purgeAt.getTime();
+  let due = d.exDate.getTime();
+  if (d.transfer?.status === 'pending') due = Math.min(due, d.transfer.acDate.getTime());
+  for (const g of d.grace) due = Math.min(due, g.end.getTime());
+  return due;
+}
+
+/**
+ * A command changed one object: its events (a renewal's grace period, a transfer's
+ * auto-approval) are due no later than the store's next tick looks. An object it cannot find
+ * (purged, or not named) makes the next tick look at everything.
+ */
+export function objectChanged(store: Store, kind: 'domain' | 'host' | 'contact', id: string | undefined): void {
+  if (kind === 'host') return; // hosts have no time-driven events
+  let due: number | undefined;
+  if (id !== undefined && kind === 'domain') {
+    const d = store.domains.get(id);
+    if (d) due = domainDue(d);
+  } else if (id !== undefined) {
+    const c = store.contacts.get(id);
+    if (c) due = c.transfer?.status === 'pending' ? c.transfer.acDate.getTime() : Infinity;
+  }
+  store.nextDue = Math.min(store.nextDue, due ?? -Infinity);
+}
+
+/**
+ * Applies every event due at `now`. Idempotent; cheap enough to run before each command: it
+ * visits the objects only when something may be due (store.nextDue, lowered by every change:
+ * objectChanged, Store.touch), so a registry of 20,000 domains does not walk them all for each
+ * command of a bulk job.
+ */
 export function tick(store: Store, now: Date): void {
   const t = now.getTime();
+  if (t < store.nextDue) return;
+  let next = Infinity;
   for (const d of store.domains.values()) {
     if (d.transfer?.status === 'pending' && d.transfer.acDate.getTime() <= t) {
       finishDomainTransfer(store, d, 'serverApproved', d.transfer.acDate);
@@ -66,15 +100,17 @@ export function tick(store: Store, now: Date): void {
     if (c.transfer?.status === 'pending' && c.transfer.acDate.getTime() <= t) {
       finishContactTransfer(store, c, 'serverApproved', c.transfer.acDate);
     }
+    if (c.transfer?.status === 'pending') next = Math.min(next, c.transfer.acDate.getTime());
   }
-  for (const d of [...store.domains.values()]) {
+  // Deleting the entry being visited is safe in a Map's iteration (the others are all visited).
+  for (const d of store.domains.values()) {
     if (d.deletion) {
       if (d.deletion.purgeAt.getTime() <= t) {
         store.domains.delete(d.name);
         store.addPoll(d.sponsor, d.deletion.purgeAt, 'Domain deleted.', [
           panData('domain', d.name, true, d.deletion.trid, d.deletion.purgeAt),
         ]);
-      }
+      } else next = Math.min(next, d.deletion.purgeAt.getTime());
       continue;
     }
     while (d.exDate.getTime() <= t) {
@@ -83,6 +119,8 @@ export function tick(store: Store, now: Date): void {
       d.grace.push({ kind: 'autoRenewPeriod', end: new Date(old.getTime() + POLICY.autoRenewGraceMs) });
       store.addPoll(d.sponsor, old, 'Domain was auto-renewed.', [renData(d.name, d.exDate)]);
     }
-    d.grace = d.grace.filter((g) => g.end.getTime() > t);
+    if (d.grace.length > 0 && d.grace.some((g) => g.end.getTime() <= t)) d.grace = d.grace.filter((g) => g.end.getTime() > t);
+    next = Math.min(next, domainDue(d));
   }
+  store.nextDue = next;
 }

@@ -67,9 +67,17 @@ export class Store {
     this.reset();
   }
 
-  /** Notes that the state changed (the persisted copy, if any, must be written again). */
+  /**
+   * No time-driven event (lifecycle.ts) is due before this (ms since the epoch): the next tick
+   * looks at the objects only from then on. Lowered by every change (lifecycle's objectChanged;
+   * touch() for changes made outside the command flows), set by each tick that looked.
+   */
+  nextDue = -Infinity;
+
+  /** Notes that the state changed (the persisted copy, if any, must be written again; the next tick looks at every object). */
   touch(): void {
     this.changes += 1;
+    this.nextDue = -Infinity;
   }
 
   /** A number that moves whenever touch() or addPoll() ran: compare two readings to see a change. */

@@ -222,13 +222,15 @@ export class EppSession {
     if (!conn || conn.closed) throw new TransportError('session is closed', false);
     const { backend, logger } = this.opts;
     const masked = [...secrets, this.opts.password];
-    logger.debug({ backend, session: this.id, clTRID, frame: maskSecrets(redact(xml), masked) }, 'epp >>');
+    // Redacting a frame costs more than building it: only for a debug log that is written.
+    const frames = logger.isLevelEnabled?.('debug') ?? true;
+    if (frames) logger.debug({ backend, session: this.id, clTRID, frame: maskSecrets(redact(xml), masked) }, 'epp >>');
     this.commandsSent++;
     const raw = await conn.request(xml, timeoutMs).catch((e: TransportError) => {
       if (e.timedOut) this.destroy('command timed out');
       throw e;
     });
-    logger.debug({ backend, session: this.id, clTRID, frame: maskSecrets(redact(raw), masked) }, 'epp <<');
+    if (frames) logger.debug({ backend, session: this.id, clTRID, frame: maskSecrets(redact(raw), masked) }, 'epp <<');
     const response = parseResponse(raw);
     if (response.clTRID !== null && response.clTRID !== clTRID) {
       throw new EppProtocolError(`response clTRID ${response.clTRID} does not match ${clTRID}`);

@@ -43,7 +43,7 @@ export interface HeadlessSandboxOptions {
 }
 
 export class HeadlessSandbox {
-  private readonly store = new Store();
+  private readonly store: Store;
   private readonly clock: Clock;
   private readonly server: HeadlessHttpServer;
   private readonly tldList: string[];
@@ -51,6 +51,8 @@ export class HeadlessSandbox {
 
   constructor(private readonly opts: HeadlessSandboxOptions = {}) {
     this.clock = opts.clock ?? systemClock;
+    // Audit row ids go on from the start time, never from 1 again (see Store).
+    this.store = new Store(this.clock.now().getTime() * 1000);
     this.tldList = (opts.tlds?.length ? opts.tlds : ['hdtest']).map((t) => t.toLowerCase().replace(/^\./, ''));
     this.regs = seed(this.store, opts.registrars ?? HEADLESS_SANDBOX_REGISTRARS, this.tldList, this.clock.now());
     const applyDelayMs = opts.applyDelayMs ?? 30_000;

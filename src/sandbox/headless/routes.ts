@@ -221,7 +221,7 @@ export const ROUTES: Route[] = [
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw Errors.invalid('limit', '1 to 500');
       const own = env.store.audit.filter((a) => a.channelId === req.channel.id);
       const start = after ? own.findIndex((a) => a.id === after) + 1 : 0;
-      if (after && start === 0 && !/^aud_\d{8}$/.test(after)) throw Errors.invalid('after', 'an audit row id');
+      if (after && start === 0 && !/^aud_\d{16}$/.test(after)) throw Errors.invalid('after', 'an audit row id');
       const rest = after && start === 0 ? own.filter((a) => a.id > after) : own.slice(start);
       const events = rest.slice(0, limit).map(auditView);
       return { status: 200, body: { events, has_more: rest.length > limit, registrar_channel_id: req.channel.id } };

@@ -89,6 +89,11 @@ export interface IdempotencyRecord {
   body: unknown;
 }
 
+/** An audit row id: `aud_` and 16 digits, so that ids sort as their numbers do. */
+export function auditId(seq: number): string {
+  return `aud_${String(seq).padStart(16, '0')}`;
+}
+
 export class Store {
   readonly channels = new Map<string, Channel>();
   readonly keys = new Map<string, ApiKey>();
@@ -99,8 +104,15 @@ export class Store {
   readonly idempotency = new Map<string, Map<string, IdempotencyRecord>>();
   /** Tests: while true, no backend apply happens, whatever the clock says (HeadlessSandbox.hold()). */
   held = false;
-  private seq = 0;
   private commands = 0;
+
+  /**
+   * @param seq the audit row number to count on from. A registry never gives an audit row id twice,
+   *   and the gateway keeps one poll message per id, so an in-memory sandbox that starts again
+   *   (a restarted zero-setup gateway) must not number from 1 again: HeadlessSandbox passes its
+   *   start time in ms x 1000, and clearAll() keeps counting.
+   */
+  constructor(private seq = 0) {}
 
   nextCommandId(): string {
     return `cmd_${String(++this.commands).padStart(6, '0')}_${randomBytes(3).toString('hex')}`;
@@ -108,7 +120,7 @@ export class Store {
 
   addAudit(row: Omit<AuditRow, 'seq' | 'id'>): AuditRow {
     const seq = ++this.seq;
-    const r = { ...row, seq, id: `aud_${String(seq).padStart(8, '0')}` };
+    const r = { ...row, seq, id: auditId(seq) };
     this.audit.push(r);
     return r;
   }
@@ -118,7 +130,6 @@ export class Store {
     this.pending.length = 0;
     this.audit.length = 0;
     this.idempotency.clear();
-    this.seq = 0;
     this.commands = 0;
   }
 }

@@ -47,7 +47,10 @@ export class Store {
     this.hosts.clear();
     this.domains.clear();
     this.jobs = [];
-    this.seq = { proc: 5000, track: 400_000, handle: 100 };
+    // Proc-IDs are never given twice: the gateway keeps one poll message per Proc-ID, so they go on
+    // from the start time (ms x 100) rather than from the seed's 5000 again after a restart, and on
+    // from the last one after a reset.
+    this.seq = { proc: Math.max(this.seq.proc, now * 100), track: 400_000, handle: 100 };
     if (!this.cfg.seed) return;
     const tld = this.cfg.tlds[0];
     for (const c of JOKER_SEED.contacts) this.contacts.set(c.handle, { handle: c.handle, reseller: c.reseller, tld, fields: { ...c.fields }, created: now - 400 * DAY_MS, modified: now - 400 * DAY_MS });

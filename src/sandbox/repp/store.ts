@@ -31,7 +31,10 @@ export class Store {
     this.notifications.length = 0;
     this.removed.clear();
     this.users.clear();
-    this.seq = { domain: 100, nameserver: 1000, dnskey: 1000, notification: 1400 };
+    // Notification ids are never given twice (the gateway keeps one poll message per id): new ones
+    // go on from the start time in ms, not from 1400 again after a restart, and on after a reset.
+    // The seed's own notifications keep their ids (they are the same messages every time).
+    this.seq = { domain: 100, nameserver: 1000, dnskey: 1000, notification: Math.max(this.seq.notification, now.getTime()) };
     for (const r of this.cfg.registrars) {
       let balance = r.openingCents;
       const rec: RegistrarRecord = {

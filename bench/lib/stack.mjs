@@ -103,6 +103,15 @@ export async function startStack({ databaseUrl, port, configure = () => ({}), en
       const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${gateway.pid}/status`, 'utf8'));
       return m ? Number(m[1]) / 1024 : NaN;
     },
+    /** Resets the gateway's peak RSS (VmHWM) to its RSS now (Linux clear_refs 5), so that rssMiB('VmHWM') covers what follows; false when not allowed. */
+    resetPeakRss() {
+      try {
+        writeFileSync(`/proc/${gateway.pid}/clear_refs`, '5');
+        return true;
+      } catch {
+        return false;
+      }
+    },
     /** One GraphQL request over HTTP; throws on errors. */
     async gql(key, query, variables) {
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });

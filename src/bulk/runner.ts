@@ -39,7 +39,7 @@ interface Lane {
   claiming: boolean;
 }
 
-const FLUSH_MS = 50;
+const FLUSH_MS = 100;
 const FLUSH_ITEMS = 200;
 const JOB_TTL_MS = 250;
 

@@ -97,7 +97,7 @@ const BATCH = 500;
  * bulk job's items, a wide read): one statement carries them all. A lone command is written at
  * once, and flush() does not wait.
  */
-const WRITE_GAP_MS = 20;
+const WRITE_GAP_MS = 50;
 
 /**
  * Writes every upstream command to the command log. A command that carries an idempotency key (a

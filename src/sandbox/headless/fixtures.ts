@@ -8,7 +8,18 @@
 import { randomBytes } from 'node:crypto';
 import type { Channel, Registration, Store } from './store.js';
 
-const YEAR_MS = 365 * 86_400_000;
+/**
+ * `d` plus whole calendar years, in UTC: 29 February becomes 28 February in a common year, as
+ * registries count a registration year (not 365 days, which drifts a day across every 29 February).
+ * The sandbox's own arithmetic, deliberately not the gateway's (src/core/time.ts): a shared rule
+ * would agree with itself in every test however wrong it were.
+ */
+export function addYears(d: Date, years: number): Date {
+  const r = new Date(d.getTime());
+  r.setUTCFullYear(r.getUTCFullYear() + years);
+  if (r.getUTCDate() !== d.getUTCDate()) r.setUTCDate(0); // 29 Feb + 1 year: the last day of February
+  return r;
+}
 
 /** A sandbox registrar: gateway registrar id, its channel, and its partner API key's token. */
 export interface SandboxRegistrar {
@@ -46,7 +57,7 @@ export function newRegistration(p: { domain: string; channelId: string; now: Dat
     transferLock: false,
     createdAt: p.now,
     updatedAt: p.now,
-    expiresAt: new Date(p.now.getTime() + (p.years ?? 1) * YEAR_MS),
+    expiresAt: addYears(p.now, p.years ?? 1),
     cancelledAt: null,
     desiredNameservers: [...ns],
     appliedNameservers: [...ns],

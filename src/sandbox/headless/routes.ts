@@ -4,7 +4,7 @@
  * (server.ts) does authentication, rate limit, idempotency and the audit row around it.
  */
 import { Errors } from './errors.js';
-import { resetFixtures, newRegistration } from './fixtures.js';
+import { addYears, resetFixtures, newRegistration } from './fixtures.js';
 import { applyStatus, queue, tick } from './lifecycle.js';
 import type { ApiKey, Channel, Registrant, Registration, Store } from './store.js';
 import { auditView, registrationView, statusView } from './views.js';
@@ -152,7 +152,7 @@ export const ROUTES: Route[] = [
       // The calendar date (UTC) is compared, as EPP curExpDate is: a client may only know the date.
       if (cur !== undefined && (!str(cur) || Number.isNaN(Date.parse(cur)) || new Date(cur).toISOString().slice(0, 10) !== r.expiresAt.toISOString().slice(0, 10))) throw Errors.expiryMismatch();
       const y = years(req.body.years);
-      r.expiresAt = new Date(r.expiresAt.getTime() + y * 365 * 86_400_000);
+      r.expiresAt = addYears(r.expiresAt, y);
       r.updatedAt = env.now();
       return { status: 200, body: { command_id: req.commandId, registration: view(env, req, r) }, domain: r.domain };
     },

@@ -99,6 +99,10 @@ describe('HeadlessDomains sandbox', () => {
     const cur = (await call('GET', `/domains/${d}`)).body.registration.lifecycle.expires_at;
     const r = await call('POST', `/domains/${d}/renew`, { key: 'r1', body: { years: 1, current_expires_at: cur } });
     expect(r.status).toBe(200);
+    // Calendar years: one more year on the same day of the month, also across a 29 February.
+    const next = new Date(cur);
+    next.setUTCFullYear(next.getUTCFullYear() + 1);
+    expect(r.body.registration.lifecycle.expires_at).toBe(next.toISOString());
     expect((await call('POST', `/domains/${d}/renew`, { key: 'r2', body: { years: 1, current_expires_at: cur } })).body.error.code).toBe('expiry_mismatch');
     const p = await call('PATCH', `/domains/${d}`, { key: 'p1', body: { registrant: { name: 'New Name', organization: 'Org' }, lifecycle: { client_hold: true } } });
     expect(p.body.registration).toMatchObject({ registrant: { name: 'New Name', organization: 'Org' }, lifecycle: { client_hold: true } });

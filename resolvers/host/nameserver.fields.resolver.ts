@@ -2,6 +2,7 @@ import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import type { HostNode } from '../../src/loaders/loaders.js';
 import { Nameserver } from '../../schema/host/host.type.js';
+import { canonicalIpv6 } from '../../src/validation/addresses.js';
 import type { NameserverRef } from '../domain/domain.fields.resolver.js';
 
 type Parent = HostNode | NameserverRef;
@@ -27,8 +28,8 @@ export class NameserverFieldsResolver {
 
   @FieldResolver(() => [String])
   async ipv6(@Root() p: Parent, @Ctx() ctx: GatewayContext): Promise<string[]> {
-    if ('inline' in p && p.inline) return p.inline.ipv6;
-    return (await hostOf(p, ctx))?.ipv6 ?? [];
+    const listed = 'inline' in p && p.inline ? p.inline.ipv6 : ((await hostOf(p, ctx))?.ipv6 ?? []);
+    return listed.map(canonicalIpv6); // answered in RFC 5952 form, as the README's rules say
   }
 
   @FieldResolver(() => [String])

@@ -45,6 +45,16 @@ export function checkIpv6(field: string, ip: string): string {
 }
 
 /**
+ * An IPv6 address as a registry answered it, in the RFC 5952 canonical form, so what the gateway
+ * answers is spelled the same whatever the registry wrote (e.g. `1080:0:0:0:8:800:200C:417A` ->
+ * `1080::8:800:200c:417a`). Text that is not an IPv6 address is returned unchanged: it is the
+ * registry's, and the gateway reports it rather than failing the read.
+ */
+export function canonicalIpv6(ip: string): string {
+  return isIPv6(ip) ? ipaddr.IPv6.parse(ip).toRFC5952String() : ip;
+}
+
+/**
  * An address a host (name server) is given at the registry: checkIpv4/checkIpv6, and not in a
  * range no other host can reach it at (see NOT_A_HOST).
  */

@@ -91,6 +91,14 @@ describe('foundation end to end (GraphQL over HTTP -> EPP over TLS -> sandbox)',
     expect(years).toBe(2);
   });
 
+  it('answers a registry\'s IPv6 addresses in RFC 5952 form, whatever spelling the registry used', async () => {
+    // The sandbox's seeded ns1.example.example was stored as 1080:0:0:0:8:800:200C:417A (RFC 4291's example).
+    const r = await t.gql(B, '{ host(name: "ns1.example.example") { ipv4 ipv6 } domain(name: "example.example") { nameservers { name ipv6 } } }');
+    expect(r.errors).toBeUndefined();
+    expect(r.data.host).toEqual({ ipv4: ['192.0.2.2'], ipv6: ['1080::8:800:200c:417a'] });
+    expect(r.data.domain.nameservers).toContainEqual({ name: 'ns1.example.example', ipv6: ['1080::8:800:200c:417a'] });
+  });
+
   it('renews by exactly the period', async () => {
     const before = (await t.gql(A, `{ domain(name: "${domain}") { expiresAt } }`)).data.domain.expiresAt;
     const r = await t.gql(A, `mutation($k: String!) { renewDomain(idempotencyKey: $k, input: { name: "${domain}", period: { value: 3, unit: YEARS } }) { expiresAt domain { expiresAt } } }`, { k: key() });

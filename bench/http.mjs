@@ -3,7 +3,7 @@
  * The framework's own speed on the request path, each figure against a baseline started by this
  * script and measured in the same run:
  *
- *   npm run bench:http [-- --seconds 10 --rounds 3 --connections 50 --samples 300 --latency 20]
+ *   npm run bench:http [-- --seconds 10 --rounds 3 --connections 50 --samples 300 --warmup 100 --latency 20]
  *                      [--database-url postgresql://postgres@127.0.0.1:5432/postgres | --no-postgres] [--no-pglite]
  *
  * 1. Throughput: authenticated `{ viewer { id } }` through the gateway (autocannon, 50
@@ -17,6 +17,15 @@
  *    same sandbox process; requests alternate, and the figure is p50(gateway) - p50(direct).
  *    Both reach the sandbox through a proxy (bench/lib/delay-proxy.mjs, a process of its own)
  *    that delays every upstream answer by --latency ms (20), as a registry across a network would.
+ *    The gateway's client is as lean as the direct one (bench/lib/http-client.mjs: one keep-alive
+ *    connection, Content-Length framing, JSON.parse), so that its own work is not counted as the
+ *    gateway's; the first --warmup (100) pairs are not counted. For scale, the same client also
+ *    sends `{ __typename }` to the bare Apollo Server after each pair: what an HTTP round trip
+ *    through Apollo Server costs by itself on the machine, which no gateway built on it goes under.
+ * 3. On PostgreSQL, the transactions the bench database committed while the gateway was measured
+ *    (pg_stat_database, which lags up to a second): per `{ viewer { id } }` (none is needed) and
+ *    per `domain(name)` (its command log row), with the background's own (poll rounds, bulk
+ *    claims, sweeps) in them.
  *
  * Both run on the embedded database (PGlite, a temporary directory) and on PostgreSQL (a
  * database created for the run from --database-url, and dropped after; --no-postgres skips it).
@@ -32,6 +41,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { firstLine } from './lib/child.mjs';
 import { directEppClient } from './lib/epp-client.mjs';
+import { httpClient } from './lib/http-client.mjs';
 
 const option = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -49,6 +59,7 @@ async function main() {
   const ROUNDS = Number(option('rounds', 3));
   const CONNECTIONS = Number(option('connections', 50));
   const SAMPLES = Number(option('samples', 300));
+  const WARMUP = Number(option('warmup', 100));
   const LATENCY = Number(option('latency', 20));
   const ADMIN_URL = process.argv.includes('--no-postgres') ? undefined : option('database-url', 'postgresql://postgres@127.0.0.1:5432/postgres');
   const DOMAIN = 'fakesite.example'; // seeded, sponsored by NewRegistrar
@@ -90,7 +101,7 @@ async function main() {
       await admin.end();
       const url = new URL(ADMIN_URL);
       url.pathname = `/${pgDatabase}`;
-      databases.push({ name: 'PostgreSQL', env: () => ({ DATABASE_URL: url.href, IDEMPOTENCY_KEY_SECRET: randomBytes(32).toString('hex') }) });
+      databases.push({ name: 'PostgreSQL', url: url.href, env: () => ({ DATABASE_URL: url.href, IDEMPOTENCY_KEY_SECRET: randomBytes(32).toString('hex') }) });
     }
 
     const results = [];
@@ -112,39 +123,60 @@ async function main() {
       await expectAnswer(url, auth, '{ viewer { id } }', (d) => d.viewer.id === 'NewRegistrar');
       await expectAnswer(bareUrl, {}, '{ __typename }', (d) => d.__typename === 'Query');
 
+      // Transactions committed in the bench database so far (PostgreSQL only).
+      const stats = db.url ? new pg.Client({ connectionString: db.url }) : undefined;
+      await stats?.connect();
+      const transactions = async () =>
+        stats ? Number((await stats.query('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()')).rows[0].n) : NaN;
+      let viewerTx = 0;
+      let viewerRequests = 0;
       const rounds = [];
       await load(bareUrl, {}, '{ __typename }', 2, CONNECTIONS, bare.pid); // warm-up, both sides
       await load(url, auth, '{ viewer { id } }', 2, CONNECTIONS, gateway.pid);
       for (let r = 0; r < ROUNDS; r++) {
         const base = await load(bareUrl, {}, '{ __typename }', SECONDS, CONNECTIONS, bare.pid);
+        const tx0 = await transactions();
         const gw = await load(url, auth, '{ viewer { id } }', SECONDS, CONNECTIONS, gateway.pid);
+        viewerTx += (await transactions()) - tx0 - 1; // less the one reading the count
+        viewerRequests += gw.requests;
         rounds.push({ base, gw, ratio: gw.rps / base.rps, cpuRatio: base.cpuMs / gw.cpuMs });
       }
 
       const direct = await directEppClient(epp, upstream.backends[0].accounts.NewRegistrar);
       const query = `{ domain(name: "${DOMAIN}") { name sponsor expiresAt } }`;
       await expectAnswer(url, auth, query, (d) => d.domain.name === DOMAIN);
+      const client = await httpClient(url, auth);
+      const bareClient = await httpClient(bareUrl);
       const viaGateway = [];
       const viaDirect = [];
+      const viaBare = [];
       let cpu0;
-      for (let i = 0; i < SAMPLES + 20; i++) {
-        if (i === 20) cpu0 = cpuSeconds(gateway.pid);
+      let tx0;
+      for (let i = 0; i < SAMPLES + WARMUP; i++) {
+        if (i === WARMUP) (cpu0 = cpuSeconds(gateway.pid)), (tx0 = await transactions());
         const t0 = performance.now();
-        await expectAnswer(url, auth, query, (d) => d.domain.name === DOMAIN);
+        const answer = await client.post({ query });
         const t1 = performance.now();
         await direct.infoDomain(DOMAIN);
         const t2 = performance.now();
-        if (i >= 20) viaGateway.push(t1 - t0), viaDirect.push(t2 - t1); // the first 20 warm both up
+        await bareClient.post({ query: '{ __typename }' });
+        const t3 = performance.now();
+        if (answer.status !== 200 || answer.body.errors || answer.body.data?.domain?.name !== DOMAIN) throw new Error(`unexpected answer: ${JSON.stringify(answer)}`);
+        if (i >= WARMUP) viaGateway.push(t1 - t0), viaDirect.push(t2 - t1), viaBare.push(t3 - t2);
       }
       const cpuMs = ((cpuSeconds(gateway.pid) - cpu0) * 1000) / SAMPLES;
+      const domainTx = ((await transactions()) - tx0 - 1) / SAMPLES;
+      client.close();
+      bareClient.close();
       direct.close();
-      results.push({ db: db.name, rounds, gateway: p(viaGateway, 50), direct: p(viaDirect, 50), gateway90: p(viaGateway, 90), direct90: p(viaDirect, 90), cpuMs });
+      await stats?.end();
+      results.push({ db: db.name, rounds, gateway: p(viaGateway, 50), direct: p(viaDirect, 50), gateway90: p(viaGateway, 90), direct90: p(viaDirect, 90), bare: p(viaBare, 50), cpuMs, viewerTx: viewerTx / viewerRequests, domainTx });
       await stopped(gateway);
     }
     await stopped(bare);
     await Promise.all(proxies.map(stopped));
 
-    print(results, { SECONDS, CONNECTIONS, LATENCY, SAMPLES, DOMAIN });
+    print(results, { SECONDS, CONNECTIONS, LATENCY, SAMPLES, WARMUP, DOMAIN });
     if (pgDatabase) {
       const admin = new pg.Client({ connectionString: ADMIN_URL });
       await admin.connect();
@@ -186,7 +218,7 @@ async function load(url, headers, query, seconds, connections, pid) {
   const r = await autocannon({ url, method: 'POST', connections, duration: seconds, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
   if (r.non2xx > 0 || r.errors > 0) console.error(`warning: ${url}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
   const cpuMs = ((cpuSeconds(pid) - cpu0) * 1000) / r.requests.total;
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, cpuMs };
+  return { rps: r.requests.average, requests: r.requests.total, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, cpuMs };
 }
 
 function print(results, o) {
@@ -194,7 +226,7 @@ function print(results, o) {
   const fmt = (x, d = 0) => x.toFixed(d);
   const spread = (xs, d) => (Math.min(...xs) === Math.max(...xs) ? fmt(xs[0], d) : `${fmt(Math.min(...xs), d)}-${fmt(Math.max(...xs), d)}`);
   console.log(`\nmachine: ${cpus.length} x ${cpus[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}, load average ${os.loadavg().map((l) => fmt(l, 1)).join(' ')}`);
-  console.log(`throughput: ${o.CONNECTIONS} connections, ${o.SECONDS} s per measurement; latency: ${o.SAMPLES} alternating requests, ${o.LATENCY} ms added to every upstream answer\n`);
+  console.log(`throughput: ${o.CONNECTIONS} connections, ${o.SECONDS} s per measurement; latency: ${o.SAMPLES} alternating requests after ${o.WARMUP} not counted, ${o.LATENCY} ms added to every upstream answer\n`);
   for (const r of results) {
     console.log(`${r.db}`);
     r.rounds.forEach((x, i) =>
@@ -205,6 +237,9 @@ function print(results, o) {
     );
     console.log(`  throughput ratio (goal >= 0.6): ${spread(r.rounds.map((x) => x.ratio), 2)}; CPU per request, bare / gateway: ${spread(r.rounds.map((x) => x.cpuRatio), 2)}`);
     console.log(`  domain(name) p50 via gateway ${fmt(r.gateway, 2)} ms (p90 ${fmt(r.gateway90, 2)}), direct EPP domain:info p50 ${fmt(r.direct, 2)} ms (p90 ${fmt(r.direct90, 2)})`);
-    console.log(`  added by the gateway at p50 (goal <= 1 ms): ${fmt(r.gateway - r.direct, 2)} ms; the gateway's CPU time per domain(name): ${fmt(r.cpuMs, 2)} ms\n`);
+    console.log(`  added by the gateway at p50 (goal <= 1 ms): ${fmt(r.gateway - r.direct, 2)} ms; the gateway's CPU time per domain(name): ${fmt(r.cpuMs, 2)} ms`);
+    console.log(`  for scale: one { __typename } round trip to the bare Apollo Server, by the same client between them: p50 ${fmt(r.bare, 2)} ms`);
+    if (!Number.isNaN(r.domainTx)) console.log(`  PostgreSQL transactions per { viewer { id } }: ${fmt(r.viewerTx, 4)}; per domain(name): ${fmt(r.domainTx, 2)} (background included)`);
+    console.log('');
   }
 }

@@ -125,6 +125,10 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const unlistenKeys = db.listen ? await followKeyChanges(db.listen, apiKeys, revocations, logger) : async () => undefined;
   const app = express();
   app.disable('x-powered-by');
+  // No ETag computed over every answer (a hash of the body on each GraphQL response, which no
+  // client revalidates: POST answers are not cached, and no GraphQL answer carries cache hints).
+  // GraphiQL sets its own, and still answers 304 (src/http/graphiql.ts).
+  app.set('etag', false);
   const httpServer = createServer(app);
   // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message).
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 2 * 1024 * 1024 });

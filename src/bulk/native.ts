@@ -34,14 +34,13 @@ import { renew, transfer, type NativeRun, type Sent } from './native-kinds.js';
 import { nameserver, techContact } from './native-replace.js';
 import { isTransient, itemError } from './runner.js';
 import type { Sealer } from './seal.js';
-import { itemKey, type ClaimedItem, type ItemOutcome } from './store.js';
+import { cancelledError, itemKey, type ClaimedItem, type ItemOutcome } from './store.js';
 
 /** What a lane does with the head of its queue: a chunk to send natively, null (run the head item on its own), or wait (pumped again later). */
 export type NativeTake = ClaimedItem[] | null | 'wait';
 
 type Mode = 'native' | 'items' | Promise<void>;
 
-const CANCELLED = { code: 'CANCELLED', message: 'the job was cancelled before this item ran; nothing was sent for it' };
 const MAX_MODES = 10_000;
 
 /** Whether a job of this kind and these parameters can go through native bulk requests. */
@@ -114,7 +113,7 @@ export class NativeBulk {
     const run = new ChunkRun(this.env, this.sealer, this.settings, this);
     try {
       const job = await this.env.prisma.bulkJob.findUnique({ where: { id: chunk[0]!.jobId } });
-      if (!job || job.state === 'CANCELLED') return chunk.map((i) => ({ id: i.id, state: 'CANCELLED' as const, error: CANCELLED }));
+      if (!job || job.state === 'CANCELLED') return chunk.map((i) => ({ id: i.id, state: 'CANCELLED' as const, error: cancelledError(i.attempts, run.sentOf(i) !== null) }));
       const kind = NATIVE_KINDS[job.kind];
       if (!kind) throw new Error(`bulk: no native run for ${job.kind}`);
       await kind(run.begin(job, this.port(backend)!, chunk));

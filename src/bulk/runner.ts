@@ -28,7 +28,7 @@ import type { BulkSettings } from './config.js';
 import { runItem, type BulkKind, type ItemInput } from './kinds.js';
 import { NativeBulk } from './native.js';
 import type { Sealer } from './seal.js';
-import { itemKey, type BulkStore, type ClaimedItem, type ItemOutcome } from './store.js';
+import { cancelledError, itemKey, type BulkStore, type ClaimedItem, type ItemOutcome } from './store.js';
 
 /** What the runner uses: the operations' services, with the whole idempotency service (not only run). */
 export type BulkEnv = OperationEnv & { idempotency: IdempotencyService };
@@ -155,6 +155,15 @@ export class BulkRunner {
       });
   }
 
+  /**
+   * Forgets what this instance remembers of a job (its state is read again before the next of its
+   * items starts): called when the job was cancelled here. Other instances see a cancel within
+   * JOB_TTL_MS; an item they had already started finishes with its real outcome.
+   */
+  forget(jobId: string): void {
+    this.jobs.delete(jobId);
+  }
+
   private async jobOf(id: string, fresh = false): Promise<BulkJob | null> {
     const hit = this.jobs.get(id);
     if (hit && !fresh && Date.now() - hit.at < JOB_TTL_MS) return hit.job;
@@ -189,7 +198,7 @@ export class BulkRunner {
     try {
       const job = await this.jobOf(item.jobId);
       if (!job || job.state === 'CANCELLED') {
-        outcome = { id: item.id, state: 'CANCELLED', error: { code: 'CANCELLED', message: 'the job was cancelled before this item ran; nothing was sent for it' } };
+        outcome = { id: item.id, state: 'CANCELLED', error: cancelledError(item.attempts) };
       } else {
         const actor = { registrarId: job.registrarId, idempotencyKey: itemKey(job.idempotencyKey, item.position) };
         const env = { ...this.env, idempotency: this.idempotencyFor(item, records) };

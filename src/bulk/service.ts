@@ -74,6 +74,7 @@ export class BulkService {
     const job = await this.store.find(registrarId, id);
     if (!job) throw new ObjectNotFoundError(`bulk job ${id} does not exist`);
     await this.store.cancel(id);
+    this.runner.forget(id);
     return (await this.job(registrarId, id))!;
   }
 

@@ -71,6 +71,19 @@ export function itemKey(jobKey: string, position: number): string {
   return `bulk:${createHash('sha256').update(jobKey).digest('hex').slice(0, 40)}:${position}`;
 }
 
+/**
+ * The error a cancelled item keeps. `attempts` counts the runs that started, this one included
+ * when a claimed item is found cancelled (the claim counts it), so `attempts <= 1` (or 0 for an
+ * item cancelled in the store) means nothing was ever sent for it; more means an earlier run
+ * failed in a way worth another try, and whether it reached the registry is not known here.
+ * `inDoubt` says an earlier run's command (or native chunk) may have been applied without an answer.
+ */
+export function cancelledError(attempts: number, inDoubt = false): { code: string; message: string } {
+  if (inDoubt) return { code: 'CANCELLED', message: 'the job was cancelled before this item was tried again; an earlier request holding it got no answer and may have been applied: read the domain to know' };
+  if (attempts > 1) return { code: 'CANCELLED', message: 'the job was cancelled while this item waited to be tried again after a failed attempt; it was not tried again' };
+  return { code: 'CANCELLED', message: 'the job was cancelled before this item ran; nothing was sent for it' };
+}
+
 export class BulkStore {
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -182,13 +195,23 @@ export class BulkStore {
    * running finish with their real outcome (a command may be on its way). Returns how many were cancelled.
    */
   async cancel(jobId: string): Promise<number> {
-    const error = json({ code: 'CANCELLED', message: 'the job was cancelled before this item ran; nothing was sent for it' });
-    const [, count] = await this.prisma.$transaction([
+    const error = json(cancelledError(0));
+    // An item waiting to be tried again ran before: its last attempt failed in a way worth another
+    // try (its error says which), and whether that attempt reached the registry is what the error
+    // says, not "nothing was sent". It is not tried again.
+    const [, unstarted, waiting] = await this.prisma.$transaction([
       this.prisma.bulkJob.updateMany({ where: { id: jobId, state: 'RUNNING' }, data: { state: 'CANCELLED' } }),
-      this.prisma.bulkItem.updateMany({ where: { jobId, state: 'PENDING' }, data: { state: 'CANCELLED', error } }),
+      this.prisma.bulkItem.updateMany({ where: { jobId, state: 'PENDING', attempts: 0 }, data: { state: 'CANCELLED', error } }),
+      this.prisma.$executeRaw`
+        UPDATE bulk_items SET state = 'CANCELLED', updated_at = now(), error = jsonb_build_object(
+          'code', 'CANCELLED',
+          'message', 'the job was cancelled while this item waited to be tried again; it was not tried again. Its last attempt failed with '
+            || COALESCE(error->>'code', 'an error') || ': ' || COALESCE(error->>'message', ''),
+          'upstreamCode', error->'upstreamCode')
+        WHERE job_id = ${jobId} AND state = 'PENDING' AND attempts > 0`,
     ]);
     await this.finishIfDone(jobId);
-    return count.count;
+    return unstarted.count + waiting;
   }
 
   async counts(jobId: string): Promise<JobCounts> {

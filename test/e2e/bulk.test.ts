@@ -115,19 +115,50 @@ describe('cancelBulkJob', () => {
   it('cancels the items not started (nothing sent for them); the running one finishes', async () => {
     const names = await createDomains(t, owner, `cx${Date.now().toString(36)}`, 'tld', 6);
     const renewsBefore = sandbox.applied('domain:renew');
-    // Two items run at once: both renewals are applied, then answered late; the cancel comes meanwhile.
-    for (let i = 0; i < 2; i++) sandbox.faults.next({ command: 'domain:renew', action: 'delay', delayMs: 3000 });
+    // Two items run at once: both renewals are applied, their answers held until the cancel is in.
+    for (let i = 0; i < 2; i++) sandbox.faults.next({ command: 'domain:renew', action: 'hold-after-apply' });
     const r = await t.gql(owner, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
     const id = r.data.bulkRenew.job.id;
-    while (sandbox.applied('domain:renew') === renewsBefore) await new Promise((res) => setTimeout(res, 20));
+    while (sandbox.applied('domain:renew') < renewsBefore + 2) await new Promise((res) => setTimeout(res, 20));
     const cancelled = await t.gql(owner, `mutation($id: ID!, $k: String!) { cancelBulkJob(idempotencyKey: $k, id: $id) { id state } }`, { id, k: randomUUID() });
     expect(cancelled.data.cancelBulkJob.state).toBe('CANCELLED');
+    sandbox.faults.release();
     const done = await waitFinished(t, owner, id);
     const items = await allItems(t, owner, id);
     const applied = sandbox.applied('domain:renew') - renewsBefore;
     expect(done.counts.done).toBe(applied);
     expect(done.counts.cancelled).toBe(6 - applied);
     expect(applied).toBe(2);
-    for (const i of items.filter((x) => x.state === 'CANCELLED')) expect(i.error.code).toBe('CANCELLED');
+    for (const i of items.filter((x) => x.state === 'CANCELLED')) expect(i.error).toMatchObject({ code: 'CANCELLED', message: expect.stringContaining('nothing was sent') });
   }, 60_000);
+
+  it('an item waiting to be tried again after a failed attempt is cancelled without claiming nothing was sent', async () => {
+    // A gateway of its own whose back-off outlasts the test: the failed item waits, PENDING, for the cancel.
+    const slow = await startTestGateway({ configure: (c) => void (c.bulk = { backoffMs: 3_600_000, backendConcurrency: { 'sandbox-nomulus': 1 } }) });
+    try {
+      const key = slow.keys['NewRegistrar']!;
+      const box = slow.gateway.sandboxes.sandboxes.get('sandbox-nomulus') as EppSandbox;
+      const names = await createDomains(slow, key, `cw${Date.now().toString(36)}`, 'tld', 2);
+      box.faults.next({ command: 'domain:renew', action: 'server-error' }); // 2400 on the first: worth another try, in an hour
+      const r = await slow.gql(key, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
+      const id = r.data.bulkRenew.job.id;
+      // A state, not a time: the first item failed once and waits; the second is renewed.
+      for (;;) {
+        const items = await allItems(slow, key, id);
+        if (items.some((i) => i.state === 'PENDING' && i.attempts === 1) && items.some((i) => i.state === 'SUCCEEDED')) break;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      const cancelled = await slow.gql(key, `mutation($id: ID!, $k: String!) { cancelBulkJob(idempotencyKey: $k, id: $id) { state } }`, { id, k: randomUUID() });
+      expect(cancelled.data.cancelBulkJob.state).toBe('CANCELLED');
+      const done = await waitFinished(slow, key, id);
+      expect(done.counts).toMatchObject({ done: 1, cancelled: 1, pending: 0, running: 0 });
+      const [waiting] = await allItems(slow, key, id, ['CANCELLED']);
+      expect(waiting.error.code).toBe('CANCELLED');
+      expect(waiting.error.message).toContain('waited to be tried again');
+      expect(waiting.error.message).not.toContain('nothing was sent');
+      expect(box.applied('domain:renew')).toBe(1);
+    } finally {
+      await slow.close();
+    }
+  }, 120_000);
 });

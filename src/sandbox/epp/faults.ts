@@ -5,6 +5,11 @@ export type FaultAction =
   | 'drop-after-apply'
   /** Apply the command, then wait delayMs (default 1000) before answering; nothing is answered if the client closes the connection meanwhile. */
   | 'delay'
+  /**
+   * Apply the command, then answer only when release() is called, whatever the clock says;
+   * nothing is answered if the client closes the connection meanwhile.
+   */
+  | 'hold-after-apply'
   /** Answer 2400 "Command failed" without applying the command. */
   | 'server-error'
   /** Answer 2500 and close the connection without applying the command. */
@@ -25,11 +30,15 @@ export interface Fault {
 export interface Faults {
   /** Queues a fault for the next matching command (faults fire once, in the order queued). */
   next(f: Fault): void;
+  /** Drops the queued faults and answers every command held by hold-after-apply. */
   clear(): void;
+  /** Answers every command held by hold-after-apply so far. */
+  release(): void;
 }
 
 export class FaultQueue implements Faults {
   private queue: Fault[] = [];
+  private held: Array<() => void> = [];
 
   next(f: Fault): void {
     this.queue.push({ ...f });
@@ -37,6 +46,16 @@ export class FaultQueue implements Faults {
 
   clear(): void {
     this.queue = [];
+    this.release();
+  }
+
+  release(): void {
+    for (const answer of this.held.splice(0)) answer();
+  }
+
+  /** Resolves when release() (or clear()) is called. */
+  hold(): Promise<void> {
+    return new Promise((resolve) => this.held.push(resolve));
   }
 
   /** Removes and returns the first fault queued for this command key. */

@@ -176,6 +176,7 @@ export class EppSandbox {
 
   /** Closes the server and every open connection, then writes the state if it changed. */
   async stop(): Promise<void> {
+    this.faultQueue.release();
     await this.server.close();
     if (this.stateFile?.dirty) await this.stateFile.save();
   }

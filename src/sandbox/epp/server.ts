@@ -141,6 +141,10 @@ class Connection {
       const waited = await sleep(fault.delayMs ?? 1000, true, { signal: this.gone.signal }).catch(() => false);
       if (!waited) return;
     }
+    if (fault?.action === 'hold-after-apply') {
+      const gone = new Promise<false>((resolve) => this.gone.signal.addEventListener('abort', () => resolve(false), { once: true }));
+      if (this.gone.signal.aborted || !(await Promise.race([this.opts.faults.hold().then(() => true), gone]))) return;
+    }
     this.send(out);
     if (result !== 'greeting' && (result.close || result.code >= 2500)) this.close(false);
   }

@@ -37,28 +37,39 @@ export interface GatewayContext extends Services {
 export function createContext(services: Services, registrar: { id: string; name: string }): GatewayContext {
   // Every port call of the request (loaders, checks, mutations) waits its turn in the request's scheduler.
   const call: CallContext = { registrarId: registrar.id, scheduler: new RequestScheduler(services.config.limits.fanOut) };
-  return { ...services, registrar, call, loaders: lazyLoaders(services.router, call) };
+  return { ...services, registrar, call, loaders: new LazyLoaders(services.router, call) };
 }
 
 /**
  * The request's loaders, made when a resolver first reads one: most requests read no upstream
- * object at all (`viewer`, the command log, poll messages), and need none of the four.
+ * object at all (`viewer`, the command log, poll messages), and need none of the four. A class,
+ * so that each request allocates one small object and its getters stay on the prototype.
  */
-function lazyLoaders(router: Router, call: CallContext): Loaders {
-  let made: Loaders | undefined;
-  const all = () => (made ??= createLoaders(router, call));
-  return {
-    get domain() {
-      return all().domain;
-    },
-    get host() {
-      return all().host;
-    },
-    get contact() {
-      return all().contact;
-    },
-    get transfer() {
-      return all().transfer;
-    },
-  };
+class LazyLoaders implements Loaders {
+  private made: Loaders | undefined;
+
+  constructor(
+    private readonly router: Router,
+    private readonly call: CallContext,
+  ) {}
+
+  private all(): Loaders {
+    return (this.made ??= createLoaders(this.router, this.call));
+  }
+
+  get domain(): Loaders['domain'] {
+    return this.all().domain;
+  }
+
+  get host(): Loaders['host'] {
+    return this.all().host;
+  }
+
+  get contact(): Loaders['contact'] {
+    return this.all().contact;
+  }
+
+  get transfer(): Loaders['transfer'] {
+    return this.all().transfer;
+  }
 }

@@ -16,18 +16,20 @@ export enum BulkJobState {
   COMPLETED = 'COMPLETED',
   CANCELLED = 'CANCELLED',
 }
-registerEnumType(BulkJobState, { name: 'BulkJobState', description: 'RUNNING until every item is finished; CANCELLED once cancelled (items already running still finish).' });
+registerEnumType(BulkJobState, { name: 'BulkJobState', description: 'RUNNING until every item is finished (none pending, running or awaiting the registry); CANCELLED once cancelled (items already running or awaiting the registry still finish).' });
 
 export enum BulkItemState {
   PENDING = 'PENDING',
   RUNNING = 'RUNNING',
+  AWAITING_REGISTRY = 'AWAITING_REGISTRY',
   SUCCEEDED = 'SUCCEEDED',
   FAILED = 'FAILED',
   CANCELLED = 'CANCELLED',
 }
 registerEnumType(BulkItemState, {
   name: 'BulkItemState',
-  description: 'PENDING (waiting, or waiting to be tried again after a transient failure), RUNNING, SUCCEEDED, FAILED (a definite refusal, or transient failures until the attempts ran out), CANCELLED (not run: the job was cancelled).',
+  description:
+    "PENDING (waiting, or waiting to be tried again after a transient failure), RUNNING, AWAITING_REGISTRY (sent; the registry only queued the command, answering 1001 with its request id, a Joker Proc-ID, as serverTransactionId: settled SUCCEEDED or FAILED when the registry's result arrives through its poll queue; an EPP transfer request answered 1001 is SUCCEEDED, the request accepted), SUCCEEDED, FAILED (a definite refusal, by the registry at once or in its queued result, or transient failures until the attempts ran out), CANCELLED (not run: the job was cancelled).",
 });
 
 @ObjectType({ description: "Why an item failed or was cancelled: the error's stable code (as a mutation's extensions.code) and message." })
@@ -59,10 +61,13 @@ export class BulkItem {
   @Field(() => Int, { description: 'Attempts made so far.' })
   attempts!: number;
 
-  @Field(() => UpstreamTransaction, { nullable: true, description: 'The upstream command of a SUCCEEDED item (null when it was skipped).' })
+  @Field(() => UpstreamTransaction, {
+    nullable: true,
+    description: 'The upstream command of a SUCCEEDED item (null when it was skipped); of an AWAITING_REGISTRY item (resultCode 1001, pending) and of one the registry refused in its queued result (its code).',
+  })
   transaction?: UpstreamTransaction | null;
 
-  @Field(() => Date, { nullable: true, description: 'RENEW: the new expiry date.' })
+  @Field(() => Date, { nullable: true, description: 'RENEW: the new expiry date, once the registry applied it (null while AWAITING_REGISTRY).' })
   expiresAt?: Date | null;
 
   @Field(() => String, { nullable: true, description: 'SUCCEEDED without a command: why nothing needed sending (the domain lacks the old name server or contact).' })
@@ -88,6 +93,9 @@ export class BulkJobCounts {
   @Field(() => Int)
   running!: number;
 
+  @Field(() => Int, { description: 'AWAITING_REGISTRY: sent, the registry has not processed them yet.' })
+  awaiting!: number;
+
   @Field(() => Int)
   cancelled!: number;
 }
@@ -112,7 +120,7 @@ export class BulkJob {
   @Field()
   createdAt!: Date;
 
-  @Field(() => Date, { nullable: true, description: 'When the last item finished.' })
+  @Field(() => Date, { nullable: true, description: 'When the last item finished (an item awaiting the registry is not finished).' })
   finishedAt?: Date | null;
 }
 

@@ -7,6 +7,8 @@
  * no answer, 2400/2500-2502, another request holding the key) are retried with exponential
  * back-off up to maxAttempts; a definite refusal (any other 2xxx, bad input) is final at once.
  * On a backend with native bulk endpoints (REPP) a lane sends chunks instead (src/bulk/native.ts).
+ * An item whose command the registry only queued (Joker's Proc-ID) is AWAITING_REGISTRY, settled
+ * from its stored completion by src/bulk/awaiting.ts: after its outcome is written, and on a timer.
  *
  * Exactly once, at one write per item: the claim (RUNNING, durable before anything is sent) is
  * the item's intent, as an IN_PROGRESS idempotency record is a single mutation's. So an item's
@@ -25,6 +27,7 @@ import type { IdempotencyService } from '../idempotency/service.js';
 import type { Logger } from '../logger.js';
 import type { IdempotencyRunner, OperationEnv } from '../operations/run.js';
 import type { BulkSettings } from './config.js';
+import { awaitsRegistry, settleAwaiting } from './awaiting.js';
 import { runItem, type BulkKind, type ItemInput } from './kinds.js';
 import { NativeBulk } from './native.js';
 import type { Sealer } from './seal.js';
@@ -42,6 +45,8 @@ interface Lane {
 const FLUSH_MS = 100;
 const FLUSH_ITEMS = 200;
 const JOB_TTL_MS = 250;
+/** Awaiting items looked at per sweep (those with a stored completion only). */
+const AWAITING_BATCH = 1000;
 
 /** The error an item keeps: the stable code and message (never a secret: errors carry none), unexpected ones masked. */
 export function itemError(err: unknown): NonNullable<ItemOutcome['error']> {
@@ -63,6 +68,7 @@ export class BulkRunner {
   private flushing: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private stopped = true;
+  private awaitingSweep: Promise<void> | null = null;
   /** Chunks through a backend's native bulk endpoints (REPP), instead of one operation per item. */
   private readonly native: NativeBulk;
 
@@ -93,6 +99,7 @@ export class BulkRunner {
     every(this.settings.idleMs, () => this.wake());
     every(Math.max(100, Math.floor(this.settings.leaseMs / 3)), () => void this.store.renewLeases(this.holder, this.settings.leaseMs).catch((err) => this.logger.warn({ err }, 'bulk: lease renewal failed')));
     every(FLUSH_MS, () => void this.flush());
+    every(this.settings.idleMs, () => void this.settleAwaiting());
     this.wake();
   }
 
@@ -105,6 +112,7 @@ export class BulkRunner {
     const unstarted = [...this.lanes.values()].flatMap((l) => l.queue.splice(0));
     this.outcomes.push(...unstarted.map((i) => ({ id: i.id, state: 'PENDING' as const, notBefore: new Date(0) })));
     await this.flush();
+    await this.awaitingSweep;
   }
 
   /** Looks for work now (a job was submitted on this instance). */
@@ -203,7 +211,7 @@ export class BulkRunner {
         const actor = { registrarId: job.registrarId, idempotencyKey: itemKey(job.idempotencyKey, item.position) };
         const env = { ...this.env, idempotency: this.idempotencyFor(item, records) };
         const result = await runItem(env, actor, job.kind as BulkKind, job.params, item.name, this.input(item));
-        outcome = { id: item.id, state: 'SUCCEEDED', result, records };
+        outcome = { id: item.id, state: awaitsRegistry(result) ? 'AWAITING_REGISTRY' : 'SUCCEEDED', result, records };
       }
     } catch (err) {
       if (!(err instanceof GatewayError)) this.logger.error({ err, item: item.name }, 'bulk: item failed unexpectedly');
@@ -236,11 +244,33 @@ export class BulkRunner {
         if (records.some((r) => r.state === 'OUTCOME_UNKNOWN')) await this.commandLog?.flush();
         await writeDeferredRecords(this.env.prisma, records, new Date());
         for (const job of await this.store.settle(this.holder, batch)) this.events.emit('settled', job);
+        // Their completion may have been stored already (before the items said what they await).
+        const awaiting = batch.filter((o) => o.state === 'AWAITING_REGISTRY').map((o) => o.id);
+        if (awaiting.length > 0) await this.settleAwaiting(awaiting);
       } catch (err) {
         this.outcomes.unshift(...batch);
         this.logger.warn({ err }, 'bulk: writing item outcomes failed; trying again');
       }
     });
     return this.flushing;
+  }
+
+  /**
+   * Settles items awaiting the registry whose completion is stored (all of this instance's
+   * backends, or only `ids`); one sweep at a time. A failure is logged; the next sweep tries again.
+   */
+  private settleAwaiting(ids?: bigint[]): Promise<void> {
+    if (!ids && this.awaitingSweep) return this.awaitingSweep;
+    const backends = this.env.router.backends().map((b) => b.name);
+    const sweep = settleAwaiting(this.env.prisma, this.store, { backends, ids, limit: AWAITING_BATCH })
+      .then((jobs) => {
+        for (const job of jobs) this.events.emit('settled', job);
+      })
+      .catch((err) => this.logger.warn({ err }, 'bulk: settling items awaiting the registry failed'))
+      .finally(() => {
+        if (!ids) this.awaitingSweep = null;
+      });
+    if (!ids) this.awaitingSweep = sweep;
+    return sweep;
   }
 }

@@ -11,7 +11,8 @@ import { Prisma, type BulkJob, type PrismaClient } from '../db/generated/client.
 import type { DeferredRecord } from '../idempotency/deferred.js';
 import type { BulkKind } from './kinds.js';
 
-export type ItemState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+/** AWAITING_REGISTRY: sent, and the registry only queued it; settled by src/bulk/awaiting.ts when its completion is stored. */
+export type ItemState = 'PENDING' | 'RUNNING' | 'AWAITING_REGISTRY' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
 /** A claimed item, as the runner needs it. */
 export interface ClaimedItem {
@@ -32,10 +33,13 @@ export interface ClaimedItem {
   inDoubt: { claimedAt: Date; ownHolder: boolean } | null;
 }
 
-/** How a run of an item ended: a final state, or PENDING again after `notBefore` (a transient failure). */
+/**
+ * How a run of an item ended: a final state, PENDING again after `notBefore` (a transient
+ * failure), or AWAITING_REGISTRY (the registry queued the command; not final until its completion).
+ */
 export interface ItemOutcome {
   id: bigint;
-  state: 'SUCCEEDED' | 'FAILED' | 'PENDING' | 'CANCELLED';
+  state: 'SUCCEEDED' | 'FAILED' | 'PENDING' | 'CANCELLED' | 'AWAITING_REGISTRY';
   result?: unknown;
   error?: { code: string; message: string; upstreamCode?: number | null };
   notBefore?: Date;
@@ -46,6 +50,8 @@ export interface ItemOutcome {
 export interface JobCounts {
   pending: number;
   running: number;
+  /** AWAITING_REGISTRY. */
+  awaiting: number;
   succeeded: number;
   failed: number;
   cancelled: number;
@@ -182,17 +188,17 @@ export class BulkStore {
     return jobs;
   }
 
-  /** RUNNING (or CANCELLED) job -> finished, once no item is pending or running. */
+  /** RUNNING (or CANCELLED) job -> finished, once no item is pending, running or awaiting the registry. */
   async finishIfDone(jobId: string): Promise<void> {
     await this.prisma.$executeRaw`
       UPDATE bulk_jobs SET state = CASE WHEN state = 'RUNNING' THEN 'COMPLETED'::bulk_job_state ELSE state END, finished_at = now(), updated_at = now()
       WHERE id = ${jobId} AND finished_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM bulk_items WHERE job_id = ${jobId} AND state IN ('PENDING', 'RUNNING'))`;
+        AND NOT EXISTS (SELECT 1 FROM bulk_items WHERE job_id = ${jobId} AND state IN ('PENDING', 'RUNNING', 'AWAITING_REGISTRY'))`;
   }
 
   /**
    * Cancels a job: every item not yet started becomes CANCELLED and says so; items already
-   * running finish with their real outcome (a command may be on its way). Returns how many were cancelled.
+   * running or awaiting the registry finish with their real outcome (a command may be on its way). Returns how many were cancelled.
    */
   async cancel(jobId: string): Promise<number> {
     const error = json(cancelledError(0));
@@ -216,8 +222,8 @@ export class BulkStore {
 
   async counts(jobId: string): Promise<JobCounts> {
     const groups = await this.prisma.bulkItem.groupBy({ by: ['state'], where: { jobId }, _count: { _all: true } });
-    const c: JobCounts = { pending: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
-    for (const g of groups) c[g.state.toLowerCase() as keyof JobCounts] = g._count._all;
+    const c: JobCounts = { pending: 0, running: 0, awaiting: 0, succeeded: 0, failed: 0, cancelled: 0 };
+    for (const g of groups) c[g.state === 'AWAITING_REGISTRY' ? 'awaiting' : (g.state.toLowerCase() as keyof JobCounts)] = g._count._all;
     return c;
   }
 }

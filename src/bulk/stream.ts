@@ -1,6 +1,7 @@
 /**
  * The progress stream of one job (the `bulkJob` subscription): first the counts and every item
- * already finished, then, as items finish on any instance, the counts and the new outcomes; it
+ * already finished or awaiting the registry, then, as items finish (or start awaiting the
+ * registry: such an item is sent again when it is settled) on any instance, the counts and the new outcomes; it
  * ends after the event that shows the job finished. The store is the source of truth: outcomes
  * are read from it (items changed since the last read, less a margin for transactions that
  * committed late), each sent once; this instance's runner wakes the stream as soon as it writes,
@@ -30,12 +31,14 @@ export async function* bulkJobStream(deps: { prisma: PrismaClient; store: BulkSt
   try {
     for (;;) {
       const rows = await deps.prisma.bulkItem.findMany({
-        where: { jobId, state: { in: ['SUCCEEDED', 'FAILED', 'CANCELLED'] }, updatedAt: { gte: new Date(since.getTime() - LATE_COMMIT_MS) } },
+        where: { jobId, state: { in: ['AWAITING_REGISTRY', 'SUCCEEDED', 'FAILED', 'CANCELLED'] }, updatedAt: { gte: new Date(since.getTime() - LATE_COMMIT_MS) } },
         orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
         select: { position: true, name: true, backend: true, state: true, attempts: true, result: true, error: true, updatedAt: true },
       });
-      const fresh = rows.filter((r) => !sent[r.position]);
-      for (const r of fresh) sent[r.position] = 1;
+      // sent: 0 nothing yet, 1 sent as awaiting the registry, 2 sent final.
+      const level = (state: string) => (state === 'AWAITING_REGISTRY' ? 1 : 2);
+      const fresh = rows.filter((r) => sent[r.position]! < level(r.state));
+      for (const r of fresh) sent[r.position] = level(r.state);
       if (rows.length > 0) since = rows[rows.length - 1]!.updatedAt;
       const job = (await deps.store.job(jobId))!;
       const view = jobView(job, await deps.store.counts(jobId));

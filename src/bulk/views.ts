@@ -19,7 +19,7 @@ export interface JobView {
   kind: string;
   state: string;
   total: number;
-  counts: { done: number; failed: number; pending: number; running: number; cancelled: number };
+  counts: { done: number; failed: number; pending: number; running: number; awaiting: number; cancelled: number };
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -36,7 +36,8 @@ export function itemView(row: Pick<ItemRow, 'position' | 'name' | 'backend' | 's
     state: row.state,
     attempts: row.attempts,
     transaction: r?.trid ? { clientTransactionId: r.trid.client, serverTransactionId: r.trid.server ?? null, resultCode: r.code ?? 1000, pending: (r.code ?? 1000) === 1001, message: r.message ?? null } : null,
-    expiresAt: r?.expiresAt ? new Date(r.expiresAt) : null,
+    // A renewal's new expiry only once the registry applied it (not while its command is queued).
+    expiresAt: r?.expiresAt && row.state === 'SUCCEEDED' ? new Date(r.expiresAt) : null,
     skipped: r?.skipped ?? null,
     error: e ? { code: e.code, message: e.message, upstreamCode: e.upstreamCode ?? null } : null,
   };
@@ -48,7 +49,7 @@ export function jobView(job: JobRow, c: JobCounts): JobView {
     kind: job.kind,
     state: job.state,
     total: job.total,
-    counts: { done: c.succeeded, failed: c.failed, pending: c.pending, running: c.running, cancelled: c.cancelled },
+    counts: { done: c.succeeded, failed: c.failed, pending: c.pending, running: c.running, awaiting: c.awaiting, cancelled: c.cancelled },
     createdAt: job.createdAt,
     finishedAt: job.finishedAt,
   };

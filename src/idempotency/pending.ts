@@ -29,7 +29,12 @@ export async function resolvePending(prisma: PrismaClient, rec: IdempotencyRecor
     const e = registryErrorFor(code >= 2000 ? code : 2400, failed.message, rec.backend);
     data = { state: 'FAILED', error: JSON.parse(JSON.stringify({ code: e.code, message: e.message, details: e.details })) as Prisma.InputJsonValue };
   } else {
-    data = { response: { ...(rec.response as object), code: 1000, message: results.at(-1)!.message } as Prisma.InputJsonValue };
+    // The registry's own new expiry (Joker's Expiration-Date in the completion) replaces the one
+    // the gateway computed when the command was only queued.
+    const expiresAt = outcomes.map((o) => (o as { expiresAt?: string | null }).expiresAt).find(Boolean);
+    const response = { ...(rec.response as object), code: 1000, message: results.at(-1)!.message };
+    if (expiresAt && 'expiresAt' in response) response.expiresAt = expiresAt;
+    data = { response: response as Prisma.InputJsonValue };
   }
   // Only a record still pending is resolved (another replay may have resolved it first).
   await prisma.idempotencyRecord.updateMany({ where: { id: rec.id, state: 'SUCCEEDED', serverTrid: rec.serverTrid }, data: data as Prisma.IdempotencyRecordUpdateManyMutationInput });

@@ -36,6 +36,8 @@ export interface TransactionRecord extends StoredResult {
   trid: { client: string; server?: string | null };
   code: number;
   message?: string | null;
+  /** The registry only queued the command; its completion arrives as a poll message (PortResult.awaitsCompletion). */
+  awaitsCompletion?: boolean;
 }
 
 /** An operation's answer: the stored (or replayed) record and the backend that ran it. */
@@ -47,7 +49,7 @@ export interface OperationResult<T extends TransactionRecord> {
 }
 
 export function recordOf<T>(r: PortResult<T>): TransactionRecord {
-  return { trid: r.trid, code: r.code, message: r.message ?? null };
+  return { trid: r.trid, code: r.code, message: r.message ?? null, ...(r.awaitsCompletion ? { awaitsCompletion: true } : {}) };
 }
 
 /** The call context of the actor (what adapters and capability reads see), without a key. */

@@ -13,6 +13,14 @@ export interface PortResult<T> {
   /** Upstream result code (EPP 1000/1001/...; other backends map onto the same codes). */
   code: number;
   message?: string;
+  /**
+   * True when the registry only queued the command (code 1001) and reports its own outcome later,
+   * as a pending-action completion poll message whose upstream id is `trid.server` (Joker DMAPI: a
+   * request whose result-list status is still "?", its Proc-ID). Never set for a command the
+   * registry executed while someone else decides (an EPP transfer request answered 1001 waits for
+   * the losing registrar, RFC 5730 section 3 "action pending").
+   */
+  awaitsCompletion?: boolean;
 }
 
 export type ContactRole = 'admin' | 'tech' | 'billing';

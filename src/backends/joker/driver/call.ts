@@ -39,6 +39,7 @@ export function result<T>(call: JokerCall, reply: DmapiReply, data: T, pending =
     trid: { client: call.clTRID, server: reply.procId ?? reply.trackingId ?? null },
     code: pending ? 1001 : 1000,
     message: pending ? `accepted, processing (Proc-ID ${reply.procId}); the result arrives as a poll message` : (reply.statusText ?? undefined),
+    ...(pending ? { awaitsCompletion: true } : {}),
   };
 }
 

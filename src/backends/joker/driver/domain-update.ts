@@ -57,5 +57,8 @@ export async function updateDomain(call: JokerCall, current: M.Domain, u: M.Doma
   if (parts.length === 0) return { data: null, trid: { client: call.clTRID, server: null }, code: 1000, message: 'nothing to change' };
   const pending = parts.filter((p) => p.code === 1001);
   const last = pending.at(-1) ?? parts.at(-1)!;
-  return { ...last, trid: { client: call.clTRID, server: parts.map((p) => p.trid.server).filter(Boolean).join(',') || null } };
+  // While any part is queued, the Proc-IDs of the queued parts only: the final answer waits for
+  // their results (src/idempotency/pending.ts); a part answered at once has no result left upstream.
+  const ids = (pending.length > 0 ? pending : parts).map((p) => p.trid.server).filter(Boolean);
+  return { ...last, trid: { client: call.clTRID, server: ids.join(',') || null } };
 }

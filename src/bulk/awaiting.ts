@@ -1,0 +1,80 @@
+/**
+ * Bulk items whose command the registry only queued (state AWAITING_REGISTRY): Joker answers a
+ * modifying request with a Proc-ID and processes it later (DMAPI document, "Basics",
+ * "result-list"), so the item is neither SUCCEEDED nor FAILED yet. Its outcome is the one the
+ * single mutation's retry gets: the item's idempotency record (key itemKey(job key, position))
+ * resolved against the stored poll messages by resolvePending (src/idempotency/pending.ts), the
+ * one place that ties a completion (the poll message whose upstream id is the Proc-ID) to its
+ * command. Everything is in PostgreSQL: whichever instance ingested the completion, any instance's
+ * runner settles the item (a conditional update, so two that settle at once write it once).
+ */
+import { Prisma, type PrismaClient } from '../db/generated/client.js';
+import { resolvePending } from '../idempotency/pending.js';
+import { itemKey, type BulkStore } from './store.js';
+
+/** An item's result that only queued its command: 1001 with a completion to come (PortResult.awaitsCompletion). */
+export function awaitsRegistry(result: unknown): boolean {
+  const r = result as { code?: number; awaitsCompletion?: boolean } | null;
+  return r?.code === 1001 && r.awaitsCompletion === true;
+}
+
+interface Candidate {
+  id: bigint;
+  job_id: string;
+  position: number;
+  registrar_id: string;
+  idempotency_key: string;
+  result: unknown;
+}
+
+type StoredError = { code: string; message: string; details?: { upstreamCode?: number | null } };
+
+/**
+ * Settles awaiting items of `backends` (only `ids`, when given; at most `limit`) whose completion
+ * has been stored: SUCCEEDED with the final answer (1000, the registry's message, a renewal's new
+ * expiry from the completion), or FAILED with the registry's refusal (its code, text and upstream
+ * code). An item whose completion has not arrived stays as it is. Returns the jobs touched, after
+ * finishing those that have nothing left to wait for. Throws what the database throws.
+ */
+export async function settleAwaiting(prisma: PrismaClient, store: BulkStore, opts: { backends: string[]; ids?: bigint[]; limit: number }): Promise<string[]> {
+  if (opts.backends.length === 0 || opts.ids?.length === 0) return [];
+  const only = opts.ids ? Prisma.sql`AND b.id IN (SELECT jsonb_array_elements_text(${JSON.stringify(opts.ids.map(String))}::jsonb)::bigint)` : Prisma.empty;
+  // Candidates: an item with a stored message for one of its request ids (the index on
+  // poll_messages (backend, upstream_id) serves this); whether that settles it is resolvePending's call.
+  const rows = await prisma.$queryRaw<Candidate[]>`
+    SELECT b.id, b.job_id, b.position, j.registrar_id, j.idempotency_key, b.result
+    FROM bulk_items b JOIN bulk_jobs j ON j.id = b.job_id
+    WHERE b.backend IN (SELECT jsonb_array_elements_text(${JSON.stringify(opts.backends)}::jsonb)) AND b.state = 'AWAITING_REGISTRY' ${only}
+      AND EXISTS (SELECT 1 FROM poll_messages m WHERE m.backend = b.backend AND m.registrar_id = j.registrar_id
+        AND m.upstream_id = ANY (string_to_array(b.result->'trid'->>'server', ',')))
+    ORDER BY b.id LIMIT ${opts.limit}`;
+  if (rows.length === 0) return [];
+  const keyOf = (r: Candidate) => itemKey(r.idempotency_key, r.position);
+  const records = await prisma.idempotencyRecord.findMany({
+    where: { OR: [...new Set(rows.map((r) => r.registrar_id))].map((registrarId) => ({ registrarId, idempotencyKey: { in: rows.filter((r) => r.registrar_id === registrarId).map(keyOf) } })) },
+  });
+  const byKey = new Map(records.map((r) => [`${r.registrarId}\n${r.idempotencyKey}`, r]));
+  const settled: Array<{ id: string; state: 'SUCCEEDED' | 'FAILED'; result: unknown; error: unknown }> = [];
+  for (const row of rows) {
+    const rec = byKey.get(`${row.registrar_id}\n${keyOf(row)}`);
+    if (!rec) continue; // no record (expired): nothing ties the completion to the item
+    const now = await resolvePending(prisma, rec);
+    if (now.state === 'FAILED') {
+      const e = now.error as StoredError;
+      const upstreamCode = e.details?.upstreamCode ?? null;
+      const result = { ...(row.result as object), code: upstreamCode ?? 2400, message: e.message, awaitsCompletion: undefined };
+      settled.push({ id: row.id.toString(), state: 'FAILED', result, error: { code: e.code, message: e.message, upstreamCode } });
+    } else if ((now.response as { code?: number } | null)?.code !== 1001) {
+      settled.push({ id: row.id.toString(), state: 'SUCCEEDED', result: now.response, error: null });
+    }
+  }
+  if (settled.length === 0) return [];
+  const touched = await prisma.$queryRaw<Array<{ job_id: string }>>`
+    UPDATE bulk_items AS b SET state = v.state::bulk_item_state, result = v.result, error = v.error, updated_at = now()
+    FROM jsonb_to_recordset(${JSON.stringify(settled)}::jsonb) AS v(id bigint, state text, result jsonb, error jsonb)
+    WHERE b.id = v.id AND b.state = 'AWAITING_REGISTRY'
+    RETURNING b.job_id`;
+  const jobs = [...new Set(touched.map((t) => t.job_id))];
+  for (const id of jobs) await store.finishIfDone(id);
+  return jobs;
+}

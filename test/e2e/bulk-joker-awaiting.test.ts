@@ -1,0 +1,147 @@
+/**
+ * Bulk items on Joker, whose DMAPI queues modifying requests (answer with a Proc-ID, the result
+ * later through result-list): over GraphQL and graphql-ws against the zero-setup gateway and its
+ * Joker sandbox over HTTPS. While the sandbox holds its queue, the items are AWAITING_REGISTRY
+ * (1001 with the Proc-ID, no expiry yet) and the job is not finished; once released, the poller
+ * stores each completion and the items are settled from it: a transfer with a wrong auth code
+ * FAILED with Joker's code and text, one with the right code and a renewal SUCCEEDED (the
+ * renewal's expiry the registry's); counts and finishedAt follow.
+ */
+import { randomUUID } from 'node:crypto';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
+import { allItems, waitFinished } from '../helpers/bulk.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+let t: TestGateway;
+let sandbox: JokerSandbox;
+let key: string;
+
+const COUNTS = 'counts { done failed pending running awaiting cancelled }';
+const JOB = `query($id: ID!) { bulkJob(id: $id) { state finishedAt ${COUNTS}
+  items(first: 10) { edges { node { position domainName state attempts expiresAt transaction { resultCode pending serverTransactionId } error { code message upstreamCode } } } } } }`;
+const SUBSCRIPTION = `subscription($id: ID!) { bulkJob(id: $id) { job { state ${COUNTS} } outcomes { position state transaction { resultCode pending } error { code upstreamCode } } } }`;
+
+beforeAll(async () => {
+  t = await startTestGateway({
+    configure: (c) => {
+      c.poll.intervalMs = 150;
+      c.bulk = { idleMs: 100 };
+      const joker = c.backends.find((b) => b.kind === 'joker')!;
+      joker.sandbox = { domainDelayMs: 0 }; // processed at the next request, unless held
+    },
+  });
+  sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-joker') as JokerSandbox;
+  key = t.keys.NewRegistrar!;
+}, 120_000);
+afterAll(() => t?.close());
+
+async function job(id: string): Promise<any> {
+  const r = await t.gql(key, JOB, { id });
+  expect(r.errors).toBeUndefined();
+  return r.data.bulkJob;
+}
+
+/** Reads the job until `until` holds (a state the test waits for; the test's timeout bounds it). */
+async function jobWhen(id: string, until: (j: any) => boolean): Promise<any> {
+  for (;;) {
+    const j = await job(id);
+    if (until(j)) return j;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Every event of the job's subscription until it ends. */
+function follow(id: string): Promise<any[]> {
+  const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${key}` }, retryAttempts: 0 });
+  const events: any[] = [];
+  return new Promise((resolve, reject) => {
+    client.subscribe(
+      { query: SUBSCRIPTION, variables: { id } },
+      {
+        next: (r) => (r.errors ? reject(new Error(JSON.stringify(r.errors))) : events.push((r.data as any).bulkJob)),
+        error: (e) => void Promise.resolve(client.dispose()).then(() => reject(e)),
+        complete: () => void Promise.resolve(client.dispose()).then(() => resolve(events)),
+      },
+    );
+  });
+}
+
+describe('bulk items Joker only queued', () => {
+  it('bulkTransfer: both items await the registry while it holds them, then the wrong auth code FAILED with its reason, the right one SUCCEEDED', async () => {
+    sandbox.hold();
+    let released = false;
+    try {
+      const submitted = await t.gql(key, `mutation($k: String!, $d: [BulkTransferItemInput!]!) { bulkTransfer(idempotencyKey: $k, domains: $d) { job { id total } } }`, {
+        k: randomUUID(),
+        d: [
+          { name: 'rival.joker.test', authInfo: 'Not-The-Auth-9' },
+          { name: 'spare.joker.test', authInfo: 'Spare-Auth-3' },
+        ],
+      });
+      expect(submitted.errors).toBeUndefined();
+      const id = submitted.data.bulkTransfer.job.id;
+      const events = follow(id);
+
+      const held = await jobWhen(id, (j) => j.counts.awaiting === 2);
+      expect(held).toMatchObject({ state: 'RUNNING', finishedAt: null, counts: { done: 0, failed: 0, pending: 0, running: 0, awaiting: 2, cancelled: 0 } });
+      for (const { node } of held.items.edges) {
+        expect(node).toMatchObject({ state: 'AWAITING_REGISTRY', error: null, transaction: { resultCode: 1001, pending: true, serverTransactionId: expect.stringMatching(/^\d+$/) } });
+      }
+      expect(sandbox.domain('spare.joker.test')!.resellerUid).toBe('100002'); // nothing applied yet
+      expect((await allItems(t, key, id, ['AWAITING_REGISTRY'])).map((i) => i.domainName)).toEqual(['rival.joker.test', 'spare.joker.test']);
+
+      sandbox.release();
+      released = true;
+      await waitFinished(t, key, id);
+      expect(await job(id)).toMatchObject({ state: 'COMPLETED', finishedAt: expect.any(String), counts: { done: 1, failed: 1, pending: 0, running: 0, awaiting: 0, cancelled: 0 } });
+      const [rival, spare] = (await job(id)).items.edges.map((e: any) => e.node);
+      expect(rival).toMatchObject({ domainName: 'rival.joker.test', state: 'FAILED', error: { code: 'AUTHORIZATION_ERROR', upstreamCode: 2202 }, transaction: { resultCode: 2202, pending: false } });
+      expect(rival.error.message).toContain('Invalid authorization information');
+      expect(spare).toMatchObject({ domainName: 'spare.joker.test', state: 'SUCCEEDED', error: null, transaction: { resultCode: 1000, pending: false } });
+      expect(sandbox.domain('spare.joker.test')!.resellerUid).toBe('100001');
+      expect(sandbox.domain('rival.joker.test')!.resellerUid).toBe('100002');
+
+      // The poll message of the refused transfer says the same.
+      const polls = await t.gateway.services.prisma.pollMessage.findMany({ where: { registrarId: 'NewRegistrar', objectName: 'rival.joker.test' } });
+      expect(polls.map((p) => p.message).join('\n')).toMatch(/domain-transfer-in-reseller rival\.joker\.test .* failed: .*Invalid authorization information/);
+
+      // The subscription showed each item awaiting, then settled; its last event, the job finished.
+      const seen = (await events).flatMap((e) => e.outcomes.map((o: any) => `${o.position}:${o.state}`));
+      expect(seen.filter((s) => s.startsWith('0:'))).toEqual(['0:AWAITING_REGISTRY', '0:FAILED']);
+      expect(seen.filter((s) => s.startsWith('1:'))).toEqual(['1:AWAITING_REGISTRY', '1:SUCCEEDED']);
+      expect((await events).at(-1).job).toMatchObject({ state: 'COMPLETED', counts: { done: 1, failed: 1, awaiting: 0 } });
+    } finally {
+      if (!released) sandbox.release();
+    }
+  }, 60_000);
+
+  it("bulkRenew: no expiry while Joker holds the renewal; after it, the registry's new expiry, and only then is the job finished", async () => {
+    const before = new Date(sandbox.domain('alpha.joker.test')!.expires);
+    sandbox.hold();
+    let released = false;
+    try {
+      const submitted = await t.gql(key, `mutation($k: String!) { bulkRenew(idempotencyKey: $k, domains: [{ name: "alpha.joker.test" }], period: { value: 1, unit: YEARS }) { job { id } } }`, { k: randomUUID() });
+      expect(submitted.errors).toBeUndefined();
+      const id = submitted.data.bulkRenew.job.id;
+      const held = await jobWhen(id, (j) => j.counts.awaiting === 1);
+      expect(held).toMatchObject({ state: 'RUNNING', finishedAt: null });
+      expect(held.items.edges[0].node).toMatchObject({ state: 'AWAITING_REGISTRY', expiresAt: null, transaction: { resultCode: 1001, pending: true } });
+      expect(sandbox.domain('alpha.joker.test')!.expires).toBe(before.toISOString());
+
+      sandbox.release();
+      released = true;
+      await waitFinished(t, key, id);
+      expect(await job(id)).toMatchObject({ state: 'COMPLETED', finishedAt: expect.any(String), counts: { done: 1, failed: 0, awaiting: 0 } });
+      const after = sandbox.domain('alpha.joker.test')!.expires;
+      const want = new Date(before);
+      want.setUTCFullYear(want.getUTCFullYear() + 1);
+      expect(after).toBe(want.toISOString());
+      expect((await job(id)).items.edges[0].node).toMatchObject({ state: 'SUCCEEDED', expiresAt: after, transaction: { resultCode: 1000, pending: false } });
+    } finally {
+      if (!released) sandbox.release();
+    }
+  }, 60_000);
+});

@@ -2,15 +2,17 @@
  * The bulk CLI as a user runs it: a separate process against a running gateway. It submits a
  * renewal job from a file, follows it to the end, writes one CSV row per domain; the same command
  * again re-attaches to the same job (nothing renewed twice); `attach <id>` follows a job by id; a
- * transfer file's auth codes appear in no output and no file.
+ * transfer file's auth codes appear in no output and no file; Ctrl-C stops following and prints
+ * the `attach` command that follows the job again.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
+import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
 import { createDomains } from '../helpers/bulk.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { compiledGateway, removeCompiledGateway, REPO_ROOT } from '../helpers/processes.js';
@@ -31,6 +33,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
   await removeCompiledGateway();
 });
+
+const cliArgs = (args: string[]) => ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, path.join(compiled, 'src/bulk/cli/bulk.cli.js'), ...args];
 
 function cli(args: string[], key: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const script = path.join(compiled, 'src/bulk/cli/bulk.cli.js');
@@ -84,6 +88,43 @@ describe('npm run bulk', () => {
     expect(everything).not.toContain('Wrong-Code-77');
     const stored = JSON.stringify(await t.gateway.services.prisma.bulkItem.findMany({ where: { name: { in: names } }, select: { input: true, result: true, error: true } }));
     expect(stored).not.toContain('Bulk-Pw-2026');
+  }, 120_000);
+
+  it('Ctrl-C stops following, leaves the job running and prints the attach command, which then follows it to the end', async () => {
+    const joker = t.gateway.sandboxes.sandboxes.get('sandbox-joker') as JokerSandbox;
+    const key = t.keys['NewRegistrar']!;
+    const file = path.join(dir, 'joker.txt');
+    await writeFile(file, `alpha.joker.test\n`);
+    joker.hold(); // the renewal stays queued at the registry: the job cannot finish before the interrupt
+    try {
+      const child = spawn(process.execPath, cliArgs(['renew', '--file', file, '--period', '1y', '--idempotency-key', `cli-int-${Date.now()}`, '--out', path.join(dir, 'int.csv')]), {
+        cwd: REPO_ROOT,
+        env: { ...process.env, GATEWAY_URL: t.gateway.url, GATEWAY_API_KEY: key },
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8');
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await new Promise<void>((resolve) =>
+        child.stderr.on('data', (s: string) => {
+          stderr += s;
+          if (/submitted: job \S+/.test(stderr)) resolve();
+        }),
+      );
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      const id = /submitted: job (\S+)/.exec(stderr)![1]!;
+      expect(stderr).toContain(`stopped following job ${id}; it keeps running in the gateway`);
+      expect(stderr).toContain(`npm run bulk -- attach ${id}`);
+      const running = await t.gql(key, 'query($id: ID!) { bulkJob(id: $id) { state finishedAt } }', { id });
+      expect(running.data.bulkJob).toEqual({ state: 'RUNNING', finishedAt: null });
+      joker.release();
+      const attached = await cli(['attach', id, '--out', path.join(dir, 'int-attach.csv')], key);
+      expect(attached.code).toBe(0);
+      const [, line] = await rows(path.join(dir, 'int-attach.csv'));
+      expect([line![1], line![3], line![5]]).toEqual(['alpha.joker.test', 'SUCCEEDED', '1000']);
+    } finally {
+      joker.release();
+    }
   }, 120_000);
 
   it('refuses a bad line naming it, and submits nothing', async () => {

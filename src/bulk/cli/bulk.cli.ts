@@ -1,10 +1,25 @@
 /**
  * npm run bulk -- renew --file names.txt --period 1y      (see USAGE in args.ts)
  * node dist/src/bulk/cli/bulk.cli.js ...                  (after npm run build)
+ *
+ * Ctrl-C (SIGINT) or SIGTERM stops following; the job keeps running in the gateway, so the CLI
+ * says how to follow it again and exits 130 (128 + SIGINT, as a shell reports an interrupt).
  */
-import { runBulkCli } from './cli.js';
+import { attachCommand, runBulkCli } from './cli.js';
 
-runBulkCli(process.argv.slice(2), process.env, { err: (s) => process.stderr.write(s), out: (s) => process.stdout.write(s), tty: process.stderr.isTTY === true }).then(
+let jobId: string | null = null;
+const interrupted = () => {
+  process.stderr.write(
+    jobId
+      ? `\nstopped following job ${jobId}; it keeps running in the gateway. Follow it again with:\n  ${attachCommand(jobId)}\n`
+      : '\nstopped before the gateway answered; if the job was submitted, the same command again attaches to it\n',
+  );
+  process.exit(130);
+};
+process.once('SIGINT', interrupted);
+process.once('SIGTERM', interrupted);
+
+runBulkCli(process.argv.slice(2), process.env, { err: (s) => process.stderr.write(s), out: (s) => process.stdout.write(s), tty: process.stderr.isTTY === true, onJob: (id) => void (jobId = id) }).then(
   (code) => {
     process.exitCode = code;
   },

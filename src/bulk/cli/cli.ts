@@ -11,7 +11,7 @@ import { defaultIdempotencyKey, parseCli, readLines, type CliOptions } from './a
 import { writeCsv, type CsvItem } from './csv.js';
 import { Progress, type Counts } from './progress.js';
 
-const JOB_FIELDS = 'id kind state total finishedAt counts { done failed pending running cancelled }';
+const JOB_FIELDS = 'id kind state total finishedAt counts { done failed pending running awaiting cancelled }';
 const ITEMS = `query($id: ID!, $after: String) { bulkJob(id: $id) { items(first: 1000, after: $after) {
   edges { node { position domainName registry state attempts transaction { resultCode serverTransactionId } expiresAt skipped error { code message } } }
   pageInfo { hasNextPage endCursor } } } }`;
@@ -20,6 +20,13 @@ interface Io {
   err: (s: string) => void;
   out: (s: string) => void;
   tty: boolean;
+  /** Told the job's id as soon as it is known (submitted or attached), e.g. to say how to re-attach after Ctrl-C. */
+  onJob?: (id: string) => void;
+}
+
+/** What to run to follow the job again (after Ctrl-C: the job keeps running in the gateway). */
+export function attachCommand(id: string): string {
+  return `npm run bulk -- attach ${id}`;
 }
 
 async function gql(o: CliOptions, query: string, variables: Record<string, unknown>): Promise<any> {
@@ -58,7 +65,7 @@ function follow(o: CliOptions, id: string, total: number, io: Io): Promise<Count
   const wsUrl = o.url.replace(/^http/, 'ws');
   const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${o.apiKey}` }, retryAttempts: 5 });
   const progress = new Progress(total);
-  let last: Counts = { done: 0, failed: 0, pending: total, running: 0, cancelled: 0 };
+  let last: Counts = { done: 0, failed: 0, pending: total, running: 0, awaiting: 0, cancelled: 0 };
   let drawn = 0;
   const draw = (force = false) => {
     if (!force && !io.tty && Date.now() - drawn < 1000) return;
@@ -67,7 +74,7 @@ function follow(o: CliOptions, id: string, total: number, io: Io): Promise<Count
   };
   return new Promise((resolve, reject) => {
     client.subscribe(
-      { query: `subscription($id: ID!) { bulkJob(id: $id) { job { counts { done failed pending running cancelled } } } }`, variables: { id } },
+      { query: `subscription($id: ID!) { bulkJob(id: $id) { job { counts { done failed pending running awaiting cancelled } } } }`, variables: { id } },
       {
         next: (r) => {
           if (r.errors?.length) return reject(new Error(r.errors[0]!.message));
@@ -109,6 +116,7 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
     job = answer.job;
     io.err(`${answer.replayed ? 'attached to the job this command submitted before' : 'submitted'}: job ${job.id} (${job.kind}, ${job.total} domains)\n`);
   }
+  io.onJob?.(job.id);
   const counts = await follow(o, job.id, job.total, io);
   const out = o.out ?? `bulk-${job.id}.csv`;
   const rows = await writeCsv(out, itemPages(o, job.id));

@@ -5,6 +5,8 @@ export interface Counts {
   failed: number;
   pending: number;
   running: number;
+  /** Sent, the registry has not processed them yet (AWAITING_REGISTRY). */
+  awaiting: number;
   cancelled: number;
 }
 
@@ -25,7 +27,7 @@ export class Progress {
 
   constructor(private readonly total: number) {}
 
-  /** `[#####.....] 5230/10000  done 5200  failed 30  cancelled 0  812/s  left 00:06` */
+  /** `[#####.....] 5230/10000  done 5200  failed 30  cancelled 0  812/s  left 00:06`, with `awaiting 12` after cancelled while the registry holds some. */
   line(c: Counts, now = Date.now()): string {
     const finished = c.done + c.failed + c.cancelled;
     this.baseline ??= finished;
@@ -34,6 +36,7 @@ export class Progress {
     const filled = this.total === 0 ? WIDTH : Math.round((finished / this.total) * WIDTH);
     const bar = `${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}`;
     const left = rate > 0 ? (this.total - finished) / rate : Infinity;
-    return `[${bar}] ${finished}/${this.total}  done ${c.done}  failed ${c.failed}  cancelled ${c.cancelled}  ${rate.toFixed(rate < 10 ? 1 : 0)}/s  left ${clock(left)}`;
+    const awaiting = c.awaiting > 0 ? `  awaiting ${c.awaiting}` : '';
+    return `[${bar}] ${finished}/${this.total}  done ${c.done}  failed ${c.failed}  cancelled ${c.cancelled}${awaiting}  ${rate.toFixed(rate < 10 ? 1 : 0)}/s  left ${clock(left)}`;
   }
 }

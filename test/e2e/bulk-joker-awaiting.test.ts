@@ -5,14 +5,17 @@
  * (1001 with the Proc-ID, no expiry yet) and the job is not finished; once released, the poller
  * stores each completion and the items are settled from it: a transfer with a wrong auth code
  * FAILED with Joker's code and text, one with the right code and a renewal SUCCEEDED (the
- * renewal's expiry the registry's); counts and finishedAt follow.
+ * renewal's expiry the registry's); counts and finishedAt follow. The settlement is in the
+ * database: an instance that never ran the items ingests the results and settles them.
  */
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
+import type { JokerBackendConfig } from '../../src/backends/joker/config.js';
+import { JOKER_SANDBOX_ACCOUNTS, JokerSandbox } from '../../src/sandbox/joker/index.js';
 import { allItems, waitFinished } from '../helpers/bulk.js';
+import { freshDatabase, type TestDatabase } from '../helpers/db.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let t: TestGateway;
@@ -144,4 +147,77 @@ describe('bulk items Joker only queued', () => {
       if (!released) sandbox.release();
     }
   }, 60_000);
+});
+
+/**
+ * The settlement is in the database: one instance runs the items (its poller off) and stops
+ * while Joker holds them; another, which never ran them, ingests the completions and settles them.
+ */
+describe('an item one instance ran is settled by another that ingested its completion', () => {
+  let db: TestDatabase;
+  let registry: JokerSandbox;
+  const gateways: TestGateway[] = [];
+  let jokerUrl = '';
+  let jokerCa = '';
+  beforeAll(async () => {
+    db = await freshDatabase();
+    registry = new JokerSandbox({ domainDelayMs: 0 });
+    ({ url: jokerUrl, ca: jokerCa } = await registry.start());
+  }, 60_000);
+  afterAll(async () => {
+    for (const g of gateways) await g.close();
+    await registry?.stop();
+    await db?.close();
+  });
+
+  /** A gateway on the shared database whose Joker backend is `registry` (as a real registry: no in-process sandbox). */
+  async function instance(id: string, poll: boolean): Promise<TestGateway> {
+    const g = await startTestGateway({
+      database: { prisma: db.prisma, close: async () => undefined },
+      configure: (c) => {
+        c.poll = { ...c.poll, enabled: poll, intervalMs: 150 };
+        c.bulk = { idleMs: 100, instanceId: id };
+        const joker = c.backends.find((b) => b.kind === 'joker') as JokerBackendConfig;
+        delete joker.sandbox;
+        joker.url = jokerUrl;
+        joker.tls = { ca: jokerCa, servername: 'localhost', rejectUnauthorized: true };
+        joker.accounts = Object.fromEntries(JOKER_SANDBOX_ACCOUNTS.map((a) => [a.registrarId, { uid: a.uid, password: a.apiKey, transferContact: a.contact }]));
+      },
+    });
+    gateways.push(g);
+    return g;
+  }
+  it('bulkTransfer run by A (no poller), A stopped; B ingests the results and settles both items', async () => {
+    const a = await instance('runs-items', false);
+    registry.hold();
+    try {
+      const submitted = await a.gql(a.keys.NewRegistrar!, `mutation($k: String!, $d: [BulkTransferItemInput!]!) { bulkTransfer(idempotencyKey: $k, domains: $d) { job { id } } }`, {
+        k: randomUUID(),
+        d: [
+          { name: 'rival.joker.test', authInfo: 'Not-The-Auth-9' },
+          { name: 'spare.joker.test', authInfo: 'Spare-Auth-3' },
+        ],
+      });
+      expect(submitted.errors).toBeUndefined();
+      const id = submitted.data.bulkTransfer.job.id;
+      for (;;) {
+        const j = (await a.gql(a.keys.NewRegistrar!, JOB, { id })).data.bulkJob;
+        if (j.counts.awaiting === 2) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await gateways.shift()!.close();
+      const b = await instance('settles-items', true);
+      registry.release();
+      await waitFinished(b, b.keys.NewRegistrar!, id);
+      const j = (await b.gql(b.keys.NewRegistrar!, JOB, { id })).data.bulkJob;
+      expect(j).toMatchObject({ state: 'COMPLETED', counts: { done: 1, failed: 1, awaiting: 0 } });
+      expect(j.items.edges.map((e: any) => [e.node.domainName, e.node.state, e.node.error?.upstreamCode ?? null])).toEqual([
+        ['rival.joker.test', 'FAILED', 2202],
+        ['spare.joker.test', 'SUCCEEDED', null],
+      ]);
+      expect(registry.domain('spare.joker.test')!.resellerUid).toBe('100001');
+    } finally {
+      registry.release();
+    }
+  }, 120_000);
 });

@@ -63,4 +63,24 @@ describe('pending mutations resolve from their stored result', () => {
     await result('7004', true, 1000);
     expect(((await resolvePending(db.prisma, rec)).response as { code: number }).code).toBe(1000);
   });
+
+  it("a renewal's expiry becomes the one the registry's result gives (the gateway computed it when the renewal was only queued)", async () => {
+    const rec = await db.prisma.idempotencyRecord.create({
+      data: {
+        registrarId: 'R',
+        idempotencyKey: `k${++n}`,
+        operation: 'renewDomain',
+        fingerprint: 'f',
+        state: 'SUCCEEDED',
+        backend: 'jk',
+        serverTrid: '7005',
+        response: { trid: { client: 'c1', server: '7005' }, code: 1001, message: 'queued', name: 'a.joker.test', expiresAt: '2027-01-01T00:00:00.000Z', awaitsCompletion: true },
+        expiresAt: new Date(Date.now() + 86_400_000),
+      },
+    });
+    await db.prisma.pollMessage.create({
+      data: { registrarId: 'R', backend: 'jk', accountId: '100001', upstreamId: '7005', type: 'PENDING_ACTION_COMPLETED', objectKind: 'domain', objectName: 'a.joker.test', message: 'domain-renew a.joker.test (Proc-ID 7005) completed', payload: { pendingActionResult: true, resultCode: 1000, expiresAt: '2027-01-02T00:00:00.000Z' }, queuedAt: new Date(), receivedAt: new Date(), raw: '' },
+    });
+    expect((await resolvePending(db.prisma, rec)).response).toMatchObject({ code: 1000, expiresAt: '2027-01-02T00:00:00.000Z' });
+  });
 });

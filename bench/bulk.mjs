@@ -116,6 +116,14 @@ const stack = await startStack({
 });
 proxies.push(bulkProxy);
 const setLatency = (ms) => proxies.forEach((p) => (p.latencyMs = ms));
+// A failed step ends the run without leaving the gateway, the sandboxes or the run's database behind.
+process.on('unhandledRejection', async (err) => {
+  console.error(err);
+  await stack.stop().catch(() => undefined);
+  await bulkSandbox.stop().catch(() => undefined);
+  if (SERVER_URL) await admin(`DROP DATABASE IF EXISTS ${runDatabase} WITH (FORCE)`).catch(() => undefined);
+  process.exit(1);
+});
 const KEY = stack.keys.NewRegistrar;
 const gql = (query, variables, key = KEY) => stack.gql(key, query, variables);
 const rssMiB = (field) => stack.rssMiB(field);

@@ -116,7 +116,7 @@ export async function startStack({ databaseUrl, port, configure = () => ({}), en
     async gql(key, query, variables) {
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
       const body = await res.json();
-      if (body.errors) throw new Error(JSON.stringify(body.errors.slice(0, 3)));
+      if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors.slice(0, 3))}`);
       return body.data;
     },
     /** Stops gateway and sandboxes and removes the temporary directory. */

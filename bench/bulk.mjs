@@ -111,7 +111,8 @@ const stack = await startStack({
     upstream.backends.push({ name: 'sandbox-bulk', kind: 'epp', host: bulkProxy.host, port: bulkProxy.port, tls: { ca: bulkUpstream.ca, servername: 'localhost' }, accounts, poolSize: CONCURRENCY });
     upstream.routes.push({ suffix: BULK_TLD, backend: 'sandbox-bulk' });
     // A fixed identity: the restarted gateway takes its own unfinished items back at once.
-    return { poll: { enabled: false }, bulk: { concurrency: CONCURRENCY, instanceId: 'bench-gateway' } };
+    // No per-key rate limit: the repeated 200-domain reads would use up an API key's operation budget (RATE_LIMITED).
+    return { poll: { enabled: false }, bulk: { concurrency: CONCURRENCY, instanceId: 'bench-gateway' }, limits: { rateLimit: false } };
   },
 });
 proxies.push(bulkProxy);

@@ -1,16 +1,17 @@
 import type { GatewayContext } from '../../src/context.js';
 import type { Actor, TransactionRecord } from '../../src/operations/run.js';
-import { checkIdempotencyKey } from '../../src/validation/names.js';
+import { checkClientIdempotencyKey } from '../../src/validation/names.js';
 import type { UpstreamTransaction } from '../../schema/common/common.type.js';
 
 export type { TransactionRecord } from '../../src/operations/run.js';
 
 /**
- * The actor of a mutation: the viewer and its idempotency key, checked first (a bad key is a
- * ValidationError on `idempotencyKey` before anything else is read).
+ * The actor of a mutation: the viewer and its idempotency key, checked first (a bad key, or one in
+ * the namespace reserved for derived keys, is a ValidationError on `idempotencyKey` before anything
+ * else is read, written or sent).
  */
 export function actorOf(ctx: GatewayContext, idempotencyKey: string): Actor {
-  return { registrarId: ctx.registrar.id, idempotencyKey: checkIdempotencyKey('idempotencyKey', idempotencyKey) };
+  return { registrarId: ctx.registrar.id, idempotencyKey: checkClientIdempotencyKey('idempotencyKey', idempotencyKey) };
 }
 
 export function transactionOf(r: TransactionRecord): UpstreamTransaction {

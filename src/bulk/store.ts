@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { Prisma, type BulkJob, type PrismaClient } from '../db/generated/client.js';
 import type { DeferredRecord } from '../idempotency/deferred.js';
+import { DERIVED_KEY_PREFIX } from '../validation/names.js';
 import type { BulkKind } from './kinds.js';
 
 /** AWAITING_REGISTRY: sent, and the registry only queued it; settled by src/bulk/awaiting.ts when its completion is stored. */
@@ -71,10 +72,12 @@ const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? null)) as Prisma.Inp
 
 /**
  * The idempotency key of a job's item: derived from the job's key (its SHA-256, so any job key
- * gives a key within the 255-character limit) and the item's place in the list.
+ * gives a key within the 255-character limit) and the item's place in the list. It starts with
+ * DERIVED_KEY_PREFIX, which client keys are refused (checkClientIdempotencyKey), so no mutation
+ * sent by hand can take an item's key.
  */
 export function itemKey(jobKey: string, position: number): string {
-  return `bulk:${createHash('sha256').update(jobKey).digest('hex').slice(0, 40)}:${position}`;
+  return `${DERIVED_KEY_PREFIX}${createHash('sha256').update(jobKey).digest('hex').slice(0, 40)}:${position}`;
 }
 
 /**

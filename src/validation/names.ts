@@ -106,6 +106,25 @@ export function checkIdempotencyKey(field: string, key: string): string {
 }
 
 /**
+ * The start of every idempotency key the gateway derives itself (a bulk item's, src/bulk/store.ts
+ * itemKey, and a native chunk's built from it): the namespace no client key may enter, so that a
+ * mutation sent by hand can never share its idempotency record (or the registry's) with an item.
+ */
+export const DERIVED_KEY_PREFIX = 'bulk:';
+
+/**
+ * A client's idempotency key (a mutation's `idempotencyKey` argument): checkIdempotencyKey's rule,
+ * and not starting with DERIVED_KEY_PREFIX in any letter case. Throws ValidationError on `field`.
+ */
+export function checkClientIdempotencyKey(field: string, key: string): string {
+  checkIdempotencyKey(field, key);
+  if (key.slice(0, DERIVED_KEY_PREFIX.length).toLowerCase() === DERIVED_KEY_PREFIX) {
+    throw new ValidationError(field, `must not start with "${DERIVED_KEY_PREFIX}": keys starting so are reserved for the keys the gateway derives for bulk items`);
+  }
+  return key;
+}
+
+/**
  * A `registry` argument: the name of a configured backend (config `backends[].name`), one line of
  * 1-255 characters; whether it is configured is the router's to say (Router.named).
  */

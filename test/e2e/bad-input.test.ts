@@ -3,6 +3,7 @@
  * is sent upstream (the command log, which records every upstream command, does not grow).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itemKey } from '../../src/bulk/store.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const DIGEST = '8CDB2B8A8D0B4E8E1D8E5E6A1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D';
@@ -137,6 +138,22 @@ describe('bad input', () => {
   it('rejects an empty idempotency key', async () => {
     const r = await t.gql(A, create, { k: '', input: base });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'idempotencyKey' });
+  });
+
+  it('refuses a client key in the namespace of the keys derived for bulk items, before anything is sent or written', async () => {
+    const before = [await t.upstreamCommands(), ...(await written())];
+    // The exact key an item of a job keyed "job-1" runs under, and the prefix in another case.
+    for (const [k, query, variables] of [
+      [itemKey('job-1', 0), create, { input: base }],
+      ['BULK:mine', `mutation($k: String!) { bulkRenew(idempotencyKey: $k, domains: [{ name: "fine.example" }]) { job { id } } }`, {}],
+    ] as const) {
+      const r = await t.gql(A, query, { ...variables, k });
+      expect(r.data).toBeNull();
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'idempotencyKey' });
+      expect(r.errors?.[0]?.message).toContain('reserved');
+    }
+    expect([await t.upstreamCommands(), ...(await written())]).toEqual(before);
+    expect(await t.gateway.services.prisma.bulkJob.count({ where: { idempotencyKey: 'BULK:mine' } })).toBe(0);
   });
 
   it('maps upstream result codes to stable codes, keeping the upstream code and message', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkAuthInfo, checkIdempotencyKey, checkObjectId, checkRegistryName, normalizeDomainName } from '../../../src/validation/names.js';
+import { itemKey } from '../../../src/bulk/store.js';
+import { checkAuthInfo, checkClientIdempotencyKey, checkIdempotencyKey, checkObjectId, checkRegistryName, DERIVED_KEY_PREFIX, normalizeDomainName } from '../../../src/validation/names.js';
 import { fieldOf, refusal } from './helpers.js';
 
 describe('domain names', () => {
@@ -89,6 +90,18 @@ describe('identifiers and secrets', () => {
     expect(fieldOf(() => checkIdempotencyKey('idempotencyKey', ''))).toBe('idempotencyKey');
     expect(() => checkIdempotencyKey('idempotencyKey', 'has space')).toThrow('visible ASCII');
     expect(() => checkIdempotencyKey('idempotencyKey', 'k'.repeat(256))).toThrow('1 to 255');
+  });
+
+  it('keeps client idempotency keys out of the namespace of the keys derived for bulk items', () => {
+    const derived = itemKey('job-1', 7);
+    expect(derived.startsWith(DERIVED_KEY_PREFIX)).toBe(true);
+    expect(checkIdempotencyKey('idempotencyKey', derived)).toBe(derived); // the gateway's own use
+    for (const k of [derived, 'bulk:', 'Bulk:x', 'BULK:abc:0']) {
+      expect(fieldOf(() => checkClientIdempotencyKey('idempotencyKey', k))).toBe('idempotencyKey');
+      expect(() => checkClientIdempotencyKey('idempotencyKey', k)).toThrow('reserved');
+    }
+    for (const k of ['bulk-1', 'my-bulk:1', 'bulk', '0b8a4a3e-6f1c-4c3e-9a6e-2d1f0e9c8b7a']) expect(checkClientIdempotencyKey('idempotencyKey', k)).toBe(k);
+    expect(() => checkClientIdempotencyKey('idempotencyKey', '')).toThrow('1 to 255');
   });
 
   it('checks registry names without echoing more than a prefix', () => {

@@ -3,7 +3,9 @@
  * Prefixes are resolved through the in-scope xmlns declarations, so a server may use any
  * prefix or default namespaces.
  */
+import { COMMON_HTML, CURRENCY, ENTITY_ACTION, EntityDecoder, XML } from '@nodable/entities';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { HTML as HTML_CONTEXT, XML as XML_CONTEXT, isUnsafe } from 'is-unsafe';
 import { EppProtocolError, type XmlElement } from './tree.js';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
@@ -12,6 +14,22 @@ const TEXT = '#text';
 
 /** One node of fast-xml-parser's preserveOrder output. */
 export type OrderedNode = Record<string, unknown>;
+
+/**
+ * One entity decoder for every document, configured as fast-xml-parser 5.12 configures its own
+ * with `htmlEntities: true` (XML, common HTML and currency named entities, numeric references,
+ * its default expansion limits, DOCTYPE entities that could inject markup blocked). Left to
+ * itself the parser builds that decoder, merging several hundred entity names, for every
+ * document: about 85% of a small EPP answer's parse time (312 against 48 us per renew answer)
+ * and most of its garbage. The parser resets the decoder at the start of each document (parsing
+ * is synchronous, so documents never share it at once).
+ */
+const entityDecoder = new EntityDecoder({
+  namedEntities: { ...XML, ...COMMON_HTML, ...CURRENCY },
+  numericAllowed: true,
+  limit: { maxTotalExpansions: Infinity, maxExpandedLength: 100_000, applyLimitsTo: 'all' },
+  onInputEntity: (_name: string, value: string) => (isUnsafe(value, [HTML_CONTEXT, XML_CONTEXT]) ? ENTITY_ACTION.BLOCK : ENTITY_ACTION.ALLOW),
+});
 
 const parser = new XMLParser({
   preserveOrder: true,
@@ -23,6 +41,7 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   htmlEntities: true,
+  entityDecoder,
 });
 
 /** Parse well-formed XML into fast-xml-parser's ordered node list (throws EppProtocolError). */
@@ -31,6 +50,7 @@ export function parseOrdered(xml: string): OrderedNode[] {
   if (valid !== true) {
     throw new EppProtocolError(`not well-formed XML (${valid.err.msg}, line ${valid.err.line})`);
   }
+  entityDecoder.setXmlVersion(1.0); // a document without a declaration is XML 1.0, whatever the previous one said
   return parser.parse(xml) as OrderedNode[];
 }
 

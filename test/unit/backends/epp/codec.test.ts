@@ -86,6 +86,13 @@ describe('namespace-aware parsing', () => {
     expect(root.children.map((c) => c.text)).toEqual(['A & B \u263A A', '<raw>&']);
   });
 
+  test('HTML named entities decode; entities a DOCTYPE declares hold for that document only (one decoder serves every document)', () => {
+    expect(parseXml(`<a xmlns="urn:x">&copy; 5&euro;&nbsp;</a>`).text).toBe('\u00a9 5\u20ac\u00a0');
+    const declared = parseXml(`<!DOCTYPE a [<!ENTITY who "Registrar">]><a xmlns="urn:x">&who;</a>`);
+    expect(declared.text).toBe('Registrar');
+    expect(parseXml(`<a xmlns="urn:x">&who;</a>`).text).toBe('&who;');
+  });
+
   test('malformed XML, undeclared prefixes, non-EPP documents are protocol errors', () => {
     expect(() => parseXml('<a><b></a>')).toThrow(EppProtocolError);
     expect(() => parseXml('<p:a/>')).toThrow(/undeclared namespace prefix/);

@@ -156,6 +156,11 @@ export interface BulkConfig {
   /** Items one job may have. Default 20000. */
   maxItems?: number;
   /**
+   * How often a runner looks for items AWAITING_REGISTRY the gateway stopped waiting for
+   * (`idempotency.awaitHours` after they were sent), to settle them FAILED with OUTCOME_UNKNOWN. Default 60000.
+   */
+  overdueCheckMs?: number;
+  /**
    * This instance's identity as the holder of items (env BULK_INSTANCE_ID): a restarted instance
    * with the same identity takes its own unfinished items back at once instead of after their
    * lease. Set it only to a name no other live instance has (a StatefulSet pod name). Default:
@@ -175,6 +180,13 @@ export interface IdempotencyConfig {
   leaseMs?: number;
   /** How often expired records are deleted. Default 3600000 (hourly). */
   purgeIntervalMs?: number;
+  /**
+   * How long a command the registry only queued (answered 1001 with its result to come, as
+   * Joker's DMAPI does) waits for that result: its record is kept that long even past ttlHours,
+   * and a bulk item still AWAITING_REGISTRY after it is settled FAILED with OUTCOME_UNKNOWN.
+   * Default 2160 (90 days, as long as Joker keeps a result not retrieved).
+   */
+  awaitHours?: number;
   /**
    * Secret key of the request fingerprints (HMAC-SHA-256), at least 32 bytes; env
    * IDEMPOTENCY_KEY_SECRET. The same on every instance sharing a database. Required with

@@ -7,10 +7,15 @@
  * one place that ties a completion (the poll message whose upstream id is the Proc-ID) to its
  * command. Everything is in PostgreSQL: whichever instance ingested the completion, any instance's
  * runner settles the item (a conditional update, so two that settle at once write it once).
+ *
+ * The gateway does not wait for ever: the item's idempotency record is kept while its result is
+ * awaited (IdempotencyService.purgeExpired, up to `idempotency.awaitHours`, 90 days by default),
+ * and an item still awaiting after that is settled FAILED with OUTCOME_UNKNOWN (settleOverdue).
  */
 import { Prisma, type PrismaClient } from '../db/generated/client.js';
 import { resolvePending } from '../idempotency/pending.js';
-import { itemKey, type BulkStore } from './store.js';
+import type { IdempotencyService } from '../idempotency/service.js';
+import { itemKey, itemKeySql, type BulkStore } from './store.js';
 
 /** An item's result that only queued its command: 1001 with a completion to come (PortResult.awaitsCompletion). */
 export function awaitsRegistry(result: unknown): boolean {
@@ -72,6 +77,48 @@ export async function settleAwaiting(prisma: PrismaClient, store: BulkStore, opt
   const touched = await prisma.$queryRaw<Array<{ job_id: string }>>`
     UPDATE bulk_items AS b SET state = v.state::bulk_item_state, result = v.result, error = v.error, updated_at = now()
     FROM jsonb_to_recordset(${JSON.stringify(settled)}::jsonb) AS v(id bigint, state text, result jsonb, error jsonb)
+    WHERE b.id = v.id AND b.state = 'AWAITING_REGISTRY'
+    RETURNING b.job_id`;
+  const jobs = [...new Set(touched.map((t) => t.job_id))];
+  for (const id of jobs) await store.finishIfDone(id);
+  return jobs;
+}
+
+/**
+ * Settles awaiting items of `backends` (at most `limit`) the gateway stopped waiting for: the
+ * item's idempotency record was created before `idempotency.awaitCutoff()` (awaitHours ago on the
+ * gateway's clock), or is gone (purged by a gateway older than this rule: nothing can tie a
+ * result to the item any more). FAILED with OUTCOME_UNKNOWN: the registry queued the command and
+ * never said how it ended, so whether it took effect is for the registrar to read at the
+ * registry; the item keeps the queued answer (1001 and the request id) as its result. Returns
+ * the jobs touched, after finishing those with nothing left to wait for. Throws what the database throws.
+ */
+export async function settleOverdue(
+  prisma: PrismaClient,
+  store: BulkStore,
+  idempotency: Pick<IdempotencyService, 'awaitCutoff'>,
+  opts: { backends: string[]; limit: number },
+): Promise<string[]> {
+  if (opts.backends.length === 0) return [];
+  const cutoff = idempotency.awaitCutoff();
+  const rows = await prisma.$queryRaw<Array<{ id: bigint; result: unknown; created_at: Date | null }>>`
+    SELECT b.id, b.result, r.created_at
+    FROM bulk_items b JOIN bulk_jobs j ON j.id = b.job_id
+    LEFT JOIN idempotency_records r ON r.registrar_id = j.registrar_id AND r.idempotency_key = ${itemKeySql(Prisma.raw('j.idempotency_key'), Prisma.raw('b.position'))}
+    WHERE b.backend IN (SELECT jsonb_array_elements_text(${JSON.stringify(opts.backends)}::jsonb)) AND b.state = 'AWAITING_REGISTRY'
+      AND (r.id IS NULL OR r.created_at < ${cutoff})
+    ORDER BY b.id LIMIT ${opts.limit}`;
+  if (rows.length === 0) return [];
+  const settled = rows.map((row) => {
+    const queued = row.result as { trid?: { server?: string | null } } | null;
+    const request = queued?.trid?.server ? ` (request ${queued.trid.server})` : '';
+    const since = row.created_at ? ` since ${row.created_at.toISOString()}` : '';
+    const message = `the registry queued the command${request} and has not reported its result${since}; the gateway stopped waiting: read the domain at the registry to see whether it took effect`;
+    return { id: row.id.toString(), result: { ...(row.result as object), awaitsCompletion: undefined }, error: { code: 'OUTCOME_UNKNOWN', message, upstreamCode: null } };
+  });
+  const touched = await prisma.$queryRaw<Array<{ job_id: string }>>`
+    UPDATE bulk_items AS b SET state = 'FAILED'::bulk_item_state, result = v.result, error = v.error, updated_at = now()
+    FROM jsonb_to_recordset(${JSON.stringify(settled)}::jsonb) AS v(id bigint, result jsonb, error jsonb)
     WHERE b.id = v.id AND b.state = 'AWAITING_REGISTRY'
     RETURNING b.job_id`;
   const jobs = [...new Set(touched.map((t) => t.job_id))];

@@ -20,6 +20,7 @@ export function bulkSettings(config: Pick<GatewayConfig, 'bulk' | 'databaseUrl'>
     leaseMs: positive('leaseMs', b.leaseMs ?? 30_000),
     idleMs: positive('idleMs', b.idleMs ?? 500),
     maxItems: positive('maxItems', b.maxItems ?? 20_000),
+    overdueCheckMs: positive('overdueCheckMs', b.overdueCheckMs ?? 60_000),
     // The embedded database serves one process: a restart is the same instance.
     instanceId: b.instanceId ?? (config.databaseUrl ? randomUUID() : 'embedded'),
     enabled: b.enabled ?? true,

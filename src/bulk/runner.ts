@@ -27,7 +27,7 @@ import type { IdempotencyService } from '../idempotency/service.js';
 import type { Logger } from '../logger.js';
 import type { IdempotencyRunner, OperationEnv } from '../operations/run.js';
 import type { BulkSettings } from './config.js';
-import { awaitsRegistry, settleAwaiting } from './awaiting.js';
+import { awaitsRegistry, settleAwaiting, settleOverdue } from './awaiting.js';
 import { runItem, type BulkKind, type ItemInput } from './kinds.js';
 import { NativeBulk } from './native.js';
 import type { Sealer } from './seal.js';
@@ -100,6 +100,7 @@ export class BulkRunner {
     every(Math.max(100, Math.floor(this.settings.leaseMs / 3)), () => void this.store.renewLeases(this.holder, this.settings.leaseMs).catch((err) => this.logger.warn({ err }, 'bulk: lease renewal failed')));
     every(FLUSH_MS, () => void this.flush());
     every(this.settings.idleMs, () => void this.settleAwaiting());
+    every(this.settings.overdueCheckMs, () => void this.settleOverdue());
     this.wake();
   }
 
@@ -272,5 +273,19 @@ export class BulkRunner {
       });
     if (!ids) this.awaitingSweep = sweep;
     return sweep;
+  }
+
+  /** Settles items awaiting the registry the gateway stopped waiting for (settleOverdue), on the same one-sweep-at-a-time terms. */
+  private settleOverdue(): Promise<void> {
+    if (this.awaitingSweep) return this.awaitingSweep;
+    const backends = this.env.router.backends().map((b) => b.name);
+    this.awaitingSweep = settleOverdue(this.env.prisma, this.store, this.env.idempotency, { backends, limit: AWAITING_BATCH })
+      .then((jobs) => {
+        if (jobs.length > 0) this.logger.warn({ jobs: jobs.length }, 'bulk: items whose queued command got no result in time settled as OUTCOME_UNKNOWN');
+        for (const job of jobs) this.events.emit('settled', job);
+      })
+      .catch((err) => this.logger.warn({ err }, 'bulk: settling overdue items awaiting the registry failed'))
+      .finally(() => (this.awaitingSweep = null));
+    return this.awaitingSweep;
   }
 }

@@ -81,6 +81,15 @@ export function itemKey(jobKey: string, position: number): string {
 }
 
 /**
+ * itemKey computed by the database (PostgreSQL's sha256), over the SQL expressions of a job's key
+ * and an item's position: for joining items with their idempotency records. Must give what
+ * itemKey gives (a test holds them to each other).
+ */
+export function itemKeySql(jobKey: Prisma.Sql, position: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(${DERIVED_KEY_PREFIX}::text || substr(encode(sha256(convert_to(${jobKey}, 'UTF8')), 'hex'), 1, 40) || ':' || ${position}::text)`;
+}
+
+/**
  * The error a cancelled item keeps. `attempts` counts the runs that started, this one included
  * when a claimed item is found cancelled (the claim counts it), so `attempts <= 1` (or 0 for an
  * item cancelled in the store) means nothing was ever sent for it; more means an earlier run

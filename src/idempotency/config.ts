@@ -2,7 +2,7 @@ import type { GatewayConfig } from '../config.types.js';
 import type { Logger } from '../logger.js';
 import type { IdempotencyOptions, IdempotencyService } from './service.js';
 
-export const IDEMPOTENCY_DEFAULTS = { ttlHours: 168, waitMs: 10_000, leaseMs: 15_000, purgeIntervalMs: 3_600_000 } as const;
+export const IDEMPOTENCY_DEFAULTS = { ttlHours: 168, awaitHours: 2160, waitMs: 10_000, leaseMs: 15_000, purgeIntervalMs: 3_600_000 } as const;
 
 /** Service options from the config's `idempotency` section (defaults for what it leaves out). */
 export function idempotencyOptions(config: Pick<GatewayConfig, 'idempotency'>): Partial<IdempotencyOptions> {
@@ -11,7 +11,7 @@ export function idempotencyOptions(config: Pick<GatewayConfig, 'idempotency'>): 
     const v = c[k];
     if (typeof v !== 'number' || !(v > 0)) throw new Error(`config: idempotency.${k} must be a positive number`);
   }
-  return { ttlMs: c.ttlHours * 3_600_000, waitMs: c.waitMs, leaseMs: c.leaseMs };
+  return { ttlMs: c.ttlHours * 3_600_000, awaitMs: c.awaitHours * 3_600_000, waitMs: c.waitMs, leaseMs: c.leaseMs };
 }
 
 /**

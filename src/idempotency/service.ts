@@ -21,6 +21,12 @@ import { writeDeferredRecords, type DeferredRecord } from './deferred.js';
 export interface IdempotencyOptions {
   /** How long a record is kept (default 7 days). */
   ttlMs: number;
+  /**
+   * How long the record of a command the registry only queued (SUCCEEDED, 1001, `awaitsCompletion`)
+   * is kept while its result has not arrived, counted from its creation, even past ttlMs; the
+   * gateway stops waiting for that result then (default 90 days).
+   */
+  awaitMs: number;
   /** How long a duplicate request waits for the first one to finish before IDEMPOTENCY_IN_PROGRESS. */
   waitMs: number;
   pollMs: number;
@@ -83,7 +89,7 @@ function waitBefore(round: number, pollMs: number): number {
   return pollMs * 2 ** Math.min(round, 4) * (0.5 + Math.random() / 2);
 }
 
-const DEFAULTS: IdempotencyOptions = { ttlMs: 7 * 24 * 3600_000, waitMs: 10_000, pollMs: 50, leaseMs: 15_000, skewMs: 30_000, now: Date.now };
+const DEFAULTS: IdempotencyOptions = { ttlMs: 7 * 24 * 3600_000, awaitMs: 90 * 24 * 3600_000, waitMs: 10_000, pollMs: 50, leaseMs: 15_000, skewMs: 30_000, now: Date.now };
 
 const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
 
@@ -258,10 +264,29 @@ export class IdempotencyService {
     return count === 1;
   }
 
-  /** Delete expired records; returns how many went. */
+  /**
+   * Deletes expired records; returns how many went. A record whose command the registry only
+   * queued and whose result has not been tied to it yet (SUCCEEDED, code 1001, `awaitsCompletion`)
+   * stays until awaitMs after its creation (awaitCutoff): it is what ties the result, when it
+   * arrives, to the command (a bulk item AWAITING_REGISTRY, a retry), and what keeps a retry from
+   * sending the command again meanwhile.
+   */
   async purgeExpired(): Promise<number> {
-    const { count } = await this.prisma.idempotencyRecord.deleteMany({ where: { expiresAt: { lt: this.clock.now() } } });
-    return count;
+    const now = this.clock.now();
+    const awaitingSince = this.awaitCutoff();
+    return this.prisma.$executeRaw`
+      DELETE FROM idempotency_records
+      WHERE expires_at < ${now}
+        AND NOT (state = 'SUCCEEDED' AND created_at >= ${awaitingSince}
+          AND COALESCE(response->>'code' = '1001' AND response->>'awaitsCompletion' = 'true', false))`;
+  }
+
+  /**
+   * Records of queued commands created before this time (awaitMs ago, on the gateway's clock) are
+   * no longer waited for: their result is not expected any more (src/bulk/awaiting.ts settleOverdue).
+   */
+  awaitCutoff(): Date {
+    return new Date(this.clock.now().getTime() - this.opts.awaitMs);
   }
 
   private where(req: MutationRequest) {

@@ -6,13 +6,18 @@
  * stores each completion and the items are settled from it: a transfer with a wrong auth code
  * FAILED with Joker's code and text, one with the right code and a renewal SUCCEEDED (the
  * renewal's expiry the registry's); counts and finishedAt follow. The settlement is in the
- * database: an instance that never ran the items ingests the results and settles them.
+ * database: an instance that never ran the items ingests the results and settles them. The wait
+ * is bounded, on the gateway's (fake) clock: an item's record outlives the 7-day idempotency TTL
+ * while its result is awaited, and an item still awaiting after idempotency.awaitHours is
+ * FAILED with OUTCOME_UNKNOWN.
  */
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JokerBackendConfig } from '../../src/backends/joker/config.js';
+import { itemKey } from '../../src/bulk/store.js';
+import { FakeClock } from '../../src/core/clock.js';
 import { JOKER_SANDBOX_ACCOUNTS, JokerSandbox } from '../../src/sandbox/joker/index.js';
 import { allItems, waitFinished } from '../helpers/bulk.js';
 import { freshDatabase, type TestDatabase } from '../helpers/db.js';
@@ -220,4 +225,82 @@ describe('an item one instance ran is settled by another that ingested its compl
       registry.release();
     }
   }, 120_000);
+});
+
+/**
+ * Time on the gateway's injected clock (the Joker sandbox's too): the test moves it by days; the
+ * runner looks for overdue items every 100 ms of real time, so nothing waits for days.
+ */
+describe('items Joker keeps queued for days', () => {
+  const DAY = 86_400_000;
+  const clock = new FakeClock(new Date());
+  let g: TestGateway;
+  let joker: JokerSandbox;
+  let owner: string;
+  beforeAll(async () => {
+    g = await startTestGateway({
+      clock,
+      configure: (c) => {
+        c.poll.intervalMs = 150;
+        c.bulk = { idleMs: 100, overdueCheckMs: 100 };
+        c.idempotency = { ...c.idempotency, ttlHours: 168, awaitHours: 30 * 24 };
+        c.backends.find((b) => b.kind === 'joker')!.sandbox = { domainDelayMs: 0 };
+      },
+    });
+    joker = g.gateway.sandboxes.sandboxes.get('sandbox-joker') as JokerSandbox;
+    owner = g.keys.NewRegistrar!;
+  }, 120_000);
+  afterAll(() => g?.close());
+
+  const RENEW = `mutation($k: String!) { bulkRenew(idempotencyKey: $k, domains: [{ name: "alpha.joker.test" }], period: { value: 1, unit: YEARS }) { job { id } } }`;
+  const item = async (id: string) => (await g.gql(owner, JOB, { id })).data.bulkJob;
+  async function awaiting(k: string): Promise<string> {
+    const submitted = await g.gql(owner, RENEW, { k });
+    expect(submitted.errors).toBeUndefined();
+    const id = submitted.data.bulkRenew.job.id;
+    while ((await item(id)).counts.awaiting !== 1) await new Promise((r) => setTimeout(r, 50));
+    return id;
+  }
+  const record = (k: string) => g.gateway.services.prisma.idempotencyRecord.findUnique({ where: { registrarId_idempotencyKey: { registrarId: 'NewRegistrar', idempotencyKey: itemKey(k, 0) } } });
+
+  it("the record of an item still awaiting survives the 7-day TTL's purge, so Joker's result on day 8 settles it", async () => {
+    joker.hold();
+    try {
+      const k = randomUUID();
+      const id = await awaiting(k);
+      clock.advance(8 * DAY);
+      await g.gateway.services.idempotency.purgeExpired();
+      expect(await record(k)).toMatchObject({ state: 'SUCCEEDED' });
+      joker.release();
+      await waitFinished(g, owner, id);
+      expect(await item(id)).toMatchObject({ state: 'COMPLETED', counts: { done: 1, failed: 0, awaiting: 0 } });
+      expect((await item(id)).items.edges[0].node).toMatchObject({ state: 'SUCCEEDED', error: null, transaction: { resultCode: 1000, pending: false } });
+    } finally {
+      joker.release();
+    }
+  }, 60_000);
+
+  it('an item with no result within idempotency.awaitHours is FAILED with OUTCOME_UNKNOWN, and its job finishes', async () => {
+    joker.hold();
+    try {
+      const k = randomUUID();
+      const id = await awaiting(k);
+      clock.advance(29 * DAY); // within awaitHours (30 days): the record stays
+      await g.gateway.services.idempotency.purgeExpired();
+      expect(await record(k)).toMatchObject({ state: 'SUCCEEDED' });
+      clock.advance(2 * DAY);
+      await waitFinished(g, owner, id);
+      const j = await item(id);
+      expect(j).toMatchObject({ state: 'COMPLETED', finishedAt: expect.any(String), counts: { done: 0, failed: 1, awaiting: 0 } });
+      const node = j.items.edges[0].node;
+      expect(node).toMatchObject({ state: 'FAILED', error: { code: 'OUTCOME_UNKNOWN', upstreamCode: null }, transaction: { resultCode: 1001, pending: true } });
+      expect(node.error.message).toContain(`request ${node.transaction.serverTransactionId}`);
+      expect(node.error.message).toContain('stopped waiting');
+      // Past awaitHours the record goes with the next purge like any expired one.
+      await g.gateway.services.idempotency.purgeExpired();
+      expect(await record(k)).toBeNull();
+    } finally {
+      joker.release();
+    }
+  }, 60_000);
 });

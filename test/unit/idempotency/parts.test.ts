@@ -50,10 +50,10 @@ describe('failure classes', () => {
 
 describe('config', () => {
   it('defaults: 7 days, 10 s wait, 15 s lease', () => {
-    expect(idempotencyOptions({})).toEqual({ ttlMs: 7 * 24 * 3600_000, waitMs: 10_000, leaseMs: 15_000 });
+    expect(idempotencyOptions({})).toEqual({ ttlMs: 7 * 24 * 3600_000, awaitMs: 90 * 24 * 3600_000, waitMs: 10_000, leaseMs: 15_000 });
   });
   it('ttlHours and friends from the config file', () => {
-    expect(idempotencyOptions({ idempotency: { ttlHours: 24, leaseMs: 5_000 } })).toEqual({ ttlMs: 24 * 3600_000, waitMs: 10_000, leaseMs: 5_000 });
+    expect(idempotencyOptions({ idempotency: { ttlHours: 24, leaseMs: 5_000 } })).toEqual({ ttlMs: 24 * 3600_000, awaitMs: 90 * 24 * 3600_000, waitMs: 10_000, leaseMs: 5_000 });
   });
   it.each([0, -1, Number.NaN])('refuses ttlHours %s', (v) => expect(() => idempotencyOptions({ idempotency: { ttlHours: v } })).toThrow(/idempotency.ttlHours/));
 });

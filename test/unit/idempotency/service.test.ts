@@ -143,6 +143,27 @@ describe('owner and replay', () => {
     expect(await record(old.key)).toBeNull();
     expect(await record(young.key)).not.toBeNull();
   });
+
+  it('purgeExpired keeps the record of a command the registry only queued (result still to come) until awaitMs, then deletes it', async () => {
+    const s = service({ ttlMs: 3600_000, awaitMs: 10 * 3600_000 });
+    const queued = req();
+    await s.run(queued, async () => ({ ...answer(queued.args.name), code: 1001, awaitsCompletion: true }));
+    const plain = req();
+    await s.run(plain, async () => answer(plain.args.name));
+    const resolved = req(); // queued, and its result already tied to it (resolvePending: code 1000)
+    await s.run(resolved, async () => ({ ...answer(resolved.args.name), code: 1000, awaitsCompletion: true }));
+    clock.advance(2 * 3600_000); // all three past ttlMs
+    await s.purgeExpired();
+    expect(await record(plain.key)).toBeNull();
+    expect(await record(resolved.key)).toBeNull();
+    expect(await record(queued.key)).toMatchObject({ state: 'SUCCEEDED' });
+    // A retry meanwhile replays the queued answer: the command is not sent again.
+    await expect(s.run(queued, async () => answer('never'))).resolves.toMatchObject({ replayed: true, result: { code: 1001 } });
+    expect((await record(queued.key))!.createdAt.getTime() - s.awaitCutoff().getTime()).toBe(8 * 3600_000);
+    clock.advance(8 * 3600_000 + 1);
+    await s.purgeExpired();
+    expect(await record(queued.key)).toBeNull();
+  });
 });
 
 describe('failures', () => {

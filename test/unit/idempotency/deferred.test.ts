@@ -7,73 +7,38 @@
  * note writes the record before anything is sent. The registry is a fake port; reconciliation
  * goes through the real per-operation functions (a renewal: curExpDate against the expiry).
  */
-import { pino } from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CommandLog } from '../../../src/commandlog/command-log.js';
-import { FakeClock } from '../../../src/core/clock.js';
+import { describe, expect, it } from 'vitest';
 import { ObjectNotFoundError, UpstreamUnavailableError } from '../../../src/core/errors.js';
 import type { Domain } from '../../../src/core/model/index.js';
-import type { RegistryPort } from '../../../src/core/port.js';
 import { writeDeferredRecords, type DeferredRecord } from '../../../src/idempotency/deferred.js';
-import { Fingerprints } from '../../../src/idempotency/fingerprint.js';
-import { IdempotencyService, type StoredResult } from '../../../src/idempotency/service.js';
-import type { Router } from '../../../src/routing/router.js';
-import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
+import type { StoredResult } from '../../../src/idempotency/service.js';
+import { BACKEND, REGISTRAR as US, useIdempotencyFixture } from '../../helpers/idempotency.js';
 
-const US = 'NewRegistrar';
-const BACKEND = 'sandbox-nomulus';
 const CURRENT = new Date('2027-06-01T00:00:00Z');
 const RENEWED = new Date('2028-06-01T00:00:00Z');
 
-let db: TestDatabase;
-let clock: FakeClock;
-let log: CommandLog;
-/** The fake registry's expiry dates (by name). */
-let expiries: Map<string, Date>;
+const fx = useIdempotencyFixture();
+const { service, record } = fx;
 
-const port = {
-  name: BACKEND,
-  kind: 'epp',
-  hasAccount: () => true,
-  upstreamId: (r: string) => r,
-  async infoDomain(_c: unknown, name: string) {
-    const expiresAt = expiries.get(name);
-    if (!expiresAt) throw new ObjectNotFoundError('Object does not exist', { upstreamCode: 2303 });
-    const d = { name, statuses: ['ok'], rgpStatuses: [], contacts: [], nameservers: [], subordinateHosts: [], dnssec: { dsData: [], keyData: [] }, sponsor: US, expiresAt } as unknown as Domain;
-    return { data: d, trid: { client: 'R', server: 'S' }, code: 1000 };
-  },
-} as unknown as RegistryPort;
-const router = { named: () => port, forDomain: () => port } as unknown as Router;
-const fingerprints = new Fingerprints(Buffer.from('deferred-test-fingerprint-key-of-32+-bytes'));
-
-const service = () => new IdempotencyService(db.prisma, clock, { pollMs: 10, fingerprints }, { router, commandLog: log, registrars: [{ id: US }] });
+/** The fake registry's view of a domain of ours that expires at `expiresAt` (all a renewal's reconciliation reads). */
+const expiring = (name: string, expiresAt: Date) =>
+  ({ name, statuses: ['ok'], rgpStatuses: [], contacts: [], nameservers: [], subordinateHosts: [], dnssec: { dsData: [], keyData: [] }, sponsor: US, expiresAt }) as unknown as Domain;
 
 let n = 0;
 /** A renewal of a fresh domain (expiring CURRENT) with the current expiry given, under a fresh key. */
 function renewal() {
   const name = `r${++n}-${Date.now().toString(36)}.tld`;
-  expiries.set(name, CURRENT);
+  fx.domains.set(name, expiring(name, CURRENT));
   return { registrarId: US, key: `bulk:test:${n}:${Date.now()}`, operation: 'renewDomain', args: { name, period: { value: 1, unit: 'y' }, currentExpiry: CURRENT } };
 }
 type Renewal = Omit<ReturnType<typeof renewal>, "args"> & { args: { name: string; period: { value: number; unit: string }; currentExpiry: Date | null } };
 const answer = (name: string, client = 'GW-1'): StoredResult => ({ trid: { client, server: 'SV-1' }, code: 1000, message: 'ok', name, expiresAt: RENEWED.toISOString() });
-const record = (key: string) => db.prisma.idempotencyRecord.findUnique({ where: { registrarId_idempotencyKey: { registrarId: US, idempotencyKey: key } } });
 /** The adapter's part: announce the renew to the command log, then the registry applies it (unless `applies` is false). */
 async function send(r: Renewal, clTRID: string, applies = true) {
-  await log.start({ registrarId: US, backend: BACKEND, command: 'domain:renew', objectName: r.args.name, clTRID, durationMs: 0, idempotencyKey: r.key, operation: 'renewDomain' });
-  if (applies) expiries.set(r.args.name, RENEWED);
+  await fx.log.start({ registrarId: US, backend: BACKEND, command: 'domain:renew', objectName: r.args.name, clTRID, durationMs: 0, idempotencyKey: r.key, operation: 'renewDomain' });
+  if (applies) fx.domains.set(r.args.name, expiring(r.args.name, RENEWED));
 }
 const noAnswer = () => new UpstreamUnavailableError('no answer', { maybeApplied: true, backend: BACKEND });
-
-beforeAll(async () => {
-  db = await freshDatabase();
-});
-afterAll(() => db?.close());
-beforeEach(() => {
-  clock = new FakeClock('2026-06-01T00:00:00Z');
-  log = new CommandLog(db.prisma, pino({ level: 'silent' }), clock);
-  expiries = new Map();
-});
 
 describe('runDeferred', () => {
   it('writes nothing before sending; the record it keeps, once written, replays as run() would store it', async () => {
@@ -88,7 +53,7 @@ describe('runDeferred', () => {
     expect(out).toEqual({ result: answer(r.args.name), replayed: false });
     expect(kept).toHaveLength(1);
     expect(await record(r.key)).toBeNull(); // the caller writes it, with its own state
-    await writeDeferredRecords(db.prisma, kept, new Date());
+    await writeDeferredRecords(fx.db.prisma, kept, new Date());
     expect(await record(r.key)).toMatchObject({ state: 'SUCCEEDED', operation: 'renewDomain', backend: BACKEND, clientTrid: 'GW-1', serverTrid: 'SV-1' });
     let sent = 0;
     expect(await s.run(r, async () => (++sent, answer('never')))).toEqual({ result: answer(r.args.name), replayed: true });
@@ -99,11 +64,11 @@ describe('runDeferred', () => {
     const s = service();
     const r = renewal();
     const event = (clTRID: string) => ({ registrarId: US, backend: BACKEND, command: 'domain:renew' as const, objectName: r.args.name, clTRID, durationMs: 0, idempotencyKey: r.key, operation: 'renewDomain' });
-    const rows = async () => (await log.flush(), db.prisma.commandLog.findMany({ where: { idempotencyKey: r.key }, orderBy: { id: 'asc' } }));
+    const rows = async () => (await fx.log.flush(), fx.db.prisma.commandLog.findMany({ where: { idempotencyKey: r.key }, orderBy: { id: 'asc' } }));
     await s.runDeferred(r, async () => {
-      await log.start(event('GW-deferred'));
+      await fx.log.start(event('GW-deferred'));
       expect(await rows()).toEqual([]);
-      log.record({ ...event('GW-deferred'), code: 1000, svTRID: 'SV-1' });
+      fx.log.record({ ...event('GW-deferred'), code: 1000, svTRID: 'SV-1' });
       return answer(r.args.name, 'GW-deferred');
     }, () => undefined);
     expect(await rows()).toMatchObject([{ clientTrid: 'GW-deferred', resultCode: 1000, serverTrid: 'SV-1', sent: true }]);
@@ -112,9 +77,9 @@ describe('runDeferred', () => {
     const noted = { ...base, args: { ...base.args, currentExpiry: null } };
     await s.runDeferred(noted, async (attempt) => {
       await attempt.note({ currentExpiry: CURRENT });
-      await log.start({ ...event('GW-noted'), idempotencyKey: noted.key });
-      await log.flush();
-      expect(await db.prisma.commandLog.findFirst({ where: { clientTrid: 'GW-noted' } })).toMatchObject({ resultCode: null });
+      await fx.log.start({ ...event('GW-noted'), idempotencyKey: noted.key });
+      await fx.log.flush();
+      expect(await fx.db.prisma.commandLog.findFirst({ where: { clientTrid: 'GW-noted' } })).toMatchObject({ resultCode: null });
       return answer(noted.args.name, 'GW-noted');
     }, () => undefined);
   });
@@ -125,8 +90,8 @@ describe('runDeferred', () => {
     const kept: DeferredRecord[] = [];
     await s.runDeferred(r, async () => answer(r.args.name, 'GW-first'), (rec) => kept.push(rec));
     await s.runDeferred(r, async () => answer(r.args.name, 'GW-second'), (rec) => kept.push(rec));
-    await writeDeferredRecords(db.prisma, [kept[0]!], new Date());
-    await writeDeferredRecords(db.prisma, [kept[1]!], new Date());
+    await writeDeferredRecords(fx.db.prisma, [kept[0]!], new Date());
+    await writeDeferredRecords(fx.db.prisma, [kept[1]!], new Date());
     expect((await record(r.key))!.clientTrid).toBe('GW-first');
   });
 
@@ -136,7 +101,7 @@ describe('runDeferred', () => {
     const kept: DeferredRecord[] = [];
     const refusal = () => new ObjectNotFoundError('Object does not exist', { upstreamCode: 2303, backend: BACKEND });
     await expect(s.runDeferred(r, async () => (await send(r, 'GW-1', false), Promise.reject(refusal())), (rec) => kept.push(rec))).rejects.toMatchObject({ code: 'OBJECT_NOT_FOUND' });
-    await writeDeferredRecords(db.prisma, kept, new Date());
+    await writeDeferredRecords(fx.db.prisma, kept, new Date());
     expect((await record(r.key))!.state).toBe('FAILED');
     await expect(s.run(r, async () => answer('never'))).rejects.toMatchObject({ code: 'OBJECT_NOT_FOUND' });
   });
@@ -158,8 +123,8 @@ describe('runDeferred', () => {
     const kept: DeferredRecord[] = [];
     await expect(s.runDeferred(r, async () => (await send(r, 'GW-lost', applies), Promise.reject(noAnswer())), (rec) => kept.push(rec))).rejects.toThrow();
     expect(kept.map((k) => k.state)).toEqual(['OUTCOME_UNKNOWN']);
-    await log.flush();
-    await writeDeferredRecords(db.prisma, kept, new Date());
+    await fx.log.flush();
+    await writeDeferredRecords(fx.db.prisma, kept, new Date());
     let sent = 0;
     const retry = await s.run(r, async () => (++sent, await send(r, 'GW-again'), answer(r.args.name, 'GW-again')));
     expect(sent).toBe(resends);
@@ -194,10 +159,10 @@ describe('markInDoubt', () => {
   ])('an attempt that died unrecorded (%s upstream): the next run() reconciles before sending', async (_what, applies, resends) => {
     const s = service();
     const r = renewal();
-    const startedBy = clock.now();
+    const startedBy = fx.clock.now();
     // The attempt that died: announced, sent, no outcome written.
     await s.runDeferred(r, async () => (await send(r, 'GW-died', applies), answer(r.args.name)), () => undefined);
-    await log.flush();
+    await fx.log.flush();
     await s.markInDoubt(r, startedBy, true);
     expect(await record(r.key)).toMatchObject({ state: 'OUTCOME_UNKNOWN', createdAt: startedBy });
     let sent = 0;
@@ -210,7 +175,7 @@ describe('markInDoubt', () => {
     const s = service();
     const done = renewal();
     await s.run(done, async () => answer(done.args.name));
-    await s.markInDoubt(done, clock.now(), true);
+    await s.markInDoubt(done, fx.clock.now(), true);
     expect((await record(done.key))!.state).toBe('SUCCEEDED');
 
     const base = renewal();
@@ -222,7 +187,7 @@ describe('markInDoubt', () => {
       return answer(noted.args.name);
     }, () => undefined);
     while (!(await record(noted.key))) await new Promise((r) => setTimeout(r, 5));
-    await s.markInDoubt(noted, clock.now(), true);
+    await s.markInDoubt(noted, fx.clock.now(), true);
     expect((await record(noted.key))!.state).toBe('OUTCOME_UNKNOWN');
     release();
     await running; // the old owner's write is fenced off

@@ -3,81 +3,26 @@
  * classes, reconciliation of unknown outcomes, owner leases and fencing, expiry and purge.
  * The registry is a fake port; reconciliation goes through the real per-operation functions.
  */
-import { pino } from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CommandLog } from '../../../src/commandlog/command-log.js';
-import { FakeClock } from '../../../src/core/clock.js';
+import { describe, expect, it } from 'vitest';
 import { ObjectExistsError, ObjectNotFoundError, UpstreamFailureError, UpstreamUnavailableError } from '../../../src/core/errors.js';
-import type { Domain } from '../../../src/core/model/index.js';
-import type { RegistryPort } from '../../../src/core/port.js';
-import { Fingerprints } from '../../../src/idempotency/fingerprint.js';
-import { IdempotencyService, type IdempotencyOptions, type StoredResult } from '../../../src/idempotency/service.js';
-import type { Router } from '../../../src/routing/router.js';
-import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
+import type { StoredResult } from '../../../src/idempotency/service.js';
+import { BACKEND, REGISTRAR as US, useIdempotencyFixture } from '../../helpers/idempotency.js';
 
-const US = 'NewRegistrar';
-const BACKEND = 'sandbox-nomulus';
-
-let db: TestDatabase;
-let clock: FakeClock;
-let log: CommandLog;
-/** The fake registry's domains (by name). */
-let domains: Map<string, Domain>;
-let readFailure: Error | null;
-
-const port = {
-  name: BACKEND,
-  kind: 'epp',
-  hasAccount: () => true,
-  upstreamId: (r: string) => r,
-  async infoDomain(_c: unknown, name: string) {
-    if (readFailure) throw readFailure;
-    const d = domains.get(name);
-    if (!d) throw new ObjectNotFoundError('Object does not exist', { upstreamCode: 2303 });
-    return { data: d, trid: { client: 'R', server: 'S' }, code: 1000 };
-  },
-} as unknown as RegistryPort;
-const router = { named: () => port, forDomain: () => port } as unknown as Router;
-
-/** The deployment's fingerprint key (one for every service here, as for every instance of a deployment). */
-const fingerprints = new Fingerprints(Buffer.from('service-test-fingerprint-key-of-32+-bytes'));
-
-function service(opts: Partial<IdempotencyOptions> = {}) {
-  return new IdempotencyService(db.prisma, clock, { pollMs: 10, fingerprints, ...opts }, { router, commandLog: log, registrars: [{ id: US }] });
-}
-
-/** The registry applies a create: the domain exists, ours, created now. */
-function registryCreates(name: string) {
-  domains.set(name, {
-    name, statuses: ['ok'], rgpStatuses: [], contacts: [], nameservers: [], subordinateHosts: [], dnssec: { dsData: [], keyData: [] },
-    sponsor: US, createdAt: clock.now(), expiresAt: new Date(clock.now().getTime() + 365 * 86400_000),
-  });
-}
+const fx = useIdempotencyFixture();
+const { service, record, registryCreates, leftInProgress } = fx;
 
 let n = 0;
 const req = (name = `d${++n}.tld`, key = `key-${n}`) => ({ registrarId: US, key, operation: 'createDomain', args: { name, period: { value: 1, unit: 'y' }, authInfo: 'Secret-Pw-1' } });
 const answer = (name: string, client = 'GW-1'): StoredResult => ({ trid: { client, server: 'SV-1' }, code: 1000, message: 'Command completed successfully', name });
-const record = (key: string) => db.prisma.idempotencyRecord.findUnique({ where: { registrarId_idempotencyKey: { registrarId: US, idempotencyKey: key } } });
 const event = (clTRID: string, r: ReturnType<typeof req>) => ({ registrarId: US, backend: BACKEND, command: 'domain:create' as const, objectName: r.args.name, clTRID, durationMs: 5, idempotencyKey: r.key, operation: 'createDomain' });
 /** What an adapter does right before sending the command: announce it to the command log. */
-const announce = (r: ReturnType<typeof req>, clTRID = 'GW-sent') => log.start(event(clTRID, r));
+const announce = (r: ReturnType<typeof req>, clTRID = 'GW-sent') => fx.log.start(event(clTRID, r));
 /** A command announced, sent, and never answered. */
 const lost = async (clTRID: string, r: ReturnType<typeof req>) => {
   await announce(r, clTRID);
-  log.record(event(clTRID, r));
+  fx.log.record(event(clTRID, r));
 };
 const maybeApplied = () => new UpstreamUnavailableError('no answer', { maybeApplied: true, backend: BACKEND });
-
-beforeAll(async () => {
-  db = await freshDatabase();
-});
-afterAll(() => db?.close());
-beforeEach(() => {
-  clock = new FakeClock('2026-06-01T00:00:00Z');
-  log = new CommandLog(db.prisma, pino({ level: 'silent' }), clock);
-  domains = new Map();
-  readFailure = null;
-});
 
 describe('owner and replay', () => {
   it('runs once, stores the answer, the request (secrets hashed) and the backend; replays it', async () => {
@@ -89,7 +34,7 @@ describe('owner and replay', () => {
     expect(await s.run(r, exec)).toEqual({ result: answer(r.args.name), replayed: true });
     expect(calls).toBe(1);
     const rec = (await record(r.key))!;
-    expect(rec).toMatchObject({ state: 'SUCCEEDED', backend: BACKEND, clientTrid: 'GW-1', serverTrid: 'SV-1', createdAt: clock.now() });
+    expect(rec).toMatchObject({ state: 'SUCCEEDED', backend: BACKEND, clientTrid: 'GW-1', serverTrid: 'SV-1', createdAt: fx.clock.now() });
     expect(rec.expiresAt.getTime() - rec.createdAt.getTime()).toBe(7 * 24 * 3600_000);
     expect(rec.request).toMatchObject({ args: { name: r.args.name, period: { value: 1, unit: 'y' } }, noted: {} });
     expect(JSON.stringify(rec.request)).not.toContain('Secret-Pw-1');
@@ -136,7 +81,7 @@ describe('owner and replay', () => {
     const s = service({ ttlMs: 3600_000 });
     const old = req();
     await s.run(old, async () => answer(old.args.name));
-    clock.advance(2 * 3600_000);
+    fx.clock.advance(2 * 3600_000);
     const young = req();
     await s.run(young, async () => answer(young.args.name));
     expect(await s.purgeExpired()).toBeGreaterThanOrEqual(1);
@@ -232,8 +177,8 @@ describe('unknown outcome: the retry reconciles', () => {
     expect(sent).toBe(0);
     expect(retry).toMatchObject({ replayed: true, result: { name: r.args.name, code: 1000, trid: { client: 'GW-lost-1', server: null } } });
     expect((await record(r.key))!).toMatchObject({ state: 'SUCCEEDED', clientTrid: 'GW-lost-1' });
-    const row = await db.prisma.commandLog.findFirst({ where: { idempotencyKey: r.key } });
-    expect(row).toMatchObject({ resultCode: null, reconciled: true, reconciledAt: clock.now() });
+    const row = await fx.db.prisma.commandLog.findFirst({ where: { idempotencyKey: r.key } });
+    expect(row).toMatchObject({ resultCode: null, reconciled: true, reconciledAt: fx.clock.now() });
     expect(await s.run(r, async () => answer('never'))).toEqual(retry); // and replayed from now on
   });
 
@@ -246,17 +191,17 @@ describe('unknown outcome: the retry reconciles', () => {
     const [a, b] = await Promise.all([s.run(r, exec), s.run(r, exec)]);
     expect(sent).toBe(1);
     expect([a, b].map((o) => o.result)).toEqual([answer(r.args.name, 'GW-2'), answer(r.args.name, 'GW-2')]);
-    expect((await db.prisma.commandLog.findFirst({ where: { idempotencyKey: r.key } }))!.reconciled).toBe(false);
+    expect((await fx.db.prisma.commandLog.findFirst({ where: { idempotencyKey: r.key } }))!.reconciled).toBe(false);
   });
 
   it('registry unreadable: OUTCOME_UNKNOWN (retryable), the record stays unknown, a later retry settles it', async () => {
     const s = service();
     const r = req();
     await expect(s.run(r, async () => (registryCreates(r.args.name), await announce(r), Promise.reject(maybeApplied())))).rejects.toThrow();
-    readFailure = new UpstreamUnavailableError('down', { maybeApplied: false });
+    fx.readFailure = new UpstreamUnavailableError('down', { maybeApplied: false });
     await expect(s.run(r, async () => answer('never'))).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN', details: { retryable: true } });
     expect((await record(r.key))!.state).toBe('OUTCOME_UNKNOWN');
-    readFailure = null;
+    fx.readFailure = null;
     expect(await s.run(r, async () => answer('never'))).toMatchObject({ replayed: true, result: { name: r.args.name } });
   });
 
@@ -288,13 +233,7 @@ describe('owner leases', () => {
   it('a record left IN_PROGRESS by a dead process is taken over once its lease lapses, then reconciled', async () => {
     const r = req();
     registryCreates(r.args.name); // the dead owner's command reached the registry
-    await db.prisma.idempotencyRecord.create({
-      data: {
-        registrarId: US, idempotencyKey: r.key, operation: r.operation, fingerprint: fingerprints.of(r.operation, r.args),
-        state: 'IN_PROGRESS', request: { args: { name: r.args.name }, noted: {} }, backend: BACKEND,
-        createdAt: clock.now(), updatedAt: new Date(Date.now() - 60_000), expiresAt: new Date(clock.now().getTime() + 3600_000),
-      },
-    });
+    await leftInProgress(r);
     let sent = 0;
     const out = await service({ leaseMs: 15_000 }).run(r, async () => (++sent, answer('never')));
     expect(sent).toBe(0);

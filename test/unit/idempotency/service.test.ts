@@ -97,7 +97,7 @@ describe('owner and replay', () => {
     await s.run(plain, async () => answer(plain.args.name));
     const resolved = req(); // queued, and its result already tied to it (resolvePending: code 1000)
     await s.run(resolved, async () => ({ ...answer(resolved.args.name), code: 1000, awaitsCompletion: true }));
-    clock.advance(2 * 3600_000); // all three past ttlMs
+    fx.clock.advance(2 * 3600_000); // all three past ttlMs
     await s.purgeExpired();
     expect(await record(plain.key)).toBeNull();
     expect(await record(resolved.key)).toBeNull();
@@ -105,7 +105,7 @@ describe('owner and replay', () => {
     // A retry meanwhile replays the queued answer: the command is not sent again.
     await expect(s.run(queued, async () => answer('never'))).resolves.toMatchObject({ replayed: true, result: { code: 1001 } });
     expect((await record(queued.key))!.createdAt.getTime() - s.awaitCutoff().getTime()).toBe(8 * 3600_000);
-    clock.advance(8 * 3600_000 + 1);
+    fx.clock.advance(8 * 3600_000 + 1);
     await s.purgeExpired();
     expect(await record(queued.key)).toBeNull();
   });

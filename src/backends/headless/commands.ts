@@ -114,7 +114,7 @@ export async function transferDomain(call: HeadlessCall, op: 'request' | 'query'
 export async function accountStatus(call: HeadlessCall) {
   const a = await send(call, { method: 'GET', path: '/status', changesState: false });
   const s = parseStatus(a.body);
-  call.client.noteRateLimit(s.rateLimit?.resetAt ?? null);
+  await call.client.noteRateLimit(s.rateLimit ?? null);
   return result(a, s);
 }
 

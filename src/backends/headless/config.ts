@@ -28,8 +28,15 @@ export interface HeadlessBackendConfig {
   accounts: Record<string, HeadlessAccountConfig>;
   /** How long one request may wait for its answer, in ms. Default 30000. */
   timeoutMs?: number;
-  /** How long a request may wait out the registry's 429s in all, in ms. Default 15000. */
+  /** How long a request may wait for its share of the rate limit, or out the registry's 429s, in all, in ms. Default 15000. */
   rateLimitBudgetMs?: number;
+  /**
+   * The registry's per-key limit as the gateway shares it out (src/backends/headless/budget.ts):
+   * `limit` requests per `windowSeconds` (used until GET /status reports the key's own, which
+   * replaces them), of which `pollerShare` (a fraction, at most 0.5; at least one request) is
+   * reserved for the poller, paced over the window. Default { limit: 600, windowSeconds: 60, pollerShare: 0.1 }.
+   */
+  rateLimit?: { limit?: number; windowSeconds?: number; pollerShare?: number };
   /** Concurrent checks of one checkDomains (one name per request). Default 4. */
   checkConcurrency?: number;
   /** This backend is a sandbox: the sandboxReset mutation is accepted for it. */

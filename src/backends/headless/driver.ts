@@ -6,7 +6,10 @@
  *
  * Poll: GET /poll lists the channel's audit rows after a cursor; the queue's head is the first row
  * after the last one acknowledged (the cursor lives in this process: after a restart rows are read
- * again and the poll store keeps each once, by audit row id).
+ * again and the poll store keeps each once, by audit row id). One GET /poll answers up to 500 rows:
+ * they are kept and handed out one by one, acknowledging moves the cursor over them, and the next
+ * GET /poll is sent only when they are used up, so a drain costs one request per 500 rows. These
+ * requests spend the poller's share of the registry's rate limit (budget.ts), never the requests'.
  */
 import { NO_CAPABILITIES, type Capabilities } from '../../core/capabilities.js';
 import { ForbiddenError } from '../../core/errors.js';
@@ -35,6 +38,8 @@ export class HeadlessDriver implements Driver {
   private readonly clients = new Map<string, HeadlessHttpClient>();
   private readonly caps = new Map<string, Promise<Capabilities>>();
   private readonly cursors = new Map<string, string>();
+  /** Rows after the cursor from the last GET /poll, per account, with whether more followed them. */
+  private readonly fetched = new Map<string, { rows: M.UpstreamPollMessage[]; hasMore: boolean; requestId: string }>();
 
   constructor(
     private readonly config: HeadlessBackendConfig,
@@ -90,21 +95,31 @@ export class HeadlessDriver implements Driver {
 
   pollRequest = (c: DriverCall) =>
     this.run(c, async (h) => {
-      const after = this.cursors.get(c.ctx.registrarId);
-      const a = await h.client.send({ method: 'GET', path: '/poll', query: { after, limit: 500 }, changesState: false }, h.requestId);
-      const events = Array.isArray(a.body.events) ? a.body.events : [];
-      const head = events.length > 0 ? parseAuditRow(events[0]) : null;
-      const count = events.length + (a.body.has_more === true ? 1 : 0);
-      return { data: { message: head && { ...head, count }, count: head ? count : 0 }, trid: { client: a.requestId, server: null }, code: head ? 1301 : 1300 };
+      const id = c.ctx.registrarId;
+      let batch = this.fetched.get(id);
+      if (!batch || batch.rows.length === 0) {
+        const query = { after: this.cursors.get(id), limit: 500 };
+        const a = await h.client.send({ method: 'GET', path: '/poll', query, changesState: false, lane: 'poller' }, h.requestId);
+        const events = Array.isArray(a.body.events) ? a.body.events : [];
+        batch = { rows: events.map(parseAuditRow), hasMore: a.body.has_more === true, requestId: a.requestId };
+        this.fetched.set(id, batch);
+      }
+      const head = batch.rows[0] ?? null;
+      const count = batch.rows.length + (batch.hasMore ? 1 : 0);
+      return { data: { message: head && { ...head, count }, count: head ? count : 0 }, trid: { client: batch.requestId, server: null }, code: head ? 1301 : 1300 };
     });
 
-  /** Acknowledges up to this audit row (the cursor moves past it); answers how many rows follow. */
-  pollAck = (c: DriverCall, id: string) =>
+  /** Acknowledges up to this audit row (the cursor moves past it); answers how many rows are known to follow. Sends nothing. */
+  pollAck = (c: DriverCall, rowId: string) =>
     this.run(c, async (h) => {
-      this.cursors.set(c.ctx.registrarId, id);
-      const a = await h.client.send({ method: 'GET', path: '/poll', query: { after: id, limit: 500 }, changesState: false }, h.requestId);
-      const n = Array.isArray(a.body.events) ? a.body.events.length : 0;
-      return { data: { count: n }, trid: { client: a.requestId, server: null }, code: 1000 };
+      const id = c.ctx.registrarId;
+      this.cursors.set(id, rowId);
+      const batch = this.fetched.get(id);
+      const at = batch ? batch.rows.findIndex((r) => r.id === rowId) : -1;
+      if (!batch || at < 0) this.fetched.delete(id);
+      else batch.rows.splice(0, at + 1);
+      const left = at < 0 ? 0 : batch!.rows.length + (batch!.hasMore ? 1 : 0);
+      return { data: { count: left }, trid: { client: h.requestId, server: null }, code: 1000 };
     });
 
   async close(): Promise<void> {
@@ -134,7 +149,14 @@ export class HeadlessDriver implements Driver {
     let c = this.clients.get(registrarId);
     if (!c) {
       c = new HeadlessHttpClient(
-        { url: this.config.url, token: this.token(registrarId), tls: this.config.tls, timeoutMs: this.config.timeoutMs, rateLimitBudgetMs: this.config.rateLimitBudgetMs },
+        {
+          url: this.config.url,
+          token: this.token(registrarId),
+          tls: this.config.tls,
+          timeoutMs: this.config.timeoutMs,
+          rateLimitBudgetMs: this.config.rateLimitBudgetMs,
+          rateLimit: this.config.rateLimit,
+        },
         { backend: this.name, timer: this.opts.timer },
       );
       this.clients.set(registrarId, c);

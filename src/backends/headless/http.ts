@@ -4,15 +4,21 @@
  * idempotency key as `Idempotency-Key` on every mutating command, and the port call's transaction
  * id as `X-Request-Id`. The token stays inside this object: it is masked out of every message.
  *
- * 429: the registry's own rate limit. The request is sent again after the advised delay
- * (Retry-After, else the body's `retry_after_seconds`, else the reset time GET /status last
- * reported) while that fits the budget; past it, RATE_LIMITED with `retryAfter` in seconds.
+ * The registry's rate limit is shared out between the poller and requests (budget.ts): a
+ * request whose share of the window is spent waits for its next window while that fits the
+ * budget (`rateLimitBudgetMs`), else it is RATE_LIMITED with `retryAfter` in seconds, nothing sent.
+ *
+ * 429 (the key's window spent anyway, e.g. by another gateway instance or client of the same
+ * key): the request is sent again after the advised delay (Retry-After, else the body's
+ * `retry_after_seconds`, else the reset time GET /status last reported) while that fits the same
+ * budget; past it, RATE_LIMITED with `retryAfter` in seconds.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { UpstreamRateLimitedError, UpstreamUnavailableError } from '../../core/errors.js';
 import { retryAfterMs, systemTimer, type Timer } from '../repp/retry.js';
+import { HeadlessRateBudget, type RateLane, type RateLimitShape } from './budget.js';
 import { errorFor, masked } from './errors.js';
 
 export interface HeadlessEndpoint {
@@ -21,8 +27,10 @@ export interface HeadlessEndpoint {
   token: string;
   tls?: { ca?: string; servername?: string; rejectUnauthorized?: boolean };
   timeoutMs?: number;
-  /** How long one request may spend waiting out 429s, in ms. Default 15000. */
+  /** How long one request may spend waiting for its share of the rate limit or out 429s, in ms. Default 15000. */
   rateLimitBudgetMs?: number;
+  /** The registry's limit and the poller's share, until GET /status reports the limit (budget.ts). */
+  rateLimit?: Partial<RateLimitShape>;
   maxResponseBytes?: number;
 }
 
@@ -35,6 +43,8 @@ export interface HeadlessRequest {
   /** Sent as Idempotency-Key (mutating commands). */
   idempotencyKey?: string;
   changesState: boolean;
+  /** The share of the rate limit it spends: the poller's GET /poll, or requests (the default). */
+  lane?: RateLane;
 }
 
 export interface HeadlessAnswer {
@@ -65,12 +75,15 @@ export class HeadlessHttpClient {
   private readonly agent: http.Agent;
   /** When the registry's rate-limit window resets, as GET /status last said (ms since epoch). */
   private rateResetAt?: number;
+  private readonly budget: HeadlessRateBudget;
 
   constructor(
     private readonly endpoint: HeadlessEndpoint,
     private readonly opts: { backend?: string; timer?: Timer } = {},
   ) {
     this.base = new URL(endpoint.url);
+    const timer = opts.timer ?? systemTimer;
+    this.budget = new HeadlessRateBudget(endpoint.rateLimit, () => timer.now());
     const t = endpoint.tls ?? {};
     this.agent =
       this.base.protocol === 'https:'
@@ -78,9 +91,13 @@ export class HeadlessHttpClient {
         : new http.Agent({ keepAlive: true, maxSockets: 4 });
   }
 
-  /** Notes the rate-limit reset GET /status reported, the fallback delay for a 429 without Retry-After. */
-  noteRateLimit(resetAt: Date | null): void {
-    this.rateResetAt = resetAt?.getTime();
+  /**
+   * Notes the rate limit GET /status reported: the limit and window the shares are cut from, and
+   * the reset time (window alignment; the fallback delay for a 429 without Retry-After).
+   */
+  async noteRateLimit(reported: { limit?: number; windowSeconds?: number; resetAt?: Date | null } | null): Promise<void> {
+    this.rateResetAt = reported?.resetAt?.getTime();
+    await this.budget.adopt(reported);
   }
 
   /** Sends the request, waiting out 429s within the budget; answers a 2xx or throws the gateway error. */
@@ -89,6 +106,16 @@ export class HeadlessHttpClient {
     const deadline = timer.now() + (this.endpoint.rateLimitBudgetMs ?? 15_000);
     const secrets = [this.endpoint.token];
     for (;;) {
+      const lane = req.lane ?? 'requests';
+      const waitMs = await this.budget.take(lane);
+      if (waitMs > 0) {
+        if (timer.now() + waitMs > deadline) {
+          const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+          throw new UpstreamRateLimitedError(`the ${lane === 'poller' ? "poller's" : "requests'"} share of the registry rate limit is spent for this window: retry after ${retryAfter} s`, { backend: this.opts.backend, retryAfter });
+        }
+        await timer.sleep(waitMs);
+        continue;
+      }
       const raw = await this.exchange(req, requestId).catch((e: unknown) => {
         if (!(e instanceof NotAnswered)) throw e;
         throw new UpstreamUnavailableError(masked(e.message, secrets), { backend: this.opts.backend, maybeApplied: e.sent && req.changesState });

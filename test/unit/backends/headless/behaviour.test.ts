@@ -99,19 +99,54 @@ describe('HeadlessDomains behaviours', () => {
     expect(rows.map((a) => [a.idempotency_key, a.command_id])).toEqual([['gw-key-123', first.trid.server]]);
   });
 
-  test('429: waited out for Retry-After within the budget; past the budget RATE_LIMITED with retryAfter, nothing applied', async () => {
-    for (let i = 0; i < 40; i++) await port.checkDomains(acme, [name(`c${i}`)]);
+  /** Another client of acme's key (another gateway instance, a script) sends `n` requests in the current window. */
+  async function spendElsewhere(n: number): Promise<void> {
+    const token = sandbox.registrars.find((r) => r.registrarId === 'acme')!.token;
+    for (let i = 0; i < n; i++) await (await fetch(`${url}/status`, { headers: { Authorization: `Bearer ${token}` } })).arrayBuffer();
+  }
+
+  test('429 (another client of the key spent the window): waited out for Retry-After within the budget; past the budget RATE_LIMITED with retryAfter, nothing applied', async () => {
+    await port.checkDomains(acme, [name('warm')]); // GET /status read: the driver knows the limit
+    await spendElsewhere(40);
     const r = await port.checkDomains(acme, [name('after-wait')]);
     expect(r.data[0].available).toBe(true);
     expect(sleeps).toHaveLength(1);
     expect(sleeps[0]).toBeGreaterThan(0);
     const strict = new PortableBackend(new HeadlessDriver({ ...cfg(), rateLimitBudgetMs: 100 }, { timer }), { clock });
-    for (let i = 0; i < 39; i++) await strict.checkDomains(acme, [name(`d${i}`)]);
+    await strict.checkDomains(acme, [name('warm')]);
+    await spendElsewhere(40);
     const e = await strict.createDomain({ ...acme, idempotencyKey: 'k-429' }, input(name('limited'))).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(UpstreamRateLimitedError);
+    expect((e as GatewayError).message).toContain('HTTP 429');
     expect((e as GatewayError).details.retryAfter).toBeGreaterThan(0);
     expect(sandbox.registration(name('limited'))).toBeUndefined();
     await strict.close();
+  });
+
+  test("the poller and requests each have their share of the key's rate limit: neither starves the other, and the registry answers no 429", async () => {
+    // The sandbox allows 40 requests per 30 s window: 4 (one every 7.5 s) for the poller, 36 for requests.
+    const d = new PortableBackend(new HeadlessDriver({ ...cfg(), rateLimitBudgetMs: 0 }, { timer }), { clock });
+    const refusals: GatewayError[] = [];
+    const refused = (x: unknown) => void refusals.push(x as GatewayError);
+    // The poller asks as often as it likes: one GET /poll in this step of the window, the rest refused.
+    let polls = 0;
+    for (let i = 0; i < 10; i++) await d.pollRequest(acme).then(() => polls++, refused);
+    expect(polls).toBe(1);
+    // A checkDomains of 60 names (one request each): 35 answered (GET /status took one of the 36), the rest RATE_LIMITED.
+    let checked = 0;
+    for (let i = 0; i < 60; i++) await d.checkDomains(acme, [name(`share-${i}`)]).then(() => checked++, refused);
+    expect(checked).toBe(35);
+    // The poller is not starved: its next step in the same window is still there.
+    clock.advance(7_500);
+    await expect(d.pollRequest(acme)).resolves.toMatchObject({ code: expect.any(Number) });
+    expect(refusals).toHaveLength(9 + 25);
+    for (const e of refusals) {
+      expect(e).toBeInstanceOf(UpstreamRateLimitedError);
+      expect(e.details.retryAfter).toBeGreaterThan(0);
+      expect(e.message).not.toContain('HTTP 429'); // refused by the gateway, never sent
+    }
+    expect(sleeps).toEqual([]);
+    await d.close();
   });
 
   test('the bearer token never appears in errors or command events, and never comes from the config file', async () => {

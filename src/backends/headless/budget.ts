@@ -38,7 +38,7 @@ export class HeadlessRateBudget {
   /** Where the registry's windows start (ms since epoch modulo the window). */
   private offsetMs = 0;
   /** Counts per window (requests) and per poller step; keys are the window or step numbers. */
-  private readonly counters = { requests: new RateLimiterMemory({ points: 1, duration: 1 }), poller: new RateLimiterMemory({ points: 1, duration: 1 }) };
+  private counters!: Record<RateLane, RateLimiterMemory>;
 
   constructor(
     shape: Partial<RateLimitShape> = {},
@@ -107,7 +107,6 @@ export class HeadlessRateBudget {
     const { requests, poller } = this.shares;
     // Each key is one window (or poller step) number; it is kept a window long, then forgotten.
     const duration = this.shape.windowSeconds;
-    this.counters.requests = new RateLimiterMemory({ points: requests, duration });
-    this.counters.poller = new RateLimiterMemory({ points: 1, duration });
+    this.counters = { requests: new RateLimiterMemory({ points: requests, duration }), poller: new RateLimiterMemory({ points: 1, duration }) };
   }
 }

@@ -84,12 +84,21 @@ function unauthenticated(message: string) {
 /** Starts the whole gateway: database, sandboxes, backends, HTTP (GraphQL + GraphiQL) and WebSocket. */
 export async function startGateway(config: GatewayConfig, opts: GatewayOptions = {}): Promise<Gateway> {
   const clock = opts.clock ?? systemClock;
+  // How long each step of the start took (ms), for the 'gateway listening' log line.
+  const startup: Record<string, number> = {};
+  let stepAt = performance.now();
+  const step = (name: string) => {
+    const now = performance.now();
+    startup[name] = Math.round(now - stepAt);
+    stepAt = now;
+  };
   const logger = opts.logger ?? createLogger(config.logLevel);
   const db: GatewayOptions['database'] & { migration?: MigrateResult } = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
   if (db.migration) {
     const { applied, engine, durationMs } = db.migration;
     logger.info({ applied, schemaEngine: engine, durationMs }, applied.length > 0 ? 'database migrated' : 'database schema up to date');
   }
+  step('database');
   const sandboxes = await startSandboxes(config, clock, opts.sandboxStateDir ?? (opts.database ? undefined : `${config.dataDir}/sandbox`));
   const commandLog = new CommandLog(db.prisma, logger, clock);
   const events = createPollEvents(config, storedEvents(db.prisma), logger);
@@ -115,129 +124,143 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     await db.prisma.registrar.upsert({ where: { id: r.id }, update: { name: r.name }, create: r });
   }
 
-  const schema = await buildGatewaySchema();
-  // One module per concern, each serving HTTP (Apollo) and graphql-ws alike: the limits, the error
-  // format, the API key (authenticate + revocation), the counting and tracing of operations.
-  const limitsInForce = resolveLimits(config);
-  const limits = new OperationLimits(schema, limitsInForce, createRateLimiter(limitsInForce, config.redisUrl, logger, config.redisUrl ? redisPrefix(config) : undefined));
-  const formatError = makeFormatError(logger, limits.limits);
-  const revocations = new KeyRevocationWatch(db.prisma, logger, config.auth?.revocationCheckMs, (keyId) => apiKeys.forget(keyId));
-  const unlistenKeys = db.listen ? await followKeyChanges(db.listen, apiKeys, revocations, logger) : async () => undefined;
-  const app = express();
-  app.disable('x-powered-by');
-  // No ETag computed over every answer (a hash of the body on each GraphQL response, which no
-  // client revalidates: POST answers are not cached, and no GraphQL answer carries cache hints).
-  // GraphiQL sets its own, and still answers 304 (src/http/graphiql.ts).
-  app.set('etag', false);
-  const httpServer = createServer(app);
-  // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message).
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 2 * 1024 * 1024 });
-  const wsCleanup = useWebSocket({ schema, wsServer, services, limits, formatError, revocations, operations });
-  const apollo = new ApolloServer<GatewayContext & KeyedContext>({
-    schema,
-    formatError,
-    // Apollo's default depends on NODE_ENV; stack traces are for the log, never for clients.
-    includeStacktraceInErrorResponses: false,
-    introspection: true,
-    parseOptions: limits.parseOptions,
-    validationRules: [...limits.validationRules],
-    plugins: [
-      operations.apolloPlugin(),
-      limits.apolloPlugin(),
-      boundErrorsPlugin(limits.limits.maxErrors),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      // A federation subgraph would otherwise answer routers' ftv1 requests with field traces (and say so on the console).
-      ApolloServerPluginInlineTraceDisabled(),
-      // Apollo's landing page loads from Apollo's CDN (with telemetry); browsers get the offline GraphiQL instead.
-      ApolloServerPluginLandingPageDisabled(),
-      // No @cacheControl hints in the schema, so no cacheable answer; the plugin would still wrap
-      // every field's resolver to compute a policy per request.
-      ApolloServerPluginCacheControlDisabled(),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
-    ],
-  });
-  await apollo.start();
-
-  let shuttingDown = false;
-  app.get('/healthz', (_req, res) => void res.json({ ok: true }));
-  if (config.metrics?.enabled !== false) {
-    const token = config.metrics?.token;
-    app.get('/metrics', (req, res, next) => {
-      if (token && !bearerMatches(req.headers.authorization, token)) return void res.status(401).type('text').send('send the metrics token: Authorization: Bearer <token>\n');
-      metrics.text().then((text) => void res.type(metrics.contentType).send(text), next);
-    });
-  }
-  app.get('/readyz', (_req, res, next) => {
-    readiness(services, shuttingDown).then((r) => void res.status(r.ready ? 200 : 503).json(r), next);
-  });
-  // GraphiQL at / and, for a browser opening the URL the gateway prints, at /graphql.
-  app.get('/', serveGraphiQL);
-  app.get('/graphql', (req, res, next) => (prefersHtml(req) ? serveGraphiQL(req, res, next) : next()));
-  const traced = operations.httpMiddleware();
-  app.use(
-    '/graphql',
-    express.json({ limit: '2mb' }),
-    ...(traced ? [traced] : []),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const caller = await authenticate(apiKeys, req.headers.authorization);
-        if (!caller) throw unauthenticated('send a valid API key: Authorization: Bearer <key>');
-        await limits.arrive(caller.keyId);
-        return { ...createContext(services, caller.registrar), keyId: caller.keyId };
-      },
-    }),
-  );
-
-  // Express's own error page is HTML with a stack trace outside production; answer as GraphQL does.
-  app.use((err: { type?: string; status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const [status, code, message] =
-      err.type === 'entity.parse.failed'
-        ? [400, 'BAD_REQUEST', 'the request body is not valid JSON']
-        : err.type === 'entity.too.large'
-          ? [413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than 2 MB']
-          : typeof err.status === 'number' && err.status >= 400 && err.status < 500
-            ? [err.status, 'BAD_REQUEST', 'the request could not be read']
-            : [500, 'INTERNAL_SERVER_ERROR', 'Internal server error'];
-    if (status === 500) logger.error({ err }, 'unexpected HTTP error');
-    res.status(status).json({ errors: [{ message, extensions: { code } }] });
-  });
-
-  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
-  if (config.poll.enabled) ingester.start();
+  // Bulk items this instance left unfinished (a crash, a deploy) resume now rather than once HTTP is
+  // up: their claims, reconciliation reads and EPP logins wait on the database and the network while
+  // the schema is built and the server starts. A start that fails further on stops them again.
+  step('sandboxesAndServices');
   await bulk.start();
-  revocations.start();
-  const purge = startPurgeTimer(services.idempotency, config, logger);
-  const { port } = httpServer.address() as AddressInfo;
-  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-  logger.info({ port }, 'gateway listening');
+  step('bulkStart');
+  try {
+    const schema = await buildGatewaySchema();
+    step('schema');
+    // One module per concern, each serving HTTP (Apollo) and graphql-ws alike: the limits, the error
+    // format, the API key (authenticate + revocation), the counting and tracing of operations.
+    const limitsInForce = resolveLimits(config);
+    const limits = new OperationLimits(schema, limitsInForce, createRateLimiter(limitsInForce, config.redisUrl, logger, config.redisUrl ? redisPrefix(config) : undefined));
+    const formatError = makeFormatError(logger, limits.limits);
+    const revocations = new KeyRevocationWatch(db.prisma, logger, config.auth?.revocationCheckMs, (keyId) => apiKeys.forget(keyId));
+    const unlistenKeys = db.listen ? await followKeyChanges(db.listen, apiKeys, revocations, logger) : async () => undefined;
+    const app = express();
+    app.disable('x-powered-by');
+    // No ETag computed over every answer (a hash of the body on each GraphQL response, which no
+    // client revalidates: POST answers are not cached, and no GraphQL answer carries cache hints).
+    // GraphiQL sets its own, and still answers 304 (src/http/graphiql.ts).
+    app.set('etag', false);
+    const httpServer = createServer(app);
+    // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message).
+    const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 2 * 1024 * 1024 });
+    const wsCleanup = useWebSocket({ schema, wsServer, services, limits, formatError, revocations, operations });
+    const apollo = new ApolloServer<GatewayContext & KeyedContext>({
+      schema,
+      formatError,
+      // Apollo's default depends on NODE_ENV; stack traces are for the log, never for clients.
+      includeStacktraceInErrorResponses: false,
+      introspection: true,
+      parseOptions: limits.parseOptions,
+      validationRules: [...limits.validationRules],
+      plugins: [
+        operations.apolloPlugin(),
+        limits.apolloPlugin(),
+        boundErrorsPlugin(limits.limits.maxErrors),
+        ApolloServerPluginDrainHttpServer({ httpServer }),
+        // A federation subgraph would otherwise answer routers' ftv1 requests with field traces (and say so on the console).
+        ApolloServerPluginInlineTraceDisabled(),
+        // Apollo's landing page loads from Apollo's CDN (with telemetry); browsers get the offline GraphiQL instead.
+        ApolloServerPluginLandingPageDisabled(),
+        // No @cacheControl hints in the schema, so no cacheable answer; the plugin would still wrap
+        // every field's resolver to compute a policy per request.
+        ApolloServerPluginCacheControlDisabled(),
+        { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      ],
+    });
+    await apollo.start();
+    step('apollo');
 
-  return {
-    url: `http://${host}:${port}/graphql`,
-    wsUrl: `ws://${host}:${port}/graphql`,
-    tracing,
-    services,
-    sandboxes,
-    commandLog,
-    beginShutdown() {
-      shuttingDown = true;
-    },
-    async close() {
-      revocations.stop();
-      await unlistenKeys();
-      await apollo.stop();
-      await closeServer(httpServer);
-      await limits.close();
-      await purge.stop();
-      await ingester.stop();
-      await bulk.stop();
-      await events.close();
-      await Promise.all(backends.map((b) => b.close()));
-      await sandboxes.stop();
-      await commandLog.flush();
-      await tracing?.shutdown();
-      await db.close();
-    },
-  };
+    let shuttingDown = false;
+    app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+    if (config.metrics?.enabled !== false) {
+      const token = config.metrics?.token;
+      app.get('/metrics', (req, res, next) => {
+        if (token && !bearerMatches(req.headers.authorization, token)) return void res.status(401).type('text').send('send the metrics token: Authorization: Bearer <token>\n');
+        metrics.text().then((text) => void res.type(metrics.contentType).send(text), next);
+      });
+    }
+    app.get('/readyz', (_req, res, next) => {
+      readiness(services, shuttingDown).then((r) => void res.status(r.ready ? 200 : 503).json(r), next);
+    });
+    // GraphiQL at / and, for a browser opening the URL the gateway prints, at /graphql.
+    app.get('/', serveGraphiQL);
+    app.get('/graphql', (req, res, next) => (prefersHtml(req) ? serveGraphiQL(req, res, next) : next()));
+    const traced = operations.httpMiddleware();
+    app.use(
+      '/graphql',
+      express.json({ limit: '2mb' }),
+      ...(traced ? [traced] : []),
+      expressMiddleware(apollo, {
+        context: async ({ req }) => {
+          const caller = await authenticate(apiKeys, req.headers.authorization);
+          if (!caller) throw unauthenticated('send a valid API key: Authorization: Bearer <key>');
+          await limits.arrive(caller.keyId);
+          return { ...createContext(services, caller.registrar), keyId: caller.keyId };
+        },
+      }),
+    );
+
+    // Express's own error page is HTML with a stack trace outside production; answer as GraphQL does.
+    app.use((err: { type?: string; status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      const [status, code, message] =
+        err.type === 'entity.parse.failed'
+          ? [400, 'BAD_REQUEST', 'the request body is not valid JSON']
+          : err.type === 'entity.too.large'
+            ? [413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than 2 MB']
+            : typeof err.status === 'number' && err.status >= 400 && err.status < 500
+              ? [err.status, 'BAD_REQUEST', 'the request could not be read']
+              : [500, 'INTERNAL_SERVER_ERROR', 'Internal server error'];
+      if (status === 500) logger.error({ err }, 'unexpected HTTP error');
+      res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    });
+
+    await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+    if (config.poll.enabled) ingester.start();
+    revocations.start();
+    const purge = startPurgeTimer(services.idempotency, config, logger);
+    const { port } = httpServer.address() as AddressInfo;
+    const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    step('listen');
+    // processMs: since the process started, module loading included.
+    logger.info({ port, startupMs: { ...startup, processMs: Math.round(process.uptime() * 1000) } }, 'gateway listening');
+
+    return {
+      url: `http://${host}:${port}/graphql`,
+      wsUrl: `ws://${host}:${port}/graphql`,
+      tracing,
+      services,
+      sandboxes,
+      commandLog,
+      beginShutdown() {
+        shuttingDown = true;
+      },
+      async close() {
+        revocations.stop();
+        await unlistenKeys();
+        await apollo.stop();
+        await closeServer(httpServer);
+        await limits.close();
+        await purge.stop();
+        await ingester.stop();
+        await bulk.stop();
+        await events.close();
+        await Promise.all(backends.map((b) => b.close()));
+        await sandboxes.stop();
+        await commandLog.flush();
+        await tracing?.shutdown();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await bulk.stop().catch(() => undefined);
+    throw err;
+  }
 }
 
 /** Constant-time comparison of a bearer token. */

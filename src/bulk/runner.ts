@@ -195,7 +195,7 @@ export class BulkRunner {
     const svc = this.env.idempotency;
     if (item.inDoubt) {
       const { claimedAt, ownHolder } = item.inDoubt;
-      return { run: async (req, execute) => (await svc.markInDoubt(req, claimedAt, ownHolder), svc.run(req, execute)) };
+      return { run: async (req, execute) => (await svc.markInDoubt(req, claimedAt, ownHolder), svc.run(req, execute, { recorded: true })) };
     }
     if (item.attempts === 1) return { run: (req, execute) => svc.runDeferred(req, execute, (r) => records.push(r)) };
     return svc;

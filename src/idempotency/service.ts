@@ -121,13 +121,19 @@ export class IdempotencyService {
     return this.deps.commandLog;
   }
 
-  async run<T extends StoredResult>(req: MutationRequest, execute: (attempt: Attempt) => Promise<T>): Promise<MutationOutcome<T>> {
+  /**
+   * Runs `execute` at most once for the key (see the class). `opts.recorded`: the caller has just
+   * written the key's record (markInDoubt), so the record is read first instead of trying an insert
+   * that can only be refused (a unique violation: an error in PostgreSQL's log and a thrown error
+   * per call, which made a restarted bulk runner's reconciliation of its in-doubt items CPU-bound).
+   */
+  async run<T extends StoredResult>(req: MutationRequest, execute: (attempt: Attempt) => Promise<T>, opts: { recorded?: boolean } = {}): Promise<MutationOutcome<T>> {
     const fp = this.fingerprints.of(req.operation, req.args);
     const deadline = this.opts.now() + this.opts.waitMs;
     // A waiter tries to insert (become the owner) only while no record exists: a refused insert is a
     // unique violation, far dearer than a read, and 100 waiters inserting every round starved the
     // owner's own writes of pool connections and CPU (its answer then reached them after waitMs).
-    let mayInsert = true;
+    let mayInsert = opts.recorded !== true;
     for (let round = 0; ; round++) {
       if (round > 0 && this.opts.now() >= deadline) throw new IdempotencyInProgressError();
       if (mayInsert) {

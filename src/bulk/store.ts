@@ -77,8 +77,18 @@ const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? null)) as Prisma.Inp
  * sent by hand can take an item's key.
  */
 export function itemKey(jobKey: string, position: number): string {
-  return `${DERIVED_KEY_PREFIX}${createHash('sha256').update(jobKey).digest('hex').slice(0, 40)}:${position}`;
+  let prefix = itemKeyPrefixes.get(jobKey);
+  if (prefix === undefined) {
+    prefix = `${DERIVED_KEY_PREFIX}${createHash('sha256').update(jobKey).digest('hex').slice(0, 40)}:`;
+    if (itemKeyPrefixes.size >= ITEM_KEY_PREFIXES) itemKeyPrefixes.clear();
+    itemKeyPrefixes.set(jobKey, prefix);
+  }
+  return prefix + position;
 }
+
+/** The hashed part of itemKey by job key, for the jobs running now (every item of a job shares it). */
+const itemKeyPrefixes = new Map<string, string>();
+const ITEM_KEY_PREFIXES = 256;
 
 /**
  * itemKey computed by the database (PostgreSQL's sha256), over the SQL expressions of a job's key

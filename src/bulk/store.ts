@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Prisma, type BulkJob, type PrismaClient } from '../db/generated/client.js';
+import { rawExecute, rawQuery } from '../db/raw.js';
 import type { DeferredRecord } from '../idempotency/deferred.js';
 import { DERIVED_KEY_PREFIX } from '../validation/names.js';
 import type { BulkKind } from './kinds.js';
@@ -199,12 +200,16 @@ export class BulkStore {
   async settle(holder: string, outcomes: ItemOutcome[]): Promise<string[]> {
     if (outcomes.length === 0) return [];
     const rows = JSON.stringify(outcomes.map((o) => ({ id: o.id.toString(), state: o.state, result: o.result ?? null, error: o.error ?? null, not_before: (o.notBefore ?? new Date(0)).toISOString() })));
-    const touched = await this.prisma.$queryRaw<Array<{ job_id: string }>>`
-      UPDATE bulk_items AS b SET state = v.state::bulk_item_state, result = v.result, error = v.error,
+    // A hot batch write: straight through the pool on PostgreSQL (src/db/raw.ts).
+    const touched = await rawQuery<{ job_id: string }>(
+      this.prisma,
+      `UPDATE bulk_items AS b SET state = v.state::bulk_item_state, result = v.result, error = v.error,
         not_before = GREATEST(b.not_before, v.not_before), holder = NULL, lease_until = NULL, updated_at = now()
-      FROM jsonb_to_recordset(${rows}::jsonb) AS v(id bigint, state text, result jsonb, error jsonb, not_before timestamptz)
-      WHERE b.id = v.id AND b.holder = ${holder} AND b.state = 'RUNNING'
-      RETURNING b.job_id`;
+      FROM jsonb_to_recordset($1::jsonb) AS v(id bigint, state text, result jsonb, error jsonb, not_before timestamptz)
+      WHERE b.id = v.id AND b.holder = $2 AND b.state = 'RUNNING'
+      RETURNING b.job_id::text AS job_id`,
+      [rows, holder],
+    );
     const jobs = [...new Set(touched.map((t) => t.job_id))];
     for (const id of jobs) await this.finishIfDone(id);
     return jobs;
@@ -212,10 +217,13 @@ export class BulkStore {
 
   /** RUNNING (or CANCELLED) job -> finished, once no item is pending, running or awaiting the registry. */
   async finishIfDone(jobId: string): Promise<void> {
-    await this.prisma.$executeRaw`
-      UPDATE bulk_jobs SET state = CASE WHEN state = 'RUNNING' THEN 'COMPLETED'::bulk_job_state ELSE state END, finished_at = now(), updated_at = now()
-      WHERE id = ${jobId} AND finished_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM bulk_items WHERE job_id = ${jobId} AND state IN ('PENDING', 'RUNNING', 'AWAITING_REGISTRY'))`;
+    await rawExecute(
+      this.prisma,
+      `UPDATE bulk_jobs SET state = CASE WHEN state = 'RUNNING' THEN 'COMPLETED'::bulk_job_state ELSE state END, finished_at = now(), updated_at = now()
+      WHERE id = $1 AND finished_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM bulk_items WHERE job_id = $1 AND state IN ('PENDING', 'RUNNING', 'AWAITING_REGISTRY'))`,
+      [jobId],
+    );
   }
 
   /**

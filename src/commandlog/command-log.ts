@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import type { CommandName } from '../core/commands.js';
 import type { CommandLog as CommandLogRow, Prisma, PrismaClient } from '../db/generated/client.js';
+import { rawExecute } from '../db/raw.js';
 import type { Logger } from '../logger.js';
 
 /** One upstream command as an adapter reports it (never with secrets). */
@@ -258,23 +259,30 @@ export class CommandLog {
       const updates = batch.flatMap((f) => (f.id !== undefined ? [{ id: f.id.toString(), ...f.outcome }] : []));
       const creates = batch.flatMap((f) => (f.id === undefined ? [f.entry] : []));
       try {
+        // Hot batch writes: straight through the pool on PostgreSQL (src/db/raw.ts).
         if (updates.length > 0) {
-          await this.prisma.$executeRaw`
-            UPDATE command_log AS c SET server_trid = v."serverTrid", result_code = v."resultCode", message = v.message,
+          await rawExecute(
+            this.prisma,
+            `UPDATE command_log AS c SET server_trid = v."serverTrid", result_code = v."resultCode", message = v.message,
               duration_ms = v."durationMs", created_at = v."createdAt", sent = v.sent
-            FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
+            FROM jsonb_to_recordset($1::jsonb)
               AS v(id bigint, "serverTrid" text, "resultCode" integer, message text, "durationMs" integer, "createdAt" timestamptz, sent boolean)
-            WHERE c.id = v.id`;
+            WHERE c.id = v.id`,
+            [JSON.stringify(updates)],
+          );
         }
         if (creates.length > 0) {
-          await this.prisma.$executeRaw`
-            INSERT INTO command_log (registrar_id, backend, operation, command, object_name, idempotency_key, client_trid,
+          await rawExecute(
+            this.prisma,
+            `INSERT INTO command_log (registrar_id, backend, operation, command, object_name, idempotency_key, client_trid,
               server_trid, result_code, message, duration_ms, created_at, sent)
             SELECT v."registrarId", v.backend, v.operation, v.command, v."objectName", v."idempotencyKey", v."clientTrid",
               v."serverTrid", v."resultCode", v.message, v."durationMs", v."createdAt", v.sent
-            FROM jsonb_to_recordset(${JSON.stringify(creates)}::jsonb) AS v("registrarId" text, backend text, operation text, command text,
+            FROM jsonb_to_recordset($1::jsonb) AS v("registrarId" text, backend text, operation text, command text,
               "objectName" text, "idempotencyKey" text, "clientTrid" text, "serverTrid" text, "resultCode" integer, message text,
-              "durationMs" integer, "createdAt" timestamptz, sent boolean)`;
+              "durationMs" integer, "createdAt" timestamptz, sent boolean)`,
+            [JSON.stringify(creates)],
+          );
         }
       } catch (err) {
         this.logger.error({ err, entries: batch.length }, 'command log write failed');

@@ -24,6 +24,7 @@ import { PrismaClient } from './generated/client.js';
 import { listenPGlite, listenPostgres, type Listen } from './listen.js';
 import { migratePGlite, migratePostgresIsolated, type MigrateResult } from './migrate.js';
 import { lockDataDir } from './pglite-lock.js';
+import { useRawPool } from './raw.js';
 import { runInWorker } from '../worker.js';
 
 export { isUniqueViolation, uniqueViolation } from './errors.js';
@@ -80,6 +81,7 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
   // client and opens a new one on demand, so there is nothing else to do.
   pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  useRawPool(prisma, pool);
   let closing: Promise<void> | undefined;
   return {
     prisma,

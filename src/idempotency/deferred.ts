@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../db/generated/client.js';
+import { rawExecute } from '../db/raw.js';
 import type { StoredRequest } from './lease.js';
 
 /** One record as runDeferred hands it over: the final state of the key, or OUTCOME_UNKNOWN for the next attempt to reconcile. */
@@ -58,13 +59,17 @@ export async function writeDeferredRecords(prisma: PrismaClient, records: readon
     created_at: r.createdAt.toISOString(),
     expires_at: r.expiresAt.toISOString(),
   }));
-  await prisma.$executeRaw`
-    INSERT INTO idempotency_records (id, registrar_id, idempotency_key, operation, fingerprint, state, request, response, error,
+  // A hot batch write: straight through the pool on PostgreSQL (src/db/raw.ts).
+  await rawExecute(
+    prisma,
+    `INSERT INTO idempotency_records (id, registrar_id, idempotency_key, operation, fingerprint, state, request, response, error,
       client_trid, server_trid, backend, created_at, updated_at, expires_at)
     SELECT v.id, v.registrar_id, v.idempotency_key, v.operation, v.fingerprint, v.state::idempotency_state, v.request, v.response, v.error,
-      v.client_trid, v.server_trid, v.backend, v.created_at, ${now}, v.expires_at
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id text, registrar_id text, idempotency_key text, operation text,
+      v.client_trid, v.server_trid, v.backend, v.created_at, $2::timestamptz, v.expires_at
+    FROM jsonb_to_recordset($1::jsonb) AS v(id text, registrar_id text, idempotency_key text, operation text,
       fingerprint text, state text, request jsonb, response jsonb, error jsonb, client_trid text, server_trid text, backend text,
       created_at timestamptz, expires_at timestamptz)
-    ON CONFLICT (registrar_id, idempotency_key) DO NOTHING`;
+    ON CONFLICT (registrar_id, idempotency_key) DO NOTHING`,
+    [JSON.stringify(rows), now.toISOString()],
+  );
 }

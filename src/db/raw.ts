@@ -1,0 +1,36 @@
+/**
+ * Raw statements for the gateway's hot batch writes (a bulk job's outcomes and idempotency
+ * records, the command log's batches), sent on PostgreSQL straight through the pg Pool that
+ * Prisma's adapter uses, instead of through Prisma's raw-query path. Measured on the development
+ * machine with a 65-row JSON parameter: Prisma $executeRaw 1.7-2.2 ms of CPU per statement,
+ * pg alone 0.4-0.6 ms; a 10,000-item bulk job sends about 300 such statements per 1,000 items.
+ *
+ * Only single statements outside any transaction belong here. The embedded PGlite (one
+ * connection shared with Prisma's transactions) and any PrismaClient not opened by
+ * src/db/client.ts go through Prisma's $executeRawUnsafe / $queryRawUnsafe with the same SQL
+ * and parameters. Errors are the driver's own (pg's DatabaseError, or Prisma's): callers here
+ * only log them and try again.
+ */
+import type pg from 'pg';
+import type { PrismaClient } from './generated/client.js';
+
+const pools = new WeakMap<PrismaClient, pg.Pool>();
+
+/** Sends `prisma`'s raw hot writes through `pool` (the pool its PostgreSQL adapter uses). */
+export function useRawPool(prisma: PrismaClient, pool: pg.Pool): void {
+  pools.set(prisma, pool);
+}
+
+/** Runs one statement (`$1`.. placeholders); resolves with the rows it changed. */
+export async function rawExecute(prisma: PrismaClient, sql: string, params: unknown[]): Promise<number> {
+  const pool = pools.get(prisma);
+  if (!pool) return prisma.$executeRawUnsafe(sql, ...params);
+  return (await pool.query(sql, params)).rowCount ?? 0;
+}
+
+/** Runs one statement that returns rows (`$1`.. placeholders). Columns come as the driver gives them: select text, not bigint. */
+export async function rawQuery<T extends Record<string, unknown>>(prisma: PrismaClient, sql: string, params: unknown[]): Promise<T[]> {
+  const pool = pools.get(prisma);
+  if (!pool) return prisma.$queryRawUnsafe<T[]>(sql, ...params);
+  return (await pool.query<T>(sql, params)).rows;
+}

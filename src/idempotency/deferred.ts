@@ -37,11 +37,12 @@ export interface DeferredRecord {
 /**
  * Writes the records in one statement. A key that has a record already keeps it (the first
  * record of a key is its answer: another attempt under the key, e.g. one that took an item over
- * from a holder presumed dead, wrote it). Throws when the database does: the caller keeps the
- * records and tries again before it writes anything that depends on them.
+ * from a holder presumed dead, wrote it). Returns how many records were written (those of keys
+ * that had none). Throws when the database does: the caller keeps the records and tries again
+ * before it writes anything that depends on them.
  */
-export async function writeDeferredRecords(prisma: PrismaClient, records: readonly DeferredRecord[], now: Date): Promise<void> {
-  if (records.length === 0) return;
+export async function writeDeferredRecords(prisma: PrismaClient, records: readonly DeferredRecord[], now: Date): Promise<number> {
+  if (records.length === 0) return 0;
   // The rows as one JSON parameter: cheaper to compile and send than a parameter per column and row.
   const rows = records.map((r) => ({
     id: randomUUID(),
@@ -60,7 +61,7 @@ export async function writeDeferredRecords(prisma: PrismaClient, records: readon
     expires_at: r.expiresAt.toISOString(),
   }));
   // A hot batch write: straight through the pool on PostgreSQL (src/db/raw.ts).
-  await rawExecute(
+  return rawExecute(
     prisma,
     `INSERT INTO idempotency_records (id, registrar_id, idempotency_key, operation, fingerprint, state, request, response, error,
       client_trid, server_trid, backend, created_at, updated_at, expires_at)

@@ -244,8 +244,9 @@ export class IdempotencyService {
       createdAt: startedBy,
       expiresAt: new Date(this.clock.now().getTime() + this.opts.ttlMs),
     };
-    await writeDeferredRecords(this.prisma, [record], Lease.stamp(this.opts.now()));
-    if (ownerDead) await this.abandon(req.registrarId, req.key);
+    const written = await writeDeferredRecords(this.prisma, [record], Lease.stamp(this.opts.now()));
+    // Only a record the key had before can be IN_PROGRESS (one written now is OUTCOME_UNKNOWN).
+    if (ownerDead && written === 0) await this.abandon(req.registrarId, req.key);
   }
 
   /**

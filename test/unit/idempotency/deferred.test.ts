@@ -90,8 +90,8 @@ describe('runDeferred', () => {
     const kept: DeferredRecord[] = [];
     await s.runDeferred(r, async () => answer(r.args.name, 'GW-first'), (rec) => kept.push(rec));
     await s.runDeferred(r, async () => answer(r.args.name, 'GW-second'), (rec) => kept.push(rec));
-    await writeDeferredRecords(fx.db.prisma, [kept[0]!], new Date());
-    await writeDeferredRecords(fx.db.prisma, [kept[1]!], new Date());
+    expect(await writeDeferredRecords(fx.db.prisma, [kept[0]!], new Date())).toBe(1);
+    expect(await writeDeferredRecords(fx.db.prisma, [kept[1]!], new Date())).toBe(0); // none written
     expect((await record(r.key))!.clientTrid).toBe('GW-first');
   });
 
@@ -154,9 +154,12 @@ describe('runDeferred', () => {
 
 describe('markInDoubt', () => {
   it.each([
-    ['applied', true, 0],
-    ['not applied', false, 1],
-  ])('an attempt that died unrecorded (%s upstream): the next run() reconciles before sending', async (_what, applies, resends) => {
+    ['applied', true, 0, false],
+    ['not applied', false, 1, false],
+    // run() told the record exists (as the bulk runner does right after markInDoubt): read, not inserted first.
+    ['applied', true, 0, true],
+    ['not applied', false, 1, true],
+  ])('an attempt that died unrecorded (%s upstream: %s, sent again %i times; run() told the record exists: %s): the next run() reconciles before sending', async (_what, applies, resends, recorded) => {
     const s = service();
     const r = renewal();
     const startedBy = fx.clock.now();
@@ -166,7 +169,7 @@ describe('markInDoubt', () => {
     await s.markInDoubt(r, startedBy, true);
     expect(await record(r.key)).toMatchObject({ state: 'OUTCOME_UNKNOWN', createdAt: startedBy });
     let sent = 0;
-    const out = await s.run(r, async () => (++sent, await send(r, 'GW-again'), answer(r.args.name, 'GW-again')));
+    const out = await s.run(r, async () => (++sent, await send(r, 'GW-again'), answer(r.args.name, 'GW-again')), { recorded });
     expect(sent).toBe(resends);
     expect(out.result).toMatchObject({ name: r.args.name, expiresAt: RENEWED.toISOString() });
   });

@@ -1,16 +1,20 @@
 /**
- * XML text -> namespace-resolved element tree, with fast-xml-parser doing the parsing.
- * Prefixes are resolved through the in-scope xmlns declarations, so a server may use any
- * prefix or default namespaces.
+ * XML text -> namespace-resolved element tree.
+ *
+ * Frames from a registry are read by saxes, a strict (XML 1.0 well-formedness and Namespaces in
+ * XML) streaming parser, in one pass: it rejects what is not well-formed (mismatched or unclosed
+ * tags, a second document element, undefined entities, characters XML cannot carry) and resolves
+ * every element and attribute name through the in-scope xmlns declarations, so a server may use
+ * any prefix or default namespaces. The ordered node list of fast-xml-parser (`parseOrdered`) is
+ * kept for the debug log's redaction (./redact.ts), which writes the frame back out.
  */
 import { COMMON_HTML, CURRENCY, ENTITY_ACTION, EntityDecoder, XML } from '@nodable/entities';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { HTML as HTML_CONTEXT, XML as XML_CONTEXT, isUnsafe } from 'is-unsafe';
+import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { EppProtocolError, type XmlElement } from './tree.js';
 
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const ATTRS = ':@';
-const TEXT = '#text';
 
 /** One node of fast-xml-parser's preserveOrder output. */
 export type OrderedNode = Record<string, unknown>;
@@ -63,55 +67,58 @@ export function attrsOf(node: OrderedNode): Record<string, string> {
   return (node[ATTRS] as Record<string, string> | undefined) ?? {};
 }
 
-function split(qname: string): [string | undefined, string] {
-  const i = qname.indexOf(':');
-  return i < 0 ? [undefined, qname] : [qname.slice(0, i), qname.slice(i + 1)];
+/** The attribute names that declare namespaces (xmlns, xmlns:p): not attributes of the element. */
+function declaresNamespace(a: { prefix: string; name: string }): boolean {
+  return a.prefix === 'xmlns' || a.name === 'xmlns';
 }
 
-function resolve(node: OrderedNode, tag: string, scope: Map<string, string>): XmlElement {
-  const rawAttrs = attrsOf(node);
-  let inner = scope;
-  for (const [k, v] of Object.entries(rawAttrs)) {
-    if (k === 'xmlns' || k.startsWith('xmlns:')) {
-      if (inner === scope) inner = new Map(scope);
-      inner.set(k === 'xmlns' ? '' : k.slice(6), String(v));
-    }
-  }
-  const [prefix, local] = split(tag);
-  const ns = inner.get(prefix ?? '');
-  if (ns === undefined) throw new EppProtocolError(`undeclared namespace prefix "${prefix}" on <${tag}>`);
-
+function elementOf(tag: SaxesTagNS): XmlElement {
   const attrs: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rawAttrs)) {
-    if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
-    const [ap, al] = split(k);
-    if (ap === undefined) {
-      attrs[al] = String(v);
-    } else {
-      const uri = ap === 'xml' ? XML_NS : inner.get(ap);
-      if (uri === undefined) throw new EppProtocolError(`undeclared namespace prefix "${ap}" on attribute ${k}`);
-      attrs[`{${uri}}${al}`] = String(v);
-    }
+  for (const name in tag.attributes) {
+    const a = tag.attributes[name]!;
+    if (declaresNamespace(a)) continue;
+    // Unprefixed attributes are in no namespace (Namespaces in XML, section 6.2): by local name.
+    attrs[a.prefix === '' ? a.local : `{${a.uri}}${a.local}`] = a.value;
   }
-
-  const el: XmlElement = { ns, name: local, attrs, children: [], text: '' };
-  for (const c of (node[tag] as OrderedNode[] | undefined) ?? []) {
-    const ctag = tagOf(c);
-    if (ctag === undefined) continue;
-    if (ctag === TEXT) el.text += String(c[TEXT]);
-    else el.children.push(resolve(c, ctag, inner));
-  }
-  return el;
+  return { ns: tag.uri, name: tag.local, attrs, children: [], text: '' };
 }
 
-/** Parse an XML document into its namespace-resolved document element. */
+/**
+ * Parse an XML document into its namespace-resolved document element. Throws EppProtocolError
+ * when the text is not well-formed XML or uses a namespace prefix it does not declare.
+ */
 export function parseXml(xml: string): XmlElement {
-  const nodes = parseOrdered(xml);
-  const roots = nodes.filter((n) => {
-    const t = tagOf(n);
-    return t !== undefined && t !== TEXT;
+  const parser = new SaxesParser({
+    xmlns: true,
+    // Called only for a prefix no xmlns declaration in scope binds ("xml" and "xmlns" are built in).
+    resolvePrefix: (prefix: string): string | undefined => {
+      throw new EppProtocolError(`undeclared namespace prefix "${prefix}"`);
+    },
   });
-  if (roots.length !== 1) throw new EppProtocolError(`expected one document element, found ${roots.length}`);
-  const root = roots[0]!;
-  return resolve(root, tagOf(root)!, new Map([['', ''], ['xml', XML_NS]]));
+  const open: XmlElement[] = [];
+  let root: XmlElement | undefined;
+  parser.on('opentag', (tag) => {
+    const el = elementOf(tag);
+    const parent = open[open.length - 1];
+    if (parent) parent.children.push(el);
+    else root = el;
+    open.push(el);
+  });
+  // Also emitted for a self-closing tag, right after its opentag.
+  parser.on('closetag', () => open.pop());
+  // Direct text and CDATA of the element they are in (outside the document element, only whitespace is well-formed).
+  const text = (t: string) => {
+    const current = open[open.length - 1];
+    if (current) current.text += t;
+  };
+  parser.on('text', text);
+  parser.on('cdata', text);
+  try {
+    parser.write(xml).close();
+  } catch (e) {
+    if (e instanceof EppProtocolError) throw e;
+    throw new EppProtocolError(`not well-formed XML (${(e as Error).message})`);
+  }
+  if (!root) throw new EppProtocolError('expected one document element, found 0');
+  return root;
 }

@@ -81,6 +81,13 @@ describe('namespace-aware parsing', () => {
     expect(domainRenew.parse(parseResponse(xml))).toEqual({ name: 'a.tld', expiresAt: new Date('2031-02-03T04:05:06Z') });
   });
 
+  test('attributes: by local name when unprefixed, {uri}local when prefixed (xml: built in); xmlns declarations are not attributes', () => {
+    const root = parseXml(`<?xml version="1.0"?>\n<q:a xmlns:q="urn:q" xmlns="urn:d" code="7" xml:lang="en" q:s="x"><b/></q:a>\n`);
+    expect(root).toMatchObject({ ns: 'urn:q', name: 'a', attrs: { code: '7', '{http://www.w3.org/XML/1998/namespace}lang': 'en', '{urn:q}s': 'x' } });
+    expect(Object.keys(root.attrs)).toHaveLength(3);
+    expect(root.children.map((c) => [c.ns, c.name])).toEqual([['urn:d', 'b']]);
+  });
+
   test('entities, numeric character references and CDATA are decoded', () => {
     const root = parseXml(`<a xmlns="urn:x"><b>A &amp; B &#x263A; &#65;</b><c><![CDATA[<raw>&]]></c></a>`);
     expect(root.children.map((c) => c.text)).toEqual(['A & B \u263A A', '<raw>&']);
@@ -96,6 +103,14 @@ describe('namespace-aware parsing', () => {
   test('malformed XML, undeclared prefixes, non-EPP documents are protocol errors', () => {
     expect(() => parseXml('<a><b></a>')).toThrow(EppProtocolError);
     expect(() => parseXml('<p:a/>')).toThrow(/undeclared namespace prefix/);
+    expect(() => parseXml('<a xmlns="urn:x" p:b="1"/>')).toThrow(/undeclared namespace prefix "p"/);
+    // Well-formedness beyond matching tags: one document element, defined entities, unique attributes, no text outside.
+    expect(() => parseXml('<a/><b/>')).toThrow(EppProtocolError);
+    expect(() => parseXml('<a>&nbsp;</a>')).toThrow(EppProtocolError);
+    expect(() => parseXml('<a x="1" x="2"/>')).toThrow(EppProtocolError);
+    expect(() => parseXml('<a/>text')).toThrow(EppProtocolError);
+    expect(() => parseXml('')).toThrow(EppProtocolError);
+    expect(() => parseXml('<a><b></b>')).toThrow(EppProtocolError);
     expect(() => parseFrame('<epp xmlns="urn:other"><response/></epp>')).toThrow(EppProtocolError);
     expect(() => parseResponse(`<epp xmlns="${NS.epp}"><response>${TRID}</response></epp>`)).toThrow(/no <result>/);
     expect(new EppProtocolError('x')).toBeInstanceOf(UpstreamFailureError);

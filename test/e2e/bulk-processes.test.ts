@@ -6,31 +6,26 @@
  * the registry applied one renewal per domain and every expiry moved by exactly one year.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config.js';
 import type { GatewayConfig } from '../../src/config.types.js';
 import { BULK_RENEW, allItems, createDomains, waitFinished } from '../helpers/bulk.js';
-import { freshDatabase, type TestDatabase } from '../helpers/db.js';
-import { apiKeys, configFor, removeCompiledGateway, spawnGateway, startSharedSandbox, type GatewayProcess, type SharedSandbox } from '../helpers/processes.js';
+import { startGatewayProcesses, type GatewayProcesses } from '../helpers/gateway-processes.js';
+import { apiKeys, configFor, startSharedSandbox, type GatewayProcess, type SharedSandbox } from '../helpers/processes.js';
 
 const PG = process.env.TEST_DATABASE_URL;
 const N = 40;
 
 describe.skipIf(!PG)('bulk jobs across gateway processes on PostgreSQL (skipped: set TEST_DATABASE_URL to run it)', () => {
-  let db: TestDatabase;
+  let procs: GatewayProcesses;
   let shared: SharedSandbox;
-  let dir: string;
   let config: GatewayConfig;
   let key: string;
   const running: GatewayProcess[] = [];
 
   beforeAll(async () => {
-    db = await freshDatabase();
+    procs = await startGatewayProcesses('rgw-bulk-');
     shared = await startSharedSandbox({ name: 'sandbox-nomulus', profile: 'nomulus' });
-    dir = await mkdtemp(path.join(os.tmpdir(), 'rgw-bulk-'));
     // Short leases: a killed process's items and idempotency records are found abandoned quickly.
     config = configFor([shared], {
       idempotency: { leaseMs: 1_500, waitMs: 15_000 },
@@ -39,18 +34,15 @@ describe.skipIf(!PG)('bulk jobs across gateway processes on PostgreSQL (skipped:
       poll: { ...defaultConfig().poll, enabled: false },
     });
     running.push(await start('setup'));
-    key = (await apiKeys(db.prisma, config)).NewRegistrar!;
+    key = (await apiKeys(procs.db.prisma, config)).NewRegistrar!;
   }, 90_000);
   afterAll(async () => {
-    await Promise.all(running.map((p) => p.stop()));
+    await procs?.close();
     await shared?.stop();
-    await db?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-    await removeCompiledGateway();
   });
 
   async function start(id: string): Promise<GatewayProcess> {
-    return spawnGateway({ config, configPath: path.join(dir, `gateway-${id}-${randomUUID().slice(0, 6)}.json`), databaseUrl: db.url!, env: { BULK_INSTANCE_ID: id } });
+    return procs.spawn({ config, instanceId: id });
   }
 
   /**
@@ -103,7 +95,7 @@ describe.skipIf(!PG)('bulk jobs across gateway processes on PostgreSQL (skipped:
     running.push(other);
     const job = await submitSlowJob(running[0]!, 'share', givenExpiry);
     await untilApplied(job.renewsBefore, N / 2);
-    const finished = await db.prisma.bulkItem.findMany({ where: { jobId: job.id, state: 'SUCCEEDED' }, select: { id: true } });
+    const finished = await procs.db.prisma.bulkItem.findMany({ where: { jobId: job.id, state: 'SUCCEEDED' }, select: { id: true } });
     expect(finished.length).toBeGreaterThan(0);
     await running.shift()!.kill();
     await expectEachRenewedOnce(other, job);

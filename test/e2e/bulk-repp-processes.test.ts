@@ -8,32 +8,28 @@
  * single renewal, and every expiry moved by exactly one year.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config.js';
 import type { GatewayConfig, ReppBackendConfig } from '../../src/config.types.js';
 import { REPP_SANDBOX_ACCOUNTS, ReppSandbox } from '../../src/sandbox/repp/index.js';
 import { BULK_RENEW, allItems, waitFinished } from '../helpers/bulk.js';
-import { freshDatabase, type TestDatabase } from '../helpers/db.js';
-import { apiKeys, removeCompiledGateway, spawnGateway, type GatewayProcess } from '../helpers/processes.js';
+import { startGatewayProcesses, type GatewayProcesses } from '../helpers/gateway-processes.js';
+import { apiKeys, type GatewayProcess } from '../helpers/processes.js';
 
 const PG = process.env.TEST_DATABASE_URL;
 const N = 20;
 const CHUNK = 4;
 
 describe.skipIf(!PG)('REPP bulk chunks across a killed gateway process on PostgreSQL (skipped: set TEST_DATABASE_URL to run it)', () => {
-  let db: TestDatabase;
+  let procs: GatewayProcesses;
   let sandbox: ReppSandbox;
-  let dir: string;
   let config: GatewayConfig;
   let key: string; // NewRegistrar
   let theirKey: string; // TheRegistrar: its balance pays for the second job
   const running: GatewayProcess[] = [];
 
   beforeAll(async () => {
-    db = await freshDatabase();
+    procs = await startGatewayProcesses('rgw-repp-bulk-');
     sandbox = new ReppSandbox({ host: '127.0.0.1', port: 0 });
     const { url } = await sandbox.start();
     const backend: ReppBackendConfig = {
@@ -43,7 +39,6 @@ describe.skipIf(!PG)('REPP bulk chunks across a killed gateway process on Postgr
       accounts: Object.fromEntries(REPP_SANDBOX_ACCOUNTS.map((a) => [a.registrarId, { username: a.username, password: a.password }])),
       bulkLimit: CHUNK,
     };
-    dir = await mkdtemp(path.join(os.tmpdir(), 'rgw-repp-bulk-'));
     config = {
       ...defaultConfig(),
       port: 0,
@@ -57,20 +52,17 @@ describe.skipIf(!PG)('REPP bulk chunks across a killed gateway process on Postgr
       poll: { ...defaultConfig().poll, enabled: false },
     };
     running.push(await start());
-    const keys = await apiKeys(db.prisma, config);
+    const keys = await apiKeys(procs.db.prisma, config);
     key = keys.NewRegistrar!;
     theirKey = keys.TheRegistrar!;
   }, 90_000);
   afterAll(async () => {
-    await Promise.all(running.map((p) => p.stop()));
+    await procs?.close();
     await sandbox?.stop();
-    await db?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-    await removeCompiledGateway();
   });
 
   function start(id = 'one'): Promise<GatewayProcess> {
-    return spawnGateway({ config, configPath: path.join(dir, `gateway-${randomUUID().slice(0, 6)}.json`), databaseUrl: db.url!, env: { BULK_INSTANCE_ID: id } });
+    return procs.spawn({ config, instanceId: id });
   }
 
   /** N fresh domains of the key's registrar (NewRegistrar's contact `contact`), made through `via`; their expiry years. */

@@ -4,14 +4,11 @@
  * command in flight leaves a record the other process takes over once its lease lapses, and
  * reconciles instead of sending again. The sandbox's own counter is the judge.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config.js';
-import { freshDatabase, type TestDatabase } from '../helpers/db.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { apiKeys, configFor, removeCompiledGateway, spawnGateway, startSharedSandbox, type GatewayProcess, type GqlClient, type SharedSandbox } from '../helpers/processes.js';
+import { startGatewayProcesses, type GatewayProcesses } from '../helpers/gateway-processes.js';
+import { apiKeys, configFor, startSharedSandbox, type GatewayProcess, type GqlClient, type SharedSandbox } from '../helpers/processes.js';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 
 const CREATE = `mutation($k: String!, $name: String!) { createDomain(idempotencyKey: $k, input: { name: $name, authInfo: "Conc-Pw-1" }) { name replayed transaction { clientTransactionId resultCode } } }`;
@@ -59,28 +56,23 @@ describe('one key, 100 simultaneous requests, one gateway', () => {
 const PG = process.env.TEST_DATABASE_URL;
 
 describe.skipIf(!PG)('two gateway processes sharing PostgreSQL (skipped: set TEST_DATABASE_URL to run it)', () => {
-  let db: TestDatabase;
+  let procs: GatewayProcesses;
   let shared: SharedSandbox;
-  let dir: string;
   let p1: GatewayProcess;
   let p2: GatewayProcess;
   let A: string;
 
   beforeAll(async () => {
-    db = await freshDatabase();
+    procs = await startGatewayProcesses('rgw-procs-');
     shared = await startSharedSandbox({ name: 'sandbox-nomulus', profile: 'nomulus' });
-    dir = await mkdtemp(path.join(os.tmpdir(), 'rgw-procs-'));
     // Short leases so that a killed process is found dead within one waiting request.
     const config = configFor([shared], { idempotency: { leaseMs: 1_500, waitMs: 15_000 }, limits: { ...defaultConfig().limits, rateLimit: false } });
-    [p1, p2] = await Promise.all([1, 2].map((i) => spawnGateway({ config, configPath: path.join(dir, `gateway-${i}.json`), databaseUrl: db.url! })));
-    A = (await apiKeys(db.prisma, config)).NewRegistrar!;
+    [p1, p2] = await Promise.all([1, 2].map(() => procs.spawn({ config })));
+    A = (await apiKeys(procs.db.prisma, config)).NewRegistrar!;
   }, 60_000);
   afterAll(async () => {
-    await Promise.all([p1?.stop(), p2?.stop()]);
+    await procs?.close();
     await shared?.stop();
-    await db?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-    await removeCompiledGateway();
   });
 
   it('100 requests with one key over both processes: one domain:create reaches the registry', async () => {
@@ -121,7 +113,7 @@ describe.skipIf(!PG)('two gateway processes sharing PostgreSQL (skipped: set TES
 
   it('SIGTERM with SHUTDOWN_DELAY_MS: not ready at once, still serving for the delay, then gone', async () => {
     const config = configFor([shared], { limits: { ...defaultConfig().limits, rateLimit: false } });
-    const p3 = await spawnGateway({ config, configPath: path.join(dir, 'gateway-3.json'), databaseUrl: db.url!, env: { SHUTDOWN_DELAY_MS: '1500' } });
+    const p3 = await procs.spawn({ config, env: { SHUTDOWN_DELAY_MS: '1500' } });
     const readyz = p3.url.replace(/graphql$/, 'readyz');
     try {
       expect((await fetch(readyz)).status).toBe(200);

@@ -6,39 +6,31 @@
  * (NOTIFY from the api_keys trigger, src/auth/key-changes.ts). The key is revoked from outside
  * both instances, as the CLI or an operator's SQL would.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '../../src/auth/api-keys.js';
-import { freshDatabase, type TestDatabase } from '../helpers/db.js';
-import { configFor, removeCompiledGateway, spawnGateway, startSharedSandbox, type GatewayProcess, type SharedSandbox } from '../helpers/processes.js';
+import { startGatewayProcesses, type GatewayProcesses } from '../helpers/gateway-processes.js';
+import { configFor, startSharedSandbox, type GatewayProcess, type SharedSandbox } from '../helpers/processes.js';
 
 const PG = process.env.TEST_DATABASE_URL;
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HOUR = 3_600_000;
 
 describe.skipIf(!PG)('a key revoked while two gateway processes hold it (skipped: set TEST_DATABASE_URL to run it)', () => {
-  let db: TestDatabase;
+  let procs: GatewayProcesses;
   let shared: SharedSandbox;
-  let dir: string;
   let gateways: GatewayProcess[] = [];
 
   beforeAll(async () => {
-    db = await freshDatabase();
+    procs = await startGatewayProcesses('rgw-keys-');
     shared = await startSharedSandbox({ name: 'sandbox-nomulus', profile: 'nomulus' });
-    dir = await mkdtemp(path.join(os.tmpdir(), 'rgw-keys-'));
     const config = configFor([shared], { redisUrl: REDIS, auth: { keyCacheTtlMs: HOUR, revocationCheckMs: HOUR }, poll: { intervalMs: 2000, leaseMs: 10_000, maxBackoffMs: 60_000, enabled: false } });
-    gateways = await Promise.all([1, 2].map((i) => spawnGateway({ config, configPath: path.join(dir, `gateway-${i}.json`), databaseUrl: db.url! })));
+    gateways = await Promise.all([1, 2].map(() => procs.spawn({ config })));
   }, 60_000);
   afterAll(async () => {
-    await Promise.all(gateways.map((g) => g.stop()));
+    await procs?.close();
     await shared?.stop();
-    await db?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-    await removeCompiledGateway();
   });
 
   /** A graphql-ws connection with a pollMessages subscription open; resolves `closed` with the close code. */
@@ -60,8 +52,8 @@ describe.skipIf(!PG)('a key revoked while two gateway processes hold it (skipped
   }
 
   it('is refused by both instances and its WebSocket connections close (4403), while another key of the registrar goes on', async () => {
-    const revoked = await createApiKey(db.prisma, 'TheRegistrar', 'to be revoked');
-    const kept = await createApiKey(db.prisma, 'TheRegistrar', 'kept');
+    const revoked = await createApiKey(procs.db.prisma, 'TheRegistrar', 'to be revoked');
+    const kept = await createApiKey(procs.db.prisma, 'TheRegistrar', 'kept');
     // Both instances have resolved both keys, so both hold them in memory.
     for (const g of gateways) {
       for (const k of [revoked, kept]) expect((await g.gql(k.key, '{ viewer { id } }')).data?.viewer.id).toBe('TheRegistrar');
@@ -71,7 +63,7 @@ describe.skipIf(!PG)('a key revoked while two gateway processes hold it (skipped
     let survivorClosed = false;
     void survivor.closed.then(() => (survivorClosed = true));
 
-    expect(await revokeApiKey(db.prisma, revoked.id)).toBe(true);
+    expect(await revokeApiKey(procs.db.prisma, revoked.id)).toBe(true);
     expect(await Promise.all(gateways.map((g) => refusedBy(g, revoked.key)))).toEqual([401, 401]);
     expect(await doomed.closed).toBe(4403);
 

@@ -154,22 +154,24 @@ export class BulkStore {
    * under a lapsed lease: those come back `inDoubt`, with when they had been claimed before).
    */
   async claim(holder: string, backend: string, limit: number, leaseMs: number): Promise<ClaimedItem[]> {
-    const rows = await this.prisma.$queryRaw<
-      Array<{ id: bigint; job_id: string; position: number; name: string; backend: string; input: unknown; attempts: number; was: string; was_holder: string | null; was_at: Date }>
-    >`
-      UPDATE bulk_items AS b SET state = 'RUNNING', holder = ${holder}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}),
+    // A hot statement (one per few dozen items): straight through the pool on PostgreSQL (src/db/raw.ts).
+    const rows = await rawQuery<{ id: string | bigint; job_id: string; position: number; name: string; backend: string; input: unknown; attempts: number; was: string; was_holder: string | null; was_at: Date }>(
+      this.prisma,
+      `UPDATE bulk_items AS b SET state = 'RUNNING', holder = $1, lease_until = now() + make_interval(secs => $2::double precision),
         attempts = b.attempts + 1, updated_at = now()
       FROM (
         SELECT id, state AS was, holder AS was_holder, updated_at AS was_at FROM bulk_items
-        WHERE backend = ${backend}
+        WHERE backend = $3
           AND ((state = 'PENDING' AND not_before <= now()) OR (state = 'RUNNING' AND lease_until < now()))
-        ORDER BY id LIMIT ${limit}
+        ORDER BY id LIMIT $4::integer
         FOR UPDATE SKIP LOCKED) AS s
       WHERE b.id = s.id
-      RETURNING b.id, b.job_id, b.position, b.name, b.backend, b.input, b.attempts, s.was::text AS was, s.was_holder, s.was_at`;
+      RETURNING b.id, b.job_id, b.position, b.name, b.backend, b.input, b.attempts, s.was::text AS was, s.was_holder, s.was_at`,
+      [holder, leaseMs / 1000, backend, limit],
+    );
     return rows
       .map((r) => ({
-        id: r.id,
+        id: BigInt(r.id), // pg gives int8 as text, Prisma as bigint
         jobId: r.job_id,
         position: r.position,
         name: r.name,

@@ -111,7 +111,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     metrics.command(e);
     operations.command(e);
   };
-  const backends = config.backends.map((b) => createBackend(b, { clock, logger, onCommand, onCommandStart: commandLog.start }));
+  // With Redis, a backend may count per-account budgets across instances (HeadlessDomains' rate-limit shares).
+  const redis = config.redisUrl ? { url: config.redisUrl, keyPrefix: redisPrefix(config) } : undefined;
+  const backends = config.backends.map((b) => createBackend(b, { clock, logger, onCommand, onCommandStart: commandLog.start, redis }));
   const router = new Router(backends, config.routes, config.defaultBackend);
   const polls = new PollService(db.prisma, events, clock, logger, metrics);
   ingester = new PollIngester(db.prisma, router, polls, config.registrars.map((r) => r.id), logger, config.poll);

@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../logger.js';
+import type { Timer } from './repp/retry.js';
 import type { Driver } from './driver.js';
 
 /** The part of a backend config every kind shares. */
@@ -21,6 +22,14 @@ export interface BackendConfigBase {
 export interface DriverDeps {
   clock: Clock;
   logger: Logger;
+  /**
+   * The deployment's Redis (REDIS_URL) and key prefix (REDIS_PREFIX), when configured: a kind that
+   * counts something per registry account across instances keeps it there (HeadlessDomains: its
+   * rate-limit shares).
+   */
+  redis?: { url: string; keyPrefix: string };
+  /** Sleeps and time (now(): ms since the epoch) for retries and rate budgets; tests only, default the system's. */
+  timer?: Timer;
 }
 
 export interface SandboxContext {

@@ -10,6 +10,7 @@
  * they are kept and handed out one by one, acknowledging moves the cursor over them, and the next
  * GET /poll is sent only when they are used up, so a drain costs one request per 500 rows. These
  * requests spend the poller's share of the registry's rate limit (budget.ts), never the requests'.
+ * With Redis (`opts.redis`) the shares are counted across every gateway instance.
  */
 import { NO_CAPABILITIES, type Capabilities } from '../../core/capabilities.js';
 import { ForbiddenError } from '../../core/errors.js';
@@ -21,6 +22,8 @@ import { parseAuditRow } from './codec.js';
 import * as cmd from './commands.js';
 import { readToken, type HeadlessBackendConfig } from './config.js';
 import { HeadlessHttpClient } from './http.js';
+import { SharedRateCounts } from './budget.js';
+import type { Logger } from '../../logger.js';
 
 /**
  * Capabilities of an account whose /status lists `commands`: domains with name servers as
@@ -41,11 +44,24 @@ export class HeadlessDriver implements Driver {
   /** Rows after the cursor from the last GET /poll, per account, with whether more followed them. */
   private readonly fetched = new Map<string, { rows: M.UpstreamPollMessage[]; hasMore: boolean; requestId: string }>();
 
+  /** With Redis: where every account's rate-limit shares are counted across instances (budget.ts). */
+  private readonly shared?: SharedRateCounts;
+
+  /**
+   * @param opts.timer sleeps and time (now(): ms since the epoch); default setTimeout and Date.now()
+   * @param opts.redis the deployment's Redis (REDIS_URL) and key prefix (REDIS_PREFIX): the
+   *   registry's rate limit is then shared out across every instance, not per instance
+   * @param opts.logger where a Redis outage is reported (required with `redis`)
+   */
   constructor(
     private readonly config: HeadlessBackendConfig,
-    private readonly opts: { timer?: Timer; env?: NodeJS.ProcessEnv } = {},
+    private readonly opts: { timer?: Timer; env?: NodeJS.ProcessEnv; redis?: { url: string; keyPrefix: string }; logger?: Logger } = {},
   ) {
     this.name = config.name;
+    if (opts.redis) {
+      if (!opts.logger) throw new Error('HeadlessDriver: a logger is needed with redis');
+      this.shared = new SharedRateCounts(opts.redis.url, opts.redis.keyPrefix, config.name, opts.logger);
+    }
   }
 
   hasAccount(registrarId: string): boolean {
@@ -125,6 +141,7 @@ export class HeadlessDriver implements Driver {
   async close(): Promise<void> {
     for (const c of this.clients.values()) c.close();
     this.clients.clear();
+    this.shared?.close();
   }
 
   private token(registrarId: string): string {
@@ -157,7 +174,7 @@ export class HeadlessDriver implements Driver {
           rateLimitBudgetMs: this.config.rateLimitBudgetMs,
           rateLimit: this.config.rateLimit,
         },
-        { backend: this.name, timer: this.opts.timer },
+        { backend: this.name, timer: this.opts.timer, shared: this.shared && { counts: this.shared, account: registrarId } },
       );
       this.clients.set(registrarId, c);
     }

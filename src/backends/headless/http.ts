@@ -18,7 +18,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { UpstreamRateLimitedError, UpstreamUnavailableError } from '../../core/errors.js';
 import { retryAfterMs, systemTimer, type Timer } from '../repp/retry.js';
-import { HeadlessRateBudget, type RateLane, type RateLimitShape } from './budget.js';
+import { HeadlessRateBudget, type RateLane, type RateLimitShape, type SharedRateCounts } from './budget.js';
 import { errorFor, masked } from './errors.js';
 
 export interface HeadlessEndpoint {
@@ -77,13 +77,20 @@ export class HeadlessHttpClient {
   private rateResetAt?: number;
   private readonly budget: HeadlessRateBudget;
 
+  /**
+   * @param opts.timer sleeps and time; its now() must be ms since the epoch (the registry's windows
+   *   are), as a test's fake clock gives. Default: setTimeout and Date.now().
+   * @param opts.shared with Redis: the backend's counts shared by every instance, and this account's
+   *   gateway registrar id (budget.ts)
+   */
   constructor(
     private readonly endpoint: HeadlessEndpoint,
-    private readonly opts: { backend?: string; timer?: Timer } = {},
+    private readonly opts: { backend?: string; timer?: Timer; shared?: { counts: SharedRateCounts; account: string } } = {},
   ) {
     this.base = new URL(endpoint.url);
-    const timer = opts.timer ?? systemTimer;
-    this.budget = new HeadlessRateBudget(endpoint.rateLimit, () => timer.now());
+    const timer = opts.timer;
+    // Not systemTimer.now() (performance.now(): since this process started): the windows are the registry's, on the epoch.
+    this.budget = new HeadlessRateBudget(endpoint.rateLimit, timer ? () => timer.now() : Date.now, opts.shared);
     const t = endpoint.tls ?? {};
     this.agent =
       this.base.protocol === 'https:'

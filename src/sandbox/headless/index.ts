@@ -124,6 +124,16 @@ export class HeadlessSandbox {
     return this.store.audit.filter((a) => a.channelId === channelId).map(auditView);
   }
 
+  /**
+   * Tests: what a registrar's key sent since the sandbox started: `requests` counted against its
+   * rate limit (and served), `rateLimited` answered 429.
+   */
+  traffic(registrarId: string): { requests: number; rateLimited: number } {
+    const r = this.regs.find((x) => x.registrarId === registrarId);
+    if (!r) throw new Error(`no sandbox registrar ${registrarId}`);
+    return { requests: 0, rateLimited: 0, ...this.server.traffic.get(r.token) };
+  }
+
   /** Tests: adds a partner key of another profile bound to a registrar's channel; answers its token. */
   addKey(registrarId: string, profile: 'registrar_api' | 'storefront'): string {
     const r = this.regs.find((x) => x.registrarId === registrarId);

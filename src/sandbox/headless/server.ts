@@ -46,6 +46,8 @@ export class HeadlessHttpServer {
   private listener?: SandboxListener;
   /** Requests counted per key in the current fixed window: key token -> [window start ms, count]. */
   private readonly windows = new Map<string, [number, number]>();
+  /** Tests: per key token, the requests counted against its limit and those answered 429, since start. */
+  readonly traffic = new Map<string, { requests: number; rateLimited: number }>();
 
   constructor(private readonly opts: ServerOptions) {}
 
@@ -165,7 +167,13 @@ export class HeadlessHttpServer {
     const start = now - (now % windowMs);
     const w = this.windows.get(key.token);
     const used = w && w[0] === start ? w[1] : 0;
-    if (used >= limit) throw Errors.rateLimited(Math.max(1, Math.ceil((start + windowMs - now) / 1000)));
+    const t = this.traffic.get(key.token) ?? { requests: 0, rateLimited: 0 };
+    this.traffic.set(key.token, t);
+    if (used >= limit) {
+      t.rateLimited++;
+      throw Errors.rateLimited(Math.max(1, Math.ceil((start + windowMs - now) / 1000)));
+    }
+    t.requests++;
     this.windows.set(key.token, [start, used + 1]);
   }
 }

@@ -1,10 +1,13 @@
 /**
  * The HeadlessDomains rate-limit shares (src/backends/headless/budget.ts) on a hand-moved clock:
  * the split, the registry's window alignment from GET /status's reset time, the poller's pacing,
- * and counts that survive a change of limit.
+ * and counts that survive a change of limit; with Redis, one count for two instances.
  */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { HeadlessRateBudget } from '../../../../src/backends/headless/budget.js';
+import { HeadlessRateBudget, SharedRateCounts } from '../../../../src/backends/headless/budget.js';
+import { createLogger } from '../../../../src/logger.js';
 
 function clockAt(ms: number) {
   const c = { t: ms, now: () => c.t };
@@ -53,5 +56,43 @@ describe('HeadlessRateBudget', () => {
     for (let i = 0; i < 30; i++) expect(await b.take('requests')).toBe(0);
     await b.adopt({ limit: 40, windowSeconds: 60 });
     expect((await spendAll(b, 'requests')).granted).toBe(36 - 30);
+  });
+});
+
+const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const probe = new Redis(REDIS, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+const redisUp = await probe.connect().then(
+  () => true,
+  () => false,
+);
+probe.disconnect();
+
+describe('HeadlessRateBudget shared through Redis', () => {
+  it.skipIf(!redisUp)('(needs Redis at TEST_REDIS_URL, default 127.0.0.1:6379) two instances spend one share per window; what each spent counts once when GET /status changes the limit or moves the windows', async () => {
+    const clock = clockAt(1_000_000_020_000);
+    // Two instances of one deployment: the same prefix, a connection each.
+    const prefix = `rgw-test:${randomUUID()}:`;
+    const [one, two] = [0, 1].map(() => new SharedRateCounts(REDIS, prefix, 'hd', createLogger('silent')));
+    const pair = (account: string) => [one, two].map((counts) => new HeadlessRateBudget({ limit: 600, windowSeconds: 60 }, clock.now, { counts, account }));
+    try {
+      // The limit changes, the window does not: Redis already holds both instances' 15.
+      const [a, b] = pair('acme');
+      for (let i = 0; i < 10; i++) expect(await a.take('requests')).toBe(0);
+      for (let i = 0; i < 5; i++) expect(await b.take('requests')).toBe(0);
+      await a.adopt({ limit: 40 });
+      await b.adopt({ limit: 40 });
+      expect((await spendAll(a, 'requests')).granted + (await spendAll(b, 'requests')).granted).toBe(36 - 15);
+      // The windows move (GET /status: they end 12 s from now): each carries its own spends over.
+      const [c, d] = pair('rival');
+      for (let i = 0; i < 10; i++) expect(await c.take('requests')).toBe(0);
+      for (let i = 0; i < 5; i++) expect(await d.take('requests')).toBe(0);
+      const status = { limit: 40, windowSeconds: 60, resetAt: new Date(clock.t + 12_000) };
+      await c.adopt(status);
+      await d.adopt(status);
+      expect((await spendAll(c, 'requests')).granted + (await spendAll(d, 'requests')).granted).toBe(36 - 15);
+    } finally {
+      one.close();
+      two.close();
+    }
   });
 });

@@ -2,16 +2,9 @@ import 'reflect-metadata';
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
-import { GraphQLError } from 'graphql';
+import type express from 'express';
+import type { KeyedContext } from './limits/gate.js';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { WebSocketServer } from 'ws';
-import { buildGatewaySchema } from '../schema/build.js';
-import { authenticate } from './http/authenticate.js';
 import { createBackend } from './backends/factory.js';
 import { bulkSettings } from './bulk/config.js';
 import { BulkService } from './bulk/service.js';
@@ -21,17 +14,10 @@ import { createContext, type GatewayContext, type Services } from './context.js'
 import { systemClock, type Clock } from './core/clock.js';
 import { openDatabase } from './db/client.js';
 import type { MigrateResult } from './db/migrate.js';
-import { prefersHtml, serveGraphiQL } from './http/graphiql.js';
-import { readiness } from './http/health.js';
-import { boundErrorsPlugin, makeFormatError } from './http/errors.js';
-import { useWebSocket } from './http/websocket.js';
 import { KeyRevocationWatch } from './auth/revocation.js';
 import { ApiKeyCache } from './auth/key-cache.js';
 import { followKeyChanges } from './auth/key-changes.js';
 import type { Listen } from './db/listen.js';
-import { OperationLimits, type KeyedContext } from './limits/gate.js';
-import { resolveLimits } from './limits/limits.js';
-import { createRateLimiter } from './limits/rate-limit.js';
 import { idempotencyOptions, startPurgeTimer } from './idempotency/config.js';
 import { deploymentFingerprints } from './idempotency/fingerprint-key.js';
 import { IdempotencyService } from './idempotency/service.js';
@@ -77,8 +63,49 @@ export interface GatewayOptions {
   traceExporter?: SpanExporter;
 }
 
-function unauthenticated(message: string) {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+/**
+ * The GraphQL and HTTP side (Apollo, express, ws, the type-graphql schema and the limits): about
+ * half of the gateway's module loading, which the bulk runner does not need. startGateway loads it
+ * once the runner has started, so that a restarted instance's unfinished items are claimed and
+ * reconciled while it loads.
+ */
+async function loadHttpModules() {
+  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, graphiql, health, errors, websocket, gate, limits, rateLimit] = await Promise.all([
+    import('@apollo/server'),
+    import('@apollo/server/plugin/disabled'),
+    import('@apollo/server/plugin/drainHttpServer'),
+    import('@as-integrations/express5'),
+    import('express'),
+    import('graphql'),
+    import('ws'),
+    import('../schema/build.js'),
+    import('./http/authenticate.js'),
+    import('./http/graphiql.js'),
+    import('./http/health.js'),
+    import('./http/errors.js'),
+    import('./http/websocket.js'),
+    import('./limits/gate.js'),
+    import('./limits/limits.js'),
+    import('./limits/rate-limit.js'),
+  ]);
+  return {
+    ...apollo,
+    ...disabled,
+    ...drain,
+    ...integration,
+    express: expressModule.default,
+    GraphQLError: graphql.GraphQLError,
+    WebSocketServer: ws.WebSocketServer,
+    ...schema,
+    ...authn,
+    ...graphiql,
+    ...health,
+    ...errors,
+    ...websocket,
+    ...gate,
+    ...limits,
+    ...rateLimit,
+  };
 }
 
 /** Starts the whole gateway: database, sandboxes, backends, HTTP (GraphQL + GraphiQL) and WebSocket. */
@@ -133,6 +160,30 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   await bulk.start();
   step('bulkStart');
   try {
+    const {
+      ApolloServer,
+      ApolloServerPluginCacheControlDisabled,
+      ApolloServerPluginDrainHttpServer,
+      ApolloServerPluginInlineTraceDisabled,
+      ApolloServerPluginLandingPageDisabled,
+      GraphQLError,
+      OperationLimits,
+      WebSocketServer,
+      authenticate,
+      boundErrorsPlugin,
+      buildGatewaySchema,
+      createRateLimiter,
+      express,
+      expressMiddleware,
+      makeFormatError,
+      prefersHtml,
+      readiness,
+      resolveLimits,
+      serveGraphiQL,
+      useWebSocket,
+    } = await loadHttpModules();
+    step('httpModules');
+    const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     const schema = await buildGatewaySchema();
     step('schema');
     // One module per concern, each serving HTTP (Apollo) and graphql-ws alike: the limits, the error

@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOte } from '../../src/ote/runner.js';
 import type { HeadlessSandbox } from '../../src/sandbox/headless/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { startGatewayWithHoldableSandbox, whileHeld } from '../helpers/held-sandbox.js';
 
 const k = () => randomUUID();
 const DOMAIN = 'name sponsor statuses expiresAt lifecycleState nameserverApplyStatus backendApplyStatus nameservers { name } appliedNameservers { name } registrantInfo { name email organization }';
@@ -24,24 +25,10 @@ describe('HeadlessDomains end to end (GraphQL -> HeadlessDomains registrar API o
   let A: string;
   let sandbox: HeadlessSandbox;
   /** Runs `fn` while the registry holds its backend applies, so every change it makes stays pending whatever the machine's load; then lets them apply (at the next request). */
-  const held = async <T>(fn: () => Promise<T>): Promise<T> => {
-    sandbox.hold();
-    try {
-      return await fn();
-    } finally {
-      sandbox.release();
-    }
-  };
+  const held = <T>(fn: () => Promise<T>): Promise<T> => whileHeld(sandbox, fn);
   beforeAll(async () => {
-    t = await startTestGateway({
-      configure: (c) => {
-        c.poll.intervalMs = 200;
-        const hd = c.backends.find((b) => b.kind === 'headless')!;
-        hd.sandbox = { applyDelayMs: 0 }; // applied at once, unless held (held())
-      },
-    });
-    A = t.keys.NewRegistrar!;
-    sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-headless') as HeadlessSandbox;
+    // applied at once, unless held (held())
+    ({ t, key: A, sandbox } = await startGatewayWithHoldableSandbox('headless', { pollIntervalMs: 200, sandbox: { applyDelayMs: 0 } }));
   });
   afterAll(() => t?.close());
 

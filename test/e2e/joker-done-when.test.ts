@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startGatewayWithHoldableSandbox, whileHeld } from '../helpers/held-sandbox.js';
 import { Subscriber } from '../helpers/subscriber.js';
 
 let n = 0;
@@ -42,25 +43,11 @@ describe('Joker end to end (GraphQL -> DMAPI over HTTPS -> sandbox, asynchronous
   };
 
   /** Runs a mutation while the registry holds its queue, so its answer is the pending one whatever the machine's load; then lets the registry process it. */
-  const queued = async <T>(fn: () => Promise<T>): Promise<T> => {
-    sandbox.hold();
-    try {
-      return await fn();
-    } finally {
-      sandbox.release();
-    }
-  };
+  const queued = <T>(fn: () => Promise<T>): Promise<T> => whileHeld(sandbox, fn);
 
   beforeAll(async () => {
-    t = await startTestGateway({
-      configure: (c) => {
-        c.poll.intervalMs = 150;
-        const joker = c.backends.find((b) => b.kind === 'joker')!;
-        joker.sandbox = { domainDelayMs: 0 }; // processed at the next request, unless held (queued())
-      },
-    });
-    A = t.keys.NewRegistrar!;
-    sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-joker') as JokerSandbox;
+    // processed at the next request, unless held (queued())
+    ({ t, key: A, sandbox } = await startGatewayWithHoldableSandbox('joker', { pollIntervalMs: 150, sandbox: { domainDelayMs: 0 } }));
     sub = await new Subscriber(t.gateway.wsUrl, A).start({ objects: [domain, 'spare.joker.test'] });
   });
   afterAll(async () => {

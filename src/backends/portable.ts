@@ -23,24 +23,36 @@ import { ClTridGenerator } from './epp/session/trid.js';
 import { chunk } from '../fanout/chunk.js';
 import { createNeeds, needsOf, unmet, updateNeeds, type Need } from './requirements.js';
 
-/** One port call, as the command log and metrics see it. Never carries secrets. */
+/**
+ * One port call (one upstream command attempt), as the command log and metrics see it. Never
+ * carries secrets: no passwords, no authInfo, no frames.
+ */
 export interface PortCommandEvent {
   backend: string;
+  /** Gateway registrar id. */
   registrarId: string;
-  /** The registrar's login at the registry. */
+  /** The registrar's login at the registry (EPP clID). */
   clientId: string;
+  /** Command name, e.g. "domain:create", "poll:req". */
   command: CommandName;
+  /** Domain/host name or contact id the command concerns. */
   objectName?: string;
   clTRID: string;
   svTRID?: string;
+  /** EPP result code (or the registry's, mapped onto EPP's), when a response arrived. */
   code?: number;
+  /** Upstream message (secrets masked), when a response arrived. */
   message?: string;
+  /** The gateway error code when the command failed (e.g. OBJECT_EXISTS, UPSTREAM_UNAVAILABLE). */
   errorCode?: string;
+  /** For transport failures: whether the command may have reached the registry. */
   maybeApplied?: boolean;
-  /** false when nothing reached the registry. */
+  /** false when the command never reached the registry (e.g. its session was gone before the frame was written): nothing was applied. */
   sent?: boolean;
+  /** Time from sending to the answer or failure, in ms. */
   durationMs: number;
   idempotencyKey?: string;
+  /** The port operation (e.g. "createDomain") the command served. */
   operation?: string;
 }
 

@@ -1,5 +1,5 @@
 /** Types shared across the EPP adapter: logger shape and the per-command observer event. */
-import type { CommandName } from '../../core/commands.js';
+import type { PortCommandEvent } from '../portable.js';
 
 /** A pino-compatible logger (only the methods the adapter calls). */
 export interface EppLogger {
@@ -19,33 +19,5 @@ export const silentLogger: EppLogger = {
   error: () => {},
 };
 
-/**
- * One upstream command, as the gateway's command log wants it. Never carries secrets:
- * no passwords, no authInfo, no frames.
- */
-export interface EppCommandEvent {
-  backend: string;
-  /** Gateway registrar id. */
-  registrarId: string;
-  /** Upstream login (EPP clID). */
-  clientId: string;
-  /** Command name, e.g. "domain:create", "poll:req". */
-  command: CommandName;
-  /** Domain/host name or contact id the command concerns. */
-  objectName?: string;
-  clTRID: string;
-  svTRID?: string;
-  /** EPP result code, when a response arrived. */
-  code?: number;
-  /** Upstream message (secrets masked), when a response arrived. */
-  message?: string;
-  /** The gateway error code when the command failed (e.g. OBJECT_EXISTS, UPSTREAM_UNAVAILABLE). */
-  errorCode?: string;
-  /** For transport failures: whether the command may have reached the registry. */
-  maybeApplied?: boolean;
-  /** false when the command never reached the registry (its session was gone before the frame was written): nothing was applied. */
-  sent?: boolean;
-  durationMs: number;
-  idempotencyKey?: string;
-  operation?: string;
-}
+/** One upstream EPP command, as the gateway's command log wants it: the portable layer's event (it is the one that emits it). */
+export type EppCommandEvent = PortCommandEvent;

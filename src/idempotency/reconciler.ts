@@ -3,25 +3,15 @@
  * operation's reconcile function for a verdict, settle an applied one as the answer, and tell the
  * command log what became of the key's commands that got no answer.
  */
-import type { CommandLog } from '../commandlog/command-log.js';
 import type { CallContext } from '../core/model/index.js';
-import type { IdempotencyRecord, PrismaClient } from '../db/generated/client.js';
-import type { Logger } from '../logger.js';
-import type { Router } from '../routing/router.js';
+import type { IdempotencyRecord } from '../db/generated/client.js';
 import type { Lease } from './lease.js';
 import { OPERATIONS, type Verdict } from './reconcile/index.js';
-import { reconcileRecord } from './reconcile/record.js';
+import { reconcileRecord, type ReconcileDeps } from './reconcile/record.js';
 import type { StoredResult } from './service.js';
 
-export interface ReconcilerDeps {
-  prisma: PrismaClient;
-  router?: Router;
-  commandLog?: CommandLog;
-  registrars?: ReadonlyArray<{ id: string }>;
-  logger?: Logger;
-  /** Registry clocks may lag the gateway's by this much (ms). */
-  skewMs: number;
-}
+/** What a Reconciler reads and writes through: the same as reconcileRecord's. */
+export type ReconcilerDeps = ReconcileDeps;
 
 export class Reconciler {
   constructor(private readonly deps: ReconcilerDeps) {}

@@ -8,13 +8,14 @@ import type { StoredRequest } from '../lease.js';
 import { OPERATIONS } from './index.js';
 import type { Verdict } from './types.js';
 
+/** What reconciliation reads and writes through. */
 export interface ReconcileDeps {
   prisma: PrismaClient;
   router?: Router;
   commandLog?: CommandLog;
   registrars?: ReadonlyArray<{ id: string }>;
   logger?: Logger;
-  /** Registry clocks may lag the gateway's by this much. */
+  /** Registry clocks may lag the gateway's by this much (ms). */
   skewMs: number;
 }
 

@@ -2,6 +2,7 @@
  * Ids, cursors, page sizes and filters that go to the gateway's own database: checked so that
  * nothing PostgreSQL would refuse (an id beyond bigint, U+0000) ever reaches it.
  */
+import type { CommandLogFilter } from '../commandlog/command-log.js';
 import { ValidationError, quoted } from '../core/errors.js';
 import { checkIdempotencyKey, normalizeDomainName } from './names.js';
 import { checkLine } from './text.js';
@@ -32,25 +33,16 @@ export function checkObjectNames(field: string, list: string[], max = 500): stri
   return list.map((o, i) => normalizeDomainName(`${field}[${i}]`, o));
 }
 
-/** The command log filter (see schema CommandLogFilter), every condition checked. */
-export interface CommandLogFilterIn {
-  objectName?: string | null;
-  operation?: string | null;
-  command?: string | null;
-  idempotencyKey?: string | null;
-  from?: Date | null;
-  to?: Date | null;
-}
-
 /**
- * objectName: a domain or host name (normalised to A-labels) or a contact id, one line of at
- * most 1,024 characters; operation: a
+ * The command log filter (see schema CommandLogFilter) with every condition checked, as the
+ * command log takes it. objectName: a domain or host name (normalised to A-labels) or a contact
+ * id, one line of at most 1,024 characters; operation: a
  * gateway operation name ("renewDomain"); command: a protocol command ("domain:transfer:request");
  * idempotencyKey: as every mutation takes it; from no later than to.
  */
-export function checkCommandLogFilter(field: string, f: CommandLogFilterIn | null): CommandLogFilterIn {
+export function checkCommandLogFilter(field: string, f: CommandLogFilter | null): CommandLogFilter {
   if (!f) return {};
-  const out: CommandLogFilterIn = { ...f };
+  const out: CommandLogFilter = { ...f };
   if (f.objectName) out.objectName = objectNameOf(`${field}.objectName`, f.objectName);
   if (f.operation && !/^[A-Za-z]{1,64}$/.test(f.operation)) {
     throw new ValidationError(`${field}.operation`, `${quoted(f.operation)} is not an operation name (e.g. "renewDomain")`);

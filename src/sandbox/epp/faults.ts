@@ -1,4 +1,5 @@
 /** One-shot fault injection for tests of the gateway's retry and idempotency handling. */
+import { OneShotFaults } from '../one-shot-faults.js';
 
 export type FaultAction =
   /** Apply the command, then close the connection without answering. */
@@ -36,32 +37,10 @@ export interface Faults {
   release(): void;
 }
 
-export class FaultQueue implements Faults {
-  private queue: Fault[] = [];
-  private held: Array<() => void> = [];
-
-  next(f: Fault): void {
-    this.queue.push({ ...f });
-  }
-
-  clear(): void {
-    this.queue = [];
-    this.release();
-  }
-
-  release(): void {
-    for (const answer of this.held.splice(0)) answer();
-  }
-
-  /** Resolves when release() (or clear()) is called. */
-  hold(): Promise<void> {
-    return new Promise((resolve) => this.held.push(resolve));
-  }
-
+export class FaultQueue extends OneShotFaults<Fault> implements Faults {
   /** Removes and returns the first fault queued for this command key. */
   take(command: string | null): Fault | undefined {
     if (command === null) return undefined;
-    const i = this.queue.findIndex((f) => f.command === command);
-    return i < 0 ? undefined : this.queue.splice(i, 1)[0];
+    return this.takeFirst((f) => f.command === command);
   }
 }

@@ -1,4 +1,5 @@
 /** One-shot fault injection for tests of the gateway's retries and exactly-once handling. */
+import { OneShotFaults } from '../one-shot-faults.js';
 
 export type ReppFault =
   /** Answer with this HTTP status (429, 503, 500, ...) without applying the request. */
@@ -21,31 +22,9 @@ export interface ReppFaults {
   release(): void;
 }
 
-export class ReppFaultQueue implements ReppFaults {
-  private queue: ReppFault[] = [];
-
-  next(f: ReppFault): void {
-    this.queue.push({ ...f });
-  }
-
-  private held: Array<() => void> = [];
-
-  clear(): void {
-    this.queue = [];
-    this.release();
-  }
-
-  release(): void {
-    for (const answer of this.held.splice(0)) answer();
-  }
-
-  /** Resolves when release() is called. */
-  hold(): Promise<void> {
-    return new Promise((resolve) => this.held.push(resolve));
-  }
-
+export class ReppFaultQueue extends OneShotFaults<ReppFault> implements ReppFaults {
+  /** Removes and returns the first fault queued for this route key. */
   take(route: string): ReppFault | undefined {
-    const i = this.queue.findIndex((f) => f.route === route);
-    return i < 0 ? undefined : this.queue.splice(i, 1)[0];
+    return this.takeFirst((f) => f.route === route);
   }
 }

@@ -31,7 +31,10 @@
  *   3. bulkRenew of --items domains: wall time (submit to the job's finishedAt) against
  *      items x latency / concurrency (goal <= 1.1), the gateway's peak RSS (VmHWM, goal < 300 MB),
  *      and the CPU each process spent per item (gateway; this process: registry and proxies;
- *      PostgreSQL's backends of the run's database), against what two cores give;
+ *      PostgreSQL's backends of the run's database), against what two cores give; then the
+ *      baseline measured in the same run: a direct EPP client (bench/lib/direct-renew.mjs, a
+ *      process of its own, --concurrency sessions) renewing --items other domains through the same
+ *      proxy to the same registry, and the gateway's wall against it;
  *   4. the same job on the other --items domains, the gateway SIGKILLed when the registry has
  *      applied half the renewals and started again on the same data: renewals applied twice (the
  *      registry's count beyond one per domain, and domains whose expiry moved by other than one
@@ -39,6 +42,7 @@
  *      restart itself. --items 0 leaves 3 and 4 out, --resume 0 leaves 4 out.
  * It prints figures; it asserts nothing. BENCH_PROFILE=<dir> writes the gateway's CPU profile there.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import pg from 'pg';
@@ -82,12 +86,12 @@ const EXPIRY = new Date('2027-06-01T00:00:00.000Z');
 const BULK_TLD = 'bulk';
 const bulkSandbox = new EppSandbox({ profile: 'nomulus', tlds: [BULK_TLD], seed: false });
 const bulkUpstream = await bulkSandbox.start();
-/** Set 0: 2 x CONCURRENCY domains for warming up; sets 1 and 2: ITEMS domains each. */
+/** Set 0: 2 x CONCURRENCY domains for warming up; sets 1 and 2: ITEMS domains each (the jobs); set 3: ITEMS domains (the direct client's baseline). */
 const bulkNames = (set) => Array.from({ length: set === 0 ? 2 * CONCURRENCY : ITEMS }, (_, i) => `b${set}-${i}.${BULK_TLD}`);
 {
   const store = bulkSandbox.store; // internals, as bench/sandbox-state.mjs does
   const created = new Date('2025-06-01T00:00:00.000Z');
-  for (const set of [0, 1, 2]) {
+  for (const set of [0, 1, 2, 3]) {
     for (const name of bulkNames(set)) {
       store.domains.set(name, { name, tld: BULK_TLD, roid: store.nextRoid(BULK_TLD), sponsor: 'NewRegistrar', crID: 'NewRegistrar', crDate: created, exDate: new Date(EXPIRY), authInfo: 'Bench-Pw-1', statuses: new Set(), contacts: [], nameservers: [], dsData: [], keyData: [], grace: [] });
     }
@@ -118,13 +122,15 @@ const stack = await startStack({
 proxies.push(bulkProxy);
 const setLatency = (ms) => proxies.forEach((p) => (p.latencyMs = ms));
 // A failed step ends the run without leaving the gateway, the sandboxes or the run's database behind.
-process.on('unhandledRejection', async (err) => {
+const fail = async (err) => {
   console.error(err);
   await stack.stop().catch(() => undefined);
   await bulkSandbox.stop().catch(() => undefined);
   if (SERVER_URL) await admin(`DROP DATABASE IF EXISTS ${runDatabase} WITH (FORCE)`).catch(() => undefined);
   process.exit(1);
-});
+};
+process.on('unhandledRejection', fail);
+process.on('uncaughtException', fail); // a failed top-level await
 const KEY = stack.keys.NewRegistrar;
 const gql = (query, variables, key = KEY) => stack.gql(key, query, variables);
 const rssMiB = (field) => stack.rssMiB(field);
@@ -252,6 +258,17 @@ async function withCpu(fn) {
   const pgSeconds = [...pgPids].reduce((s, [p, v]) => s + v - (start.pg.get(p) ?? 0), 0);
   return { value, transactions, cpu: { gateway: cpuEnd.gateway - start.gateway, self: (cpuEnd.self.user + cpuEnd.self.system) / 1e6, pg: pgSeconds } };
 }
+/** Runs bench/lib/direct-renew.mjs against the bulk registry's proxy: { wallMs, renewed, cpuMs }. */
+async function directRenew(names) {
+  const child = spawn(process.execPath, ['bench/lib/direct-renew.mjs'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.stdin.end(JSON.stringify({ port: bulkProxy.port, ca: bulkUpstream.ca, servername: 'localhost', account: { clientId: 'NewRegistrar', password: 'foo-BAR2' }, names, curExpDate: EXPIRY.toISOString().slice(0, 10), concurrency: CONCURRENCY }));
+  const code = await exited;
+  if (code !== 0) throw new Error(`bench/lib/direct-renew.mjs exited with ${code}`);
+  return JSON.parse(out);
+}
 const perItem = (s) => ((s * 1000) / ITEMS).toFixed(2);
 const idealMs = (ITEMS * LATENCY) / CONCURRENCY;
 let wall1 = 0;
@@ -284,6 +301,11 @@ if (ITEMS > 0) {
   print(`  CPU per item: gateway ${perItem(run1.cpu.gateway)} ms, registry + proxies (this process) ${perItem(run1.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run1.cpu.pg)} ms` : ''}; total ${perItem(total)} ms`);
   if (SERVER_URL) print(`  PostgreSQL transactions ${run1.transactions}: ${(run1.transactions / ITEMS).toFixed(2)} per item`);
   print(`  CPU-bound floor on ${cpus().length} cores: ${((total * 1000) / cpus().length).toFixed(0)} ms = ratio ${((total * 1000) / cpus().length / idealMs).toFixed(2)}; the gateway alone on one core: ratio ${((run1.cpu.gateway * 1000) / idealMs).toFixed(2)}`);
+
+  // The measured baseline: a direct EPP client (no gateway) renewing ITEMS other domains at the
+  // same concurrency through the same proxy to the same registry, in a process of its own.
+  const direct = await directRenew(bulkNames(3));
+  print(`  baseline in this run: a direct EPP client (bench/lib/direct-renew.mjs, its own process, ${CONCURRENCY} sessions, no gateway) renewing ${direct.renewed} other domains through the same proxy: wall ${direct.wallMs.toFixed(0)} ms = ratio ${(direct.wallMs / idealMs).toFixed(2)}; the gateway's job against it: ${(wall1 / direct.wallMs).toFixed(2)}`);
 
 }
 if (ITEMS > 0 && RESUME) {

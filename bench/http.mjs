@@ -21,7 +21,10 @@
  *    connection, Content-Length framing, JSON.parse), so that its own work is not counted as the
  *    gateway's; the first --warmup (100) pairs are not counted. For scale, the same client also
  *    sends `{ __typename }` to the bare Apollo Server after each pair: what an HTTP round trip
- *    through Apollo Server costs by itself on the machine, which no gateway built on it goes under.
+ *    through Apollo Server costs by itself on the machine, which no gateway built on it goes under;
+ *    and, after --latency ms idle, one byte to a TCP echo server in that process and back: what
+ *    one more process on the path costs on the machine before any code runs (an idle core's
+ *    wake-up), which the gateway's path has and the direct client's has not.
  * 3. On PostgreSQL, the transactions the bench database committed while the gateway was measured
  *    (pg_stat_database, which lags up to a second): per `{ viewer { id } }` (none is needed) and
  *    per `domain(name)` (its command log row), with the background's own (poll rounds, bulk
@@ -35,6 +38,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -89,7 +93,7 @@ async function main() {
     const epp = backends.find((b) => b.name === 'sandbox-epp');
 
     const bare = run(['bench/http.mjs', '--bare-server']);
-    const bareUrl = (await firstLine(bare)).trim();
+    const [bareUrl, echoPort] = (await firstLine(bare)).trim().split(' ');
 
     const databases = process.argv.includes('--no-pglite') ? [] : [{ name: 'PGlite (embedded)', env: () => ({ DATA_DIR: join(tmp, 'data') }) }];
     let pgDatabase;
@@ -147,9 +151,11 @@ async function main() {
       await expectAnswer(url, auth, query, (d) => d.domain.name === DOMAIN);
       const client = await httpClient(url, auth);
       const bareClient = await httpClient(bareUrl);
+      const echo = await echoClient(Number(echoPort));
       const viaGateway = [];
       const viaDirect = [];
       const viaBare = [];
+      const viaEcho = [];
       let cpu0;
       let tx0;
       for (let i = 0; i < SAMPLES + WARMUP; i++) {
@@ -161,16 +167,21 @@ async function main() {
         const t2 = performance.now();
         await bareClient.post({ query: '{ __typename }' });
         const t3 = performance.now();
+        await sleep(LATENCY); // the echo after as long idle as the others wait upstream
+        const t4 = performance.now();
+        await echo.ping();
+        const t5 = performance.now();
         if (answer.status !== 200 || answer.body.errors || answer.body.data?.domain?.name !== DOMAIN) throw new Error(`unexpected answer: ${JSON.stringify(answer)}`);
-        if (i >= WARMUP) viaGateway.push(t1 - t0), viaDirect.push(t2 - t1), viaBare.push(t3 - t2);
+        if (i >= WARMUP) viaGateway.push(t1 - t0), viaDirect.push(t2 - t1), viaBare.push(t3 - t2), viaEcho.push(t5 - t4);
       }
       const cpuMs = ((cpuSeconds(gateway.pid) - cpu0) * 1000) / SAMPLES;
       const domainTx = ((await transactions()) - tx0 - 1) / SAMPLES;
       client.close();
       bareClient.close();
+      echo.close();
       direct.close();
       await stats?.end();
-      results.push({ db: db.name, rounds, gateway: p(viaGateway, 50), direct: p(viaDirect, 50), gateway90: p(viaGateway, 90), direct90: p(viaDirect, 90), bare: p(viaBare, 50), cpuMs, viewerTx: viewerTx / viewerRequests, domainTx });
+      results.push({ db: db.name, rounds, gateway: p(viaGateway, 50), direct: p(viaDirect, 50), gateway90: p(viaGateway, 90), direct90: p(viaDirect, 90), bare: p(viaBare, 50), echo: p(viaEcho, 50), cpuMs, viewerTx: viewerTx / viewerRequests, domainTx });
       await stopped(gateway);
     }
     await stopped(bare);
@@ -186,6 +197,17 @@ async function main() {
   } finally {
     cleanup();
   }
+}
+
+/** One byte to the bare server's TCP echo (Nagle off) and back: ping() resolves when it returns. */
+async function echoClient(port) {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.setNoDelay(true);
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  return {
+    ping: () => new Promise((resolve) => (socket.once('data', resolve), socket.write('x'))),
+    close: () => socket.destroy(),
+  };
 }
 
 function sleep(ms) {
@@ -239,6 +261,7 @@ function print(results, o) {
     console.log(`  domain(name) p50 via gateway ${fmt(r.gateway, 2)} ms (p90 ${fmt(r.gateway90, 2)}), direct EPP domain:info p50 ${fmt(r.direct, 2)} ms (p90 ${fmt(r.direct90, 2)})`);
     console.log(`  added by the gateway at p50 (goal <= 1 ms): ${fmt(r.gateway - r.direct, 2)} ms; the gateway's CPU time per domain(name): ${fmt(r.cpuMs, 2)} ms`);
     console.log(`  for scale: one { __typename } round trip to the bare Apollo Server, by the same client between them: p50 ${fmt(r.bare, 2)} ms`);
+    console.log(`  and one byte to a TCP echo in that process and back, after ${o.LATENCY} ms idle (the machine's floor for one more process on the path): p50 ${fmt(r.echo, 2)} ms`);
     if (!Number.isNaN(r.domainTx)) console.log(`  PostgreSQL transactions per { viewer { id } }: ${fmt(r.viewerTx, 4)}; per domain(name): ${fmt(r.domainTx, 2)} (background included)`);
     console.log('');
   }

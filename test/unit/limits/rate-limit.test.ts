@@ -3,19 +3,12 @@
  * seconds until it starts again, and with Redis shared by every instance.
  */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../../../src/limits/rate-limit.js';
 import { createLogger } from '../../../src/logger.js';
+import { REDIS, redisUp } from '../../helpers/redis.js';
 
 const logger = createLogger('silent');
-const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const probe = new Redis(REDIS, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-const redisUp = await probe.connect().then(
-  () => true,
-  () => false,
-);
-probe.disconnect();
 
 const refusal = (p: Promise<unknown>) => p.then(() => 'served', (e: { extensions?: Record<string, unknown> }) => e.extensions);
 

@@ -4,10 +4,10 @@
  * and counts that survive a change of limit; with Redis, one count for two instances.
  */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { HeadlessRateBudget, SharedRateCounts } from '../../../../src/backends/headless/budget.js';
 import { createLogger } from '../../../../src/logger.js';
+import { REDIS, redisUp } from '../../../helpers/redis.js';
 
 function clockAt(ms: number) {
   const c = { t: ms, now: () => c.t };
@@ -59,13 +59,6 @@ describe('HeadlessRateBudget', () => {
   });
 });
 
-const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const probe = new Redis(REDIS, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-const redisUp = await probe.connect().then(
-  () => true,
-  () => false,
-);
-probe.disconnect();
 
 describe('HeadlessRateBudget shared through Redis', () => {
   it.skipIf(!redisUp)('(needs Redis at TEST_REDIS_URL, default 127.0.0.1:6379) two instances spend one share per window; what each spent counts once when GET /status changes the limit or moves the windows', async () => {

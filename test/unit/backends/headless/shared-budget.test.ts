@@ -19,14 +19,8 @@ import { GatewayError, UpstreamRateLimitedError } from '../../../../src/core/err
 import type { RegistryPort } from '../../../../src/core/port.js';
 import { createLogger, type Logger } from '../../../../src/logger.js';
 import { HeadlessSandbox } from '../../../../src/sandbox/headless/index.js';
+import { REDIS, redisUp } from '../../../helpers/redis.js';
 
-const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const probe = new Redis(REDIS, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-const redisUp = await probe.connect().then(
-  () => true,
-  () => false,
-);
-probe.disconnect();
 
 const clock = new FakeClock('2026-06-11T12:00:00Z');
 // 40 requests per 30 s window per key: 4 for the poller (one every 7.5 s), 36 for requests.

@@ -13,13 +13,12 @@
  * `retry_after_seconds`, else the reset time GET /status last reported) while that fits the same
  * budget; past it, RATE_LIMITED with `retryAfter` in seconds.
  */
-import http from 'node:http';
-import https from 'node:https';
-import type { Socket } from 'node:net';
+import type http from 'node:http';
 import { UpstreamRateLimitedError, UpstreamUnavailableError } from '../../core/errors.js';
 import { retryAfterMs, systemTimer, type Timer } from '../repp/retry.js';
 import { HeadlessRateBudget, type RateLane, type RateLimitShape, type SharedRateCounts } from './budget.js';
 import { errorFor, masked } from './errors.js';
+import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type RawAnswer } from '../http-exchange.js';
 
 export interface HeadlessEndpoint {
   /** Base URL the document's paths go after. */
@@ -55,21 +54,6 @@ export interface HeadlessAnswer {
   replayed: boolean;
 }
 
-interface Raw {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-}
-
-class NotAnswered extends Error {
-  constructor(
-    message: string,
-    readonly sent: boolean,
-  ) {
-    super(message);
-  }
-}
-
 export class HeadlessHttpClient {
   private readonly base: URL;
   private readonly agent: http.Agent;
@@ -91,11 +75,7 @@ export class HeadlessHttpClient {
     const timer = opts.timer;
     // Not systemTimer.now() (performance.now(): since this process started): the windows are the registry's, on the epoch.
     this.budget = new HeadlessRateBudget(endpoint.rateLimit, timer ? () => timer.now() : Date.now, opts.shared);
-    const t = endpoint.tls ?? {};
-    this.agent =
-      this.base.protocol === 'https:'
-        ? new https.Agent({ keepAlive: true, maxSockets: 4, ca: t.ca, servername: t.servername, rejectUnauthorized: t.rejectUnauthorized ?? true, minVersion: 'TLSv1.2' })
-        : new http.Agent({ keepAlive: true, maxSockets: 4 });
+    this.agent = keepAliveAgent(this.base, endpoint.tls, 4);
   }
 
   /**
@@ -147,7 +127,7 @@ export class HeadlessHttpClient {
     this.agent.destroy();
   }
 
-  private advisedDelay(raw: Raw, body: Record<string, unknown> | null): number {
+  private advisedDelay(raw: RawAnswer, body: Record<string, unknown> | null): number {
     const header = retryAfterMs(raw.headers['retry-after']);
     if (header !== undefined) return header;
     const err = body?.error as { retry_after_seconds?: unknown } | undefined;
@@ -157,31 +137,19 @@ export class HeadlessHttpClient {
   }
 
   /** One exchange: an answer with any status, or NotAnswered saying whether the request left. */
-  private exchange(req: HeadlessRequest, requestId: string): Promise<Raw> {
-    const url = new URL(this.base.pathname.replace(/\/$/, '') + req.path, this.base);
-    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+  private exchange(req: HeadlessRequest, requestId: string): Promise<RawAnswer> {
     const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body), 'utf8');
     const headers: Record<string, string | number> = { Authorization: `Bearer ${this.endpoint.token}`, Accept: 'application/json', 'X-Request-Id': requestId };
     if (payload) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': payload.length });
     if (req.idempotencyKey) headers['Idempotency-Key'] = req.idempotencyKey;
-    const limit = this.endpoint.maxResponseBytes ?? 8 * 1024 * 1024;
-    const timeoutMs = this.endpoint.timeoutMs ?? 30_000;
-    return new Promise<Raw>((resolve, reject) => {
-      let sent = false;
-      const r = (url.protocol === 'https:' ? https : http).request(url, { method: req.method, headers, agent: this.agent, timeout: timeoutMs }, (res) => {
-        const parts: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => ((size += c.length) > limit ? r.destroy(new Error(`answer larger than ${limit} bytes`)) : parts.push(c)));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(parts).toString('utf8') }));
-        res.on('error', (e) => r.destroy(e));
-      });
-      r.on('timeout', () => r.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      r.on('socket', (s: Socket) => {
-        if (!s.connecting) sent = true;
-        else s.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => (sent = true));
-      });
-      r.on('error', (e) => reject(new NotAnswered(`${req.method} ${req.path.slice(0, 80)}: ${e.message}`, sent)));
-      r.end(payload);
+    return exchange(this.agent, {
+      url: endpointUrl(this.base, req.path, req.query),
+      method: req.method,
+      headers,
+      body: payload,
+      timeoutMs: this.endpoint.timeoutMs ?? 30_000,
+      maxResponseBytes: this.endpoint.maxResponseBytes ?? 8 * 1024 * 1024,
+      label: `${req.method} ${req.path.slice(0, 80)}`,
     });
   }
 }

@@ -9,8 +9,7 @@
  * A refused request (Error lines, a non-zero Status-Code) maps onto the gateway's errors by its
  * Status-Code where that is an EPP result code (>= 2000), else by the HTTP status.
  */
-import https from 'node:https';
-import type { Socket } from 'node:net';
+import type http from 'node:http';
 import {
   registryErrorFor,
   UpstreamAuthenticationError,
@@ -18,6 +17,7 @@ import {
   UpstreamUnavailableError,
   type GatewayError,
 } from '../../core/errors.js';
+import { endpointUrl, exchange, keepAliveAgent, NotAnswered } from '../http-exchange.js';
 import { maskSecrets } from '../portable.js';
 import { parseReply, rows, type DmapiReply } from './reply.js';
 
@@ -40,15 +40,6 @@ export interface DmapiRequest {
   changesState: boolean;
 }
 
-class TransportError extends Error {
-  constructor(
-    message: string,
-    readonly sent: boolean,
-  ) {
-    super(message);
-  }
-}
-
 const short = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}...` : s);
 
 /** The request was refused because the session is not (or no longer) valid. */
@@ -66,7 +57,7 @@ export function refusal(status: number, r: DmapiReply, backend: string | undefin
 }
 
 export class JokerClient {
-  private readonly agent: https.Agent;
+  private readonly agent: http.Agent;
   private readonly base: URL;
   private sid: string | undefined;
   private loggingIn: Promise<string> | undefined;
@@ -79,8 +70,7 @@ export class JokerClient {
   ) {
     this.base = new URL(endpoint.url);
     if (this.base.protocol !== 'https:') throw new Error('DMAPI accepts TLS only: the url must be https');
-    const t = endpoint.tls ?? {};
-    this.agent = new https.Agent({ keepAlive: true, maxSockets: endpoint.maxSockets ?? 4, ca: t.ca, servername: t.servername, rejectUnauthorized: t.rejectUnauthorized ?? true, minVersion: 'TLSv1.2' });
+    this.agent = keepAliveAgent(this.base, endpoint.tls, endpoint.maxSockets ?? 4);
   }
 
   /** Sends one request with the session's Auth-Sid; logs in again once if the session was refused. */
@@ -130,45 +120,24 @@ export class JokerClient {
       const { status, text } = await this.post(req, sid);
       return { status, reply: parseReply(text) };
     } catch (err) {
-      if (!(err instanceof TransportError)) throw err;
+      if (!(err instanceof NotAnswered)) throw err;
       throw new UpstreamUnavailableError(maskSecrets(err.message, [this.endpoint.secret]), { backend: this.backend, maybeApplied: err.sent && req.changesState });
     }
   }
 
-  private post(req: DmapiRequest, sid: string | undefined): Promise<{ status: number; text: string }> {
+  private async post(req: DmapiRequest, sid: string | undefined): Promise<{ status: number; text: string }> {
     const form = new URLSearchParams();
     for (const [k, v] of Object.entries(req.vars ?? {})) if (v !== undefined) form.set(k, v);
     if (sid) form.set('auth-sid', sid);
     const body = Buffer.from(form.toString(), 'utf8');
-    const url = new URL(`${this.base.pathname.replace(/\/$/, '')}/request/${req.name}`, this.base);
-    const max = this.endpoint.maxResponseBytes ?? 16 * 1024 * 1024;
-    const timeoutMs = this.endpoint.timeoutMs ?? 30_000;
-    return new Promise((resolve, reject) => {
-      let sent = false;
-      const r = https.request(url, { method: 'POST', agent: this.agent, headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': body.length } }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > max) r.destroy(new Error(`answer larger than ${max} bytes`));
-          else chunks.push(c);
-        });
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-        });
-        res.on('error', (e) => r.destroy(e));
-      });
-      const timer = setTimeout(() => r.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      r.on('socket', (s: Socket) => {
-        if (!s.connecting) sent = true;
-        else s.once('secureConnect', () => (sent = true));
-      });
-      r.on('error', (e) => {
-        clearTimeout(timer);
-        reject(new TransportError(`${req.name}: ${e.message}`, sent));
-      });
-      r.end(body);
+    return exchange(this.agent, {
+      url: endpointUrl(this.base, `/request/${req.name}`),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': body.length },
+      body,
+      timeoutMs: this.endpoint.timeoutMs ?? 30_000,
+      maxResponseBytes: this.endpoint.maxResponseBytes ?? 16 * 1024 * 1024,
+      label: req.name,
     });
   }
 }

@@ -8,10 +8,9 @@
  * can reconcile only what needs it. 429 and 503 are retried after a delay (see retry.ts).
  */
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
-import type { Socket } from 'node:net';
+import type http from 'node:http';
 import { UpstreamUnavailableError, type GatewayError } from '../../core/errors.js';
+import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type RawAnswer } from '../http-exchange.js';
 import { errorFor, maskSecrets, type Envelope } from './errors.js';
 import { DEFAULT_RETRY, systemTimer, withRetry, type RetryPolicy, type Timer } from './retry.js';
 
@@ -67,22 +66,6 @@ export interface ReppAnswer {
   attempts: number;
 }
 
-interface Raw {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-}
-
-class TransportError extends Error {
-  constructor(
-    message: string,
-    /** The request may have reached the registry. */
-    readonly sent: boolean,
-  ) {
-    super(message);
-  }
-}
-
 function parseEnvelope(text: string): (Envelope & { data?: unknown }) | null {
   try {
     const v: unknown = JSON.parse(text);
@@ -112,12 +95,7 @@ export class ReppHttpClient {
   ) {
     this.base = new URL(endpoint.url);
     if (this.base.protocol !== 'https:' && this.base.protocol !== 'http:') throw new Error(`REPP url must be http(s): ${endpoint.url.slice(0, 64)}`);
-    const t = endpoint.tls ?? {};
-    const common = { keepAlive: true, maxSockets: endpoint.maxSockets ?? 4 };
-    this.agent =
-      this.base.protocol === 'https:'
-        ? new https.Agent({ ...common, ca: t.ca, cert: t.cert, key: t.key, servername: t.servername, rejectUnauthorized: t.rejectUnauthorized ?? true, minVersion: 'TLSv1.2' })
-        : new http.Agent(common);
+    this.agent = keepAliveAgent(this.base, endpoint.tls, endpoint.maxSockets ?? 4);
     this.authorization = `Basic ${Buffer.from(`${endpoint.username}:${endpoint.password}`, 'utf8').toString('base64')}`;
     this.retry = { ...DEFAULT_RETRY, ...endpoint.retry };
   }
@@ -138,7 +116,7 @@ export class ReppHttpClient {
       { ...this.retry, budgetMs: budgetMs ?? this.retry.budgetMs },
       timer,
     ).catch((e: unknown) => {
-      if (e instanceof TransportError) {
+      if (e instanceof NotAnswered) {
         throw new UpstreamUnavailableError(maskSecrets(e.message, secrets), { backend: this.opts.backend, maybeApplied: e.sent && req.changesState });
       }
       throw e;
@@ -156,10 +134,8 @@ export class ReppHttpClient {
     this.agent.destroy();
   }
 
-  /** One attempt: an answer with any status, or a TransportError. */
-  private exchange(req: ReppRequest, requestId: string): Promise<Raw> {
-    const url = new URL(this.base.pathname.replace(/\/$/, '') + req.path, this.base);
-    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+  /** One attempt: an answer with any status, or NotAnswered. */
+  private exchange(req: ReppRequest, requestId: string): Promise<RawAnswer> {
     const body = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body), 'utf8');
     const headers: Record<string, string | number> = {
       Authorization: this.authorization,
@@ -168,36 +144,14 @@ export class ReppHttpClient {
       ...(body ? { 'Content-Type': 'application/json', 'Content-Length': body.length } : {}),
       ...req.headers,
     };
-    const mod = url.protocol === 'https:' ? https : http;
-    const max = this.endpoint.maxResponseBytes ?? 16 * 1024 * 1024;
-    return new Promise<Raw>((resolve, reject) => {
-      let sent = false;
-      const r = mod.request(url, { method: req.method, headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > max) r.destroy(new Error(`answer larger than ${max} bytes`));
-          else chunks.push(c);
-        });
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
-        });
-        res.on('error', (e) => r.destroy(e));
-      });
-      const timeoutMs = this.endpoint.timeoutMs ?? 30_000;
-      const timer = setTimeout(() => r.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      r.on('socket', (s: Socket) => {
-        // A reused keep-alive socket is connected already; a new one counts as sent once connected (TLS: after the handshake).
-        if (!s.connecting) sent = true;
-        else s.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => (sent = true));
-      });
-      r.on('error', (e) => {
-        clearTimeout(timer);
-        reject(new TransportError(`${req.method} ${req.path.slice(0, 80)}: ${e.message}`, sent));
-      });
-      r.end(body);
+    return exchange(this.agent, {
+      url: endpointUrl(this.base, req.path, req.query),
+      method: req.method,
+      headers,
+      body,
+      timeoutMs: this.endpoint.timeoutMs ?? 30_000,
+      maxResponseBytes: this.endpoint.maxResponseBytes ?? 16 * 1024 * 1024,
+      label: `${req.method} ${req.path.slice(0, 80)}`,
     });
   }
 }

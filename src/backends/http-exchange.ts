@@ -1,0 +1,120 @@
+/**
+ * One HTTP(S) exchange with a registry's web API: the transport shared by the REPP, HeadlessDomains
+ * and Joker DMAPI wire clients (src/backends/{repp,headless,joker}/http.ts), which keep their own
+ * authentication, envelopes, retries and error mapping.
+ *
+ * What it guarantees to them:
+ * - an answer with any HTTP status (the caller maps it), or a {@link NotAnswered} saying whether
+ *   the request may have reached the registry (`sent`): a new connection counts as sent once it is
+ *   connected (TLS: after the handshake), a kept-alive one at once. A change whose request was sent
+ *   and not answered has an unknown outcome; one never sent was not applied.
+ * - `timeoutMs` is one deadline for the whole exchange, from the call to the last byte of the answer
+ *   (what each backend's `timeoutMs` setting documents: "how long one request may wait for its
+ *   answer"), not an idle timeout that a slowly trickling answer would keep extending.
+ * - an answer larger than `maxResponseBytes` is cut off and becomes NotAnswered (sent), never
+ *   buffered whole.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+
+/** An answer as received: status, headers and the body decoded as UTF-8. */
+export interface RawAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/** The exchange failed before an answer arrived; `sent` says whether the request may have reached the registry. */
+export class NotAnswered extends Error {
+  constructor(
+    message: string,
+    /** The request may have reached the registry. */
+    readonly sent: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** One request. `label` starts every failure message (e.g. "POST /repp/v1/domains"); it must hold no secret. */
+export interface HttpExchange {
+  url: URL;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  headers: Record<string, string | number>;
+  body?: Buffer;
+  /** Deadline for the whole exchange, in ms. */
+  timeoutMs: number;
+  /** Largest answer body accepted, in bytes. */
+  maxResponseBytes: number;
+  label: string;
+}
+
+/** TLS settings of an account's connections (PEM strings). */
+export interface ExchangeTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  servername?: string;
+  /** Default true. */
+  rejectUnauthorized?: boolean;
+}
+
+/**
+ * A keep-alive agent for `base`'s scheme: for https, TLS 1.2 or later with the given CA, client
+ * certificate and server name, verifying the registry's certificate unless told not to.
+ */
+export function keepAliveAgent(base: URL, tls: ExchangeTls | undefined, maxSockets: number): http.Agent {
+  if (base.protocol !== 'https:') return new http.Agent({ keepAlive: true, maxSockets });
+  const t = tls ?? {};
+  return new https.Agent({ keepAlive: true, maxSockets, ca: t.ca, cert: t.cert, key: t.key, servername: t.servername, rejectUnauthorized: t.rejectUnauthorized ?? true, minVersion: 'TLSv1.2' });
+}
+
+/**
+ * The URL of a document path under the endpoint's base (its own path prefix kept, e.g.
+ * https://host/api + /domains/x → https://host/api/domains/x), with the defined query values set.
+ */
+export function endpointUrl(base: URL, path: string, query?: Record<string, string | number | boolean | undefined>): URL {
+  const url = new URL(base.pathname.replace(/\/$/, '') + path, base);
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+  return url;
+}
+
+/** Sends one request on `agent` and resolves with the answer whatever its status; rejects with NotAnswered only. */
+export function exchange(agent: http.Agent, req: HttpExchange): Promise<RawAnswer> {
+  const secure = req.url.protocol === 'https:';
+  return new Promise<RawAnswer>((resolve, reject) => {
+    let sent = false;
+    let settled = false;
+    // Settles once: destroying the request after its answer began emits errors of its own.
+    const fail = (e: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(new NotAnswered(`${req.label}: ${e.message}`, sent));
+      r.destroy();
+    };
+    const r = (secure ? https : http).request(req.url, { method: req.method, headers: req.headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > req.maxResponseBytes) fail(new Error(`answer larger than ${req.maxResponseBytes} bytes`));
+        else chunks.push(c);
+      });
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', fail);
+    });
+    const timer = setTimeout(() => fail(new Error(`no answer within ${req.timeoutMs} ms`)), req.timeoutMs);
+    r.on('socket', (s: Socket) => {
+      if (!s.connecting) sent = true;
+      else s.once(secure ? 'secureConnect' : 'connect', () => (sent = true));
+    });
+    r.on('error', fail);
+    r.end(req.body);
+  });
+}

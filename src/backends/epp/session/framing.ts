@@ -16,30 +16,47 @@ export function encodeFrame(xml: string): Buffer {
   return out;
 }
 
-/** Reassembles frames from arbitrary chunks (partial frames, several frames per chunk). */
+/**
+ * Reassembles frames from arbitrary chunks (partial frames, several frames per chunk). Chunks of an
+ * incomplete frame are held as they came and joined once the frame is whole, so a large answer
+ * arriving in many TLS records costs one copy, not one per chunk.
+ */
 export class FrameDecoder {
-  private buf: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private held = 0;
 
   constructor(private readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {}
 
   /** Feed a chunk; returns every frame it completes, in order. Throws FramingError on a bad length. */
   push(chunk: Buffer): string[] {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    this.chunks.push(chunk);
+    this.held += chunk.length;
     const frames: string[] = [];
-    while (this.buf.length >= HEADER_BYTES) {
-      const total = this.buf.readUInt32BE(0);
+    while (this.held >= HEADER_BYTES) {
+      if (this.chunks[0].length < HEADER_BYTES) this.join();
+      const total = this.chunks[0].readUInt32BE(0);
       if (total < HEADER_BYTES + 1 || total > this.maxFrameBytes) {
         throw new FramingError(`bad EPP frame length ${total}`);
       }
-      if (this.buf.length < total) break;
-      frames.push(this.buf.subarray(HEADER_BYTES, total).toString('utf8'));
-      this.buf = this.buf.subarray(total);
+      if (this.held < total) break;
+      const buf = this.join();
+      frames.push(buf.subarray(HEADER_BYTES, total).toString('utf8'));
+      const rest = buf.subarray(total);
+      this.chunks = rest.length > 0 ? [rest] : [];
+      this.held = rest.length;
     }
     return frames;
   }
 
   /** Bytes held of an incomplete frame. */
   get pending(): number {
-    return this.buf.length;
+    return this.held;
+  }
+
+  /** The held chunks as one buffer (kept as the only chunk). */
+  private join(): Buffer {
+    const buf = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.held);
+    this.chunks = [buf];
+    return buf;
   }
 }

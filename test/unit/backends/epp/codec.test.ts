@@ -214,6 +214,16 @@ describe('framing (RFC 5734)', () => {
     expect(dec.pending).toBe(0);
   });
 
+  test('a large frame in many chunks, the next frame starting inside the last chunk', () => {
+    const big = `<epp>${'<x>é</x>'.repeat(200_000)}</epp>`;
+    const wire = Buffer.concat([encodeFrame(big), encodeFrame('<next/>')]);
+    const dec = new FrameDecoder();
+    const got: string[] = [];
+    for (let i = 0; i < wire.length; i += 16_381) got.push(...dec.push(wire.subarray(i, i + 16_381)));
+    expect(got).toEqual([big, '<next/>']);
+    expect(dec.pending).toBe(0);
+  });
+
   test('a bad length is a framing error', () => {
     const dec = new FrameDecoder(1024);
     const head = Buffer.alloc(4);

@@ -39,7 +39,10 @@
  *      applied half the renewals and started again on the same data: renewals applied twice (the
  *      registry's count beyond one per domain, and domains whose expiry moved by other than one
  *      year; goal 0) and the time added against run 3 (goal < 10%), with and without the
- *      restart itself. --items 0 leaves 3 and 4 out, --resume 0 leaves 4 out.
+ *      restart itself, and where the restart's time went: the new process's startup phases (its
+ *      'gateway listening' log), and from the kill, the registry's first and last login, first
+ *      domain:info (a reconciliation read) and first renewal, and when renewals were back at full speed.
+ * --names 0 leaves 1 out, --domains 0 leaves 2 out, --items 0 leaves 3 and 4 out, --resume 0 leaves 4 out.
  * It prints figures; it asserts nothing. BENCH_PROFILE=<dir> writes the gateway's CPU profile there.
  */
 import { spawn } from 'node:child_process';
@@ -175,43 +178,47 @@ const print = (s) => {
 const tag = randomUUID().slice(0, 6);
 const CHECK = 'query($n: [String!]!) { checkDomains(names: $n) { name available } }';
 
-// ---- 1. checkDomains of NAMES names ----
-setLatency(LATENCY);
-await gql(CHECK, { n: Array.from({ length: 2 * SESSIONS * CHECK_LIMIT }, (_, i) => `warm-${tag}-${i}.example`) }); // log every session in
-const one = await repeated((r) => gql(CHECK, { n: Array.from({ length: CHECK_LIMIT }, (_, i) => `one-${tag}-${r}-${i}.example`) }));
-const from1 = new Date().toISOString();
-const check = await repeated((r) => gql(CHECK, { n: Array.from({ length: NAMES }, (_, i) => `bulk-${tag}-${r}-${i}.example`) }));
-const answered = check.value.checkDomains.filter((c) => c && typeof c.available === 'boolean').length;
-const checks = (await commands('domain:check', from1)) / REPEAT;
-const rounds = Math.ceil(NAMES / CHECK_LIMIT / SESSIONS);
-const ideal = rounds * LATENCY;
-print(`checkDomains of ${NAMES} names (latency ${LATENCY} ms, ${SESSIONS} sessions, limit ${CHECK_LIMIT}):`);
-print(`  answered ${answered} / ${NAMES}; check commands sent ${checks} (goal ${Math.ceil(NAMES / CHECK_LIMIT)})`);
-print(`  wall ${check.ms.toFixed(0)} ms (median of ${check.all}); ceil(${NAMES}/${CHECK_LIMIT}/${SESSIONS}) x ${LATENCY} ms = ${ideal} ms: ratio ${(check.ms / ideal).toFixed(2)}`);
-print(`  one ${CHECK_LIMIT}-name check measured first: ${one.ms.toFixed(0)} ms (median of ${one.all}); x ${rounds} round trips = ${(one.ms * rounds).toFixed(0)} ms: ratio ${(check.ms / (one.ms * rounds)).toFixed(2)}`);
+if (NAMES > 0) {
+  // ---- 1. checkDomains of NAMES names ----
+  setLatency(LATENCY);
+  await gql(CHECK, { n: Array.from({ length: 2 * SESSIONS * CHECK_LIMIT }, (_, i) => `warm-${tag}-${i}.example`) }); // log every session in
+  const one = await repeated((r) => gql(CHECK, { n: Array.from({ length: CHECK_LIMIT }, (_, i) => `one-${tag}-${r}-${i}.example`) }));
+  const from1 = new Date().toISOString();
+  const check = await repeated((r) => gql(CHECK, { n: Array.from({ length: NAMES }, (_, i) => `bulk-${tag}-${r}-${i}.example`) }));
+  const answered = check.value.checkDomains.filter((c) => c && typeof c.available === 'boolean').length;
+  const checks = (await commands('domain:check', from1)) / REPEAT;
+  const rounds = Math.ceil(NAMES / CHECK_LIMIT / SESSIONS);
+  const ideal = rounds * LATENCY;
+  print(`checkDomains of ${NAMES} names (latency ${LATENCY} ms, ${SESSIONS} sessions, limit ${CHECK_LIMIT}):`);
+  print(`  answered ${answered} / ${NAMES}; check commands sent ${checks} (goal ${Math.ceil(NAMES / CHECK_LIMIT)})`);
+  print(`  wall ${check.ms.toFixed(0)} ms (median of ${check.all}); ceil(${NAMES}/${CHECK_LIMIT}/${SESSIONS}) x ${LATENCY} ms = ${ideal} ms: ratio ${(check.ms / ideal).toFixed(2)}`);
+  print(`  one ${CHECK_LIMIT}-name check measured first: ${one.ms.toFixed(0)} ms (median of ${one.all}); x ${rounds} round trips = ${(one.ms * rounds).toFixed(0)} ms: ratio ${(check.ms / (one.ms * rounds)).toFixed(2)}`);
+}
 
-// ---- 2. DOMAINS domains sharing CONTACTS contacts, read in one query ----
-setLatency(0); // the setup is not measured
-const contactIds = Array.from({ length: CONTACTS }, (_, i) => `b${tag}c${i}`);
-await gql(`mutation { ${contactIds.map((id, i) => `c${i}: createContact(idempotencyKey: "${id}", input: { id: "${id}", email: "${id}@example.net", authInfo: "C0ntact-Pw", postalInfo: [{ type: "int", name: "Bench", street: ["1 Main St"], city: "Dulles", cc: "US" }] }) { id }`).join(' ')} }`);
-const domainName = (i) => `shared-${tag}-${i}.example`;
-const createMany = (ids) => {
-  const c = (i, k) => contactIds[(i + k) % CONTACTS];
-  const variables = Object.fromEntries(ids.map((i) => [`i${i}`, { name: domainName(i), authInfo: 'Sh4red-Pw', registrant: c(i, 0), contacts: [{ role: 'ADMIN', id: c(i, 1) }, { role: 'TECH', id: c(i, 2) }] }]));
-  return gql(`mutation(${ids.map((i) => `$i${i}: CreateDomainInput!`).join(', ')}) { ${ids.map((i) => `d${i}: createDomain(idempotencyKey: "${tag}-${i}", input: $i${i}) { name }`).join(' ')} }`, variables);
-};
-const ids = Array.from({ length: DOMAINS }, (_, i) => i);
-const batches = [];
-for (let i = 0; i < ids.length; i += 50) batches.push(ids.slice(i, i + 50));
-for (let i = 0; i < batches.length; i += 4) await Promise.all(batches.slice(i, i + 4).map(createMany));
-setLatency(LATENCY);
-const from2 = new Date().toISOString();
-const page = await repeated(() => gql('{ domains(first: 500) { edges { node { name registrant { id email } contacts { role contact { id email } } nameservers { name ipv4 } } } } }'));
-const contactInfos = (await commands('contact:info', from2)) / REPEAT;
-const domainInfos = (await commands('domain:info', from2)) / REPEAT;
-print(`domains(first: 500) over ${DOMAINS} domains sharing ${CONTACTS} contacts (latency ${LATENCY} ms):`);
-print(`  domains answered ${page.value.domains.edges.length}; per query: contact info commands ${contactInfos} (goal ${CONTACTS}), domain info commands ${domainInfos}`);
-print(`  wall ${page.ms.toFixed(0)} ms (median of ${page.all}); ceil(${domainInfos + contactInfos}/${SESSIONS}) x ${LATENCY} ms = ${Math.ceil((domainInfos + contactInfos) / SESSIONS) * LATENCY} ms`);
+if (DOMAINS > 0) {
+  // ---- 2. DOMAINS domains sharing CONTACTS contacts, read in one query ----
+  setLatency(0); // the setup is not measured
+  const contactIds = Array.from({ length: CONTACTS }, (_, i) => `b${tag}c${i}`);
+  await gql(`mutation { ${contactIds.map((id, i) => `c${i}: createContact(idempotencyKey: "${id}", input: { id: "${id}", email: "${id}@example.net", authInfo: "C0ntact-Pw", postalInfo: [{ type: "int", name: "Bench", street: ["1 Main St"], city: "Dulles", cc: "US" }] }) { id }`).join(' ')} }`);
+  const domainName = (i) => `shared-${tag}-${i}.example`;
+  const createMany = (ids) => {
+    const c = (i, k) => contactIds[(i + k) % CONTACTS];
+    const variables = Object.fromEntries(ids.map((i) => [`i${i}`, { name: domainName(i), authInfo: 'Sh4red-Pw', registrant: c(i, 0), contacts: [{ role: 'ADMIN', id: c(i, 1) }, { role: 'TECH', id: c(i, 2) }] }]));
+    return gql(`mutation(${ids.map((i) => `$i${i}: CreateDomainInput!`).join(', ')}) { ${ids.map((i) => `d${i}: createDomain(idempotencyKey: "${tag}-${i}", input: $i${i}) { name }`).join(' ')} }`, variables);
+  };
+  const ids = Array.from({ length: DOMAINS }, (_, i) => i);
+  const batches = [];
+  for (let i = 0; i < ids.length; i += 50) batches.push(ids.slice(i, i + 50));
+  for (let i = 0; i < batches.length; i += 4) await Promise.all(batches.slice(i, i + 4).map(createMany));
+  setLatency(LATENCY);
+  const from2 = new Date().toISOString();
+  const page = await repeated(() => gql('{ domains(first: 500) { edges { node { name registrant { id email } contacts { role contact { id email } } nameservers { name ipv4 } } } } }'));
+  const contactInfos = (await commands('contact:info', from2)) / REPEAT;
+  const domainInfos = (await commands('domain:info', from2)) / REPEAT;
+  print(`domains(first: 500) over ${DOMAINS} domains sharing ${CONTACTS} contacts (latency ${LATENCY} ms):`);
+  print(`  domains answered ${page.value.domains.edges.length}; per query: contact info commands ${contactInfos} (goal ${CONTACTS}), domain info commands ${domainInfos}`);
+  print(`  wall ${page.ms.toFixed(0)} ms (median of ${page.all}); ceil(${domainInfos + contactInfos}/${SESSIONS}) x ${LATENCY} ms = ${Math.ceil((domainInfos + contactInfos) / SESSIONS) * LATENCY} ms`);
+}
 
 // ---- 3. bulkRenew of ITEMS domains ----
 const RENEW = 'mutation($k: String!, $d: [BulkRenewItemInput!]!) { bulkRenew(idempotencyKey: $k, domains: $d, period: { value: 1, unit: YEARS }) { job { id total } } }';
@@ -315,21 +322,76 @@ if (ITEMS > 0 && RESUME) {
   let restartMs = 0;
   let killedAt = 0;
   let id2;
+  // Where the restart's time goes: the registry's counts of logins, domain infos (reconciliation
+  // reads) and renewals sampled every 5 ms from the kill, and the new gateway's own log (at info:
+  // its startup phases, and what the bulk runner says it took back).
+  const restartPhases = {};
+  const samples = [];
+  const gatewayLog = [];
+  let killT = 0;
+  let sampler;
+  const count = (k) => bulkSandbox.applied(k);
+  const followNewGateway = (child) => {
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      buf += d;
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        try {
+          const entry = JSON.parse(line);
+          if (entry.msg === 'gateway listening' || /^bulk/.test(entry.msg ?? '')) gatewayLog.push({ at: performance.now() - killT, entry });
+        } catch {
+          // not a log line
+        }
+      }
+    });
+  };
+  const startSampling = () => {
+    killT = performance.now();
+    const base = { renew: count('domain:renew'), info: count('domain:info'), login: count('login') };
+    sampler = setInterval(() => {
+      const t = performance.now() - killT;
+      if (t > 10_000) return;
+      samples.push({ t, renew: count('domain:renew') - base.renew, info: count('domain:info') - base.info, login: count('login') - base.login });
+    }, 5);
+  };
   const run2 = await withCpu(async () => {
     before = renewals();
     t2 = Date.now();
     id2 = await submit(2);
     while (renewals() - before < ITEMS / 2) await sleep(5);
     killedAt = Date.now() - t2;
-    restartMs = await stack.restart('SIGKILL');
+    startSampling();
+    restartMs = await stack.restart('SIGKILL', { LOG_LEVEL: 'info' }, followNewGateway, restartPhases);
     return finished(id2);
   });
+  clearInterval(sampler);
   const wall2 = run2.value - t2;
   const applied = renewals() - before;
   const counts2 = (await gql(JOB, { id: id2 })).bulkJob.counts;
   print(`the same job on ${ITEMS} other domains, the gateway SIGKILLed at ${(killedAt / 1000).toFixed(1)} s (half the renewals applied) and started again on the same data:`);
   print(`  items done ${counts2.done}, failed ${counts2.failed}; renewals applied ${applied} for ${ITEMS} domains: applied twice ${applied - ITEMS} (goal 0); domains renewed by exactly one year ${renewedOnce(2)} / ${ITEMS}`);
   print(`  CPU per item: gateway ${perItem(run2.cpu.gateway)} ms (both processes), registry + proxies ${perItem(run2.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run2.cpu.pg)} ms` : ''}`);
+  // The timeline of the restart, from the kill (ms).
+  const first = (pred) => samples.find(pred)?.t;
+  const fmt = (t) => (t === undefined ? '-' : t.toFixed(0));
+  const rate = ITEMS / wall1; // renewals per ms uninterrupted
+  const WINDOW = 250;
+  const fullSpeed = samples.find((s) => {
+    const end = samples.find((e) => e.t >= s.t + WINDOW);
+    return end && s.renew > 0 && end.renew - s.renew >= 0.9 * rate * WINDOW;
+  })?.t;
+  const listening = gatewayLog.find((l) => l.entry.msg === 'gateway listening');
+  const renewedBy = (t) => samples.filter((s) => s.t <= t).at(-1)?.renew ?? 0;
+  print(`  restart timeline from the kill (ms): process gone ${fmt(restartPhases.exitedMs)}; new process logs 'gateway listening' ${fmt(listening?.at)}${listening ? ` (startupMs ${JSON.stringify(listening.entry.startupMs)})` : ''}; /healthz ${restartMs.toFixed(0)}`);
+  // Renewals the killed process had sent before it died are applied after the kill: the new process's start with its first login.
+  const firstLogin = first((s) => s.login > 0);
+  const stragglers = samples.find((s) => s.t >= (firstLogin ?? Infinity))?.renew ?? 0;
+  print(`    registry: first login ${fmt(firstLogin)}, ${CONCURRENCY}th login ${fmt(first((s) => s.login >= CONCURRENCY))}; first domain:info ${fmt(first((s) => s.info > 0))}, domain:infos in the first 10 s ${samples.at(-1)?.info ?? 0}; first renewal after the first login ${fmt(first((s) => s.t > firstLogin && s.renew > stragglers))}; full speed (>= 90% of the uninterrupted rate over ${WINDOW} ms) from ${fmt(fullSpeed)}`);
+  // Time lost by t: t less the time the renewals applied by then take uninterrupted.
+  print(`    time lost by ${[1, 2, 3, 4, 6, 8].map((s) => `${s} s: ${(s * 1000 - renewedBy(s * 1000) / rate).toFixed(0)}`).join(', ')} ms`);
+  for (const l of gatewayLog.filter((l) => l.entry.msg !== 'gateway listening')) print(`    gateway at ${l.at.toFixed(0)} ms: ${l.entry.msg} ${JSON.stringify(Object.fromEntries(Object.entries(l.entry).filter(([k]) => !['level', 'time', 'pid', 'hostname', 'msg'].includes(k))))}`);
   print(`  wall ${wall2} ms against ${wall1} ms uninterrupted: time added ${(((wall2 - wall1) / wall1) * 100).toFixed(1)}% (goal < 10%); without the restart itself (${restartMs.toFixed(0)} ms, kill to /healthz) ${(((wall2 - restartMs - wall1) / wall1) * 100).toFixed(1)}%`);
 }
 

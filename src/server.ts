@@ -127,6 +127,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   }
   step('database');
   const sandboxes = await startSandboxes(config, clock, opts.sandboxStateDir ?? (opts.database ? undefined : `${config.dataDir}/sandbox`));
+  step('sandboxes');
   const commandLog = new CommandLog(db.prisma, logger, clock);
   const events = createPollEvents(config, storedEvents(db.prisma), logger);
   let ingester: PollIngester | undefined;
@@ -149,6 +150,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const idempotency = new IdempotencyService(db.prisma, clock, { ...idempotencyOptions(config), fingerprints }, { router, commandLog, registrars: config.registrars, logger });
   const bulk = new BulkService({ router, prisma: db.prisma, idempotency, clock, config }, fingerprints, bulkSettings(config), logger);
   const services: Services = { config, prisma: db.prisma, router, clock, logger, idempotency, bulk, events, ingester, apiKeys };
+  step('services');
+  // The first statements through Prisma's client: its query compiler (WebAssembly) loads here.
   for (const r of config.registrars) {
     await db.prisma.registrar.upsert({ where: { id: r.id }, update: { name: r.name }, create: r });
   }
@@ -156,7 +159,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   // Bulk items this instance left unfinished (a crash, a deploy) resume now rather than once HTTP is
   // up: their claims, reconciliation reads and EPP logins wait on the database and the network while
   // the schema is built and the server starts. A start that fails further on stops them again.
-  step('sandboxesAndServices');
+  step('registrars');
   await bulk.start();
   step('bulkStart');
   try {

@@ -61,10 +61,10 @@ export async function startStack({ databaseUrl, port, configure = () => ({}), en
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : [];
   let gateway;
   let retiredCpu = 0;
-  /** Starts the gateway on the same config and data; resolves once /healthz answers, with how long that took (ms). */
-  const startGateway = async () => {
+  /** Starts the gateway on the same config and data (`extra` added to its environment); resolves once /healthz answers, with how long that took (ms). */
+  const startGateway = async (extra = {}) => {
     const t0 = performance.now();
-    gateway = run([...profile, 'dist/src/main.js'], { PORT: String(port), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, ...env });
+    gateway = run([...profile, 'dist/src/main.js'], { PORT: String(port), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, ...env, ...extra });
     for (let up = false; !up; ) {
       up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
       if (!up) await new Promise((r) => setTimeout(r, 20));
@@ -82,16 +82,22 @@ export async function startStack({ databaseUrl, port, configure = () => ({}), en
     },
     /**
      * Kills the gateway with `signal` (SIGKILL: no clean shutdown) and starts it again on the same
-     * config and data; resolves with the time from the kill until /healthz answered again (ms).
+     * config and data (`extra` added to the new process's environment, e.g. LOG_LEVEL; its stdout
+     * is `gateway.stdout`, to be read when it logs more than warnings); resolves with the time from
+     * the kill until /healthz answered again (ms). `onSpawn(gateway)`: called once the new process
+     * is spawned, before /healthz answers. `phases`: when the old process had exited, relative to the kill (ms).
      */
-    async restart(signal = 'SIGKILL') {
+    async restart(signal = 'SIGKILL', extra = {}, onSpawn = () => undefined, phases = {}) {
       const t0 = performance.now();
       const old = gateway;
       retiredCpu += procCpuSeconds(old.pid); // read just before the kill: the process's /proc entry goes with it
       const exited = new Promise((r) => old.once('exit', r));
       old.kill(signal);
       await exited;
-      await startGateway();
+      phases.exitedMs = performance.now() - t0;
+      const up = startGateway(extra);
+      onSpawn(gateway);
+      await up;
       return performance.now() - t0;
     },
     /** User + system CPU seconds the gateway has used so far (from /proc), the processes restart() replaced included. */

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { ioredis } from '../core/lazy-modules.js';
 import type { Logger } from '../logger.js';
 
 /** A stored poll message as it travels to subscribers (JSON-safe: ids and dates as strings). */
@@ -139,10 +140,10 @@ export class RedisPollEvents extends LocalPollEvents {
   ) {
     super();
     this.channels = `${opts.prefix}poll:`;
-    this.pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    this.pub = new (ioredis().Redis)(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
     // No ready check (INFO) on the subscriber: INFO is refused once a SUBSCRIBE sent during the
     // handshake has put the connection in subscriber mode, and ioredis then drops the connection.
-    this.sub = new Redis(url, { lazyConnect: false, enableReadyCheck: false });
+    this.sub = new (ioredis().Redis)(url, { lazyConnect: false, enableReadyCheck: false });
     this.sub.on('message', (ch: string, text: string) => this.received(ch, text));
     // Whenever the subscriber connection becomes ready, the first time included (a SUBSCRIBE
     // sent during the handshake is confirmed, then lost if the handshake fails), it subscribes

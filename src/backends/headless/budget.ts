@@ -32,8 +32,9 @@
  * its lease still finishing a drain while the next holder starts) they still send one GET /poll
  * per step between them; without Redis such an overlap may send two.
  */
-import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { ioredis, rateLimiterFlexible } from '../../core/lazy-modules.js';
 import type { Logger } from '../../logger.js';
 
 /** Which share a request spends. */
@@ -77,7 +78,7 @@ export class SharedRateCounts {
     private readonly logger: Logger,
     connectWaitMs = 2_000,
   ) {
-    this.redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.redis = new (ioredis().Redis)(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     this.settled = new Promise<void>((resolve) => {
       const t = setTimeout(resolve, connectWaitMs);
       t.unref();
@@ -178,7 +179,7 @@ export class HeadlessRateBudget {
     try {
       await this.counters[lane].consume(key, 1);
     } catch (res) {
-      if (!(res instanceof RateLimiterRes)) throw res;
+      if (!(res instanceof rateLimiterFlexible().RateLimiterRes)) throw res;
       return msLeft;
     }
     const mine = this.mine[lane];
@@ -213,6 +214,7 @@ export class HeadlessRateBudget {
   /** A counter of `points` per key; each key is one window (or poller step), kept a window long, then forgotten. */
   private counter(lane: RateLane, points: number): RateLimiterAbstract {
     const duration = this.shape.windowSeconds;
+    const { RateLimiterMemory, RateLimiterRedis } = rateLimiterFlexible();
     const memory = new RateLimiterMemory({ points, duration });
     if (!this.shared) return memory;
     const { counts, account } = this.shared;

@@ -45,6 +45,8 @@ interface Lane {
 const FLUSH_MS = 100;
 const FLUSH_ITEMS = 200;
 const JOB_TTL_MS = 250;
+/** Items per lane beyond the backend's sessions that wait for a session, ready to be written (see started()). */
+const AHEAD = 8;
 /** Awaiting items looked at per sweep (those with a stored completion only). */
 const AWAITING_BATCH = 1000;
 
@@ -58,6 +60,9 @@ export function itemError(err: unknown): NonNullable<ItemOutcome['error']> {
 export function isTransient(err: unknown): boolean {
   return !(err instanceof GatewayError) || err.details.retryable === true;
 }
+
+/** An item's job was cancelled while the item waited for a session: nothing was sent for it. */
+class CancelledBeforeSend extends Error {}
 
 export class BulkRunner {
   /** Emits 'settled' (jobId) after outcomes of the job's items were written. */
@@ -132,11 +137,33 @@ export class BulkRunner {
     return lane;
   }
 
+  /**
+   * Items of a lane started at once: the backend's concurrency, and when that fills every session
+   * of the backend's pool, up to AHEAD more, which wait in the pool's queue with everything done
+   * up to the write (job read, fingerprint, command built on arrival): a session that frees hands
+   * itself to the next item at once, instead of after the finished item's outcome is gathered and
+   * the next one prepared. Measured with bench/bulk.mjs (20 ms latency, 16 sessions, a loaded
+   * machine): from an answer read to the next command written on that session, mean 2.4-7.6 ms
+   * (p90 1-21 ms) before, 0.4-1.5 ms after. The registry still sees at most `sessions` commands
+   * at once; a concurrency below the sessions is kept as it is. An item that waited is looked at
+   * again right before its command is written (idempotencyFor): a cancelled job sends nothing more.
+   */
+  private started(backend: string, limit: number): number {
+    let sessions = 0;
+    try {
+      sessions = this.env.router.named(backend).limits.sessions;
+    } catch {
+      return limit; // a backend this instance does not know: nothing runs there
+    }
+    return limit >= sessions ? Math.max(limit, sessions + Math.min(AHEAD, sessions)) : limit;
+  }
+
   /** Starts queued items up to the limit, and claims more while the queue runs low (one claim at a time per lane). */
   private pump(backend: string): void {
     const lane = this.lane(backend);
     const limit = this.limit(backend);
-    while (!this.stopped && lane.inFlight < limit && lane.queue.length > 0) {
+    const started = this.started(backend, limit);
+    while (!this.stopped && lane.inFlight < started && lane.queue.length > 0) {
       const chunk = this.native.take(backend, lane.queue); // null: the head item runs on its own
       if (chunk === 'wait') break; // pumped again when the chunk's mode is known or a chunk ends
       lane.inFlight++;
@@ -197,8 +224,18 @@ export class BulkRunner {
       const { claimedAt, ownHolder } = item.inDoubt;
       return { run: async (req, execute) => (await svc.markInDoubt(req, claimedAt, ownHolder), svc.run(req, execute, { recorded: true })) };
     }
-    if (item.attempts === 1) return { run: (req, execute) => svc.runDeferred(req, execute, (r) => records.push(r)) };
+    if (item.attempts === 1) {
+      // It may have waited for a session (AHEAD): the job is looked at again right before the write.
+      const beforeSend = async () => {
+        if (!this.stillRunning(await this.jobOf(item.jobId))) throw new CancelledBeforeSend();
+      };
+      return { run: (req, execute) => svc.runDeferred(req, execute, (r) => records.push(r), { beforeSend }) };
+    }
     return svc;
+  }
+
+  private stillRunning(job: BulkJob | null): job is BulkJob {
+    return job !== null && job.state !== 'CANCELLED';
   }
 
   private async runOne(item: ClaimedItem): Promise<void> {
@@ -206,7 +243,7 @@ export class BulkRunner {
     const records: DeferredRecord[] = [];
     try {
       const job = await this.jobOf(item.jobId);
-      if (!job || job.state === 'CANCELLED') {
+      if (!this.stillRunning(job)) {
         outcome = { id: item.id, state: 'CANCELLED', error: cancelledError(item.attempts) };
       } else {
         const actor = { registrarId: job.registrarId, idempotencyKey: itemKey(job.idempotencyKey, item.position) };
@@ -215,14 +252,19 @@ export class BulkRunner {
         outcome = { id: item.id, state: awaitsRegistry(result) ? 'AWAITING_REGISTRY' : 'SUCCEEDED', result, records };
       }
     } catch (err) {
-      if (!(err instanceof GatewayError)) this.logger.error({ err, item: item.name }, 'bulk: item failed unexpectedly');
-      const error = itemError(err);
-      const again = isTransient(err) && item.attempts < this.settings.maxAttempts;
-      const backoff = Math.min(60_000, this.settings.backoffMs * 2 ** (item.attempts - 1)) * (0.5 + Math.random() / 2);
-      outcome = again ? { id: item.id, state: 'PENDING', error, notBefore: new Date(Date.now() + backoff), records } : { id: item.id, state: 'FAILED', error, records };
+      outcome = err instanceof CancelledBeforeSend ? { id: item.id, state: 'CANCELLED', error: cancelledError(item.attempts) } : this.failed(item, err, records);
     }
     this.outcomes.push(outcome);
     if (this.outcomes.length >= FLUSH_ITEMS) void this.flush();
+  }
+
+  /** A failed run's outcome: PENDING again after a back-off when worth another attempt, else FAILED. */
+  private failed(item: ClaimedItem, err: unknown, records: DeferredRecord[]): ItemOutcome {
+    if (!(err instanceof GatewayError)) this.logger.error({ err, item: item.name }, 'bulk: item failed unexpectedly');
+    const error = itemError(err);
+    const again = isTransient(err) && item.attempts < this.settings.maxAttempts;
+    const backoff = Math.min(60_000, this.settings.backoffMs * 2 ** (item.attempts - 1)) * (0.5 + Math.random() / 2);
+    return again ? { id: item.id, state: 'PENDING', error, notBefore: new Date(Date.now() + backoff), records } : { id: item.id, state: 'FAILED', error, records };
   }
 
   private gather(outcomes: ItemOutcome[]): void {

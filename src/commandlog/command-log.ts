@@ -72,6 +72,13 @@ function whereOf(registrarId: string, filter: CommandLogFilter): Prisma.CommandL
   return where;
 }
 
+/** One open watch (see CommandLog.watch). */
+interface Watch {
+  announced: number;
+  deferred: boolean;
+  beforeSend?: () => Promise<void>;
+}
+
 /** A finished command's entry, queued: the answer for an entry written by `start`, else the whole entry. */
 type Finished = { id: bigint; outcome: Outcome } | { id?: undefined; entry: ReturnType<typeof entryOf> & Outcome };
 
@@ -120,7 +127,7 @@ export class CommandLog {
   /** Entries announced by `start` and not yet completed, by clTRID: the row (none when deferred) and when it was sent. */
   private readonly started = new Map<string, { id?: bigint; sentAt: Date }>();
   /** Open watches, by registrar and idempotency key. */
-  private readonly watches = new Map<string, Set<{ announced: number; deferred: boolean }>>();
+  private readonly watches = new Map<string, Set<Watch>>();
   private announcing: Announced[] = [];
   private announcer: Promise<void> | null = null;
   private finished: Finished[] = [];
@@ -136,9 +143,18 @@ export class CommandLog {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Writes the entry of a command about to be sent; throws (and the command is not sent) when it cannot. */
+  /**
+   * Writes the entry of a command about to be sent; throws (and the command is not sent) when it
+   * cannot, or when a watch's `beforeSend` throws (the caller withdrew its intent).
+   */
   start = (e: CommandEvent): Promise<void> => {
     const watches = e.idempotencyKey ? this.watches.get(watchKey(e.registrarId, e.idempotencyKey)) : undefined;
+    const beforeSend = watches && [...watches].find((w) => w.beforeSend)?.beforeSend;
+    return beforeSend ? beforeSend().then(() => this.enter(e, watches)) : this.enter(e, watches);
+  };
+
+  /** The entry of `start`: kept in memory for its answer when a watch of its key is deferred, else written (batched). */
+  private enter(e: CommandEvent, watches: Set<Watch> | undefined): Promise<void> {
     if (watches && [...watches].some((w) => w.deferred)) {
       this.started.set(e.clTRID, { sentAt: this.clock.now() });
       for (const w of watches) w.announced++;
@@ -148,7 +164,7 @@ export class CommandLog {
       this.announcing.push({ e, sentAt: this.clock.now(), resolve, reject });
       this.startAnnouncer();
     });
-  };
+  }
 
   private startAnnouncer(): void {
     this.announcer ??= this.announce().finally(() => {
@@ -195,11 +211,14 @@ export class CommandLog {
    * Counts the commands announced (`start`) under one registrar's idempotency key from now until
    * `stop()`. An adapter announces every state-changing command before sending it, so an attempt
    * that announced nothing sent nothing: the idempotency service then never keeps its error as
-   * the key's answer.
+   * the key's answer. `beforeSend`: awaited as each command of the key is announced, right before
+   * it is written (the session is the command's by then); when it throws, the command is neither
+   * written to the log nor sent nor counted (a bulk item whose job was cancelled while it waited
+   * for a session).
    */
-  watch(registrarId: string, idempotencyKey: string, opts: { deferred?: boolean } = {}): CommandWatch {
+  watch(registrarId: string, idempotencyKey: string, opts: { deferred?: boolean; beforeSend?: () => Promise<void> } = {}): CommandWatch {
     const k = watchKey(registrarId, idempotencyKey);
-    const w = { announced: 0, deferred: opts.deferred ?? false };
+    const w: Watch = { announced: 0, deferred: opts.deferred ?? false, beforeSend: opts.beforeSend };
     const set = this.watches.get(k) ?? new Set();
     set.add(w);
     this.watches.set(k, set);

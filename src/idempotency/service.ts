@@ -178,10 +178,18 @@ export class IdempotencyService {
    * not before they are sent. When `execute` notes what it is about to send, the record is
    * written at once (IN_PROGRESS, with the note, as run() does; commands are logged before
    * sending from then on) and settled by this call, and `keep` gets nothing.
+   * `opts.beforeSend`: awaited right before each command of the key is written (see
+   * CommandLog.watch; with no command log it is not called); what it throws is thrown, with
+   * nothing sent and nothing kept (a record a note wrote is released).
    * Throws what run() throws; IdempotencyInProgressError when a record of the key appeared
    * meanwhile (nothing was sent: the caller runs the key through run() next time).
    */
-  async runDeferred<T extends StoredResult>(req: MutationRequest, execute: (attempt: Attempt) => Promise<T>, keep: (record: DeferredRecord) => void): Promise<MutationOutcome<T>> {
+  async runDeferred<T extends StoredResult>(
+    req: MutationRequest,
+    execute: (attempt: Attempt) => Promise<T>,
+    keep: (record: DeferredRecord) => void,
+    opts: { beforeSend?: () => Promise<void> } = {},
+  ): Promise<MutationOutcome<T>> {
     const fingerprint = this.fingerprints.of(req.operation, req.args);
     const createdAt = this.clock.now();
     const base = {
@@ -196,7 +204,7 @@ export class IdempotencyService {
     };
     let lease: Lease | null = null;
     // The key's commands are logged with their answers, not before sending (the intent is kept elsewhere).
-    const watch = this.deps.commandLog?.watch(req.registrarId, req.key, { deferred: true });
+    const watch = this.deps.commandLog?.watch(req.registrarId, req.key, { deferred: true, beforeSend: opts.beforeSend });
     const note = async (details: Record<string, unknown>) => {
       if (!lease) {
         lease = await this.insert(req, fingerprint, details);

@@ -69,6 +69,8 @@ export class BulkRunner {
   readonly events = new EventEmitter().setMaxListeners(0);
   private readonly lanes = new Map<string, Lane>();
   private readonly jobs = new Map<string, { job: BulkJob; at: number }>();
+  /** Reads of a job under way (jobOf), by job id. */
+  private readonly reading = new Map<string, Promise<BulkJob | null>>();
   private outcomes: ItemOutcome[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
@@ -194,18 +196,37 @@ export class BulkRunner {
   /**
    * Forgets what this instance remembers of a job (its state is read again before the next of its
    * items starts): called when the job was cancelled here. Other instances see a cancel within
-   * JOB_TTL_MS; an item they had already started finishes with its real outcome.
+   * JOB_TTL_MS and one read of the job; an item they had already sent finishes with its real outcome.
    */
   forget(jobId: string): void {
     this.jobs.delete(jobId);
+    this.reading.delete(jobId);
   }
 
-  private async jobOf(id: string, fresh = false): Promise<BulkJob | null> {
+  /**
+   * The job as last read: read again (one read at a time per job) when this instance has none,
+   * and in the background when it is older than JOB_TTL_MS, so that items never wait for that
+   * read (all of a lane's items would wait at once, each holding its session when they wait
+   * right before writing). A read under way when the job is forgotten is not kept.
+   */
+  private async jobOf(id: string): Promise<BulkJob | null> {
     const hit = this.jobs.get(id);
-    if (hit && !fresh && Date.now() - hit.at < JOB_TTL_MS) return hit.job;
-    const job = await this.store.job(id);
-    if (job) this.jobs.set(id, { job, at: Date.now() });
-    return job;
+    if (!hit) return this.readJob(id);
+    if (Date.now() - hit.at >= JOB_TTL_MS) this.readJob(id).catch((err) => this.logger.warn({ err, job: id }, 'bulk: reading the job failed'));
+    return hit.job;
+  }
+
+  private readJob(id: string): Promise<BulkJob | null> {
+    const under = this.reading.get(id);
+    if (under) return under;
+    const read: Promise<BulkJob | null> = this.store.job(id).then((job) => {
+      if (this.reading.get(id) === read && job) this.jobs.set(id, { job, at: Date.now() });
+      return job;
+    });
+    this.reading.set(id, read);
+    const done = () => void (this.reading.get(id) === read && this.reading.delete(id));
+    read.then(done, done);
+    return read;
   }
 
   private input(item: ClaimedItem): ItemInput {

@@ -14,8 +14,9 @@
  * the item's intent, as an IN_PROGRESS idempotency record is a single mutation's. So an item's
  * first run writes no record before sending (IdempotencyService.runDeferred); its record is
  * written with its outcome, in the batch, records first. An item taken over RUNNING (its holder
- * died, or this instance before a restart) may have been sent: its key is marked OUTCOME_UNKNOWN
- * first (markInDoubt), so the operation reconciles with the registry before sending again. Every
+ * died, or this instance before a restart) may have been sent: it is reconciled with the registry
+ * before anything is sent again (IdempotencyService.runInDoubt: at once when its key has no record,
+ * the usual case, with the record kept for the batch; else after markInDoubt, through run()). Every
  * other later run goes through IdempotencyService.run, as a single mutation's retry does.
  */
 import { EventEmitter } from 'node:events';
@@ -236,14 +237,15 @@ export class BulkRunner {
 
   /**
    * How the item's operation runs under its key: a first run without a record before sending
-   * (its outcome's record is kept for the batch), an item in doubt after it is marked so, any
-   * other through the idempotency service as a single mutation's retry.
+   * (its outcome's record is kept for the batch), an item in doubt reconciled first
+   * (IdempotencyService.runInDoubt: its record too is kept for the batch unless the key had one),
+   * any other through the idempotency service as a single mutation's retry.
    */
   private idempotencyFor(item: ClaimedItem, records: DeferredRecord[]): IdempotencyRunner {
     const svc = this.env.idempotency;
     if (item.inDoubt) {
       const { claimedAt, ownHolder } = item.inDoubt;
-      return { run: async (req, execute) => (await svc.markInDoubt(req, claimedAt, ownHolder), svc.run(req, execute, { recorded: true })) };
+      return { run: (req, execute) => svc.runInDoubt(req, claimedAt, ownHolder, execute, (r) => records.push(r)) };
     }
     if (item.attempts === 1) {
       // It may have waited for a session (AHEAD): the job is looked at again right before the write.

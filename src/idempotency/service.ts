@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import DataLoader from 'dataloader';
 import type { RegistryError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { CallContext } from '../core/model/index.js';
 import type { IdempotencyRecord, Prisma, PrismaClient } from '../db/generated/client.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { rawQuery } from '../db/raw.js';
 import type { Logger } from '../logger.js';
 import type { Router } from '../routing/router.js';
 import type { CommandLog, CommandWatch } from '../commandlog/command-log.js';
@@ -190,18 +192,8 @@ export class IdempotencyService {
     keep: (record: DeferredRecord) => void,
     opts: { beforeSend?: () => Promise<void> } = {},
   ): Promise<MutationOutcome<T>> {
-    const fingerprint = this.fingerprints.of(req.operation, req.args);
-    const createdAt = this.clock.now();
-    const base = {
-      registrarId: req.registrarId,
-      key: req.key,
-      operation: req.operation,
-      fingerprint,
-      request: { args: storableArgs(req.args), noted: {} },
-      backend: this.backendOf(req),
-      createdAt,
-      expiresAt: new Date(createdAt.getTime() + this.opts.ttlMs),
-    };
+    const base = this.deferredBase(req, this.clock.now());
+    const { fingerprint } = base;
     let lease: Lease | null = null;
     // The key's commands are logged with their answers, not before sending (the intent is kept elsewhere).
     const watch = this.deps.commandLog?.watch(req.registrarId, req.key, { deferred: true, beforeSend: opts.beforeSend });
@@ -255,6 +247,104 @@ export class IdempotencyService {
     const written = await writeDeferredRecords(this.prisma, [record], Lease.stamp(this.opts.now()));
     // Only a record the key had before can be IN_PROGRESS (one written now is OUTCOME_UNKNOWN).
     if (ownerDead && written === 0) await this.abandon(req.registrarId, req.key);
+  }
+
+  /**
+   * Runs a bulk item taken over in doubt (its earlier attempt may have been sent: see markInDoubt)
+   * under its key. A key that has a record goes as before: markInDoubt, then run(), which
+   * reconciles an unknown outcome with the registry. A key without one (the earlier attempt's
+   * outcome was never written: the usual case after a crash) is reconciled at once, with nothing
+   * written first, from what the request says (the renewal's curExpDate, ...): applied, its answer
+   * (replayed: true); certainly not applied, the request runs as a first run (runDeferred);
+   * unknown, OutcomeUnknownError. In each case the key's record goes to `keep`, for the caller to
+   * write with the item's outcome (writeDeferredRecords), as runDeferred's does. If this process
+   * dies first, the item is in doubt again and is reconciled again: nothing is sent that the
+   * registry's state does not show unapplied. The keys asked within one tick are looked up in one
+   * statement (hasRecord). `startedBy`: no later than the earlier attempt started (its claim).
+   */
+  async runInDoubt<T extends StoredResult>(
+    req: MutationRequest,
+    startedBy: Date,
+    ownerDead: boolean,
+    execute: (attempt: Attempt) => Promise<T>,
+    keep: (record: DeferredRecord) => void,
+  ): Promise<MutationOutcome<T>> {
+    if (await this.hasRecord(req.registrarId, req.key)) {
+      await this.markInDoubt(req, startedBy, ownerDead);
+      return this.run(req, execute, { recorded: true });
+    }
+    const base = this.deferredBase(req, startedBy);
+    // What the earlier attempt's record would have said: its request, sent from `startedBy` on.
+    // A key without a record has no command logged without an answer (an attempt logs before
+    // sending only once it noted, and a note writes the record), so there is nothing to mark in
+    // the command log either way.
+    const rec: IdempotencyRecord = {
+      id: '',
+      registrarId: req.registrarId,
+      idempotencyKey: req.key,
+      operation: req.operation,
+      fingerprint: base.fingerprint,
+      state: 'OUTCOME_UNKNOWN',
+      request: base.request as unknown as Prisma.JsonValue,
+      response: null,
+      error: null,
+      backend: base.backend,
+      clientTrid: null,
+      serverTrid: null,
+      createdAt: startedBy,
+      updatedAt: startedBy,
+      expiresAt: base.expiresAt,
+    };
+    const verdict = await this.reconciler.verdict(rec, req.call);
+    if (verdict.status === 'applied') {
+      const result = JSON.parse(JSON.stringify(verdict.result)) as T;
+      keep({ ...base, state: 'SUCCEEDED', response: result, clientTrid: result.trid?.client ?? null, serverTrid: result.trid?.server ?? null });
+      this.deps.logger?.info({ operation: req.operation, registrarId: req.registrarId, how: verdict.how }, 'idempotency: reconciled as applied');
+      return { result, replayed: true };
+    }
+    if (verdict.status === 'unknown') {
+      keep({ ...base, state: 'OUTCOME_UNKNOWN' });
+      throw new OutcomeUnknownError(`the outcome of an earlier attempt with this idempotencyKey is not known yet (${verdict.how}); it is tried again later`);
+    }
+    return this.runDeferred(req, execute, keep);
+  }
+
+  /**
+   * Whether the key has a record. The keys asked within one tick are read in one statement (a
+   * restarted bulk runner asks for every item it took over in doubt at about the same time).
+   */
+  hasRecord(registrarId: string, key: string): Promise<boolean> {
+    return this.recordLookup.load(`${registrarId}\u0000${key}`);
+  }
+
+  private readonly recordLookup = new DataLoader<string, boolean>(
+    async (ids) => {
+      const asked = ids.map((id) => id.split('\u0000') as [string, string]);
+      const rows = await rawQuery<{ registrar_id: string; idempotency_key: string }>(
+        this.prisma,
+        `SELECT r.registrar_id, r.idempotency_key FROM idempotency_records AS r
+        JOIN jsonb_to_recordset($1::jsonb) AS v(registrar_id text, idempotency_key text)
+          ON r.registrar_id = v.registrar_id AND r.idempotency_key = v.idempotency_key`,
+        [JSON.stringify(asked.map(([registrar_id, idempotency_key]) => ({ registrar_id, idempotency_key })))],
+      );
+      const found = new Set(rows.map((r) => `${r.registrar_id}\u0000${r.idempotency_key}`));
+      return ids.map((id) => found.has(id));
+    },
+    { cache: false, maxBatchSize: 500 },
+  );
+
+  /** The fields of a record runDeferred or runInDoubt keeps for `req`, created at `createdAt`. */
+  private deferredBase(req: MutationRequest, createdAt: Date) {
+    return {
+      registrarId: req.registrarId,
+      key: req.key,
+      operation: req.operation,
+      fingerprint: this.fingerprints.of(req.operation, req.args),
+      request: { args: storableArgs(req.args), noted: {} },
+      backend: this.backendOf(req),
+      createdAt,
+      expiresAt: new Date(this.clock.now().getTime() + this.opts.ttlMs),
+    };
   }
 
   /**

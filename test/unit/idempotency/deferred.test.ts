@@ -197,3 +197,74 @@ describe('markInDoubt', () => {
     expect((await record(noted.key))!.state).toBe('OUTCOME_UNKNOWN');
   });
 });
+
+describe('runInDoubt (a bulk item taken over in doubt)', () => {
+  const inDoubt = (s: ReturnType<typeof fx.service>, r: Renewal, execute: () => Promise<StoredResult>, kept: DeferredRecord[]) =>
+    s.runInDoubt(r, fx.clock.now(), true, execute, (rec) => kept.push(rec));
+
+  it.each([
+    ['applied before the process died: answered from the registry, not sent again', true, 0],
+    ['never sent (claimed, not started): sent once, after the registry showed it unapplied', false, 1],
+  ])('a key without a record is reconciled with the registry before anything is sent, nothing written first (%s)', async (_what, applied, sends) => {
+    const s = service();
+    const r = renewal();
+    if (applied) await send(r, 'GW-died');
+    const kept: DeferredRecord[] = [];
+    let sent = 0;
+    const out = await inDoubt(s, r, async () => {
+      expect(fx.domains.get(r.args.name)!.expiresAt).toEqual(CURRENT); // sent only while unapplied
+      expect(await record(r.key)).toBeNull(); // nothing written before sending
+      ++sent;
+      await send(r, 'GW-again');
+      return answer(r.args.name, 'GW-again');
+    }, kept);
+    expect(sent).toBe(sends);
+    expect(out.replayed).toBe(applied);
+    expect(out.result).toMatchObject({ name: r.args.name, expiresAt: RENEWED.toISOString() });
+    expect(fx.domains.get(r.args.name)!.expiresAt).toEqual(RENEWED); // renewed exactly once
+    expect(await record(r.key)).toBeNull(); // the caller writes the record with the item's outcome
+    expect(kept).toHaveLength(1);
+    await writeDeferredRecords(fx.db.prisma, kept, new Date());
+    expect(await record(r.key)).toMatchObject({ state: 'SUCCEEDED', operation: 'renewDomain' });
+    expect(await s.run(r, async () => answer('never'))).toMatchObject({ replayed: true, result: { name: r.args.name } });
+  });
+
+  it('a key without a record whose effect the registry cannot show is not sent: OUTCOME_UNKNOWN kept, reconciled by the next run()', async () => {
+    const s = service();
+    const r = renewal();
+    fx.domains.set(r.args.name, expiring(r.args.name, new Date('2030-01-01T00:00:00Z'))); // neither current nor renewed
+    const kept: DeferredRecord[] = [];
+    let sent = 0;
+    await expect(inDoubt(s, r, async () => (++sent, answer(r.args.name)), kept)).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN' });
+    fx.readFailure = noAnswer(); // nor when the registry cannot be read
+    const r2 = renewal();
+    await expect(inDoubt(s, r2, async () => (++sent, answer(r2.args.name)), kept)).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN' });
+    expect(sent).toBe(0);
+    expect(kept.map((k) => [k.key, k.state])).toEqual([[r.key, 'OUTCOME_UNKNOWN'], [r2.key, 'OUTCOME_UNKNOWN']]);
+    await writeDeferredRecords(fx.db.prisma, kept, new Date());
+    fx.readFailure = null;
+    fx.domains.set(r2.args.name, expiring(r2.args.name, RENEWED)); // it had been applied
+    expect(await s.run(r2, async () => (++sent, answer('never')))).toMatchObject({ replayed: true });
+    expect(sent).toBe(0);
+  });
+
+  it('a key with a record (an earlier attempt sent and got no answer) is reconciled through run(); keys asked together each get their own answer', async () => {
+    const s = service();
+    const withRecord = renewal();
+    // Applied upstream, no answer: its record says OUTCOME_UNKNOWN.
+    await expect(s.run(withRecord, async () => (await send(withRecord, 'GW-died'), Promise.reject(noAnswer())))).rejects.toThrow();
+    expect((await record(withRecord.key))!.state).toBe('OUTCOME_UNKNOWN');
+    const without = renewal(); // never sent
+    const kept: DeferredRecord[] = [];
+    let sent = 0;
+    const [a, b] = await Promise.all([
+      inDoubt(s, withRecord, async () => (++sent, answer('never')), kept),
+      inDoubt(s, without, async () => (++sent, await send(without, 'GW-1'), answer(without.args.name)), kept),
+    ]);
+    expect(a).toMatchObject({ replayed: true, result: { name: withRecord.args.name } });
+    expect(b).toMatchObject({ replayed: false, result: { name: without.args.name } });
+    expect(sent).toBe(1);
+    expect((await record(withRecord.key))!.state).toBe('SUCCEEDED'); // written by run() itself
+    expect(kept.map((k) => k.key)).toEqual([without.key]);
+  });
+});

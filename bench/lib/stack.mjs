@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { firstLine } from './child.mjs';
 
@@ -26,6 +27,21 @@ export const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
+
+/**
+ * A TCP port free on 127.0.0.1 now (the system picks it), for the gateway to listen on: a random
+ * pick from a fixed range can land on a port another service holds (4369 is epmd's), and the
+ * start then waits on /healthz of that service for ever.
+ */
+export const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 
 /** `--database-url URL`, or undefined for the embedded database. */
 export const databaseUrlArg = () => {

@@ -56,7 +56,8 @@ export function handleGraphQLPost<C extends BaseContext>(opts: GraphQLPostOption
     if (opts.around) opts.around(req, res, run);
     else run();
   });
-  req.once('error', (err) => fail(opts, res, err));
+  // The client went away before its body was whole: 400, as express.json() says it, and no error logged.
+  req.once('error', () => sendError(res, httpErrorAnswer({ status: 400 })));
 }
 
 async function answer<C extends BaseContext>(opts: GraphQLPostOptions<C>, req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {

@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { freePort } from './lib/stack.mjs';
 
 const argOf = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,7 +34,7 @@ const SECONDS = Number(argOf('seconds', 5));
 const ATTACKERS = Number(argOf('attackers', 4));
 const TIMEOUT_MS = Number(argOf('timeout', 120)) * 1000;
 const GATEWAY = argOf('gateway', 'dist/src/main.js');
-const PORT = Number(argOf('port', 4800 + Math.floor(Math.random() * 500)));
+const PORT = Number(argOf('port', await freePort()));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rgw-hostile-'));
 const child = spawn(process.execPath, [GATEWAY], {

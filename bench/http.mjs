@@ -49,6 +49,7 @@ import pg from 'pg';
 import { firstLine } from './lib/child.mjs';
 import { directEppClient } from './lib/epp-client.mjs';
 import { httpClient } from './lib/http-client.mjs';
+import { freePort } from './lib/stack.mjs';
 
 const option = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -118,7 +119,7 @@ async function main() {
       const configPath = join(tmp, 'gateway.config.json');
       writeFileSync(configPath, JSON.stringify({ registrars, backends, routes: upstream.routes, defaultBackend: 'sandbox-epp' }));
       const key = (await firstLine(run(['dist/src/auth/create-api-key.cli.js', '--registrar', 'NewRegistrar', '--label', 'bench'], env))).trim();
-      const port = 4300 + Math.floor(Math.random() * 500);
+      const port = await freePort(); // the system's pick: a random one could land on another service (epmd's 4369)
       const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
       const gateway = run([...profile, 'dist/src/main.js'], { ...env, PORT: String(port), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath });
       const url = `http://127.0.0.1:${port}/graphql`;

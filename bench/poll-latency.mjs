@@ -16,12 +16,12 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { arg, databaseUrlArg, startStack } from './lib/stack.mjs';
+import { arg, databaseUrlArg, freePort, startStack } from './lib/stack.mjs';
 
 const SUBSCRIBERS = arg('subscribers', 1000);
 const EVENTS = arg('events', 20);
 const INTERVAL = arg('interval', 100);
-const PORT = arg('port', 4300 + Math.floor(Math.random() * 500));
+const PORT = arg('port', await freePort());
 const DATABASE_URL = databaseUrlArg();
 
 const stack = await startStack({

@@ -56,8 +56,7 @@ export function handleGraphQLPost<C extends BaseContext>(opts: GraphQLPostOption
     if (opts.around) opts.around(req, res, run);
     else run();
   });
-  // The client went away before its body was whole: 400, as express.json() says it, and no error logged.
-  req.once('error', () => sendError(res, httpErrorAnswer({ status: 400 })));
+  req.once('error', (err) => fail(opts, res, err));
 }
 
 async function answer<C extends BaseContext>(opts: GraphQLPostOptions<C>, req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {

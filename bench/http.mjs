@@ -7,11 +7,8 @@
  *                      [--database-url postgresql://postgres@127.0.0.1:5432/postgres | --no-postgres] [--no-pglite]
  *
  * 1. Throughput: authenticated `{ viewer { id } }` through the gateway (autocannon, 50
- *    connections) divided by `{ __typename }` on a bare Apollo Server 5 with the same HTTP
- *    integration as the gateway's (bench/lib/bare-apollo.mjs: the gateway's own
- *    src/http/graphql-post.ts hands a POST with a JSON body from node:http straight to Apollo
- *    Server's executeHTTPGraphQLRequest, the rest goes to express 5 with express.json and
- *    @as-integrations/express5), in a process of its own. Each round
+ *    connections) divided by `{ __typename }` on a bare Apollo Server 5 with the same express
+ *    integration (@as-integrations/express5, express.json), in a process of its own. Each round
  *    measures the bare server, then the gateway, back to back, so both see the same machine.
  *    Beside req/s, the CPU time each server process spent per request (from /proc) is printed:
  *    on a machine shared with other work it varies far less than req/s does.

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import type { KeyedContext } from './limits/gate.js';
@@ -70,7 +70,7 @@ export interface GatewayOptions {
  * reconciled while it loads.
  */
 async function loadHttpModules() {
-  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, graphiql, health, errors, graphqlPost, websocket, gate, limits, rateLimit] = await Promise.all([
+  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, graphiql, health, errors, websocket, gate, limits, rateLimit] = await Promise.all([
     import('@apollo/server'),
     import('@apollo/server/plugin/disabled'),
     import('@apollo/server/plugin/drainHttpServer'),
@@ -83,7 +83,6 @@ async function loadHttpModules() {
     import('./http/graphiql.js'),
     import('./http/health.js'),
     import('./http/errors.js'),
-    import('./http/graphql-post.js'),
     import('./http/websocket.js'),
     import('./limits/gate.js'),
     import('./limits/limits.js'),
@@ -102,16 +101,12 @@ async function loadHttpModules() {
     ...graphiql,
     ...health,
     ...errors,
-    ...graphqlPost,
     ...websocket,
     ...gate,
     ...limits,
     ...rateLimit,
   };
 }
-
-/** The largest request body (HTTP) and WebSocket message the gateway reads: 2 MB. */
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 /** Starts the whole gateway: database, sandboxes, backends, HTTP (GraphQL + GraphiQL) and WebSocket. */
 export async function startGateway(config: GatewayConfig, opts: GatewayOptions = {}): Promise<Gateway> {
@@ -183,14 +178,11 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       createRateLimiter,
       express,
       expressMiddleware,
-      handleGraphQLPost,
-      httpErrorAnswer,
       makeFormatError,
       prefersHtml,
       readiness,
       resolveLimits,
       serveGraphiQL,
-      takesGraphQLPost,
       useWebSocket,
     } = await loadHttpModules();
     step('httpModules');
@@ -210,10 +202,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     // client revalidates: POST answers are not cached, and no GraphQL answer carries cache hints).
     // GraphiQL sets its own, and still answers 304 (src/http/graphiql.ts).
     app.set('etag', false);
-    // POST /graphql with a JSON body goes straight to Apollo Server (src/http/graphql-post.ts); the rest to express.
-    const httpServer = createServer((req, res) => (takesGraphQLPost(req, MAX_BODY_BYTES) ? handleGraphQLPost(graphqlPost, req, res) : app(req, res)));
+    const httpServer = createServer(app);
     // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message).
-    const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: MAX_BODY_BYTES });
+    const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 2 * 1024 * 1024 });
     const wsCleanup = useWebSocket({ schema, wsServer, services, limits, formatError, revocations, operations });
     const apollo = new ApolloServer<GatewayContext & KeyedContext>({
       schema,
@@ -257,20 +248,32 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     app.get('/', serveGraphiQL);
     app.get('/graphql', (req, res, next) => (prefersHtml(req) ? serveGraphiQL(req, res, next) : next()));
     const traced = operations.httpMiddleware();
-    const context = async (req: IncomingMessage) => {
-      const caller = await authenticate(apiKeys, req.headers.authorization);
-      if (!caller) throw unauthenticated('send a valid API key: Authorization: Bearer <key>');
-      await limits.arrive(caller.keyId);
-      return { ...createContext(services, caller.registrar), keyId: caller.keyId };
-    };
-    const graphqlPost = { apollo, context, around: traced, onError: (err: unknown) => logger.error({ err }, 'unexpected HTTP error') };
-    app.use('/graphql', express.json({ limit: MAX_BODY_BYTES }), ...(traced ? [traced] : []), expressMiddleware(apollo, { context: ({ req }) => context(req) }));
+    app.use(
+      '/graphql',
+      express.json({ limit: '2mb' }),
+      ...(traced ? [traced] : []),
+      expressMiddleware(apollo, {
+        context: async ({ req }) => {
+          const caller = await authenticate(apiKeys, req.headers.authorization);
+          if (!caller) throw unauthenticated('send a valid API key: Authorization: Bearer <key>');
+          await limits.arrive(caller.keyId);
+          return { ...createContext(services, caller.registrar), keyId: caller.keyId };
+        },
+      }),
+    );
 
     // Express's own error page is HTML with a stack trace outside production; answer as GraphQL does.
     app.use((err: { type?: string; status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-      const { status, payload } = httpErrorAnswer(err);
-      if (status === 500) graphqlPost.onError(err);
-      res.status(status).json(payload);
+      const [status, code, message] =
+        err.type === 'entity.parse.failed'
+          ? [400, 'BAD_REQUEST', 'the request body is not valid JSON']
+          : err.type === 'entity.too.large'
+            ? [413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than 2 MB']
+            : typeof err.status === 'number' && err.status >= 400 && err.status < 500
+              ? [err.status, 'BAD_REQUEST', 'the request could not be read']
+              : [500, 'INTERNAL_SERVER_ERROR', 'Internal server error'];
+      if (status === 500) logger.error({ err }, 'unexpected HTTP error');
+      res.status(status).json({ errors: [{ message, extensions: { code } }] });
     });
 
     await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));

@@ -90,27 +90,3 @@ export function boundErrorsPlugin<T extends object>(max: number): ApolloServerPl
     },
   };
 }
-
-/** An answer the HTTP layer gives before GraphQL runs: its status and JSON payload. */
-export interface HttpErrorAnswer {
-  status: number;
-  payload: { errors: [{ message: string; extensions: { code: string } }] };
-}
-
-/**
- * The answer to a request that could not be read (a body-parser error: its `type`, or an HTTP
- * `status` between 400 and 499), as GraphQL would answer it rather than with express's HTML page:
- * 400 BAD_REQUEST for a body that is not JSON, 413 PAYLOAD_TOO_LARGE over 2 MB, else the error's
- * own 4xx, and 500 INTERNAL_SERVER_ERROR for anything else (`undefined` included).
- */
-export function httpErrorAnswer(err: { type?: string; status?: number } | undefined): HttpErrorAnswer {
-  const [status, code, message] =
-    err?.type === 'entity.parse.failed'
-      ? [400, 'BAD_REQUEST', 'the request body is not valid JSON']
-      : err?.type === 'entity.too.large'
-        ? [413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than 2 MB']
-        : typeof err?.status === 'number' && err.status >= 400 && err.status < 500
-          ? [err.status, 'BAD_REQUEST', 'the request could not be read']
-          : [500, 'INTERNAL_SERVER_ERROR', 'Internal server error'];
-  return { status, payload: { errors: [{ message, extensions: { code } }] } };
-}

@@ -23,10 +23,11 @@
  * operation and are not traced.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { NextFunction, Request, Response } from 'express';
 import type { OperationDefinitionNode } from 'graphql';
 import type { CommandEvent } from '../commandlog/command-log.js';
 import type { Metrics } from '../metrics.js';
@@ -138,10 +139,10 @@ export class Operations {
   }
 
   /**
-   * Middleware in front of Apollo (express, and src/http/graphql-post.ts; only while tracing): the
-   * request becomes an operation for everything Apollo does with it, the parent of its commands' spans.
+   * Express middleware in front of Apollo (only while tracing): the request becomes an operation
+   * for everything Apollo does with it, the parent of its commands' spans.
    */
-  httpMiddleware(): ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | null {
+  httpMiddleware(): ((req: Request, res: Response, next: NextFunction) => void) | null {
     const current = this.current;
     if (!current) return null;
     return (req, res, next) => {

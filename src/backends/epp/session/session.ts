@@ -119,7 +119,7 @@ export class EppSession {
   }
 
   markBusy(): void {
-    // The keep-alive timer stays: it finds the session busy and does nothing, or markIdle re-arms it.
+    this.clearKeepAlive();
     this.state = 'busy';
   }
 
@@ -238,17 +238,9 @@ export class EppSession {
     return { response, xml: raw };
   }
 
-  /**
-   * A hello once the session has been idle for keepAliveMs. One timer, re-armed (`refresh()`) each
-   * time the session becomes idle rather than made and cleared per command, which cost a few
-   * hundredths of a millisecond of every answer after an idle wait (bench/http.mjs).
-   */
   private scheduleKeepAlive(): void {
+    this.clearKeepAlive();
     if (this.opts.keepAliveMs <= 0) return;
-    if (this.keepAliveTimer) {
-      this.keepAliveTimer.refresh();
-      return;
-    }
     this.keepAliveTimer = setTimeout(() => {
       this.keepAliveTimer = null;
       if (this.state !== 'idle') return;

@@ -119,7 +119,7 @@ export class EppSession {
   }
 
   markBusy(): void {
-    this.clearKeepAlive();
+    // The keep-alive timer stays: it finds the session busy and does nothing, or markIdle re-arms it.
     this.state = 'busy';
   }
 
@@ -238,9 +238,17 @@ export class EppSession {
     return { response, xml: raw };
   }
 
+  /**
+   * A hello once the session has been idle for keepAliveMs. One timer, re-armed (`refresh()`) each
+   * time the session becomes idle rather than made and cleared per command (0.01-0.02 ms of CPU
+   * per command on bench/http.mjs's path, CPU profile on a loaded machine).
+   */
   private scheduleKeepAlive(): void {
-    this.clearKeepAlive();
     if (this.opts.keepAliveMs <= 0) return;
+    if (this.keepAliveTimer) {
+      this.keepAliveTimer.refresh();
+      return;
+    }
     this.keepAliveTimer = setTimeout(() => {
       this.keepAliveTimer = null;
       if (this.state !== 'idle') return;

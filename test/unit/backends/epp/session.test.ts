@@ -121,6 +121,24 @@ describe('EPP session over TLS', () => {
     expect(server.commands('login')).toHaveLength(2);
   });
 
+  test('timeout: counted for each command from when it is sent, whatever the commands before it on the session', async () => {
+    const { backend } = await setup(
+      {
+        handler: async (r) => {
+          const slow = JSON.stringify(r.doc).includes('slow.tld');
+          if (slow) await new Promise((res) => setTimeout(res, 600));
+          return checkHandler(r);
+        },
+      },
+      { commandTimeoutMs: 1_000, poolSize: 1 },
+    );
+    await backend.checkDomains(ctx, ['first.tld']);
+    await new Promise((res) => setTimeout(res, 700));
+    // Answered 600 ms after it was sent: within its own 1 s, though 1.3 s after the first command's.
+    const res = await backend.checkDomains(ctx, ['slow.tld']);
+    expect(res.data[0]!.name).toBe('slow.tld');
+  });
+
   test('connection failure before writing: UpstreamUnavailableError(maybeApplied false)', async () => {
     const { server, backend } = await setup({ handler: checkHandler });
     await server.stop();

@@ -72,6 +72,14 @@ export class BulkRunner {
   private readonly jobs = new Map<string, { job: BulkJob; at: number }>();
   /** Reads of a job under way (jobOf), by job id. */
   private readonly reading = new Map<string, Promise<BulkJob | null>>();
+  /**
+   * Items this runner claimed and has not settled yet (queued, running, or with an outcome not yet
+   * written): the only ones whose leases it renews. An item RUNNING under this instance's name
+   * that it does not hold (its earlier life's, after a restart with the same identity, which the
+   * first claims did not take back yet; or one whose claim's answer was lost) lapses and is taken
+   * over in doubt, instead of being renewed for good and never run again.
+   */
+  private readonly held = new Set<bigint>();
   private outcomes: ItemOutcome[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
@@ -105,7 +113,7 @@ export class BulkRunner {
     this.stopped = false;
     const every = (ms: number, fn: () => void) => this.timers.push(setInterval(fn, ms));
     every(this.settings.idleMs, () => this.wake());
-    every(Math.max(100, Math.floor(this.settings.leaseMs / 3)), () => void this.store.renewLeases(this.holder, this.settings.leaseMs).catch((err) => this.logger.warn({ err }, 'bulk: lease renewal failed')));
+    every(Math.max(100, Math.floor(this.settings.leaseMs / 3)), () => void this.store.renewLeases(this.holder, this.held, this.settings.leaseMs).catch((err) => this.logger.warn({ err }, 'bulk: lease renewal failed')));
     every(FLUSH_MS, () => void this.flush());
     every(this.settings.idleMs, () => void this.settleAwaiting());
     every(this.settings.overdueCheckMs, () => void this.settleOverdue());
@@ -184,6 +192,7 @@ export class BulkRunner {
     this.store
       .claim(this.holder, backend, buffer - lane.queue.length, this.settings.leaseMs)
       .then((items) => {
+        for (const item of items) this.held.add(item.id);
         lane.queue.push(...items);
         lane.claiming = false;
         if (items.length > 0) this.pump(backend);
@@ -309,7 +318,9 @@ export class BulkRunner {
         const records = batch.flatMap((o) => o.records ?? []);
         if (records.some((r) => r.state === 'OUTCOME_UNKNOWN')) await this.commandLog?.flush();
         await writeDeferredRecords(this.env.prisma, records, new Date());
-        for (const job of await this.store.settle(this.holder, batch)) this.events.emit('settled', job);
+        const jobs = await this.store.settle(this.holder, batch);
+        for (const o of batch) this.held.delete(o.id);
+        for (const job of jobs) this.events.emit('settled', job);
         // Their completion may have been stored already (before the items said what they await).
         const awaiting = batch.filter((o) => o.state === 'AWAITING_REGISTRY').map((o) => o.id);
         if (awaiting.length > 0) await this.settleAwaiting(awaiting);

@@ -188,9 +188,21 @@ export class BulkStore {
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  /** Extends the leases of every item `holder` runs. */
-  async renewLeases(holder: string, leaseMs: number): Promise<void> {
-    await this.prisma.$executeRaw`UPDATE bulk_items SET lease_until = now() + make_interval(secs => ${leaseMs / 1000}) WHERE holder = ${holder} AND state = 'RUNNING'`;
+  /**
+   * Extends the leases of the items `ids` that `holder` still runs (RUNNING under its name), by
+   * `leaseMs` from now. Only the ids the caller holds in memory: a restarted instance with the same
+   * identity finds its earlier life's items RUNNING under the same holder name, and renewing those
+   * by name would keep them from ever lapsing to be claimed again (see BulkRunner.held).
+   */
+  async renewLeases(holder: string, ids: Iterable<bigint>, leaseMs: number): Promise<void> {
+    const list = [...ids].map(String);
+    if (list.length === 0) return;
+    await rawExecute(
+      this.prisma,
+      `UPDATE bulk_items SET lease_until = now() + make_interval(secs => $2::double precision)
+      WHERE id IN (SELECT jsonb_array_elements_text($3::jsonb)::bigint) AND holder = $1 AND state = 'RUNNING'`,
+      [holder, leaseMs / 1000, JSON.stringify(list)],
+    );
   }
 
   /**

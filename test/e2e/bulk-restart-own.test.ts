@@ -1,0 +1,78 @@
+/**
+ * A gateway restarted with the identity it had (a fixed bulk.instanceId, or the embedded
+ * database's 'embedded') takes back every item its earlier life held, however many claims that
+ * takes. Those items are RUNNING under the same holder name the new process uses: the new process
+ * must renew the leases of only the items it claimed itself, or an item it has not claimed yet
+ * when its first lease renewal runs keeps a live lease for good, is never claimed again and its
+ * job never finishes (seen with bench/bulk.mjs item 4: items RUNNING for ever after the restart,
+ * their leases renewed by the new process, no idempotency record).
+ *
+ * The earlier life is written into the database as a killed process leaves it (every item
+ * claimed, RUNNING, lease running, nothing sent); the restarted runner's first claim takes part of
+ * them, whose reconciliation reads the registry holds until a lease renewal has run.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EppSandbox } from '../../src/sandbox/epp/index.js';
+import { allItems, BULK_RENEW, createDomains, waitFinished } from '../helpers/bulk.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+const INSTANCE = 'restarted-instance';
+/** More items than the runner claims at once (64 at this concurrency): a second claim is needed. */
+const N = 80;
+
+let t: TestGateway;
+let sandbox: EppSandbox;
+let key: string;
+
+beforeAll(async () => {
+  t = await startTestGateway({
+    configure: (c) => {
+      // The runner is started by the test once the earlier life's items are in place (as startGateway does).
+      c.bulk = { enabled: false, instanceId: INSTANCE, leaseMs: 1_500, idleMs: 50, backoffMs: 20, backendConcurrency: { 'sandbox-nomulus': 2 } };
+      c.poll = { ...c.poll, enabled: false };
+    },
+  });
+  sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-nomulus') as EppSandbox;
+  key = t.keys['NewRegistrar']!;
+}, 120_000);
+afterAll(() => t?.close());
+
+describe('a bulk runner restarted with its identity', () => {
+  it('takes back every item its earlier life held, also those its first claim left, and renews each domain once', async () => {
+    const { prisma } = t.gateway.services;
+    const names = await createDomains(t, key, `own${Date.now().toString(36)}`, 'tld', N);
+    const before = new Map(names.map((n) => [n, sandbox.domain(n)!.expiresAt.getUTCFullYear()]));
+    const domains = names.map((name) => ({ name, currentExpiry: sandbox.domain(name)!.expiresAt.toISOString() }));
+    const submitted = await t.gql(key, BULK_RENEW, { k: randomUUID(), domains });
+    expect(submitted.errors).toBeUndefined();
+    const jobId: string = submitted.data.bulkRenew.job.id;
+
+    // The earlier life (same identity) had claimed every item and was killed before sending any.
+    const claimed = await prisma.bulkItem.updateMany({ where: { jobId }, data: { state: 'RUNNING', holder: INSTANCE, leaseUntil: new Date(Date.now() + 3_600_000), attempts: 1 } });
+    expect(claimed.count).toBe(N);
+
+    // The restarted runner's first claim takes some of them in doubt; their reconciliation reads
+    // (domain:info) are held, so the lane does not claim again until a lease renewal has run.
+    const infos = sandbox.applied('domain:info');
+    const renews = sandbox.applied('domain:renew');
+    for (let i = 0; i < 8; i++) sandbox.faults.next({ command: 'domain:info', action: 'hold-after-apply' });
+    await t.gateway.services.bulk.runner.start();
+    while (sandbox.applied('domain:info') - infos < 2) await new Promise((r) => setTimeout(r, 10));
+    const leaseOfClaimed = async () =>
+      (await prisma.bulkItem.aggregate({ where: { jobId, state: 'RUNNING', attempts: 2 }, _max: { leaseUntil: true } }))._max.leaseUntil!.getTime();
+    const claimedUntil = await leaseOfClaimed();
+    const firstClaim = await prisma.bulkItem.count({ where: { jobId, attempts: 2 } });
+    expect(firstClaim).toBeGreaterThan(0);
+    expect(firstClaim).toBeLessThan(N); // some are left for a later claim
+    while ((await leaseOfClaimed()) <= claimedUntil) await new Promise((r) => setTimeout(r, 20)); // a renewal ran
+    sandbox.faults.clear(); // answers the held reads, drops the faults not used
+
+    const done = await waitFinished(t, key, jobId); // bounded by the test's timeout
+    expect(done.counts).toEqual({ done: N, failed: 0, pending: 0, running: 0, cancelled: 0 });
+    expect(sandbox.applied('domain:renew') - renews).toBe(N);
+    for (const n of names) expect(sandbox.domain(n)!.expiresAt.getUTCFullYear()).toBe(before.get(n)! + 1);
+    const items = await allItems(t, key, jobId);
+    expect(items.every((i) => i.state === 'SUCCEEDED' && i.attempts === 2)).toBe(true);
+  }, 90_000);
+});

@@ -74,8 +74,7 @@ describe('http exchange', () => {
   it('a connection refused was never sent', async () => {
     const probe = net.createServer();
     const base = await listen(probe);
-    probe.close();
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => probe.close(r)); // nothing listens on its port any more
     const e = await rejection(send(base));
     expect(e.sent).toBe(false);
   });

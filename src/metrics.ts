@@ -2,8 +2,14 @@
  * Prometheus metrics (GET /metrics): what an operator watches. Labels are bounded sets (backend,
  * command, operation, outcome code); never a registrar, a domain name or anything secret.
  * One registry per gateway, so several gateways in one process (tests) do not collide.
+ *
+ * prom-client (with the OpenTelemetry API its process metrics require, about 80 CommonJS modules)
+ * is loaded by load(), which src/server.ts calls with the HTTP side, not at start: a restarted
+ * instance's bulk runner starts without it. What is observed before (the runner's upstream
+ * commands) is kept and counted once it is loaded, so /metrics shows the same counts. The default
+ * process metrics start at load: garbage collections before it are not in rgw_nodejs_gc_duration_seconds.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { CommandEvent } from './commandlog/command-log.js';
 
 export interface MetricsSources {
@@ -13,41 +19,44 @@ export interface MetricsSources {
   pollLeasesHeld(): number;
 }
 
-export class Metrics {
-  readonly registry = new Registry();
-  private readonly commands = new Counter({
+/** Loaded by Metrics.load(). */
+let prom: typeof import('prom-client');
+
+class Instruments {
+  readonly registry: Registry = new prom.Registry();
+  private readonly commands = new prom.Counter({
     name: 'rgw_upstream_commands_total',
     help: 'Upstream registry commands, by backend, command and outcome (the gateway error code, or "ok").',
     labelNames: ['backend', 'command', 'outcome'] as const,
     registers: [this.registry],
   });
-  private readonly commandSeconds = new Histogram({
+  private readonly commandSeconds = new prom.Histogram({
     name: 'rgw_upstream_command_duration_seconds',
     help: 'Time from sending an upstream command to its answer (or failure).',
     labelNames: ['backend', 'command'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
-  private readonly operations = new Counter({
+  private readonly operations = new prom.Counter({
     name: 'rgw_graphql_operations_total',
     help: 'GraphQL operations over HTTP and graphql-ws (transport "http", "ws"), by type and outcome (the first error code, or "ok"); a subscription counts once, when it is set up or refused.',
     labelNames: ['transport', 'type', 'outcome'] as const,
     registers: [this.registry],
   });
-  private readonly operationSeconds = new Histogram({
+  private readonly operationSeconds = new prom.Histogram({
     name: 'rgw_graphql_operation_duration_seconds',
     help: 'Time to answer a GraphQL operation (a subscription: to set it up), by transport and type.',
     labelNames: ['transport', 'type'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
-  private readonly pollStored = new Counter({
+  private readonly pollStored = new prom.Counter({
     name: 'rgw_poll_messages_stored_total',
     help: 'Upstream poll messages stored (each once, however often it was read).',
     labelNames: ['backend', 'type'] as const,
     registers: [this.registry],
   });
-  private readonly pollLag = new Histogram({
+  private readonly pollLag = new prom.Histogram({
     name: 'rgw_poll_ingest_delay_seconds',
     help: 'Time from a message entering the upstream queue to the gateway storing it.',
     labelNames: ['backend'] as const,
@@ -56,8 +65,8 @@ export class Metrics {
   });
 
   constructor(sources: MetricsSources) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'rgw_' });
-    new Gauge({
+    prom.collectDefaultMetrics({ register: this.registry, prefix: 'rgw_' });
+    new prom.Gauge({
       name: 'rgw_subscriptions',
       help: 'Open pollMessages subscriptions on this instance.',
       registers: [this.registry],
@@ -65,7 +74,7 @@ export class Metrics {
         this.set(sources.subscriptions());
       },
     });
-    new Gauge({
+    new prom.Gauge({
       name: 'rgw_poll_leases_held',
       help: 'Upstream accounts this instance polls (holds the lease of).',
       registers: [this.registry],
@@ -92,12 +101,66 @@ export class Metrics {
     this.operations.inc({ transport, type, outcome });
     this.operationSeconds.observe({ transport, type }, seconds);
   }
+}
 
-  text(): Promise<string> {
-    return this.registry.metrics();
+/** A held observation, made before prom-client was loaded. */
+type Held = (i: Instruments) => void;
+/** Observations held at most (a start waiting for its HTTP side holds a few thousand commands). */
+const HOLD_MAX = 100_000;
+
+export class Metrics {
+  private instruments: Instruments | null = null;
+  private loading: Promise<void> | null = null;
+  private held: Held[] = [];
+
+  /** `enabled` false (config metrics.enabled): nothing is observed, prom-client is never loaded. */
+  constructor(
+    private readonly sources: MetricsSources,
+    private readonly enabled = true,
+  ) {}
+
+  /** Loads prom-client and counts what was observed so far; the next calls resolve at once. */
+  load(): Promise<void> {
+    if (!this.enabled) return Promise.resolve();
+    this.loading ??= import('prom-client').then((module) => {
+      prom = module;
+      const instruments = new Instruments(this.sources);
+      for (const h of this.held.splice(0)) h(instruments);
+      this.instruments = instruments;
+    });
+    return this.loading;
   }
 
+  private hold(h: Held): void {
+    if (this.enabled && this.held.length < HOLD_MAX) this.held.push(h);
+  }
+
+  /** An upstream command finished (the adapters' onCommand). */
+  command = (e: CommandEvent): void => {
+    if (this.instruments) this.instruments.command(e);
+    else this.hold((i) => i.command(e));
+  };
+
+  /** A poll message was stored for the first time. */
+  stored(backend: string, type: string, queuedAt: Date, receivedAt: Date): void {
+    if (this.instruments) this.instruments.stored(backend, type, queuedAt, receivedAt);
+    else this.hold((i) => i.stored(backend, type, queuedAt, receivedAt));
+  }
+
+  /** A GraphQL operation settled (src/observe/operations.ts, for both transports). */
+  operation(transport: string, type: string, outcome: string, seconds: number): void {
+    if (this.instruments) this.instruments.operation(transport, type, outcome, seconds);
+    else this.hold((i) => i.operation(transport, type, outcome, seconds));
+  }
+
+  /** The exposition text (loads prom-client first if need be). */
+  async text(): Promise<string> {
+    await this.load();
+    return this.instruments!.registry.metrics();
+  }
+
+  /** The exposition's content type (after load()). */
   get contentType(): string {
-    return this.registry.contentType;
+    return this.instruments?.registry.contentType ?? 'text/plain; version=0.0.4; charset=utf-8';
   }
 }

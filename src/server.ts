@@ -131,7 +131,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const commandLog = new CommandLog(db.prisma, logger, clock);
   const events = createPollEvents(config, storedEvents(db.prisma), logger);
   let ingester: PollIngester | undefined;
-  const metrics = new Metrics({ subscriptions: () => events.listeners(), pollLeasesHeld: () => ingester?.leasesHeld() ?? 0 });
+  const metrics = new Metrics({ subscriptions: () => events.listeners(), pollLeasesHeld: () => ingester?.leasesHeld() ?? 0 }, config.metrics?.enabled !== false);
   const tracing = await startTracing(config.tracing, logger, opts.traceExporter);
   const operations = new Operations(metrics, tracing);
   const onCommand = (e: CommandEvent) => {
@@ -151,18 +151,28 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const bulk = new BulkService({ router, prisma: db.prisma, idempotency, clock, config }, fingerprints, bulkSettings(config), logger);
   const services: Services = { config, prisma: db.prisma, router, clock, logger, idempotency, bulk, events, ingester, apiKeys };
   step('services');
-  // The first statements through Prisma's client: its query compiler (WebAssembly) loads here.
-  for (const r of config.registrars) {
-    await db.prisma.registrar.upsert({ where: { id: r.id }, update: { name: r.name }, create: r });
-  }
 
-  // Bulk items this instance left unfinished (a crash, a deploy) resume now rather than once HTTP is
-  // up: their claims, reconciliation reads and EPP logins wait on the database and the network while
-  // the schema is built and the server starts. A start that fails further on stops them again.
-  step('registrars');
+  // The bulk runner starts before the HTTP side loads. Items this instance left unfinished (a crash,
+  // a deploy: same bulk.instanceId) are settled first, for at most bulk.resumeFirstMs: their claims,
+  // EPP logins, reconciliation reads and first renewals would otherwise wait behind the HTTP side's
+  // module loading and schema build on this one thread. A start with nothing of its own in doubt
+  // goes on at once. A start that fails further on stops the runner again. (The runner's first
+  // statements load Prisma's query compiler, a WebAssembly module.)
   await bulk.start();
   step('bulkStart');
   try {
+    const resumed = await bulk.resumeFirst();
+    if (resumed) {
+      step('bulkResume');
+      const { complete, ...counts } = resumed;
+      if (complete) logger.info(counts, 'bulk: the items this instance was running before it stopped are settled; the HTTP side loads now');
+      else logger.warn({ ...counts, resumeFirstMs: bulk.settings.resumeFirstMs }, 'bulk: not all the items this instance was running before it stopped are settled within bulk.resumeFirstMs; the HTTP side loads now, they go on meanwhile');
+    }
+    // The configured registrars, before any API request (bulk items only exist for registrars already stored).
+    for (const r of config.registrars) {
+      await db.prisma.registrar.upsert({ where: { id: r.id }, update: { name: r.name }, create: r });
+    }
+    step('registrars');
     const {
       ApolloServer,
       ApolloServerPluginCacheControlDisabled,
@@ -185,6 +195,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       serveGraphiQL,
       useWebSocket,
     } = await loadHttpModules();
+    await metrics.load();
     step('httpModules');
     const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     const schema = await buildGatewaySchema();

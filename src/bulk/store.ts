@@ -215,6 +215,13 @@ export class BulkStore {
       UPDATE bulk_items SET lease_until = now() - interval '1 second' WHERE holder = ${holder} AND state = 'RUNNING'`;
   }
 
+  /** How many of `holder`'s items are RUNNING with a lapsed lease (lapseOwn's, not claimed again yet by anyone). */
+  async lapsedOwn(holder: string): Promise<number> {
+    const rows = await this.prisma.$queryRaw<{ n: bigint | number }[]>`
+      SELECT count(*) AS n FROM bulk_items WHERE holder = ${holder} AND state = 'RUNNING' AND lease_until < now()`;
+    return Number(rows[0]?.n ?? 0);
+  }
+
   /** Settles finished runs of `holder`'s items in one statement; an item no longer held by it is left alone. Returns the jobs touched. */
   async settle(holder: string, outcomes: ItemOutcome[]): Promise<string[]> {
     if (outcomes.length === 0) return [];

@@ -6,8 +6,9 @@
  * and shared by every instance; while Redis does not answer, each instance keeps its own
  * (an insurance limiter) rather than refuse or admit everything.
  */
-import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { ioredis, rateLimiterFlexible } from '../core/lazy-modules.js';
 import type { Logger } from '../logger.js';
 import { rateLimited } from './errors.js';
 import type { Limits } from './limits.js';
@@ -27,12 +28,14 @@ export interface KeyRateLimiter {
 export function createRateLimiter(limits: Pick<Limits, 'rateLimit'>, redisUrl: string | undefined, logger: Logger, keyPrefix = 'rgw:'): KeyRateLimiter {
   const rl = limits.rateLimit;
   if (!rl) return { spend: async () => undefined, ready: async () => undefined, close: async () => undefined };
+  // Loaded here, not with the module: ioredis only with REDIS_URL (src/core/lazy-modules.ts).
+  const { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } = rateLimiterFlexible();
   const options = { points: rl.points, duration: rl.durationSec, keyPrefix: `${keyPrefix}ratelimit` };
   let redis: Redis | undefined;
   let limiter: RateLimiterAbstract;
   if (redisUrl) {
     // No offline queue: while Redis is away a spend fails at once and the insurance limiter answers.
-    redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    redis = new (ioredis().Redis)(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'rate limit: Redis unavailable, limiting per instance'));
     limiter = new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) });
   } else {

@@ -25,8 +25,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { Attributes, Span } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import type { OperationDefinitionNode } from 'graphql';
 import type { CommandEvent } from '../commandlog/command-log.js';
@@ -38,7 +37,6 @@ export type Transport = 'http' | 'ws';
 /** What an answer's errors look like to the observer: only the code is read. */
 type Errors = readonly { extensions?: Record<string, unknown> }[] | undefined;
 
-const propagator = new W3CTraceContextPropagator();
 const headerGetter = {
   keys: (h: IncomingHttpHeaders) => Object.keys(h),
   get: (h: IncomingHttpHeaders, key: string) => h[key],
@@ -60,8 +58,9 @@ export class Operation {
   constructor(
     private readonly metrics: Metrics,
     private readonly transport: Transport,
-    /** Present only while tracing. */
+    /** Present only while tracing, with the tracing it belongs to. */
     readonly span?: Span,
+    private readonly tracing?: Tracing,
   ) {}
 
   /** The document is parsed and valid: `operation` names the span and the metrics' type. */
@@ -98,10 +97,10 @@ export class Operation {
   }
 
   private endSpan(outcome: string): void {
-    if (!this.span) return;
+    if (!this.span || !this.tracing) return;
     if (outcome !== 'ok') {
       this.span.setAttribute('error.type', outcome);
-      this.span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+      this.span.setStatus({ code: this.tracing.api.SpanStatusCode.ERROR, message: outcome });
     }
     this.span.end();
   }
@@ -122,9 +121,10 @@ export class Operations {
   /** An operation arrived (before it is parsed); `headers` of an HTTP request carry its trace parent. */
   begin(transport: Transport, headers?: IncomingHttpHeaders): Operation {
     if (!this.tracing) return new Operation(this.metrics, transport);
-    const parent = headers ? propagator.extract(ROOT_CONTEXT, headers, headerGetter) : ROOT_CONTEXT;
-    const span = this.tracing.tracer.startSpan('GraphQL Operation', { kind: SpanKind.SERVER, attributes: { 'rgw.transport': transport } }, parent);
-    return new Operation(this.metrics, transport, span);
+    const { api, propagator, tracer } = this.tracing;
+    const parent = headers ? propagator.extract(api.ROOT_CONTEXT, headers, headerGetter) : api.ROOT_CONTEXT;
+    const span = tracer.startSpan('GraphQL Operation', { kind: api.SpanKind.SERVER, attributes: { 'rgw.transport': transport } }, parent);
+    return new Operation(this.metrics, transport, span, this.tracing);
   }
 
   /** Binds an operation to the context value it executes with (graphql-ws), for `within`. */
@@ -184,8 +184,9 @@ export class Operations {
       ...(e.svTRID ? { 'registry.server_transaction_id': e.svTRID } : {}),
       ...(e.errorCode ? { 'error.type': e.errorCode } : {}),
     };
-    const span = this.tracing.tracer.startSpan(e.command, { kind: SpanKind.CLIENT, startTime: end - e.durationMs, attributes }, trace.setSpan(ROOT_CONTEXT, operation.span));
-    if (e.errorCode) span.setStatus({ code: SpanStatusCode.ERROR, message: e.errorCode });
+    const { api, tracer } = this.tracing;
+    const span = tracer.startSpan(e.command, { kind: api.SpanKind.CLIENT, startTime: end - e.durationMs, attributes }, api.trace.setSpan(api.ROOT_CONTEXT, operation.span));
+    if (e.errorCode) span.setStatus({ code: api.SpanStatusCode.ERROR, message: e.errorCode });
     span.end(end);
   };
 }

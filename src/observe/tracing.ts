@@ -6,18 +6,24 @@
  * grpc as OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL or `tracing.protocol` says. The exporters read their
  * own OTEL_EXPORTER_OTLP_* variables (endpoint, headers, timeout, compression) and the provider
  * OTEL_TRACES_SAMPLER(_ARG) and the span limits, as the specification describes; `tracing.endpoint`
- * and `tracing.headers` from the config file override the first two. When tracing is off the SDK
- * and exporter modules are not even loaded.
+ * and `tracing.headers` from the config file override the first two. When tracing is off no
+ * OpenTelemetry module is even loaded (the API and core packages alone are about 80 CommonJS
+ * modules, on the way of a restarted instance's bulk runner): src/observe/operations.ts uses the
+ * API through `Tracing.api`.
  *
  * What is traced, and with which attributes: src/observe/operations.ts.
  */
-import { DiagLogLevel, diag, type Tracer } from '@opentelemetry/api';
+import type { TextMapPropagator, Tracer } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { TracingConfig } from '../config.types.js';
 import type { Logger } from '../logger.js';
 
 export interface Tracing {
   readonly tracer: Tracer;
+  /** The OpenTelemetry API (@opentelemetry/api), loaded with tracing. */
+  readonly api: typeof import('@opentelemetry/api');
+  /** W3C Trace Context (the `traceparent` header of a request). */
+  readonly propagator: TextMapPropagator;
   /** Exports the spans ended so far (tests; shutdown does it too). */
   forceFlush(): Promise<void>;
   /** Exports what is left and stops. */
@@ -47,6 +53,8 @@ async function otlpExporter(config: TracingConfig): Promise<SpanExporter> {
  */
 export async function startTracing(config: TracingConfig | undefined, logger: Logger, exporter?: SpanExporter): Promise<Tracing | null> {
   if (!config?.enabled) return null;
+  const [api, { W3CTraceContextPropagator }] = await Promise.all([import('@opentelemetry/api'), import('@opentelemetry/core')]);
+  const { DiagLogLevel, diag } = api;
   const log = logger.child({ component: 'opentelemetry' });
   const line = (level: 'warn' | 'error') => (message: string, ...args: unknown[]) => log[level]({ detail: args.map(String).join(' ').slice(0, 500) }, message);
   const quiet = () => undefined;
@@ -61,6 +69,8 @@ export async function startTracing(config: TracingConfig | undefined, logger: Lo
   const provider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter ?? (await otlpExporter(config)))] });
   return {
     tracer: provider.getTracer('registry-gateway'),
+    api,
+    propagator: new W3CTraceContextPropagator(),
     forceFlush: () => provider.forceFlush(),
     // A collector that is down must not stop the gateway from stopping: what could not be sent is logged.
     shutdown: () => provider.shutdown().catch((err: unknown) => log.warn({ err }, 'the last spans could not be exported')),

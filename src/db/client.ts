@@ -4,12 +4,15 @@
  * - `url` given: PostgreSQL through @prisma/adapter-pg over a pg Pool (the production setup;
  *   several gateway instances may share the database).
  * - no `url`: an embedded PGlite (PostgreSQL compiled to WebAssembly) persisted under `dataDir`,
- *   used in-process through pglite-prisma-adapter. We chose in-process over serving PGlite with
+ *   used in-process through pglite-prisma-adapter, its PostgreSQL running in a worker thread
+ *   (pglite-thread.ts): PGlite's JavaScript API stays in the gateway's thread, the WebAssembly
+ *   and its file writes run on another core. We chose this over serving PGlite with
  *   pglite-socket and reaching it with adapter-pg: no port or socket file to manage, no second
- *   protocol hop, and PGlite's own mutex already serialises statements and holds interactive
- *   transactions exclusively (queries from outside a transaction wait until it ends). The
- *   directory belongs to one process at a time (see pglite-lock.ts), which is what the embedded
- *   default is for: one gateway process with zero setup. `dataDir` may be "memory://".
+ *   protocol hop, and PGlite's own locks (kept in the gateway's thread) already serialise
+ *   statements and hold interactive transactions exclusively (queries from outside a transaction
+ *   wait until it ends). The directory belongs to one process at a time (see pglite-lock.ts),
+ *   which is what the embedded default is for: one gateway process with zero setup. `dataDir`
+ *   may be "memory://".
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -24,6 +27,7 @@ import { PrismaClient } from './generated/client.js';
 import { listenPGlite, listenPostgres, type Listen } from './listen.js';
 import { migratePGlite, migratePostgresIsolated, type MigrateResult } from './migrate.js';
 import { lockDataDir } from './pglite-lock.js';
+import { createPGliteThread, type EmbeddedPGlite } from './pglite-thread.js';
 import { useRawPool } from './raw.js';
 import { runInWorker } from '../worker.js';
 
@@ -127,16 +131,17 @@ async function openPGlite(dataDir: string, opts: OpenDatabaseOptions): Promise<D
     await mkdir(path.dirname(dataDir), { recursive: true });
     release = lockDataDir(dataDir);
   }
-  let db: PGlite | undefined;
+  let db: EmbeddedPGlite | undefined;
   try {
     // Loaded only for the embedded database: a gateway on PostgreSQL never carries PGlite.
     baselineWasmOnly();
     boundOldGenerationGrowth();
     if (!inMemory && !existsSync(path.join(dataDir, 'PG_VERSION'))) await initDataDirIsolated(dataDir);
-    const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
-    db = await PGlite.create(dataDir, { postgresqlconf: EMBEDDED_SETTINGS });
+    const { PrismaPGlite } = await import('pglite-prisma-adapter');
+    db = await createPGliteThread(dataDir, { postgresqlconf: EMBEDDED_SETTINGS });
     const migration = opts.migrate === false ? undefined : await migratePGlite(db);
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+    // The adapter is typed for PGlite; it uses query, exec and transaction, which the thread's client inherits from PGlite's BasePGlite.
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(db as unknown as PGlite) });
     const opened = db;
     let closing: Promise<void> | undefined;
     return {

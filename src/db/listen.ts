@@ -72,7 +72,7 @@ export function listenPostgres(url: string): Listen {
 }
 
 /** LISTEN on an embedded PGlite, in process. */
-export function listenPGlite(db: PGlite): Listen {
+export function listenPGlite(db: Pick<PGlite, 'listen' | 'closed'>): Listen {
   return async (channel, handlers) => {
     const unlisten = await db.listen(channel, (payload) => handlers.onNotify(payload));
     return async () => {

@@ -152,10 +152,12 @@ export async function migratePostgresIsolated(url: string): Promise<MigrateResul
   return runInWorker<MigrateResult>('import(workerData.module).then((m) => m.migratePostgres(workerData.url))', { module: import.meta.url, url }, 'migration');
 }
 
-const pgliteQueues = new WeakMap<PGlite, Promise<unknown>>();
+type MigratablePGlite = Pick<PGlite, 'query' | 'exec' | 'transaction'>;
+
+const pgliteQueues = new WeakMap<MigratablePGlite, Promise<unknown>>();
 
 /** Applies pending migrations to an open PGlite database (one migration run at a time per instance). */
-export function migratePGlite(db: PGlite, opts: MigrateOptions = {}): Promise<MigrateResult> {
+export function migratePGlite(db: MigratablePGlite, opts: MigrateOptions = {}): Promise<MigrateResult> {
   const previous = pgliteQueues.get(db) ?? Promise.resolve();
   const run = previous
     .catch(() => undefined)
@@ -164,7 +166,7 @@ export function migratePGlite(db: PGlite, opts: MigrateOptions = {}): Promise<Mi
       const list = await readMigrations(opts.migrationsDir);
       if (await isUpToDate(async (sql) => (await db.query<Record<string, unknown>>(sql)).rows, list)) return { applied: [], durationMs: Date.now() - started, engine: false };
       const { PrismaPGlite } = await import('pglite-prisma-adapter');
-      return applyWith(fixAdapterFactory(new PrismaPGlite(db)), opts, started);
+      return applyWith(fixAdapterFactory(new PrismaPGlite(db as PGlite)), opts, started);
     });
   pgliteQueues.set(db, run);
   return run;

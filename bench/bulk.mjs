@@ -256,16 +256,16 @@ async function withCpu(fn) {
   await pgSample();
   await sleep(SERVER_URL ? 1100 : 0);
   const commits0 = await commits();
-  const start = { gateway: stack.cpuSeconds(), self: process.cpuUsage(), pg: new Map(pgPids) };
+  const start = { gateway: stack.cpuSeconds(), main: stack.mainThreadCpuSeconds(), self: process.cpuUsage(), pg: new Map(pgPids) };
   const sampler = setInterval(() => void pgSample().catch(() => undefined), 200); // backends that come and go
   const value = await fn();
   clearInterval(sampler);
   await pgSample();
-  const cpuEnd = { gateway: stack.cpuSeconds(), self: process.cpuUsage(start.self) };
+  const cpuEnd = { gateway: stack.cpuSeconds(), main: stack.mainThreadCpuSeconds(), self: process.cpuUsage(start.self) };
   await sleep(SERVER_URL ? 1100 : 0);
   const transactions = (await commits()) - commits0;
   const pgSeconds = [...pgPids].reduce((s, [p, v]) => s + v - (start.pg.get(p) ?? 0), 0);
-  return { value, transactions, cpu: { gateway: cpuEnd.gateway - start.gateway, self: (cpuEnd.self.user + cpuEnd.self.system) / 1e6, pg: pgSeconds } };
+  return { value, transactions, cpu: { gateway: cpuEnd.gateway - start.gateway, main: cpuEnd.main - start.main, self: (cpuEnd.self.user + cpuEnd.self.system) / 1e6, pg: pgSeconds } };
 }
 /** Runs bench/lib/direct-renew.mjs against the bulk registry's proxy: { wallMs, renewed, cpuMs }. */
 async function directRenew(names) {
@@ -307,7 +307,7 @@ if (ITEMS > 0) {
   print(`  items done ${counts1.done}, failed ${counts1.failed}; renewals applied ${job1Counts}; domains renewed by exactly one year ${renewedOnce(1)} / ${ITEMS}`);
   print(`  wall ${wall1} ms (the job answered, written, after ${submitMs} ms); ${ITEMS} x ${LATENCY} ms / ${CONCURRENCY} = ${idealMs.toFixed(0)} ms: ratio ${(wall1 / idealMs).toFixed(2)} (goal <= 1.1)`);
   print(`  gateway peak RSS during the job ${rssMiB('VmHWM').toFixed(0)} MiB (goal < 300 MB)${reset ? `; before it, since the start: ${peakBefore.toFixed(0)} MiB` : ' (since the process started: its peak could not be reset)'}`);
-  print(`  CPU per item: gateway ${perItem(run1.cpu.gateway)} ms, registry + proxies (this process) ${perItem(run1.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run1.cpu.pg)} ms` : ''}; total ${perItem(total)} ms`);
+  print(`  CPU per item: gateway ${perItem(run1.cpu.gateway)} ms (its main thread ${perItem(run1.cpu.main)} ms), registry + proxies (this process) ${perItem(run1.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run1.cpu.pg)} ms` : ''}; total ${perItem(total)} ms`);
   if (SERVER_URL) print(`  PostgreSQL transactions ${run1.transactions}: ${(run1.transactions / ITEMS).toFixed(2)} per item`);
   print(`  CPU-bound floor on ${cpus().length} cores: ${((total * 1000) / cpus().length).toFixed(0)} ms = ratio ${((total * 1000) / cpus().length / idealMs).toFixed(2)}; the gateway alone on one core: ratio ${((run1.cpu.gateway * 1000) / idealMs).toFixed(2)}`);
 

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { firstLine } from './child.mjs';
 
 /** User + system CPU seconds a process has used so far (Linux /proc/<pid>/stat; 0 when it is gone or unreadable). */
-export function procCpuSeconds(pid) {
+export function procCpuSeconds(pid, tid) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 per second on Linux)
   } catch {
@@ -119,6 +119,10 @@ export async function startStack({ databaseUrl, port, configure = () => ({}), en
     /** User + system CPU seconds the gateway has used so far (from /proc), the processes restart() replaced included. */
     cpuSeconds() {
       return retiredCpu + procCpuSeconds(gateway.pid);
+    },
+    /** User + system CPU seconds of the gateway's main thread (the one running JavaScript's event loop) so far; the current process only. */
+    mainThreadCpuSeconds() {
+      return procCpuSeconds(gateway.pid, gateway.pid);
     },
     /** The gateway's resident memory in MiB (VmHWM: its peak). */
     rssMiB(field = 'VmRSS') {

@@ -101,7 +101,7 @@ import(workerData.pglite).then(async ({ PGlite }) => {
  * The worker's young generation, in MiB. The worker allocates little (each answer's bytes are a
  * buffer outside the heap, handed over without a copy), but V8 sizes a thread's young generation
  * for throughput: with its default the gateway's peak RSS during a 10,000-item bulkRenew was
- * 293-309 MiB (bench/bulk.mjs, embedded), with 4 MiB 279 MiB, against 255-258 MiB with PGlite
+ * 293-309 MiB (bench/bulk.mjs, embedded), with 4 MiB 279-281 MiB, against 252-258 MiB with PGlite
  * in the gateway's thread.
  */
 const WORKER_YOUNG_GENERATION_MB = 4;

@@ -44,6 +44,7 @@ async function main() {
     gateway.beginShutdown();
     if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
     await gateway.close();
+    gateway.services.logger.info({ signal }, 'gateway closed');
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

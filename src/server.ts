@@ -222,6 +222,11 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       formatError,
       // Apollo's default depends on NODE_ENV; stack traces are for the log, never for clients.
       includeStacktraceInErrorResponses: false,
+      // src/main.ts owns SIGTERM/SIGINT: /readyz says "shutting down" for shutdownDelayMs while requests
+      // are still served, then close() stops everything in order (bulk runner, sessions, database).
+      // Apollo's own handler (its default outside NODE_ENV=test) would stop the server at once and
+      // then re-raise the signal, killing the process before close() had run.
+      stopOnTerminationSignals: false,
       introspection: true,
       parseOptions: limits.parseOptions,
       validationRules: [...limits.validationRules],

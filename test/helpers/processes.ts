@@ -184,8 +184,8 @@ export interface GatewayProcess extends GqlClient {
   output(): string;
   /** Resolves with the first match of `re` in what the process wrote (now or later); rejects if it exits first. */
   waitForOutput(re: RegExp): Promise<RegExpExecArray>;
-  /** SIGTERM (graceful close) and wait for the exit; SIGKILL after a few seconds. */
-  stop(): Promise<void>;
+  /** SIGTERM (graceful close) and wait for the exit; SIGKILL after a few seconds. Resolves with how the process ended. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGKILL: the process dies mid-request, as in a crash. */
   kill(): Promise<void>;
 }
@@ -237,11 +237,13 @@ export async function spawnGateway(opts: { config: GatewayConfig; configPath: st
     child.once('exit', (code, signal) => fail(new Error(`gateway process exited (${code ?? signal}) before listening:\n${out.slice(-4000)}`)));
   });
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited(child);
-    clearTimeout(killer);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited(child);
+      clearTimeout(killer);
+    }
+    return { code: child.exitCode, signal: child.signalCode };
   };
   const waitForOutput = (re: RegExp) =>
     new Promise<RegExpExecArray>((resolve, reject) => {

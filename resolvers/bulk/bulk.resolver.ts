@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import type { GatewayContext } from '../../src/context.js';
 import { ValidationError } from '../../src/core/errors.js';
 import type { BulkRequest } from '../../src/bulk/submit.js';
-import { checkItemNames } from '../../src/bulk/submit.js';
+import { checkItemNames, isoDates } from '../../src/bulk/submit.js';
 import type { ItemView, JobView } from '../../src/bulk/views.js';
 import { pageOf, type Page } from '../../src/connections/page.js';
 import { checkClientStatuses } from '../../src/validation/contact.js';
@@ -25,7 +25,7 @@ async function submit(ctx: GatewayContext, key: string, req: BulkRequest): Promi
 }
 
 const names = (ctx: GatewayContext, list: string[] | null | undefined) =>
-  list == null ? null : checkItemNames('domains', list.map((name) => ({ name })), ctx.bulk.settings.maxItems, (i) => `domains[${i}]`);
+  list == null ? null : checkItemNames('domains', list, ctx.bulk.settings.maxItems, (i) => `domains[${i}]`).map((name) => ({ name }));
 
 function cursorPosition(after: string): number {
   if (!/^\d{1,9}$/.test(after)) throw new ValidationError('after', 'must be a cursor this connection gave (an item position)');
@@ -61,7 +61,8 @@ export class BulkResolver {
     @Arg('period', () => PeriodInput, { nullable: true, description: 'Defaults to 1 year.' }) period: PeriodInput | null,
     @Ctx() ctx: GatewayContext,
   ) {
-    const items = checkItemNames('domains', domains.map((d) => ({ name: d.name, currentExpiry: d.currentExpiry ?? null })), ctx.bulk.settings.maxItems);
+    const iso = isoDates();
+    const items = checkItemNames('domains', domains.map((d) => d.name), ctx.bulk.settings.maxItems).map((name, i) => ({ name, currentExpiry: iso(domains[i]!.currentExpiry) }));
     return submit(ctx, key, { kind: 'RENEW', params: { period: checkPeriod('period', period ?? { value: 1, unit: 'y' }) }, items });
   }
 
@@ -72,7 +73,8 @@ export class BulkResolver {
     @Arg('period', () => PeriodInput, { nullable: true, description: 'Years added on transfer (registry default when absent).' }) period: PeriodInput | null,
     @Ctx() ctx: GatewayContext,
   ) {
-    const items = checkItemNames('domains', domains.map((d, i) => ({ name: d.name, authInfo: checkAuthInfo(`domains[${i}].authInfo`, d.authInfo) })), ctx.bulk.settings.maxItems);
+    const authInfos = domains.map((d, i) => checkAuthInfo(`domains[${i}].authInfo`, d.authInfo));
+    const items = checkItemNames('domains', domains.map((d) => d.name), ctx.bulk.settings.maxItems).map((name, i) => ({ name, authInfo: authInfos[i]! }));
     return submit(ctx, key, { kind: 'TRANSFER', params: { period: period ? checkPeriod('period', period) : null }, items });
   }
 

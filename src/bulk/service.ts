@@ -62,6 +62,9 @@ export class BulkService {
   async submit(actor: Actor, req: BulkRequest): Promise<{ job: JobView; replayed: boolean }> {
     const deps = { env: this.env, store: this.store, sealer: this.sealer, fingerprints: this.fingerprints, logger: this.logger, maxItems: this.settings.maxItems, onSubmitted: () => this.runner.wake() };
     const { job, replayed } = await submitBulkJob(deps, actor, req);
+    // A job just written has every item PENDING: its counts are known without reading 10,000 rows
+    // back (the runner, woken already, may have claimed some since; the job's reads say so).
+    if (!replayed) return { job: jobView(job, { pending: job.total, running: 0, awaiting: 0, succeeded: 0, failed: 0, cancelled: 0 }), replayed };
     return { job: await this.view(job), replayed };
   }
 

@@ -77,6 +77,27 @@ const CHUNK = 1000;
 const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? null)) as Prisma.InputJsonValue;
 
 /**
+ * Items `from` to `to` (excluded) as the JSON array of rows the insert reads: written out
+ * directly rather than through a row object each, and each distinct input object (items sharing an
+ * expiry share one) serialised once.
+ */
+function rowsJson(items: NewJob['items'], from: number, to: number): string {
+  let lastInput: unknown;
+  let lastJson = 'null';
+  let out = '[';
+  for (let i = from; i < to; i++) {
+    const it = items[i]!;
+    const input = it.input ?? null;
+    if (input !== lastInput) {
+      lastJson = JSON.stringify(input);
+      lastInput = input;
+    }
+    out += `${i === from ? '' : ','}{"position":${i},"name":${JSON.stringify(it.name)},"backend":${JSON.stringify(it.backend)},"input":${lastJson}}`;
+  }
+  return `${out}]`;
+}
+
+/**
  * The idempotency key of a job's item: derived from the job's key (its SHA-256, so any job key
  * gives a key within the 255-character limit) and the item's place in the list. It starts with
  * DERIVED_KEY_PREFIX, which client keys are refused (checkClientIdempotencyKey), so no mutation
@@ -144,11 +165,10 @@ export class BulkStore {
       // One statement per CHUNK items, the rows as one JSON parameter: Prisma's createMany compiles
       // a statement with a parameter per column and row, which cost about 1 ms per item.
       for (let i = 0; i < job.items.length; i += CHUNK) {
-        const rows = job.items.slice(i, i + CHUNK).map((it, j) => ({ position: i + j, name: it.name, backend: it.backend, input: it.input ?? null }));
         await tx.$executeRaw`
           INSERT INTO bulk_items (job_id, position, name, backend, input, state, updated_at)
           SELECT ${row.id}, v.position, v.name, v.backend, v.input, 'PENDING'::bulk_item_state, now()
-          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(position integer, name text, backend text, input jsonb)`;
+          FROM jsonb_to_recordset(${rowsJson(job.items, i, Math.min(job.items.length, i + CHUNK))}::jsonb) AS v(position integer, name text, backend text, input jsonb)`;
       }
       return row;
     }, { timeout: 60_000 });

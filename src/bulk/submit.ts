@@ -24,7 +24,8 @@ import type { BulkStore } from './store.js';
 /** One domain of a request, checked: its name, and per-item arguments (a secret still in clear). */
 export interface RequestItem {
   name: string;
-  currentExpiry?: Date | null;
+  /** ISO 8601 (Date.toISOString): what the item stores, and what the job's fingerprint holds for a Date. */
+  currentExpiry?: string | null;
   authInfo?: string | null;
 }
 
@@ -46,12 +47,34 @@ export interface SubmitDeps {
   onSubmitted?: (job: BulkJob) => void;
 }
 
-/** Names as a request gives them (`field[i]` in errors), normalised, each at most once. */
-export function checkItemNames<T extends { name: string }>(field: string, items: T[], maxItems: number, nameField = (i: number) => `${field}[${i}].name`): T[] {
-  if (items.length === 0) throw new ValidationError(field, 'give at least one domain');
-  if (items.length > maxItems) throw new ValidationError(field, `at most ${maxItems} domains in one job`);
-  const out = items.map((it, i) => ({ ...it, name: normalizeDomainName(nameField(i), it.name) }));
-  return checkUnique(field, out, (it) => it.name);
+/**
+ * Names as a request gives them (`field[i]` in errors), normalised, each at most once: the
+ * normalised names in the request's order. The field of an item is spelled only for its error.
+ */
+export function checkItemNames(field: string, names: readonly string[], maxItems: number, nameField = (i: number) => `${field}[${i}].name`): string[] {
+  if (names.length === 0) throw new ValidationError(field, 'give at least one domain');
+  if (names.length > maxItems) throw new ValidationError(field, `at most ${maxItems} domains in one job`);
+  const out: string[] = [];
+  for (let i = 0; i < names.length; i++) out.push(normalizeDomainName(() => nameField(i), names[i]!));
+  return checkUnique(field, out, (name) => name);
+}
+
+/**
+ * Date -> its ISO form, remembering the last one converted: a job's items mostly share a few
+ * expiry dates (a portfolio renewed before one price change), and each conversion costs a microsecond.
+ */
+export function isoDates(): (d: Date | null | undefined) => string | null {
+  let time = NaN;
+  let iso = '';
+  return (d) => {
+    if (!d) return null;
+    const t = d.getTime();
+    if (t !== time) {
+      iso = d.toISOString();
+      time = t;
+    }
+    return iso;
+  };
 }
 
 /** The registrar's domains (its registries' own lists where they have one, else the gateway's index). */
@@ -62,6 +85,21 @@ async function allDomains(deps: SubmitDeps, registrarId: string): Promise<Reques
   if (rows.length === 0) throw new ValidationError('domains', 'the registrar has no domains; list the domains to change');
   if (rows.length > deps.maxItems) throw new ValidationError('domains', `the registrar has more than ${deps.maxItems} domains: list at most that many per job`);
   return rows.map((r) => ({ name: r.name }));
+}
+
+/**
+ * Each item with the backend its name routes to (UnknownTldError naming `domains[i]`, or `domains`
+ * for the registrar's own list). A name's backend depends only on the labels after its first
+ * (Router.forDomain tries the longest suffix first), so the router is asked once per such suffix.
+ */
+function route(deps: SubmitDeps, items: RequestItem[], listed: boolean): (RequestItem & { backend: string })[] {
+  const bySuffix = new Map<string, string>();
+  return items.map((it, i) => {
+    const suffix = it.name.slice(it.name.indexOf('.') + 1);
+    let backend = bySuffix.get(suffix);
+    if (backend === undefined) bySuffix.set(suffix, (backend = deps.env.router.forDomain(it.name, listed ? `domains[${i}]` : 'domains').name));
+    return { name: it.name, currentExpiry: it.currentExpiry, authInfo: it.authInfo, backend };
+  });
 }
 
 /** What each backend of the job must offer, checked once per backend before anything is written. */
@@ -96,9 +134,18 @@ export async function submitBulkJob(deps: SubmitDeps, actor: Actor, req: BulkReq
   const existing = await deps.store.findByKey(actor.registrarId, actor.idempotencyKey);
   if (existing) return replay(existing, fingerprint, req);
   const items = req.items ?? (await allDomains(deps, actor.registrarId));
-  let routed = items.map((it, i) => ({ ...it, backend: deps.env.router.forDomain(it.name, req.items ? `domains[${i}]` : 'domains').name }));
+  let routed = route(deps, items, req.items !== null);
   if (req.items === null && req.kind === 'REPLACE_TECH_CONTACT') routed = await withContacts(deps, actor, routed);
   await checkBackends(deps, actor, req, new Set(routed.map((r) => r.backend)));
+  // Items sharing an expiry share one input object (the store writes its JSON once).
+  const expiries = new Map<string, { currentExpiry: string }>();
+  const inputOf = (r: RequestItem): Record<string, unknown> | null => {
+    if (r.authInfo) return { authInfo: deps.sealer.seal(r.authInfo) };
+    if (!r.currentExpiry) return null;
+    let input = expiries.get(r.currentExpiry);
+    if (!input) expiries.set(r.currentExpiry, (input = { currentExpiry: r.currentExpiry }));
+    return input;
+  };
   try {
     const job = await deps.store.create({
       registrarId: actor.registrarId,
@@ -108,11 +155,7 @@ export async function submitBulkJob(deps: SubmitDeps, actor: Actor, req: BulkReq
       // A job over every domain says so: REPP's bulk tech-contact replacement has no domain list,
       // so only such a job may go through it (src/bulk/native.ts).
       params: req.items ? req.params : { ...req.params, everyDomain: true },
-      items: routed.map((r) => ({
-        name: r.name,
-        backend: r.backend,
-        input: r.authInfo ? { authInfo: deps.sealer.seal(r.authInfo) } : r.currentExpiry ? { currentExpiry: r.currentExpiry.toISOString() } : null,
-      })),
+      items: routed.map((r) => ({ name: r.name, backend: r.backend, input: inputOf(r) })),
     });
     deps.onSubmitted?.(job);
     return { job, replayed: false };

@@ -60,6 +60,11 @@ export class OperationLimits {
 
   /** checkCost, remembered per operation and variables (a refusal is not remembered: it throws). */
   private costOf(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): number {
+    // A list of more than MAX_VARIABLES_KEY / 2 items is longer than that in JSON: such variables
+    // (a bulk job's 10,000 items, 700 KB) are not written out only to be found too long to keep.
+    if (variables && Object.values(variables).some((v) => Array.isArray(v) && v.length > MAX_VARIABLES_KEY / 2)) {
+      return checkCost(this.schema, document, operation, variables, this.limits.maxCost, this.limits.maxFields);
+    }
     const key = variables && Object.keys(variables).length > 0 ? JSON.stringify(variables) : '';
     let known = this.costs.get(operation);
     const hit = known?.get(key);

@@ -8,12 +8,15 @@
  */
 import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { ValidationError } from '../core/errors.js';
-import { MAX_ARGUMENT_CHARS, MAX_LIST_ITEMS, checkCharacters } from './text.js';
+import { MAX_ARGUMENT_CHARS, MAX_LIST_ITEMS, checkCharacters, hasOnlyAllowedCharacters } from './text.js';
 
 /**
- * Lists and input objects already checked. Variables are coerced once per request and shared by
- * every field that uses them, so 1,000 aliases of one field over one large variable walk it once.
- * Checked values are never changed afterwards (resolvers copy what they normalise).
+ * Argument values (lists and input objects) already checked. Variables are coerced once per
+ * request and shared by every field that uses them, so 1,000 aliases of one field over one large
+ * variable walk it once. Checked values are never changed afterwards (resolvers copy what they
+ * normalise). Only an argument's own value is kept, not each object inside it: a bulk job's
+ * 10,000 items are reached only through their list, and a WeakSet entry each cost more than
+ * checking them.
  */
 const checked = new WeakSet<object>();
 
@@ -27,23 +30,44 @@ function isInputObject(v: object): v is Record<string, unknown> {
  * Throws ValidationError naming the path; never quotes the value (it may be a secret).
  */
 export function checkArgumentValue(path: string, value: unknown): void {
+  check(value, path, null);
+}
+
+/**
+ * The path of a value below an argument, spelled only when an error names it: a bulk job's
+ * 10,000 items would otherwise build 30,000 path strings that no error ever uses.
+ */
+interface Path {
+  parent: Path | string;
+  key: string | number;
+}
+
+function spell(at: Path | string): string {
+  if (typeof at === 'string') return at;
+  const parent = spell(at.parent);
+  return typeof at.key === 'number' ? `${parent}[${at.key}]` : `${parent}.${at.key}`;
+}
+
+/** checkArgumentValue of `value` at `parent` (`key` below it; null: `parent` is the value's own path). */
+function check(value: unknown, parent: Path | string, key: string | number | null): void {
   if (typeof value === 'string') {
     if (value.length > MAX_ARGUMENT_CHARS) {
-      throw new ValidationError(path, `is ${value.length} characters long; no argument may be longer than ${MAX_ARGUMENT_CHARS}`);
+      throw new ValidationError(spell(key === null ? parent : { parent, key }), `is ${value.length} characters long; no argument may be longer than ${MAX_ARGUMENT_CHARS}`);
     }
-    checkCharacters(path, value);
+    if (!hasOnlyAllowedCharacters(value)) checkCharacters(spell(key === null ? parent : { parent, key }), value);
     return;
   }
-  if (value === null || typeof value !== 'object' || checked.has(value)) return;
+  if (value === null || typeof value !== 'object' || (key === null && checked.has(value))) return;
+  const at = key === null ? parent : { parent, key };
   if (Array.isArray(value)) {
-    if (value.length > MAX_LIST_ITEMS) throw new ValidationError(path, `has ${value.length} items; no list may have more than ${MAX_LIST_ITEMS}`);
-    value.forEach((item, i) => checkArgumentValue(`${path}[${i}]`, item));
+    if (value.length > MAX_LIST_ITEMS) throw new ValidationError(spell(at), `has ${value.length} items; no list may have more than ${MAX_LIST_ITEMS}`);
+    for (let i = 0; i < value.length; i++) check(value[i], at, i);
   } else if (isInputObject(value)) {
-    for (const [key, item] of Object.entries(value)) checkArgumentValue(`${path}.${key}`, item);
+    for (const k in value) if (Object.prototype.hasOwnProperty.call(value, k)) check(value[k], at, k);
   } else {
     return; // scalars parsed into objects (dates): their scalar already checked them
   }
-  checked.add(value);
+  if (key === null) checked.add(value);
 }
 
 /** Checks every argument a field was given (see checkArgumentValue). */

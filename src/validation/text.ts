@@ -32,6 +32,11 @@ function describe(ch: string): string {
   return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
+/** Whether `value` holds no character that checkCharacters refuses (the test alone, for hot paths that name the field only on refusal). */
+export function hasOnlyAllowedCharacters(value: string, oneLine = false): boolean {
+  return !(oneLine ? FORBIDDEN_IN_LINE : FORBIDDEN).test(value);
+}
+
 /** Refuses characters no argument may hold (see FORBIDDEN); `oneLine` also refuses TAB, LF, CR. */
 export function checkCharacters(field: string, value: string, oneLine = false): string {
   const m = (oneLine ? FORBIDDEN_IN_LINE : FORBIDDEN).exec(value);

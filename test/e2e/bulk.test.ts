@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import { allItems, BULK_RENEW, createDomains, followJob, JOB_ITEMS, waitFinished } from '../helpers/bulk.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { wsOnce } from '../helpers/ws.js';
 
 let t: TestGateway;
 let sandbox: EppSandbox;
@@ -83,6 +84,25 @@ describe('bulkRenew', () => {
     expect(dup.errors?.[0]?.extensions?.field).toMatch(/^domains/);
     expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
   });
+
+  it('refuses an item that does not fit its input type, among 5,000 good ones, over HTTP and graphql-ws, before writing a job', async () => {
+    // The item list is coerced once, by execution (the cost check leaves it out: its cost does not
+    // depend on it); a bad item is still refused before any resolver runs.
+    const jobs = await t.gateway.services.prisma.bulkJob.count();
+    const domains = Array.from({ length: 5_000 }, (_, i) => ({ name: `fit${i}.tld`, currentExpiry: '2027-06-01T00:00:00.000Z' }));
+    domains[4_321] = { name: 'unfit.tld', currentExpiry: 'next june' };
+    const variables = { k: randomUUID(), domains };
+    const http = await t.gql(owner, BULK_RENEW, variables);
+    const ws = await wsOnce(t.gateway.wsUrl, owner, BULK_RENEW, variables);
+    expect(http.status).toBe(400);
+    expect(http.data).toBeUndefined();
+    for (const errors of [http.errors!, ws.errors!]) {
+      expect(errors).toHaveLength(1);
+      expect(errors[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(errors[0].message).toMatch(/^Variable "\$domains" got invalid value "next june" at "domains\[4321\]\.currentExpiry"/);
+    }
+    expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
+  }, 60_000);
 });
 
 describe('bulkReplaceTechContact on every domain', () => {

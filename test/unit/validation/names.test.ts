@@ -21,6 +21,9 @@ describe('domain names', () => {
     ['ns1.xn--bcher-kva.example', 'ns1.xn--bcher-kva.example'],
     [`${'a'.repeat(63)}.example`, `${'a'.repeat(63)}.example`],
     ['123.example', '123.example'],
+    ['a--b.example', 'a--b.example'], // "--" elsewhere than positions 3-4
+    ['0.example', '0.example'],
+    [`${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(53)}.example`, `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(53)}.example`], // 253 characters
   ])('accepts %j as %j', (input, ascii) => {
     expect(normalizeDomainName('name', input)).toBe(ascii);
   });
@@ -52,6 +55,17 @@ describe('domain names', () => {
     const err = refusal(() => normalizeDomainName('input.name', name));
     expect(err.message).toContain(why);
     expect(err.details.field).toBe('input.name');
+  });
+
+  it('spells a field given as a function only to refuse a name (a bulk job names each of 10,000 items so)', () => {
+    let asked = 0;
+    const field = () => (asked++, 'domains[7].name');
+    expect(normalizeDomainName(field, 'fine.example')).toBe('fine.example');
+    expect(normalizeDomainName(field, 'Fine.Example.')).toBe('fine.example');
+    expect(asked).toBe(0);
+    expect(refusal(() => normalizeDomainName(field, 'ab--cd.example')).details.field).toBe('domains[7].name');
+    expect(refusal(() => normalizeDomainName(field, 'example.123')).details.field).toBe('domains[7].name');
+    expect(refusal(() => normalizeDomainName(field, `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(54)}.example`)).message).toContain('253');
   });
 
   it('refuses a 1.9 MB name at once, with a short message', () => {

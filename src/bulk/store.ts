@@ -6,9 +6,9 @@
  * src/poll/ingester.ts. That an item is applied at most once does not rest on the claim: every
  * item runs under its own idempotency key (itemKey), so a re-run replays or reconciles.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Prisma, type BulkJob, type PrismaClient } from '../db/generated/client.js';
-import { rawExecute, rawQuery } from '../db/raw.js';
+import { rawExecute, rawQuery, rawTransaction } from '../db/raw.js';
 import type { DeferredRecord } from '../idempotency/deferred.js';
 import { DERIVED_KEY_PREFIX } from '../validation/names.js';
 import type { BulkKind } from './kinds.js';
@@ -75,6 +75,35 @@ export interface NewJob {
  */
 const CHUNK = 1000;
 const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? null)) as Prisma.InputJsonValue;
+
+/** bulk_jobs as pg gives a row of it (jsonb parsed, timestamptz as Date). */
+interface JobColumns extends Record<string, unknown> {
+  id: string;
+  registrar_id: string;
+  idempotency_key: string;
+  kind: string;
+  fingerprint: string;
+  params: Prisma.JsonValue;
+  state: BulkJob['state'];
+  total: number;
+  created_at: Date;
+  updated_at: Date;
+  finished_at: Date | null;
+}
+const JOB_COLUMNS = 'id, registrar_id, idempotency_key, kind, fingerprint, params, state::text AS state, total, created_at, updated_at, finished_at';
+const jobOf = (r: JobColumns): BulkJob => ({
+  id: r.id,
+  registrarId: r.registrar_id,
+  idempotencyKey: r.idempotency_key,
+  kind: r.kind,
+  fingerprint: r.fingerprint,
+  params: r.params,
+  state: r.state,
+  total: r.total,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  finishedAt: r.finished_at,
+});
 
 /**
  * Items `from` to `to` (excluded) as the JSON array of rows the insert reads: written out
@@ -156,8 +185,30 @@ export class BulkStore {
     return this.prisma.bulkJob.findUnique({ where: { id } });
   }
 
-  /** Writes the job and all its items in one transaction (nothing half-written stays behind). Throws P2002 when the key exists. */
+  /**
+   * Writes the job and all its items in one transaction (nothing half-written stays behind).
+   * Throws a unique violation (isUniqueViolation) when the key exists. On PostgreSQL straight
+   * through the pool (rawTransaction); on the embedded database through Prisma.
+   */
   async create(job: NewJob): Promise<BulkJob> {
+    const written = await rawTransaction(this.prisma, async (query) => {
+      const [row] = await query<JobColumns>(
+        `INSERT INTO bulk_jobs (id, registrar_id, idempotency_key, kind, fingerprint, params, state, total, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6::jsonb, 'RUNNING', $7, now())
+        RETURNING ${JOB_COLUMNS}`,
+        [randomUUID(), job.registrarId, job.idempotencyKey, job.kind, job.fingerprint, JSON.stringify(job.params ?? null), job.items.length],
+      );
+      for (let i = 0; i < job.items.length; i += CHUNK) {
+        await query(
+          `INSERT INTO bulk_items (job_id, position, name, backend, input, state, updated_at)
+          SELECT $1, v.position, v.name, v.backend, v.input, 'PENDING'::bulk_item_state, now()
+          FROM jsonb_to_recordset($2::jsonb) AS v(position integer, name text, backend text, input jsonb)`,
+          [row!.id, rowsJson(job.items, i, Math.min(job.items.length, i + CHUNK))],
+        );
+      }
+      return jobOf(row!);
+    });
+    if (written) return written;
     return this.prisma.$transaction(async (tx) => {
       const row = await tx.bulkJob.create({
         data: { registrarId: job.registrarId, idempotencyKey: job.idempotencyKey, kind: job.kind, fingerprint: job.fingerprint, params: json(job.params), state: 'RUNNING', total: job.items.length },

@@ -34,3 +34,32 @@ export async function rawQuery<T extends Record<string, unknown>>(prisma: Prisma
   if (!pool) return prisma.$queryRawUnsafe<T[]>(sql, ...params);
   return (await pool.query<T>(sql, params)).rows;
 }
+
+/** One statement of a rawTransaction: its rows. */
+export type RawQuery = <T extends Record<string, unknown>>(sql: string, params: unknown[]) => Promise<T[]>;
+
+/**
+ * Runs `work` in one transaction on a connection of `prisma`'s pool (PostgreSQL), committed when
+ * it resolves and rolled back when it throws; resolves with undefined, running nothing, when
+ * `prisma` has no pool (the embedded PGlite, or a client not opened by src/db/client.ts): the
+ * caller then uses Prisma's $transaction. For a large write at submission (a bulk job's 10,000
+ * items): Prisma's raw path writes a statement's parameters out as JSON and reads them back, which
+ * for 1,000 items' rows cost more than the statement's own work in the gateway.
+ */
+export async function rawTransaction<T>(prisma: PrismaClient, work: (query: RawQuery) => Promise<T>): Promise<T | undefined> {
+  const pool = pools.get(prisma);
+  if (!pool) return undefined;
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(async (sql, params) => (await client.query(sql, params)).rows);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch((e: Error) => (broken = e)); // a connection that cannot roll back is not reused
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -1,6 +1,7 @@
-/** BulkStore.create: a job's items, written in several statements, each at its place with its input. */
+/** BulkStore.create: a job's items, written in several statements, each at its place with its input, all or nothing. */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BulkStore } from '../../../src/bulk/store.js';
+import { isUniqueViolation } from '../../../src/db/errors.js';
 import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
 
 describe('BulkStore.create', () => {
@@ -20,5 +21,24 @@ describe('BulkStore.create', () => {
     expect(rows.map((r) => ({ name: r.name, backend: r.backend, input: r.input }))).toEqual(items);
     expect(rows.map((r) => r.position)).toEqual(items.map((_, i) => i));
     expect(new Set(rows.map((r) => r.state))).toEqual(new Set(['PENDING']));
+    expect(await new BulkStore(db.prisma).findByKey('R', 'k-chunks')).toEqual(job);
+  });
+
+  test('a statement refused after the first 2,000 items leaves neither the job nor any item behind; the same key then writes', async () => {
+    const store = new BulkStore(db.prisma);
+    const items = Array.from({ length: 2_345 }, (_, i) => ({ name: `m${i}.example`, backend: 'b1', input: null as Record<string, unknown> | null }));
+    // PostgreSQL refuses U+0000 in text: the third statement (items 2,000-2,344) fails.
+    items[2_100] = { name: 'nul\u0000.example', backend: 'b1', input: null };
+    const itemsBefore = await db.prisma.bulkItem.count();
+    await expect(store.create({ registrarId: 'R', idempotencyKey: 'k-atomic', kind: 'RENEW', fingerprint: 'f', params: {}, items })).rejects.toThrow();
+    expect(await store.findByKey('R', 'k-atomic')).toBeNull();
+    expect(await db.prisma.bulkItem.count()).toBe(itemsBefore);
+    items[2_100] = { name: 'fine.example', backend: 'b1', input: null };
+    const job = await store.create({ registrarId: 'R', idempotencyKey: 'k-atomic', kind: 'RENEW', fingerprint: 'f', params: {}, items });
+    expect(await db.prisma.bulkItem.count({ where: { jobId: job.id } })).toBe(2_345);
+    // The same key again: a unique violation (the submission answers the existing job).
+    const again = await store.create({ registrarId: 'R', idempotencyKey: 'k-atomic', kind: 'RENEW', fingerprint: 'f', params: {}, items }).catch((err: unknown) => err);
+    expect(isUniqueViolation(again)).toBe(true);
+    expect(await db.prisma.bulkItem.count()).toBe(itemsBefore + 2_345);
   });
 });

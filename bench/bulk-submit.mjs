@@ -29,6 +29,16 @@ const stack = await startStack({ databaseUrl: DATABASE_URL, port: await freePort
   upstream.routes.push({ suffix: 'bulk', backend: 'sandbox-bulk' });
   return { poll: { enabled: false }, bulk: { enabled: false }, limits: { rateLimit: false } };
 } });
+// A failed step ends the run without leaving the gateway, the sandbox or the run's database behind.
+const fail = async (err) => {
+  console.error(err);
+  await stack.stop().catch(() => undefined);
+  await sb.stop().catch(() => undefined);
+  if (admin) await admin.query(`DROP DATABASE IF EXISTS ${runDatabase} WITH (FORCE)`).catch(() => undefined);
+  process.exit(1);
+};
+process.on('unhandledRejection', fail);
+process.on('uncaughtException', fail);
 const RENEW = 'mutation($k: String!, $d: [BulkRenewItemInput!]!) { bulkRenew(idempotencyKey: $k, domains: $d, period: { value: 1, unit: YEARS }) { job { id total } } }';
 const pgCpu = async () => { if (!admin) return 0; const { rows } = await admin.query(`SELECT pid FROM pg_stat_activity WHERE datname = '${runDatabase}'`); return rows.reduce((s, r) => s + procCpuSeconds(r.pid), 0); };
 const res = [];

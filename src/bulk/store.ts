@@ -9,7 +9,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Prisma, type BulkJob, type PrismaClient } from '../db/generated/client.js';
 import { rawExecute, rawQuery, rawTransaction } from '../db/raw.js';
-import type { DeferredRecord } from '../idempotency/deferred.js';
+import { logEntrySql, type LogEntry } from '../commandlog/command-log.js';
+import { deferredRecordsSql, deferredRows, type DeferredRecord } from '../idempotency/deferred.js';
 import { DERIVED_KEY_PREFIX } from '../validation/names.js';
 import type { BulkKind } from './kinds.js';
 
@@ -47,6 +48,16 @@ export interface ItemOutcome {
   notBefore?: Date;
   /** Idempotency records the run left to be written before the outcome (IdempotencyService.runDeferred). */
   records?: DeferredRecord[];
+  /** Command log entries of the run not written yet (CommandLog.watch's `keep`): written with the records. */
+  log?: LogEntry[];
+}
+
+/** What BulkStore.settle did. */
+export interface Settled {
+  /** The jobs with items settled. */
+  jobs: string[];
+  /** The state of each of those jobs (and of the jobs of items not settled) as read by the statement: a cancel seen. */
+  states: Map<string, string>;
 }
 
 export interface JobCounts {
@@ -260,6 +271,22 @@ export class BulkStore {
   }
 
   /**
+   * Which of `backends` have items to claim now (what claim would take): one statement for every
+   * idle lane of a runner, instead of a claim per backend every idle period.
+   */
+  async runnable(backends: string[]): Promise<string[]> {
+    if (backends.length === 0) return [];
+    const rows = await rawQuery<{ backend: string }>(
+      this.prisma,
+      `SELECT n.backend FROM jsonb_array_elements_text($1::jsonb) AS n(backend)
+      WHERE EXISTS (SELECT 1 FROM bulk_items AS b WHERE b.backend = n.backend
+        AND ((b.state = 'PENDING' AND b.not_before <= now()) OR (b.state = 'RUNNING' AND b.lease_until < now())))`,
+      [JSON.stringify(backends)],
+    );
+    return rows.map((r) => r.backend);
+  }
+
+  /**
    * Extends the leases of the items `ids` that `holder` still runs (RUNNING under its name), by
    * `leaseMs` from now. Only the ids the caller holds in memory: a restarted instance with the same
    * identity finds its earlier life's items RUNNING under the same holder name, and renewing those
@@ -293,23 +320,58 @@ export class BulkStore {
     return Number(rows[0]?.n ?? 0);
   }
 
-  /** Settles finished runs of `holder`'s items in one statement; an item no longer held by it is left alone. Returns the jobs touched. */
-  async settle(holder: string, outcomes: ItemOutcome[]): Promise<string[]> {
-    if (outcomes.length === 0) return [];
+  /**
+   * Settles finished runs of `holder`'s items; an item no longer held by it is left alone. One
+   * statement writes, all or nothing, the runs' command log entries (ItemOutcome.log) and
+   * idempotency records (ItemOutcome.records; a key that has a record keeps it), the outcomes, and
+   * finishes each job that has no unfinished item left. So a record is never written without its
+   * entries, nor an outcome without its record (the runner's header).
+   *
+   * A job that statement cannot see finished may still be, once it commits: another instance may
+   * be settling its last items concurrently, and neither statement sees the other's. Then
+   * finishIfDone runs after the commit, as the last of them to commit sees everything, unless the
+   * job certainly has unfinished items after this commit that a later settle of theirs will look
+   * at again: items of this batch settled PENDING or AWAITING_REGISTRY, or items `holder` is
+   * running (claimed, not in this batch: only this runner settles them, one flush at a time). An
+   * item of the batch no longer held (taken over by another instance, which may be settling it
+   * right now) always gets finishIfDone after the commit: its statement waited for that item's row.
+   */
+  async settle(holder: string, outcomes: ItemOutcome[]): Promise<Settled> {
+    if (outcomes.length === 0) return { jobs: [], states: new Map() };
     const rows = JSON.stringify(outcomes.map((o) => ({ id: o.id.toString(), state: o.state, result: o.result ?? null, error: o.error ?? null, not_before: (o.notBefore ?? new Date(0)).toISOString() })));
-    // A hot batch write: straight through the pool on PostgreSQL (src/db/raw.ts).
-    const touched = await rawQuery<{ job_id: string }>(
+    const records = outcomes.flatMap((o) => o.records ?? []);
+    const log = outcomes.flatMap((o) => o.log ?? []);
+    // A hot batch write: straight through the pool on PostgreSQL (src/db/raw.ts). Data-modifying
+    // CTEs all run, whether read or not, on the statement's one snapshot (so `fin` and `later` see
+    // the batch's items as they were before: RUNNING).
+    const jobs = await rawQuery<{ job_id: string; state: string; touched: boolean; finished: boolean; later: boolean; untouched: boolean }>(
       this.prisma,
-      `UPDATE bulk_items AS b SET state = v.state::bulk_item_state, result = v.result, error = v.error,
-        not_before = GREATEST(b.not_before, v.not_before), holder = NULL, lease_until = NULL, updated_at = now()
-      FROM jsonb_to_recordset($1::jsonb) AS v(id bigint, state text, result jsonb, error jsonb, not_before timestamptz)
-      WHERE b.id = v.id AND b.holder = $2 AND b.state = 'RUNNING'
-      RETURNING b.job_id::text AS job_id`,
-      [rows, holder],
+      `WITH log AS (${logEntrySql('$3')}),
+      rec AS (${deferredRecordsSql('$4', '$5')}),
+      v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id bigint, state text, result jsonb, error jsonb, not_before timestamptz)),
+      upd AS (
+        UPDATE bulk_items AS b SET state = v.state::bulk_item_state, result = v.result, error = v.error,
+          not_before = GREATEST(b.not_before, v.not_before), holder = NULL, lease_until = NULL, updated_at = now()
+        FROM v WHERE b.id = v.id AND b.holder = $2 AND b.state = 'RUNNING'
+        RETURNING b.id, b.job_id, b.state),
+      batch AS (SELECT DISTINCT b.job_id FROM bulk_items AS b JOIN v ON b.id = v.id),
+      fin AS (
+        UPDATE bulk_jobs AS j SET state = CASE WHEN j.state = 'RUNNING' THEN 'COMPLETED'::bulk_job_state ELSE j.state END, finished_at = now(), updated_at = now()
+        WHERE j.id IN (SELECT job_id FROM upd) AND j.finished_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM bulk_items AS i WHERE i.job_id = j.id AND i.state IN ('PENDING', 'RUNNING', 'AWAITING_REGISTRY')
+            AND i.id NOT IN (SELECT id FROM upd WHERE state IN ('SUCCEEDED', 'FAILED', 'CANCELLED')))
+        RETURNING j.id)
+      SELECT j.id::text AS job_id, j.state::text AS state,
+        EXISTS (SELECT 1 FROM upd WHERE upd.job_id = j.id) AS touched,
+        (j.finished_at IS NOT NULL OR j.id IN (SELECT id FROM fin)) AS finished,
+        (EXISTS (SELECT 1 FROM upd WHERE upd.job_id = j.id AND upd.state IN ('PENDING', 'AWAITING_REGISTRY'))
+          OR EXISTS (SELECT 1 FROM bulk_items AS i WHERE i.job_id = j.id AND i.state = 'RUNNING' AND i.holder = $2 AND i.id NOT IN (SELECT id FROM upd))) AS later,
+        EXISTS (SELECT 1 FROM bulk_items AS i JOIN v ON i.id = v.id WHERE i.job_id = j.id AND i.id NOT IN (SELECT id FROM upd)) AS untouched
+      FROM bulk_jobs AS j WHERE j.id IN (SELECT job_id FROM batch)`,
+      [rows, holder, JSON.stringify(log), JSON.stringify(deferredRows(records)), new Date().toISOString()],
     );
-    const jobs = [...new Set(touched.map((t) => t.job_id))];
-    for (const id of jobs) await this.finishIfDone(id);
-    return jobs;
+    for (const j of jobs) if (!j.finished && (j.untouched || !j.later)) await this.finishIfDone(j.job_id);
+    return { jobs: jobs.filter((j) => j.touched).map((j) => j.job_id), states: new Map(jobs.map((j) => [j.job_id, j.state])) };
   }
 
   /** RUNNING (or CANCELLED) job -> finished, once no item is pending, running or awaiting the registry. */

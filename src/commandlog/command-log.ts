@@ -77,10 +77,29 @@ interface Watch {
   announced: number;
   deferred: boolean;
   beforeSend?: () => Promise<void>;
+  keep?: (entry: LogEntry) => void;
+}
+
+/** A whole entry of a finished command, as written in one row (see logEntrySql). */
+export type LogEntry = ReturnType<typeof entryOf> & Outcome;
+
+/**
+ * The INSERT of whole entries (LogEntry[] as one JSON parameter, `$param`): the command log's own
+ * batches, and a bulk runner's flush, which writes its items' entries in the statement that
+ * writes their idempotency records and outcomes (CommandWatch `keep`).
+ */
+export function logEntrySql(param: string): string {
+  return `INSERT INTO command_log (registrar_id, backend, operation, command, object_name, idempotency_key, client_trid,
+    server_trid, result_code, message, duration_ms, created_at, sent)
+  SELECT v."registrarId", v.backend, v.operation, v.command, v."objectName", v."idempotencyKey", v."clientTrid",
+    v."serverTrid", v."resultCode", v.message, v."durationMs", v."createdAt", v.sent
+  FROM jsonb_to_recordset(${param}::jsonb) AS v("registrarId" text, backend text, operation text, command text,
+    "objectName" text, "idempotencyKey" text, "clientTrid" text, "serverTrid" text, "resultCode" integer, message text,
+    "durationMs" integer, "createdAt" timestamptz, sent boolean)`;
 }
 
 /** A finished command's entry, queued: the answer for an entry written by `start`, else the whole entry. */
-type Finished = { id: bigint; outcome: Outcome } | { id?: undefined; entry: ReturnType<typeof entryOf> & Outcome };
+type Finished = { id: bigint; outcome: Outcome } | { id?: undefined; entry: LogEntry };
 
 interface Outcome {
   serverTrid: string | null;
@@ -214,11 +233,14 @@ export class CommandLog {
    * the key's answer. `beforeSend`: awaited as each command of the key is announced, right before
    * it is written (the session is the command's by then); when it throws, the command is neither
    * written to the log nor sent nor counted (a bulk item whose job was cancelled while it waited
-   * for a session).
+   * for a session). `keep`: the whole entries of the key's finished commands that were not
+   * written before sending (deferred, or never announced) go to it instead of to the log's own
+   * batches while the watch is open: the caller writes them (a bulk runner, with the item's
+   * idempotency record and outcome, in one statement: see BulkStore.settle).
    */
-  watch(registrarId: string, idempotencyKey: string, opts: { deferred?: boolean; beforeSend?: () => Promise<void> } = {}): CommandWatch {
+  watch(registrarId: string, idempotencyKey: string, opts: { deferred?: boolean; beforeSend?: () => Promise<void>; keep?: (entry: LogEntry) => void } = {}): CommandWatch {
     const k = watchKey(registrarId, idempotencyKey);
-    const w: Watch = { announced: 0, deferred: opts.deferred ?? false, beforeSend: opts.beforeSend };
+    const w: Watch = { announced: 0, deferred: opts.deferred ?? false, beforeSend: opts.beforeSend, keep: opts.keep };
     const set = this.watches.get(k) ?? new Set();
     set.add(w);
     this.watches.set(k, set);
@@ -252,9 +274,23 @@ export class CommandLog {
       createdAt: now,
       sent: e.sent !== false,
     };
-    this.finished.push(started?.id !== undefined ? { id: started.id, outcome } : { entry: { ...entryOf(e), ...outcome } });
+    if (started?.id !== undefined) this.finished.push({ id: started.id, outcome });
+    else {
+      const entry: LogEntry = { ...entryOf(e), ...outcome };
+      const keep = e.idempotencyKey ? this.keeperOf(e.registrarId, e.idempotencyKey) : undefined;
+      if (keep) return keep(entry);
+      this.finished.push({ entry });
+    }
     this.startWriter();
   };
+
+  /** The `keep` of an open watch of the key, if one has it. */
+  private keeperOf(registrarId: string, idempotencyKey: string): ((entry: LogEntry) => void) | undefined {
+    const watches = this.watches.get(watchKey(registrarId, idempotencyKey));
+    if (!watches) return undefined;
+    for (const w of watches) if (w.keep) return w.keep;
+    return undefined;
+  }
 
   /**
    * Writes the finished commands queued, a batch per statement, until none is left. It starts once
@@ -291,17 +327,7 @@ export class CommandLog {
           );
         }
         if (creates.length > 0) {
-          await rawExecute(
-            this.prisma,
-            `INSERT INTO command_log (registrar_id, backend, operation, command, object_name, idempotency_key, client_trid,
-              server_trid, result_code, message, duration_ms, created_at, sent)
-            SELECT v."registrarId", v.backend, v.operation, v.command, v."objectName", v."idempotencyKey", v."clientTrid",
-              v."serverTrid", v."resultCode", v.message, v."durationMs", v."createdAt", v.sent
-            FROM jsonb_to_recordset($1::jsonb) AS v("registrarId" text, backend text, operation text, command text,
-              "objectName" text, "idempotencyKey" text, "clientTrid" text, "serverTrid" text, "resultCode" integer, message text,
-              "durationMs" integer, "createdAt" timestamptz, sent boolean)`,
-            [JSON.stringify(creates)],
-          );
+          await rawExecute(this.prisma, logEntrySql('$1'), [JSON.stringify(creates)]);
         }
       } catch (err) {
         this.logger.error({ err, entries: batch.length }, 'command log write failed');

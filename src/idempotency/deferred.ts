@@ -44,7 +44,13 @@ export interface DeferredRecord {
 export async function writeDeferredRecords(prisma: PrismaClient, records: readonly DeferredRecord[], now: Date): Promise<number> {
   if (records.length === 0) return 0;
   // The rows as one JSON parameter: cheaper to compile and send than a parameter per column and row.
-  const rows = records.map((r) => ({
+  // A hot batch write: straight through the pool on PostgreSQL (src/db/raw.ts).
+  return rawExecute(prisma, deferredRecordsSql('$1', '$2'), [JSON.stringify(deferredRows(records)), now.toISOString()]);
+}
+
+/** The rows of `records` as deferredRecordsSql reads them (one JSON parameter). */
+export function deferredRows(records: readonly DeferredRecord[]) {
+  return records.map((r) => ({
     id: randomUUID(),
     registrar_id: r.registrarId,
     idempotency_key: r.key,
@@ -60,17 +66,20 @@ export async function writeDeferredRecords(prisma: PrismaClient, records: readon
     created_at: r.createdAt.toISOString(),
     expires_at: r.expiresAt.toISOString(),
   }));
-  // A hot batch write: straight through the pool on PostgreSQL (src/db/raw.ts).
-  return rawExecute(
-    prisma,
-    `INSERT INTO idempotency_records (id, registrar_id, idempotency_key, operation, fingerprint, state, request, response, error,
+}
+
+/**
+ * The INSERT of writeDeferredRecords: the rows (deferredRows, as JSON) in parameter `rows`, the
+ * records' updated_at in `now`; a key that has a record keeps it. Also one part of a bulk
+ * runner's flush statement (BulkStore.settle), which writes the records with the outcomes.
+ */
+export function deferredRecordsSql(rows: string, now: string): string {
+  return `INSERT INTO idempotency_records (id, registrar_id, idempotency_key, operation, fingerprint, state, request, response, error,
       client_trid, server_trid, backend, created_at, updated_at, expires_at)
     SELECT v.id, v.registrar_id, v.idempotency_key, v.operation, v.fingerprint, v.state::idempotency_state, v.request, v.response, v.error,
-      v.client_trid, v.server_trid, v.backend, v.created_at, $2::timestamptz, v.expires_at
-    FROM jsonb_to_recordset($1::jsonb) AS v(id text, registrar_id text, idempotency_key text, operation text,
+      v.client_trid, v.server_trid, v.backend, v.created_at, ${now}::timestamptz, v.expires_at
+    FROM jsonb_to_recordset(${rows}::jsonb) AS v(id text, registrar_id text, idempotency_key text, operation text,
       fingerprint text, state text, request jsonb, response jsonb, error jsonb, client_trid text, server_trid text, backend text,
       created_at timestamptz, expires_at timestamptz)
-    ON CONFLICT (registrar_id, idempotency_key) DO NOTHING`,
-    [JSON.stringify(rows), now.toISOString()],
-  );
+    ON CONFLICT (registrar_id, idempotency_key) DO NOTHING`;
 }

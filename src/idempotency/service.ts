@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { rawQuery } from '../db/raw.js';
 import type { Logger } from '../logger.js';
 import type { Router } from '../routing/router.js';
-import type { CommandLog, CommandWatch } from '../commandlog/command-log.js';
+import type { CommandLog, CommandWatch, LogEntry } from '../commandlog/command-log.js';
 import { IdempotencyInProgressError, IdempotencyKeyReusedError, OutcomeUnknownError, ReplayedError } from './errors.js';
 import { classifyFailure, type FailureKind } from './failure.js';
 import { Fingerprints } from './fingerprint.js';
@@ -51,6 +51,17 @@ export interface IdempotencyDeps {
   commandLog?: CommandLog;
   registrars?: ReadonlyArray<{ id: string }>;
   logger?: Logger;
+}
+
+/** Options of runDeferred (and runInDoubt's keepLog). */
+export interface DeferredOptions {
+  /** Awaited right before each command of the key is written (CommandLog.watch's beforeSend). */
+  beforeSend?: () => Promise<void>;
+  /**
+   * The command log entries of the key's commands not written before sending go here (CommandLog.watch's
+   * `keep`) while the request runs, for the caller to write with the record `keep` gets, in one statement.
+   */
+  keepLog?: (entry: LogEntry) => void;
 }
 
 export interface MutationRequest {
@@ -182,7 +193,8 @@ export class IdempotencyService {
    * sending from then on) and settled by this call, and `keep` gets nothing.
    * `opts.beforeSend`: awaited right before each command of the key is written (see
    * CommandLog.watch; with no command log it is not called); what it throws is thrown, with
-   * nothing sent and nothing kept (a record a note wrote is released).
+   * nothing sent and nothing kept (a record a note wrote is released). `opts.keepLog`: see
+   * DeferredOptions (entries of commands logged before sending, after a note, are not its).
    * Throws what run() throws; IdempotencyInProgressError when a record of the key appeared
    * meanwhile (nothing was sent: the caller runs the key through run() next time).
    */
@@ -190,13 +202,14 @@ export class IdempotencyService {
     req: MutationRequest,
     execute: (attempt: Attempt) => Promise<T>,
     keep: (record: DeferredRecord) => void,
-    opts: { beforeSend?: () => Promise<void> } = {},
+    opts: DeferredOptions = {},
   ): Promise<MutationOutcome<T>> {
     const base = this.deferredBase(req, this.clock.now());
     const { fingerprint } = base;
     let lease: Lease | null = null;
-    // The key's commands are logged with their answers, not before sending (the intent is kept elsewhere).
-    const watch = this.deps.commandLog?.watch(req.registrarId, req.key, { deferred: true, beforeSend: opts.beforeSend });
+    // The key's commands are logged with their answers, not before sending (the intent is kept
+    // elsewhere); with keepLog, by the caller, with the record this keeps.
+    const watch = this.deps.commandLog?.watch(req.registrarId, req.key, { deferred: true, beforeSend: opts.beforeSend, keep: opts.keepLog });
     const note = async (details: Record<string, unknown>) => {
       if (!lease) {
         lease = await this.insert(req, fingerprint, details);
@@ -268,6 +281,7 @@ export class IdempotencyService {
     ownerDead: boolean,
     execute: (attempt: Attempt) => Promise<T>,
     keep: (record: DeferredRecord) => void,
+    opts: Pick<DeferredOptions, 'keepLog'> = {},
   ): Promise<MutationOutcome<T>> {
     if (await this.hasRecord(req.registrarId, req.key)) {
       await this.markInDoubt(req, startedBy, ownerDead);
@@ -306,7 +320,7 @@ export class IdempotencyService {
       keep({ ...base, state: 'OUTCOME_UNKNOWN' });
       throw new OutcomeUnknownError(`the outcome of an earlier attempt with this idempotencyKey is not known yet (${verdict.how}); it is tried again later`);
     }
-    return this.runDeferred(req, execute, keep);
+    return this.runDeferred(req, execute, keep, opts);
   }
 
   /**

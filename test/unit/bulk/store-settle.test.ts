@@ -1,0 +1,84 @@
+/**
+ * BulkStore.settle: one statement writes a flush's command log entries, idempotency records and
+ * outcomes, and finishes the job when its last items are settled, also when two holders share it;
+ * an item its holder no longer holds is left as its new holder settled it.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { BulkStore, type ItemOutcome } from '../../../src/bulk/store.js';
+import type { LogEntry } from '../../../src/commandlog/command-log.js';
+import type { DeferredRecord } from '../../../src/idempotency/deferred.js';
+import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
+
+describe('BulkStore.settle', () => {
+  let db: TestDatabase;
+  let store: BulkStore;
+  beforeAll(async () => {
+    db = await freshDatabase();
+    store = new BulkStore(db.prisma);
+  });
+  afterAll(() => db?.close());
+
+  const newJob = (n: number) => {
+    const backend = `b-${randomUUID().slice(0, 8)}`;
+    const items = Array.from({ length: n }, (_, i) => ({ name: `s${i}.example`, backend, input: null }));
+    return store.create({ registrarId: 'R', idempotencyKey: randomUUID(), kind: 'RENEW', fingerprint: 'f', params: {}, items }).then((job) => ({ job, backend }));
+  };
+  const finished = async (jobId: string) => (await db.prisma.bulkJob.findUniqueOrThrow({ where: { id: jobId } })).finishedAt !== null;
+  const done = (id: bigint, extra: Partial<ItemOutcome> = {}): ItemOutcome => ({ id, state: 'SUCCEEDED', result: { ok: String(id) }, ...extra });
+
+  test("writes the items' command log entries and idempotency records with their outcomes; the job finishes with its last item", async () => {
+    const { job, backend } = await newJob(2);
+    const items = await store.claim('A', backend, 10, 60_000);
+    expect(items.length).toBe(2);
+    const key = `k-${randomUUID()}`;
+    const now = new Date();
+    const record: DeferredRecord = { registrarId: 'R', key, operation: 'renewDomain', fingerprint: 'fp', state: 'SUCCEEDED', request: { args: {}, noted: {} }, response: { r: 1 }, backend, createdAt: now, expiresAt: new Date(now.getTime() + 60_000) };
+    const entry: LogEntry = { registrarId: 'R', backend, operation: 'renewDomain', command: 'domain:renew', objectName: 's0.example', idempotencyKey: key, clientTrid: `c-${key}`, serverTrid: 'sv', resultCode: 1000, message: 'ok', durationMs: 3, createdAt: now, sent: true };
+
+    const first = await store.settle('A', [done(items[0]!.id, { records: [record], log: [entry] })]);
+    expect(first.jobs).toEqual([job.id]);
+    expect(first.states.get(job.id)).toBe('RUNNING');
+    expect(await finished(job.id)).toBe(false); // its other item is still running
+    expect((await db.prisma.idempotencyRecord.findFirstOrThrow({ where: { registrarId: 'R', idempotencyKey: key } })).state).toBe('SUCCEEDED');
+    expect((await db.prisma.commandLog.findFirstOrThrow({ where: { clientTrid: `c-${key}` } })).resultCode).toBe(1000);
+
+    await store.settle('A', [done(items[1]!.id)]);
+    const row = await db.prisma.bulkJob.findUniqueOrThrow({ where: { id: job.id } });
+    expect(row.state).toBe('COMPLETED');
+    expect(row.finishedAt).not.toBeNull();
+  });
+
+  test('an item settled PENDING (to be tried again) keeps the job running until a later run settles it', async () => {
+    const { job, backend } = await newJob(2);
+    const items = await store.claim('A', backend, 10, 60_000);
+    await store.settle('A', [done(items[0]!.id), { id: items[1]!.id, state: 'PENDING', error: { code: 'UPSTREAM_UNAVAILABLE', message: 'later' }, notBefore: new Date(0) }]);
+    expect(await finished(job.id)).toBe(false);
+    const again = await store.claim('A', backend, 10, 60_000);
+    expect(again.map((i) => i.id)).toEqual([items[1]!.id]);
+    await store.settle('A', [done(again[0]!.id)]);
+    expect(await finished(job.id)).toBe(true);
+  });
+
+  test('two holders sharing a job: whichever settles last finishes it; an item taken over is left as its new holder settled it', async () => {
+    const { job, backend } = await newJob(4);
+    const a = await store.claim('A', backend, 2, 60_000);
+    const b = await store.claim('B', backend, 2, 60_000);
+    expect(a.length + b.length).toBe(4);
+    await store.settle('B', b.map((i) => done(i.id)));
+    expect(await finished(job.id)).toBe(false);
+
+    // A's lease on its second item lapses; C takes it over (in doubt) and settles it first.
+    await db.prisma.bulkItem.update({ where: { id: a[1]!.id }, data: { leaseUntil: new Date(Date.now() - 1000) } });
+    const c = await store.claim('C', backend, 10, 60_000);
+    expect(c.map((i) => i.id)).toEqual([a[1]!.id]);
+    expect(c[0]!.inDoubt).not.toBeNull();
+    await store.settle('C', [done(c[0]!.id, { result: { by: 'C' } })]);
+    expect(await finished(job.id)).toBe(false); // A's first item is still running
+
+    const last = await store.settle('A', [done(a[0]!.id), done(a[1]!.id, { result: { by: 'A' } })]);
+    expect(last.jobs).toEqual([job.id]);
+    expect(await finished(job.id)).toBe(true);
+    expect((await db.prisma.bulkItem.findUniqueOrThrow({ where: { id: a[1]!.id } })).result).toEqual({ by: 'C' });
+  });
+});

@@ -13,7 +13,7 @@
  * Exactly once, at one write per item: the claim (RUNNING, durable before anything is sent) is
  * the item's intent, as an IN_PROGRESS idempotency record is a single mutation's. So an item's
  * first run writes no record before sending (IdempotencyService.runDeferred); its record is
- * written with its outcome, in the batch, records first. An item taken over RUNNING (its holder
+ * written with its outcome and its command log entries, in the batch's one statement (BulkStore.settle). An item taken over RUNNING (its holder
  * died, or this instance before a restart) may have been sent: it is reconciled with the registry
  * before anything is sent again (IdempotencyService.runInDoubt: at once when its key has no record,
  * the usual case, with the record kept for the batch; else after markInDoubt, through run()). Every

@@ -140,7 +140,8 @@ const WRITE_GAP_MS = 50;
  * announcement is being written, else with the others that arrive meanwhile, in the next
  * statement; finished commands are written together once the answers under way have gone out,
  * at most one statement per WRITE_GAP_MS while they keep coming. A key whose intent is kept
- * elsewhere (a bulk item: CommandWatch.deferred) has its commands written with their answers only.
+ * elsewhere (a bulk item: CommandWatch.deferred) has its commands written with their answers only:
+ * by the caller, with the item's record and outcome, when its watch has `keep` (a bulk runner).
  */
 export class CommandLog {
   /** Entries announced by `start` and not yet completed, by clTRID: the row (none when deferred) and when it was sent. */

@@ -88,8 +88,9 @@ export class BulkRunner {
   private awaitingSweep: Promise<void> | null = null;
   /** The earlier life's items start() found, while they are not all settled (see resumed()). */
   private resuming: { items: number; left: number; claimed: Set<bigint>; done: Promise<void>; resolve: () => void; checking: boolean; recheck: boolean } | null = null;
-  /** A BulkStore.runnable of wake() under way. */
+  /** A BulkStore.runnable of wake() under way; and whether wake() was called meanwhile. */
   private probing = false;
+  private probeAgain = false;
   /** Chunks through a backend's native bulk endpoints (REPP), instead of one operation per item. */
   private readonly native: NativeBulk;
 
@@ -225,7 +226,10 @@ export class BulkRunner {
       else idle.push(name);
     }
     if (idle.length === 1) this.pump(idle[0]!);
-    if (idle.length < 2 || this.probing) return;
+    if (idle.length < 2) return;
+    // A look under way may have read the store before what this wake-up is for (a job just
+    // submitted): it looks again once that one ends.
+    if (this.probing) return void (this.probeAgain = true);
     this.probing = true;
     this.store
       .runnable(idle)
@@ -233,7 +237,13 @@ export class BulkRunner {
         for (const name of backends) this.pump(name);
       })
       .catch((err) => this.logger.warn({ err }, 'bulk: looking for items to claim failed'))
-      .finally(() => (this.probing = false));
+      .finally(() => {
+        this.probing = false;
+        if (this.probeAgain) {
+          this.probeAgain = false;
+          this.wake();
+        }
+      });
   }
 
   private limit(backend: string): number {

@@ -30,6 +30,10 @@ export async function* bulkJobStream(deps: { prisma: PrismaClient; store: BulkSt
   deps.settled.on('settled', onSettled);
   try {
     for (;;) {
+      // The job before its items: a job seen finished here had every outcome written by then (the
+      // statement that finishes a job may be the one that writes its last outcomes), so the items
+      // read next hold them all and the stream may end after them.
+      const job = (await deps.store.job(jobId))!;
       const rows = await deps.prisma.bulkItem.findMany({
         where: { jobId, state: { in: ['AWAITING_REGISTRY', 'SUCCEEDED', 'FAILED', 'CANCELLED'] }, updatedAt: { gte: new Date(since.getTime() - LATE_COMMIT_MS) } },
         orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
@@ -40,7 +44,6 @@ export async function* bulkJobStream(deps: { prisma: PrismaClient; store: BulkSt
       const fresh = rows.filter((r) => sent[r.position]! < level(r.state));
       for (const r of fresh) sent[r.position] = level(r.state);
       if (rows.length > 0) since = rows[rows.length - 1]!.updatedAt;
-      const job = (await deps.store.job(jobId))!;
       const view = jobView(job, await deps.store.counts(jobId));
       const outcomes = fresh.map(itemView);
       for (let i = 0; i === 0 || i < outcomes.length; i += MAX_OUTCOMES_PER_EVENT) yield { job: view, outcomes: outcomes.slice(i, i + MAX_OUTCOMES_PER_EVENT) };

@@ -3,7 +3,7 @@ import type { GatewayContext } from '../../src/context.js';
 import { ValidationError } from '../../src/core/errors.js';
 import type { BulkRequest } from '../../src/bulk/submit.js';
 import { checkItemNames, isoDates } from '../../src/bulk/submit.js';
-import type { ItemView, JobView } from '../../src/bulk/views.js';
+import type { CountsView, ItemView, JobView } from '../../src/bulk/views.js';
 import { pageOf, type Page } from '../../src/connections/page.js';
 import { checkClientStatuses } from '../../src/validation/contact.js';
 import { checkPageSize } from '../../src/validation/cursors.js';
@@ -13,7 +13,7 @@ import { checkPeriod } from '../../src/validation/values.js';
 import { PeriodInput } from '../../schema/common/common.input.js';
 import { ClientStatus, NameserverInput } from '../../schema/domain/domain.input.js';
 import { BulkRenewItemInput, BulkTransferItemInput } from '../../schema/bulk/bulk.input.js';
-import { BulkItemConnection, BulkItemState, BulkJob, BulkJobPayload } from '../../schema/bulk/bulk.type.js';
+import { BulkItemConnection, BulkItemState, BulkJob, BulkJobCounts, BulkJobPayload } from '../../schema/bulk/bulk.type.js';
 import { actorOf } from '../common/mutate.js';
 import { runOperation } from '../../src/operations/run.js';
 
@@ -37,6 +37,12 @@ export class BulkResolver {
   @Query(() => BulkJob, { nullable: true, description: "One of the viewer's bulk jobs (null for an id that is not the viewer's)." })
   bulkJob(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<JobView | null> {
     return ctx.bulk.job(ctx.registrar.id, id);
+  }
+
+  /** Counts known with the job (a submission's answer, a progress event) or read now: only when the query asks for them. */
+  @FieldResolver(() => BulkJobCounts)
+  counts(@Root() job: JobView, @Ctx() ctx: GatewayContext): CountsView | Promise<CountsView> {
+    return job.counts ?? ctx.bulk.counts(job.id);
   }
 
   @FieldResolver(() => BulkItemConnection, { description: 'The items by position, only those in `states` when given.' })

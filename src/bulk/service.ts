@@ -3,7 +3,7 @@
  * follow. Only the registrar that submitted a job sees it: another registrar's job id reads as
  * no job at all.
  */
-import type { BulkItemState, BulkJob } from '../db/generated/client.js';
+import type { BulkItemState } from '../db/generated/client.js';
 import { ObjectNotFoundError } from '../core/errors.js';
 import type { Fingerprints } from '../idempotency/fingerprint.js';
 import type { Logger } from '../logger.js';
@@ -14,7 +14,7 @@ import { Sealer } from './seal.js';
 import { BulkStore } from './store.js';
 import { bulkJobStream, type BulkJobEventView } from './stream.js';
 import { submitBulkJob, type BulkRequest } from './submit.js';
-import { itemView, jobView, type ItemView, type JobView } from './views.js';
+import { countsView, itemView, jobView, type CountsView, type ItemView, type JobView } from './views.js';
 
 export class BulkService {
   readonly store: BulkStore;
@@ -65,13 +65,21 @@ export class BulkService {
     // A job just written has every item PENDING: its counts are known without reading 10,000 rows
     // back (the runner, woken already, may have claimed some since; the job's reads say so).
     if (!replayed) return { job: jobView(job, { pending: job.total, running: 0, awaiting: 0, succeeded: 0, failed: 0, cancelled: 0 }), replayed };
-    return { job: await this.view(job), replayed };
+    return { job: jobView(job), replayed };
   }
 
   /** The registrar's job, or null (none, or another registrar's). */
   async job(registrarId: string, id: string): Promise<JobView | null> {
     const job = await this.store.find(registrarId, id);
-    return job ? this.view(job) : null;
+    return job ? jobView(job) : null;
+  }
+
+  /**
+   * The job's items by state (one GROUP BY over the job's items): read only when a query asks for
+   * BulkJob.counts, so that a client polling `finishedAt` or `state` costs one row's read.
+   */
+  async counts(jobId: string): Promise<CountsView> {
+    return countsView(await this.store.counts(jobId));
   }
 
   /** Items after position `after`, in order, only those in `states` when given; `first` at most. */
@@ -105,7 +113,4 @@ export class BulkService {
     return bulkJobStream({ prisma: this.env.prisma, store: this.store, settled: this.runner.events, pollMs: this.settings.idleMs }, id);
   }
 
-  private async view(job: BulkJob): Promise<JobView> {
-    return jobView(job, await this.store.counts(job.id));
-  }
 }

@@ -14,12 +14,23 @@ export interface ItemView {
   error: { code: string; message: string; upstreamCode: number | null } | null;
 }
 
+/** A job's items by state, as BulkJob.counts shows them (done = SUCCEEDED). */
+export interface CountsView {
+  done: number;
+  failed: number;
+  pending: number;
+  running: number;
+  awaiting: number;
+  cancelled: number;
+}
+
 export interface JobView {
   id: string;
   kind: string;
   state: string;
   total: number;
-  counts: { done: number; failed: number; pending: number; running: number; awaiting: number; cancelled: number };
+  /** Read only when asked for (the BulkJob.counts field resolver): absent on a job read without them. */
+  counts?: CountsView;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -43,13 +54,19 @@ export function itemView(row: Pick<ItemRow, 'position' | 'name' | 'backend' | 's
   };
 }
 
-export function jobView(job: JobRow, c: JobCounts): JobView {
+/** The counts of a job as the API shows them. */
+export function countsView(c: JobCounts): CountsView {
+  return { done: c.succeeded, failed: c.failed, pending: c.pending, running: c.running, awaiting: c.awaiting, cancelled: c.cancelled };
+}
+
+/** A job as the API shows it; without `c`, its counts are read when a query asks for them. */
+export function jobView(job: JobRow, c?: JobCounts): JobView {
   return {
     id: job.id,
     kind: job.kind,
     state: job.state,
     total: job.total,
-    counts: { done: c.succeeded, failed: c.failed, pending: c.pending, running: c.running, awaiting: c.awaiting, cancelled: c.cancelled },
+    ...(c ? { counts: countsView(c) } : {}),
     createdAt: job.createdAt,
     finishedAt: job.finishedAt,
   };

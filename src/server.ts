@@ -152,11 +152,11 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const services: Services = { config, prisma: db.prisma, router, clock, logger, idempotency, bulk, events, ingester, apiKeys };
   step('services');
 
-  // The bulk runner starts before the HTTP side loads. Items this instance left unfinished (a crash,
-  // a deploy: same bulk.instanceId) are settled first, for at most bulk.resumeFirstMs: their claims,
-  // EPP logins, reconciliation reads and first renewals would otherwise wait behind the HTTP side's
-  // module loading and schema build on this one thread. A start with nothing of its own in doubt
-  // goes on at once. A start that fails further on stops the runner again. (The runner's first
+  // The bulk runner starts before the HTTP side loads. With bulk.resumeFirstMs above 0 (default 0),
+  // items this instance left unfinished (a crash, a deploy: same bulk.instanceId) are settled first,
+  // for at most that long, before the HTTP side's module loading and schema build take this one
+  // thread (measured: the job then loses that time later instead; README, Bulk mutations). A start
+  // with nothing of its own in doubt goes on at once. A start that fails further on stops the runner again. (The runner's first
   // statements load Prisma's query compiler, a WebAssembly module.)
   await bulk.start();
   step('bulkStart');

@@ -14,12 +14,13 @@ export interface ItemView {
   error: { code: string; message: string; upstreamCode: number | null } | null;
 }
 
-/** A job's items by state, as BulkJob.counts shows them (done = SUCCEEDED). */
+/** A job's items by state, as BulkJob.counts shows them (done = SUCCEEDED); the CLI reads the same shape. */
 export interface CountsView {
   done: number;
   failed: number;
   pending: number;
   running: number;
+  /** Sent, the registry has not processed them yet (AWAITING_REGISTRY). */
   awaiting: number;
   cancelled: number;
 }

@@ -1,14 +1,8 @@
 /** The CLI's progress line: a bar, the counts, the rate (items/s since attaching) and the time left at that rate. */
 
-export interface Counts {
-  done: number;
-  failed: number;
-  pending: number;
-  running: number;
-  /** Sent, the registry has not processed them yet (AWAITING_REGISTRY). */
-  awaiting: number;
-  cancelled: number;
-}
+import type { CountsView as Counts } from '../views.js';
+
+export type { Counts };
 
 const WIDTH = 30;
 

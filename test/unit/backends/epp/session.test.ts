@@ -126,15 +126,16 @@ describe('EPP session over TLS', () => {
       {
         handler: async (r) => {
           const slow = JSON.stringify(r.doc).includes('slow.tld');
-          if (slow) await new Promise((res) => setTimeout(res, 600));
+          if (slow) await new Promise((res) => setTimeout(res, 1_500));
           return checkHandler(r);
         },
       },
-      { commandTimeoutMs: 1_000, poolSize: 1 },
+      { commandTimeoutMs: 3_000, poolSize: 1 },
     );
     await backend.checkDomains(ctx, ['first.tld']);
-    await new Promise((res) => setTimeout(res, 700));
-    // Answered 600 ms after it was sent: within its own 1 s, though 1.3 s after the first command's.
+    await new Promise((res) => setTimeout(res, 2_000));
+    // Answered 1.5 s after it was sent: within its own 3 s (1.5 s to spare on a loaded machine),
+    // though 3.5 s after the first command's, whose deadline would have fired 1 s into this one.
     const res = await backend.checkDomains(ctx, ['slow.tld']);
     expect(res.data[0]!.name).toBe('slow.tld');
   });

@@ -15,7 +15,7 @@ import { transferFlow } from './flows/transfer.js';
 import type { Profile } from './greeting.js';
 import { objectChanged, tick } from './lifecycle.js';
 import { EppError, type EppResult } from './result.js';
-import { schemaViolation, type SchemaViolation } from './schema.js';
+import { readPlainFrame, schemaViolation, type SchemaViolation } from './schema.js';
 import type { Store } from './store.js';
 import { NS, XmlSyntaxError, child, childText, parseXml, x, type XmlEl } from './xml.js';
 
@@ -63,20 +63,33 @@ function syntaxError(v: SchemaViolation, clTRID?: string): Prepared {
   return { key: null, clTRID, run: () => ({ code: 2001, extValue: [{ value, reason: v.reason }] }) };
 }
 
-export function prepare(xml: string, env: Env, session: SessionState, svTRID: string): Prepared {
+/**
+ * Reads, validates and prepares one frame (its raw bytes, RFC 5734 header removed). A plain frame
+ * (schema.ts, readPlainFrame) is parsed once, by libxml2 while validating it; any other frame,
+ * and any frame libxml2 refuses, goes through fast-xml-parser first and libxml2 second, so that
+ * a frame fast-xml-parser cannot read is answered with its reason, as always.
+ */
+export function prepare(frame: Buffer, env: Env, session: SessionState, svTRID: string): Prepared {
+  const plain = readPlainFrame(frame);
   let root: XmlEl;
-  try {
-    root = parseXml(xml);
-  } catch (e) {
-    if (e instanceof XmlSyntaxError) return syntaxError({ reason: `Not well-formed XML: ${e.message}`.replace(/\s+/g, ' ').slice(0, 200) });
-    throw e;
+  if (plain?.root) {
+    root = plain.root;
+  } else {
+    const xml = frame.toString('utf8');
+    try {
+      root = parseXml(xml);
+    } catch (e) {
+      if (e instanceof XmlSyntaxError) return syntaxError({ reason: `Not well-formed XML: ${e.message}`.replace(/\s+/g, ' ').slice(0, 200) });
+      throw e;
+    }
+    const first = root.children[0];
+    const violation = plain ? plain.violation : schemaViolation(xml);
+    if (violation) {
+      const cl = first?.ns === NS.epp && first.name === 'command' ? validClTRID(childText(first, NS.epp, 'clTRID')) : undefined;
+      return syntaxError(violation, cl);
+    }
   }
   const top = root.children[0];
-  const violation = schemaViolation(xml);
-  if (violation) {
-    const cl = top?.ns === NS.epp && top.name === 'command' ? validClTRID(childText(top, NS.epp, 'clTRID')) : undefined;
-    return syntaxError(violation, cl);
-  }
   // The schema admits only an epp root holding a greeting, hello, command, response or extension.
   if (top?.ns === NS.epp && top.name === 'hello') return { key: 'hello', run: () => 'greeting' };
   if (top?.ns !== NS.epp || top.name !== 'command') return fail(2001, 'Expected a hello or command element.');

@@ -29,26 +29,29 @@ export class FrameReader {
   private buf: Buffer = Buffer.alloc(0);
   constructor(private readonly maxFrameBytes: number) {}
 
-  push(chunk: Buffer): string[] {
+  /** Appends bytes read; returns the frames now complete (their XML bytes, header removed), in order. */
+  push(chunk: Buffer): Buffer[] {
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
-    const frames: string[] = [];
+    const frames: Buffer[] = [];
     while (this.buf.length >= 4) {
       const total = this.buf.readUInt32BE(0);
       if (total <= 4) throw new FrameError(`Invalid frame length ${total}`);
       if (total > this.maxFrameBytes) throw new FrameError(`Frame of ${total} bytes exceeds the limit of ${this.maxFrameBytes}`);
       if (this.buf.length < total) break;
-      frames.push(this.buf.subarray(4, total).toString('utf8'));
+      frames.push(this.buf.subarray(4, total));
       this.buf = this.buf.subarray(total);
     }
     return frames;
   }
 }
 
+/** One RFC 5734 frame (length header and UTF-8 XML) in one buffer, for one socket write. */
 export function encodeFrame(xml: string): Buffer {
-  const body = Buffer.from(xml, 'utf8');
-  const header = Buffer.alloc(4);
-  header.writeUInt32BE(body.length + 4, 0);
-  return Buffer.concat([header, body]);
+  const total = Buffer.byteLength(xml, 'utf8') + 4;
+  const frame = Buffer.allocUnsafe(total);
+  frame.writeUInt32BE(total, 0);
+  frame.write(xml, 4, 'utf8');
+  return frame;
 }
 
 /** One client connection. Frames are handled strictly one after another. */
@@ -76,7 +79,7 @@ class Connection {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
-    let frames: string[];
+    let frames: Buffer[];
     try {
       frames = this.reader.push(chunk);
     } catch (e) {
@@ -90,12 +93,12 @@ class Connection {
     for (const f of frames) this.chain = this.chain.then(() => this.handle(f));
   }
 
-  private async handle(xml: string): Promise<void> {
+  private async handle(frame: Buffer): Promise<void> {
     if (this.closed) return;
     const svTRID = this.opts.nextSvTRID();
     let prepared: Prepared;
     try {
-      prepared = prepare(xml, this.opts.env, this.state, svTRID);
+      prepared = prepare(frame, this.opts.env, this.state, svTRID);
     } catch (e) {
       unexpected(e);
       prepared = { key: null, run: () => ({ code: 2400 }) };

@@ -1,9 +1,15 @@
 /**
  * XML helpers for the EPP sandbox: parse incoming frames into a namespace-resolved element tree,
- * and build outgoing documents from a small node tree. Both directions go through fast-xml-parser;
- * no XML is produced by concatenating user values.
+ * and build outgoing documents from a small node tree.
+ *
+ * Parsing: most frames are read once, by libxml2 while it validates them (schema.ts,
+ * readPlainFrame); the others go through parseXml here (fast-xml-parser), which defines the tree
+ * both produce. Building: serialize() below writes the node tree with every text and attribute
+ * value escaped (& < > ' " as entities), byte for byte what fast-xml-parser's builder wrote with
+ * the options the sandbox used (preserveOrder, no formatting, empty elements self-closed), at a
+ * fraction of its cost per answer; no value reaches the output unescaped.
  */
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export const NS = {
   epp: 'urn:ietf:params:xml:ns:epp-1.0',
@@ -110,45 +116,60 @@ export interface XNode {
 
 export type XChild = XNode | string | number | null | undefined | false;
 
-/** Creates an element. String children become text content (escaped by the builder). */
+/** Creates an element. String children become text content (escaped by the serialiser). */
 export function x(tag: string, attrs: Record<string, string | undefined> | null, ...kids: (XChild | XChild[])[]): XNode {
   const node: XNode = { tag, attrs: {}, children: [] };
-  for (const [k, v] of Object.entries(attrs ?? {})) if (v !== undefined) node.attrs[k] = v;
-  for (const kid of kids.flat()) {
-    if (kid === null || kid === undefined || kid === false) continue;
-    if (typeof kid === 'string' || typeof kid === 'number') node.text = (node.text ?? '') + String(kid);
-    else node.children.push(kid);
+  if (attrs) {
+    for (const k of Object.keys(attrs)) {
+      const v = attrs[k];
+      if (v !== undefined) node.attrs[k] = v;
+    }
+  }
+  // One level of arrays is flattened, as kids.flat() would.
+  for (const kid of kids) {
+    if (Array.isArray(kid)) for (const k of kid) addKid(node, k);
+    else addKid(node, kid);
   }
   return node;
 }
 
-const builder = new XMLBuilder({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  suppressEmptyNode: true,
-  format: false,
-  processEntities: true,
-});
+function addKid(node: XNode, kid: XChild): void {
+  if (kid === null || kid === undefined || kid === false) return;
+  if (typeof kid === 'string' || typeof kid === 'number') node.text = (node.text ?? '') + String(kid);
+  else node.children.push(kid);
+}
 
-function toOrdered(node: XNode): OrderedNode {
-  const inner: OrderedNode[] = node.children.map(toOrdered);
-  if (node.text !== undefined && node.text !== '') inner.unshift({ '#text': node.text });
-  const out: OrderedNode = { [node.tag]: inner };
-  if (Object.keys(node.attrs).length > 0) out[':@'] = { ...node.attrs };
-  return out;
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&apos;', '"': '&quot;' };
+const SPECIAL = /[&<>'"]/;
+const SPECIALS = /[&<>'"]/g;
+
+/** Text or attribute value with & < > ' " written as entities (all five, in both places). */
+function escapeXml(value: string): string {
+  return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ENTITY[c]!) : value;
+}
+
+/**
+ * One element as XML: attributes in insertion order, then its text (before any child element),
+ * then its children; an element with neither text nor children is self-closed (<tag/>).
+ */
+function serialize(node: XNode): string {
+  let open = `<${node.tag}`;
+  for (const k in node.attrs) open += ` ${k}="${escapeXml(node.attrs[k]!)}"`;
+  let inner = node.text ? escapeXml(node.text) : '';
+  for (const c of node.children) inner += serialize(c);
+  return inner === '' ? `${open}/>` : `${open}>${inner}</${node.tag}>`;
 }
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="no"?>';
 
 /** Serialises a complete document (with XML declaration). */
 export function buildDocument(root: XNode): string {
-  return DECLARATION + String(builder.build([toOrdered(root)]));
+  return DECLARATION + serialize(root);
 }
 
 /** Serialises one element without an XML declaration (for inspection helpers). */
 export function buildFragment(node: XNode): string {
-  return String(builder.build([toOrdered(node)]));
+  return serialize(node);
 }
 
 /** xs:dateTime in UTC with milliseconds. */

@@ -125,13 +125,15 @@ const XML_DECLARATION = /^<\?xml[ \t\n]/;
  * Validates a frame (its raw bytes) and, when valid, returns the element tree parseXml in xml.ts
  * would return for it, from the same libxml2 parse: one parse per command instead of two.
  *
- * Only for "plain" frames, where the two parsers provably agree: ASCII only, no CR, no character
+ * Only for "plain" frames, where the two parsers agree: ASCII only, no CR, no character
  * references (&#...;), no CDATA, comments, DOCTYPE or processing instructions (an XML declaration
  * at the start excepted), and no attribute whose value has whitespace inside it. Libxml2 and
- * fast-xml-parser then see the same elements, namespaces, attributes and text (named entities
- * decoded by both, text segments between child elements trimmed and joined, attribute values
- * trimmed); on anything else (CR/LF and tab normalisation, character references, which
- * fast-xml-parser leaves undecoded, ...) they could differ. Returns undefined for a frame outside
+ * fast-xml-parser then see the same elements, namespaces, attributes and text (the five named
+ * entities decoded by both, text runs between child elements trimmed and joined, attribute values
+ * trimmed), and a frame libxml2 finds well-formed is one fast-xml-parser reads; outside it they
+ * can differ (CR/LF and tab normalisation, character references, which fast-xml-parser leaves
+ * undecoded, names outside ASCII...). test/sandbox/epp/plain-frame.test.ts compares the two on
+ * every shared fixture and on edge cases. Returns undefined for a frame outside
  * that subset, or when the tree shows something the subset excludes; the caller then takes the
  * general path (parseXml, then schemaViolation). A violation returned here is the one
  * schemaViolation returns for the same text (the same bytes reach libxml2 with the same options);

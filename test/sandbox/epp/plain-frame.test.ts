@@ -67,6 +67,51 @@ describe('readPlainFrame', () => {
     }
   });
 
+  it('agrees with the general path on 3,000 fixtures edited at random (whitespace, entities, quoting, stray characters)', () => {
+    const base = allFixtures().map((rel) => fixture(rel));
+    let seed = 20261201;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor((seed / 2147483648) * n);
+    };
+    const texts = [' ', '\n', '\t', '  \n\t ', '&amp;', '&lt;', '&gt;', '&quot;', '&apos;', 'x', ' y z '];
+    const quoting = [`$1 = '$2'`, '$1="  $2 "', '$1=\n"$2"', '$1="$2&amp;"', '$1="\t$2"', '$1="$2\n"'];
+    const strays = [' ', '&', ';', '<', '>', '/', '"', "'", '=', ':', 'x:', ' a="b"', '<a/>', '</a>', ']]>', '&foo;'];
+    const seen = { valid: 0, invalid: 0 };
+    for (let i = 0; i < 3000; i++) {
+      let xml = base[rnd(base.length)]!;
+      for (let k = 1 + rnd(3); k > 0; k--) {
+        const pos = rnd(xml.length);
+        const op = rnd(10);
+        if (op < 5) {
+          const at = xml.indexOf(op < 3 ? '>' : '<', pos);
+          if (at < 0) continue;
+          const ins = xml[at] === '>' ? at + 1 : at;
+          xml = xml.slice(0, ins) + texts[rnd(texts.length)]! + xml.slice(ins);
+        } else if (op < 7) {
+          const attrs = [...xml.matchAll(/(\w)="([^"]*)"/g)];
+          if (attrs.length === 0) continue;
+          const a = attrs[rnd(attrs.length)]!;
+          xml = xml.slice(0, a.index) + a[0].replace(/(\w)="([^"]*)"/, quoting[rnd(quoting.length)]!) + xml.slice(a.index + a[0].length);
+        } else if (op < 9) {
+          xml = xml.slice(0, pos) + strays[rnd(strays.length)]! + xml.slice(pos);
+        } else {
+          xml = xml.slice(0, pos) + xml.slice(pos + 1 + rnd(3));
+        }
+      }
+      const read = readPlainFrame(Buffer.from(xml, 'utf8'));
+      if (read?.root) {
+        seen.valid++;
+        expect(read.root, xml).toEqual(parseXml(xml)); // parseXml throws where fast-xml-parser refuses the frame
+      } else if (read) {
+        seen.invalid++;
+        expect(read.violation, xml).toEqual(schemaViolation(xml));
+      }
+    }
+    expect(seen.valid).toBeGreaterThan(500);
+    expect(seen.invalid).toBeGreaterThan(500);
+  });
+
   it('reports the violation schemaViolation reports (invalid or not well-formed frames)', () => {
     const frames = [
       info('example.tld').replace('hosts="all"', 'hosts="some"'),

@@ -140,7 +140,11 @@ export async function startStack({ databaseUrl, port, configure = () => ({}), en
     },
     /** One GraphQL request over HTTP; throws on errors. */
     async gql(key, query, variables) {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+      return this.post(key, JSON.stringify({ query, variables }));
+    },
+    /** Posts a request body already serialised (`{ query, variables }` as JSON), so that a timed request does not count the client's own JSON.stringify; answers its data as gql does. */
+    async post(key, json) {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: json });
       const body = await res.json();
       if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors.slice(0, 3))}`);
       return body.data;

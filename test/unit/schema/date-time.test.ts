@@ -1,0 +1,60 @@
+/**
+ * The DateTimeISO scalar remembers the instants of the strings it parsed (schema/common/date-time.ts):
+ * variables coerce to the same dates as graphql-scalars gives, invalid strings fail with its own
+ * message every time, and each value is a Date of its own.
+ */
+import 'reflect-metadata';
+import { graphql, GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import { GraphQLDateTimeISO } from 'graphql-scalars';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildGatewaySchema } from '../../../schema/build.js';
+
+let scalar: GraphQLScalarType;
+let schema: GraphQLSchema;
+beforeAll(async () => {
+  schema = await buildGatewaySchema();
+  scalar = schema.getType('DateTimeISO') as GraphQLScalarType;
+});
+
+describe('DateTimeISO variables', () => {
+  it('parse to what graphql-scalars gives, a new Date each time, also for a string parsed before', () => {
+    const strings = [`2027-06-01T00:00:00.${'1'.repeat(100)}Z`, '2027-06-01T00:00:00.000Z', '2027-06-01T02:00:00+02:00', '2027-06-01T00:00:00Z', '2027-06-01T00:00:00.123456Z'];
+    for (const s of [...strings, ...strings]) {
+      const a = scalar.parseValue(s) as Date;
+      const b = scalar.parseValue(s) as Date;
+      expect(a).toBeInstanceOf(Date);
+      expect(a.getTime()).toBe((GraphQLDateTimeISO.parseValue(s) as Date).getTime());
+      expect(a).not.toBe(b);
+    }
+    const d = new Date('2027-01-01T00:00:00Z');
+    expect((scalar.parseValue(d) as Date).getTime()).toBe(d.getTime());
+  });
+
+  it('refuse an invalid string with the scalar\'s own message, every time it comes', () => {
+    for (const bad of ['2027-02-30T00:00:00Z', 'tomorrow', '2027-06-01', '2027-02-30T00:00:00Z']) {
+      let expected = '';
+      try {
+        GraphQLDateTimeISO.parseValue(bad);
+      } catch (err) {
+        expected = (err as Error).message;
+      }
+      expect(expected).not.toBe('');
+      expect(() => scalar.parseValue(bad)).toThrow(expected);
+    }
+    expect(() => scalar.parseValue(20270601)).toThrow(/DateTime cannot represent non string or Date type/);
+  });
+
+  it('the SDL still calls it DateTimeISO with graphql-scalars\' description', () => {
+    expect(scalar.name).toBe('DateTimeISO');
+    expect(scalar.description).toBe(GraphQLDateTimeISO.description);
+  });
+
+  it('a variable that is not a date names its place', async () => {
+    const res = await graphql({
+      schema,
+      source: 'mutation($d: [BulkRenewItemInput!]!) { bulkRenew(idempotencyKey: "k", domains: $d) { job { id } } }',
+      variableValues: { d: [{ name: 'a.tld', currentExpiry: '2027-06-01T00:00:00Z' }, { name: 'b.tld', currentExpiry: '2027-06-01T00:00:00Z' }, { name: 'c.tld', currentExpiry: '2027-13-01T00:00:00Z' }] },
+    });
+    expect(res.errors?.[0]?.message).toMatch(/^Variable "\$d" got invalid value "2027-13-01T00:00:00Z" at "d\[2\]\.currentExpiry"; .*DateTime cannot represent an invalid date-time-string/);
+  });
+});

@@ -115,3 +115,53 @@ describe('where the key comes from', () => {
     expect(deploymentFingerprints(fromFile).of('op', { a: 1 })).toBe(deploymentFingerprints(embedded(path.join(dir, 'data-1'))).of('op', { a: 1 }));
   });
 });
+
+describe('canonical JSON', () => {
+  /** What canonicalJson wrote before its sorted copy was built key by key: stored fingerprints depend on every byte. */
+  function sortedCopy(v: unknown): unknown {
+    if (v instanceof Date) return v.toISOString();
+    if (Array.isArray(v)) return v.map(sortedCopy);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.keys(v)
+          .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+          .sort()
+          .map((k) => [k, sortedCopy((v as Record<string, unknown>)[k])]),
+      );
+    }
+    return v;
+  }
+  class Period {
+    constructor(
+      readonly value: number,
+      readonly unit: string,
+    ) {}
+  }
+
+  it('writes the same text as before for every kind of value a request holds (stored jobs and records keep matching)', () => {
+    const values: unknown[] = [
+      { params: { period: { value: 1, unit: 'y' } }, items: Array.from({ length: 50 }, (_, i) => ({ name: `n${i}.tld`, currentExpiry: i % 3 ? '2027-06-01T00:00:00.000Z' : null })) },
+      { params: { period: null, add: ['clientHold'], remove: [] }, items: null },
+      { b: 1, a: [1, 'x', null, undefined, () => 1, true, new Date('2026-01-02T03:04:05.678Z')], c: undefined, d: () => 2, e: Symbol('s') },
+      { z: { y: { x: 'é "quoted" \\ \u0000 \u2028 😀', w: -0, v: NaN, u: Infinity, t: 1e21, s: 0.1 } }, Z: 'upper first', _: '', $: [] },
+      { '10': 'a', '9': 'b', '1a': 'c', a: 'd', '': 'empty key' },
+      { nested: [{ '2': 'x', '1': 'y' }, [[]], {}] },
+      { toJSON: () => 'own toJSON' },
+      { inner: { toJSON: () => ({ b: 2, a: 1 }) } },
+      new Period(2, 'm'),
+      [new Period(1, 'y'), new Map([['k', 'v']]), new Set([1])],
+      Object.assign(Object.create(null) as object, { b: 2, a: 1 }),
+      JSON.parse('{"__proto__": {"b": 1, "a": 2}, "a": 0}') as unknown,
+      [1, , 3], // eslint-disable-line no-sparse-arrays
+      'a string',
+      42,
+      null,
+      true,
+      undefined,
+      new Date('2027-06-01T00:00:00Z'),
+    ];
+    for (const v of values) expect(canonicalJson(v)).toBe(JSON.stringify(sortedCopy(v)));
+    expect(() => canonicalJson({ a: 1n })).toThrow(TypeError);
+    expect(() => canonicalJson({ a: new Date(NaN) })).toThrow(RangeError);
+  });
+});

@@ -1,4 +1,4 @@
-/** BulkStore.create: a job's items, written in several statements, each at its place with its input, all or nothing. */
+/** BulkStore.create: a job's items, written in several statements, each at its place with its input, as given, all or nothing. */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BulkStore } from '../../../src/bulk/store.js';
 import { isUniqueViolation } from '../../../src/db/errors.js';
@@ -22,6 +22,26 @@ describe('BulkStore.create', () => {
     expect(rows.map((r) => r.position)).toEqual(items.map((_, i) => i));
     expect(new Set(rows.map((r) => r.state))).toEqual(new Set(['PENDING']));
     expect(await new BulkStore(db.prisma).findByKey('R', 'k-chunks')).toEqual(job);
+  });
+
+  test('items sharing a few input objects (a renewal\'s expiries) and items without one are each stored with their own', async () => {
+    const expiries = ['2027-01-01T00:00:00.000Z', '2027-06-01T00:00:00.000Z', '2028-02-29T00:00:00.000Z'].map((currentExpiry) => ({ currentExpiry }));
+    const items = Array.from({ length: 2_345 }, (_, i) => ({ name: `s${i}.example`, backend: i % 5 ? 'b1' : 'b2', input: i % 4 === 0 ? null : expiries[i % 3]! }));
+    const job = await new BulkStore(db.prisma).create({ registrarId: 'R', idempotencyKey: 'k-shared', kind: 'RENEW', fingerprint: 'f', params: {}, items });
+    const rows = await db.prisma.bulkItem.findMany({ where: { jobId: job.id }, orderBy: { position: 'asc' }, select: { name: true, backend: true, input: true } });
+    expect(rows).toEqual(items);
+  });
+
+  test('names, backends and inputs holding quotes, backslashes, braces, commas, spaces, NULL or non-ASCII text are stored as given', async () => {
+    const odd = ['a"b.example', 'back\\slash.example', '{brace}.example', 'comma,name.example', ' spaced .example', 'NULL', 'null', '', 'é😀.example'];
+    const items = odd.map((name, i) => ({
+      name,
+      backend: odd[(i + 1) % odd.length]!,
+      input: i % 4 === 3 ? null : { authInfo: { sealed: `v1:${name}"\\{},NULL` }, note: [name, null, 1.5, true] },
+    }));
+    const job = await new BulkStore(db.prisma).create({ registrarId: 'R', idempotencyKey: 'k-odd', kind: 'TRANSFER', fingerprint: 'f', params: {}, items });
+    const rows = await db.prisma.bulkItem.findMany({ where: { jobId: job.id }, orderBy: { position: 'asc' }, select: { name: true, backend: true, input: true } });
+    expect(rows).toEqual(items);
   });
 
   test('a statement refused after the first 2,000 items leaves neither the job nor any item behind; the same key then writes', async () => {

@@ -89,7 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (env.POLL_INTERVAL_MS) cfg.poll.intervalMs = Number(env.POLL_INTERVAL_MS);
   if (env.BULK_INSTANCE_ID) cfg.bulk = { ...cfg.bulk, instanceId: env.BULK_INSTANCE_ID };
   if (env.BULK_CONCURRENCY) cfg.bulk = { ...cfg.bulk, concurrency: Number(env.BULK_CONCURRENCY) };
-  if (env.BULK_RESUME_FIRST_MS) cfg.bulk = { ...cfg.bulk, resumeFirstMs: Number(env.BULK_RESUME_FIRST_MS) };
   if (env.SHUTDOWN_DELAY_MS) cfg.shutdownDelayMs = Number(env.SHUTDOWN_DELAY_MS);
   if (env.METRICS_TOKEN) cfg.metrics = { ...cfg.metrics, token: env.METRICS_TOKEN };
   cfg.tracing = tracingFromEnv(env, cfg.tracing);

@@ -167,14 +167,6 @@ export interface BulkConfig {
    * "embedded" with the embedded database (one process by construction), else random per start.
    */
   instanceId?: string;
-  /**
-   * A restarted instance that finds items of its own still RUNNING (its earlier life's, same
-   * instanceId) settles them, reconciled with the registry, before it loads its HTTP side
-   * (GraphQL, /healthz), for at most this long (env BULK_RESUME_FIRST_MS): the two would share one
-   * thread, and the job's lanes would wait for the API's start. A start with nothing of its own
-   * in doubt never waits. 0: the API first. Default 2000.
-   */
-  resumeFirstMs?: number;
   /** Off: this instance accepts jobs but runs no items (another instance does). Default on. */
   enabled?: boolean;
 }

@@ -4,15 +4,21 @@
  * printed for each sandbox registrar.
  */
 import 'reflect-metadata';
-import { createApiKey, revokeApiKeysByLabel } from './auth/api-keys.js';
 import { loadConfig } from './config.js';
-import { startGateway } from './server.js';
+import { openDatabase } from './db/client.js';
 
 const SANDBOX_KEY_LABEL = 'sandbox (printed at start)';
 
 async function main() {
   const config = loadConfig();
-  const gateway = await startGateway(config);
+  // The database opens before the gateway's modules load, and while they do: the embedded one
+  // starts its PostgreSQL in a thread of its own (after a SIGKILL, with the replay of its
+  // write-ahead log), which this thread would otherwise wait for once it had loaded them.
+  const opening = openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
+  // Awaited by startGateway; a failure to load the modules first is the error to report.
+  opening.catch(() => undefined);
+  const [{ startGateway }, { createApiKey, revokeApiKeysByLabel }] = await Promise.all([import('./server.js'), import('./auth/api-keys.js')]);
+  const gateway = await startGateway(config, { opening });
   const { prisma } = gateway.services;
   if (gateway.sandboxes.sandboxes.size > 0) {
     const lines: string[] = [];

@@ -12,7 +12,7 @@ import { CommandLog, type CommandEvent } from './commandlog/command-log.js';
 import type { GatewayConfig } from './config.types.js';
 import { createContext, type GatewayContext, type Services } from './context.js';
 import { systemClock, type Clock } from './core/clock.js';
-import { openDatabase } from './db/client.js';
+import { openDatabase, type Database } from './db/client.js';
 import type { MigrateResult } from './db/migrate.js';
 import { KeyRevocationWatch } from './auth/revocation.js';
 import { ApiKeyCache } from './auth/key-cache.js';
@@ -54,6 +54,13 @@ export interface GatewayOptions {
    */
   database?: { prisma: Services['prisma']; close(): Promise<void>; listen?: Listen };
   /**
+   * The database the gateway opens itself (from config.databaseUrl / dataDir), its opening already
+   * under way: src/main.ts starts it before it loads the rest of the gateway. The gateway owns it
+   * as if it had opened it (it closes it, and the sandboxes keep their state next to it). Ignored
+   * with `database`.
+   */
+  opening?: Promise<Database>;
+  /**
    * Where in-process sandboxes keep their state. Default: `<dataDir>/sandbox` when the gateway
    * opens its database itself (the sandboxes then outlive a restart as the database does), none
    * (seed at every start) when the caller passes `database`.
@@ -65,9 +72,7 @@ export interface GatewayOptions {
 
 /**
  * The GraphQL and HTTP side (Apollo, express, ws, the type-graphql schema and the limits): about
- * half of the gateway's module loading, which the bulk runner does not need. startGateway loads it
- * once the runner has started, so that a restarted instance's unfinished items are claimed and
- * reconciled while it loads.
+ * half of the gateway's module loading, which the bulk runner does not need.
  */
 async function loadHttpModules() {
   const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, graphiql, health, errors, websocket, gate, limits, rateLimit] = await Promise.all([
@@ -108,10 +113,57 @@ async function loadHttpModules() {
   };
 }
 
+/**
+ * The HTTP side's modules in slices, each a graph evaluated in one go on this thread (30-90 ms
+ * each on an idle 2-core machine), in dependency order so that each slice adds what the ones
+ * before did not load: loadHttpSide lets pending I/O (the bulk runner's sessions and statements,
+ * the database opening) run between two of them, instead of holding the thread for the whole
+ * loading (0.4-0.9 s) at once.
+ */
+const HTTP_SLICES: Array<() => Promise<unknown>> = [
+  () => import('graphql'),
+  () => import('express'),
+  () => import('ws'),
+  () => import('@apollo/server'),
+  () => import('@apollo/server/plugin/drainHttpServer'),
+  () => import('@as-integrations/express5'),
+  () => import('type-graphql'),
+  () => import('@apollo/subgraph'),
+  () => import('../resolvers/index.js'),
+  // What Metrics.load loads (prom-client and the OpenTelemetry API, about 80 CommonJS modules).
+  () => import('prom-client'),
+];
+
+/** Resolves after the I/O that is ready now has run (setImmediate runs after the event loop's poll phase). */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Loads the HTTP side's modules slice by slice, then builds the schema; `timing` gets the wall time of each (ms, other work run between slices included).
+ * startGateway starts this first, alongside the database's opening and the bulk runner's start.
+ */
+async function loadHttpSide(timing: Record<string, number>) {
+  const t0 = performance.now();
+  for (const slice of HTTP_SLICES) {
+    await yieldToIo();
+    await slice();
+  }
+  await yieldToIo();
+  const modules = await loadHttpModules();
+  timing.httpModules = Math.round(performance.now() - t0);
+  await yieldToIo();
+  const t1 = performance.now();
+  const schema = await modules.buildGatewaySchema();
+  timing.schema = Math.round(performance.now() - t1);
+  return { ...modules, schema };
+}
+
 /** Starts the whole gateway: database, sandboxes, backends, HTTP (GraphQL + GraphiQL) and WebSocket. */
 export async function startGateway(config: GatewayConfig, opts: GatewayOptions = {}): Promise<Gateway> {
   const clock = opts.clock ?? systemClock;
-  // How long each step of the start took (ms), for the 'gateway listening' log line.
+  // How long each step of the start took (ms), for the 'gateway listening' log line: the steps of
+  // the start in order, each from the end of the one before (`httpWait`: waiting for the HTTP
+  // side after the registrars), and the HTTP side's own `httpModules` and `schema`, from its
+  // start alongside the database's opening (wall time, other work between its slices included).
   const startup: Record<string, number> = {};
   let stepAt = performance.now();
   const step = (name: string) => {
@@ -120,7 +172,17 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     stepAt = now;
   };
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const db: GatewayOptions['database'] & { migration?: MigrateResult } = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
+  // The database opens first; the HTTP side loads meanwhile, in slices between which the opening
+  // (and later the bulk runner) goes on. The embedded database opens in a thread of its own, which
+  // after a SIGKILL replays the write-ahead log (pglite-checkpoint.ts bounds how much): this thread
+  // would otherwise wait idle for it. On PostgreSQL the opening takes some 40 ms, and the slices
+  // then share the thread with the runner's start.
+  const opening = opts.database ?? opts.opening ?? openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
+  const httpLoading: Record<string, number> = {};
+  const httpSide = loadHttpSide(httpLoading);
+  // Awaited below; a start that fails before that fails with its own error, not this one.
+  httpSide.catch(() => undefined);
+  const db: GatewayOptions['database'] & { migration?: MigrateResult } = await opening;
   if (db.migration) {
     const { applied, engine, durationMs } = db.migration;
     logger.info({ applied, schemaEngine: engine, durationMs }, applied.length > 0 ? 'database migrated' : 'database schema up to date');
@@ -152,22 +214,13 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const services: Services = { config, prisma: db.prisma, router, clock, logger, idempotency, bulk, events, ingester, apiKeys };
   step('services');
 
-  // The bulk runner starts before the HTTP side loads. With bulk.resumeFirstMs above 0 (default 0),
-  // items this instance left unfinished (a crash, a deploy: same bulk.instanceId) are settled first,
-  // for at most that long, before the HTTP side's module loading and schema build take this one
-  // thread (measured: the job then loses that time later instead; README, Bulk mutations). A start
-  // with nothing of its own in doubt goes on at once. A start that fails further on stops the runner again. (The runner's first
-  // statements load Prisma's query compiler, a WebAssembly module.)
+  // The bulk runner starts as soon as the database is open, whether or not the HTTP side has
+  // loaded: a restarted instance takes back the items it left unfinished (a crash, a deploy: same
+  // bulk.instanceId) and reconciles them while the rest loads. A start that fails further on stops
+  // the runner again. (The runner's first statements load Prisma's query compiler, a WebAssembly module.)
   await bulk.start();
   step('bulkStart');
   try {
-    const resumed = await bulk.resumeFirst();
-    if (resumed) {
-      step('bulkResume');
-      const { complete, ...counts } = resumed;
-      if (complete) logger.info(counts, 'bulk: the items this instance was running before it stopped are settled; the HTTP side loads now');
-      else logger.warn({ ...counts, resumeFirstMs: bulk.settings.resumeFirstMs }, 'bulk: not all the items this instance was running before it stopped are settled within bulk.resumeFirstMs; the HTTP side loads now, they go on meanwhile');
-    }
     // The configured registrars, before any API request (bulk items only exist for registrars already stored).
     for (const r of config.registrars) {
       await db.prisma.registrar.upsert({ where: { id: r.id }, update: { name: r.name }, create: r });
@@ -184,7 +237,6 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       WebSocketServer,
       authenticate,
       boundErrorsPlugin,
-      buildGatewaySchema,
       createRateLimiter,
       express,
       expressMiddleware,
@@ -192,14 +244,14 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       prefersHtml,
       readiness,
       resolveLimits,
+      schema,
       serveGraphiQL,
       useWebSocket,
-    } = await loadHttpModules();
+    } = await httpSide;
     await metrics.load();
-    step('httpModules');
+    step('httpWait');
+    Object.assign(startup, httpLoading);
     const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-    const schema = await buildGatewaySchema();
-    step('schema');
     // One module per concern, each serving HTTP (Apollo) and graphql-ws alike: the limits, the error
     // format, the API key (authenticate + revocation), the counting and tracing of operations.
     const limitsInForce = resolveLimits(config);

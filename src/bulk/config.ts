@@ -23,10 +23,8 @@ export function bulkSettings(config: Pick<GatewayConfig, 'bulk' | 'databaseUrl'>
     overdueCheckMs: positive('overdueCheckMs', b.overdueCheckMs ?? 60_000),
     // The embedded database serves one process: a restart is the same instance.
     instanceId: b.instanceId ?? (config.databaseUrl ? randomUUID() : 'embedded'),
-    resumeFirstMs: b.resumeFirstMs ?? 0,
     enabled: b.enabled ?? true,
   };
-  if (!Number.isInteger(s.resumeFirstMs) || s.resumeFirstMs < 0) throw new Error('config: bulk.resumeFirstMs must be a whole number of milliseconds, 0 or more');
   for (const [name, n] of Object.entries(s.backendConcurrency)) positive(`backendConcurrency.${name}`, n);
   return s;
 }

@@ -36,24 +36,6 @@ export class BulkService {
     if (this.settings.enabled) await this.runner.start();
   }
 
-  /**
-   * After start(): when the runner found items of this instance's earlier life (same identity,
-   * still RUNNING under its name), waits until they are settled (BulkRunner.resumed), at most
-   * bulk.resumeFirstMs; null at once when it found none, or with resumeFirstMs 0. src/server.ts
-   * loads the HTTP side after this: on one thread, its module loading and schema build would
-   * hold the runner's logins, reconciliation reads and first renewals for a second or more.
-   */
-  async resumeFirst(): Promise<{ items: number; settled: number; complete: boolean; waitedMs: number } | null> {
-    const resumed = this.runner.resumed();
-    const cap = this.settings.resumeFirstMs;
-    if (!resumed || cap === 0) return null;
-    const t0 = performance.now();
-    let timer: NodeJS.Timeout | undefined;
-    const complete = await Promise.race([resumed.done.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), cap)))]);
-    clearTimeout(timer);
-    return { items: resumed.items, settled: resumed.settled(), complete, waitedMs: Math.round(performance.now() - t0) };
-  }
-
   stop(): Promise<void> {
     return this.runner.stop();
   }

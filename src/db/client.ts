@@ -21,18 +21,26 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import v8 from 'node:v8';
 import type { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
-import { PrismaClient } from './generated/client.js';
-import { listenPGlite, listenPostgres, type Listen } from './listen.js';
-import { migratePGlite, migratePostgresIsolated, type MigrateResult } from './migrate.js';
+import type { PrismaClient } from './generated/client.js';
+import type { Listen } from './listen.js';
+import type { MigrateResult } from './migrate.js';
+import { keepCheckpointing } from './pglite-checkpoint.js';
 import { lockDataDir } from './pglite-lock.js';
 import { createPGliteThread, type EmbeddedPGlite } from './pglite-thread.js';
-import { useRawPool } from './raw.js';
 import { runInWorker } from '../worker.js';
 
 export { isUniqueViolation, uniqueViolation } from './errors.js';
-export { PrismaClient };
+
+/**
+ * What an opened database needs besides its driver, loaded by the opening itself: importing this
+ * module costs nothing more than PGlite's thread's own, so src/main.ts can start the embedded
+ * database's thread before the rest of the gateway loads (Prisma's client, pg and the migration
+ * code take some 150 ms of this thread, spent meanwhile).
+ */
+async function clientModules() {
+  const [generated, listen, migrate, raw] = await Promise.all([import('./generated/client.js'), import('./listen.js'), import('./migrate.js'), import('./raw.js')]);
+  return { PrismaClient: generated.PrismaClient, ...listen, ...migrate, ...raw };
+}
 
 export const DEFAULT_DATA_DIR = './data/pglite';
 
@@ -101,6 +109,7 @@ export interface Database {
 }
 
 async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Database> {
+  const [{ PrismaClient, listenPostgres, migratePostgresIsolated, useRawPool }, { PrismaPg }, { default: pg }] = await Promise.all([clientModules(), import('@prisma/adapter-pg'), import('pg')]);
   const migration = opts.migrate === false ? undefined : await migratePostgresIsolated(url);
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
   // An idle connection the server ends (restart, failover, pg_terminate_backend, DROP ... FORCE)
@@ -137,12 +146,20 @@ async function openPGlite(dataDir: string, opts: OpenDatabaseOptions): Promise<D
     baselineWasmOnly();
     boundOldGenerationGrowth();
     if (!inMemory && !existsSync(path.join(dataDir, 'PG_VERSION'))) await initDataDirIsolated(dataDir);
-    const { PrismaPGlite } = await import('pglite-prisma-adapter');
-    db = await createPGliteThread(dataDir, { postgresqlconf: EMBEDDED_SETTINGS });
+    // The thread starts at once; the modules load while PostgreSQL starts in it.
+    const opening = createPGliteThread(dataDir, { postgresqlconf: EMBEDDED_SETTINGS });
+    opening.catch(() => undefined);
+    const [{ PrismaClient, listenPGlite, migratePGlite }, { PrismaPGlite }] = await Promise.all([clientModules(), import('pglite-prisma-adapter')]).catch(async (e) => {
+      await opening.then((opened) => opened.close()).catch(() => undefined);
+      throw e;
+    });
+    db = await opening;
     const migration = opts.migrate === false ? undefined : await migratePGlite(db);
     // The adapter is typed for PGlite; it uses query, exec and transaction, which the thread's client inherits from PGlite's BasePGlite.
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(db as unknown as PGlite) });
     const opened = db;
+    // In memory there is no crash to recover from.
+    const checkpoints = inMemory ? undefined : keepCheckpointing(opened);
     let closing: Promise<void> | undefined;
     return {
       prisma,
@@ -152,6 +169,7 @@ async function openPGlite(dataDir: string, opts: OpenDatabaseOptions): Promise<D
       close: () =>
         (closing ??= (async () => {
           try {
+            await checkpoints?.stop();
             await prisma.$disconnect();
             await opened.close();
           } finally {

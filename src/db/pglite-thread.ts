@@ -113,10 +113,33 @@ type Reply = Uint8Array | { error?: string; closed?: boolean; ready?: boolean; f
  * its client once PostgreSQL is up and the array types are loaded (as PGlite.create does).
  */
 export async function createPGliteThread(dataDir: string, options: Omit<PGliteOptions, 'dataDir' | 'extensions'> = {}): Promise<EmbeddedPGlite> {
-  const [pglite, workerModule] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/worker')]);
-  const Base = Object.getPrototypeOf(workerModule.PGliteWorker) as BasePGliteClass;
-  if (typeof Base?.prototype?.query !== 'function' || typeof Base.prototype.transaction !== 'function') {
-    throw new Error('@electric-sql/pglite: BasePGlite not found behind PGliteWorker (package layout changed)');
+  // The thread first: PostgreSQL starts in it (after a crash, with the replay of its write-ahead
+  // log) while this thread loads PGlite's JavaScript and goes on with the gateway's start.
+  const pgliteUrl = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href.replace(/\.cjs$/, '.js');
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { pglite: pgliteUrl, dataDir, options }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+  let onMessage: (reply: Reply) => void = () => {};
+  let onError: (e: Error) => void = () => {};
+  let onExit: (code: number) => void = () => {};
+  const starting = new Promise<Reply>((resolve, reject) => {
+    onMessage = resolve;
+    onError = reject;
+    onExit = (code) => reject(new Error(`the embedded database's thread exited (code ${code}) while opening ${dataDir}`));
+    worker.once('message', onMessage).once('error', onError).once('exit', onExit);
+  });
+  // Observed below; a failure to load PGlite here must not leave it unhandled.
+  starting.catch(() => undefined);
+  let pglite: typeof import('@electric-sql/pglite');
+  let Base: BasePGliteClass;
+  try {
+    let workerModule: typeof import('@electric-sql/pglite/worker');
+    [pglite, workerModule] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/worker')]);
+    Base = Object.getPrototypeOf(workerModule.PGliteWorker) as BasePGliteClass;
+    if (typeof Base?.prototype?.query !== 'function' || typeof Base.prototype.transaction !== 'function') {
+      throw new Error('@electric-sql/pglite: BasePGlite not found behind PGliteWorker (package layout changed)');
+    }
+  } catch (e) {
+    await worker.terminate();
+    throw e;
   }
   const { Mutex, protocol, messages } = pglite;
   const toPostgresName = (name: string) => (name.startsWith('"') && name.endsWith('"') ? name.slice(1, -1) : name.toLowerCase());
@@ -323,18 +346,8 @@ export async function createPGliteThread(dataDir: string, options: Omit<PGliteOp
     }
   }
 
-  const pgliteUrl = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href.replace(/\.cjs$/, '.js');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { pglite: pgliteUrl, dataDir, options }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
-  let onMessage: (reply: Reply) => void = () => {};
-  let onError: (e: Error) => void = () => {};
-  let onExit: (code: number) => void = () => {};
   try {
-    const started = await new Promise<Reply>((resolve, reject) => {
-      onMessage = resolve;
-      onError = reject;
-      onExit = (code) => reject(new Error(`the embedded database's thread exited (code ${code}) while opening ${dataDir}`));
-      worker.once('message', onMessage).once('error', onError).once('exit', onExit);
-    });
+    const started = await starting;
     if (!(started instanceof Uint8Array) && started.failed) throw new Error(`opening the embedded database ${dataDir} failed: ${started.failed}`);
   } catch (e) {
     await worker.terminate();

@@ -130,21 +130,24 @@ const HTTP_SLICES: Array<() => Promise<unknown>> = [
   () => import('type-graphql'),
   () => import('@apollo/subgraph'),
   () => import('../resolvers/index.js'),
-  // What Metrics.load loads (prom-client and the OpenTelemetry API, about 80 CommonJS modules).
-  () => import('prom-client'),
 ];
+
+/** What Metrics.load loads (prom-client and the OpenTelemetry API, about 80 CommonJS modules): a slice of its own, when metrics are on. */
+const METRICS_SLICE = () => import('prom-client');
 
 /** Resolves after the I/O that is ready now has run (setImmediate runs after the event loop's poll phase). */
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Loads the HTTP side's modules slice by slice, then builds the schema; `timing` gets the wall time of each (ms, other work run between slices included).
+ * Loads the HTTP side's modules slice by slice (prom-client too `withMetrics`), each once `gate`
+ * resolves, then builds the schema; `timing` gets the wall time of each (ms, other work run between slices included).
  * startGateway starts this first, alongside the database's opening and the bulk runner's start.
  */
-async function loadHttpSide(timing: Record<string, number>) {
+async function loadHttpSide(withMetrics: boolean, gate: () => Promise<void>, timing: Record<string, number>) {
   const t0 = performance.now();
-  for (const slice of HTTP_SLICES) {
+  for (const slice of withMetrics ? [...HTTP_SLICES, METRICS_SLICE] : HTTP_SLICES) {
     await yieldToIo();
+    await gate();
     await slice();
   }
   await yieldToIo();
@@ -176,13 +179,19 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   // (and later the bulk runner) goes on. The embedded database opens in a thread of its own, which
   // after a SIGKILL replays the write-ahead log (pglite-checkpoint.ts bounds how much): this thread
   // would otherwise wait idle for it. On PostgreSQL the opening takes some 40 ms, and the slices
-  // then share the thread with the runner's start.
+  // then share the thread with the runner's logins, reconciliation reads and first renewals.
   const opening = opts.database ?? opts.opening ?? openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
   const httpLoading: Record<string, number> = {};
-  const httpSide = loadHttpSide(httpLoading);
+  // Once the database is open, the slices wait until the bulk runner has started (a few statements):
+  // its start is what a restarted instance's job waits for. (A start that fails before leaves them
+  // waiting on a promise nothing else holds, with no timer or handle: they are collected.)
+  let runnerStarting: Promise<void> = Promise.resolve();
+  let runnerStarted = () => {};
+  const httpSide = loadHttpSide(config.metrics?.enabled !== false, () => runnerStarting, httpLoading);
   // Awaited below; a start that fails before that fails with its own error, not this one.
   httpSide.catch(() => undefined);
   const db: GatewayOptions['database'] & { migration?: MigrateResult } = await opening;
+  runnerStarting = new Promise<void>((resolve) => (runnerStarted = resolve));
   if (db.migration) {
     const { applied, engine, durationMs } = db.migration;
     logger.info({ applied, schemaEngine: engine, durationMs }, applied.length > 0 ? 'database migrated' : 'database schema up to date');
@@ -218,7 +227,11 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   // loaded: a restarted instance takes back the items it left unfinished (a crash, a deploy: same
   // bulk.instanceId) and reconciles them while the rest loads. A start that fails further on stops
   // the runner again. (The runner's first statements load Prisma's query compiler, a WebAssembly module.)
-  await bulk.start();
+  try {
+    await bulk.start();
+  } finally {
+    runnerStarted();
+  }
   step('bulkStart');
   try {
     // The configured registrars, before any API request (bulk items only exist for registrars already stored).

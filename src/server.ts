@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import type { KeyedContext } from './limits/gate.js';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { GraphQLSchema } from 'graphql';
 import { createBackend } from './backends/factory.js';
 import { bulkSettings } from './bulk/config.js';
 import { BulkService } from './bulk/service.js';
@@ -72,7 +73,9 @@ export interface GatewayOptions {
 
 /**
  * The GraphQL and HTTP side (Apollo, express, ws, the type-graphql schema and the limits): about
- * half of the gateway's module loading, which the bulk runner does not need.
+ * half of the gateway's module loading, which the bulk runner does not need. startGateway loads it
+ * once the runner has started, so that a restarted instance's unfinished items are claimed and
+ * reconciled while it loads (except what loadHttpAhead loaded while the database opened).
  */
 async function loadHttpModules() {
   const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, graphiql, health, errors, websocket, gate, limits, rateLimit] = await Promise.all([
@@ -116,9 +119,7 @@ async function loadHttpModules() {
 /**
  * The HTTP side's modules in slices, each a graph evaluated in one go on this thread (30-90 ms
  * each on an idle 2-core machine), in dependency order so that each slice adds what the ones
- * before did not load: loadHttpSide lets pending I/O (the bulk runner's sessions and statements,
- * the database opening) run between two of them, instead of holding the thread for the whole
- * loading (0.4-0.9 s) at once.
+ * before did not load.
  */
 const HTTP_SLICES: Array<() => Promise<unknown>> = [
   () => import('graphql'),
@@ -130,6 +131,7 @@ const HTTP_SLICES: Array<() => Promise<unknown>> = [
   () => import('type-graphql'),
   () => import('@apollo/subgraph'),
   () => import('../resolvers/index.js'),
+  () => import('../schema/build.js'),
 ];
 
 /** What Metrics.load loads (prom-client and the OpenTelemetry API, about 80 CommonJS modules): a slice of its own, when metrics are on. */
@@ -139,34 +141,37 @@ const METRICS_SLICE = () => import('prom-client');
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Loads the HTTP side's modules slice by slice (prom-client too `withMetrics`), each once `gate`
- * resolves, then builds the schema; `timing` gets the wall time of each (ms, other work run between slices included).
- * startGateway starts this first, alongside the database's opening and the bulk runner's start.
+ * Loads the HTTP side ahead while this thread would otherwise wait: slice by slice (prom-client
+ * too `withMetrics`), then the schema build, each begun only while `ahead()` is true, with the
+ * I/O that is ready run between two. Resolves with the schema when it got that far, else
+ * undefined (what it did not load, startGateway loads afterwards); rejects when a module fails to load.
+ *
+ * startGateway runs it while the database opens: the embedded database opens in a thread of its
+ * own (about a second after a SIGKILL on a 2-core machine), during which this thread had nothing
+ * to do. It stops once the database is open: then the bulk runner starts first, and the rest
+ * loads after it in one go, as before. Measured (bench:bulk, load 6-9, 3 runs each), loading in
+ * slices alongside a restarted runner on PostgreSQL made its first renewal later (median 2.9
+ * against 2.2 s from the kill) and full speed later (4.2 against 3.0 s): the loading costs this
+ * thread the same time either way, and in slices it also took longer.
  */
-async function loadHttpSide(withMetrics: boolean, gate: () => Promise<void>, timing: Record<string, number>) {
-  const t0 = performance.now();
+async function loadHttpAhead(ahead: () => boolean, withMetrics: boolean): Promise<GraphQLSchema | undefined> {
   for (const slice of withMetrics ? [...HTTP_SLICES, METRICS_SLICE] : HTTP_SLICES) {
     await yieldToIo();
-    await gate();
+    if (!ahead()) return undefined;
     await slice();
   }
   await yieldToIo();
-  const modules = await loadHttpModules();
-  timing.httpModules = Math.round(performance.now() - t0);
-  await yieldToIo();
-  const t1 = performance.now();
-  const schema = await modules.buildGatewaySchema();
-  timing.schema = Math.round(performance.now() - t1);
-  return { ...modules, schema };
+  if (!ahead()) return undefined;
+  const { buildGatewaySchema } = await import('../schema/build.js');
+  return buildGatewaySchema();
 }
 
 /** Starts the whole gateway: database, sandboxes, backends, HTTP (GraphQL + GraphiQL) and WebSocket. */
 export async function startGateway(config: GatewayConfig, opts: GatewayOptions = {}): Promise<Gateway> {
   const clock = opts.clock ?? systemClock;
-  // How long each step of the start took (ms), for the 'gateway listening' log line: the steps of
-  // the start in order, each from the end of the one before (`httpWait`: waiting for the HTTP
-  // side after the registrars), and the HTTP side's own `httpModules` and `schema`, from its
-  // start alongside the database's opening (wall time, other work between its slices included).
+  // How long each step of the start took (ms), for the 'gateway listening' log line, each from the
+  // end of the one before; and `httpAhead`: from the start of the loading ahead (while the database
+  // opened) until it was done or had stopped.
   const startup: Record<string, number> = {};
   let stepAt = performance.now();
   const step = (name: string) => {
@@ -175,23 +180,18 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     stepAt = now;
   };
   const logger = opts.logger ?? createLogger(config.logLevel);
-  // The database opens first; the HTTP side loads meanwhile, in slices between which the opening
-  // (and later the bulk runner) goes on. The embedded database opens in a thread of its own, which
-  // after a SIGKILL replays the write-ahead log (pglite-checkpoint.ts bounds how much): this thread
-  // would otherwise wait idle for it. On PostgreSQL the opening takes some 40 ms, and the slices
-  // then share the thread with the runner's logins, reconciliation reads and first renewals.
+  // While the database opens, the HTTP side loads ahead (loadHttpAhead): the embedded database
+  // opens in a thread of its own, which after a SIGKILL also replays the write-ahead log
+  // (pglite-checkpoint.ts bounds how much). On PostgreSQL the opening (started by src/main.ts) is
+  // usually done by now, and nothing loads ahead.
   const opening = opts.database ?? opts.opening ?? openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
-  const httpLoading: Record<string, number> = {};
-  // Once the database is open, the slices wait until the bulk runner has started (a few statements):
-  // its start is what a restarted instance's job waits for. (A start that fails before leaves them
-  // waiting on a promise nothing else holds, with no timer or handle: they are collected.)
-  let runnerStarting: Promise<void> = Promise.resolve();
-  let runnerStarted = () => {};
-  const httpSide = loadHttpSide(config.metrics?.enabled !== false, () => runnerStarting, httpLoading);
+  let opened = false;
+  const aheadStartedAt = performance.now();
+  const loadingAhead = loadHttpAhead(() => !opened, config.metrics?.enabled !== false);
   // Awaited below; a start that fails before that fails with its own error, not this one.
-  httpSide.catch(() => undefined);
+  loadingAhead.catch(() => undefined);
   const db: GatewayOptions['database'] & { migration?: MigrateResult } = await opening;
-  runnerStarting = new Promise<void>((resolve) => (runnerStarted = resolve));
+  opened = true;
   if (db.migration) {
     const { applied, engine, durationMs } = db.migration;
     logger.info({ applied, schemaEngine: engine, durationMs }, applied.length > 0 ? 'database migrated' : 'database schema up to date');
@@ -223,15 +223,12 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const services: Services = { config, prisma: db.prisma, router, clock, logger, idempotency, bulk, events, ingester, apiKeys };
   step('services');
 
-  // The bulk runner starts as soon as the database is open, whether or not the HTTP side has
-  // loaded: a restarted instance takes back the items it left unfinished (a crash, a deploy: same
-  // bulk.instanceId) and reconciles them while the rest loads. A start that fails further on stops
-  // the runner again. (The runner's first statements load Prisma's query compiler, a WebAssembly module.)
-  try {
-    await bulk.start();
-  } finally {
-    runnerStarted();
-  }
+  // The bulk runner starts as soon as the database is open, before the HTTP side loads (whatever of
+  // it did not load ahead): a restarted instance takes back the items it left unfinished (a crash,
+  // a deploy: same bulk.instanceId) and reconciles them while the rest loads. A start that fails
+  // further on stops the runner again. (The runner's first statements load Prisma's query
+  // compiler, a WebAssembly module.)
+  await bulk.start();
   step('bulkStart');
   try {
     // The configured registrars, before any API request (bulk items only exist for registrars already stored).
@@ -239,6 +236,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       await db.prisma.registrar.upsert({ where: { id: r.id }, update: { name: r.name }, create: r });
     }
     step('registrars');
+    // What did not load ahead loads now (what did is in the module cache), in one go.
+    const schemaAhead = await loadingAhead;
+    startup.httpAhead = Math.round(performance.now() - aheadStartedAt);
     const {
       ApolloServer,
       ApolloServerPluginCacheControlDisabled,
@@ -250,6 +250,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       WebSocketServer,
       authenticate,
       boundErrorsPlugin,
+      buildGatewaySchema,
       createRateLimiter,
       express,
       expressMiddleware,
@@ -257,13 +258,13 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       prefersHtml,
       readiness,
       resolveLimits,
-      schema,
       serveGraphiQL,
       useWebSocket,
-    } = await httpSide;
+    } = await loadHttpModules();
     await metrics.load();
-    step('httpWait');
-    Object.assign(startup, httpLoading);
+    step('httpModules');
+    const schema = schemaAhead ?? (await buildGatewaySchema());
+    step('schema');
     const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     // One module per concern, each serving HTTP (Apollo) and graphql-ws alike: the limits, the error
     // format, the API key (authenticate + revocation), the counting and tracing of operations.

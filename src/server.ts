@@ -146,9 +146,8 @@ const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
  * I/O that is ready run between two. Resolves with the schema when it got that far, else
  * undefined (what it did not load, startGateway loads afterwards); rejects when a module fails to load.
  *
- * startGateway runs it while the database opens: the embedded database opens in a thread of its
- * own (about a second after a SIGKILL on a 2-core machine), during which this thread had nothing
- * to do. It stops once the database is open: then the bulk runner starts first, and the rest
+ * startGateway runs it while the embedded database opens, in a thread of its own (about a second
+ * after a SIGKILL on a 2-core machine), during which this thread had nothing to do. It stops once the database is open: then the bulk runner starts first, and the rest
  * loads after it in one go, as before. Measured (bench:bulk, load 6-9, 3 runs each), loading in
  * slices alongside a restarted runner on PostgreSQL made its first renewal later (median 2.9
  * against 2.2 s from the kill) and full speed later (4.2 against 3.0 s): the loading costs this
@@ -180,14 +179,15 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     stepAt = now;
   };
   const logger = opts.logger ?? createLogger(config.logLevel);
-  // While the database opens, the HTTP side loads ahead (loadHttpAhead): the embedded database
-  // opens in a thread of its own, which after a SIGKILL also replays the write-ahead log
-  // (pglite-checkpoint.ts bounds how much). On PostgreSQL the opening (started by src/main.ts) is
-  // usually done by now, and nothing loads ahead.
+  // While the embedded database opens, in a thread of its own (after a SIGKILL it also replays the
+  // write-ahead log, which pglite-checkpoint.ts bounds), the HTTP side loads ahead (loadHttpAhead).
+  // Not on PostgreSQL: its opening is network round trips of some 40 ms in all, which slices
+  // of 30-90 ms would only delay (measured: the runner started 0.2 s later).
   const opening = opts.database ?? opts.opening ?? openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
+  const embedded = !opts.database && !config.databaseUrl;
   let opened = false;
   const aheadStartedAt = performance.now();
-  const loadingAhead = loadHttpAhead(() => !opened, config.metrics?.enabled !== false);
+  const loadingAhead = embedded ? loadHttpAhead(() => !opened, config.metrics?.enabled !== false) : Promise.resolve(undefined);
   // Awaited below; a start that fails before that fails with its own error, not this one.
   loadingAhead.catch(() => undefined);
   const db: GatewayOptions['database'] & { migration?: MigrateResult } = await opening;
@@ -238,7 +238,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     step('registrars');
     // What did not load ahead loads now (what did is in the module cache), in one go.
     const schemaAhead = await loadingAhead;
-    startup.httpAhead = Math.round(performance.now() - aheadStartedAt);
+    if (embedded) startup.httpAhead = Math.round(performance.now() - aheadStartedAt);
     const {
       ApolloServer,
       ApolloServerPluginCacheControlDisabled,

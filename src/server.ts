@@ -147,11 +147,12 @@ const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
  * undefined (what it did not load, startGateway loads afterwards); rejects when a module fails to load.
  *
  * startGateway runs it while the embedded database opens, in a thread of its own (about a second
- * after a SIGKILL on a 2-core machine), during which this thread had nothing to do. It stops once the database is open: then the bulk runner starts first, and the rest
- * loads after it in one go, as before. Measured (bench:bulk, load 6-9, 3 runs each), loading in
- * slices alongside a restarted runner on PostgreSQL made its first renewal later (median 2.9
- * against 2.2 s from the kill) and full speed later (4.2 against 3.0 s): the loading costs this
- * thread the same time either way, and in slices it also took longer.
+ * after a SIGKILL on a 2-core machine), during which this thread had nothing to do. It stops once
+ * the database is open: then the bulk runner starts first, and the rest loads after it in one go,
+ * as before. Loading the whole HTTP side in slices alongside a restarted runner (tried on
+ * PostgreSQL, bench:bulk item 4, load 6-9, old and new builds interleaved, 3-4 runs each) made
+ * its first renewal later (median 2.9 against 2.2 s from the kill) and full speed later (4.2
+ * against 3.0 s): the loading costs this thread the same time either way, and in slices it took longer.
  */
 async function loadHttpAhead(ahead: () => boolean, withMetrics: boolean): Promise<GraphQLSchema | undefined> {
   for (const slice of withMetrics ? [...HTTP_SLICES, METRICS_SLICE] : HTTP_SLICES) {
@@ -187,7 +188,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const embedded = !opts.database && !config.databaseUrl;
   let opened = false;
   const aheadStartedAt = performance.now();
-  const loadingAhead = embedded ? loadHttpAhead(() => !opened, config.metrics?.enabled !== false) : Promise.resolve(undefined);
+  let aheadMs: number | undefined;
+  const loadingAhead = embedded ? loadHttpAhead(() => !opened, config.metrics?.enabled !== false).finally(() => (aheadMs = Math.round(performance.now() - aheadStartedAt))) : Promise.resolve(undefined);
   // Awaited below; a start that fails before that fails with its own error, not this one.
   loadingAhead.catch(() => undefined);
   const db: GatewayOptions['database'] & { migration?: MigrateResult } = await opening;
@@ -238,7 +240,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     step('registrars');
     // What did not load ahead loads now (what did is in the module cache), in one go.
     const schemaAhead = await loadingAhead;
-    if (embedded) startup.httpAhead = Math.round(performance.now() - aheadStartedAt);
+    if (aheadMs !== undefined) startup.httpAhead = aheadMs;
     const {
       ApolloServer,
       ApolloServerPluginCacheControlDisabled,

@@ -86,8 +86,6 @@ export class BulkRunner {
   private timers: NodeJS.Timeout[] = [];
   private stopped = true;
   private awaitingSweep: Promise<void> | null = null;
-  /** The earlier life's items start() found, while they are not all settled (see resumed()). */
-  private resuming: { items: number; left: number; claimed: Set<bigint>; done: Promise<void>; resolve: () => void; checking: boolean; recheck: boolean } | null = null;
   /** A BulkStore.runnable of wake() under way; and whether wake() was called meanwhile. */
   private probing = false;
   private probeAgain = false;
@@ -113,18 +111,12 @@ export class BulkRunner {
   }
 
   /**
-   * Takes back this instance's own unfinished items (same identity, earlier life), then runs.
-   * When there are some, resumed() tells when they are settled (src/server.ts waits for that, up
-   * to bulk.resumeFirstMs, before it loads the HTTP side).
+   * Takes back this instance's own unfinished items (same identity, earlier life: they are
+   * lapsed, so the first claims take them in doubt), then runs.
    */
   async start(): Promise<void> {
     const own = await this.store.lapseOwn(this.holder);
-    if (own > 0) {
-      this.logger.info({ items: own }, 'bulk: items this instance was running before it stopped are reconciled before they run again');
-      let resolve!: () => void;
-      const done = new Promise<void>((r) => (resolve = r));
-      this.resuming = { items: own, left: own, claimed: new Set(), done, resolve, checking: false, recheck: false };
-    }
+    if (own > 0) this.logger.info({ items: own }, 'bulk: items this instance was running before it stopped are reconciled before they run again');
     this.stopped = false;
     const every = (ms: number, fn: () => void) => this.timers.push(setInterval(fn, ms));
     every(this.settings.idleMs, () => this.wake());
@@ -133,67 +125,6 @@ export class BulkRunner {
     every(this.settings.idleMs, () => void this.settleAwaiting());
     every(this.settings.overdueCheckMs, () => void this.settleOverdue());
     this.wake();
-  }
-
-  /**
-   * What start() found of this instance's earlier life (items RUNNING under its name) and how many
-   * of them are settled so far; `done` resolves once every one is: run again here (reconciled with
-   * the registry first, and sent again only when the registry had not applied it) with its outcome
-   * written; when every one claimed here ran and the database has none left lapsed, the others were
-   * taken by another instance. Null when start() found none: nothing to wait for.
-   */
-  resumed(): { items: number; settled: () => number; done: Promise<void> } | null {
-    const r = this.resuming;
-    return r ? { items: r.items, settled: () => r.items - Math.max(0, r.left), done: r.done } : null;
-  }
-
-  /** Items of the earlier life among those just claimed (in doubt, under this instance's own name). */
-  private resumingClaimed(items: ClaimedItem[]): void {
-    const r = this.resuming;
-    if (!r) return;
-    for (const item of items) if (item.inDoubt?.ownHolder) r.claimed.add(item.id);
-  }
-
-  /** Items that ran to an outcome: those of the earlier life count down; when none is left, their outcomes are written and resumed() resolves. */
-  private resumingRan(ids: bigint[]): void {
-    const r = this.resuming;
-    if (!r) return;
-    let ran = 0;
-    for (const id of ids) if (r.claimed.delete(id)) ran++;
-    r.left -= ran;
-    if (ran === 0 || r.claimed.size > 0) return;
-    if (r.left > 0) this.resumingCheck(r);
-    else this.resumeDone(r);
-  }
-
-  /**
-   * Every earlier-life item claimed here ran, but fewer than start() found: asks the database
-   * whether any is still waiting to be claimed (else another instance took the rest).
-   */
-  private resumingCheck(r: NonNullable<BulkRunner['resuming']>): void {
-    if (r.checking) return void (r.recheck = true);
-    r.checking = true;
-    r.recheck = false;
-    this.store
-      .lapsedOwn(this.holder)
-      .then((lapsed) => {
-        if (lapsed === 0 && r.claimed.size === 0) r.left = 0;
-      })
-      .catch(() => undefined)
-      .finally(() => {
-        r.checking = false;
-        if (this.resuming !== r || r.claimed.size > 0) return;
-        if (r.left <= 0) this.resumeDone(r);
-        else if (r.recheck) this.resumingCheck(r);
-      });
-  }
-
-  /** The earlier life's items are all settled: their outcomes are written, then resumed() resolves. */
-  private resumeDone(r: NonNullable<BulkRunner['resuming']>): void {
-    if (this.resuming !== r) return;
-    this.resuming = null;
-    r.left = 0;
-    void this.flush().then(r.resolve, r.resolve);
   }
 
   /** Stops claiming, lets running items finish, writes their outcomes and gives back the claimed items not started. */
@@ -205,8 +136,6 @@ export class BulkRunner {
     const unstarted = [...this.lanes.values()].flatMap((l) => l.queue.splice(0));
     this.outcomes.push(...unstarted.map((i) => ({ id: i.id, state: 'PENDING' as const, notBefore: new Date(0) })));
     await this.flush();
-    this.resuming?.resolve(); // nobody waits for a stopped runner
-    this.resuming = null;
     await this.awaitingSweep;
   }
 
@@ -307,7 +236,6 @@ export class BulkRunner {
       .claim(this.holder, backend, buffer - lane.queue.length, this.settings.leaseMs)
       .then((items) => {
         for (const item of items) this.held.add(item.id);
-        this.resumingClaimed(items);
         lane.queue.push(...items);
         lane.claiming = false;
         if (items.length > 0) this.pump(backend);
@@ -419,7 +347,6 @@ export class BulkRunner {
       outcome = err instanceof CancelledBeforeSend ? { id: item.id, state: 'CANCELLED', error: cancelledError(item.attempts), log } : { ...this.failed(item, err, records), log };
     }
     this.outcomes.push(outcome);
-    if (this.resuming) this.resumingRan([item.id]);
     if (this.outcomes.length >= FLUSH_ITEMS) void this.flush();
   }
 
@@ -434,7 +361,6 @@ export class BulkRunner {
 
   private gather(outcomes: ItemOutcome[]): void {
     this.outcomes.push(...outcomes);
-    if (this.resuming) this.resumingRan(outcomes.map((o) => o.id));
     if (this.outcomes.length >= FLUSH_ITEMS) void this.flush();
   }
 

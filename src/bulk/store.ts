@@ -357,13 +357,6 @@ export class BulkStore {
       UPDATE bulk_items SET lease_until = now() - interval '1 second' WHERE holder = ${holder} AND state = 'RUNNING'`;
   }
 
-  /** How many of `holder`'s items are RUNNING with a lapsed lease (lapseOwn's, not claimed again yet by anyone). */
-  async lapsedOwn(holder: string): Promise<number> {
-    const rows = await this.prisma.$queryRaw<{ n: bigint | number }[]>`
-      SELECT count(*) AS n FROM bulk_items WHERE holder = ${holder} AND state = 'RUNNING' AND lease_until < now()`;
-    return Number(rows[0]?.n ?? 0);
-  }
-
   /**
    * Settles finished runs of `holder`'s items; an item no longer held by it is left alone. One
    * statement writes, all or nothing, the runs' command log entries (ItemOutcome.log) and

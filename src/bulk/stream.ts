@@ -25,6 +25,7 @@ export async function* bulkJobStream(deps: { prisma: PrismaClient; store: BulkSt
   if (!first) return;
   const sent = new Uint8Array(first.total);
   let since = new Date(0);
+  let last: string | null = null;
   let wake: (() => void) | undefined;
   const onSettled = (id: string) => id === jobId && wake?.();
   deps.settled.on('settled', onSettled);
@@ -46,7 +47,13 @@ export async function* bulkJobStream(deps: { prisma: PrismaClient; store: BulkSt
       if (rows.length > 0) since = rows[rows.length - 1]!.updatedAt;
       const view = jobView(job, await deps.store.counts(jobId));
       const outcomes = fresh.map(itemView);
-      for (let i = 0; i === 0 || i < outcomes.length; i += MAX_OUTCOMES_PER_EVENT) yield { job: view, outcomes: outcomes.slice(i, i + MAX_OUTCOMES_PER_EVENT) };
+      // An event only when something changed: new outcomes, the counts or the state (nothing
+      // while an item waits for the registry's completion, however often the runner looks).
+      const shown = JSON.stringify([view.state, view.counts]);
+      if (outcomes.length > 0 || shown !== last || job.finishedAt) {
+        for (let i = 0; i === 0 || i < outcomes.length; i += MAX_OUTCOMES_PER_EVENT) yield { job: view, outcomes: outcomes.slice(i, i + MAX_OUTCOMES_PER_EVENT) };
+        last = shown;
+      }
       if (job.finishedAt) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, deps.pollMs);

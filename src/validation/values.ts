@@ -24,13 +24,14 @@ export function checkPeriodUnit(field: string, p: Period, units: Array<'y' | 'm'
   return p;
 }
 
-/** Refuses a list with two items of the same key, naming the second ("field[3]"). */
+/** Refuses a list with two items of the same key: the error names the second ("field[3]") and its message the first ("is listed twice (also field[0])"). */
 export function checkUnique<T>(field: string, items: T[], key: (t: T) => string): T[] {
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   items.forEach((item, i) => {
     const k = key(item);
-    if (seen.has(k)) throw new ValidationError(`${field}[${i}]`, 'is listed twice');
-    seen.add(k);
+    const first = seen.get(k);
+    if (first !== undefined) throw new ValidationError(`${field}[${i}]`, `is listed twice (also ${field}[${first}])`);
+    seen.set(k, i);
   });
   return items;
 }

@@ -32,7 +32,7 @@
  *      (submit to the job's finishedAt) against items x latency / concurrency (goal <= 1.1), and
  *      where it went (the submission, the first tenth of the items, the middle eight tenths
  *      against their ideal, the last tenth, finishedAt after the last renewal, from the registry's
- *      count sampled every 5 ms), the gateway's peak RSS (VmHWM, goal < 300 MB),
+ *      count sampled every 5 ms), the latency the proxy really added to each answer (its stats()), the gateway's peak RSS (VmHWM, goal < 300 MB),
  *      and the CPU each process spent per item (gateway; this process: registry and proxies;
  *      PostgreSQL's backends of the run's database), against what two cores give; then the
  *      baseline measured in the same run: a direct EPP client (bench/lib/direct-renew.mjs, a
@@ -304,6 +304,7 @@ if (ITEMS > 0) {
   const request1 = renewRequest(1);
   const samples1 = []; // [ms since the submission, renewals applied], every 5 ms
   let sampler1;
+  bulkProxy.stats(true);
   const run1 = await withCpu(async () => {
     before = renewals();
     t1 = Date.now();
@@ -315,6 +316,7 @@ if (ITEMS > 0) {
   clearInterval(sampler1);
   wall1 = run1.value - t1;
   const job1Counts = renewals() - before;
+  const proxied1 = bulkProxy.stats(true);
   const counts1 = (await gql(JOB, { id: id1 })).bulkJob.counts;
   const total = run1.cpu.gateway + run1.cpu.self + run1.cpu.pg;
   print(`bulkRenew of ${ITEMS} domains (latency ${LATENCY} ms, concurrency ${CONCURRENCY}, ${CONCURRENCY} sessions):`);
@@ -327,6 +329,7 @@ if (ITEMS > 0) {
     const first = samples1.find(([, n]) => n > 0)?.[0] ?? 0;
     print(`  where the wall went: submission answered ${submitMs} ms, first renewal ${first} ms; first tenth of the renewals ${tenth - first} ms (ideal ${ideal(ITEMS / 10).toFixed(0)}); middle eight tenths ${nine - tenth} ms: ratio ${((nine - tenth) / ideal((8 * ITEMS) / 10)).toFixed(3)}; last tenth ${(reached(ITEMS) ?? wall1) - nine} ms; finishedAt ${wall1 - (reached(ITEMS) ?? wall1)} ms after the last renewal`);
   }
+  print(`  the simulated latency as delivered: ${proxied1.chunks} answers, each ${proxied1.meanDelayMs.toFixed(2)} ms on average from the proxy's read of the registry's answer to its write to the gateway (set: ${LATENCY} ms)`);
   print(`  gateway peak RSS during the job ${rssMiB('VmHWM').toFixed(0)} MiB (goal < 300 MB)${reset ? `; before it, since the start: ${peakBefore.toFixed(0)} MiB` : ' (since the process started: its peak could not be reset)'}`);
   print(`  CPU per item: gateway ${perItem(run1.cpu.gateway)} ms (its main thread ${perItem(run1.cpu.main)} ms), registry + proxies (this process) ${perItem(run1.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run1.cpu.pg)} ms` : ''}; total ${perItem(total)} ms`);
   if (SERVER_URL) print(`  PostgreSQL transactions ${run1.transactions}: ${(run1.transactions / ITEMS).toFixed(2)} per item`);
@@ -335,7 +338,8 @@ if (ITEMS > 0) {
   // The measured baseline: a direct EPP client (no gateway) renewing ITEMS other domains at the
   // same concurrency through the same proxy to the same registry, in a process of its own.
   const direct = DIRECT ? await directRenew(bulkNames(3)) : null;
-  if (direct) print(`  baseline in this run: a direct EPP client (bench/lib/direct-renew.mjs, its own process, ${CONCURRENCY} sessions, no gateway) renewing ${direct.renewed} other domains through the same proxy: wall ${direct.wallMs.toFixed(0)} ms = ratio ${(direct.wallMs / idealMs).toFixed(2)}; the gateway's job against it: ${(wall1 / direct.wallMs).toFixed(2)}`);
+  const proxied3 = bulkProxy.stats(true);
+  if (direct) print(`  baseline in this run: a direct EPP client (bench/lib/direct-renew.mjs, its own process, ${CONCURRENCY} sessions, no gateway) renewing ${direct.renewed} other domains through the same proxy (answers delayed ${proxied3.meanDelayMs.toFixed(2)} ms on average): wall ${direct.wallMs.toFixed(0)} ms = ratio ${(direct.wallMs / idealMs).toFixed(2)}; the gateway's job against it: ${(wall1 / direct.wallMs).toFixed(2)}`);
 
 }
 if (ITEMS > 0 && RESUME) {

@@ -4,7 +4,10 @@
  * command's round trip (and each login) takes that much longer, as over a long network path.
  * The bytes pass through untouched (TLS stays end to end between gateway and registry). `hold()`
  * keeps the registry's answers back until `release()`, so a test can fix which commands are in
- * flight at a moment without relying on timing.
+ * flight at a moment without relying on timing. `stats()` says what delay was really added: a
+ * timer fires on the event loop's millisecond clock, and after whatever else this thread runs
+ * (in bench/bulk.mjs, the registry itself), so a chunk is written a fraction of a millisecond
+ * late (measured on an idle machine at 20 ms: 20.1-20.3 ms on average).
  */
 import net from 'node:net';
 
@@ -19,6 +22,12 @@ export interface LatencyProxy {
   /** Keeps the registry's answers back (they are delivered, in order, on release()). */
   hold(): void;
   release(): void;
+  /**
+   * The delay really added since the start or the last `stats(true)`, over the chunks delayed
+   * (latencyMs > 0) and delivered while not held: their number, and the mean time from the
+   * chunk's read from the registry to its write to the gateway (ms).
+   */
+  stats(reset?: boolean): { chunks: number; meanDelayMs: number };
   close(): Promise<void>;
 }
 
@@ -28,6 +37,8 @@ export async function startLatencyProxy(target: { host: string; port: number }, 
   let held = false;
   const waiting: Array<() => void> = [];
   let connections = 0;
+  let chunks = 0;
+  let delaySum = 0;
   const proxy = {
     host: '127.0.0.1',
     port: 0,
@@ -41,6 +52,11 @@ export async function startLatencyProxy(target: { host: string; port: number }, 
     release() {
       held = false;
       for (const go of waiting.splice(0)) go();
+    },
+    stats(reset = false) {
+      const s = { chunks, meanDelayMs: chunks > 0 ? delaySum / chunks : 0 };
+      if (reset) chunks = delaySum = 0;
+      return s;
     },
     async close() {
       for (const s of sockets) s.destroy();
@@ -64,11 +80,17 @@ export async function startLatencyProxy(target: { host: string; port: number }, 
     // Answers keep their order: each chunk waits for the one before it, then for its own delay.
     let last = Promise.resolve();
     upstream.on('data', (chunk: Buffer) => {
-      const due = Date.now() + proxy.latencyMs;
+      const read = performance.now();
+      const latency = proxy.latencyMs;
+      const due = Date.now() + latency;
       last = last.then(async () => {
         const wait = due - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         if (held) await new Promise<void>((r) => waiting.push(r));
+        else if (latency > 0) {
+          chunks++;
+          delaySum += performance.now() - read;
+        }
         if (!client.destroyed) client.write(chunk);
       });
     });

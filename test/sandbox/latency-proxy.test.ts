@@ -1,0 +1,77 @@
+/**
+ * The delaying proxy the benchmarks put between gateway and registry (src/sandbox/latency-proxy.ts):
+ * what it delivers, in what order, and what its stats() report. Timing is only checked as a lower
+ * bound (an answer never arrives before the latency set), never as a window.
+ */
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startLatencyProxy, type LatencyProxy } from '../../src/sandbox/latency-proxy.js';
+
+let echo: net.Server;
+/** Resolved when the echo server has written back what it got (the proxy reads it on a next turn). */
+let echoed: () => Promise<void>;
+let proxy: LatencyProxy;
+const clients: net.Socket[] = [];
+
+async function start(latencyMs: number) {
+  let wrote: Array<() => void> = [];
+  echoed = () => new Promise((r) => wrote.push(r));
+  echo = net.createServer((s) => s.on('data', (d) => s.write(d, () => wrote.splice(0).forEach((f) => f()))));
+  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+  proxy = await startLatencyProxy({ host: '127.0.0.1', port: (echo.address() as net.AddressInfo).port }, { latencyMs });
+  const c = net.connect(proxy.port, proxy.host);
+  clients.push(c);
+  await new Promise((r) => c.once('connect', r));
+  let got = '';
+  c.on('data', (d) => (got += d));
+  /** Sends `text` and resolves with the ms until everything received so far ends with it. */
+  const roundTrip = async (text: string) => {
+    const t = performance.now();
+    c.write(text);
+    while (!got.endsWith(text)) await new Promise((r) => setImmediate(r));
+    return performance.now() - t;
+  };
+  return { roundTrip, received: () => got, client: c };
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.destroy();
+  await proxy?.close();
+  await new Promise((r) => echo?.close(r));
+});
+
+describe('latency proxy', () => {
+  it('delays every answer by at least the latency set, and its stats say how long it really took', async () => {
+    const { roundTrip } = await start(25);
+    for (const text of ['one', 'two', 'three']) expect(await roundTrip(text)).toBeGreaterThanOrEqual(24); // Date.now() is whole ms
+    const s = proxy.stats(true);
+    expect(s.chunks).toBe(3);
+    expect(s.meanDelayMs).toBeGreaterThanOrEqual(24);
+    expect(proxy.stats()).toEqual({ chunks: 0, meanDelayMs: 0 }); // reset
+  });
+
+  it('keeps the order of answers when the latency is lowered between them', async () => {
+    const { client, received } = await start(60);
+    const back = echoed();
+    client.write('first;');
+    await back;
+    await new Promise((r) => setTimeout(r, 5)); // the proxy reads it meanwhile: it waits out its 60 ms
+    proxy.latencyMs = 0;
+    client.write('second;');
+    while (received() !== 'first;second;') {
+      expect('first;second;'.startsWith(received())).toBe(true);
+      await new Promise((r) => setImmediate(r));
+    }
+  });
+
+  it('holds answers back until release and does not count them as delayed', async () => {
+    const { client, received } = await start(0);
+    proxy.hold();
+    client.write('held');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(received()).toBe('');
+    proxy.release();
+    while (received() !== 'held') await new Promise((r) => setImmediate(r));
+    expect(proxy.stats().chunks).toBe(0);
+  });
+});

@@ -36,10 +36,13 @@ afterAll(async () => {
 
 const cliArgs = (args: string[]) => ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, path.join(compiled, 'src/bulk/cli/bulk.cli.js'), ...args];
 
-function cli(args: string[], key: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the CLI as a process; `key` undefined runs it with no GATEWAY_API_KEY in its environment. */
+function cli(args: string[], key: string | undefined): Promise<{ code: number; stdout: string; stderr: string }> {
   const script = path.join(compiled, 'src/bulk/cli/bulk.cli.js');
+  const env: NodeJS.ProcessEnv = { ...process.env, GATEWAY_URL: t.gateway.url, GATEWAY_API_KEY: key };
+  if (key === undefined) delete env.GATEWAY_API_KEY;
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, script, ...args], { cwd: REPO_ROOT, env: { ...process.env, GATEWAY_URL: t.gateway.url, GATEWAY_API_KEY: key } }, (err, stdout, stderr) =>
+    execFile(process.execPath, ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, script, ...args], { cwd: REPO_ROOT, env }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -126,6 +129,20 @@ describe('npm run bulk', () => {
       joker.release();
     }
   }, 120_000);
+
+  it('without an API key says so in one line, how to give one, and exits 1 without the usage', async () => {
+    const file = path.join(dir, 'nokey.txt');
+    await writeFile(file, 'fine.tld\n');
+    const r = await cli(['renew', '--file', file], undefined);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual(['missing API key: pass --api-key KEY or set GATEWAY_API_KEY (npm start prints a key for each sandbox registrar)']);
+    // The flag it names works: with --api-key the request reaches the gateway, which accepts the key
+    // and refuses the file's name (a name the gateway refuses, so no job is made).
+    await writeFile(file, 'not a name\n');
+    const withFlag = await cli(['renew', '--file', file, '--api-key', t.keys['NewRegistrar']!], undefined);
+    expect(withFlag.stderr).toMatch(/^BAD_USER_INPUT \(domains\[0\]\.name\)/);
+  }, 60_000);
 
   it('refuses a bad line naming it, and submits nothing', async () => {
     const file = path.join(dir, 'bad.txt');

@@ -36,7 +36,10 @@ options: --url http://127.0.0.1:4000/graphql (env GATEWAY_URL)   --api-key KEY (
          --out results.csv (default: bulk-<job id>.csv)   --idempotency-key K (default: derived from the
          kind, options and file, so running the same command again re-attaches to its job)`;
 
-/** Parses `argv` (after the script name); throws an Error with the usage on anything unclear. */
+/**
+ * Parses `argv` (after the script name); throws an Error with the usage on anything unclear, and a
+ * one-line Error (no usage) when neither --api-key nor GATEWAY_API_KEY gives a key.
+ */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -58,7 +61,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   if (command !== 'attach' && !KINDS.includes(command as CliKind)) throw new Error(`unknown command ${JSON.stringify(command ?? '')}\n${USAGE}`);
   if (command === 'attach' && !jobId) throw new Error(`attach needs a job id\n${USAGE}`);
   const apiKey = values['api-key'] ?? env.GATEWAY_API_KEY;
-  if (!apiKey) throw new Error(`give an API key: --api-key or GATEWAY_API_KEY\n${USAGE}`);
+  // One line, no usage after it: the command itself was understood, only the key is missing.
+  if (!apiKey) throw new Error('missing API key: pass --api-key KEY or set GATEWAY_API_KEY (npm start prints a key for each sandbox registrar)');
   const opts: CliOptions = {
     command: command as CliOptions['command'],
     jobId,

@@ -10,7 +10,7 @@ import { addPeriod } from '../../../core/time.js';
 import { records } from '../reply.js';
 import { mapLimit, result, send, type JokerCall } from './call.js';
 import { change, pendingFor } from './results.js';
-import { parseDomain, pendingDomain, stampDate } from './whois.js';
+import { parseDomain, pendingDomain, stampDate, wholeSeconds } from './whois.js';
 
 /** Longest period DMAPI registers or renews for, in months. */
 export const MAX_MONTHS = 120;
@@ -85,14 +85,18 @@ export async function createDomain(call: JokerCall, input: M.DomainCreateInput):
 }
 
 /**
- * Renews from the current expiry. A period of whole years goes as "expyear" (the year the expiry
+ * Renews from the current expiry. The answer's expiresAt is the registry's new expiry from the
+ * result's Expiration-Date when the registry processed the request at once, else (1001, queued) the
+ * current expiry plus the period; both in whole seconds, as query-whois shows the date. A period of whole years goes as "expyear" (the year the expiry
  * reaches), which the document calls safe to retry: a resend cannot renew twice. Other month
  * counts go as "period", which a resend would apply again: the driver first checks the expiry is
  * still the one the caller gave (as EPP's curExpDate), so a retry after success is refused.
  */
 export async function renewDomain(call: JokerCall, input: M.DomainRenewInput): Promise<M.PortResult<M.DomainRenewed>> {
   const months = toMonths(call, input.name, input.period);
-  const target = addPeriod(input.currentExpiry, { value: months, unit: 'm' });
+  // The expiry answered while the registry has only queued the renewal (replaced by the
+  // registry's own when its result arrives), in whole seconds as the registry's dates are.
+  const target = wholeSeconds(addPeriod(input.currentExpiry, { value: months, unit: 'm' }));
   let vars: Record<string, string>;
   if (months % 12 === 0) vars = { domain: input.name, expyear: String(target.getUTCFullYear()) };
   else {

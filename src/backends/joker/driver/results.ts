@@ -11,6 +11,7 @@ import { parseUpstreamDate } from '../../../core/time.js';
 import { refusal } from '../http.js';
 import { keyValues, parseReply, records, type DmapiReply } from '../reply.js';
 import { result, send, type JokerCall } from './call.js';
+import { stampDate } from './whois.js';
 
 /** The answer to an accepted request, as result-retrieve gives it. */
 export interface Outcome {
@@ -86,7 +87,7 @@ export async function pollRequest(call: JokerCall): Promise<M.PortResult<M.PollQ
     object: { kind: KIND[head['request-type'].split('-')[0]] ?? 'domain', name: head['request-object'] },
     pendingActionResult: ok,
     resultCode: ok ? 1000 : (o.answer.statusCode ?? 2400),
-    expiresAt: expires ? parseUpstreamDate(expires) : null,
+    expiresAt: stampDate(expires),
     raw: o.raw,
   };
   return result(call, list, { message, count: done.length });

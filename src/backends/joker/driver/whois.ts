@@ -8,11 +8,25 @@ import type * as M from '../../../core/model/index.js';
 import { parseUpstreamDate } from '../../../core/time.js';
 import { keyValues, type DmapiReply } from '../reply.js';
 
-/** "YYYYMMDDHHMMSS" (UTC) or an ISO date, as a Date. */
+/**
+ * `d` cut to the whole second it falls in (UTC). Joker's dates have no finer part: query-whois
+ * writes "YYYYMMDDHHMMSS", query-domain-list a day.
+ */
+export function wholeSeconds(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / 1000) * 1000);
+}
+
+/**
+ * A Joker date, "YYYYMMDDHHMMSS" (UTC, as query-whois writes it) or ISO 8601 (a result's
+ * Expiration-Date header, which the DMAPI document does not describe), as a Date of whole seconds:
+ * an ISO value with a fraction is cut to its second, so it is the instant query-whois (and so the
+ * `domain` query) shows for the same expiry. null for none; UpstreamDateError for a non-date.
+ */
 export function stampDate(v: string | undefined): Date | null {
   if (!v) return null;
   const m = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)$/.exec(v);
-  return parseUpstreamDate(m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : v);
+  const d = parseUpstreamDate(m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : v);
+  return d && wholeSeconds(d);
 }
 
 /** EPP pending statuses for the kinds of request still being processed. */

@@ -134,6 +134,37 @@ describe('Joker driver', () => {
     await monthly.close();
   });
 
+  test("a renewal answers the registry's expiry in whole seconds, as the domain reads afterwards: queued (its estimate, then the result's poll message) or done at once", async () => {
+    // The registry's clock has milliseconds; its dates (query-whois "domain.expires") do not.
+    clock.set('2026-03-01T12:00:00.345Z');
+    sandbox.reset();
+    const before = (await port.infoDomain(acme, 'alpha.joker.test')).data.expiresAt!;
+    expect(before.getUTCMilliseconds()).toBe(0);
+    const queued = await port.renewDomain(acme, { name: 'alpha.joker.test', currentExpiry: before, period: { value: 1, unit: 'y' } });
+    expect(queued.code).toBe(1001);
+    clock.advance(60_000);
+    const after = (await port.infoDomain(acme, 'alpha.joker.test')).data.expiresAt!;
+    expect(after.getUTCFullYear() - before.getUTCFullYear()).toBe(1);
+    expect(queued.data.expiresAt.toISOString()).toBe(after.toISOString());
+    const completed = (await port.pollRequest(acme)).data.message!;
+    expect([completed.pendingActionResult, completed.expiresAt?.toISOString()]).toEqual([true, after.toISOString()]);
+
+    const quick = new JokerSandbox({ clock, domainDelayMs: 0 }); // processes each request before its result is asked for
+    const q = await quick.start();
+    const direct = new PortableBackend(new JokerDriver({ name: 'jk0', kind: 'joker', url: q.url, tls: { ca: q.ca, servername: 'localhost' }, accounts: { acme: { uid: a.uid, password: a.apiKey } } }, { clock }), { clock });
+    try {
+      const was = (await direct.infoDomain(acme, 'alpha.joker.test')).data.expiresAt!;
+      const done = await direct.renewDomain(acme, { name: 'alpha.joker.test', currentExpiry: was, period: { value: 1, unit: 'y' } });
+      expect(done.code).toBe(1000);
+      const now = (await direct.infoDomain(acme, 'alpha.joker.test')).data.expiresAt!;
+      expect(now.getUTCFullYear() - was.getUTCFullYear()).toBe(1);
+      expect(done.data.expiresAt.toISOString()).toBe(now.toISOString());
+    } finally {
+      await direct.close();
+      await quick.stop();
+    }
+  });
+
   test('register needs a registrant and admin, tech and billing contacts: BAD_USER_INPUT naming what is missing, nothing sent', async () => {
     const e = await failure(port.createDomain(acme, { ...domainInput('nc.joker.test'), contacts: [{ role: 'admin', id: a.contact }] }));
     expect(e.code).toBe('BAD_USER_INPUT');

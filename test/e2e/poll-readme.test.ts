@@ -1,0 +1,135 @@
+/**
+ * README "Live poll messages": the subscription script, run as written there (saved as poll.mjs,
+ * `KEY=... node poll.mjs`), only its URL set to the test gateway's. It prints each transfer
+ * message and keeps the last handled id in poll-cursor.txt; run again after being stopped, it
+ * prints what came meanwhile, nothing it printed before, then live messages.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { REPO_ROOT } from '../helpers/processes.js';
+
+/** The js block of README's "Live poll messages" section. */
+async function example(): Promise<string> {
+  const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Live poll messages'));
+  const block = /```js\n([\s\S]*?)```/.exec(section);
+  if (!block) throw new Error('README: no js block under "Live poll messages"');
+  return block[1]!;
+}
+
+let t: TestGateway;
+let dir: string;
+beforeAll(async () => {
+  t = await startTestGateway({ configure: (c) => (c.poll.intervalMs = 100) });
+  // Under the repository, so `graphql-ws` and `ws` resolve from its node_modules as the README says.
+  await mkdir(path.join(REPO_ROOT, 'node_modules/.cache'), { recursive: true });
+  dir = await mkdtemp(path.join(REPO_ROOT, 'node_modules/.cache/rgw-poll-readme-'));
+});
+afterAll(async () => {
+  await t?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** TheRegistrar asks for a new domain of NewRegistrar's: NewRegistrar gets TRANSFER_REQUESTED for it. */
+async function transferRequested(): Promise<string> {
+  const name = `rd-${randomUUID().slice(0, 8)}.tld`;
+  const c = await t.gql(t.keys.NewRegistrar!, `mutation($k: String!) { createDomain(idempotencyKey: $k, input: { name: "${name}", authInfo: "Tr4nsfer-Pw" }) { name } }`, { k: randomUUID() });
+  expect(c.errors).toBeUndefined();
+  const r = await t.gql(t.keys.TheRegistrar!, `mutation($k: String!) { requestTransfer(idempotencyKey: $k, domainName: "${name}", authInfo: "Tr4nsfer-Pw") { transfer { status } } }`, { k: randomUUID() });
+  expect(r.errors).toBeUndefined();
+  return name;
+}
+
+/** Waits until NewRegistrar's stored messages include one about `name`; answers its id. */
+async function stored(name: string): Promise<string> {
+  for (let i = 0; i < 300; i++) {
+    const r = await t.gql(t.keys.NewRegistrar!, `query($o: [String!]) { pollMessages(objects: $o, includeAcknowledged: true) { edges { node { id } } } }`, { o: [name] });
+    const id = r.data?.pollMessages.edges[0]?.node.id;
+    if (id) return id;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`no poll message about ${name} was stored`);
+}
+
+/** The README script as a process; `lines` grows with its stdout lines. */
+function run(file: string): { child: ChildProcess; lines: string[]; stderr: () => string; until: (ok: (lines: string[]) => boolean) => Promise<void> } {
+  const child = spawn(process.execPath, [file], { cwd: dir, env: { ...process.env, KEY: t.keys.NewRegistrar! } });
+  const lines: string[] = [];
+  let buf = '';
+  let err = '';
+  const waiters: Array<() => void> = [];
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => {
+    buf += s;
+    const parts = buf.split('\n');
+    buf = parts.pop()!;
+    lines.push(...parts);
+    waiters.forEach((w) => w());
+  });
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => void (err += s));
+  const until = (ok: (l: string[]) => boolean) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => (ok(lines) ? resolve() : undefined);
+      waiters.push(check);
+      child.once('exit', (code) => (ok(lines) ? resolve() : reject(new Error(`poll.mjs exited ${code}: ${err}`))));
+      check();
+    });
+  return { child, lines, stderr: () => err, until };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+describe("README's pollMessages subscription script", () => {
+  it('prints each message once, keeps the last id in its file, and a second run goes on after it', async () => {
+    const script = (await example()).replace("'ws://localhost:4000/graphql'", JSON.stringify(t.gateway.wsUrl));
+    expect(script).not.toContain('localhost:4000');
+    const file = path.join(dir, 'poll.mjs');
+    await writeFile(file, script);
+    const cursorFile = path.join(dir, 'poll-cursor.txt');
+    const mine = (lines: string[], names: string[]) => lines.filter((l) => names.some((n) => l.includes(` ${n} `)));
+
+    // As if an earlier run handled the first transfer: the script starts after it.
+    const handled = await transferRequested();
+    await writeFile(cursorFile, await stored(handled));
+    const missed = await transferRequested();
+    const missedId = await stored(missed);
+
+    const first = run(file);
+    try {
+      await first.until((l) => mine(l, [missed]).length === 1);
+      expect(mine(first.lines, [missed])).toEqual([`${missedId} TRANSFER_REQUESTED ${missed} pending`]);
+      const live = await transferRequested();
+      await first.until((l) => mine(l, [live]).length === 1);
+      const liveId = await stored(live);
+      expect(mine(first.lines, [handled, missed, live])).toEqual([`${missedId} TRANSFER_REQUESTED ${missed} pending`, `${liveId} TRANSFER_REQUESTED ${live} pending`]);
+    } finally {
+      await stop(first.child);
+    }
+    expect((await readFile(cursorFile, 'utf8')).trim()).toBe(first.lines.at(-1)!.split(' ')[0]);
+
+    // Stopped: a message comes meanwhile; the next run prints it, and nothing of the first run's.
+    const meanwhile = await transferRequested();
+    const meanwhileId = await stored(meanwhile);
+    const second = run(file);
+    try {
+      await second.until((l) => mine(l, [meanwhile]).length === 1);
+      const again = await transferRequested();
+      await second.until((l) => mine(l, [again]).length === 1);
+      expect(mine(second.lines, [handled, missed, meanwhile, again]).map((l) => l.split(' ').slice(0, 3).join(' '))).toEqual([
+        `${meanwhileId} TRANSFER_REQUESTED ${meanwhile}`,
+        `${await stored(again)} TRANSFER_REQUESTED ${again}`,
+      ]);
+      expect(second.stderr()).toBe('');
+    } finally {
+      await stop(second.child);
+    }
+  }, 120_000);
+});

@@ -272,7 +272,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     // format, the API key (authenticate + revocation), the counting and tracing of operations.
     const limitsInForce = resolveLimits(config);
     const limits = new OperationLimits(schema, limitsInForce, createRateLimiter(limitsInForce, config.redisUrl, logger, config.redisUrl ? redisPrefix(config) : undefined));
-    const formatError = makeFormatError(logger, limits.limits);
+    const formatError = makeFormatError(logger, limits.limits, schema);
     const revocations = new KeyRevocationWatch(db.prisma, logger, config.auth?.revocationCheckMs, (keyId) => apiKeys.forget(keyId));
     const unlistenKeys = db.listen ? await followKeyChanges(db.listen, apiKeys, revocations, logger) : async () => undefined;
     const app = express();

@@ -1,9 +1,10 @@
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { GraphQLError } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GatewayError } from '../core/errors.js';
 import { recodeTokenLimit } from '../limits/document.js';
+import { argumentField } from './argument-field.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -19,7 +20,12 @@ export const MAX_MESSAGE = 500;
 
 const cut = (s: string): string => (s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE - 1)}…` : s);
 
-export function makeFormatError(logger: Logger, limits: { maxTokens?: number } = {}): FormatError {
+/**
+ * The formatter both transports use. `schema` lets a validation error about a missing required
+ * argument or input field name it in `extensions.field` (argument-field.ts); without it, only
+ * errors with a node inside an argument (a wrong value) get one.
+ */
+export function makeFormatError(logger: Logger, limits: { maxTokens?: number } = {}, schema?: GraphQLSchema): FormatError {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     let original = unwrapResolverError(error);
     // graphql-ws wraps an error thrown by a subscription's stream without a path, and Apollo wraps
@@ -52,7 +58,10 @@ export function makeFormatError(logger: Logger, limits: { maxTokens?: number } =
     const code = formatted.extensions?.code;
     if (original instanceof GraphQLError || (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR')) {
       const { http: _http, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, message: cut(formatted.message), extensions: { ...extensions, code: code ?? 'BAD_REQUEST' } };
+      // A validation error about an argument names it, as the gateway's own errors do (Apollo's and
+      // graphql-ws's wrappers keep graphql-js's error, with its AST nodes, as `original`).
+      const field = code === 'GRAPHQL_VALIDATION_FAILED' && original instanceof GraphQLError && extensions.field === undefined ? argumentField(original, schema) : undefined;
+      return { ...formatted, message: cut(formatted.message), extensions: { ...extensions, code: code ?? 'BAD_REQUEST', ...(field !== undefined ? { field } : {}) } };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error');
     return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

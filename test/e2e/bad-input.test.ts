@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itemKey } from '../../src/bulk/store.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { wsOnce } from '../helpers/ws.js';
 
 const DIGEST = '8CDB2B8A8D0B4E8E1D8E5E6A1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D';
 
@@ -138,6 +139,40 @@ describe('bad input', () => {
   it('rejects an empty idempotency key', async () => {
     const r = await t.gql(A, create, { k: '', input: base });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'idempotencyKey' });
+  });
+
+  // graphql-js refuses these before anything runs (GRAPHQL_VALIDATION_FAILED); the error names the
+  // argument as the gateway's own errors do, over HTTP and graphql-ws alike.
+  it.each([
+    ['a required argument left out', `mutation { deleteDomain(name: "fine.example") { name } }`, 'idempotencyKey'],
+    ['two left out: each error names its own', `mutation { createHost { name } }`, ['input', 'idempotencyKey']],
+    ['a literal of the wrong type', `mutation { createDomain(idempotencyKey: 7, input: { name: "fine.example", authInfo: "G00d-Pw" }) { name } }`, 'idempotencyKey'],
+    ['a wrong type inside an input list', `mutation { createDomain(idempotencyKey: "k", input: { name: "fine.example", authInfo: "G00d-Pw", nameservers: [{ name: "ns1.fine.example" }, { name: 5 }] }) { name } }`, 'input.nameservers[1].name'],
+    ['a required input field left out', `mutation { createDomain(idempotencyKey: "k", input: { authInfo: "G00d-Pw" }) { name } }`, 'input.name'],
+    ['an unknown argument', `{ checkDomains(names: ["ok.example"], nmes: []) { name } }`, 'nmes'],
+    ["a directive's required argument left out", `{ viewer @include { id } }`, 'if'],
+    ['a variable of the wrong type', `mutation($k: String) { deleteDomain(name: "fine.example", idempotencyKey: $k) { name } }`, 'idempotencyKey'],
+  ])('%s: GRAPHQL_VALIDATION_FAILED naming the argument, on HTTP and graphql-ws', async (_why, query, field) => {
+    const fields = Array.isArray(field) ? field : [field];
+    const before = [await t.upstreamCommands(), ...(await written())];
+    const http = await t.gql(A, query, { k: 'unused' });
+    const ws = await wsOnce(t.gateway.wsUrl, A, query, { k: 'unused' });
+    for (const r of [http, ws]) {
+      expect(r.data).toBeUndefined();
+      expect(r.errors?.map((e) => e.extensions)).toEqual(fields.map((f) => ({ code: 'GRAPHQL_VALIDATION_FAILED', field: f })));
+    }
+    expect([await t.upstreamCommands(), ...(await written())]).toEqual(before);
+  });
+
+  it('a validation error not about an argument names no field, though its field lacks one', async () => {
+    const query = `mutation { deleteDomain(name: "fine.example") }`; // no selection, and no idempotencyKey
+    for (const r of [await t.gql(A, query), await wsOnce(t.gateway.wsUrl, A, query)]) {
+      const errors = r.errors!.map((e) => [e.message.includes('selection') ? 'selection' : 'argument', e.extensions]);
+      expect(errors.sort()).toEqual([
+        ['argument', { code: 'GRAPHQL_VALIDATION_FAILED', field: 'idempotencyKey' }],
+        ['selection', { code: 'GRAPHQL_VALIDATION_FAILED' }],
+      ]);
+    }
   });
 
   it('refuses a client key in the namespace of the keys derived for bulk items, before anything is sent or written', async () => {

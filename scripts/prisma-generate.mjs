@@ -12,7 +12,8 @@
  * the CLI's native-engine check.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,12 +21,17 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 
+/**
+ * The schema's SHA-256, written next to the client once it is generated from it. (The client
+ * embeds its schema too, but as `prisma format` lays it out: comparing that with the file made a
+ * schema not in that layout look stale at every run, and every `npm run` regenerated the client.)
+ */
+const stamp = path.join(root, 'src/db/generated/schema.sha256');
+const schemaHash = () => createHash('sha256').update(readFileSync(path.join(root, 'prisma/schema.prisma'))).digest('hex');
+
 function upToDate() {
-  // The generated client embeds the schema it was generated from.
-  const generated = path.join(root, 'src/db/generated/internal/class.ts');
-  if (!existsSync(generated) || !existsSync(path.join(root, 'src/db/generated/client.ts'))) return false;
-  const schema = readFileSync(path.join(root, 'prisma/schema.prisma'), 'utf8');
-  return readFileSync(generated, 'utf8').includes(JSON.stringify(schema));
+  if (!existsSync(stamp) || !existsSync(path.join(root, 'src/db/generated/client.ts'))) return false;
+  return readFileSync(stamp, 'utf8').trim() === schemaHash();
 }
 
 let cli;
@@ -41,5 +47,7 @@ try {
 }
 
 if (!args.has('--force') && upToDate()) process.exit(0);
+const hash = schemaHash(); // the schema as it was when generation started
 const run = spawnSync(process.execPath, [cli, 'generate'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+if (run.status === 0) writeFileSync(stamp, `${hash}\n`);
 process.exit(run.status ?? 1);

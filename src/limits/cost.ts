@@ -23,6 +23,7 @@
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { GraphQLError, Kind, type DefinitionNode, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { queryTooComplex } from './errors.js';
+import { variableError } from './variable-errors.js';
 
 export const REGISTRY = 10;
 export const DATABASE = 5;
@@ -111,7 +112,8 @@ const DEFAULT_MAX_NODES = 10_000;
 
 /**
  * Refuses an operation costing more than `maxCost`, before it runs: QUERY_TOO_COMPLEX, or
- * BAD_USER_INPUT when the variables do not fit the operation (execution would refuse them too).
+ * BAD_USER_INPUT naming the argument when the variables do not fit the operation (execution
+ * would refuse them too; src/limits/variable-errors.ts).
  * Returns the cost of an admitted operation.
  */
 export function checkCost(
@@ -130,7 +132,8 @@ export function checkCost(
     if (/maximum allowed number of nodes/.test(message)) {
       throw queryTooComplex('maxCost', maxCost, `the operation expands to more than ${maxNodes} fields; its cost is above the limit of ${maxCost}`);
     }
-    throw new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+    // Variables that do not fit: the place and a short quote (src/limits/variable-errors.ts).
+    throw variableError(schema, operation, variables) ?? new GraphQLError(message.length > 200 ? `${message.slice(0, 199)}…` : message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
   }
   if (cost > maxCost) {
     throw queryTooComplex('maxCost', maxCost, `the operation's estimated cost is ${cost}; the limit is ${maxCost} (a registry command costs ${REGISTRY}, a database query ${DATABASE}, lists by their length)`);

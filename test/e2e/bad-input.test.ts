@@ -164,6 +164,42 @@ describe('bad input', () => {
     expect([await t.upstreamCommands(), ...(await written())]).toEqual(before);
   });
 
+  // Variables that do not fit the operation: refused before anything runs (BAD_USER_INPUT), naming
+  // the argument the value reaches, quoting at most a short prefix of it, never a secret.
+  const renew = `mutation($items: [BulkRenewItemInput!]!, $k: String!) { bulkRenew(domains: $items, idempotencyKey: $k) { job { id } } }`;
+  const transfer = `mutation($items: [BulkTransferItemInput!]!, $k: String!) { bulkTransfer(domains: $items, idempotencyKey: $k) { job { id } } }`;
+  const longDate = `not-a-date${'x'.repeat(5000)}`;
+  it.each([
+    ['a bad date deep in a list, 5,000 characters long', renew, { items: [{ name: 'a.tld' }, { name: 'b.tld', currentExpiry: longDate }], k: 'v-1' }, 'domains[1].currentExpiry', '"not-a-datexxxxxxxxxxxxxxxxxxxxxx"…'],
+    ['a required variable not given', renew, { items: [{ name: 'a.tld' }] }, 'idempotencyKey', '$k'],
+    ['null for a non-null variable', renew, { items: null, k: 'v-1' }, 'domains', 'null'],
+    ['an input field misspelt (the one it lacks is named)', renew, { items: [{ nam: 'a.tld' }], k: 'v-1' }, 'domains[0].name', 'not provided'],
+    ['a number for a string', renew, { items: [{ name: 'a.tld' }], k: 5 }, 'idempotencyKey', 'String'],
+  ])('%s: BAD_USER_INPUT naming the argument, on HTTP and graphql-ws', async (_why, query, variables, field, says) => {
+    const before = [await t.upstreamCommands(), ...(await written())];
+    for (const r of [await t.gql(A, query, variables), await wsOnce(t.gateway.wsUrl, A, query, variables)]) {
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(r.errors![0].message.startsWith(`${field}: `)).toBe(true);
+      expect(r.errors![0].message).toContain(says);
+      expect(r.errors![0].message.length).toBeLessThan(300);
+    }
+    expect([await t.upstreamCommands(), ...(await written())]).toEqual(before);
+  });
+
+  it.each([
+    ['a number', 7654321987],
+    ['an object', { pw: 'S3cret-Obj3ct-Code' }],
+  ])('an auth code of the wrong type (%s) is never echoed, on HTTP and graphql-ws', async (_why, authInfo) => {
+    const variables = { items: [{ name: 'a.tld', authInfo }], k: 'v-2' };
+    for (const r of [await t.gql(A, transfer, variables), await wsOnce(t.gateway.wsUrl, A, transfer, variables)]) {
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'domains[0].authInfo' });
+      const text = JSON.stringify(r.errors);
+      expect(text).not.toContain('7654321987');
+      expect(text).not.toContain('S3cret');
+    }
+  });
+
   it('a validation error not about an argument names no field, though its field lacks one', async () => {
     const query = `mutation { deleteDomain(name: "fine.example") }`; // no selection, and no idempotencyKey
     for (const r of [await t.gql(A, query), await wsOnce(t.gateway.wsUrl, A, query)]) {

@@ -1,0 +1,119 @@
+/**
+ * A clear error for variables that do not fit the operation (GraphQL spec §6.1.2
+ * CoerceVariableValues), in the form of the gateway's own bad-input errors: BAD_USER_INPUT with
+ * `extensions.field` naming the argument the bad value reaches (`domains[1].currentExpiry`, not
+ * the variable's own path), a message quoting at most a short prefix of the value (quoted()),
+ * and no value at all under a secret's name (authInfo, password, pw).
+ *
+ * graphql-js's own message ("Variable "$items" got invalid value … at "items[1]…"; …") quotes the
+ * whole value, once or twice, before the place it is about: a long value pushed the place out of
+ * the 512 characters an error keeps, and a secret of the wrong type (an auth code sent as a
+ * number) was echoed. It is worked out again here from graphql-js's coerceInputValue, whose
+ * onError gives the path, the value and the reason apart; only on the error path (the cost check
+ * met an error coercing the variables), so a valid request pays nothing for it.
+ */
+import { GraphQLError, Kind, coerceInputValue, isInputType, isNonNullType, typeFromAST, type GraphQLSchema, type OperationDefinitionNode, type ValueNode } from 'graphql';
+import { inspect } from 'graphql/jsutils/inspect.js';
+import { quoted } from '../core/errors.js';
+
+/** Names whose values are never shown (src/idempotency/secrets.ts keeps the same ones out of storage). */
+const SECRET_NAMES = new Set(['authInfo', 'password', 'pw']);
+
+/** The longest reason kept from graphql-js or a scalar, after the value was replaced in it. */
+const MAX_REASON = 200;
+
+/** Where `$name` is first used in the operation, as an argument path (`domains`, `input.name`), or null. */
+function argumentPathOf(operation: OperationDefinitionNode, name: string): string | null {
+  const inValue = (v: ValueNode, path: string): string | null => {
+    if (v.kind === Kind.VARIABLE) return v.name.value === name ? path : null;
+    if (v.kind === Kind.LIST) {
+      for (let i = 0; i < v.values.length; i++) {
+        const p = inValue(v.values[i], `${path}[${i}]`);
+        if (p) return p;
+      }
+    }
+    if (v.kind === Kind.OBJECT) {
+      for (const f of v.fields) {
+        const p = inValue(f.value, `${path}.${f.name.value}`);
+        if (p) return p;
+      }
+    }
+    return null;
+  };
+  // An explicit stack, not recursion: the selection sets are as deep as the document allows.
+  const sets = [operation.selectionSet];
+  while (sets.length > 0) {
+    for (const s of sets.pop()!.selections) {
+      for (const d of s.directives ?? []) for (const a of d.arguments ?? []) {
+        const p = inValue(a.value, a.name.value);
+        if (p) return p;
+      }
+      if (s.kind === Kind.FIELD) for (const a of s.arguments ?? []) {
+        const p = inValue(a.value, a.name.value);
+        if (p) return p;
+      }
+      if (s.kind !== Kind.FRAGMENT_SPREAD && s.selectionSet) sets.push(s.selectionSet);
+    }
+  }
+  return null; // used only in a fragment: the variable's own name
+}
+
+/** `reason` with every spelling of `value` in it (graphql-js's inspect(), JSON, plain) replaced by its short quote, and cut. */
+function scrub(reason: string, value: unknown): string {
+  const json = safeJson(value);
+  const shown = typeof value === 'string' ? quoted(value) : json.length <= 32 ? json : `${json.slice(0, 31)}…`;
+  const spellings = new Set<string>([inspect(value)]);
+  if (typeof value === 'string') spellings.add(value);
+  else if (value !== null && value !== undefined) {
+    spellings.add(safeJson(value));
+    spellings.add(String(value));
+  }
+  let out = reason;
+  // The longest first, so that the quoted form goes before the bare one inside it.
+  for (const s of [...spellings].filter((x) => x.length > 0).sort((a, b) => b.length - a.length)) out = out.split(s).join(shown);
+  return out.length <= MAX_REASON ? out : `${out.slice(0, MAX_REASON - 1)}…`;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+const badInput = (field: string, reason: string) =>
+  new GraphQLError(`${field}: ${reason}`, { extensions: { code: 'BAD_USER_INPUT', field, http: { status: 400 } } });
+
+/**
+ * The first variable of `operation` that `variables` does not fit, as a BAD_USER_INPUT error
+ * (above), or null when they all fit (the caller's error was about something else). Variables
+ * whose type the schema does not know are left to validation, which refuses them first.
+ */
+export function variableError(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): GraphQLError | null {
+  const given = variables ?? {};
+  for (const def of operation.variableDefinitions ?? []) {
+    const name = def.variable.name.value;
+    const type = typeFromAST(schema, def.type);
+    if (!type || !isInputType(type)) continue;
+    const at = argumentPathOf(operation, name) ?? `$${name}`;
+    if (!Object.prototype.hasOwnProperty.call(given, name)) {
+      if (isNonNullType(type) && !def.defaultValue) return badInput(at, `is required: the variable $${name} (${String(type)}) was not given`);
+      continue;
+    }
+    const value = given[name];
+    if (value === null && isNonNullType(type)) return badInput(at, `must not be null (the variable $${name} is ${String(type)})`);
+    let first: { path: ReadonlyArray<string | number>; invalid: unknown; reason: string } | undefined;
+    coerceInputValue(value, type, (path, invalid, error) => {
+      first ??= { path, invalid, reason: error.message };
+    });
+    if (!first) continue;
+    // An input object's missing or unknown field is reported at the object, its name in the reason.
+    const inObject = /^Field "([_A-Za-z][_0-9A-Za-z]*)" (?:of required type|is not defined by type)/.exec(first.reason)?.[1];
+    const field = at + [...first.path, ...(inObject ? [inObject] : [])].map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
+    // Under a secret's name nothing of the value or of a reason that may spell it is shown.
+    if (first.path.some((k) => typeof k === 'string' && SECRET_NAMES.has(k))) return badInput(field, 'is not a valid value of its type (a secret: not shown)');
+    return badInput(field, scrub(first.reason, first.invalid));
+  }
+  return null;
+}

@@ -52,6 +52,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { EppSandbox } from '../dist/src/sandbox/epp/index.js';
 import { startLatencyProxy } from '../dist/src/sandbox/latency-proxy.js';
@@ -243,6 +244,31 @@ async function finished(id) {
   }
 }
 const renewals = () => bulkSandbox.applied('domain:renew');
+/**
+ * This process's own stalls (it runs the registry and the proxies: while it stands still, no
+ * answer reaches anyone): its garbage collections and its event loop's delay, from now until the
+ * returned function is called, which gives { gcs, gcMs, longestGcMs, majorGcs, loopP99Ms, loopMaxMs }.
+ */
+function ownStalls() {
+  const gc = { gcs: 0, gcMs: 0, longestGcMs: 0, majorGcs: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.gcs++;
+      gc.gcMs += e.duration;
+      gc.longestGcMs = Math.max(gc.longestGcMs, e.duration);
+      if (e.detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) gc.majorGcs++;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  return () => {
+    observer.disconnect();
+    loop.disable();
+    return { ...gc, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6 };
+  };
+}
+const stallsText = (s) => `${s.gcs} collections (${s.majorGcs} full), ${s.gcMs.toFixed(0)} ms in all, the longest ${s.longestGcMs.toFixed(1)} ms; event loop delay p99 ${s.loopP99Ms.toFixed(1)} ms, max ${s.loopMaxMs.toFixed(1)} ms`;
 const renewedOnce = (set) => bulkNames(set).filter((n) => bulkSandbox.domain(n)?.expiresAt.getTime() === Date.UTC(EXPIRY.getUTCFullYear() + 1, EXPIRY.getUTCMonth(), EXPIRY.getUTCDate())).length;
 /** CPU seconds so far of PostgreSQL's server processes for the run's database (0 on the embedded one: it runs in the gateway). */
 async function postgresCpu() {
@@ -305,6 +331,7 @@ if (ITEMS > 0) {
   const samples1 = []; // [ms since the submission, renewals applied], every 5 ms
   let sampler1;
   bulkProxy.stats(true);
+  const stalls1 = ownStalls();
   const run1 = await withCpu(async () => {
     before = renewals();
     t1 = Date.now();
@@ -317,6 +344,7 @@ if (ITEMS > 0) {
   wall1 = run1.value - t1;
   const job1Counts = renewals() - before;
   const proxied1 = bulkProxy.stats(true);
+  const own1 = stalls1();
   const counts1 = (await gql(JOB, { id: id1 })).bulkJob.counts;
   const total = run1.cpu.gateway + run1.cpu.self + run1.cpu.pg;
   print(`bulkRenew of ${ITEMS} domains (latency ${LATENCY} ms, concurrency ${CONCURRENCY}, ${CONCURRENCY} sessions):`);
@@ -329,7 +357,7 @@ if (ITEMS > 0) {
     const first = samples1.find(([, n]) => n > 0)?.[0] ?? 0;
     print(`  where the wall went: submission answered ${submitMs} ms, first renewal ${first} ms; first tenth of the renewals ${tenth - first} ms (ideal ${ideal(ITEMS / 10).toFixed(0)}); middle eight tenths ${nine - tenth} ms: ratio ${((nine - tenth) / ideal((8 * ITEMS) / 10)).toFixed(3)}; last tenth ${(reached(ITEMS) ?? wall1) - nine} ms; finishedAt ${wall1 - (reached(ITEMS) ?? wall1)} ms after the last renewal`);
   }
-  print(`  the simulated latency as delivered: ${proxied1.chunks} answers, each ${proxied1.meanDelayMs.toFixed(2)} ms on average from the proxy's read of the registry's answer to its write to the gateway (set: ${LATENCY} ms)`);
+  print(`  the simulated latency as delivered: ${proxied1.chunks} answers, each ${proxied1.meanDelayMs.toFixed(2)} ms on average from the proxy's read of the registry's answer to its write to the gateway (set: ${LATENCY} ms); this process (registry and proxies) meanwhile: ${stallsText(own1)}`);
   print(`  gateway peak RSS during the job ${rssMiB('VmHWM').toFixed(0)} MiB (goal < 300 MB)${reset ? `; before it, since the start: ${peakBefore.toFixed(0)} MiB` : ' (since the process started: its peak could not be reset)'}`);
   print(`  CPU per item: gateway ${perItem(run1.cpu.gateway)} ms (its main thread ${perItem(run1.cpu.main)} ms), registry + proxies (this process) ${perItem(run1.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run1.cpu.pg)} ms` : ''}; total ${perItem(total)} ms`);
   if (SERVER_URL) print(`  PostgreSQL transactions ${run1.transactions}: ${(run1.transactions / ITEMS).toFixed(2)} per item`);
@@ -337,9 +365,11 @@ if (ITEMS > 0) {
 
   // The measured baseline: a direct EPP client (no gateway) renewing ITEMS other domains at the
   // same concurrency through the same proxy to the same registry, in a process of its own.
+  const stalls3 = ownStalls();
   const direct = DIRECT ? await directRenew(bulkNames(3)) : null;
   const proxied3 = bulkProxy.stats(true);
-  if (direct) print(`  baseline in this run: a direct EPP client (bench/lib/direct-renew.mjs, its own process, ${CONCURRENCY} sessions, no gateway) renewing ${direct.renewed} other domains through the same proxy (answers delayed ${proxied3.meanDelayMs.toFixed(2)} ms on average): wall ${direct.wallMs.toFixed(0)} ms = ratio ${(direct.wallMs / idealMs).toFixed(2)}; the gateway's job against it: ${(wall1 / direct.wallMs).toFixed(2)}`);
+  const own3 = stalls3();
+  if (direct) print(`  baseline in this run: a direct EPP client (bench/lib/direct-renew.mjs, its own process, ${CONCURRENCY} sessions, no gateway) renewing ${direct.renewed} other domains through the same proxy (answers delayed ${proxied3.meanDelayMs.toFixed(2)} ms on average): wall ${direct.wallMs.toFixed(0)} ms = ratio ${(direct.wallMs / idealMs).toFixed(2)}; the gateway's job against it: ${(wall1 / direct.wallMs).toFixed(2)}; this process meanwhile: ${stallsText(own3)}`);
 
 }
 if (ITEMS > 0 && RESUME) {

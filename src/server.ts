@@ -22,6 +22,7 @@ import type { Listen } from './db/listen.js';
 import { idempotencyOptions, startPurgeTimer } from './idempotency/config.js';
 import { deploymentFingerprints } from './idempotency/fingerprint-key.js';
 import { IdempotencyService } from './idempotency/service.js';
+import { metricsExposureWarning } from './http/metrics-exposure.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { Operations } from './observe/operations.js';
@@ -369,6 +370,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     step('listen');
     // processMs: since the process started, module loading included.
     logger.info({ port, startupMs: { ...startup, processMs: Math.round(process.uptime() * 1000) } }, 'gateway listening');
+    const metricsOpen = metricsExposureWarning(config);
+    if (metricsOpen) logger.warn({ host: config.host || null, port }, metricsOpen);
 
     return {
       url: `http://${host}:${port}/graphql`,

@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ioredis, rateLimiterFlexible } from '../core/lazy-modules.js';
 import type { Logger } from '../logger.js';
+import { logRedisAvailability } from '../pubsub/redis-availability.js';
 import { rateLimited } from './errors.js';
 import type { Limits } from './limits.js';
 
@@ -36,7 +37,10 @@ export function createRateLimiter(limits: Pick<Limits, 'rateLimit'>, redisUrl: s
   if (redisUrl) {
     // No offline queue: while Redis is away a spend fails at once and the insurance limiter answers.
     redis = new (ioredis().Redis)(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-    redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'rate limit: Redis unavailable, limiting per instance'));
+    logRedisAvailability([redis], logger, {
+      down: "rate limit: Redis unavailable, each instance counts API keys' budgets on its own until it is back",
+      back: 'rate limit: Redis is back, budgets are shared across instances again',
+    });
     limiter = new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) });
   } else {
     limiter = new RateLimiterMemory(options);

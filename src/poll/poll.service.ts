@@ -71,6 +71,21 @@ export class PollService {
     private readonly observe?: { stored(backend: string, type: string, queuedAt: Date, receivedAt: Date): void },
   ) {}
 
+  /** Whether the last publish failed: a failing fan-out (Redis down) is logged once, not per message. */
+  private publishFailing = false;
+
+  /** Tells the subscribers of a stored message; a failure is logged once until a publish succeeds again (the message stays stored either way). */
+  private async publish(event: PollRow): Promise<void> {
+    try {
+      await this.events.publish(toEvent(event));
+      if (this.publishFailing) this.logger.info('poll event publish works again');
+      this.publishFailing = false;
+    } catch (err) {
+      if (!this.publishFailing) this.logger.warn({ err }, 'poll event publish failed (the message is stored; subscribers read it from the store); not logged again until a publish succeeds');
+      this.publishFailing = true;
+    }
+  }
+
   /** Drain one queue; returns how many new messages were stored. */
   async drain(account: PollAccount): Promise<number> {
     const { backend, registrarId } = account;
@@ -88,7 +103,7 @@ export class PollService {
       // Stored before (read again after a crash before the ack): that process may have died before
       // telling the subscribers too, so tell them now; a stream skips what it already delivered.
       const event = row ?? (await this.stored(account, m.id));
-      if (event) await this.events.publish(toEvent(event)).catch((err) => this.logger.warn({ err }, 'poll event publish failed'));
+      if (event) await this.publish(event);
       try {
         await backend.pollAck(call, m.id);
       } catch (err) {

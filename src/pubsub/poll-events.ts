@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { ioredis } from '../core/lazy-modules.js';
 import type { Logger } from '../logger.js';
+import { logRedisAvailability } from './redis-availability.js';
 
 /** A stored poll message as it travels to subscribers (JSON-safe: ids and dates as strings). */
 export interface PollEvent {
@@ -163,7 +164,10 @@ export class RedisPollEvents extends LocalPollEvents {
     });
     this.sub.on('ready', () => void (this.readyBefore = true));
     this.pub.on('ready', () => void this.payDebts());
-    for (const c of [this.pub, this.sub]) c.on('error', (err) => this.logger.warn({ err: err.message }, 'redis'));
+    logRedisAvailability([this.pub, this.sub], this.logger, {
+      down: "poll events: Redis unavailable, other instances' subscribers get this instance's poll events only once it is back (they then re-read the store); /readyz answers 503 meanwhile",
+      back: 'poll events: Redis is back, poll events reach every instance again',
+    });
   }
 
   private channel(registrarId: string): string {

@@ -1,0 +1,101 @@
+/**
+ * A gateway whose Redis is down logs it once per component (poll events, rate limit, the
+ * HeadlessDomains shares) with the error, not once per reconnection attempt, and says once when
+ * it is back; /readyz answers 503 meanwhile. Redis sits behind a TCP front the test controls:
+ * while "down" it resets every connection (ioredis sees ECONNRESET and retries), while "up" it
+ * pipes to the machine's Redis. "A few retry cycles" is counted in connections the front refused,
+ * not in time.
+ */
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { REDIS, redisUp } from '../helpers/redis.js';
+
+type Line = { level: number; msg: string; err?: string };
+const lines: Line[] = [];
+const sink = new Writable({
+  write(chunk, _enc, done) {
+    for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+    done();
+  },
+});
+const aboutRedis = (l: Line) => /redis/i.test(l.msg);
+
+/** The TCP front: counts refused connections and wakes whoever waits for a number of them. */
+let mode: 'down' | 'up' = 'down';
+let refused = 0;
+const waiters: Array<() => void> = [];
+const upstream = new URL(REDIS);
+const sockets = new Set<net.Socket>();
+const front = net.createServer((socket) => {
+  sockets.add(socket);
+  socket.on('close', () => sockets.delete(socket));
+  socket.on('error', () => undefined);
+  if (mode === 'down') {
+    refused++;
+    waiters.splice(0).forEach((w) => w());
+    return void socket.resetAndDestroy();
+  }
+  const back = net.connect(Number(upstream.port || 6379), upstream.hostname);
+  back.on('error', () => socket.destroy());
+  socket.on('close', () => back.destroy());
+  back.on('close', () => socket.destroy());
+  socket.pipe(back).pipe(socket);
+});
+async function refusedAtLeast(n: number): Promise<void> {
+  while (refused < n) await new Promise<void>((resolve) => waiters.push(resolve));
+}
+
+let t: TestGateway;
+let readyz: string;
+beforeAll(async () => {
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  const { port } = front.address() as net.AddressInfo;
+  t = await startTestGateway({
+    logger: pino({ level: 'info' }, sink),
+    configure: (c) => {
+      c.poll.enabled = false;
+      c.redisUrl = `redis://127.0.0.1:${port}`;
+      c.redisPrefix = `rgw-test-${randomUUID().slice(0, 8)}:`;
+    },
+  });
+  readyz = t.gateway.url.replace(/graphql$/, 'readyz');
+}, 60_000);
+afterAll(async () => {
+  await t?.close();
+  for (const s of sockets) s.destroy();
+  await new Promise((resolve) => front.close(resolve));
+});
+
+describe('Redis down', () => {
+  it('is logged once per component, with the error, however many reconnection attempts fail; /readyz answers 503', async () => {
+    await refusedAtLeast(30); // every connection of every component has been refused several times
+    const res = await fetch(readyz);
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { checks: { redis: string } }).checks.redis).toMatch(/^unavailable/);
+    await refusedAtLeast(refused + 10);
+
+    const warnings = lines.filter((l) => l.level === 40 && aboutRedis(l));
+    expect(warnings.length).toBeGreaterThanOrEqual(1);
+    expect(warnings.length).toBeLessThanOrEqual(3); // poll events, rate limit, HeadlessDomains shares: one each
+    expect(new Set(warnings.map((w) => w.msg)).size).toBe(warnings.length);
+    for (const w of warnings) expect(w.err).toMatch(/ECONNRESET|closed|refused/i);
+    expect(lines.filter(aboutRedis).length).toBe(warnings.length);
+    expect(lines.map((l) => JSON.stringify(l)).join('\n')).not.toContain(t.gateway.services.config.redisUrl);
+  }, 60_000);
+
+  it.skipIf(!redisUp)('is back: said once per component, /readyz answers 200 (needs Redis at TEST_REDIS_URL, default 127.0.0.1:6379)', async () => {
+    const warningsBefore = lines.filter((l) => l.level === 40 && aboutRedis(l)).length;
+    mode = 'up';
+    while ((await fetch(readyz)).status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Every component's connections are up: the readiness check covers poll events only, so wait for the others' lines.
+    while (lines.filter((l) => l.level === 30 && /Redis is back/i.test(l.msg)).length < warningsBefore) await new Promise((resolve) => setTimeout(resolve, 50));
+    const back = lines.filter((l) => l.level === 30 && /Redis is back/i.test(l.msg));
+    expect(back).toHaveLength(warningsBefore);
+    expect(new Set(back.map((l) => l.msg)).size).toBe(back.length);
+    expect(lines.filter((l) => l.level === 40 && aboutRedis(l))).toHaveLength(warningsBefore);
+  }, 60_000);
+});

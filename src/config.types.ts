@@ -46,6 +46,13 @@ export interface EppBackendConfig {
   commandTimeoutMs?: number;
   /** Idle time after which a <hello/> keeps the session alive. Default 60000. */
   keepAliveMs?: number;
+  /**
+   * Period units the registry's policy accepts for domain create, renew and transfer (RFC 5731
+   * allows y and m; the greeting does not say). Default ["y", "m"]; Nomulus and the EPP sandboxes
+   * take years only: ["y"] (the default for a backend with `sandbox`). A period in another unit is
+   * refused with BAD_USER_INPUT (`period.unit`) before anything is written or sent.
+   */
+  periodUnits?: Array<'y' | 'm'>;
   /** Object/extension URIs the gateway may log in with (default: every one it understands that the greeting offers). */
   /** When set, the gateway starts an in-process sandbox for this backend and points host/port at it. */
   sandbox?: { profile: 'contacts' | 'nomulus'; transferPeriodMs?: number };

@@ -103,7 +103,7 @@ export class EppDriver implements Driver {
     if (!this.greetings.has(ctx.registrarId)) await this.pool(ctx.registrarId).warm();
     const greeting = this.greetings.get(ctx.registrarId);
     if (!greeting) throw new UpstreamUnavailableError(`backend ${this.name}: no greeting received`, { backend: this.name, maybeApplied: false });
-    return capabilitiesFrom(greeting);
+    return capabilitiesFrom(greeting, this.config.periodUnits);
   }
 
   // ---- domains ----

@@ -12,13 +12,19 @@ export const eppKind: BackendKind<EppBackendConfig> = {
     for (const [key, v] of [['poolSize', cfg.poolSize], ['checkLimit', cfg.checkLimit]] as const) {
       if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new Error(`config: backend "${cfg.name}" ${key} must be a whole number, 1 or more`);
     }
+    const units: unknown = cfg.periodUnits;
+    if (units !== undefined && !(Array.isArray(units) && units.length > 0 && units.every((u) => u === 'y' || u === 'm') && new Set(units).size === units.length)) {
+      throw new Error(`config: backend "${cfg.name}" periodUnits must list "y" and/or "m" (RFC 5731 period units), each once`);
+    }
     for (const [registrar, a] of Object.entries(cfg.accounts)) {
       if (!cfg.sandbox && !a.clientId) throw new Error(`config: backend "${cfg.name}" account "${registrar}" has no clientId`);
     }
   },
   driver: (cfg, deps) => new EppDriver(cfg, { clock: deps.clock, logger: deps.logger }),
   async startSandbox(cfg, ctx) {
-    const { EppSandbox, SANDBOX_REGISTRARS } = await import('../../sandbox/epp/index.js');
+    const { EppSandbox, SANDBOX_REGISTRARS, SANDBOX_PERIOD_UNITS } = await import('../../sandbox/epp/index.js');
+    // The sandbox takes years only (as Nomulus): say so unless the config does.
+    cfg.periodUnits ??= SANDBOX_PERIOD_UNITS.filter((u): u is 'y' | 'm' => u === 'y' || u === 'm');
     const profile = cfg.sandbox?.profile ?? 'contacts';
     const sandbox = new EppSandbox({ profile, tlds: ctx.tlds, clock: ctx.clock, transferPeriodMs: cfg.sandbox?.transferPeriodMs, host: '127.0.0.1', port: 0, state: ctx.state });
     const { host, port, ca } = await sandbox.start();

@@ -18,6 +18,7 @@ import { DAY_MS, Store } from './store.js';
 import { buildFragment } from './xml.js';
 
 export { SANDBOX_REGISTRARS } from './seed.js';
+export { PERIOD_UNITS as SANDBOX_PERIOD_UNITS } from './flows/common.js';
 export type { Fault, FaultAction, Faults } from './faults.js';
 export type { Profile } from './greeting.js';
 

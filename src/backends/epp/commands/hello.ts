@@ -12,8 +12,15 @@ export function parse(xml: string): EppGreeting {
   return parseGreeting(xml);
 }
 
-/** What an EPP backend can do, from what its greeting offers. */
-export function capabilitiesFrom(g: EppGreeting): Capabilities {
+/** The period units RFC 5731 allows (periodType: y or m): an EPP backend's unless its config says `periodUnits`. */
+export const EPP_PERIOD_UNITS: ReadonlyArray<'y' | 'm'> = ['y', 'm'];
+
+/**
+ * What an EPP backend can do, from what its greeting offers. The greeting does not say which
+ * period units the registry's policy takes (Nomulus: years only), so `periodUnits` comes from the
+ * backend's config (EppBackendConfig.periodUnits), default RFC 5731's.
+ */
+export function capabilitiesFrom(g: EppGreeting, periodUnits: ReadonlyArray<'y' | 'm'> = EPP_PERIOD_UNITS): Capabilities {
   const secDns = g.extURIs.includes(NS.secDNS);
   return {
     contacts: g.objURIs.includes(NS.contact),
@@ -28,6 +35,6 @@ export function capabilitiesFrom(g: EppGreeting): Capabilities {
     contactIdsAssigned: false,
     contactIdent: false,
     bulk: false,
-    periodUnits: ['y', 'm'],
+    periodUnits: [...periodUnits],
   };
 }

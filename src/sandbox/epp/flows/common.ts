@@ -103,11 +103,14 @@ export function checkNames(el: XmlEl, ns: string, name: string): string[] {
   return names;
 }
 
+/** The period units domain commands accept, in both profiles: years only, as Nomulus (RFC 5731 also allows m). */
+export const PERIOD_UNITS: readonly string[] = ['y'];
+
 /** A period in years: unit y (2306 otherwise), 1 by default. */
 export function periodYears(el: XmlEl, ns: string): number {
   const p = child(el, ns, 'period');
   if (!p) return 1;
-  if (p.attrs.unit !== 'y') throw new EppError(2306, 'Periods for domain registrations must be specified in years.');
+  if (!PERIOD_UNITS.includes(p.attrs.unit ?? '')) throw new EppError(2306, 'Periods for domain registrations must be specified in years.');
   const n = Number(p.text);
   if (!Number.isInteger(n) || n < 1 || n > 99) throw new EppError(2004, 'Period must be between 1 and 99.');
   return n;

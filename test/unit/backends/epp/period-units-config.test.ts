@@ -1,0 +1,22 @@
+/** `periodUnits` of an EPP backend: what a config file may say, refused at start otherwise. */
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, validateConfig } from '../../../../src/config.js';
+import type { EppBackendConfig } from '../../../../src/config.types.js';
+
+const withUnits = (units: unknown) => {
+  const cfg = defaultConfig();
+  (cfg.backends[0] as EppBackendConfig).periodUnits = units as EppBackendConfig['periodUnits'];
+  return cfg;
+};
+
+describe('EPP backend periodUnits', () => {
+  it('the zero-setup EPP sandboxes take years only', () => {
+    expect(defaultConfig().backends.filter((b) => b.kind === 'epp').map((b) => (b as EppBackendConfig).periodUnits)).toEqual([['y'], ['y']]);
+  });
+  it('takes y and/or m', () => {
+    for (const units of [undefined, ['y'], ['m'], ['y', 'm'], ['m', 'y']]) expect(() => validateConfig(withUnits(units))).not.toThrow();
+  });
+  it('refuses anything else at start, naming the backend and the setting', () => {
+    for (const units of [[], ['d'], ['y', 'y'], 'y', ['years']]) expect(() => validateConfig(withUnits(units)), JSON.stringify(units)).toThrow(/backend "sandbox-epp" periodUnits/);
+  });
+});

@@ -32,6 +32,7 @@ export interface VerifiedApiKey {
 
 export interface ApiKeyInfo {
   id: string;
+  registrarId: string;
   label: string;
   prefix: string;
   createdAt: Date;
@@ -147,11 +148,19 @@ export async function revokeApiKeysByLabel(
   return count;
 }
 
-/** A registrar's keys (never their hashes), newest first. */
-export async function listApiKeys(prisma: PrismaClient, registrarId: string): Promise<ApiKeyInfo[]> {
+/** A registrar's keys, or with `registrarId` undefined every registrar's (never their hashes), by registrar, newest first. */
+export async function listApiKeys(prisma: PrismaClient, registrarId: string | undefined): Promise<ApiKeyInfo[]> {
   return prisma.apiKey.findMany({
-    where: { registrarId },
-    orderBy: { createdAt: 'desc' },
-    select: { id: true, label: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+    where: registrarId === undefined ? {} : { registrarId },
+    orderBy: [{ registrarId: 'asc' }, { createdAt: 'desc' }, { id: 'asc' }],
+    select: { id: true, registrarId: true, label: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+  });
+}
+
+/** One key by id (never its hash); null when there is none. */
+export async function findApiKeyById(prisma: PrismaClient, keyId: string): Promise<ApiKeyInfo | null> {
+  return prisma.apiKey.findUnique({
+    where: { id: keyId },
+    select: { id: true, registrarId: true, label: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
   });
 }

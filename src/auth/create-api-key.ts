@@ -26,6 +26,18 @@ export interface CommandOutput {
 
 const consoleOutput: CommandOutput = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
+/**
+ * The database a key command works on, as the gateway opens it: `--database-url`, else
+ * DATABASE_URL (PostgreSQL), else the embedded one under `--data-dir`, default $DATA_DIR/pglite
+ * (DATA_DIR defaults to ./data). Pending migrations are applied. Throws when the embedded
+ * directory is held by another process (a running embedded gateway).
+ */
+export function openCommandDatabase(values: { 'database-url'?: string; 'data-dir'?: string }, env: NodeJS.ProcessEnv = process.env) {
+  const url = values['database-url'] ?? env.DATABASE_URL;
+  const dataDir = values['data-dir'] ?? path.join(env.DATA_DIR ?? './data', 'pglite');
+  return openDatabase(url ? { url } : { dataDir });
+}
+
 /** Runs the command; returns the process exit code. */
 export async function createApiKeyCommand(argv: string[], io: CommandOutput = consoleOutput): Promise<number> {
   const { values } = parseArgs({
@@ -43,9 +55,7 @@ export async function createApiKeyCommand(argv: string[], io: CommandOutput = co
     (values.help ? io.out : io.err)(USAGE);
     return values.help ? 0 : 2;
   }
-  const url = values['database-url'] ?? process.env.DATABASE_URL;
-  const dataDir = values['data-dir'] ?? path.join(process.env.DATA_DIR ?? './data', 'pglite');
-  const db = await openDatabase(url ? { url } : { dataDir });
+  const db = await openCommandDatabase(values);
   try {
     const existing = await db.prisma.registrar.findUnique({ where: { id: values.registrar } });
     if (!existing || values.name) await ensureRegistrar(db.prisma, values.registrar, values.name ?? values.registrar);

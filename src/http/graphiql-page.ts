@@ -22,6 +22,9 @@ export const GRAPHIQL_OPTIONS = {
  * server on both transports. Connection failures are shown as GraphQL errors with the close code
  * and reason (4403 Forbidden: a missing or wrong key). When the headers pane changes, the schema is
  * fetched again with the new headers (GraphiQL would otherwise keep "Error fetching schema").
+ * While the pane holds no key (no Authorization header, or still the placeholder), nothing is sent:
+ * every request, the schema's on load included, answers at once where the key goes (the server
+ * would answer 401, which the browser's console shows as failed requests).
  */
 const BROWSER_SCRIPT = String.raw`
 (function () {
@@ -81,9 +84,20 @@ const BROWSER_SCRIPT = String.raw`
     };
   }
 
+  var NO_KEY = [{ message: 'no API key yet: put it in the Headers pane as {"Authorization": "Bearer <key>"} (npm start prints one for each sandbox registrar)' }];
+  function hasKey(headers) {
+    var name = Object.keys(headers).find(function (h) { return h.toLowerCase() === 'authorization'; });
+    var value = name ? String(headers[name]) : '';
+    return /\S/.test(value.replace(/^\s*Bearer\s*/i, '')) && value.indexOf('<your API key>') < 0;
+  }
+
   function fetcher(params, opts) {
     var headers = (opts && opts.headers) || {};
     var op = operationOf(params);
+    if (!hasKey(headers)) {
+      if (op && op.operation === 'subscription') return { subscribe: function (observer) { observer.next({ errors: NO_KEY }); observer.complete(); return { unsubscribe: function () {} }; } };
+      return Promise.resolve({ errors: NO_KEY });
+    }
     if (op && op.operation === 'subscription') return subscribe(params, headers);
     return fetch(endpoint, {
       method: 'POST',

@@ -93,6 +93,8 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium (skipped without ${
   let page: Page;
   /** Every request or WebSocket the page tried towards another host (each was refused). */
   const external: string[] = [];
+  /** Every answer the page got with 401 (the browser's console shows each as a failed request). */
+  const unauthorized: string[] = [];
 
   const isLocal = (url: string) => {
     const u = new URL(url);
@@ -127,6 +129,7 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium (skipped without ${
     );
     page = await context.newPage();
     page.on('websocket', (ws) => void (isLocal(ws.url()) || external.push(ws.url())));
+    page.on('response', (r) => void (r.status() === 401 && unauthorized.push(r.url())));
     page.setDefaultTimeout(UI_TIMEOUT);
     const res = await page.goto(t.gateway.url);
     expect(res?.status()).toBe(200);
@@ -134,6 +137,12 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium (skipped without ${
     await page.locator('.graphiql-query-editor .monaco-editor').first().waitFor();
   }, 3 * UI_TIMEOUT);
   afterAll(() => browser?.close());
+
+  it('before a key is in the Headers pane, the page sends nothing and says where the key goes', async () => {
+    await run(); // the page's default query, with the pane's placeholder
+    await response().filter({ hasText: 'put it in the Headers pane' }).waitFor();
+    expect(unauthorized).toEqual([]); // nor did the schema's fetch on load go out to be refused
+  }, 2 * UI_TIMEOUT);
 
   it('with the key pasted once in the Headers pane, the Docs pane shows the schema', async () => {
     await page.getByRole('button', { name: 'Headers', exact: true }).click();

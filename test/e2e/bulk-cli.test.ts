@@ -3,10 +3,14 @@
  * renewal job from a file, follows it to the end, writes one CSV row per domain; the same command
  * again re-attaches to the same job (nothing renewed twice); `attach <id>` follows a job by id; a
  * transfer file's auth codes appear in no output and no file; Ctrl-C stops following and prints
- * the `attach` command that follows the job again.
+ * the `attach` command that follows the job again; so does a connection to the gateway that drops
+ * while following (naming the URL and the cause, exit 3), after which another instance's URL
+ * follows the job to its end; an unreachable gateway is named with the cause; --help prints the
+ * usage and exits 0.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -37,9 +41,9 @@ afterAll(async () => {
 const cliArgs = (args: string[]) => ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, path.join(compiled, 'src/bulk/cli/bulk.cli.js'), ...args];
 
 /** Runs the CLI as a process; `key` undefined runs it with no GATEWAY_API_KEY in its environment. */
-function cli(args: string[], key: string | undefined): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(args: string[], key: string | undefined, url = t.gateway.url): Promise<{ code: number; stdout: string; stderr: string }> {
   const script = path.join(compiled, 'src/bulk/cli/bulk.cli.js');
-  const env: NodeJS.ProcessEnv = { ...process.env, GATEWAY_URL: t.gateway.url, GATEWAY_API_KEY: key };
+  const env: NodeJS.ProcessEnv = { ...process.env, GATEWAY_URL: url, GATEWAY_API_KEY: key };
   if (key === undefined) delete env.GATEWAY_API_KEY;
   return new Promise((resolve) => {
     execFile(process.execPath, ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, script, ...args], { cwd: REPO_ROOT, env }, (err, stdout, stderr) =>
@@ -129,6 +133,98 @@ describe('npm run bulk', () => {
       joker.release();
     }
   }, 120_000);
+
+  it('a connection to the gateway lost while following: names the URL and the cause, exits 3 with the attach command; another instance follows the job to its end', async () => {
+    const joker = t.gateway.sandboxes.sandboxes.get('sandbox-joker') as JokerSandbox;
+    const key = t.keys['NewRegistrar']!;
+    const file = path.join(dir, 'joker-lost.txt');
+    await writeFile(file, `alpha.joker.test\n`);
+    // The "instance" the CLI talks to: a TCP relay to the gateway, destroyed (every connection cut,
+    // the port closed) as a killed process is; the gateway behind it stays, as another instance would.
+    const sockets = new Set<net.Socket>();
+    let acked!: () => void;
+    const following = new Promise<void>((r) => (acked = r));
+    const relay = net.createServer((s) => {
+      const up = net.connect(Number(new URL(t.gateway.url).port), '127.0.0.1');
+      for (const x of [s, up]) {
+        sockets.add(x);
+        x.on('error', () => undefined);
+        x.on('close', () => sockets.delete(x));
+      }
+      // The gateway's frames are not masked: its graphql-ws acknowledgement shows the CLI is following.
+      up.on('data', (b: Buffer) => b.includes('"connection_ack"') && acked());
+      s.pipe(up).pipe(s);
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const relayUrl = `http://127.0.0.1:${(relay.address() as net.AddressInfo).port}/graphql`;
+    joker.hold(); // the renewal stays queued at the registry: the job is still running when the relay goes
+    try {
+      const child = spawn(process.execPath, cliArgs(['renew', '--file', file, '--period', '1y', '--idempotency-key', `cli-lost-${Date.now()}`, '--retries', '1']), {
+        cwd: REPO_ROOT,
+        env: { ...process.env, GATEWAY_URL: relayUrl, GATEWAY_API_KEY: key },
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8');
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.stderr.on('data', (s: string) => (stderr += s));
+      await following;
+      relay.close();
+      for (const s of sockets) s.destroy();
+      expect(await exited).toBe(3);
+      const id = /submitted: job (\S+)/.exec(stderr)![1]!;
+      const wsUrl = relayUrl.replace(/^http/, 'ws');
+      expect(stderr).toContain(`lost the connection to ${wsUrl} (closed with code 1006); reconnecting in 1 s (1 of 1)`);
+      const lines = stderr.trim().split('\n');
+      expect(lines.at(-3)).toMatch(new RegExp(`^lost the connection to ${wsUrl.replace(/[.]/g, '\\.')} \\(closed with code 1006: connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+, then 1 reconnect failed\\): stopped following job ${id}; it keeps running in the gateway\\. Follow it again with:$`));
+      expect(lines.at(-2)).toBe(`  npm run bulk -- attach ${id}`);
+      expect(lines.at(-1)).toContain('another gateway instance on the same database serves it too: the same command with --url <its /graphql URL>');
+      expect(stderr).not.toContain('{}');
+      joker.release();
+      // The printed command, with GATEWAY_URL naming an instance that is there.
+      const out = path.join(dir, `bulk-${id}.csv`);
+      const attached = await cli(['attach', id, '--out', out], key);
+      expect(attached.code).toBe(0);
+      const [, line] = await rows(out);
+      expect([line![1], line![3], line![5]]).toEqual(['alpha.joker.test', 'SUCCEEDED', '1000']);
+    } finally {
+      joker.release();
+      relay.close();
+    }
+  }, 120_000);
+
+  it('an unreachable gateway: names the URL and the cause, exits 1', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as net.AddressInfo;
+        s.close(() => resolve(port));
+      });
+    });
+    const file = path.join(dir, 'unreachable.txt');
+    await writeFile(file, 'fine.tld\n');
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const r = await cli(['renew', '--file', file], t.keys['NewRegistrar']!, url);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(`cannot reach the gateway at ${url}: connect ECONNREFUSED 127.0.0.1:${port}`);
+    const attach = await cli(['attach', 'some-job'], t.keys['NewRegistrar']!, url);
+    expect(attach.code).toBe(1);
+    expect(attach.stderr.trim()).toBe(`cannot reach the gateway at ${url}: connect ECONNREFUSED 127.0.0.1:${port}`);
+  }, 60_000);
+
+  it('--help and -h print the usage on stdout and exit 0, with no API key and no gateway', async () => {
+    for (const flag of ['--help', '-h']) {
+      const r = await cli([flag], undefined, 'http://127.0.0.1:9/graphql');
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain('usage: npm run bulk -- <kind> [options]');
+      expect(r.stdout).toContain('GATEWAY_URL');
+      expect(r.stdout).toContain('GATEWAY_API_KEY');
+      expect(r.stdout).toMatch(/exit codes: 0 .* 3 the connection to the gateway/);
+      expect(r.stdout).toContain('README: "The bulk CLI"');
+    }
+    const withCommand = await cli(['renew', '--help'], undefined);
+    expect(withCommand.code).toBe(0);
+    expect(withCommand.stdout).toContain('usage: npm run bulk');
+  }, 60_000);
 
   it('without an API key says so in one line, how to give one, and exits 1 without the usage', async () => {
     const file = path.join(dir, 'nokey.txt');

@@ -23,10 +23,15 @@ export interface CliOptions {
   remove: string[];
   out?: string;
   idempotencyKey?: string;
+  /** Reconnects to try when the subscription's connection drops, before giving up (exit 3); default 5. */
+  retries: number;
+  /** Given with --api-key (not GATEWAY_API_KEY): the attach hint then asks for it again, without printing it. */
+  apiKeyFlag: boolean;
 }
 
-export const USAGE = `usage: npm run bulk -- <kind> [options]      submit a job and follow it
+export const USAGE = `usage: npm run bulk -- <kind> [options]      submit a bulk job to the gateway, follow it, write a CSV
        npm run bulk -- attach <job id> [--out f]  follow a running (or finished) job
+       npm run bulk -- --help                     this text
 kinds: renew --file names.txt [--period 1y|6m]          (lines: name[,currentExpiry])
        transfer --file codes.txt [--period 1y]          (lines: name,authCode)
        replace-nameserver --from ns1.old --to ns1.new [--file names.txt]   (no file: every domain)
@@ -34,13 +39,18 @@ kinds: renew --file names.txt [--period 1y|6m]          (lines: name[,currentExp
        update-statuses --file names.txt [--add clientHold] [--remove clientTransferProhibited]
 options: --url http://127.0.0.1:4000/graphql (env GATEWAY_URL)   --api-key KEY (env GATEWAY_API_KEY)
          --out results.csv (default: bulk-<job id>.csv)   --idempotency-key K (default: derived from the
-         kind, options and file, so running the same command again re-attaches to its job)`;
+         kind, options and file, so running the same command again re-attaches to its job)
+         --retries N  reconnects when the connection to the gateway drops while following (default 5)
+exit codes: 0 every item succeeded, 2 some failed or were cancelled, 3 the connection to the gateway
+         was lost while following (the job keeps running: attach to it again), 130 Ctrl-C, 1 any other error
+README: "The bulk CLI" (under Bulk mutations)`;
 
 /**
- * Parses `argv` (after the script name); throws an Error with the usage on anything unclear, and a
- * one-line Error (no usage) when neither --api-key nor GATEWAY_API_KEY gives a key.
+ * Parses `argv` (after the script name): 'help' for --help / -h (before anything else is checked);
+ * throws an Error with the usage on anything unclear, and a one-line Error (no usage) when neither
+ * --api-key nor GATEWAY_API_KEY gives a key.
  */
-export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | 'help' {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -55,8 +65,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
       remove: { type: 'string', multiple: true },
       out: { type: 'string' },
       'idempotency-key': { type: 'string' },
+      retries: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help) return 'help';
   const [command, jobId] = positionals;
   if (command !== 'attach' && !KINDS.includes(command as CliKind)) throw new Error(`unknown command ${JSON.stringify(command ?? '')}\n${USAGE}`);
   if (command === 'attach' && !jobId) throw new Error(`attach needs a job id\n${USAGE}`);
@@ -75,7 +88,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     remove: values.remove ?? [],
     out: values.out,
     idempotencyKey: values['idempotency-key'],
+    retries: 5,
+    apiKeyFlag: values['api-key'] !== undefined,
   };
+  if (values.retries !== undefined) {
+    if (!/^\d{1,2}$/.test(values.retries)) throw new Error('--retries is a whole number of reconnects, 0 to 99');
+    opts.retries = Number(values.retries);
+  }
   if (values.period) {
     const m = /^(\d{1,3})([ym])$/.exec(values.period);
     if (!m) throw new Error('--period is a number and y or m: 1y, 6m');

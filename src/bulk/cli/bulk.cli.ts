@@ -1,17 +1,19 @@
 /**
- * npm run bulk -- renew --file names.txt --period 1y      (see USAGE in args.ts)
+ * npm run bulk -- renew --file names.txt --period 1y      (see USAGE in args.ts; --help prints it)
  * node dist/src/bulk/cli/bulk.cli.js ...                  (after npm run build)
  *
  * Ctrl-C (SIGINT) or SIGTERM stops following; the job keeps running in the gateway, so the CLI
- * says how to follow it again and exits 130 (128 + SIGINT, as a shell reports an interrupt).
+ * says how to follow it again and exits 130 (128 + SIGINT, as a shell reports an interrupt). A
+ * connection to the gateway lost while following says the same, with the URL and the cause, and
+ * exits 3 (runBulkCli).
  */
-import { attachCommand, runBulkCli } from './cli.js';
+import { runBulkCli, stoppedFollowing } from './cli.js';
 
-let jobId: string | null = null;
+let following: { id: string; attach: string } | null = null;
 const interrupted = () => {
   process.stderr.write(
-    jobId
-      ? `\nstopped following job ${jobId}; it keeps running in the gateway. Follow it again with:\n  ${attachCommand(jobId)}\n`
+    following
+      ? `\n${stoppedFollowing(following.id, following.attach)}`
       : '\nstopped before the gateway answered; if the job was submitted, the same command again attaches to it\n',
   );
   process.exit(130);
@@ -19,7 +21,12 @@ const interrupted = () => {
 process.once('SIGINT', interrupted);
 process.once('SIGTERM', interrupted);
 
-runBulkCli(process.argv.slice(2), process.env, { err: (s) => process.stderr.write(s), out: (s) => process.stdout.write(s), tty: process.stderr.isTTY === true, onJob: (id) => void (jobId = id) }).then(
+runBulkCli(process.argv.slice(2), process.env, {
+  err: (s) => process.stderr.write(s),
+  out: (s) => process.stdout.write(s),
+  tty: process.stderr.isTTY === true,
+  onJob: (id, attach) => void (following = { id, attach }),
+}).then(
   (code) => {
     process.exitCode = code;
   },

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { defaultIdempotencyKey, parseCli, readLines, type CliOptions } from './args.js';
+import { defaultIdempotencyKey, parseCli, readLines, USAGE, type CliOptions } from './args.js';
 import { writeCsv, type CsvItem } from './csv.js';
 import { Progress, type Counts } from './progress.js';
 
@@ -20,18 +20,77 @@ interface Io {
   err: (s: string) => void;
   out: (s: string) => void;
   tty: boolean;
-  /** Told the job's id as soon as it is known (submitted or attached), e.g. to say how to re-attach after Ctrl-C. */
-  onJob?: (id: string) => void;
+  /** Told the job's id as soon as it is known (submitted or attached), and the command that follows it again, e.g. to say how to re-attach after Ctrl-C. */
+  onJob?: (id: string, attach: string) => void;
 }
 
-/** What to run to follow the job again (after Ctrl-C: the job keeps running in the gateway). */
-export function attachCommand(id: string): string {
-  return `npm run bulk -- attach ${id}`;
+/** A path or URL as one shell word: as it is when it is plain, else in single quotes. */
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * What to run to follow the job again (after Ctrl-C or a lost connection: the job keeps running in
+ * the gateway): `npm run bulk -- attach <id>` with the --url and --out this run was given (a URL
+ * from GATEWAY_URL stays in the environment), and `--api-key <your key>` when the key came as a flag
+ * (never the key itself).
+ */
+export function attachCommand(id: string, o?: Pick<CliOptions, 'url' | 'out' | 'apiKeyFlag'> & { urlFlag?: boolean }): string {
+  const flags = [o?.urlFlag ? ` --url ${shellWord(o.url)}` : '', o?.apiKeyFlag ? ' --api-key <your key>' : '', o?.out ? ` --out ${shellWord(o.out)}` : ''];
+  return `npm run bulk -- attach ${id}${flags.join('')}`;
+}
+
+/**
+ * What the CLI says when it stops following a job that goes on in the gateway (Ctrl-C: `why`
+ * undefined; a lost connection: `why` says which and how): one line, then the attach command.
+ */
+export function stoppedFollowing(id: string, attach: string, why?: string): string {
+  return `${why ? `${why}: ` : ''}stopped following job ${id}; it keeps running in the gateway. Follow it again with:\n  ${attach}\n`;
+}
+
+/**
+ * The gateway could not be reached, or the connection to it dropped (the message names the URL and
+ * the cause). `maybeSent`: the request may have reached the gateway before the connection failed.
+ */
+export class ConnectionLost extends Error {
+  constructor(
+    message: string,
+    readonly maybeSent = true,
+  ) {
+    super(message);
+  }
+}
+
+/** Errors of a connection that was never made: the request was not sent. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED', 'ERR_INVALID_URL']);
+
+/** The system error under undici's bare "fetch failed" (or a WebSocket error event): message and code. */
+function networkCause(e: unknown): { text: string; code?: string } {
+  let c = (e as { cause?: unknown })?.cause ?? (e as { error?: unknown })?.error ?? e;
+  // A host with several addresses (localhost: ::1 and 127.0.0.1) fails with each address's error.
+  if (c instanceof AggregateError && c.errors.length > 0) c = c.errors[0];
+  const err = c as NodeJS.ErrnoException;
+  const text = (err && typeof err === 'object' && (err.message || err.code)) || String(c);
+  return { text, code: err?.code };
+}
+
+/** One GraphQL request over HTTP; throws ConnectionLost when the gateway cannot be reached, an Error with the first GraphQL error's code, field and message otherwise. */
 async function gql(o: CliOptions, query: string, variables: Record<string, unknown>): Promise<any> {
-  const res = await fetch(o.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${o.apiKey}` }, body: JSON.stringify({ query, variables }) });
-  const body = (await res.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }> };
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(o.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${o.apiKey}` }, body: JSON.stringify({ query, variables }) });
+    text = await res.text();
+  } catch (e) {
+    const cause = networkCause(e);
+    throw new ConnectionLost(`cannot reach the gateway at ${o.url}: ${cause.text}`, !NOT_CONNECTED.has(cause.code ?? ''));
+  }
+  let body: { data?: any; errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }> };
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`${o.url} answered HTTP ${res.status} ${res.statusText} without a GraphQL response: is it the gateway's /graphql URL?`);
+  }
   if (body.errors?.length) {
     const e = body.errors[0]!;
     throw new Error(`${e.extensions?.code ?? 'ERROR'}${e.extensions?.field ? ` (${e.extensions.field})` : ''}: ${e.message}`);
@@ -60,10 +119,43 @@ function request(o: CliOptions): { query: string; field: string; variables: Reco
   }
 }
 
-/** Follows the job over graphql-ws until it finishes, drawing the progress line; resolves with the last counts. */
+/**
+ * Follows the job over graphql-ws until it finishes, drawing the progress line; resolves with the
+ * last counts. When the connection drops it says so and reconnects (`o.retries` times, waiting 1,
+ * 2, then 4 s); rejects with ConnectionLost (naming the URL, the close code and reason, and the last
+ * connection error) when the gateway closes it for good or every reconnect failed.
+ */
 function follow(o: CliOptions, id: string, total: number, io: Io): Promise<Counts> {
   const wsUrl = o.url.replace(/^http/, 'ws');
-  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${o.apiKey}` }, retryAttempts: 5 });
+  const nl = io.tty ? '\n' : ''; // a message below the progress line, not over it
+  let closed: { code: number; reason: string } | undefined;
+  let failure: string | undefined;
+  let reconnects = 0;
+  const how = () => [closed ? `closed with code ${closed.code}${closed.reason ? ` (${closed.reason})` : ''}` : '', failure ?? ''].filter(Boolean).join(': ');
+  const client = createClient({
+    url: wsUrl,
+    webSocketImpl: WebSocket,
+    connectionParams: { Authorization: `Bearer ${o.apiKey}` },
+    retryAttempts: o.retries,
+    retryWait: async (retries) => {
+      const seconds = Math.min(2 ** retries, 4);
+      io.err(`${nl}lost the connection to ${wsUrl} (${how()}); reconnecting in ${seconds} s (${retries + 1} of ${o.retries})\n`);
+      reconnects = retries + 1;
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+    },
+    on: {
+      closed: (e) => {
+        const { code, reason } = e as { code?: number; reason?: string };
+        if (typeof code === 'number') closed = { code, reason: String(reason ?? '') };
+      },
+      error: (e) => void (failure = networkCause(e).text),
+      connected: (_socket, _payload, wasRetry) => {
+        if (!wasRetry) return;
+        failure = undefined;
+        io.err(`reconnected to ${wsUrl}; following job ${id} again\n`);
+      },
+    },
+  });
   const progress = new Progress(total);
   let last: Counts = { done: 0, failed: 0, pending: total, running: 0, awaiting: 0, cancelled: 0 };
   let drawn = 0;
@@ -81,7 +173,13 @@ function follow(o: CliOptions, id: string, total: number, io: Io): Promise<Count
           last = (r.data as any).bulkJob.job.counts;
           draw();
         },
-        error: (e) => void Promise.resolve(client.dispose()).then(() => reject(e instanceof Error ? e : new Error(JSON.stringify(e)))),
+        // A close event or a socket error: the gateway went away or refused the connection.
+        error: (e) => {
+          if (e instanceof Error && !('code' in e)) failure ??= e.message;
+          const tried = reconnects > 0 ? `, ${reconnects === 1 ? 'then 1 reconnect' : `then ${reconnects} reconnects`} failed` : '';
+          const lost = new ConnectionLost(`${nl}lost the connection to ${wsUrl} (${how() || 'no reason given'}${tried})`);
+          void Promise.resolve(client.dispose()).then(() => reject(lost));
+        },
         complete: () => {
           draw(true);
           if (io.tty) io.err('\n');
@@ -103,23 +201,46 @@ async function* itemPages(o: CliOptions, id: string): AsyncGenerator<CsvItem[]> 
   }
 }
 
-/** Runs the CLI; returns the exit code (0: every item succeeded, 2: some failed or were cancelled, 1: an error). */
+/**
+ * Runs the CLI; returns the exit code: 0 every item succeeded, 2 some failed or were cancelled, 3
+ * the connection to the gateway was lost while following (the job goes on; the attach command is
+ * printed), 0 for --help (the usage on `out`). Throws on any other error (the caller exits 1).
+ */
 export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   const o = parseCli(argv, env);
+  if (o === 'help') {
+    io.out(`${USAGE}\n`);
+    return 0;
+  }
+  const attach = (id: string) => attachCommand(id, { ...o, urlFlag: argv.some((a) => a === '--url' || a.startsWith('--url=')) });
   let job: { id: string; kind: string; total: number; state: string };
   if (o.command === 'attach') {
     job = (await gql(o, `query($id: ID!) { bulkJob(id: $id) { ${JOB_FIELDS} } }`, { id: o.jobId })).bulkJob;
     if (!job) throw new Error(`no bulk job ${o.jobId} of this API key's registrar`);
   } else {
     const req = request(o);
-    const answer = (await gql(o, req.query, req.variables))[req.field];
+    let answer: any;
+    try {
+      answer = (await gql(o, req.query, req.variables))[req.field];
+    } catch (e) {
+      // As after Ctrl-C before the answer: the idempotency key makes the same command again safe.
+      if (e instanceof ConnectionLost && e.maybeSent) throw new ConnectionLost(`${e.message}; if the gateway took the job, the same command again attaches to it`);
+      throw e;
+    }
     job = answer.job;
     io.err(`${answer.replayed ? 'attached to the job this command submitted before' : 'submitted'}: job ${job.id} (${job.kind}, ${job.total} domains)\n`);
   }
-  io.onJob?.(job.id);
-  const counts = await follow(o, job.id, job.total, io);
-  const out = o.out ?? `bulk-${job.id}.csv`;
-  const rows = await writeCsv(out, itemPages(o, job.id));
-  io.out(`${out}: ${rows} items, ${counts.done} done, ${counts.failed} failed, ${counts.cancelled} cancelled\n`);
-  return counts.failed + counts.cancelled > 0 ? 2 : 0;
+  io.onJob?.(job.id, attach(job.id));
+  try {
+    const counts = await follow(o, job.id, job.total, io);
+    const out = o.out ?? `bulk-${job.id}.csv`;
+    const rows = await writeCsv(out, itemPages(o, job.id));
+    io.out(`${out}: ${rows} items, ${counts.done} done, ${counts.failed} failed, ${counts.cancelled} cancelled\n`);
+    return counts.failed + counts.cancelled > 0 ? 2 : 0;
+  } catch (e) {
+    if (!(e instanceof ConnectionLost)) throw e;
+    io.err(stoppedFollowing(job.id, attach(job.id), e.message));
+    io.err('  (another gateway instance on the same database serves it too: the same command with --url <its /graphql URL>)\n');
+    return 3;
+  }
 }

@@ -18,6 +18,7 @@ import { resolveLimits } from './limits/limits.js';
 import { DEFAULT_FAN_OUT } from './fanout/scheduler.js';
 import { MAX_LIST_ITEMS } from './validation/text.js';
 import { fingerprintKeyProblem } from './idempotency/fingerprint-key.js';
+import { ConfigError } from './config-error.js';
 
 export type { GatewayConfig } from './config.types.js';
 
@@ -67,15 +68,28 @@ function envKey(...parts: string[]): string {
   return parts.map((p) => p.toUpperCase().replace(/[^A-Z0-9]/g, '_')).join('_');
 }
 
+/**
+ * The gateway's configuration: the config file (GATEWAY_CONFIG, else ./gateway.config.json, else
+ * the zero-setup defaults) with the environment's overrides, validated. Throws ConfigError (with
+ * the file, when one was read) for a file that is missing, not JSON or not an object, and for any
+ * setting the checks refuse.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): GatewayConfig {
   const path = env.GATEWAY_CONFIG ? resolve(cwd, env.GATEWAY_CONFIG) : resolve(cwd, 'gateway.config.json');
   const base = defaultConfig();
   let cfg: GatewayConfig = base;
-  if (existsSync(path)) {
-    const file = JSON.parse(readFileSync(path, 'utf8')) as Partial<GatewayConfig>;
+  const fromFile = existsSync(path);
+  if (fromFile) {
+    let file: Partial<GatewayConfig>;
+    try {
+      file = JSON.parse(readFileSync(path, 'utf8')) as Partial<GatewayConfig>;
+    } catch (e) {
+      throw new ConfigError(`config: ${path} is not valid JSON (${(e as Error).message})`, path);
+    }
+    if (file === null || typeof file !== 'object' || Array.isArray(file)) throw new ConfigError(`config: ${path} must hold a JSON object ({ "backends": [...], ... })`, path);
     cfg = { ...base, host: '0.0.0.0', ...file, limits: { ...base.limits, ...(file.limits ?? {}) }, poll: { ...base.poll, ...(file.poll ?? {}) } };
   } else if (env.GATEWAY_CONFIG) {
-    throw new Error(`GATEWAY_CONFIG names ${path}, which does not exist`);
+    throw new ConfigError(`config: GATEWAY_CONFIG names ${path}, which does not exist`);
   }
   if (env.PORT) cfg.port = Number(env.PORT);
   if (env.HOST) cfg.host = env.HOST;
@@ -98,7 +112,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       if (secret) account.password = secret;
     }
   }
-  validateConfig(cfg);
+  try {
+    validateConfig(cfg);
+  } catch (e) {
+    if (!fromFile) throw e;
+    if (e instanceof ConfigError) throw new ConfigError(e.message, path, { cause: e });
+    // A value of the wrong type where the checks expect an object or a list ("backends": {}).
+    if (e instanceof TypeError) throw new ConfigError(`config: ${path} does not have the expected shape (${e.message})`, path, { cause: e });
+    throw e;
+  }
   return cfg;
 }
 
@@ -128,38 +150,38 @@ export function tracingFromEnv(env: NodeJS.ProcessEnv, file: TracingConfig | und
 export function validateConfig(cfg: GatewayConfig): void {
   const protocol = cfg.tracing?.protocol;
   if (protocol !== undefined && !(OTLP_PROTOCOLS as readonly string[]).includes(protocol)) {
-    throw new Error(`config: tracing.protocol (OTEL_EXPORTER_OTLP_PROTOCOL) must be one of ${OTLP_PROTOCOLS.join(', ')}`);
+    throw new ConfigError(`config: tracing.protocol (OTEL_EXPORTER_OTLP_PROTOCOL) must be one of ${OTLP_PROTOCOLS.join(', ')}`);
   }
   if (cfg.shutdownDelayMs !== undefined && !(Number.isFinite(cfg.shutdownDelayMs) && cfg.shutdownDelayMs >= 0)) {
-    throw new Error('config: shutdownDelayMs (SHUTDOWN_DELAY_MS) must be a number of milliseconds, 0 or more');
+    throw new ConfigError('config: shutdownDelayMs (SHUTDOWN_DELAY_MS) must be a number of milliseconds, 0 or more');
   }
   resolveLimits(cfg); // throws on a limit that is not a positive whole number
   for (const key of ['maxBatch', 'fanOut'] as const) {
     const v = cfg.limits[key];
-    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new Error(`config: limits.${key} must be a whole number, 1 or more`);
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new ConfigError(`config: limits.${key} must be a whole number, 1 or more`);
   }
-  if (cfg.limits.maxBatch > MAX_LIST_ITEMS) throw new Error(`config: limits.maxBatch may be at most ${MAX_LIST_ITEMS} (the longest list any argument may be)`);
+  if (cfg.limits.maxBatch > MAX_LIST_ITEMS) throw new ConfigError(`config: limits.maxBatch may be at most ${MAX_LIST_ITEMS} (the longest list any argument may be)`);
   const recheck = cfg.auth?.revocationCheckMs;
-  if (recheck !== undefined && !(Number.isFinite(recheck) && recheck >= 100)) throw new Error('config: auth.revocationCheckMs must be a number of milliseconds, 100 or more');
+  if (recheck !== undefined && !(Number.isFinite(recheck) && recheck >= 100)) throw new ConfigError('config: auth.revocationCheckMs must be a number of milliseconds, 100 or more');
   const ttl = cfg.auth?.keyCacheTtlMs;
-  if (ttl !== undefined && !(Number.isFinite(ttl) && ttl >= 0)) throw new Error('config: auth.keyCacheTtlMs must be a number of milliseconds, 0 or more');
+  if (ttl !== undefined && !(Number.isFinite(ttl) && ttl >= 0)) throw new ConfigError('config: auth.keyCacheTtlMs must be a number of milliseconds, 0 or more');
   const keyProblem = fingerprintKeyProblem(cfg);
-  if (keyProblem) throw new Error(keyProblem);
-  if (cfg.poll.leaseMs < 3 * cfg.poll.intervalMs) throw new Error('config: poll.leaseMs must be at least 3 x poll.intervalMs');
+  if (keyProblem) throw new ConfigError(keyProblem);
+  if (cfg.poll.leaseMs < 3 * cfg.poll.intervalMs) throw new ConfigError('config: poll.leaseMs must be at least 3 x poll.intervalMs');
   const names = new Set(cfg.backends.map((b) => b.name));
-  if (names.size !== cfg.backends.length) throw new Error('config: backend names must be unique');
+  if (names.size !== cfg.backends.length) throw new ConfigError('config: backend names must be unique');
   for (const r of cfg.routes) {
-    if (!names.has(r.backend)) throw new Error(`config: route "${r.suffix}" names unknown backend "${r.backend}"`);
+    if (!names.has(r.backend)) throw new ConfigError(`config: route "${r.suffix}" names unknown backend "${r.backend}"`);
   }
   if (cfg.defaultBackend && !names.has(cfg.defaultBackend)) {
-    throw new Error(`config: defaultBackend "${cfg.defaultBackend}" is not a backend`);
+    throw new ConfigError(`config: defaultBackend "${cfg.defaultBackend}" is not a backend`);
   }
   for (const b of cfg.backends) {
     const kind = kindOf(b);
     kind.validate(b);
     for (const [registrar, account] of Object.entries(b.accounts)) {
       if (!b.sandbox && !kind.ownCredentials && !account.password) {
-        throw new Error(`config: backend "${b.name}" account "${registrar}" has no password (set GATEWAY_${envKey(b.name, registrar)}_PASSWORD)`);
+        throw new ConfigError(`config: backend "${b.name}" account "${registrar}" has no password (set GATEWAY_${envKey(b.name, registrar)}_PASSWORD)`);
       }
     }
   }

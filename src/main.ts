@@ -1,11 +1,29 @@
 /**
  * Entry point: `npm start`. With no config file and no DATABASE_URL this is the zero-setup
  * gateway: embedded database under ./data, in-process registry sandboxes, and a fresh API key
- * printed for each sandbox registrar.
+ * printed for each sandbox registrar. `--help` / `-h` prints USAGE and exits 0, starting nothing.
+ * A configuration error (ConfigError) is printed as its message and file, without a stack trace,
+ * and exits 1; anything unexpected is printed with its stack.
  */
 import 'reflect-metadata';
 import { loadConfig } from './config.js';
+import { ConfigError } from './config-error.js';
 import { openDatabase } from './db/client.js';
+
+const USAGE = `usage: npm start                  (or, after npm run build: node dist/src/main.js)
+The registry gateway: one GraphQL API (HTTP and graphql-ws on /graphql, GraphiQL on /, /healthz,
+/readyz, /metrics) in front of the registries of its config file. With no config file and no
+DATABASE_URL, the zero-setup start: embedded database under ./data, in-process registry sandboxes,
+a fresh API key printed for each sandbox registrar, listening on 127.0.0.1:4000.
+Ctrl-C or SIGTERM stops it cleanly (exit 0). A configuration error is printed and exits 1.
+options: -h, --help   this text (nothing is started)
+config file: gateway.config.json in the working directory, or the file GATEWAY_CONFIG names
+environment (overrides the file): PORT, HOST, DATABASE_URL (PostgreSQL; default: embedded under
+  DATA_DIR, ./data), IDEMPOTENCY_KEY_SECRET or IDEMPOTENCY_KEY_FILE (required with DATABASE_URL),
+  REDIS_URL, REDIS_PREFIX, LOG_LEVEL, METRICS_TOKEN, SHUTDOWN_DELAY_MS, POLL_INTERVAL_MS,
+  BULK_CONCURRENCY, BULK_INSTANCE_ID, GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD (upstream passwords),
+  GATEWAY_<BACKEND>_<REGISTRAR>_TOKEN (HeadlessDomains), OTEL_* (traces)
+README: "Start", "Configuration"`;
 
 const SANDBOX_KEY_LABEL = 'sandbox (printed at start)';
 
@@ -57,7 +75,13 @@ async function main() {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write(`${USAGE}\n`);
+} else {
+  main().catch((err) => {
+    if (err instanceof ConfigError) console.error(err.file ? `${err.message}\n  (config file ${err.file}; README "Configuration")` : err.message);
+    else console.error(err);
+    process.exit(1);
+  });
+}

@@ -15,7 +15,18 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.js';
 import { createApiKey, ensureRegistrar } from './api-keys.js';
 
-const USAGE = 'usage: create-api-key --registrar <id> [--label <text>] [--name <registrar name>] [--database-url <url>] [--data-dir <dir>]';
+const USAGE = `usage: npm run key:create -- --registrar <id> [--label <text>] [--name <registrar name>] [--database-url <url>] [--data-dir <dir>]
+       (after npm run build: node dist/src/auth/create-api-key.cli.js ...)
+Creates an API key for a registrar (created too if it does not exist) and prints it once on stdout;
+only its SHA-256 is stored. Send it as "Authorization: Bearer <key>".
+options: -r, --registrar <id>   the gateway registrar the key belongs to
+         -l, --label <text>     a label to tell keys apart
+         --name <text>          the registrar's name (when creating it, or to rename it)
+         --database-url <url>   PostgreSQL (env DATABASE_URL); without: the embedded database under
+                                --data-dir (default $DATA_DIR/pglite, DATA_DIR default ./data; stop an
+                                embedded gateway first: one process at a time)
+         -h, --help             this text
+README: "Configuration" (API keys)`;
 
 export interface CommandOutput {
   /** The key goes here, alone on its line, so that `$(npm run -s key:create -- ...)` captures it. */

@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../logger.js';
 import type { Timer } from './repp/retry.js';
 import type { Driver } from './driver.js';
+import { ConfigError } from '../config-error.js';
 
 /** The part of a backend config every kind shares. */
 export interface BackendConfigBase {
@@ -72,7 +73,7 @@ export function checkBackendUrl(backend: string, url: string): void {
   try {
     u = new URL(url);
   } catch {
-    throw new Error(`config: backend "${backend}" url is not a URL`);
+    throw new ConfigError(`config: backend "${backend}" url is not a URL`);
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error(`config: backend "${backend}" url must be https (or http for a local registry)`);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new ConfigError(`config: backend "${backend}" url must be https (or http for a local registry)`);
 }

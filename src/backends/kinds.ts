@@ -7,6 +7,7 @@ import { headlessKind } from './headless/kind.js';
 import { jokerKind } from './joker/kind.js';
 import type { BackendConfigBase, BackendKind } from './kind.js';
 import { reppKind } from './repp/kind.js';
+import { ConfigError } from '../config-error.js';
 
 // Each kind takes its own config type; the list holds them side by side.
 type AnyKind = BackendKind<any>;
@@ -16,6 +17,6 @@ export const BACKEND_KINDS: readonly AnyKind[] = [eppKind, reppKind, jokerKind, 
 /** The kind of a configured backend; throws for a kind the gateway does not know. */
 export function kindOf(cfg: BackendConfigBase): AnyKind {
   const k = BACKEND_KINDS.find((x) => x.kind === cfg.kind);
-  if (!k) throw new Error(`config: backend "${cfg.name}" has unknown kind "${String(cfg.kind).slice(0, 32)}" (known: ${BACKEND_KINDS.map((x) => x.kind).join(', ')})`);
+  if (!k) throw new ConfigError(`config: backend "${cfg.name}" has unknown kind "${String(cfg.kind).slice(0, 32)}" (known: ${BACKEND_KINDS.map((x) => x.kind).join(', ')})`);
   return k;
 }

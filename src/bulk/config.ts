@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { BulkConfig, GatewayConfig } from '../config.types.js';
+import { ConfigError } from '../config-error.js';
 
 /** Bulk settings with every default filled in (see BulkConfig in src/config.types.ts). */
 export type BulkSettings = Required<Omit<BulkConfig, 'backendConcurrency'>> & { backendConcurrency: Record<string, number> };
 
 const positive = (name: string, v: number) => {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`config: bulk.${name} must be a whole number, 1 or more`);
+  if (!Number.isInteger(v) || v < 1) throw new ConfigError(`config: bulk.${name} must be a whole number, 1 or more`);
   return v;
 };
 

@@ -1,6 +1,7 @@
 import type { GatewayConfig } from '../config.types.js';
 import type { Logger } from '../logger.js';
 import type { IdempotencyOptions, IdempotencyService } from './service.js';
+import { ConfigError } from '../config-error.js';
 
 export const IDEMPOTENCY_DEFAULTS = { ttlHours: 168, awaitHours: 2160, waitMs: 10_000, leaseMs: 15_000, purgeIntervalMs: 3_600_000 } as const;
 
@@ -9,7 +10,7 @@ export function idempotencyOptions(config: Pick<GatewayConfig, 'idempotency'>): 
   const c = { ...IDEMPOTENCY_DEFAULTS, ...(config.idempotency ?? {}) };
   for (const k of Object.keys(IDEMPOTENCY_DEFAULTS) as Array<keyof typeof IDEMPOTENCY_DEFAULTS>) {
     const v = c[k];
-    if (typeof v !== 'number' || !(v > 0)) throw new Error(`config: idempotency.${k} must be a positive number`);
+    if (typeof v !== 'number' || !(v > 0)) throw new ConfigError(`config: idempotency.${k} must be a positive number`);
   }
   return { ttlMs: c.ttlHours * 3_600_000, awaitMs: c.awaitHours * 3_600_000, waitMs: c.waitMs, leaseMs: c.leaseMs };
 }

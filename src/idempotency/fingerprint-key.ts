@@ -3,6 +3,7 @@ import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync
 import { resolve } from 'node:path';
 import type { GatewayConfig } from '../config.types.js';
 import { Fingerprints, MIN_KEY_BYTES } from './fingerprint.js';
+import { ConfigError } from '../config-error.js';
 
 type KeyConfig = Pick<GatewayConfig, 'idempotency' | 'databaseUrl' | 'dataDir'>;
 
@@ -30,7 +31,7 @@ export function fingerprintKeyProblem(config: KeyConfig): string | null {
 
 function readKey(file: string): Buffer {
   const key = Buffer.from(readFileSync(file, 'utf8').trim());
-  if (key.length < MIN_KEY_BYTES) throw new Error(`config: the idempotency key file ${file} holds fewer than ${MIN_KEY_BYTES} bytes`);
+  if (key.length < MIN_KEY_BYTES) throw new ConfigError(`config: the idempotency key file ${file} holds fewer than ${MIN_KEY_BYTES} bytes`);
   return key;
 }
 
@@ -68,7 +69,7 @@ export function deploymentFingerprints(config: KeyConfig): Fingerprints {
   let fp = resolved.get(config);
   if (fp) return fp;
   const problem = fingerprintKeyProblem(config);
-  if (problem) throw new Error(problem);
+  if (problem) throw new ConfigError(problem);
   const { keySecret, keyFile } = config.idempotency ?? {};
   const key = keySecret !== undefined ? Buffer.from(keySecret.trim()) : keyFile !== undefined ? readKey(resolve(keyFile)) : dataDirKey(config.dataDir);
   fp = new Fingerprints(key);

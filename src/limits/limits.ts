@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '../config.types.js';
+import { ConfigError } from '../config-error.js';
 
 /**
  * The operation limits in force, with their defaults filled in (config `limits`, README
@@ -48,14 +49,14 @@ export function resolveLimits(config: Pick<GatewayConfig, 'limits'>): Limits {
   for (const name of ['maxTokens', 'maxDepth', 'maxAliases', 'maxDirectives', 'maxFields', 'maxCost', 'maxErrors'] as const) {
     const v = given[name];
     if (v === undefined) continue;
-    if (!Number.isInteger(v) || v < 1) throw new Error(`config: limits.${name} must be a whole number, 1 or more`);
+    if (!Number.isInteger(v) || v < 1) throw new ConfigError(`config: limits.${name} must be a whole number, 1 or more`);
     limits[name] = v;
   }
   const rl = given.rateLimit;
   if (rl === false) limits.rateLimit = false;
   else if (rl !== undefined) {
     if (!Number.isInteger(rl.points) || rl.points < 1 || !Number.isInteger(rl.durationSec) || rl.durationSec < 1) {
-      throw new Error('config: limits.rateLimit must be false or { "points": n, "durationSec": s } with whole numbers, 1 or more');
+      throw new ConfigError('config: limits.rateLimit must be false or { "points": n, "durationSec": s } with whole numbers, 1 or more');
     }
     limits.rateLimit = { points: rl.points, durationSec: rl.durationSec };
   }

@@ -6,10 +6,26 @@
  * trust, the TLDs it serves and the sandbox registrars' logins), then serves until SIGINT/SIGTERM.
  * Port N serves the contacts profile, N+1 the nomulus profile (default: ephemeral ports).
  * With --data-dir the sandboxes keep their state there (DIR/sandbox-epp.json, ...) across
- * restarts; without, they start from their seed every time.
+ * restarts; without, they start from their seed every time. `--help` / `-h` prints USAGE and
+ * exits 0, starting nothing.
  */
 import { SANDBOX_TLDS } from '../config.js';
 import { EppSandbox, SANDBOX_REGISTRARS } from './epp/index.js';
+
+const USAGE = `usage: npm run sandbox [-- --port N] [--data-dir DIR]     (after npm run build: node dist/src/sandbox/main.js)
+Runs the two EPP registry sandboxes (.example, with contact objects; .tld, like Nomulus: domains and
+hosts only) as a process of their own, prints as one JSON line the "backends" and "routes" a gateway
+config needs to use them, and serves until Ctrl-C or SIGTERM.
+options: --port N        the contacts sandbox on port N, the nomulus one on N+1 (default: ephemeral ports)
+         --data-dir DIR  keep their state in DIR across restarts (default: start from the seed every time)
+         -h, --help      this text (nothing is started)
+environment: SANDBOX_HOST   the interface they listen on (default 127.0.0.1)
+README: "Start" (npm run sandbox)`;
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 
 const option = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -2,22 +2,23 @@
 import type { EppBackendConfig } from '../../config.types.js';
 import type { BackendKind } from '../kind.js';
 import { EppDriver } from './epp-driver.js';
+import { ConfigError } from '../../config-error.js';
 
 const ABOUT = { contacts: 'an EPP registry with contact objects', nomulus: 'behaves like Nomulus today: domain and host objects only' } as const;
 
 export const eppKind: BackendKind<EppBackendConfig> = {
   kind: 'epp',
   validate(cfg) {
-    if (!cfg.sandbox && (!cfg.host || !Number.isInteger(cfg.port) || cfg.port <= 0)) throw new Error(`config: backend "${cfg.name}" needs host and port`);
+    if (!cfg.sandbox && (!cfg.host || !Number.isInteger(cfg.port) || cfg.port <= 0)) throw new ConfigError(`config: backend "${cfg.name}" needs host and port`);
     for (const [key, v] of [['poolSize', cfg.poolSize], ['checkLimit', cfg.checkLimit]] as const) {
-      if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new Error(`config: backend "${cfg.name}" ${key} must be a whole number, 1 or more`);
+      if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new ConfigError(`config: backend "${cfg.name}" ${key} must be a whole number, 1 or more`);
     }
     const units: unknown = cfg.periodUnits;
     if (units !== undefined && !(Array.isArray(units) && units.length > 0 && units.every((u) => u === 'y' || u === 'm') && new Set(units).size === units.length)) {
       throw new Error(`config: backend "${cfg.name}" periodUnits must list "y" and/or "m" (RFC 5731 period units), each once`);
     }
     for (const [registrar, a] of Object.entries(cfg.accounts)) {
-      if (!cfg.sandbox && !a.clientId) throw new Error(`config: backend "${cfg.name}" account "${registrar}" has no clientId`);
+      if (!cfg.sandbox && !a.clientId) throw new ConfigError(`config: backend "${cfg.name}" account "${registrar}" has no clientId`);
     }
   },
   driver: (cfg, deps) => new EppDriver(cfg, { clock: deps.clock, logger: deps.logger }),

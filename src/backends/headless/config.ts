@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { checkBackendUrl } from '../kind.js';
+import { ConfigError } from '../../config-error.js';
 
 export interface HeadlessAccountConfig {
   /** The registrar channel the account's key is bound to (HeadlessDomains Partners); the sponsor id of its domains. */
@@ -76,12 +77,12 @@ export function readToken(cfg: HeadlessBackendConfig, registrarId: string, env: 
     try {
       text = readFileSync(a.tokenFile, 'utf8');
     } catch (e) {
-      throw new Error(`config: backend "${cfg.name}" account "${registrarId}": token file cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new ConfigError(`config: backend "${cfg.name}" account "${registrarId}": token file cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
     }
     const t = text.split(/\r?\n/)[0].trim();
     if (t) return t;
   }
-  throw new Error(`config: backend "${cfg.name}" account "${registrarId}" has no bearer token (set ${tokenVariable(cfg.name, registrarId)} or accounts.${registrarId}.tokenFile)`);
+  throw new ConfigError(`config: backend "${cfg.name}" account "${registrarId}" has no bearer token (set ${tokenVariable(cfg.name, registrarId)} or accounts.${registrarId}.tokenFile)`);
 }
 
 /** Config errors that keep a gateway from starting. */
@@ -89,7 +90,7 @@ export function validateHeadlessConfig(b: HeadlessBackendConfig): void {
   if (!b.sandbox) checkBackendUrl(b.name, b.url);
   for (const [registrar, a] of Object.entries(b.accounts)) {
     if ('token' in a || 'password' in a) {
-      throw new Error(`config: backend "${b.name}" account "${registrar}": bearer tokens are never read from the config file; set ${tokenVariable(b.name, registrar)} or tokenFile`);
+      throw new ConfigError(`config: backend "${b.name}" account "${registrar}": bearer tokens are never read from the config file; set ${tokenVariable(b.name, registrar)} or tokenFile`);
     }
     if (!b.sandbox) readToken(b, registrar);
   }

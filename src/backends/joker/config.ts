@@ -3,6 +3,7 @@
  * account's secret may come from the environment like every account's
  * (GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD).
  */
+import { ConfigError } from '../../config-error.js';
 
 export interface JokerAccountConfig {
   /** The reseller's Joker user id (login's "UID"): the sponsor id domains show. */
@@ -52,12 +53,12 @@ export function validateJokerConfig(b: JokerBackendConfig): void {
     try {
       u = new URL(b.url);
     } catch {
-      throw new Error(`config: backend "${b.name}" url is not a URL`);
+      throw new ConfigError(`config: backend "${b.name}" url is not a URL`);
     }
-    if (u.protocol !== 'https:') throw new Error(`config: backend "${b.name}" url must be https (DMAPI accepts TLS only)`);
+    if (u.protocol !== 'https:') throw new ConfigError(`config: backend "${b.name}" url must be https (DMAPI accepts TLS only)`);
   }
   for (const [registrar, a] of Object.entries(b.accounts)) {
-    if (!a.uid) throw new Error(`config: backend "${b.name}" account "${registrar}" has no uid (the reseller's Joker user id)`);
-    if (!a.password) throw new Error(`config: backend "${b.name}" account "${registrar}" has no password or API key`);
+    if (!a.uid) throw new ConfigError(`config: backend "${b.name}" account "${registrar}" has no uid (the reseller's Joker user id)`);
+    if (!a.password) throw new ConfigError(`config: backend "${b.name}" account "${registrar}" has no password or API key`);
   }
 }

@@ -4,6 +4,7 @@
  */
 import { checkBackendUrl } from '../kind.js';
 import type { RetryPolicy } from './retry.js';
+import { ConfigError } from '../../config-error.js';
 
 export interface ReppAccountConfig {
   /** The API user (REPP document, "Authentication"). */
@@ -48,8 +49,8 @@ export interface ReppBackendConfig {
 /** Config errors that keep a gateway from starting. */
 export function validateReppConfig(b: ReppBackendConfig): void {
   if (!b.sandbox) checkBackendUrl(b.name, b.url);
-  if (b.bulkLimit !== undefined && (!Number.isInteger(b.bulkLimit) || b.bulkLimit < 1)) throw new Error(`config: backend "${b.name}" bulkLimit must be a whole number, 1 or more`);
+  if (b.bulkLimit !== undefined && (!Number.isInteger(b.bulkLimit) || b.bulkLimit < 1)) throw new ConfigError(`config: backend "${b.name}" bulkLimit must be a whole number, 1 or more`);
   for (const [registrar, a] of Object.entries(b.accounts)) {
-    if (!a.username) throw new Error(`config: backend "${b.name}" account "${registrar}" has no username`);
+    if (!a.username) throw new ConfigError(`config: backend "${b.name}" account "${registrar}" has no username`);
   }
 }

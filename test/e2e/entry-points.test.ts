@@ -1,0 +1,188 @@
+/**
+ * The command-line entry points as a user runs them: `--help` / `-h` prints the usage (what it
+ * does, its flags, the environment it reads, the README section) on stdout and exits 0 without
+ * starting anything (the gateway and the sandbox processes end by themselves and leave no ./data);
+ * a configuration error is printed as its message and file, with no stack trace, and exits 1;
+ * `npm run sandbox` execs node, so npm's SIGTERM stops the sandboxes instead of orphaning them.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compiledGateway, removeCompiledGateway, REPO_ROOT } from '../helpers/processes.js';
+
+let compiled: string;
+let dir: string;
+const started: ChildProcess[] = [];
+
+beforeAll(async () => {
+  compiled = await compiledGateway();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'rgw-entry-'));
+}, 120_000);
+afterAll(async () => {
+  for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  if (dir) await rm(dir, { recursive: true, force: true });
+  await removeCompiledGateway();
+});
+
+/** The environment of a user's shell: nothing of the test run's configuration. */
+function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of ['GATEWAY_CONFIG', 'DATABASE_URL', 'IDEMPOTENCY_KEY_SECRET', 'IDEMPOTENCY_KEY_FILE', 'PORT', 'HOST', 'DATA_DIR', 'SHUTDOWN_DELAY_MS']) delete env[k];
+  return { ...env, ...extra };
+}
+
+/** Runs a compiled script in `cwd` and waits for it to end by itself. */
+function run(script: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = userEnv()): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, path.join(compiled, script), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+const STACK_LINE = /^\s+at /m;
+
+describe('--help', () => {
+  it('the gateway (src/main.ts) prints its usage and exits 0 without starting: no ./data, no listener', async () => {
+    const cwd = await mkdtemp(path.join(dir, 'main-'));
+    for (const flag of ['--help', '-h']) {
+      const r = await run('src/main.js', [flag], cwd);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^usage: npm start/);
+      for (const s of ['gateway.config.json', 'GATEWAY_CONFIG', 'DATABASE_URL', 'PORT', 'HOST', 'IDEMPOTENCY_KEY_SECRET', 'README: "Start", "Configuration"']) expect(r.stdout).toContain(s);
+    }
+    expect(existsSync(path.join(cwd, 'data'))).toBe(false);
+  }, 60_000);
+
+  it('the sandbox process (src/sandbox/main.ts) prints its usage and exits 0 without starting sandboxes', async () => {
+    for (const flag of ['--help', '-h']) {
+      const r = await run('src/sandbox/main.js', [flag], dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^usage: npm run sandbox/);
+      for (const s of ['--port N', '--data-dir DIR', 'SANDBOX_HOST', 'README: "Start"']) expect(r.stdout).toContain(s);
+      expect(r.stdout).not.toContain('{"backends":['); // the line started sandboxes print
+    }
+  }, 60_000);
+
+  it('key:create prints its usage and exits 0 without opening a database', async () => {
+    const cwd = await mkdtemp(path.join(dir, 'key-'));
+    for (const flag of ['--help', '-h']) {
+      const r = await run('src/auth/create-api-key.cli.js', [flag], cwd);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^usage: npm run key:create -- --registrar <id>/);
+      for (const s of ['DATABASE_URL', 'DATA_DIR', 'README: "Configuration"']) expect(r.stdout).toContain(s);
+    }
+    expect(existsSync(path.join(cwd, 'data'))).toBe(false);
+  }, 60_000);
+});
+
+describe('a configuration error', () => {
+  const expectNoStack = (r: { stderr: string; stdout: string }) => {
+    expect(r.stderr).not.toMatch(STACK_LINE);
+    expect(r.stdout).not.toMatch(STACK_LINE);
+  };
+
+  it('in gateway.config.json: the message, the setting and the file; no stack trace; exit 1', async () => {
+    const cwd = await mkdtemp(path.join(dir, 'bad-'));
+    const file = path.join(cwd, 'gateway.config.json');
+    await writeFile(file, JSON.stringify({ limits: { maxDepth: 0 } }));
+    const r = await run('src/main.js', [], cwd);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual(['config: limits.maxDepth must be a whole number, 1 or more', `  (config file ${file}; README "Configuration")`]);
+    expectNoStack(r);
+  }, 60_000);
+
+  it('a config file that is not JSON: says so with the file and the parser\'s reason; no stack trace', async () => {
+    const cwd = await mkdtemp(path.join(dir, 'json-'));
+    const file = path.join(cwd, 'my.config.json');
+    await writeFile(file, '{ "port": 4000, }');
+    const r = await run('src/main.js', [], cwd, userEnv({ GATEWAY_CONFIG: file }));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`config: ${file} is not valid JSON (`);
+    expectNoStack(r);
+  }, 60_000);
+
+  it('in an environment variable: the message naming it; no stack trace', async () => {
+    const cwd = await mkdtemp(path.join(dir, 'env-'));
+    const r = await run('src/main.js', [], cwd, userEnv({ SHUTDOWN_DELAY_MS: 'soon' }));
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('config: shutdownDelayMs (SHUTDOWN_DELAY_MS) must be a number of milliseconds, 0 or more');
+    expectNoStack(r);
+  }, 60_000);
+
+  it('found while the gateway starts (after the database opened): the message alone, exit 1', async () => {
+    const cwd = await mkdtemp(path.join(dir, 'start-'));
+    await writeFile(path.join(cwd, 'gateway.config.json'), JSON.stringify({ bulk: { concurrency: 0 } }));
+    const r = await run('src/main.js', [], cwd, userEnv({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }));
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('config: bulk.concurrency must be a whole number, 1 or more');
+    expectNoStack(r);
+  }, 60_000);
+});
+
+/** Process ids under `pid` (children, theirs, ...), from ps. */
+function descendants(pid: number): number[] {
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const [child, parent] of rows) if (parent === p) (out.push(child), walk(child));
+  };
+  walk(pid);
+  return out;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('npm run sandbox', () => {
+  it('SIGTERM to the npm process stops the sandboxes too (the script execs node)', async () => {
+    // package.json's own `sandbox` script, in a project whose build is already done (dist: this
+    // test run's compiled tree), so npm runs exactly what a user's `npm run sandbox` runs after it.
+    const { scripts } = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const project = await mkdtemp(path.join(dir, 'npm-'));
+    await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'sandbox-script', private: true, type: 'module', scripts: { build: 'node -e 0', sandbox: scripts.sandbox } }));
+    await symlink(compiled, path.join(project, 'dist'));
+    const npm = spawn('npm', ['run', '--silent', 'sandbox'], {
+      cwd: project,
+      env: userEnv({ NODE_OPTIONS: `--import ${pathToFileURL(path.join(compiled, 'helpers.mjs')).href}` }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    started.push(npm);
+    let out = '';
+    npm.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+    const npmExited = new Promise<void>((r) => npm.on('exit', () => r()));
+    // The sandboxes print their backends once they listen.
+    await new Promise<void>((resolve, reject) => {
+      npm.stdout!.on('data', (b: Buffer) => ((out += b.toString()), out.includes('"backends"') && resolve()));
+      npm.on('exit', () => reject(new Error(`npm run sandbox ended before the sandboxes started:\n${out}`)));
+    });
+    const under = descendants(npm.pid!);
+    expect(under.length).toBeGreaterThan(0);
+    try {
+      npm.kill('SIGTERM');
+      await npmExited;
+      // A liveness guard, not a measurement: a sandbox still there after this long was orphaned.
+      for (let waited = 0; under.some(alive) && waited < 20_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+      expect(under.filter(alive)).toEqual([]);
+    } finally {
+      for (const pid of under.filter(alive)) process.kill(pid, 'SIGKILL');
+    }
+  }, 60_000);
+});

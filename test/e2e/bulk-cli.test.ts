@@ -4,9 +4,9 @@
  * again re-attaches to the same job (nothing renewed twice); `attach <id>` follows a job by id; a
  * transfer file's auth codes appear in no output and no file; Ctrl-C stops following and prints
  * the `attach` command that follows the job again; so does a connection to the gateway that drops
- * while following (naming the URL and the cause, exit 3), after which another instance's URL
- * follows the job to its end; an unreachable gateway is named with the cause; --help prints the
- * usage and exits 0.
+ * while following and does not come back (naming the URL and the cause, exit 3), after which
+ * another instance's URL follows the job to its end; one that comes back is reconnected; an
+ * unreachable gateway is named with the cause; --help prints the usage and exits 0.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -50,6 +50,36 @@ function cli(args: string[], key: string | undefined, url = t.gateway.url): Prom
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
+}
+
+/**
+ * A TCP relay to the test gateway: the URL the CLI is given. `following` resolves once the
+ * gateway acknowledged a graphql-ws connection through it (its frames are not masked); `cut`
+ * destroys every connection, and with `close` the listener too, as when the process is killed.
+ */
+async function startRelay(): Promise<{ url: string; following: Promise<void>; cut(o: { close: boolean }): void }> {
+  const sockets = new Set<net.Socket>();
+  let acked!: () => void;
+  const following = new Promise<void>((r) => (acked = r));
+  const server = net.createServer((s) => {
+    const up = net.connect(Number(new URL(t.gateway.url).port), '127.0.0.1');
+    for (const x of [s, up]) {
+      sockets.add(x);
+      x.on('error', () => undefined);
+      x.on('close', () => sockets.delete(x));
+    }
+    up.on('data', (b: Buffer) => b.includes('"connection_ack"') && acked());
+    s.pipe(up).pipe(s);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/graphql`,
+    following,
+    cut({ close }) {
+      if (close && server.listening) server.close();
+      for (const s of sockets) s.destroy();
+    },
+  };
 }
 
 const rows = async (file: string) => (await readFile(file, 'utf8')).trim().split('\n').map((l) => l.split(','));
@@ -139,40 +169,24 @@ describe('npm run bulk', () => {
     const key = t.keys['NewRegistrar']!;
     const file = path.join(dir, 'joker-lost.txt');
     await writeFile(file, `alpha.joker.test\n`);
-    // The "instance" the CLI talks to: a TCP relay to the gateway, destroyed (every connection cut,
-    // the port closed) as a killed process is; the gateway behind it stays, as another instance would.
-    const sockets = new Set<net.Socket>();
-    let acked!: () => void;
-    const following = new Promise<void>((r) => (acked = r));
-    const relay = net.createServer((s) => {
-      const up = net.connect(Number(new URL(t.gateway.url).port), '127.0.0.1');
-      for (const x of [s, up]) {
-        sockets.add(x);
-        x.on('error', () => undefined);
-        x.on('close', () => sockets.delete(x));
-      }
-      // The gateway's frames are not masked: its graphql-ws acknowledgement shows the CLI is following.
-      up.on('data', (b: Buffer) => b.includes('"connection_ack"') && acked());
-      s.pipe(up).pipe(s);
-    });
-    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
-    const relayUrl = `http://127.0.0.1:${(relay.address() as net.AddressInfo).port}/graphql`;
+    // The "instance" the CLI talks to: a relay to the gateway, cut as a killed process is; the
+    // gateway behind it stays, as another instance would.
+    const relay = await startRelay();
     joker.hold(); // the renewal stays queued at the registry: the job is still running when the relay goes
     try {
       const child = spawn(process.execPath, cliArgs(['renew', '--file', file, '--period', '1y', '--idempotency-key', `cli-lost-${Date.now()}`, '--retries', '1']), {
         cwd: REPO_ROOT,
-        env: { ...process.env, GATEWAY_URL: relayUrl, GATEWAY_API_KEY: key },
+        env: { ...process.env, GATEWAY_URL: relay.url, GATEWAY_API_KEY: key },
       });
       let stderr = '';
       child.stderr.setEncoding('utf8');
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       child.stderr.on('data', (s: string) => (stderr += s));
-      await following;
-      relay.close();
-      for (const s of sockets) s.destroy();
+      await relay.following;
+      relay.cut({ close: true });
       expect(await exited).toBe(3);
       const id = /submitted: job (\S+)/.exec(stderr)![1]!;
-      const wsUrl = relayUrl.replace(/^http/, 'ws');
+      const wsUrl = relay.url.replace(/^http/, 'ws');
       expect(stderr).toContain(`lost the connection to ${wsUrl} (closed with code 1006); reconnecting in 1 s (1 of 1)`);
       const lines = stderr.trim().split('\n');
       expect(lines.at(-3)).toMatch(new RegExp(`^lost the connection to ${wsUrl.replace(/[.]/g, '\\.')} \\(closed with code 1006: connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+, then 1 reconnect failed\\): stopped following job ${id}; it keeps running in the gateway\\. Follow it again with:$`));
@@ -188,7 +202,41 @@ describe('npm run bulk', () => {
       expect([line![1], line![3], line![5]]).toEqual(['alpha.joker.test', 'SUCCEEDED', '1000']);
     } finally {
       joker.release();
-      relay.close();
+      relay.cut({ close: true });
+    }
+  }, 120_000);
+
+  it('a connection that drops and comes back: the CLI reconnects and follows the job to its end', async () => {
+    const joker = t.gateway.sandboxes.sandboxes.get('sandbox-joker') as JokerSandbox;
+    const key = t.keys['NewRegistrar']!;
+    const file = path.join(dir, 'joker-drop.txt');
+    await writeFile(file, `alpha.joker.test\n`);
+    const relay = await startRelay();
+    joker.hold();
+    try {
+      const child = spawn(process.execPath, cliArgs(['renew', '--file', file, '--period', '1y', '--idempotency-key', `cli-drop-${Date.now()}`, '--out', path.join(dir, 'drop.csv')]), {
+        cwd: REPO_ROOT,
+        env: { ...process.env, GATEWAY_URL: relay.url, GATEWAY_API_KEY: key },
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8');
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const saw = (re: RegExp) => new Promise<void>((resolve) => child.stderr.on('data', () => re.test(stderr) && resolve()));
+      child.stderr.on('data', (s: string) => (stderr += s));
+      await relay.following;
+      const back = saw(/reconnected to /);
+      relay.cut({ close: false }); // every connection dropped, the port still open
+      await back;
+      const id = /submitted: job (\S+)/.exec(stderr)![1]!;
+      expect(stderr).toContain(`lost the connection to ${relay.url.replace(/^http/, 'ws')} (closed with code 1006); reconnecting in 1 s (1 of 5)`);
+      expect(stderr).toContain(`reconnected to ${relay.url.replace(/^http/, 'ws')}; following job ${id} again`);
+      joker.release();
+      expect(await exited).toBe(0);
+      const [, line] = await rows(path.join(dir, 'drop.csv'));
+      expect([line![1], line![3], line![5]]).toEqual(['alpha.joker.test', 'SUCCEEDED', '1000']);
+    } finally {
+      joker.release();
+      relay.cut({ close: true });
     }
   }, 120_000);
 

@@ -137,6 +137,9 @@ function follow(o: CliOptions, id: string, total: number, io: Io): Promise<Count
     webSocketImpl: WebSocket,
     connectionParams: { Authorization: `Bearer ${o.apiKey}` },
     retryAttempts: o.retries,
+    // Socket errors too (graphql-ws retries close events only): a restarting gateway refuses
+    // connections for a while. graphql-ws never retries the closes it deems fatal (4400, 4401, 4409, ...).
+    shouldRetry: () => true,
     retryWait: async (retries) => {
       const seconds = Math.min(2 ** retries, 4);
       io.err(`${nl}lost the connection to ${wsUrl} (${how()}); reconnecting in ${seconds} s (${retries + 1} of ${o.retries})\n`);
@@ -149,9 +152,9 @@ function follow(o: CliOptions, id: string, total: number, io: Io): Promise<Count
         if (typeof code === 'number') closed = { code, reason: String(reason ?? '') };
       },
       error: (e) => void (failure = networkCause(e).text),
+      opened: () => void (failure = undefined), // connected again: a close from now on is the gateway's answer
       connected: (_socket, _payload, wasRetry) => {
         if (!wasRetry) return;
-        failure = undefined;
         io.err(`reconnected to ${wsUrl}; following job ${id} again\n`);
       },
     },
@@ -173,12 +176,20 @@ function follow(o: CliOptions, id: string, total: number, io: Io): Promise<Count
           last = (r.data as any).bulkJob.job.counts;
           draw();
         },
-        // A close event or a socket error: the gateway went away or refused the connection.
         error: (e) => {
-          if (e instanceof Error && !('code' in e)) failure ??= e.message;
-          const tried = reconnects > 0 ? `, ${reconnects === 1 ? 'then 1 reconnect' : `then ${reconnects} reconnects`} failed` : '';
-          const lost = new ConnectionLost(`${nl}lost the connection to ${wsUrl} (${how() || 'no reason given'}${tried})`);
-          void Promise.resolve(client.dispose()).then(() => reject(lost));
+          let err: Error;
+          if (Array.isArray(e)) {
+            // The gateway refused the subscription (graphql-ws's error message: GraphQL errors).
+            const g = e[0] as { message?: string; extensions?: { code?: string } } | undefined;
+            err = new Error(`${g?.extensions?.code ?? 'ERROR'}: ${g?.message ?? 'the gateway refused the subscription'}`);
+          } else {
+            // A close event (the gateway went away, or closed the connection for good) or a socket
+            // error (a reconnect refused): the last of the reconnects, or a close not worth retrying.
+            if (!(e && typeof e === 'object' && 'code' in e && 'reason' in e)) failure = networkCause(e).text;
+            const tried = reconnects > 0 ? `, ${reconnects === 1 ? 'then 1 reconnect' : `then ${reconnects} reconnects`} failed` : '';
+            err = new ConnectionLost(`${nl}lost the connection to ${wsUrl} (${how() || 'no reason given'}${tried})`);
+          }
+          void Promise.resolve(client.dispose()).then(() => reject(err));
         },
         complete: () => {
           draw(true);

@@ -75,7 +75,7 @@ function envKey(...parts: string[]): string {
  * setting the checks refuse.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): GatewayConfig {
-  const path = env.GATEWAY_CONFIG ? resolve(cwd, env.GATEWAY_CONFIG) : resolve(cwd, 'gateway.config.json');
+  const path = configFilePath(env, cwd);
   const base = defaultConfig();
   let cfg: GatewayConfig = base;
   const fromFile = existsSync(path);
@@ -91,6 +91,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   } else if (env.GATEWAY_CONFIG) {
     throw new ConfigError(`config: GATEWAY_CONFIG names ${path}, which does not exist`);
   }
+  try {
+    return withEnvironment(cfg, env, cwd);
+  } catch (e) {
+    if (!fromFile) throw e;
+    if (e instanceof ConfigError) throw new ConfigError(e.message, path, { cause: e });
+    // A value of the wrong type where the checks expect an object or a list ("backends": {}).
+    if (e instanceof TypeError) throw new ConfigError(`config: ${path} does not have the expected shape (${e.message})`, path, { cause: e });
+    throw e;
+  }
+}
+
+/** The config file's absolute path: GATEWAY_CONFIG (from `cwd`), else `cwd`/gateway.config.json; it may not exist. */
+export function configFilePath(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  return env.GATEWAY_CONFIG ? resolve(cwd, env.GATEWAY_CONFIG) : resolve(cwd, 'gateway.config.json');
+}
+
+/** `cfg` with the environment's overrides applied, validated (ConfigError on a setting the checks refuse). */
+function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string): GatewayConfig {
   if (env.PORT) cfg.port = Number(env.PORT);
   if (env.HOST) cfg.host = env.HOST;
   if (env.DATABASE_URL) cfg.databaseUrl = env.DATABASE_URL;
@@ -112,15 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       if (secret) account.password = secret;
     }
   }
-  try {
-    validateConfig(cfg);
-  } catch (e) {
-    if (!fromFile) throw e;
-    if (e instanceof ConfigError) throw new ConfigError(e.message, path, { cause: e });
-    // A value of the wrong type where the checks expect an object or a list ("backends": {}).
-    if (e instanceof TypeError) throw new ConfigError(`config: ${path} does not have the expected shape (${e.message})`, path, { cause: e });
-    throw e;
-  }
+  validateConfig(cfg);
   return cfg;
 }
 

@@ -6,7 +6,8 @@
  * and exits 1; anything unexpected is printed with its stack.
  */
 import 'reflect-metadata';
-import { loadConfig } from './config.js';
+import { existsSync } from 'node:fs';
+import { configFilePath, loadConfig } from './config.js';
 import { ConfigError } from './config-error.js';
 import { openDatabase } from './db/client.js';
 
@@ -80,8 +81,11 @@ if (args.includes('--help') || args.includes('-h')) {
   process.stdout.write(`${USAGE}\n`);
 } else {
   main().catch((err) => {
-    if (err instanceof ConfigError) console.error(err.file ? `${err.message}\n  (config file ${err.file}; README "Configuration")` : err.message);
-    else console.error(err);
+    if (err instanceof ConfigError) {
+      // Found while starting (bulk, idempotency, token files): the file is the one loadConfig read.
+      const file = err.file ?? (existsSync(configFilePath()) ? configFilePath() : undefined);
+      console.error(file ? `${err.message}\n  (config file ${file}; README "Configuration")` : err.message);
+    } else console.error(err);
     process.exit(1);
   });
 }

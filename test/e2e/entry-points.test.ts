@@ -110,6 +110,16 @@ describe('a configuration error', () => {
     expectNoStack(r);
   }, 60_000);
 
+  it('a value of the wrong type ("backends": {}): says the file does not have the expected shape; no stack trace', async () => {
+    const cwd = await mkdtemp(path.join(dir, 'shape-'));
+    const file = path.join(cwd, 'gateway.config.json');
+    await writeFile(file, JSON.stringify({ backends: {} }));
+    const r = await run('src/main.js', [], cwd);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`config: ${file} does not have the expected shape (`);
+    expectNoStack(r);
+  }, 60_000);
+
   it('in an environment variable: the message naming it; no stack trace', async () => {
     const cwd = await mkdtemp(path.join(dir, 'env-'));
     const r = await run('src/main.js', [], cwd, userEnv({ SHUTDOWN_DELAY_MS: 'soon' }));
@@ -118,12 +128,13 @@ describe('a configuration error', () => {
     expectNoStack(r);
   }, 60_000);
 
-  it('found while the gateway starts (after the database opened): the message alone, exit 1', async () => {
+  it('found while the gateway starts (after the database opened): the message and the file, exit 1', async () => {
     const cwd = await mkdtemp(path.join(dir, 'start-'));
-    await writeFile(path.join(cwd, 'gateway.config.json'), JSON.stringify({ bulk: { concurrency: 0 } }));
+    const file = path.join(cwd, 'gateway.config.json');
+    await writeFile(file, JSON.stringify({ bulk: { concurrency: 0 } }));
     const r = await run('src/main.js', [], cwd, userEnv({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }));
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe('config: bulk.concurrency must be a whole number, 1 or more');
+    expect(r.stderr.trim().split('\n')).toEqual(['config: bulk.concurrency must be a whole number, 1 or more', `  (config file ${file}; README "Configuration")`]);
     expectNoStack(r);
   }, 60_000);
 });

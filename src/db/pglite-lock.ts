@@ -1,11 +1,33 @@
 /**
  * A PGlite data directory must only ever be open in one process (PGlite has no postmaster to
- * refuse a second one, and two writers corrupt it). We hold `<dataDir>.lock` containing our pid
- * while the database is open; a lock left by a process that no longer exists is taken over.
+ * refuse a second one, and two writers corrupt it). We hold `<dataDir>.lock` while the database is
+ * open, naming our process: its pid and, on Linux, its start time (/proc/<pid>/stat field 22,
+ * clock ticks since boot), so that the pair names one process even when the pid is used again.
+ * A lock left by a process that no longer runs is taken over:
+ * - a pid no process has now (kill(pid, 0) fails with ESRCH);
+ * - a pid now held by another process (its start time differs from the lock's): after a SIGKILL
+ *   or an OOM kill, a restarted container's gateway gets the same small pid again, and a lock
+ *   with our own pid that this process did not take is such a lock;
+ * - a process that has exited and is only waiting to be reaped (a zombie, state Z): its parent
+ *   (a shell, a test harness) has not collected it yet, but it holds nothing.
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 
-function alive(pid: number): boolean {
+/** Lock files this process holds, so that a lock naming our pid is told apart from a stale one. */
+const held = new Set<string>();
+
+/** What /proc says of a process: its state letter and start time, or null without /proc (not Linux) or when it is gone. */
+function procStat(pid: number): { state: string; start: string } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields 3.. (the command may hold spaces)
+    return { state: fields[0] ?? '', start: fields[19] ?? '' };
+  } catch {
+    return null;
+  }
+}
+
+function exists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -14,18 +36,34 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Takes the lock for `dataDir`; returns its release function. Throws if another live process holds it. */
+/** Whether the process a lock names still runs: `start` is the start time it recorded (absent in a lock written by an older version). */
+function running(pid: number, start: string | undefined): boolean {
+  if (!exists(pid)) return false;
+  const now = procStat(pid);
+  if (!now) return true; // no /proc: the pid alone says it
+  if (now.state === 'Z' || now.state === 'X') return false;
+  return start === undefined || now.start === start;
+}
+
+/**
+ * Takes the lock for `dataDir`; returns its release function (also run when the process exits).
+ * Throws if another running process holds it, or if this process has it open already.
+ */
 export function lockDataDir(dataDir: string): () => void {
   const file = `${dataDir}.lock`;
+  if (held.has(file)) throw new Error(`embedded database ${dataDir} is already open in this process`);
+  const me = procStat(process.pid);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(file, 'wx');
-      writeSync(fd, String(process.pid));
+      writeSync(fd, me ? `${process.pid} ${me.start}` : String(process.pid));
       closeSync(fd);
+      held.add(file);
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
+        held.delete(file);
         process.removeListener('exit', release);
         try {
           unlinkSync(file);
@@ -37,11 +75,12 @@ export function lockDataDir(dataDir: string): () => void {
       return release;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const holder = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
-      if (Number.isInteger(holder) && holder !== process.pid && alive(holder)) {
+      const [pidText, start] = readFileSync(file, 'utf8').trim().split(/\s+/);
+      const holder = Number.parseInt(pidText ?? '', 10);
+      // Our own pid in a lock this process did not take: an earlier process's, with the same pid.
+      if (Number.isInteger(holder) && holder !== process.pid && running(holder, start)) {
         throw new Error(`embedded database ${dataDir} is in use by process ${holder} (lock file ${file})`);
       }
-      if (holder === process.pid) throw new Error(`embedded database ${dataDir} is already open in this process`);
       unlinkSync(file); // stale: its process is gone
     }
   }

@@ -46,6 +46,7 @@ export async function startSharedSandbox(opts: { name: string; profile: Profile;
     port,
     tls: { ca, servername: 'localhost', rejectUnauthorized: true },
     accounts,
+    periodUnits: ['y'], // the sandbox takes years only, as Nomulus does
     ...opts.backend,
   };
   return { sandbox, backend, tlds: sandbox.tlds, stop: () => sandbox.stop() };

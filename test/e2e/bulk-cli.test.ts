@@ -97,7 +97,7 @@ describe('npm run bulk', () => {
     expect(first.stderr).toMatch(/\] 5\/5 {2}done 5 {2}failed 0 {2}cancelled 0 .*\/s {2}left/);
     expect(first.code).toBe(0);
     const [header, ...lines] = await rows(out);
-    expect(header).toEqual(['position', 'domain', 'registry', 'state', 'attempts', 'resultCode', 'serverTransactionId', 'expiresAt', 'skipped', 'errorCode', 'errorMessage']);
+    expect(header).toEqual(['position', 'domain', 'registry', 'state', 'attempts', 'resultCode', 'serverTransactionId', 'expiresAt', 'skipped', 'errorCode', 'errorMessage', 'errorUpstreamCode']);
     expect(lines.map((l) => [l[1], l[3], l[5]])).toEqual(names.map((n) => [n, 'SUCCEEDED', '1000']));
     expect(sandbox.applied('domain:renew') - renews).toBe(5);
 
@@ -120,6 +120,8 @@ describe('npm run bulk', () => {
     const [, ...lines] = await rows(out);
     expect(lines.map((l) => [l[1], l[3]])).toEqual([[names[0], 'SUCCEEDED'], [names[1], 'FAILED']]);
     expect(lines[1]![9]).toBe('AUTHORIZATION_ERROR');
+    expect(lines[1]!.at(-1)).toBe('2202'); // the registry's own code (EPP 2202 Invalid authorization information), last column
+    expect(lines[0]!.at(-1)).toBe(''); // none for a success
     const everything = r.stdout + r.stderr + (await readFile(out, 'utf8'));
     expect(everything).not.toContain('Bulk-Pw-2026');
     expect(everything).not.toContain('Wrong-Code-77');

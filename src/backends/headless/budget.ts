@@ -35,6 +35,7 @@
 import type { Redis } from 'ioredis';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ioredis, rateLimiterFlexible } from '../../core/lazy-modules.js';
+import { logRedisAvailability } from '../../pubsub/redis-availability.js';
 import type { Logger } from '../../logger.js';
 
 /** Which share a request spends. */
@@ -63,7 +64,6 @@ export class SharedRateCounts {
   readonly redis: Redis;
   /** Resolves once the first connection attempt has ended (connected or failed), or after `connectWaitMs`. */
   readonly settled: Promise<void>;
-  private down = false;
 
   /**
    * @param url Redis URL (REDIS_URL)
@@ -87,18 +87,10 @@ export class SharedRateCounts {
       this.redis.once('error', done);
       this.redis.once('end', done);
     });
-    this.redis.on('error', (err: Error) => {
-      if (this.down) return;
-      this.down = true;
-      this.logger.warn(
-        { backend, err: err.message },
-        "HeadlessDomains rate-limit shares: Redis unavailable, each instance counts the registry's limit on its own until it is back (instances on one key may together meet the registry's 429)",
-      );
-    });
-    this.redis.on('ready', () => {
-      if (!this.down) return;
-      this.down = false;
-      this.logger.info({ backend }, 'HeadlessDomains rate-limit shares: Redis is back, counted across instances again');
+    logRedisAvailability([this.redis], this.logger, {
+      down: "HeadlessDomains rate-limit shares: Redis unavailable, each instance counts the registry's limit on its own until it is back (instances on one key may together meet the registry's 429)",
+      back: 'HeadlessDomains rate-limit shares: Redis is back, counted across instances again',
+      fields: { backend },
     });
   }
 

@@ -28,6 +28,8 @@ export interface LatencyProxy {
    * chunk's read from the registry to its write to the gateway (ms).
    */
   stats(reset?: boolean): { chunks: number; meanDelayMs: number };
+  /** Chunks read from the registry and not yet written to the gateway (delayed or held), now. */
+  readonly inFlight: number;
   close(): Promise<void>;
 }
 
@@ -39,12 +41,16 @@ export async function startLatencyProxy(target: { host: string; port: number }, 
   let connections = 0;
   let chunks = 0;
   let delaySum = 0;
+  let inFlight = 0;
   const proxy = {
     host: '127.0.0.1',
     port: 0,
     latencyMs: opts.latencyMs ?? 0,
     get connections() {
       return connections;
+    },
+    get inFlight() {
+      return inFlight;
     },
     hold() {
       held = true;
@@ -83,6 +89,7 @@ export async function startLatencyProxy(target: { host: string; port: number }, 
       const read = performance.now();
       const latency = proxy.latencyMs;
       const due = Date.now() + latency;
+      inFlight++;
       last = last.then(async () => {
         const wait = due - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -91,6 +98,7 @@ export async function startLatencyProxy(target: { host: string; port: number }, 
           chunks++;
           delaySum += performance.now() - read;
         }
+        inFlight--;
         if (!client.destroyed) client.write(chunk);
       });
     });

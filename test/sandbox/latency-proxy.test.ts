@@ -8,15 +8,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startLatencyProxy, type LatencyProxy } from '../../src/sandbox/latency-proxy.js';
 
 let echo: net.Server;
-/** Resolved when the echo server has written back what it got (the proxy reads it on a next turn). */
-let echoed: () => Promise<void>;
 let proxy: LatencyProxy;
 const clients: net.Socket[] = [];
 
 async function start(latencyMs: number) {
-  let wrote: Array<() => void> = [];
-  echoed = () => new Promise((r) => wrote.push(r));
-  echo = net.createServer((s) => s.on('data', (d) => s.write(d, () => wrote.splice(0).forEach((f) => f()))));
+  echo = net.createServer((s) => s.on('data', (d) => s.write(d)));
   await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
   proxy = await startLatencyProxy({ host: '127.0.0.1', port: (echo.address() as net.AddressInfo).port }, { latencyMs });
   const c = net.connect(proxy.port, proxy.host);
@@ -51,11 +47,9 @@ describe('latency proxy', () => {
   });
 
   it('keeps the order of answers when the latency is lowered between them', async () => {
-    const { client, received } = await start(60);
-    const back = echoed();
+    const { client, received } = await start(2_000);
     client.write('first;');
-    await back;
-    await new Promise((r) => setTimeout(r, 5)); // the proxy reads it meanwhile: it waits out its 60 ms
+    await expect.poll(() => proxy.inFlight, { interval: 1 }).toBe(1); // read by the proxy, waiting out its 2 s
     proxy.latencyMs = 0;
     client.write('second;');
     while (received() !== 'first;second;') {
@@ -68,7 +62,7 @@ describe('latency proxy', () => {
     const { client, received } = await start(0);
     proxy.hold();
     client.write('held');
-    await new Promise((r) => setTimeout(r, 50));
+    await expect.poll(() => proxy.inFlight, { interval: 1 }).toBe(1); // read by the proxy, and kept
     expect(received()).toBe('');
     proxy.release();
     while (received() !== 'held') await new Promise((r) => setImmediate(r));

@@ -57,6 +57,14 @@ export interface Driver {
   /** What the backend offers this caller's account (EPP: from the greeting that account's session received). */
   capabilities(ctx: M.CallContext): Promise<Capabilities>;
 
+  /**
+   * Opens up to `sessions` of the account's connections ahead of commands known to be coming (a
+   * restarted bulk runner's items), where the protocol has connections worth opening early (EPP:
+   * logged-in sessions). Resolves when they are open or have failed; never rejects for a login
+   * the commands would retry themselves. Absent: nothing to open ahead.
+   */
+  prepare?(registrarId: string, sessions: number): Promise<void>;
+
   checkDomains: Op<[names: string[]], M.CheckResult[]>;
   infoDomain: Op<[name: string, authInfo?: string | null], M.Domain>;
   createDomain: Op<[input: M.DomainCreateInput], M.DomainCreated>;

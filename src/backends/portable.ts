@@ -120,6 +120,12 @@ export class PortableBackend implements RegistryPort {
     return this.driver.upstreamId(registrarId);
   }
 
+  /** Driver.prepare for a registrar with an account here; nothing otherwise, or where the driver has nothing to open ahead. */
+  async prepare(registrarId: string, sessions: number): Promise<void> {
+    if (!this.driver.hasAccount(registrarId) || !this.driver.prepare) return;
+    await this.driver.prepare(registrarId, sessions);
+  }
+
   // ---- domains ----
   /**
    * Check commands of at most `limits.checkNames` names each, sent in parallel (within the

@@ -112,11 +112,16 @@ export class BulkRunner {
 
   /**
    * Takes back this instance's own unfinished items (same identity, earlier life: they are
-   * lapsed, so the first claims take them in doubt), then runs.
+   * lapsed, so the first claims take them in doubt), then runs. For those items the sessions
+   * they will run on are opened at once (RegistryPort.prepare, not awaited): a restarted
+   * instance's logins then happen while it claims and reads the items, and before the HTTP side
+   * loads (src/server.ts), instead of one by one as the first commands need them.
    */
   async start(): Promise<void> {
-    const own = await this.store.lapseOwn(this.holder);
+    const lapsed = await this.store.lapseOwn(this.holder);
+    const own = lapsed.reduce((n, l) => n + l.items, 0);
     if (own > 0) this.logger.info({ items: own }, 'bulk: items this instance was running before it stopped are reconciled before they run again');
+    for (const { backend, registrarId, items } of lapsed) this.prepareSessions(backend, registrarId, items);
     this.stopped = false;
     const every = (ms: number, fn: () => void) => this.timers.push(setInterval(fn, ms));
     every(this.settings.idleMs, () => this.wake());
@@ -124,7 +129,26 @@ export class BulkRunner {
     every(FLUSH_MS, () => void this.flush());
     every(this.settings.idleMs, () => void this.settleAwaiting());
     every(this.settings.overdueCheckMs, () => void this.settleOverdue());
+    // The lanes with items taken back claim at once (wake() would first ask which lanes have work).
+    for (const backend of new Set(lapsed.map((l) => l.backend))) if (this.knows(backend)) this.pump(backend);
     this.wake();
+  }
+
+  /** This instance has the backend (an item of a backend it no longer has is not claimed here). */
+  private knows(backend: string): boolean {
+    return this.env.router.backends().some((b) => b.name === backend);
+  }
+
+  /**
+   * Opens the sessions `items` of the registrar's items on `backend` will run on (at most what
+   * the lane starts at once). A backend this instance no longer has is left alone (its items
+   * wait, see started()); a failed login is left to the items' own commands.
+   */
+  private prepareSessions(backend: string, registrarId: string, items: number): void {
+    if (!this.knows(backend)) return;
+    const port = this.env.router.named(backend);
+    const sessions = Math.min(items, this.started(backend, this.limit(backend)), port.limits.sessions);
+    port.prepare(registrarId, sessions).catch((err) => this.logger.debug({ err, backend }, 'bulk: opening sessions ahead of the items taken back failed'));
   }
 
   /** Stops claiming, lets running items finish, writes their outcomes and gives back the claimed items not started. */

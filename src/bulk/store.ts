@@ -17,6 +17,13 @@ import type { BulkKind } from './kinds.js';
 /** AWAITING_REGISTRY: sent, and the registry only queued it; settled by src/bulk/awaiting.ts when its completion is stored. */
 export type ItemState = 'PENDING' | 'RUNNING' | 'AWAITING_REGISTRY' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
+/** Items a restarted instance took back (BulkStore.lapseOwn): how many of one registrar's on one backend. */
+export interface LapsedItems {
+  backend: string;
+  registrarId: string;
+  items: number;
+}
+
 /** A claimed item, as the runner needs it. */
 export interface ClaimedItem {
   id: bigint;
@@ -350,11 +357,21 @@ export class BulkStore {
   /**
    * Items `holder` was running when its process stopped (a restarted instance that keeps its
    * identity): their claims lapse now, so the next claim takes them at once (in doubt: each is
-   * reconciled before anything is sent again) instead of after the lease. Returns how many.
+   * reconciled before anything is sent again) instead of after the lease. Returns how many per
+   * backend and registrar (the accounts whose sessions they will need), none when there were none.
+   * Straight through the pool on PostgreSQL (src/db/raw.ts): a restarted instance's first
+   * statement, which does not wait for Prisma's query compiler to load.
    */
-  async lapseOwn(holder: string): Promise<number> {
-    return this.prisma.$executeRaw`
-      UPDATE bulk_items SET lease_until = now() - interval '1 second' WHERE holder = ${holder} AND state = 'RUNNING'`;
+  async lapseOwn(holder: string): Promise<LapsedItems[]> {
+    const rows = await rawQuery<{ backend: string; registrar_id: string; items: string | number | bigint }>(
+      this.prisma,
+      `WITH lapsed AS (
+        UPDATE bulk_items SET lease_until = now() - interval '1 second' WHERE holder = $1 AND state = 'RUNNING' RETURNING backend, job_id)
+      SELECT l.backend, j.registrar_id, count(*)::int AS items FROM lapsed l JOIN bulk_jobs j ON j.id = l.job_id
+      GROUP BY l.backend, j.registrar_id ORDER BY l.backend, j.registrar_id`,
+      [holder],
+    );
+    return rows.map((r) => ({ backend: r.backend, registrarId: r.registrar_id, items: Number(r.items) }));
   }
 
   /**

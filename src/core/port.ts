@@ -94,6 +94,14 @@ export interface RegistryPort {
   /** The upstream registrar id the gateway registrar logs in as on this backend (FORBIDDEN without an account: ask hasAccount). */
   upstreamId(registrarId: string): string;
 
+  /**
+   * Opens up to `sessions` of the registrar's connections to the backend ahead of commands known
+   * to be coming (EPP: logs in sessions; a backend with nothing to open ahead does nothing).
+   * Resolves once they are open or have failed (a failure is the coming commands' to meet); does
+   * nothing for a registrar without an account here.
+   */
+  prepare(registrarId: string, sessions: number): Promise<void>;
+
   /** One check command: at most `limits.checkNames` names (more: split them, see src/fanout/check-domains.ts). */
   checkDomains(ctx: CallContext, names: string[]): Promise<PortResult<CheckResult[]>>;
   /** Info for one domain; authInfo is sent to read a domain the caller does not sponsor. */

@@ -12,7 +12,7 @@
  * them, whose reconciliation reads the registry holds until a lease renewal has run.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import { allItems, BULK_RENEW, createDomains, waitFinished } from '../helpers/bulk.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -74,5 +74,43 @@ describe('a bulk runner restarted with its identity', () => {
     for (const n of names) expect(sandbox.domain(n)!.expiresAt.getUTCFullYear()).toBe(before.get(n)! + 1);
     const items = await allItems(t, key, jobId);
     expect(items.every((i) => i.state === 'SUCCEEDED' && i.attempts === 2)).toBe(true);
+  }, 90_000);
+
+  it('opens the sessions the items it takes back run on before it claims them: per registrar, at most what the lane runs at once', async () => {
+    const { prisma, router, bulk } = t.gateway.services;
+    await bulk.runner.stop();
+    // Two registrars' jobs, submitted while no runner runs, then held by the earlier life.
+    const jobs: Array<{ registrar: string; jobId: string; names: string[]; before: Map<string, number> }> = [];
+    for (const [registrar, n] of [['NewRegistrar', 5], ['TheRegistrar', 1]] as const) {
+      const k = t.keys[registrar]!;
+      const names = await createDomains(t, k, `prep${n}${Date.now().toString(36)}`, 'tld', n);
+      const before = new Map(names.map((name) => [name, sandbox.domain(name)!.expiresAt.getUTCFullYear()]));
+      const submitted = await t.gql(k, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name, currentExpiry: sandbox.domain(name)!.expiresAt.toISOString() })) });
+      expect(submitted.errors).toBeUndefined();
+      jobs.push({ registrar, jobId: submitted.data.bulkRenew.job.id, names, before });
+    }
+    const held = await prisma.bulkItem.updateMany({ where: { jobId: { in: jobs.map((j) => j.jobId) } }, data: { state: 'RUNNING', holder: INSTANCE, leaseUntil: new Date(Date.now() + 3_600_000), attempts: 1 } });
+    expect(held.count).toBe(6);
+
+    const prepare = vi.spyOn(router.named('sandbox-nomulus'), 'prepare');
+    const claim = vi.spyOn(bulk.store, 'claim');
+    try {
+      await bulk.runner.start();
+      // The lane runs 2 at once (its concurrency, and the sandbox account's 2 sessions): 5 items need 2 sessions, 1 item 1.
+      expect(prepare.mock.calls).toEqual([
+        ['NewRegistrar', 2],
+        ['TheRegistrar', 1],
+      ]);
+      await vi.waitFor(() => expect(claim).toHaveBeenCalled());
+      expect(prepare.mock.invocationCallOrder[1]!).toBeLessThan(claim.mock.invocationCallOrder[0]!);
+      for (const j of jobs) {
+        const done = await waitFinished(t, t.keys[j.registrar]!, j.jobId);
+        expect(done.counts).toEqual({ done: j.names.length, failed: 0, pending: 0, running: 0, cancelled: 0 });
+        for (const n of j.names) expect(sandbox.domain(n)!.expiresAt.getUTCFullYear()).toBe(j.before.get(n)! + 1);
+      }
+    } finally {
+      prepare.mockRestore();
+      claim.mockRestore();
+    }
   }, 90_000);
 });

@@ -106,6 +106,11 @@ export class EppDriver implements Driver {
     return capabilitiesFrom(greeting, this.config.periodUnits);
   }
 
+  /** Logs in up to `sessions` of the account's sessions ahead of commands known to be coming (SessionPool.prepare); a failed login is left to those commands. */
+  prepare(registrarId: string, sessions: number): Promise<void> {
+    return this.pool(registrarId).prepare(sessions);
+  }
+
   // ---- domains ----
   checkDomains = (c: DriverCall, names: string[]) => this.exec(c, { build: (t) => domainCheck.build(names, t), parse: domainCheck.parse });
   infoDomain = (c: DriverCall, name: string, authInfo?: string | null) =>

@@ -67,6 +67,19 @@ export class SessionPool {
     await this.run(async () => undefined);
   }
 
+  /**
+   * Logs in up to `count` sessions now (at most the pool's size, counting those open or opening),
+   * ahead of commands known to be coming, so that their first ones do not each wait for a TLS
+   * handshake, the greeting and a login (RFC 5734 section 2, RFC 5730 section 2.9.1.1). Resolves
+   * once each has logged in or failed: a failure is left to the commands, whose own session
+   * opens (and fails) as usual. Nothing but the login is written.
+   */
+  async prepare(count: number): Promise<void> {
+    const wanted = Math.min(count, this.opts.size) - this.sessions.size - this.opening;
+    if (wanted <= 0 || this.closing) return;
+    await Promise.allSettled(Array.from({ length: wanted }, () => this.run(async () => undefined)));
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     for (const w of this.waiters.splice(0)) {

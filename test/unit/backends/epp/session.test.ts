@@ -176,6 +176,30 @@ describe('EPP session over TLS', () => {
     expect(server.maxInFlightPerConnection).toBe(1);
   });
 
+  test('prepare: logs in the sessions coming commands need, at most the pool size, and the commands then log in no more', async () => {
+    const { server, backend } = await setup({ handler: checkHandler }, { poolSize: 3 });
+    await backend.prepare('acme', 5);
+    expect(server.commands().map((c) => c.command)).toEqual(['login', 'login', 'login']);
+    expect(server.connectionsOpened).toBe(3);
+    await backend.prepare('acme', 2); // already open: nothing more
+    const names = ['p1.tld', 'p2.tld', 'p3.tld', 'p4.tld', 'p5.tld', 'p6.tld'];
+    expect((await Promise.all(names.map((n) => backend.checkDomains(ctx, [n])))).map((r) => r.data[0]!.name)).toEqual(names);
+    expect(server.commands('login')).toHaveLength(3);
+    expect(server.connectionsOpened).toBe(3);
+    expect(server.maxInFlightPerConnection).toBe(1);
+  });
+
+  test('prepare: nothing for a registrar without an account here; a refused login is left to the commands, which report it', async () => {
+    const { server, backend } = await setup({ handler: checkHandler, accounts: { NewRegistrar: 'other-pw' } });
+    await backend.prepare('nobody', 2);
+    expect(server.connectionsOpened).toBe(0);
+    await expect(backend.prepare('acme', 2)).resolves.toBeUndefined();
+    expect(server.commands('login')).toHaveLength(2);
+    const err = await backend.checkDomains(ctx, ['a.tld']).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'UPSTREAM_AUTHENTICATION_ERROR', details: { upstreamCode: 2200 } });
+    expect(server.commands('domain:check')).toHaveLength(0);
+  });
+
   test('close() logs out every session', async () => {
     const { server, backend: b } = await setup({ handler: checkHandler });
     await Promise.all([b.checkDomains(ctx, ['a.tld']), b.checkDomains(ctx, ['b.tld'])]);

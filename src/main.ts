@@ -7,11 +7,12 @@
  */
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { configFilePath, loadConfig } from './config.js';
 import { ConfigError } from './config-error.js';
 import { openDatabase } from './db/client.js';
 
-const USAGE = `usage: npm start                  (or, after npm run build: node dist/src/main.js)
+const USAGE = `usage: npm start                  (or, after npm run build: node dist/bundle/main.js)
 The registry gateway: one GraphQL API (HTTP and graphql-ws on /graphql, GraphiQL on /, /healthz,
 /readyz, /metrics) in front of the registries of its config file. With no config file and no
 DATABASE_URL, the zero-setup start: embedded database under ./data, in-process registry sandboxes,
@@ -77,7 +78,13 @@ async function main() {
 }
 
 const args = process.argv.slice(2);
-if (args.includes('--help') || args.includes('-h')) {
+if (!isMainThread) {
+  // Never a gateway in a worker thread. In the bundle (scripts/bundle.mjs) a chunk may import
+  // main.js for code it shares with it, so a worker that imported such a chunk by URL would
+  // otherwise start a second gateway inside the first; worker code imports the bundle's worker
+  // entries instead (src/db/migrate.ts, WORKER_MODULE).
+  throw new Error('src/main.ts (the gateway) was loaded in a worker thread: a worker must import a worker entry of the bundle, not a chunk (scripts/bundle.mjs)');
+} else if (args.includes('--help') || args.includes('-h')) {
   process.stdout.write(`${USAGE}\n`);
 } else {
   main().catch((err) => {

@@ -141,15 +141,23 @@ export async function migratePostgres(url: string, opts: MigrateOptions = {}): P
 }
 
 /**
+ * The module the migration worker imports for migratePostgres: `./migrate.js` beside this code.
+ * In the compiled tree (dist/src/db) that is this module itself; in the bundle (scripts/bundle.mjs)
+ * this code sits in a chunk whose exports are renamed (and which may import main.js), and
+ * `migrate.js` beside it is this module bundled as a worker entry of its own, exports kept.
+ */
+const WORKER_MODULE = new URL('./migrate.js', import.meta.url).href;
+
+/**
  * migratePostgres in a worker thread, so the schema engine (a WebAssembly module of some 25 MiB
  * that cannot be unloaded) never stays in the gateway's memory. Needs this module as compiled
- * JavaScript; from TypeScript sources (tests) it migrates in process.
+ * JavaScript (tsc's, Oxc's, or the bundle's); from TypeScript sources (tests) it migrates in process.
  */
 export async function migratePostgresIsolated(url: string): Promise<MigrateResult> {
   const started = Date.now();
   if (!import.meta.url.endsWith('.js')) return migratePostgres(url);
   if (await postgresUpToDate(url, await readMigrations())) return { applied: [], durationMs: Date.now() - started, engine: false };
-  return runInWorker<MigrateResult>('import(workerData.module).then((m) => m.migratePostgres(workerData.url))', { module: import.meta.url, url }, 'migration');
+  return runInWorker<MigrateResult>('import(workerData.module).then((m) => m.migratePostgres(workerData.url))', { module: WORKER_MODULE, url }, 'migration');
 }
 
 type MigratablePGlite = Pick<PGlite, 'query' | 'exec' | 'transaction'>;

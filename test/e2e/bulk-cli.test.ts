@@ -19,7 +19,7 @@ import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
 import { createDomains } from '../helpers/bulk.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { compiledGateway, removeCompiledGateway, REPO_ROOT } from '../helpers/processes.js';
+import { compiledGateway, REPO_ROOT } from '../helpers/processes.js';
 
 let t: TestGateway;
 let dir: string;
@@ -35,7 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
-  await removeCompiledGateway();
 });
 
 const cliArgs = (args: string[]) => ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, path.join(compiled, 'src/bulk/cli/bulk.cli.js'), ...args];

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compiledGateway, removeCompiledGateway, REPO_ROOT } from '../helpers/processes.js';
+import { compiledGateway, REPO_ROOT } from '../helpers/processes.js';
 
 let compiled: string;
 let dir: string;
@@ -25,7 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   if (dir) await rm(dir, { recursive: true, force: true });
-  await removeCompiledGateway();
 });
 
 /** The environment of a user's shell: nothing of the test run's configuration. */
@@ -49,10 +48,10 @@ function run(script: string, args: string[], cwd: string, env: NodeJS.ProcessEnv
 const STACK_LINE = /^\s+at /m;
 
 describe('--help', () => {
-  it('the gateway (src/main.ts) prints its usage and exits 0 without starting: no ./data, no listener', async () => {
+  it('the gateway (src/main.ts, bundled as npm start runs it) prints its usage and exits 0 without starting: no ./data, no listener', async () => {
     const cwd = await mkdtemp(path.join(dir, 'main-'));
     for (const flag of ['--help', '-h']) {
-      const r = await run('src/main.js', [flag], cwd);
+      const r = await run('bundle/main.js', [flag], cwd);
       expect(r.code).toBe(0);
       expect(r.stderr).toBe('');
       expect(r.stdout).toMatch(/^usage: npm start/);
@@ -94,7 +93,7 @@ describe('a configuration error', () => {
     const cwd = await mkdtemp(path.join(dir, 'bad-'));
     const file = path.join(cwd, 'gateway.config.json');
     await writeFile(file, JSON.stringify({ limits: { maxDepth: 0 } }));
-    const r = await run('src/main.js', [], cwd);
+    const r = await run('bundle/main.js', [], cwd);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual(['config: limits.maxDepth must be a whole number, 1 or more', `  (config file ${file}; README "Configuration")`]);
     expectNoStack(r);
@@ -104,7 +103,7 @@ describe('a configuration error', () => {
     const cwd = await mkdtemp(path.join(dir, 'json-'));
     const file = path.join(cwd, 'my.config.json');
     await writeFile(file, '{ "port": 4000, }');
-    const r = await run('src/main.js', [], cwd, userEnv({ GATEWAY_CONFIG: file }));
+    const r = await run('bundle/main.js', [], cwd, userEnv({ GATEWAY_CONFIG: file }));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`config: ${file} is not valid JSON (`);
     expectNoStack(r);
@@ -114,7 +113,7 @@ describe('a configuration error', () => {
     const cwd = await mkdtemp(path.join(dir, 'shape-'));
     const file = path.join(cwd, 'gateway.config.json');
     await writeFile(file, JSON.stringify({ backends: {} }));
-    const r = await run('src/main.js', [], cwd);
+    const r = await run('bundle/main.js', [], cwd);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`config: ${file} does not have the expected shape (`);
     expectNoStack(r);
@@ -122,7 +121,7 @@ describe('a configuration error', () => {
 
   it('in an environment variable: the message naming it; no stack trace', async () => {
     const cwd = await mkdtemp(path.join(dir, 'env-'));
-    const r = await run('src/main.js', [], cwd, userEnv({ SHUTDOWN_DELAY_MS: 'soon' }));
+    const r = await run('bundle/main.js', [], cwd, userEnv({ SHUTDOWN_DELAY_MS: 'soon' }));
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe('config: shutdownDelayMs (SHUTDOWN_DELAY_MS) must be a number of milliseconds, 0 or more');
     expectNoStack(r);
@@ -132,7 +131,7 @@ describe('a configuration error', () => {
     const cwd = await mkdtemp(path.join(dir, 'start-'));
     const file = path.join(cwd, 'gateway.config.json');
     await writeFile(file, JSON.stringify({ bulk: { concurrency: 0 } }));
-    const r = await run('src/main.js', [], cwd, userEnv({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }));
+    const r = await run('bundle/main.js', [], cwd, userEnv({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }));
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual(['config: bulk.concurrency must be a whole number, 1 or more', `  (config file ${file}; README "Configuration")`]);
     expectNoStack(r);

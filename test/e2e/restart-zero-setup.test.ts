@@ -10,7 +10,7 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { defaultConfig } from '../../src/config.js';
-import { removeCompiledGateway, spawnGateway, type GatewayProcess } from '../helpers/processes.js';
+import { spawnGateway, type GatewayProcess } from '../helpers/processes.js';
 import { reppSeededNames } from '../helpers/repp-seed.js';
 import { JOKER_SEED, JOKER_SEED_RESELLERS } from '../../src/sandbox/joker/seed.js';
 
@@ -27,7 +27,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(running.map((p) => p.kill()));
-  await removeCompiledGateway();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -9,16 +9,16 @@ import os from 'node:os';
 import path from 'node:path';
 import type { GatewayConfig } from '../../src/config.types.js';
 import { freshDatabase, type TestDatabase } from './db.js';
-import { removeCompiledGateway, spawnGateway, type GatewayProcess } from './processes.js';
+import { spawnGateway, type GatewayProcess } from './processes.js';
 
 /** What startGatewayProcesses returns. */
 export interface GatewayProcesses {
   /** The processes' database: fresh and migrated, on PostgreSQL (db.url is what they connect to). */
   db: TestDatabase;
   /**
-   * Starts a gateway process (spawnGateway: the working tree's code, compiled once per test
-   * process) with `config`, written to a new file in the temporary folder, on db; resolves once it
-   * listens, rejects if it exits first or has not listened after 30 s. `instanceId` sets
+   * Starts a gateway process (spawnGateway: the working tree's code, compiled and bundled as
+   * production runs it) with `config`, written to a new file in the temporary folder, on db;
+   * resolves once it listens, rejects if it exits first or has not listened after 30 s. `instanceId` sets
    * BULK_INSTANCE_ID, the identity under which a restarted process resumes the bulk items it
    * held; `env` adds to (and overrides) the process's environment.
    */
@@ -26,7 +26,7 @@ export interface GatewayProcesses {
   /**
    * Stops every process spawn started that still runs (SIGTERM, SIGKILL after 5 s; one already
    * killed or stopped is passed over), then closes the database (a PostgreSQL test database is
-   * dropped), deletes the temporary folder and this test process's compiled gateway.
+   * dropped) and deletes the temporary folder.
    */
   close(): Promise<void>;
 }
@@ -60,7 +60,6 @@ export async function startGatewayProcesses(prefix: string): Promise<GatewayProc
       await Promise.all(started.map((p) => p.stop()));
       await db.close();
       await rm(dir, { recursive: true, force: true });
-      await removeCompiledGateway();
     },
   };
 }

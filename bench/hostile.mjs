@@ -4,10 +4,10 @@
  * clients see meanwhile (issue 8, items 1-3).
  *
  *   npm run bench:hostile [-- --seconds 5 --attackers 4]
- *   node bench/hostile.mjs --gateway /path/to/other/checkout/dist/src/main.js   # e.g. an older build
+ *   node bench/hostile.mjs --gateway /path/to/other/checkout/dist/bundle/main.js   # e.g. an older build
  *
- * Starts `dist/src/main.js` (the zero-setup start: embedded database in a temporary directory,
- * in-process sandboxes) and reads an API key from what it prints. Then measures:
+ * Starts `dist/bundle/main.js`, what `npm start` runs (the zero-setup start: embedded database in
+ * a temporary directory, in-process sandboxes) and reads an API key from what it prints. Then measures:
  *   1. the fragment bomb (`query { ...F0 }`, 26 fragments each spreading the next twice, 1 KB):
  *      time until it is answered, over HTTP and over graphql-ws;
  *   2. GET /healthz latency while `attackers` clients send the bomb back to back for `seconds`
@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { freePort } from './lib/stack.mjs';
+import { freePort, GATEWAY_MAIN } from './lib/stack.mjs';
 
 const argOf = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,7 +33,7 @@ const argOf = (name, dflt) => {
 const SECONDS = Number(argOf('seconds', 5));
 const ATTACKERS = Number(argOf('attackers', 4));
 const TIMEOUT_MS = Number(argOf('timeout', 120)) * 1000;
-const GATEWAY = argOf('gateway', 'dist/src/main.js');
+const GATEWAY = argOf('gateway', GATEWAY_MAIN);
 const PORT = Number(argOf('port', await freePort()));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rgw-hostile-'));

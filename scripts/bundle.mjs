@@ -39,15 +39,30 @@
  * shared chunks, as `<name>.js` beside the chunks; the module imports `./<name>.js` (see
  * WORKER_ENTRIES).
  *
- * Usage: `node scripts/bundle.mjs` (part of `npm run build`, after tsc): dist/ -> dist/bundle.
+ * Usage: `node scripts/bundle.mjs [--sourcemap]` (part of `npm run build`, after tsc): dist/ ->
+ * dist/bundle; `npm run build -- --sourcemap` passes the flag on.
  */
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
 
 /** Packages left outside the bundle (see the header for why). */
 export const EXTERNAL = [/^@electric-sql\/pglite(\/|$)/, /^pglite-prisma-adapter(\/|$)/, /^@prisma\/schema-engine-wasm(\/|$)/, /^libxml2-wasm(\/|$)/, /^@graphql-yoga\/render-graphiql(\/|$)/, /^class-validator(\/|$)/];
+
+/**
+ * With `sourcemap`: each compiled module of the gateway is read with the source map its compiler
+ * wrote beside it (tsc: `<file>.js.map`), so that the bundle's maps lead to the TypeScript sources.
+ */
+const inputSourceMaps = {
+  name: 'input-source-maps',
+  /** @param {string} id */
+  async load(id) {
+    if (!id.endsWith('.js') || id.includes(`${path.sep}node_modules${path.sep}`) || !existsSync(`${id}.map`)) return null;
+    return { code: await readFile(id, 'utf8'), map: JSON.parse(await readFile(`${id}.map`, 'utf8')) };
+  },
+};
 
 /**
  * Modules run in worker threads by URL, each bundled on its own as `<name>.js` in the output
@@ -59,8 +74,9 @@ export const WORKER_ENTRIES = { migrate: 'src/db/migrate.js' };
  * Bundles the compiled gateway under `compiled` (a folder holding src/main.js and the rest of the
  * compiled tree: tsc's dist/ or the tests' Oxc output) into `outDir`, which is emptied first:
  * `main.js` (the gateway, `node <outDir>/main.js`), its chunks (`<name>-<hash>.js`) and one file
- * per WORKER_ENTRIES entry. `sourcemap`: also write `.map` files (default false; see the README,
- * "Production start"). Resolves with the files written (names relative to outDir); rejects when
+ * per WORKER_ENTRIES entry. `sourcemap`: also write `.map` files, leading to the TypeScript
+ * sources where the compiled tree has maps (tsc's), for `node --enable-source-maps` (default
+ * false: see the README, "Production start", for what they cost). Resolves with the files written (names relative to outDir); rejects when
  * rolldown reports an error, or a worker entry lacks the exports of its module or imports a file
  * of the bundle.
  *
@@ -74,6 +90,7 @@ export async function bundleGateway({ compiled, outDir, sourcemap = false }) {
     external: EXTERNAL,
     // Rolldown's warnings about third-party code (eval in a dependency, and the like) are not ours to fix.
     logLevel: /** @type {const} */ ('silent'),
+    plugins: sourcemap ? [inputSourceMaps] : [],
   };
   const output = { dir: outDir, format: /** @type {const} */ ('esm'), sourcemap, entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' };
   const main = await build({ ...common, input: { main: path.join(compiled, 'src/main.js') }, output });

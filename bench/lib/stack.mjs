@@ -1,7 +1,7 @@
 /**
  * What the benchmarks share: the EPP sandboxes (`dist/src/sandbox/main.js`) and the built gateway
- * (`dist/src/main.js`) as two child processes, on an embedded database in a temporary directory
- * or on PostgreSQL (--database-url), with one API key per sandbox registrar.
+ * (GATEWAY_MAIN: what `npm start` runs) as two child processes, on an embedded database in a
+ * temporary directory or on PostgreSQL (--database-url), with one API key per sandbox registrar.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { firstLine } from './child.mjs';
+
+/** The gateway as `npm start` runs it: the bundle that `npm run build` writes (scripts/bundle.mjs). */
+export const GATEWAY_MAIN = 'dist/bundle/main.js';
 
 /** User + system CPU seconds a process has used so far (Linux /proc/<pid>/stat; 0 when it is gone or unreadable). */
 export function procCpuSeconds(pid, tid) {
@@ -80,7 +83,7 @@ export async function startStack({ databaseUrl, port, configure = () => ({}), en
   /** Starts the gateway on the same config and data (`extra` added to its environment); resolves once /healthz answers, with how long that took (ms). */
   const startGateway = async (extra = {}) => {
     const t0 = performance.now();
-    gateway = run([...profile, 'dist/src/main.js'], { PORT: String(port), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, ...env, ...extra });
+    gateway = run([...profile, GATEWAY_MAIN], { PORT: String(port), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, ...env, ...extra });
     for (let up = false; !up; ) {
       up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
       if (!up) await new Promise((r) => setTimeout(r, 20));

@@ -76,9 +76,10 @@ export const WORKER_ENTRIES = { migrate: 'src/db/migrate.js' };
  * `main.js` (the gateway, `node <outDir>/main.js`), its chunks (`<name>-<hash>.js`) and one file
  * per WORKER_ENTRIES entry. `sourcemap`: also write `.map` files, leading to the TypeScript
  * sources where the compiled tree has maps (tsc's), for `node --enable-source-maps` (default
- * false: see the README, "Production start", for what they cost). Resolves with the files written (names relative to outDir); rejects when
- * rolldown reports an error, or a worker entry lacks the exports of its module or imports a file
- * of the bundle.
+ * false: see the README, "Production start", for what they cost). Resolves with the files written
+ * (names relative to outDir); rejects when rolldown reports an error, or a worker entry lacks the
+ * exports of its module or imports a file of the bundle. Rolldown's warnings go to stderr (there
+ * were none when this was written).
  *
  * @param {{ compiled: string; outDir: string; sourcemap?: boolean }} opts
  * @returns {Promise<string[]>}
@@ -88,8 +89,6 @@ export async function bundleGateway({ compiled, outDir, sourcemap = false }) {
   const common = {
     platform: /** @type {const} */ ('node'),
     external: EXTERNAL,
-    // Rolldown's warnings about third-party code (eval in a dependency, and the like) are not ours to fix.
-    logLevel: /** @type {const} */ ('silent'),
     plugins: sourcemap ? [inputSourceMaps] : [],
   };
   const output = { dir: outDir, format: /** @type {const} */ ('esm'), sourcemap, entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' };

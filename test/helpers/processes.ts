@@ -162,8 +162,8 @@ let compiled: Promise<string> | undefined;
  * it to tsc's: bundle/main.js is what `npm start` runs).
  *
  * Shared by every test process, and by later runs, while nothing it is built from changes: the
- * folder, node_modules/.cache/registry-gateway/gateway-<hash>, is named after the sources, the
- * bundling script, the helpers and package-lock.json. The first process that needs it builds it
+ * folder, node_modules/.cache/registry-gateway/gateway-<hash>, is named after the sources, this
+ * file, the bundling script, tsconfig.json and package-lock.json. The first process that needs it builds it
  * (about 1 s for Oxc, 2 s for the bundle) in a folder of its own and renames it into place; when
  * another process won that race, its copy is used. Builds unused for an hour are removed then.
  */
@@ -172,7 +172,10 @@ export function compiledGateway(): Promise<string> {
     const cache = path.join(REPO_ROOT, 'node_modules/.cache/registry-gateway');
     const files = (await Promise.all(['src', 'schema', 'resolvers'].map((d) => sources(path.join(REPO_ROOT, d))))).flat().sort();
     const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
-    const hash = createHash('sha256').update(HELPERS).update(await readFile(BUNDLE_SCRIPT)).update(await readFile(path.join(REPO_ROOT, 'package-lock.json')));
+    const hash = createHash('sha256');
+    // What the build depends on besides the sources: this file (Oxc's options, the helpers), the
+    // bundling script, tsconfig.json (which Oxc reads) and the dependencies.
+    for (const f of [fileURLToPath(import.meta.url), BUNDLE_SCRIPT, path.join(REPO_ROOT, 'tsconfig.json'), path.join(REPO_ROOT, 'package-lock.json')]) hash.update(await readFile(f));
     files.forEach((f, i) => hash.update(`\0${path.relative(REPO_ROOT, f)}\0`).update(texts[i]!));
     const dir = path.join(cache, `gateway-${hash.digest('hex').slice(0, 16)}`);
     if (existsSync(dir)) {
@@ -196,7 +199,9 @@ export function compiledGateway(): Promise<string> {
       const { bundleGateway } = await import('../../scripts/bundle.mjs');
       await bundleGateway({ compiled: building, outDir: path.join(building, 'bundle') });
       // Atomic publish; when a concurrent process won the race, use its copy.
-      await rename(building, dir).catch(() => undefined);
+      await rename(building, dir).catch((e: unknown) => {
+        if (!existsSync(dir)) throw e;
+      });
     } finally {
       await rm(building, { recursive: true, force: true });
     }

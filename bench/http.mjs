@@ -46,7 +46,7 @@ import pg from 'pg';
 import { firstLine } from './lib/child.mjs';
 import { directEppClient } from './lib/epp-client.mjs';
 import { httpClient } from './lib/http-client.mjs';
-import { freePort, GATEWAY_MAIN } from './lib/stack.mjs';
+import { freePort, GATEWAY_MAIN, GATEWAY_NODE_FLAGS } from './lib/stack.mjs';
 
 const option = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -118,7 +118,7 @@ async function main() {
       const key = (await firstLine(run(['dist/src/auth/create-api-key.cli.js', '--registrar', 'NewRegistrar', '--label', 'bench'], env))).trim();
       const port = await freePort(); // the system's pick: a random one could land on another service (epmd's 4369)
       const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-      const gateway = run([...profile, GATEWAY_MAIN], { ...env, PORT: String(port), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath });
+      const gateway = run([...profile, ...GATEWAY_NODE_FLAGS, GATEWAY_MAIN], { ...env, PORT: String(port), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath });
       const url = `http://127.0.0.1:${port}/graphql`;
       for (let up = false; !up; ) {
         up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);

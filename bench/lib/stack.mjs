@@ -13,6 +13,12 @@ import { firstLine } from './child.mjs';
 
 /** The gateway as `npm start` runs it: the bundle that `npm run build` writes (scripts/bundle.mjs). */
 export const GATEWAY_MAIN = 'dist/bundle/main.js';
+/**
+ * The node flags `npm start` runs the gateway with (package.json `config.nodeFlags`, which the
+ * start script passes as `$npm_package_config_nodeFlags`; see the README, "Production start"), or
+ * those of GATEWAY_NODE_FLAGS when set (to compare flags; empty: none).
+ */
+export const GATEWAY_NODE_FLAGS = (process.env.GATEWAY_NODE_FLAGS ?? JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).config.nodeFlags).split(' ').filter(Boolean);
 
 /** User + system CPU seconds a process has used so far (Linux /proc/<pid>/stat; 0 when it is gone or unreadable). */
 export function procCpuSeconds(pid, tid) {
@@ -83,7 +89,7 @@ export async function startStack({ databaseUrl, port, configure = () => ({}), en
   /** Starts the gateway on the same config and data (`extra` added to its environment); resolves once /healthz answers, with how long that took (ms). */
   const startGateway = async (extra = {}) => {
     const t0 = performance.now();
-    gateway = run([...profile, GATEWAY_MAIN], { PORT: String(port), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, ...env, ...extra });
+    gateway = run([...profile, ...GATEWAY_NODE_FLAGS, GATEWAY_MAIN], { PORT: String(port), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, ...env, ...extra });
     for (let up = false; !up; ) {
       up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
       if (!up) await new Promise((r) => setTimeout(r, 20));

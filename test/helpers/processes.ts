@@ -29,6 +29,9 @@ import type { GraphQLResponse } from './gateway.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** The node flags `npm start` runs the gateway with (package.json `config.nodeFlags`): gateway processes run with them too. */
+const NODE_FLAGS: string[] = (JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { config: { nodeFlags: string } }).config.nodeFlags.split(' ').filter(Boolean);
+
 export interface SharedSandbox {
   sandbox: EppSandbox;
   /** Backend config pointing at the sandbox, with an account per sandbox registrar. */
@@ -250,7 +253,7 @@ function exited(child: ChildProcess): Promise<void> {
 export async function spawnGateway(opts: { config: GatewayConfig; configPath: string; databaseUrl: string; env?: Record<string, string>; startTimeoutMs?: number }): Promise<GatewayProcess> {
   await writeFile(opts.configPath, JSON.stringify(opts.config, null, 2));
   const dir = await compiledGateway();
-  const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(dir, 'helpers.mjs')).href, path.join(dir, 'bundle/main.js')], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, '--import', pathToFileURL(path.join(dir, 'helpers.mjs')).href, path.join(dir, 'bundle/main.js')], {
     cwd: REPO_ROOT,
     env: { ...process.env, GATEWAY_CONFIG: opts.configPath, DATABASE_URL: opts.databaseUrl, IDEMPOTENCY_KEY_SECRET: FINGERPRINT_KEY, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

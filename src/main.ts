@@ -73,8 +73,19 @@ async function main() {
     gateway.services.logger.info({ signal }, 'gateway closed');
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // The first SIGINT or SIGTERM stops the gateway; any signal after it, while it closes, is
+  // ignored (SIGKILL stops it at once). Ctrl-C under `npm start` delivers SIGINT twice: the
+  // terminal sends it to the whole process group, and npm passes its own on. With a one-time
+  // handler the second one killed the gateway half way through close(): no 'gateway closed',
+  // exit 130, and the embedded database's lock left behind.
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return void gateway.services.logger.info({ signal }, 'already shutting down');
+    stopping = true;
+    void stop(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 const args = process.argv.slice(2);

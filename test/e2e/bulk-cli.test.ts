@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
+import { createApiKey, revokeApiKey } from '../../src/auth/api-keys.js';
 import { createDomains } from '../helpers/bulk.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { compiledGateway, REPO_ROOT } from '../helpers/processes.js';
@@ -204,6 +205,50 @@ describe('npm run bulk', () => {
     } finally {
       joker.release();
       relay.cut({ close: true });
+    }
+  }, 120_000);
+
+  it("the API key refused while following (revoked, or a restarted zero-setup gateway's new keys): says so at once, no reconnects, exits 3 with the attach command", async () => {
+    const joker = t.gateway.sandboxes.sandboxes.get('sandbox-joker') as JokerSandbox;
+    const { prisma } = t.gateway.services;
+    const doomed = await createApiKey(prisma, 'NewRegistrar', 'cli revoked while following');
+    const file = path.join(dir, 'joker-refused.txt');
+    await writeFile(file, `alpha.joker.test\n`);
+    joker.hold(); // the job is still running when the key goes
+    try {
+      const child = spawn(process.execPath, cliArgs(['renew', '--file', file, '--period', '1y', '--idempotency-key', `cli-refused-${Date.now()}`]), {
+        cwd: REPO_ROOT,
+        env: { ...process.env, GATEWAY_URL: t.gateway.url, GATEWAY_API_KEY: doomed.key },
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8');
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const following = new Promise<void>((resolve) => child.stderr.on('data', () => /submitted: job /.test(stderr) && resolve()));
+      child.stderr.on('data', (s: string) => (stderr += s));
+      await following;
+      // Revoked while the CLI connects or follows: either way the gateway closes with 4403.
+      expect(await revokeApiKey(prisma, doomed.id)).toBe(true);
+      expect(await exited).toBe(3);
+      const id = /submitted: job (\S+)/.exec(stderr)![1]!;
+      const wsUrl = t.gateway.url.replace(/^http/, 'ws');
+      expect(stderr).not.toContain('reconnecting');
+      const lines = stderr.trim().split('\n');
+      expect(lines.at(-3)).toMatch(
+        new RegExp(
+          `^the gateway at ${wsUrl.replace(/[.]/g, '\\.')} refused the API key \\(closed with code 4403 \\(Forbidden[^)]*\\)\\): it was revoked, or the gateway restarted with new keys \\(a zero-setup gateway prints new ones at every start\\); follow the job with a current key: stopped following job ${id}; it keeps running in the gateway\\. Follow it again with:$`,
+        ),
+      );
+      expect(lines.at(-2)).toBe(`  npm run bulk -- attach ${id}`);
+      expect(stderr).not.toContain(doomed.key);
+      joker.release();
+      // The printed command, with a current key, follows the job to its end.
+      const out = path.join(dir, `bulk-${id}.csv`);
+      const attached = await cli(['attach', id, '--out', out], t.keys['NewRegistrar']!);
+      expect(attached.code).toBe(0);
+      const [, line] = await rows(out);
+      expect([line![1], line![3], line![5]]).toEqual(['alpha.joker.test', 'SUCCEEDED', '1000']);
+    } finally {
+      joker.release();
     }
   }, 120_000);
 

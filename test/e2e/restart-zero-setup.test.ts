@@ -7,7 +7,7 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { defaultConfig } from '../../src/config.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/processes.js';
@@ -31,12 +31,12 @@ afterAll(async () => {
 });
 
 /** `npm start` in `dir`: the zero-setup config, an embedded database under dir/data. */
-async function start(): Promise<{ p: GatewayProcess; key: string }> {
+async function start(env: Record<string, string> = {}): Promise<{ p: GatewayProcess; key: string }> {
   const p = await spawnGateway({
     config: defaultConfig(),
     configPath: path.join(dir, 'gateway.config.json'),
     databaseUrl: '', // none: the embedded database
-    env: { DATA_DIR: path.join(dir, 'data') },
+    env: { DATA_DIR: path.join(dir, 'data'), ...env },
     startTimeoutMs: 90_000,
   });
   running.push(p);
@@ -84,4 +84,17 @@ it('the README examples find their objects after a restart, even one after kill 
   const edges = [{ node: { name: 'my-first.example', sponsor: 'NewRegistrar' } }, ...ee, ...joker].sort((a, b) => (a.node.name < b.node.name ? -1 : 1));
   expect(list.data.domains).toEqual({ edges, pageInfo: { hasNextPage: false } });
   await second.p.stop();
+});
+
+it('Ctrl-C under npm start (SIGINT twice: from the terminal and from npm) closes it as one would: gateway closed, exit 0, the database unlocked', { timeout: 240_000 }, async () => {
+  // A shutdown delay keeps the process closing while the second signal arrives.
+  const { p, key } = await start({ SHUTDOWN_DELAY_MS: '1500' });
+  expect((await p.gql(key, '{ viewer { id } }')).data.viewer.id).toBe('NewRegistrar');
+  process.kill(p.pid, 'SIGINT');
+  await p.waitForOutput(/"msg":"shutting down"/);
+  process.kill(p.pid, 'SIGINT');
+  expect(await p.stop()).toEqual({ code: 0, signal: null }); // stop(): a third signal (SIGTERM), then waits for the exit
+  expect(p.output()).toMatch(/"msg":"already shutting down"/);
+  expect(p.output()).toMatch(/"msg":"gateway closed"/);
+  expect(existsSync(path.join(dir, 'data', 'pglite.lock'))).toBe(false);
 });

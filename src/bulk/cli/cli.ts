@@ -62,6 +62,11 @@ export class ConnectionLost extends Error {
   }
 }
 
+/** A close with 4403 Forbidden: the gateway refused the API key of a graphql-ws connection (src/http/websocket.ts). */
+function keyRefused(e: unknown): boolean {
+  return !!e && typeof e === 'object' && (e as { code?: unknown }).code === 4403;
+}
+
 /** Errors of a connection that was never made: the request was not sent. */
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED', 'ERR_INVALID_URL']);
 
@@ -139,8 +144,10 @@ function follow(o: CliOptions, id: string, total: number, io: Io): Promise<Count
     connectionParams: { Authorization: `Bearer ${o.apiKey}` },
     retryAttempts: o.retries,
     // Socket errors too (graphql-ws retries close events only): a restarting gateway refuses
-    // connections for a while. graphql-ws never retries the closes it deems fatal (4400, 4401, 4409, ...).
-    shouldRetry: () => true,
+    // connections for a while. graphql-ws never retries the closes it deems fatal (4400, 4401, 4409, ...);
+    // nor is 4403 worth retrying: the gateway refused the key (revoked, or not one of a restarted
+    // zero-setup gateway's new keys), and will again.
+    shouldRetry: (e) => !keyRefused(e),
     retryWait: async (retries) => {
       const seconds = Math.min(2 ** retries, 4);
       io.err(`${nl}lost the connection to ${wsUrl} (${how()}); reconnecting in ${seconds} s (${retries + 1} of ${o.retries})\n`);
@@ -188,7 +195,9 @@ function follow(o: CliOptions, id: string, total: number, io: Io): Promise<Count
             // error (a reconnect refused): the last of the reconnects, or a close not worth retrying.
             if (!(e && typeof e === 'object' && 'code' in e && 'reason' in e)) failure = networkCause(e).text;
             const tried = reconnects > 0 ? `, ${reconnects === 1 ? 'then 1 reconnect' : `then ${reconnects} reconnects`} failed` : '';
-            err = new ConnectionLost(`${nl}lost the connection to ${wsUrl} (${how() || 'no reason given'}${tried})`);
+            err = keyRefused(e)
+              ? new ConnectionLost(`${nl}the gateway at ${wsUrl} refused the API key (${how()}${tried}): it was revoked, or the gateway restarted with new keys (a zero-setup gateway prints new ones at every start); follow the job with a current key`)
+              : new ConnectionLost(`${nl}lost the connection to ${wsUrl} (${how() || 'no reason given'}${tried})`);
           }
           void Promise.resolve(client.dispose()).then(() => reject(err));
         },

@@ -7,11 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { getRaw as get } from '../helpers/http-get.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
@@ -23,21 +23,6 @@ beforeAll(async () => {
   t = await startTestGateway({ configure: (c) => void (c.poll.intervalMs = 100) });
 });
 afterAll(() => t?.close());
-
-/**
- * A GET read whole as it arrives, body left as sent (fetch() decompresses 9 MB while the socket
- * waits, and on a loaded machine the server's keep-alive timer can close it under a slow reader).
- */
-function get(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    httpGet(url, { headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
-}
 
 describe('GraphiQL over HTTP', () => {
   const root = () => t.gateway.url.replace(/graphql$/, '');

@@ -10,7 +10,6 @@
  * as the one built from the sources), and SIGTERM closes it cleanly.
  */
 import { readdir, mkdtemp, rm } from 'node:fs/promises';
-import { get as httpGet } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
@@ -21,6 +20,7 @@ import { findMigrationsDir } from '../../src/db/migrate.js';
 import { graphiqlPage } from '../../src/http/graphiql.js';
 import { withDatabase } from '../global-setup.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/processes.js';
+import { getRaw as get } from '../helpers/http-get.js';
 
 let dir: string;
 let running: GatewayProcess | undefined;
@@ -52,18 +52,6 @@ afterAll(async () => {
   if (database) await admin(database.adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${database!.name}" WITH (FORCE)`));
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-/** GET `url` with `headers`, the body as sent (still compressed). */
-function get(url: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    httpGet(url, { headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
-}
 
 it('the first start from the bundle, on an empty database: migrates it, its printed keys answer { viewer }, GraphiQL serves the full page, SIGTERM closes it', { timeout: 240_000 }, async () => {
   const config = defaultConfig();

@@ -84,6 +84,14 @@ async function startRelay(): Promise<{ url: string; following: Promise<void>; cu
 
 const rows = async (file: string) => (await readFile(file, 'utf8')).trim().split('\n').map((l) => l.split(','));
 
+/** `npm run bulk -- attach <id>` with `key` follows the Joker job of alpha.joker.test to its end: exit 0, its one row SUCCEEDED with 1000. */
+async function expectAttachFinishesAlpha(id: string, out: string, key: string) {
+  const attached = await cli(['attach', id, '--out', out], key);
+  expect(attached.code).toBe(0);
+  const [, line] = await rows(out);
+  expect([line![1], line![3], line![5]]).toEqual(['alpha.joker.test', 'SUCCEEDED', '1000']);
+}
+
 describe('npm run bulk', () => {
   it('renews the domains of a file, writes a CSV row per domain, and re-attaches when run again', async () => {
     const key = t.keys['NewRegistrar']!;
@@ -157,10 +165,7 @@ describe('npm run bulk', () => {
       const running = await t.gql(key, 'query($id: ID!) { bulkJob(id: $id) { state finishedAt } }', { id });
       expect(running.data.bulkJob).toEqual({ state: 'RUNNING', finishedAt: null });
       joker.release();
-      const attached = await cli(['attach', id, '--out', path.join(dir, 'int-attach.csv')], key);
-      expect(attached.code).toBe(0);
-      const [, line] = await rows(path.join(dir, 'int-attach.csv'));
-      expect([line![1], line![3], line![5]]).toEqual(['alpha.joker.test', 'SUCCEEDED', '1000']);
+      await expectAttachFinishesAlpha(id, path.join(dir, 'int-attach.csv'), key);
     } finally {
       joker.release();
     }
@@ -198,10 +203,7 @@ describe('npm run bulk', () => {
       joker.release();
       // The printed command, with GATEWAY_URL naming an instance that is there.
       const out = path.join(dir, `bulk-${id}.csv`);
-      const attached = await cli(['attach', id, '--out', out], key);
-      expect(attached.code).toBe(0);
-      const [, line] = await rows(out);
-      expect([line![1], line![3], line![5]]).toEqual(['alpha.joker.test', 'SUCCEEDED', '1000']);
+      await expectAttachFinishesAlpha(id, out, key);
     } finally {
       joker.release();
       relay.cut({ close: true });
@@ -243,10 +245,7 @@ describe('npm run bulk', () => {
       joker.release();
       // The printed command, with a current key, follows the job to its end.
       const out = path.join(dir, `bulk-${id}.csv`);
-      const attached = await cli(['attach', id, '--out', out], t.keys['NewRegistrar']!);
-      expect(attached.code).toBe(0);
-      const [, line] = await rows(out);
-      expect([line![1], line![3], line![5]]).toEqual(['alpha.joker.test', 'SUCCEEDED', '1000']);
+      await expectAttachFinishesAlpha(id, out, t.keys['NewRegistrar']!);
     } finally {
       joker.release();
     }

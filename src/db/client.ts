@@ -38,8 +38,14 @@ export { isUniqueViolation, uniqueViolation } from './errors.js';
  * code take some 150 ms of this thread, spent meanwhile).
  */
 async function clientModules() {
-  const [generated, listen, migrate, raw] = await Promise.all([import('./generated/client.js'), import('./listen.js'), import('./migrate.js'), import('./raw.js')]);
-  return { PrismaClient: generated.PrismaClient, ...listen, ...migrate, ...raw };
+  const [generated, listen, migrate, raw, lease] = await Promise.all([
+    import('./generated/client.js'),
+    import('./listen.js'),
+    import('./migrate.js'),
+    import('./raw.js'),
+    import('./lease-client.js'),
+  ]);
+  return { PrismaClient: generated.PrismaClient, ...listen, ...migrate, ...raw, ...lease };
 }
 
 export const DEFAULT_DATA_DIR = './data/pglite';
@@ -94,7 +100,7 @@ export interface OpenDatabaseOptions {
   dataDir?: string;
   /** Apply pending migrations first (default true). */
   migrate?: boolean;
-  /** Maximum pg pool connections (default 10); ignored for PGlite. */
+  /** Maximum pg pool connections (default 10), besides the idempotency leases' own (src/db/lease-client.ts); ignored for PGlite. */
   poolSize?: number;
 }
 
@@ -109,15 +115,25 @@ export interface Database {
 }
 
 async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Database> {
-  const [{ PrismaClient, listenPostgres, migratePostgresIsolated, useRawPool }, { PrismaPg }, { default: pg }] = await Promise.all([clientModules(), import('@prisma/adapter-pg'), import('pg')]);
+  const [{ PrismaClient, listenPostgres, migratePostgresIsolated, useRawPool, useLeaseClient, LEASE_POOL_SIZE }, { PrismaPg }, { default: pg }] = await Promise.all([
+    clientModules(),
+    import('@prisma/adapter-pg'),
+    import('pg'),
+  ]);
   const migration = opts.migrate === false ? undefined : await migratePostgresIsolated(url);
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+  // Idempotency leases write through a pool of their own, so that a renewal never queues behind
+  // the requests' statements (src/db/lease-client.ts). Connections open on first use.
+  const leasePool = new pg.Pool({ connectionString: url, max: LEASE_POOL_SIZE });
   // An idle connection the server ends (restart, failover, pg_terminate_backend, DROP ... FORCE)
   // is an 'error' event on the pool; unheard, Node would crash the process. The pool drops that
   // client and opens a new one on demand, so there is nothing else to do.
   pool.on('error', () => undefined);
+  leasePool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const leasePrisma = new PrismaClient({ adapter: new PrismaPg(leasePool) });
   useRawPool(prisma, pool);
+  useLeaseClient(prisma, leasePrisma);
   let closing: Promise<void> | undefined;
   return {
     prisma,
@@ -126,8 +142,8 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
     listen: listenPostgres(url),
     close: () =>
       (closing ??= (async () => {
-        await prisma.$disconnect();
-        await pool.end();
+        await Promise.all([prisma.$disconnect(), leasePrisma.$disconnect()]);
+        await Promise.all([pool.end(), leasePool.end()]);
       })()),
   };
 }

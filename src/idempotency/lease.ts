@@ -19,6 +19,8 @@ export interface LeaseOptions {
  * every write by the owner is conditional on the value it wrote last, so once another request has
  * declared the owner dead (IN_PROGRESS -> OUTCOME_UNKNOWN, also conditional on that value) the old
  * owner can no longer change the record. Writes are serialised; stamps strictly increase.
+ * `prisma` is the client the writes go through: IdempotencyService gives the database's lease
+ * client (src/db/lease-client.ts), so that a renewal does not queue behind the requests' statements.
  */
 export class Lease {
   private timer: NodeJS.Timeout | null = null;

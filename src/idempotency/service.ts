@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.js';
 import type { CallContext } from '../core/model/index.js';
 import type { IdempotencyRecord, Prisma, PrismaClient } from '../db/generated/client.js';
 import { isUniqueViolation } from '../db/errors.js';
+import { leaseClientOf } from '../db/lease-client.js';
 import { rawQuery } from '../db/raw.js';
 import type { Logger } from '../logger.js';
 import type { Router } from '../routing/router.js';
@@ -423,8 +424,9 @@ export class IdempotencyService {
     }
   }
 
+  /** A lease on the key's record, writing through the database's lease client (src/db/lease-client.ts). */
   private lease(req: MutationRequest, token: Date, request: StoredRequest): Lease {
-    return new Lease(this.prisma, { registrarId: req.registrarId, idempotencyKey: req.key }, token, request, {
+    return new Lease(leaseClientOf(this.prisma), { registrarId: req.registrarId, idempotencyKey: req.key }, token, request, {
       heartbeatMs: this.opts.heartbeatMs ?? Math.max(10, Math.floor(this.opts.leaseMs / 3)),
       now: this.opts.now,
       onLost: () => this.deps.logger?.warn({ operation: req.operation, registrarId: req.registrarId }, 'idempotency: lease lost (another request took over)'),

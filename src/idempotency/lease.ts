@@ -44,14 +44,26 @@ export class Lease {
     return new Date(after && now <= after.getTime() ? after.getTime() + 1 : now);
   }
 
+  /**
+   * Renews the lease every heartbeatMs until it settles or is lost. The first renewal is due
+   * heartbeatMs after the current stamp, not after this call: the stamp of a new record is taken
+   * before its insert waits for a connection, and that wait is part of the lease already spent.
+   */
   startHeartbeat(): void {
     if (this.timer || this.lostFlag) return;
-    this.timer = setInterval(() => void this.write({}).catch(() => {}), this.opts.heartbeatMs);
+    const beat = () => void this.write({}).catch(() => {});
+    const every = this.opts.heartbeatMs;
+    const first = Math.min(every, Math.max(0, this.token.getTime() + every - this.opts.now()));
+    this.timer = setTimeout(() => {
+      beat();
+      this.timer = setInterval(beat, every);
+      this.timer.unref();
+    }, first);
     this.timer.unref();
   }
 
   private stopHeartbeat(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer); // the first renewal's timeout or the interval (Node clears either)
     this.timer = null;
   }
 

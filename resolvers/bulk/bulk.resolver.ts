@@ -7,7 +7,7 @@ import type { CountsView, ItemView, JobView } from '../../src/bulk/views.js';
 import { pageOf, type Page } from '../../src/connections/page.js';
 import { checkClientStatuses } from '../../src/validation/contact.js';
 import { checkPageSize } from '../../src/validation/cursors.js';
-import { checkNameservers, DOMAIN_CLIENT_STATUSES } from '../../src/validation/inputs.js';
+import { checkNameserver, DOMAIN_CLIENT_STATUSES } from '../../src/validation/inputs.js';
 import { checkAuthInfo, checkObjectId, normalizeDomainName } from '../../src/validation/names.js';
 import { checkPeriod } from '../../src/validation/values.js';
 import { PeriodInput } from '../../schema/common/common.input.js';
@@ -92,7 +92,9 @@ export class BulkResolver {
     @Arg('domains', () => [String], { nullable: true, description: "Null: every domain of the viewer's." }) domains: string[] | null,
     @Ctx() ctx: GatewayContext,
   ) {
-    const params = { from: normalizeDomainName('from', from), to: checkNameservers('to', [to], null)[0]! };
+    const params = { from: normalizeDomainName('from', from), to: checkNameserver('to', to, null) };
+    // Each item removes `from` and adds `to` where it is not there yet: the same name would only remove it.
+    if (params.to.name === params.from) throw new ValidationError('to.name', `is the name server to replace (from): a name server cannot replace itself`);
     return submit(ctx, key, { kind: 'REPLACE_NAMESERVER', params, items: names(ctx, domains) });
   }
 
@@ -105,6 +107,7 @@ export class BulkResolver {
     @Ctx() ctx: GatewayContext,
   ) {
     const params = { from: checkObjectId('from', from), to: checkObjectId('to', to) };
+    if (params.to === params.from) throw new ValidationError('to', 'is the contact to replace (from): a contact cannot replace itself');
     return submit(ctx, key, { kind: 'REPLACE_TECH_CONTACT', params, items: names(ctx, domains) });
   }
 
@@ -118,6 +121,9 @@ export class BulkResolver {
   ) {
     const params = { add: checkClientStatuses('add', add, DOMAIN_CLIENT_STATUSES), remove: checkClientStatuses('remove', remove, DOMAIN_CLIENT_STATUSES) };
     if (params.add.length + params.remove.length === 0) throw new ValidationError('add', 'give at least one status to add or remove');
+    // A registry refuses a command that adds and removes one status (EPP 2306): refused here, before a job sends one per domain.
+    const both = params.remove.findIndex((s) => params.add.includes(s));
+    if (both >= 0) throw new ValidationError(`remove[${both}]`, `${params.remove[both]} is also in add: a status cannot be added and removed at once`);
     return submit(ctx, key, { kind: 'UPDATE_STATUSES', params, items: names(ctx, domains) });
   }
 

@@ -28,17 +28,19 @@ export const MAX_CONTACTS = 12;
  */
 export function checkNameservers(field: string, list: NsIn[], domain: string | null): DomainNameserver[] {
   checkMaxItems(field, list, MAX_NAMESERVERS, 'name servers');
-  const out = list.map((ns, i) => {
-    const f = `${field}[${i}]`;
-    const name = normalizeDomainName(`${f}.name`, ns.name);
-    const ipv4 = domain ? checkHostAddresses(`${f}.ipv4`, ns.ipv4, 4) : checkAddressesToRemove(`${f}.ipv4`, ns.ipv4, 4);
-    const ipv6 = domain ? checkHostAddresses(`${f}.ipv6`, ns.ipv6, 6) : checkAddressesToRemove(`${f}.ipv6`, ns.ipv6, 6);
-    if (domain && (ipv4.length || ipv6.length) && !name.endsWith(`.${domain}`)) {
-      throw new ValidationError(`${f}.${ipv4.length ? 'ipv4' : 'ipv6'}`, 'addresses (glue) are only allowed for name servers under the domain itself');
-    }
-    return { name, ipv4, ipv6 };
-  });
+  const out = list.map((ns, i) => checkNameserver(`${field}[${i}]`, ns, domain));
   return checkUnique(field, out, (n) => n.name);
+}
+
+/** One name server (`field` names it: `to`, `input.nameservers[1]`); `domain` as for checkNameservers. */
+export function checkNameserver(field: string, ns: NsIn, domain: string | null): DomainNameserver {
+  const name = normalizeDomainName(`${field}.name`, ns.name);
+  const ipv4 = domain ? checkHostAddresses(`${field}.ipv4`, ns.ipv4, 4) : checkAddressesToRemove(`${field}.ipv4`, ns.ipv4, 4);
+  const ipv6 = domain ? checkHostAddresses(`${field}.ipv6`, ns.ipv6, 6) : checkAddressesToRemove(`${field}.ipv6`, ns.ipv6, 6);
+  if (domain && (ipv4.length || ipv6.length) && !name.endsWith(`.${domain}`)) {
+    throw new ValidationError(`${field}.${ipv4.length ? 'ipv4' : 'ipv6'}`, 'addresses (glue) are only allowed for name servers under the domain itself');
+  }
+  return { name, ipv4, ipv6 };
 }
 
 export function checkContacts(field: string, list: ContactIn[]): DomainContact[] {

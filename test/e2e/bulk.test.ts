@@ -132,6 +132,30 @@ describe('bulkReplaceTechContact on every domain', () => {
   }, 120_000);
 });
 
+describe('bulk replacements and status changes', () => {
+  const REPLACE_NS = `mutation($k: String!, $d: [String!], $from: String!, $to: String!) { bulkReplaceNameserver(idempotencyKey: $k, domains: $d, from: $from, to: { name: $to }) { job { id } } }`;
+  const REPLACE_TECH = `mutation($k: String!, $d: [String!], $from: String!, $to: String!) { bulkReplaceTechContact(idempotencyKey: $k, domains: $d, from: $from, to: $to) { job { id } } }`;
+  const STATUSES = `mutation($k: String!, $d: [String!]!, $add: [ClientStatus!]!, $remove: [ClientStatus!]!) { bulkUpdateStatuses(idempotencyKey: $k, domains: $d, add: $add, remove: $remove) { job { id } } }`;
+
+  it('refuses a replacement by the same value and a status both added and removed, naming the field, before writing a job', async () => {
+    // Replacing ns1 by ns1 removed ns1 from every listed domain (the item removed `from` and added
+    // nothing, `to` being there already); adding and removing a status sent a command per domain
+    // that the registry refused (2306).
+    const jobs = await t.gateway.services.prisma.bulkJob.count();
+    const updates = sandbox.applied('domain:update');
+    const ns = await t.gql(owner, REPLACE_NS, { k: randomUUID(), d: null, from: 'ns1.example.net', to: 'NS1.Example.NET' });
+    expect(ns.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to.name' });
+    const badTo = await t.gql(owner, REPLACE_NS, { k: randomUUID(), d: null, from: 'ns1.example.net', to: 'ns1..example.net' });
+    expect(badTo.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to.name' }); // `to` is one name server, not a list
+    const tech = await t.gql(owner, REPLACE_TECH, { k: randomUUID(), d: null, from: 'jd1234', to: 'jd1234' });
+    expect(tech.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
+    const both = await t.gql(owner, STATUSES, { k: randomUUID(), d: ['fakesite.tld'], add: ['clientHold', 'clientTransferProhibited'], remove: ['clientTransferProhibited'] });
+    expect(both.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'remove[0]' });
+    expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
+    expect(sandbox.applied('domain:update')).toBe(updates);
+  });
+});
+
 describe('cancelBulkJob', () => {
   it('cancels the items not started (nothing sent for them); the running one finishes', async () => {
     const names = await createDomains(t, owner, `cx${Date.now().toString(36)}`, 'tld', 6);

@@ -4,6 +4,7 @@
  * replacement read the domain first and leave a domain without the old value alone (REPP's bulk
  * endpoints call such a domain "skipped"), so only domains that have it get an update.
  */
+import { AuthorizationError } from '../core/errors.js';
 import type { DomainNameserver, Period } from '../core/model/index.js';
 import { renewDomain } from '../operations/domain/renew-domain.js';
 import { updateDomain } from '../operations/domain/update-domain.js';
@@ -34,6 +35,18 @@ export type ItemRecord = (TransactionRecord & Record<string, unknown>) | { skipp
 
 const EMPTY = { statuses: [], contacts: [], nameservers: [] };
 
+/**
+ * Reads a domain a replacement is about to change. A registry shows another registrar's domain
+ * without its name servers and contacts, which would read as "does not have `from`": such an item
+ * fails as the update would (and as REPP's native path does, src/bulk/native-replace.ts), not skipped.
+ */
+async function readOwn(env: OperationEnv, actor: Actor, name: string) {
+  const port = env.router.forDomain(name, 'names');
+  const current = await port.infoDomain(callOf(actor), name);
+  if (current.data.sponsor !== port.upstreamId(actor.registrarId)) throw new AuthorizationError('the domain is sponsored by another registrar: the registry leaves it alone');
+  return current;
+}
+
 /** Runs one item of a `kind` job for `name` as `actor` (whose key is the item's). Throws what the operation throws. */
 export async function runItem(env: OperationEnv, actor: Actor, kind: BulkKind, params: unknown, name: string, input: ItemInput): Promise<ItemRecord> {
   switch (kind) {
@@ -48,7 +61,7 @@ export async function runItem(env: OperationEnv, actor: Actor, kind: BulkKind, p
     }
     case 'REPLACE_NAMESERVER': {
       const { from, to } = params as BulkParams['REPLACE_NAMESERVER'];
-      const current = await env.router.forDomain(name, 'names').infoDomain(callOf(actor), name);
+      const current = await readOwn(env, actor, name);
       const old = current.data.nameservers.find((ns) => ns.name === from);
       if (!old) return { skipped: `${from} is not a name server of the domain` };
       const add = current.data.nameservers.some((ns) => ns.name === to.name) ? [] : [to];
@@ -56,7 +69,7 @@ export async function runItem(env: OperationEnv, actor: Actor, kind: BulkKind, p
     }
     case 'REPLACE_TECH_CONTACT': {
       const { from, to } = params as BulkParams['REPLACE_TECH_CONTACT'];
-      const current = await env.router.forDomain(name, 'names').infoDomain(callOf(actor), name);
+      const current = await readOwn(env, actor, name);
       if (!current.data.contacts.some((c) => c.role === 'tech' && c.id === from)) return { skipped: `${from} is not a tech contact of the domain` };
       const add = current.data.contacts.some((c) => c.role === 'tech' && c.id === to) ? [] : [{ role: 'tech' as const, id: to }];
       return (await updateDomain(env, actor, { name, add: { ...EMPTY, contacts: add }, remove: { ...EMPTY, contacts: [{ role: 'tech', id: from }] } })).result;

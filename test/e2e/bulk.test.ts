@@ -154,6 +154,24 @@ describe('bulk replacements and status changes', () => {
     expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
     expect(sandbox.applied('domain:update')).toBe(updates);
   });
+
+  it('fails the item of a domain another registrar sponsors, as updateDomain does, instead of calling it skipped', async () => {
+    // example.tld and example.example are TheRegistrar's, with ns1.example.net and tech contact
+    // sah8013; the registry shows NewRegistrar neither, which read as "not a name server of the domain".
+    const updates = () => sandbox.applied('domain:update') + (t.gateway.sandboxes.sandboxes.get('sandbox-epp') as EppSandbox).applied('domain:update');
+    const before = updates();
+    const ns = await t.gql(owner, REPLACE_NS, { k: randomUUID(), d: ['example.tld'], from: 'ns1.example.net', to: 'ns2.example.net' });
+    const tech = await t.gql(owner, REPLACE_TECH, { k: randomUUID(), d: ['example.example'], from: 'sah8013', to: 'jd1234' });
+    for (const r of [ns.data.bulkReplaceNameserver, tech.data.bulkReplaceTechContact]) {
+      await waitFinished(t, owner, r.job.id);
+      const [item] = await allItems(t, owner, r.job.id);
+      expect(item).toMatchObject({ state: 'FAILED', attempts: 1, error: { code: 'AUTHORIZATION_ERROR', message: expect.stringContaining('sponsored by another registrar') } });
+    }
+    expect(updates()).toBe(before);
+    const read = await t.gql(other, `{ a: domain(name: "example.tld") { nameservers { name } } b: domain(name: "example.example") { contacts { role contact { id } } } }`);
+    expect(read.data.a.nameservers.map((n: any) => n.name)).toContain('ns1.example.net');
+    expect(read.data.b.contacts).toContainEqual({ role: 'TECH', contact: { id: 'sah8013' } });
+  }, 60_000);
 });
 
 describe('cancelBulkJob', () => {

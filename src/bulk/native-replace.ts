@@ -27,14 +27,14 @@ interface Replacement {
   send(items: ClaimedItem[]): Promise<{ affected: Set<string>; skipped: Set<string>; record: Record<string, unknown> }>;
 }
 
-type Found = 'replaced' | 'absent' | 'present';
+type Found = 'replaced' | 'absent' | 'present' | 'both';
 
-/** Reads the domain: the new value without the old (replaced), neither (absent), the old still there (present). Throws a definite error for a domain that is not the caller's. */
+/** Reads the domain: the new value without the old (replaced), neither (absent), the old still there (present; both: the new one too). Throws a definite error for a domain that is not the caller's. */
 async function look(r: NativeRun, x: Replacement, item: ClaimedItem): Promise<Found> {
   const d = await orNull(() => r.port.infoDomain(r.readCall, item.name));
   if (!d) throw new ObjectNotFoundError(`${item.name} does not exist`);
   if (d.sponsor !== r.upstreamId) throw new AuthorizationError('the domain is sponsored by another registrar: the registry leaves it alone');
-  if (x.has(d, x.from)) return 'present';
+  if (x.has(d, x.from)) return x.has(d, x.to) ? 'both' : 'present';
   return x.has(d, x.to) ? 'replaced' : 'absent';
 }
 
@@ -50,7 +50,7 @@ async function settleByReading(r: NativeRun, x: Replacement, items: ClaimedItem[
         r.succeed(item, { trid: { client: `reconciled:${r.sentOf(item)?.key ?? r.job.id}`, server: null }, code: 1000, message: `domain info shows ${x.to} in place of ${x.from}`, name: item.name });
       } else if (found === 'replaced') r.succeed(item, { skipped: `${x.from} is not a ${x.what} of the domain (${x.to} is)` });
       else if (!sent) present.push(item);
-      else r.fail(item, skippedError(x, skipped.has(item.name)));
+      else r.fail(item, skippedError(x, skipped.has(item.name), found === 'both'));
     } catch (err) {
       failOrRetry(r, item, err);
     }
@@ -63,9 +63,13 @@ export class SkippedByRegistryError extends RegistryError {
   readonly code = 'SKIPPED_BY_REGISTRY';
 }
 
-function skippedError(x: Replacement, listed: boolean): SkippedByRegistryError {
+function skippedError(x: Replacement, listed: boolean, both: boolean): SkippedByRegistryError {
   const why = listed ? 'listed it in skipped_domains, without a reason' : 'did not list it among the domains changed';
-  return new SkippedByRegistryError(`the registry ${why}: the domain still has ${x.from} (a status such as serverUpdateProhibited may forbid the change)`);
+  // REPP's endpoint replaces a value by one the domain does not have yet; it leaves a domain with both alone.
+  const cause = both
+    ? `the domain has both ${x.from} and ${x.to}, and the registry's bulk request only replaces ${x.from} by a ${x.what} the domain does not have yet (remove ${x.from} with updateDomain)`
+    : `the domain still has ${x.from} (a status such as serverUpdateProhibited may forbid the change)`;
+  return new SkippedByRegistryError(`the registry ${why}: ${cause}`);
 }
 
 /** Sends the replacement for `items`, then settles each from the answer (affected) or by reading it. */
@@ -130,7 +134,7 @@ export async function techContact(r: NativeRun): Promise<void> {
     const rest: ClaimedItem[] = [];
     for (const item of r.items) {
       if (known?.affected.has(item.name)) r.succeed(item, { ...known.record, name: item.name });
-      else if (known?.skipped.has(item.name)) r.fail(item, skippedError(x, true));
+      else if (known?.skipped.has(item.name)) r.fail(item, skippedError(x, true, false));
       else rest.push(item);
     }
     const present = await settleByReading(r, x, rest, new Set(), false);

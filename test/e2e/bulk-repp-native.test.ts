@@ -250,6 +250,15 @@ describe('bulkReplaceNameserver through PUT /repp/v1/registrar/nameservers', () 
     expect(skipped.data.bulkJob.items.edges.find((e: any) => e.node.domainName === without).node.skipped).toMatch(/ns1\.example\.net/);
     expect(items.every((i) => i.state === 'SUCCEEDED')).toBe(true);
   }, 120_000);
+
+  it('a domain that has the new server already is left alone by the registry: its item fails saying so, not blaming a status', async () => {
+    const [both] = await createDomains(A, 'nsb', 1, OWN, ['ns1.example.net', 'ns9.example.org']);
+    const { job, items } = await submit(A, BULK_NS, { domains: [both] });
+    expect(job.counts).toMatchObject({ done: 0, failed: 1 });
+    expect(items[0]).toMatchObject({ state: 'FAILED', error: { code: 'SKIPPED_BY_REGISTRY', message: expect.stringContaining('has both ns1.example.net and ns9.example.org') } });
+    expect(items[0].error.message).not.toContain('serverUpdateProhibited');
+    expect(sandbox.domain(both!)!.nameservers.map((x) => x.hostname).sort()).toEqual(['ns1.example.net', 'ns9.example.org']);
+  }, 60_000);
 });
 
 const BULK_TECH = `mutation($k: String!, $from: String!, $to: String!, $domains: [String!]) { bulkReplaceTechContact(idempotencyKey: $k, from: $from, to: $to, domains: $domains) { job { id } } }`;

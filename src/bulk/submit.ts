@@ -133,6 +133,9 @@ export async function submitBulkJob(deps: SubmitDeps, actor: Actor, req: BulkReq
   const fingerprint = deps.fingerprints.of(`bulk:${req.kind}`, { params: req.params, items: req.items });
   const existing = await deps.store.findByKey(actor.registrarId, actor.idempotencyKey);
   if (existing) return replay(existing, fingerprint, req);
+  // The key of a single mutation (or of a cancelBulkJob) is that request's: IdempotencyService.run refuses a job's key likewise.
+  const single = await deps.env.prisma.idempotencyRecord.findUnique({ where: { registrarId_idempotencyKey: { registrarId: actor.registrarId, idempotencyKey: actor.idempotencyKey } }, select: { operation: true } });
+  if (single) throw new IdempotencyKeyReusedError(single.operation);
   const items = req.items ?? (await allDomains(deps, actor.registrarId));
   let routed = route(deps, items, req.items !== null);
   if (req.items === null && req.kind === 'REPLACE_TECH_CONTACT') routed = await withContacts(deps, actor, routed);

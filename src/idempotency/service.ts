@@ -148,6 +148,7 @@ export class IdempotencyService {
     // unique violation, far dearer than a read, and 100 waiters inserting every round starved the
     // owner's own writes of pool connections and CPU (its answer then reached them after waitMs).
     let mayInsert = opts.recorded !== true;
+    if (mayInsert) await this.refuseBulkJobKey(req);
     for (let round = 0; ; round++) {
       if (round > 0 && this.opts.now() >= deadline) throw new IdempotencyInProgressError();
       if (mayInsert) {
@@ -407,6 +408,17 @@ export class IdempotencyService {
    */
   awaitCutoff(): Date {
     return new Date(this.clock.now().getTime() - this.opts.awaitMs);
+  }
+
+  /**
+   * A key is one request (Idempotency contract): a bulk job's key, kept with its job (src/bulk/submit.ts
+   * refuses a single mutation's key likewise), is not a single mutation's too. Bulk items' own keys
+   * (`bulk:`, which no client key may take) are the job's items, not a reuse.
+   */
+  private async refuseBulkJobKey(req: MutationRequest): Promise<void> {
+    if (req.key.toLowerCase().startsWith('bulk:')) return;
+    const job = await this.prisma.bulkJob.findUnique({ where: { registrarId_idempotencyKey: { registrarId: req.registrarId, idempotencyKey: req.key } }, select: { kind: true } });
+    if (job) throw new IdempotencyKeyReusedError(`bulk ${job.kind}`);
   }
 
   private where(req: MutationRequest) {

@@ -174,6 +174,27 @@ describe('bulk replacements and status changes', () => {
   }, 60_000);
 });
 
+describe('one idempotency key, one request', () => {
+  it('a bulk job\'s key is IDEMPOTENCY_KEY_REUSED for a single mutation, and a single mutation\'s for a bulk job, nothing sent', async () => {
+    const [name] = await createDomains(t, owner, `ik${Date.now().toString(36)}`, 'tld', 1);
+    const renews = sandbox.applied('domain:renew');
+    const jobKey = randomUUID();
+    const job = await t.gql(owner, BULK_RENEW, { k: jobKey, domains: [{ name }] });
+    await waitFinished(t, owner, job.data.bulkRenew.job.id);
+    const single = await t.gql(owner, `mutation($k: String!, $n: String!) { renewDomain(idempotencyKey: $k, input: { name: $n }) { domain { name } } }`, { k: jobKey, n: name });
+    expect(single.errors?.[0]?.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' });
+    expect(sandbox.applied('domain:renew') - renews).toBe(1); // the job's renewal only
+
+    const updateKey = randomUUID();
+    const update = await t.gql(owner, `mutation($k: String!, $n: String!) { updateDomain(idempotencyKey: $k, input: { name: $n, add: { statuses: [clientHold] } }) { domain { name } } }`, { k: updateKey, n: name });
+    expect(update.errors).toBeUndefined();
+    const jobs = await t.gateway.services.prisma.bulkJob.count();
+    const bulk = await t.gql(owner, `mutation($k: String!, $n: String!) { bulkUpdateStatuses(idempotencyKey: $k, domains: [$n], remove: [clientHold]) { job { id } } }`, { k: updateKey, n: name });
+    expect(bulk.errors?.[0]?.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' });
+    expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
+  }, 60_000);
+});
+
 describe('cancelBulkJob', () => {
   it('cancels the items not started (nothing sent for them); the running one finishes', async () => {
     const names = await createDomains(t, owner, `cx${Date.now().toString(36)}`, 'tld', 6);

@@ -132,7 +132,8 @@ describe('every string argument of the schema', () => {
     key = t.keys.NewRegistrar!;
     const r = await t.gql(key, 'mutation($n: String!) { createDomain(idempotencyKey: $n, input: { name: $n, authInfo: "G00d-Pw" }) { name } }', { n: domain });
     expect(r.errors).toBeUndefined();
-    const j = await t.gql(key, 'mutation($n: String!) { bulkUpdateStatuses(idempotencyKey: $n, domains: [$n], add: [clientHold]) { job { id } } }', { n: domain });
+    // A key of its own: the createDomain's key is that request's (IDEMPOTENCY_KEY_REUSED for a job).
+    const j = await t.gql(key, 'mutation($k: String!, $n: String!) { bulkUpdateStatuses(idempotencyKey: $k, domains: [$n], add: [clientHold]) { job { id } } }', { k: `job-${domain}`, n: domain });
     expect(j.errors).toBeUndefined();
     jobId = j.data.bulkUpdateStatuses.job.id;
     // Finished before the cases run, so that its item's writes are not counted as theirs.

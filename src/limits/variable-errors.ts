@@ -111,8 +111,11 @@ export function variableError(schema: GraphQLSchema, operation: OperationDefinit
     // An input object's missing or unknown field is reported at the object, its name in the reason.
     const inObject = /^Field "([_A-Za-z][_0-9A-Za-z]*)" (?:of required type|is not defined by type)/.exec(first.reason)?.[1];
     const field = at + [...first.path, ...(inObject ? [inObject] : [])].map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
-    // Under a secret's name nothing of the value or of a reason that may spell it is shown.
-    if (first.path.some((k) => typeof k === 'string' && SECRET_NAMES.has(k))) return badInput(field, 'is not a valid value of its type (a secret: not shown)');
+    // Under a secret's name nothing of the value or of a reason that may spell it is shown: the
+    // name may be the argument the variable feeds (`requestTransfer(authInfo: $a)`, `input.authInfo`)
+    // as well as a field inside the value.
+    const names = [...at.split(/[.[\]]/), ...first.path.filter((k): k is string => typeof k === 'string')];
+    if (names.some((k) => SECRET_NAMES.has(k))) return badInput(field, 'is not a valid value of its type (a secret: not shown)');
     return badInput(field, scrub(first.reason, first.invalid));
   }
   return null;

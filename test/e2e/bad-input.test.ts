@@ -200,6 +200,21 @@ describe('bad input', () => {
     }
   });
 
+  // The variable feeds the secret argument itself (not a field inside an input object).
+  it.each([
+    ['requestTransfer(authInfo:), a list', `mutation($a: String!) { requestTransfer(domainName: "fine.example", authInfo: $a, idempotencyKey: "v-3") { replayed } }`, ['S3cret-Li5t-Code']],
+    ['requestTransfer(authInfo:), an object', `mutation($a: String!) { requestTransfer(domainName: "fine.example", authInfo: $a, idempotencyKey: "v-3") { replayed } }`, { pw: 'S3cret-Obj3ct-Code' }],
+    ['requestTransfer(authInfo:), a number', `mutation($a: String!) { requestTransfer(domainName: "fine.example", authInfo: $a, idempotencyKey: "v-3") { replayed } }`, 7654321987],
+    ['domain(authInfo:), a number', `query($a: String) { domain(name: "fine.example", authInfo: $a) { name } }`, 7654321987],
+  ])('an auth code argument fed a variable of the wrong type (%s) is never echoed, on HTTP and graphql-ws', async (_why, query, a) => {
+    for (const r of [await t.gql(A, query, { a }), await wsOnce(t.gateway.wsUrl, A, query, { a })]) {
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'authInfo' });
+      const text = JSON.stringify(r.errors);
+      expect(text).not.toContain('7654321987');
+      expect(text).not.toContain('S3cret');
+    }
+  });
+
   it('a validation error not about an argument names no field, though its field lacks one', async () => {
     const query = `mutation { deleteDomain(name: "fine.example") }`; // no selection, and no idempotencyKey
     for (const r of [await t.gql(A, query), await wsOnce(t.gateway.wsUrl, A, query)]) {

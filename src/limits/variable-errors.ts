@@ -69,8 +69,11 @@ function scrub(reason: string, value: unknown): string {
     spellings.add(String(value));
   }
   let out = reason;
-  // The longest first, so that the quoted form goes before the bare one inside it.
-  for (const s of [...spellings].filter((x) => x.length > 0).sort((a, b) => b.length - a.length)) out = out.split(s).join(shown);
+  // Only spellings longer than the short quote need replacing (a value of 32 characters or less
+  // is shown whole anyway); a shorter one would match inside the reason's own words (the value
+  // "e" in "Value "e" does not exist") and inside quotes already put in. The longest first, so
+  // that the quoted form goes before the bare one inside it.
+  for (const s of [...spellings].filter((x) => x.length > shown.length).sort((a, b) => b.length - a.length)) out = out.split(s).join(shown);
   return out.length <= MAX_REASON ? out : `${out.slice(0, MAX_REASON - 1)}…`;
 }
 

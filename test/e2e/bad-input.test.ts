@@ -215,6 +215,24 @@ describe('bad input', () => {
     }
   });
 
+  it('a short wrong value is quoted once, and the rest of the message is left as it was', async () => {
+    const renewOne = `mutation($i: RenewDomainInput!) { renewDomain(idempotencyKey: "v-4", input: $i) { name } }`;
+    for (const [unit, says] of [
+      ['e', 'Value "e" does not exist in "PeriodUnit" enum.'],
+      ['y', 'Value "y" does not exist in "PeriodUnit" enum.'],
+    ]) {
+      const variables = { i: { name: 'fine.example', period: { value: 1, unit } } };
+      for (const r of [await t.gql(A, renewOne, variables), await wsOnce(t.gateway.wsUrl, A, renewOne, variables)]) {
+        expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.period.unit' });
+        expect(r.errors?.[0]?.message).toBe(`input.period.unit: ${says}`);
+      }
+    }
+    const items = { items: [{ name: ['a-list-of-one.tld'] }], k: 'v-5' };
+    for (const r of [await t.gql(A, renew, items), await wsOnce(t.gateway.wsUrl, A, renew, items)]) {
+      expect(r.errors?.[0]?.message).toBe('domains[0].name: String cannot represent a non string value: ["a-list-of-one.tld"]');
+    }
+  });
+
   it('a validation error not about an argument names no field, though its field lacks one', async () => {
     const query = `mutation { deleteDomain(name: "fine.example") }`; // no selection, and no idempotencyKey
     for (const r of [await t.gql(A, query), await wsOnce(t.gateway.wsUrl, A, query)]) {

@@ -12,6 +12,7 @@ import { documentRules, parseOptions } from './document.js';
 import { subscriptionOverHttp } from './errors.js';
 import type { Limits } from './limits.js';
 import type { KeyRateLimiter } from './rate-limit.js';
+import { smallJson } from './small-json.js';
 
 /** Context fields the HTTP plugin needs: the API key that sent the request. */
 export interface KeyedContext {
@@ -60,12 +61,11 @@ export class OperationLimits {
 
   /** checkCost, remembered per operation and variables (a refusal is not remembered: it throws). */
   private costOf(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): number {
-    // A list of more than MAX_VARIABLES_KEY / 2 items is longer than that in JSON: such variables
-    // (a bulk job's 10,000 items, 700 KB) are not written out only to be found too long to keep.
-    if (variables && Object.values(variables).some((v) => Array.isArray(v) && v.length > MAX_VARIABLES_KEY / 2)) {
-      return checkCost(this.schema, document, operation, variables, this.limits.maxCost, this.limits.maxFields);
-    }
-    const key = variables && Object.keys(variables).length > 0 ? JSON.stringify(variables) : '';
+    // Variables of more than MAX_VARIABLES_KEY values are longer than that in JSON: such variables
+    // (a bulk job's 10,000 items, 700 KB; or any nested deeper than JSON.stringify can recurse)
+    // are not written out only to be found too long to keep (src/limits/small-json.ts).
+    const key = variables && Object.keys(variables).length > 0 ? smallJson(variables, MAX_VARIABLES_KEY) : '';
+    if (key === null) return checkCost(this.schema, document, operation, variables, this.limits.maxCost, this.limits.maxFields);
     let known = this.costs.get(operation);
     const hit = known?.get(key);
     if (hit !== undefined) return hit;

@@ -15,6 +15,7 @@
 import { GraphQLError, Kind, coerceInputValue, isInputType, isNonNullType, typeFromAST, type GraphQLSchema, type OperationDefinitionNode, type ValueNode } from 'graphql';
 import { inspect } from 'graphql/jsutils/inspect.js';
 import { quoted } from '../core/errors.js';
+import { smallJson } from './small-json.js';
 
 /** Names whose values are never shown (src/idempotency/secrets.ts keeps the same ones out of storage). */
 const SECRET_NAMES = new Set(['authInfo', 'password', 'pw']);
@@ -60,14 +61,14 @@ function argumentPathOf(operation: OperationDefinitionNode, name: string): strin
 
 /** `reason` with every spelling of `value` in it (graphql-js's inspect(), JSON, plain) replaced by its short quote, and cut. */
 function scrub(reason: string, value: unknown): string {
-  const json = safeJson(value);
+  // A value too big to write out (src/limits/small-json.ts) is spelt in a reason only by
+  // graphql-js's inspect(), which stops at two levels and ten items.
+  const small = smallJson(value, MAX_SPELT_NODES);
+  const json = small ?? inspect(value);
   const shown = typeof value === 'string' ? quoted(value) : json.length <= 32 ? json : `${json.slice(0, 31)}…`;
-  const spellings = new Set<string>([inspect(value)]);
+  const spellings = new Set<string>([inspect(value), json]);
   if (typeof value === 'string') spellings.add(value);
-  else if (value !== null && value !== undefined) {
-    spellings.add(safeJson(value));
-    spellings.add(String(value));
-  }
+  else if (value !== null && value !== undefined && small !== null) spellings.add(String(value));
   let out = reason;
   // Only spellings longer than the short quote need replacing (a value of 32 characters or less
   // is shown whole anyway); a shorter one would match inside the reason's own words (the value
@@ -77,13 +78,8 @@ function scrub(reason: string, value: unknown): string {
   return out.length <= MAX_REASON ? out : `${out.slice(0, MAX_REASON - 1)}…`;
 }
 
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
+/** Values (objects, arrays, leaves) a wrong value may have for scrub() to write it out whole. */
+const MAX_SPELT_NODES = 1000;
 
 const badInput = (field: string, reason: string) =>
   new GraphQLError(`${field}: ${reason}`, { extensions: { code: 'BAD_USER_INPUT', field, http: { status: 400 } } });

@@ -4,6 +4,7 @@
  */
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { wsOnce } from '../helpers/ws.js';
 
@@ -70,6 +71,57 @@ describe('document limits', () => {
     expect(http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxTokens', max: 2000 });
     expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxTokens' });
     expect(JSON.stringify(http).length).toBeLessThan(1000);
+    expect(await t.upstreamCommands()).toBe(before);
+  });
+});
+
+describe('deeply nested variables', () => {
+  // Written by hand: JSON.stringify in this process would overflow on them too.
+  const deepObject = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+  const deepList = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+  const body = (query: string, variables: string) => `{"query":${JSON.stringify(query)},"variables":${variables}}`;
+  const http = async (raw: string) => {
+    const res = await fetch(t.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.keys.NewRegistrar}` }, body: raw });
+    return { status: res.status, ...((await res.json()) as { data?: any; errors?: any[] }) };
+  };
+  /** The subscribe message as raw text over one graphql-ws connection: its first answer, and whether the connection is still open after it. */
+  const ws = (id: string, raw: string) =>
+    new Promise<{ answer: any; open: boolean }>((resolve, reject) => {
+      const socket = new WebSocket(t.gateway.wsUrl, 'graphql-transport-ws');
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${t.keys.NewRegistrar}` } })));
+      socket.on('message', (m) => {
+        const msg = JSON.parse(m.toString());
+        if (msg.type === 'connection_ack') socket.send(`{"id":"${id}","type":"subscribe","payload":${raw}}`);
+        else if (msg.type === 'next' || msg.type === 'error') {
+          // A ping after the answer: a pong proves the connection survived the operation.
+          socket.once('message', () => (resolve({ answer: msg, open: true }), socket.close()));
+          socket.send('{"type":"ping"}');
+        }
+      });
+      socket.on('close', (code) => resolve({ answer: { closed: code }, open: false }));
+      socket.on('error', reject);
+    });
+
+  it('an unused variable 100,000 levels deep (600 KB) is ignored, as the spec has it, over HTTP and graphql-ws', async () => {
+    const raw = body('{ viewer { id } }', `{"v":${deepObject}}`);
+    const h = await http(raw);
+    expect(h.errors).toBeUndefined();
+    expect(h.data).toEqual({ viewer: { id: 'NewRegistrar' } });
+    const w = await ws('1', raw);
+    expect(w.answer).toMatchObject({ type: 'next', payload: { data: { viewer: { id: 'NewRegistrar' } } } });
+    expect(w.open).toBe(true);
+  });
+
+  it('a list 100,000 levels deep where names go is refused as BAD_USER_INPUT naming the argument, over HTTP and graphql-ws', async () => {
+    const before = await t.upstreamCommands();
+    const raw = body('query($n: [String!]!) { checkDomains(names: $n) { name } }', `{"n":[${deepList}]}`);
+    const h = await http(raw);
+    expect(h.status).toBe(400);
+    expect(h.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'names[0]' });
+    expect(h.errors?.[0]?.message.length).toBeLessThan(300);
+    const w = await ws('2', raw);
+    expect(w.answer).toMatchObject({ type: 'error', payload: [{ extensions: { code: 'BAD_USER_INPUT', field: 'names[0]' } }] });
+    expect(w.open).toBe(true);
     expect(await t.upstreamCommands()).toBe(before);
   });
 });

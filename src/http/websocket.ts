@@ -20,6 +20,9 @@ type ConnectionState = {
   operations?: Map<string, Operation>;
 };
 
+/** The longest operation id a graphql-ws client may use (graphql-ws's own client sends 36-character UUIDs). */
+const MAX_SUBSCRIPTION_ID = 128;
+
 /** The errors of an executed query or mutation; none for a subscription's stream (graphql-ws awaited the result). */
 const errorsOf = (result: unknown) => (typeof result === 'object' && result !== null && !(Symbol.asyncIterator in result) ? (result as ExecutionResult).errors : undefined);
 
@@ -69,6 +72,11 @@ export function useWebSocket(opts: {
       onSubscribe: async (ctx, id, payload) => {
         const operation = operations.begin('ws');
         (ctx.extra.operations ??= new Map()).set(id, operation);
+        // An open subscription keeps its id for as long as it runs (graphql-ws's table, each answer):
+        // ids of nearly 2 MB (a message may be 2 MB) held some 400 MiB per connection of 100.
+        if (id.length > MAX_SUBSCRIPTION_ID) {
+          return [new GraphQLError(`a subscription id may be at most ${MAX_SUBSCRIPTION_ID} characters`, { extensions: { code: 'BAD_REQUEST' } })];
+        }
         // Each subscription holds a listener and its queue: a connection gets a bounded number.
         const max = services.config.limits.maxSubscriptions ?? 100;
         if (Object.keys(ctx.subscriptions).length > max) {

@@ -202,6 +202,24 @@ describe('graphql-ws', () => {
     ws.close();
   });
 
+  it('refuses a subscription whose id is longer than 128 characters with BAD_REQUEST; the connection goes on', async () => {
+    // Each open subscription keeps its id: a hundred ids of nearly 2 MB each held some 400 MiB per connection.
+    const { ws, messages } = await raw();
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${t.keys.NewRegistrar}` } }));
+    await waitFor(() => messages.some((m) => m.type === 'connection_ack'));
+    const long = 'x'.repeat(129);
+    ws.send(JSON.stringify({ id: long, type: 'subscribe', payload: { query: 'subscription { pollMessages { id } }' } }));
+    await waitFor(() => messages.some((m) => m.id === long));
+    const refused = messages.find((m) => m.id === long);
+    expect(refused.type).toBe('error');
+    expect(refused.payload).toEqual([{ message: 'a subscription id may be at most 128 characters', extensions: { code: 'BAD_REQUEST' } }]);
+    const longest = 'y'.repeat(128);
+    ws.send(JSON.stringify({ id: longest, type: 'subscribe', payload: { query: '{ viewer { id } }' } }));
+    await waitFor(() => messages.some((m) => m.id === longest));
+    expect(messages.find((m) => m.id === longest)).toEqual({ id: longest, type: 'next', payload: { data: { viewer: { id: 'NewRegistrar' } } } });
+    ws.close();
+  });
+
   it('closes with 4409 on a duplicate operation id', async () => {
     const { ws, messages, closed } = await raw();
     ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${t.keys.NewRegistrar}` } }));

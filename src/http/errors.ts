@@ -20,6 +20,17 @@ export const MAX_MESSAGE = 500;
 
 const cut = (s: string): string => (s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE - 1)}…` : s);
 
+/** Characters of `extensions.field` an answer carries at most, as ValidationError cuts its own (core/errors.ts). */
+const MAX_FIELD = 128;
+
+/**
+ * `extensions` with its field cut to MAX_FIELD: a field path is made of the names the client
+ * wrote, and an unknown argument or input field name can be as long as the body (one of
+ * 100,000 characters came back whole in `field`, while the message was cut).
+ */
+const cutField = <T extends Record<string, unknown>>(extensions: T): T =>
+  typeof extensions.field === 'string' && extensions.field.length > MAX_FIELD ? { ...extensions, field: `${extensions.field.slice(0, MAX_FIELD - 1)}…` } : extensions;
+
 /**
  * The formatter both transports use. `schema` lets a validation error about a missing required
  * argument or input field name it in `extensions.field` (argument-field.ts); without it, only
@@ -53,7 +64,7 @@ export function makeFormatError(logger: Logger, limits: { maxTokens?: number } =
     if (typeof ownCode === 'string' && original instanceof GraphQLError && original !== error) {
       // A code the gateway set on the inner error wins over the wrapper's (Apollo's GRAPHQL_VALIDATION_FAILED).
       const { http: _http, ...extensions } = original.extensions;
-      return { message: cut(original.message), locations: formatted.locations, path: formatted.path, extensions: { ...extensions, code: ownCode } };
+      return { message: cut(original.message), locations: formatted.locations, path: formatted.path, extensions: cutField({ ...extensions, code: ownCode }) };
     }
     const code = formatted.extensions?.code;
     if (original instanceof GraphQLError || (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR')) {
@@ -61,7 +72,7 @@ export function makeFormatError(logger: Logger, limits: { maxTokens?: number } =
       // A validation error about an argument names it, as the gateway's own errors do (Apollo's and
       // graphql-ws's wrappers keep graphql-js's error, with its AST nodes, as `original`).
       const field = code === 'GRAPHQL_VALIDATION_FAILED' && original instanceof GraphQLError && extensions.field === undefined ? argumentField(original, schema) : undefined;
-      return { ...formatted, message: cut(formatted.message), extensions: { ...extensions, code: code ?? 'BAD_REQUEST', ...(field !== undefined ? { field } : {}) } };
+      return { ...formatted, message: cut(formatted.message), extensions: cutField({ ...extensions, code: code ?? 'BAD_REQUEST', ...(field !== undefined ? { field } : {}) }) };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error');
     return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

@@ -233,6 +233,19 @@ describe('bad input', () => {
     }
   });
 
+  it.each([
+    ['an unknown argument', `{ domain(name: "fine.example", ${'a'.repeat(100_000)}: 1) { name } }`, {}, 'GRAPHQL_VALIDATION_FAILED', 'aaaa'],
+    ['an unknown input field in the variables', renew, { items: [{ name: 'a.tld', ['b'.repeat(100_000)]: 1 }], k: 'v-6' }, 'BAD_USER_INPUT', 'domains[0].bbbb'],
+  ])('a name of 100,000 characters (%s) is cut in extensions.field as in the message, on HTTP and graphql-ws', async (_why, query, variables, code, starts) => {
+    for (const r of [await t.gql(A, query, variables), await wsOnce(t.gateway.wsUrl, A, query, variables)]) {
+      expect(r.errors?.[0]?.extensions?.code).toBe(code);
+      const field = r.errors![0].extensions!.field as string;
+      expect(field.startsWith(starts)).toBe(true);
+      expect(field.length).toBeLessThanOrEqual(128);
+      expect(JSON.stringify(r.errors).length).toBeLessThan(1000);
+    }
+  });
+
   it('a validation error not about an argument names no field, though its field lacks one', async () => {
     const query = `mutation { deleteDomain(name: "fine.example") }`; // no selection, and no idempotencyKey
     for (const r of [await t.gql(A, query), await wsOnce(t.gateway.wsUrl, A, query)]) {

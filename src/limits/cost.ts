@@ -13,6 +13,7 @@
  *     CHECK_NAMES names (EPP's default limit per command; src/fanout/check-domains.ts);
  *   - a name server a domain refers to costs REGISTRY once when any of its host fields (addresses,
  *     statuses, sponsor, dates) is asked for: one host info serves them all;
+ *   - `__schema` (the whole schema's introspection) costs INTROSPECTION (1000);
  *   - any other field costs 0.
  *
  * The estimate is an upper bound on the typical case: the request's loaders share one command
@@ -28,6 +29,8 @@ import { variableError } from './variable-errors.js';
 export const REGISTRY = 10;
 export const DATABASE = 5;
 export const MUTATION = 25;
+/** `__schema`: the whole schema's introspection, as GraphiQL, codegen and Rover send it (1 of the default 120,000 points per 10 s). */
+export const INTROSPECTION = 1000;
 
 /** Names per check command the estimate assumes (EPP's default `checkLimit`). */
 export const CHECK_NAMES = 50;
@@ -76,6 +79,10 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'RegistryAccount.balance': { cost: REGISTRY },
   // A federation router's entity lookups: each representation is read through the loaders.
   'Query._entities': { cost: 0, items: { listArg: 'representations' }, perItem: REGISTRY },
+  // The whole schema, walked in one synchronous run and answered in up to 45 KB: at cost 0, fifty
+  // aliases of it (a 5 KB document, a 2.2 MB answer, 150 ms of the event loop) cost a key one
+  // point, and eight clients sending them in a loop held another key's `viewer` query for 2-6 s.
+  'Query.__schema': { cost: INTROSPECTION },
 };
 
 function itemsOf(items: Items, args: Record<string, unknown>): number {

@@ -149,6 +149,27 @@ describe('operation cost', () => {
   });
 });
 
+describe('introspection and the rate limit', () => {
+  let r: TestGateway;
+  beforeAll(async () => {
+    // A window of an hour: nothing is given back while the test runs.
+    r = await startTestGateway({ configure: (c) => ((c.poll.enabled = false), (c.limits.rateLimit = { points: 2500, durationSec: 3600 })) });
+  });
+  afterAll(() => r?.close());
+
+  it("the schema's introspection costs 1,000 points of the key's budget, over HTTP and graphql-ws; another key is not affected", async () => {
+    const key = r.keys.NewRegistrar!;
+    expect((await r.gql(key, getIntrospectionQuery())).errors).toBeUndefined();
+    expect((await wsOnce(r.gateway.wsUrl, key, getIntrospectionQuery())).errors).toBeUndefined();
+    const third = await r.gql(key, getIntrospectionQuery());
+    expect(third.status).toBe(429);
+    expect(third.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    const aliased = await wsOnce(r.gateway.wsUrl, key, `{ ${Array.from({ length: 50 }, (_, i) => `s${i}: __schema { types { name } }`).join(' ')} }`);
+    expect(aliased.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect((await r.gql(r.keys.TheRegistrar!, '{ viewer { id } }')).data).toEqual({ viewer: { id: 'TheRegistrar' } });
+  });
+});
+
 describe('configured limits', () => {
   let small: TestGateway;
   beforeAll(async () => {

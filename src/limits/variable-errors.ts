@@ -75,6 +75,12 @@ function scrub(reason: string, value: unknown): string {
   // "e" in "Value "e" does not exist") and inside quotes already put in. The longest first, so
   // that the quoted form goes before the bare one inside it.
   for (const s of [...spellings].filter((x) => x.length > shown.length).sort((a, b) => b.length - a.length)) out = out.split(s).join(shown);
+  // A short string the reason spells bare (a scalar's own message: "invalid date-time-string next
+  // june.") is quoted where it stands as a whole (between spaces or punctuation), never inside a
+  // word; a reason that already quotes it (graphql-js: 'Value "e" does not exist') is left alone.
+  if (typeof value === 'string' && value.length > 0 && !out.includes(shown)) {
+    out = out.replace(new RegExp(`(?<=^|\\s)${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s.,;:!?)])`, 'g'), shown);
+  }
   return out.length <= MAX_REASON ? out : `${out.slice(0, MAX_REASON - 1)}…`;
 }
 

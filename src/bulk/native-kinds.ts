@@ -35,6 +35,9 @@ export interface Sent {
   currentExpiry?: string;
 }
 
+/** REPP's answer to a job's tech-contact replacement (kept for the job's later chunks): the domains changed and skipped, or the definite refusal of the request (nothing applied). */
+export type TechAnswer = { affected: Set<string>; skipped: Set<string>; record: Record<string, unknown> } | { refused: unknown };
+
 /** What a kind may use of a chunk's run (src/bulk/native.ts ChunkRun). */
 export interface NativeRun {
   env: OperationEnv;
@@ -45,7 +48,7 @@ export interface NativeRun {
   readCall: CallContext;
   upstreamId: string;
   bulk: {
-    techAnswers: Map<string, { affected: Set<string>; skipped: Set<string>; record: Record<string, unknown> }>;
+    techAnswers: Map<string, TechAnswer>;
     serial<T>(key: string, fn: () => Promise<T>): Promise<T>;
   };
   sendCall(operation: string, items: ClaimedItem[]): CallContext;

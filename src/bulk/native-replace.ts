@@ -3,8 +3,12 @@
  * the table): REPP answers the domains changed (`affected_domains`) and those it skipped without
  * saying why (`skipped_domains`); a domain in neither, or skipped, is read: without the old value
  * it is left alone as the per-item path does (SUCCEEDED, `skipped`), with it still there it is
- * FAILED with SKIPPED_BY_REGISTRY. Replacing a value is idempotent in effect (a domain without the
- * old value is left alone), and an item marked as sent before is read first all the same.
+ * FAILED with SKIPPED_BY_REGISTRY. A definite refusal of the whole request (REPP answers 2303 when
+ * `from`, or `to`, is not one of the registrar's contacts: nothing applied) is settled by reading
+ * too: a domain without the old value is left alone (SUCCEEDED, `skipped`), as the per-item path
+ * never sends for it; one with it fails with the registry's code and message. Replacing a value is
+ * idempotent in effect (a domain without the old value is left alone), and an item marked as sent
+ * before is read first all the same.
  */
 import { mapLimit } from '../backends/concurrency.js';
 import { AuthorizationError, ObjectNotFoundError, RegistryError } from '../core/errors.js';
@@ -12,7 +16,7 @@ import type { Domain } from '../core/model/index.js';
 import { orNull } from '../idempotency/reconcile/read.js';
 import { recordOf } from '../operations/run.js';
 import type { BulkParams } from './kinds.js';
-import { failOrRetry, lower, type NativeRun } from './native-kinds.js';
+import { failOrRetry, lower, type NativeRun, type TechAnswer } from './native-kinds.js';
 import type { ClaimedItem } from './store.js';
 
 /** A replacement of one value on domains (a name server, a tech contact): how to see it on a domain and how to send it. */
@@ -58,6 +62,23 @@ async function settleByReading(r: NativeRun, x: Replacement, items: ClaimedItem[
   return r.items.filter((i) => present.includes(i));
 }
 
+/**
+ * After a definite refusal of the request (nothing applied): a domain without the old value is
+ * left alone, as the per-item path leaves it (SUCCEEDED, `skipped`); one with it fails with the refusal.
+ */
+async function settleRefused(r: NativeRun, x: Replacement, items: ClaimedItem[], refusal: unknown): Promise<void> {
+  await mapLimit(items, r.port.limits.sessions, async (item) => {
+    try {
+      const found = await look(r, x, item);
+      if (found === 'absent') r.succeed(item, { skipped: `${x.from} is not a ${x.what} of the domain` });
+      else if (found === 'replaced') r.succeed(item, { skipped: `${x.from} is not a ${x.what} of the domain (${x.to} is)` });
+      else r.fail(item, refusal);
+    } catch (err) {
+      failOrRetry(r, item, err);
+    }
+  });
+}
+
 /** The registry left a domain that has the old value unchanged, and said no more (REPP `skipped_domains`). */
 export class SkippedByRegistryError extends RegistryError {
   readonly code = 'SKIPPED_BY_REGISTRY';
@@ -80,8 +101,9 @@ async function replace(r: NativeRun, x: Replacement, items: ClaimedItem[]): Prom
   try {
     answer = await x.send(held);
   } catch (err) {
-    // A refusal of the request itself (the new value, the contacts): the same for every item.
-    return void held.forEach((i) => failOrRetry(r, i, err));
+    // A refusal of the request itself (the new value, the contacts): nothing applied, for any item.
+    if (r.definite(err)) return settleRefused(r, x, held, err);
+    return void held.forEach((i) => r.retry(i, err));
   }
   const rest: ClaimedItem[] = [];
   for (const item of held) {
@@ -122,15 +144,23 @@ export async function techContact(r: NativeRun): Promise<void> {
     jobWide: true,
     has: (d, v) => d.contacts.some((c) => c.role === 'tech' && c.id.toLowerCase() === v.toLowerCase()),
     async send(items) {
-      const res = await r.port.bulkReplaceTechContact(r.sendCall(this.operation, items), { current: from, next: to });
+      let res;
+      try {
+        res = await r.port.bulkReplaceTechContact(r.sendCall(this.operation, items), { current: from, next: to });
+      } catch (err) {
+        // Refused as a whole (2303: from or to is not one of the registrar's contacts): the later chunks settle from it.
+        if (r.definite(err)) r.bulk.techAnswers.set(key, { refused: err });
+        throw err;
+      }
       const answer = { affected: lower(res.data.affected), skipped: lower(res.data.skipped), record: recordOf(res) as unknown as Record<string, unknown> };
       r.bulk.techAnswers.set(key, answer);
       return answer;
     },
   };
   await r.bulk.serial(key, async () => {
-    const known = r.bulk.techAnswers.get(key);
+    const known: TechAnswer | undefined = r.bulk.techAnswers.get(key);
     if (!known && !r.items.some((i) => r.sentOf(i))) return replace(r, x, r.items);
+    if (known && 'refused' in known) return settleRefused(r, x, r.items, known.refused);
     const rest: ClaimedItem[] = [];
     for (const item of r.items) {
       if (known?.affected.has(item.name)) r.succeed(item, { ...known.record, name: item.name });

@@ -30,7 +30,7 @@ import type { Logger } from '../logger.js';
 import type { OperationEnv } from '../operations/run.js';
 import type { BulkSettings } from './config.js';
 import type { BulkKind, BulkParams } from './kinds.js';
-import { renew, transfer, type NativeRun, type Sent } from './native-kinds.js';
+import { renew, transfer, type NativeRun, type Sent, type TechAnswer } from './native-kinds.js';
 import { nameserver, techContact } from './native-replace.js';
 import { isTransient, itemError } from './runner.js';
 import type { Sealer } from './seal.js';
@@ -65,7 +65,7 @@ export class NativeBulk {
   /** Chunks in flight per backend (at most its sessions). */
   private readonly running = new Map<string, number>();
   /** REPP's tech-contact replacement answers for every domain: its answer, per (job, backend), for the job's later chunks. */
-  readonly techAnswers = new Map<string, { affected: Set<string>; skipped: Set<string>; record: Record<string, unknown> }>();
+  readonly techAnswers = new Map<string, TechAnswer>();
   private readonly chains = new Map<string, Promise<unknown>>();
 
   constructor(

@@ -261,6 +261,13 @@ describe('bulkReplaceNameserver through PUT /repp/v1/registrar/nameservers', () 
   }, 60_000);
 });
 
+/** Each item's `skipped` reason by domain name. */
+async function skippedOf(id: string): Promise<Map<string, string | null>> {
+  const r = await t.gql(A, `query($id: ID!) { bulkJob(id: $id) { items(first: 1000) { edges { node { domainName skipped } } } } }`, { id });
+  expect(r.errors).toBeUndefined();
+  return new Map(r.data.bulkJob.items.edges.map((e: any) => [e.node.domainName, e.node.skipped]));
+}
+
 const BULK_TECH = `mutation($k: String!, $from: String!, $to: String!, $domains: [String!]) { bulkReplaceTechContact(idempotencyKey: $k, from: $from, to: $to, domains: $domains) { job { id } } }`;
 
 describe('bulkReplaceTechContact', () => {
@@ -273,6 +280,38 @@ describe('bulkReplaceTechContact', () => {
     expect(delta(c0, await counts('bulk:tech_contacts', 'bulk:tech-contacts'))).toEqual({ applied: 1, logged: 1, single: 0 });
     for (const n of names) expect(sandbox.domain(n)!.tech).toEqual(['ATSAA:LIZ']);
     for (const n of names) expect(items.find((i) => i.domainName === n)).toMatchObject({ state: 'SUCCEEDED', transaction: { resultCode: 1000 } });
+  }, 120_000);
+
+  it('over every domain, a from the registry does not have (PATCH refused, 2303): every domain is skipped as on the other backends; a to it does not have fails only the domains that have from', async () => {
+    const [mine] = await createDomains(A, 'tehz', 1); // tech ATSAA:KARL
+    const tech0 = sandbox.domain(mine!)!.tech;
+    const c0 = await counts('bulk:tech_contacts', 'bulk:tech-contacts');
+    const absent = await submit(A, BULK_TECH, { from: 'ATSAA:NOSUCH', to: 'ATSAA:LIZ', domains: null });
+    expect(absent.job.counts).toMatchObject({ failed: 0, done: absent.items.length });
+    expect(absent.items.length).toBeGreaterThan(CHUNK); // several chunks: the later ones settle from the one refusal
+    const skips = await skippedOf(absent.job.id);
+    expect(absent.items.every((i) => skips.get(i.domainName)?.includes('ATSAA:NOSUCH is not a tech contact'))).toBe(true);
+    expect(sandbox.domain(mine!)!.tech).toEqual(tech0);
+    expect(delta(c0, await counts('bulk:tech_contacts', 'bulk:tech-contacts'))).toMatchObject({ applied: 0, single: 0 });
+
+    const noTo = await submit(A, BULK_TECH, { from: 'ATSAA:KARL', to: 'ATSAA:NOSUCH', domains: null });
+    const withKarl = noTo.items.filter((i) => i.state === 'FAILED');
+    expect(withKarl.map((i) => i.domainName)).toContain(mine);
+    for (const i of withKarl) expect(i.error).toMatchObject({ code: 'OBJECT_NOT_FOUND', upstreamCode: 2303 });
+    const skipsTo = await skippedOf(noTo.job.id);
+    for (const i of noTo.items.filter((x) => x.state !== 'FAILED')) expect(skipsTo.get(i.domainName)).toContain('ATSAA:KARL is not a tech contact');
+    expect(noTo.job.counts.done).toBeGreaterThan(0);
+    expect(sandbox.domain(mine!)!.tech).toEqual(tech0);
+  }, 120_000);
+
+  it('on listed domains, a from the registry does not have: each listed domain is skipped, nothing sent', async () => {
+    const names = await createDomains(A, 'tehy', 2);
+    const c0 = await counts('domain:update');
+    const { job, items } = await submit(A, BULK_TECH, { from: 'ATSAA:NOSUCH', to: 'ATSAA:LIZ', domains: names });
+    expect(job.counts).toMatchObject({ done: 2, failed: 0 });
+    const skips = await skippedOf(job.id);
+    for (const i of items) expect(skips.get(i.domainName)).toContain('ATSAA:NOSUCH is not a tech contact');
+    expect(delta(c0, await counts('domain:update')).single).toBe(0);
   }, 120_000);
 
   it('on listed domains: one update per domain (the endpoint cannot be limited to a list), the other domains untouched', async () => {

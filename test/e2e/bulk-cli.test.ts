@@ -82,6 +82,9 @@ async function startRelay(): Promise<{ url: string; following: Promise<void>; cu
   };
 }
 
+/** How many progress lines show the 5-domain job finished (`] 5/5  done 5 ...`). */
+const finalLines = (stderr: string) => stderr.split(/[\r\n]/).filter((l) => l.includes('] 5/5  done 5')).length;
+
 const rows = async (file: string) => (await readFile(file, 'utf8')).trim().split('\n').map((l) => l.split(','));
 
 /** `npm run bulk -- attach <id>` with `key` follows the Joker job of alpha.joker.test to its end: exit 0, its one row SUCCEEDED with 1000. */
@@ -103,6 +106,7 @@ describe('npm run bulk', () => {
     const first = await cli(['renew', '--file', file, '--period', '1y', '--out', out], key);
     expect(first.stderr).toMatch(/submitted: job \S+ \(RENEW, 5 domains\)/);
     expect(first.stderr).toMatch(/\] 5\/5 {2}done 5 {2}failed 0 {2}cancelled 0 .*\/s {2}left/);
+    expect(finalLines(first.stderr)).toBe(1); // the final progress line once, not again when the job ends
     expect(first.code).toBe(0);
     const [header, ...lines] = await rows(out);
     expect(header).toEqual(['position', 'domain', 'registry', 'state', 'attempts', 'resultCode', 'serverTransactionId', 'expiresAt', 'skipped', 'errorCode', 'errorMessage', 'errorUpstreamCode']);
@@ -111,10 +115,12 @@ describe('npm run bulk', () => {
 
     const again = await cli(['renew', '--file', file, '--period', '1y', '--out', out], key);
     expect(again.stderr).toMatch(/attached to the job this command submitted before/);
+    expect(finalLines(again.stderr)).toBe(1); // a finished job: its one event's line, once
     expect(sandbox.applied('domain:renew') - renews).toBe(5);
     const id = /job (\S+)/.exec(first.stderr)![1]!;
     const attached = await cli(['attach', id, '--out', path.join(dir, 'attach.csv')], key);
     expect(attached.code).toBe(0);
+    expect(finalLines(attached.stderr)).toBe(1);
     expect((await rows(path.join(dir, 'attach.csv'))).length).toBe(6);
   }, 120_000);
 

@@ -170,9 +170,11 @@ function follow(o: CliOptions, id: string, total: number, io: Io): Promise<Count
   const progress = new Progress(total);
   let last: Counts = { done: 0, failed: 0, pending: total, running: 0, awaiting: 0, cancelled: 0 };
   let drawn = 0;
+  let shown: Counts | null = null; // the counts the last line drawn shows
   const draw = (force = false) => {
     if (!force && !io.tty && Date.now() - drawn < 1000) return;
     drawn = Date.now();
+    shown = last;
     io.err(io.tty ? `\r${progress.line(last)}` : `${progress.line(last)}\n`);
   };
   return new Promise((resolve, reject) => {
@@ -202,7 +204,8 @@ function follow(o: CliOptions, id: string, total: number, io: Io): Promise<Count
           void Promise.resolve(client.dispose()).then(() => reject(err));
         },
         complete: () => {
-          draw(true);
+          // The final counts once: drawn here only when the last event's line was held back (off a terminal, within 1 s of the one before).
+          if (shown !== last) draw(true);
           if (io.tty) io.err('\n');
           void Promise.resolve(client.dispose()).then(() => resolve(last));
         },

@@ -8,9 +8,11 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Prisma, type BulkJob, type PrismaClient } from '../db/generated/client.js';
-import { rawExecute, rawQuery, rawTransaction } from '../db/raw.js';
+import { rawExecute, rawQuery } from '../db/raw.js';
 import { logEntrySql, type LogEntry } from '../commandlog/command-log.js';
 import { deferredRecordsSql, deferredRows, type DeferredRecord } from '../idempotency/deferred.js';
+import { IdempotencyKeyReusedError } from '../idempotency/errors.js';
+import { underClientKeyLock } from '../idempotency/key-lock.js';
 import { DERIVED_KEY_PREFIX } from '../validation/names.js';
 import type { BulkKind } from './kinds.js';
 
@@ -242,6 +244,9 @@ export function cancelledError(attempts: number, inDoubt = false): { code: strin
   return { code: 'CANCELLED', message: 'the job was cancelled before this item ran; nothing was sent for it' };
 }
 
+/** A single mutation's (or cancelBulkJob's) record under the key a job is being written with. */
+const SINGLE_KEY = 'SELECT operation FROM idempotency_records WHERE registrar_id = $1 AND idempotency_key = $2';
+
 export class BulkStore {
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -261,30 +266,42 @@ export class BulkStore {
 
   /**
    * Writes the job and all its items in one transaction (nothing half-written stays behind).
-   * Throws a unique violation (isUniqueViolation) when the key exists. On PostgreSQL straight
-   * through the pool (rawTransaction); on the embedded database through Prisma.
+   * Throws a unique violation (isUniqueViolation) when the key exists, and IdempotencyKeyReusedError
+   * (nothing written) when it is a single mutation's key: written under the key's lock
+   * (src/idempotency/key-lock.ts, as a single mutation's first record is) after a look in
+   * idempotency_records. On PostgreSQL straight through the pool, in the lock's transaction; on the
+   * embedded database through Prisma's.
    */
   async create(job: NewJob): Promise<BulkJob> {
-    const written = await rawTransaction(this.prisma, async (query) => {
-      const [row] = await query<JobColumns>(
-        `INSERT INTO bulk_jobs (id, registrar_id, idempotency_key, kind, fingerprint, params, state, total, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6::jsonb, 'RUNNING', $7, now())
-        RETURNING ${JOB_COLUMNS}`,
-        [randomUUID(), job.registrarId, job.idempotencyKey, job.kind, job.fingerprint, JSON.stringify(job.params ?? null), job.items.length],
-      );
-      for (let i = 0; i < job.items.length; i += CHUNK) await query(INSERT_ITEMS, insertItemsParams(row!.id, job.items, i, Math.min(job.items.length, i + CHUNK)));
-      return jobOf(row!);
+    return underClientKeyLock(this.prisma, job.registrarId, job.idempotencyKey, {
+      postgres: async (query) => {
+        const [single] = await query<{ operation: string }>(SINGLE_KEY, [job.registrarId, job.idempotencyKey]);
+        if (single) throw new IdempotencyKeyReusedError(single.operation);
+        const [row] = await query<JobColumns>(
+          `INSERT INTO bulk_jobs (id, registrar_id, idempotency_key, kind, fingerprint, params, state, total, updated_at)
+          VALUES ($1, $2, $3, $4, $5, $6::jsonb, 'RUNNING', $7, now())
+          RETURNING ${JOB_COLUMNS}`,
+          [randomUUID(), job.registrarId, job.idempotencyKey, job.kind, job.fingerprint, JSON.stringify(job.params ?? null), job.items.length],
+        );
+        for (let i = 0; i < job.items.length; i += CHUNK) await query(INSERT_ITEMS, insertItemsParams(row!.id, job.items, i, Math.min(job.items.length, i + CHUNK)));
+        return jobOf(row!);
+      },
+      embedded: () =>
+        this.prisma.$transaction(
+          async (tx) => {
+            const [single] = await tx.$queryRawUnsafe<{ operation: string }[]>(SINGLE_KEY, job.registrarId, job.idempotencyKey);
+            if (single) throw new IdempotencyKeyReusedError(single.operation);
+            const row = await tx.bulkJob.create({
+              data: { registrarId: job.registrarId, idempotencyKey: job.idempotencyKey, kind: job.kind, fingerprint: job.fingerprint, params: json(job.params), state: 'RUNNING', total: job.items.length },
+            });
+            // One statement per CHUNK items, its columns as array parameters: Prisma's createMany compiles
+            // a statement with a parameter per column and row, which cost about 1 ms per item.
+            for (let i = 0; i < job.items.length; i += CHUNK) await tx.$executeRawUnsafe(INSERT_ITEMS, ...insertItemsParams(row.id, job.items, i, Math.min(job.items.length, i + CHUNK)));
+            return row;
+          },
+          { timeout: 60_000 },
+        ),
     });
-    if (written) return written;
-    return this.prisma.$transaction(async (tx) => {
-      const row = await tx.bulkJob.create({
-        data: { registrarId: job.registrarId, idempotencyKey: job.idempotencyKey, kind: job.kind, fingerprint: job.fingerprint, params: json(job.params), state: 'RUNNING', total: job.items.length },
-      });
-      // One statement per CHUNK items, its columns as array parameters: Prisma's createMany compiles
-      // a statement with a parameter per column and row, which cost about 1 ms per item.
-      for (let i = 0; i < job.items.length; i += CHUNK) await tx.$executeRawUnsafe(INSERT_ITEMS, ...insertItemsParams(row.id, job.items, i, Math.min(job.items.length, i + CHUNK)));
-      return row;
-    }, { timeout: 60_000 });
   }
 
   /**

@@ -134,6 +134,8 @@ export async function submitBulkJob(deps: SubmitDeps, actor: Actor, req: BulkReq
   const existing = await deps.store.findByKey(actor.registrarId, actor.idempotencyKey);
   if (existing) return replay(existing, fingerprint, req);
   // The key of a single mutation (or of a cancelBulkJob) is that request's: IdempotencyService.run refuses a job's key likewise.
+  // This read answers early; the store's insert looks again under the key's lock (src/idempotency/key-lock.ts), so a single
+  // mutation sent at the same moment with the key cannot slip in between.
   const single = await deps.env.prisma.idempotencyRecord.findUnique({ where: { registrarId_idempotencyKey: { registrarId: actor.registrarId, idempotencyKey: actor.idempotencyKey } }, select: { operation: true } });
   if (single) throw new IdempotencyKeyReusedError(single.operation);
   const items = req.items ?? (await allDomains(deps, actor.registrarId));

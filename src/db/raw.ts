@@ -21,6 +21,11 @@ export function useRawPool(prisma: PrismaClient, pool: pg.Pool): void {
   pools.set(prisma, pool);
 }
 
+/** Whether `prisma`'s raw statements go straight through a pg Pool (PostgreSQL opened by src/db/client.ts), not through Prisma. */
+export function hasRawPool(prisma: PrismaClient): boolean {
+  return pools.has(prisma);
+}
+
 /** Runs one statement (`$1`.. placeholders); resolves with the rows it changed. */
 export async function rawExecute(prisma: PrismaClient, sql: string, params: unknown[]): Promise<number> {
   const pool = pools.get(prisma);

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { RegistryError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
@@ -11,6 +12,8 @@ import type { Logger } from '../logger.js';
 import type { Router } from '../routing/router.js';
 import type { CommandLog, CommandWatch, LogEntry } from '../commandlog/command-log.js';
 import { IdempotencyInProgressError, IdempotencyKeyReusedError, OutcomeUnknownError, ReplayedError } from './errors.js';
+import { underClientKeyLock } from './key-lock.js';
+import { DERIVED_KEY_PREFIX } from '../validation/names.js';
 import { classifyFailure, type FailureKind } from './failure.js';
 import { Fingerprints } from './fingerprint.js';
 import { Lease, type StoredRequest } from './lease.js';
@@ -105,6 +108,19 @@ function waitBefore(round: number, pollMs: number): number {
 
 const DEFAULTS: IdempotencyOptions = { ttlMs: 7 * 24 * 3600_000, awaitMs: 90 * 24 * 3600_000, waitMs: 10_000, pollMs: 50, leaseMs: 15_000, skewMs: 30_000, now: Date.now };
 
+/** A new IN_PROGRESS record's columns (IdempotencyService.writeRecord). */
+interface NewRecord {
+  registrarId: string;
+  idempotencyKey: string;
+  operation: string;
+  fingerprint: string;
+  request: Prisma.InputJsonValue;
+  backend: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  expiresAt: Date;
+}
+
 const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
 
 /**
@@ -148,7 +164,6 @@ export class IdempotencyService {
     // unique violation, far dearer than a read, and 100 waiters inserting every round starved the
     // owner's own writes of pool connections and CPU (its answer then reached them after waitMs).
     let mayInsert = opts.recorded !== true;
-    if (mayInsert) await this.refuseBulkJobKey(req);
     for (let round = 0; ; round++) {
       if (round > 0 && this.opts.now() >= deadline) throw new IdempotencyInProgressError();
       if (mayInsert) {
@@ -411,14 +426,32 @@ export class IdempotencyService {
   }
 
   /**
-   * A key is one request (Idempotency contract): a bulk job's key, kept with its job (src/bulk/submit.ts
-   * refuses a single mutation's key likewise), is not a single mutation's too. Bulk items' own keys
-   * (`bulk:`, which no client key may take) are the job's items, not a reuse.
+   * Writes the key's IN_PROGRESS record. A key is one request (Idempotency contract): a bulk job's
+   * key, kept with its job, is not a single mutation's too, so a client key's record is written
+   * after a look at bulk_jobs under the key's lock (./key-lock.ts; the job's insert takes it too),
+   * and a job's key throws IdempotencyKeyReusedError with nothing written. Bulk items' own keys
+   * (`bulk:`, which no client key may take) are the job's items, not a reuse: a plain insert.
+   * Throws the unique violation when the key has a record.
    */
-  private async refuseBulkJobKey(req: MutationRequest): Promise<void> {
-    if (req.key.toLowerCase().startsWith('bulk:')) return;
-    const job = await this.prisma.bulkJob.findUnique({ where: { registrarId_idempotencyKey: { registrarId: req.registrarId, idempotencyKey: req.key } }, select: { kind: true } });
-    if (job) throw new IdempotencyKeyReusedError(`bulk ${job.kind}`);
+  private async writeRecord(data: NewRecord): Promise<void> {
+    if (data.idempotencyKey.toLowerCase().startsWith(DERIVED_KEY_PREFIX)) return void (await this.prisma.idempotencyRecord.create({ data: { ...data, state: 'IN_PROGRESS' } }));
+    const { registrarId, idempotencyKey } = data;
+    await underClientKeyLock(this.prisma, registrarId, idempotencyKey, {
+      postgres: async (query) => {
+        const [job] = await query<{ kind: string }>('SELECT kind FROM bulk_jobs WHERE registrar_id = $1 AND idempotency_key = $2', [registrarId, idempotencyKey]);
+        if (job) throw new IdempotencyKeyReusedError(`bulk ${job.kind}`);
+        await query(
+          `INSERT INTO idempotency_records (id, registrar_id, idempotency_key, operation, fingerprint, state, request, backend, created_at, updated_at, expires_at)
+          VALUES ($1, $2, $3, $4, $5, 'IN_PROGRESS', $6::jsonb, $7, $8::timestamptz, $9::timestamptz, $10::timestamptz)`,
+          [randomUUID(), registrarId, idempotencyKey, data.operation, data.fingerprint, JSON.stringify(data.request), data.backend, data.createdAt.toISOString(), data.updatedAt.toISOString(), data.expiresAt.toISOString()],
+        );
+      },
+      embedded: async () => {
+        const job = await this.prisma.bulkJob.findUnique({ where: { registrarId_idempotencyKey: { registrarId, idempotencyKey } }, select: { kind: true } });
+        if (job) throw new IdempotencyKeyReusedError(`bulk ${job.kind}`);
+        await this.prisma.idempotencyRecord.create({ data: { ...data, state: 'IN_PROGRESS' } });
+      },
+    });
   }
 
   private where(req: MutationRequest) {
@@ -451,19 +484,16 @@ export class IdempotencyService {
     const token = Lease.stamp(this.opts.now());
     const now = this.clock.now();
     try {
-      await this.prisma.idempotencyRecord.create({
-        data: {
-          registrarId: req.registrarId,
-          idempotencyKey: req.key,
-          operation: req.operation,
-          fingerprint: fp,
-          state: 'IN_PROGRESS',
-          request: json(request),
-          backend: this.backendOf(req),
-          createdAt: now,
-          updatedAt: token,
-          expiresAt: new Date(now.getTime() + this.opts.ttlMs),
-        },
+      await this.writeRecord({
+        registrarId: req.registrarId,
+        idempotencyKey: req.key,
+        operation: req.operation,
+        fingerprint: fp,
+        request: json(request),
+        backend: this.backendOf(req),
+        createdAt: now,
+        updatedAt: token,
+        expiresAt: new Date(now.getTime() + this.opts.ttlMs),
       });
     } catch (err) {
       if (isUniqueViolation(err)) return null;

@@ -195,6 +195,35 @@ describe('one idempotency key, one request', () => {
   }, 60_000);
 });
 
+describe('one idempotency key, one request, sent at the same moment', () => {
+  it('a renewDomain and a bulkRenew fired together with one key, 25 times: exactly one wins, the other is IDEMPOTENCY_KEY_REUSED with nothing sent or written', async () => {
+    const ROUNDS = 25;
+    const names = await createDomains(t, owner, `ir${Date.now().toString(36)}`, 'tld', ROUNDS);
+    const renews = sandbox.applied('domain:renew');
+    const RENEW = `mutation($k: String!, $n: String!) { renewDomain(idempotencyKey: $k, input: { name: $n }) { domain { name } } }`;
+    let bulkWon = 0;
+    for (const [i, name] of names.entries()) {
+      const k = randomUUID();
+      const single = () => t.gql(owner, RENEW, { k, n: name });
+      const bulk = () => t.gql(owner, BULK_RENEW, { k, domains: [{ name }] });
+      // Both requests on their way before either is answered; which one is written first alternates.
+      const [s, b] = i % 2 === 0 ? await Promise.all([single(), bulk()]) : await Promise.all([bulk(), single()]).then(([y, x]) => [x, y]);
+      const winners = [s, b].filter((r) => !r.errors);
+      expect(winners, `round ${i}: ${JSON.stringify([s.errors, b.errors])}`).toHaveLength(1);
+      expect(([s, b].find((r) => r.errors)!.errors![0]!.extensions as any).code).toBe('IDEMPOTENCY_KEY_REUSED');
+      const job = await t.gateway.services.prisma.bulkJob.findUnique({ where: { registrarId_idempotencyKey: { registrarId: 'NewRegistrar', idempotencyKey: k } } });
+      if (b.errors) expect(job).toBeNull(); // the losing submission wrote no job
+      else {
+        bulkWon++;
+        await waitFinished(t, owner, b.data.bulkRenew.job.id);
+      }
+    }
+    // One renewal per round: the loser sent nothing.
+    expect(sandbox.applied('domain:renew') - renews).toBe(ROUNDS);
+    expect(await t.gateway.services.prisma.bulkItem.count({ where: { job: { registrarId: 'NewRegistrar', kind: 'RENEW' }, name: { in: names } } })).toBe(bulkWon);
+  }, 120_000);
+});
+
 describe('cancelBulkJob', () => {
   it('cancels the items not started (nothing sent for them); the running one finishes', async () => {
     const names = await createDomains(t, owner, `cx${Date.now().toString(36)}`, 'tld', 6);

@@ -2,8 +2,10 @@
  * Name server and tech contact replacement through REPP's bulk endpoints (src/bulk/native.ts has
  * the table): REPP answers the domains changed (`affected_domains`) and those it skipped without
  * saying why (`skipped_domains`); a domain in neither, or skipped, is read: without the old value
- * it is left alone as the per-item path does (SUCCEEDED, `skipped`), with it still there it is
- * FAILED with SKIPPED_BY_REGISTRY. A definite refusal of the whole request (REPP answers 2303 when
+ * it is left alone as the per-item path does (SUCCEEDED, `skipped`); with both the old and the new
+ * name server (REPP's name-server request skips such a domain) it goes through the per-item path
+ * (src/bulk/kinds.ts runItem: one update removing the old one, under the item's own idempotency
+ * key); with the old value still there otherwise it is FAILED with SKIPPED_BY_REGISTRY. A definite refusal of the whole request (REPP answers 2303 when
  * `from`, or `to`, is not one of the registrar's contacts: nothing applied) is settled by reading
  * too: a domain without the old value is left alone (SUCCEEDED, `skipped`), as the per-item path
  * never sends for it; one with it fails with the registry's code and message. Replacing a value is
@@ -15,9 +17,9 @@ import { AuthorizationError, ObjectNotFoundError, RegistryError } from '../core/
 import type { Domain } from '../core/model/index.js';
 import { orNull } from '../idempotency/reconcile/read.js';
 import { recordOf } from '../operations/run.js';
-import type { BulkParams } from './kinds.js';
+import { runItem, type BulkParams } from './kinds.js';
 import { failOrRetry, lower, type NativeRun, type TechAnswer } from './native-kinds.js';
-import type { ClaimedItem } from './store.js';
+import { itemKey, type ClaimedItem } from './store.js';
 
 /** A replacement of one value on domains (a name server, a tech contact): how to see it on a domain and how to send it. */
 interface Replacement {
@@ -29,6 +31,8 @@ interface Replacement {
   /** The request changes every domain of the registrar's, not only those listed (a domain replaced without being listed was replaced by the job). */
   jobWide: boolean;
   send(items: ClaimedItem[]): Promise<{ affected: Set<string>; skipped: Set<string>; record: Record<string, unknown> }>;
+  /** The one-domain path (the per-item run, under the item's own idempotency key) for a domain the request left with both values; without it such an item fails SKIPPED_BY_REGISTRY. */
+  one?(item: ClaimedItem): Promise<unknown>;
 }
 
 type Found = 'replaced' | 'absent' | 'present' | 'both';
@@ -54,7 +58,8 @@ async function settleByReading(r: NativeRun, x: Replacement, items: ClaimedItem[
         r.succeed(item, { trid: { client: `reconciled:${r.sentOf(item)?.key ?? r.job.id}`, server: null }, code: 1000, message: `domain info shows ${x.to} in place of ${x.from}`, name: item.name });
       } else if (found === 'replaced') r.succeed(item, { skipped: `${x.from} is not a ${x.what} of the domain (${x.to} is)` });
       else if (!sent) present.push(item);
-      else r.fail(item, skippedError(x, skipped.has(item.name), found === 'both'));
+      else if (found === 'both' && x.one) r.succeed(item, await x.one(item));
+      else r.fail(item, skippedError(x, skipped.has(item.name)));
     } catch (err) {
       failOrRetry(r, item, err);
     }
@@ -84,13 +89,10 @@ export class SkippedByRegistryError extends RegistryError {
   readonly code = 'SKIPPED_BY_REGISTRY';
 }
 
-function skippedError(x: Replacement, listed: boolean, both: boolean): SkippedByRegistryError {
+function skippedError(x: Replacement, listed: boolean): SkippedByRegistryError {
   const why = listed ? 'listed it in skipped_domains, without a reason' : 'did not list it among the domains changed';
-  // REPP's endpoint replaces a value by one the domain does not have yet; it leaves a domain with both alone.
-  const cause = both
-    ? `the domain has both ${x.from} and ${x.to}, and the registry's bulk request only replaces ${x.from} by a ${x.what} the domain does not have yet (remove ${x.from} with updateDomain)`
-    : `the domain still has ${x.from} (a status such as serverUpdateProhibited may forbid the change)`;
-  return new SkippedByRegistryError(`the registry ${why}: ${cause}`);
+  // A domain with both values goes through the per-item path (nameserver's `one`); REPP's tech-contact request replaces on such a domain.
+  return new SkippedByRegistryError(`the registry ${why}: the domain still has ${x.from} (a status such as serverUpdateProhibited may forbid the change)`);
 }
 
 /** Sends the replacement for `items`, then settles each from the answer (affected) or by reading it. */
@@ -126,6 +128,9 @@ export async function nameserver(r: NativeRun): Promise<void> {
       const res = await r.port.bulkChangeNameserver(r.sendCall(this.operation, items), { from, to, domains: items.map((i) => i.name) });
       return { affected: lower(res.data.affected), skipped: lower(res.data.skipped), record: recordOf(res) };
     },
+    // REPP's request skips a domain that has to already: it keeps from. The per-item run removes
+    // from with one update (REPP DELETE /repp/v1/domains/{name}/nameservers/{from}), as on the other backends.
+    one: (item) => runItem(r.env, { registrarId: r.job.registrarId, idempotencyKey: itemKey(r.job.idempotencyKey, item.position) }, 'REPLACE_NAMESERVER', r.params, item.name, {}),
   };
   const marked = r.items.filter((i) => r.sentOf(i));
   const present = await settleByReading(r, x, marked, new Set(), false);
@@ -164,7 +169,7 @@ export async function techContact(r: NativeRun): Promise<void> {
     const rest: ClaimedItem[] = [];
     for (const item of r.items) {
       if (known?.affected.has(item.name)) r.succeed(item, { ...known.record, name: item.name });
-      else if (known?.skipped.has(item.name)) r.fail(item, skippedError(x, true, false));
+      else if (known?.skipped.has(item.name)) r.fail(item, skippedError(x, true));
       else rest.push(item);
     }
     const present = await settleByReading(r, x, rest, new Set(), false);

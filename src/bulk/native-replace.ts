@@ -5,12 +5,12 @@
  * it is left alone as the per-item path does (SUCCEEDED, `skipped`); with both the old and the new
  * name server (REPP's name-server request skips such a domain) it goes through the per-item path
  * (src/bulk/kinds.ts runItem: one update removing the old one, under the item's own idempotency
- * key); with the old value still there otherwise it is FAILED with SKIPPED_BY_REGISTRY. A definite refusal of the whole request (REPP answers 2303 when
- * `from`, or `to`, is not one of the registrar's contacts: nothing applied) is settled by reading
- * too: a domain without the old value is left alone (SUCCEEDED, `skipped`), as the per-item path
- * never sends for it; one with it fails with the registry's code and message. Replacing a value is
- * idempotent in effect (a domain without the old value is left alone), and an item marked as sent
- * before is read first all the same.
+ * key); with the old value still there otherwise it is FAILED with SKIPPED_BY_REGISTRY. A
+ * definite refusal of the whole request (the tech-contact request: 2303 when `from`, or `to`, is not one of
+ * the registrar's contacts: nothing applied) is settled by reading too: a domain without the old
+ * value is left alone (SUCCEEDED, `skipped`), as the per-item path never sends for it; one with it
+ * fails with the registry's code and message. Replacing a value is idempotent in effect (a domain
+ * without the old value is left alone), and an item marked as sent before is read first all the same.
  */
 import { mapLimit } from '../backends/concurrency.js';
 import { AuthorizationError, ObjectNotFoundError, RegistryError } from '../core/errors.js';

@@ -115,6 +115,16 @@ describe('GraphQL operations over both transports', () => {
     expect(count(after, 'ws', 'subscription', 'ok')).toBeGreaterThanOrEqual(3);
     expect(value(after, 'rgw_graphql_operation_duration_seconds_count', { transport: 'ws', type: 'query' })).toBeGreaterThanOrEqual(2);
   });
+  it('counts a well-formed query refused for its missing key as type "invalid", outcome UNAUTHENTICATED, as the README says', async () => {
+    const count = (text: string) => value(text, 'rgw_graphql_operations_total', { transport: 'http', type: 'invalid', outcome: 'UNAUTHENTICATED' }) ?? 0;
+    const query = (text: string) => value(text, 'rgw_graphql_operations_total', { transport: 'http', type: 'query', outcome: 'UNAUTHENTICATED' }) ?? 0;
+    const before = await scrape();
+    const res = await fetch(t.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ viewer { id } }' }) });
+    expect(res.status).toBe(401);
+    const after = await scrape();
+    expect(count(after) - count(before)).toBe(1);
+    expect(query(after) - query(before)).toBe(0);
+  });
 });
 
 describe('metrics turned off', () => {

@@ -46,17 +46,22 @@ async function look(r: NativeRun, x: Replacement, item: ClaimedItem): Promise<Fo
   return x.has(d, x.to) ? 'replaced' : 'absent';
 }
 
+/** What an item whose domain lacks the old value settles with (left alone, as the per-item path leaves it). */
+function leftAlone(x: Replacement, found: 'absent' | 'replaced'): { skipped: string } {
+  return { skipped: found === 'absent' ? `${x.from} is not a ${x.what} of the domain` : `${x.from} is not a ${x.what} of the domain (${x.to} is)` };
+}
+
 /** The items whose domains still have the old value; the others settled from what a read shows. */
 async function settleByReading(r: NativeRun, x: Replacement, items: ClaimedItem[], skipped: Set<string>, sent: boolean): Promise<ClaimedItem[]> {
   const present: ClaimedItem[] = [];
   await mapLimit(items, r.port.limits.sessions, async (item) => {
     try {
       const found = await look(r, x, item);
-      if (found === 'absent') r.succeed(item, { skipped: `${x.from} is not a ${x.what} of the domain` });
+      if (found === 'absent') r.succeed(item, leftAlone(x, found));
       else if (found === 'replaced' && (x.jobWide || r.sentOf(item))) {
         // Sent before (its answer lost) or changed by the job's request for every domain.
         r.succeed(item, { trid: { client: `reconciled:${r.sentOf(item)?.key ?? r.job.id}`, server: null }, code: 1000, message: `domain info shows ${x.to} in place of ${x.from}`, name: item.name });
-      } else if (found === 'replaced') r.succeed(item, { skipped: `${x.from} is not a ${x.what} of the domain (${x.to} is)` });
+      } else if (found === 'replaced') r.succeed(item, leftAlone(x, found));
       else if (!sent) present.push(item);
       else if (found === 'both' && x.one) r.succeed(item, await x.one(item));
       else r.fail(item, skippedError(x, skipped.has(item.name)));
@@ -75,8 +80,7 @@ async function settleRefused(r: NativeRun, x: Replacement, items: ClaimedItem[],
   await mapLimit(items, r.port.limits.sessions, async (item) => {
     try {
       const found = await look(r, x, item);
-      if (found === 'absent') r.succeed(item, { skipped: `${x.from} is not a ${x.what} of the domain` });
-      else if (found === 'replaced') r.succeed(item, { skipped: `${x.from} is not a ${x.what} of the domain (${x.to} is)` });
+      if (found === 'absent' || found === 'replaced') r.succeed(item, leftAlone(x, found));
       else r.fail(item, refusal);
     } catch (err) {
       failOrRetry(r, item, err);

@@ -6,10 +6,17 @@
  * from another host.
  */
 
-/** What the page starts with; the headers pane is where the user pastes the API key, once. */
+/**
+ * What the page starts with; the headers pane is where the user pastes the API key, once per page.
+ * `shouldPersistHeaders: false` (GraphiQL's own default, which yoga's build turns on): GraphiQL
+ * keeps its tabs (queries, variables) in the browser's localStorage, and with headers persisted
+ * the API key would stay there, readable by any script on the origin and by whoever uses the
+ * browser next, after the tab is closed. Without it the key lives only in the open page.
+ */
 export const GRAPHIQL_OPTIONS = {
   title: 'Registry gateway',
   headers: JSON.stringify({ Authorization: 'Bearer <your API key>' }, null, 2),
+  shouldPersistHeaders: false,
   defaultQuery:
     '# Put your API key in the Headers pane (below), then run:\nquery {\n  viewer { id name accounts { registry upstreamId tlds } }\n}\n',
 };

@@ -160,6 +160,19 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium (skipped without ${
     await response().filter({ hasText: 'TRANSFER_REQUESTED' }).filter({ hasText: name }).waitFor();
   }, 3 * UI_TIMEOUT);
 
+  it('the key is never written to the browser\'s storage: after a reload the tabs are back, the key is not', async () => {
+    const key = t.keys.NewRegistrar!;
+    const stored = () => page.evaluate<string>('JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } })');
+    expect(await stored()).toContain('pollMessages'); // GraphiQL does keep the tabs there...
+    expect(await stored()).not.toContain(key.slice(4, 20)); // ...but no part of the key
+    await page.reload();
+    await page.locator('.graphiql-query-editor .monaco-editor').first().waitFor();
+    await page.locator('.graphiql-query-editor').filter({ hasText: 'pollMessages' }).first().waitFor();
+    await run(); // the tab's subscription again, with the pane back to its placeholder
+    await response().filter({ hasText: 'put it in the Headers pane' }).waitFor();
+    expect(await stored()).not.toContain(key.slice(4, 20));
+  }, 3 * UI_TIMEOUT);
+
   it('nothing was requested from another host', () => {
     expect(external).toEqual([]);
   });

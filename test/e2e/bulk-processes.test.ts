@@ -3,7 +3,8 @@
  * (an EPP sandbox in the test process, which counts the renewals it applies): a process killed
  * (SIGKILL) in the middle of a job, restarted with the same instance identity, finishes it; two
  * processes share a job and one is killed half way. In both, every domain is renewed exactly once:
- * the registry applied one renewal per domain and every expiry moved by exactly one year.
+ * the registry applied one renewal per domain and every expiry moved by exactly one year. And one
+ * client key sent at once to two processes, as a single mutation and as a bulk job, is one request.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,5 +100,42 @@ describe.skipIf(!PG)('bulk jobs across gateway processes on PostgreSQL (skipped:
     expect(finished.length).toBeGreaterThan(0);
     await running.shift()!.kill();
     await expectEachRenewedOnce(other, job);
+  }, 180_000);
+
+  it('one key sent at the same moment to two processes, as a renewDomain to one and a bulkRenew to the other, 20 times: exactly one wins, the other is IDEMPOTENCY_KEY_REUSED with nothing sent or written', async () => {
+    // The key's lock is PostgreSQL's (pg_advisory_xact_lock, src/idempotency/key-lock.ts): the
+    // in-process test (bulk.test.ts) cannot tell it from a lock in one process's memory.
+    const ROUNDS = 20;
+    const other = await start('race');
+    running.push(other);
+    const [a, b] = [running[0]!, other];
+    const names = await createDomains(a, key, `race${Date.now().toString(36)}`, 'tld', ROUNDS);
+    const before = new Map(names.map((n) => [n, shared.sandbox.domain(n)!.expiresAt.getUTCFullYear()]));
+    const renews = shared.sandbox.applied('domain:renew');
+    const RENEW = `mutation($k: String!, $n: String!) { renewDomain(idempotencyKey: $k, input: { name: $n }) { domain { name } } }`;
+    const won = { single: 0, bulk: 0 };
+    for (const [i, name] of names.entries()) {
+      const k = randomUUID();
+      // Which process takes which request alternates; both are on their way before either is answered.
+      const [viaSingle, viaBulk] = i % 2 === 0 ? [a, b] : [b, a];
+      const [s, j] = await Promise.all([viaSingle.gql(key, RENEW, { k, n: name }), viaBulk.gql(key, BULK_RENEW, { k, domains: [{ name }] })]);
+      const winners = [s, j].filter((r) => !r.errors);
+      expect(winners, `round ${i}: ${JSON.stringify([s.errors, j.errors])}`).toHaveLength(1);
+      expect(([s, j].find((r) => r.errors)!.errors![0]!.extensions as any).code).toBe('IDEMPOTENCY_KEY_REUSED');
+      const job = await procs.db.prisma.bulkJob.findUnique({ where: { registrarId_idempotencyKey: { registrarId: 'NewRegistrar', idempotencyKey: k } } });
+      const record = await procs.db.prisma.idempotencyRecord.findUnique({ where: { registrarId_idempotencyKey: { registrarId: 'NewRegistrar', idempotencyKey: k } } });
+      if (j.errors) {
+        won.single++;
+        expect(job).toBeNull(); // the losing submission wrote no job
+      } else {
+        won.bulk++;
+        expect(record).toBeNull(); // the losing single mutation wrote no record
+        await waitFinished(viaBulk, key, j.data.bulkRenew.job.id);
+      }
+    }
+    // One renewal per round: the loser sent nothing.
+    expect(shared.sandbox.applied('domain:renew') - renews).toBe(ROUNDS);
+    for (const n of names) expect(shared.sandbox.domain(n)!.expiresAt.getUTCFullYear()).toBe(before.get(n)! + 1);
+    expect(won.single + won.bulk).toBe(ROUNDS);
   }, 180_000);
 });

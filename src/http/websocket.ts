@@ -23,6 +23,23 @@ type ConnectionState = {
 /** The longest operation id a graphql-ws client may use (graphql-ws's own client sends 36-character UUIDs). */
 const MAX_SUBSCRIPTION_ID = 128;
 
+/**
+ * Why a subscribe message is refused before its document is read, or undefined: an id longer
+ * than MAX_SUBSCRIPTION_ID (BAD_REQUEST; an open subscription keeps its id for as long as it runs,
+ * in graphql-ws's table and each answer: ids of nearly 2 MB, a message's limit, held some 400 MiB
+ * per connection of 100), or more than `max` operations on the connection (TOO_MANY_SUBSCRIPTIONS;
+ * each holds a listener and its queue). `subscriptions` is graphql-ws's table, this id included.
+ */
+function refusalOf(subscriptions: Record<string, unknown>, id: string, max: number): GraphQLError | undefined {
+  if (id.length > MAX_SUBSCRIPTION_ID) {
+    return new GraphQLError(`a subscription id may be at most ${MAX_SUBSCRIPTION_ID} characters`, { extensions: { code: 'BAD_REQUEST' } });
+  }
+  if (Object.keys(subscriptions).length > max) {
+    return new GraphQLError(`at most ${max} subscriptions per connection: complete one first, or open another connection`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } });
+  }
+  return undefined;
+}
+
 /** The errors of an executed query or mutation; none for a subscription's stream (graphql-ws awaited the result). */
 const errorsOf = (result: unknown) => (typeof result === 'object' && result !== null && !(Symbol.asyncIterator in result) ? (result as ExecutionResult).errors : undefined);
 
@@ -72,19 +89,17 @@ export function useWebSocket(opts: {
       onSubscribe: async (ctx, id, payload) => {
         const operation = operations.begin('ws');
         (ctx.extra.operations ??= new Map()).set(id, operation);
-        // An open subscription keeps its id for as long as it runs (graphql-ws's table, each answer):
-        // ids of nearly 2 MB (a message may be 2 MB) held some 400 MiB per connection of 100.
-        if (id.length > MAX_SUBSCRIPTION_ID) {
-          return [new GraphQLError(`a subscription id may be at most ${MAX_SUBSCRIPTION_ID} characters`, { extensions: { code: 'BAD_REQUEST' } })];
-        }
-        // Each subscription holds a listener and its queue: a connection gets a bounded number.
-        const max = services.config.limits.maxSubscriptions ?? 100;
-        if (Object.keys(ctx.subscriptions).length > max) {
-          return [new GraphQLError(`at most ${max} subscriptions per connection: complete one first, or open another connection`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
-        }
+        // Refusals are decided as the message arrives (graphql-ws has already entered its id in
+        // ctx.subscriptions, so operations still starting count), and answered once it has paid.
+        const refusal = refusalOf(ctx.subscriptions, id, services.config.limits.maxSubscriptions ?? 100);
         const caller = ctx.extra.caller!;
         try {
+          // The point every operation spends on arrival, before anything else (as over HTTP, where
+          // the context function spends it before Apollo reads the document): a refused subscribe
+          // is paid for too, so a flood of them on one socket ends in RATE_LIMITED, as a flood of
+          // refused HTTP requests does, instead of costing nothing.
           await limits.arrive(caller.keyId);
+          if (refusal) return [refusal];
           const document = documents.get(payload.query);
           if (Array.isArray(document)) return document as readonly GraphQLError[];
           const node = getOperationAST(document as DocumentNode, payload.operationName);

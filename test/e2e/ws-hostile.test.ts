@@ -1,0 +1,92 @@
+/**
+ * What a hostile client gets over graphql-ws (and the same over HTTP): refused subscribe messages
+ * spend the key's rate-limit points as refused HTTP requests do, so a flood of them on one socket
+ * ends in RATE_LIMITED.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createApiKey } from '../../src/auth/api-keys.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { wsOnce } from '../helpers/ws.js';
+
+let t: TestGateway;
+beforeAll(async () => {
+  t = await startTestGateway({
+    configure: (c) => {
+      c.poll.enabled = false;
+      // A window of an hour: nothing is given back while the test runs.
+      c.limits.rateLimit = { points: 20, durationSec: 3600 };
+      c.limits.maxSubscriptions = 1;
+    },
+  });
+});
+afterAll(() => t?.close());
+
+const newKey = async (registrar = 'NewRegistrar') => (await createApiKey(t.gateway.services.prisma, registrar, 'ws-hostile')).key;
+
+/** A raw graphql-transport-ws socket: every message it gets, and how it closed. */
+function raw(): Promise<{ ws: WebSocket; messages: any[]; closed: Promise<number> }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(t.gateway.wsUrl, 'graphql-transport-ws');
+    const messages: any[] = [];
+    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+    ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
+    ws.on('open', () => resolve({ ws, messages, closed }));
+    ws.on('error', reject);
+  });
+}
+
+const waitFor = async (cond: () => boolean, what: string) => {
+  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!cond()) throw new Error(`never happened: ${what}`);
+};
+
+async function acknowledged(key: string) {
+  const socket = await raw();
+  socket.ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${key}` } }));
+  await waitFor(() => socket.messages.some((m) => m.type === 'connection_ack'), 'connection_ack');
+  return socket;
+}
+
+/** Sends one subscribe message per id and resolves with the error code each was answered with, in the order sent. */
+async function refusals(socket: { ws: WebSocket; messages: any[] }, ids: string[], query: string): Promise<string[]> {
+  for (const id of ids) socket.ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query } }));
+  await waitFor(() => ids.every((id) => socket.messages.some((m) => m.id === id)), 'an answer to every subscribe');
+  return ids.map((id) => {
+    const answer = socket.messages.find((m) => m.id === id);
+    return answer.type === 'error' ? answer.payload[0].extensions.code : answer.type;
+  });
+}
+
+describe('refused subscribe messages over graphql-ws', () => {
+  it('spend a rate-limit point each, as refused HTTP requests do: a flood of over-long ids ends in RATE_LIMITED; other keys are served', async () => {
+    const key = await newKey();
+    const socket = await acknowledged(key);
+    // Budget 20: each refused subscribe spends the point an operation spends on arrival.
+    const ids = Array.from({ length: 25 }, (_, i) => `${'x'.repeat(125)}${String(i).padStart(4, '0')}`);
+    const codes = await refusals(socket, ids, '{ viewer { id } }');
+    expect(codes).toEqual([...Array(20).fill('BAD_REQUEST'), ...Array(5).fill('RATE_LIMITED')]);
+    // The budget is the key's, whatever the transport: HTTP refuses it too now.
+    const http = await t.gql(key, '{ viewer { id } }');
+    expect(http.status).toBe(429);
+    expect(http.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    // Another key, of the same registrar, is not affected.
+    expect(await wsOnce(t.gateway.wsUrl, await newKey(), '{ viewer { id } }')).toEqual({ data: { viewer: { id: 'NewRegistrar' } } });
+    socket.ws.close();
+  });
+
+  it('past the per-connection subscription limit: TOO_MANY_SUBSCRIPTIONS until the budget is spent, then RATE_LIMITED', async () => {
+    const key = await newKey('TheRegistrar');
+    const socket = await acknowledged(key);
+    // limits.maxSubscriptions is 1 here: one subscription (cost 5: 1 on arrival, 4 once its cost is known) fills the connection.
+    socket.ws.send(JSON.stringify({ id: 'open', type: 'subscribe', payload: { query: 'subscription { pollMessages { id } }' } }));
+    await waitFor(() => t.gateway.services.events.listeners('TheRegistrar') >= 1, 'the first subscription listening');
+    const ids = Array.from({ length: 20 }, (_, i) => `more-${i}`);
+    const codes = await refusals(socket, ids, 'subscription { pollMessages { id } }');
+    // 20 - 5 = 15 refusals paid for, then the budget is gone.
+    expect(codes).toEqual([...Array(15).fill('TOO_MANY_SUBSCRIPTIONS'), ...Array(5).fill('RATE_LIMITED')]);
+    expect(socket.messages.some((m) => m.id === 'open' && m.type === 'error')).toBe(false);
+    expect(await wsOnce(t.gateway.wsUrl, await newKey('TheRegistrar'), '{ viewer { id } }')).toEqual({ data: { viewer: { id: 'TheRegistrar' } } });
+    socket.ws.close();
+  });
+});

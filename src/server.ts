@@ -260,6 +260,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       makeFormatError,
       prefersHtml,
       readiness,
+      requestAuthorization,
       resolveLimits,
       serveGraphiQL,
       useWebSocket,
@@ -322,7 +323,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     if (config.metrics?.enabled !== false) {
       const token = config.metrics?.token;
       app.get('/metrics', (req, res, next) => {
-        if (token && !bearerMatches(req.headers.authorization, token)) return void res.status(401).type('text').send('send the metrics token: Authorization: Bearer <token>\n');
+        if (token && !bearerMatches(requestAuthorization(req), token)) return void res.status(401).type('text').send('send the metrics token: Authorization: Bearer <token>\n');
         metrics.text().then((text) => void res.type(metrics.contentType).send(text), next);
       });
     }
@@ -339,7 +340,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       ...(traced ? [traced] : []),
       expressMiddleware(apollo, {
         context: async ({ req }) => {
-          const caller = await authenticate(apiKeys, req.headers.authorization);
+          const caller = await authenticate(apiKeys, requestAuthorization(req));
           if (!caller) throw unauthenticated('send a valid API key: Authorization: Bearer <key>');
           await limits.arrive(caller.keyId);
           return { ...createContext(services, caller.registrar), keyId: caller.keyId };
@@ -406,8 +407,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   }
 }
 
-/** Constant-time comparison of a bearer token. */
-function bearerMatches(header: string | undefined, token: string): boolean {
+/** Constant-time comparison of a bearer token; anything but one header value never matches. */
+function bearerMatches(header: string | string[] | undefined, token: string): boolean {
+  if (Array.isArray(header)) return false;
   const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '');
   const wanted = Buffer.from(token);
   return given.length === wanted.length && timingSafeEqual(given, wanted);

@@ -3,7 +3,7 @@ import type { WebSocketServer } from 'ws';
 import type { KeyRevocationWatch } from '../auth/revocation.js';
 import { createContext, type GatewayContext, type Services } from '../context.js';
 import type { OperationLimits } from '../limits/gate.js';
-import { authenticate, type Caller } from './authenticate.js';
+import { authenticate, connectionAuthorization, type Caller } from './authenticate.js';
 import { DocumentCache } from './documents.js';
 import { formatAll, type FormatError } from './errors.js';
 import type { Operation, Operations } from '../observe/operations.js';
@@ -78,8 +78,9 @@ export function useWebSocket(opts: {
       subscribe: (args) => operations.within(args.contextValue, () => shared(args)),
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
-        const header = (params.Authorization ?? params.authorization ?? ctx.extra.request.headers.authorization) as string | undefined;
-        const caller = await authenticate(services.apiKeys, header);
+        // One string or nothing: an array (`{ Authorization: ["Bearer k1", "Bearer k2"] }`), a
+        // number or an object is refused as a wrong key is, not read as its first or joined value.
+        const caller = await authenticate(services.apiKeys, connectionAuthorization(params, ctx.extra.request));
         if (!caller) return false; // graphql-ws closes with 4403 Forbidden
         ctx.extra.caller = caller;
         ctx.extra.unwatch = revocations.watch(caller.keyId, () => ctx.extra.socket.close(4403, 'Forbidden: the API key was revoked'));

@@ -1,8 +1,10 @@
 /**
  * What a hostile client gets over graphql-ws (and the same over HTTP): refused subscribe messages
  * spend the key's rate-limit points as refused HTTP requests do, so a flood of them on one socket
- * ends in RATE_LIMITED.
+ * ends in RATE_LIMITED; and credentials that are not one string (an array in connection_init, a
+ * repeated Authorization header) are refused as a wrong key is, not read as their first value.
  */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createApiKey } from '../../src/auth/api-keys.js';
@@ -25,9 +27,9 @@ afterAll(() => t?.close());
 const newKey = async (registrar = 'NewRegistrar') => (await createApiKey(t.gateway.services.prisma, registrar, 'ws-hostile')).key;
 
 /** A raw graphql-transport-ws socket: every message it gets, and how it closed. */
-function raw(): Promise<{ ws: WebSocket; messages: any[]; closed: Promise<number> }> {
+function raw(opts: { finishRequest?: (req: import('node:http').ClientRequest) => void } = {}): Promise<{ ws: WebSocket; messages: any[]; closed: Promise<number> }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(t.gateway.wsUrl, 'graphql-transport-ws');
+    const ws = new WebSocket(t.gateway.wsUrl, 'graphql-transport-ws', opts.finishRequest ? { finishRequest: opts.finishRequest } : {});
     const messages: any[] = [];
     const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
     ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
@@ -88,5 +90,74 @@ describe('refused subscribe messages over graphql-ws', () => {
     expect(socket.messages.some((m) => m.id === 'open' && m.type === 'error')).toBe(false);
     expect(await wsOnce(t.gateway.wsUrl, await newKey('TheRegistrar'), '{ viewer { id } }')).toEqual({ data: { viewer: { id: 'TheRegistrar' } } });
     socket.ws.close();
+  });
+});
+
+describe('credentials that are not one string', () => {
+  /** The close code the socket got, or 'acknowledged' (then closes it). */
+  const outcome = async ({ ws, messages, closed }: { ws: WebSocket; messages: any[]; closed: Promise<number> }) => {
+    const code = await Promise.race([closed, waitFor(() => messages.some((m) => m.type === 'connection_ack'), 'ack or close').then(() => 'acknowledged' as const)]);
+    ws.close();
+    return code;
+  };
+  const init = async (payload: unknown) => {
+    const socket = await raw();
+    socket.ws.send(JSON.stringify({ type: 'connection_init', payload }));
+    return outcome(socket);
+  };
+
+  it('connection_init with Authorization as an array, or not a string, closes with 4403 as a wrong key does', async () => {
+    const [k1, k2] = [await newKey(), await newKey('TheRegistrar')];
+    expect(await init({ Authorization: `Bearer ${k1}` })).toBe('acknowledged');
+    expect(await init({ Authorization: 'Bearer rgw_wrong' })).toBe(4403);
+    expect(await init({ Authorization: [`Bearer ${k1}`] })).toBe(4403);
+    expect(await init({ Authorization: [`Bearer ${k1}`, `Bearer ${k2}`] })).toBe(4403);
+    expect(await init({ authorization: [`Bearer ${k2}`] })).toBe(4403);
+    expect(await init({ Authorization: { toString: `Bearer ${k1}` } })).toBe(4403);
+    expect(await init({ Authorization: 12345 })).toBe(4403);
+    // Both spellings, one of them not a string: refused, not served as the string one.
+    expect(await init({ Authorization: `Bearer ${k1}`, authorization: [`Bearer ${k2}`] })).toBe(4403);
+  });
+
+  it('an upgrade request with two Authorization headers closes with 4403, not served as the first', async () => {
+    const key = await newKey();
+    const twice = await raw({
+      finishRequest: (req) => {
+        req.setHeader('Authorization', [`Bearer ${key}`, 'Bearer rgw_other']);
+        req.end();
+      },
+    });
+    twice.ws.send(JSON.stringify({ type: 'connection_init' }));
+    expect(await outcome(twice)).toBe(4403);
+    // The same header once is served.
+    const once = await raw({
+      finishRequest: (req) => {
+        req.setHeader('Authorization', `Bearer ${key}`);
+        req.end();
+      },
+    });
+    once.ws.send(JSON.stringify({ type: 'connection_init' }));
+    expect(await outcome(once)).toBe('acknowledged');
+  });
+
+  it('an HTTP request with two Authorization headers gets 401 UNAUTHENTICATED, not served as the first', async () => {
+    const key = await newKey();
+    const post = (authorization: string | string[]) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const req = request(t.gateway.url, { method: 'POST' }, (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        req.setHeader('content-type', 'application/json');
+        req.setHeader('Authorization', authorization);
+        req.end(JSON.stringify({ query: '{ viewer { id } }' }));
+      });
+    const twice = await post([`Bearer ${key}`, 'Bearer rgw_other']);
+    expect(twice.status).toBe(401);
+    expect(twice.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(JSON.stringify(twice.body)).not.toContain(key);
+    expect((await post(`Bearer ${key}`)).body).toEqual({ data: { viewer: { id: 'NewRegistrar' } } });
   });
 });

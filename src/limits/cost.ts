@@ -13,7 +13,8 @@
  *     CHECK_NAMES names (EPP's default limit per command; src/fanout/check-domains.ts);
  *   - a name server a domain refers to costs REGISTRY once when any of its host fields (addresses,
  *     statuses, sponsor, dates) is asked for: one host info serves them all;
- *   - `__schema` (the whole schema's introspection) costs INTROSPECTION (1000);
+ *   - `__schema` (the whole schema's introspection) costs INTROSPECTION (1000), and `__type`
+ *     (one type's) TYPE_INTROSPECTION (200), each in proportion to the CPU its largest answer takes;
  *   - any other field costs 0.
  *
  * The estimate is an upper bound on the typical case: the request's loaders share one command
@@ -31,6 +32,21 @@ export const DATABASE = 5;
 export const MUTATION = 25;
 /** `__schema`: the whole schema's introspection, as GraphiQL, codegen and Rover send it (1 of the default 120,000 points per 10 s). */
 export const INTROSPECTION = 1000;
+
+/**
+ * `__type(name:)`: one type's introspection, priced by the CPU of the largest one the document
+ * rules admit, in proportion to INTROSPECTION for the whole schema's (`bench/introspection.mjs`:
+ * graphql-js execute and JSON.stringify in one process, 2-core machine, 2026-12-02, three runs):
+ * graphql-js's whole introspection query took 6.4-8.1 ms (143 KB answer); `__type(name: "Mutation")`
+ * asking for each field's arguments, their input types' fields and the result types' fields
+ * 1.4-1.6 ms (29 KB), 0.20-0.25 of it: 200. Fifty aliases of that (a 2 KB document with a fragment,
+ * a 1.5 MB answer, 70-80 ms of the event loop) cost 10,000 points instead of 1, so a key's default
+ * budget admits 12 a window, about the CPU of the 120 whole introspections it admits. The small
+ * `__type(name: "Domain") { fields { name type { name } } }` took 66-92 µs, against about 1 µs for
+ * an aliased `__typename` and 9 µs for an aliased `viewer { id }` over HTTP; it pays the same 200, a
+ * fifth of a whole introspection, which a client asking for one type now and then does not notice.
+ */
+export const TYPE_INTROSPECTION = 200;
 
 /** Names per check command the estimate assumes (EPP's default `checkLimit`). */
 export const CHECK_NAMES = 50;
@@ -83,6 +99,9 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   // aliases of it (a 5 KB document, a 2.2 MB answer, 150 ms of the event loop) cost a key one
   // point, and eight clients sending them in a loop held another key's `viewer` query for 2-6 s.
   'Query.__schema': { cost: INTROSPECTION },
+  // One type, in one synchronous run: at cost 0, fifty aliases of the largest (80 ms of the event
+  // loop each document) cost a key one point (TYPE_INTROSPECTION).
+  'Query.__type': { cost: TYPE_INTROSPECTION },
 };
 
 function itemsOf(items: Items, args: Record<string, unknown>): number {

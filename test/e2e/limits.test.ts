@@ -168,6 +168,24 @@ describe('introspection and the rate limit', () => {
     expect(aliased.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
     expect((await r.gql(r.keys.TheRegistrar!, '{ viewer { id } }')).data).toEqual({ viewer: { id: 'TheRegistrar' } });
   });
+
+  it("each aliased __type costs 200 points of the key's budget, over HTTP and graphql-ws; another key is not affected", async () => {
+    const { createApiKey } = await import('../../src/auth/api-keys.js');
+    const key = (await createApiKey(r.gateway.services.prisma, 'NewRegistrar', 'type introspection')).key;
+    const other = (await createApiKey(r.gateway.services.prisma, 'NewRegistrar', 'bystander')).key;
+    const types = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `t${i}: __type(name: "Domain") { fields { name type { name } } }`).join(' ')} }`;
+    // 2,500 points: six aliases over HTTP (1,200) and six over graphql-ws (1,200) are served,
+    const http = await r.gql(key, types(6));
+    expect(http.errors).toBeUndefined();
+    expect(http.data.t5.fields.map((f: { name: string }) => f.name)).toContain('registrant');
+    expect((await wsOnce(r.gateway.wsUrl, key, types(6))).errors).toBeUndefined();
+    // and one more does not fit (2,400 + 200): refused on both transports, as it was not when __type cost nothing.
+    const refused = await r.gql(key, types(1));
+    expect(refused.status).toBe(429);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect((await wsOnce(r.gateway.wsUrl, key, types(1))).errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect((await r.gql(other, types(6))).errors).toBeUndefined();
+  });
 });
 
 describe('configured limits', () => {

@@ -40,6 +40,21 @@ describe('operation cost', () => {
     expect(cost('query($r: [_Any!]!) { _entities(representations: $r) { ... on Domain { name expiresAt } } }', { r: representations })).toBe(20);
   });
 
+  it("prices introspection by its CPU: __schema 1,000, each __type 200, so fifty aliased __type cost 10,000, not nothing", () => {
+    const domainType = '__type(name: "Domain") { fields { name type { name } } }';
+    expect(cost(`{ ${domainType} }`)).toBe(200);
+    expect(cost('{ __schema { types { name } } }')).toBe(1000);
+    const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `t${i}: ${domainType}`).join(' ')} }`;
+    expect(cost(aliased(50))).toBe(10_000);
+    // A maxCost of 5,000 refuses the fifty before they run; the default maxAliases refuses a 51st alias.
+    const document = parse(aliased(50));
+    expect(() => checkCost(schema, document, getOperationAST(document)!, {}, 5000)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('estimated cost is 10000'), extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' }) }),
+    );
+    const errors = validate(schema, parse(aliased(51)), [...specifiedRules, ...documentRules(DEFAULT_LIMITS)]);
+    expect(errors.map((e) => [e.extensions.code, e.extensions.limit])).toEqual([['QUERY_TOO_COMPLEX', 'maxAliases']]);
+  });
+
   it('refuses above maxCost with QUERY_TOO_COMPLEX, and variables that do not fit with BAD_USER_INPUT', () => {
     const document = parse('query($n: Int!) { domains(first: $n) { edges { node { name } } } }');
     const op = getOperationAST(document)!;

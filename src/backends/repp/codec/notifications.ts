@@ -39,13 +39,22 @@ function objectOf(type: string | null, text: string): UpstreamPollMessage['objec
   return contact ? { kind: 'contact', name: contact } : null;
 }
 
+/**
+ * The registrant's answer to a registrant change or deletion the registrar sent unverified (the
+ * domain waited in pendingUpdate / pendingDeleteConfirmation): "Registrant rejected domain update:
+ * koer.ee" (the document's example), "Registrant confirmed domain deletion: ...". It completes a
+ * pending action, as EPP's panData does: true when confirmed (carried out), false when rejected.
+ */
+const REGISTRANT_ANSWER = /^Registrant (confirmed|rejected) domain (?:update|deletion)\b/i;
+
 /** One notification as a poll message; `receivedAt` stands in for the time REPP does not give. */
 export function parseMessage(data: unknown, receivedAt: Date, path = 'data'): UpstreamPollMessage {
   const o = obj(data, path);
   const id = String(num(o, 'id', path));
   const text = str(o, 'text', path);
   const object = objectOf(optStr(o, 'attached_obj_type', path), text);
-  return { id, count: null, queuedAt: receivedAt, text, object, raw: JSON.stringify(o) };
+  const answer = REGISTRANT_ANSWER.exec(text)?.[1]?.toLowerCase();
+  return { id, count: null, queuedAt: receivedAt, text, object, pendingActionResult: answer ? answer === 'confirmed' : null, raw: JSON.stringify(o) };
 }
 
 /** The latest unread message, or null when there is none (`data` is then {}). */

@@ -42,7 +42,7 @@ describe('Billing', () => {
 });
 
 describe('Poll messages', () => {
-  const koer = { id: '1399', count: null, queuedAt: RECEIVED, text: 'Registrant rejected domain update: koer.ee', object: { kind: 'domain', name: 'koer.ee' } };
+  const koer = { id: '1399', count: null, queuedAt: RECEIVED, text: 'Registrant rejected domain update: koer.ee', object: { kind: 'domain', name: 'koer.ee' }, pendingActionResult: false };
   it('all unread: the messages (one object in the example) and the total from the message text', () => {
     const r = resp('poll-messages-1');
     const list = notifications.parseList(r.data, r.message, RECEIVED);

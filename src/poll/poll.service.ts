@@ -116,10 +116,16 @@ export class PollService {
 
   /**
    * Keep the registrar's domain list in step with transfers the registry completed on its own
-   * (auto-approval) or that the other side completed.
+   * (auto-approval) or that the other side completed: from EPP transfer data, or where the
+   * registry only says the domain moved to or away from this account (`sponsorChange`).
    */
   private async followTransfer({ backend, registrarId }: PollAccount, m: UpstreamPollMessage): Promise<void> {
-    if (m.transfer) await new DomainIndex(this.prisma).followTransfer(m.transfer, backend, [registrarId]);
+    const index = new DomainIndex(this.prisma);
+    if (m.transfer) await index.followTransfer(m.transfer, backend, [registrarId]);
+    else if (m.sponsorChange && m.object?.kind === 'domain') {
+      if (m.sponsorChange === 'gained') await index.add(registrarId, m.object.name, backend.name);
+      else await index.remove(registrarId, m.object.name);
+    }
   }
 
   private stored({ backend, accountId }: PollAccount, upstreamId: string): Promise<PollRow | null> {

@@ -9,7 +9,8 @@
  *   ...") is PENDING_ACTION_COMPLETED when rejected (the domain stays) and DELETED when confirmed;
  *   the document's own "Registrant rejected domain update: koer.ee" is PENDING_ACTION_COMPLETED.
  * - HeadlessDomains: the registry's backend applying a cancellation is DELETED, and applying a
- *   transfer is TRANSFER_APPROVED for the gaining channel as well as the losing one.
+ *   transfer is TRANSFER_APPROVED for the gaining channel as well as the losing one; the domain
+ *   then leaves the losing registrar's `domains` and joins the gaining one's.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,7 +108,7 @@ describe('poll message types as the registries said them (graphql-ws subscriptio
     expect(seeded.pollMessages.edges.map((e: any) => e.node)).toEqual([{ type: 'PENDING_ACTION_COMPLETED', message: 'Registrant rejected domain update: koer.ee' }]);
   }, 60_000);
 
-  it('HeadlessDomains: a cancellation the backend applied is DELETED; an applied transfer is TRANSFER_APPROVED for both channels', async () => {
+  it('HeadlessDomains: a cancellation the backend applied is DELETED; an applied transfer is TRANSFER_APPROVED for both channels and moves the domain between their lists', async () => {
     const a = await subscribe(A);
     const b = await subscribe(B);
     const gone = `gone-${randomUUID().slice(0, 8)}.hdtest`;
@@ -117,7 +118,12 @@ describe('poll message types as the registries said them (graphql-ws subscriptio
     await create(gone);
     await create(moved);
     await ok(A, 'mutation($k: String!, $n: String!) { deleteDomain(idempotencyKey: $k, name: $n) { transaction { resultCode } } }', { k: randomUUID(), n: gone });
-    await ok(B, 'mutation($k: String!, $n: String!) { requestTransfer(idempotencyKey: $k, domainName: $n, authInfo: "Moved-Auth-77") { transfer { status } } }', { k: randomUUID(), n: moved });
+    // Held: the transfer intent is answered pending and the registry's backend applies it later
+    // (at its next request), as it does with a delay: only the poll messages tell of it then.
+    const req = await whileHeld(headless, () =>
+      ok(B, 'mutation($k: String!, $n: String!) { requestTransfer(idempotencyKey: $k, domainName: $n, authInfo: "Moved-Auth-77") { transfer { status } } }', { k: randomUUID(), n: moved }),
+    );
+    expect(req.requestTransfer.transfer.status).toBe('pending');
     expect(headless.registration(gone)?.lifecycle.state).toBe('cancelled');
     await a.waitUntil((m) => m.objectName === gone && m.type === 'DELETED');
     await a.waitUntil((m) => m.objectName === moved && m.type === 'TRANSFER_APPROVED');
@@ -128,5 +134,9 @@ describe('poll message types as the registries said them (graphql-ws subscriptio
     expect(typesOf(about(a, moved)).filter((x) => x === 'TRANSFER_APPROVED')).toHaveLength(1);
     expect(typesOf(about(b, moved)).filter((x) => x === 'TRANSFER_APPROVED')).toHaveLength(1);
     expect(about(b, gone)).toEqual([]);
+    // The gateway's domain lists (HeadlessDomains: its own index) follow the transfer.
+    const listed = async (key: string) => (await ok(key, '{ domains(first: 500) { edges { node { name } } } }')).domains.edges.map((e: any) => e.node.name);
+    expect(await listed(A)).not.toContain(moved);
+    expect(await listed(B)).toContain(moved);
   }, 60_000);
 });

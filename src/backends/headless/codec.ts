@@ -125,6 +125,7 @@ export function parseAuditRow(v: unknown): M.UpstreamPollMessage & { audit: Audi
     object: domain ? { kind: 'domain', name: domain } : null,
     raw: JSON.stringify(e),
     audit,
+    sponsorChange: audit.status !== 'applied' ? null : audit.command === 'backend.apply.transfer' ? 'gained' : audit.command === 'domains.transfer_out' ? 'lost' : null,
   };
 }
 

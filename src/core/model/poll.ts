@@ -23,6 +23,13 @@ export interface UpstreamPollMessage {
   raw: string;
   /** Where the message is a registry's command audit row (HeadlessDomains GET /poll): its facts, kept on the stored message. */
   audit?: UpstreamAuditRow | null;
+  /**
+   * The domain (`object`) moved to (`gained`) or away from (`lost`) this account, where the
+   * registry says so without EPP transfer data (HeadlessDomains: the gaining channel's
+   * `backend.apply.transfer` and the losing channel's `domains.transfer_out` audit rows). The
+   * poller moves it in the registrar's domain list, as it does for an approved EPP transfer.
+   */
+  sponsorChange?: 'gained' | 'lost' | null;
 }
 
 /** A registry's audit row of one command (HeadlessDomains GET /poll). */

@@ -2,13 +2,17 @@
  * README "Live poll messages": the subscription script, run as written there (saved as poll.mjs,
  * `KEY=... node poll.mjs`), only its URL set to the test gateway's. It prints each transfer
  * message and keeps the last handled id in poll-cursor.txt; run again after being stopped, it
- * prints what came meanwhile, nothing it printed before, then live messages.
+ * prints what came meanwhile, nothing it printed before, then live messages. Left running while
+ * the gateway restarts (closed, its port refusing connections for a while, started again on the
+ * same database and port), it reconnects, prints what was stored meanwhile and goes on.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, type TestDatabase } from '../helpers/db.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { REPO_ROOT } from '../helpers/processes.js';
 
@@ -22,15 +26,27 @@ async function example(): Promise<string> {
 }
 
 let t: TestGateway;
+let db: TestDatabase;
 let dir: string;
+/** A gateway on the test's database (left open when it closes, as a stopped process leaves ./data), on `port` (0: any). */
+const startGateway = (port = 0) =>
+  startTestGateway({
+    database: { ...db, close: async () => {} },
+    configure: (c) => {
+      c.poll.intervalMs = 100;
+      c.port = port;
+    },
+  });
 beforeAll(async () => {
-  t = await startTestGateway({ configure: (c) => (c.poll.intervalMs = 100) });
+  db = await freshDatabase();
+  t = await startGateway();
   // Under the repository, so `graphql-ws` and `ws` resolve from its node_modules as the README says.
   await mkdir(path.join(REPO_ROOT, 'node_modules/.cache'), { recursive: true });
   dir = await mkdtemp(path.join(REPO_ROOT, 'node_modules/.cache/rgw-poll-readme-'));
 });
 afterAll(async () => {
   await t?.close();
+  await db?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -56,8 +72,8 @@ async function stored(name: string): Promise<string> {
 }
 
 /** The README script as a process; `lines` grows with its stdout lines. */
-function run(file: string): { child: ChildProcess; lines: string[]; stderr: () => string; until: (ok: (lines: string[]) => boolean) => Promise<void> } {
-  const child = spawn(process.execPath, [file], { cwd: dir, env: { ...process.env, KEY: t.keys.NewRegistrar! } });
+function run(file: string, key = t.keys.NewRegistrar!): { child: ChildProcess; lines: string[]; stderr: () => string; until: (ok: (lines: string[]) => boolean) => Promise<void> } {
+  const child = spawn(process.execPath, [file], { cwd: dir, env: { ...process.env, KEY: key } });
   const lines: string[] = [];
   let buf = '';
   let err = '';
@@ -130,6 +146,52 @@ describe("README's pollMessages subscription script", () => {
       expect(second.stderr()).toBe('');
     } finally {
       await stop(second.child);
+    }
+  }, 120_000);
+
+  it('left running while the gateway restarts, it reconnects and prints what was stored meanwhile, then live ones', async () => {
+    const file = path.join(dir, 'poll.mjs'); // written by the test above
+    const key = t.keys.NewRegistrar!; // kept in the database: valid again after the restart
+    const port = Number(new URL(t.gateway.url).port);
+    const mine = (lines: string[], names: string[]) => lines.filter((l) => names.some((n) => l.includes(` ${n} `)));
+    const script = run(file, key);
+    /** Until the script prints a line about `name`; fails as soon as it reports an error (it gave up) instead. */
+    const printed = async (name: string) => {
+      while (mine(script.lines, [name]).length === 0) {
+        if (script.stderr() !== '') throw new Error(`poll.mjs gave up: ${script.stderr().split('\n')[0]}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      const before = await transferRequested();
+      await printed(before);
+
+      await t.close(); // its subscriptions are closed with 1001 Going away: graphql-ws reconnects
+      // While the gateway is down the port turns connections away; the test goes on once the
+      // script has tried (a refused connection, which graphql-ws by default does not retry).
+      let tried!: () => void;
+      const triedOnce = new Promise<void>((r) => (tried = r));
+      const down = createServer((socket) => {
+        socket.destroy();
+        tried();
+      });
+      await new Promise<void>((r) => down.listen(port, '127.0.0.1', () => r()));
+      await triedOnce;
+      await new Promise<void>((r) => down.close(() => r()));
+      expect(script.child.exitCode).toBeNull();
+
+      t = await startGateway(port);
+      const meanwhile = await transferRequested(); // stored while the script may still be waiting to reconnect
+      await printed(meanwhile);
+      const live = await transferRequested();
+      await printed(live);
+      expect(mine(script.lines, [before, meanwhile, live]).map((l) => l.split(' ').slice(1, 3).join(' '))).toEqual([
+        `TRANSFER_REQUESTED ${before}`,
+        `TRANSFER_REQUESTED ${meanwhile}`,
+        `TRANSFER_REQUESTED ${live}`,
+      ]);
+    } finally {
+      await stop(script.child);
     }
   }, 120_000);
 });

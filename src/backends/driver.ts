@@ -65,6 +65,14 @@ export interface Driver {
    */
   prepare?(registrarId: string, sessions: number): Promise<void>;
 
+  /**
+   * Why the registry would refuse `period` for the domain `name` (a message naming the rule, e.g.
+   * "must be 3, 6 or 9 months or 1 to 10 years"), or null when it takes it. Pure: sends nothing;
+   * asked before anything is written or sent (RegistryPort.checkPeriod). Absent: the period
+   * units (capabilities.periodUnits) and 1-10 years are the only rules the gateway knows.
+   */
+  periodRefusal?(name: string, period: M.Period): string | null;
+
   checkDomains: Op<[names: string[]], M.CheckResult[]>;
   infoDomain: Op<[name: string, authInfo?: string | null], M.Domain>;
   createDomain: Op<[input: M.DomainCreateInput], M.DomainCreated>;

@@ -126,6 +126,12 @@ export class PortableBackend implements RegistryPort {
     await this.driver.prepare(registrarId, sessions);
   }
 
+  /** The driver's period rule (Driver.periodRefusal) as BAD_USER_INPUT naming `field`; sends nothing. */
+  checkPeriod(name: string, period: M.Period, field: string): void {
+    const why = this.driver.periodRefusal?.(name, period);
+    if (why) throw new ValidationError(field, `${why} at registry "${this.name}"`);
+  }
+
   // ---- domains ----
   /**
    * Check commands of at most `limits.checkNames` names each, sent in parallel (within the

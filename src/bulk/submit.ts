@@ -113,6 +113,24 @@ async function checkBackends(deps: SubmitDeps, actor: Actor, req: BulkRequest, b
 }
 
 /**
+ * A renewal's period, against each item's registry's own rule (RegistryPort.checkPeriod: REPP 3, 6
+ * or 9 months or whole years; Joker whole years outside its monthly TLDs), before anything is
+ * written: BAD_USER_INPUT naming `period`, instead of a job whose items the registry refuses.
+ * Asked once per backend and TLD (the rules depend on nothing else).
+ */
+function checkRenewPeriod(deps: SubmitDeps, req: BulkRequest, routed: readonly { name: string; backend: string }[]): void {
+  const period = (req.params as { period?: { value: number; unit: 'y' | 'm' } | null }).period;
+  if (req.kind !== 'RENEW' || !period) return;
+  const seen = new Set<string>();
+  for (const r of routed) {
+    const key = `${r.backend}\u0000${r.name.slice(r.name.indexOf('.') + 1)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    deps.env.router.named(r.backend).checkPeriod(r.name, period, 'period');
+  }
+}
+
+/**
  * Every domain of the registrar, for a tech-contact replacement: those at registries without
  * contact objects (Nomulus, HeadlessDomains) have no tech contact to replace, so they are left out
  * rather than refusing the job. Throws ValidationError when none is left.
@@ -142,6 +160,7 @@ export async function submitBulkJob(deps: SubmitDeps, actor: Actor, req: BulkReq
   let routed = route(deps, items, req.items !== null);
   if (req.items === null && req.kind === 'REPLACE_TECH_CONTACT') routed = await withContacts(deps, actor, routed);
   await checkBackends(deps, actor, req, new Set(routed.map((r) => r.backend)));
+  checkRenewPeriod(deps, req, routed);
   // Items sharing an expiry share one input object (the store writes its JSON once).
   const expiries = new Map<string, { currentExpiry: string }>();
   const inputOf = (r: RequestItem): Record<string, unknown> | null => {

@@ -102,6 +102,14 @@ export interface RegistryPort {
    */
   prepare(registrarId: string, sessions: number): Promise<void>;
 
+  /**
+   * Refuses a period the registry does not take for the domain `name` (beyond its period units:
+   * REPP takes 3, 6 or 9 months or whole years; Joker whole years outside its monthly TLDs), with
+   * BAD_USER_INPUT naming `field` (e.g. "input.period"), before anything is sent. Sends nothing.
+   * Throws ValidationError.
+   */
+  checkPeriod(name: string, period: Period, field: string): void;
+
   /** One check command: at most `limits.checkNames` names (more: split them, see src/fanout/check-domains.ts). */
   checkDomains(ctx: CallContext, names: string[]): Promise<PortResult<CheckResult[]>>;
   /** Info for one domain; authInfo is sent to read a domain the caller does not sponsor. */

@@ -68,6 +68,11 @@ export class JokerDriver implements Driver {
     return JOKER_CAPABILITIES;
   }
 
+  /** Whole years (1-120 months) unless the domain's TLD is one of the account's monthly TLDs (domains.toMonths). */
+  periodRefusal(name: string, period: M.Period): string | null {
+    return domains.periodRefusal(this.monthlyTlds(), name, period);
+  }
+
   checkDomains = (c: DriverCall, names: string[]) => this.run(c, (j) => domains.checkDomains(j, names));
   infoDomain = (c: DriverCall, name: string) => this.run(c, (j) => domains.infoDomain(j, name));
   createDomain = (c: DriverCall, input: M.DomainCreateInput) => this.run(c, (j) => domains.createDomain(j, input));
@@ -135,10 +140,15 @@ export class JokerDriver implements Driver {
         clTRID: a.clTRID,
         account: { transferContact: this.config.accounts[id].transferContact },
         currency: this.config.currency ?? 'EUR',
-        monthlyTlds: (this.config.monthlyTlds ?? []).map((t) => t.toLowerCase().replace(/^\./, '')),
+        monthlyTlds: this.monthlyTlds(),
         beforeWrite: () => a.beforeWrite(),
       }),
     );
+  }
+
+  /** The config's monthlyTlds, lower case, without a leading dot. */
+  private monthlyTlds(): string[] {
+    return (this.config.monthlyTlds ?? []).map((t) => t.toLowerCase().replace(/^\./, ''));
   }
 
   private client(registrarId: string): JokerClient {

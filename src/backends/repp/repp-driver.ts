@@ -76,6 +76,11 @@ export class ReppDriver implements Driver {
     return REPP_CAPABILITIES;
   }
 
+  /** REPP takes 3, 6 or 9 months or 1 to 10 years (the document's renew_period: "3m, 6m, 9m, 1y ... 10y"). */
+  periodRefusal(_name: string, period: M.Period): string | null {
+    return domains.periodRefusal(period);
+  }
+
   checkDomains = (c: DriverCall, names: string[]) => this.run(c, (r) => domains.checkDomains(r, names));
   infoDomain = (c: DriverCall, name: string) => this.run(c, (r) => domains.infoDomain(r, name));
   createDomain = (c: DriverCall, input: M.DomainCreateInput) => this.run(c, (r) => domains.createDomain(r, input));

@@ -21,13 +21,15 @@ export interface RenewRecord extends TransactionRecord {
  * Renews one domain. The current expiry date is always sent (EPP's curExpDate), so a resent
  * renewal cannot apply twice: when the caller gives none it is read first (one domain info) and
  * noted on the idempotency record before the renew is sent, for reconciliation to compare.
- * `periodField` names the period in a ValidationError (the registry refuses its unit).
+ * `periodField` names the period in a ValidationError (the registry refuses its unit, or the
+ * period itself: RegistryPort.checkPeriod), before anything is sent.
  * Throws ValidationError (period unit; no expiry to read), RegistryError subclasses.
  */
 export async function renewDomain(env: OperationEnv, actor: Actor, args: RenewDomainArgs, periodField = 'input.period'): Promise<OperationResult<RenewRecord>> {
   const { name, period } = args;
   const backend = env.router.forDomain(name, 'input.name');
   checkPeriodUnit(periodField, period, (await backend.capabilities(callOf(actor))).periodUnits);
+  backend.checkPeriod(name, period, periodField);
   const { result, replayed } = await runOperation(env, actor, 'renewDomain', { name, period, currentExpiry: args.currentExpiry }, async (call, attempt) => {
     let currentExpiry = args.currentExpiry;
     if (!currentExpiry) {

@@ -20,11 +20,21 @@ export const MAX_MONTHS = 120;
  * of the account's monthly TLDs; BAD_USER_INPUT naming `field` otherwise, before anything is sent.
  */
 export function toMonths(call: JokerCall, name: string, period: M.Period, field = 'input.period'): number {
+  const why = periodRefusal(call.monthlyTlds, name, period);
+  if (why) throw new ValidationError(field, why);
+  return period.unit === 'y' ? period.value * 12 : period.value;
+}
+
+/**
+ * Why DMAPI would not take `period` for `name` (a message), or null: 1 to 120 months, whole years
+ * unless the name is under one of `monthlyTlds` (lower case, no leading dot). Sends nothing.
+ */
+export function periodRefusal(monthlyTlds: readonly string[], name: string, period: M.Period): string | null {
   const m = period.unit === 'y' ? period.value * 12 : period.value;
-  if (!Number.isInteger(m) || m < 1 || m > MAX_MONTHS) throw new ValidationError(field, `must be 1 to ${MAX_MONTHS} months (10 years)`);
-  const monthly = call.monthlyTlds.some((t) => name.endsWith(`.${t}`));
-  if (!monthly && m % 12 !== 0) throw new ValidationError(field, `${name.slice(name.indexOf('.'))} takes whole years (12, 24, ... months)`);
-  return m;
+  if (!Number.isInteger(m) || m < 1 || m > MAX_MONTHS) return `must be 1 to ${MAX_MONTHS} months (10 years)`;
+  const monthly = monthlyTlds.some((t) => name.endsWith(`.${t}`));
+  if (!monthly && m % 12 !== 0) return `${name.slice(name.indexOf('.'))} takes whole years (12, 24, ... months)`;
+  return null;
 }
 
 async function whois(call: JokerCall, name: string) {

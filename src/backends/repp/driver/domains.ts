@@ -27,6 +27,18 @@ async function read(call: ReppCall, name: string): Promise<M.Domain | null> {
   }
 }
 
+/**
+ * Why REPP would refuse `period` for a registration or renewal (a message), or null: 3, 6 or 9
+ * months, or 1 to 10 years (12 to 120 months in whole years). The document lists these as bulk
+ * renew's `renew_period` ("3m, 6m, 9m, 1y ... 10y"); the registry answers 2004 to any other
+ * period of a create or renew too. Sends nothing.
+ */
+export function periodRefusal(period: M.Period): string | null {
+  const months = period.unit === 'y' ? period.value * 12 : period.value;
+  if ([3, 6, 9].includes(months) || (months % 12 === 0 && months >= 12 && months <= 120)) return null;
+  return 'must be 3, 6 or 9 months or 1 to 10 years';
+}
+
 export async function checkDomains(call: ReppCall, names: string[]): Promise<M.PortResult<M.CheckResult[]>> {
   let last: Awaited<ReturnType<typeof send>> | undefined;
   const data = await mapLimit(names, call.policy.readConcurrency ?? 4, async (name) => {

@@ -15,7 +15,7 @@
 import type { Capabilities } from '../core/capabilities.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { changesState, type CommandName } from '../core/commands.js';
-import { ForbiddenError, GatewayError, UnsupportedByBackendError, UpstreamUnavailableError, ValidationError } from '../core/errors.js';
+import { ForbiddenError, GatewayError, UnsupportedByBackendError, UpstreamRateLimitedError, UpstreamUnavailableError, ValidationError } from '../core/errors.js';
 import type * as M from '../core/model/index.js';
 import type { BackendLimits, ListPage, RegistryPort } from '../core/port.js';
 import type { Attempt, Driver, DriverCall } from './driver.js';
@@ -343,6 +343,11 @@ export class PortableBackend implements RegistryPort {
         event.maybeApplied = e.maybeApplied;
         if (!e.maybeApplied && event.code === undefined) event.sent = false;
       }
+      // Refused before it left: the gateway's share of a registry rate limit, or a state-changing
+      // command that failed before the driver's first change (drivers run beforeWrite just before
+      // it, driver.ts), e.g. a read the command needed first or the driver's own input check.
+      if (e instanceof UpstreamRateLimitedError && !e.sent) event.sent = false;
+      if (changesState(command) && !announced && event.code === undefined) event.sent = false;
       throw e;
     } finally {
       event.durationMs = Math.round(performance.now() - started);

@@ -153,11 +153,16 @@ export class UpstreamFailureError extends RegistryError {
 /**
  * The registry's own rate limit (HTTP 429) outlasted the request's budget: nothing was applied;
  * `retryAfter` is the registry's advised delay in seconds (Retry-After, RFC 9110 section 10.2.3).
+ * `sent` is false when the gateway's own share of the limit refused the request before anything
+ * went to the registry (the command log then says NOT_SENT); true or absent: it was sent.
  */
 export class UpstreamRateLimitedError extends GatewayError {
   readonly code = 'RATE_LIMITED';
-  constructor(message: string, details: ErrorDetails & { retryAfter: number }) {
-    super(message, { retryable: true, ...details });
+  readonly sent: boolean;
+  constructor(message: string, details: ErrorDetails & { retryAfter: number; sent?: boolean }) {
+    const { sent, ...rest } = details;
+    super(message, { retryable: true, ...rest });
+    this.sent = sent ?? true;
   }
 }
 

@@ -92,17 +92,19 @@ export class HeadlessHttpClient {
     const timer = this.opts.timer ?? systemTimer;
     const deadline = timer.now() + (this.endpoint.rateLimitBudgetMs ?? 15_000);
     const secrets = [this.endpoint.token];
+    let sent = false; // whether any attempt of this request reached the registry
     for (;;) {
       const lane = req.lane ?? 'requests';
       const waitMs = await this.budget.take(lane);
       if (waitMs > 0) {
         if (timer.now() + waitMs > deadline) {
           const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
-          throw new UpstreamRateLimitedError(`the ${lane === 'poller' ? "poller's" : "requests'"} share of the registry rate limit is spent for this window: retry after ${retryAfter} s`, { backend: this.opts.backend, retryAfter });
+          throw new UpstreamRateLimitedError(`the ${lane === 'poller' ? "poller's" : "requests'"} share of the registry rate limit is spent for this window: retry after ${retryAfter} s`, { backend: this.opts.backend, retryAfter, sent });
         }
         await timer.sleep(waitMs);
         continue;
       }
+      sent = true;
       const raw = await this.exchange(req, requestId).catch((e: unknown) => {
         if (!(e instanceof NotAnswered)) throw e;
         throw new UpstreamUnavailableError(masked(e.message, secrets), { backend: this.opts.backend, maybeApplied: e.sent && req.changesState });

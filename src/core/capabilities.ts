@@ -28,6 +28,12 @@ export interface Capabilities {
   contactIdent: boolean;
   /** Native bulk actions: transfer, tech contact replacement, name server change, renew, each in one request (REPP). */
   bulk: boolean;
+  /**
+   * The registrar's contact list carries the contacts themselves, 200 a page (REPP `GET
+   * /repp/v1/contacts?details=true`): a request that reads several contacts reads the list instead
+   * of one info each when that is fewer requests (src/loaders/loaders.ts).
+   */
+  contactList?: boolean;
   /** Registrant metadata (name, e-mail, organisation) kept on the domain itself (HeadlessDomains). */
   registrantInfo?: boolean;
   /** Period units the backend accepts. */

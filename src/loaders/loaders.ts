@@ -57,11 +57,71 @@ export async function queryTransfer(backend: RegistryPort, call: CallContext, na
   }
 }
 
+/** Contacts per page of a registry's contact list (the REPP document's default `limit`). */
+export const CONTACT_LIST_PAGE = 200;
+/** Most pages of the contact list one batch reads (and keeps in the request's loader): 1,000 contacts. */
+export const CONTACT_LIST_MAX_PAGES = 5;
+
+/**
+ * The contact loader. Where the registry's contact list carries the contacts (capability
+ * contactList: REPP `details=true`), a batch of two or more contacts at that registry reads the
+ * list, page by page while the pages left are fewer than the contacts still missing (and at most
+ * CONTACT_LIST_MAX_PAGES), and primes every listed contact into the loader, so later batches of
+ * the request (a domain's contacts after its registrant) cost nothing more: 200 domains sharing
+ * 10 contacts cost one list request instead of 10 infos. Contacts the list did not have (another
+ * registrar's, a list read that failed, a list too long to read whole) are read one info each, as
+ * every contact is at other registries. A missing contact resolves to null; other errors reject
+ * that key only.
+ */
+function makeContactLoader(router: Router, call: CallContext): DataLoader<ObjectKey, ContactNode | null, string> {
+  const info = async (k: ObjectKey): Promise<ContactNode | null | Error> => {
+    try {
+      return { ...(await router.named(k.registry).infoContact(call, k.name)).data, registry: k.registry };
+    } catch (err) {
+      return err instanceof ObjectNotFoundError ? null : (err as Error);
+    }
+  };
+  const fromList = async (registry: string, keys: readonly ObjectKey[]): Promise<Map<string, ContactNode>> => {
+    const found = new Map<string, ContactNode>();
+    const backend = router.named(registry);
+    if (keys.length < 2 || !backend.hasAccount(call.registrarId)) return found;
+    try {
+      if (!(await backend.capabilities(call)).contactList) return found;
+      const wanted = new Set(keys.map((k) => k.name));
+      for (let page = 0; page < CONTACT_LIST_MAX_PAGES; page++) {
+        const { data } = await backend.listContacts(call, { limit: CONTACT_LIST_PAGE, offset: page * CONTACT_LIST_PAGE });
+        for (const c of data.contacts) {
+          const node = { ...c, registry };
+          found.set(c.id, node);
+          loader.prime({ registry, name: c.id }, node);
+        }
+        const missing = [...wanted].filter((id) => !found.has(id)).length;
+        const pagesLeft = Math.ceil(data.total / CONTACT_LIST_PAGE) - page - 1;
+        if (missing === 0 || pagesLeft <= 0 || data.contacts.length === 0 || pagesLeft >= missing) break;
+      }
+    } catch {
+      // The list could not be read: each contact is read by itself below.
+    }
+    return found;
+  };
+  const loader: DataLoader<ObjectKey, ContactNode | null, string> = new DataLoader<ObjectKey, ContactNode | null, string>(
+    async (keys) => {
+      const byRegistry = new Map<string, ObjectKey[]>();
+      for (const k of keys) byRegistry.set(k.registry, [...(byRegistry.get(k.registry) ?? []), k]);
+      const listed = new Map<string, Map<string, ContactNode>>();
+      await Promise.all([...byRegistry].map(async ([registry, ks]) => listed.set(registry, await fromList(registry, ks))));
+      return Promise.all(keys.map((k) => listed.get(k.registry)?.get(k.name) ?? info(k)));
+    },
+    { cacheKeyFn: keyOf },
+  );
+  return loader;
+}
+
 export function createLoaders(router: Router, call: CallContext) {
   return {
     domain: makeLoader<Domain>(router, async (b, name) => (await b.infoDomain(call, name)).data),
     host: makeLoader<Host>(router, async (b, name) => (await b.infoHost(call, name)).data),
-    contact: makeLoader<Contact>(router, async (b, id) => (await b.infoContact(call, id)).data),
+    contact: makeContactLoader(router, call),
     /** The latest transfer of a domain as the caller may see it without an auth code (null: none). */
     transfer: makeLoader<Transfer>(router, (b, name) => queryTransfer(b, call, name)),
   };

@@ -30,6 +30,7 @@ export const REPP_CAPABILITIES: Capabilities = {
   contactIdsAssigned: true,
   contactIdent: true,
   bulk: true,
+  contactList: true,
   periodUnits: ['y', 'm'],
 };
 

@@ -25,19 +25,22 @@ const keyOf = (k: ObjectKey) => `${k.registry}\u0000${k.name}`;
  * session pool's queue. A missing object resolves to null (GraphQL null); other errors reject
  * that key only.
  */
-function makeLoader<T>(router: Router, fetch: (backend: RegistryPort, name: string) => Promise<T | null>): DataLoader<ObjectKey, (T & { registry: string }) | null, string> {
+function makeLoader<T>(router: Router, call: CallContext, fetch: (backend: RegistryPort, name: string, call: CallContext) => Promise<T | null>): DataLoader<ObjectKey, (T & { registry: string }) | null, string> {
   return new DataLoader<ObjectKey, (T & { registry: string }) | null, string>(
-    (keys) =>
-      Promise.all(
+    (keys) => {
+      // One batch: its reads may share a registry read (CallContext.readBatch).
+      const batch: CallContext = { ...call, readBatch: {} };
+      return Promise.all(
         keys.map(async (k) => {
           try {
-            const value = await fetch(router.named(k.registry), k.name);
+            const value = await fetch(router.named(k.registry), k.name, batch);
             return value === null ? null : { ...value, registry: k.registry };
           } catch (err) {
             return err instanceof ObjectNotFoundError ? null : (err as Error);
           }
         }),
-      ),
+      );
+    },
     { cacheKeyFn: keyOf },
   );
 }
@@ -119,11 +122,11 @@ function makeContactLoader(router: Router, call: CallContext): DataLoader<Object
 
 export function createLoaders(router: Router, call: CallContext) {
   return {
-    domain: makeLoader<Domain>(router, async (b, name) => (await b.infoDomain(call, name)).data),
-    host: makeLoader<Host>(router, async (b, name) => (await b.infoHost(call, name)).data),
+    domain: makeLoader<Domain>(router, call, async (b, name, c) => (await b.infoDomain(c, name)).data),
+    host: makeLoader<Host>(router, call, async (b, name, c) => (await b.infoHost(c, name)).data),
     contact: makeContactLoader(router, call),
     /** The latest transfer of a domain as the caller may see it without an auth code (null: none). */
-    transfer: makeLoader<Transfer>(router, (b, name) => queryTransfer(b, call, name)),
+    transfer: makeLoader<Transfer>(router, call, (b, name, c) => queryTransfer(b, c, name)),
   };
 }
 

@@ -46,6 +46,8 @@ export class JokerDriver implements Driver {
   readonly limits: BackendLimits = { checkNames: 1, sessions: JOKER_CONNECTIONS };
   private readonly clients = new Map<string, JokerClient>();
   private readonly clock: Clock;
+  /** Pending requests shared by the domain reads of one loader batch (results.ts). */
+  private readonly pending = new results.PendingLists();
 
   constructor(
     private readonly config: JokerBackendConfig,
@@ -131,8 +133,8 @@ export class JokerDriver implements Driver {
   /** One attempt: a refused session is logged in again inside the client, before anything is applied. */
   private run<T>(c: DriverCall, fn: (j: JokerCall) => Promise<M.PortResult<T>>): Promise<M.PortResult<T>> {
     const id = c.ctx.registrarId;
-    return c.attempt((a) =>
-      fn({
+    return c.attempt((a) => {
+      const j: JokerCall = {
         client: this.client(id),
         uid: this.upstreamId(id),
         backend: this.name,
@@ -142,8 +144,11 @@ export class JokerDriver implements Driver {
         currency: this.config.currency ?? 'EUR',
         monthlyTlds: this.monthlyTlds(),
         beforeWrite: () => a.beforeWrite(),
-      }),
-    );
+        pendingList: c.ctx.readBatch ? () => this.pending.get(c.ctx.readBatch!, id, () => results.readPending(j)) : undefined,
+        changed: () => this.pending.changed(id),
+      };
+      return fn(j);
+    });
   }
 
   /** The config's monthlyTlds, lower case, without a leading dot. */

@@ -51,6 +51,12 @@ export interface CallContext {
    * budget, however many objects it reads. Absent: the call goes straight to the backend.
    */
   scheduler?: CallScheduler;
+  /**
+   * The batch of reads this call belongs to (one loader batch, src/loaders/loaders.ts): port calls
+   * carrying the same object were issued together, so a driver may answer them from one registry
+   * read (Joker: the reseller's pending requests). Absent: the call reads on its own.
+   */
+  readBatch?: object;
 }
 
 /**

@@ -21,6 +21,20 @@ export interface JokerCall {
   monthlyTlds: readonly string[];
   beforeWrite(): Promise<void>;
   wrote?: boolean;
+  /**
+   * The reseller's requests still being processed (result-list pending=1), shared by the reads of
+   * one loader batch (CallContext.readBatch, results.ts PendingLists); absent: each read asks for
+   * its own object's.
+   */
+  pendingList?: () => Promise<PendingRequest[]>;
+  /** Called before a modifying request is sent: shared pending lists of the account are read again. */
+  changed?: () => void;
+}
+
+/** One request Joker is still processing: its type ("domain-renew") and object (a domain name, a handle). */
+export interface PendingRequest {
+  type: string;
+  object: string;
 }
 
 /** Sends one request; a modifying one runs beforeWrite first (once per call) and carries the cltrid. */
@@ -29,6 +43,7 @@ export async function send(call: JokerCall, req: DmapiRequest): Promise<DmapiRep
     call.wrote = true;
     await call.beforeWrite();
   }
+  if (req.changesState) call.changed?.();
   return call.client.send(req.changesState ? { ...req, vars: { ...req.vars, cltrid: call.clTRID } } : req);
 }
 

@@ -57,6 +57,8 @@ export function parseRegistration(v: unknown): M.Domain {
     expiresAt: date(lc.expires_at),
     transferredAt: date(obj(r.transfer).completed_at),
     authInfo: text(r.auth_code),
+    // What the transfer query (GET /domains/{domain}, commands.ts) answers: the intent, or none.
+    transfer: r.transfer ? parseTransfer(r) : null,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ContactRole, Period } from './common.js';
+import type { Transfer } from './transfer.js';
 
 /** RFC 5910 DS data (with optional key data); key-data-only registries use `keyData` alone. */
 export interface DsData {
@@ -71,6 +72,13 @@ export interface Domain {
   backendApplyStatus?: 'applied' | 'pending' | null;
   /** Registrant metadata held on the domain itself (HeadlessDomains), where there is no contact object. */
   registrantInfo?: RegistrantInfo | null;
+  /**
+   * The latest transfer as the registry's transfer query would answer it, where the domain read
+   * already carries it (HeadlessDomains: the registration's transfer intent; Joker: from the
+   * pending requests and the sponsor); null: none. Absent: ask the transfer query (EPP, REPP).
+   * `Domain.transfer` answers from it, so such a domain's transfer costs no second read.
+   */
+  transfer?: Transfer | null;
 }
 
 /** Registrant metadata kept on the registration (HeadlessDomains PATCH registrant). */

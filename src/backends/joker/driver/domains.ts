@@ -58,11 +58,12 @@ export async function checkDomains(call: JokerCall, names: string[]): Promise<M.
 /** The domain with the EPP pending statuses of the reseller's requests still being processed for it. */
 export async function infoDomain(call: JokerCall, name: string): Promise<M.PortResult<M.Domain>> {
   const pending = await pendingFor(call, name);
+  const withTransfer = (d: M.Domain): M.Domain => ({ ...d, transfer: transferOf(call, name, d) });
   try {
     const r = await whois(call, name);
-    return result(call, r, parseDomain(r, pending));
+    return result(call, r, withTransfer(parseDomain(r, pending)));
   } catch (e) {
-    if (e instanceof ObjectNotFoundError && pending.includes('domain-register')) return { data: pendingDomain(name, call.uid), trid: { client: call.clTRID, server: null }, code: 1000 };
+    if (e instanceof ObjectNotFoundError && pending.includes('domain-register')) return { data: withTransfer(pendingDomain(name, call.uid)), trid: { client: call.clTRID, server: null }, code: 1000 };
     throw e;
   }
 }
@@ -155,7 +156,20 @@ export async function transferDomain(call: JokerCall, op: 'request' | 'query', n
     }));
   }
   const d = await infoDomain(call, name);
-  const pending = d.data.statuses.includes('pendingTransfer');
-  if (!pending && d.data.sponsor !== call.uid) throw new ObjectNotFoundError(`no transfer of ${name} by this reseller`, { backend: call.backend, upstreamCode: 2303 });
-  return { ...d, data: { name, status: pending ? 'pending' : 'serverApproved', gainingRegistrar: call.uid, losingRegistrar: pending ? d.data.sponsor : '', requestedAt: d.data.updatedAt ?? now, actionAt: d.data.updatedAt ?? now, expiresAt: d.data.expiresAt ?? null } };
+  const t = transferOf(call, name, d.data);
+  if (!t) throw new ObjectNotFoundError(`no transfer of ${name} by this reseller`, { backend: call.backend, upstreamCode: 2303 });
+  return { ...d, data: t };
+}
+
+/**
+ * The transfer query's answer from a domain read: pending while the reseller's transfer-in is
+ * being processed, else serverApproved when the reseller sponsors the domain; null (the query's
+ * 2303) when neither. infoDomain puts it on the domain (Domain.transfer), so reading a domain's
+ * transfer costs no second query-whois.
+ */
+function transferOf(call: JokerCall, name: string, d: M.Domain): M.Transfer | null {
+  const now = call.clock.now();
+  const pending = d.statuses.includes('pendingTransfer');
+  if (!pending && d.sponsor !== call.uid) return null;
+  return { name, status: pending ? 'pending' : 'serverApproved', gainingRegistrar: call.uid, losingRegistrar: pending ? d.sponsor : '', requestedAt: d.updatedAt ?? now, actionAt: d.updatedAt ?? now, expiresAt: d.expiresAt ?? null };
 }

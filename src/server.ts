@@ -70,6 +70,12 @@ export interface GatewayOptions {
   sandboxStateDir?: string;
   /** Where spans go instead of the OTLP exporter, when tracing is on (tests: an in-memory exporter). */
   traceExporter?: SpanExporter;
+  /**
+   * The wall clock (ms since the epoch) of idempotency leases (IdempotencyOptions.now; default
+   * Date.now): tests move it to make an owner's lease look lapsed to another instance, and its
+   * last renewal old to the owner, without waiting for real time.
+   */
+  leaseClock?: () => number;
 }
 
 /**
@@ -221,7 +227,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   ingester = new PollIngester(db.prisma, router, polls, config.registrars.map((r) => r.id), logger, config.poll);
   const apiKeys = new ApiKeyCache(db.prisma, config.auth?.keyCacheTtlMs);
   const fingerprints = deploymentFingerprints(config);
-  const idempotency = new IdempotencyService(db.prisma, clock, { ...idempotencyOptions(config), fingerprints }, { router, commandLog, registrars: config.registrars, logger });
+  const idempotency = new IdempotencyService(db.prisma, clock, { ...idempotencyOptions(config), fingerprints, ...(opts.leaseClock ? { now: opts.leaseClock } : {}) }, { router, commandLog, registrars: config.registrars, logger });
   const bulk = new BulkService({ router, prisma: db.prisma, idempotency, clock, config }, fingerprints, bulkSettings(config), logger);
   const services: Services = { config, prisma: db.prisma, router, clock, logger, idempotency, bulk, events, ingester, apiKeys };
   step('services');

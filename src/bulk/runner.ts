@@ -18,6 +18,17 @@
  * before anything is sent again (IdempotencyService.runInDoubt: at once when its key has no record,
  * the usual case, with the record kept for the batch; else after markInDoubt, through run()). Every
  * other later run goes through IdempotencyService.run, as a single mutation's retry does.
+ *
+ * A claim is fenced before anything is sent for it: the runner knows, per item it holds, until
+ * when its claim is certainly valid (BulkRunner.held: on the monotonic clock, leaseMs from before
+ * the claim or renewal statement that confirmed it was issued; lease_until is on the database's
+ * clock, which it never runs ahead of). Right before an item's command is written (the command
+ * log's beforeSend) the runner refuses when the claim is known lost (a renewal did not return it)
+ * and, when the last confirmation is older than half a lease, first renews that one item's claim
+ * (BulkStore.holdClaim) and refuses when that fails. A refused item was taken by another instance
+ * (its claim had lapsed: this one stalled): nothing was sent, and it is left to that instance, with
+ * no outcome written here. In the normal case (renewals every third of a lease) this costs no
+ * statement per item.
  */
 import { EventEmitter } from 'node:events';
 import { GatewayError } from '../core/errors.js';
@@ -66,6 +77,21 @@ export function isTransient(err: unknown): boolean {
 /** An item's job was cancelled while the item waited for a session: nothing was sent for it. */
 class CancelledBeforeSend extends Error {}
 
+/** An item's claim was lost (another instance took it after it lapsed) before its command was sent: nothing was sent for it. */
+class ClaimLostBeforeSend extends Error {}
+
+/** One claim this runner holds: which claim of the item (ClaimedItem.attempts), and until when it is certainly valid. */
+interface HeldClaim {
+  attempts: number;
+  /**
+   * performance.now() (ms) up to which the claim is certainly this runner's: leaseMs after the
+   * latest claim, renewal or fence statement that confirmed it was issued (taken before it was sent).
+   */
+  until: number;
+  /** Its outcome is queued for a flush: nothing more is sent for it, and a renewal that misses it (settled meanwhile) says nothing. */
+  settling?: boolean;
+}
+
 export class BulkRunner {
   /** Emits 'settled' (jobId) after outcomes of the job's items were written. */
   readonly events = new EventEmitter().setMaxListeners(0);
@@ -75,12 +101,14 @@ export class BulkRunner {
   private readonly reading = new Map<string, Promise<BulkJob | null>>();
   /**
    * Items this runner claimed and has not settled yet (queued, running, or with an outcome not yet
-   * written): the only ones whose leases it renews. An item RUNNING under this instance's name
-   * that it does not hold (its earlier life's, after a restart with the same identity, which the
-   * first claims did not take back yet; or one whose claim's answer was lost) lapses and is taken
-   * over in doubt, instead of being renewed for good and never run again.
+   * written), by id, with how long each claim is certainly valid (HeldClaim): the only ones whose
+   * leases it renews. An item RUNNING under this instance's name that it does not hold (its earlier
+   * life's, after a restart with the same identity, which the first claims did not take back yet;
+   * or one whose claim's answer was lost) lapses and is taken over in doubt, instead of being
+   * renewed for good and never run again. An item a renewal or a fence found taken by another
+   * instance is dropped (its command is not sent: see claimHeld).
    */
-  private readonly held = new Set<bigint>();
+  private readonly held = new Map<bigint, HeldClaim>();
   private outcomes: ItemOutcome[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
@@ -125,13 +153,63 @@ export class BulkRunner {
     this.stopped = false;
     const every = (ms: number, fn: () => void) => this.timers.push(setInterval(fn, ms));
     every(this.settings.idleMs, () => this.wake());
-    every(Math.max(100, Math.floor(this.settings.leaseMs / 3)), () => void this.store.renewLeases(this.holder, this.held, this.settings.leaseMs).catch((err) => this.logger.warn({ err }, 'bulk: lease renewal failed')));
+    every(Math.max(100, Math.floor(this.settings.leaseMs / 3)), () => void this.renewLeases().catch((err) => this.logger.warn({ err }, 'bulk: lease renewal failed')));
     every(FLUSH_MS, () => void this.flush());
     every(this.settings.idleMs, () => void this.settleAwaiting());
     every(this.settings.overdueCheckMs, () => void this.settleOverdue());
     // The lanes with items taken back claim at once (wake() would first ask which lanes have work).
     for (const backend of new Set(lapsed.map((l) => l.backend))) if (this.knows(backend)) this.pump(backend);
     this.wake();
+  }
+
+  /**
+   * Renews the claims of every item held (one statement) and learns which it still holds: a
+   * renewed claim is valid until leaseMs after the statement was issued; an item not renewed (and
+   * still held under the same claim) was taken by another instance: dropped, so its command is not
+   * sent and its lease no longer renewed.
+   */
+  private async renewLeases(): Promise<void> {
+    const ids = [...this.held.keys()];
+    if (ids.length === 0) return;
+    const issued = performance.now();
+    const renewed = await this.store.renewLeases(this.holder, ids, this.settings.leaseMs);
+    let lost = 0;
+    for (const id of ids) {
+      const h = this.held.get(id);
+      if (!h) continue; // settled meanwhile
+      if (renewed.get(id) === h.attempts) h.until = Math.max(h.until, issued + this.settings.leaseMs);
+      else if (!h.settling && h.until <= issued + this.settings.leaseMs) {
+        // Not renewed under this claim (and not claimed again since the statement was issued).
+        this.held.delete(id);
+        lost++;
+      }
+    }
+    if (lost > 0) this.logger.warn({ items: lost }, 'bulk: claims found taken by another instance (this one was held up longer than the lease); their items are left to it');
+  }
+
+  /**
+   * The claim fence, awaited right before an item's command is written (the command log's
+   * beforeSend): throws ClaimLostBeforeSend (nothing is sent) when the claim is known lost, or
+   * when it was last confirmed more than half a lease ago and one renewal of this item's claim
+   * (BulkStore.holdClaim) does not land. No statement when the claim was confirmed within half a
+   * lease (renewals run every third of one): at least half a lease is then left for the command
+   * to go out before another instance may take the item.
+   */
+  private async claimHeld(item: ClaimedItem): Promise<void> {
+    const h = this.held.get(item.id);
+    if (!h || h.attempts !== item.attempts) throw new ClaimLostBeforeSend();
+    const issued = performance.now();
+    if (h.until - issued >= this.settings.leaseMs / 2) return;
+    if (!(await this.store.holdClaim(this.holder, item.id, item.attempts, this.settings.leaseMs))) {
+      if (this.held.get(item.id) === h) this.held.delete(item.id);
+      throw new ClaimLostBeforeSend();
+    }
+    h.until = Math.max(h.until, issued + this.settings.leaseMs);
+  }
+
+  /** Whether this runner still holds the item under the claim it was queued with. */
+  private holds(item: ClaimedItem): boolean {
+    return this.held.get(item.id)?.attempts === item.attempts;
   }
 
   /** This instance has the backend (an item of a backend it no longer has is not claimed here). */
@@ -158,7 +236,7 @@ export class BulkRunner {
     this.timers = [];
     while ([...this.lanes.values()].some((l) => l.inFlight > 0 || l.claiming)) await new Promise((r) => setTimeout(r, 20));
     const unstarted = [...this.lanes.values()].flatMap((l) => l.queue.splice(0));
-    this.outcomes.push(...unstarted.map((i) => ({ id: i.id, state: 'PENDING' as const, notBefore: new Date(0) })));
+    this.queue(unstarted.map((i) => ({ id: i.id, state: 'PENDING' as const, notBefore: new Date(0) })));
     await this.flush();
     await this.awaitingSweep;
   }
@@ -256,10 +334,11 @@ export class BulkRunner {
     const buffer = Math.max(8 * limit, 64, chunks);
     if (this.stopped || lane.claiming || lane.queue.length >= (chunks > 0 ? buffer / 2 : buffer / 4)) return;
     lane.claiming = true;
+    const issued = performance.now();
     this.store
       .claim(this.holder, backend, buffer - lane.queue.length, this.settings.leaseMs)
       .then((items) => {
-        for (const item of items) this.held.add(item.id);
+        for (const item of items) this.held.set(item.id, { attempts: item.attempts, until: issued + this.settings.leaseMs });
         lane.queue.push(...items);
         lane.claiming = false;
         if (items.length > 0) this.pump(backend);
@@ -330,33 +409,41 @@ export class BulkRunner {
    * How the item's operation runs under its key: a first run without a record before sending
    * (its outcome's record is kept for the batch), an item in doubt reconciled first
    * (IdempotencyService.runInDoubt: its record too is kept for the batch unless the key had one),
-   * any other through the idempotency service as a single mutation's retry.
+   * any other through the idempotency service as a single mutation's retry. Every way fences the
+   * item's claim right before its command is written (claimHeld).
    */
   private idempotencyFor(item: ClaimedItem, records: DeferredRecord[], log: LogEntry[]): IdempotencyRunner {
     const svc = this.env.idempotency;
     const keepLog = (e: LogEntry) => void log.push(e);
+    const claimHeld = () => this.claimHeld(item);
     if (item.inDoubt) {
       const { claimedAt, ownHolder } = item.inDoubt;
-      return { run: (req, execute) => svc.runInDoubt(req, claimedAt, ownHolder, execute, (r) => records.push(r), { keepLog }) };
+      return { run: (req, execute) => svc.runInDoubt(req, claimedAt, ownHolder, execute, (r) => records.push(r), { keepLog, beforeSend: claimHeld }) };
     }
     if (item.attempts === 1) {
       // It may have waited for a session (AHEAD): the job is looked at again right before the write.
       const beforeSend = async () => {
         if (!this.stillRunning(await this.jobOf(item.jobId))) throw new CancelledBeforeSend();
+        await claimHeld();
       };
       return { run: (req, execute) => svc.runDeferred(req, execute, (r) => records.push(r), { beforeSend, keepLog }) };
     }
-    return svc;
+    return { run: (req, execute) => svc.run(req, execute, { beforeSend: claimHeld }) };
   }
 
   private stillRunning(job: BulkJob | null): job is BulkJob {
     return job !== null && job.state !== 'CANCELLED';
   }
 
+  /**
+   * Runs one item and queues its outcome for the next flush. An item no longer held (another
+   * instance took it: see renewLeases, claimHeld) is left to that instance: no outcome here.
+   */
   private async runOne(item: ClaimedItem): Promise<void> {
     let outcome: ItemOutcome;
     const records: DeferredRecord[] = [];
     const log: LogEntry[] = [];
+    if (!this.holds(item)) return;
     try {
       const job = await this.jobOf(item.jobId);
       if (!this.stillRunning(job)) {
@@ -368,10 +455,14 @@ export class BulkRunner {
         outcome = { id: item.id, state: awaitsRegistry(result) ? 'AWAITING_REGISTRY' : 'SUCCEEDED', result, records, log };
       }
     } catch (err) {
+      if (err instanceof ClaimLostBeforeSend) {
+        this.logger.warn({ item: item.name, job: item.jobId }, 'bulk: the claim of an item was taken by another instance before its command was sent; nothing sent, left to it');
+        if (this.holds(item)) this.held.delete(item.id);
+        return;
+      }
       outcome = err instanceof CancelledBeforeSend ? { id: item.id, state: 'CANCELLED', error: cancelledError(item.attempts), log } : { ...this.failed(item, err, records), log };
     }
-    this.outcomes.push(outcome);
-    if (this.outcomes.length >= FLUSH_ITEMS) void this.flush();
+    this.gather([outcome]);
   }
 
   /** A failed run's outcome: PENDING again after a back-off when worth another attempt, else FAILED. */
@@ -384,8 +475,17 @@ export class BulkRunner {
   }
 
   private gather(outcomes: ItemOutcome[]): void {
-    this.outcomes.push(...outcomes);
+    this.queue(outcomes);
     if (this.outcomes.length >= FLUSH_ITEMS) void this.flush();
+  }
+
+  /** Queues outcomes for the next flush (their items' claims are then only renewed until it: HeldClaim.settling). */
+  private queue(outcomes: ItemOutcome[]): void {
+    for (const o of outcomes) {
+      const h = this.held.get(o.id);
+      if (h) h.settling = true;
+    }
+    this.outcomes.push(...outcomes);
   }
 
   /**

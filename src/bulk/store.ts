@@ -356,19 +356,41 @@ export class BulkStore {
 
   /**
    * Extends the leases of the items `ids` that `holder` still runs (RUNNING under its name), by
-   * `leaseMs` from now. Only the ids the caller holds in memory: a restarted instance with the same
-   * identity finds its earlier life's items RUNNING under the same holder name, and renewing those
-   * by name would keep them from ever lapsing to be claimed again (see BulkRunner.held).
+   * `leaseMs` from now (the database's clock, which every claim compares lease_until with). Only the
+   * ids the caller holds in memory: a restarted instance with the same identity finds its earlier
+   * life's items RUNNING under the same holder name, and renewing those by name would keep them
+   * from ever lapsing to be claimed again (see BulkRunner.held). Returns the items it renewed, each
+   * with its `attempts` (which claim of the item holds it: ClaimedItem.attempts); an id missing
+   * from the answer is no longer `holder`'s (settled, or taken by another instance after its lease
+   * lapsed). One statement, whatever the number of ids.
    */
-  async renewLeases(holder: string, ids: Iterable<bigint>, leaseMs: number): Promise<void> {
+  async renewLeases(holder: string, ids: Iterable<bigint>, leaseMs: number): Promise<Map<bigint, number>> {
     const list = [...ids].map(String);
-    if (list.length === 0) return;
-    await rawExecute(
+    if (list.length === 0) return new Map();
+    const rows = await rawQuery<{ id: string | bigint; attempts: number }>(
       this.prisma,
       `UPDATE bulk_items SET lease_until = now() + make_interval(secs => $2::double precision)
-      WHERE id IN (SELECT jsonb_array_elements_text($3::jsonb)::bigint) AND holder = $1 AND state = 'RUNNING'`,
+      WHERE id IN (SELECT jsonb_array_elements_text($3::jsonb)::bigint) AND holder = $1 AND state = 'RUNNING'
+      RETURNING id, attempts`,
       [holder, leaseMs / 1000, JSON.stringify(list)],
     );
+    return new Map(rows.map((r) => [BigInt(r.id), r.attempts]));
+  }
+
+  /**
+   * The fence of one item before its command is sent (BulkRunner): extends its lease by `leaseMs`
+   * from now only while `holder` still holds it under the same claim (RUNNING, its name, `attempts`
+   * as claimed: a later claim of the item, even by this holder, is another run). Returns whether it
+   * did; false means another instance took the item (or it was settled): nothing may be sent.
+   */
+  async holdClaim(holder: string, id: bigint, attempts: number, leaseMs: number): Promise<boolean> {
+    const n = await rawExecute(
+      this.prisma,
+      `UPDATE bulk_items SET lease_until = now() + make_interval(secs => $3::double precision)
+      WHERE id = $1::bigint AND holder = $2 AND state = 'RUNNING' AND attempts = $4::integer`,
+      [id.toString(), holder, leaseMs / 1000, attempts],
+    );
+    return n === 1;
   }
 
   /**

@@ -11,11 +11,21 @@ export class IdempotencyKeyReusedError extends GatewayError {
 
 export class IdempotencyInProgressError extends GatewayError {
   readonly code = 'IDEMPOTENCY_IN_PROGRESS';
+  constructor(message = 'a request with this idempotencyKey is still in progress; retry shortly with the same key') {
+    super(message, { field: 'idempotencyKey', retryable: true });
+  }
+}
+
+/**
+ * The request owned its key's record but could not prove it still did right before sending (its
+ * lease renewals had not landed for too long and the fence write failed, or a note found the
+ * record taken: another request with the key declared it dead and took over). Nothing was sent by
+ * this request. Same code as IdempotencyInProgressError (IDEMPOTENCY_IN_PROGRESS, retryable): the
+ * key is another request's now, and a retry with the same key gets that request's answer.
+ */
+export class IdempotencyLeaseLostError extends IdempotencyInProgressError {
   constructor() {
-    super('a request with this idempotencyKey is still in progress; retry shortly with the same key', {
-      field: 'idempotencyKey',
-      retryable: true,
-    });
+    super('this request was held up for longer than its hold on the idempotencyKey lasts and another request with the key took over; nothing was sent by this one: retry with the same key for the answer');
   }
 }
 

@@ -8,6 +8,10 @@ export interface StoredRequest {
 }
 
 export interface LeaseOptions {
+  /**
+   * How often the lease is renewed (ms); also how old the last confirmed write may be for hold()
+   * to answer without a statement.
+   */
   heartbeatMs: number;
   /** Wall clock (ms) for lease stamps. */
   now: () => number;
@@ -27,16 +31,47 @@ export class Lease {
   private chain: Promise<unknown> = Promise.resolve();
   private lostFlag = false;
 
+  /**
+   * `token`: the record's updatedAt as this owner wrote it (on opts.now). `issuedAt`: when the
+   * write that stored `token` was issued, on the monotonic clock (performance.now(), ms), taken
+   * before the statement was sent (the insert's or the claim's).
+   */
   constructor(
     private readonly prisma: PrismaClient,
     private readonly key: { registrarId: string; idempotencyKey: string },
     private token: Date,
     private request: StoredRequest,
     private readonly opts: LeaseOptions,
+    private issuedAt: number = performance.now(),
   ) {}
 
   get lost(): boolean {
     return this.lostFlag;
+  }
+
+  /**
+   * How long ago (ms) the write that last confirmed the lease was issued: the larger of what the
+   * wall clock (opts.now, which waiters compare updatedAt with) and the monotonic clock count, so
+   * that neither a wall clock set back nor one that stands still (a fake) hides a stall.
+   */
+  age(): number {
+    return Math.max(this.opts.now() - this.token.getTime(), performance.now() - this.issuedAt);
+  }
+
+  /**
+   * The fence, awaited right before a command of the key is sent: proves the lease is still held.
+   * False when it is known lost. When the last confirmed write was issued more than heartbeatMs
+   * ago (a stall: a GC pause, a database or a session wait), one conditional write (as a renewal)
+   * must land first, and false when it does not (another request declared this owner dead). True,
+   * without a statement, when the lease was confirmed within heartbeatMs: a waiter declares the
+   * owner dead only after leaseMs without a renewal, so at least leaseMs - heartbeatMs remains
+   * (less the wall-clock skew between instances) for the command to go out. Rejects when the
+   * database does (the caller then sends nothing either).
+   */
+  async hold(): Promise<boolean> {
+    if (this.lostFlag) return false;
+    if (this.age() <= this.opts.heartbeatMs) return true;
+    return this.write({});
   }
 
   /** A stamp later than `after` (wall clock, or after + 1 ms when the clock has not moved on). */
@@ -67,7 +102,7 @@ export class Lease {
     this.timer = null;
   }
 
-  /** Merges what the attempt is about to send into the stored request (before sending it). */
+  /** Merges what the attempt is about to send into the stored request (before sending it); false once the lease is lost (nothing may be sent then). */
   note(details: Record<string, unknown>): Promise<boolean> {
     this.request = { ...this.request, noted: { ...this.request.noted, ...(storableArgs(details) as Record<string, unknown>) } };
     return this.write({ request: this.request as unknown as Prisma.InputJsonValue });
@@ -77,12 +112,13 @@ export class Lease {
   write(data: Prisma.IdempotencyRecordUpdateManyMutationInput): Promise<boolean> {
     return this.serial(async () => {
       if (this.lostFlag) return false;
+      const issued = performance.now();
       const next = Lease.stamp(this.opts.now(), this.token);
       const { count } = await this.prisma.idempotencyRecord.updateMany({
         where: { ...this.key, state: 'IN_PROGRESS', updatedAt: this.token },
         data: { ...data, updatedAt: next },
       });
-      return this.after(count, next);
+      return this.after(count, next, issued);
     });
   }
 
@@ -114,13 +150,14 @@ export class Lease {
     return this.serial(async () => {
       if (this.lostFlag) return false;
       const { count } = await this.prisma.idempotencyRecord.deleteMany({ where: { ...this.key, state: 'IN_PROGRESS', updatedAt: this.token } });
-      return this.after(count, this.token);
+      return this.after(count, this.token, this.issuedAt);
     });
   }
 
-  private after(count: number, next: Date): boolean {
+  private after(count: number, next: Date, issued: number): boolean {
     if (count === 1) {
       this.token = next;
+      this.issuedAt = issued;
       return true;
     }
     this.lostFlag = true;

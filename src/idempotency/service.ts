@@ -11,7 +11,7 @@ import { rawQuery } from '../db/raw.js';
 import type { Logger } from '../logger.js';
 import type { Router } from '../routing/router.js';
 import type { CommandLog, CommandWatch, LogEntry } from '../commandlog/command-log.js';
-import { IdempotencyInProgressError, IdempotencyKeyReusedError, OutcomeUnknownError, ReplayedError } from './errors.js';
+import { IdempotencyInProgressError, IdempotencyKeyReusedError, IdempotencyLeaseLostError, OutcomeUnknownError, ReplayedError } from './errors.js';
 import { underClientKeyLock } from './key-lock.js';
 import { DERIVED_KEY_PREFIX } from '../validation/names.js';
 import { classifyFailure, type FailureKind } from './failure.js';
@@ -57,9 +57,27 @@ export interface IdempotencyDeps {
   logger?: Logger;
 }
 
-/** Options of runDeferred (and runInDoubt's keepLog). */
+/** Options of run(). */
+export interface RunOptions {
+  /**
+   * The caller has just written the key's record (markInDoubt): the record is read first instead
+   * of trying an insert that can only be refused.
+   */
+  recorded?: boolean;
+  /**
+   * Awaited right before each command of the key is written (CommandLog.watch's beforeSend), before
+   * the owner's own fence (Lease.hold); what it throws is thrown, with nothing sent (a bulk item
+   * whose claim was lost).
+   */
+  beforeSend?: () => Promise<void>;
+}
+
+/** Options of runDeferred and runInDoubt. */
 export interface DeferredOptions {
-  /** Awaited right before each command of the key is written (CommandLog.watch's beforeSend). */
+  /**
+   * Awaited right before each command of the key is written (CommandLog.watch's beforeSend); once
+   * a note made the request own a record, the owner's fence (Lease.hold) follows it.
+   */
   beforeSend?: () => Promise<void>;
   /**
    * The command log entries of the key's commands not written before sending go here (CommandLog.watch's
@@ -93,7 +111,11 @@ export interface StoredResult {
 
 /** What the request's execute function may do besides sending. */
 export interface Attempt {
-  /** Records what is about to be sent (e.g. a renewal's curExpDate), before sending it: reconciliation reads it. */
+  /**
+   * Records what is about to be sent (e.g. a renewal's curExpDate), before sending it: reconciliation
+   * reads it. Throws IdempotencyLeaseLostError (IDEMPOTENCY_IN_PROGRESS) when the record is no longer
+   * this request's (another request with the key took it over): nothing may be sent then.
+   */
   note(details: Record<string, unknown>): Promise<void>;
 }
 
@@ -156,8 +178,16 @@ export class IdempotencyService {
    * written the key's record (markInDoubt), so the record is read first instead of trying an insert
    * that can only be refused (a unique violation: an error in PostgreSQL's log and a thrown error
    * per call, which made a restarted bulk runner's reconciliation of its in-doubt items CPU-bound).
+   * `opts.beforeSend`: see RunOptions.
+   *
+   * The owner's commands are fenced: right before each command of the key is sent (CommandLog.watch's
+   * beforeSend, where adapters announce it), the owner proves it still holds the lease (Lease.hold:
+   * free when a write confirmed it within a heartbeat, else one conditional write). An owner that
+   * stalled until another request declared it dead therefore sends nothing and throws
+   * IdempotencyLeaseLostError (IDEMPOTENCY_IN_PROGRESS, retryable: the retry gets the other
+   * request's answer); so does a note() that finds the record taken.
    */
-  async run<T extends StoredResult>(req: MutationRequest, execute: (attempt: Attempt) => Promise<T>, opts: { recorded?: boolean } = {}): Promise<MutationOutcome<T>> {
+  async run<T extends StoredResult>(req: MutationRequest, execute: (attempt: Attempt) => Promise<T>, opts: RunOptions = {}): Promise<MutationOutcome<T>> {
     const fp = this.fingerprints.of(req.operation, req.args);
     const deadline = this.opts.now() + this.opts.waitMs;
     // A waiter tries to insert (become the owner) only while no record exists: a refused insert is a
@@ -168,7 +198,7 @@ export class IdempotencyService {
       if (round > 0 && this.opts.now() >= deadline) throw new IdempotencyInProgressError();
       if (mayInsert) {
         const lease = await this.insert(req, fp);
-        if (lease) return { result: await this.attempt(lease, req, execute), replayed: false };
+        if (lease) return { result: await this.attempt(lease, req, execute, opts.beforeSend), replayed: false };
         mayInsert = false;
       }
       const rec = await this.prisma.idempotencyRecord.findUnique({ where: this.where(req) });
@@ -185,7 +215,7 @@ export class IdempotencyService {
       if (rec.state === 'FAILED') throw new ReplayedError(rec.error as never);
       if (rec.state === 'OUTCOME_UNKNOWN') {
         const claimed = await this.claim(rec);
-        if (claimed) return this.reconcileThenAnswer(claimed, rec, req, execute);
+        if (claimed) return this.reconcileThenAnswer(claimed, rec, req, execute, opts.beforeSend);
         continue; // another request claimed it first: look again
       }
       if (this.opts.now() - rec.updatedAt.getTime() > this.opts.leaseMs) {
@@ -210,7 +240,9 @@ export class IdempotencyService {
    * sending from then on) and settled by this call, and `keep` gets nothing.
    * `opts.beforeSend`: awaited right before each command of the key is written (see
    * CommandLog.watch; with no command log it is not called); what it throws is thrown, with
-   * nothing sent and nothing kept (a record a note wrote is released). `opts.keepLog`: see
+   * nothing sent and nothing kept (a record a note wrote is released). Once a note wrote the
+   * record, the owner's fence follows it, as in run() (IdempotencyLeaseLostError, nothing sent),
+   * and a later note that finds the record taken throws the same. `opts.keepLog`: see
    * DeferredOptions (entries of commands logged before sending, after a note, are not its).
    * Throws what run() throws; IdempotencyInProgressError when a record of the key appeared
    * meanwhile (nothing was sent: the caller runs the key through run() next time).
@@ -226,14 +258,18 @@ export class IdempotencyService {
     let lease: Lease | null = null;
     // The key's commands are logged with their answers, not before sending (the intent is kept
     // elsewhere); with keepLog, by the caller, with the record this keeps.
-    const watch = this.deps.commandLog?.watch(req.registrarId, req.key, { deferred: true, beforeSend: opts.beforeSend, keep: opts.keepLog });
+    const beforeSend = async () => {
+      await opts.beforeSend?.();
+      if (lease) await this.fence(lease, req);
+    };
+    const watch = this.deps.commandLog?.watch(req.registrarId, req.key, { deferred: true, beforeSend, keep: opts.keepLog });
     const note = async (details: Record<string, unknown>) => {
       if (!lease) {
         lease = await this.insert(req, fingerprint, details);
         if (!lease) throw new IdempotencyInProgressError();
         lease.startHeartbeat();
         if (watch) watch.deferred = false; // from now on as run(): logged before sending
-      } else await lease.note(details);
+      } else if (!(await lease.note(details))) throw this.leaseLost(req);
     };
     let result: T;
     try {
@@ -287,7 +323,8 @@ export class IdempotencyService {
    * written first, from what the request says (the renewal's curExpDate, ...): applied, its answer
    * (replayed: true); certainly not applied, the request runs as a first run (runDeferred);
    * unknown, OutcomeUnknownError. In each case the key's record goes to `keep`, for the caller to
-   * write with the item's outcome (writeDeferredRecords), as runDeferred's does. If this process
+   * write with the item's outcome (writeDeferredRecords), as runDeferred's does. `opts.beforeSend`
+   * goes to whichever of run() and runDeferred sends (RunOptions, DeferredOptions). If this process
    * dies first, the item is in doubt again and is reconciled again: nothing is sent that the
    * registry's state does not show unapplied. The keys asked within one tick are looked up in one
    * statement (hasRecord). `startedBy`: no later than the earlier attempt started (its claim).
@@ -298,11 +335,11 @@ export class IdempotencyService {
     ownerDead: boolean,
     execute: (attempt: Attempt) => Promise<T>,
     keep: (record: DeferredRecord) => void,
-    opts: Pick<DeferredOptions, 'keepLog'> = {},
+    opts: DeferredOptions = {},
   ): Promise<MutationOutcome<T>> {
     if (await this.hasRecord(req.registrarId, req.key)) {
       await this.markInDoubt(req, startedBy, ownerDead);
-      return this.run(req, execute, { recorded: true });
+      return this.run(req, execute, { recorded: true, beforeSend: opts.beforeSend });
     }
     const base = this.deferredBase(req, startedBy);
     // What the earlier attempt's record would have said: its request, sent from `startedBy` on.
@@ -469,18 +506,49 @@ export class IdempotencyService {
     }
   }
 
-  /** A lease on the key's record, writing through the database's lease client (src/db/lease-client.ts). */
-  private lease(req: MutationRequest, token: Date, request: StoredRequest): Lease {
-    return new Lease(leaseClientOf(this.prisma), { registrarId: req.registrarId, idempotencyKey: req.key }, token, request, {
-      heartbeatMs: this.opts.heartbeatMs ?? Math.max(10, Math.floor(this.opts.leaseMs / 3)),
-      now: this.opts.now,
-      onLost: () => this.deps.logger?.warn({ operation: req.operation, registrarId: req.registrarId }, 'idempotency: lease lost (another request took over)'),
-    });
+  /**
+   * A lease on the key's record, writing through the database's lease client (src/db/lease-client.ts).
+   * `issued`: performance.now() taken before the write that stored `token` was sent.
+   */
+  private lease(req: MutationRequest, token: Date, request: StoredRequest, issued: number): Lease {
+    return new Lease(
+      leaseClientOf(this.prisma),
+      { registrarId: req.registrarId, idempotencyKey: req.key },
+      token,
+      request,
+      {
+        heartbeatMs: this.opts.heartbeatMs ?? Math.max(10, Math.floor(this.opts.leaseMs / 3)),
+        now: this.opts.now,
+        onLost: () => this.deps.logger?.warn({ operation: req.operation, registrarId: req.registrarId }, 'idempotency: lease lost (another request took over)'),
+      },
+      issued,
+    );
+  }
+
+  /**
+   * The owner's fence, awaited right before each command of the key is sent: Lease.hold, and
+   * IdempotencyLeaseLostError (nothing is sent) when the lease is not held. See run().
+   */
+  private async fence(lease: Lease, req: Pick<MutationRequest, 'registrarId' | 'operation'>): Promise<void> {
+    if (!(await lease.hold())) throw this.leaseLost(req);
+  }
+
+  private leaseLost(req: Pick<MutationRequest, 'registrarId' | 'operation'>): IdempotencyLeaseLostError {
+    this.deps.logger?.warn({ operation: req.operation, registrarId: req.registrarId }, 'idempotency: this request no longer holds its key (another request took it over while it was held up); nothing sent');
+    return new IdempotencyLeaseLostError();
+  }
+
+  /** The attempt's note(): Lease.note, and IdempotencyLeaseLostError when the lease is lost. */
+  private noter(lease: Lease, req: Pick<MutationRequest, 'registrarId' | 'operation'>): Attempt['note'] {
+    return async (d) => {
+      if (!(await lease.note(d))) throw this.leaseLost(req);
+    };
   }
 
   /** Inserts the IN_PROGRESS record (with what the attempt noted so far); the request that manages to is the owner. */
   private async insert(req: MutationRequest, fp: string, noted: Record<string, unknown> = {}): Promise<Lease | null> {
     const request: StoredRequest = { args: storableArgs(req.args), noted: storableArgs(noted) as Record<string, unknown> };
+    const issued = performance.now();
     const token = Lease.stamp(this.opts.now());
     const now = this.clock.now();
     try {
@@ -499,18 +567,19 @@ export class IdempotencyService {
       if (isUniqueViolation(err)) return null;
       throw err;
     }
-    return this.lease(req, token, request);
+    return this.lease(req, token, request, issued);
   }
 
   /** OUTCOME_UNKNOWN -> IN_PROGRESS, for exactly one of the requests that try. */
   private async claim(rec: IdempotencyRecord): Promise<Lease | null> {
+    const issued = performance.now();
     const token = Lease.stamp(this.opts.now(), rec.updatedAt);
     const { count } = await this.prisma.idempotencyRecord.updateMany({
       where: { id: rec.id, state: 'OUTCOME_UNKNOWN', updatedAt: rec.updatedAt },
       data: { state: 'IN_PROGRESS', updatedAt: token },
     });
     const request = (rec.request ?? { args: null, noted: {} }) as unknown as StoredRequest;
-    return count === 1 ? this.lease({ registrarId: rec.registrarId, key: rec.idempotencyKey, operation: rec.operation, args: null }, token, request) : null;
+    return count === 1 ? this.lease({ registrarId: rec.registrarId, key: rec.idempotencyKey, operation: rec.operation, args: null }, token, request, issued) : null;
   }
 
   /** An owner that stopped renewing its lease died (or lost the database): its outcome is unknown. */
@@ -522,13 +591,13 @@ export class IdempotencyService {
     if (count === 1) this.deps.logger?.warn({ operation: rec.operation, registrarId: rec.registrarId }, 'idempotency: owner of an in-progress request stopped renewing its lease; outcome unknown');
   }
 
-  /** Runs the command as the owner and settles the record. */
-  private async attempt<T extends StoredResult>(lease: Lease, req: MutationRequest, execute: (a: Attempt) => Promise<T>): Promise<T> {
+  /** Runs the command as the owner (fenced: see run()) and settles the record. */
+  private async attempt<T extends StoredResult>(lease: Lease, req: MutationRequest, execute: (a: Attempt) => Promise<T>, beforeSend?: () => Promise<void>): Promise<T> {
     lease.startHeartbeat();
     let result: T;
-    const watch = this.deps.commandLog?.watch(req.registrarId, req.key);
+    const watch = this.deps.commandLog?.watch(req.registrarId, req.key, { beforeSend: this.fencing(lease, req, beforeSend) });
     try {
-      result = await execute({ note: async (d) => void (await lease.note(d)) });
+      result = await execute({ note: this.noter(lease, req) });
     } catch (err) {
       await this.settleFailure(lease, err, this.failureKind(req.operation, err, watch));
       throw err;
@@ -545,6 +614,14 @@ export class IdempotencyService {
    * command log before sending it) sent nothing: whatever failed (a read before it, a login, a
    * session the registry had ended) is not the key's answer, and the key may be sent again.
    */
+  /** A watch's beforeSend for an owner: the caller's `beforeSend`, then the owner's fence. */
+  private fencing(lease: Lease, req: Pick<MutationRequest, 'registrarId' | 'operation'>, beforeSend?: () => Promise<void>): () => Promise<void> {
+    return async () => {
+      await beforeSend?.();
+      await this.fence(lease, req);
+    };
+  }
+
   private failureKind(operation: string, err: unknown, watch: CommandWatch | undefined): FailureKind {
     if (watch && watch.announced === 0 && OPERATIONS[operation]?.command) return 'not-applied';
     return classifyFailure(err);
@@ -570,6 +647,7 @@ export class IdempotencyService {
     rec: IdempotencyRecord,
     req: MutationRequest,
     execute: (a: Attempt) => Promise<T>,
+    beforeSend?: () => Promise<void>,
   ): Promise<MutationOutcome<T>> {
     lease.startHeartbeat();
     const verdict = await this.reconciler.verdict(rec, req.call);
@@ -579,9 +657,10 @@ export class IdempotencyService {
       throw new OutcomeUnknownError(`the outcome of the first request with this idempotencyKey is not known yet (${verdict.how}); retry later with the same key`);
     }
     let result: T;
-    const watch = this.deps.commandLog?.watch(rec.registrarId, rec.idempotencyKey);
+    const owner = { registrarId: rec.registrarId, operation: rec.operation };
+    const watch = this.deps.commandLog?.watch(rec.registrarId, rec.idempotencyKey, { beforeSend: this.fencing(lease, owner, beforeSend) });
     try {
-      result = await execute({ note: async (d) => void (await lease.note(d)) });
+      result = await execute({ note: this.noter(lease, owner) });
     } catch (err) {
       const kind = this.failureKind(rec.operation, err, watch);
       if (kind === 'definite') {

@@ -96,15 +96,19 @@ export interface InProcessGateway extends GqlClient {
   close(): Promise<void>;
 }
 
-/** startGateway on an open database that its close() leaves open (for a restart on the same data). */
+/**
+ * startGateway on an open database that its close() leaves open (for a restart on the same data).
+ * `opts.leaseClock`: the wall clock of its idempotency leases (GatewayOptions.leaseClock).
+ */
 export async function startInProcessGateway(
   config: GatewayConfig,
   prisma: Gateway['services']['prisma'],
-  opts: { clock?: Clock } = {},
+  opts: { clock?: Clock; leaseClock?: () => number } = {},
 ): Promise<InProcessGateway> {
   const gateway = await startGateway(structuredClone(config), {
     database: { prisma, close: async () => {} },
     clock: opts.clock,
+    leaseClock: opts.leaseClock,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   return { ...client(gateway.url), gateway, close: () => gateway.close() };

@@ -54,6 +54,8 @@ export interface PortCommandEvent {
   idempotencyKey?: string;
   /** The port operation (e.g. "createDomain") the command served. */
   operation?: string;
+  /** The idempotency attempt the command belongs to (CallContext.attempt), for the command log's watches. */
+  attempt?: number;
 }
 
 export interface PortableOptions {
@@ -307,6 +309,7 @@ export class PortableBackend implements RegistryPort {
       durationMs: 0,
       idempotencyKey: ctx.idempotencyKey,
       operation: ctx.operation,
+      ...(ctx.attempt !== undefined ? { attempt: ctx.attempt } : {}),
     };
     const announce = ctx.idempotencyKey && changesState(command) ? this.opts.onCommandStart : undefined;
     let announced = false;

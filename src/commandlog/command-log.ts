@@ -21,6 +21,8 @@ export interface CommandEvent {
   operation?: string | null;
   /** false when the command never reached the registry (nothing was applied); the entry says NOT_SENT. */
   sent?: boolean;
+  /** The watch (CommandWatch.id) of the attempt that sends it (CallContext.attempt); absent: any watch of its key. */
+  attempt?: number;
 }
 
 const watchKey = (registrarId: string, idempotencyKey: string) => `${registrarId}\u0000${idempotencyKey}`;
@@ -51,6 +53,8 @@ export interface CommandLogFilter {
 
 /** Commands announced (written before sending) under one registrar's idempotency key while watched. */
 export interface CommandWatch {
+  /** Tells this watch from the others of its key: carried by the attempt's calls (CallContext.attempt) and their events. */
+  readonly id: number;
   readonly announced: number;
   /**
    * While true, the key's commands are not written before they are sent, only with their answer
@@ -74,6 +78,7 @@ function whereOf(registrarId: string, filter: CommandLogFilter): Prisma.CommandL
 
 /** One open watch (see CommandLog.watch). */
 interface Watch {
+  id: number;
   announced: number;
   deferred: boolean;
   beforeSend?: () => Promise<void>;
@@ -112,6 +117,8 @@ interface Outcome {
 
 interface Announced {
   e: CommandEvent;
+  /** The watches the command counts for (see CommandLog.targets). */
+  watches: Watch[];
   sentAt: Date;
   resolve: () => void;
   reject: (err: unknown) => void;
@@ -148,6 +155,7 @@ export class CommandLog {
   private readonly started = new Map<string, { id?: bigint; sentAt: Date }>();
   /** Open watches, by registrar and idempotency key. */
   private readonly watches = new Map<string, Set<Watch>>();
+  private nextWatch = 1;
   private announcing: Announced[] = [];
   private announcer: Promise<void> | null = null;
   private finished: Finished[] = [];
@@ -168,20 +176,31 @@ export class CommandLog {
    * cannot, or when a watch's `beforeSend` throws (the caller withdrew its intent).
    */
   start = (e: CommandEvent): Promise<void> => {
-    const watches = e.idempotencyKey ? this.watches.get(watchKey(e.registrarId, e.idempotencyKey)) : undefined;
-    const beforeSend = watches && [...watches].find((w) => w.beforeSend)?.beforeSend;
+    const watches = this.targets(e);
+    const beforeSend = watches.find((w) => w.beforeSend)?.beforeSend;
     return beforeSend ? beforeSend().then(() => this.enter(e, watches)) : this.enter(e, watches);
   };
 
-  /** The entry of `start`: kept in memory for its answer when a watch of its key is deferred, else written (batched). */
-  private enter(e: CommandEvent, watches: Set<Watch> | undefined): Promise<void> {
-    if (watches && [...watches].some((w) => w.deferred)) {
+  /**
+   * The open watches a command of `e` belongs to: the one of its attempt (e.attempt) when that is
+   * open, else every watch of its key (none without a key).
+   */
+  private targets(e: CommandEvent): Watch[] {
+    const set = e.idempotencyKey ? this.watches.get(watchKey(e.registrarId, e.idempotencyKey)) : undefined;
+    if (!set) return [];
+    if (e.attempt !== undefined) for (const w of set) if (w.id === e.attempt) return [w];
+    return [...set];
+  }
+
+  /** The entry of `start`: kept in memory for its answer when a watch it belongs to is deferred, else written (batched). */
+  private enter(e: CommandEvent, watches: Watch[]): Promise<void> {
+    if (watches.some((w) => w.deferred)) {
       this.started.set(e.clTRID, { sentAt: this.clock.now() });
       for (const w of watches) w.announced++;
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      this.announcing.push({ e, sentAt: this.clock.now(), resolve, reject });
+      this.announcing.push({ e, watches, sentAt: this.clock.now(), resolve, reject });
       this.startAnnouncer();
     });
   }
@@ -218,7 +237,7 @@ export class CommandLog {
             continue;
           }
           this.started.set(a.e.clTRID, { id, sentAt: a.sentAt });
-          if (a.e.idempotencyKey) for (const w of this.watches.get(watchKey(a.e.registrarId, a.e.idempotencyKey)) ?? []) w.announced++;
+          for (const w of a.watches) w.announced++;
           a.resolve();
         }
       } catch (err) {
@@ -237,15 +256,19 @@ export class CommandLog {
    * for a session). `keep`: the whole entries of the key's finished commands that were not
    * written before sending (deferred, or never announced) go to it instead of to the log's own
    * batches while the watch is open: the caller writes them (a bulk runner, with the item's
-   * idempotency record and outcome, in one statement: see BulkStore.settle).
+   * idempotency record and outcome, in one statement: see BulkStore.settle). A command whose event
+   * names the watch (CommandEvent.attempt = the returned id) belongs to it alone: its beforeSend,
+   * its count, its `keep`; one that names none belongs to every watch of its key (the first
+   * beforeSend and `keep` among them).
    */
   watch(registrarId: string, idempotencyKey: string, opts: { deferred?: boolean; beforeSend?: () => Promise<void>; keep?: (entry: LogEntry) => void } = {}): CommandWatch {
     const k = watchKey(registrarId, idempotencyKey);
-    const w: Watch = { announced: 0, deferred: opts.deferred ?? false, beforeSend: opts.beforeSend, keep: opts.keep };
+    const w: Watch = { id: this.nextWatch++, announced: 0, deferred: opts.deferred ?? false, beforeSend: opts.beforeSend, keep: opts.keep };
     const set = this.watches.get(k) ?? new Set();
     set.add(w);
     this.watches.set(k, set);
     return {
+      id: w.id,
       get announced() {
         return w.announced;
       },
@@ -278,20 +301,12 @@ export class CommandLog {
     if (started?.id !== undefined) this.finished.push({ id: started.id, outcome });
     else {
       const entry: LogEntry = { ...entryOf(e), ...outcome };
-      const keep = e.idempotencyKey ? this.keeperOf(e.registrarId, e.idempotencyKey) : undefined;
+      const keep = this.targets(e).find((w) => w.keep)?.keep;
       if (keep) return keep(entry);
       this.finished.push({ entry });
     }
     this.startWriter();
   };
-
-  /** The `keep` of an open watch of the key, if one has it. */
-  private keeperOf(registrarId: string, idempotencyKey: string): ((entry: LogEntry) => void) | undefined {
-    const watches = this.watches.get(watchKey(registrarId, idempotencyKey));
-    if (!watches) return undefined;
-    for (const w of watches) if (w.keep) return w.keep;
-    return undefined;
-  }
 
   /**
    * Writes the finished commands queued, a batch per statement, until none is left. It starts once

@@ -117,6 +117,12 @@ export interface Attempt {
    * this request's (another request with the key took it over): nothing may be sent then.
    */
   note(details: Record<string, unknown>): Promise<void>;
+  /**
+   * The attempt's command-log watch (CommandWatch.id), when there is a command log: calls made for
+   * the attempt carry it (CallContext.attempt, set by runOperation) so that its commands are fenced
+   * by its own lease, not by another attempt's of the same key in this process.
+   */
+  readonly id?: number;
 }
 
 /**
@@ -273,7 +279,7 @@ export class IdempotencyService {
     };
     let result: T;
     try {
-      result = await execute({ note });
+      result = await execute({ note, id: watch?.id });
     } catch (err) {
       const kind = this.failureKind(req.operation, err, watch);
       if (lease) await this.settleFailure(lease, err, kind);
@@ -597,7 +603,7 @@ export class IdempotencyService {
     let result: T;
     const watch = this.deps.commandLog?.watch(req.registrarId, req.key, { beforeSend: this.fencing(lease, req, beforeSend) });
     try {
-      result = await execute({ note: this.noter(lease, req) });
+      result = await execute({ note: this.noter(lease, req), id: watch?.id });
     } catch (err) {
       await this.settleFailure(lease, err, this.failureKind(req.operation, err, watch));
       throw err;
@@ -660,7 +666,7 @@ export class IdempotencyService {
     const owner = { registrarId: rec.registrarId, operation: rec.operation };
     const watch = this.deps.commandLog?.watch(rec.registrarId, rec.idempotencyKey, { beforeSend: this.fencing(lease, owner, beforeSend) });
     try {
-      result = await execute({ note: this.noter(lease, owner) });
+      result = await execute({ note: this.noter(lease, owner), id: watch?.id });
     } catch (err) {
       const kind = this.failureKind(rec.operation, err, watch);
       if (kind === 'definite') {

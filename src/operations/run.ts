@@ -74,5 +74,6 @@ export async function runOperation<T extends TransactionRecord>(
 ): Promise<{ result: T; replayed: boolean }> {
   const key = checkIdempotencyKey('idempotencyKey', actor.idempotencyKey);
   const call: CallContext = { registrarId: actor.registrarId, idempotencyKey: key, operation };
-  return env.idempotency.run({ registrarId: actor.registrarId, key, operation, args, call }, (attempt) => execute(call, attempt));
+  // The attempt's own commands are told apart from another attempt's of the key (CallContext.attempt).
+  return env.idempotency.run({ registrarId: actor.registrarId, key, operation, args, call }, (attempt) => execute(attempt.id === undefined ? call : { ...call, attempt: attempt.id }, attempt));
 }

@@ -46,6 +46,13 @@ export interface CallContext {
   /** Extra fields for the command log (set by the gateway, read by adapters that record commands). */
   operation?: string;
   /**
+   * The idempotency attempt the call's commands belong to (its CommandWatch.id, via Attempt.id):
+   * the command log runs that attempt's beforeSend (its lease fence) for them and counts them for
+   * it alone, not for another attempt of the same key in this process (an owner that stalled and
+   * the request that took the key over). Absent: every open watch of the key (the first beforeSend).
+   */
+  attempt?: number;
+  /**
    * The request's fan-out scheduler (src/fanout/scheduler.ts): every port call made with this
    * context waits its turn there, so one request never has more commands at a backend than its
    * budget, however many objects it reads. Absent: the call goes straight to the backend.

@@ -14,9 +14,9 @@ const { service, record, registryCreates, leftInProgress } = fx;
 let n = 0;
 const req = (name = `d${++n}.tld`, key = `key-${n}`) => ({ registrarId: US, key, operation: 'createDomain', args: { name, period: { value: 1, unit: 'y' }, authInfo: 'Secret-Pw-1' } });
 const answer = (name: string, client = 'GW-1'): StoredResult => ({ trid: { client, server: 'SV-1' }, code: 1000, message: 'Command completed successfully', name });
-const event = (clTRID: string, r: ReturnType<typeof req>) => ({ registrarId: US, backend: BACKEND, command: 'domain:create' as const, objectName: r.args.name, clTRID, durationMs: 5, idempotencyKey: r.key, operation: 'createDomain' });
-/** What an adapter does right before sending the command: announce it to the command log. */
-const announce = (r: ReturnType<typeof req>, clTRID = 'GW-sent') => fx.log.start(event(clTRID, r));
+const event = (clTRID: string, r: ReturnType<typeof req>, attempt?: number) => ({ registrarId: US, backend: BACKEND, command: 'domain:create' as const, objectName: r.args.name, clTRID, durationMs: 5, idempotencyKey: r.key, operation: 'createDomain', attempt });
+/** What an adapter does right before sending the command: announce it to the command log (for the attempt `attempt`: its Attempt.id, as runOperation passes it on). */
+const announce = (r: ReturnType<typeof req>, clTRID = 'GW-sent', attempt?: number) => fx.log.start(event(clTRID, r, attempt));
 /** A command announced, sent, and never answered. */
 const lost = async (clTRID: string, r: ReturnType<typeof req>) => {
   await announce(r, clTRID);
@@ -270,5 +270,73 @@ describe('owner leases', () => {
     finish();
     expect((await first).result).toMatchObject({ trid: { client: 'GW-slow' } }); // its own caller still gets its answer
     expect((await record(r.key))!).toMatchObject({ state: 'SUCCEEDED', clientTrid: `reconciled:${r.key}` });
+  });
+});
+
+describe('fencing: an owner proves its lease before it sends', () => {
+  /** The owner's execute runs up to `gate`, then does `then`; `sent` counts what got past the announcement. */
+  function heldOwner(r: ReturnType<typeof req>, now: () => number, then: (attempt: Parameters<Parameters<ReturnType<typeof service>['run']>[1]>[0]) => Promise<void>) {
+    let open!: () => void;
+    const gate = new Promise<void>((res) => (open = res));
+    const out = { sent: 0, open: () => open(), run: null as unknown as Promise<unknown> };
+    out.run = service({ leaseMs: 60_000, now }).run(r, async (attempt) => {
+      await gate;
+      await then(attempt);
+      await announce(r, 'GW-stalled', attempt.id);
+      out.sent++;
+      return answer(r.args.name, 'GW-stalled');
+    });
+    return out;
+  }
+
+  it('held up past its lease and taken over: the fence write fails, nothing is sent, IDEMPOTENCY_IN_PROGRESS', async () => {
+    let wall = Date.now();
+    const now = () => wall;
+    const r = req();
+    const owner = heldOwner(r, now, async () => {});
+    await expect.poll(() => record(r.key)).toBeTruthy();
+    wall += 61_000; // no renewal landed (heartbeats every 20 s of real time)
+    const other = await service({ leaseMs: 60_000, now }).run(r, async (attempt) => (await announce(r, 'GW-other', attempt.id), answer(r.args.name, 'GW-other')));
+    expect(other).toMatchObject({ replayed: false, result: { trid: { client: 'GW-other' } } });
+    owner.open();
+    await expect(owner.run).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS', details: { retryable: true, field: 'idempotencyKey' } });
+    expect(owner.sent).toBe(0);
+    expect(await record(r.key)).toMatchObject({ state: 'SUCCEEDED', clientTrid: 'GW-other' });
+  });
+
+  it('a note that finds the record taken stops the attempt before it sends', async () => {
+    let wall = Date.now();
+    const now = () => wall;
+    const r = req();
+    const owner = heldOwner(r, now, (attempt) => attempt.note({ currentExpiry: new Date('2027-01-01T00:00:00Z') }));
+    await expect.poll(() => record(r.key)).toBeTruthy();
+    wall += 61_000;
+    await service({ leaseMs: 60_000, now }).run(r, async (attempt) => (await announce(r, 'GW-other', attempt.id), answer(r.args.name, 'GW-other')));
+    owner.open();
+    await expect(owner.run).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS' });
+    expect(owner.sent).toBe(0);
+    expect((await record(r.key))!.request).toMatchObject({ noted: {} });
+  });
+
+  it('held up past its lease but not taken over: the fence renews it before the command goes out, so a request arriving then waits', async () => {
+    let wall = Date.now();
+    const now = () => wall;
+    const r = req();
+    let atSend: Date | undefined;
+    const owner = heldOwner(r, now, async () => {});
+    await expect.poll(() => record(r.key)).toBeTruthy();
+    const stamped = (await record(r.key))!.updatedAt.getTime();
+    wall += 61_000;
+    // Right after the announcement (when the adapter writes the command), as a waiter would read it.
+    const start = fx.log.start;
+    fx.log.start = async (e) => {
+      await start(e);
+      atSend = (await record(r.key))!.updatedAt;
+    };
+    owner.open();
+    await expect(owner.run).resolves.toMatchObject({ replayed: false, result: { trid: { client: 'GW-stalled' } } });
+    expect(owner.sent).toBe(1);
+    expect(atSend!.getTime()).toBeGreaterThan(stamped + 60_000); // not a lapsed lease another request could take
+    expect((await record(r.key))!).toMatchObject({ state: 'SUCCEEDED', clientTrid: 'GW-stalled' });
   });
 });

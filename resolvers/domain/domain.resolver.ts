@@ -1,6 +1,6 @@
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
-import { ValidationError } from '../../src/core/errors.js';
+import { ValidationError, type DomainReadError } from '../../src/core/errors.js';
 import type { DomainNode } from '../../src/loaders/loaders.js';
 import type { Domain as DomainModel } from '../../src/core/model/index.js';
 import { checkAuthInfo, normalizeDomainName } from '../../src/validation/names.js';
@@ -43,13 +43,13 @@ export class DomainResolver {
 
   @Query(() => DomainConnection, {
     description:
-      "The viewer's domains, by name: from registries that list a registrar's domains (REPP) their own list, read again for every first page (no `after`), so names registered elsewhere appear; from the others (EPP) those created or transferred in through the gateway.",
+      "The viewer's domains, by name: from registries that list a registrar's domains (REPP) their own list, read again for every first page (no `after`), so names registered elsewhere appear; from the others (EPP) those created or transferred in through the gateway. A domain that could not be read (its registry rate-limited, down or timed out) is an edge with its cursor and `node: null`, with an error at `[\"domains\", \"edges\", i, \"node\"]` giving its `extensions.code` and `extensions.domainName`; the other edges answer in full.",
   })
   async domains(
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: GatewayContext,
-  ): Promise<Page<DomainNode>> {
+  ): Promise<Page<DomainNode | DomainReadError>> {
     checkPageSize('first', first);
     const afterName = after === null || after === undefined ? undefined : parseDomainCursor(after);
     const index = new DomainIndex(ctx.prisma);
@@ -58,10 +58,9 @@ export class DomainResolver {
       const prime = (registry: string, d: DomainModel) => void ctx.loaders.domain.prime({ registry, name: d.name }, { ...d, registry });
       await syncRegistryLists(index, ctx.router.backends(), ctx.call, ctx.logger, { keep: first, prime });
     }
-    const page = await readDomainPage(index, ctx.registrar.id, first, afterName, (items) =>
-      Promise.all(items.map((i) => ctx.loaders.domain.load({ registry: i.backend, name: i.name }))),
-    );
-    return page;
+    // Each domain answers for itself: a read that failed (its registry rate-limited, down, timed
+    // out) is that edge's null node with its error (domain-page.ts), never the whole page's.
+    return readDomainPage(index, ctx.registrar.id, first, afterName, (items) => ctx.loaders.domain.loadMany(items.map((i) => ({ registry: i.backend, name: i.name }))));
   }
 
   @Query(() => [DomainCheck], {

@@ -22,15 +22,21 @@ export class PageInfo {
   endCursor?: string | null;
 }
 
-/** The connection type `<name>Connection`, with its edge type `<name>Edge`; `plural` names the nodes in descriptions. */
-export function connectionType<T extends object>(name: string, Node: ClassType<T>, plural: string) {
+/**
+ * The connection type `<name>Connection`, with its edge type `<name>Edge`; `plural` names the
+ * nodes in descriptions. `nullableNode` (its description) makes `node` nullable, for a connection
+ * whose nodes are read one by one from registries that may fail while the others answer (domains):
+ * a node that could not be read is null with its error at its path, the edge and its cursor stay.
+ * Connections over the gateway's own store keep `node` non-null.
+ */
+export function connectionType<T extends object>(name: string, Node: ClassType<T>, plural: string, opts: { nullableNode?: string } = {}) {
   @ObjectType(`${name}Edge`, { description: `One of the ${plural}, with its cursor.` })
   class Edge {
     @Field({ description: 'Pass it as `after` to continue after this edge.' })
     cursor!: string;
 
-    @Field(() => Node)
-    node!: T;
+    @Field(() => Node, opts.nullableNode === undefined ? {} : { nullable: true, description: opts.nullableNode })
+    node!: T | null;
   }
 
   @ObjectType(`${name}Connection`, { description: `A page of ${plural} (Relay cursor connection: \`first\`, \`after\`).` })

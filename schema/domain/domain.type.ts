@@ -73,7 +73,10 @@ export class DomainContact {
   id!: string;
 }
 
-export const DomainConnection = connectionType('Domain', Domain, 'domains');
+export const DomainConnection = connectionType('Domain', Domain, 'domains', {
+  nullableNode:
+    'The domain, or null when it could not be read (its registry rate-limited, unreachable or timed out): the error at this path says why (`extensions.code`, e.g. RATE_LIMITED or UPSTREAM_UNAVAILABLE) and which domain (`extensions.domainName`); the cursor still pages on.',
+});
 
 @ObjectType()
 export class DomainCheck extends CheckResult {

@@ -15,6 +15,11 @@ export interface ErrorDetails {
   retryable?: boolean;
   /** Seconds to wait before retrying (an upstream's Retry-After). */
   retryAfter?: number;
+  /**
+   * The domain the error is about, where one answer holds many domains and the path alone does
+   * not name it: a `domains` page's edge whose node could not be read (DomainReadError).
+   */
+  domainName?: string;
 }
 
 export abstract class GatewayError extends Error {
@@ -174,6 +179,28 @@ export class UpstreamUnavailableError extends RegistryError {
   constructor(message: string, details: ErrorDetails & { maybeApplied: boolean }) {
     super(message, { retryable: true, ...details });
     this.maybeApplied = details.maybeApplied;
+  }
+}
+
+/**
+ * One domain of a page that could not be read: a `domains` edge answers `node: null` with this
+ * error at `["domains", "edges", i, "node"]`, and the page's other edges answer in full. It is
+ * the read's own error (its `code`: RATE_LIMITED, UPSTREAM_UNAVAILABLE, ...; its registry,
+ * upstream code and message, retryable, retryAfter) naming the domain in `details.domainName`
+ * (`extensions.domainName`) and `backend` (`extensions.registry`), with the message
+ * "<domain>: <the read's message>". A `cause` that is not a GatewayError (a bug) answers
+ * INTERNAL_SERVER_ERROR and says nothing of it; src/http/errors.ts logs it. One cause may be
+ * shared by many domains (a registry that failed once for a whole batch, src/fanout/outages.ts):
+ * each domain gets its own DomainReadError, the cause is never changed.
+ */
+export class DomainReadError extends GatewayError {
+  readonly code: string;
+  override readonly cause: unknown;
+  constructor(domainName: string, backend: string, cause: unknown) {
+    const known = cause instanceof GatewayError ? cause : undefined;
+    super(`${domainName}: ${known ? known.message : 'Internal server error'}`, { ...known?.details, backend: known?.details.backend ?? backend, domainName });
+    this.code = known?.code ?? 'INTERNAL_SERVER_ERROR';
+    this.cause = cause;
   }
 }
 

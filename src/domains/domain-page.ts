@@ -6,8 +6,14 @@
  * delete, deleted elsewhere) is skipped and removed from the index. A page is filled from further
  * entries until it holds `first` domains or the list ends, so a page is never empty while
  * `hasNextPage` is true (a client that stops at an empty page would miss domains).
+ *
+ * A domain whose read failed (its registry rate-limited, down, timed out; any error but 2303) is
+ * still an edge of the page, with its cursor, and its node is that failure named for the domain
+ * (DomainReadError): GraphQL answers `node: null` with the error at the node's path, and every
+ * other edge in full (GraphQL's partial results; GitHub's API has nullable connection nodes too).
+ * One registry that fails must not cost the registrar the whole page.
  */
-import { GatewayError, ValidationError } from '../core/errors.js';
+import { DomainReadError, GatewayError, ValidationError } from '../core/errors.js';
 import { pageOf, type Edge, type Page } from '../connections/page.js';
 import type { DomainIndex } from './domain-index.js';
 
@@ -48,16 +54,19 @@ export function parseDomainCursor(after: string): string {
 
 /**
  * Reads one page: `first` domains after `afterName` for which `load` returns a node (null: the
- * registry has no such domain). `load` receives the index entries to read and answers in order.
+ * registry has no such domain) or an Error (the read failed: the edge's node is a
+ * DomainReadError naming the domain and its backend, which GraphQL answers as `node: null` with
+ * that error). `load` receives the index entries to read and answers in order, one entry each;
+ * it should not throw (a throw fails the whole page).
  */
 export async function readDomainPage<T>(
   index: DomainIndex,
   registrarId: string,
   first: number,
   afterName: string | undefined,
-  load: (items: readonly { name: string; backend: string }[]) => Promise<(T | null)[]>,
-): Promise<Page<T>> {
-  const edges: Edge<T>[] = [];
+  load: (items: readonly { name: string; backend: string }[]) => Promise<(T | null | Error)[]>,
+): Promise<Page<T | DomainReadError>> {
+  const edges: Edge<T | DomainReadError>[] = [];
   const page = (hasNextPage: boolean) => pageOf(edges, hasNextPage, afterName !== undefined && (() => index.anyUpTo(registrarId, afterName)));
   let position = afterName;
   let removed = 0;
@@ -75,7 +84,8 @@ export async function readDomainPage<T>(
         consumed = i; // a live entry beyond this page: the next page starts with it
         break;
       }
-      edges.push({ cursor: domainCursor(items[i]!.name), node });
+      const item = items[i]!;
+      edges.push({ cursor: domainCursor(item.name), node: node instanceof Error ? new DomainReadError(item.name, item.backend, node) : node });
     }
     await index.removeStale(registrarId, stale);
     removed += stale.length;

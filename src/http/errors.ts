@@ -2,14 +2,15 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { GraphQLError } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GatewayError } from '../core/errors.js';
+import { DomainReadError, GatewayError } from '../core/errors.js';
 import { recodeTokenLimit } from '../limits/document.js';
 import { argumentField } from './argument-field.js';
 import type { Logger } from '../logger.js';
 
 /**
  * Every error leaves with a stable extensions.code. Gateway errors carry the field at fault and,
- * for registry errors, the upstream code and message; anything unexpected is masked as
+ * for registry errors, the upstream code and message (and the domain, `domainName`, for a page's
+ * domain that could not be read: DomainReadError); anything unexpected is masked as
  * INTERNAL_SERVER_ERROR with the detail only in the log. Messages are cut at MAX_MESSAGE
  * characters, whatever produced them (graphql-js quotes literals whole).
  */
@@ -44,6 +45,9 @@ export function makeFormatError(logger: Logger, limits: { maxTokens?: number } =
     // error's code (or its masking) is what the client sees.
     if (original instanceof GraphQLError && original.originalError) original = original.originalError;
     if (original instanceof GatewayError) {
+      // A page's domain whose read failed unexpectedly: masked as INTERNAL_SERVER_ERROR (its own
+      // message says only that), the detail in the log, as for any unexpected error.
+      if (original instanceof DomainReadError && !(original.cause instanceof GatewayError)) logger.error({ err: original.cause, path: formatted.path }, 'unexpected error');
       const d = original.details;
       return {
         message: cut(original.message),
@@ -56,6 +60,7 @@ export function makeFormatError(logger: Logger, limits: { maxTokens?: number } =
           ...(d.backend ? { registry: d.backend } : {}),
           ...(d.retryable ? { retryable: true } : {}),
           ...(d.retryAfter !== undefined ? { retryAfter: d.retryAfter } : {}),
+          ...(d.domainName ? { domainName: d.domainName } : {}),
         },
       };
     }

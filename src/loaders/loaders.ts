@@ -3,6 +3,7 @@ import { CommandSyntaxError, NotPendingTransferError, ObjectNotFoundError } from
 import type { CallContext, Contact, Domain, Host, Transfer } from '../core/model/index.js';
 import type { RegistryPort } from '../core/port.js';
 import type { Router } from '../routing/router.js';
+import { BatchOutages } from '../fanout/outages.js';
 
 /** A domain as the GraphQL layer passes it around: the neutral model plus where it lives. */
 export type DomainNode = Domain & { registry: string };
@@ -23,13 +24,14 @@ const keyOf = (k: ObjectKey) => `${k.registry}\u0000${k.name}`;
  * request's scheduler (CallContext.scheduler, src/fanout/scheduler.ts) lets at most the request's
  * fan-out budget of them run at one backend at once, so a batch of 500 is never refused by the
  * session pool's queue. A missing object resolves to null (GraphQL null); other errors reject
- * that key only.
+ * that key only. Once a read of the batch finds its registry unavailable (rate limit spent, not
+ * reachable, login refused: src/fanout/outages.ts), the batch's reads at that registry not yet
+ * sent reject with that same error instead of being sent.
  */
 function makeLoader<T>(router: Router, call: CallContext, fetch: (backend: RegistryPort, name: string, call: CallContext) => Promise<T | null>): DataLoader<ObjectKey, (T & { registry: string }) | null, string> {
   return new DataLoader<ObjectKey, (T & { registry: string }) | null, string>(
     (keys) => {
-      // One batch: its reads may share a registry read (CallContext.readBatch).
-      const batch: CallContext = { ...call, readBatch: {} };
+      const batch = batchCall(call, true);
       return Promise.all(
         keys.map(async (k) => {
           try {
@@ -43,6 +45,15 @@ function makeLoader<T>(router: Router, call: CallContext, fetch: (backend: Regis
     },
     { cacheKeyFn: keyOf },
   );
+}
+
+/**
+ * The context of one loader batch: a registry found unavailable by one of its reads is not asked
+ * again by the others (BatchOutages); with `shareReads`, its reads may share a registry read
+ * (CallContext.readBatch).
+ */
+function batchCall(call: CallContext, shareReads: boolean): CallContext {
+  return { ...call, ...(shareReads ? { readBatch: {} } : {}), scheduler: new BatchOutages(call.scheduler) };
 }
 
 /**
@@ -77,14 +88,14 @@ export const CONTACT_LIST_MAX_PAGES = 5;
  * that key only.
  */
 function makeContactLoader(router: Router, call: CallContext): DataLoader<ObjectKey, ContactNode | null, string> {
-  const info = async (k: ObjectKey): Promise<ContactNode | null | Error> => {
+  const info = async (call: CallContext, k: ObjectKey): Promise<ContactNode | null | Error> => {
     try {
       return { ...(await router.named(k.registry).infoContact(call, k.name)).data, registry: k.registry };
     } catch (err) {
       return err instanceof ObjectNotFoundError ? null : (err as Error);
     }
   };
-  const fromList = async (registry: string, keys: readonly ObjectKey[]): Promise<Map<string, ContactNode>> => {
+  const fromList = async (call: CallContext, registry: string, keys: readonly ObjectKey[]): Promise<Map<string, ContactNode>> => {
     const found = new Map<string, ContactNode>();
     const backend = router.named(registry);
     if (keys.length < 2 || !backend.hasAccount(call.registrarId)) return found;
@@ -109,11 +120,12 @@ function makeContactLoader(router: Router, call: CallContext): DataLoader<Object
   };
   const loader: DataLoader<ObjectKey, ContactNode | null, string> = new DataLoader<ObjectKey, ContactNode | null, string>(
     async (keys) => {
+      const batch = batchCall(call, false);
       const byRegistry = new Map<string, ObjectKey[]>();
       for (const k of keys) byRegistry.set(k.registry, [...(byRegistry.get(k.registry) ?? []), k]);
       const listed = new Map<string, Map<string, ContactNode>>();
-      await Promise.all([...byRegistry].map(async ([registry, ks]) => listed.set(registry, await fromList(registry, ks))));
-      return Promise.all(keys.map((k) => listed.get(k.registry)?.get(k.name) ?? info(k)));
+      await Promise.all([...byRegistry].map(async ([registry, ks]) => listed.set(registry, await fromList(batch, registry, ks))));
+      return Promise.all(keys.map((k) => listed.get(k.registry)?.get(k.name) ?? info(batch, k)));
     },
     { cacheKeyFn: keyOf },
   );

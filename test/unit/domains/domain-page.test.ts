@@ -4,7 +4,7 @@
  * and cursors it did not hand out refused as bad input.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../src/core/errors.js';
+import { DomainReadError, UpstreamRateLimitedError, ValidationError } from '../../../src/core/errors.js';
 import { DomainIndex } from '../../../src/domains/domain-index.js';
 import { DomainIndexRepairedError, MAX_STALE_PER_PAGE, domainCursor, parseDomainCursor, readDomainPage } from '../../../src/domains/domain-page.js';
 import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
@@ -83,6 +83,22 @@ describe('readDomainPage', () => {
     };
     expect((await readDomainPage(index, R, 5, undefined, load)).edges).toEqual([]);
     expect(await db.prisma.domainIndex.count()).toBe(1);
+  });
+
+  it('a domain whose read failed stays an edge, its node the failure naming it; it is not removed, and its cursor pages on', async () => {
+    await list(['a.tld', 'b.tld', 'c.tld']);
+    const limited = new UpstreamRateLimitedError('rate limit share spent', { retryAfter: 60, backend: 'b', sent: false });
+    const load = async (items: readonly { name: string }[]) => items.map((i) => (i.name === 'b.tld' ? limited : { name: i.name }));
+    const page = await readDomainPage(index, R, 2, undefined, load);
+    expect(page.edges.map((e) => e.cursor)).toEqual([domainCursor('a.tld'), domainCursor('b.tld')]);
+    const failed = page.edges[1]!.node;
+    expect(failed).toBeInstanceOf(DomainReadError);
+    expect(failed).toMatchObject({ code: 'RATE_LIMITED', message: 'b.tld: rate limit share spent', details: { domainName: 'b.tld', backend: 'b', retryable: true, retryAfter: 60 } });
+    expect(limited.details.domainName).toBeUndefined(); // the shared cause is left as it was
+    expect(page.pageInfo).toMatchObject({ hasNextPage: true, endCursor: domainCursor('b.tld') });
+    expect(await db.prisma.domainIndex.count()).toBe(3);
+    const next = await readDomainPage(index, R, 2, parseDomainCursor(page.pageInfo.endCursor!), load);
+    expect(next.edges.map((e) => e.node.name)).toEqual(['c.tld']);
   });
 
   it(`stops after removing ${MAX_STALE_PER_PAGE} vanished entries with DOMAIN_INDEX_REPAIRED (retryable); asking again continues`, async () => {

@@ -1,7 +1,7 @@
 /** What a client sees of an error: a stable code, never an internal detail. */
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { SlowSubscriberError } from '../../../src/core/errors.js';
+import { DomainReadError, SlowSubscriberError, UpstreamUnavailableError } from '../../../src/core/errors.js';
 import { makeFormatError } from '../../../src/http/errors.js';
 import { createLogger } from '../../../src/logger.js';
 
@@ -12,6 +12,29 @@ describe('formatError', () => {
   it("keeps a gateway error's code when graphql-ws wraps it without a path (a subscription stream's error)", () => {
     const e = wrapped(new SlowSubscriberError(10_000, '41'));
     expect(format(e.toJSON(), e)).toMatchObject({ extensions: { code: 'SUBSCRIBER_TOO_SLOW', retryable: true }, message: expect.stringContaining('after: "41"') });
+  });
+
+  it("names a page's domain that could not be read in extensions.domainName, with the read's own code and registry", () => {
+    const cause = new UpstreamUnavailableError('connect ECONNREFUSED 127.0.0.1:9', { backend: 'sandbox-repp', maybeApplied: false });
+    const e = new GraphQLError('x', { path: ['domains', 'edges', 3, 'node'], originalError: new DomainReadError('kass.ee', 'sandbox-repp', cause) });
+    expect(format(e.toJSON(), e)).toEqual({
+      message: 'kass.ee: connect ECONNREFUSED 127.0.0.1:9',
+      path: ['domains', 'edges', 3, 'node'],
+      locations: undefined,
+      extensions: { code: 'UPSTREAM_UNAVAILABLE', registry: 'sandbox-repp', retryable: true, domainName: 'kass.ee' },
+    });
+  });
+
+  it("masks a page's domain whose read failed unexpectedly as INTERNAL_SERVER_ERROR, still naming the domain, and logs the detail", () => {
+    const logged: unknown[] = [];
+    const logger = createLogger('silent');
+    const spy = { ...logger, error: (o: unknown) => void logged.push(o) } as unknown as typeof logger;
+    const e = new GraphQLError('x', { path: ['domains', 'edges', 0, 'node'], originalError: new DomainReadError('a.tld', 'sandbox-nomulus', new TypeError('secret detail')) });
+    const out = makeFormatError(spy)(e.toJSON(), e);
+    expect(out.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', registry: 'sandbox-nomulus', domainName: 'a.tld' });
+    expect(out.message).toBe('a.tld: Internal server error');
+    expect(JSON.stringify(out)).not.toContain('secret detail');
+    expect(logged).toHaveLength(1);
   });
 
   it('masks anything unexpected as INTERNAL_SERVER_ERROR, without its message', () => {

@@ -29,6 +29,12 @@ export function isOutage(err: unknown): err is GatewayError {
   return err instanceof GatewayError && OUTAGE_CODES.has(err.code);
 }
 
+/**
+ * The scheduler of one loader batch (src/loaders/loaders.ts batchCall): `run` as the request's
+ * scheduler does, except that a call at a backend already found unavailable by this batch rejects
+ * with that first error (the same object, shared: callers that name it per object wrap it, as
+ * DomainReadError does) before anything is sent. `outage(backend)` answers that error, if any.
+ */
 export class BatchOutages implements CallScheduler {
   private readonly down = new Map<string, GatewayError>();
 

@@ -31,7 +31,11 @@ export class RegistrarResolver {
 
 @Resolver(() => RegistryAccount)
 export class RegistryAccountResolver {
-  @FieldResolver(() => RegistryCapabilities)
+  @FieldResolver(() => RegistryCapabilities, {
+    nullable: true,
+    description:
+      "What the registry supports for this account (an EPP registry: from the greeting its session received, logging in first if it has none). Null, with that account's error (UPSTREAM_UNAVAILABLE, ...) at its path, when the registry cannot be reached: the other accounts still answer.",
+  })
   async capabilities(@Root() a: AccountParent, @Ctx() ctx: GatewayContext) {
     return { registrantInfo: false, ...(await a.backend.capabilities(ctx.call)) };
   }

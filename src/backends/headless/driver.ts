@@ -90,7 +90,16 @@ export class HeadlessDriver implements Driver {
   }
 
   checkDomains = (c: DriverCall, names: string[]) => this.run(c, (h) => cmd.checkDomains(h, names));
-  infoDomain = (c: DriverCall, name: string) => this.run(c, (h) => cmd.infoDomain(h, name));
+  /**
+   * GET /domains/{domain}. HeadlessDomains answers any channel's registration; the registrant
+   * metadata (name, e-mail, organisation) of one another channel sponsors is left out
+   * (`registrantInfo: null`), as the gateway shows no other registrar's contact data.
+   */
+  infoDomain = async (c: DriverCall, name: string) => {
+    const r = await this.run(c, (h) => cmd.infoDomain(h, name));
+    if (r.data.sponsor === this.upstreamId(c.ctx.registrarId)) return r;
+    return { ...r, data: { ...r.data, registrantInfo: null } };
+  };
   createDomain = (c: DriverCall, input: M.DomainCreateInput) => this.run(c, (h) => cmd.createDomain(h, this.name, input));
   renewDomain = (c: DriverCall, input: M.DomainRenewInput) => this.run(c, (h) => cmd.renewDomain(h, this.name, input));
   updateDomain = (c: DriverCall, input: M.DomainUpdateInput) => this.run(c, (h) => cmd.updateDomain(h, this.name, input));

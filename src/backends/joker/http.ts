@@ -88,6 +88,15 @@ export class JokerClient {
     }
   }
 
+  /**
+   * The TLDs the reseller may register (the login reply's rows), logging in first when no session
+   * was opened yet: a contact-create that is the first request of a fresh gateway still names its tld.
+   */
+  async registrableTlds(): Promise<string[]> {
+    if (this.tlds.length === 0) await this.session();
+    return this.tlds;
+  }
+
   /** Logs out (the session may not be used any more) and closes the connections. */
   async close(): Promise<void> {
     const sid = this.sid;

@@ -47,15 +47,38 @@ export function checkCreateContact(backend: string, input: M.ContactCreateInput)
 }
 
 export async function createContact(call: JokerCall, input: M.ContactCreateInput): Promise<M.PortResult<{ id: string; createdAt: Date }>> {
-  const tld = call.client.tlds[0];
+  const tld = (await call.client.registrableTlds())[0];
   const r = await change(call, 'contact-create', { tld, ...contactFields(input) }, (answer) => ({ id: answer.headers.get('handle')?.[0] ?? '', createdAt: call.clock.now() }));
   if (!r.data.id) throw new ObjectNotFoundError('registry did not answer the new contact handle', { backend: call.backend });
   return r;
 }
 
+/**
+ * Is `handle` one of this reseller's own contacts? query-whois answers any handle registered at
+ * Joker (DMAPI document, "query-whois": "Only object registered with Joker.Com may be queried"),
+ * so ownership comes from the answer's `contact.reseller` (the owner's Joker user id) where it is
+ * given, else from query-contact-list (document: the reseller's own "registered contact handles")
+ * asked for exactly that handle. Unknown owner counts as not own: the gateway never shows another
+ * reseller's contact data.
+ */
+async function ownContact(call: JokerCall, handle: string, owner: string): Promise<boolean> {
+  if (owner) return owner === call.uid;
+  if (!/^[A-Za-z0-9_.:-]+$/.test(handle)) return false;
+  const list = await send(call, { name: 'query-contact-list', vars: { pattern: handle }, changesState: false });
+  return rows(list).some((x) => x[0]?.toUpperCase() === handle.toUpperCase());
+}
+
+/**
+ * contact:info at Joker (query-whois contact=<handle>). Another reseller's contact is answered as
+ * not found (ObjectNotFoundError, 2303: the `contact` query's null), as REPP answers another
+ * registrar's contact and as EPP refuses contact:info without authInfo to a non-sponsor
+ * (RFC 5733 section 3.1.2): its e-mail, phone and address never reach this registrar.
+ */
 export async function infoContact(call: JokerCall, id: string): Promise<M.PortResult<M.Contact>> {
   const r = await whois(call, 'contact', id);
-  return result(call, r, parseContact(r));
+  const c = parseContact(r);
+  if (!(await ownContact(call, c.id || id, c.sponsor))) throw new ObjectNotFoundError(`contact ${id} is not one of this reseller's contacts`, { backend: call.backend, upstreamCode: 2303 });
+  return result(call, r, c);
 }
 
 export function checkUpdateContact(backend: string, u: M.ContactUpdateInput): void {

@@ -47,6 +47,18 @@ export async function send(call: ReppCall, req: ReppRequest): Promise<ReppAnswer
   return call.client.send(req, { requestId: call.requestId && (n === 1 ? call.requestId : `${call.requestId}-r${n}`) });
 }
 
+/**
+ * EPP's "action pending" for a change REPP accepted that now waits for the registrant: REPP answers
+ * an unverified registrant change or deletion 1000, as the document's examples show, while the
+ * domain carries pendingUpdate / pendingDeleteConfirmation until the registrant confirms. Code 1001
+ * (RFC 5730 section 3: "Command completed successfully; action pending") is what the gateway's
+ * `transaction { pending }` and the domain index go by; the registrant's answer arrives later as a
+ * REPP notification (`PENDING_ACTION_COMPLETED`, or `DELETED` for a confirmed deletion).
+ */
+export function awaitingRegistrant<T>(r: PortResult<T>, status: 'pendingUpdate' | 'pendingDeleteConfirmation'): PortResult<T> {
+  return { ...r, code: 1001, message: `Command completed successfully; action pending: the registrant must confirm (${status})` };
+}
+
 /** A port result from the answer that carries the outcome (REPP has no server transaction id). */
 export function result<T>(answer: ReppAnswer, data: T): PortResult<T> {
   return { data, trid: { client: answer.requestId, server: null }, code: answer.code, message: answer.message };

@@ -16,7 +16,8 @@ import type * as M from '../../../core/model/index.js';
 import * as codec from '../codec/domains.js';
 import * as parts from '../codec/domain-parts.js';
 import type { ReppAnswer, ReppRequest } from '../http.js';
-import { result, send, type ReppCall } from './call.js';
+import { awaitingRegistrant, result, send, type ReppCall } from './call.js';
+import { statusesAfter } from './domains.js';
 
 const keyId = (k: M.KeyData) => `${k.flags}/${k.protocol}/${k.algorithm}/${k.publicKey.replace(/\s+/g, '')}`;
 const contactId = (c: M.DomainContact) => `${c.role}:${c.id.toUpperCase()}`;
@@ -65,10 +66,21 @@ export function plan(u: M.DomainUpdateInput, d: M.Domain, verified: boolean): Re
   return out;
 }
 
+/**
+ * Sends the plan's requests. A registrant change sent unverified (policy `verified: false`) waits
+ * for the registrant (pendingUpdate): read back, the result is 1001 ("action pending") while the
+ * domain carries pendingUpdate, as EPP answers a change the server has yet to complete.
+ */
 export async function updateDomain(call: ReppCall, backend: string, u: M.DomainUpdateInput): Promise<M.PortResult<null>> {
   checkSupported(backend, u);
   const info = await send(call, codec.buildInfo(u.name));
+  const before = codec.parseInfo(info.data).domain;
+  const verified = call.policy.verified ?? true;
   let last: ReppAnswer = info;
-  for (const req of plan(u, codec.parseInfo(info.data).domain, call.policy.verified ?? true)) last = await send(call, req);
-  return result(last, null);
+  for (const req of plan(u, before, verified)) last = await send(call, req);
+  const asked = !verified && Boolean(u.registrant) && lower(u.registrant ?? '') !== lower(before.registrant ?? '');
+  if (!asked) return result(last, null);
+  const after = await statusesAfter(call, u.name);
+  // Unknown (the read failed) counts as pending, which is what an unverified change does.
+  return after === null || (after && !after.includes('pendingUpdate')) ? result(last, null) : awaitingRegistrant(result(last, null), 'pendingUpdate');
 }

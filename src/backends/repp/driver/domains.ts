@@ -12,7 +12,7 @@ import type { DomainList, ListPage } from '../../../core/port.js';
 import { addPeriod } from '../../../core/time.js';
 import * as codec from '../codec/domains.js';
 import * as transfers from '../codec/transfers.js';
-import { mapLimit, result, send, type ReppCall } from './call.js';
+import { awaitingRegistrant, mapLimit, result, send, type ReppCall } from './call.js';
 
 /** The domain as the caller sees it: the sponsor is the caller's login when it sponsors the domain (only the sponsor gets the transfer code), else the registrar's name. */
 export function asSeenBy(call: ReppCall, d: M.Domain): M.Domain {
@@ -72,11 +72,33 @@ export async function renewDomain(call: ReppCall, input: M.DomainRenewInput): Pr
   return result(a, { name: input.name, expiresAt: d?.expiresAt ?? addPeriod(input.currentExpiry, input.period) });
 }
 
-/** Deletes; unless the policy sends it verified, the registrant confirms first (pending). */
+/**
+ * The statuses of `name` after a change, or null once the registry no longer has it (404/410). A
+ * read that fails otherwise is `undefined`: the change was accepted, its state unknown.
+ */
+export async function statusesAfter(call: ReppCall, name: string): Promise<string[] | null | undefined> {
+  try {
+    return codec.parseInfo((await send(call, codec.buildInfo(name))).data).domain.statuses;
+  } catch (e) {
+    return e instanceof ObjectNotFoundError ? null : undefined;
+  }
+}
+
+/**
+ * Deletes. Sent verified (the policy's default), the domain is gone at once: 1000, `pending:
+ * false`. Sent unverified (`verified: false`), REPP asks the registrant to confirm and the domain
+ * waits in pendingDeleteConfirmation: read back, the result is 1001 with `pending: true` (the
+ * domain stays in the gateway's index); 1000 only if the read finds it gone. A read that fails
+ * counts as pending, which is what an unverified deletion does (REPP document, "Delete a specific
+ * domain": `delete[verified]` "Whether to ask registrant confirmation or not").
+ */
 export async function deleteDomain(call: ReppCall, name: string): Promise<M.PortResult<M.DomainDeleted>> {
   const verified = call.policy.verified ?? true;
   const a = await send(call, codec.buildDelete(name, { verified }));
-  return result(a, { name, pending: !verified });
+  if (verified) return result(a, { name, pending: false });
+  const after = await statusesAfter(call, name);
+  if (after === null) return result(a, { name, pending: false });
+  return awaitingRegistrant(result(a, { name, pending: true }), 'pendingDeleteConfirmation');
 }
 
 /**

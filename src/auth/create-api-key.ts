@@ -5,11 +5,13 @@
  *   npm run key:create -- --registrar NewRegistrar [--label ci] [--name "New Registrar"]
  *   node dist/src/auth/create-api-key.cli.js --registrar NewRegistrar     (after npm run build)
  *
- * Database: --database-url or DATABASE_URL (PostgreSQL); otherwise the embedded one under
- * --data-dir, default $DATA_DIR/pglite (DATA_DIR defaults to ./data), as the gateway uses.
+ * Database: --database-url or DATABASE_URL (PostgreSQL); otherwise the embedded one in the
+ * gateway data directory --data-dir, default $DATA_DIR (default ./data): the same directory as the
+ * gateway's DATA_DIR, the database being its pglite folder.
  * The embedded database can be open in one process only: stop an embedded gateway first.
  * Pending migrations are applied, and the registrar is created if it does not exist.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.js';
@@ -22,8 +24,9 @@ only its SHA-256 is stored. Send it as "Authorization: Bearer <key>".
 options: -r, --registrar <id>   the gateway registrar the key belongs to
          -l, --label <text>     a label to tell keys apart
          --name <text>          the registrar's name (when creating it, or to rename it)
-         --database-url <url>   PostgreSQL (env DATABASE_URL); without: the embedded database under
-                                --data-dir (default $DATA_DIR/pglite, DATA_DIR default ./data; stop an
+         --database-url <url>   PostgreSQL (env DATABASE_URL); without: the embedded database of
+         --data-dir <dir>       the gateway data directory <dir> (the gateway's DATA_DIR; default
+                                $DATA_DIR, else ./data; the database is <dir>/pglite; stop an
                                 embedded gateway first: one process at a time)
          -h, --help             this text
 README: "Configuration" (API keys)`;
@@ -38,15 +41,38 @@ export interface CommandOutput {
 const consoleOutput: CommandOutput = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 /**
+ * The embedded database folder of a gateway data directory (`DATA_DIR`, config `dataDir`): the
+ * gateway keeps its PGlite database in `<dataDir>/pglite` (src/server.ts, src/main.ts), and the key
+ * commands take the same directory. Throws a plain Error (the CLI prints its message, exits 1)
+ * when `dataDir` is not a gateway data directory, rather than creating a second, empty database
+ * the gateway never reads: `dataDir` that is itself a database folder (has PG_VERSION: the
+ * `pglite` folder was passed, not its parent), or one without `pglite/PG_VERSION` (a wrong path,
+ * or a gateway that never started there: it creates and migrates the database at its first start).
+ */
+export function embeddedDatabaseDir(dataDir: string): string {
+  const dir = path.resolve(dataDir);
+  if (existsSync(path.join(dir, 'PG_VERSION'))) {
+    throw new Error(`${dir} is an embedded database folder, not a gateway data directory: --data-dir (like DATA_DIR) is the folder that holds it, here ${path.dirname(dir)}`);
+  }
+  const db = path.join(dir, 'pglite');
+  if (!existsSync(path.join(db, 'PG_VERSION'))) {
+    throw new Error(`no gateway database in ${dir} (no ${db}): pass the DATA_DIR the gateway runs with (--data-dir or DATA_DIR, default ./data); the gateway creates the database there at its first start`);
+  }
+  return db;
+}
+
+/**
  * The database a key command works on, as the gateway opens it: `--database-url`, else
- * DATABASE_URL (PostgreSQL), else the embedded one under `--data-dir`, default $DATA_DIR/pglite
- * (DATA_DIR defaults to ./data). Pending migrations are applied. Throws when the embedded
- * directory is held by another process (a running embedded gateway).
+ * DATABASE_URL (PostgreSQL), else the embedded one in the gateway data directory `--data-dir`,
+ * else $DATA_DIR, else ./data (the same directory the gateway's DATA_DIR names; the database is
+ * its `pglite` folder: embeddedDatabaseDir, which refuses a folder that is not a gateway data
+ * directory). Pending migrations are applied. Throws when the embedded directory is held by
+ * another process (a running embedded gateway).
  */
 export function openCommandDatabase(values: { 'database-url'?: string; 'data-dir'?: string }, env: NodeJS.ProcessEnv = process.env) {
   const url = values['database-url'] ?? env.DATABASE_URL;
-  const dataDir = values['data-dir'] ?? path.join(env.DATA_DIR ?? './data', 'pglite');
-  return openDatabase(url ? { url } : { dataDir });
+  if (url) return openDatabase({ url });
+  return openDatabase({ dataDir: embeddedDatabaseDir(values['data-dir'] ?? env.DATA_DIR ?? './data') });
 }
 
 /** Runs the command; returns the process exit code. */

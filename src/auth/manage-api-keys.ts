@@ -1,8 +1,9 @@
 /**
  * The `key:list` and `key:revoke` commands (entry points: list-api-keys.cli.ts,
  * revoke-api-key.cli.ts), beside `key:create` (create-api-key.ts), with its database handling
- * (--database-url or DATABASE_URL; otherwise the embedded database under --data-dir, default
- * $DATA_DIR/pglite, which one process can hold at a time: stop an embedded gateway first).
+ * (--database-url or DATABASE_URL; otherwise the embedded database of the gateway data directory
+ * --data-dir, default $DATA_DIR, else ./data, as the gateway's DATA_DIR: the database is its pglite
+ * folder, which one process can hold at a time: stop an embedded gateway first).
  *
  *   npm run key:list [-- --registrar acme] [--json]
  *   npm run key:revoke -- <key id> [<key id> ...]

@@ -33,9 +33,9 @@ beforeAll(async () => {
     where = ['--database-url', pgDb.url!];
     pgGateway = await startTestGateway({ database: pgDb, configure: (c) => ((c.poll.enabled = false), (c.auth = { keyCacheTtlMs: HOUR, revocationCheckMs: HOUR })) });
   } else {
-    const dataDir = path.join(scratch, 'pglite');
-    await cp(ctx.templateDir, dataDir, { recursive: true });
-    where = ['--data-dir', dataDir];
+    // The gateway's DATA_DIR: its database is DATA_DIR/pglite.
+    await cp(ctx.templateDir, path.join(scratch, 'pglite'), { recursive: true });
+    where = ['--data-dir', scratch];
   }
 }, 60_000);
 afterAll(async () => {
@@ -69,7 +69,7 @@ async function viewer(key: string, revoked = false): Promise<string | number> {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
-  const db = await openDatabase({ dataDir: where[1]! });
+  const db = await openDatabase({ dataDir: path.join(where[1]!, 'pglite') });
   const t = await startTestGateway({ database: db, configure: (c) => void (c.poll.enabled = false) });
   try {
     return await ask(t);

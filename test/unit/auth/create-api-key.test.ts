@@ -32,7 +32,8 @@ afterAll(async () => {
 function run(argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const where = target.url ? ['--database-url', target.url] : ['--data-dir', target.dataDir!];
+  // --data-dir is the gateway's DATA_DIR, which holds the database as pglite/.
+  const where = target.url ? ['--database-url', target.url] : ['--data-dir', path.dirname(target.dataDir!)];
   return createApiKeyCommand([...argv, ...where], { out: (l) => out.push(l), err: (l) => err.push(l) }).then((code) => ({ code, out, err }));
 }
 

@@ -1,0 +1,106 @@
+/**
+ * The key commands take the gateway's DATA_DIR (trial defect: `npm run key:create -- --data-dir X`
+ * treated X as the PGlite folder itself, while the gateway keeps its database in X/pglite; given
+ * the gateway's DATA_DIR it silently made a second, empty database and the key never worked).
+ * Run as processes, as an operator runs them: `--data-dir <DATA_DIR>` and `DATA_DIR=<DATA_DIR>`
+ * reach the database the gateway opens; the database folder itself, or a folder with no gateway
+ * database, is refused with a message and exit 1, creating nothing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { compiledGateway } from '../helpers/processes.js';
+
+let compiled: string;
+let scratch: string;
+let dataDir: string;
+const started: ChildProcess[] = [];
+
+beforeAll(async () => {
+  compiled = await compiledGateway();
+  scratch = await mkdtemp(path.join(os.tmpdir(), 'rgw-key-datadir-'));
+  dataDir = path.join(scratch, 'data');
+  // A gateway data directory as the gateway leaves it: its database in DATA_DIR/pglite.
+  await (await openDatabase({ dataDir: path.join(dataDir, 'pglite') })).close();
+}, 120_000);
+afterAll(async () => {
+  for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+/** Runs a key command's compiled entry point in a user's environment (no DATABASE_URL). */
+function run(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env = { ...process.env };
+  for (const k of ['DATABASE_URL', 'DATA_DIR', 'GATEWAY_CONFIG']) delete env[k];
+  const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, path.join(compiled, 'src/auth', script), ...args], { cwd: scratch, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** What a gateway on DATA_DIR answers the key for `{ viewer { id } }`: the registrar id, or the HTTP status. */
+async function viewer(key: string): Promise<string | number> {
+  const db = await openDatabase({ dataDir: path.join(dataDir, 'pglite') });
+  const t = await startTestGateway({ database: db, configure: (c) => void (c.poll.enabled = false) });
+  try {
+    const r = await t.gql(key, '{ viewer { id } }');
+    return r.status === 200 ? r.data.viewer.id : r.status;
+  } finally {
+    await t.close();
+  }
+}
+
+it('a key made with --data-dir <DATA_DIR> works on the gateway of that DATA_DIR; DATA_DIR itself lists and revokes it', async () => {
+  const made = await run('create-api-key.cli.js', ['--registrar', 'acme', '--label', 'ops', '--data-dir', dataDir]);
+  expect(made.stderr).not.toMatch(/^\s+at /m);
+  expect(made.code).toBe(0);
+  const key = made.stdout.trim();
+  expect(key).toMatch(/^rgw_[A-Za-z0-9_-]{43}$/);
+  expect(await readdir(dataDir)).toEqual(['pglite']); // no second database beside it
+  expect(await viewer(key)).toBe('acme');
+
+  const listed = await run('list-api-keys.cli.js', ['--registrar', 'acme', '--json'], { DATA_DIR: dataDir });
+  expect(listed.code).toBe(0);
+  const [info] = listed.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  expect(info).toMatchObject({ registrarId: 'acme', label: 'ops', prefix: key.slice(0, 12), revokedAt: null });
+
+  const revoked = await run('revoke-api-key.cli.js', [info.id], { DATA_DIR: dataDir });
+  expect(revoked.code).toBe(0);
+  expect(await viewer(key)).toBe(401);
+}, 120_000);
+
+it('refuses the database folder itself and a folder without a gateway database, with a message, creating nothing', async () => {
+  const inner = path.join(dataDir, 'pglite');
+  const before = await readdir(inner);
+  const itself = await run('create-api-key.cli.js', ['--registrar', 'acme', '--data-dir', inner]);
+  expect(itself.code).toBe(1);
+  expect(itself.stdout).toBe('');
+  expect(itself.stderr).toContain(`${inner} is an embedded database folder, not a gateway data directory`);
+  expect(itself.stderr).toContain(dataDir);
+  expect(itself.stderr).not.toMatch(/^\s+at /m);
+  expect(await readdir(inner)).toEqual(before);
+
+  const empty = path.join(scratch, 'elsewhere');
+  await mkdir(empty);
+  for (const [script, args, env] of [
+    ['create-api-key.cli.js', ['--registrar', 'acme', '--data-dir', empty], {}],
+    ['list-api-keys.cli.js', [], { DATA_DIR: empty }],
+    ['revoke-api-key.cli.js', ['00000000-0000-0000-0000-000000000000'], { DATA_DIR: empty }],
+  ] as const) {
+    const r = await run(script, [...args], env);
+    expect(r.code, script).toBe(1);
+    expect(r.stderr).toContain(`no gateway database in ${empty}`);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  }
+  expect(await readdir(empty)).toEqual([]);
+  expect(existsSync(path.join(scratch, 'data', 'pglite', 'pglite'))).toBe(false);
+}, 120_000);

@@ -5,7 +5,7 @@
  * row names the same key) and the portable layer's beforeWrite hook, run once before the first
  * change.
  */
-import { NotPendingTransferError, UnsupportedByBackendError } from '../../core/errors.js';
+import { AuthorizationError, NotPendingTransferError, UnsupportedByBackendError } from '../../core/errors.js';
 import type * as M from '../../core/model/index.js';
 import { mapLimit } from '../repp/driver/call.js';
 import { parseRegistration, parseStatus, parseTransfer } from './codec.js';
@@ -101,9 +101,22 @@ export async function deleteDomain(call: HeadlessCall, name: string) {
   return result(a, { name, pending: true }, 1001);
 }
 
+/**
+ * Transfer request (POST .../transfer with the auth code: a transfer intent, 1001) or query (the
+ * registration's transfer intent from GET /domains/{domain}). A query's `authInfo` is checked as
+ * EPP checks it (a wrong one is 2202): HeadlessDomains shows the auth code to the sponsoring channel
+ * only and has no request that checks one without transferring, so the sponsor's is compared with
+ * the registration's (AuthorizationError, not naming it, when wrong) and anyone else's is refused
+ * as UnsupportedByBackendError rather than answered as if it had been checked.
+ */
 export async function transferDomain(call: HeadlessCall, op: 'request' | 'query', name: string, authInfo?: string | null) {
   if (op === 'query') {
     const a = await send(call, { method: 'GET', path: path(name), changesState: false });
+    if (authInfo) {
+      const own = a.body.registration ? parseRegistration(a.body.registration).authInfo : null;
+      if (!own) throw new UnsupportedByBackendError(call.backend, "checking another channel's auth code without requesting the transfer (leave authInfo out of the transfer query)");
+      if (own !== authInfo) throw new AuthorizationError('Invalid authorization information', { backend: call.backend, upstreamCode: 2202, upstreamMessage: 'the auth code does not match' });
+    }
     if (!a.body.registration || !(a.body.registration as { transfer?: unknown }).transfer) throw new NotPendingTransferError(`${name} has no transfer`, { backend: call.backend, upstreamCode: 2301 });
     return result(a, parseTransfer(a.body.registration));
   }

@@ -136,8 +136,15 @@ export async function listDomains(call: JokerCall, page: { limit: number; offset
   return result(call, r, { names: names.slice(page.offset, page.offset + page.limit), total: names.length });
 }
 
-/** Transfer-in with the auth code (pending until processed); query from the reseller's pending requests and the sponsor. */
+/**
+ * Transfer-in with the auth code (pending until processed); query from the reseller's pending
+ * requests and the sponsor. A query with `authInfo` is refused (UnsupportedByBackendError) before
+ * anything is sent: DMAPI shows no domain's Auth-ID (domain-transfer-get-auth-id makes a new one)
+ * and has no request that checks one without transferring, so the gateway cannot tell a wrong
+ * code from a right one, and does not answer as if it had checked it (EPP answers 2202 to a wrong one).
+ */
 export async function transferDomain(call: JokerCall, op: 'request' | 'query', name: string, opts: { authInfo?: string | null }): Promise<M.PortResult<M.Transfer>> {
+  if (op === 'query' && opts.authInfo) throw new UnsupportedByBackendError(call.backend, 'checking a transfer auth code without requesting the transfer (DMAPI has no such request; leave authInfo out of the transfer query)');
   const now = call.clock.now();
   if (op === 'request') {
     if (!opts.authInfo) throw new ValidationError('authInfo', 'the transfer auth code (transfer-auth-id) is required');

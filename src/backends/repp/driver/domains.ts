@@ -6,7 +6,7 @@
  * the dates; when that read fails the change has still happened, and the dates are the driver's
  * best estimate rather than an error that would make a retry send the change twice.
  */
-import { NotPendingTransferError, ObjectNotFoundError, UnsupportedByBackendError } from '../../../core/errors.js';
+import { AuthorizationError, NotPendingTransferError, ObjectNotFoundError, UnsupportedByBackendError } from '../../../core/errors.js';
 import type * as M from '../../../core/model/index.js';
 import type { DomainList, ListPage } from '../../../core/port.js';
 import { addPeriod } from '../../../core/time.js';
@@ -102,6 +102,22 @@ export async function deleteDomain(call: ReppCall, name: string): Promise<M.Port
 }
 
 /**
+ * The transfer query's auth code, checked as EPP checks a transfer query's authInfo (RFC 5731
+ * section 3.1.3; Nomulus answers 2202 to a wrong one, sponsor or not): the sponsor's against the
+ * domain's transfer_code (which only the sponsor reads), anyone else's by the registry itself,
+ * GET transfer_info with the Auth-Code header (REPP document, "Get transfer info"; a wrong code is
+ * 2202). A wrong code throws AuthorizationError (2202 "Invalid authorization information"),
+ * never naming the code; a right one lets the query answer as without it.
+ */
+async function checkTransferCode(call: ReppCall, name: string, d: M.Domain, authInfo: string): Promise<void> {
+  if (d.sponsor === call.upstreamId) {
+    if (d.authInfo !== authInfo) throw new AuthorizationError('Invalid authorization information', { upstreamCode: 2202, upstreamMessage: 'Invalid authorization information' });
+    return;
+  }
+  await send(call, transfers.buildInfo(name, authInfo));
+}
+
+/**
  * .ee transfers complete at once with the transfer code: "request" answers the finished transfer
  * (serverApproved); "query" tells the sponsor the domain is its own, and anyone else that no
  * transfer is pending. The losing registrar cannot approve, reject or cancel.
@@ -115,6 +131,7 @@ export async function transferDomain(
   if (op === 'query') {
     const a = await send(call, codec.buildInfo(name));
     const d = asSeenBy(call, codec.parseInfo(a.data).domain);
+    if (opts.authInfo) await checkTransferCode(call, name, d, opts.authInfo);
     if (d.sponsor !== call.upstreamId) throw new NotPendingTransferError('no transfer is pending: .ee transfers complete at once', { upstreamCode: 2301 });
     const at = d.updatedAt ?? call.clock.now();
     return result(a, { name, status: 'serverApproved', gainingRegistrar: call.upstreamId, losingRegistrar: '', requestedAt: at, actionAt: at, expiresAt: d.expiresAt });

@@ -89,7 +89,8 @@ export class PollService {
   /** Drain one queue; returns how many new messages were stored. */
   async drain(account: PollAccount): Promise<number> {
     const { backend, registrarId } = account;
-    const call = { registrarId, operation: 'poll' };
+    // One round: a driver may answer the drain's requests from one read of the queue (CallContext.pollRound).
+    const call = { registrarId, operation: 'poll', pollRound: {} };
     let stored = 0;
     for (let n = 0; n < MAX_PER_DRAIN; n++) {
       const m = (await backend.pollRequest(call)).data.message;

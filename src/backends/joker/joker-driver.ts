@@ -12,7 +12,7 @@ import type * as M from '../../core/model/index.js';
 import type { BackendLimits } from '../../core/port.js';
 import type { Driver, DriverCall } from '../driver.js';
 import type { JokerBackendConfig } from './config.js';
-import type { JokerCall } from './driver/call.js';
+import type { JokerCall, PollRound } from './driver/call.js';
 import { result, send } from './driver/call.js';
 import { checkSupported, updateDomain } from './driver/domain-update.js';
 import * as domains from './driver/domains.js';
@@ -48,6 +48,8 @@ export class JokerDriver implements Driver {
   private readonly clock: Clock;
   /** Pending requests shared by the domain reads of one loader batch (results.ts). */
   private readonly pending = new results.PendingLists();
+  /** Each poll round's read of the queue, by its CallContext.pollRound (results.ts pollRequest). */
+  private readonly rounds = new WeakMap<object, PollRound>();
 
   constructor(
     private readonly config: JokerBackendConfig,
@@ -146,9 +148,17 @@ export class JokerDriver implements Driver {
         beforeWrite: () => a.beforeWrite(),
         pendingList: c.ctx.readBatch ? () => this.pending.get(c.ctx.readBatch!, id, () => results.readPending(j)) : undefined,
         changed: () => this.pending.changed(id),
+        pollRound: c.ctx.pollRound ? this.round(c.ctx.pollRound) : undefined,
       };
       return fn(j);
     });
+  }
+
+  /** The state of one poll round (kept while its CallContext.pollRound object lives). */
+  private round(scope: object): PollRound {
+    let r = this.rounds.get(scope);
+    if (!r) this.rounds.set(scope, (r = {}));
+    return r;
   }
 
   /** The config's monthlyTlds, lower case, without a leading dot. */

@@ -64,6 +64,14 @@ export interface CallContext {
    * read (Joker: the reseller's pending requests). Absent: the call reads on its own.
    */
   readBatch?: object;
+  /**
+   * The poll round this call belongs to (one PollService.drain of one queue): its pollRequest and
+   * pollAck calls carry the same object, so a driver may work through one read of the queue
+   * instead of reading it again for every message (Joker: one result-list per round, then
+   * result-retrieve and result-delete per message); once that read is worked through, the round
+   * ends and what arrived meanwhile waits for the next round. Absent: each call reads on its own.
+   */
+  pollRound?: object;
 }
 
 /**

@@ -29,6 +29,17 @@ export interface JokerCall {
   pendingList?: () => Promise<PendingRequest[]>;
   /** Called before a modifying request is sent: shared pending lists of the account are read again. */
   changed?: () => void;
+  /** The poll round's state (CallContext.pollRound, results.ts pollRequest); absent: each poll call lists on its own. */
+  pollRound?: PollRound;
+}
+
+/**
+ * One poll round's read of the queue (results.ts pollRequest): the answered results (ack/nack)
+ * its single result-list showed, oldest first, less those delivered and deleted since; unset until
+ * the round's first pollRequest.
+ */
+export interface PollRound {
+  done?: Record<string, string>[];
 }
 
 /** One request Joker is still processing: its type ("domain-renew") and object (a domain name, a handle). */

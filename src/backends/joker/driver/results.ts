@@ -119,33 +119,68 @@ export class PendingLists {
 
 const KIND: Record<string, 'domain' | 'contact' | 'host'> = { domain: 'domain', contact: 'contact', ns: 'host', host: 'host' };
 
-/** The oldest answered result not yet deleted, as a poll message, and how many there are. */
+/** An answered result of a list: ack (done) or nack (refused); "?" is still being processed. */
+const answered = (x: Record<string, string>) => x.status === 'ack' || x.status === 'nack';
+
+/** result-list's TimeStamp (YYYYMMDDHHMMSS, "the time when request was made") as a Date, or null. */
+function listStamp(v: string | undefined): Date | null {
+  return v ? parseUpstreamDate(v.replace(/^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)$/, '$1-$2-$3T$4:$5:$6Z')) : null;
+}
+
+/**
+ * The oldest answered result not yet deleted, as a poll message, and how many there are.
+ *
+ * Within a poll round (call.pollRound, CallContext.pollRound) the queue is listed once, by the
+ * round's first call: later calls take the next result of that list, and once it is worked
+ * through answer an empty queue without listing again (results answered meanwhile come in the
+ * next round). So a round costs one result-list plus one result-retrieve and one result-delete
+ * (pollAck) per message, instead of a result-list before and after every message. Without a
+ * round every call lists.
+ *
+ * The message: `pendingActionResult` true for ACK ("completed successfully"), false for NACK
+ * (the refusal's Status-Code as `resultCode`, its Status-Text and Error lines in the text).
+ */
 export async function pollRequest(call: JokerCall): Promise<M.PortResult<M.PollQueue>> {
-  const list = await send(call, { name: 'result-list', changesState: false });
-  const done = records(list, COLUMNS).filter((x) => x.status === 'ack' || x.status === 'nack');
-  if (done.length === 0) return result(call, list, { message: null, count: 0 });
+  const round = call.pollRound;
+  let list: DmapiReply | null = null;
+  let done = round?.done;
+  if (!done) {
+    list = await send(call, { name: 'result-list', changesState: false });
+    done = records(list, COLUMNS).filter(answered);
+    if (round) round.done = done;
+  }
+  if (done.length === 0) return list ? result(call, list, { message: null, count: 0 }) : { data: { message: null, count: 0 }, trid: { client: call.clTRID, server: null }, code: 1000 };
   const head = done[0];
   const o = await retrieve(call, head['proc-id']);
   const ok = o.status === 'ack';
   const why = [o.answer.statusText, ...o.answer.errors].filter(Boolean).join(': ');
-  const expires = o.answer.headers.get('expiration-date')?.[0];
+  const expires = stampDate(o.answer.headers.get('expiration-date')?.[0]);
+  const requestedAt = listStamp(head.timestamp);
   const message: M.UpstreamPollMessage = {
     id: head['proc-id'],
     count: done.length,
-    queuedAt: parseUpstreamDate(head.timestamp.replace(/^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)$/, '$1-$2-$3T$4:$5:$6Z')),
+    queuedAt: requestedAt,
     text: `${head['request-type']} ${head['request-object']} (Proc-ID ${head['proc-id']}) ${ok ? 'completed' : 'failed'}${why ? `: ${why}` : ''}`,
     object: { kind: KIND[head['request-type'].split('-')[0]] ?? 'domain', name: head['request-object'] },
     pendingActionResult: ok,
     resultCode: ok ? 1000 : (o.answer.statusCode ?? 2400),
-    expiresAt: stampDate(expires),
+    expiresAt: expires,
     raw: o.raw,
   };
-  return result(call, list, { message, count: done.length });
+  const trid = { client: call.clTRID, server: head['proc-id'] };
+  return list ? result(call, list, { message, count: done.length }) : { data: { message, count: done.length }, trid, code: 1000 };
 }
 
-/** result-delete: the answer is stored; it is not listed any more. Answers how many are left. */
+/**
+ * result-delete: the answer is stored; it is not listed any more. Answers how many are left: in a
+ * poll round, what is left of the round's list (nothing more is sent); else from a new result-list.
+ */
 export async function pollAck(call: JokerCall, procId: string): Promise<M.PortResult<{ count: number }>> {
+  const round = call.pollRound;
+  // Taken off the round's list whatever the delete answers, so a round never retrieves it twice.
+  if (round?.done) round.done = round.done.filter((x) => x['proc-id'] !== procId);
   const r = await send(call, { name: 'result-delete', vars: { 'proc-id': procId }, changesState: false });
+  if (round?.done) return result(call, r, { count: round.done.length });
   const left = await send(call, { name: 'result-list', changesState: false });
-  return result(call, r, { count: records(left, COLUMNS).filter((x) => x.status === 'ack' || x.status === 'nack').length });
+  return result(call, r, { count: records(left, COLUMNS).filter(answered).length });
 }

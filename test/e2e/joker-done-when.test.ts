@@ -147,11 +147,12 @@ describe('Joker end to end (GraphQL -> DMAPI over HTTPS -> sandbox, asynchronous
     expect(sandbox.answered('login')).toBeGreaterThan(logins);
   });
 
-  it('requests a transfer-in of another sandbox domain with its auth code: pending, then completed', async () => {
+  it('requests a transfer-in of another sandbox domain with its auth code: pending, then completed (TRANSFER_APPROVED)', async () => {
     const r = await queued(async () => (await gql(`mutation($k: String!) { requestTransfer(idempotencyKey: $k, domainName: "spare.joker.test", authInfo: "Spare-Auth-3") { transfer { status } ${TX} } }`, { k: key() })).requestTransfer);
     expect(r).toMatchObject({ transfer: { status: 'pending' }, transaction: { pending: true } });
-    const m = await event(6);
+    const m = await event(6, 'TRANSFER_APPROVED');
     expect(m.objectName).toBe('spare.joker.test');
+    expect(m.transfer?.status).toBe('serverApproved');
     expect((await gql('{ domain(name: "spare.joker.test") { sponsor } }')).domain.sponsor).toBe('100001');
   });
 

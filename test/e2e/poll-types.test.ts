@@ -4,7 +4,11 @@
  * gateway -> registry sandboxes over HTTPS).
  *
  * - Joker: a domain-delete the registry refused when it processed it (NACK: the domain had been
- *   locked meanwhile) is PENDING_ACTION_COMPLETED, never DELETED: the domain is still there.
+ *   locked meanwhile) is PENDING_ACTION_COMPLETED, never DELETED: the domain is still there. A
+ *   transfer-in the registry completed (ACK) is TRANSFER_APPROVED with its `transfer` (the
+ *   reseller gaining), one it refused (NACK: a wrong auth code) TRANSFER_REJECTED: a subscriber
+ *   filtering on TRANSFER_APPROVED as the README's poll.mjs does gets Joker's transfers too (it
+ *   got them as PENDING_ACTION_COMPLETED with `transfer: null`).
  * - REPP: the registrant's answer to an unverified deletion ("Registrant rejected domain deletion:
  *   ...") is PENDING_ACTION_COMPLETED when rejected (the domain stays) and DELETED when confirmed;
  *   the document's own "Registrant rejected domain update: koer.ee" is PENDING_ACTION_COMPLETED.
@@ -84,6 +88,50 @@ describe('poll message types as the registries said them (graphql-ws subscriptio
     const stored = await ok(A, '{ pollMessages(objects: ["alpha.joker.test"]) { edges { node { type message } } } }');
     expect(stored.pollMessages.edges.map((e: any) => e.node.type)).toEqual(['PENDING_ACTION_COMPLETED', 'PENDING_ACTION_COMPLETED']);
     expect(stored.pollMessages.edges[1].node.message).toMatch(/^domain-delete alpha\.joker\.test .* failed/);
+  }, 60_000);
+
+  it('Joker: a transfer-in the registry completed is TRANSFER_APPROVED with its transfer, one it refused TRANSFER_REJECTED; each mutation key then replays its outcome', async () => {
+    const all = await subscribe(A);
+    // The README's poll.mjs subscription.
+    const readme = await new Subscriber(t.gateway.url.replace(/^http/, 'ws'), A).start({ types: ['TRANSFER_REQUESTED', 'TRANSFER_APPROVED', 'DELETED'] });
+    subs.push(readme);
+    const won = 'spare.joker.test';
+    const refused = 'rival.joker.test';
+    const TRANSFER = 'mutation($k: String!, $n: String!, $a: String!) { requestTransfer(idempotencyKey: $k, domainName: $n, authInfo: $a) { transfer { status } transaction { resultCode pending } } }';
+    const keys = { won: randomUUID(), refused: randomUUID() };
+    // Queued while the registry holds its queue: both answered pending, processed once released.
+    await whileHeld(joker, async () => {
+      const w = await ok(A, TRANSFER, { k: keys.won, n: won, a: 'Spare-Auth-3' });
+      const r = await ok(A, TRANSFER, { k: keys.refused, n: refused, a: 'Not-The-Code-1' });
+      expect([w.requestTransfer.transaction.pending, r.requestTransfer.transaction.pending]).toEqual([true, true]);
+    });
+    await all.waitUntil((m) => m.objectName === refused);
+    await all.waitUntil((m) => m.objectName === won);
+    expect(about(all, won).map((m) => [m.type, m.transfer?.status])).toEqual([['TRANSFER_APPROVED', 'serverApproved']]);
+    expect(about(all, refused).map((m) => [m.type, m.transfer?.status])).toEqual([['TRANSFER_REJECTED', 'clientRejected']]);
+    await readme.waitUntil((m) => m.objectName === won);
+    expect(readme.messages.filter((m) => m.objectName === won || m.objectName === refused).map((m) => m.type)).toEqual(['TRANSFER_APPROVED']);
+    expect(joker.domain(won)!.resellerUid).toBe('100001');
+    expect(joker.domain(refused)!.resellerUid).toBe('100002');
+
+    const stored = await ok(A, `{ pollMessages(objects: ["${won}", "${refused}"]) { edges { node { type objectName message transfer { domainName status gainingRegistrar requestedAt actionAt expiresAt } } } } }`);
+    const nodes = new Map<string, any>(stored.pollMessages.edges.map((e: any) => [e.node.objectName, e.node]));
+    const ack = nodes.get(won);
+    // The new expiry as the result gives it, the instant the domain then shows (whole seconds).
+    const shown = (await ok(A, `{ domain(name: "${won}") { expiresAt sponsor } }`)).domain;
+    expect(shown.sponsor).toBe('100001');
+    expect(ack.transfer).toMatchObject({ domainName: won, status: 'serverApproved', gainingRegistrar: '100001', expiresAt: shown.expiresAt });
+    expect(Date.parse(ack.transfer.actionAt)).toBeGreaterThanOrEqual(Date.parse(ack.transfer.requestedAt));
+    const nack = nodes.get(refused);
+    expect(nack.transfer).toMatchObject({ domainName: refused, status: 'clientRejected', gainingRegistrar: '100001', expiresAt: null });
+    expect(nack.message).toMatch(/^domain-transfer-in-reseller rival\.joker\.test .* failed/);
+
+    // The stored result (pendingActionResult) still settles each mutation's key: the completed
+    // transfer replays 1000, the refused one the registry's refusal.
+    const again = await ok(A, TRANSFER, { k: keys.won, n: won, a: 'Spare-Auth-3' });
+    expect(again.requestTransfer.transaction).toEqual({ resultCode: 1000, pending: false });
+    const no = await t.gql(A, TRANSFER, { k: keys.refused, n: refused, a: 'Not-The-Code-1' });
+    expect(no.errors?.[0]?.extensions?.code).toBe('AUTHORIZATION_ERROR');
   }, 60_000);
 
   it("REPP: the registrant's rejection of a deletion is PENDING_ACTION_COMPLETED, its confirmation DELETED; the document's rejected update is PENDING_ACTION_COMPLETED", async () => {

@@ -122,6 +122,9 @@ const KIND: Record<string, 'domain' | 'contact' | 'host'> = { domain: 'domain', 
 /** An answered result of a list: ack (done) or nack (refused); "?" is still being processed. */
 const answered = (x: Record<string, string>) => x.status === 'ack' || x.status === 'nack';
 
+/** Request types of a transfer-in (document: "domain-transfer-in-reseller"). */
+const TRANSFER_IN = /^domain-transfer-in/i;
+
 /** result-list's TimeStamp (YYYYMMDDHHMMSS, "the time when request was made") as a Date, or null. */
 function listStamp(v: string | undefined): Date | null {
   return v ? parseUpstreamDate(v.replace(/^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)$/, '$1-$2-$3T$4:$5:$6Z')) : null;
@@ -138,7 +141,13 @@ function listStamp(v: string | undefined): Date | null {
  * round every call lists.
  *
  * The message: `pendingActionResult` true for ACK ("completed successfully"), false for NACK
- * (the refusal's Status-Code as `resultCode`, its Status-Text and Error lines in the text).
+ * (the refusal's Status-Code as `resultCode`, its Status-Text and Error lines in the text); a
+ * transfer-in's result (domain-transfer-in-reseller) also carries `transfer`: the reseller
+ * (its UID) gaining, status `serverApproved` when ACKed (the registry completed it, as the
+ * driver's own transfer answers say) and `clientRejected` when NACKed, `requestedAt` the
+ * request's TimeStamp, `actionAt` when the gateway read the result (DMAPI does not say when it
+ * was processed: the latest it can have been), `expiresAt` the result's Expiration-Date,
+ * `losingRegistrar` empty (DMAPI's result does not name it).
  */
 export async function pollRequest(call: JokerCall): Promise<M.PortResult<M.PollQueue>> {
   const round = call.pollRound;
@@ -156,12 +165,24 @@ export async function pollRequest(call: JokerCall): Promise<M.PortResult<M.PollQ
   const why = [o.answer.statusText, ...o.answer.errors].filter(Boolean).join(': ');
   const expires = stampDate(o.answer.headers.get('expiration-date')?.[0]);
   const requestedAt = listStamp(head.timestamp);
+  const transfer: M.Transfer | null = TRANSFER_IN.test(head['request-type'])
+    ? {
+        name: head['request-object'],
+        status: ok ? 'serverApproved' : 'clientRejected',
+        gainingRegistrar: call.uid,
+        losingRegistrar: '',
+        requestedAt: requestedAt ?? call.clock.now(),
+        actionAt: call.clock.now(),
+        expiresAt: ok ? expires : null,
+      }
+    : null;
   const message: M.UpstreamPollMessage = {
     id: head['proc-id'],
     count: done.length,
     queuedAt: requestedAt,
     text: `${head['request-type']} ${head['request-object']} (Proc-ID ${head['proc-id']}) ${ok ? 'completed' : 'failed'}${why ? `: ${why}` : ''}`,
     object: { kind: KIND[head['request-type'].split('-')[0]] ?? 'domain', name: head['request-object'] },
+    transfer,
     pendingActionResult: ok,
     resultCode: ok ? 1000 : (o.answer.statusCode ?? 2400),
     expiresAt: expires,

@@ -156,8 +156,18 @@ export class UpstreamFailureError extends RegistryError {
   readonly code = 'UPSTREAM_FAILURE';
 }
 /**
- * The registry's own rate limit (HTTP 429) outlasted the request's budget: nothing was applied;
- * `retryAfter` is the registry's advised delay in seconds (Retry-After, RFC 9110 section 10.2.3).
+ * EPP 2502 "Session limit exceeded; server closing connection" (RFC 5730 section 3): the server
+ * refused the command because a limit was exceeded, without processing it. The code an HTTP
+ * registry's "too many requests" answer (HTTP 429) maps onto, so that the command log records it
+ * as the registry's refusal (FAILED, applied: false) and the key is free to send again.
+ */
+export const LIMIT_EXCEEDED = 2502;
+
+/**
+ * The registry's own rate limit (HTTP 429) outlasted the request's budget: nothing was applied
+ * (a failure that is never the key's answer: the same key may be sent again); `retryAfter` is the
+ * registry's advised delay in seconds (Retry-After, RFC 9110 section 10.2.3). When the registry
+ * itself answered 429, `upstreamCode` is LIMIT_EXCEEDED (2502) and `upstreamMessage` its message.
  * `sent` is false when the gateway's own share of the limit refused the request before anything
  * went to the registry (the command log then says NOT_SENT); true or absent: it was sent.
  */

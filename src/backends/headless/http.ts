@@ -11,10 +11,12 @@
  * 429 (the key's window spent anyway, e.g. by another gateway instance or client of the same
  * key): the request is sent again after the advised delay (Retry-After, else the body's
  * `retry_after_seconds`, else the reset time GET /status last reported) while that fits the same
- * budget; past it, RATE_LIMITED with `retryAfter` in seconds.
+ * budget; past it, RATE_LIMITED with `retryAfter` in seconds, `upstreamCode` 2502 (LIMIT_EXCEEDED)
+ * and the registry's message: the registry refused the request without processing it, so the
+ * command log records its refusal (FAILED) and the idempotency key is free to send again.
  */
 import type http from 'node:http';
-import { UpstreamRateLimitedError, UpstreamUnavailableError } from '../../core/errors.js';
+import { LIMIT_EXCEEDED, UpstreamRateLimitedError, UpstreamUnavailableError } from '../../core/errors.js';
 import { retryAfterMs, systemTimer, type Timer } from '../repp/retry.js';
 import { HeadlessRateBudget, type RateLane, type RateLimitShape, type SharedRateCounts } from './budget.js';
 import { errorFor, masked } from './errors.js';
@@ -114,7 +116,10 @@ export class HeadlessHttpClient {
         const waitMs = this.advisedDelay(raw, body);
         if (timer.now() + waitMs > deadline) {
           const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
-          throw new UpstreamRateLimitedError(`registry rate limit (HTTP 429): retry after ${retryAfter} s`, { backend: this.opts.backend, retryAfter, upstreamMessage: 'rate_limited' });
+          // The registry refused it before processing: the command log says so (FAILED, 2502), the key may be sent again.
+          const err = body?.error as { code?: unknown; message?: unknown } | undefined;
+          const upstreamMessage = masked(`${typeof err?.code === 'string' ? err.code : 'rate_limited'}: ${typeof err?.message === 'string' ? err.message.slice(0, 200) : 'HTTP 429'}`, secrets);
+          throw new UpstreamRateLimitedError(`registry rate limit (HTTP 429): retry after ${retryAfter} s`, { backend: this.opts.backend, retryAfter, upstreamCode: LIMIT_EXCEEDED, upstreamMessage });
         }
         await timer.sleep(waitMs);
         continue;

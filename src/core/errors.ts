@@ -166,7 +166,8 @@ export const LIMIT_EXCEEDED = 2502;
 /**
  * The registry's own rate limit (HTTP 429) outlasted the request's budget: nothing was applied
  * (a failure that is never the key's answer: the same key may be sent again); `retryAfter` is the
- * registry's advised delay in seconds (Retry-After, RFC 9110 section 10.2.3). When the registry
+ * registry's advised delay in seconds (Retry-After, RFC 9110 section 10.2.3), absent when the
+ * registry advised none. When the registry
  * itself answered 429, `upstreamCode` is LIMIT_EXCEEDED (2502) and `upstreamMessage` its message.
  * `sent` is false when the gateway's own share of the limit refused the request before anything
  * went to the registry (the command log then says NOT_SENT); true or absent: it was sent.
@@ -174,7 +175,7 @@ export const LIMIT_EXCEEDED = 2502;
 export class UpstreamRateLimitedError extends GatewayError {
   readonly code = 'RATE_LIMITED';
   readonly sent: boolean;
-  constructor(message: string, details: ErrorDetails & { retryAfter: number; sent?: boolean }) {
+  constructor(message: string, details: ErrorDetails & { sent?: boolean }) {
     const { sent, ...rest } = details;
     super(message, { retryable: true, ...rest });
     this.sent = sent ?? true;

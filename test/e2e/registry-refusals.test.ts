@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/core/clock.js';
 import type { HeadlessSandbox } from '../../src/sandbox/headless/index.js';
+import type { ReppSandbox } from '../../src/sandbox/repp/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const HOUR = 3_600_000;
@@ -35,6 +36,9 @@ beforeAll(async () => {
       const h = c.backends.find((b) => b.kind === 'headless') as unknown as { url: string; tls?: { ca?: string }; sandbox?: { applyDelayMs?: number; rateLimit?: { limit: number; windowMs: number } } };
       h.sandbox = { ...h.sandbox, applyDelayMs: 0, rateLimit: { limit: LIMIT, windowMs: HOUR } };
       hdCfg = h;
+      // REPP: no waiting out a 429 or 503 within the request (the gateway's own retries are test/unit/backends/repp/client.test.ts's).
+      const repp = c.backends.find((b) => b.kind === 'repp') as unknown as { retry?: { maxAttempts?: number } };
+      repp.retry = { ...repp.retry, maxAttempts: 1 };
     },
   });
   A = t.keys.NewRegistrar!;
@@ -109,4 +113,36 @@ describe('HeadlessDomains answers 429 to a mutation', () => {
     ]); // sent again, with no reconciliation read in between
     expect((await record(key))?.state).toBe('SUCCEEDED');
   });
+});
+
+describe('REPP answers a mutation with one of its "not processed" statuses', () => {
+  const reppCreate = 'mutation($k: String!, $n: String!) { createDomain(idempotencyKey: $k, input: { name: $n, registrant: "ATSAA:KARL", contacts: [{ role: ADMIN, id: "ATSAA:KARL" }, { role: TECH, id: "ATSAA:KARL" }], nameservers: [{ name: "ns1.example.net" }, { name: "ns2.example.net" }], authInfo: "Keeldus-kood-1" }) { name transaction { resultCode } } }';
+  const cases = [
+    { status: 429, code: 'RATE_LIMITED', resultCode: 2502, retryAfter: 120 }, // "Too Many Requests"
+    { status: 503, code: 'UPSTREAM_UNAVAILABLE', resultCode: 2400, retryAfter: 60 }, // "temporarily offline for maintenance"
+  ];
+  for (const c of cases) {
+    it(`HTTP ${c.status}: ${c.code} (retryable, retryAfter), logged as refused, nothing applied; the same key is then sent and applied once`, async () => {
+      const repp = t.gateway.sandboxes.sandboxes.get('sandbox-repp') as ReppSandbox;
+      const key = randomUUID();
+      const name = `keeldus-${c.status}-${randomUUID().slice(0, 8)}.ee`;
+      const before = repp.applied('domain:create');
+      repp.faults.next({ route: 'domain:create', action: 'status', status: c.status, retryAfterSeconds: c.retryAfter });
+      const first = await t.gql(A, reppCreate, { k: key, n: name });
+      expect(first.errors?.[0]?.extensions).toMatchObject({ code: c.code, retryable: true, retryAfter: c.retryAfter, upstreamCode: c.resultCode });
+      expect(repp.applied('domain:create')).toBe(before);
+      expect(repp.domain(name)).toBeUndefined();
+      expect(await logOf(key)).toEqual([expect.objectContaining({ command: 'domain:create', outcome: 'FAILED', applied: false, resultCode: c.resultCode })]);
+      expect(await record(key)).toBeNull();
+
+      const again = await t.gql(A, reppCreate, { k: key, n: name });
+      expect(again.errors).toBeUndefined();
+      expect(again.data.createDomain).toMatchObject({ name, transaction: { resultCode: 1000 } });
+      expect(repp.applied('domain:create')).toBe(before + 1);
+      expect((await logOf(key)).map((e) => [e.command, e.outcome])).toEqual([
+        ['domain:create', 'FAILED'],
+        ['domain:create', 'SUCCEEDED'],
+      ]);
+    });
+  }
 });

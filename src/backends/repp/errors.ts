@@ -7,22 +7,30 @@
  * | HTTP status | gateway error | why |
  * | --- | --- | --- |
  * | 2xx with code >= 2000, 400, other 4xx with a code | by the EPP code (registryErrorFor) | the registry refused, and says why |
- * | 400 without a code, 413 | UPSTREAM_REJECTED_INPUT | the request was malformed |
+ * | 400 without a code, 413 | UPSTREAM_REJECTED_INPUT (2001) | the request was malformed |
  * | 401 | UPSTREAM_AUTHENTICATION_ERROR | "Your API key is wrong" (the body says 2202) |
  * | 403 | AUTHORIZATION_ERROR | the API user may not do this |
  * | 404, 410 | OBJECT_NOT_FOUND | not found, or "removed from our servers" |
  * | 405 | UNIMPLEMENTED_BY_REGISTRY | the registry has no such command |
- * | 406, 418, other 4xx | UPSTREAM_FAILURE (not retryable) | the registry refused the exchange itself |
- * | 429, 503 | UPSTREAM_UNAVAILABLE, not applied (retried first: see retry.ts) | rate limit, maintenance |
+ * | 406, 418, other 4xx | UPSTREAM_FAILURE (2400, not retryable) | the registry refused the exchange itself |
+ * | 429 | RATE_LIMITED (2502, retryAfter from Retry-After), not applied (retried first: see retry.ts) | "Too Many Requests" |
+ * | 503 | UPSTREAM_UNAVAILABLE (2400), not applied (retried first) | "temporarily offline for maintenance" |
  * | 500 and other 5xx | UPSTREAM_UNAVAILABLE, outcome unknown for a change | the registry failed, perhaps after committing |
+ *
+ * Every answer the document lists as a refusal (every row but 500 and other 5xx) carries an EPP
+ * result code (the body's, else the one in brackets), so the command log records the registry's
+ * refusal (FAILED, applied: false), never UNKNOWN; 2400 and 2502 leave the idempotency key free to
+ * send again (src/idempotency/failure.ts), the others are the key's answer.
  */
 import {
   AuthorizationError,
   CommandSyntaxError,
+  LIMIT_EXCEEDED,
   ObjectNotFoundError,
   UnimplementedError,
   UpstreamAuthenticationError,
   UpstreamFailureError,
+  UpstreamRateLimitedError,
   UpstreamUnavailableError,
   registryErrorFor,
   type GatewayError,
@@ -35,6 +43,8 @@ export interface FailureContext {
   secrets: ReadonlyArray<string | null | undefined>;
   /** The request changes registry state (a lost or failed answer leaves its outcome unknown). */
   changesState: boolean;
+  /** The answer's Retry-After, in ms (429, 503), when it had one. */
+  retryAfterMs?: number;
 }
 
 /** Replaces every secret in a registry message with "****" (an echoed transfer code never leaves the adapter). */
@@ -61,11 +71,15 @@ export function errorFor(status: number, body: Envelope | null, ctx: FailureCont
   if (status === 403) return new AuthorizationError(message, { ...details, upstreamCode: code ?? 2201 });
   if (status === 404 || status === 410) return new ObjectNotFoundError(message, { ...details, upstreamCode: code ?? 2303 });
   if (status === 405) return new UnimplementedError(`registry does not allow this method here: ${message}`, { ...details, upstreamCode: code ?? 2101 });
-  if (status === 429) return new UpstreamUnavailableError(`registry rate limit (HTTP 429): ${message}`, { ...details, maybeApplied: false });
-  if (status === 503) return new UpstreamUnavailableError(`registry unavailable (HTTP 503): ${message}`, { ...details, maybeApplied: false });
+  const retryAfter = ctx.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(ctx.retryAfterMs / 1000));
+  if (status === 429) {
+    const wait = retryAfter === undefined ? '' : `: retry after ${retryAfter} s`;
+    return new UpstreamRateLimitedError(`registry rate limit (HTTP 429)${wait}`, { ...details, upstreamCode: LIMIT_EXCEEDED, ...(retryAfter === undefined ? {} : { retryAfter }) });
+  }
+  if (status === 503) return new UpstreamUnavailableError(`registry unavailable (HTTP 503): ${message}`, { ...details, upstreamCode: code ?? 2400, maybeApplied: false, ...(retryAfter === undefined ? {} : { retryAfter }) });
   if (status >= 500) return new UpstreamUnavailableError(`registry failed (HTTP ${status}): ${message}`, { ...details, maybeApplied: ctx.changesState });
-  if (status === 406 || status === 418) return new UpstreamFailureError(`registry refused the exchange (HTTP ${status}): ${message}`, { ...details, retryable: false });
+  if (status === 406 || status === 418) return new UpstreamFailureError(`registry refused the exchange (HTTP ${status}): ${message}`, { ...details, upstreamCode: code ?? 2400, retryable: false });
   if (code !== undefined && code >= 2000) return registryErrorFor(code, message, ctx.backend);
-  if (status === 400 || status === 413) return new CommandSyntaxError(message, details);
-  return new UpstreamFailureError(`unexpected registry answer (HTTP ${status}): ${message}`, { ...details, retryable: false });
+  if (status === 400 || status === 413) return new CommandSyntaxError(message, { ...details, upstreamCode: code ?? 2001 });
+  return new UpstreamFailureError(`unexpected registry answer (HTTP ${status}): ${message}`, { ...details, upstreamCode: code ?? 2400, retryable: false });
 }

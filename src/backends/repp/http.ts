@@ -12,7 +12,7 @@ import type http from 'node:http';
 import { UpstreamUnavailableError, type GatewayError } from '../../core/errors.js';
 import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type RawAnswer } from '../http-exchange.js';
 import { errorFor, maskSecrets, type Envelope } from './errors.js';
-import { DEFAULT_RETRY, systemTimer, withRetry, type RetryPolicy, type Timer } from './retry.js';
+import { DEFAULT_RETRY, retryAfterMs, systemTimer, withRetry, type RetryPolicy, type Timer } from './retry.js';
 
 export interface ReppEndpoint {
   /** Base URL; the document's paths (/repp/v1/...) go after it. E.g. https://testrepp.internet.ee */
@@ -122,7 +122,7 @@ export class ReppHttpClient {
       throw e;
     });
     const env = parseEnvelope(raw.text);
-    if (raw.status < 200 || raw.status >= 300 || (env?.code ?? 0) >= 2000) throw errorFor(raw.status, env, ctx) satisfies GatewayError;
+    if (raw.status < 200 || raw.status >= 300 || (env?.code ?? 0) >= 2000) throw errorFor(raw.status, env, { ...ctx, retryAfterMs: retryAfterMs(raw.headers['retry-after']) }) satisfies GatewayError;
     if (!env || env.code === undefined) {
       throw new UpstreamUnavailableError(`registry answered HTTP ${raw.status} without a REPP result`, { backend: this.opts.backend, maybeApplied: req.changesState });
     }

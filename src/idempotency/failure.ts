@@ -1,13 +1,16 @@
-import { GatewayError, RegistryError, UpstreamAuthenticationError, UpstreamUnavailableError } from '../core/errors.js';
+import { GatewayError, LIMIT_EXCEEDED, RegistryError, UpstreamAuthenticationError, UpstreamRateLimitedError, UpstreamUnavailableError } from '../core/errors.js';
 
 export type FailureKind = 'not-applied' | 'definite' | 'unknown';
 
 /**
  * How a failed attempt left the registry (RFC 5730 section 3 result codes):
  * - not applied: nothing was sent (UpstreamUnavailableError with maybeApplied false: no session,
- *   a session closed before the frame was written, a login the registry ended), the gateway
- *   refused it, the login failed, or the registry answered 2400 "Command failed";
- * - unknown: sent and no answer, an unexpected error after sending, or 2500-2502 (the server
+ *   a session closed before the frame was written, a login the registry ended; or an answer the
+ *   registry's document says was not processed, such as REPP's 503), the gateway refused it, the
+ *   login failed, the registry answered 2400 "Command failed", or it refused the command for a
+ *   limit before processing it: 2502 "Session limit exceeded" (RFC 5730 section 3) and an HTTP
+ *   registry's 429 (UpstreamRateLimitedError, upstreamCode 2502);
+ * - unknown: sent and no answer, an unexpected error after sending, or 2500/2501 (the server
  *   failed and closed the session while handling it: the retry reads the registry's state before
  *   sending again);
  * - definite: any other 2xxx answer, kept and replayed as the key's answer.
@@ -15,10 +18,12 @@ export type FailureKind = 'not-applied' | 'definite' | 'unknown';
  * applied (see IdempotencyService.failureKind).
  */
 export function classifyFailure(err: unknown): FailureKind {
+  if (err instanceof UpstreamRateLimitedError) return 'not-applied'; // refused before processing, by the gateway's share or the registry's 429
   if (err instanceof UpstreamUnavailableError) return err.maybeApplied ? 'unknown' : 'not-applied';
   if (err instanceof UpstreamAuthenticationError) return 'not-applied'; // the login failed: the command was never sent
   if (err instanceof RegistryError) {
     const code = err.details.upstreamCode ?? 0;
+    if (code === LIMIT_EXCEEDED) return 'not-applied';
     if (code >= 2500) return 'unknown';
     return code >= 2400 ? 'not-applied' : 'definite';
   }

@@ -47,9 +47,10 @@ const NEW_PW = 'Fault-Pw-2';
 /**
  * Faults a first attempt fails with ('end-login' is recovered within the attempt:
  * test/e2e/session-recovery.test.ts; 'hold-after-apply' is what 'delay' does here, the answer held
- * until the gateway gives up).
+ * until the gateway gives up; 'session-limit', a refusal that applied nothing and is not reconciled:
+ * test/e2e/registry-refusals.test.ts).
  */
-type TransportFault = Exclude<FaultAction, 'end-login' | 'hold-after-apply'>;
+type TransportFault = Exclude<FaultAction, 'end-login' | 'hold-after-apply' | 'session-limit'>;
 const FAULTS: TransportFault[] = ['drop-after-apply', 'delay', 'server-error', 'close-session'];
 /** The error a first attempt gets for each fault. */
 const FIRST_ERROR: Record<TransportFault, string> = {

@@ -15,6 +15,7 @@ import https from 'node:https';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/core/clock.js';
+import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import type { HeadlessSandbox } from '../../src/sandbox/headless/index.js';
 import type { ReppSandbox } from '../../src/sandbox/repp/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -145,4 +146,29 @@ describe('REPP answers a mutation with one of its "not processed" statuses', () 
       ]);
     });
   }
+});
+
+describe('EPP answers a command 2502 "Session limit exceeded; server closing connection"', () => {
+  it('refused before processing (RFC 5730 section 3): logged FAILED, nothing kept, and the same key is sent on a new session and applied once', async () => {
+    const epp = t.gateway.sandboxes.sandboxes.get('sandbox-nomulus') as EppSandbox;
+    const key = randomUUID();
+    const name = `limit-${randomUUID().slice(0, 8)}.tld`;
+    const before = epp.applied('domain:create');
+    epp.faults.next({ command: 'domain:create', action: 'session-limit' });
+    const first = await t.gql(A, CREATE, { k: key, n: name });
+    expect(first.errors?.[0]?.extensions).toMatchObject({ upstreamCode: 2502, retryable: true });
+    expect(epp.applied('domain:create')).toBe(before);
+    expect(epp.domain(name)).toBeUndefined();
+    expect(await logOf(key)).toEqual([expect.objectContaining({ command: 'domain:create', outcome: 'FAILED', applied: false, resultCode: 2502 })]);
+    expect(await record(key)).toBeNull(); // not kept as the key's answer, nothing to reconcile
+
+    const again = await t.gql(A, CREATE, { k: key, n: name });
+    expect(again.errors).toBeUndefined();
+    expect(again.data.createDomain).toMatchObject({ name, transaction: { resultCode: 1000 } });
+    expect(epp.applied('domain:create')).toBe(before + 1);
+    expect((await logOf(key)).map((e) => [e.command, e.outcome])).toEqual([
+      ['domain:create', 'FAILED'],
+      ['domain:create', 'SUCCEEDED'],
+    ]); // no domain:info reconciliation read in between
+  });
 });

@@ -15,6 +15,8 @@ export type FaultAction =
   | 'server-error'
   /** Answer 2500 and close the connection without applying the command. */
   | 'close-session'
+  /** Answer 2502 "Session limit exceeded; server closing connection" and close the connection, without applying the command (RFC 5730 section 3). */
+  | 'session-limit'
   /**
    * End the session's login first, as registries end idle logins: answer 2002 "Registrar is not
    * logged in." without applying; the connection stays open and needs a new login.

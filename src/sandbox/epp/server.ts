@@ -113,8 +113,8 @@ class Connection {
       this.send(buildResponse({ code: 2002, msg: 'Registrar is not logged in.' }, prepared.clTRID, svTRID));
       return;
     }
-    if (fault?.action === 'close-session') {
-      this.send(buildResponse({ code: 2500 }, prepared.clTRID, svTRID));
+    if (fault?.action === 'close-session' || fault?.action === 'session-limit') {
+      this.send(buildResponse({ code: fault.action === 'session-limit' ? 2502 : 2500 }, prepared.clTRID, svTRID));
       this.close(false);
       return;
     }

@@ -4,7 +4,7 @@
  * The registry is a fake port; reconciliation goes through the real per-operation functions.
  */
 import { describe, expect, it } from 'vitest';
-import { ObjectExistsError, ObjectNotFoundError, UpstreamFailureError, UpstreamUnavailableError } from '../../../src/core/errors.js';
+import { ObjectExistsError, ObjectNotFoundError, UpstreamFailureError, UpstreamRateLimitedError, UpstreamUnavailableError } from '../../../src/core/errors.js';
 import type { StoredResult } from '../../../src/idempotency/service.js';
 import { BACKEND, REGISTRAR as US, useIdempotencyFixture } from '../../helpers/idempotency.js';
 
@@ -124,6 +124,8 @@ describe('failures', () => {
   it.each([
     ['not sent', () => new UpstreamUnavailableError('no session', { maybeApplied: false })],
     ['2400 command failed', () => new UpstreamFailureError('Command failed', { upstreamCode: 2400, retryable: true })],
+    ['2502 session limit exceeded (RFC 5730 section 3: refused before processing)', () => new UpstreamFailureError('Session limit exceeded; server closing connection', { upstreamCode: 2502, retryable: true })],
+    ["the registry's own 429 (RATE_LIMITED, 2502)", () => new UpstreamRateLimitedError('registry rate limit (HTTP 429)', { upstreamCode: 2502, retryAfter: 60 })],
   ])('%s: nothing applied, the record goes and the key can be sent again', async (_why, error) => {
     const s = service();
     const r = req();
@@ -132,7 +134,7 @@ describe('failures', () => {
     expect(await s.run(r, async () => answer(r.args.name))).toMatchObject({ replayed: false });
   });
 
-  it('2500-2502 after sending (the server failed and closed the session): unknown; the retry reads the registry before sending', async () => {
+  it('2500 after sending (the server failed and closed the session): unknown; the retry reads the registry before sending', async () => {
     const s = service();
     const r = req();
     await expect(s.run(r, async () => (await announce(r), Promise.reject(new UpstreamFailureError('closing', { upstreamCode: 2500, retryable: true }))))).rejects.toThrow();

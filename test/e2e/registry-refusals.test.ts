@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/core/clock.js';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import type { HeadlessSandbox } from '../../src/sandbox/headless/index.js';
+import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
 import type { ReppSandbox } from '../../src/sandbox/repp/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -40,6 +41,8 @@ beforeAll(async () => {
       // REPP: no waiting out a 429 or 503 within the request (the gateway's own retries are test/unit/backends/repp/client.test.ts's).
       const repp = c.backends.find((b) => b.kind === 'repp') as unknown as { retry?: { maxAttempts?: number } };
       repp.retry = { ...repp.retry, maxAttempts: 1 };
+      const joker = c.backends.find((b) => b.kind === 'joker') as unknown as { sandbox?: { domainDelayMs?: number } };
+      joker.sandbox = { ...joker.sandbox, domainDelayMs: 0 };
     },
   });
   A = t.keys.NewRegistrar!;
@@ -170,5 +173,29 @@ describe('EPP answers a command 2502 "Session limit exceeded; server closing con
       ['domain:create', 'FAILED'],
       ['domain:create', 'SUCCEEDED'],
     ]); // no domain:info reconciliation read in between
+  });
+});
+
+describe('Joker answers a mutation "too many requests" (HTTP 429, Error lines: not processed)', () => {
+  it('RATE_LIMITED with retryAfter, logged as refused, nothing applied; the same key is then sent and applied once', async () => {
+    const joker = t.gateway.sandboxes.sandboxes.get('sandbox-joker') as JokerSandbox;
+    const jokerCreate = 'mutation($k: String!, $n: String!) { createDomain(idempotencyKey: $k, input: { name: $n, registrant: "CJOK-1", contacts: [{ role: ADMIN, id: "CJOK-1" }, { role: TECH, id: "CJOK-1" }, { role: BILLING, id: "CJOK-1" }], nameservers: [{ name: "ns1.sandbox-dns.test" }], authInfo: "Liian-monta-1" }) { name } }';
+    const key = randomUUID();
+    const name = `many-${randomUUID().slice(0, 8)}.dmapi.test`;
+    const before = joker.answered('domain-register');
+    joker.tooManyRequests('domain-register', 30);
+    const first = await t.gql(A, jokerCreate, { k: key, n: name });
+    expect(first.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryable: true, retryAfter: 30, upstreamCode: 2502 });
+    expect(joker.answered('domain-register')).toBe(before);
+    expect(joker.domain(name)).toBeUndefined();
+    const creates = async () => (await logOf(key)).filter((e) => e.command === 'domain:create');
+    expect(await creates()).toEqual([expect.objectContaining({ outcome: 'FAILED', applied: false, resultCode: 2502 })]);
+    expect(await record(key)).toBeNull();
+
+    const again = await t.gql(A, jokerCreate, { k: key, n: name });
+    expect(again.errors).toBeUndefined();
+    expect(again.data.createDomain).toMatchObject({ name });
+    expect(joker.answered('domain-register')).toBe(before + 1);
+    expect((await creates()).map((e) => e.outcome)).toEqual(['FAILED', 'SUCCEEDED']);
   });
 });

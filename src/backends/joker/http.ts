@@ -7,17 +7,26 @@
  * refused login, is UPSTREAM_AUTHENTICATION_ERROR. close() logs out.
  *
  * A refused request (Error lines, a non-zero Status-Code) maps onto the gateway's errors by its
- * Status-Code where that is an EPP result code (>= 2000), else by the HTTP status.
+ * Status-Code where that is an EPP result code (>= 2000), else by the HTTP status. Error lines
+ * mean the request was not processed (document, "Basics": "Presence of this line in headers is
+ * indicative that processing didn't take place"), so every refusal carries a result code (2400
+ * where the reply has none) and is logged as the registry's refusal, never as an unknown outcome;
+ * only a 5xx without Error lines leaves a change's outcome unknown. A rate-limit answer (HTTP 429,
+ * or a refusal saying "too many requests" or "rate limit") is RATE_LIMITED with 2502 and the
+ * Retry-After, if any: not applied, the idempotency key free to send again.
  */
 import type http from 'node:http';
 import {
+  LIMIT_EXCEEDED,
   registryErrorFor,
   UpstreamAuthenticationError,
   UpstreamFailureError,
+  UpstreamRateLimitedError,
   UpstreamUnavailableError,
   type GatewayError,
 } from '../../core/errors.js';
-import { endpointUrl, exchange, keepAliveAgent, NotAnswered } from '../http-exchange.js';
+import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type RawAnswer } from '../http-exchange.js';
+import { retryAfterMs } from '../repp/retry.js';
 import { maskSecrets } from '../portable.js';
 import { parseReply, rows, type DmapiReply } from './reply.js';
 
@@ -47,13 +56,27 @@ function authRefused(status: number, r: DmapiReply): boolean {
   return status === 401 || status === 403 || r.statusCode === 2200;
 }
 
-/** The gateway error for a refused reply (Error lines or a non-zero Status-Code). */
-export function refusal(status: number, r: DmapiReply, backend: string | undefined, secrets: readonly string[]): GatewayError {
+/**
+ * The gateway error for a refused reply (Error lines or a non-zero Status-Code); `retryAfterMs`:
+ * the reply's Retry-After, if any. See the file's comment for what is applied.
+ */
+export function refusal(status: number, r: DmapiReply, backend: string | undefined, secrets: readonly string[], retryAfterMs?: number): GatewayError {
   const message = maskSecrets(short([r.statusText, ...r.errors].filter(Boolean).join(': ') || `HTTP ${status}`), secrets);
+  if (status === 429 || /too many requests|rate limit/i.test([r.statusText, ...r.errors].join(' '))) {
+    const retryAfter = retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(retryAfterMs / 1000));
+    return new UpstreamRateLimitedError(`registry rate limit (HTTP ${status})${retryAfter === undefined ? '' : `: retry after ${retryAfter} s`}`, {
+      backend,
+      upstreamCode: LIMIT_EXCEEDED,
+      upstreamMessage: message,
+      ...(retryAfter === undefined ? {} : { retryAfter }),
+    });
+  }
   const code = r.statusCode !== undefined && r.statusCode >= 2000 ? r.statusCode : undefined;
   if (code !== undefined) return registryErrorFor(code, message, backend);
-  if (status >= 500) return new UpstreamUnavailableError(`registry failed (HTTP ${status}): ${message}`, { backend, upstreamMessage: message, maybeApplied: true });
-  return new UpstreamFailureError(`registry refused the request (HTTP ${status}): ${message}`, { backend, upstreamMessage: message, retryable: false });
+  const unprocessed = r.errors.length > 0;
+  if (status >= 500 && !unprocessed) return new UpstreamUnavailableError(`registry failed (HTTP ${status}): ${message}`, { backend, upstreamMessage: message, maybeApplied: true });
+  if (status >= 500) return new UpstreamUnavailableError(`registry failed (HTTP ${status}), request not processed: ${message}`, { backend, upstreamCode: 2400, upstreamMessage: message, maybeApplied: false });
+  return new UpstreamFailureError(`registry refused the request (HTTP ${status}): ${message}`, { backend, upstreamCode: 2400, upstreamMessage: message, retryable: false });
 }
 
 export class JokerClient {
@@ -77,13 +100,13 @@ export class JokerClient {
   async send(req: DmapiRequest): Promise<DmapiReply> {
     for (let attempt = 1; ; attempt++) {
       const sid = await this.session();
-      const { status, reply } = await this.exchange(req, sid);
+      const { status, reply, retryAfter } = await this.exchange(req, sid);
       if (authRefused(status, reply)) {
         if (this.sid === sid) this.sid = undefined;
         if (attempt === 1) continue;
         throw new UpstreamAuthenticationError(`registry refused the session after a new login: ${maskSecrets(short(reply.errors.join('; ') || `HTTP ${status}`), [this.endpoint.secret])}`, { backend: this.backend, upstreamCode: reply.statusCode ?? 2200 });
       }
-      if (status !== 200 || (reply.statusCode ?? 0) !== 0 || reply.errors.length > 0) throw refusal(status, reply, this.backend, [this.endpoint.secret]);
+      if (status !== 200 || (reply.statusCode ?? 0) !== 0 || reply.errors.length > 0) throw refusal(status, reply, this.backend, [this.endpoint.secret], retryAfter);
       return reply;
     }
   }
@@ -124,17 +147,17 @@ export class JokerClient {
     return reply.authSid;
   }
 
-  private async exchange(req: DmapiRequest, sid: string | undefined): Promise<{ status: number; reply: DmapiReply }> {
+  private async exchange(req: DmapiRequest, sid: string | undefined): Promise<{ status: number; reply: DmapiReply; retryAfter?: number }> {
     try {
-      const { status, text } = await this.post(req, sid);
-      return { status, reply: parseReply(text) };
+      const { status, text, headers } = await this.post(req, sid);
+      return { status, reply: parseReply(text), retryAfter: retryAfterMs(headers['retry-after']) };
     } catch (err) {
       if (!(err instanceof NotAnswered)) throw err;
       throw new UpstreamUnavailableError(maskSecrets(err.message, [this.endpoint.secret]), { backend: this.backend, maybeApplied: err.sent && req.changesState });
     }
   }
 
-  private async post(req: DmapiRequest, sid: string | undefined): Promise<{ status: number; text: string }> {
+  private async post(req: DmapiRequest, sid: string | undefined): Promise<RawAnswer> {
     const form = new URLSearchParams();
     for (const [k, v] of Object.entries(req.vars ?? {})) if (v !== undefined) form.set(k, v);
     if (sid) form.set('auth-sid', sid);

@@ -118,6 +118,11 @@ export class JokerSandbox {
     this.server.refuseSessions = on;
   }
 
+  /** The next request of this name (e.g. "domain-register") is refused with HTTP 429 and Retry-After, unprocessed (once). */
+  tooManyRequests(name: string, retryAfterSeconds: number): void {
+    this.server.tooManyRequests.set(name, retryAfterSeconds);
+  }
+
   /** Hold every queued request unprocessed (results stay "?") until release(), whatever the clock says. */
   hold(): void {
     this.store.held = true;

@@ -10,6 +10,8 @@ export class Refusal extends Error {
     readonly statusText: string,
     readonly errors: string[],
     readonly httpStatus = 200,
+    /** Seconds sent as Retry-After, where the refusal advises a wait. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(errors[0] ?? statusText);
   }
@@ -86,5 +88,11 @@ export class NoFunds extends Refusal {
 export class NotRenewable extends Refusal {
   constructor(why: string) {
     super(2105, 'Object is not eligible for renewal', [why]);
+  }
+}
+/** A test's rate-limit refusal (JokerSandbox.tooManyRequests): HTTP 429, nothing processed. */
+export class TooManyRequests extends Refusal {
+  constructor(retryAfterSeconds: number) {
+    super(2502, 'Too many requests', ['too many requests: rate limit exceeded, request not processed'], 429, retryAfterSeconds);
   }
 }

@@ -11,7 +11,7 @@ import { SandboxListener } from '../listener.js';
 import type { Clock } from '../../core/clock.js';
 import { tick } from './process.js';
 import type { Reseller } from './records.js';
-import { NotAuthenticated, Refusal, UnknownRequest } from './refusal.js';
+import { NotAuthenticated, Refusal, TooManyRequests, UnknownRequest } from './refusal.js';
 import { writeReply, type Header } from './reply.js';
 import { Params, type Ctx, type JobKind } from './requests/common.js';
 import { REQUESTS } from './requests/index.js';
@@ -52,6 +52,8 @@ export class JokerHttpServer {
   private listener?: SandboxListener;
   /** A fault for tests: every session is refused as expired, right after its login too. */
   refuseSessions = false;
+  /** A fault for tests: request name -> Retry-After seconds of the 429 its next request gets (once). */
+  readonly tooManyRequests = new Map<string, number>();
 
   constructor(private readonly opts: ServerOptions) {}
 
@@ -70,9 +72,10 @@ export class JokerHttpServer {
     await this.listener?.close();
   }
 
-  private send(res: http.ServerResponse, status: number, headers: Header[], body: string[] = []): void {
+  private send(res: http.ServerResponse, status: number, headers: Header[], body: string[] = [], retryAfterSeconds?: number): void {
     const text = writeReply(headers, body);
-    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+    const retry = retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) };
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...retry });
     res.end(text);
   }
 
@@ -88,6 +91,11 @@ export class JokerHttpServer {
     try {
       const handler = url.pathname.startsWith('/request/') ? REQUESTS[name] : undefined;
       if (!handler) throw new UnknownRequest(name);
+      const limited = this.tooManyRequests.get(name);
+      if (limited !== undefined) {
+        this.tooManyRequests.delete(name);
+        throw new TooManyRequests(limited);
+      }
       tick(store, now);
       const p = new Params(params(url, req.method === 'POST' ? raw : ''));
       if (name !== 'login') reseller = this.session(p.get('auth-sid'), now);
@@ -107,7 +115,7 @@ export class JokerHttpServer {
     } catch (e) {
       if (!(e instanceof Refusal)) throw e;
       const balance: Header[] = reseller ? [['Account-Balance', (reseller.balanceCents / 100).toFixed(2)]] : [];
-      this.send(res, e.httpStatus, [tracking, ['Status-Code', String(e.statusCode)], ['Status-Text', e.statusText], ...e.errors.map((m): Header => ['Error', m]), ...balance]);
+      this.send(res, e.httpStatus, [tracking, ['Status-Code', String(e.statusCode)], ['Status-Text', e.statusText], ...e.errors.map((m): Header => ['Error', m]), ...balance], [], e.retryAfterSeconds);
     }
   }
 

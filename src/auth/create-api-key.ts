@@ -7,7 +7,7 @@
  *
  * Database: --database-url or DATABASE_URL (PostgreSQL); otherwise the embedded one in the
  * gateway data directory --data-dir, default $DATA_DIR (default ./data): the same directory as the
- * gateway's DATA_DIR, the database being its pglite folder.
+ * gateway's DATA_DIR, the database being its pglite folder (created there when there is none yet).
  * The embedded database can be open in one process only: stop an embedded gateway first.
  * Pending migrations are applied, and the registrar is created if it does not exist.
  */
@@ -44,21 +44,22 @@ const consoleOutput: CommandOutput = { out: (l) => console.log(l), err: (l) => c
  * The embedded database folder of a gateway data directory (`DATA_DIR`, config `dataDir`): the
  * gateway keeps its PGlite database in `<dataDir>/pglite` (src/server.ts, src/main.ts), and the key
  * commands take the same directory. Throws a plain Error (the CLI prints its message, exits 1)
- * when `dataDir` is not a gateway data directory, rather than creating a second, empty database
- * the gateway never reads: `dataDir` that is itself a database folder (has PG_VERSION: the
- * `pglite` folder was passed, not its parent), or one without `pglite/PG_VERSION` (a wrong path,
- * or a gateway that never started there: it creates and migrates the database at its first start).
+ * rather than creating a second, empty database the gateway never reads: when `dataDir` is itself
+ * a database folder (has PG_VERSION: the `pglite` folder was passed, not its parent), and, unless
+ * `create`, when it holds no `pglite/PG_VERSION` (a wrong path, or a gateway that never started
+ * there). With `create` (key:create) a data directory without a database gets one, created and
+ * migrated as the gateway's first start would (`created: true`), so that keys can be made before
+ * the first start; the command says so on stderr, which shows a mistyped path.
  */
-export function embeddedDatabaseDir(dataDir: string): string {
+export function embeddedDatabaseDir(dataDir: string, opts: { create?: boolean } = {}): { dir: string; created: boolean } {
   const dir = path.resolve(dataDir);
   if (existsSync(path.join(dir, 'PG_VERSION'))) {
     throw new Error(`${dir} is an embedded database folder, not a gateway data directory: --data-dir (like DATA_DIR) is the folder that holds it, here ${path.dirname(dir)}`);
   }
   const db = path.join(dir, 'pglite');
-  if (!existsSync(path.join(db, 'PG_VERSION'))) {
-    throw new Error(`no gateway database in ${dir} (no ${db}): pass the DATA_DIR the gateway runs with (--data-dir or DATA_DIR, default ./data); the gateway creates the database there at its first start`);
-  }
-  return db;
+  if (existsSync(path.join(db, 'PG_VERSION'))) return { dir: db, created: false };
+  if (opts.create) return { dir: db, created: true };
+  throw new Error(`no gateway database in ${dir} (no ${db}): pass the DATA_DIR the gateway runs with (--data-dir or DATA_DIR, default ./data); the gateway, or key:create, creates the database there`);
 }
 
 /**
@@ -66,13 +67,20 @@ export function embeddedDatabaseDir(dataDir: string): string {
  * DATABASE_URL (PostgreSQL), else the embedded one in the gateway data directory `--data-dir`,
  * else $DATA_DIR, else ./data (the same directory the gateway's DATA_DIR names; the database is
  * its `pglite` folder: embeddedDatabaseDir, which refuses a folder that is not a gateway data
- * directory). Pending migrations are applied. Throws when the embedded directory is held by
- * another process (a running embedded gateway).
+ * directory, and creates the database only with `opts.create`, saying so through `io.err`).
+ * Pending migrations are applied. Throws when the embedded directory is held by another process
+ * (a running embedded gateway).
  */
-export function openCommandDatabase(values: { 'database-url'?: string; 'data-dir'?: string }, env: NodeJS.ProcessEnv = process.env) {
+export function openCommandDatabase(
+  values: { 'database-url'?: string; 'data-dir'?: string },
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { create?: boolean; io?: CommandOutput } = {},
+) {
   const url = values['database-url'] ?? env.DATABASE_URL;
   if (url) return openDatabase({ url });
-  return openDatabase({ dataDir: embeddedDatabaseDir(values['data-dir'] ?? env.DATA_DIR ?? './data') });
+  const { dir, created } = embeddedDatabaseDir(values['data-dir'] ?? env.DATA_DIR ?? './data', { create: opts.create });
+  if (created) opts.io?.err(`no gateway database in ${path.dirname(dir)} yet: creating it in ${dir} (the gateway started with DATA_DIR=${path.dirname(dir)} uses it)`);
+  return openDatabase({ dataDir: dir });
 }
 
 /** Runs the command; returns the process exit code. */
@@ -92,7 +100,7 @@ export async function createApiKeyCommand(argv: string[], io: CommandOutput = co
     (values.help ? io.out : io.err)(USAGE);
     return values.help ? 0 : 2;
   }
-  const db = await openCommandDatabase(values);
+  const db = await openCommandDatabase(values, process.env, { create: true, io });
   try {
     const existing = await db.prisma.registrar.findUnique({ where: { id: values.registrar } });
     if (!existing || values.name) await ensureRegistrar(db.prisma, values.registrar, values.name ?? values.registrar);

@@ -3,8 +3,9 @@
  * treated X as the PGlite folder itself, while the gateway keeps its database in X/pglite; given
  * the gateway's DATA_DIR it silently made a second, empty database and the key never worked).
  * Run as processes, as an operator runs them: `--data-dir <DATA_DIR>` and `DATA_DIR=<DATA_DIR>`
- * reach the database the gateway opens; the database folder itself, or a folder with no gateway
- * database, is refused with a message and exit 1, creating nothing.
+ * reach the database the gateway opens; the database folder itself is refused with a message and
+ * exit 1, creating nothing, as are key:list and key:revoke on a folder with no gateway database;
+ * key:create there creates it (keys before the gateway's first start), saying where.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -48,8 +49,8 @@ function run(script: string, args: string[], extraEnv: Record<string, string> = 
 }
 
 /** What a gateway on DATA_DIR answers the key for `{ viewer { id } }`: the registrar id, or the HTTP status. */
-async function viewer(key: string): Promise<string | number> {
-  const db = await openDatabase({ dataDir: path.join(dataDir, 'pglite') });
+async function viewer(key: string, dir = dataDir): Promise<string | number> {
+  const db = await openDatabase({ dataDir: path.join(dir, 'pglite') });
   const t = await startTestGateway({ database: db, configure: (c) => void (c.poll.enabled = false) });
   try {
     const r = await t.gql(key, '{ viewer { id } }');
@@ -78,7 +79,7 @@ it('a key made with --data-dir <DATA_DIR> works on the gateway of that DATA_DIR;
   expect(await viewer(key)).toBe(401);
 }, 120_000);
 
-it('refuses the database folder itself and a folder without a gateway database, with a message, creating nothing', async () => {
+it('refuses the database folder itself, and lists or revokes nothing in a folder without a gateway database, with a message, creating nothing', async () => {
   const inner = path.join(dataDir, 'pglite');
   const before = await readdir(inner);
   const itself = await run('create-api-key.cli.js', ['--registrar', 'acme', '--data-dir', inner]);
@@ -92,7 +93,6 @@ it('refuses the database folder itself and a folder without a gateway database, 
   const empty = path.join(scratch, 'elsewhere');
   await mkdir(empty);
   for (const [script, args, env] of [
-    ['create-api-key.cli.js', ['--registrar', 'acme', '--data-dir', empty], {}],
     ['list-api-keys.cli.js', [], { DATA_DIR: empty }],
     ['revoke-api-key.cli.js', ['00000000-0000-0000-0000-000000000000'], { DATA_DIR: empty }],
   ] as const) {
@@ -103,4 +103,14 @@ it('refuses the database folder itself and a folder without a gateway database, 
   }
   expect(await readdir(empty)).toEqual([]);
   expect(existsSync(path.join(scratch, 'data', 'pglite', 'pglite'))).toBe(false);
+}, 120_000);
+
+it("key:create before the gateway's first start creates the database where the gateway of that DATA_DIR looks, and says so", async () => {
+  const fresh = path.join(scratch, 'fresh');
+  const made = await run('create-api-key.cli.js', ['--registrar', 'acme', '--label', 'first'], { DATA_DIR: fresh });
+  expect(made.stderr).not.toMatch(/^\s+at /m);
+  expect(made.code).toBe(0);
+  expect(made.stderr).toContain(`creating it in ${path.join(fresh, 'pglite')}`);
+  expect(await readdir(fresh)).toEqual(['pglite']);
+  expect(await viewer(made.stdout.trim(), fresh)).toBe('acme');
 }, 120_000);

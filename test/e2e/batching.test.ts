@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { keepBackends, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { reppSeededNames } from '../helpers/repp-seed.js';
 
 let t: TestGateway;
@@ -15,9 +15,7 @@ beforeAll(async () => {
     configure: (c) => {
       c.poll.enabled = false;
       // EPP and REPP only: what this counts (the other sandboxes' seeded names would share the page).
-      c.backends = c.backends.filter((b) => b.kind === 'epp' || b.kind === 'repp');
-      const kept = new Set(c.backends.map((b) => b.name));
-      c.routes = c.routes.filter((r) => kept.has(r.backend));
+      keepBackends(c, ['epp', 'repp']);
     },
   });
 });

@@ -13,7 +13,7 @@ import type { PortableBackend } from '../../src/backends/portable.js';
 import type { EppBackendConfig } from '../../src/config.types.js';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import { startLatencyProxy, type LatencyProxy } from '../../src/sandbox/latency-proxy.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { keepBackends, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let t: TestGateway;
 let proxy: LatencyProxy;
@@ -24,9 +24,7 @@ beforeAll(async () => {
     configure: (c) => {
       c.poll.enabled = false;
       // EPP only: the other sandboxes' seeded domains would share the domains page.
-      c.backends = c.backends.filter((b) => b.kind === 'epp');
-      const epp = new Set(c.backends.map((b) => b.name));
-      c.routes = c.routes.filter((r) => epp.has(r.backend));
+      keepBackends(c, ['epp']);
       // Above the .tld registry's own limit (Nomulus: 50), so that its check commands of more than 50 are refused.
       (c.backends.find((b) => b.name === 'sandbox-nomulus') as EppBackendConfig).checkLimit = 60;
     },

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { keepBackends, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let t: TestGateway;
 let joker: JokerSandbox;
@@ -17,10 +17,7 @@ beforeAll(async () => {
   t = await startTestGateway({
     configure: (c) => {
       c.poll.enabled = false;
-      c.backends = c.backends.filter((b) => b.kind === 'joker');
-      const kept = new Set(c.backends.map((b) => b.name));
-      c.routes = c.routes.filter((r) => kept.has(r.backend));
-      c.defaultBackend = 'sandbox-joker';
+      keepBackends(c, ['joker'], 'sandbox-joker');
       (c.backends[0] as { sandbox?: { domainDelayMs?: number } }).sandbox = { domainDelayMs: 0 };
     },
   });

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { JokerBackendConfig } from '../../src/backends/joker/config.js';
 import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { keepBackends, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { whileHeld } from '../helpers/held-sandbox.js';
 
 let t: TestGateway;
@@ -20,10 +20,7 @@ beforeAll(async () => {
     configure: (c) => {
       // One round when the gateway starts, then only the rounds `pollMessages` asks for (drainNow).
       c.poll.intervalMs = 3_600_000;
-      c.backends = c.backends.filter((b) => b.kind === 'joker');
-      const kept = new Set(c.backends.map((b) => b.name));
-      c.routes = c.routes.filter((r) => kept.has(r.backend));
-      c.defaultBackend = 'sandbox-joker';
+      keepBackends(c, ['joker'], 'sandbox-joker');
       (c.backends[0] as JokerBackendConfig).sandbox = { domainDelayMs: 0 };
     },
   });

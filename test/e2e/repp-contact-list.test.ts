@@ -8,17 +8,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { keepBackends, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let t: TestGateway;
 beforeAll(async () => {
   t = await startTestGateway({
     configure: (c) => {
       c.poll.enabled = false;
-      c.backends = c.backends.filter((b) => b.kind === 'repp');
-      const kept = new Set(c.backends.map((b) => b.name));
-      c.routes = c.routes.filter((r) => kept.has(r.backend));
-      c.defaultBackend = 'sandbox-repp';
+      keepBackends(c, ['repp'], 'sandbox-repp');
     },
   });
 }, 60_000);

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { keepBackends, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let t: TestGateway;
 let joker: JokerSandbox;
@@ -17,10 +17,7 @@ beforeAll(async () => {
   t = await startTestGateway({
     configure: (c) => {
       c.poll.enabled = false;
-      c.backends = c.backends.filter((b) => b.kind === 'joker' || b.kind === 'headless');
-      const kept = new Set(c.backends.map((b) => b.name));
-      c.routes = c.routes.filter((r) => kept.has(r.backend));
-      c.defaultBackend = 'sandbox-joker';
+      keepBackends(c, ['joker', 'headless'], 'sandbox-joker');
     },
   });
   joker = t.gateway.sandboxes.sandboxes.get('sandbox-joker') as JokerSandbox;

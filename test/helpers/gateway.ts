@@ -8,6 +8,18 @@ import type { Logger } from '../../src/logger.js';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
 import { freshDatabase } from './db.js';
 
+/**
+ * Narrows a test gateway's config to the backends of `kinds` (epp, repp, headless, joker) and the
+ * routes that lead to them, so that other sandboxes' seeded domains stay out of what a test counts;
+ * `defaultBackend` (a backend name) when the config's default is among those left out.
+ */
+export function keepBackends(c: GatewayConfig, kinds: string[], defaultBackend?: string): void {
+  c.backends = c.backends.filter((b) => kinds.includes(b.kind));
+  const kept = new Set(c.backends.map((b) => b.name));
+  c.routes = c.routes.filter((r) => kept.has(r.backend));
+  if (defaultBackend) c.defaultBackend = defaultBackend;
+}
+
 export interface GraphQLResponse<T = any> {
   status: number;
   data?: T;

@@ -72,6 +72,18 @@ export async function startStack({ databaseUrl, port, configure = () => ({}), en
     children.push(child);
     return child;
   };
+  // A step of the start that fails (a key command refused, a gateway that exits) ends the run
+  // without leaving the registry or a gateway behind: every child started so far is killed.
+  try {
+    return await startWith(run, children, dataDir, { databaseUrl, port, configure, env });
+  } catch (err) {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    throw err;
+  }
+}
+
+/** The rest of startStack, once its data directory and child runner exist. */
+async function startWith(run, children, dataDir, { port, configure, env }) {
   // The registry runs in a process of its own, as real registries are elsewhere: the gateway's
   // memory is the gateway's alone.
   const upstream = JSON.parse(await firstLine(run(['dist/src/sandbox/main.js'])));

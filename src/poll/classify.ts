@@ -40,17 +40,16 @@ const BY_AUDIT_COMMAND: Record<string, { statuses: string[]; type: PollType }> =
 
 /**
  * Normalise an upstream message to a type, from its structured data first and its text last:
- * the result of the registrar's own queued transfer request, which carries both transfer data and
- * a pending action's result (Joker's ACK or NACK of domain-transfer-in-reseller: "acknowledgement
- * or refusal", DMAPI document "Basics"): TRANSFER_APPROVED when it succeeded, TRANSFER_REJECTED
- * when refused; EPP trnData's transfer status (RFC 5731 section 3.2.4); a HeadlessDomains audit row's command;
+ * the transfer status of its transfer data (EPP trnData, RFC 5731 section 3.2.4, whose status says
+ * what happened even where the message also has a pending action's result: Nomulus's auto-approval
+ * to the gaining registrar carries panData too; Joker's result of a transfer-in: clientApproved when
+ * ACKed, clientRejected when NACKed, src/backends/joker/driver/results.ts); a HeadlessDomains audit row's command;
  * a pending action's result (EPP panData paResult, Joker's ACK/NACK, REPP's registrant
  * confirmation), where only a completed deletion is DELETED and a refused or rejected one is
  * PENDING_ACTION_COMPLETED (the payload's `pendingActionResult` false says it failed); then words
  * of the text.
  */
 export function classify(m: UpstreamPollMessage): PollType {
-  if (m.transfer && typeof m.pendingActionResult === 'boolean') return m.pendingActionResult ? 'TRANSFER_APPROVED' : 'TRANSFER_REJECTED';
   if (m.transfer) return BY_TRANSFER_STATUS[m.transfer.status] ?? 'OTHER';
   const audit = m.audit?.command ? BY_AUDIT_COMMAND[m.audit.command] : undefined;
   if (audit && audit.statuses.includes(m.audit?.status ?? '')) return audit.type;

@@ -152,7 +152,7 @@ describe('Joker end to end (GraphQL -> DMAPI over HTTPS -> sandbox, asynchronous
     expect(r).toMatchObject({ transfer: { status: 'pending' }, transaction: { pending: true } });
     const m = await event(6, 'TRANSFER_APPROVED');
     expect(m.objectName).toBe('spare.joker.test');
-    expect(m.transfer?.status).toBe('serverApproved');
+    expect(m.transfer?.status).toBe('clientApproved');
     expect((await gql('{ domain(name: "spare.joker.test") { sponsor } }')).domain.sponsor).toBe('100001');
   });
 

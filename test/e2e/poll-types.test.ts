@@ -107,7 +107,7 @@ describe('poll message types as the registries said them (graphql-ws subscriptio
     });
     await all.waitUntil((m) => m.objectName === refused);
     await all.waitUntil((m) => m.objectName === won);
-    expect(about(all, won).map((m) => [m.type, m.transfer?.status])).toEqual([['TRANSFER_APPROVED', 'serverApproved']]);
+    expect(about(all, won).map((m) => [m.type, m.transfer?.status])).toEqual([['TRANSFER_APPROVED', 'clientApproved']]);
     expect(about(all, refused).map((m) => [m.type, m.transfer?.status])).toEqual([['TRANSFER_REJECTED', 'clientRejected']]);
     await readme.waitUntil((m) => m.objectName === won);
     expect(readme.messages.filter((m) => m.objectName === won || m.objectName === refused).map((m) => m.type)).toEqual(['TRANSFER_APPROVED']);
@@ -120,7 +120,7 @@ describe('poll message types as the registries said them (graphql-ws subscriptio
     // The new expiry as the result gives it, the instant the domain then shows (whole seconds).
     const shown = (await ok(A, `{ domain(name: "${won}") { expiresAt sponsor } }`)).domain;
     expect(shown.sponsor).toBe('100001');
-    expect(ack.transfer).toMatchObject({ domainName: won, status: 'serverApproved', gainingRegistrar: '100001', expiresAt: shown.expiresAt });
+    expect(ack.transfer).toMatchObject({ domainName: won, status: 'clientApproved', gainingRegistrar: '100001', expiresAt: shown.expiresAt });
     expect(Date.parse(ack.transfer.actionAt)).toBeGreaterThanOrEqual(Date.parse(ack.transfer.requestedAt));
     const nack = nodes.get(refused);
     expect(nack.transfer).toMatchObject({ domainName: refused, status: 'clientRejected', gainingRegistrar: '100001', expiresAt: null });

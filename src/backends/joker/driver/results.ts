@@ -143,8 +143,9 @@ function listStamp(v: string | undefined): Date | null {
  * The message: `pendingActionResult` true for ACK ("completed successfully"), false for NACK
  * (the refusal's Status-Code as `resultCode`, its Status-Text and Error lines in the text); a
  * transfer-in's result (domain-transfer-in-reseller) also carries `transfer`: the reseller
- * (its UID) gaining, status `serverApproved` when ACKed (the registry completed it, as the
- * driver's own transfer answers say) and `clientRejected` when NACKed, `requestedAt` the
+ * (its UID) gaining, status `clientApproved` when ACKed (approved: DMAPI does not say whether
+ * the losing side approved it or the registry's time ran out, and serverApproved is the EPP
+ * status of an auto-approval, typed TRANSFER_AUTO_APPROVED) and `clientRejected` when NACKed, `requestedAt` the
  * request's TimeStamp, `actionAt` when the gateway read the result (DMAPI does not say when it
  * was processed: the latest it can have been), `expiresAt` the result's Expiration-Date,
  * `losingRegistrar` empty (DMAPI's result does not name it).
@@ -168,7 +169,7 @@ export async function pollRequest(call: JokerCall): Promise<M.PortResult<M.PollQ
   const transfer: M.Transfer | null = TRANSFER_IN.test(head['request-type'])
     ? {
         name: head['request-object'],
-        status: ok ? 'serverApproved' : 'clientRejected',
+        status: ok ? 'clientApproved' : 'clientRejected',
         gainingRegistrar: call.uid,
         losingRegistrar: '',
         requestedAt: requestedAt ?? call.clock.now(),

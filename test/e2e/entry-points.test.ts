@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compiledGateway, REPO_ROOT } from '../helpers/processes.js';
+import { compiledGateway, REPO_ROOT, runCompiled, type ProcessResult } from '../helpers/processes.js';
 
 let compiled: string;
 let dir: string;
@@ -35,14 +35,8 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** Runs a compiled script in `cwd` and waits for it to end by itself. */
-function run(script: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = userEnv()): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, path.join(compiled, script), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  started.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+function run(script: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = userEnv()): Promise<ProcessResult> {
+  return runCompiled(compiled, script, args, { cwd, env, started });
 }
 
 const STACK_LINE = /^\s+at /m;

@@ -7,16 +7,15 @@
  * exit 1, creating nothing, as are key:list and key:revoke on a folder with no gateway database;
  * key:create there creates it (keys before the gateway's first start), saying where.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { startTestGateway } from '../helpers/gateway.js';
-import { compiledGateway } from '../helpers/processes.js';
+import { compiledGateway, runCompiled, type ProcessResult } from '../helpers/processes.js';
 
 let compiled: string;
 let scratch: string;
@@ -36,16 +35,10 @@ afterAll(async () => {
 });
 
 /** Runs a key command's compiled entry point in a user's environment (no DATABASE_URL). */
-function run(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<ProcessResult> {
   const env = { ...process.env };
   for (const k of ['DATABASE_URL', 'DATA_DIR', 'GATEWAY_CONFIG']) delete env[k];
-  const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, path.join(compiled, 'src/auth', script), ...args], { cwd: scratch, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-  started.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return runCompiled(compiled, path.join('src/auth', script), args, { cwd: scratch, env: { ...env, ...extraEnv }, started });
 }
 
 /** What a gateway on DATA_DIR answers the key for `{ viewer { id } }`: the registrar id, or the HTTP status. */

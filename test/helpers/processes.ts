@@ -231,6 +231,29 @@ async function removeUnusedBuilds(cache: string, keep: string): Promise<void> {
 /** The fingerprint key of this test process's gateway processes: one deployment, so one key. */
 const FINGERPRINT_KEY = randomBytes(32).toString('hex');
 
+/** What a process run to its end left: its exit code (null when a signal ended it) and its output. */
+export interface ProcessResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a module of the compiled tree (`script`, relative to `compiled`: compiledGateway()) as a
+ * process of its own, as an operator's shell runs it (the tree's `helpers.mjs` imported first), in
+ * `cwd` with exactly `env`; resolves once it has closed, with its code and output. The child is
+ * pushed to `started`, for an afterAll to kill whatever is left when a test fails early.
+ */
+export function runCompiled(compiled: string, script: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; started: ChildProcess[] }): Promise<ProcessResult> {
+  const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, path.join(compiled, script), ...args], { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  opts.started.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
 export interface GatewayProcess extends GqlClient {
   pid: number;
   /** Everything the process wrote (JSON log lines). */

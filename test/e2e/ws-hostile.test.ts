@@ -38,8 +38,9 @@ function raw(opts: { finishRequest?: (req: import('node:http').ClientRequest) =>
   });
 }
 
+/** Waits until `cond` holds (checked every 10 ms); the 30 s bound only ends a hang, it decides nothing. */
 const waitFor = async (cond: () => boolean, what: string) => {
-  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 3_000 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
   if (!cond()) throw new Error(`never happened: ${what}`);
 };
 

@@ -2,11 +2,13 @@ import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import { recordOf, runOperation } from '../../src/operations/run.js';
 import { SandboxResetPayload } from '../../schema/registrar/account-status.type.js';
+import { Sealer } from '../../src/bulk/seal.js';
 import { actorOf, asDate, transactionOf, type TransactionRecord } from '../common/mutate.js';
 
 interface ResetRecord extends TransactionRecord {
   resetAt: string | null;
   fixtures: { role: string; domain: string }[];
+  /** The transfer fixture's auth code, sealed (IdempotencyService.answers): the record never holds it as given. */
   transferAuthInfo: string | null;
 }
 
@@ -21,8 +23,12 @@ export class SandboxResolver {
     const backend = ctx.router.named(registry, 'registry');
     const { result, replayed } = await runOperation<ResetRecord>(ctx, actor, 'sandboxReset', { registry: backend.name }, async (call) => {
       const r = await backend.sandboxReset(call);
-      return { ...recordOf(r), resetAt: r.data.resetAt?.toISOString() ?? null, fixtures: r.data.fixtures, transferAuthInfo: r.data.transferAuthInfo ?? null };
+      const code = r.data.transferAuthInfo ?? null;
+      return { ...recordOf(r), resetAt: r.data.resetAt?.toISOString() ?? null, fixtures: r.data.fixtures, transferAuthInfo: code === null ? null : ctx.idempotency.answers.seal(code) };
     });
-    return { registry: backend.name, resetAt: asDate(result.resetAt), fixtures: result.fixtures, transferAuthInfo: result.transferAuthInfo, transaction: transactionOf(result), replayed };
+    // A record written before answers were sealed holds the code as given: it replays as it is.
+    const sealed = result.transferAuthInfo;
+    const transferAuthInfo = Sealer.isSealed(sealed) ? ctx.idempotency.answers.open(sealed) : sealed;
+    return { registry: backend.name, resetAt: asDate(result.resetAt), fixtures: result.fixtures, transferAuthInfo, transaction: transactionOf(result), replayed };
   }
 }

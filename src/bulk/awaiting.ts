@@ -15,7 +15,10 @@
 import { Prisma, type PrismaClient } from '../db/generated/client.js';
 import { resolvePending } from '../idempotency/pending.js';
 import type { IdempotencyService } from '../idempotency/service.js';
-import { itemKey, itemKeySql, type BulkStore } from './store.js';
+import { inputWithoutSecrets, itemKey, itemKeySql, type BulkStore } from './store.js';
+
+/** A settled item is final: its input keeps no sealed auth code (inputWithoutSecrets). */
+const DROP_SECRETS = Prisma.raw(inputWithoutSecrets('b.input'));
 
 /** An item's result that only queued its command: 1001 with a completion to come (PortResult.awaitsCompletion). */
 export function awaitsRegistry(result: unknown): boolean {
@@ -75,7 +78,7 @@ export async function settleAwaiting(prisma: PrismaClient, store: BulkStore, opt
   }
   if (settled.length === 0) return [];
   const touched = await prisma.$queryRaw<Array<{ job_id: string }>>`
-    UPDATE bulk_items AS b SET state = v.state::bulk_item_state, result = v.result, error = v.error, updated_at = now()
+    UPDATE bulk_items AS b SET state = v.state::bulk_item_state, result = v.result, error = v.error, updated_at = now(), input = ${DROP_SECRETS}
     FROM jsonb_to_recordset(${JSON.stringify(settled)}::jsonb) AS v(id bigint, state text, result jsonb, error jsonb)
     WHERE b.id = v.id AND b.state = 'AWAITING_REGISTRY'
     RETURNING b.job_id`;
@@ -117,7 +120,7 @@ export async function settleOverdue(
     return { id: row.id.toString(), result: { ...(row.result as object), awaitsCompletion: undefined }, error: { code: 'OUTCOME_UNKNOWN', message, upstreamCode: null } };
   });
   const touched = await prisma.$queryRaw<Array<{ job_id: string }>>`
-    UPDATE bulk_items AS b SET state = 'FAILED'::bulk_item_state, result = v.result, error = v.error, updated_at = now()
+    UPDATE bulk_items AS b SET state = 'FAILED'::bulk_item_state, result = v.result, error = v.error, updated_at = now(), input = ${DROP_SECRETS}
     FROM jsonb_to_recordset(${JSON.stringify(settled)}::jsonb) AS v(id bigint, result jsonb, error jsonb)
     WHERE b.id = v.id AND b.state = 'AWAITING_REGISTRY'
     RETURNING b.job_id`;

@@ -1,7 +1,10 @@
 /**
- * Secrets a bulk item must keep until it runs (a transfer's auth code) are stored sealed with
- * AES-256-GCM under a key derived from the deployment's idempotency key (Fingerprints.derive), so
- * the database alone does not reveal them; every instance sharing the database opens them.
+ * Secrets the gateway must keep in the database are stored sealed with AES-256-GCM under a key
+ * derived from the deployment's idempotency key (Fingerprints.derive), so the database alone does
+ * not reveal them; every instance sharing the database opens them. Two uses, each with its own
+ * derived key: a bulk item's auth code until the item is final (label "bulk item secrets"), and
+ * a secret in a stored answer that a retry replays (sandboxReset's transfer auth code,
+ * IdempotencyService.answers: "stored answer secrets").
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Fingerprints } from '../idempotency/fingerprint.js';
@@ -10,8 +13,14 @@ const PREFIX = 'sealed:aes-256-gcm:';
 
 export class Sealer {
   private readonly key: Buffer;
-  constructor(fingerprints: Fingerprints) {
-    this.key = Buffer.from(fingerprints.derive('bulk item secrets'), 'hex');
+  /** `label`: what the key is for (Fingerprints.derive), so that each use has a key of its own. */
+  constructor(fingerprints: Fingerprints, label = 'bulk item secrets') {
+    this.key = Buffer.from(fingerprints.derive(label), 'hex');
+  }
+
+  /** Whether `value` is a seal (what seal() returns), not a secret stored as it was. */
+  static isSealed(value: unknown): value is string {
+    return typeof value === 'string' && value.startsWith(PREFIX);
   }
 
   /** `sealed:aes-256-gcm:<iv>.<tag>.<ciphertext>` (base64url parts). */

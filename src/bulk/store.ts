@@ -110,6 +110,16 @@ interface JobColumns extends Record<string, unknown> {
   updated_at: Date;
   finished_at: Date | null;
 }
+/**
+ * SQL for a bulk item's `input` once the item is final (SUCCEEDED, FAILED, CANCELLED): without its
+ * sealed auth code (a transfer's), which nothing needs any more; the rest (a renewal's expiry, a
+ * REPP chunk's `sent` mark) stays. `col` is the column as the statement names it (`b.input`).
+ */
+export function inputWithoutSecrets(col: string): string {
+  return `CASE WHEN jsonb_typeof(${col}) = 'object' THEN ${col} - 'authInfo' ELSE ${col} END`;
+}
+const FINAL_STATES = `('SUCCEEDED', 'FAILED', 'CANCELLED')`;
+
 const JOB_COLUMNS = 'id, registrar_id, idempotency_key, kind, fingerprint, params, state::text AS state, total, created_at, updated_at, finished_at';
 const jobOf = (r: JobColumns): BulkJob => ({
   id: r.id,
@@ -444,7 +454,8 @@ export class BulkStore {
       v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id bigint, state text, result jsonb, error jsonb, not_before timestamptz)),
       upd AS (
         UPDATE bulk_items AS b SET state = v.state::bulk_item_state, result = v.result, error = v.error,
-          not_before = GREATEST(b.not_before, v.not_before), holder = NULL, lease_until = NULL, updated_at = now()
+          not_before = GREATEST(b.not_before, v.not_before), holder = NULL, lease_until = NULL, updated_at = now(),
+          input = CASE WHEN v.state IN ${FINAL_STATES} THEN ${inputWithoutSecrets('b.input')} ELSE b.input END
         FROM v WHERE b.id = v.id AND b.holder = $2 AND b.state = 'RUNNING'
         RETURNING b.id, b.job_id, b.state),
       batch AS (SELECT DISTINCT b.job_id FROM bulk_items AS b JOIN v ON b.id = v.id),
@@ -497,6 +508,8 @@ export class BulkStore {
             || COALESCE(error->>'code', 'an error') || ': ' || COALESCE(error->>'message', ''),
           'upstreamCode', error->'upstreamCode')
         WHERE job_id = ${jobId} AND state = 'PENDING' AND attempts > 0`,
+      // Cancelled items are final: their sealed auth codes go (inputWithoutSecrets).
+      this.prisma.$executeRawUnsafe(`UPDATE bulk_items SET input = ${inputWithoutSecrets('input')} WHERE job_id = $1 AND state = 'CANCELLED' AND input->>'authInfo' IS NOT NULL`, jobId),
     ]);
     await this.finishIfDone(jobId);
     return unstarted.count + waiting;

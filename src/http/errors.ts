@@ -1,10 +1,11 @@
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DomainReadError, GatewayError } from '../core/errors.js';
 import { recodeTokenLimit } from '../limits/document.js';
 import { argumentField } from './argument-field.js';
+import { pathNamesSecret, SECRET_NOT_SHOWN } from '../limits/variable-errors.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -77,12 +78,33 @@ export function makeFormatError(logger: Logger, limits: { maxTokens?: number } =
       // A validation error about an argument names it, as the gateway's own errors do (Apollo's and
       // graphql-ws's wrappers keep graphql-js's error, with its AST nodes, as `original`).
       const field = code === 'GRAPHQL_VALIDATION_FAILED' && original instanceof GraphQLError && extensions.field === undefined ? argumentField(original, schema) : undefined;
-      return { ...formatted, message: cut(formatted.message), extensions: cutField({ ...extensions, code: code ?? 'BAD_REQUEST', ...(field !== undefined ? { field } : {}) }) };
+      const message = secretFree(formatted.message, code, original, field ?? (typeof extensions.field === 'string' ? extensions.field : undefined));
+      return { ...formatted, message: cut(message), extensions: cutField({ ...extensions, code: code ?? 'BAD_REQUEST', ...(field !== undefined ? { field } : {}) }) };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error');
     return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
+
+/**
+ * `message` without a secret graphql-js wrote into it from the document: a literal of the wrong
+ * type under a secret's name (`requestTransfer(authInfo: {a: "..."})`: "String cannot represent a
+ * non string value: {a: "..."}") says only that, as a variable of the wrong type does
+ * (src/limits/variable-errors.ts); a syntax error says which kind of token it found but not a
+ * string's text (`found String "..."`), since the parser cannot tell an auth code from any other
+ * string. Other messages are returned as they are.
+ */
+function secretFree(message: string, code: unknown, original: unknown, field: string | undefined): string {
+  if (code === 'GRAPHQL_PARSE_FAILED') return message.replace(/found (String|BlockString) "[\s\S]*"(?=\.?$)/, 'found $1 (its text not shown)');
+  if (code !== 'GRAPHQL_VALIDATION_FAILED' || field === undefined || !pathNamesSecret(field)) return message;
+  // Only an error about a value written in the document quotes it (its node is that value); one
+  // about a variable's type ("Variable "$a" of type "Int!" used in position expecting ...") does not.
+  const literal = original instanceof GraphQLError && (original.nodes ?? []).some((n) => n.kind !== Kind.VARIABLE && VALUE_KINDS.has(n.kind));
+  return literal ? `${field}: ${SECRET_NOT_SHOWN}` : message;
+}
+
+/** AST kinds of values written in a document (graphql-js's ValueNode, but a variable). */
+const VALUE_KINDS = new Set<string>([Kind.INT, Kind.FLOAT, Kind.STRING, Kind.BOOLEAN, Kind.NULL, Kind.ENUM, Kind.LIST, Kind.OBJECT, Kind.OBJECT_FIELD]);
 
 /**
  * At most `max` errors in one answer: the first max - 1, then one TOO_MANY_ERRORS entry saying

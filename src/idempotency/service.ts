@@ -23,6 +23,7 @@ import { sweepAbandoned } from './sweep.js';
 import { storableArgs } from './secrets.js';
 import { resolvePending } from './pending.js';
 import { writeDeferredRecords, type DeferredRecord } from './deferred.js';
+import { Sealer } from '../bulk/seal.js';
 
 export interface IdempotencyOptions {
   /** How long a record is kept (default 7 days). */
@@ -162,6 +163,12 @@ export class IdempotencyService {
   private readonly opts: IdempotencyOptions;
   private readonly fingerprints: Fingerprints;
   private readonly reconciler: Reconciler;
+  /**
+   * Seals a secret an operation's stored answer must replay (sandboxReset's transfer auth code),
+   * so that the record keeps it sealed (AES-256-GCM under a key derived from the deployment's
+   * idempotency key), not as the registry gave it; the resolver opens it for each answer.
+   */
+  readonly answers: Sealer;
   constructor(
     private readonly prisma: PrismaClient,
     private readonly clock: Clock,
@@ -171,6 +178,7 @@ export class IdempotencyService {
     this.opts = { ...DEFAULTS, ...opts };
     if (!this.opts.fingerprints) throw new Error('IdempotencyService needs the deployment fingerprint key (opts.fingerprints)');
     this.fingerprints = this.opts.fingerprints;
+    this.answers = new Sealer(this.fingerprints, 'stored answer secrets');
     this.reconciler = new Reconciler({ ...deps, prisma, skewMs: this.opts.skewMs });
   }
 

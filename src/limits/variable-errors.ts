@@ -20,6 +20,14 @@ import { smallJson } from './small-json.js';
 /** Names whose values are never shown (src/idempotency/secrets.ts keeps the same ones out of storage). */
 const SECRET_NAMES = new Set(['authInfo', 'password', 'pw']);
 
+/** Whether an argument path (`authInfo`, `input.authInfo`, `domains[0].authInfo`) names a secret anywhere along it. */
+export function pathNamesSecret(path: string): boolean {
+  return path.split(/[.[\]]/).some((k) => SECRET_NAMES.has(k));
+}
+
+/** The message of a bad value under a secret's name: nothing of the value. */
+export const SECRET_NOT_SHOWN = 'is not a valid value of its type (a secret: not shown)';
+
 /** The longest reason kept from graphql-js or a scalar, after the value was replaced in it. */
 const MAX_REASON = 200;
 
@@ -120,7 +128,7 @@ export function variableError(schema: GraphQLSchema, operation: OperationDefinit
     // name may be the argument the variable feeds (`requestTransfer(authInfo: $a)`, `input.authInfo`)
     // as well as a field inside the value.
     const names = [...at.split(/[.[\]]/), ...first.path.filter((k): k is string => typeof k === 'string')];
-    if (names.some((k) => SECRET_NAMES.has(k))) return badInput(field, 'is not a valid value of its type (a secret: not shown)');
+    if (names.some((k) => SECRET_NAMES.has(k))) return badInput(field, SECRET_NOT_SHOWN);
     return badInput(field, scrub(first.reason, first.invalid));
   }
   return null;

@@ -1,5 +1,4 @@
 import type { Prisma, PrismaClient } from '../db/generated/client.js';
-import { storableArgs } from './secrets.js';
 
 /** The `request` column: normalised arguments (secrets hashed) and what the attempt noted before sending. */
 export interface StoredRequest {
@@ -16,6 +15,8 @@ export interface LeaseOptions {
   /** Wall clock (ms) for lease stamps. */
   now: () => number;
   onLost?: () => void;
+  /** Arguments as the record keeps them, secrets as keyed digests (SecretDigests.storable). */
+  storable: (args: unknown) => unknown;
 }
 
 /**
@@ -104,7 +105,7 @@ export class Lease {
 
   /** Merges what the attempt is about to send into the stored request (before sending it); false once the lease is lost (nothing may be sent then). */
   note(details: Record<string, unknown>): Promise<boolean> {
-    this.request = { ...this.request, noted: { ...this.request.noted, ...(storableArgs(details) as Record<string, unknown>) } };
+    this.request = { ...this.request, noted: { ...this.request.noted, ...(this.opts.storable(details) as Record<string, unknown>) } };
     return this.write({ request: this.request as unknown as Prisma.InputJsonValue });
   }
 

@@ -20,7 +20,7 @@ import { Lease, type StoredRequest } from './lease.js';
 import { OPERATIONS } from './reconcile/index.js';
 import { Reconciler } from './reconciler.js';
 import { sweepAbandoned } from './sweep.js';
-import { storableArgs } from './secrets.js';
+import { SecretDigests } from './secrets.js';
 import { resolvePending } from './pending.js';
 import { writeDeferredRecords, type DeferredRecord } from './deferred.js';
 import { Sealer } from '../bulk/seal.js';
@@ -169,6 +169,8 @@ export class IdempotencyService {
    * idempotency key), not as the registry gave it; the resolver opens it for each answer.
    */
   readonly answers: Sealer;
+  /** Keyed digests of secret arguments, as records keep them (src/idempotency/secrets.ts). */
+  private readonly secrets: SecretDigests;
   constructor(
     private readonly prisma: PrismaClient,
     private readonly clock: Clock,
@@ -179,7 +181,8 @@ export class IdempotencyService {
     if (!this.opts.fingerprints) throw new Error('IdempotencyService needs the deployment fingerprint key (opts.fingerprints)');
     this.fingerprints = this.opts.fingerprints;
     this.answers = new Sealer(this.fingerprints, 'stored answer secrets');
-    this.reconciler = new Reconciler({ ...deps, prisma, skewMs: this.opts.skewMs });
+    this.secrets = new SecretDigests(this.fingerprints);
+    this.reconciler = new Reconciler({ ...deps, prisma, skewMs: this.opts.skewMs, secrets: this.secrets });
   }
 
   /** The command log reconciliation reads and marks (the gateway's own), if any. */
@@ -319,7 +322,7 @@ export class IdempotencyService {
       operation: req.operation,
       fingerprint: this.fingerprints.of(req.operation, req.args),
       state: 'OUTCOME_UNKNOWN',
-      request: { args: storableArgs(req.args), noted: {} },
+      request: { args: this.secrets.storable(req.args), noted: {} },
       backend: this.backendOf(req),
       createdAt: startedBy,
       expiresAt: new Date(this.clock.now().getTime() + this.opts.ttlMs),
@@ -422,7 +425,7 @@ export class IdempotencyService {
       key: req.key,
       operation: req.operation,
       fingerprint: this.fingerprints.of(req.operation, req.args),
-      request: { args: storableArgs(req.args), noted: {} },
+      request: { args: this.secrets.storable(req.args), noted: {} },
       backend: this.backendOf(req),
       createdAt,
       expiresAt: new Date(this.clock.now().getTime() + this.opts.ttlMs),
@@ -534,6 +537,7 @@ export class IdempotencyService {
         heartbeatMs: this.opts.heartbeatMs ?? Math.max(10, Math.floor(this.opts.leaseMs / 3)),
         now: this.opts.now,
         onLost: () => this.deps.logger?.warn({ operation: req.operation, registrarId: req.registrarId }, 'idempotency: lease lost (another request took over)'),
+        storable: (args) => this.secrets.storable(args),
       },
       issued,
     );
@@ -561,7 +565,7 @@ export class IdempotencyService {
 
   /** Inserts the IN_PROGRESS record (with what the attempt noted so far); the request that manages to is the owner. */
   private async insert(req: MutationRequest, fp: string, noted: Record<string, unknown> = {}): Promise<Lease | null> {
-    const request: StoredRequest = { args: storableArgs(req.args), noted: storableArgs(noted) as Record<string, unknown> };
+    const request: StoredRequest = { args: this.secrets.storable(req.args), noted: this.secrets.storable(noted) as Record<string, unknown> };
     const issued = performance.now();
     const token = Lease.stamp(this.opts.now());
     const now = this.clock.now();

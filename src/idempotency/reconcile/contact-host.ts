@@ -1,7 +1,7 @@
 /** Reconciliation of contact and host commands: EPP contact:info / host:info. */
 import type { Contact, ContactCreateInput, ContactUpdateInput, Disclosure, Host, HostUpdateInput, PostalInfo } from '../../core/model/index.js';
 import { asDate } from '../../core/time.js';
-import { secretMatches } from '../secrets.js';
+import type { SecretDigests } from '../secrets.js';
 import { allIn, noneIn, orNull, port } from './read.js';
 import { applied, atOrAfter, notApplied, reconciledTransaction, type ReconcileFn, type ReconcileInput, type Verdict } from './types.js';
 
@@ -75,7 +75,7 @@ const sameDisclosure = (want: Disclosure, got: Disclosure | null | undefined) =>
   !!got && got.flag === want.flag && got.fields.length === want.fields.length && allIn(want.fields, got.fields);
 
 /** Which parts of a contact update's desired end state do not hold on `c`. */
-export function contactUpdateMismatches(u: ContactUpdateInput, c: Contact): string[] {
+export function contactUpdateMismatches(u: ContactUpdateInput, c: Contact, secrets: Pick<SecretDigests, 'matches'>): string[] {
   const out: string[] = [];
   if (!allIn(u.addStatuses, c.statuses)) out.push('added statuses');
   if (!noneIn(u.removeStatuses, c.statuses)) out.push('removed statuses');
@@ -83,7 +83,7 @@ export function contactUpdateMismatches(u: ContactUpdateInput, c: Contact): stri
   if (u.voice && u.voice !== c.voice) out.push('voice');
   if (u.fax && u.fax !== c.fax) out.push('fax');
   if (u.postalInfo && !allIn(u.postalInfo.map(postalKey), c.postalInfo.map(postalKey))) out.push('postal info');
-  if (u.authInfo && !secretMatches(u.authInfo, c.authInfo)) out.push('auth info');
+  if (u.authInfo && !secrets.matches(u.authInfo, c.authInfo)) out.push('auth info');
   if (u.disclosure && !sameDisclosure(u.disclosure, c.disclosure)) out.push('disclosure');
   return out;
 }
@@ -92,7 +92,7 @@ export const updateContact: ReconcileFn = async (input) => {
   const u = input.args as ContactUpdateInput;
   const c = await readContact(input, u.id);
   if (!c) return notApplied('contact:info: no such contact');
-  return updated(input, 'contact', contactUpdateMismatches(u, c));
+  return updated(input, 'contact', contactUpdateMismatches(u, c, input.secrets));
 };
 
 /** Which parts of a host update's desired end state do not hold on `h`. */

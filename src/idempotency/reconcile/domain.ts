@@ -4,7 +4,7 @@
  */
 import type { Domain, DomainUpdateInput, DsData, KeyData } from '../../core/model/index.js';
 import { DomainIndex } from '../../domains/domain-index.js';
-import { secretMatches } from '../secrets.js';
+import type { SecretDigests } from '../secrets.js';
 import { addPeriod, asDate, utcDate } from '../../core/time.js';
 import { allIn, noneIn, readDomain } from './read.js';
 import { applied, atOrAfter, notApplied, reconciledTransaction, sameDay, unknown, type ReconcileFn } from './types.js';
@@ -46,7 +46,7 @@ const dsKey = (d: DsData) => `${d.keyTag}/${d.algorithm}/${d.digestType}/${d.dig
 const keyKey = (k: KeyData) => `${k.flags}/${k.protocol}/${k.algorithm}/${k.publicKey.replace(/\s+/g, '')}`;
 
 /** Which parts of an update's desired end state do not hold on `d` (empty: all of them hold). */
-export function domainUpdateMismatches(u: DomainUpdateInput, d: Domain): string[] {
+export function domainUpdateMismatches(u: DomainUpdateInput, d: Domain, secrets: Pick<SecretDigests, 'matches'>): string[] {
   const out: string[] = [];
   if (!allIn(u.add.statuses, d.statuses)) out.push('added statuses');
   if (!noneIn(u.remove.statuses, d.statuses)) out.push('removed statuses');
@@ -57,7 +57,7 @@ export function domainUpdateMismatches(u: DomainUpdateInput, d: Domain): string[
   if (!allIn(u.add.nameservers.map((n) => n.name), ns)) out.push('added name servers');
   if (!noneIn(u.remove.nameservers.map((n) => n.name), ns)) out.push('removed name servers');
   if (u.registrant && u.registrant.toLowerCase() !== (d.registrant ?? '').toLowerCase()) out.push('registrant');
-  if (u.authInfo && !secretMatches(u.authInfo, d.authInfo)) out.push('auth info');
+  if (u.authInfo && !secrets.matches(u.authInfo, d.authInfo)) out.push('auth info');
   if (u.dnssec) {
     const ds = d.dnssec.dsData.map(dsKey);
     const keys = d.dnssec.keyData.map(keyKey);
@@ -76,7 +76,7 @@ export const updateDomain: ReconcileFn = async (input) => {
   const u = input.args as DomainUpdateInput;
   const d = await readDomain(input, u.name);
   if (!d) return notApplied('domain:info: no such domain');
-  const missing = domainUpdateMismatches(u, d);
+  const missing = domainUpdateMismatches(u, d, input.secrets);
   if (missing.length > 0) return notApplied(`domain:info: not yet as requested (${missing.join(', ')})`);
   const how = 'domain:info shows the requested changes in place';
   return applied({ ...reconciledTransaction(input, 1000, how), name: u.name }, how);

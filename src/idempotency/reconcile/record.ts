@@ -7,6 +7,7 @@ import type { Router } from '../../routing/router.js';
 import type { StoredRequest } from '../lease.js';
 import { OPERATIONS } from './index.js';
 import type { Verdict } from './types.js';
+import type { SecretDigests } from '../secrets.js';
 
 /** What reconciliation reads and writes through. */
 export interface ReconcileDeps {
@@ -17,6 +18,8 @@ export interface ReconcileDeps {
   logger?: Logger;
   /** Registry clocks may lag the gateway's by this much (ms). */
   skewMs: number;
+  /** How the record's secret arguments were digested, to compare them with the registry's values. */
+  secrets: SecretDigests;
 }
 
 /**
@@ -46,6 +49,7 @@ export async function reconcileRecord(rec: IdempotencyRecord, call: CallContext 
       router: router!,
       registrarId: rec.registrarId,
       registrars: deps.registrars ?? [],
+      secrets: deps.secrets,
     });
   } catch (err) {
     if (err instanceof GatewayError) return { status: 'unknown', how: `could not read the registry's state: ${err.code}` };

@@ -5,6 +5,7 @@ import { asDate, utcDate } from '../../core/time.js';
 import type { PrismaClient } from '../../db/generated/client.js';
 import type { Router } from '../../routing/router.js';
 import type { StoredResult } from '../service.js';
+import type { SecretDigests } from '../secrets.js';
 
 /** What a reconciliation found out about a command whose answer was lost. */
 export type Verdict =
@@ -17,7 +18,7 @@ export type Verdict =
 
 /** Everything one operation's reconcile function may look at. */
 export interface ReconcileInput {
-  /** The normalised arguments as stored on the record (secrets replaced by salted hashes: see secretMatches). */
+  /** The normalised arguments as stored on the record (secrets replaced by keyed digests: see `secrets`). */
   args: any;
   /** What the attempt noted right before sending (e.g. the renewal's curExpDate), if it got that far. */
   noted: Record<string, unknown>;
@@ -38,6 +39,8 @@ export interface ReconcileInput {
   registrarId: string;
   /** The gateway's registrars (for transfers between two of them). */
   registrars: ReadonlyArray<{ id: string }>;
+  /** Tells whether a value read from the registry is the secret an argument's digest was made from. */
+  secrets: Pick<SecretDigests, 'matches'>;
 }
 
 export type ReconcileFn = (input: ReconcileInput) => Promise<Verdict>;

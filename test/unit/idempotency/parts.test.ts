@@ -1,4 +1,5 @@
 /** The small parts: secrets in stored requests, failure classes, config defaults and checks. */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   ObjectExistsError,
@@ -10,25 +11,39 @@ import {
   ValidationError,
 } from '../../../src/core/errors.js';
 import { idempotencyOptions } from '../../../src/idempotency/config.js';
-import { hashSecret, secretMatches, storableArgs } from '../../../src/idempotency/secrets.js';
+import { Fingerprints } from '../../../src/idempotency/fingerprint.js';
+import { SecretDigests } from '../../../src/idempotency/secrets.js';
 import { classifyFailure } from '../../../src/idempotency/service.js';
 
+const digests = new SecretDigests(new Fingerprints(Buffer.alloc(32, 7)));
+
 describe('stored requests keep no secret', () => {
-  it('authInfo and passwords become salted hashes (anywhere in the arguments); dates become ISO strings', () => {
-    const stored = storableArgs({ name: 'a.tld', authInfo: 'Pw-123456', nested: [{ password: 'p4ss-word' }], at: new Date('2026-01-02T03:04:05Z'), none: undefined });
+  it('authInfo and passwords become keyed digests (anywhere in the arguments); dates become ISO strings', () => {
+    const stored = digests.storable({ name: 'a.tld', authInfo: 'Pw-123456', nested: [{ password: 'p4ss-word' }], at: new Date('2026-01-02T03:04:05Z'), none: undefined });
     const text = JSON.stringify(stored);
     expect(text).not.toContain('Pw-123456');
     expect(text).not.toContain('p4ss-word');
     expect(stored).toMatchObject({ name: 'a.tld', at: '2026-01-02T03:04:05.000Z' });
     expect(stored).not.toHaveProperty('none');
-    expect(secretMatches((stored as any).authInfo, 'Pw-123456')).toBe(true);
-    expect(secretMatches((stored as any).authInfo, 'Pw-1234567')).toBe(false);
-    expect(secretMatches((stored as any).nested[0].password, 'p4ss-word')).toBe(true);
+    expect(digests.matches((stored as any).authInfo, 'Pw-123456')).toBe(true);
+    expect(digests.matches((stored as any).authInfo, 'Pw-1234567')).toBe(false);
+    expect(digests.matches((stored as any).nested[0].password, 'p4ss-word')).toBe(true);
   });
-  it('salted: the same secret hashes differently each time; nothing matches a non-hash', () => {
-    expect(hashSecret('same-secret')).not.toBe(hashSecret('same-secret'));
-    expect(secretMatches('same-secret', 'same-secret')).toBe(false);
-    expect(secretMatches(hashSecret('x-secret'), null)).toBe(false);
+  it('salted: the same secret digests differently each time; nothing matches a non-digest', () => {
+    expect(digests.hash('same-secret')).not.toBe(digests.hash('same-secret'));
+    expect(digests.matches('same-secret', 'same-secret')).toBe(false);
+    expect(digests.matches(digests.hash('x-secret'), null)).toBe(false);
+  });
+  it('keyed: a copy of the record does not confirm a guessed secret without the deployment key', () => {
+    const stored = digests.hash('Guessable-1') as string;
+    expect(stored).toMatch(/^secret:hmac-sha256:[0-9a-f]{16}:[0-9a-f]{64}$/);
+    const [salt, hex] = stored.split(':').slice(2);
+    // What anyone holding the database alone can compute from a guess: the salted SHA-256 of it.
+    expect(createHash('sha256').update(salt!).update('\u0000').update('Guessable-1').digest('hex')).not.toBe(hex);
+    expect(new SecretDigests(new Fingerprints(Buffer.alloc(32, 8))).matches(stored, 'Guessable-1')).toBe(false);
+    // A record written before digests were keyed (a salted SHA-256) still matches until it expires.
+    const legacy = `secret:sha256:abcd:${createHash('sha256').update('abcd').update('\u0000').update('Old-Pw-1').digest('hex')}`;
+    expect([digests.matches(legacy, 'Old-Pw-1'), digests.matches(legacy, 'Old-Pw-2')]).toEqual([true, false]);
   });
 });
 

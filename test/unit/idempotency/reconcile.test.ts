@@ -7,7 +7,10 @@ import { CommandSyntaxError, ObjectNotFoundError, UpstreamUnavailableError } fro
 import type { Contact, Domain, Host, Transfer } from '../../../src/core/model/index.js';
 import type { RegistryPort } from '../../../src/core/port.js';
 import { BULK_SUBMISSIONS, OPERATIONS, type ReconcileInput } from '../../../src/idempotency/reconcile/index.js';
-import { storableArgs } from '../../../src/idempotency/secrets.js';
+import { Fingerprints } from '../../../src/idempotency/fingerprint.js';
+import { SecretDigests } from '../../../src/idempotency/secrets.js';
+
+const digests = new SecretDigests(new Fingerprints(Buffer.alloc(32, 7)));
 
 const SINCE = new Date('2026-05-01T12:00:00Z');
 const AFTER = new Date('2026-05-01T12:00:05Z');
@@ -76,7 +79,7 @@ function fakePrisma(poll: Record<string, Date | null> = {}) {
 
 function input(operation: string, args: unknown, w: World, over: Partial<ReconcileInput> = {}): ReconcileInput {
   return {
-    args: storableArgs(args),
+    args: digests.storable(args),
     noted: {},
     since: SINCE,
     port: fakePort(w),
@@ -88,6 +91,7 @@ function input(operation: string, args: unknown, w: World, over: Partial<Reconci
     router: null as never,
     registrarId: US,
     registrars: [{ id: 'NewRegistrar' }, { id: 'TheRegistrar' }],
+    secrets: digests,
     ...over,
   };
 }

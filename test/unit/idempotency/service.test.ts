@@ -25,7 +25,7 @@ const lost = async (clTRID: string, r: ReturnType<typeof req>) => {
 const maybeApplied = () => new UpstreamUnavailableError('no answer', { maybeApplied: true, backend: BACKEND });
 
 describe('owner and replay', () => {
-  it('runs once, stores the answer, the request (secrets hashed) and the backend; replays it', async () => {
+  it('runs once, stores the answer, the request (secrets as keyed digests) and the backend; replays it', async () => {
     const s = service();
     const r = req();
     let calls = 0;
@@ -38,7 +38,7 @@ describe('owner and replay', () => {
     expect(rec.expiresAt.getTime() - rec.createdAt.getTime()).toBe(7 * 24 * 3600_000);
     expect(rec.request).toMatchObject({ args: { name: r.args.name, period: { value: 1, unit: 'y' } }, noted: {} });
     expect(JSON.stringify(rec.request)).not.toContain('Secret-Pw-1');
-    expect((rec.request as any).args.authInfo).toMatch(/^secret:sha256:/);
+    expect((rec.request as any).args.authInfo).toMatch(/^secret:hmac-sha256:/);
   });
 
   it('same key, other arguments: IDEMPOTENCY_KEY_REUSED and nothing runs', async () => {

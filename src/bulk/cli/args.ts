@@ -3,7 +3,7 @@
  * parseArgs. Files hold one domain a line (`name`, `name,currentExpiry` for renew,
  * `name,authCode` for transfer); blank lines and lines starting with # are skipped.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -118,8 +118,17 @@ export function readLines(file: string): Array<[string, string | undefined]> {
     });
 }
 
-/** The same command (kind, options, file content) gives the same key: running it again re-attaches to its job. */
+/**
+ * The same command (kind, options, file content) gives the same key: running it again re-attaches
+ * to its job. `cli-` and 40 hex digits of the SHA-256 of them; for `transfer`, whose file holds
+ * the auth codes, of their HMAC-SHA-256 under the API key instead: the job's key is stored and shown
+ * (bulk_jobs, the command log's item keys derive from it), and a plain hash of a file of
+ * `name,authCode` lines would let anyone who reads it confirm a guessed auth code offline (the
+ * names are in the job's items). The API key is never stored (only its SHA-256), so the same key
+ * and file still give the same job key; another API key of the registrar gives another one.
+ */
 export function defaultIdempotencyKey(opts: CliOptions, fileText: string): string {
   const { command, period, from, to, add, remove } = opts;
-  return `cli-${createHash('sha256').update(JSON.stringify({ command, period, from, to, add, remove })).update('\u0000').update(fileText).digest('hex').slice(0, 40)}`;
+  const h = command === 'transfer' ? createHmac('sha256', opts.apiKey) : createHash('sha256');
+  return `cli-${h.update(JSON.stringify({ command, period, from, to, add, remove })).update('\u0000').update(fileText).digest('hex').slice(0, 40)}`;
 }

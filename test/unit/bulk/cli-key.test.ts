@@ -1,0 +1,31 @@
+/**
+ * The bulk CLI's default idempotency key (src/bulk/cli/args.ts): the same command and file give
+ * the same key (running it again re-attaches to its job), and a transfer file's key does not let
+ * anyone who reads the job's key (bulk_jobs, the command log's item keys) confirm a guessed auth
+ * code offline: it is keyed with the API key, which the gateway never stores.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { defaultIdempotencyKey, parseCli, type CliOptions } from '../../../src/bulk/cli/args.js';
+
+const opts = (argv: string[], key: string) => parseCli([...argv, '--api-key', key], {}) as CliOptions;
+/** What anyone can compute from a guessed file: the plain SHA-256 the key was before. */
+const plain = (o: CliOptions, file: string) =>
+  `cli-${createHash('sha256').update(JSON.stringify({ command: o.command, period: o.period, from: o.from, to: o.to, add: o.add, remove: o.remove })).update('\u0000').update(file).digest('hex').slice(0, 40)}`;
+
+describe('bulk CLI default idempotency key', () => {
+  const file = 'rival.joker.test,Guess-Me-1\n';
+  it('transfer: the same API key and file give the same key, which a guess of the file does not reproduce', () => {
+    const a = opts(['transfer', '--file', 'codes.txt'], 'rgw_key-one');
+    const key = defaultIdempotencyKey(a, file);
+    expect(key).toMatch(/^cli-[0-9a-f]{40}$/);
+    expect(defaultIdempotencyKey(opts(['transfer', '--file', 'codes.txt'], 'rgw_key-one'), file)).toBe(key);
+    expect(key).not.toBe(plain(a, file));
+    expect(defaultIdempotencyKey(opts(['transfer', '--file', 'codes.txt'], 'rgw_key-two'), file)).not.toBe(key);
+  });
+  it('files without secrets keep the plain hash: any API key of the registrar re-attaches', () => {
+    const r = opts(['renew', '--file', 'names.txt', '--period', '1y'], 'rgw_key-one');
+    expect(defaultIdempotencyKey(r, 'a.example\n')).toBe(plain(r, 'a.example\n'));
+    expect(defaultIdempotencyKey(opts(['renew', '--file', 'names.txt', '--period', '1y'], 'rgw_key-two'), 'a.example\n')).toBe(plain(r, 'a.example\n'));
+  });
+});

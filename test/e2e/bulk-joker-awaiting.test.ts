@@ -306,4 +306,21 @@ describe('items Joker keeps queued for days', () => {
       joker.release();
     }
   }, 60_000);
+
+  it("an overdue bulkTransfer item is FAILED and its sealed auth code is dropped from its row (it was kept for as long as the job)", async () => {
+    joker.hold();
+    try {
+      const submitted = await g.gql(owner, `mutation($k: String!) { bulkTransfer(idempotencyKey: $k, domains: [{ name: "rival.joker.test", authInfo: "Overdue-Code-1" }]) { job { id } } }`, { k: randomUUID() });
+      const id = submitted.data.bulkTransfer.job.id;
+      while ((await item(id)).counts.awaiting !== 1) await new Promise((r) => setTimeout(r, 50));
+      const row = () => g.gateway.services.prisma.bulkItem.findFirstOrThrow({ where: { jobId: id } });
+      expect((await row()).input).toMatchObject({ authInfo: expect.stringMatching(/^sealed:aes-256-gcm:/) });
+      clock.advance(31 * DAY);
+      await waitFinished(g, owner, id);
+      expect((await item(id)).items.edges[0].node).toMatchObject({ state: 'FAILED', error: { code: 'OUTCOME_UNKNOWN' } });
+      expect((await row()).input).not.toHaveProperty('authInfo');
+    } finally {
+      joker.release();
+    }
+  }, 60_000);
 });

@@ -2,6 +2,7 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import type { PollMessage as PollRow, Prisma } from '../../src/db/generated/client.js';
 import { rowCursor, rowPage, type Page } from '../../src/connections/page.js';
+import { checkPollCursor } from '../../src/poll/cursor.js';
 import { toEvent } from '../../src/poll/poll.service.js';
 import { parseId, pollNode } from './poll.map.js';
 import { AckPollMessagePayload, PollMessage, PollMessageConnection, PollMessageType } from '../../schema/poll/poll.type.js';
@@ -28,6 +29,8 @@ export class PollResolver {
     checkPageSize('first', first);
     const afterId = rowCursor(after, 'poll message id');
     const objectNames = objects?.length ? checkObjectNames('objects', objects) : null;
+    // Before the registries' queues are read: a cursor always names a message already stored.
+    if (afterId !== null) await checkPollCursor(ctx.prisma, ctx.registrar.id, afterId);
     await ctx.ingester.drainNow(ctx.registrar.id);
     const where: Prisma.PollMessageWhereInput = {
       registrarId: ctx.registrar.id,

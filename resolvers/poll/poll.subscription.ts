@@ -1,5 +1,6 @@
 import { Arg, Resolver, Root, Subscription } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
+import { checkPollCursor } from '../../src/poll/cursor.js';
 import { pollStream } from '../../src/poll/stream.js';
 import type { PollEvent } from '../../src/pubsub/poll-events.js';
 import { checkObjectNames } from '../../src/validation/cursors.js';
@@ -18,11 +19,13 @@ export class PollSubscriptionResolver {
     name: 'pollMessages',
     description:
       "The viewer's poll messages as they arrive. With `after` (the id of the last message you handled), the stored messages after it come first, then live ones, with no gap and no duplicate: reconnect with your last cursor and you miss nothing.",
-    subscribe: ({ args, context }) => {
+    subscribe: async ({ args, context }) => {
       const a = args as StreamArgs;
       const ctx = context as GatewayContext;
       const objects = a.objects ? checkObjectNames('objects', a.objects) : null;
-      const after = a.after ? parseId('after', a.after) : null;
+      // `after: ""` is refused as the query refuses it, not taken for "no cursor".
+      const after = a.after === null || a.after === undefined ? null : parseId('after', a.after);
+      if (after !== null) await checkPollCursor(ctx.prisma, ctx.registrar.id, after);
       return pollStream(ctx.prisma, ctx.events, { registrarId: ctx.registrar.id, after, types: a.types ?? null, objects });
     },
   })

@@ -119,6 +119,40 @@ describe('pollMessages subscription', () => {
     expect(JSON.stringify(sub.errors)).toContain('BAD_USER_INPUT');
     await sub.stop();
   });
+
+  it('refuses an empty cursor, as the query does, instead of taking it for no cursor', async () => {
+    const sub = new Subscriber(t.gateway.wsUrl, t.keys.NewRegistrar!);
+    await sub.start({ after: '' });
+    await until(() => sub.errors.length > 0);
+    expect(sub.errors).toMatchObject([[{ extensions: { code: 'BAD_USER_INPUT', field: 'after' } }]]);
+    await sub.stop();
+  });
+
+  it('refuses a cursor newer than every message of the registrar (kept from another database), which would hold back every message up to it', async () => {
+    // A client that kept its cursor file while the gateway's database was started afresh: the
+    // new database's ids begin again below it.
+    await transferRound('reject');
+    await t.gql(t.keys.NewRegistrar!, '{ pollMessages(first: 1) { edges { cursor } } }'); // the query stores what waits upstream first
+    const newest = (await t.gateway.services.prisma.pollMessage.findFirst({ where: { registrarId: 'NewRegistrar' }, orderBy: { id: 'desc' } }))!.id;
+    const stale = (newest + 1000n).toString();
+    const sub = new Subscriber(t.gateway.wsUrl, t.keys.NewRegistrar!);
+    await sub.start({ after: stale });
+    await until(() => sub.errors.length > 0);
+    expect(sub.errors).toMatchObject([[{ extensions: { code: 'BAD_USER_INPUT', field: 'after' } }]]);
+    expect(JSON.stringify(sub.errors)).toContain('without after');
+    await sub.stop();
+    const q = await t.gql(t.keys.NewRegistrar!, `query($a: String) { pollMessages(after: $a) { edges { cursor } } }`, { a: stale });
+    expect(q.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    // Its own newest message is a cursor it was handed: still taken, and what follows arrives.
+    const current = await new Subscriber(t.gateway.wsUrl, t.keys.NewRegistrar!).start({ after: newest.toString() });
+    try {
+      const name = await transferRound('approve');
+      expect((await current.waitUntil((m) => m.objectName === name)).filter((m) => m.objectName === name).map((m) => m.type)).toEqual(['TRANSFER_REQUESTED']);
+      expect(current.errors).toEqual([]);
+    } finally {
+      await current.stop();
+    }
+  });
 });
 
 describe('poll ingestion', () => {

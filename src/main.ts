@@ -34,16 +34,25 @@ async function main() {
   // The database opens before the gateway's modules load, and while they do: the embedded one
   // starts its PostgreSQL in a thread of its own (after a SIGKILL, with the replay of its
   // write-ahead log), which this thread would otherwise wait for once it had loaded them.
-  const opening = openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
+  const sandboxed = config.backends.some((b) => b.sandbox);
+  // The keys an earlier start printed are revoked as soon as the database is open, before the
+  // gateway listens: revoked after, they were still taken (a subscription included) by the new
+  // process until then, as a client reconnecting after a restart found.
+  const opening = openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }).then(async (db) => {
+    if (sandboxed) {
+      const { revokeApiKeysByLabel } = await import('./auth/api-keys.js');
+      for (const r of config.registrars) await revokeApiKeysByLabel(db.prisma, r.id, SANDBOX_KEY_LABEL);
+    }
+    return db;
+  });
   // Awaited by startGateway; a failure to load the modules first is the error to report.
   opening.catch(() => undefined);
-  const [{ startGateway }, { createApiKey, revokeApiKeysByLabel }] = await Promise.all([import('./server.js'), import('./auth/api-keys.js')]);
+  const [{ startGateway }, { createApiKey }] = await Promise.all([import('./server.js'), import('./auth/api-keys.js')]);
   const gateway = await startGateway(config, { opening });
   const { prisma } = gateway.services;
   if (gateway.sandboxes.sandboxes.size > 0) {
     const lines: string[] = [];
     for (const r of config.registrars) {
-      await revokeApiKeysByLabel(prisma, r.id, SANDBOX_KEY_LABEL);
       const { key } = await createApiKey(prisma, r.id, SANDBOX_KEY_LABEL);
       lines.push(`  ${r.id.padEnd(14)} ${key}`);
     }

@@ -20,6 +20,8 @@ interface Loop {
   failures: number;
   /** The drain in progress: the loop and on-demand drains never overlap in one instance. */
   running?: Promise<number>;
+  /** The round that starts once `running` ends, shared by every drainNow that came meanwhile. */
+  next?: Promise<number>;
 }
 
 /**
@@ -63,7 +65,7 @@ export class PollIngester {
   async stop(opts: { release?: boolean } = {}): Promise<void> {
     this.stopped = true;
     for (const loop of this.loops) clearTimeout(loop.timer);
-    await Promise.allSettled(this.loops.map((l) => l.running));
+    await Promise.allSettled(this.loops.flatMap((l) => [l.running, l.next]));
     this.heldUntil.clear();
     if (opts.release === false) return;
     await this.prisma.pollLease.deleteMany({ where: { holder: this.instanceId } }).catch(() => undefined);
@@ -77,9 +79,25 @@ export class PollIngester {
     return n;
   }
 
-  /** Drain the registrar's queues now, where this instance holds (or can take) the lease. */
+  /**
+   * Drain the registrar's queues now, where this instance holds (or can take) the lease: resolves
+   * once a round that began after this call has ended, so whatever the queues held when it was
+   * called is in the store (pollMessages reads the store next). A round already in flight may
+   * have read a queue before the caller's message was there: it is waited for, then one more round
+   * runs, shared by every caller that came while the first one ran.
+   */
   async drainNow(registrarId: string): Promise<void> {
-    await Promise.all(this.loops.filter((l) => l.account.registrarId === registrarId).map((l) => this.round(l)));
+    await Promise.all(this.loops.filter((l) => l.account.registrarId === registrarId).map((l) => this.freshRound(l)));
+  }
+
+  /** A round that starts after this call: the one in flight is waited for, not joined. */
+  private freshRound(loop: Loop): Promise<number> {
+    if (!loop.running) return this.round(loop);
+    loop.next ??= loop.running.then(() => {
+      loop.next = undefined;
+      return this.round(loop);
+    });
+    return loop.next;
   }
 
   private schedule(loop: Loop, delay: number): void {

@@ -36,7 +36,7 @@ describe('Joker end to end (GraphQL -> DMAPI over HTTPS -> sandbox, asynchronous
   };
   /** Waits for the next poll event about `name` of `type` (the subscription's running list). */
   const event = async (count: number, type = 'PENDING_ACTION_COMPLETED') => {
-    const got = await sub.waitFor(count, 30_000);
+    const got = await sub.waitFor(count);
     expect(got.length).toBeGreaterThanOrEqual(count);
     expect(got[count - 1].type).toBe(type);
     return got[count - 1];

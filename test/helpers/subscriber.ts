@@ -13,6 +13,9 @@ export const POLL_SUBSCRIPTION = `subscription($after: String, $types: [PollMess
   pollMessages(after: $after, types: $types, objects: $objects) { id type objectName queuedAt transfer { status } }
 }`;
 
+/** How long a wait for messages may last before it is taken for a hang (not a deadline the gateway must meet). */
+export const HANG_GUARD_MS = 25_000;
+
 /** A graphql-ws client subscribed to pollMessages, collecting what arrives. */
 export class Subscriber {
   readonly messages: Received[] = [];
@@ -40,20 +43,35 @@ export class Subscriber {
     return this;
   }
 
-  async waitFor(count: number, timeoutMs = 15_000): Promise<Received[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.messages.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  /**
+   * The messages received once `count` have come. There is no window in which they must come:
+   * `timeoutMs` only ends a hang (a loaded machine can take long, so it is generous, and below
+   * the 30 s test timeout only so that the failure names what did arrive); it throws then.
+   */
+  async waitFor(count: number, timeoutMs = HANG_GUARD_MS): Promise<Received[]> {
+    await this.until(() => this.messages.length >= count, timeoutMs, `${count} messages`);
     return this.messages;
   }
 
   /**
-   * The messages received once one matches `ok` (or the timeout passed): for a subscriber that may
-   * also get messages it does not wait for, such as a sandbox registry's own seeded notifications.
+   * The messages received once one matches `ok`: for a subscriber that may also get messages it
+   * does not wait for, such as a sandbox registry's own seeded notifications. As in waitFor,
+   * `timeoutMs` only ends a hang, throwing.
    */
-  async waitUntil(ok: (m: Received) => boolean, timeoutMs = 15_000): Promise<Received[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.messages.some(ok) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  async waitUntil(ok: (m: Received) => boolean, timeoutMs = HANG_GUARD_MS): Promise<Received[]> {
+    await this.until(() => this.messages.some(ok), timeoutMs, ok.toString());
     return this.messages;
+  }
+
+  private async until(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      if (Date.now() > deadline) {
+        const got = this.messages.map((m) => `${m.id} ${m.type} ${m.objectName}`).join('; ');
+        throw new Error(`no ${what} after ${timeoutMs} ms (a hang guard); received: [${got}]; errors: ${JSON.stringify(this.errors)}`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   /** Complete the subscription, keeping the connection open. */

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { settle, Subscriber } from '../helpers/subscriber.js';
+import { HANG_GUARD_MS, settle, Subscriber } from '../helpers/subscriber.js';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 
 let t: TestGateway;
@@ -22,10 +22,15 @@ afterAll(() => t?.close());
 
 const k = () => randomUUID();
 
-async function until(ok: () => boolean, timeoutMs = 3_000): Promise<void> {
+/**
+ * Waits until `ok` holds, however long the machine takes: the bound only ends a hang (it was a
+ * 3 s window, which 20 subscriptions each reading the store before they listen can exceed on a
+ * loaded machine, failing a gateway that did everything right).
+ */
+async function until(ok: () => boolean, timeoutMs = HANG_GUARD_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${ok.toString()}`);
+    if (Date.now() > deadline) throw new Error(`not after ${timeoutMs} ms (a hang guard): ${ok.toString()}`);
     await settle(20);
   }
 }
@@ -159,38 +164,42 @@ describe('poll ingestion', () => {
   it('a crash between storing and acknowledging loses and duplicates nothing, in the store or on the wire', async () => {
     const { ingester, router, prisma, events, clock, logger } = t.gateway.services;
     await ingester.stop(); // drive the drain by hand from here
-    const sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-nomulus') as EppSandbox;
-    const backend = router.named('sandbox-nomulus');
-    const sub = await new Subscriber(t.gateway.wsUrl, t.keys.TheRegistrar!).start();
-    const name = `crash-${randomUUID().slice(0, 8)}.tld`;
-    await t.gql(t.keys.TheRegistrar!, `mutation($k: String!) { createDomain(idempotencyKey: $k, input: { name: "${name}", authInfo: "Cr4sh-Pw01" }) { name } }`, { k: k() });
-    await t.gql(t.keys.NewRegistrar!, `mutation($k: String!) { requestTransfer(idempotencyKey: $k, domainName: "${name}", authInfo: "Cr4sh-Pw01") { transfer { status } } }`, { k: k() });
-    // TheRegistrar (losing) now has the request in its upstream queue.
-    const before = sandbox.pollQueue('TheRegistrar').length;
-    expect(before).toBeGreaterThan(0);
+    try {
+      const sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-nomulus') as EppSandbox;
+      const backend = router.named('sandbox-nomulus');
+      const sub = await new Subscriber(t.gateway.wsUrl, t.keys.TheRegistrar!).start();
+      const name = `crash-${randomUUID().slice(0, 8)}.tld`;
+      await t.gql(t.keys.TheRegistrar!, `mutation($k: String!) { createDomain(idempotencyKey: $k, input: { name: "${name}", authInfo: "Cr4sh-Pw01" }) { name } }`, { k: k() });
+      await t.gql(t.keys.NewRegistrar!, `mutation($k: String!) { requestTransfer(idempotencyKey: $k, domainName: "${name}", authInfo: "Cr4sh-Pw01") { transfer { status } } }`, { k: k() });
+      // TheRegistrar (losing) now has the request in its upstream queue.
+      const before = sandbox.pollQueue('TheRegistrar').length;
+      expect(before).toBeGreaterThan(0);
 
-    const { PollService } = await import('../../src/poll/poll.service.js');
-    // The process "dies" right after storing the first message: neither its event nor its ack goes out.
-    const dead = async () => {
-      throw new Error('killed');
-    };
-    const dyingEvents = { ...events, publish: dead };
-    const dyingBackend = new Proxy(backend, { get: (target, prop, recv) => (prop === 'pollAck' ? dead : Reflect.get(target, prop, recv)) });
-    const dying = new PollService(prisma, dyingEvents, clock, logger);
-    await expect(dying.drain({ backend: dyingBackend, registrarId: 'TheRegistrar', accountId: 'TheRegistrar' })).rejects.toThrow('killed');
-    expect(sandbox.pollQueue('TheRegistrar').length).toBe(before); // still upstream
-    await settle(200);
-    expect(sub.messages.filter((m) => m.objectName === name)).toEqual([]);
+      const { PollService } = await import('../../src/poll/poll.service.js');
+      // The process "dies" right after storing the first message: neither its event nor its ack goes out.
+      const dead = async () => {
+        throw new Error('killed');
+      };
+      const dyingEvents = { ...events, publish: dead };
+      const dyingBackend = new Proxy(backend, { get: (target, prop, recv) => (prop === 'pollAck' ? dead : Reflect.get(target, prop, recv)) });
+      const dying = new PollService(prisma, dyingEvents, clock, logger);
+      await expect(dying.drain({ backend: dyingBackend, registrarId: 'TheRegistrar', accountId: 'TheRegistrar' })).rejects.toThrow('killed');
+      expect(sandbox.pollQueue('TheRegistrar').length).toBe(before); // still upstream
+      await settle(200);
+      expect(sub.messages.filter((m) => m.objectName === name)).toEqual([]);
 
-    // The restarted ingester reads the same message again, stores nothing twice, tells the
-    // subscribers (the dead one never did), and acks everything.
-    await new PollService(prisma, events, clock, logger).drain({ backend, registrarId: 'TheRegistrar', accountId: 'TheRegistrar' });
-    expect(sandbox.pollQueue('TheRegistrar')).toEqual([]);
-    const rows = await prisma.pollMessage.findMany({ where: { registrarId: 'TheRegistrar', objectName: name } });
-    expect(rows.map((r) => r.type)).toEqual(['TRANSFER_REQUESTED']);
-    await until(() => sub.messages.some((m) => m.objectName === name));
-    await settle(200);
-    expect(sub.messages.filter((m) => m.objectName === name).map((m) => m.id)).toEqual([rows[0]!.id.toString()]);
-    await sub.stop();
+      // The restarted ingester reads the same message again, stores nothing twice, tells the
+      // subscribers (the dead one never did), and acks everything.
+      await new PollService(prisma, events, clock, logger).drain({ backend, registrarId: 'TheRegistrar', accountId: 'TheRegistrar' });
+      expect(sandbox.pollQueue('TheRegistrar')).toEqual([]);
+      const rows = await prisma.pollMessage.findMany({ where: { registrarId: 'TheRegistrar', objectName: name } });
+      expect(rows.map((r) => r.type)).toEqual(['TRANSFER_REQUESTED']);
+      await until(() => sub.messages.some((m) => m.objectName === name));
+      await settle(200);
+      expect(sub.messages.filter((m) => m.objectName === name).map((m) => m.id)).toEqual([rows[0]!.id.toString()]);
+      await sub.stop();
+    } finally {
+      ingester.start(); // the other tests of this file need the poller, whichever order they run in
+    }
   });
 });

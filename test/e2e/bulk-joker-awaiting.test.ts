@@ -61,11 +61,11 @@ async function jobWhen(id: string, until: (j: any) => boolean): Promise<any> {
   }
 }
 
-/** Every event of the job's subscription until it ends. */
-function follow(id: string): Promise<any[]> {
+/** The job's subscription: `events` grows as they come; `done` resolves with all of them once it ends. */
+function follow(id: string): { events: any[]; done: Promise<any[]> } {
   const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${key}` }, retryAttempts: 0 });
   const events: any[] = [];
-  return new Promise((resolve, reject) => {
+  const done = new Promise<any[]>((resolve, reject) => {
     client.subscribe(
       { query: SUBSCRIPTION, variables: { id } },
       {
@@ -75,6 +75,7 @@ function follow(id: string): Promise<any[]> {
       },
     );
   });
+  return { events, done };
 }
 
 describe('bulk items Joker only queued', () => {
@@ -91,7 +92,7 @@ describe('bulk items Joker only queued', () => {
       });
       expect(submitted.errors).toBeUndefined();
       const id = submitted.data.bulkTransfer.job.id;
-      const events = follow(id);
+      const sub = follow(id);
 
       const held = await jobWhen(id, (j) => j.counts.awaiting === 2);
       expect(held).toMatchObject({ state: 'RUNNING', finishedAt: null, counts: { done: 0, failed: 0, pending: 0, running: 0, awaiting: 2, cancelled: 0 } });
@@ -100,6 +101,12 @@ describe('bulk items Joker only queued', () => {
       }
       expect(sandbox.domain('spare.joker.test')!.resellerUid).toBe('100002'); // nothing applied yet
       expect((await allItems(t, key, id, ['AWAITING_REGISTRY'])).map((i) => i.domainName)).toEqual(['rival.joker.test', 'spare.joker.test']);
+      // The subscription has shown both items awaiting before the registry may settle them: it
+      // was opened before, but nothing said it had read the job yet, and a subscription that
+      // first reads the job once the items are settled rightly shows them settled only. Held,
+      // they stay awaiting until it has (the test's timeout bounds the wait).
+      const shown = (state: string) => sub.events.flatMap((e) => e.outcomes).filter((o: any) => o.state === state).length;
+      while (shown('AWAITING_REGISTRY') < 2) await new Promise((r) => setTimeout(r, 50));
 
       sandbox.release();
       released = true;
@@ -117,10 +124,11 @@ describe('bulk items Joker only queued', () => {
       expect(polls.map((p) => p.message).join('\n')).toMatch(/domain-transfer-in-reseller rival\.joker\.test .* failed: .*Invalid authorization information/);
 
       // The subscription showed each item awaiting, then settled; its last event, the job finished.
-      const seen = (await events).flatMap((e) => e.outcomes.map((o: any) => `${o.position}:${o.state}`));
+      const events = await sub.done;
+      const seen = events.flatMap((e) => e.outcomes.map((o: any) => `${o.position}:${o.state}`));
       expect(seen.filter((s) => s.startsWith('0:'))).toEqual(['0:AWAITING_REGISTRY', '0:FAILED']);
       expect(seen.filter((s) => s.startsWith('1:'))).toEqual(['1:AWAITING_REGISTRY', '1:SUCCEEDED']);
-      expect((await events).at(-1).job).toMatchObject({ state: 'COMPLETED', counts: { done: 1, failed: 1, awaiting: 0 } });
+      expect(events.at(-1).job).toMatchObject({ state: 'COMPLETED', counts: { done: 1, failed: 1, awaiting: 0 } });
     } finally {
       if (!released) sandbox.release();
     }

@@ -47,7 +47,12 @@ describe.skipIf(!PG)('poll message order (needs TEST_DATABASE_URL: a second conn
         return n;
       });
       expect(await polls.drain({ backend: oneMessageBackend('b2', 'm2'), registrarId: 'TheRegistrar', accountId: 'a2' })).toBe(1);
-      await new Promise((r) => setTimeout(r, 300));
+      // NewRegistrar's insert is queued behind the held lock (PostgreSQL shows its request
+      // waiting), not merely slow: wait for that instead of sleeping and hoping it got there.
+      const waitsForLock = async () =>
+        (await holder.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = ${0x52475050} AND NOT granted`)).rowCount! > 0;
+      // (Should it not wait at all, it finishes instead, and the expect below says so.)
+      while (!waitingDone && !(await waitsForLock())) await new Promise((r) => setTimeout(r, 20));
       expect(waitingDone).toBe(false);
 
       await holder.query('COMMIT');

@@ -113,7 +113,10 @@ export class BulkRunner {
   private flushing: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private stopped = true;
+  /** The sweep of items awaiting the registry under way (settleAwaiting's or settleOverdue's): one at a time. */
   private awaitingSweep: Promise<void> | null = null;
+  /** The overdue sweep waiting for its turn or under way: at most one. */
+  private overdueSweep: Promise<void> | null = null;
   /** A BulkStore.runnable of wake() under way; and whether wake() was called meanwhile. */
   private probing = false;
   private probeAgain = false;
@@ -238,7 +241,7 @@ export class BulkRunner {
     const unstarted = [...this.lanes.values()].flatMap((l) => l.queue.splice(0));
     this.queue(unstarted.map((i) => ({ id: i.id, state: 'PENDING' as const, notBefore: new Date(0) })));
     await this.flush();
-    await this.awaitingSweep;
+    await Promise.all([this.awaitingSweep, this.overdueSweep]);
   }
 
   /**
@@ -537,17 +540,28 @@ export class BulkRunner {
     return sweep;
   }
 
-  /** Settles items awaiting the registry the gateway stopped waiting for (settleOverdue), on the same one-sweep-at-a-time terms. */
+  /**
+   * Settles items awaiting the registry the gateway stopped waiting for (settleOverdue), never at
+   * the same time as another sweep: one under way is waited for, then this one runs. (It used to
+   * return the sweep under way instead, so while the sweeps of settleAwaiting, every idleMs, were
+   * slow enough to be under way whenever this one's timer fired, as on a loaded or embedded
+   * database, overdue items were never settled.) Resolves when this sweep has run.
+   */
   private settleOverdue(): Promise<void> {
-    if (this.awaitingSweep) return this.awaitingSweep;
-    const backends = this.env.router.backends().map((b) => b.name);
-    this.awaitingSweep = settleOverdue(this.env.prisma, this.store, this.env.idempotency, { backends, limit: AWAITING_BATCH })
-      .then((jobs) => {
-        if (jobs.length > 0) this.logger.warn({ jobs: jobs.length }, 'bulk: items whose queued command got no result in time settled as OUTCOME_UNKNOWN');
-        for (const job of jobs) this.events.emit('settled', job);
-      })
-      .catch((err) => this.logger.warn({ err }, 'bulk: settling overdue items awaiting the registry failed'))
-      .finally(() => (this.awaitingSweep = null));
-    return this.awaitingSweep;
+    this.overdueSweep ??= (async () => {
+      while (this.awaitingSweep) await this.awaitingSweep;
+      if (this.stopped) return;
+      const backends = this.env.router.backends().map((b) => b.name);
+      const sweep = settleOverdue(this.env.prisma, this.store, this.env.idempotency, { backends, limit: AWAITING_BATCH })
+        .then((jobs) => {
+          if (jobs.length > 0) this.logger.warn({ jobs: jobs.length }, 'bulk: items whose queued command got no result in time settled as OUTCOME_UNKNOWN');
+          for (const job of jobs) this.events.emit('settled', job);
+        })
+        .catch((err) => this.logger.warn({ err }, 'bulk: settling overdue items awaiting the registry failed'))
+        .finally(() => (this.awaitingSweep = null));
+      this.awaitingSweep = sweep;
+      await sweep;
+    })().finally(() => (this.overdueSweep = null));
+    return this.overdueSweep;
   }
 }

@@ -59,8 +59,21 @@ describe('poll message types as the registries said them (graphql-ws subscriptio
     await t?.close();
   });
 
+  /** Subscriptions opened per registrar; none ends before afterAll, so the gateway's listener count only grows. */
+  const opened = new Map<string, number>();
+  /**
+   * Resolved once the gateway listens for the new subscription (its listener count for the
+   * registrar has grown to include it): the connection's ack does not say that, and a
+   * subscription without a cursor starts after the newest message stored when it starts.
+   */
+  const listening = (key: string) => {
+    const registrarId = key === A ? 'NewRegistrar' : 'TheRegistrar';
+    const n = (opened.get(registrarId) ?? 0) + 1;
+    opened.set(registrarId, n);
+    return () => t.gateway.services.events.listeners(registrarId) >= n;
+  };
   const subscribe = async (key: string) => {
-    const s = await new Subscriber(t.gateway.url.replace(/^http/, 'ws'), key).start();
+    const s = await new Subscriber(t.gateway.url.replace(/^http/, 'ws'), key).start({}, listening(key));
     subs.push(s);
     return s;
   };
@@ -93,7 +106,7 @@ describe('poll message types as the registries said them (graphql-ws subscriptio
   it('Joker: a transfer-in the registry completed is TRANSFER_APPROVED with its transfer, one it refused TRANSFER_REJECTED; each mutation key then replays its outcome', async () => {
     const all = await subscribe(A);
     // The README's poll.mjs subscription.
-    const readme = await new Subscriber(t.gateway.url.replace(/^http/, 'ws'), A).start({ types: ['TRANSFER_REQUESTED', 'TRANSFER_APPROVED', 'DELETED'] });
+    const readme = await new Subscriber(t.gateway.url.replace(/^http/, 'ws'), A).start({ types: ['TRANSFER_REQUESTED', 'TRANSFER_APPROVED', 'DELETED'] }, listening(A));
     subs.push(readme);
     const won = 'spare.joker.test';
     const refused = 'rival.joker.test';

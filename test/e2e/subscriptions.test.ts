@@ -35,6 +35,17 @@ async function until(ok: () => boolean, timeoutMs = HANG_GUARD_MS): Promise<void
   }
 }
 
+/**
+ * A subscriber (no cursor) of `registrarId`'s messages, resolved once the gateway listens for it,
+ * so that a message made next is after its start: the connection's ack does not say that. Every
+ * test stops its own subscribers, so once the earlier ones have gone this is the only listener.
+ */
+async function listeningSubscriber(key: string, registrarId: string, variables: { types?: string[] } = {}): Promise<Subscriber> {
+  const { events } = t.gateway.services;
+  await until(() => events.listeners(registrarId) === 0);
+  return new Subscriber(t.gateway.wsUrl, key).start(variables, () => events.listeners(registrarId) === 1);
+}
+
 /** NewRegistrar creates a domain on the nomulus-profile sandbox, TheRegistrar asks for it, NewRegistrar answers. */
 async function transferRound(answer: 'approve' | 'reject'): Promise<string> {
   const name = `sub-${randomUUID().slice(0, 8)}.tld`;
@@ -49,8 +60,8 @@ async function transferRound(answer: 'approve' | 'reject'): Promise<string> {
 
 describe('pollMessages subscription', () => {
   it('delivers a transfer to both registrars, and nothing to a registrar it does not concern', async () => {
-    const losing = await new Subscriber(t.gateway.wsUrl, t.keys.NewRegistrar!).start();
-    const gaining = await new Subscriber(t.gateway.wsUrl, t.keys.TheRegistrar!).start();
+    const losing = await listeningSubscriber(t.keys.NewRegistrar!, 'NewRegistrar');
+    const gaining = await listeningSubscriber(t.keys.TheRegistrar!, 'TheRegistrar');
     const outsiderKey = (await import('../../src/auth/api-keys.js')).createApiKey;
     const outsider = await new Subscriber(t.gateway.wsUrl, (await outsiderKey(t.gateway.services.prisma, 'Outsider')).key).start();
     try {
@@ -71,7 +82,7 @@ describe('pollMessages subscription', () => {
   });
 
   it('a subscriber that comes back with its last cursor gets exactly what it missed', async () => {
-    const first = await new Subscriber(t.gateway.wsUrl, t.keys.TheRegistrar!).start({ types: ['TRANSFER_REJECTED'] });
+    const first = await listeningSubscriber(t.keys.TheRegistrar!, 'TheRegistrar', { types: ['TRANSFER_REJECTED'] });
     const seen = await transferRound('reject');
     const got = await first.waitFor(1);
     expect(got.map((m) => m.objectName)).toEqual([seen]);

@@ -27,8 +27,14 @@ export class Subscriber {
     this.client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${key}` }, retryAttempts: 0, lazy: false });
   }
 
-  /** Subscribe, resolving once the server has acknowledged the connection. */
-  async start(variables: { after?: string | null; types?: string[]; objects?: string[] } = {}): Promise<this> {
+  /**
+   * Subscribe, resolving once the server has acknowledged the connection, and then, when
+   * `listening` is given, once it holds (e.g. the gateway's `events.listeners(registrarId)` has
+   * grown by this subscription). The connection's ack does not mean the subscription has started:
+   * one without a cursor starts after the newest message stored when the server gets to it, so a
+   * test that makes a message right after the ack and waits for it needs `listening`.
+   */
+  async start(variables: { after?: string | null; types?: string[]; objects?: string[] } = {}, listening?: () => boolean): Promise<this> {
     await new Promise<void>((resolve, reject) => {
       const off = this.client.on('connected', () => {
         off();
@@ -40,6 +46,7 @@ export class Subscriber {
         { next: (r) => (r.data ? this.messages.push(r.data.pollMessages) : this.errors.push(r.errors)), error: (e) => this.errors.push(e), complete: () => undefined },
       );
     });
+    if (listening) await this.until(() => listening() || this.errors.length > 0, HANG_GUARD_MS, `listening (${listening.toString()})`);
     return this;
   }
 

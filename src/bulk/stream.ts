@@ -5,7 +5,11 @@
  * ends after the event that shows the job finished. The store is the source of truth: outcomes
  * are read from it (items changed since the last read, less a margin for transactions that
  * committed late), each sent once; this instance's runner wakes the stream as soon as it writes,
- * other instances' writes are seen within `pollMs`.
+ * other instances' writes are seen within `pollMs`. A transaction that commits later than the
+ * margin (its rows carry the time it began) is caught by the counts: the job's final items
+ * (SUCCEEDED, FAILED, CANCELLED: states an item never leaves) are counted before the items are
+ * read, so when fewer were sent than counted the finished items are read again in full, and no
+ * outcome is ever left out of the stream.
  */
 import type { EventEmitter } from 'node:events';
 import type { PrismaClient } from '../db/generated/client.js';
@@ -20,10 +24,25 @@ export interface BulkJobEventView {
   outcomes: ItemView[];
 }
 
+const FINAL = 2;
+const FINAL_STATES = ['SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+const level = (state: string) => (state === 'AWAITING_REGISTRY' ? 1 : FINAL);
+
+/** A job's items in `states` changed at or after `from` (all of them without it), oldest change first. */
+function readItems(prisma: PrismaClient, jobId: string, from: Date | undefined, states: readonly string[] = ['AWAITING_REGISTRY', ...FINAL_STATES]) {
+  return prisma.bulkItem.findMany({
+    where: { jobId, state: { in: states as ('AWAITING_REGISTRY' | (typeof FINAL_STATES)[number])[] }, ...(from ? { updatedAt: { gte: from } } : {}) },
+    orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+    select: { position: true, name: true, backend: true, state: true, attempts: true, result: true, error: true, updatedAt: true },
+  });
+}
+
 export async function* bulkJobStream(deps: { prisma: PrismaClient; store: BulkStore; settled: EventEmitter; pollMs: number }, jobId: string): AsyncGenerator<BulkJobEventView> {
   const first = await deps.store.job(jobId);
   if (!first) return;
+  // Per position: 0 nothing sent yet, 1 sent as awaiting the registry, 2 (FINAL) sent final.
   const sent = new Uint8Array(first.total);
+  let finalSent = 0;
   let since = new Date(0);
   let last: string | null = null;
   let wake: (() => void) | undefined;
@@ -34,18 +53,20 @@ export async function* bulkJobStream(deps: { prisma: PrismaClient; store: BulkSt
       // The job before its items: a job seen finished here had every outcome written by then (the
       // statement that finishes a job may be the one that writes its last outcomes), so the items
       // read next hold them all and the stream may end after them.
+      // The counts before the items: every item counted final here is committed, so the read below
+      // shows it (if its margin does not leave it out: then the second read does).
       const job = (await deps.store.job(jobId))!;
-      const rows = await deps.prisma.bulkItem.findMany({
-        where: { jobId, state: { in: ['AWAITING_REGISTRY', 'SUCCEEDED', 'FAILED', 'CANCELLED'] }, updatedAt: { gte: new Date(since.getTime() - LATE_COMMIT_MS) } },
-        orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
-        select: { position: true, name: true, backend: true, state: true, attempts: true, result: true, error: true, updatedAt: true },
-      });
-      // sent: 0 nothing yet, 1 sent as awaiting the registry, 2 sent final.
-      const level = (state: string) => (state === 'AWAITING_REGISTRY' ? 1 : 2);
+      const counts = await deps.store.counts(jobId);
+      const rows = await readItems(deps.prisma, jobId, new Date(since.getTime() - LATE_COMMIT_MS));
       const fresh = rows.filter((r) => sent[r.position]! < level(r.state));
-      for (const r of fresh) sent[r.position] = level(r.state);
+      for (const r of fresh) if ((sent[r.position] = level(r.state)) === FINAL) finalSent++;
       if (rows.length > 0) since = rows[rows.length - 1]!.updatedAt;
-      const view = jobView(job, await deps.store.counts(jobId));
+      if (finalSent < counts.succeeded + counts.failed + counts.cancelled) {
+        const late = (await readItems(deps.prisma, jobId, undefined, FINAL_STATES)).filter((r) => sent[r.position]! < FINAL);
+        for (const r of late) (sent[r.position] = FINAL), finalSent++;
+        fresh.push(...late);
+      }
+      const view = jobView(job, counts);
       const outcomes = fresh.map(itemView);
       // An event only when something changed: new outcomes, the counts or the state (nothing
       // while an item waits for the registry's completion, however often the runner looks).

@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { GraphQLError, Kind } from 'graphql';
+import { GraphQLError, Kind, print } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DomainReadError, GatewayError } from '../core/errors.js';
@@ -92,15 +92,23 @@ export function makeFormatError(logger: Logger, limits: { maxTokens?: number } =
  * non string value: {a: "..."}") says only that, as a variable of the wrong type does
  * (src/limits/variable-errors.ts); a syntax error says which kind of token it found but not a
  * string's text (`found String "..."`), since the parser cannot tell an auth code from any other
- * string. Other messages are returned as they are.
+ * string. Other messages are returned as they are, among them one about a secret field left out
+ * (`Field "CreateDomainInput.authInfo" of required type "String!" was not provided.`): it quotes
+ * no value, and its node is the object around the field, which holds no value of the secret.
  */
 function secretFree(message: string, code: unknown, original: unknown, field: string | undefined): string {
   if (code === 'GRAPHQL_PARSE_FAILED') return message.replace(/found (String|BlockString) "[\s\S]*"(?=\.?$)/, 'found $1 (its text not shown)');
-  if (code !== 'GRAPHQL_VALIDATION_FAILED' || field === undefined || !pathNamesSecret(field)) return message;
-  // Only an error about a value written in the document quotes it (its node is that value); one
-  // about a variable's type ("Variable "$a" of type "Int!" used in position expecting ...") does not.
-  const literal = original instanceof GraphQLError && (original.nodes ?? []).some((n) => n.kind !== Kind.VARIABLE && VALUE_KINDS.has(n.kind));
-  return literal ? `${field}: ${SECRET_NOT_SHOWN}` : message;
+  if (code !== 'GRAPHQL_VALIDATION_FAILED' || field === undefined || !pathNamesSecret(field) || !(original instanceof GraphQLError)) return message;
+  // Only an error about a value written in the document quotes it; one about a variable's type
+  // ("Variable "$a" of type "Int!" used in position expecting ...") does not. A value other than an
+  // object is the secret's own; an object may be the secret's value (printed into the message) or
+  // the input around it (a field left out: printed nowhere, only its type's and field's names).
+  const secret = (original.nodes ?? []).some((n) => {
+    if (n.kind === Kind.VARIABLE || !VALUE_KINDS.has(n.kind)) return false;
+    if (n.kind !== Kind.OBJECT) return true;
+    return message.includes(print(n)) || n.fields.some((f) => f.value.kind !== Kind.VARIABLE && message.includes(print(f.value)));
+  });
+  return secret ? `${field}: ${SECRET_NOT_SHOWN}` : message;
 }
 
 /** AST kinds of values written in a document (graphql-js's ValueNode, but a variable). */

@@ -99,6 +99,9 @@ describe('secrets at rest and in errors', () => {
     ]);
     const nested = await t.gql(A, `mutation { bulkTransfer(idempotencyKey: "${k()}", domains: [{name: "example.example", authInfo: 12345678}]) { job { id } } }`);
     expect(nested.errors?.[0]).toMatchObject({ message: 'domains[0].authInfo: is not a valid value of its type (a secret: not shown)', extensions: { field: 'domains[0].authInfo' } });
+    // A secret left out is named as left out (its message quotes no value).
+    const missing = await t.gql(A, `mutation { bulkTransfer(idempotencyKey: "${k()}", domains: [{name: "example.example"}]) { job { id } } }`);
+    expect(missing.errors?.[0]).toMatchObject({ message: 'Field "BulkTransferItemInput.authInfo" of required type "String!" was not provided.', extensions: { field: 'domains[0].authInfo' } });
     // Another argument's literal is still quoted: only secrets are hidden.
     const other = await t.gql(A, `{ domain(name: {a: "not-secret"}) { name } }`);
     expect(other.errors?.[0]!.message).toContain('not-secret');

@@ -14,7 +14,6 @@ import type { Fingerprints } from '../idempotency/fingerprint.js';
 import { IdempotencyKeyReusedError } from '../idempotency/errors.js';
 import type { Logger } from '../logger.js';
 import { callOf, type Actor, type OperationEnv } from '../operations/run.js';
-import { checkUnique } from '../validation/values.js';
 import { checkPeriodUnit } from '../validation/values.js';
 import { normalizeDomainName } from '../validation/names.js';
 import type { BulkKind, BulkParams } from './kinds.js';
@@ -48,15 +47,29 @@ export interface SubmitDeps {
 }
 
 /**
- * Names as a request gives them (`field[i]` in errors), normalised, each at most once: the
- * normalised names in the request's order. The field of an item is spelled only for its error.
+ * Names as a request gives them, normalised, each at most once: the normalised names in the
+ * request's order. Every error about one name is named by `nameField(i)` (`domains[3].name` for
+ * a list of items, `domains[3]` for a list of names), a duplicate's too ("is listed twice (also
+ * domains[0].name)"). The field of an item is spelled only for its error.
  */
 export function checkItemNames(field: string, names: readonly string[], maxItems: number, nameField = (i: number) => `${field}[${i}].name`): string[] {
   if (names.length === 0) throw new ValidationError(field, 'give at least one domain');
   if (names.length > maxItems) throw new ValidationError(field, `at most ${maxItems} domains in one job`);
   const out: string[] = [];
-  for (let i = 0; i < names.length; i++) out.push(normalizeDomainName(() => nameField(i), names[i]!));
-  return checkUnique(field, out, (name) => name);
+  const seen = new Map<string, number>();
+  for (let i = 0; i < names.length; i++) {
+    const name = normalizeDomainName(() => nameField(i), names[i]!);
+    const first = seen.get(name);
+    if (first !== undefined) throw new ValidationError(nameField(i), `is listed twice (also ${nameField(first)})`);
+    seen.set(name, i);
+    out.push(name);
+  }
+  return out;
+}
+
+/** How a request's errors name its i-th domain: the `name` of an item (bulkRenew, bulkTransfer), else the list's entry. */
+export function itemField(kind: BulkKind, i: number): string {
+  return kind === 'RENEW' || kind === 'TRANSFER' ? `domains[${i}].name` : `domains[${i}]`;
 }
 
 /**
@@ -88,27 +101,34 @@ async function allDomains(deps: SubmitDeps, registrarId: string): Promise<Reques
 }
 
 /**
- * Each item with the backend its name routes to (UnknownTldError naming `domains[i]`, or `domains`
- * for the registrar's own list). A name's backend depends only on the labels after its first
+ * Each item with the backend its name routes to (UnknownTldError naming the item, itemField, or
+ * `domains` for the registrar's own list). A name's backend depends only on the labels after its first
  * (Router.forDomain tries the longest suffix first), so the router is asked once per such suffix.
  */
-function route(deps: SubmitDeps, items: RequestItem[], listed: boolean): (RequestItem & { backend: string })[] {
+function route(deps: SubmitDeps, items: RequestItem[], kind: BulkKind, listed: boolean): (RequestItem & { backend: string })[] {
   const bySuffix = new Map<string, string>();
   return items.map((it, i) => {
     const suffix = it.name.slice(it.name.indexOf('.') + 1);
     let backend = bySuffix.get(suffix);
-    if (backend === undefined) bySuffix.set(suffix, (backend = deps.env.router.forDomain(it.name, listed ? `domains[${i}]` : 'domains').name));
+    if (backend === undefined) bySuffix.set(suffix, (backend = deps.env.router.forDomain(it.name, listed ? itemField(kind, i) : 'domains').name));
     return { name: it.name, currentExpiry: it.currentExpiry, authInfo: it.authInfo, backend };
   });
 }
 
-/** What each backend of the job must offer, checked once per backend before anything is written. */
-async function checkBackends(deps: SubmitDeps, actor: Actor, req: BulkRequest, backends: Set<string>): Promise<void> {
-  for (const name of backends) {
+/**
+ * What each backend of the job must offer, checked once per backend before anything is written. A
+ * listed domain at a registry without contact objects (a tech-contact replacement) is named by its
+ * place in the list (the first such one), so that it can be found in a long list.
+ */
+async function checkBackends(deps: SubmitDeps, actor: Actor, req: BulkRequest, routed: readonly { name: string; backend: string }[]): Promise<void> {
+  for (const name of new Set(routed.map((r) => r.backend))) {
     const caps = await deps.env.router.named(name).capabilities(callOf(actor));
     const period = (req.params as { period?: { value: number; unit: 'y' | 'm' } | null }).period;
     if (period) checkPeriodUnit('period', period, caps.periodUnits);
-    if (req.kind === 'REPLACE_TECH_CONTACT' && !caps.contacts) throw new ValidationError('domains', `registry ${name} has no contact objects: leave its domains out`);
+    if (req.kind === 'REPLACE_TECH_CONTACT' && !caps.contacts) {
+      const i = routed.findIndex((r) => r.backend === name);
+      throw new ValidationError(itemField(req.kind, i), `${routed[i]!.name} is at registry ${name}, which has no contact objects (no tech contact to replace): leave its domains out`);
+    }
   }
 }
 
@@ -157,9 +177,9 @@ export async function submitBulkJob(deps: SubmitDeps, actor: Actor, req: BulkReq
   const single = await deps.env.prisma.idempotencyRecord.findUnique({ where: { registrarId_idempotencyKey: { registrarId: actor.registrarId, idempotencyKey: actor.idempotencyKey } }, select: { operation: true } });
   if (single) throw new IdempotencyKeyReusedError(single.operation);
   const items = req.items ?? (await allDomains(deps, actor.registrarId));
-  let routed = route(deps, items, req.items !== null);
+  let routed = route(deps, items, req.kind, req.items !== null);
   if (req.items === null && req.kind === 'REPLACE_TECH_CONTACT') routed = await withContacts(deps, actor, routed);
-  await checkBackends(deps, actor, req, new Set(routed.map((r) => r.backend)));
+  await checkBackends(deps, actor, req, routed);
   checkRenewPeriod(deps, req, routed);
   // Items sharing an expiry share one input object (the store writes its JSON once).
   const expiries = new Map<string, { currentExpiry: string }>();

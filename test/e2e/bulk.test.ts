@@ -86,6 +86,24 @@ describe('bulkRenew', () => {
     expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
   });
 
+  it('names the listed domain a refusal is about, the same way for every check, before writing a job', async () => {
+    // A duplicate and a name no registry serves were named `domains[2]` in bulkRenew (whose items
+    // are objects, where a bad name is `domains[2].name`), and a listed domain at a registry
+    // without contact objects in bulkReplaceTechContact only `domains`: which of 5,000 lines?
+    const jobs = await t.gateway.services.prisma.bulkJob.count();
+    const dup = await t.gql(owner, BULK_RENEW, { k: randomUUID(), domains: [{ name: 'same.tld' }, { name: 'other.tld' }, { name: 'SAME.tld' }] });
+    expect(dup.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'domains[2].name' });
+    expect(dup.errors?.[0]?.message).toBe('domains[2].name: is listed twice (also domains[0].name)');
+    const tld = await t.gql(owner, BULK_RENEW, { k: randomUUID(), domains: [{ name: 'fine.tld' }, { name: 'x.nowhere-served' }] });
+    expect(tld.errors?.[0]?.extensions).toMatchObject({ code: 'UNKNOWN_TLD', field: 'domains[1].name' });
+    const listDup = await t.gql(owner, `mutation($k: String!, $d: [String!]!) { bulkUpdateStatuses(idempotencyKey: $k, domains: $d, add: [clientHold]) { job { id } } }`, { k: randomUUID(), d: ['a.tld', 'A.TLD'] });
+    expect(listDup.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'domains[1]' });
+    const tech = await t.gql(owner, `mutation($k: String!, $d: [String!]) { bulkReplaceTechContact(idempotencyKey: $k, domains: $d, from: "jd1234", to: "sah8013") { job { id } } }`, { k: randomUUID(), d: ['fakesite.example', 'test.example', 'fakesite.tld', 'x.hdtest'] });
+    expect(tech.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'domains[2]' });
+    expect(tech.errors?.[0]?.message).toMatch(/^domains\[2\]: fakesite\.tld is at registry sandbox-nomulus, which has no contact objects/);
+    expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
+  });
+
   it('refuses an item that does not fit its input type, among 5,000 good ones, over HTTP and graphql-ws, before writing a job', async () => {
     // The cost check coerces the variables first and refuses a bad item before any resolver runs,
     // naming the argument's path (src/limits/variable-errors.ts).

@@ -346,4 +346,44 @@ describe('npm run bulk', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/BAD_USER_INPUT \(domains\[1\]\.name\)/);
   }, 60_000);
+
+  it("names the file's line of a refused domain (blank and # lines are not domains), never a transfer's auth code", async () => {
+    // The gateway names domains[i]; with a comment and blank lines above, domains[2] is on line 7.
+    const jobs = await t.gateway.services.prisma.bulkJob.count();
+    const file = path.join(dir, 'lines.txt');
+    await writeFile(file, '# portfolio\n\nfine.tld\n\nother.tld\n# again:\nFINE.tld\n');
+    const r = await cli(['renew', '--file', file], t.keys['NewRegistrar']!);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual(['BAD_USER_INPUT (domains[2].name): domains[2].name: is listed twice (also domains[0].name)', `  ${file} line 7: FINE.tld (also line 3)`]);
+    const codes = path.join(dir, 'short-code.txt');
+    await writeFile(codes, 'one.tld,Long-Enough-1\n\ntwo.tld,Pw1\n');
+    const x = await cli(['transfer', '--file', codes], t.keys['NewRegistrar']!);
+    expect(x.code).toBe(1);
+    expect(x.stderr).toContain(`${codes} line 3: two.tld\n`);
+    expect(x.stderr).not.toContain('Pw1');
+    expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
+  }, 60_000);
+
+  it('an --out it cannot write is refused before anything is submitted, in one line (no stack trace)', async () => {
+    // It was found only after the job had run: an unhandled stream error, a stack trace, no CSV.
+    const jobs = await t.gateway.services.prisma.bulkJob.count();
+    const [name] = await createDomains(t, t.keys['NewRegistrar']!, `clio${Date.now().toString(36)}`, 'tld', 1);
+    const file = path.join(dir, 'out-check.txt');
+    await writeFile(file, `${name}\n`);
+    const out = path.join(dir, 'no-such-folder', 'r.csv');
+    const r = await cli(['renew', '--file', file, '--out', out], t.keys['NewRegistrar']!);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([`cannot write the results to ${out} (--out): no folder ${path.dirname(out)}; nothing was submitted`]);
+    const onDir = await cli(['renew', '--file', file, '--out', dir], t.keys['NewRegistrar']!);
+    expect(onDir.stderr.trim()).toBe(`cannot write the results to ${dir} (--out): it is a directory; nothing was submitted`);
+    expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
+  }, 60_000);
+
+  it('a file too big for one request says how many domains it holds and to split it', async () => {
+    const file = path.join(dir, 'huge.txt');
+    await writeFile(file, Array.from({ length: 100_000 }, (_, i) => `huge${i}.tld`).join('\n'));
+    const r = await cli(['renew', '--file', file], t.keys['NewRegistrar']!);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(`PAYLOAD_TOO_LARGE: the request body is larger than 2 MB: ${file} has 100000 domains, too many for one request; split it into files of fewer domains (a job holds at most 20,000 by default, bulk.maxItems)`);
+  }, 60_000);
 });

@@ -106,16 +106,22 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
   return opts;
 }
 
-/** The file's domain lines, split on the first comma: [name, rest]. */
-export function readLines(file: string): Array<[string, string | undefined]> {
-  return readFileSync(file, 'utf8')
+/**
+ * The file's domain lines, split on the first comma: [name, rest, line], `line` the 1-based line
+ * number in the file (blank and # lines are skipped, so the i-th domain is not always on line i + 1:
+ * the gateway's errors name `domains[i]`, and the CLI names the line too).
+ */
+export function readLines(file: string): Array<[string, string | undefined, number]> {
+  const out: Array<[string, string | undefined, number]> = [];
+  readFileSync(file, 'utf8')
     .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'))
-    .map((l) => {
+    .forEach((raw, n) => {
+      const l = raw.trim();
+      if (l === '' || l.startsWith('#')) return;
       const i = l.indexOf(',');
-      return i < 0 ? [l, undefined] : [l.slice(0, i).trim(), l.slice(i + 1).trim()];
+      out.push(i < 0 ? [l, undefined, n + 1] : [l.slice(0, i).trim(), l.slice(i + 1).trim(), n + 1]);
     });
+  return out;
 }
 
 /**

@@ -4,7 +4,8 @@
  * then writes every item's outcome as CSV. Nothing secret is printed or written: auth codes go
  * only into the request.
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { defaultIdempotencyKey, parseCli, readLines, USAGE, type CliOptions } from './args.js';
@@ -80,7 +81,18 @@ function networkCause(e: unknown): { text: string; code?: string } {
   return { text, code: err?.code };
 }
 
-/** One GraphQL request over HTTP; throws ConnectionLost when the gateway cannot be reached, an Error with the first GraphQL error's code, field and message otherwise. */
+/** The gateway's first GraphQL error: its message is `CODE (field): message`; `code` and `field` as extensions gave them. */
+export class GatewayError extends Error {
+  constructor(
+    readonly code: string,
+    readonly field: string | undefined,
+    message: string,
+  ) {
+    super(`${code}${field ? ` (${field})` : ''}: ${message}`);
+  }
+}
+
+/** One GraphQL request over HTTP; throws ConnectionLost when the gateway cannot be reached, a GatewayError with the first GraphQL error's code, field and message otherwise. */
 async function gql(o: CliOptions, query: string, variables: Record<string, unknown>): Promise<any> {
   let res: Response;
   let text: string;
@@ -99,15 +111,19 @@ async function gql(o: CliOptions, query: string, variables: Record<string, unkno
   }
   if (body.errors?.length) {
     const e = body.errors[0]!;
-    throw new Error(`${e.extensions?.code ?? 'ERROR'}${e.extensions?.field ? ` (${e.extensions.field})` : ''}: ${e.message}`);
+    throw new GatewayError(e.extensions?.code ?? 'ERROR', e.extensions?.field, e.message);
   }
   return body.data;
 }
 
 /** The mutation and variables of a submit command. */
-function request(o: CliOptions): { query: string; field: string; variables: Record<string, unknown> } {
+function request(o: CliOptions): { query: string; field: string; variables: Record<string, unknown>; lines: ReturnType<typeof readLines> | null } {
   const text = o.file ? readFileSync(o.file, 'utf8') : '';
   const lines = o.file ? readLines(o.file) : null;
+  return { ...mutation(o, text, lines), lines };
+}
+
+function mutation(o: CliOptions, text: string, lines: ReturnType<typeof readLines> | null): { query: string; field: string; variables: Record<string, unknown> } {
   const k = o.idempotencyKey ?? defaultIdempotencyKey(o, text);
   const payload = `{ replayed job { ${JOB_FIELDS} } }`;
   const names = lines?.map(([n]) => n) ?? null;
@@ -226,6 +242,48 @@ async function* itemPages(o: CliOptions, id: string): AsyncGenerator<CsvItem[]> 
 }
 
 /**
+ * A refusal of the submission, said in the file's terms: an error naming `domains[i]` (and "also
+ * domains[j]" for a duplicate) gets the file and line of that domain (blank and # lines are not
+ * domains, so `i` alone does not find it in the file), with the name only (never a transfer's auth
+ * code); a request over the gateway's body limit says how many domains it held and to split the
+ * file. Any other error as it is.
+ */
+export function inFileTerms(e: unknown, file: string | undefined, lines: ReturnType<typeof readLines> | null): unknown {
+  if (!(e instanceof GatewayError) || !file || !lines) return e;
+  if (e.code === 'PAYLOAD_TOO_LARGE') {
+    return new Error(`${e.message}: ${file} has ${lines.length} domains, too many for one request; split it into files of fewer domains (a job holds at most 20,000 by default, bulk.maxItems)`);
+  }
+  const at = (i: number) => lines[i];
+  const m = /^domains\[(\d+)\]/.exec(e.field ?? '');
+  const line = m ? at(Number(m[1])) : undefined;
+  if (!line) return e;
+  const also = /\(also domains\[(\d+)\]/.exec(e.message);
+  const first = also ? at(Number(also[1])) : undefined;
+  return new Error(`${e.message}\n  ${file} line ${line[2]}: ${line[0]}${first ? ` (also line ${first[2]})` : ''}`);
+}
+
+/**
+ * Where the CSV goes must be writable before a job is submitted (a job of hours whose results
+ * cannot be written at its end is no use): throws naming the path and why, nothing submitted.
+ */
+function checkWritable(out: string): void {
+  const full = path.resolve(out);
+  let isDir = false;
+  try {
+    isDir = statSync(full).isDirectory();
+  } catch {
+    // Not there yet: its folder must be.
+  }
+  try {
+    if (isDir) throw new Error('it is a directory');
+    accessSync(path.dirname(full), fsConstants.W_OK);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? `no folder ${path.dirname(full)}` : (e as Error).message;
+    throw new Error(`cannot write the results to ${out} (--out): ${why}; nothing was submitted`);
+  }
+}
+
+/**
  * Runs the CLI; returns the exit code: 0 every item succeeded, 2 some failed or were cancelled, 3
  * the connection to the gateway was lost while following (the job goes on; the attach command is
  * printed), 0 for --help (the usage on `out`). Throws on any other error (the caller exits 1).
@@ -237,6 +295,7 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
     return 0;
   }
   const attach = (id: string) => attachCommand(id, { ...o, urlFlag: argv.some((a) => a === '--url' || a.startsWith('--url=')) });
+  checkWritable(o.out ?? 'bulk-job.csv'); // the default is bulk-<job id>.csv in the working folder
   let job: { id: string; kind: string; total: number; state: string };
   if (o.command === 'attach') {
     job = (await gql(o, `query($id: ID!) { bulkJob(id: $id) { ${JOB_FIELDS} } }`, { id: o.jobId })).bulkJob;
@@ -249,7 +308,7 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
     } catch (e) {
       // As after Ctrl-C before the answer: the idempotency key makes the same command again safe.
       if (e instanceof ConnectionLost && e.maybeSent) throw new ConnectionLost(`${e.message}; if the gateway took the job, the same command again attaches to it`);
-      throw e;
+      throw inFileTerms(e, o.file, req.lines);
     }
     job = answer.job;
     io.err(`${answer.replayed ? 'attached to the job this command submitted before' : 'submitted'}: job ${job.id} (${job.kind}, ${job.total} domains)\n`);
@@ -258,7 +317,14 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
   try {
     const counts = await follow(o, job.id, job.total, io);
     const out = o.out ?? `bulk-${job.id}.csv`;
-    const rows = await writeCsv(out, itemPages(o, job.id));
+    let rows: number;
+    try {
+      rows = await writeCsv(out, itemPages(o, job.id));
+    } catch (e) {
+      if (e instanceof ConnectionLost || e instanceof GatewayError) throw e;
+      // The folder went away or filled up while the job ran: the job is done in the gateway.
+      throw new Error(`could not write the results to ${out}: ${(e as Error).message}; job ${job.id} is finished in the gateway. Write them elsewhere with:\n  ${attachCommand(job.id, { ...o, out: '<file>', urlFlag: argv.some((a) => a === '--url' || a.startsWith('--url=')) })}`);
+    }
     io.out(`${out}: ${rows} items, ${counts.done} done, ${counts.failed} failed, ${counts.cancelled} cancelled\n`);
     return counts.failed + counts.cancelled > 0 ? 2 : 0;
   } catch (e) {

@@ -232,14 +232,19 @@ export class BulkRunner {
     port.prepare(registrarId, sessions).catch((err) => this.logger.debug({ err, backend }, 'bulk: opening sessions ahead of the items taken back failed'));
   }
 
-  /** Stops claiming, lets running items finish, writes their outcomes and gives back the claimed items not started. */
+  /**
+   * Stops claiming, lets running items finish, writes their outcomes and gives back the claimed
+   * items not started, their claims undone: PENDING with the attempts and error they had, or, for
+   * an item claimed in doubt, RUNNING under a lapsed lease as its earlier claim left it.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     while ([...this.lanes.values()].some((l) => l.inFlight > 0 || l.claiming)) await new Promise((r) => setTimeout(r, 20));
     const unstarted = [...this.lanes.values()].flatMap((l) => l.queue.splice(0));
-    this.queue(unstarted.map((i) => ({ id: i.id, state: 'PENDING' as const, notBefore: new Date(0) })));
+    // Their claims undone (ItemOutcome.givenBack): an item taken in doubt stays in doubt.
+    this.queue(unstarted.map((i) => ({ id: i.id, state: 'PENDING' as const, notBefore: new Date(0), givenBack: { inDoubtSince: i.inDoubt?.claimedAt ?? null } })));
     await this.flush();
     await Promise.all([this.awaitingSweep, this.overdueSweep]);
   }

@@ -59,6 +59,15 @@ export interface ItemOutcome {
   records?: DeferredRecord[];
   /** Command log entries of the run not written yet (CommandLog.watch's `keep`): written with the records. */
   log?: LogEntry[];
+  /**
+   * Given back unstarted (the runner stopped before running it; `state` PENDING): the claim is
+   * undone, so its `attempts` and last `error` are what they were before it (1 still means "never
+   * ran"). `inDoubtSince`: the item had been claimed in doubt (ClaimedItem.inDoubt.claimedAt): it
+   * stays RUNNING under a lapsed lease, as the earlier claim left it, so that the next claim takes
+   * it in doubt again, from the same time, and reconciles it before sending; given back PENDING it
+   * ran as a first run and sent its command again.
+   */
+  givenBack?: { inDoubtSince: Date | null };
 }
 
 /** What BulkStore.settle did. */
@@ -441,7 +450,17 @@ export class BulkStore {
    */
   async settle(holder: string, outcomes: ItemOutcome[]): Promise<Settled> {
     if (outcomes.length === 0) return { jobs: [], states: new Map() };
-    const rows = JSON.stringify(outcomes.map((o) => ({ id: o.id.toString(), state: o.state, result: o.result ?? null, error: o.error ?? null, not_before: (o.notBefore ?? new Date(0)).toISOString() })));
+    const rows = JSON.stringify(
+      outcomes.map((o) => ({
+        id: o.id.toString(),
+        state: o.state,
+        result: o.result ?? null,
+        error: o.error ?? null,
+        not_before: (o.notBefore ?? new Date(0)).toISOString(),
+        back: o.givenBack !== undefined,
+        doubt_at: o.givenBack?.inDoubtSince?.toISOString() ?? null,
+      })),
+    );
     const records = outcomes.flatMap((o) => o.records ?? []);
     const log = outcomes.flatMap((o) => o.log ?? []);
     // A hot batch write: straight through the pool on PostgreSQL (src/db/raw.ts). Data-modifying
@@ -451,10 +470,17 @@ export class BulkStore {
       this.prisma,
       `WITH log AS (${logEntrySql('$3')}),
       rec AS (${deferredRecordsSql('$4', '$5')}),
-      v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id bigint, state text, result jsonb, error jsonb, not_before timestamptz)),
+      v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id bigint, state text, result jsonb, error jsonb, not_before timestamptz, back boolean, doubt_at timestamptz)),
       upd AS (
-        UPDATE bulk_items AS b SET state = v.state::bulk_item_state, result = v.result, error = v.error,
-          not_before = GREATEST(b.not_before, v.not_before), holder = NULL, lease_until = NULL, updated_at = now(),
+        UPDATE bulk_items AS b SET
+          state = (CASE WHEN v.doubt_at IS NOT NULL THEN 'RUNNING' ELSE v.state END)::bulk_item_state,
+          result = CASE WHEN v.back THEN b.result ELSE v.result END,
+          error = CASE WHEN v.back THEN b.error ELSE v.error END,
+          attempts = CASE WHEN v.back THEN GREATEST(b.attempts - 1, 0) ELSE b.attempts END,
+          not_before = GREATEST(b.not_before, v.not_before),
+          holder = CASE WHEN v.doubt_at IS NOT NULL THEN b.holder END,
+          lease_until = CASE WHEN v.doubt_at IS NOT NULL THEN '-infinity'::timestamptz END,
+          updated_at = COALESCE(v.doubt_at, now()),
           input = CASE WHEN v.state IN ${FINAL_STATES} THEN ${inputWithoutSecrets('b.input')} ELSE b.input END
         FROM v WHERE b.id = v.id AND b.holder = $2 AND b.state = 'RUNNING'
         RETURNING b.id, b.job_id, b.state),

@@ -323,7 +323,7 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
     } catch (e) {
       if (e instanceof ConnectionLost || e instanceof GatewayError) throw e;
       // The folder went away or filled up while the job ran: the job is done in the gateway.
-      throw new Error(`could not write the results to ${out}: ${(e as Error).message}; job ${job.id} is finished in the gateway. Write them elsewhere with:\n  ${attachCommand(job.id, { ...o, out: '<file>', urlFlag: argv.some((a) => a === '--url' || a.startsWith('--url=')) })}`);
+      throw new Error(`could not write the results to ${out}: ${(e as Error).message}; job ${job.id} is finished in the gateway. Write them elsewhere with:\n  ${attachCommand(job.id, { ...o, out: undefined, urlFlag: argv.some((a) => a === '--url' || a.startsWith('--url=')) })} --out <file>`);
     }
     io.out(`${out}: ${rows} items, ${counts.done} done, ${counts.failed} failed, ${counts.cancelled} cancelled\n`);
     return counts.failed + counts.cancelled > 0 ? 2 : 0;

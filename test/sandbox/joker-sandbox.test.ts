@@ -5,9 +5,9 @@
  * until deleted, refusals with Status-Code and Error lines.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { FakeClock } from '../../src/core/clock.js';
@@ -47,7 +47,10 @@ beforeAll(async () => {
   caFile = join(mkdtempSync(join(tmpdir(), 'joker-sbx-')), 'ca.pem');
   writeFileSync(caFile, a.ca);
 });
-afterAll(() => sandbox.stop());
+afterAll(async () => {
+  await sandbox.stop();
+  rmSync(dirname(caFile), { recursive: true, force: true });
+});
 beforeEach(() => {
   clock.set('2026-06-01T10:00:00Z');
   sandbox.reset();

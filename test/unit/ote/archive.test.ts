@@ -1,9 +1,9 @@
 /** The evidence archive: markdown and JSON twin with the same facts, its SHA-256, and no token in any file. */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import { writeArchive, type ArchiveFacts } from '../../../src/ote/archive.js';
 import { maskSecretFields } from '../../../src/ote/client.js';
 
@@ -24,6 +24,7 @@ const facts = (extra: unknown = null): ArchiveFacts => ({
 describe('OT&E evidence archive', () => {
   test('markdown with its SHA-256 beside it, a JSON twin, the empty operator items listed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'arch-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const r = writeArchive(dir, facts(), []);
     const md = readFileSync(r.md);
     expect(r.sha256).toBe(createHash('sha256').update(md).digest('hex'));
@@ -40,6 +41,7 @@ describe('OT&E evidence archive', () => {
       ['Authorization: Bearer abcdefgh12345', []],
     ] as const) {
       const dir = mkdtempSync(join(tmpdir(), 'arch-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
       expect(() => writeArchive(dir, facts(leak), [...secrets])).toThrow(/refusing to keep the archive/);
       expect(existsSync(join(dir, 'evidence-archive.md'))).toBe(false);
       expect(existsSync(join(dir, 'evidence-archive.json'))).toBe(false);

@@ -5,10 +5,10 @@
  * idempotency record with the gateway's key in the audit row, 429 waited out then reported, and
  * the bearer token kept out of errors, events and the config file.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { setSandboxToken, type HeadlessAccountConfig, type HeadlessBackendConfig } from '../../../../src/backends/headless/config.js';
 import { HeadlessDriver, readToken, validateHeadlessConfig } from '../../../../src/backends/headless/index.js';
 import { PortableBackend, type PortCommandEvent } from '../../../../src/backends/portable.js';
@@ -157,6 +157,7 @@ describe('HeadlessDomains behaviours', () => {
     expect(JSON.stringify([err.message, err.details, events])).not.toContain(token);
     expect(() => validateHeadlessConfig({ name: 'prod', kind: 'headless', url: 'https://x.test/api', accounts: { a: { token: 'x' } as never } })).toThrow(/never read from the config file/);
     const dir = mkdtempSync(join(tmpdir(), 'hd-token-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 't'), 'hdk_from_file\n', { mode: 0o600 });
     const prod: HeadlessBackendConfig = { name: 'prod-hd', kind: 'headless', url: 'https://x.test/api', accounts: { a: { tokenFile: join(dir, 't') }, b: {} } };
     expect(readToken(prod, 'a', {})).toBe('hdk_from_file');

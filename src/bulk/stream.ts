@@ -55,8 +55,12 @@ export async function* bulkJobStream(deps: { prisma: PrismaClient; store: BulkSt
       // read next hold them all and the stream may end after them.
       // The counts before the items: every item counted final here is committed, so the read below
       // shows it (if its margin does not leave it out: then the second read does).
-      const job = (await deps.store.job(jobId))!;
+      let job = (await deps.store.job(jobId))!;
       const counts = await deps.store.counts(jobId);
+      // Every item final, the job not yet: the statement that wrote the last outcomes finished the
+      // job too, after the job was read. Read again, so that one event shows the end, not one with
+      // every item done and the job RUNNING followed by the same counts COMPLETED.
+      if (!job.finishedAt && counts.pending + counts.running + counts.awaiting === 0) job = (await deps.store.job(jobId))!;
       const rows = await readItems(deps.prisma, jobId, new Date(since.getTime() - LATE_COMMIT_MS));
       const fresh = rows.filter((r) => sent[r.position]! < level(r.state));
       for (const r of fresh) if ((sent[r.position] = level(r.state)) === FINAL) finalSent++;

@@ -50,11 +50,10 @@ export async function* bulkJobStream(deps: { prisma: PrismaClient; store: BulkSt
   deps.settled.on('settled', onSettled);
   try {
     for (;;) {
-      // The job before its items: a job seen finished here had every outcome written by then (the
-      // statement that finishes a job may be the one that writes its last outcomes), so the items
-      // read next hold them all and the stream may end after them.
-      // The counts before the items: every item counted final here is committed, so the read below
-      // shows it (if its margin does not leave it out: then the second read does).
+      // The job, then the counts, then the items: a job seen finished had every outcome written by
+      // then (the statement that finishes a job may be the one that writes its last outcomes), and
+      // every item counted final is committed, so the items read next hold them all (one that the
+      // margin leaves out is found by the second read below) and the stream may end after them.
       let job = (await deps.store.job(jobId))!;
       const counts = await deps.store.counts(jobId);
       // Every item final, the job not yet: the statement that wrote the last outcomes finished the

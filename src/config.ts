@@ -13,6 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { kindOf } from './backends/kinds.js';
+import { credentialVariable } from './backends/kind.js';
 import type { GatewayConfig, TracingConfig } from './config.types.js';
 import { resolveLimits } from './limits/limits.js';
 import { DEFAULT_FAN_OUT } from './fanout/scheduler.js';
@@ -62,10 +63,6 @@ export function defaultConfig(): GatewayConfig {
     limits: { maxDepth: 12, maxBatch: 5000, fanOut: DEFAULT_FAN_OUT, maxSubscriptions: 100 },
     poll: { intervalMs: 2000, leaseMs: 10_000, maxBackoffMs: 60_000, enabled: true },
   };
-}
-
-function envKey(...parts: string[]): string {
-  return parts.map((p) => p.toUpperCase().replace(/[^A-Z0-9]/g, '_')).join('_');
 }
 
 /**
@@ -126,7 +123,7 @@ function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string
   cfg.tracing = tracingFromEnv(env, cfg.tracing);
   for (const backend of cfg.backends) {
     for (const [registrar, account] of Object.entries(backend.accounts)) {
-      const secret = env[`GATEWAY_${envKey(backend.name, registrar)}_PASSWORD`];
+      const secret = env[credentialVariable(backend.name, registrar, 'PASSWORD')];
       if (secret) account.password = secret;
     }
   }
@@ -191,7 +188,7 @@ export function validateConfig(cfg: GatewayConfig): void {
     kind.validate(b);
     for (const [registrar, account] of Object.entries(b.accounts)) {
       if (!b.sandbox && !kind.ownCredentials && !account.password) {
-        throw new ConfigError(`config: backend "${b.name}" account "${registrar}" has no password (set GATEWAY_${envKey(b.name, registrar)}_PASSWORD)`);
+        throw new ConfigError(`config: backend "${b.name}" account "${registrar}" has no password (set ${credentialVariable(b.name, registrar, 'PASSWORD')})`);
       }
     }
   }

@@ -67,6 +67,15 @@ export interface BackendKind<C extends BackendConfigBase = BackendConfigBase> {
   startSandbox(cfg: C, ctx: SandboxContext): Promise<StartedSandbox>;
 }
 
+/**
+ * The environment variable that holds one account's credential: `GATEWAY_<BACKEND>_<REGISTRAR>_<WHAT>`,
+ * names upper-cased and anything but A-Z and 0-9 made `_` (README "Configuration"); `what` is
+ * PASSWORD (EPP, REPP, Joker) or TOKEN (HeadlessDomains).
+ */
+export function credentialVariable(backend: string, registrar: string, what: 'PASSWORD' | 'TOKEN'): string {
+  return ['GATEWAY', backend, registrar, what].map((p) => p.toUpperCase().replace(/[^A-Z0-9]/g, '_')).join('_');
+}
+
 /** Throws the config error for a backend base URL that is not http(s) (https for a registry; http for a local one). */
 export function checkBackendUrl(backend: string, url: string): void {
   let u: URL;

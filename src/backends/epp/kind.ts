@@ -1,8 +1,17 @@
 /** The EPP backend kind: config check, driver, in-process sandbox (src/sandbox/epp). */
 import type { EppBackendConfig } from '../../config.types.js';
-import type { BackendKind } from '../kind.js';
+import { credentialVariable, type BackendKind } from '../kind.js';
 import { EppDriver } from './epp-driver.js';
 import { ConfigError } from '../../config-error.js';
+
+/**
+ * Whether `s` is an XML Schema `token` (no tab, CR or LF, no leading or trailing space, no two
+ * spaces in a row) of `min` to `max` characters: RFC 5730's clIDType (3-16) and pwType (6-16),
+ * epp-1.0.xsd and eppcom-1.0.xsd. A login with any other value is a 2001 syntax error at the registry.
+ */
+export function isEppToken(s: string, min: number, max: number): boolean {
+  return typeof s === 'string' && [...s].length >= min && [...s].length <= max && !/[\t\r\n]|^ | $| {2}/.test(s);
+}
 
 const ABOUT = { contacts: 'an EPP registry with contact objects', nomulus: 'behaves like Nomulus today: domain and host objects only' } as const;
 
@@ -15,10 +24,19 @@ export const eppKind: BackendKind<EppBackendConfig> = {
     }
     const units: unknown = cfg.periodUnits;
     if (units !== undefined && !(Array.isArray(units) && units.length > 0 && units.every((u) => u === 'y' || u === 'm') && new Set(units).size === units.length)) {
-      throw new Error(`config: backend "${cfg.name}" periodUnits must list "y" and/or "m" (RFC 5731 period units), each once`);
+      throw new ConfigError(`config: backend "${cfg.name}" periodUnits must list "y" and/or "m" (RFC 5731 period units), each once`);
     }
     for (const [registrar, a] of Object.entries(cfg.accounts)) {
       if (!cfg.sandbox && !a.clientId) throw new ConfigError(`config: backend "${cfg.name}" account "${registrar}" has no clientId`);
+      if (a.clientId !== undefined && !isEppToken(a.clientId, 3, 16)) {
+        throw new ConfigError(`config: backend "${cfg.name}" account "${registrar}" clientId must be 3 to 16 characters with no leading, trailing or double spaces (RFC 5730 clIDType)`);
+      }
+      // Never quoted: the message names the account and the environment variable, not the value.
+      if (a.password && !isEppToken(a.password, 6, 16)) {
+        throw new ConfigError(
+          `config: backend "${cfg.name}" account "${registrar}" password must be 6 to 16 characters with no leading, trailing or double spaces, tabs or line breaks (RFC 5730 pwType; a registry refuses any other login with 2001), set in the config file or ${credentialVariable(cfg.name, registrar, 'PASSWORD')}`,
+        );
+      }
     }
   },
   driver: (cfg, deps) => new EppDriver(cfg, { clock: deps.clock, logger: deps.logger }),

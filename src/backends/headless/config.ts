@@ -6,7 +6,7 @@
  * (document, "Prerequisites" 4: tokens are kept out of public logs), and never written anywhere.
  */
 import { readFileSync } from 'node:fs';
-import { checkBackendUrl } from '../kind.js';
+import { checkBackendUrl, credentialVariable } from '../kind.js';
 import { ConfigError } from '../../config-error.js';
 
 export interface HeadlessAccountConfig {
@@ -46,13 +46,9 @@ export interface HeadlessBackendConfig {
   sandbox?: { applyDelayMs?: number; rateLimit?: { limit: number; windowMs: number } };
 }
 
-function envKey(...parts: string[]): string {
-  return parts.map((p) => p.toUpperCase().replace(/[^A-Z0-9]/g, '_')).join('_');
-}
-
 /** The environment variable that holds an account's token. */
 export function tokenVariable(backend: string, registrarId: string): string {
-  return `GATEWAY_${envKey(backend, registrarId)}_TOKEN`;
+  return credentialVariable(backend, registrarId, 'TOKEN');
 }
 
 /** Tokens the in-process sandbox issued, by account config object (never serialised with the config). */

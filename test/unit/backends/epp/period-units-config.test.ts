@@ -1,6 +1,7 @@
 /** `periodUnits` of an EPP backend: what a config file may say, refused at start otherwise. */
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, validateConfig } from '../../../../src/config.js';
+import { ConfigError } from '../../../../src/config-error.js';
 import type { EppBackendConfig } from '../../../../src/config.types.js';
 
 const withUnits = (units: unknown) => {
@@ -17,6 +18,10 @@ describe('EPP backend periodUnits', () => {
     for (const units of [undefined, ['y'], ['m'], ['y', 'm'], ['m', 'y']]) expect(() => validateConfig(withUnits(units))).not.toThrow();
   });
   it('refuses anything else at start, naming the backend and the setting', () => {
-    for (const units of [[], ['d'], ['y', 'y'], 'y', ['years']]) expect(() => validateConfig(withUnits(units)), JSON.stringify(units)).toThrow(/backend "sandbox-epp" periodUnits/);
+    for (const units of [[], ['d'], ['y', 'y'], 'y', ['years']]) {
+      expect(() => validateConfig(withUnits(units)), JSON.stringify(units)).toThrow(/backend "sandbox-epp" periodUnits/);
+      // A ConfigError: `npm start` prints it as a message, not a stack trace.
+      expect(() => validateConfig(withUnits(units))).toThrow(ConfigError);
+    }
   });
 });

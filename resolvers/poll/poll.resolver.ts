@@ -21,8 +21,8 @@ export class PollResolver {
   async pollMessages(
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor: a message id.' }) after: string | null,
-    @Arg('types', () => [PollMessageType], { nullable: true }) types: PollMessageType[] | null,
-    @Arg('objects', () => [String], { nullable: true, description: 'Only messages about these domains/hosts.' }) objects: string[] | null,
+    @Arg('types', () => [PollMessageType], { nullable: true, description: 'Only messages of these types; null or an empty list: of every type.' }) types: PollMessageType[] | null,
+    @Arg('objects', () => [String], { nullable: true, description: 'Only messages about these domains/hosts; null or an empty list: about any object.' }) objects: string[] | null,
     @Arg('includeAcknowledged', { defaultValue: false }) includeAcknowledged: boolean,
     @Ctx() ctx: GatewayContext,
   ): Promise<Page<PollMessage>> {

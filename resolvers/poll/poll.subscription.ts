@@ -32,8 +32,8 @@ export class PollSubscriptionResolver {
   pollMessagesStream(
     @Root() event: PollEvent,
     @Arg('after', () => String, { nullable: true, description: 'Cursor: replay stored messages after this id first.' }) _after: string | null,
-    @Arg('types', () => [PollMessageType], { nullable: true }) _types: PollMessageType[] | null,
-    @Arg('objects', () => [String], { nullable: true, description: 'Only messages about these domains/hosts.' }) _objects: string[] | null,
+    @Arg('types', () => [PollMessageType], { nullable: true, description: 'Only messages of these types; null or an empty list: of every type.' }) _types: PollMessageType[] | null,
+    @Arg('objects', () => [String], { nullable: true, description: 'Only messages about these domains/hosts; null or an empty list: about any object.' }) _objects: string[] | null,
   ): PollMessage {
     return pollNode(event);
   }

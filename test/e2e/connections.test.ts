@@ -71,6 +71,10 @@ it('pollMessages: oldest first; a filter that leaves later messages out ends wit
   expect(all.map((m) => m.type)).toEqual(['TRANSFER_REQUESTED', 'TRANSFER_REQUESTED', 'TRANSFER_REQUESTED', 'TRANSFER_CANCELLED']);
   const requested = await walk('pollMessages', `, objects: ${JSON.stringify(names)}, types: [TRANSFER_REQUESTED]`, 'objectName');
   expect(requested.map((m) => m.objectName)).toEqual(names.slice(0, 3));
+  // An empty list filters nothing, as the schema says (a UI with no box ticked sends []).
+  expect(await walk('pollMessages', `, objects: ${JSON.stringify(names)}, types: []`, 'type objectName')).toEqual(all);
+  const anyObject = await walk('pollMessages', ', objects: [], types: [TRANSFER_CANCELLED]', 'objectName');
+  expect(anyObject.map((m) => m.objectName)).toContain(all[3].objectName);
 });
 
 it('commandLog: oldest first, within the filter', async () => {

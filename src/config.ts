@@ -75,19 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const path = configFilePath(env, cwd);
   const base = defaultConfig();
   let cfg: GatewayConfig = base;
-  const fromFile = existsSync(path);
-  if (fromFile) {
-    let file: Partial<GatewayConfig>;
-    try {
-      file = JSON.parse(readFileSync(path, 'utf8')) as Partial<GatewayConfig>;
-    } catch (e) {
-      throw new ConfigError(`config: ${path} is not valid JSON (${(e as Error).message})`, path);
-    }
-    if (file === null || typeof file !== 'object' || Array.isArray(file)) throw new ConfigError(`config: ${path} must hold a JSON object ({ "backends": [...], ... })`, path);
-    cfg = { ...base, host: '0.0.0.0', ...file, limits: { ...base.limits, ...(file.limits ?? {}) }, poll: { ...base.poll, ...(file.poll ?? {}) } };
-  } else if (env.GATEWAY_CONFIG) {
-    throw new ConfigError(`config: GATEWAY_CONFIG names ${path}, which does not exist`);
-  }
+  const file = readConfigFile(env, cwd);
+  const fromFile = file !== undefined;
+  if (file) cfg = { ...base, host: '0.0.0.0', ...file, limits: { ...base.limits, ...(file.limits ?? {}) }, poll: { ...base.poll, ...(file.poll ?? {}) } };
   try {
     return withEnvironment(cfg, env, cwd);
   } catch (e) {
@@ -97,6 +87,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (e instanceof TypeError) throw new ConfigError(`config: ${path} does not have the expected shape (${e.message})`, path, { cause: e });
     throw e;
   }
+}
+
+/**
+ * The config file's settings as written (configFilePath; undefined when there is none), not yet
+ * checked. Throws ConfigError for a file GATEWAY_CONFIG names that does not exist, and for one that
+ * is not JSON or not an object.
+ */
+function readConfigFile(env: NodeJS.ProcessEnv, cwd: string): Partial<GatewayConfig> | undefined {
+  const path = configFilePath(env, cwd);
+  if (!existsSync(path)) {
+    if (env.GATEWAY_CONFIG) throw new ConfigError(`config: GATEWAY_CONFIG names ${path}, which does not exist`);
+    return undefined;
+  }
+  let file: Partial<GatewayConfig>;
+  try {
+    file = JSON.parse(readFileSync(path, 'utf8')) as Partial<GatewayConfig>;
+  } catch (e) {
+    throw new ConfigError(`config: ${path} is not valid JSON (${(e as Error).message})`, path);
+  }
+  if (file === null || typeof file !== 'object' || Array.isArray(file)) throw new ConfigError(`config: ${path} must hold a JSON object ({ "backends": [...], ... })`, path);
+  return file;
+}
+
+/**
+ * The database the gateway started here would open, for the commands that work on it directly
+ * (key:create, key:list, key:revoke): DATABASE_URL, else the config file's `databaseUrl`; the data
+ * directory DATA_DIR, else the file's `dataDir`, else ./data (the embedded database is its
+ * `pglite` folder). Reads only these two settings: a command needs no upstream password. Throws
+ * ConfigError as loadConfig does for a config file that cannot be read.
+ */
+export function configuredDatabase(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): { databaseUrl?: string; dataDir: string } {
+  const file = readConfigFile(env, cwd);
+  const databaseUrl = env.DATABASE_URL || (typeof file?.databaseUrl === 'string' ? file.databaseUrl : undefined);
+  const dataDir = env.DATA_DIR || (typeof file?.dataDir === 'string' ? file.dataDir : undefined) || defaultConfig().dataDir;
+  return databaseUrl ? { databaseUrl, dataDir } : { dataDir };
 }
 
 /** The config file's absolute path: GATEWAY_CONFIG (from `cwd`), else `cwd`/gateway.config.json; it may not exist. */

@@ -5,9 +5,11 @@
  *   npm run key:create -- --registrar NewRegistrar [--label ci] [--name "New Registrar"]
  *   node dist/src/auth/create-api-key.cli.js --registrar NewRegistrar     (after npm run build)
  *
- * Database: --database-url or DATABASE_URL (PostgreSQL); otherwise the embedded one in the
- * gateway data directory --data-dir, default $DATA_DIR (default ./data): the same directory as the
- * gateway's DATA_DIR, the database being its pglite folder (created there when there is none yet).
+ * Database: --database-url, DATABASE_URL or the config file's databaseUrl (PostgreSQL); otherwise
+ * the embedded one in the gateway data directory --data-dir, default $DATA_DIR, else the config
+ * file's dataDir, else ./data: the same directory the gateway uses, the database being its pglite
+ * folder (created there when there is none yet). The config file is the gateway's
+ * (GATEWAY_CONFIG, else ./gateway.config.json).
  * The embedded database can be open in one process only: stop an embedded gateway first.
  * Pending migrations are applied, and the registrar is created if it does not exist.
  */
@@ -15,6 +17,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.js';
+import { configuredDatabase } from '../config.js';
 import { createApiKey, ensureRegistrar } from './api-keys.js';
 
 const USAGE = `usage: npm run key:create -- --registrar <id> [--label <text>] [--name <registrar name>] [--database-url <url>] [--data-dir <dir>]
@@ -24,10 +27,12 @@ only its SHA-256 is stored. Send it as "Authorization: Bearer <key>".
 options: -r, --registrar <id>   the gateway registrar the key belongs to
          -l, --label <text>     a label to tell keys apart
          --name <text>          the registrar's name (when creating it, or to rename it)
-         --database-url <url>   PostgreSQL (env DATABASE_URL); without: the embedded database of
-         --data-dir <dir>       the gateway data directory <dir> (the gateway's DATA_DIR; default
-                                $DATA_DIR, else ./data; the database is <dir>/pglite; stop an
-                                embedded gateway first: one process at a time)
+         --database-url <url>   PostgreSQL (env DATABASE_URL, else the config file's databaseUrl);
+         --data-dir <dir>       without: the embedded database of the gateway data directory <dir>
+                                (default $DATA_DIR, else the config file's dataDir, else ./data; the
+                                database is <dir>/pglite; stop an embedded gateway first: one
+                                process at a time). The config file is the gateway's: GATEWAY_CONFIG,
+                                else ./gateway.config.json
          -h, --help             this text
 README: "Configuration" (API keys)`;
 
@@ -64,21 +69,23 @@ export function embeddedDatabaseDir(dataDir: string, opts: { create?: boolean } 
 
 /**
  * The database a key command works on, as the gateway opens it: `--database-url`, else
- * DATABASE_URL (PostgreSQL), else the embedded one in the gateway data directory `--data-dir`,
- * else $DATA_DIR, else ./data (the same directory the gateway's DATA_DIR names; the database is
+ * DATABASE_URL or the config file's databaseUrl (PostgreSQL), else the embedded one in the gateway
+ * data directory `--data-dir`, else $DATA_DIR, else the file's dataDir, else ./data
+ * (configuredDatabase in src/config.ts; the same directory the gateway uses; the database is
  * its `pglite` folder: embeddedDatabaseDir, which refuses a folder that is not a gateway data
  * directory, and creates the database only with `opts.create`, saying so through `io.err`).
  * Pending migrations are applied. Throws when the embedded directory is held by another process
- * (a running embedded gateway).
+ * (a running embedded gateway), and ConfigError for a config file that cannot be read.
  */
 export function openCommandDatabase(
   values: { 'database-url'?: string; 'data-dir'?: string },
   env: NodeJS.ProcessEnv = process.env,
   opts: { create?: boolean; io?: CommandOutput } = {},
 ) {
-  const url = values['database-url'] ?? env.DATABASE_URL;
+  const configured = configuredDatabase(env);
+  const url = values['database-url'] ?? configured.databaseUrl;
   if (url) return openDatabase({ url });
-  const { dir, created } = embeddedDatabaseDir(values['data-dir'] ?? env.DATA_DIR ?? './data', { create: opts.create });
+  const { dir, created } = embeddedDatabaseDir(values['data-dir'] ?? configured.dataDir, { create: opts.create });
   if (created) opts.io?.err(`no gateway database in ${path.dirname(dir)} yet: creating it in ${dir} (the gateway started with DATA_DIR=${path.dirname(dir)} uses it)`);
   return openDatabase({ dataDir: dir });
 }

@@ -1,9 +1,10 @@
 /**
  * The `key:list` and `key:revoke` commands (entry points: list-api-keys.cli.ts,
  * revoke-api-key.cli.ts), beside `key:create` (create-api-key.ts), with its database handling
- * (--database-url or DATABASE_URL; otherwise the embedded database of the gateway data directory
- * --data-dir, default $DATA_DIR, else ./data, as the gateway's DATA_DIR: the database is its pglite
- * folder, which one process can hold at a time: stop an embedded gateway first).
+ * (--database-url, DATABASE_URL or the config file's databaseUrl; otherwise the embedded database
+ * of the gateway data directory --data-dir, default $DATA_DIR, else the file's dataDir, else ./data,
+ * as the gateway opens it: the database is its pglite folder, which one process can hold at a
+ * time: stop an embedded gateway first).
  *
  *   npm run key:list [-- --registrar acme] [--json]
  *   npm run key:revoke -- <key id> [<key id> ...]

@@ -9,7 +9,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -106,4 +106,27 @@ it("key:create before the gateway's first start creates the database where the g
   expect(made.stderr).toContain(`creating it in ${path.join(fresh, 'pglite')}`);
   expect(await readdir(fresh)).toEqual(['pglite']);
   expect(await viewer(made.stdout.trim(), fresh)).toBe('acme');
+}, 120_000);
+
+it("reads the gateway's config file, as the gateway does: its dataDir (a key went into ./data, a database that gateway never opens), under DATA_DIR and the flags", async () => {
+  const configured = path.join(scratch, 'configured');
+  const file = path.join(scratch, 'ops.config.json');
+  // Only dataDir matters to a key command: it asks for no upstream password.
+  await writeFile(file, JSON.stringify({ dataDir: configured, backends: [{ name: 'real-epp', kind: 'epp', host: 'epp.example', port: 700, tls: {}, accounts: { acme: { clientId: 'acme-1' } } }], routes: [], registrars: [] }));
+  const made = await run('create-api-key.cli.js', ['--registrar', 'acme', '--label', 'from-config'], { GATEWAY_CONFIG: file });
+  expect(made.stderr).not.toMatch(/^\s+at /m);
+  expect(made.code).toBe(0);
+  expect(made.stderr).toContain(`creating it in ${path.join(configured, 'pglite')}`);
+  expect(await viewer(made.stdout.trim(), configured)).toBe('acme');
+  // DATA_DIR wins over the file, as it does for the gateway.
+  const listed = await run('list-api-keys.cli.js', ['--json'], { GATEWAY_CONFIG: file, DATA_DIR: dataDir });
+  expect(listed.code).toBe(0);
+  expect(listed.stdout).not.toContain('from-config');
+  const fromFile = await run('list-api-keys.cli.js', ['--json'], { GATEWAY_CONFIG: file });
+  expect(fromFile.stdout).toContain('from-config');
+  // A config file that cannot be read is said, as the gateway says it, without a stack.
+  const broken = await run('list-api-keys.cli.js', [], { GATEWAY_CONFIG: path.join(scratch, 'missing.json') });
+  expect(broken.code).toBe(1);
+  expect(broken.stderr).toContain('GATEWAY_CONFIG names');
+  expect(broken.stderr).not.toMatch(/^\s+at /m);
 }, 120_000);

@@ -4,7 +4,8 @@
  * username and password) and sends the Auth-Sid with every request. A request refused for
  * authorization (the session expired or became invalid) is sent again once after a new login, as
  * the document asks ("send login again, and only if it fails, stop"); a second refusal, or a
- * refused login, is UPSTREAM_AUTHENTICATION_ERROR. close() logs out.
+ * refused login, is UPSTREAM_AUTHENTICATION_ERROR; a login answered HTTP 429 is RATE_LIMITED and one
+ * answered 5xx UPSTREAM_UNAVAILABLE (not applied: the request was not sent). close() logs out.
  *
  * A refused request (Error lines, a non-zero Status-Code) maps onto the gateway's errors by its
  * Status-Code where that is an EPP result code (>= 2000), else by the HTTP status. Error lines
@@ -137,9 +138,17 @@ export class JokerClient {
   private async login(): Promise<string> {
     const e = this.endpoint;
     const vars = e.username ? { username: e.username, password: e.secret } : { 'api-key': e.secret };
-    const { status, reply } = await this.exchange({ name: 'login', vars, changesState: false }, undefined);
+    const { status, reply, retryAfter } = await this.exchange({ name: 'login', vars, changesState: false }, undefined);
     if (status !== 200 || !reply.authSid) {
       const why = maskSecrets(short([reply.statusText, ...reply.errors].filter(Boolean).join(': ') || `HTTP ${status}`), [e.secret]);
+      // A login the registry did not get to (its rate limit, a failure of its own) says nothing of
+      // the credentials: RATE_LIMITED or UPSTREAM_UNAVAILABLE, to be tried again, and the request
+      // that needed the session was never sent.
+      if (status === 429 || status >= 500) {
+        const refused = refusal(status, reply, this.backend, [e.secret], retryAfter);
+        if (refused instanceof UpstreamRateLimitedError) throw refused;
+        throw new UpstreamUnavailableError(`registry could not log in (HTTP ${status}), request not sent: ${why}`, { backend: this.backend, upstreamMessage: why, maybeApplied: false });
+      }
       throw new UpstreamAuthenticationError(`registry refused the login: ${why}`, { backend: this.backend, upstreamCode: reply.statusCode ?? 2200, upstreamMessage: why });
     }
     this.tlds = rows(reply).map((r) => r[0].toLowerCase());

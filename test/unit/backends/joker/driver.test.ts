@@ -76,6 +76,15 @@ describe('Joker driver', () => {
     await bad.close();
   });
 
+  test("a login refused by the registry's rate limit is RATE_LIMITED with its Retry-After, not an authentication error; the next request logs in", async () => {
+    sandbox.tooManyRequests('login', 7);
+    const e = (await failure(port.infoDomain(acme, 'alpha.joker.test'))) as Awaited<ReturnType<typeof failure>> & { details: { retryAfter?: number } };
+    expect(e.code).toBe('RATE_LIMITED');
+    expect(e.details.retryAfter).toBe(7);
+    expect([sandbox.answered('login'), sandbox.answered('query-whois'), sandbox.answered('result-list')]).toEqual([0, 0, 0]); // the requests that needed the session were never sent
+    expect((await port.infoDomain(acme, 'alpha.joker.test')).data.name).toBe('alpha.joker.test');
+  });
+
   test('a queued register answers 1001 with the Proc-ID; the domain reads pendingCreate; the result is a poll message, deleted upstream on ack', async () => {
     const r = await port.createDomain(acme, domainInput('later.joker.test'));
     expect(r.code).toBe(1001);

@@ -84,7 +84,10 @@ export class ReppDriver implements Driver {
 
   checkDomains = (c: DriverCall, names: string[]) => this.run(c, (r) => domains.checkDomains(r, names));
   infoDomain = (c: DriverCall, name: string) => this.run(c, (r) => domains.infoDomain(r, name));
-  createDomain = (c: DriverCall, input: M.DomainCreateInput) => this.run(c, (r) => domains.createDomain(r, input));
+  createDomain = (c: DriverCall, input: M.DomainCreateInput) => {
+    domains.checkCreate(this.name, input);
+    return this.run(c, (r) => domains.createDomain(r, input));
+  };
   renewDomain = (c: DriverCall, input: M.DomainRenewInput) => this.run(c, (r) => domains.renewDomain(r, input));
   updateDomain = (c: DriverCall, input: M.DomainUpdateInput) => {
     checkSupported(this.name, input);
@@ -100,6 +103,7 @@ export class ReppDriver implements Driver {
   checkContacts = (c: DriverCall, ids: string[]) => this.run(c, (r) => contacts.checkContacts(r, ids));
   infoContact = (c: DriverCall, id: string) => this.run(c, (r) => contacts.infoContact(r, id));
   createContact = (c: DriverCall, input: M.ContactCreateInput) => {
+    contacts.checkCreateSupported(this.name, input);
     contacts.checkCreate(input);
     return this.run(c, (r) => contacts.createContact(r, input));
   };

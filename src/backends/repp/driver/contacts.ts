@@ -28,6 +28,16 @@ export async function infoContact(call: ReppCall, id: string): Promise<M.PortRes
   return result(a, { ...c.contact, sponsor: call.upstreamId, ident: c.ident }); // only the sponsor can read a contact
 }
 
+/**
+ * A fax number or a disclosure preference, which REPP has no field for, is refused before anything
+ * is sent, as on update, rather than left out of the contact the registry creates. (The postal
+ * address, which the schema asks for, is not sent: a REPP contact has none and reads back without one.)
+ */
+export function checkCreateSupported(backend: string, input: ReppContactCreate): void {
+  const unsupported = [input.fax && 'fax numbers', input.disclosure && 'disclosure preferences'].find(Boolean);
+  if (unsupported) throw new UnsupportedByBackendError(backend, unsupported);
+}
+
 /** What a REPP contact needs beyond the neutral input, checked before anything is sent. */
 export function checkCreate(input: ReppContactCreate): { name: string; phone: string; ident: ContactIdent } {
   if (!input.ident) throw new ValidationError('input.ident', "this registry needs the contact's identity (code, type priv/org/birthday, country)");

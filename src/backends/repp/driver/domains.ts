@@ -58,6 +58,15 @@ export async function infoDomain(call: ReppCall, name: string): Promise<M.PortRe
   return result(a, asSeenBy(call, codec.parseInfo(a.data).domain));
 }
 
+/**
+ * Refuses, before anything is sent, what a REPP registration has no field for: billing contacts
+ * (REPP keeps admin and tech contacts only; updateDomain refuses them too). Left out, the domain
+ * would be registered, and paid for, without the contact the registrar asked for.
+ */
+export function checkCreate(backend: string, input: M.DomainCreateInput): void {
+  if (input.contacts.some((c) => c.role === 'billing')) throw new UnsupportedByBackendError(backend, 'billing contacts');
+}
+
 export async function createDomain(call: ReppCall, input: M.DomainCreateInput): Promise<M.PortResult<M.DomainCreated>> {
   const sentAt = call.clock.now();
   const a = await send(call, codec.buildCreate(input));

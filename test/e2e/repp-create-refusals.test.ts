@@ -1,0 +1,73 @@
+/**
+ * What a REPP registration or contact has no field for is refused on create as it is on update
+ * (UNSUPPORTED_BY_BACKEND, nothing sent), not left out. The trial, over GraphQL on the zero-setup
+ * sandboxes: `createDomain` of a .ee name with a BILLING contact registered it, charged the
+ * account, and the domain read back with its admin and tech contacts only (REPP keeps no billing
+ * contact; `updateDomain` refuses one); `createContact` at REPP with a fax number or a disclosure
+ * preference created the contact without them (`updateContact` refuses both).
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+let t: TestGateway;
+let A: string;
+beforeAll(async () => {
+  t = await startTestGateway({ configure: (c) => void (c.poll.enabled = false) });
+  A = t.keys.NewRegistrar!;
+}, 120_000);
+afterAll(() => t?.close());
+
+const CREATE_DOMAIN = 'mutation($k: String!, $i: CreateDomainInput!) { createDomain(idempotencyKey: $k, input: $i) { name domain { contacts { role id } } } }';
+const CREATE_CONTACT = 'mutation($k: String!, $i: CreateContactInput!) { createContact(idempotencyKey: $k, input: $i) { id } }';
+const BALANCE = '{ viewer { accounts { registry balance { amount } } } }';
+
+async function reppBalance(): Promise<string> {
+  const r = await t.gql(A, BALANCE);
+  return r.data.viewer.accounts.find((a: { registry: string }) => a.registry === 'sandbox-repp').balance.amount;
+}
+
+it('createDomain with a billing contact at REPP is refused before anything is sent, and registers nothing', async () => {
+  const name = `billing-${randomUUID().slice(0, 8)}.ee`;
+  const balance = await reppBalance();
+  const before = await t.upstreamCommands();
+  const contacts = [
+    { role: 'ADMIN', id: 'ATSAA:KARL' },
+    { role: 'BILLING', id: 'ATSAA:KARL' },
+  ];
+  const r = await t.gql(A, CREATE_DOMAIN, { k: randomUUID(), i: { name, registrant: 'ATSAA:KARL', contacts, authInfo: 'Billing-pw1' } });
+  expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', registry: 'sandbox-repp' });
+  expect(r.errors?.[0]?.message).toMatch(/billing contacts/);
+  expect(await t.upstreamCommands()).toBe(before);
+  expect(await reppBalance()).toBe(balance);
+  expect((await t.gql(A, `{ checkDomains(names: ["${name}"]) { available } }`)).data.checkDomains[0].available).toBe(true);
+
+  // Admin and tech contacts are still taken.
+  const ok = await t.gql(A, CREATE_DOMAIN, { k: randomUUID(), i: { name, registrant: 'ATSAA:KARL', contacts: [contacts[0], { role: 'TECH', id: 'ATSAA:KARL' }], authInfo: 'Billing-pw1' } });
+  expect(ok.errors).toBeUndefined();
+  expect(ok.data.createDomain.domain.contacts.map((c: { role: string }) => c.role).sort()).toEqual(['ADMIN', 'TECH']);
+});
+
+it('createContact with a fax number or a disclosure preference at REPP is refused before anything is sent', async () => {
+  const input = (email: string) => ({
+    registry: 'sandbox-repp',
+    postalInfo: [{ name: 'Faks Isik', city: 'Tallinn', cc: 'EE' }],
+    voice: '+372.5551234',
+    email,
+    authInfo: 'Unused-pw1',
+    ident: { code: '38001010000', type: 'PRIV', countryCode: 'EE' },
+  });
+  const before = await t.upstreamCommands();
+  const fax = await t.gql(A, CREATE_CONTACT, { k: randomUUID(), i: { ...input('fax@example.ee'), fax: '+372.5559999' } });
+  expect(fax.errors?.[0]?.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', registry: 'sandbox-repp' });
+  expect(fax.errors?.[0]?.message).toMatch(/fax numbers/);
+  const disclose = await t.gql(A, CREATE_CONTACT, { k: randomUUID(), i: { ...input('hidden@example.ee'), disclosure: { flag: false, fields: ['EMAIL'] } } });
+  expect(disclose.errors?.[0]?.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', registry: 'sandbox-repp' });
+  expect(disclose.errors?.[0]?.message).toMatch(/disclosure preferences/);
+  expect(await t.upstreamCommands()).toBe(before);
+
+  // Without them the contact is created.
+  const ok = await t.gql(A, CREATE_CONTACT, { k: randomUUID(), i: input('plain@example.ee') });
+  expect(ok.errors).toBeUndefined();
+  expect(ok.data.createContact.id).toMatch(/^ATSAA:/);
+});

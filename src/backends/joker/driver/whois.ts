@@ -52,7 +52,13 @@ export function parseDomain(r: DmapiReply, pending: readonly string[]): M.Domain
     statuses.add('pendingDelete');
     rgp.push('redemptionPeriod');
   }
-  for (const t of pending) if (PENDING_STATUS[t]) statuses.add(PENDING_STATUS[t]);
+  // A queued redeem is RFC 3915's pendingRestore, an RGP status (as EPP registries show it), not a domain status.
+  for (const t of pending) {
+    const s = PENDING_STATUS[t];
+    if (s === 'pendingRestore') {
+      if (!rgp.includes(s)) rgp.push(s);
+    } else if (s) statuses.add(s);
+  }
   if (statuses.size === 0) statuses.add('ok');
   const contacts: M.DomainContact[] = [];
   for (const role of ['admin', 'tech', 'billing'] as const) {

@@ -194,6 +194,14 @@ describe('Joker driver', () => {
     expect(hold.code).toBe('UNSUPPORTED_BY_BACKEND');
   });
 
+  test('a queued redeem shows pendingRestore among the RGP statuses, as EPP has it (RFC 3915), not among the domain statuses', async () => {
+    await port.deleteDomain(acme, 'alpha.joker.test');
+    clock.advance(60_000);
+    expect((await port.infoDomain(acme, 'alpha.joker.test')).data).toMatchObject({ statuses: ['pendingDelete'], rgpStatuses: ['redemptionPeriod'] });
+    expect((await port.restoreDomain(acme, 'alpha.joker.test')).code).toBe(1001);
+    expect((await port.infoDomain(acme, 'alpha.joker.test')).data).toMatchObject({ statuses: ['pendingDelete'], rgpStatuses: ['redemptionPeriod', 'pendingRestore'] });
+  });
+
   test('balance from Account-Balance; the reseller domain list', async () => {
     expect((await port.balance(acme)).data).toEqual({ amount: '1000.00', currency: 'EUR' });
     expect((await port.listDomains(acme, { limit: 10, offset: 0 })).data).toEqual({ names: ['alpha.joker.test'], total: 1 });

@@ -25,9 +25,12 @@ async function create(key: string, name: string, extra = '') {
   expect(r.errors).toBeUndefined();
 }
 
-it('a wrong auth code is an error with a stable code on every backend, for any domain, naming no code; no code answers as before', async () => {
-  const A = t.keys.NewRegistrar!;
-  const B = t.keys.TheRegistrar!;
+/** [domain, its sponsor's key, another registrar's key, code for another's wrong code, code for the sponsor's wrong code] */
+type Case = [string, string, string, string, string];
+
+/** Creates one domain of NewRegistrar's on each backend but REPP (whose seeded domain1.ee is TheRegistrar's); the cases for them. */
+async function domainsOnEveryBackend(): Promise<Case[]> {
+  const [A, B] = [t.keys.NewRegistrar!, t.keys.TheRegistrar!];
   const s = randomUUID().slice(0, 6);
   const contact = await t.gql(A, 'mutation($k: String!, $i: CreateContactInput!) { createContact(idempotencyKey: $k, input: $i) { id } }', {
     k: randomUUID(),
@@ -37,36 +40,61 @@ it('a wrong auth code is an error with a stable code on every backend, for any d
   await create(A, `wa-${s}.example`, `, registrant: "wa-${s}", contacts: [{ role: ADMIN, id: "wa-${s}" }, { role: TECH, id: "wa-${s}" }]`);
   await create(A, `wa-${s}.tld`);
   await create(A, `wa-${s}.hdtest`, ', nameservers: [{ name: "ns1.example.net" }]');
-
-  // [domain, its sponsor's key, another registrar's key, code for another's wrong code, code for the sponsor's wrong code]
-  const cases: Array<[string, string, string, string, string]> = [
+  return [
     [`wa-${s}.example`, A, B, 'AUTHORIZATION_ERROR', 'AUTHORIZATION_ERROR'],
     [`wa-${s}.tld`, A, B, 'AUTHORIZATION_ERROR', 'AUTHORIZATION_ERROR'],
     ['domain1.ee', B, A, 'AUTHORIZATION_ERROR', 'AUTHORIZATION_ERROR'],
     [`wa-${s}.hdtest`, A, B, 'UNSUPPORTED_BY_BACKEND', 'AUTHORIZATION_ERROR'],
     ['alpha.joker.test', A, B, 'UNSUPPORTED_BY_BACKEND', 'UNSUPPORTED_BY_BACKEND'],
   ];
+}
+
+/**
+ * Sends `query` ($n the domain, $a the code) with a wrong code as the sponsor and as another
+ * registrar, for every case: each answer is the case's error (2202 for AUTHORIZATION_ERROR), never
+ * naming the code; without a code each is no error (and `none` says what else it must be).
+ */
+async function expectWrongCodesRefused(cases: Case[], query: string, none: (data: Record<string, unknown>, name: string) => void = () => undefined) {
   const got: Record<string, unknown> = {};
   for (const [name, sponsor, other] of cases) {
     for (const [who, key] of [['other', other], ['sponsor', sponsor]] as const) {
-      const wrong = await t.gql(key, QUERY, { n: name, a: WRONG });
+      const wrong = await t.gql(key, query, { n: name, a: WRONG });
       expect(JSON.stringify(wrong)).not.toContain(WRONG);
       const e = wrong.errors?.[0]?.extensions;
       got[`${name} ${who}`] = e ? [e.code, e.code === 'AUTHORIZATION_ERROR' ? e.upstreamCode : null] : wrong.data;
-      // Without a code: as before (no transfer for the other registrar; the sponsor's own answer).
-      const none = await t.gql(key, QUERY, { n: name });
-      expect(none.errors, `${name} ${who} without a code`).toBeUndefined();
+      const without = await t.gql(key, query, { n: name });
+      expect(without.errors, `${name} ${who} without a code`).toBeUndefined();
+      none(without.data, name);
     }
   }
   expect(got).toEqual(Object.fromEntries(cases.flatMap(([name, , , other, own]) => [
     [`${name} other`, [other, other === 'AUTHORIZATION_ERROR' ? 2202 : null]],
     [`${name} sponsor`, [own, own === 'AUTHORIZATION_ERROR' ? 2202 : null]],
   ])));
+}
 
+it('a wrong auth code is an error with a stable code on every backend, for any domain, naming no code; no code answers as before', async () => {
+  const cases = await domainsOnEveryBackend();
+  // Without a code: as before (no transfer for the other registrar; the sponsor's own answer).
+  await expectWrongCodesRefused(cases, QUERY);
+  const A = t.keys.NewRegistrar!;
   // The right code is no error: REPP's transfer_info takes it (no transfer pending: null), the sponsor's own reads as without it.
   const right = await t.gql(A, QUERY, { n: 'domain1.ee', a: 'a45e543ddabee202f95eebae5a7c917c' });
   expect(right.errors).toBeUndefined();
   expect(right.data.transfer).toBeNull();
-  const ownRight = await t.gql(A, QUERY, { n: `wa-${s}.hdtest`, a: 'Right-pw-1' });
+  const ownRight = await t.gql(A, QUERY, { n: cases[3][0], a: 'Right-pw-1' });
   expect(ownRight.errors).toBeUndefined();
+}, 90_000);
+
+// Trial defect: `domain(name, authInfo)` with a wrong code answered the domain on REPP,
+// HeadlessDomains and Joker, the code never checked, so a UI that checks a code before a
+// transfer-in was told a wrong one was right. Now as the transfer query: checked, or refused.
+it('domain(name, authInfo) with a wrong code: the same stable errors as the transfer query, on every backend; the right code and no code read the domain', async () => {
+  const cases = await domainsOnEveryBackend();
+  const DOMAIN = 'query($n: String!, $a: String) { domain(name: $n, authInfo: $a) { name } }';
+  await expectWrongCodesRefused(cases, DOMAIN, (data, name) => expect(data.domain).toEqual({ name }));
+  const A = t.keys.NewRegistrar!;
+  // The right code reads the domain: another registrar's on REPP (checked by transfer_info), the sponsor's own on HeadlessDomains.
+  expect((await t.gql(A, DOMAIN, { n: 'domain1.ee', a: 'a45e543ddabee202f95eebae5a7c917c' })).data?.domain?.name).toBe('domain1.ee');
+  expect((await t.gql(A, DOMAIN, { n: cases[3][0], a: 'Right-pw-1' })).data?.domain?.name).toBe(cases[3][0]);
 }, 90_000);

@@ -46,9 +46,28 @@ export async function checkDomains(call: HeadlessCall, names: string[]) {
   return result(answers[answers.length - 1], data);
 }
 
-export async function infoDomain(call: HeadlessCall, name: string) {
+/**
+ * GET /domains/{domain}. With `authInfo` (`domain(name, authInfo)`), the code is checked as the
+ * transfer query checks it (checkAuthCode): a wrong one is AuthorizationError, another channel's
+ * UnsupportedByBackendError, never answered as if it had been checked.
+ */
+export async function infoDomain(call: HeadlessCall, name: string, authInfo?: string | null) {
   const a = await send(call, { method: 'GET', path: path(name), changesState: false });
+  if (authInfo) checkAuthCode(call, a, authInfo, 'domain info');
   return result(a, registration(a));
+}
+
+/**
+ * An auth code checked as EPP checks one (a wrong one is 2202): HeadlessDomains shows the auth
+ * code to the sponsoring channel only and has no request that checks one without transferring, so
+ * the sponsor's is compared with the registration's (AuthorizationError, not naming it, when
+ * wrong) and anyone else's is refused as UnsupportedByBackendError. `a`: the GET /domains/{domain}
+ * answer; `what`: the request, for the refusal's message.
+ */
+function checkAuthCode(call: HeadlessCall, a: HeadlessAnswer, authInfo: string, what: string): void {
+  const own = a.body.registration ? parseRegistration(a.body.registration).authInfo : null;
+  if (!own) throw new UnsupportedByBackendError(call.backend, `checking another channel's auth code without requesting the transfer (leave authInfo out of the ${what})`);
+  if (own !== authInfo) throw new AuthorizationError('Invalid authorization information', { backend: call.backend, upstreamCode: 2202, upstreamMessage: 'the auth code does not match' });
 }
 
 export async function createDomain(call: HeadlessCall, backend: string, input: M.DomainCreateInput) {
@@ -103,20 +122,13 @@ export async function deleteDomain(call: HeadlessCall, name: string) {
 
 /**
  * Transfer request (POST .../transfer with the auth code: a transfer intent, 1001) or query (the
- * registration's transfer intent from GET /domains/{domain}). A query's `authInfo` is checked as
- * EPP checks it (a wrong one is 2202): HeadlessDomains shows the auth code to the sponsoring channel
- * only and has no request that checks one without transferring, so the sponsor's is compared with
- * the registration's (AuthorizationError, not naming it, when wrong) and anyone else's is refused
- * as UnsupportedByBackendError rather than answered as if it had been checked.
+ * registration's transfer intent from GET /domains/{domain}). A query's `authInfo` is checked by
+ * checkAuthCode.
  */
 export async function transferDomain(call: HeadlessCall, op: 'request' | 'query', name: string, authInfo?: string | null) {
   if (op === 'query') {
     const a = await send(call, { method: 'GET', path: path(name), changesState: false });
-    if (authInfo) {
-      const own = a.body.registration ? parseRegistration(a.body.registration).authInfo : null;
-      if (!own) throw new UnsupportedByBackendError(call.backend, "checking another channel's auth code without requesting the transfer (leave authInfo out of the transfer query)");
-      if (own !== authInfo) throw new AuthorizationError('Invalid authorization information', { backend: call.backend, upstreamCode: 2202, upstreamMessage: 'the auth code does not match' });
-    }
+    if (authInfo) checkAuthCode(call, a, authInfo, 'transfer query');
     if (!a.body.registration || !(a.body.registration as { transfer?: unknown }).transfer) throw new NotPendingTransferError(`${name} has no transfer`, { backend: call.backend, upstreamCode: 2301 });
     return result(a, parseTransfer(a.body.registration));
   }

@@ -95,8 +95,8 @@ export class HeadlessDriver implements Driver {
    * metadata (name, e-mail, organisation) of one another channel sponsors is left out
    * (`registrantInfo: null`), as the gateway shows no other registrar's contact data.
    */
-  infoDomain = async (c: DriverCall, name: string) => {
-    const r = await this.run(c, (h) => cmd.infoDomain(h, name));
+  infoDomain = async (c: DriverCall, name: string, authInfo?: string | null) => {
+    const r = await this.run(c, (h) => cmd.infoDomain(h, name, authInfo));
     if (r.data.sponsor === this.upstreamId(c.ctx.registrarId)) return r;
     return { ...r, data: { ...r.data, registrantInfo: null } };
   };

@@ -78,7 +78,11 @@ export class JokerDriver implements Driver {
   }
 
   checkDomains = (c: DriverCall, names: string[]) => this.run(c, (j) => domains.checkDomains(j, names));
-  infoDomain = (c: DriverCall, name: string) => this.run(c, (j) => domains.infoDomain(j, name));
+  /** query-whois. With `authInfo`: UnsupportedByBackendError before anything is sent (DMAPI shows no Auth-ID and has no request that checks one). */
+  infoDomain = (c: DriverCall, name: string, authInfo?: string | null) => {
+    if (authInfo) throw new UnsupportedByBackendError(this.name, 'checking a transfer auth code without requesting the transfer (DMAPI has no such request; leave authInfo out of domain)');
+    return this.run(c, (j) => domains.infoDomain(j, name));
+  };
   createDomain = (c: DriverCall, input: M.DomainCreateInput) => this.run(c, (j) => domains.createDomain(j, input));
   renewDomain = (c: DriverCall, input: M.DomainRenewInput) => this.run(c, (j) => domains.renewDomain(j, input));
   updateDomain = (c: DriverCall, input: M.DomainUpdateInput) => {

@@ -83,7 +83,7 @@ export class ReppDriver implements Driver {
   }
 
   checkDomains = (c: DriverCall, names: string[]) => this.run(c, (r) => domains.checkDomains(r, names));
-  infoDomain = (c: DriverCall, name: string) => this.run(c, (r) => domains.infoDomain(r, name));
+  infoDomain = (c: DriverCall, name: string, authInfo?: string | null) => this.run(c, (r) => domains.infoDomain(r, name, authInfo));
   createDomain = (c: DriverCall, input: M.DomainCreateInput) => {
     domains.checkCreate(this.name, input);
     return this.run(c, (r) => domains.createDomain(r, input));

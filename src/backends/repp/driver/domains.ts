@@ -53,9 +53,15 @@ export async function checkDomains(call: ReppCall, names: string[]): Promise<M.P
   return { data, trid: { client: last?.requestId ?? '', server: null }, code: 1000 };
 }
 
-export async function infoDomain(call: ReppCall, name: string): Promise<M.PortResult<M.Domain>> {
+/**
+ * GET /domains/{name}. With `authInfo` (`domain(name, authInfo)`), the code is checked as the
+ * transfer query checks it (checkTransferCode): a wrong one is AuthorizationError (2202).
+ */
+export async function infoDomain(call: ReppCall, name: string, authInfo?: string | null): Promise<M.PortResult<M.Domain>> {
   const a = await send(call, codec.buildInfo(name));
-  return result(a, asSeenBy(call, codec.parseInfo(a.data).domain));
+  const d = asSeenBy(call, codec.parseInfo(a.data).domain);
+  if (authInfo) await checkTransferCode(call, name, d, authInfo);
+  return result(a, d);
 }
 
 /**

@@ -109,6 +109,7 @@ export interface GatewayConfig {
     maxCost?: number;
     maxErrors?: number;
     rateLimit?: { points: number; durationSec: number } | false;
+    wsMessages?: { messages: number; durationSec: number };
   };
   /**
    * API keys: how often open WebSocket connections are checked against revocation besides when a

@@ -137,5 +137,6 @@ export function useWebSocket(opts: {
     },
     opts.wsServer,
     services.logger,
+    limits.limits.wsMessages,
   );
 }

@@ -11,6 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import { CloseCode, DEPRECATED_GRAPHQL_WS_PROTOCOL, GRAPHQL_TRANSPORT_WS_PROTOCOL, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
+import { rateLimiterFlexible } from '../core/lazy-modules.js';
 
 /** What graphql-ws hands the hooks as `ctx.extra`: the socket and its upgrade request. */
 export interface SocketExtra {
@@ -20,18 +21,36 @@ export interface SocketExtra {
 
 const INTERNAL = 'Internal server error';
 
+/** The most messages one connection may send per window (config `limits.wsMessages`, README "Limits"). */
+export interface WsMessageLimit {
+  messages: number;
+  durationSec: number;
+}
+
+/** WebSocket close code 1008, Policy Violation (RFC 6455 section 7.4.1): what a connection over its message budget is closed with. */
+export const POLICY_VIOLATION = 1008;
+
 /**
  * Serves graphql-ws on `wsServer`. Every `keepAliveMs` the server pings each socket and ends one
- * that has not answered by the next ping. Answers `dispose()`, which closes every socket (1001)
- * and the server.
+ * that has not answered by the next ping. Each connection may send `messageLimit.messages`
+ * messages (graphql-ws messages of any type and WebSocket ping frames alike) per window of
+ * `durationSec` (rate-limiter-flexible, in memory: the budget is the connection's, which lives on
+ * one instance); the first one beyond closes it with 1008 before it is read, so a flood of pings
+ * or refused subscribes, each cheap but answered, cannot hold the event loop from other clients.
+ * Answers `dispose()`, which closes every socket (1001) and the server.
  */
 export function serveGraphqlWs<E extends object>(
   options: ServerOptions<Record<string, unknown>, SocketExtra & E>,
   wsServer: WebSocketServer,
   logger: Logger,
+  messageLimit: WsMessageLimit,
   keepAliveMs = 12_000,
 ): { dispose(): Promise<void> } {
   const server = makeServer(options);
+  const { RateLimiterMemory } = rateLimiterFlexible();
+  const budget = new RateLimiterMemory({ points: messageLimit.messages, duration: messageLimit.durationSec });
+  const tooMany = `too many messages: at most ${messageLimit.messages} per ${messageLimit.durationSec} s`;
+  let connections = 0;
   wsServer.options.handleProtocols = handleProtocols;
   wsServer.on('error', (err) => {
     logger.error({ err }, 'WebSocket server error: closing its connections');
@@ -47,6 +66,25 @@ export function serveGraphqlWs<E extends object>(
       logger.warn({ err, ...peer }, 'WebSocket connection error');
       socket.close(CloseCode.InternalServerError, INTERNAL);
     });
+    // Spends one message of the connection's budget; false (and the connection closed, once) beyond it.
+    const connection = String(connections++);
+    let overBudget = false;
+    const spend = async (): Promise<boolean> => {
+      if (overBudget) return false;
+      try {
+        await budget.consume(connection);
+        return true;
+      } catch (err) {
+        if (err instanceof Error) throw err;
+        if (!overBudget) {
+          overBudget = true;
+          logger.warn({ ...peer, limit: messageLimit }, 'WebSocket connection closed (1008): more messages than limits.wsMessages allows');
+          socket.close(POLICY_VIOLATION, tooMany);
+        }
+        return false;
+      }
+    };
+    socket.on('ping', () => void spend());
     let alive = true;
     socket.on('pong', () => (alive = true));
     const ping = setInterval(() => {
@@ -62,6 +100,8 @@ export function serveGraphqlWs<E extends object>(
         onMessage: (cb) =>
           socket.on('message', async (data) => {
             try {
+              // Budgets resolve in the order messages arrive (in memory, at once), so the order graphql-ws sees is the wire's.
+              if (!(await spend())) return;
               await cb(String(data));
             } catch (err) {
               logger.error({ err, ...peer }, 'graphql-ws message handling failed: closing the connection');

@@ -27,6 +27,12 @@ export interface Limits {
   maxErrors: number;
   /** Per API key: cost points (at least 1 per operation) spent per window; false turns it off. */
   rateLimit: { points: number; durationSec: number } | false;
+  /**
+   * Per WebSocket connection: messages (graphql-ws messages of any type, ping frames) it may send
+   * per window of durationSec seconds; the first beyond closes it with 1008 (src/http/ws-server.ts).
+   * More than maxSubscriptions, so a client may open all its subscriptions at once.
+   */
+  wsMessages: { messages: number; durationSec: number };
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -40,6 +46,10 @@ export const DEFAULT_LIMITS: Limits = {
   // Two operations of the largest cost per window: an operation spends one point on arrival and
   // its cost after, so a window smaller than maxCost + 1 could never admit the dearest one.
   rateLimit: { points: 120_000, durationSec: 10 },
+  // A sustained 100 a second with bursts of 1,000: a client's graphql-ws traffic is an init, a
+  // subscribe and a complete per operation and a ping now and then; a flood of pings (each
+  // answered, none counted by the key's rate limit) held /healthz for 2.4 s at the median.
+  wsMessages: { messages: 1000, durationSec: 10 },
 };
 
 /** The configured limits over the defaults; throws on a value that is not a positive integer. */
@@ -59,6 +69,17 @@ export function resolveLimits(config: Pick<GatewayConfig, 'limits'>): Limits {
       throw new ConfigError('config: limits.rateLimit must be false or { "points": n, "durationSec": s } with whole numbers, 1 or more');
     }
     limits.rateLimit = { points: rl.points, durationSec: rl.durationSec };
+  }
+  const ws = given.wsMessages;
+  if (ws !== undefined) {
+    if (ws === null || typeof ws !== 'object' || !Number.isInteger(ws.messages) || ws.messages < 1 || !Number.isInteger(ws.durationSec) || ws.durationSec < 1) {
+      throw new ConfigError('config: limits.wsMessages must be { "messages": n, "durationSec": s } with whole numbers, 1 or more');
+    }
+    limits.wsMessages = { messages: ws.messages, durationSec: ws.durationSec };
+  }
+  const subscriptions = given.maxSubscriptions ?? 100;
+  if (limits.wsMessages.messages <= subscriptions) {
+    throw new ConfigError(`config: limits.wsMessages.messages (${limits.wsMessages.messages}) must be more than limits.maxSubscriptions (${subscriptions}): a client opening all its subscriptions at once would be closed`);
   }
   return limits;
 }

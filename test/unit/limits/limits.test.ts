@@ -18,6 +18,14 @@ describe('limits from config', () => {
     expect(resolveLimits({ limits: { ...base, maxCost: 300, rateLimit: false } })).toMatchObject({ maxCost: 300, rateLimit: false });
   });
 
+  it('a WebSocket connection may send 1,000 messages per 10 s by default; a budget no bigger than maxSubscriptions is refused (a client opening them all at once would be closed)', () => {
+    expect(resolveLimits({ limits: base }).wsMessages).toEqual({ messages: 1000, durationSec: 10 });
+    expect(resolveLimits({ limits: { ...base, wsMessages: { messages: 200, durationSec: 1 } } }).wsMessages).toEqual({ messages: 200, durationSec: 1 });
+    expect(() => resolveLimits({ limits: { ...base, wsMessages: { messages: 100, durationSec: 1 } } })).toThrow(/limits.wsMessages.messages \(100\) must be more than limits.maxSubscriptions \(100\)/);
+    expect(() => resolveLimits({ limits: { ...base, maxSubscriptions: 5, wsMessages: { messages: 0, durationSec: 1 } } })).toThrow(/limits.wsMessages must be/);
+    expect(() => resolveLimits({ limits: { ...base, wsMessages: { messages: 500, durationSec: 0.5 } } })).toThrow(/limits.wsMessages must be/);
+  });
+
   it('refuse values that are not whole numbers of 1 or more', () => {
     expect(() => resolveLimits({ limits: { ...base, maxTokens: 0 } })).toThrow(/limits.maxTokens/);
     expect(() => resolveLimits({ limits: { ...base, maxCost: 1.5 } })).toThrow(/limits.maxCost/);

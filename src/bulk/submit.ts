@@ -14,6 +14,8 @@ import type { Fingerprints } from '../idempotency/fingerprint.js';
 import { IdempotencyKeyReusedError } from '../idempotency/errors.js';
 import type { Logger } from '../logger.js';
 import { callOf, type Actor, type OperationEnv } from '../operations/run.js';
+import { transferPeriodForms } from '../operations/transfer/transfer-domain.js';
+import type { Period } from '../core/model/index.js';
 import { checkPeriodUnit } from '../validation/values.js';
 import { normalizeDomainName } from '../validation/names.js';
 import type { BulkKind, BulkParams } from './kinds.js';
@@ -164,13 +166,30 @@ async function withContacts<T extends { backend: string }>(deps: SubmitDeps, act
 }
 
 /**
+ * What a job's fingerprint is taken over: its parameters with their defaults applied (a transfer's
+ * `period` left out is the default one, src/operations/transfer/transfer-domain.ts, so
+ * `bulkTransfer` without it and with `{ value: 1, unit: YEARS }` is one request; `bulkRenew`'s
+ * period is defaulted by its resolver already) and its items; `sameAs`: the forms releases before
+ * this one fingerprinted for the same request (a transfer's period as given), so that a job they
+ * stored still answers the same request again. The job's stored `params` stay as given: its items
+ * send what the request said.
+ */
+export function fingerprintForms(req: BulkRequest): { args: unknown; sameAs: unknown[] } {
+  if (req.kind !== 'TRANSFER') return { args: { params: req.params, items: req.items }, sameAs: [] };
+  const forms = transferPeriodForms('request', (req.params as BulkParams['TRANSFER']).period);
+  const form = (period: Period | null) => ({ params: { ...req.params, period }, items: req.items });
+  return { args: form(forms.period), sameAs: forms.sameAs.map(form) };
+}
+
+/**
  * Checks and writes a job, or answers the registrar's existing job under the same key and request.
  * Throws ValidationError (naming the field), UnsupportedByBackendError, IdempotencyKeyReusedError.
  */
 export async function submitBulkJob(deps: SubmitDeps, actor: Actor, req: BulkRequest): Promise<{ job: BulkJob; replayed: boolean }> {
-  const fingerprint = deps.fingerprints.of(`bulk:${req.kind}`, { params: req.params, items: req.items });
+  const forms = fingerprintForms(req);
+  const fingerprint = deps.fingerprints.of(`bulk:${req.kind}`, forms.args);
   const existing = await deps.store.findByKey(actor.registrarId, actor.idempotencyKey);
-  if (existing) return replay(existing, fingerprint, req);
+  if (existing) return replay(existing);
   // The key of a single mutation (or of a cancelBulkJob) is that request's: IdempotencyService.run refuses a job's key likewise.
   // This read answers early; the store's insert looks again under the key's lock (src/idempotency/key-lock.ts), so a single
   // mutation sent at the same moment with the key cannot slip in between.
@@ -207,11 +226,11 @@ export async function submitBulkJob(deps: SubmitDeps, actor: Actor, req: BulkReq
     if (!isUniqueViolation(err)) throw err;
     const raced = await deps.store.findByKey(actor.registrarId, actor.idempotencyKey);
     if (!raced) throw err;
-    return replay(raced, fingerprint, req);
+    return replay(raced);
   }
 
-  function replay(job: BulkJob, fp: string, r: BulkRequest) {
-    if (job.kind !== r.kind || !deps.fingerprints.matches(job.fingerprint, `bulk:${r.kind}`, { params: r.params, items: r.items }) || !fp) throw new IdempotencyKeyReusedError(`bulk ${job.kind}`);
+  function replay(job: BulkJob) {
+    if (job.kind !== req.kind || !deps.fingerprints.matches(job.fingerprint, `bulk:${req.kind}`, forms.args, forms.sameAs)) throw new IdempotencyKeyReusedError(`bulk ${job.kind}`);
     return { job, replayed: true };
   }
 }

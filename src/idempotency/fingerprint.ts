@@ -67,11 +67,18 @@ export class Fingerprints {
     return HMAC_PREFIX + createHmac('sha256', this.key).update(message(operation, args)).digest('hex');
   }
 
-  /** Whether a stored fingerprint was made from this operation and these arguments (keyed, or a legacy plain SHA-256). */
-  matches(stored: string, operation: string, args: unknown): boolean {
-    if (stored.startsWith(HMAC_PREFIX)) return same(stored, this.of(operation, args));
-    if (LEGACY.test(stored)) return same(stored, createHash('sha256').update(message(operation, args)).digest('hex'));
-    return false;
+  /**
+   * Whether a stored fingerprint was made from this operation and these arguments (keyed, or a
+   * legacy plain SHA-256), or from one of `sameAs`: other forms of the same request that earlier
+   * releases fingerprinted as they were given (a transfer's absent period, before it counted as
+   * its default: src/operations/transfer/transfer-domain.ts), so that a record they stored still
+   * matches the retry of its own request. Each form costs one more HMAC, only when the first misses.
+   */
+  matches(stored: string, operation: string, args: unknown, sameAs: readonly unknown[] = []): boolean {
+    const keyed = stored.startsWith(HMAC_PREFIX);
+    if (!keyed && !LEGACY.test(stored)) return false;
+    const fingerprint = (form: unknown) => (keyed ? this.of(operation, form) : createHash('sha256').update(message(operation, form)).digest('hex'));
+    return [args, ...sameAs].some((form) => same(stored, fingerprint(form)));
   }
 
   /**

@@ -91,8 +91,13 @@ export interface MutationRequest {
   registrarId: string;
   key: string;
   operation: string;
-  /** Normalised arguments (after validation): the fingerprint is taken over these. */
+  /** Normalised arguments (after validation, defaults applied): the fingerprint is taken over these. */
   args: unknown;
+  /**
+   * Other forms of the same arguments that earlier releases fingerprinted (Fingerprints.matches):
+   * a record stored under one of them is this request's too. Never stored.
+   */
+  sameAs?: readonly unknown[];
   /** Backend the command goes to; by default derived from the operation and arguments. */
   backend?: string | null;
   /** Call context for reconciliation reads (registrar, key, operation). */
@@ -223,7 +228,7 @@ export class IdempotencyService {
         mayInsert = true; // the owner gave up (nothing applied): try to become the owner
         continue;
       }
-      if (!this.fingerprints.matches(rec.fingerprint, req.operation, req.args) || rec.operation !== req.operation) throw new IdempotencyKeyReusedError(rec.operation);
+      if (rec.operation !== req.operation || !this.fingerprints.matches(rec.fingerprint, req.operation, req.args, req.sameAs)) throw new IdempotencyKeyReusedError(rec.operation);
       if (rec.state === 'SUCCEEDED') {
         const now = await resolvePending(this.prisma, rec); // a queued change whose result arrived: its final answer
         if (now.state === 'FAILED') throw new ReplayedError(now.error as never);

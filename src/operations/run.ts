@@ -59,8 +59,10 @@ export function callOf(actor: Pick<Actor, 'registrarId'>): CallContext {
 
 /**
  * Runs `execute` exactly once per (registrar, idempotencyKey) through the idempotency service:
- * `args` must be the normalised, validated arguments (the key's fingerprint is taken over them),
- * so every check happens before anything is recorded or sent. `execute` gets the call context,
+ * `args` must be the normalised, validated arguments with their defaults applied (the key's
+ * fingerprint is taken over them, so an argument left out and the same argument given as its
+ * default are one request), so every check happens before anything is recorded or sent; `sameAs`:
+ * other forms of them an earlier release fingerprinted (MutationRequest.sameAs). `execute` gets the call context,
  * which carries the key into the command log, and the attempt, whose `note()` records what is
  * about to be sent when that is decided inside `execute` (a renewal's curExpDate), so that a later
  * reconciliation knows it. Throws ValidationError (idempotencyKey) and whatever the service throws.
@@ -71,9 +73,10 @@ export async function runOperation<T extends TransactionRecord>(
   operation: string,
   args: unknown,
   execute: (call: CallContext, attempt: Attempt) => Promise<T>,
+  sameAs?: readonly unknown[],
 ): Promise<{ result: T; replayed: boolean }> {
   const key = checkIdempotencyKey('idempotencyKey', actor.idempotencyKey);
   const call: CallContext = { registrarId: actor.registrarId, idempotencyKey: key, operation };
   // The attempt's own commands are told apart from another attempt's of the key (CallContext.attempt).
-  return env.idempotency.run({ registrarId: actor.registrarId, key, operation, args, call }, (attempt) => execute(attempt.id === undefined ? call : { ...call, attempt: attempt.id }, attempt));
+  return env.idempotency.run({ registrarId: actor.registrarId, key, operation, args, call, ...(sameAs?.length ? { sameAs } : {}) }, (attempt) => execute(attempt.id === undefined ? call : { ...call, attempt: attempt.id }, attempt));
 }

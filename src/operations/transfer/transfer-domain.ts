@@ -11,6 +11,28 @@ export interface TransferDomainArgs {
   period: Period | null;
 }
 
+/**
+ * The period a transfer request adds when it gives none: the registry's default, one year where
+ * a period is sent at all (Nomulus adds one year and refuses any other period, 2306; REPP,
+ * HeadlessDomains and Joker take no period on a transfer, so their adapters send none either way).
+ */
+export const TRANSFER_DEFAULT_PERIOD: Readonly<Period> = Object.freeze({ value: 1, unit: 'y' });
+
+const isDefaultPeriod = (p: Period | null) => p === null || (p.value === TRANSFER_DEFAULT_PERIOD.value && p.unit === TRANSFER_DEFAULT_PERIOD.unit);
+
+/**
+ * A transfer's period as its idempotency key's fingerprint compares it: a request without one asks
+ * for the default (TRANSFER_DEFAULT_PERIOD), so `period` left out and `{ value: 1, unit: YEARS }`
+ * are one request; `sameAs`: the form releases before this one fingerprinted for either, the
+ * period as given (null when left out), so that their records (kept up to idempotency.ttlHours,
+ * or idempotency.awaitHours while the registry holds a queued transfer) still match a retry.
+ * Only a `request` takes a period; the other operations' (always null) stay as they are.
+ */
+export function transferPeriodForms(op: TransferOp, period: Period | null): { period: Period | null; sameAs: Array<Period | null> } {
+  if (op !== 'request' || !isDefaultPeriod(period)) return { period, sameAs: [] };
+  return { period: { ...TRANSFER_DEFAULT_PERIOD }, sameAs: [null] };
+}
+
 export interface TransferRecord extends TransactionRecord {
   transfer: Transfer;
 }
@@ -30,10 +52,14 @@ export async function transferDomain(
   const { name, authInfo, period } = args;
   const backend = env.router.forDomain(name, 'domainName');
   if (period) checkPeriodUnit(periodField, period, (await backend.capabilities(callOf(actor))).periodUnits);
-  const { result, replayed } = await runOperation(env, actor, `${op}Transfer`, { name, authInfo, period }, async (call) => {
+  // The key compares the request with its default applied; what is sent is the period as given.
+  const forms = transferPeriodForms(op, period);
+  const keyed = { name, authInfo, period: forms.period };
+  const sameAs = forms.sameAs.map((p) => ({ ...keyed, period: p }));
+  const { result, replayed } = await runOperation(env, actor, `${op}Transfer`, keyed, async (call) => {
     const r = await backend.transferDomain(call, op, name, { authInfo, period });
     await new DomainIndex(env.prisma).followTransfer(r.data, backend, env.config.registrars.map((x) => x.id));
     return { ...recordOf(r), transfer: r.data };
-  });
+  }, sameAs);
   return { registry: backend.name, result, replayed };
 }

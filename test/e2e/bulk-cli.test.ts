@@ -2,7 +2,8 @@
  * The bulk CLI as a user runs it: a separate process against a running gateway. It submits a
  * renewal job from a file, follows it to the end, writes one CSV row per domain; the same command
  * again re-attaches to the same job (nothing renewed twice); `attach <id>` follows a job by id; a
- * transfer file's auth codes appear in no output and no file; Ctrl-C stops following and prints
+ * transfer file's auth codes appear in no output and no file, and are read as CSV (quoted codes
+ * sent without their quotes); Ctrl-C stops following and prints
  * the `attach` command that follows the job again; so does a connection to the gateway that drops
  * while following and does not come back (naming the URL and the cause, exit 3), after which
  * another instance's URL follows the job to its end; one that comes back is reconnected; an
@@ -141,6 +142,27 @@ describe('npm run bulk', () => {
     expect(everything).not.toContain('Wrong-Code-77');
     const stored = JSON.stringify(await t.gateway.services.prisma.bulkItem.findMany({ where: { name: { in: names } }, select: { input: true, result: true, error: true } }));
     expect(stored).not.toContain('Bulk-Pw-2026');
+  }, 120_000);
+
+  it('reads a transfer file as CSV: a quoted auth code is sent without its quotes, "" as one quote, a comma inside quotes kept', async () => {
+    // `example.tld,"abc123"` sent the code with its quotes: the registry refused it (2202).
+    const stamp = Date.now().toString(36);
+    const codes = ['Quoted-Pw-2026', 'Pw,"Q"-2026'];
+    const names = codes.map((_, i) => `cliq${stamp}-${i}.tld`);
+    for (const [i, name] of names.entries()) {
+      const c = await t.gql(t.keys['NewRegistrar']!, `mutation($k: String!, $n: String!, $a: String!) { createDomain(idempotencyKey: $k, input: { name: $n, authInfo: $a }) { name } }`, { k: `cliq-${stamp}-${i}`, n: name, a: codes[i] });
+      expect(c.errors).toBeUndefined();
+    }
+    const file = path.join(dir, 'quoted.csv');
+    await writeFile(file, `${names[0]},"Quoted-Pw-2026"\r\n"${names[1]}", "Pw,""Q""-2026"\r\n`);
+    const out = path.join(dir, 'quoted-out.csv');
+    const r = await cli(['transfer', '--file', file, '--out', out], t.keys['TheRegistrar']!);
+    expect(r.stderr).toMatch(/submitted: job \S+ \(TRANSFER, 2 domains\)/);
+    const [, ...lines] = await rows(out);
+    expect(lines.map((l) => [l[1], l[3], l[5]])).toEqual(names.map((n) => [n, 'SUCCEEDED', '1001']));
+    expect(r.code).toBe(0);
+    const everything = r.stdout + r.stderr + (await readFile(out, 'utf8'));
+    for (const secret of ['Quoted-Pw', 'Q""-2026', 'Q"-2026']) expect(everything).not.toContain(secret);
   }, 120_000);
 
   it('Ctrl-C stops following, leaves the job running and prints the attach command, which then follows it to the end', async () => {

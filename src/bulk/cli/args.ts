@@ -1,11 +1,13 @@
 /**
  * The bulk CLI's command line: `<kind> [options]` or `attach <job id>`, read with node:util's
- * parseArgs. Files hold one domain a line (`name`, `name,currentExpiry` for renew,
- * `name,authCode` for transfer); blank lines and lines starting with # are skipped.
+ * parseArgs. Files hold one domain a line as CSV (`name`, `name,currentExpiry` for renew,
+ * `name,authCode` for transfer; a field may be quoted, RFC 4180); blank lines and lines starting
+ * with # are skipped.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { CsvError, parseCsv, type CsvRecord } from './csv.js';
 
 export const KINDS = ['renew', 'transfer', 'replace-nameserver', 'replace-tech-contact', 'update-statuses'] as const;
 export type CliKind = (typeof KINDS)[number];
@@ -106,22 +108,36 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
   return opts;
 }
 
+/** What a file's lines hold after the domain name, by command (the others take the name only; more fields are left alone). */
+const SECOND_FIELD: Partial<Record<CliKind, string>> = { renew: 'currentExpiry', transfer: 'authCode' };
+
 /**
- * The file's domain lines, split on the first comma: [name, rest, line], `line` the 1-based line
- * number in the file (blank and # lines are skipped, so the i-th domain is not always on line i + 1:
- * the gateway's errors name `domains[i]`, and the CLI names the line too).
+ * The file's domain lines as [name, second field, line], read as CSV (parseCsv: RFC 4180 quoting,
+ * so `example.tld,"abc,""123"""` holds the auth code `abc,"123"`), `line` the 1-based line number
+ * in the file (blank and # lines are skipped, so the i-th domain is not always on line i + 1: the
+ * gateway's errors name `domains[i]`, and the CLI names the line too). Throws an Error naming the
+ * file and line, never the line's text (a transfer file's lines hold auth codes), for a line that
+ * is not CSV, a name that holds a comma (a quoted `"name,code"` is one field), more fields than
+ * `command` takes (renew: name,currentExpiry; transfer: name,authCode, where a code holding a comma
+ * must be quoted), or a transfer line without its auth code.
  */
-export function readLines(file: string): Array<[string, string | undefined, number]> {
-  const out: Array<[string, string | undefined, number]> = [];
-  readFileSync(file, 'utf8')
-    .split(/\r?\n/)
-    .forEach((raw, n) => {
-      const l = raw.trim();
-      if (l === '' || l.startsWith('#')) return;
-      const i = l.indexOf(',');
-      out.push(i < 0 ? [l, undefined, n + 1] : [l.slice(0, i).trim(), l.slice(i + 1).trim(), n + 1]);
-    });
-  return out;
+export function readLines(file: string, command: CliKind = 'update-statuses'): Array<[string, string | undefined, number]> {
+  const second = SECOND_FIELD[command];
+  let records: CsvRecord[];
+  try {
+    records = parseCsv(readFileSync(file, 'utf8'));
+  } catch (e) {
+    if (e instanceof CsvError) throw new Error(`${file} line ${e.line}: ${e.message}`);
+    throw e;
+  }
+  return records.map(({ fields, line }): [string, string | undefined, number] => {
+    const at = `${file} line ${line}`;
+    const lines = second ? `lines are name,${second}` : 'lines are domain names';
+    if (fields[0]!.includes(',')) throw new Error(`${at}: the domain name holds a comma (${lines}; quote each field on its own, not the whole line)`);
+    if (second && fields.length > 2) throw new Error(`${at}: ${fields.length} fields (${lines}; a field holding a comma is written in quotes: name,"a,b")`);
+    if (command === 'transfer' && fields.length < 2) throw new Error(`${at}: no authCode after the domain name (${lines})`);
+    return [fields[0]!, fields[1], line];
+  });
 }
 
 /**

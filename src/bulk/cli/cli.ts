@@ -8,7 +8,7 @@ import { accessSync, constants as fsConstants, readFileSync, statSync } from 'no
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { defaultIdempotencyKey, parseCli, readLines, USAGE, type CliOptions } from './args.js';
+import { defaultIdempotencyKey, parseCli, readLines, USAGE, type CliKind, type CliOptions } from './args.js';
 import { writeCsv, type CsvItem } from './csv.js';
 import { Progress, type Counts } from './progress.js';
 
@@ -119,7 +119,7 @@ async function gql(o: CliOptions, query: string, variables: Record<string, unkno
 /** The mutation and variables of a submit command. */
 function request(o: CliOptions): { query: string; field: string; variables: Record<string, unknown>; lines: ReturnType<typeof readLines> | null } {
   const text = o.file ? readFileSync(o.file, 'utf8') : '';
-  const lines = o.file ? readLines(o.file) : null;
+  const lines = o.file ? readLines(o.file, o.command as CliKind) : null;
   return { ...mutation(o, text, lines), lines };
 }
 

@@ -1,0 +1,66 @@
+/**
+ * The bulk CLI's input files are CSV (RFC 4180): a quoted field loses its quotes (a transfer line
+ * `example.tld,"abc123"` sent the auth code with its quotes, which the registry refused), doubled
+ * quotes are one, commas and line breaks inside quotes belong to the field; the lines the CLI
+ * always took (unquoted, comments, blank lines, CRLF) read as before. A line it cannot read is
+ * named by file and line, and its text, which may hold an auth code, is never in the message.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readLines } from '../../../src/bulk/cli/args.js';
+
+let dir: string;
+beforeAll(async () => void (dir = await mkdtemp(path.join(os.tmpdir(), 'rgw-cli-file-'))));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+let n = 0;
+async function file(text: string): Promise<string> {
+  const f = path.join(dir, `f${n++}.txt`);
+  await writeFile(f, text);
+  return f;
+}
+
+describe('readLines', () => {
+  it('takes quoted fields without their quotes, "" as one quote, commas and line breaks inside quotes; unquoted lines as before', async () => {
+    const f = await file('a.tld,"abc123"\r\n"b.tld" , "x,""y""-1"\nc.tld,"two\nlines"\n  "d.tld"  ,plain"quote\n');
+    expect(readLines(f, 'transfer')).toEqual([
+      ['a.tld', 'abc123', 1],
+      ['b.tld', 'x,"y"-1', 2],
+      ['c.tld', 'two\nlines', 3],
+      ['d.tld', 'plain"quote', 5],
+    ]);
+    // What the CLI always took: unquoted fields trimmed, # and blank lines skipped, CRLF, a byte order mark.
+    const g = await file('\ufeff# portfolio\r\n\r\n one.tld , 2027-01-01T00:00:00Z \r\n   \ntwo.tld\r\n#three.tld\nfour.tld,');
+    expect(readLines(g, 'renew')).toEqual([
+      ['one.tld', '2027-01-01T00:00:00Z', 3],
+      ['two.tld', undefined, 5],
+      ['four.tld', '', 7],
+    ]);
+  });
+
+  it('refuses a line it cannot read, naming the file and line and never the auth code', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['a.tld,ok-code-1\nb.tld,"Secret-Pw-1\n', /line 2: a quoted field is not closed/],
+      ['a.tld,"Secret-Pw-1"x\n', /line 1: text after the closing " of a quoted field/],
+      ['# header\n"a.tld,Secret-Pw-1"\n', /line 2: the domain name holds a comma/],
+      ['a.tld,Secret,Pw-1\n', /line 1: 3 fields \(lines are name,authCode; a field holding a comma is written in quotes/],
+      ['a.tld Secret-Pw-1\n', /line 1: no authCode after the domain name/],
+      ['a.tld;Secret-Pw-1\n', /line 1: no authCode after the domain name/],
+    ];
+    for (const [text, message] of cases) {
+      const f = await file(text);
+      let err: Error | undefined;
+      try {
+        readLines(f, 'transfer');
+      } catch (e) {
+        err = e as Error;
+      }
+      expect(err?.message, text).toMatch(message);
+      expect(err!.message.startsWith(`${f} line `)).toBe(true);
+      expect(err!.message).not.toContain('Secret');
+      expect(err!.message).not.toContain('Pw-1');
+    }
+  });
+});

@@ -3,7 +3,7 @@
  * renewal job from a file, follows it to the end, writes one CSV row per domain; the same command
  * again re-attaches to the same job (nothing renewed twice); `attach <id>` follows a job by id; a
  * transfer file's auth codes appear in no output and no file, and are read as CSV (quoted codes
- * sent without their quotes); Ctrl-C stops following and prints
+ * sent without their quotes); `cancel <id>` cancels a job and prints its counts; Ctrl-C stops following and prints
  * the `attach` command that follows the job again; so does a connection to the gateway that drops
  * while following and does not come back (naming the URL and the cause, exit 3), after which
  * another instance's URL follows the job to its end; one that comes back is reconnected; an
@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
 import { createApiKey, revokeApiKey } from '../../src/auth/api-keys.js';
-import { createDomains } from '../helpers/bulk.js';
+import { createDomains, waitFinished } from '../helpers/bulk.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { compiledGateway, REPO_ROOT } from '../helpers/processes.js';
 
@@ -163,6 +163,67 @@ describe('npm run bulk', () => {
     expect(r.code).toBe(0);
     const everything = r.stdout + r.stderr + (await readFile(out, 'utf8'));
     for (const secret of ['Quoted-Pw', 'Q""-2026', 'Q"-2026']) expect(everything).not.toContain(secret);
+  }, 120_000);
+
+  it('cancel <job id>: the items not started are cancelled (nothing sent for them), the counts printed; run again it is the same request', async () => {
+    const key = t.keys['NewRegistrar']!;
+    const names = await createDomains(t, key, `clic${Date.now().toString(36)}`, 'tld', 40);
+    const renews = sandbox.applied('domain:renew');
+    // Every renewal is applied and its answer held: the job cannot finish before the cancel, and the
+    // items not sent yet (the registry's 2 sessions are busy) are the ones the cancel stops.
+    for (let i = 0; i < names.length; i++) sandbox.faults.next({ command: 'domain:renew', action: 'hold-after-apply' });
+    try {
+      const submitted = await t.gql(key, `mutation($k: String!, $d: [BulkRenewItemInput!]!) { bulkRenew(idempotencyKey: $k, domains: $d) { job { id } } }`, { k: `cli-cancel-test-${Date.now()}`, d: names.map((name) => ({ name })) });
+      const id = submitted.data.bulkRenew.job.id as string;
+      while (sandbox.applied('domain:renew') === renews) await new Promise((r) => setTimeout(r, 20));
+      const r = await cli(['cancel', id], key);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const m = /^job (\S+) \(RENEW, 40 domains\) cancelled: done (\d+) {2}failed (\d+) {2}cancelled (\d+) {2}running (\d+) {2}awaiting (\d+) {2}pending (\d+)\n/.exec(r.stdout);
+      expect(m, r.stdout).not.toBeNull();
+      const [done, failed, cancelled, running, awaiting, pending] = m!.slice(2).map(Number) as [number, number, number, number, number, number];
+      expect(m![1]).toBe(id);
+      expect(done + failed + cancelled + running + awaiting + pending).toBe(40);
+      // The runner had claimed items it had not sent yet (they wait for a session): RUNNING until
+      // each reaches its send and is cancelled there; the held renewals finish.
+      expect(running).toBeGreaterThan(0);
+      expect(cancelled + running).toBe(40);
+      expect(r.stdout).toContain(`items are not final yet: one already sent finishes with its real outcome, one not sent yet is cancelled before it is. Follow them and write the results with:\n  npm run bulk -- attach ${id}\n`);
+      const state = await t.gql(key, 'query($id: ID!) { bulkJob(id: $id) { state } }', { id });
+      expect(state.data.bulkJob.state).toBe('CANCELLED');
+
+      // The same command again is the same request (its key comes from the id): answered, not refused.
+      const again = await cli(['cancel', id], key);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(new RegExp(`^job ${id} \\(RENEW, 40 domains\\) cancelled: done \\d+`));
+
+      sandbox.faults.clear(); // the held renewals are answered
+      const out = path.join(dir, 'cancel.csv');
+      const attached = await cli(['attach', id, '--out', out], key);
+      expect(attached.code).toBe(2); // some cancelled
+      const [, ...lines] = await rows(out);
+      const applied = sandbox.applied('domain:renew') - renews;
+      expect(lines.filter((l) => l[3] === 'SUCCEEDED')).toHaveLength(applied); // nothing sent for a cancelled item
+      expect(lines.filter((l) => l[3] === 'CANCELLED')).toHaveLength(40 - applied);
+      expect(applied).toBeLessThan(40);
+    } finally {
+      sandbox.faults.clear();
+    }
+
+    // A finished job is left as it was; a job that is not the key's registrar's (or none) is named.
+    const [one] = await createDomains(t, key, `clid${Date.now().toString(36)}`, 'tld', 1);
+    const finished = await t.gql(key, `mutation($k: String!, $n: String!) { bulkRenew(idempotencyKey: $k, domains: [{ name: $n }]) { job { id } } }`, { k: `cli-cancel-done-${Date.now()}`, n: one });
+    const doneId = finished.data.bulkRenew.job.id as string;
+    await waitFinished(t, key, doneId);
+    const late = await cli(['cancel', doneId], key);
+    expect(late.code).toBe(0);
+    expect(late.stdout).toBe(`job ${doneId} (RENEW, 1 domains) had finished before the cancel: nothing to cancel: done 1  failed 0  cancelled 0  running 0  awaiting 0  pending 0\n`);
+    const theirs = await cli(['cancel', doneId], t.keys['TheRegistrar']!);
+    expect(theirs.code).toBe(1);
+    expect(theirs.stderr.trim()).toBe(`no bulk job ${doneId} of this API key's registrar`);
+    const noId = await cli(['cancel'], key);
+    expect(noId.code).toBe(1);
+    expect(noId.stderr).toMatch(/^cancel needs a job id\nusage: npm run bulk/);
   }, 120_000);
 
   it('Ctrl-C stops following, leaves the job running and prints the attach command, which then follows it to the end', async () => {

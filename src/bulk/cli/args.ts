@@ -1,5 +1,5 @@
 /**
- * The bulk CLI's command line: `<kind> [options]` or `attach <job id>`, read with node:util's
+ * The bulk CLI's command line: `<kind> [options]`, `attach <job id>` or `cancel <job id>`, read with node:util's
  * parseArgs. Files hold one domain a line as CSV (`name`, `name,currentExpiry` for renew,
  * `name,authCode` for transfer; a field may be quoted, RFC 4180); blank lines and lines starting
  * with # are skipped.
@@ -13,7 +13,7 @@ export const KINDS = ['renew', 'transfer', 'replace-nameserver', 'replace-tech-c
 export type CliKind = (typeof KINDS)[number];
 
 export interface CliOptions {
-  command: CliKind | 'attach';
+  command: CliKind | 'attach' | 'cancel';
   jobId?: string;
   url: string;
   apiKey: string;
@@ -33,6 +33,7 @@ export interface CliOptions {
 
 export const USAGE = `usage: npm run bulk -- <kind> [options]      submit a bulk job to the gateway, follow it, write a CSV
        npm run bulk -- attach <job id> [--out f]  follow a running (or finished) job
+       npm run bulk -- cancel <job id>            cancel a job (items not started are not sent), print its counts
        npm run bulk -- --help                     this text
 kinds: renew --file names.txt [--period 1y|6m]          (lines: name[,currentExpiry])
        transfer --file codes.txt [--period 1y]          (lines: name,authCode)
@@ -41,10 +42,12 @@ kinds: renew --file names.txt [--period 1y|6m]          (lines: name[,currentExp
        update-statuses --file names.txt [--add clientHold] [--remove clientTransferProhibited]
 options: --url http://127.0.0.1:4000/graphql (env GATEWAY_URL)   --api-key KEY (env GATEWAY_API_KEY)
          --out results.csv (default: bulk-<job id>.csv)   --idempotency-key K (default: derived from the
-         kind, options and file, so running the same command again re-attaches to its job)
+         kind, options and file, so running the same command again re-attaches to its job; for cancel,
+         from the job id, so a cancel run again is the same request)
          --retries N  reconnects when the connection to the gateway drops while following (default 5)
 exit codes: 0 every item succeeded, 2 some failed or were cancelled, 3 the connection to the gateway
-         was lost while following (the job keeps running: attach to it again), 130 Ctrl-C, 1 any other error
+         was lost while following (the job keeps running: attach to it again), 130 Ctrl-C, 1 any other error;
+         cancel: 0 once the gateway took the cancel (or the job had finished), 1 any error
 README: "The bulk CLI" (under Bulk mutations)`;
 
 /**
@@ -73,8 +76,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
   });
   if (values.help) return 'help';
   const [command, jobId] = positionals;
-  if (command !== 'attach' && !KINDS.includes(command as CliKind)) throw new Error(`unknown command ${JSON.stringify(command ?? '')}\n${USAGE}`);
-  if (command === 'attach' && !jobId) throw new Error(`attach needs a job id\n${USAGE}`);
+  if (command !== 'attach' && command !== 'cancel' && !KINDS.includes(command as CliKind)) throw new Error(`unknown command ${JSON.stringify(command ?? '')}\n${USAGE}`);
+  if ((command === 'attach' || command === 'cancel') && !jobId) throw new Error(`${command} needs a job id\n${USAGE}`);
   const apiKey = values['api-key'] ?? env.GATEWAY_API_KEY;
   // One line, no usage after it: the command itself was understood, only the key is missing.
   if (!apiKey) throw new Error('missing API key: pass --api-key KEY or set GATEWAY_API_KEY (npm start prints a key for each sandbox registrar)');
@@ -151,6 +154,8 @@ export function readLines(file: string, command: CliKind = 'update-statuses'): A
  */
 export function defaultIdempotencyKey(opts: CliOptions, fileText: string): string {
   const { command, period, from, to, add, remove } = opts;
+  // A cancel is of one job: run again (its answer lost, say), it is the same request, and answers the job's counts again.
+  if (command === 'cancel') return `cli-cancel-${createHash('sha256').update(opts.jobId ?? '').digest('hex').slice(0, 40)}`;
   const h = command === 'transfer' ? createHmac('sha256', opts.apiKey) : createHash('sha256');
   return `cli-${h.update(JSON.stringify({ command, period, from, to, add, remove })).update('\u0000').update(fileText).digest('hex').slice(0, 40)}`;
 }

@@ -10,11 +10,14 @@
 import { runBulkCli, stoppedFollowing } from './cli.js';
 
 let following: { id: string; attach: string } | null = null;
+let command: string | undefined;
 const interrupted = () => {
   process.stderr.write(
     following
       ? `\n${stoppedFollowing(following.id, following.attach)}`
-      : '\nstopped before the gateway answered; if the job was submitted, the same command again attaches to it\n',
+      : command === 'cancel'
+        ? '\nstopped before the gateway answered; the cancel may have gone through: the same command again is safe\n'
+        : '\nstopped before the gateway answered; if the job was submitted, the same command again attaches to it\n',
   );
   process.exit(130);
 };
@@ -25,6 +28,7 @@ runBulkCli(process.argv.slice(2), process.env, {
   err: (s) => process.stderr.write(s),
   out: (s) => process.stdout.write(s),
   tty: process.stderr.isTTY === true,
+  onCommand: (c) => void (command = c),
   onJob: (id, attach) => void (following = { id, attach }),
 }).then(
   (code) => {

@@ -22,6 +22,8 @@ interface Io {
   err: (s: string) => void;
   out: (s: string) => void;
   tty: boolean;
+  /** Told the command once the command line is read (what Ctrl-C before an answer should say depends on it). */
+  onCommand?: (command: CliOptions['command']) => void;
   /** Told the job's id as soon as it is known (submitted or attached), and the command that follows it again, e.g. to say how to re-attach after Ctrl-C. */
   onJob?: (id: string, attach: string) => void;
 }
@@ -283,6 +285,39 @@ function checkWritable(out: string): void {
   }
 }
 
+/** A job's counts as the progress line names them, and the states it has besides. */
+function countsLine(c: Counts): string {
+  return `done ${c.done}  failed ${c.failed}  cancelled ${c.cancelled}  running ${c.running}  awaiting ${c.awaiting}  pending ${c.pending}`;
+}
+
+/**
+ * `cancel <job id>`: cancelBulkJob under a key derived from the id (defaultIdempotencyKey: run
+ * again, it is the same request), then the job's counts on `out`. Items claimed before the cancel
+ * (running, awaiting the registry) are not final yet: one already sent finishes with its real
+ * outcome, one not sent yet is cancelled before its command is written (src/bulk/runner.ts); the
+ * CLI says so, with the attach command that follows them. A job that had finished is left as it was, and said so. Returns 0; throws on
+ * any error (an id that is not a job of the key's registrar: its message, as attach's).
+ */
+async function cancel(o: CliOptions, io: Io, attach: (id: string) => string): Promise<number> {
+  const id = o.jobId!;
+  const k = o.idempotencyKey ?? defaultIdempotencyKey(o, '');
+  let job: { id: string; kind: string; state: string; total: number; counts: Counts };
+  try {
+    job = (await gql(o, `mutation($k: String!, $id: ID!) { cancelBulkJob(idempotencyKey: $k, id: $id) { ${JOB_FIELDS} } }`, { k, id })).cancelBulkJob;
+  } catch (e) {
+    if (e instanceof GatewayError && e.code === 'OBJECT_NOT_FOUND') throw new Error(`no bulk job ${id} of this API key's registrar`);
+    // Sent or not, the same command again is the same request (its key): safe to repeat.
+    if (e instanceof ConnectionLost && e.maybeSent) throw new ConnectionLost(`${e.message}; the gateway may have taken the cancel: the same command again is safe`);
+    throw e;
+  }
+  const c = job.counts;
+  const what = job.state === 'CANCELLED' ? 'cancelled' : 'had finished before the cancel: nothing to cancel';
+  io.out(`job ${job.id} (${job.kind}, ${job.total} domains) ${what}: ${countsLine(c)}\n`);
+  const left = c.running + c.awaiting + c.pending;
+  if (left > 0) io.out(`${left} ${left === 1 ? 'item is' : 'items are'} not final yet: one already sent finishes with its real outcome, one not sent yet is cancelled before it is. Follow them and write the results with:\n  ${attach(job.id)}\n`);
+  return 0;
+}
+
 /**
  * Runs the CLI; returns the exit code: 0 every item succeeded, 2 some failed or were cancelled, 3
  * the connection to the gateway was lost while following (the job goes on; the attach command is
@@ -294,7 +329,9 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
     io.out(`${USAGE}\n`);
     return 0;
   }
+  io.onCommand?.(o.command);
   const attach = (id: string) => attachCommand(id, { ...o, urlFlag: argv.some((a) => a === '--url' || a.startsWith('--url=')) });
+  if (o.command === 'cancel') return cancel(o, io, attach);
   checkWritable(o.out ?? 'bulk-job.csv'); // the default is bulk-<job id>.csv in the working folder
   let job: { id: string; kind: string; total: number; state: string };
   if (o.command === 'attach') {

@@ -3,6 +3,7 @@
  * says: fields with a comma, quote or line break are quoted, quotes doubled.
  */
 import { createWriteStream } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 
 /** One record of an input file: its fields, and the 1-based line it starts on. */
 export interface CsvRecord {
@@ -20,65 +21,42 @@ export class CsvError extends Error {
   }
 }
 
-const BLANK = new Set([' ', '\t', '\r']);
+/** What each of csv-parse's refusals means for a file a person wrote; never its text. */
+const REFUSALS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is not closed: a field that starts with " ends with " (a quote inside it is written "")',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'text after the closing " of a quoted field (a quote inside a quoted field is written "")',
+};
 
 /**
- * The records of `text` (RFC 4180): fields separated by commas; a field in double quotes may hold
- * commas, line breaks and quotes, each quote written twice (`"a,""b"""` is `a,"b"`). As the CLI's
- * files always allowed: LF or CRLF ends a record; blank lines and lines starting with # are
- * skipped; spaces around a field are dropped (inside quotes they are kept); a quote inside an
- * unquoted field is an ordinary character (`ab"c`); a UTF-8 byte order mark (spreadsheet exports)
- * is dropped. Throws CsvError for a quoted field that is never closed, or that has more than
- * spaces between its closing quote and the next comma or the line's end.
+ * The records of `text` (RFC 4180, read by csv-parse): fields separated by commas; a field in
+ * double quotes may hold commas, line breaks and quotes, each quote written twice (`"a,""b"""` is
+ * `a,"b"`). As the CLI's files always allowed: LF or CRLF ends a record; blank lines and lines
+ * starting with # are skipped (a # inside a line is text: auth codes hold them); spaces around a
+ * field are dropped (inside quotes they are kept); a quote inside an unquoted field is an ordinary
+ * character (`ab"c`); a UTF-8 byte order mark (spreadsheet exports) is dropped; records may differ
+ * in length (the caller checks them). Throws CsvError for a quoted field that is never closed, or
+ * that has more than spaces between its closing quote and the next comma or the line's end.
  */
 export function parseCsv(text: string): CsvRecord[] {
-  const out: CsvRecord[] = [];
-  const n = text.length;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  while (i < n) {
-    let j = i;
-    while (j < n && BLANK.has(text[j]!)) j++;
-    if (j === n || text[j] === '\n' || text[j] === '#') {
-      // A blank line or a comment: skipped whole.
-      const end = text.indexOf('\n', j);
-      if (end < 0) break;
-      i = end + 1;
-      line++;
-      continue;
-    }
-    const start = line;
-    const fields: string[] = [];
-    for (;;) {
-      while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
-      if (text[i] === '"') {
-        let value = '';
-        for (i++; ; i++) {
-          if (i >= n) throw new CsvError(start, 'a quoted field is not closed: a field that starts with " ends with " (a quote inside it is written "")');
-          const c = text[i]!;
-          if (c === '"') {
-            if (text[i + 1] !== '"') break;
-            i++;
-          } else if (c === '\n') line++;
-          value += c;
-        }
-        i++;
-        while (i < n && BLANK.has(text[i]!)) i++;
-        if (i < n && text[i] !== ',' && text[i] !== '\n') throw new CsvError(line, 'text after the closing " of a quoted field (a quote inside a quoted field is written "")');
-        fields.push(value);
-      } else {
-        const from = i;
-        while (i < n && text[i] !== ',' && text[i] !== '\n') i++;
-        fields.push(text.slice(from, i).trim());
-      }
-      if (text[i] !== ',') break;
-      i++;
-    }
-    out.push({ fields, line: start });
-    i++; // the record's line break
-    line++;
+  type Row = { record: string[]; info: { lines: number } };
+  let rows: Row[];
+  try {
+    rows = parse(text, { bom: true, comment: '#', comment_no_infix: true, skip_empty_lines: true, skip_records_with_empty_values: true, trim: true, relax_quotes: true, relax_column_count: true, record_delimiter: ['\r\n', '\n'], info: true }) as unknown as Row[];
+  } catch (e) {
+    const err = e as { code?: string; lines?: number };
+    const what = err.code ? REFUSALS[err.code] : undefined;
+    if (what) throw new CsvError(startLine(text, err.lines ?? 1), what);
+    throw new CsvError(err.lines ?? 1, 'not readable as CSV (RFC 4180)');
   }
-  return out;
+  // info.lines is the line a record ends on; a quoted field's line breaks put its start before.
+  return rows.map(({ record, info }) => ({ fields: record, line: info.lines - record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0) }));
+}
+
+/** The line a quoted field that reaches line `endLine` (or the end of `text`) opened on: the last line before it holding an odd number of quotes. */
+function startLine(text: string, endLine: number): number {
+  const lines = text.split('\n').slice(0, endLine);
+  for (let i = lines.length - 1; i >= 0; i--) if (((lines[i]!.match(/"/g)?.length ?? 0) & 1) === 1) return i + 1;
+  return endLine;
 }
 
 export const CSV_COLUMNS = ['position', 'domain', 'registry', 'state', 'attempts', 'resultCode', 'serverTransactionId', 'expiresAt', 'skipped', 'errorCode', 'errorMessage', 'errorUpstreamCode'] as const;

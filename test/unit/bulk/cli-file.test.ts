@@ -24,12 +24,13 @@ async function file(text: string): Promise<string> {
 
 describe('readLines', () => {
   it('takes quoted fields without their quotes, "" as one quote, commas and line breaks inside quotes; unquoted lines as before', async () => {
-    const f = await file('a.tld,"abc123"\r\n"b.tld" , "x,""y""-1"\nc.tld,"two\nlines"\n  "d.tld"  ,plain"quote\n');
+    const f = await file('a.tld,"abc123"\r\n"b.tld" , "x,""y""-1"\nc.tld,"two\nlines"\n  "d.tld"  ,plain"quote\ne.tld,Pw#1-x\n');
     expect(readLines(f, 'transfer')).toEqual([
       ['a.tld', 'abc123', 1],
       ['b.tld', 'x,"y"-1', 2],
       ['c.tld', 'two\nlines', 3],
       ['d.tld', 'plain"quote', 5],
+      ['e.tld', 'Pw#1-x', 6], // a # inside a line is text, not a comment
     ]);
     // What the CLI always took: unquoted fields trimmed, # and blank lines skipped, CRLF, a byte order mark.
     const g = await file('\ufeff# portfolio\r\n\r\n one.tld , 2027-01-01T00:00:00Z \r\n   \ntwo.tld\r\n#three.tld\nfour.tld,');

@@ -109,6 +109,14 @@ export class BulkRunner {
    * instance is dropped (its command is not sent: see claimHeld).
    */
   private readonly held = new Map<bigint, HeldClaim>();
+  /**
+   * The claim each queued outcome was reached under (its entry in `held` when it was queued). A
+   * flush forgets that claim only: the write that makes an item PENDING again (a transient
+   * failure) commits before its answer is read here, and a claim of the item again may come back
+   * first; its new entry in `held` must stay, or that run is dropped as if another instance had
+   * taken the item, and the item waits RUNNING for its lease to lapse.
+   */
+  private readonly claimOf = new WeakMap<ItemOutcome, HeldClaim>();
   private outcomes: ItemOutcome[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
@@ -491,7 +499,10 @@ export class BulkRunner {
   private queue(outcomes: ItemOutcome[]): void {
     for (const o of outcomes) {
       const h = this.held.get(o.id);
-      if (h) h.settling = true;
+      if (h) {
+        h.settling = true;
+        this.claimOf.set(o, h);
+      }
     }
     this.outcomes.push(...outcomes);
   }
@@ -512,7 +523,7 @@ export class BulkRunner {
         if (records.some((r) => r.state === 'OUTCOME_UNKNOWN')) await this.commandLog?.flush();
         const since = Date.now();
         const { jobs, states } = await this.store.settle(this.holder, batch);
-        for (const o of batch) this.held.delete(o.id);
+        for (const o of batch) if (this.held.get(o.id) === this.claimOf.get(o)) this.held.delete(o.id);
         this.sawJobs(states, since);
         for (const job of jobs) this.events.emit('settled', job);
         // Their completion may have been stored already (before the items said what they await).

@@ -38,6 +38,7 @@ import type { LogEntry } from '../commandlog/command-log.js';
 import type { DeferredRecord } from '../idempotency/deferred.js';
 import type { IdempotencyService } from '../idempotency/service.js';
 import type { Logger } from '../logger.js';
+import { OutageLog } from './outage-log.js';
 import type { IdempotencyRunner, OperationEnv } from '../operations/run.js';
 import type { BulkSettings } from './config.js';
 import { awaitsRegistry, settleAwaiting, settleOverdue } from './awaiting.js';
@@ -130,6 +131,10 @@ export class BulkRunner {
   private probeAgain = false;
   /** Chunks through a backend's native bulk endpoints (REPP), instead of one operation per item. */
   private readonly native: NativeBulk;
+  /** Failures of the statements repeated every idleMs, logged once per outage (outage-log.ts). */
+  private readonly probeLog: OutageLog;
+  private readonly claimLog: OutageLog;
+  private readonly awaitingLog: OutageLog;
 
   constructor(
     private readonly env: BulkEnv,
@@ -139,6 +144,9 @@ export class BulkRunner {
     private readonly logger: Logger,
   ) {
     this.native = new NativeBulk(env, sealer, settings, logger, (backend) => this.pump(backend));
+    this.probeLog = new OutageLog(logger, 'bulk: looking for items to claim');
+    this.claimLog = new OutageLog(logger, 'bulk: claiming items');
+    this.awaitingLog = new OutageLog(logger, 'bulk: settling items awaiting the registry');
   }
 
   private get commandLog(): CommandLog | undefined {
@@ -281,9 +289,10 @@ export class BulkRunner {
     this.store
       .runnable(idle)
       .then((backends) => {
+        this.probeLog.succeeded();
         for (const name of backends) this.pump(name);
       })
-      .catch((err) => this.logger.warn({ err }, 'bulk: looking for items to claim failed'))
+      .catch((err) => this.probeLog.failed(err))
       .finally(() => {
         this.probing = false;
         if (this.probeAgain) {
@@ -354,6 +363,7 @@ export class BulkRunner {
     this.store
       .claim(this.holder, backend, buffer - lane.queue.length, this.settings.leaseMs)
       .then((items) => {
+        this.claimLog.succeeded({ backend }, backend);
         for (const item of items) this.held.set(item.id, { attempts: item.attempts, until: issued + this.settings.leaseMs });
         lane.queue.push(...items);
         lane.claiming = false;
@@ -361,7 +371,7 @@ export class BulkRunner {
       })
       .catch((err) => {
         lane.claiming = false;
-        this.logger.warn({ err, backend }, 'bulk: claiming items failed');
+        this.claimLog.failed(err, { backend }, backend);
       });
   }
 
@@ -546,9 +556,10 @@ export class BulkRunner {
     const backends = this.env.router.backends().map((b) => b.name);
     const sweep = settleAwaiting(this.env.prisma, this.store, { backends, ids, limit: AWAITING_BATCH })
       .then((jobs) => {
+        this.awaitingLog.succeeded();
         for (const job of jobs) this.events.emit('settled', job);
       })
-      .catch((err) => this.logger.warn({ err }, 'bulk: settling items awaiting the registry failed'))
+      .catch((err) => this.awaitingLog.failed(err))
       .finally(() => {
         if (!ids) this.awaitingSweep = null;
       });

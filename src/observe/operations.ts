@@ -156,7 +156,12 @@ export class Operations {
   apolloPlugin<T extends { registrar?: { id: string } }>(): ApolloServerPlugin<T> {
     return {
       // The context function refused the request (UNAUTHENTICATED, RATE_LIMITED): no pipeline follows.
-      contextCreationDidFail: async ({ error }) => (this.current?.getStore() ?? this.begin('http')).end([error as { extensions?: Record<string, unknown> }]),
+      // An error without a code (the key could not be read: the database is away) is answered as
+      // INTERNAL_SERVER_ERROR (src/http/errors.ts) and counted so, not as "error".
+      contextCreationDidFail: async ({ error }) => {
+        const coded = typeof (error as { extensions?: Record<string, unknown> }).extensions?.code === 'string';
+        (this.current?.getStore() ?? this.begin('http')).end([coded ? (error as { extensions?: Record<string, unknown> }) : { extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+      },
       requestDidStart: async () => {
         const operation = this.current?.getStore() ?? this.begin('http');
         return {

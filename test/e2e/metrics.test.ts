@@ -125,6 +125,26 @@ describe('GraphQL operations over both transports', () => {
     expect(count(after) - count(before)).toBe(1);
     expect(query(after) - query(before)).toBe(0);
   });
+  it('counts a request whose key could not be read (the database away) as the client is answered, INTERNAL_SERVER_ERROR, not "error"', async () => {
+    // Trial: PostgreSQL stopped under a gateway; its requests answered 500 INTERNAL_SERVER_ERROR
+    // and were counted as outcome="error", a code no answer carries.
+    const count = (text: string, outcome: string) => value(text, 'rgw_graphql_operations_total', { transport: 'http', type: 'invalid', outcome }) ?? 0;
+    const keys = t.gateway.services.apiKeys;
+    const resolve = keys.resolve;
+    const before = await scrape();
+    keys.resolve = () => Promise.reject(new Error("Can't reach database server at 127.0.0.1:5432"));
+    let res: Response;
+    try {
+      res = await fetch(t.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${t.keys.NewRegistrar}` }, body: JSON.stringify({ query: '{ viewer { id } }' }) });
+    } finally {
+      keys.resolve = resolve;
+    }
+    expect(res.status).toBe(500);
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    const after = await scrape();
+    expect(count(after, 'INTERNAL_SERVER_ERROR') - count(before, 'INTERNAL_SERVER_ERROR')).toBe(1);
+    expect(count(after, 'error') - count(before, 'error')).toBe(0);
+  });
 });
 
 describe('metrics turned off', () => {

@@ -1,24 +1,50 @@
 /**
- * Applies pending migrations and exits: `npm run db:migrate` (after `npm run build`).
- * The gateway does the same at every start; this is for deploy pipelines that migrate first.
- * Database: --database-url or DATABASE_URL (PostgreSQL), else the embedded PGlite under
- * --data-dir, default $DATA_DIR/pglite (DATA_DIR defaults to ./data).
+ * Applies pending migrations and exits: `npm run db:migrate` (after `npm run build`:
+ * `node dist/src/db/migrate.cli.js`). The gateway does the same at every start; this is for deploy
+ * pipelines that migrate first.
+ * Database: as the key commands take it (openCommandDatabase): --database-url, DATABASE_URL or the
+ * config file's databaseUrl (PostgreSQL), else the embedded one of the gateway data directory
+ * --data-dir, $DATA_DIR, the config file's dataDir or ./data (the database is its pglite folder).
+ * A trial passed the gateway's DATA_DIR as --data-dir, which this command took for the PGlite
+ * folder itself, and so migrated a second database, in DATA_DIR, that the gateway never opens.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from './client.js';
+import { openCommandDatabase } from '../auth/create-api-key.js';
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, 'data-dir': { type: 'string' } } });
-  const url = values['database-url'] ?? process.env.DATABASE_URL;
-  const dataDir = values['data-dir'] ?? path.join(process.env.DATA_DIR ?? './data', 'pglite');
-  const db = await openDatabase(url ? { url } : { dataDir });
+const USAGE = `usage: npm run db:migrate -- [--database-url <url>] [--data-dir <dir>]
+       (after npm run build: node dist/src/db/migrate.cli.js ...)
+Applies the migrations the database has not had yet (prisma/migrations) and exits; the gateway does
+the same at every start (under an advisory lock), this is for deploy pipelines that migrate first.
+options: --database-url <url>   PostgreSQL (env DATABASE_URL, else the config file's databaseUrl);
+         --data-dir <dir>       without: the embedded database of the gateway data directory <dir>
+                                (default $DATA_DIR, else the config file's dataDir, else ./data; the
+                                database is <dir>/pglite, created there when there is none yet; stop
+                                an embedded gateway first). The config file is the gateway's:
+                                GATEWAY_CONFIG, else ./gateway.config.json
+         -h, --help             this text
+README: "Production start"`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { 'database-url': { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const db = await openCommandDatabase(values, process.env, { create: true, io: { out: (l) => console.log(l), err: (l) => console.error(l) } });
   await db.close();
   const applied = db.migration?.applied ?? [];
   console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+  return 0;
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exitCode = 1;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  },
+);

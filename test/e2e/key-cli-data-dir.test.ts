@@ -1,5 +1,5 @@
 /**
- * The key commands take the gateway's DATA_DIR (trial defect: `npm run key:create -- --data-dir X`
+ * The key commands and db:migrate take the gateway's DATA_DIR (trial defect: `npm run key:create -- --data-dir X`
  * treated X as the PGlite folder itself, while the gateway keeps its database in X/pglite; given
  * the gateway's DATA_DIR it silently made a second, empty database and the key never worked).
  * Run as processes, as an operator runs them: `--data-dir <DATA_DIR>` and `DATA_DIR=<DATA_DIR>`
@@ -34,11 +34,12 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-/** Runs a key command's compiled entry point in a user's environment (no DATABASE_URL). */
+/** Runs a key command's compiled entry point (or another, `src/...`) in a user's environment (no DATABASE_URL). */
 function run(script: string, args: string[], extraEnv: Record<string, string> = {}): Promise<ProcessResult> {
   const env = { ...process.env };
   for (const k of ['DATABASE_URL', 'DATA_DIR', 'GATEWAY_CONFIG']) delete env[k];
-  return runCompiled(compiled, path.join('src/auth', script), args, { cwd: scratch, env: { ...env, ...extraEnv }, started });
+  const entry = script.startsWith('src/') ? script : path.join('src/auth', script);
+  return runCompiled(compiled, entry, args, { cwd: scratch, env: { ...env, ...extraEnv }, started });
 }
 
 /** What a gateway on DATA_DIR answers the key for `{ viewer { id } }`: the registrar id, or the HTTP status. */
@@ -129,4 +130,27 @@ it("reads the gateway's config file, as the gateway does: its dataDir (a key wen
   expect(broken.code).toBe(1);
   expect(broken.stderr).toContain('GATEWAY_CONFIG names');
   expect(broken.stderr).not.toMatch(/^\s+at /m);
+}, 120_000);
+
+it("db:migrate --data-dir <DATA_DIR> migrates the database the gateway of that DATA_DIR opens, not a second one beside it; --help says so", async () => {
+  // Trial defect: db:migrate took --data-dir for the PGlite folder itself and created a database
+  // in DATA_DIR (PG_VERSION, base/, ...) that the gateway, which opens DATA_DIR/pglite, never reads.
+  const fresh = path.join(scratch, 'migrated');
+  const migrated = await run('src/db/migrate.cli.js', ['--data-dir', fresh]);
+  expect(migrated.stderr).not.toMatch(/^\s+at /m);
+  expect(migrated.code).toBe(0);
+  expect(migrated.stdout).toMatch(/^applied: /);
+  expect(await readdir(fresh)).toEqual(['pglite']);
+  const again = await run('src/db/migrate.cli.js', [], { DATA_DIR: fresh });
+  expect(again.code).toBe(0);
+  expect(again.stdout.trim()).toBe('database is up to date');
+
+  const inner = path.join(dataDir, 'pglite');
+  const itself = await run('src/db/migrate.cli.js', ['--data-dir', inner]);
+  expect(itself.code).toBe(1);
+  expect(itself.stderr).toContain(`${inner} is an embedded database folder, not a gateway data directory`);
+
+  const help = await run('src/db/migrate.cli.js', ['--help']);
+  expect(help.code).toBe(0);
+  expect(help.stdout).toContain('usage: npm run db:migrate');
 }, 120_000);

@@ -12,7 +12,7 @@ import type { BulkSettings } from './config.js';
 import { BulkRunner, type BulkEnv } from './runner.js';
 import { Sealer } from './seal.js';
 import { BulkStore } from './store.js';
-import { bulkJobStream, type BulkJobEventView } from './stream.js';
+import { followJob, type BulkJobEventView } from './stream.js';
 import { submitBulkJob, type BulkRequest } from './submit.js';
 import { countsView, itemView, jobView, type CountsView, type ItemView, type JobView } from './views.js';
 
@@ -90,9 +90,9 @@ export class BulkService {
   }
 
   /** Progress events of the registrar's job (ObjectNotFoundError when it has none with this id). */
-  async follow(registrarId: string, id: string): Promise<AsyncGenerator<BulkJobEventView>> {
+  async follow(registrarId: string, id: string): Promise<AsyncIterableIterator<BulkJobEventView>> {
     if (!(await this.store.find(registrarId, id))) throw new ObjectNotFoundError(`bulk job ${id} does not exist`);
-    return bulkJobStream({ prisma: this.env.prisma, store: this.store, settled: this.runner.events, pollMs: this.settings.idleMs }, id);
+    return followJob({ prisma: this.env.prisma, store: this.store, settled: this.runner.events, pollMs: this.settings.idleMs }, id);
   }
 
 }

@@ -37,7 +37,42 @@ function readItems(prisma: PrismaClient, jobId: string, from: Date | undefined, 
   });
 }
 
-export async function* bulkJobStream(deps: { prisma: PrismaClient; store: BulkStore; settled: EventEmitter; pollMs: number }, jobId: string): AsyncGenerator<BulkJobEventView> {
+/** What a job's stream reads and waits on: the database, this instance's runner's `settled` events, how often to look without one (ms). */
+export interface StreamDeps {
+  prisma: PrismaClient;
+  store: BulkStore;
+  settled: EventEmitter;
+  pollMs: number;
+}
+
+/**
+ * bulkJobStream as an iterator whose return() (a client that unsubscribes or goes away: graphql-ws
+ * calls it while the stream waits for a change) ends the stream at once. An async generator takes
+ * a return() only at its next yield, and the stream yields only on a change: a client that left a
+ * job waiting on its registry (a Joker item: hours) kept its stream reading the database every
+ * `pollMs` for nobody until the job moved.
+ */
+export function followJob(deps: StreamDeps, jobId: string): AsyncIterableIterator<BulkJobEventView> {
+  const stop = new AbortController();
+  const stream = bulkJobStream(deps, jobId, stop.signal);
+  return {
+    next: () => stream.next(),
+    return: (value?: unknown) => {
+      stop.abort();
+      return stream.return(value as undefined);
+    },
+    throw: (err?: unknown) => {
+      stop.abort();
+      return stream.throw(err);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/** The job's events (see the file's comment); ends after the one that shows it finished, or once `signal` aborts (followJob). */
+export async function* bulkJobStream(deps: StreamDeps, jobId: string, signal?: AbortSignal): AsyncGenerator<BulkJobEventView> {
   const first = await deps.store.job(jobId);
   if (!first) return;
   // Per position: 0 nothing sent yet, 1 sent as awaiting the registry, 2 (FINAL) sent final.
@@ -78,15 +113,18 @@ export async function* bulkJobStream(deps: { prisma: PrismaClient; store: BulkSt
         for (let i = 0; i === 0 || i < outcomes.length; i += MAX_OUTCOMES_PER_EVENT) yield { job: view, outcomes: outcomes.slice(i, i + MAX_OUTCOMES_PER_EVENT) };
         last = shown;
       }
-      if (job.finishedAt) return;
+      if (job.finishedAt || signal?.aborted) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, deps.pollMs);
         wake = () => {
           clearTimeout(timer);
+          signal?.removeEventListener('abort', wake!);
           resolve();
         };
+        signal?.addEventListener('abort', wake, { once: true });
       });
       wake = undefined;
+      if (signal?.aborted) return;
     }
   } finally {
     deps.settled.off('settled', onSettled);

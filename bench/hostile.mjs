@@ -14,7 +14,11 @@
  *      seconds (each bomb answered before the next is sent), against /healthz alone and while
  *      the same clients send `{ viewer { id } }` (what any request costs on this machine);
  *   3. the 2 MB request of 1,000 `domain(name: $n)` aliases with a 1.9 MB `$n`: time until it is
- *      answered, and the gateway's resident memory (VmRSS) before and after, and its peak (VmHWM).
+ *      answered, and the gateway's resident memory (VmRSS) before and after, and its peak (VmHWM);
+ *   4. GET /healthz latency while `attackers` graphql-ws connections (the key's) send `ping`
+ *      messages as fast as their sockets take them for `seconds` seconds, with how many pongs
+ *      each got and how it was closed (limits.wsMessages closes one with 1008 at its budget;
+ *      `--gateway` an older build to compare).
  * A request still unanswered after --timeout seconds (default 120) is reported as such.
  * It prints figures; it asserts nothing.
  */
@@ -144,6 +148,36 @@ try {
   const after = memory();
   console.log(
     `2 MB request of 1,000 aliases: answered in ${fmt(bigMs)} (${bigStatus} ${bigCode}); gateway RSS ${before.rss.toFixed(0)} -> ${after.rss.toFixed(0)} MiB (delta ${(after.rss - before.rss).toFixed(0)} MiB), peak ${before.peak.toFixed(0)} -> ${after.peak.toFixed(0)} MiB`,
+  );
+
+  // graphql-ws pings from ATTACKERS connections, each sent as soon as its socket's buffer drains.
+  const flooders = await Promise.all(
+    Array.from({ length: ATTACKERS }, async () => {
+      const ws = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${key}` } }));
+      await new Promise((resolve) => ws.once('message', resolve));
+      const state = { ws, pongs: 0, sent: 0, closed: 'open' };
+      ws.on('message', () => state.pongs++);
+      ws.on('close', (code) => (state.closed = code));
+      ws.on('error', () => undefined);
+      return state;
+    }),
+  );
+  const floodUntil = performance.now() + SECONDS * 1000;
+  const ping = JSON.stringify({ type: 'ping' });
+  const flooding = flooders.map(async (f) => {
+    while (performance.now() < floodUntil && f.ws.readyState === WebSocket.OPEN) {
+      for (let i = 0; i < 200; i++, f.sent++) f.ws.send(ping);
+      await new Promise((r) => (f.ws.bufferedAmount > 1 << 20 ? setTimeout(r, 1) : setImmediate(r)));
+    }
+  });
+  const floodProbes = [];
+  while (performance.now() < floodUntil) floodProbes.push(await healthz());
+  await Promise.all(flooding);
+  for (const f of flooders) f.ws.terminate();
+  console.log(
+    `${ATTACKERS} graphql-ws connections sending pings for ${SECONDS} s: /healthz p50 ${fmt(percentile(floodProbes, 50))}, p99 ${fmt(percentile(floodProbes, 99))}, max ${fmt(Math.max(...floodProbes))} over ${floodProbes.length} probes; pongs ${flooders.map((f) => f.pongs).join(', ')} of ${flooders.map((f) => f.sent).join(', ')} sent; closed ${flooders.map((f) => f.closed).join(', ')}`,
   );
 } finally {
   // A gateway whose event loop is blocked cannot run its SIGTERM handler: kill it after 10 s.

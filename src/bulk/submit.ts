@@ -17,6 +17,7 @@ import { callOf, type Actor, type OperationEnv } from '../operations/run.js';
 import { transferPeriodForms } from '../operations/transfer/transfer-domain.js';
 import type { Period } from '../core/model/index.js';
 import { checkPeriodUnit } from '../validation/values.js';
+import { checkTransferPeriod } from '../operations/transfer/transfer-domain.js';
 import { normalizeDomainName } from '../validation/names.js';
 import type { BulkKind, BulkParams } from './kinds.js';
 import type { Sealer } from './seal.js';
@@ -127,6 +128,7 @@ async function checkBackends(deps: SubmitDeps, actor: Actor, req: BulkRequest, r
     const caps = await deps.env.router.named(name).capabilities(callOf(actor));
     const period = (req.params as { period?: { value: number; unit: 'y' | 'm' } | null }).period;
     if (period) checkPeriodUnit('period', period, caps.periodUnits);
+    if (period && req.kind === 'TRANSFER') checkTransferPeriod('period', period, caps, name);
     if (req.kind === 'REPLACE_TECH_CONTACT' && !caps.contacts) {
       const i = routed.findIndex((r) => r.backend === name);
       throw new ValidationError(itemField(req.kind, i), `${routed[i]!.name} is at registry ${name}, which has no contact objects (no tech contact to replace): leave its domains out`);

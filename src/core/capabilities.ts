@@ -34,6 +34,12 @@ export interface Capabilities {
    * of one info each when that is fewer requests (src/loaders/loaders.ts).
    */
   contactList?: boolean;
+  /**
+   * A transfer request carries the period it adds (EPP, RFC 5731 section 3.2.4). Absent: the
+   * registry takes none (REPP, HeadlessDomains, Joker) and its own rule applies, so a period other
+   * than the default one year is refused (checkTransferPeriod) instead of dropped.
+   */
+  transferPeriod?: boolean;
   /** Registrant metadata (name, e-mail, organisation) kept on the domain itself (HeadlessDomains). */
   registrantInfo?: boolean;
   /** Period units the backend accepts. */

@@ -78,8 +78,9 @@ export class ForbiddenError extends GatewayError {
 /** The backend lacks the capability; thrown before anything is sent. */
 export class UnsupportedByBackendError extends GatewayError {
   readonly code = 'UNSUPPORTED_BY_BACKEND';
-  constructor(backend: string, what: string) {
-    super(`backend "${backend}" does not support ${what}`, { backend });
+  /** `field`: the argument or input field that asked for it, when one did (extensions.field). */
+  constructor(backend: string, what: string, field?: string) {
+    super(`backend "${backend}" does not support ${what}`, field ? { backend, field: clip(field, 128) } : { backend });
   }
 }
 

@@ -1,6 +1,8 @@
 import type { Period, Transfer, TransferOp } from '../../core/model/index.js';
 import { DomainIndex } from '../../domains/domain-index.js';
 import { checkPeriodUnit } from '../../validation/values.js';
+import type { Capabilities } from '../../core/capabilities.js';
+import { UnsupportedByBackendError } from '../../core/errors.js';
 import { callOf, recordOf, runOperation, type Actor, type OperationEnv, type OperationResult, type TransactionRecord } from '../run.js';
 
 /** Normalised arguments of a transfer command (RFC 5731 section 3.2.4). */
@@ -33,6 +35,19 @@ export function transferPeriodForms(op: TransferOp, period: Period | null): { pe
   return { period: { ...TRANSFER_DEFAULT_PERIOD }, sameAs: [null] };
 }
 
+/**
+ * Refuses a transfer period the registry cannot apply: at a backend whose transfer requests carry
+ * none (capabilities.transferPeriod false: REPP, HeadlessDomains, Joker), any period but the
+ * default one year, which was dropped before, so that a client asking for 2 years was told
+ * nothing and got what the registry adds. UnsupportedByBackendError naming `field`, before
+ * anything is written or sent.
+ */
+export function checkTransferPeriod(field: string, period: Period | null, caps: Capabilities, backend: string): void {
+  if (!caps.transferPeriod && !isDefaultPeriod(period)) {
+    throw new UnsupportedByBackendError(backend, 'a transfer period other than one year (its transfers take none: the registry\'s own rule applies; leave period out)', field);
+  }
+}
+
 export interface TransferRecord extends TransactionRecord {
   transfer: Transfer;
 }
@@ -51,7 +66,11 @@ export async function transferDomain(
 ): Promise<OperationResult<TransferRecord>> {
   const { name, authInfo, period } = args;
   const backend = env.router.forDomain(name, 'domainName');
-  if (period) checkPeriodUnit(periodField, period, (await backend.capabilities(callOf(actor))).periodUnits);
+  if (period) {
+    const caps = await backend.capabilities(callOf(actor));
+    checkPeriodUnit(periodField, period, caps.periodUnits);
+    if (op === 'request') checkTransferPeriod(periodField, period, caps, backend.name);
+  }
   // The key compares the request with its default applied; what is sent is the period as given.
   const forms = transferPeriodForms(op, period);
   const keyed = { name, authInfo, period: forms.period };

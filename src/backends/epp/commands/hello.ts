@@ -29,6 +29,7 @@ export function capabilitiesFrom(g: EppGreeting, periodUnits: ReadonlyArray<'y' 
     dnssecDsData: secDns,
     restore: g.extURIs.includes(NS.rgp),
     transferActions: true,
+    transferPeriod: true,
     poll: true,
     balance: false,
     listDomains: false,

@@ -1,0 +1,49 @@
+/**
+ * A transfer period the registry cannot apply is refused, not dropped. REPP, HeadlessDomains and
+ * Joker take no period on a transfer (their own rule applies); `requestTransfer(period: 2 years)`
+ * and `bulkTransfer(period: 2 years)` went through with the period left out, so the client was
+ * told nothing about what it got. Now UNSUPPORTED_BY_BACKEND naming `period`, before anything is
+ * sent or written; one year, the default, is still taken (it is what leaving it out asks for).
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+let t: TestGateway;
+beforeAll(async () => {
+  t = await startTestGateway({ configure: (c) => void (c.poll.enabled = false) });
+}, 120_000);
+afterAll(() => t?.close());
+
+const REQUEST = 'mutation($k: String!, $n: String!, $a: String!, $p: PeriodInput) { requestTransfer(idempotencyKey: $k, domainName: $n, authInfo: $a, period: $p) { transfer { status } } }';
+const BULK = 'mutation($k: String!, $d: [BulkTransferItemInput!]!, $p: PeriodInput) { bulkTransfer(idempotencyKey: $k, domains: $d, period: $p) { job { id } } }';
+const TWO_YEARS = { value: 2, unit: 'YEARS' };
+
+it('requestTransfer with a period other than one year at REPP, HeadlessDomains and Joker: UNSUPPORTED_BY_BACKEND naming period, nothing sent; one year goes to the registry', async () => {
+  const B = t.keys.TheRegistrar!;
+  const hd = `tp-${randomUUID().slice(0, 8)}.hdtest`;
+  const created = await t.gql(t.keys.NewRegistrar!, 'mutation($k: String!, $n: String!) { createDomain(idempotencyKey: $k, input: { name: $n, authInfo: "Right-pw-1", nameservers: [{ name: "ns1.example.net" }] }) { name } }', { k: randomUUID(), n: hd });
+  expect(created.errors).toBeUndefined();
+  for (const [name, registry] of [['domain2.ee', 'sandbox-repp'], [hd, 'sandbox-headless'], ['alpha.joker.test', 'sandbox-joker']]) {
+    const before = await t.upstreamCommands();
+    const r = await t.gql(B, REQUEST, { k: randomUUID(), n: name, a: 'Wrong-pw-1', p: TWO_YEARS });
+    expect(r.errors?.[0]?.extensions, name).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', registry, field: 'period' });
+    expect(r.errors?.[0]?.message).toMatch(/transfer period other than one year/);
+    expect(await t.upstreamCommands(), name).toBe(before);
+  }
+  // One year is what leaving it out asks for: it goes to the registry (which refuses the wrong code).
+  const before = await t.upstreamCommands();
+  const oneYear = await t.gql(B, REQUEST, { k: randomUUID(), n: 'domain2.ee', a: 'Wrong-pw-1', p: { value: 1, unit: 'YEARS' } });
+  expect(oneYear.errors?.[0]?.extensions?.code).not.toBe('UNSUPPORTED_BY_BACKEND');
+  expect(await t.upstreamCommands()).toBeGreaterThan(before);
+});
+
+it('bulkTransfer with a period other than one year and an item at such a registry: refused before the job is written', async () => {
+  const B = t.keys.TheRegistrar!;
+  const key = randomUUID();
+  const before = await t.upstreamCommands();
+  const r = await t.gql(B, BULK, { k: key, p: TWO_YEARS, d: [{ name: 'domain2.ee', authInfo: 'Wrong-pw-1' }] });
+  expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', registry: 'sandbox-repp', field: 'period' });
+  expect(await t.upstreamCommands()).toBe(before);
+  expect(await t.gateway.services.prisma.bulkJob.count({ where: { idempotencyKey: key } })).toBe(0);
+});

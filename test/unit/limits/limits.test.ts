@@ -1,8 +1,8 @@
 /** Limits from config, and what the zero-setup start listens on (issue 8, items 1, 3, 12). */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { DEFAULT_LIMITS, resolveLimits } from '../../../src/limits/limits.js';
 
@@ -34,7 +34,12 @@ describe('limits from config', () => {
 });
 
 describe('listening address', () => {
-  const dir = () => mkdtempSync(join(tmpdir(), 'rgw-config-'));
+  const made: string[] = [];
+  const dir = () => {
+    made.push(mkdtempSync(join(tmpdir(), 'rgw-config-')));
+    return made[made.length - 1]!;
+  };
+  afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   it('is loopback for the zero-setup start (it prints keys and serves /metrics without a token)', () => {
     expect(loadConfig({}, dir()).host).toBe('127.0.0.1');

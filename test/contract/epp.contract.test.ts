@@ -107,6 +107,7 @@ for (const profile of ['contacts', 'nomulus'] as const) {
           dnssecDsData: true,
           restore: true,
           transferActions: true,
+          transferPeriod: true,
           poll: true,
           balance: false,
           listDomains: false,

@@ -42,7 +42,7 @@ for (const profile of ['contacts', 'nomulus'] as const) {
         },
       };
     },
-    capabilities: { contacts: withContacts, hostObjects: true, dnssec: true, dnssecDsData: true, restore: true, transferActions: true, poll: true, balance: false, listDomains: false, contactIdsAssigned: false, contactIdent: false, bulk: false, periodUnits: ['y', 'm'] },
+    capabilities: { contacts: withContacts, hostObjects: true, dnssec: true, dnssecDsData: true, restore: true, transferActions: true, transferPeriod: true, poll: true, balance: false, listDomains: false, contactIdsAssigned: false, contactIdent: false, bulk: false, periodUnits: ['y', 'm'] },
     fresh: (label) => `${label}.${tld}`,
     domainInput: (name) => ({
       name,

@@ -466,6 +466,7 @@ const CASES: Record<string, () => void> = {
       dnssecDsData: true,
       restore: true,
       transferActions: true,
+      transferPeriod: true,
       poll: true,
       balance: false,
       listDomains: false,

@@ -114,14 +114,17 @@ export async function* bulkJobStream(deps: StreamDeps, jobId: string, signal?: A
         last = shown;
       }
       if (job.finishedAt || signal?.aborted) return;
+      // Woken by the runner, the abort or the timer, whichever is first; each takes the others away
+      // (an abort listener left by every timed-out wait piled up on the signal for the job's life).
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, deps.pollMs);
-        wake = () => {
+        const done = () => {
           clearTimeout(timer);
-          signal?.removeEventListener('abort', wake!);
+          signal?.removeEventListener('abort', done);
           resolve();
         };
-        signal?.addEventListener('abort', wake, { once: true });
+        const timer = setTimeout(done, deps.pollMs);
+        wake = done;
+        signal?.addEventListener('abort', done, { once: true });
       });
       wake = undefined;
       if (signal?.aborted) return;

@@ -5,11 +5,11 @@
  * (a Joker item: hours) went on reading the database every pollMs for nobody, and the return()
  * itself did not resolve until the job moved.
  */
-import { EventEmitter } from 'node:events';
+import { EventEmitter, getEventListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { BulkStore } from '../../../src/bulk/store.js';
-import { followJob } from '../../../src/bulk/stream.js';
+import { bulkJobStream, followJob } from '../../../src/bulk/stream.js';
 import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
 
 let db: TestDatabase;
@@ -45,4 +45,19 @@ test("return() while the stream waits for a change ends it: the pending next() i
   settled.emit('settled', job.id);
   expect(settled.listenerCount('settled')).toBe(0);
   expect(store.reads).toBe(readsAtEnd);
+});
+
+test('a stream that waits and looks again and again keeps one abort listener, not one per look', async () => {
+  const store = new CountingStore(db.prisma);
+  const job = await store.create({ registrarId: 'R', idempotencyKey: randomUUID(), kind: 'RENEW', fingerprint: 'f', params: {}, items: [{ name: 'looks.example', backend: 'b', input: null }] });
+  const stop = new AbortController();
+  const stream = bulkJobStream({ prisma: db.prisma, store, settled: new EventEmitter(), pollMs: 1 }, job.id, stop.signal);
+  await stream.next();
+  const waiting = stream.next();
+  const readsBefore = store.reads;
+  while (store.reads < readsBefore + 20) await new Promise((r) => setTimeout(r, 5)); // twenty looks at the unchanged job
+  expect(getEventListeners(stop.signal, 'abort').length).toBeLessThanOrEqual(1);
+  stop.abort();
+  expect(await waiting).toEqual({ done: true, value: undefined });
+  expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
 });

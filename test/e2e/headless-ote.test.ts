@@ -8,7 +8,7 @@
  * racing the machine's load.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,14 @@ import { runOte } from '../../src/ote/runner.js';
 import type { HeadlessSandbox } from '../../src/sandbox/headless/index.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { startGatewayWithHoldableSandbox, whileHeld } from '../helpers/held-sandbox.js';
+
+/** A folder for an archive, removed when the file's tests end. */
+const made: string[] = [];
+const tmp = (prefix: string) => {
+  made.push(mkdtempSync(join(tmpdir(), prefix)));
+  return made[made.length - 1]!;
+};
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const k = () => randomUUID();
 const DOMAIN = 'name sponsor statuses expiresAt lifecycleState nameserverApplyStatus backendApplyStatus nameservers { name } appliedNameservers { name } registrantInfo { name email organization }';
@@ -80,7 +88,7 @@ describe('HeadlessDomains end to end (GraphQL -> HeadlessDomains registrar API o
 
   it('runs the OT&E sequence through the gateway, writes the archive with its fingerprint, and again after sandboxReset', async () => {
     for (const round of [1, 2]) {
-      const out = mkdtempSync(join(tmpdir(), `ote-${round}-`));
+      const out = tmp(`ote-${round}-`);
       const lines: string[] = [];
       // Held: the name-server and cancellation steps meet the pending backend apply the service documents.
       const r = await held(() => runOte({ url: t.gateway.url, apiKey: A, registry: 'sandbox-headless', registrar: 'NewRegistrar', out, operator: { clientName: 'e2e client' }, pollWaitMs: 30_000, log: (l) => lines.push(l) }));
@@ -106,7 +114,7 @@ describe('HeadlessDomains end to end (GraphQL -> HeadlessDomains registrar API o
 
   it('stops at the first step whose evidence does not hold, saying which and why', async () => {
     const lines: string[] = [];
-    const r = await runOte({ url: t.gateway.url, apiKey: A, registry: 'sandbox-epp', registrar: 'NewRegistrar', out: mkdtempSync(join(tmpdir(), 'ote-x-')), operator: {}, log: (l) => lines.push(l) });
+    const r = await runOte({ url: t.gateway.url, apiKey: A, registry: 'sandbox-epp', registrar: 'NewRegistrar', out: tmp('ote-x-'), operator: {}, log: (l) => lines.push(l) });
     expect([r.ok, r.failedStep]).toEqual([false, '1 (status)']);
     expect(lines[0]).toBe('[ 1/12] status       FAILED: sandbox-epp reports no account status (not a HeadlessDomains registry?)');
     expect(lines).toHaveLength(2); // the failure, then the (failed) archive's fingerprint

@@ -3,14 +3,19 @@
  * respected, a lock its process left behind is taken over, whatever way it died.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { lockDataDir } from '../../../src/db/pglite-lock.js';
 
 const linux = existsSync('/proc/self/stat');
-const dir = () => join(mkdtempSync(join(tmpdir(), 'rgw-lock-')), 'pglite');
+const made: string[] = [];
+const dir = () => {
+  made.push(mkdtempSync(join(tmpdir(), 'rgw-lock-')));
+  return join(made[made.length - 1]!, 'pglite');
+};
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 /** Fields 3.. of /proc/<pid>/stat: [0] the state letter, [19] the start time. */
 const statOf = (pid: number) => {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -84,7 +84,7 @@ export function serveGraphqlWs<E extends object>(
         return false;
       }
     };
-    socket.on('ping', () => void spend());
+    socket.on('ping', () => void spend().catch((err: unknown) => logger.error({ err, ...peer }, 'WebSocket message budget failed')));
     let alive = true;
     socket.on('pong', () => (alive = true));
     const ping = setInterval(() => {

@@ -10,14 +10,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/core/clock.js';
 import type { HeadlessSandbox } from '../../src/sandbox/headless/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let t: TestGateway;
 let sandbox: HeadlessSandbox;
 const HOUR = 3_600_000;
+// Registry and gateway count the hour's window on this one clock, held in the middle of a window: on
+// the wall clock a run that met the hour's turn had its checks wait for the next window (within the
+// rate-limit budget) and none refused.
+const clock = new FakeClock(new Date(Math.floor(Date.now() / HOUR) * HOUR + HOUR / 2));
 beforeAll(async () => {
   t = await startTestGateway({
+    clock,
     configure: (c) => {
       c.poll.enabled = false;
       const hd = c.backends.find((b) => b.kind === 'headless') as { sandbox?: { rateLimit?: { limit: number; windowMs: number } }; rateLimit?: { limit: number; windowSeconds: number; pollerShare: number } };

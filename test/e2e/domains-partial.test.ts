@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { FakeClock } from '../../src/core/clock.js';
 import type { ReppSandbox } from '../../src/sandbox/repp/index.js';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from '../helpers/gateway.js';
 import { reppSeededNames } from '../helpers/repp-seed.js';
@@ -23,8 +24,13 @@ const run = `p${randomUUID().slice(0, 6)}`;
 const hd = Array.from({ length: 10 }, (_, i) => `${run}-hd${i}.hdtest`);
 const tld = Array.from({ length: 3 }, (_, i) => `${run}-epp${i}.tld`);
 
+// Registry and gateway count the hour's window on this one clock, held in the middle of a window
+// (on the wall clock a run at the hour's turn finds the share renewed).
+const clock = new FakeClock(new Date(Math.floor(Date.now() / HOUR) * HOUR + HOUR / 2));
+
 beforeAll(async () => {
   t = await startTestGateway({
+    clock,
     configure: (c) => {
       c.poll.enabled = false;
       const h = c.backends.find((b) => b.kind === 'headless') as { sandbox?: { rateLimit?: { limit: number; windowMs: number } }; rateLimit?: { limit: number; windowSeconds: number; pollerShare: number } };

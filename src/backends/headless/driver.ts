@@ -17,6 +17,7 @@ import { ForbiddenError } from '../../core/errors.js';
 import type * as M from '../../core/model/index.js';
 import type { BackendLimits } from '../../core/port.js';
 import type { Driver, DriverCall } from '../driver.js';
+import type { Clock } from '../../core/clock.js';
 import type { Timer } from '../repp/retry.js';
 import { parseAuditRow } from './codec.js';
 import * as cmd from './commands.js';
@@ -48,14 +49,17 @@ export class HeadlessDriver implements Driver {
   private readonly shared?: SharedRateCounts;
 
   /**
-   * @param opts.timer sleeps and time (now(): ms since the epoch); default setTimeout and Date.now()
+   * @param opts.clock the gateway's clock (DriverDeps.clock): the registry's rate-limit windows are
+   *   counted on it (budget.ts), as the in-process sandbox counts them on the same clock; default the system's
+   * @param opts.timer sleeps and time (now(): ms since the epoch; tests only, taking precedence over
+   *   `clock` for the windows); default setTimeout and the clock
    * @param opts.redis the deployment's Redis (REDIS_URL) and key prefix (REDIS_PREFIX): the
    *   registry's rate limit is then shared out across every instance, not per instance
    * @param opts.logger where a Redis outage is reported (required with `redis`)
    */
   constructor(
     private readonly config: HeadlessBackendConfig,
-    private readonly opts: { timer?: Timer; env?: NodeJS.ProcessEnv; redis?: { url: string; keyPrefix: string }; logger?: Logger } = {},
+    private readonly opts: { clock?: Clock; timer?: Timer; env?: NodeJS.ProcessEnv; redis?: { url: string; keyPrefix: string }; logger?: Logger } = {},
   ) {
     this.name = config.name;
     if (opts.redis) {
@@ -183,7 +187,7 @@ export class HeadlessDriver implements Driver {
           rateLimitBudgetMs: this.config.rateLimitBudgetMs,
           rateLimit: this.config.rateLimit,
         },
-        { backend: this.name, timer: this.opts.timer, shared: this.shared && { counts: this.shared, account: registrarId } },
+        { backend: this.name, timer: this.opts.timer, clock: this.opts.clock, shared: this.shared && { counts: this.shared, account: registrarId } },
       );
       this.clients.set(registrarId, c);
     }

@@ -16,6 +16,7 @@
  * command log records its refusal (FAILED) and the idempotency key is free to send again.
  */
 import type http from 'node:http';
+import type { Clock } from '../../core/clock.js';
 import { LIMIT_EXCEEDED, UpstreamRateLimitedError, UpstreamUnavailableError } from '../../core/errors.js';
 import { retryAfterMs, systemTimer, type Timer } from '../repp/retry.js';
 import { HeadlessRateBudget, type RateLane, type RateLimitShape, type SharedRateCounts } from './budget.js';
@@ -65,18 +66,22 @@ export class HeadlessHttpClient {
 
   /**
    * @param opts.timer sleeps and time; its now() must be ms since the epoch (the registry's windows
-   *   are), as a test's fake clock gives. Default: setTimeout and Date.now().
+   *   are), as a test's fake clock gives. Default: setTimeout, and the clock for the windows.
+   * @param opts.clock the gateway's clock, on which the rate-limit windows are counted when no timer
+   *   is given (the in-process sandbox counts its windows on the same clock). Default the system's.
    * @param opts.shared with Redis: the backend's counts shared by every instance, and this account's
    *   gateway registrar id (budget.ts)
    */
   constructor(
     private readonly endpoint: HeadlessEndpoint,
-    private readonly opts: { backend?: string; timer?: Timer; shared?: { counts: SharedRateCounts; account: string } } = {},
+    private readonly opts: { backend?: string; timer?: Timer; clock?: Clock; shared?: { counts: SharedRateCounts; account: string } } = {},
   ) {
     this.base = new URL(endpoint.url);
     const timer = opts.timer;
     // Not systemTimer.now() (performance.now(): since this process started): the windows are the registry's, on the epoch.
-    this.budget = new HeadlessRateBudget(endpoint.rateLimit, timer ? () => timer.now() : Date.now, opts.shared);
+    const clock = opts.clock;
+    const epochMs = timer ? () => timer.now() : clock ? () => clock.now().getTime() : Date.now;
+    this.budget = new HeadlessRateBudget(endpoint.rateLimit, epochMs, opts.shared);
     this.agent = keepAliveAgent(this.base, endpoint.tls, 4);
   }
 

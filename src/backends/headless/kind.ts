@@ -7,7 +7,7 @@ export const headlessKind: BackendKind<HeadlessBackendConfig> = {
   kind: 'headless',
   ownCredentials: true,
   validate: validateHeadlessConfig,
-  driver: (cfg, deps) => new HeadlessDriver(cfg, { logger: deps.logger, redis: deps.redis, timer: deps.timer }),
+  driver: (cfg, deps) => new HeadlessDriver(cfg, { clock: deps.clock, logger: deps.logger, redis: deps.redis, timer: deps.timer }),
   async startSandbox(cfg, ctx) {
     const { HeadlessSandbox } = await import('../../sandbox/headless/index.js');
     const { certificates } = await import('../../sandbox/repp/tls.js');

@@ -95,7 +95,7 @@ export interface GatewayConfig {
    * most commands one request has at one backend at once (default 8, and never more than the
    * account's sessions: src/fanout/scheduler.ts); maxSubscriptions: open subscriptions per
    * WebSocket connection; the operation limits (tokens, depth, aliases, directives, cost, errors
-   * per answer, the per-key rate limit) are described, with their defaults, in src/limits/limits.ts.
+   * per answer, the per-key rate limit, WebSocket messages and connections) are described, with their defaults, in src/limits/limits.ts.
    */
   limits: {
     maxDepth: number;
@@ -110,6 +110,8 @@ export interface GatewayConfig {
     maxErrors?: number;
     rateLimit?: { points: number; durationSec: number } | false;
     wsMessages?: { messages: number; durationSec: number };
+    wsConnectionsPerKey?: number;
+    wsConnectionsPerAddress?: number;
   };
   /**
    * API keys: how often open WebSocket connections are checked against revocation besides when a

@@ -8,6 +8,7 @@ import { DocumentCache } from './documents.js';
 import { formatAll, type FormatError } from './errors.js';
 import type { Operation, Operations } from '../observe/operations.js';
 import { sharedSubscribe } from './shared-subscribe.js';
+import { ConnectionSlots, TRY_AGAIN_LATER } from './ws-connections.js';
 import { serveGraphqlWs } from './ws-server.js';
 
 /**
@@ -48,7 +49,9 @@ const errorsOf = (result: unknown) => (typeof result === 'object' && result !== 
  * the API key (from connection_init, or the upgrade request's Authorization header), the same
  * limits (`limits`: tokens, document rules, cost, rate), the same error format, revocation
  * (a revoked key's connections close with 4403), and the same counting and tracing of operations
- * (`operations`). Socket and protocol errors go to the JSON logger (ws-server.ts).
+ * (`operations`). A key holds at most `limits.wsConnectionsPerKey` connections open at once on
+ * this instance: the connection_init beyond is refused with close 1013 (Try Again Later) and a
+ * reason naming the limit. Socket and protocol errors go to the JSON logger (ws-server.ts).
  */
 export function useWebSocket(opts: {
   schema: GraphQLSchema;
@@ -63,6 +66,8 @@ export function useWebSocket(opts: {
   const documents = new DocumentCache(schema, limits.validationRules, limits.parseOptions);
   const format = (errors: readonly GraphQLError[]) => formatAll(formatError, errors, limits.limits.maxErrors);
   const shared = sharedSubscribe((context) => (context as GatewayContext).registrar.id);
+  const perKey = new ConnectionSlots(limits.limits.wsConnectionsPerKey);
+  const tooManyForKey = `too many WebSocket connections for this API key: at most ${perKey.max} open at once (limits.wsConnectionsPerKey)`;
   /** Settles the operation `id` of a connection (once; later errors of a running subscription are not counted again). */
   const settle = (state: ConnectionState, id: string, errors?: readonly GraphQLError[]): undefined => {
     state.operations?.get(id)?.end(errors);
@@ -82,6 +87,15 @@ export function useWebSocket(opts: {
         // number or an object is refused as a wrong key is, not read as its first or joined value.
         const caller = await authenticate(services.apiKeys, connectionAuthorization(params, ctx.extra.request));
         if (!caller) return false; // graphql-ws closes with 4403 Forbidden
+        const { socket } = ctx.extra;
+        // Closed while its key was looked up: its close has run already (onClose included), so
+        // nothing taken or watched for it now would ever be given back.
+        if (socket.readyState !== socket.OPEN) return false;
+        if (!perKey.hold(caller.keyId, socket)) {
+          services.logger.warn({ remoteAddress: ctx.extra.request.socket.remoteAddress, keyId: caller.keyId, limit: perKey.max }, 'WebSocket connection refused (1013): the key holds as many open connections as limits.wsConnectionsPerKey allows');
+          socket.close(TRY_AGAIN_LATER, tooManyForKey);
+          return false; // graphql-ws's own close (4403) finds the socket closing already
+        }
         ctx.extra.caller = caller;
         ctx.extra.unwatch = revocations.watch(caller.keyId, () => ctx.extra.socket.close(4403, 'Forbidden: the API key was revoked'));
         return true;
@@ -137,6 +151,6 @@ export function useWebSocket(opts: {
     },
     opts.wsServer,
     services.logger,
-    limits.limits.wsMessages,
+    limits.limits,
   );
 }

@@ -12,6 +12,8 @@ import { CloseCode, DEPRECATED_GRAPHQL_WS_PROTOCOL, GRAPHQL_TRANSPORT_WS_PROTOCO
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
 import { rateLimiterFlexible } from '../core/lazy-modules.js';
+import type { Limits } from '../limits/limits.js';
+import { ConnectionSlots } from './ws-connections.js';
 
 /** What graphql-ws hands the hooks as `ctx.extra`: the socket and its upgrade request. */
 export interface SocketExtra {
@@ -21,11 +23,8 @@ export interface SocketExtra {
 
 const INTERNAL = 'Internal server error';
 
-/** The most messages one connection may send per window (config `limits.wsMessages`, README "Limits"). */
-export interface WsMessageLimit {
-  messages: number;
-  durationSec: number;
-}
+/** The socket-level limits (config `limits.wsMessages` and `limits.wsConnectionsPerAddress`, README "Limits"). */
+export type WsSocketLimits = Pick<Limits, 'wsMessages' | 'wsConnectionsPerAddress'>;
 
 /** WebSocket close code 1008, Policy Violation (RFC 6455 section 7.4.1): what a connection over its message budget is closed with. */
 export const POLICY_VIOLATION = 1008;
@@ -37,26 +36,45 @@ export const POLICY_VIOLATION = 1008;
  * `durationSec` (rate-limiter-flexible, in memory: the budget is the connection's, which lives on
  * one instance); the first one beyond closes it with 1008 before it is read, so a flood of pings
  * or refused subscribes, each cheap but answered, cannot hold the event loop from other clients.
+ * One remote address (the TCP peer's: no X-Forwarded-For is read) may hold
+ * `wsConnectionsPerAddress` connections open at once, authenticated or not, from the upgrade to
+ * the close; the upgrade beyond is answered HTTP 429 Too Many Requests (RFC 6585 section 4) and
+ * never becomes a WebSocket. A connection that never sends connection_init is closed by
+ * graphql-ws after its connectionInitWaitTimeout (3 s, 4408), which frees its slot.
  * Answers `dispose()`, which closes every socket (1001) and the server.
  */
 export function serveGraphqlWs<E extends object>(
   options: ServerOptions<Record<string, unknown>, SocketExtra & E>,
   wsServer: WebSocketServer,
   logger: Logger,
-  messageLimit: WsMessageLimit,
+  limits: WsSocketLimits,
   keepAliveMs = 12_000,
 ): { dispose(): Promise<void> } {
   const server = makeServer(options);
+  const messageLimit = limits.wsMessages;
   const { RateLimiterMemory } = rateLimiterFlexible();
   const budget = new RateLimiterMemory({ points: messageLimit.messages, duration: messageLimit.durationSec });
   const tooMany = `too many messages: at most ${messageLimit.messages} per ${messageLimit.durationSec} s`;
   let connections = 0;
+  const perAddress = new ConnectionSlots(limits.wsConnectionsPerAddress);
+  const addressOf = (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
+  const tooManyFromAddress = `too many WebSocket connections from this address: at most ${perAddress.max} open at once (limits.wsConnectionsPerAddress)`;
   wsServer.options.handleProtocols = handleProtocols;
+  // Decided before the upgrade completes: ws runs completeUpgrade, and so emits 'connection' (which
+  // takes the slot), synchronously after this callback, so no other upgrade comes in between.
+  wsServer.options.verifyClient = ({ req }: { req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string, headers?: Record<string, string>) => void) => {
+    const address = addressOf(req);
+    if (perAddress.admits(address)) return done(true);
+    logger.warn({ remoteAddress: address, limit: perAddress.max }, 'WebSocket upgrade refused (429): more open connections from this address than limits.wsConnectionsPerAddress allows');
+    done(false, 429, tooManyFromAddress, { 'Content-Type': 'text/plain; charset=utf-8' });
+  };
   wsServer.on('error', (err) => {
     logger.error({ err }, 'WebSocket server error: closing its connections');
     for (const client of wsServer.clients) client.close(CloseCode.InternalServerError, INTERNAL);
   });
   wsServer.on('connection', (socket, request) => {
+    // Cannot fail after verifyClient admitted it (nothing ran in between); held until 'close'.
+    perAddress.hold(addressOf(request), socket);
     const requested = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     const peer = { remoteAddress: request.socket.remoteAddress, protocol: socket.protocol };
     if (socket.protocol !== GRAPHQL_TRANSPORT_WS_PROTOCOL && requested.includes(DEPRECATED_GRAPHQL_WS_PROTOCOL)) {

@@ -33,6 +33,29 @@ export interface Limits {
    * More than maxSubscriptions, so a client may open all its subscriptions at once.
    */
   wsMessages: { messages: number; durationSec: number };
+  /**
+   * Per API key: graphql-ws connections it may hold open at once on this instance, counted from
+   * its connection_ack to its close (src/http/websocket.ts); the connection_init beyond is refused
+   * with close 1013 (Try Again Later). A client multiplexes up to maxSubscriptions operations on one
+   * connection, and graphql-ws's client opens one per client object: an integration needs about one
+   * per process, so 32 is room for 32 workers of one key behind a load balancer's one instance
+   * (3,200 subscriptions), far beyond what a registrar's tools hold, and an idle connection with a
+   * subscription costs some 60-90 KiB (bench:poll: 1,000 subscribers, +60-90 MiB of RSS).
+   * Counted per instance, in memory: a count shared in Redis would be left holding the slots of an
+   * instance that crashed (no close runs there) until something expired them; with N instances
+   * behind a load balancer a key may hold up to N times this.
+   */
+  wsConnectionsPerKey: number;
+  /**
+   * Per remote address (the TCP peer's, `socket.remoteAddress`: the gateway has no trusted-proxy
+   * setting, so behind a reverse proxy every client shares the proxy's address), graphql-ws
+   * connections open at once on this instance, authenticated or not, counted from the upgrade to
+   * the close (src/http/ws-server.ts); the upgrade beyond is answered HTTP 429 before it becomes
+   * a WebSocket, so no key is looked up. 256: eight keys at their `wsConnectionsPerKey` behind one
+   * office's or one cloud NAT's address, while one host cannot hold the process's sockets and
+   * memory (some 20 MiB at 60-90 KiB each) from everyone else. Per instance, as wsConnectionsPerKey.
+   */
+  wsConnectionsPerAddress: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -50,13 +73,15 @@ export const DEFAULT_LIMITS: Limits = {
   // subscribe and a complete per operation and a ping now and then; a flood of pings (each
   // answered, none counted by the key's rate limit) held /healthz for 2.4 s at the median.
   wsMessages: { messages: 1000, durationSec: 10 },
+  wsConnectionsPerKey: 32,
+  wsConnectionsPerAddress: 256,
 };
 
 /** The configured limits over the defaults; throws on a value that is not a positive integer. */
 export function resolveLimits(config: Pick<GatewayConfig, 'limits'>): Limits {
   const given = config.limits ?? {};
   const limits: Limits = { ...DEFAULT_LIMITS };
-  for (const name of ['maxTokens', 'maxDepth', 'maxAliases', 'maxDirectives', 'maxFields', 'maxCost', 'maxErrors'] as const) {
+  for (const name of ['maxTokens', 'maxDepth', 'maxAliases', 'maxDirectives', 'maxFields', 'maxCost', 'maxErrors', 'wsConnectionsPerKey', 'wsConnectionsPerAddress'] as const) {
     const v = given[name];
     if (v === undefined) continue;
     if (!Number.isInteger(v) || v < 1) throw new ConfigError(`config: limits.${name} must be a whole number, 1 or more`);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
+import { ConfigError } from '../../../src/config-error.js';
 import { DEFAULT_LIMITS, resolveLimits } from '../../../src/limits/limits.js';
 
 const base = { maxDepth: 12, maxBatch: 500 };
@@ -24,6 +25,16 @@ describe('limits from config', () => {
     expect(() => resolveLimits({ limits: { ...base, wsMessages: { messages: 100, durationSec: 1 } } })).toThrow(/limits.wsMessages.messages \(100\) must be more than limits.maxSubscriptions \(100\)/);
     expect(() => resolveLimits({ limits: { ...base, maxSubscriptions: 5, wsMessages: { messages: 0, durationSec: 1 } } })).toThrow(/limits.wsMessages must be/);
     expect(() => resolveLimits({ limits: { ...base, wsMessages: { messages: 500, durationSec: 0.5 } } })).toThrow(/limits.wsMessages must be/);
+  });
+
+  it('a key may hold 32 WebSocket connections open on an instance, an address 256, by default; each takes a whole number of 1 or more', () => {
+    expect(resolveLimits({ limits: base })).toMatchObject({ wsConnectionsPerKey: 32, wsConnectionsPerAddress: 256 });
+    expect(resolveLimits({ limits: { ...base, wsConnectionsPerKey: 4, wsConnectionsPerAddress: 1000 } })).toMatchObject({ wsConnectionsPerKey: 4, wsConnectionsPerAddress: 1000 });
+    for (const bad of [0, -1, 2.5, '8', null, Number.POSITIVE_INFINITY]) {
+      expect(() => resolveLimits({ limits: { ...base, wsConnectionsPerKey: bad as number } })).toThrow(ConfigError);
+      expect(() => resolveLimits({ limits: { ...base, wsConnectionsPerKey: bad as number } })).toThrow('config: limits.wsConnectionsPerKey must be a whole number, 1 or more');
+      expect(() => resolveLimits({ limits: { ...base, wsConnectionsPerAddress: bad as number } })).toThrow('config: limits.wsConnectionsPerAddress must be a whole number, 1 or more');
+    }
   });
 
   it('refuse values that are not whole numbers of 1 or more', () => {

@@ -27,7 +27,12 @@ const DATABASE_URL = databaseUrlArg();
 const stack = await startStack({
   databaseUrl: DATABASE_URL,
   port: PORT,
-  configure: () => ({ poll: { intervalMs: INTERVAL, leaseMs: Math.max(10_000, INTERVAL * 3) } }),
+  // Every subscriber connects from this one address with one of two keys: room for all of them
+  // (the defaults, 32 per key and 256 per address, are for integrators, not for this crowd).
+  configure: () => ({
+    poll: { intervalMs: INTERVAL, leaseMs: Math.max(10_000, INTERVAL * 3) },
+    limits: { wsConnectionsPerKey: SUBSCRIBERS, wsConnectionsPerAddress: SUBSCRIBERS },
+  }),
   env: { POLL_INTERVAL_MS: String(INTERVAL) },
 });
 const { keys } = stack;

@@ -18,7 +18,11 @@
  *   4. GET /healthz latency while `attackers` graphql-ws connections (the key's) send `ping`
  *      messages as fast as their sockets take them for `seconds` seconds, with how many pongs
  *      each got and how it was closed (limits.wsMessages closes one with 1008 at its budget;
- *      `--gateway` an older build to compare).
+ *      `--gateway` an older build to compare);
+ *   5. one address opening `sockets` (default 1,000) graphql-ws connections at once, each sending
+ *      connection_init with the key as soon as it is open: how many were acknowledged, refused at
+ *      the upgrade (429, limits.wsConnectionsPerAddress) or closed at connection_init (1013,
+ *      limits.wsConnectionsPerKey), and the gateway's resident memory before and with them open.
  * A request still unanswered after --timeout seconds (default 120) is reported as such.
  * It prints figures; it asserts nothing.
  */
@@ -36,6 +40,7 @@ const argOf = (name, dflt) => {
 };
 const SECONDS = Number(argOf('seconds', 5));
 const ATTACKERS = Number(argOf('attackers', 4));
+const SOCKETS = Number(argOf('sockets', 1000));
 const TIMEOUT_MS = Number(argOf('timeout', 120)) * 1000;
 const GATEWAY = argOf('gateway', GATEWAY_MAIN);
 const PORT = Number(argOf('port', await freePort()));
@@ -178,6 +183,33 @@ try {
   for (const f of flooders) f.ws.terminate();
   console.log(
     `${ATTACKERS} graphql-ws connections sending pings for ${SECONDS} s: /healthz p50 ${fmt(percentile(floodProbes, 50))}, p99 ${fmt(percentile(floodProbes, 99))}, max ${fmt(Math.max(...floodProbes))} over ${floodProbes.length} probes; pongs ${flooders.map((f) => f.pongs).join(', ')} of ${flooders.map((f) => f.sent).join(', ')} sent; closed ${flooders.map((f) => f.closed).join(', ')}`,
+  );
+
+  // One address, one key, SOCKETS connections at once; each resolves with what became of it first.
+  const rssBefore = memory().rss;
+  const init = JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${key}` } });
+  const sockets = await Promise.all(
+    Array.from({ length: SOCKETS }, () =>
+      new Promise((resolve) => {
+        const ws = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+        const done = (outcome) => resolve({ ws, outcome });
+        ws.on('unexpected-response', (req, res) => {
+          done(`HTTP ${res.statusCode}`);
+          req.destroy();
+        });
+        ws.on('error', (err) => done(`error ${err.message}`));
+        ws.on('open', () => ws.send(init));
+        ws.on('message', (d) => JSON.parse(String(d)).type === 'connection_ack' && done('acknowledged'));
+        ws.on('close', (code) => done(`closed ${code}`));
+      }),
+    ),
+  );
+  const rssHeld = memory().rss;
+  const tally = {};
+  for (const { outcome } of sockets) tally[outcome] = (tally[outcome] ?? 0) + 1;
+  for (const { ws } of sockets) ws.terminate();
+  console.log(
+    `${SOCKETS} graphql-ws connections at once from one address with one key: ${Object.entries(tally).map(([k, n]) => `${n} ${k}`).join(', ')}; gateway RSS ${rssBefore.toFixed(0)} MiB before, ${rssHeld.toFixed(0)} MiB with them (delta ${(rssHeld - rssBefore).toFixed(0)} MiB)`,
   );
 } finally {
   // A gateway whose event loop is blocked cannot run its SIGTERM handler: kill it after 10 s.

@@ -41,14 +41,10 @@ export class ConnectionSlots {
     this.open.set(holder, this.held(holder) + 1);
     socket.once('close', () => {
       const left = this.held(holder) - 1;
+      // A holder whose last connection closed is forgotten: the map holds only holders with open ones.
       if (left > 0) this.open.set(holder, left);
       else this.open.delete(holder);
     });
     return true;
-  }
-
-  /** Holders with at least one open connection (a holder whose last connection closed is forgotten). */
-  get holders(): number {
-    return this.open.size;
   }
 }

@@ -73,6 +73,13 @@ export interface Driver {
    */
   periodRefusal?(name: string, period: M.Period): string | null;
 
+  /**
+   * The calendar day (YYYY-MM-DD) the registry takes a renewal's current expiry as, and compares
+   * with the domain's: REPP's `exp_date` is the day in the registry's time zone. Absent: the UTC
+   * date, as EPP's curExpDate (RFC 5731 section 3.2.3).
+   */
+  expiryDay?(d: Date): string;
+
   checkDomains: Op<[names: string[]], M.CheckResult[]>;
   infoDomain: Op<[name: string, authInfo?: string | null], M.Domain>;
   createDomain: Op<[input: M.DomainCreateInput], M.DomainCreated>;

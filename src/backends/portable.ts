@@ -10,12 +10,15 @@
  * 4. one command event per port call (onCommand) with the typed command name, the transaction
  *    ids, the result code and the duration,
  * 5. masking of the account's and the call's secrets in every message it passes on,
- * 6. the stable code of the failure in the event (INTERNAL_SERVER_ERROR for anything unexpected).
+ * 6. the stable code of the failure in the event (INTERNAL_SERVER_ERROR for anything unexpected),
+ * 7. a renewal refused for its stale current expiry told apart from other refusals with the same
+ *    code, as ExpiryMismatchError (renewDomain).
  */
 import type { Capabilities } from '../core/capabilities.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { changesState, type CommandName } from '../core/commands.js';
-import { ForbiddenError, GatewayError, UnsupportedByBackendError, UpstreamRateLimitedError, UpstreamUnavailableError, ValidationError } from '../core/errors.js';
+import { ExpiryMismatchError, ForbiddenError, GatewayError, RegistryError, UnsupportedByBackendError, UpstreamRateLimitedError, UpstreamUnavailableError, ValidationError } from '../core/errors.js';
+import { utcDate } from '../core/time.js';
 import type * as M from '../core/model/index.js';
 import type { BackendLimits, ListPage, RegistryPort } from '../core/port.js';
 import type { Attempt, Driver, DriverCall } from './driver.js';
@@ -134,6 +137,11 @@ export class PortableBackend implements RegistryPort {
     if (why) throw new ValidationError(field, `${why} at registry "${this.name}"`);
   }
 
+  /** The driver's day of a current expiry (Driver.expiryDay), the UTC date where it has none. */
+  expiryDay(d: Date): string {
+    return this.driver.expiryDay?.(d) ?? utcDate(d);
+  }
+
   // ---- domains ----
   /**
    * Check commands of at most `limits.checkNames` names each, sent in parallel (within the
@@ -154,8 +162,34 @@ export class PortableBackend implements RegistryPort {
   createDomain(ctx: M.CallContext, input: M.DomainCreateInput) {
     return this.run(ctx, 'domain:create', { objectName: input.name, secrets: [input.authInfo], needs: createNeeds(input) }, (c) => this.driver.createDomain(c, input));
   }
-  renewDomain(ctx: M.CallContext, input: M.DomainRenewInput) {
-    return this.run(ctx, 'domain:renew', { objectName: input.name }, (c) => this.driver.renewDomain(c, input));
+  async renewDomain(ctx: M.CallContext, input: M.DomainRenewInput) {
+    try {
+      return await this.run(ctx, 'domain:renew', { objectName: input.name }, (c) => this.driver.renewDomain(c, input));
+    } catch (e) {
+      throw (await this.expiryMismatch(ctx, input, e)) ?? e;
+    }
+  }
+
+  /**
+   * A renewal's refusal as ExpiryMismatchError (BAD_USER_INPUT naming input.currentExpiry) when the
+   * current expiry sent is not the domain's, else null (the refusal stands as it is). Registries
+   * answer a stale curExpDate with a parameter code that other refusals share (Nomulus 2004, also
+   * for a period past ten years; REPP 2306; HeadlessDomains' expiry_mismatch, mapped to 2306), so the
+   * domain is read (one info command, on this path only) and its expiry's day compared with the
+   * one sent (Driver.expiryDay). A read that fails leaves the refusal as it is.
+   */
+  private async expiryMismatch(ctx: M.CallContext, input: M.DomainRenewInput, e: unknown): Promise<ExpiryMismatchError | null> {
+    const code = e instanceof RegistryError ? e.details.upstreamCode : undefined;
+    if (code !== 2004 && code !== 2306) return null;
+    let actual: Date | null;
+    try {
+      actual = (await this.infoDomain(ctx, input.name)).data.expiresAt ?? null;
+    } catch {
+      return null;
+    }
+    if (!actual || this.expiryDay(actual) === this.expiryDay(input.currentExpiry)) return null;
+    const { upstreamCode, upstreamMessage } = (e as RegistryError).details;
+    return new ExpiryMismatchError(this.expiryDay(input.currentExpiry), this.expiryDay(actual), 'input.currentExpiry', { upstreamCode, upstreamMessage, backend: this.name });
   }
   updateDomain(ctx: M.CallContext, input: M.DomainUpdateInput) {
     return this.run(ctx, 'domain:update', { objectName: input.name, secrets: [input.authInfo], needs: updateNeeds(input) }, (c) => this.driver.updateDomain(c, input));

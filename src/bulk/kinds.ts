@@ -53,7 +53,7 @@ export async function runItem(env: OperationEnv, actor: Actor, kind: BulkKind, p
     case 'RENEW': {
       const { period } = params as BulkParams['RENEW'];
       const currentExpiry = input.currentExpiry ? new Date(input.currentExpiry) : null;
-      return (await renewDomain(env, actor, { name, period, currentExpiry }, 'period')).result;
+      return (await renewDomain(env, actor, { name, period, currentExpiry }, 'period', 'currentExpiry')).result;
     }
     case 'TRANSFER': {
       const { period } = params as BulkParams['TRANSFER'];

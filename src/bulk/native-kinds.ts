@@ -12,14 +12,14 @@
  * requestTransfer (expiry moved from the noted one; the domain ours since the mark) first.
  */
 import { addPeriod, asDate, utcDate } from '../core/time.js';
-import { ParameterPolicyError, UpstreamFailureError, ValidationError, registryErrorFor } from '../core/errors.js';
+import { ExpiryMismatchError, UpstreamFailureError, ValidationError, registryErrorFor } from '../core/errors.js';
 import type { CallContext } from '../core/model/index.js';
 import type { RegistryPort } from '../core/port.js';
 import type { BulkJob } from '../db/generated/client.js';
 import { DomainIndex } from '../domains/domain-index.js';
 import * as reconcileDomain from '../idempotency/reconcile/domain.js';
 import * as reconcileTransfer from '../idempotency/reconcile/transfer.js';
-import { sameDay, type ReconcileFn, type ReconcileInput, type Verdict } from '../idempotency/reconcile/types.js';
+import { type ReconcileFn, type ReconcileInput, type Verdict } from '../idempotency/reconcile/types.js';
 import { mapLimit } from '../backends/concurrency.js';
 import { recordOf, type OperationEnv } from '../operations/run.js';
 import type { BulkParams } from './kinds.js';
@@ -156,7 +156,8 @@ export async function renew(r: NativeRun): Promise<void> {
       const cur = asDate((await r.port.infoDomain(r.readCall, item.name)).data.expiresAt);
       const given = asDate((item.input as { currentExpiry?: string } | null)?.currentExpiry);
       if (!cur) return r.fail(item, new ValidationError('domains', 'the registry gave no expiry date for this domain'));
-      if (given && !sameDay(given, cur)) return r.fail(item, new ParameterPolicyError(`currentExpiry ${utcDate(given)} is not the domain's expiry (${utcDate(cur)}): nothing was sent`));
+      const day = (d: Date) => r.port.expiryDay?.(d) ?? utcDate(d);
+      if (given && day(given) !== day(cur)) return r.fail(item, new ExpiryMismatchError(day(given), day(cur), 'currentExpiry'));
       ready.push({ item, cur });
     } catch (err) {
       failOrRetry(r, item, err);

@@ -60,6 +60,37 @@ export class ValidationError extends GatewayError {
   }
 }
 
+/**
+ * A renewal whose current expiry is not the domain's (RFC 5731 section 3.2.3: the server rejects a
+ * <renew> whose curExpDate is not the domain's expiry date). BAD_USER_INPUT naming `field`
+ * (`input.currentExpiry`; a bulk item's `currentExpiry`) on every backend, whichever way it was
+ * found: the registry's refusal (Nomulus 2004 "The current expiration date is incorrect", REPP 2306
+ * "given and current expire dates do not match", HeadlessDomains 409 expiry_mismatch), whose code
+ * and message stay in `upstreamCode` / `upstreamMessage`, or the gateway's own comparison before
+ * sending (Joker, whose renewals name no current expiry; a REPP native bulk renewal). `given` and
+ * `actual` are the calendar days compared (YYYY-MM-DD, as the registry compares them: UTC, REPP's
+ * time zone). Nothing was renewed. Under the idempotency key it is kept as any registry refusal
+ * is (replayed to a retry) when the registry refused it, and not kept when the gateway did: send
+ * the corrected request under a new key.
+ */
+export class ExpiryMismatchError extends ValidationError {
+  constructor(
+    readonly given: string,
+    readonly actual: string,
+    field = 'input.currentExpiry',
+    upstream: Pick<ErrorDetails, 'upstreamCode' | 'upstreamMessage' | 'backend'> = {},
+  ) {
+    super(field, `${given} does not match the domain's actual expiry (${actual}): nothing was renewed`);
+    Object.assign(this.details, upstream);
+  }
+
+  /** The same refusal naming another field (a bulk item's `currentExpiry`). */
+  at(field: string): ExpiryMismatchError {
+    const { upstreamCode, upstreamMessage, backend } = this.details;
+    return new ExpiryMismatchError(this.given, this.actual, field, { upstreamCode, upstreamMessage, backend });
+  }
+}
+
 export class UnknownTldError extends GatewayError {
   readonly code = 'UNKNOWN_TLD';
   constructor(field: string, name: string) {

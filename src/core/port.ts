@@ -110,6 +110,13 @@ export interface RegistryPort {
    */
   checkPeriod(name: string, period: Period, field: string): void;
 
+  /**
+   * The calendar day (YYYY-MM-DD) the registry takes a renewal's current expiry `d` as, and
+   * compares with the domain's (RFC 5731 section 3.2.3 curExpDate: the UTC date; REPP's exp_date:
+   * the day in the registry's time zone). Pure. Absent: the UTC date.
+   */
+  expiryDay?(d: Date): string;
+
   /** One check command: at most `limits.checkNames` names (more: split them, see src/fanout/check-domains.ts). */
   checkDomains(ctx: CallContext, names: string[]): Promise<PortResult<CheckResult[]>>;
   /** Info for one domain; authInfo is sent to read a domain the caller does not sponsor. */

@@ -1,4 +1,4 @@
-import { GatewayError, LIMIT_EXCEEDED, RegistryError, UpstreamAuthenticationError, UpstreamRateLimitedError, UpstreamUnavailableError } from '../core/errors.js';
+import { ExpiryMismatchError, GatewayError, LIMIT_EXCEEDED, RegistryError, UpstreamAuthenticationError, UpstreamRateLimitedError, UpstreamUnavailableError } from '../core/errors.js';
 
 export type FailureKind = 'not-applied' | 'definite' | 'unknown';
 
@@ -13,7 +13,11 @@ export type FailureKind = 'not-applied' | 'definite' | 'unknown';
  * - unknown: sent and no answer, an unexpected error after sending, or 2500/2501 (the server
  *   failed and closed the session while handling it: the retry reads the registry's state before
  *   sending again);
- * - definite: any other 2xxx answer, kept and replayed as the key's answer.
+ * - definite: any other 2xxx answer, kept and replayed as the key's answer; also a renewal the
+ *   registry refused for its stale current expiry, answered as ExpiryMismatchError (BAD_USER_INPUT
+ *   with the registry's code): the registry answered, and may hold the key (HeadlessDomains
+ *   refuses its idempotency key for another request). The gateway's own expiry check (no
+ *   upstream code, nothing sent) is not applied.
  * The idempotency service also treats any failure of an attempt that sent no command as not
  * applied (see IdempotencyService.failureKind).
  */
@@ -27,6 +31,7 @@ export function classifyFailure(err: unknown): FailureKind {
     if (code >= 2500) return 'unknown';
     return code >= 2400 ? 'not-applied' : 'definite';
   }
+  if (err instanceof ExpiryMismatchError) return err.details.upstreamCode === undefined ? 'not-applied' : 'definite';
   if (err instanceof GatewayError) return 'not-applied';
   return 'unknown';
 }

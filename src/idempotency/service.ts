@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
-import type { RegistryError } from '../core/errors.js';
+import { ExpiryMismatchError, type RegistryError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { CallContext } from '../core/model/index.js';
 import type { IdempotencyRecord, Prisma, PrismaClient } from '../db/generated/client.js';
@@ -686,8 +686,9 @@ export class IdempotencyService {
       result = await execute({ note: this.noter(lease, owner), id: watch?.id });
     } catch (err) {
       const kind = this.failureKind(rec.operation, err, watch);
-      if (kind === 'definite') {
-        // The registry refused the resend: perhaps because the first attempt took effect after all (late).
+      if (kind === 'definite' || err instanceof ExpiryMismatchError) {
+        // The registry refused the resend (or the gateway did, finding the expiry moved on): perhaps
+        // because the first attempt took effect after all (late).
         const again = await this.reconciler.verdict(rec, req.call);
         if (again.status === 'applied') return { result: (await this.reconciler.answer(lease, rec, again)) as T, replayed: true };
       }

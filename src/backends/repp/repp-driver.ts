@@ -14,6 +14,7 @@ import { UnsupportedByBackendError } from '../../core/errors.js';
 import * as contacts from './driver/contacts.js';
 import { checkSupported, updateDomain } from './driver/domain-update.js';
 import * as domains from './driver/domains.js';
+import { registryDate } from './codec/read.js';
 import { ReppHttpClient } from './http.js';
 
 /** REPP's capabilities: contacts without custom-free ids, name servers on the domain, DNSKEY data, immediate transfers, notifications, a balance, a domain list. */
@@ -80,6 +81,11 @@ export class ReppDriver implements Driver {
   /** REPP takes 3, 6 or 9 months or 1 to 10 years (the document's renew_period: "3m, 6m, 9m, 1y ... 10y"). */
   periodRefusal(_name: string, period: M.Period): string | null {
     return domains.periodRefusal(period);
+  }
+
+  /** The day `exp_date` names: the registry's calendar day (config timeZone, Europe/Tallinn). */
+  expiryDay(d: Date): string {
+    return registryDate(d, this.config.timeZone);
   }
 
   checkDomains = (c: DriverCall, names: string[]) => this.run(c, (r) => domains.checkDomains(r, names));

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../core/errors.js';
+import { ExpiryMismatchError, ValidationError } from '../../core/errors.js';
 import type { Period } from '../../core/model/index.js';
 import { checkPeriodUnit } from '../../validation/values.js';
 import { callOf, recordOf, runOperation, type Actor, type OperationEnv, type OperationResult, type TransactionRecord } from '../run.js';
@@ -22,10 +22,12 @@ export interface RenewRecord extends TransactionRecord {
  * renewal cannot apply twice: when the caller gives none it is read first (one domain info) and
  * noted on the idempotency record before the renew is sent, for reconciliation to compare.
  * `periodField` names the period in a ValidationError (the registry refuses its unit, or the
- * period itself: RegistryPort.checkPeriod), before anything is sent.
- * Throws ValidationError (period unit; no expiry to read), RegistryError subclasses.
+ * period itself: RegistryPort.checkPeriod), before anything is sent; `expiryField` names the
+ * current expiry in an ExpiryMismatchError (BAD_USER_INPUT: it is not the domain's expiry, on
+ * every backend, see RegistryPort.renewDomain's PortableBackend; nothing renewed, nothing kept).
+ * Throws ValidationError (period unit; no expiry to read), ExpiryMismatchError, RegistryError subclasses.
  */
-export async function renewDomain(env: OperationEnv, actor: Actor, args: RenewDomainArgs, periodField = 'input.period'): Promise<OperationResult<RenewRecord>> {
+export async function renewDomain(env: OperationEnv, actor: Actor, args: RenewDomainArgs, periodField = 'input.period', expiryField = 'input.currentExpiry'): Promise<OperationResult<RenewRecord>> {
   const { name, period } = args;
   const backend = env.router.forDomain(name, 'input.name');
   checkPeriodUnit(periodField, period, (await backend.capabilities(callOf(actor))).periodUnits);
@@ -38,7 +40,9 @@ export async function renewDomain(env: OperationEnv, actor: Actor, args: RenewDo
       // What reconciliation compares the expiry with if the answer is lost (a given one is in the arguments).
       await attempt.note({ currentExpiry });
     }
-    const r = await backend.renewDomain(call, { name, period, currentExpiry });
+    const r = await backend.renewDomain(call, { name, period, currentExpiry }).catch((e: unknown) => {
+      throw e instanceof ExpiryMismatchError && e.details.field !== expiryField ? e.at(expiryField) : e;
+    });
     return { ...recordOf(r), name, expiresAt: r.data.expiresAt.toISOString() };
   });
   return { registry: backend.name, result, replayed };

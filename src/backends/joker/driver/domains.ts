@@ -4,9 +4,9 @@
  * (domain-redeem), list (query-domain-list), transfer request and query
  * (domain-transfer-in-reseller). Periods go upstream in MONTHS (document, "domain-register").
  */
-import { ObjectNotFoundError, UnsupportedByBackendError, ValidationError } from '../../../core/errors.js';
+import { ExpiryMismatchError, ObjectNotFoundError, UnsupportedByBackendError, ValidationError } from '../../../core/errors.js';
 import type * as M from '../../../core/model/index.js';
-import { addPeriod } from '../../../core/time.js';
+import { addPeriod, utcDate } from '../../../core/time.js';
 import { records } from '../reply.js';
 import { mapLimit, result, send, type JokerCall } from './call.js';
 import { change, pendingFor } from './results.js';
@@ -100,23 +100,19 @@ export async function createDomain(call: JokerCall, input: M.DomainCreateInput):
  * result's Expiration-Date when the registry processed the request at once, else (1001, queued) the
  * current expiry plus the period; both in whole seconds, as query-whois shows the date. A period of whole years goes as "expyear" (the year the expiry
  * reaches), which the document calls safe to retry: a resend cannot renew twice. Other month
- * counts go as "period", which a resend would apply again: the driver first checks the expiry is
- * still the one the caller gave (as EPP's curExpDate), so a retry after success is refused.
+ * counts go as "period", which a resend would apply again. Neither names the current expiry (an
+ * "expyear" from a stale one of the same year renews all the same), so the driver first reads the
+ * domain and refuses, as EPP's curExpDate would, a currentExpiry that is not its expiry's UTC date
+ * (ExpiryMismatchError, nothing sent): a retry after success is refused too.
  */
 export async function renewDomain(call: JokerCall, input: M.DomainRenewInput): Promise<M.PortResult<M.DomainRenewed>> {
   const months = toMonths(call, input.name, input.period);
   // The expiry answered while the registry has only queued the renewal (replaced by the
   // registry's own when its result arrives), in whole seconds as the registry's dates are.
   const target = wholeSeconds(addPeriod(input.currentExpiry, { value: months, unit: 'm' }));
-  let vars: Record<string, string>;
-  if (months % 12 === 0) vars = { domain: input.name, expyear: String(target.getUTCFullYear()) };
-  else {
-    const now = (await infoDomain(call, input.name)).data.expiresAt;
-    if (now && now.toISOString().slice(0, 10) !== input.currentExpiry.toISOString().slice(0, 10)) {
-      throw new ValidationError('input.currentExpiry', `the domain expires ${now.toISOString().slice(0, 10)}, not ${input.currentExpiry.toISOString().slice(0, 10)}: it was renewed already`);
-    }
-    vars = { domain: input.name, period: String(months) };
-  }
+  const now = (await infoDomain(call, input.name)).data.expiresAt;
+  if (now && utcDate(now) !== utcDate(input.currentExpiry)) throw new ExpiryMismatchError(utcDate(input.currentExpiry), utcDate(now));
+  const vars: Record<string, string> = months % 12 === 0 ? { domain: input.name, expyear: String(target.getUTCFullYear()) } : { domain: input.name, period: String(months) };
   return change(call, 'domain-renew', vars, (answer) => ({ name: input.name, expiresAt: stampDate(answer.headers.get('expiration-date')?.[0]) ?? target }));
 }
 

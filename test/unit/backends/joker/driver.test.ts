@@ -22,7 +22,7 @@ let port: PortableBackend;
 function backend(password = a.apiKey, monthlyTlds = ['dmapi.test']): PortableBackend {
   return new PortableBackend(new JokerDriver({ name: 'jk', kind: 'joker', url, tls: { ca, servername: 'localhost' }, monthlyTlds, accounts: { acme: { uid: a.uid, password, transferContact: a.contact } } }, { clock }), { clock });
 }
-const failure = (p: Promise<unknown>) => p.then(() => Promise.reject(new Error('expected a failure')), (e: unknown) => e as { code: string; message: string; details: { upstreamCode?: number } });
+const failure = (p: Promise<unknown>) => p.then(() => Promise.reject(new Error('expected a failure')), (e: unknown) => e as { code: string; message: string; details: { upstreamCode?: number; field?: string } });
 const domainInput = (name: string, months = 12) => ({
   name,
   period: { value: months, unit: 'm' as const },
@@ -129,7 +129,7 @@ describe('Joker driver', () => {
     expect(big.code).toBe('BAD_USER_INPUT');
   });
 
-  test('renew by whole years goes as expyear: a resend cannot renew twice; other month counts check the current expiry first', async () => {
+  test('renew by whole years goes as expyear: a resend cannot renew twice; the current expiry is checked first, by years or months', async () => {
     const before = (await port.infoDomain(acme, 'alpha.joker.test')).data.expiresAt!;
     const input = { name: 'alpha.joker.test', currentExpiry: before, period: { value: 2, unit: 'y' as const } };
     expect((await port.renewDomain(acme, input)).code).toBe(1001);
@@ -139,7 +139,12 @@ describe('Joker driver', () => {
     expect(after.getUTCFullYear() - before.getUTCFullYear()).toBe(2);
     const monthly = backend(a.apiKey, ['joker.test']);
     const odd = await failure(monthly.renewDomain(acme, { ...input, period: { value: 5, unit: 'm' } })); // by period: the stale expiry is caught first
-    expect([odd.code, odd.message]).toEqual(['BAD_USER_INPUT', expect.stringContaining('renewed already')]);
+    expect([odd.code, odd.details.field, odd.message]).toEqual(['BAD_USER_INPUT', 'input.currentExpiry', expect.stringContaining("does not match the domain's actual expiry")]);
+    // By years too: "expyear" names no current expiry, and a stale one of the same year would renew all the same.
+    const sameYear = new Date(after.getTime() - 86_400_000);
+    const stale = await failure(port.renewDomain(acme, { ...input, currentExpiry: sameYear, period: { value: 1, unit: 'y' } }));
+    expect([stale.code, stale.details.field, stale.details.upstreamCode]).toEqual(['BAD_USER_INPUT', 'input.currentExpiry', undefined]);
+    expect(new Date(sandbox.domain('alpha.joker.test')!.expires)).toEqual(after);
     await monthly.close();
   });
 

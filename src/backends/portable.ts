@@ -221,7 +221,7 @@ export class PortableBackend implements RegistryPort {
     if (caps.contacts) {
       if (!input.id && !caps.contactIdsAssigned) throw new ValidationError('input.id', `registry "${this.name}" needs the registrar to choose the contact id`);
       if (!input.ident && caps.contactIdent) throw new ValidationError('input.ident', `registry "${this.name}" needs the contact's identity (code, type, country)`);
-      if (input.ident && !caps.contactIdent) throw new UnsupportedByBackendError(this.name, 'contact identities (ident)');
+      if (input.ident && !caps.contactIdent) throw new UnsupportedByBackendError(this.name, 'contact identities (ident)', 'input.ident');
     }
     return this.run(ctx, 'contact:create', { objectName: input.id ?? undefined, secrets: [input.authInfo] }, (c) => this.op('createContact', 'contact objects')(c, input));
   }

@@ -13,6 +13,7 @@ import { checkDnssecLists } from './dnssec.js';
 import { checkAuthInfo, checkObjectId, normalizeDomainName } from './names.js';
 import { checkCharacters } from './text.js';
 import { checkMaxItems, checkPeriod, checkPeriodUnit, checkUnique } from './values.js';
+import { firstPath } from '../core/field-paths.js';
 
 interface NsIn { name: string; ipv4: string[]; ipv6: string[] }
 interface ContactIn { role: string; id: string }
@@ -138,17 +139,21 @@ export function toDomainUpdate(input: {
  * UnsupportedByBackendError (or ValidationError for the unit) before anything is sent.
  */
 export function requireCreateSupport(args: DomainCreateInput, backend: string, caps: Capabilities): void {
-  if ((args.registrant || args.contacts.length) && !caps.contacts) throw new UnsupportedByBackendError(backend, 'contact objects');
-  if (args.dnssec && (args.dnssec.dsData.length || args.dnssec.keyData.length) && !caps.dnssec) throw new UnsupportedByBackendError(backend, 'DNSSEC');
+  if ((args.registrant || args.contacts.length) && !caps.contacts) throw new UnsupportedByBackendError(backend, 'contact objects', args.registrant ? 'input.registrant' : 'input.contacts');
+  if (args.dnssec && (args.dnssec.dsData.length || args.dnssec.keyData.length) && !caps.dnssec) throw new UnsupportedByBackendError(backend, 'DNSSEC', 'input.dnssec');
   checkPeriodUnit('input.period', args.period, caps.periodUnits);
 }
 
 /** What a checked update asks of the registry: contact objects, DNSSEC (see requireCreateSupport). */
 export function requireUpdateSupport(args: DomainUpdateInput, backend: string, caps: Capabilities): void {
   if ((args.registrant || args.add.contacts.length || args.remove.contacts.length) && !caps.contacts) {
-    throw new UnsupportedByBackendError(backend, 'contact objects');
+    throw new UnsupportedByBackendError(backend, 'contact objects', args.registrant ? 'input.registrant' : args.add.contacts.length ? 'input.add.contacts' : 'input.remove.contacts');
   }
-  if (args.dnssec && !caps.dnssec) throw new UnsupportedByBackendError(backend, 'DNSSEC');
+  const d = args.dnssec;
+  if (d && !caps.dnssec) {
+    const field = firstPath([[d.addDsData.length, 'input.add.dsData'], [d.addKeyData.length, 'input.add.keyData'], [d.removeDsData.length, 'input.remove.dsData'], [d.removeKeyData.length, 'input.remove.keyData'], [d.removeAll, 'input.removeAllDnssec']]);
+    throw new UnsupportedByBackendError(backend, 'DNSSEC', field);
+  }
 }
 
 export function toHostCreate(input: { name: string; ipv4: string[]; ipv6: string[] }): HostCreateInput {

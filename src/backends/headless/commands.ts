@@ -10,6 +10,7 @@ import type * as M from '../../core/model/index.js';
 import { mapLimit } from '../repp/driver/call.js';
 import { parseRegistration, parseStatus, parseTransfer } from './codec.js';
 import type { HeadlessAnswer, HeadlessHttpClient, HeadlessRequest } from './http.js';
+import { changePath } from '../../core/field-paths.js';
 
 export interface HeadlessCall {
   client: HeadlessHttpClient;
@@ -66,13 +67,14 @@ export async function infoDomain(call: HeadlessCall, name: string, authInfo?: st
  */
 function checkAuthCode(call: HeadlessCall, a: HeadlessAnswer, authInfo: string, what: string): void {
   const own = a.body.registration ? parseRegistration(a.body.registration).authInfo : null;
-  if (!own) throw new UnsupportedByBackendError(call.backend, `checking another channel's auth code without requesting the transfer (leave authInfo out of the ${what})`);
+  if (!own) throw new UnsupportedByBackendError(call.backend, `checking another channel's auth code without requesting the transfer (leave authInfo out of the ${what})`, 'authInfo');
   if (own !== authInfo) throw new AuthorizationError('Invalid authorization information', { backend: call.backend, upstreamCode: 2202, upstreamMessage: 'the auth code does not match' });
 }
 
 export async function createDomain(call: HeadlessCall, backend: string, input: M.DomainCreateInput) {
-  if (input.period.unit !== 'y') throw new UnsupportedByBackendError(backend, 'periods in months');
-  if (input.nameservers.some((n) => n.ipv4.length + n.ipv6.length > 0)) throw new UnsupportedByBackendError(backend, 'name server addresses (glue)');
+  if (input.period.unit !== 'y') throw new UnsupportedByBackendError(backend, 'periods in months', 'input.period.unit');
+  const glue = glueField('input.nameservers', input.nameservers);
+  if (glue) throw new UnsupportedByBackendError(backend, 'name server addresses (glue)', glue);
   const body = { domain: input.name, years: input.period.value, auth_code: input.authInfo, nameservers: input.nameservers.map((n) => n.name), registrant: registrantBody(input.registrantInfo) };
   const a = await send(call, { method: 'POST', path: '/domains', body, changesState: true });
   const d = registration(a);
@@ -80,18 +82,25 @@ export async function createDomain(call: HeadlessCall, backend: string, input: M
 }
 
 export async function renewDomain(call: HeadlessCall, backend: string, input: M.DomainRenewInput) {
-  if (input.period.unit !== 'y') throw new UnsupportedByBackendError(backend, 'periods in months');
+  if (input.period.unit !== 'y') throw new UnsupportedByBackendError(backend, 'periods in months', 'input.period.unit');
   const body = { years: input.period.value, current_expires_at: input.currentExpiry.toISOString() };
   const a = await send(call, { method: 'POST', path: path(input.name, '/renew'), body, changesState: true });
   return result(a, { name: input.name, expiresAt: registration(a).expiresAt! });
+}
+
+/** `${field}[i].ipv4` (or `.ipv6`) of the first name server given addresses (glue), which HeadlessDomains has no field for. */
+function glueField(field: string, list: readonly M.DomainNameserver[]): string | undefined {
+  const i = list.findIndex((n) => n.ipv4.length + n.ipv6.length > 0);
+  return i < 0 ? undefined : `${field}[${i}].${list[i]!.ipv4.length ? 'ipv4' : 'ipv6'}`;
 }
 
 const STATUS_FIELDS: Record<string, 'client_hold' | 'transfer_lock'> = { clientHold: 'client_hold', clientTransferProhibited: 'transfer_lock' };
 
 /** PATCH (registrant metadata, lifecycle status fields, auth code), then PUT nameservers when they change. */
 export async function updateDomain(call: HeadlessCall, backend: string, u: M.DomainUpdateInput) {
-  for (const s of [...u.add.statuses, ...u.remove.statuses]) if (!STATUS_FIELDS[s]) throw new UnsupportedByBackendError(backend, `status ${s} (clientHold and clientTransferProhibited only)`);
-  if (u.add.nameservers.some((n) => n.ipv4.length + n.ipv6.length > 0)) throw new UnsupportedByBackendError(backend, 'name server addresses (glue)');
+  for (const s of [...u.add.statuses, ...u.remove.statuses]) if (!STATUS_FIELDS[s]) throw new UnsupportedByBackendError(backend, `status ${s} (clientHold and clientTransferProhibited only)`, changePath(u, 'statuses', (x) => x === s));
+  const glue = glueField('input.add.nameservers', u.add.nameservers);
+  if (glue) throw new UnsupportedByBackendError(backend, 'name server addresses (glue)', glue);
   const lifecycle: Record<string, boolean> = {};
   for (const s of u.add.statuses) lifecycle[STATUS_FIELDS[s]] = true;
   for (const s of u.remove.statuses) lifecycle[STATUS_FIELDS[s]] = false;

@@ -80,7 +80,7 @@ export class JokerDriver implements Driver {
   checkDomains = (c: DriverCall, names: string[]) => this.run(c, (j) => domains.checkDomains(j, names));
   /** query-whois. With `authInfo`: UnsupportedByBackendError before anything is sent (DMAPI shows no Auth-ID and has no request that checks one). */
   infoDomain = (c: DriverCall, name: string, authInfo?: string | null) => {
-    if (authInfo) throw new UnsupportedByBackendError(this.name, 'checking a transfer auth code without requesting the transfer (DMAPI has no such request; leave authInfo out of domain)');
+    if (authInfo) throw new UnsupportedByBackendError(this.name, 'checking a transfer auth code without requesting the transfer (DMAPI has no such request; leave authInfo out of domain)', 'authInfo');
     return this.run(c, (j) => domains.infoDomain(j, name));
   };
   createDomain = (c: DriverCall, input: M.DomainCreateInput) => this.run(c, (j) => domains.createDomain(j, input));

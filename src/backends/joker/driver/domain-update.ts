@@ -10,17 +10,21 @@ import type * as M from '../../../core/model/index.js';
 import type { JokerCall } from './call.js';
 import { nsVar } from './domains.js';
 import { change } from './results.js';
+import { changePath, firstPath } from '../../../core/field-paths.js';
 
 const LOCK = 'clientTransferProhibited';
 
 /** Refuses, before anything is sent, what domain-modify and the lock cannot do. */
 export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
   const other = [...u.add.statuses, ...u.remove.statuses].filter((s) => s !== LOCK);
-  if (other.length > 0) throw new UnsupportedByBackendError(backend, `status ${other[0]} (Joker has the transfer lock only: ${LOCK})`);
-  if (u.authInfo) throw new UnsupportedByBackendError(backend, 'setting the auth info (Joker issues its own: domain-transfer-get-auth-id)');
-  if (u.registrant) throw new UnsupportedByBackendError(backend, 'changing the registrant (domain-owner-change)');
+  if (other.length > 0) throw new UnsupportedByBackendError(backend, `status ${other[0]} (Joker has the transfer lock only: ${LOCK})`, changePath(u, 'statuses', (s) => s !== LOCK));
+  if (u.authInfo) throw new UnsupportedByBackendError(backend, 'setting the auth info (Joker issues its own: domain-transfer-get-auth-id)', 'input.authInfo');
+  if (u.registrant) throw new UnsupportedByBackendError(backend, 'changing the registrant (domain-owner-change)', 'input.registrant');
   const d = u.dnssec;
-  if (d && (d.addKeyData.length + d.removeKeyData.length > 0 || (d.maxSigLife ?? null) !== null)) throw new UnsupportedByBackendError(backend, 'DNSSEC key data or maxSigLife (DS data only)');
+  if (d && (d.addKeyData.length + d.removeKeyData.length > 0 || (d.maxSigLife ?? null) !== null)) {
+    // maxSigLife alone has no argument of updateDomain to name (it is not in its input).
+    throw new UnsupportedByBackendError(backend, 'DNSSEC key data or maxSigLife (DS data only)', firstPath([[d.addKeyData.length, 'input.add.keyData'], [d.removeKeyData.length, 'input.remove.keyData']]));
+  }
   const roles = new Set(u.add.contacts.map((c) => c.role));
   const dropped = u.remove.contacts.find((c) => !roles.has(c.role));
   if (dropped) throw new ValidationError('input.remove.contacts', `Joker keeps one ${dropped.role} contact: replace it (add another) instead of removing it`);

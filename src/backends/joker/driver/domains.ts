@@ -84,7 +84,7 @@ export function nsVar(list: readonly M.DomainNameserver[], field: string): strin
 
 export async function createDomain(call: JokerCall, input: M.DomainCreateInput): Promise<M.PortResult<M.DomainCreated>> {
   const months = toMonths(call, input.name, input.period);
-  if ((input.dnssec?.dsData.length ?? 0) + (input.dnssec?.keyData.length ?? 0) > 0) throw new UnsupportedByBackendError(call.backend, 'DNSSEC on create (domain-register has none: add the DS records with updateDomain)');
+  if ((input.dnssec?.dsData.length ?? 0) + (input.dnssec?.keyData.length ?? 0) > 0) throw new UnsupportedByBackendError(call.backend, 'DNSSEC on create (domain-register has none: add the DS records with updateDomain)', 'input.dnssec');
   if (input.nameservers.length === 0) throw new ValidationError('input.nameservers', 'Joker registers a domain with at least one name server (host objects created first)');
   const vars = { domain: input.name, period: String(months), status: 'production', ...contactVars(input), 'ns-list': nsVar(input.nameservers, 'input.nameservers') };
   const sentAt = call.clock.now();
@@ -140,7 +140,7 @@ export async function listDomains(call: JokerCall, page: { limit: number; offset
  * code from a right one, and does not answer as if it had checked it (EPP answers 2202 to a wrong one).
  */
 export async function transferDomain(call: JokerCall, op: 'request' | 'query', name: string, opts: { authInfo?: string | null }): Promise<M.PortResult<M.Transfer>> {
-  if (op === 'query' && opts.authInfo) throw new UnsupportedByBackendError(call.backend, 'checking a transfer auth code without requesting the transfer (DMAPI has no such request; leave authInfo out of the transfer query)');
+  if (op === 'query' && opts.authInfo) throw new UnsupportedByBackendError(call.backend, 'checking a transfer auth code without requesting the transfer (DMAPI has no such request; leave authInfo out of the transfer query)', 'authInfo');
   const now = call.clock.now();
   if (op === 'request') {
     if (!opts.authInfo) throw new ValidationError('authInfo', 'the transfer auth code (transfer-auth-id) is required');

@@ -43,7 +43,7 @@ function contactFields(c: { postalInfo?: M.PostalInfo[] | null; voice?: string |
 
 export function checkCreateContact(backend: string, input: M.ContactCreateInput): void {
   if (input.id) throw new ValidationError('input.id', 'Joker assigns contact handles: leave id out');
-  if (input.disclosure) throw new UnsupportedByBackendError(backend, 'contact disclosure preferences');
+  if (input.disclosure) throw new UnsupportedByBackendError(backend, 'contact disclosure preferences', 'input.disclosure');
 }
 
 export async function createContact(call: JokerCall, input: M.ContactCreateInput): Promise<M.PortResult<{ id: string; createdAt: Date }>> {
@@ -82,8 +82,8 @@ export async function infoContact(call: JokerCall, id: string): Promise<M.PortRe
 }
 
 export function checkUpdateContact(backend: string, u: M.ContactUpdateInput): void {
-  if (u.addStatuses.length + u.removeStatuses.length > 0) throw new UnsupportedByBackendError(backend, 'contact statuses');
-  if (u.disclosure) throw new UnsupportedByBackendError(backend, 'contact disclosure preferences');
+  if (u.addStatuses.length + u.removeStatuses.length > 0) throw new UnsupportedByBackendError(backend, 'contact statuses', u.addStatuses.length ? 'input.addStatuses' : 'input.removeStatuses');
+  if (u.disclosure) throw new UnsupportedByBackendError(backend, 'contact disclosure preferences', 'input.disclosure');
 }
 
 export async function updateContact(call: JokerCall, u: M.ContactUpdateInput): Promise<M.PortResult<null>> {
@@ -119,8 +119,8 @@ export async function infoHost(call: JokerCall, name: string): Promise<M.PortRes
 }
 
 export function checkUpdateHost(backend: string, u: M.HostUpdateInput): void {
-  if (u.addStatuses.length + u.removeStatuses.length > 0) throw new UnsupportedByBackendError(backend, 'host statuses');
-  if (u.newName) throw new UnsupportedByBackendError(backend, 'renaming a host');
+  if (u.addStatuses.length + u.removeStatuses.length > 0) throw new UnsupportedByBackendError(backend, 'host statuses', u.addStatuses.length ? 'input.addStatuses' : 'input.removeStatuses');
+  if (u.newName) throw new UnsupportedByBackendError(backend, 'renaming a host', 'input.newName');
 }
 
 /** The whole new address pair from the add/remove asked for; "-" empties one. */

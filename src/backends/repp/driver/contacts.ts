@@ -34,8 +34,17 @@ export async function infoContact(call: ReppCall, id: string): Promise<M.PortRes
  * address, which the schema asks for, is not sent: a REPP contact has none and reads back without one.)
  */
 export function checkCreateSupported(backend: string, input: ReppContactCreate): void {
-  const unsupported = [input.fax && 'fax numbers', input.disclosure && 'disclosure preferences'].find(Boolean);
-  if (unsupported) throw new UnsupportedByBackendError(backend, unsupported);
+  const unsupported = firstCase([
+    [input.fax, 'fax numbers', 'input.fax'],
+    [input.disclosure, 'disclosure preferences', 'input.disclosure'],
+  ]);
+  if (unsupported) throw new UnsupportedByBackendError(backend, ...unsupported);
+}
+
+/** The feature and argument path of the first case whose value is set, or undefined. */
+function firstCase(cases: ReadonlyArray<readonly [unknown, string, string | undefined]>): [what: string, field: string | undefined] | undefined {
+  const c = cases.find(([set]) => Boolean(set));
+  return c && [c[1], c[2]];
 }
 
 /** What a REPP contact needs beyond the neutral input, checked before anything is sent. */
@@ -56,14 +65,17 @@ export async function createContact(call: ReppCall, input: ReppContactCreate): P
 
 /** Name, e-mail and phone can change; statuses, auth info, fax, address and disclosure cannot (refused before sending). */
 export function checkUpdate(backend: string, input: M.ContactUpdateInput): void {
-  const unsupported = [
-    input.addStatuses.length + input.removeStatuses.length > 0 && 'contact statuses',
-    input.authInfo && 'contact auth info',
-    input.fax && 'fax numbers',
-    input.disclosure && 'disclosure preferences',
-    input.postalInfo && input.postalInfo.some((p) => p.street.length > 0 || p.city || p.org) && 'postal addresses',
-  ].find(Boolean);
-  if (unsupported) throw new UnsupportedByBackendError(backend, unsupported);
+  const address = (input.postalInfo ?? []).findIndex((p) => p.street.length > 0 || p.city || p.org);
+  const a = address < 0 ? undefined : input.postalInfo![address]!;
+  const unsupported = firstCase([
+    [input.addStatuses.length, 'contact statuses', 'input.addStatuses'],
+    [input.removeStatuses.length, 'contact statuses', 'input.removeStatuses'],
+    [input.authInfo, 'contact auth info', 'input.authInfo'],
+    [input.fax, 'fax numbers', 'input.fax'],
+    [input.disclosure, 'disclosure preferences', 'input.disclosure'],
+    [a, 'postal addresses', a && `input.postalInfo[${address}].${a.street.length > 0 ? 'street' : a.city ? 'city' : 'org'}`],
+  ]);
+  if (unsupported) throw new UnsupportedByBackendError(backend, ...unsupported);
 }
 
 export async function updateContact(call: ReppCall, backend: string, input: M.ContactUpdateInput): Promise<M.PortResult<null>> {

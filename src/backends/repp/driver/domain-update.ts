@@ -18,6 +18,7 @@ import * as parts from '../codec/domain-parts.js';
 import type { ReppAnswer, ReppRequest } from '../http.js';
 import { awaitingRegistrant, result, send, type ReppCall } from './call.js';
 import { statusesAfter } from './domains.js';
+import { changePath } from '../../../core/field-paths.js';
 
 const keyId = (k: M.KeyData) => `${k.flags}/${k.protocol}/${k.algorithm}/${k.publicKey.replace(/\s+/g, '')}`;
 const contactId = (c: M.DomainContact) => `${c.role}:${c.id.toUpperCase()}`;
@@ -26,10 +27,12 @@ const lower = (s: string) => s.toLowerCase();
 /** Refuses, before sending anything, what REPP has no request for. */
 export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
   const statuses = [...u.add.statuses, ...u.remove.statuses].filter((s) => s !== 'clientHold');
-  if (statuses.length > 0) throw new UnsupportedByBackendError(backend, `setting status ${statuses[0]} (a registrar sets only clientHold)`);
-  if ([...u.add.contacts, ...u.remove.contacts].some((c) => c.role === 'billing')) throw new UnsupportedByBackendError(backend, 'billing contacts');
+  if (statuses.length > 0) throw new UnsupportedByBackendError(backend, `setting status ${statuses[0]} (a registrar sets only clientHold)`, changePath(u, 'statuses', (s) => s !== 'clientHold'));
+  const billing = changePath(u, 'contacts', (c) => c.role === 'billing');
+  if (billing) throw new UnsupportedByBackendError(backend, 'billing contacts', billing);
   const d = u.dnssec;
-  if (d && (d.addDsData.length > 0 || d.removeDsData.length > 0)) throw new UnsupportedByBackendError(backend, 'DNSSEC DS data (the registry takes DNSKEY data)');
+  if (d && (d.addDsData.length > 0 || d.removeDsData.length > 0)) throw new UnsupportedByBackendError(backend, 'DNSSEC DS data (the registry takes DNSKEY data)', d.addDsData.length ? 'input.add.dsData' : 'input.remove.dsData');
+  // maxSigLife is not in updateDomain's input: no argument to name.
   if (d?.maxSigLife !== undefined && d.maxSigLife !== null) throw new UnsupportedByBackendError(backend, 'DNSSEC maxSigLife');
 }
 

@@ -13,6 +13,7 @@ import { addPeriod } from '../../../core/time.js';
 import * as codec from '../codec/domains.js';
 import * as transfers from '../codec/transfers.js';
 import { awaitingRegistrant, mapLimit, result, send, type ReppCall } from './call.js';
+import { itemPath } from '../../../core/field-paths.js';
 
 /** The domain as the caller sees it: the sponsor is the caller's login when it sponsors the domain (only the sponsor gets the transfer code), else the registrar's name. */
 export function asSeenBy(call: ReppCall, d: M.Domain): M.Domain {
@@ -70,7 +71,8 @@ export async function infoDomain(call: ReppCall, name: string, authInfo?: string
  * would be registered, and paid for, without the contact the registrar asked for.
  */
 export function checkCreate(backend: string, input: M.DomainCreateInput): void {
-  if (input.contacts.some((c) => c.role === 'billing')) throw new UnsupportedByBackendError(backend, 'billing contacts');
+  const billing = itemPath('input.contacts', input.contacts, (c) => c.role === 'billing');
+  if (billing) throw new UnsupportedByBackendError(backend, 'billing contacts', billing);
 }
 
 export async function createDomain(call: ReppCall, input: M.DomainCreateInput): Promise<M.PortResult<M.DomainCreated>> {

@@ -27,7 +27,10 @@ export class Domain {
   @Field(() => [String], { description: 'RGP statuses (RFC 3915): addPeriod, redemptionPeriod, pendingRestore, ...' })
   rgpStatuses!: string[];
 
-  @Field({ description: 'Upstream id of the sponsoring registrar.' })
+  @Field({
+    description:
+      'The sponsoring registrar as the registry names it: its upstream id (EPP clID, HeadlessDomains channel id, Joker reseller id), the viewer\'s own upstream id on the viewer\'s domains. REPP shows no other registrar\'s code: on a REPP domain another registrar sponsors it is that registrar\'s name ("The Registrar AS"), not an id. sponsoredByViewer tells whether the viewer sponsors the domain.',
+  })
   sponsor!: string;
 
   @Field(() => String, { nullable: true })

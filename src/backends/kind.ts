@@ -41,6 +41,15 @@ export interface SandboxContext {
   state?: { dir: string; name: string };
 }
 
+/**
+ * Where a sandbox keeps its TLS certificate across restarts (src/sandbox/tls-store.ts): `<dir>/tls/<kind>.json`
+ * beside the sandboxes' state (a folder, so that no backend's `<name>.json` can be it); undefined without a state dir.
+ * `kind`: 'epp' (the EPP sandboxes' certificate) or 'https' (the one the REPP, Joker and HeadlessDomains sandboxes share).
+ */
+export function sandboxTlsFile(ctx: SandboxContext, kind: 'epp' | 'https'): string | undefined {
+  return ctx.state && `${ctx.state.dir}/tls/${kind}.json`;
+}
+
 /** A started sandbox: the instance (tests reach its faults and clock through it) and how to stop it. */
 export interface StartedSandbox {
   instance: { stop(): Promise<void> };

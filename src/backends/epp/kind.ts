@@ -1,6 +1,6 @@
 /** The EPP backend kind: config check, driver, in-process sandbox (src/sandbox/epp). */
 import type { EppBackendConfig } from '../../config.types.js';
-import { credentialVariable, type BackendKind } from '../kind.js';
+import { credentialVariable, sandboxTlsFile, type BackendKind } from '../kind.js';
 import { EppDriver } from './epp-driver.js';
 import { ConfigError } from '../../config-error.js';
 
@@ -45,7 +45,7 @@ export const eppKind: BackendKind<EppBackendConfig> = {
     // The sandbox takes years only (as Nomulus): say so unless the config does.
     cfg.periodUnits ??= SANDBOX_PERIOD_UNITS.filter((u): u is 'y' | 'm' => u === 'y' || u === 'm');
     const profile = cfg.sandbox?.profile ?? 'contacts';
-    const sandbox = new EppSandbox({ profile, tlds: ctx.tlds, clock: ctx.clock, transferPeriodMs: cfg.sandbox?.transferPeriodMs, host: '127.0.0.1', port: 0, state: ctx.state });
+    const sandbox = new EppSandbox({ profile, tlds: ctx.tlds, clock: ctx.clock, transferPeriodMs: cfg.sandbox?.transferPeriodMs, host: '127.0.0.1', port: 0, state: ctx.state, tlsFile: sandboxTlsFile(ctx, 'epp') });
     const { host, port, ca } = await sandbox.start();
     cfg.host = host;
     cfg.port = port;

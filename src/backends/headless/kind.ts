@@ -1,5 +1,5 @@
 /** The HeadlessDomains backend kind: config check, driver, in-process sandbox (src/sandbox/headless). */
-import type { BackendKind } from '../kind.js';
+import { sandboxTlsFile, type BackendKind } from '../kind.js';
 import { setSandboxToken, validateHeadlessConfig, type HeadlessBackendConfig } from './config.js';
 import { HeadlessDriver } from './driver.js';
 
@@ -11,7 +11,7 @@ export const headlessKind: BackendKind<HeadlessBackendConfig> = {
   async startSandbox(cfg, ctx) {
     const { HeadlessSandbox } = await import('../../sandbox/headless/index.js');
     const { certificates } = await import('../../sandbox/repp/tls.js');
-    const c = await certificates();
+    const c = await certificates(sandboxTlsFile(ctx, 'https'));
     const sandbox = new HeadlessSandbox({ tlds: ctx.tlds, clock: ctx.clock, tls: { key: c.key, cert: c.cert }, applyDelayMs: cfg.sandbox?.applyDelayMs, rateLimit: cfg.sandbox?.rateLimit });
     const a = await sandbox.start();
     cfg.url = a.url;

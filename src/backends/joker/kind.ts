@@ -1,5 +1,5 @@
 /** The Joker backend kind: config check, driver, in-process sandbox (src/sandbox/joker). */
-import type { BackendKind } from '../kind.js';
+import { sandboxTlsFile, type BackendKind } from '../kind.js';
 import { validateJokerConfig, type JokerBackendConfig } from './config.js';
 import { JokerDriver } from './joker-driver.js';
 
@@ -10,7 +10,7 @@ export const jokerKind: BackendKind<JokerBackendConfig> = {
   async startSandbox(cfg, ctx) {
     const { JokerSandbox, JOKER_SANDBOX_ACCOUNTS } = await import('../../sandbox/joker/index.js');
     const s = cfg.sandbox ?? {};
-    const sandbox = new JokerSandbox({ tlds: ctx.tlds, clock: ctx.clock, domainDelayMs: s.domainDelayMs, objectDelayMs: s.objectDelayMs, sessionIdleMs: s.sessionIdleMs });
+    const sandbox = new JokerSandbox({ tlds: ctx.tlds, clock: ctx.clock, domainDelayMs: s.domainDelayMs, objectDelayMs: s.objectDelayMs, sessionIdleMs: s.sessionIdleMs, tlsFile: sandboxTlsFile(ctx, 'https') });
     const a = await sandbox.start();
     cfg.url = a.url;
     cfg.monthlyTlds ??= sandbox.monthlyTlds;

@@ -1,5 +1,5 @@
 /** The REPP backend kind: config check, driver, in-process sandbox (src/sandbox/repp). */
-import type { BackendKind } from '../kind.js';
+import { sandboxTlsFile, type BackendKind } from '../kind.js';
 import { validateReppConfig, type ReppBackendConfig } from './config.js';
 import { ReppDriver } from './repp-driver.js';
 
@@ -10,7 +10,7 @@ export const reppKind: BackendKind<ReppBackendConfig> = {
   async startSandbox(cfg, ctx) {
     const { ReppSandbox, REPP_SANDBOX_ACCOUNTS } = await import('../../sandbox/repp/index.js');
     // HTTPS with a client certificate, as the registry asks for (REPP document, "Authentication").
-    const sandbox = new ReppSandbox({ tlds: ctx.tlds, clock: ctx.clock, tls: { clientCertificate: true }, registrantReplyMs: cfg.sandbox?.registrantReplyMs });
+    const sandbox = new ReppSandbox({ tlds: ctx.tlds, clock: ctx.clock, tls: { clientCertificate: true }, registrantReplyMs: cfg.sandbox?.registrantReplyMs, tlsFile: sandboxTlsFile(ctx, 'https') });
     const a = await sandbox.start();
     cfg.url = a.url;
     cfg.tls = { ...cfg.tls, ca: a.ca, cert: a.clientCert, key: a.clientKey, servername: 'localhost', rejectUnauthorized: true };

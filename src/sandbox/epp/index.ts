@@ -4,7 +4,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { generate } from 'selfsigned';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { Env } from './dispatch.js';
 import { FaultQueue, type Faults } from './faults.js';
@@ -16,6 +15,7 @@ import { EppTlsServer } from './server.js';
 import { StateFile } from './state-file.js';
 import { DAY_MS, Store } from './store.js';
 import { buildFragment } from './xml.js';
+import { storedCertificate } from '../tls-store.js';
 
 export { SANDBOX_REGISTRARS } from './seed.js';
 export { PERIOD_UNITS as SANDBOX_PERIOD_UNITS } from './flows/common.js';
@@ -44,6 +44,12 @@ export interface EppSandboxOptions {
    * stop. Default: in memory only, seeded at every start.
    */
   state?: { dir: string; name: string };
+  /**
+   * Keep the generated certificate in this file (src/sandbox/tls-store.ts) and serve it again at
+   * the next start while it is valid for 30 more days. Default: generated at each start (once per
+   * host per process).
+   */
+  tlsFile?: string;
 }
 
 export interface SandboxAddress {
@@ -79,10 +85,11 @@ const READ_ONLY = /^(?:hello|login|logout|poll:req|(?:domain|host|contact):(?:ch
 
 const certs = new Map<string, Promise<{ key: string; cert: string }>>();
 
-/** A self-signed certificate for localhost, generated once per host name per process. */
+/** A self-signed certificate for localhost, generated once per host name per process (selfsigned loads on first use). */
 function certificate(host: string): Promise<{ key: string; cert: string }> {
   let p = certs.get(host);
   if (!p) {
+    const generate = async (...args: Parameters<typeof import('selfsigned').generate>) => (await import('selfsigned')).generate(...args);
     const alt: { type: 2 | 7; value?: string; ip?: string }[] = [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }];
     if (!['localhost', '127.0.0.1', '::1', '0.0.0.0', '::'].includes(host)) {
       alt.push(isIP(host) ? { type: 7, ip: host } : { type: 2, value: host });
@@ -170,7 +177,7 @@ export class EppSandbox {
     loadSchema(); // every incoming frame is validated against epp-all.xsd; compile it before listening
     await this.stateFile?.open();
     const host = this.opts.host ?? '127.0.0.1';
-    const { key, cert } = await certificate(host);
+    const { key, cert } = await storedCertificate(this.opts.tlsFile, () => certificate(host));
     const addr = await this.server.listen(host, this.opts.port ?? 0, key, cert);
     return { ...addr, ca: cert };
   }

@@ -37,6 +37,8 @@ export interface JokerSandboxOptions {
   seed?: boolean;
   resellers?: readonly SeedReseller[];
   maxBodyBytes?: number;
+  /** Keep the certificate in this file (../repp/tls.ts, certificates()); default: generated at each start. */
+  tlsFile?: string;
 }
 
 export interface JokerSandboxAddress {
@@ -93,7 +95,7 @@ export class JokerSandbox {
   }
 
   async start(): Promise<JokerSandboxAddress> {
-    const c = await certificates();
+    const c = await certificates(this.opts.tlsFile);
     const a = await this.server.listen(this.opts.host ?? '127.0.0.1', this.opts.port ?? 0, { key: c.key, cert: c.cert });
     return { ...a, url: `https://localhost:${a.port}`, ca: c.cert };
   }

@@ -40,6 +40,8 @@ export interface ReppSandboxOptions {
   registrars?: readonly SeedRegistrar[];
   /** Largest accepted request body (default 1 MiB). */
   maxBodyBytes?: number;
+  /** With tls: keep the certificates in this file (tls.ts, certificates()); default: generated at each start. */
+  tlsFile?: string;
 }
 
 export interface ReppSandboxAddress {
@@ -105,7 +107,7 @@ export class ReppSandbox {
       const a = await this.server.listen(host, this.opts.port ?? 0);
       return { ...a, url: `http://${a.host}:${a.port}` };
     }
-    const c = await certificates();
+    const c = await certificates(this.opts.tlsFile);
     const clientCerts = typeof tls === 'object' && tls.clientCertificate;
     const a = await this.server.listen(host, this.opts.port ?? 0, { key: c.key, cert: c.cert, clientCa: clientCerts ? [c.cert] : undefined });
     return { ...a, url: `https://localhost:${a.port}`, ca: c.cert, ...(clientCerts ? { clientCert: c.clientCert, clientKey: c.clientKey } : {}) };

@@ -1,9 +1,10 @@
 /**
  * The REPP sandbox's certificates: a self-signed server certificate for loopback (the client trusts
  * it as its CA) and a client certificate signed by the same key, for the registry's
- * "API key and certificate" access (REPP document, "Authentication"). Generated once per process.
+ * "API key and certificate" access (REPP document, "Authentication"). Generated once per process,
+ * or kept in a file (src/sandbox/tls-store.ts). The REPP, Joker and HeadlessDomains sandboxes share them.
  */
-import { generate } from 'selfsigned';
+import { storedCertificate } from '../tls-store.js';
 import { DAY_MS } from './time.js';
 
 export interface SandboxCertificates {
@@ -15,8 +16,19 @@ export interface SandboxCertificates {
 
 let pending: Promise<SandboxCertificates> | undefined;
 
-export function certificates(): Promise<SandboxCertificates> {
-  pending ??= generate([{ name: 'commonName', value: 'localhost' }], {
+/**
+ * The certificates, made once per process; with `file`, those stored there by an earlier start
+ * while they are valid for 30 more days (else made and stored: storedCertificate). The first call's
+ * `file` is the one used.
+ */
+export function certificates(file?: string): Promise<SandboxCertificates> {
+  pending ??= storedCertificate(file, generateCertificates, { fields: ['key', 'cert', 'clientKey', 'clientCert'] });
+  return pending;
+}
+
+async function generateCertificates(): Promise<SandboxCertificates> {
+  const { generate } = await import('selfsigned');
+  return generate([{ name: 'commonName', value: 'localhost' }], {
     keyType: 'ec',
     algorithm: 'sha256',
     notAfterDate: new Date(Date.now() + 365 * DAY_MS),
@@ -29,5 +41,4 @@ export function certificates(): Promise<SandboxCertificates> {
       { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] },
     ],
   }).then((r) => ({ key: r.private, cert: r.cert, clientKey: r.clientprivate!, clientCert: r.clientcert! }));
-  return pending;
 }

@@ -13,6 +13,7 @@ import { CommandLog, type CommandEvent } from './commandlog/command-log.js';
 import type { GatewayConfig } from './config.types.js';
 import { createContext, type GatewayContext, type Services } from './context.js';
 import { systemClock, type Clock } from './core/clock.js';
+import { DatabaseUnavailableError } from './core/errors.js';
 import { openDatabase, type Database } from './db/client.js';
 import type { MigrateResult } from './db/migrate.js';
 import { KeyRevocationWatch } from './auth/revocation.js';
@@ -85,7 +86,7 @@ export interface GatewayOptions {
  * reconciled while it loads (except what loadHttpAhead loaded while the database opened).
  */
 async function loadHttpModules() {
-  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, graphiql, health, errors, websocket, gate, limits, rateLimit] = await Promise.all([
+  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, graphiql, health, errors, unavailable, websocket, gate, limits, rateLimit] = await Promise.all([
     import('@apollo/server'),
     import('@apollo/server/plugin/disabled'),
     import('@apollo/server/plugin/drainHttpServer'),
@@ -98,6 +99,7 @@ async function loadHttpModules() {
     import('./http/graphiql.js'),
     import('./http/health.js'),
     import('./http/errors.js'),
+    import('./http/unavailable.js'),
     import('./http/websocket.js'),
     import('./limits/gate.js'),
     import('./limits/limits.js'),
@@ -116,6 +118,7 @@ async function loadHttpModules() {
     ...graphiql,
     ...health,
     ...errors,
+    ...unavailable,
     ...websocket,
     ...gate,
     ...limits,
@@ -269,6 +272,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       requestAuthorization,
       resolveLimits,
       serveGraphiQL,
+      serviceUnavailablePlugin,
+      unavailableBeforeExecution,
       useWebSocket,
     } = await loadHttpModules();
     await metrics.load();
@@ -310,6 +315,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
         operations.apolloPlugin(),
         limits.apolloPlugin(),
         boundErrorsPlugin(limits.limits.maxErrors),
+        // After the formatter (which codes the database's failures SERVICE_UNAVAILABLE): HTTP 503 with Retry-After.
+        serviceUnavailablePlugin(),
         ApolloServerPluginDrainHttpServer({ httpServer }),
         // A federation subgraph would otherwise answer routers' ftv1 requests with field traces (and say so on the console).
         ApolloServerPluginInlineTraceDisabled(),
@@ -346,7 +353,11 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       ...(traced ? [traced] : []),
       expressMiddleware(apollo, {
         context: async ({ req }) => {
-          const caller = await authenticate(apiKeys, requestAuthorization(req));
+          // A key not in the instance's cache is looked up in the database: while that does not
+          // answer, the request is refused as unavailable (503), not as unauthenticated or a bug.
+          const caller = await authenticate(apiKeys, requestAuthorization(req)).catch((err: unknown) => {
+            throw err instanceof DatabaseUnavailableError ? unavailableBeforeExecution(err) : err;
+          });
           if (!caller) throw unauthenticated('send a valid API key: Authorization: Bearer <key>');
           await limits.arrive(caller.keyId);
           return { ...createContext(services, caller.registrar), keyId: caller.keyId };

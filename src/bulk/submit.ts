@@ -5,9 +5,9 @@
  * The job's idempotency key works as a single mutation's does: the same key with the same
  * request answers the same job, with another request IDEMPOTENCY_KEY_REUSED.
  */
-import { ValidationError } from '../core/errors.js';
+import { DatabaseUnavailableError, ValidationError } from '../core/errors.js';
 import type { BulkJob } from '../db/generated/client.js';
-import { isUniqueViolation } from '../db/errors.js';
+import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.js';
 import { DomainIndex } from '../domains/domain-index.js';
 import { syncRegistryLists } from '../domains/registry-lists.js';
 import type { Fingerprints } from '../idempotency/fingerprint.js';
@@ -185,9 +185,19 @@ export function fingerprintForms(req: BulkRequest): { args: unknown; sameAs: unk
 
 /**
  * Checks and writes a job, or answers the registrar's existing job under the same key and request.
- * Throws ValidationError (naming the field), UnsupportedByBackendError, IdempotencyKeyReusedError.
+ * Throws ValidationError (naming the field), UnsupportedByBackendError, IdempotencyKeyReusedError;
+ * DatabaseUnavailableError (sent: false) when the database did not answer: a submission sends
+ * nothing itself (the runner sends the items of a stored job), so the same key may be sent again.
  */
 export async function submitBulkJob(deps: SubmitDeps, actor: Actor, req: BulkRequest): Promise<{ job: BulkJob; replayed: boolean }> {
+  try {
+    return await submitOrReplay(deps, actor, req);
+  } catch (err) {
+    throw isDatabaseUnavailable(err) ? new DatabaseUnavailableError(err, false) : err;
+  }
+}
+
+async function submitOrReplay(deps: SubmitDeps, actor: Actor, req: BulkRequest): Promise<{ job: BulkJob; replayed: boolean }> {
   const forms = fingerprintForms(req);
   const fingerprint = deps.fingerprints.of(`bulk:${req.kind}`, forms.args);
   const existing = await deps.store.findByKey(actor.registrarId, actor.idempotencyKey);

@@ -226,6 +226,43 @@ export class UpstreamUnavailableError extends RegistryError {
 }
 
 /**
+ * Seconds a client is told to wait (`retryAfter`, HTTP Retry-After) when the gateway's database
+ * does not answer: the gateway cannot know when it will again, and an instance retries its own
+ * connections on every request, so a short, fixed advice.
+ */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The gateway's own database (PostgreSQL) could not be reached or dropped the connection, so the
+ * request could not be served now (src/db/errors.ts isDatabaseUnavailable says which failures
+ * count); `cause` is that failure, for the log only (it names the database's host and port).
+ * Code SERVICE_UNAVAILABLE (HTTP 503 with Retry-After, RFC 9110 sections 15.6.4 and 10.2.3),
+ * `retryable`, `retryAfter` DATABASE_RETRY_AFTER_SECONDS. Not UPSTREAM_UNAVAILABLE: no registry
+ * is involved. `sent`, for a mutation: false when nothing went to the registry (the same
+ * idempotency key may be sent again as it is), true when the command may have reached it
+ * before the database stopped answering (a retry with the key reconciles before sending again);
+ * undefined for what sends nothing (a query, the API key's lookup).
+ */
+export class DatabaseUnavailableError extends GatewayError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  override readonly cause: unknown;
+  readonly sent: boolean | undefined;
+  constructor(cause: unknown, sent?: boolean) {
+    const retry = `retry after ${DATABASE_RETRY_AFTER_SECONDS} s`;
+    super(
+      sent === false
+        ? `the gateway's database is not answering, so nothing was sent to the registry: ${retry} with the same idempotencyKey`
+        : sent === true
+          ? `the gateway's database stopped answering after the command went to the registry: ${retry} with the same idempotencyKey, which finds out from the registry whether it took effect before sending anything again`
+          : `the gateway's database is not answering: ${retry}`,
+      { retryable: true, retryAfter: DATABASE_RETRY_AFTER_SECONDS },
+    );
+    this.cause = cause;
+    this.sent = sent;
+  }
+}
+
+/**
  * One domain of a page that could not be read: a `domains` edge answers `node: null` with this
  * error at `["domains", "edges", i, "node"]`, and the page's other edges answer in full. It is
  * the read's own error (its `code`: RATE_LIMITED, UPSTREAM_UNAVAILABLE, ...; its registry,

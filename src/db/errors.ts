@@ -84,3 +84,76 @@ function permutations(xs: string[]): string[][] {
   if (xs.length <= 1 || xs.length > 5) return [xs];
   return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((rest) => [x, ...rest]));
 }
+
+/**
+ * Driver adapter error kinds (@prisma/driver-adapter-utils `MappedError.kind`) that say the
+ * database could not be reached or dropped the connection, as @prisma/adapter-pg maps a socket
+ * error: ECONNREFUSED and ENOTFOUND are DatabaseNotReachable (Prisma P1001), ECONNRESET
+ * ConnectionClosed (P1017), ETIMEDOUT SocketTimeout; SQLSTATE 53300 is TooManyConnections.
+ */
+const UNREACHABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+
+/**
+ * Prisma's own codes for the same conditions (Prisma error reference, "Common" P1xxx): can't reach
+ * the server (P1001), timed out reaching it (P1002), operations timed out (P1008), the server
+ * closed the connection (P1017); timed out waiting for a connection of the pool (P2024).
+ */
+const UNREACHABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+
+/** Socket errors of Node's `net` on the way to the database (as pg reports them, with `syscall`). */
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+
+/**
+ * What pg (8.x) and pg-pool (3.x) throw, without a code, when the connection is lost or cannot be
+ * made in time (lib/client.js, pg-pool/index.js). "Connection terminated" alone is a connection the
+ * gateway ended itself (closing down), not an outage.
+ */
+const PG_CONNECTION_MESSAGES = new Set([
+  'Connection terminated unexpectedly',
+  'Connection terminated due to connection timeout',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error and is not queryable',
+  'timeout expired',
+]);
+
+/**
+ * PostgreSQL SQLSTATEs (PostgreSQL docs, Appendix A) that mean the server is not serving this
+ * connection, not that the statement is wrong: class 08 (connection exception), 57P01
+ * admin_shutdown (a restart, pg_terminate_backend), 57P02 crash_shutdown, 57P03 cannot_connect_now
+ * (starting up, shutting down, in recovery), 53300 too_many_connections.
+ */
+function unavailableSqlState(code: unknown): boolean {
+  return typeof code === 'string' && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300');
+}
+
+/**
+ * True when `err` says the database (PostgreSQL) could not be reached or dropped the connection:
+ * refused, reset, timed out, closed, shutting down, no free connection. False for anything the
+ * statement itself caused (a constraint, bad SQL, a type error) and for a connection the gateway
+ * closed itself, so those stay bugs (INTERNAL_SERVER_ERROR). Recognises the shapes reproduced
+ * against PostgreSQL behind a TCP proxy that was stopped, and with pg_terminate_backend:
+ * - Prisma's PrismaClientKnownRequestError with P1001 (`Can't reach database server`), or any code
+ *   (P2010 for raw queries) whose `meta.driverAdapterError.cause` is one of the adapter's
+ *   connection kinds, or a `postgres` cause with an SQLSTATE above (57P01 mid-query);
+ * - pg's own errors, which Prisma passes through unwrapped inside an interactive transaction, and
+ *   which src/db/raw.ts's statements get straight from the pool: a socket error (`code`
+ *   ECONNREFUSED with `syscall`), a DatabaseError with an SQLSTATE above, or one of pg's messages
+ *   for a lost connection ("Connection terminated unexpectedly"); pg-pool's connection timeout
+ *   keeps the socket error as its `cause`, which is followed.
+ * The embedded PGlite runs in the gateway's process and has no connection to lose.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = asRecord(err), depth = 0; e && depth < 4; e = asRecord(e.cause), depth++) {
+    const cause = adapterCause(e);
+    if (cause) {
+      if (typeof cause.kind === 'string' && UNREACHABLE_KINDS.has(cause.kind)) return true;
+      if (cause.kind === 'postgres' && unavailableSqlState(cause.code)) return true;
+      return false; // the adapter named another kind: the statement's own error
+    }
+    if (typeof e.code === 'string' && typeof e.clientVersion === 'string' && UNREACHABLE_PRISMA_CODES.has(e.code)) return true;
+    if (typeof e.code === 'string' && typeof e.syscall === 'string' && SOCKET_CODES.has(e.code)) return true;
+    if (typeof e.severity === 'string' && unavailableSqlState(e.code)) return true;
+    if (typeof e.message === 'string' && PG_CONNECTION_MESSAGES.has(e.message)) return true;
+  }
+  return false;
+}

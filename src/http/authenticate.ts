@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ApiKeyCache } from '../auth/key-cache.js';
+import { DatabaseUnavailableError } from '../core/errors.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
 
 /** Who sent a request: the registrar, and the API key (its id), which rate limits and revocation go by. */
 export interface Caller {
@@ -11,14 +13,18 @@ export interface Caller {
  * Resolves "Bearer <key>" to its caller, or null (no credentials, another scheme, unknown or
  * revoked key, or anything but one string: an array of values, a number, an object). Used by
  * HTTP (every request) and graphql-ws (connection_init) alike; keys come from the instance's
- * cache (src/auth/key-cache.ts), which hears of revocations at once.
+ * cache (src/auth/key-cache.ts), which hears of revocations at once. Throws
+ * DatabaseUnavailableError when the key had to be looked up and the database did not answer
+ * (the caller answers SERVICE_UNAVAILABLE: the key may be fine); other errors as they come.
  */
 export async function authenticate(keys: ApiKeyCache, credentials: unknown): Promise<Caller | null> {
   // Checked, not cast: a regular expression would read ["Bearer k"] as the string "Bearer k".
   if (typeof credentials !== 'string' || !credentials) return null;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(credentials);
   if (!m) return null;
-  const found = await keys.resolve(m[1]!);
+  const found = await keys.resolve(m[1]!).catch((err: unknown) => {
+    throw isDatabaseUnavailable(err) ? new DatabaseUnavailableError(err) : err;
+  });
   return found ? { registrar: { id: found.registrarId, name: found.registrarName }, keyId: found.keyId } : null;
 }
 

@@ -7,12 +7,15 @@ import { recodeTokenLimit } from '../limits/document.js';
 import { argumentField } from './argument-field.js';
 import { pathNamesSecret, SECRET_NOT_SHOWN } from '../limits/variable-errors.js';
 import type { Logger } from '../logger.js';
+import { asDatabaseUnavailable, UnavailableLog } from './unavailable.js';
 
 /**
  * Every error leaves with a stable extensions.code. Gateway errors carry the field at fault and,
  * for registry errors, the upstream code and message (and the domain, `domainName`, for a page's
- * domain that could not be read: DomainReadError); anything unexpected is masked as
- * INTERNAL_SERVER_ERROR with the detail only in the log. Messages are cut at MAX_MESSAGE
+ * domain that could not be read: DomainReadError); the database not answering is
+ * SERVICE_UNAVAILABLE (src/http/unavailable.ts), with the detail only in the log (UnavailableLog);
+ * anything else unexpected is masked as INTERNAL_SERVER_ERROR with the detail only in the log.
+ * Messages are cut at MAX_MESSAGE
  * characters, whatever produced them (graphql-js quotes literals whole).
  */
 export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -39,12 +42,20 @@ const cutField = <T extends Record<string, unknown>>(extensions: T): T =>
  * errors with a node inside an argument (a wrong value) get one.
  */
 export function makeFormatError(logger: Logger, limits: { maxTokens?: number } = {}, schema?: GraphQLSchema): FormatError {
+  const unavailable = new UnavailableLog(logger);
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     let original = unwrapResolverError(error);
     // graphql-ws wraps an error thrown by a subscription's stream without a path, and Apollo wraps
     // parse and validation errors, which unwrapping leaves alone: look inside, so the innermost
     // error's code (or its masking) is what the client sees.
     if (original instanceof GraphQLError && original.originalError) original = original.originalError;
+    // A statement that failed because the database did not answer (a resolver's read or write, a
+    // subscription's stream) is SERVICE_UNAVAILABLE, not a bug.
+    const down = original instanceof GraphQLError ? undefined : asDatabaseUnavailable(original);
+    if (down) {
+      unavailable.answered(down);
+      original = down;
+    }
     if (original instanceof GatewayError) {
       // A page's domain whose read failed unexpectedly: masked as INTERNAL_SERVER_ERROR (its own
       // message says only that), the detail in the log, as for any unexpected error.

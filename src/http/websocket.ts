@@ -9,6 +9,7 @@ import { formatAll, type FormatError } from './errors.js';
 import type { Operation, Operations } from '../observe/operations.js';
 import { sharedSubscribe } from './shared-subscribe.js';
 import { ConnectionSlots, TRY_AGAIN_LATER } from './ws-connections.js';
+import { asDatabaseUnavailable, TRY_AGAIN_REASON } from './unavailable.js';
 import { serveGraphqlWs } from './ws-server.js';
 
 /**
@@ -85,7 +86,19 @@ export function useWebSocket(opts: {
         const params = ctx.connectionParams ?? {};
         // One string or nothing: an array (`{ Authorization: ["Bearer k1", "Bearer k2"] }`), a
         // number or an object is refused as a wrong key is, not read as its first or joined value.
-        const caller = await authenticate(services.apiKeys, connectionAuthorization(params, ctx.extra.request));
+        let caller: Caller | null;
+        try {
+          caller = await authenticate(services.apiKeys, connectionAuthorization(params, ctx.extra.request));
+        } catch (err) {
+          const down = asDatabaseUnavailable(err);
+          if (!down) throw err; // logged, and the connection closed with 4500 (ws-server.ts)
+          // The key could not be looked up: 1013 Try Again Later, which graphql-ws's client
+          // retries (4500 it does not). The close frame goes first; graphql-ws's 4403 after
+          // `false` then finds the socket closing and sends nothing.
+          format([new GraphQLError(down.message, { originalError: down })]); // formatted for its log line only (UnavailableLog), as over HTTP
+          ctx.extra.socket.close(TRY_AGAIN_LATER, TRY_AGAIN_REASON);
+          return false;
+        }
         if (!caller) return false; // graphql-ws closes with 4403 Forbidden
         const { socket } = ctx.extra;
         // Closed while its key was looked up: its close has run already (onClose included), so
@@ -125,6 +138,8 @@ export function useWebSocket(opts: {
           return { schema, document: document as DocumentNode, operationName: payload.operationName, variableValues: payload.variables, contextValue };
         } catch (err) {
           if (err instanceof GraphQLError) return [err];
+          const down = asDatabaseUnavailable(err);
+          if (down) return [new GraphQLError(down.message, { originalError: down })]; // SERVICE_UNAVAILABLE, formatted by onError
           settle(ctx.extra, id, [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
           throw err;
         }

@@ -5,7 +5,8 @@ import { ExpiryMismatchError, type RegistryError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { CallContext } from '../core/model/index.js';
 import type { IdempotencyRecord, Prisma, PrismaClient } from '../db/generated/client.js';
-import { isUniqueViolation } from '../db/errors.js';
+import { DatabaseUnavailableError } from '../core/errors.js';
+import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.js';
 import { leaseClientOf } from '../db/lease-client.js';
 import { rawQuery } from '../db/raw.js';
 import type { Logger } from '../logger.js';
@@ -157,6 +158,19 @@ interface NewRecord {
 
 const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
 
+/** How far one run() got: whether a command of its key may have been sent (for DatabaseUnavailableError.sent). */
+interface Progress {
+  sent: boolean;
+}
+
+/**
+ * Whether a command of the attempt may have gone out: its adapter announced one (the command log
+ * wrote its entry, right before sending), or, with no command log to tell, it ran at all.
+ */
+function mayHaveSent(watch: CommandWatch | undefined): boolean {
+  return watch ? watch.announced > 0 : true;
+}
+
 /**
  * Durable idempotency: one record per (registrar, idempotencyKey), written before anything is
  * sent upstream. The unique constraint makes one request the owner; duplicates replay the stored
@@ -210,6 +224,19 @@ export class IdempotencyService {
    * request's answer); so does a note() that finds the record taken.
    */
   async run<T extends StoredResult>(req: MutationRequest, execute: (attempt: Attempt) => Promise<T>, opts: RunOptions = {}): Promise<MutationOutcome<T>> {
+    const progress: Progress = { sent: false };
+    try {
+      return await this.runOwned(req, execute, opts, progress);
+    } catch (err) {
+      // The database stopped answering: say whether the key's command may have gone out, so that
+      // the client knows a retry with the same key is a plain resend (nothing sent) or is
+      // reconciled with the registry first (the record, once the database answers, says so).
+      throw isDatabaseUnavailable(err) ? new DatabaseUnavailableError(err, progress.sent) : err;
+    }
+  }
+
+  /** run() itself; `progress.sent` becomes true once a command of the key may have been sent. */
+  private async runOwned<T extends StoredResult>(req: MutationRequest, execute: (attempt: Attempt) => Promise<T>, opts: RunOptions, progress: Progress): Promise<MutationOutcome<T>> {
     const fp = this.fingerprints.of(req.operation, req.args);
     const deadline = this.opts.now() + this.opts.waitMs;
     // A waiter tries to insert (become the owner) only while no record exists: a refused insert is a
@@ -220,7 +247,7 @@ export class IdempotencyService {
       if (round > 0 && this.opts.now() >= deadline) throw new IdempotencyInProgressError();
       if (mayInsert) {
         const lease = await this.insert(req, fp);
-        if (lease) return { result: await this.attempt(lease, req, execute, opts.beforeSend), replayed: false };
+        if (lease) return { result: await this.attempt(lease, req, execute, opts.beforeSend, progress), replayed: false };
         mayInsert = false;
       }
       const rec = await this.prisma.idempotencyRecord.findUnique({ where: this.where(req) });
@@ -237,7 +264,7 @@ export class IdempotencyService {
       if (rec.state === 'FAILED') throw new ReplayedError(rec.error as never);
       if (rec.state === 'OUTCOME_UNKNOWN') {
         const claimed = await this.claim(rec);
-        if (claimed) return this.reconcileThenAnswer(claimed, rec, req, execute, opts.beforeSend);
+        if (claimed) return this.reconcileThenAnswer(claimed, rec, req, execute, opts.beforeSend, progress);
         continue; // another request claimed it first: look again
       }
       if (this.opts.now() - rec.updatedAt.getTime() > this.opts.leaseMs) {
@@ -615,7 +642,7 @@ export class IdempotencyService {
   }
 
   /** Runs the command as the owner (fenced: see run()) and settles the record. */
-  private async attempt<T extends StoredResult>(lease: Lease, req: MutationRequest, execute: (a: Attempt) => Promise<T>, beforeSend?: () => Promise<void>): Promise<T> {
+  private async attempt<T extends StoredResult>(lease: Lease, req: MutationRequest, execute: (a: Attempt) => Promise<T>, beforeSend: (() => Promise<void>) | undefined, progress: Progress): Promise<T> {
     lease.startHeartbeat();
     let result: T;
     const watch = this.deps.commandLog?.watch(req.registrarId, req.key, { beforeSend: this.fencing(lease, req, beforeSend) });
@@ -625,6 +652,7 @@ export class IdempotencyService {
       await this.settleFailure(lease, err, this.failureKind(req.operation, err, watch));
       throw err;
     } finally {
+      progress.sent = mayHaveSent(watch); // what run() says if the record's final write fails
       watch?.stop();
     }
     await lease.succeed(result);
@@ -670,7 +698,8 @@ export class IdempotencyService {
     rec: IdempotencyRecord,
     req: MutationRequest,
     execute: (a: Attempt) => Promise<T>,
-    beforeSend?: () => Promise<void>,
+    beforeSend: (() => Promise<void>) | undefined,
+    progress: Progress,
   ): Promise<MutationOutcome<T>> {
     lease.startHeartbeat();
     const verdict = await this.reconciler.verdict(rec, req.call);
@@ -696,6 +725,7 @@ export class IdempotencyService {
       await this.settleFailure(lease, err, kind);
       throw err;
     } finally {
+      progress.sent = mayHaveSent(watch); // what run() says if the record's final write fails
       watch?.stop();
     }
     await this.reconciler.mark(rec, false);

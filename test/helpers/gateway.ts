@@ -6,7 +6,7 @@ import type { GatewayConfig } from '../../src/config.types.js';
 import type { Clock } from '../../src/core/clock.js';
 import type { Logger } from '../../src/logger.js';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
-import { freshDatabase } from './db.js';
+import { freshDatabase, type TestDatabase } from './db.js';
 
 /**
  * Narrows a test gateway's config to the backends of `kinds` (epp, repp, headless, joker) and the
@@ -44,7 +44,7 @@ export async function startTestGateway(
   opts: {
     clock?: Clock;
     configure?: (c: GatewayConfig) => void;
-    database?: { prisma: Gateway['services']['prisma']; close(): Promise<void> };
+    database?: { prisma: Gateway['services']['prisma']; close(): Promise<void>; listen?: TestDatabase['listen'] };
     /** Where the gateway logs (default: silent, or TEST_LOG_LEVEL). */
     logger?: Logger;
     /** Where spans go when config.tracing is on (instead of the OTLP exporter). */

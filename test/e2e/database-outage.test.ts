@@ -37,7 +37,7 @@ function once(client: Client, query: string, variables?: Record<string, unknown>
       { query, variables },
       {
         next: (r) => resolve(r as Answer),
-        error: (e) => (Array.isArray(e) ? resolve({ errors: e }) : reject(e instanceof Error ? e : new Error(`closed: ${(e as CloseEvent).code} ${(e as CloseEvent).reason}`))),
+        error: (e) => (Array.isArray(e) ? resolve({ errors: e }) : reject(e instanceof Error ? e : new Error(`closed: ${(e as { code: number }).code} ${(e as { reason: string }).reason}`))),
         complete: () => undefined,
       },
     );

@@ -41,8 +41,12 @@ export interface IdempotencyFixture {
   readFailure: Error | null;
   /** The deployment's fingerprint key, one for every service here as for every instance of a deployment. */
   fingerprints: Fingerprints;
-  /** A new IdempotencyService on db and clock with the fake registry, the command log and REGISTRAR (pollMs 10 unless opts say otherwise). */
-  service(opts?: Partial<IdempotencyOptions>): IdempotencyService;
+  /**
+   * A new IdempotencyService on db and clock with the fake registry, the command log and REGISTRAR
+   * (pollMs 10 unless opts say otherwise); `prisma`: another client of db to use instead (one
+   * that fails on demand; its idempotency leases write through it too).
+   */
+  service(opts?: Partial<IdempotencyOptions>, prisma?: TestDatabase['prisma']): IdempotencyService;
   /** The idempotency record of REGISTRAR's key, or null. */
   record(key: string): Promise<IdempotencyRecord | null>;
   /** The registry applies a create: the domain exists, REGISTRAR's, created now (clock), expiring in 365 days. */
@@ -83,8 +87,8 @@ export function useIdempotencyFixture(): IdempotencyFixture {
     domains: new Map(),
     readFailure: null,
     fingerprints: new Fingerprints(Buffer.from('idempotency-test-fingerprint-key-of-32+-bytes')),
-    service: (opts = {}) =>
-      new IdempotencyService(fx.db.prisma, fx.clock, { pollMs: 10, fingerprints: fx.fingerprints, ...opts }, { router, commandLog: fx.log, registrars: [{ id: REGISTRAR }] }),
+    service: (opts = {}, prisma = fx.db.prisma) =>
+      new IdempotencyService(prisma, fx.clock, { pollMs: 10, fingerprints: fx.fingerprints, ...opts }, { router, commandLog: fx.log, registrars: [{ id: REGISTRAR }] }),
     record: (key) => fx.db.prisma.idempotencyRecord.findUnique({ where: { registrarId_idempotencyKey: { registrarId: REGISTRAR, idempotencyKey: key } } }),
     registryCreates(name) {
       fx.domains.set(name, {

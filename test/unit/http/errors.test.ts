@@ -45,4 +45,27 @@ describe('formatError', () => {
     const streamFailure = wrapped(new Error('connect ECONNREFUSED 10.0.0.7:5432'));
     expect(format(streamFailure.toJSON(), streamFailure)).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   });
+
+  it("answers the database not answering as SERVICE_UNAVAILABLE with retryAfter, over a resolver's path or a stream's, its detail only in the log, once", () => {
+    const logged: Array<Record<string, unknown>> = [];
+    const logger = createLogger('silent');
+    const spy = { ...logger, error: (o: Record<string, unknown>) => void logged.push(o) } as unknown as typeof logger;
+    const formatOnce = makeFormatError(spy);
+    // As pg throws it when the pool cannot connect (src/db/raw.ts statements get it as it is).
+    const refused = () => Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:5432'), { code: 'ECONNREFUSED', syscall: 'connect', errno: -111, address: '10.0.0.7', port: 5432 });
+    const e = new GraphQLError('x', { path: ['commandLog'], originalError: refused() });
+    const out = formatOnce(e.toJSON(), e);
+    expect(out).toEqual({
+      message: "the gateway's database is not answering: retry after 5 s",
+      path: ['commandLog'],
+      locations: undefined,
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfter: 5 },
+    });
+    expect(JSON.stringify(out)).not.toContain('10.0.0.7');
+    const stream = wrapped(refused());
+    expect(formatOnce(stream.toJSON(), stream).extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfter: 5 });
+    // One line for the outage, with its cause and how many were answered so, not one per error.
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ answered: 1, err: { code: 'ECONNREFUSED' } });
+  });
 });

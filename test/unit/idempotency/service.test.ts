@@ -4,7 +4,7 @@
  * The registry is a fake port; reconciliation goes through the real per-operation functions.
  */
 import { describe, expect, it } from 'vitest';
-import { ObjectExistsError, ObjectNotFoundError, UpstreamFailureError, UpstreamRateLimitedError, UpstreamUnavailableError } from '../../../src/core/errors.js';
+import { DatabaseUnavailableError, ObjectExistsError, ObjectNotFoundError, UpstreamFailureError, UpstreamRateLimitedError, UpstreamUnavailableError } from '../../../src/core/errors.js';
 import type { StoredResult } from '../../../src/idempotency/service.js';
 import { BACKEND, REGISTRAR as US, useIdempotencyFixture } from '../../helpers/idempotency.js';
 
@@ -159,6 +159,61 @@ describe('an attempt that sent nothing', () => {
     let sent = 0;
     expect(await s.run(r, async () => (++sent, await announce(r), answer(r.args.name)))).toMatchObject({ replayed: false });
     expect(sent).toBe(1);
+  });
+});
+
+/**
+ * The database's client with its idempotency record statements failing, while `down()` says so,
+ * as pg fails them when PostgreSQL refuses connections (test/unit/db/unavailable.test.ts has the
+ * real shapes); the command log keeps writing (the fixture's own client).
+ */
+function failingRecords(down: () => boolean): typeof fx.db.prisma {
+  const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', syscall: 'connect', errno: -111 });
+  return new Proxy(fx.db.prisma, {
+    get(target, prop, recv) {
+      const v = Reflect.get(target, prop, recv);
+      if (prop !== 'idempotencyRecord') return typeof v === 'function' ? v.bind(target) : v;
+      return new Proxy(v, { get: (d, m) => (...a: unknown[]) => (down() ? Promise.reject(refused()) : (Reflect.get(d, m) as (...x: unknown[]) => unknown).apply(d, a)) });
+    },
+  });
+}
+
+describe('the database stops answering', () => {
+  it('before anything was sent: SERVICE_UNAVAILABLE saying so, and the same key runs once it answers', async () => {
+    let down = true;
+    const s = service({}, failingRecords(() => down));
+    const r = req();
+    let calls = 0;
+    const exec = async () => (++calls, await announce(r), answer(r.args.name));
+    const err = await s.run(r, exec).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatabaseUnavailableError);
+    expect(err).toMatchObject({ code: 'SERVICE_UNAVAILABLE', sent: false, details: { retryable: true, retryAfter: 5 } });
+    expect((err as Error).message).toContain('nothing was sent to the registry');
+    expect(calls).toBe(0);
+    down = false;
+    expect(await s.run(r, exec)).toEqual({ result: answer(r.args.name), replayed: false });
+    expect(calls).toBe(1);
+  });
+
+  it('after the command went out, its answer not kept: SERVICE_UNAVAILABLE saying it may have reached the registry; the retry reconciles, sends nothing', async () => {
+    let down = false;
+    const s = service({ leaseMs: 300 }, failingRecords(() => down));
+    const r = req();
+    let calls = 0;
+    const exec = async () => {
+      ++calls;
+      await announce(r);
+      registryCreates(r.args.name); // the registry applied it
+      down = true; // and the database stopped answering before the answer was kept
+      return answer(r.args.name);
+    };
+    const err = await s.run(r, exec).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'SERVICE_UNAVAILABLE', sent: true });
+    expect((err as Error).message).toContain('after the command went to the registry');
+    down = false;
+    // The record is still IN_PROGRESS under the dead attempt's lease: the retry takes it over once it lapses, and reconciles.
+    expect(await s.run(r, exec)).toMatchObject({ replayed: true });
+    expect(calls).toBe(1);
   });
 });
 

@@ -15,8 +15,8 @@ import { asDatabaseUnavailable, UnavailableLog } from './unavailable.js';
  * domain that could not be read: DomainReadError); the database not answering is
  * SERVICE_UNAVAILABLE (src/http/unavailable.ts), with the detail only in the log (UnavailableLog);
  * anything else unexpected is masked as INTERNAL_SERVER_ERROR with the detail only in the log.
- * Messages are cut at MAX_MESSAGE
- * characters, whatever produced them (graphql-js quotes literals whole).
+ * Messages are cut at MAX_MESSAGE characters, whatever produced them (graphql-js quotes literals
+ * whole).
  */
 export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 

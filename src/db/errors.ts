@@ -100,7 +100,11 @@ const UNREACHABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', '
  */
 const UNREACHABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 
-/** Socket errors of Node's `net` on the way to the database (as pg reports them, with `syscall`). */
+/**
+ * Socket errors of Node's `net` (with `syscall`), counted only on the way to the database: an error
+ * the gateway's own pool statements threw (fromDatabasePool) or one Prisma passed on from its
+ * adapter (it adds `clientVersion`), never a registry connection's, which is UPSTREAM_UNAVAILABLE.
+ */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
 
 /**
@@ -113,8 +117,18 @@ const PG_CONNECTION_MESSAGES = new Set([
   'Connection terminated due to connection timeout',
   'timeout exceeded when trying to connect',
   'Client has encountered a connection error and is not queryable',
-  'timeout expired',
 ]);
+
+const poolErrors = new WeakSet<object>();
+
+/**
+ * Marks `err` as thrown by a statement sent straight through the gateway's pg Pool (src/db/raw.ts),
+ * so that its socket errors count as the database's (isDatabaseUnavailable); returns it.
+ */
+export function fromDatabasePool<T>(err: T): T {
+  if (err !== null && typeof err === 'object') poolErrors.add(err);
+  return err;
+}
 
 /**
  * PostgreSQL SQLSTATEs (PostgreSQL docs, Appendix A) that mean the server is not serving this
@@ -137,23 +151,23 @@ function unavailableSqlState(code: unknown): boolean {
  *   connection kinds, or a `postgres` cause with an SQLSTATE above (57P01 mid-query);
  * - pg's own errors, which Prisma passes through unwrapped inside an interactive transaction, and
  *   which src/db/raw.ts's statements get straight from the pool: a socket error (`code`
- *   ECONNREFUSED with `syscall`), a DatabaseError with an SQLSTATE above, or one of pg's messages
- *   for a lost connection ("Connection terminated unexpectedly"); pg-pool's connection timeout
- *   keeps the socket error as its `cause`, which is followed.
- * The embedded PGlite runs in the gateway's process and has no connection to lose.
+ *   ECONNREFUSED with `syscall`, from the gateway's pool: fromDatabasePool), a DatabaseError with
+ *   an SQLSTATE above, or one of pg's messages for a lost connection ("Connection terminated
+ *   unexpectedly", pg-pool's "Connection terminated due to connection timeout").
+ * Causes are not followed: a registry's error (a GatewayError) that keeps a socket error as its
+ * cause is the registry's. The embedded PGlite runs in the gateway's process and has no connection
+ * to lose.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  for (let e = asRecord(err), depth = 0; e && depth < 4; e = asRecord(e.cause), depth++) {
-    const cause = adapterCause(e);
-    if (cause) {
-      if (typeof cause.kind === 'string' && UNREACHABLE_KINDS.has(cause.kind)) return true;
-      if (cause.kind === 'postgres' && unavailableSqlState(cause.code)) return true;
-      return false; // the adapter named another kind: the statement's own error
-    }
-    if (typeof e.code === 'string' && typeof e.clientVersion === 'string' && UNREACHABLE_PRISMA_CODES.has(e.code)) return true;
-    if (typeof e.code === 'string' && typeof e.syscall === 'string' && SOCKET_CODES.has(e.code)) return true;
-    if (typeof e.severity === 'string' && unavailableSqlState(e.code)) return true;
-    if (typeof e.message === 'string' && PG_CONNECTION_MESSAGES.has(e.message)) return true;
+  const e = asRecord(err);
+  if (!e) return false;
+  const cause = adapterCause(e);
+  if (cause) {
+    if (typeof cause.kind === 'string' && UNREACHABLE_KINDS.has(cause.kind)) return true;
+    return cause.kind === 'postgres' && unavailableSqlState(cause.code); // any other kind: the statement's own error
   }
-  return false;
+  if (typeof e.code === 'string' && typeof e.clientVersion === 'string' && UNREACHABLE_PRISMA_CODES.has(e.code)) return true;
+  if (typeof e.code === 'string' && typeof e.syscall === 'string' && SOCKET_CODES.has(e.code)) return poolErrors.has(e) || typeof e.clientVersion === 'string';
+  if (typeof e.severity === 'string' && unavailableSqlState(e.code)) return true;
+  return typeof e.message === 'string' && PG_CONNECTION_MESSAGES.has(e.message);
 }

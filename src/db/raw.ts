@@ -8,13 +8,20 @@
  * Only single statements outside any transaction belong here. The embedded PGlite (one
  * connection shared with Prisma's transactions) and any PrismaClient not opened by
  * src/db/client.ts go through Prisma's $executeRawUnsafe / $queryRawUnsafe with the same SQL
- * and parameters. Errors are the driver's own (pg's DatabaseError, or Prisma's): callers here
- * only log them and try again.
+ * and parameters. Errors are the driver's own (pg's DatabaseError, or Prisma's), those of the pool
+ * marked as the database's (fromDatabasePool, for isDatabaseUnavailable): callers here only log
+ * them and try again.
  */
 import type pg from 'pg';
+import { fromDatabasePool } from './errors.js';
 import type { PrismaClient } from './generated/client.js';
 
 const pools = new WeakMap<PrismaClient, pg.Pool>();
+
+/** Rethrows what the pool threw, marked as the database's (so that a socket error counts as it not answering: isDatabaseUnavailable). */
+const rejectFromPool = (err: unknown): never => {
+  throw fromDatabasePool(err);
+};
 
 /** Sends `prisma`'s raw hot writes through `pool` (the pool its PostgreSQL adapter uses). */
 export function useRawPool(prisma: PrismaClient, pool: pg.Pool): void {
@@ -30,14 +37,14 @@ export function hasRawPool(prisma: PrismaClient): boolean {
 export async function rawExecute(prisma: PrismaClient, sql: string, params: unknown[]): Promise<number> {
   const pool = pools.get(prisma);
   if (!pool) return prisma.$executeRawUnsafe(sql, ...params);
-  return (await pool.query(sql, params)).rowCount ?? 0;
+  return (await pool.query(sql, params).catch(rejectFromPool)).rowCount ?? 0;
 }
 
 /** Runs one statement that returns rows (`$1`.. placeholders). Columns come as the driver gives them: select text, not bigint. */
 export async function rawQuery<T extends Record<string, unknown>>(prisma: PrismaClient, sql: string, params: unknown[]): Promise<T[]> {
   const pool = pools.get(prisma);
   if (!pool) return prisma.$queryRawUnsafe<T[]>(sql, ...params);
-  return (await pool.query<T>(sql, params)).rows;
+  return (await pool.query<T>(sql, params).catch(rejectFromPool)).rows;
 }
 
 /** One statement of a rawTransaction: its rows. */
@@ -54,12 +61,13 @@ export type RawQuery = <T extends Record<string, unknown>>(sql: string, params: 
 export async function rawTransaction<T>(prisma: PrismaClient, work: (query: RawQuery) => Promise<T>): Promise<T | undefined> {
   const pool = pools.get(prisma);
   if (!pool) return undefined;
-  const client = await pool.connect();
+  const client = await pool.connect().catch(rejectFromPool);
+  const query = (sql: string, params: unknown[] = []) => client.query(sql, params).catch(rejectFromPool);
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
-    const result = await work(async (sql, params) => (await client.query(sql, params)).rows);
-    await client.query('COMMIT');
+    await query('BEGIN');
+    const result = await work(async (sql, params) => (await query(sql, params)).rows);
+    await query('COMMIT');
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch((e: Error) => (broken = e)); // a connection that cannot roll back is not reused

@@ -2,6 +2,7 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { DomainReadError, SlowSubscriberError, UpstreamUnavailableError } from '../../../src/core/errors.js';
+import { fromDatabasePool } from '../../../src/db/errors.js';
 import { makeFormatError } from '../../../src/http/errors.js';
 import { createLogger } from '../../../src/logger.js';
 
@@ -51,8 +52,9 @@ describe('formatError', () => {
     const logger = createLogger('silent');
     const spy = { ...logger, error: (o: Record<string, unknown>) => void logged.push(o) } as unknown as typeof logger;
     const formatOnce = makeFormatError(spy);
-    // As pg throws it when the pool cannot connect (src/db/raw.ts statements get it as it is).
-    const refused = () => Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:5432'), { code: 'ECONNREFUSED', syscall: 'connect', errno: -111, address: '10.0.0.7', port: 5432 });
+    // As pg throws it when the pool cannot connect, marked by src/db/raw.ts as the database's.
+    const socketError = () => Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:5432'), { code: 'ECONNREFUSED', syscall: 'connect', errno: -111, address: '10.0.0.7', port: 5432 });
+    const refused = () => fromDatabasePool(socketError());
     const e = new GraphQLError('x', { path: ['commandLog'], originalError: refused() });
     const out = formatOnce(e.toJSON(), e);
     expect(out).toEqual({
@@ -67,5 +69,14 @@ describe('formatError', () => {
     // One line for the outage, with its cause and how many were answered so, not one per error.
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({ answered: 1, err: { code: 'ECONNREFUSED' } });
+  });
+
+  it("keeps a socket error that is not the database's what it was: a registry's (its own code), or an unexpected one (masked)", () => {
+    const socketError = () => Object.assign(new Error('connect ECONNREFUSED 10.0.0.9:700'), { code: 'ECONNREFUSED', syscall: 'connect', errno: -111 });
+    const bare = new GraphQLError('x', { path: ['domain'], originalError: socketError() });
+    expect(format(bare.toJSON(), bare).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+    const registry = Object.assign(new UpstreamUnavailableError('connection refused', { backend: 'sandbox-nomulus', maybeApplied: false }), { cause: socketError() });
+    const e = new GraphQLError('x', { path: ['domain'], originalError: registry });
+    expect(format(e.toJSON(), e).extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE', registry: 'sandbox-nomulus', retryable: true });
   });
 });

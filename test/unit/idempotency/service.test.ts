@@ -164,11 +164,18 @@ describe('an attempt that sent nothing', () => {
 
 /**
  * The database's client with its idempotency record statements failing, while `down()` says so,
- * as pg fails them when PostgreSQL refuses connections (test/unit/db/unavailable.test.ts has the
- * real shapes); the command log keeps writing (the fixture's own client).
+ * as Prisma fails them when PostgreSQL refuses connections; the command log keeps writing (the
+ * fixture's own client).
  */
 function failingRecords(down: () => boolean): typeof fx.db.prisma {
-  const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', syscall: 'connect', errno: -111 });
+  // Prisma's P1001 through the pg adapter, as test/unit/db/unavailable.test.ts gets it from a stopped proxy.
+  const refused = () =>
+    Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), {
+      name: 'PrismaClientKnownRequestError',
+      code: 'P1001',
+      clientVersion: '7.10.1',
+      meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 5432 } } },
+    });
   return new Proxy(fx.db.prisma, {
     get(target, prop, recv) {
       const v = Reflect.get(target, prop, recv);

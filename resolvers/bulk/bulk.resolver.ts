@@ -9,7 +9,7 @@ import { checkClientStatuses } from '../../src/validation/contact.js';
 import { checkPageSize } from '../../src/validation/cursors.js';
 import { checkNameserver, DOMAIN_CLIENT_STATUSES } from '../../src/validation/inputs.js';
 import { checkAuthInfo, checkObjectId, normalizeDomainName } from '../../src/validation/names.js';
-import { checkPeriod } from '../../src/validation/values.js';
+import { checkNotAddedAndRemoved, checkPeriod } from '../../src/validation/values.js';
 import { PeriodInput } from '../../schema/common/common.input.js';
 import { ClientStatus, NameserverInput } from '../../schema/domain/domain.input.js';
 import { BulkRenewItemInput, BulkTransferItemInput } from '../../schema/bulk/bulk.input.js';
@@ -122,8 +122,7 @@ export class BulkResolver {
     const params = { add: checkClientStatuses('add', add, DOMAIN_CLIENT_STATUSES), remove: checkClientStatuses('remove', remove, DOMAIN_CLIENT_STATUSES) };
     if (params.add.length + params.remove.length === 0) throw new ValidationError('add', 'give at least one status to add or remove');
     // A registry refuses a command that adds and removes one status (EPP 2306): refused here, before a job sends one per domain.
-    const both = params.remove.findIndex((s) => params.add.includes(s));
-    if (both >= 0) throw new ValidationError(`remove[${both}]`, `${params.remove[both]} is also in add: a status cannot be added and removed at once`);
+    checkNotAddedAndRemoved('add', params.add, 'remove', params.remove, (s) => s, 'a status');
     return submit(ctx, key, { kind: 'UPDATE_STATUSES', params, items: names(ctx, domains) });
   }
 

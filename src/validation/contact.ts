@@ -6,6 +6,7 @@ import { ValidationError, quoted } from '../core/errors.js';
 import type { ContactCreateInput, ContactIdent, ContactUpdateInput, Disclosure, PostalInfo } from '../core/model/index.js';
 import { checkAuthInfo, checkObjectId } from './names.js';
 import { checkCharacters, checkLength, checkLine } from './text.js';
+import { checkNotAddedAndRemoved } from './values.js';
 
 /** Postal info as it arrives (type not yet checked). */
 type PostalIn = Omit<PostalInfo, 'type'> & { type: string };
@@ -131,7 +132,7 @@ export function toContactCreate(input: Omit<ContactCreateInput, 'id' | 'postalIn
 }
 
 export function toContactUpdate(input: { id: string; addStatuses: string[]; removeStatuses: string[]; postalInfo?: PostalIn[] | null; voice?: string | null; fax?: string | null; email?: string | null; authInfo?: string | null; disclosure?: Disclosure | null }): ContactUpdateInput {
-  return {
+  const out: ContactUpdateInput = {
     id: checkObjectId('input.id', input.id),
     addStatuses: checkClientStatuses('input.addStatuses', input.addStatuses, CONTACT_CLIENT_STATUSES),
     removeStatuses: checkClientStatuses('input.removeStatuses', input.removeStatuses, CONTACT_CLIENT_STATUSES),
@@ -142,4 +143,7 @@ export function toContactUpdate(input: { id: string; addStatuses: string[]; remo
     authInfo: input.authInfo ? checkAuthInfo('input.authInfo', input.authInfo) : null,
     disclosure: checkDisclosure('input.disclosure', input.disclosure),
   };
+  // A status both added and removed: refused as the registry would (RFC 5733 section 3.2.5; 2306).
+  checkNotAddedAndRemoved('input.addStatuses', out.addStatuses, 'input.removeStatuses', out.removeStatuses, (s) => s, 'a status');
+  return out;
 }

@@ -12,7 +12,7 @@ import { checkClientStatuses, checkEmail } from './contact.js';
 import { checkDnssecLists } from './dnssec.js';
 import { checkAuthInfo, checkObjectId, normalizeDomainName } from './names.js';
 import { checkCharacters } from './text.js';
-import { checkMaxItems, checkPeriod, checkPeriodUnit, checkUnique } from './values.js';
+import { checkMaxItems, checkNotAddedAndRemoved, checkPeriod, checkPeriodUnit, checkUnique } from './values.js';
 import { firstPath } from '../core/field-paths.js';
 
 interface NsIn { name: string; ipv4: string[]; ipv6: string[] }
@@ -122,6 +122,11 @@ export function toDomainUpdate(input: {
     dnssec: null,
     ...(input.registrantInfo ? { registrantInfo: checkRegistrantInfo('input.registrantInfo', input.registrantInfo) } : {}),
   };
+  // A value both added and removed is refused as the registry would (2306), before anything is kept.
+  // DS and DNSKEY records are not: RFC 5910 section 5.2.5 processes rem before add, and every backend does.
+  checkNotAddedAndRemoved('input.add.statuses', out.add.statuses, 'input.remove.statuses', out.remove.statuses, (s) => s, 'a status');
+  checkNotAddedAndRemoved('input.add.contacts', out.add.contacts, 'input.remove.contacts', out.remove.contacts, (c) => `${c.role}:${c.id}`, 'a contact');
+  checkNotAddedAndRemoved('input.add.nameservers', out.add.nameservers, 'input.remove.nameservers', out.remove.nameservers, (n) => n.name, 'a name server');
   const dnssecChange = addDns.dsData.length + addDns.keyData.length + remDns.dsData.length + remDns.keyData.length > 0 || input.removeAllDnssec;
   if (dnssecChange) {
     out.dnssec = { addDsData: addDns.dsData, addKeyData: addDns.keyData, removeDsData: remDns.dsData, removeKeyData: remDns.keyData, removeAll: input.removeAllDnssec };
@@ -175,5 +180,9 @@ export function toHostUpdate(input: HostUpdateInput): HostUpdateInput {
     removeStatuses: checkClientStatuses('input.removeStatuses', input.removeStatuses, HOST_CLIENT_STATUSES),
     newName: input.newName ? normalizeDomainName('input.newName', input.newName) : null,
   };
+  // As for a domain (RFC 5732 section 3.2.5; the EPP sandbox and Nomulus answer 2306).
+  checkNotAddedAndRemoved('input.addIpv4', out.addIpv4, 'input.removeIpv4', out.removeIpv4, (a) => a, 'an address');
+  checkNotAddedAndRemoved('input.addIpv6', out.addIpv6, 'input.removeIpv6', out.removeIpv6, (a) => a, 'an address');
+  checkNotAddedAndRemoved('input.addStatuses', out.addStatuses, 'input.removeStatuses', out.removeStatuses, (s) => s, 'a status');
   return out;
 }

@@ -41,3 +41,16 @@ export function checkMaxItems<T>(field: string, items: T[], max: number, what: s
   if (items.length > max) throw new ValidationError(field, `at most ${max} ${what}`);
   return items;
 }
+
+/**
+ * Refuses an update that both adds and removes one value: RFC 5731-5733 section 3.2.5 give no
+ * meaning to it and registries refuse it (Nomulus and the EPP sandbox: 2306 "Cannot add and
+ * remove the same value"), so it is refused here, before anything is recorded or sent. `key` says
+ * when two items are the same value (after normalisation); the error names the removed item
+ * (`input.remove.statuses[0]`) and its message the field it is also in (`input.add.statuses`).
+ */
+export function checkNotAddedAndRemoved<T>(addField: string, add: readonly T[], removeField: string, remove: readonly T[], key: (t: T) => string, what: string): void {
+  const added = new Set(add.map(key));
+  const both = remove.findIndex((r) => added.has(key(r)));
+  if (both >= 0) throw new ValidationError(`${removeField}[${both}]`, `${key(remove[both]!)} is also in ${addField}: ${what} cannot be added and removed at once`);
+}

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
-import { ValidationError } from '../../src/core/errors.js';
+import { ObjectNotFoundError, ValidationError } from '../../src/core/errors.js';
 import type { BulkRequest } from '../../src/bulk/submit.js';
 import { checkItemNames, isoDates } from '../../src/bulk/submit.js';
 import type { CountsView, ItemView, JobView } from '../../src/bulk/views.js';
@@ -129,6 +129,9 @@ export class BulkResolver {
   @Mutation(() => BulkJob, { description: 'Cancel a job: items not started become CANCELLED (nothing is sent for them); running items finish.' })
   async cancelBulkJob(@Arg('idempotencyKey') key: string, @Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<JobView> {
     const actor = actorOf(ctx, key);
+    // An id that is not one of the viewer's jobs is refused before the key's record is written: the
+    // refusal is the gateway's, nothing applied, so the key stays free (README, Idempotency contract).
+    if (!(await ctx.bulk.job(ctx.registrar.id, id))) throw new ObjectNotFoundError(`bulk job ${id} does not exist`, { field: 'id' });
     await runOperation(ctx, actor, 'cancelBulkJob', { id }, async () => {
       const job = await ctx.bulk.cancel(ctx.registrar.id, id);
       return { trid: { client: `gateway-cancel-${job.id}` }, code: 1000, message: null };

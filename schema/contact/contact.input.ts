@@ -13,7 +13,7 @@ export class ContactIdentInput {
   countryCode!: string;
 }
 
-@InputType({ description: "The registrant's disclosure preference (RFC 5733 disclose); registries may refuse a preference their policy does not allow (REGISTRY_POLICY_ERROR)." })
+@InputType({ description: "The registrant's disclosure preference (RFC 5733 disclose); a registry may refuse a preference its policy does not allow, with its own code (Nomulus refuses flag false: PARAMETER_VALUE_POLICY_ERROR, 2306)." })
 export class ContactDisclosureInput {
   @Field({ description: 'false: do not disclose these elements; true: disclose them.' })
   flag!: boolean;

@@ -5,7 +5,7 @@ export class BulkRenewItemInput {
   @Field()
   name!: string;
 
-  @Field(() => Date, { nullable: true, description: 'Its current expiry date (sent upstream as renewDomain does); read from the registry when absent, one more command.' })
+  @Field(() => Date, { nullable: true, description: 'Its current expiry date, a date alone (2028-12-02) or a date-time, as renewDomain takes it (sent upstream as renewDomain does); read from the registry when absent, one more command.' })
   currentExpiry?: Date | null;
 }
 

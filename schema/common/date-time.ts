@@ -1,4 +1,5 @@
-import { GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, type GraphQLSchema, type ValueNode } from 'graphql';
+import { parseCalendarDate } from '../../src/core/time.js';
 
 /** Distinct date-time strings remembered per scalar (a bulk job's items mostly share a few expiries), */
 const REMEMBERED = 256;
@@ -30,5 +31,36 @@ export function rememberDateTimeParsing(schema: GraphQLSchema): GraphQLSchema {
     instants.set(value, date.getTime());
     return date;
   };
+  return schema;
+}
+
+/** What an invalid date-time is told: the forms taken, each with an example. */
+export const DATE_TIME_FORMS = 'give a date-time with its offset, such as 2028-12-02T10:15:30Z (currentExpiry also takes a date alone: 2028-12-02)';
+
+/**
+ * Has the schema's `DateTimeISO` scalar also take a calendar date alone, `2028-12-02` (RFC 3339
+ * full-date), as 00:00 UTC of that day, marked (src/core/time.ts isCalendarDate) so that a field
+ * that needs an instant (the command log's `from`/`to`) refuses it with its own error; a renewal's
+ * currentExpiry is a date (EPP curExpDate, RFC 5731 section 3.2.3: only its date is sent and
+ * compared), where a registrar's frontend holds a date. Every other string is parsed as before, and
+ * a bad one fails with graphql-scalars' message followed by the forms taken (DATE_TIME_FORMS). The
+ * type's name and description are unchanged. Changes the scalar in place; returns the schema.
+ */
+export function acceptCalendarDates(schema: GraphQLSchema): GraphQLSchema {
+  const scalar = schema.getType('DateTimeISO');
+  if (!(scalar instanceof GraphQLScalarType)) return schema;
+  const parseValue = scalar.parseValue.bind(scalar);
+  const parseLiteral = scalar.parseLiteral.bind(scalar);
+  const explained = <T>(parse: () => T): T => {
+    try {
+      return parse();
+    } catch (err) {
+      if (!(err instanceof GraphQLError)) throw err;
+      throw new GraphQLError(`${err.message.replace(/\.$/, '')}: ${DATE_TIME_FORMS}`, { nodes: err.nodes, extensions: err.extensions });
+    }
+  };
+  scalar.parseValue = (value: unknown) => (typeof value === 'string' && parseCalendarDate(value)) || explained(() => parseValue(value));
+  scalar.parseLiteral = (ast: ValueNode, variables?: Record<string, unknown> | null) =>
+    (ast.kind === Kind.STRING && parseCalendarDate(ast.value)) || explained(() => parseLiteral(ast, variables));
   return schema;
 }

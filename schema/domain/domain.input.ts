@@ -73,7 +73,7 @@ export class RenewDomainInput {
   @Field(() => Date, {
     nullable: true,
     description:
-      "Current expiry date; its calendar date is sent upstream (EPP curExpDate: the UTC date; REPP exp_date: the date in the registry's time zone, Europe/Tallinn). When absent the gateway reads it first; it is always sent upstream, so a resend cannot renew twice.",
+      "Current expiry date: a date alone (2028-12-02, taken as 00:00 UTC of that day) or a date-time (the domain's expiresAt as read). Its calendar date is sent upstream (EPP curExpDate: the UTC date; REPP exp_date: the date in the registry's time zone, Europe/Tallinn). When absent the gateway reads it first; it is always sent upstream, so a resend cannot renew twice.",
   })
   currentExpiry?: Date | null;
 }

@@ -4,6 +4,7 @@
  */
 import type { CommandLogFilter } from '../commandlog/command-log.js';
 import { ValidationError, quoted } from '../core/errors.js';
+import { isCalendarDate } from '../core/time.js';
 import { checkIdempotencyKey, normalizeDomainName } from './names.js';
 import { checkLine } from './text.js';
 
@@ -51,6 +52,10 @@ export function checkCommandLogFilter(field: string, f: CommandLogFilter | null)
     throw new ValidationError(`${field}.command`, `${quoted(f.command)} is not a command (e.g. "domain:renew")`);
   }
   if (f.idempotencyKey) out.idempotencyKey = checkIdempotencyKey(`${field}.idempotencyKey`, f.idempotencyKey);
+  // A date alone (taken by the DateTimeISO scalar for currentExpiry) is refused here: which instant of the day it meant is not known.
+  for (const k of ['from', 'to'] as const) {
+    if (isCalendarDate(f[k])) throw new ValidationError(`${field}.${k}`, `a date alone is not taken here: give a date-time with its offset, such as ${f[k]!.toISOString().slice(0, 10)}T00:00:00Z`);
+  }
   if (f.from && f.to && f.from > f.to) throw new ValidationError(`${field}.to`, 'is before from');
   return out;
 }

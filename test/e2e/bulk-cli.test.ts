@@ -125,6 +125,22 @@ describe('npm run bulk', () => {
     expect((await rows(path.join(dir, 'attach.csv'))).length).toBe(6);
   }, 120_000);
 
+  it('takes name,currentExpiry lines with a date alone (a.tld,2030-12-02) and renews each once', async () => {
+    // Before, the gateway refused such a line: "DateTime cannot represent an invalid date-time-string".
+    const key = t.keys['NewRegistrar']!;
+    const names = await createDomains(t, key, `cld${Date.now().toString(36)}`, 'tld', 2);
+    const dates = await Promise.all(names.map(async (n) => ((await t.gql(key, `{ domain(name: "${n}") { expiresAt } }`)).data.domain.expiresAt as string).slice(0, 10)));
+    const file = path.join(dir, 'dates.txt');
+    await writeFile(file, names.map((n, i) => `${n}, ${dates[i]}`).join('\n'));
+    const out = path.join(dir, 'dates.csv');
+    const renews = sandbox.applied('domain:renew');
+    const run = await cli(['renew', '--file', file, '--out', out], key);
+    expect(run.code).toBe(0);
+    const [, ...lines] = await rows(out);
+    expect(lines.map((l) => [l[1], l[3], l[7]!.slice(0, 10)])).toEqual(names.map((n, i) => [n, 'SUCCEEDED', `${Number(dates[i]!.slice(0, 4)) + 1}${dates[i]!.slice(4)}`]));
+    expect(sandbox.applied('domain:renew') - renews).toBe(2);
+  });
+
   it('transfers with auth codes from a file; a refused code is a FAILED row; no code is printed or written', async () => {
     const names = await createDomains(t, t.keys['NewRegistrar']!, `clix${Date.now().toString(36)}`, 'tld', 2);
     const file = path.join(dir, 'codes.txt');

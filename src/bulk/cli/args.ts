@@ -35,7 +35,7 @@ export const USAGE = `usage: npm run bulk -- <kind> [options]      submit a bulk
        npm run bulk -- attach <job id> [--out f]  follow a running (or finished) job
        npm run bulk -- cancel <job id>            cancel a job (items not started are not sent), print its counts
        npm run bulk -- --help                     this text
-kinds: renew --file names.txt [--period 1y|6m]          (lines: name[,currentExpiry])
+kinds: renew --file names.txt [--period 1y|6m]          (lines: name[,currentExpiry], e.g. a.tld,2030-12-02)
        transfer --file codes.txt [--period 1y]          (lines: name,authCode)
        replace-nameserver --from ns1.old --to ns1.new [--file names.txt]   (no file: every domain)
        replace-tech-contact --from OLD-ID --to NEW-ID [--file names.txt]  (no file: every domain)
@@ -109,6 +109,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
   if (needsFile && !opts.file) throw new Error(`${command} needs --file\n${USAGE}`);
   if ((command === 'replace-nameserver' || command === 'replace-tech-contact') && (!opts.from || !opts.to)) throw new Error(`${command} needs --from and --to\n${USAGE}`);
   return opts;
+}
+
+/**
+ * A renew line's currentExpiry as the gateway takes it: a date alone (`2030-12-02`, as EPP's
+ * curExpDate, RFC 5731 section 3.2.3) becomes that day's 00:00 UTC (`2030-12-02T00:00:00Z`), so
+ * it is taken by any gateway release; anything else is sent as written (a date-time, or what the
+ * gateway refuses naming `domains[i].currentExpiry`); empty is none (the gateway reads it).
+ */
+export function currentExpiryOf(field: string | undefined): string | null {
+  const v = field?.trim();
+  if (!v) return null;
+  return /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v;
 }
 
 /** What a file's lines hold after the domain name, by command (the others take the name only; more fields are left alone). */

@@ -8,7 +8,7 @@ import { accessSync, constants as fsConstants, readFileSync, statSync } from 'no
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { defaultIdempotencyKey, parseCli, readLines, USAGE, type CliKind, type CliOptions } from './args.js';
+import { currentExpiryOf, defaultIdempotencyKey, parseCli, readLines, USAGE, type CliKind, type CliOptions } from './args.js';
 import { writeCsv, type CsvItem } from './csv.js';
 import { Progress, type Counts } from './progress.js';
 
@@ -131,7 +131,7 @@ function mutation(o: CliOptions, text: string, lines: ReturnType<typeof readLine
   const names = lines?.map(([n]) => n) ?? null;
   switch (o.command) {
     case 'renew':
-      return { field: 'bulkRenew', query: `mutation($k: String!, $d: [BulkRenewItemInput!]!, $p: PeriodInput) { bulkRenew(idempotencyKey: $k, domains: $d, period: $p) ${payload} }`, variables: { k, p: o.period ?? null, d: lines!.map(([name, exp]) => ({ name, currentExpiry: exp || null })) } };
+      return { field: 'bulkRenew', query: `mutation($k: String!, $d: [BulkRenewItemInput!]!, $p: PeriodInput) { bulkRenew(idempotencyKey: $k, domains: $d, period: $p) ${payload} }`, variables: { k, p: o.period ?? null, d: lines!.map(([name, exp]) => ({ name, currentExpiry: currentExpiryOf(exp) })) } };
     case 'transfer':
       return { field: 'bulkTransfer', query: `mutation($k: String!, $d: [BulkTransferItemInput!]!, $p: PeriodInput) { bulkTransfer(idempotencyKey: $k, domains: $d, period: $p) ${payload} }`, variables: { k, p: o.period ?? null, d: lines!.map(([name, authInfo]) => ({ name, authInfo: authInfo ?? '' })) } };
     case 'replace-nameserver':

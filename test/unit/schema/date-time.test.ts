@@ -1,13 +1,16 @@
 /**
  * The DateTimeISO scalar remembers the instants of the strings it parsed (schema/common/date-time.ts):
  * variables coerce to the same dates as graphql-scalars gives, invalid strings fail with its own
- * message every time, and each value is a Date of its own.
+ * message (and the forms taken) every time, and each value is a Date of its own. It also takes a
+ * date alone, 2028-12-02, as that day's 00:00 UTC, marked as a date (for currentExpiry).
  */
 import 'reflect-metadata';
-import { graphql, GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import { graphql, GraphQLScalarType, Kind, type GraphQLSchema } from 'graphql';
 import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildGatewaySchema } from '../../../schema/build.js';
+import { DATE_TIME_FORMS } from '../../../schema/common/date-time.js';
+import { isCalendarDate } from '../../../src/core/time.js';
 
 let scalar: GraphQLScalarType;
 let schema: GraphQLSchema;
@@ -30,8 +33,8 @@ describe('DateTimeISO variables', () => {
     expect((scalar.parseValue(d) as Date).getTime()).toBe(d.getTime());
   });
 
-  it('refuse an invalid string with the scalar\'s own message, every time it comes', () => {
-    for (const bad of ['2027-02-30T00:00:00Z', 'tomorrow', '2027-06-01', '2027-02-30T00:00:00Z']) {
+  it('refuse an invalid string with the scalar\'s own message and the forms taken, every time it comes', () => {
+    for (const bad of ['2027-02-30T00:00:00Z', 'tomorrow', '2027-02-30', '2027-6-01', '2027-02-30T00:00:00Z']) {
       let expected = '';
       try {
         GraphQLDateTimeISO.parseValue(bad);
@@ -39,9 +42,19 @@ describe('DateTimeISO variables', () => {
         expected = (err as Error).message;
       }
       expect(expected).not.toBe('');
-      expect(() => scalar.parseValue(bad)).toThrow(expected);
+      expect(() => scalar.parseValue(bad)).toThrow(`${expected.replace(/\.$/, '')}: ${DATE_TIME_FORMS}`);
     }
     expect(() => scalar.parseValue(20270601)).toThrow(/DateTime cannot represent non string or Date type/);
+  });
+
+  it('take a date alone (RFC 3339 full-date) as 00:00 UTC of that day, marked as a date, in a variable and a literal', () => {
+    for (const d of [scalar.parseValue('2028-12-02'), scalar.parseLiteral({ kind: Kind.STRING, value: '2028-12-02' }, null), scalar.parseValue('2028-02-29')]) {
+      expect(d).toBeInstanceOf(Date);
+      expect(isCalendarDate(d)).toBe(true);
+    }
+    expect((scalar.parseValue('2028-12-02') as Date).toISOString()).toBe('2028-12-02T00:00:00.000Z');
+    expect(isCalendarDate(scalar.parseValue('2028-12-02T00:00:00Z'))).toBe(false);
+    expect(() => scalar.parseLiteral({ kind: Kind.STRING, value: '02.12.2028' }, null)).toThrow(DATE_TIME_FORMS);
   });
 
   it('the SDL still calls it DateTimeISO with graphql-scalars\' description', () => {

@@ -20,6 +20,7 @@ import { DEFAULT_FAN_OUT } from './fanout/scheduler.js';
 import { MAX_LIST_ITEMS } from './validation/text.js';
 import { fingerprintKeyProblem } from './idempotency/fingerprint-key.js';
 import { ConfigError } from './config-error.js';
+import { checkSettings } from './config-settings.js';
 
 export type { GatewayConfig } from './config.types.js';
 
@@ -179,7 +180,13 @@ export function tracingFromEnv(env: NodeJS.ProcessEnv, file: TracingConfig | und
   return out;
 }
 
+/**
+ * Throws ConfigError (naming the setting) for a configuration the gateway cannot run with: a
+ * top-level setting of the wrong type or range (checkSettings), a limit, a backend's settings
+ * (its kind's validate), a route or defaultBackend naming no backend, an account without a password.
+ */
 export function validateConfig(cfg: GatewayConfig): void {
+  checkSettings(cfg);
   const protocol = cfg.tracing?.protocol;
   if (protocol !== undefined && !(OTLP_PROTOCOLS as readonly string[]).includes(protocol)) {
     throw new ConfigError(`config: tracing.protocol (OTEL_EXPORTER_OTLP_PROTOCOL) must be one of ${OTLP_PROTOCOLS.join(', ')}`);

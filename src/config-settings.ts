@@ -1,0 +1,50 @@
+/**
+ * Checks of the gateway's top-level settings (src/config.ts validateConfig): each value of the
+ * config file, after the environment's overrides, must have the type and range its consumer
+ * needs, or the gateway starts with it and fails later and elsewhere (`"port": "x"` listened on a
+ * Unix socket named `x`). Every refusal is a ConfigError naming the setting and, where one
+ * overrides it, the environment variable; values are never quoted (a URL may hold a password).
+ */
+import type { GatewayConfig } from './config.types.js';
+import { ConfigError } from './config-error.js';
+
+/** pino's levels (LOG_LEVEL, `logLevel`); another one made the logger throw at start. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const isString = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+const isWhole = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+
+/**
+ * Refuses a top-level setting of the wrong type or range (ConfigError naming it and its
+ * environment variable): `port` a whole number 0-65535 (PORT), `host` a non-empty string
+ * (HOST), `dataDir` (DATA_DIR), `logLevel` one of LOG_LEVELS (LOG_LEVEL), `databaseUrl`
+ * (DATABASE_URL), `redisUrl` (REDIS_URL) and `redisPrefix` (REDIS_PREFIX) strings,
+ * `defaultBackend` a string, `registrars` a list of
+ * `{ id, name }`, `backends` and `routes` lists, `poll` whole milliseconds and a boolean.
+ */
+export function checkSettings(cfg: GatewayConfig): void {
+  const fail = (message: string) => {
+    throw new ConfigError(`config: ${message}`);
+  };
+  if (!isWhole(cfg.port, 0, 65535)) fail('port (PORT) must be a whole number from 0 to 65535');
+  if (!isString(cfg.host)) fail('host (HOST) must be an interface address or host name, such as "127.0.0.1" or "0.0.0.0"');
+  if (!isString(cfg.dataDir)) fail('dataDir (DATA_DIR) must be a folder path');
+  if (!(LOG_LEVELS as readonly unknown[]).includes(cfg.logLevel)) fail(`logLevel (LOG_LEVEL) must be one of ${LOG_LEVELS.join(', ')}`);
+  if (cfg.databaseUrl !== undefined && typeof cfg.databaseUrl !== 'string') fail('databaseUrl (DATABASE_URL) must be a string');
+  if (cfg.redisUrl !== undefined && typeof cfg.redisUrl !== 'string') fail('redisUrl (REDIS_URL) must be a string');
+  if (cfg.redisPrefix !== undefined && typeof cfg.redisPrefix !== 'string') fail('redisPrefix (REDIS_PREFIX) must be a string');
+  if (cfg.defaultBackend !== undefined && !isString(cfg.defaultBackend)) fail('defaultBackend must be the name of a backend');
+  for (const key of ['registrars', 'backends', 'routes'] as const) if (!Array.isArray(cfg[key])) fail(`${key} must be a list ([...])`);
+  cfg.registrars.forEach((r, i) => {
+    if (!r || typeof r !== 'object' || !isString(r.id)) fail(`registrars[${i}].id must be a non-empty string`);
+    if (r.name !== undefined && typeof r.name !== 'string') fail(`registrars[${i}].name must be a string`);
+  });
+  cfg.routes.forEach((r, i) => {
+    if (!r || typeof r !== 'object' || !isString(r.suffix) || !isString(r.backend)) fail(`routes[${i}] must be { "suffix": "<domain suffix>", "backend": "<backend name>" }`);
+  });
+  if (!cfg.poll || typeof cfg.poll !== 'object') fail('poll must be an object ({ "intervalMs": 2000, ... })');
+  for (const key of ['intervalMs', 'leaseMs', 'maxBackoffMs'] as const) {
+    if (!isWhole(cfg.poll[key], 1)) fail(`poll.${key}${key === 'intervalMs' ? ' (POLL_INTERVAL_MS)' : ''} must be a whole number of milliseconds, 1 or more`);
+  }
+  if (typeof cfg.poll.enabled !== 'boolean') fail('poll.enabled must be true or false');
+}

@@ -1,0 +1,74 @@
+/**
+ * Top-level settings of the config file with the wrong type or range are refused at load, naming
+ * the setting: `{"port": "x"}` was taken, and the gateway said "gateway listening", printed
+ * http://127.0.0.1:undefined/graphql and listened on a Unix socket named `x`.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
+import { ConfigError } from '../../../src/config-error.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'rgw-config-settings-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A config file for real registries, valid as it is. */
+const VALID = {
+  port: 4000,
+  registrars: [{ id: 'acme', name: 'Acme' }],
+  backends: [{ name: 'real-epp', kind: 'epp', host: 'epp.example', port: 700, tls: {}, accounts: { acme: { clientId: 'acme-1', password: 'in-file-Pw1' } } }],
+  routes: [{ suffix: 'example', backend: 'real-epp' }],
+  defaultBackend: 'real-epp',
+};
+
+function load(settings: Record<string, unknown>, env: Record<string, string> = {}) {
+  writeFileSync(join(dir, 'gateway.config.json'), JSON.stringify({ ...VALID, ...settings }));
+  return loadConfig(env, dir);
+}
+
+function refusal(settings: Record<string, unknown>, env: Record<string, string> = {}): ConfigError {
+  try {
+    load(settings, env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).file).toBe(join(dir, 'gateway.config.json'));
+    return err as ConfigError;
+  }
+  throw new Error(`the config was taken: ${JSON.stringify(settings)}`);
+}
+
+describe('top-level settings of the config file', () => {
+  it('takes the valid file, and ports 0 to 65535', () => {
+    expect(load({}).port).toBe(4000);
+    for (const port of [0, 1, 65535]) expect(load({ port }).port).toBe(port);
+  });
+
+  it('refuses a port that is not a whole number from 0 to 65535, naming port', () => {
+    for (const port of ['x', '4000', 4000.5, -1, 65536, null, true]) {
+      expect(refusal({ port }).message, JSON.stringify(port)).toBe('config: port (PORT) must be a whole number from 0 to 65535');
+    }
+  });
+
+  it('refuses host, dataDir, logLevel, URLs and lists of the wrong type, naming each', () => {
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ host: 4000 }, /^config: host \(HOST\) must be/],
+      [{ host: '' }, /^config: host \(HOST\) must be/],
+      [{ dataDir: 7 }, /^config: dataDir \(DATA_DIR\) must be/],
+      [{ logLevel: 'verbose' }, /^config: logLevel \(LOG_LEVEL\) must be one of fatal, error, warn, info, debug, trace, silent$/],
+      [{ databaseUrl: 5432 }, /^config: databaseUrl \(DATABASE_URL\) must be/],
+      [{ redisUrl: 6379 }, /^config: redisUrl \(REDIS_URL\) must be/],
+      [{ redisPrefix: 1 }, /^config: redisPrefix \(REDIS_PREFIX\) must be a string$/],
+      [{ defaultBackend: 1 }, /^config: defaultBackend must be the name of a backend$/],
+      [{ registrars: [{ name: 'no id' }] }, /^config: registrars\[0\]\.id must be a non-empty string$/],
+      [{ routes: [{ suffix: 'example' }] }, /^config: routes\[0\] must be/],
+      [{ poll: { intervalMs: '2000' } }, /^config: poll\.intervalMs \(POLL_INTERVAL_MS\) must be a whole number of milliseconds/],
+      [{ poll: { enabled: 'no' } }, /^config: poll\.enabled must be true or false$/],
+    ];
+    for (const [settings, message] of cases) expect(refusal(settings).message, JSON.stringify(settings)).toMatch(message);
+  });
+
+  it('a valid environment override wins over a bad file value', () => {
+    expect(load({ port: 'x' }, { PORT: '4001' }).port).toBe(4001);
+  });
+});

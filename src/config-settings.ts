@@ -11,6 +11,21 @@ import { ConfigError } from './config-error.js';
 /** pino's levels (LOG_LEVEL, `logLevel`); another one made the logger throw at start. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/**
+ * The whole number an environment variable holds, digits only, from `min` to `max`; undefined
+ * when it is unset or empty. Throws ConfigError naming the variable otherwise (`PORT=abc` reached
+ * net.Server.listen and ended in a RangeError stack trace).
+ */
+export function envInteger(env: NodeJS.ProcessEnv, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = /^\s*\d{1,15}\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= min && value <= max)) throw new ConfigError(`config: ${name} must be a whole number${range(min, max)}`);
+  return value;
+}
+
+const range = (min: number, max: number) => (max === Number.MAX_SAFE_INTEGER ? `, ${min} or more` : ` from ${min} to ${max}`);
+
 const isString = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 const isWhole = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 

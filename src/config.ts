@@ -20,7 +20,7 @@ import { DEFAULT_FAN_OUT } from './fanout/scheduler.js';
 import { MAX_LIST_ITEMS } from './validation/text.js';
 import { fingerprintKeyProblem } from './idempotency/fingerprint-key.js';
 import { ConfigError } from './config-error.js';
-import { checkSettings } from './config-settings.js';
+import { checkSettings, envInteger } from './config-settings.js';
 
 export type { GatewayConfig } from './config.types.js';
 
@@ -130,9 +130,14 @@ export function configFilePath(env: NodeJS.ProcessEnv = process.env, cwd = proce
   return env.GATEWAY_CONFIG ? resolve(cwd, env.GATEWAY_CONFIG) : resolve(cwd, 'gateway.config.json');
 }
 
-/** `cfg` with the environment's overrides applied, validated (ConfigError on a setting the checks refuse). */
+/**
+ * `cfg` with the environment's overrides applied, validated (ConfigError on a setting the checks
+ * refuse). The numeric variables (PORT, POLL_INTERVAL_MS, BULK_CONCURRENCY) must be whole
+ * numbers in their range, or the ConfigError names the variable (SHUTDOWN_DELAY_MS: validateConfig).
+ */
 function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string): GatewayConfig {
-  if (env.PORT) cfg.port = Number(env.PORT);
+  const port = envInteger(env, 'PORT', 0, 65535);
+  if (port !== undefined) cfg.port = port;
   if (env.HOST) cfg.host = env.HOST;
   if (env.DATABASE_URL) cfg.databaseUrl = env.DATABASE_URL;
   if (env.REDIS_URL) cfg.redisUrl = env.REDIS_URL;
@@ -141,10 +146,12 @@ function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string
   if (env.IDEMPOTENCY_KEY_FILE) cfg.idempotency = { ...cfg.idempotency, keyFile: resolve(cwd, env.IDEMPOTENCY_KEY_FILE) };
   if (env.DATA_DIR) cfg.dataDir = env.DATA_DIR;
   if (env.LOG_LEVEL) cfg.logLevel = env.LOG_LEVEL;
-  if (env.POLL_INTERVAL_MS) cfg.poll.intervalMs = Number(env.POLL_INTERVAL_MS);
+  const pollInterval = envInteger(env, 'POLL_INTERVAL_MS', 1);
+  if (pollInterval !== undefined) cfg.poll.intervalMs = pollInterval;
   if (env.BULK_INSTANCE_ID) cfg.bulk = { ...cfg.bulk, instanceId: env.BULK_INSTANCE_ID };
-  if (env.BULK_CONCURRENCY) cfg.bulk = { ...cfg.bulk, concurrency: Number(env.BULK_CONCURRENCY) };
-  if (env.SHUTDOWN_DELAY_MS) cfg.shutdownDelayMs = Number(env.SHUTDOWN_DELAY_MS);
+  const concurrency = envInteger(env, 'BULK_CONCURRENCY', 1);
+  if (concurrency !== undefined) cfg.bulk = { ...cfg.bulk, concurrency };
+  if (env.SHUTDOWN_DELAY_MS) cfg.shutdownDelayMs = Number(env.SHUTDOWN_DELAY_MS); // validateConfig names it
   if (env.METRICS_TOKEN) cfg.metrics = { ...cfg.metrics, token: env.METRICS_TOKEN };
   cfg.tracing = tracingFromEnv(env, cfg.tracing);
   for (const backend of cfg.backends) {

@@ -121,6 +121,15 @@ describe('a configuration error', () => {
     expectNoStack(r);
   }, 60_000);
 
+  it('PORT=abc: one line naming PORT, exit 1 (it was a RangeError [ERR_SOCKET_BAD_PORT] stack trace)', async () => {
+    const cwd = await mkdtemp(path.join(dir, 'port-'));
+    const r = await run('bundle/main.js', [], cwd, userEnv({ PORT: 'abc' }));
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('config: PORT must be a whole number from 0 to 65535');
+    expectNoStack(r);
+    expect(existsSync(path.join(cwd, 'data'))).toBe(false);
+  }, 60_000);
+
   it('found while the gateway starts (after the database opened): the message and the file, exit 1', async () => {
     const cwd = await mkdtemp(path.join(dir, 'start-'));
     const file = path.join(cwd, 'gateway.config.json');

@@ -72,3 +72,29 @@ describe('top-level settings of the config file', () => {
     expect(load({ port: 'x' }, { PORT: '4001' }).port).toBe(4001);
   });
 });
+
+describe('numeric environment variables', () => {
+  const refusalOf = (env: Record<string, string>) => {
+    try {
+      loadConfig(env, mkdtempSync(join(dir, 'no-file-')));
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as Error).message;
+    }
+    throw new Error(`the config was taken: ${JSON.stringify(env)}`);
+  };
+
+  it('PORT must be a whole number from 0 to 65535, named in the message (abc reached listen() and its RangeError stack)', () => {
+    for (const port of ['abc', '4000x', '-1', '65536', '1.5', '0x10']) expect(refusalOf({ PORT: port }), port).toBe('config: PORT must be a whole number from 0 to 65535');
+    expect(loadConfig({ PORT: '0' }, mkdtempSync(join(dir, 'no-file-'))).port).toBe(0);
+    expect(loadConfig({ PORT: '8080' }, mkdtempSync(join(dir, 'no-file-'))).port).toBe(8080);
+  });
+
+  it('POLL_INTERVAL_MS and BULK_CONCURRENCY likewise (1 or more)', () => {
+    expect(refusalOf({ POLL_INTERVAL_MS: 'fast' })).toBe('config: POLL_INTERVAL_MS must be a whole number, 1 or more');
+    expect(refusalOf({ POLL_INTERVAL_MS: '0' })).toBe('config: POLL_INTERVAL_MS must be a whole number, 1 or more');
+    expect(refusalOf({ BULK_CONCURRENCY: 'many' })).toBe('config: BULK_CONCURRENCY must be a whole number, 1 or more');
+    const cfg = loadConfig({ POLL_INTERVAL_MS: '500', BULK_CONCURRENCY: '4' }, mkdtempSync(join(dir, 'no-file-')));
+    expect([cfg.poll.intervalMs, cfg.bulk?.concurrency]).toEqual([500, 4]);
+  });
+});

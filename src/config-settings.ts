@@ -26,14 +26,41 @@ export function envInteger(env: NodeJS.ProcessEnv, name: string, min: number, ma
 
 const range = (min: number, max: number) => (max === Number.MAX_SAFE_INTEGER ? `, ${min} or more` : ` from ${min} to ${max}`);
 
+/**
+ * True for a `redis://` or `rediss://` (TLS) URL, the connection-string forms of ioredis'
+ * documentation. ioredis (utils parseURL) also reads `host:port`, `/socket/path` and any other
+ * word as a host name, so `REDIS_URL=notaurl` connected to a host called notaurl, retried for
+ * ever, and /readyz never answered ready: the gateway takes only the URL forms.
+ */
+export function isRedisUrl(value: string): boolean {
+  return urlWith(value, ['redis:', 'rediss:']);
+}
+
+/**
+ * True for a PostgreSQL connection URL, `postgres://` or `postgresql://` (libpq's URI form, which
+ * pg-connection-string reads; it took `notaurl` as the database notaurl on a host called `base`).
+ */
+export function isPostgresUrl(value: string): boolean {
+  return urlWith(value, ['postgres:', 'postgresql:']);
+}
+
+function urlWith(value: string, protocols: string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
 const isString = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 const isWhole = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 
 /**
  * Refuses a top-level setting of the wrong type or range (ConfigError naming it and its
  * environment variable): `port` a whole number 0-65535 (PORT), `host` a non-empty string
- * (HOST), `dataDir` (DATA_DIR), `logLevel` one of LOG_LEVELS (LOG_LEVEL), `databaseUrl`
- * (DATABASE_URL), `redisUrl` (REDIS_URL) and `redisPrefix` (REDIS_PREFIX) strings,
+ * (HOST), `dataDir` (DATA_DIR), `logLevel` one of LOG_LEVELS (LOG_LEVEL), `databaseUrl` a
+ * PostgreSQL URL (DATABASE_URL), `redisUrl` a redis:// or rediss:// URL (REDIS_URL),
+ * `redisPrefix` a string (REDIS_PREFIX),
  * `defaultBackend` a string, `registrars` a list of
  * `{ id, name }`, `backends` and `routes` lists, `poll` whole milliseconds and a boolean.
  */
@@ -45,8 +72,13 @@ export function checkSettings(cfg: GatewayConfig): void {
   if (!isString(cfg.host)) fail('host (HOST) must be an interface address or host name, such as "127.0.0.1" or "0.0.0.0"');
   if (!isString(cfg.dataDir)) fail('dataDir (DATA_DIR) must be a folder path');
   if (!(LOG_LEVELS as readonly unknown[]).includes(cfg.logLevel)) fail(`logLevel (LOG_LEVEL) must be one of ${LOG_LEVELS.join(', ')}`);
-  if (cfg.databaseUrl !== undefined && typeof cfg.databaseUrl !== 'string') fail('databaseUrl (DATABASE_URL) must be a string');
-  if (cfg.redisUrl !== undefined && typeof cfg.redisUrl !== 'string') fail('redisUrl (REDIS_URL) must be a string');
+  // The message never quotes a URL: it may hold a password.
+  if (cfg.databaseUrl !== undefined && !(typeof cfg.databaseUrl === 'string' && isPostgresUrl(cfg.databaseUrl))) {
+    fail('databaseUrl (DATABASE_URL) must be a PostgreSQL URL: postgresql://user:password@host:5432/database');
+  }
+  if (cfg.redisUrl !== undefined && !(typeof cfg.redisUrl === 'string' && isRedisUrl(cfg.redisUrl))) {
+    fail('redisUrl (REDIS_URL) must be a redis:// or rediss:// (TLS) URL: redis://[:password@]host:6379[/db]');
+  }
   if (cfg.redisPrefix !== undefined && typeof cfg.redisPrefix !== 'string') fail('redisPrefix (REDIS_PREFIX) must be a string');
   if (cfg.defaultBackend !== undefined && !isString(cfg.defaultBackend)) fail('defaultBackend must be the name of a backend');
   for (const key of ['registrars', 'backends', 'routes'] as const) if (!Array.isArray(cfg[key])) fail(`${key} must be a list ([...])`);

@@ -18,6 +18,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.js';
 import { configuredDatabase } from '../config.js';
+import { ConfigError } from '../config-error.js';
+import { isPostgresUrl } from '../config-settings.js';
 import { createApiKey, ensureRegistrar } from './api-keys.js';
 
 const USAGE = `usage: npm run key:create -- --registrar <id> [--label <text>] [--name <registrar name>] [--database-url <url>] [--data-dir <dir>]
@@ -75,7 +77,8 @@ export function embeddedDatabaseDir(dataDir: string, opts: { create?: boolean } 
  * its `pglite` folder: embeddedDatabaseDir, which refuses a folder that is not a gateway data
  * directory, and creates the database only with `opts.create`, saying so through `io.err`).
  * Pending migrations are applied. Throws when the embedded directory is held by another process
- * (a running embedded gateway), and ConfigError for a config file that cannot be read.
+ * (a running embedded gateway), and ConfigError for a config file that cannot be read or a
+ * database URL that is not postgres:// or postgresql:// (naming the option or variable, not the value).
  */
 export function openCommandDatabase(
   values: { 'database-url'?: string; 'data-dir'?: string },
@@ -84,6 +87,10 @@ export function openCommandDatabase(
 ) {
   const configured = configuredDatabase(env);
   const url = values['database-url'] ?? configured.databaseUrl;
+  if (url && !isPostgresUrl(url)) {
+    // Never the value: it may hold a password.
+    throw new ConfigError(`config: ${values['database-url'] !== undefined ? '--database-url' : 'DATABASE_URL (or the config file\'s databaseUrl)'} must be a PostgreSQL URL: postgresql://user:password@host:5432/database`);
+  }
   if (url) return openDatabase({ url });
   const { dir, created } = embeddedDatabaseDir(values['data-dir'] ?? configured.dataDir, { create: opts.create });
   if (created) opts.io?.err(`no gateway database in ${path.dirname(dir)} yet: creating it in ${dir} (the gateway started with DATA_DIR=${path.dirname(dir)} uses it)`);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { ConfigError } from '../../../src/config-error.js';
+import { openCommandDatabase } from '../../../src/auth/create-api-key.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rgw-config-settings-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -96,5 +97,47 @@ describe('numeric environment variables', () => {
     expect(refusalOf({ BULK_CONCURRENCY: 'many' })).toBe('config: BULK_CONCURRENCY must be a whole number, 1 or more');
     const cfg = loadConfig({ POLL_INTERVAL_MS: '500', BULK_CONCURRENCY: '4' }, mkdtempSync(join(dir, 'no-file-')));
     expect([cfg.poll.intervalMs, cfg.bulk?.concurrency]).toEqual([500, 4]);
+  });
+});
+
+describe('REDIS_URL and DATABASE_URL', () => {
+  const noFile = () => mkdtempSync(join(dir, 'no-file-'));
+  const secret = 's3cret-Pw';
+  const refusalOf = (env: Record<string, string>) => {
+    try {
+      loadConfig({ IDEMPOTENCY_KEY_SECRET: 'k'.repeat(64), ...env }, noFile());
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as Error).message;
+    }
+    throw new Error(`the config was taken: ${JSON.stringify(env)}`);
+  };
+
+  it('a REDIS_URL that is not a redis:// or rediss:// URL is a configuration error naming REDIS_URL, without its value (it started, and /readyz stayed not ready)', () => {
+    for (const url of ['notaurl', `localhost:6379`, `http://:${secret}@redis:6379`, `:${secret}@redis`]) {
+      const message = refusalOf({ REDIS_URL: url });
+      expect(message, url).toMatch(/^config: redisUrl \(REDIS_URL\) must be a redis:\/\/ or rediss:\/\/ \(TLS\) URL/);
+      expect(message).not.toContain(secret);
+      expect(message).not.toContain('notaurl');
+    }
+    for (const url of ['redis://127.0.0.1:6379', `rediss://:${secret}@redis.internal:6380/2`, 'redis://localhost']) {
+      expect(loadConfig({ REDIS_URL: url }, noFile()).redisUrl).toBe(url);
+    }
+  });
+
+  it('a DATABASE_URL that is not a postgres:// or postgresql:// URL likewise, naming DATABASE_URL, without its value', () => {
+    for (const url of ['notaurl', `mysql://u:${secret}@db/gw`, `db.internal:5432/gw`]) {
+      const message = refusalOf({ DATABASE_URL: url });
+      expect(message, url).toMatch(/^config: databaseUrl \(DATABASE_URL\) must be a PostgreSQL URL/);
+      expect(message).not.toContain(secret);
+    }
+    for (const url of ['postgresql://postgres@127.0.0.1:5432/test', `postgres://gw:${secret}@db.internal/gw?sslmode=require`]) {
+      expect(loadConfig({ DATABASE_URL: url, IDEMPOTENCY_KEY_SECRET: 'k'.repeat(64) }, noFile()).databaseUrl).toBe(url);
+    }
+  });
+
+  it('the key and migrate commands refuse such a database URL too, before opening anything, naming where it came from', () => {
+    expect(() => openCommandDatabase({ 'database-url': `notaurl-${secret}` }, {})).toThrow(/^config: --database-url must be a PostgreSQL URL/);
+    expect(() => openCommandDatabase({}, { DATABASE_URL: `db:${secret}` })).toThrow(/^config: DATABASE_URL \(or the config file's databaseUrl\) must be a PostgreSQL URL: postgresql:\/\/user:password@host:5432\/database$/);
   });
 });

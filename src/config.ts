@@ -68,9 +68,11 @@ export function defaultConfig(): GatewayConfig {
 
 /**
  * The gateway's configuration: the config file (GATEWAY_CONFIG, else ./gateway.config.json, else
- * the zero-setup defaults) with the environment's overrides, validated. Throws ConfigError (with
- * the file, when one was read) for a file that is missing, not JSON or not an object, and for any
- * setting the checks refuse.
+ * the zero-setup defaults) with the environment's overrides, validated. A file without `backends`
+ * runs the sandboxes (their registrars, routes and defaultBackend unless it gives its own); a file
+ * with `backends` must give `registrars` and `routes` too (requireOwnSettings). Throws ConfigError
+ * (with the file, when one was read) for a file that is missing, not JSON or not an object, and
+ * for any setting the checks refuse.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): GatewayConfig {
   const path = configFilePath(env, cwd);
@@ -78,8 +80,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   let cfg: GatewayConfig = base;
   const file = readConfigFile(env, cwd);
   const fromFile = file !== undefined;
-  if (file) cfg = { ...base, host: '0.0.0.0', ...file, limits: { ...base.limits, ...(file.limits ?? {}) }, poll: { ...base.poll, ...(file.poll ?? {}) } };
+  // A file that declares its own backends gets none of the sandboxes' registrars, routes or
+  // defaultBackend: merged in, they named backends the file does not have ("defaultBackend
+  // \"sandbox-epp\" is not a backend") and made the sandbox registrars in a real database.
+  const ownBackends = Array.isArray(file?.backends);
+  const sandboxOnly = ownBackends ? { registrars: undefined, routes: undefined, defaultBackend: undefined } : {};
+  if (file) cfg = { ...base, host: '0.0.0.0', ...sandboxOnly, ...file, limits: { ...base.limits, ...(file.limits ?? {}) }, poll: { ...base.poll, ...(file.poll ?? {}) } } as GatewayConfig;
   try {
+    if (ownBackends) requireOwnSettings(cfg);
     return withEnvironment(cfg, env, cwd);
   } catch (e) {
     if (!fromFile) throw e;
@@ -88,6 +96,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (e instanceof TypeError) throw new ConfigError(`config: ${path} does not have the expected shape (${e.message})`, path, { cause: e });
     throw e;
   }
+}
+
+/**
+ * The settings a config file with its own `backends` must give itself, since the zero-setup
+ * defaults name the sandboxes: `registrars` and `routes` (ConfigError saying which is missing).
+ * `defaultBackend` is optional: with one backend it is that one; with several and none named,
+ * contact and host commands must name their registry.
+ */
+function requireOwnSettings(cfg: GatewayConfig): void {
+  if (cfg.registrars === undefined) {
+    throw new ConfigError('config: registrars is required when backends is given: the gateway registrars the accounts belong to, [{ "id": "acme", "name": "Acme Registrar" }]');
+  }
+  if (cfg.routes === undefined) {
+    throw new ConfigError('config: routes is required when backends is given: which backend serves each domain suffix, [{ "suffix": "app", "backend": "<backend name>" }]');
+  }
+  if (cfg.defaultBackend === undefined && cfg.backends.length === 1 && typeof cfg.backends[0]?.name === 'string') cfg.defaultBackend = cfg.backends[0].name;
 }
 
 /**

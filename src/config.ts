@@ -149,6 +149,19 @@ export function configuredDatabase(env: NodeJS.ProcessEnv = process.env, cwd = p
   return databaseUrl ? { databaseUrl, dataDir } : { dataDir };
 }
 
+/**
+ * The gateway registrar ids the gateway started here would create (the `registrars` the key:create
+ * command may make keys for without --new-registrar): the config file's `registrars`; none for a
+ * file with `backends` but no `registrars` (the gateway refuses it); the sandboxes' registrars
+ * without a file, or for a file without `backends`. Reads only these settings; throws ConfigError
+ * as loadConfig does for a config file that cannot be read.
+ */
+export function configuredRegistrars(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string[] {
+  const file = readConfigFile(env, cwd);
+  const listed = file?.registrars ?? (Array.isArray(file?.backends) ? [] : defaultConfig().registrars);
+  return Array.isArray(listed) ? listed.map((r) => r?.id).filter((id): id is string => typeof id === 'string') : [];
+}
+
 /** The config file's absolute path: GATEWAY_CONFIG (from `cwd`), else `cwd`/gateway.config.json; it may not exist. */
 export function configFilePath(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
   return env.GATEWAY_CONFIG ? resolve(cwd, env.GATEWAY_CONFIG) : resolve(cwd, 'gateway.config.json');

@@ -11,22 +11,29 @@
  * folder (created there when there is none yet). The config file is the gateway's
  * (GATEWAY_CONFIG, else ./gateway.config.json).
  * The embedded database can be open in one process only: stop an embedded gateway first.
- * Pending migrations are applied, and the registrar is created if it does not exist.
+ * Pending migrations are applied. The registrar must be stored already or listed in the config
+ * file's `registrars` (configuredRegistrars; created then), else the command refuses it naming the
+ * known ids (unknownRegistrar) and exits 1, unless `--new-registrar` asks for a new one.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.js';
-import { configuredDatabase } from '../config.js';
+import { suggestionList } from 'graphql/jsutils/suggestionList.js';
+import { configuredDatabase, configuredRegistrars } from '../config.js';
 import { ConfigError } from '../config-error.js';
 import { isPostgresUrl } from '../config-settings.js';
 import { createApiKey, ensureRegistrar } from './api-keys.js';
 
-const USAGE = `usage: npm run key:create -- --registrar <id> [--label <text>] [--name <registrar name>] [--database-url <url>] [--data-dir <dir>]
+const USAGE = `usage: npm run key:create -- --registrar <id> [--label <text>] [--name <registrar name>] [--new-registrar] [--database-url <url>] [--data-dir <dir>]
        (after npm run build: node dist/src/auth/create-api-key.cli.js ...)
-Creates an API key for a registrar (created too if it does not exist) and prints it once on stdout;
-only its SHA-256 is stored. Send it as "Authorization: Bearer <key>".
-options: -r, --registrar <id>   the gateway registrar the key belongs to
+Creates an API key for a registrar and prints it once on stdout; only its SHA-256 is stored. Send it
+as "Authorization: Bearer <key>". The registrar is one in the database or in the config file's
+"registrars" (created in the database if it is not there yet); any other id is refused, naming the
+known ones, unless --new-registrar is given.
+options: -r, --registrar <id>   the gateway registrar the key belongs to (ids are case-sensitive)
+         --new-registrar        create the registrar when it is neither in the database nor in
+                                the config file's registrars (better: add it to "registrars")
          -l, --label <text>     a label to tell keys apart
          --name <text>          the registrar's name (when creating it, or to rename it)
          --database-url <url>   PostgreSQL (env DATABASE_URL, else the config file's databaseUrl);
@@ -105,6 +112,7 @@ export async function createApiKeyCommand(argv: string[], io: CommandOutput = co
       registrar: { type: 'string', short: 'r' },
       label: { type: 'string', short: 'l', default: '' },
       name: { type: 'string' },
+      'new-registrar': { type: 'boolean' },
       'database-url': { type: 'string' },
       'data-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -114,9 +122,15 @@ export async function createApiKeyCommand(argv: string[], io: CommandOutput = co
     (values.help ? io.out : io.err)(USAGE);
     return values.help ? 0 : 2;
   }
+  const configured = configuredRegistrars(process.env);
   const db = await openCommandDatabase(values, process.env, { create: true, io });
   try {
     const existing = await db.prisma.registrar.findUnique({ where: { id: values.registrar } });
+    if (!existing && !configured.includes(values.registrar) && !values['new-registrar']) {
+      const stored = (await db.prisma.registrar.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((r) => r.id);
+      io.err(unknownRegistrar(values.registrar, [...new Set([...configured, ...stored])]));
+      return 1;
+    }
     if (!existing || values.name) await ensureRegistrar(db.prisma, values.registrar, values.name ?? values.registrar);
     const created = await createApiKey(db.prisma, values.registrar, values.label);
     io.err(`API key for ${created.registrarId}${created.label ? ` (${created.label})` : ''}, id ${created.id}.`);
@@ -126,4 +140,21 @@ export async function createApiKeyCommand(argv: string[], io: CommandOutput = co
   } finally {
     await db.close();
   }
+}
+
+/**
+ * The refusal of a registrar id that is neither stored nor configured (a typo made a new
+ * registrar whose key then met FORBIDDEN at every registry call): the id, the one known id that
+ * differs only in case, else the close ones (graphql-js's suggestionList, the lexical distance
+ * behind its "Did you mean" hints), then every known id, and the two ways to make a new one.
+ */
+export function unknownRegistrar(id: string, known: string[]): string {
+  const sameLetters = known.find((k) => k.toLowerCase() === id.toLowerCase());
+  const close = sameLetters ? [sameLetters] : suggestionList(id, known);
+  const rest = known.filter((k) => !close.includes(k)).sort();
+  const lines = [`unknown registrar ${JSON.stringify(id)}: it is neither in the database nor in the config file's registrars.`];
+  if (close.length > 0) lines.push(`Did you mean ${close.map((k) => JSON.stringify(k)).join(' or ')}? (ids are case-sensitive)`);
+  lines.push(known.length > 0 ? `Known registrars: ${[...close, ...rest].join(', ')}` : 'No registrars yet.');
+  lines.push('To create a new one, add it to "registrars" in the config file (README "Configuration"), or pass --new-registrar.');
+  return lines.join('\n');
 }

@@ -55,7 +55,7 @@ async function viewer(key: string, dir = dataDir): Promise<string | number> {
 }
 
 it('a key made with --data-dir <DATA_DIR> works on the gateway of that DATA_DIR; DATA_DIR itself lists and revokes it', async () => {
-  const made = await run('create-api-key.cli.js', ['--registrar', 'acme', '--label', 'ops', '--data-dir', dataDir]);
+  const made = await run('create-api-key.cli.js', ['--registrar', 'acme', '--new-registrar', '--label', 'ops', '--data-dir', dataDir]);
   expect(made.stderr).not.toMatch(/^\s+at /m);
   expect(made.code).toBe(0);
   const key = made.stdout.trim();
@@ -101,7 +101,7 @@ it('refuses the database folder itself, and lists or revokes nothing in a folder
 
 it("key:create before the gateway's first start creates the database where the gateway of that DATA_DIR looks, and says so", async () => {
   const fresh = path.join(scratch, 'fresh');
-  const made = await run('create-api-key.cli.js', ['--registrar', 'acme', '--label', 'first'], { DATA_DIR: fresh });
+  const made = await run('create-api-key.cli.js', ['--registrar', 'acme', '--new-registrar', '--label', 'first'], { DATA_DIR: fresh });
   expect(made.stderr).not.toMatch(/^\s+at /m);
   expect(made.code).toBe(0);
   expect(made.stderr).toContain(`creating it in ${path.join(fresh, 'pglite')}`);
@@ -112,8 +112,8 @@ it("key:create before the gateway's first start creates the database where the g
 it("reads the gateway's config file, as the gateway does: its dataDir (a key went into ./data, a database that gateway never opens), under DATA_DIR and the flags", async () => {
   const configured = path.join(scratch, 'configured');
   const file = path.join(scratch, 'ops.config.json');
-  // Only dataDir matters to a key command: it asks for no upstream password.
-  await writeFile(file, JSON.stringify({ dataDir: configured, backends: [{ name: 'real-epp', kind: 'epp', host: 'epp.example', port: 700, tls: {}, accounts: { acme: { clientId: 'acme-1' } } }], routes: [], registrars: [] }));
+  // Only dataDir (and registrars, the ids key:create takes) matter to a key command: it asks for no upstream password.
+  await writeFile(file, JSON.stringify({ dataDir: configured, backends: [{ name: 'real-epp', kind: 'epp', host: 'epp.example', port: 700, tls: {}, accounts: { acme: { clientId: 'acme-1' } } }], routes: [], registrars: [{ id: 'acme', name: 'Acme' }] }));
   const made = await run('create-api-key.cli.js', ['--registrar', 'acme', '--label', 'from-config'], { GATEWAY_CONFIG: file });
   expect(made.stderr).not.toMatch(/^\s+at /m);
   expect(made.code).toBe(0);

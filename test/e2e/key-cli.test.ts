@@ -79,7 +79,7 @@ async function viewer(key: string, revoked = false): Promise<string | number> {
 }
 
 async function created(registrar: string, label: string): Promise<{ key: string; id: string }> {
-  const { code, out, err } = await run(createApiKeyCommand, ['--registrar', registrar, '--label', label]);
+  const { code, out, err } = await run(createApiKeyCommand, ['--registrar', registrar, '--label', label, '--new-registrar']);
   expect(code).toBe(0);
   return { key: out[0]!, id: /, id ([0-9a-f-]+)\./.exec(err.join('\n'))![1]! };
 }

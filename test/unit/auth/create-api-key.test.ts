@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -59,5 +59,46 @@ describe('key:create', () => {
     expect(code).toBe(2);
     expect(out).toEqual([]);
     expect(err[0]).toMatch(/usage/);
+  });
+
+  it('refuses a registrar id that is neither stored nor configured, suggesting the one that differs in case, creating nothing (a typo made a registrar whose key met FORBIDDEN everywhere)', async () => {
+    const { code, out, err } = await run(['--registrar', 'newregistrar']);
+    expect(code).toBe(1);
+    expect(out).toEqual([]);
+    const message = err.join('\n');
+    expect(message).toContain('unknown registrar "newregistrar"');
+    expect(message).toContain('Did you mean "NewRegistrar"? (ids are case-sensitive)');
+    expect(message).toMatch(/Known registrars: NewRegistrar, TheRegistrar/);
+    expect(message).toContain('--new-registrar');
+    const close = await run(['--registrar', 'TheRegistrr']);
+    expect(close.code).toBe(1);
+    expect(close.err.join('\n')).toContain('Did you mean "TheRegistrar"');
+    const db = await openDatabase(target);
+    try {
+      expect(await db.prisma.registrar.findMany({ where: { id: { in: ['newregistrar', 'TheRegistrr'] } } })).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('creates a registrar listed in the config file\'s registrars, takes one stored, and any with --new-registrar', async () => {
+    const file = path.join(scratch, 'gateway.config.json');
+    await writeFile(file, JSON.stringify({ registrars: [{ id: 'acme', name: 'Acme Registrar' }], backends: [], routes: [] }));
+    const before = process.env.GATEWAY_CONFIG;
+    process.env.GATEWAY_CONFIG = file;
+    try {
+      expect((await run(['--registrar', 'acme', '--label', 'frontend'])).code).toBe(0);
+      // Not in this file, but in the database (the first test made it): taken.
+      expect((await run(['--registrar', 'NewRegistrar'])).code).toBe(0);
+      const other = await run(['--registrar', 'acme2']);
+      expect(other.code).toBe(1);
+      expect(other.err.join('\n')).toContain('Did you mean "acme"');
+    } finally {
+      if (before === undefined) delete process.env.GATEWAY_CONFIG;
+      else process.env.GATEWAY_CONFIG = before;
+    }
+    const made = await run(['--registrar', 'brand-new', '--new-registrar']);
+    expect(made.code).toBe(0);
+    expect(made.out[0]).toMatch(/^rgw_/);
   });
 });

@@ -123,6 +123,22 @@ export function currentExpiryOf(field: string | undefined): string | null {
   return /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v;
 }
 
+/**
+ * The text of the file `--file` names, UTF-8. Throws an Error naming the option and the path for
+ * one that cannot be read (`--file /tmp/x/nope.txt: no such file`; before: a bare
+ * `ENOENT: no such file or directory, open ...`), which the CLI prints and exits 1 on, as for
+ * any usage error, before anything is sent.
+ */
+export function readFileOption(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : code === 'EACCES' ? 'not readable (permission denied)' : (e as Error).message;
+    throw new Error(`--file ${file}: ${why}`);
+  }
+}
+
 /** What a file's lines hold after the domain name, by command (the others take the name only; more fields are left alone). */
 const SECOND_FIELD: Partial<Record<CliKind, string>> = { renew: 'currentExpiry', transfer: 'authCode' };
 
@@ -140,7 +156,7 @@ export function readLines(file: string, command: CliKind = 'update-statuses'): A
   const second = SECOND_FIELD[command];
   let records: CsvRecord[];
   try {
-    records = parseCsv(readFileSync(file, 'utf8'));
+    records = parseCsv(readFileOption(file));
   } catch (e) {
     if (e instanceof CsvError) throw new Error(`${file} line ${e.line}: ${e.message}`);
     throw e;

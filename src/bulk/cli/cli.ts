@@ -4,11 +4,11 @@
  * then writes every item's outcome as CSV. Nothing secret is printed or written: auth codes go
  * only into the request.
  */
-import { accessSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { currentExpiryOf, defaultIdempotencyKey, parseCli, readLines, USAGE, type CliKind, type CliOptions } from './args.js';
+import { currentExpiryOf, defaultIdempotencyKey, parseCli, readFileOption, readLines, USAGE, type CliKind, type CliOptions } from './args.js';
 import { writeCsv, type CsvItem } from './csv.js';
 import { Progress, type Counts } from './progress.js';
 
@@ -120,7 +120,7 @@ async function gql(o: CliOptions, query: string, variables: Record<string, unkno
 
 /** The mutation and variables of a submit command. */
 function request(o: CliOptions): { query: string; field: string; variables: Record<string, unknown>; lines: ReturnType<typeof readLines> | null } {
-  const text = o.file ? readFileSync(o.file, 'utf8') : '';
+  const text = o.file ? readFileOption(o.file) : '';
   const lines = o.file ? readLines(o.file, o.command as CliKind) : null;
   return { ...mutation(o, text, lines), lines };
 }

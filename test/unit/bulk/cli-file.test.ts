@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLines } from '../../../src/bulk/cli/args.js';
+import { runBulkCli } from '../../../src/bulk/cli/cli.js';
 
 let dir: string;
 beforeAll(async () => void (dir = await mkdtemp(path.join(os.tmpdir(), 'rgw-cli-file-'))));
@@ -63,5 +64,19 @@ describe('readLines', () => {
       expect(err!.message).not.toContain('Secret');
       expect(err!.message).not.toContain('Pw-1');
     }
+  });
+});
+
+describe('--file that cannot be read', () => {
+  it('names the option and the path (it was a bare "ENOENT: no such file or directory, open ..."), before anything is sent', async () => {
+    const missing = path.join(dir, 'x', 'nope.txt');
+    const printed: string[] = [];
+    const io = { out: (s: string) => void printed.push(s), err: (s: string) => void printed.push(s), tty: false };
+    // Port 9 (discard) answers nothing: a request sent would end in "cannot reach the gateway".
+    const argv = (command: string, file: string) => [command, '--file', file, '--api-key', 'rgw_test', '--url', 'http://127.0.0.1:9/graphql', '--out', path.join(dir, 'out.csv')];
+    await expect(runBulkCli(argv('renew', missing), {}, io)).rejects.toThrow(new Error(`--file ${missing}: no such file`));
+    await expect(runBulkCli(argv('transfer', missing), {}, io)).rejects.toThrow(new Error(`--file ${missing}: no such file`));
+    await expect(runBulkCli(argv('update-statuses', dir), {}, io)).rejects.toThrow(new Error(`--file ${dir}: is a folder, not a file`));
+    expect(printed).toEqual([]);
   });
 });

@@ -7,6 +7,9 @@
  * See create-api-key.ts for the options and which database it opens.
  */
 import { createApiKeyCommand } from './create-api-key.js';
+import { quietOnClosedStdout } from '../cli/stdout.js';
+
+quietOnClosedStdout(); // `| head` closes stdout early: no EPIPE stack trace
 
 createApiKeyCommand(process.argv.slice(2)).then(
   (code) => {

@@ -7,6 +7,9 @@
  * See manage-api-keys.ts for the options and which database it opens.
  */
 import { revokeApiKeysCommand } from './manage-api-keys.js';
+import { quietOnClosedStdout } from '../cli/stdout.js';
+
+quietOnClosedStdout(); // `| head` closes stdout early: no EPIPE stack trace
 
 revokeApiKeysCommand(process.argv.slice(2)).then(
   (code) => {

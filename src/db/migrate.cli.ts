@@ -10,6 +10,9 @@
  */
 import { parseArgs } from 'node:util';
 import { openCommandDatabase } from '../auth/create-api-key.js';
+import { quietOnClosedStdout } from '../cli/stdout.js';
+
+quietOnClosedStdout(); // `| head` closes stdout early: no EPIPE stack trace
 
 const USAGE = `usage: npm run db:migrate -- [--database-url <url>] [--data-dir <dir>]
        (after npm run build: node dist/src/db/migrate.cli.js ...)

@@ -13,6 +13,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { findMigrationsDir, readMigrations } from './migrate.js';
 import { fixAdapterFactory, startSchemaEngine } from './schema-engine.js';
+import { quietOnClosedStdout } from '../cli/stdout.js';
+
+quietOnClosedStdout(); // `| head` closes stdout early: no EPIPE stack trace
 
 /** Prisma's migration folder prefix: UTC YYYYMMDDHHMMSS. */
 function timestamp(d: Date): string {

@@ -9,6 +9,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { runOte } from './runner.js';
+import { quietOnClosedStdout } from '../cli/stdout.js';
+
+quietOnClosedStdout(); // `| head` closes stdout early: no EPIPE stack trace
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -11,6 +11,9 @@
  */
 import { SANDBOX_TLDS } from '../config.js';
 import { EppSandbox, SANDBOX_REGISTRARS } from './epp/index.js';
+import { quietOnClosedStdout } from '../cli/stdout.js';
+
+quietOnClosedStdout(); // `| head` closes stdout early: no EPIPE stack trace
 
 const USAGE = `usage: npm run sandbox [-- --port N] [--data-dir DIR]     (after npm run build: node dist/src/sandbox/main.js)
 Runs the two EPP registry sandboxes (.example, with contact objects; .tld, like Nomulus: domains and

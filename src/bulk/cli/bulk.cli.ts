@@ -8,6 +8,9 @@
  * exits 3 (runBulkCli).
  */
 import { runBulkCli, stoppedFollowing } from './cli.js';
+import { quietOnClosedStdout } from '../../cli/stdout.js';
+
+quietOnClosedStdout(); // `| head` closes stdout early: no EPIPE stack trace
 
 let following: { id: string; attach: string } | null = null;
 let command: string | undefined;

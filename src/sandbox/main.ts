@@ -17,8 +17,8 @@ quietOnClosedStdout(); // `| head` closes stdout early: no EPIPE stack trace
 
 const USAGE = `usage: npm run sandbox [-- --port N] [--data-dir DIR]     (after npm run build: node dist/src/sandbox/main.js)
 Runs the two EPP registry sandboxes (.example, with contact objects; .tld, like Nomulus: domains and
-hosts only) as a process of their own, prints as one JSON line the "backends" and "routes" a gateway
-config needs to use them, and serves until Ctrl-C or SIGTERM.
+hosts only) as a process of their own, prints as one JSON line the "registrars", "backends" and "routes"
+a gateway config needs to use them (a config file of its own as it is), and serves until Ctrl-C or SIGTERM.
 options: --port N        the contacts sandbox on port N, the nomulus one on N+1 (default: ephemeral ports)
          --data-dir DIR  keep their state in DIR across restarts (default: start from the seed every time)
          -h, --help      this text (nothing is started)
@@ -52,6 +52,8 @@ const running = await Promise.all(
 const accounts = Object.fromEntries(SANDBOX_REGISTRARS.map((r) => [r.clientId, { clientId: r.clientId, password: r.password }]));
 process.stdout.write(
   JSON.stringify({
+    // A file with backends gets no registrars of the zero-setup start (Configuration): the ids the accounts are under.
+    registrars: SANDBOX_REGISTRARS.map((r) => ({ id: r.clientId, name: `${r.clientId} (sandbox)` })),
     backends: running.map(({ p, address }) => ({ name: p.name, kind: 'epp', host: address.host, port: address.port, tls: { ca: address.ca, servername: 'localhost' }, accounts, periodUnits: ['y'] })),
     routes: running.flatMap(({ p }) => p.tlds.map((suffix) => ({ suffix, backend: p.name }))),
   }) + '\n',

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { compiledGateway, REPO_ROOT, runCompiled, type ProcessResult } from '../helpers/processes.js';
 
 let compiled: string;
@@ -165,6 +166,27 @@ const alive = (pid: number) => {
 };
 
 describe('npm run sandbox', () => {
+  it('prints a line that, saved as the config file, is a whole config the gateway takes (registrars, backends, routes)', async () => {
+    const cwd = await mkdtemp(path.join(dir, 'sandbox-config-'));
+    const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, path.join(compiled, 'src/sandbox/main.js')], { cwd, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    started.push(child);
+    try {
+      let out = '';
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stdout!.on('data', (b: Buffer) => ((out += b.toString()), out.includes('\n') && resolve(out.slice(0, out.indexOf('\n')))));
+        child.on('exit', () => reject(new Error(`the sandboxes ended before printing:\n${out}`)));
+      });
+      await writeFile(path.join(cwd, 'gateway.config.json'), line);
+      // What the gateway reads at its start (a file with backends gets nothing of the zero-setup start).
+      const config = loadConfig(userEnv(), cwd);
+      expect(config.registrars.map((r) => r.id).sort()).toEqual(['NewRegistrar', 'TheRegistrar']);
+      expect(config.backends.map((b) => b.name).sort()).toEqual(['sandbox-epp', 'sandbox-nomulus']);
+      expect(config.routes.length).toBeGreaterThan(0);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
+
   it('SIGTERM to the npm process stops the sandboxes too (the script execs node)', async () => {
     // package.json's own `sandbox` script, in a project whose build is already done (dist: this
     // test run's compiled tree), so npm runs exactly what a user's `npm run sandbox` runs after it.

@@ -7,7 +7,7 @@ import { DomainIndex } from '../../domains/domain-index.js';
 import type { SecretDigests } from '../secrets.js';
 import { addPeriod, asDate, utcDate } from '../../core/time.js';
 import { allIn, noneIn, readDomain } from './read.js';
-import { applied, atOrAfter, notApplied, reconciledTransaction, sameDay, unknown, type ReconcileFn } from './types.js';
+import { applied, atOrAfter, notApplied, reconciledTransaction, unknown, type ReconcileFn } from './types.js';
 
 /** createDomain: the domain exists, is ours, and was created by this request (not before it, not under another key). */
 export const createDomain: ReconcileFn = async (input) => {
@@ -34,12 +34,15 @@ export const renewDomain: ReconcileFn = async (input) => {
   if (!d) return unknown('domain:info: the domain no longer exists');
   const expiry = asDate(d.expiresAt);
   const renewed = addPeriod(cur, period);
+  // The registry's calendar day, as the renewal named it (REPP: Europe/Tallinn; elsewhere the UTC date).
+  const day = (t: Date) => input.port?.expiryDay?.(t) ?? utcDate(t);
+  const sameDay = (a: Date, b: Date) => day(a) === day(b);
   if (expiry && sameDay(expiry, renewed)) {
-    const how = `domain:info shows expiry ${expiry.toISOString()} = ${utcDate(cur)} + ${period.value}${period.unit}`;
+    const how = `domain:info shows expiry ${expiry.toISOString()} = ${day(cur)} + ${period.value}${period.unit}`;
     return applied({ ...reconciledTransaction(input, 1000, how), name, expiresAt: expiry.toISOString() }, how);
   }
-  if (sameDay(expiry, cur)) return notApplied(`domain:info shows the expiry unchanged (${utcDate(cur)})`);
-  return unknown(`domain:info shows expiry ${expiry ? expiry.toISOString() : 'none'}, neither ${utcDate(cur)} nor ${utcDate(renewed)} (${utcDate(cur)} + ${period.value}${period.unit})`);
+  if (expiry && sameDay(expiry, cur)) return notApplied(`domain:info shows the expiry unchanged (${day(cur)})`);
+  return unknown(`domain:info shows expiry ${expiry ? expiry.toISOString() : 'none'}, neither ${day(cur)} nor ${day(renewed)} (${day(cur)} + ${period.value}${period.unit})`);
 };
 
 const dsKey = (d: DsData) => `${d.keyTag}/${d.algorithm}/${d.digestType}/${d.digest.toUpperCase()}`;

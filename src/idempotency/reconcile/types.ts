@@ -66,12 +66,6 @@ export function reconciledTransaction(input: ReconcileInput, code: number, how: 
   };
 }
 
-/** Same calendar day (UTC): registries compare expiry dates by day (EPP curExpDate is a date). */
-export function sameDay(a: Date | string | null | undefined, b: Date | string | null | undefined): boolean {
-  const [x, y] = [asDate(a), asDate(b)];
-  return x != null && y != null && utcDate(x) === utcDate(y);
-}
-
 export function atOrAfter(t: Date | string | null | undefined, since: Date): boolean {
   const d = asDate(t);
   return d != null && d.getTime() >= since.getTime();

@@ -143,6 +143,17 @@ describe('reconcile: renewDomain', () => {
   it('not applied: expiry unchanged', async () =>
     expect((await run('renewDomain', args, { domains: { 'x.tld': domain() } }, { noted })).status).toBe('not-applied'));
   it('not applied: the renew was never sent (no curExpDate noted)', async () => expect((await run('renewDomain', args, {})).status).toBe('not-applied'));
+  it("applied and not applied by the registry's own calendar day (REPP: Europe/Tallinn), a date alone given as currentExpiry", async () => {
+    // REPP shows an expiry as its day's midnight in Tallinn (21:00 or 22:00 UTC the day before); the
+    // client's `2027-05-02` is 00:00 UTC of that day: the same registry day, not the same UTC one.
+    const tallinn = (t: Date) => t.toLocaleDateString('sv-SE', { timeZone: 'Europe/Tallinn' });
+    const repp = (w: World) => ({ ...fakePort(w), name: 'sandbox-repp', kind: 'repp', expiryDay: tallinn }) as unknown as RegistryPort;
+    const given = { name: 'x.tld', period: { value: 1, unit: 'y' }, currentExpiry: new Date('2027-05-02T00:00:00Z') };
+    const renewedWorld = { domains: { 'x.tld': domain({ expiresAt: new Date('2028-05-01T21:00:00Z') }) } };
+    expect(await run('renewDomain', given, renewedWorld, { port: repp(renewedWorld) })).toMatchObject({ status: 'applied', result: { expiresAt: '2028-05-01T21:00:00.000Z' } });
+    const unchangedWorld = { domains: { 'x.tld': domain({ expiresAt: new Date('2027-05-01T21:00:00Z') }) } };
+    expect((await run('renewDomain', given, unchangedWorld, { port: repp(unchangedWorld) })).status).toBe('not-applied');
+  });
   it('unknown: expiry is neither (renewed again by someone else)', async () =>
     expect((await run('renewDomain', args, { domains: { 'x.tld': domain({ expiresAt: new Date('2031-05-01T12:00:05Z') }) } }, { noted })).status).toBe('unknown'));
 });

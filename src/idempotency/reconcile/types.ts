@@ -1,7 +1,7 @@
 import type { CommandName } from '../../core/commands.js';
 import type { CallContext } from '../../core/model/index.js';
 import type { RegistryPort } from '../../core/port.js';
-import { asDate, utcDate } from '../../core/time.js';
+import { asDate } from '../../core/time.js';
 import type { PrismaClient } from '../../db/generated/client.js';
 import type { Router } from '../../routing/router.js';
 import type { StoredResult } from '../service.js';

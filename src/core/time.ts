@@ -113,22 +113,15 @@ export function parseUpstreamDate(text: string | null | undefined, what?: string
  */
 export class CalendarDate extends Date {}
 
-/** Instants of the calendar dates parsed so far (a bulk job's items mostly share a few): at most 256. */
-const calendarDays = new Map<string, number>();
-
 /**
  * A calendar date alone, `YYYY-MM-DD` (RFC 3339 full-date, as EPP's curExpDate, RFC 5731 section
  * 3.2.3), as a CalendarDate at 00:00 UTC of that day (a new one each time); null when `text` is
  * not a real date in that form (`2028-02-30`, `2028-12-2`, a date-time).
  */
 export function parseCalendarDate(text: string): CalendarDate | null {
-  const known = calendarDays.get(text);
-  if (known !== undefined) return new CalendarDate(known);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;
   const d = new CalendarDate(`${text}T00:00:00Z`);
   if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== text) return null;
-  if (calendarDays.size >= 256) calendarDays.clear();
-  calendarDays.set(text, d.getTime());
   return d;
 }
 

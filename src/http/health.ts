@@ -7,6 +7,8 @@ export interface Readiness {
   ready: boolean;
   /** Per dependency: "ok", "not configured", or what went wrong (never a connection string). */
   checks: Record<string, string>;
+  /** Dependencies that do not answer but that the instance serves without (today only "redis"); absent when none. */
+  degraded?: string[];
 }
 
 function within<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -25,9 +27,18 @@ async function check(run: () => Promise<unknown>): Promise<string> {
 }
 
 /**
- * Readiness for a load balancer (GET /readyz): the database answers and, with REDIS_URL, Redis
- * does, and the instance is not shutting down (it then still serves, for the load balancer to
- * notice first). Liveness (GET /healthz) only says the process serves HTTP.
+ * Readiness for a load balancer (GET /readyz): ready (HTTP 200) while the database answers within
+ * 2 s and the instance is not shutting down (it then still serves, for the load balancer to notice
+ * first); else 503. `checks` names each dependency's state: "ok", "not configured" or
+ * "unavailable: ..." (never a connection string).
+ *
+ * Redis (with REDIS_URL) is reported in `checks` and, when it does not answer, in `degraded`, but
+ * does not make the instance unready: every instance of a deployment shares one Redis, so a Redis
+ * outage that failed readiness would take every instance out of the load balancer at once, while
+ * each of Redis's users carries on without it (poll events are re-read from the store once Redis
+ * is back, so they are delayed, never lost; the per-key rate limit and the HeadlessDomains shares
+ * count per instance meanwhile: README, "Scaling out"). Liveness (GET /healthz) only says the
+ * process serves HTTP.
  */
 export async function readiness(services: Pick<Services, 'prisma' | 'events' | 'config'>, shuttingDown = false): Promise<Readiness> {
   const [database, redis] = await Promise.all([
@@ -36,5 +47,6 @@ export async function readiness(services: Pick<Services, 'prisma' | 'events' | '
   ]);
   const checks: Record<string, string> = { database, redis };
   if (shuttingDown) checks.instance = 'shutting down';
-  return { ready: !shuttingDown && database === 'ok' && (redis === 'ok' || redis === 'not configured'), checks };
+  const ready = !shuttingDown && database === 'ok';
+  return redis.startsWith('unavailable') ? { ready, checks, degraded: ['redis'] } : { ready, checks };
 }

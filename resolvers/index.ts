@@ -3,11 +3,11 @@ import { BulkResolver } from './bulk/bulk.resolver.js';
 import { BulkSubscriptionResolver } from './bulk/bulk.subscription.js';
 import { CommandLogResolver } from './commandlog/commandlog.resolver.js';
 import { PageInfoResolver } from './common/page-info.resolver.js';
-import { ContactResolver } from './contact/contact.resolver.js';
+import { ContactPayloadResolver, ContactResolver } from './contact/contact.resolver.js';
 import { DomainApplyResolver } from './domain/domain.apply.resolver.js';
 import { DomainContactResolver, DomainFieldsResolver } from './domain/domain.fields.resolver.js';
-import { DomainResolver } from './domain/domain.resolver.js';
-import { HostResolver } from './host/host.resolver.js';
+import { DomainPayloadResolver, DomainResolver } from './domain/domain.resolver.js';
+import { HostPayloadResolver, HostResolver } from './host/host.resolver.js';
 import { NameserverFieldsResolver } from './host/nameserver.fields.resolver.js';
 import { PollResolver } from './poll/poll.resolver.js';
 import { PollSubscriptionResolver } from './poll/poll.subscription.js';
@@ -20,12 +20,15 @@ export const resolvers: NonEmptyArray<Function> = [
   RegistryAccountResolver,
   SandboxResolver,
   DomainResolver,
+  DomainPayloadResolver,
   DomainFieldsResolver,
   DomainApplyResolver,
   DomainContactResolver,
   NameserverFieldsResolver,
   HostResolver,
+  HostPayloadResolver,
   ContactResolver,
+  ContactPayloadResolver,
   TransferResolver,
   PollResolver,
   PollSubscriptionResolver,

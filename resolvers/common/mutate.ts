@@ -18,5 +18,17 @@ export function transactionOf(r: TransactionRecord): UpstreamTransaction {
   return { clientTransactionId: r.trid.client, serverTransactionId: r.trid.server ?? null, resultCode: r.code, message: r.message ?? null, pending: r.code === 1001 };
 }
 
+/**
+ * What a mutation's payload carries in place of the object it acted on (`domain`, `contact`,
+ * `host`): the registry (backend name) to read it from after the command, or null when there is
+ * nothing left to read (deleted). The payload's field resolver reads it (through the request's
+ * loader, cleared first so the read is fresh) only when the client selects that field, so a
+ * mutation whose client asks for `transaction` or `replayed` alone costs the command and no read;
+ * a read that fails nulls that field with its error, not the answer of a command that took effect.
+ */
+export interface ReadAfter {
+  readFrom: string | null;
+}
+
 /** Dates come back from a stored (JSON) record as strings: parsed by the one date parser (core/time). */
 export { asDate } from '../../src/core/time.js';

@@ -9,12 +9,15 @@ import { deleteContact } from '../../src/operations/contact/delete-contact.js';
 import { updateContact } from '../../src/operations/contact/update-contact.js';
 import { Contact, ContactPayload } from '../../schema/contact/contact.type.js';
 import { CreateContactInput, UpdateContactInput } from '../../schema/contact/contact.input.js';
-import { actorOf, transactionOf } from '../common/mutate.js';
+import { actorOf, transactionOf, type ReadAfter } from '../common/mutate.js';
 
 async function readContact(ctx: GatewayContext, registry: string, id: string) {
   const key = { registry, name: id };
   return ctx.loaders.contact.clear(key).load(key);
 }
+
+/** A contact mutation's answer before its `contact` is read: see ReadAfter. */
+type ContactPayloadRoot = Omit<ContactPayload, 'contact'> & ReadAfter;
 
 @Resolver(() => Contact)
 export class ContactResolver {
@@ -36,18 +39,18 @@ export class ContactResolver {
   }
 
   @Mutation(() => ContactPayload)
-  async createContact(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateContactInput) input: CreateContactInput, @Ctx() ctx: GatewayContext) {
+  async createContact(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateContactInput) input: CreateContactInput, @Ctx() ctx: GatewayContext): Promise<ContactPayloadRoot> {
     const actor = actorOf(ctx, key);
     const { registry, result, replayed } = await createContact(ctx, actor, toContactCreate(input), input.registry);
-    return { id: result.id, transaction: transactionOf(result), replayed, contact: await readContact(ctx, registry, result.id) };
+    return { id: result.id, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
   @Mutation(() => ContactPayload)
-  async updateContact(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateContactInput) input: UpdateContactInput, @Ctx() ctx: GatewayContext) {
+  async updateContact(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateContactInput) input: UpdateContactInput, @Ctx() ctx: GatewayContext): Promise<ContactPayloadRoot> {
     const actor = actorOf(ctx, key);
     const args = toContactUpdate(input);
     const { registry, result, replayed } = await updateContact(ctx, actor, args, input.registry);
-    return { id: args.id, transaction: transactionOf(result), replayed, contact: await readContact(ctx, registry, args.id) };
+    return { id: args.id, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
   @Mutation(() => ContactPayload)
@@ -56,10 +59,19 @@ export class ContactResolver {
     @Arg('id') rawId: string,
     @Arg('registry', () => String, { nullable: true }) registry: string | null,
     @Ctx() ctx: GatewayContext,
-  ) {
+  ): Promise<ContactPayloadRoot> {
     const actor = actorOf(ctx, key);
     const id = checkObjectId('id', rawId);
     const { result, replayed } = await deleteContact(ctx, actor, id, registry);
-    return { id, transaction: transactionOf(result), replayed, contact: null };
+    return { id, transaction: transactionOf(result), replayed, readFrom: null };
+  }
+}
+
+/** `contact` of a contact mutation's payload. */
+@Resolver(() => ContactPayload)
+export class ContactPayloadResolver {
+  @FieldResolver(() => Contact, { nullable: true, description: 'The contact as the registry holds it now: read after the command, only when selected (null once deleted).' })
+  contact(@Root() p: ContactPayloadRoot, @Ctx() ctx: GatewayContext): Promise<ContactNode | null> | null {
+    return p.readFrom ? readContact(ctx, p.readFrom, p.id) : null;
   }
 }

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import { ValidationError, type DomainReadError } from '../../src/core/errors.js';
 import type { DomainNode } from '../../src/loaders/loaders.js';
@@ -14,7 +14,7 @@ import { restoreDomain } from '../../src/operations/domain/restore-domain.js';
 import { updateDomain } from '../../src/operations/domain/update-domain.js';
 import { DeleteDomainPayload, Domain, DomainCheck, DomainConnection, DomainPayload, RenewDomainPayload } from '../../schema/domain/domain.type.js';
 import { CreateDomainInput, RenewDomainInput, UpdateDomainInput } from '../../schema/domain/domain.input.js';
-import { actorOf, asDate, transactionOf } from '../common/mutate.js';
+import { actorOf, asDate, transactionOf, type ReadAfter } from '../common/mutate.js';
 import { DomainIndex } from '../../src/domains/domain-index.js';
 import { parseDomainCursor, readDomainPage } from '../../src/domains/domain-page.js';
 import { syncRegistryLists } from '../../src/domains/registry-lists.js';
@@ -25,6 +25,9 @@ async function readDomain(ctx: GatewayContext, registry: string, name: string): 
   const key = { registry, name };
   return ctx.loaders.domain.clear(key).load(key);
 }
+
+/** A domain mutation's answer before its `domain` is read: see ReadAfter. */
+type DomainPayloadRoot = Omit<DomainPayload, 'domain'> & ReadAfter;
 
 @Resolver(() => Domain)
 export class DomainResolver {
@@ -80,10 +83,10 @@ export class DomainResolver {
     @Arg('idempotencyKey') key: string,
     @Arg('input', () => CreateDomainInput) input: CreateDomainInput,
     @Ctx() ctx: GatewayContext,
-  ): Promise<DomainPayload> {
+  ): Promise<DomainPayloadRoot> {
     const actor = actorOf(ctx, key);
     const { registry, result, replayed } = await createDomain(ctx, actor, toDomainCreate(input));
-    return { name: result.name, transaction: transactionOf(result), replayed, domain: (await readDomain(ctx, registry, result.name)) as unknown as Domain };
+    return { name: result.name, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
   @Mutation(() => RenewDomainPayload, { description: 'Renew; the current expiry date is always sent, so a resent renew cannot apply twice.' })
@@ -91,7 +94,7 @@ export class DomainResolver {
     @Arg('idempotencyKey') key: string,
     @Arg('input', () => RenewDomainInput) input: RenewDomainInput,
     @Ctx() ctx: GatewayContext,
-  ): Promise<RenewDomainPayload> {
+  ): Promise<Omit<RenewDomainPayload, 'domain'> & ReadAfter> {
     const actor = actorOf(ctx, key);
     const name = normalizeDomainName('input.name', input.name);
     const period = checkPeriod('input.period', input.period ?? { value: 1, unit: 'y' });
@@ -101,7 +104,7 @@ export class DomainResolver {
       expiresAt: asDate(result.expiresAt)!,
       transaction: transactionOf(result),
       replayed,
-      domain: (await readDomain(ctx, registry, name)) as unknown as Domain,
+      readFrom: registry,
     };
   }
 
@@ -110,26 +113,35 @@ export class DomainResolver {
     @Arg('idempotencyKey') key: string,
     @Arg('input', () => UpdateDomainInput) input: UpdateDomainInput,
     @Ctx() ctx: GatewayContext,
-  ): Promise<DomainPayload> {
+  ): Promise<DomainPayloadRoot> {
     const actor = actorOf(ctx, key);
     const { registry, result, replayed } = await updateDomain(ctx, actor, toDomainUpdate(input));
-    return { name: result.name, transaction: transactionOf(result), replayed, domain: (await readDomain(ctx, registry, result.name)) as unknown as Domain };
+    return { name: result.name, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
   @Mutation(() => DeleteDomainPayload)
-  async deleteDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext): Promise<DeleteDomainPayload> {
+  async deleteDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext): Promise<Omit<DeleteDomainPayload, 'domain'> & ReadAfter> {
     const actor = actorOf(ctx, key);
     const name = normalizeDomainName('name', rawName);
     const { registry, result, replayed } = await deleteDomain(ctx, actor, name);
-    const domain = result.pending ? await readDomain(ctx, registry, name) : null;
-    return { name, pending: Boolean(result.pending), transaction: transactionOf(result), replayed, domain: domain as unknown as Domain };
+    // Gone at once: nothing to read. Marked for deletion (redemption): read as it stands now.
+    return { name, pending: Boolean(result.pending), transaction: transactionOf(result), replayed, readFrom: result.pending ? registry : null };
   }
 
   @Mutation(() => DomainPayload, { description: 'Restore a domain in its redemption period (RFC 3915 restore request).' })
-  async restoreDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext): Promise<DomainPayload> {
+  async restoreDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext): Promise<DomainPayloadRoot> {
     const actor = actorOf(ctx, key);
     const name = normalizeDomainName('name', rawName);
     const { registry, result, replayed } = await restoreDomain(ctx, actor, name);
-    return { name, transaction: transactionOf(result), replayed, domain: (await readDomain(ctx, registry, name)) as unknown as Domain };
+    return { name, transaction: transactionOf(result), replayed, readFrom: registry };
+  }
+}
+
+/** `domain` of every domain mutation's payload (RenewDomainPayload and DeleteDomainPayload extend DomainPayload). */
+@Resolver(() => DomainPayload)
+export class DomainPayloadResolver {
+  @FieldResolver(() => Domain, { nullable: true, description: 'The domain as the registry holds it now: read after the command, only when selected (null once deleted).' })
+  domain(@Root() p: DomainPayloadRoot, @Ctx() ctx: GatewayContext): Promise<DomainNode | null> | null {
+    return p.readFrom ? readDomain(ctx, p.readFrom, p.name) : null;
   }
 }

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import type { HostNode } from '../../src/loaders/loaders.js';
 import { toHostCreate, toHostUpdate } from '../../src/validation/inputs.js';
@@ -8,7 +8,7 @@ import { deleteHost } from '../../src/operations/host/delete-host.js';
 import { updateHost } from '../../src/operations/host/update-host.js';
 import { HostPayload, Nameserver } from '../../schema/host/host.type.js';
 import { CreateHostInput, UpdateHostInput } from '../../schema/host/host.input.js';
-import { actorOf, transactionOf } from '../common/mutate.js';
+import { actorOf, transactionOf, type ReadAfter } from '../common/mutate.js';
 
 const registryArg = (field: string, registry: string | null | undefined) => (registry ? checkRegistryName(field, registry) : null);
 
@@ -16,6 +16,9 @@ async function readHost(ctx: GatewayContext, registry: string, name: string): Pr
   const key = { registry, name };
   return (await ctx.loaders.host.clear(key).load(key)) as Nameserver | null;
 }
+
+/** A host mutation's answer before its `host` is read: see ReadAfter. */
+type HostPayloadRoot = Omit<HostPayload, 'host'> & ReadAfter;
 
 @Resolver(() => Nameserver)
 export class HostResolver {
@@ -31,20 +34,20 @@ export class HostResolver {
   }
 
   @Mutation(() => HostPayload)
-  async createHost(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateHostInput) input: CreateHostInput, @Ctx() ctx: GatewayContext) {
+  async createHost(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateHostInput) input: CreateHostInput, @Ctx() ctx: GatewayContext): Promise<HostPayloadRoot> {
     const actor = actorOf(ctx, key);
     const args = toHostCreate(input);
     const { registry, result, replayed } = await createHost(ctx, actor, args, registryArg('input.registry', input.registry));
-    return { name: args.name, transaction: transactionOf(result), replayed, host: await readHost(ctx, registry, args.name) };
+    return { name: args.name, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
   @Mutation(() => HostPayload)
-  async updateHost(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateHostInput) input: UpdateHostInput, @Ctx() ctx: GatewayContext) {
+  async updateHost(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateHostInput) input: UpdateHostInput, @Ctx() ctx: GatewayContext): Promise<HostPayloadRoot> {
     const actor = actorOf(ctx, key);
     const args = toHostUpdate(input);
     const { registry, result, replayed } = await updateHost(ctx, actor, args, registryArg('input.registry', input.registry));
     const name = args.newName ?? args.name;
-    return { name, transaction: transactionOf(result), replayed, host: await readHost(ctx, registry, name) };
+    return { name, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
   @Mutation(() => HostPayload)
@@ -53,10 +56,19 @@ export class HostResolver {
     @Arg('name') rawName: string,
     @Arg('registry', () => String, { nullable: true }) registry: string | null,
     @Ctx() ctx: GatewayContext,
-  ) {
+  ): Promise<HostPayloadRoot> {
     const actor = actorOf(ctx, key);
     const name = normalizeDomainName('name', rawName);
     const { result, replayed } = await deleteHost(ctx, actor, name, registryArg('registry', registry));
-    return { name, transaction: transactionOf(result), replayed, host: null };
+    return { name, transaction: transactionOf(result), replayed, readFrom: null };
+  }
+}
+
+/** `host` of a host mutation's payload. */
+@Resolver(() => HostPayload)
+export class HostPayloadResolver {
+  @FieldResolver(() => Nameserver, { nullable: true, description: 'The host as the registry holds it now: read after the command, only when selected (null once deleted).' })
+  host(@Root() p: HostPayloadRoot, @Ctx() ctx: GatewayContext): Promise<Nameserver | null> | null {
+    return p.readFrom ? readHost(ctx, p.readFrom, p.name) : null;
   }
 }

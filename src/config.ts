@@ -5,6 +5,8 @@
  *
  * Environment:
  *   PORT, HOST, DATABASE_URL, REDIS_URL, REDIS_PREFIX, DATA_DIR, LOG_LEVEL
+ *   DATABASE_CONNECT_TIMEOUT_MS, DATABASE_STATEMENT_TIMEOUT_MS, DATABASE_QUERY_TIMEOUT_MS,
+ *   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS   PostgreSQL time limits (src/db/timeouts.ts)
  *   IDEMPOTENCY_KEY_SECRET / IDEMPOTENCY_KEY_FILE   key of the idempotency fingerprints
  *   GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD   upstream password of one account (names upper-cased,
  *                                            non-alphanumerics as "_"), so files need no secrets
@@ -21,6 +23,7 @@ import { MAX_LIST_ITEMS } from './validation/text.js';
 import { fingerprintKeyProblem } from './idempotency/fingerprint-key.js';
 import { ConfigError } from './config-error.js';
 import { checkSettings, envInteger } from './config-settings.js';
+import { databaseFromEnv, databaseTimeouts } from './db/timeouts.js';
 
 export type { GatewayConfig } from './config.types.js';
 
@@ -177,6 +180,7 @@ function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string
   if (port !== undefined) cfg.port = port;
   if (env.HOST) cfg.host = env.HOST;
   if (env.DATABASE_URL) cfg.databaseUrl = env.DATABASE_URL;
+  cfg.database = databaseFromEnv(env, cfg.database);
   if (env.REDIS_URL) cfg.redisUrl = env.REDIS_URL;
   if (env.REDIS_PREFIX) cfg.redisPrefix = env.REDIS_PREFIX;
   if (env.IDEMPOTENCY_KEY_SECRET) cfg.idempotency = { ...cfg.idempotency, keySecret: env.IDEMPOTENCY_KEY_SECRET };
@@ -231,6 +235,7 @@ export function tracingFromEnv(env: NodeJS.ProcessEnv, file: TracingConfig | und
  */
 export function validateConfig(cfg: GatewayConfig): void {
   checkSettings(cfg);
+  databaseTimeouts(cfg); // throws on a database time limit that is not whole milliseconds
   const protocol = cfg.tracing?.protocol;
   if (protocol !== undefined && !(OTLP_PROTOCOLS as readonly string[]).includes(protocol)) {
     throw new ConfigError(`config: tracing.protocol (OTEL_EXPORTER_OTLP_PROTOCOL) must be one of ${OTLP_PROTOCOLS.join(', ')}`);

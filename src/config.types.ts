@@ -76,6 +76,8 @@ export interface GatewayConfig {
   host: string;
   /** PostgreSQL URL; absent: embedded PGlite under dataDir. */
   databaseUrl?: string;
+  /** Time limits of the PostgreSQL connections (src/db/timeouts.ts); ignored for the embedded database. */
+  database?: DatabaseConfig;
   redisUrl?: string;
   /**
    * Start of every Redis channel name (env REDIS_PREFIX), so deployments sharing one Redis stay
@@ -205,4 +207,24 @@ export interface IdempotencyConfig {
   keySecret?: string;
   /** A file holding that key (env IDEMPOTENCY_KEY_FILE). */
   keyFile?: string;
+}
+
+/**
+ * Time limits of the gateway's PostgreSQL connections, in milliseconds, 0 for none (src/db/timeouts.ts
+ * says what each does). Environment overrides: DATABASE_CONNECT_TIMEOUT_MS, DATABASE_STATEMENT_TIMEOUT_MS,
+ * DATABASE_QUERY_TIMEOUT_MS, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS.
+ */
+export interface DatabaseConfig {
+  /** Opening a connection, and waiting for a free one of a pool. Default 10000. */
+  connectTimeoutMs?: number;
+  /** PostgreSQL's statement_timeout: the server cancels a longer statement (SQLSTATE 57014). Default 30000. */
+  statementTimeoutMs?: number;
+  /** The gateway's own wait for a statement's answer; more than statementTimeoutMs. Default statementTimeoutMs + 5000. */
+  queryTimeoutMs?: number;
+  /** PostgreSQL's idle_in_transaction_session_timeout (SQLSTATE 25P03). Default 60000. */
+  idleInTransactionSessionTimeoutMs?: number;
+  /** TCP keep-alive on the connections. Default true. */
+  keepAlive?: boolean;
+  /** Idle time before the first keep-alive probe. Default 10000. */
+  keepAliveInitialDelayMs?: number;
 }

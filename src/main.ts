@@ -11,6 +11,7 @@ import { isMainThread } from 'node:worker_threads';
 import { configFilePath, loadConfig } from './config.js';
 import { ConfigError } from './config-error.js';
 import { openDatabase } from './db/client.js';
+import { databaseTimeouts } from './db/timeouts.js';
 
 const USAGE = `usage: npm start                  (or, after npm run build: node dist/bundle/main.js)
 The registry gateway: one GraphQL API (HTTP and graphql-ws on /graphql, GraphiQL on /, /healthz,
@@ -38,7 +39,7 @@ async function main() {
   // The keys an earlier start printed are revoked as soon as the database is open, before the
   // gateway listens: revoked after, they were still taken (a subscription included) by the new
   // process until then, as a client reconnecting after a restart found.
-  const opening = openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }).then(async (db) => {
+  const opening = openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite`, timeouts: databaseTimeouts(config) }).then(async (db) => {
     if (sandboxed) {
       const { revokeApiKeysByLabel } = await import('./auth/api-keys.js');
       for (const r of config.registrars) await revokeApiKeysByLabel(db.prisma, r.id, SANDBOX_KEY_LABEL);

@@ -15,6 +15,7 @@ import { createContext, type GatewayContext, type Services } from './context.js'
 import { systemClock, type Clock } from './core/clock.js';
 import { DatabaseUnavailableError } from './core/errors.js';
 import { openDatabase, type Database } from './db/client.js';
+import { databaseTimeouts } from './db/timeouts.js';
 import type { MigrateResult } from './db/migrate.js';
 import { KeyRevocationWatch } from './auth/revocation.js';
 import { ApiKeyCache } from './auth/key-cache.js';
@@ -194,7 +195,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   // write-ahead log, which pglite-checkpoint.ts bounds), the HTTP side loads ahead (loadHttpAhead).
   // Not on PostgreSQL: its opening is network round trips of some 40 ms in all, which slices
   // of 30-90 ms would only delay (measured: the runner started 0.2 s later).
-  const opening = opts.database ?? opts.opening ?? openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
+  const opening = opts.database ?? opts.opening ?? openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite`, timeouts: databaseTimeouts(config) });
   const embedded = !opts.database && !config.databaseUrl;
   let opened = false;
   const aheadStartedAt = performance.now();

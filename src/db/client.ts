@@ -27,6 +27,7 @@ import type { MigrateResult } from './migrate.js';
 import { keepCheckpointing } from './pglite-checkpoint.js';
 import { lockDataDir } from './pglite-lock.js';
 import { createPGliteThread, type EmbeddedPGlite } from './pglite-thread.js';
+import type { DatabaseTimeouts } from './timeouts.js';
 import { runInWorker } from '../worker.js';
 
 export { isUniqueViolation, uniqueViolation } from './errors.js';
@@ -38,14 +39,16 @@ export { isUniqueViolation, uniqueViolation } from './errors.js';
  * code take some 150 ms of this thread, spent meanwhile).
  */
 async function clientModules() {
-  const [generated, listen, migrate, raw, lease] = await Promise.all([
+  const [generated, listen, migrate, raw, lease, timeouts, timeoutClient] = await Promise.all([
     import('./generated/client.js'),
     import('./listen.js'),
     import('./migrate.js'),
     import('./raw.js'),
     import('./lease-client.js'),
+    import('./timeouts.js'),
+    import('./timeout-client.js'),
   ]);
-  return { PrismaClient: generated.PrismaClient, ...listen, ...migrate, ...raw, ...lease };
+  return { PrismaClient: generated.PrismaClient, ...listen, ...migrate, ...raw, ...lease, ...timeouts, ...timeoutClient };
 }
 
 export const DEFAULT_DATA_DIR = './data/pglite';
@@ -102,6 +105,11 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   /** Maximum pg pool connections (default 10), besides the idempotency leases' own (src/db/lease-client.ts); ignored for PGlite. */
   poolSize?: number;
+  /**
+   * Time limits of every PostgreSQL connection it opens (the pools, the LISTEN connection, the
+   * migration's; src/db/timeouts.ts), over DEFAULT_DATABASE_TIMEOUTS; ignored for PGlite.
+   */
+  timeouts?: Partial<DatabaseTimeouts>;
 }
 
 export interface Database {
@@ -115,18 +123,22 @@ export interface Database {
 }
 
 async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Database> {
-  const [{ PrismaClient, listenPostgres, migratePostgresIsolated, useRawPool, useLeaseClient, LEASE_POOL_SIZE }, { PrismaPg }, { default: pg }] = await Promise.all([
+  const [{ PrismaClient, listenPostgres, migratePostgresIsolated, useRawPool, useLeaseClient, LEASE_POOL_SIZE, pgTimeoutSettings, resolveDatabaseTimeouts }, { PrismaPg }, { default: pg }] = await Promise.all([
     clientModules(),
     import('@prisma/adapter-pg'),
     import('pg'),
   ]);
-  const migration = opts.migrate === false ? undefined : await migratePostgresIsolated(url);
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+  // Without limits, a database that stops answering without refusing (a network black hole) held
+  // every request and pool connection until the system's TCP timeouts: src/db/timeouts.ts.
+  const timeouts = resolveDatabaseTimeouts(opts.timeouts);
+  const limits = pgTimeoutSettings(timeouts);
+  const migration = opts.migrate === false ? undefined : await migratePostgresIsolated(url, timeouts);
+  const pool = new pg.Pool({ ...limits, connectionString: url, max: opts.poolSize ?? 10 });
   // Idempotency leases write through a pool of their own, so that a renewal never queues behind
   // the requests' statements (src/db/lease-client.ts). Connections open on first use and stay
   // open (pg closes idle ones after 10 s by default): on a loaded machine the first renewal through
   // a new connection took 0.5-0.7 s of a 1.5 s lease.
-  const leasePool = new pg.Pool({ connectionString: url, max: LEASE_POOL_SIZE, idleTimeoutMillis: 0 });
+  const leasePool = new pg.Pool({ ...limits, connectionString: url, max: LEASE_POOL_SIZE, idleTimeoutMillis: 0 });
   // An idle connection the server ends (restart, failover, pg_terminate_backend, DROP ... FORCE)
   // is an 'error' event on the pool; unheard, Node would crash the process. The pool drops that
   // client and opens a new one on demand, so there is nothing else to do.
@@ -141,7 +153,7 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
     prisma,
     kind: 'postgres',
     migration,
-    listen: listenPostgres(url),
+    listen: listenPostgres(url, limits),
     close: () =>
       (closing ??= (async () => {
         await Promise.all([prisma.$disconnect(), leasePrisma.$disconnect()]);

@@ -107,16 +107,21 @@ const UNREACHABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P
  */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
 
+/** pg's error for a statement whose answer did not come within query_timeout (pg 8 lib/client.js; src/db/timeouts.ts). */
+export const QUERY_READ_TIMEOUT = 'Query read timeout';
+
 /**
  * What pg (8.x) and pg-pool (3.x) throw, without a code, when the connection is lost or cannot be
- * made in time (lib/client.js, pg-pool/index.js). "Connection terminated" alone is a connection the
- * gateway ended itself (closing down), not an outage.
+ * made in time (lib/client.js, pg-pool/index.js), or a statement's answer did not come within the
+ * client's query_timeout ("Query read timeout", src/db/timeouts.ts). "Connection terminated" alone
+ * is a connection the gateway ended itself (closing down), not an outage.
  */
 const PG_CONNECTION_MESSAGES = new Set([
   'Connection terminated unexpectedly',
   'Connection terminated due to connection timeout',
   'timeout exceeded when trying to connect',
   'Client has encountered a connection error and is not queryable',
+  QUERY_READ_TIMEOUT,
 ]);
 
 const poolErrors = new WeakSet<object>();
@@ -132,12 +137,17 @@ export function fromDatabasePool<T>(err: T): T {
 
 /**
  * PostgreSQL SQLSTATEs (PostgreSQL docs, Appendix A) that mean the server is not serving this
- * connection, not that the statement is wrong: class 08 (connection exception), 57P01
- * admin_shutdown (a restart, pg_terminate_backend), 57P02 crash_shutdown, 57P03 cannot_connect_now
- * (starting up, shutting down, in recovery), 53300 too_many_connections.
+ * connection, or not in time, rather than that the statement is wrong: class 08 (connection
+ * exception), 57P01 admin_shutdown (a restart, pg_terminate_backend), 57P02 crash_shutdown, 57P03
+ * cannot_connect_now (starting up, shutting down, in recovery), 53300 too_many_connections, 57014
+ * query_canceled (the gateway's statement_timeout, src/db/timeouts.ts, or an operator's
+ * pg_cancel_backend), 25P03 idle_in_transaction_session_timeout and 57P05 idle_session_timeout
+ * (the server ended the session).
  */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '57P05', '53300', '57014', '25P03']);
+
 function unavailableSqlState(code: unknown): boolean {
-  return typeof code === 'string' && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300');
+  return typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code));
 }
 
 /**

@@ -28,15 +28,20 @@ export type Listen = (channel: string, handlers: NotifyHandlers) => Promise<Unli
 
 const MAX_BACKOFF_MS = 30_000;
 
-/** LISTEN over a dedicated connection to `url`; resolves once the first LISTEN is in force (or has failed: it keeps retrying). */
-export function listenPostgres(url: string): Listen {
+/**
+ * LISTEN over a dedicated connection to `url`; resolves once the first LISTEN is in force (or has
+ * failed: it keeps retrying). `settings`: the connection's time limits (pgTimeoutSettings, src/db/timeouts.ts):
+ * a connect that hangs fails and is retried, and TCP keep-alive notices a database that vanished
+ * under the idle connection (a black hole sends nothing back), which is then a gap and a reconnect.
+ */
+export function listenPostgres(url: string, settings: pg.ClientConfig = {}): Listen {
   return async (channel, handlers) => {
     let client: pg.Client | undefined;
     let stopped = false;
     let backoff = 1000;
     let retry: NodeJS.Timeout | undefined;
     const connect = async (): Promise<void> => {
-      const c = new pg.Client({ connectionString: url });
+      const c = new pg.Client({ ...settings, connectionString: url });
       client = c;
       let down = false;
       const drop = (err?: Error) => {

@@ -18,6 +18,8 @@ import type { MigrationList } from '@prisma/schema-engine-wasm';
 import pg from 'pg';
 import { runInWorker } from '../worker.js';
 import { fixAdapterFactory, startSchemaEngine, type EngineFactory } from './schema-engine.js';
+import { pgTimeoutSettings } from './timeout-client.js';
+import { resolveDatabaseTimeouts, type DatabaseTimeouts } from './timeouts.js';
 
 /** Key of the advisory lock held while migrating ("RGWM"). */
 export const MIGRATION_LOCK_KEY = 0x5247574d;
@@ -26,6 +28,12 @@ export interface MigrateOptions {
   /** Defaults to the `prisma/migrations` folder of this package. */
   migrationsDir?: string;
   log?: (line: string) => void;
+  /**
+   * Time limits of the connections (src/db/timeouts.ts; default DEFAULT_DATABASE_TIMEOUTS): all of
+   * them for the look at `_prisma_migrations`; the lock's session and the schema engine's get the
+   * connect, keep-alive and idle-in-transaction limits only (pgTimeoutSettings, 'migration').
+   */
+  timeouts?: Partial<DatabaseTimeouts>;
 }
 
 export interface MigrateResult {
@@ -61,8 +69,8 @@ export async function isUpToDate(rows: Rows, list: MigrationList): Promise<boole
   });
 }
 
-async function postgresUpToDate(url: string, list: MigrationList): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
+async function postgresUpToDate(url: string, list: MigrationList, timeouts: DatabaseTimeouts): Promise<boolean> {
+  const client = new pg.Client({ ...pgTimeoutSettings(timeouts), connectionString: url });
   await client.connect();
   try {
     return await isUpToDate(async (sql) => (await client.query(sql)).rows, list);
@@ -126,12 +134,14 @@ async function applyWith(factory: EngineFactory, opts: MigrateOptions, started =
 /** Applies pending migrations to the PostgreSQL database at `url`, under an advisory lock. */
 export async function migratePostgres(url: string, opts: MigrateOptions = {}): Promise<MigrateResult> {
   const started = Date.now();
-  if (await postgresUpToDate(url, await readMigrations(opts.migrationsDir))) return { applied: [], durationMs: Date.now() - started, engine: false };
-  const lock = new pg.Client({ connectionString: url });
+  const timeouts = resolveDatabaseTimeouts(opts.timeouts);
+  if (await postgresUpToDate(url, await readMigrations(opts.migrationsDir), timeouts)) return { applied: [], durationMs: Date.now() - started, engine: false };
+  const limits = pgTimeoutSettings(timeouts, 'migration');
+  const lock = new pg.Client({ ...limits, connectionString: url });
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    const factory = fixAdapterFactory(new PrismaPg({ connectionString: url, max: 2 }));
+    const factory = fixAdapterFactory(new PrismaPg({ ...limits, connectionString: url, max: 2 }));
     return await applyWith(factory, opts, started);
   } finally {
     // Ending the session releases the lock even if the unlock fails.
@@ -153,11 +163,12 @@ const WORKER_MODULE = new URL('./migrate.js', import.meta.url).href;
  * that cannot be unloaded) never stays in the gateway's memory. Needs this module as compiled
  * JavaScript (tsc's, Oxc's, or the bundle's); from TypeScript sources (tests) it migrates in process.
  */
-export async function migratePostgresIsolated(url: string): Promise<MigrateResult> {
+export async function migratePostgresIsolated(url: string, given?: Partial<DatabaseTimeouts>): Promise<MigrateResult> {
   const started = Date.now();
-  if (!import.meta.url.endsWith('.js')) return migratePostgres(url);
-  if (await postgresUpToDate(url, await readMigrations())) return { applied: [], durationMs: Date.now() - started, engine: false };
-  return runInWorker<MigrateResult>('import(workerData.module).then((m) => m.migratePostgres(workerData.url))', { module: WORKER_MODULE, url }, 'migration');
+  const timeouts = resolveDatabaseTimeouts(given);
+  if (!import.meta.url.endsWith('.js')) return migratePostgres(url, { timeouts });
+  if (await postgresUpToDate(url, await readMigrations(), timeouts)) return { applied: [], durationMs: Date.now() - started, engine: false };
+  return runInWorker<MigrateResult>('import(workerData.module).then((m) => m.migratePostgres(workerData.url, { timeouts: workerData.timeouts }))', { module: WORKER_MODULE, url, timeouts }, 'migration');
 }
 
 type MigratablePGlite = Pick<PGlite, 'query' | 'exec' | 'transaction'>;

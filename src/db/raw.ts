@@ -64,6 +64,11 @@ export async function rawTransaction<T>(prisma: PrismaClient, work: (query: RawQ
   const client = await pool.connect().catch(rejectFromPool);
   const query = (sql: string, params: unknown[] = []) => client.query(sql, params).catch(rejectFromPool);
   let broken: Error | undefined;
+  // The server may end the session between two statements (idle_in_transaction_session_timeout's
+  // 25P03 while `work` waits, a restart): pg reports it as an 'error' event on the client, which,
+  // unheard while the pool has lent it out, ended the process. The next statement then fails.
+  const onError = (e: Error) => (broken = e);
+  client.on('error', onError);
   try {
     await query('BEGIN');
     const result = await work(async (sql, params) => (await query(sql, params)).rows);
@@ -73,6 +78,7 @@ export async function rawTransaction<T>(prisma: PrismaClient, work: (query: RawQ
     await client.query('ROLLBACK').catch((e: Error) => (broken = e)); // a connection that cannot roll back is not reused
     throw err;
   } finally {
+    client.removeListener('error', onError);
     client.release(broken);
   }
 }

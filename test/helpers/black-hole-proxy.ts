@@ -1,0 +1,73 @@
+/**
+ * A TCP proxy that can turn into a network black hole, for tests of a database that stops
+ * answering without refusing or closing anything (a partition, a frozen host), which a stopped
+ * proxy (refused connections, reset sockets) does not show.
+ *
+ * While black-holed, nothing crosses in either direction: bytes, ends and resets of open
+ * connections wait, and a new connection is accepted (as a kernel's backlog accepts it) but
+ * hears nothing. resume() delivers what waited, in order, as TCP's retransmissions do once a
+ * partition heals: a side that closed meanwhile is then closed on the other side too.
+ */
+import net from 'node:net';
+
+export interface BlackHoleProxy {
+  readonly host: string;
+  readonly port: number;
+  /** Connections accepted so far. */
+  readonly connections: number;
+  /** Stops forwarding anything, on open connections and new ones. */
+  blackHole(): void;
+  /** Forwards again, first what waited. */
+  resume(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a proxy on 127.0.0.1 (an ephemeral port) to `target`, forwarding. */
+export async function startBlackHoleProxy(target: { host: string; port: number }): Promise<BlackHoleProxy> {
+  const sockets = new Set<net.Socket>();
+  let blocked = false;
+  let connections = 0;
+  /** What waits for resume(), in the order it happened. */
+  const waiting: Array<() => void> = [];
+  const whenOpen = (action: () => void) => (blocked ? waiting.push(action) : action());
+
+  const server = net.createServer((client) => {
+    connections++;
+    const upstream = net.connect(target.port, target.host);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.setNoDelay(true);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    const pair: Array<[net.Socket, net.Socket]> = [
+      [client, upstream],
+      [upstream, client],
+    ];
+    for (const [from, to] of pair) {
+      from.on('data', (chunk: Buffer) => whenOpen(() => !to.destroyed && to.write(chunk)));
+      // Written first, then closed (destroySoon), so that what waited reaches the other side.
+      from.on('close', () => whenOpen(() => to.destroySoon()));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    host: '127.0.0.1',
+    port: (server.address() as net.AddressInfo).port,
+    get connections() {
+      return connections;
+    },
+    blackHole() {
+      blocked = true;
+    },
+    resume() {
+      blocked = false;
+      for (const action of waiting.splice(0)) action();
+    },
+    async close() {
+      waiting.length = 0;
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

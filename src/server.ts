@@ -87,7 +87,7 @@ export interface GatewayOptions {
  * reconciled while it loads (except what loadHttpAhead loaded while the database opened).
  */
 async function loadHttpModules() {
-  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, graphiql, health, errors, unavailable, websocket, gate, limits, rateLimit] = await Promise.all([
+  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, apq, graphiql, health, errors, unavailable, websocket, gate, limits, rateLimit] = await Promise.all([
     import('@apollo/server'),
     import('@apollo/server/plugin/disabled'),
     import('@apollo/server/plugin/drainHttpServer'),
@@ -97,6 +97,7 @@ async function loadHttpModules() {
     import('ws'),
     import('../schema/build.js'),
     import('./http/authenticate.js'),
+    import('./http/persisted-query.js'),
     import('./http/graphiql.js'),
     import('./http/health.js'),
     import('./http/errors.js'),
@@ -116,6 +117,7 @@ async function loadHttpModules() {
     WebSocketServer: ws.WebSocketServer,
     ...schema,
     ...authn,
+    ...apq,
     ...graphiql,
     ...health,
     ...errors,
@@ -263,6 +265,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       WebSocketServer,
       authenticate,
       boundErrorsPlugin,
+      persistedQueryPlugin,
       buildGatewaySchema,
       createRateLimiter,
       express,
@@ -316,6 +319,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
         operations.apolloPlugin(),
         limits.apolloPlugin(),
         boundErrorsPlugin(limits.limits.maxErrors),
+        // Before the formatter's masking: a bad persistedQuery extension is the client's error.
+        persistedQueryPlugin(),
         // After the formatter (which codes the database's failures SERVICE_UNAVAILABLE): HTTP 503 with Retry-After.
         serviceUnavailablePlugin(),
         ApolloServerPluginDrainHttpServer({ httpServer }),

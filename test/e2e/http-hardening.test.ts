@@ -3,6 +3,7 @@
  * the transport answers to subscriptions over HTTP, error floods and huge echoed literals, a
  * client spending more than its budget, and a key revoked under an open WebSocket.
  */
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createClient } from 'graphql-ws';
 import { pino } from 'pino';
@@ -84,6 +85,30 @@ describe('per-key rate limit', () => {
   it('refuses a key past its budget with RATE_LIMITED and Retry-After, on HTTP and graphql-ws, while another key is served', async () => {
     const { key: greedy } = await createApiKey(t.gateway.services.prisma, 'NewRegistrar', 'greedy');
     const { key: other } = await createApiKey(t.gateway.services.prisma, 'NewRegistrar', 'other');
+describe('automatic persisted queries the client got wrong', () => {
+  const query = '{ viewer { id } }';
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  it.each([
+    ['a hash that is not the query\'s', { query, extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ viewer { name } }') } } }, 'extensions.persistedQuery.sha256Hash'],
+    ['version 2', { query, extensions: { persistedQuery: { version: 2, sha256Hash: sha256(query) } } }, 'extensions.persistedQuery.version'],
+    ['version 2, the hash alone', { extensions: { persistedQuery: { version: 2, sha256Hash: sha256(query) } } }, 'extensions.persistedQuery.version'],
+  ])('%s: 400 BAD_REQUEST naming extensions.persistedQuery (not INTERNAL_SERVER_ERROR), nothing stored, nothing in the error log', async (_name, body, field) => {
+    const errorsBefore = logLines.filter((l) => l.level >= 50).length;
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    const answer = (await res.json()) as { data?: unknown; errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+    expect(answer.data).toBeUndefined();
+    expect(answer.errors).toHaveLength(1);
+    expect(answer.errors[0]!.extensions).toEqual({ code: 'BAD_REQUEST', field });
+    expect(answer.errors[0]!.message).toMatch(new RegExp(`^${field.replace(/\./g, '\\.')}: `));
+    expect(logLines.filter((l) => l.level >= 50).length).toBe(errorsBefore);
+    // The wrong hash was not stored for the query: asked alone, it is still unknown.
+    const hash = (body.extensions.persistedQuery as { sha256Hash: string }).sha256Hash;
+    const alone = (await (await post({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } })).json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(alone.errors[0]!.extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+  });
+});
+
     // 300 points: a domain() read costs 10 (1 on arrival, 9 once its cost is known); the 31st no longer fits.
     const read = '{ domain(name: "nothing.example") { name } }';
     const answers = [];

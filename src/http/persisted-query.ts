@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+
+/** The `extensions.persistedQuery` of a request Apollo Server refuses as the client's mistake, and why. */
+export interface PersistedQueryRefusal {
+  /** `extensions.persistedQuery.version` or `extensions.persistedQuery.sha256Hash`. */
+  field: string;
+  message: string;
+}
+
+/**
+ * What is wrong with a request's automatic persisted query extension, by the checks Apollo Server
+ * (5.x, requestPipeline) makes before anything runs: a `version` other than 1, or a `query` sent
+ * with a `sha256Hash` that is not its SHA-256 (hex). Null when neither applies (no extension, a
+ * good one, or the hash alone: PERSISTED_QUERY_NOT_FOUND when unknown, Apollo's own code).
+ */
+export function persistedQueryRefusal(request: { query?: string; extensions?: Record<string, unknown> }): PersistedQueryRefusal | null {
+  const pq = request.extensions?.persistedQuery as { version?: unknown; sha256Hash?: unknown } | undefined;
+  if (!pq) return null;
+  if (pq.version !== 1) {
+    return { field: 'extensions.persistedQuery.version', message: 'extensions.persistedQuery.version: only version 1 of automatic persisted queries is supported; nothing ran' };
+  }
+  if (request.query !== undefined && pq.sha256Hash !== createHash('sha256').update(request.query).digest('hex')) {
+    return {
+      field: 'extensions.persistedQuery.sha256Hash',
+      message: 'extensions.persistedQuery.sha256Hash: is not the SHA-256 (hex) of the query sent with it; nothing ran and nothing was stored',
+    };
+  }
+  return null;
+}
+
+/**
+ * Apollo plugin: the two refusals of persistedQueryRefusal leave as BAD_REQUEST (HTTP 400, Apollo
+ * Server's code for a request it cannot serve) naming the field in `extensions.field`. Apollo
+ * Server 5 gives these two errors no code, so they went out as INTERNAL_SERVER_ERROR, which tells
+ * a client to retry, not to fix its request. Apollo answers such a request with its one error and
+ * runs nothing; this rewrites that answer as it leaves (each operation of a batch on its own).
+ */
+export function persistedQueryPlugin<T extends object>(): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart({ request }) {
+      const refusal = persistedQueryRefusal(request);
+      if (!refusal) return;
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+          const error: GraphQLFormattedError = { message: refusal.message, extensions: { code: 'BAD_REQUEST', field: refusal.field } };
+          response.body.singleResult.errors = [error];
+        },
+      };
+    },
+  };
+}

@@ -194,6 +194,10 @@ function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string
   if (concurrency !== undefined) cfg.bulk = { ...cfg.bulk, concurrency };
   if (env.SHUTDOWN_DELAY_MS) cfg.shutdownDelayMs = Number(env.SHUTDOWN_DELAY_MS); // validateConfig names it
   if (env.METRICS_TOKEN) cfg.metrics = { ...cfg.metrics, token: env.METRICS_TOKEN };
+  const requestTimeout = envInteger(env, 'HTTP_REQUEST_TIMEOUT_MS', 1);
+  if (requestTimeout !== undefined) cfg.limits = { ...cfg.limits, requestTimeoutMs: requestTimeout };
+  const headersTimeout = envInteger(env, 'HTTP_HEADERS_TIMEOUT_MS', 1);
+  if (headersTimeout !== undefined) cfg.limits = { ...cfg.limits, headersTimeoutMs: headersTimeout };
   cfg.tracing = tracingFromEnv(env, cfg.tracing);
   for (const backend of cfg.backends) {
     for (const [registrar, account] of Object.entries(backend.accounts)) {

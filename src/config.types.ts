@@ -114,6 +114,9 @@ export interface GatewayConfig {
     wsMessages?: { messages: number; durationSec: number };
     wsConnectionsPerKey?: number;
     wsConnectionsPerAddress?: number;
+    /** HTTP: ms to receive a whole request / its headers (env HTTP_REQUEST_TIMEOUT_MS / HTTP_HEADERS_TIMEOUT_MS; src/limits/limits.ts). */
+    requestTimeoutMs?: number;
+    headersTimeoutMs?: number;
   };
   /**
    * API keys: how often open WebSocket connections are checked against revocation besides when a

@@ -21,6 +21,7 @@ import { KeyRevocationWatch } from './auth/revocation.js';
 import { ApiKeyCache } from './auth/key-cache.js';
 import { followKeyChanges } from './auth/key-changes.js';
 import type { Listen } from './db/listen.js';
+import type { Caller } from './http/authenticate.js';
 import { idempotencyOptions, startPurgeTimer } from './idempotency/config.js';
 import { deploymentFingerprints } from './idempotency/fingerprint-key.js';
 import { IdempotencyService } from './idempotency/service.js';
@@ -298,7 +299,10 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     // client revalidates: POST answers are not cached, and no GraphQL answer carries cache hints).
     // GraphiQL sets its own, and still answers 304 (src/http/graphiql.ts).
     app.set('etag', false);
-    const httpServer = createServer(app);
+    // Node's defaults give a client 300 s to send a request (60 s for its headers), and check only
+    // every 30 s: a 2 MB body sent slowly held a connection and its buffer for five minutes.
+    const { requestTimeoutMs, headersTimeoutMs } = limitsInForce;
+    const httpServer = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(headersTimeoutMs / 4))) }, app);
     // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message).
     const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 2 * 1024 * 1024 });
     const wsCleanup = useWebSocket({ schema, wsServer, services, limits, formatError, revocations, operations });
@@ -353,18 +357,36 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     app.get('/', serveGraphiQL);
     app.get('/graphql', (req, res, next) => (prefersHtml(req) ? serveGraphiQL(req, res, next) : next()));
     const traced = operations.httpMiddleware();
+    const unauthenticatedBody = JSON.stringify({ errors: [{ message: UNAUTHENTICATED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }] });
     app.use(
       '/graphql',
+      // The API key before the body: a request without a valid one is answered 401 (the answer
+      // Apollo gave it, counted as Apollo's was) before its body is read, and its connection
+      // closed, so an unauthenticated client cannot hold a connection and up to 2 MB of buffer
+      // while it sends slowly. A key that could not be looked up (the database away) goes on to
+      // Apollo's context, which answers it as before (503 SERVICE_UNAVAILABLE).
+      (req, res, next) => {
+        authenticate(apiKeys, requestAuthorization(req)).then(
+          (caller) => {
+            if (caller) return void (callers.set(req, caller), next());
+            operations.refusedHttp('UNAUTHENTICATED', req.headers);
+            res.status(401).set({ 'Content-Type': `${graphqlResponseType(req)}; charset=utf-8`, Connection: 'close' }).end(unauthenticatedBody);
+          },
+          () => next(),
+        );
+      },
       express.json({ limit: '2mb' }),
       ...(traced ? [traced] : []),
       expressMiddleware(apollo, {
         context: async ({ req }) => {
           // A key not in the instance's cache is looked up in the database: while that does not
           // answer, the request is refused as unavailable (503), not as unauthenticated or a bug.
-          const caller = await authenticate(apiKeys, requestAuthorization(req)).catch((err: unknown) => {
-            throw err instanceof DatabaseUnavailableError ? unavailableBeforeExecution(err) : err;
-          });
-          if (!caller) throw unauthenticated('send a valid API key: Authorization: Bearer <key>');
+          const caller =
+            callers.get(req) ??
+            (await authenticate(apiKeys, requestAuthorization(req)).catch((err: unknown) => {
+              throw err instanceof DatabaseUnavailableError ? unavailableBeforeExecution(err) : err;
+            }));
+          if (!caller) throw unauthenticated(UNAUTHENTICATED_MESSAGE);
           await limits.arrive(caller.keyId);
           return { ...createContext(services, caller.registrar), keyId: caller.keyId };
         },
@@ -428,6 +450,17 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     await bulk.stop().catch(() => undefined);
     throw err;
   }
+}
+
+/** What a request without a valid API key is told (HTTP 401, UNAUTHENTICATED). */
+const UNAUTHENTICATED_MESSAGE = 'send a valid API key: Authorization: Bearer <key>';
+
+/** The caller the middleware before the body found for each request, for Apollo's context (no second lookup). */
+const callers = new WeakMap<object, Caller>();
+
+/** The media type Apollo would answer `req` with: application/graphql-response+json when the client prefers it, else application/json. */
+function graphqlResponseType(req: express.Request): string {
+  return req.accepts(['application/json', 'application/graphql-response+json']) === 'application/graphql-response+json' ? 'application/graphql-response+json' : 'application/json';
 }
 
 /** Constant-time comparison of a bearer token; anything but one header value never matches. */

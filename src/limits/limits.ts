@@ -56,6 +56,18 @@ export interface Limits {
    * memory (some 20 MiB at 60-90 KiB each) from everyone else. Per instance, as wsConnectionsPerKey.
    */
   wsConnectionsPerAddress: number;
+  /**
+   * Milliseconds a client has to send a whole HTTP request, headers and body (Node's
+   * `server.requestTimeout`, whose default is 300,000): a request still incomplete then is answered
+   * 408 and its connection closed. 30,000 admits a 2 MB body at 70 KB/s. A WebSocket upgrade is
+   * complete once its headers are in, so open connections are not affected.
+   */
+  requestTimeoutMs: number;
+  /**
+   * Milliseconds a client has to send a request's headers (Node's `server.headersTimeout`,
+   * default 60,000); at most requestTimeoutMs.
+   */
+  headersTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -75,17 +87,22 @@ export const DEFAULT_LIMITS: Limits = {
   wsMessages: { messages: 1000, durationSec: 10 },
   wsConnectionsPerKey: 32,
   wsConnectionsPerAddress: 256,
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
 };
 
 /** The configured limits over the defaults; throws on a value that is not a positive integer. */
 export function resolveLimits(config: Pick<GatewayConfig, 'limits'>): Limits {
   const given = config.limits ?? {};
   const limits: Limits = { ...DEFAULT_LIMITS };
-  for (const name of ['maxTokens', 'maxDepth', 'maxAliases', 'maxDirectives', 'maxFields', 'maxCost', 'maxErrors', 'wsConnectionsPerKey', 'wsConnectionsPerAddress'] as const) {
+  for (const name of ['maxTokens', 'maxDepth', 'maxAliases', 'maxDirectives', 'maxFields', 'maxCost', 'maxErrors', 'wsConnectionsPerKey', 'wsConnectionsPerAddress', 'requestTimeoutMs', 'headersTimeoutMs'] as const) {
     const v = given[name];
     if (v === undefined) continue;
     if (!Number.isInteger(v) || v < 1) throw new ConfigError(`config: limits.${name} must be a whole number, 1 or more`);
     limits[name] = v;
+  }
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new ConfigError(`config: limits.headersTimeoutMs (${limits.headersTimeoutMs}) must be at most limits.requestTimeoutMs (${limits.requestTimeoutMs}): the headers are part of the request`);
   }
   const rl = given.rateLimit;
   if (rl === false) limits.rateLimit = false;

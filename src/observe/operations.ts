@@ -152,6 +152,15 @@ export class Operations {
     };
   }
 
+  /**
+   * An HTTP request the gateway refused before Apollo saw it (no valid API key: checked before the
+   * body is read): counted, and traced, as `type="invalid"` with `code` as its outcome, as
+   * contextCreationDidFail counts a refusal in Apollo's context.
+   */
+  refusedHttp(code: string, headers: IncomingHttpHeaders): void {
+    this.begin('http', headers).end([{ extensions: { code } }]);
+  }
+
   /** Counts, times and (while tracing) ends the span of every operation Apollo Server answers over HTTP. */
   apolloPlugin<T extends { registrar?: { id: string } }>(): ApolloServerPlugin<T> {
     return {

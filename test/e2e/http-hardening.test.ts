@@ -1,9 +1,12 @@
 /**
  * Issue 8 items 2 (the answer's half), 9 (revoked keys) and 12, and item 3's rate limit: what
  * the transport answers to subscriptions over HTTP, error floods and huge echoed literals, a
- * client spending more than its budget, and a key revoked under an open WebSocket.
+ * client spending more than its budget, and a key revoked under an open WebSocket. Slow clients
+ * on a raw socket: a request without a valid key is refused before its body is read, and a
+ * request that is not sent whole within limits.requestTimeoutMs / headersTimeoutMs is closed.
  */
 import { createHash } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { createClient } from 'graphql-ws';
 import { pino } from 'pino';
@@ -81,10 +84,6 @@ describe('answers', () => {
   });
 });
 
-describe('per-key rate limit', () => {
-  it('refuses a key past its budget with RATE_LIMITED and Retry-After, on HTTP and graphql-ws, while another key is served', async () => {
-    const { key: greedy } = await createApiKey(t.gateway.services.prisma, 'NewRegistrar', 'greedy');
-    const { key: other } = await createApiKey(t.gateway.services.prisma, 'NewRegistrar', 'other');
 describe('automatic persisted queries the client got wrong', () => {
   const query = '{ viewer { id } }';
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -109,6 +108,10 @@ describe('automatic persisted queries the client got wrong', () => {
   });
 });
 
+describe('per-key rate limit', () => {
+  it('refuses a key past its budget with RATE_LIMITED and Retry-After, on HTTP and graphql-ws, while another key is served', async () => {
+    const { key: greedy } = await createApiKey(t.gateway.services.prisma, 'NewRegistrar', 'greedy');
+    const { key: other } = await createApiKey(t.gateway.services.prisma, 'NewRegistrar', 'other');
     // 300 points: a domain() read costs 10 (1 on arrival, 9 once its cost is known); the 31st no longer fits.
     const read = '{ domain(name: "nothing.example") { name } }';
     const answers = [];
@@ -152,5 +155,131 @@ describe('a revoked API key', () => {
     expect(stillServed.data.viewer.id).toBe('TheRegistrar');
     expect(survivorClosed).toBe(false);
     await Promise.all([doomed.client.dispose(), survivor.client.dispose()]);
+  });
+});
+
+/**
+ * A raw HTTP/1.1 client on its own socket: everything the server sends, and whether it has closed
+ * the connection (its 'end' or 'close'), observed as events.
+ */
+function rawClient(url: string) {
+  const { hostname, port } = new URL(url);
+  const socket: Socket = connect(Number(port), hostname);
+  let received = '';
+  const listeners = new Set<() => void>();
+  const changed = () => listeners.forEach((l) => l());
+  let closed = false;
+  socket.on('data', (b: Buffer) => ((received += b.toString('latin1')), changed()));
+  socket.on('end', () => ((closed = true), changed()));
+  socket.on('close', () => ((closed = true), changed()));
+  socket.on('error', () => undefined); // a write after the server's close: ECONNRESET/EPIPE
+  /** Resolves once `done()` holds (checked on every event). */
+  const until = (done: () => boolean) =>
+    new Promise<void>((resolve) => {
+      const check = () => done() && (listeners.delete(check), resolve());
+      listeners.add(check);
+      check();
+    });
+  return {
+    socket,
+    received: () => received,
+    closed: () => closed,
+    until,
+    /** The status line's code, once the head of an answer has arrived. */
+    status: () => Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1]),
+  };
+}
+
+/** The head of a POST to /graphql announcing `length` bytes of JSON body. */
+const postHead = (url: string, length: number, authorization?: string) =>
+  [`POST ${new URL(url).pathname} HTTP/1.1`, `Host: ${new URL(url).host}`, 'Content-Type: application/json', `Content-Length: ${length}`, ...(authorization ? [`Authorization: ${authorization}`] : []), '', ''].join('\r\n');
+
+describe('a slow request body', () => {
+  const TWO_MB = 2 * 1024 * 1024 - 1;
+  it.each([
+    ['no Authorization header', undefined],
+    ['a key that does not exist', 'Bearer rgw_not_a_key_at_all'],
+  ])('with %s: 401 UNAUTHENTICATED in the usual shape while the body is still being sent, and the connection closed', async (_name, authorization) => {
+    const usual = await fetch(t.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify({ query: '{ viewer { id } }' }) });
+    const c = rawClient(t.gateway.url);
+    // The head and 16 bytes of a body announced as almost 2 MB, and nothing more until the server has answered.
+    c.socket.write(postHead(t.gateway.url, TWO_MB, authorization) + '{"query":"{ view');
+    await c.until(() => c.closed());
+    expect(c.status()).toBe(401);
+    const [head, body] = c.received().split('\r\n\r\n');
+    expect(head).toMatch(/^content-type: application\/json; charset=utf-8$/im);
+    expect(head).toMatch(/^connection: close$/im);
+    expect(usual.status).toBe(401);
+    expect(JSON.parse(body!)).toEqual(await usual.json());
+    expect(JSON.parse(body!)).toEqual({ errors: [{ message: 'send a valid API key: Authorization: Bearer <key>', extensions: { code: 'UNAUTHENTICATED' } }] });
+    c.socket.destroy();
+  });
+
+  it('with a valid key is read as usual (the key is checked once, before the body)', async () => {
+    const body = JSON.stringify({ query: '{ viewer { id } }' });
+    const c = rawClient(t.gateway.url);
+    c.socket.write(postHead(t.gateway.url, Buffer.byteLength(body), `Bearer ${t.keys.NewRegistrar}`));
+    // The body in two parts, the second only once the first has gone out.
+    await new Promise<void>((resolve) => c.socket.write(body.slice(0, 10), () => resolve()));
+    c.socket.write(body.slice(10));
+    await c.until(() => c.received().includes('"viewer"'));
+    expect(c.status()).toBe(200);
+    expect(JSON.parse(c.received().split('\r\n\r\n')[1]!)).toEqual({ data: { viewer: { id: 'NewRegistrar' } } });
+    c.socket.destroy();
+  });
+});
+
+describe('limits.requestTimeoutMs and headersTimeoutMs', () => {
+  // Its own gateway with tiny timeouts (the defaults are 30 s and 10 s).
+  let slow: TestGateway;
+  beforeAll(async () => {
+    slow = await startTestGateway({ configure: (c) => ((c.poll.enabled = false), (c.limits.requestTimeoutMs = 300), (c.limits.headersTimeoutMs = 300)) });
+  });
+  afterAll(() => slow?.close());
+
+  it('close a request with a valid key whose body dribbles in (408), long before the body is whole', async () => {
+    const announced = 100_000;
+    const c = rawClient(slow.gateway.url);
+    c.socket.write(postHead(slow.gateway.url, announced, `Bearer ${slow.keys.NewRegistrar}`) + '{"query":"');
+    // One byte at a time, each once the one before has been written, until the server closes.
+    let sent = 0;
+    const dribble = () => {
+      if (c.closed() || c.socket.destroyed) return;
+      sent++;
+      c.socket.write(' ', () => setImmediate(dribble));
+    };
+    dribble();
+    await c.until(() => c.closed());
+    expect(c.status()).toBe(408);
+    expect(sent).toBeLessThan(announced);
+    c.socket.destroy();
+  });
+
+  it('close a connection whose headers never end (408)', async () => {
+    const c = rawClient(slow.gateway.url);
+    c.socket.write(`POST /graphql HTTP/1.1\r\nHost: ${new URL(slow.gateway.url).host}\r\nX-Slow: `);
+    await c.until(() => c.closed());
+    expect(c.status()).toBe(408);
+    c.socket.destroy();
+  });
+
+  it('leave requests sent at once served, and WebSocket connections open past the timeout', async () => {
+    expect(await slow.gql(slow.keys.NewRegistrar!, '{ viewer { id } }')).toMatchObject({ status: 200, data: { viewer: { id: 'NewRegistrar' } } });
+    // A subscription outliving several request timeouts: its upgrade request was complete at once.
+    const client = createClient({ url: slow.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${slow.keys.NewRegistrar}` }, retryAttempts: 0, lazy: false });
+    let closed = false;
+    client.on('closed', () => (closed = true));
+    await new Promise<void>((resolve) => client.on('connected', () => resolve()));
+    const ask = () => new Promise<any>((resolve, reject) => client.subscribe({ query: '{ viewer { id } }' }, { next: resolve, error: reject, complete: () => undefined }));
+    expect((await ask()).data.viewer.id).toBe('NewRegistrar');
+    // Another request timing out on the same server (its checker has run past 300 ms) ...
+    const c = rawClient(slow.gateway.url);
+    c.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+    await c.until(() => c.closed());
+    c.socket.destroy();
+    // ... and the WebSocket connection is still served.
+    expect((await ask()).data.viewer.id).toBe('NewRegistrar');
+    expect(closed).toBe(false);
+    await client.dispose();
   });
 });

@@ -3,7 +3,8 @@
  * gateway: embedded database under ./data, in-process registry sandboxes, and a fresh API key
  * printed for each sandbox registrar. `--help` / `-h` prints USAGE and exits 0, starting nothing.
  * A configuration error (ConfigError) is printed as its message and file, without a stack trace,
- * and exits 1; anything unexpected is printed with its stack.
+ * and exits 1, as is a failure to listen (ListenError: the port taken, a HOST not of this
+ * machine); anything unexpected is printed with its stack.
  */
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { configFilePath, loadConfig } from './config.js';
 import { ConfigError } from './config-error.js';
 import { openDatabase } from './db/client.js';
 import { databaseTimeouts } from './db/timeouts.js';
+import { ListenError } from './http/listen.js';
 
 const USAGE = `usage: npm start                  (or, after npm run build: node dist/bundle/main.js)
 The registry gateway: one GraphQL API (HTTP and graphql-ws on /graphql, GraphiQL on /, /healthz,
@@ -113,6 +115,8 @@ if (!isMainThread) {
       // Found while starting (bulk, idempotency, token files): the file is the one loadConfig read.
       const file = err.file ?? (existsSync(configFilePath()) ? configFilePath() : undefined);
       console.error(file ? `${err.message}\n  (config file ${file}; README "Configuration")` : err.message);
+    } else if (err instanceof ListenError) {
+      console.error(err.message); // one line naming PORT or HOST and the cause; what had started is stopped
     } else console.error(err);
     process.exit(1);
   });

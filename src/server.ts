@@ -25,6 +25,7 @@ import type { Caller } from './http/authenticate.js';
 import { idempotencyOptions, startPurgeTimer } from './idempotency/config.js';
 import { deploymentFingerprints } from './idempotency/fingerprint-key.js';
 import { IdempotencyService } from './idempotency/service.js';
+import { listen } from './http/listen.js';
 import { metricsExposureWarning } from './http/metrics-exposure.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -407,10 +408,33 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       res.status(status).json({ errors: [{ message, extensions: { code } }] });
     });
 
-    await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+    let purge: ReturnType<typeof startPurgeTimer> | undefined;
+    const close = async () => {
+      revocations.stop();
+      await unlistenKeys();
+      await apollo.stop();
+      await closeServer(httpServer);
+      await limits.close();
+      await purge?.stop();
+      await ingester.stop();
+      await bulk.stop();
+      await events.close();
+      await Promise.all(backends.map((b) => b.close()));
+      await sandboxes.stop();
+      await commandLog.flush();
+      await tracing?.shutdown();
+      await db.close();
+    };
+    // A port in use or a HOST that is not this machine's: everything started so far is stopped
+    // (the bulk runner, the sessions, the database and its lock), and the ListenError, one line
+    // naming PORT or HOST, is what src/main.ts prints before it exits 1.
+    await listen(httpServer, config.port, config.host).catch(async (err: unknown) => {
+      await close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'stopping after the failed listen failed'));
+      throw err;
+    });
     if (config.poll.enabled) ingester.start();
     revocations.start();
-    const purge = startPurgeTimer(services.idempotency, config, logger);
+    purge = startPurgeTimer(services.idempotency, config, logger);
     const { port } = httpServer.address() as AddressInfo;
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     step('listen');
@@ -429,22 +453,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       beginShutdown() {
         shuttingDown = true;
       },
-      async close() {
-        revocations.stop();
-        await unlistenKeys();
-        await apollo.stop();
-        await closeServer(httpServer);
-        await limits.close();
-        await purge.stop();
-        await ingester.stop();
-        await bulk.stop();
-        await events.close();
-        await Promise.all(backends.map((b) => b.close()));
-        await sandboxes.stop();
-        await commandLog.flush();
-        await tracing?.shutdown();
-        await db.close();
-      },
+      close,
     };
   } catch (err) {
     await bulk.stop().catch(() => undefined);

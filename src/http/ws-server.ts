@@ -69,6 +69,9 @@ export function serveGraphqlWs<E extends object>(
     done(false, 429, tooManyFromAddress, { 'Content-Type': 'text/plain; charset=utf-8' });
   };
   wsServer.on('error', (err) => {
+    // ws passes on the HTTP server's own errors; before it listens, that is its failed listen
+    // (a port in use, a bad HOST), which startGateway reports (ListenError), not a WebSocket error.
+    if (wsServer.options.server && !wsServer.options.server.listening) return;
     logger.error({ err }, 'WebSocket server error: closing its connections');
     for (const client of wsServer.clients) client.close(CloseCode.InternalServerError, INTERNAL);
   });

@@ -8,6 +8,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -141,6 +142,38 @@ describe('a configuration error', () => {
     expectNoStack(r);
   }, 60_000);
 });
+
+describe('a listen failure', () => {
+  it.each([
+    ['a PORT already in use', 'EADDRINUSE', /^listen: cannot listen on 127\.0\.0\.1:(\d+): PORT \1 is already in use on HOST 127\.0\.0\.1 \(EADDRINUSE\); stop what holds it or set PORT \(config "port"\) to a free port$/],
+    ['a HOST that is not an address of this machine', 'EADDRNOTAVAIL', /^listen: cannot listen on 192\.0\.2\.1:0: HOST 192\.0\.2\.1 is not an address of this machine \(EADDRNOTAVAIL\); set HOST \(config "host"\) to one of its addresses, or 0\.0\.0\.0 for all$/],
+  ])('%s: one line naming PORT/HOST and the cause, no "WebSocket server error", exit 1 (it hung, holding ./data)', async (_name, code, line) => {
+    const cwd = await mkdtemp(path.join(dir, `listen-${code}-`));
+    // What holds the port: a plain listener of this test, on the address the gateway is told to use.
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const taken = (holder.address() as AddressInfo).port;
+    try {
+      const env = code === 'EADDRINUSE' ? { PORT: String(taken), HOST: '127.0.0.1' } : { PORT: '0', HOST: '192.0.2.1' };
+      const r = await run('bundle/main.js', [], cwd, userEnv(env));
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toMatch(line);
+      if (code === 'EADDRINUSE') expect(r.stderr).toContain(`PORT ${taken} `);
+      expect(r.stdout).not.toContain('WebSocket server error');
+      expect(r.stdout).not.toContain('gateway listening');
+      expectNoStackTrace(r);
+      // It stopped what it had started: the embedded database's lock is released.
+      expect(existsSync(path.join(cwd, 'data', 'pglite.lock'))).toBe(false);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  }, 120_000);
+});
+
+const expectNoStackTrace = (r: { stderr: string; stdout: string }) => {
+  expect(r.stderr).not.toMatch(STACK_LINE);
+  expect(r.stdout).not.toMatch(STACK_LINE);
+};
 
 /** Process ids under `pid` (children, theirs, ...), from ps. */
 function descendants(pid: number): number[] {

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphiqlIdentityDecompressions, graphiqlPage } from '../../src/http/graphiql.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { getRaw as get } from '../helpers/http-get.js';
 
@@ -58,6 +59,28 @@ describe('GraphiQL over HTTP', () => {
     expect(html).not.toMatch(/<link[^>]+href=["'](?!data:)/);
     expect(html).not.toMatch(/@import|url\(["']?https?:/);
     expect(html).toContain('graphqlWs');
+  });
+
+  it('clients without compression (Accept-Encoding: identity, or none) get the same bytes each time, decompressed once per process, and a 304 on reload', async () => {
+    const page = await graphiqlPage();
+    const identity = { accept: BROWSER_ACCEPT, 'accept-encoding': 'identity' };
+    // Eight at once and one more after, half without Accept-Encoding at all.
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => get(i % 2 ? root() : t.gateway.url, i % 2 ? { accept: BROWSER_ACCEPT } : identity)));
+    answers.push(await get(root(), identity));
+    for (const res of answers) {
+      expect(res.status).toBe(200);
+      expect(res.headers['content-encoding']).toBeUndefined();
+      expect(res.headers.etag).toBe(page.etag);
+      expect(Number(res.headers['content-length'])).toBe(page.size);
+      expect(res.body.equals(answers[0]!.body)).toBe(true);
+    }
+    expect(gunzipSync(page.gzip).equals(answers[0]!.body)).toBe(true);
+    // A reload with the validator costs nothing either.
+    const again = await get(root(), { ...identity, 'if-none-match': page.etag });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+    // One decompression for all of them (and for the test above's identity request), not one per request.
+    expect(graphiqlIdentityDecompressions()).toBe(1);
   });
 
   it('GraphQL clients on /graphql still get GraphQL, never the page or Apollo\'s landing page', async () => {

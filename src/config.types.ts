@@ -117,6 +117,8 @@ export interface GatewayConfig {
     /** HTTP: ms to receive a whole request / its headers (env HTTP_REQUEST_TIMEOUT_MS / HTTP_HEADERS_TIMEOUT_MS; src/limits/limits.ts). */
     requestTimeoutMs?: number;
     headersTimeoutMs?: number;
+    wsRetainedBytes?: number;
+    wsBufferedBytes?: number;
   };
   /**
    * API keys: how often open WebSocket connections are checked against revocation besides when a

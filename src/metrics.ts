@@ -17,6 +17,8 @@ export interface MetricsSources {
   subscriptions(): number;
   /** Upstream accounts whose poll queue this instance holds the lease of. */
   pollLeasesHeld(): number;
+  /** Bytes (estimated) the graphql-ws document cache holds; 0 before it exists. */
+  wsDocumentCacheBytes?(): number;
 }
 
 /** Loaded by Metrics.load(). */
@@ -72,6 +74,14 @@ class Instruments {
       registers: [this.registry],
       collect() {
         this.set(sources.subscriptions());
+      },
+    });
+    new prom.Gauge({
+      name: 'rgw_ws_document_cache_bytes',
+      help: 'Bytes (estimated: text plus about 320 per token) the parsed documents in the graphql-ws document cache hold; at most 32 MiB.',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.wsDocumentCacheBytes?.() ?? 0);
       },
     });
     new prom.Gauge({

@@ -219,7 +219,11 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const commandLog = new CommandLog(db.prisma, logger, clock);
   const events = createPollEvents(config, storedEvents(db.prisma), logger);
   let ingester: PollIngester | undefined;
-  const metrics = new Metrics({ subscriptions: () => events.listeners(), pollLeasesHeld: () => ingester?.leasesHeld() ?? 0 }, config.metrics?.enabled !== false);
+  let wsDocumentCacheBytes = () => 0; // set once graphql-ws is served
+  const metrics = new Metrics(
+    { subscriptions: () => events.listeners(), pollLeasesHeld: () => ingester?.leasesHeld() ?? 0, wsDocumentCacheBytes: () => wsDocumentCacheBytes() },
+    config.metrics?.enabled !== false,
+  );
   const tracing = await startTracing(config.tracing, logger, opts.traceExporter);
   const operations = new Operations(metrics, tracing);
   const onCommand = (e: CommandEvent) => {
@@ -307,6 +311,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message).
     const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 2 * 1024 * 1024 });
     const wsCleanup = useWebSocket({ schema, wsServer, services, limits, formatError, revocations, operations });
+    wsDocumentCacheBytes = wsCleanup.documentCacheBytes;
     const apollo = new ApolloServer<GatewayContext & KeyedContext>({
       schema,
       formatError,

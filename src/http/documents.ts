@@ -1,37 +1,62 @@
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import { documentBytes } from '../limits/retained.js';
+
+/** What one query text gave: its document or the errors that make it unusable, and the bytes it holds (src/limits/retained.ts). */
+type Entry = { result: DocumentNode | readonly GraphQLError[]; bytes: number };
+
+/**
+ * Bytes of parsed documents the cache keeps at most (estimated as src/limits/retained.ts does: the
+ * text plus about 320 bytes per token, 96 per comment). Before, it kept 1,000 entries whatever
+ * their size: a document may be 2 MB of text (a message's limit) and, with a million comments
+ * (which limits.maxTokens does not count), some 90 MB parsed.
+ */
+export const DOCUMENT_CACHE_BYTES = 32 * 1024 * 1024;
 
 /**
  * Parsed and validated documents by query text, as Apollo keeps for HTTP. A thousand clients
  * subscribing with the same query cost one parse and one validation instead of a thousand, which
- * is most of the CPU and garbage of a reconnect storm. Bounded: the oldest entry goes first.
- * Parsing and validation are Apollo's: graphql-js's `parse` with the same options (the token
- * limit), graphql-js's rules followed by the same extra rules.
+ * is most of the CPU and garbage of a reconnect storm. Bounded by the bytes its entries hold
+ * (lru-cache with maxSize, the least recently used going first); an entry bigger than an eighth of
+ * that is not kept. Parsing and validation are Apollo's: graphql-js's `parse` with the same
+ * options (the token limit), graphql-js's rules followed by the same extra rules.
  */
 export class DocumentCache {
-  private readonly entries = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  private readonly entries: LRUCache<string, Entry>;
 
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly rules: readonly ValidationRule[],
     private readonly parseOptions: ParseOptions = {},
-    private readonly max = 1000,
-  ) {}
+    maxBytes = DOCUMENT_CACHE_BYTES,
+  ) {
+    this.entries = new LRUCache<string, Entry>({ maxSize: maxBytes, maxEntrySize: Math.ceil(maxBytes / 8), sizeCalculation: (e) => Math.max(1, e.bytes) });
+  }
 
-  /** The document, or the errors that make it unusable. */
-  get(query: string): DocumentNode | readonly GraphQLError[] {
+  /** The document, or the errors that make it unusable, with the bytes it holds (estimated). */
+  entry(query: string): Entry {
     const hit = this.entries.get(query);
     if (hit) return hit;
-    let result: DocumentNode | readonly GraphQLError[];
+    let entry: Entry;
     try {
       const document = parse(query, this.parseOptions);
       const errors = validate(this.schema, document, [...specifiedRules, ...this.rules]);
-      result = errors.length > 0 ? errors.map((e) => coded(e, 'GRAPHQL_VALIDATION_FAILED')) : document;
+      entry = { result: errors.length > 0 ? errors.map((e) => coded(e, 'GRAPHQL_VALIDATION_FAILED')) : document, bytes: documentBytes(query, document) };
     } catch (err) {
-      result = [coded(err instanceof GraphQLError ? err : new GraphQLError(String(err)), 'GRAPHQL_PARSE_FAILED')];
+      entry = { result: [coded(err instanceof GraphQLError ? err : new GraphQLError(String(err)), 'GRAPHQL_PARSE_FAILED')], bytes: documentBytes(query, undefined) };
     }
-    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(query, result);
-    return result;
+    this.entries.set(query, entry);
+    return entry;
+  }
+
+  /** The document, or the errors that make it unusable. */
+  get(query: string): DocumentNode | readonly GraphQLError[] {
+    return this.entry(query).result;
+  }
+
+  /** Bytes the cached entries hold now (estimated; at most the cache's maxBytes). */
+  get bytes(): number {
+    return this.entries.calculatedSize;
   }
 }
 

@@ -1,4 +1,9 @@
 import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { createHash } from 'node:crypto';
+import { smallJson } from '../limits/small-json.js';
+
+/** Values (objects, arrays, leaves) variables may have for their subscription to share results; larger ones are executed for it alone. */
+const MAX_SHARED_VARIABLE_NODES = 10_000;
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
@@ -15,9 +20,12 @@ type Result = ExecutionResult | Promise<ExecutionResult>;
  * same parsed document (DocumentCache gives one per query text), operation name and variables,
  * and the same audience: `audienceOf` names what a result may depend on in the context (the
  * registrar), so a result is only ever shared between subscribers who would get the same one.
+ * Variables too big to write out as a key (src/limits/small-json.ts: JSON.stringify recurses,
+ * and variables nested 100,000 deep overflowed the stack, closing the connection with 4500) are
+ * not shared: their subscription's events are executed for it alone.
  */
 export function sharedSubscribe(audienceOf: (contextValue: unknown) => string) {
-  const resultsByEvent = new WeakMap<object, Map<string, Result>>();
+  const resultsByEvent = new WeakMap<object, Map<string | symbol, Result>>();
   const documentIds = new WeakMap<DocumentNode, number>();
   let documents = 0;
 
@@ -27,7 +35,11 @@ export function sharedSubscribe(audienceOf: (contextValue: unknown) => string) {
     const source = stream[Symbol.asyncIterator]();
     let documentId = documentIds.get(args.document);
     if (documentId === undefined) documentIds.set(args.document, (documentId = ++documents));
-    const key = [documentId, args.operationName ?? '', JSON.stringify(args.variableValues ?? {}), audienceOf(args.contextValue)].join('\u0000');
+    const json = smallJson(args.variableValues ?? {}, MAX_SHARED_VARIABLE_NODES);
+    // Long variables by their hash: the key lives as long as the subscription, and counted once (limits.wsRetainedBytes) they would be held twice.
+    const variables = json !== null && json.length > 64 ? createHash('sha256').update(json).digest('base64') : json;
+    // A key no other subscription has: a Symbol (results of one event are then this one's alone).
+    const key = variables === null ? Symbol('unshared') : [documentId, args.operationName ?? '', variables, audienceOf(args.contextValue)].join('\u0000');
     return mapAsyncIterator(source, (event) => {
       if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
       let results = resultsByEvent.get(event);

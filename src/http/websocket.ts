@@ -3,6 +3,7 @@ import type { WebSocketServer } from 'ws';
 import type { KeyRevocationWatch } from '../auth/revocation.js';
 import { createContext, type GatewayContext, type Services } from '../context.js';
 import type { OperationLimits } from '../limits/gate.js';
+import { declaredVariables, jsonLength, RetainedBytes } from '../limits/retained.js';
 import { authenticate, connectionAuthorization, type Caller } from './authenticate.js';
 import { DocumentCache } from './documents.js';
 import { formatAll, type FormatError } from './errors.js';
@@ -14,12 +15,14 @@ import { serveGraphqlWs } from './ws-server.js';
 
 /**
  * What one connection carries: its caller (set at connection_init), how to stop watching its key,
- * and its operations not settled yet, by subscription id.
+ * its operations not settled yet, by subscription id, and what its open operations hold in memory
+ * (limits.wsRetainedBytes).
  */
 type ConnectionState = {
   caller?: Caller;
   unwatch?: () => void;
   operations?: Map<string, Operation>;
+  retained?: RetainedBytes;
 };
 
 /** The longest operation id a graphql-ws client may use (graphql-ws's own client sends 36-character UUIDs). */
@@ -77,7 +80,7 @@ export function useWebSocket(opts: {
   };
   /** Query and mutation answers whose errors onOperation formatted already. */
   const formatted = new WeakSet<object>();
-  return serveGraphqlWs<ConnectionState>(
+  const served = serveGraphqlWs<ConnectionState>(
     {
       schema,
       execute: (args) => operations.within(args.contextValue, () => execute(args)),
@@ -128,14 +131,25 @@ export function useWebSocket(opts: {
           // refused HTTP requests does, instead of costing nothing.
           await limits.arrive(caller.keyId);
           if (refusal) return [refusal];
-          const document = documents.get(payload.query);
+          const { result: document, bytes } = documents.entry(payload.query);
           if (Array.isArray(document)) return document as readonly GraphQLError[];
           const node = getOperationAST(document as DocumentNode, payload.operationName);
           operation.resolved(node, caller.registrar.id);
-          if (node) await limits.admit(caller.keyId, document as DocumentNode, node, payload.variables ?? undefined);
+          // graphql-ws keeps this message for as long as the operation runs (hours, for a
+          // subscription): only the variables the operation declares are kept (graphql-js reads
+          // no other), and nothing of its extensions (which nothing here reads).
+          const variables = node ? declaredVariables(node, payload.variables) : undefined;
+          Object.assign(payload, { variables, extensions: undefined });
+          if (node) {
+            const retained = (ctx.extra.retained ??= new RetainedBytes(limits.limits.wsRetainedBytes));
+            retained.keepOnly(ctx.subscriptions);
+            const tooMuch = retained.hold(id, document as DocumentNode, bytes, variables ? jsonLength(variables, retained.max) : 0);
+            if (tooMuch) return [tooMuch];
+            await limits.admit(caller.keyId, document as DocumentNode, node, variables);
+          }
           const contextValue = createContext(services, caller.registrar);
           operations.bind(contextValue, operation);
-          return { schema, document: document as DocumentNode, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+          return { schema, document: document as DocumentNode, operationName: payload.operationName, variableValues: variables, contextValue };
         } catch (err) {
           if (err instanceof GraphQLError) return [err];
           const down = asDatabaseUnavailable(err);
@@ -155,10 +169,14 @@ export function useWebSocket(opts: {
         settle(ctx.extra, id, answer.errors);
         return answer;
       },
-      onComplete: (ctx, id) => settle(ctx.extra, id),
+      onComplete: (ctx, id) => {
+        ctx.extra.retained?.release(id);
+        return settle(ctx.extra, id);
+      },
       // The same error shapes (stable extensions.code), and as many at most, as over HTTP.
       onNext: (_ctx, _id, _payload, _args, result) => (formatted.has(result) ? result : result.errors ? { ...result, errors: format(result.errors) } : undefined),
       onError: (ctx, id, _payload, errors) => {
+        ctx.extra.retained?.release(id);
         const answer = format(errors);
         settle(ctx.extra, id, answer);
         return answer;
@@ -168,4 +186,6 @@ export function useWebSocket(opts: {
     services.logger,
     limits.limits,
   );
+  /** Bytes the parsed documents in the cache hold now (estimated: src/limits/retained.ts). */
+  return { ...served, documentCacheBytes: () => documents.bytes };
 }

@@ -8,11 +8,12 @@
  * logged as such when it is turned away (close 4406).
  */
 import type { IncomingMessage } from 'node:http';
-import { CloseCode, DEPRECATED_GRAPHQL_WS_PROTOCOL, GRAPHQL_TRANSPORT_WS_PROTOCOL, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import { CloseCode, DEPRECATED_GRAPHQL_WS_PROTOCOL, GRAPHQL_TRANSPORT_WS_PROTOCOL, handleProtocols, makeServer, MessageType, stringifyMessage, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
 import { rateLimiterFlexible } from '../core/lazy-modules.js';
 import type { Limits } from '../limits/limits.js';
+import { smallJson } from '../limits/small-json.js';
 import { ConnectionSlots } from './ws-connections.js';
 
 /** What graphql-ws hands the hooks as `ctx.extra`: the socket and its upgrade request. */
@@ -23,8 +24,17 @@ export interface SocketExtra {
 
 const INTERNAL = 'Internal server error';
 
-/** The socket-level limits (config `limits.wsMessages` and `limits.wsConnectionsPerAddress`, README "Limits"). */
-export type WsSocketLimits = Pick<Limits, 'wsMessages' | 'wsConnectionsPerAddress'>;
+/** The socket-level limits (config `limits.wsMessages`, `limits.wsConnectionsPerAddress` and `limits.wsBufferedBytes`, README "Limits"). */
+export type WsSocketLimits = Pick<Limits, 'wsMessages' | 'wsConnectionsPerAddress' | 'wsBufferedBytes'>;
+
+/**
+ * The longest payload of a graphql-ws `ping` message, in characters of JSON, that its `pong`
+ * echoes: as much as a WebSocket ping frame may carry (125 bytes, RFC 6455 section 5.5; `ws`
+ * refuses a longer frame with 1002). A longer one closes the connection with 4400 Bad Request, as
+ * graphql-ws does for a ping whose payload is not an object: before, each 2 MB ping was answered
+ * with a 2 MB pong, which a client that never reads left in the gateway's memory.
+ */
+export const MAX_PING_PAYLOAD = 125;
 
 /** WebSocket close code 1008, Policy Violation (RFC 6455 section 7.4.1): what a connection over its message budget is closed with. */
 export const POLICY_VIOLATION = 1008;
@@ -40,7 +50,11 @@ export const POLICY_VIOLATION = 1008;
  * `wsConnectionsPerAddress` connections open at once, authenticated or not, from the upgrade to
  * the close; the upgrade beyond is answered HTTP 429 Too Many Requests (RFC 6585 section 4) and
  * never becomes a WebSocket. A connection that never sends connection_init is closed by
- * graphql-ws after its connectionInitWaitTimeout (3 s, 4408), which frees its slot.
+ * graphql-ws after its connectionInitWaitTimeout (3 s, 4408), which frees its slot. A graphql-ws
+ * `ping` is answered with a pong echoing at most MAX_PING_PAYLOAD (a longer payload closes with
+ * 4400); an answer due while more than `wsBufferedBytes` wait for the client closes the
+ * connection with 1008 instead; answers that can no longer be delivered (the connection closed)
+ * are dropped, with one debug line per connection.
  * Answers `dispose()`, which closes every socket (1001) and the server.
  */
 export function serveGraphqlWs<E extends object>(
@@ -58,6 +72,8 @@ export function serveGraphqlWs<E extends object>(
   let connections = 0;
   const perAddress = new ConnectionSlots(limits.wsConnectionsPerAddress);
   const addressOf = (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
+  const notReading = `the client does not read: more than ${limits.wsBufferedBytes} bytes wait to be sent (limits.wsBufferedBytes)`;
+  const pingTooLong = `a ping's payload may be at most ${MAX_PING_PAYLOAD} characters of JSON`;
   const tooManyFromAddress = `too many WebSocket connections from this address: at most ${perAddress.max} open at once (limits.wsConnectionsPerAddress)`;
   wsServer.options.handleProtocols = handleProtocols;
   // Decided before the upgrade completes: ws runs completeUpgrade, and so emits 'connection' (which
@@ -113,11 +129,43 @@ export function serveGraphqlWs<E extends object>(
       alive = false;
       socket.ping();
     }, keepAliveMs);
+    // An answer that cannot be delivered (the connection closed with answers still queued: each
+    // one's write fails with ERR_STREAM_DESTROYED) is dropped, and logged once per connection at debug.
+    let undelivered = false;
+    let tooSlow = false;
+    const send = (data: string) =>
+      new Promise<void>((resolve) => {
+        if (socket.readyState !== socket.OPEN) return resolve();
+        // A client that does not read: what it has not taken stays in the gateway's memory, so
+        // past limits.wsBufferedBytes it is closed instead of sent more (one answer of any size
+        // still goes to a client that reads).
+        if (socket.bufferedAmount > limits.wsBufferedBytes) {
+          if (!tooSlow) {
+            tooSlow = true;
+            logger.warn({ ...peer, bufferedAmount: socket.bufferedAmount, limit: limits.wsBufferedBytes }, 'WebSocket connection closed (1008): the client does not read its answers (more waiting than limits.wsBufferedBytes allows)');
+            socket.close(POLICY_VIOLATION, notReading);
+          }
+          return resolve();
+        }
+        socket.send(data, (err) => {
+          if (err && !undelivered) {
+            undelivered = true;
+            logger.debug({ ...peer, reason: (err as NodeJS.ErrnoException).code ?? err.message }, 'graphql-ws answers not delivered: the connection closed first');
+          }
+          resolve();
+        });
+      });
     const closed = server.opened(
       {
         protocol: socket.protocol,
-        send: (data) => new Promise<void>((resolve, reject) => (socket.readyState === socket.OPEN ? socket.send(data, (err) => (err ? reject(err) : resolve())) : resolve())),
+        send,
         close: (code, reason) => socket.close(code, reason),
+        // graphql-ws's `ping` message: answered with a pong echoing a payload of at most MAX_PING_PAYLOAD.
+        onPing: async (payload) => {
+          const json = payload == null ? '' : smallJson(payload, MAX_PING_PAYLOAD);
+          if (json === null || json.length > MAX_PING_PAYLOAD) return socket.close(CloseCode.BadRequest, pingTooLong);
+          await send(stringifyMessage(payload ? { type: MessageType.Pong, payload } : { type: MessageType.Pong }));
+        },
         onMessage: (cb) =>
           socket.on('message', async (data) => {
             try {

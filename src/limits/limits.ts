@@ -68,6 +68,22 @@ export interface Limits {
    * default 60,000); at most requestTimeoutMs.
    */
   headersTimeoutMs: number;
+  /**
+   * Per WebSocket connection, bytes its open operations (subscriptions for as long as they run,
+   * queries and mutations until answered) may hold in memory: each one's parsed document
+   * (src/limits/retained.ts: its text plus RETAINED_BYTES_PER_TOKEN per token, comments included)
+   * and its variables (as JSON; those the operation does not declare are dropped before anything
+   * keeps them). The subscribe beyond is refused with PAYLOAD_TOO_LARGE (src/http/websocket.ts).
+   * Twice the 2 MB a message may be, so any one message is served on a connection with nothing else open.
+   */
+  wsRetainedBytes: number;
+  /**
+   * Per WebSocket connection, bytes of answers waiting to be sent (ws's `bufferedAmount`: written
+   * to the socket, not yet taken by the operating system because the client does not read). An
+   * answer about to be sent while more than this waits closes the connection with 1008 instead
+   * (src/http/ws-server.ts); one answer of any size is still sent to a client that reads.
+   */
+  wsBufferedBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -89,13 +105,15 @@ export const DEFAULT_LIMITS: Limits = {
   wsConnectionsPerAddress: 256,
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
+  wsRetainedBytes: 4 * 1024 * 1024,
+  wsBufferedBytes: 8 * 1024 * 1024,
 };
 
 /** The configured limits over the defaults; throws on a value that is not a positive integer. */
 export function resolveLimits(config: Pick<GatewayConfig, 'limits'>): Limits {
   const given = config.limits ?? {};
   const limits: Limits = { ...DEFAULT_LIMITS };
-  for (const name of ['maxTokens', 'maxDepth', 'maxAliases', 'maxDirectives', 'maxFields', 'maxCost', 'maxErrors', 'wsConnectionsPerKey', 'wsConnectionsPerAddress', 'requestTimeoutMs', 'headersTimeoutMs'] as const) {
+  for (const name of ['maxTokens', 'maxDepth', 'maxAliases', 'maxDirectives', 'maxFields', 'maxCost', 'maxErrors', 'wsConnectionsPerKey', 'wsConnectionsPerAddress', 'requestTimeoutMs', 'headersTimeoutMs', 'wsRetainedBytes', 'wsBufferedBytes'] as const) {
     const v = given[name];
     if (v === undefined) continue;
     if (!Number.isInteger(v) || v < 1) throw new ConfigError(`config: limits.${name} must be a whole number, 1 or more`);

@@ -5,6 +5,7 @@
  * Unix socket named `x`). Every refusal is a ConfigError naming the setting and, where one
  * overrides it, the environment variable; values are never quoted (a URL may hold a password).
  */
+import proxyAddr from 'proxy-addr';
 import type { GatewayConfig } from './config.types.js';
 import { ConfigError } from './config-error.js';
 
@@ -62,7 +63,8 @@ const isWhole = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolea
  * PostgreSQL URL (DATABASE_URL), `redisUrl` a redis:// or rediss:// URL (REDIS_URL),
  * `redisPrefix` a string (REDIS_PREFIX),
  * `defaultBackend` a string, `registrars` a list of
- * `{ id, name }`, `backends` and `routes` lists, `poll` whole milliseconds and a boolean.
+ * `{ id, name }`, `backends` and `routes` lists, `poll` whole milliseconds and a boolean,
+ * `trustProxy` addresses or subnets proxy-addr compiles (TRUST_PROXY).
  */
 export function checkSettings(cfg: GatewayConfig): void {
   const fail = (message: string) => {
@@ -94,4 +96,13 @@ export function checkSettings(cfg: GatewayConfig): void {
     if (!isWhole(cfg.poll[key], 1)) fail(`poll.${key}${key === 'intervalMs' ? ' (POLL_INTERVAL_MS)' : ''} must be a whole number of milliseconds, 1 or more`);
   }
   if (typeof cfg.poll.enabled !== 'boolean') fail('poll.enabled must be true or false');
+  if (cfg.trustProxy !== undefined) {
+    if (!Array.isArray(cfg.trustProxy) || !cfg.trustProxy.every(isString)) fail('trustProxy (TRUST_PROXY) must be a list of proxy addresses or subnets, such as ["10.0.0.0/8", "loopback"]');
+    try {
+      proxyAddr.compile(cfg.trustProxy);
+    } catch (err) {
+      // proxy-addr's own words: "invalid IP address: x", "invalid range on address: ..."
+      fail(`trustProxy (TRUST_PROXY): ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
 }

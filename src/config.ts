@@ -198,6 +198,7 @@ function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string
   if (requestTimeout !== undefined) cfg.limits = { ...cfg.limits, requestTimeoutMs: requestTimeout };
   const headersTimeout = envInteger(env, 'HTTP_HEADERS_TIMEOUT_MS', 1);
   if (headersTimeout !== undefined) cfg.limits = { ...cfg.limits, headersTimeoutMs: headersTimeout };
+  if (env.TRUST_PROXY) cfg.trustProxy = env.TRUST_PROXY.split(',').map((x) => x.trim()).filter(Boolean);
   cfg.tracing = tracingFromEnv(env, cfg.tracing);
   for (const backend of cfg.backends) {
     for (const [registrar, account] of Object.entries(backend.accounts)) {

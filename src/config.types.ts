@@ -133,6 +133,13 @@ export interface GatewayConfig {
    * before it drains and stops: set it to what the load balancer needs to notice. Default 0.
    */
   shutdownDelayMs?: number;
+  /**
+   * Proxies whose X-Forwarded-For is believed (env TRUST_PROXY, comma-separated): addresses,
+   * CIDR subnets, or proxy-addr's names `loopback`, `linklocal`, `uniquelocal`. The client's
+   * address is then the nearest one in X-Forwarded-For that is not a trusted proxy (proxy-addr),
+   * and limits.wsConnectionsPerAddress counts it instead of the proxy's. Default: none (the TCP peer).
+   */
+  trustProxy?: string[];
   /** GET /metrics (Prometheus). On by default; with a token (env METRICS_TOKEN) it asks for `Authorization: Bearer <token>`. */
   metrics?: { enabled?: boolean; token?: string };
   /** Idempotency records (see src/idempotency/config.ts for the defaults). */

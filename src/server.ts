@@ -310,7 +310,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     const httpServer = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(headersTimeoutMs / 4))) }, app);
     // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message).
     const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 2 * 1024 * 1024 });
-    const wsCleanup = useWebSocket({ schema, wsServer, services, limits, formatError, revocations, operations });
+    const wsCleanup = useWebSocket({ schema, wsServer, services, limits, formatError, revocations, operations, trustProxy: config.trustProxy });
     wsDocumentCacheBytes = wsCleanup.documentCacheBytes;
     const apollo = new ApolloServer<GatewayContext & KeyedContext>({
       schema,

@@ -11,7 +11,7 @@ import type { Operation, Operations } from '../observe/operations.js';
 import { sharedSubscribe } from './shared-subscribe.js';
 import { ConnectionSlots, TRY_AGAIN_LATER } from './ws-connections.js';
 import { asDatabaseUnavailable, TRY_AGAIN_REASON } from './unavailable.js';
-import { serveGraphqlWs } from './ws-server.js';
+import { clientAddress, serveGraphqlWs } from './ws-server.js';
 
 /**
  * What one connection carries: its caller (set at connection_init), how to stop watching its key,
@@ -65,8 +65,11 @@ export function useWebSocket(opts: {
   formatError: FormatError;
   revocations: KeyRevocationWatch;
   operations: Operations;
+  /** Config trustProxy: whose X-Forwarded-For names the client for the per-address connection limit (ws-server.ts clientAddress). */
+  trustProxy?: readonly string[];
 }) {
   const { schema, services, limits, formatError, revocations, operations } = opts;
+  const addressOf = clientAddress(opts.trustProxy);
   const documents = new DocumentCache(schema, limits.validationRules, limits.parseOptions);
   const format = (errors: readonly GraphQLError[]) => formatAll(formatError, errors, limits.limits.maxErrors);
   const shared = sharedSubscribe((context) => (context as GatewayContext).registrar.id);
@@ -108,7 +111,7 @@ export function useWebSocket(opts: {
         // nothing taken or watched for it now would ever be given back.
         if (socket.readyState !== socket.OPEN) return false;
         if (!perKey.hold(caller.keyId, socket)) {
-          services.logger.warn({ remoteAddress: ctx.extra.request.socket.remoteAddress, keyId: caller.keyId, limit: perKey.max }, 'WebSocket connection refused (1013): the key holds as many open connections as limits.wsConnectionsPerKey allows');
+          services.logger.warn({ remoteAddress: addressOf(ctx.extra.request), keyId: caller.keyId, limit: perKey.max }, 'WebSocket connection refused (1013): the key holds as many open connections as limits.wsConnectionsPerKey allows');
           socket.close(TRY_AGAIN_LATER, tooManyForKey);
           return false; // graphql-ws's own close (4403) finds the socket closing already
         }
@@ -185,6 +188,7 @@ export function useWebSocket(opts: {
     opts.wsServer,
     services.logger,
     limits.limits,
+    addressOf,
   );
   /** Bytes the parsed documents in the cache hold now (estimated: src/limits/retained.ts). */
   return { ...served, documentCacheBytes: () => documents.bytes };

@@ -8,6 +8,7 @@
  * logged as such when it is turned away (close 4406).
  */
 import type { IncomingMessage } from 'node:http';
+import proxyAddr from 'proxy-addr';
 import { CloseCode, DEPRECATED_GRAPHQL_WS_PROTOCOL, GRAPHQL_TRANSPORT_WS_PROTOCOL, handleProtocols, makeServer, MessageType, stringifyMessage, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
@@ -28,6 +29,17 @@ const INTERNAL = 'Internal server error';
 export type WsSocketLimits = Pick<Limits, 'wsMessages' | 'wsConnectionsPerAddress' | 'wsBufferedBytes'>;
 
 /**
+ * The client's address for `request`: the TCP peer's, or, when `trustProxy` (config trustProxy:
+ * addresses, subnets, proxy-addr's names) is given, the nearest address in X-Forwarded-For that
+ * is not a trusted proxy (proxy-addr; the TCP peer's when it is not trusted itself).
+ */
+export function clientAddress(trustProxy: readonly string[] | undefined): (request: IncomingMessage) => string {
+  if (!trustProxy?.length) return (request) => request.socket.remoteAddress ?? 'unknown';
+  const trusted = proxyAddr.compile([...trustProxy]);
+  return (request) => proxyAddr(request, trusted);
+}
+
+/**
  * The longest payload of a graphql-ws `ping` message, in characters of JSON, that its `pong`
  * echoes: as much as a WebSocket ping frame may carry (125 bytes, RFC 6455 section 5.5; `ws`
  * refuses a longer frame with 1002). A longer one closes the connection with 4400 Bad Request, as
@@ -46,7 +58,8 @@ export const POLICY_VIOLATION = 1008;
  * `durationSec` (rate-limiter-flexible, in memory: the budget is the connection's, which lives on
  * one instance); the first one beyond closes it with 1008 before it is read, so a flood of pings
  * or refused subscribes, each cheap but answered, cannot hold the event loop from other clients.
- * One remote address (the TCP peer's: no X-Forwarded-For is read) may hold
+ * One remote address (`addressOf`: the TCP peer's, or behind a trusted proxy the client's from
+ * X-Forwarded-For, clientAddress()) may hold
  * `wsConnectionsPerAddress` connections open at once, authenticated or not, from the upgrade to
  * the close; the upgrade beyond is answered HTTP 429 Too Many Requests (RFC 6585 section 4) and
  * never becomes a WebSocket. A connection that never sends connection_init is closed by
@@ -62,6 +75,7 @@ export function serveGraphqlWs<E extends object>(
   wsServer: WebSocketServer,
   logger: Logger,
   limits: WsSocketLimits,
+  addressOf: (request: IncomingMessage) => string = clientAddress(undefined),
   keepAliveMs = 12_000,
 ): { dispose(): Promise<void> } {
   const server = makeServer(options);
@@ -71,7 +85,6 @@ export function serveGraphqlWs<E extends object>(
   const tooMany = `too many messages: at most ${messageLimit.messages} per ${messageLimit.durationSec} s`;
   let connections = 0;
   const perAddress = new ConnectionSlots(limits.wsConnectionsPerAddress);
-  const addressOf = (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
   const notReading = `the client does not read: more than ${limits.wsBufferedBytes} bytes wait to be sent (limits.wsBufferedBytes)`;
   const pingTooLong = `a ping's payload may be at most ${MAX_PING_PAYLOAD} characters of JSON`;
   const tooManyFromAddress = `too many WebSocket connections from this address: at most ${perAddress.max} open at once (limits.wsConnectionsPerAddress)`;
@@ -92,10 +105,11 @@ export function serveGraphqlWs<E extends object>(
     for (const client of wsServer.clients) client.close(CloseCode.InternalServerError, INTERNAL);
   });
   wsServer.on('connection', (socket, request) => {
-    // Cannot fail after verifyClient admitted it (nothing ran in between); held until 'close'.
-    perAddress.hold(addressOf(request), socket);
     const requested = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-    const peer = { remoteAddress: request.socket.remoteAddress, protocol: socket.protocol };
+    const client = addressOf(request);
+    // Cannot fail after verifyClient admitted it (nothing ran in between); held until 'close'.
+    perAddress.hold(client, socket);
+    const peer = { remoteAddress: client, ...(client !== request.socket.remoteAddress ? { proxyAddress: request.socket.remoteAddress } : {}), protocol: socket.protocol };
     if (socket.protocol !== GRAPHQL_TRANSPORT_WS_PROTOCOL && requested.includes(DEPRECATED_GRAPHQL_WS_PROTOCOL)) {
       logger.info(peer, 'a subscriptions-transport-ws client (subprotocol "graphql-ws") is turned away (4406): the gateway speaks graphql-transport-ws');
     }

@@ -47,8 +47,9 @@ export interface Limits {
    */
   wsConnectionsPerKey: number;
   /**
-   * Per remote address (the TCP peer's, `socket.remoteAddress`: the gateway has no trusted-proxy
-   * setting, so behind a reverse proxy every client shares the proxy's address), graphql-ws
+   * Per remote address (the TCP peer's, `socket.remoteAddress`, or behind a proxy listed in config
+   * trustProxy the client's from X-Forwarded-For; without it every client behind a reverse proxy
+   * shares the proxy's address), graphql-ws
    * connections open at once on this instance, authenticated or not, counted from the upgrade to
    * the close (src/http/ws-server.ts); the upgrade beyond is answered HTTP 429 before it becomes
    * a WebSocket, so no key is looked up. 256: eight keys at their `wsConnectionsPerKey` behind one

@@ -65,12 +65,20 @@ describe('top-level settings of the config file', () => {
       [{ routes: [{ suffix: 'example' }] }, /^config: routes\[0\] must be/],
       [{ poll: { intervalMs: '2000' } }, /^config: poll\.intervalMs \(POLL_INTERVAL_MS\) must be a whole number of milliseconds/],
       [{ poll: { enabled: 'no' } }, /^config: poll\.enabled must be true or false$/],
+      [{ trustProxy: 'loopback' }, /^config: trustProxy \(TRUST_PROXY\) must be a list of proxy addresses or subnets/],
+      [{ trustProxy: ['10.0.0.0/33'] }, /^config: trustProxy \(TRUST_PROXY\): invalid range on address: 10\.0\.0\.0\/33$/],
+      [{ trustProxy: ['proxy.example'] }, /^config: trustProxy \(TRUST_PROXY\): invalid IP address: proxy\.example$/],
     ];
     for (const [settings, message] of cases) expect(refusal(settings).message, JSON.stringify(settings)).toMatch(message);
   });
 
   it('a valid environment override wins over a bad file value', () => {
     expect(load({ port: 'x' }, { PORT: '4001' }).port).toBe(4001);
+  });
+
+  it('TRUST_PROXY is a comma-separated list of addresses, subnets or proxy-addr names, over the file', () => {
+    expect(load({ trustProxy: ['10.0.0.1'] }, { TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    expect(() => load({}, { TRUST_PROXY: 'loopback,not-an-ip' })).toThrow(/^config: trustProxy \(TRUST_PROXY\): invalid IP address: not-an-ip$/);
   });
 });
 

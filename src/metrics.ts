@@ -17,8 +17,8 @@ export interface MetricsSources {
   subscriptions(): number;
   /** Upstream accounts whose poll queue this instance holds the lease of. */
   pollLeasesHeld(): number;
-  /** Bytes (estimated) the graphql-ws document cache holds; 0 before it exists. */
-  wsDocumentCacheBytes?(): number;
+  /** Bytes (estimated) the parsed-document caches hold, HTTP's (Apollo's documentStore) and graphql-ws's. */
+  documentCacheBytes?(): { http: number; ws: number };
 }
 
 /** Loaded by Metrics.load(). */
@@ -77,11 +77,14 @@ class Instruments {
       },
     });
     new prom.Gauge({
-      name: 'rgw_ws_document_cache_bytes',
-      help: 'Bytes (estimated: text plus about 320 per token) the parsed documents in the graphql-ws document cache hold; at most 32 MiB.',
+      name: 'rgw_document_cache_bytes',
+      help: 'Bytes (estimated: text plus about 320 per token) the parsed documents kept for reuse hold, by transport ("http": Apollo\'s documentStore, "ws": graphql-ws); at most 32 MiB each.',
+      labelNames: ['transport'] as const,
       registers: [this.registry],
       collect() {
-        this.set(sources.wsDocumentCacheBytes?.() ?? 0);
+        const bytes = sources.documentCacheBytes?.() ?? { http: 0, ws: 0 };
+        this.set({ transport: 'http' }, bytes.http);
+        this.set({ transport: 'ws' }, bytes.ws);
       },
     });
     new prom.Gauge({

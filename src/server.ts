@@ -89,7 +89,7 @@ export interface GatewayOptions {
  * reconciled while it loads (except what loadHttpAhead loaded while the database opened).
  */
 async function loadHttpModules() {
-  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, apq, graphiql, health, errors, unavailable, websocket, gate, limits, rateLimit] = await Promise.all([
+  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, apq, graphiql, health, errors, unavailable, websocket, documentStore, gate, limits, rateLimit] = await Promise.all([
     import('@apollo/server'),
     import('@apollo/server/plugin/disabled'),
     import('@apollo/server/plugin/drainHttpServer'),
@@ -105,6 +105,7 @@ async function loadHttpModules() {
     import('./http/errors.js'),
     import('./http/unavailable.js'),
     import('./http/websocket.js'),
+    import('./http/document-store.js'),
     import('./limits/gate.js'),
     import('./limits/limits.js'),
     import('./limits/rate-limit.js'),
@@ -125,6 +126,7 @@ async function loadHttpModules() {
     ...errors,
     ...unavailable,
     ...websocket,
+    ...documentStore,
     ...gate,
     ...limits,
     ...rateLimit,
@@ -219,9 +221,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const commandLog = new CommandLog(db.prisma, logger, clock);
   const events = createPollEvents(config, storedEvents(db.prisma), logger);
   let ingester: PollIngester | undefined;
-  let wsDocumentCacheBytes = () => 0; // set once graphql-ws is served
+  let documentCacheBytes = () => ({ http: 0, ws: 0 }); // set once GraphQL is served
   const metrics = new Metrics(
-    { subscriptions: () => events.listeners(), pollLeasesHeld: () => ingester?.leasesHeld() ?? 0, wsDocumentCacheBytes: () => wsDocumentCacheBytes() },
+    { subscriptions: () => events.listeners(), pollLeasesHeld: () => ingester?.leasesHeld() ?? 0, documentCacheBytes: () => documentCacheBytes() },
     config.metrics?.enabled !== false,
   );
   const tracing = await startTracing(config.tracing, logger, opts.traceExporter);
@@ -266,6 +268,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       ApolloServerPluginDrainHttpServer,
       ApolloServerPluginInlineTraceDisabled,
       ApolloServerPluginLandingPageDisabled,
+      BoundedDocumentStore,
       GraphQLError,
       OperationLimits,
       WebSocketServer,
@@ -311,10 +314,13 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message).
     const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 2 * 1024 * 1024 });
     const wsCleanup = useWebSocket({ schema, wsServer, services, limits, formatError, revocations, operations, trustProxy: config.trustProxy });
-    wsDocumentCacheBytes = wsCleanup.documentCacheBytes;
+    // Parsed documents by query hash, bounded by the bytes they hold (Apollo's default counts neither text nor tokens).
+    const httpDocuments = new BoundedDocumentStore();
+    documentCacheBytes = () => ({ http: httpDocuments.bytes, ws: wsCleanup.documentCacheBytes() });
     const apollo = new ApolloServer<GatewayContext & KeyedContext>({
       schema,
       formatError,
+      documentStore: httpDocuments,
       // Apollo's default depends on NODE_ENV; stack traces are for the log, never for clients.
       includeStacktraceInErrorResponses: false,
       // src/main.ts owns SIGTERM/SIGINT: /readyz says "shutting down" for shutdownDelayMs while requests

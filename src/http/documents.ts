@@ -1,24 +1,19 @@
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { documentBytes } from '../limits/retained.js';
+import { DOCUMENT_CACHE_BYTES } from './document-store.js';
 
 /** What one query text gave: its document or the errors that make it unusable, and the bytes it holds (src/limits/retained.ts). */
 type Entry = { result: DocumentNode | readonly GraphQLError[]; bytes: number };
 
 /**
- * Bytes of parsed documents the cache keeps at most (estimated as src/limits/retained.ts does: the
- * text plus about 320 bytes per token, 96 per comment). Before, it kept 1,000 entries whatever
- * their size: a document may be 2 MB of text (a message's limit) and, with a million comments
- * (which limits.maxTokens does not count), some 90 MB parsed.
- */
-export const DOCUMENT_CACHE_BYTES = 32 * 1024 * 1024;
-
-/**
  * Parsed and validated documents by query text, as Apollo keeps for HTTP. A thousand clients
  * subscribing with the same query cost one parse and one validation instead of a thousand, which
  * is most of the CPU and garbage of a reconnect storm. Bounded by the bytes its entries hold
- * (lru-cache with maxSize, the least recently used going first); an entry bigger than an eighth of
- * that is not kept. Parsing and validation are Apollo's: graphql-js's `parse` with the same
+ * (lru-cache with maxSize DOCUMENT_CACHE_BYTES, the least recently used going first; an entry
+ * bigger than an eighth of that is not kept): before, 1,000 entries whatever their size, and a
+ * document may be 2 MB of text (a message's limit) and, with a million comments (which
+ * limits.maxTokens does not count), some 90 MB parsed. Parsing and validation are Apollo's: graphql-js's `parse` with the same
  * options (the token limit), graphql-js's rules followed by the same extra rules.
  */
 export class DocumentCache {

@@ -167,20 +167,36 @@ describe('pings and clients that do not read', () => {
   });
 });
 
-describe('the graphql-ws document cache', () => {
-  it('holds at most 32 MiB of parsed documents however many large ones arrive (rgw_ws_document_cache_bytes)', async () => {
+describe('the parsed-document caches', () => {
+  const cacheBytes = async (transport: 'http' | 'ws') => {
+    const metrics = await (await fetch(t.gateway.url.replace(/graphql$/, 'metrics'))).text();
+    return Number(new RegExp(`^rgw_document_cache_bytes\\{transport="${transport}"\\} (\\d+)`, 'm').exec(metrics)?.[1]);
+  };
+  /** Query `i` of 150 KB: one long comment, one token. */
+  const large = (i: number) => `{ viewer { id } }\n# ${i} ${'x'.repeat(150_000)}`;
+
+  it('graphql-ws: at most 32 MiB of parsed documents however many large ones arrive (rgw_document_cache_bytes)', async () => {
     const s = await acknowledged();
-    // 300 distinct documents of 150 KB (a long comment: one token), 45 MB in all, one after another.
+    // 300 distinct documents of 150 KB, 45 MB in all, one after another.
     for (let i = 0; i < 300; i++) {
-      s.ws.send(JSON.stringify({ id: `c${i}`, type: 'subscribe', payload: { query: `{ viewer { id } }\n# ${i} ${'x'.repeat(150_000)}` } }));
+      s.ws.send(JSON.stringify({ id: `c${i}`, type: 'subscribe', payload: { query: large(i) } }));
       await waitFor(() => s.messages.some((m) => m.id === `c${i}` && m.type === 'complete'), `answer ${i}`);
     }
     expect(s.messages.filter((m) => m.type === 'next').map((m) => m.payload)).toEqual(Array(300).fill({ data: { viewer: { id: 'NewRegistrar' } } }));
-    const metrics = await (await fetch(t.gateway.url.replace(/graphql$/, 'metrics'))).text();
-    const bytes = Number(/^rgw_ws_document_cache_bytes (\d+)/m.exec(metrics)?.[1]);
+    const bytes = await cacheBytes('ws');
     expect(bytes).toBeGreaterThan(32 * 1024 * 1024 - 2 * 150_000);
     expect(bytes).toBeLessThanOrEqual(32 * 1024 * 1024);
     s.ws.close();
     await s.closed;
+  });
+
+  it('HTTP (Apollo documentStore): the same bound, counting the text and every token (its default counted neither: 15 documents of comment lines held 880 MB)', async () => {
+    for (let i = 0; i < 300; i++) expect((await t.gql(t.keys.NewRegistrar!, large(i))).data).toEqual({ viewer: { id: 'NewRegistrar' } });
+    const full = await cacheBytes('http');
+    expect(full).toBeGreaterThan(32 * 1024 * 1024 - 2 * 150_000);
+    expect(full).toBeLessThanOrEqual(32 * 1024 * 1024);
+    // 650,000 comment lines (1.3 MB, some 60 MB parsed): served, and not kept.
+    for (let i = 0; i < 3; i++) expect((await t.gql(t.keys.NewRegistrar!, `{ viewer { id } }\n# ${i}\n${'#\n'.repeat(650_000)}`)).data).toEqual({ viewer: { id: 'NewRegistrar' } });
+    expect(await cacheBytes('http')).toBeLessThanOrEqual(32 * 1024 * 1024);
   });
 });

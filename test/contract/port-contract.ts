@@ -15,6 +15,7 @@ import {
   GatewayError,
   ObjectExistsError,
   ObjectNotFoundError,
+  StatusProhibitsError,
   UnsupportedByBackendError,
 } from '../../src/core/errors.js';
 import type { CallContext, ContactCreateInput, DomainCreateInput, DomainNameserver, DomainUpdateInput } from '../../src/core/model/index.js';
@@ -202,6 +203,16 @@ export function runPortContract(h: PortHarness): void {
       );
       expect(after === 'gone' || after.includes('pendingDelete')).toBe(true);
     });
+
+    if (h.capabilities.restore) {
+      test('restore of a live domain (not deleted) is STATUS_PROHIBITS_OPERATION (RFC 3915: 2304); of one the registry lacks OBJECT_NOT_FOUND', async () => {
+        const live = await failure(port.restoreDomain(acme, h.acmeDomain));
+        expect(live).toBeInstanceOf(StatusProhibitsError);
+        expect(live.code).toBe('STATUS_PROHIBITS_OPERATION');
+        expect((await port.infoDomain(acme, h.acmeDomain)).data.statuses).not.toContain('pendingDelete');
+        expect(await failure(port.restoreDomain(acme, h.fresh('nie-ma')))).toBeInstanceOf(ObjectNotFoundError);
+      });
+    }
 
     test('what the backend lacks answers UNSUPPORTED_BY_BACKEND before anything is sent', async () => {
       const c = h.capabilities;

@@ -4,7 +4,7 @@
  * (domain-redeem), list (query-domain-list), transfer request and query
  * (domain-transfer-in-reseller). Periods go upstream in MONTHS (document, "domain-register").
  */
-import { ExpiryMismatchError, ObjectNotFoundError, UnsupportedByBackendError, ValidationError } from '../../../core/errors.js';
+import { AuthorizationError, ExpiryMismatchError, ObjectNotFoundError, StatusProhibitsError, UnsupportedByBackendError, ValidationError } from '../../../core/errors.js';
 import type * as M from '../../../core/model/index.js';
 import { addPeriod, utcDate } from '../../../core/time.js';
 import { records } from '../reply.js';
@@ -121,8 +121,29 @@ export async function deleteDomain(call: JokerCall, name: string): Promise<M.Por
   return change(call, 'domain-delete', { domain: name, force: '1' }, () => ({ name, pending: true }));
 }
 
+/**
+ * Restores a deleted domain in its redemption period (domain-redeem). DMAPI answers "not found" to
+ * a redeem of a domain that is not deleted, as it does to one that does not exist; RFC 3915 (and
+ * every EPP registry: 2304 "Domain is not eligible for restore") calls the first a status that
+ * prohibits the operation. So on that refusal the domain is read (query-whois): a live domain of
+ * this reseller is STATUS_PROHIBITS_OPERATION, one of another reseller's AUTHORIZATION_ERROR (EPP
+ * 2201, as for any command on another sponsor's domain), each keeping DMAPI's own code and message
+ * in upstreamCode/upstreamMessage; a domain that is not there at all stays OBJECT_NOT_FOUND.
+ */
 export async function restoreDomain(call: JokerCall, name: string): Promise<M.PortResult<null>> {
-  return change(call, 'domain-redeem', { domain: name }, () => null);
+  try {
+    return await change(call, 'domain-redeem', { domain: name }, () => null);
+  } catch (e) {
+    if (!(e instanceof ObjectNotFoundError)) throw e;
+    const live = await whois(call, name).then(
+      (r) => parseDomain(r, []),
+      (err: unknown) => (err instanceof ObjectNotFoundError ? null : Promise.reject(err)),
+    );
+    if (!live || live.rgpStatuses.includes('redemptionPeriod')) throw e;
+    const upstream = { upstreamCode: e.details.upstreamCode, upstreamMessage: e.details.upstreamMessage, backend: e.details.backend ?? call.backend };
+    if (live.sponsor && live.sponsor !== call.uid) throw new AuthorizationError(`${name} is sponsored by another reseller: only its sponsor can restore it`, upstream);
+    throw new StatusProhibitsError(`${name} is not in its redemption period (it is registered and not deleted): only a deleted domain can be restored`, upstream);
+  }
 }
 
 /** One page of the reseller's domains (query-domain-list, sorted by name). */

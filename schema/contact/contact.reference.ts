@@ -10,9 +10,9 @@ import { keyField } from '../federation/representation.js';
  * UNSUPPORTED_BY_BACKEND for a registry without contact objects, else loaded through the
  * request's contact loader (batched). Null when the registry has no such contact.
  */
-export async function resolveContactReference(representation: Record<string, unknown>, ctx: GatewayContext): Promise<ContactNode | null> {
-  const id = checkObjectId('representations.id', keyField(representation, 'id'));
-  const backend = ctx.router.named(keyField(representation, 'registry'), 'representations.registry');
+export async function resolveContactReference(representation: Record<string, unknown>, ctx: GatewayContext, at: string): Promise<ContactNode | null> {
+  const id = checkObjectId(`${at}.id`, keyField(representation, 'id', at));
+  const backend = ctx.router.named(keyField(representation, 'registry', at), `${at}.registry`);
   if (!(await backend.capabilities(ctx.call)).contacts) throw new UnsupportedByBackendError(backend.name, 'contact objects');
   return ctx.loaders.contact.load({ registry: backend.name, name: id });
 }

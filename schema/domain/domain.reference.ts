@@ -10,8 +10,8 @@ import { keyField } from '../federation/representation.js';
  * batched per registry and the same API key's authorization applies. Null when the registry has
  * no such domain.
  */
-export function resolveDomainReference(representation: Record<string, unknown>, ctx: GatewayContext): Promise<DomainNode | null> {
-  const name = normalizeDomainName('representations.name', keyField(representation, 'name'));
-  const backend = ctx.router.forDomain(name, 'representations.name');
+export function resolveDomainReference(representation: Record<string, unknown>, ctx: GatewayContext, at: string): Promise<DomainNode | null> {
+  const name = normalizeDomainName(`${at}.name`, keyField(representation, 'name', at));
+  const backend = ctx.router.forDomain(name, `${at}.name`);
   return ctx.loaders.domain.load({ registry: backend.name, name });
 }

@@ -1,7 +1,8 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { getNamedType, isEnumType, isInputObjectType, isInterfaceType, isObjectType, parse, type GraphQLArgument, type GraphQLInputField, type GraphQLSchema } from 'graphql';
+import { getNamedType, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isUnionType, parse, type GraphQLArgument, type GraphQLFieldResolver, type GraphQLInputField, type GraphQLSchema } from 'graphql';
+import { quoted, ValidationError } from '../../src/core/errors.js';
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
 
 /**
@@ -11,24 +12,84 @@ import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-g
  */
 export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
 
-/** `__resolveReference(representation, context)` per entity type name (the types with `@key`). */
-export type ReferenceResolvers = Record<string, (representation: Record<string, unknown>, context: never) => unknown>;
+/**
+ * The reference resolver per entity type name (the types with `@key`): the entity for one
+ * representation, null when the registry has none. `at` is the representation's place in the
+ * request, `representations[i]`, for the errors it throws (ValidationError naming `${at}.<key field>`).
+ */
+export type ReferenceResolvers = Record<string, (representation: Record<string, unknown>, context: never, at: string) => unknown>;
 
 /**
  * Builds an Apollo Federation 2 subgraph schema (`_service`, `_entities`, `_Any`, `@link`) from
  * type-graphql classes: the type-graphql schema is printed with its `@Directive` annotations
  * (`@key`), rebuilt by @apollo/subgraph's buildSubgraphSchema, and given back every resolver
- * type-graphql generated (fields, subscriptions, scalars, enum values) plus one
- * `__resolveReference` per entity. Follows type-graphql's examples/apollo-federation-2 helper.
+ * type-graphql generated (fields, subscriptions, scalars, enum values); `_entities` answers each
+ * representation through its entity's reference resolver (resolveEntities). Follows type-graphql's
+ * examples/apollo-federation-2 helper.
  */
 export async function buildFederatedSchema(options: BuildSchemaOptions, references: ReferenceResolvers): Promise<GraphQLSchema> {
   const schema = await buildSchema(options);
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
-  for (const [typeName, resolveReference] of Object.entries(references)) {
-    if (!schema.getType(typeName)) throw new Error(`reference resolver for ${typeName}, which the schema does not have`);
-    resolvers[typeName] = { ...resolvers[typeName], __resolveReference: resolveReference } as GraphQLResolverMap<unknown>[string];
+  const subgraph = withInternalEnumDefaults(buildSubgraphSchema({ typeDefs: parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`), resolvers }));
+  const entityUnion = subgraph.getType('_Entity');
+  const entityTypes = new Set(isUnionType(entityUnion) ? entityUnion.getTypes().map((t) => t.name) : []);
+  for (const typeName of Object.keys(references)) {
+    if (!entityTypes.has(typeName)) throw new Error(`reference resolver for ${typeName}, which is not an entity (a type with @key) of the schema`);
   }
-  return withInternalEnumDefaults(buildSubgraphSchema({ typeDefs: parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`), resolvers }));
+  const entities = subgraph.getQueryType()?.getFields()._entities;
+  if (entities) entities.resolve = resolveEntities(references);
+  return subgraph;
+}
+
+/**
+ * `_entities(representations)`, in place of @apollo/subgraph's resolver, which threw a plain Error
+ * for the whole list at the first representation whose `__typename` is missing or names no
+ * entity (INTERNAL_SERVER_ERROR for every representation, good ones included), and let a
+ * reference resolver's synchronous throw fail the list too. Here each representation is answered
+ * on its own (Federation subgraph spec: `_entities` is `[_Entity]!`, an entity that cannot be
+ * resolved is null with an error at `["_entities", i]`): one that is not an object, lacks
+ * `__typename`, or names a type that is not an entity of this subgraph (`Query`, an unknown
+ * name) is null with BAD_USER_INPUT naming `representations[i]` / `representations[i].__typename`,
+ * and its reference resolver is not called, so nothing is sent upstream for it; a missing or
+ * malformed key field is the reference resolver's own BAD_USER_INPUT naming
+ * `representations[i].<key field>`, thrown before its first upstream call. Each entity answered
+ * carries its `__typename` (the `_Entity` union's type resolver reads it).
+ */
+function resolveEntities(references: ReferenceResolvers): GraphQLFieldResolver<unknown, unknown, { representations: unknown[] }> {
+  const names = Object.keys(references);
+  const entityNames = names.join(', ');
+  const one = (representation: unknown, i: number, context: unknown): unknown => {
+    const at = `representations[${i}]`;
+    if (representation === null || typeof representation !== 'object' || Array.isArray(representation)) {
+      throw new ValidationError(at, `must be an object with __typename and the key fields of an entity (${entityNames})`);
+    }
+    const rep = representation as Record<string, unknown>;
+    const typeName = rep.__typename;
+    if (typeName === undefined || typeName === null) throw new ValidationError(`${at}.__typename`, `is required: the entity type (${entityNames})`);
+    if (typeof typeName !== 'string' || !Object.prototype.hasOwnProperty.call(references, typeName)) {
+      const shown = typeof typeName === 'string' ? quoted(typeName) : `a ${typeof typeName}`;
+      throw new ValidationError(`${at}.__typename`, `${shown} is not an entity type of this subgraph (${entityNames})`);
+    }
+    const result = references[typeName]!(rep, context as never, at);
+    return result instanceof Promise ? result.then((r) => withTypeName(r, typeName)) : withTypeName(result, typeName);
+  };
+  return (_source, { representations }, context) =>
+    representations.map((representation, i) => {
+      try {
+        return one(representation, i, context);
+      } catch (err) {
+        // An Error as a list item is that item's error: graphql-js answers it null, the error at ["_entities", i].
+        return err instanceof Error ? err : new Error(String(err));
+      }
+    });
+}
+
+/** `value` marked as a `typeName` (what @apollo/subgraph's resolver did: a copy when it says another type). */
+function withTypeName(value: unknown, typeName: string): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if ('__typename' in value) return value.__typename === typeName ? value : { ...value, __typename: typeName };
+  Object.defineProperty(value, '__typename', { value: typeName });
+  return value;
 }
 
 /**

@@ -9,8 +9,8 @@ import { keyField } from '../federation/representation.js';
  * suffix (else the default registry) and loaded through the request's host loader (batched).
  * Null when the registry has no such host.
  */
-export function resolveNameserverReference(representation: Record<string, unknown>, ctx: GatewayContext): Promise<HostNode | null> {
-  const name = normalizeDomainName('representations.name', keyField(representation, 'name'));
-  const backend = ctx.router.forHost(name, null, 'representations.name');
+export function resolveNameserverReference(representation: Record<string, unknown>, ctx: GatewayContext, at: string): Promise<HostNode | null> {
+  const name = normalizeDomainName(`${at}.name`, keyField(representation, 'name', at));
+  const backend = ctx.router.forHost(name, null, `${at}.name`);
   return ctx.loaders.host.load({ registry: backend.name, name });
 }

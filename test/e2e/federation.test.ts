@@ -179,9 +179,49 @@ describe('federation subgraph behind @apollo/gateway', () => {
     ]);
   });
 
+  it('bad representations are each null with BAD_USER_INPUT naming representations[i]; the good ones answer; nothing is sent for the bad', async () => {
+    const before = await t.upstreamCommands();
+    const reps = [
+      { __typename: 'Domain', name: domains[0] },
+      { name: domains[1] },
+      { __typename: 'Query' },
+      { __typename: `NoSuchType${'x'.repeat(600)}`, name: domains[1] },
+      { __typename: 'Domain' },
+      { __typename: 'Contact', id: contactId },
+      'a string',
+      { __typename: 'Domain', name: 'not a name' },
+      { __typename: 42, name: domains[1] },
+    ];
+    const res = await fetch(t.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${A}` },
+      body: JSON.stringify({ query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Domain { name sponsor } ... on Contact { id } } }', variables: { r: reps } }),
+    });
+    const r = (await res.json()) as { data: { _entities: unknown[] }; errors: Array<{ message: string; path: unknown[]; extensions: Record<string, unknown> }> };
+    expect(r.data._entities).toEqual([{ name: domains[0], sponsor: 'NewRegistrar' }, null, null, null, null, null, null, null, null]);
+    const errors = [...r.errors].sort((a, b) => Number(a.path[1]) - Number(b.path[1]));
+    expect(errors.map((e) => [e.path, e.extensions.code, e.extensions.field])).toEqual([
+      [['_entities', 1], 'BAD_USER_INPUT', 'representations[1].__typename'],
+      [['_entities', 2], 'BAD_USER_INPUT', 'representations[2].__typename'],
+      [['_entities', 3], 'BAD_USER_INPUT', 'representations[3].__typename'],
+      [['_entities', 4], 'BAD_USER_INPUT', 'representations[4].name'],
+      [['_entities', 5], 'BAD_USER_INPUT', 'representations[5].registry'],
+      [['_entities', 6], 'BAD_USER_INPUT', 'representations[6]'],
+      [['_entities', 7], 'BAD_USER_INPUT', 'representations[7].name'],
+      [['_entities', 8], 'BAD_USER_INPUT', 'representations[8].__typename'],
+    ]);
+    expect(errors[1]!.message).toContain('"Query" is not an entity type of this subgraph (Domain, Contact, Nameserver, Registrar)');
+    // The unknown name is quoted as every value is: its first 32 characters.
+    expect(errors[2]!.message).toContain(`"NoSuchType${'x'.repeat(22)}"…`);
+    expect(errors[2]!.message.length).toBeLessThan(200);
+    // One info for the one good representation; none for the bad ones.
+    expect((await t.upstreamCommands()) - before).toBe(1);
+  });
+
   it('a malformed representation is BAD_USER_INPUT naming the key field; entities need a key like every query', async () => {
     const bad = await t.gql(A, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Domain { name } } }', { r: [{ __typename: 'Domain', name: 'not a name' }] });
-    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'representations.name' });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'representations[0].name' });
+    expect(bad.errors?.[0]?.path).toEqual(['_entities', 0]);
     const noKey = await t.gql(null, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Registrar { id } } }', { r: [{ __typename: 'Registrar', id: 'NewRegistrar' }] });
     expect(noKey.status).toBe(401);
     expect(noKey.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

@@ -33,13 +33,37 @@ export abstract class GatewayError extends Error {
 }
 
 /**
- * A client's value as an error message may show it: JSON-quoted (control characters escaped), at
- * most `max` characters, with "…" when cut. Never pass a secret (auth info, passwords): those are
- * not quoted at all.
+ * Characters of a value sent by a client that an error message quotes at most (README, Errors:
+ * "a message quotes at most 32 characters of what was sent"). Every quote goes through quoted()
+ * or quotedSpelling() below, so this is the one bound.
  */
-export function quoted(value: string, max = 32): string {
-  const head = Array.from(value.slice(0, max * 2)).slice(0, max).join('');
-  return JSON.stringify(head) + (head.length < value.length ? '…' : '');
+export const MAX_QUOTE = 32;
+
+/** The first MAX_QUOTE characters (code points, so a surrogate pair is never split) of `text`, and whether it was cut. */
+function head(text: string): { head: string; cut: boolean } {
+  const h = Array.from(text.slice(0, MAX_QUOTE * 2)).slice(0, MAX_QUOTE).join('');
+  return { head: h, cut: h.length < text.length };
+}
+
+/**
+ * A client's string as an error message may show it: JSON-quoted (control characters escaped), at
+ * most MAX_QUOTE characters, with "…" after the closing quote when cut. Never pass a secret (auth
+ * info, passwords): those are not quoted at all (and src/http/secrets.ts takes any value the
+ * request used as a secret out of every answer's errors, whoever quoted it).
+ */
+export function quoted(value: string): string {
+  const h = head(value);
+  return JSON.stringify(h.head) + (h.cut ? '…' : '');
+}
+
+/**
+ * A client's value that is already spelt out (a GraphQL literal as graphql-js prints it, `{a: 1}`,
+ * `[1, 2]`; JSON; a name), as an error message may show it: at most MAX_QUOTE characters, with "…"
+ * when cut. For a string use quoted().
+ */
+export function quotedSpelling(text: string): string {
+  const h = head(text);
+  return h.cut ? `${h.head}…` : text;
 }
 
 /** Cuts a message or field path to `max` characters, so no error can carry an unbounded input. */
@@ -94,7 +118,7 @@ export class ExpiryMismatchError extends ValidationError {
 export class UnknownTldError extends GatewayError {
   readonly code = 'UNKNOWN_TLD';
   constructor(field: string, name: string) {
-    super(`${field}: no registry is configured for ${quoted(name, 64)}`, { field });
+    super(`${field}: no registry is configured for ${quoted(name)}`, { field });
   }
 }
 

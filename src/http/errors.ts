@@ -2,10 +2,12 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { GraphQLError, Kind, print } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { DomainReadError, GatewayError } from '../core/errors.js';
+import { DomainReadError, GatewayError, MAX_QUOTE, quoted, quotedSpelling } from '../core/errors.js';
 import { recodeTokenLimit } from '../limits/document.js';
 import { argumentField } from './argument-field.js';
-import { pathNamesSecret, SECRET_NOT_SHOWN } from '../limits/variable-errors.js';
+import { SECRET_NOT_SHOWN } from '../limits/variable-errors.js';
+import { pathNamesSecret } from '../core/secret-names.js';
+import { redactErrors, requestSecrets } from './secrets.js';
 import type { Logger } from '../logger.js';
 import { asDatabaseUnavailable, UnavailableLog } from './unavailable.js';
 
@@ -89,7 +91,7 @@ export function makeFormatError(logger: Logger, limits: { maxTokens?: number } =
       // A validation error about an argument names it, as the gateway's own errors do (Apollo's and
       // graphql-ws's wrappers keep graphql-js's error, with its AST nodes, as `original`).
       const field = code === 'GRAPHQL_VALIDATION_FAILED' && original instanceof GraphQLError && extensions.field === undefined ? argumentField(original, schema) : undefined;
-      const message = secretFree(formatted.message, code, original, field ?? (typeof extensions.field === 'string' ? extensions.field : undefined));
+      const message = shortQuotes(secretFree(formatted.message, code, original, field ?? (typeof extensions.field === 'string' ? extensions.field : undefined)), code, original);
       return { ...formatted, message: cut(message), extensions: cutField({ ...extensions, code: code ?? 'BAD_REQUEST', ...(field !== undefined ? { field } : {}) }) };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error');
@@ -122,6 +124,32 @@ function secretFree(message: string, code: unknown, original: unknown, field: st
   return secret ? `${field}: ${SECRET_NOT_SHOWN}` : message;
 }
 
+/**
+ * `message` (graphql-js's or Apollo's, about a document) with each thing of the client's it quotes
+ * cut to what core/errors.ts quoted() / quotedSpelling() show (MAX_QUOTE characters): graphql-js
+ * prints a literal whole (`Int cannot represent non-integer value: "<600 characters>"`, `Value
+ * "<600 characters>" does not exist in "PeriodUnit" enum`), the parser a token whole (`Unexpected
+ * Name "<...>"`), and graphql-js and Apollo quote an `operationName` that names no operation as
+ * it was sent (`Unknown operation named "<...>".`), so only the cut at MAX_MESSAGE bounded them.
+ * A literal is found by the error's AST nodes; a name, a number token or a type reference as a
+ * quoted run without spaces longer than MAX_QUOTE.
+ */
+function shortQuotes(message: string, code: unknown, original: unknown): string {
+  const unknownOperation = /^Unknown operation named "([\s\S]*)"\.$/.exec(message);
+  if (unknownOperation) return `Unknown operation named ${quoted(unknownOperation[1]!)}.`;
+  if (code !== 'GRAPHQL_VALIDATION_FAILED' && code !== 'GRAPHQL_PARSE_FAILED') return message;
+  let out = message;
+  if (original instanceof GraphQLError) {
+    for (const n of original.nodes ?? []) {
+      if (n.kind === Kind.VARIABLE || !VALUE_KINDS.has(n.kind) || n.kind === Kind.OBJECT_FIELD) continue;
+      const printed = print(n);
+      if (printed.length <= MAX_QUOTE || !out.includes(printed)) continue;
+      out = out.split(printed).join(n.kind === Kind.STRING ? quoted(n.value) : quotedSpelling(printed));
+    }
+  }
+  return out.replace(/"([^"\s]+)"/g, (whole, inner: string) => (inner.length > MAX_QUOTE ? quoted(inner) : whole));
+}
+
 /** AST kinds of values written in a document (graphql-js's ValueNode, but a variable). */
 const VALUE_KINDS = new Set<string>([Kind.INT, Kind.FLOAT, Kind.STRING, Kind.BOOLEAN, Kind.NULL, Kind.ENUM, Kind.LIST, Kind.OBJECT, Kind.OBJECT_FIELD]);
 
@@ -136,20 +164,30 @@ export function boundErrors(errors: readonly GraphQLFormattedError[], max: numbe
   return [...kept, { message: `${omitted} more errors were left out of this answer`, extensions: { code: 'TOO_MANY_ERRORS', omitted } }];
 }
 
-/** The answer's errors, formatted and bounded, for graphql-ws (Apollo does the same for HTTP through formatErrorsPlugin). */
-export function formatAll(format: FormatError, errors: readonly GraphQLError[], max: number): GraphQLError[] {
+/**
+ * The answer's errors, formatted, bounded and without the request's secrets (`secrets`:
+ * src/http/secrets.ts requestSecrets), for graphql-ws (Apollo does the same for HTTP through
+ * formatError and boundErrorsPlugin).
+ */
+export function formatAll(format: FormatError, errors: readonly GraphQLError[], max: number, secrets?: ReadonlySet<string>): GraphQLError[] {
   // graphql-ws wants GraphQLError instances; formatted errors are plain objects of the same shape.
-  return boundErrors(errors.map((e) => format(e.toJSON(), e)), max) as unknown as GraphQLError[];
+  const bounded = boundErrors(errors.map((e) => format(e.toJSON(), e)), max);
+  return (secrets ? redactErrors(bounded, secrets) : bounded) as unknown as GraphQLError[];
 }
 
-/** Apollo plugin bounding the number of errors of every HTTP answer. */
+/**
+ * Apollo plugin bounding the number of errors of every HTTP answer and taking out of them every
+ * value the request used as a secret (src/http/secrets.ts: its document as far as it parsed, and
+ * its variables).
+ */
 export function boundErrorsPlugin<T extends object>(max: number): ApolloServerPlugin<T> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, document, request }) {
           if (response.body.kind === 'single' && response.body.singleResult.errors) {
-            response.body.singleResult.errors = boundErrors(response.body.singleResult.errors, max);
+            const bounded = boundErrors(response.body.singleResult.errors, max);
+            response.body.singleResult.errors = redactErrors(bounded, requestSecrets(document, request.variables));
           }
         },
       };

@@ -7,6 +7,7 @@ import { declaredVariables, jsonLength, RetainedBytes } from '../limits/retained
 import { authenticate, connectionAuthorization, type Caller } from './authenticate.js';
 import { DocumentCache } from './documents.js';
 import { formatAll, type FormatError } from './errors.js';
+import { requestSecrets } from './secrets.js';
 import type { Operation, Operations } from '../observe/operations.js';
 import { sharedSubscribe } from './shared-subscribe.js';
 import { ConnectionSlots, TRY_AGAIN_LATER } from './ws-connections.js';
@@ -71,7 +72,14 @@ export function useWebSocket(opts: {
   const { schema, services, limits, formatError, revocations, operations } = opts;
   const addressOf = clientAddress(opts.trustProxy);
   const documents = new DocumentCache(schema, limits.validationRules, limits.parseOptions);
-  const format = (errors: readonly GraphQLError[]) => formatAll(formatError, errors, limits.limits.maxErrors);
+  /** The errors as the client gets them: formatted, bounded, and without a value the operation used as a secret (secrets.ts). */
+  const format = (errors: readonly GraphQLError[], request?: { document?: unknown; variables?: unknown }) =>
+    formatAll(formatError, errors, limits.limits.maxErrors, request ? requestSecrets(request.document as DocumentNode | undefined, request.variables as Record<string, unknown> | undefined) : undefined);
+  /** The parsed document of a payload, as far as it parsed (a cached parse, never a second one). */
+  const documentOf = (query: string): DocumentNode | undefined => {
+    const d = documents.get(query);
+    return Array.isArray(d) ? undefined : (d as DocumentNode);
+  };
   const shared = sharedSubscribe((context) => (context as GatewayContext).registrar.id);
   const perKey = new ConnectionSlots(limits.limits.wsConnectionsPerKey);
   const tooManyForKey = `too many WebSocket connections for this API key: at most ${perKey.max} open at once (limits.wsConnectionsPerKey)`;
@@ -164,10 +172,10 @@ export function useWebSocket(opts: {
       // A query or mutation answered, or a subscription's stream started (its answers follow).
       // A query or mutation answered (its errors formatted here, as the client gets them), or a
       // subscription's stream started (its answers follow, formatted by onNext).
-      onOperation: (ctx, id, _payload, _args, result) => {
+      onOperation: (ctx, id, _payload, args, result) => {
         const errors = errorsOf(result);
         if (!errors) return settle(ctx.extra, id);
-        const answer = { ...(result as ExecutionResult), errors: format(errors) };
+        const answer = { ...(result as ExecutionResult), errors: format(errors, { document: args.document, variables: args.variableValues }) };
         formatted.add(answer);
         settle(ctx.extra, id, answer.errors);
         return answer;
@@ -177,10 +185,11 @@ export function useWebSocket(opts: {
         return settle(ctx.extra, id);
       },
       // The same error shapes (stable extensions.code), and as many at most, as over HTTP.
-      onNext: (_ctx, _id, _payload, _args, result) => (formatted.has(result) ? result : result.errors ? { ...result, errors: format(result.errors) } : undefined),
-      onError: (ctx, id, _payload, errors) => {
+      onNext: (_ctx, _id, _payload, args, result) =>
+        formatted.has(result) ? result : result.errors ? { ...result, errors: format(result.errors, { document: args.document, variables: args.variableValues }) } : undefined,
+      onError: (ctx, id, payload, errors) => {
         ctx.extra.retained?.release(id);
-        const answer = format(errors);
+        const answer = format(errors, { document: typeof payload.query === 'string' ? documentOf(payload.query) : undefined, variables: payload.variables });
         settle(ctx.extra, id, answer);
         return answer;
       },

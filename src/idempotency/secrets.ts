@@ -1,8 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Fingerprints } from './fingerprint.js';
+import { SECRET_NAMES as SECRET_KEYS } from '../core/secret-names.js';
 
-/** Argument names that hold secrets: never stored as given. */
-const SECRET_KEYS = new Set(['authInfo', 'password', 'pw']);
 
 /** Keyed digests (written now): HMAC-SHA-256 under a key derived from the deployment's idempotency key. */
 const KEYED = 'secret:hmac-sha256:';

@@ -159,7 +159,7 @@ export function checkCost(
       throw queryTooComplex('maxCost', maxCost, `the operation expands to more than ${maxNodes} fields; its cost is above the limit of ${maxCost}`);
     }
     // Variables that do not fit: the place and a short quote (src/limits/variable-errors.ts).
-    throw variableError(schema, operation, variables) ?? new GraphQLError(message.length > 200 ? `${message.slice(0, 199)}…` : message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+    throw variableError(schema, operation, variables, document) ?? new GraphQLError(message.length > 200 ? `${message.slice(0, 199)}…` : message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
   }
   if (cost > maxCost) {
     throw queryTooComplex('maxCost', maxCost, `the operation's estimated cost is ${cost}; the limit is ${maxCost} (a registry command costs ${REGISTRY}, a database query ${DATABASE}, lists by their length)`);

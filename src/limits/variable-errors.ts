@@ -3,7 +3,7 @@
  * CoerceVariableValues), in the form of the gateway's own bad-input errors: BAD_USER_INPUT with
  * `extensions.field` naming the argument the bad value reaches (`domains[1].currentExpiry`, not
  * the variable's own path), a message quoting at most a short prefix of the value (quoted()),
- * and no value at all under a secret's name (authInfo, password, pw).
+ * and no value at all under a secret's name (src/core/secret-names.ts), at any use of the variable.
  *
  * graphql-js's own message ("Variable "$items" got invalid value … at "items[1]…"; …") quotes the
  * whole value, once or twice, before the place it is about: a long value pushed the place out of
@@ -12,18 +12,11 @@
  * onError gives the path, the value and the reason apart; only on the error path (the cost check
  * met an error coercing the variables), so a valid request pays nothing for it.
  */
-import { GraphQLError, Kind, coerceInputValue, isInputType, isNonNullType, typeFromAST, type GraphQLSchema, type OperationDefinitionNode, type ValueNode } from 'graphql';
+import { GraphQLError, Kind, coerceInputValue, isInputType, isNonNullType, typeFromAST, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import { inspect } from 'graphql/jsutils/inspect.js';
-import { quoted } from '../core/errors.js';
+import { quoted, quotedSpelling } from '../core/errors.js';
+import { pathNamesSecret, SECRET_NAMES } from '../core/secret-names.js';
 import { smallJson } from './small-json.js';
-
-/** Names whose values are never shown (src/idempotency/secrets.ts keeps the same ones out of storage). */
-const SECRET_NAMES = new Set(['authInfo', 'password', 'pw']);
-
-/** Whether an argument path (`authInfo`, `input.authInfo`, `domains[0].authInfo`) names a secret anywhere along it. */
-export function pathNamesSecret(path: string): boolean {
-  return path.split(/[.[\]]/).some((k) => SECRET_NAMES.has(k));
-}
 
 /** The message of a bad value under a secret's name: nothing of the value. */
 export const SECRET_NOT_SHOWN = 'is not a valid value of its type (a secret: not shown)';
@@ -31,40 +24,35 @@ export const SECRET_NOT_SHOWN = 'is not a valid value of its type (a secret: not
 /** The longest reason kept from graphql-js or a scalar, after the value was replaced in it. */
 const MAX_REASON = 200;
 
-/** Where `$name` is first used in the operation, as an argument path (`domains`, `input.name`), or null. */
-function argumentPathOf(operation: OperationDefinitionNode, name: string): string | null {
-  const inValue = (v: ValueNode, path: string): string | null => {
-    if (v.kind === Kind.VARIABLE) return v.name.value === name ? path : null;
-    if (v.kind === Kind.LIST) {
-      for (let i = 0; i < v.values.length; i++) {
-        const p = inValue(v.values[i], `${path}[${i}]`);
-        if (p) return p;
-      }
+/**
+ * Every place `$name` is used below `selectionSets`, as argument paths (`domains`, `input.name`,
+ * `authInfo`), in document order: the first is where the variable is first used.
+ */
+function argumentPathsOf(selectionSets: readonly SelectionSetNode[], name: string): string[] {
+  const out: string[] = [];
+  const inValue = (v: ValueNode, path: string): void => {
+    if (v.kind === Kind.VARIABLE) {
+      if (v.name.value === name) out.push(path);
+    } else if (v.kind === Kind.LIST) {
+      for (let i = 0; i < v.values.length; i++) inValue(v.values[i], `${path}[${i}]`);
+    } else if (v.kind === Kind.OBJECT) {
+      for (const f of v.fields) inValue(f.value, `${path}.${f.name.value}`);
     }
-    if (v.kind === Kind.OBJECT) {
-      for (const f of v.fields) {
-        const p = inValue(f.value, `${path}.${f.name.value}`);
-        if (p) return p;
-      }
-    }
-    return null;
   };
   // An explicit stack, not recursion: the selection sets are as deep as the document allows.
-  const sets = [operation.selectionSet];
+  // Popped in reverse so that selections are met in document order.
+  const sets = [...selectionSets].reverse();
   while (sets.length > 0) {
-    for (const s of sets.pop()!.selections) {
-      for (const d of s.directives ?? []) for (const a of d.arguments ?? []) {
-        const p = inValue(a.value, a.name.value);
-        if (p) return p;
-      }
-      if (s.kind === Kind.FIELD) for (const a of s.arguments ?? []) {
-        const p = inValue(a.value, a.name.value);
-        if (p) return p;
-      }
-      if (s.kind !== Kind.FRAGMENT_SPREAD && s.selectionSet) sets.push(s.selectionSet);
+    const selections = sets.pop()!.selections;
+    const inner: SelectionSetNode[] = [];
+    for (const s of selections) {
+      for (const d of s.directives ?? []) for (const a of d.arguments ?? []) inValue(a.value, a.name.value);
+      if (s.kind === Kind.FIELD) for (const a of s.arguments ?? []) inValue(a.value, a.name.value);
+      if (s.kind !== Kind.FRAGMENT_SPREAD && s.selectionSet) inner.push(s.selectionSet);
     }
+    sets.push(...inner.reverse());
   }
-  return null; // used only in a fragment: the variable's own name
+  return out;
 }
 
 /** `reason` with every spelling of `value` in it (graphql-js's inspect(), JSON, plain) replaced by its short quote, and cut. */
@@ -73,12 +61,12 @@ function scrub(reason: string, value: unknown): string {
   // graphql-js's inspect(), which stops at two levels and ten items.
   const small = smallJson(value, MAX_SPELT_NODES);
   const json = small ?? inspect(value);
-  const shown = typeof value === 'string' ? quoted(value) : json.length <= 32 ? json : `${json.slice(0, 31)}…`;
+  const shown = typeof value === 'string' ? quoted(value) : quotedSpelling(json);
   const spellings = new Set<string>([inspect(value), json]);
   if (typeof value === 'string') spellings.add(value);
   else if (value !== null && value !== undefined && small !== null) spellings.add(String(value));
   let out = reason;
-  // Only spellings longer than the short quote need replacing (a value of 32 characters or less
+  // Only spellings longer than the short quote need replacing (a value of MAX_QUOTE characters or less
   // is shown whole anyway); a shorter one would match inside the reason's own words (the value
   // "e" in "Value "e" does not exist") and inside quotes already put in. The longest first, so
   // that the quoted form goes before the bare one inside it.
@@ -102,14 +90,21 @@ const badInput = (field: string, reason: string) =>
  * The first variable of `operation` that `variables` does not fit, as a BAD_USER_INPUT error
  * (above), or null when they all fit (the caller's error was about something else). Variables
  * whose type the schema does not know are left to validation, which refuses them first.
+ * `extensions.field` is where the variable is first used in the operation (its own name, `$a`,
+ * when only a fragment uses it); nothing of the value is shown when any use of it, in the
+ * operation or in a fragment of `document`, is under a secret's name (`domain(name: $a)` and
+ * `transfer(authInfo: $a)`).
  */
-export function variableError(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): GraphQLError | null {
+export function variableError(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined, document?: DocumentNode): GraphQLError | null {
   const given = variables ?? {};
+  const fragments = (document?.definitions ?? []).flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [d.selectionSet] : []));
   for (const def of operation.variableDefinitions ?? []) {
     const name = def.variable.name.value;
     const type = typeFromAST(schema, def.type);
     if (!type || !isInputType(type)) continue;
-    const at = argumentPathOf(operation, name) ?? `$${name}`;
+    const uses = argumentPathsOf([operation.selectionSet], name);
+    const at = uses[0] ?? `$${name}`;
+    const secretUse = [...uses, ...argumentPathsOf(fragments, name)].some(pathNamesSecret);
     if (!Object.prototype.hasOwnProperty.call(given, name)) {
       if (isNonNullType(type) && !def.defaultValue) return badInput(at, `is required: the variable $${name} (${String(type)}) was not given`);
       continue;
@@ -125,10 +120,9 @@ export function variableError(schema: GraphQLSchema, operation: OperationDefinit
     const inObject = /^Field "([_A-Za-z][_0-9A-Za-z]*)" (?:of required type|is not defined by type)/.exec(first.reason)?.[1];
     const field = at + [...first.path, ...(inObject ? [inObject] : [])].map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
     // Under a secret's name nothing of the value or of a reason that may spell it is shown: the
-    // name may be the argument the variable feeds (`requestTransfer(authInfo: $a)`, `input.authInfo`)
-    // as well as a field inside the value.
-    const names = [...at.split(/[.[\]]/), ...first.path.filter((k): k is string => typeof k === 'string')];
-    if (names.some((k) => SECRET_NAMES.has(k))) return badInput(field, SECRET_NOT_SHOWN);
+    // name may be the argument the variable feeds here or at any other use (`requestTransfer(authInfo: $a)`,
+    // `input.authInfo`) as well as a field inside the value.
+    if (secretUse || first.path.some((k) => typeof k === 'string' && SECRET_NAMES.has(k))) return badInput(field, SECRET_NOT_SHOWN);
     return badInput(field, scrub(first.reason, first.invalid));
   }
   return null;

@@ -1,5 +1,5 @@
 /** Periods and list helpers shared by the input rules. */
-import { ValidationError } from '../core/errors.js';
+import { quoted, ValidationError } from '../core/errors.js';
 import type { Period } from '../core/model/index.js';
 
 const MAX_YEARS = 10;
@@ -52,5 +52,5 @@ export function checkMaxItems<T>(field: string, items: T[], max: number, what: s
 export function checkNotAddedAndRemoved<T>(addField: string, add: readonly T[], removeField: string, remove: readonly T[], key: (t: T) => string, what: string): void {
   const added = new Set(add.map(key));
   const both = remove.findIndex((r) => added.has(key(r)));
-  if (both >= 0) throw new ValidationError(`${removeField}[${both}]`, `${key(remove[both]!)} is also in ${addField}: ${what} cannot be added and removed at once`);
+  if (both >= 0) throw new ValidationError(`${removeField}[${both}]`, `${quoted(key(remove[both]!))} is also in ${addField}: ${what} cannot be added and removed at once`);
 }

@@ -1,0 +1,115 @@
+/**
+ * Values a request used as a secret anywhere, taken out of every error of its answer. A value is
+ * a secret when it stands under a secret's name (core/secret-names.ts: authInfo, password, pw,
+ * apiKey) anywhere in the request: a literal in the document (`authInfo: "..."`, or inside a list
+ * or object there), a variable used there by any of its uses (`$a` in `domain(name: $a)` and in
+ * `transfer(authInfo: $a)`: all of `$a`), and a field of that name inside any variable's value
+ * (`$d: [{name, authInfo}]`). Such a value is then shown by no error of the answer, whichever
+ * error quoted it and under whichever argument: a domain name check that quotes its value, a
+ * registry's message echoing a name, a bulk item's error.
+ */
+import { Kind, visit, type ASTNode, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { quoted } from '../core/errors.js';
+import { SECRET_NAMES } from '../core/secret-names.js';
+
+/** What an answer shows instead of a secret value. */
+export const SECRET_SHOWN_AS = '(a secret: not shown)';
+
+/** Strings of a value (a variable's, a literal's), every one of them, to any depth. */
+function stringsIn(value: unknown, out: Set<string>, depth = 0): void {
+  if (typeof value === 'string') {
+    if (value.length > 0) out.add(value);
+    return;
+  }
+  // Variables are JSON: 64 levels are more than any input type of the schema has.
+  if (value === null || typeof value !== 'object' || depth > 64) return;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) stringsIn(v, out, depth + 1);
+}
+
+/** Strings under a secret's name inside a variable's value (`[{ name, authInfo }]`). */
+function secretFieldsIn(value: unknown, out: Set<string>, depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 64) return;
+  if (Array.isArray(value)) {
+    for (const v of value) secretFieldsIn(v, out, depth + 1);
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (SECRET_NAMES.has(k)) stringsIn(v, out);
+    else secretFieldsIn(v, out, depth + 1);
+  }
+}
+
+/**
+ * The values `document` and `variables` use as a secret (above); empty when there are none.
+ * `document` may be absent (a request that did not parse): then only secret fields inside the
+ * variables' values are known.
+ */
+export function requestSecrets(document: DocumentNode | undefined | null, variables: Record<string, unknown> | null | undefined): Set<string> {
+  const out = new Set<string>();
+  const secretVariables = new Set<string>();
+  if (document) {
+    // How many arguments or object fields with a secret's name enclose the node being visited.
+    let inside = 0;
+    const named = (node: ASTNode) => (node.kind === Kind.ARGUMENT || node.kind === Kind.OBJECT_FIELD) && SECRET_NAMES.has(node.name.value);
+    visit(document, {
+      enter(node) {
+        if (named(node)) inside++;
+        if (inside === 0) return;
+        if (node.kind === Kind.VARIABLE) secretVariables.add(node.name.value);
+        else if ((node.kind === Kind.STRING || node.kind === Kind.ENUM) && node.value.length > 0) out.add(node.value);
+        else if ((node.kind === Kind.INT || node.kind === Kind.FLOAT) && node.value.length > 0) out.add(node.value);
+      },
+      leave(node) {
+        if (named(node)) inside--;
+      },
+    });
+  }
+  if (variables && typeof variables === 'object') {
+    for (const [name, value] of Object.entries(variables)) {
+      if (secretVariables.has(name)) stringsIn(typeof value === 'number' || typeof value === 'boolean' ? String(value) : value, out);
+      else secretFieldsIn(value, out);
+    }
+  }
+  return out;
+}
+
+/** The shortest run of a secret's leading characters that is taken out wherever it stands (a cut prefix). */
+const MIN_RUN = 8;
+
+/**
+ * `text` with every spelling of each secret replaced by SECRET_SHOWN_AS: its quote (quoted(): a
+ * JSON string of its first MAX_QUOTE characters, "…" after), its JSON form, the value itself, and
+ * any run of its first MIN_RUN or more characters (a prefix cut by another quote, a registry's
+ * "abcdefgh...").
+ */
+export function redact(text: string, secrets: ReadonlySet<string>): string {
+  let out = text;
+  // The longest first, so that a secret inside another is not replaced inside the longer one's spelling.
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
+    for (const spelling of new Set([quoted(s), JSON.stringify(s), JSON.stringify(s).slice(1, -1), s])) {
+      if (out.includes(spelling)) out = out.split(spelling).join(SECRET_SHOWN_AS);
+    }
+    if (s.length < MIN_RUN) continue;
+    const lead = s.slice(0, MIN_RUN);
+    let at = out.indexOf(lead);
+    while (at >= 0) {
+      let n = MIN_RUN;
+      while (n < s.length && at + n < out.length && out[at + n] === s[n]) n++;
+      out = out.slice(0, at) + SECRET_SHOWN_AS + out.slice(at + n);
+      at = out.indexOf(lead, at + SECRET_SHOWN_AS.length);
+    }
+  }
+  return out;
+}
+
+/**
+ * `errors` with no secret of the request in any message or extension (upstreamMessage,
+ * domainName ...): `code` and `field` (names the client wrote, never values) are kept as they are.
+ */
+export function redactErrors<T extends GraphQLFormattedError>(errors: readonly T[], secrets: ReadonlySet<string>): T[] {
+  if (secrets.size === 0) return [...errors];
+  return errors.map((e) => {
+    const extensions = e.extensions ? Object.fromEntries(Object.entries(e.extensions).map(([k, v]) => [k, k !== 'code' && k !== 'field' && typeof v === 'string' ? redact(v, secrets) : v])) : undefined;
+    return { ...e, message: redact(e.message, secrets), ...(extensions ? { extensions } : {}) };
+  });
+}

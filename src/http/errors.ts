@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { GraphQLError, Kind, print } from 'graphql';
+import { GraphQLError, Kind, isEnumType, isInputObjectType, isInterfaceType, isObjectType, print } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DomainReadError, GatewayError, MAX_QUOTE, quoted, quotedSpelling } from '../core/errors.js';
@@ -91,7 +91,7 @@ export function makeFormatError(logger: Logger, limits: { maxTokens?: number } =
       // A validation error about an argument names it, as the gateway's own errors do (Apollo's and
       // graphql-ws's wrappers keep graphql-js's error, with its AST nodes, as `original`).
       const field = code === 'GRAPHQL_VALIDATION_FAILED' && original instanceof GraphQLError && extensions.field === undefined ? argumentField(original, schema) : undefined;
-      const message = shortQuotes(secretFree(formatted.message, code, original, field ?? (typeof extensions.field === 'string' ? extensions.field : undefined)), code, original);
+      const message = shortQuotes(secretFree(formatted.message, code, original, field ?? (typeof extensions.field === 'string' ? extensions.field : undefined)), code, original, schema);
       return { ...formatted, message: cut(message), extensions: cutField({ ...extensions, code: code ?? 'BAD_REQUEST', ...(field !== undefined ? { field } : {}) }) };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error');
@@ -132,9 +132,10 @@ function secretFree(message: string, code: unknown, original: unknown, field: st
  * Name "<...>"`), and graphql-js and Apollo quote an `operationName` that names no operation as
  * it was sent (`Unknown operation named "<...>".`), so only the cut at MAX_MESSAGE bounded them.
  * A literal is found by the error's AST nodes; a name, a number token or a type reference as a
- * quoted run without spaces longer than MAX_QUOTE.
+ * quoted run without spaces longer than MAX_QUOTE, unless it starts with a type `schema` has (the
+ * schema's own coordinates, `"UpdateDomainInput.removeAllDnssec"`, and type references stay whole).
  */
-function shortQuotes(message: string, code: unknown, original: unknown): string {
+function shortQuotes(message: string, code: unknown, original: unknown, schema: GraphQLSchema | undefined): string {
   const unknownOperation = /^Unknown operation named "([\s\S]*)"\.$/.exec(message);
   if (unknownOperation) return `Unknown operation named ${quoted(unknownOperation[1]!)}.`;
   if (code !== 'GRAPHQL_VALIDATION_FAILED' && code !== 'GRAPHQL_PARSE_FAILED') return message;
@@ -147,7 +148,15 @@ function shortQuotes(message: string, code: unknown, original: unknown): string 
       out = out.split(printed).join(n.kind === Kind.STRING ? quoted(n.value) : quotedSpelling(printed));
     }
   }
-  return out.replace(/"([^"\s]+)"/g, (whole, inner: string) => (inner.length > MAX_QUOTE ? quoted(inner) : whole));
+  const schemaOwn = (inner: string) => {
+    const m = /^\[*([_A-Za-z]\w*)(?:\.([_A-Za-z]\w*))?[\]!]*$/.exec(inner);
+    const type = m ? schema?.getType(m[1]!) : undefined;
+    if (!type || m![2] === undefined) return type !== undefined;
+    const member = m![2];
+    if (isEnumType(type)) return type.getValue(member) !== undefined;
+    return (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) && member in type.getFields();
+  };
+  return out.replace(/"([^"\s]+)"/g, (whole, inner: string) => (inner.length > MAX_QUOTE && !schemaOwn(inner) ? quoted(inner) : whole));
 }
 
 /** AST kinds of values written in a document (graphql-js's ValueNode, but a variable). */

@@ -55,6 +55,11 @@ describe('error quotes', () => {
     }
   });
 
+  it("an unknown name is cut to 32 characters; the schema's own longer names stay whole", async () => {
+    const r = await post({ query: `{ viewer { accounts { capabilities { transferActions(${'z'.repeat(600)}: 1) } } } }` });
+    expect(r.errors![0]!.message).toBe(`Unknown argument "${'z'.repeat(32)}"… on field "RegistryCapabilities.transferActions".`);
+  });
+
   it('a name token the parser quotes is cut to 32 characters', async () => {
     const r = await post({ query: `{ viewer { id } } ${L}` });
     expect(r.errors![0]!.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');

@@ -77,16 +77,27 @@ export function requestSecrets(document: DocumentNode | undefined | null, variab
 const MIN_RUN = 8;
 
 /**
- * `text` with every spelling of each secret replaced by SECRET_SHOWN_AS: its quote (quoted(): a
- * JSON string of its first MAX_QUOTE characters, "…" after), its JSON form, the value itself, and
- * any run of its first MIN_RUN or more characters (a prefix cut by another quote, a registry's
- * "abcdefgh...").
+ * Secrets shorter than this (below auth info's 6, so never a valid one) are taken out only where
+ * quoted as a whole (`"abc"`): bare, they would be taken out of every word that holds them.
  */
-export function redact(text: string, secrets: ReadonlySet<string>): string {
+const MIN_BARE = 6;
+
+/** The secrets in the order redact() takes them out: the longest first, so that one inside another is not taken out of the longer one's spelling first. */
+function ordered(secrets: ReadonlySet<string>): string[] {
+  return [...secrets].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * `text` with every spelling of each secret (`secrets`: ordered()) replaced by SECRET_SHOWN_AS:
+ * its quote (quoted(): a JSON string of its first MAX_QUOTE characters, "…" after), its JSON form,
+ * the value itself, and any run of its first MIN_RUN or more characters (a prefix cut by another
+ * quote, a registry's "abcdefgh...").
+ */
+function redactOrdered(text: string, secrets: readonly string[]): string {
   let out = text;
-  // The longest first, so that a secret inside another is not replaced inside the longer one's spelling.
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
-    for (const spelling of new Set([quoted(s), JSON.stringify(s), JSON.stringify(s).slice(1, -1), s])) {
+  for (const s of secrets) {
+    const spellings = s.length < MIN_BARE ? [quoted(s), JSON.stringify(s)] : [quoted(s), JSON.stringify(s), JSON.stringify(s).slice(1, -1), s];
+    for (const spelling of spellings) {
       if (out.includes(spelling)) out = out.split(spelling).join(SECRET_SHOWN_AS);
     }
     if (s.length < MIN_RUN) continue;
@@ -108,8 +119,9 @@ export function redact(text: string, secrets: ReadonlySet<string>): string {
  */
 export function redactErrors<T extends GraphQLFormattedError>(errors: readonly T[], secrets: ReadonlySet<string>): T[] {
   if (secrets.size === 0) return [...errors];
+  const list = ordered(secrets);
   return errors.map((e) => {
-    const extensions = e.extensions ? Object.fromEntries(Object.entries(e.extensions).map(([k, v]) => [k, k !== 'code' && k !== 'field' && typeof v === 'string' ? redact(v, secrets) : v])) : undefined;
-    return { ...e, message: redact(e.message, secrets), ...(extensions ? { extensions } : {}) };
+    const extensions = e.extensions ? Object.fromEntries(Object.entries(e.extensions).map(([k, v]) => [k, k !== 'code' && k !== 'field' && typeof v === 'string' ? redactOrdered(v, list) : v])) : undefined;
+    return { ...e, message: redactOrdered(e.message, list), ...(extensions ? { extensions } : {}) };
   });
 }

@@ -130,7 +130,8 @@ function secretFree(message: string, code: unknown, original: unknown, field: st
  * prints a literal whole (`Int cannot represent non-integer value: "<600 characters>"`, `Value
  * "<600 characters>" does not exist in "PeriodUnit" enum`), the parser a token whole (`Unexpected
  * Name "<...>"`), and graphql-js and Apollo quote an `operationName` that names no operation as
- * it was sent (`Unknown operation named "<...>".`), so only the cut at MAX_MESSAGE bounded them.
+ * it was sent (`Unknown operation named "<...>".`), and a scalar spells a string bare (`DateTime
+ * cannot represent an invalid date-time-string <...>`), so only the cut at MAX_MESSAGE bounded them.
  * A literal is found by the error's AST nodes; a name, a number token or a type reference as a
  * quoted run without spaces longer than MAX_QUOTE, unless it starts with a type `schema` has (the
  * schema's own coordinates, `"UpdateDomainInput.removeAllDnssec"`, and type references stay whole).
@@ -144,8 +145,10 @@ function shortQuotes(message: string, code: unknown, original: unknown, schema: 
     for (const n of original.nodes ?? []) {
       if (n.kind === Kind.VARIABLE || !VALUE_KINDS.has(n.kind) || n.kind === Kind.OBJECT_FIELD) continue;
       const printed = print(n);
-      if (printed.length <= MAX_QUOTE || !out.includes(printed)) continue;
-      out = out.split(printed).join(n.kind === Kind.STRING ? quoted(n.value) : quotedSpelling(printed));
+      if (printed.length <= MAX_QUOTE) continue;
+      if (out.includes(printed)) out = out.split(printed).join(n.kind === Kind.STRING ? quoted(n.value) : quotedSpelling(printed));
+      // A scalar's own message spells a string bare (`an invalid date-time-string <the string>`).
+      if (n.kind === Kind.STRING && n.value.length > MAX_QUOTE && out.includes(n.value)) out = out.split(n.value).join(quoted(n.value));
     }
   }
   const schemaOwn = (inner: string) => {

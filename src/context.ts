@@ -42,7 +42,7 @@ export function createContext(services: Services, registrar: { id: string; name:
 
 /**
  * The request's loaders, made when a resolver first reads one: most requests read no upstream
- * object at all (`viewer`, the command log, poll messages), and need none of the four. A class,
+ * object at all (`viewer`, the command log, poll messages), and need none of them. A class,
  * so that each request allocates one small object and its getters stay on the prototype.
  */
 class LazyLoaders implements Loaders {
@@ -71,5 +71,9 @@ class LazyLoaders implements Loaders {
 
   get transfer(): Loaders['transfer'] {
     return this.all().transfer;
+  }
+
+  get accountStatus(): Loaders['accountStatus'] {
+    return this.all().accountStatus;
   }
 }

@@ -3,7 +3,6 @@ import type { GatewayContext } from '../../src/context.js';
 import type { RegistryPort } from '../../src/core/port.js';
 import { Money } from '../../schema/common/common.type.js';
 import { RegistryAccountStatus } from '../../schema/registrar/account-status.type.js';
-import { UnsupportedByBackendError } from '../../src/core/errors.js';
 import type { AccountStatus } from '../../src/core/model/index.js';
 import { Registrar, RegistryAccount, RegistryCapabilities } from '../../schema/registrar/registrar.type.js';
 
@@ -40,12 +39,10 @@ export class RegistryAccountResolver {
     return { registrantInfo: false, ...(await a.backend.capabilities(ctx.call)) };
   }
 
+  /** Read through the request's loader: aliases of `viewer { accounts { status } }` share one GET /status per account. */
   @FieldResolver(() => RegistryAccountStatus, { nullable: true, description: "What the registry says about this account (HeadlessDomains GET /status); null for registries that have no such command." })
-  async status(@Root() a: AccountParent, @Ctx() ctx: GatewayContext): Promise<AccountStatus | null> {
-    return a.backend.accountStatus(ctx.call).then(
-      (r) => r.data,
-      (e: unknown) => (e instanceof UnsupportedByBackendError ? null : Promise.reject(e)),
-    );
+  status(@Root() a: AccountParent, @Ctx() ctx: GatewayContext): Promise<AccountStatus | null> {
+    return ctx.loaders.accountStatus.load(a.registry);
   }
 
   @FieldResolver(() => Money, { nullable: true, description: 'Prepaid balance, where the registry has one (null otherwise).' })

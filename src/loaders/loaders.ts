@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import { CommandSyntaxError, NotPendingTransferError, ObjectNotFoundError } from '../core/errors.js';
-import type { CallContext, Contact, Domain, Host, Transfer } from '../core/model/index.js';
+import { CommandSyntaxError, NotPendingTransferError, ObjectNotFoundError, UnsupportedByBackendError } from '../core/errors.js';
+import type { AccountStatus, CallContext, Contact, Domain, Host, Transfer } from '../core/model/index.js';
 import type { RegistryPort } from '../core/port.js';
 import type { Router } from '../routing/router.js';
 import { BatchOutages } from '../fanout/outages.js';
@@ -132,6 +132,25 @@ function makeContactLoader(router: Router, call: CallContext): DataLoader<Object
   return loader;
 }
 
+/**
+ * What each registry says about the viewer's account (HeadlessDomains GET /status), by backend
+ * name: one upstream read per account per request, however many aliases ask for
+ * `RegistryAccount.status`; null for a registry without such a command (UNSUPPORTED_BY_BACKEND);
+ * another error rejects that account only.
+ */
+function makeAccountStatusLoader(router: Router, call: CallContext): DataLoader<string, AccountStatus | null> {
+  return new DataLoader<string, AccountStatus | null>((registries) =>
+    Promise.all(
+      registries.map((registry) =>
+        Promise.resolve().then(() => router.named(registry).accountStatus(call)).then(
+          (r) => r.data,
+          (err: unknown) => (err instanceof UnsupportedByBackendError ? null : (err as Error)),
+        ),
+      ),
+    ),
+  );
+}
+
 export function createLoaders(router: Router, call: CallContext) {
   return {
     domain: makeLoader<Domain>(router, call, async (b, name, c) => (await b.infoDomain(c, name)).data),
@@ -139,6 +158,7 @@ export function createLoaders(router: Router, call: CallContext) {
     contact: makeContactLoader(router, call),
     /** The latest transfer of a domain as the caller may see it without an auth code (null: none). */
     transfer: makeLoader<Transfer>(router, call, (b, name, c) => queryTransfer(b, c, name)),
+    accountStatus: makeAccountStatusLoader(router, call),
   };
 }
 

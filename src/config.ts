@@ -172,7 +172,8 @@ export function configFilePath(env: NodeJS.ProcessEnv = process.env, cwd = proce
 
 /**
  * `cfg` with the environment's overrides applied, validated (ConfigError on a setting the checks
- * refuse). The numeric variables (PORT, POLL_INTERVAL_MS, BULK_CONCURRENCY) must be whole
+ * refuse). The numeric variables (PORT, POLL_INTERVAL_MS, BULK_CONCURRENCY, BULK_MAX_OPEN_JOBS,
+ * BULK_MAX_PENDING_ITEMS) must be whole
  * numbers in their range, or the ConfigError names the variable (SHUTDOWN_DELAY_MS: validateConfig).
  */
 function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string): GatewayConfig {
@@ -192,6 +193,10 @@ function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string
   if (env.BULK_INSTANCE_ID) cfg.bulk = { ...cfg.bulk, instanceId: env.BULK_INSTANCE_ID };
   const concurrency = envInteger(env, 'BULK_CONCURRENCY', 1);
   if (concurrency !== undefined) cfg.bulk = { ...cfg.bulk, concurrency };
+  const maxOpenJobs = envInteger(env, 'BULK_MAX_OPEN_JOBS', 1);
+  if (maxOpenJobs !== undefined) cfg.bulk = { ...cfg.bulk, maxOpenJobs };
+  const maxPendingItems = envInteger(env, 'BULK_MAX_PENDING_ITEMS', 1);
+  if (maxPendingItems !== undefined) cfg.bulk = { ...cfg.bulk, maxPendingItems };
   if (env.SHUTDOWN_DELAY_MS) cfg.shutdownDelayMs = Number(env.SHUTDOWN_DELAY_MS); // validateConfig names it
   if (env.METRICS_TOKEN) cfg.metrics = { ...cfg.metrics, token: env.METRICS_TOKEN };
   const requestTimeout = envInteger(env, 'HTTP_REQUEST_TIMEOUT_MS', 1);

@@ -180,6 +180,18 @@ export interface BulkConfig {
   /** Items one job may have. Default 20000. */
   maxItems?: number;
   /**
+   * Jobs one registrar may have not finished (state RUNNING: items pending, running or awaiting
+   * the registry); a submission beyond is refused, nothing written (BULK_LIMIT_REACHED). Env
+   * BULK_MAX_OPEN_JOBS. Default 20.
+   */
+  maxOpenJobs?: number;
+  /**
+   * Items one registrar's jobs may have not run yet (PENDING or RUNNING), the new job's included;
+   * a submission beyond is refused whole, nothing written (BULK_LIMIT_REACHED, field `domains`).
+   * At least maxItems. Env BULK_MAX_PENDING_ITEMS. Default 60000 (three full jobs).
+   */
+  maxPendingItems?: number;
+  /**
    * How often a runner looks for items AWAITING_REGISTRY the gateway stopped waiting for
    * (`idempotency.awaitHours` after they were sent), to settle them FAILED with OUTCOME_UNKNOWN. Default 60000.
    */

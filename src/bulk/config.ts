@@ -21,11 +21,14 @@ export function bulkSettings(config: Pick<GatewayConfig, 'bulk' | 'databaseUrl'>
     leaseMs: positive('leaseMs', b.leaseMs ?? 30_000),
     idleMs: positive('idleMs', b.idleMs ?? 500),
     maxItems: positive('maxItems', b.maxItems ?? 20_000),
+    maxOpenJobs: positive('maxOpenJobs', b.maxOpenJobs ?? 20),
+    maxPendingItems: positive('maxPendingItems', b.maxPendingItems ?? 60_000),
     overdueCheckMs: positive('overdueCheckMs', b.overdueCheckMs ?? 60_000),
     // The embedded database serves one process: a restart is the same instance.
     instanceId: b.instanceId ?? (config.databaseUrl ? randomUUID() : 'embedded'),
     enabled: b.enabled ?? true,
   };
   for (const [name, n] of Object.entries(s.backendConcurrency)) positive(`backendConcurrency.${name}`, n);
+  if (s.maxPendingItems < s.maxItems) throw new ConfigError(`config: bulk.maxPendingItems (${s.maxPendingItems}) must be at least bulk.maxItems (${s.maxItems}): a job of maxItems domains could never be submitted`);
   return s;
 }

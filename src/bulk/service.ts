@@ -42,7 +42,7 @@ export class BulkService {
 
   /** Checks and writes a job (see submitBulkJob); the runner starts on it at once. */
   async submit(actor: Actor, req: BulkRequest): Promise<{ job: JobView; replayed: boolean }> {
-    const deps = { env: this.env, store: this.store, sealer: this.sealer, fingerprints: this.fingerprints, logger: this.logger, maxItems: this.settings.maxItems, onSubmitted: () => this.runner.wake() };
+    const deps = { env: this.env, store: this.store, sealer: this.sealer, fingerprints: this.fingerprints, logger: this.logger, maxItems: this.settings.maxItems, limits: { maxOpenJobs: this.settings.maxOpenJobs, maxPendingItems: this.settings.maxPendingItems }, onSubmitted: () => this.runner.wake() };
     const { job, replayed } = await submitBulkJob(deps, actor, req);
     // A job just written has every item PENDING: its counts are known without reading 10,000 rows
     // back (the runner, woken already, may have claimed some since; the job's reads say so).

@@ -13,6 +13,7 @@ import { logEntrySql, type LogEntry } from '../commandlog/command-log.js';
 import { deferredRecordsSql, deferredRows, type DeferredRecord } from '../idempotency/deferred.js';
 import { IdempotencyKeyReusedError } from '../idempotency/errors.js';
 import { underClientKeyLock } from '../idempotency/key-lock.js';
+import { BulkLimitError } from '../core/errors.js';
 import { DERIVED_KEY_PREFIX } from '../validation/names.js';
 import type { BulkKind } from './kinds.js';
 
@@ -95,6 +96,39 @@ export interface NewJob {
   fingerprint: string;
   params: unknown;
   items: { name: string; backend: string; input: Record<string, unknown> | null }[];
+}
+
+/** A registrar's bulk limits (bulk.maxOpenJobs, bulk.maxPendingItems), checked as a job is written. */
+export interface BulkLimits {
+  maxOpenJobs: number;
+  maxPendingItems: number;
+}
+
+/** Namespace (first key) of the per-registrar advisory lock a submission takes to count its open jobs and items ("RGWB"). */
+const REGISTRAR_BULK_LOCK = 0x52475742;
+
+/**
+ * The registrar's jobs not finished (state RUNNING: items pending, running or awaiting the
+ * registry) and items not run yet (PENDING or RUNNING, whatever their job's state), `$1` the registrar.
+ */
+const OPEN_WORK = `SELECT
+  (SELECT count(*)::integer FROM bulk_jobs WHERE registrar_id = $1 AND state = 'RUNNING') AS jobs,
+  (SELECT count(*)::integer FROM bulk_items i JOIN bulk_jobs j ON j.id = i.job_id
+    WHERE j.registrar_id = $1 AND i.state IN ('PENDING', 'RUNNING')) AS items`;
+
+/** Throws BulkLimitError when `job` would take the registrar past `limits`, given its open work now. */
+function checkOpenWork(job: NewJob, limits: BulkLimits | undefined, open: { jobs: number; items: number } | undefined): void {
+  if (!limits || !open) return;
+  if (open.jobs >= limits.maxOpenJobs) {
+    throw new BulkLimitError('maxOpenJobs', limits.maxOpenJobs, `registrar ${job.registrarId} has ${open.jobs} bulk jobs not finished, the most it may have (bulk.maxOpenJobs ${limits.maxOpenJobs}): nothing was written; send it again once one has finished, or cancel one`);
+  }
+  if (open.items + job.items.length > limits.maxPendingItems) {
+    throw new BulkLimitError(
+      'maxPendingItems',
+      limits.maxPendingItems,
+      `domains: ${job.items.length} more items would make ${open.items + job.items.length} not run yet for registrar ${job.registrarId} (${open.items} now), more than bulk.maxPendingItems (${limits.maxPendingItems}): nothing was written; send it again once earlier jobs have run, or fewer domains`,
+    );
+  }
 }
 
 /**
@@ -289,13 +323,21 @@ export class BulkStore {
    * (nothing written) when it is a single mutation's key: written under the key's lock
    * (src/idempotency/key-lock.ts, as a single mutation's first record is) after a look in
    * idempotency_records. On PostgreSQL straight through the pool, in the lock's transaction; on the
-   * embedded database through Prisma's.
+   * embedded database through Prisma's. With `limits`, first counts the registrar's open jobs and
+   * items not run yet (under a per-registrar lock on PostgreSQL) and throws BulkLimitError, nothing
+   * written, when this job would go past them.
    */
-  async create(job: NewJob): Promise<BulkJob> {
+  async create(job: NewJob, limits?: BulkLimits): Promise<BulkJob> {
     return underClientKeyLock(this.prisma, job.registrarId, job.idempotencyKey, {
       postgres: async (query) => {
         const [single] = await query<{ operation: string }>(SINGLE_KEY, [job.registrarId, job.idempotencyKey]);
         if (single) throw new IdempotencyKeyReusedError(single.operation);
+        if (limits) {
+          // Two submissions of one registrar under different keys count one after the other (every
+          // submission takes its key's lock first, then this one: no two wait for each other).
+          await query(`SELECT pg_advisory_xact_lock(${REGISTRAR_BULK_LOCK}::int, hashtext($1))`, [job.registrarId]);
+          checkOpenWork(job, limits, (await query<{ jobs: number; items: number }>(OPEN_WORK, [job.registrarId]))[0]);
+        }
         const [row] = await query<JobColumns>(
           `INSERT INTO bulk_jobs (id, registrar_id, idempotency_key, kind, fingerprint, params, state, total, updated_at)
           VALUES ($1, $2, $3, $4, $5, $6::jsonb, 'RUNNING', $7, now())
@@ -310,6 +352,8 @@ export class BulkStore {
           async (tx) => {
             const [single] = await tx.$queryRawUnsafe<{ operation: string }[]>(SINGLE_KEY, job.registrarId, job.idempotencyKey);
             if (single) throw new IdempotencyKeyReusedError(single.operation);
+            // The embedded database's one connection runs one such transaction at a time: the count holds until the commit.
+            if (limits) checkOpenWork(job, limits, (await tx.$queryRawUnsafe<{ jobs: number; items: number }[]>(OPEN_WORK, job.registrarId))[0]);
             const row = await tx.bulkJob.create({
               data: { registrarId: job.registrarId, idempotencyKey: job.idempotencyKey, kind: job.kind, fingerprint: job.fingerprint, params: json(job.params), state: 'RUNNING', total: job.items.length },
             });

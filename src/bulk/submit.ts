@@ -21,7 +21,7 @@ import { checkTransferPeriod } from '../operations/transfer/transfer-domain.js';
 import { normalizeDomainName } from '../validation/names.js';
 import type { BulkKind, BulkParams } from './kinds.js';
 import type { Sealer } from './seal.js';
-import type { BulkStore } from './store.js';
+import type { BulkLimits, BulkStore } from './store.js';
 
 /** One domain of a request, checked: its name, and per-item arguments (a secret still in clear). */
 export interface RequestItem {
@@ -45,6 +45,8 @@ export interface SubmitDeps {
   fingerprints: Fingerprints;
   logger: Logger;
   maxItems: number;
+  /** The registrar's bulk limits, checked as the job is written (BulkLimitError, nothing written). */
+  limits?: BulkLimits;
   /** Told when a job was written (the local runner starts at once). */
   onSubmitted?: (job: BulkJob) => void;
 }
@@ -185,7 +187,8 @@ export function fingerprintForms(req: BulkRequest): { args: unknown; sameAs: unk
 
 /**
  * Checks and writes a job, or answers the registrar's existing job under the same key and request.
- * Throws ValidationError (naming the field), UnsupportedByBackendError, IdempotencyKeyReusedError;
+ * Throws ValidationError (naming the field), UnsupportedByBackendError, IdempotencyKeyReusedError,
+ * BulkLimitError (the registrar's open jobs or items not run yet at deps.limits; nothing written);
  * DatabaseUnavailableError (sent: false) when the database did not answer: a submission sends
  * nothing itself (the runner sends the items of a stored job), so the same key may be sent again.
  */
@@ -231,7 +234,7 @@ async function submitOrReplay(deps: SubmitDeps, actor: Actor, req: BulkRequest):
       // so only such a job may go through it (src/bulk/native.ts).
       params: req.items ? req.params : { ...req.params, everyDomain: true },
       items: routed.map((r) => ({ name: r.name, backend: r.backend, input: inputOf(r) })),
-    });
+    }, deps.limits);
     deps.onSubmitted?.(job);
     return { job, replayed: false };
   } catch (err) {

@@ -20,6 +20,9 @@ export interface ErrorDetails {
    * not name it: a `domains` page's edge whose node could not be read (DomainReadError).
    */
   domainName?: string;
+  /** The setting of a limit that refused the request (`bulk.maxOpenJobs`), and its value. */
+  limit?: string;
+  max?: number;
 }
 
 export abstract class GatewayError extends Error {
@@ -136,6 +139,19 @@ export class UnsupportedByBackendError extends GatewayError {
   /** `field`: the argument or input field that asked for it, when one did (extensions.field). */
   constructor(backend: string, what: string, field?: string) {
     super(`backend "${backend}" does not support ${what}`, field ? { backend, field: clip(field, 128) } : { backend });
+  }
+}
+
+/**
+ * A bulk submission over one of the registrar's bulk limits (bulk.maxOpenJobs: jobs not finished;
+ * bulk.maxPendingItems: items not run yet, PENDING or RUNNING, with the new job's): refused whole
+ * before anything is written, so the same request (and key) may be sent again once earlier jobs
+ * have run. `limit` names the setting, `max` its value; `field` is `domains` for the items.
+ */
+export class BulkLimitError extends GatewayError {
+  readonly code = 'BULK_LIMIT_REACHED';
+  constructor(limit: 'maxOpenJobs' | 'maxPendingItems', max: number, message: string) {
+    super(message, { ...(limit === 'maxPendingItems' ? { field: 'domains' } : {}), limit: `bulk.${limit}`, max, retryable: true });
   }
 }
 

@@ -4,7 +4,8 @@
  * bounds that):
  *
  *   - a field that reaches a registry (an upstream command) costs REGISTRY (10);
- *   - a field that queries the database costs DATABASE (5);
+ *   - a field that queries the database costs DATABASE (5), and each row a database list answers
+ *     ROW (10) more (the command log, poll messages), each item of a bulk job's page ITEM_ROW (5);
  *   - a mutation costs MUTATION (25): its command, the read-back of the object and the
  *     idempotency record;
  *   - a list multiplies what each item costs by its length: `first` for connections, the number
@@ -16,6 +17,10 @@
  *   - `__schema` (the whole schema's introspection) costs INTROSPECTION (1000), and `__type`
  *     (one type's) TYPE_INTROSPECTION (200), each in proportion to the CPU its largest answer takes;
  *   - any other field costs 0.
+ *
+ * An operation above the limit is refused naming its dearest field (`extensions.field`): the list
+ * argument that multiplies the most (`domains.first`, `c3.first` for an alias c3, `bulkJob.items.first`),
+ * else the field that costs the most.
  *
  * The estimate is an upper bound on the typical case: the request's loaders share one command
  * among aliases of the same name and among domains sharing a name server. graphql-query-complexity
@@ -30,6 +35,22 @@ import { variableError } from './variable-errors.js';
 export const REGISTRY = 10;
 export const DATABASE = 5;
 export const MUTATION = 25;
+/**
+ * Each row a database list answers (command log entries, poll messages), on top of its query's
+ * DATABASE: reading, mapping and serialising a row holds the event loop about as long as a
+ * registry read's answer does. Measured (test gateway on the embedded database, this 2-core
+ * machine, 2026-12-03): `commandLog(first: 500)` with every entry field 86 ms, 50 aliases of it
+ * 3.7 s (11.7 MB of answer), which cost 250 points at 0 a row. At 10 a row maxCost (60,000) admits
+ * about 6,000 rows per operation (under a second), still any one page.
+ */
+export const ROW = 10;
+/**
+ * Each item of a bulk job's `items` page: a smaller row (about 210 bytes of answer against a log
+ * entry's 470): `items(first: 1000)` took 75 ms, 50 aliases of it 5.5 s (10.6 MB), at 0 points.
+ * At 5 an item maxCost admits some 12,000 (under a second), and listing a 20,000-item job's
+ * outcomes (the bulk CLI, pages of 500) costs about 100,000 points, within a key's window.
+ */
+export const ITEM_ROW = 5;
 /** `__schema`: the whole schema's introspection, as GraphiQL, codegen and Rover send it (1 of the default 120,000 points per 10 s). */
 export const INTROSPECTION = 1000;
 
@@ -82,9 +103,13 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'Query.transfer': { cost: REGISTRY },
   'Query.checkDomains': { cost: 0, items: { listArg: 'names', per: CHECK_NAMES }, perItem: REGISTRY },
   'Query.domains': { cost: DATABASE, items: { arg: 'first' }, perItem: REGISTRY },
-  'Query.commandLog': { cost: DATABASE, items: { arg: 'first' } },
+  'Query.commandLog': { cost: DATABASE, items: { arg: 'first' }, perItem: ROW },
   // Reading first moves the messages waiting in the registries' queues into the store.
-  'Query.pollMessages': { cost: DATABASE + REGISTRY, items: { arg: 'first' } },
+  'Query.pollMessages': { cost: DATABASE + REGISTRY, items: { arg: 'first' }, perItem: ROW },
+  'Query.bulkJob': { cost: DATABASE },
+  // One GROUP BY over the job's items (at most bulk.maxItems).
+  'BulkJob.counts': { cost: DATABASE },
+  'BulkJob.items': { cost: DATABASE, items: { arg: 'first' }, perItem: ITEM_ROW },
   'Subscription.pollMessages': { cost: DATABASE },
   'Mutation.ackPollMessage': { cost: DATABASE },
   'Domain.transfer': { cost: REGISTRY },
@@ -93,6 +118,8 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'Domain.nameservers': { cost: 0, items: { bound: 4 }, perItemIfHostFields: REGISTRY },
   'DomainContact.contact': { cost: REGISTRY },
   'RegistryAccount.balance': { cost: REGISTRY },
+  // HeadlessDomains GET /status, read once per account per request (the request's loader).
+  'RegistryAccount.status': { cost: REGISTRY },
   // A federation router's entity lookups: each representation is read through the loaders.
   'Query._entities': { cost: 0, items: { listArg: 'representations' }, perItem: REGISTRY },
   // The whole schema, walked in one synchronous run and answered in up to 45 KB: at cost 0, fifty
@@ -111,13 +138,84 @@ function itemsOf(items: Items, args: Record<string, unknown>): number {
   return 'per' in items && items.per ? Math.ceil(n / items.per) : n;
 }
 
-/** graphql-query-complexity estimator implementing the table above. */
-export function estimateField({ type, field, args, childComplexity, node }: ComplexityEstimatorArgs): number {
+/** The field that costs the most so far: its node, what it costs, and the list argument that multiplies it. */
+interface Dearest {
+  node: FieldNode;
+  cost: number;
+  /** The argument giving the list's length (`first`, `names`, `representations`), when one does. */
+  arg?: string;
+  /** That argument's length (its value, or its list's length). */
+  items?: number;
+}
+
+/**
+ * graphql-query-complexity estimator implementing the table above; with `dearest`, also keeps the
+ * field that costs the most: a list whose length an argument gives first, else any priced field.
+ */
+export function estimateField({ type, field, args, childComplexity, node }: ComplexityEstimatorArgs, dearest?: { top?: Dearest }): number {
   const known = FIELD_COSTS[`${type.name}.${field.name}`];
-  if (!known) return type.name === 'Mutation' ? MUTATION + childComplexity : childComplexity;
-  if (!known.items) return known.cost + childComplexity;
+  if (!known) {
+    if (type.name !== 'Mutation') return childComplexity;
+    const cost = MUTATION + childComplexity;
+    if (dearest) keep(dearest, { node, cost });
+    return cost;
+  }
+  if (!known.items) {
+    const cost = known.cost + childComplexity;
+    if (dearest) keep(dearest, { node, cost });
+    return cost;
+  }
   const perItem = (known.perItem ?? 0) + (known.perItemIfHostFields && asksHostFields(node) ? known.perItemIfHostFields : 0);
-  return known.cost + itemsOf(known.items, args) * (perItem + childComplexity);
+  const items = itemsOf(known.items, args);
+  const cost = known.cost + items * (perItem + childComplexity);
+  if (dearest) {
+    const arg = 'arg' in known.items ? known.items.arg : 'listArg' in known.items ? known.items.listArg : undefined;
+    const n = 'arg' in known.items ? items : 'listArg' in known.items ? ((args[known.items.listArg] as unknown[] | undefined)?.length ?? 0) : undefined;
+    keep(dearest, arg === undefined ? { node, cost } : { node, cost, arg, items: n });
+  }
+  return cost;
+}
+
+/** A list an argument sizes wins over any other field; among equals, the dearer one, the first of equals. */
+function keep(dearest: { top?: Dearest }, candidate: Dearest): void {
+  const top = dearest.top;
+  if (!top || (candidate.arg !== undefined && top.arg === undefined) || ((candidate.arg !== undefined) === (top.arg !== undefined) && candidate.cost > top.cost)) dearest.top = candidate;
+}
+
+/**
+ * Where `target` is in the operation: the response names leading to it (aliases where given), through
+ * fragments (the first place one is spread); each fragment is searched once, so the walk is linear in
+ * the document.
+ */
+export function responsePath(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, SelectionSetNode>, target: FieldNode): string[] | null {
+  const searched = new Set<string>();
+  const walk = (set: SelectionSetNode, path: string[]): string[] | null => {
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) {
+        const here = [...path, s.alias?.value ?? s.name.value];
+        if (s === target) return here;
+        const found = s.selectionSet && walk(s.selectionSet, here);
+        if (found) return found;
+      } else if (s.kind === Kind.INLINE_FRAGMENT) {
+        const found = walk(s.selectionSet, path);
+        if (found) return found;
+      } else if (!searched.has(s.name.value)) {
+        searched.add(s.name.value);
+        const fragment = fragments.get(s.name.value);
+        const found = fragment && walk(fragment, path);
+        if (found) return found;
+      }
+    }
+    return null;
+  };
+  return walk(operation.selectionSet, []);
+}
+
+/** The fragments of a document by name. */
+function fragmentsOf(document: DocumentNode): Map<string, SelectionSetNode> {
+  const out = new Map<string, SelectionSetNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) out.set(d.name.value, d.selectionSet);
+  return out;
 }
 
 /** The cost of `operation` (with the document's fragments) for these variables; throws past `maxNodes` fields walked. */
@@ -127,10 +225,12 @@ export function operationCost(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown> | undefined,
   maxNodes = DEFAULT_MAX_NODES,
+  dearest?: { top?: Dearest },
 ): number {
   const fragments = document.definitions.filter((d: DefinitionNode) => d.kind === Kind.FRAGMENT_DEFINITION);
   const query: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] };
-  return getComplexity({ schema, query, variables: variables ?? {}, estimators: [estimateField], maxQueryNodes: maxNodes });
+  const estimator = dearest ? (a: ComplexityEstimatorArgs) => estimateField(a, dearest) : estimateField;
+  return getComplexity({ schema, query, variables: variables ?? {}, estimators: [estimator], maxQueryNodes: maxNodes });
 }
 
 /** Fields the cost walk visits at most (the gateway passes limits.maxFields, which validation checked already). */
@@ -151,8 +251,9 @@ export function checkCost(
   maxNodes = DEFAULT_MAX_NODES,
 ): number {
   let cost: number;
+  const dearest: { top?: Dearest } = {};
   try {
-    cost = operationCost(schema, document, operation, variables, maxNodes);
+    cost = operationCost(schema, document, operation, variables, maxNodes, dearest);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (/maximum allowed number of nodes/.test(message)) {
@@ -162,7 +263,16 @@ export function checkCost(
     throw variableError(schema, operation, variables, document) ?? new GraphQLError(message.length > 200 ? `${message.slice(0, 199)}…` : message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
   }
   if (cost > maxCost) {
-    throw queryTooComplex('maxCost', maxCost, `the operation's estimated cost is ${cost}; the limit is ${maxCost} (a registry command costs ${REGISTRY}, a database query ${DATABASE}, lists by their length)`);
+    const top = dearest.top;
+    const path = top && responsePath(operation, fragmentsOf(document), top.node);
+    const field = path ? [...path, ...(top!.arg ? [top!.arg] : [])].join('.') : undefined;
+    const what = !field ? '' : top!.arg ? `; ${field} (${top!.items} items) costs ${top!.cost}` : `; ${field} costs ${top!.cost}`;
+    throw queryTooComplex(
+      'maxCost',
+      maxCost,
+      `the operation's estimated cost is ${cost}; the limit is ${maxCost} (a registry command costs ${REGISTRY}, a database query ${DATABASE} and each row it answers ${ROW}, lists by their length)${what}`,
+      field,
+    );
   }
   return cost;
 }

@@ -1,14 +1,16 @@
 import { GraphQLError } from 'graphql';
 
 /** Which limit refused an operation: the name of its setting in config `limits`. */
-export type LimitName = 'maxTokens' | 'maxDepth' | 'maxAliases' | 'maxDirectives' | 'maxFields' | 'maxCost';
+export type LimitName = 'maxTokens' | 'maxDepth' | 'maxAliases' | 'maxDirectives' | 'maxFields' | 'maxCost' | 'maxSameNameFields' | 'validationBudget';
 
 /**
  * QUERY_TOO_COMPLEX (HTTP 400): the document or its estimated cost exceeds a limit; refused
- * before anything runs. `extensions.limit` names the setting, `max` its value.
+ * before anything runs. `extensions.limit` names the setting, `max` its value, `field` (when
+ * given) the place in the operation that costs the most, as response names with the argument
+ * at the end (`domains.first`, `c3.first` for an alias c3).
  */
-export function queryTooComplex(limit: LimitName, max: number, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', limit, max, http: { status: 400 } } });
+export function queryTooComplex(limit: LimitName, max: number, message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', limit, max, ...(field !== undefined ? { field } : {}), http: { status: 400 } } });
 }
 
 /**

@@ -5,6 +5,7 @@
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { HeadlessSandbox } from '../../src/sandbox/headless/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { wsOnce } from '../helpers/ws.js';
 
@@ -133,6 +134,48 @@ describe('operation cost', () => {
     expect(http.status).toBe(400);
     expect(http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxFields' });
     expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxFields' });
+  });
+
+  it('prices database lists by their rows: 12 command log pages of 500 (with a poll read) and 12 bulk item pages of 1,000 are refused naming the dearest list, nothing read or polled', async () => {
+    const before = await t.upstreamCommands();
+    const log = (alias: string) => `${alias}: commandLog(first: $n) { edges { node { id command } } }`;
+    // 12 x (5 + 500 x 10) + 15 + 500 x 10 = 65,075: 5 points each before, and pollMessages would have polled the registries.
+    const pages = await both(`query($n: Int!) { ${Array.from({ length: 12 }, (_, i) => log(`c${i}`)).join(' ')} p: pollMessages(first: $n) { edges { node { id } } } }`, { n: 500 });
+    for (const answer of [pages.http, pages.ws]) {
+      // pollMessages' page (15 + 5,000) costs more than a command log page (5 + 5,000).
+      expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', field: 'p.first' });
+      expect(answer.errors?.[0]?.message).toContain('estimated cost is 65075');
+    }
+    expect(pages.http.status).toBe(400);
+    const items = (alias: string) => `${alias}: bulkJob(id: $id) { items(first: $n) { edges { node { position domainName } } } }`;
+    // 12 x (5 + 5 + 1,000 x 5) = 60,120: nothing before.
+    const jobs = await both(`query($id: ID!, $n: Int!) { ${Array.from({ length: 12 }, (_, i) => items(`j${i}`)).join(' ')} }`, { id: 'any', n: 1000 });
+    for (const answer of [jobs.http, jobs.ws]) expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', field: 'j0.items.first' });
+    expect(await t.upstreamCommands()).toBe(before);
+    // One page of each is served.
+    const one = await t.gql(t.keys.NewRegistrar!, `query($n: Int!) { ${log('c0')} }`, { n: 500 });
+    expect(one.errors).toBeUndefined();
+  });
+
+  it('names the argument of a list too long for the limit, given in a variable ($first: 2147483647 is domains.first)', async () => {
+    const before = await t.upstreamCommands();
+    const { http, ws } = await both('query($first: Int!) { viewer { id } domains(first: $first) { edges { node { name } } } }', { first: 2147483647 });
+    for (const answer of [http, ws]) {
+      expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', max: 60000, field: 'domains.first' });
+      expect(answer.errors?.[0]?.message).toContain('domains.first (2147483647 items)');
+    }
+    expect(await t.upstreamCommands()).toBe(before);
+  });
+
+  it("aliases of an account's status share one upstream GET /status, and each costs a registry read", async () => {
+    const hd = t.gateway.sandboxes.sandboxes.get('sandbox-headless') as HeadlessSandbox;
+    const query = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: viewer { accounts { registry status { channelId } } }`).join(' ')} }`;
+    const sent = hd.traffic('NewRegistrar').requests;
+    const r = await t.gql(t.keys.NewRegistrar!, query(50));
+    expect(r.errors).toBeUndefined();
+    expect(r.data.a49.accounts.find((a: { registry: string }) => a.registry === 'sandbox-headless').status).toEqual({ channelId: 'chn_newregistrar' });
+    // 50 requests before (one per alias); capabilities may have needed one more before the first.
+    expect(hd.traffic('NewRegistrar').requests - sent).toBe(1);
   });
 
   it('counts registry fields and list sizes from the variables: two pages of 500 domains reading everything are refused, one is served', async () => {

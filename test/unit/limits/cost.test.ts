@@ -3,7 +3,7 @@
  * and a fragment spread 2^25 times counted once per fragment.
  */
 import 'reflect-metadata';
-import { getIntrospectionQuery, getOperationAST, parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { getIntrospectionQuery, getOperationAST, parse, specifiedRules, validate, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildGatewaySchema } from '../../../schema/build.js';
 import { checkCost, operationCost } from '../../../src/limits/cost.js';
@@ -26,7 +26,14 @@ describe('operation cost', () => {
     expect(cost('{ domain(name: "a.example") { name statuses } }')).toBe(10);
     expect(cost('{ domain(name: "a.example") { registrant { email } transfer { status } } }')).toBe(30);
     expect(cost('{ domains(first: 50) { edges { node { name } } } }')).toBe(505);
-    expect(cost('{ commandLog(first: 500) { edges { node { id } } } }')).toBe(5);
+    // A database list costs its query and 10 a row (the command log, poll messages), a job's items 5 each.
+    expect(cost('{ commandLog(first: 500) { edges { node { id } } } }')).toBe(5 + 500 * 10);
+    expect(cost('{ pollMessages(first: 20) { edges { node { id } } } }')).toBe(15 + 20 * 10);
+    expect(cost('query($id: ID!) { bulkJob(id: $id) { state counts { done } items(first: 1000) { edges { node { position } } } } }', { id: 'j' })).toBe(5 + 5 + 5 + 1000 * 5);
+    // A list nested in a list multiplies: each of 20 domains' 4 name servers read from its registry.
+    expect(cost('{ domains(first: 20) { edges { node { nameservers { ipv4 } } } } }')).toBe(5 + 20 * (10 + 4 * 10));
+    // An account's status is a registry read (one per account however many aliases: the request's loader).
+    expect(cost('{ viewer { accounts { status { channelId } } } }')).toBe(10);
     expect(cost('query($n: Int!) { domains(first: $n) { edges { node { registrant { email } } } } }', { n: 20 })).toBe(5 + 20 * 20);
     expect(cost('{ checkDomains(names: ["a.example", "b.example"]) { name available } }')).toBe(10);
     // One check command per 50 names: 5,000 names are 100 commands.
@@ -53,6 +60,23 @@ describe('operation cost', () => {
     );
     const errors = validate(schema, parse(aliased(51)), [...specifiedRules, ...documentRules(DEFAULT_LIMITS)]);
     expect(errors.map((e) => [e.extensions.code, e.extensions.limit])).toEqual([['QUERY_TOO_COMPLEX', 'maxAliases']]);
+  });
+
+  it('names the dearest field of a refused operation: the list argument that multiplies, through aliases and fragments', () => {
+    const refusal = (query: string, variables: Record<string, unknown>, maxCost = 60_000) => {
+      const document = parse(query);
+      try {
+        checkCost(schema, document, getOperationAST(document)!, variables, maxCost);
+      } catch (e) {
+        return [(e as GraphQLError).extensions.field, (e as GraphQLError).extensions.code, (e as GraphQLError).message];
+      }
+      return null;
+    };
+    expect(refusal('query($n: Int!) { viewer { id } domains(first: $n) { edges { node { name } } } }', { n: 2147483647 })).toEqual(['domains.first', 'QUERY_TOO_COMPLEX', expect.stringContaining('domains.first (2147483647 items) costs 21474836475')]);
+    expect(refusal('query($n: Int!) { c0: commandLog(first: 10) { edges { node { id } } } c1: commandLog(first: $n) { edges { node { id } } } }', { n: 6000 })?.[0]).toBe('c1.first');
+    expect(refusal('query($id: ID!, $n: Int!) { ...J } fragment J on Query { bulkJob(id: $id) { items(first: $n) { edges { node { position } } } } }', { id: 'j', n: 13000 })?.[0]).toBe('bulkJob.items.first');
+    // No list sized by an argument: the field that costs the most.
+    expect(refusal('{ domain(name: "a.example") { name } t0: __type(name: "Domain") { name } }', {}, 100)?.[0]).toBe('t0');
   });
 
   it('refuses above maxCost with QUERY_TOO_COMPLEX, and variables that do not fit with BAD_USER_INPUT', () => {

@@ -96,7 +96,7 @@ export interface GatewayConfig {
    * maxBatch: names per checkDomains (default 5,000); fanOut: the per-request fan-out budget, the
    * most commands one request has at one backend at once (default 8, and never more than the
    * account's sessions: src/fanout/scheduler.ts); maxSubscriptions: open subscriptions per
-   * WebSocket connection; the operation limits (tokens, depth, aliases, directives, cost, errors
+   * WebSocket connection; the operation limits (tokens, depth, aliases, directives, fields, same-name fields, cost, errors
    * per answer, the per-key rate limit, WebSocket messages and connections) are described, with their defaults, in src/limits/limits.ts.
    */
   limits: {
@@ -108,6 +108,7 @@ export interface GatewayConfig {
     maxAliases?: number;
     maxDirectives?: number;
     maxFields?: number;
+    maxSameNameFields?: number;
     maxCost?: number;
     maxErrors?: number;
     rateLimit?: { points: number; durationSec: number } | false;

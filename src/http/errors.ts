@@ -3,7 +3,7 @@ import { GraphQLError, Kind, isEnumType, isInputObjectType, isInterfaceType, isO
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DomainReadError, GatewayError, MAX_QUOTE, quoted, quotedSpelling } from '../core/errors.js';
-import { recodeTokenLimit } from '../limits/document.js';
+import { recodeTokenLimit, recodeValidationAborted } from '../limits/document.js';
 import { argumentField } from './argument-field.js';
 import { SECRET_NOT_SHOWN } from '../limits/variable-errors.js';
 import { pathNamesSecret } from '../core/secret-names.js';
@@ -80,6 +80,7 @@ export function makeFormatError(logger: Logger, limits: { maxTokens?: number } =
       };
     }
     if (original instanceof GraphQLError && limits.maxTokens) original = recodeTokenLimit(original, { maxTokens: limits.maxTokens });
+    if (original instanceof GraphQLError) original = recodeValidationAborted(original);
     const ownCode = original instanceof GraphQLError ? original.extensions.code : undefined;
     if (typeof ownCode === 'string' && original instanceof GraphQLError && original !== error) {
       // A code the gateway set on the inner error wins over the wrapper's (Apollo's GRAPHQL_VALIDATION_FAILED).

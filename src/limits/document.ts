@@ -10,7 +10,7 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, Kind, type ASTVisitor, type DocumentNode, type FieldNode, type ParseOptions, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
 import { queryTooComplex, type LimitName } from './errors.js';
 import type { Limits } from './limits.js';
 
@@ -26,7 +26,7 @@ export function parseOptions(limits: Pick<Limits, 'maxTokens'>): ParseOptions {
  * expansion (each spread counts its fragment's fields again, a literal `first` multiplies; armor's
  * cost rule with every weight 1). Each refusal is a QUERY_TOO_COMPLEX error naming the limit.
  */
-export function documentRules(limits: Pick<Limits, 'maxDepth' | 'maxAliases' | 'maxDirectives' | 'maxFields'>): ValidationRule[] {
+export function documentRules(limits: Pick<Limits, 'maxDepth' | 'maxAliases' | 'maxDirectives' | 'maxFields' | 'maxSameNameFields'>): ValidationRule[] {
   const reject = (limit: LimitName, max: number, message?: string) => (context: ValidationContext | null, error: GraphQLError) => {
     context?.reportError(queryTooComplex(limit, max, message ?? error.message.replace(/^Syntax Error: /, '')));
   };
@@ -34,6 +34,7 @@ export function documentRules(limits: Pick<Limits, 'maxDepth' | 'maxAliases' | '
   const common = { exposeLimits: true, propagateOnRejection: false };
   // graphql-armor's rules return class instances; graphql's ValidationRule wants an ASTVisitor.
   return [
+    sameNameFieldsRule(limits),
     maxDepthRule({ ...common, n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, onReject: [reject('maxDepth', limits.maxDepth)] }),
     maxAliasesRule({ ...common, n: limits.maxAliases, onReject: [reject('maxAliases', limits.maxAliases)] }),
     maxDirectivesRule({ ...common, n: limits.maxDirectives, onReject: [reject('maxDirectives', limits.maxDirectives)] }),
@@ -49,6 +50,112 @@ export function documentRules(limits: Pick<Limits, 'maxDepth' | 'maxAliases' | '
     }),
   ] as unknown as ValidationRule[];
 }
+
+/** Levels the same-name walk descends at most (only a fragment cycle, which validation refuses, goes deeper than a document's nesting). */
+const MAX_WALK_DEPTH = 1000;
+
+/** Where a document breaks maxSameNameFields: the place's response path and how many fields answer there; or 'maxFields' when it expands too far to count. */
+type SameNameExcess = { path: string[]; count: number } | 'maxFields';
+
+/**
+ * The first place in `document` (its operations, then its fragments) where more than `max`
+ * distinct fields answer under one response name: fields of one selection set, of the inline
+ * fragments and fragments spread in it, and of every field of that name one level up (the
+ * answer merges them: `{ a { b } a { b } }` has two `b` at `a.b`). graphql-js's
+ * OverlappingFieldsCanBeMergedRule compares each pair of those, so a place with n of them costs
+ * it n² comparisons. One pass, each field counted once per place: linear in the places the
+ * operation expands to, at most `maxPlaces` of them ('maxFields' beyond).
+ */
+export function sameNameExcess(document: DocumentNode, max: number, maxPlaces: number): SameNameExcess | null {
+  const fragments = new Map<string, SelectionSetNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d.selectionSet);
+  let places = 0;
+  const place = (sets: readonly SelectionSetNode[], path: string[]): SameNameExcess | null => {
+    if (path.length > MAX_WALK_DEPTH) return null;
+    const byName = new Map<string, FieldNode[]>();
+    const seen = new Set<FieldNode>();
+    const spread = new Set<string>();
+    const collect = (set: SelectionSetNode): boolean => {
+      for (const s of set.selections) {
+        if (s.kind === Kind.FIELD) {
+          if (seen.has(s)) continue;
+          seen.add(s);
+          if (++places > maxPlaces) return false;
+          const name = s.alias?.value ?? s.name.value;
+          const list = byName.get(name);
+          if (list) list.push(s);
+          else byName.set(name, [s]);
+        } else if (s.kind === Kind.INLINE_FRAGMENT) {
+          if (!collect(s.selectionSet)) return false;
+        } else if (!spread.has(s.name.value)) {
+          spread.add(s.name.value);
+          const f = fragments.get(s.name.value);
+          if (f && !collect(f)) return false;
+        }
+      }
+      return true;
+    };
+    for (const set of sets) if (!collect(set)) return 'maxFields';
+    for (const [name, fields] of byName) if (fields.length > max) return { path: [...path, name], count: fields.length };
+    for (const [name, fields] of byName) {
+      const below = fields.flatMap((f) => (f.selectionSet ? [f.selectionSet] : []));
+      const found = below.length > 0 ? place(below, [...path, name]) : null;
+      if (found) return found;
+    }
+    return null;
+  };
+  for (const d of document.definitions) {
+    if (d.kind !== Kind.OPERATION_DEFINITION && d.kind !== Kind.FRAGMENT_DEFINITION) continue;
+    const found = place([d.selectionSet], d.kind === Kind.FRAGMENT_DEFINITION ? [`...${d.name.value}`] : []);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * maxSameNameFields as a validation rule that runs before every other: when the document has a
+ * place with more same-name fields than the limit (sameNameExcess), it reports QUERY_TOO_COMPLEX
+ * naming the place (`extensions.field`, response names joined by dots) and ends validation there
+ * (a visitor's non-node answer at the root makes graphql-js's walk skip the whole document), so
+ * no other rule, graphql-js's quadratic OverlappingFieldsCanBeMergedRule above all, walks it.
+ */
+export function sameNameFieldsRule(limits: Pick<Limits, 'maxSameNameFields' | 'maxFields'>): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => ({
+    Document(node) {
+      const excess = sameNameExcess(node, limits.maxSameNameFields, limits.maxFields);
+      if (!excess) return undefined;
+      if (excess === 'maxFields') {
+        context.reportError(queryTooComplex('maxFields', limits.maxFields, `the operation expands to more than ${limits.maxFields} fields (the limit; fragments counted where they are spread)`));
+      } else {
+        const field = excess.path.join('.');
+        context.reportError(
+          queryTooComplex(
+            'maxSameNameFields',
+            limits.maxSameNameFields,
+            `${excess.count} fields answer as ${field}; at most ${limits.maxSameNameFields} fields may share one response name at one place (repeated fields, aliases, fragments and repeated parents included)`,
+            field,
+          ),
+        );
+      }
+      // null, not false: visitInParallel hands it to graphql-js's walk, which then skips the document for every rule.
+      return null;
+    },
+  });
+}
+
+/**
+ * graphql-js's OverlappingFieldsCanBeMergedRule stops at its own budget (500,000 comparisons,
+ * fixed in graphql-js) with the bare "Validation aborted."; recoded as QUERY_TOO_COMPLEX naming
+ * it `validationBudget`. maxSameNameFields keeps a document within maxTokens from getting there.
+ * Anything else comes back unchanged.
+ */
+export function recodeValidationAborted(error: GraphQLError): GraphQLError {
+  if (error.message !== 'Validation aborted.' || error.extensions.code !== undefined) return error;
+  return queryTooComplex('validationBudget', VALIDATION_BUDGET, `the document has too many fields to compare for merging (graphql-js stops at ${VALIDATION_BUDGET} comparisons); send fewer fields of one name at one place`);
+}
+
+/** graphql-js 16's OverlappingFieldsCanBeMergedRule budget (MAX_COMPLEXITY_BUDGET, not configurable). */
+export const VALIDATION_BUDGET = 500_000;
 
 /**
  * The parser's "Document contains more than N tokens" syntax error, recoded as QUERY_TOO_COMPLEX;

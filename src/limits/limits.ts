@@ -17,6 +17,13 @@ export interface Limits {
   /** Fields one operation expands to: each fragment counted where it is spread, a literal `first` multiplying its list. */
   maxFields: number;
   /**
+   * Fields answering under one response name at one place of the answer (repeated fields,
+   * aliases, fragments, and those of repeated parents: src/limits/document.ts sameNameExcess).
+   * graphql-js compares each pair of them when it validates: 190 copies of a field took 151 ms
+   * and a document within maxTokens ran out of its comparison budget; checked first, linearly.
+   */
+  maxSameNameFields: number;
+  /**
    * Estimated cost of one operation (src/limits/cost.ts), checked with its variables before it
    * runs. The default admits what the API offers: a `domains(first: 500)` page reading each
    * domain's registrant, contacts, name servers and transfer (55,005); its registry work is
@@ -93,6 +100,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxAliases: 50,
   maxDirectives: 50,
   maxFields: 20_000,
+  maxSameNameFields: 30,
   maxCost: 60_000,
   maxErrors: 50,
   // Two operations of the largest cost per window: an operation spends one point on arrival and
@@ -114,7 +122,7 @@ export const DEFAULT_LIMITS: Limits = {
 export function resolveLimits(config: Pick<GatewayConfig, 'limits'>): Limits {
   const given = config.limits ?? {};
   const limits: Limits = { ...DEFAULT_LIMITS };
-  for (const name of ['maxTokens', 'maxDepth', 'maxAliases', 'maxDirectives', 'maxFields', 'maxCost', 'maxErrors', 'wsConnectionsPerKey', 'wsConnectionsPerAddress', 'requestTimeoutMs', 'headersTimeoutMs', 'wsRetainedBytes', 'wsBufferedBytes'] as const) {
+  for (const name of ['maxTokens', 'maxDepth', 'maxAliases', 'maxDirectives', 'maxFields', 'maxSameNameFields', 'maxCost', 'maxErrors', 'wsConnectionsPerKey', 'wsConnectionsPerAddress', 'requestTimeoutMs', 'headersTimeoutMs', 'wsRetainedBytes', 'wsBufferedBytes'] as const) {
     const v = given[name];
     if (v === undefined) continue;
     if (!Number.isInteger(v) || v < 1) throw new ConfigError(`config: limits.${name} must be a whole number, 1 or more`);

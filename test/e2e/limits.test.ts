@@ -57,7 +57,8 @@ describe('document limits', () => {
   });
 
   it('refuses more directives than limits.maxDirectives (default 50)', async () => {
-    const query = `{ viewer { ${Array.from({ length: 51 }, () => 'id @include(if: true)').join(' ')} } }`;
+    // 52 directives on 26 fields (more than 30 of one name at one place would be maxSameNameFields).
+    const query = `{ viewer { ${Array.from({ length: 26 }, () => 'id @include(if: true) @skip(if: false)').join(' ')} } }`;
     const { http, ws } = await both(query);
     expect(http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxDirectives' });
     expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxDirectives' });
@@ -189,6 +190,43 @@ describe('operation cost', () => {
     expect(await t.upstreamCommands()).toBe(before);
     const one = await t.gql(t.keys.NewRegistrar!, `query($n: Int!) { ${page('a')} }`, { n: 500 });
     expect(one.errors, JSON.stringify(one.errors)).toBeUndefined();
+  });
+});
+
+describe('fields of one name at one place', () => {
+  it('refuses more than maxSameNameFields (30) fields answering under one name at one place, naming it, before graphql-js compares them', async () => {
+    const rep = (n: number, x: string) => Array.from({ length: n }, () => x).join(' ');
+    // 190 copies (151 ms of validation before), and 30 x 30 through repeated parents ("Validation aborted." before).
+    for (const [query, field] of [
+      [`{ ${rep(190, 'domains { edges { node { name } } }')} }`, 'domains'],
+      [`{ viewer { ${rep(30, `accounts { ${rep(30, 'registry')} }`)} } }`, 'viewer.accounts.registry'],
+    ] as const) {
+      const { http, ws } = await both(query);
+      expect(http.status).toBe(400);
+      expect(http.errors).toHaveLength(1);
+      expect(http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxSameNameFields', max: 30, field });
+      expect(ws.errors).toHaveLength(1);
+      expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxSameNameFields', field });
+    }
+    const thirty = await t.gql(t.keys.NewRegistrar!, `{ viewer { ${rep(30, 'id')} } }`);
+    expect(thirty.data).toEqual({ viewer: { id: 'NewRegistrar' } });
+  });
+
+  it("graphql-js's own budget running out is QUERY_TOO_COMPLEX naming validationBudget, not a bare \"Validation aborted.\"", async () => {
+    const wide = await startTestGateway({ configure: (c) => ((c.poll.enabled = false), (c.limits.maxSameNameFields = 10_000)) });
+    try {
+      const rep = (n: number, x: string) => Array.from({ length: n }, () => x).join(' ');
+      const query = `{ viewer { ${rep(30, `accounts { ${rep(30, 'registry')} }`)} } }`;
+      const http = await wide.gql(wide.keys.NewRegistrar!, query);
+      const ws = await wsOnce(wide.gateway.wsUrl, wide.keys.NewRegistrar!, query);
+      for (const answer of [http, ws]) {
+        expect(answer.errors).toHaveLength(1);
+        expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'validationBudget', max: 500000 });
+      }
+      expect(http.status).toBe(400);
+    } finally {
+      await wide.close();
+    }
   });
 });
 

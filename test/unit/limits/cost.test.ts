@@ -110,6 +110,22 @@ describe('document rules', () => {
     expect(errors.map((e) => [e.extensions.code, e.extensions.limit, e.message])).toEqual([['QUERY_TOO_COMPLEX', 'maxDepth', 'Query depth limit of 4 exceeded, found 5.']]);
   });
 
+  it('refuse more than maxSameNameFields fields of one response name at one place before any other rule walks the document, naming the place', () => {
+    const limits = { ...DEFAULT_LIMITS, maxSameNameFields: 30 };
+    const check = (query: string) => validate(schema, parse(query), [...specifiedRules, ...documentRules(limits)]).map((e) => [e.extensions.code, e.extensions.limit, e.extensions.field]);
+    const rep = (n: number, s: string) => Array.from({ length: n }, () => s).join(' ');
+    expect(check(`{ viewer { ${rep(30, 'id')} } }`)).toEqual([]);
+    expect(check(`{ viewer { ${rep(31, 'id')} } }`)).toEqual([['QUERY_TOO_COMPLEX', 'maxSameNameFields', 'viewer.id']]);
+    // Fields of repeated parents merge: 6 x 6 at viewer.accounts.registry, though no selection set has more than 6.
+    expect(check(`{ viewer { ${rep(6, `accounts { ${rep(6, 'registry')} }`)} } }`)).toEqual([['QUERY_TOO_COMPLEX', 'maxSameNameFields', 'viewer.accounts.registry']]);
+    // Through fragments and inline fragments; an alias is the name the answer uses.
+    expect(check(`{ viewer { ...A ... on Registrar { ${rep(16, 'x: id')} } } } fragment A on Registrar { ${rep(15, 'x: name')} }`)).toEqual([['QUERY_TOO_COMPLEX', 'maxSameNameFields', 'viewer.x']]);
+    // The quadratic rule never ran: a document that would have run out of its budget ("Validation aborted.") gets only this error.
+    expect(check(`{ viewer { ${rep(30, `accounts { ${rep(30, 'registry')} }`)} } }`)).toEqual([['QUERY_TOO_COMPLEX', 'maxSameNameFields', 'viewer.accounts.registry']]);
+    // Unused fragments count too (graphql-js compares within them as well).
+    expect(check(`{ viewer { id } } fragment U on Registrar { ${rep(31, 'id')} }`)).toEqual([['QUERY_TOO_COMPLEX', 'maxSameNameFields', '...U.id']]);
+  });
+
   it("leave introspection out of the depth: graphql-js's own introspection query is valid", () => {
     expect(validate(schema, parse(getIntrospectionQuery()), rules)).toEqual([]);
   });

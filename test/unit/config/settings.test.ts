@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bulkSettings } from '../../../src/bulk/config.js';
 import { loadConfig } from '../../../src/config.js';
 import { ConfigError } from '../../../src/config-error.js';
 import { openCommandDatabase } from '../../../src/auth/create-api-key.js';
@@ -105,6 +106,15 @@ describe('numeric environment variables', () => {
     expect(refusalOf({ BULK_CONCURRENCY: 'many' })).toBe('config: BULK_CONCURRENCY must be a whole number, 1 or more');
     const cfg = loadConfig({ POLL_INTERVAL_MS: '500', BULK_CONCURRENCY: '4' }, mkdtempSync(join(dir, 'no-file-')));
     expect([cfg.poll.intervalMs, cfg.bulk?.concurrency]).toEqual([500, 4]);
+  });
+
+  it('BULK_MAX_OPEN_JOBS and BULK_MAX_PENDING_ITEMS set the bulk limits (1 or more); pending items below a full job are refused', () => {
+    expect(refusalOf({ BULK_MAX_OPEN_JOBS: '0' })).toBe('config: BULK_MAX_OPEN_JOBS must be a whole number, 1 or more');
+    expect(refusalOf({ BULK_MAX_PENDING_ITEMS: 'lots' })).toBe('config: BULK_MAX_PENDING_ITEMS must be a whole number, 1 or more');
+    const cfg = loadConfig({ BULK_MAX_OPEN_JOBS: '5', BULK_MAX_PENDING_ITEMS: '30000' }, mkdtempSync(join(dir, 'no-file-')));
+    expect(bulkSettings(cfg)).toMatchObject({ maxOpenJobs: 5, maxPendingItems: 30000, maxItems: 20000 });
+    expect(bulkSettings(loadConfig({}, mkdtempSync(join(dir, 'no-file-'))))).toMatchObject({ maxOpenJobs: 20, maxPendingItems: 60000 });
+    expect(() => bulkSettings({ bulk: { maxPendingItems: 10_000 } })).toThrow('config: bulk.maxPendingItems (10000) must be at least bulk.maxItems (20000)');
   });
 });
 

@@ -122,6 +122,9 @@ describe('document rules', () => {
     expect(check(`{ viewer { ...A ... on Registrar { ${rep(16, 'x: id')} } } } fragment A on Registrar { ${rep(15, 'x: name')} }`)).toEqual([['QUERY_TOO_COMPLEX', 'maxSameNameFields', 'viewer.x']]);
     // The quadratic rule never ran: a document that would have run out of its budget ("Validation aborted.") gets only this error.
     expect(check(`{ viewer { ${rep(30, `accounts { ${rep(30, 'registry')} }`)} } }`)).toEqual([['QUERY_TOO_COMPLEX', 'maxSameNameFields', 'viewer.accounts.registry']]);
+    // A document whose places it would take more than maxFields to count (2^16 through fragments, introspection, which the other field count leaves out) is refused as maxFields.
+    const levels = Array.from({ length: 16 }, (_, i) => `fragment T${i} on __Type { ofType { ...T${i + 1} } interfaces { ...T${i + 1} } }`);
+    expect(check(`{ __type(name: "Domain") { ...T0 } } ${levels.join(' ')} fragment T16 on __Type { name }`)).toEqual([['QUERY_TOO_COMPLEX', 'maxFields', undefined]]);
     // Unused fragments count too (graphql-js compares within them as well).
     expect(check(`{ viewer { id } } fragment U on Registrar { ${rep(31, 'id')} }`)).toEqual([['QUERY_TOO_COMPLEX', 'maxSameNameFields', '...U.id']]);
   });

@@ -58,4 +58,12 @@ describe('bulk limits', () => {
     const replay = await submit(cKey, domains('c', 10));
     expect(replay.data.bulkRenew).toMatchObject({ replayed: true, job: { id: again.data.bulkRenew.job.id } });
   });
+
+  it('of two submissions sent at once under different keys with room for one, one is written and one refused', async () => {
+    const key = t.keys.TheRegistrar!; // 20 items not run yet (above): room for 5
+    const [x, y] = await Promise.all([t.gql(key, BULK_RENEW, { k: randomUUID(), domains: domains('x', 5) }), t.gql(key, BULK_RENEW, { k: randomUUID(), domains: domains('y', 5) })]);
+    expect([x, y].filter((r) => r.errors === undefined)).toHaveLength(1);
+    expect([x, y].find((r) => r.errors)?.errors?.[0]?.extensions).toMatchObject({ code: 'BULK_LIMIT_REACHED', limit: 'bulk.maxPendingItems' });
+    expect(await stored('TheRegistrar')).toEqual({ jobs: 2, items: 25 });
+  });
 });

@@ -10,6 +10,7 @@
  * unreachable gateway is named with the cause; --help prints the usage and exits 0.
  */
 import { execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -19,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
 import { createApiKey, revokeApiKey } from '../../src/auth/api-keys.js';
-import { createDomains, waitFinished } from '../helpers/bulk.js';
+import { BULK_RENEW, createDomains, waitFinished } from '../helpers/bulk.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { compiledGateway, REPO_ROOT } from '../helpers/processes.js';
 
@@ -484,5 +485,32 @@ describe('npm run bulk', () => {
     const r = await cli(['renew', '--file', file], t.keys['NewRegistrar']!);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(`PAYLOAD_TOO_LARGE: the request body is larger than 2 MB: ${file} has 100000 domains, too many for one request; split it into files of fewer domains (a job holds at most 20,000 by default, bulk.maxItems)`);
+  }, 60_000);
+});
+
+describe('npm run bulk under a rate limit', () => {
+  let r: TestGateway;
+  beforeAll(async () => {
+    r = await startTestGateway({ configure: (c) => ((c.poll.enabled = false), (c.limits.rateLimit = { points: 2600, durationSec: 8 })) });
+  }, 120_000);
+  afterAll(() => r?.close());
+
+  it("a page of items refused with RATE_LIMITED is read again after the gateway's retryAfter: the CSV has every row", async () => {
+    const owner = r.keys.NewRegistrar!;
+    const domains = Array.from({ length: 3 }, (_, i) => ({ name: `rl${i}-${randomUUID().slice(0, 8)}.tld` }));
+    const submitted = await r.gql(owner, BULK_RENEW, { k: randomUUID(), domains });
+    expect(submitted.errors).toBeUndefined();
+    const id = submitted.data.bulkRenew.job.id;
+    await waitFinished(r, owner, id);
+    // A key that has spent most of its window (1 + 5 + 250 x 10 of 2,600): the CLI's page of items (2,511) does not fit.
+    const key = (await createApiKey(r.gateway.services.prisma, 'NewRegistrar', 'cli under a rate limit')).key;
+    expect((await r.gql(key, '{ commandLog(first: 250) { edges { node { id } } } }')).errors).toBeUndefined();
+    const out = path.join(dir, 'rate-limited.csv');
+    const attached = await cli(['attach', id, '--out', out], key, r.gateway.url);
+    expect(attached.stderr).not.toContain('RATE_LIMITED');
+    // Exit 2: the domains do not exist, so each item failed (OBJECT_NOT_FOUND); every row is written.
+    expect(attached.code).toBe(2);
+    expect(attached.stdout).toContain('3 items, 0 done, 3 failed');
+    expect((await rows(out)).map((l) => [l[1], l[3], l[9]])).toEqual([['domain', 'state', 'errorCode'], ...domains.map((d) => [d.name, 'FAILED', 'OBJECT_NOT_FOUND'])]);
   }, 60_000);
 });

@@ -89,6 +89,8 @@ export class GatewayError extends Error {
     readonly code: string,
     readonly field: string | undefined,
     message: string,
+    /** Seconds the gateway asked to wait (RATE_LIMITED's extensions.retryAfter). */
+    readonly retryAfter?: number,
   ) {
     super(`${code}${field ? ` (${field})` : ''}: ${message}`);
   }
@@ -105,7 +107,7 @@ async function gql(o: CliOptions, query: string, variables: Record<string, unkno
     const cause = networkCause(e);
     throw new ConnectionLost(`cannot reach the gateway at ${o.url}: ${cause.text}`, !NOT_CONNECTED.has(cause.code ?? ''));
   }
-  let body: { data?: any; errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }> };
+  let body: { data?: any; errors?: Array<{ message: string; extensions?: { code?: string; field?: string; retryAfter?: number } }> };
   try {
     body = JSON.parse(text);
   } catch {
@@ -113,7 +115,7 @@ async function gql(o: CliOptions, query: string, variables: Record<string, unkno
   }
   if (body.errors?.length) {
     const e = body.errors[0]!;
-    throw new GatewayError(e.extensions?.code ?? 'ERROR', e.extensions?.field, e.message);
+    throw new GatewayError(e.extensions?.code ?? 'ERROR', e.extensions?.field, e.message, e.extensions?.retryAfter);
   }
   return body.data;
 }
@@ -232,10 +234,25 @@ function follow(o: CliOptions, id: string, total: number, io: Io): Promise<Count
   });
 }
 
+/** Times a page read refused with RATE_LIMITED is sent again, each after the wait the gateway named. */
+const RATE_LIMITED_RETRIES = 20;
+
+/**
+ * The job's items, page by page. A page costs the key 2,510 points of its rate limit (5 an item:
+ * README, Limits), so a 20,000-item job's 40 pages, with the key's other requests, may outrun a
+ * window: a page refused with RATE_LIMITED is read again after the `retryAfter` it gives.
+ */
 async function* itemPages(o: CliOptions, id: string): AsyncGenerator<CsvItem[]> {
   let after: string | null = null;
-  for (;;) {
-    const data = await gql(o, ITEMS, { id, after });
+  for (let refused = 0; ; ) {
+    let data: any;
+    try {
+      data = await gql(o, ITEMS, { id, after });
+    } catch (e) {
+      if (!(e instanceof GatewayError) || e.code !== 'RATE_LIMITED' || ++refused > RATE_LIMITED_RETRIES) throw e;
+      await new Promise((r) => setTimeout(r, Math.max(1, e.retryAfter ?? 1) * 1000));
+      continue;
+    }
     const c = data.bulkJob.items;
     yield c.edges.map((e: { node: CsvItem }) => e.node);
     if (!c.pageInfo.hasNextPage) return;

@@ -254,15 +254,38 @@ export class UpstreamRateLimitedError extends GatewayError {
   }
 }
 
-/** The connection dropped or timed out after the command was sent: outcome unknown. */
+/**
+ * The registry could not be reached or did not answer (see `maybeApplied`), or answered something
+ * that cannot be read (unreadableAnswer).
+ */
 export class UpstreamUnavailableError extends RegistryError {
   readonly code = 'UPSTREAM_UNAVAILABLE';
-  /** true when the command may have reached the registry (outcome unknown). */
+  /**
+   * true when the request may have reached the registry and been processed (a change's outcome is
+   * then unknown); false when it certainly was not (never sent, or an answer the registry's document
+   * says means "not processed", such as REPP's 503).
+   */
   readonly maybeApplied: boolean;
   constructor(message: string, details: ErrorDetails & { maybeApplied: boolean }) {
     super(message, { retryable: true, ...details });
     this.maybeApplied = details.maybeApplied;
   }
+}
+
+/**
+ * The registry answered a request that was sent, but the answer cannot be read: a body that is not
+ * JSON or not the shape the registry's document gives it (REPP, HeadlessDomains), a DMAPI reply
+ * without the Status-Code or a field its request promises (Joker's contact-create Handle). Nothing in
+ * such an answer says the command was refused before it was processed, so the command may well have
+ * taken effect: UPSTREAM_UNAVAILABLE (retryable) with `maybeApplied` true, whatever the request, so
+ * the idempotency key's outcome is unknown (src/idempotency/failure.ts) and a retry with it reads the
+ * registry (src/idempotency/reconcile) before sending anything again; a read's entry in the command
+ * log says NO_ANSWER, a change's UNKNOWN. Only what the registry's document names as a refusal (its
+ * error bodies, Joker's Error lines) is a definite answer; see each HTTP backend's errors.ts.
+ * `message` says what was wrong (it should quote no more than a short prefix of the answer).
+ */
+export function unreadableAnswer(message: string, details: Pick<ErrorDetails, 'backend' | 'upstreamMessage'> = {}): UpstreamUnavailableError {
+  return new UpstreamUnavailableError(message, { ...details, maybeApplied: true });
 }
 
 /**

@@ -12,7 +12,13 @@ export type FailureKind = 'not-applied' | 'definite' | 'unknown';
  *   registry's 429 (UpstreamRateLimitedError, upstreamCode 2502);
  * - unknown: sent and no answer, an unexpected error after sending, or 2500/2501 (the server
  *   failed and closed the session while handling it: the retry reads the registry's state before
- *   sending again);
+ *   sending again); also an answer that arrived but cannot be read (core/errors.ts
+ *   unreadableAnswer: UpstreamUnavailableError with maybeApplied): an HTTP registry's 2xx whose
+ *   body is not JSON or not the document's shape, a HeadlessDomains 4xx without its error body,
+ *   an HTTP 5xx the document does not call "not processed" (REPP: "500 Internal Server Error --
+ *   We had a problem with our server"), a DMAPI 200 without Status-Code or without the Handle a
+ *   contact-create returns. Only what a registry's document names as its refusal is definite;
+ *   the HTTP backends' errors.ts files say which answers those are;
  * - definite: any other 2xxx answer, kept and replayed as the key's answer; also a renewal the
  *   registry refused for its stale current expiry, answered as ExpiryMismatchError (BAD_USER_INPUT
  *   with the registry's code): the registry answered, and may hold the key (HeadlessDomains

@@ -5,7 +5,7 @@
  * row names the same key) and the portable layer's beforeWrite hook, run once before the first
  * change.
  */
-import { AuthorizationError, NotPendingTransferError, UnsupportedByBackendError } from '../../core/errors.js';
+import { AuthorizationError, NotPendingTransferError, UnsupportedByBackendError, unreadableAnswer } from '../../core/errors.js';
 import type * as M from '../../core/model/index.js';
 import { mapLimit } from '../repp/driver/call.js';
 import { parseRegistration, parseStatus, parseTransfer } from './codec.js';
@@ -40,6 +40,20 @@ function result<T>(a: HeadlessAnswer, data: T, code = 1000): M.PortResult<T> {
 }
 
 const registration = (a: HeadlessAnswer) => parseRegistration(a.body.registration);
+
+/**
+ * The registration a change's answer carries (document: create, renew, transfer intent and
+ * nameservers answer the registration they acted on, as the sandbox does), which must be the
+ * domain's and, with `expiry`, name its expiry. An answer without it is not one the gateway can
+ * read: the change may have been made, so UPSTREAM_UNAVAILABLE with maybeApplied (core/errors.ts
+ * unreadableAnswer), never a success with made-up values or an error the key would replay.
+ */
+function changed(call: HeadlessCall, a: HeadlessAnswer, domain: string, expiry = false): M.Domain {
+  const d = registration(a);
+  const lacks = d.name.toLowerCase() !== domain.toLowerCase() ? 'the registration' : expiry && !d.expiresAt ? "the registration's expiry" : null;
+  if (lacks) throw unreadableAnswer(`registry answered HTTP ${a.status} without ${lacks} of ${domain}`, { backend: call.backend });
+  return d;
+}
 
 export async function checkDomains(call: HeadlessCall, names: string[]) {
   const answers = await mapLimit(names, call.checkConcurrency, (domain) => send(call, { method: 'POST', path: '/domains/check', body: { domain }, changesState: false }));
@@ -77,7 +91,7 @@ export async function createDomain(call: HeadlessCall, backend: string, input: M
   if (glue) throw new UnsupportedByBackendError(backend, 'name server addresses (glue)', glue);
   const body = { domain: input.name, years: input.period.value, auth_code: input.authInfo, nameservers: input.nameservers.map((n) => n.name), registrant: registrantBody(input.registrantInfo) };
   const a = await send(call, { method: 'POST', path: '/domains', body, changesState: true });
-  const d = registration(a);
+  const d = changed(call, a, input.name);
   return result(a, { name: d.name, createdAt: d.createdAt ?? new Date(), expiresAt: d.expiresAt ?? null });
 }
 
@@ -85,7 +99,7 @@ export async function renewDomain(call: HeadlessCall, backend: string, input: M.
   if (input.period.unit !== 'y') throw new UnsupportedByBackendError(backend, 'periods in months', 'input.period.unit');
   const body = { years: input.period.value, current_expires_at: input.currentExpiry.toISOString() };
   const a = await send(call, { method: 'POST', path: path(input.name, '/renew'), body, changesState: true });
-  return result(a, { name: input.name, expiresAt: registration(a).expiresAt! });
+  return result(a, { name: input.name, expiresAt: changed(call, a, input.name, true).expiresAt! });
 }
 
 /** `${field}[i].ipv4` (or `.ipv6`) of the first name server given addresses (glue), which HeadlessDomains has no field for. */
@@ -120,7 +134,7 @@ export async function updateDomain(call: HeadlessCall, backend: string, u: M.Dom
 /** Name servers as a whole set (PUT nameservers): the desired set is stored, the backend applies it later. */
 export async function setNameservers(call: HeadlessCall, name: string, nameservers: string[]) {
   const a = await send(call, { method: 'PUT', path: path(name, '/nameservers'), body: { nameservers }, changesState: true });
-  return result(a, registration(a), a.status === 202 ? 1001 : 1000);
+  return result(a, changed(call, a, name), a.status === 202 ? 1001 : 1000);
 }
 
 /** DELETE cancels the lifecycle record (not a hard delete); the cancellation may stay pending backend apply. */
@@ -142,6 +156,7 @@ export async function transferDomain(call: HeadlessCall, op: 'request' | 'query'
     return result(a, parseTransfer(a.body.registration));
   }
   const a = await send(call, { method: 'POST', path: path(name, '/transfer'), body: { auth_code: authInfo ?? '' }, changesState: true });
+  changed(call, a, name);
   return result(a, parseTransfer(a.body.registration), 1001);
 }
 

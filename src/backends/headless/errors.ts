@@ -15,8 +15,12 @@
  * | namespace_not_approved, expiry_mismatch, idempotency_key_reused | 2306 | PARAMETER_VALUE_POLICY_ERROR |
  * | invalid_request, invalid_json, idempotency_key_required, other 4xx | 2005 | UPSTREAM_REJECTED_INPUT |
  * | 5xx | - | UPSTREAM_UNAVAILABLE (outcome unknown for a change) |
+ * | a change's 4xx (not 401) without the error body | - | UPSTREAM_UNAVAILABLE, outcome unknown (core/errors.ts unreadableAnswer) |
+ *
+ * The document (shared/upstream/000_1527c6e3181c1cc7.txt) names no status that means "not
+ * processed"; only its error bodies say the registry refused, so only they are definite answers.
  */
-import { UpstreamAuthenticationError, UpstreamUnavailableError, registryErrorFor, type GatewayError } from '../../core/errors.js';
+import { UpstreamAuthenticationError, UpstreamUnavailableError, registryErrorFor, unreadableAnswer, type GatewayError } from '../../core/errors.js';
 
 const CODES: Record<string, number> = {
   unauthorized: 2200,
@@ -49,6 +53,10 @@ export function errorFor(status: number, body: Record<string, unknown> | null, c
   const text = masked(String(typeof err.message === 'string' ? err.message : `HTTP ${status}`).slice(0, 200), ctx.secrets);
   const message = `${name}: ${text}`;
   if (status >= 500) return new UpstreamUnavailableError(`registry failed (HTTP ${status}): ${message}`, { backend: ctx.backend, upstreamMessage: message, maybeApplied: ctx.changesState });
+  // A refusal names itself: the registry's error body with its machine code. A 4xx without one
+  // (not JSON, another shape: a proxy's page, a cut answer) says nothing of what the registry did
+  // with a change it was sent; a 401 is a refused key whatever its body (nothing was processed).
+  if (typeof err.code !== 'string' && status !== 401 && ctx.changesState) return unreadableAnswer(`registry answered HTTP ${status} without its error body`, { backend: ctx.backend, upstreamMessage: message });
   const code = CODES[name] ?? (status === 401 ? 2200 : status === 404 ? 2303 : 2005);
   if (code === 2200) return new UpstreamAuthenticationError(`registry refused the API key: ${message}`, { backend: ctx.backend, upstreamCode: code, upstreamMessage: message });
   return registryErrorFor(code, message, ctx.backend);

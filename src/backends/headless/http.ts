@@ -14,10 +14,16 @@
  * budget; past it, RATE_LIMITED with `retryAfter` in seconds, `upstreamCode` 2502 (LIMIT_EXCEEDED)
  * and the registry's message: the registry refused the request without processing it, so the
  * command log records its refusal (FAILED) and the idempotency key is free to send again.
+ *
+ * An answer that came but cannot be read is not a refusal: a 2xx whose body is not a JSON object
+ * (here), or lacks what the command's answer carries (commands.ts), and a 4xx without the error
+ * body ({"error": {"code": ...}}, errors.ts) are UPSTREAM_UNAVAILABLE with maybeApplied, the
+ * outcome of a change unknown (the retry reconciles; the registry's own idempotency record answers
+ * the same Idempotency-Key if it is sent again).
  */
 import type http from 'node:http';
 import type { Clock } from '../../core/clock.js';
-import { LIMIT_EXCEEDED, UpstreamRateLimitedError, UpstreamUnavailableError } from '../../core/errors.js';
+import { LIMIT_EXCEEDED, unreadableAnswer, UpstreamRateLimitedError, UpstreamUnavailableError } from '../../core/errors.js';
 import { retryAfterMs, systemTimer, type Timer } from '../repp/retry.js';
 import { HeadlessRateBudget, type RateLane, type RateLimitShape, type SharedRateCounts } from './budget.js';
 import { errorFor, masked } from './errors.js';
@@ -130,7 +136,7 @@ export class HeadlessHttpClient {
         continue;
       }
       if (raw.status < 200 || raw.status >= 300) throw errorFor(raw.status, body, { backend: this.opts.backend, secrets, changesState: req.changesState });
-      if (!body) throw new UpstreamUnavailableError(`registry answered HTTP ${raw.status} without a JSON body`, { backend: this.opts.backend, maybeApplied: req.changesState });
+      if (!body) throw unreadableAnswer(`registry answered HTTP ${raw.status} without a JSON body`, { backend: this.opts.backend });
       return { status: raw.status, body, requestId, replayed: raw.headers['idempotent-replayed'] === 'true' };
     }
   }

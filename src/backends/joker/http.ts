@@ -15,6 +15,11 @@
  * only a 5xx without Error lines leaves a change's outcome unknown. A rate-limit answer (HTTP 429,
  * or a refusal saying "too many requests" or "rate limit") is RATE_LIMITED with 2502 and the
  * Retry-After, if any: not applied, the idempotency key free to send again.
+ *
+ * What is not a refusal is not taken for one: a 200 to a change without a Status-Code (the
+ * document's "standard reply" has one) is UPSTREAM_UNAVAILABLE with maybeApplied (core/errors.ts
+ * unreadableAnswer), as is a change's answer lacking what its request returns (a contact-create's
+ * Handle, driver/objects.ts): the outcome is unknown and the retry reconciles.
  */
 import type http from 'node:http';
 import {
@@ -24,6 +29,7 @@ import {
   UpstreamFailureError,
   UpstreamRateLimitedError,
   UpstreamUnavailableError,
+  unreadableAnswer,
   type GatewayError,
 } from '../../core/errors.js';
 import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type RawAnswer } from '../http-exchange.js';
@@ -108,6 +114,10 @@ export class JokerClient {
         throw new UpstreamAuthenticationError(`registry refused the session after a new login: ${maskSecrets(short(reply.errors.join('; ') || `HTTP ${status}`), [this.endpoint.secret])}`, { backend: this.backend, upstreamCode: reply.statusCode ?? 2200 });
       }
       if (status !== 200 || (reply.statusCode ?? 0) !== 0 || reply.errors.length > 0) throw refusal(status, reply, this.backend, [this.endpoint.secret], retryAfter);
+      // "200 if everything is OK (request was accepted and processed or queued for processing)"
+      // and the standard reply carries Status-Code: a 200 without one is not a DMAPI reply (a
+      // proxy's page, a cut answer), so a change it answers may or may not have been accepted.
+      if (req.changesState && reply.statusCode === undefined) throw unreadableAnswer(`${req.name}: registry answered HTTP 200 without a Status-Code`, { backend: this.backend });
       return reply;
     }
   }

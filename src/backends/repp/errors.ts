@@ -16,6 +16,7 @@
  * | 429 | RATE_LIMITED (2502, retryAfter from Retry-After), not applied (retried first: see retry.ts) | "Too Many Requests" |
  * | 503 | UPSTREAM_UNAVAILABLE (2400), not applied (retried first) | "temporarily offline for maintenance" |
  * | 500 and other 5xx | UPSTREAM_UNAVAILABLE, outcome unknown for a change | the registry failed, perhaps after committing |
+ * | 2xx that is not a REPP result, or whose `data` lacks what the document shows | UPSTREAM_UNAVAILABLE, outcome unknown (http.ts, codec/read.ts) | an answer that cannot be read is no refusal: the change may have been made |
  *
  * Every answer the document lists as a refusal (every row but 500 and other 5xx) carries an EPP
  * result code (the body's, else the one in brackets), so the command log records the registry's

@@ -6,10 +6,15 @@
  * It tells apart a request that never left (connection refused, TLS refused: not applied) from one
  * that was sent and got no answer (outcome unknown for a change), so exactly-once handling above
  * can reconcile only what needs it. 429 and 503 are retried after a delay (see retry.ts).
+ *
+ * An answer that came but cannot be read is never taken for a refusal: a 2xx whose body is not a
+ * REPP result, or whose `data` lacks what the document shows (codec/read.ts unexpected), is
+ * UPSTREAM_UNAVAILABLE with maybeApplied (outcome unknown for a change: the retry reconciles);
+ * only the statuses of the document's error table are refusals (errors.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
-import { UpstreamUnavailableError, type GatewayError } from '../../core/errors.js';
+import { unreadableAnswer, UpstreamUnavailableError, type GatewayError } from '../../core/errors.js';
 import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type RawAnswer } from '../http-exchange.js';
 import { errorFor, maskSecrets, type Envelope } from './errors.js';
 import { DEFAULT_RETRY, retryAfterMs, systemTimer, withRetry, type RetryPolicy, type Timer } from './retry.js';
@@ -123,9 +128,9 @@ export class ReppHttpClient {
     });
     const env = parseEnvelope(raw.text);
     if (raw.status < 200 || raw.status >= 300 || (env?.code ?? 0) >= 2000) throw errorFor(raw.status, env, { ...ctx, retryAfterMs: retryAfterMs(raw.headers['retry-after']) }) satisfies GatewayError;
-    if (!env || env.code === undefined) {
-      throw new UpstreamUnavailableError(`registry answered HTTP ${raw.status} without a REPP result`, { backend: this.opts.backend, maybeApplied: req.changesState });
-    }
+    // A 2xx whose body is not the document's result ({"code": 1000, "message": ..., "data": ...}):
+    // not a refusal the document names, so the request may have been processed (unreadableAnswer).
+    if (!env || env.code === undefined) throw unreadableAnswer(`registry answered HTTP ${raw.status} without a REPP result`, { backend: this.opts.backend });
     return { status: raw.status, code: env.code, message: maskSecrets(env.message ?? '', secrets), data: env.data ?? {}, requestId, attempts };
   }
 

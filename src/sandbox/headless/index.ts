@@ -105,6 +105,11 @@ export class HeadlessSandbox {
     release(this.store, this.clock.now());
   }
 
+  /** Tests: the next `method` request to `path` ("/domains") is applied as usual and answered `body` with `status` instead. */
+  garbleAfterApply(method: string, path: string, body: string, status = 200): void {
+    this.server.garbleAfterApply(method, path, body, status);
+  }
+
   /** Tests: backend applies still pending (held or not yet due). */
   pendingApplies(): number {
     tick(this.store, this.clock.now());

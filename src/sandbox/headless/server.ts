@@ -49,7 +49,18 @@ export class HeadlessHttpServer {
   /** Tests: per key token, the requests counted against its limit and those answered 429, since start. */
   readonly traffic = new Map<string, { requests: number; rateLimited: number }>();
 
+  /** Tests: answers to replace, once each, after the request they match was applied (garbleAfterApply). */
+  private readonly garbles: Array<{ method: string; path: string; status: number; body: string }> = [];
+
   constructor(private readonly opts: ServerOptions) {}
+
+  /**
+   * Tests: the next `method` request to `path` (under the base path, e.g. "/domains") is handled
+   * as usual, then answered `body` as it is, with `status`: an answer the client cannot read.
+   */
+  garbleAfterApply(method: string, path: string, body: string, status = 200): void {
+    this.garbles.push({ method: method.toUpperCase(), path, status, body });
+  }
 
   /** The rate-limit state of a key, as /status reports it. */
   rateState(key: ApiKey) {
@@ -80,6 +91,13 @@ export class HeadlessHttpServer {
       answer = this.dispatch(req, text, requestId);
     } catch (e) {
       answer = failure(e);
+    }
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const g = this.garbles.findIndex((x) => x.method === req.method && BASE_PATH + x.path === url.pathname);
+    if (g >= 0) {
+      const [garbled] = this.garbles.splice(g, 1);
+      res.writeHead(garbled.status, { 'Content-Type': 'application/json', 'X-Request-Id': requestId });
+      return void res.end(garbled.body);
     }
     const body = JSON.stringify(answer.body);
     res.writeHead(answer.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'X-Request-Id': requestId, ...answer.headers });

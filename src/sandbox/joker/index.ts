@@ -125,6 +125,11 @@ export class JokerSandbox {
     this.server.tooManyRequests.set(name, retryAfterSeconds);
   }
 
+  /** The next request of this name is processed as usual and answered HTTP 200 with `text` as it is (once): a reply the client cannot read. */
+  garbleAfterApply(name: string, text: string): void {
+    this.server.garbleAfterApply.set(name, text);
+  }
+
   /** Hold every queued request unprocessed (results stay "?") until release(), whatever the clock says. */
   hold(): void {
     this.store.held = true;

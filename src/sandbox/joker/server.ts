@@ -54,6 +54,8 @@ export class JokerHttpServer {
   refuseSessions = false;
   /** A fault for tests: request name -> Retry-After seconds of the 429 its next request gets (once). */
   readonly tooManyRequests = new Map<string, number>();
+  /** A fault for tests: request name -> the raw text (HTTP 200) its next request is answered with after it was processed (once). */
+  readonly garbleAfterApply = new Map<string, string>();
 
   constructor(private readonly opts: ServerOptions) {}
 
@@ -111,6 +113,12 @@ export class JokerHttpServer {
         headers.push(['Proc-ID', procId]);
       }
       headers.push(...(answer.headers ?? []), ['Account-Balance', (reseller.balanceCents / 100).toFixed(2)]);
+      const garbled = this.garbleAfterApply.get(name);
+      if (garbled !== undefined) {
+        this.garbleAfterApply.delete(name);
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        return void res.end(garbled);
+      }
       this.send(res, 200, headers, answer.body);
     } catch (e) {
       if (!(e instanceof Refusal)) throw e;

@@ -11,7 +11,9 @@ export type ReppFault =
   /** Apply the request, then answer after `delayMs` (a slow registry; a client may die meanwhile). */
   | { route: string; action: 'delay-after-apply'; delayMs: number }
   /** Apply the request, then answer only when the test calls `release()` (a client may die meanwhile). */
-  | { route: string; action: 'hold-after-apply' };
+  | { route: string; action: 'hold-after-apply' }
+  /** Apply the request, then answer `body` as it is with `status` (default 200): an answer the client cannot read. */
+  | { route: string; action: 'garble-after-apply'; body: string; status?: number };
 
 export interface ReppFaults {
   /** Queues a fault for the next request to this route key (e.g. "domain:create"); faults fire once, in order. */

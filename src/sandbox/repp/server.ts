@@ -165,6 +165,7 @@ export class ReppHttpServer {
       if (fault?.action === 'error-after-apply') throw new InternalError();
       if (fault?.action === 'delay-after-apply') await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault?.action === 'hold-after-apply') await this.opts.faults.hold();
+      if (fault?.action === 'garble-after-apply') return void res.writeHead(fault.status ?? 200, { 'Content-Type': 'application/json' }).end(fault.body);
       send(res, 200, { code: 1000, message: reply.message ?? 'Command completed successfully', data: reply.data ?? {} });
     } catch (e) {
       if (e instanceof ReppError) return sendError(res, e);

@@ -3,7 +3,7 @@
  * contact-delete, query-contact-list; ns-create, ns-modify, ns-delete (one IPv4 and one IPv6
  * address per name server). Reads are query-whois.
  */
-import { ObjectNotFoundError, UnsupportedByBackendError, ValidationError } from '../../../core/errors.js';
+import { ObjectNotFoundError, UnsupportedByBackendError, unreadableAnswer, ValidationError } from '../../../core/errors.js';
 import type * as M from '../../../core/model/index.js';
 import { rows } from '../reply.js';
 import { mapLimit, result, send, type JokerCall } from './call.js';
@@ -49,7 +49,8 @@ export function checkCreateContact(backend: string, input: M.ContactCreateInput)
 export async function createContact(call: JokerCall, input: M.ContactCreateInput): Promise<M.PortResult<{ id: string; createdAt: Date }>> {
   const tld = (await call.client.registrableTlds())[0];
   const r = await change(call, 'contact-create', { tld, ...contactFields(input) }, (answer) => ({ id: answer.headers.get('handle')?.[0] ?? '', createdAt: call.clock.now() }));
-  if (!r.data.id) throw new ObjectNotFoundError('registry did not answer the new contact handle', { backend: call.backend });
+  // contact-create returns the new contact's handle: an accepted create without it was made all the same (unknown, not a refusal).
+  if (!r.data.id) throw unreadableAnswer('contact-create: registry accepted the request without the new contact handle', { backend: call.backend });
   return r;
 }
 

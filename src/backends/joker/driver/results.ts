@@ -45,8 +45,11 @@ export async function retrieve(call: JokerCall, procId: string): Promise<Outcome
 export async function settle(call: JokerCall, accepted: DmapiReply): Promise<{ pending: boolean; answer: DmapiReply }> {
   const procId = accepted.procId;
   if (!procId) return { pending: false, answer: accepted };
-  const o = await retrieve(call, procId);
-  if (o.status === '?') return { pending: true, answer: accepted };
+  // The change was accepted ("200 if everything is OK (request was accepted and processed or
+  // queued for processing)"): a result that cannot be read now is one still to come, as "?" is,
+  // never a failure of the change (a read's failure would free the key and send it twice).
+  const o = await retrieve(call, procId).catch(() => null);
+  if (!o || o.status === '?') return { pending: true, answer: accepted };
   await send(call, { name: 'result-delete', vars: { 'proc-id': procId }, changesState: false }).catch(() => undefined);
   if (o.status === 'nack') throw refusal(200, o.answer.statusCode ? o.answer : { ...o.answer, statusCode: 2400 }, call.backend, []);
   return { pending: false, answer: o.answer };

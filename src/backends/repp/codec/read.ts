@@ -4,13 +4,19 @@
  * ("2021-02-26T17:12:46.045+02:00"), registry dates ("yyyy-mm-dd", Estonian time), status maps
  * ({"ok": "", "serverHold": ""}), numbers sent as text ("257").
  */
-import { UpstreamFailureError } from '../../../core/errors.js';
+import { unreadableAnswer, type UpstreamUnavailableError } from '../../../core/errors.js';
 
 export type Json = Record<string, unknown>;
 
-/** An answer that does not have the document's shape. */
-export function unexpected(path: string, what: string): UpstreamFailureError {
-  return new UpstreamFailureError(`unexpected REPP answer: ${path} ${what}`, { retryable: false });
+/**
+ * An answer that does not have the document's shape: the registry answered 1000 ("Command
+ * completed successfully") and the answer cannot be read, so a change it answered may well have
+ * taken effect. UPSTREAM_UNAVAILABLE with maybeApplied (core/errors.ts unreadableAnswer): a
+ * change's outcome is unknown and the retry reconciles with the registry, never a registry error
+ * the idempotency key would replay.
+ */
+export function unexpected(path: string, what: string): UpstreamUnavailableError {
+  return unreadableAnswer(`unexpected REPP answer: ${path} ${what}`);
 }
 
 export function obj(v: unknown, path: string): Json {

@@ -250,6 +250,8 @@ export function validateConfig(cfg: GatewayConfig): void {
   if (protocol !== undefined && !(OTLP_PROTOCOLS as readonly string[]).includes(protocol)) {
     throw new ConfigError(`config: tracing.protocol (OTEL_EXPORTER_OTLP_PROTOCOL) must be one of ${OTLP_PROTOCOLS.join(', ')}`);
   }
+  const exportTimeout = cfg.tracing?.exportTimeoutMs;
+  if (exportTimeout !== undefined && !(Number.isInteger(exportTimeout) && exportTimeout >= 1)) throw new ConfigError('config: tracing.exportTimeoutMs must be a whole number of milliseconds, 1 or more');
   if (cfg.shutdownDelayMs !== undefined && !(Number.isFinite(cfg.shutdownDelayMs) && cfg.shutdownDelayMs >= 0)) {
     throw new ConfigError('config: shutdownDelayMs (SHUTDOWN_DELAY_MS) must be a number of milliseconds, 0 or more');
   }

@@ -162,6 +162,12 @@ export interface TracingConfig {
   headers?: Record<string, string>;
   /** service.name of the spans. Default "registry-gateway"; OTEL_SERVICE_NAME wins. */
   serviceName?: string;
+  /**
+   * How long one export of spans may take, retries included, in ms; also the last one at shutdown,
+   * so a collector that is down delays a stop by at most this long. Default: OTEL_BSP_EXPORT_TIMEOUT,
+   * else 2000.
+   */
+  exportTimeoutMs?: number;
 }
 
 /** How bulk jobs run (src/bulk/runner.ts). */

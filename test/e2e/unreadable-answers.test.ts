@@ -98,3 +98,18 @@ it('HeadlessDomains createDomain answered 400 without its error body (not JSON):
   expect(data.createDomain).toEqual({ name, replayed: true, domain: { name } });
   expect(headless.registration(name)).toBeDefined();
 });
+
+it('a REPP read sent and not answered (connection closed) is NO_ANSWER in the command log, not NOT_SENT: it reached the registry', async () => {
+  repp.faults.next({ route: 'domain:info', action: 'drop-after-apply' });
+  const r = await t.gql(A, '{ domain(name: "kass.ee") { name } }');
+  expect(r.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+  // Reads are written in batches: wait for the entry rather than for a time.
+  const LOG = 'query { commandLog(filter: { command: "domain:info", objectName: "kass.ee" }, first: 50) { edges { node { outcome applied } } } }';
+  let outcomes: string[] = [];
+  for (let i = 0; i < 200 && outcomes.length === 0; i++) {
+    const log = await t.gql(A, LOG);
+    outcomes = log.data.commandLog.edges.map((e: { node: { outcome: string } }) => e.node.outcome);
+    if (outcomes.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(outcomes).toEqual(['NO_ANSWER']);
+});

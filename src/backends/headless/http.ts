@@ -120,7 +120,8 @@ export class HeadlessHttpClient {
       sent = true;
       const raw = await this.exchange(req, requestId).catch((e: unknown) => {
         if (!(e instanceof NotAnswered)) throw e;
-        throw new UpstreamUnavailableError(masked(e.message, secrets), { backend: this.opts.backend, maybeApplied: e.sent && req.changesState });
+        // Sent and not answered: a change's outcome is unknown (also after an earlier change of the same call); a read's entry says NO_ANSWER.
+        throw new UpstreamUnavailableError(masked(e.message, secrets), { backend: this.opts.backend, maybeApplied: e.sent });
       });
       const body = parse(raw.text);
       if (raw.status === 429) {

@@ -122,7 +122,8 @@ export class ReppHttpClient {
       timer,
     ).catch((e: unknown) => {
       if (e instanceof NotAnswered) {
-        throw new UpstreamUnavailableError(maskSecrets(e.message, secrets), { backend: this.opts.backend, maybeApplied: e.sent && req.changesState });
+        // Sent and not answered: a change's outcome is unknown; a read's entry says NO_ANSWER, not NOT_SENT.
+        throw new UpstreamUnavailableError(maskSecrets(e.message, secrets), { backend: this.opts.backend, maybeApplied: e.sent });
       }
       throw e;
     });

@@ -13,6 +13,9 @@
  *   answer"), not an idle timeout that a slowly trickling answer would keep extending.
  * - an answer larger than `maxResponseBytes` is cut off and becomes NotAnswered (sent), never
  *   buffered whole.
+ * An answer that arrives but that the caller cannot read (not the document's format or shape) is
+ * no refusal: the request was sent, so the caller answers it as core/errors.ts unreadableAnswer
+ * (maybeApplied), as it does a NotAnswered that was sent.
  */
 import http from 'node:http';
 import https from 'node:https';

@@ -113,3 +113,17 @@ it('a REPP read sent and not answered (connection closed) is NO_ANSWER in the co
   }
   expect(outcomes).toEqual(['NO_ANSWER']);
 });
+
+it('Joker domain-register accepted, then its result-retrieve refused (429): the registration is pending, not a failure that frees the key; the retry replays it, registered once', async () => {
+  const name = `retrieve-refused-${run}.joker.test`;
+  const vars = { k: randomUUID(), n: name };
+  const query = 'mutation($k: String!, $n: String!) { createDomain(idempotencyKey: $k, input: { name: $n, registrant: "CJOK-1", contacts: [{ role: ADMIN, id: "CJOK-1" }, { role: TECH, id: "CJOK-1" }, { role: BILLING, id: "CJOK-1" }], nameservers: [{ name: "ns1.sandbox-dns.test" }], authInfo: "Retrieve-pw-1" }) { name replayed transaction { resultCode pending } } }';
+  const before = joker.answered('domain-register');
+  joker.tooManyRequests('result-retrieve', 1);
+  const first = await t.gql(A, query, vars);
+  expect(first.errors).toBeUndefined();
+  expect(first.data.createDomain).toEqual({ name, replayed: false, transaction: { resultCode: 1001, pending: true } });
+  const retry = await t.gql(A, query, vars);
+  expect(retry.data.createDomain).toMatchObject({ name, replayed: true, transaction: { pending: true } });
+  expect(joker.answered('domain-register') - before).toBe(1);
+});

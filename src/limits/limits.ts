@@ -118,7 +118,10 @@ export const DEFAULT_LIMITS: Limits = {
   wsBufferedBytes: 8 * 1024 * 1024,
 };
 
-/** The configured limits over the defaults; throws on a value that is not a positive integer. */
+/**
+ * The configured limits over the defaults; throws ConfigError on a value that is not a positive
+ * integer, and on a rateLimit.points below maxCost + 1 (naming both).
+ */
 export function resolveLimits(config: Pick<GatewayConfig, 'limits'>): Limits {
   const given = config.limits ?? {};
   const limits: Limits = { ...DEFAULT_LIMITS };
@@ -138,6 +141,13 @@ export function resolveLimits(config: Pick<GatewayConfig, 'limits'>): Limits {
       throw new ConfigError('config: limits.rateLimit must be false or { "points": n, "durationSec": s } with whole numbers, 1 or more');
     }
     limits.rateLimit = { points: rl.points, durationSec: rl.durationSec };
+  }
+  // An operation spends 1 point on arrival and its cost after (src/limits/rate-limit.ts): a window
+  // of maxCost points or fewer never admits the dearest operation maxCost allows.
+  if (limits.rateLimit !== false && limits.rateLimit.points < limits.maxCost + 1) {
+    throw new ConfigError(
+      `config: limits.rateLimit.points (${limits.rateLimit.points}) must be at least limits.maxCost + 1 (${limits.maxCost + 1}${given.maxCost === undefined ? ', maxCost being its default' : ''}): an operation spends 1 point on arrival and its cost after, so the dearest operation limits.maxCost allows could never run; raise limits.rateLimit.points or lower limits.maxCost`,
+    );
   }
   const ws = given.wsMessages;
   if (ws !== undefined) {

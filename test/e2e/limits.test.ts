@@ -233,8 +233,8 @@ describe('fields of one name at one place', () => {
 describe('introspection and the rate limit', () => {
   let r: TestGateway;
   beforeAll(async () => {
-    // A window of an hour: nothing is given back while the test runs.
-    r = await startTestGateway({ configure: (c) => ((c.poll.enabled = false), (c.limits.rateLimit = { points: 2500, durationSec: 3600 })) });
+    // A window of an hour: nothing is given back while the test runs; maxCost within it, as the config check asks.
+    r = await startTestGateway({ configure: (c) => ((c.poll.enabled = false), (c.limits.maxCost = 2499), (c.limits.rateLimit = { points: 2500, durationSec: 3600 })) });
   });
   afterAll(() => r?.close());
 

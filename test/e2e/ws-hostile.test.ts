@@ -16,7 +16,8 @@ beforeAll(async () => {
   t = await startTestGateway({
     configure: (c) => {
       c.poll.enabled = false;
-      // A window of an hour: nothing is given back while the test runs.
+      // A window of an hour: nothing is given back while the test runs; maxCost within it, as the config check asks.
+      c.limits.maxCost = 19;
       c.limits.rateLimit = { points: 20, durationSec: 3600 };
       c.limits.maxSubscriptions = 1;
     },

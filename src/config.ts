@@ -16,7 +16,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { kindOf } from './backends/kinds.js';
 import { credentialVariable } from './backends/kind.js';
-import type { GatewayConfig, TracingConfig } from './config.types.js';
+import type { BulkConfig, GatewayConfig, IdempotencyConfig, RegistrarConfig, RouteConfig, TracingConfig } from './config.types.js';
+import { BACKEND_KINDS } from './backends/kinds.js';
+import { checkKeys, keysOf, type KeyShape } from './config-keys.js';
 import { resolveLimits } from './limits/limits.js';
 import { DEFAULT_FAN_OUT } from './fanout/scheduler.js';
 import { MAX_LIST_ITEMS } from './validation/text.js';
@@ -69,12 +71,72 @@ export function defaultConfig(): GatewayConfig {
   };
 }
 
+type Limits = GatewayConfig['limits'];
+
+/**
+ * Every key a config file may have (src/config-keys.ts), each object's list checked against its
+ * type: a backend's are its kind's (BackendKind.configKeys); an unknown kind is left to kindOf.
+ */
+export const CONFIG_KEYS: KeyShape = keysOf<GatewayConfig>({
+  port: 'value',
+  host: 'value',
+  databaseUrl: 'value',
+  redisUrl: 'value',
+  redisPrefix: 'value',
+  dataDir: 'value',
+  logLevel: 'value',
+  registrars: { each: keysOf<RegistrarConfig>({ id: 'value', name: 'value' }) },
+  backends: {
+    each: {
+      select: (b) => BACKEND_KINDS.find((k) => k.kind === b.kind)?.configKeys,
+      what: (b) => `backend kind "${String(b.kind)}"`,
+    },
+  },
+  routes: { each: keysOf<RouteConfig>({ suffix: 'value', backend: 'value' }) },
+  defaultBackend: 'value',
+  limits: keysOf<Limits>({
+    maxDepth: 'value',
+    maxBatch: 'value',
+    fanOut: 'value',
+    maxSubscriptions: 'value',
+    maxTokens: 'value',
+    maxAliases: 'value',
+    maxDirectives: 'value',
+    maxFields: 'value',
+    maxCost: 'value',
+    maxErrors: 'value',
+    rateLimit: keysOf<Exclude<NonNullable<Limits['rateLimit']>, false>>({ points: 'value', durationSec: 'value' }),
+    wsMessages: keysOf<NonNullable<Limits['wsMessages']>>({ messages: 'value', durationSec: 'value' }),
+    wsConnectionsPerKey: 'value',
+    wsConnectionsPerAddress: 'value',
+  }),
+  auth: keysOf<NonNullable<GatewayConfig['auth']>>({ revocationCheckMs: 'value', keyCacheTtlMs: 'value' }),
+  poll: keysOf<GatewayConfig['poll']>({ intervalMs: 'value', leaseMs: 'value', maxBackoffMs: 'value', enabled: 'value' }),
+  shutdownDelayMs: 'value',
+  metrics: keysOf<NonNullable<GatewayConfig['metrics']>>({ enabled: 'value', token: 'value' }),
+  idempotency: keysOf<IdempotencyConfig>({ ttlHours: 'value', waitMs: 'value', leaseMs: 'value', purgeIntervalMs: 'value', awaitHours: 'value', keySecret: 'value', keyFile: 'value' }),
+  tracing: keysOf<TracingConfig>({ enabled: 'value', protocol: 'value', endpoint: 'value', headers: 'value', serviceName: 'value' }),
+  bulk: keysOf<BulkConfig>({
+    concurrency: 'value',
+    backendConcurrency: 'value',
+    maxAttempts: 'value',
+    backoffMs: 'value',
+    leaseMs: 'value',
+    idleMs: 'value',
+    maxItems: 'value',
+    overdueCheckMs: 'value',
+    instanceId: 'value',
+    enabled: 'value',
+  }),
+});
+
 /**
  * The gateway's configuration: the config file (GATEWAY_CONFIG, else ./gateway.config.json, else
  * the zero-setup defaults) with the environment's overrides, validated. A file without `backends`
  * runs the sandboxes (their registrars, routes and defaultBackend unless it gives its own); a file
  * with `backends` must give `registrars` and `routes` too (requireOwnSettings). Throws ConfigError
- * (with the file, when one was read) for a file that is missing, not JSON or not an object, and
+ * (with the file, when one was read) for a file that is missing, not JSON or not an object, for
+ * a key it may not have (CONFIG_KEYS: a misspelling, named with the key it is closest to), and
  * for any setting the checks refuse.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): GatewayConfig {
@@ -90,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const sandboxOnly = ownBackends ? { registrars: undefined, routes: undefined, defaultBackend: undefined } : {};
   if (file) cfg = { ...base, host: '0.0.0.0', ...sandboxOnly, ...file, limits: { ...base.limits, ...(file.limits ?? {}) }, poll: { ...base.poll, ...(file.poll ?? {}) } } as GatewayConfig;
   try {
+    if (file) checkKeys(file, CONFIG_KEYS);
     if (ownBackends) requireOwnSettings(cfg);
     return withEnvironment(cfg, env, cwd);
   } catch (e) {

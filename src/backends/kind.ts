@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import type { Timer } from './repp/retry.js';
 import type { Driver } from './driver.js';
 import { ConfigError } from '../config-error.js';
+import type { KeyShape } from '../config-keys.js';
 
 /** The part of a backend config every kind shares. */
 export interface BackendConfigBase {
@@ -64,6 +65,11 @@ export interface BackendKind<C extends BackendConfigBase = BackendConfigBase> {
    * environment or a file, never the config file), so the config check asks no password.
    */
   ownCredentials?: boolean;
+  /**
+   * The keys a config entry of this kind may have, at every level (keysOf over its config type):
+   * any other key in the config file is refused, naming its path (src/config-keys.ts).
+   */
+  configKeys: KeyShape;
   /** Throws a clear message for a config entry of this kind that cannot work. */
   validate(cfg: C): void;
   /** The driver that speaks this kind's protocol for one configured backend. */

@@ -3,6 +3,7 @@ import type { EppBackendConfig } from '../../config.types.js';
 import { credentialVariable, sandboxTlsFile, type BackendKind } from '../kind.js';
 import { EppDriver } from './epp-driver.js';
 import { ConfigError } from '../../config-error.js';
+import { keysOf } from '../../config-keys.js';
 
 /**
  * Whether `s` is an XML Schema `token` (no tab, CR or LF, no leading or trailing space, no two
@@ -17,6 +18,21 @@ const ABOUT = { contacts: 'an EPP registry with contact objects', nomulus: 'beha
 
 export const eppKind: BackendKind<EppBackendConfig> = {
   kind: 'epp',
+  configKeys: keysOf<EppBackendConfig>({
+    name: 'value',
+    kind: 'value',
+    host: 'value',
+    port: 'value',
+    tls: keysOf<EppBackendConfig['tls']>({ ca: 'value', cert: 'value', key: 'value', servername: 'value', rejectUnauthorized: 'value' }),
+    accounts: { values: keysOf<EppBackendConfig['accounts'][string]>({ clientId: 'value', password: 'value' }) },
+    poolSize: 'value',
+    checkLimit: 'value',
+    connectTimeoutMs: 'value',
+    commandTimeoutMs: 'value',
+    keepAliveMs: 'value',
+    periodUnits: 'value',
+    sandbox: keysOf<NonNullable<EppBackendConfig['sandbox']>>({ profile: 'value', transferPeriodMs: 'value' }),
+  }),
   validate(cfg) {
     if (!cfg.sandbox && (!cfg.host || !Number.isInteger(cfg.port) || cfg.port <= 0)) throw new ConfigError(`config: backend "${cfg.name}" needs host and port`);
     for (const [key, v] of [['poolSize', cfg.poolSize], ['checkLimit', cfg.checkLimit]] as const) {

@@ -2,10 +2,25 @@
 import { sandboxTlsFile, type BackendKind } from '../kind.js';
 import { setSandboxToken, validateHeadlessConfig, type HeadlessBackendConfig } from './config.js';
 import { HeadlessDriver } from './driver.js';
+import { keysOf } from '../../config-keys.js';
 
 export const headlessKind: BackendKind<HeadlessBackendConfig> = {
   kind: 'headless',
   ownCredentials: true,
+  configKeys: keysOf<HeadlessBackendConfig>({
+    name: 'value',
+    kind: 'value',
+    url: 'value',
+    tls: keysOf<NonNullable<HeadlessBackendConfig['tls']>>({ ca: 'value', servername: 'value', rejectUnauthorized: 'value' }),
+    // password and token are refused by validate with their own message (never in the file).
+    accounts: { values: keysOf<HeadlessBackendConfig['accounts'][string]>({ channelId: 'value', tokenFile: 'value', password: 'value', token: 'value' }) },
+    timeoutMs: 'value',
+    rateLimitBudgetMs: 'value',
+    rateLimit: keysOf<NonNullable<HeadlessBackendConfig['rateLimit']>>({ limit: 'value', windowSeconds: 'value', pollerShare: 'value' }),
+    checkConcurrency: 'value',
+    sandboxReset: 'value',
+    sandbox: keysOf<NonNullable<HeadlessBackendConfig['sandbox']>>({ applyDelayMs: 'value', rateLimit: keysOf<NonNullable<NonNullable<HeadlessBackendConfig['sandbox']>['rateLimit']>>({ limit: 'value', windowMs: 'value' }) }),
+  }),
   validate: validateHeadlessConfig,
   driver: (cfg, deps) => new HeadlessDriver(cfg, { clock: deps.clock, logger: deps.logger, redis: deps.redis, timer: deps.timer }),
   async startSandbox(cfg, ctx) {

@@ -2,9 +2,21 @@
 import { sandboxTlsFile, type BackendKind } from '../kind.js';
 import { validateJokerConfig, type JokerBackendConfig } from './config.js';
 import { JokerDriver } from './joker-driver.js';
+import { keysOf } from '../../config-keys.js';
 
 export const jokerKind: BackendKind<JokerBackendConfig> = {
   kind: 'joker',
+  configKeys: keysOf<JokerBackendConfig>({
+    name: 'value',
+    kind: 'value',
+    url: 'value',
+    tls: keysOf<NonNullable<JokerBackendConfig['tls']>>({ ca: 'value', servername: 'value', rejectUnauthorized: 'value' }),
+    accounts: { values: keysOf<JokerBackendConfig['accounts'][string]>({ uid: 'value', password: 'value', username: 'value', transferContact: 'value' }) },
+    timeoutMs: 'value',
+    monthlyTlds: 'value',
+    currency: 'value',
+    sandbox: keysOf<NonNullable<JokerBackendConfig['sandbox']>>({ domainDelayMs: 'value', objectDelayMs: 'value', sessionIdleMs: 'value' }),
+  }),
   validate: validateJokerConfig,
   driver: (cfg, deps) => new JokerDriver(cfg, { clock: deps.clock }),
   async startSandbox(cfg, ctx) {

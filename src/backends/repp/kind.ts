@@ -2,9 +2,24 @@
 import { sandboxTlsFile, type BackendKind } from '../kind.js';
 import { validateReppConfig, type ReppBackendConfig } from './config.js';
 import { ReppDriver } from './repp-driver.js';
+import { keysOf } from '../../config-keys.js';
+import type { RetryPolicy } from './retry.js';
 
 export const reppKind: BackendKind<ReppBackendConfig> = {
   kind: 'repp',
+  configKeys: keysOf<ReppBackendConfig>({
+    name: 'value',
+    kind: 'value',
+    url: 'value',
+    tls: keysOf<NonNullable<ReppBackendConfig['tls']>>({ ca: 'value', cert: 'value', key: 'value', servername: 'value', rejectUnauthorized: 'value' }),
+    accounts: { values: keysOf<ReppBackendConfig['accounts'][string]>({ username: 'value', password: 'value' }) },
+    timeoutMs: 'value',
+    retry: keysOf<RetryPolicy>({ budgetMs: 'value', baseDelayMs: 'value', maxDelayMs: 'value', maxAttempts: 'value' }),
+    timeZone: 'value',
+    verified: 'value',
+    bulkLimit: 'value',
+    sandbox: keysOf<NonNullable<ReppBackendConfig['sandbox']>>({ registrantReplyMs: 'value' }),
+  }),
   validate: validateReppConfig,
   driver: (cfg, deps) => new ReppDriver(cfg, { clock: deps.clock }),
   async startSandbox(cfg, ctx) {

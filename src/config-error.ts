@@ -20,3 +20,14 @@ export class ConfigError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * The gateway (or a command) cannot start for a reason outside its own process that the operator
+ * must fix: the database at DATABASE_URL cannot be reached or refuses the login, the embedded
+ * database is held by another process. The message is one line naming the setting (DATABASE_URL,
+ * the data directory) and the cause, never a secret (no password); entry points print it alone,
+ * without a stack trace, and exit 1. `cause` keeps the original error for a debugger.
+ */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}

@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { kindOf } from './backends/kinds.js';
 import { credentialVariable } from './backends/kind.js';
-import type { BulkConfig, GatewayConfig, IdempotencyConfig, RegistrarConfig, RouteConfig, TracingConfig } from './config.types.js';
+import type { BulkConfig, DatabaseConfig, GatewayConfig, IdempotencyConfig, RegistrarConfig, RouteConfig, TracingConfig } from './config.types.js';
 import { BACKEND_KINDS } from './backends/kinds.js';
 import { checkKeys, keysOf, type KeyShape } from './config-keys.js';
 import { resolveLimits } from './limits/limits.js';
@@ -81,6 +81,14 @@ export const CONFIG_KEYS: KeyShape = keysOf<GatewayConfig>({
   port: 'value',
   host: 'value',
   databaseUrl: 'value',
+  database: keysOf<DatabaseConfig>({
+    connectTimeoutMs: 'value',
+    statementTimeoutMs: 'value',
+    queryTimeoutMs: 'value',
+    idleInTransactionSessionTimeoutMs: 'value',
+    keepAlive: 'value',
+    keepAliveInitialDelayMs: 'value',
+  }),
   redisUrl: 'value',
   redisPrefix: 'value',
   dataDir: 'value',
@@ -109,6 +117,8 @@ export const CONFIG_KEYS: KeyShape = keysOf<GatewayConfig>({
     wsMessages: keysOf<NonNullable<Limits['wsMessages']>>({ messages: 'value', durationSec: 'value' }),
     wsConnectionsPerKey: 'value',
     wsConnectionsPerAddress: 'value',
+    requestTimeoutMs: 'value',
+    headersTimeoutMs: 'value',
   }),
   auth: keysOf<NonNullable<GatewayConfig['auth']>>({ revocationCheckMs: 'value', keyCacheTtlMs: 'value' }),
   poll: keysOf<GatewayConfig['poll']>({ intervalMs: 'value', leaseMs: 'value', maxBackoffMs: 'value', enabled: 'value' }),

@@ -4,16 +4,21 @@
  * printed for each sandbox registrar. `--help` / `-h` prints USAGE and exits 0, starting nothing.
  * A configuration error (ConfigError) is printed as its message and file, without a stack trace,
  * and exits 1, as is a failure to listen (ListenError: the port taken, a HOST not of this
- * machine); anything unexpected is printed with its stack.
+ * machine) and a start the operator must fix outside the config (StartupError: the database at
+ * DATABASE_URL unreachable or refusing the login, the data directory held by another process),
+ * each as its message alone; anything unexpected is printed with its stack.
  */
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import { configFilePath, loadConfig } from './config.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError, StartupError } from './config-error.js';
+import type { GatewayConfig } from './config.types.js';
 import { openDatabase } from './db/client.js';
 import { databaseTimeouts } from './db/timeouts.js';
 import { ListenError } from './http/listen.js';
+import { databaseConnectError } from './db/connect-error.js';
+import { makePrivate, privateDir } from './db/private-files.js';
 
 const USAGE = `usage: npm start                  (or, after npm run build: node dist/bundle/main.js)
 The registry gateway: one GraphQL API (HTTP and graphql-ws on /graphql, GraphiQL on /, /healthz,
@@ -41,7 +46,7 @@ async function main() {
   // The keys an earlier start printed are revoked as soon as the database is open, before the
   // gateway listens: revoked after, they were still taken (a subscription included) by the new
   // process until then, as a client reconnecting after a restart found.
-  const opening = openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite`, timeouts: databaseTimeouts(config) }).then(async (db) => {
+  const opening = openGatewayDatabase(config).then(async (db) => {
     if (sandboxed) {
       const { revokeApiKeysByLabel } = await import('./auth/api-keys.js');
       for (const r of config.registrars) await revokeApiKeysByLabel(db.prisma, r.id, SANDBOX_KEY_LABEL);
@@ -100,6 +105,28 @@ async function main() {
   process.on('SIGTERM', onSignal);
 }
 
+/**
+ * The gateway's database (openDatabase), with the errors an operator meets at start said in one
+ * line (StartupError): PostgreSQL at DATABASE_URL (or the config file's databaseUrl) unreachable
+ * or refusing the login, named without its password; the data directory (DATA_DIR) that cannot be
+ * made, or is held by another process (pglite-lock.ts). The embedded database's data directory and
+ * everything in it are made owner-only (0700 / 0600), an existing install included: it holds the
+ * database, the idempotency key and the sandboxes' state (their key among it).
+ */
+async function openGatewayDatabase(config: GatewayConfig) {
+  const url = config.databaseUrl;
+  if (!url) {
+    await privateDir(config.dataDir)
+      .then(() => makePrivate(config.dataDir))
+      .catch((e: NodeJS.ErrnoException) => {
+        throw new StartupError(`data directory ${config.dataDir} (DATA_DIR, dataDir): cannot be created or made private (${e.code ?? e.message})`, { cause: e });
+      });
+  }
+  return openDatabase({ url, dataDir: `${config.dataDir}/pglite`, timeouts: databaseTimeouts(config) }).catch((e: unknown) => {
+    throw (url && databaseConnectError(e, url, process.env.DATABASE_URL ? 'DATABASE_URL' : 'databaseUrl (config file)')) || e;
+  });
+}
+
 const args = process.argv.slice(2);
 if (!isMainThread) {
   // Never a gateway in a worker thread. In the bundle (scripts/bundle.mjs) a chunk may import
@@ -115,8 +142,9 @@ if (!isMainThread) {
       // Found while starting (bulk, idempotency, token files): the file is the one loadConfig read.
       const file = err.file ?? (existsSync(configFilePath()) ? configFilePath() : undefined);
       console.error(file ? `${err.message}\n  (config file ${file}; README "Configuration")` : err.message);
-    } else if (err instanceof ListenError) {
-      console.error(err.message); // one line naming PORT or HOST and the cause; what had started is stopped
+    } else if (err instanceof ListenError || err instanceof StartupError) {
+      // One line naming the setting (PORT/HOST, DATABASE_URL, the data directory) and the cause; what had started is stopped.
+      console.error(err.message);
     } else console.error(err);
     process.exit(1);
   });

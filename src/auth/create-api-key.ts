@@ -23,6 +23,8 @@ import { suggestionList } from 'graphql/jsutils/suggestionList.js';
 import { configuredDatabase, configuredRegistrars } from '../config.js';
 import { ConfigError } from '../config-error.js';
 import { isPostgresUrl } from '../config-settings.js';
+import { databaseConnectError } from '../db/connect-error.js';
+import { privateDir } from '../db/private-files.js';
 import { createApiKey, ensureRegistrar } from './api-keys.js';
 
 const USAGE = `usage: npm run key:create -- --registrar <id> [--label <text>] [--name <registrar name>] [--new-registrar] [--database-url <url>] [--data-dir <dir>]
@@ -83,9 +85,12 @@ export function embeddedDatabaseDir(dataDir: string, opts: { create?: boolean } 
  * (configuredDatabase in src/config.ts; the same directory the gateway uses; the database is
  * its `pglite` folder: embeddedDatabaseDir, which refuses a folder that is not a gateway data
  * directory, and creates the database only with `opts.create`, saying so through `io.err`).
- * Pending migrations are applied. Throws when the embedded directory is held by another process
- * (a running embedded gateway), and ConfigError for a config file that cannot be read or a
- * database URL that is not postgres:// or postgresql:// (naming the option or variable, not the value).
+ * Pending migrations are applied. The data directory is made owner-only (0700), as the gateway
+ * makes it. Throws StartupError (one line) when the embedded directory is held by another process
+ * (a running embedded gateway) or PostgreSQL cannot be reached or refuses the login (naming
+ * --database-url, DATABASE_URL or the file's databaseUrl, never the password), and ConfigError for
+ * a config file that cannot be read or a database URL that is not postgres:// or postgresql://
+ * (naming the option or variable, not the value).
  */
 export function openCommandDatabase(
   values: { 'database-url'?: string; 'data-dir'?: string },
@@ -98,10 +103,15 @@ export function openCommandDatabase(
     // Never the value: it may hold a password.
     throw new ConfigError(`config: ${values['database-url'] !== undefined ? '--database-url' : 'DATABASE_URL (or the config file\'s databaseUrl)'} must be a PostgreSQL URL: postgresql://user:password@host:5432/database`);
   }
-  if (url) return openDatabase({ url });
+  if (url) {
+    const setting = values['database-url'] !== undefined ? '--database-url' : env.DATABASE_URL ? 'DATABASE_URL' : "databaseUrl (config file)";
+    return openDatabase({ url }).catch((e: unknown) => {
+      throw databaseConnectError(e, url, setting) ?? e;
+    });
+  }
   const { dir, created } = embeddedDatabaseDir(values['data-dir'] ?? configured.dataDir, { create: opts.create });
   if (created) opts.io?.err(`no gateway database in ${path.dirname(dir)} yet: creating it in ${dir} (the gateway started with DATA_DIR=${path.dirname(dir)} uses it)`);
-  return openDatabase({ dataDir: dir });
+  return privateDir(path.dirname(dir)).then(() => openDatabase({ dataDir: dir }));
 }
 
 /** Runs the command; returns the process exit code. */

@@ -12,6 +12,7 @@
  *   (a shell, a test harness) has not collected it yet, but it holds nothing.
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { StartupError } from '../config-error.js';
 
 /** Lock files this process holds, so that a lock naming our pid is told apart from a stale one. */
 const held = new Set<string>();
@@ -47,7 +48,8 @@ function running(pid: number, start: string | undefined): boolean {
 
 /**
  * Takes the lock for `dataDir`; returns its release function (also run when the process exits).
- * Throws if another running process holds it, or if this process has it open already.
+ * Throws StartupError (one line: the folder, the process holding it, what to do) if another
+ * running process holds it, and Error if this process has it open already.
  */
 export function lockDataDir(dataDir: string): () => void {
   const file = `${dataDir}.lock`;
@@ -79,7 +81,9 @@ export function lockDataDir(dataDir: string): () => void {
       const holder = Number.parseInt(pidText ?? '', 10);
       // Our own pid in a lock this process did not take: an earlier process's, with the same pid.
       if (Number.isInteger(holder) && holder !== process.pid && running(holder, start)) {
-        throw new Error(`embedded database ${dataDir} is in use by process ${holder} (lock file ${file})`);
+        throw new StartupError(
+          `data directory: the embedded database ${dataDir} is in use by process ${holder} (lock file ${file}); stop that process (another gateway, or a key or db command, on the same DATA_DIR) or give this one another DATA_DIR`,
+        );
       }
       unlinkSync(file); // stale: its process is gone
     }

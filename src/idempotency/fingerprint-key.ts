@@ -13,7 +13,9 @@ export const KEY_FILE_NAME = 'idempotency.key';
 /**
  * Why the config cannot give a fingerprint key, or null. PostgreSQL may be shared by several
  * instances, which must all use one key, so there it has to be configured; the embedded
- * database serves one process, which generates its own key beside it.
+ * database serves one process, which generates its own key beside it. A key file
+ * (IDEMPOTENCY_KEY_FILE) is read here, so that a missing or short one is refused with the rest of
+ * the configuration, before the database is opened or migrated.
  */
 export function fingerprintKeyProblem(config: KeyConfig): string | null {
   const { keySecret, keyFile } = config.idempotency ?? {};
@@ -26,12 +28,36 @@ export function fingerprintKeyProblem(config: KeyConfig): string | null {
       'set IDEMPOTENCY_KEY_SECRET (e.g. the output of "openssl rand -hex 32") or IDEMPOTENCY_KEY_FILE (idempotency.keySecret / idempotency.keyFile)'
     );
   }
+  if (keySecret === undefined && keyFile !== undefined) {
+    try {
+      readKey(resolve(keyFile), KEY_FILE_SETTING);
+    } catch (e) {
+      if (e instanceof ConfigError) return e.message;
+      throw e;
+    }
+  }
   return null;
 }
 
-function readKey(file: string): Buffer {
-  const key = Buffer.from(readFileSync(file, 'utf8').trim());
-  if (key.length < MIN_KEY_BYTES) throw new ConfigError(`config: the idempotency key file ${file} holds fewer than ${MIN_KEY_BYTES} bytes`);
+const KEY_FILE_SETTING = 'IDEMPOTENCY_KEY_FILE (idempotency.keyFile)';
+
+/**
+ * The key in `file`, trimmed. Throws ConfigError naming `setting` (and the file, never its
+ * content) when the file cannot be read or holds fewer than MIN_KEY_BYTES; without `setting` a
+ * read error is thrown as it is (dataDirKey creates a missing file).
+ */
+function readKey(file: string, setting?: string): Buffer {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!setting) throw e;
+    const why = code === 'ENOENT' ? 'which does not exist' : code === 'EACCES' ? 'which this process may not read (EACCES)' : code === 'EISDIR' ? 'which is a folder' : `which cannot be read (${code ?? (e as Error).message})`;
+    throw new ConfigError(`config: ${setting} names ${file}, ${why}`);
+  }
+  const key = Buffer.from(text.trim());
+  if (key.length < MIN_KEY_BYTES) throw new ConfigError(`config: ${setting ?? 'the idempotency key file'} ${setting ? `names ${file}, which holds` : `${file} holds`} fewer than ${MIN_KEY_BYTES} bytes`);
   return key;
 }
 
@@ -71,7 +97,7 @@ export function deploymentFingerprints(config: KeyConfig): Fingerprints {
   const problem = fingerprintKeyProblem(config);
   if (problem) throw new ConfigError(problem);
   const { keySecret, keyFile } = config.idempotency ?? {};
-  const key = keySecret !== undefined ? Buffer.from(keySecret.trim()) : keyFile !== undefined ? readKey(resolve(keyFile)) : dataDirKey(config.dataDir);
+  const key = keySecret !== undefined ? Buffer.from(keySecret.trim()) : keyFile !== undefined ? readKey(resolve(keyFile), KEY_FILE_SETTING) : dataDirKey(config.dataDir);
   fp = new Fingerprints(key);
   resolved.set(config, fp);
   return fp;

@@ -1,0 +1,205 @@
+/**
+ * What an operator meets when starting the gateway (bundle/main.js, as `npm start` runs it) and
+ * its database commands (key:list, db:migrate), found by a new user's trial:
+ * - the embedded database's files are the owner's alone (folders 0700, files 0600), on a first
+ *   start and on the next start of an install made before (PGlite's initdb wrote them 0666);
+ * - a start that cannot go on says so in one line naming the setting and the cause, exit 1, no
+ *   stack trace, no password: IDEMPOTENCY_KEY_FILE naming a missing file (before any database is
+ *   touched), DATABASE_URL unreachable or refusing the user, the data directory held by a running
+ *   gateway;
+ * - a misspelled key in the config file is refused, naming its path and the key it is closest to;
+ * - limits.rateLimit.points below limits.maxCost + 1 (the dearest allowed query could never run).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { defaultConfig } from '../../src/config.js';
+import { compiledGateway, runCompiled, spawnGateway, type GatewayProcess, type ProcessResult } from '../helpers/processes.js';
+
+const ctx = inject('testDb');
+let compiled: string;
+let dir: string;
+const started: ChildProcess[] = [];
+let running: GatewayProcess | undefined;
+
+beforeAll(async () => {
+  compiled = await compiledGateway();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'rgw-startup-'));
+}, 120_000);
+afterAll(async () => {
+  await running?.stop();
+  for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** The environment of a user's shell: nothing of the test run's configuration. */
+function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of ['GATEWAY_CONFIG', 'DATABASE_URL', 'IDEMPOTENCY_KEY_SECRET', 'IDEMPOTENCY_KEY_FILE', 'PORT', 'HOST', 'DATA_DIR', 'SHUTDOWN_DELAY_MS', 'LOG_LEVEL']) delete env[k];
+  return { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...extra };
+}
+
+function run(script: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = userEnv()): Promise<ProcessResult> {
+  return runCompiled(compiled, script, args, { cwd, env, started });
+}
+
+const STACK_LINE = /^\s+at /m;
+const PASSWORD = 'Sup3r-s3cret-pw';
+
+/** Exit 1, stderr exactly `lines`, no stack trace, never the password. */
+function expectRefusal(r: ProcessResult, lines: Array<string | RegExp>) {
+  const got = r.stderr.trim().split('\n');
+  expect(got, r.stderr).toHaveLength(lines.length);
+  lines.forEach((l, i) => (typeof l === 'string' ? expect(got[i]).toBe(l) : expect(got[i]).toMatch(l)));
+  expect(r.code).toBe(1);
+  for (const out of [r.stderr, r.stdout]) {
+    expect(out).not.toMatch(STACK_LINE);
+    expect(out).not.toContain(PASSWORD);
+  }
+}
+
+/** Every entry under `root` (itself included) whose permissions are not owner-only: `mode path`. */
+async function notPrivate(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (p: string) => {
+    const s = await lstat(p);
+    if (s.isDirectory()) {
+      if ((s.mode & 0o777) !== 0o700) out.push(`${(s.mode & 0o777).toString(8)} ${p}/`);
+      for (const e of await readdir(p)) await walk(path.join(p, e));
+    } else if (s.isFile() && (s.mode & 0o777) !== 0o600) out.push(`${(s.mode & 0o777).toString(8)} ${p}`);
+  };
+  await walk(root);
+  return out;
+}
+
+/** Makes every entry under `root` group- and world-accessible, as an install made before the rule was. */
+async function loosen(root: string): Promise<void> {
+  const s = await lstat(root);
+  if (s.isDirectory()) {
+    await chmod(root, 0o777);
+    for (const e of await readdir(root)) await loosen(path.join(root, e));
+  } else if (s.isFile()) await chmod(root, 0o666);
+}
+
+describe('the embedded database (zero-setup start)', () => {
+  const dataDir = () => path.join(dir, 'embedded', 'data');
+
+  it('a first start creates the data directory and every database file owner-only (0700 / 0600); so does the next start of an older, world-writable install', { timeout: 240_000 }, async () => {
+    const config = defaultConfig();
+    const start = () => spawnGateway({ config, configPath: path.join(dir, 'embedded.config.json'), databaseUrl: '', env: { DATA_DIR: dataDir() }, startTimeoutMs: 180_000 });
+    running = await start();
+    // Started: its keys are printed (and its signal handlers set).
+    await running.waitForOutput(/^\s+NewRegistrar\s+rgw_\S+$/m);
+    expect(await readdir(path.join(dataDir(), 'pglite'))).toContain('PG_VERSION');
+    expect(await notPrivate(dataDir())).toEqual([]);
+    expect(await running.stop()).toEqual({ code: 0, signal: null });
+
+    await loosen(dataDir());
+    expect((await notPrivate(dataDir())).length).toBeGreaterThan(900);
+    running = await start();
+    expect(await notPrivate(dataDir())).toEqual([]);
+  });
+
+  it('a second gateway on the same data directory: one line naming the data directory, the process holding it and DATA_DIR; exit 1', { timeout: 60_000 }, async () => {
+    expect(running, 'the first test left its gateway running').toBeDefined();
+    const cwd = await mkdtemp(path.join(dir, 'second-'));
+    const r = await run('bundle/main.js', [], cwd, userEnv({ DATA_DIR: dataDir() }));
+    const db = path.join(dataDir(), 'pglite');
+    expectRefusal(r, [
+      `data directory: the embedded database ${db} is in use by process ${running!.pid} (lock file ${db}.lock); stop that process (another gateway, or a key or db command, on the same DATA_DIR) or give this one another DATA_DIR`,
+    ]);
+    // The first one still serves.
+    const [, key] = await running!.waitForOutput(/^\s+NewRegistrar\s+(rgw_\S+)$/m);
+    expect(await running!.gql(key!, '{ viewer { id } }')).toMatchObject({ status: 200, data: { viewer: { id: 'NewRegistrar' } } });
+  });
+});
+
+describe('a start that cannot open its database', () => {
+  const unreachable = `postgresql://gateway:${PASSWORD}@127.0.0.1:1/registry`;
+
+  it('IDEMPOTENCY_KEY_FILE naming a missing file: refused with the configuration, before any database is opened (not the unreachable DATABASE_URL; no data directory made)', async () => {
+    const cwd = await mkdtemp(path.join(dir, 'keyfile-'));
+    const missing = path.join(cwd, 'secrets', 'idempotency.key');
+    let r = await run('bundle/main.js', [], cwd, userEnv({ DATABASE_URL: unreachable, IDEMPOTENCY_KEY_FILE: missing }));
+    expectRefusal(r, [`config: IDEMPOTENCY_KEY_FILE (idempotency.keyFile) names ${missing}, which does not exist`]);
+    r = await run('bundle/main.js', [], cwd, userEnv({ IDEMPOTENCY_KEY_FILE: missing }));
+    expectRefusal(r, [`config: IDEMPOTENCY_KEY_FILE (idempotency.keyFile) names ${missing}, which does not exist`]);
+    expect(existsSync(path.join(cwd, 'data'))).toBe(false);
+  }, 60_000);
+
+  it('DATABASE_URL where nothing listens: one line naming DATABASE_URL, the database without its password and the cause', async () => {
+    const cwd = await mkdtemp(path.join(dir, 'unreachable-'));
+    const r = await run('bundle/main.js', [], cwd, userEnv({ DATABASE_URL: unreachable, IDEMPOTENCY_KEY_SECRET: 'k'.repeat(64) }));
+    expectRefusal(r, ['DATABASE_URL: cannot connect to the database gateway@127.0.0.1:1/registry: connection refused (is PostgreSQL running there, on that port?)']);
+  }, 60_000);
+
+  it.runIf(ctx.kind === 'postgres')('DATABASE_URL with a user the server does not have: the server\'s reason in one line, never the password', async () => {
+    if (ctx.kind !== 'postgres') return;
+    const u = new URL(ctx.adminUrl);
+    u.username = 'rgw_no_such_role';
+    u.password = PASSWORD;
+    const cwd = await mkdtemp(path.join(dir, 'role-'));
+    const r = await run('bundle/main.js', [], cwd, userEnv({ DATABASE_URL: u.toString(), IDEMPOTENCY_KEY_SECRET: 'k'.repeat(64) }));
+    expectRefusal(r, [`DATABASE_URL: cannot connect to the database rgw_no_such_role@${u.hostname}:${u.port || '5432'}${u.pathname}: the server refused: role "rgw_no_such_role" does not exist (SQLSTATE 28000)`]);
+  }, 60_000);
+
+  it('key:list and db:migrate on an unreachable DATABASE_URL, or --database-url: one line naming the setting; exit 1', async () => {
+    const cwd = await mkdtemp(path.join(dir, 'cli-'));
+    const cause = 'cannot connect to the database gateway@127.0.0.1:1/registry: connection refused (is PostgreSQL running there, on that port?)';
+    for (const script of ['src/auth/list-api-keys.cli.js', 'src/db/migrate.cli.js']) {
+      expectRefusal(await run(script, [], cwd, userEnv({ DATABASE_URL: unreachable })), [`DATABASE_URL: ${cause}`]);
+      expectRefusal(await run(script, ['--database-url', unreachable], cwd), [`--database-url: ${cause}`]);
+    }
+  }, 60_000);
+});
+
+describe('the config file', () => {
+  /** Runs the gateway on `config` (written as gateway.config.json) and returns what it printed. */
+  async function start(config: unknown): Promise<{ r: ProcessResult; file: string }> {
+    const cwd = await mkdtemp(path.join(dir, 'config-'));
+    const file = path.join(cwd, 'gateway.config.json');
+    await writeFile(file, JSON.stringify(config));
+    return { r: await run('bundle/main.js', [], cwd), file };
+  }
+
+  it('a misspelled key, at any level, is refused with its path and the key it is closest to; nothing is started', async () => {
+    const cases: Array<[unknown, string]> = [
+      [{ limitz: { maxDepth: 4 } }, 'config: limitz is not a setting (did you mean limits?)'],
+      [{ logLevle: 'debug' }, 'config: logLevle is not a setting (did you mean logLevel?)'],
+      [{ limits: { rateLimit: { pointz: 200_000, durationSec: 10 } } }, 'config: limits.rateLimit.pointz is not a setting (did you mean limits.rateLimit.points?)'],
+      [{ poll: { intervallMs: 500 } }, 'config: poll.intervallMs is not a setting (did you mean poll.intervalMs?)'],
+      [
+        {
+          registrars: [{ id: 'acme', name: 'Acme' }],
+          routes: [{ suffix: 'app', backend: 'reg' }],
+          backends: [{ name: 'reg', kind: 'epp', host: 'epp.example', port: 700, tls: { rejectUnauthorised: false }, accounts: { acme: { clientId: 'acme', password: 'secret12' } } }],
+        },
+        'config: backends[0].tls.rejectUnauthorised is not a setting of backend kind "epp" (did you mean backends[0].tls.rejectUnauthorized?)',
+      ],
+      [
+        {
+          registrars: [{ id: 'acme', name: 'Acme' }],
+          routes: [{ suffix: 'ee', backend: 'ee' }],
+          backends: [{ name: 'ee', kind: 'repp', url: 'https://repp.example', accounts: { acme: { usename: 'acme', password: 'secret12' } } }],
+        },
+        'config: backends[0].accounts.acme.usename is not a setting of backend kind "repp" (did you mean backends[0].accounts.acme.username?)',
+      ],
+    ];
+    for (const [config, line] of cases) {
+      const { r, file } = await start(config);
+      expectRefusal(r, [line, `  (config file ${file}; README "Configuration")`]);
+      expect(existsSync(path.join(path.dirname(file), 'data'))).toBe(false);
+    }
+  }, 120_000);
+
+  it('limits.rateLimit.points below limits.maxCost + 1: refused naming both settings', async () => {
+    const { r, file } = await start({ limits: { maxCost: 5000, rateLimit: { points: 5000, durationSec: 10 } } });
+    expectRefusal(r, [
+      'config: limits.rateLimit.points (5000) must be at least limits.maxCost + 1 (5001): an operation spends 1 point on arrival and its cost after, so the dearest operation limits.maxCost allows could never run; raise limits.rateLimit.points or lower limits.maxCost',
+      `  (config file ${file}; README "Configuration")`,
+    ]);
+  }, 60_000);
+});

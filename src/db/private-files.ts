@@ -7,7 +7,8 @@
  * umask does reach the folders it makes. So: umask 077, the folder made 0700, and a pass that
  * takes group and other permissions away after initdb and after each start (client.ts).
  */
-import { chmod, lstat, mkdir, opendir } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { chmod, lstat, mkdir, opendir, stat } from 'node:fs/promises';
 import { isMainThread } from 'node:worker_threads';
 
 /** Mode of the folders: owner only (rwx------). */
@@ -25,28 +26,45 @@ export function ownerOnlyUmask(): void {
 }
 
 /**
- * Creates `dir` (and any missing parent) mode 0700, or makes an existing one 0700. Throws the
- * file system's error (EACCES, ENOTDIR) with its path.
+ * chmod, except on an entry this process does not own (EPERM): a data directory that is a volume
+ * mounted for it (Kubernetes' fsGroup makes its root root-owned, group-writable) is used as it is.
+ */
+async function chmodOwn(p: string, mode: number): Promise<void> {
+  await chmod(p, mode).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPERM') throw e;
+  });
+}
+
+/**
+ * Creates `dir` (and any missing parent) mode 0700, or makes an existing one 0700 (one this
+ * process does not own is left as it is). Throws the file system's error (EACCES, ENOTDIR) with
+ * its path.
  */
 export async function privateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-  await chmod(dir, PRIVATE_DIR_MODE);
+  await chmodOwn(dir, PRIVATE_DIR_MODE);
 }
 
 /**
  * Takes group and other permissions away from everything under `dir` and from `dir` itself
  * (folders 0700, files 0600), so that an install made before this rule, or PGlite's initdb, ends
- * up owner-only. Symbolic links are neither followed nor changed. Only entries that need it are
+ * up owner-only. Symbolic links inside are neither followed nor changed (`dir` itself may be
+ * one: DATA_DIR pointing at a volume), nor are entries another user
+ * owns (EPERM: see chmodOwn). Only entries that need it are
  * changed (a second pass over a PGlite directory of ~1,000 files costs a few milliseconds of lstat).
  */
 export async function makePrivate(dir: string): Promise<void> {
-  const s = await lstat(dir);
-  if (s.isSymbolicLink()) return;
+  await tighten(dir, await stat(dir));
+}
+
+async function tighten(p: string, s: Stats): Promise<void> {
   if (s.isDirectory()) {
-    if ((s.mode & 0o777) !== PRIVATE_DIR_MODE) await chmod(dir, PRIVATE_DIR_MODE);
-    const entries = await opendir(dir);
-    for await (const e of entries) await makePrivate(`${dir}/${e.name}`);
+    if ((s.mode & 0o777) !== PRIVATE_DIR_MODE) await chmodOwn(p, PRIVATE_DIR_MODE);
+    for await (const e of await opendir(p)) {
+      const child = `${p}/${e.name}`;
+      await tighten(child, await lstat(child));
+    }
   } else if (s.isFile() && (s.mode & 0o077) !== 0) {
-    await chmod(dir, PRIVATE_FILE_MODE);
+    await chmodOwn(p, PRIVATE_FILE_MODE);
   }
 }

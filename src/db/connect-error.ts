@@ -31,6 +31,9 @@ function connectSqlState(code: unknown): boolean {
  */
 const PG_CONNECT_MESSAGE = /^(The server does not support SSL connections|SASL: |Connection terminated|self[- ]signed certificate|unable to verify|Hostname\/IP does not match)/;
 
+/** pg's Client and pg-pool when the connect timeout (connectionTimeoutMillis) ran out. */
+const PG_CONNECT_TIMEOUT = new Set(['timeout expired', 'Connection terminated due to connection timeout']);
+
 /**
  * The database a URL names, for a message: `user@host:port/database`, never the password (nor any
  * query parameter: libpq's `?password=` and `sslpassword=` are parameters too).
@@ -48,7 +51,7 @@ export function describeDatabaseUrl(url: string): string {
 /**
  * A StartupError for an error that says the PostgreSQL database at `url` could not be reached or
  * refused the login (socket errors, SQLSTATE classes 08 and 28, 3D000, 53300, 57P03, pg's TLS and
- * SASL errors), naming `setting` (DATABASE_URL, --database-url, the config file's databaseUrl),
+ * SASL errors, the connect timeout), naming `setting` (DATABASE_URL, --database-url, the config file's databaseUrl),
  * the database without its password, and the cause as the server or the socket gave it; undefined
  * for any other error (a failed migration, a bug), which is reported as it is.
  */
@@ -61,6 +64,8 @@ export function databaseConnectError(err: unknown, url: string, setting: string)
     cause = SOCKET_CAUSES[e.code] ?? `${e.syscall} failed (${e.code})`;
   } else if (typeof e.severity === 'string' && connectSqlState(e.code)) {
     cause = `the server refused: ${message} (SQLSTATE ${String(e.code)})`;
+  } else if (PG_CONNECT_TIMEOUT.has(message)) {
+    cause = 'no answer within the connect timeout (database.connectTimeoutMs, DATABASE_CONNECT_TIMEOUT_MS)';
   } else if (PG_CONNECT_MESSAGE.test(message)) {
     cause = message;
   }

@@ -12,6 +12,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import net from 'node:net';
 import { chmod, lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -134,6 +135,22 @@ describe('a start that cannot open its database', () => {
     const cwd = await mkdtemp(path.join(dir, 'unreachable-'));
     const r = await run('bundle/main.js', [], cwd, userEnv({ DATABASE_URL: unreachable, IDEMPOTENCY_KEY_SECRET: 'k'.repeat(64) }));
     expectRefusal(r, ['DATABASE_URL: cannot connect to the database gateway@127.0.0.1:1/registry: connection refused (is PostgreSQL running there, on that port?)']);
+  }, 60_000);
+
+  it('DATABASE_URL where a server takes the connection and never answers: one line naming DATABASE_URL and the connect timeout (DATABASE_CONNECT_TIMEOUT_MS)', async () => {
+    const held: net.Socket[] = [];
+    const silent = net.createServer((socket) => void held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    try {
+      const cwd = await mkdtemp(path.join(dir, 'silent-'));
+      const url = `postgresql://gateway:${PASSWORD}@127.0.0.1:${port}/registry`;
+      const r = await run('bundle/main.js', [], cwd, userEnv({ DATABASE_URL: url, IDEMPOTENCY_KEY_SECRET: 'k'.repeat(64), DATABASE_CONNECT_TIMEOUT_MS: '300' }));
+      expectRefusal(r, [`DATABASE_URL: cannot connect to the database gateway@127.0.0.1:${port}/registry: no answer within the connect timeout (database.connectTimeoutMs, DATABASE_CONNECT_TIMEOUT_MS)`]);
+    } finally {
+      for (const s of held) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   }, 60_000);
 
   it.runIf(ctx.kind === 'postgres')('DATABASE_URL with a user the server does not have: the server\'s reason in one line, never the password', async () => {

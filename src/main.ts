@@ -10,6 +10,7 @@
  */
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { configFilePath, loadConfig } from './config.js';
 import { ConfigError, StartupError } from './config-error.js';
@@ -117,7 +118,7 @@ async function openGatewayDatabase(config: GatewayConfig) {
   const url = config.databaseUrl;
   if (!url) {
     await privateDir(config.dataDir)
-      .then(() => makePrivate(config.dataDir))
+      .then(() => makePrivate(config.dataDir, path.resolve(config.dataDir, 'pglite'))) // the database's own: client.ts
       .catch((e: NodeJS.ErrnoException) => {
         throw new StartupError(`data directory ${config.dataDir} (DATA_DIR, dataDir): cannot be created or made private (${e.code ?? e.message})`, { cause: e });
       });

@@ -26,7 +26,7 @@ import type { Listen } from './listen.js';
 import type { MigrateResult } from './migrate.js';
 import { keepCheckpointing } from './pglite-checkpoint.js';
 import { lockDataDir } from './pglite-lock.js';
-import { makePrivate, ownerOnlyUmask, PRIVATE_DIR_MODE } from './private-files.js';
+import { makePrivate, ownerOnlyUmask, privateDir, PRIVATE_DIR_MODE } from './private-files.js';
 import { createPGliteThread, type EmbeddedPGlite } from './pglite-thread.js';
 import type { DatabaseTimeouts } from './timeouts.js';
 import { runInWorker } from '../worker.js';
@@ -179,8 +179,8 @@ async function openPGlite(dataDir: string, opts: OpenDatabaseOptions): Promise<D
     baselineWasmOnly();
     boundOldGenerationGrowth();
     if (!inMemory && !existsSync(path.join(dataDir, 'PG_VERSION'))) await initDataDirIsolated(dataDir);
-    // initdb's files are 0666, and so are those of a directory made before this rule.
-    if (!inMemory) await makePrivate(dataDir);
+    // Nobody else gets in while it starts; its files are tightened once it has (below).
+    if (!inMemory) await privateDir(dataDir);
     // The thread starts at once; the modules load while PostgreSQL starts in it.
     const opening = createPGliteThread(dataDir, { postgresqlconf: EMBEDDED_SETTINGS });
     opening.catch(() => undefined);
@@ -190,7 +190,8 @@ async function openPGlite(dataDir: string, opts: OpenDatabaseOptions): Promise<D
     });
     db = await opening;
     const migration = opts.migrate === false ? undefined : await migratePGlite(db);
-    // PostgreSQL's start wrote its relation cache files (pg_internal.init) 0644.
+    // initdb's files are 0666 (so are those of a directory made before this rule), and the
+    // relation cache PostgreSQL's start writes (pg_internal.init) 0644.
     if (!inMemory) await makePrivate(dataDir);
     // The adapter is typed for PGlite; it uses query, exec and transaction, which the thread's client inherits from PGlite's BasePGlite.
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(db as unknown as PGlite) });

@@ -4,11 +4,12 @@
  * the registrars' data and the API keys' hashes. PGlite's file system (Emscripten's NODEFS) sets
  * each file's mode itself, whatever the process umask: its initdb wrote ~1,000 files 0666
  * (world-writable), and PostgreSQL's start writes its relation cache (pg_internal.init) 0644. The
- * umask does reach the folders it makes. So: umask 077, the folder made 0700, and a pass that
- * takes group and other permissions away after initdb and after each start (client.ts).
+ * umask does reach the folders it makes. So: umask 077, the folder made 0700 before PostgreSQL
+ * starts, and a pass that takes group and other permissions away once it has started (client.ts).
  */
 import type { Stats } from 'node:fs';
-import { chmod, lstat, mkdir, opendir, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 
 /** Mode of the folders: owner only (rwx------). */
@@ -49,22 +50,35 @@ export async function privateDir(dir: string): Promise<void> {
  * Takes group and other permissions away from everything under `dir` and from `dir` itself
  * (folders 0700, files 0600), so that an install made before this rule, or PGlite's initdb, ends
  * up owner-only. Symbolic links inside are neither followed nor changed (`dir` itself may be
- * one: DATA_DIR pointing at a volume), nor are entries another user
- * owns (EPERM: see chmodOwn). Only entries that need it are
- * changed (a second pass over a PGlite directory of ~1,000 files costs a few milliseconds of lstat).
+ * one: DATA_DIR pointing at a volume), nor are entries another user owns (EPERM: see chmodOwn),
+ * nor what is under `except` (a folder another pass tightens: the gateway leaves the database's to
+ * client.ts). Only entries that need it are changed; a folder's entries are looked at together
+ * (a PGlite directory of ~1,000 files: 60-90 ms one at a time on a loaded 2-core machine).
  */
-export async function makePrivate(dir: string): Promise<void> {
-  await tighten(dir, await stat(dir));
+export async function makePrivate(dir: string, except?: string): Promise<void> {
+  const root = resolve(dir);
+  await tighten(root, await stat(root), except === undefined ? undefined : resolve(except));
 }
 
-async function tighten(p: string, s: Stats): Promise<void> {
+async function tighten(p: string, s: Stats, except: string | undefined): Promise<void> {
   if (s.isDirectory()) {
     if ((s.mode & 0o777) !== PRIVATE_DIR_MODE) await chmodOwn(p, PRIVATE_DIR_MODE);
-    for await (const e of await opendir(p)) {
-      const child = `${p}/${e.name}`;
-      await tighten(child, await lstat(child));
-    }
+    if (p === except) return;
+    const names = await readdir(p);
+    await Promise.all(
+      names.map(async (name) => {
+        const child = `${p}/${name}`;
+        // Gone meanwhile (PostgreSQL renames and removes files as it runs): nothing to do.
+        const cs = await lstat(child).catch((e: NodeJS.ErrnoException) => {
+          if (e.code === 'ENOENT') return undefined;
+          throw e;
+        });
+        if (cs) await tighten(child, cs, except);
+      }),
+    );
   } else if (s.isFile() && (s.mode & 0o077) !== 0) {
-    await chmodOwn(p, PRIVATE_FILE_MODE);
+    await chmodOwn(p, PRIVATE_FILE_MODE).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
   }
 }

@@ -121,6 +121,7 @@ export const CONFIG_KEYS: KeyShape = keysOf<GatewayConfig>({
     headersTimeoutMs: 'value',
     wsRetainedBytes: 'value',
     wsBufferedBytes: 'value',
+    maxSameNameFields: 'value',
   }),
   auth: keysOf<NonNullable<GatewayConfig['auth']>>({ revocationCheckMs: 'value', keyCacheTtlMs: 'value' }),
   poll: keysOf<GatewayConfig['poll']>({ intervalMs: 'value', leaseMs: 'value', maxBackoffMs: 'value', enabled: 'value' }),
@@ -140,6 +141,8 @@ export const CONFIG_KEYS: KeyShape = keysOf<GatewayConfig>({
     overdueCheckMs: 'value',
     instanceId: 'value',
     enabled: 'value',
+    maxOpenJobs: 'value',
+    maxPendingItems: 'value',
   }),
 });
 

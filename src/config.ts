@@ -129,7 +129,7 @@ export const CONFIG_KEYS: KeyShape = keysOf<GatewayConfig>({
   trustProxy: 'value',
   metrics: keysOf<NonNullable<GatewayConfig['metrics']>>({ enabled: 'value', token: 'value' }),
   idempotency: keysOf<IdempotencyConfig>({ ttlHours: 'value', waitMs: 'value', leaseMs: 'value', purgeIntervalMs: 'value', awaitHours: 'value', keySecret: 'value', keyFile: 'value' }),
-  tracing: keysOf<TracingConfig>({ enabled: 'value', protocol: 'value', endpoint: 'value', headers: 'value', serviceName: 'value' }),
+  tracing: keysOf<TracingConfig>({ enabled: 'value', protocol: 'value', endpoint: 'value', headers: 'value', serviceName: 'value', exportTimeoutMs: 'value' }),
   bulk: keysOf<BulkConfig>({
     concurrency: 'value',
     backendConcurrency: 'value',

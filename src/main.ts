@@ -32,7 +32,10 @@ config file: gateway.config.json in the working directory, or the file GATEWAY_C
 environment (overrides the file): PORT, HOST, DATABASE_URL (PostgreSQL; default: embedded under
   DATA_DIR, ./data), IDEMPOTENCY_KEY_SECRET or IDEMPOTENCY_KEY_FILE (required with DATABASE_URL),
   REDIS_URL, REDIS_PREFIX, LOG_LEVEL, METRICS_TOKEN, SHUTDOWN_DELAY_MS, POLL_INTERVAL_MS,
-  BULK_CONCURRENCY, BULK_INSTANCE_ID, GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD (upstream passwords),
+  BULK_CONCURRENCY, BULK_INSTANCE_ID, BULK_MAX_OPEN_JOBS, BULK_MAX_PENDING_ITEMS, TRUST_PROXY,
+  HTTP_REQUEST_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS, DATABASE_CONNECT_TIMEOUT_MS,
+  DATABASE_STATEMENT_TIMEOUT_MS, DATABASE_QUERY_TIMEOUT_MS, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD (upstream passwords),
   GATEWAY_<BACKEND>_<REGISTRAR>_TOKEN (HeadlessDomains), OTEL_* (traces)
 README: "Start", "Configuration"`;
 
@@ -58,6 +61,30 @@ async function main() {
   opening.catch(() => undefined);
   const [{ startGateway }, { createApiKey }] = await Promise.all([import('./server.js'), import('./auth/api-keys.js')]);
   const gateway = await startGateway(config, { opening });
+  const stop = async (signal: string) => {
+    const delayMs = config.shutdownDelayMs ?? 0;
+    gateway.services.logger.info({ signal, delayMs }, 'shutting down');
+    gateway.beginShutdown();
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    await gateway.close();
+    gateway.services.logger.info({ signal }, 'gateway closed');
+    process.exit(0);
+  };
+  // The first SIGINT or SIGTERM stops the gateway; any signal after it, while it closes, is
+  // ignored (SIGKILL stops it at once). Ctrl-C under `npm start` delivers SIGINT twice: the
+  // terminal sends it to the whole process group, and npm passes its own on. With a one-time
+  // handler the second one killed the gateway half way through close(): no 'gateway closed',
+  // exit 130, and the embedded database's lock left behind.
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return void gateway.services.logger.info({ signal }, 'already shutting down');
+    stopping = true;
+    void stop(signal);
+  };
+  // Before the sandbox keys are made and printed: a signal in between stopped the process without
+  // close(), leaving the embedded database's lock behind.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const { prisma } = gateway.services;
   if (gateway.sandboxes.sandboxes.size > 0) {
     const lines: string[] = [];
@@ -82,28 +109,6 @@ async function main() {
       ].join('\n') + '\n',
     );
   }
-  const stop = async (signal: string) => {
-    const delayMs = config.shutdownDelayMs ?? 0;
-    gateway.services.logger.info({ signal, delayMs }, 'shutting down');
-    gateway.beginShutdown();
-    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-    await gateway.close();
-    gateway.services.logger.info({ signal }, 'gateway closed');
-    process.exit(0);
-  };
-  // The first SIGINT or SIGTERM stops the gateway; any signal after it, while it closes, is
-  // ignored (SIGKILL stops it at once). Ctrl-C under `npm start` delivers SIGINT twice: the
-  // terminal sends it to the whole process group, and npm passes its own on. With a one-time
-  // handler the second one killed the gateway half way through close(): no 'gateway closed',
-  // exit 130, and the embedded database's lock left behind.
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) return void gateway.services.logger.info({ signal }, 'already shutting down');
-    stopping = true;
-    void stop(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
 }
 
 /**

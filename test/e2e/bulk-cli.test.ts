@@ -491,7 +491,7 @@ describe('npm run bulk', () => {
 describe('npm run bulk under a rate limit', () => {
   let r: TestGateway;
   beforeAll(async () => {
-    r = await startTestGateway({ configure: (c) => ((c.poll.enabled = false), (c.limits.rateLimit = { points: 2600, durationSec: 8 })) });
+    r = await startTestGateway({ configure: (c) => ((c.poll.enabled = false), (c.limits.maxCost = 2599), (c.limits.rateLimit = { points: 2600, durationSec: 8 })) });
   }, 120_000);
   afterAll(() => r?.close());
 

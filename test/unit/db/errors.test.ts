@@ -1,15 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUniqueViolation, uniqueViolation } from '../../../src/db/errors.js';
 import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
-
-async function caught(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a rejection');
-}
+import { caught } from '../../helpers/caught.js';
 
 describe('isUniqueViolation against the real adapter', () => {
   let db: TestDatabase;

@@ -16,18 +16,10 @@ import { isDatabaseUnavailable } from '../../../src/db/errors.js';
 import { rawQuery, rawTransaction } from '../../../src/db/raw.js';
 import type { DatabaseTimeouts } from '../../../src/db/timeouts.js';
 import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
+import { caught } from '../../helpers/caught.js';
 
 const PG = process.env.TEST_DATABASE_URL;
 const LOCK = 0x44425430; // "DBT0"
-
-async function caught(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe.skipIf(!PG)('PostgreSQL time limits (skipped: set TEST_DATABASE_URL; the embedded database has no connections to limit)', () => {
   let db: TestDatabase;

@@ -12,17 +12,9 @@ import { isDatabaseUnavailable } from '../../../src/db/errors.js';
 import { rawQuery, rawTransaction } from '../../../src/db/raw.js';
 import { startLatencyProxy, type LatencyProxy } from '../../../src/sandbox/latency-proxy.js';
 import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
+import { caught } from '../../helpers/caught.js';
 
 const PG = process.env.TEST_DATABASE_URL;
-
-async function caught(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe("a statement's own errors are not the database being unavailable", () => {
   let db: TestDatabase;

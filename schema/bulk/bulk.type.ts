@@ -42,6 +42,13 @@ export class BulkItemError {
 
   @Field(() => Int, { nullable: true, description: 'Upstream result code, where the registry answered one.' })
   upstreamCode?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The argument of the bulk mutation the error is about, as a path into it (as a mutation's extensions.field): an item's own field at its place in `domains` (`domains[3].currentExpiry`, `domains[7].authInfo`), or a job-wide one (`period`); null when the error is about no field (a registry's refusal of the change).",
+  })
+  field?: string | null;
 }
 
 @ObjectType({ description: 'One domain of a bulk job.' })

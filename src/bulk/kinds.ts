@@ -30,6 +30,25 @@ export interface ItemInput {
   authInfo?: string | null;
 }
 
+/** The fields of one item of a bulkRenew or bulkTransfer list (BulkRenewItemInput, BulkTransferItemInput). */
+const ITEM_FIELDS = new Set(['name', 'currentExpiry', 'authInfo']);
+
+/**
+ * Where an error met while running an item points in the job's request, as a path into the bulk
+ * mutation's arguments: an item's own field (`currentExpiry`, `authInfo`, `name`, as the
+ * operations name them for an item) at the item's place in `domains` (`domains[3].currentExpiry`;
+ * `position` is BulkItem.position, the 0-based place in the list given); a job-wide argument
+ * (`period`, `to`, `from`, `add`, `remove`) as it is. Null when the error names no field (a
+ * registry's refusal of the change itself), and for an item-level field of a job submitted
+ * without a list (nothing to point at).
+ */
+export function itemErrorField(kind: BulkKind, position: number, field: string | undefined, listed: boolean): string | null {
+  if (!field) return null;
+  if (!ITEM_FIELDS.has(field)) return field;
+  if (!listed) return null;
+  return kind === 'RENEW' || kind === 'TRANSFER' ? `domains[${position}].${field}` : `domains[${position}]`;
+}
+
 /** What a finished item keeps: the operation's record, or `skipped` when the domain did not need the change. */
 export type ItemRecord = (TransactionRecord & Record<string, unknown>) | { skipped: string };
 

@@ -155,7 +155,7 @@ export async function renew(r: NativeRun): Promise<void> {
     try {
       const cur = asDate((await r.port.infoDomain(r.readCall, item.name)).data.expiresAt);
       const given = asDate((item.input as { currentExpiry?: string } | null)?.currentExpiry);
-      if (!cur) return r.fail(item, new ValidationError('domains', 'the registry gave no expiry date for this domain'));
+      if (!cur) return r.fail(item, new ValidationError('currentExpiry', 'the registry gave no expiry date for this domain; give its currentExpiry'));
       const day = (d: Date) => r.port.expiryDay?.(d) ?? utcDate(d);
       if (given && day(given) !== day(cur)) return r.fail(item, new ExpiryMismatchError(day(given), day(cur), 'currentExpiry'));
       ready.push({ item, cur });
@@ -181,7 +181,7 @@ export async function transfer(r: NativeRun): Promise<void> {
   for (const item of fresh) {
     const code = r.authInfo(item);
     if (code) ready.push({ item, code });
-    else r.fail(item, new ValidationError('domains', 'no auth code was kept for this domain'));
+    else r.fail(item, new ValidationError('authInfo', 'no auth code was kept for this domain'));
   }
   const held = await r.mark(ready, 'bulkTransfer');
   const index = new DomainIndex(r.env.prisma);

@@ -257,7 +257,7 @@ class ChunkRun implements NativeRun {
   fail(item: ClaimedItem, err: unknown): void {
     if (this.done.has(item.id)) return;
     this.done.add(item.id);
-    this.outcomes.push({ id: item.id, state: 'FAILED', error: itemError(err) });
+    this.outcomes.push({ id: item.id, state: 'FAILED', error: itemError(err, { job: this.job, position: item.position }) });
   }
 
   /** Another attempt after back-off when the error is transient and attempts are left, else final (the runner's rule). */
@@ -266,7 +266,7 @@ class ChunkRun implements NativeRun {
     if (isTransient(err) && item.attempts < this.settings.maxAttempts) {
       this.done.add(item.id);
       const backoff = Math.min(60_000, this.settings.backoffMs * 2 ** (item.attempts - 1)) * (0.5 + Math.random() / 2);
-      this.outcomes.push({ id: item.id, state: 'PENDING', error: itemError(err), notBefore: new Date(Date.now() + backoff) });
+      this.outcomes.push({ id: item.id, state: 'PENDING', error: itemError(err, { job: this.job, position: item.position }), notBefore: new Date(Date.now() + backoff) });
     } else this.fail(item, err);
   }
 

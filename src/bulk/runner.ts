@@ -42,7 +42,7 @@ import { OutageLog } from './outage-log.js';
 import type { IdempotencyRunner, OperationEnv } from '../operations/run.js';
 import type { BulkSettings } from './config.js';
 import { awaitsRegistry, settleAwaiting, settleOverdue } from './awaiting.js';
-import { runItem, type BulkKind, type ItemInput } from './kinds.js';
+import { itemErrorField, runItem, type BulkKind, type ItemInput } from './kinds.js';
 import { NativeBulk } from './native.js';
 import type { Sealer } from './seal.js';
 import { cancelledError, itemKey, type BulkStore, type ClaimedItem, type ItemOutcome } from './store.js';
@@ -64,10 +64,29 @@ const AHEAD = 8;
 /** Awaiting items looked at per sweep (those with a stored completion only). */
 const AWAITING_BATCH = 1000;
 
-/** The error an item keeps: the stable code and message (never a secret: errors carry none), unexpected ones masked. */
-export function itemError(err: unknown): NonNullable<ItemOutcome['error']> {
-  if (err instanceof GatewayError) return { code: err.code, message: err.message, upstreamCode: err.details.upstreamCode ?? null };
-  return { code: 'INTERNAL_SERVER_ERROR', message: 'unexpected error (see the gateway log)', upstreamCode: null };
+/** Where an item stands in its job's request: the job's kind and parameters, and the item's place in its list. */
+export interface ItemPlace {
+  job: Pick<BulkJob, 'kind' | 'params'>;
+  position: number;
+}
+
+/**
+ * The error an item keeps: the stable code and message (never a secret: errors carry none),
+ * unexpected ones masked; `field`, the argument of the bulk mutation it is about
+ * (`domains[3].currentExpiry`, `period`: itemErrorField), when `at` is known and the error names one.
+ */
+export function itemError(err: unknown, at?: ItemPlace): NonNullable<ItemOutcome['error']> {
+  if (!(err instanceof GatewayError)) return { code: 'INTERNAL_SERVER_ERROR', message: 'unexpected error (see the gateway log)', upstreamCode: null };
+  const error: NonNullable<ItemOutcome['error']> = { code: err.code, message: err.message, upstreamCode: err.details.upstreamCode ?? null };
+  const listed = (at?.job.params as { everyDomain?: boolean } | null)?.everyDomain !== true;
+  const field = at ? itemErrorField(at.job.kind as BulkKind, at.position, err.details.field, listed) : null;
+  if (field) {
+    error.field = field;
+    // A ValidationError's message starts with the field it was given (`currentExpiry: ...`): the path in the request instead.
+    const given = err.details.field;
+    if (given && field !== given && err.message.startsWith(`${given}: `)) error.message = `${field}: ${err.message.slice(given.length + 2)}`;
+  }
+  return error;
 }
 
 /** Worth another attempt: the error says so (retryable), or it is not one the gateway knows. */
@@ -469,9 +488,10 @@ export class BulkRunner {
     let outcome: ItemOutcome;
     const records: DeferredRecord[] = [];
     const log: LogEntry[] = [];
+    let job: BulkJob | null = null;
     if (!this.holds(item)) return;
     try {
-      const job = await this.jobOf(item.jobId);
+      job = await this.jobOf(item.jobId);
       if (!this.stillRunning(job)) {
         outcome = { id: item.id, state: 'CANCELLED', error: cancelledError(item.attempts) };
       } else {
@@ -486,15 +506,15 @@ export class BulkRunner {
         if (this.holds(item)) this.held.delete(item.id);
         return;
       }
-      outcome = err instanceof CancelledBeforeSend ? { id: item.id, state: 'CANCELLED', error: cancelledError(item.attempts), log } : { ...this.failed(item, err, records), log };
+      outcome = err instanceof CancelledBeforeSend ? { id: item.id, state: 'CANCELLED', error: cancelledError(item.attempts), log } : { ...this.failed(item, err, records, job), log };
     }
     this.gather([outcome]);
   }
 
   /** A failed run's outcome: PENDING again after a back-off when worth another attempt, else FAILED. */
-  private failed(item: ClaimedItem, err: unknown, records: DeferredRecord[]): ItemOutcome {
+  private failed(item: ClaimedItem, err: unknown, records: DeferredRecord[], job: BulkJob | null): ItemOutcome {
     if (!(err instanceof GatewayError)) this.logger.error({ err, item: item.name }, 'bulk: item failed unexpectedly');
-    const error = itemError(err);
+    const error = itemError(err, job ? { job, position: item.position } : undefined);
     const again = isTransient(err) && item.attempts < this.settings.maxAttempts;
     const backoff = Math.min(60_000, this.settings.backoffMs * 2 ** (item.attempts - 1)) * (0.5 + Math.random() / 2);
     return again ? { id: item.id, state: 'PENDING', error, notBefore: new Date(Date.now() + backoff), records } : { id: item.id, state: 'FAILED', error, records };

@@ -54,7 +54,8 @@ export interface ItemOutcome {
   id: bigint;
   state: 'SUCCEEDED' | 'FAILED' | 'PENDING' | 'CANCELLED' | 'AWAITING_REGISTRY';
   result?: unknown;
-  error?: { code: string; message: string; upstreamCode?: number | null };
+  /** `field`: the argument of the bulk mutation the error is about (src/bulk/kinds.ts itemErrorField), when it names one. */
+  error?: { code: string; message: string; upstreamCode?: number | null; field?: string | null };
   notBefore?: Date;
   /** Idempotency records the run left to be written before the outcome (IdempotencyService.runDeferred). */
   records?: DeferredRecord[];

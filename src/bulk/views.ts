@@ -11,7 +11,7 @@ export interface ItemView {
   transaction: { clientTransactionId: string; serverTransactionId: string | null; resultCode: number; pending: boolean; message: string | null } | null;
   expiresAt: Date | null;
   skipped: string | null;
-  error: { code: string; message: string; upstreamCode: number | null } | null;
+  error: { code: string; message: string; upstreamCode: number | null; field: string | null } | null;
 }
 
 /** A job's items by state, as BulkJob.counts shows them (done = SUCCEEDED); the CLI reads the same shape. */
@@ -51,7 +51,7 @@ export function itemView(row: Pick<ItemRow, 'position' | 'name' | 'backend' | 's
     // A renewal's new expiry only once the registry applied it (not while its command is queued).
     expiresAt: r?.expiresAt && row.state === 'SUCCEEDED' ? new Date(r.expiresAt) : null,
     skipped: r?.skipped ?? null,
-    error: e ? { code: e.code, message: e.message, upstreamCode: e.upstreamCode ?? null } : null,
+    error: e ? { code: e.code, message: e.message, upstreamCode: e.upstreamCode ?? null, field: e.field ?? null } : null,
   };
 }
 

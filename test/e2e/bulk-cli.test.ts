@@ -111,7 +111,7 @@ describe('npm run bulk', () => {
     expect(finalLines(first.stderr)).toBe(1); // the final progress line once, not again when the job ends
     expect(first.code).toBe(0);
     const [header, ...lines] = await rows(out);
-    expect(header).toEqual(['position', 'domain', 'registry', 'state', 'attempts', 'resultCode', 'serverTransactionId', 'expiresAt', 'skipped', 'errorCode', 'errorMessage', 'errorUpstreamCode']);
+    expect(header).toEqual(['position', 'domain', 'registry', 'state', 'attempts', 'resultCode', 'serverTransactionId', 'expiresAt', 'skipped', 'errorCode', 'errorMessage', 'errorUpstreamCode', 'errorField']);
     expect(lines.map((l) => [l[1], l[3], l[5]])).toEqual(names.map((n) => [n, 'SUCCEEDED', '1000']));
     expect(sandbox.applied('domain:renew') - renews).toBe(5);
 
@@ -152,8 +152,9 @@ describe('npm run bulk', () => {
     const [, ...lines] = await rows(out);
     expect(lines.map((l) => [l[1], l[3]])).toEqual([[names[0], 'SUCCEEDED'], [names[1], 'FAILED']]);
     expect(lines[1]![9]).toBe('AUTHORIZATION_ERROR');
-    expect(lines[1]!.at(-1)).toBe('2202'); // the registry's own code (EPP 2202 Invalid authorization information), last column
-    expect(lines[0]!.at(-1)).toBe(''); // none for a success
+    expect(lines[1]![11]).toBe('2202'); // the registry's own code (EPP 2202 Invalid authorization information), column errorUpstreamCode
+    expect(lines[0]![11]).toBe(''); // none for a success
+    expect(lines[1]!.at(-1)).toBe(''); // errorField: a registry's refusal is about no field of the request
     const everything = r.stdout + r.stderr + (await readFile(out, 'utf8'));
     expect(everything).not.toContain('Bulk-Pw-2026');
     expect(everything).not.toContain('Wrong-Code-77');

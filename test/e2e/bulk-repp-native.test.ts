@@ -124,6 +124,19 @@ describe('bulkRenew through POST /repp/v1/domains/renew/bulk', () => {
     expect(d.single).toBe(0);
   }, 120_000);
 
+  it('fails an item whose currentExpiry is not the domain\'s before its chunk is sent, naming domains[i].currentExpiry', async () => {
+    const names = await createDomains(A, 'aeg', 3);
+    const before = new Map(names.map((n) => [n, year(n)]));
+    const stale = `${year(names[2]!) - 1}-01-01`;
+    const { job, items } = await submit(A, BULK_RENEW, { domains: [{ name: names[0] }, { name: names[1] }, { name: names[2], currentExpiry: stale }] });
+    expect(job.counts).toMatchObject({ done: 2, failed: 1 });
+    const wrong = items.find((i) => i.position === 2);
+    expect(wrong).toMatchObject({ state: 'FAILED', error: { code: 'BAD_USER_INPUT', field: 'domains[2].currentExpiry' } });
+    expect(wrong.error.message).toMatch(/^domains\[2\]\.currentExpiry: /);
+    expect(year(names[2]!)).toBe(before.get(names[2]!)); // nothing renewed for it
+    for (const n of names.slice(0, 2)) expect(year(n)).toBe(before.get(n)! + 1);
+  }, 120_000);
+
   it('an item left to another attempt by a transient failure before its chunk is sent is renewed once, in a later request', async () => {
     const names = await createDomains(A, 'hilja', 4);
     const before = new Map([...names, '666.ee'].map((n) => [n, year(n)]));

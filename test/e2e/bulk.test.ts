@@ -64,6 +64,28 @@ describe('bulkRenew', () => {
     expect(sandbox.applied('domain:renew') - renewsBefore).toBe(10);
   }, 120_000);
 
+  it('fails an item whose currentExpiry is not the domain\'s, naming domains[i].currentExpiry; a refusal names no field', async () => {
+    const names = await createDomains(t, owner, `bf${Date.now().toString(36)}`, 'tld', 3);
+    const expiry = (n: string) => sandbox.domain(n)!.expiresAt.toISOString();
+    const stale = new Date(sandbox.domain(names[1]!)!.expiresAt.getTime() - 366 * 86_400_000).toISOString();
+    const before = new Map(names.map((n) => [n, expiry(n)]));
+    const renewsBefore = sandbox.applied('domain:renew');
+    const missing = `missing-${randomUUID().slice(0, 8)}.tld`;
+    const domains = [{ name: names[0]!, currentExpiry: expiry(names[0]!) }, { name: names[1]!, currentExpiry: stale }, { name: names[2]! }, { name: missing }];
+    const submitted = await t.gql(owner, BULK_RENEW, { k: randomUUID(), domains });
+    expect(submitted.errors).toBeUndefined();
+    const job = await waitFinished(t, owner, submitted.data.bulkRenew.job.id);
+    expect(job.counts).toMatchObject({ done: 2, failed: 2 });
+    const items = await allItems(t, owner, job.id);
+    const at = (p: number) => items.find((i) => i.position === p)!;
+    expect(at(1)).toMatchObject({ state: 'FAILED', error: { code: 'BAD_USER_INPUT', field: 'domains[1].currentExpiry' } });
+    expect(at(1).error.message).toMatch(/^domains\[1\]\.currentExpiry: .*does not match the domain's actual expiry/);
+    expect(at(3)).toMatchObject({ state: 'FAILED', error: { code: 'OBJECT_NOT_FOUND', field: null } });
+    expect(at(0).error).toBeNull();
+    expect(sandbox.domain(names[1]!)!.expiresAt.toISOString()).toBe(before.get(names[1]!)); // nothing renewed for it
+    expect(sandbox.applied('domain:renew') - renewsBefore).toBe(2);
+  }, 120_000);
+
   it('shows a job only to its registrar', async () => {
     const [name] = await createDomains(t, owner, `own${Date.now().toString(36)}`, 'tld', 1);
     const { data } = await t.gql(owner, BULK_RENEW, { k: randomUUID(), domains: [{ name }] });

@@ -10,7 +10,7 @@ export const BULK_RENEW = `mutation($k: String!, $domains: [BulkRenewItemInput!]
 }`;
 export const JOB_ITEMS = `query($id: ID!, $states: [BulkItemState!], $after: String, $first: Int!) {
   bulkJob(id: $id) { id state finishedAt counts { done failed pending running cancelled }
-    items(first: $first, after: $after, states: $states) { edges { cursor node { position domainName state attempts expiresAt error { code message upstreamCode } transaction { resultCode pending } } } pageInfo { hasNextPage endCursor } } }
+    items(first: $first, after: $after, states: $states) { edges { cursor node { position domainName state attempts expiresAt error { code message upstreamCode field } transaction { resultCode pending } } } pageInfo { hasNextPage endCursor } } }
 }`;
 export const JOB_SUBSCRIPTION = `subscription($id: ID!) { bulkJob(id: $id) { job { state counts { done failed pending running cancelled } } outcomes { position domainName state attempts error { code } } } }`;
 

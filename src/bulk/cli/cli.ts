@@ -15,7 +15,7 @@ import { Progress, type Counts } from './progress.js';
 const JOB_FIELDS = 'id kind state total finishedAt counts { done failed pending running awaiting cancelled }';
 // 500 a page: an item is 20 fields, and a query may expand to limits.maxFields (20,000 by default).
 const ITEMS = `query($id: ID!, $after: String) { bulkJob(id: $id) { items(first: 500, after: $after) {
-  edges { node { position domainName registry state attempts transaction { resultCode serverTransactionId } expiresAt skipped error { code message upstreamCode } } }
+  edges { node { position domainName registry state attempts transaction { resultCode serverTransactionId } expiresAt skipped error { code message upstreamCode field } } }
   pageInfo { hasNextPage endCursor } } } }`;
 
 interface Io {

@@ -59,7 +59,7 @@ function startLine(text: string, endLine: number): number {
   return endLine;
 }
 
-export const CSV_COLUMNS = ['position', 'domain', 'registry', 'state', 'attempts', 'resultCode', 'serverTransactionId', 'expiresAt', 'skipped', 'errorCode', 'errorMessage', 'errorUpstreamCode'] as const;
+export const CSV_COLUMNS = ['position', 'domain', 'registry', 'state', 'attempts', 'resultCode', 'serverTransactionId', 'expiresAt', 'skipped', 'errorCode', 'errorMessage', 'errorUpstreamCode', 'errorField'] as const;
 
 function field(v: unknown): string {
   const s = v === null || v === undefined ? '' : String(v);
@@ -76,11 +76,12 @@ export interface CsvItem {
   expiresAt: string | null;
   skipped: string | null;
   /** `upstreamCode`: the registry's result code where it answered one (EPP 2303, an HTTP status for REST registries). */
-  error: { code: string; message: string; upstreamCode?: number | null } | null;
+  /** `field`: the request's field the error is about (`domains[3].currentExpiry`), when it names one (BulkItemError.field). */
+  error: { code: string; message: string; upstreamCode?: number | null; field?: string | null } | null;
 }
 
 export function csvRow(i: CsvItem): string {
-  return [i.position, i.domainName, i.registry, i.state, i.attempts, i.transaction?.resultCode, i.transaction?.serverTransactionId, i.expiresAt, i.skipped, i.error?.code, i.error?.message, i.error?.upstreamCode].map(field).join(',');
+  return [i.position, i.domainName, i.registry, i.state, i.attempts, i.transaction?.resultCode, i.transaction?.serverTransactionId, i.expiresAt, i.skipped, i.error?.code, i.error?.message, i.error?.upstreamCode, i.error?.field].map(field).join(',');
 }
 
 /**

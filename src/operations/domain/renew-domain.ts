@@ -36,7 +36,7 @@ export async function renewDomain(env: OperationEnv, actor: Actor, args: RenewDo
     let currentExpiry = args.currentExpiry;
     if (!currentExpiry) {
       currentExpiry = (await backend.infoDomain(call, name)).data.expiresAt ?? null;
-      if (!currentExpiry) throw new ValidationError('input.currentExpiry', 'the registry gave no expiry date; pass currentExpiry');
+      if (!currentExpiry) throw new ValidationError(expiryField, 'the registry gave no expiry date; pass currentExpiry');
       // What reconciliation compares the expiry with if the answer is lost (a given one is in the arguments).
       await attempt.note({ currentExpiry });
     }

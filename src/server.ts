@@ -89,7 +89,7 @@ export interface GatewayOptions {
  * reconciled while it loads (except what loadHttpAhead loaded while the database opened).
  */
 async function loadHttpModules() {
-  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, apq, graphiql, health, errors, unavailable, websocket, documentStore, gate, limits, rateLimit] = await Promise.all([
+  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, apq, graphiql, health, errors, unavailable, websocket, documentStore, gate, limits, rateLimit, comments] = await Promise.all([
     import('@apollo/server'),
     import('@apollo/server/plugin/disabled'),
     import('@apollo/server/plugin/drainHttpServer'),
@@ -109,6 +109,7 @@ async function loadHttpModules() {
     import('./limits/gate.js'),
     import('./limits/limits.js'),
     import('./limits/rate-limit.js'),
+    import('./limits/comments.js'),
   ]);
   return {
     ...apollo,
@@ -130,6 +131,7 @@ async function loadHttpModules() {
     ...gate,
     ...limits,
     ...rateLimit,
+    ...comments,
   };
 }
 
@@ -286,6 +288,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       resolveLimits,
       serveGraphiQL,
       serviceUnavailablePlugin,
+      tooManyComments,
       unavailableBeforeExecution,
       useWebSocket,
     } = await loadHttpModules();
@@ -388,6 +391,14 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
         );
       },
       express.json({ limit: '2mb' }),
+      // Comments count against maxTokens, before Apollo's parser builds a token for each (src/limits/comments.ts).
+      (req, res, next) => {
+        const queries = (Array.isArray(req.body) ? req.body : [req.body]).map((b: unknown) => (b as { query?: unknown } | null)?.query);
+        const refused = queries.map((q) => (typeof q === 'string' ? tooManyComments(q, limitsInForce.maxTokens) : null)).find((e) => e);
+        if (!refused) return next();
+        operations.refusedHttp('QUERY_TOO_COMPLEX', req.headers);
+        res.status(400).set('Content-Type', `${graphqlResponseType(req)}; charset=utf-8`).end(JSON.stringify({ errors: [{ message: refused.message, extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxTokens', max: limitsInForce.maxTokens } }] }));
+      },
       ...(traced ? [traced] : []),
       expressMiddleware(apollo, {
         context: async ({ req }) => {

@@ -1,5 +1,6 @@
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { tooManyComments } from '../limits/comments.js';
 import { documentBytes } from '../limits/retained.js';
 import { DOCUMENT_CACHE_BYTES } from './document-store.js';
 
@@ -33,6 +34,13 @@ export class DocumentCache {
     const hit = this.entries.get(query);
     if (hit) return hit;
     let entry: Entry;
+    // Comments count against the token limit, before the parser builds a token for each (src/limits/comments.ts).
+    const comments = tooManyComments(query, this.parseOptions.maxLexicalTokens ?? Number.POSITIVE_INFINITY);
+    if (comments) {
+      entry = { result: [comments], bytes: documentBytes(query, undefined) };
+      this.entries.set(query, entry);
+      return entry;
+    }
     try {
       const document = parse(query, this.parseOptions);
       const errors = validate(this.schema, document, [...specifiedRules, ...this.rules]);

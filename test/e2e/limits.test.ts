@@ -77,6 +77,26 @@ describe('document limits', () => {
   });
 });
 
+describe('comments', () => {
+  it('counts comments against limits.maxTokens before parsing (graphql-js keeps a token for each), over HTTP and graphql-ws; a # in a string is no comment', async () => {
+    const over = `{ viewer { id } }\n${'# a comment\n'.repeat(2001)}`;
+    const { http, ws } = await both(over);
+    expect(http.status).toBe(400);
+    expect(http.errors).toHaveLength(1);
+    expect(http.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxTokens', max: 2000 });
+    expect(http.errors?.[0]?.message).toBe('the document has more than 2000 comments (limits.maxTokens counts them, as tokens); nothing was parsed');
+    expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxTokens', max: 2000 });
+
+    // 2,000 comments, and 5,000 # in a string and 5,000 in a block string: served.
+    const within = `{ viewer { id } a: __type(name: "${'#'.repeat(5000)}") { name } b: __type(name: """${'#\\"""'.repeat(2500)}""") { name } }\n${'#\n'.repeat(2000)}`;
+    const served = await both(within);
+    expect(served.http.errors).toBeUndefined();
+    expect(served.http.data).toEqual({ viewer: { id: 'NewRegistrar' }, a: null, b: null });
+    expect(served.ws.errors).toBeUndefined();
+    expect(served.ws.data).toEqual({ viewer: { id: 'NewRegistrar' }, a: null, b: null });
+  });
+});
+
 describe('deeply nested variables', () => {
   // Written by hand: JSON.stringify in this process would overflow on them too.
   const deepObject = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;

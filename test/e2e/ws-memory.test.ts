@@ -92,11 +92,11 @@ describe('variables an open operation keeps (limits.wsRetainedBytes)', () => {
     await s.closed;
   });
 
-  it('a document of 650,000 comment lines (1.3 MB, which maxTokens does not count, some 60 MB parsed) is refused naming query', async () => {
+  it('a document of 650,000 comment lines (1.3 MB, some 60 MB once parsed) is refused before it is parsed: comments count against maxTokens', async () => {
     const s = await acknowledged();
     s.ws.send(JSON.stringify({ id: 'c', type: 'subscribe', payload: { query: `${POLL}\n${'#\n'.repeat(650_000)}` } }));
     await waitFor(() => s.messages.some((m) => m.id === 'c'), 'an answer');
-    expect(s.messages[1].payload[0].extensions).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', limit: 'wsRetainedBytes', field: 'query' });
+    expect(s.messages[1].payload[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxTokens' });
     s.ws.close();
     await s.closed;
   });
@@ -195,8 +195,12 @@ describe('the parsed-document caches', () => {
     const full = await cacheBytes('http');
     expect(full).toBeGreaterThan(32 * 1024 * 1024 - 2 * 150_000);
     expect(full).toBeLessThanOrEqual(32 * 1024 * 1024);
-    // 650,000 comment lines (1.3 MB, some 60 MB parsed): served, and not kept.
-    for (let i = 0; i < 3; i++) expect((await t.gql(t.keys.NewRegistrar!, `{ viewer { id } }\n# ${i}\n${'#\n'.repeat(650_000)}`)).data).toEqual({ viewer: { id: 'NewRegistrar' } });
+    // 650,000 comment lines (1.3 MB, some 60 MB parsed): refused before they are parsed (comments count against maxTokens), nothing kept.
+    for (let i = 0; i < 3; i++) {
+      const r = await t.gql(t.keys.NewRegistrar!, `{ viewer { id } }\n# ${i}\n${'#\n'.repeat(650_000)}`);
+      expect(r.status).toBe(400);
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxTokens' });
+    }
     expect(await cacheBytes('http')).toBeLessThanOrEqual(32 * 1024 * 1024);
   });
 });

@@ -14,7 +14,7 @@ export const DOCUMENT_CACHE_BYTES = 32 * 1024 * 1024;
  * Apollo Server's `documentStore` (parsed, validated documents by query hash, as Apollo keeps
  * them) bounded by the bytes its documents hold. Apollo's default (InMemoryLRUCache, 30 MiB)
  * sizes a document by its JSON, which leaves out the text and every token the document keeps: a
- * 1.3 MB document of 650,000 comment lines (maxTokens does not count comments) counted some 100
+ * 1.3 MB document of 650,000 comment lines (before comments counted against maxTokens) counted some 100
  * bytes and held 58 MB, and 15 such requests held 880 MB of heap.
  */
 export class BoundedDocumentStore implements DocumentStore {

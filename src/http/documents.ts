@@ -13,8 +13,8 @@ type Entry = { result: DocumentNode | readonly GraphQLError[]; bytes: number };
  * is most of the CPU and garbage of a reconnect storm. Bounded by the bytes its entries hold
  * (lru-cache with maxSize DOCUMENT_CACHE_BYTES, the least recently used going first; an entry
  * bigger than an eighth of that is not kept): before, 1,000 entries whatever their size, and a
- * document may be 2 MB of text (a message's limit) and, with a million comments (which
- * limits.maxTokens does not count), some 90 MB parsed. Parsing and validation are Apollo's: graphql-js's `parse` with the same
+ * document may be 2 MB of text (a message's limit) and, with a million comments (now refused before parsing:
+ * src/limits/comments.ts), some 90 MB parsed. Parsing and validation are Apollo's: graphql-js's `parse` with the same
  * options (the token limit), graphql-js's rules followed by the same extra rules.
  */
 export class DocumentCache {

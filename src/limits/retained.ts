@@ -12,7 +12,7 @@ import { GraphQLError, TokenKind, type DocumentNode, type OperationDefinitionNod
  * token, comments included, linked from the document's locations, and an AST node for most):
  * measured on Node 20 (heap after GC, 2026-12-03) at about 320 bytes per token of an ordinary
  * document (400 aliased fields, 2,405 tokens: 774 KB) and 90 per comment (a 2 MB document of one
- * million `#` lines: 90 MB; comments are not counted by limits.maxTokens).
+ * million `#` lines: 90 MB; such a document is now refused before parsing: src/limits/comments.ts).
  */
 export const RETAINED_BYTES_PER_TOKEN = 320;
 export const RETAINED_BYTES_PER_COMMENT = 96;

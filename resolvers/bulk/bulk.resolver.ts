@@ -3,6 +3,7 @@ import type { GatewayContext } from '../../src/context.js';
 import { ObjectNotFoundError, ValidationError } from '../../src/core/errors.js';
 import type { BulkRequest } from '../../src/bulk/submit.js';
 import { checkItemNames, isoDates } from '../../src/bulk/submit.js';
+import { BULK_OPERATIONS } from '../../src/bulk/kinds.js';
 import type { CountsView, ItemView, JobView } from '../../src/bulk/views.js';
 import { pageOf, type Page } from '../../src/connections/page.js';
 import { checkClientStatuses } from '../../src/validation/contact.js';
@@ -20,7 +21,8 @@ import { runOperation } from '../../src/operations/run.js';
 const MAX_ITEMS_PAGE = 1000;
 
 async function submit(ctx: GatewayContext, key: string, req: BulkRequest): Promise<BulkJobPayload> {
-  const actor = actorOf(ctx, key);
+  // Reads made to submit (the registrar's domain lists) are logged under the job's mutation, as its items' commands are.
+  const actor = { ...actorOf(ctx, key), cause: BULK_OPERATIONS[req.kind] };
   return (await ctx.bulk.submit(actor, req)) as unknown as BulkJobPayload;
 }
 

@@ -14,6 +14,20 @@ import { transferDomain } from '../operations/transfer/transfer-domain.js';
 export const BULK_KINDS = ['RENEW', 'TRANSFER', 'REPLACE_NAMESERVER', 'REPLACE_TECH_CONTACT', 'UPDATE_STATUSES'] as const;
 export type BulkKind = (typeof BULK_KINDS)[number];
 
+/**
+ * The mutation that submits each kind of job (resolvers/bulk/bulk.resolver.ts): the operation the
+ * command log names for every command the job sends, its items' reads and changes and its native
+ * chunks alike (README "Command log"), while each item's idempotency record keeps the operation
+ * it runs (renewDomain, updateDomain, requestTransfer).
+ */
+export const BULK_OPERATIONS = {
+  RENEW: 'bulkRenew',
+  TRANSFER: 'bulkTransfer',
+  REPLACE_NAMESERVER: 'bulkReplaceNameserver',
+  REPLACE_TECH_CONTACT: 'bulkReplaceTechContact',
+  UPDATE_STATUSES: 'bulkUpdateStatuses',
+} as const satisfies Record<BulkKind, string>;
+
 /** Parameters shared by every item of a job, by kind (stored as the job's `params`). */
 export interface BulkParams {
   RENEW: { period: Period };
@@ -66,8 +80,12 @@ async function readOwn(env: OperationEnv, actor: Actor, name: string) {
   return current;
 }
 
-/** Runs one item of a `kind` job for `name` as `actor` (whose key is the item's). Throws what the operation throws. */
-export async function runItem(env: OperationEnv, actor: Actor, kind: BulkKind, params: unknown, name: string, input: ItemInput): Promise<ItemRecord> {
+/**
+ * Runs one item of a `kind` job for `name` as `actor` (whose key is the item's), its commands
+ * logged under the job's mutation (BULK_OPERATIONS). Throws what the operation throws.
+ */
+export async function runItem(env: OperationEnv, itemActor: Actor, kind: BulkKind, params: unknown, name: string, input: ItemInput): Promise<ItemRecord> {
+  const actor: Actor = { ...itemActor, cause: BULK_OPERATIONS[kind] };
   switch (kind) {
     case 'RENEW': {
       const { period } = params as BulkParams['RENEW'];

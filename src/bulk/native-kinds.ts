@@ -87,7 +87,7 @@ async function reconcile(r: NativeRun, fn: ReconcileFn, item: ClaimedItem, sent:
     noted: {},
     since: new Date(Date.parse(sent.at) - SKEW_MS),
     port: r.port,
-    call: { registrarId: r.job.registrarId, idempotencyKey: sent.key, operation: `bulk:${r.job.kind}` },
+    call: { ...r.readCall, idempotencyKey: sent.key },
     upstreamId: r.upstreamId,
     sentTrid: null,
     appliedByAnotherRequest: async () => false,

@@ -29,7 +29,7 @@ import { OutcomeUnknownError } from '../idempotency/errors.js';
 import type { Logger } from '../logger.js';
 import type { OperationEnv } from '../operations/run.js';
 import type { BulkSettings } from './config.js';
-import type { BulkKind, BulkParams } from './kinds.js';
+import { BULK_OPERATIONS, type BulkKind, type BulkParams } from './kinds.js';
 import { renew, transfer, type NativeRun, type Sent, type TechAnswer } from './native-kinds.js';
 import { nameserver, techContact } from './native-replace.js';
 import { isTransient, itemError } from './runner.js';
@@ -197,9 +197,9 @@ class ChunkRun implements NativeRun {
     return this.job.params;
   }
 
-  /** Reads (domain info) go out as the job's registrar, at most the backend's sessions at once. */
+  /** Reads (domain info) go out as the job's registrar, at most the backend's sessions at once, logged under the job's mutation (BULK_OPERATIONS). */
   get readCall(): CallContext {
-    return { registrarId: this.job.registrarId };
+    return { registrarId: this.job.registrarId, operation: BULK_OPERATIONS[this.job.kind as BulkKind] };
   }
 
   get upstreamId(): string {

@@ -96,9 +96,10 @@ export function isoDates(): (d: Date | null | undefined) => string | null {
 }
 
 /** The registrar's domains (its registries' own lists where they have one, else the gateway's index). */
-async function allDomains(deps: SubmitDeps, registrarId: string): Promise<RequestItem[]> {
+async function allDomains(deps: SubmitDeps, actor: Actor): Promise<RequestItem[]> {
+  const { registrarId } = actor;
   const index = new DomainIndex(deps.env.prisma);
-  await syncRegistryLists(index, deps.env.router.backends(), callOf({ registrarId }), deps.logger);
+  await syncRegistryLists(index, deps.env.router.backends(), callOf(actor), deps.logger);
   const rows = await deps.env.prisma.domainIndex.findMany({ where: { registrarId }, orderBy: { name: 'asc' }, select: { name: true } });
   if (rows.length === 0) throw new ValidationError('domains', 'the registrar has no domains; list the domains to change');
   if (rows.length > deps.maxItems) throw new ValidationError('domains', `the registrar has more than ${deps.maxItems} domains: list at most that many per job`);
@@ -210,7 +211,7 @@ async function submitOrReplay(deps: SubmitDeps, actor: Actor, req: BulkRequest):
   // mutation sent at the same moment with the key cannot slip in between.
   const single = await deps.env.prisma.idempotencyRecord.findUnique({ where: { registrarId_idempotencyKey: { registrarId: actor.registrarId, idempotencyKey: actor.idempotencyKey } }, select: { operation: true } });
   if (single) throw new IdempotencyKeyReusedError(single.operation);
-  const items = req.items ?? (await allDomains(deps, actor.registrarId));
+  const items = req.items ?? (await allDomains(deps, actor));
   let routed = route(deps, items, req.kind, req.items !== null);
   if (req.items === null && req.kind === 'REPLACE_TECH_CONTACT') routed = await withContacts(deps, actor, routed);
   await checkBackends(deps, actor, req, routed);

@@ -18,6 +18,11 @@ export interface CommandEvent {
   /** The gateway error code when the command failed (OBJECT_EXISTS, UPSTREAM_UNAVAILABLE, ...). */
   errorCode?: string | null;
   idempotencyKey?: string | null;
+  /**
+   * The gateway operation that caused the command (CallContext.operation: a mutation or query
+   * root field, a bulk job's mutation, `poll` for the poller; README "Command log"). Absent (no
+   * writer leaves it out): the command's name.
+   */
   operation?: string | null;
   /** false when the command never reached the registry (nothing was applied); the entry says NOT_SENT. */
   sent?: boolean;
@@ -42,6 +47,7 @@ function entryOf(e: CommandEvent) {
 
 export interface CommandLogFilter {
   objectName?: string | null;
+  /** A gateway operation name (letters only): matches the entries of that operation, alone or in a list of a query's root fields. */
   operation?: string | null;
   command?: string | null;
   idempotencyKey?: string | null;
@@ -69,7 +75,11 @@ export interface CommandWatch {
 function whereOf(registrarId: string, filter: CommandLogFilter): Prisma.CommandLogWhereInput {
   const where: Prisma.CommandLogWhereInput = { registrarId };
   if (filter.objectName) where.objectName = filter.objectName;
-  if (filter.operation) where.operation = filter.operation;
+  if (filter.operation) {
+    // An entry of a query with several root fields names them all ("viewer,domains": src/commandlog/attribution.ts); each matches.
+    const op = filter.operation;
+    where.OR = [{ operation: op }, { operation: { startsWith: `${op},` } }, { operation: { endsWith: `,${op}` } }, { operation: { contains: `,${op},` } }];
+  }
   if (filter.command) where.command = filter.command;
   if (filter.idempotencyKey) where.idempotencyKey = filter.idempotencyKey;
   if (filter.from || filter.to) where.createdAt = { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) };

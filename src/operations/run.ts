@@ -29,6 +29,13 @@ export interface OperationEnv {
 export interface Actor {
   registrarId: string;
   idempotencyKey: string;
+  /**
+   * The gateway operation the command log names for the commands sent for this actor
+   * (CallContext.operation), when it is not the operation run: a bulk job's mutation
+   * (`bulkRenew`) for its items' renewals and reads (src/bulk/kinds.ts BULK_OPERATIONS). Absent:
+   * the operation run (`renewDomain`). The idempotency record keeps the operation run either way.
+   */
+  cause?: string;
 }
 
 /** What every mutation stores: the upstream transaction, plus its own result fields. */
@@ -52,9 +59,9 @@ export function recordOf<T>(r: PortResult<T>): TransactionRecord {
   return { trid: r.trid, code: r.code, message: r.message ?? null, ...(r.awaitsCompletion ? { awaitsCompletion: true } : {}) };
 }
 
-/** The call context of the actor (what adapters and capability reads see), without a key. */
-export function callOf(actor: Pick<Actor, 'registrarId'>): CallContext {
-  return { registrarId: actor.registrarId };
+/** The call context of the actor (what adapters and capability reads see), without a key; its commands logged under actor.cause. */
+export function callOf(actor: Pick<Actor, 'registrarId' | 'cause'>): CallContext {
+  return actor.cause ? { registrarId: actor.registrarId, operation: actor.cause } : { registrarId: actor.registrarId };
 }
 
 /**
@@ -63,7 +70,7 @@ export function callOf(actor: Pick<Actor, 'registrarId'>): CallContext {
  * fingerprint is taken over them, so an argument left out and the same argument given as its
  * default are one request), so every check happens before anything is recorded or sent; `sameAs`:
  * other forms of them an earlier release fingerprinted (MutationRequest.sameAs). `execute` gets the call context,
- * which carries the key into the command log, and the attempt, whose `note()` records what is
+ * which carries the key and the operation (actor.cause, else `operation`) into the command log, and the attempt, whose `note()` records what is
  * about to be sent when that is decided inside `execute` (a renewal's curExpDate), so that a later
  * reconciliation knows it. Throws ValidationError (idempotencyKey) and whatever the service throws.
  */
@@ -76,7 +83,7 @@ export async function runOperation<T extends TransactionRecord>(
   sameAs?: readonly unknown[],
 ): Promise<{ result: T; replayed: boolean }> {
   const key = checkIdempotencyKey('idempotencyKey', actor.idempotencyKey);
-  const call: CallContext = { registrarId: actor.registrarId, idempotencyKey: key, operation };
+  const call: CallContext = { registrarId: actor.registrarId, idempotencyKey: key, operation: actor.cause ?? operation };
   // The attempt's own commands are told apart from another attempt's of the key (CallContext.attempt).
   return env.idempotency.run({ registrarId: actor.registrarId, key, operation, args, call, ...(sameAs?.length ? { sameAs } : {}) }, (attempt) => execute(attempt.id === undefined ? call : { ...call, attempt: attempt.id }, attempt));
 }

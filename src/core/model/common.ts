@@ -43,7 +43,13 @@ export interface CallContext {
   /** Gateway registrar id (the API key's owner); the backend maps it to its upstream login. */
   registrarId: string;
   idempotencyKey?: string;
-  /** Extra fields for the command log (set by the gateway, read by adapters that record commands). */
+  /**
+   * The gateway operation that caused the call's commands, as the command log names it
+   * (CommandLogEntry.operation, README "Command log"): the GraphQL root field (set per request by
+   * src/commandlog/attribution.ts: `renewDomain` for a renewal and its payload's read-back,
+   * `domain` for a domain query), a bulk job's mutation (`bulkRenew`) for everything the job sends,
+   * `poll` for the poller. Set by the gateway, carried into each command event by the port layer.
+   */
   operation?: string;
   /**
    * The idempotency attempt the call's commands belong to (its CommandWatch.id, via Attempt.id):

@@ -40,7 +40,8 @@ export async function reconcileRecord(rec: IdempotencyRecord, call: CallContext 
       noted: request.noted ?? {},
       since,
       port,
-      call: { registrarId: rec.registrarId, ...call, idempotencyKey: rec.idempotencyKey, operation: rec.operation },
+      // Its reads are logged under the operation of the request reconciling (a retry, a bulk job's mutation), else the record's.
+      call: { registrarId: rec.registrarId, ...call, idempotencyKey: rec.idempotencyKey, operation: call?.operation ?? rec.operation },
       upstreamId: port && port.hasAccount(rec.registrarId) ? port.upstreamId(rec.registrarId) : null,
       sentTrid: spec.command && commandLog ? await commandLog.lastSent(rec.registrarId, rec.idempotencyKey, spec.command) : null,
       appliedByAnotherRequest: async (objectName) =>

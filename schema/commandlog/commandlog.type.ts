@@ -44,7 +44,10 @@ export class CommandLogEntry {
   @Field({ description: 'Backend (registry) the command went to.' })
   registry!: string;
 
-  @Field({ description: 'Gateway operation (the mutation or query, e.g. "createDomain").' })
+  @Field({
+    description:
+      'Gateway operation that caused the command: the mutation or query root field, e.g. "createDomain" (also for the read of its payload\'s object), "domain"; a query with several root fields names them all, "domain,checkDomains"; a bulk job\'s mutation, e.g. "bulkRenew"; "poll" for the gateway\'s own poller.',
+  })
   operation!: string;
 
   @Field({ description: 'Protocol command, e.g. "domain:create", "domain:transfer:request".' })
@@ -94,7 +97,7 @@ export class CommandLogFilter {
   @Field(() => String, { nullable: true })
   objectName?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Gateway operation, e.g. "renewDomain".' })
+  @Field(() => String, { nullable: true, description: 'Gateway operation, e.g. "renewDomain"; also matches it in a list of a query\'s root fields ("domain,checkDomains").' })
   operation?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Protocol command, e.g. "domain:renew".' })

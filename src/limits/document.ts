@@ -10,7 +10,7 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, Kind, type ASTVisitor, type DocumentNode, type FieldNode, type ParseOptions, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
+import { BREAK, getNamedType, GraphQLError, GraphQLInt, Kind, TypeInfo, visit, visitWithTypeInfo, type ASTVisitor, type DocumentNode, type FieldNode, type GraphQLSchema, type ParseOptions, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
 import { queryTooComplex, type LimitName } from './errors.js';
 import type { Limits } from './limits.js';
 
@@ -19,18 +19,56 @@ export function parseOptions(limits: Pick<Limits, 'maxTokens'>): ParseOptions {
   return { maxLexicalTokens: limits.maxTokens };
 }
 
+/** GraphQL Int's range (GraphQL spec §3.5.1: a signed 32-bit integer). */
+const INT_MAX = 2 ** 31 - 1;
+const INT_MIN = -(2 ** 31);
+
+/**
+ * Whether `document` gives a `first` or `last` argument of type Int a literal outside Int's range
+ * (`first: 123456789012`). graphql-armor's cost rule multiplies a list by such a literal as it
+ * stands, so it would report maxFields beside graphql-js's own error for the literal
+ * (ValuesOfCorrectTypeRule: "Int cannot represent non 32-bit signed integer value", naming the
+ * argument): that error alone says what is wrong, and the document is refused by it anyway.
+ */
+export function hasOutOfRangeListSize(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let found = false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Argument(node) {
+        if ((node.name.value !== 'first' && node.name.value !== 'last') || node.value.kind !== Kind.INT) return;
+        const arg = typeInfo.getArgument();
+        const n = Number(node.value.value);
+        if (arg && getNamedType(arg.type) === GraphQLInt && (n > INT_MAX || n < INT_MIN)) {
+          found = true;
+          return BREAK;
+        }
+      },
+    }),
+  );
+  return found;
+}
+
 /**
  * Validation rules for depth (levels of fields, through fragments: a spread adds its fragment's
  * depth, not a level of its own; introspection's `__schema` is left out, so
  * `getIntrospectionQuery()`, 15 levels deep, passes), aliases, directives and fields after
  * expansion (each spread counts its fragment's fields again, a literal `first` multiplies; armor's
- * cost rule with every weight 1). Each refusal is a QUERY_TOO_COMPLEX error naming the limit.
+ * cost rule with every weight 1). Each refusal is a QUERY_TOO_COMPLEX error naming the limit;
+ * a `first`/`last` literal out of Int's range is refused by graphql-js alone (hasOutOfRangeListSize).
  */
 export function documentRules(limits: Pick<Limits, 'maxDepth' | 'maxAliases' | 'maxDirectives' | 'maxFields' | 'maxSameNameFields'>): ValidationRule[] {
   const reject = (limit: LimitName, max: number, message?: string) => (context: ValidationContext | null, error: GraphQLError) => {
     context?.reportError(queryTooComplex(limit, max, message ?? error.message.replace(/^Syntax Error: /, '')));
   };
   const fields = `the operation expands to more than ${limits.maxFields} fields (the limit; fragments counted where they are spread, lists by their first argument)`;
+  // A list size out of Int's range is graphql-js's error alone (hasOutOfRangeListSize), not also maxFields.
+  const rejectFields = reject('maxFields', limits.maxFields, fields);
+  const onFieldsRejected = (context: ValidationContext | null, error: GraphQLError) => {
+    if (context && hasOutOfRangeListSize(context.getSchema(), context.getDocument())) return;
+    rejectFields(context, error);
+  };
   const common = { exposeLimits: true, propagateOnRejection: false };
   // graphql-armor's rules return class instances; graphql's ValidationRule wants an ASTVisitor.
   return [
@@ -46,7 +84,7 @@ export function documentRules(limits: Pick<Limits, 'maxDepth' | 'maxAliases' | '
       depthCostFactor: 1,
       flattenFragments: true,
       ignoreIntrospection: true,
-      onReject: [reject('maxFields', limits.maxFields, fields)],
+      onReject: [onFieldsRejected],
     }),
   ] as unknown as ValidationRule[];
 }

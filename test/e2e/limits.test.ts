@@ -188,6 +188,35 @@ describe('operation cost', () => {
     expect(await t.upstreamCommands()).toBe(before);
   });
 
+  it('a list size out of Int range is one error naming the argument (no maxFields beside it), as a literal or a variable, over HTTP and graphql-ws', async () => {
+    const before = await t.upstreamCommands();
+    const lists = ['commandLog(FIRST) { edges { cursor } }', 'domains(FIRST) { edges { cursor } }', 'pollMessages(FIRST) { edges { cursor } }', 'bulkJob(id: "1") { items(FIRST) { edges { cursor } } }'];
+    for (const list of lists) {
+      const literal = await both(`{ ${list.replace('FIRST', 'first: 123456789012')} }`);
+      expect(literal.http.status).toBe(400);
+      for (const answer of [literal.http, literal.ws]) {
+        expect(answer.errors).toHaveLength(1);
+        expect(answer.errors![0]!.message).toBe('Int cannot represent non 32-bit signed integer value: 123456789012');
+        expect(answer.errors![0]!.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
+      }
+      expect(literal.http.errors![0]!.extensions).toMatchObject({ field: 'first' });
+      const variable = await both(`query($n: Int) { ${list.replace('FIRST', 'first: $n')} }`, { n: 123456789012 });
+      for (const answer of [variable.http, variable.ws]) {
+        expect(answer.errors).toHaveLength(1);
+        expect(answer.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+        expect(answer.errors![0]!.message).toContain('first: Int cannot represent non 32-bit signed integer value');
+      }
+      expect(variable.http.errors![0]!.extensions).toMatchObject({ field: 'first' });
+    }
+    // A literal within Int's range is still counted: maxFields alone.
+    const big = await both('{ commandLog(first: 2147483647) { edges { cursor } } }');
+    for (const answer of [big.http, big.ws]) {
+      expect(answer.errors).toHaveLength(1);
+      expect(answer.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxFields' });
+    }
+    expect(await t.upstreamCommands()).toBe(before);
+  });
+
   it("aliases of an account's status share one upstream GET /status, and each costs a registry read", async () => {
     const hd = t.gateway.sandboxes.sandboxes.get('sandbox-headless') as HeadlessSandbox;
     const query = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: viewer { accounts { registry status { channelId } } }`).join(' ')} }`;

@@ -46,6 +46,21 @@ function refusalOf(subscriptions: Record<string, unknown>, id: string, max: numb
   return undefined;
 }
 
+/**
+ * Drops what graphql-ws keeps of a connection_init's payload (ctx.connectionParams, held for the
+ * connection's life; graphql-ws reads it no more after onConnect) once the gateway has read the
+ * key from it: the connection then holds none of it, as one whose connection_init had no
+ * payload, so a payload's unused fields (up to a message's 2 MB) are not retained per connection.
+ */
+export function forgetConnectionParams(ctx: { readonly connectionParams?: Readonly<Record<string, unknown>> }): void {
+  delete (ctx as { connectionParams?: Readonly<Record<string, unknown>> }).connectionParams;
+}
+
+/** What a connection holds of its connection_init payload, as JSON characters (at most a little over `max`): limits.wsRetainedBytes counts it. */
+export function connectionParamsBytes(ctx: { readonly connectionParams?: Readonly<Record<string, unknown>> }, max: number): number {
+  return ctx.connectionParams === undefined ? 0 : jsonLength(ctx.connectionParams, max);
+}
+
 /** The errors of an executed query or mutation; none for a subscription's stream (graphql-ws awaited the result). */
 const errorsOf = (result: unknown) => (typeof result === 'object' && result !== null && !(Symbol.asyncIterator in result) ? (result as ExecutionResult).errors : undefined);
 
@@ -97,12 +112,15 @@ export function useWebSocket(opts: {
       execute: (args) => operations.within(args.contextValue, () => execute(args)),
       subscribe: (args) => operations.within(args.contextValue, () => shared(args)),
       onConnect: async (ctx) => {
-        const params = ctx.connectionParams ?? {};
         // One string or nothing: an array (`{ Authorization: ["Bearer k1", "Bearer k2"] }`), a
         // number or an object is refused as a wrong key is, not read as its first or joined value.
+        const authorization = connectionAuthorization(ctx.connectionParams ?? {}, ctx.extra.request);
+        // graphql-ws keeps the payload (up to a message's 2 MB) as ctx.connectionParams for the
+        // connection's whole life; the key, read above, is all the gateway uses of it.
+        forgetConnectionParams(ctx);
         let caller: Caller | null;
         try {
-          caller = await authenticate(services.apiKeys, connectionAuthorization(params, ctx.extra.request));
+          caller = await authenticate(services.apiKeys, authorization);
         } catch (err) {
           const down = asDatabaseUnavailable(err);
           if (!down) throw err; // logged, and the connection closed with 4500 (ws-server.ts)
@@ -152,7 +170,7 @@ export function useWebSocket(opts: {
           const variables = node ? declaredVariables(node, payload.variables) : undefined;
           Object.assign(payload, { variables, extensions: undefined });
           if (node) {
-            const retained = (ctx.extra.retained ??= new RetainedBytes(limits.limits.wsRetainedBytes));
+            const retained = (ctx.extra.retained ??= new RetainedBytes(limits.limits.wsRetainedBytes, connectionParamsBytes(ctx, limits.limits.wsRetainedBytes)));
             retained.keepOnly(ctx.subscriptions);
             const tooMuch = retained.hold(id, document as DocumentNode, bytes, variables ? jsonLength(variables, retained.max) : 0);
             if (tooMuch) return [tooMuch];

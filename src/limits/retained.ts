@@ -76,17 +76,27 @@ export function declaredVariables(operation: OperationDefinitionNode, variables:
 }
 
 /**
- * What one connection's open operations hold (bytes, estimated as above), at most `max` in all.
- * A document held by several operations of the connection (the document cache hands one object
- * per query text) counts once; each operation's variables count for it alone.
+ * What one connection's open operations hold (bytes, estimated as above), with what the
+ * connection keeps of its connection_init for its whole life (`connectionBytes`), at most `max`
+ * in all. A document held by several operations of the connection (the document cache hands one
+ * object per query text) counts once; each operation's variables count for it alone.
  */
 export class RetainedBytes {
   private readonly documents = new Map<DocumentNode, { bytes: number; users: number }>();
   private readonly operations = new Map<string, { document: DocumentNode; variables: number }>();
-  private total = 0;
+  private total: number;
 
-  /** `max`: limits.wsRetainedBytes. */
-  constructor(readonly max: number) {}
+  /**
+   * `max`: limits.wsRetainedBytes. `connectionBytes`: what the connection holds for as long as it
+   * is open, whatever its operations (graphql-ws's ctx.connectionParams, as JSON characters; the
+   * gateway keeps none of connection_init's payload after reading its key: websocket.ts).
+   */
+  constructor(
+    readonly max: number,
+    private readonly connectionBytes = 0,
+  ) {
+    this.total = connectionBytes;
+  }
 
   /** Bytes held now. */
   get held(): number {
@@ -108,7 +118,7 @@ export class RetainedBytes {
       const open = this.operations.size;
       return new GraphQLError(
         `${field}: this operation's variables (${varBytes} characters of JSON, those the operation declares) and parsed query (about ${known ? 0 : docBytes} bytes) ` +
-          `with the ${this.total} bytes held by the connection's ${open} open operation${open === 1 ? '' : 's'} exceed limits.wsRetainedBytes (${this.max}): ` +
+          `with the ${this.total} bytes held by the connection's ${open} open operation${open === 1 ? '' : 's'}${this.connectionBytes > 0 ? ` and its connection_init (${this.connectionBytes})` : ''} exceed limits.wsRetainedBytes (${this.max}): ` +
           'send smaller variables, complete an operation first, or use another connection',
         { extensions: { code: 'PAYLOAD_TOO_LARGE', limit: 'wsRetainedBytes', max: this.max, field } },
       );

@@ -11,6 +11,7 @@ import { Writable } from 'node:stream';
 import { getIntrospectionQuery } from 'graphql';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -90,6 +91,30 @@ describe('variables an open operation keeps (limits.wsRetainedBytes)', () => {
     expect(s.ws.readyState).toBe(WebSocket.OPEN);
     s.ws.close();
     await s.closed;
+  });
+
+  it("connection_init authenticates with its key; the payload's other fields (1 MB, five times the budget) are not kept, so the connection's operations are served", async () => {
+    const pad = 'x'.repeat(1024 * 1024);
+    const client = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${t.keys.TheRegistrar}`, pad }, retryAttempts: 0, lazy: false });
+    try {
+      const run = (query: string, variables?: Record<string, unknown>) =>
+        new Promise<any>((resolve, reject) => {
+          client.subscribe({ query, variables }, { next: resolve, error: (e) => (Array.isArray(e) ? resolve({ errors: e }) : reject(e)), complete: () => undefined });
+        });
+      // Authenticated as the key's registrar; what the connection holds counts its operations only.
+      expect(await run('{ viewer { id } }')).toEqual({ data: { viewer: { id: 'TheRegistrar' } } });
+      // A subscription with 120 KB of declared variables (within the 200 KiB budget, but not with a 1 MB payload kept beside it).
+      const before = t.gateway.services.events.listeners('TheRegistrar');
+      void run(POLL, { objects: names() }); // a refusal (PAYLOAD_TOO_LARGE) would never listen
+      await waitFor(() => t.gateway.services.events.listeners('TheRegistrar') === before + 1, 'the subscription listening');
+    } finally {
+      await client.dispose();
+    }
+    // The same payload with a wrong key is refused (4403), as without the other fields.
+    const wrong = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: 'Bearer rgw_wrong', pad }, retryAttempts: 0, lazy: false });
+    const closed = await new Promise<{ code: number }>((resolve) => wrong.on('closed', (e) => resolve(e as { code: number })));
+    expect(closed.code).toBe(4403);
+    await wrong.dispose();
   });
 
   it('a document of 650,000 comment lines (1.3 MB, some 60 MB once parsed) is refused before it is parsed: comments count against maxTokens', async () => {

@@ -39,6 +39,16 @@ describe('RetainedBytes', () => {
     expect(r.held).toBe(0);
   });
 
+  it("counts what the connection keeps of its connection_init for as long as it is open, and names it when refusing", () => {
+    const r = new RetainedBytes(1000, 700);
+    expect(r.held).toBe(700);
+    const refusal = r.hold('1', parse('{ viewer { id } }'), 200, 200);
+    expect(refusal?.extensions).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', limit: 'wsRetainedBytes' });
+    expect(refusal?.message).toContain('and its connection_init (700)');
+    r.keepOnly({});
+    expect(r.held).toBe(700);
+  });
+
   it('estimates a document by its text and its tokens, comments included', () => {
     const text = `{ viewer { id } }\n${'#\n'.repeat(10)}`;
     expect(documentBytes(text, parse(text)) - documentBytes(text.slice(0, 17), parse(text.slice(0, 17)))).toBe(21 + 10 * RETAINED_BYTES_PER_COMMENT);

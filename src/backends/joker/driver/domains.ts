@@ -107,11 +107,13 @@ export async function createDomain(call: JokerCall, input: M.DomainCreateInput):
  */
 export async function renewDomain(call: JokerCall, input: M.DomainRenewInput): Promise<M.PortResult<M.DomainRenewed>> {
   const months = toMonths(call, input.name, input.period);
-  // The expiry answered while the registry has only queued the renewal (replaced by the
-  // registry's own when its result arrives), in whole seconds as the registry's dates are.
-  const target = wholeSeconds(addPeriod(input.currentExpiry, { value: months, unit: 'm' }));
   const now = (await infoDomain(call, input.name)).data.expiresAt;
   if (now && utcDate(now) !== utcDate(input.currentExpiry)) throw new ExpiryMismatchError(utcDate(input.currentExpiry), utcDate(now));
+  // The expiry answered while the registry has only queued the renewal (replaced by the
+  // registry's own when its result arrives), in whole seconds as the registry's dates are: the
+  // domain's own expiry plus the period, not the currentExpiry given (a date alone is 00:00 UTC
+  // of that day, while the domain expires at its registration's time of day).
+  const target = wholeSeconds(addPeriod(now ?? input.currentExpiry, { value: months, unit: 'm' }));
   const vars: Record<string, string> = months % 12 === 0 ? { domain: input.name, expyear: String(target.getUTCFullYear()) } : { domain: input.name, period: String(months) };
   return change(call, 'domain-renew', vars, (answer) => ({ name: input.name, expiresAt: stampDate(answer.headers.get('expiration-date')?.[0]) ?? target }));
 }

@@ -163,6 +163,16 @@ describe('Joker driver', () => {
     const completed = (await port.pollRequest(acme)).data.message!;
     expect([completed.pendingActionResult, completed.expiresAt?.toISOString()]).toEqual([true, after.toISOString()]);
 
+    // The current expiry given as a date alone (00:00 UTC of the expiry's day, as renewDomain and
+    // the bulk CLI take it): the queued estimate is still the domain's expiry plus the period.
+    const dateAlone = new Date(`${after.toISOString().slice(0, 10)}T00:00:00Z`);
+    const queuedByDate = await port.renewDomain(acme, { name: 'alpha.joker.test', currentExpiry: dateAlone, period: { value: 1, unit: 'y' } });
+    expect(queuedByDate.code).toBe(1001);
+    clock.advance(60_000);
+    const later = (await port.infoDomain(acme, 'alpha.joker.test')).data.expiresAt!;
+    expect(later.getUTCFullYear() - after.getUTCFullYear()).toBe(1);
+    expect(queuedByDate.data.expiresAt.toISOString()).toBe(later.toISOString());
+
     const quick = new JokerSandbox({ clock, domainDelayMs: 0 }); // processes each request before its result is asked for
     const q = await quick.start();
     const direct = new PortableBackend(new JokerDriver({ name: 'jk0', kind: 'joker', url: q.url, tls: { ca: q.ca, servername: 'localhost' }, accounts: { acme: { uid: a.uid, password: a.apiKey } } }, { clock }), { clock });

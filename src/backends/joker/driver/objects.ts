@@ -104,13 +104,19 @@ export async function listContacts(call: JokerCall, page: { limit: number; offse
   return result(call, r, { contacts, total: handles.length });
 }
 
-function oneEach(ipv4: string[], ipv6: string[], field: string): void {
-  if (ipv4.length > 1 || ipv6.length > 1) throw new ValidationError(field, 'Joker keeps one IPv4 and one IPv6 address per name server');
-  if (ipv6.length > 0 && ipv4.length === 0) throw new ValidationError(field, 'Joker needs the IPv4 address with an IPv6 one');
+/**
+ * A name server's addresses as DMAPI keeps them (ns-create/ns-modify: one `ip`, one `ipv6`), else
+ * BAD_USER_INPUT naming the argument that asked for more (`fields.ipv4`, `fields.ipv6`) or, for an
+ * IPv6 address left without its IPv4 one, `fields.missingIpv4`.
+ */
+function oneEach(ipv4: string[], ipv6: string[], fields: { ipv4: string; ipv6: string; missingIpv4: string }): void {
+  if (ipv4.length > 1) throw new ValidationError(fields.ipv4, 'Joker keeps one IPv4 and one IPv6 address per name server');
+  if (ipv6.length > 1) throw new ValidationError(fields.ipv6, 'Joker keeps one IPv4 and one IPv6 address per name server');
+  if (ipv6.length > 0 && ipv4.length === 0) throw new ValidationError(fields.missingIpv4, 'Joker needs the IPv4 address with an IPv6 one');
 }
 
 export async function createHost(call: JokerCall, input: M.HostCreateInput): Promise<M.PortResult<{ name: string; createdAt: Date }>> {
-  oneEach(input.ipv4, input.ipv6, 'input');
+  oneEach(input.ipv4, input.ipv6, { ipv4: 'input.ipv4', ipv6: 'input.ipv6', missingIpv4: 'input.ipv6' });
   return change(call, 'ns-create', { host: input.name, ip: input.ipv4[0], ipv6: input.ipv6[0] }, () => ({ name: input.name, createdAt: call.clock.now() }));
 }
 
@@ -130,7 +136,7 @@ export async function updateHost(call: JokerCall, u: M.HostUpdateInput): Promise
   const next = (have: string[], add: string[], remove: string[]) => [...have.filter((a) => !remove.includes(a)), ...add.filter((a) => !have.includes(a))];
   const ipv4 = next(h.ipv4, u.addIpv4, u.removeIpv4);
   const ipv6 = next(h.ipv6, u.addIpv6, u.removeIpv6);
-  oneEach(ipv4, ipv6, 'input');
+  oneEach(ipv4, ipv6, { ipv4: 'input.addIpv4', ipv6: 'input.addIpv6', missingIpv4: u.removeIpv4.length > 0 ? 'input.removeIpv4' : 'input.addIpv6' });
   if (ipv4.length === 0) throw new ValidationError('input.removeIpv4', 'Joker keeps at least the IPv4 address');
   return change(call, 'ns-modify', { host: u.name, ip: ipv4[0], ipv6: ipv6[0] ?? '-' }, () => null);
 }

@@ -217,6 +217,20 @@ describe('Joker driver', () => {
     expect((await port.infoDomain(acme, 'alpha.joker.test')).data).toMatchObject({ statuses: ['pendingDelete'], rgpStatuses: ['redemptionPeriod', 'pendingRestore'] });
   });
 
+  test('a name server with more addresses than DMAPI keeps (one IPv4, one IPv6): BAD_USER_INPUT naming the list that asked for it, nothing sent', async () => {
+    const two = await failure(port.createHost(acme, { name: 'ns9.alpha.joker.test', ipv4: ['192.0.2.1', '192.0.2.2'], ipv6: [] }));
+    expect([two.code, two.details.field]).toEqual(['BAD_USER_INPUT', 'input.ipv4']);
+    const v6 = await failure(port.createHost(acme, { name: 'ns9.alpha.joker.test', ipv4: ['192.0.2.1'], ipv6: ['2001:db8::1', '2001:db8::2'] }));
+    expect([v6.code, v6.details.field]).toEqual(['BAD_USER_INPUT', 'input.ipv6']);
+    const alone = await failure(port.createHost(acme, { name: 'ns9.alpha.joker.test', ipv4: [], ipv6: ['2001:db8::1'] }));
+    expect([alone.code, alone.details.field]).toEqual(['BAD_USER_INPUT', 'input.ipv6']);
+    expect(sandbox.answered('ns-create')).toBe(0);
+    const u = { name: 'ns1.sandbox-dns.test', addIpv4: ['192.0.2.99'], addIpv6: [], removeIpv4: [], removeIpv6: [], addStatuses: [], removeStatuses: [] };
+    const more = await failure(port.updateHost(acme, u));
+    expect([more.code, more.details.field]).toEqual(['BAD_USER_INPUT', 'input.addIpv4']);
+    expect(sandbox.answered('ns-modify')).toBe(0);
+  });
+
   test('balance from Account-Balance; the reseller domain list', async () => {
     expect((await port.balance(acme)).data).toEqual({ amount: '1000.00', currency: 'EUR' });
     expect((await port.listDomains(acme, { limit: 10, offset: 0 })).data).toEqual({ names: ['alpha.joker.test'], total: 1 });

@@ -47,9 +47,22 @@ function firstCase(cases: ReadonlyArray<readonly [unknown, string, string | unde
   return c && [c[1], c[2]];
 }
 
+/**
+ * An Estonian identity code in the form the registry takes (REPP POST /repp/v1/contacts
+ * `ident[ident]`; the .ee registry's rules): a personal code (priv, EE) is 11 digits
+ * (isikukood), a registry code (org, EE) 8 digits (registrikood). Other countries' codes and
+ * birthdays are checked by the schema's rules only. Throws ValidationError naming input.ident.code.
+ */
+function checkEstonianIdent(ident: ContactIdent): void {
+  if (ident.countryCode.toUpperCase() !== 'EE') return;
+  if (ident.type === 'priv' && !/^\d{11}$/.test(ident.code)) throw new ValidationError('input.ident.code', 'an Estonian personal code (PRIV, EE) is 11 digits');
+  if (ident.type === 'org' && !/^\d{8}$/.test(ident.code)) throw new ValidationError('input.ident.code', 'an Estonian registry code (ORG, EE) is 8 digits');
+}
+
 /** What a REPP contact needs beyond the neutral input, checked before anything is sent. */
 export function checkCreate(input: ReppContactCreate): { name: string; phone: string; ident: ContactIdent } {
   if (!input.ident) throw new ValidationError('input.ident', "this registry needs the contact's identity (code, type priv/org/birthday, country)");
+  checkEstonianIdent(input.ident);
   if (!input.voice) throw new ValidationError('input.voice', 'this registry needs a phone number (+CC.NUMBER)');
   const name = input.postalInfo[0]?.name;
   if (!name) throw new ValidationError('input.postalInfo[0].name', 'a name is required');
@@ -63,9 +76,15 @@ export async function createContact(call: ReppCall, input: ReppContactCreate): P
   return result(a, { id: codec.parseCode(a.data).id, createdAt: sentAt });
 }
 
-/** Name, e-mail and phone can change; statuses, auth info, fax, address and disclosure cannot (refused before sending). */
+/**
+ * Name, e-mail and phone can change; statuses, auth info, fax, address and disclosure cannot
+ * (refused before sending). A rename comes as a postalInfo, whose `city` and `cc` the schema
+ * requires: as on create they are not sent (a REPP contact has no address), so a rename needs no
+ * made-up address; the optional address fields (street, org, sp, pc) are refused, naming the first.
+ */
 export function checkUpdate(backend: string, input: M.ContactUpdateInput): void {
-  const address = (input.postalInfo ?? []).findIndex((p) => p.street.length > 0 || p.city || p.org);
+  const addressField = (p: M.PostalInfo) => (p.street.length > 0 ? 'street' : p.org ? 'org' : p.sp ? 'sp' : p.pc ? 'pc' : null);
+  const address = (input.postalInfo ?? []).findIndex((p) => addressField(p) !== null);
   const a = address < 0 ? undefined : input.postalInfo![address]!;
   const unsupported = firstCase([
     [input.addStatuses.length, 'contact statuses', 'input.addStatuses'],
@@ -73,7 +92,7 @@ export function checkUpdate(backend: string, input: M.ContactUpdateInput): void 
     [input.authInfo, 'contact auth info', 'input.authInfo'],
     [input.fax, 'fax numbers', 'input.fax'],
     [input.disclosure, 'disclosure preferences', 'input.disclosure'],
-    [a, 'postal addresses', a && `input.postalInfo[${address}].${a.street.length > 0 ? 'street' : a.city ? 'city' : 'org'}`],
+    [a, 'postal addresses', a && `input.postalInfo[${address}].${addressField(a)}`],
   ]);
   if (unsupported) throw new UnsupportedByBackendError(backend, ...unsupported);
 }

@@ -178,6 +178,35 @@ describe('contacts', () => {
     expect(r.data.id).toMatch(/^ATSAA:[0-9A-F]{8}$/);
     expect((await contacts.infoContact(c, r.data.id)).data).toMatchObject({ id: r.data.id, sponsor: 'test', email: 'mari@example.ee', ident: { code: '48001010000', type: 'priv', countryCode: 'EE' } });
   });
+
+  it('an Estonian personal or registry code of the wrong length is BAD_USER_INPUT naming input.ident.code, nothing sent', async () => {
+    const c = call();
+    const base = { postalInfo: [{ type: 'int' as const, name: 'Mari Maasikas', street: [], city: 'Tallinn', cc: 'EE' }], email: 'mari@example.ee', voice: '+372.5551111', authInfo: 'unused-1' };
+    for (const ident of [{ code: '12345', type: 'priv' as const, countryCode: 'EE' }, { code: '123456789', type: 'org' as const, countryCode: 'EE' }]) {
+      const e = await contacts.createContact(c, { ...base, ident }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as ValidationError).details.field).toBe('input.ident.code');
+    }
+    expect(c.writes).toBe(0);
+    expect(sandbox.applied('contact:create')).toBe(0);
+    // Another country's code is the registry's to judge.
+    expect((await contacts.createContact(c, { ...base, ident: { code: '12345', type: 'priv', countryCode: 'LV' } })).data.id).toMatch(/^ATSAA:/);
+  });
+
+  it('a rename with the city and country the schema requires is sent as the name alone; street, org, sp or pc is refused naming it', async () => {
+    const c = call();
+    const id = (await contacts.createContact(c, { postalInfo: [{ type: 'int', name: 'Mari Maasikas', street: [], city: 'Tallinn', cc: 'EE' }], email: 'mari@example.ee', voice: '+372.5551111', authInfo: 'unused-1', ident: { code: '48001010000', type: 'priv', countryCode: 'EE' } })).data.id;
+    const update = { id, addStatuses: [], removeStatuses: [], postalInfo: [{ type: 'int' as const, name: 'Mari Uus', street: [], city: 'Tallinn', cc: 'EE' }] };
+    await contacts.updateContact(c, 'sandbox-repp', update);
+    expect((await contacts.infoContact(c, id)).data.postalInfo[0]?.name).toBe('Mari Uus');
+    const updates = sandbox.applied('contact:update');
+    for (const [extra, field] of [[{ street: ['Pikk 1'] }, 'street'], [{ org: 'Firma' }, 'org'], [{ pc: '10111' }, 'pc']] as const) {
+      const e = await contacts.updateContact(c, 'sandbox-repp', { ...update, postalInfo: [{ ...update.postalInfo[0]!, ...extra }] }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(UnsupportedByBackendError);
+      expect((e as UnsupportedByBackendError).details.field).toBe(`input.postalInfo[0].${field}`);
+    }
+    expect(sandbox.applied('contact:update')).toBe(updates);
+  });
 });
 
 describe('account', () => {

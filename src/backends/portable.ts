@@ -308,7 +308,7 @@ export class PortableBackend implements RegistryPort {
     const needs = [...needsOf(command), ...(spec.needs ?? [])];
     if (needs.length > 0) {
       const missing = unmet(needs, await this.driver.capabilities(ctx));
-      if (missing) throw new UnsupportedByBackendError(this.name, missing.what);
+      if (missing) throw new UnsupportedByBackendError(this.name, missing.what, missing.field);
     }
     const secrets = [...(spec.secrets ?? []), ...this.driver.accountSecrets(ctx.registrarId)];
     const go = () => send({ ctx, attempt: (fn) => this.attempt(ctx, command, spec, secrets, fn) });

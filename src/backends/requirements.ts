@@ -7,10 +7,11 @@ import type { Capabilities, Capability } from '../core/capabilities.js';
 import type { CommandName } from '../core/commands.js';
 import type * as M from '../core/model/index.js';
 
-/** A capability and the words that name it in the error. */
+/** A capability and the words that name it in the error; `field`, the argument that asked for it (extensions.field), where one did. */
 export interface Need {
   capability: Capability;
   what: string;
+  field?: string;
 }
 
 const CONTACTS: Need = { capability: 'contacts', what: 'contact objects' };
@@ -53,14 +54,15 @@ const BY_COMMAND: Partial<Record<CommandName, Need[]>> = {
   'bulk:renew': [BULK],
 };
 
-function dnssecNeeds(ds: number, keys: number): Need[] {
-  return [...(ds + keys > 0 ? [DNSSEC] : []), ...(ds > 0 ? [DS_DATA] : [])];
+/** DNSSEC, and DS data where some is given (`dsField`: the argument that gives it, for the error). */
+function dnssecNeeds(ds: number, keys: number, dsField: string): Need[] {
+  return [...(ds + keys > 0 ? [DNSSEC] : []), ...(ds > 0 ? [{ ...DS_DATA, field: dsField }] : [])];
 }
 
 /** What a domain create needs, from its arguments. */
 export function createNeeds(input: M.DomainCreateInput): Need[] {
   const hasContacts = Boolean(input.registrant) || input.contacts.length > 0;
-  return [...(hasContacts ? [DOMAIN_CONTACTS] : []), ...(input.registrantInfo ? [REGISTRANT_INFO] : []), ...dnssecNeeds(input.dnssec?.dsData.length ?? 0, input.dnssec?.keyData.length ?? 0)];
+  return [...(hasContacts ? [DOMAIN_CONTACTS] : []), ...(input.registrantInfo ? [REGISTRANT_INFO] : []), ...dnssecNeeds(input.dnssec?.dsData.length ?? 0, input.dnssec?.keyData.length ?? 0, 'input.dnssec.dsData')];
 }
 
 /** What a domain update needs, from its arguments. */
@@ -69,7 +71,7 @@ export function updateNeeds(u: M.DomainUpdateInput): Need[] {
   const d = u.dnssec;
   const ds = d ? d.addDsData.length + d.removeDsData.length : 0;
   const keys = d ? d.addKeyData.length + d.removeKeyData.length + (d.removeAll || (d.maxSigLife ?? null) !== null ? 1 : 0) : 0;
-  return [...(hasContacts ? [DOMAIN_CONTACTS] : []), ...(u.registrantInfo ? [REGISTRANT_INFO] : []), ...dnssecNeeds(ds, keys)];
+  return [...(hasContacts ? [DOMAIN_CONTACTS] : []), ...(u.registrantInfo ? [REGISTRANT_INFO] : []), ...dnssecNeeds(ds, keys, d && d.addDsData.length > 0 ? 'input.add.dsData' : 'input.remove.dsData')];
 }
 
 export function needsOf(command: CommandName): Need[] {

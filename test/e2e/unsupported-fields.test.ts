@@ -35,6 +35,11 @@ it('names the argument the refusal is about', async () => {
   // REPP keeps no billing contact: the third contact is the one at fault.
   const contacts = [{ role: 'ADMIN', id: 'ATSAA:KARL' }, { role: 'TECH', id: 'ATSAA:KARL' }, { role: 'BILLING', id: 'ATSAA:KARL' }];
   expect(await refusal(CREATE_DOMAIN, { name: `fields-${randomUUID().slice(0, 8)}.ee`, registrant: 'ATSAA:KARL', contacts, authInfo: 'Fields-pw1' })).toMatchObject({ registry: 'sandbox-repp', field: 'input.contacts[2]' });
+  // REPP takes DNSKEY data, no DS records: the DS list is named, on create and on update.
+  const ds = [{ keyTag: 1, algorithm: 13, digestType: 2, digest: 'AB'.repeat(32) }];
+  expect(await refusal(CREATE_DOMAIN, { name: `fields-${randomUUID().slice(0, 8)}.ee`, registrant: 'ATSAA:KARL', authInfo: 'Fields-pw1', dnssec: { dsData: ds } })).toMatchObject({ registry: 'sandbox-repp', field: 'input.dnssec.dsData' });
+  expect(await refusal(UPDATE_DOMAIN, { name: 'kass.ee', add: { dsData: ds } })).toMatchObject({ registry: 'sandbox-repp', field: 'input.add.dsData' });
+  expect(await refusal(UPDATE_DOMAIN, { name: 'kass.ee', remove: { dsData: ds } })).toMatchObject({ registry: 'sandbox-repp', field: 'input.remove.dsData' });
   // A REPP contact has no fax.
   const contact = { registry: 'sandbox-repp', postalInfo: [{ name: 'Faks Isik', city: 'Tallinn', cc: 'EE' }], voice: '+372.5551234', fax: '+372.5559999', email: 'fax@example.ee', authInfo: 'Unused-pw1', ident: { code: '38001010000', type: 'PRIV', countryCode: 'EE' } };
   expect(await refusal(CREATE_CONTACT, contact)).toMatchObject({ registry: 'sandbox-repp', field: 'input.fax' });

@@ -6,7 +6,7 @@
  * the dates; when that read fails the change has still happened, and the dates are the driver's
  * best estimate rather than an error that would make a retry send the change twice.
  */
-import { AuthorizationError, NotPendingTransferError, ObjectNotFoundError, UnsupportedByBackendError } from '../../../core/errors.js';
+import { AuthorizationError, NotPendingTransferError, ObjectNotFoundError, UnsupportedByBackendError, ValidationError } from '../../../core/errors.js';
 import type * as M from '../../../core/model/index.js';
 import type { DomainList, ListPage } from '../../../core/port.js';
 import { addPeriod } from '../../../core/time.js';
@@ -40,9 +40,35 @@ export function periodRefusal(period: M.Period): string | null {
   return 'must be 3, 6 or 9 months or 1 to 10 years';
 }
 
+/**
+ * The zones the .ee registry registers names in (Estonian Internet Foundation, domain regulation:
+ * second-level names under .ee and third-level names under its four public subdomains). The REPP
+ * sandbox serves .ee, .com.ee and .pri.ee of them.
+ */
+const EE_ZONES = ['ee', 'pri.ee', 'com.ee', 'med.ee', 'fie.ee'];
+
+/**
+ * Why the .ee registry could never register `name` (an A-label name the router sent to REPP, e.g.
+ * "sub.kass.ee", two labels above .ee), or null: it registers one label directly under a zone of
+ * EE_ZONES. REPP has no check request, and its info answers 404 to such a name, which would read
+ * as available; its create refuses it (2306). Names outside .ee (a sandbox routed other suffixes)
+ * are left to the registry.
+ */
+export function unregistrable(name: string): string | null {
+  if (!name.endsWith('.ee')) return null;
+  const dot = name.indexOf('.');
+  return dot > 0 && EE_ZONES.includes(name.slice(dot + 1)) ? null : 'is not a name directly under .ee, .pri.ee, .com.ee, .med.ee or .fie.ee, so the .ee registry cannot register it';
+}
+
+/**
+ * A read per name (REPP has no check): found is taken, 404 is available. A name the registry
+ * cannot register (unregistrable) is not available, with that reason, and costs no request.
+ */
 export async function checkDomains(call: ReppCall, names: string[]): Promise<M.PortResult<M.CheckResult[]>> {
   let last: Awaited<ReturnType<typeof send>> | undefined;
   const data = await mapLimit(names, call.policy.readConcurrency ?? 4, async (name) => {
+    const refusal = unregistrable(name);
+    if (refusal) return { name, available: false, reason: `not registrable: ${refusal}` };
     try {
       last = await send(call, codec.buildInfo(name));
       return { name, available: false, reason: 'In use' };
@@ -71,6 +97,8 @@ export async function infoDomain(call: ReppCall, name: string, authInfo?: string
  * would be registered, and paid for, without the contact the registrar asked for.
  */
 export function checkCreate(backend: string, input: M.DomainCreateInput): void {
+  const refusal = unregistrable(input.name);
+  if (refusal) throw new ValidationError('input.name', refusal);
   const billing = itemPath('input.contacts', input.contacts, (c) => c.role === 'billing');
   if (billing) throw new UnsupportedByBackendError(backend, 'billing contacts', billing);
 }

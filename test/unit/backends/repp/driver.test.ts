@@ -68,6 +68,19 @@ describe('domains', () => {
     ]);
   });
 
+  it('a name deeper than one label under .ee, .pri.ee, .com.ee ... is not available (no request sent; info would answer 404) and its create is BAD_USER_INPUT before sending', async () => {
+    const infos = sandbox.applied('domain:info');
+    expect((await domains.checkDomains(call(), ['sub.kass.ee', 'a.b.com.ee', 'mari.pri.ee'])).data).toEqual([
+      { name: 'sub.kass.ee', available: false, reason: expect.stringContaining('not registrable') },
+      { name: 'a.b.com.ee', available: false, reason: expect.stringContaining('not registrable') },
+      { name: 'mari.pri.ee', available: false, reason: 'In use' },
+    ]);
+    expect(sandbox.applied('domain:info')).toBe(infos + 1);
+    const e = await (async () => domains.checkCreate('sandbox-repp', { name: 'sub.kass.ee', period: { value: 1, unit: 'y' }, registrant: 'ATSAA:KARL', contacts: [], nameservers: [], authInfo: 'uus-kood-1' }))().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ValidationError);
+    expect((e as ValidationError).details.field).toBe('input.name');
+  });
+
   it('create answers the dates read back; the sponsor is the caller for itself and a name for others; beforeWrite ran once', async () => {
     const c = call();
     const r = await domains.createDomain(c, { name: 'uus.ee', period: { value: 2, unit: 'y' }, registrant: 'ATSAA:KARL', contacts: [], nameservers: [], authInfo: 'uus-kood-1' });

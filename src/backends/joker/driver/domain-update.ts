@@ -8,7 +8,7 @@
 import { UnsupportedByBackendError, ValidationError } from '../../../core/errors.js';
 import type * as M from '../../../core/model/index.js';
 import type { JokerCall } from './call.js';
-import { nsVar } from './domains.js';
+import { checkNoGlue, nsVar } from './domains.js';
 import { change } from './results.js';
 import { changePath, firstPath } from '../../../core/field-paths.js';
 
@@ -37,6 +37,7 @@ const dsKey = (d: M.DsData) => `${d.keyTag}:${d.algorithm}:${d.digestType}:${d.d
 export async function updateDomain(call: JokerCall, current: M.Domain, u: M.DomainUpdateInput): Promise<M.PortResult<null>> {
   const vars: Record<string, string> = {};
   if (u.add.nameservers.length + u.remove.nameservers.length > 0) {
+    checkNoGlue(u.add.nameservers, 'input.add.nameservers');
     const gone = new Set(u.remove.nameservers.map((n) => n.name.toLowerCase()));
     const next = current.nameservers.filter((n) => !gone.has(n.name.toLowerCase()));
     for (const n of u.add.nameservers) if (!next.some((x) => x.name === n.name.toLowerCase())) next.push({ ...n, name: n.name.toLowerCase() });

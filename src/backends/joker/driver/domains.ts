@@ -76,9 +76,19 @@ function contactVars(input: { registrant?: string | null; contacts: M.DomainCont
   return { 'owner-c': input.registrant!, 'admin-c': by('admin')!, 'tech-c': by('tech')!, 'billing-c': by('billing')! };
 }
 
-/** "ns-list": name servers are host objects (ns-create first); addresses belong on the host. */
+/**
+ * Refuses a name server given with addresses (glue): Joker's name servers are host objects
+ * (ns-create first), so addresses belong on the host. BAD_USER_INPUT naming the first address
+ * list given, `<field>[i].ipv4` or `<field>[i].ipv6`.
+ */
+export function checkNoGlue(list: readonly M.DomainNameserver[], field: string): void {
+  const i = list.findIndex((n) => n.ipv4.length + n.ipv6.length > 0);
+  if (i >= 0) throw new ValidationError(`${field}[${i}].${list[i]!.ipv4.length > 0 ? 'ipv4' : 'ipv6'}`, 'Joker name servers are host objects: create the host with its addresses (createHost), then name it here');
+}
+
+/** "ns-list": name servers are host objects (ns-create first); addresses belong on the host (checkNoGlue). */
 export function nsVar(list: readonly M.DomainNameserver[], field: string): string {
-  if (list.some((n) => n.ipv4.length + n.ipv6.length > 0)) throw new ValidationError(field, 'Joker name servers are host objects: create the host with its addresses (createHost), then name it here');
+  checkNoGlue(list, field);
   return list.map((n) => n.name).join(':');
 }
 

@@ -217,7 +217,7 @@ describe('Joker driver', () => {
     expect((await port.infoDomain(acme, 'alpha.joker.test')).data).toMatchObject({ statuses: ['pendingDelete'], rgpStatuses: ['redemptionPeriod', 'pendingRestore'] });
   });
 
-  test('a name server with more addresses than DMAPI keeps (one IPv4, one IPv6): BAD_USER_INPUT naming the list that asked for it, nothing sent', async () => {
+  test('a name server with more addresses than DMAPI keeps (one IPv4, one IPv6), or a domain\'s name server with glue: BAD_USER_INPUT naming the list that asked for it, nothing sent', async () => {
     const two = await failure(port.createHost(acme, { name: 'ns9.alpha.joker.test', ipv4: ['192.0.2.1', '192.0.2.2'], ipv6: [] }));
     expect([two.code, two.details.field]).toEqual(['BAD_USER_INPUT', 'input.ipv4']);
     const v6 = await failure(port.createHost(acme, { name: 'ns9.alpha.joker.test', ipv4: ['192.0.2.1'], ipv6: ['2001:db8::1', '2001:db8::2'] }));
@@ -229,6 +229,13 @@ describe('Joker driver', () => {
     const more = await failure(port.updateHost(acme, u));
     expect([more.code, more.details.field]).toEqual(['BAD_USER_INPUT', 'input.addIpv4']);
     expect(sandbox.answered('ns-modify')).toBe(0);
+    // A domain's name server with addresses (glue): the address list is named, on register and on update.
+    const glue = await failure(port.createDomain(acme, { ...domainInput('glue.joker.test'), nameservers: [{ name: 'ns1.sandbox-dns.test', ipv4: [], ipv6: [] }, { name: 'ns1.glue.joker.test', ipv4: [], ipv6: ['2001:db8::1'] }] }));
+    expect([glue.code, glue.details.field]).toEqual(['BAD_USER_INPUT', 'input.nameservers[1].ipv6']);
+    const base = { name: 'alpha.joker.test', add: { statuses: [], contacts: [], nameservers: [{ name: 'ns1.alpha.joker.test', ipv4: ['192.0.2.9'], ipv6: [] }] }, remove: { statuses: [], contacts: [], nameservers: [] } };
+    const addGlue = await failure(port.updateDomain(acme, base));
+    expect([addGlue.code, addGlue.details.field]).toEqual(['BAD_USER_INPUT', 'input.add.nameservers[0].ipv4']);
+    expect(sandbox.answered('domain-register') + sandbox.answered('domain-modify')).toBe(0);
   });
 
   test('balance from Account-Balance; the reseller domain list', async () => {

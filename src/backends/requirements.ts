@@ -62,7 +62,7 @@ function dnssecNeeds(ds: number, keys: number, dsField: string): Need[] {
 /** What a domain create needs, from its arguments. */
 export function createNeeds(input: M.DomainCreateInput): Need[] {
   const hasContacts = Boolean(input.registrant) || input.contacts.length > 0;
-  return [...(hasContacts ? [DOMAIN_CONTACTS] : []), ...(input.registrantInfo ? [REGISTRANT_INFO] : []), ...dnssecNeeds(input.dnssec?.dsData.length ?? 0, input.dnssec?.keyData.length ?? 0, 'input.dnssec.dsData')];
+  return [...(hasContacts ? [DOMAIN_CONTACTS] : []), ...(input.registrantInfo ? [{ ...REGISTRANT_INFO, field: 'input.registrantInfo' }] : []), ...dnssecNeeds(input.dnssec?.dsData.length ?? 0, input.dnssec?.keyData.length ?? 0, 'input.dnssec.dsData')];
 }
 
 /** What a domain update needs, from its arguments. */
@@ -71,7 +71,7 @@ export function updateNeeds(u: M.DomainUpdateInput): Need[] {
   const d = u.dnssec;
   const ds = d ? d.addDsData.length + d.removeDsData.length : 0;
   const keys = d ? d.addKeyData.length + d.removeKeyData.length + (d.removeAll || (d.maxSigLife ?? null) !== null ? 1 : 0) : 0;
-  return [...(hasContacts ? [DOMAIN_CONTACTS] : []), ...(u.registrantInfo ? [REGISTRANT_INFO] : []), ...dnssecNeeds(ds, keys, d && d.addDsData.length > 0 ? 'input.add.dsData' : 'input.remove.dsData')];
+  return [...(hasContacts ? [DOMAIN_CONTACTS] : []), ...(u.registrantInfo ? [{ ...REGISTRANT_INFO, field: 'input.registrantInfo' }] : []), ...dnssecNeeds(ds, keys, d && d.addDsData.length > 0 ? 'input.add.dsData' : 'input.remove.dsData')];
 }
 
 export function needsOf(command: CommandName): Need[] {

@@ -40,6 +40,9 @@ it('names the argument the refusal is about', async () => {
   expect(await refusal(CREATE_DOMAIN, { name: `fields-${randomUUID().slice(0, 8)}.ee`, registrant: 'ATSAA:KARL', authInfo: 'Fields-pw1', dnssec: { dsData: ds } })).toMatchObject({ registry: 'sandbox-repp', field: 'input.dnssec.dsData' });
   expect(await refusal(UPDATE_DOMAIN, { name: 'kass.ee', add: { dsData: ds } })).toMatchObject({ registry: 'sandbox-repp', field: 'input.add.dsData' });
   expect(await refusal(UPDATE_DOMAIN, { name: 'kass.ee', remove: { dsData: ds } })).toMatchObject({ registry: 'sandbox-repp', field: 'input.remove.dsData' });
+  // Registrant metadata is HeadlessDomains' alone.
+  expect(await refusal(CREATE_DOMAIN, { name: `fields-${randomUUID().slice(0, 8)}.ee`, registrant: 'ATSAA:KARL', authInfo: 'Fields-pw1', registrantInfo: { name: 'Mari' } })).toMatchObject({ registry: 'sandbox-repp', field: 'input.registrantInfo' });
+  expect(await refusal(UPDATE_DOMAIN, { name: 'alpha.joker.test', registrantInfo: { name: 'Mari' } })).toMatchObject({ registry: 'sandbox-joker', field: 'input.registrantInfo' });
   // A REPP contact has no fax.
   const contact = { registry: 'sandbox-repp', postalInfo: [{ name: 'Faks Isik', city: 'Tallinn', cc: 'EE' }], voice: '+372.5551234', fax: '+372.5559999', email: 'fax@example.ee', authInfo: 'Unused-pw1', ident: { code: '38001010000', type: 'PRIV', countryCode: 'EE' } };
   expect(await refusal(CREATE_CONTACT, contact)).toMatchObject({ registry: 'sandbox-repp', field: 'input.fax' });

@@ -24,6 +24,8 @@
 import type http from 'node:http';
 import {
   LIMIT_EXCEEDED,
+  MAX_QUOTE,
+  quotedSpelling,
   registryErrorFor,
   UpstreamAuthenticationError,
   UpstreamFailureError,
@@ -58,6 +60,31 @@ export interface DmapiRequest {
 
 const short = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}...` : s);
 
+/**
+ * `message` with every echo of a value the request sent (`echoes`: its variables; list variables
+ * such as ns-list "a:b" also by item) that is longer than MAX_QUOTE cut to its first MAX_QUOTE
+ * characters and "…" (quotedSpelling): DMAPI's refusals name the objects asked for ("not
+ * registered: name server <name>"), and no error message quotes more than 32 characters of what a
+ * client sent (README, Errors).
+ */
+/**
+ * The request's variable values a refusal may echo and clipEchoes may cut: not the secrets
+ * (transfer-auth-id, passwords, keys), which the portable layer masks whole and a cut copy would
+ * hide from it.
+ */
+function echoable(req: DmapiRequest): string[] {
+  return Object.entries(req.vars ?? {})
+    .filter(([k, v]) => typeof v === 'string' && !/auth|pass|key|secret|sid/i.test(k))
+    .map(([, v]) => v as string);
+}
+
+export function clipEchoes(message: string, echoes: readonly string[]): string {
+  const values = [...new Set(echoes.flatMap((v) => [v, ...v.split(/[:,]/)]))].filter((v) => Array.from(v).length > MAX_QUOTE).sort((a, b) => b.length - a.length);
+  let out = message;
+  for (const v of values) out = out.split(v).join(quotedSpelling(v));
+  return out;
+}
+
 /** The request was refused because the session is not (or no longer) valid. */
 function authRefused(status: number, r: DmapiReply): boolean {
   return status === 401 || status === 403 || r.statusCode === 2200;
@@ -67,8 +94,8 @@ function authRefused(status: number, r: DmapiReply): boolean {
  * The gateway error for a refused reply (Error lines or a non-zero Status-Code); `retryAfterMs`:
  * the reply's Retry-After, if any. See the file's comment for what is applied.
  */
-export function refusal(status: number, r: DmapiReply, backend: string | undefined, secrets: readonly string[], retryAfterMs?: number): GatewayError {
-  const message = maskSecrets(short([r.statusText, ...r.errors].filter(Boolean).join(': ') || `HTTP ${status}`), secrets);
+export function refusal(status: number, r: DmapiReply, backend: string | undefined, secrets: readonly string[], retryAfterMs?: number, echoes: readonly string[] = []): GatewayError {
+  const message = short(clipEchoes(maskSecrets([r.statusText, ...r.errors].filter(Boolean).join(': ') || `HTTP ${status}`, secrets), echoes));
   if (status === 429 || /too many requests|rate limit/i.test([r.statusText, ...r.errors].join(' '))) {
     const retryAfter = retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(retryAfterMs / 1000));
     return new UpstreamRateLimitedError(`registry rate limit (HTTP ${status})${retryAfter === undefined ? '' : `: retry after ${retryAfter} s`}`, {
@@ -113,7 +140,7 @@ export class JokerClient {
         if (attempt === 1) continue;
         throw new UpstreamAuthenticationError(`registry refused the session after a new login: ${maskSecrets(short(reply.errors.join('; ') || `HTTP ${status}`), [this.endpoint.secret])}`, { backend: this.backend, upstreamCode: reply.statusCode ?? 2200 });
       }
-      if (status !== 200 || (reply.statusCode ?? 0) !== 0 || reply.errors.length > 0) throw refusal(status, reply, this.backend, [this.endpoint.secret], retryAfter);
+      if (status !== 200 || (reply.statusCode ?? 0) !== 0 || reply.errors.length > 0) throw refusal(status, reply, this.backend, [this.endpoint.secret], retryAfter, echoable(req));
       // "200 if everything is OK (request was accepted and processed or queued for processing)"
       // and the standard reply carries Status-Code: a 200 without one is not a DMAPI reply (a
       // proxy's page, a cut answer), so a change it answers may or may not have been accepted.

@@ -238,6 +238,17 @@ describe('Joker driver', () => {
     expect(sandbox.answered('domain-register') + sandbox.answered('domain-modify')).toBe(0);
   });
 
+  test("a refusal naming what was sent quotes at most 32 characters of it (message and upstreamMessage), the rest of the registry's text kept", async () => {
+    const long = `${'n'.repeat(60)}.${'m'.repeat(60)}.sandbox-dns.test`;
+    const base = { name: 'alpha.joker.test', add: { statuses: [], contacts: [], nameservers: [{ name: long, ipv4: [], ipv6: [] }] }, remove: { statuses: [], contacts: [], nameservers: [] } };
+    const e = await failure(port.updateDomain(acme, base));
+    expect(e.code).toBe('OBJECT_NOT_FOUND');
+    for (const text of [e.message, String((e.details as { upstreamMessage?: string }).upstreamMessage)]) {
+      expect(text).not.toContain(long.slice(0, 33));
+      expect(text).toContain(`not registered: name server ${long.slice(0, 32)}…`);
+    }
+  });
+
   test('balance from Account-Balance; the reseller domain list', async () => {
     expect((await port.balance(acme)).data).toEqual({ amount: '1000.00', currency: 'EUR' });
     expect((await port.listDomains(acme, { limit: 10, offset: 0 })).data).toEqual({ names: ['alpha.joker.test'], total: 1 });

@@ -13,7 +13,7 @@ import { updateDomain } from '../../../../src/backends/repp/driver/domain-update
 import * as domains from '../../../../src/backends/repp/driver/domains.js';
 import { FakeClock } from '../../../../src/core/clock.js';
 import { AuthorizationError, UnsupportedByBackendError, UpstreamUnavailableError, ValidationError } from '../../../../src/core/errors.js';
-import type { DomainUpdateInput } from '../../../../src/core/model/index.js';
+import type { DomainUpdateInput, PostalInfo } from '../../../../src/core/model/index.js';
 import { ReppSandbox } from '../../../../src/sandbox/repp/index.js';
 
 const clock = new FakeClock('2026-01-01T10:00:00Z');
@@ -213,7 +213,7 @@ describe('contacts', () => {
     await contacts.updateContact(c, 'sandbox-repp', update);
     expect((await contacts.infoContact(c, id)).data.postalInfo[0]?.name).toBe('Mari Uus');
     const updates = sandbox.applied('contact:update');
-    for (const [extra, field] of [[{ street: ['Pikk 1'] }, 'street'], [{ org: 'Firma' }, 'org'], [{ pc: '10111' }, 'pc']] as const) {
+    for (const [extra, field] of [[{ street: ['Pikk 1'] }, 'street'], [{ org: 'Firma' }, 'org'], [{ pc: '10111' }, 'pc']] as Array<[Partial<PostalInfo>, string]>) {
       const e = await contacts.updateContact(c, 'sandbox-repp', { ...update, postalInfo: [{ ...update.postalInfo[0]!, ...extra }] }).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(UnsupportedByBackendError);
       expect((e as UnsupportedByBackendError).details.field).toBe(`input.postalInfo[0].${field}`);

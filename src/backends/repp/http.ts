@@ -94,6 +94,11 @@ export class ReppHttpClient {
   private readonly prefix = `GW${randomBytes(3).toString('hex')}`;
   private seq = 0;
 
+  /** The backend's configured name (an error's `registry`), when given. */
+  get backend(): string | undefined {
+    return this.opts.backend;
+  }
+
   constructor(
     private readonly endpoint: ReppEndpoint,
     private readonly opts: { backend?: string; timer?: Timer } = {},

@@ -156,7 +156,7 @@ export async function deleteDomain(call: ReppCall, name: string): Promise<M.Port
  */
 async function checkTransferCode(call: ReppCall, name: string, d: M.Domain, authInfo: string): Promise<void> {
   if (d.sponsor === call.upstreamId) {
-    if (d.authInfo !== authInfo) throw new AuthorizationError('Invalid authorization information', { upstreamCode: 2202, upstreamMessage: 'Invalid authorization information' });
+    if (d.authInfo !== authInfo) throw new AuthorizationError('Invalid authorization information', { upstreamCode: 2202, upstreamMessage: 'Invalid authorization information', backend: call.client.backend });
     return;
   }
   await send(call, transfers.buildInfo(name, authInfo));

@@ -81,6 +81,14 @@ describe('domains', () => {
     expect((e as ValidationError).details.field).toBe('input.name');
   });
 
+  it("a wrong auth code on the sponsor's own domain is AUTHORIZATION_ERROR naming the registry, as the registry's own 2202 for another's domain does", async () => {
+    for (const [who, name] of [['new', 'kass.ee'], ['the', 'kass.ee']] as const) {
+      const e = await domains.infoDomain(call(who), name, 'Wrong-code-1').catch((x: unknown) => x as AuthorizationError);
+      expect(e).toBeInstanceOf(AuthorizationError);
+      expect([e.details.upstreamCode, e.details.backend]).toEqual([2202, 'sandbox-repp']);
+    }
+  });
+
   it('create answers the dates read back; the sponsor is the caller for itself and a name for others; beforeWrite ran once', async () => {
     const c = call();
     const r = await domains.createDomain(c, { name: 'uus.ee', period: { value: 2, unit: 'y' }, registrant: 'ATSAA:KARL', contacts: [], nameservers: [], authInfo: 'uus-kood-1' });

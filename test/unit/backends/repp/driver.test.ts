@@ -83,7 +83,7 @@ describe('domains', () => {
 
   it("a wrong auth code on the sponsor's own domain is AUTHORIZATION_ERROR naming the registry, as the registry's own 2202 for another's domain does", async () => {
     for (const [who, name] of [['new', 'kass.ee'], ['the', 'kass.ee']] as const) {
-      const e = await domains.infoDomain(call(who), name, 'Wrong-code-1').catch((x: unknown) => x as AuthorizationError);
+      const e = (await domains.infoDomain(call(who), name, 'Wrong-code-1').catch((x: unknown) => x)) as AuthorizationError;
       expect(e).toBeInstanceOf(AuthorizationError);
       expect([e.details.upstreamCode, e.details.backend]).toEqual([2202, 'sandbox-repp']);
     }

@@ -72,7 +72,7 @@ const short = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}...` : s);
  * (transfer-auth-id, passwords, keys), which the portable layer masks whole and a cut copy would
  * hide from it.
  */
-function echoable(req: DmapiRequest): string[] {
+export function echoable(req: Pick<DmapiRequest, 'vars'>): string[] {
   return Object.entries(req.vars ?? {})
     .filter(([k, v]) => typeof v === 'string' && !/auth|pass|key|secret|sid/i.test(k))
     .map(([, v]) => v as string);
@@ -81,7 +81,18 @@ function echoable(req: DmapiRequest): string[] {
 export function clipEchoes(message: string, echoes: readonly string[]): string {
   const values = [...new Set(echoes.flatMap((v) => [v, ...v.split(/[:,]/)]))].filter((v) => Array.from(v).length > MAX_QUOTE).sort((a, b) => b.length - a.length);
   let out = message;
-  for (const v of values) out = out.split(v).join(quotedSpelling(v));
+  for (const v of values) {
+    // The echo may be whole or already cut by the registry ("nnnn..."): any run of more than
+    // MAX_QUOTE of its first characters is cut.
+    const head = quotedSpelling(v); // its first MAX_QUOTE characters and "…"
+    const start = head.slice(0, -1);
+    const probe = v.slice(0, start.length + 1);
+    for (let i = out.indexOf(probe); i >= 0; i = out.indexOf(probe, i + head.length)) {
+      let end = i + probe.length;
+      while (end < out.length && end - i < v.length && out[end] === v[end - i]) end++;
+      out = out.slice(0, i) + head + out.slice(end);
+    }
+  }
   return out;
 }
 

@@ -8,7 +8,7 @@
  */
 import type * as M from '../../../core/model/index.js';
 import { parseUpstreamDate } from '../../../core/time.js';
-import { refusal } from '../http.js';
+import { echoable, refusal, type DmapiRequest } from '../http.js';
 import { keyValues, parseReply, records, type DmapiReply } from '../reply.js';
 import { result, send, type JokerCall, type PendingRequest } from './call.js';
 import { stampDate } from './whois.js';
@@ -42,7 +42,7 @@ export async function retrieve(call: JokerCall, procId: string): Promise<Outcome
  * its error), else `pending`. The returned reply carries the answer's headers (Handle,
  * Expiration-Date) when done.
  */
-export async function settle(call: JokerCall, accepted: DmapiReply): Promise<{ pending: boolean; answer: DmapiReply }> {
+export async function settle(call: JokerCall, accepted: DmapiReply, vars: DmapiRequest['vars'] = {}): Promise<{ pending: boolean; answer: DmapiReply }> {
   const procId = accepted.procId;
   if (!procId) return { pending: false, answer: accepted };
   // The change was accepted ("200 if everything is OK (request was accepted and processed or
@@ -51,14 +51,14 @@ export async function settle(call: JokerCall, accepted: DmapiReply): Promise<{ p
   const o = await retrieve(call, procId).catch(() => null);
   if (!o || o.status === '?') return { pending: true, answer: accepted };
   await send(call, { name: 'result-delete', vars: { 'proc-id': procId }, changesState: false }).catch(() => undefined);
-  if (o.status === 'nack') throw refusal(200, o.answer.statusCode ? o.answer : { ...o.answer, statusCode: 2400 }, call.backend, []);
+  if (o.status === 'nack') throw refusal(200, o.answer.statusCode ? o.answer : { ...o.answer, statusCode: 2400 }, call.backend, [], undefined, echoable({ vars }));
   return { pending: false, answer: o.answer };
 }
 
 /** Sends a modifying request and settles it: the port result, 1001 while pending. */
 export async function change<T>(call: JokerCall, name: string, vars: Record<string, string | undefined>, data: (answer: DmapiReply, pending: boolean) => T): Promise<M.PortResult<T>> {
   const accepted = await send(call, { name, vars, changesState: true });
-  const s = await settle(call, accepted);
+  const s = await settle(call, accepted, vars);
   return result(call, accepted, data(s.answer, s.pending), s.pending);
 }
 

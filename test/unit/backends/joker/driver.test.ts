@@ -247,6 +247,11 @@ describe('Joker driver', () => {
       expect(text).not.toContain(long.slice(0, 33));
       expect(text).toContain(`not registered: name server ${long.slice(0, 32)}…`);
     }
+    // An echo the registry already cut (at 40 characters, "nnnn...") is cut to 32 all the same.
+    const name = `${'n'.repeat(60)}.joker.test`;
+    const gone = await failure(port.renewDomain(acme, { name, currentExpiry: new Date('2027-03-01T00:00:00Z'), period: { value: 1, unit: 'y' } }));
+    expect(gone.code).toBe('OBJECT_NOT_FOUND');
+    for (const text of [gone.message, String((gone.details as { upstreamMessage?: string }).upstreamMessage)]) expect(text).not.toContain('n'.repeat(33));
   });
 
   test('balance from Account-Balance; the reseller domain list', async () => {

@@ -14,6 +14,7 @@ import * as codec from '../codec/domains.js';
 import * as transfers from '../codec/transfers.js';
 import { awaitingRegistrant, mapLimit, result, send, type ReppCall } from './call.js';
 import { itemPath } from '../../../core/field-paths.js';
+import { toUnicode } from '../../../validation/unicode.js';
 
 /** The domain as the caller sees it: the sponsor is the caller's login when it sponsors the domain (only the sponsor gets the transfer code), else the registrar's name. */
 export function asSeenBy(call: ReppCall, d: M.Domain): M.Domain {
@@ -57,8 +58,15 @@ const EE_ZONES = ['ee', 'pri.ee', 'com.ee', 'med.ee', 'fie.ee'];
 export function unregistrable(name: string): string | null {
   if (!name.endsWith('.ee')) return null;
   const dot = name.indexOf('.');
-  return dot > 0 && EE_ZONES.includes(name.slice(dot + 1)) ? null : 'is not a name directly under .ee, .pri.ee, .com.ee, .med.ee or .fie.ee, so the .ee registry cannot register it';
+  if (!(dot > 0 && EE_ZONES.includes(name.slice(dot + 1)))) return 'is not a name directly under .ee, .pri.ee, .com.ee, .med.ee or .fie.ee, so the .ee registry cannot register it';
+  const ace = name.slice(0, dot);
+  const label = ace.startsWith('xn--') ? toUnicode(ace) : ace; // not toUnicode('666'), which a URL host reads as an IPv4 address
+  if (!EE_LABEL.test(label)) return "holds characters outside the .ee registry's set (a-z, 0-9, hyphen, õ, ä, ö, ü, š, ž), so it cannot register it";
+  return null;
 }
+
+/** The characters of a .ee label (the domain regulation's IDN set: Latin letters, digits, hyphen and õ ä ö ü š ž). */
+const EE_LABEL = /^[a-z0-9\-õäöüšž]+$/u;
 
 /**
  * A read per name (REPP has no check): found is taken, 404 is available. A name the registry

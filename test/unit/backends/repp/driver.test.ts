@@ -76,6 +76,11 @@ describe('domains', () => {
       { name: 'mari.pri.ee', available: false, reason: 'In use' },
     ]);
     expect(sandbox.applied('domain:info')).toBe(infos + 1);
+    // Letters outside the .ee set: "раураl" mixes Cyrillic into Latin (xn--l-7sba6dbr); "õun" is Estonian.
+    expect((await domains.checkDomains(call(), ['xn--l-7sba6dbr.ee', 'xn--un-bka.ee'])).data).toEqual([
+      { name: 'xn--l-7sba6dbr.ee', available: false, reason: expect.stringContaining("outside the .ee registry's set") },
+      { name: 'xn--un-bka.ee', available: true, reason: null },
+    ]);
     const e = await (async () => domains.checkCreate('sandbox-repp', { name: 'sub.kass.ee', period: { value: 1, unit: 'y' }, registrant: 'ATSAA:KARL', contacts: [], nameservers: [], authInfo: 'uus-kood-1' }))().catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ValidationError);
     expect((e as ValidationError).details.field).toBe('input.name');

@@ -13,7 +13,7 @@ let dir: string;
 beforeAll(async () => void (dir = await mkdtemp(path.join(os.tmpdir(), 'rgw-cli-csv-'))));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const item: CsvItem = { position: 0, domainName: 'a.tld', registry: 'r', state: 'FAILED', attempts: 1, transaction: null, expiresAt: null, skipped: null, error: { code: 'X', message: 'no, "this"', upstreamCode: 2303 } };
+const item: CsvItem = { position: 0, domainName: 'a.tld', registry: 'r', state: 'FAILED', attempts: 1, transaction: null, expiresAt: null, skipped: null, error: { code: 'X', message: 'no, "this"', upstreamCode: 2303, field: 'domains[0].currentExpiry' } };
 async function* pages(): AsyncGenerator<CsvItem[]> {
   yield [item];
 }
@@ -22,7 +22,7 @@ describe('writeCsv', () => {
   it('writes the header and a row per item, quoting as RFC 4180 says', async () => {
     const file = path.join(dir, 'ok.csv');
     expect(await writeCsv(file, pages())).toBe(1);
-    expect((await readFile(file, 'utf8')).split('\n')[1]).toBe('0,a.tld,r,FAILED,1,,,,,X,"no, ""this""",2303');
+    expect((await readFile(file, 'utf8')).split('\n')[1]).toBe('0,a.tld,r,FAILED,1,,,,,X,"no, ""this""",2303,domains[0].currentExpiry');
   });
 
   it('rejects with the error of a file it cannot open', async () => {

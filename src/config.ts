@@ -23,6 +23,8 @@ import { resolveLimits } from './limits/limits.js';
 import { DEFAULT_FAN_OUT } from './fanout/scheduler.js';
 import { MAX_LIST_ITEMS } from './validation/text.js';
 import { fingerprintKeyProblem } from './idempotency/fingerprint-key.js';
+import { idempotencyOptions } from './idempotency/config.js';
+import { bulkSettings } from './bulk/config.js';
 import { ConfigError } from './config-error.js';
 import { checkSettings, envInteger } from './config-settings.js';
 import { databaseFromEnv, databaseTimeouts } from './db/timeouts.js';
@@ -147,15 +149,27 @@ export const CONFIG_KEYS: KeyShape = keysOf<GatewayConfig>({
 });
 
 /**
+ * Who the configuration is loaded for. `gateway` (the server, src/main.ts): everything is checked.
+ * `command` (the operator commands that open the gateway's database: key:create, key:list,
+ * key:revoke, db:migrate): the same file, environment, defaults and checks, so that a setting
+ * means the same to them as to the gateway and a bad one is refused with the same ConfigError,
+ * except that the secrets only the gateway uses are neither demanded nor read: the upstream
+ * accounts' passwords and tokens (GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD / _TOKEN, tokenFile) and
+ * the idempotency fingerprint key (IDEMPOTENCY_KEY_SECRET / IDEMPOTENCY_KEY_FILE).
+ */
+export type ConfigUse = 'gateway' | 'command';
+
+/**
  * The gateway's configuration: the config file (GATEWAY_CONFIG, else ./gateway.config.json, else
- * the zero-setup defaults) with the environment's overrides, validated. A file without `backends`
+ * the zero-setup defaults) with the environment's overrides, validated (validateConfig; `use`:
+ * ConfigUse). A file without `backends`
  * runs the sandboxes (their registrars, routes and defaultBackend unless it gives its own); a file
  * with `backends` must give `registrars` and `routes` too (requireOwnSettings). Throws ConfigError
  * (with the file, when one was read) for a file that is missing, not JSON or not an object, for
  * a key it may not have (CONFIG_KEYS: a misspelling, named with the key it is closest to), and
  * for any setting the checks refuse.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): GatewayConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), use: ConfigUse = 'gateway'): GatewayConfig {
   const path = configFilePath(env, cwd);
   const base = defaultConfig();
   let cfg: GatewayConfig = base;
@@ -170,7 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   try {
     if (file) checkKeys(file, CONFIG_KEYS);
     if (ownBackends) requireOwnSettings(cfg);
-    return withEnvironment(cfg, env, cwd);
+    return withEnvironment(cfg, env, cwd, use);
   } catch (e) {
     if (!fromFile) throw e;
     if (e instanceof ConfigError) throw new ConfigError(e.message, path, { cause: e });
@@ -218,30 +232,15 @@ function readConfigFile(env: NodeJS.ProcessEnv, cwd: string): Partial<GatewayCon
 }
 
 /**
- * The database the gateway started here would open, for the commands that work on it directly
- * (key:create, key:list, key:revoke): DATABASE_URL, else the config file's `databaseUrl`; the data
- * directory DATA_DIR, else the file's `dataDir`, else ./data (the embedded database is its
- * `pglite` folder). Reads only these two settings: a command needs no upstream password. Throws
- * ConfigError as loadConfig does for a config file that cannot be read.
+ * What the gateway and every operator command print for a ConfigError, before exiting 1: its
+ * message (one line naming the setting and what it needs) and, when a config file was read or
+ * exists, a second line naming it: `  (config file /etc/gw/gateway.config.json; README
+ * "Configuration")`. One function, so that the same bad configuration reads the same from each.
  */
-export function configuredDatabase(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): { databaseUrl?: string; dataDir: string } {
-  const file = readConfigFile(env, cwd);
-  const databaseUrl = env.DATABASE_URL || (typeof file?.databaseUrl === 'string' ? file.databaseUrl : undefined);
-  const dataDir = env.DATA_DIR || (typeof file?.dataDir === 'string' ? file.dataDir : undefined) || defaultConfig().dataDir;
-  return databaseUrl ? { databaseUrl, dataDir } : { dataDir };
-}
-
-/**
- * The gateway registrar ids the gateway started here would create (the `registrars` the key:create
- * command may make keys for without --new-registrar): the config file's `registrars`; none for a
- * file with `backends` but no `registrars` (the gateway refuses it); the sandboxes' registrars
- * without a file, or for a file without `backends`. Reads only these settings; throws ConfigError
- * as loadConfig does for a config file that cannot be read.
- */
-export function configuredRegistrars(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string[] {
-  const file = readConfigFile(env, cwd);
-  const listed = file?.registrars ?? (Array.isArray(file?.backends) ? [] : defaultConfig().registrars);
-  return Array.isArray(listed) ? listed.map((r) => r?.id).filter((id): id is string => typeof id === 'string') : [];
+export function describeConfigError(err: ConfigError, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  // Found after loadConfig (while starting): the file is the one it read, if there is one.
+  const file = err.file ?? (existsSync(configFilePath(env, cwd)) ? configFilePath(env, cwd) : undefined);
+  return file ? `${err.message}\n  (config file ${file}; README "Configuration")` : err.message;
 }
 
 /** The config file's absolute path: GATEWAY_CONFIG (from `cwd`), else `cwd`/gateway.config.json; it may not exist. */
@@ -255,7 +254,7 @@ export function configFilePath(env: NodeJS.ProcessEnv = process.env, cwd = proce
  * BULK_MAX_PENDING_ITEMS) must be whole
  * numbers in their range, or the ConfigError names the variable (SHUTDOWN_DELAY_MS: validateConfig).
  */
-function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string): GatewayConfig {
+function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string, use: ConfigUse): GatewayConfig {
   const port = envInteger(env, 'PORT', 0, 65535);
   if (port !== undefined) cfg.port = port;
   if (env.HOST) cfg.host = env.HOST;
@@ -290,7 +289,7 @@ function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string
       if (secret) account.password = secret;
     }
   }
-  validateConfig(cfg);
+  validateConfig(cfg, use);
   return cfg;
 }
 
@@ -319,10 +318,15 @@ export function tracingFromEnv(env: NodeJS.ProcessEnv, file: TracingConfig | und
 
 /**
  * Throws ConfigError (naming the setting) for a configuration the gateway cannot run with: a
- * top-level setting of the wrong type or range (checkSettings), a limit, a backend's settings
- * (its kind's validate), a route or defaultBackend naming no backend, an account without a password.
+ * top-level setting of the wrong type or range (checkSettings), a database time limit, a limit,
+ * the `bulk` and `idempotency` settings (bulkSettings, idempotencyOptions: checked here, with the
+ * rest, so that neither the gateway nor a command opens the database on a configuration the
+ * gateway refuses), a backend's settings (its kind's validate), a route or defaultBackend naming
+ * no backend, the idempotency key and an account without a password (both only for `use`
+ * 'gateway', see ConfigUse).
  */
-export function validateConfig(cfg: GatewayConfig): void {
+export function validateConfig(cfg: GatewayConfig, use: ConfigUse = 'gateway'): void {
+  const secrets = use === 'gateway';
   checkSettings(cfg);
   databaseTimeouts(cfg); // throws on a database time limit that is not whole milliseconds
   const protocol = cfg.tracing?.protocol;
@@ -344,7 +348,9 @@ export function validateConfig(cfg: GatewayConfig): void {
   if (recheck !== undefined && !(Number.isFinite(recheck) && recheck >= 100)) throw new ConfigError('config: auth.revocationCheckMs must be a number of milliseconds, 100 or more');
   const ttl = cfg.auth?.keyCacheTtlMs;
   if (ttl !== undefined && !(Number.isFinite(ttl) && ttl >= 0)) throw new ConfigError('config: auth.keyCacheTtlMs must be a number of milliseconds, 0 or more');
-  const keyProblem = fingerprintKeyProblem(cfg);
+  bulkSettings(cfg);
+  idempotencyOptions(cfg);
+  const keyProblem = secrets ? fingerprintKeyProblem(cfg) : null;
   if (keyProblem) throw new ConfigError(keyProblem);
   if (cfg.poll.leaseMs < 3 * cfg.poll.intervalMs) throw new ConfigError('config: poll.leaseMs must be at least 3 x poll.intervalMs');
   const names = new Set(cfg.backends.map((b) => b.name));
@@ -357,9 +363,9 @@ export function validateConfig(cfg: GatewayConfig): void {
   }
   for (const b of cfg.backends) {
     const kind = kindOf(b);
-    kind.validate(b);
+    kind.validate(b, { secrets });
     for (const [registrar, account] of Object.entries(b.accounts)) {
-      if (!b.sandbox && !kind.ownCredentials && !account.password) {
+      if (secrets && !b.sandbox && !kind.ownCredentials && !account.password) {
         throw new ConfigError(`config: backend "${b.name}" account "${registrar}" has no password (set ${credentialVariable(b.name, registrar, 'PASSWORD')})`);
       }
     }

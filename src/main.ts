@@ -9,10 +9,9 @@
  * each as its message alone; anything unexpected is printed with its stack.
  */
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { configFilePath, loadConfig } from './config.js';
+import { describeConfigError, loadConfig } from './config.js';
 import { ConfigError, StartupError } from './config-error.js';
 import type { GatewayConfig } from './config.types.js';
 import { openDatabase } from './db/client.js';
@@ -145,9 +144,7 @@ if (!isMainThread) {
 } else {
   main().catch((err) => {
     if (err instanceof ConfigError) {
-      // Found while starting (bulk, idempotency, token files): the file is the one loadConfig read.
-      const file = err.file ?? (existsSync(configFilePath()) ? configFilePath() : undefined);
-      console.error(file ? `${err.message}\n  (config file ${file}; README "Configuration")` : err.message);
+      console.error(describeConfigError(err)); // as the operator commands print it (src/cli/run.ts)
     } else if (err instanceof ListenError || err instanceof StartupError) {
       // One line naming the setting (PORT/HOST, DATABASE_URL, the data directory) and the cause; what had started is stopped.
       console.error(err.message);

@@ -8,11 +8,12 @@
  * Database: --database-url, DATABASE_URL or the config file's databaseUrl (PostgreSQL); otherwise
  * the embedded one in the gateway data directory --data-dir, default $DATA_DIR, else the config
  * file's dataDir, else ./data: the same directory the gateway uses, the database being its pglite
- * folder (created there when there is none yet). The config file is the gateway's
- * (GATEWAY_CONFIG, else ./gateway.config.json).
+ * folder (created there when there is none yet). The configuration is the gateway's, loaded and
+ * checked as the gateway loads it (commandConfig): the config file GATEWAY_CONFIG, else
+ * ./gateway.config.json, and the environment; on PostgreSQL its `database` time limits apply.
  * The embedded database can be open in one process only: stop an embedded gateway first.
  * Pending migrations are applied. The registrar must be stored already or listed in the config
- * file's `registrars` (configuredRegistrars; created then), else the command refuses it naming the
+ * file's `registrars` (the configuration's, commandConfig; created then), else the command refuses it naming the
  * known ids (unknownRegistrar) and exits 1, unless `--new-registrar` asks for a new one.
  */
 import { existsSync } from 'node:fs';
@@ -20,10 +21,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.js';
 import { suggestionList } from 'graphql/jsutils/suggestionList.js';
-import { configuredDatabase, configuredRegistrars } from '../config.js';
+import { loadConfig, type GatewayConfig } from '../config.js';
 import { ConfigError } from '../config-error.js';
 import { isPostgresUrl } from '../config-settings.js';
 import { databaseConnectError } from '../db/connect-error.js';
+import { databaseTimeouts } from '../db/timeouts.js';
 import { privateDir } from '../db/private-files.js';
 import { createApiKey, ensureRegistrar } from './api-keys.js';
 
@@ -42,9 +44,11 @@ options: -r, --registrar <id>   the gateway registrar the key belongs to (ids ar
          --data-dir <dir>       without: the embedded database of the gateway data directory <dir>
                                 (default $DATA_DIR, else the config file's dataDir, else ./data; the
                                 database is <dir>/pglite; stop an embedded gateway first: one
-                                process at a time). The config file is the gateway's: GATEWAY_CONFIG,
-                                else ./gateway.config.json
+                                process at a time)
          -h, --help             this text
+configuration: the gateway's (GATEWAY_CONFIG, else ./gateway.config.json, and its environment
+variables), read and checked as the gateway reads it: a setting the gateway would refuse is refused
+here with the same message, exit 1 (upstream passwords and the idempotency key are not needed)
 README: "Configuration" (API keys)`;
 
 export interface CommandOutput {
@@ -78,38 +82,61 @@ export function embeddedDatabaseDir(dataDir: string, opts: { create?: boolean } 
   throw new Error(`no gateway database in ${dir} (no ${db}): pass the DATA_DIR the gateway runs with (--data-dir or DATA_DIR, default ./data); the gateway, or key:create, creates the database there`);
 }
 
+/** The database options every command that opens the gateway's database takes. */
+export interface DatabaseOptions {
+  'database-url'?: string;
+  'data-dir'?: string;
+}
+
 /**
- * The database a key command works on, as the gateway opens it: `--database-url`, else
- * DATABASE_URL or the config file's databaseUrl (PostgreSQL), else the embedded one in the gateway
- * data directory `--data-dir`, else $DATA_DIR, else the file's dataDir, else ./data
- * (configuredDatabase in src/config.ts; the same directory the gateway uses; the database is
- * its `pglite` folder: embeddedDatabaseDir, which refuses a folder that is not a gateway data
- * directory, and creates the database only with `opts.create`, saying so through `io.err`).
- * Pending migrations are applied. The data directory is made owner-only (0700), as the gateway
- * makes it. Throws StartupError (one line) when the embedded directory is held by another process
- * (a running embedded gateway) or PostgreSQL cannot be reached or refuses the login (naming
- * --database-url, DATABASE_URL or the file's databaseUrl, never the password), and ConfigError for
- * a config file that cannot be read or a database URL that is not postgres:// or postgresql://
- * (naming the option or variable, not the value).
+ * The gateway's configuration as a command that opens its database sees it: loadConfig with
+ * `use` 'command' (the same config file, GATEWAY_CONFIG or ./gateway.config.json, the same
+ * environment overrides and the same checks as the gateway's start, so an unknown key or a bad
+ * value is refused with the same ConfigError; only the secrets the command does not use are not
+ * demanded: ConfigUse in src/config.ts), with the command's own `--database-url` (PostgreSQL,
+ * over DATABASE_URL and the file's databaseUrl) and `--data-dir` (the gateway data directory,
+ * over DATA_DIR and the file's dataDir) over it. Throws ConfigError for the configuration, and for
+ * a --database-url that is not postgres:// or postgresql:// (naming the option, never the value).
+ */
+export function commandConfig(values: DatabaseOptions, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): GatewayConfig {
+  const config = loadConfig(env, cwd, 'command');
+  const url = values['database-url'];
+  // Never the value: it may hold a password.
+  if (url !== undefined && !isPostgresUrl(url)) throw new ConfigError('config: --database-url must be a PostgreSQL URL: postgresql://user:password@host:5432/database');
+  if (url !== undefined) config.databaseUrl = url;
+  if (values['data-dir'] !== undefined) config.dataDir = values['data-dir'];
+  return config;
+}
+
+/**
+ * The database a key command works on, as the gateway opens it, from `opts.config` (else
+ * commandConfig(values, env)): PostgreSQL at `--database-url`, DATABASE_URL or the config file's
+ * databaseUrl, with the gateway's time limits (the file's `database` section and the
+ * DATABASE_*_MS variables: src/db/timeouts.ts), else the embedded one in the gateway data
+ * directory `--data-dir`, DATA_DIR, the file's dataDir or ./data (the same directory the gateway
+ * uses; the database is its `pglite` folder: embeddedDatabaseDir, which refuses a folder that is
+ * not a gateway data directory, and creates the database only with `opts.create`, saying so
+ * through `io.err`). Pending migrations are applied. The data directory is made owner-only
+ * (0700), as the gateway makes it. Throws ConfigError (synchronously) for a configuration the
+ * gateway would refuse or a bad --database-url (commandConfig), and rejects with StartupError
+ * (one line) when the embedded directory is held by another process (a running embedded gateway)
+ * or PostgreSQL cannot be reached or refuses the login (naming --database-url, DATABASE_URL or the
+ * file's databaseUrl, never the password).
  */
 export function openCommandDatabase(
-  values: { 'database-url'?: string; 'data-dir'?: string },
+  values: DatabaseOptions,
   env: NodeJS.ProcessEnv = process.env,
-  opts: { create?: boolean; io?: CommandOutput } = {},
+  opts: { create?: boolean; io?: CommandOutput; config?: GatewayConfig } = {},
 ) {
-  const configured = configuredDatabase(env);
-  const url = values['database-url'] ?? configured.databaseUrl;
-  if (url && !isPostgresUrl(url)) {
-    // Never the value: it may hold a password.
-    throw new ConfigError(`config: ${values['database-url'] !== undefined ? '--database-url' : 'DATABASE_URL (or the config file\'s databaseUrl)'} must be a PostgreSQL URL: postgresql://user:password@host:5432/database`);
-  }
+  const config = opts.config ?? commandConfig(values, env);
+  const url = config.databaseUrl;
   if (url) {
-    const setting = values['database-url'] !== undefined ? '--database-url' : env.DATABASE_URL ? 'DATABASE_URL' : "databaseUrl (config file)";
-    return openDatabase({ url }).catch((e: unknown) => {
+    const setting = values['database-url'] !== undefined ? '--database-url' : env.DATABASE_URL ? 'DATABASE_URL' : 'databaseUrl (config file)';
+    return openDatabase({ url, timeouts: databaseTimeouts(config) }).catch((e: unknown) => {
       throw databaseConnectError(e, url, setting) ?? e;
     });
   }
-  const { dir, created } = embeddedDatabaseDir(values['data-dir'] ?? configured.dataDir, { create: opts.create });
+  const { dir, created } = embeddedDatabaseDir(config.dataDir, { create: opts.create });
   if (created) opts.io?.err(`no gateway database in ${path.dirname(dir)} yet: creating it in ${dir} (the gateway started with DATA_DIR=${path.dirname(dir)} uses it)`);
   return privateDir(path.dirname(dir)).then(() => openDatabase({ dataDir: dir }));
 }
@@ -132,8 +159,9 @@ export async function createApiKeyCommand(argv: string[], io: CommandOutput = co
     (values.help ? io.out : io.err)(USAGE);
     return values.help ? 0 : 2;
   }
-  const configured = configuredRegistrars(process.env);
-  const db = await openCommandDatabase(values, process.env, { create: true, io });
+  const config = commandConfig(values);
+  const configured = config.registrars.map((r) => r.id);
+  const db = await openCommandDatabase(values, process.env, { create: true, io, config });
   try {
     const existing = await db.prisma.registrar.findUnique({ where: { id: values.registrar } });
     if (!existing && !configured.includes(values.registrar) && !values['new-registrar']) {

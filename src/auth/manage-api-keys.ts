@@ -4,7 +4,8 @@
  * (--database-url, DATABASE_URL or the config file's databaseUrl; otherwise the embedded database
  * of the gateway data directory --data-dir, default $DATA_DIR, else the file's dataDir, else ./data,
  * as the gateway opens it: the database is its pglite folder, which one process can hold at a
- * time: stop an embedded gateway first).
+ * time: stop an embedded gateway first), and its configuration: the gateway's, loaded and checked
+ * as the gateway loads it (commandConfig in create-api-key.ts).
  *
  *   npm run key:list [-- --registrar acme] [--json]
  *   npm run key:revoke -- <key id> [<key id> ...]

@@ -70,8 +70,12 @@ export interface BackendKind<C extends BackendConfigBase = BackendConfigBase> {
    * any other key in the config file is refused, naming its path (src/config-keys.ts).
    */
   configKeys: KeyShape;
-  /** Throws a clear message for a config entry of this kind that cannot work. */
-  validate(cfg: C): void;
+  /**
+   * Throws a clear message (ConfigError) for a config entry of this kind that cannot work. With
+   * `opts.secrets` false (the operator commands, src/config.ts ConfigUse) it neither demands nor
+   * reads the accounts' credentials (environment, token files); every other check is the same.
+   */
+  validate(cfg: C, opts?: { secrets?: boolean }): void;
   /** The driver that speaks this kind's protocol for one configured backend. */
   driver(cfg: C, deps: DriverDeps): Driver;
   /**

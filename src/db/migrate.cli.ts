@@ -3,14 +3,17 @@
  * `node dist/src/db/migrate.cli.js`). The gateway does the same at every start; this is for deploy
  * pipelines that migrate first.
  * Database: as the key commands take it (openCommandDatabase): --database-url, DATABASE_URL or the
- * config file's databaseUrl (PostgreSQL), else the embedded one of the gateway data directory
- * --data-dir, $DATA_DIR, the config file's dataDir or ./data (the database is its pglite folder).
+ * config file's databaseUrl (PostgreSQL, with the configured `database` time limits), else the
+ * embedded one of the gateway data directory --data-dir, $DATA_DIR, the config file's dataDir or
+ * ./data (the database is its pglite folder). The configuration is loaded and checked as the
+ * gateway's start does (commandConfig), so a config the gateway refuses is refused here, alike.
  * A trial passed the gateway's DATA_DIR as --data-dir, which this command took for the PGlite
  * folder itself, and so migrated a second database, in DATA_DIR, that the gateway never opens.
  */
 import { parseArgs } from 'node:util';
 import { openCommandDatabase } from '../auth/create-api-key.js';
 import { quietOnClosedStdout } from '../cli/stdout.js';
+import { runCommand } from '../cli/run.js';
 
 quietOnClosedStdout(); // `| head` closes stdout early: no EPIPE stack trace
 
@@ -22,9 +25,11 @@ options: --database-url <url>   PostgreSQL (env DATABASE_URL, else the config fi
          --data-dir <dir>       without: the embedded database of the gateway data directory <dir>
                                 (default $DATA_DIR, else the config file's dataDir, else ./data; the
                                 database is <dir>/pglite, created there when there is none yet; stop
-                                an embedded gateway first). The config file is the gateway's:
-                                GATEWAY_CONFIG, else ./gateway.config.json
+                                an embedded gateway first)
          -h, --help             this text
+configuration: the gateway's (GATEWAY_CONFIG, else ./gateway.config.json, and its environment
+variables), read and checked as the gateway reads it: a setting the gateway would refuse is refused
+here with the same message, exit 1; on PostgreSQL its database time limits apply (DATABASE_*_MS)
 README: "Production start"`;
 
 async function main(): Promise<number> {
@@ -42,12 +47,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exitCode = 1;
-  },
-);
+void runCommand(main);

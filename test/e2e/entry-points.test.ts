@@ -132,7 +132,7 @@ describe('a configuration error', () => {
     expect(existsSync(path.join(cwd, 'data'))).toBe(false);
   }, 60_000);
 
-  it('found while the gateway starts (after the database opened): the message and the file, exit 1', async () => {
+  it('a bulk setting (once checked only after the database opened, now with the rest of the configuration): the message and the file, exit 1, no data directory made', async () => {
     const cwd = await mkdtemp(path.join(dir, 'start-'));
     const file = path.join(cwd, 'gateway.config.json');
     await writeFile(file, JSON.stringify({ bulk: { concurrency: 0 } }));
@@ -140,6 +140,7 @@ describe('a configuration error', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual(['config: bulk.concurrency must be a whole number, 1 or more', `  (config file ${file}; README "Configuration")`]);
     expectNoStack(r);
+    expect(existsSync(path.join(cwd, 'data'))).toBe(false);
   }, 60_000);
 });
 

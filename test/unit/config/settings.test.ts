@@ -156,6 +156,7 @@ describe('REDIS_URL and DATABASE_URL', () => {
 
   it('the key and migrate commands refuse such a database URL too, before opening anything, naming where it came from', () => {
     expect(() => openCommandDatabase({ 'database-url': `notaurl-${secret}` }, {})).toThrow(/^config: --database-url must be a PostgreSQL URL/);
-    expect(() => openCommandDatabase({}, { DATABASE_URL: `db:${secret}` })).toThrow(/^config: DATABASE_URL \(or the config file's databaseUrl\) must be a PostgreSQL URL: postgresql:\/\/user:password@host:5432\/database$/);
+    // DATABASE_URL is the gateway's own setting: refused with the gateway's message (loadConfig).
+    expect(() => openCommandDatabase({}, { DATABASE_URL: `db:${secret}` })).toThrow(/^config: databaseUrl \(DATABASE_URL\) must be a PostgreSQL URL: postgresql:\/\/user:password@host:5432\/database$/);
   });
 });

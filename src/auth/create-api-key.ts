@@ -18,7 +18,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseOptions, UsageError } from '../cli/options.js';
 import { openDatabase } from '../db/client.js';
 import { suggestionList } from 'graphql/jsutils/suggestionList.js';
 import { loadConfig, type GatewayConfig } from '../config.js';
@@ -143,18 +143,25 @@ export function openCommandDatabase(
 
 /** Runs the command; returns the process exit code. */
 export async function createApiKeyCommand(argv: string[], io: CommandOutput = consoleOutput): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      registrar: { type: 'string', short: 'r' },
-      label: { type: 'string', short: 'l', default: '' },
-      name: { type: 'string' },
-      'new-registrar': { type: 'boolean' },
-      'database-url': { type: 'string' },
-      'data-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  let values;
+  try {
+    ({ values } = parseOptions({
+      args: argv,
+      options: {
+        registrar: { type: 'string', short: 'r' },
+        label: { type: 'string', short: 'l', default: '' },
+        name: { type: 'string' },
+        'new-registrar': { type: 'boolean' },
+        'database-url': { type: 'string' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`${e.message}\n${USAGE}`);
+    return 2;
+  }
   if (values.help || !values.registrar) {
     (values.help ? io.out : io.err)(USAGE);
     return values.help ? 0 : 2;

@@ -18,7 +18,7 @@
  * database's trigger announces it to every running gateway on PostgreSQL, which refuses the key
  * from then on and closes its WebSocket connections (see README "API keys and revocation").
  */
-import { parseArgs } from 'node:util';
+import { parseOptions } from '../cli/options.js';
 import { findApiKeyById, listApiKeys, revokeApiKey, revokeApiKeysByLabel, type ApiKeyInfo } from './api-keys.js';
 import { openCommandDatabase, type CommandOutput } from './create-api-key.js';
 
@@ -45,7 +45,7 @@ function table(rows: string[][]): string[] {
 export async function listApiKeysCommand(argv: string[], io: CommandOutput = consoleOutput): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { registrar: { type: 'string', short: 'r' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, ...DB_OPTIONS } }));
+    ({ values } = parseOptions({ args: argv, options: { registrar: { type: 'string', short: 'r' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, ...DB_OPTIONS } }));
   } catch (e) {
     io.err(`${(e as Error).message}\n${LIST_USAGE}`);
     return 2;
@@ -85,7 +85,7 @@ export async function revokeApiKeysCommand(argv: string[], io: CommandOutput = c
   let values;
   let ids: string[];
   try {
-    ({ values, positionals: ids } = parseArgs({
+    ({ values, positionals: ids } = parseOptions({
       args: argv,
       allowPositionals: true,
       options: { registrar: { type: 'string', short: 'r' }, label: { type: 'string', short: 'l' }, help: { type: 'boolean', short: 'h' }, ...DB_OPTIONS },

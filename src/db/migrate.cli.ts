@@ -10,7 +10,7 @@
  * A trial passed the gateway's DATA_DIR as --data-dir, which this command took for the PGlite
  * folder itself, and so migrated a second database, in DATA_DIR, that the gateway never opens.
  */
-import { parseArgs } from 'node:util';
+import { parseOptions, UsageError } from '../cli/options.js';
 import { openCommandDatabase } from '../auth/create-api-key.js';
 import { quietOnClosedStdout } from '../cli/stdout.js';
 import { runCommand } from '../cli/run.js';
@@ -33,9 +33,14 @@ here with the same message, exit 1; on PostgreSQL its database time limits apply
 README: "Production start"`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: { 'database-url': { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
+  let values;
+  try {
+    ({ values } = parseOptions({ options: { 'database-url': { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`${e.message}\n${USAGE}`);
+    return 2;
+  }
   if (values.help) {
     console.log(USAGE);
     return 0;

@@ -12,6 +12,7 @@
 import { SANDBOX_TLDS } from '../config.js';
 import { EppSandbox, SANDBOX_REGISTRARS } from './epp/index.js';
 import { quietOnClosedStdout } from '../cli/stdout.js';
+import { parseOptions, UsageError } from '../cli/options.js';
 
 quietOnClosedStdout(); // `| head` closes stdout early: no EPIPE stack trace
 
@@ -22,20 +23,34 @@ a gateway config needs to use them (a config file of its own as it is), and serv
 options: --port N        the contacts sandbox on port N, the nomulus one on N+1 (default: ephemeral ports)
          --data-dir DIR  keep their state in DIR across restarts (default: start from the seed every time)
          -h, --help      this text (nothing is started)
+         an unknown option or a bad --port is refused: the message and this text, exit 2
 environment: SANDBOX_HOST   the interface they listen on (default 127.0.0.1)
 README: "Start" (npm run sandbox)`;
 
-if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
+/**
+ * The command line, or exit 2 with the refusal and USAGE on stderr: an option it does not have
+ * (named with the closest one: `--prot 7000` ran on ephemeral ports without a word), a --port that
+ * is not a whole number from 1 to 65534 (the nomulus sandbox takes N+1; `--port abc` was ignored
+ * too, `--port 70000` a RangeError stack trace).
+ */
+function options(): { base: number; dataDir?: string } {
+  try {
+    const { values } = parseOptions({ options: { port: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
+    const port = values.port ?? '0';
+    if (!/^\d{1,5}$/.test(port) || Number(port) > 65534) throw new UsageError('--port must be a whole number from 1 to 65534 (the nomulus sandbox listens on the next port)');
+    return { base: Number(port), dataDir: values['data-dir'] };
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`${e.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
 }
 
-const option = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const base = Number(option('port') ?? 0);
-const dataDir = option('data-dir');
+const { base, dataDir } = options();
 const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
 
 const profiles = [

@@ -204,3 +204,25 @@ describe('a config file for real registries, without the gateway\'s secrets', ()
     expect(existsSync(path.join(cwd, 'data'))).toBe(false); // the file's dataDir, not ./data
   }, 120_000);
 });
+
+describe("every program's own options", () => {
+  it('a misspelt option is refused naming the closest one, before anything is opened, started or sent (the sandbox ran on ephemeral ports)', async () => {
+    const cwd = await mkdtemp(path.join(dir, 'options-'));
+    const cases: Array<[string, string[], string, number]> = [
+      ['src/auth/create-api-key.cli.js', ['--registrar', 'acme', '--lable', 'ops'], 'unknown option --lable (did you mean --label?)', 2],
+      ['src/auth/list-api-keys.cli.js', ['--jsno'], 'unknown option --jsno (did you mean --json?)', 2],
+      ['src/auth/revoke-api-key.cli.js', ['--registrar', 'acme', '--data-dri', './data'], 'unknown option --data-dri (did you mean --data-dir?)', 2],
+      ['src/db/migrate.cli.js', ['--databse-url', 'postgresql://127.0.0.1:1/x'], 'unknown option --databse-url (did you mean --database-url?)', 2],
+      ['src/sandbox/main.js', ['--prot', '7000'], 'unknown option --prot (did you mean --port?)', 2],
+      ['src/sandbox/main.js', ['--port', '70000'], '--port must be a whole number from 1 to 65534 (the nomulus sandbox listens on the next port)', 2],
+      ['src/bulk/cli/bulk.cli.js', ['renew', '--file', 'n.txt', '--urll', 'http://127.0.0.1:1/graphql', '--api-key', 'rgw_k'], 'unknown option --urll (did you mean --url?)', 1],
+      ['src/bulk/cli/bulk.cli.js', ['cancel', 'job-1', '--url', 'ftp://gw/graphql', '--api-key', 'rgw_k'], "--url must be the gateway's http:// or https:// GraphQL URL, such as http://127.0.0.1:4000/graphql", 1],
+    ];
+    for (const [script, args, line, code] of cases) {
+      const r = await run(script, args, cwd, userEnv());
+      expect({ script, first: r.stderr.split('\n')[0], code: r.code, stdout: r.stdout }).toEqual({ script, first: line, code, stdout: '' });
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+    }
+    expect(await readdir(cwd)).toEqual([]);
+  }, 60_000);
+});

@@ -6,7 +6,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseOptions } from '../../cli/options.js';
 import { CsvError, parseCsv, type CsvRecord } from './csv.js';
 
 export const KINDS = ['renew', 'transfer', 'replace-nameserver', 'replace-tech-contact', 'update-statuses'] as const;
@@ -56,7 +56,7 @@ README: "The bulk CLI" (under Bulk mutations)`;
  * --api-key nor GATEWAY_API_KEY gives a key.
  */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | 'help' {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseOptions({
     args: argv,
     allowPositionals: true,
     options: {
@@ -78,13 +78,16 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
   const [command, jobId] = positionals;
   if (command !== 'attach' && command !== 'cancel' && !KINDS.includes(command as CliKind)) throw new Error(`unknown command ${JSON.stringify(command ?? '')}\n${USAGE}`);
   if ((command === 'attach' || command === 'cancel') && !jobId) throw new Error(`${command} needs a job id\n${USAGE}`);
+  // A word left over (`renew names.txt`, a flag's value without its flag) was ignored without a word.
+  const extra = positionals[command === 'attach' || command === 'cancel' ? 2 : 1];
+  if (extra !== undefined) throw new Error(`unexpected argument ${JSON.stringify(extra.slice(0, 32))}: ${command} takes ${command === 'attach' || command === 'cancel' ? 'one job id' : 'options only (--file <file> for a file)'}\n${USAGE}`);
   const apiKey = values['api-key'] ?? env.GATEWAY_API_KEY;
   // One line, no usage after it: the command itself was understood, only the key is missing.
   if (!apiKey) throw new Error('missing API key: pass --api-key KEY or set GATEWAY_API_KEY (npm start prints a key for each sandbox registrar)');
   const opts: CliOptions = {
     command: command as CliOptions['command'],
     jobId,
-    url: values.url ?? env.GATEWAY_URL ?? 'http://127.0.0.1:4000/graphql',
+    url: gatewayUrl(values.url, env.GATEWAY_URL),
     apiKey,
     file: values.file,
     from: values.from,
@@ -109,6 +112,26 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
   if (needsFile && !opts.file) throw new Error(`${command} needs --file\n${USAGE}`);
   if ((command === 'replace-nameserver' || command === 'replace-tech-contact') && (!opts.from || !opts.to)) throw new Error(`${command} needs --from and --to\n${USAGE}`);
   return opts;
+}
+
+/**
+ * The gateway's GraphQL URL: `--url`, else GATEWAY_URL, else http://127.0.0.1:4000/graphql. Throws
+ * an Error naming where it came from (never quoting it: a URL may hold a password) for one that is
+ * not an http:// or https:// URL, before anything is sent: `--url notaurl` said "cannot reach the
+ * gateway ... Invalid URL", and an ftp:// one that the gateway may have taken the request.
+ */
+export function gatewayUrl(flag: string | undefined, variable: string | undefined): string {
+  const url = flag ?? (variable || undefined) ?? 'http://127.0.0.1:4000/graphql';
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // not a URL: refused below
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new Error(`${flag !== undefined ? '--url' : 'GATEWAY_URL'} must be the gateway's http:// or https:// GraphQL URL, such as http://127.0.0.1:4000/graphql`);
+  }
+  return url;
 }
 
 /**

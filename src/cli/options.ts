@@ -1,0 +1,46 @@
+/**
+ * The command-line programs' options, read with node:util's parseArgs (strict: an option the
+ * program does not have, a missing value, a stray argument are refused), with refusals an operator
+ * can act on at once: a misspelt option is named with the option it is closest to, as a misspelt
+ * key of the config file is (src/config-keys.ts): `unknown option --urll (did you mean --url?)`.
+ * Node's own words were `Unknown option '--urll'. To specify a positional argument starting with a
+ * '-', place it at the end of the command after '--', as in '-- "--urll"`.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { suggestionList } from 'graphql/jsutils/suggestionList.js';
+
+/**
+ * A command line the program cannot take: the message says what (one line, the operator's words
+ * quoted at most 32 characters); the program prints it (with its usage where it has one) and
+ * exits with its usage-error code.
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const quoted = (s: string) => (s.length > 32 ? `${s.slice(0, 32)}...` : s);
+
+/**
+ * parseArgs(`config`), throwing UsageError instead of Node's parse errors: an unknown option
+ * (ERR_PARSE_ARGS_UNKNOWN_OPTION) named with the closest of `config.options` (graphql-js's
+ * suggestionList, the lexical distance behind its "Did you mean" hints), or every option when none
+ * is close; a missing or unwanted value and an unexpected argument in Node's words. Any other
+ * error is thrown as it is.
+ */
+export function parseOptions<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const given = /'([^']*)'/.exec((e as Error).message)?.[1] ?? '';
+      const known = Object.keys(config.options ?? {}).map((name) => `--${name}`);
+      const [close] = suggestionList(given.replace(/=.*$/, ''), known);
+      throw new UsageError(`unknown option ${quoted(given)} ${close ? `(did you mean ${close}?)` : `(options: ${known.join(', ')})`}`, { cause: e });
+    }
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+      throw new UsageError((e as Error).message, { cause: e });
+    }
+    throw e;
+  }
+}

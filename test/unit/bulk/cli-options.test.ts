@@ -1,0 +1,40 @@
+/**
+ * The bulk CLI's own options (it reads no config file: it talks to the gateway over HTTP), checked
+ * before anything is sent: a misspelt option named with the closest one (Node's parse error said
+ * only "Unknown option '--urll'. To specify a positional argument ..."), a gateway URL that is not
+ * http(s) named by where it came from and never quoted (it said "cannot reach the gateway at
+ * notaurl: Invalid URL", and for ftp:// that the gateway may have taken the request), a word left
+ * over (`renew names.txt` without --file's name ran with it ignored when --file was given too).
+ */
+import { describe, expect, it } from 'vitest';
+import { parseCli, type CliOptions } from '../../../src/bulk/cli/args.js';
+
+const refusal = (argv: string[], env: NodeJS.ProcessEnv = {}): string => {
+  try {
+    parseCli(argv, { GATEWAY_API_KEY: 'rgw_k', ...env });
+  } catch (e) {
+    return (e as Error).message.split('\n')[0]!;
+  }
+  throw new Error(`taken: ${argv.join(' ')}`);
+};
+
+describe('bulk CLI options', () => {
+  it('a misspelt option: named with the option it is closest to', () => {
+    expect(refusal(['renew', '--urll', 'http://127.0.0.1:4000/graphql', '--file', 'n.txt'])).toBe('unknown option --urll (did you mean --url?)');
+    expect(refusal(['renew', '--file', 'n.txt', '--peroid=1y'])).toBe('unknown option --peroid (did you mean --period?)');
+    expect(refusal(['renew', '--file', 'n.txt', '--zzzzzzz'])).toMatch(/^unknown option --zzzzzzz \(options: --url, --api-key, --file, /);
+  });
+
+  it('a gateway URL that is not http(s): refused naming --url or GATEWAY_URL, without its value', () => {
+    const secret = 'S3cret-pw';
+    expect(refusal(['cancel', 'job-1', '--url', `ftp://u:${secret}@gw/graphql`])).toBe("--url must be the gateway's http:// or https:// GraphQL URL, such as http://127.0.0.1:4000/graphql");
+    expect(refusal(['attach', 'job-1'], { GATEWAY_URL: `notaurl${secret}` })).toBe("GATEWAY_URL must be the gateway's http:// or https:// GraphQL URL, such as http://127.0.0.1:4000/graphql");
+    expect((parseCli(['attach', 'job-1'], { GATEWAY_API_KEY: 'k', GATEWAY_URL: 'https://gw.example/graphql' }) as CliOptions).url).toBe('https://gw.example/graphql');
+    expect((parseCli(['attach', 'job-1'], { GATEWAY_API_KEY: 'k' }) as CliOptions).url).toBe('http://127.0.0.1:4000/graphql');
+  });
+
+  it('a word left over is refused, not ignored', () => {
+    expect(refusal(['renew', 'names.txt', '--file', 'n.txt'])).toBe('unexpected argument "names.txt": renew takes options only (--file <file> for a file)');
+    expect(refusal(['cancel', 'job-1', 'job-2'])).toBe('unexpected argument "job-2": cancel takes one job id');
+  });
+});

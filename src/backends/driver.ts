@@ -52,6 +52,8 @@ export interface Driver {
   hasAccount(registrarId: string): boolean;
   /** The registrar's login at the registry (only asked for a registrar that has an account). */
   upstreamId(registrarId: string): string;
+  /** RegistryPort.zones: zones the registry registers names under besides the routed suffixes. */
+  readonly zones?: readonly string[];
   /** The account's secrets (passwords), masked from every message the layer passes on. */
   accountSecrets(registrarId: string): string[];
   /** What the backend offers this caller's account (EPP: from the greeting that account's session received). */

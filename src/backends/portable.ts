@@ -98,6 +98,7 @@ export class PortableBackend implements RegistryPort {
   readonly name: string;
   readonly kind: string;
   readonly limits: BackendLimits;
+  readonly zones?: readonly string[];
   private readonly trid: ClTridGenerator;
 
   constructor(
@@ -107,6 +108,7 @@ export class PortableBackend implements RegistryPort {
     this.name = driver.name;
     this.kind = driver.kind;
     this.limits = driver.limits;
+    this.zones = driver.zones;
     this.trid = new ClTridGenerator(opts.clTRIDPrefix, opts.clock ?? systemClock);
   }
 

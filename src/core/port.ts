@@ -81,6 +81,13 @@ export interface RegistryPort {
   readonly kind: string;
   /** Names per check command and sessions per account: how fan-out is split and scheduled. */
   readonly limits: BackendLimits;
+  /**
+   * Zones (suffixes without the leading dot, "med.ee") the registry registers names directly
+   * under, besides the suffixes routed to the backend: a name one label below one of them is not
+   * refused by Router.unregistrable even when only a shorter suffix ("ee") is routed. Absent: the
+   * routed suffixes only.
+   */
+  readonly zones?: readonly string[];
 
   /**
    * What the backend offers the caller's account (EPP: from the greeting that account's own

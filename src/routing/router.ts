@@ -37,6 +37,38 @@ export class Router {
     return found;
   }
 
+  /**
+   * Why `name` (a normalised A-label domain name) can never be registered at the backend it routes
+   * to, or null when it may be (the registry still decides). A registry registers one label
+   * directly under one of its zones; the gateway knows a backend's zones as the suffixes routed to
+   * it (`routes`, where `co.uk` and `uk` are two zones) and any the backend itself knows
+   * (RegistryPort.zones: REPP's .med.ee and .fie.ee under a route for `ee`). A name more than one
+   * label below the longest such zone it falls under ("sub.example.example" under "example") is
+   * refused: the registry would refuse it (EPP: the whole check command, 2005/2306). Sends
+   * nothing. Throws UnknownTldError (naming `field`) when the name routes nowhere.
+   */
+  unregistrable(name: string, field = 'name'): string | null {
+    const backend = this.forDomain(name, field);
+    const labels = name.split('.');
+    for (let i = 1; i < labels.length; i++) {
+      const zone = labels.slice(i).join('.');
+      if (this.bySuffix.get(zone) !== backend && !backend.zones?.includes(zone)) continue;
+      if (i === 1) return null;
+      return `it is ${i} labels below ".${zone}", and registry "${backend.name}" registers only one label directly under a zone routed to it`;
+    }
+    return null; // not reached: forDomain found a suffix
+  }
+
+  /**
+   * forDomain for a name the caller wants registered or transferred: BAD_USER_INPUT naming `field`
+   * when the name cannot be registered there (unregistrable), before anything is sent.
+   */
+  forRegistrable(name: string, field = 'name'): RegistryPort {
+    const why = this.unregistrable(name, field);
+    if (why) throw new ValidationError(field, `not registrable: ${why}`);
+    return this.forDomain(name, field);
+  }
+
   /** Backend for a host: explicit registry, else the host name's suffix, else the default. */
   forHost(name: string, registry: string | null | undefined, field = 'registry'): RegistryPort {
     if (registry) return this.named(registry, field);

@@ -50,6 +50,8 @@ export class ReppDriver implements Driver {
    * keep-alive connections, its sessions; a bulk request carries at most `bulkLimit` domains.
    */
   readonly limits: BackendLimits;
+  /** The .ee registry's zones (domains.EE_ZONES), so that a route for `ee` alone takes names under .med.ee and .fie.ee too. */
+  readonly zones = domains.EE_ZONES;
   private readonly clients = new Map<string, ReppHttpClient>();
   private readonly clock: Clock;
 

@@ -33,4 +33,24 @@ describe('router', () => {
     expect(router.forHost('ns1.example.net', 'uk').name).toBe('uk');
     expect(() => router.forHost('ns1.example.net', 'nope')).toThrow('unknown registry');
   });
+
+  it('a name is registrable only as one label directly under the longest zone routed to its backend, or one the backend knows', () => {
+    expect(router.unregistrable('example.co.uk')).toBeNull();
+    expect(router.unregistrable('example.uk')).toBeNull();
+    expect(router.unregistrable('a.example.co.uk')).toMatch(/2 labels below "\.co\.uk"/);
+    // "co.uk" routes elsewhere: a name under it is never judged against "uk"; a zone of another suffix of uk's backend is not uk's.
+    expect(router.unregistrable('a.b.uk')).toMatch(/2 labels below "\.uk"/);
+    const ee = { name: 'ee', kind: 'repp', zones: ['ee', 'med.ee'] } as unknown as RegistryPort;
+    const r = new Router([ee], [{ suffix: 'ee', backend: 'ee' }]);
+    expect(r.unregistrable('kass.med.ee')).toBeNull();
+    expect(r.unregistrable('kass.ee')).toBeNull();
+    expect(r.unregistrable('kass.fie.ee')).toMatch(/2 labels below "\.ee"/);
+    expect(r.unregistrable('a.kass.med.ee')).toMatch(/2 labels below "\.med\.ee"/);
+  });
+
+  it('forRegistrable: BAD_USER_INPUT naming the field for a deeper name; the backend otherwise', () => {
+    expect(router.forRegistrable('example.co.uk', 'input.name').name).toBe('couk');
+    expect(() => router.forRegistrable('a.example.co.uk', 'input.name')).toThrow(/^input\.name: not registrable: /);
+    expect(() => router.forRegistrable('example.com', 'input.name')).toThrow(UnknownTldError);
+  });
 });

@@ -46,7 +46,7 @@ export function periodRefusal(period: M.Period): string | null {
  * second-level names under .ee and third-level names under its four public subdomains). The REPP
  * sandbox serves .ee, .com.ee and .pri.ee of them.
  */
-const EE_ZONES = ['ee', 'pri.ee', 'com.ee', 'med.ee', 'fie.ee'];
+export const EE_ZONES: readonly string[] = ['ee', 'pri.ee', 'com.ee', 'med.ee', 'fie.ee'];
 
 /**
  * Why the .ee registry could never register `name` (an A-label name the router sent to REPP, e.g.

@@ -69,7 +69,7 @@ export class DomainResolver {
   @Query(() => [DomainCheck], {
     nullable: 'items',
     description:
-      "Availability of up to 5,000 names (limits.maxBatch), in the order given. Each registry gets check commands of at most its own limit (EPP: 50 names by default), sent in parallel over the registrar's sessions; a command the registry refuses makes only its own names null, each with that error at its path.",
+      "Availability of up to 5,000 names (limits.maxBatch), in the order given. Each registry gets check commands of at most its own limit (EPP: 50 names by default), sent in parallel over the registrar's sessions; a name more than one label below its zone is available: false with reason 'not registrable: ...', not sent; a command the registry refuses as a whole is split until only the names at fault are null, each with the registry's error at its path (a failure without the registry's refusal, such as no answer, makes the command's names null).",
   })
   async checkDomains(@Arg('names', () => [String]) rawNames: string[], @Ctx() ctx: GatewayContext): Promise<Array<DomainCheck | Error>> {
     if (rawNames.length === 0) throw new ValidationError('names', 'give at least one name');

@@ -3,12 +3,25 @@
  * the names are grouped by the backend their TLD routes to, each group is split into check
  * commands of at most that backend's `limits.checkNames` (EPP: 50 by default, config
  * `checkLimit`; REPP: 1, it has no check command), and every command is sent at once, scheduled
- * over the backend's sessions by the call's scheduler (src/fanout/scheduler.ts). A command the
- * registry refuses, or that gets no answer, marks only its own names with that error; the other
- * commands' names still answer.
+ * over the backend's sessions by the call's scheduler (src/fanout/scheduler.ts).
+ *
+ * A name that can never be registered where it routes (Router.unregistrable: more than one label
+ * below the zone, "sub.example.example") answers `available: false` with reason
+ * `not registrable: ...` and is not sent: an EPP registry refuses the whole command for it.
+ *
+ * A command the registry refuses as a whole (a definite refusal, splitRefusal) is split to find
+ * the names at fault, so that only they carry the error: a refusal naming exactly one of its names
+ * fails that name and the others are checked again; one naming none is checked again in two
+ * halves, and so on down to single names. A chunk of n names with b names at fault costs at most
+ * 2·b·⌈log2 n⌉ more commands, each scheduled like the first ones (the request's fan-out budget).
+ * A failure that is not the registry's refusal of these names (splitRefusal: no answer, 2400, a
+ * session or login failure, a rate limit) is not split: it marks the command's names with that
+ * error, as before. A command refused for its size (Nomulus' 2306 over 50 names, with a
+ * `checkLimit` set above it) is split too, and its halves answer.
  */
-import { UpstreamFailureError } from '../core/errors.js';
+import { GatewayError, RegistryError, UpstreamFailureError } from '../core/errors.js';
 import type { CallContext, CheckResult } from '../core/model/index.js';
+import type { RegistryPort } from '../core/port.js';
 import type { Router } from '../routing/router.js';
 import { chunk } from './chunk.js';
 
@@ -16,28 +29,84 @@ import { chunk } from './chunk.js';
 export type NameCheck = CheckResult & { registry: string };
 
 /**
+ * Whether the registry's failure of a check command is a refusal of what the command carried
+ * (some of its names), worth splitting: a definite (not retryable) refusal with an EPP result code
+ * about a value sent (RFC 5730 section 3): 2001 command syntax, 2004 parameter value range, 2005
+ * parameter value syntax, or 2300-2399 (2306 parameter value policy, 2307 object service, 2308
+ * data management policy). Not: 2000 (unknown command), 2002 (command use: the session's login),
+ * 2003, 2100-2199 (unimplemented, billing), 2200-2299 (authentication, authorization: the
+ * account's, not a name's), 2400 and above (the registry failed, the session closes), nor any
+ * failure without the registry's answer (no answer, rate limit).
+ */
+export function splitRefusal(err: unknown): boolean {
+  if (!(err instanceof RegistryError) || err.details.retryable) return false;
+  const code = err.details.upstreamCode;
+  return code !== undefined && ([2001, 2004, 2005].includes(code) || (code >= 2300 && code < 2400));
+}
+
+const nameChar = (c: string | undefined) => c !== undefined && /[a-z0-9-]/.test(c);
+
+/** Whether `text` holds `name` at `at` as a whole name ("a.example" not inside "ba.example" or "a.example.net"). */
+function wholeAt(text: string, name: string, at: number): boolean {
+  const before = text[at - 1];
+  const after = text[at + name.length];
+  if (nameChar(before) || before === '.' || nameChar(after)) return false;
+  return !(after === '.' && nameChar(text[at + name.length + 1]));
+}
+
+/** The one name of `part` the refusal's message names (as a whole name), or undefined when it names none or several. */
+function namedIn(err: unknown, part: readonly string[]): string | undefined {
+  const text = `${(err as Error).message} ${err instanceof GatewayError ? (err.details.upstreamMessage ?? '') : ''}`.toLowerCase();
+  const hits = part.filter((n) => {
+    for (let at = text.indexOf(n); at >= 0; at = text.indexOf(n, at + 1)) if (wholeAt(text, n, at)) return true;
+    return false;
+  });
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+/**
+ * Checks `part` (names of one backend, at most its checkNames) in one command and sets each
+ * name's answer in `answers`; a refusal worth splitting (splitRefusal) is narrowed down to the
+ * names at fault, which get the registry's error (its code as upstreamCode); any other failure
+ * becomes every name's answer. Never rejects.
+ */
+async function checkPart(port: RegistryPort, call: CallContext, part: readonly string[], answers: Map<string, NameCheck | Error>): Promise<void> {
+  try {
+    const { data } = await port.checkDomains(call, [...part]);
+    for (const c of data) answers.set(c.name.toLowerCase(), { ...c, registry: port.name });
+  } catch (err) {
+    if (part.length === 1 || !splitRefusal(err)) {
+      for (const n of part) answers.set(n, err as Error);
+      return;
+    }
+    const named = namedIn(err, part);
+    if (named) {
+      answers.set(named, err as Error);
+      return checkPart(port, call, part.filter((n) => n !== named), answers);
+    }
+    const half = Math.ceil(part.length / 2);
+    await Promise.all([checkPart(port, call, part.slice(0, half), answers), checkPart(port, call, part.slice(half), answers)]);
+  }
+}
+
+/**
  * Checks `names` (A-labels, already validated) and answers in their order: each a NameCheck, or
- * the Error of the command that carried it. A name given twice is checked once. Throws before
- * sending anything when a name routes nowhere (UNKNOWN_TLD naming `<field>[i]`) or the registrar
- * has no account at a registry.
+ * the Error the registry gave for it (see the module's note on refused commands). A name given
+ * twice is checked once. Throws before sending anything when a name routes nowhere (UNKNOWN_TLD
+ * naming `<field>[i]`) or the registrar has no account at a registry.
  */
 export async function checkDomainNames(router: Router, call: CallContext, names: readonly string[], field = 'names'): Promise<Array<NameCheck | Error>> {
   const groups = new Map<string, Set<string>>();
   const registryOf = names.map((n, i) => router.forDomain(n, `${field}[${i}]`).name);
-  names.forEach((n, i) => groups.set(registryOf[i]!, (groups.get(registryOf[i]!) ?? new Set()).add(n)));
-  for (const backend of groups.keys()) router.named(backend).upstreamId(call.registrarId); // FORBIDDEN before anything is sent
+  for (const registry of new Set(registryOf)) router.named(registry).upstreamId(call.registrarId); // FORBIDDEN before anything is sent
   const answers = new Map<string, NameCheck | Error>();
+  names.forEach((n, i) => {
+    const why = router.unregistrable(n, `${field}[${i}]`);
+    if (why) answers.set(n, { name: n, available: false, reason: `not registrable: ${why}`, registry: registryOf[i]! });
+    else groups.set(registryOf[i]!, (groups.get(registryOf[i]!) ?? new Set()).add(n));
+  });
   const commands = [...groups].flatMap(([registry, list]) => chunk([...list], router.named(registry).limits.checkNames).map((part) => ({ registry, part })));
-  await Promise.all(
-    commands.map(async ({ registry, part }) => {
-      try {
-        const { data } = await router.named(registry).checkDomains(call, part);
-        for (const c of data) answers.set(c.name.toLowerCase(), { ...c, registry });
-      } catch (err) {
-        for (const n of part) answers.set(n, err as Error);
-      }
-    }),
-  );
+  await Promise.all(commands.map(({ registry, part }) => checkPart(router.named(registry), call, part, answers)));
   return names.map(
     (n, i) => answers.get(n) ?? new UpstreamFailureError(`the registry's check answer did not include names[${i}]`, { backend: registryOf[i] }),
   );

@@ -27,8 +27,13 @@ beforeAll(async () => {
       keepBackends(c, ['epp']);
       // Above the .tld registry's own limit (Nomulus: 50), so that its check commands of more than 50 are refused.
       (c.backends.find((b) => b.name === 'sandbox-nomulus') as EppBackendConfig).checkLimit = 60;
+      // A zone routed to the .example registry that it does not have: it refuses a whole check naming a name under it (2005).
+      c.routes.push({ suffix: 'co.example', backend: 'sandbox-epp' });
     },
   });
+  // The registry does not serve the zone the gateway routes to it (a sandbox serves every suffix routed to it: take it back).
+  const served = (t.gateway.sandboxes.sandboxes.get('sandbox-epp') as unknown as { store: { cfg: { tlds: string[] } } }).store.cfg.tlds;
+  served.splice(served.indexOf('co.example'), 1);
   // The .example registry is reached through a proxy that can hold its answers back.
   const cfg = t.gateway.services.config.backends.find((b) => b.name === 'sandbox-epp') as EppBackendConfig;
   proxy = await startLatencyProxy({ host: cfg.host, port: cfg.port });
@@ -72,29 +77,57 @@ describe('checkDomains', () => {
     expect(rows.every((row) => row.objectName!.split(',').length <= 50)).toBe(true);
   });
 
-  it('a command the registry refuses marks only its own names: 51 .tld names fail together, the .example name answers', async () => {
-    const tld = Array.from({ length: 51 }, (_, i) => `many-${run}-${i}.tld`);
-    const names = [...tld.slice(0, 25), `one-${run}.example`, ...tld.slice(25)];
+  it('one name the registry refuses among 60: the other 59 answer, only it carries the error, in at most 2 + 2*ceil(log2 50) = 14 commands', async () => {
+    const since = await lastId();
+    const names = Array.from({ length: 60 }, (_, i) => (i === 37 ? `bad-${run}.co.example` : `bis-${run}-${i}.example`));
     const r = await t.gql(t.keys.NewRegistrar!, CHECK, { names });
-    expect(r.data.checkDomains).toHaveLength(52);
-    expect(r.data.checkDomains[25]).toEqual({ name: `one-${run}.example`, available: true, registry: 'sandbox-epp' });
-    expect(r.data.checkDomains.filter((c: unknown) => c === null)).toHaveLength(51);
-    // limits.maxErrors (50): 49 of the 51 errors, then one TOO_MANY_ERRORS for the other 2.
-    expect(r.errors).toHaveLength(50);
-    expect(r.errors!.at(-1)!.extensions).toMatchObject({ code: 'TOO_MANY_ERRORS', omitted: 2 });
-    const named = r.errors!.slice(0, -1);
-    for (const e of named) {
-      expect(e.extensions).toMatchObject({ code: 'PARAMETER_VALUE_POLICY_ERROR', upstreamCode: 2306 });
-      expect(e.path![0]).toBe('checkDomains');
-      expect(Number(e.path![1])).not.toBe(25);
-    }
+    expect(r.data.checkDomains).toHaveLength(60);
+    names.forEach((name, i) => {
+      if (i !== 37) expect(r.data.checkDomains[i]).toEqual({ name, available: true, registry: 'sandbox-epp' });
+    });
+    expect(r.data.checkDomains[37]).toBeNull();
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors![0]!.path).toEqual(['checkDomains', 37]);
+    expect(r.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED_INPUT', upstreamCode: 2005 });
+    // Commands of 50 and 10 names; the refused one split in halves down to the bad name (6 levels, 2 commands each at most).
+    const checks = (await logged(since)).filter((row) => row.command === 'domain:check');
+    expect(checks.length).toBeGreaterThan(2);
+    expect(checks.length).toBeLessThanOrEqual(14);
+    expect(checks.filter((row) => row.objectName === `bad-${run}.co.example`)).toHaveLength(1);
   });
 
-  it('splits by the limit: 61 .tld names at a limit of 60 are one refused command of 60 and one of 1 that answers', async () => {
+  it('a name more than one label below its zone is not available and not sent; the name beside it answers', async () => {
+    const since = await lastId();
+    const r = await t.gql(t.keys.NewRegistrar!, 'query($names: [String!]!) { checkDomains(names: $names) { name available reason registry } }', {
+      names: [`sub.deep-${run}.example`, `free-${run}.example`],
+    });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.checkDomains[0]).toMatchObject({ name: `sub.deep-${run}.example`, available: false, registry: 'sandbox-epp' });
+    expect(r.data.checkDomains[0].reason).toMatch(/^not registrable: /);
+    expect(r.data.checkDomains[1]).toEqual({ name: `free-${run}.example`, available: true, reason: null, registry: 'sandbox-epp' });
+    const checks = (await logged(since)).filter((row) => row.command === 'domain:check');
+    expect(checks.map((row) => row.objectName)).toEqual([`free-${run}.example`]);
+  });
+
+  it('a transient failure (2400) is not split: the command\'s names carry it, one command sent', async () => {
+    const sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-epp') as EppSandbox;
+    const since = await lastId();
+    sandbox.faults.next({ command: 'domain:check', action: 'server-error' });
+    const names = Array.from({ length: 3 }, (_, i) => `down-${run}-${i}.example`);
+    const r = await t.gql(t.keys.NewRegistrar!, CHECK, { names });
+    expect(r.data.checkDomains).toEqual([null, null, null]);
+    expect(r.errors!.map((e) => e.extensions!.code)).toEqual(['UPSTREAM_FAILURE', 'UPSTREAM_FAILURE', 'UPSTREAM_FAILURE']);
+    expect(count(await logged(since), 'domain:check', 'sandbox-epp')).toBe(1);
+  });
+
+  it('a command refused for its size (Nomulus: 2306 above 50) is split: 61 .tld names at a limit of 60 all answer, in 4 commands', async () => {
+    const since = await lastId();
     const names = Array.from({ length: 61 }, (_, i) => `split-${run}-${i}.tld`);
     const r = await t.gql(t.keys.NewRegistrar!, CHECK, { names });
-    expect(r.data.checkDomains.slice(0, 60).every((c: unknown) => c === null)).toBe(true);
-    expect(r.data.checkDomains[60]).toEqual({ name: names[60], available: true, registry: 'sandbox-nomulus' });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.checkDomains).toEqual(names.map((name) => ({ name, available: true, registry: 'sandbox-nomulus' })));
+    // 60 (refused), its halves of 30 and 30, and the command of 1.
+    expect(count(await logged(since), 'domain:check', 'sandbox-nomulus')).toBe(4);
   });
 });
 

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { CommandSyntaxError, GatewayError, ParameterPolicyError, UpstreamFailureError } from '../../../src/core/errors.js';
+import type { RegistryPort } from '../../../src/core/port.js';
+import { checkDomainNames } from '../../../src/fanout/check-domains.js';
+import { Router } from '../../../src/routing/router.js';
+
+/** An EPP-like registry that refuses a whole check command naming any of `bad` with `refusal`, and counts its commands. */
+function registry(bad: Set<string>, refusal: (name: string) => Error) {
+  const sent: string[][] = [];
+  const port = {
+    name: 'r',
+    kind: 'epp',
+    limits: { checkNames: 50, sessions: 2 },
+    upstreamId: () => 'clid',
+    async checkDomains(_ctx: unknown, names: string[]) {
+      sent.push(names);
+      const hit = names.find((n) => bad.has(n));
+      if (hit) throw refusal(hit);
+      return { data: names.map((name) => ({ name, available: true, reason: null })), trid: { client: 'c', server: 's' }, code: 1000 };
+    },
+  } as unknown as RegistryPort;
+  return { router: new Router([port], [{ suffix: 'example', backend: 'r' }]), sent };
+}
+const call = { registrarId: 'acme' };
+const names = (n: number) => Array.from({ length: n }, (_, i) => `n${i}.example`);
+const syntax = () => new CommandSyntaxError('Domain name must have exactly one part above the TLD.', { upstreamCode: 2005, upstreamMessage: 'x' });
+
+describe('checkDomainNames', () => {
+  it('a refusal naming no name is split until it lands on the bad names: the others answer, at most 2*b*ceil(log2 n) more commands', async () => {
+    const list = names(50);
+    const { router, sent } = registry(new Set([list[7]!, list[41]!]), syntax);
+    const out = await checkDomainNames(router, call, list);
+    out.forEach((a, i) => {
+      if (i === 7 || i === 41) expect((a as GatewayError).details.upstreamCode).toBe(2005);
+      else expect(a).toMatchObject({ name: list[i], available: true, registry: 'r' });
+    });
+    expect(sent.length - 1).toBeLessThanOrEqual(2 * 2 * Math.ceil(Math.log2(50)));
+  });
+
+  it('a refusal naming one of the names fails that name and checks the others again in one command', async () => {
+    const list = names(10);
+    const { router, sent } = registry(new Set([list[3]!]), (n) => new ParameterPolicyError(`${n}: reserved name`, { upstreamCode: 2306, upstreamMessage: `${n}: reserved name` }));
+    const out = await checkDomainNames(router, call, list);
+    expect((out[3] as GatewayError).code).toBe('PARAMETER_VALUE_POLICY_ERROR');
+    expect(out.filter((a) => !(a instanceof Error))).toHaveLength(9);
+    expect(sent.map((s) => s.length)).toEqual([10, 9]);
+  });
+
+  it('a transient failure (2400) is not split', async () => {
+    const list = names(10);
+    const { router, sent } = registry(new Set([list[3]!]), () => new UpstreamFailureError('Command failed', { upstreamCode: 2400, retryable: true }));
+    const out = await checkDomainNames(router, call, list);
+    expect(out.every((a) => a instanceof UpstreamFailureError)).toBe(true);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('a name deeper than its zone is answered without being sent', async () => {
+    const { router, sent } = registry(new Set(), syntax);
+    const out = await checkDomainNames(router, call, ['sub.a.example', 'b.example']);
+    expect(out[0]).toMatchObject({ name: 'sub.a.example', available: false, reason: expect.stringMatching(/^not registrable: /), registry: 'r' });
+    expect(out[1]).toMatchObject({ name: 'b.example', available: true });
+    expect(sent).toEqual([['b.example']]);
+  });
+});

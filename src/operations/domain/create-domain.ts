@@ -6,12 +6,12 @@ import { callOf, recordOf, runOperation, type Actor, type OperationEnv, type Ope
 /**
  * Creates one domain (RFC 5731 section 3.2.1) and adds it to the registrar's domain index (the
  * `domains` connection of registries without a list command). Refuses before anything is sent
- * what the backend lacks (contacts, DNSSEC, the period unit, a period it does not take): UnsupportedByBackendError,
+ * a name the registry cannot register (Router.unregistrable: ValidationError on input.name), what the backend lacks (contacts, DNSSEC, the period unit, a period it does not take): UnsupportedByBackendError,
  * ValidationError; then RegistryError subclasses.
  */
 export async function createDomain(env: OperationEnv, actor: Actor, args: DomainCreateInput): Promise<OperationResult<TransactionRecord & { name: string }>> {
   const name = args.name;
-  const backend = env.router.forDomain(name, 'input.name');
+  const backend = env.router.forRegistrable(name, 'input.name');
   requireCreateSupport(args, backend.name, await backend.capabilities(callOf(actor)));
   backend.checkPeriod(name, args.period, 'input.period');
   const { result, replayed } = await runOperation(env, actor, 'createDomain', args, async (call) => {

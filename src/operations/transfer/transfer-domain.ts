@@ -65,7 +65,8 @@ export async function transferDomain(
   periodField = 'period',
 ): Promise<OperationResult<TransferRecord>> {
   const { name, authInfo, period } = args;
-  const backend = env.router.forDomain(name, 'domainName');
+  // A name no registry could hold cannot be transferred in (BAD_USER_INPUT before anything is sent).
+  const backend = op === 'request' ? env.router.forRegistrable(name, 'domainName') : env.router.forDomain(name, 'domainName');
   if (period) {
     const caps = await backend.capabilities(callOf(actor));
     checkPeriodUnit(periodField, period, caps.periodUnits);

@@ -15,7 +15,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 const DAY = 86_400_000;
 /** One domain of NewRegistrar's on each backend kind: EPP (Nomulus), REPP, HeadlessDomains, Joker. */
 const DOMAINS = ['fakesite.tld', 'kass.ee', 'newregistrar-seed.hdtest', 'alpha.joker.test'];
-const MISMATCH = /^(input\.)?currentExpiry: \d{4}-\d{2}-\d{2} does not match the domain's actual expiry \((\d{4}-\d{2}-\d{2})\): nothing was renewed$/;
+const MISMATCH = /^(input\.|domains\[\d+\]\.)currentExpiry: \d{4}-\d{2}-\d{2} does not match the domain's actual expiry \((\d{4}-\d{2}-\d{2})\): nothing was renewed$/;
 
 let t: TestGateway;
 beforeAll(async () => {
@@ -79,7 +79,8 @@ describe('bulkRenew items with a stale currentExpiry', () => {
     const items = await allItems(t, t.keys.NewRegistrar!, id);
     expect(items.map((i) => i.domainName)).toEqual(DOMAINS);
     for (const item of items) {
-      expect(item).toMatchObject({ state: 'FAILED', error: { code: 'BAD_USER_INPUT' } });
+      expect(item).toMatchObject({ state: 'FAILED', error: { code: 'BAD_USER_INPUT', field: `domains[${item.position}].currentExpiry` } });
+      expect(item.error.message.startsWith(`domains[${item.position}].currentExpiry: `)).toBe(true);
       expect(item.error.message).toMatch(MISMATCH);
       expect(await expiry(item.domainName)).toBe(before[item.domainName]);
     }

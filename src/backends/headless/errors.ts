@@ -21,6 +21,7 @@
  * processed"; only its error bodies say the registry refused, so only they are definite answers.
  */
 import { UpstreamAuthenticationError, UpstreamUnavailableError, registryErrorFor, unreadableAnswer, type GatewayError } from '../../core/errors.js';
+import { clipEchoes } from '../echoes.js';
 
 const CODES: Record<string, number> = {
   unauthorized: 2200,
@@ -46,11 +47,51 @@ export function masked(text: string, secrets: ReadonlyArray<string | null | unde
   return out;
 }
 
-/** The gateway error for an answer that is not a 2xx (429 is handled by the client). */
-export function errorFor(status: number, body: Record<string, unknown> | null, ctx: { backend?: string; secrets: string[]; changesState: boolean }): GatewayError {
+/** Body fields that hold secrets (auth_code): never clipped, so that the portable layer's mask finds them whole. */
+const SECRET_FIELD = /auth|pass|token|secret|key/i;
+
+/**
+ * What a request sent that a refusal may echo (the registry names the domain, host name or
+ * registrant field it refuses: "<domain> is not registered"): the path's segments (the domain,
+ * decoded), the query's values and every string of the body, at any depth, but those under a
+ * secret's field (SECRET_FIELD: auth_code), and what follows each dot of them (a name's namespace);
+ * `secrets`: those under a secret's field, which errorFor masks.
+ */
+export function requestValues(req: { path: string; query?: Record<string, string | number | undefined>; body?: unknown }): { echoes: string[]; secrets: string[] } {
+  const echoes: string[] = [];
+  const secrets: string[] = [];
+  for (const seg of req.path.split('/')) {
+    try {
+      if (seg) echoes.push(decodeURIComponent(seg));
+    } catch {
+      echoes.push(seg);
+    }
+  }
+  for (const v of Object.values(req.query ?? {})) if (typeof v === 'string') echoes.push(v);
+  const walk = (v: unknown, secret: boolean): void => {
+    if (typeof v === 'string') (secret ? secrets : echoes).push(v);
+    else if (Array.isArray(v)) for (const x of v) walk(x, secret);
+    else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) walk(x, secret || SECRET_FIELD.test(k));
+  };
+  walk(req.body, false);
+  // A name's registry echoes its parts too: the namespace of a.b.hdtest ("no approved namespace listing for \"b.hdtest\"").
+  const parts = echoes.flatMap((v) => [...v.matchAll(/\./g)].map((m) => v.slice(m.index + 1)));
+  return { echoes: [...echoes, ...parts], secrets };
+}
+
+/**
+ * The gateway error for an answer that is not a 2xx (429 is handled by the client). Its message
+ * (and upstreamMessage) is the registry's code and message, with `ctx.secrets` masked ("****") and
+ * every echo of `ctx.echoes` (requestValues: what the request sent, secrets left out) cut to
+ * MAX_QUOTE characters (src/backends/echoes.ts): no error quotes more than 32 characters of what a
+ * client sent (README, Errors); then cut to 200 characters.
+ */
+export function errorFor(status: number, body: Record<string, unknown> | null, ctx: { backend?: string; secrets: string[]; changesState: boolean; echoes?: readonly string[] }): GatewayError {
   const err = (body?.error ?? {}) as { code?: unknown; message?: unknown };
   const name = typeof err.code === 'string' ? err.code : `http_${status}`;
-  const text = masked(String(typeof err.message === 'string' ? err.message : `HTTP ${status}`).slice(0, 200), ctx.secrets);
+  const said = String(typeof err.message === 'string' ? err.message : `HTTP ${status}`);
+  // Only a few times 200 characters are looked at (a registry's message could be of any length).
+  const text = Array.from(clipEchoes(masked(said.slice(0, 4000), ctx.secrets), ctx.echoes ?? [])).slice(0, 200).join('');
   const message = `${name}: ${text}`;
   if (status >= 500) return new UpstreamUnavailableError(`registry failed (HTTP ${status}): ${message}`, { backend: ctx.backend, upstreamMessage: message, maybeApplied: ctx.changesState });
   // A refusal names itself: the registry's error body with its machine code. A 4xx without one

@@ -20,13 +20,17 @@
  * body ({"error": {"code": ...}}, errors.ts) are UPSTREAM_UNAVAILABLE with maybeApplied, the
  * outcome of a change unknown (the retry reconciles; the registry's own idempotency record answers
  * the same Idempotency-Key if it is sent again).
+ *
+ * A refusal's message names what it refuses as the request sent it (a domain, its namespace, a
+ * host name, a registrant field): errors.ts cuts each such echo to 32 characters (README, Errors)
+ * and masks the request's auth code whole, as the bearer token is.
  */
 import type http from 'node:http';
 import type { Clock } from '../../core/clock.js';
 import { LIMIT_EXCEEDED, unreadableAnswer, UpstreamRateLimitedError, UpstreamUnavailableError } from '../../core/errors.js';
 import { retryAfterMs, systemTimer, type Timer } from '../repp/retry.js';
 import { HeadlessRateBudget, type RateLane, type RateLimitShape, type SharedRateCounts } from './budget.js';
-import { errorFor, masked } from './errors.js';
+import { errorFor, masked, requestValues } from './errors.js';
 import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type RawAnswer } from '../http-exchange.js';
 
 export interface HeadlessEndpoint {
@@ -136,7 +140,11 @@ export class HeadlessHttpClient {
         await timer.sleep(waitMs);
         continue;
       }
-      if (raw.status < 200 || raw.status >= 300) throw errorFor(raw.status, body, { backend: this.opts.backend, secrets, changesState: req.changesState });
+      if (raw.status < 200 || raw.status >= 300) {
+        // The request's own secrets (auth_code) are masked here too, before the message is cut to its length: a cut one would escape the portable mask.
+        const sent = requestValues(req);
+        throw errorFor(raw.status, body, { backend: this.opts.backend, secrets: [...secrets, ...sent.secrets], changesState: req.changesState, echoes: sent.echoes });
+      }
       if (!body) throw unreadableAnswer(`registry answered HTTP ${raw.status} without a JSON body`, { backend: this.opts.backend });
       return { status: raw.status, body, requestId, replayed: raw.headers['idempotent-replayed'] === 'true' };
     }

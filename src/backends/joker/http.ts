@@ -24,8 +24,6 @@
 import type http from 'node:http';
 import {
   LIMIT_EXCEEDED,
-  MAX_QUOTE,
-  quotedSpelling,
   registryErrorFor,
   UpstreamAuthenticationError,
   UpstreamFailureError,
@@ -34,6 +32,7 @@ import {
   unreadableAnswer,
   type GatewayError,
 } from '../../core/errors.js';
+import { clipEchoes as clipValues } from '../echoes.js';
 import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type RawAnswer } from '../http-exchange.js';
 import { retryAfterMs } from '../repp/retry.js';
 import { maskSecrets } from '../portable.js';
@@ -61,13 +60,6 @@ export interface DmapiRequest {
 const short = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}...` : s);
 
 /**
- * `message` with every echo of a value the request sent (`echoes`: its variables; list variables
- * such as ns-list "a:b" also by item) that is longer than MAX_QUOTE cut to its first MAX_QUOTE
- * characters and "…" (quotedSpelling): DMAPI's refusals name the objects asked for ("not
- * registered: name server <name>"), and no error message quotes more than 32 characters of what a
- * client sent (README, Errors).
- */
-/**
  * The request's variable values a refusal may echo and clipEchoes may cut: not the secrets
  * (transfer-auth-id, passwords, keys), which the portable layer masks whole and a cut copy would
  * hide from it.
@@ -78,22 +70,15 @@ export function echoable(req: Pick<DmapiRequest, 'vars'>): string[] {
     .map(([, v]) => v as string);
 }
 
+/**
+ * `message` with every echo of a value the request sent (`echoes`: its variables; list variables
+ * such as ns-list "a:b" also by item) that is longer than MAX_QUOTE cut to its first MAX_QUOTE
+ * characters and "…" (src/backends/echoes.ts): DMAPI's refusals name the objects asked for ("not
+ * registered: name server <name>"), and no error message quotes more than 32 characters of what a
+ * client sent (README, Errors).
+ */
 export function clipEchoes(message: string, echoes: readonly string[]): string {
-  const values = [...new Set(echoes.flatMap((v) => [v, ...v.split(/[:,]/)]))].filter((v) => Array.from(v).length > MAX_QUOTE).sort((a, b) => b.length - a.length);
-  let out = message;
-  for (const v of values) {
-    // The echo may be whole or already cut by the registry ("nnnn..."): any run of more than
-    // MAX_QUOTE of its first characters is cut.
-    const head = quotedSpelling(v); // its first MAX_QUOTE characters and "…"
-    const start = head.slice(0, -1);
-    const probe = v.slice(0, start.length + 1);
-    for (let i = out.indexOf(probe); i >= 0; i = out.indexOf(probe, i + head.length)) {
-      let end = i + probe.length;
-      while (end < out.length && end - i < v.length && out[end] === v[end - i]) end++;
-      out = out.slice(0, i) + head + out.slice(end);
-    }
-  }
-  return out;
+  return clipValues(message, echoes.flatMap((v) => [v, ...v.split(/[:,]/)]));
 }
 
 /** The request was refused because the session is not (or no longer) valid. */

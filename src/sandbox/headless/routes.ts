@@ -50,7 +50,7 @@ const str = (v: unknown): v is string => typeof v === 'string';
 function domainName(channel: Channel, raw: unknown, field = 'domain'): string {
   if (!str(raw)) throw Errors.invalid(field, 'a domain name is required');
   const d = raw.toLowerCase().replace(/\.$/, '');
-  if (!LDH.test(d)) throw Errors.invalid(field, 'not a valid domain name');
+  if (!LDH.test(d)) throw Errors.invalidValue(field, raw, 'a valid domain name');
   const tld = d.slice(d.indexOf('.') + 1);
   if (!channel.namespaces.includes(tld)) throw Errors.namespaceNotApproved(tld);
   return d;
@@ -74,7 +74,8 @@ function years(v: unknown): number {
 function nameservers(v: unknown): string[] {
   if (!Array.isArray(v) || v.length > 13) throw Errors.invalid('nameservers', 'a list of at most 13 host names');
   const out = v.map((n, i) => {
-    if (!str(n) || !LDH.test(n.toLowerCase())) throw Errors.invalid(`nameservers[${i}]`, 'not a host name');
+    if (!str(n)) throw Errors.invalid(`nameservers[${i}]`, 'not a host name');
+    if (!LDH.test(n.toLowerCase())) throw Errors.invalidValue(`nameservers[${i}]`, n, 'a host name');
     return n.toLowerCase();
   });
   return [...new Set(out)];
@@ -91,7 +92,7 @@ function registrant(v: unknown, base: Registrant): Registrant {
     else if (!str(o[f]) || (o[f] as string).length > 255) throw Errors.invalid(`registrant.${f}`, 'a string of at most 255 characters');
     else next[f] = o[f] as string;
   }
-  if (!next.email.includes('@')) throw Errors.invalid('registrant.email', 'an e-mail address');
+  if (!next.email.includes('@')) throw Errors.invalidValue('registrant.email', next.email, 'an e-mail address');
   return next;
 }
 

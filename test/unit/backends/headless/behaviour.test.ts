@@ -3,7 +3,8 @@
  * HTTP: pending backend apply visible then applied, cancellation that is not a hard delete, a
  * reset that leaves other registrations alone, a retried request answered from the registry's
  * idempotency record with the gateway's key in the audit row, 429 waited out then reported, and
- * the bearer token kept out of errors, events and the config file.
+ * the bearer token kept out of errors, events and the config file; a refusal's echo of a long value
+ * the request sent cut to 32 characters.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { setSandboxToken, type HeadlessAccountConfig, type HeadlessBackendConfig } from '../../../../src/backends/headless/config.js';
 import { HeadlessDriver, readToken, validateHeadlessConfig } from '../../../../src/backends/headless/index.js';
+import { errorFor, requestValues } from '../../../../src/backends/headless/errors.js';
 import { PortableBackend, type PortCommandEvent } from '../../../../src/backends/portable.js';
 import { FakeClock } from '../../../../src/core/clock.js';
 import { GatewayError, UpstreamRateLimitedError } from '../../../../src/core/errors.js';
@@ -147,6 +149,36 @@ describe('HeadlessDomains behaviours', () => {
     }
     expect(sleeps).toEqual([]);
     await d.close();
+  });
+
+  test('a refusal echoing a long host name or registrant e-mail the request sent quotes 32 characters of it (message and upstreamMessage)', async () => {
+    const n = name('echoes');
+    await port.createDomain(acme, input(n));
+    const none = { statuses: [], contacts: [], nameservers: [] };
+    // Values the gateway's own checks refuse before sending: here the port sends them, and the registry refuses them naming each whole.
+    const host = `ns1.${'h'.repeat(60)}_x.example.net`;
+    const email = `${'e'.repeat(70)}.example.net`;
+    const refused = [
+      [host, await port.updateDomain(acme, { name: n, add: { ...none, nameservers: [{ name: host, ipv4: [], ipv6: [] }] }, remove: none }).catch((e: unknown) => e)],
+      [email, await port.updateDomain(acme, { name: n, add: none, remove: none, registrantInfo: { email } }).catch((e: unknown) => e)],
+    ] as const;
+    for (const [value, e] of refused) {
+      expect(e).toBeInstanceOf(GatewayError);
+      const err = e as GatewayError;
+      expect(err.details.upstreamMessage).toMatch(/^invalid_request: /);
+      for (const text of [err.message, err.details.upstreamMessage!]) {
+        expect(text).toContain(`${value.slice(0, 32)}…`);
+        expect(text).not.toContain(value.slice(0, 33));
+      }
+    }
+  });
+
+  test('an auth code a refusal echoes is masked whole, not cut as an echo (a cut copy would escape the mask)', () => {
+    const code = `${'A'.repeat(40)}-secret-1`;
+    const sent = requestValues({ path: '/domains/x.hdtest/transfer', body: { auth_code: code } });
+    expect(sent.echoes).not.toContain(code);
+    const e = errorFor(403, { error: { code: 'invalid_auth_code', message: `auth code ${code} does not match` } }, { backend: 'hd', secrets: sent.secrets, changesState: true, echoes: sent.echoes });
+    expect(e.message).toBe('invalid_auth_code: auth code **** does not match');
   });
 
   test('the bearer token never appears in errors or command events, and never comes from the config file', async () => {

@@ -133,10 +133,15 @@ export class PortableBackend implements RegistryPort {
     await this.driver.prepare(registrarId, sessions);
   }
 
-  /** The driver's period rule (Driver.periodRefusal) as BAD_USER_INPUT naming `field`; sends nothing. */
-  checkPeriod(name: string, period: M.Period, field: string): void {
-    const why = this.driver.periodRefusal?.(name, period);
-    if (why) throw new ValidationError(field, `${why} at registry "${this.name}"`);
+  /** The driver's period rule (Driver.periodRefusal), or null where it has none; sends nothing. */
+  periodRefusal(name: string, period: M.Period): string | null {
+    return this.driver.periodRefusal?.(name, period) ?? null;
+  }
+
+  /** The driver's period rule (Driver.periodRefusal) as BAD_USER_INPUT naming `field` and the registry (`which`: RegistryPort.checkPeriod); sends nothing. */
+  checkPeriod(name: string, period: M.Period, field: string, which?: string): void {
+    const why = this.periodRefusal(name, period);
+    if (why) throw new ValidationError(field, `${why} at registry "${this.name}"${which ? ` (${which})` : ''}`, this.name);
   }
 
   /** The driver's day of a current expiry (Driver.expiryDay), the UTC date where it has none. */

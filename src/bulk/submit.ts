@@ -5,7 +5,8 @@
  * The job's idempotency key works as a single mutation's does: the same key with the same
  * request answers the same job, with another request IDEMPOTENCY_KEY_REUSED.
  */
-import { DatabaseUnavailableError, ValidationError } from '../core/errors.js';
+import { DatabaseUnavailableError, quoted, ValidationError } from '../core/errors.js';
+import type { RegistryPort } from '../core/port.js';
 import type { BulkJob } from '../db/generated/client.js';
 import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.js';
 import { DomainIndex } from '../domains/domain-index.js';
@@ -132,39 +133,67 @@ function route(deps: SubmitDeps, items: RequestItem[], kind: BulkKind, listed: b
 }
 
 /**
- * What each backend of the job must offer, checked once per backend before anything is written. A
- * listed domain at a registry without contact objects (a tech-contact replacement) is named by its
- * place in the list (the first such one), so that it can be found in a long list.
+ * How a refusal about one registry names the job's domains it is about, so that they can be found
+ * in a long mixed list: the first one (its place in the request's list and its name, quoted: at
+ * most 32 characters) and how many more, `domains[2] "ee-name.ee" and 14 more`; for a job over the
+ * registrar's own domains (no list) the name alone. `at`: their positions in `routed`, in order (at
+ * least one).
  */
-async function checkBackends(deps: SubmitDeps, actor: Actor, req: BulkRequest, routed: readonly { name: string; backend: string }[]): Promise<void> {
-  for (const name of new Set(routed.map((r) => r.backend))) {
-    const caps = await deps.env.router.named(name).capabilities(callOf(actor));
-    const period = (req.params as { period?: { value: number; unit: 'y' | 'm' } | null }).period;
-    if (period) checkPeriodUnit('period', period, caps.periodUnits);
-    if (period && req.kind === 'TRANSFER') checkTransferPeriod('period', period, caps, name);
+export function registryDomains(routed: readonly { name: string }[], at: readonly number[], listed: boolean): string {
+  const first = at[0]!;
+  const more = at.length > 1 ? ` and ${at.length - 1} more` : '';
+  return `${listed ? `domains[${first}] ` : ''}${quoted(routed[first]!.name)}${more}`;
+}
+
+/**
+ * What each backend of the job must offer, checked once per backend (in the order of their first
+ * domain in the list) before anything is written: the period's unit (capabilities.periodUnits), a
+ * transfer's period, a renewal's period against the registry's own rule (RegistryPort.checkPeriod:
+ * REPP 3, 6 or 9 months or whole years; Joker whole years outside its monthly TLDs; asked once per
+ * TLD: the rules depend on nothing else), contact objects for a tech-contact replacement. A period
+ * refusal is BAD_USER_INPUT (UNSUPPORTED_BY_BACKEND for a transfer period) naming `period` and the
+ * registry (extensions.registry), with the first domain of the list it applies to and how many
+ * more (registryDomains); a listed domain at a registry without contact objects is named by its
+ * place in the list (the first such one).
+ */
+async function checkBackends(deps: SubmitDeps, actor: Actor, req: BulkRequest, routed: readonly { name: string; backend: string }[], listed: boolean): Promise<void> {
+  const byBackend = new Map<string, number[]>();
+  routed.forEach((r, i) => {
+    const at = byBackend.get(r.backend);
+    if (at) at.push(i);
+    else byBackend.set(r.backend, [i]);
+  });
+  const period = (req.params as { period?: { value: number; unit: 'y' | 'm' } | null }).period;
+  for (const [name, at] of byBackend) {
+    const backend = deps.env.router.named(name);
+    const caps = await backend.capabilities(callOf(actor));
+    if (period) checkPeriodUnit('period', period, caps.periodUnits, name, registryDomains(routed, at, listed));
+    if (period && req.kind === 'TRANSFER') checkTransferPeriod('period', period, caps, name, registryDomains(routed, at, listed));
+    if (period && req.kind === 'RENEW') checkRenewPeriod(backend, period, routed, at, listed);
     if (req.kind === 'REPLACE_TECH_CONTACT' && !caps.contacts) {
-      const i = routed.findIndex((r) => r.backend === name);
+      const i = at[0]!;
       throw new ValidationError(itemField(req.kind, i), `${routed[i]!.name} is at registry ${name}, which has no contact objects (no tech contact to replace): leave its domains out`);
     }
   }
 }
 
 /**
- * A renewal's period, against each item's registry's own rule (RegistryPort.checkPeriod: REPP 3, 6
- * or 9 months or whole years; Joker whole years outside its monthly TLDs), before anything is
- * written: BAD_USER_INPUT naming `period`, instead of a job whose items the registry refuses.
- * Asked once per backend and TLD (the rules depend on nothing else).
+ * A renewal's period against the registry's own rule for each of its domains (positions `at` of
+ * `routed`), asked once per TLD: BAD_USER_INPUT naming `period` and the registry, with the first
+ * refused domain and how many more of the registry's are refused, instead of a job whose items
+ * the registry refuses.
  */
-function checkRenewPeriod(deps: SubmitDeps, req: BulkRequest, routed: readonly { name: string; backend: string }[]): void {
-  const period = (req.params as { period?: { value: number; unit: 'y' | 'm' } | null }).period;
-  if (req.kind !== 'RENEW' || !period) return;
-  const seen = new Set<string>();
-  for (const r of routed) {
-    const key = `${r.backend}\u0000${r.name.slice(r.name.indexOf('.') + 1)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    deps.env.router.named(r.backend).checkPeriod(r.name, period, 'period');
-  }
+function checkRenewPeriod(backend: RegistryPort, period: Period, routed: readonly { name: string }[], at: readonly number[], listed: boolean): void {
+  // A name's rule depends only on the labels after its first (its TLD, or a monthly TLD such as com.ee).
+  const bySuffix = new Map<string, boolean>();
+  const refused = at.filter((i) => {
+    const name = routed[i]!.name;
+    const suffix = name.slice(name.indexOf('.') + 1);
+    let no = bySuffix.get(suffix);
+    if (no === undefined) bySuffix.set(suffix, (no = backend.periodRefusal(name, period) !== null));
+    return no;
+  });
+  if (refused.length > 0) backend.checkPeriod(routed[refused[0]!]!.name, period, 'period', registryDomains(routed, refused, listed));
 }
 
 /**
@@ -224,8 +253,7 @@ async function submitOrReplay(deps: SubmitDeps, actor: Actor, req: BulkRequest):
   const items = req.items ?? (await allDomains(deps, actor));
   let routed = route(deps, items, req.kind, req.items !== null);
   if (req.items === null && req.kind === 'REPLACE_TECH_CONTACT') routed = await withContacts(deps, actor, routed);
-  await checkBackends(deps, actor, req, routed);
-  checkRenewPeriod(deps, req, routed);
+  await checkBackends(deps, actor, req, routed, req.items !== null);
   // Items sharing an expiry share one input object (the store writes its JSON once).
   const expiries = new Map<string, { currentExpiry: string }>();
   const inputOf = (r: RequestItem): Record<string, unknown> | null => {

@@ -78,12 +78,13 @@ function clip(text: string, max: number): string {
  * Bad input caught before any upstream call or database write: `field` is the argument path
  * ("input.postalInfo[0].street[1]"). Messages quote at most a short prefix of what was sent
  * (see quoted()); as a last guard the field is cut to 128 and the message to 512 characters.
+ * `backend`: the registry whose rule refused it (a period it does not take), as extensions.registry.
  */
 export class ValidationError extends GatewayError {
   readonly code = 'BAD_USER_INPUT';
-  constructor(field: string, message: string) {
+  constructor(field: string, message: string, backend?: string) {
     const f = clip(field, 128);
-    super(clip(`${f}: ${message}`, 512), { field: f });
+    super(clip(`${f}: ${message}`, 512), backend ? { field: f, backend } : { field: f });
   }
 }
 
@@ -136,9 +137,13 @@ export class ForbiddenError extends GatewayError {
 /** The backend lacks the capability; thrown before anything is sent. */
 export class UnsupportedByBackendError extends GatewayError {
   readonly code = 'UNSUPPORTED_BY_BACKEND';
-  /** `field`: the argument or input field that asked for it, when one did (extensions.field). */
-  constructor(backend: string, what: string, field?: string) {
-    super(`backend "${backend}" does not support ${what}`, field ? { backend, field: clip(field, 128) } : { backend });
+  /**
+   * `field`: the argument or input field that asked for it, when one did (extensions.field);
+   * `which`: the domains of a list it is about, after the backend's name (a bulk job's first domain
+   * there and how many more, see registryDomains in src/bulk/submit.ts).
+   */
+  constructor(backend: string, what: string, field?: string, which?: string) {
+    super(`backend "${backend}"${which ? ` (${which})` : ''} does not support ${what}`, field ? { backend, field: clip(field, 128) } : { backend });
   }
 }
 

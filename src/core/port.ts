@@ -110,12 +110,21 @@ export interface RegistryPort {
   prepare(registrarId: string, sessions: number): Promise<void>;
 
   /**
+   * Why the registry would not take `period` for the domain `name` (a message naming its rule,
+   * "must be 3, 6 or 9 months or 1 to 10 years"), or null when it takes it or has no rule beyond
+   * its period units. Pure: sends nothing.
+   */
+  periodRefusal(name: string, period: Period): string | null;
+
+  /**
    * Refuses a period the registry does not take for the domain `name` (beyond its period units:
    * REPP takes 3, 6 or 9 months or whole years; Joker whole years outside its monthly TLDs), with
-   * BAD_USER_INPUT naming `field` (e.g. "input.period"), before anything is sent. Sends nothing.
-   * Throws ValidationError.
+   * BAD_USER_INPUT naming `field` (e.g. "input.period") and the registry (in the message and
+   * extensions.registry: `must be ... at registry "sandbox-repp"`), before anything is sent;
+   * `which`: the domains of a list it is about, in parentheses after the registry (a bulk job's
+   * first domain there and how many more). Sends nothing. Throws ValidationError.
    */
-  checkPeriod(name: string, period: Period, field: string): void;
+  checkPeriod(name: string, period: Period, field: string, which?: string): void;
 
   /**
    * The calendar day (YYYY-MM-DD) the registry takes a renewal's current expiry `d` as, and

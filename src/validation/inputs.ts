@@ -146,7 +146,7 @@ export function toDomainUpdate(input: {
 export function requireCreateSupport(args: DomainCreateInput, backend: string, caps: Capabilities): void {
   if ((args.registrant || args.contacts.length) && !caps.contacts) throw new UnsupportedByBackendError(backend, 'contact objects', args.registrant ? 'input.registrant' : 'input.contacts');
   if (args.dnssec && (args.dnssec.dsData.length || args.dnssec.keyData.length) && !caps.dnssec) throw new UnsupportedByBackendError(backend, 'DNSSEC', 'input.dnssec');
-  checkPeriodUnit('input.period', args.period, caps.periodUnits);
+  checkPeriodUnit('input.period', args.period, caps.periodUnits, backend);
 }
 
 /** What a checked update asks of the registry: contact objects, DNSSEC (see requireCreateSupport). */

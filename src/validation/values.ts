@@ -18,9 +18,18 @@ export function checkPeriod(field: string, p: { value: number; unit: 'y' | 'm' }
   return { value: p.value, unit: p.unit };
 }
 
-/** The registry accepts the period's unit (`units`: its capabilities' periodUnits). */
-export function checkPeriodUnit(field: string, p: Period, units: Array<'y' | 'm'>): Period {
-  if (!units.includes(p.unit)) throw new ValidationError(`${field}.unit`, `this registry accepts ${units.map((u) => (u === 'y' ? 'YEARS' : 'MONTHS')).join(', ')} only`);
+/**
+ * The registry accepts the period's unit (`units`: its capabilities' periodUnits); else
+ * BAD_USER_INPUT naming `${field}.unit` and the registry (`registry`: the backend's name, in the
+ * message and extensions.registry): `input.period.unit: registry "sandbox-nomulus" accepts YEARS
+ * only`. `which`: the domains of a list it is about, in parentheses after the registry (a bulk
+ * job's: `domains[2] "x.hdtest" and 14 more`), so that a mixed list's problem names can be found.
+ */
+export function checkPeriodUnit(field: string, p: Period, units: Array<'y' | 'm'>, registry: string, which?: string): Period {
+  if (!units.includes(p.unit)) {
+    const taken = units.map((u) => (u === 'y' ? 'YEARS' : 'MONTHS')).join(', ');
+    throw new ValidationError(`${field}.unit`, `registry "${registry}"${which ? ` (${which})` : ''} accepts ${taken} only`, registry);
+  }
   return p;
 }
 

@@ -465,6 +465,17 @@ describe('npm run bulk', () => {
     expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
   }, 60_000);
 
+  it('--period a registry of the file cannot take: the refusal names the registry, its first domain in the file and that line', async () => {
+    // The trial: "period: this registry accepts YEARS only", for a file of .ee, .joker.test and .hdtest names.
+    const jobs = await t.gateway.services.prisma.bulkJob.count();
+    const file = path.join(dir, 'mixed-period.txt');
+    await writeFile(file, 'kass.ee\n\n# HeadlessDomains:\nfirst.hdtest\nsecond.hdtest\nkoer.ee\n');
+    const r = await cli(['renew', '--file', file, '--period', '6m'], t.keys['NewRegistrar']!);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual(['BAD_USER_INPUT (period.unit): period.unit: registry "sandbox-headless" (domains[1] "first.hdtest" and 1 more) accepts YEARS only', `  ${file} line 4: first.hdtest`]);
+    expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
+  }, 60_000);
+
   it('an --out it cannot write is refused before anything is submitted, in one line (no stack trace)', async () => {
     // It was found only after the job had run: an unhandled stream error, a stack trace, no CSV.
     const jobs = await t.gateway.services.prisma.bulkJob.count();

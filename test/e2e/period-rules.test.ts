@@ -61,9 +61,43 @@ describe('Joker: whole years outside the monthly TLDs', () => {
 });
 
 describe('bulkRenew', () => {
+  const BULK = 'mutation($k: String!, $d: [BulkRenewItemInput!]!, $p: PeriodInput) { bulkRenew(idempotencyKey: $k, period: $p, domains: $d) { job { id } } }';
   it('refuses a period an item\'s registry does not take before any job exists', async () => {
-    const BULK = 'mutation($k: String!, $d: [BulkRenewItemInput!]!, $p: PeriodInput) { bulkRenew(idempotencyKey: $k, period: $p, domains: $d) { job { id } } }';
     await refused(BULK, { d: [{ name: 'kass.ee' }, { name: 'koer.ee' }], p: { value: 5, unit: 'MONTHS' } }, 'period', REPP_RULE);
     await refused(BULK, { d: [{ name: 'alpha.joker.test' }], p: { value: 18, unit: 'MONTHS' } }, 'period', /takes whole years/);
+  });
+
+  it('a mixed list (.ee, .joker.test, .hdtest) of 6 months: the refusal names the registry and its first domain in the list, quoted at most 32 characters long', async () => {
+    // The trial: "period: this registry accepts YEARS only", whichever of the list's registries it was.
+    const joker = `${'j'.repeat(50)}.joker.test`;
+    const hd = [`${'h'.repeat(40)}.hdtest`, 'b.hdtest', 'c.hdtest'];
+    const SIX = { value: 6, unit: 'MONTHS' };
+    const d = [{ name: 'kass.ee' }, { name: 'koer.ee' }, { name: joker }, { name: 'beta.joker.test' }, ...hd.map((name) => ({ name }))];
+    await t.gql(t.keys.NewRegistrar!, BULK, { k: randomUUID(), d: [{ name: 'b.hdtest' }], p: SIX }); // HeadlessDomains' capabilities read (GET /status), once
+    // REPP takes 6 months; Joker whole years at .joker.test: its first name there, and the other one.
+    await refused(BULK, { d, p: SIX }, 'period', new RegExp(`^period: \\.joker\\.test takes whole years \\(12, 24, \\.\\.\\. months\\) at registry "sandbox-joker" \\(domains\\[2\\] "${'j'.repeat(32)}"… and 1 more\\)$`));
+    const withoutJoker = d.filter((x) => !x.name.endsWith('.joker.test'));
+    const res = await t.gql(t.keys.NewRegistrar!, BULK, { k: randomUUID(), d: withoutJoker, p: SIX });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'period.unit', registry: 'sandbox-headless' });
+    expect(res.errors?.[0]?.message).toBe(`period.unit: registry "sandbox-headless" (domains[2] "${'h'.repeat(32)}"… and 2 more) accepts YEARS only`);
+    const joke = await t.gql(t.keys.NewRegistrar!, BULK, { k: randomUUID(), d, p: SIX });
+    expect(joke.errors?.[0]?.extensions?.registry).toBe('sandbox-joker');
+  });
+
+  it('renewDomain, createDomain and requestTransfer at HeadlessDomains (years only) name the registry too', async () => {
+    const SIX = { value: 6, unit: 'MONTHS' };
+    const ops: Array<[string, Record<string, unknown>, string]> = [
+      [RENEW, { n: 'b.hdtest', p: SIX }, 'input.period.unit'],
+      ['mutation($k: String!, $n: String!, $p: PeriodInput) { createDomain(idempotencyKey: $k, input: { name: $n, period: $p, authInfo: "Months-pw1" }) { domain { name } } }', { n: `m-${randomUUID().slice(0, 8)}.hdtest`, p: SIX }, 'input.period.unit'],
+      ['mutation($k: String!, $n: String!, $p: PeriodInput) { requestTransfer(idempotencyKey: $k, domainName: $n, authInfo: "Months-pw1", period: $p) { transfer { status } } }', { n: 'b.hdtest', p: SIX }, 'period.unit'],
+    ];
+    for (const [query, variables, field] of ops) {
+      const res = await t.gql(t.keys.NewRegistrar!, query, { k: randomUUID(), ...variables });
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field, registry: 'sandbox-headless' });
+      expect(res.errors?.[0]?.message).toBe(`${field}: registry "sandbox-headless" accepts YEARS only`);
+    }
+    const ee = await t.gql(t.keys.NewRegistrar!, RENEW, { k: randomUUID(), n: 'kass.ee', p: { value: 5, unit: 'MONTHS' } });
+    expect(ee.errors?.[0]?.extensions).toMatchObject({ field: 'input.period', registry: 'sandbox-repp' });
+    expect(ee.errors?.[0]?.message).toMatch(/at registry "sandbox-repp"$/);
   });
 });

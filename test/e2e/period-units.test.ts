@@ -22,31 +22,37 @@ async function footprint() {
   return { commands: await t.upstreamCommands(), records: await prisma.idempotencyRecord.count(), jobs: await prisma.bulkJob.count() };
 }
 
-async function refused(query: string, variables: Record<string, unknown>, field: string) {
+/** `registry`: the one the message and extensions.registry name (a user with several registries must tell which refused). */
+async function refused(query: string, variables: Record<string, unknown>, field: string, registry: string) {
   for (const tld of ['example', 'tld']) await t.gql(t.keys.NewRegistrar!, `{ domain(name: "fakesite.${tld}") { name } }`); // both registries logged in
   const before = await footprint();
   const res = await t.gql(t.keys.NewRegistrar!, query, { k: randomUUID(), ...variables });
-  expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
-  expect(res.errors?.[0]?.message).toMatch(/YEARS only/);
+  expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field, registry });
+  expect(res.errors?.[0]?.message).toMatch(new RegExp(`registry "${registry}"( \\(.*\\))? accepts YEARS only$`));
   expect(await footprint()).toEqual(before);
 }
+
+const REGISTRY: Record<string, string> = { example: 'sandbox-epp', tld: 'sandbox-nomulus' };
 
 describe('a period in months at an EPP registry that takes years only', () => {
   for (const tld of ['example', 'tld']) {
     it(`renewDomain, createDomain and requestTransfer refuse it at .${tld}, nothing sent or written`, async () => {
-      await refused('mutation($k: String!, $p: PeriodInput) { renewDomain(idempotencyKey: $k, input: { name: "fakesite.' + tld + '", period: $p }) { domain { name } } }', { p: MONTHS }, 'input.period.unit');
+      await refused('mutation($k: String!, $p: PeriodInput) { renewDomain(idempotencyKey: $k, input: { name: "fakesite.' + tld + '", period: $p }) { domain { name } } }', { p: MONTHS }, 'input.period.unit', REGISTRY[tld]!);
       await refused(
         'mutation($k: String!, $p: PeriodInput) { createDomain(idempotencyKey: $k, input: { name: "months-' + randomUUID().slice(0, 8) + '.' + tld + '", period: $p, authInfo: "Months-pw1" }) { domain { name } } }',
         { p: MONTHS },
         'input.period.unit',
+        REGISTRY[tld]!,
       );
-      await refused('mutation($k: String!, $p: PeriodInput) { requestTransfer(idempotencyKey: $k, domainName: "example.' + tld + '", authInfo: "fooBAR", period: $p) { transfer { status } } }', { p: MONTHS }, 'period.unit');
+      await refused('mutation($k: String!, $p: PeriodInput) { requestTransfer(idempotencyKey: $k, domainName: "example.' + tld + '", authInfo: "fooBAR", period: $p) { transfer { status } } }', { p: MONTHS }, 'period.unit', REGISTRY[tld]!);
     });
   }
 
-  it('bulkRenew and bulkTransfer refuse it before any job exists', async () => {
-    await refused('mutation($k: String!, $p: PeriodInput) { bulkRenew(idempotencyKey: $k, period: $p, domains: [{ name: "fakesite.example" }, { name: "fakesite.tld" }]) { job { id } } }', { p: MONTHS }, 'period.unit');
-    await refused('mutation($k: String!, $p: PeriodInput) { bulkTransfer(idempotencyKey: $k, period: $p, domains: [{ name: "example.example", authInfo: "fooBAR" }]) { job { id } } }', { p: MONTHS }, 'period.unit');
+  it('bulkRenew and bulkTransfer refuse it before any job exists, naming the registry and its first domain in the list', async () => {
+    await refused('mutation($k: String!, $p: PeriodInput) { bulkRenew(idempotencyKey: $k, period: $p, domains: [{ name: "fakesite.example" }, { name: "fakesite.tld" }]) { job { id } } }', { p: MONTHS }, 'period.unit', 'sandbox-epp');
+    await refused('mutation($k: String!, $p: PeriodInput) { bulkTransfer(idempotencyKey: $k, period: $p, domains: [{ name: "example.example", authInfo: "fooBAR" }]) { job { id } } }', { p: MONTHS }, 'period.unit', 'sandbox-epp');
+    const res = await t.gql(t.keys.NewRegistrar!, 'mutation($k: String!, $p: PeriodInput) { bulkRenew(idempotencyKey: $k, period: $p, domains: [{ name: "a.tld" }, { name: "fakesite.example" }, { name: "b.tld" }, { name: "c.tld" }]) { job { id } } }', { k: randomUUID(), p: MONTHS });
+    expect(res.errors?.[0]?.message).toBe('period.unit: registry "sandbox-nomulus" (domains[0] "a.tld" and 2 more) accepts YEARS only');
   });
 
   it('a period in years is still taken', async () => {

@@ -42,8 +42,10 @@ it('bulkTransfer with a period other than one year and an item at such a registr
   const B = t.keys.TheRegistrar!;
   const key = randomUUID();
   const before = await t.upstreamCommands();
-  const r = await t.gql(B, BULK, { k: key, p: TWO_YEARS, d: [{ name: 'domain2.ee', authInfo: 'Wrong-pw-1' }] });
+  const r = await t.gql(B, BULK, { k: key, p: TWO_YEARS, d: [{ name: 'example.tld', authInfo: 'Wrong-pw-1' }, { name: 'domain2.ee', authInfo: 'Wrong-pw-1' }, { name: 'domain3.ee', authInfo: 'Wrong-pw-1' }] });
   expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', registry: 'sandbox-repp', field: 'period' });
+  // Which of the list's domains: the first at that registry, and how many more.
+  expect(r.errors?.[0]?.message).toMatch(/^backend "sandbox-repp" \(domains\[1\] "domain2\.ee" and 1 more\) does not support a transfer period other than one year/);
   expect(await t.upstreamCommands()).toBe(before);
   expect(await t.gateway.services.prisma.bulkJob.count({ where: { idempotencyKey: key } })).toBe(0);
 });

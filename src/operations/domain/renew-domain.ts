@@ -30,7 +30,7 @@ export interface RenewRecord extends TransactionRecord {
 export async function renewDomain(env: OperationEnv, actor: Actor, args: RenewDomainArgs, periodField = 'input.period', expiryField = 'input.currentExpiry'): Promise<OperationResult<RenewRecord>> {
   const { name, period } = args;
   const backend = env.router.forDomain(name, 'input.name');
-  checkPeriodUnit(periodField, period, (await backend.capabilities(callOf(actor))).periodUnits);
+  checkPeriodUnit(periodField, period, (await backend.capabilities(callOf(actor))).periodUnits, backend.name);
   backend.checkPeriod(name, period, periodField);
   const { result, replayed } = await runOperation(env, actor, 'renewDomain', { name, period, currentExpiry: args.currentExpiry }, async (call, attempt) => {
     let currentExpiry = args.currentExpiry;

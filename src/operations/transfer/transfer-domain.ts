@@ -39,12 +39,13 @@ export function transferPeriodForms(op: TransferOp, period: Period | null): { pe
  * Refuses a transfer period the registry cannot apply: at a backend whose transfer requests carry
  * none (capabilities.transferPeriod false: REPP, HeadlessDomains, Joker), any period but the
  * default one year, which was dropped before, so that a client asking for 2 years was told
- * nothing and got what the registry adds. UnsupportedByBackendError naming `field`, before
- * anything is written or sent.
+ * nothing and got what the registry adds. UnsupportedByBackendError naming `field` and the
+ * backend (and `which` domains, for a bulk job: UnsupportedByBackendError), before anything is
+ * written or sent.
  */
-export function checkTransferPeriod(field: string, period: Period | null, caps: Capabilities, backend: string): void {
+export function checkTransferPeriod(field: string, period: Period | null, caps: Capabilities, backend: string, which?: string): void {
   if (!caps.transferPeriod && !isDefaultPeriod(period)) {
-    throw new UnsupportedByBackendError(backend, 'a transfer period other than one year (its transfers take none: the registry\'s own rule applies; leave period out)', field);
+    throw new UnsupportedByBackendError(backend, 'a transfer period other than one year (its transfers take none: the registry\'s own rule applies; leave period out)', field, which);
   }
 }
 
@@ -69,7 +70,7 @@ export async function transferDomain(
   const backend = op === 'request' ? env.router.forRegistrable(name, 'domainName') : env.router.forDomain(name, 'domainName');
   if (period) {
     const caps = await backend.capabilities(callOf(actor));
-    checkPeriodUnit(periodField, period, caps.periodUnits);
+    checkPeriodUnit(periodField, period, caps.periodUnits, backend.name);
     if (op === 'request') checkTransferPeriod(periodField, period, caps, backend.name);
   }
   // The key compares the request with its default applied; what is sent is the period as given.

@@ -19,7 +19,9 @@ describe('periods', () => {
     expect(refusal(() => checkPeriod('p', p)).details.field).toBe(field);
   });
   it('refuses months where the registry takes years only', () => {
-    expect(refusal(() => checkPeriodUnit('p', { value: 6, unit: 'm' }, ['y'])).details.field).toBe('p.unit');
+    const e = refusal(() => checkPeriodUnit('p', { value: 6, unit: 'm' }, ['y'], 'sandbox-nomulus'));
+    expect(e.details).toMatchObject({ field: 'p.unit', backend: 'sandbox-nomulus' });
+    expect(e.message).toBe('p.unit: registry "sandbox-nomulus" accepts YEARS only');
   });
 });
 

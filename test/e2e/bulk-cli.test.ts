@@ -465,6 +465,19 @@ describe('npm run bulk', () => {
     expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
   }, 60_000);
 
+  it('a renew line whose date the calendar lacks (2027-02-30, 2027-13-01) is refused naming the file, the line and the date as written; nothing submitted', async () => {
+    // It was sent as "2027-02-30T00:00:00Z", which the gateway's refusal quoted: a value the user never wrote.
+    const jobs = await t.gateway.services.prisma.bulkJob.count();
+    for (const date of ['2027-02-30', '2027-13-01']) {
+      const file = path.join(dir, `bad-date-${date}.txt`);
+      await writeFile(file, `# expiries\nfine.tld,2030-12-02\nother.tld, ${date}\n`);
+      const r = await cli(['renew', '--file', file], t.keys['NewRegistrar']!);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe(`${file} line 3: currentExpiry "${date}" is not a date the calendar has (YYYY-MM-DD, such as 2030-12-02); nothing was submitted`);
+    }
+    expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
+  }, 60_000);
+
   it('--period a registry of the file cannot take: the refusal names the registry, its first domain in the file and that line', async () => {
     // The trial: "period: this registry accepts YEARS only", for a file of .ee, .joker.test and .hdtest names.
     const jobs = await t.gateway.services.prisma.bulkJob.count();

@@ -7,6 +7,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseOptions } from '../../cli/options.js';
+import { quoted } from '../../core/errors.js';
+import { parseCalendarDate } from '../../core/time.js';
 import { CsvError, parseCsv, type CsvRecord } from './csv.js';
 
 export const KINDS = ['renew', 'transfer', 'replace-nameserver', 'replace-tech-contact', 'update-statuses'] as const;
@@ -147,6 +149,20 @@ export function currentExpiryOf(field: string | undefined): string | null {
 }
 
 /**
+ * A renew line's currentExpiry written as a date alone must be one the calendar has: `2027-02-30`
+ * or `2027-13-01` would go out as the date-time currentExpiryOf makes of it
+ * (`"2027-02-30T00:00:00Z"`, a value the user never wrote, in the gateway's refusal). Throws an
+ * Error naming `at` (the file and line) and quoting the field as written (at most 32 characters:
+ * an expiry is no secret), before anything is submitted. Anything else is left to the gateway,
+ * which refuses it naming `domains[i].currentExpiry` and quoting it as sent.
+ */
+function checkExpiryDate(at: string, field: string | undefined): void {
+  const v = field?.trim();
+  if (!v || !/^\d{4}-\d{2}-\d{2}$/.test(v) || parseCalendarDate(v)) return;
+  throw new Error(`${at}: currentExpiry ${quoted(v)} is not a date the calendar has (YYYY-MM-DD, such as 2030-12-02); nothing was submitted`);
+}
+
+/**
  * The text of the file `--file` names, UTF-8. Throws an Error naming the option and the path for
  * one that cannot be read (`--file /tmp/x/nope.txt: no such file`; before: a bare
  * `ENOENT: no such file or directory, open ...`), which the CLI prints and exits 1 on, as for
@@ -173,7 +189,8 @@ const SECOND_FIELD: Partial<Record<CliKind, string>> = { renew: 'currentExpiry',
  * file and line, never the line's text (a transfer file's lines hold auth codes), for a line that
  * is not CSV, a name that holds a comma (a quoted `"name,code"` is one field), more fields than
  * `command` takes (renew: name,currentExpiry; transfer: name,authCode, where a code holding a comma
- * must be quoted), or a transfer line without its auth code.
+ * must be quoted), a transfer line without its auth code, or a renew line whose currentExpiry is a
+ * date the calendar lacks (checkExpiryDate: that one quotes the date as written).
  */
 export function readLines(file: string, command: CliKind = 'update-statuses'): Array<[string, string | undefined, number]> {
   const second = SECOND_FIELD[command];
@@ -190,6 +207,7 @@ export function readLines(file: string, command: CliKind = 'update-statuses'): A
     if (fields[0]!.includes(',')) throw new Error(`${at}: the domain name holds a comma (${lines}; quote each field on its own, not the whole line)`);
     if (second && fields.length > 2) throw new Error(`${at}: ${fields.length} fields (${lines}; a field holding a comma is written in quotes: name,"a,b")`);
     if (command === 'transfer' && fields.length < 2) throw new Error(`${at}: no authCode after the domain name (${lines})`);
+    if (command === 'renew') checkExpiryDate(at, fields[1]);
     return [fields[0]!, fields[1], line];
   });
 }

@@ -42,11 +42,13 @@ describe('renewDomain currentExpiry', () => {
   it.each([
     ['a date written the other way', '02.12.2028'],
     ['a day the calendar lacks', '2028-02-30'],
+    ['a month the calendar lacks', '2027-13-01'],
     ['a date without its zero', '2028-12-2'],
-  ])('refuses %s naming input.currentExpiry and the forms taken, sending nothing', async (_what, value) => {
+  ])('refuses %s naming input.currentExpiry and the forms taken, quoting it as sent, sending nothing', async (_what, value) => {
     const sent = await t.upstreamCommands();
     const r = await t.gql(A, RENEW, { k: randomUUID(), input: { name: 'any-name.tld', currentExpiry: value } });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.currentExpiry' });
+    expect(r.errors![0]!.message).toContain(`"${value}"`);
     expect(r.errors![0]!.message).toContain('2028-12-02T10:15:30Z');
     expect(r.errors![0]!.message).toContain('a date alone: 2028-12-02');
     expect(await t.upstreamCommands()).toBe(sent);
@@ -54,6 +56,15 @@ describe('renewDomain currentExpiry', () => {
 });
 
 describe('bulkRenew currentExpiry', () => {
+  it.each(['2027-02-30', '2027-13-01'])('refuses %s naming the item\'s currentExpiry, quoting it as sent (never as a date-time), before any job exists', async (value) => {
+    const jobs = await t.gateway.services.prisma.bulkJob.count();
+    const r = await t.gql(A, BULK_RENEW, { k: randomUUID(), domains: [{ name: 'one.tld', currentExpiry: '2030-12-02' }, { name: 'two.tld', currentExpiry: value }] });
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'domains[1].currentExpiry' });
+    expect(r.errors![0]!.message).toContain(`"${value}"`);
+    expect(r.errors![0]!.message).not.toContain(`${value}T`);
+    expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
+  });
+
   it('takes a date alone for each item', async () => {
     const names = await createDomains(t, A, `bcal${randomUUID().slice(0, 6)}`, 'tld', 2);
     const expiries = await Promise.all(names.map(expiryOf));

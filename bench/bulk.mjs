@@ -47,22 +47,16 @@
  *      domain:info (a reconciliation read) and first renewal, and when renewals were back at full speed.
  * --names 0 leaves 1 out, --domains 0 leaves 2 out, --items 0 leaves 3 and 4 out, --direct 0 leaves the
  * baseline of 3 out, --resume 0 leaves 4 out.
- * --registry-priority N runs this process (the registry of the bulk jobs and the delaying
- * proxies) at nice value N (negative: needs root) while the gateway, the sandboxes' process, the
- * database server and the direct client stay at the priority the bench started with: the
- * simulated registry then stands for one on its own machine, which the gateway's and its
- * database's CPU do not slow down (on a 2-core machine, every process here competes for the
- * same cores, and a registry answer that waits for a core counts as the gateway's time).
  * It prints figures; it asserts nothing. BENCH_PROFILE=<dir> writes the gateway's CPU profile there.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpus, getPriority, loadavg, setPriority, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { EppSandbox } from '../dist/src/sandbox/epp/index.js';
 import { startLatencyProxy } from '../dist/src/sandbox/latency-proxy.js';
-import { arg, CHILD_PRIORITY, childSpawned, databaseUrlArg, freePort, procCpuSeconds, startStack } from './lib/stack.mjs';
+import { arg, databaseUrlArg, freePort, procCpuSeconds, startStack } from './lib/stack.mjs';
 
 const LATENCY = arg('latency', 20);
 const SESSIONS = arg('sessions', 2);
@@ -76,15 +70,6 @@ const DIRECT = arg('direct', 1); // 0: leave out the direct client's baseline of
 const RESUME = arg('resume', 1); // 0: leave out the killed-and-resumed job (e.g. to profile the first)
 const WARMUP = arg('warmup', 1000); // renewals of a job run first, not measured (logs the sessions in, warms the JIT)
 const CHECK_LIMIT = 50;
-// The nice value of this process, which is the simulated registry and its proxies (default: as started, the children's).
-const REGISTRY_PRIORITY = arg('registry-priority', CHILD_PRIORITY);
-if (REGISTRY_PRIORITY !== CHILD_PRIORITY) {
-  try {
-    setPriority(REGISTRY_PRIORITY);
-  } catch (e) {
-    console.error(`--registry-priority ${REGISTRY_PRIORITY}: ${e.message} (a priority above the children's needs root); running at ${getPriority()}`);
-  }
-}
 const SERVER_URL = databaseUrlArg();
 
 // On PostgreSQL, a database of the run's own (dropped at the end), so that its server processes
@@ -316,7 +301,7 @@ async function withCpu(fn) {
 }
 /** Runs bench/lib/direct-renew.mjs against the bulk registry's proxy: { wallMs, renewed, cpuMs }. */
 async function directRenew(names) {
-  const child = childSpawned(spawn(process.execPath, ['bench/lib/direct-renew.mjs'], { stdio: ['pipe', 'pipe', 'inherit'] }));
+  const child = spawn(process.execPath, ['bench/lib/direct-renew.mjs'], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -469,7 +454,7 @@ if (ITEMS > 0 && RESUME) {
   print(`  wall ${wall2} ms against ${wall1} ms uninterrupted: time added ${(((wall2 - wall1) / wall1) * 100).toFixed(1)}% (goal < 10%); without the restart itself (${restartMs.toFixed(0)} ms, kill to /healthz) ${(((wall2 - restartMs - wall1) / wall1) * 100).toFixed(1)}%`);
 }
 
-print(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}; gateway RSS ${rssMiB().toFixed(0)} MiB, peak ${rssMiB('VmHWM').toFixed(0)} MiB (this gateway process); ${DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}; nice values: registry and proxies (this process) ${getPriority()}, gateway, sandboxes and direct client ${CHILD_PRIORITY}`);
+print(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}; gateway RSS ${rssMiB().toFixed(0)} MiB, peak ${rssMiB('VmHWM').toFixed(0)} MiB (this gateway process); ${DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}`);
 
 await stack.stop();
 for (const p of proxies) await p.close();

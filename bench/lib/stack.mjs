@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { getPriority, setPriority, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { firstLine } from './child.mjs';
@@ -29,20 +29,6 @@ export function procCpuSeconds(pid, tid) {
   } catch {
     return 0;
   }
-}
-
-/**
- * The scheduling priority (nice value) the bench's child processes run at: the one this process
- * started with. bench/bulk.mjs's `--registry-priority` raises this process's own (it runs the
- * simulated registry and its proxies) and leaves the children (gateway, sandboxes, direct client)
- * here: see childSpawned.
- */
-export const CHILD_PRIORITY = getPriority();
-
-/** Puts a child just spawned back at CHILD_PRIORITY (a child starts at its parent's priority). */
-export function childSpawned(child) {
-  if (getPriority() !== CHILD_PRIORITY) setPriority(child.pid, CHILD_PRIORITY);
-  return child;
 }
 
 /** A numeric command-line option `--name N`, or `dflt`. */
@@ -82,7 +68,7 @@ export async function startStack({ databaseUrl, port, configure = () => ({}), en
   const children = [];
   const base = { ...(databaseUrl ? { DATABASE_URL: databaseUrl, IDEMPOTENCY_KEY_SECRET: randomBytes(32).toString('hex') } : {}), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
   const run = (args, extra = {}) => {
-    const child = childSpawned(spawn(process.execPath, args, { env: { ...process.env, ...base, ...extra }, stdio: ['ignore', 'pipe', 'inherit'] }));
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...base, ...extra }, stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(child);
     return child;
   };

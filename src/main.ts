@@ -1,7 +1,8 @@
 /**
  * Entry point: `npm start`. With no config file and no DATABASE_URL this is the zero-setup
  * gateway: embedded database under ./data, in-process registry sandboxes, and a fresh API key
- * printed for each sandbox registrar. `--help` / `-h` prints USAGE and exits 0, starting nothing.
+ * printed for each sandbox registrar. `--help` / `-h` prints USAGE and exits 0, starting nothing;
+ * any other option or argument is refused (options(): one line, USAGE, exit 2) before anything is read.
  * A configuration error (ConfigError) is printed as its message and file, without a stack trace,
  * and exits 1, as is a failure to listen (ListenError: the port taken, a HOST not of this
  * machine) and a start the operator must fix outside the config (StartupError: the database at
@@ -11,6 +12,8 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { suggestionList } from 'graphql/jsutils/suggestionList.js';
+import { parseOptions, UsageError } from './cli/options.js';
 import { describeConfigError, loadConfig } from './config.js';
 import { ConfigError, StartupError } from './config-error.js';
 import type { GatewayConfig } from './config.types.js';
@@ -26,7 +29,8 @@ The registry gateway: one GraphQL API (HTTP and graphql-ws on /graphql, GraphiQL
 DATABASE_URL, the zero-setup start: embedded database under ./data, in-process registry sandboxes,
 a fresh API key printed for each sandbox registrar, listening on 127.0.0.1:4000.
 Ctrl-C or SIGTERM stops it cleanly (exit 0). A configuration error is printed and exits 1.
-options: -h, --help   this text (nothing is started)
+options: -h, --help   this text (nothing is started); no other option or argument is taken: the
+  settings below come from the environment and the config file (--port is refused: set PORT)
 config file: gateway.config.json in the working directory, or the file GATEWAY_CONFIG names
 environment (overrides the file): PORT, HOST, DATABASE_URL (PostgreSQL; default: embedded under
   DATA_DIR, ./data), IDEMPOTENCY_KEY_SECRET or IDEMPOTENCY_KEY_FILE (required with DATABASE_URL),
@@ -132,14 +136,54 @@ async function openGatewayDatabase(config: GatewayConfig) {
   });
 }
 
-const args = process.argv.slice(2);
+/**
+ * The settings an operator may try to give as options (`--port 4591`, `--data-dir x`): the
+ * environment variable that sets each (config.ts, applyEnv), as `--` and its name in lower case
+ * with dashes; `--config` for GATEWAY_CONFIG. An option close to one of them (graphql-js's
+ * suggestionList: `--prot`) is refused pointing at the variable instead of a `--port` the
+ * gateway does not have.
+ */
+const SETTINGS = new Map<string, string>([
+  ...['PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'IDEMPOTENCY_KEY_FILE', 'REDIS_URL', 'REDIS_PREFIX', 'LOG_LEVEL', 'METRICS_TOKEN', 'SHUTDOWN_DELAY_MS', 'POLL_INTERVAL_MS', 'TRUST_PROXY'].map(
+    (v): [string, string] => [`--${v.toLowerCase().replace(/_/g, '-')}`, `the gateway takes ${v} from the environment or the config file; see --help`],
+  ),
+  ['--config', 'the gateway reads gateway.config.json in the working directory, or the file GATEWAY_CONFIG names; see --help'],
+]);
+
+/** What to say of an unknown option: the setting it is (close to), or that the gateway has no other option. */
+function optionHint(option: string): string {
+  const [close] = suggestionList(option, [...SETTINGS.keys()]);
+  return (close && SETTINGS.get(close)) ?? "the gateway's only option is --help; it takes its settings from the environment and the config file";
+}
+
+/**
+ * `--help` / `-h`, or exit 2 with the refusal and USAGE on stderr, before any configuration is read
+ * or anything is opened or written: an option the gateway does not have (`--port 4591` and
+ * `--prot 5` started it on PORT without a word) or a stray argument.
+ */
+function options(args: string[]): { help: boolean } {
+  try {
+    const { values, positionals } = parseOptions({ args, options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true }, optionHint);
+    const [stray] = positionals;
+    if (stray !== undefined) {
+      const word = stray.length > 32 ? `${stray.slice(0, 32)}...` : stray;
+      throw new UsageError(`unexpected argument ${JSON.stringify(word)} (the gateway takes no arguments; it takes its settings from the environment and the config file; see --help)`);
+    }
+    return { help: values.help === true };
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`${e.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
 if (!isMainThread) {
   // Never a gateway in a worker thread. In the bundle (scripts/bundle.mjs) a chunk may import
   // main.js for code it shares with it, so a worker that imported such a chunk by URL would
   // otherwise start a second gateway inside the first; worker code imports the bundle's worker
   // entries instead (src/db/migrate.ts, WORKER_MODULE).
   throw new Error('src/main.ts (the gateway) was loaded in a worker thread: a worker must import a worker entry of the bundle, not a chunk (scripts/bundle.mjs)');
-} else if (args.includes('--help') || args.includes('-h')) {
+} else if (options(process.argv.slice(2)).help) {
   process.stdout.write(`${USAGE}\n`);
 } else {
   main().catch((err) => {

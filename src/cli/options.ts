@@ -25,9 +25,10 @@ const quoted = (s: string) => (s.length > 32 ? `${s.slice(0, 32)}...` : s);
  * (ERR_PARSE_ARGS_UNKNOWN_OPTION) named with the closest of `config.options` (graphql-js's
  * suggestionList, the lexical distance behind its "Did you mean" hints), or every option when none
  * is close; a missing or unwanted value and an unexpected argument in Node's words. Any other
- * error is thrown as it is.
+ * error is thrown as it is. `hint(option)`, when it gives a text, is said in the parentheses in
+ * place of the suggestion (the gateway, whose settings are not options: `--port` -> PORT).
  */
-export function parseOptions<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+export function parseOptions<T extends ParseArgsConfig>(config: T, hint?: (option: string) => string | undefined): ReturnType<typeof parseArgs<T>> {
   try {
     return parseArgs(config);
   } catch (e) {
@@ -35,8 +36,10 @@ export function parseOptions<T extends ParseArgsConfig>(config: T): ReturnType<t
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       const given = /'([^']*)'/.exec((e as Error).message)?.[1] ?? '';
       const known = Object.keys(config.options ?? {}).map((name) => `--${name}`);
-      const [close] = suggestionList(given.replace(/=.*$/, ''), known);
-      throw new UsageError(`unknown option ${quoted(given)} ${close ? `(did you mean ${close}?)` : `(options: ${known.join(', ')})`}`, { cause: e });
+      const name = given.replace(/=.*$/, '');
+      const said = hint?.(name);
+      const [close] = suggestionList(name, known);
+      throw new UsageError(`unknown option ${quoted(given)} ${said ? `(${said})` : close ? `(did you mean ${close}?)` : `(options: ${known.join(', ')})`}`, { cause: e });
     }
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
       throw new UsageError((e as Error).message, { cause: e });

@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,6 +77,39 @@ describe('--help', () => {
     }
     expect(existsSync(path.join(cwd, 'data'))).toBe(false);
   }, 60_000);
+});
+
+describe('the gateway\'s command line', () => {
+  // Review defect: the gateway ignored what it did not know, so `npm start -- --port 4591` (or a
+  // misspelt `--prot 5`) came up on PORT without a word. Here PORT is taken, so a gateway that
+  // ignored the option would open its database under DATA_DIR and then exit 1 on the listen.
+  it('an unknown option or a stray word: one line naming it and where the setting comes from, the usage, exit 2; no configuration read, no data directory made', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const taken = String((holder.address() as AddressInfo).port);
+    const viaEnv = (v: string) => `(the gateway takes ${v} from the environment or the config file; see --help)`;
+    const cases: Array<[string[], Record<string, string>, string]> = [
+      [['--prot', '5'], {}, `unknown option --prot ${viaEnv('PORT')}`],
+      [['--port', '4591'], {}, `unknown option --port ${viaEnv('PORT')}`],
+      [['--port=4591'], {}, `unknown option --port ${viaEnv('PORT')}`],
+      [['--data-dir', '/tmp/elsewhere'], {}, `unknown option --data-dir ${viaEnv('DATA_DIR')}`],
+      [['--verbose'], {}, "unknown option --verbose (the gateway's only option is --help; it takes its settings from the environment and the config file)"],
+      [['start'], {}, 'unexpected argument "start" (the gateway takes no arguments; it takes its settings from the environment and the config file; see --help)'],
+      // Refused before the configuration is read: not the PORT=abc refusal (exit 1).
+      [['--port', '4591'], { PORT: 'abc' }, `unknown option --port ${viaEnv('PORT')}`],
+    ];
+    try {
+      for (const [args, extra, line] of cases) {
+        const cwd = await mkdtemp(path.join(dir, 'args-'));
+        const r = await run('bundle/main.js', args, cwd, userEnv({ PORT: taken, HOST: '127.0.0.1', DATA_DIR: path.join(cwd, 'gateway-data'), LOG_LEVEL: 'silent', ...extra }));
+        const [first, usage] = r.stderr.split('\n');
+        expect({ args, first, usage, stdout: r.stdout, code: r.code }).toEqual({ args, first: line, usage: expect.stringMatching(/^usage: npm start/), stdout: '', code: 2 });
+        expect(await readdir(cwd)).toEqual([]); // no gateway-data: no database opened or created
+      }
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  }, 120_000);
 });
 
 describe('a configuration error', () => {

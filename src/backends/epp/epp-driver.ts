@@ -33,14 +33,14 @@ import * as hostDelete from './commands/host-delete.js';
 import * as hostInfo from './commands/host-info.js';
 import * as hostUpdate from './commands/host-update.js';
 import * as poll from './commands/poll.js';
-import { ensureSuccess } from './result.js';
+import { ensureSuccess, registryText } from './result.js';
 import type { ConnectionOptions } from './session/connection.js';
 import { SessionPool } from './session/pool.js';
 import { EppSession } from './session/session.js';
 import { ClTridGenerator } from './session/trid.js';
 import { silentLogger, type EppLogger } from './types.js';
 import type { EppGreeting, EppResponse } from './xml/envelope.js';
-import { maskSecrets, redact } from './xml/redact.js';
+import { redact } from './xml/redact.js';
 
 export interface EppDriverOptions {
   clock?: Clock;
@@ -212,7 +212,8 @@ export class EppDriver implements Driver {
     const xml = spec.build(a.clTRID);
     await a.beforeWrite();
     const { response, xml: raw, loginEnded } = await s.execute(xml, a.clTRID, secrets);
-    const message = maskSecrets(response.message, secrets);
+    // What the registry says may echo what the command sent: secrets masked whole, other values cut to 32 characters (README, Errors).
+    const message = registryText(response.message, secrets, xml);
     if (loginEnded) {
       throw new UpstreamUnavailableError(`EPP command ${a.clTRID} to ${this.name} was not processed: the registry ended the session's login (${response.code} ${message})`, {
         backend: this.name,
@@ -221,7 +222,7 @@ export class EppDriver implements Driver {
         upstreamMessage: message,
       });
     }
-    ensureSuccess(response, this.name, secrets);
+    ensureSuccess(response, this.name, secrets, xml);
     return { data: spec.parse(response, raw), trid: { client: a.clTRID, server: response.svTRID }, code: response.code, message };
   }
 }

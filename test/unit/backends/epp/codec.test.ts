@@ -272,4 +272,15 @@ describe('result codes', () => {
     expect(errorFor(r).message).toBe('Parameter value syntax error (Bad label)');
     for (const c of [1000, 1001, 1300, 1301, 1500]) expect(ensureSuccess(resp(c)).code).toBe(c);
   });
+
+  test('echoes of what the command sent are cut to 32 characters in <msg> and <reason>; its authInfo is masked whole, never cut', () => {
+    const name = `${'e'.repeat(60)}.tld`;
+    const pw = `Secret-${'p'.repeat(40)}`;
+    const sent = domainInfo.build(name, pw, 'ABC-1');
+    const r = resp(2202, `Authorization for ${name} failed`, `<extValue><value><domain:name xmlns:domain="urn:ietf:params:xml:ns:domain-1.0">${name}</domain:name></value><reason>${pw} is not the code of ${name}</reason></extValue>`);
+    const e = errorFor(r, 'b1', [pw], sent);
+    const cut = `${'e'.repeat(32)}…`;
+    expect(e.message).toBe(`Authorization for ${cut} failed (${MASK} is not the code of ${cut})`);
+    expect(e.details.upstreamMessage).toBe(e.message);
+  });
 });

@@ -162,6 +162,19 @@ describe('npm run bulk', () => {
     expect(stored).not.toContain('Bulk-Pw-2026');
   }, 120_000);
 
+  it("a refused domain's errorMessage quotes at most 32 characters of its name (EPP 2303 names it whole)", async () => {
+    const name = `${`ce${Date.now().toString(36)}`.padEnd(60, 'e')}.tld`; // a 60-character label, registered nowhere
+    const file = path.join(dir, 'long.txt');
+    await writeFile(file, `${name}\n`);
+    const out = path.join(dir, 'long.csv');
+    const r = await cli(['renew', '--file', file, '--period', '1y', '--out', out], t.keys['NewRegistrar']!);
+    expect(r.code).toBe(2);
+    const [, line] = await rows(out);
+    expect([line![1], line![3], line![9], line![11]]).toEqual([name, 'FAILED', 'OBJECT_NOT_FOUND', '2303']);
+    expect(line![10]).toContain(`${name.slice(0, 32)}…`);
+    expect(line![10]).not.toContain(name.slice(0, 33));
+  }, 120_000);
+
   it('reads a transfer file as CSV: a quoted auth code is sent without its quotes, "" as one quote, a comma inside quotes kept', async () => {
     // `example.tld,"abc123"` sent the code with its quotes: the registry refused it (2202).
     const stamp = Date.now().toString(36);

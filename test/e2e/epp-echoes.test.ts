@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allItems, BULK_RENEW, waitFinished } from '../helpers/bulk.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { expectQuotedAtMost32 } from '../helpers/quotes.js';
 
 let t: TestGateway;
 let A: string;
@@ -20,11 +21,6 @@ afterAll(() => t?.close());
 /** A 60-character label under .tld (64 characters), unique to the test, registered nowhere. */
 const longName = (tag: string) => `${tag}${randomUUID().replace(/-/g, '')}${'e'.repeat(60)}`.slice(0, 60) + '.tld';
 
-/** `text` quotes `value` at most 32 characters long: its first 32 and "…", never 33. */
-function quotesAtMost32(text: string, value: string) {
-  expect(text).toContain(`${value.slice(0, 32)}…`);
-  expect(text).not.toContain(value.slice(0, 33));
-}
 
 describe('EPP refusals echoing a long value the client sent', () => {
   it('renewDomain of a 60-character name not registered: OBJECT_NOT_FOUND quoting 32 characters of it', async () => {
@@ -33,7 +29,7 @@ describe('EPP refusals echoing a long value the client sent', () => {
     const e = r.errors?.[0];
     expect(e?.extensions).toMatchObject({ code: 'OBJECT_NOT_FOUND', upstreamCode: 2303 });
     expect(e?.extensions?.upstreamMessage).toBe(`The domain with given ID (${name.slice(0, 32)}…) doesn't exist.`);
-    quotesAtMost32(e!.message, name);
+    expectQuotedAtMost32(e!.message, name);
   });
 
   it('deleteHost of a host name not registered: the host name quoted 32 characters long', async () => {
@@ -41,8 +37,8 @@ describe('EPP refusals echoing a long value the client sent', () => {
     const r = await t.gql(A, 'mutation($k: String!, $n: String!) { deleteHost(idempotencyKey: $k, name: $n) { __typename } }', { k: randomUUID(), n: name });
     const e = r.errors?.[0];
     expect(e?.extensions).toMatchObject({ code: 'OBJECT_NOT_FOUND', upstreamCode: 2303 });
-    quotesAtMost32(e!.message, name);
-    quotesAtMost32(String(e?.extensions?.upstreamMessage), name);
+    expectQuotedAtMost32(e!.message, name);
+    expectQuotedAtMost32(String(e?.extensions?.upstreamMessage), name);
   });
 
   it("a bulkRenew item's refusal quotes 32 characters of its 60-character name", async () => {
@@ -53,6 +49,6 @@ describe('EPP refusals echoing a long value the client sent', () => {
     expect(job.counts).toMatchObject({ failed: 1 });
     const [item] = await allItems(t, A, job.id);
     expect(item).toMatchObject({ domainName: name, state: 'FAILED', error: { code: 'OBJECT_NOT_FOUND', upstreamCode: 2303 } });
-    quotesAtMost32(item.error.message, name);
+    expectQuotedAtMost32(item.error.message, name);
   }, 60_000);
 });

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { expectQuotedAtMost32 } from '../helpers/quotes.js';
 
 let t: TestGateway;
 let A: string;
@@ -24,10 +25,7 @@ const longName = (tag: string) => `${tag}${randomUUID().replace(/-/g, '')}${'q'.
 /** The error's message and upstreamMessage quote `value` at most 32 characters long: its first 32 and "…", never 33. */
 function quotesAtMost32(e: { message: string; extensions?: Record<string, any> } | undefined, value: string) {
   expect(e).toBeDefined();
-  for (const text of [e!.message, String(e!.extensions?.upstreamMessage ?? '')]) {
-    expect(text).toContain(`${value.slice(0, 32)}…`);
-    expect(text).not.toContain(value.slice(0, 33));
-  }
+  for (const text of [e!.message, String(e!.extensions?.upstreamMessage ?? '')]) expectQuotedAtMost32(text, value);
 }
 
 describe('HeadlessDomains refusals echoing a long value the client sent', () => {

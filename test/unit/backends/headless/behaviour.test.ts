@@ -17,6 +17,7 @@ import { PortableBackend, type PortCommandEvent } from '../../../../src/backends
 import { FakeClock } from '../../../../src/core/clock.js';
 import { GatewayError, UpstreamRateLimitedError } from '../../../../src/core/errors.js';
 import { HeadlessSandbox } from '../../../../src/sandbox/headless/index.js';
+import { expectQuotedAtMost32 } from '../../../helpers/quotes.js';
 
 const clock = new FakeClock('2026-06-11T12:00:00Z');
 const sandbox = new HeadlessSandbox({ clock, registrars: ['acme', 'rival'], applyDelayMs: 60_000, rateLimit: { limit: 40, windowMs: 30_000 } });
@@ -166,10 +167,7 @@ describe('HeadlessDomains behaviours', () => {
       expect(e).toBeInstanceOf(GatewayError);
       const err = e as GatewayError;
       expect(err.details.upstreamMessage).toMatch(/^invalid_request: /);
-      for (const text of [err.message, err.details.upstreamMessage!]) {
-        expect(text).toContain(`${value.slice(0, 32)}…`);
-        expect(text).not.toContain(value.slice(0, 33));
-      }
+      for (const text of [err.message, err.details.upstreamMessage!]) expectQuotedAtMost32(text, value);
     }
   });
 

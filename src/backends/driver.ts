@@ -28,6 +28,7 @@ export interface Attempt {
   beforeWrite(): Promise<void>;
 }
 
+/** What the portable layer hands a driver method: the caller's context and the attempt runner (one event per attempt). */
 export interface DriverCall {
   ctx: M.CallContext;
   /**
@@ -40,6 +41,11 @@ export interface DriverCall {
 
 type Op<A extends unknown[], T> = (call: DriverCall, ...args: A) => Promise<M.PortResult<T>>;
 
+/**
+ * One backend kind's protocol speaker behind the portable layer (go-cloud blob/driver/driver.go):
+ * methods return the port's result with transaction ids or throw a GatewayError; optional
+ * methods absent where the kind cannot serve them (PortableBackend then answers UNSUPPORTED_BY_BACKEND).
+ */
 export interface Driver {
   /** Backend name from the config. */
   readonly name: string;

@@ -7,6 +7,7 @@ import type { DriverDeps } from './kind.js';
 import { kindOf } from './kinds.js';
 import { PortableBackend } from './portable.js';
 
+/** What createBackend passes on: the clock and logger to the driver, the command-log hooks to the portable layer. */
 export interface BackendDeps {
   clock: Clock;
   logger: Logger;

@@ -21,6 +21,7 @@ export interface BackendConfigBase {
   sandbox?: object;
 }
 
+/** What a kind's driver factory is given besides its config entry. */
 export interface DriverDeps {
   clock: Clock;
   logger: Logger;
@@ -34,6 +35,7 @@ export interface DriverDeps {
   timer?: Timer;
 }
 
+/** What a kind's startSandbox is given: the clock, the TLDs to serve and where state may persist. */
 export interface SandboxContext {
   clock: Clock;
   /** The route suffixes of this backend: the TLDs its sandbox serves. */
@@ -58,6 +60,10 @@ export interface StartedSandbox {
   about: string;
 }
 
+/**
+ * One backend kind (one entry of kinds.ts): its config keys and check (ConfigError), its driver
+ * factory and its sandbox starter (README.md "Adding a backend").
+ */
 export interface BackendKind<C extends BackendConfigBase = BackendConfigBase> {
   kind: C['kind'];
   /**

@@ -12,6 +12,7 @@ import { ConfigError } from '../config-error.js';
 // Each kind takes its own config type; the list holds them side by side.
 type AnyKind = BackendKind<any>;
 
+/** Every backend kind, in the order `kind` values are listed in config errors. */
 export const BACKEND_KINDS: readonly AnyKind[] = [eppKind, reppKind, jokerKind, headlessKind];
 
 /** The kind of a configured backend; throws for a kind the gateway does not know. */

@@ -61,6 +61,7 @@ export interface PortCommandEvent {
   attempt?: number;
 }
 
+/** PortableBackend's options: the clock (transaction ids, durations), the command-log hooks and a clTRID prefix. */
 export interface PortableOptions {
   clock?: Clock;
   onCommand?: (e: PortCommandEvent) => void;
@@ -94,6 +95,11 @@ export function maskSecrets(text: string, secrets: ReadonlyArray<string | null |
   return out;
 }
 
+/**
+ * A RegistryPort over one Driver: every call checks the account (FORBIDDEN), the capabilities
+ * (UNSUPPORTED_BY_BACKEND, before sending), runs the log-before-send hook once, emits one
+ * PortCommandEvent per attempt and masks secrets (the steps in this file's header).
+ */
 export class PortableBackend implements RegistryPort {
   readonly name: string;
   readonly kind: string;

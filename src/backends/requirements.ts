@@ -74,6 +74,7 @@ export function updateNeeds(u: M.DomainUpdateInput): Need[] {
   return [...(hasContacts ? [DOMAIN_CONTACTS] : []), ...(u.registrantInfo ? [{ ...REGISTRANT_INFO, field: 'input.registrantInfo' }] : []), ...dnssecNeeds(ds, keys, d && d.addDsData.length > 0 ? 'input.add.dsData' : 'input.remove.dsData')];
 }
 
+/** What every use of `command` needs (e.g. contact:* needs `contacts`, domain:restore needs `restore`); [] when nothing. */
 export function needsOf(command: CommandName): Need[] {
   return BY_COMMAND[command] ?? [];
 }

@@ -8,6 +8,7 @@ import { PortableBackend } from '../portable.js';
 import { EppDriver } from './epp-driver.js';
 import type { EppCommandEvent, EppLogger } from './types.js';
 
+/** EppBackend's options: the portable layer's (clock, command-log hooks, clTRID prefix) and the session queue's bounds. */
 export interface EppBackendOptions {
   clock?: Clock;
   logger?: EppLogger;
@@ -26,6 +27,7 @@ export interface EppBackendOptions {
   queueTimeoutMs?: number;
 }
 
+/** The EPP backend as one object: PortableBackend over an EppDriver for `config` (RFC 5730-5734 over TLS). */
 export class EppBackend extends PortableBackend {
   declare readonly driver: EppDriver;
 

@@ -42,6 +42,7 @@ import { silentLogger, type EppLogger } from './types.js';
 import type { EppGreeting, EppResponse } from './xml/envelope.js';
 import { redact } from './xml/redact.js';
 
+/** EppDriver's options: clock (clTRIDs), logger (redacted frames at debug), clTRID prefix, and the per-account session queue bounds. */
 export interface EppDriverOptions {
   clock?: Clock;
   logger?: EppLogger;
@@ -62,6 +63,11 @@ interface CommandSpec<T> {
 /** Names per domain:check unless the config says otherwise: Nomulus refuses more than 50 (2306 "Too many resource checks requested in one check command"). */
 export const EPP_CHECK_LIMIT = 50;
 
+/**
+ * The EPP Driver: each port operation is one command module's build/parse on a pooled, logged-in session of the caller's account
+ * (RFC 5730-5734, RFC 5910, RFC 3915). Result codes >= 2000 throw registryErrorFor's class (ensureSuccess); transport failures
+ * throw UpstreamUnavailableError saying whether the frame was written (maybeApplied).
+ */
 export class EppDriver implements Driver {
   readonly kind = 'epp';
   readonly name: string;

@@ -16,6 +16,7 @@ export function isEppToken(s: string, min: number, max: number): boolean {
 
 const ABOUT = { contacts: 'an EPP registry with contact objects', nomulus: 'behaves like Nomulus today: domain and host objects only' } as const;
 
+/** The "epp" backend kind: config keys and check (host/port, RFC 5730 clIDType/pwType credentials, periodUnits), EppDriver, and the in-process EPP sandbox (src/sandbox/epp). */
 export const eppKind: BackendKind<EppBackendConfig> = {
   kind: 'epp',
   configKeys: keysOf<EppBackendConfig>({

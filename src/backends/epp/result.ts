@@ -7,8 +7,10 @@ import { parseXml } from './xml/parse.js';
 import type { XmlElement } from './xml/tree.js';
 import { maskSecrets } from './xml/redact.js';
 
+/** The EPP success codes the gateway expects (RFC 5730 section 3): 1000, 1001 pending, 1300 no messages, 1301 message, 1500 ending session. */
 export const SUCCESS_CODES = new Set([1000, 1001, 1300, 1301, 1500]);
 
+/** Whether an EPP result code is a success (1xxx, RFC 5730 section 3); every 2xxx code means the command failed. */
 export function isSuccess(code: number): boolean {
   return code >= 1000 && code < 2000;
 }

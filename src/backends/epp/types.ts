@@ -11,6 +11,7 @@ export interface EppLogger {
   isLevelEnabled?(level: string): boolean;
 }
 
+/** The EppLogger that writes nothing (and says no level is enabled, so frames are never redacted for it). */
 export const silentLogger: EppLogger = {
   isLevelEnabled: () => false,
   debug: () => {},

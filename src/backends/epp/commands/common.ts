@@ -27,6 +27,10 @@ export function aLabel(name: string, field = 'name'): string {
   return ascii;
 }
 
+/**
+ * `<domain:period unit="y|m">N</domain:period>` (RFC 5731 section 2.5, periodType). Throws
+ * ValidationError (BAD_USER_INPUT) on `<field>.value` unless an integer 1-99, on `<field>.unit` unless y or m.
+ */
 export function periodEl(prefix: 'domain', period: Period, field = 'period'): XNode {
   if (!Number.isInteger(period.value) || period.value < 1 || period.value > 99) {
     throw new ValidationError(`${field}.value`, 'must be an integer from 1 to 99');
@@ -35,6 +39,7 @@ export function periodEl(prefix: 'domain', period: Period, field = 'period'): XN
   return leaf(`${prefix}:period`, period.value, { unit: period.unit });
 }
 
+/** `<prefix:authInfo><prefix:pw>pw</prefix:pw></prefix:authInfo>` (RFC 5731 section 2.6, RFC 5733 section 2.8); `pw` sent as given. */
 export function authInfoEl(prefix: 'domain' | 'contact', pw: string): XNode {
   return el(`${prefix}:authInfo`, null, leaf(`${prefix}:pw`, pw));
 }

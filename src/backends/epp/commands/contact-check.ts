@@ -6,11 +6,13 @@ import { objectCommand, type EppResponse } from '../xml/envelope.js';
 import { NS, xmlnsAttr } from '../xml/namespaces.js';
 import { parseCheckData } from './common.js';
 
+/** `<check><contact:check>` with one `<contact:id>` per id, in order. Throws ValidationError (field `ids`) for an empty list. */
 export function build(ids: string[], clTRID: string): string {
   if (ids.length === 0) throw new ValidationError('ids', 'give at least one contact id');
   return objectCommand('check', el('contact:check', xmlnsAttr('contact'), ids.map((id) => leaf('contact:id', id))), clTRID);
 }
 
+/** Reads `<contact:chkData>` (one CheckResult per `<contact:cd>`, `name` = the id); EppProtocolError (UPSTREAM_FAILURE) when chkData or a cd's id is missing. */
 export function parse(resp: EppResponse): CheckResult[] {
   return parseCheckData(resp, NS.contact, 'id');
 }

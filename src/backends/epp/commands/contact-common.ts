@@ -15,6 +15,7 @@ export function phoneEl(tag: 'contact:voice' | 'contact:fax', value: string): XN
   return number === '' && !ext ? el(tag, null) : leaf(tag, number, { x: ext });
 }
 
+/** `<contact:voice|fax x="ext">` -> `+CC.NNNN` or `+CC.NNNNx<ext>` (RFC 5733 section 2.5); null when absent or empty. */
 export function parsePhone(e: XmlElement | undefined): string | null {
   if (!e) return null;
   const n = textOf(e);
@@ -23,6 +24,7 @@ export function parsePhone(e: XmlElement | undefined): string | null {
   return x ? `${n}x${x}` : n;
 }
 
+/** `<contact:postalInfo type="int|loc">`: name, optional org, addr (street*, city, sp?, pc?, cc) in RFC 5733 schema order (sections 2.3, 2.4). */
 export function postalInfoEl(p: PostalInfo): XNode {
   return el(
     'contact:postalInfo',
@@ -41,6 +43,10 @@ export function postalInfoEl(p: PostalInfo): XNode {
   );
 }
 
+/**
+ * `<contact:postalInfo>` -> PostalInfo (type "loc" or else "int"; empty org/sp/pc as null, RFC 5733 sections 2.3-2.4).
+ * Throws EppProtocolError (UPSTREAM_FAILURE) when addr, name, city or cc is missing.
+ */
 export function parsePostalInfo(p: XmlElement): PostalInfo {
   const c = NS.contact;
   const addr = required(p, c, 'addr');
@@ -60,6 +66,7 @@ export function parsePostalInfo(p: XmlElement): PostalInfo {
 /** The elements of <contact:disclose>, in the order RFC 5733's schema requires. */
 const DISCLOSE_ORDER: DisclosureField[] = ['name:int', 'name:loc', 'org:int', 'org:loc', 'addr:int', 'addr:loc', 'voice', 'fax', 'email'];
 
+/** `<contact:disclose flag="0|1">` with one empty element per field (name/org/addr with type), in DISCLOSE_ORDER (RFC 5733 section 2.9). */
 export function discloseEl(d: Disclosure): XNode {
   const fields = DISCLOSE_ORDER.filter((f) => d.fields.includes(f));
   return el(
@@ -72,6 +79,7 @@ export function discloseEl(d: Disclosure): XNode {
   );
 }
 
+/** The `<contact:disclose>` child of `parent` -> Disclosure (flag "1"/"true" is true; fields as "name:int", "voice", ...), or null when absent (RFC 5733 section 2.9). */
 export function parseDisclose(parent: XmlElement): Disclosure | null {
   const d = child(parent, NS.contact, 'disclose');
   if (!d) return null;
@@ -84,6 +92,7 @@ export function parseDisclose(parent: XmlElement): Disclosure | null {
   return { flag: flag === '1' || flag === 'true', fields };
 }
 
+/** Every `<contact:postalInfo>` child of `parent`, parsed (parsePostalInfo; throws as it does). */
 export function postalInfosOf(parent: XmlElement): PostalInfo[] {
   return children(parent, NS.contact, 'postalInfo').map(parsePostalInfo);
 }

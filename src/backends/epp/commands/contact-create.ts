@@ -8,6 +8,10 @@ import { requiredDate, requiredText } from '../xml/tree.js';
 import { authInfoEl } from './common.js';
 import { discloseEl, phoneEl, postalInfoEl } from './contact-common.js';
 
+/**
+ * `<create><contact:create>`: id, postalInfo (1-2), voice/fax (E.164, `x` extension), email, authInfo pw, disclose (RFC 5733 section 3.2.1).
+ * Throws ValidationError (field `input.postalInfo`) unless one or two postal infos are given.
+ */
 export function build(input: ContactCreateInput, clTRID: string): string {
   if (input.postalInfo.length < 1 || input.postalInfo.length > 2) {
     throw new ValidationError('input.postalInfo', 'give one or two postal infos (int and/or loc)');
@@ -29,6 +33,7 @@ export function build(input: ContactCreateInput, clTRID: string): string {
   );
 }
 
+/** Reads `<contact:creData>`: id and crDate (UTC Date). EppProtocolError (UPSTREAM_FAILURE) when creData, id or crDate is missing or crDate is not a date. */
 export function parse(resp: EppResponse): { id: string; createdAt: Date } {
   const cre = requiredResData(resp, NS.contact, 'creData');
   return { id: requiredText(cre, NS.contact, 'id'), createdAt: requiredDate(cre, NS.contact, 'crDate') };

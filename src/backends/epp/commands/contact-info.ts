@@ -7,6 +7,7 @@ import { child, childDate, childText, requiredText } from '../xml/tree.js';
 import { authInfoEl, authInfoPw, statusesOf } from './common.js';
 import { parseDisclose, parsePhone, postalInfosOf } from './contact-common.js';
 
+/** `<info><contact:info>` with `<contact:id>` and, when `authInfo` is given, `<contact:authInfo><contact:pw>` (RFC 5733 section 3.1.2). */
 export function build(id: string, authInfo: string | null | undefined, clTRID: string): string {
   return objectCommand(
     'info',
@@ -15,6 +16,10 @@ export function build(id: string, authInfo: string | null | undefined, clTRID: s
   );
 }
 
+/**
+ * Reads `<contact:infData>` -> Contact (dates as UTC Dates, absent optional elements as null, authInfo pw when the server shows it).
+ * EppProtocolError (UPSTREAM_FAILURE) when infData, id, email or clID is missing, or a date is malformed.
+ */
 export function parse(resp: EppResponse): Contact {
   const c = NS.contact;
   const inf = requiredResData(resp, c, 'infData');

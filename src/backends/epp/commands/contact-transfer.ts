@@ -6,6 +6,10 @@ import { objectCommand, requiredResData, type EppResponse } from '../xml/envelop
 import { NS, xmlnsAttr } from '../xml/namespaces.js';
 import { authInfoEl, parseTrnData } from './common.js';
 
+/**
+ * `<transfer op="…"><contact:transfer>` with id and, for request/query, `<contact:authInfo>` (RFC 5733 section 3.2.4).
+ * Throws ValidationError (field `authInfo`) for a request without authInfo.
+ */
 export function build(op: TransferOp | 'query', id: string, authInfo: string | null | undefined, clTRID: string): string {
   if (op === 'request' && !authInfo) throw new ValidationError('authInfo', 'is required for a transfer request');
   return objectCommand(
@@ -22,6 +26,7 @@ export function build(op: TransferOp | 'query', id: string, authInfo: string | n
   );
 }
 
+/** Reads `<contact:trnData>` -> Transfer (parseTrnData). EppProtocolError (UPSTREAM_FAILURE) when trnData or any required element is missing. */
 export function parse(resp: EppResponse): Transfer {
   return parseTrnData(requiredResData(resp, NS.contact, 'trnData'), NS.contact, 'id');
 }

@@ -7,6 +7,10 @@ import { xmlnsAttr } from '../xml/namespaces.js';
 import { authInfoEl } from './common.js';
 import { discloseEl, phoneEl, postalInfoEl } from './contact-common.js';
 
+/**
+ * `<update><contact:update>`: id, add/rem statuses, chg (postalInfo, voice/fax (an empty string clears), email, authInfo, disclose) (RFC 5733 section 3.2.5).
+ * Throws ValidationError (field `input`) when nothing would change.
+ */
 export function build(input: ContactUpdateInput, clTRID: string): string {
   const statuses = (tag: string, list: string[]) =>
     list.length > 0 ? el(tag, null, list.map((s) => el('contact:status', { s }))) : null;
@@ -36,6 +40,7 @@ export function build(input: ContactUpdateInput, clTRID: string): string {
   return objectCommand('update', el('contact:update', xmlnsAttr('contact'), leaf('contact:id', input.id), add, rem, chg), clTRID);
 }
 
+/** A contact update answer carries no resData (RFC 5733 section 3.2.5): always null. */
 export function parse(_resp: EppResponse): null {
   return null;
 }

@@ -7,11 +7,17 @@ import { childDate, requiredDate, requiredText } from '../xml/tree.js';
 import { aLabel, authInfoEl, nsEl, periodEl } from './common.js';
 import { secDnsCreate } from './secdns.js';
 
+/** How the server takes name servers, from its greeting (EppDriver reads capabilities.hostObjects). */
 export interface DomainCreateOptions {
   /** Name servers as host objects (host-1.0 offered) or as host attributes. */
   hostObjects: boolean;
 }
 
+/**
+ * `<create><domain:create>`: A-label name, period, ns (hostObj or hostAttr), registrant, contacts, authInfo pw; `<secDNS:create>`
+ * when DS or key data is given (RFC 5731 section 3.2.1, RFC 5910 section 5.2.1). Throws ValidationError on input.name,
+ * input.period.value/unit, nameservers[i].name, or input.dnssec (DS and key data both given).
+ */
 export function build(input: DomainCreateInput, opts: DomainCreateOptions, clTRID: string): string {
   const ext = secDnsCreate(input.dnssec);
   return objectCommand(
@@ -31,6 +37,7 @@ export function build(input: DomainCreateInput, opts: DomainCreateOptions, clTRI
   );
 }
 
+/** Reads `<domain:creData>`: name, crDate and exDate (UTC Dates; exDate null when absent). EppProtocolError (UPSTREAM_FAILURE) when creData, name or crDate is missing. */
 export function parse(resp: EppResponse): DomainCreated {
   const cre = requiredResData(resp, NS.domain, 'creData');
   return {

@@ -7,6 +7,7 @@ import { child, childDate, childText, children, requiredText, textOf } from '../
 import { aLabel, addresses, authInfoEl, authInfoPw, statusesOf } from './common.js';
 import { parseSecDnsInfo } from './secdns.js';
 
+/** `<info><domain:info>` with `<domain:name hosts="all">` (A-label) and, when given, `<domain:authInfo><domain:pw>` (RFC 5731 section 3.1.2). */
 export function build(name: string, authInfo: string | null | undefined, clTRID: string): string {
   return objectCommand(
     'info',
@@ -22,6 +23,11 @@ export function build(name: string, authInfo: string | null | undefined, clTRID:
 
 const ROLES = new Set(['admin', 'tech', 'billing']);
 
+/**
+ * Reads `<domain:infData>` plus the optional `<rgp:infData>` (RFC 3915 section 4.1.2) and `<secDNS:infData>` (RFC 5910 section 5.1.2) -> Domain;
+ * contacts other than admin/tech/billing are dropped; dates are UTC Dates, absent ones null. EppProtocolError (UPSTREAM_FAILURE)
+ * when infData, name or clID (or a hostAttr's hostName) is missing, or a date or secDNS integer is malformed.
+ */
 export function parse(resp: EppResponse): Domain {
   const inf = requiredResData(resp, NS.domain, 'infData');
   const d = NS.domain;

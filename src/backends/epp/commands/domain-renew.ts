@@ -12,6 +12,10 @@ export function curExpDate(d: Date): string {
   return utcDate(d);
 }
 
+/**
+ * `<renew><domain:renew>`: A-label name, curExpDate from `input.currentExpiry` as YYYY-MM-DD (UTC), period (RFC 5731 section 3.2.3).
+ * Throws ValidationError on input.name or input.period.value/unit.
+ */
 export function build(input: DomainRenewInput, clTRID: string): string {
   return objectCommand(
     'renew',
@@ -26,6 +30,7 @@ export function build(input: DomainRenewInput, clTRID: string): string {
   );
 }
 
+/** Reads `<domain:renData>`: name and the new exDate (UTC Date). EppProtocolError (UPSTREAM_FAILURE) when renData, name or exDate is missing. */
 export function parse(resp: EppResponse): DomainRenewed {
   const ren = requiredResData(resp, NS.domain, 'renData');
   return { name: requiredText(ren, NS.domain, 'name'), expiresAt: requiredDate(ren, NS.domain, 'exDate') };

@@ -5,6 +5,7 @@ import { NS, xmlnsAttr } from '../xml/namespaces.js';
 import { children } from '../xml/tree.js';
 import { aLabel } from './common.js';
 
+/** `<update><domain:update>` (A-label name, empty `<domain:chg/>`) with `<rgp:update><rgp:restore op="request"/>` (RFC 3915 section 4.2.5). */
 export function build(name: string, clTRID: string): string {
   return objectCommand(
     'update',

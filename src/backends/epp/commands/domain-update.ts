@@ -7,6 +7,7 @@ import { xmlnsAttr } from '../xml/namespaces.js';
 import { aLabel, authInfoEl, nsEl } from './common.js';
 import { secDnsUpdate } from './secdns.js';
 
+/** How the server takes name servers: host objects (host-1.0 in the greeting) or host attributes. */
 export interface DomainUpdateOptions {
   hostObjects: boolean;
 }
@@ -26,6 +27,10 @@ function addRem(
   );
 }
 
+/**
+ * `<update><domain:update>`: A-label name, add/rem (ns, contacts, statuses), chg (registrant, authInfo); `<secDNS:update>` for DNSSEC changes
+ * (RFC 5731 section 3.2.5, RFC 5910 section 5.2.5). Throws ValidationError (field `input`) when nothing would change, or on a name/DNSSEC field.
+ */
 export function build(input: DomainUpdateInput, opts: DomainUpdateOptions, clTRID: string): string {
   const add = addRem('domain:add', input.add, opts.hostObjects);
   const rem = addRem('domain:rem', input.remove, opts.hostObjects);

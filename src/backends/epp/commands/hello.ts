@@ -4,10 +4,12 @@ import { el, toXml } from '../xml/build.js';
 import { parseGreeting, type EppGreeting } from '../xml/envelope.js';
 import { NS } from '../xml/namespaces.js';
 
+/** The `<epp><hello/></epp>` frame (RFC 5730 section 2.3); the server answers with a greeting. */
 export function build(): string {
   return toXml(el('epp', { xmlns: NS.epp }, el('hello', null)));
 }
 
+/** A `<greeting>` frame (RFC 5730 section 2.4) -> EppGreeting; EppProtocolError (UPSTREAM_FAILURE) when it is not a greeting or has no svcMenu. */
 export function parse(xml: string): EppGreeting {
   return parseGreeting(xml);
 }

@@ -6,6 +6,10 @@ import { objectCommand, type EppResponse } from '../xml/envelope.js';
 import { NS, xmlnsAttr } from '../xml/namespaces.js';
 import { aLabel, parseCheckData } from './common.js';
 
+/**
+ * `<check><host:check>` with one `<host:name>` (lower-case A-label) per name (RFC 5732 section 3.1.1).
+ * Throws ValidationError for an empty list (field `names`) or an empty/invalid name (`names[i]`).
+ */
 export function build(names: string[], clTRID: string): string {
   if (names.length === 0) throw new ValidationError('names', 'give at least one host name');
   return objectCommand(
@@ -15,6 +19,7 @@ export function build(names: string[], clTRID: string): string {
   );
 }
 
+/** Reads `<host:chkData>` (one CheckResult per `<host:cd>`); EppProtocolError (UPSTREAM_FAILURE) when chkData or a cd's name is missing. */
 export function parse(resp: EppResponse): CheckResult[] {
   return parseCheckData(resp, NS.host, 'name');
 }

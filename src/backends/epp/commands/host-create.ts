@@ -7,6 +7,7 @@ import { requiredDate, requiredText } from '../xml/tree.js';
 import { aLabel } from './common.js';
 import { addrEls } from './host-common.js';
 
+/** `<create><host:create>`: A-label name and its addresses (RFC 5732 section 3.2.1). ValidationError on input.name or input.ipv4[i]/ipv6[i]. */
 export function build(input: HostCreateInput, clTRID: string): string {
   return objectCommand(
     'create',
@@ -20,6 +21,7 @@ export function build(input: HostCreateInput, clTRID: string): string {
   );
 }
 
+/** Reads `<host:creData>`: name and crDate (UTC Date). EppProtocolError (UPSTREAM_FAILURE) when creData, name or crDate is missing. */
 export function parse(resp: EppResponse): { name: string; createdAt: Date } {
   const cre = requiredResData(resp, NS.host, 'creData');
   return { name: requiredText(cre, NS.host, 'name'), createdAt: requiredDate(cre, NS.host, 'crDate') };

@@ -6,10 +6,15 @@ import { NS, xmlnsAttr } from '../xml/namespaces.js';
 import { childDate, childText, children, requiredText } from '../xml/tree.js';
 import { aLabel, addresses, statusesOf } from './common.js';
 
+/** `<info><host:info><host:name>` with the A-label of `name` (RFC 5732 section 3.1.2). */
 export function build(name: string, clTRID: string): string {
   return objectCommand('info', el('host:info', xmlnsAttr('host'), leaf('host:name', aLabel(name))), clTRID);
 }
 
+/**
+ * Reads `<host:infData>` -> Host (addresses split by ip="v4|v6", v4 when absent; UTC Dates, absent ones null).
+ * EppProtocolError (UPSTREAM_FAILURE) when infData, name or clID is missing or a date is malformed.
+ */
 export function parse(resp: EppResponse): Host {
   const h = NS.host;
   const inf = requiredResData(resp, h, 'infData');

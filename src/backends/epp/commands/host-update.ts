@@ -12,6 +12,10 @@ function addRem(tag: string, ipv4: string[], ipv6: string[], statuses: string[],
   return el(tag, null, addrEls(ipv4, ipv6, field), statuses.map((s) => el('host:status', { s })));
 }
 
+/**
+ * `<update><host:update>`: A-label name, add/rem (addresses, statuses), chg (new name) (RFC 5732 section 3.2.5).
+ * Throws ValidationError (field `input`) when nothing would change, or on a name or address field.
+ */
 export function build(input: HostUpdateInput, clTRID: string): string {
   const add = addRem('host:add', input.addIpv4, input.addIpv6, input.addStatuses, 'input.add');
   const rem = addRem('host:rem', input.removeIpv4, input.removeIpv6, input.removeStatuses, 'input.remove');
@@ -24,6 +28,7 @@ export function build(input: HostUpdateInput, clTRID: string): string {
   );
 }
 
+/** A host update answer carries no resData (RFC 5732 section 3.2.5): always null. */
 export function parse(_resp: EppResponse): null {
   return null;
 }

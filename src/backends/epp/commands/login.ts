@@ -4,6 +4,10 @@ import { commandFrame, type EppResponse } from '../xml/envelope.js';
 import { UNDERSTOOD_EXT_URIS, UNDERSTOOD_OBJ_URIS } from '../xml/namespaces.js';
 import type { EppGreeting } from '../xml/envelope.js';
 
+/**
+ * What `<login>` sends: clID (3-16 chars), pw and optional newPW (6-16 chars, RFC 5730 pwType), the objURI/extURI
+ * services (servicesFor), version (default "1.0") and lang (default "en").
+ */
 export interface LoginInput {
   clientId: string;
   password: string;
@@ -14,6 +18,7 @@ export interface LoginInput {
   lang?: string;
 }
 
+/** The `<login>` command frame (RFC 5730 section 2.9.1.1): clID, pw, newPW?, options (version, lang), svcs (objURI*, svcExtension?). */
 export function build(input: LoginInput, clTRID: string): string {
   return commandFrame(
     el(
@@ -42,6 +47,7 @@ export function servicesFor(greeting: EppGreeting): { objURIs: string[]; extURIs
   };
 }
 
+/** A login answer carries no resData: always null (EppSession checks the result code itself). */
 export function parse(_resp: EppResponse): null {
   return null;
 }

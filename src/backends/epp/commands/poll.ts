@@ -6,10 +6,12 @@ import { NS } from '../xml/namespaces.js';
 import { EppProtocolError, child, childDate, childText, textOf, toBool, type XmlElement } from '../xml/tree.js';
 import { parseTrnData } from './common.js';
 
+/** The `<poll op="req"/>` command frame (RFC 5730 section 2.9.2.3): asks for the head message of the queue. */
 export function buildRequest(clTRID: string): string {
   return commandFrame(el('poll', { op: 'req' }), clTRID);
 }
 
+/** The `<poll op="ack" msgID="…"/>` command frame (RFC 5730 section 2.9.2.3): removes message `messageId` from the queue. */
 export function buildAck(messageId: string, clTRID: string): string {
   return commandFrame(el('poll', { op: 'ack', msgID: messageId }), clTRID);
 }

@@ -36,6 +36,7 @@ function dsOrKey(ds: DsData[], keys: KeyData[], field: string): XNode[] {
   return ds.length > 0 ? ds.map(dsDataEl) : keys.map(keyDataEl);
 }
 
+/** Whether `d` gives any DS or key data (RFC 5910 section 4). */
 export function hasDnssec(d: { dsData: DsData[]; keyData: KeyData[] } | null | undefined): boolean {
   return !!d && (d.dsData.length > 0 || d.keyData.length > 0);
 }
@@ -51,6 +52,10 @@ export function secDnsCreate(d: { dsData: DsData[]; keyData: KeyData[]; maxSigLi
   );
 }
 
+/**
+ * The DNSSEC part of a domain update (RFC 5910 section 5.2.5): DS or key data to add/remove (one interface per list),
+ * `removeAll` (`<secDNS:rem><secDNS:all>`), maxSigLife in seconds.
+ */
 export interface DnssecUpdate {
   addDsData: DsData[];
   removeDsData: DsData[];
@@ -60,6 +65,7 @@ export interface DnssecUpdate {
   maxSigLife?: number | null;
 }
 
+/** Whether `u` changes nothing (absent, all lists empty, no removeAll, no maxSigLife): secDnsUpdate then sends no extension. */
 export function dnssecUpdateIsEmpty(u: DnssecUpdate | null | undefined): boolean {
   return (
     !u ||

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import * as tls from 'node:tls';
 import { FrameDecoder, encodeFrame } from './framing.js';
 
+/** TLS for the EPP connection (RFC 5734: TLS, with the registrar's client certificate): `ca`/`cert`/`key` as PEM text or a path to a PEM file; `servername` defaults to the host unless it is an IP; `rejectUnauthorized` defaults to true. */
 export interface EppTlsOptions {
   /** PEM or a path to one. */
   ca?: string;
@@ -13,6 +14,7 @@ export interface EppTlsOptions {
   rejectUnauthorized?: boolean;
 }
 
+/** Where and how to connect: host, TCP port (700 per RFC 5734), TLS, the greeting deadline in ms, and the largest frame accepted in bytes (default 16 MiB). */
 export interface ConnectionOptions {
   host: string;
   port: number;
@@ -78,6 +80,10 @@ class RequestDeadline {
   }
 }
 
+/**
+ * One TLS connection speaking RFC 5734 framing, one request in flight at a time. Failures reject with TransportError
+ * (`written`: the frame reached the socket; `timedOut`); the connection is then closed and its onClose listeners told once.
+ */
 export class EppConnection {
   private readonly decoder: FrameDecoder;
   private waiter: Waiter | null = null;

@@ -6,8 +6,10 @@ export const HEADER_BYTES = 4;
 /** Largest frame accepted from a server (a guard against a runaway length). */
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
+/** A frame header with a length below 5 bytes or above the decoder's maximum (RFC 5734 section 4). */
 export class FramingError extends Error {}
 
+/** One RFC 5734 section 4 data unit: a 4-byte big-endian total length (header included), then `xml` as UTF-8. */
 export function encodeFrame(xml: string): Buffer {
   const body = Buffer.from(xml, 'utf8');
   const out = Buffer.allocUnsafe(HEADER_BYTES + body.length);

@@ -6,6 +6,7 @@ import { UpstreamUnavailableError } from '../../../core/errors.js';
 import type { EppGreeting } from '../xml/envelope.js';
 import { EppSession } from './session.js';
 
+/** SessionPool's options: the backend name (for messages), at most `size` sessions, queue bounds (count, ms), the session factory and a greeting observer. */
 export interface PoolOptions {
   backend: string;
   size: number;
@@ -23,6 +24,10 @@ interface Waiter {
   timer?: NodeJS.Timeout;
 }
 
+/**
+ * The logged-in sessions of one account, one command per session at a time. Waiting callers beyond maxQueue, or past
+ * queueTimeoutMs, and every caller once closing, get UpstreamUnavailableError (maybeApplied false, nothing sent).
+ */
 export class SessionPool {
   private readonly sessions = new Set<EppSession>();
   private opening = 0;

@@ -13,6 +13,7 @@ import { EppProtocolError } from '../xml/tree.js';
 import type { EppLogger } from '../types.js';
 import { EppConnection, TransportError, type ConnectionOptions } from './connection.js';
 
+/** EppSession's options: connection, the account's clID and password, command timeout and keep-alive idle time in ms, the clTRID source and the logger. */
 export interface SessionOptions {
   backend: string;
   connection: ConnectionOptions;
@@ -25,6 +26,7 @@ export interface SessionOptions {
   logger: EppLogger;
 }
 
+/** A session's state: new, opening (connect, greeting, login), idle, busy (one command in flight or a keep-alive hello), closed. */
 export type SessionState = 'new' | 'opening' | 'idle' | 'busy' | 'closed';
 
 /** Raised when nothing reached the server: safe to retry on another session. */
@@ -70,6 +72,10 @@ let sessionSeq = 0;
 /** A logout that gets no answer does not hold up close() for long. */
 const LOGOUT_TIMEOUT_MS = 5_000;
 
+/**
+ * One EPP session (RFC 5730 section 2, RFC 5734): connect, greeting, `<login>` with the understood services, one command
+ * at a time, `<hello/>` after keepAliveMs idle, `<logout/>` on close. Closed after a 2500-2502 answer or an ended login.
+ */
 export class EppSession {
   readonly id = ++sessionSeq;
   state: SessionState = 'new';

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../../core/clock.js';
 import { systemClock } from '../../../core/clock.js';
 
+/** Client transaction ids `<prefix>-<ms since epoch, base36>-<counter, base36>` (RFC 5730 clTRID, 3-64 characters); the prefix keeps only A-Z, a-z, 0-9, _ and . (at most 24; "GW" when nothing is left). */
 export class ClTridGenerator {
   private counter = 0;
   readonly prefix: string;

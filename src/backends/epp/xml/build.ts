@@ -8,6 +8,7 @@
  */
 import { ValidationError } from '../../../core/errors.js';
 
+/** An element to serialise: qualified name, attribute values (unescaped; escaped on output), children or text, never both. */
 export interface XNode {
   /** Qualified name as written (prefix chosen by the adapter, e.g. "domain:name"). */
   name: string;
@@ -79,6 +80,7 @@ function serialise(n: XNode): string {
   return `${s}</${n.name}>`;
 }
 
+/** The XML declaration every command frame starts with (UTF-8, standalone="no", as in RFC 5730's examples). */
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="no"?>';
 
 /** Serialise a document element, with the XML declaration. */

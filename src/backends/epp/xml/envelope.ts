@@ -37,6 +37,7 @@ export function objectCommand(
   return commandFrame(el(verb, verbAttrs ?? null, object), clTRID, extensions);
 }
 
+/** One `<result>` of a response (RFC 5730 section 2.6): its code attribute, `<msg>` text and `<extValue>` `<reason>` texts. */
 export interface EppResult {
   code: number;
   message: string;
@@ -44,6 +45,7 @@ export interface EppResult {
   reasons: string[];
 }
 
+/** The `<msgQ>` of a response (RFC 5730 section 2.6): message id, messages queued (count), qDate as a UTC Date or null, the `<msg>`. */
 export interface MsgQ {
   id: string;
   count: number;
@@ -53,6 +55,7 @@ export interface MsgQ {
   msgElement?: XmlElement;
 }
 
+/** A parsed `<response>` (RFC 5730 section 2.6): results, msgQ, the `<resData>` and `<extension>` children, and the trID ids (null when absent). */
 export interface EppResponse {
   /** Code and message of the first <result>. */
   code: number;
@@ -65,6 +68,7 @@ export interface EppResponse {
   svTRID: string | null;
 }
 
+/** A parsed `<greeting>` (RFC 5730 section 2.4): svID ('' when absent), svDate (UTC Date or null), and the svcMenu's versions, langs, objURIs and extURIs. */
 export interface EppGreeting {
   svID: string;
   svDate: Date | null;
@@ -74,6 +78,7 @@ export interface EppGreeting {
   extURIs: string[];
 }
 
+/** A server frame: a greeting or a response. */
 export type EppFrame = { kind: 'greeting'; greeting: EppGreeting } | { kind: 'response'; response: EppResponse };
 
 function parseResult(r: XmlElement): EppResult {
@@ -94,6 +99,7 @@ function collapse(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
+/** An `<epp:response>` element -> EppResponse; `code`/`message` are the first result's. EppProtocolError (UPSTREAM_FAILURE) for no `<result>`, a result without `<msg>`, or a non-integer code or msgQ count. */
 export function parseResponseElement(resp: XmlElement): EppResponse {
   const results = children(resp, NS.epp, 'result').map(parseResult);
   if (results.length === 0) throw new EppProtocolError('<response> has no <result>');
@@ -122,6 +128,7 @@ export function parseResponseElement(resp: XmlElement): EppResponse {
   };
 }
 
+/** An `<epp:greeting>` element -> EppGreeting; EppProtocolError (UPSTREAM_FAILURE) when it has no `<svcMenu>` or a malformed svDate. */
 export function parseGreetingElement(g: XmlElement): EppGreeting {
   const menu = required(g, NS.epp, 'svcMenu');
   const texts = (parent: XmlElement | undefined, name: string): string[] =>
@@ -152,12 +159,14 @@ export function parseFrame(xml: string): EppFrame {
   throw new EppProtocolError(`unexpected <${body.name}> from server`);
 }
 
+/** A server frame that must be a `<response>`; EppProtocolError (UPSTREAM_FAILURE) for a greeting, bad XML or a malformed response. */
 export function parseResponse(xml: string): EppResponse {
   const f = parseFrame(xml);
   if (f.kind !== 'response') throw new EppProtocolError('expected <response>, got <greeting>');
   return f.response;
 }
 
+/** A server frame that must be a `<greeting>`; EppProtocolError (UPSTREAM_FAILURE) for a response, bad XML or a malformed greeting. */
 export function parseGreeting(xml: string): EppGreeting {
   const f = parseFrame(xml);
   if (f.kind !== 'greeting') throw new EppProtocolError('expected <greeting>, got <response>');
@@ -169,12 +178,14 @@ export function resData(resp: EppResponse, ns: string, name: string): XmlElement
   return resp.resData.find((e) => e.ns === ns && e.name === name);
 }
 
+/** The first `<resData>` child `ns`:`name`; EppProtocolError (UPSTREAM_FAILURE) naming it when the response has none. */
 export function requiredResData(resp: EppResponse, ns: string, name: string): XmlElement {
   const e = resData(resp, ns, name);
   if (!e) throw new EppProtocolError(`response has no <${name}> in ${ns}`);
   return e;
 }
 
+/** The first response `<extension>` child `ns`:`name` (e.g. rgp:infData, secDNS:infData), if any. */
 export function extension(resp: EppResponse, ns: string, name: string): XmlElement | undefined {
   return resp.extension.find((e) => e.ns === ns && e.name === name);
 }

@@ -69,6 +69,7 @@ export function tagOf(node: OrderedNode): string | undefined {
   return Object.keys(node).find((k) => k !== ATTRS);
 }
 
+/** An ordered node's attributes by their qualified name ({} when it has none), as fast-xml-parser gives them (xmlns declarations included). */
 export function attrsOf(node: OrderedNode): Record<string, string> {
   return (node[ATTRS] as Record<string, string> | undefined) ?? {};
 }

@@ -6,6 +6,7 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import { parseOrdered, tagOf, type OrderedNode } from './parse.js';
 
+/** What redact and maskSecrets write in place of a secret. */
 export const MASK = '*****';
 
 const SECRET_ELEMENTS = new Set(['pw', 'newPW']);

@@ -5,6 +5,7 @@
 import { UpstreamFailureError } from '../../../core/errors.js';
 import { parseUpstreamDate, UpstreamDateError } from '../../../core/time.js';
 
+/** One element of a parsed frame (parse.ts parseXml), matched by namespace URI and local name, never by prefix. */
 export interface XmlElement {
   /** Namespace URI ('' when the element is in no namespace). */
   ns: string;
@@ -24,10 +25,12 @@ export class EppProtocolError extends UpstreamFailureError {
   }
 }
 
+/** The first child of `el` in namespace `ns` with local name `name`, or undefined (also when `el` is undefined). */
 export function child(el: XmlElement | undefined, ns: string, name: string): XmlElement | undefined {
   return el?.children.find((c) => c.ns === ns && c.name === name);
 }
 
+/** Every child of `el` in namespace `ns` with local name `name`, in document order ([] when `el` is undefined). */
 export function children(el: XmlElement | undefined, ns: string, name: string): XmlElement[] {
   return el ? el.children.filter((c) => c.ns === ns && c.name === name) : [];
 }
@@ -50,6 +53,7 @@ export function childText(el: XmlElement | undefined, ns: string, name: string):
   return c ? textOf(c) : undefined;
 }
 
+/** The trimmed text of the required child `ns`:`name`; EppProtocolError (UPSTREAM_FAILURE) when it is absent. */
 export function requiredText(el: XmlElement, ns: string, name: string): string {
   return textOf(required(el, ns, name));
 }
@@ -73,6 +77,7 @@ export function childDate(el: XmlElement | undefined, ns: string, name: string):
   return t ? toDate(t, name) : null;
 }
 
+/** The required child's xsd:dateTime/date as a Date (no zone = UTC); EppProtocolError (UPSTREAM_FAILURE) when absent, empty or malformed. */
 export function requiredDate(el: XmlElement, ns: string, name: string): Date {
   return toDate(requiredText(el, ns, name), name);
 }
@@ -85,6 +90,7 @@ export function toBool(value: string | undefined, what = 'boolean'): boolean {
   throw new EppProtocolError(`bad ${what} "${value ?? ''}"`);
 }
 
+/** A trimmed decimal integer; EppProtocolError (UPSTREAM_FAILURE) naming `what` when empty or not an integer. */
 export function toInt(value: string | undefined, what = 'integer'): number {
   const v = (value ?? '').trim();
   const n = Number(v);

@@ -6,12 +6,14 @@ import { checkBackendUrl } from '../kind.js';
 import type { RetryPolicy } from './retry.js';
 import { ConfigError } from '../../config-error.js';
 
+/** One registrar's REPP login: the API user and its password (HTTP Basic; the password may come from GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD). */
 export interface ReppAccountConfig {
   /** The API user (REPP document, "Authentication"). */
   username: string;
   password: string;
 }
 
+/** A `kind: "repp"` backend entry of gateway.config.json (keys listed in reppKind.configKeys; README "Configuration"); checked by validateReppConfig (ConfigError). */
 export interface ReppBackendConfig {
   name: string;
   kind: 'repp';

@@ -19,6 +19,7 @@ import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type RawAnswer } fr
 import { errorFor, maskSecrets, type Envelope } from './errors.js';
 import { DEFAULT_RETRY, retryAfterMs, systemTimer, withRetry, type RetryPolicy, type Timer } from './retry.js';
 
+/** Where and as whom a ReppHttpClient talks to REPP: base URL, API user (HTTP Basic, REPP document "Authentication"), TLS and client certificate, timeout and retry bounds. */
 export interface ReppEndpoint {
   /** Base URL; the document's paths (/repp/v1/...) go after it. E.g. https://testrepp.internet.ee */
   url: string;
@@ -86,6 +87,10 @@ function parseEnvelope(text: string): (Envelope & { data?: unknown }) | null {
   }
 }
 
+/**
+ * One account's REPP HTTP client: JSON requests with HTTP Basic and X-Request-Id over kept-alive connections, 429/503 retried (retry.ts);
+ * a non-2xx status or a body code >= 2000 throws errors.ts errorFor's class; a lost or unreadable answer UPSTREAM_UNAVAILABLE (maybeApplied).
+ */
 export class ReppHttpClient {
   private readonly base: URL;
   private readonly agent: http.Agent;
@@ -167,4 +172,5 @@ export class ReppHttpClient {
   }
 }
 
+/** The retry bounds (ms, attempts) and the injected time source of retry.ts. */
 export type { RetryPolicy, Timer } from './retry.js';

@@ -5,6 +5,7 @@ import { ReppDriver } from './repp-driver.js';
 import { keysOf } from '../../config-keys.js';
 import type { RetryPolicy } from './retry.js';
 
+/** The "repp" backend kind: config keys and check (validateReppConfig), ReppDriver, and the in-process REPP sandbox over HTTPS with a client certificate (src/sandbox/repp). */
 export const reppKind: BackendKind<ReppBackendConfig> = {
   kind: 'repp',
   configKeys: keysOf<ReppBackendConfig>({

@@ -41,6 +41,10 @@ export const REPP_CONNECTIONS = 4;
 /** Domains per bulk request unless the config says otherwise (REPP's list page size; the document sets no bulk limit). */
 export const REPP_BULK_LIMIT = 200;
 
+/**
+ * The REPP Driver (REPP document, shared/upstream/002_13834b2b835d5bf6.txt): each port operation as REPP requests (driver/*.ts) on the account's
+ * ReppHttpClient; capabilities are fixed (REPP_CAPABILITIES). Approve/reject/cancel of a transfer throw UNSUPPORTED_BY_BACKEND (.ee transfers complete at once).
+ */
 export class ReppDriver implements Driver {
   readonly kind = 'repp';
   readonly name: string;

@@ -6,6 +6,7 @@
  * becomes UPSTREAM_UNAVAILABLE, retryable, not applied).
  */
 
+/** How 429/503 answers are retried (all times in ms; see DEFAULT_RETRY). */
 export interface RetryPolicy {
   /** Total time the retries of one request may take, in ms. Default 15000. */
   budgetMs: number;
@@ -17,6 +18,7 @@ export interface RetryPolicy {
   maxAttempts: number;
 }
 
+/** The default retry bounds: 15 s budget, 500 ms first delay doubling to at most 8 s, 5 attempts. */
 export const DEFAULT_RETRY: RetryPolicy = { budgetMs: 15_000, baseDelayMs: 500, maxDelayMs: 8_000, maxAttempts: 5 };
 
 /** Time source and sleep, injected so tests run without waiting. */
@@ -25,11 +27,13 @@ export interface Timer {
   sleep(ms: number): Promise<void>;
 }
 
+/** The real Timer: performance.now() in ms and a setTimeout sleep. */
 export const systemTimer: Timer = {
   now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/** The HTTP statuses withRetry sends again (429 Too Many Requests, 503 Service Unavailable: REPP document, "Errors"); neither applied the request. */
 export const RETRIED_STATUSES = new Set([429, 503]);
 
 /** Retry-After as a delay in ms: delta-seconds, or an HTTP date (RFC 9110 section 10.2.3). */

@@ -5,6 +5,7 @@ import { arr, instant, obj, str, unexpected, type Json } from './read.js';
 
 /** The statement as the REPP document answers it (transactions newest first; empty unless detailed). */
 export type Balance = BalanceStatement;
+/** One transaction of a detailed balance (created_at instant, description, debit/credit, sum and balance as decimal text). */
 export type { BalanceTransaction };
 
 /** `from` / `until`: registry dates ("yyyy-mm-dd"); transactions from `from` and before `until`. */
@@ -19,6 +20,10 @@ export function build(opts: { detailed?: boolean; from?: string; until?: string 
   };
 }
 
+/**
+ * `data` of "Get account balance" -> Balance: balance and currency as text, transactions as given (created_at with its offset).
+ * Throws UPSTREAM_UNAVAILABLE (maybeApplied; read.ts unexpected) when a field is missing or a type is neither debit nor credit.
+ */
 export function parse(data: unknown): Balance {
   const d = obj(data, 'data');
   return {

@@ -7,6 +7,7 @@ import type { ReppRequest } from '../http.js';
 import { nameserverBody, parseNameserver } from './domains.js';
 import { arr, num, obj, optStr, str, strings } from './read.js';
 
+/** POST /repp/v1/domains/transfer (REPP document, "Bulk domain transfer"): `data.domain_transfers[]` of domain_name and transfer_code; the codes are the request's secrets. */
 export function buildTransfer(items: { name: string; transferCode: string }[]): ReppRequest {
   return {
     command: 'bulk:transfer',
@@ -18,11 +19,16 @@ export function buildTransfer(items: { name: string; transferCode: string }[]): 
   };
 }
 
+/** A bulk transfer's answer: the names transferred, and per failed name its errors (EPP-style code or null, message). */
 export interface BulkTransferResult {
   transferred: string[];
   failed: { name: string; errors: { code: number | null; message: string }[] }[];
 }
 
+/**
+ * `data` of "Bulk domain transfer" (`success[].domain_name`, `failed[]` with `errors[].code/msg`) -> BulkTransferResult;
+ * UPSTREAM_UNAVAILABLE (maybeApplied; read.ts unexpected) when the lists or a name are missing.
+ */
 export function parseTransfer(data: unknown): BulkTransferResult {
   const o = obj(data, 'data');
   return {
@@ -46,6 +52,7 @@ export function buildTechContactReplace(current: string, next: string): ReppRequ
   return { command: 'bulk:tech-contacts', method: 'PATCH', path: '/repp/v1/domains/contacts', body: { current_contact_id: current, new_contact_id: next }, changesState: true };
 }
 
+/** `data.affected_domains` and `data.skipped_domains` (name lists, absent = []) of "Bulk tech contact replace" and "Bulk nameserver change"; UPSTREAM_UNAVAILABLE when not string lists. */
 export function parseAffected(data: unknown): { affected: string[]; skipped: string[] } {
   const o = obj(data, 'data');
   return { affected: strings(o.affected_domains, 'data.affected_domains'), skipped: strings(o.skipped_domains, 'data.skipped_domains') };
@@ -62,6 +69,7 @@ export function buildNameserverChange(from: string, to: DomainNameserver, domain
   };
 }
 
+/** `data` of "Bulk nameserver change": the new name server (`data.attributes`: hostname, ipv4, ipv6) and the affected/skipped names; UPSTREAM_UNAVAILABLE when malformed. */
 export function parseNameserverChange(data: unknown): { nameserver: DomainNameserver; affected: string[]; skipped: string[] } {
   const o = obj(data, 'data');
   return { nameserver: parseNameserver(o.attributes, 'data.attributes'), ...parseAffected(data) };
@@ -72,6 +80,7 @@ export function buildRenew(names: string[], period: Period): ReppRequest {
   return { command: 'bulk:renew', method: 'POST', path: '/repp/v1/domains/renew/bulk', body: { domains: names, renew_period: `${period.value}${period.unit}` }, changesState: true };
 }
 
+/** `data.updated_domains` of "Bulk domain renew" (names renewed; absent = []); UPSTREAM_UNAVAILABLE when `data` is not an object or the list not strings. */
 export function parseRenew(data: unknown): { renewed: string[] } {
   return { renewed: strings(obj(data, 'data').updated_domains, 'data.updated_domains') };
 }

@@ -18,6 +18,7 @@ export interface ContactIdent {
   countryCode: string;
 }
 
+/** What POST /repp/v1/contacts ("Create a new contact") sends: optional custom id, name, email, phone and ident. */
 export interface ReppContactInput {
   /** A custom id; the registry prefixes it with the registrar's code. Absent: the registry assigns one. */
   id?: string | null;
@@ -28,6 +29,7 @@ export interface ReppContactInput {
   ident: ContactIdent;
 }
 
+/** A REPP contact read back: the neutral Contact (name in one address-less postalInfo), its ident, status notes and the domains using it. */
 export interface ReppContact {
   contact: Contact;
   ident: ContactIdent | null;
@@ -46,6 +48,10 @@ function ident(o: Json | null, path: string): ContactIdent | null {
   return { code: str(o, 'code', path), type: type as ContactIdent['type'], countryCode: str(o, 'country_code', path) };
 }
 
+/**
+ * A contact object of "Get a specific contact" / "Get all contacts" (details) -> ReppContact; `path` names it in errors.
+ * Throws UPSTREAM_UNAVAILABLE (maybeApplied; read.ts unexpected) when code or name is missing, a date lacks its offset, or ident.type is not priv/org/birthday.
+ */
 export function parseContact(data: unknown, path = 'data.contact'): ReppContact {
   const o = obj(data, path);
   const { statuses, notes } = statusMap(o.statuses, `${path}.statuses`);
@@ -73,6 +79,7 @@ export function parseContact(data: unknown, path = 'data.contact'): ReppContact 
   };
 }
 
+/** GET /repp/v1/contacts ("Get all contacts") with limit (the document's default 200), offset and details=true when asked. */
 export function buildList(opts: { limit?: number; offset?: number; details?: boolean } = {}): ReppRequest {
   return { command: 'contact:list', method: 'GET', path: '/repp/v1/contacts', query: { limit: opts.limit, offset: opts.offset, details: opts.details || undefined }, changesState: false };
 }
@@ -88,14 +95,17 @@ export function parseList(data: unknown): { ids: string[]; contacts: ReppContact
   };
 }
 
+/** GET /repp/v1/contacts/:contact_id ("Get a specific contact"), `simple=true` when asked; the code percent-encoded. */
 export function buildInfo(id: string, opts: { simple?: boolean } = {}): ReppRequest {
   return { command: 'contact:info', method: 'GET', path: `/repp/v1/contacts/${seg(id)}`, query: { simple: opts.simple || undefined }, changesState: false };
 }
 
+/** `data.contact` of "Get a specific contact" -> ReppContact (parseContact; throws as it does). */
 export function parseInfo(data: unknown): ReppContact {
   return parseContact(obj(data, 'data').contact);
 }
 
+/** POST /repp/v1/contacts ("Create a new contact"): `contact` with optional id, name, email, phone (+CC.NUMBER) and ident (ident, ident_type, ident_country_code). */
 export function buildCreate(input: ReppContactInput): ReppRequest {
   return {
     command: 'contact:create',
@@ -119,19 +129,23 @@ export function parseCode(data: unknown): { id: string } {
   return { id: str(obj(obj(data, 'data').contact, 'data.contact'), 'code', 'data.contact') };
 }
 
+/** PUT /repp/v1/contacts/:contact_id ("Update an existing contact") with only the given name, email and phone (null/undefined left out). */
 export function buildUpdate(id: string, changes: { name?: string | null; email?: string | null; phone?: string | null }): ReppRequest {
   const contact = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined && v !== null));
   return { command: 'contact:update', method: 'PUT', path: `/repp/v1/contacts/${seg(id)}`, body: { contact }, changesState: true };
 }
 
+/** DELETE /repp/v1/contacts/:contact_id ("Delete a specific contact"). */
 export function buildDelete(id: string): ReppRequest {
   return { command: 'contact:delete', method: 'DELETE', path: `/repp/v1/contacts/${seg(id)}`, changesState: true };
 }
 
+/** GET /repp/v1/contacts/check/:contact_id ("Check contact code availability"), a read. */
 export function buildCheck(id: string): ReppRequest {
   return { command: 'contact:check', method: 'GET', path: `/repp/v1/contacts/check/${seg(id)}`, changesState: false };
 }
 
+/** `data.contact` of "Check contact code availability" -> CheckResult (code, available, reason null); UPSTREAM_UNAVAILABLE when `available` is not a boolean or code is missing. */
 export function parseCheck(data: unknown): CheckResult {
   const c = obj(obj(data, 'data').contact, 'data.contact');
   if (typeof c.available !== 'boolean') throw unexpected('data.contact.available', 'is not true or false');

@@ -11,6 +11,7 @@ import type { Domain, DomainContact, DomainCreateInput, DomainRenewInput, KeyDat
 import type { ReppRequest } from '../http.js';
 import { arr, instant, num, obj, optDay, optInstant, optStr, registryDate, seg, statusMap, str, strings, type Json } from './read.js';
 
+/** A REPP domain read back: the neutral Domain (sponsor = registrar name, DNSKEYs as keyData, authInfo = transfer_code when shown) plus REPP's extras. */
 export interface ReppDomain {
   domain: Domain;
   registrarWebsite: string | null;
@@ -31,6 +32,7 @@ export function parseKey(k: unknown, path: string): KeyData {
   return { flags: num(o, 'flags', path), protocol: num(o, 'protocol', path), algorithm: num(o, 'alg', path), publicKey: str(o, 'public_key', path) };
 }
 
+/** One name server object (hostname, ipv4[], ipv6[]; absent lists = []) -> { name, ipv4, ipv6 }; UPSTREAM_UNAVAILABLE naming `path` when hostname is missing. */
 export function parseNameserver(n: unknown, path: string) {
   const o = obj(n, path);
   return { name: str(o, 'hostname', path), ipv4: strings(o.ipv4, `${path}.ipv4`), ipv6: strings(o.ipv6, `${path}.ipv6`) };
@@ -73,6 +75,7 @@ export function parseDomain(data: unknown, path = 'data.domain'): ReppDomain {
   };
 }
 
+/** GET /repp/v1/domains ("Get all existing domains") with limit, offset and details=true when asked. */
 export function buildList(opts: { limit?: number; offset?: number; details?: boolean } = {}): ReppRequest {
   return { command: 'domain:list', method: 'GET', path: '/repp/v1/domains', query: { limit: opts.limit, offset: opts.offset, details: opts.details || undefined }, changesState: false };
 }
@@ -90,10 +93,12 @@ export function parseList(data: unknown): { names: string[]; domains: ReppDomain
   };
 }
 
+/** GET /repp/v1/domains/:domain_name ("Get a specific domain"); a 404 answer is OBJECT_NOT_FOUND (errors.ts). */
 export function buildInfo(name: string): ReppRequest {
   return { command: 'domain:info', method: 'GET', path: `/repp/v1/domains/${seg(name)}`, changesState: false };
 }
 
+/** `data.domain` of "Get a specific domain" -> ReppDomain (parseDomain; UPSTREAM_UNAVAILABLE when name or expire_time is missing or malformed). */
 export function parseInfo(data: unknown): ReppDomain {
   return parseDomain(obj(data, 'data').domain);
 }
@@ -103,6 +108,7 @@ export function keyBody(k: KeyData) {
   return { flags: String(k.flags), protocol: String(k.protocol), alg: String(k.algorithm), public_key: k.publicKey };
 }
 
+/** A name server as the document's request bodies carry it: `{ hostname, ipv4: [...], ipv6: [...] }`. */
 export function nameserverBody(n: { name: string; ipv4: string[]; ipv6: string[] }) {
   return { hostname: n.name, ipv4: [...n.ipv4], ipv6: [...n.ipv6] };
 }

@@ -10,14 +10,17 @@ import type { UpstreamPollMessage } from '../../../core/model/index.js';
 import type { ReppRequest } from '../http.js';
 import { arr, num, obj, optStr, seg, str } from './read.js';
 
+/** GET /repp/v1/registrar/notifications/all_notifications ("Get all messages": unread, limit/offset). */
 export function buildList(page: { limit?: number; offset?: number } = {}): ReppRequest {
   return { command: 'poll:list', method: 'GET', path: '/repp/v1/registrar/notifications/all_notifications', query: { limit: page.limit, offset: page.offset }, changesState: false };
 }
 
+/** GET /repp/v1/registrar/notifications ("Get latest unread poll message"). */
 export function buildLatest(): ReppRequest {
   return { command: 'poll:latest', method: 'GET', path: '/repp/v1/registrar/notifications', changesState: false };
 }
 
+/** GET /repp/v1/registrar/notifications/:notification_id ("Get a specific poll message"). */
 export function buildInfo(id: string): ReppRequest {
   return { command: 'poll:info', method: 'GET', path: `/repp/v1/registrar/notifications/${seg(id)}`, changesState: false };
 }
@@ -75,6 +78,7 @@ export function parseList(data: unknown, message: string, receivedAt: Date): { m
   return { messages, total: total ? Number(total[1]) : null };
 }
 
+/** `data` of "Mark poll message as read": notification_id (number or decimal text, as a string) and whether `read` is true; UPSTREAM_UNAVAILABLE when the id is missing. */
 export function parseMarkRead(data: unknown): { id: string; read: boolean } {
   const o = obj(data, 'data');
   return { id: String(num(o, 'notification_id', 'data')), read: o.read === true };

@@ -6,6 +6,7 @@
  */
 import { unreadableAnswer, type UpstreamUnavailableError } from '../../../core/errors.js';
 
+/** A JSON object as read from a REPP answer. */
 export type Json = Record<string, unknown>;
 
 /**
@@ -19,22 +20,26 @@ export function unexpected(path: string, what: string): UpstreamUnavailableError
   return unreadableAnswer(`unexpected REPP answer: ${path} ${what}`);
 }
 
+/** `v` as a JSON object; UPSTREAM_UNAVAILABLE (maybeApplied, `unexpected`) naming `path` for null, an array or a non-object. */
 export function obj(v: unknown, path: string): Json {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw unexpected(path, 'is not an object');
   return v as Json;
 }
 
+/** `v` as a list; UPSTREAM_UNAVAILABLE (maybeApplied, `unexpected`) naming `path` otherwise. */
 export function arr(v: unknown, path: string): unknown[] {
   if (!Array.isArray(v)) throw unexpected(path, 'is not a list');
   return v;
 }
 
+/** `o[key]` as a string; UPSTREAM_UNAVAILABLE (maybeApplied) naming `path.key` when absent or not a string. */
 export function str(o: Json, key: string, path: string): string {
   const v = o[key];
   if (typeof v !== 'string') throw unexpected(`${path}.${key}`, 'is not a string');
   return v;
 }
 
+/** `o[key]` as a string, null when absent or null; UPSTREAM_UNAVAILABLE (maybeApplied) when it is another type. */
 export function optStr(o: Json, key: string, path: string): string | null {
   return o[key] === undefined || o[key] === null ? null : str(o, key, path);
 }
@@ -47,6 +52,7 @@ export function num(o: Json, key: string, path: string): number {
   return n;
 }
 
+/** `v` as a list of strings ([] when null/undefined); UPSTREAM_UNAVAILABLE naming `path[i]` for a non-string item. */
 export function strings(v: unknown, path: string): string[] {
   return arr(v ?? [], path).map((s, i) => {
     if (typeof s !== 'string') throw unexpected(`${path}[${i}]`, 'is not a string');
@@ -63,6 +69,7 @@ export function instant(o: Json, key: string, path: string): Date {
   return new Date(s);
 }
 
+/** `o[key]` as an ISO 8601 instant with its offset (instant), null when absent or null; UPSTREAM_UNAVAILABLE when malformed. */
 export function optInstant(o: Json, key: string, path: string): Date | null {
   return o[key] === undefined || o[key] === null ? null : instant(o, key, path);
 }

@@ -7,6 +7,7 @@ import type { ReppRequest } from '../http.js';
 import type { ContactIdent, ReppContact } from './contacts.js';
 import { arr, obj, optStr, seg, statusMap, str, unexpected, type Json } from './read.js';
 
+/** "Get transfer info" read back: the domain name and its registrant, admin and tech contacts (address, flat ident). */
 export interface ReppTransferInfo {
   name: string;
   registrant: ReppContact | null;
@@ -14,6 +15,7 @@ export interface ReppTransferInfo {
   tech: ReppContact[];
 }
 
+/** GET /repp/v1/domains/:domain_name/transfer_info ("Get transfer info"), with the transfer code in the Auth-Code header (a secret) when given. */
 export function buildInfo(name: string, authCode?: string | null): ReppRequest {
   return {
     command: 'domain:transfer:info',
@@ -49,6 +51,10 @@ function contact(v: unknown, path: string): ReppContact {
   };
 }
 
+/**
+ * `data` of "Get transfer info" (domain, registrant, admin_contacts, tech_contacts) -> ReppTransferInfo;
+ * UPSTREAM_UNAVAILABLE when domain or a contact's code/name is missing, or ident_type is not priv/org/birthday.
+ */
 export function parseInfo(data: unknown): ReppTransferInfo {
   const o = obj(data, 'data');
   return {
@@ -59,6 +65,7 @@ export function parseInfo(data: unknown): ReppTransferInfo {
   };
 }
 
+/** POST /repp/v1/domains/:domain_name/transfer ("Transfer domain"): `transfer.transfer_code` (a secret); the registry transfers at once. */
 export function buildTransfer(name: string, transferCode: string): ReppRequest {
   return {
     command: 'domain:transfer:request',
@@ -70,6 +77,7 @@ export function buildTransfer(name: string, transferCode: string): ReppRequest {
   };
 }
 
+/** `data.domain` of "Transfer domain": its name and type; UPSTREAM_UNAVAILABLE when either is missing. */
 export function parseTransfer(data: unknown): { name: string; type: string } {
   const d = obj(obj(data, 'data').domain, 'data.domain');
   return { name: str(d, 'name', 'data.domain'), type: str(d, 'type', 'data.domain') };

@@ -14,6 +14,10 @@ import { result, send, type ReppCall } from './call.js';
 
 const PAGE = 200;
 
+/**
+ * The poll queue's head: the oldest unread notification (a second GET with offset total-1 when the first page of 200 does not hold it) and the unread count
+ * from "Returning N out of M"; `queuedAt` is the clock's now (REPP gives no time). REPP document, "Get all messages".
+ */
 export async function pollRequest(call: ReppCall): Promise<M.PortResult<M.PollQueue>> {
   let a = await send(call, notifications.buildList({ limit: PAGE }));
   let list = notifications.parseList(a.data, a.message, call.clock.now());
@@ -34,6 +38,7 @@ export async function pollAck(call: ReppCall, id: string): Promise<M.PortResult<
   return result(a, { count: l.total ?? l.messages.length });
 }
 
+/** The account balance ("Get account balance"): amount as decimal text and its currency. */
 export async function balance(call: ReppCall): Promise<M.PortResult<M.Money>> {
   const a = await send(call, balanceCodec.build());
   return result(a, balanceCodec.parse(a.data).money);
@@ -46,21 +51,25 @@ export async function transactions(call: ReppCall, range: { from?: Date | null; 
   return result(a, balanceCodec.parse(a.data));
 }
 
+/** "Bulk domain transfer": one request for all `items`; the answer lists transferred and failed names (codec/bulk parseTransfer). */
 export async function bulkTransfer(call: ReppCall, items: { name: string; transferCode: string }[]) {
   const a = await send(call, bulk.buildTransfer(items));
   return result(a, bulk.parseTransfer(a.data));
 }
 
+/** "Bulk tech contact replace": `current` replaced by `next` (contact codes) on every domain of the registrar; answers the affected and skipped names. */
 export async function bulkTechContactReplace(call: ReppCall, current: string, next: string) {
   const a = await send(call, bulk.buildTechContactReplace(current, next));
   return result(a, bulk.parseAffected(a.data));
 }
 
+/** "Bulk nameserver change": name server `from` (a hostname) replaced by `to` on the registrar's domains (only `domains` when given); answers the new name server and affected/skipped names. */
 export async function bulkNameserverChange(call: ReppCall, from: string, to: M.DomainNameserver, domains?: string[]) {
   const a = await send(call, bulk.buildNameserverChange(from, to, domains));
   return result(a, bulk.parseNameserverChange(a.data));
 }
 
+/** "Bulk domain renew": `names` renewed by `period` (renew_period "3m" ... "10y") from their current expiry; answers the renewed names. */
 export async function bulkRenew(call: ReppCall, names: string[], period: M.Period) {
   const a = await send(call, bulk.buildRenew(names, period));
   return result(a, bulk.parseRenew(a.data));

@@ -22,6 +22,7 @@ export interface ReppPolicy {
   readConcurrency?: number;
 }
 
+/** One port call's context for the driver/*.ts functions: the account's client, its API user, the clock, the config policy, the beforeWrite hook and request ids. */
 export interface ReppCall {
   client: ReppHttpClient;
   /** The caller's login at this registry (its API user). */

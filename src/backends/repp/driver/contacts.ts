@@ -13,6 +13,7 @@ import { mapLimit, result, send, type ReppCall } from './call.js';
 /** A contact to create: the neutral input plus the registry's identity of the person or company. */
 export type ReppContactCreate = Omit<M.ContactCreateInput, 'id'> & { id?: string | null; ident?: ContactIdent | null };
 
+/** "Check contact code availability", one GET per id (at most readConcurrency, default 4, at once); ids in order, code 1000, the last request's id as client trid. */
 export async function checkContacts(call: ReppCall, ids: string[]): Promise<M.PortResult<M.CheckResult[]>> {
   let last: Awaited<ReturnType<typeof send>> | undefined;
   const data = await mapLimit(ids, call.policy.readConcurrency ?? 4, async (id) => {
@@ -22,6 +23,7 @@ export async function checkContacts(call: ReppCall, ids: string[]): Promise<M.Po
   return { data, trid: { client: last?.requestId ?? '', server: null }, code: 1000 };
 }
 
+/** "Get a specific contact": the Contact with its ident; sponsor is the caller's API user (only the sponsor can read a contact). 404 is OBJECT_NOT_FOUND. */
 export async function infoContact(call: ReppCall, id: string): Promise<M.PortResult<M.Contact & { ident: ContactIdent | null }>> {
   const a = await send(call, codec.buildInfo(id));
   const c = codec.parseInfo(a.data);
@@ -69,6 +71,10 @@ export function checkCreate(input: ReppContactCreate): { name: string; phone: st
   return { name, phone: input.voice, ident: input.ident };
 }
 
+/**
+ * "Create a new contact" after checkCreate (ValidationError on input.ident, input.ident.code, input.voice, input.postalInfo[0].name); answers the code
+ * the registry assigned and the clock's time of sending as createdAt (REPP answers no date).
+ */
 export async function createContact(call: ReppCall, input: ReppContactCreate): Promise<M.PortResult<{ id: string; createdAt: Date }>> {
   const { name, phone, ident } = checkCreate(input);
   const sentAt = call.clock.now();
@@ -97,12 +103,14 @@ export function checkUpdate(backend: string, input: M.ContactUpdateInput): void 
   if (unsupported) throw new UnsupportedByBackendError(backend, ...unsupported);
 }
 
+/** "Update an existing contact" with the name (first postalInfo), email and phone, after checkUpdate (UNSUPPORTED_BY_BACKEND naming the first field REPP has none for). */
 export async function updateContact(call: ReppCall, backend: string, input: M.ContactUpdateInput): Promise<M.PortResult<null>> {
   checkUpdate(backend, input);
   const a = await send(call, codec.buildUpdate(input.id, { name: input.postalInfo?.[0]?.name, email: input.email, phone: input.voice }));
   return result(a, null);
 }
 
+/** "Delete a specific contact"; the registry's refusal (e.g. 2305 while a domain uses it) is thrown as its RegistryError (errors.ts). */
 export async function deleteContact(call: ReppCall, id: string): Promise<M.PortResult<null>> {
   return result(await send(call, codec.buildDelete(id)), null);
 }

@@ -111,6 +111,10 @@ export function checkCreate(backend: string, input: M.DomainCreateInput): void {
   if (billing) throw new UnsupportedByBackendError(backend, 'billing contacts', billing);
 }
 
+/**
+ * "Register a new domain" (POST /repp/v1/domains), then a read for the dates: createdAt/expiresAt from the registry, or the time of sending
+ * and that plus the period when the read fails (the domain is registered either way).
+ */
 export async function createDomain(call: ReppCall, input: M.DomainCreateInput): Promise<M.PortResult<M.DomainCreated>> {
   const sentAt = call.clock.now();
   const a = await send(call, codec.buildCreate(input));

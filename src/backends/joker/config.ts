@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../../config-error.js';
 
+/** One reseller account at Joker: its UID, the API key (or password with `username`) for DMAPI "login", and an optional transfer-in contact handle. */
 export interface JokerAccountConfig {
   /** The reseller's Joker user id (login's "UID"): the sponsor id domains show. */
   uid: string;
@@ -19,6 +20,7 @@ export interface JokerAccountConfig {
   transferContact?: string;
 }
 
+/** A `kind: "joker"` backend entry of gateway.config.json (keys listed in jokerKind.configKeys; README "Configuration"); checked by validateJokerConfig (ConfigError). */
 export interface JokerBackendConfig {
   name: string;
   kind: 'joker';

@@ -38,6 +38,7 @@ import { retryAfterMs } from '../repp/retry.js';
 import { maskSecrets } from '../portable.js';
 import { parseReply, rows, type DmapiReply } from './reply.js';
 
+/** Where and as whom a JokerClient talks DMAPI: https base URL, API key (or password with `username`), TLS trust, timeout (ms, default 30000), largest reply (bytes, default 16 MiB), kept-alive connections. */
 export interface JokerEndpoint {
   url: string;
   /** API key, or the password with `username`. */
@@ -50,6 +51,7 @@ export interface JokerEndpoint {
   maxSockets?: number;
 }
 
+/** One DMAPI request: its name (the path after /request/, e.g. "domain-renew"), its form variables (undefined ones left out), and whether it changes registry state. */
 export interface DmapiRequest {
   name: string;
   vars?: Record<string, string | undefined>;
@@ -109,6 +111,10 @@ export function refusal(status: number, r: DmapiReply, backend: string | undefin
   return new UpstreamFailureError(`registry refused the request (HTTP ${status}): ${message}`, { backend, upstreamCode: 2400, upstreamMessage: message, retryable: false });
 }
 
+/**
+ * One reseller account's DMAPI session (document, "Basics", "login"): logs in on first use, sends Auth-Sid with every request, re-logs in once when
+ * refused (then UPSTREAM_AUTHENTICATION_ERROR); a refusal throws `refusal`'s error, a lost answer UPSTREAM_UNAVAILABLE (maybeApplied for a change).
+ */
 export class JokerClient {
   private readonly agent: http.Agent;
   private readonly base: URL;

@@ -23,6 +23,7 @@ import { JokerClient } from './http.js';
 /** Keep-alive connections per account (http.ts), the requests one account has in flight at once. */
 export const JOKER_CONNECTIONS = 4;
 
+/** What DMAPI offers, fixed by its document: registry-assigned contact handles, host objects, DS data, domain-redeem, transfers-in only, result-list as poll, balance, domain list; periods in y or m (sent as months). */
 export const JOKER_CAPABILITIES: Capabilities = {
   contacts: true,
   hostObjects: true,
@@ -39,6 +40,10 @@ export const JOKER_CAPABILITIES: Capabilities = {
   periodUnits: ['y', 'm'],
 };
 
+/**
+ * The Joker DMAPI Driver (shared/upstream/004_3d0c9974b3057d3e.txt): each port operation as DMAPI requests (driver/*.ts) on the account's JokerClient;
+ * asynchronous requests answer 1001 until their result arrives (result-list/result-retrieve, delivered as poll messages).
+ */
 export class JokerDriver implements Driver {
   readonly kind = 'joker';
   readonly name: string;

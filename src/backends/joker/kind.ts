@@ -4,6 +4,7 @@ import { validateJokerConfig, type JokerBackendConfig } from './config.js';
 import { JokerDriver } from './joker-driver.js';
 import { keysOf } from '../../config-keys.js';
 
+/** The "joker" backend kind: config keys and check (validateJokerConfig), JokerDriver, and the in-process DMAPI sandbox (src/sandbox/joker). */
 export const jokerKind: BackendKind<JokerBackendConfig> = {
   kind: 'joker',
   configKeys: keysOf<JokerBackendConfig>({

@@ -7,6 +7,7 @@ import type { PortResult } from '../../../core/model/index.js';
 import type { DmapiRequest, JokerClient } from '../http.js';
 import type { DmapiReply } from '../reply.js';
 
+/** One port call's context for the driver/*.ts functions: the account's JokerClient and UID, clock, clTRID, config (transfer contact, currency, monthly TLDs), the beforeWrite hook and shared read state. */
 export interface JokerCall {
   client: JokerClient;
   /** The reseller's Joker user id (the sponsor id of its domains). */

@@ -41,6 +41,10 @@ async function whois(call: JokerCall, name: string) {
   return send(call, { name: 'query-whois', vars: { domain: name }, changesState: false });
 }
 
+/**
+ * Availability by one query-whois per name (DMAPI document, "query-whois"; 4 at once): found is taken ("registered"), OBJECT_NOT_FOUND is available;
+ * code 1000, the last Tracking-Id as server trid. Any other failure fails the call.
+ */
 export async function checkDomains(call: JokerCall, names: string[]): Promise<M.PortResult<M.CheckResult[]>> {
   let trid = '';
   const data = await mapLimit(names, 4, async (name) => {
@@ -92,6 +96,11 @@ export function nsVar(list: readonly M.DomainNameserver[], field: string): strin
   return list.map((n) => n.name).join(':');
 }
 
+/**
+ * domain-register (DMAPI document, "domain-register"): period in MONTHS, status "production", owner-c/admin-c/tech-c/billing-c, ns-list (host names joined by ":").
+ * BAD_USER_INPUT before sending on input.period, input.contacts (a missing role), input.nameservers (none, or glue); UNSUPPORTED_BY_BACKEND on input.dnssec.
+ * Answers 1001 while Joker processes it; expiresAt from the result's Expiration-Date, else the time of sending plus the period.
+ */
 export async function createDomain(call: JokerCall, input: M.DomainCreateInput): Promise<M.PortResult<M.DomainCreated>> {
   const months = toMonths(call, input.name, input.period);
   if ((input.dnssec?.dsData.length ?? 0) + (input.dnssec?.keyData.length ?? 0) > 0) throw new UnsupportedByBackendError(call.backend, 'DNSSEC on create (domain-register has none: add the DS records with updateDomain)', 'input.dnssec');

@@ -41,11 +41,16 @@ function contactFields(c: { postalInfo?: M.PostalInfo[] | null; voice?: string |
   };
 }
 
+/** Refuses before sending what contact-create has no field for: ValidationError on input.id (Joker assigns handles), UNSUPPORTED_BY_BACKEND on input.disclosure. */
 export function checkCreateContact(backend: string, input: M.ContactCreateInput): void {
   if (input.id) throw new ValidationError('input.id', 'Joker assigns contact handles: leave id out');
   if (input.disclosure) throw new UnsupportedByBackendError(backend, 'contact disclosure preferences', 'input.disclosure');
 }
 
+/**
+ * contact-create (DMAPI document, "contact-create") for the first TLD of the login reply, with the int postal info (at most two street lines,
+ * else ValidationError on input.postalInfo.street), phone, fax, email. Answers the Handle; an accepted answer without one is UPSTREAM_UNAVAILABLE (maybeApplied).
+ */
 export async function createContact(call: JokerCall, input: M.ContactCreateInput): Promise<M.PortResult<{ id: string; createdAt: Date }>> {
   const tld = (await call.client.registrableTlds())[0];
   const r = await change(call, 'contact-create', { tld, ...contactFields(input) }, (answer) => ({ id: answer.headers.get('handle')?.[0] ?? '', createdAt: call.clock.now() }));
@@ -82,21 +87,25 @@ export async function infoContact(call: JokerCall, id: string): Promise<M.PortRe
   return result(call, r, c);
 }
 
+/** Refuses before sending what contact-modify cannot change: statuses (input.addStatuses / input.removeStatuses) and disclosure (input.disclosure), as UNSUPPORTED_BY_BACKEND. */
 export function checkUpdateContact(backend: string, u: M.ContactUpdateInput): void {
   if (u.addStatuses.length + u.removeStatuses.length > 0) throw new UnsupportedByBackendError(backend, 'contact statuses', u.addStatuses.length ? 'input.addStatuses' : 'input.removeStatuses');
   if (u.disclosure) throw new UnsupportedByBackendError(backend, 'contact disclosure preferences', 'input.disclosure');
 }
 
+/** contact-modify (DMAPI document, "contact-modify") with only the given fields (old values kept for the rest); ValidationError on `input` when no field is given. */
 export async function updateContact(call: JokerCall, u: M.ContactUpdateInput): Promise<M.PortResult<null>> {
   const fields = Object.fromEntries(Object.entries(contactFields(u)).filter(([, v]) => v !== undefined));
   if (Object.keys(fields).length === 0) throw new ValidationError('input', 'nothing to change (Joker keeps no contact auth info)');
   return change(call, 'contact-modify', { handle: u.id, ...fields }, () => null);
 }
 
+/** contact-delete (DMAPI document, "contact-delete") of handle `id`; the registry's refusal is thrown by its Status-Code (http.ts refusal). */
 export async function deleteContact(call: JokerCall, id: string): Promise<M.PortResult<null>> {
   return change(call, 'contact-delete', { handle: id }, () => null);
 }
 
+/** One page (offset, limit) of the reseller's contacts: query-contact-list for the handles, then infoContact for each on the page (4 at once); total = all handles. */
 export async function listContacts(call: JokerCall, page: { limit: number; offset: number }): Promise<M.PortResult<{ contacts: M.Contact[]; total: number }>> {
   const r = await send(call, { name: 'query-contact-list', changesState: false });
   const handles = rows(r).map((x) => x[0]);
@@ -115,16 +124,19 @@ function oneEach(ipv4: string[], ipv6: string[], fields: { ipv4: string; ipv6: s
   if (ipv6.length > 0 && ipv4.length === 0) throw new ValidationError(fields.missingIpv4, 'Joker needs the IPv4 address with an IPv6 one');
 }
 
+/** ns-create (DMAPI document, "ns-create, host-create"): at most one `ip` and one `ipv6`, an IPv6 only with an IPv4 (BAD_USER_INPUT on input.ipv4 / input.ipv6 otherwise); createdAt is the clock's now. */
 export async function createHost(call: JokerCall, input: M.HostCreateInput): Promise<M.PortResult<{ name: string; createdAt: Date }>> {
   oneEach(input.ipv4, input.ipv6, { ipv4: 'input.ipv4', ipv6: 'input.ipv6', missingIpv4: 'input.ipv6' });
   return change(call, 'ns-create', { host: input.name, ip: input.ipv4[0], ipv6: input.ipv6[0] }, () => ({ name: input.name, createdAt: call.clock.now() }));
 }
 
+/** A host by query-whois host=<name> (parseHost); OBJECT_NOT_FOUND when Joker does not know it. */
 export async function infoHost(call: JokerCall, name: string): Promise<M.PortResult<M.Host>> {
   const r = await whois(call, 'host', name);
   return result(call, r, parseHost(r));
 }
 
+/** Refuses before sending what ns-modify cannot do: host statuses (input.addStatuses / input.removeStatuses) and a rename (input.newName), as UNSUPPORTED_BY_BACKEND. */
 export function checkUpdateHost(backend: string, u: M.HostUpdateInput): void {
   if (u.addStatuses.length + u.removeStatuses.length > 0) throw new UnsupportedByBackendError(backend, 'host statuses', u.addStatuses.length ? 'input.addStatuses' : 'input.removeStatuses');
   if (u.newName) throw new UnsupportedByBackendError(backend, 'renaming a host', 'input.newName');
@@ -141,6 +153,7 @@ export async function updateHost(call: JokerCall, u: M.HostUpdateInput): Promise
   return change(call, 'ns-modify', { host: u.name, ip: ipv4[0], ipv6: ipv6[0] ?? '-' }, () => null);
 }
 
+/** ns-delete (DMAPI document, "ns-delete, host-delete") of host `name`. */
 export async function deleteHost(call: JokerCall, name: string): Promise<M.PortResult<null>> {
   return change(call, 'ns-delete', { host: name }, () => null);
 }

@@ -41,6 +41,10 @@ export const PENDING_STATUS: Record<string, string> = {
   'domain-redeem': 'pendingRestore',
 };
 
+/**
+ * A query-whois domain reply ("key: value" lines) -> Domain: lock -> clientTransferProhibited, redemption -> pendingDelete + RGP redemptionPeriod, `pending` request types -> PENDING_STATUS
+ * ("ok" when none), DS records from domain.ds ("tag:alg:digest-type:digest"), dates YYYYMMDDHHMMSS UTC (stampDate; UPSTREAM_FAILURE for a non-date).
+ */
 export function parseDomain(r: DmapiReply, pending: readonly string[]): M.Domain {
   const kv = keyValues(r);
   const one = (k: string) => kv.get(k)?.[0];
@@ -91,6 +95,7 @@ export function pendingDomain(name: string, uid: string): M.Domain {
   return { name, statuses: ['pendingCreate'], rgpStatuses: [], registrant: null, contacts: [], nameservers: [], subordinateHosts: [], dnssec: { dsData: [], keyData: [] }, sponsor: uid, authInfo: null };
 }
 
+/** A query-whois contact reply (contact.* keys) -> Contact: one int postal info (address-1/2 as street), sponsor = contact.reseller ('' when absent), statuses ["ok"]. */
 export function parseContact(r: DmapiReply): M.Contact {
   const kv = keyValues(r);
   const one = (k: string) => kv.get(`contact.${k}`)?.[0] || null;
@@ -109,6 +114,7 @@ export function parseContact(r: DmapiReply): M.Contact {
   };
 }
 
+/** A query-whois host reply (host.fqdn, host.ipv4, host.ipv6; "-" is none) -> Host with sponsor = host.reseller and statuses ["ok"]. */
 export function parseHost(r: DmapiReply): M.Host {
   const kv = keyValues(r);
   const one = (k: string) => kv.get(`host.${k}`)?.[0];

@@ -104,6 +104,10 @@ export class SharedRateCounts {
   }
 }
 
+/**
+ * One account's share-out of the registry's per-key rate limit (GET /status `rate_limit`) between the poller and requests lanes, windows aligned on the
+ * registry's reset time (ms since the epoch); take() answers 0 or the ms to wait, nothing spent. Counts in memory, or in Redis across instances.
+ */
 export class HeadlessRateBudget {
   private shape: RateLimitShape;
   /** Where the registry's windows start (ms since epoch modulo the window). */

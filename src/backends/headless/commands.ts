@@ -12,6 +12,7 @@ import { parseRegistration, parseStatus, parseTransfer } from './codec.js';
 import type { HeadlessAnswer, HeadlessHttpClient, HeadlessRequest } from './http.js';
 import { changePath } from '../../core/field-paths.js';
 
+/** One port call's context for commands.ts: the account's client, the backend name, the attempt's X-Request-Id, the Idempotency-Key sent on changes, check concurrency and the beforeWrite hook. */
 export interface HeadlessCall {
   client: HeadlessHttpClient;
   backend: string;
@@ -55,6 +56,10 @@ function changed(call: HeadlessCall, a: HeadlessAnswer, domain: string, expiry =
   return d;
 }
 
+/**
+ * POST /domains/check (document, "Current Commands") once per name, `checkConcurrency` at once: `available` true only when the body says so, `reason` when a string;
+ * names in order, the last answer's request id as client trid.
+ */
 export async function checkDomains(call: HeadlessCall, names: string[]) {
   const answers = await mapLimit(names, call.checkConcurrency, (domain) => send(call, { method: 'POST', path: '/domains/check', body: { domain }, changesState: false }));
   const data = answers.map((a, i) => ({ name: names[i], available: a.body.available === true, reason: typeof a.body.reason === 'string' ? a.body.reason : null }));
@@ -85,6 +90,10 @@ function checkAuthCode(call: HeadlessCall, a: HeadlessAnswer, authInfo: string, 
   if (own !== authInfo) throw new AuthorizationError('Invalid authorization information', { backend: call.backend, upstreamCode: 2202, upstreamMessage: 'the auth code does not match' });
 }
 
+/**
+ * POST /domains (document, "Current Commands"): domain, years, auth_code, name server names, registrant metadata. UNSUPPORTED_BY_BACKEND before sending on
+ * input.period.unit (months) and a name server with addresses (`input.nameservers[i].ipv4|ipv6`); an answer without the domain's registration is UPSTREAM_UNAVAILABLE (maybeApplied).
+ */
 export async function createDomain(call: HeadlessCall, backend: string, input: M.DomainCreateInput) {
   if (input.period.unit !== 'y') throw new UnsupportedByBackendError(backend, 'periods in months', 'input.period.unit');
   const glue = glueField('input.nameservers', input.nameservers);
@@ -95,6 +104,10 @@ export async function createDomain(call: HeadlessCall, backend: string, input: M
   return result(a, { name: d.name, createdAt: d.createdAt ?? new Date(), expiresAt: d.expiresAt ?? null });
 }
 
+/**
+ * POST /domains/{domain}/renew (document, "Current Commands"): years and current_expires_at (the currentExpiry instant, ISO 8601 UTC); answers the registration's new expiry.
+ * UNSUPPORTED_BY_BACKEND on input.period.unit for months; an answer without the registration's expiry is UPSTREAM_UNAVAILABLE (maybeApplied).
+ */
 export async function renewDomain(call: HeadlessCall, backend: string, input: M.DomainRenewInput) {
   if (input.period.unit !== 'y') throw new UnsupportedByBackendError(backend, 'periods in months', 'input.period.unit');
   const body = { years: input.period.value, current_expires_at: input.currentExpiry.toISOString() };
@@ -160,6 +173,7 @@ export async function transferDomain(call: HeadlessCall, op: 'request' | 'query'
   return result(a, parseTransfer(a.body.registration), 1001);
 }
 
+/** GET /status (document, "Current Commands"): the channel, listings, capabilities and rate limit (codec parseStatus); the rate limit is handed to the client's budget. */
 export async function accountStatus(call: HeadlessCall) {
   const a = await send(call, { method: 'GET', path: '/status', changesState: false });
   const s = parseStatus(a.body);
@@ -167,6 +181,7 @@ export async function accountStatus(call: HeadlessCall) {
   return result(a, s);
 }
 
+/** POST /sandbox/reset (document, "Current Commands", OT&E step 2): reset_at (a Date, or null), the fixture domains by role, the transfer fixture's auth code and the command id. */
 export async function sandboxReset(call: HeadlessCall): Promise<M.PortResult<M.SandboxResetResult>> {
   const a = await send(call, { method: 'POST', path: '/sandbox/reset', body: {}, changesState: true });
   const f = (a.body.fixtures ?? {}) as Record<string, unknown>;

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { checkBackendUrl, credentialVariable } from '../kind.js';
 import { ConfigError } from '../../config-error.js';
 
+/** One registrar's HeadlessDomains account: its channel id and where its bearer token comes from (tokenFile, else GATEWAY_<BACKEND>_<REGISTRAR>_TOKEN); never a token in the file. */
 export interface HeadlessAccountConfig {
   /** The registrar channel the account's key is bound to (HeadlessDomains Partners); the sponsor id of its domains. */
   channelId?: string;
@@ -19,6 +20,7 @@ export interface HeadlessAccountConfig {
   token?: never;
 }
 
+/** A `kind: "headless"` backend entry of gateway.config.json (keys listed in headlessKind.configKeys; README "Configuration"); checked by validateHeadlessConfig (ConfigError). */
 export interface HeadlessBackendConfig {
   name: string;
   kind: 'headless';
@@ -54,6 +56,7 @@ export function tokenVariable(backend: string, registrarId: string): string {
 /** Tokens the in-process sandbox issued, by account config object (never serialised with the config). */
 const sandboxTokens = new WeakMap<HeadlessAccountConfig, string>();
 
+/** Keeps the token the in-process sandbox issued for `account` in memory beside it (readToken prefers it); never written to the config. */
 export function setSandboxToken(account: HeadlessAccountConfig, token: string): void {
   sandboxTokens.set(account, token);
 }

@@ -34,6 +34,10 @@ export function capabilitiesFrom(commands: string[]): Capabilities {
   return { ...NO_CAPABILITIES, registrantInfo: true, poll: commands.includes('poll') };
 }
 
+/**
+ * The HeadlessDomains registrar API v1 Driver (shared/upstream/000_1527c6e3181c1cc7.txt): each port operation as commands.ts requests on the account's
+ * HeadlessHttpClient (bearer token, Idempotency-Key on changes); capabilities from GET /status; the poll queue from GET /poll audit rows after an in-process cursor.
+ */
 export class HeadlessDriver implements Driver {
   readonly kind = 'headless';
   /** One name per check request (POST /domains/check); four connections per account. */

@@ -33,6 +33,7 @@ import { HeadlessRateBudget, type RateLane, type RateLimitShape, type SharedRate
 import { errorFor, masked, requestValues } from './errors.js';
 import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type RawAnswer } from '../http-exchange.js';
 
+/** Where and as whom a HeadlessHttpClient talks: base URL, bearer token, TLS trust, timeout (ms), rate-limit wait budget (ms, default 15000), the limit's shape until GET /status reports it, largest answer (bytes). */
 export interface HeadlessEndpoint {
   /** Base URL the document's paths go after. */
   url: string;
@@ -46,6 +47,7 @@ export interface HeadlessEndpoint {
   maxResponseBytes?: number;
 }
 
+/** One registrar API request: method, the document's path (values encoded), query, JSON body, Idempotency-Key (changes), whether it changes state, and its rate-limit lane. */
 export interface HeadlessRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** The document's path, values encoded: "/domains/a.hdtest/renew". */
@@ -59,6 +61,7 @@ export interface HeadlessRequest {
   lane?: RateLane;
 }
 
+/** A 2xx answer: HTTP status (202: pending backend apply), the JSON object body, the X-Request-Id sent, and whether the registry replayed it from its idempotency record. */
 export interface HeadlessAnswer {
   status: number;
   body: Record<string, unknown>;
@@ -67,6 +70,10 @@ export interface HeadlessAnswer {
   replayed: boolean;
 }
 
+/**
+ * One account's registrar API client: JSON over kept-alive HTTPS with the bearer token (masked from every message), the rate-limit lanes and 429s waited
+ * out within rateLimitBudgetMs (then RATE_LIMITED, retryAfter in seconds), refusals by errors.ts, a lost or unreadable answer UPSTREAM_UNAVAILABLE (maybeApplied).
+ */
 export class HeadlessHttpClient {
   private readonly base: URL;
   private readonly agent: http.Agent;

@@ -4,6 +4,7 @@ import { setSandboxToken, validateHeadlessConfig, type HeadlessBackendConfig } f
 import { HeadlessDriver } from './driver.js';
 import { keysOf } from '../../config-keys.js';
 
+/** The "headless" backend kind: config keys and check (tokens from the environment or a file only), HeadlessDriver, and the in-process HeadlessDomains sandbox (src/sandbox/headless). */
 export const headlessKind: BackendKind<HeadlessBackendConfig> = {
   kind: 'headless',
   ownCredentials: true,

@@ -19,6 +19,7 @@ import { readPlainFrame, schemaViolation, type SchemaViolation } from './schema.
 import type { Store } from './store.js';
 import { NS, XmlSyntaxError, child, childText, parseXml, x, type XmlEl } from './xml.js';
 
+/** What every prepared command runs against: the store, the profile, the clock, and the pending-transfer auto-approval period (ms). */
 export interface Env {
   store: Store;
   profile: Profile;
@@ -26,6 +27,10 @@ export interface Env {
   transferPeriodMs: number;
 }
 
+/**
+ * One frame made ready by prepare(): its counter/fault key, its clTRID (3-64 chars, else absent),
+ * and run(), which applies it and returns the result or throws EppError (RFC 5730 section 3 codes).
+ */
 export interface Prepared {
   /** null when the frame could not be understood as a command. */
   key: string | null;

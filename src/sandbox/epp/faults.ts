@@ -1,6 +1,7 @@
 /** One-shot fault injection for tests of the gateway's retry and idempotency handling. */
 import { OneShotFaults } from '../one-shot-faults.js';
 
+/** What a queued fault does to the command it fires on (server.ts applies it); each member says what is applied and answered. */
 export type FaultAction =
   /** Apply the command, then close the connection without answering. */
   | 'drop-after-apply'
@@ -23,6 +24,7 @@ export type FaultAction =
    */
   | 'end-login';
 
+/** One queued fault: the command key it fires on, the action, and for 'delay' the wait in ms (default 1000). */
 export interface Fault {
   /** Command key as counted by applied(), e.g. "domain:renew", "domain:transfer:request", "poll:req". */
   command: string;
@@ -30,6 +32,7 @@ export interface Fault {
   delayMs?: number;
 }
 
+/** The test-facing fault queue (EppSandbox.faults): each fault fires once, in the order queued. */
 export interface Faults {
   /** Queues a fault for the next matching command (faults fire once, in the order queued). */
   next(f: Fault): void;
@@ -39,6 +42,7 @@ export interface Faults {
   release(): void;
 }
 
+/** The sandbox's fault queue: Faults plus take(), which the TLS server calls with each prepared command's key. */
 export class FaultQueue extends OneShotFaults<Fault> implements Faults {
   /** Removes and returns the first fault queued for this command key. */
   take(command: string | null): Fault | undefined {

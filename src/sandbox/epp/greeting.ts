@@ -1,8 +1,10 @@
 /** The server greeting (RFC 5730 section 2.4) for each sandbox profile. */
 import { NS, buildDocument, isoDate, x } from './xml.js';
 
+/** The registry the sandbox plays: 'nomulus' (domains and hosts; contact commands 2306) or 'contacts' (RFC 5730-5733 with contacts). */
 export type Profile = 'contacts' | 'nomulus';
 
+/** The greeting's <svcMenu> URIs (RFC 5730 section 2.4); login may ask only for these (2307, 2103). */
 export interface ServiceMenu {
   objURIs: string[];
   extURIs: string[];
@@ -19,10 +21,12 @@ export function serviceMenu(profile: Profile): ServiceMenu {
   return { objURIs: [NS.domain, NS.contact, NS.host], extURIs };
 }
 
+/** The greeting's <svID>: "Nomulus Registry" (nomulus profile) or "Registry Gateway EPP Sandbox". */
 export function svID(profile: Profile): string {
   return profile === 'nomulus' ? 'Nomulus Registry' : 'Registry Gateway EPP Sandbox';
 }
 
+/** The <greeting> document (RFC 5730 section 2.4): svDate `now`, version 1.0, lang en, the profile's menu, a fixed <dcp>. */
 export function buildGreeting(profile: Profile, now: Date): string {
   const menu = serviceMenu(profile);
   return buildDocument(

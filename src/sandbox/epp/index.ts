@@ -19,9 +19,12 @@ import { storedCertificate } from '../tls-store.js';
 
 export { SANDBOX_REGISTRARS } from './seed.js';
 export { PERIOD_UNITS as SANDBOX_PERIOD_UNITS } from './flows/common.js';
+/** Fault injection shapes (faults.ts) for tests driving EppSandbox.faults. */
 export type { Fault, FaultAction, Faults } from './faults.js';
+/** 'nomulus' or 'contacts' (greeting.ts). */
 export type { Profile } from './greeting.js';
 
+/** Options of new EppSandbox(): `profile` is required; the rest default as stated (clock: the system clock, registrars: SANDBOX_REGISTRARS). */
 export interface EppSandboxOptions {
   profile: Profile;
   /** Default (also when empty): ["example"] for the contacts profile, ["tld"] for the nomulus profile. A leading dot is ignored. */
@@ -52,6 +55,7 @@ export interface EppSandboxOptions {
   tlsFile?: string;
 }
 
+/** What EppSandbox.start() resolves: the host and TCP port it listens on, and the PEM certificate to trust. */
 export interface SandboxAddress {
   host: string;
   port: number;
@@ -110,6 +114,11 @@ function certificate(host: string): Promise<{ key: string; cert: string }> {
   return p;
 }
 
+/**
+ * An in-process EPP registry over TLS (RFC 5730-5734, secDNS-1.1 RFC 5910, RGP RFC 3915) playing
+ * Nomulus or a contacts registry. Tests start()/stop() it, read domain(), pollQueue() and applied(),
+ * reset() it and queue faults.
+ */
 export class EppSandbox {
   readonly faults: Faults;
   private readonly faultQueue = new FaultQueue();

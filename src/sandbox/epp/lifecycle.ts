@@ -27,6 +27,7 @@ export function finishDomainTransfer(store: Store, d: DomainRecord, outcome: Out
   return t;
 }
 
+/** Closes a pending contact transfer with `outcome` at `at` (approved: the gaining registrar sponsors it) and queues Nomulus' poll messages. */
 export function finishContactTransfer(store: Store, c: ContactRecord, outcome: Outcome, at: Date): TransferData {
   const t = c.transfer!;
   t.status = outcome;

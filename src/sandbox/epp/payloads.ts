@@ -2,6 +2,7 @@
 import type { TransferData } from './records.js';
 import { NS, isoDate, x, type XNode } from './xml.js';
 
+/** The object kinds with transfers and panData (RFC 5731, RFC 5733). */
 export type ObjectKind = 'domain' | 'contact';
 
 /** domain:trnData or contact:trnData (contacts carry an id and no exDate). */
@@ -39,6 +40,7 @@ export function panData(
   );
 }
 
+/** domain:renData (RFC 5731 section 3.2.3): name and new expiry; also the auto-renew poll message's resData. */
 export function renData(name: string, exDate: Date): XNode {
   return x('domain:renData', { 'xmlns:domain': NS.domain }, x('domain:name', null, name), x('domain:exDate', null, isoDate(exDate)));
 }

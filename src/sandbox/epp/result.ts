@@ -50,6 +50,7 @@ export class EppError extends Error {
   }
 }
 
+/** The response's <msgQ> (RFC 5730 section 2.6): messages queued, the first's (or acked) id, its qDate and msg. */
 export interface MsgQ {
   count: number;
   id: string;
@@ -75,10 +76,12 @@ export interface EppResult {
   close?: boolean;
 }
 
+/** A success result, 1000 "Command completed successfully" unless `code` says otherwise, with optional resData and extension. */
 export function ok(resData?: XNode[], extension?: XNode[], code = 1000): EppResult {
   return { code, resData, extension };
 }
 
+/** The <response> document (RFC 5730 section 2.6): result (msg defaults to the section 3 text), msgQ, resData, extension, trID. */
 export function buildResponse(result: EppResult, clTRID: string | undefined, svTRID: string): string {
   const msgQ = result.msgQ;
   return buildDocument(

@@ -10,6 +10,7 @@
  * (domain_update.xml) exist.
  */
 
+/** A registrar account: its EPP clID and password (RFC 5730 section 2.9.1.1 login). */
 export interface SeedRegistrar {
   clientId: string;
   password: string;
@@ -21,6 +22,7 @@ export const SANDBOX_REGISTRARS: readonly SeedRegistrar[] = [
   { clientId: 'TheRegistrar', password: 'password2' },
 ];
 
+/** A seed contact (contacts profile only): one int postalInfo, voice "+CC.NUMBER", createdDaysAgo in days before reset(). */
 export interface SeedContact {
   id: string;
   sponsor: string;
@@ -37,6 +39,7 @@ export interface SeedContact {
   createdDaysAgo: number;
 }
 
+/** A seed domain; createdDaysAgo, expiresInDays and deletedDaysAgo are days relative to the clock at reset(). */
 export interface SeedDomain {
   /** Second-level label; the domain is `${label}.${tld}`. */
   label: string;
@@ -55,6 +58,7 @@ export interface SeedDomain {
   deletedDaysAgo?: number;
 }
 
+/** A seed host ({tld} substituted); addresses as IPv4/IPv6 text (v6 when it has a colon); createdDaysAgo in days. */
 export interface SeedHost {
   name: string;
   /** Sponsor of an external host (a subordinate host's sponsor is its domain's). */
@@ -64,6 +68,7 @@ export interface SeedHost {
   createdDaysAgo: number;
 }
 
+/** jd1234 (NewRegistrar, authInfo jd1234PW) and sah8013 (TheRegistrar, sah8013PW), as in the Nomulus contact fixtures. */
 export const SEED_CONTACTS: readonly SeedContact[] = [
   {
     id: 'jd1234',
@@ -96,6 +101,7 @@ export const SEED_CONTACTS: readonly SeedContact[] = [
 const OWNED_BY_THE = { registrant: 'sah8013', contacts: [{ type: 'admin', id: 'sah8013' }, { type: 'tech', id: 'sah8013' }] } as const;
 const OWNED_BY_NEW = { registrant: 'jd1234', contacts: [{ type: 'admin', id: 'jd1234' }, { type: 'tech', id: 'jd1234' }] } as const;
 
+/** example, fakesite, test, locked (client*Prohibited, serverRenewProhibited) and redeem (deleted 3 days ago, in redemption) under the first TLD. */
 export const SEED_DOMAINS: readonly SeedDomain[] = [
   {
     label: 'example',
@@ -160,6 +166,7 @@ export const SEED_DOMAINS: readonly SeedDomain[] = [
   },
 ];
 
+/** External ns1/ns2.example.net (TheRegistrar) and ns1/ns2.example.foo (NewRegistrar); subordinate ns1/ns2.example.{tld} with addresses. */
 export const SEED_HOSTS: readonly SeedHost[] = [
   { name: 'ns1.example.net', sponsor: 'TheRegistrar', addresses: [], statuses: [], createdDaysAgo: 800 },
   { name: 'ns2.example.net', sponsor: 'TheRegistrar', addresses: [], statuses: [], createdDaysAgo: 800 },

@@ -7,6 +7,7 @@ import { newSessionState, type SessionState } from './flows/session.js';
 import { buildGreeting } from './greeting.js';
 import { EppError, buildResponse, type EppResult } from './result.js';
 
+/** What EppTlsServer needs: the command environment, faults, hooks after each command, the svTRID source, the largest frame (bytes, header included). */
 export interface ServerOptions {
   env: Env;
   faults: FaultQueue;
@@ -164,6 +165,10 @@ class Connection {
   }
 }
 
+/**
+ * EPP over TLS (RFC 5734; TLS 1.2 or later): a greeting on connect, 4-byte length framing, one session per
+ * connection, frames answered in order; a bad frame length is answered 2500 and the connection closed.
+ */
 export class EppTlsServer {
   private server?: tls.Server;
   private readonly connections = new Set<{ socket: tls.TLSSocket; conn: Connection }>();

@@ -6,6 +6,7 @@ import type { ContactRecord, DomainRecord, HostRecord, PollMessage } from './rec
 import { SEED_CONTACTS, SEED_DOMAINS, SEED_HOSTS, type SeedRegistrar } from './seed.js';
 import type { XNode } from './xml.js';
 
+/** One day in milliseconds, the unit of POLICY and the seed's day counts. */
 export const DAY_MS = 86_400_000;
 
 /** Registry policy (Nomulus defaults). */
@@ -22,6 +23,7 @@ export const POLICY = {
   maxDsRecords: 8,
 } as const;
 
+/** How a Store is built: profile, TLDs (lower-case, no dot), registrar accounts, pending-transfer period (ms), whether to seed. */
 export interface StoreConfig {
   profile: Profile;
   tlds: string[];
@@ -43,6 +45,7 @@ export function addYears(d: Date, years: number): Date {
   return out;
 }
 
+/** The registry's state in memory: domains by name, hosts by roid, contacts by id, poll messages, passwords; reset() reloads the seed. */
 export class Store {
   readonly domains = new Map<string, DomainRecord>();
   readonly hosts = new Map<string, HostRecord>();

@@ -11,6 +11,7 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
+/** Namespace URIs: EPP (RFC 5730), domain (5731), host (5732), contact (5733), secDNS-1.1 (5910), rgp-1.0 (3915). */
 export const NS = {
   epp: 'urn:ietf:params:xml:ns:epp-1.0',
   domain: 'urn:ietf:params:xml:ns:domain-1.0',
@@ -29,6 +30,7 @@ export interface XmlEl {
   text: string;
 }
 
+/** Thrown by parseXml for a frame that is not well-formed (or has a DTD or unbound prefix); answered with 2001. */
 export class XmlSyntaxError extends Error {}
 
 type OrderedNode = Record<string, unknown>;
@@ -94,6 +96,7 @@ export function child(el: XmlEl | undefined, ns: string, name: string): XmlEl | 
   return el?.children.find((c) => c.ns === ns && c.name === name);
 }
 
+/** Every child with this namespace and local name, in document order ([] when `el` is undefined). */
 export function children(el: XmlEl | undefined, ns: string, name: string): XmlEl[] {
   return el ? el.children.filter((c) => c.ns === ns && c.name === name) : [];
 }
@@ -114,6 +117,7 @@ export interface XNode {
   text?: string;
 }
 
+/** Content x() accepts: a node, text (string or number), or nothing (null, undefined, false are skipped). */
 export type XChild = XNode | string | number | null | undefined | false;
 
 /** Creates an element. String children become text content (escaped by the serialiser). */

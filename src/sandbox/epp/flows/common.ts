@@ -4,9 +4,15 @@ import { EppError, type EppResult } from '../result.js';
 import type { Store } from '../store.js';
 import { child, childText, type XmlEl } from '../xml.js';
 
+/** The object commands a flow can implement (RFC 5730 sections 2.9.2 and 2.9.3). */
 export type Verb = 'check' | 'info' | 'create' | 'update' | 'delete' | 'renew' | 'transfer';
+/** The op attribute of <transfer> (RFC 5730 section 2.9.3.4; query: section 2.9.2.4). */
 export type TransferOp = 'request' | 'approve' | 'reject' | 'cancel' | 'query';
 
+/**
+ * What a flow runs with: the store, the logged-in client id, the command's time (clock at dispatch),
+ * the profile, the pending-transfer auto-approval period (ms) and the transaction ids (for paTRID).
+ */
 export interface FlowContext {
   store: Store;
   clientId: string;
@@ -24,18 +30,22 @@ export interface ObjectCommand {
   extensions: XmlEl[];
 }
 
+/** One object command: applies it to ctx.store and returns a 1xxx result, or throws EppError with an RFC 5730 section 3 code. */
 export type Flow = (ctx: FlowContext, cmd: ObjectCommand) => EppResult;
 
+/** Text of a required child element; throws EppError 2003 "Required parameter missing" when it is absent or empty. */
 export function requireText(el: XmlEl | undefined, ns: string, name: string): string {
   const v = childText(el, ns, name);
   if (v === undefined || v === '') throw new EppError(2003, `Required element ${name} is missing`);
   return v;
 }
 
+/** EppError 2303 "Object does not exist" (RFC 5730 section 3) naming the object, in Nomulus' wording. */
 export function notFound(kind: 'domain' | 'host' | 'contact', id: string): EppError {
   return new EppError(2303, `The ${kind} with given ID (${id}) doesn't exist.`);
 }
 
+/** Throws EppError 2201 "Authorization error" (RFC 5730 section 3) unless the logged-in client is `sponsor`. */
 export function requireSponsor(ctx: FlowContext, sponsor: string): void {
   if (sponsor !== ctx.clientId) throw new EppError(2201, 'The specified resource belongs to another client.');
 }
@@ -47,10 +57,12 @@ export function allowExtensions(cmd: ObjectCommand, allowed: string[]): void {
   }
 }
 
+/** The command's <extension> child with this namespace and local name, or undefined. */
 export function extension(cmd: ObjectCommand, ns: string, name: string): XmlEl | undefined {
   return cmd.extensions.find((e) => e.ns === ns && e.name === name);
 }
 
+/** Throws EppError 2304 "Object status prohibits operation" (RFC 5730 section 3) when any status is in `prohibited`. */
 export function statusProhibits(statuses: Iterable<string>, prohibited: string[]): void {
   for (const s of statuses) {
     if (prohibited.includes(s)) throw new EppError(2304, 'Resource status prohibits this operation.');

@@ -86,6 +86,10 @@ export function readPhone(el: XmlEl | undefined, name: 'voice' | 'fax'): PhoneRe
 
 const DISCLOSE_ORDER = ['name', 'org', 'addr', 'voice', 'fax', 'email'] as const;
 
+/**
+ * Reads contact:disclose (RFC 5733 section 2.9): undefined when absent; flag 0/false (declining
+ * disclosure) is refused with 2306 as Nomulus does; keeps the named elements and their int/loc type.
+ */
 export function readDisclose(el: XmlEl | undefined): DiscloseRecord | undefined {
   const d = child(el, C, 'disclose');
   if (!d) return undefined;
@@ -105,6 +109,7 @@ function phoneNode(name: string, p: PhoneRecord | undefined): XNode | undefined 
   return p ? x(`contact:${name}`, { x: p.ext }, p.number) : undefined;
 }
 
+/** A contact's statuses as info shows them (RFC 5733 section 2.2): stored ones, pendingTransfer, `ok` when none, then `linked` if a domain uses it. */
 export function contactStatuses(c: ContactRecord, linked: boolean): string[] {
   const s = [...c.statuses];
   if (c.transfer?.status === 'pending') s.push('pendingTransfer');

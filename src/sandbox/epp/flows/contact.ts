@@ -117,4 +117,9 @@ const del: Flow = (ctx, cmd) => {
   return ok();
 };
 
+/**
+ * Contact check, info, create, update, delete (RFC 5733 sections 3.1.1, 3.1.2, 3.2.1, 3.2.5, 3.2.2):
+ * 2303 unknown id, 2302 id taken, 2005 id not 3-16 chars, 2201 not the sponsor, 2202 wrong authInfo,
+ * 2305 deleting a linked contact. dispatch refuses every contact command with 2306 in the nomulus profile.
+ */
 export const contactFlows = { check, info, create, update, delete: del } as const;

@@ -32,6 +32,7 @@ function readDs(el: XmlEl): DsRecord {
   };
 }
 
+/** A secDNS dsOrKeyType read (RFC 5910 section 4): DS records, key records, and maxSigLife in seconds when given. */
 export interface DsOrKey {
   maxSigLife?: number;
   dsData: DsRecord[];
@@ -49,6 +50,7 @@ export function readDsOrKey(ctx: FlowContext, el: XmlEl, command: 'create' | 'up
   return out;
 }
 
+/** secDNS maxSigLife in seconds: a positive integer (2005 otherwise); the nomulus profile refuses it with 2102, as Nomulus does. */
 export function readMaxSigLife(ctx: FlowContext, text: string, command: 'create' | 'update'): number {
   if (ctx.profile === 'nomulus') {
     throw new EppError(2102, command === 'create' ? "The 'maxSigLife' setting is not supported." : "Changing 'maxSigLife' is not supported.");
@@ -58,14 +60,17 @@ export function readMaxSigLife(ctx: FlowContext, text: string, command: 'create'
   return n;
 }
 
+/** Whether two DS records are one (keyTag, alg, digestType, digest; an embedded keyData is ignored), as secDNS:rem matches them. */
 export function sameDs(a: DsRecord, b: DsRecord): boolean {
   return a.keyTag === b.keyTag && a.alg === b.alg && a.digestType === b.digestType && a.digest === b.digest;
 }
 
+/** Whether two key records are one (flags, protocol, alg, pubKey). */
 export function sameKey(a: KeyRecord, b: KeyRecord): boolean {
   return a.flags === b.flags && a.protocol === b.protocol && a.alg === b.alg && a.pubKey === b.pubKey;
 }
 
+/** Throws 2306 when a domain would mix dsData and keyData (RFC 5910 section 4) or hold more than POLICY.maxDsRecords (8) records. */
 export function checkDsLimit(d: Pick<DomainRecord, 'dsData' | 'keyData'>): void {
   if (d.dsData.length > 0 && d.keyData.length > 0) {
     throw new EppError(2306, 'The dsData and keyData interfaces cannot be mixed on one domain.');

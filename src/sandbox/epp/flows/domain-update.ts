@@ -27,6 +27,12 @@ function hasChanges(add?: XmlEl, rem?: XmlEl, chg?: XmlEl): boolean {
   return [add, rem, chg].some((e) => e !== undefined && e.children.length > 0);
 }
 
+/**
+ * domain:update (RFC 5731 section 3.2.5) with secDNS:update (RFC 5910 section 5.2.5), or an RGP restore
+ * request (RFC 3915 section 4.2.5) when rgp:update is present. 2303 unknown domain/host/contact,
+ * 2201 not the sponsor, 2304 status prohibits (pendingDelete too), 2004 unsettable status,
+ * 2306 same value added and removed or a policy limit; restore: 2304 outside redemption, 2002 with other changes.
+ */
 export const update: Flow = (ctx, cmd) => {
   allowExtensions(cmd, [`${S} update`, `${NS.rgp} update`]);
   const d = getDomain(ctx, requireText(cmd.el, D, 'name'));

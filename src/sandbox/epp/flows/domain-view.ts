@@ -19,10 +19,12 @@ export function rgpStatuses(d: DomainRecord, now: Date): string[] {
   return [...new Set(d.grace.filter((g) => g.end.getTime() > now.getTime()).map((g) => g.kind))];
 }
 
+/** Whether the domain is in its add grace period (RFC 3915 addPeriod, 5 days) at `now`: a delete then purges it at once. */
 export function isInAddGrace(d: DomainRecord, now: Date): boolean {
   return d.grace.some((g) => g.kind === 'addPeriod' && g.end.getTime() > now.getTime());
 }
 
+/** The hosts attribute of domain:info (RFC 5731 section 3.1.2): which of delegated (ns) and subordinate hosts to show. */
 export type HostsRequest = 'all' | 'del' | 'sub' | 'none';
 
 /**

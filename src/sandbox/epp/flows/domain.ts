@@ -24,6 +24,7 @@ import { validateDomainName } from './names.js';
 const D = NS.domain;
 const SECDNS_CREATE = `${NS.secDNS} create`;
 
+/** The domain with this name, or EppError 2303 "Object does not exist" when there is none. */
 export function getDomain(ctx: FlowContext, name: string): DomainRecord {
   const d = ctx.store.domains.get(name);
   if (!d) throw notFound('domain', name);
@@ -63,6 +64,7 @@ export function readContacts(ctx: FlowContext, el: XmlEl | undefined): { registr
   return { registrant, contacts };
 }
 
+/** contacts profile: 2306 for two contacts of one role, 2003 without registrant, admin or tech contact; nothing to check for nomulus. */
 export function checkContactRoles(ctx: FlowContext, registrant: string | undefined, contacts: DomainContactRef[]): void {
   if (ctx.profile !== 'contacts') return;
   const roles = contacts.map((c) => c.type);
@@ -72,6 +74,7 @@ export function checkContactRoles(ctx: FlowContext, registrant: string | undefin
   if (!roles.includes('tech')) throw new EppError(2003, 'Technical contact is required.');
 }
 
+/** Throws 2306 when a domain would have more than POLICY.maxNameservers (13) nameservers. */
 export function checkNameserverCount(n: number): void {
   if (n > POLICY.maxNameservers) throw new EppError(2306, 'Too many nameservers set on this domain.');
 }
@@ -190,4 +193,9 @@ const del: Flow = (ctx, cmd) => {
   return { code: 1001 };
 };
 
+/**
+ * Domain check, info, create, renew, delete (RFC 5731 sections 3.1.1, 3.1.2, 3.2.1, 3.2.3, 3.2.2), with
+ * Nomulus' checks and codes (2302 exists, 2303 unknown, 2201 not sponsor, 2304 status, 2004 period/curExpDate).
+ * Delete in add grace purges at once (1000); otherwise 1001 and 30 days' redemption, then 5 days' pending delete.
+ */
 export const domainFlows = { check, info, create, renew, delete: del } as const;

@@ -51,6 +51,7 @@ function superordinateFor(ctx: FlowContext, name: string): DomainRecord | undefi
   return d;
 }
 
+/** A host's statuses as info shows them (RFC 5732 section 2.3): stored ones, `ok` when none, then `linked` if a domain delegates to it. */
 export function hostStatuses(store: Store, h: HostRecord): string[] {
   const s = [...h.statuses];
   const linked = store.isHostLinked(h);
@@ -166,4 +167,9 @@ const del: Flow = (ctx, cmd) => {
   return ok();
 };
 
+/**
+ * Host check, info, create, update, delete (RFC 5732 sections 3.1.1, 3.1.2, 3.2.1, 3.2.5, 3.2.2) with
+ * Nomulus' rules: subordinate hosts need an address and a superordinate domain of the caller
+ * (2303/2304/2201), external hosts have none (2004), deleting a linked host is 2305.
+ */
 export const hostFlows = { check, info, create, update, delete: del } as const;

@@ -3,6 +3,11 @@ import { EppError, type EppResult } from '../result.js';
 import type { Store } from '../store.js';
 import type { XmlEl } from '../xml.js';
 
+/**
+ * poll req/ack (RFC 5730 section 2.9.2.3) for `clientId` at `now`: req answers 1300 or 1301 with msgQ and
+ * the oldest message; ack answers 1000 with the count left, 1300 when none is left (Nomulus). 2003 ack
+ * without msgID, 2005 bad msgID, 2303 unknown (or not yet due) id, 2201 another registrar's message.
+ */
 export function poll(store: Store, clientId: string, now: Date, el: XmlEl): EppResult {
   const op = el.attrs.op;
   const msgID = el.attrs.msgID;

@@ -15,10 +15,16 @@ export interface SessionState {
   failedLogins: number;
 }
 
+/** The state of a new connection: logged out, no services, no failed logins. */
 export function newSessionState(): SessionState {
   return { objURIs: new Set(), extURIs: new Set(), failedLogins: 0 };
 }
 
+/**
+ * login (RFC 5730 section 2.9.1.1), answers 1000: 2002 already logged in, 2103/2307 a service not in the
+ * greeting, 2100 version not 1.0, 2306 lang not en, 2200 unknown clID or wrong pw, 2501 (closing) at the
+ * 3rd failure on a connection; newPW (6-16 chars, else 2004) replaces the password.
+ */
 export function login(store: Store, profile: Profile, state: SessionState, el: XmlEl): EppResult {
   if (state.clientId !== undefined) throw new EppError(2002, 'Registrar is already logged in.');
   const clID = childText(el, E, 'clID');
@@ -54,6 +60,7 @@ export function login(store: Store, profile: Profile, state: SessionState, el: X
   return { code: 1000 };
 }
 
+/** logout (RFC 5730 section 2.9.1.2): ends the login; 1500, and the connection is closed. */
 export function logout(state: SessionState): EppResult {
   state.clientId = undefined;
   return { code: 1500, close: true };

@@ -59,6 +59,11 @@ function contactSubject(ctx: FlowContext, cmd: ObjectCommand): Subject {
   };
 }
 
+/**
+ * Domain or contact transfer (RFC 5731/5733 sections 3.2.4, query 3.1.3). request: 2201 no authInfo, 2202 wrong
+ * authInfo, 2300 pending, 2002 own object, 2304 status, 2306 domain period not 1y; else 1001 and a poll message
+ * to the losing registrar. query: 2002 no history, 2201 non-party without authInfo. approve/reject/cancel: 2301, 2201.
+ */
 export function transferFlow(kind: 'domain' | 'contact'): Flow {
   return (ctx, cmd) => {
     allowExtensions(cmd, []);

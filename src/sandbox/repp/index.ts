@@ -13,6 +13,7 @@ import { Store } from './store.js';
 import { certificates } from './tls.js';
 import { dateTallinn, isoTallinn } from './time.js';
 
+/** Fault injection shapes (faults.ts) for tests driving ReppSandbox.faults. */
 export type { ReppFault, ReppFaults } from './faults.js';
 export { REPP_SEED_REGISTRARS } from './seed.js';
 
@@ -23,6 +24,7 @@ export const REPP_SANDBOX_ACCOUNTS: readonly { registrarId: string; username: st
   password: r.users[0].password,
 }));
 
+/** Options of new ReppSandbox(), all optional (clock: the system clock; registrars: REPP_SEED_REGISTRARS; others as stated). */
 export interface ReppSandboxOptions {
   /** Zones served (default ["ee", "com.ee", "pri.ee"]); a leading dot is ignored. */
   tlds?: string[];
@@ -44,6 +46,7 @@ export interface ReppSandboxOptions {
   tlsFile?: string;
 }
 
+/** What ReppSandbox.start() resolves: the base URL (http or https), host, port, and with tls the PEMs to trust and present. */
 export interface ReppSandboxAddress {
   /** Base URL: the document's paths (/repp/v1/...) go after it. */
   url: string;
@@ -71,6 +74,11 @@ export interface ReppSandboxDomain {
   dnskeys: { flags: number; protocol: number; alg: number; publicKey: string }[];
 }
 
+/**
+ * An in-process Estonian registry speaking REPP (HTTP(S) + JSON, HTTP Basic, optional client certificate;
+ * shared/upstream/002). Tests start()/stop() it, read domain(), notifications(), balanceCents(), applied(),
+ * make the simulated registrant answer, reset() it and queue faults.
+ */
 export class ReppSandbox {
   readonly faults: ReppFaults;
   private readonly faultQueue = new ReppFaultQueue();

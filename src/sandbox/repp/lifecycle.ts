@@ -14,6 +14,7 @@ const RENEW_BLOCKERS = ['serverRenewProhibited', 'pendingDelete', 'pendingDelete
 const TRANSFER_BLOCKERS = ['serverTransferProhibited', 'pendingDelete', 'pendingDeleteConfirmation', 'pendingUpdate'];
 const MAX_MONTHS_AHEAD = 120;
 
+/** Price of `months` of registration in cents (50 per month, 600 a year: PRICES, the document's "Create abadiitas.ee" debit). */
 export const priceCents = (months: number) => months * PRICES.perMonthCents;
 
 /** Renews for `months` from the current expiry, charging the sponsor; at most 10 years ahead of now. */
@@ -24,6 +25,7 @@ export function renew(store: Store, d: DomainRecord, months: number, now: Date):
   d.updatedAt = now;
 }
 
+/** Refuses a renewal: 2304 for serverRenewProhibited, pendingDelete or pendingDeleteConfirmation; 2306 when the new expiry is over 10 years ahead. */
 export function checkRenewable(d: DomainRecord, months: number, now: Date): void {
   for (const s of RENEW_BLOCKERS) if (d.statuses.has(s)) throw new StatusProhibits(s);
   if (extendExpiry(d.expiresAt, months) > expiryAfter(now, MAX_MONTHS_AHEAD)) throw new ParameterPolicy('a domain cannot be renewed for more than 10 years ahead');
@@ -90,6 +92,7 @@ export function reply(store: Store, d: DomainRecord, confirm: boolean, now: Date
   if (confirm) remove(store, d);
 }
 
+/** Deletes the domain now; later look-ups of its name answer 410 (ObjectGone) until it is registered again. */
 export function remove(store: Store, d: DomainRecord): void {
   store.domains.delete(d.name);
   store.removed.add(`domain:${d.name}`);

@@ -6,12 +6,14 @@
 /** API user roles of the Estonian registry: super (everything), epp (objects, poll), billing (balance). */
 export type Role = 'super' | 'epp' | 'billing';
 
+/** An API user: HTTP Basic username and password, and its roles (REPP document, "Authentication"). */
 export interface ApiUser {
   username: string;
   password: string;
   roles: Role[];
 }
 
+/** One account transaction as "Get account balance" (detailed=true) lists it; amounts in cents. */
 export interface TransactionRecord {
   at: Date;
   description: string;
@@ -21,6 +23,7 @@ export interface TransactionRecord {
   balanceCents: number;
 }
 
+/** A registrar: ids, API users, balance in cents (currency EUR) and its transactions. */
 export interface RegistrarRecord {
   /** The registrar's id in the gateway's sandboxes ("NewRegistrar", "TheRegistrar"). */
   id: string;
@@ -35,8 +38,10 @@ export interface RegistrarRecord {
   transactions: TransactionRecord[];
 }
 
+/** The contact ident types of the registry: private person code, organisation registry code, birthday (yyyy-mm-dd). */
 export type IdentType = 'priv' | 'org' | 'birthday';
 
+/** A contact as stored, keyed by its code ("ATSAA:KARL"); phone "+CC.NUMBER"; ident as in the document's contact payload. */
 export interface ContactRecord {
   code: string;
   /** Registrar id of the sponsor. */
@@ -52,6 +57,7 @@ export interface ContactRecord {
   updatedAt: Date;
 }
 
+/** A domain's name server (an attribute of the domain, not a host object) with its glue addresses. */
 export interface NameserverRecord {
   id: number;
   hostname: string;
@@ -59,6 +65,7 @@ export interface NameserverRecord {
   ipv6: string[];
 }
 
+/** A domain's DNSKEY: flags (0/256/257), protocol 3, algorithm number, base64 public key. */
 export interface DnskeyRecord {
   id: number;
   flags: number;
@@ -76,6 +83,7 @@ export interface PendingRegistrantAction {
   dueAt: Date;
 }
 
+/** A domain as stored, keyed by lower-case name; registrar is the sponsor's id; dates are instants (expiry at Tallinn midnight). */
 export interface DomainRecord {
   id: number;
   name: string;
@@ -94,6 +102,7 @@ export interface DomainRecord {
   pending?: PendingRegistrantAction;
 }
 
+/** A poll message (REPP document, "Poll messages"): id, recipient registrar, text, attached object, read flag. */
 export interface NotificationRecord {
   id: number;
   registrar: string;

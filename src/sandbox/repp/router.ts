@@ -11,8 +11,10 @@ interface Compiled {
   literals: number;
 }
 
+/** A route and its path parameters (percent-decoded); `allowed` methods when only other methods match (405); null for none (404). */
 export type Match = { route: Route; params: Record<string, string> } | { allowed: string[] } | null;
 
+/** Matches method and path against the routes' patterns; see the file comment for precedence. */
 export class Router {
   private readonly compiled: Compiled[];
 

@@ -12,6 +12,7 @@
  */
 import type { IdentType, Role } from './records.js';
 
+/** A seed registrar: gateway id, registry code (contact code prefix), API users, opening balance and transactions in cents. */
 export interface SeedRegistrar {
   id: string;
   code: string;
@@ -52,6 +53,7 @@ export const REPP_SEED_REGISTRARS: readonly SeedRegistrar[] = [
   },
 ];
 
+/** A seed contact keyed by code; createdDaysAgo in days before reset(). */
 export interface SeedContact {
   code: string;
   registrar: string;
@@ -66,6 +68,7 @@ export interface SeedContact {
 const MARY = 'Mary Änn O’Connež-Šuslik';
 const priv = (code: string) => ({ code, type: 'priv' as const, countryCode: 'EE' });
 
+/** NewRegistrar's ATSAA:* contacts (KARL, LIZ, ACME...) and TheRegistrar's three 1111111:* contacts of one person. */
 export const REPP_SEED_CONTACTS: readonly SeedContact[] = [
   { code: 'ATSAA:KARL', registrar: 'NewRegistrar', name: 'KARL', email: 'karl@example.ee', phone: '+372.5551234', ident: priv('38903110313'), authInfo: 'ed33c67bedb32b1567b131', createdDaysAgo: 900 },
   { code: 'ATSAA:LIZ', registrar: 'NewRegistrar', name: 'LIZ', email: 'liz@example.ee', phone: '+372.5551235', ident: priv('49002124277'), authInfo: 'a1b2c3d4e5f60718293a4b', createdDaysAgo: 800 },
@@ -77,6 +80,7 @@ export const REPP_SEED_CONTACTS: readonly SeedContact[] = [
   { code: '1111111:0FEEDC3C', registrar: 'TheRegistrar', name: MARY, email: 'mary.reg@example.ee', phone: '+372.5559878', ident: priv('48706180244'), authInfo: '5e4d3c2b1a0f9e8d7c6b5a', createdDaysAgo: 600 },
 ];
 
+/** A seed domain with the document's id, contacts, nameservers, keys and statuses; its transfer code as given. */
 export interface SeedDomain {
   id: number;
   name: string;
@@ -108,6 +112,7 @@ const own = (id: number, name: string, days: number, rest: Partial<SeedDomain> =
 });
 const theirs = (id: number, name: string, days: number, rest: Partial<SeedDomain> = {}): SeedDomain => own(id, name, days, { registrar: 'TheRegistrar', ...MARYS, ...rest });
 
+/** NewRegistrar's kass.ee ... mari.pri.ee (ids 33-42) and TheRegistrar's 666.ee ... lukus.ee (50-55, lukus.ee server-locked). */
 export const REPP_SEED_DOMAINS: readonly SeedDomain[] = [
   own(33, 'kass.ee', 700),
   own(34, 'koer.ee', 690),
@@ -151,6 +156,7 @@ export const REPP_SEED_DOMAINS: readonly SeedDomain[] = [
 /** Names only their reservation password registers (the create payload's reserved_pw). */
 export const REPP_RESERVED_NAMES: readonly { name: string; password: string }[] = [{ name: 'reserveeritud.ee', password: 'reserved-pw-1' }];
 
+/** A seed poll message with its fixed id and ISO time. */
 export interface SeedNotification {
   id: number;
   registrar: string;
@@ -160,6 +166,7 @@ export interface SeedNotification {
   at: string;
 }
 
+/** The document's notifications 1398 and 1399 for NewRegistrar. */
 export const REPP_SEED_NOTIFICATIONS: readonly SeedNotification[] = [
   { id: 1398, registrar: 'NewRegistrar', text: 'Contact ATSAA:57C8A9CB has been updated by registrant', attachedObjType: null, attachedObjId: null, at: '2021-03-01T09:00:00.000+02:00' },
   { id: 1399, registrar: 'NewRegistrar', text: 'Registrant rejected domain update: koer.ee', attachedObjType: 'Epp::Domain', attachedObjId: 34, at: '2021-03-02T09:00:00.000+02:00' },

@@ -27,6 +27,7 @@ import type { ApiUser, RegistrarRecord } from './records.js';
 import { Router } from './router.js';
 import type { Ctx, Env, Route } from './routes/common.js';
 
+/** What ReppHttpServer needs: route environment, clock, faults, routes, a hook per applied request, the largest body in bytes. */
 export interface ServerOptions {
   env: Env;
   clock: Clock;
@@ -36,6 +37,7 @@ export interface ServerOptions {
   maxBodyBytes: number;
 }
 
+/** HTTPS settings: the server's PEM key and certificate, and the client CAs when a client certificate is required. */
 export interface TlsOptions {
   key: string;
   cert: string;
@@ -91,6 +93,10 @@ function refusesJson(accept: string | undefined): boolean {
   return !accept.split(',').some((part) => /^\s*(\*\/\*|application\/\*|application\/json)\s*(;|$)/i.test(part));
 }
 
+/**
+ * The REPP HTTP(S) front: checks Accept (406), route (404/405), Basic credentials (401), role (403), applies faults,
+ * runs the route and answers 200 `{ code: 1000, message, data }` or the ReppError's status and body.
+ */
 export class ReppHttpServer {
   private listener?: SandboxListener;
   private readonly router: Router;

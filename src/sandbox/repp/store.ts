@@ -5,6 +5,7 @@ import type { ApiUser, ContactRecord, DomainRecord, NotificationRecord, Registra
 import { REPP_SEED_CONTACTS, REPP_SEED_DOMAINS, REPP_SEED_NOTIFICATIONS, REPP_SEED_REGISTRARS, type SeedRegistrar } from './seed.js';
 import { DAY_MS, addDays, addMonths, dateTallinn, midnightTallinn } from './time.js';
 
+/** How a Store is built: zones served (no leading dot), registrars, whether to load the seed. */
 export interface StoreConfig {
   /** Zones served, without a leading dot ("ee", "com.ee", "pri.ee"). */
   tlds: string[];
@@ -12,6 +13,7 @@ export interface StoreConfig {
   seed: boolean;
 }
 
+/** The registry's state in memory: registrars, contacts, domains, notifications, removed names (410); reset() reloads the seed. */
 export class Store {
   readonly registrars = new Map<string, RegistrarRecord>();
   readonly contacts = new Map<string, ContactRecord>();

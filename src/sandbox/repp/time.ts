@@ -6,6 +6,7 @@
  */
 
 const ZONE = 'Europe/Tallinn';
+/** One day in milliseconds. */
 export const DAY_MS = 86_400_000;
 
 const fmt = new Intl.DateTimeFormat('en-CA', {
@@ -68,6 +69,7 @@ export function addMonths(date: string, months: number): string {
   return first.toISOString().slice(0, 10);
 }
 
+/** Adds (or with a negative count, subtracts) calendar days to a "yyyy-mm-dd" date. */
 export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number);
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);

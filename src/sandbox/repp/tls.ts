@@ -7,6 +7,7 @@
 import { storedCertificate } from '../tls-store.js';
 import { DAY_MS } from './time.js';
 
+/** PEM server key and self-signed certificate (the CA to trust), and a client key and certificate signed by it. */
 export interface SandboxCertificates {
   key: string;
   cert: string;

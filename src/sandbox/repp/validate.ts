@@ -3,6 +3,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { ParameterMissing, ParameterPolicy, ParameterRange, ParameterSyntax } from './errors.js';
 import type { Store } from './store.js';
 
+/** A JSON object from a request body. */
 export type Json = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -15,6 +16,7 @@ export function object(from: unknown, key: string, path = key): Json {
   return v;
 }
 
+/** An optional object member: undefined when absent or null; 2005 when not an object. */
 export function optObject(from: Json, key: string, path = key): Json | undefined {
   return from[key] === undefined || from[key] === null ? undefined : object(from, key, path);
 }
@@ -26,6 +28,7 @@ export function string(from: Json, key: string, path = key): string {
   return v;
 }
 
+/** An optional string (numbers as text): undefined when absent or null; 2005 other types; 2004 over 4096 characters. */
 export function optString(from: Json, key: string, path = key): string | undefined {
   const v = from[key];
   if (v === undefined || v === null) return undefined;
@@ -35,6 +38,7 @@ export function optString(from: Json, key: string, path = key): string | undefin
   return v;
 }
 
+/** An array member: 2003 when required and absent ([] otherwise); 2005 not an array; 2004 over 1000 elements. */
 export function array(from: Json, key: string, path = key, required = true): unknown[] {
   const v = from[key];
   if (v === undefined || v === null) {
@@ -46,6 +50,7 @@ export function array(from: Json, key: string, path = key, required = true): unk
   return v;
 }
 
+/** The list's elements as objects; 2005 naming `path[i]` for one that is not. */
 export function elements(list: unknown[], path: string): Json[] {
   return list.map((e, i) => {
     if (!isObj(e)) throw new ParameterSyntax(`${path}[${i}]`, 'must be an object');
@@ -53,6 +58,7 @@ export function elements(list: unknown[], path: string): Json[] {
   });
 }
 
+/** The list's elements as non-empty strings; 2005 naming `path[i]` for one that is not. */
 export function strings(list: unknown[], path: string): string[] {
   return list.map((e, i) => {
     if (typeof e !== 'string' || e === '') throw new ParameterSyntax(`${path}[${i}]`, 'must be a non-empty string');
@@ -69,6 +75,7 @@ export function boolean(from: Json, key: string, path = key): boolean {
   throw new ParameterSyntax(path, 'must be true or false');
 }
 
+/** A whole number of 1-4 digits, given as a number or its text; 2003 absent, 2005 otherwise. */
 export function integer(from: Json, key: string, path = key): number {
   const s = string(from, key, path);
   if (!/^\d{1,4}$/.test(s)) throw new ParameterSyntax(path, 'must be a whole number');
@@ -106,6 +113,7 @@ export function domainName(store: Store, value: string, path = 'name'): string {
   return name;
 }
 
+/** IPv4 or IPv6 address strings (`family`); 2005 naming `path[i]` for one that is not. */
 export function addresses(list: unknown[], path: string, family: 4 | 6): string[] {
   return strings(list, path).map((a, i) => {
     if (!(family === 4 ? isIPv4(a) : isIPv6(a))) throw new ParameterSyntax(`${path}[${i}]`, `is not an IPv${family} address`);
@@ -113,6 +121,7 @@ export function addresses(list: unknown[], path: string, family: 4 | 6): string[
   });
 }
 
+/** A nameserver from a payload: lower-case host name and its glue addresses. */
 export interface NameserverInput {
   hostname: string;
   ipv4: string[];
@@ -138,6 +147,7 @@ export function nameservers(list: Json[], path: string, domain: string): Nameser
   return out;
 }
 
+/** A DNSKEY from a payload (dns_keys, dnskeys_attributes), checked by dnskey(). */
 export interface DnskeyInput {
   flags: number;
   protocol: number;

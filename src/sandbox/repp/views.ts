@@ -11,6 +11,7 @@ export function money(cents: number): string {
   return `${sign}${Math.floor(abs / 100)}.${frac === '' ? '0' : frac}`;
 }
 
+/** A transaction as "Get account balance" shows it: created_at (Tallinn ISO), description, debit/credit type, sum and balance as decimals. */
 export function transactionView(t: TransactionRecord) {
   return { created_at: isoTallinn(t.at), description: t.description, type: t.cents < 0 ? 'debit' : 'credit', sum: money(t.cents), balance: money(t.balanceCents) };
 }
@@ -24,6 +25,7 @@ export function domainStatuses(d: DomainRecord): Record<string, string> {
   return out;
 }
 
+/** A contact's statuses as a map of status to note: ok always, linked when a domain uses it, then stored ones. */
 export function contactStatuses(store: Store, c: ContactRecord): Record<string, string> {
   const out: Record<string, string> = { ok: '' };
   if (store.domainsUsing(c.code).length > 0) out.linked = '';
@@ -100,6 +102,7 @@ export function transferContactView(store: Store, code: string) {
   };
 }
 
+/** A poll message as the document shows it: id, text, attached_obj_type, attached_obj_id. */
 export function notificationView(n: NotificationRecord) {
   return { id: n.id, text: n.text, attached_obj_type: n.attachedObjType, attached_obj_id: n.attachedObjId };
 }

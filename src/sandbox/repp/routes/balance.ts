@@ -13,6 +13,7 @@ function day(q: URLSearchParams, key: string): Date | undefined {
   return midnightTallinn(v);
 }
 
+/** GET /repp/v1/accounts/balance (super and billing users): balance and currency; detailed=true adds transactions (from/until, 2005 bad date). */
 export const balanceRoutes: Route[] = [
   {
     method: 'GET',

@@ -25,6 +25,11 @@ function ownContact(ctx: Ctx, code: string): string {
   return code;
 }
 
+/**
+ * POST /repp/v1/domains/transfer, PATCH /repp/v1/domains/contacts, PUT /repp/v1/registrar/nameservers,
+ * POST /repp/v1/domains/renew/bulk (REPP document, "Bulk actions"): transfers report per-item failures,
+ * the replacements skip blocked domains, bulk renew is all or nothing (2303, 2304, 2306, 2104).
+ */
 export const bulkRoutes: Route[] = [
   {
     method: 'POST',

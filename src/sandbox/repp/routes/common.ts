@@ -3,12 +3,14 @@ import { ObjectGone, ObjectNotFound, StatusProhibits } from '../errors.js';
 import type { ContactRecord, DomainRecord, RegistrarRecord, Role } from '../records.js';
 import type { Store } from '../store.js';
 
+/** What the routes share across requests: the store and the simulated registrant's reply delay (ms). */
 export interface Env {
   store: Store;
   /** How long the simulated registrant takes to confirm an unverified registrant change or deletion. */
   registrantReplyMs: number;
 }
 
+/** One authenticated request as a route sees it: time, caller's registrar, path params, query, JSON body, headers. */
 export interface Ctx {
   env: Env;
   store: Store;
@@ -28,6 +30,7 @@ export interface Reply {
   message?: string;
 }
 
+/** One endpoint of the document: method, path pattern, counter/fault key, roles; handle() returns the data or throws ReppError. */
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** The document's path pattern, e.g. "/repp/v1/domains/:domain_name/renew". */
@@ -65,6 +68,7 @@ export function prohibitedBy(d: DomainRecord, ...statuses: string[]): void {
 /** The statuses that stop a change of the domain's data. */
 export const UPDATE_BLOCKERS = ['serverUpdateProhibited', 'pendingUpdate', 'pendingDeleteConfirmation', 'pendingDelete'] as const;
 
+/** Sets the domain's updated_at to `now`. */
 export function touch(d: DomainRecord, now: Date): void {
   d.updatedAt = now;
 }

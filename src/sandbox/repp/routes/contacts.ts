@@ -37,6 +37,10 @@ function ident(c: Json): { code: string; type: IdentType; countryCode: string } 
   return { code, type, countryCode };
 }
 
+/**
+ * Contacts list, check, info, create, update, delete under /repp/v1/contacts (REPP document, "Contacts"):
+ * 404/410 for another's or a deleted contact, 2302 custom id taken, 2005 bad e-mail/phone/ident, 2305 in use.
+ */
 export const contactRoutes: Route[] = [
   {
     method: 'GET',

@@ -8,6 +8,7 @@ const MAX_KEYS = 8;
 const same = (a: DnskeyInput, b: DnskeyRecord) => a.flags === b.flags && a.protocol === b.protocol && a.alg === b.alg && a.publicKey === b.publicKey;
 const keys = (ctx: Ctx) => elements(array(ctx.body, 'dns_keys'), 'dns_keys').map((k, i) => dnskey(k, `dns_keys[${i}]`));
 
+/** GET/POST/DELETE /repp/v1/domains/:domain_name/dnssec (REPP document, "DNSSEC"): 2302 key present, 2303 key absent, 2004 over 8 keys, 2304 blocked. */
 export const dnssecRoutes: Route[] = [
   {
     method: 'GET',

@@ -6,6 +6,11 @@ import { boolean, integer, object, optObject, optString, periodMonths, string } 
 import { existingContacts } from './domains.js';
 import { UPDATE_BLOCKERS, findDomain, prohibitedBy, type Route } from './common.js';
 
+/**
+ * PUT /repp/v1/domains/:domain_name (registrant, transfer code), POST .../renew, DELETE (REPP document, "Domains"):
+ * unverified registrant changes and deletions wait for the registrant (pendingUpdate, pendingDeleteConfirmation);
+ * renew needs the current expiry date (2306 otherwise); delete by another registrar needs the Auth-Code header (2202).
+ */
 export const domainChangeRoutes: Route[] = [
   {
     method: 'PUT',

@@ -17,6 +17,7 @@ function changes(ctx: Ctx): { code: string; type: 'admin' | 'tech' }[] {
 
 const list = (d: DomainRecord, type: 'admin' | 'tech') => (type === 'admin' ? d.admin : d.tech);
 
+/** GET/POST/DELETE /repp/v1/domains/:domain_name/contacts (REPP document, "Domains"): admin/tech only, 2302/2303 present/absent, 2004 over 10 per role. */
 export const domainContactRoutes: Route[] = [
   {
     method: 'GET',

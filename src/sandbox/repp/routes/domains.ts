@@ -24,6 +24,7 @@ import { findDomain, type Ctx, type Route } from './common.js';
 /** Name servers per domain: none (the domain is then inactive), or 2 to 11. */
 export const NAMESERVER_COUNT = { min: 2, max: 11 } as const;
 
+/** Throws 2004 for a nameserver count other than 0 or 2-11 (NAMESERVER_COUNT), naming `path`. */
 export function checkNameserverCount(count: number, path: string): void {
   if (count !== 0 && (count < NAMESERVER_COUNT.min || count > NAMESERVER_COUNT.max)) {
     throw new ParameterRange(path, `must hold ${NAMESERVER_COUNT.min} to ${NAMESERVER_COUNT.max} name servers (or none)`);
@@ -36,6 +37,10 @@ export function existingContacts(ctx: Ctx, codes: string[], what: string): strin
   return [...new Set(codes)];
 }
 
+/**
+ * GET /repp/v1/domains (limit/offset, details), GET /repp/v1/domains/:domain_name, POST /repp/v1/domains (REPP
+ * document, "Domains"): create charges the period (2104 when short), 2302 registered, 2202 reserved, 2303 unknown contact.
+ */
 export const domainRoutes: Route[] = [
   {
     method: 'GET',

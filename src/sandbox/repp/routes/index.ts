@@ -12,6 +12,7 @@ import { notificationRoutes } from './notifications.js';
 import { statusRoutes } from './statuses.js';
 import { transferRoutes } from './transfers.js';
 
+/** Every REPP endpoint the sandbox serves, grouped in the document's order; the Router picks among them. */
 export const ROUTES: readonly Route[] = [
   ...balanceRoutes,
   ...notificationRoutes,
@@ -26,4 +27,5 @@ export const ROUTES: readonly Route[] = [
   ...bulkRoutes,
 ];
 
+/** Route shapes (routes/common.ts). */
 export type { Ctx, Env, Reply, Route } from './common.js';

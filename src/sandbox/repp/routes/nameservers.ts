@@ -4,6 +4,7 @@ import { array, elements, nameservers } from '../validate.js';
 import { checkNameserverCount } from './domains.js';
 import { UPDATE_BLOCKERS, findDomain, prohibitedBy, type Route } from './common.js';
 
+/** GET/POST /repp/v1/domains/:domain_name/nameservers, DELETE .../:nameserver_hostname (REPP document, "Nameservers"): 2302/2303, 2004 count. */
 export const nameserverRoutes: Route[] = [
   {
     method: 'GET',

@@ -16,6 +16,7 @@ function one(ctx: Ctx): NotificationRecord {
   return n;
 }
 
+/** The caller's unread poll messages under /repp/v1/registrar/notifications (REPP document, "Poll messages"): list, latest, one, mark read. */
 export const notificationRoutes: Route[] = [
   {
     method: 'GET',

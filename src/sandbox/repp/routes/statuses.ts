@@ -9,6 +9,7 @@ function held(ctx: Ctx) {
   return d;
 }
 
+/** PUT/DELETE /repp/v1/domains/:domain_name/statuses/clientHold (REPP document, "Statuses"); any other status, or no change, is 2306. */
 export const statusRoutes: Route[] = [
   {
     method: 'PUT',

@@ -5,6 +5,7 @@ import { object, string } from '../validate.js';
 import { transferContactView } from '../views.js';
 import { findDomain, type Route } from './common.js';
 
+/** GET .../transfer_info (Auth-Code header unless sponsor) and POST .../transfer (REPP document, "Transfers"): 2202 wrong code, 2002 own domain, 2304 blocked. */
 export const transferRoutes: Route[] = [
   {
     method: 'GET',

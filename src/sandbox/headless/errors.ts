@@ -17,6 +17,13 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Every refusal as a factory: 401 unauthorized; 403 forbidden_key_profile, channel_not_approved, namespace_not_approved,
+ * not_registrar_of_record, invalid_auth_code; 400 invalid_request (extra.field), idempotency_key_required, invalid_json;
+ * 404 domain_not_found, not_found; 409 domain_exists, protected_recovery_record, lifecycle_prohibits, expiry_mismatch,
+ * transfer_locked, already_registrar_of_record; 413 payload_too_large; 422 idempotency_key_reused; 429 rate_limited
+ * (extra.retry_after_seconds). The handoff packet (shared/upstream/000) names no error codes: these are the sandbox's.
+ */
 export const Errors = {
   unauthorized: () => new ApiError(401, 'unauthorized', 'a bearer token of a registrar_api partner key is required'),
   wrongProfile: (profile: string) => new ApiError(403, 'forbidden_key_profile', `API key profile "${profile}" may not call the registrar API (registrar_api required)`),

@@ -31,6 +31,7 @@ export interface SandboxRegistrar {
 /** The channel that holds each channel's transfer fixture (not a registrar of the gateway). */
 export const COUNTERPARTY_CHANNEL = 'chn_ote_counterparty';
 
+/** A registrar id as used in channel ids and fixture names: lower-cased, only a-z and 0-9 kept ("NewRegistrar" -> "newregistrar"). */
 export function slug(registrarId: string): string {
   return registrarId.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
@@ -42,6 +43,7 @@ export function fixtureNames(registrarId: string, tld: string) {
   return { available: n('available'), renewal: n('renew'), update: n('update'), transfer: n('transfer'), nameservers: n('nameservers'), delete: n('delete') };
 }
 
+/** A fresh active registration of `domain` for the channel: `years` (default 1) from `now`, a random auth code unless given, placeholder registrant. */
 export function newRegistration(p: { domain: string; channelId: string; now: Date; years?: number; authCode?: string; fixtureOf?: string | null; nameservers?: string[] }): Registration {
   const [label, ...rest] = p.domain.split('.');
   const ns = p.nameservers ?? [];

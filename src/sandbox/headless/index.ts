@@ -26,6 +26,7 @@ export { BASE_PATH } from './server.js';
 /** The gateway registrar ids the sandbox makes a channel and a key for (the zero-setup registrars). */
 export const HEADLESS_SANDBOX_REGISTRARS = ['NewRegistrar', 'TheRegistrar'] as const;
 
+/** Options of new HeadlessSandbox(), all optional (host 127.0.0.1, port 0, clock: the system clock, registrars: HEADLESS_SANDBOX_REGISTRARS). */
 export interface HeadlessSandboxOptions {
   /** Namespaces (TLDs) every channel has an approved listing for; the first holds the fixtures. Default ["hdtest"]. */
   tlds?: string[];
@@ -42,6 +43,10 @@ export interface HeadlessSandboxOptions {
   maxBodyBytes?: number;
 }
 
+/**
+ * An in-process HeadlessDomains registrar API v1 (handoff packet, shared/upstream/000): start() answers the base URL;
+ * tests read registration(), auditRows(), traffic() and pendingApplies(), hold()/release() backend applies, reset() it.
+ */
 export class HeadlessSandbox {
   private readonly store: Store;
   private readonly clock: Clock;

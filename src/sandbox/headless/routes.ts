@@ -9,6 +9,7 @@ import { applyStatus, queue, tick } from './lifecycle.js';
 import type { ApiKey, Channel, Registrant, Registration, Store } from './store.js';
 import { auditView, registrationView, statusView } from './views.js';
 
+/** What every command gets: the store, the clock, the backend apply delay (ms), and a key's rate-limit state for GET /status. */
 export interface Env {
   store: Store;
   now(): Date;
@@ -16,6 +17,7 @@ export interface Env {
   rateState(key: ApiKey): { limit: number; remaining: number; windowSeconds: number; resetAt: Date };
 }
 
+/** An authenticated request: the key's channel and key, path params, query, JSON body, its command id and Idempotency-Key. */
 export interface Request {
   channel: Channel;
   key: ApiKey;
@@ -26,6 +28,7 @@ export interface Request {
   idempotencyKey: string | null;
 }
 
+/** A command's HTTP status and JSON body (the server writes it as is), plus what its audit row records. */
 export interface Reply {
   status: number;
   body: unknown;
@@ -34,6 +37,7 @@ export interface Reply {
   pendingApply?: boolean;
 }
 
+/** One command of the packet's "Current Commands": method, path under BASE_PATH, audit name, whether it mutates, handler (throws ApiError). */
 export interface Route {
   method: string;
   /** Path under the base URL, `:domain` a parameter. */
@@ -98,6 +102,11 @@ function registrant(v: unknown, base: Registrant): Registrant {
 
 const view = (env: Env, req: Request, r: Registration) => registrationView(env.store, r, req.channel.id);
 
+/**
+ * The packet's commands: GET /status, POST /sandbox/reset, POST /domains/check, POST /domains (201), GET/PATCH/DELETE
+ * /domains/:domain, POST .../renew, POST .../transfer and PUT .../nameservers (202, backend apply pending), GET /poll
+ * (after, limit 1-500). A held command needs the caller's active registration (404, 403 not_registrar_of_record, 409).
+ */
 export const ROUTES: Route[] = [
   { method: 'GET', path: '/status', command: 'status', mutating: false, handle: (env, req) => ({ status: 200, body: statusView(req.channel, req.key, env.rateState(req.key), env.applyDelayMs) }) },
   {

@@ -14,8 +14,10 @@ import { tick } from './lifecycle.js';
 import type { Env, Request, Route } from './routes.js';
 import type { ApiKey } from './store.js';
 
+/** The packet's base path ("Base URL" https://partners.headlessdomains.com/api/v1/registrar/v1); command paths go after it. */
 export const BASE_PATH = '/api/v1/registrar/v1';
 
+/** What HeadlessHttpServer needs: the command environment, the routes, the per-key rate limit (requests per window ms), the largest body in bytes. */
 export interface ServerOptions {
   env: Env;
   routes: Route[];
@@ -42,6 +44,7 @@ function match(route: Route, method: string, path: string): Record<string, strin
   return params;
 }
 
+/** The sandbox's HTTP(S) server: authentication, rate limit, idempotent replay and audit rows around each command (see the file comment). */
 export class HeadlessHttpServer {
   private listener?: SandboxListener;
   /** Requests counted per key in the current fixed window: key token -> [window start ms, count]. */

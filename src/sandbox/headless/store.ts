@@ -26,15 +26,19 @@ export interface ApiKey {
   scopes: string[];
 }
 
+/** A registration's lifecycle: active, pending_cancel (DELETE queued), cancelled (applied), protected_recovery (legacy/NB record, packet "Boundaries"). */
 export type LifecycleState = 'active' | 'pending_cancel' | 'cancelled' | 'protected_recovery';
+/** backend_apply_status of a queued change: applied, or pending backend apply (packet "Boundaries" 3). */
 export type ApplyStatus = 'applied' | 'pending';
 
+/** Registrant metadata that PATCH /domains/:domain updates: name, e-mail (must hold "@"), organization or null; at most 255 characters each. */
 export interface Registrant {
   name: string;
   email: string;
   organization: string | null;
 }
 
+/** A registration as stored, keyed by lower-case domain: holder channel, lifecycle, expiry (instants), desired and applied name servers, transfer intent. */
 export interface Registration {
   domain: string;
   label: string;
@@ -94,6 +98,7 @@ export function auditId(seq: number): string {
   return `aud_${String(seq).padStart(16, '0')}`;
 }
 
+/** The sandbox's state in memory: channels, keys, registrations, pending backend applies, audit rows, idempotency records per channel. */
 export class Store {
   readonly channels = new Map<string, Channel>();
   readonly keys = new Map<string, ApiKey>();

@@ -40,6 +40,7 @@ export function registrationView(store: Store, r: Registration, viewerChannelId:
   };
 }
 
+/** An audit row as GET /poll returns it: id, command_id, command, domain, idempotency_key, statuses, ISO times, registrar.channel_id. */
 export function auditView(a: AuditRow) {
   return {
     id: a.id,
@@ -56,6 +57,7 @@ export function auditView(a: AuditRow) {
   };
 }
 
+/** The command names GET /status lists under registry_service.commands (the packet's "Current Commands"). */
 export const COMMANDS = ['status', 'sandbox_reset', 'check', 'create', 'read', 'renew', 'patch', 'transfer', 'nameservers', 'cancel', 'poll'];
 
 /** GET /status: channel approval, namespace listings, production status, scopes, rate-limit state, service capabilities and contract. */

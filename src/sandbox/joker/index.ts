@@ -20,6 +20,7 @@ export const JOKER_SANDBOX_ACCOUNTS: readonly { registrarId: string; uid: string
 /** The zones the sandbox serves by default: under RFC 2606's ".test", so never a real registration. */
 export const JOKER_SANDBOX_TLDS = ['joker.test', 'dmapi.test'] as const;
 
+/** Options of new JokerSandbox(), all optional (host 127.0.0.1, port 0, clock: the system clock, resellers: JOKER_SEED_RESELLERS; others as stated). */
 export interface JokerSandboxOptions {
   /** Zones served (default joker.test and dmapi.test); a leading dot is ignored. */
   tlds?: string[];
@@ -41,6 +42,7 @@ export interface JokerSandboxOptions {
   tlsFile?: string;
 }
 
+/** What JokerSandbox.start() resolves: the HTTPS base URL, host, port and the PEM certificate to trust. */
 export interface JokerSandboxAddress {
   /** Base URL; the requests go to <url>/request/<name>. */
   url: string;
@@ -63,6 +65,11 @@ export interface JokerSandboxDomain {
   deleted: boolean;
 }
 
+/**
+ * An in-process Joker reseller account speaking DMAPI 1.2 over HTTPS (shared/upstream/004): sessions that expire,
+ * modifying requests answered with a Proc-ID and processed later (result-list/result-retrieve). Tests read
+ * domain(), balanceCents(), answered(), pendingJobs(), expire or refuse sessions, hold()/release() and reset() it.
+ */
 export class JokerSandbox {
   private readonly store: Store;
   private readonly clock: Clock;

@@ -14,6 +14,7 @@ export interface Reseller {
   balanceCents: number;
 }
 
+/** A login session (DMAPI "login" Auth-SID): its id, the reseller's UID, and when it was last used (ms, for the idle timeout). */
 export interface Session {
   sid: string;
   uid: string;
@@ -39,6 +40,7 @@ export interface HostRec {
   created: number;
 }
 
+/** A domain as stored, keyed by lower-case name: contact handles by role, name servers, lock/autorenew/privacy, times in ms. */
 export interface DomainRec {
   name: string;
   reseller: string;
@@ -61,6 +63,7 @@ export interface DomainRec {
   deletedAt: number | null;
 }
 
+/** A result's status as result-list shows it (DMAPI "result-list"): ack (processed), nack (refused), ? (not yet processed). */
 export type JobStatus = 'ack' | 'nack' | '?';
 
 /** An asynchronous request: accepted with a Proc-ID, processed when due, its answer kept until result-delete. */

@@ -4,6 +4,7 @@
  */
 export type Header = [string, string];
 
+/** A DMAPI reply (document, "Basics"): "Name: value" header lines (line breaks in values become spaces), an empty line, body lines. */
 export function writeReply(headers: readonly Header[], body: readonly string[] = []): string {
   const head = headers.map(([k, v]) => `${k}: ${v.replace(/[\r\n]+/g, ' ')}`).join('\n');
   return `${head}\n\n${body.map((l) => `${l}\n`).join('')}`;

@@ -13,6 +13,7 @@ export interface SeedReseller {
   balanceCents: number;
 }
 
+/** The two resellers (UIDs 100001 NewRegistrar, 100002 TheRegistrar), each with an API key, a web login and EUR 1000.00. */
 export const JOKER_SEED_RESELLERS: readonly SeedReseller[] = [
   { uid: '100001', registrarId: 'NewRegistrar', apiKey: 'jk-sandbox-NewRegistrar-7f3a', username: 'newregistrar', password: 'New-pass-1', balanceCents: 100_000 },
   { uid: '100002', registrarId: 'TheRegistrar', apiKey: 'jk-sandbox-TheRegistrar-9c2e', username: 'theregistrar', password: 'The-pass-2', balanceCents: 100_000 },

@@ -17,6 +17,7 @@ import { Params, type Ctx, type JobKind } from './requests/common.js';
 import { REQUESTS } from './requests/index.js';
 import type { Store } from './store.js';
 
+/** What JokerHttpServer needs: the store, the clock, the session idle timeout and job delays (ms), the largest body (bytes), a request hook. */
 export interface ServerOptions {
   store: Store;
   clock: Clock;
@@ -48,6 +49,10 @@ function params(url: URL, body: string): Map<string, string> {
   return out;
 }
 
+/**
+ * The DMAPI HTTPS front (see the file comment): 404/2101 unknown request, 401/2200 without a live session, 413/2001 body too
+ * large, a Refusal's status and Error lines, else Status-Code 0 with Tracking-Id, Proc-ID (jobs) and Account-Balance.
+ */
 export class JokerHttpServer {
   private listener?: SandboxListener;
   /** A fault for tests: every session is refused as expired, right after its login too. */

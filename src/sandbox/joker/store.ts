@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { ContactRec, DomainRec, HostRec, Job, Reseller, Session } from './records.js';
 import { JOKER_SEED, type SeedReseller } from './seed.js';
 
+/** One day in milliseconds. */
 export const DAY_MS = 86_400_000;
 
 /** Adds months in UTC, clamping the day (Jan 31 + 1 month = Feb 28/29). */
@@ -19,6 +20,7 @@ export function addMonths(ms: number, months: number): number {
   return d.getTime();
 }
 
+/** How a Store is built: served TLDs, TLDs with monthly periods, the resellers, whether to seed. */
 export interface StoreConfig {
   tlds: string[];
   /** TLDs whose periods may be any number of months; the others take whole years. */
@@ -27,6 +29,7 @@ export interface StoreConfig {
   seed: boolean;
 }
 
+/** The sandbox's state in memory: resellers, sessions, contacts, name servers, domains and jobs (results); reset() restores the seed. */
 export class Store {
   resellers = new Map<string, Reseller>();
   sessions = new Map<string, Session>();

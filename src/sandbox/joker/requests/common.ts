@@ -33,6 +33,7 @@ export class Params {
 /** Which delay a job waits: contacts and name servers, or domains (registry round trips). */
 export type JobKind = 'object' | 'domain';
 
+/** A modifying request accepted for later processing: its result type and object (result-list columns), delay kind, apply(). */
 export interface JobSpec {
   type: string;
   object: string;
@@ -41,12 +42,14 @@ export interface JobSpec {
   apply(now: number): Header[];
 }
 
+/** A handler's answer: extra headers, body lines, and a job when the request is processed asynchronously (a Proc-ID is given). */
 export interface Answer {
   headers?: Header[];
   body?: string[];
   job?: JobSpec;
 }
 
+/** What a handler gets: the store, the request time (ms), the session's reseller and the request variables. */
 export interface Ctx {
   store: Store;
   now: number;
@@ -55,6 +58,7 @@ export interface Ctx {
   p: Params;
 }
 
+/** One DMAPI request: answers at once, or returns a job; refuses by throwing a Refusal. */
 export type Handler = (c: Ctx) => Answer;
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
@@ -81,6 +85,7 @@ export function ownDomain(c: Ctx, name: string, opts: { deleted?: boolean } = {}
   return d;
 }
 
+/** The success headers (DMAPI "Basics"): Status-Code 0, Status-Text "Command completed successfully". */
 export const STATUS_OK: Header[] = [
   ['Status-Code', '0'],
   ['Status-Text', 'Command completed successfully'],

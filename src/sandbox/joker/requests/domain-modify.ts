@@ -10,6 +10,10 @@ import { contactParams, nsList, requireObjects, setContacts } from './domain-rul
 /** "tag:alg:digest-type:digest", the document's DS format for com/net/org/tv/cc. */
 const DS = /^(\d{1,5}):(\d{1,3}):(\d{1,3}):([0-9A-Fa-f]{16,128})$/;
 
+/**
+ * domain-modify: admin-c/tech-c/billing-c, ns-list (replaces the set) and dnssec (1 with ds-1..ds-6 replaces the keys, 0 removes them);
+ * 2003 when nothing is given, 2306 for owner-c (domain-owner-change) or ds-N out of order, 2303 unregistered handles, 2005 bad DS.
+ */
 export const domainModify: Handler = (c) => {
   const name = fqdn('domain', c.p.req('domain'));
   ownDomain(c, name);

@@ -6,10 +6,13 @@ import type { DomainRec } from '../records.js';
 import { BadValue, MissingObjects, NoFunds, PolicyRefusal } from '../refusal.js';
 import { fqdn, type Ctx } from './common.js';
 
+/** The contact role variables of the domain requests (DMAPI "domain-register"). */
 export const CONTACT_ROLES = ['owner-c', 'admin-c', 'tech-c', 'billing-c'] as const;
 /** Price of one month of registration, renewal or transfer, in cents (EUR 12.00 a year). */
 export const MONTH_CENTS = 100;
+/** Price of domain-redeem, in cents (EUR 50.00). */
 export const REDEEM_CENTS = 5000;
+/** Longest period and farthest expiry ahead, in months (10 years). */
 export const MAX_MONTHS = 120;
 
 /** "ns-list": colon-separated name servers, 1 to 13, each once. */
@@ -64,6 +67,7 @@ export function affordable(c: Ctx, cents: number): void {
   if (c.reseller.balanceCents < cents) throw new NoFunds(cents);
 }
 
+/** Debits `cents` from the reseller's balance; 2104 (NoFunds) when it cannot pay, nothing charged. */
 export function charge(c: Ctx, cents: number): void {
   if (c.reseller.balanceCents < cents) throw new NoFunds(cents);
   c.reseller.balanceCents -= cents;

@@ -15,6 +15,10 @@ function job(type: string, object: string, apply: JobSpec['apply']): { job: JobS
   return { job: { type, object, kind: 'domain', apply } };
 }
 
+/**
+ * domain-register: period in months (whole years outside monthlyTlds), status=production, all four contact handles and ns-list
+ * registered first (2303), privacy off/basic/pro; 2302 taken, 2104 unaffordable; processed as a job answering Expiration-Date.
+ */
 export const domainRegister: Handler = (c) => {
   const name = servedDomain(c);
   const tld = c.store.tldOf(name)!;
@@ -69,6 +73,10 @@ export const domainRenew: Handler = (c) => {
   });
 };
 
+/**
+ * domain-transfer-in-reseller: another reseller's live domain (2303 otherwise, 2306 already yours), charged 12 months; at
+ * processing 2202 wrong transfer-auth-id, 2304 locked; then moves it with a new Auth-ID and expiry + 12 months.
+ */
 export const domainTransferIn: Handler = (c) => {
   const name = servedDomain(c);
   const authId = c.p.req('transfer-auth-id');
@@ -110,6 +118,7 @@ export const domainDelete: Handler = (c) => {
   });
 };
 
+/** domain-redeem: restores the caller's domain from its redemption period for REDEEM_CENTS (2303 when not deleted, 2104). */
 export const domainRedeem: Handler = (c) => {
   const name = fqdn('domain', c.p.req('domain'));
   ownDomain(c, name, { deleted: true });
@@ -135,7 +144,9 @@ function lockHandler(lock: boolean): Handler {
     });
   };
 }
+/** domain-lock: sets the caller's domain's transfer lock when processed (2303, 2201 otherwise). */
 export const domainLock = lockHandler(true);
+/** domain-unlock: clears the caller's domain's transfer lock when processed (2303, 2201 otherwise). */
 export const domainUnlock = lockHandler(false);
 
 /** Sets a property on the reseller's domains matching the name or pattern, at once. */

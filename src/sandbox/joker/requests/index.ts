@@ -7,6 +7,7 @@ import * as q from './queries.js';
 import * as r from './results.js';
 import { login, logout } from './session.js';
 
+/** Handlers by lower-case request name, as POST/GET /request/<name> calls them (DMAPI document, one section per request). */
 export const REQUESTS: Readonly<Record<string, Handler>> = {
   login,
   logout,

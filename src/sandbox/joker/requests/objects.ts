@@ -38,6 +38,10 @@ function ownContact(c: Ctx, handle: string) {
   return x;
 }
 
+/**
+ * contact-create: tld of this reseller (2306), name (or fname+lname), email, address-1, city, postal-code, country (2 letters),
+ * phone (+CC.NUMBER) required (2003/2005); answers the new Handle at once and stores it when processed.
+ */
 export const contactCreate: Handler = (c) => {
   const tld = c.p.req('tld').toLowerCase();
   if (!c.store.cfg.tlds.includes(tld)) throw new PolicyRefusal('tld', `not a TLD of this reseller (${c.store.cfg.tlds.join(', ')})`);
@@ -61,6 +65,7 @@ export const contactCreate: Handler = (c) => {
   };
 };
 
+/** contact-modify: changes the given fields of the caller's contact (2003 none given, 2303/2201, 2005) when processed. */
 export const contactModify: Handler = (c) => {
   const handle = c.p.req('handle').toUpperCase();
   ownContact(c, handle);
@@ -81,6 +86,7 @@ export const contactModify: Handler = (c) => {
   };
 };
 
+/** contact-delete: removes the caller's contact when processed; 2305 while a domain uses it. */
 export const contactDelete: Handler = (c) => {
   const handle = c.p.req('handle').toUpperCase();
   ownContact(c, handle);
@@ -129,6 +135,7 @@ function ownHost(c: Ctx, host: string) {
   return x;
 }
 
+/** ns-create (host-create): a name server; ip (IPv4, not IANA-reserved: 2306) is required with ipv6 and under a served zone (2003/2306); 2302 when it exists. */
 export const nsCreate: Handler = (c) => {
   const host = fqdn('host', c.p.req('host'));
   const ip = address(c, 'ip') ?? null;
@@ -150,6 +157,7 @@ export const nsCreate: Handler = (c) => {
   };
 };
 
+/** ns-modify (host-modify): changes ip/ipv6 ("-" clears one) of the caller's name server; 2003 neither given, 2306 none left. */
 export const nsModify: Handler = (c) => {
   const host = fqdn('host', c.p.req('host'));
   const x = ownHost(c, host);
@@ -172,6 +180,7 @@ export const nsModify: Handler = (c) => {
   };
 };
 
+/** ns-delete (host-delete): removes the caller's name server when processed; 2305 while a domain uses it. */
 export const nsDelete: Handler = (c) => {
   const host = fqdn('host', c.p.req('host'));
   ownHost(c, host);

@@ -28,6 +28,7 @@ export function flags(d: DomainRec): string {
 
 const byName = <T,>(a: [string, T], b: [string, T]) => (a[0] < b[0] ? -1 : 1);
 
+/** query-domain-list: the caller's live domains matching `pattern`, "name YYYY-MM-DD" lines (+ status with showstatus=1), from/to range. */
 export const queryDomainList: Handler = (c) => {
   const match = glob(c.p.get('pattern'));
   const mine = [...c.store.domains.entries()].filter(([n, d]) => d.reseller === c.reseller.uid && d.deletedAt === null && match(n)).sort(byName);
@@ -38,6 +39,7 @@ export const queryDomainList: Handler = (c) => {
   };
 };
 
+/** query-contact-list: the caller's handles matching `pattern` (and tld); extended-format=1 adds name and organization, TAB-separated. */
 export const queryContactList: Handler = (c) => {
   const match = glob(c.p.get('pattern'));
   const tld = c.p.get('tld');
@@ -49,6 +51,7 @@ export const queryContactList: Handler = (c) => {
   };
 };
 
+/** query-ns-list (query-host-list): the caller's name servers matching `pattern`; full=1 adds IPv4 and IPv6 ("-" when none). */
 export const queryNsList: Handler = (c) => {
   const match = glob(c.p.get('pattern'));
   const mine = [...c.store.hosts.entries()].filter(([h, x]) => x.reseller === c.reseller.uid && match(h)).sort(byName);
@@ -104,10 +107,12 @@ export const queryWhois: Handler = (c) => {
   return { body: [`host.fqdn: ${x.host}`, `host.reseller: ${x.reseller}`, `host.ipv4: ${x.ip ?? '-'}`, `host.ipv6: ${x.ipv6 ?? '-'}`, `host.created.date: ${stamp(x.created)}`] };
 };
 
+/** query-profile: customer-id (UID), username, balance (EUR, 2 decimals) and currency. */
 export const queryProfile: Handler = (c) => ({
   body: [`customer-id: ${c.reseller.uid}`, `username: ${c.reseller.username}`, `balance: ${(c.reseller.balanceCents / 100).toFixed(2)}`, 'currency: EUR'],
 });
 
+/** domain-get-property: "pname: value" for autorenew, privacy or whois-opt-out of the caller's domain (2005 unknown pname). */
 export const domainGetProperty: Handler = (c) => {
   const d = ownDomain(c, fqdn('domain', c.p.req('domain')));
   const p = c.p.req('pname').toLowerCase();

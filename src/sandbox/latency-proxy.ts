@@ -11,6 +11,7 @@
  */
 import net from 'node:net';
 
+/** A running proxy from startLatencyProxy(): where to connect, the added latency (ms), hold/release of answers, delay statistics, close(). */
 export interface LatencyProxy {
   /** Where the gateway connects instead of the registry. */
   readonly host: string;

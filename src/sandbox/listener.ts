@@ -6,6 +6,7 @@
 import type http from 'node:http';
 import type { Socket } from 'node:net';
 
+/** Wraps an http(s).Server: listen() on host:port (0: any free port), close() that ends kept-alive connections at once. */
 export class SandboxListener {
   private readonly sockets = new Set<Socket>();
   private listening = false;

@@ -3,6 +3,7 @@ import type { StartedSandbox } from '../backends/kind.js';
 import type { GatewayConfig } from '../config.types.js';
 import type { Clock } from '../core/clock.js';
 
+/** What startSandboxes() resolves: the started sandboxes and a line about each, by backend name, and stop() for all of them. */
 export interface RunningSandboxes {
   /** By backend name: the sandbox instance (EppSandbox, ReppSandbox) and a few words about it. */
   sandboxes: Map<string, StartedSandbox['instance']>;

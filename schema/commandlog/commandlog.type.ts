@@ -46,7 +46,7 @@ export class CommandLogEntry {
 
   @Field({
     description:
-      'Gateway operation that caused the command: the mutation or query root field, e.g. "createDomain" (also for the read of its payload\'s object), "domain"; a query with several root fields names them all, "domain,checkDomains"; a bulk job\'s mutation, e.g. "bulkRenew"; "poll" for the gateway\'s own poller.',
+      'Gateway operation that caused the command: the mutation or query root field, e.g. "createDomain" (also for the read of its payload\'s object), "domain"; a query with several root fields names them all, "domain,checkDomains"; a bulk job\'s mutation, e.g. "bulkRenew"; "_entities" for a federation router\'s reads; "poll" for the gateway\'s own poller.',
   })
   operation!: string;
 
@@ -97,7 +97,11 @@ export class CommandLogFilter {
   @Field(() => String, { nullable: true })
   objectName?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Gateway operation, e.g. "renewDomain"; also matches it in a list of a query\'s root fields ("domain,checkDomains").' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Any value an entry\'s operation shows. One name, e.g. "renewDomain", "_entities": the entries of that operation, also where it is one of a query\'s root fields ("domain,checkDomains"). A comma-joined list, e.g. "domain,checkDomains": the entries with exactly that list, in that order. Anything else is BAD_USER_INPUT on filter.operation.',
+  })
   operation?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Protocol command, e.g. "domain:renew".' })

@@ -47,7 +47,12 @@ function entryOf(e: CommandEvent) {
 
 export interface CommandLogFilter {
   objectName?: string | null;
-  /** A gateway operation name (letters only): matches the entries of that operation, alone or in a list of a query's root fields. */
+  /**
+   * An entry's operation as it shows it (checked by src/validation/cursors.ts checkOperationFilter).
+   * One name (`renewDomain`, `_entities`, `poll`): the entries of that operation, alone or as one
+   * name of a query's list of root fields ("viewer,domains" matches `viewer` and `domains`). A
+   * comma-joined list (`domain,checkDomains`): the entries with exactly that list, in that order.
+   */
   operation?: string | null;
   command?: string | null;
   idempotencyKey?: string | null;
@@ -75,10 +80,13 @@ export interface CommandWatch {
 function whereOf(registrarId: string, filter: CommandLogFilter): Prisma.CommandLogWhereInput {
   const where: Prisma.CommandLogWhereInput = { registrarId };
   if (filter.objectName) where.objectName = filter.objectName;
-  if (filter.operation) {
+  if (filter.operation?.includes(',')) where.operation = filter.operation; // a list, as an entry shows it: exactly that list
+  else if (filter.operation) {
     // An entry of a query with several root fields names them all ("viewer,domains": src/commandlog/attribution.ts); each matches.
+    // Prisma's startsWith/endsWith/contains are LIKE patterns it does not escape: `_entities`' "_" would match any character.
     const op = filter.operation;
-    where.OR = [{ operation: op }, { operation: { startsWith: `${op},` } }, { operation: { endsWith: `,${op}` } }, { operation: { contains: `,${op},` } }];
+    const like = op.replace(/[\\%_]/g, '\\$&');
+    where.OR = [{ operation: op }, { operation: { startsWith: `${like},` } }, { operation: { endsWith: `,${like}` } }, { operation: { contains: `,${like},` } }];
   }
   if (filter.command) where.command = filter.command;
   if (filter.idempotencyKey) where.idempotencyKey = filter.idempotencyKey;

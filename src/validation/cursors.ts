@@ -3,6 +3,7 @@
  * nothing PostgreSQL would refuse (an id beyond bigint, U+0000) ever reaches it.
  */
 import type { CommandLogFilter } from '../commandlog/command-log.js';
+import { isCommandName } from '../core/commands.js';
 import { ValidationError, quoted } from '../core/errors.js';
 import { isCalendarDate } from '../core/time.js';
 import { checkIdempotencyKey, normalizeDomainName } from './names.js';
@@ -37,17 +38,15 @@ export function checkObjectNames(field: string, list: string[], max = 500): stri
 /**
  * The command log filter (see schema CommandLogFilter) with every condition checked, as the
  * command log takes it. objectName: a domain or host name (normalised to A-labels) or a contact
- * id, one line of at most 1,024 characters; operation: a
- * gateway operation name ("renewDomain"); command: a protocol command ("domain:transfer:request");
+ * id, one line of at most 1,024 characters; operation: any value an entry's operation can
+ * show (checkOperationFilter); command: a protocol command ("domain:transfer:request");
  * idempotencyKey: as every mutation takes it; from no later than to.
  */
 export function checkCommandLogFilter(field: string, f: CommandLogFilter | null): CommandLogFilter {
   if (!f) return {};
   const out: CommandLogFilter = { ...f };
   if (f.objectName) out.objectName = objectNameOf(`${field}.objectName`, f.objectName);
-  if (f.operation && !/^[A-Za-z]{1,64}$/.test(f.operation)) {
-    throw new ValidationError(`${field}.operation`, `${quoted(f.operation)} is not an operation name (e.g. "renewDomain")`);
-  }
+  if (f.operation) out.operation = checkOperationFilter(`${field}.operation`, f.operation);
   if (f.command && (f.command.length > 64 || !/^[A-Za-z][A-Za-z0-9]*(?::[A-Za-z][A-Za-z0-9]*)*$/.test(f.command))) {
     throw new ValidationError(`${field}.command`, `${quoted(f.command)} is not a command (e.g. "domain:renew")`);
   }
@@ -58,6 +57,36 @@ export function checkCommandLogFilter(field: string, f: CommandLogFilter | null)
   }
   if (f.from && f.to && f.from > f.to) throw new ValidationError(`${field}.to`, 'is before from');
   return out;
+}
+
+/** The longest operation filter taken: a list of a query's root fields is far shorter (the Query type has some 30 fields). */
+const MAX_OPERATION_FILTER = 1024;
+
+/**
+ * One name an entry's operation (CommandLogEntry.operation, src/commandlog/attribution.ts) is made
+ * of: a GraphQL root field or mutation name, a GraphQL Name (GraphQL spec section 2.1.9:
+ * `[_A-Za-z][_0-9A-Za-z]*`, so a federation router's `_entities` too), `poll`, at most 64
+ * characters; or, for entries written before operations were recorded, a protocol command
+ * (`domain:info`, src/core/commands.ts).
+ */
+function isOperationName(name: string): boolean {
+  return /^[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(name) || isCommandName(name);
+}
+
+/**
+ * The commandLog filter's `operation`, taking any value an entry's `operation` can show: one
+ * operation name (isOperationName: `renewDomain`, `_entities`, `poll`, `domain:info`), or the
+ * comma-joined list of a query with several root fields (`domain,checkDomains`; spaces around the
+ * commas are dropped). Answers it as the command log matches it (CommandLogFilter.operation).
+ * Throws ValidationError on `field` (quoting at most 32 characters) for anything else: an empty
+ * name in a list, a character no operation name has, more than 1,024 characters.
+ */
+export function checkOperationFilter(field: string, raw: string): string {
+  const names = raw.split(',').map((n) => n.trim());
+  if (raw.length > MAX_OPERATION_FILTER || !names.every(isOperationName)) {
+    throw new ValidationError(field, `${quoted(raw)} is not an operation ("renewDomain", "_entities") or a list of them ("domain,checkDomains")`);
+  }
+  return names.join(',');
 }
 
 /** A domain or host name is matched in A-labels; anything else (a contact id) as given. */

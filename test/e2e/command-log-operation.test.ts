@@ -88,3 +88,50 @@ it("logs a bulk job's reads and renewals under the job's mutation", async () => 
   expect(done.state).toBe('COMPLETED');
   expect(pairs(await entries({ objectName: name }))).toEqual(['bulkRenew domain:info', 'bulkRenew domain:renew', 'createDomain domain:create']);
 });
+
+const ENTITIES = `query($r: [_Any!]!, $f: [String!]!) { _entities(representations: $r) { ... on Domain { name } } checkDomains(names: $f) { available } }`;
+
+it("takes back every operation an entry shows: a federation router's _entities, a query's comma-joined root fields (exactly that list)", async () => {
+  const name = `op-${randomUUID().slice(0, 8)}.tld`;
+  const free = `op-free-${randomUUID().slice(0, 8)}.tld`;
+  await ok(`mutation($k: String!, $n: String!) { createDomain(idempotencyKey: $k, input: { name: $n, authInfo: "0p-Log-Pw-4" }) { name } }`, { k: randomUUID(), n: name });
+  await ok(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Domain { name } } }`, { r: [{ __typename: 'Domain', name }] });
+  await ok(ENTITIES, { r: [{ __typename: 'Domain', name }], f: [free] });
+
+  // A user copies the operation an entry shows into the filter: the same entries come back.
+  const reads = await entries({ objectName: name, command: 'domain:info' });
+  expect(reads.map((e) => e.operation).sort()).toEqual(['_entities', '_entities,checkDomains']);
+  for (const shown of reads.map((e) => e.operation)) {
+    expect((await entries({ objectName: name, operation: shown })).map((e) => e.operation)).toContain(shown);
+  }
+  // One name matches it alone and in a list; a list matches exactly that list, in the order entries show it.
+  expect(pairs(await entries({ objectName: name, operation: '_entities' }))).toEqual(['_entities domain:info', '_entities,checkDomains domain:info']);
+  expect(pairs(await entries({ objectName: name, operation: '_entities,checkDomains' }))).toEqual(['_entities,checkDomains domain:info']);
+  expect(pairs(await entries({ objectName: free, operation: '_entities, checkDomains' }))).toEqual(['_entities,checkDomains domain:check']);
+  expect(await entries({ objectName: name, operation: 'checkDomains,_entities' })).toEqual([]);
+  expect(await entries({ objectName: name, operation: 'entities' })).toEqual([]);
+
+  // "_" is no wildcard: an entry one character off (written here, as no root field is named so) does not match.
+  await t.gateway.services.prisma.commandLog.create({
+    data: { registrarId: 'NewRegistrar', backend: 'sandbox-epp', operation: 'xentities,checkDomains', command: 'domain:info', objectName: name, clientTrid: `op-${randomUUID()}`, createdAt: new Date() },
+  });
+  expect(pairs(await entries({ objectName: name, operation: '_entities' }))).toEqual(['_entities domain:info', '_entities,checkDomains domain:info']);
+  // Entries written before operations were recorded show the command: it is taken too.
+  expect(await entries({ objectName: name, operation: 'domain:info' })).toEqual([]);
+});
+
+it('refuses an operation filter no entry can show, naming the field and quoting at most 32 characters', async () => {
+  const long = `renewDomain;${'x'.repeat(40)}`;
+  for (const bad of ['renew Domain', 'domain,,checkDomains', 'domain,', ',domain', '1domain', 'renewDomain%', long, 'a,'.repeat(600) + 'a']) {
+    // first: 1, a cheap request: eight of the 500-entry ones would spend the key's rate limit.
+    const r = await t.gql(key, `query($f: CommandLogFilter) { commandLog(filter: $f, first: 1) { edges { node { operation } } } }`, { f: { operation: bad } });
+    expect(r.data?.commandLog ?? null).toBeNull();
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.operation' });
+    const message = r.errors![0]!.message;
+    if (bad.length > 32) {
+      expect(message).toContain(`${JSON.stringify(bad.slice(0, 32))}…`);
+      expect(message).not.toContain(bad.slice(0, 33));
+    } else expect(message).toContain(JSON.stringify(bad));
+  }
+});

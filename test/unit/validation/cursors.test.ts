@@ -33,9 +33,16 @@ describe('command log filter', () => {
     expect(checkCommandLogFilter('filter', { objectName: 'sh8013' }).objectName).toBe('sh8013');
     expect(checkCommandLogFilter('filter', { operation: 'renewDomain', command: 'domain:transfer:request' })).toMatchObject({ operation: 'renewDomain' });
   });
+  it('takes every operation an entry shows: _entities, a comma-joined list (spaces around commas dropped), an older entry\'s command', () => {
+    expect(checkCommandLogFilter('filter', { operation: '_entities' }).operation).toBe('_entities');
+    expect(checkCommandLogFilter('filter', { operation: 'domain, checkDomains' }).operation).toBe('domain,checkDomains');
+    expect(checkCommandLogFilter('filter', { operation: 'domain:transfer:request' }).operation).toBe('domain:transfer:request');
+  });
   it.each([
     [{ objectName: 'x'.repeat(1025) }, 'filter.objectName'],
     [{ operation: 'renew domain' }, 'filter.operation'],
+    [{ operation: 'domain,,checkDomains' }, 'filter.operation'],
+    [{ operation: 'domain:nope' }, 'filter.operation'],
     [{ command: 'x'.repeat(100_000) }, 'filter.command'],
     [{ idempotencyKey: 'has space' }, 'filter.idempotencyKey'],
     [{ from: new Date('2026-02-01'), to: new Date('2026-01-01') }, 'filter.to'],

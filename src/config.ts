@@ -108,6 +108,7 @@ export const CONFIG_KEYS: KeyShape = keysOf<GatewayConfig>({
     maxDepth: 'value',
     maxBatch: 'value',
     fanOut: 'value',
+    checkSplitCommands: 'value',
     maxSubscriptions: 'value',
     maxTokens: 'value',
     maxAliases: 'value',
@@ -343,6 +344,8 @@ export function validateConfig(cfg: GatewayConfig, use: ConfigUse = 'gateway'): 
     const v = cfg.limits[key];
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new ConfigError(`config: limits.${key} must be a whole number, 1 or more`);
   }
+  const split = cfg.limits.checkSplitCommands;
+  if (split !== undefined && !(Number.isInteger(split) && split >= 0)) throw new ConfigError('config: limits.checkSplitCommands must be a whole number, 0 or more');
   if (cfg.limits.maxBatch > MAX_LIST_ITEMS) throw new ConfigError(`config: limits.maxBatch may be at most ${MAX_LIST_ITEMS} (the longest list any argument may be)`);
   const recheck = cfg.auth?.revocationCheckMs;
   if (recheck !== undefined && !(Number.isFinite(recheck) && recheck >= 100)) throw new ConfigError('config: auth.revocationCheckMs must be a number of milliseconds, 100 or more');

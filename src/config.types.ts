@@ -103,6 +103,13 @@ export interface GatewayConfig {
     maxDepth: number;
     maxBatch: number;
     fanOut?: number;
+    /**
+     * Extra check commands one checkDomains may send to split the commands a registry refuses as
+     * a whole, per check command it sends first (counting at least 4), pooled over the request's commands (default 12;
+     * 0: no splitting; src/fanout/check-domains.ts). Beyond, the names not yet narrowed down carry
+     * the refused command's error.
+     */
+    checkSplitCommands?: number;
     maxSubscriptions?: number;
     maxTokens?: number;
     maxAliases?: number;

@@ -75,7 +75,7 @@ export class DomainResolver {
     if (rawNames.length === 0) throw new ValidationError('names', 'give at least one name');
     if (rawNames.length > ctx.config.limits.maxBatch) throw new ValidationError('names', `at most ${ctx.config.limits.maxBatch} names`);
     const names = rawNames.map((n, i) => normalizeDomainName(`names[${i}]`, n));
-    return checkDomainNames(ctx.router, ctx.call, names);
+    return checkDomainNames(ctx.router, ctx.call, names, 'names', { splitCommands: ctx.config.limits.checkSplitCommands });
   }
 
   @Mutation(() => DomainPayload)

@@ -2,7 +2,8 @@
  * Reads that fan out answer at every size the API accepts (issue 10, items 1 and 2), counted in
  * upstream commands from the command log, never timed: a 1,000-name checkDomains is 20 check
  * commands at EPP's limit of 50; a refused command marks only its own names; 200 domains sharing
- * 10 contacts cost 10 contact reads; and while one request fans out, another client of the same
+ * 10 contacts cost 10 contact reads; splitting refused commands is bounded per request
+ * (limits.checkSplitCommands); and while one request fans out, another client of the same
  * registrar waits behind at most the request's budget of commands, not behind all of them.
  */
 import { randomUUID } from 'node:crypto';
@@ -94,6 +95,70 @@ describe('checkDomains', () => {
     expect(checks.length).toBeGreaterThan(2);
     expect(checks.length).toBeLessThanOrEqual(14);
     expect(checks.filter((row) => row.objectName === `bad-${run}.co.example`)).toHaveLength(1);
+  });
+
+  it('a registry refusing every check command as a whole: 200 names cost at most 4 + 4 x 12 commands (limits.checkSplitCommands), every name null with the refusal', async () => {
+    const since = await lastId();
+    const names = Array.from({ length: 200 }, (_, i) => `all-${run}-${i}.co.example`);
+    const r = await t.gql(t.keys.NewRegistrar!, CHECK, { names });
+    // Each name null with an error; the answer lists 50 at most (limits.maxErrors), the last saying how many more.
+    expect(r.data.checkDomains).toEqual(names.map(() => null));
+    const errors = r.errors!;
+    const shown = errors.filter((e) => e.extensions!.code !== 'TOO_MANY_ERRORS');
+    const omitted = errors.find((e) => e.extensions!.code === 'TOO_MANY_ERRORS')?.extensions!.omitted as number;
+    expect(shown.length + omitted).toBe(200);
+    // 4 commands of 50, split without a bound: 4 x 99 = 396.
+    const checks = count(await logged(since), 'domain:check', 'sandbox-epp');
+    expect(checks).toBeGreaterThan(4);
+    expect(checks).toBeLessThanOrEqual(4 + 48);
+    for (const e of shown) expect(e.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED_INPUT', upstreamCode: 2005 });
+    // The names not told apart when the pool of 4 x 12 split commands ran out say so.
+    expect(shown.some((e) => e.extensions!.limit === 'limits.checkSplitCommands' && e.extensions!.max === 48)).toBe(true);
+  });
+
+  it('a registry refusing every check command as a whole: 50 names in one command cost at most 1 + 4 x 12 commands, not 99', async () => {
+    const since = await lastId();
+    const names = Array.from({ length: 50 }, (_, i) => `one-${run}-${i}.co.example`);
+    const r = await t.gql(t.keys.NewRegistrar!, CHECK, { names });
+    expect(r.data.checkDomains).toEqual(names.map(() => null));
+    const checks = count(await logged(since), 'domain:check', 'sandbox-epp');
+    expect(checks).toBeGreaterThan(1);
+    expect(checks).toBeLessThanOrEqual(1 + 48);
+  });
+
+  it('three names the registry refuses in one command of 150 names: the pool of 4 x 12 split commands narrows all three down, the 147 others answer', async () => {
+    const since = await lastId();
+    const bad = new Set([5, 20, 44]);
+    const names = Array.from({ length: 150 }, (_, i) => (bad.has(i) ? `bad${i}-${run}.co.example` : `pool-${run}-${i}.example`));
+    const r = await t.gql(t.keys.NewRegistrar!, CHECK, { names });
+    names.forEach((name, i) => {
+      if (bad.has(i)) expect(r.data.checkDomains[i]).toBeNull();
+      else expect(r.data.checkDomains[i]).toEqual({ name, available: true, registry: 'sandbox-epp' });
+    });
+    expect(r.errors!.map((e) => e.path)).toEqual([...bad].map((i) => ['checkDomains', i]));
+    for (const e of r.errors!) {
+      expect(e.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED_INPUT', upstreamCode: 2005 });
+      expect(e.extensions!.limit).toBeUndefined();
+    }
+    expect(count(await logged(since), 'domain:check', 'sandbox-epp')).toBeLessThanOrEqual(3 + 2 * 3 * 6);
+  });
+
+  it('limits.checkSplitCommands 0: a refused command is not split, its names carry the refusal with the limit; the other command answers', async () => {
+    const limits = t.gateway.services.config.limits;
+    limits.checkSplitCommands = 0;
+    try {
+      const since = await lastId();
+      const names = Array.from({ length: 60 }, (_, i) => (i === 7 ? `bad-${run}-nosplit.co.example` : `nosplit-${run}-${i}.example`));
+      const r = await t.gql(t.keys.NewRegistrar!, CHECK, { names });
+      names.forEach((name, i) => {
+        if (i < 50) expect(r.data.checkDomains[i]).toBeNull();
+        else expect(r.data.checkDomains[i]).toEqual({ name, available: true, registry: 'sandbox-epp' });
+      });
+      expect(r.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_REJECTED_INPUT', upstreamCode: 2005, limit: 'limits.checkSplitCommands', max: 0 });
+      expect(count(await logged(since), 'domain:check', 'sandbox-epp')).toBe(2);
+    } finally {
+      delete limits.checkSplitCommands;
+    }
   });
 
   it('a name more than one label below its zone is not available and not sent; the name beside it answers', async () => {

@@ -73,6 +73,14 @@ describe('top-level settings of the config file', () => {
     for (const [settings, message] of cases) expect(refusal(settings).message, JSON.stringify(settings)).toMatch(message);
   });
 
+  it('limits.checkSplitCommands: a whole number, 0 (no splitting) or more; a misspelling is named with it', () => {
+    for (const v of [0, 1, 40]) expect(load({ limits: { maxDepth: 12, maxBatch: 5000, checkSplitCommands: v } }).limits.checkSplitCommands).toBe(v);
+    for (const v of [-1, 1.5, '12', null]) {
+      expect(refusal({ limits: { maxDepth: 12, maxBatch: 5000, checkSplitCommands: v } }).message, JSON.stringify(v)).toBe('config: limits.checkSplitCommands must be a whole number, 0 or more');
+    }
+    expect(refusal({ limits: { checkSplitCommand: 4 } }).message).toBe('config: limits.checkSplitCommand is not a setting (did you mean limits.checkSplitCommands?)');
+  });
+
   it('a valid environment override wins over a bad file value', () => {
     expect(load({ port: 'x' }, { PORT: '4001' }).port).toBe(4001);
   });

@@ -37,6 +37,19 @@ describe('checkDomainNames', () => {
     expect(sent.length - 1).toBeLessThanOrEqual(2 * 2 * Math.ceil(Math.log2(50)));
   });
 
+  it('every name refused: the split commands stop at the pool (4 x 12 for one command), each name carries the refusal, the ones not narrowed down with the limit', async () => {
+    const list = names(50);
+    const { router, sent } = registry(new Set(list), syntax);
+    const out = await checkDomainNames(router, call, list);
+    expect(out.every((a) => a instanceof GatewayError && a.details.upstreamCode === 2005)).toBe(true);
+    expect(out.some((a) => (a as GatewayError).details.limit === 'limits.checkSplitCommands' && (a as GatewayError).details.max === 48)).toBe(true);
+    expect(sent.length).toBeGreaterThan(1);
+    expect(sent.length).toBeLessThanOrEqual(1 + 48);
+    const none = registry(new Set(list), syntax);
+    await checkDomainNames(none.router, call, list, 'names', { splitCommands: 0 });
+    expect(none.sent).toHaveLength(1);
+  });
+
   it('a refusal naming one of the names fails that name and checks the others again in one command', async () => {
     const list = names(10);
     const { router, sent } = registry(new Set([list[3]!]), (n) => new ParameterPolicyError(`${n}: reserved name`, { upstreamCode: 2306, upstreamMessage: `${n}: reserved name` }));

@@ -46,8 +46,10 @@ export interface Capabilities {
   periodUnits: Array<'y' | 'm'>;
 }
 
+/** A boolean capability's name (every Capabilities key but periodUnits), as UnsupportedByBackend checks name them. */
 export type Capability = Exclude<keyof Capabilities, 'periodUnits'>;
 
+/** A backend that offers nothing optional: every flag false, years only. */
 export const NO_CAPABILITIES: Capabilities = {
   contacts: false,
   hostObjects: false,

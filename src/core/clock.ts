@@ -5,6 +5,7 @@ export interface Clock {
   now(): Date;
 }
 
+/** The real clock (Date.now), for production; tests inject FakeClock. */
 export const systemClock: Clock = { now: () => new Date() };
 
 /** A Date, or ISO 8601 text read as parseUpstreamDate does (no zone = UTC, whatever TZ the tests run in). */

@@ -4,6 +4,10 @@
  * (RFC 5730 section 2.9, object:verb[:op]) name the operation, whatever protocol carries it.
  */
 
+/**
+ * Command name -> whether it changes registry state: only those that do announce themselves to an
+ * idempotency key's watch and are reconciled by the sweep; a read whose answer was lost is NO_ANSWER, not UNKNOWN.
+ */
 export const COMMANDS = {
   'domain:check': { changesState: false },
   'domain:info': { changesState: false },
@@ -40,8 +44,10 @@ export const COMMANDS = {
   'bulk:renew': { changesState: true },
 } as const satisfies Record<string, { changesState: boolean }>;
 
+/** One command's name: EPP's `object:verb[:op]` (RFC 5730 section 2.9), or a gateway name for a non-EPP action (`bulk:renew`, `sandbox:reset`). */
 export type CommandName = keyof typeof COMMANDS;
 
+/** Every CommandName, in COMMANDS' order. */
 export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
 
 /** The command changes a registry object (not a check, read, transfer query, poll or balance). */
@@ -49,6 +55,7 @@ export function changesState(command: CommandName): boolean {
   return COMMANDS[command].changesState;
 }
 
+/** `s` is one of COMMANDS' names (a type guard for a command name read back from the command log). */
 export function isCommandName(s: string): s is CommandName {
   return Object.prototype.hasOwnProperty.call(COMMANDS, s);
 }

@@ -4,6 +4,7 @@
  * Every error has a stable `code` that becomes `extensions.code` at the GraphQL edge.
  */
 
+/** What a GatewayError carries besides its message; src/http/errors.ts turns it into `extensions` (backend -> `registry`). */
 export interface ErrorDetails {
   /** The GraphQL argument or input field at fault, as a path ("input.nameservers[1].ipv4[0]"). */
   field?: string;
@@ -25,6 +26,10 @@ export interface ErrorDetails {
   max?: number;
 }
 
+/**
+ * Base of every error the gateway means a client to see: `code` becomes `extensions.code`, `details`
+ * the other extensions (src/http/errors.ts). Anything else is masked as INTERNAL_SERVER_ERROR.
+ */
 export abstract class GatewayError extends Error {
   abstract readonly code: string;
   readonly details: ErrorDetails;
@@ -119,6 +124,7 @@ export class ExpiryMismatchError extends ValidationError {
   }
 }
 
+/** UNKNOWN_TLD: no configured backend routes the name's suffix (src/routing/router.ts); `field` names the argument. */
 export class UnknownTldError extends GatewayError {
   readonly code = 'UNKNOWN_TLD';
   constructor(field: string, name: string) {
@@ -126,10 +132,12 @@ export class UnknownTldError extends GatewayError {
   }
 }
 
+/** UNAUTHENTICATED: no valid API key (the HTTP and WebSocket layers currently answer it as a GraphQLError of their own, src/server.ts). */
 export class UnauthenticatedError extends GatewayError {
   readonly code = 'UNAUTHENTICATED';
 }
 
+/** FORBIDDEN: the registrar may not do this (no account on the backend, a sandbox-only action on a real registry). */
 export class ForbiddenError extends GatewayError {
   readonly code = 'FORBIDDEN';
 }
@@ -178,13 +186,15 @@ export abstract class RegistryError extends GatewayError {}
 export class CommandSyntaxError extends RegistryError {
   readonly code = 'UPSTREAM_REJECTED_INPUT';
 }
-/** 2100-2104: unimplemented version/command/option, billing failure, not renewable/transferable. */
+/** 2100-2103 and other 21xx without a class of their own: unimplemented protocol version, command, option or extension (RFC 5730 section 3). */
 export class UnimplementedError extends RegistryError {
   readonly code = 'UNIMPLEMENTED_BY_REGISTRY';
 }
+/** 2104 "Billing failure" (RFC 5730 section 3): BILLING_FAILURE. */
 export class BillingFailureError extends RegistryError {
   readonly code = 'BILLING_FAILURE';
 }
+/** 2105, 2106 "Object is not eligible for renewal / transfer" (RFC 5730 section 3): NOT_ELIGIBLE. */
 export class NotEligibleError extends RegistryError {
   readonly code = 'NOT_ELIGIBLE';
 }

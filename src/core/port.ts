@@ -74,6 +74,11 @@ export interface DomainList {
   domains?: Domain[];
 }
 
+/**
+ * The registry-neutral port every backend implements (src/backends/portable.ts over one driver):
+ * each method takes the neutral model (names in lower-case A-labels) and returns a PortResult,
+ * throwing a GatewayError (RegistryError subclasses by RFC 5730 result code, registryErrorFor).
+ */
 export interface RegistryPort {
   /** Backend name from the config (e.g. "nomulus", "ee"). */
   readonly name: string;

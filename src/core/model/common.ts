@@ -23,15 +23,25 @@ export interface PortResult<T> {
   awaitsCompletion?: boolean;
 }
 
+/** Role of a domain contact (RFC 5731 section 2.2 <domain:contact type="...">); the registrant is a separate field. */
 export type ContactRole = 'admin' | 'tech' | 'billing';
 
+/** Period unit: years or months (RFC 5731 section 2.3 pUnitType "y" / "m"). */
 export type PeriodUnit = 'y' | 'm';
 
+/**
+ * A registration or renewal period (RFC 5731 section 2.3): `value` a whole number, 1-10 years or
+ * 1-120 months after checkPeriod; whether the registry takes `unit` is Capabilities.periodUnits.
+ */
 export interface Period {
   value: number;
   unit: PeriodUnit;
 }
 
+/**
+ * One name's availability (RFC 5731/5732 section 3.1.1 <check> <cd>, RFC 5733 for contact ids):
+ * `name` as asked (domains and hosts in lower-case A-labels), `reason` the registry's text when unavailable.
+ */
 export interface CheckResult {
   name: string;
   available: boolean;

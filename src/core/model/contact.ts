@@ -1,3 +1,7 @@
+/**
+ * A contact's postal information (RFC 5733 section 2.3): `int` US-ASCII only, `loc` any script;
+ * name and city 1-255 characters, at most 3 street lines, `cc` ISO 3166-1 alpha-2 (checkPostal).
+ */
 export interface PostalInfo {
   type: 'int' | 'loc';
   name: string;
@@ -30,6 +34,10 @@ export interface ContactIdent {
   countryCode: string;
 }
 
+/**
+ * A contact as the registry's info answers it (RFC 5733 section 3.1.2 <contact:infData>): voice and
+ * fax in E.164 "+CC.NUMBER" form, dates as UTC instants, `authInfo` only for the sponsor.
+ */
 export interface Contact {
   id: string;
   roid?: string | null;
@@ -51,6 +59,7 @@ export interface Contact {
   ident?: ContactIdent | null;
 }
 
+/** A checked <contact:create> (RFC 5733 section 3.2.1), as toContactCreate (src/validation/contact.ts) returns it. */
 export interface ContactCreateInput {
   /** The id to create; null where the registry assigns one (capability contactIdsAssigned). */
   id: string | null;
@@ -64,6 +73,10 @@ export interface ContactCreateInput {
   ident?: ContactIdent | null;
 }
 
+/**
+ * A checked <contact:update> (RFC 5733 section 3.2.5): statuses to add and remove (client statuses
+ * only), and each non-null field to change (chg), as toContactUpdate returns it.
+ */
 export interface ContactUpdateInput {
   id: string;
   addStatuses: string[];

@@ -18,12 +18,14 @@ export interface KeyData {
   publicKey: string;
 }
 
+/** A domain's DNSSEC data (RFC 5910 section 4): DS or key data records, `maxSigLife` in seconds. */
 export interface Dnssec {
   dsData: DsData[];
   keyData: KeyData[];
   maxSigLife?: number | null;
 }
 
+/** One contact of a domain (RFC 5731 section 2.2): its role and the contact object's id (RFC 5733 clIDType). */
 export interface DomainContact {
   role: ContactRole;
   id: string;
@@ -36,6 +38,11 @@ export interface DomainNameserver {
   ipv6: string[];
 }
 
+/**
+ * A domain as the registry's info answers it (RFC 5731 section 3.1.2 <domain:infData>): `name` in
+ * lower-case A-labels, ids are upstream object/registrar ids, dates are UTC instants (crDate,
+ * upDate, exDate, trDate). Backend-specific extras are null or absent where a registry has none.
+ */
 export interface Domain {
   name: string;
   roid?: string | null;
@@ -88,6 +95,10 @@ export interface RegistrantInfo {
   organization?: string | null;
 }
 
+/**
+ * A checked <domain:create> (RFC 5731 section 3.2.1), as toDomainCreate (src/validation/inputs.ts)
+ * returns it: name in lower-case A-labels, at most 13 name servers, auth info 6-64 characters.
+ */
 export interface DomainCreateInput {
   name: string;
   period: Period;
@@ -100,12 +111,14 @@ export interface DomainCreateInput {
   registrantInfo?: RegistrantInfo | null;
 }
 
+/** A create's answer (RFC 5731 section 3.2.1 <domain:creData>): crDate and exDate as UTC instants. */
 export interface DomainCreated {
   name: string;
   createdAt: Date;
   expiresAt?: Date | null;
 }
 
+/** A checked <domain:renew> (RFC 5731 section 3.2.3); `name` in lower-case A-labels. */
 export interface DomainRenewInput {
   name: string;
   /** Current expiry date (EPP curExpDate): makes a blind resend unable to renew twice. */
@@ -113,11 +126,16 @@ export interface DomainRenewInput {
   period: Period;
 }
 
+/** A renewal's answer (RFC 5731 section 3.2.3 <domain:renData>): the new exDate as a UTC instant. */
 export interface DomainRenewed {
   name: string;
   expiresAt: Date;
 }
 
+/**
+ * A checked <domain:update> (RFC 5731 section 3.2.5 add/rem/chg; RFC 5910 section 3.2.5 for
+ * `dnssec`, applied rem before add, `maxSigLife` in seconds), as toDomainUpdate returns it.
+ */
 export interface DomainUpdateInput {
   name: string;
   add: { statuses: string[]; contacts: DomainContact[]; nameservers: DomainNameserver[] };
@@ -136,6 +154,7 @@ export interface DomainUpdateInput {
   } | null;
 }
 
+/** A delete's answer (RFC 5731 section 3.2.2); `pending` when the registry answered 1001 (RFC 5730 section 3). */
 export interface DomainDeleted {
   name: string;
   /** true when the registry answered 1001 (pending delete, e.g. redemption grace period). */

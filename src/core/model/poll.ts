@@ -47,6 +47,7 @@ export interface UpstreamAuditRow {
   completedAt: string | null;
 }
 
+/** The head of the registrar's poll queue (RFC 5730 section 2.9.2.3 <poll op="req">) and its length (msgQ count). */
 export interface PollQueue {
   /** The message at the head of the queue, or null when empty. */
   message: UpstreamPollMessage | null;

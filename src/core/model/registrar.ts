@@ -1,3 +1,4 @@
+/** An amount as the registry gives it: a decimal string (never a float), and the ISO 4217 currency code. */
 export interface Money {
   amount: string;
   currency: string;

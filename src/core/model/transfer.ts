@@ -1,3 +1,4 @@
+/** A transfer's status (RFC 5730 section 2.9.3.4 trStatus, the values of eppcom-1.0 trStatusType). */
 export type TransferStatus =
   | 'pending'
   | 'clientApproved'
@@ -6,6 +7,10 @@ export type TransferStatus =
   | 'serverApproved'
   | 'serverCancelled';
 
+/**
+ * A transfer as the registry's transfer query answers it (RFC 5731 section 3.1.3 <domain:trnData>):
+ * reID/reDate, acID/acDate, exDate, the dates as UTC instants.
+ */
 export interface Transfer {
   /** Domain name (or contact id for contact transfers). */
   name: string;
@@ -19,4 +24,5 @@ export interface Transfer {
   expiresAt?: Date | null;
 }
 
+/** A <transfer> op that acts (RFC 5730 section 2.9.3.4); RegistryPort.transferDomain also takes `'query'`, which only reads. */
 export type TransferOp = 'request' | 'approve' | 'reject' | 'cancel';

@@ -3,6 +3,11 @@ import type { Logger } from '../logger.js';
 import type { IdempotencyOptions, IdempotencyService } from './service.js';
 import { ConfigError } from '../config-error.js';
 
+/**
+ * Defaults of the config's `idempotency` section (README "Idempotency contract"): records kept
+ * 168 h (7 days), a queued command's up to 2160 h (90 days); a duplicate waits 10,000 ms, a lease
+ * lapses after 15,000 ms, expired records are purged every 3,600,000 ms.
+ */
 export const IDEMPOTENCY_DEFAULTS = { ttlHours: 168, awaitHours: 2160, waitMs: 10_000, leaseMs: 15_000, purgeIntervalMs: 3_600_000 } as const;
 
 /** Service options from the config's `idempotency` section (defaults for what it leaves out). */

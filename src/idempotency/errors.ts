@@ -1,5 +1,9 @@
 import { GatewayError } from '../core/errors.js';
 
+/**
+ * IDEMPOTENCY_KEY_REUSED (field `idempotencyKey`): the key's record or bulk job holds other
+ * arguments or another mutation (`operation` names the first); nothing was sent (README "Idempotency contract").
+ */
 export class IdempotencyKeyReusedError extends GatewayError {
   readonly code = 'IDEMPOTENCY_KEY_REUSED';
   constructor(operation: string) {
@@ -9,6 +13,10 @@ export class IdempotencyKeyReusedError extends GatewayError {
   }
 }
 
+/**
+ * IDEMPOTENCY_IN_PROGRESS (field `idempotencyKey`, retryable): another request with the key is still
+ * running after this one waited waitMs for it, or claimed its record first; retry with the same key (README "Idempotency contract").
+ */
 export class IdempotencyInProgressError extends GatewayError {
   readonly code = 'IDEMPOTENCY_IN_PROGRESS';
   constructor(message = 'a request with this idempotencyKey is still in progress; retry shortly with the same key') {
@@ -29,6 +37,10 @@ export class IdempotencyLeaseLostError extends IdempotencyInProgressError {
   }
 }
 
+/**
+ * OUTCOME_UNKNOWN (field `idempotencyKey`, retryable): an earlier attempt's command got no answer and
+ * reading the registry could not tell whether it took effect, so nothing was sent (README "Idempotency contract").
+ */
 export class OutcomeUnknownError extends GatewayError {
   readonly code = 'OUTCOME_UNKNOWN';
   constructor(message: string) {

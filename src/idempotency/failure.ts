@@ -1,5 +1,6 @@
 import { ExpiryMismatchError, GatewayError, LIMIT_EXCEEDED, RegistryError, UpstreamAuthenticationError, UpstreamRateLimitedError, UpstreamUnavailableError } from '../core/errors.js';
 
+/** How a failed attempt left the registry, as classifyFailure below decides: not applied, definite (kept as the key's answer), or unknown. */
 export type FailureKind = 'not-applied' | 'definite' | 'unknown';
 
 /**

@@ -6,6 +6,7 @@ export interface StoredRequest {
   noted: Record<string, unknown>;
 }
 
+/** How a Lease renews and stamps its record; `onLost` runs once when a conditional write finds the record taken over. */
 export interface LeaseOptions {
   /**
    * How often the lease is renewed (ms); also how old the last confirmed write may be for hold()

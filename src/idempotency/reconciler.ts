@@ -13,6 +13,7 @@ import type { StoredResult } from './service.js';
 /** What a Reconciler reads and writes through: the same as reconcileRecord's. */
 export type ReconcilerDeps = ReconcileDeps;
 
+/** Reconciles records whose outcome is unknown, for a retry (IdempotencyService) and the sweep (sweepAbandoned). */
 export class Reconciler {
   constructor(private readonly deps: ReconcilerDeps) {}
 

@@ -26,6 +26,7 @@ import { resolvePending } from './pending.js';
 import { writeDeferredRecords, type DeferredRecord } from './deferred.js';
 import { Sealer } from '../bulk/seal.js';
 
+/** Timings of the idempotency service, durations in ms (defaults in DEFAULTS below; the config's `idempotency` section via idempotencyOptions). */
 export interface IdempotencyOptions {
   /** How long a record is kept (default 7 days). */
   ttlMs: number;
@@ -37,6 +38,7 @@ export interface IdempotencyOptions {
   awaitMs: number;
   /** How long a duplicate request waits for the first one to finish before IDEMPOTENCY_IN_PROGRESS. */
   waitMs: number;
+  /** First wait (ms) between a waiter's looks at the record, doubled each round up to 16 x (default 50). */
   pollMs: number;
   /** An IN_PROGRESS record whose owner has not renewed it for this long belongs to a dead process (default 15 s). */
   leaseMs: number;
@@ -52,6 +54,7 @@ export interface IdempotencyOptions {
 
 export { classifyFailure } from './failure.js';
 
+/** Optional collaborators: the router and command log for reconciliation, the gateway's registrars (transfers between two), a logger. */
 export interface IdempotencyDeps {
   router?: Router;
   commandLog?: CommandLog;
@@ -88,6 +91,7 @@ export interface DeferredOptions {
   keepLog?: (entry: LogEntry) => void;
 }
 
+/** One mutation under an idempotency key: the record is unique per (registrarId, key) (README "Idempotency contract"). */
 export interface MutationRequest {
   registrarId: string;
   key: string;
@@ -105,6 +109,7 @@ export interface MutationRequest {
   call?: CallContext;
 }
 
+/** A mutation's answer: `replayed` true when it is the key's stored answer (nothing sent this time). */
 export interface MutationOutcome<T> {
   result: T;
   replayed: boolean;

@@ -16,6 +16,7 @@ import type { Reconciler } from './reconciler.js';
 
 const STATE_CHANGING: string[] = COMMAND_NAMES.filter(changesState);
 
+/** What sweepAbandoned reads and writes through; times in ms. */
 export interface SweepDeps {
   prisma: PrismaClient;
   reconciler: Reconciler;

@@ -64,8 +64,11 @@ export const createContact: ReconcileFn = async (input) => {
   }
   return notApplied('contact list: no contact with the requested data');
 };
+/** createHost: the host exists, is sponsored by us (EPP clID), was created since the request and not by another request (RFC 5732 host:info). */
 export const createHost: ReconcileFn = async (input) => created(input, 'host', input.args.name, await readHost(input, input.args.name));
+/** deleteContact: applied when contact:info answers 2303 (1000) or shows pendingDelete (1001); not applied otherwise. */
 export const deleteContact: ReconcileFn = async (input) => deleted(input, 'contact', await readContact(input, input.args.id));
+/** deleteHost: applied when host:info answers 2303 (1000) or shows pendingDelete (1001); not applied otherwise. */
 export const deleteHost: ReconcileFn = async (input) => deleted(input, 'host', await readHost(input, input.args.name));
 
 const postalKey = (p: PostalInfo) =>
@@ -88,6 +91,7 @@ export function contactUpdateMismatches(u: ContactUpdateInput, c: Contact, secre
   return out;
 }
 
+/** updateContact: applied when contact:info shows every requested change (contactUpdateMismatches is empty); no such contact: not applied. */
 export const updateContact: ReconcileFn = async (input) => {
   const u = input.args as ContactUpdateInput;
   const c = await readContact(input, u.id);

@@ -33,6 +33,10 @@ const resendable: OperationSpec['reconcile'] = async () => ({
  */
 export const BULK_SUBMISSIONS = ['bulkRenew', 'bulkTransfer', 'bulkReplaceNameserver', 'bulkReplaceTechContact', 'bulkUpdateStatuses'] as const;
 
+/**
+ * Operation name (the GraphQL mutation) -> its state-changing command, the backend it goes to, and
+ * its reconcile function; `command` null for gateway-local operations (ackPollMessage, cancelBulkJob).
+ */
 export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   createDomain: { command: 'domain:create', backendOf: byDomain, reconcile: domain.createDomain },
   renewDomain: { command: 'domain:renew', backendOf: byDomain, reconcile: domain.renewDomain },
@@ -54,4 +58,5 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   sandboxReset: { command: 'sandbox:reset', backendOf: byRegistry, reconcile: resendable },
 };
 
+/** The reconciliation types (./types.ts), for callers of this table. */
 export type { OperationSpec, ReconcileFn, ReconcileInput, Verdict } from './types.js';

@@ -12,11 +12,13 @@ export async function orNull<T>(read: () => Promise<{ data: T }>): Promise<T | n
   }
 }
 
+/** The backend the request went to; throws a plain Error (a bug) for an operation recorded without one. */
 export function port(input: ReconcileInput) {
   if (!input.port) throw new Error(`reconcile: no backend recorded for ${input.call.operation}`);
   return input.port;
 }
 
+/** The domain as domain:info answers it to us (RFC 5731 section 3.1.2), or null on 2303; other errors propagate. */
 export const readDomain = (input: ReconcileInput, name: string): Promise<Domain | null> =>
   orNull(() => port(input).infoDomain(input.call, name));
 

@@ -40,6 +40,9 @@ function finishing(status: TransferStatus): ReconcileFn {
   };
 }
 
+/** approveTransfer: the transfer query shows clientApproved with acDate since the request (RFC 5731 section 3.1.3). */
 export const approveTransfer = finishing('clientApproved');
+/** rejectTransfer: the transfer query shows clientRejected with acDate since the request. */
 export const rejectTransfer = finishing('clientRejected');
+/** cancelTransfer: the transfer query shows clientCancelled with acDate since the request. */
 export const cancelTransfer = finishing('clientCancelled');

@@ -43,8 +43,10 @@ export interface ReconcileInput {
   secrets: Pick<SecretDigests, 'matches'>;
 }
 
+/** One mutation's reconciliation: reads the registry's state and says whether the lost command took effect; a read's error propagates (the outcome stays unknown). */
 export type ReconcileFn = (input: ReconcileInput) => Promise<Verdict>;
 
+/** One row of OPERATIONS: which command a mutation sends, to which backend, and how to reconcile it. */
 export interface OperationSpec {
   /** The command that changes state (for the command log), e.g. "domain:create"; null when local. */
   command: CommandName | null;
@@ -53,8 +55,11 @@ export interface OperationSpec {
   reconcile: ReconcileFn;
 }
 
+/** The command took effect: `result` is the stored answer (see reconciledTransaction), `how` what showed it. */
 export const applied = (result: StoredResult, how: string): Verdict => ({ status: 'applied', result, how });
+/** The command certainly did not take effect: it may be sent again; `how` says why. */
 export const notApplied = (how: string): Verdict => ({ status: 'not-applied', how });
+/** The registry's state does not tell: nothing may be sent (OUTCOME_UNKNOWN); `how` says why. */
 export const unknown = (how: string): Verdict => ({ status: 'unknown', how });
 
 /** The transaction part of a reconciled result: the lost command's clTRID, no svTRID, and how it was found. */
@@ -66,6 +71,7 @@ export function reconciledTransaction(input: ReconcileInput, code: number, how: 
   };
 }
 
+/** `t` (a Date or ISO 8601 text, no zone = UTC, as asDate reads it) is at or after `since`; false when absent or unreadable. */
 export function atOrAfter(t: Date | string | null | undefined, since: Date): boolean {
   const d = asDate(t);
   return d != null && d.getTime() >= since.getTime();

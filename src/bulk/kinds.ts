@@ -11,7 +11,9 @@ import { updateDomain } from '../operations/domain/update-domain.js';
 import { callOf, type Actor, type OperationEnv, type TransactionRecord } from '../operations/run.js';
 import { transferDomain } from '../operations/transfer/transfer-domain.js';
 
+/** The kinds of bulk job (the GraphQL BulkJobKind enum), one per bulk mutation (BULK_OPERATIONS below). */
 export const BULK_KINDS = ['RENEW', 'TRANSFER', 'REPLACE_NAMESERVER', 'REPLACE_TECH_CONTACT', 'UPDATE_STATUSES'] as const;
+/** One of BULK_KINDS, as the `bulk_jobs.kind` column holds it. */
 export type BulkKind = (typeof BULK_KINDS)[number];
 
 /**

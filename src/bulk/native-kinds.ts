@@ -65,11 +65,13 @@ export interface NativeRun {
 /** Registry clocks may lag the gateway's by this much when a reconciliation compares times (the idempotency default). */
 const SKEW_MS = 30_000;
 
+/** Fails `item` for good when `err` is a definite refusal (NativeRun.definite), else puts it back for a later try. */
 export function failOrRetry(r: NativeRun, item: ClaimedItem, err: unknown): void {
   if (r.definite(err)) r.fail(item, err);
   else r.retry(item, err);
 }
 
+/** The names, lower-cased, as a Set (to look up a registry's answer whatever case it uses). */
 export const lower = (names: string[]) => new Set(names.map((n) => n.toLowerCase()));
 
 /** Whether a registry message names the domain (as a whole word: "a.ee" is not in "aa.ee"). */
@@ -145,6 +147,11 @@ async function sendSplitting<T extends { item: ClaimedItem }>(r: NativeRun, part
   }
 }
 
+/**
+ * RENEW through REPP's bulk renew (POST /repp/v1/domains/renew/bulk): reads each domain's expiry,
+ * fails an item whose given currentExpiry is another day (ExpiryMismatchError, field `currentExpiry`),
+ * notes the expiry on the item, then sends; the new expiry is the read one plus the period (addPeriod).
+ */
 export async function renew(r: NativeRun): Promise<void> {
   const { period } = r.params as BulkParams['RENEW'];
   const args = (item: ClaimedItem, cur: string | null | undefined) => ({ name: item.name, period, currentExpiry: cur ?? null });
@@ -175,6 +182,11 @@ export async function renew(r: NativeRun): Promise<void> {
   });
 }
 
+/**
+ * TRANSFER through REPP's bulk transfer (POST /repp/v1/domains/transfer) with each item's sealed
+ * auth code; a transferred domain is recorded serverApproved at the gateway's clock, a failed one
+ * gets the registry's per-domain codes and messages.
+ */
 export async function transfer(r: NativeRun): Promise<void> {
   const fresh = await reconcileMarked(r, r.items, (item, sent) => reconcile(r, reconcileTransfer.requestTransfer, item, sent, { name: item.name }));
   const ready: { item: ClaimedItem; code: string }[] = [];

@@ -119,6 +119,7 @@ async function replace(r: NativeRun, x: Replacement, items: ClaimedItem[]): Prom
   await settleByReading(r, x, rest, answer.skipped, true);
 }
 
+/** REPLACE_NAMESERVER through REPP's PUT /repp/v1/registrar/nameservers with the chunk's `domains` (see this file's header for the domains it skips). */
 export async function nameserver(r: NativeRun): Promise<void> {
   const { from, to } = r.params as BulkParams['REPLACE_NAMESERVER'];
   const x: Replacement = {

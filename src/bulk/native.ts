@@ -59,6 +59,7 @@ const NATIVE_KINDS: Partial<Record<string, (r: NativeRun) => Promise<void>>> = {
   REPLACE_TECH_CONTACT: techContact,
 };
 
+/** Decides per (job, backend) whether items go native or one by one, cuts chunks of `bulkNames` items, and runs them (at most the backend's sessions at once). */
 export class NativeBulk {
   /** Per (job, backend): native, per item, or being looked up. */
   private readonly modes = new Map<string, Mode>();

@@ -8,6 +8,7 @@
  */
 import type { Logger } from '../logger.js';
 
+/** Logs a repeated statement's outage once (warn) and its recovery once (info), per `scope`. */
 export class OutageLog {
   private readonly failing = new Set<string>();
 

@@ -112,6 +112,7 @@ interface HeldClaim {
   settling?: boolean;
 }
 
+/** This instance's runner of bulk items (see this file's header): start() claims and runs, stop() lets running items finish and gives back the rest. */
 export class BulkRunner {
   /** Emits 'settled' (jobId) after outcomes of the job's items were written. */
   readonly events = new EventEmitter().setMaxListeners(0);

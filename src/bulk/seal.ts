@@ -11,6 +11,7 @@ import type { Fingerprints } from '../idempotency/fingerprint.js';
 
 const PREFIX = 'sealed:aes-256-gcm:';
 
+/** Seals and opens secrets with AES-256-GCM (node:crypto; 96-bit random IV, 128-bit tag) under a key derived for one `label`. */
 export class Sealer {
   private readonly key: Buffer;
   /** `label`: what the key is for (Fingerprints.derive), so that each use has a key of its own. */

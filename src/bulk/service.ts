@@ -16,6 +16,11 @@ import { followJob, type BulkJobEventView } from './stream.js';
 import { submitBulkJob, type BulkRequest } from './submit.js';
 import { countsView, itemView, jobView, type CountsView, type ItemView, type JobView } from './views.js';
 
+/**
+ * The bulk API's entry point: the store, the runner (started only when bulk.enabled), submit, reads
+ * and cancel. Each takes the caller's registrar id: another registrar's job reads as none (null;
+ * cancel and follow throw ObjectNotFoundError, OBJECT_NOT_FOUND).
+ */
 export class BulkService {
   readonly store: BulkStore;
   readonly runner: BulkRunner;

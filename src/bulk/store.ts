@@ -80,6 +80,7 @@ export interface Settled {
   states: Map<string, string>;
 }
 
+/** A job's items per state (`bulk_items.state`), as BulkStore.counts reads them. */
 export interface JobCounts {
   pending: number;
   running: number;
@@ -90,6 +91,10 @@ export interface JobCounts {
   cancelled: number;
 }
 
+/**
+ * A job to write (BulkStore.create): unique per (registrarId, idempotencyKey); `fingerprint` of its
+ * arguments; items in position order, names in lower-case A-labels, `input` with any auth code sealed (Sealer).
+ */
 export interface NewJob {
   registrarId: string;
   idempotencyKey: string;
@@ -301,6 +306,7 @@ export function cancelledError(attempts: number, inDoubt = false): { code: strin
 /** A single mutation's (or cancelBulkJob's) record under the key a job is being written with. */
 const SINGLE_KEY = 'SELECT operation FROM idempotency_records WHERE registrar_id = $1 AND idempotency_key = $2';
 
+/** Bulk jobs and items in the database (see this file's header): writing jobs, claiming, renewing and settling items, cancelling, counting. */
 export class BulkStore {
   constructor(private readonly prisma: PrismaClient) {}
 

@@ -19,6 +19,7 @@ import { itemView, jobView, type ItemView, type JobView } from './views.js';
 const LATE_COMMIT_MS = 2000;
 const MAX_OUTCOMES_PER_EVENT = 1000;
 
+/** One event of a job's progress stream: the job with its counts, and outcomes not sent before (at most 1,000). */
 export interface BulkJobEventView {
   job: JobView;
   outcomes: ItemView[];

@@ -2,6 +2,10 @@
 import type { BulkItem as ItemRow, BulkJob as JobRow } from '../db/generated/client.js';
 import type { JobCounts } from './store.js';
 
+/**
+ * One item as the API shows it (schema/bulk/bulk.type.ts BulkItem): `registry` the backend's name,
+ * `transaction` once it got an answer (`pending` when the code is 1001), `expiresAt` a renewal's new expiry once SUCCEEDED.
+ */
 export interface ItemView {
   position: number;
   domainName: string;
@@ -25,6 +29,7 @@ export interface CountsView {
   cancelled: number;
 }
 
+/** A job as the API shows it (schema/bulk/bulk.type.ts BulkJob): `state` RUNNING, COMPLETED or CANCELLED (bulk_job_state), dates UTC instants. */
 export interface JobView {
   id: string;
   kind: string;
@@ -38,6 +43,7 @@ export interface JobView {
 
 type Stored = { trid?: { client: string; server?: string | null }; code?: number; message?: string | null; expiresAt?: string; skipped?: string } | null;
 
+/** A bulk_items row -> ItemView: the stored result's trid, code (1000 when absent) and message, the stored error's fields (null when absent). */
 export function itemView(row: Pick<ItemRow, 'position' | 'name' | 'backend' | 'state' | 'attempts' | 'result' | 'error'>): ItemView {
   const r = row.result as Stored;
   const e = row.error as ItemView['error'];

@@ -11,9 +11,15 @@ import { quoted } from '../../core/errors.js';
 import { parseCalendarDate } from '../../core/time.js';
 import { CsvError, parseCsv, type CsvRecord } from './csv.js';
 
+/** The CLI's job kinds, each the kebab-case of a BulkKind (renew -> RENEW, bulkRenew). */
 export const KINDS = ['renew', 'transfer', 'replace-nameserver', 'replace-tech-contact', 'update-statuses'] as const;
+/** One of KINDS. */
 export type CliKind = (typeof KINDS)[number];
 
+/**
+ * A parsed command line (parseCli): `period` from `--period 1y|6m` (at most 3 digits; the gateway
+ * checks the range), `add`/`remove` the statuses of update-statuses, `jobId` for attach and cancel.
+ */
 export interface CliOptions {
   command: CliKind | 'attach' | 'cancel';
   jobId?: string;
@@ -33,6 +39,7 @@ export interface CliOptions {
   apiKeyFlag: boolean;
 }
 
+/** The CLI's --help text and the usage an unclear command line prints (README "The bulk CLI"). */
 export const USAGE = `usage: npm run bulk -- <kind> [options]      submit a bulk job to the gateway, follow it, write a CSV
        npm run bulk -- attach <job id> [--out f]  follow a running (or finished) job
        npm run bulk -- cancel <job id>            cancel a job (items not started are not sent), print its counts

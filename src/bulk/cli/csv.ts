@@ -59,6 +59,7 @@ function startLine(text: string, endLine: number): number {
   return endLine;
 }
 
+/** The result CSV's header, in column order: one column per field of CsvItem that csvRow writes. */
 export const CSV_COLUMNS = ['position', 'domain', 'registry', 'state', 'attempts', 'resultCode', 'serverTransactionId', 'expiresAt', 'skipped', 'errorCode', 'errorMessage', 'errorUpstreamCode', 'errorField'] as const;
 
 function field(v: unknown): string {
@@ -66,6 +67,7 @@ function field(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** One item as the CLI reads it from the job's `items` connection (the GraphQL BulkItem's fields; `expiresAt` ISO 8601 UTC). */
 export interface CsvItem {
   position: number;
   domainName: string;
@@ -80,6 +82,7 @@ export interface CsvItem {
   error: { code: string; message: string; upstreamCode?: number | null; field?: string | null } | null;
 }
 
+/** One CSV line (no line break) of CSV_COLUMNS' fields; null and absent fields empty, quoted as RFC 4180 says. */
 export function csvRow(i: CsvItem): string {
   return [i.position, i.domainName, i.registry, i.state, i.attempts, i.transaction?.resultCode, i.transaction?.serverTransactionId, i.expiresAt, i.skipped, i.error?.code, i.error?.message, i.error?.upstreamCode, i.error?.field].map(field).join(',');
 }

@@ -2,6 +2,7 @@
 
 import type { CountsView as Counts } from '../views.js';
 
+/** A job's counts as the CLI reads them (CountsView). */
 export type { Counts };
 
 const WIDTH = 30;
@@ -15,6 +16,7 @@ function clock(seconds: number): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
+/** The progress line for a job of `total` items; the rate counts only items finished since the first line (items/s on the wall clock). */
 export class Progress {
   private readonly startedAt = Date.now();
   private baseline: number | null = null;

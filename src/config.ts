@@ -29,8 +29,10 @@ import { ConfigError } from './config-error.js';
 import { checkSettings, envInteger } from './config-settings.js';
 import { databaseFromEnv, databaseTimeouts } from './db/timeouts.js';
 
+/** The config file's shape (src/config.types.ts). */
 export type { GatewayConfig } from './config.types.js';
 
+/** Suffixes routed to each zero-setup sandbox (defaultConfig): RFC 2606 test names or the registry's own (.ee); src/sandbox/main.ts serves the same. */
 export const SANDBOX_TLDS = { contacts: ['example'], nomulus: ['tld'], repp: ['ee', 'com.ee', 'pri.ee'], joker: ['joker.test', 'dmapi.test'], headless: ['hdtest'] } as const;
 
 /**

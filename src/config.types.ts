@@ -2,6 +2,7 @@ import type { JokerBackendConfig } from './backends/joker/config.js';
 import type { HeadlessBackendConfig } from './backends/headless/config.js';
 import type { ReppBackendConfig } from './backends/repp/config.js';
 
+/** The HTTP backends' config shapes, re-exported so that BackendConfig's members come from one place. */
 export type { HeadlessBackendConfig } from './backends/headless/config.js';
 export type { ReppBackendConfig } from './backends/repp/config.js';
 export type { JokerBackendConfig } from './backends/joker/config.js';
@@ -11,6 +12,7 @@ export type { JokerBackendConfig } from './backends/joker/config.js';
  * Secrets may be left out of the file and given in the environment (see src/config.ts).
  */
 
+/** One gateway registrar's login at an EPP registry (RFC 5730 section 2.9.1.1 <login> clID and pw). */
 export interface EppAccountConfig {
   /** EPP clID the gateway registrar logs in as. */
   clientId: string;
@@ -18,6 +20,10 @@ export interface EppAccountConfig {
   password: string;
 }
 
+/**
+ * An EPP registry over TLS (RFC 5734: `host`, `port`, usually 700): times in ms, `tls` as node:tls
+ * takes it. Unknown keys are refused at start (src/config-keys.ts).
+ */
 export interface EppBackendConfig {
   name: string;
   kind: 'epp';
@@ -53,24 +59,27 @@ export interface EppBackendConfig {
    * refused with BAD_USER_INPUT (`period.unit`) before anything is written or sent.
    */
   periodUnits?: Array<'y' | 'm'>;
-  /** Object/extension URIs the gateway may log in with (default: every one it understands that the greeting offers). */
   /** When set, the gateway starts an in-process sandbox for this backend and points host/port at it. */
   sandbox?: { profile: 'contacts' | 'nomulus'; transferPeriodMs?: number };
 }
 
+/** One entry of `backends`: its `kind` (epp, repp, joker, headless) says which shape. */
 export type BackendConfig = EppBackendConfig | ReppBackendConfig | JokerBackendConfig | HeadlessBackendConfig;
 
+/** One `routes` entry: names under `suffix` go to `backend` (src/routing/router.ts). */
 export interface RouteConfig {
   /** Domain suffix without leading dot ("com", "co.uk"); the longest matching suffix wins. */
   suffix: string;
   backend: string;
 }
 
+/** A gateway registrar: `id` is what API keys belong to and backends' `accounts` are keyed by; `name` for display. */
 export interface RegistrarConfig {
   id: string;
   name: string;
 }
 
+/** The whole config (defaults: defaultConfig in src/config.ts; environment overrides listed there; README "Configuration"). */
 export interface GatewayConfig {
   port: number;
   host: string;
@@ -158,6 +167,7 @@ export interface GatewayConfig {
   bulk?: BulkConfig;
 }
 
+/** OpenTelemetry trace export over OTLP (README "Traces"); the OTEL_* environment variables override or fill it. */
 export interface TracingConfig {
   /** Export a span per GraphQL operation and per upstream command. Default false. */
   enabled?: boolean;
@@ -221,6 +231,7 @@ export interface BulkConfig {
   enabled?: boolean;
 }
 
+/** The `idempotency` section (README "Idempotency contract"): hours where the key says Hours, else ms; numbers must be positive (ConfigError otherwise). */
 export interface IdempotencyConfig {
   /** How long a record (and so the replay of an answer) is kept. Default 168 (7 days). */
   ttlHours?: number;

@@ -34,6 +34,7 @@ export interface GatewayContext extends Services {
   loaders: Loaders;
 }
 
+/** A request's context for `registrar` (the API key's owner): a CallContext with a fresh fan-out scheduler (limits.fanOut) and lazily made loaders. */
 export function createContext(services: Services, registrar: { id: string; name: string }): GatewayContext {
   // Every port call of the request (loaders, checks, mutations) waits its turn in the request's scheduler.
   const call: CallContext = { registrarId: registrar.id, scheduler: new RequestScheduler(services.config.limits.fanOut) };

@@ -1,5 +1,6 @@
 import { pino, type Logger as PinoLogger } from 'pino';
 
+/** The gateway's logger: pino's. */
 export type Logger = PinoLogger;
 
 /**

@@ -12,6 +12,7 @@
 import type { Registry } from 'prom-client';
 import type { CommandEvent } from './commandlog/command-log.js';
 
+/** Gauges Metrics reads from the running gateway at each scrape. */
 export interface MetricsSources {
   /** Open subscriptions on this instance. */
   subscriptions(): number;
@@ -121,6 +122,10 @@ type Held = (i: Instruments) => void;
 /** Observations held at most (a start waiting for its HTTP side holds a few thousand commands). */
 const HOLD_MAX = 100_000;
 
+/**
+ * The gateway's Prometheus metrics (prom-client, one registry per instance, names `rgw_*`):
+ * observations made before load() are held (at most 100,000) and counted once it has loaded.
+ */
 export class Metrics {
   private instruments: Instruments | null = null;
   private loading: Promise<void> | null = null;

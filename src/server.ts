@@ -37,6 +37,7 @@ import { createPollEvents, redisPrefix } from './pubsub/prefix.js';
 import { Router } from './routing/router.js';
 import { startSandboxes, type RunningSandboxes } from './sandbox/start.js';
 
+/** A running gateway: its GraphQL URLs (HTTP and WebSocket, the host 127.0.0.1 when it listens on 0.0.0.0); close() stops everything it started, the database last. */
 export interface Gateway {
   url: string;
   /** Present while tracing is on (config `tracing`). */
@@ -50,6 +51,7 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** What startGateway takes besides the config; every field optional, for tests and src/main.ts. */
 export interface GatewayOptions {
   clock?: Clock;
   logger?: Logger;

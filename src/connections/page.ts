@@ -7,6 +7,7 @@
  */
 import { parseRowId } from '../validation/cursors.js';
 
+/** A Relay edge: `cursor` opaque to the client (src/validation/cursors.ts), `node` the item. */
 export interface Edge<T> {
   cursor: string;
   node: T;
@@ -23,6 +24,7 @@ export interface PageInfoSource {
   hasPreviousPage: boolean | (() => Promise<boolean>);
 }
 
+/** One page of a Relay connection, as a connection field's resolver answers it (pageOf). */
 export interface Page<T> {
   edges: Edge<T>[];
   pageInfo: PageInfoSource;

@@ -19,12 +19,17 @@ const PAGE = 200;
 /** Most names read from one registry for one registrar (a bound on the work of one query). */
 const MAX_NAMES = 100_000;
 
+/** What the page being read wants from the lists: the first `keep` domains by name, each handed to `prime` with its backend's name. */
 export interface ListedDomains {
   /** How many of the first names (in index order) to hand to `prime`: the page size. */
   keep: number;
   prime: (registry: string, domain: Domain) => void;
 }
 
+/**
+ * Replaces the registrar's index entries of each listDomains backend with the registry's list (200
+ * names a request, at most 100,000). Never throws for a registry: a failed list is logged (warn) and the index kept.
+ */
 export async function syncRegistryLists(index: DomainIndex, backends: readonly RegistryPort[], call: CallContext, logger: Logger, listed?: ListedDomains): Promise<void> {
   await Promise.all(
     backends

@@ -2,9 +2,11 @@ import type { JokerBackendConfig } from './backends/joker/config.js';
 import type { HeadlessBackendConfig } from './backends/headless/config.js';
 import type { ReppBackendConfig } from './backends/repp/config.js';
 
-/** The HTTP backends' config shapes, re-exported so that BackendConfig's members come from one place. */
+/** HeadlessDomains registrar API backend (src/backends/headless/config.ts); re-exported, as the two below, so BackendConfig's members come from one place. */
 export type { HeadlessBackendConfig } from './backends/headless/config.js';
+/** Estonian Internet Foundation's REPP REST API backend (src/backends/repp/config.ts). */
 export type { ReppBackendConfig } from './backends/repp/config.js';
+/** Joker DMAPI reseller backend (src/backends/joker/config.ts). */
 export type { JokerBackendConfig } from './backends/joker/config.js';
 
 /**

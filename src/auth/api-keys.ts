@@ -10,12 +10,14 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '../db/generated/client.js';
 
+/** What every gateway API key starts with ("rgw_"), followed by 43 base64url characters (32 random bytes). */
 export const API_KEY_PREFIX = 'rgw_';
 const KEY_PATTERN = /^rgw_[A-Za-z0-9_-]{43}$/;
 const PREFIX_LENGTH = 12;
 /** lastUsedAt is written at most this often per key. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
+/** A key just made (createApiKey): `key` the plaintext, `prefix` its first 12 characters, which stay visible in listings. */
 export interface CreatedApiKey {
   id: string;
   registrarId: string;
@@ -25,11 +27,13 @@ export interface CreatedApiKey {
   prefix: string;
 }
 
+/** A live key (verifyApiKey): whose it is and its id. */
 export interface VerifiedApiKey {
   registrarId: string;
   keyId: string;
 }
 
+/** A key as listings show it (never its hash); dates are UTC instants, `revokedAt` null while live. */
 export interface ApiKeyInfo {
   id: string;
   registrarId: string;
@@ -40,6 +44,7 @@ export interface ApiKeyInfo {
   revokedAt: Date | null;
 }
 
+/** SHA-256 of the key's UTF-8 bytes, as lower-case hex: what the `api_keys.hash` column holds. */
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }

@@ -51,6 +51,7 @@ variables), read and checked as the gateway reads it: a setting the gateway woul
 here with the same message, exit 1 (upstream passwords and the idempotency key are not needed)
 README: "Configuration" (API keys)`;
 
+/** Where the key commands write: stdout for the key alone, stderr for the rest. */
 export interface CommandOutput {
   /** The key goes here, alone on its line, so that `$(npm run -s key:create -- ...)` captures it. */
   out(line: string): void;

@@ -37,6 +37,7 @@ interface Entry {
   usedAt: number;
 }
 
+/** The in-memory cache of resolved keys described above; `ttlMs` in ms (default DEFAULT_KEY_CACHE_TTL_MS), at most `maxEntries`. */
 export class ApiKeyCache {
   private readonly entries = new Map<string, Entry>();
   private readonly pending = new Map<string, Promise<ResolvedKey | null>>();

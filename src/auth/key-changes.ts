@@ -20,6 +20,7 @@ import type { Logger } from '../logger.js';
 import type { ApiKeyCache } from './key-cache.js';
 import type { KeyRevocationWatch } from './revocation.js';
 
+/** The PostgreSQL NOTIFY channel the api_keys and registrars triggers announce on; payload "key:<id>" or "registrar:<id>". */
 export const KEY_CHANGES_CHANNEL = 'rgw_api_keys';
 
 /** Listens for key changes; resolves once listening (or once the first attempt failed: it keeps retrying). */

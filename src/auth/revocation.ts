@@ -11,9 +11,11 @@
 import type { PrismaClient } from '../db/generated/client.js';
 import type { Logger } from '../logger.js';
 
+/** Default `auth.revocationCheckMs`: ms between checks of open WebSocket connections' keys. */
 export const DEFAULT_REVOCATION_CHECK_MS = 5000;
 const IDS_PER_QUERY = 1000;
 
+/** Closes what revoked keys opened (see above): watch() a connection's key; start() checks every `intervalMs` ms; check() now. */
 export class KeyRevocationWatch {
   private readonly watched = new Map<string, Set<() => void>>();
   private timer: NodeJS.Timeout | undefined;

@@ -52,6 +52,7 @@ async function clientModules() {
   return { PrismaClient: generated.PrismaClient, ...listen, ...migrate, ...raw, ...lease, ...timeouts, ...timeoutClient };
 }
 
+/** The embedded PGlite's data directory when openDatabase gets neither `url` nor `dataDir` (relative to the working directory). */
 export const DEFAULT_DATA_DIR = './data/pglite';
 
 /**
@@ -97,6 +98,7 @@ function boundOldGenerationGrowth(): void {
   if (!process.execArgv.some((a) => a.includes('heap-growing-percent'))) v8.setFlagsFromString(`--heap-growing-percent=${EMBEDDED_HEAP_GROWING_PERCENT}`);
 }
 
+/** What openDatabase opens: PostgreSQL at `url`, else the embedded PGlite under `dataDir`; times in ms. */
 export interface OpenDatabaseOptions {
   /** PostgreSQL connection string; when absent the embedded PGlite is used. */
   url?: string;
@@ -113,6 +115,7 @@ export interface OpenDatabaseOptions {
   timeouts?: Partial<DatabaseTimeouts>;
 }
 
+/** An open database: the Prisma client, which engine, LISTEN; close() (once; later calls share it) ends the pg pools, or PGlite's thread and the data directory's lock. */
 export interface Database {
   prisma: PrismaClient;
   kind: 'postgres' | 'pglite';

@@ -9,6 +9,7 @@
  * Raw queries (P2010) carry the same payload.
  */
 
+/** Which unique constraint a P2002 / P2010 (SQLSTATE 23505) names, as far as the driver adapter reports it. */
 export interface UniqueViolationInfo {
   /** Column names, where the adapter reports them. */
   fields?: string[];

@@ -12,6 +12,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
+/** Callbacks of one LISTEN: `onNotify` gets each NOTIFY payload (text, at most 8000 bytes in PostgreSQL) on the channel. */
 export interface NotifyHandlers {
   onNotify(payload: string): void;
   /** Notifications may have been missed (the listening connection dropped, or came back). */

@@ -24,6 +24,7 @@ import { resolveDatabaseTimeouts, type DatabaseTimeouts } from './timeouts.js';
 /** Key of the advisory lock held while migrating ("RGWM"). */
 export const MIGRATION_LOCK_KEY = 0x5247574d;
 
+/** Options of the start-up migration (as `prisma migrate deploy`, under the MIGRATION_LOCK_KEY advisory lock on PostgreSQL). */
 export interface MigrateOptions {
   /** Defaults to the `prisma/migrations` folder of this package. */
   migrationsDir?: string;
@@ -36,6 +37,7 @@ export interface MigrateOptions {
   timeouts?: Partial<DatabaseTimeouts>;
 }
 
+/** What a migration run did; `durationMs` its wall time in ms. */
 export interface MigrateResult {
   /** Names of the migrations this call applied (empty when the database was up to date). */
   applied: string[];

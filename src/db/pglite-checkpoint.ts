@@ -17,6 +17,7 @@
  */
 import type { EmbeddedPGlite } from './pglite-thread.js';
 
+/** When keepCheckpointing measures the WAL and when it runs CHECKPOINT (PostgreSQL's; PGlite has no checkpointer process). */
 export interface CheckpointOptions {
   /** How often the WAL written since the last checkpoint is measured (ms). Default 2000. */
   everyMs?: number;

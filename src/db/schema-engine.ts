@@ -21,6 +21,7 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@p
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 
+/** The Prisma schema engine's API (@prisma/schema-engine-wasm), as startSchemaEngine returns it. */
 export type { SchemaEngine };
 
 interface WasmApi {
@@ -66,6 +67,7 @@ function fixExecuteScript(adapter: SqlDriverAdapter, run: (script: string) => Pr
   return a;
 }
 
+/** A driver-adapter factory prepared for the schema engine by fixAdapterFactory. */
 export interface EngineFactory {
   /** The bound factory to hand to SchemaEngine.new. */
   factory: unknown;
@@ -124,6 +126,7 @@ export function fixAdapterFactory(
   };
 }
 
+/** A Prisma schema file handed to the schema engine: its path and its text. */
 export interface SchemaFile {
   path: string;
   content: string;

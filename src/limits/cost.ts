@@ -32,8 +32,11 @@ import { GraphQLError, Kind, type DefinitionNode, type DocumentNode, type FieldN
 import { queryTooComplex } from './errors.js';
 import { variableError } from './variable-errors.js';
 
+/** Cost points of a field that sends one registry command (see above). */
 export const REGISTRY = 10;
+/** Cost points of a field that runs one database query (see above). */
 export const DATABASE = 5;
+/** Cost points of a mutation: its command, the object's read-back and the idempotency record. */
 export const MUTATION = 25;
 /**
  * Each row a database list answers (command log entries, poll messages), on top of its query's

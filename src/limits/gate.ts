@@ -24,6 +24,10 @@ const COSTS_PER_OPERATION = 64;
 /** and only for variables up to this many characters of JSON. */
 const MAX_VARIABLES_KEY = 1024;
 
+/**
+ * The limits of one schema (above): parse options, validation rules, the cost check (refused
+ * before running: QUERY_TOO_COMPLEX with `limit`, `max` and the dearest `field`) and the per-key rate limit (RATE_LIMITED, HTTP 429).
+ */
 export class OperationLimits {
   readonly parseOptions: ParseOptions;
   readonly validationRules: readonly ValidationRule[];

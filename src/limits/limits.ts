@@ -94,6 +94,7 @@ export interface Limits {
   wsBufferedBytes: number;
 }
 
+/** Every operation limit's default, used where the config's `limits` leaves one out (resolveLimits); each is described on Limits above. */
 export const DEFAULT_LIMITS: Limits = {
   maxTokens: 2000,
   maxDepth: 12,

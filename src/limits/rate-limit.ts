@@ -15,6 +15,7 @@ import { logRedisAvailability } from '../pubsub/redis-availability.js';
 import { rateLimited } from './errors.js';
 import type { Limits } from './limits.js';
 
+/** The per-key limiter (above): points spent per key per fixed window of `durationSec` seconds. */
 export interface KeyRateLimiter {
   /** Spends `points` of the key's window; throws RATE_LIMITED (with retryAfter) when they are not there. */
   spend(keyId: string, points: number): Promise<void>;

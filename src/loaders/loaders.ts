@@ -7,9 +7,12 @@ import { BatchOutages } from '../fanout/outages.js';
 
 /** A domain as the GraphQL layer passes it around: the neutral model plus where it lives. */
 export type DomainNode = Domain & { registry: string };
+/** A host as the GraphQL layer passes it around: the neutral model plus the backend name it was read from. */
 export type HostNode = Host & { registry: string };
+/** A contact as the GraphQL layer passes it around: the neutral model plus the backend name it was read from. */
 export type ContactNode = Contact & { registry: string };
 
+/** What a loader is keyed by: the backend's name and the object's name (a domain or host in lower-case A-labels, or a contact id). */
 export interface ObjectKey {
   registry: string;
   name: string;
@@ -151,6 +154,10 @@ function makeAccountStatusLoader(router: Router, call: CallContext): DataLoader<
   );
 }
 
+/**
+ * The request's DataLoaders (see above), one per kind: domain, host and contact info, the latest
+ * transfer, the account status (null where the backend has none). A missing object loads as null.
+ */
 export function createLoaders(router: Router, call: CallContext) {
   return {
     domain: makeLoader<Domain>(router, call, async (b, name, c) => (await b.infoDomain(c, name)).data),
@@ -162,4 +169,5 @@ export function createLoaders(router: Router, call: CallContext) {
   };
 }
 
+/** The loaders of one request (createLoaders). */
 export type Loaders = ReturnType<typeof createLoaders>;

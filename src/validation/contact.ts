@@ -41,6 +41,10 @@ function checkPostalInfo(f: string, p: PostalIn): PostalInfo {
   return out;
 }
 
+/**
+ * One or two postal infos (RFC 5733 section 2.3), at most one of each type, each checked as
+ * checkPostalInfo says; ValidationError (BAD_USER_INPUT) naming `field[i].<part>` otherwise.
+ */
 export function checkPostal(field: string, list: PostalIn[]): PostalInfo[] {
   if (list.length < 1 || list.length > 2) throw new ValidationError(field, 'give one or two postal infos (int and/or loc)');
   const out = list.map((p, i) => checkPostalInfo(`${field}[${i}]`, p));
@@ -118,6 +122,10 @@ export function checkIdent(field: string, i: ContactIdent): ContactIdent {
   return { code, type: i.type, countryCode: checkCountryCode(`${field}.countryCode`, i.countryCode) };
 }
 
+/**
+ * A createContact input -> ContactCreateInput (RFC 5733 section 3.2.1): id (clIDType, null where the
+ * registry assigns one), postal info, E.164 phones, e-mail, auth info, disclosure, ident; the first bad field throws ValidationError naming `input.<field>`.
+ */
 export function toContactCreate(input: Omit<ContactCreateInput, 'id' | 'postalInfo'> & { id?: string | null; postalInfo: PostalIn[] }): ContactCreateInput {
   return {
     id: input.id ? checkObjectId('input.id', input.id) : null,
@@ -131,6 +139,10 @@ export function toContactCreate(input: Omit<ContactCreateInput, 'id' | 'postalIn
   };
 }
 
+/**
+ * An updateContact input -> ContactUpdateInput (RFC 5733 section 3.2.5): client statuses to add and
+ * remove, and each field given; ValidationError naming `input.<field>`, also for a status both added and removed.
+ */
 export function toContactUpdate(input: { id: string; addStatuses: string[]; removeStatuses: string[]; postalInfo?: PostalIn[] | null; voice?: string | null; fax?: string | null; email?: string | null; authInfo?: string | null; disclosure?: Disclosure | null }): ContactUpdateInput {
   const out: ContactUpdateInput = {
     id: checkObjectId('input.id', input.id),

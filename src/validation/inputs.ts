@@ -44,17 +44,23 @@ export function checkNameserver(field: string, ns: NsIn, domain: string | null):
   return { name, ipv4, ipv6 };
 }
 
+/** A domain's contacts (RFC 5731 section 2.2): at most MAX_CONTACTS, ids as clIDType, no (role, id) twice; ValidationError naming `field[i]`. */
 export function checkContacts(field: string, list: ContactIn[]): DomainContact[] {
   checkMaxItems(field, list, MAX_CONTACTS, 'contacts');
   const out = list.map((c, i) => ({ role: c.role as DomainContact['role'], id: checkObjectId(`${field}[${i}].id`, c.id) }));
   return checkUnique(field, out, (c) => `${c.role}:${c.id}`);
 }
 
+/** Statuses a client may add to or remove from a domain (RFC 5731 section 2.3, the client* values). */
 export const DOMAIN_CLIENT_STATUSES: ReadonlySet<string> = new Set([
   'clientDeleteProhibited', 'clientHold', 'clientRenewProhibited', 'clientTransferProhibited', 'clientUpdateProhibited',
 ]);
 const HOST_CLIENT_STATUSES: ReadonlySet<string> = new Set(['clientDeleteProhibited', 'clientUpdateProhibited']);
 
+/**
+ * A createDomain input -> DomainCreateInput (RFC 5731 section 3.2.1; RFC 5910 for `dnssec`): name
+ * to lower-case A-labels, period default 1 year, each field checked; ValidationError naming `input.<field>`.
+ */
 export function toDomainCreate(input: {
   name: string;
   period?: Period | null;
@@ -96,6 +102,11 @@ export function checkRegistrantInfo(field: string, r: RegistrantInfo): Registran
 interface ChangeIn { statuses: string[]; contacts: ContactIn[]; nameservers: NsIn[]; dsData: DsData[]; keyData: KeyData[] }
 const EMPTY_CHANGE: ChangeIn = { statuses: [], contacts: [], nameservers: [], dsData: [], keyData: [] };
 
+/**
+ * An updateDomain input -> DomainUpdateInput (RFC 5731 section 3.2.5; RFC 5910 section 3.2.5):
+ * ValidationError naming the field for a bad value, a status, contact or name server both added and
+ * removed, removeAllDnssec with DNSSEC records to remove, or nothing to change (`input`).
+ */
 export function toDomainUpdate(input: {
   name: string;
   add?: ChangeIn | null;
@@ -161,6 +172,7 @@ export function requireUpdateSupport(args: DomainUpdateInput, backend: string, c
   }
 }
 
+/** A createHost input -> HostCreateInput (RFC 5732 section 3.2.1): name to lower-case A-labels, addresses checked; ValidationError naming `input.<field>`. */
 export function toHostCreate(input: { name: string; ipv4: string[]; ipv6: string[] }): HostCreateInput {
   return {
     name: normalizeDomainName('input.name', input.name),
@@ -169,6 +181,10 @@ export function toHostCreate(input: { name: string; ipv4: string[]; ipv6: string
   };
 }
 
+/**
+ * An updateHost input, checked (RFC 5732 section 3.2.5): names to lower-case A-labels, addresses
+ * and client statuses checked; ValidationError naming the field, also for a value both added and removed.
+ */
 export function toHostUpdate(input: HostUpdateInput): HostUpdateInput {
   const out: HostUpdateInput = {
     name: normalizeDomainName('input.name', input.name),

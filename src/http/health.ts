@@ -3,6 +3,7 @@ import type { Services } from '../context.js';
 /** How long one dependency may take to answer a readiness check. */
 const CHECK_TIMEOUT_MS = 2_000;
 
+/** GET /readyz's JSON body (readiness below): `ready` decides HTTP 200 or 503. */
 export interface Readiness {
   ready: boolean;
   /** Per dependency: "ok", "not configured", or what went wrong (never a connection string). */

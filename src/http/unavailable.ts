@@ -14,6 +14,7 @@ import { DATABASE_RETRY_AFTER_SECONDS, DatabaseUnavailableError } from '../core/
 import { isDatabaseUnavailable } from '../db/errors.js';
 import type { Logger } from '../logger.js';
 
+/** extensions.code of a request refused because the gateway's database does not answer (DatabaseUnavailableError). */
 export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
 
 /** `err` as a DatabaseUnavailableError when it is one or a database connection failure (isDatabaseUnavailable); else undefined. */

@@ -32,6 +32,7 @@ import type { CommandEvent } from '../commandlog/command-log.js';
 import type { Metrics } from '../metrics.js';
 import type { Tracing } from './tracing.js';
 
+/** How an operation arrived: HTTP (Apollo) or graphql-ws; the `transport` label of the operation metrics. */
 export type Transport = 'http' | 'ws';
 
 /** What an answer's errors look like to the observer: only the code is read. */
@@ -106,6 +107,7 @@ export class Operation {
   }
 }
 
+/** Observes every operation (see above): begin() one as it arrives, bind()/within() to make its upstream commands its span's children. */
 export class Operations {
   /** The operation the running code belongs to (only while tracing: nothing is tracked otherwise). */
   private readonly current: AsyncLocalStorage<Operation> | null;

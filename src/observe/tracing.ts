@@ -18,6 +18,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { TracingConfig } from '../config.types.js';
 import type { Logger } from '../logger.js';
 
+/** Tracing while it is on (@opentelemetry/sdk-trace-base with an OTLP exporter): the tracer, the API and the W3C Trace Context propagator. */
 export interface Tracing {
   readonly tracer: Tracer;
   /** The OpenTelemetry API (@opentelemetry/api), loaded with tracing. */

@@ -1,5 +1,6 @@
 import type { UpstreamPollMessage } from '../core/model/index.js';
 
+/** What a poll message reports (RFC 5730 section 2.9.2.3 <poll>, and the HTTP registries' equivalents), as the GraphQL PollMessageType enum names it; OTHER when classify cannot tell. */
 export type PollType =
   | 'TRANSFER_REQUESTED'
   | 'TRANSFER_APPROVED'

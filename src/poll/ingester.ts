@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { Router } from '../routing/router.js';
 import type { PollAccount, PollService } from './poll.service.js';
 
+/** The config's `poll` timings, all in ms. */
 export interface IngesterOptions {
   /** Time between polls of one queue. */
   intervalMs: number;

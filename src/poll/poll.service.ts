@@ -23,6 +23,7 @@ export interface PollAccount {
   accountId: string;
 }
 
+/** A stored poll_messages row -> the PollEvent subscribers get: ids as decimal strings (bigint), dates as ISO 8601 UTC. */
 export function toEvent(row: PollRow): PollEvent {
   return {
     id: row.id.toString(),

@@ -3,6 +3,7 @@ import type { PollEvent, PollEvents } from '../pubsub/poll-events.js';
 import { SlowSubscriberError } from '../core/errors.js';
 import { toEvent } from './poll.service.js';
 
+/** Which poll messages a subscription gets: one registrar's, after `after` (a stored message id), of `types` and `objects` when given (none: all). */
 export interface StreamFilter {
   registrarId: string;
   /** Replay stored messages with a larger id first (a cursor from an earlier message). */

@@ -58,6 +58,7 @@ const LOCAL = 'poll:';
 const local = (registrarId: string) => `${LOCAL}${registrarId}`;
 const gapOf = (name: string) => `gap:${name}`;
 
+/** Poll event fan-out within one process (an EventEmitter per registrar): the default without REDIS_URL. */
 export class LocalPollEvents implements PollEvents {
   protected readonly local = new EventEmitter().setMaxListeners(0);
 
@@ -101,6 +102,7 @@ export class LocalPollEvents implements PollEvents {
   }
 }
 
+/** What RedisPollEvents needs besides the Redis URL (it opens a publishing and a subscribing ioredis connection). */
 export interface RedisPollEventsOptions {
   /** Start of every channel name: one per deployment, so deployments sharing a Redis stay apart (see src/pubsub/prefix.ts). */
   prefix: string;

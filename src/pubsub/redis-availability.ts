@@ -7,6 +7,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 
+/** The two lines logRedisAvailability writes for one component's Redis connections. */
 export interface RedisAvailabilityMessages {
   /** Logged (warn, with the first error's message as `err`) when a connection fails while all were up, or at the first attempt. */
   down: string;

@@ -15,6 +15,7 @@ import { RegistrarResolver, RegistryAccountResolver } from './registrar/registra
 import { SandboxResolver } from './registrar/sandbox.resolver.js';
 import { TransferResolver } from './transfer/transfer.resolver.js';
 
+/** Every resolver class of the schema, for type-graphql's schema build (buildFederatedSchema in schema/build.ts). */
 export const resolvers: NonEmptyArray<Function> = [
   RegistrarResolver,
   RegistryAccountResolver,

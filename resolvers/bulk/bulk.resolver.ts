@@ -34,6 +34,7 @@ function cursorPosition(after: string): number {
   return Number(after);
 }
 
+/** The bulkJob query (its counts and items), the five bulk mutations (src/bulk/submit.ts) and cancelBulkJob; a job id not the viewer's reads as none. */
 @Resolver(() => BulkJob)
 export class BulkResolver {
   @Query(() => BulkJob, { nullable: true, description: "One of the viewer's bulk jobs (null for an id that is not the viewer's)." })

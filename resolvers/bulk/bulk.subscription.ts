@@ -3,6 +3,7 @@ import type { GatewayContext } from '../../src/context.js';
 import type { BulkJobEventView } from '../../src/bulk/stream.js';
 import { BulkJobEvent } from '../../schema/bulk/bulk.type.js';
 
+/** The `bulkJob` subscription: a job's progress events (src/bulk/stream.ts), OBJECT_NOT_FOUND for a job id not the viewer's. */
 @Resolver(() => BulkJobEvent)
 export class BulkSubscriptionResolver {
   @Subscription(() => BulkJobEvent, {

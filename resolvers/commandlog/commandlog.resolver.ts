@@ -12,6 +12,7 @@ const entryOutcome = (row: CommandLogRow) => {
   return { outcome: CommandOutcome[outcome], applied };
 };
 
+/** A command_log row -> GraphQL CommandLogEntry: `startedAt` is the row's time less durationMs (ms), `finishedAt` null while unanswered, outcome by outcomeOf. */
 export function commandLogEntry(row: CommandLogRow): CommandLogEntry {
   return {
     id: row.id.toString(),
@@ -34,6 +35,7 @@ export function commandLogEntry(row: CommandLogRow): CommandLogEntry {
   };
 }
 
+/** The `commandLog` query: the viewer's command log entries, oldest first, filtered (BAD_USER_INPUT for a bad filter or cursor). */
 @Resolver(() => CommandLogEntry)
 export class CommandLogResolver {
   @Query(() => CommandLogConnection, {

@@ -3,6 +3,7 @@ import type { Actor, TransactionRecord } from '../../src/operations/run.js';
 import { checkClientIdempotencyKey } from '../../src/validation/names.js';
 import type { UpstreamTransaction } from '../../schema/common/common.type.js';
 
+/** What an operation stores of its upstream answer (src/operations/run.ts), re-exported for the resolvers. */
 export type { TransactionRecord } from '../../src/operations/run.js';
 
 /**
@@ -14,6 +15,7 @@ export function actorOf(ctx: GatewayContext, idempotencyKey: string): Actor {
   return { registrarId: ctx.registrar.id, idempotencyKey: checkClientIdempotencyKey('idempotencyKey', idempotencyKey) };
 }
 
+/** A stored TransactionRecord -> GraphQL UpstreamTransaction: `pending` when the code is 1001 (RFC 5730 section 3, action pending). */
 export function transactionOf(r: TransactionRecord): UpstreamTransaction {
   return { clientTransactionId: r.trid.client, serverTransactionId: r.trid.server ?? null, resultCode: r.code, message: r.message ?? null, pending: r.code === 1001 };
 }

@@ -19,6 +19,7 @@ async function readContact(ctx: GatewayContext, registry: string, id: string) {
 /** A contact mutation's answer before its `contact` is read: see ReadAfter. */
 type ContactPayloadRoot = Omit<ContactPayload, 'contact'> & ReadAfter;
 
+/** The `contact` query and the contact mutations (RFC 5733 info, create, update, delete), each mutation under its idempotency key. */
 @Resolver(() => Contact)
 export class ContactResolver {
   @Query(() => Contact, { nullable: true })

@@ -21,6 +21,7 @@ export interface NameserverRef {
 
 type DomainContactRef = { role: string; id: string; registry: string };
 
+/** Domain's computed fields: unicodeName (U-labels), sponsoredByViewer, and the objects it refers to (registrant, contacts, name servers, DNSSEC keys, transfer), read through the request's loaders. */
 @Resolver(() => Domain)
 export class DomainFieldsResolver {
   @FieldResolver(() => String)
@@ -93,6 +94,7 @@ export class DomainFieldsResolver {
   }
 }
 
+/** DomainContact.contact: the contact object through the request's loader (null when the registry has none by that id). */
 @Resolver(() => DomainContact)
 export class DomainContactResolver {
   @FieldResolver(() => Contact, { nullable: true, description: 'The contact object (null when it no longer exists).' })

@@ -29,6 +29,7 @@ async function readDomain(ctx: GatewayContext, registry: string, name: string): 
 /** A domain mutation's answer before its `domain` is read: see ReadAfter. */
 type DomainPayloadRoot = Omit<DomainPayload, 'domain'> & ReadAfter;
 
+/** The domain queries (domain, domains, checkDomains) and mutations (RFC 5731 create, renew, update, delete; RFC 3915 restore), each mutation under its idempotency key. */
 @Resolver(() => Domain)
 export class DomainResolver {
   @Query(() => Domain, { nullable: true, description: 'One domain, or null when the registry has no such domain.' })

@@ -20,6 +20,7 @@ async function readHost(ctx: GatewayContext, registry: string, name: string): Pr
 /** A host mutation's answer before its `host` is read: see ReadAfter. */
 type HostPayloadRoot = Omit<HostPayload, 'host'> & ReadAfter;
 
+/** The `host` query and the host mutations (RFC 5732 info, create, update, delete), each mutation under its idempotency key. */
 @Resolver(() => Nameserver)
 export class HostResolver {
   @Query(() => Nameserver, { nullable: true, description: 'A host object (name server) by name.' })

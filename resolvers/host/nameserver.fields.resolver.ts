@@ -18,6 +18,7 @@ async function hostOf(p: Parent, ctx: GatewayContext): Promise<HostNode | null> 
   return ctx.loaders.host.load({ registry: p.registry, name: p.name });
 }
 
+/** Nameserver's fields beyond the name: from the domain's host attribute when it carries them, else one host info (RFC 5732) through the request's loader. */
 @Resolver(() => Nameserver)
 export class NameserverFieldsResolver {
   @FieldResolver(() => [String])

@@ -12,6 +12,7 @@ import { checkObjectNames, checkPageSize } from '../../src/validation/cursors.js
 
 const nodeOf = (row: PollRow) => pollNode({ ...toEvent(row), ackedAt: row.ackedAt });
 
+/** The `pollMessages` query (stored messages, oldest first; queues drained into the store first) and ackPollMessage. */
 @Resolver(() => PollMessage)
 export class PollResolver {
   @Query(() => PollMessageConnection, {

@@ -13,6 +13,7 @@ interface StreamArgs {
   objects?: string[] | null;
 }
 
+/** The `pollMessages` subscription: stored messages after the cursor, then live ones (src/poll/stream.ts); SUBSCRIBER_TOO_SLOW when it falls behind. */
 @Resolver(() => PollMessage)
 export class PollSubscriptionResolver {
   @Subscription(() => PollMessage, {

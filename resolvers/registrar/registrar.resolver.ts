@@ -10,6 +10,7 @@ interface AccountParent extends RegistryAccount {
   backend: RegistryPort;
 }
 
+/** The `viewer` query: the registrar the API key belongs to, and its registry accounts. */
 @Resolver(() => Registrar)
 export class RegistrarResolver {
   @Query(() => Registrar, { description: 'The registrar the API key belongs to.' })
@@ -28,6 +29,7 @@ export class RegistrarResolver {
   }
 }
 
+/** RegistryAccount's fields read from the backend: capabilities, account status, balance (null where the backend has none). */
 @Resolver(() => RegistryAccount)
 export class RegistryAccountResolver {
   @FieldResolver(() => RegistryCapabilities, {

@@ -12,6 +12,7 @@ interface ResetRecord extends TransactionRecord {
   transferAuthInfo: string | null;
 }
 
+/** The sandboxReset mutation (HeadlessDomains POST /sandbox/reset), under its idempotency key. */
 @Resolver()
 export class SandboxResolver {
   @Mutation(() => SandboxResetPayload, {

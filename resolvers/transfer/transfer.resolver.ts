@@ -24,6 +24,7 @@ async function runTransfer(
   return { transfer: transferNode(result.transfer as never), transaction: transactionOf(result), replayed };
 }
 
+/** The `transfer` query and the transfer mutations (RFC 5731 section 3.2.4 request, approve, reject, cancel), each under its idempotency key. */
 @Resolver(() => Transfer)
 export class TransferResolver {
   @Query(() => Transfer, { nullable: true, description: 'The latest transfer of a domain (null when it has had none).' })

@@ -1,5 +1,6 @@
 import { Field, InputType } from 'type-graphql';
 
+/** One bulkRenew item: `name` normalised to lower-case A-labels; `currentExpiry` compared by UTC calendar day (RFC 5731 section 3.2.3 curExpDate). */
 @InputType({ description: 'One domain to renew.' })
 export class BulkRenewItemInput {
   @Field()
@@ -9,6 +10,7 @@ export class BulkRenewItemInput {
   currentExpiry?: Date | null;
 }
 
+/** One bulkTransfer item (RFC 5731 section 3.2.4 transfer request); its auth code is sealed in the database (src/bulk/seal.ts). */
 @InputType({ description: 'One domain to transfer in.' })
 export class BulkTransferItemInput {
   @Field()

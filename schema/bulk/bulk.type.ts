@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { UpstreamTransaction } from '../common/common.type.js';
 import { connectionType } from '../common/connection.js';
 
+/** GraphQL BulkJobKind: one per bulk mutation (src/bulk/kinds.ts BULK_KINDS). */
 export enum BulkJobKind {
   RENEW = 'RENEW',
   TRANSFER = 'TRANSFER',
@@ -11,6 +12,7 @@ export enum BulkJobKind {
 }
 registerEnumType(BulkJobKind, { name: 'BulkJobKind', description: 'What a bulk job does to each of its domains.' });
 
+/** GraphQL BulkJobState, the `bulk_job_state` column's values. */
 export enum BulkJobState {
   RUNNING = 'RUNNING',
   COMPLETED = 'COMPLETED',
@@ -18,6 +20,7 @@ export enum BulkJobState {
 }
 registerEnumType(BulkJobState, { name: 'BulkJobState', description: 'RUNNING until every item is finished (none pending, running or awaiting the registry); CANCELLED once cancelled (items already running or awaiting the registry still finish).' });
 
+/** GraphQL BulkItemState, the `bulk_items.state` column's values (src/bulk/store.ts ItemState). */
 export enum BulkItemState {
   PENDING = 'PENDING',
   RUNNING = 'RUNNING',
@@ -32,6 +35,7 @@ registerEnumType(BulkItemState, {
     "PENDING (waiting, or waiting to be tried again after a transient failure), RUNNING, AWAITING_REGISTRY (sent; the registry only queued the command, answering 1001 with its request id, a Joker Proc-ID, as serverTransactionId: settled SUCCEEDED or FAILED when the registry's result arrives through its poll queue; an EPP transfer request answered 1001 is SUCCEEDED, the request accepted), SUCCEEDED, FAILED (a definite refusal, by the registry at once or in its queued result, or transient failures until the attempts ran out), CANCELLED (not run: the job was cancelled).",
 });
 
+/** GraphQL BulkItemError (src/bulk/views.ts ItemView.error). */
 @ObjectType({ description: "Why an item failed or was cancelled: the error's stable code (as a mutation's extensions.code) and message." })
 export class BulkItemError {
   @Field()
@@ -51,6 +55,7 @@ export class BulkItemError {
   field?: string | null;
 }
 
+/** GraphQL BulkItem, answered from src/bulk/views.ts ItemView. */
 @ObjectType({ description: 'One domain of a bulk job.' })
 export class BulkItem {
   @Field(() => Int, { description: "0-based place in the job's list (the order given)." })
@@ -84,8 +89,10 @@ export class BulkItem {
   error?: BulkItemError | null;
 }
 
+/** The Relay connection of a job's items (BulkJob.items), cursor = position. */
 export const BulkItemConnection = connectionType('BulkItem', BulkItem, 'items of a bulk job, by position');
 
+/** GraphQL BulkJobCounts (src/bulk/views.ts CountsView). */
 @ObjectType({ description: 'How many items of a job are in each state.' })
 export class BulkJobCounts {
   @Field(() => Int, { description: 'SUCCEEDED.' })
@@ -107,6 +114,7 @@ export class BulkJobCounts {
   cancelled!: number;
 }
 
+/** GraphQL BulkJob (src/bulk/views.ts JobView); dates are DateTimeISO (UTC). */
 @ObjectType({ description: 'A bulk mutation: its items run in the background, on any gateway instance, each exactly once.' })
 export class BulkJob {
   @Field(() => ID)
@@ -131,6 +139,7 @@ export class BulkJob {
   finishedAt?: Date | null;
 }
 
+/** What a bulk mutation answers. */
 @ObjectType({ description: 'The answer of a bulk mutation: the job, written and started.' })
 export class BulkJobPayload {
   @Field(() => BulkJob)
@@ -140,6 +149,7 @@ export class BulkJobPayload {
   replayed!: boolean;
 }
 
+/** One event of the `bulkJob` subscription (src/bulk/stream.ts BulkJobEventView). */
 @ObjectType({ description: "Progress of a job: its counts, and the outcomes of items that finished since the last event (all finished ones first)." })
 export class BulkJobEvent {
   @Field(() => BulkJob)

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionType } from '../common/connection.js';
 
+/** GraphQL CommandOutcome: what became of one sent command (src/commandlog/outcome.ts outcomeOf decides). */
 export enum CommandOutcome {
   SUCCEEDED = 'SUCCEEDED',
   FAILED = 'FAILED',
@@ -33,6 +34,7 @@ registerEnumType(CommandOutcome, {
   },
 });
 
+/** GraphQL CommandLogEntry, one command_log row (resolvers/commandlog/commandlog.resolver.ts commandLogEntry). */
 @ObjectType({ description: 'One command the gateway sent to a registry on behalf of the viewer. Secrets (passwords, auth info) are never recorded.' })
 export class CommandLogEntry {
   @Field(() => ID, { description: 'Entry id; also the cursor.' })
@@ -90,8 +92,10 @@ export class CommandLogEntry {
   reconciledAt?: Date | null;
 }
 
+/** The Relay connection of the `commandLog` query, oldest first; cursor = entry id. */
 export const CommandLogConnection = connectionType('CommandLog', CommandLogEntry, 'command log entries');
 
+/** The `commandLog` query's filter (checked in src/validation/cursors.ts). */
 @InputType({ description: 'All given conditions must hold.' })
 export class CommandLogFilter {
   @Field(() => String, { nullable: true })

@@ -1,11 +1,13 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 
+/** GraphQL PeriodUnit; its values are RFC 5731's pUnitType ("y", "m"). */
 export enum PeriodUnit {
   YEARS = 'y',
   MONTHS = 'm',
 }
 registerEnumType(PeriodUnit, { name: 'PeriodUnit', description: 'Unit of a registration period.' });
 
+/** GraphQL ContactRole; its values are RFC 5731's contactAttrType ("admin", "tech", "billing"). */
 export enum ContactRole {
   ADMIN = 'admin',
   TECH = 'tech',
@@ -13,6 +15,7 @@ export enum ContactRole {
 }
 registerEnumType(ContactRole, { name: 'ContactRole', description: 'Role of a contact on a domain (RFC 5731).' });
 
+/** GraphQL UpstreamTransaction: a mutation's upstream ids and result code (RFC 5730 section 3). */
 @ObjectType({ description: 'Transaction ids and result of the upstream command a mutation sent.' })
 export class UpstreamTransaction {
   @Field({ description: 'Client transaction id the gateway sent (EPP clTRID).' })
@@ -34,6 +37,7 @@ export class UpstreamTransaction {
   message?: string | null;
 }
 
+/** GraphQL CheckResult (RFC 5731-5733 <check> <cd>: name, avail, reason). */
 @ObjectType({ description: 'Availability of one name.' })
 export class CheckResult {
   @Field()
@@ -46,6 +50,7 @@ export class CheckResult {
   reason?: string | null;
 }
 
+/** GraphQL Money (core Money): a decimal string and an ISO 4217 currency code. */
 @ObjectType()
 export class Money {
   @Field({ description: 'Decimal amount as a string, to keep precision.' })

@@ -7,6 +7,7 @@
  */
 import { Field, ObjectType, type ClassType } from 'type-graphql';
 
+/** GraphQL PageInfo of every connection (relay.dev/graphql/connections.htm; src/connections/page.ts). */
 @ObjectType({ description: 'Where a page of a connection stands (Relay PageInfo).' })
 export class PageInfo {
   @Field({ description: 'More edges follow this page: ask again with `after: endCursor`. A page is never empty while this is true.' })

@@ -1,6 +1,7 @@
 import { Field, InputType } from 'type-graphql';
 import { ContactIdentType, DisclosureField } from './contact.type.js';
 
+/** -> core ContactIdent, checked by checkIdent (src/validation/contact.ts). */
 @InputType({ description: "A contact's identity, where the registry keeps one (capability contactIdent)." })
 export class ContactIdentInput {
   @Field({ description: 'A personal code (PRIV), a company registry code (ORG) or a birthday yyyy-mm-dd (BIRTHDAY); 1-100 characters.' })
@@ -13,6 +14,7 @@ export class ContactIdentInput {
   countryCode!: string;
 }
 
+/** -> core Disclosure (RFC 5733 section 2.9). */
 @InputType({ description: "The registrant's disclosure preference (RFC 5733 disclose); a registry may refuse a preference its policy does not allow, with its own code (Nomulus refuses flag false: PARAMETER_VALUE_POLICY_ERROR, 2306)." })
 export class ContactDisclosureInput {
   @Field({ description: 'false: do not disclose these elements; true: disclose them.' })
@@ -22,6 +24,7 @@ export class ContactDisclosureInput {
   fields!: DisclosureField[];
 }
 
+/** -> core PostalInfo (RFC 5733 section 2.3), checked by checkPostal. */
 @InputType()
 export class PostalInfoInput {
   @Field({ defaultValue: 'int', description: '"int" (ASCII only) or "loc".' })
@@ -49,6 +52,7 @@ export class PostalInfoInput {
   cc!: string;
 }
 
+/** createContact's input (RFC 5733 section 3.2.1), checked by toContactCreate. */
 @InputType()
 export class CreateContactInput {
   @Field(() => String, {
@@ -82,6 +86,7 @@ export class CreateContactInput {
   ident?: ContactIdentInput | null;
 }
 
+/** updateContact's input (RFC 5733 section 3.2.5), checked by toContactUpdate. */
 @InputType()
 export class UpdateContactInput {
   @Field()

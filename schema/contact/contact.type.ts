@@ -1,6 +1,7 @@
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { UpstreamTransaction } from '../common/common.type.js';
 
+/** GraphQL PostalInfo (core PostalInfo, RFC 5733 section 2.3). */
 @ObjectType({ description: 'Postal address of a contact (RFC 5733 postalInfo): "int" (ASCII) or "loc" (localised).' })
 export class PostalInfo {
   @Field()
@@ -45,6 +46,7 @@ registerEnumType(DisclosureField, {
   description: 'A contact element whose disclosure the registrant chooses (RFC 5733 disclose); _INT/_LOC name the postal info form.',
 });
 
+/** GraphQL ContactDisclosure (core Disclosure, RFC 5733 section 2.9). */
 @ObjectType({ description: "The registrant's disclosure preference for a contact (RFC 5733 disclose)." })
 export class ContactDisclosure {
   @Field({ description: 'false: do not disclose these elements (where registry policy would); true: disclose them (where it would not).' })
@@ -54,6 +56,7 @@ export class ContactDisclosure {
   fields!: DisclosureField[];
 }
 
+/** GraphQL ContactIdentType (core ContactIdent.type). */
 export enum ContactIdentType {
   PRIV = 'priv',
   ORG = 'org',
@@ -61,6 +64,7 @@ export enum ContactIdentType {
 }
 registerEnumType(ContactIdentType, { name: 'ContactIdentType', description: 'PRIV: a personal code; ORG: a company registry code; BIRTHDAY: a date of birth (yyyy-mm-dd).' });
 
+/** GraphQL ContactIdent (core ContactIdent; REPP ident). */
 @ObjectType({ description: "A contact's identity at a registry that keeps one (the Estonian registry's ident)." })
 export class ContactIdent {
   @Field({ description: 'The personal or registry code, or the birthday (yyyy-mm-dd).' })
@@ -120,6 +124,7 @@ export class Contact {
   ident?: ContactIdent | null;
 }
 
+/** What the contact mutations answer. */
 @ObjectType()
 export class ContactPayload {
   @Field({ description: 'The contact id: the one given, or the one the registry assigned (capability contactIdsAssigned).' })

@@ -10,6 +10,7 @@ registerEnumType(BackendApplyStatus, {
   description: 'Whether the registry backend has applied the desired state (HeadlessDomains name servers, cancellation, transfer).',
 });
 
+/** GraphQL RegistrantInfo (core RegistrantInfo). */
 @ObjectType({ description: 'Registrant metadata held on the domain itself (registries without contact objects: HeadlessDomains).' })
 export class RegistrantInfo {
   @Field(() => String, { nullable: true })
@@ -22,6 +23,7 @@ export class RegistrantInfo {
   organization?: string | null;
 }
 
+/** -> core RegistrantInfo, checked by checkRegistrantInfo (src/validation/inputs.ts). */
 @InputType({ description: 'Registrant metadata to set on the domain (registries with the registrantInfo capability: HeadlessDomains).' })
 export class RegistrantInfoInput {
   @Field(() => String, { nullable: true, description: '1-255 characters.' })

@@ -1,5 +1,6 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 
+/** GraphQL DnssecKey: core DsData and KeyData (RFC 5910 section 4) as one type. */
 @ObjectType({ description: 'A DNSSEC key as the registry holds it: DS data (RFC 5910 dsData), key data, or both.' })
 export class DnssecKey {
   @Field(() => Int, { nullable: true })
@@ -24,6 +25,7 @@ export class DnssecKey {
   publicKey?: string | null;
 }
 
+/** -> core KeyData (RFC 5910 section 4.2); checked by checkDnssecLists (src/validation/dnssec.ts). */
 @InputType({ description: 'DNSKEY fields (RFC 5910 keyData).' })
 export class KeyDataInput {
   @Field(() => Int)
@@ -39,6 +41,7 @@ export class KeyDataInput {
   publicKey!: string;
 }
 
+/** -> core DsData (RFC 5910 section 4.1); checked by checkDnssecLists. */
 @InputType({ description: 'DS record fields (RFC 5910 dsData), optionally with the key it digests.' })
 export class DsDataInput {
   @Field(() => Int)
@@ -57,6 +60,7 @@ export class DsDataInput {
   keyData?: KeyDataInput | null;
 }
 
+/** createDomain's DNSSEC data (RFC 5910 section 5.2.1). */
 @InputType({ description: 'DNSSEC data for a new domain: DS records, or key data where the registry takes keys.' })
 export class DnssecInput {
   @Field(() => [DsDataInput], { defaultValue: [] })

@@ -14,6 +14,7 @@ export enum ClientStatus {
 }
 registerEnumType(ClientStatus, { name: 'ClientStatus', description: 'Statuses a registrar may add or remove.' });
 
+/** -> core DomainContact (RFC 5731 section 2.2), checked by checkContacts. */
 @InputType()
 export class DomainContactInput {
   @Field(() => ContactRole)
@@ -23,6 +24,7 @@ export class DomainContactInput {
   id!: string;
 }
 
+/** -> core DomainNameserver (RFC 5731 section 1.1 hostObj / hostAttr), checked by checkNameserver. */
 @InputType({ description: 'A name server: a host name, with addresses only when it is under the domain itself (glue).' })
 export class NameserverInput {
   @Field()
@@ -35,6 +37,7 @@ export class NameserverInput {
   ipv6!: string[];
 }
 
+/** createDomain's input (RFC 5731 section 3.2.1), checked by toDomainCreate. */
 @InputType()
 export class CreateDomainInput {
   @Field({ description: 'Domain name; Unicode names are converted to A-labels.' })
@@ -62,6 +65,7 @@ export class CreateDomainInput {
   registrantInfo?: RegistrantInfoInput | null;
 }
 
+/** renewDomain's input (RFC 5731 section 3.2.3: curExpDate, period). */
 @InputType()
 export class RenewDomainInput {
   @Field()
@@ -78,6 +82,7 @@ export class RenewDomainInput {
   currentExpiry?: Date | null;
 }
 
+/** updateDomain's `add` or `remove` (RFC 5731 section 3.2.5 <domain:add> / <domain:rem>; RFC 5910 for DNSSEC). */
 @InputType({ description: 'Things to add to or remove from a domain.' })
 export class DomainChangeSetInput {
   @Field(() => [ClientStatus], { defaultValue: [] })
@@ -96,6 +101,7 @@ export class DomainChangeSetInput {
   keyData!: KeyDataInput[];
 }
 
+/** updateDomain's input (RFC 5731 section 3.2.5), checked by toDomainUpdate. */
 @InputType()
 export class UpdateDomainInput {
   @Field()

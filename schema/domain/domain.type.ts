@@ -67,6 +67,7 @@ export class Domain {
   registrantInfo?: RegistrantInfo | null;
 }
 
+/** GraphQL DomainContact (core DomainContact, RFC 5731 section 2.2). */
 @ObjectType({ description: 'A contact in a role on a domain.' })
 export class DomainContact {
   @Field(() => ContactRole)
@@ -76,17 +77,20 @@ export class DomainContact {
   id!: string;
 }
 
+/** The Relay connection of the `domains` query; a node that could not be read is null with its error at that path. */
 export const DomainConnection = connectionType('Domain', Domain, 'domains', {
   nullableNode:
     'The domain, or null when it could not be read (its registry rate-limited, unreachable or timed out): the error at this path says why (`extensions.code`, e.g. RATE_LIMITED or UPSTREAM_UNAVAILABLE) and which domain (`extensions.domainName`); the cursor still pages on.',
 });
 
+/** One checkDomains answer: a CheckResult and the backend that answered it. */
 @ObjectType()
 export class DomainCheck extends CheckResult {
   @Field()
   registry!: string;
 }
 
+/** What the domain mutations answer. */
 @ObjectType()
 export class DomainPayload {
   @Field(() => Domain, { nullable: true, description: 'The domain as the registry holds it now (read after the command; null once deleted).' })
@@ -102,12 +106,14 @@ export class DomainPayload {
   replayed!: boolean;
 }
 
+/** renewDomain's answer (RFC 5731 section 3.2.3 exDate). */
 @ObjectType()
 export class RenewDomainPayload extends DomainPayload {
   @Field({ description: 'Expiry date after the renewal.' })
   expiresAt!: Date;
 }
 
+/** deleteDomain's answer; `pending` when the registry answered 1001 (RFC 5730 section 3). */
 @ObjectType()
 export class DeleteDomainPayload extends DomainPayload {
   @Field({ description: 'True when the registry only marked the domain for deletion (redemption period).' })

@@ -1,5 +1,6 @@
 import { Field, InputType } from 'type-graphql';
 
+/** createHost's input (RFC 5732 section 3.2.1), checked by toHostCreate. */
 @InputType()
 export class CreateHostInput {
   @Field()
@@ -15,6 +16,7 @@ export class CreateHostInput {
   ipv6!: string[];
 }
 
+/** updateHost's input (RFC 5732 section 3.2.5), checked by toHostUpdate. */
 @InputType()
 export class UpdateHostInput {
   @Field()

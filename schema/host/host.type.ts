@@ -2,11 +2,9 @@ import { Directive, Field, ObjectType } from 'type-graphql';
 import { UpstreamTransaction } from '../common/common.type.js';
 
 // Federation entity, keyed by host name (schema/host/nameserver.reference.ts).
+/** GraphQL Nameserver: core Host (RFC 5732 section 3.1.2) or a domain's host attribute (RFC 5731 hostAttr), plus its registry. */
 @Directive('@key(fields: "name")')
-@ObjectType({
-  description:
-    'A name server with its addresses: an EPP host object, or, at registries without host objects (REPP), an attribute of the domain that names it (statuses empty; sponsor and dates null: there is no object to have them).',
-})
+@ObjectType({ description: 'A name server with its addresses: an EPP host object, or, at registries without host objects (REPP), an attribute of the domain that names it (statuses empty; sponsor and dates null: there is no object to have them).' })
 export class Nameserver {
   @Field()
   name!: string;
@@ -33,6 +31,7 @@ export class Nameserver {
   updatedAt?: Date | null;
 }
 
+/** What the host mutations answer. */
 @ObjectType()
 export class HostPayload {
   @Field()

@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionType } from '../common/connection.js';
 import { Transfer } from '../transfer/transfer.type.js';
 
+/** GraphQL PollMessageType (src/poll/classify.ts PollType). */
 export enum PollMessageType {
   TRANSFER_REQUESTED = 'TRANSFER_REQUESTED',
   TRANSFER_APPROVED = 'TRANSFER_APPROVED',
@@ -17,6 +18,7 @@ export enum PollMessageType {
 }
 registerEnumType(PollMessageType, { name: 'PollMessageType' });
 
+/** GraphQL ObjectKind: what kind of registry object a poll message is about (RFC 5731-5733). */
 export enum ObjectKind {
   DOMAIN = 'domain',
   CONTACT = 'contact',
@@ -24,6 +26,7 @@ export enum ObjectKind {
 }
 registerEnumType(ObjectKind, { name: 'ObjectKind' });
 
+/** GraphQL PollAudit (HeadlessDomains audit rows). */
 @ObjectType({ description: "A registry's audit row of one command (HeadlessDomains GET /poll), for reconciling with the gateway's command log." })
 export class PollAudit {
   @Field({ description: 'The audit row id (also the message upstreamId).' }) auditRowId!: string;
@@ -37,6 +40,7 @@ export class PollAudit {
   @Field(() => Date, { nullable: true }) completedAt?: Date | null;
 }
 
+/** GraphQL PollMessage, one poll_messages row (src/poll/poll.service.ts toEvent). */
 @ObjectType({ description: 'A message from a registry poll queue, stored by the gateway before it was acknowledged upstream.' })
 export class PollMessage {
   @Field(() => ID, { description: 'Gateway message id; also the cursor for replay.' })
@@ -79,8 +83,10 @@ export class PollMessage {
   raw!: string;
 }
 
+/** The Relay connection of the `pollMessages` query; cursor = message id. */
 export const PollMessageConnection = connectionType('PollMessage', PollMessage, 'poll messages');
 
+/** ackPollMessage's answer. */
 @ObjectType()
 export class AckPollMessagePayload {
   @Field(() => PollMessage)

@@ -1,12 +1,14 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { UpstreamTransaction } from '../common/common.type.js';
 
+/** GraphQL NamespaceListing (core AccountStatus.namespaces). */
 @ObjectType({ description: 'An approved namespace listing of the registrar channel.' })
 export class NamespaceListing {
   @Field() tld!: string;
   @Field() status!: string;
 }
 
+/** GraphQL UpstreamRateLimit (core AccountStatus.rateLimit): `windowSeconds` in seconds, `resetAt` UTC. */
 @ObjectType({ description: "The registry's rate-limit state for the account's key." })
 export class UpstreamRateLimit {
   @Field(() => Int) limit!: number;
@@ -15,12 +17,14 @@ export class UpstreamRateLimit {
   @Field(() => Date, { nullable: true }) resetAt?: Date | null;
 }
 
+/** GraphQL ContractTerm (core AccountStatus.contract). */
 @ObjectType({ description: 'One term of the registry service contract, as the registry states it.' })
 export class ContractTerm {
   @Field() name!: string;
   @Field() value!: string;
 }
 
+/** GraphQL RegistryAccountStatus (core AccountStatus). */
 @ObjectType({ description: "What the registry says about the registrar's account (HeadlessDomains GET /status)." })
 export class RegistryAccountStatus {
   @Field({ description: 'The registrar channel the API key is bound to.' }) channelId!: string;
@@ -38,12 +42,14 @@ export class RegistryAccountStatus {
   @Field({ description: "The registry's answer as JSON (no secrets: the token is never part of it)." }) raw!: string;
 }
 
+/** GraphQL SandboxFixture (core SandboxResetResult.fixtures). */
 @ObjectType({ description: 'One OT&E fixture a sandbox reset re-created.' })
 export class SandboxFixture {
   @Field({ description: 'available, renewal, update, transfer, nameservers or delete.' }) role!: string;
   @Field() domain!: string;
 }
 
+/** sandboxReset's answer (core SandboxResetResult). */
 @ObjectType()
 export class SandboxResetPayload {
   @Field() registry!: string;

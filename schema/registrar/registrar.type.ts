@@ -1,6 +1,7 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
 import { Money } from '../common/common.type.js';
 
+/** GraphQL RegistryCapabilities (core Capabilities). */
 @ObjectType({ description: 'What a registry backend supports (from the EPP greeting or the backend config).' })
 export class RegistryCapabilities {
   @Field() contacts!: boolean;
@@ -17,6 +18,7 @@ export class RegistryCapabilities {
   @Field(() => Boolean, { description: 'Registrant metadata is kept on the domain (registrantInfo on createDomain/updateDomain).' }) registrantInfo?: boolean;
 }
 
+/** GraphQL RegistryAccount: the viewer's account at one backend. */
 @ObjectType({ description: "The registrar's account at one registry backend." })
 export class RegistryAccount {
   @Field({ description: 'Backend name.' })

@@ -1,6 +1,7 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { UpstreamTransaction } from '../common/common.type.js';
 
+/** GraphQL TransferStatus; its values are RFC 5730's trStatusType (core TransferStatus). */
 export enum TransferStatus {
   pending = 'pending',
   clientApproved = 'clientApproved',
@@ -11,6 +12,7 @@ export enum TransferStatus {
 }
 registerEnumType(TransferStatus, { name: 'TransferStatus' });
 
+/** GraphQL Transfer (core Transfer, RFC 5731 section 3.1.3 trnData). */
 @ObjectType({ description: 'The latest transfer of a domain between registrars.' })
 export class Transfer {
   @Field()
@@ -35,6 +37,7 @@ export class Transfer {
   expiresAt?: Date | null;
 }
 
+/** What the transfer mutations answer. */
 @ObjectType()
 export class TransferPayload {
   @Field(() => Transfer)

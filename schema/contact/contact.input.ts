@@ -24,7 +24,7 @@ export class ContactDisclosureInput {
   fields!: DisclosureField[];
 }
 
-/** -> core PostalInfo (RFC 5733 section 2.3), checked by checkPostal. */
+/** -> core PostalInfo (RFC 5733 sections 2.3-2.4), checked by checkPostal. */
 @InputType()
 export class PostalInfoInput {
   @Field({ defaultValue: 'int', description: '"int" (ASCII only) or "loc".' })

@@ -1,7 +1,7 @@
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { UpstreamTransaction } from '../common/common.type.js';
 
-/** GraphQL PostalInfo (core PostalInfo, RFC 5733 section 2.3). */
+/** GraphQL PostalInfo (core PostalInfo, RFC 5733 sections 2.3-2.4). */
 @ObjectType({ description: 'Postal address of a contact (RFC 5733 postalInfo): "int" (ASCII) or "loc" (localised).' })
 export class PostalInfo {
   @Field()

@@ -1,7 +1,7 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { UpstreamTransaction } from '../common/common.type.js';
 
-/** GraphQL TransferStatus; its values are RFC 5730's trStatusType (core TransferStatus). */
+/** GraphQL TransferStatus; its values are the eppcom-1.0 trStatusType (RFC 5730) (core TransferStatus). */
 export enum TransferStatus {
   pending = 'pending',
   clientApproved = 'clientApproved',

@@ -42,7 +42,7 @@ function checkPostalInfo(f: string, p: PostalIn): PostalInfo {
 }
 
 /**
- * One or two postal infos (RFC 5733 section 2.3), at most one of each type, each checked as
+ * One or two postal infos (RFC 5733 sections 2.3-2.4 and 3.2.1), at most one of each type, each checked as
  * checkPostalInfo says; ValidationError (BAD_USER_INPUT) naming `field[i].<part>` otherwise.
  */
 export function checkPostal(field: string, list: PostalIn[]): PostalInfo[] {

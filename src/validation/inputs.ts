@@ -103,7 +103,7 @@ interface ChangeIn { statuses: string[]; contacts: ContactIn[]; nameservers: NsI
 const EMPTY_CHANGE: ChangeIn = { statuses: [], contacts: [], nameservers: [], dsData: [], keyData: [] };
 
 /**
- * An updateDomain input -> DomainUpdateInput (RFC 5731 section 3.2.5; RFC 5910 section 3.2.5):
+ * An updateDomain input -> DomainUpdateInput (RFC 5731 section 3.2.5; RFC 5910 section 5.2.5):
  * ValidationError naming the field for a bad value, a status, contact or name server both added and
  * removed, removeAllDnssec with DNSSEC records to remove, or nothing to change (`input`).
  */

@@ -26,11 +26,11 @@ export interface PortResult<T> {
 /** Role of a domain contact (RFC 5731 section 2.2 <domain:contact type="...">); the registrant is a separate field. */
 export type ContactRole = 'admin' | 'tech' | 'billing';
 
-/** Period unit: years or months (RFC 5731 section 2.3 pUnitType "y" / "m"). */
+/** Period unit: years or months (RFC 5731 section 2.5 pUnitType "y" / "m"). */
 export type PeriodUnit = 'y' | 'm';
 
 /**
- * A registration or renewal period (RFC 5731 section 2.3): `value` a whole number, 1-10 years or
+ * A registration or renewal period (RFC 5731 section 2.5, validity periods): `value` a whole number, 1-10 years or
  * 1-120 months after checkPeriod; whether the registry takes `unit` is Capabilities.periodUnits.
  */
 export interface Period {

@@ -1,5 +1,5 @@
 /**
- * A contact's postal information (RFC 5733 section 2.3): `int` US-ASCII only, `loc` any script;
+ * A contact's postal information (RFC 5733 sections 2.3-2.4, <contact:postalInfo> of section 3.2.1): `int` US-ASCII only, `loc` any script;
  * name and city 1-255 characters, at most 3 street lines, `cc` ISO 3166-1 alpha-2 (checkPostal).
  */
 export interface PostalInfo {

@@ -133,7 +133,7 @@ export interface DomainRenewed {
 }
 
 /**
- * A checked <domain:update> (RFC 5731 section 3.2.5 add/rem/chg; RFC 5910 section 3.2.5 for
+ * A checked <domain:update> (RFC 5731 section 3.2.5 add/rem/chg; RFC 5910 section 5.2.5 for
  * `dnssec`, applied rem before add, `maxSigLife` in seconds), as toDomainUpdate returns it.
  */
 export interface DomainUpdateInput {

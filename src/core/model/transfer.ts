@@ -1,4 +1,4 @@
-/** A transfer's status (RFC 5730 section 2.9.3.4 trStatus, the values of eppcom-1.0 trStatusType). */
+/** A transfer's status (RFC 5731 section 3.1.3 <domain:trStatus>: the values of the eppcom-1.0 schema's trStatusType, RFC 5730). */
 export type TransferStatus =
   | 'pending'
   | 'clientApproved'

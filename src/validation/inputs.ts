@@ -18,7 +18,7 @@ import { firstPath } from '../core/field-paths.js';
 interface NsIn { name: string; ipv4: string[]; ipv6: string[] }
 interface ContactIn { role: string; id: string }
 
-/** Name servers of one domain (RFC 5731 section 2.4 and Nomulus: at most 13). */
+/** Name servers of one domain: at most 13, Nomulus's limit (RFC 5731's domain-1.0 nsType sets none). */
 export const MAX_NAMESERVERS = 13;
 /** Contacts of one domain in one command (RFC 5731 sets none; three roles, a few of each). */
 export const MAX_CONTACTS = 12;

@@ -60,8 +60,12 @@ export class Router {
   }
 
   /**
-   * forDomain for a name the caller wants registered or transferred: BAD_USER_INPUT naming `field`
-   * when the name cannot be registered there (unregistrable), before anything is sent.
+   * forDomain for a name a domain mutation sends to its registry, whatever it asks (create, renew,
+   * update, delete, restore, any transfer command, a bulk job's item): a name no registry can hold
+   * (unregistrable) can never be a domain there, so it is ValidationError (BAD_USER_INPUT) naming
+   * `field`, message `<field>: not registrable: <why>`, thrown before the idempotency record, the
+   * command log or the registry is touched. Throws UnknownTldError naming `field` when the name
+   * routes nowhere.
    */
   forRegistrable(name: string, field = 'name'): RegistryPort {
     const why = this.unregistrable(name, field);

@@ -9,10 +9,11 @@ export interface DeleteRecord extends TransactionRecord {
 
 /**
  * Deletes one domain (RFC 5731 section 3.2.2); a completed deletion leaves the registrar's domain
- * index, a pending one stays. Throws RegistryError subclasses.
+ * index, a pending one stays. A name no registry can hold (Router.forRegistrable) is ValidationError
+ * on `name` before anything is recorded or sent; then RegistryError subclasses.
  */
 export async function deleteDomain(env: OperationEnv, actor: Actor, name: string): Promise<OperationResult<DeleteRecord>> {
-  const backend = env.router.forDomain(name, 'name');
+  const backend = env.router.forRegistrable(name, 'name');
   const { result, replayed } = await runOperation(env, actor, 'deleteDomain', { name }, async (call) => {
     const r = await backend.deleteDomain(call, name);
     if (!r.data.pending) await new DomainIndex(env.prisma).remove(actor.registrarId, name);

@@ -25,11 +25,12 @@ export interface RenewRecord extends TransactionRecord {
  * period itself: RegistryPort.checkPeriod), before anything is sent; `expiryField` names the
  * current expiry in an ExpiryMismatchError (BAD_USER_INPUT: it is not the domain's expiry, on
  * every backend, see RegistryPort.renewDomain's PortableBackend; nothing renewed, nothing kept).
- * Throws ValidationError (period unit; no expiry to read), ExpiryMismatchError, RegistryError subclasses.
+ * Throws ValidationError (a name no registry can hold, Router.forRegistrable, on input.name; period
+ * unit; no expiry to read), ExpiryMismatchError, RegistryError subclasses.
  */
 export async function renewDomain(env: OperationEnv, actor: Actor, args: RenewDomainArgs, periodField = 'input.period', expiryField = 'input.currentExpiry'): Promise<OperationResult<RenewRecord>> {
   const { name, period } = args;
-  const backend = env.router.forDomain(name, 'input.name');
+  const backend = env.router.forRegistrable(name, 'input.name');
   checkPeriodUnit(periodField, period, (await backend.capabilities(callOf(actor))).periodUnits, backend.name);
   backend.checkPeriod(name, period, periodField);
   const { result, replayed } = await runOperation(env, actor, 'renewDomain', { name, period, currentExpiry: args.currentExpiry }, async (call, attempt) => {

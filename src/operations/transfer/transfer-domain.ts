@@ -56,7 +56,9 @@ export interface TransferRecord extends TransactionRecord {
 /**
  * Requests, approves, rejects or cancels a domain transfer (operation `<op>Transfer`); a completed
  * transfer moves the domain between the gateway registrars' domain indexes. `periodField` names the
- * period in a ValidationError. Throws ValidationError, RegistryError subclasses.
+ * period in a ValidationError. A name no registry can hold (Router.forRegistrable) is ValidationError
+ * on `domainName` for every op, before anything is recorded or sent. Throws ValidationError,
+ * RegistryError subclasses.
  */
 export async function transferDomain(
   env: OperationEnv,
@@ -66,8 +68,8 @@ export async function transferDomain(
   periodField = 'period',
 ): Promise<OperationResult<TransferRecord>> {
   const { name, authInfo, period } = args;
-  // A name no registry could hold cannot be transferred in (BAD_USER_INPUT before anything is sent).
-  const backend = op === 'request' ? env.router.forRegistrable(name, 'domainName') : env.router.forDomain(name, 'domainName');
+  // A name no registry could hold is no domain to transfer (BAD_USER_INPUT before anything is recorded or sent).
+  const backend = env.router.forRegistrable(name, 'domainName');
   if (period) {
     const caps = await backend.capabilities(callOf(actor));
     checkPeriodUnit(periodField, period, caps.periodUnits, backend.name);

@@ -1,0 +1,85 @@
+/**
+ * A name more than one label below the zone it routes to (Router.unregistrable) can never be a
+ * domain at any registry, so every domain mutation decides it before anything is recorded or
+ * sent, as createDomain, requestTransfer, bulkTransfer and checkDomains did already
+ * (unregistrable-names.test.ts). Before, renewDomain of `sub.x.example` sent a domain:info and
+ * answered the registry's OBJECT_NOT_FOUND (HeadlessDomains: a PARAMETER_VALUE_POLICY_ERROR about
+ * a namespace), and approveTransfer wrote an idempotency record first.
+ * - Mutations: BAD_USER_INPUT naming the field, `<field>: not registrable: it is 2 labels below ...`.
+ * The command log (the `commandLog` query) shows no command for the name.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type GraphQLResponse, type TestGateway } from '../helpers/gateway.js';
+
+let t: TestGateway;
+let A: string;
+const run = randomUUID().slice(0, 6);
+beforeAll(async () => {
+  t = await startTestGateway({ configure: (c) => void (c.poll.enabled = false) });
+  A = t.keys.NewRegistrar!;
+}, 120_000);
+afterAll(() => t?.close());
+
+/** The viewer's command log entries for `name` (the `commandLog` query). */
+async function commandsFor(name: string): Promise<string[]> {
+  const r = await t.gql(A, 'query($n: String!) { commandLog(first: 50, filter: { objectName: $n }) { edges { node { command } } } }', { n: name });
+  expect(r.errors).toBeUndefined();
+  return r.data.commandLog.edges.map((e: { node: { command: string } }) => e.node.command);
+}
+
+/** A deeper name's refusal: BAD_USER_INPUT on `field`, the message naming the zone, nothing recorded or sent. */
+async function expectRefused(r: GraphQLResponse, field: string, zone: string, names: string[], key?: string) {
+  expect(r.data ?? null).toBeNull();
+  expect(r.errors).toHaveLength(1);
+  expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  const z = zone.replace(/\./g, '\\.');
+  expect(r.errors![0]!.message).toMatch(new RegExp(`^${field.replace(/[.[\]]/g, '\\$&')}: not registrable: it is 2 labels below "\\.${z}"`));
+  for (const n of names) expect(await commandsFor(n)).toEqual([]);
+  if (key) expect(await t.gateway.services.prisma.idempotencyRecord.count({ where: { idempotencyKey: key } })).toBe(0);
+}
+
+// One deeper name per backend kind, each below a zone routed to it (REPP: .pri.ee, routed besides .ee).
+const BACKENDS = [
+  ['EPP', 'example'],
+  ['EPP (Nomulus)', 'tld'],
+  ['Joker', 'joker.test'],
+  ['REPP', 'pri.ee'],
+  ['HeadlessDomains', 'hdtest'],
+] as const;
+
+const MUTATIONS = [
+  ['renewDomain', 'input.name', 'mutation($k: String!, $n: String!) { renewDomain(idempotencyKey: $k, input: { name: $n }) { name } }'],
+  ['updateDomain (statuses)', 'input.name', 'mutation($k: String!, $n: String!) { updateDomain(idempotencyKey: $k, input: { name: $n, add: { statuses: [clientTransferProhibited] } }) { name } }'],
+  [
+    'updateDomain (name servers, DNSSEC, contacts, registrant, auth info)',
+    'input.name',
+    'mutation($k: String!, $n: String!) { updateDomain(idempotencyKey: $k, input: { name: $n, add: { nameservers: [{ name: "ns1.example.net" }], contacts: [{ role: TECH, id: "jd1234" }] }, removeAllDnssec: true, registrant: "jd1234", authInfo: "Deeper-pw2" }) { name } }',
+  ],
+  ['deleteDomain', 'name', 'mutation($k: String!, $n: String!) { deleteDomain(idempotencyKey: $k, name: $n) { name } }'],
+  ['restoreDomain', 'name', 'mutation($k: String!, $n: String!) { restoreDomain(idempotencyKey: $k, name: $n) { name } }'],
+  ['approveTransfer', 'domainName', 'mutation($k: String!, $n: String!) { approveTransfer(idempotencyKey: $k, domainName: $n) { replayed } }'],
+  ['rejectTransfer', 'domainName', 'mutation($k: String!, $n: String!) { rejectTransfer(idempotencyKey: $k, domainName: $n) { replayed } }'],
+  ['cancelTransfer', 'domainName', 'mutation($k: String!, $n: String!) { cancelTransfer(idempotencyKey: $k, domainName: $n) { replayed } }'],
+] as const;
+
+describe('domain mutations', () => {
+  it.each(MUTATIONS.flatMap(([op, field, query]) => BACKENDS.map(([kind, zone]) => [op, kind, field, query, zone] as const)))(
+    '%s on %s: BAD_USER_INPUT naming the field, no idempotency record, no command',
+    async (_op, _kind, field, query, zone) => {
+      const name = `sub.m-${run}.${zone}`;
+      const k = randomUUID();
+      await expectRefused(await t.gql(A, query, { k, n: name }), field, zone, [name], k);
+    },
+  );
+
+  it('a name directly under a zone the backend knows besides its routes (REPP .med.ee) still goes to the registry; one below it does not', async () => {
+    const RENEW = MUTATIONS[0][2];
+    const direct = `z-${run}.med.ee`;
+    const r = await t.gql(A, RENEW, { k: randomUUID(), n: direct });
+    expect(r.errors?.[0]?.extensions?.code).toBe('OBJECT_NOT_FOUND'); // the registry's answer: no such domain
+    expect(await commandsFor(direct)).not.toEqual([]);
+    const deeper = `a.z-${run}.med.ee`;
+    await expectRefused(await t.gql(A, RENEW, { k: randomUUID(), n: deeper }), 'input.name', 'med.ee', [deeper]);
+  });
+});

@@ -74,9 +74,11 @@ const EMPTY = { statuses: [], contacts: [], nameservers: [] };
  * Reads a domain a replacement is about to change. A registry shows another registrar's domain
  * without its name servers and contacts, which would read as "does not have `from`": such an item
  * fails as the update would (and as REPP's native path does, src/bulk/native-replace.ts), not skipped.
+ * A name no registry can hold (an item of a job stored before submission refused them) fails as the
+ * update would too (Router.forRegistrable, naming the item), without the read.
  */
 async function readOwn(env: OperationEnv, actor: Actor, name: string) {
-  const port = env.router.forDomain(name, 'names');
+  const port = env.router.forRegistrable(name, 'name');
   const current = await port.infoDomain(callOf(actor), name);
   if (current.data.sponsor !== port.upstreamId(actor.registrarId)) throw new AuthorizationError('the domain is sponsored by another registrar: the registry leaves it alone');
   return current;

@@ -109,25 +109,19 @@ async function allDomains(deps: SubmitDeps, actor: Actor): Promise<RequestItem[]
 
 /**
  * Each item with the backend its name routes to (UnknownTldError naming the item, itemField, or
- * `domains` for the registrar's own list). A name's backend depends only on the labels after its first
- * (Router.forDomain tries the longest suffix first), so the router is asked once per such suffix.
- * A TRANSFER item whose name cannot be registered where it routes (Router.unregistrable) is
- * BAD_USER_INPUT naming the item (`domains[i].name`).
+ * `domains` for the registrar's own list), of every kind: a name that cannot be registered where it
+ * routes (Router.forRegistrable: more than one label below its zone) is no domain to renew, change
+ * or transfer, so it is BAD_USER_INPUT naming the item (`domains[i].name`, `domains[i]`) before
+ * anything is written. Both depend only on the labels after a name's first (Router.forDomain tries
+ * the longest suffix first, and a zone is such a suffix), so the router is asked once per suffix.
  */
 function route(deps: SubmitDeps, items: RequestItem[], kind: BulkKind, listed: boolean): (RequestItem & { backend: string })[] {
   const bySuffix = new Map<string, string>();
-  // A transfer-in of a name no registry could hold (Router.unregistrable, which also depends only on those labels) is refused before anything is written.
-  const unregistrable = new Map<string, string | null>();
   return items.map((it, i) => {
     const suffix = it.name.slice(it.name.indexOf('.') + 1);
     const field = listed ? itemField(kind, i) : 'domains';
     let backend = bySuffix.get(suffix);
-    if (backend === undefined) bySuffix.set(suffix, (backend = deps.env.router.forDomain(it.name, field).name));
-    if (kind === 'TRANSFER') {
-      let why = unregistrable.get(suffix);
-      if (why === undefined) unregistrable.set(suffix, (why = deps.env.router.unregistrable(it.name, field)));
-      if (why) throw new ValidationError(field, `not registrable: ${why}`);
-    }
+    if (backend === undefined) bySuffix.set(suffix, (backend = deps.env.router.forRegistrable(it.name, field).name));
     return { name: it.name, currentExpiry: it.currentExpiry, authInfo: it.authInfo, backend };
   });
 }

@@ -4,8 +4,10 @@
  * sent, as createDomain, requestTransfer, bulkTransfer and checkDomains did already
  * (unregistrable-names.test.ts). Before, renewDomain of `sub.x.example` sent a domain:info and
  * answered the registry's OBJECT_NOT_FOUND (HeadlessDomains: a PARAMETER_VALUE_POLICY_ERROR about
- * a namespace), and approveTransfer wrote an idempotency record first.
+ * a namespace), approveTransfer wrote an idempotency record first, and bulkRenew made a job whose
+ * item failed upstream.
  * - Mutations: BAD_USER_INPUT naming the field, `<field>: not registrable: it is 2 labels below ...`.
+ * - Bulk jobs: refused at submission naming the item (`domains[i].name`, `domains[i]`), no job.
  * The command log (the `commandLog` query) shows no command for the name.
  */
 import { randomUUID } from 'node:crypto';
@@ -82,4 +84,25 @@ describe('domain mutations', () => {
     const deeper = `a.z-${run}.med.ee`;
     await expectRefused(await t.gql(A, RENEW, { k: randomUUID(), n: deeper }), 'input.name', 'med.ee', [deeper]);
   });
+});
+
+describe('bulk jobs naming domains', () => {
+  const JOBS = [
+    ['bulkRenew', 'domains[1].name', 'mutation($k: String!, $d: [BulkRenewItemInput!]!) { bulkRenew(idempotencyKey: $k, domains: $d) { job { id } } }'],
+    ['bulkReplaceNameserver', 'domains[1]', 'mutation($k: String!, $d: [String!]!) { bulkReplaceNameserver(idempotencyKey: $k, from: "ns1.example.net", to: { name: "ns2.example.net" }, domains: $d) { job { id } } }'],
+    ['bulkReplaceTechContact', 'domains[1]', 'mutation($k: String!, $d: [String!]!) { bulkReplaceTechContact(idempotencyKey: $k, from: "jd1234", to: "sah8013", domains: $d) { job { id } } }'],
+    ['bulkUpdateStatuses', 'domains[1]', 'mutation($k: String!, $d: [String!]!) { bulkUpdateStatuses(idempotencyKey: $k, domains: $d, add: [clientTransferProhibited]) { job { id } } }'],
+  ] as const;
+
+  it.each(JOBS.flatMap(([op, field, query]) => [BACKENDS[0], BACKENDS[2]].map(([kind, zone]) => [op, kind, field, query, zone] as const)))(
+    '%s on %s: a deeper item is BAD_USER_INPUT naming it, no job written, nothing sent',
+    async (op, _kind, field, query, zone) => {
+      const ok = `ok-${run}-${randomUUID().slice(0, 4)}.${zone}`;
+      const deep = `sub.b-${run}.${zone}`;
+      const jobs = await t.gateway.services.prisma.bulkJob.count();
+      const d = op === 'bulkRenew' ? [{ name: ok }, { name: deep }] : [ok, deep];
+      await expectRefused(await t.gql(A, query, { k: randomUUID(), d }), field, zone, [ok, deep]);
+      expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
+    },
+  );
 });

@@ -8,19 +8,34 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HeadlessSandbox } from '../../src/sandbox/headless/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { expectQuotedAtMost32 } from '../helpers/quotes.js';
+
+/** A name of one 63-character label under .hdtest (70 characters), unique to the test. */
+const longName = (tag: string) => `${tag}${randomUUID().replace(/-/g, '')}${'q'.repeat(63)}`.slice(0, 63) + '.hdtest';
+
+/**
+ * A namespace routed to HeadlessDomains whose listing the registry withdrew from the registrar's
+ * channel (HeadlessSandbox.unlistNamespace): a name one label under it is sent (one deeper under
+ * .hdtest alone is refused before anything is sent, test/e2e/unregistrable-operations.test.ts),
+ * and the registry refuses it naming the namespace.
+ */
+const UNLISTED_NAMESPACE = longName('ns');
 
 let t: TestGateway;
 let A: string;
 beforeAll(async () => {
-  t = await startTestGateway({ configure: (c) => void (c.poll.enabled = false) });
+  t = await startTestGateway({
+    configure: (c) => {
+      c.poll.enabled = false;
+      c.routes.push({ suffix: UNLISTED_NAMESPACE, backend: 'sandbox-headless' });
+    },
+  });
   A = t.keys.NewRegistrar!;
+  (t.gateway.sandboxes.sandboxes.get('sandbox-headless') as HeadlessSandbox).unlistNamespace(UNLISTED_NAMESPACE);
 }, 60_000);
 afterAll(() => t?.close());
-
-/** A name of one 63-character label under .hdtest (70 characters), unique to the test. */
-const longName = (tag: string) => `${tag}${randomUUID().replace(/-/g, '')}${'q'.repeat(63)}`.slice(0, 63) + '.hdtest';
 
 /** The error's message and upstreamMessage quote `value` at most 32 characters long: its first 32 and "…", never 33. */
 function quotesAtMost32(e: { message: string; extensions?: Record<string, any> } | undefined, value: string) {
@@ -38,10 +53,9 @@ describe('HeadlessDomains refusals echoing a long value the client sent', () => 
   });
 
   it('a name under a namespace the channel has no listing for: the namespace quoted 32 characters long', async () => {
-    const namespace = longName('ns');
-    const r = await t.gql(A, 'query($n: String!) { domain(name: $n) { name } }', { n: `www.${namespace}` });
+    const r = await t.gql(A, 'query($n: String!) { domain(name: $n) { name } }', { n: `www.${UNLISTED_NAMESPACE}` });
     expect(r.errors?.[0]?.extensions?.upstreamMessage).toMatch(/^namespace_not_approved: /);
-    quotesAtMost32(r.errors?.[0], namespace);
+    quotesAtMost32(r.errors?.[0], UNLISTED_NAMESPACE);
   });
 
   it('creating a name already registered (domain_exists): OBJECT_EXISTS quoting 32 characters of it', async () => {

@@ -115,6 +115,15 @@ export class HeadlessSandbox {
     this.server.garbleAfterApply(method, path, body, status);
   }
 
+  /**
+   * Tests: withdraws every channel's approved listing of namespace `tld` ("hdtest"), as when the
+   * registry ends a registrar's listing: requests naming a domain under it are then refused 403
+   * namespace_not_approved, naming the namespace.
+   */
+  unlistNamespace(tld: string): void {
+    for (const c of this.store.channels.values()) c.namespaces = c.namespaces.filter((n) => n !== tld);
+  }
+
   /** Tests: backend applies still pending (held or not yet due). */
   pendingApplies(): number {
     tick(this.store, this.clock.now());

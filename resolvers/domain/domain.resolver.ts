@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
-import { ValidationError, type DomainReadError } from '../../src/core/errors.js';
+import { ObjectNotFoundError, quoted, ValidationError, type DomainReadError } from '../../src/core/errors.js';
 import type { DomainNode } from '../../src/loaders/loaders.js';
 import type { Domain as DomainModel } from '../../src/core/model/index.js';
 import { checkAuthInfo, normalizeDomainName } from '../../src/validation/names.js';
@@ -32,7 +32,11 @@ type DomainPayloadRoot = Omit<DomainPayload, 'domain'> & ReadAfter;
 /** The domain queries (domain, domains, checkDomains) and mutations (RFC 5731 create, renew, update, delete; RFC 3915 restore), each mutation under its idempotency key. */
 @Resolver(() => Domain)
 export class DomainResolver {
-  @Query(() => Domain, { nullable: true, description: 'One domain, or null when the registry has no such domain.' })
+  @Query(() => Domain, {
+    nullable: true,
+    description:
+      "One domain, or null when the registry has no such domain (with authInfo: OBJECT_NOT_FOUND). A name more than one label below its zone, which no registry can hold, answers so without asking the registry.",
+  })
   async domain(
     @Arg('name') rawName: string,
     @Arg('authInfo', () => String, { nullable: true, description: "Needed to read a domain another registrar sponsors, where the registry requires it." }) authInfo: string | null,
@@ -40,7 +44,12 @@ export class DomainResolver {
   ): Promise<DomainNode | null> {
     const name = normalizeDomainName('name', rawName);
     const pw = authInfo ? checkAuthInfo('authInfo', authInfo) : null;
-    const backend = ctx.router.forDomain(name, 'name');
+    const backend = ctx.router.forReadable(name, 'name');
+    if (!backend) {
+      // No registry holds such a name: answered as a domain the registry does not have, nothing sent.
+      if (pw) throw new ObjectNotFoundError(`name: no domain ${quoted(name)} exists: not registrable (more than one label below its zone)`, { field: 'name' });
+      return null;
+    }
     if (!pw) return ctx.loaders.domain.load({ registry: backend.name, name });
     return { ...(await backend.infoDomain(ctx.call, name, pw)).data, registry: backend.name };
   }

@@ -27,7 +27,7 @@ async function runTransfer(
 /** The `transfer` query and the transfer mutations (RFC 5731 section 3.2.4 request, approve, reject, cancel), each under its idempotency key. */
 @Resolver(() => Transfer)
 export class TransferResolver {
-  @Query(() => Transfer, { nullable: true, description: 'The latest transfer of a domain (null when it has had none).' })
+  @Query(() => Transfer, { nullable: true, description: 'The latest transfer of a domain (null when it has had none, or does not exist; a name more than one label below its zone, which no registry can hold, without asking the registry).' })
   async transfer(
     @Arg('domainName') rawName: string,
     @Arg('authInfo', () => String, { nullable: true }) authInfo: string | null,
@@ -35,8 +35,8 @@ export class TransferResolver {
   ): Promise<Transfer | null> {
     const name = normalizeDomainName('domainName', rawName);
     const pw = authInfo ? checkAuthInfo('authInfo', authInfo) : null;
-    const backend = ctx.router.forDomain(name, 'domainName');
-    return latestTransfer(ctx, backend.name, name, pw);
+    const backend = ctx.router.forReadable(name, 'domainName');
+    return backend ? latestTransfer(ctx, backend.name, name, pw) : null;
   }
 
   @Mutation(() => TransferPayload, { description: 'Ask for a domain to move to the viewer; needs the auth info from the current sponsor.' })

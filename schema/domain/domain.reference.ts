@@ -8,10 +8,10 @@ import { keyField } from '../federation/representation.js';
  * read as `domain(name)` reads it: the name is normalised (IDN to A-label), routed by TLD and
  * loaded through the request's domain loader, so the representations of one `_entities` call are
  * batched per registry and the same API key's authorization applies. Null when the registry has
- * no such domain.
+ * no such domain, and without asking it for a name no registry can hold (Router.forReadable).
  */
 export function resolveDomainReference(representation: Record<string, unknown>, ctx: GatewayContext, at: string): Promise<DomainNode | null> {
   const name = normalizeDomainName(`${at}.name`, keyField(representation, 'name', at));
-  const backend = ctx.router.forDomain(name, `${at}.name`);
-  return ctx.loaders.domain.load({ registry: backend.name, name });
+  const backend = ctx.router.forReadable(name, `${at}.name`);
+  return backend ? ctx.loaders.domain.load({ registry: backend.name, name }) : Promise.resolve(null);
 }

@@ -73,6 +73,16 @@ export class Router {
     return this.forDomain(name, field);
   }
 
+  /**
+   * forDomain for a read of a domain by name (`domain(name)`, `transfer(domainName)`, federation's
+   * Domain representations): null when no registry can hold the name (unregistrable), which the
+   * read answers as it answers for a domain the registry does not have, sending nothing. Throws
+   * UnknownTldError naming `field` when the name routes nowhere.
+   */
+  forReadable(name: string, field = 'name'): RegistryPort | null {
+    return this.unregistrable(name, field) ? null : this.forDomain(name, field);
+  }
+
   /** Backend for a host: explicit registry, else the host name's suffix, else the default. */
   forHost(name: string, registry: string | null | undefined, field = 'registry'): RegistryPort {
     if (registry) return this.named(registry, field);

@@ -1,13 +1,16 @@
 /**
  * A name more than one label below the zone it routes to (Router.unregistrable) can never be a
- * domain at any registry, so every domain mutation decides it before anything is recorded or
+ * domain at any registry, so every domain operation decides it before anything is recorded or
  * sent, as createDomain, requestTransfer, bulkTransfer and checkDomains did already
  * (unregistrable-names.test.ts). Before, renewDomain of `sub.x.example` sent a domain:info and
  * answered the registry's OBJECT_NOT_FOUND (HeadlessDomains: a PARAMETER_VALUE_POLICY_ERROR about
- * a namespace), approveTransfer wrote an idempotency record first, and bulkRenew made a job whose
- * item failed upstream.
+ * a namespace), approveTransfer wrote an idempotency record first, bulkRenew made a job whose item
+ * failed upstream, and `domain(name)` sent a read (HeadlessDomains: answered that error instead of
+ * null).
  * - Mutations: BAD_USER_INPUT naming the field, `<field>: not registrable: it is 2 labels below ...`.
  * - Bulk jobs: refused at submission naming the item (`domains[i].name`, `domains[i]`), no job.
+ * - Reads: what a domain the registry does not have answers (null; OBJECT_NOT_FOUND for
+ *   `domain(name, authInfo)`), nothing sent.
  * The command log (the `commandLog` query) shows no command for the name.
  */
 import { randomUUID } from 'node:crypto';
@@ -105,4 +108,55 @@ describe('bulk jobs naming domains', () => {
       expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
     },
   );
+});
+
+describe('reads by name', () => {
+  const READS = [
+    ['domain(name)', '{ domain(name: "%N%") { name } }'],
+    ['transfer(domainName)', '{ transfer(domainName: "%N%") { status } }'],
+    ['transfer(domainName, authInfo)', '{ transfer(domainName: "%N%", authInfo: "Some-Auth1") { status } }'],
+    ['_entities (federation)', 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Domain { name } } }'],
+  ] as const;
+
+  /** What a read answers: its data and its errors' codes and fields. */
+  const answer = (r: GraphQLResponse) => ({ data: r.data, errors: r.errors?.map((e) => ({ code: e.extensions?.code, field: e.extensions?.field })) });
+
+  it.each(READS.flatMap(([read, query]) => BACKENDS.map(([kind, zone]) => [read, kind, query, zone] as const)))(
+    '%s on %s: a deeper name answers as a domain the registry does not have, nothing sent',
+    async (_read, kind, query, zone) => {
+      const deep = `sub.r${READS.findIndex(([, q]) => q === query)}-${run}.${zone}`;
+      const read = (n: string) => t.gql(A, query.replace('%N%', n), query.includes('_entities') ? { r: [{ __typename: 'Domain', name: n }] } : undefined);
+      const r = await read(deep);
+      expect(r.errors).toBeUndefined();
+      expect(Object.values(r.data)).toEqual([query.includes('_entities') ? [null] : null]);
+      // The same as for a name directly under the zone that the registry does not have (Joker refuses
+      // any authInfo in a read, UNSUPPORTED_BY_BACKEND, whether the domain exists or not).
+      if (!(kind === 'Joker' && query.includes('authInfo'))) expect(answer(r)).toEqual(answer(await read(`r-${run}.${zone}`)));
+      expect(await commandsFor(deep)).toEqual([]);
+    },
+  );
+
+  it.each(BACKENDS)('domain(name, authInfo) on %s: OBJECT_NOT_FOUND as for a domain the registry does not have, nothing sent', async (kind, zone) => {
+    const DOMAIN = 'query($n: String!) { domain(name: $n, authInfo: "Some-Auth1") { name } }';
+    const deep = `sub.a-${run}.${zone}`;
+    const r = await t.gql(A, DOMAIN, { n: deep });
+    expect(r.data).toEqual({ domain: null });
+    expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['OBJECT_NOT_FOUND']);
+    expect(r.errors![0]!.extensions).toMatchObject({ field: 'name' });
+    expect(r.errors![0]!.message).toMatch(/not registrable/);
+    // Joker refuses any authInfo in a read (UNSUPPORTED_BY_BACKEND); the others answer a name they do not have so.
+    const absent = await t.gql(A, DOMAIN, { n: `a-${run}.${zone}` });
+    expect(absent.errors?.map((e) => e.extensions?.code)).toEqual([kind === 'Joker' ? 'UNSUPPORTED_BY_BACKEND' : 'OBJECT_NOT_FOUND']);
+    expect(await commandsFor(deep)).toEqual([]);
+  });
+
+  it('domain(name) under a zone the backend knows besides its routes (REPP .med.ee) is read; one label deeper is not', async () => {
+    const DOMAIN = 'query($n: String!) { domain(name: $n) { name } }';
+    const direct = `d-${run}.med.ee`;
+    expect((await t.gql(A, DOMAIN, { n: direct })).data).toEqual({ domain: null });
+    expect(await commandsFor(direct)).not.toEqual([]);
+    const deeper = `a.d-${run}.med.ee`;
+    expect((await t.gql(A, DOMAIN, { n: deeper })).data).toEqual({ domain: null });
+    expect(await commandsFor(deeper)).toEqual([]);
+  });
 });

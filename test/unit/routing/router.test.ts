@@ -53,4 +53,17 @@ describe('router', () => {
     expect(() => router.forRegistrable('a.example.co.uk', 'input.name')).toThrow(/^input\.name: not registrable: /);
     expect(() => router.forRegistrable('example.com', 'input.name')).toThrow(UnknownTldError);
   });
+
+  it('forReadable: null for a deeper name (nothing to read), the backend otherwise; zones the backend lists itself count', () => {
+    expect(router.forReadable('example.co.uk', 'name')?.name).toBe('couk');
+    expect(router.forReadable('a.example.co.uk', 'name')).toBeNull();
+    expect(() => router.forReadable('example.com', 'name')).toThrow(UnknownTldError);
+    // Only `ee` routed; the backend's own zones (REPP's pri.ee) take one label more.
+    const ee = { name: 'ee', kind: 'repp', zones: ['ee', 'pri.ee'] } as unknown as RegistryPort;
+    const r = new Router([ee], [{ suffix: 'ee', backend: 'ee' }]);
+    expect(r.forReadable('x.pri.ee')?.name).toBe('ee');
+    expect(r.forRegistrable('x.pri.ee').name).toBe('ee');
+    expect(r.forReadable('a.b.pri.ee')).toBeNull();
+    expect(() => r.forRegistrable('a.b.pri.ee', 'domainName')).toThrow(/^domainName: not registrable: it is 2 labels below "\.pri\.ee"/);
+  });
 });

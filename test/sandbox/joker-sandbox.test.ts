@@ -132,6 +132,25 @@ describe('Joker sandbox (DMAPI over HTTPS, curl as the client)', () => {
     expect(nack.body).toEqual(expect.arrayContaining(['Result: NACK', 'Status-Code: 2105']));
   });
 
+  test('domain-delete within 3 days refunds exactly the registration fee (120 months: EUR 120.00), once: redeemed and deleted again refunds nothing', async () => {
+    const sid = await login();
+    const balance = async () => (await dmapi('query-profile', { 'auth-sid': sid })).body.find((l) => l.startsWith('balance:'));
+    const reg = await dmapi('domain-register', { 'auth-sid': sid, domain: 'ten.joker.test', period: '120', status: 'production', 'owner-c': 'CJOK-1', 'admin-c': 'CJOK-1', 'tech-c': 'CJOK-1', 'billing-c': 'CJOK-1', 'ns-list': 'ns1.sandbox-dns.test' });
+    expect(reg.h['status-code']).toEqual(['0']);
+    clock.advance(60_000);
+    expect(await balance()).toBe('balance: 880.00');
+    await dmapi('domain-delete', { 'auth-sid': sid, domain: 'ten.joker.test' });
+    clock.advance(60_000);
+    expect(await balance()).toBe('balance: 1000.00');
+    await dmapi('domain-redeem', { 'auth-sid': sid, domain: 'ten.joker.test' });
+    clock.advance(60_000);
+    expect(await balance()).toBe('balance: 950.00');
+    await dmapi('domain-delete', { 'auth-sid': sid, domain: 'ten.joker.test' });
+    clock.advance(60_000);
+    expect(sandbox.domain('ten.joker.test')!.deleted).toBe(true);
+    expect(await balance()).toBe('balance: 950.00');
+  });
+
   test('transfer-in with a wrong Auth-ID is accepted, then refused (nack 2202); with the right one the domain moves', async () => {
     const sid = await login();
     const vars = { 'auth-sid': sid, domain: 'rival.joker.test', 'admin-c': 'CJOK-1', 'tech-c': 'CJOK-1', 'billing-c': 'CJOK-1' };

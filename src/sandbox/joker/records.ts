@@ -61,6 +61,12 @@ export interface DomainRec {
   authId: string;
   /** Set while the domain is in its redemption grace period after domain-delete. */
   deletedAt: number | null;
+  /**
+   * The registration fee this reseller paid at domain-register, in cents: what a domain-delete
+   * within 3 days of registration refunds (DMAPI "domain-delete"; renewals are not refundable).
+   * 0 for seeded and transferred-in domains, and once refunded.
+   */
+  registrationCents: number;
 }
 
 /** A result's status as result-list shows it (DMAPI "result-list"): ack (processed), nack (refused), ? (not yet processed). */

@@ -78,6 +78,7 @@ export class Store {
         expires: addMonths(created, 12),
         authId: d.authId,
         deletedAt: null,
+        registrationCents: 0,
       });
     }
   }

@@ -38,8 +38,9 @@ export const domainRegister: Handler = (c) => {
   affordable(c, period * MONTH_CENTS);
   return job('domain-register', name, (now) => {
     check();
-    charge(c, period * MONTH_CENTS);
-    const d = { name, reseller: c.reseller.uid, owner: '', admin: '', tech: '', billing: '', ns, ds: [], lock: false, autorenew, privacy, created: now, modified: now, expires: addMonths(now, period), authId: newAuthId(), deletedAt: null };
+    const cents = period * MONTH_CENTS;
+    charge(c, cents);
+    const d = { name, reseller: c.reseller.uid, owner: '', admin: '', tech: '', billing: '', ns, ds: [], lock: false, autorenew, privacy, created: now, modified: now, expires: addMonths(now, period), authId: newAuthId(), deletedAt: null, registrationCents: cents };
     setContacts(d, contacts);
     c.store.domains.set(name, d);
     return [['Expiration-Date', new Date(d.expires).toISOString()]];
@@ -95,13 +96,19 @@ export const domainTransferIn: Handler = (c) => {
     if (x.lock) throw new StatusProhibits(`domain ${name} is locked against transfers`);
     requireObjects(c, contacts, ns);
     charge(c, 12 * MONTH_CENTS);
-    Object.assign(x, { reseller: c.reseller.uid, ns: ns ?? x.ns, autorenew, lock: false, authId: newAuthId(), modified: now, expires: addMonths(x.expires, 12) });
+    // The new reseller paid a transfer, not the registration: a delete refunds it nothing.
+    Object.assign(x, { reseller: c.reseller.uid, ns: ns ?? x.ns, autorenew, lock: false, authId: newAuthId(), modified: now, expires: addMonths(x.expires, 12), registrationCents: 0 });
     setContacts(x, contacts);
     return [['Expiration-Date', new Date(x.expires).toISOString()]];
   });
 };
 
-/** Deletes into the redemption grace period; refunded within 3 days of registration; older ones need force=1. */
+/**
+ * Deletes into the redemption grace period; older than 3 days needs force=1. Within 3 days of
+ * registration the registration fee is refunded, exactly what domain-register charged (in cents,
+ * never more; renewals are not refundable, document "domain-renew"), and only once: a domain
+ * redeemed and deleted again refunds nothing.
+ */
 export const domainDelete: Handler = (c) => {
   const name = fqdn('domain', c.p.req('domain'));
   const d = ownDomain(c, name);
@@ -111,7 +118,10 @@ export const domainDelete: Handler = (c) => {
   return job('domain-delete', name, (now) => {
     const x = ownDomain(c, name);
     if (x.lock) throw new StatusProhibits(`domain ${name} is locked`);
-    if (now - x.created <= 3 * DAY_MS) c.reseller.balanceCents += Math.round((x.expires - x.created) / (30 * DAY_MS)) * MONTH_CENTS;
+    if (now - x.created <= 3 * DAY_MS) {
+      c.reseller.balanceCents += x.registrationCents;
+      x.registrationCents = 0;
+    }
     x.deletedAt = now;
     x.modified = now;
     return [];

@@ -169,9 +169,14 @@ export function dnskey(k: Json, path: string): DnskeyInput {
   return { flags: num('flags', [0, 256, 257]), protocol: num('protocol', [3]), alg: num('alg', ALGORITHMS), publicKey };
 }
 
-/** A registration or renewal period in months: 3, 6 or 9 months, or 1 to 10 years. */
-export function periodMonths(value: number, unit: string, path: string): number {
-  if (unit !== 'y' && unit !== 'm') throw new ParameterSyntax(`${path}_unit`, 'must be y or m');
+/**
+ * A registration or renewal period in months: 3, 6 or 9 months, or 1 to 10 years. `path` names the
+ * period's field and `unitPath` the unit's, as the document spells them (`domain[period]` and
+ * `domain[period_unit]`, `renews[period]` and `renews[period_unit]`); 2005 naming `unitPath` for a
+ * unit other than y or m, 2004 naming `path` for a period out of range.
+ */
+export function periodMonths(value: number, unit: string, path: string, unitPath: string): number {
+  if (unit !== 'y' && unit !== 'm') throw new ParameterSyntax(unitPath, 'must be y or m');
   const months = unit === 'y' ? value * 12 : value;
   if (!([3, 6, 9].includes(months) || (months % 12 === 0 && months >= 12 && months <= 120))) {
     throw new ParameterRange(path, 'must be 3, 6 or 9 months or 1 to 10 years');

@@ -134,6 +134,13 @@ describe('the registry', () => {
     expect((await call('new', 'POST', '/repp/v1/domains/kass.ee/nameservers', { nameservers: [{ hostname: 'ns1.kass.ee' }, { hostname: 'ns2.example.net' }] })).code).toBe(2003); // glue
     expect(sandbox.domain('kass.ee')!.nameservers).toEqual([]);
   });
+  it('names the period unit field as the document does (domain[period_unit], renews[period_unit]) when it is not y or m (2005)', async () => {
+    const create = await call('new', 'POST', '/repp/v1/domains', { domain: { name: 'nadal.ee', registrant: 'ATSAA:KARL', period: 1, period_unit: 'w' } });
+    expect(create).toMatchObject({ status: 400, code: 2005, message: 'Parameter value syntax error: domain[period_unit] must be y or m' });
+    const renew = await call('new', 'POST', '/repp/v1/domains/kass.ee/renew', { renews: { period: 1, period_unit: 'd', exp_date: '2027-01-01' } });
+    expect(renew).toMatchObject({ status: 400, code: 2005, message: 'Parameter value syntax error: renews[period_unit] must be y or m' });
+    expect(sandbox.domain('nadal.ee')).toBeUndefined();
+  });
   it('reset restores the seed, balances and notifications', async () => {
     await call('new', 'DELETE', '/repp/v1/domains/kass.ee', { domain: { delete: { verified: true } } });
     await call('the', 'PUT', '/repp/v1/registrar/notifications/1399', { notification: { read: true } });

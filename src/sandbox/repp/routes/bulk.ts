@@ -123,7 +123,7 @@ export const bulkRoutes: Route[] = [
       const names = strings(array(ctx.body, 'domains'), 'domains').map((n) => n.toLowerCase());
       const m = /^(\d{1,3})([my])$/.exec(string(ctx.body, 'renew_period'));
       if (!m) throw new ParameterSyntax('renew_period', 'must look like 3m, 6m, 9m, 1y ... 10y');
-      const months = periodMonths(Number(m[1]), m[2], 'renew_period');
+      const months = periodMonths(Number(m[1]), m[2], 'renew_period', 'renew_period');
       const domains = [...new Set(names)].map((n) => {
         const d = ctx.store.domains.get(n);
         if (!d || d.registrar !== ctx.registrar.id) throw new LinkedObjectNotFound('domain', n);

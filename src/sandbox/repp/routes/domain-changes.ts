@@ -45,7 +45,7 @@ export const domainChangeRoutes: Route[] = [
     handle(ctx) {
       const d = findDomain(ctx, ctx.params.domain_name, true);
       const r = object(ctx.body, 'renews');
-      const months = periodMonths(integer(r, 'period', 'renews[period]'), string(r, 'period_unit', 'renews[period_unit]'), 'renews[period]');
+      const months = periodMonths(integer(r, 'period', 'renews[period]'), string(r, 'period_unit', 'renews[period_unit]'), 'renews[period]', 'renews[period_unit]');
       const exp = string(r, 'exp_date', 'renews[exp_date]');
       if (!isCalendarDate(exp)) throw new ParameterSyntax('renews[exp_date]', 'must be a date (yyyy-mm-dd)');
       if (exp !== dateTallinn(d.expiresAt)) throw new ExpireDateMismatch();

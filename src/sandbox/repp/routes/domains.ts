@@ -68,7 +68,7 @@ export const domainRoutes: Route[] = [
     handle(ctx) {
       const d = object(ctx.body, 'domain');
       const name = domainName(ctx.store, string(d, 'name', 'domain[name]'), 'domain[name]');
-      const months = periodMonths(integer(d, 'period', 'domain[period]'), string(d, 'period_unit', 'domain[period_unit]'), 'domain[period]');
+      const months = periodMonths(integer(d, 'period', 'domain[period]'), string(d, 'period_unit', 'domain[period_unit]'), 'domain[period]', 'domain[period_unit]');
       const registrant = existingContacts(ctx, [string(d, 'registrant', 'domain[registrant]')], 'registrant')[0];
       const admin = existingContacts(ctx, strings(array(d, 'admin_contacts', 'domain[admin_contacts]', false), 'domain[admin_contacts]'), 'admin contact');
       const tech = existingContacts(ctx, strings(array(d, 'tech_contacts', 'domain[tech_contacts]', false), 'domain[tech_contacts]'), 'tech contact');

@@ -109,6 +109,20 @@ describe('billing and expiry', () => {
   });
 });
 
+describe('poll messages', () => {
+  it('marking read is idempotent (a retry whose first answer was lost answers the same) and a read message can still be fetched; it leaves the unread list', async () => {
+    const markRead = () => call('new', 'PUT', '/repp/v1/registrar/notifications/1398', { notification: { read: true } });
+    const first = await markRead();
+    expect(first).toMatchObject({ status: 200, code: 1000, data: { notification_id: 1398, read: true } });
+    const retry = await markRead();
+    expect([retry.status, retry.code, retry.data]).toEqual([first.status, first.code, first.data]);
+    expect(await call('new', 'GET', '/repp/v1/registrar/notifications/1398')).toMatchObject({ status: 200, code: 1000, data: { id: 1398, text: 'Contact ATSAA:57C8A9CB has been updated by registrant' } });
+    expect((await call('new', 'GET', '/repp/v1/registrar/notifications/all_notifications')).data.map((n: { id: number }) => n.id)).toEqual([1399]);
+    expect(await call('the', 'GET', '/repp/v1/registrar/notifications/1398')).toMatchObject({ status: 404, code: 2303 }); // another registrar's
+    expect(await call('the', 'PUT', '/repp/v1/registrar/notifications/1398', { notification: { read: true } })).toMatchObject({ status: 404, code: 2303 });
+  });
+});
+
 describe('the registry', () => {
   it('serves .ee, com.ee and pri.ee names one label deep', async () => {
     const create = (name: string) => call('new', 'POST', '/repp/v1/domains', { domain: { name, registrant: 'ATSAA:KARL', period: 1, period_unit: 'y' } });

@@ -9,14 +9,24 @@ import type { Ctx, Route } from './common.js';
 const unread = (ctx: Ctx) =>
   ctx.store.notifications.filter((n) => n.registrar === ctx.registrar.id && !n.read).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id);
 
+/**
+ * One of the caller's notifications by id, read or not: the document's "Get a specific poll
+ * message" and "Mark poll message as read" take any notification id (only the list and the latest
+ * are of unread ones), and nowhere says a read message goes away. 404 (2303) for another
+ * registrar's or an unknown id.
+ */
 function one(ctx: Ctx): NotificationRecord {
   const id = ctx.params.notification_id;
-  const n = /^\d+$/.test(id) ? unread(ctx).find((m) => m.id === Number(id)) : undefined;
+  const n = /^\d+$/.test(id) ? ctx.store.notifications.find((m) => m.registrar === ctx.registrar.id && m.id === Number(id)) : undefined;
   if (!n) throw new ObjectNotFound();
   return n;
 }
 
-/** The caller's unread poll messages under /repp/v1/registrar/notifications (REPP document, "Poll messages"): list, latest, one, mark read. */
+/**
+ * The caller's poll messages under /repp/v1/registrar/notifications (REPP document, "Poll
+ * messages"): the unread ones listed and the latest unread; one by id and mark read, read or not.
+ * Marking read is idempotent: a retry of a mark-read whose answer was lost answers as the first did.
+ */
 export const notificationRoutes: Route[] = [
   {
     method: 'GET',
@@ -55,9 +65,9 @@ export const notificationRoutes: Route[] = [
     key: 'notification:read',
     handle(ctx) {
       const n = one(ctx);
-      if (!boolean(object(ctx.body, 'notification'), 'read', 'notification[read]')) return { data: { notification_id: n.id, read: false } };
-      n.read = true;
-      return { data: { notification_id: n.id, read: true } };
+      // read: false changes nothing (the document only marks read); the answer says what the message is.
+      if (boolean(object(ctx.body, 'notification'), 'read', 'notification[read]')) n.read = true;
+      return { data: { notification_id: n.id, read: n.read } };
     },
   },
 ];

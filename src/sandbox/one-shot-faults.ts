@@ -28,6 +28,11 @@ export class OneShotFaults<F extends object> {
     return new Promise((resolve) => this.held.push(resolve));
   }
 
+  /** The first queued fault that `matches`, left queued; undefined when none does. */
+  protected peekFirst(matches: (f: F) => boolean): F | undefined {
+    return this.queue.find(matches);
+  }
+
   /** Removes and returns the first queued fault that `matches`, or undefined when none does. */
   protected takeFirst(matches: (f: F) => boolean): F | undefined {
     const i = this.queue.findIndex(matches);

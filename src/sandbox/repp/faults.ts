@@ -18,7 +18,11 @@ export type ReppFault =
 
 /** The test-facing fault queue (ReppSandbox.faults): each fault fires once, in the order queued. */
 export interface ReppFaults {
-  /** Queues a fault for the next request to this route key (e.g. "domain:create"); faults fire once, in order. */
+  /**
+   * Queues a fault for the next request to this route key (e.g. "domain:create") that gets to where
+   * the fault fires: past credentials, role and JSON parsing for a 'status' fault, past the
+   * request's own checks (applied) for an after-apply one. Faults fire once, in order.
+   */
   next(f: ReppFault): void;
   /** Drops the queued faults and answers every request held by hold-after-apply. */
   clear(): void;
@@ -26,10 +30,31 @@ export interface ReppFaults {
   release(): void;
 }
 
-/** The sandbox's fault queue: ReppFaults plus take(), which the server calls with each matched route's key. */
+/**
+ * Where a fault fires: 'before' the request is applied (a 'status' fault answers instead of
+ * applying) or 'after' it was applied (the *-after-apply faults).
+ */
+export type ReppFaultPhase = 'before' | 'after';
+
+/** The phase a queued fault fires in: 'status' before applying, every other action after. */
+export function faultPhase(f: ReppFault): ReppFaultPhase {
+  return f.action === 'status' ? 'before' : 'after';
+}
+
+/**
+ * The sandbox's fault queue: ReppFaults plus take(), which the server calls for each request that
+ * reaches a place where a fault fires. A fault is used up only by a request that gets there: a
+ * request refused earlier (bad credentials or role, unreadable JSON 2001; and for an after-apply
+ * fault, any refusal of the request itself) leaves it queued for the next request to its route.
+ */
 export class ReppFaultQueue extends OneShotFaults<ReppFault> implements ReppFaults {
-  /** Removes and returns the first fault queued for this route key. */
-  take(route: string): ReppFault | undefined {
-    return this.takeFirst((f) => f.route === route);
+  /**
+   * Removes and returns the first fault queued for this route key when it fires in `phase`;
+   * undefined (and the fault stays queued, keeping the order queued) when the first one for the
+   * route fires in the other phase or there is none.
+   */
+  take(route: string, phase: ReppFaultPhase): ReppFault | undefined {
+    const first = this.peekFirst((f) => f.route === route);
+    return first && faultPhase(first) === phase ? this.takeFirst((f) => f === first) : undefined;
   }
 }

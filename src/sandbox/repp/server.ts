@@ -94,8 +94,9 @@ function refusesJson(accept: string | undefined): boolean {
 }
 
 /**
- * The REPP HTTP(S) front: checks Accept (406), route (404/405), Basic credentials (401), role (403), applies faults,
- * runs the route and answers 200 `{ code: 1000, message, data }` or the ReppError's status and body.
+ * The REPP HTTP(S) front: checks Accept (406), route (404/405), Basic credentials (401), role (403) and the JSON
+ * body (2001), then a queued 'status' fault answers instead; runs the route and answers 200 `{ code: 1000, message,
+ * data }` or the ReppError's status and body. A queued after-apply fault is used only once the route applied.
  */
 export class ReppHttpServer {
   private listener?: SandboxListener;
@@ -144,11 +145,13 @@ export class ReppHttpServer {
       const who = this.authenticate(req);
       const roles = match.route.roles ?? ['super', 'epp'];
       if (!who.user.roles.some((r) => roles.includes(r))) throw new RoleForbidden();
-      const fault = this.opts.faults.take(match.route.key);
-      if (fault?.action === 'status') {
-        if (fault.status === 429) throw new TooManyRequests(fault.retryAfterSeconds ?? 1);
-        if (fault.status === 503) throw new ServiceUnavailable(fault.retryAfterSeconds);
-        throw new ReppError(null, `HTTP ${fault.status}`, fault.status);
+      // Unreadable JSON is refused (2001) before a fault is used: the fault waits for the next request.
+      const body = this.parse(raw);
+      const before = this.opts.faults.take(match.route.key, 'before');
+      if (before?.action === 'status') {
+        if (before.status === 429) throw new TooManyRequests(before.retryAfterSeconds ?? 1);
+        if (before.status === 503) throw new ServiceUnavailable(before.retryAfterSeconds);
+        throw new ReppError(null, `HTTP ${before.status}`, before.status);
       }
       const now = this.opts.clock.now();
       tick(this.opts.env.store, now);
@@ -159,7 +162,7 @@ export class ReppHttpServer {
         registrar: who.registrar,
         params: match.params,
         query: url.searchParams,
-        body: this.parse(raw),
+        body,
         header: (name) => {
           const v = req.headers[name.toLowerCase()];
           return Array.isArray(v) ? v[0] : v;
@@ -167,6 +170,8 @@ export class ReppHttpServer {
       };
       const reply = match.route.handle(ctx);
       this.opts.onApplied(match.route.key);
+      // An after-apply fault is used only by a request that was applied (a refused one leaves it queued).
+      const fault = this.opts.faults.take(match.route.key, 'after');
       if (fault?.action === 'drop-after-apply') return void req.socket.destroy();
       if (fault?.action === 'error-after-apply') throw new InternalError();
       if (fault?.action === 'delay-after-apply') await new Promise((r) => setTimeout(r, fault.delayMs));

@@ -2,7 +2,7 @@
  * The REPP sandbox's faults that apply a request and hold back its answer (the gateway's bulk
  * tests use them to die or cancel in between), over HTTP with the document's Basic credentials.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ReppSandbox } from '../../../src/sandbox/repp/index.js';
 
 let sandbox: ReppSandbox;
@@ -12,6 +12,7 @@ beforeAll(async () => {
   url = (await sandbox.start()).url;
 });
 afterAll(() => sandbox?.stop());
+beforeEach(() => sandbox.reset());
 
 const renew = () =>
   fetch(`${url}/repp/v1/domains/renew/bulk`, {
@@ -43,4 +44,29 @@ it('delay-after-apply applies the request and answers later', async () => {
   const res = await renew();
   expect(res.status).toBe(200);
   expect(sandbox.applied('bulk:renew')).toBe(applied + 1);
+});
+
+const post = (path: string, body: string) =>
+  fetch(`${url}${path}`, { method: 'POST', headers: { authorization: 'Basic dGVzdDp0ZXN0MTIz', 'content-type': 'application/json' }, body });
+
+it('a status fault is not used up by a request with unreadable JSON (2001): the next request to the route gets it', async () => {
+  sandbox.faults.next({ route: 'bulk:renew', action: 'status', status: 503, retryAfterSeconds: 7 });
+  const bad = await post('/repp/v1/domains/renew/bulk', '{"domains":');
+  expect([bad.status, ((await bad.json()) as { code: number }).code]).toEqual([400, 2001]);
+  const next = await renew();
+  expect([next.status, next.headers.get('retry-after')]).toEqual([503, '7']);
+  await next.text();
+  expect((await renew()).status).toBe(200); // fired once
+});
+
+it('an after-apply fault is not used up by a request the registry refuses: the next applied request gets it', async () => {
+  sandbox.faults.next({ route: 'bulk:renew', action: 'error-after-apply' });
+  const refused = await post('/repp/v1/domains/renew/bulk', JSON.stringify({ domains: ['kass.ee'], renew_period: '5w' }));
+  expect([refused.status, ((await refused.json()) as { code: number }).code]).toEqual([400, 2005]);
+  const applied = sandbox.applied('bulk:renew');
+  const next = await renew();
+  expect(next.status).toBe(500);
+  await next.text();
+  expect(sandbox.applied('bulk:renew')).toBe(applied + 1);
+  expect((await renew()).status).toBe(200);
 });

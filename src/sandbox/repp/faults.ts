@@ -9,9 +9,9 @@ export type ReppFault =
   | { route: string; action: 'drop-after-apply' }
   /** Apply the request, then answer 500 (the registry failed after its change was committed). */
   | { route: string; action: 'error-after-apply' }
-  /** Apply the request, then answer after `delayMs` (a slow registry; a client may die meanwhile). */
+  /** Apply the request, then answer after `delayMs` (a slow registry); nothing is answered, and the wait ends, if the client closes the connection meanwhile. */
   | { route: string; action: 'delay-after-apply'; delayMs: number }
-  /** Apply the request, then answer only when the test calls `release()` (a client may die meanwhile). */
+  /** Apply the request, then answer only when the test calls `release()`; nothing is answered, and the wait ends, if the client closes the connection meanwhile. */
   | { route: string; action: 'hold-after-apply' }
   /** Apply the request, then answer `body` as it is with `status` (default 200): an answer the client cannot read. */
   | { route: string; action: 'garble-after-apply'; body: string; status?: number };

@@ -121,6 +121,14 @@ export class ReppSandbox {
     return { ...a, url: `https://localhost:${a.port}`, ca: c.cert, ...(clientCerts ? { clientCert: c.clientCert, clientKey: c.clientKey } : {}) };
   }
 
+  /**
+   * How many applied requests have their answer held back now by a delay-after-apply or
+   * hold-after-apply fault; a request whose client closed the connection stops counting at once.
+   */
+  answersHeld(): number {
+    return this.server.answersHeld;
+  }
+
   /** Closes the server and every open connection. */
   stop(): Promise<void> {
     this.faultQueue.release();

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SandboxListener } from '../listener.js';
 import type { Clock } from '../../core/clock.js';
 import {
@@ -21,7 +22,7 @@ import {
   ServiceUnavailable,
   TooManyRequests,
 } from './errors.js';
-import type { ReppFaultQueue } from './faults.js';
+import type { ReppFault, ReppFaultQueue } from './faults.js';
 import { tick } from './lifecycle.js';
 import type { ApiUser, RegistrarRecord } from './records.js';
 import { Router } from './router.js';
@@ -174,14 +175,40 @@ export class ReppHttpServer {
       const fault = this.opts.faults.take(match.route.key, 'after');
       if (fault?.action === 'drop-after-apply') return void req.socket.destroy();
       if (fault?.action === 'error-after-apply') throw new InternalError();
-      if (fault?.action === 'delay-after-apply') await new Promise((r) => setTimeout(r, fault.delayMs));
-      if (fault?.action === 'hold-after-apply') await this.opts.faults.hold();
+      if ((fault?.action === 'delay-after-apply' || fault?.action === 'hold-after-apply') && !(await this.holdBack(fault, req, res))) return;
       if (fault?.action === 'garble-after-apply') return void res.writeHead(fault.status ?? 200, { 'Content-Type': 'application/json' }).end(fault.body);
       send(res, 200, { code: 1000, message: reply.message ?? 'Command completed successfully', data: reply.data ?? {} });
     } catch (e) {
       if (e instanceof ReppError) return sendError(res, e);
       unexpected(e);
       sendError(res, new InternalError());
+    }
+  }
+
+  private held = 0;
+  /** Requests applied whose answer a delay-after-apply or hold-after-apply fault is holding back now. */
+  get answersHeld(): number {
+    return this.held;
+  }
+
+  /**
+   * Holds the answer back as a delay-after-apply (delayMs) or hold-after-apply (until release()) fault
+   * says; true when it is time to answer, false (answer nothing) once the client has closed the
+   * connection, which ends the wait at once, as the EPP sandbox's delay and hold do.
+   */
+  private async holdBack(fault: ReppFault, req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+    const gone = new AbortController();
+    const onClose = () => gone.abort();
+    res.once('close', onClose);
+    if (req.socket.destroyed) gone.abort();
+    this.held++;
+    try {
+      if (fault.action === 'delay-after-apply') return await sleep(fault.delayMs, true, { signal: gone.signal }).catch(() => false);
+      const left = new Promise<false>((resolve) => gone.signal.addEventListener('abort', () => resolve(false), { once: true }));
+      return !gone.signal.aborted && (await Promise.race([this.opts.faults.hold().then(() => true), left]));
+    } finally {
+      res.off('close', onClose);
+      this.held--;
     }
   }
 

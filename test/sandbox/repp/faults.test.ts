@@ -70,3 +70,23 @@ it('an after-apply fault is not used up by a request the registry refuses: the n
   expect(sandbox.applied('bulk:renew')).toBe(applied + 1);
   expect((await renew()).status).toBe(200);
 });
+
+it.each([
+  ['hold-after-apply', { route: 'bulk:renew', action: 'hold-after-apply' }],
+  ['delay-after-apply (an hour)', { route: 'bulk:renew', action: 'delay-after-apply', delayMs: 3_600_000 }],
+] as const)('%s stops holding the answer once the client closes the connection', async (_, fault) => {
+  sandbox.faults.next(fault);
+  const client = new AbortController();
+  const pending = fetch(`${url}/repp/v1/domains/renew/bulk`, {
+    method: 'POST',
+    headers: { authorization: 'Basic dGVzdDp0ZXN0MTIz', 'content-type': 'application/json' },
+    body: JSON.stringify({ domains: ['kass.ee'], renew_period: '1y' }),
+    signal: client.signal,
+  }).catch((e: Error) => e.name);
+  while (sandbox.applied('bulk:renew') === 0) await new Promise((r) => setTimeout(r, 5));
+  expect(sandbox.answersHeld()).toBe(1);
+  client.abort();
+  expect(await pending).toBe('AbortError');
+  while (sandbox.answersHeld() > 0) await new Promise((r) => setTimeout(r, 5)); // without the fix: held until release() / the hour is up
+  expect(sandbox.answersHeld()).toBe(0);
+});

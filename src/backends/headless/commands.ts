@@ -11,11 +11,14 @@ import { mapLimit } from '../repp/driver/call.js';
 import { parseRegistration, parseStatus, parseTransfer } from './codec.js';
 import type { HeadlessAnswer, HeadlessHttpClient, HeadlessRequest } from './http.js';
 import { changePath } from '../../core/field-paths.js';
+import type { Clock } from '../../core/clock.js';
 
-/** One port call's context for commands.ts: the account's client, the backend name, the attempt's X-Request-Id, the Idempotency-Key sent on changes, check concurrency and the beforeWrite hook. */
+/** One port call's context for commands.ts: the account's client, the backend name, the gateway's clock, the attempt's X-Request-Id, the Idempotency-Key sent on changes, check concurrency and the beforeWrite hook. */
 export interface HeadlessCall {
   client: HeadlessHttpClient;
   backend: string;
+  /** The gateway's clock (DriverDeps.clock, GUIDE section 3): the time of sending where the registry's answer gives none. */
+  clock: Clock;
   requestId: string;
   /** The key sent upstream: the gateway's idempotency key, else one made from the request id. */
   idempotencyKey: string;
@@ -93,15 +96,17 @@ function checkAuthCode(call: HeadlessCall, a: HeadlessAnswer, authInfo: string, 
 /**
  * POST /domains (document, "Current Commands"): domain, years, auth_code, name server names, registrant metadata. UNSUPPORTED_BY_BACKEND before sending on
  * input.period.unit (months) and a name server with addresses (`input.nameservers[i].ipv4|ipv6`); an answer without the domain's registration is UPSTREAM_UNAVAILABLE (maybeApplied).
+ * createdAt is the registration's `lifecycle.created_at`, else the clock's time of sending (as at REPP).
  */
 export async function createDomain(call: HeadlessCall, backend: string, input: M.DomainCreateInput) {
   if (input.period.unit !== 'y') throw new UnsupportedByBackendError(backend, 'periods in months', 'input.period.unit');
   const glue = glueField('input.nameservers', input.nameservers);
   if (glue) throw new UnsupportedByBackendError(backend, 'name server addresses (glue)', glue);
   const body = { domain: input.name, years: input.period.value, auth_code: input.authInfo, nameservers: input.nameservers.map((n) => n.name), registrant: registrantBody(input.registrantInfo) };
+  const sentAt = call.clock.now();
   const a = await send(call, { method: 'POST', path: '/domains', body, changesState: true });
   const d = changed(call, a, input.name);
-  return result(a, { name: d.name, createdAt: d.createdAt ?? new Date(), expiresAt: d.expiresAt ?? null });
+  return result(a, { name: d.name, createdAt: d.createdAt ?? sentAt, expiresAt: d.expiresAt ?? null });
 }
 
 /**

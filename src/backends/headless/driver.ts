@@ -17,7 +17,7 @@ import { ForbiddenError } from '../../core/errors.js';
 import type * as M from '../../core/model/index.js';
 import type { BackendLimits } from '../../core/port.js';
 import type { Driver, DriverCall } from '../driver.js';
-import type { Clock } from '../../core/clock.js';
+import { systemClock, type Clock } from '../../core/clock.js';
 import type { Timer } from '../repp/retry.js';
 import { parseAuditRow } from './codec.js';
 import * as cmd from './commands.js';
@@ -54,7 +54,8 @@ export class HeadlessDriver implements Driver {
 
   /**
    * @param opts.clock the gateway's clock (DriverDeps.clock): the registry's rate-limit windows are
-   *   counted on it (budget.ts), as the in-process sandbox counts them on the same clock; default the system's
+   *   counted on it (budget.ts), as the in-process sandbox counts them on the same clock, and a create
+   *   whose answer names no creation time is dated by it (commands.ts); default the system's
    * @param opts.timer sleeps and time (now(): ms since the epoch; tests only, taking precedence over
    *   `clock` for the windows); default setTimeout and the clock
    * @param opts.redis the deployment's Redis (REDIS_URL) and key prefix (REDIS_PREFIX): the
@@ -171,6 +172,7 @@ export class HeadlessDriver implements Driver {
       fn({
         client: this.client(id),
         backend: this.name,
+        clock: this.opts.clock ?? systemClock,
         requestId: a.clTRID,
         idempotencyKey: c.ctx.idempotencyKey ?? `gw-${a.clTRID}`,
         checkConcurrency: this.config.checkConcurrency ?? 4,

@@ -16,6 +16,7 @@ import { checkSupported, updateDomain } from './driver/domain-update.js';
 import * as domains from './driver/domains.js';
 import { registryDate } from './codec/read.js';
 import { ReppHttpClient } from './http.js';
+import type { Timer } from './retry.js';
 
 /** REPP's capabilities: contacts without custom-free ids, name servers on the domain, DNSKEY data, immediate transfers, notifications, a balance, a domain list. */
 export const REPP_CAPABILITIES: Capabilities = {
@@ -59,13 +60,20 @@ export class ReppDriver implements Driver {
   private readonly clients = new Map<string, ReppHttpClient>();
   private readonly clock: Clock;
 
+  private readonly timer?: Timer;
+
+  /**
+   * @param opts.clock the gateway's clock (DriverDeps.clock); default the system's
+   * @param opts.timer sleeps and time for the 429/503 retry back-off (DriverDeps.timer; tests only); default setTimeout and performance.now()
+   */
   constructor(
     private readonly config: ReppBackendConfig,
-    opts: { clock?: Clock } = {},
+    opts: { clock?: Clock; timer?: Timer } = {},
   ) {
     this.name = config.name;
     this.limits = { checkNames: 1, sessions: REPP_CONNECTIONS, bulkNames: config.bulkLimit ?? REPP_BULK_LIMIT };
     this.clock = opts.clock ?? systemClock;
+    this.timer = opts.timer;
   }
 
   hasAccount(registrarId: string): boolean {
@@ -162,7 +170,7 @@ export class ReppDriver implements Driver {
       const a = this.config.accounts[registrarId];
       c = new ReppHttpClient(
         { url: this.config.url, username: a.username, password: a.password, tls: this.config.tls, timeoutMs: this.config.timeoutMs, retry: this.config.retry, maxSockets: REPP_CONNECTIONS },
-        { backend: this.name },
+        { backend: this.name, timer: this.timer },
       );
       this.clients.set(registrarId, c);
     }

@@ -28,10 +28,25 @@ export async function check(call: JokerCall, kind: 'contact' | 'host', ids: stri
   return { data, trid: { client: call.clTRID, server: null }, code: 1000 };
 }
 
-/** contact-create's "Contact fields" from the port's contact (the int postal info first). */
+/** Where in `postalInfo` the entry Joker is sent sits: the int postal info, else the first (-1: none given). */
+function sentPostalInfo(postalInfo: M.PostalInfo[] | null | undefined): number {
+  if (!postalInfo?.length) return -1;
+  return Math.max(0, postalInfo.findIndex((x) => x.type === 'int'));
+}
+
+/**
+ * Joker's contact fields keep two street lines (address-1, address-2): more in the entry sent
+ * (sentPostalInfo) is ValidationError on `input.postalInfo[i].street`, `i` that entry's index.
+ */
+function checkStreet(postalInfo: M.PostalInfo[] | null | undefined): void {
+  const at = sentPostalInfo(postalInfo);
+  if (at >= 0 && postalInfo![at]!.street.length > 2) throw new ValidationError(`input.postalInfo[${at}].street`, 'Joker keeps two address lines');
+}
+
+/** contact-create's "Contact fields" from the port's contact (the int postal info first, else the first; its street checked by checkStreet). */
 function contactFields(c: { postalInfo?: M.PostalInfo[] | null; voice?: string | null; fax?: string | null; email?: string | null }): Record<string, string | undefined> {
-  const p = c.postalInfo?.find((x) => x.type === 'int') ?? c.postalInfo?.[0];
-  if (p && p.street.length > 2) throw new ValidationError('input.postalInfo.street', 'Joker keeps two address lines');
+  checkStreet(c.postalInfo);
+  const p = c.postalInfo?.[sentPostalInfo(c.postalInfo)];
   return {
     ...(p ? { name: p.name, organization: p.org ?? undefined, 'address-1': p.street[0], 'address-2': p.street[1], city: p.city, state: p.sp ?? undefined, 'postal-code': p.pc ?? undefined, country: p.cc } : {}),
     ...(p?.org ? { individual: 'N' } : p ? { individual: 'Y' } : {}),
@@ -41,15 +56,19 @@ function contactFields(c: { postalInfo?: M.PostalInfo[] | null; voice?: string |
   };
 }
 
-/** Refuses before sending what contact-create has no field for: ValidationError on input.id (Joker assigns handles), UNSUPPORTED_BY_BACKEND on input.disclosure. */
+/**
+ * Refuses before sending what contact-create has no field for: ValidationError on input.id (Joker assigns handles) and on
+ * input.postalInfo[i].street (a third street line, checkStreet), UNSUPPORTED_BY_BACKEND on input.disclosure.
+ */
 export function checkCreateContact(backend: string, input: M.ContactCreateInput): void {
   if (input.id) throw new ValidationError('input.id', 'Joker assigns contact handles: leave id out');
+  checkStreet(input.postalInfo);
   if (input.disclosure) throw new UnsupportedByBackendError(backend, 'contact disclosure preferences', 'input.disclosure');
 }
 
 /**
  * contact-create (DMAPI document, "contact-create") for the first TLD of the login reply, with the int postal info (at most two street lines,
- * else ValidationError on input.postalInfo.street), phone, fax, email. Answers the Handle; an accepted answer without one is UPSTREAM_UNAVAILABLE (maybeApplied).
+ * else ValidationError on input.postalInfo[i].street, checkStreet), phone, fax, email. Answers the Handle; an accepted answer without one is UPSTREAM_UNAVAILABLE (maybeApplied).
  */
 export async function createContact(call: JokerCall, input: M.ContactCreateInput): Promise<M.PortResult<{ id: string; createdAt: Date }>> {
   const tld = (await call.client.registrableTlds())[0];
@@ -87,8 +106,12 @@ export async function infoContact(call: JokerCall, id: string): Promise<M.PortRe
   return result(call, r, c);
 }
 
-/** Refuses before sending what contact-modify cannot change: statuses (input.addStatuses / input.removeStatuses) and disclosure (input.disclosure), as UNSUPPORTED_BY_BACKEND. */
+/**
+ * Refuses before sending what contact-modify cannot change: a third street line (ValidationError on input.postalInfo[i].street,
+ * checkStreet), statuses (input.addStatuses / input.removeStatuses) and disclosure (input.disclosure), as UNSUPPORTED_BY_BACKEND.
+ */
 export function checkUpdateContact(backend: string, u: M.ContactUpdateInput): void {
+  checkStreet(u.postalInfo);
   if (u.addStatuses.length + u.removeStatuses.length > 0) throw new UnsupportedByBackendError(backend, 'contact statuses', u.addStatuses.length ? 'input.addStatuses' : 'input.removeStatuses');
   if (u.disclosure) throw new UnsupportedByBackendError(backend, 'contact disclosure preferences', 'input.disclosure');
 }

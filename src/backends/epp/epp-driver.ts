@@ -131,6 +131,10 @@ export class EppDriver implements Driver {
     return this.exec(c, { secrets: [input.authInfo], build: (t) => domainUpdate.build(input, { hostObjects }, t), parse: domainUpdate.parse });
   };
   deleteDomain = (c: DriverCall, name: string) => this.exec(c, { build: (t) => domainDelete.build(name, t), parse: (r) => domainDelete.parse(r, name) });
+  /**
+   * RGP restore request (RFC 3915 section 4.2.5). The answer's optional rgp:upData (pendingRestore) is not read: the port's
+   * result is null, and the mutation's `domain` is read after the command, its rgpStatuses from domain:info.
+   */
   restoreDomain = (c: DriverCall, name: string) => this.exec(c, { build: (t) => domainRestore.build(name, t), parse: () => null });
   transferDomain = (c: DriverCall, op: M.TransferOp | 'query', name: string, opts: domainTransfer.DomainTransferOptions = {}) =>
     this.exec(c, { secrets: [opts.authInfo], build: (t) => domainTransfer.build(op, name, opts, t), parse: domainTransfer.parse });

@@ -1,8 +1,7 @@
 /** RGP restore request (RFC 3915 section 4.2.5): a domain:update with an empty chg and rgp:update. */
 import { el, leaf } from '../xml/build.js';
-import { extension, objectCommand, type EppResponse } from '../xml/envelope.js';
-import { NS, xmlnsAttr } from '../xml/namespaces.js';
-import { children } from '../xml/tree.js';
+import { objectCommand } from '../xml/envelope.js';
+import { xmlnsAttr } from '../xml/namespaces.js';
 import { aLabel } from './common.js';
 
 /** `<update><domain:update>` (A-label name, empty `<domain:chg/>`) with `<rgp:update><rgp:restore op="request"/>` (RFC 3915 section 4.2.5). */
@@ -13,13 +12,4 @@ export function build(name: string, clTRID: string): string {
     clTRID,
     [el('rgp:update', xmlnsAttr('rgp'), el('rgp:restore', { op: 'request' }))],
   );
-}
-
-/** RGP statuses from the optional rgp:upData (e.g. pendingRestore). */
-export function parse(resp: EppResponse): { rgpStatuses: string[] } {
-  return {
-    rgpStatuses: children(extension(resp, NS.rgp, 'upData'), NS.rgp, 'rgpStatus')
-      .map((s) => s.attrs['s'] ?? '')
-      .filter((s) => s !== ''),
-  };
 }

@@ -3,7 +3,6 @@ import * as contactCheck from '../../../../src/backends/epp/commands/contact-che
 import * as contactCreate from '../../../../src/backends/epp/commands/contact-create.js';
 import * as contactDelete from '../../../../src/backends/epp/commands/contact-delete.js';
 import * as contactInfo from '../../../../src/backends/epp/commands/contact-info.js';
-import * as contactTransfer from '../../../../src/backends/epp/commands/contact-transfer.js';
 import * as contactUpdate from '../../../../src/backends/epp/commands/contact-update.js';
 import * as domainCheck from '../../../../src/backends/epp/commands/domain-check.js';
 import * as domainCreate from '../../../../src/backends/epp/commands/domain-create.js';
@@ -136,8 +135,6 @@ export function builtCommands(): Record<string, string> {
       T,
     ),
     'contact delete': contactDelete.build('sh8013', T),
-    'contact transfer request': contactTransfer.build('request', 'sh8013', '2fooBAR', T),
-    'contact transfer approve': contactTransfer.build('approve', 'sh8013', null, T),
     'host check': hostCheck.build(['ns1.example.tld', 'ns1.bücher.tld'], T),
     'host info': hostInfo.build('ns1.example.tld', T),
     'host create (v4 + v6)': hostCreate.build({ name: 'ns1.example.tld', ipv4: ['192.0.2.2', '192.0.2.29'], ipv6: ['1080:0:0:0:8:800:200C:417A'] }, T),

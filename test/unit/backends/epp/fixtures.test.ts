@@ -7,13 +7,11 @@ import { ObjectNotFoundError, RegistryError } from '../../../../src/core/errors.
 import * as contactCheck from '../../../../src/backends/epp/commands/contact-check.js';
 import * as contactCreate from '../../../../src/backends/epp/commands/contact-create.js';
 import * as contactInfo from '../../../../src/backends/epp/commands/contact-info.js';
-import * as contactTransfer from '../../../../src/backends/epp/commands/contact-transfer.js';
 import * as domainCheck from '../../../../src/backends/epp/commands/domain-check.js';
 import * as domainCreate from '../../../../src/backends/epp/commands/domain-create.js';
 import * as domainDelete from '../../../../src/backends/epp/commands/domain-delete.js';
 import * as domainInfo from '../../../../src/backends/epp/commands/domain-info.js';
 import * as domainRenew from '../../../../src/backends/epp/commands/domain-renew.js';
-import * as domainRestore from '../../../../src/backends/epp/commands/domain-restore.js';
 import * as domainTransfer from '../../../../src/backends/epp/commands/domain-transfer.js';
 import * as hello from '../../../../src/backends/epp/commands/hello.js';
 import * as hostCheck from '../../../../src/backends/epp/commands/host-check.js';
@@ -128,18 +126,11 @@ const CASES: Record<string, () => void> = {
       disclosure: { flag: true, fields: ['voice', 'email'] },
     });
   },
+  // The gateway sends no contact:transfer (the API has no contact transfer): only the envelope is read.
   'contact/contact_transfer_request_response.xml': () => {
     const r = ok(fixture('contact/contact_transfer_request_response.xml'));
     expect(r.code).toBe(1001);
-    expect(contactTransfer.parse(r)).toEqual({
-      name: 'sh8013',
-      status: 'pending',
-      gainingRegistrar: 'NewRegistrar',
-      requestedAt: d('2000-06-08T22:00:00Z'),
-      losingRegistrar: 'TheRegistrar',
-      actionAt: d('2000-06-13T22:00:00Z'),
-      expiresAt: null,
-    });
+    trid(r);
   },
   'domain/domain_check_fee_response_stdv1.xml': () => checkFee(fixture('domain/domain_check_fee_response_stdv1.xml')),
   'domain/domain_check_fee_response_v06.xml': () => checkFee(fixture('domain/domain_check_fee_response_v06.xml')),
@@ -274,8 +265,9 @@ const CASES: Record<string, () => void> = {
   },
   'domain/rfc/restore_request_response.xml': () => {
     const r = ok(fixture('domain/rfc/restore_request_response.xml'));
+    // A success; its rgp:upData is not read (the restore's port result is null; the domain is read after).
     expect(r.code).toBe(1000);
-    expect(domainRestore.parse(r)).toEqual({ rgpStatuses: ['pendingRestore'] });
+    trid(r);
   },
   'host/host_check_response.xml': () => {
     expect(hostCheck.parse(ok(fixture('host/host_check_response.xml')))).toEqual([

@@ -15,7 +15,6 @@ import * as contactCheck from '../../../../src/backends/epp/commands/contact-che
 import * as contactCreate from '../../../../src/backends/epp/commands/contact-create.js';
 import * as contactDelete from '../../../../src/backends/epp/commands/contact-delete.js';
 import * as contactInfo from '../../../../src/backends/epp/commands/contact-info.js';
-import * as contactTransfer from '../../../../src/backends/epp/commands/contact-transfer.js';
 import * as hello from '../../../../src/backends/epp/commands/hello.js';
 import * as hostCheck from '../../../../src/backends/epp/commands/host-check.js';
 import * as hostCreate from '../../../../src/backends/epp/commands/host-create.js';
@@ -94,7 +93,6 @@ const PAIRS: Array<[string, () => string, boolean?, string[]?]> = [
   ['contact/contact_info.xml', () => contactInfo.build('sh8013', '2fooBAR', C)],
   ['contact/contact_create.xml', () => contactCreate.build({ id: 'sh8013', postalInfo: [{ type: 'int', name: 'John Doe', org: 'Example Inc.', street: ['123 Example Dr.', 'Suite 100'], city: 'Dulles', sp: 'VA', pc: '20166-6503', cc: 'US' }], voice: '+1.7035555555x1234', fax: '+1.7035555556', email: 'jdoe@example.com', authInfo: '2fooBAR', disclosure: { flag: true, fields: ['email', 'voice'] } }, C)],
   ['contact/contact_delete.xml', () => contactDelete.build('sh8013', C)],
-  ['contact/contact_transfer_request.xml', () => contactTransfer.build('request', 'sh8013', '2fooBAR', C)],
   ['host/host_check.xml', () => hostCheck.build(['ns1.example.tld', 'ns2.example.tld', 'ns3.example.tld'], C)],
   ['host/host_info.xml', () => hostInfo.build('ns1.example.tld', C)],
   ['host/host_create.xml', () => hostCreate.build({ name: 'ns1.example.tld', ipv4: ['192.0.2.2'], ipv6: ['1080:0:0:0:8:800:200C:417A'] }, C)],

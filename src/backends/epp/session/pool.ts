@@ -15,6 +15,7 @@ export interface PoolOptions {
   /** How long a caller waits in the queue before giving up (nothing sent). */
   queueTimeoutMs: number;
   create: () => EppSession;
+  /** Each greeting a session logged in after, and a keep-alive's greeting that offers other services (EppSession.onGreeting). */
   onGreeting?: (g: EppGreeting) => void;
 }
 
@@ -184,6 +185,7 @@ export class SessionPool {
       this.pump();
     };
     s.onAvailable = () => this.pump();
+    s.onGreeting = (g) => this.opts.onGreeting?.(g);
     s.open().then(
       (greeting) => {
         this.opening--;

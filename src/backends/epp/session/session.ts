@@ -68,6 +68,15 @@ function loginRefused(resp: EppResponse, backend: string, password: string): Err
   });
 }
 
+/**
+ * The services a greeting offers that the adapter understands (login.servicesFor), as one
+ * comparable string (order-free): two greetings with the same key log in with the same services.
+ */
+export function servicesKey(g: EppGreeting): string {
+  const s = login.servicesFor(g);
+  return JSON.stringify([[...s.objURIs].sort(), [...s.extURIs].sort()]);
+}
+
 let sessionSeq = 0;
 /** A logout that gets no answer does not hold up close() for long. */
 const LOGOUT_TIMEOUT_MS = 5_000;
@@ -82,6 +91,12 @@ export class EppSession {
   greeting: EppGreeting | null = null;
   /** Called when the session becomes available again after a keep-alive, or closes. */
   onAvailable: () => void = () => {};
+  /**
+   * Called with a keep-alive's greeting (RFC 5730 section 2.4) that offers other understood
+   * services (servicesKey) than the session logged in with: the session is then logged out, and
+   * the next one logs in with what the registry offers now.
+   */
+  onGreeting: (g: EppGreeting) => void = () => {};
   onClosed: (s: EppSession) => void = () => {};
   /** Commands (including hello/login/logout) this session has written; for tests and metrics. */
   commandsSent = 0;
@@ -89,6 +104,8 @@ export class EppSession {
   private keepAliveTimer: NodeJS.Timeout | null = null;
   private keepAliveRun: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
+  /** servicesKey of the greeting the session logged in after. */
+  private loginServices: string | null = null;
 
   constructor(private readonly opts: SessionOptions) {}
 
@@ -103,6 +120,7 @@ export class EppSession {
       logger.debug({ backend, session: this.id, frame: redact(greetingXml) }, 'epp greeting');
       this.greeting = hello.parse(greetingXml);
       const services = login.servicesFor(this.greeting);
+      this.loginServices = servicesKey(this.greeting);
       const clTRID = this.opts.nextClTRID();
       const xml = login.build({ clientId: this.opts.clientId, password: this.opts.password, ...services }, clTRID);
       // The login is part of opening the session (nothing is at stake yet): it has the connect
@@ -270,6 +288,12 @@ export class EppSession {
     this.keepAliveTimer = null;
   }
 
+  /**
+   * The keep-alive: `<hello/>`, answered by a greeting. One that offers other understood services
+   * than the login used (a registry that added or dropped an extension or object) is handed to
+   * onGreeting and the session is logged out, so that the backend's capabilities and the next
+   * login follow the registry's offer rather than staying those of this session's login.
+   */
   private async sendHello(): Promise<void> {
     const conn = this.conn;
     if (!conn) return;
@@ -282,6 +306,13 @@ export class EppSession {
     } catch (e) {
       this.opts.logger.warn({ backend: this.opts.backend, session: this.id, err: (e as Error).message }, 'epp keep-alive failed');
       this.destroy('keep-alive failed');
+      return;
+    }
+    if (servicesKey(this.greeting) !== this.loginServices) {
+      this.opts.logger.info({ backend: this.opts.backend, session: this.id }, 'epp keep-alive greeting offers other services than the login used: logging out, the next session logs in with them');
+      this.onGreeting(this.greeting);
+      // close() waits for this keep-alive run to end, then logs out; the session is busy until then.
+      void this.close();
       return;
     }
     this.markIdle();

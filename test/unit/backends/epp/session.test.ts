@@ -176,6 +176,21 @@ describe('EPP session over TLS', () => {
     expect(server.maxInFlightPerConnection).toBe(1);
   });
 
+  test("keep-alive: a greeting that offers other services logs the session out, and capabilities and the next login follow it", async () => {
+    const offer: ScriptedServerOptions = { handler: checkHandler, extURIs: [URIS.rgp] };
+    const { server, backend } = await setup(offer, { keepAliveMs: 40, poolSize: 1 });
+    await backend.checkDomains(ctx, ['a.tld']);
+    expect(await backend.capabilities(ctx)).toMatchObject({ dnssec: false });
+    // The registry now offers secDNS: the next keep-alive's greeting says so.
+    offer.extURIs = [URIS.rgp, URIS.secDNS];
+    await vi.waitFor(async () => expect(await backend.capabilities(ctx)).toMatchObject({ dnssec: true }), { timeout: 5_000 });
+    await vi.waitFor(() => expect(server.commands('logout')).toHaveLength(1), { timeout: 5_000 });
+    await backend.checkDomains(ctx, ['b.tld']);
+    const logins = server.commands('login');
+    expect(logins).toHaveLength(2);
+    expect(logins[1]!.doc['epp']['command']['login'].svcs.svcExtension.extURI).toEqual([URIS.rgp, URIS.secDNS]);
+  });
+
   test('prepare: logs in the sessions coming commands need, at most the pool size, and the commands then log in no more', async () => {
     const { server, backend } = await setup({ handler: checkHandler }, { poolSize: 3 });
     await backend.prepare('acme', 5);

@@ -80,6 +80,8 @@ export class HeadlessHttpClient {
   /** When the registry's rate-limit window resets, as GET /status last said (ms since epoch). */
   private rateResetAt?: number;
   private readonly budget: HeadlessRateBudget;
+  /** Now, in ms since the epoch, on the timer or clock given (the registry's reset times are on the epoch). */
+  private readonly epochMs: () => number;
 
   /**
    * @param opts.timer sleeps and time; its now() must be ms since the epoch (the registry's windows
@@ -98,6 +100,7 @@ export class HeadlessHttpClient {
     // Not systemTimer.now() (performance.now(): since this process started): the windows are the registry's, on the epoch.
     const clock = opts.clock;
     const epochMs = timer ? () => timer.now() : clock ? () => clock.now().getTime() : Date.now;
+    this.epochMs = epochMs;
     this.budget = new HeadlessRateBudget(endpoint.rateLimit, epochMs, opts.shared);
     this.agent = keepAliveAgent(this.base, endpoint.tls, 4);
   }
@@ -161,12 +164,13 @@ export class HeadlessHttpClient {
     this.agent.destroy();
   }
 
+  /** A 429's delay in ms: Retry-After (seconds or an HTTP date), else the body's retry_after_seconds, else until the reset GET /status last reported, else 1 s; dates against the client's clock (epochMs). */
   private advisedDelay(raw: RawAnswer, body: Record<string, unknown> | null): number {
-    const header = retryAfterMs(raw.headers['retry-after']);
+    const header = retryAfterMs(raw.headers['retry-after'], this.epochMs());
     if (header !== undefined) return header;
     const err = body?.error as { retry_after_seconds?: unknown } | undefined;
     if (typeof err?.retry_after_seconds === 'number') return err.retry_after_seconds * 1000;
-    if (this.rateResetAt !== undefined) return Math.max(0, this.rateResetAt - Date.now());
+    if (this.rateResetAt !== undefined) return Math.max(0, this.rateResetAt - this.epochMs());
     return 1000;
   }
 

@@ -164,6 +164,7 @@ export function useWebSocket(opts: {
           if (Array.isArray(document)) return document as readonly GraphQLError[];
           const node = getOperationAST(document as DocumentNode, payload.operationName);
           operation.resolved(node, caller.registrar.id);
+          if (!node) return [operationNotResolved(document as DocumentNode, payload.operationName)];
           // graphql-ws keeps this message for as long as the operation runs (hours, for a
           // subscription): only the variables the operation declares are kept (graphql-js reads
           // no other), and nothing of its extensions (which nothing here reads).
@@ -219,4 +220,18 @@ export function useWebSocket(opts: {
   );
   /** Bytes the parsed documents in the cache hold now (estimated: src/limits/retained.ts). */
   return { ...served, documentCacheBytes: () => documents.bytes };
+}
+
+/**
+ * The error an operation that the document and `operationName` do not identify gets over HTTP:
+ * graphql-js's message (`Unknown operation named "<name>".`, the name cut by the error formatter
+ * to 32 characters; `Must provide operation name if query contains multiple operations.`; `Must
+ * provide an operation.`) with Apollo Server's code OPERATION_RESOLUTION_FAILURE. graphql-ws would
+ * otherwise answer its own "Unable to identify operation" with BAD_REQUEST, so the two transports
+ * gave one mistake two codes.
+ */
+export function operationNotResolved(document: DocumentNode, operationName: string | null | undefined): GraphQLError {
+  const operations = document.definitions.filter((d) => d.kind === 'OperationDefinition').length;
+  const message = operationName ? `Unknown operation named "${operationName}".` : operations === 0 ? 'Must provide an operation.' : 'Must provide operation name if query contains multiple operations.';
+  return new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } });
 }

@@ -72,8 +72,19 @@ describe('error quotes', () => {
     for (const query of ['query A { viewer { id } } query B { viewer { id } }', 'query A { viewer { id } }']) {
       const [http, ws] = await both(query, undefined, name);
       expect(http!.errors![0]!.message).toBe(`Unknown operation named "Op${'O'.repeat(30)}"….`);
-      // graphql-ws answers its own "Unable to identify operation", quoting nothing.
-      expect(longestRun(ws!.errors![0]!.message, 'O')).toBeLessThanOrEqual(32);
+      // graphql-ws the same message and code as HTTP (it answered its own "Unable to identify operation", BAD_REQUEST).
+      expect(ws!.errors![0]!.message).toBe(http!.errors![0]!.message);
+      expect(ws!.errors![0]!.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
+      expect(http!.errors![0]!.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
+    }
+  });
+
+  it('a document of several operations without operationName: the same message and code over HTTP and graphql-ws', async () => {
+    const [http, ws] = await both('query A { viewer { id } } query B { viewer { id } }');
+    for (const r of [http!, ws!]) {
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors![0]!.message).toBe('Must provide operation name if query contains multiple operations.');
+      expect(r.errors![0]!.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
     }
   });
 

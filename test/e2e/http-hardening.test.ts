@@ -93,6 +93,10 @@ describe('automatic persisted queries the client got wrong', () => {
     ['a hash that is not the query\'s', { query, extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ viewer { name } }') } } }, 'extensions.persistedQuery.sha256Hash'],
     ['version 2', { query, extensions: { persistedQuery: { version: 2, sha256Hash: sha256(query) } } }, 'extensions.persistedQuery.version'],
     ['version 2, the hash alone', { extensions: { persistedQuery: { version: 2, sha256Hash: sha256(query) } } }, 'extensions.persistedQuery.version'],
+    ['a number for the hash, alone', { extensions: { persistedQuery: { version: 1, sha256Hash: 123 } } }, 'extensions.persistedQuery.sha256Hash'],
+    ['no hash', { extensions: { persistedQuery: { version: 1 } } }, 'extensions.persistedQuery.sha256Hash'],
+    ['100,000 letters for the hash, alone', { extensions: { persistedQuery: { version: 1, sha256Hash: 'Z'.repeat(100_000) } } }, 'extensions.persistedQuery.sha256Hash'],
+    ['an upper-case hash, alone', { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query).toUpperCase() } } }, 'extensions.persistedQuery.sha256Hash'],
   ])('%s: 400 BAD_REQUEST naming extensions.persistedQuery (not INTERNAL_SERVER_ERROR), nothing stored, nothing in the error log', async (_name, body, field) => {
     const errorsBefore = logLines.filter((l) => l.level >= 50).length;
     const res = await post(body);
@@ -103,8 +107,10 @@ describe('automatic persisted queries the client got wrong', () => {
     expect(answer.errors[0]!.extensions).toEqual({ code: 'BAD_REQUEST', field });
     expect(answer.errors[0]!.message).toMatch(new RegExp(`^${field.replace(/\./g, '\\.')}: `));
     expect(logLines.filter((l) => l.level >= 50).length).toBe(errorsBefore);
+    expect(answer.errors[0]!.message.length).toBeLessThan(200); // nothing of what was sent quoted
     // The wrong hash was not stored for the query: asked alone, it is still unknown.
-    const hash = (body.extensions.persistedQuery as { sha256Hash: string }).sha256Hash;
+    const hash = (body.extensions.persistedQuery as { sha256Hash?: unknown }).sha256Hash;
+    if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) return; // its form alone is refused (above)
     const alone = (await (await post({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } })).json()) as { errors: Array<{ extensions: { code: string } }> };
     expect(alone.errors[0]!.extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
   });

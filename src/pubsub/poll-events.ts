@@ -167,7 +167,7 @@ export class RedisPollEvents extends LocalPollEvents {
     this.sub.on('ready', () => void (this.readyBefore = true));
     this.pub.on('ready', () => void this.payDebts());
     logRedisAvailability([this.pub, this.sub], this.logger, {
-      down: "poll events: Redis unavailable, other instances' subscribers get this instance's poll events only once it is back (they then re-read the store); /readyz answers 503 meanwhile",
+      down: "poll events: Redis unavailable, other instances' subscribers get this instance's poll events only once it is back (they then re-read the store); /readyz stays 200 meanwhile, naming it in degraded: [\"redis\"]",
       back: 'poll events: Redis is back, poll events reach every instance again',
     });
   }

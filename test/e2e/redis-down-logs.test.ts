@@ -85,6 +85,10 @@ describe('Redis down', () => {
     expect(warnings.length).toBeLessThanOrEqual(3); // poll events, rate limit, HeadlessDomains shares: one each
     expect(new Set(warnings.map((w) => w.msg)).size).toBe(warnings.length);
     for (const w of warnings) expect(w.err).toMatch(/ECONNRESET|closed|refused/i);
+    // What the warnings say about readiness is what /readyz answered above (it said 503 while /readyz answered 200).
+    const pollEvents = warnings.find((w) => w.msg.startsWith('poll events:'));
+    expect(pollEvents?.msg).toContain('/readyz stays 200 meanwhile, naming it in degraded: ["redis"]');
+    for (const w of warnings) expect(w.msg).not.toContain('503');
     expect(lines.filter(aboutRedis).length).toBe(warnings.length);
     expect(lines.map((l) => JSON.stringify(l)).join('\n')).not.toContain(t.gateway.services.config.redisUrl);
   }, 60_000);

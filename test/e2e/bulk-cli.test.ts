@@ -445,10 +445,15 @@ describe('npm run bulk', () => {
     const r = await cli(['renew', '--file', file], undefined);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim().split('\n')).toEqual(['missing API key: pass --api-key KEY or set GATEWAY_API_KEY (npm start prints a key for each sandbox registrar)']);
-    // The flag it names works: with --api-key the request reaches the gateway, which accepts the key
-    // and refuses the file's name (a name the gateway refuses, so no job is made).
+    expect(r.stderr.trim().split('\n')).toEqual(['missing API key: set GATEWAY_API_KEY or pass --key-file FILE (npm start prints a key for each sandbox registrar)']);
+    // The flag it names works: with --key-file (the key on the file's first line) the request reaches
+    // the gateway, which accepts the key and refuses the file's name (a name the gateway refuses, so no job is made).
     await writeFile(file, 'not a name\n');
+    const keyFile = path.join(dir, 'key.txt');
+    await writeFile(keyFile, `${t.keys['NewRegistrar']!}\n`, { mode: 0o600 });
+    const withFile = await cli(['renew', '--file', file, '--key-file', keyFile], undefined);
+    expect(withFile.stderr).toMatch(/^BAD_USER_INPUT \(domains\[0\]\.name\)/);
+    // --api-key still works (README says why not to use it: npm's echo and the process list show it).
     const withFlag = await cli(['renew', '--file', file, '--api-key', t.keys['NewRegistrar']!], undefined);
     expect(withFlag.stderr).toMatch(/^BAD_USER_INPUT \(domains\[0\]\.name\)/);
   }, 60_000);

@@ -37,6 +37,8 @@ export interface CliOptions {
   retries: number;
   /** Given with --api-key (not GATEWAY_API_KEY): the attach hint then asks for it again, without printing it. */
   apiKeyFlag: boolean;
+  /** The --key-file the key was read from (its first line), if any: the attach hint names the file again. */
+  keyFile?: string;
 }
 
 /** The CLI's --help text and the usage an unclear command line prints (README "The bulk CLI"). */
@@ -49,7 +51,9 @@ kinds: renew --file names.txt [--period 1y|6m]          (lines: name[,currentExp
        replace-nameserver --from ns1.old --to ns1.new [--file names.txt]   (no file: every domain)
        replace-tech-contact --from OLD-ID --to NEW-ID [--file names.txt]  (no file: every domain)
        update-statuses --file names.txt [--add clientHold] [--remove clientTransferProhibited]
-options: --url http://127.0.0.1:4000/graphql (env GATEWAY_URL)   --api-key KEY (env GATEWAY_API_KEY)
+options: --url http://127.0.0.1:4000/graphql (env GATEWAY_URL)
+         --key-file FILE  the API key on its first line (else env GATEWAY_API_KEY; --api-key KEY works too,
+         but npm echoes the command line and ps shows it: the key would be in logs)
          --out results.csv (default: bulk-<job id>.csv)   --idempotency-key K (default: derived from the
          kind, options and file, so running the same command again re-attaches to its job; for cancel,
          from the job id, so a cancel run again is the same request)
@@ -60,9 +64,28 @@ exit codes: 0 every item succeeded, 2 some failed or were cancelled, 3 the conne
 README: "The bulk CLI" (under Bulk mutations)`;
 
 /**
+ * The first line of `--key-file`'s file, trimmed (as `npm run ote -- --key-file` reads it). Throws
+ * a one-line Error naming the option and the path (never the file's content) when it cannot be
+ * read or its first line is empty.
+ */
+function keyFromFile(file: string): string {
+  let key: string;
+  try {
+    key = readFileSync(file, 'utf8').split(/\r?\n/)[0]!.trim();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : code === 'EACCES' ? 'not readable (permission denied)' : (e as Error).message;
+    throw new Error(`--key-file ${file.slice(0, 200)}: ${why}`);
+  }
+  if (!key) throw new Error(`--key-file ${file.slice(0, 200)}: its first line is empty (it should hold the API key)`);
+  return key;
+}
+
+/**
  * Parses `argv` (after the script name): 'help' for --help / -h (before anything else is checked);
  * throws an Error with the usage on anything unclear, and a one-line Error (no usage) when neither
- * --api-key nor GATEWAY_API_KEY gives a key.
+ * --api-key, --key-file nor GATEWAY_API_KEY gives a key, when both flags are given, or when the
+ * key file cannot be read or its first line is empty.
  */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | 'help' {
   const { values, positionals } = parseOptions({
@@ -80,6 +103,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
       out: { type: 'string' },
       'idempotency-key': { type: 'string' },
       retries: { type: 'string' },
+      'key-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -90,9 +114,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
   // A word left over (`renew names.txt`, a flag's value without its flag) was ignored without a word.
   const extra = positionals[command === 'attach' || command === 'cancel' ? 2 : 1];
   if (extra !== undefined) throw new Error(`unexpected argument ${JSON.stringify(extra.slice(0, 32))}: ${command} takes ${command === 'attach' || command === 'cancel' ? 'one job id' : 'options only (--file <file> for a file)'}\n${USAGE}`);
-  const apiKey = values['api-key'] ?? env.GATEWAY_API_KEY;
+  if (values['api-key'] !== undefined && values['key-file'] !== undefined) throw new Error('give the API key once: --key-file or --api-key, not both');
+  const keyFile = values['key-file'];
+  const apiKey = values['api-key'] ?? (keyFile !== undefined ? keyFromFile(keyFile) : env.GATEWAY_API_KEY);
   // One line, no usage after it: the command itself was understood, only the key is missing.
-  if (!apiKey) throw new Error('missing API key: pass --api-key KEY or set GATEWAY_API_KEY (npm start prints a key for each sandbox registrar)');
+  if (!apiKey) throw new Error('missing API key: set GATEWAY_API_KEY or pass --key-file FILE (npm start prints a key for each sandbox registrar)');
   const opts: CliOptions = {
     command: command as CliOptions['command'],
     jobId,
@@ -107,6 +133,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
     idempotencyKey: values['idempotency-key'],
     retries: 5,
     apiKeyFlag: values['api-key'] !== undefined,
+    keyFile,
   };
   if (values.retries !== undefined) {
     if (!/^\d{1,2}$/.test(values.retries)) throw new Error('--retries is a whole number of reconnects, 0 to 99');

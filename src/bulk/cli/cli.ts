@@ -36,11 +36,12 @@ function shellWord(s: string): string {
 /**
  * What to run to follow the job again (after Ctrl-C or a lost connection: the job keeps running in
  * the gateway): `npm run bulk -- attach <id>` with the --url and --out this run was given (a URL
- * from GATEWAY_URL stays in the environment), and `--api-key <your key>` when the key came as a flag
- * (never the key itself).
+ * from GATEWAY_URL stays in the environment), `--key-file <file>` when the key came from one, and
+ * `--api-key <your key>` when the key came as a flag (never the key itself).
  */
-export function attachCommand(id: string, o?: Pick<CliOptions, 'url' | 'out' | 'apiKeyFlag'> & { urlFlag?: boolean }): string {
-  const flags = [o?.urlFlag ? ` --url ${shellWord(o.url)}` : '', o?.apiKeyFlag ? ' --api-key <your key>' : '', o?.out ? ` --out ${shellWord(o.out)}` : ''];
+export function attachCommand(id: string, o?: Pick<CliOptions, 'url' | 'out' | 'apiKeyFlag' | 'keyFile'> & { urlFlag?: boolean }): string {
+  const key = o?.keyFile !== undefined ? ` --key-file ${shellWord(o.keyFile)}` : o?.apiKeyFlag ? ' --api-key <your key>' : '';
+  const flags = [o?.urlFlag ? ` --url ${shellWord(o.url)}` : '', key, o?.out ? ` --out ${shellWord(o.out)}` : ''];
   return `npm run bulk -- attach ${id}${flags.join('')}`;
 }
 

@@ -6,8 +6,12 @@
  * notaurl: Invalid URL", and for ftp:// that the gateway may have taken the request), a word left
  * over (`renew names.txt` without --file's name ran with it ignored when --file was given too).
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseCli, type CliOptions } from '../../../src/bulk/cli/args.js';
+import { attachCommand } from '../../../src/bulk/cli/cli.js';
 
 const refusal = (argv: string[], env: NodeJS.ProcessEnv = {}): string => {
   try {
@@ -36,5 +40,29 @@ describe('bulk CLI options', () => {
   it('a word left over is refused, not ignored', () => {
     expect(refusal(['renew', 'names.txt', '--file', 'n.txt'])).toBe('unexpected argument "names.txt": renew takes options only (--file <file> for a file)');
     expect(refusal(['cancel', 'job-1', 'job-2'])).toBe('unexpected argument "job-2": cancel takes one job id');
+  });
+
+  describe('--key-file: the API key kept off the command line (npm echoes it, ps shows it)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rgw-bulk-key-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const keyFile = path.join(dir, 'key.txt');
+    writeFileSync(keyFile, 'rgw_from-file  \nsecond line\n', { mode: 0o600 });
+
+    it("reads the key from the file's first line, before GATEWAY_API_KEY, and the attach hint names the file, not the key", () => {
+      const o = parseCli(['renew', '--file', 'n.txt', '--key-file', keyFile], { GATEWAY_API_KEY: 'rgw_from-env' }) as CliOptions;
+      expect(o.apiKey).toBe('rgw_from-file');
+      const hint = attachCommand('job-1', o);
+      expect(hint).toBe(`npm run bulk -- attach job-1 --key-file ${keyFile}`);
+      expect(hint).not.toContain('rgw_from-file');
+    });
+
+    it('a file it cannot read, or an empty first line, is named with the option; both flags at once are refused', () => {
+      expect(refusal(['renew', '--file', 'n.txt', '--key-file', path.join(dir, 'nope.txt')])).toBe(`--key-file ${path.join(dir, 'nope.txt')}: no such file`);
+      expect(refusal(['renew', '--file', 'n.txt', '--key-file', dir])).toBe(`--key-file ${dir}: is a folder, not a file`);
+      const empty = path.join(dir, 'empty.txt');
+      writeFileSync(empty, '\nrgw_not-first\n');
+      expect(refusal(['renew', '--file', 'n.txt', '--key-file', empty])).toBe(`--key-file ${empty}: its first line is empty (it should hold the API key)`);
+      expect(refusal(['renew', '--file', 'n.txt', '--key-file', keyFile, '--api-key', 'rgw_k'])).toBe('give the API key once: --key-file or --api-key, not both');
+    });
   });
 });

@@ -28,7 +28,7 @@ import { keepCheckpointing } from './pglite-checkpoint.js';
 import { lockDataDir } from './pglite-lock.js';
 import { makePrivate, ownerOnlyUmask, privateDir, PRIVATE_DIR_MODE } from './private-files.js';
 import { createPGliteThread, type EmbeddedPGlite } from './pglite-thread.js';
-import type { DatabaseTimeouts } from './timeouts.js';
+import { resolveDatabaseTimeouts, type DatabaseTimeouts } from './timeouts.js';
 import { runInWorker } from '../worker.js';
 
 export { isUniqueViolation, uniqueViolation } from './errors.js';
@@ -37,19 +37,20 @@ export { isUniqueViolation, uniqueViolation } from './errors.js';
  * What an opened database needs besides its driver, loaded by the opening itself: importing this
  * module costs nothing more than PGlite's thread's own, so src/main.ts can start the embedded
  * database's thread before the rest of the gateway loads (Prisma's client, pg and the migration
- * code take some 150 ms of this thread, spent meanwhile).
+ * code take some 150 ms of this thread, spent meanwhile). src/db/timeouts.ts is imported statically:
+ * it is small, and src/main.ts and src/config.ts import it statically anyway (a dynamic import of
+ * it here put nothing off, and rolldown warned so, INEFFECTIVE_DYNAMIC_IMPORT, at every build).
  */
 async function clientModules() {
-  const [generated, listen, migrate, raw, lease, timeouts, timeoutClient] = await Promise.all([
+  const [generated, listen, migrate, raw, lease, timeoutClient] = await Promise.all([
     import('./generated/client.js'),
     import('./listen.js'),
     import('./migrate.js'),
     import('./raw.js'),
     import('./lease-client.js'),
-    import('./timeouts.js'),
     import('./timeout-client.js'),
   ]);
-  return { PrismaClient: generated.PrismaClient, ...listen, ...migrate, ...raw, ...lease, ...timeouts, ...timeoutClient };
+  return { PrismaClient: generated.PrismaClient, ...listen, ...migrate, ...raw, ...lease, ...timeoutClient };
 }
 
 /** The embedded PGlite's data directory when openDatabase gets neither `url` nor `dataDir` (relative to the working directory). */
@@ -127,7 +128,7 @@ export interface Database {
 }
 
 async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Database> {
-  const [{ PrismaClient, listenPostgres, migratePostgresIsolated, useRawPool, useLeaseClient, LEASE_POOL_SIZE, pgTimeoutSettings, resolveDatabaseTimeouts }, { PrismaPg }, { default: pg }] = await Promise.all([
+  const [{ PrismaClient, listenPostgres, migratePostgresIsolated, useRawPool, useLeaseClient, LEASE_POOL_SIZE, pgTimeoutSettings }, { PrismaPg }, { default: pg }] = await Promise.all([
     clientModules(),
     import('@prisma/adapter-pg'),
     import('pg'),

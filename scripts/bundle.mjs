@@ -39,11 +39,21 @@
  * shared chunks, as `<name>.js` beside the chunks; the module imports `./<name>.js` (see
  * WORKER_ENTRIES).
  *
- * Usage: `node scripts/bundle.mjs [--sourcemap]` (part of `npm run build`, after tsc): dist/ ->
- * dist/bundle; `npm run build -- --sourcemap` passes the flag on.
+ * Publishing (publishBundle): a build writes a fresh folder beside the bundle (`dist/bundle.<id>`,
+ * filled in `dist/bundle.building-*` first), and `dist/bundle` is a symbolic link to the current
+ * one, replaced with a rename (atomic): `dist/bundle/main.js` is never missing, not even for the
+ * instant between two renames, and a build that fails leaves the link, and the bundle it names, as
+ * they were. Before, the build deleted dist/bundle first, and for the 2-3 s of bundling an
+ * instance (re)started from it found no main.js. Node loads a module by its real path, so a
+ * running gateway keeps loading its chunks (some only when first used) from the folder it started
+ * from, not from a newer build's: the folders of the KEEP_PREVIOUS builds before the current
+ * one are kept for it, older ones removed.
+ *
+ * Usage: `node scripts/bundle.mjs [--sourcemap]` (part of `npm run build`, scripts/build.mjs, after
+ * tsc): dist/ -> dist/bundle; `npm run build -- --sourcemap` passes the flag on.
  */
-import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { existsSync, lstatSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
@@ -111,8 +121,90 @@ export async function bundleGateway({ compiled, outDir, sourcemap = false }) {
   return files;
 }
 
+/** Bundles of earlier builds kept beside the current one, for gateways still running from them (see the header). */
+export const KEEP_PREVIOUS = 2;
+
+/** An unfinished build folder (`<bundle>.building-*`) this old is one whose build died: the next publish removes it. */
+const ABANDONED_MS = 3_600_000;
+
+/**
+ * Makes `built` (a finished bundle folder, in the same folder as `bundleDir` and named
+ * `<basename of bundleDir>.<id>`) the one `bundleDir` names: `bundleDir` becomes a relative
+ * symbolic link to it, put in place by renaming a new link over the old one (rename(2) replaces
+ * atomically, so `<bundleDir>/main.js` is there before, during and after). A `bundleDir` that is
+ * still a real folder (a build before this one) is first renamed to `<bundleDir>.<id>` and kept
+ * like any previous bundle: only then, once, is there an instant (between two renames) without it.
+ * Then removes the bundle folders older than the newest KEEP_PREVIOUS before `built`, and
+ * unfinished build folders older than an hour. Resolves with the folders removed (paths).
+ *
+ * @param {string} bundleDir e.g. `<repo>/dist/bundle`
+ * @param {string} built e.g. `<repo>/dist/bundle.m1x2y3z4-ab12`
+ * @returns {Promise<string[]>}
+ */
+export async function publishBundle(bundleDir, built) {
+  const parent = path.dirname(bundleDir);
+  const base = path.basename(bundleDir);
+  if (path.dirname(built) !== parent || !path.basename(built).startsWith(`${base}.`)) throw new Error(`bundle: ${built} is not a ${base}.<id> folder beside ${bundleDir}`);
+  const current = lstatSync(bundleDir, { throwIfNoEntry: false });
+  if (current?.isDirectory()) await rename(bundleDir, path.join(parent, `${base}.${bundleId()}`));
+  const link = path.join(parent, `${base}.link-${bundleId()}`);
+  await symlink(path.basename(built), link, 'dir');
+  await rename(link, bundleDir);
+
+  const removed = [];
+  const kept = [];
+  for (const name of await readdir(parent)) {
+    if (!name.startsWith(`${base}.`) || name === path.basename(built)) continue;
+    const p = path.join(parent, name);
+    const s = await stat(p).catch(() => null);
+    if (!s?.isDirectory()) continue;
+    if (name.startsWith(`${base}.building-`)) {
+      if (Date.now() - s.mtimeMs > ABANDONED_MS) removed.push(p);
+    } else if (!name.startsWith(`${base}.link-`)) kept.push({ p, id: name });
+  }
+  // Ids begin with the time in base 36, of fixed width until 2059: by name is by age, newest first.
+  kept.sort((a, b) => (a.id < b.id ? 1 : -1));
+  removed.push(...kept.slice(KEEP_PREVIOUS).map((k) => k.p));
+  for (const p of removed) await rm(p, { recursive: true, force: true });
+  return removed;
+}
+
+/** A new bundle folder's id: the time (ms, base 36, so that names sort by age) and a random part. */
+function bundleId() {
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/**
+ * Bundles `compiled` (as bundleGateway) into a new folder beside `bundleDir` and publishes it there
+ * (publishBundle): `<bundleDir>/main.js` stays the previous build's until the new one is complete,
+ * and stays so when bundling fails (the unfinished folder is removed, the error passed on).
+ * Resolves with the new folder's path.
+ *
+ * @param {{ compiled: string; bundleDir: string; sourcemap?: boolean }} opts
+ * @returns {Promise<string>}
+ */
+export async function buildBundle({ compiled, bundleDir, sourcemap = false }) {
+  const building = await mkdtemp(`${bundleDir}.building-`);
+  try {
+    await bundleGateway({ compiled, outDir: building, sourcemap });
+    const built = `${bundleDir}.${bundleId()}`;
+    await rename(building, built);
+    await publishBundle(bundleDir, built);
+    return built;
+  } finally {
+    await rm(building, { recursive: true, force: true });
+  }
+}
+
+/** The folder `bundleDir` names now (its link's target, absolute), or bundleDir itself when it is a real folder; undefined when absent. */
+export async function currentBundle(bundleDir) {
+  const s = lstatSync(bundleDir, { throwIfNoEntry: false });
+  if (!s) return undefined;
+  return s.isSymbolicLink() ? path.resolve(path.dirname(bundleDir), await readlink(bundleDir)) : bundleDir;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   // Silent on success, as tsc is: `npm run key:create` and the like build first, and their output is the user's.
-  await bundleGateway({ compiled: path.join(root, 'dist'), outDir: path.join(root, 'dist/bundle'), sourcemap: process.argv.includes('--sourcemap') });
+  await buildBundle({ compiled: path.join(root, 'dist'), bundleDir: path.join(root, 'dist/bundle'), sourcemap: process.argv.includes('--sourcemap') });
 }

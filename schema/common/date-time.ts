@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, type GraphQLSchema, type ValueNode } from 'graphql';
-import { parseCalendarDate } from '../../src/core/time.js';
+import { OutOfRangeDate, inStoredRange, parseCalendarDate } from '../../src/core/time.js';
 
 /** Distinct date-time strings remembered per scalar (a bulk job's items mostly share a few expiries), */
 const REMEMBERED = 256;
@@ -34,6 +34,17 @@ export function rememberDateTimeParsing(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
+/**
+ * `date` as parsed from `sent`, or, when it falls outside the UTC years 0001-9999 (src/core/time.ts
+ * inStoredRange: `0000-01-01`, `0001-01-01T00:00:00+01:00`), an OutOfRangeDate keeping `sent`,
+ * which the argument check (src/validation/guard.ts) refuses as BAD_USER_INPUT naming its field,
+ * in a variable and in the document alike (a scalar's own error in the document would be
+ * GRAPHQL_VALIDATION_FAILED).
+ */
+function ranged(date: Date, sent: string): Date {
+  return inStoredRange(date) ? date : new OutOfRangeDate(date.getTime(), sent);
+}
+
 /** What an invalid date-time is told: the forms taken, each with an example. */
 export const DATE_TIME_FORMS = 'give a date-time with its offset, such as 2028-12-02T10:15:30Z (currentExpiry also takes a date alone: 2028-12-02)';
 
@@ -44,7 +55,8 @@ export const DATE_TIME_FORMS = 'give a date-time with its offset, such as 2028-1
  * currentExpiry is a date (EPP curExpDate, RFC 5731 section 3.2.3: only its date is sent and
  * compared), where a registrar's frontend holds a date. Every other string is parsed as before, and
  * a bad one fails with graphql-scalars' message followed by the forms taken (DATE_TIME_FORMS). The
- * type's name and description are unchanged. Changes the scalar in place; returns the schema.
+ * type's name and description are unchanged. A date outside the years 0001-9999 (UTC) is handed
+ * on marked (ranged) for the argument check to refuse. Changes the scalar in place; returns the schema.
  */
 export function acceptCalendarDates(schema: GraphQLSchema): GraphQLSchema {
   const scalar = schema.getType('DateTimeISO');
@@ -59,8 +71,13 @@ export function acceptCalendarDates(schema: GraphQLSchema): GraphQLSchema {
       throw new GraphQLError(`${err.message.replace(/\.$/, '')}: ${DATE_TIME_FORMS}`, { nodes: err.nodes, extensions: err.extensions });
     }
   };
-  scalar.parseValue = (value: unknown) => (typeof value === 'string' && parseCalendarDate(value)) || explained(() => parseValue(value));
-  scalar.parseLiteral = (ast: ValueNode, variables?: Record<string, unknown> | null) =>
-    (ast.kind === Kind.STRING && parseCalendarDate(ast.value)) || explained(() => parseLiteral(ast, variables));
+  scalar.parseValue = (value: unknown) => {
+    if (typeof value !== 'string') return explained(() => parseValue(value));
+    return ranged(parseCalendarDate(value) || (explained(() => parseValue(value)) as Date), value);
+  };
+  scalar.parseLiteral = (ast: ValueNode, variables?: Record<string, unknown> | null) => {
+    if (ast.kind !== Kind.STRING) return explained(() => parseLiteral(ast, variables));
+    return ranged(parseCalendarDate(ast.value) || (explained(() => parseLiteral(ast, variables)) as Date), ast.value);
+  };
   return schema;
 }

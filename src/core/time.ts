@@ -129,3 +129,34 @@ export function parseCalendarDate(text: string): CalendarDate | null {
 export function isCalendarDate(d: unknown): d is CalendarDate {
   return d instanceof CalendarDate;
 }
+
+/** The first and last UTC years a date the gateway takes may fall in (see inStoredRange). */
+export const FIRST_YEAR = 1;
+export const LAST_YEAR = 9999;
+
+/**
+ * Whether `d` falls in the UTC years 0001-9999: the range of xs:date / xs:dateTime, which EPP
+ * registries read (XML Schema 1.0 has no year 0000: Nomulus answers 2001 to a curExpDate of
+ * 0000-01-01) and four-digit dates in the JSON APIs, and within PostgreSQL's timestamp range (which
+ * refuses year 0 with SQLSTATE 22008). An invalid Date is not in it.
+ */
+export function inStoredRange(d: Date): boolean {
+  const year = d.getUTCFullYear();
+  return year >= FIRST_YEAR && year <= LAST_YEAR;
+}
+
+/**
+ * A date a client sent that falls outside the UTC years 0001-9999 (inStoredRange), as the
+ * DateTimeISO scalar parses it (schema/common/date-time.ts): kept with the text that was sent, so
+ * that the argument check (src/validation/guard.ts) refuses it naming its field and quoting it, a
+ * BAD_USER_INPUT alike in a variable and in the document, before any resolver runs.
+ */
+export class OutOfRangeDate extends Date {
+  constructor(
+    time: number,
+    /** The string the client sent. */
+    readonly sent: string,
+  ) {
+    super(time);
+  }
+}

@@ -3,11 +3,12 @@
  * stream) runs: queries, mutations, subscriptions and fields with arguments alike, on HTTP and
  * graphql-ws alike, since it is part of the schema. Each string is at most MAX_ARGUMENT_CHARS
  * and holds no character an EPP command or PostgreSQL cannot carry; each list has at most
- * MAX_LIST_ITEMS items. The kind-specific rules (names, addresses, DNSSEC, contacts, ids) run in
+ * MAX_LIST_ITEMS items; each date falls in the UTC years 0001-9999. The kind-specific rules (names, addresses, DNSSEC, contacts, ids) run in
  * the resolvers after this, still before any upstream call or database write.
  */
 import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
-import { ValidationError } from '../core/errors.js';
+import { ValidationError, quoted } from '../core/errors.js';
+import { FIRST_YEAR, LAST_YEAR, OutOfRangeDate, inStoredRange } from '../core/time.js';
 import { MAX_ARGUMENT_CHARS, MAX_LIST_ITEMS, checkCharacters, hasOnlyAllowedCharacters } from './text.js';
 
 /**
@@ -65,9 +66,23 @@ function check(value: unknown, parent: Path | string, key: string | number | nul
   } else if (isInputObject(value)) {
     for (const k in value) if (Object.prototype.hasOwnProperty.call(value, k)) check(value[k], at, k);
   } else {
-    return; // scalars parsed into objects (dates): their scalar already checked them
+    if (value instanceof Date) checkDateRange(at, value);
+    return; // scalars parsed into objects (dates): their scalar already checked the rest
   }
   if (key === null) checked.add(value);
+}
+
+/**
+ * A date argument (DateTimeISO: `currentExpiry`, the command log's `from`/`to`) must fall in the
+ * UTC years 0001-9999 (src/core/time.ts inStoredRange): a registry cannot take another (xs:date
+ * has no year 0000) and PostgreSQL refuses year 0. Throws ValidationError naming the path and
+ * quoting the date as sent (OutOfRangeDate), before any upstream command or database statement.
+ */
+function checkDateRange(at: Path | string, d: Date): void {
+  if (inStoredRange(d)) return;
+  const shown = d instanceof OutOfRangeDate ? quoted(d.sent) : 'the date';
+  const pad = (y: number) => String(y).padStart(4, '0');
+  throw new ValidationError(spell(at), `${shown} is outside the years ${pad(FIRST_YEAR)} to ${pad(LAST_YEAR)} (UTC) that registries (xs:date, xs:dateTime) and the gateway's database take`);
 }
 
 /** Checks every argument a field was given (see checkArgumentValue). */

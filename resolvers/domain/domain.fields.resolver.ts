@@ -87,7 +87,7 @@ export class DomainFieldsResolver {
     @Ctx() ctx: GatewayContext,
     @Arg('authInfo', () => String, { nullable: true }) authInfo?: string | null,
   ) {
-    const pw = authInfo ? checkAuthInfo('authInfo', authInfo) : null;
+    const pw = authInfo != null ? checkAuthInfo('authInfo', authInfo) : null; // "" is a too-short code, not none
     // A domain read that carries its transfer (HeadlessDomains, Joker) needs no transfer query.
     if (!pw && d.transfer !== undefined) return d.transfer ? transferNode(d.transfer) : null;
     return latestTransfer(ctx, d.registry, d.name, pw);

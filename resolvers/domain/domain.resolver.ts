@@ -43,7 +43,7 @@ export class DomainResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<DomainNode | null> {
     const name = normalizeDomainName('name', rawName);
-    const pw = authInfo ? checkAuthInfo('authInfo', authInfo) : null;
+    const pw = authInfo != null ? checkAuthInfo('authInfo', authInfo) : null; // "" is a too-short code, not none
     const backend = ctx.router.forReadable(name, 'name');
     if (!backend) {
       // No registry holds such a name: answered as a domain the registry does not have, nothing sent.

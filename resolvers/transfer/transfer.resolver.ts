@@ -34,7 +34,7 @@ export class TransferResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<Transfer | null> {
     const name = normalizeDomainName('domainName', rawName);
-    const pw = authInfo ? checkAuthInfo('authInfo', authInfo) : null;
+    const pw = authInfo != null ? checkAuthInfo('authInfo', authInfo) : null; // "" is a too-short code, not none
     const backend = ctx.router.forReadable(name, 'domainName');
     return backend ? latestTransfer(ctx, backend.name, name, pw) : null;
   }

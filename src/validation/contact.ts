@@ -152,7 +152,7 @@ export function toContactUpdate(input: { id: string; addStatuses: string[]; remo
     voice: input.voice ? checkPhone('input.voice', input.voice) : null,
     fax: input.fax ? checkPhone('input.fax', input.fax) : null,
     email: input.email ? checkEmail('input.email', input.email) : null,
-    authInfo: input.authInfo ? checkAuthInfo('input.authInfo', input.authInfo) : null,
+    authInfo: input.authInfo != null ? checkAuthInfo('input.authInfo', input.authInfo) : null, // "" is refused as too short, not taken as none
     disclosure: checkDisclosure('input.disclosure', input.disclosure),
   };
   // A status both added and removed: refused as the registry would (RFC 5733 section 3.2.5; 2306).

@@ -129,7 +129,7 @@ export function toDomainUpdate(input: {
     add: { statuses: checkClientStatuses('input.add.statuses', add.statuses, DOMAIN_CLIENT_STATUSES), contacts: checkContacts('input.add.contacts', add.contacts), nameservers: checkNameservers('input.add.nameservers', add.nameservers, name) },
     remove: { statuses: checkClientStatuses('input.remove.statuses', rem.statuses, DOMAIN_CLIENT_STATUSES), contacts: checkContacts('input.remove.contacts', rem.contacts), nameservers: checkNameservers('input.remove.nameservers', rem.nameservers, null) },
     registrant: input.registrant ? checkObjectId('input.registrant', input.registrant) : null,
-    authInfo: input.authInfo ? checkAuthInfo('input.authInfo', input.authInfo) : null,
+    authInfo: input.authInfo != null ? checkAuthInfo('input.authInfo', input.authInfo) : null, // "" is refused as too short, not taken as none
     dnssec: null,
     ...(input.registrantInfo ? { registrantInfo: checkRegistrantInfo('input.registrantInfo', input.registrantInfo) } : {}),
   };

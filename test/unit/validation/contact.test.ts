@@ -68,4 +68,10 @@ describe('contact values', () => {
     expect(checkCountryCode('cc', ' de ')).toBe('DE');
     expect(() => checkCountryCode('cc', 'D1')).toThrow('two-letter');
   });
+
+  it('refuses an empty auth code on update as a too-short one, naming input.authInfo (it was taken as none)', () => {
+    const base = { id: 'sh8013', addStatuses: [], removeStatuses: [] };
+    expect(refusal(() => toContactUpdate({ ...base, authInfo: '' })).details.field).toBe('input.authInfo');
+    expect(toContactUpdate({ ...base, authInfo: null }).authInfo).toBeNull();
+  });
 });

@@ -14,11 +14,42 @@ const MAX_ADDRESS_INPUT = 64;
  * Ranges that can never be a name server's address as others reach it: "this host" / unspecified
  * (RFC 1122 3.2.1.3, RFC 4291 2.5.2), loopback (RFC 1122 3.2.1.3, RFC 4291 2.5.3), link-local
  * (RFC 3927, RFC 4291 2.5.6: meaningful on one link only), multicast and the limited broadcast
- * (not a host), IPv4-mapped IPv6 (RFC 4291 2.5.5.2: internal representation; give the IPv4 address).
+ * (not a host), IPv4-mapped IPv6 (RFC 4291 2.5.5.2: internal representation; give the IPv4 address),
+ * IPv4-compatible IPv6 (RFC 4291 2.5.5.1: deprecated, no transition mechanism uses them). Each with
+ * the words a message says it in.
  * Private, shared and documentation ranges stay allowed: whether they are acceptable is registry
  * policy, and test registries use them.
  */
-const NOT_A_HOST = new Set(['unspecified', 'loopback', 'linkLocal', 'multicast', 'broadcast', 'ipv4Mapped']);
+const NOT_A_HOST: ReadonlyMap<string, string> = new Map([
+  ['unspecified', 'the unspecified address'],
+  ['loopback', 'a loopback address'],
+  ['linkLocal', 'a link-local address'],
+  ['multicast', 'a multicast address'],
+  ['broadcast', 'the broadcast address'],
+  ['ipv4Mapped', 'an IPv4-mapped IPv6 address (RFC 4291 section 2.5.5.2)'],
+  ['ipv4Compatible', 'an IPv4-compatible IPv6 address (deprecated, RFC 4291 section 2.5.5.1)'],
+]);
+
+/** `::a.b.c.d`: an IPv4-compatible address (::/96) spelt with its IPv4 part, which ipaddr.js parses as ::ffff:a.b.c.d, another address. */
+const COMPATIBLE_SPELLING = /^::(\d{1,3}(?:\.\d{1,3}){3})$/;
+
+/**
+ * `v` (an IPv6 address node:net took) parsed by ipaddr.js as the address it is: `::1.2.3.4` is
+ * ::102:304 (IPv4-compatible, RFC 4291 section 2.5.5.1), not the IPv4-mapped ::ffff:102:304 that
+ * ipaddr.js 2.x reads that one spelling as (`0::1.2.3.4`, the same address, it reads right).
+ */
+function parseIpv6(v: string): ipaddr.IPv6 {
+  const compatible = COMPATIBLE_SPELLING.exec(v);
+  return ipaddr.IPv6.parse(compatible ? `0:0:0:0:0:0:${compatible[1]}` : v);
+}
+
+/** The range name of an address (ipaddr.js's, plus 'ipv4Compatible' for ::/96 other than :: and ::1, which ipaddr.js calls unicast). */
+function rangeOf(v: string, version: 4 | 6): string {
+  if (version === 4) return ipaddr.IPv4.parse(v).range();
+  const a = parseIpv6(v);
+  const range = a.range();
+  return range === 'unicast' && a.parts.slice(0, 6).every((p) => p === 0) ? 'ipv4Compatible' : range;
+}
 
 function bounded(field: string, ip: string, version: string): string {
   if (ip.length > MAX_ADDRESS_INPUT) throw new ValidationError(field, `is not an ${version} address (at most 45 characters)`);
@@ -41,7 +72,7 @@ export function checkIpv6(field: string, ip: string): string {
   const v = bounded(field, ip, 'IPv6');
   if (v.includes('%')) throw new ValidationError(field, 'a zone index ("%eth0") is local to one host and cannot be part of a registered address (RFC 4007)');
   if (!isIPv6(v)) throw new ValidationError(field, `${quoted(ip)} is not an IPv6 address`);
-  return ipaddr.IPv6.parse(v).toRFC5952String();
+  return parseIpv6(v).toRFC5952String();
 }
 
 /**
@@ -51,17 +82,20 @@ export function checkIpv6(field: string, ip: string): string {
  * registry's, and the gateway reports it rather than failing the read.
  */
 export function canonicalIpv6(ip: string): string {
-  return isIPv6(ip) ? ipaddr.IPv6.parse(ip).toRFC5952String() : ip;
+  return isIPv6(ip) ? parseIpv6(ip).toRFC5952String() : ip;
 }
 
 /**
  * An address a host (name server) is given at the registry: checkIpv4/checkIpv6, and not in a
- * range no other host can reach it at (see NOT_A_HOST).
+ * range no other host can reach it at (see NOT_A_HOST). Throws ValidationError on `field`
+ * quoting the address as sent (at most 32 characters). Returns it as checkIpv4/checkIpv6 do.
  */
 export function checkHostAddress(field: string, ip: string, version: 4 | 6): string {
   const v = version === 4 ? checkIpv4(field, ip) : checkIpv6(field, ip);
-  const range = ipaddr.parse(v).range();
-  if (NOT_A_HOST.has(range)) throw new ValidationError(field, `${v} is a ${range} address, which cannot be a name server's address`);
+  const range = rangeOf(v, version);
+  const what = NOT_A_HOST.get(range);
+  const hint = range === 'ipv4Mapped' || range === 'ipv4Compatible' ? ': give the IPv4 address' : '';
+  if (what) throw new ValidationError(field, `${quoted(ip)} is ${what}, which cannot be a name server's address${hint}`);
   return v;
 }
 

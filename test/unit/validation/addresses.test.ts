@@ -46,16 +46,25 @@ describe('IP addresses', () => {
   it.each([
     ['0.0.0.0', 4, 'unspecified'],
     ['127.0.0.1', 4, 'loopback'],
-    ['169.254.1.1', 4, 'linkLocal'],
+    ['169.254.1.1', 4, 'link-local'],
     ['224.0.0.1', 4, 'multicast'],
     ['255.255.255.255', 4, 'broadcast'],
     ['::', 6, 'unspecified'],
     ['::1', 6, 'loopback'],
-    ['fe80::1', 6, 'linkLocal'],
+    ['fe80::1', 6, 'link-local'],
     ['ff02::1', 6, 'multicast'],
-    ['::ffff:192.0.2.1', 6, 'ipv4Mapped'],
-  ] as const)('refuses %s as a host address (%s)', (ip, v, range) => {
-    expect(refusal(() => checkHostAddress('ip', ip, v)).message).toContain(range);
+    ['::ffff:192.0.2.1', 6, 'IPv4-mapped'],
+    ['::192.0.2.1', 6, 'IPv4-compatible'],
+    ['0:0:0:0:0:0:c000:201', 6, 'IPv4-compatible'],
+  ] as const)('refuses %s as a host address (%s), quoting it as sent', (ip, v, range) => {
+    const message = refusal(() => checkHostAddress('ip', ip, v)).message;
+    expect(message).toContain(range);
+    expect(message).toContain(`"${ip}"`);
+  });
+
+  it('keeps the IPv4-compatible ::192.0.2.1 the address it is (::c000:201), not the IPv4-mapped ::ffff:c000:201 ipaddr.js reads that spelling as', () => {
+    expect(checkIpv6('ip', '::192.0.2.1')).toBe('::c000:201');
+    expect(checkAddressesToRemove('ip', ['::192.0.2.1'], 6)).toEqual(['::c000:201']);
   });
 
   it('keeps private and documentation ranges for hosts (registry policy), and any address for removal', () => {

@@ -2,6 +2,7 @@
  * Contact inputs (RFC 5733 section 4.2.1 and its contact-1.0 schema): GraphQL input -> neutral
  * model, every field checked before anything is recorded or sent.
  */
+import countries from 'i18n-iso-countries';
 import { ValidationError, quoted } from '../core/errors.js';
 import type { ContactCreateInput, ContactIdent, ContactUpdateInput, Disclosure, PostalInfo } from '../core/model/index.js';
 import { checkAuthInfo, checkObjectId } from './names.js';
@@ -93,10 +94,16 @@ export function checkPhone(field: string, phone: string): string {
   return v;
 }
 
-/** Two letters (RFC 5733 ccType; ISO 3166-1 alpha-2), upper-cased. */
+/**
+ * A country code (RFC 5733 ccType: two letters; ISO 3166-1 alpha-2), spaces around it dropped,
+ * upper-cased: one of the codes ISO 3166-1 assigns, as i18n-iso-countries lists them (249, and XK
+ * for Kosovo, the user-assigned code registries and the EU use); `ZZ`, `UK`, `EU` or a withdrawn
+ * `YU` is refused. ValidationError (BAD_USER_INPUT) naming `field` otherwise.
+ */
 export function checkCountryCode(field: string, cc: string): string {
   const v = cc.length > 8 ? cc : cc.trim().toUpperCase();
   if (!/^[A-Z]{2}$/.test(v)) throw new ValidationError(field, 'must be a two-letter ISO 3166 country code');
+  if (!countries.isValid(v)) throw new ValidationError(field, `${quoted(v)} is not an assigned ISO 3166-1 country code (GB, not UK)`);
   return v;
 }
 

@@ -84,6 +84,8 @@ describe('bad input', () => {
     ['a 256-character street line', { ...contact, postalInfo: [{ ...postal, street: ['x'.repeat(256)] }] }, 'input.postalInfo[0].street[0]'],
     ['a 17-character postal code', { ...contact, postalInfo: [{ ...postal, pc: '1'.repeat(17) }] }, 'input.postalInfo[0].pc'],
     ['an 8 KB organisation', { ...contact, postalInfo: [{ ...postal, org: 'x'.repeat(8000) }] }, 'input.postalInfo[0].org'],
+    ['the country code ZZ, which ISO 3166-1 does not assign', { ...contact, postalInfo: [{ ...postal, cc: 'ZZ' }] }, 'input.postalInfo[0].cc'],
+    ['the country code UK (GB is the code)', { ...contact, postalInfo: [{ ...postal, cc: 'uk' }] }, 'input.postalInfo[0].cc'],
   ])('refuses a contact with %s before the registry or the database sees it', async (_why, input, field) => {
     const before = [await t.upstreamCommands(), await written()];
     const r = await t.gql(A, createContact, { k: `bad-${Math.random()}`, input });

@@ -67,6 +67,9 @@ describe('contact values', () => {
     expect(() => checkPhone('voice', '+1234.5')).toThrow('voice');
     expect(checkCountryCode('cc', ' de ')).toBe('DE');
     expect(() => checkCountryCode('cc', 'D1')).toThrow('two-letter');
+    // Two letters are not enough: ISO 3166-1 must assign them (XK, Kosovo, as registries take it).
+    for (const code of ['ZZ', 'UK', 'EU', 'YU', 'AA', 'zz']) expect(() => checkCountryCode('cc', code)).toThrow(/is not an assigned ISO 3166-1 country code/);
+    for (const code of ['GB', 'EE', 'XK', 'AQ', 'gb']) expect(checkCountryCode('cc', code)).toBe(code.toUpperCase());
   });
 
   it('refuses an empty auth code on update as a too-short one, naming input.authInfo (it was taken as none)', () => {

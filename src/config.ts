@@ -8,6 +8,7 @@
  *   DATABASE_CONNECT_TIMEOUT_MS, DATABASE_STATEMENT_TIMEOUT_MS, DATABASE_QUERY_TIMEOUT_MS,
  *   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS   PostgreSQL time limits (src/db/timeouts.ts)
  *   IDEMPOTENCY_KEY_SECRET / IDEMPOTENCY_KEY_FILE   key of the idempotency fingerprints
+ *   IDEMPOTENCY_KEY_ROTATE_FROM   the id of the key the database records, to replace it (src/idempotency/key-check.ts)
  *   GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD   upstream password of one account (names upper-cased,
  *                                            non-alphanumerics as "_"), so files need no secrets
  *   OTEL_*   OpenTelemetry traces (tracingFromEnv below; README "Traces")
@@ -133,7 +134,7 @@ export const CONFIG_KEYS: KeyShape = keysOf<GatewayConfig>({
   shutdownDelayMs: 'value',
   trustProxy: 'value',
   metrics: keysOf<NonNullable<GatewayConfig['metrics']>>({ enabled: 'value', token: 'value' }),
-  idempotency: keysOf<IdempotencyConfig>({ ttlHours: 'value', waitMs: 'value', leaseMs: 'value', purgeIntervalMs: 'value', awaitHours: 'value', keySecret: 'value', keyFile: 'value' }),
+  idempotency: keysOf<IdempotencyConfig>({ ttlHours: 'value', waitMs: 'value', leaseMs: 'value', purgeIntervalMs: 'value', awaitHours: 'value', keySecret: 'value', keyFile: 'value', keyRotateFrom: 'value' }),
   tracing: keysOf<TracingConfig>({ enabled: 'value', protocol: 'value', endpoint: 'value', headers: 'value', serviceName: 'value', exportTimeoutMs: 'value' }),
   bulk: keysOf<BulkConfig>({
     concurrency: 'value',
@@ -267,6 +268,7 @@ function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string
   if (env.REDIS_PREFIX) cfg.redisPrefix = env.REDIS_PREFIX;
   if (env.IDEMPOTENCY_KEY_SECRET) cfg.idempotency = { ...cfg.idempotency, keySecret: env.IDEMPOTENCY_KEY_SECRET };
   if (env.IDEMPOTENCY_KEY_FILE) cfg.idempotency = { ...cfg.idempotency, keyFile: resolve(cwd, env.IDEMPOTENCY_KEY_FILE) };
+  if (env.IDEMPOTENCY_KEY_ROTATE_FROM) cfg.idempotency = { ...cfg.idempotency, keyRotateFrom: env.IDEMPOTENCY_KEY_ROTATE_FROM };
   if (env.DATA_DIR) cfg.dataDir = env.DATA_DIR;
   if (env.LOG_LEVEL) cfg.logLevel = env.LOG_LEVEL;
   const pollInterval = envInteger(env, 'POLL_INTERVAL_MS', 1);

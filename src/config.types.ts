@@ -258,6 +258,14 @@ export interface IdempotencyConfig {
   keySecret?: string;
   /** A file holding that key (env IDEMPOTENCY_KEY_FILE). */
   keyFile?: string;
+  /**
+   * Deliberate rotation (env IDEMPOTENCY_KEY_ROTATE_FROM): the id (16 hex digits) of the key the
+   * database records, which a start refused for another key names. A start with a new key and
+   * this setting records the new key in its place, only while the database still records that
+   * one (src/idempotency/key-check.ts; README "Rotating the key"). Without it a start whose key
+   * differs from the recorded one is refused.
+   */
+  keyRotateFrom?: string;
 }
 
 /**

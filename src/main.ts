@@ -4,7 +4,8 @@
  * printed for each sandbox registrar. `--help` / `-h` prints USAGE and exits 0, starting nothing;
  * any other option or argument is refused (options(): one line, USAGE, exit 2) before anything is read.
  * A configuration error (ConfigError) is printed as its message and file, without a stack trace,
- * and exits 1, as is a failure to listen (ListenError: the port taken, a HOST not of this
+ * and exits 1 (an idempotency key other than the one the database records among them:
+ * src/idempotency/key-check.ts), as is a failure to listen (ListenError: the port taken, a HOST not of this
  * machine) and a start the operator must fix outside the config (StartupError: the database at
  * DATABASE_URL unreachable or refusing the login, the data directory held by another process),
  * each as its message alone; anything unexpected is printed with its stack.
@@ -21,6 +22,7 @@ import { openDatabase } from './db/client.js';
 import { databaseTimeouts } from './db/timeouts.js';
 import { ListenError } from './http/listen.js';
 import { databaseConnectError } from './db/connect-error.js';
+import { checkIdempotencyKey } from './idempotency/key-check.js';
 import { makePrivate, privateDir } from './db/private-files.js';
 
 const USAGE = `usage: npm start                  (or, after npm run build: node dist/bundle/main.js)
@@ -33,7 +35,8 @@ options: -h, --help   this text (nothing is started); no other option or argumen
   settings below come from the environment and the config file (--port is refused: set PORT)
 config file: gateway.config.json in the working directory, or the file GATEWAY_CONFIG names
 environment (overrides the file): PORT, HOST, DATABASE_URL (PostgreSQL; default: embedded under
-  DATA_DIR, ./data), IDEMPOTENCY_KEY_SECRET or IDEMPOTENCY_KEY_FILE (required with DATABASE_URL),
+  DATA_DIR, ./data), IDEMPOTENCY_KEY_SECRET or IDEMPOTENCY_KEY_FILE (required with DATABASE_URL;
+  IDEMPOTENCY_KEY_ROTATE_FROM to replace the key the database records),
   REDIS_URL, REDIS_PREFIX, LOG_LEVEL, METRICS_TOKEN, SHUTDOWN_DELAY_MS, POLL_INTERVAL_MS,
   BULK_CONCURRENCY, BULK_INSTANCE_ID, BULK_MAX_OPEN_JOBS, BULK_MAX_PENDING_ITEMS, TRUST_PROXY,
   HTTP_REQUEST_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS, DATABASE_CONNECT_TIMEOUT_MS,
@@ -53,7 +56,18 @@ async function main() {
   // The keys an earlier start printed are revoked as soon as the database is open, before the
   // gateway listens: revoked after, they were still taken (a subscription included) by the new
   // process until then, as a client reconnecting after a restart found.
-  const opening = openGatewayDatabase(config).then(async (db) => {
+  // The idempotency key is compared with the one the database records first of all: a start with
+  // another key is refused (ConfigError) before it writes anything (src/idempotency/key-check.ts).
+  const checked = openGatewayDatabase(config).then(async (db) => {
+    const keyCheck = await checkIdempotencyKey(db.prisma, config).catch(async (e: unknown) => {
+      await db.close().catch(() => undefined);
+      throw e;
+    });
+    return { db, keyCheck };
+  });
+  const keyCheck = checked.then((c) => c.keyCheck);
+  keyCheck.catch(() => undefined); // startGateway reports the failure, through `opening`
+  const opening = checked.then(async ({ db }) => {
     if (sandboxed) {
       const { revokeApiKeysByLabel } = await import('./auth/api-keys.js');
       for (const r of config.registrars) await revokeApiKeysByLabel(db.prisma, r.id, SANDBOX_KEY_LABEL);
@@ -63,7 +77,7 @@ async function main() {
   // Awaited by startGateway; a failure to load the modules first is the error to report.
   opening.catch(() => undefined);
   const [{ startGateway }, { createApiKey }] = await Promise.all([import('./server.js'), import('./auth/api-keys.js')]);
-  const gateway = await startGateway(config, { opening });
+  const gateway = await startGateway(config, { opening, keyCheck });
   const stop = async (signal: string) => {
     const delayMs = config.shutdownDelayMs ?? 0;
     gateway.services.logger.info({ signal, delayMs }, 'shutting down');

@@ -24,6 +24,7 @@ import type { Listen } from './db/listen.js';
 import type { Caller } from './http/authenticate.js';
 import { idempotencyOptions, startPurgeTimer } from './idempotency/config.js';
 import { deploymentFingerprints } from './idempotency/fingerprint-key.js';
+import { checkIdempotencyKey, type KeyCheck } from './idempotency/key-check.js';
 import { IdempotencyService } from './idempotency/service.js';
 import { listen } from './http/listen.js';
 import { metricsExposureWarning } from './http/metrics-exposure.js';
@@ -68,6 +69,13 @@ export interface GatewayOptions {
    * with `database`.
    */
   opening?: Promise<Database>;
+  /**
+   * The idempotency key's check against the database (checkIdempotencyKey), already done by the
+   * caller on the database `opening` gives, before it wrote anything (src/main.ts: before it revokes
+   * an earlier start's sandbox keys); startGateway then only logs what it found. Without it,
+   * startGateway checks once the database is open, before anything else.
+   */
+  keyCheck?: Promise<KeyCheck>;
   /**
    * Where in-process sandboxes keep their state. Default: `<dataDir>/sandbox` when the gateway
    * opens its database itself (the sandboxes then outlive a restart as the database does), none
@@ -187,6 +195,15 @@ async function loadHttpAhead(ahead: () => boolean, withMetrics: boolean): Promis
   return buildGatewaySchema();
 }
 
+/** Says in the log what checkIdempotencyKey found, when it is news: a key recorded or rotated, a rotation setting left behind. */
+function logKeyCheck(k: KeyCheck, logger: Logger): void {
+  if (k.outcome === 'recorded') logger.info({ keyId: k.keyId }, 'idempotency key recorded in the database: every instance sharing it must use this key');
+  if (k.outcome === 'rotated') {
+    logger.warn({ keyId: k.keyId, previousKeyId: k.previousKeyId }, 'idempotency key rotated: retries of keys recorded under the previous key answer IDEMPOTENCY_KEY_REUSED until those records expire; start the other instances with the new key');
+  }
+  if (k.staleRotateFrom) logger.warn({ keyId: k.keyId }, 'IDEMPOTENCY_KEY_ROTATE_FROM (idempotency.keyRotateFrom) is set but the database already records this key: remove the setting');
+}
+
 /** Starts the whole gateway: database, sandboxes, backends, HTTP (GraphQL + GraphiQL) and WebSocket. */
 export async function startGateway(config: GatewayConfig, opts: GatewayOptions = {}): Promise<Gateway> {
   const clock = opts.clock ?? systemClock;
@@ -219,6 +236,14 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     const { applied, engine, durationMs } = db.migration;
     logger.info({ applied, schemaEngine: engine, durationMs }, applied.length > 0 ? 'database migrated' : 'database schema up to date');
   }
+  // Before anything is started or served: an instance whose idempotency key is not the one the
+  // database records stops here (ConfigError), closing the database it opened.
+  const fingerprints = deploymentFingerprints(config);
+  const keyCheck = await (opts.keyCheck ?? checkIdempotencyKey(db.prisma, config)).catch(async (e: unknown) => {
+    if (!opts.database) await db.close().catch(() => undefined);
+    throw e;
+  });
+  logKeyCheck(keyCheck, logger);
   step('database');
   const sandboxes = await startSandboxes(config, clock, opts.sandboxStateDir ?? (opts.database ? undefined : `${config.dataDir}/sandbox`));
   step('sandboxes');
@@ -244,7 +269,6 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const polls = new PollService(db.prisma, events, clock, logger, metrics);
   ingester = new PollIngester(db.prisma, router, polls, config.registrars.map((r) => r.id), logger, config.poll);
   const apiKeys = new ApiKeyCache(db.prisma, config.auth?.keyCacheTtlMs);
-  const fingerprints = deploymentFingerprints(config);
   const idempotency = new IdempotencyService(db.prisma, clock, { ...idempotencyOptions(config), fingerprints, ...(opts.leaseClock ? { now: opts.leaseClock } : {}) }, { router, commandLog, registrars: config.registrars, logger });
   const bulk = new BulkService({ router, prisma: db.prisma, idempotency, clock, config }, fingerprints, bulkSettings(config), logger);
   const services: Services = { config, prisma: db.prisma, router, clock, logger, idempotency, bulk, events, ingester, apiKeys };

@@ -10,15 +10,22 @@ type KeyConfig = Pick<GatewayConfig, 'idempotency' | 'databaseUrl' | 'dataDir'>;
 /** Name of the generated key file in the data directory (embedded database only). */
 export const KEY_FILE_NAME = 'idempotency.key';
 
+/** A key id (src/idempotency/key-check.ts): the first 16 hex digits of the key's check value, what IDEMPOTENCY_KEY_ROTATE_FROM takes. */
+export const KEY_ID = /^[0-9a-f]{16}$/;
+
 /**
  * Why the config cannot give a fingerprint key, or null. PostgreSQL may be shared by several
  * instances, which must all use one key, so there it has to be configured; the embedded
  * database serves one process, which generates its own key beside it. A key file
  * (IDEMPOTENCY_KEY_FILE) is read here, so that a missing or short one is refused with the rest of
- * the configuration, before the database is opened or migrated.
+ * the configuration, before the database is opened or migrated; so is an
+ * IDEMPOTENCY_KEY_ROTATE_FROM that is not a key id (16 hex digits).
  */
 export function fingerprintKeyProblem(config: KeyConfig): string | null {
-  const { keySecret, keyFile } = config.idempotency ?? {};
+  const { keySecret, keyFile, keyRotateFrom } = config.idempotency ?? {};
+  if (keyRotateFrom !== undefined && (typeof keyRotateFrom !== 'string' || !KEY_ID.test(keyRotateFrom))) {
+    return 'config: IDEMPOTENCY_KEY_ROTATE_FROM (idempotency.keyRotateFrom) must be the 16 hex digits of the key id that the refused start named as recorded in the database (README "Rotating the key")';
+  }
   if (keySecret !== undefined && Buffer.byteLength(keySecret.trim()) < MIN_KEY_BYTES) {
     return `config: IDEMPOTENCY_KEY_SECRET (idempotency.keySecret) must be at least ${MIN_KEY_BYTES} bytes, e.g. the output of "openssl rand -hex 32"`;
   }

@@ -25,6 +25,8 @@ import { compiledGateway } from '../helpers/processes.js';
 
 const PG = process.env.TEST_DATABASE_URL;
 const LABEL = 'sandbox (printed at start)';
+/** One deployment, one idempotency key: a start with another is refused (src/idempotency/key-check.ts). */
+const SECRET = randomBytes(32).toString('hex');
 
 /** A port free a moment ago, for a gateway that must come back on the same one. */
 async function freePort(): Promise<number> {
@@ -56,7 +58,7 @@ describe.skipIf(!PG)('the zero-setup start replaces its sandbox keys (skipped: s
     const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, path.join(compiled, 'bundle/main.js')], {
       // No config file in the working directory, none named: the zero-setup start, on PostgreSQL.
       cwd: dir,
-      env: { PATH: process.env.PATH, DATABASE_URL: db!.url!, IDEMPOTENCY_KEY_SECRET: randomBytes(32).toString('hex'), DATA_DIR: path.join(dir!, 'data'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH, DATABASE_URL: db!.url!, IDEMPOTENCY_KEY_SECRET: SECRET, DATA_DIR: path.join(dir!, 'data'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);

@@ -1,6 +1,7 @@
 /**
  * The CLI's CSV: input files read (parseCsv) and per-item results written (writeCsv), as RFC 4180
- * says: fields with a comma, quote or line break are quoted, quotes doubled.
+ * says: fields with a comma, quote or line break are quoted, quotes doubled; a result field that
+ * a spreadsheet would run as a formula is written as text (csvField, OWASP "CSV Injection").
  */
 import { createWriteStream } from 'node:fs';
 import { parse } from 'csv-parse/sync';
@@ -62,8 +63,23 @@ function startLine(text: string, endLine: number): number {
 /** The result CSV's header, in column order: one column per field of CsvItem that csvRow writes. */
 export const CSV_COLUMNS = ['position', 'domain', 'registry', 'state', 'attempts', 'resultCode', 'serverTransactionId', 'expiresAt', 'skipped', 'errorCode', 'errorMessage', 'errorUpstreamCode', 'errorField'] as const;
 
-function field(v: unknown): string {
+/**
+ * What a spreadsheet opening the file takes for a formula at the start of a cell (OWASP "CSV
+ * Injection"): `=`, `+`, `-`, `@`, TAB, CR. A registry's error message or a field name is written
+ * as it came, so one of them could run as a formula (`=HYPERLINK(...)`) in the operator's
+ * spreadsheet.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV field: RFC 4180 quoting (a field with a comma, quote or line break quoted, quotes
+ * doubled); a field starting as a formula would (FORMULA_START) gets a single quote in front and is
+ * quoted, as OWASP "CSV Injection" advises, so a spreadsheet shows it as text (`'=1+2`). Every
+ * other field is written as it is.
+ */
+export function csvField(v: unknown): string {
   const s = v === null || v === undefined ? '' : String(v);
+  if (FORMULA_START.test(s)) return `"'${s.replace(/"/g, '""')}"`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -82,9 +98,9 @@ export interface CsvItem {
   error: { code: string; message: string; upstreamCode?: number | null; field?: string | null } | null;
 }
 
-/** One CSV line (no line break) of CSV_COLUMNS' fields; null and absent fields empty, quoted as RFC 4180 says. */
+/** One CSV line (no line break) of CSV_COLUMNS' fields; null and absent fields empty, quoted as RFC 4180 says, a field that would start a formula neutralised (csvField). */
 export function csvRow(i: CsvItem): string {
-  return [i.position, i.domainName, i.registry, i.state, i.attempts, i.transaction?.resultCode, i.transaction?.serverTransactionId, i.expiresAt, i.skipped, i.error?.code, i.error?.message, i.error?.upstreamCode, i.error?.field].map(field).join(',');
+  return [i.position, i.domainName, i.registry, i.state, i.attempts, i.transaction?.resultCode, i.transaction?.serverTransactionId, i.expiresAt, i.skipped, i.error?.code, i.error?.message, i.error?.upstreamCode, i.error?.field].map(csvField).join(',');
 }
 
 /**

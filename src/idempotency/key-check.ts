@@ -37,7 +37,8 @@ export function keyId(check: string): string {
  * What checkIdempotencyKey found: `recorded`, the database had no check value (a new database, or
  * one from before this check) and now has this key's; `matched`, it has this key's; `rotated`, it
  * had `previousKeyId`'s and IDEMPOTENCY_KEY_ROTATE_FROM named that one, so it now has this key's.
- * `staleRotateFrom`: IDEMPOTENCY_KEY_ROTATE_FROM is set but names no key the database records.
+ * `staleRotateFrom`: IDEMPOTENCY_KEY_ROTATE_FROM is set although the database already records this
+ * key (left from a rotation: harmless, since it names the key replaced, which is no longer recorded).
  */
 export interface KeyCheck {
   outcome: 'recorded' | 'matched' | 'rotated';

@@ -64,7 +64,7 @@ describe('migrations', () => {
     }
     const tables = await target.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
     expect(tables.map((t) => t.tablename).sort()).toEqual(
-      ['_prisma_migrations', 'api_keys', 'bulk_items', 'bulk_jobs', 'command_log', 'domain_index', 'idempotency_records', 'poll_leases', 'poll_messages', 'registrars'].sort(),
+      ['_prisma_migrations', 'api_keys', 'bulk_items', 'bulk_jobs', 'command_log', 'deployment_settings', 'domain_index', 'idempotency_records', 'poll_leases', 'poll_messages', 'registrars'].sort(),
     );
   });
 

@@ -91,24 +91,47 @@ function ordered(secrets: ReadonlySet<string>): string[] {
  * `text` with every spelling of each secret (`secrets`: ordered()) replaced by SECRET_SHOWN_AS:
  * its quote (quoted(): a JSON string of its first MAX_QUOTE characters, "…" after), its JSON form,
  * the value itself, and any run of its first MIN_RUN or more characters (a prefix cut by another
- * quote, a registry's "abcdefgh...").
+ * quote, a registry's "abcdefgh..."), in any letter case: a name is lower-cased when it is
+ * normalised, and a check or a registry that quotes it so spells a secret sent as the name in
+ * lower case ("MyS3cret..." as "mys3cret...").
  */
 function redactOrdered(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) {
-    const spellings = s.length < MIN_BARE ? [quoted(s), JSON.stringify(s)] : [quoted(s), JSON.stringify(s), JSON.stringify(s).slice(1, -1), s];
-    for (const spelling of spellings) {
-      if (out.includes(spelling)) out = out.split(spelling).join(SECRET_SHOWN_AS);
+    const forms = s.toLowerCase() === s ? [s] : [s, s.toLowerCase()];
+    for (const f of forms) {
+      const spellings = f.length < MIN_BARE ? [quoted(f), JSON.stringify(f)] : [quoted(f), JSON.stringify(f), JSON.stringify(f).slice(1, -1), f];
+      for (const spelling of spellings) {
+        if (out.includes(spelling)) out = out.split(spelling).join(SECRET_SHOWN_AS);
+      }
     }
     if (s.length < MIN_RUN) continue;
-    const lead = s.slice(0, MIN_RUN);
-    let at = out.indexOf(lead);
-    while (at >= 0) {
-      let n = MIN_RUN;
-      while (n < s.length && at + n < out.length && out[at + n] === s[n]) n++;
-      out = out.slice(0, at) + SECRET_SHOWN_AS + out.slice(at + n);
-      at = out.indexOf(lead, at + SECRET_SHOWN_AS.length);
-    }
+    out = redactRuns(out, s);
+  }
+  return out;
+}
+
+/**
+ * `text` with every run of `secret`'s first MIN_RUN or more characters replaced by
+ * SECRET_SHOWN_AS, compared in lower case (where lower-casing keeps the lengths of both, so that
+ * positions match; else as they are).
+ */
+function redactRuns(text: string, secret: string): string {
+  let out = text;
+  const fold = (x: string) => {
+    const lower = x.toLowerCase();
+    return lower.length === x.length ? lower : x;
+  };
+  const s = fold(secret);
+  const lead = s.slice(0, MIN_RUN);
+  let hay = fold(out);
+  let at = hay.indexOf(lead);
+  while (at >= 0) {
+    let n = MIN_RUN;
+    while (n < s.length && at + n < hay.length && hay[at + n] === s[n]) n++;
+    out = out.slice(0, at) + SECRET_SHOWN_AS + out.slice(at + n);
+    hay = fold(out);
+    at = hay.indexOf(lead, at + SECRET_SHOWN_AS.length);
   }
   return out;
 }

@@ -26,8 +26,8 @@ async function submit(ctx: GatewayContext, key: string, req: BulkRequest): Promi
   return (await ctx.bulk.submit(actor, req)) as unknown as BulkJobPayload;
 }
 
-const names = (ctx: GatewayContext, list: string[] | null | undefined) =>
-  list == null ? null : checkItemNames('domains', list, ctx.bulk.settings.maxItems, (i) => `domains[${i}]`).map((name) => ({ name }));
+const names = async (ctx: GatewayContext, list: string[] | null | undefined) =>
+  list == null ? null : (await checkItemNames('domains', list, ctx.bulk.settings.maxItems, (i) => `domains[${i}]`)).map((name) => ({ name }));
 
 function cursorPosition(after: string): number {
   if (!/^\d{1,9}$/.test(after)) throw new ValidationError('after', 'must be a cursor this connection gave (an item position)');
@@ -64,31 +64,31 @@ export class BulkResolver {
   }
 
   @Mutation(() => BulkJobPayload, { description: 'Renew many domains: answers the job at once; each domain is renewed exactly once, as renewDomain does.' })
-  bulkRenew(
+  async bulkRenew(
     @Arg('idempotencyKey') key: string,
     @Arg('domains', () => [BulkRenewItemInput]) domains: BulkRenewItemInput[],
     @Arg('period', () => PeriodInput, { nullable: true, description: 'Defaults to 1 year.' }) period: PeriodInput | null,
     @Ctx() ctx: GatewayContext,
   ) {
     const iso = isoDates();
-    const items = checkItemNames('domains', domains.map((d) => d.name), ctx.bulk.settings.maxItems).map((name, i) => ({ name, currentExpiry: iso(domains[i]!.currentExpiry) }));
+    const items = (await checkItemNames('domains', domains.map((d) => d.name), ctx.bulk.settings.maxItems)).map((name, i) => ({ name, currentExpiry: iso(domains[i]!.currentExpiry) }));
     return submit(ctx, key, { kind: 'RENEW', params: { period: checkPeriod('period', period ?? { value: 1, unit: 'y' }) }, items });
   }
 
   @Mutation(() => BulkJobPayload, { description: 'Request the transfer of many domains to the viewer, each with its auth code.' })
-  bulkTransfer(
+  async bulkTransfer(
     @Arg('idempotencyKey') key: string,
     @Arg('domains', () => [BulkTransferItemInput]) domains: BulkTransferItemInput[],
     @Arg('period', () => PeriodInput, { nullable: true, description: 'Years added on transfer (registry default when absent).' }) period: PeriodInput | null,
     @Ctx() ctx: GatewayContext,
   ) {
     const authInfos = domains.map((d, i) => checkAuthInfo(`domains[${i}].authInfo`, d.authInfo));
-    const items = checkItemNames('domains', domains.map((d) => d.name), ctx.bulk.settings.maxItems).map((name, i) => ({ name, authInfo: authInfos[i]! }));
+    const items = (await checkItemNames('domains', domains.map((d) => d.name), ctx.bulk.settings.maxItems)).map((name, i) => ({ name, authInfo: authInfos[i]! }));
     return submit(ctx, key, { kind: 'TRANSFER', params: { period: period ? checkPeriod('period', period) : null }, items });
   }
 
   @Mutation(() => BulkJobPayload, { description: 'Replace name server `from` by `to` on the listed domains, or on all the viewer\'s domains; a domain without `from` is skipped.' })
-  bulkReplaceNameserver(
+  async bulkReplaceNameserver(
     @Arg('idempotencyKey') key: string,
     @Arg('from') from: string,
     @Arg('to', () => NameserverInput) to: NameserverInput,
@@ -98,11 +98,11 @@ export class BulkResolver {
     const params = { from: normalizeDomainName('from', from), to: checkNameserver('to', to, null) };
     // Each item removes `from` and adds `to` where it is not there yet: the same name would only remove it.
     if (params.to.name === params.from) throw new ValidationError('to.name', `is the name server to replace (from): a name server cannot replace itself`);
-    return submit(ctx, key, { kind: 'REPLACE_NAMESERVER', params, items: names(ctx, domains) });
+    return submit(ctx, key, { kind: 'REPLACE_NAMESERVER', params, items: await names(ctx, domains) });
   }
 
   @Mutation(() => BulkJobPayload, { description: 'Replace tech contact `from` by `to` on the listed domains, or on all the viewer\'s domains; a domain without `from` is skipped.' })
-  bulkReplaceTechContact(
+  async bulkReplaceTechContact(
     @Arg('idempotencyKey') key: string,
     @Arg('from') from: string,
     @Arg('to') to: string,
@@ -111,11 +111,11 @@ export class BulkResolver {
   ) {
     const params = { from: checkObjectId('from', from), to: checkObjectId('to', to) };
     if (params.to === params.from) throw new ValidationError('to', 'is the contact to replace (from): a contact cannot replace itself');
-    return submit(ctx, key, { kind: 'REPLACE_TECH_CONTACT', params, items: names(ctx, domains) });
+    return submit(ctx, key, { kind: 'REPLACE_TECH_CONTACT', params, items: await names(ctx, domains) });
   }
 
   @Mutation(() => BulkJobPayload, { description: 'Add and remove client statuses (clientHold, clientTransferProhibited ...) on many domains.' })
-  bulkUpdateStatuses(
+  async bulkUpdateStatuses(
     @Arg('idempotencyKey') key: string,
     @Arg('domains', () => [String]) domains: string[],
     @Arg('add', () => [ClientStatus], { defaultValue: [] }) add: ClientStatus[],
@@ -126,7 +126,7 @@ export class BulkResolver {
     if (params.add.length + params.remove.length === 0) throw new ValidationError('add', 'give at least one status to add or remove');
     // A registry refuses a command that adds and removes one status (EPP 2306): refused here, before a job sends one per domain.
     checkNotAddedAndRemoved('add', params.add, 'remove', params.remove, (s) => s, 'a status');
-    return submit(ctx, key, { kind: 'UPDATE_STATUSES', params, items: names(ctx, domains) });
+    return submit(ctx, key, { kind: 'UPDATE_STATUSES', params, items: await names(ctx, domains) });
   }
 
   @Mutation(() => BulkJob, { description: 'Cancel a job: items not started become CANCELLED (nothing is sent for them); running items finish.' })

@@ -3,7 +3,7 @@ import type { GatewayContext } from '../../src/context.js';
 import { ObjectNotFoundError, quoted, ValidationError, type DomainReadError } from '../../src/core/errors.js';
 import type { DomainNode } from '../../src/loaders/loaders.js';
 import type { Domain as DomainModel } from '../../src/core/model/index.js';
-import { checkAuthInfo, normalizeDomainName } from '../../src/validation/names.js';
+import { checkAuthInfo, normalizeDomainName, normalizeDomainNames } from '../../src/validation/names.js';
 import { checkPageSize } from '../../src/validation/cursors.js';
 import { checkPeriod } from '../../src/validation/values.js';
 import { toDomainCreate, toDomainUpdate } from '../../src/validation/inputs.js';
@@ -84,7 +84,7 @@ export class DomainResolver {
   async checkDomains(@Arg('names', () => [String]) rawNames: string[], @Ctx() ctx: GatewayContext): Promise<Array<DomainCheck | Error>> {
     if (rawNames.length === 0) throw new ValidationError('names', 'give at least one name');
     if (rawNames.length > ctx.config.limits.maxBatch) throw new ValidationError('names', `at most ${ctx.config.limits.maxBatch} names`);
-    const names = rawNames.map((n, i) => normalizeDomainName(`names[${i}]`, n));
+    const names = await normalizeDomainNames(rawNames, (i) => `names[${i}]`);
     return checkDomainNames(ctx.router, ctx.call, names, 'names', { splitCommands: ctx.config.limits.checkSplitCommands });
   }
 

@@ -16,6 +16,8 @@ describe('domain names', () => {
     ['xn--bcher-kva.example', 'xn--bcher-kva.example'],
     ['XN--BCHER-KVA.EXAMPLE', 'xn--bcher-kva.example'],
     ['faß.de', 'xn--fa-hia.de'], // nontransitional: ß stays ß (IDNA2008), not "ss"
+    ['ẞ.example', 'xn--zca.example'], // UTS #46 15.1 maps capital sharp s to ß (node:url's ICU still says "ss")
+    ['اب١.example', 'xn--mgbc5o.example'],
     ['ＡＢＣ.example', 'abc.example'], // UTS #46 maps full-width letters
     ['日本語.jp', 'xn--wgv71a119e.jp'],
     ['ns1.xn--bcher-kva.example', 'ns1.xn--bcher-kva.example'],
@@ -66,6 +68,23 @@ describe('domain names', () => {
     expect(refusal(() => normalizeDomainName(field, 'ab--cd.example')).details.field).toBe('domains[7].name');
     expect(refusal(() => normalizeDomainName(field, 'example.123')).details.field).toBe('domains[7].name');
     expect(refusal(() => normalizeDomainName(field, `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(54)}.example`)).message).toContain('253');
+  });
+
+  it('quotes the name as sent, at most 32 characters, and names a label by its position, never quoting it lower-cased', () => {
+    const cases: Array<[string, string]> = [
+      [`${'A'.repeat(40)}א.example`, 'label 1 breaks rule #5'],
+      [`x.9${'B'.repeat(30)}א.example`, 'label 2 breaks rule #1'],
+      [`א${'C'.repeat(30)}.example`, 'label 1 breaks rule #2'],
+      [`Ab.${'D'.repeat(64)}.example`, 'label 2 is longer than 63 characters'],
+      [`E.${'E'.repeat(2)}--${'E'.repeat(30)}.example`, 'label 2 has "--" in positions 3-4'],
+    ];
+    for (const [name, why] of cases) {
+      const err = refusal(() => normalizeDomainName('name', name));
+      expect(err.message).toContain(why);
+      expect(err.message).toContain(JSON.stringify(name.slice(0, 32)));
+      for (const ch of 'abcde') expect(err.message).not.toMatch(new RegExp(`${ch}{3}`));
+      expect(Math.max(...(err.message.match(/[A-E]+/g) ?? []).map((m) => m.length))).toBeLessThanOrEqual(32);
+    }
   });
 
   it('refuses a 1.9 MB name at once, with a short message', () => {

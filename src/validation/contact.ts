@@ -2,7 +2,8 @@
  * Contact inputs (RFC 5733 section 4.2.1 and its contact-1.0 schema): GraphQL input -> neutral
  * model, every field checked before anything is recorded or sent.
  */
-import countries from 'i18n-iso-countries';
+// The library alone (index.js): its package entry (entry-node.js) loads 80 languages' names by computed require paths, which the bundle cannot follow.
+import countries from 'i18n-iso-countries/index.js';
 import { ValidationError, quoted } from '../core/errors.js';
 import type { ContactCreateInput, ContactIdent, ContactUpdateInput, Disclosure, PostalInfo } from '../core/model/index.js';
 import { checkAuthInfo, checkObjectId } from './names.js';

@@ -1,19 +1,20 @@
 import type { NonEmptyArray } from 'type-graphql';
-import { BulkResolver } from './bulk/bulk.resolver.js';
+import { bulkMutationInputs, BulkResolver } from './bulk/bulk.resolver.js';
 import { BulkSubscriptionResolver } from './bulk/bulk.subscription.js';
 import { CommandLogResolver } from './commandlog/commandlog.resolver.js';
 import { PageInfoResolver } from './common/page-info.resolver.js';
-import { ContactPayloadResolver, ContactResolver } from './contact/contact.resolver.js';
+import { contactMutationInputs, ContactPayloadResolver, ContactResolver } from './contact/contact.resolver.js';
 import { DomainApplyResolver } from './domain/domain.apply.resolver.js';
 import { DomainContactResolver, DomainFieldsResolver } from './domain/domain.fields.resolver.js';
-import { DomainPayloadResolver, DomainResolver } from './domain/domain.resolver.js';
-import { HostPayloadResolver, HostResolver } from './host/host.resolver.js';
+import { domainMutationInputs, DomainPayloadResolver, DomainResolver } from './domain/domain.resolver.js';
+import { hostMutationInputs, HostPayloadResolver, HostResolver } from './host/host.resolver.js';
 import { NameserverFieldsResolver } from './host/nameserver.fields.resolver.js';
-import { PollResolver } from './poll/poll.resolver.js';
+import { pollMutationInputs, PollResolver } from './poll/poll.resolver.js';
 import { PollSubscriptionResolver } from './poll/poll.subscription.js';
 import { RegistrarResolver, RegistryAccountResolver } from './registrar/registrar.resolver.js';
-import { SandboxResolver } from './registrar/sandbox.resolver.js';
-import { TransferResolver } from './transfer/transfer.resolver.js';
+import { sandboxMutationInputs, SandboxResolver } from './registrar/sandbox.resolver.js';
+import { TransferResolver, transferMutationInputs } from './transfer/transfer.resolver.js';
+import type { MutationInputs } from './common/mutate.js';
 
 /** Every resolver class of the schema, for type-graphql's schema build (buildFederatedSchema in schema/build.ts). */
 export const resolvers: NonEmptyArray<Function> = [
@@ -38,3 +39,18 @@ export const resolvers: NonEmptyArray<Function> = [
   BulkResolver,
   BulkSubscriptionResolver,
 ];
+
+/**
+ * Every mutation's parse step by field name (common/mutate.ts MutationInputs), for the pre-pass
+ * that checks all root fields of a mutation before any runs (src/limits/mutation-inputs.ts). A test
+ * (test/unit/limits/mutation-inputs.test.ts) fails when a Mutation field of the schema has none.
+ */
+export const mutationInputs: MutationInputs = {
+  ...domainMutationInputs,
+  ...contactMutationInputs,
+  ...hostMutationInputs,
+  ...transferMutationInputs,
+  ...pollMutationInputs,
+  ...sandboxMutationInputs,
+  ...bulkMutationInputs,
+};

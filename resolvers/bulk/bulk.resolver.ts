@@ -15,19 +15,61 @@ import { PeriodInput } from '../../schema/common/common.input.js';
 import { ClientStatus, NameserverInput } from '../../schema/domain/domain.input.js';
 import { BulkRenewItemInput, BulkTransferItemInput } from '../../schema/bulk/bulk.input.js';
 import { BulkItemConnection, BulkItemState, BulkJob, BulkJobCounts, BulkJobPayload } from '../../schema/bulk/bulk.type.js';
-import { actorOf } from '../common/mutate.js';
+import { actorOf, type KeyArg, type MutationInputs } from '../common/mutate.js';
 import { runOperation } from '../../src/operations/run.js';
 
 const MAX_ITEMS_PAGE = 1000;
 
-async function submit(ctx: GatewayContext, key: string, req: BulkRequest): Promise<BulkJobPayload> {
+/** A bulk submission parsed: its actor (the job's mutation named as the cause of the commands its reads and items send) and its request. */
+function submission(ctx: GatewayContext, key: string, req: BulkRequest) {
   // Reads made to submit (the registrar's domain lists) are logged under the job's mutation, as its items' commands are.
-  const actor = { ...actorOf(ctx, key), cause: BULK_OPERATIONS[req.kind] };
+  return { actor: { ...actorOf(ctx, key), cause: BULK_OPERATIONS[req.kind] }, req };
+}
+
+async function submit(ctx: GatewayContext, { actor, req }: ReturnType<typeof submission>): Promise<BulkJobPayload> {
   return (await ctx.bulk.submit(actor, req)) as unknown as BulkJobPayload;
 }
 
 const names = async (ctx: GatewayContext, list: string[] | null | undefined) =>
   list == null ? null : (await checkItemNames('domains', list, ctx.bulk.settings.maxItems, (i) => `domains[${i}]`)).map((name) => ({ name }));
+
+/**
+ * The parse step of each bulk mutation (common/mutate.ts MutationInputs): its resolver's first
+ * step, and the pre-pass's (asynchronous: long name lists are checked in slices that yield to the
+ * event loop). Items and parameters are checked before the key, as they always were.
+ */
+export const bulkMutationInputs = {
+  bulkRenew: async (a: KeyArg & { domains: BulkRenewItemInput[]; period?: PeriodInput | null }, ctx: GatewayContext) => {
+    const iso = isoDates();
+    const items = (await checkItemNames('domains', a.domains.map((d) => d.name), ctx.bulk.settings.maxItems)).map((name, i) => ({ name, currentExpiry: iso(a.domains[i]!.currentExpiry) }));
+    return submission(ctx, a.idempotencyKey, { kind: 'RENEW', params: { period: checkPeriod('period', a.period ?? { value: 1, unit: 'y' }) }, items });
+  },
+  bulkTransfer: async (a: KeyArg & { domains: BulkTransferItemInput[]; period?: PeriodInput | null }, ctx: GatewayContext) => {
+    const authInfos = a.domains.map((d, i) => checkAuthInfo(`domains[${i}].authInfo`, d.authInfo));
+    const items = (await checkItemNames('domains', a.domains.map((d) => d.name), ctx.bulk.settings.maxItems)).map((name, i) => ({ name, authInfo: authInfos[i]! }));
+    return submission(ctx, a.idempotencyKey, { kind: 'TRANSFER', params: { period: a.period ? checkPeriod('period', a.period) : null }, items });
+  },
+  bulkReplaceNameserver: async (a: KeyArg & { from: string; to: NameserverInput; domains?: string[] | null }, ctx: GatewayContext) => {
+    const params = { from: normalizeDomainName('from', a.from), to: checkNameserver('to', a.to, null) };
+    // Each item removes `from` and adds `to` where it is not there yet: the same name would only remove it.
+    if (params.to.name === params.from) throw new ValidationError('to.name', `is the name server to replace (from): a name server cannot replace itself`);
+    return submission(ctx, a.idempotencyKey, { kind: 'REPLACE_NAMESERVER', params, items: await names(ctx, a.domains) });
+  },
+  bulkReplaceTechContact: async (a: KeyArg & { from: string; to: string; domains?: string[] | null }, ctx: GatewayContext) => {
+    const params = { from: checkObjectId('from', a.from), to: checkObjectId('to', a.to) };
+    if (params.to === params.from) throw new ValidationError('to', 'is the contact to replace (from): a contact cannot replace itself');
+    return submission(ctx, a.idempotencyKey, { kind: 'REPLACE_TECH_CONTACT', params, items: await names(ctx, a.domains) });
+  },
+  bulkUpdateStatuses: async (a: KeyArg & { domains: string[]; add: ClientStatus[]; remove: ClientStatus[] }, ctx: GatewayContext) => {
+    const params = { add: checkClientStatuses('add', a.add, DOMAIN_CLIENT_STATUSES), remove: checkClientStatuses('remove', a.remove, DOMAIN_CLIENT_STATUSES) };
+    if (params.add.length + params.remove.length === 0) throw new ValidationError('add', 'give at least one status to add or remove');
+    // A registry refuses a command that adds and removes one status (EPP 2306): refused here, before a job sends one per domain.
+    checkNotAddedAndRemoved('add', params.add, 'remove', params.remove, (s) => s, 'a status');
+    return submission(ctx, a.idempotencyKey, { kind: 'UPDATE_STATUSES', params, items: await names(ctx, a.domains) });
+  },
+  // The job is looked up (a read) in the resolver, after this.
+  cancelBulkJob: (a: KeyArg & { id: string }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), id: a.id }),
+} satisfies MutationInputs;
 
 function cursorPosition(after: string): number {
   if (!/^\d{1,9}$/.test(after)) throw new ValidationError('after', 'must be a cursor this connection gave (an item position)');
@@ -70,9 +112,7 @@ export class BulkResolver {
     @Arg('period', () => PeriodInput, { nullable: true, description: 'Defaults to 1 year.' }) period: PeriodInput | null,
     @Ctx() ctx: GatewayContext,
   ) {
-    const iso = isoDates();
-    const items = (await checkItemNames('domains', domains.map((d) => d.name), ctx.bulk.settings.maxItems)).map((name, i) => ({ name, currentExpiry: iso(domains[i]!.currentExpiry) }));
-    return submit(ctx, key, { kind: 'RENEW', params: { period: checkPeriod('period', period ?? { value: 1, unit: 'y' }) }, items });
+    return submit(ctx, await bulkMutationInputs.bulkRenew({ idempotencyKey: key, domains, period }, ctx));
   }
 
   @Mutation(() => BulkJobPayload, { description: 'Request the transfer of many domains to the viewer, each with its auth code.' })
@@ -82,9 +122,7 @@ export class BulkResolver {
     @Arg('period', () => PeriodInput, { nullable: true, description: 'Years added on transfer (registry default when absent).' }) period: PeriodInput | null,
     @Ctx() ctx: GatewayContext,
   ) {
-    const authInfos = domains.map((d, i) => checkAuthInfo(`domains[${i}].authInfo`, d.authInfo));
-    const items = (await checkItemNames('domains', domains.map((d) => d.name), ctx.bulk.settings.maxItems)).map((name, i) => ({ name, authInfo: authInfos[i]! }));
-    return submit(ctx, key, { kind: 'TRANSFER', params: { period: period ? checkPeriod('period', period) : null }, items });
+    return submit(ctx, await bulkMutationInputs.bulkTransfer({ idempotencyKey: key, domains, period }, ctx));
   }
 
   @Mutation(() => BulkJobPayload, { description: 'Replace name server `from` by `to` on the listed domains, or on all the viewer\'s domains; a domain without `from` is skipped.' })
@@ -95,10 +133,7 @@ export class BulkResolver {
     @Arg('domains', () => [String], { nullable: true, description: "Null: every domain of the viewer's." }) domains: string[] | null,
     @Ctx() ctx: GatewayContext,
   ) {
-    const params = { from: normalizeDomainName('from', from), to: checkNameserver('to', to, null) };
-    // Each item removes `from` and adds `to` where it is not there yet: the same name would only remove it.
-    if (params.to.name === params.from) throw new ValidationError('to.name', `is the name server to replace (from): a name server cannot replace itself`);
-    return submit(ctx, key, { kind: 'REPLACE_NAMESERVER', params, items: await names(ctx, domains) });
+    return submit(ctx, await bulkMutationInputs.bulkReplaceNameserver({ idempotencyKey: key, from, to, domains }, ctx));
   }
 
   @Mutation(() => BulkJobPayload, { description: 'Replace tech contact `from` by `to` on the listed domains, or on all the viewer\'s domains; a domain without `from` is skipped.' })
@@ -109,9 +144,7 @@ export class BulkResolver {
     @Arg('domains', () => [String], { nullable: true, description: "Null: every domain of the viewer's." }) domains: string[] | null,
     @Ctx() ctx: GatewayContext,
   ) {
-    const params = { from: checkObjectId('from', from), to: checkObjectId('to', to) };
-    if (params.to === params.from) throw new ValidationError('to', 'is the contact to replace (from): a contact cannot replace itself');
-    return submit(ctx, key, { kind: 'REPLACE_TECH_CONTACT', params, items: await names(ctx, domains) });
+    return submit(ctx, await bulkMutationInputs.bulkReplaceTechContact({ idempotencyKey: key, from, to, domains }, ctx));
   }
 
   @Mutation(() => BulkJobPayload, { description: 'Add and remove client statuses (clientHold, clientTransferProhibited ...) on many domains.' })
@@ -122,16 +155,12 @@ export class BulkResolver {
     @Arg('remove', () => [ClientStatus], { defaultValue: [] }) remove: ClientStatus[],
     @Ctx() ctx: GatewayContext,
   ) {
-    const params = { add: checkClientStatuses('add', add, DOMAIN_CLIENT_STATUSES), remove: checkClientStatuses('remove', remove, DOMAIN_CLIENT_STATUSES) };
-    if (params.add.length + params.remove.length === 0) throw new ValidationError('add', 'give at least one status to add or remove');
-    // A registry refuses a command that adds and removes one status (EPP 2306): refused here, before a job sends one per domain.
-    checkNotAddedAndRemoved('add', params.add, 'remove', params.remove, (s) => s, 'a status');
-    return submit(ctx, key, { kind: 'UPDATE_STATUSES', params, items: await names(ctx, domains) });
+    return submit(ctx, await bulkMutationInputs.bulkUpdateStatuses({ idempotencyKey: key, domains, add, remove }, ctx));
   }
 
   @Mutation(() => BulkJob, { description: 'Cancel a job: items not started become CANCELLED (nothing is sent for them); running items finish.' })
   async cancelBulkJob(@Arg('idempotencyKey') key: string, @Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<JobView> {
-    const actor = actorOf(ctx, key);
+    const { actor } = bulkMutationInputs.cancelBulkJob({ idempotencyKey: key, id }, ctx);
     // An id that is not one of the viewer's jobs is refused before the key's record is written: the
     // refusal is the gateway's, nothing applied, so the key stays free (README, Idempotency contract).
     if (!(await ctx.bulk.job(ctx.registrar.id, id))) throw new ObjectNotFoundError(`bulk job ${id} does not exist`, { field: 'id' });

@@ -15,6 +15,20 @@ export function actorOf(ctx: GatewayContext, idempotencyKey: string): Actor {
   return { registrarId: ctx.registrar.id, idempotencyKey: checkClientIdempotencyKey('idempotencyKey', idempotencyKey) };
 }
 
+/** The argument every mutation takes: the client's idempotency key. */
+export interface KeyArg {
+  idempotencyKey: string;
+}
+
+/**
+ * Each mutation's parse step by its field name: its GraphQL arguments (as graphql-js coerced
+ * them, the same values its resolver receives) and the request's context -> what its operation
+ * takes, throwing ValidationError (or another GatewayError) naming the field. Pure: it reads,
+ * writes and sends nothing. The resolver calls it first; src/limits/mutation-inputs.ts calls it
+ * for every root field of a mutation document before any of them executes.
+ */
+export type MutationInputs = Record<string, (args: never, ctx: GatewayContext) => unknown>;
+
 /** A stored TransactionRecord -> GraphQL UpstreamTransaction: `pending` when the code is 1001 (RFC 5730 section 3, action pending). */
 export function transactionOf(r: TransactionRecord): UpstreamTransaction {
   return { clientTransactionId: r.trid.client, serverTransactionId: r.trid.server ?? null, resultCode: r.code, message: r.message ?? null, pending: r.code === 1001 };

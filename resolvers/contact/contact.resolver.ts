@@ -9,7 +9,7 @@ import { deleteContact } from '../../src/operations/contact/delete-contact.js';
 import { updateContact } from '../../src/operations/contact/update-contact.js';
 import { Contact, ContactPayload } from '../../schema/contact/contact.type.js';
 import { CreateContactInput, UpdateContactInput } from '../../schema/contact/contact.input.js';
-import { actorOf, transactionOf, type ReadAfter } from '../common/mutate.js';
+import { actorOf, transactionOf, type KeyArg, type MutationInputs, type ReadAfter } from '../common/mutate.js';
 
 async function readContact(ctx: GatewayContext, registry: string, id: string) {
   const key = { registry, name: id };
@@ -18,6 +18,13 @@ async function readContact(ctx: GatewayContext, registry: string, id: string) {
 
 /** A contact mutation's answer before its `contact` is read: see ReadAfter. */
 type ContactPayloadRoot = Omit<ContactPayload, 'contact'> & ReadAfter;
+
+/** The parse step of each contact mutation (common/mutate.ts MutationInputs): its resolver's first step, and the pre-pass's. */
+export const contactMutationInputs = {
+  createContact: (a: KeyArg & { input: CreateContactInput }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), args: toContactCreate(a.input) }),
+  updateContact: (a: KeyArg & { input: UpdateContactInput }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), args: toContactUpdate(a.input) }),
+  deleteContact: (a: KeyArg & { id: string }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), id: checkObjectId('id', a.id) }),
+} satisfies MutationInputs;
 
 /** The `contact` query and the contact mutations (RFC 5733 info, create, update, delete), each mutation under its idempotency key. */
 @Resolver(() => Contact)
@@ -41,15 +48,14 @@ export class ContactResolver {
 
   @Mutation(() => ContactPayload)
   async createContact(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateContactInput) input: CreateContactInput, @Ctx() ctx: GatewayContext): Promise<ContactPayloadRoot> {
-    const actor = actorOf(ctx, key);
-    const { registry, result, replayed } = await createContact(ctx, actor, toContactCreate(input), input.registry);
+    const { actor, args } = contactMutationInputs.createContact({ idempotencyKey: key, input }, ctx);
+    const { registry, result, replayed } = await createContact(ctx, actor, args, input.registry);
     return { id: result.id, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
   @Mutation(() => ContactPayload)
   async updateContact(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateContactInput) input: UpdateContactInput, @Ctx() ctx: GatewayContext): Promise<ContactPayloadRoot> {
-    const actor = actorOf(ctx, key);
-    const args = toContactUpdate(input);
+    const { actor, args } = contactMutationInputs.updateContact({ idempotencyKey: key, input }, ctx);
     const { registry, result, replayed } = await updateContact(ctx, actor, args, input.registry);
     return { id: args.id, transaction: transactionOf(result), replayed, readFrom: registry };
   }
@@ -61,8 +67,7 @@ export class ContactResolver {
     @Arg('registry', () => String, { nullable: true }) registry: string | null,
     @Ctx() ctx: GatewayContext,
   ): Promise<ContactPayloadRoot> {
-    const actor = actorOf(ctx, key);
-    const id = checkObjectId('id', rawId);
+    const { actor, id } = contactMutationInputs.deleteContact({ idempotencyKey: key, id: rawId }, ctx);
     const { result, replayed } = await deleteContact(ctx, actor, id, registry);
     return { id, transaction: transactionOf(result), replayed, readFrom: null };
   }

@@ -14,7 +14,7 @@ import { restoreDomain } from '../../src/operations/domain/restore-domain.js';
 import { updateDomain } from '../../src/operations/domain/update-domain.js';
 import { DeleteDomainPayload, Domain, DomainCheck, DomainConnection, DomainPayload, RenewDomainPayload } from '../../schema/domain/domain.type.js';
 import { CreateDomainInput, RenewDomainInput, UpdateDomainInput } from '../../schema/domain/domain.input.js';
-import { actorOf, asDate, transactionOf, type ReadAfter } from '../common/mutate.js';
+import { actorOf, asDate, transactionOf, type KeyArg, type MutationInputs, type ReadAfter } from '../common/mutate.js';
 import { DomainIndex } from '../../src/domains/domain-index.js';
 import { parseDomainCursor, readDomainPage } from '../../src/domains/domain-page.js';
 import { syncRegistryLists } from '../../src/domains/registry-lists.js';
@@ -28,6 +28,27 @@ async function readDomain(ctx: GatewayContext, registry: string, name: string): 
 
 /** A domain mutation's answer before its `domain` is read: see ReadAfter. */
 type DomainPayloadRoot = Omit<DomainPayload, 'domain'> & ReadAfter;
+
+/** A mutation that names one domain (`deleteDomain`, `restoreDomain`): its key, then the name. */
+const parseNamed = (a: KeyArg & { name: string }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), name: normalizeDomainName('name', a.name) });
+
+/**
+ * The parse step of each domain mutation (its GraphQL arguments -> the operation's arguments,
+ * throwing ValidationError naming the field): what its resolver runs first, and what the pre-pass
+ * (src/limits/mutation-inputs.ts) runs for every root field before any of them executes.
+ */
+export const domainMutationInputs = {
+  createDomain: (a: KeyArg & { input: CreateDomainInput }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), args: toDomainCreate(a.input) }),
+  renewDomain: (a: KeyArg & { input: RenewDomainInput }, ctx: GatewayContext) => ({
+    actor: actorOf(ctx, a.idempotencyKey),
+    name: normalizeDomainName('input.name', a.input.name),
+    period: checkPeriod('input.period', a.input.period ?? { value: 1, unit: 'y' }),
+    currentExpiry: a.input.currentExpiry ?? null,
+  }),
+  updateDomain: (a: KeyArg & { input: UpdateDomainInput }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), args: toDomainUpdate(a.input) }),
+  deleteDomain: parseNamed,
+  restoreDomain: parseNamed,
+} satisfies MutationInputs;
 
 /** The domain queries (domain, domains, checkDomains) and mutations (RFC 5731 create, renew, update, delete; RFC 3915 restore), each mutation under its idempotency key. */
 @Resolver(() => Domain)
@@ -94,8 +115,8 @@ export class DomainResolver {
     @Arg('input', () => CreateDomainInput) input: CreateDomainInput,
     @Ctx() ctx: GatewayContext,
   ): Promise<DomainPayloadRoot> {
-    const actor = actorOf(ctx, key);
-    const { registry, result, replayed } = await createDomain(ctx, actor, toDomainCreate(input));
+    const { actor, args } = domainMutationInputs.createDomain({ idempotencyKey: key, input }, ctx);
+    const { registry, result, replayed } = await createDomain(ctx, actor, args);
     return { name: result.name, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
@@ -105,10 +126,9 @@ export class DomainResolver {
     @Arg('input', () => RenewDomainInput) input: RenewDomainInput,
     @Ctx() ctx: GatewayContext,
   ): Promise<Omit<RenewDomainPayload, 'domain'> & ReadAfter> {
-    const actor = actorOf(ctx, key);
-    const name = normalizeDomainName('input.name', input.name);
-    const period = checkPeriod('input.period', input.period ?? { value: 1, unit: 'y' });
-    const { registry, result, replayed } = await renewDomain(ctx, actor, { name, period, currentExpiry: input.currentExpiry ?? null });
+    const { actor, ...args } = domainMutationInputs.renewDomain({ idempotencyKey: key, input }, ctx);
+    const name = args.name;
+    const { registry, result, replayed } = await renewDomain(ctx, actor, args);
     return {
       name,
       expiresAt: asDate(result.expiresAt)!,
@@ -124,15 +144,14 @@ export class DomainResolver {
     @Arg('input', () => UpdateDomainInput) input: UpdateDomainInput,
     @Ctx() ctx: GatewayContext,
   ): Promise<DomainPayloadRoot> {
-    const actor = actorOf(ctx, key);
-    const { registry, result, replayed } = await updateDomain(ctx, actor, toDomainUpdate(input));
+    const { actor, args } = domainMutationInputs.updateDomain({ idempotencyKey: key, input }, ctx);
+    const { registry, result, replayed } = await updateDomain(ctx, actor, args);
     return { name: result.name, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
   @Mutation(() => DeleteDomainPayload)
   async deleteDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext): Promise<Omit<DeleteDomainPayload, 'domain'> & ReadAfter> {
-    const actor = actorOf(ctx, key);
-    const name = normalizeDomainName('name', rawName);
+    const { actor, name } = domainMutationInputs.deleteDomain({ idempotencyKey: key, name: rawName }, ctx);
     const { registry, result, replayed } = await deleteDomain(ctx, actor, name);
     // Gone at once: nothing to read. Marked for deletion (redemption): read as it stands now.
     return { name, pending: Boolean(result.pending), transaction: transactionOf(result), replayed, readFrom: result.pending ? registry : null };
@@ -140,8 +159,7 @@ export class DomainResolver {
 
   @Mutation(() => DomainPayload, { description: 'Restore a domain in its redemption period (RFC 3915 restore request).' })
   async restoreDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext): Promise<DomainPayloadRoot> {
-    const actor = actorOf(ctx, key);
-    const name = normalizeDomainName('name', rawName);
+    const { actor, name } = domainMutationInputs.restoreDomain({ idempotencyKey: key, name: rawName }, ctx);
     const { registry, result, replayed } = await restoreDomain(ctx, actor, name);
     return { name, transaction: transactionOf(result), replayed, readFrom: registry };
   }

@@ -8,7 +8,7 @@ import { deleteHost } from '../../src/operations/host/delete-host.js';
 import { updateHost } from '../../src/operations/host/update-host.js';
 import { HostPayload, Nameserver } from '../../schema/host/host.type.js';
 import { CreateHostInput, UpdateHostInput } from '../../schema/host/host.input.js';
-import { actorOf, transactionOf, type ReadAfter } from '../common/mutate.js';
+import { actorOf, transactionOf, type KeyArg, type MutationInputs, type ReadAfter } from '../common/mutate.js';
 
 const registryArg = (field: string, registry: string | null | undefined) => (registry ? checkRegistryName(field, registry) : null);
 
@@ -19,6 +19,17 @@ async function readHost(ctx: GatewayContext, registry: string, name: string): Pr
 
 /** A host mutation's answer before its `host` is read: see ReadAfter. */
 type HostPayloadRoot = Omit<HostPayload, 'host'> & ReadAfter;
+
+/** The parse step of each host mutation (common/mutate.ts MutationInputs): its resolver's first step, and the pre-pass's. */
+export const hostMutationInputs = {
+  createHost: (a: KeyArg & { input: CreateHostInput }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), args: toHostCreate(a.input), registry: registryArg('input.registry', a.input.registry) }),
+  updateHost: (a: KeyArg & { input: UpdateHostInput }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), args: toHostUpdate(a.input), registry: registryArg('input.registry', a.input.registry) }),
+  deleteHost: (a: KeyArg & { name: string; registry?: string | null }, ctx: GatewayContext) => ({
+    actor: actorOf(ctx, a.idempotencyKey),
+    name: normalizeDomainName('name', a.name),
+    registry: registryArg('registry', a.registry),
+  }),
+} satisfies MutationInputs;
 
 /** The `host` query and the host mutations (RFC 5732 info, create, update, delete), each mutation under its idempotency key. */
 @Resolver(() => Nameserver)
@@ -36,17 +47,15 @@ export class HostResolver {
 
   @Mutation(() => HostPayload)
   async createHost(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateHostInput) input: CreateHostInput, @Ctx() ctx: GatewayContext): Promise<HostPayloadRoot> {
-    const actor = actorOf(ctx, key);
-    const args = toHostCreate(input);
-    const { registry, result, replayed } = await createHost(ctx, actor, args, registryArg('input.registry', input.registry));
+    const { actor, args, registry: at } = hostMutationInputs.createHost({ idempotencyKey: key, input }, ctx);
+    const { registry, result, replayed } = await createHost(ctx, actor, args, at);
     return { name: args.name, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
   @Mutation(() => HostPayload)
   async updateHost(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateHostInput) input: UpdateHostInput, @Ctx() ctx: GatewayContext): Promise<HostPayloadRoot> {
-    const actor = actorOf(ctx, key);
-    const args = toHostUpdate(input);
-    const { registry, result, replayed } = await updateHost(ctx, actor, args, registryArg('input.registry', input.registry));
+    const { actor, args, registry: at } = hostMutationInputs.updateHost({ idempotencyKey: key, input }, ctx);
+    const { registry, result, replayed } = await updateHost(ctx, actor, args, at);
     const name = args.newName ?? args.name;
     return { name, transaction: transactionOf(result), replayed, readFrom: registry };
   }
@@ -58,9 +67,8 @@ export class HostResolver {
     @Arg('registry', () => String, { nullable: true }) registry: string | null,
     @Ctx() ctx: GatewayContext,
   ): Promise<HostPayloadRoot> {
-    const actor = actorOf(ctx, key);
-    const name = normalizeDomainName('name', rawName);
-    const { result, replayed } = await deleteHost(ctx, actor, name, registryArg('registry', registry));
+    const { actor, name, registry: at } = hostMutationInputs.deleteHost({ idempotencyKey: key, name: rawName, registry }, ctx);
+    const { result, replayed } = await deleteHost(ctx, actor, name, at);
     return { name, transaction: transactionOf(result), replayed, readFrom: null };
   }
 }

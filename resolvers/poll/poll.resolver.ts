@@ -6,11 +6,16 @@ import { checkPollCursor } from '../../src/poll/cursor.js';
 import { toEvent } from '../../src/poll/poll.service.js';
 import { parseId, pollNode } from './poll.map.js';
 import { AckPollMessagePayload, PollMessage, PollMessageConnection, PollMessageType } from '../../schema/poll/poll.type.js';
-import { actorOf } from '../common/mutate.js';
+import { actorOf, type KeyArg, type MutationInputs } from '../common/mutate.js';
 import { ackPollMessage } from '../../src/operations/poll/ack-poll-message.js';
 import { checkObjectNames, checkPageSize } from '../../src/validation/cursors.js';
 
 const nodeOf = (row: PollRow) => pollNode({ ...toEvent(row), ackedAt: row.ackedAt });
+
+/** The parse step of ackPollMessage (common/mutate.ts MutationInputs): its resolver's first step, and the pre-pass's. */
+export const pollMutationInputs = {
+  ackPollMessage: (a: KeyArg & { id: string }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), id: parseId('id', a.id) }),
+} satisfies MutationInputs;
 
 /** The `pollMessages` query (stored messages, oldest first; queues drained into the store first) and ackPollMessage. */
 @Resolver(() => PollMessage)
@@ -46,8 +51,7 @@ export class PollResolver {
 
   @Mutation(() => AckPollMessagePayload, { description: 'Mark a stored poll message as handled by the viewer.' })
   async ackPollMessage(@Arg('idempotencyKey') key: string, @Arg('id', () => ID) rawId: string, @Ctx() ctx: GatewayContext) {
-    const actor = actorOf(ctx, key);
-    const id = parseId('id', rawId);
+    const { actor, id } = pollMutationInputs.ackPollMessage({ idempotencyKey: key, id: rawId }, ctx);
     const registrarId = actor.registrarId;
     const { replayed } = await ackPollMessage(ctx, actor, id, rawId);
     const row = await ctx.prisma.pollMessage.findFirstOrThrow({ where: { id, registrarId } });

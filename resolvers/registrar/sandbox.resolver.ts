@@ -3,7 +3,7 @@ import type { GatewayContext } from '../../src/context.js';
 import { recordOf, runOperation } from '../../src/operations/run.js';
 import { SandboxResetPayload } from '../../schema/registrar/account-status.type.js';
 import { Sealer } from '../../src/bulk/seal.js';
-import { actorOf, asDate, transactionOf, type TransactionRecord } from '../common/mutate.js';
+import { actorOf, asDate, transactionOf, type KeyArg, type MutationInputs, type TransactionRecord } from '../common/mutate.js';
 
 interface ResetRecord extends TransactionRecord {
   resetAt: string | null;
@@ -11,6 +11,11 @@ interface ResetRecord extends TransactionRecord {
   /** The transfer fixture's auth code, sealed (IdempotencyService.answers): the record never holds it as given. */
   transferAuthInfo: string | null;
 }
+
+/** The parse step of sandboxReset (common/mutate.ts MutationInputs): the key, then the registry by its name (config only). */
+export const sandboxMutationInputs = {
+  sandboxReset: (a: KeyArg & { registry: string }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), backend: ctx.router.named(a.registry, 'registry') }),
+} satisfies MutationInputs;
 
 /** The sandboxReset mutation (HeadlessDomains POST /sandbox/reset), under its idempotency key. */
 @Resolver()
@@ -20,8 +25,7 @@ export class SandboxResolver {
       "Re-creates the registry's OT&E fixtures for the viewer's account (HeadlessDomains POST /sandbox/reset), leaving every other registration alone. Only sandbox accounts accept it (FORBIDDEN elsewhere; UNSUPPORTED_BY_BACKEND for registries without one).",
   })
   async sandboxReset(@Arg('idempotencyKey') key: string, @Arg('registry') registry: string, @Ctx() ctx: GatewayContext): Promise<SandboxResetPayload> {
-    const actor = actorOf(ctx, key);
-    const backend = ctx.router.named(registry, 'registry');
+    const { actor, backend } = sandboxMutationInputs.sandboxReset({ idempotencyKey: key, registry }, ctx);
     const { result, replayed } = await runOperation<ResetRecord>(ctx, actor, 'sandboxReset', { registry: backend.name }, async (call) => {
       const r = await backend.sandboxReset(call);
       const code = r.data.transferAuthInfo ?? null;

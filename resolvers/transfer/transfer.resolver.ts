@@ -6,20 +6,31 @@ import { checkAuthInfo, normalizeDomainName } from '../../src/validation/names.j
 import { checkPeriod } from '../../src/validation/values.js';
 import { PeriodInput } from '../../schema/common/common.input.js';
 import { Transfer, TransferPayload } from '../../schema/transfer/transfer.type.js';
-import { actorOf, transactionOf } from '../common/mutate.js';
+import { actorOf, transactionOf, type KeyArg, type MutationInputs } from '../common/mutate.js';
 import { latestTransfer, transferNode } from './transfer.map.js';
 
-async function runTransfer(
-  ctx: GatewayContext,
-  op: TransferOp,
-  key: string,
-  rawName: string,
-  opts: { authInfo?: string | null; period?: PeriodInput | null } = {},
-): Promise<TransferPayload> {
-  const actor = actorOf(ctx, key);
-  const name = normalizeDomainName('domainName', rawName);
-  const authInfo = opts.authInfo != null ? checkAuthInfo('authInfo', opts.authInfo) : null;
-  const period = opts.period ? checkPeriod('period', opts.period) : null;
+/** A transfer mutation's arguments: the key and the domain, and for a request its auth code and period. */
+type TransferArgs = KeyArg & { domainName: string; authInfo?: string | null; period?: PeriodInput | null };
+
+/** The parse step of every transfer mutation: the key, the name, then (a request's) auth code and period. */
+function parseTransfer(a: TransferArgs, ctx: GatewayContext) {
+  const actor = actorOf(ctx, a.idempotencyKey);
+  const name = normalizeDomainName('domainName', a.domainName);
+  const authInfo = a.authInfo != null ? checkAuthInfo('authInfo', a.authInfo) : null;
+  const period = a.period ? checkPeriod('period', a.period) : null;
+  return { actor, name, authInfo, period };
+}
+
+/** The parse step of each transfer mutation (common/mutate.ts MutationInputs): its resolver's first step, and the pre-pass's. */
+export const transferMutationInputs = {
+  requestTransfer: parseTransfer,
+  approveTransfer: parseTransfer,
+  rejectTransfer: parseTransfer,
+  cancelTransfer: parseTransfer,
+} satisfies MutationInputs;
+
+async function runTransfer(ctx: GatewayContext, op: TransferOp, args: TransferArgs): Promise<TransferPayload> {
+  const { actor, name, authInfo, period } = transferMutationInputs[`${op}Transfer`](args, ctx);
   const { result, replayed } = await transferDomain(ctx, actor, op, { name, authInfo, period });
   return { transfer: transferNode(result.transfer as never), transaction: transactionOf(result), replayed };
 }
@@ -47,21 +58,21 @@ export class TransferResolver {
     @Arg('period', () => PeriodInput, { nullable: true, description: 'Years added on transfer (registry default when absent).' }) period: PeriodInput | null,
     @Ctx() ctx: GatewayContext,
   ) {
-    return runTransfer(ctx, 'request', key, name, { authInfo, period });
+    return runTransfer(ctx, 'request', { idempotencyKey: key, domainName: name, authInfo, period });
   }
 
   @Mutation(() => TransferPayload, { description: 'The losing (current) registrar approves a pending transfer.' })
   approveTransfer(@Arg('idempotencyKey') key: string, @Arg('domainName') name: string, @Ctx() ctx: GatewayContext) {
-    return runTransfer(ctx, 'approve', key, name);
+    return runTransfer(ctx, 'approve', { idempotencyKey: key, domainName: name });
   }
 
   @Mutation(() => TransferPayload, { description: 'The losing (current) registrar rejects a pending transfer.' })
   rejectTransfer(@Arg('idempotencyKey') key: string, @Arg('domainName') name: string, @Ctx() ctx: GatewayContext) {
-    return runTransfer(ctx, 'reject', key, name);
+    return runTransfer(ctx, 'reject', { idempotencyKey: key, domainName: name });
   }
 
   @Mutation(() => TransferPayload, { description: 'The gaining registrar withdraws its pending request.' })
   cancelTransfer(@Arg('idempotencyKey') key: string, @Arg('domainName') name: string, @Ctx() ctx: GatewayContext) {
-    return runTransfer(ctx, 'cancel', key, name);
+    return runTransfer(ctx, 'cancel', { idempotencyKey: key, domainName: name });
   }
 }

@@ -99,7 +99,7 @@ export interface GatewayOptions {
  * reconciled while it loads (except what loadHttpAhead loaded while the database opened).
  */
 async function loadHttpModules() {
-  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, apq, graphiql, health, errors, unavailable, websocket, documentStore, gate, limits, rateLimit, comments] = await Promise.all([
+  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, apq, graphiql, health, errors, unavailable, websocket, documentStore, gate, mutationInputs, resolvers, limits, rateLimit, comments] = await Promise.all([
     import('@apollo/server'),
     import('@apollo/server/plugin/disabled'),
     import('@apollo/server/plugin/drainHttpServer'),
@@ -117,6 +117,8 @@ async function loadHttpModules() {
     import('./http/websocket.js'),
     import('./http/document-store.js'),
     import('./limits/gate.js'),
+    import('./limits/mutation-inputs.js'),
+    import('../resolvers/index.js'),
     import('./limits/limits.js'),
     import('./limits/rate-limit.js'),
     import('./limits/comments.js'),
@@ -139,6 +141,8 @@ async function loadHttpModules() {
     ...websocket,
     ...documentStore,
     ...gate,
+    MutationInputs: mutationInputs.MutationInputs,
+    mutationInputs: resolvers.mutationInputs,
     ...limits,
     ...rateLimit,
     ...comments,
@@ -298,6 +302,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       ApolloServerPluginLandingPageDisabled,
       BoundedDocumentStore,
       GraphQLError,
+      MutationInputs,
       OperationLimits,
       WebSocketServer,
       authenticate,
@@ -308,6 +313,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       express,
       expressMiddleware,
       makeFormatError,
+      mutationInputs,
       prefersHtml,
       readiness,
       requestAuthorization,
@@ -328,6 +334,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     const limitsInForce = resolveLimits(config);
     const limits = new OperationLimits(schema, limitsInForce, createRateLimiter(limitsInForce, config.redisUrl, logger, config.redisUrl ? redisPrefix(config) : undefined));
     const formatError = makeFormatError(logger, limits.limits, schema);
+    // Every root field of a mutation document parsed before any of them runs (src/limits/mutation-inputs.ts).
+    const inputs = new MutationInputs<GatewayContext>(schema, mutationInputs);
     const revocations = new KeyRevocationWatch(db.prisma, logger, config.auth?.revocationCheckMs, (keyId) => apiKeys.forget(keyId));
     const unlistenKeys = db.listen ? await followKeyChanges(db.listen, apiKeys, revocations, logger) : async () => undefined;
     const app = express();
@@ -342,7 +350,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     const httpServer = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(headersTimeoutMs / 4))) }, app);
     // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message).
     const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 2 * 1024 * 1024 });
-    const wsCleanup = useWebSocket({ schema, wsServer, services, limits, formatError, revocations, operations, trustProxy: config.trustProxy });
+    const wsCleanup = useWebSocket({ schema, wsServer, services, limits, mutationInputs: inputs, formatError, revocations, operations, trustProxy: config.trustProxy });
     // Parsed documents by query hash, bounded by the bytes they hold (Apollo's default counts neither text nor tokens).
     const httpDocuments = new BoundedDocumentStore();
     documentCacheBytes = () => ({ http: httpDocuments.bytes, ws: wsCleanup.documentCacheBytes() });
@@ -363,6 +371,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       plugins: [
         operations.apolloPlugin(),
         limits.apolloPlugin(),
+        inputs.apolloPlugin(formatError),
         boundErrorsPlugin(limits.limits.maxErrors),
         // Before the formatter's masking: a bad persistedQuery extension is the client's error.
         persistedQueryPlugin(),

@@ -3,6 +3,7 @@ import type { WebSocketServer } from 'ws';
 import type { KeyRevocationWatch } from '../auth/revocation.js';
 import { createContext, type GatewayContext, type Services } from '../context.js';
 import type { OperationLimits } from '../limits/gate.js';
+import type { MutationInputs } from '../limits/mutation-inputs.js';
 import { declaredVariables, jsonLength, RetainedBytes } from '../limits/retained.js';
 import { authenticate, connectionAuthorization, type Caller } from './authenticate.js';
 import { DocumentCache } from './documents.js';
@@ -78,13 +79,15 @@ export function useWebSocket(opts: {
   wsServer: WebSocketServer;
   services: Services;
   limits: OperationLimits;
+  /** Every root field of a mutation checked before any runs (src/limits/mutation-inputs.ts), as over HTTP. */
+  mutationInputs: MutationInputs<GatewayContext>;
   formatError: FormatError;
   revocations: KeyRevocationWatch;
   operations: Operations;
   /** Config trustProxy: whose X-Forwarded-For names the client for the per-address connection limit (ws-server.ts clientAddress). */
   trustProxy?: readonly string[];
 }) {
-  const { schema, services, limits, formatError, revocations, operations } = opts;
+  const { schema, services, limits, mutationInputs, formatError, revocations, operations } = opts;
   const addressOf = clientAddress(opts.trustProxy);
   const documents = new DocumentCache(schema, limits.validationRules, limits.parseOptions);
   /** The errors as the client gets them: formatted, bounded, and without a value the operation used as a secret (secrets.ts). */
@@ -109,7 +112,7 @@ export function useWebSocket(opts: {
   const served = serveGraphqlWs<ConnectionState>(
     {
       schema,
-      execute: (args) => operations.within(args.contextValue, () => execute(args)),
+      execute: (args) => operations.within(args.contextValue, async () => (await mutationInputs.answer(args)) ?? execute(args)),
       subscribe: (args) => operations.within(args.contextValue, () => shared(args)),
       onConnect: async (ctx) => {
         // One string or nothing: an array (`{ Authorization: ["Bearer k1", "Bearer k2"] }`), a

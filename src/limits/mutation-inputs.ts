@@ -1,0 +1,121 @@
+/**
+ * Every root field of a mutation document checked before any of them runs, on HTTP and
+ * graphql-ws alike (as the other limits here: `apolloPlugin()` for Apollo, `answer()` around
+ * graphql-ws's execute in src/http/websocket.ts).
+ *
+ * GraphQL runs a document's mutation fields one after the other (spec §6.2.2): in
+ * `{ a: createContact(…) b: deleteDomain(name: "bad_name.example" …) }`, `a` was created at the
+ * registry before `b`'s resolver found its name bad, and b's non-null payload then nulled the
+ * whole answer, so the client never learnt that `a` was applied. Here each root field's
+ * arguments (as graphql-js coerces them for its resolver) first pass the argument guard
+ * (src/validation/guard.ts) and then its mutation's own parse step, the very function its
+ * resolver calls first (resolvers/common/mutate.ts MutationInputs; no second copy of any rule).
+ * When any fails, the answer is `data: null` with one error per failing field (its path is the
+ * field's response name, its alias when it has one; `extensions.code` and `field` as the resolver
+ * would have thrown them) and no field runs: nothing is recorded under any key, nothing is sent.
+ *
+ * What a parse step cannot know (the registry's capabilities, whether an object exists, the
+ * registry's own refusals) is still found when the field runs.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import {
+  getArgumentValues,
+  getOperationAST,
+  getVariableValues,
+  Kind,
+  locatedError,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FragmentDefinitionNode,
+  type GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { collectFields } from 'graphql/execution/collectFields.js';
+import { checkArguments } from '../validation/guard.js';
+
+/**
+ * One mutation's parse step: its coerced GraphQL arguments (by argument name) and the request's
+ * context -> whatever its operation takes (or a promise of it: a bulk job's name list is checked
+ * in slices); throws or rejects (ValidationError naming the field) on bad input.
+ * Pure: reads, writes and sends nothing. `never` lets each step keep its own argument type.
+ */
+export type MutationParse<C> = (args: never, ctx: C) => unknown;
+
+/** How an error is formatted for the client (src/http/errors.ts makeFormatError). */
+export type FormatOne = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+/** The pre-pass of one schema over its Mutation fields' parse steps (`parsers`, by field name). */
+export class MutationInputs<C> {
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly parsers: Readonly<Record<string, MutationParse<C>>>,
+  ) {}
+
+  /** Mutation fields of the schema that have no parse step (a test keeps this empty). */
+  unregistered(): string[] {
+    return Object.keys(this.schema.getMutationType()?.getFields() ?? {}).filter((name) => !Object.prototype.hasOwnProperty.call(this.parsers, name));
+  }
+
+  /**
+   * The errors of the root fields of `operation` whose arguments do not parse, in document
+   * order, each located at its field (path: its response name); [] for a query or subscription,
+   * when every field parses, and when the variables do not fit (execution reports that). A field
+   * skipped by @skip/@include is not checked, as it will not run.
+   */
+  async errorsOf(document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | null | undefined, ctx: C): Promise<GraphQLError[]> {
+    const type = this.schema.getMutationType();
+    if (operation.operation !== 'mutation' || !type) return [];
+    const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 1 });
+    if (coerced.errors) return [];
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+    const fields = type.getFields();
+    const errors: GraphQLError[] = [];
+    for (const [responseName, nodes] of collectFields(this.schema, fragments, coerced.coerced, type, operation.selectionSet)) {
+      const def = fields[nodes[0]!.name.value];
+      const parse = def && this.parsers[def.name];
+      if (!parse) continue; // __typename; a field without a parse step is left to its resolver
+      try {
+        const args = getArgumentValues(def, nodes[0]!, coerced.coerced);
+        checkArguments(args);
+        await (parse as (args: Record<string, unknown>, ctx: C) => unknown)(args, ctx);
+      } catch (err) {
+        errors.push(locatedError(err, nodes, [responseName]));
+      }
+    }
+    return errors;
+  }
+
+  /**
+   * For graphql-ws's execute (a query or subscription is never held up by it): the answer to give instead of executing (`data: null` and every
+   * failing field's error, formatted later as any answer's are), or undefined to execute.
+   */
+  async answer(args: ExecutionArgs): Promise<ExecutionResult | undefined> {
+    const operation = getOperationAST(args.document, args.operationName);
+    if (operation?.operation !== 'mutation') return undefined;
+    const errors = await this.errorsOf(args.document, operation, args.variableValues, args.contextValue as C);
+    return errors.length > 0 ? { data: null, errors } : undefined;
+  }
+
+  /**
+   * The same for Apollo Server (HTTP): answers `data: null` and the failing fields' errors, each
+   * formatted by `format` (the formatter Apollo uses: Apollo formats only what it executed),
+   * instead of executing; HTTP 200, as an answer whose field failed.
+   */
+  apolloPlugin<T extends C & object>(format: FormatOne): ApolloServerPlugin<T> {
+    return {
+      requestDidStart: async () => ({
+        responseForOperation: async ({ document, operation, request, contextValue }) => {
+          if (!document || !operation) return null;
+          const errors = await this.errorsOf(document, operation, request.variables, contextValue);
+          if (errors.length === 0) return null;
+          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: null, errors: errors.map((e) => format(e.toJSON(), e)) } } };
+        },
+      }),
+    };
+  }
+}

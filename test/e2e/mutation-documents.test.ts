@@ -1,0 +1,80 @@
+/**
+ * A document of several mutations (README, Errors: several mutations in one document), over HTTP
+ * and graphql-ws: bad input in any root field refuses the whole document before any field runs
+ * (nothing recorded, nothing sent: an earlier valid field is not applied behind the client's
+ * back).
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { wsOnce } from '../helpers/ws.js';
+
+let t: TestGateway;
+let A: string;
+beforeAll(async () => {
+  // No background polling: every command in the log comes from the requests under test.
+  t = await startTestGateway({ configure: (c) => (c.poll.enabled = false) });
+  A = t.keys.NewRegistrar!;
+});
+afterAll(() => t?.close());
+
+const postal = [{ type: 'int', name: 'Ada Lovelace', street: ['12 St James Sq'], city: 'London', cc: 'GB' }];
+const contactInput = (id: string) => ({ id, postalInfo: postal, email: 'ada@example.org', authInfo: 'C0ntact-Pw' });
+const newId = () => `mv${randomUUID().slice(0, 8)}`;
+
+type Answer = { data?: any; errors?: any[] };
+const send: Record<'http' | 'ws', (query: string, variables?: Record<string, unknown>) => Promise<Answer>> = {
+  http: (query, variables) => t.gql(A, query, variables),
+  ws: (query, variables) => wsOnce(t.gateway.wsUrl, A, query, variables),
+};
+
+/** What the gateway did for a key: its idempotency record, and the commands it sent under it. */
+async function traces(keys: string[], contactId: string) {
+  await t.gateway.commandLog.flush();
+  const p = t.gateway.services.prisma;
+  return {
+    records: await p.idempotencyRecord.count({ where: { idempotencyKey: { in: keys } } }),
+    commands: await p.commandLog.count({ where: { OR: [{ idempotencyKey: { in: keys } }, { objectName: contactId }] } }),
+  };
+}
+
+const TWO = `mutation($ka: String!, $kb: String!, $input: CreateContactInput!, $name: String!) {
+  a: createContact(idempotencyKey: $ka, input: $input) { id }
+  b: deleteDomain(name: $name, idempotencyKey: $kb) { name }
+}`;
+
+describe.each(['http', 'ws'] as const)('several mutations in one document, over %s', (transport) => {
+  it('bad input in a later field: nothing runs, the error names that field', async () => {
+    const id = newId();
+    const [ka, kb] = [`adv-${randomUUID()}`, `adv-${randomUUID()}`];
+    const before = await t.upstreamCommands();
+    const r = await send[transport](TWO, { ka, kb, input: contactInput(id), name: 'bad_name.example' });
+    expect(r.data).toBeNull();
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors![0]).toMatchObject({ path: ['b'], extensions: { code: 'BAD_USER_INPUT', field: 'name' } });
+    expect(await traces([ka, kb], id)).toEqual({ records: 0, commands: 0 });
+    expect(await t.upstreamCommands()).toBe(before);
+    // The contact was not created: the same key and input run it now.
+    const again = await send[transport](`mutation($k: String!, $input: CreateContactInput!) { createContact(idempotencyKey: $k, input: $input) { id replayed } }`, { k: ka, input: contactInput(id) });
+    expect(again.errors).toBeUndefined();
+    expect(again.data.createContact).toEqual({ id, replayed: false });
+  });
+
+  it('every failing field is named, by its alias, in document order, in literals as in variables', async () => {
+    const id = newId();
+    const before = await t.upstreamCommands();
+    const r = await send[transport](`mutation($k: String!) {
+      ok: createContact(idempotencyKey: "${randomUUID()}", input: { id: "${id}", postalInfo: [{ type: "int", name: "Ada", street: ["1 St"], city: "London", cc: "GB" }], email: "ada@example.org", authInfo: "C0ntact-Pw" }) { id }
+      first: deleteDomain(name: "bad_name.example", idempotencyKey: "${randomUUID()}") { name }
+      ...F
+    }
+    fragment F on Mutation { second: renewDomain(idempotencyKey: $k, input: { name: "fine.example", period: { value: 0, unit: YEARS } }) { name } }`, { k: randomUUID() });
+    expect(r.data).toBeNull();
+    expect(r.errors!.map((e) => [e.path, e.extensions.code, e.extensions.field])).toEqual([
+      [['first'], 'BAD_USER_INPUT', 'name'],
+      [['second'], 'BAD_USER_INPUT', 'input.period.value'],
+    ]);
+    expect(await t.upstreamCommands()).toBe(before);
+    expect(await traces([], id)).toEqual({ records: 0, commands: 0 });
+  });
+});

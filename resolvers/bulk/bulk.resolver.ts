@@ -105,7 +105,7 @@ export class BulkResolver {
     return pageOf(items.map((node) => ({ cursor: String(node.position), node })), hasMore, before);
   }
 
-  @Mutation(() => BulkJobPayload, { description: 'Renew many domains: answers the job at once; each domain is renewed exactly once, as renewDomain does.' })
+  @Mutation(() => BulkJobPayload, { nullable: true, description: 'Renew many domains: answers the job at once; each domain is renewed exactly once, as renewDomain does.' })
   async bulkRenew(
     @Arg('idempotencyKey') key: string,
     @Arg('domains', () => [BulkRenewItemInput]) domains: BulkRenewItemInput[],
@@ -115,7 +115,7 @@ export class BulkResolver {
     return submit(ctx, await bulkMutationInputs.bulkRenew({ idempotencyKey: key, domains, period }, ctx));
   }
 
-  @Mutation(() => BulkJobPayload, { description: 'Request the transfer of many domains to the viewer, each with its auth code.' })
+  @Mutation(() => BulkJobPayload, { nullable: true, description: 'Request the transfer of many domains to the viewer, each with its auth code.' })
   async bulkTransfer(
     @Arg('idempotencyKey') key: string,
     @Arg('domains', () => [BulkTransferItemInput]) domains: BulkTransferItemInput[],
@@ -125,7 +125,7 @@ export class BulkResolver {
     return submit(ctx, await bulkMutationInputs.bulkTransfer({ idempotencyKey: key, domains, period }, ctx));
   }
 
-  @Mutation(() => BulkJobPayload, { description: 'Replace name server `from` by `to` on the listed domains, or on all the viewer\'s domains; a domain without `from` is skipped.' })
+  @Mutation(() => BulkJobPayload, { nullable: true, description: 'Replace name server `from` by `to` on the listed domains, or on all the viewer\'s domains; a domain without `from` is skipped.' })
   async bulkReplaceNameserver(
     @Arg('idempotencyKey') key: string,
     @Arg('from') from: string,
@@ -136,7 +136,7 @@ export class BulkResolver {
     return submit(ctx, await bulkMutationInputs.bulkReplaceNameserver({ idempotencyKey: key, from, to, domains }, ctx));
   }
 
-  @Mutation(() => BulkJobPayload, { description: 'Replace tech contact `from` by `to` on the listed domains, or on all the viewer\'s domains; a domain without `from` is skipped.' })
+  @Mutation(() => BulkJobPayload, { nullable: true, description: 'Replace tech contact `from` by `to` on the listed domains, or on all the viewer\'s domains; a domain without `from` is skipped.' })
   async bulkReplaceTechContact(
     @Arg('idempotencyKey') key: string,
     @Arg('from') from: string,
@@ -147,7 +147,7 @@ export class BulkResolver {
     return submit(ctx, await bulkMutationInputs.bulkReplaceTechContact({ idempotencyKey: key, from, to, domains }, ctx));
   }
 
-  @Mutation(() => BulkJobPayload, { description: 'Add and remove client statuses (clientHold, clientTransferProhibited ...) on many domains.' })
+  @Mutation(() => BulkJobPayload, { nullable: true, description: 'Add and remove client statuses (clientHold, clientTransferProhibited ...) on many domains.' })
   async bulkUpdateStatuses(
     @Arg('idempotencyKey') key: string,
     @Arg('domains', () => [String]) domains: string[],
@@ -158,7 +158,7 @@ export class BulkResolver {
     return submit(ctx, await bulkMutationInputs.bulkUpdateStatuses({ idempotencyKey: key, domains, add, remove }, ctx));
   }
 
-  @Mutation(() => BulkJob, { description: 'Cancel a job: items not started become CANCELLED (nothing is sent for them); running items finish.' })
+  @Mutation(() => BulkJob, { nullable: true, description: 'Cancel a job: items not started become CANCELLED (nothing is sent for them); running items finish.' })
   async cancelBulkJob(@Arg('idempotencyKey') key: string, @Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<JobView> {
     const { actor } = bulkMutationInputs.cancelBulkJob({ idempotencyKey: key, id }, ctx);
     // An id that is not one of the viewer's jobs is refused before the key's record is written: the

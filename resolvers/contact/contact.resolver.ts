@@ -46,21 +46,21 @@ export class ContactResolver {
     return backend.hasAccount(ctx.registrar.id) && c.sponsor === backend.upstreamId(ctx.registrar.id) ? (c.authInfo ?? null) : null;
   }
 
-  @Mutation(() => ContactPayload)
+  @Mutation(() => ContactPayload, { nullable: true })
   async createContact(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateContactInput) input: CreateContactInput, @Ctx() ctx: GatewayContext): Promise<ContactPayloadRoot> {
     const { actor, args } = contactMutationInputs.createContact({ idempotencyKey: key, input }, ctx);
     const { registry, result, replayed } = await createContact(ctx, actor, args, input.registry);
     return { id: result.id, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
-  @Mutation(() => ContactPayload)
+  @Mutation(() => ContactPayload, { nullable: true })
   async updateContact(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateContactInput) input: UpdateContactInput, @Ctx() ctx: GatewayContext): Promise<ContactPayloadRoot> {
     const { actor, args } = contactMutationInputs.updateContact({ idempotencyKey: key, input }, ctx);
     const { registry, result, replayed } = await updateContact(ctx, actor, args, input.registry);
     return { id: args.id, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
-  @Mutation(() => ContactPayload)
+  @Mutation(() => ContactPayload, { nullable: true })
   async deleteContact(
     @Arg('idempotencyKey') key: string,
     @Arg('id') rawId: string,

@@ -109,7 +109,7 @@ export class DomainResolver {
     return checkDomainNames(ctx.router, ctx.call, names, 'names', { splitCommands: ctx.config.limits.checkSplitCommands });
   }
 
-  @Mutation(() => DomainPayload)
+  @Mutation(() => DomainPayload, { nullable: true })
   async createDomain(
     @Arg('idempotencyKey') key: string,
     @Arg('input', () => CreateDomainInput) input: CreateDomainInput,
@@ -120,7 +120,7 @@ export class DomainResolver {
     return { name: result.name, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
-  @Mutation(() => RenewDomainPayload, { description: 'Renew; the current expiry date is always sent, so a resent renew cannot apply twice.' })
+  @Mutation(() => RenewDomainPayload, { nullable: true, description: 'Renew; the current expiry date is always sent, so a resent renew cannot apply twice.' })
   async renewDomain(
     @Arg('idempotencyKey') key: string,
     @Arg('input', () => RenewDomainInput) input: RenewDomainInput,
@@ -138,7 +138,7 @@ export class DomainResolver {
     };
   }
 
-  @Mutation(() => DomainPayload)
+  @Mutation(() => DomainPayload, { nullable: true })
   async updateDomain(
     @Arg('idempotencyKey') key: string,
     @Arg('input', () => UpdateDomainInput) input: UpdateDomainInput,
@@ -149,7 +149,7 @@ export class DomainResolver {
     return { name: result.name, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
-  @Mutation(() => DeleteDomainPayload)
+  @Mutation(() => DeleteDomainPayload, { nullable: true })
   async deleteDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext): Promise<Omit<DeleteDomainPayload, 'domain'> & ReadAfter> {
     const { actor, name } = domainMutationInputs.deleteDomain({ idempotencyKey: key, name: rawName }, ctx);
     const { registry, result, replayed } = await deleteDomain(ctx, actor, name);
@@ -157,7 +157,7 @@ export class DomainResolver {
     return { name, pending: Boolean(result.pending), transaction: transactionOf(result), replayed, readFrom: result.pending ? registry : null };
   }
 
-  @Mutation(() => DomainPayload, { description: 'Restore a domain in its redemption period (RFC 3915 restore request).' })
+  @Mutation(() => DomainPayload, { nullable: true, description: 'Restore a domain in its redemption period (RFC 3915 restore request).' })
   async restoreDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext): Promise<DomainPayloadRoot> {
     const { actor, name } = domainMutationInputs.restoreDomain({ idempotencyKey: key, name: rawName }, ctx);
     const { registry, result, replayed } = await restoreDomain(ctx, actor, name);

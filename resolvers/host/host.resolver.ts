@@ -45,14 +45,14 @@ export class HostResolver {
     return ctx.loaders.host.load({ registry: backend.name, name });
   }
 
-  @Mutation(() => HostPayload)
+  @Mutation(() => HostPayload, { nullable: true })
   async createHost(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateHostInput) input: CreateHostInput, @Ctx() ctx: GatewayContext): Promise<HostPayloadRoot> {
     const { actor, args, registry: at } = hostMutationInputs.createHost({ idempotencyKey: key, input }, ctx);
     const { registry, result, replayed } = await createHost(ctx, actor, args, at);
     return { name: args.name, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
-  @Mutation(() => HostPayload)
+  @Mutation(() => HostPayload, { nullable: true })
   async updateHost(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateHostInput) input: UpdateHostInput, @Ctx() ctx: GatewayContext): Promise<HostPayloadRoot> {
     const { actor, args, registry: at } = hostMutationInputs.updateHost({ idempotencyKey: key, input }, ctx);
     const { registry, result, replayed } = await updateHost(ctx, actor, args, at);
@@ -60,7 +60,7 @@ export class HostResolver {
     return { name, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
-  @Mutation(() => HostPayload)
+  @Mutation(() => HostPayload, { nullable: true })
   async deleteHost(
     @Arg('idempotencyKey') key: string,
     @Arg('name') rawName: string,

@@ -49,7 +49,7 @@ export class PollResolver {
     return rowPage(rows, first, (row) => ({ cursor: row.id.toString(), node: nodeOf(row) }), before);
   }
 
-  @Mutation(() => AckPollMessagePayload, { description: 'Mark a stored poll message as handled by the viewer.' })
+  @Mutation(() => AckPollMessagePayload, { nullable: true, description: 'Mark a stored poll message as handled by the viewer.' })
   async ackPollMessage(@Arg('idempotencyKey') key: string, @Arg('id', () => ID) rawId: string, @Ctx() ctx: GatewayContext) {
     const { actor, id } = pollMutationInputs.ackPollMessage({ idempotencyKey: key, id: rawId }, ctx);
     const registrarId = actor.registrarId;

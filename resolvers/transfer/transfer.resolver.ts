@@ -50,7 +50,7 @@ export class TransferResolver {
     return backend ? latestTransfer(ctx, backend.name, name, pw) : null;
   }
 
-  @Mutation(() => TransferPayload, { description: 'Ask for a domain to move to the viewer; needs the auth info from the current sponsor.' })
+  @Mutation(() => TransferPayload, { nullable: true, description: 'Ask for a domain to move to the viewer; needs the auth info from the current sponsor.' })
   requestTransfer(
     @Arg('idempotencyKey') key: string,
     @Arg('domainName') name: string,
@@ -61,17 +61,17 @@ export class TransferResolver {
     return runTransfer(ctx, 'request', { idempotencyKey: key, domainName: name, authInfo, period });
   }
 
-  @Mutation(() => TransferPayload, { description: 'The losing (current) registrar approves a pending transfer.' })
+  @Mutation(() => TransferPayload, { nullable: true, description: 'The losing (current) registrar approves a pending transfer.' })
   approveTransfer(@Arg('idempotencyKey') key: string, @Arg('domainName') name: string, @Ctx() ctx: GatewayContext) {
     return runTransfer(ctx, 'approve', { idempotencyKey: key, domainName: name });
   }
 
-  @Mutation(() => TransferPayload, { description: 'The losing (current) registrar rejects a pending transfer.' })
+  @Mutation(() => TransferPayload, { nullable: true, description: 'The losing (current) registrar rejects a pending transfer.' })
   rejectTransfer(@Arg('idempotencyKey') key: string, @Arg('domainName') name: string, @Ctx() ctx: GatewayContext) {
     return runTransfer(ctx, 'reject', { idempotencyKey: key, domainName: name });
   }
 
-  @Mutation(() => TransferPayload, { description: 'The gaining registrar withdraws its pending request.' })
+  @Mutation(() => TransferPayload, { nullable: true, description: 'The gaining registrar withdraws its pending request.' })
   cancelTransfer(@Arg('idempotencyKey') key: string, @Arg('domainName') name: string, @Ctx() ctx: GatewayContext) {
     return runTransfer(ctx, 'cancel', { idempotencyKey: key, domainName: name });
   }

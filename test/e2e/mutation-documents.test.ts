@@ -2,7 +2,7 @@
  * A document of several mutations (README, Errors: several mutations in one document), over HTTP
  * and graphql-ws: bad input in any root field refuses the whole document before any field runs
  * (nothing recorded, nothing sent: an earlier valid field is not applied behind the client's
- * back).
+ * back); a registry's refusal of a later field leaves the earlier field's answer in `data`.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,5 +76,15 @@ describe.each(['http', 'ws'] as const)('several mutations in one document, over 
     ]);
     expect(await t.upstreamCommands()).toBe(before);
     expect(await traces([], id)).toEqual({ records: 0, commands: 0 });
+  });
+
+  it("a registry's refusal of a later field keeps the earlier field's answer", async () => {
+    const id = newId();
+    const [ka, kb] = [randomUUID(), randomUUID()];
+    const r = await send[transport](TWO, { ka, kb, input: contactInput(id), name: `${newId()}-none.example` });
+    expect(r.data).toEqual({ a: { id }, b: null });
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors![0]).toMatchObject({ path: ['b'], extensions: { code: 'OBJECT_NOT_FOUND' } });
+    expect(await traces([ka], id)).toMatchObject({ records: 1 });
   });
 });

@@ -32,6 +32,7 @@ export interface RequestItem {
   authInfo?: string | null;
 }
 
+/** A bulk mutation's job as submitted: its kind (BulkKind), the kind's job-wide parameters (period, name servers, contact, statuses) and its items (input order; `domains[i]` in errors). */
 export interface BulkRequest<K extends BulkKind = BulkKind> {
   kind: K;
   params: BulkParams[K];
@@ -39,6 +40,7 @@ export interface BulkRequest<K extends BulkKind = BulkKind> {
   items: RequestItem[] | null;
 }
 
+/** What submitting a job needs: the operations' environment (router, backends), the job store, the sealer of auth codes (an item's authInfo is stored sealed), the idempotency fingerprints, the logger and the bulk limits (bulk.maxItems, maxOpenJobs, maxPendingItems). */
 export interface SubmitDeps {
   env: OperationEnv;
   store: BulkStore;

@@ -45,6 +45,7 @@ function entryOf(e: CommandEvent) {
   };
 }
 
+/** The commandLog query's filter: every given part must match (AND); absent or null parts match anything. Dates are UTC instants: `from` inclusive, `to` exclusive. */
 export interface CommandLogFilter {
   objectName?: string | null;
   /**

@@ -132,6 +132,7 @@ export function isCalendarDate(d: unknown): d is CalendarDate {
 
 /** The first and last UTC years a date the gateway takes may fall in (see inStoredRange). */
 export const FIRST_YEAR = 1;
+/** The last UTC year a date may fall in: xs:date's four-digit years (RFC 5731 curExpDate) and PostgreSQL's timestamps both hold it. */
 export const LAST_YEAR = 9999;
 
 /**

@@ -17,6 +17,11 @@ import type { CallScheduler } from '../core/model/index.js';
 /** Default `limits.fanOut`: commands one request may have at one backend at once, when the account has that many sessions. */
 export const DEFAULT_FAN_OUT = 8;
 
+/**
+ * One request's fan-out scheduling (CallScheduler): a p-limit queue per backend running at most
+ * `budget` (limits.fanOut) of the request's commands at once; the rest wait in the request's own
+ * queue, not in the backend's session pool. Created per request (src/context.ts).
+ */
 export class RequestScheduler implements CallScheduler {
   private readonly queues = new Map<string, LimitFunction>();
 

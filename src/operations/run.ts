@@ -55,6 +55,7 @@ export interface OperationResult<T extends TransactionRecord> {
   replayed: boolean;
 }
 
+/** The transaction part of a port result, as an operation stores it: client/server transaction ids, the upstream result code and message (RFC 5730 section 3), and awaitsCompletion for a queued command. */
 export function recordOf<T>(r: PortResult<T>): TransactionRecord {
   return { trid: r.trid, code: r.code, message: r.message ?? null, ...(r.awaitsCompletion ? { awaitsCompletion: true } : {}) };
 }

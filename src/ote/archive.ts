@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StepRecord } from './steps.js';
 
+/** Everything step 12's archive states (HeadlessDomains OT&E document, "Evidence Required" 1-9): the run's id and UTC ISO 8601 times, the gateway and registry, the operator's facts, the steps' records and the reconciliation of step 11. */
 export interface ArchiveFacts {
   runId: string;
   startedAt: string;
@@ -35,6 +36,7 @@ const FLAG_NAMES: Record<string, string> = {
 
 const block = (v: unknown) => '```json\n' + JSON.stringify(v, null, 2) + '\n```';
 
+/** The archive's markdown document for `f` (what is fingerprinted with SHA-256); facts the operator did not give are listed as missing, with the flag that gives each. */
 export function markdown(f: ArchiveFacts): string {
   const missing = Object.entries(f.operator).filter(([, v]) => !v).map(([k]) => FLAG_NAMES[k] ?? k);
   const st = (f.status ?? {}) as { registrar_channel?: { id?: string }; namespace_listings?: { tld?: string; status?: string }[] };

@@ -19,6 +19,7 @@ import { gatewayUrl } from '../bulk/cli/args.js';
 import { parseOptions, UsageError } from '../cli/options.js';
 import type { OteOptions } from './runner.js';
 
+/** The usage text printed by --help and after a refused command line (exit 2). */
 export const USAGE = `usage: npm run ote -- --registry <backend> --registrar <id> --out <dir> [options]
 options: --url URL                  the gateway's GraphQL URL (env GATEWAY_URL; default http://127.0.0.1:4000/graphql)
          --key-file FILE            the API key on its first line (else env GATEWAY_API_KEY; never a flag)

@@ -19,6 +19,7 @@ export function maskSecretFields(v: unknown): unknown {
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, SECRET_FIELDS.has(k) && typeof x === 'string' ? '****' : maskSecretFields(x)]));
 }
 
+/** The runner's GraphQL client of the gateway (HTTP POST, Bearer API key): each exchange kept for the archive with its secret fields masked (`****`). `send` answers what came back; `run` throws on GraphQL errors, and both throw on an answer that is not JSON. */
 export class GatewayClient {
   constructor(
     private readonly url: string,

@@ -62,6 +62,7 @@ async function attempt(s: RunState): Promise<{ matched: Reconciled[]; missing: s
   return { matched, missing };
 }
 
+/** Step 11 as a runner step: waits up to pollWaitMs for the audit rows, then fails (StepFailed) naming every mutating step without its one matching row. */
 export const RECONCILE: Step = {
   name: 'poll',
   title: 'poll command audit rows and reconcile command ids, idempotency keys, statuses and timestamps',

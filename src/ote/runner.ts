@@ -9,6 +9,7 @@ import { GatewayClient } from './client.js';
 import { RECONCILE } from './reconcile.js';
 import { STEPS, StepFailed, type RunState, type StepRecord } from './steps.js';
 
+/** A run's settings, from the command line (src/ote/args.ts). */
 export interface OteOptions {
   /** The gateway's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
   url: string;
@@ -24,6 +25,7 @@ export interface OteOptions {
   log(line: string): void;
 }
 
+/** A run's outcome: ok, else the first failed step and why; the archive's markdown and JSON and the markdown's SHA-256 (hex). */
 export interface OteResult {
   ok: boolean;
   failedStep?: string;
@@ -33,6 +35,7 @@ export interface OteResult {
   sha256: string;
 }
 
+/** Runs the 12 steps in order, stopping at the first that fails, then writes the archive to `o.out`; never throws for a failed step (OteResult.ok false). */
 export async function runOte(o: OteOptions): Promise<OteResult> {
   const runId = `${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
   const s: RunState = { gql: new GatewayClient(o.url, o.apiKey), registry: o.registry, registrar: o.registrar, runId, fixtures: {}, commands: [], pollWaitMs: o.pollWaitMs ?? 60_000 };

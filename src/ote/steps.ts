@@ -7,6 +7,7 @@
  */
 import type { Exchange, GatewayClient } from './client.js';
 
+/** A step's evidence does not hold: the run stops there and the message is the reason the archive and the progress line give. */
 export class StepFailed extends Error {}
 
 /** What one step leaves in the archive. */
@@ -27,6 +28,7 @@ export interface StepRecord {
   summary?: string;
 }
 
+/** What the steps share during a run: the client, the backend and registrar under test, the sandbox fixtures, and each mutating step's idempotency key and registry command id (for step 11). */
 export interface RunState {
   gql: GatewayClient;
   registry: string;
@@ -40,6 +42,7 @@ export interface RunState {
   pollWaitMs: number;
 }
 
+/** One step of the document's "Required Test Sequence": its name, title, and run, which fills the record and throws StepFailed. */
 export interface Step {
   name: string;
   title: string;
@@ -85,6 +88,7 @@ function fixture(s: RunState, role: string): string {
   return d;
 }
 
+/** Steps 1-10 and 12 of the HeadlessDomains OT&E document's "Required Test Sequence" in order (step 11 is RECONCILE, src/ote/reconcile.ts). */
 export const STEPS: Step[] = [
   {
     name: 'status',

@@ -1,6 +1,7 @@
 import { DomainIndex } from '../../domains/domain-index.js';
 import { recordOf, runOperation, type Actor, type OperationEnv, type OperationResult, type TransactionRecord } from '../run.js';
 
+/** What a deleteDomain stores for its idempotency key and answers: the name and whether the deletion is pending (EPP 1001, RFC 5731 section 3.2.2). */
 export interface DeleteRecord extends TransactionRecord {
   name: string;
   /** The registry answered 1001: the deletion is pending (redemption grace period). */

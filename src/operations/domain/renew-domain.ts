@@ -11,6 +11,7 @@ export interface RenewDomainArgs {
   currentExpiry: Date | null;
 }
 
+/** What a renewDomain stores for its idempotency key and answers: the name and the new expiry (domain:renData exDate, RFC 5731 section 3.2.3). */
 export interface RenewRecord extends TransactionRecord {
   name: string;
   /** ISO 8601: the new expiry date the registry answered. */

@@ -49,6 +49,7 @@ export function checkTransferPeriod(field: string, period: Period | null, caps: 
   }
 }
 
+/** What a transfer operation stores for its idempotency key and answers: the transfer as the registry answered it (trnData, RFC 5731 section 3.2.4). */
 export interface TransferRecord extends TransactionRecord {
   transfer: Transfer;
 }

@@ -32,18 +32,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { freePort, GATEWAY_MAIN } from './lib/stack.mjs';
+import { arg, argText, freePort, GATEWAY_MAIN } from './lib/stack.mjs';
 
-const argOf = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
-const SECONDS = Number(argOf('seconds', 5));
-const ATTACKERS = Number(argOf('attackers', 4));
-const SOCKETS = Number(argOf('sockets', 1000));
-const TIMEOUT_MS = Number(argOf('timeout', 120)) * 1000;
-const GATEWAY = argOf('gateway', GATEWAY_MAIN);
-const PORT = Number(argOf('port', await freePort()));
+const SECONDS = arg('seconds', 5);
+const ATTACKERS = arg('attackers', 4);
+const SOCKETS = arg('sockets', 1000);
+const TIMEOUT_MS = arg('timeout', 120) * 1000;
+const GATEWAY = argText('gateway', GATEWAY_MAIN);
+const PORT = arg('port', await freePort());
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rgw-hostile-'));
 const child = spawn(process.execPath, [GATEWAY], {

@@ -20,17 +20,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, GATEWAY_MAIN } from './lib/stack.mjs';
+import { arg, argText, freePort, GATEWAY_MAIN } from './lib/stack.mjs';
 
-const argOf = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
-const SECONDS = Number(argOf('seconds', 5));
-const ATTACKERS = Number(argOf('attackers', 1));
-const NAMES = Number(argOf('names', 5000));
-const GATEWAY = argOf('gateway', GATEWAY_MAIN);
-const PORT = Number(argOf('port', await freePort()));
+const SECONDS = arg('seconds', 5);
+const ATTACKERS = arg('attackers', 1);
+const NAMES = arg('names', 5000);
+const GATEWAY = argText('gateway', GATEWAY_MAIN);
+const PORT = arg('port', await freePort());
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rgw-idn-'));
 const child = spawn(process.execPath, [GATEWAY], {

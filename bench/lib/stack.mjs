@@ -37,6 +37,12 @@ export const arg = (name, dflt) => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 
+/** The text after `--name` on the command line (a path, a URL), else `dflt`. */
+export const argText = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+
 /**
  * A TCP port free on 127.0.0.1 now (the system picks it), for the gateway to listen on: a random
  * pick from a fixed range can land on a port another service holds (4369 is epmd's), and the

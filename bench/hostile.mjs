@@ -26,13 +26,10 @@
  * A request still unanswered after --timeout seconds (default 120) is reported as such.
  * It prints figures; it asserts nothing.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { arg, argText, freePort, GATEWAY_MAIN } from './lib/stack.mjs';
+import { arg, argText, freePort, GATEWAY_MAIN, startZeroSetup } from './lib/stack.mjs';
 
 const SECONDS = arg('seconds', 5);
 const ATTACKERS = arg('attackers', 4);
@@ -41,20 +38,7 @@ const TIMEOUT_MS = arg('timeout', 120) * 1000;
 const GATEWAY = argText('gateway', GATEWAY_MAIN);
 const PORT = arg('port', await freePort());
 
-const dataDir = mkdtempSync(join(tmpdir(), 'rgw-hostile-'));
-const child = spawn(process.execPath, [GATEWAY], {
-  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const key = await new Promise((resolve, reject) => {
-  let out = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-    const m = /NewRegistrar\s+(rgw_\S+)/.exec(out);
-    if (m) resolve(m[1]);
-  });
-  child.on('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
-});
+const { child, key, dataDir } = await startZeroSetup(GATEWAY, PORT, 'rgw-hostile-');
 const base = `http://127.0.0.1:${PORT}`;
 const url = `${base}/graphql`;
 const memory = () => {

@@ -16,11 +16,8 @@
  *   4. bulkRenew with 4 x `names` items of one 10-letter Arabic label (the last invalid): time until refused, median of 5.
  * It prints figures; it asserts nothing.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { arg, argText, freePort, GATEWAY_MAIN } from './lib/stack.mjs';
+import { rmSync } from 'node:fs';
+import { arg, argText, freePort, GATEWAY_MAIN, startZeroSetup } from './lib/stack.mjs';
 
 const SECONDS = arg('seconds', 5);
 const ATTACKERS = arg('attackers', 1);
@@ -28,20 +25,7 @@ const NAMES = arg('names', 5000);
 const GATEWAY = argText('gateway', GATEWAY_MAIN);
 const PORT = arg('port', await freePort());
 
-const dataDir = mkdtempSync(join(tmpdir(), 'rgw-idn-'));
-const child = spawn(process.execPath, [GATEWAY], {
-  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const key = await new Promise((resolve, reject) => {
-  let out = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-    const m = /NewRegistrar\s+(rgw_\S+)/.exec(out);
-    if (m) resolve(m[1]);
-  });
-  child.on('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
-});
+const { child, key, dataDir } = await startZeroSetup(GATEWAY, PORT, 'rgw-idn-');
 const base = `http://127.0.0.1:${PORT}`;
 const ms = (t0) => performance.now() - t0;
 const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];

@@ -186,3 +186,27 @@ async function startWith(run, children, dataDir, { port, configure, env }) {
     },
   };
 }
+
+/**
+ * Starts the built gateway `gateway` (a dist/bundle/main.js) on its zero-setup defaults: 127.0.0.1
+ * `port`, an embedded database in a fresh temporary DATA_DIR (`prefix`...), in-process sandboxes,
+ * LOG_LEVEL warn. Resolves once it has printed NewRegistrar's sandbox API key: { child, key,
+ * dataDir } (the caller stops the child and removes dataDir); rejects if it exits first.
+ */
+export async function startZeroSetup(gateway, port, prefix) {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const child = spawn(process.execPath, [gateway], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const key = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /NewRegistrar\s+(rgw_\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
+  });
+  return { child, key, dataDir };
+}

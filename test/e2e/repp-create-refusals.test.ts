@@ -4,10 +4,13 @@
  * sandboxes: `createDomain` of a .ee name with a BILLING contact registered it, charged the
  * account, and the domain read back with its admin and tech contacts only (REPP keeps no billing
  * contact; `updateDomain` refuses one); `createContact` at REPP with a fax number or a disclosure
- * preference created the contact without them (`updateContact` refuses both).
+ * preference created the contact without them (`updateContact` refuses both); likewise a postal
+ * address (street, org, sp, pc: REPP's "Create a new contact" takes name, email, phone and ident
+ * only) answered an id and read back as `street: []`, while `updateContact` refused it, naming it.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { ReppSandbox } from '../../src/sandbox/repp/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let t: TestGateway;
@@ -70,4 +73,40 @@ it('createContact with a fax number or a disclosure preference at REPP is refuse
   const ok = await t.gql(A, CREATE_CONTACT, { k: randomUUID(), i: input('plain@example.ee') });
   expect(ok.errors).toBeUndefined();
   expect(ok.data.createContact.id).toMatch(/^ATSAA:/);
+});
+
+it('createContact with a street, org, sp or pc at REPP is refused naming it, as updateContact refuses it, and creates nothing', async () => {
+  const sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-repp') as ReppSandbox;
+  const UPDATE_CONTACT = 'mutation($k: String!, $i: UpdateContactInput!) { updateContact(idempotencyKey: $k, input: $i) { id } }';
+  const base = { registry: 'sandbox-repp', email: 'fe@example.ee', voice: '+372.5555555', authInfo: '2fooBAR!', ident: { code: '38903110313', type: 'PRIV', countryCode: 'EE' } };
+  const plain = { type: 'int', name: 'M', city: 'Tallinn', cc: 'EE' };
+  // The user's request: one postalInfo with a street line.
+  const cases: [Record<string, unknown>[], string][] = [
+    [[{ ...plain, street: ['Pikk 1'] }], 'input.postalInfo[0].street'],
+    [[{ ...plain, org: 'Mets OU' }], 'input.postalInfo[0].org'],
+    [[{ ...plain, sp: 'Harjumaa' }], 'input.postalInfo[0].sp'],
+    [[{ ...plain, pc: '10130' }], 'input.postalInfo[0].pc'],
+    [[plain, { ...plain, type: 'loc', street: ['Pikk 1'] }], 'input.postalInfo[1].street'],
+  ];
+  const before = await t.upstreamCommands();
+  const created = sandbox.applied('contact:create');
+  for (const [postalInfo, field] of cases) {
+    const r = await t.gql(A, CREATE_CONTACT, { k: randomUUID(), i: { ...base, postalInfo } });
+    expect(r.data?.createContact ?? null, field).toBeNull();
+    expect(r.errors?.[0]?.extensions, field).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', registry: 'sandbox-repp', field });
+    expect(r.errors?.[0]?.message).toMatch(/postal addresses/);
+  }
+  expect(await t.upstreamCommands()).toBe(before);
+  expect(sandbox.applied('contact:create')).toBe(created);
+
+  // Without them the contact is created and updated; update refuses the same fields with the same answer.
+  const ok = await t.gql(A, CREATE_CONTACT, { k: randomUUID(), i: { ...base, postalInfo: [plain] } });
+  expect(ok.errors).toBeUndefined();
+  const id = ok.data.createContact.id as string;
+  for (const [postalInfo, field] of cases) {
+    const r = await t.gql(A, UPDATE_CONTACT, { k: randomUUID(), i: { id, registry: 'sandbox-repp', postalInfo } });
+    expect(r.errors?.[0]?.extensions, field).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', registry: 'sandbox-repp', field });
+  }
+  const read = await t.gql(A, 'query($id: String!) { contact(registry: "sandbox-repp", id: $id) { postalInfo { name street city cc } } }', { id });
+  expect(read.data.contact.postalInfo).toEqual([{ name: 'M', street: [], city: '', cc: '' }]);
 });

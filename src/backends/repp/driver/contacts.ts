@@ -31,16 +31,29 @@ export async function infoContact(call: ReppCall, id: string): Promise<M.PortRes
 }
 
 /**
- * A fax number or a disclosure preference, which REPP has no field for, is refused before anything
- * is sent, as on update, rather than left out of the contact the registry creates. (The postal
- * address, which the schema asks for, is not sent: a REPP contact has none and reads back without one.)
+ * A fax number, a disclosure preference or an address field (street, org, sp, pc), which REPP has
+ * no field for (its document's "Create a new contact" takes name, email, phone and ident only), is
+ * refused before anything is sent, as on update, rather than left out of the contact the registry
+ * creates. (The `city` and `cc` the schema requires are not sent: a REPP contact has no address
+ * and reads back without one.)
  */
 export function checkCreateSupported(backend: string, input: ReppContactCreate): void {
   const unsupported = firstCase([
     [input.fax, 'fax numbers', 'input.fax'],
     [input.disclosure, 'disclosure preferences', 'input.disclosure'],
+    addressCase(input.postalInfo),
   ]);
   if (unsupported) throw new UnsupportedByBackendError(backend, ...unsupported);
+}
+
+/**
+ * The first optional address field (street, org, sp, pc) set in any postal info, as a firstCase
+ * case naming it (`input.postalInfo[0].street`): REPP's contact create and update take no address.
+ */
+function addressCase(postalInfo: readonly M.PostalInfo[] | null | undefined): readonly [unknown, string, string | undefined] {
+  const addressField = (p: M.PostalInfo) => (p.street.length > 0 ? 'street' : p.org ? 'org' : p.sp ? 'sp' : p.pc ? 'pc' : null);
+  const i = (postalInfo ?? []).findIndex((p) => addressField(p) !== null);
+  return i < 0 ? [false, 'postal addresses', undefined] : [true, 'postal addresses', `input.postalInfo[${i}].${addressField(postalInfo![i]!)}`];
 }
 
 /** The feature and argument path of the first case whose value is set, or undefined. */
@@ -89,16 +102,13 @@ export async function createContact(call: ReppCall, input: ReppContactCreate): P
  * made-up address; the optional address fields (street, org, sp, pc) are refused, naming the first.
  */
 export function checkUpdate(backend: string, input: M.ContactUpdateInput): void {
-  const addressField = (p: M.PostalInfo) => (p.street.length > 0 ? 'street' : p.org ? 'org' : p.sp ? 'sp' : p.pc ? 'pc' : null);
-  const address = (input.postalInfo ?? []).findIndex((p) => addressField(p) !== null);
-  const a = address < 0 ? undefined : input.postalInfo![address]!;
   const unsupported = firstCase([
     [input.addStatuses.length, 'contact statuses', 'input.addStatuses'],
     [input.removeStatuses.length, 'contact statuses', 'input.removeStatuses'],
     [input.authInfo, 'contact auth info', 'input.authInfo'],
     [input.fax, 'fax numbers', 'input.fax'],
     [input.disclosure, 'disclosure preferences', 'input.disclosure'],
-    [a, 'postal addresses', a && `input.postalInfo[${address}].${addressField(a)}`],
+    addressCase(input.postalInfo),
   ]);
   if (unsupported) throw new UnsupportedByBackendError(backend, ...unsupported);
 }

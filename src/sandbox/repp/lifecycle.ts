@@ -34,7 +34,8 @@ export function checkRenewable(d: DomainRecord, months: number, now: Date): void
 /**
  * Transfers at once to the gaining registrar (.ee transfers need no approval): a new transfer code,
  * the domain's contacts copied to the gaining registrar under new codes (as the registry does), and
- * a notification to the losing registrar.
+ * a notification to the losing registrar. It charges nothing and keeps the expiry: the REPP
+ * document prices no transfer (its "Billing" section's only debit is "Create abadiitas.ee").
  */
 export function transfer(store: Store, d: DomainRecord, gaining: string, now: Date): void {
   for (const s of TRANSFER_BLOCKERS) if (d.statuses.has(s)) throw new StatusProhibits(s);

@@ -14,6 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
+import { systemClock, type Clock } from '../../core/clock.js';
 import { unreadableAnswer, UpstreamUnavailableError, type GatewayError } from '../../core/errors.js';
 import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type RawAnswer } from '../http-exchange.js';
 import { errorFor, maskSecrets, type Envelope } from './errors.js';
@@ -104,9 +105,14 @@ export class ReppHttpClient {
     return this.opts.backend;
   }
 
+  /**
+   * @param opts.backend the backend's configured name (errors' `registry`)
+   * @param opts.timer sleeps and time of the 429/503 retries (tests); default setTimeout and performance.now()
+   * @param opts.clock the backend's clock, which a Retry-After given as an HTTP date is measured against; default the system's
+   */
   constructor(
     private readonly endpoint: ReppEndpoint,
-    private readonly opts: { backend?: string; timer?: Timer } = {},
+    private readonly opts: { backend?: string; timer?: Timer; clock?: Clock } = {},
   ) {
     this.base = new URL(endpoint.url);
     if (this.base.protocol !== 'https:' && this.base.protocol !== 'http:') throw new Error(`REPP url must be http(s): ${endpoint.url.slice(0, 64)}`);
@@ -126,10 +132,14 @@ export class ReppHttpClient {
     const secrets = [...(req.secrets ?? []), this.endpoint.password];
     const ctx = { backend: this.opts.backend, secrets, changesState: req.changesState };
     const timer = this.opts.timer ?? systemTimer;
+    // Retry-After as an HTTP date is the registry's time: measured on the backend's clock, not the machine's.
+    const clock = this.opts.clock ?? systemClock;
+    const epochMs = () => clock.now().getTime();
     const { raw, attempts } = await withRetry(
       () => this.exchange(req, requestId),
       { ...this.retry, budgetMs: budgetMs ?? this.retry.budgetMs },
       timer,
+      epochMs,
     ).catch((e: unknown) => {
       if (e instanceof NotAnswered) {
         // Sent and not answered: a change's outcome is unknown; a read's entry says NO_ANSWER, not NOT_SENT.
@@ -138,7 +148,7 @@ export class ReppHttpClient {
       throw e;
     });
     const env = parseEnvelope(raw.text);
-    if (raw.status < 200 || raw.status >= 300 || (env?.code ?? 0) >= 2000) throw errorFor(raw.status, env, { ...ctx, retryAfterMs: retryAfterMs(raw.headers['retry-after']) }) satisfies GatewayError;
+    if (raw.status < 200 || raw.status >= 300 || (env?.code ?? 0) >= 2000) throw errorFor(raw.status, env, { ...ctx, retryAfterMs: retryAfterMs(raw.headers['retry-after'], epochMs()) }) satisfies GatewayError;
     // A 2xx whose body is not the document's result ({"code": 1000, "message": ..., "data": ...}):
     // not a refusal the document names, so the request may have been processed (unreadableAnswer).
     if (!env || env.code === undefined) throw unreadableAnswer(`registry answered HTTP ${raw.status} without a REPP result`, { backend: this.opts.backend });

@@ -170,7 +170,7 @@ export class ReppDriver implements Driver {
       const a = this.config.accounts[registrarId];
       c = new ReppHttpClient(
         { url: this.config.url, username: a.username, password: a.password, tls: this.config.tls, timeoutMs: this.config.timeoutMs, retry: this.config.retry, maxSockets: REPP_CONNECTIONS },
-        { backend: this.name, timer: this.timer },
+        { backend: this.name, timer: this.timer, clock: this.clock },
       );
       this.clients.set(registrarId, c);
     }

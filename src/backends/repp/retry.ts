@@ -36,7 +36,10 @@ export const systemTimer: Timer = {
 /** The HTTP statuses withRetry sends again (429 Too Many Requests, 503 Service Unavailable: REPP document, "Errors"); neither applied the request. */
 export const RETRIED_STATUSES = new Set([429, 503]);
 
-/** Retry-After as a delay in ms: delta-seconds, or an HTTP date (RFC 9110 section 10.2.3). */
+/**
+ * Retry-After as a delay in ms: delta-seconds, or an HTTP date (RFC 9110 section 10.2.3) measured
+ * against `nowMs` (ms since the epoch: the backend's clock; Date.now() only where none is injected).
+ */
 export function retryAfterMs(value: string | string[] | undefined, nowMs = Date.now()): number | undefined {
   const v = Array.isArray(value) ? value[0] : value;
   if (v === undefined || v.trim() === '') return undefined;
@@ -45,18 +48,24 @@ export function retryAfterMs(value: string | string[] | undefined, nowMs = Date.
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
-/** Runs `attempt` until its answer is not 429/503, attempts run out, or the next delay would pass the budget. */
+/**
+ * Runs `attempt` until its answer is not 429/503, attempts run out, or the next delay would pass the
+ * budget. Delays and the budget run on `timer`; a Retry-After given as an HTTP date is measured
+ * against `epochMs()` (now in ms since the epoch on the backend's clock; `timer.now()` need not be
+ * on the epoch: systemTimer's is performance.now()).
+ */
 export async function withRetry<T extends { status: number; headers: Record<string, string | string[] | undefined> }>(
   attempt: () => Promise<T>,
   policy: RetryPolicy,
   timer: Timer,
+  epochMs: () => number,
 ): Promise<{ raw: T; attempts: number }> {
   const deadline = timer.now() + policy.budgetMs;
   for (let n = 1; ; n++) {
     const raw = await attempt();
     if (!RETRIED_STATUSES.has(raw.status) || n >= policy.maxAttempts) return { raw, attempts: n };
     const backoff = policy.baseDelayMs * 2 ** (n - 1);
-    const delay = Math.min(policy.maxDelayMs, retryAfterMs(raw.headers['retry-after']) ?? backoff);
+    const delay = Math.min(policy.maxDelayMs, retryAfterMs(raw.headers['retry-after'], epochMs()) ?? backoff);
     if (timer.now() + delay > deadline) return { raw, attempts: n };
     await timer.sleep(delay);
   }

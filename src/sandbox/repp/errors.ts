@@ -53,16 +53,16 @@ export class NotAcceptable extends ReppError {
     super(null, 'Not Acceptable: this API only answers application/json', 406);
   }
 }
-/** 429 without code, Retry-After in seconds: only from a queued 'status' fault (REPP document, "Errors"). */
+/** 429 without code, with Retry-After (delta-seconds or an HTTP-date, as given): only from a queued 'status' fault (REPP document, "Errors"). */
 export class TooManyRequests extends ReppError {
-  constructor(retryAfterSeconds: number) {
-    super(null, 'Too Many Requests', 429, { 'Retry-After': String(retryAfterSeconds) });
+  constructor(retryAfter: string) {
+    super(null, 'Too Many Requests', 429, { 'Retry-After': retryAfter });
   }
 }
-/** 503 without code ("down for maintenance"), Retry-After when given: only from a queued 'status' fault (REPP document, "Errors"). */
+/** 503 without code ("down for maintenance"), Retry-After (delta-seconds or an HTTP-date) when given: only from a queued 'status' fault (REPP document, "Errors"). */
 export class ServiceUnavailable extends ReppError {
-  constructor(retryAfterSeconds?: number) {
-    super(null, 'Service Unavailable: down for maintenance', 503, retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) });
+  constructor(retryAfter?: string) {
+    super(null, 'Service Unavailable: down for maintenance', 503, retryAfter === undefined ? {} : { 'Retry-After': retryAfter });
   }
 }
 /** 500 without code: a sandbox bug, or the 'error-after-apply' fault (the change is then applied). */

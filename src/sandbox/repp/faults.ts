@@ -3,8 +3,13 @@ import { OneShotFaults } from '../one-shot-faults.js';
 
 /** One fault for the next request to `route` (a route key such as "domain:create"); each member says what is applied and answered. */
 export type ReppFault =
-  /** Answer with this HTTP status (429, 503, 500, ...) without applying the request. */
-  | { route: string; action: 'status'; status: number; retryAfterSeconds?: number }
+  /**
+   * Answer with this HTTP status (429, 503, 500, ...) without applying the request. A 429 or 503
+   * says Retry-After `retryAfterSeconds` (a 429 default 1), written as delta-seconds, or with
+   * `retryAfterAs: 'http-date'` as the HTTP-date that many seconds after the sandbox's clock
+   * (IMF-fixdate, RFC 9110 sections 10.2.3 and 5.6.7).
+   */
+  | { route: string; action: 'status'; status: number; retryAfterSeconds?: number; retryAfterAs?: 'seconds' | 'http-date' }
   /** Apply the request, then close the connection without answering. */
   | { route: string; action: 'drop-after-apply' }
   /** Apply the request, then answer 500 (the registry failed after its change was committed). */

@@ -150,8 +150,8 @@ export class ReppHttpServer {
       const body = this.parse(raw);
       const before = this.opts.faults.take(match.route.key, 'before');
       if (before?.action === 'status') {
-        if (before.status === 429) throw new TooManyRequests(before.retryAfterSeconds ?? 1);
-        if (before.status === 503) throw new ServiceUnavailable(before.retryAfterSeconds);
+        if (before.status === 429) throw new TooManyRequests(this.retryAfter(before.retryAfterSeconds ?? 1, before.retryAfterAs));
+        if (before.status === 503) throw new ServiceUnavailable(before.retryAfterSeconds === undefined ? undefined : this.retryAfter(before.retryAfterSeconds, before.retryAfterAs));
         throw new ReppError(null, `HTTP ${before.status}`, before.status);
       }
       const now = this.opts.clock.now();
@@ -183,6 +183,14 @@ export class ReppHttpServer {
       unexpected(e);
       sendError(res, new InternalError());
     }
+  }
+
+  /**
+   * A Retry-After value `seconds` from now: delta-seconds, or the HTTP-date (IMF-fixdate, RFC 9110
+   * sections 10.2.3 and 5.6.7) that many seconds after the sandbox's clock.
+   */
+  private retryAfter(seconds: number, as: 'seconds' | 'http-date' = 'seconds'): string {
+    return as === 'http-date' ? new Date(this.opts.clock.now().getTime() + seconds * 1000).toUTCString() : String(seconds);
   }
 
   private held = 0;

@@ -3,6 +3,7 @@
  * tests use them to die or cancel in between), over HTTP with the document's Basic credentials.
  */
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { FakeClock } from '../../../src/core/clock.js';
 import { ReppSandbox } from '../../../src/sandbox/repp/index.js';
 
 let sandbox: ReppSandbox;
@@ -89,4 +90,23 @@ it.each([
   expect(await pending).toBe('AbortError');
   while (sandbox.answersHeld() > 0) await new Promise((r) => setTimeout(r, 5)); // without the fix: held until release() / the hour is up
   expect(sandbox.answersHeld()).toBe(0);
+});
+
+it("a status fault's Retry-After can be an HTTP date that many seconds after the sandbox's clock", async () => {
+  const clock = new FakeClock('2031-03-04T05:06:00Z');
+  const dated = new ReppSandbox({ clock });
+  const at = (await dated.start()).url;
+  try {
+    dated.faults.next({ route: 'bulk:renew', action: 'status', status: 429, retryAfterSeconds: 3, retryAfterAs: 'http-date' });
+    dated.faults.next({ route: 'bulk:renew', action: 'status', status: 503, retryAfterSeconds: 60, retryAfterAs: 'http-date' });
+    const send = () => fetch(`${at}/repp/v1/domains/renew/bulk`, { method: 'POST', headers: { authorization: 'Basic dGVzdDp0ZXN0MTIz', 'content-type': 'application/json' }, body: '{"domains":["kass.ee"],"renew_period":"1y"}' });
+    const tooMany = await send();
+    expect([tooMany.status, tooMany.headers.get('retry-after')]).toEqual([429, 'Tue, 04 Mar 2031 05:06:03 GMT']);
+    await tooMany.text();
+    const down = await send();
+    expect([down.status, down.headers.get('retry-after')]).toEqual([503, 'Tue, 04 Mar 2031 05:07:00 GMT']);
+    await down.text();
+  } finally {
+    await dated.stop();
+  }
 });

@@ -35,6 +35,8 @@ export interface Prepared {
   /** null when the frame could not be understood as a command. */
   key: string | null;
   clTRID?: string;
+  /** Refused before it runs (not logged in, a malformed command): its run() only answers the refusal, and no fault fires on it. */
+  refused?: true;
   /** 'greeting' for <hello>. */
   run(): EppResult | 'greeting';
 }
@@ -50,7 +52,7 @@ const FLOWS: Record<'domain' | 'host' | 'contact', Partial<Record<Verb, Flow>>> 
 };
 
 function fail(code: number, msg: string, key: string | null = null, clTRID?: string): Prepared {
-  return { key, clTRID, run: () => ({ code, msg }) };
+  return { key, clTRID, refused: true, run: () => ({ code, msg }) };
 }
 
 function validClTRID(v: string | undefined): string | undefined {
@@ -65,7 +67,7 @@ function syntaxError(v: SchemaViolation, clTRID?: string): Prepared {
   const el = v.element;
   const prefix = /^urn:ietf:params:xml:ns:([A-Za-z]+)/.exec(el?.ns ?? '')?.[1] ?? 'x';
   const value = !el ? x('epp', null) : el.ns ? x(`${prefix}:${el.name}`, { [`xmlns:${prefix}`]: el.ns }) : x(el.name, { xmlns: '' });
-  return { key: null, clTRID, run: () => ({ code: 2001, extValue: [{ value, reason: v.reason }] }) };
+  return { key: null, clTRID, refused: true, run: () => ({ code: 2001, extValue: [{ value, reason: v.reason }] }) };
 }
 
 /**

@@ -34,7 +34,14 @@ export interface Fault {
 
 /** The test-facing fault queue (EppSandbox.faults): each fault fires once, in the order queued. */
 export interface Faults {
-  /** Queues a fault for the next matching command (faults fire once, in the order queued). */
+  /**
+   * Queues a fault for the next command of this key that gets to where the fault fires: a command
+   * the session may send (logged in; a frame that is well-formed, schema-valid and names a command)
+   * for server-error, close-session, session-limit and end-login, which answer instead of running
+   * it; a command that was applied (answered below 2000) for drop-after-apply, delay and
+   * hold-after-apply. A command refused earlier (not logged in, a syntax or policy error, any
+   * refusal of its own for an after-apply fault) leaves the fault queued. Faults fire once, in order.
+   */
   next(f: Fault): void;
   /** Drops the queued faults and answers every command held by hold-after-apply. */
   clear(): void;
@@ -42,11 +49,32 @@ export interface Faults {
   release(): void;
 }
 
-/** The sandbox's fault queue: Faults plus take(), which the TLS server calls with each prepared command's key. */
+/**
+ * Where a fault fires: 'before' the command runs (it answers instead of applying) or 'after' the
+ * command was applied (drop-after-apply, delay, hold-after-apply).
+ */
+export type FaultPhase = 'before' | 'after';
+
+const AFTER_APPLY: ReadonlySet<FaultAction> = new Set<FaultAction>(['drop-after-apply', 'delay', 'hold-after-apply']);
+
+/** The phase a queued fault fires in: after applying for drop-after-apply, delay and hold-after-apply; before running for the others. */
+export function faultPhase(f: Fault): FaultPhase {
+  return AFTER_APPLY.has(f.action) ? 'after' : 'before';
+}
+
+/**
+ * The sandbox's fault queue: Faults plus take(), which the TLS server calls for each command that
+ * gets to a place where a fault fires (see Faults.next); a command refused earlier uses up nothing.
+ */
 export class FaultQueue extends OneShotFaults<Fault> implements Faults {
-  /** Removes and returns the first fault queued for this command key. */
-  take(command: string | null): Fault | undefined {
+  /**
+   * Removes and returns the first fault queued for this command key when it fires in `phase`;
+   * undefined (and the fault stays queued, keeping the order queued) when the first one for the
+   * key fires in the other phase, or there is none, or the frame named no command (null).
+   */
+  take(command: string | null, phase: FaultPhase): Fault | undefined {
     if (command === null) return undefined;
-    return this.takeFirst((f) => f.command === command);
+    const first = this.peekFirst((f) => f.command === command);
+    return first && faultPhase(first) === phase ? this.takeFirst((f) => f === first) : undefined;
   }
 }

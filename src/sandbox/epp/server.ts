@@ -104,18 +104,19 @@ class Connection {
       unexpected(e);
       prepared = { key: null, run: () => ({ code: 2400 }) };
     }
-    const fault = this.opts.faults.take(prepared.key);
-    if (fault?.action === 'server-error') {
+    // A command refused before it runs (not logged in, malformed) uses up no fault: it waits for the next one.
+    const before = prepared.refused ? undefined : this.opts.faults.take(prepared.key, 'before');
+    if (before?.action === 'server-error') {
       this.send(buildResponse({ code: 2400 }, prepared.clTRID, svTRID));
       return;
     }
-    if (fault?.action === 'end-login') {
+    if (before?.action === 'end-login') {
       Object.assign(this.state, { ...newSessionState(), clientId: undefined });
       this.send(buildResponse({ code: 2002, msg: 'Registrar is not logged in.' }, prepared.clTRID, svTRID));
       return;
     }
-    if (fault?.action === 'close-session' || fault?.action === 'session-limit') {
-      this.send(buildResponse({ code: fault.action === 'session-limit' ? 2502 : 2500 }, prepared.clTRID, svTRID));
+    if (before?.action === 'close-session' || before?.action === 'session-limit') {
+      this.send(buildResponse({ code: before.action === 'session-limit' ? 2502 : 2500 }, prepared.clTRID, svTRID));
       this.close(false);
       return;
     }
@@ -126,6 +127,10 @@ class Connection {
       if (!(e instanceof EppError)) unexpected(e);
       result = e instanceof EppError ? { code: e.code, msg: e.message, close: e.close } : { code: 2400 };
     }
+    const applied = prepared.key !== null && (result === 'greeting' || result.code < 2000);
+    // An after-apply fault is used only by a command that was applied (a refused one leaves it queued);
+    // taken at once, before the await below, so that the command applied first gets it.
+    const fault = applied ? this.opts.faults.take(prepared.key, 'after') : undefined;
     try {
       await this.opts.commit(prepared.key);
     } catch (e) {
@@ -135,7 +140,7 @@ class Connection {
       return;
     }
     const out = result === 'greeting' ? buildGreeting(this.opts.env.profile, this.opts.env.clock.now()) : buildResponse(result, prepared.clTRID, svTRID);
-    if (prepared.key !== null && (result === 'greeting' || result.code < 2000)) this.opts.onApplied(prepared.key);
+    if (applied && prepared.key !== null) this.opts.onApplied(prepared.key);
     if (fault?.action === 'drop-after-apply') {
       this.close(true);
       return;

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EppSandbox, SandboxAddress } from '../../../src/sandbox/epp/index.js';
 import { validateEppMany } from '../../helpers/xsd.js';
-import { RawEppClient, frame, fx, readResponse, received, session, startSandbox } from './client.js';
+import { PASSWORDS, RawEppClient, URI, frame, fx, loginXml, readResponse, received, session, startSandbox } from './client.js';
 
 let sandbox: EppSandbox;
 let addr: SandboxAddress;
@@ -74,6 +74,30 @@ describe('faults', () => {
     sandbox.faults.next({ command: 'domain:renew', action: 'server-error' });
     sandbox.faults.clear();
     expect((await c.send(fx('domain/domain_renew.xml', { DOMAIN: 'faulty.tld', YEARS: '1' }))).code).toBe(2004);
+    c.close();
+  });
+
+  it('an after-apply fault is not used up by a command the sandbox refuses: the create it refuses (policy 2306, syntax 2005) is answered, the applied one is dropped', async () => {
+    sandbox.faults.next({ command: 'domain:create', action: 'drop-after-apply' });
+    const c = await session(addr, 'NewRegistrar', 'nomulus');
+    expect(await c.send(fx('domain/domain_create.xml', { DOMAIN: 'under_score.tld' }))).toMatchObject({ code: 2306, clTRID: 'ABC-12345' });
+    expect(await c.send(fx('domain/domain_create.xml', { DOMAIN: 'two.labels.tld' }))).toMatchObject({ code: 2005, clTRID: 'ABC-12345' });
+    expect(sandbox.applied('domain:create')).toBe(0);
+    c.write(frame(create));
+    await c.closed;
+    await expect(c.next()).rejects.toThrow('connection closed');
+    expect(sandbox.applied('domain:create')).toBe(1);
+    expect(sandbox.domain('faulty.tld')).toBeDefined();
+  });
+
+  it('a fault is not used up by a command refused before it runs (not logged in, 2002): server-error answers the logged-in create', async () => {
+    sandbox.faults.next({ command: 'domain:create', action: 'server-error' });
+    const c = await RawEppClient.connect(addr);
+    expect(await c.send(create)).toMatchObject({ code: 2002, msg: 'Registrar is not logged in.' });
+    expect((await c.send(loginXml('NewRegistrar', PASSWORDS.NewRegistrar!, [URI.host, URI.domain]))).code).toBe(1000);
+    expect((await c.send(create)).code).toBe(2400);
+    expect(sandbox.domain('faulty.tld')).toBeUndefined();
+    expect((await c.send(create)).code).toBe(1000); // fired once
     c.close();
   });
 

@@ -70,3 +70,17 @@ export function checkKeys(value: unknown, shape: KeyShape, path = '', what = '')
     checkKeys(v, inner, join(path, k), what);
   }
 }
+
+/**
+ * Whether `name` is an environment variable of the gateway or its command-line tools spelt with
+ * the GATEWAY_ prefix (as written, upper case): GATEWAY_CONFIG (the config file, src/config.ts),
+ * GATEWAY_URL and GATEWAY_API_KEY (`npm run bulk`, `npm run ote`), and an account's credential
+ * GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD or _TOKEN (src/backends/kind.ts, credentialVariable).
+ * A tool that refuses a misspelt variable never takes one of these for a misspelling.
+ */
+export function isGatewayVariable(name: string): boolean {
+  return GATEWAY_VARIABLES.includes(name) || /^GATEWAY_[A-Z0-9_]+_(PASSWORD|TOKEN)$/.test(name);
+}
+
+/** The GATEWAY_ variables with fixed names (isGatewayVariable). */
+const GATEWAY_VARIABLES: readonly string[] = ['GATEWAY_CONFIG', 'GATEWAY_URL', 'GATEWAY_API_KEY'];

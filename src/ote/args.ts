@@ -9,13 +9,16 @@
  * Its settings are not the gateway's configuration: the runner never opens the gateway's database
  * or config file, and speaks to the gateway only over GraphQL, at `--url` (else GATEWAY_URL, else
  * http://127.0.0.1:4000/graphql, as `npm run bulk`), with the key from GATEWAY_API_KEY or
- * `--key-file`. An environment variable spelt close to GATEWAY_URL or GATEWAY_API_KEY while the
- * real one is unset (`GATEWAY_ULR`, `gateway_api_key`) is refused, naming it: the run would
- * otherwise reset the OT&E fixtures of the default gateway, or say only that no key was given.
+ * `--key-file`. An environment variable that is a misspelling of GATEWAY_URL or GATEWAY_API_KEY
+ * while the real one is unset (`GATEWAY_ULR`, `gateway_api_key`, `GATEWAY_APIKEY`) is refused,
+ * naming it: the run would otherwise reset the OT&E fixtures of the default gateway, or say only
+ * that no key was given. A misspelling is one slip (see misspelt); before, any GATEWAY_ name
+ * graphql-js would suggest counted, so GATEWAY_PORT or GATEWAY_HOST stopped a run with GATEWAY_URL
+ * unset, and the gateway's own GATEWAY_CONFIG was taken for GATEWAY_API_KEY.
  */
 import { readFileSync } from 'node:fs';
-import { suggestionList } from 'graphql/jsutils/suggestionList.js';
 import { gatewayUrl } from '../bulk/cli/args.js';
+import { isGatewayVariable } from '../config-keys.js';
 import { parseOptions, UsageError } from '../cli/options.js';
 import type { OteOptions } from './runner.js';
 
@@ -37,15 +40,40 @@ export type OteArgs = Omit<OteOptions, 'log'>;
 const VARIABLES = ['GATEWAY_URL', 'GATEWAY_API_KEY'] as const;
 
 /**
- * A variable set in `env` whose name is close to `name` (graphql-js's suggestionList, or the same
- * name in another letter case) while `name` itself is unset or empty: `GATEWAY_ULR` for
- * GATEWAY_URL. Only GATEWAY_ names count, other than those the runner reads and the
- * GATEWAY_*_TOKEN secrets it keeps out of the archive.
+ * Edits (a letter inserted, dropped or replaced, or two neighbours swapped: the optimal string
+ * alignment distance) between `a` and `b`, stopping at `max` + 1.
+ */
+function edits(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return Math.min(d[a.length]![b.length]!, max + 1);
+}
+
+/** A name as compared for misspellings: upper case, without `_` and `-`. */
+const folded = (k: string) => k.toUpperCase().replace(/[_-]/g, '');
+
+/**
+ * A variable set in `env` that is a misspelling of `name` while `name` itself is unset or empty:
+ * one slip away once letter case, `_` and `-` are set aside (a letter more, less, wrong, or two
+ * swapped: `GATEWAY_ULR`, `GATEWAY_URI`, `gateway_url`, `GATEWAY_APIKEY`, `GATEWAY_API_KEYS`).
+ * Only names that begin with GATEWAY count, and never one the gateway or its tools read (isGatewayVariable:
+ * GATEWAY_CONFIG, the account credentials); another word after the prefix (GATEWAY_PORT,
+ * GATEWAY_HOST) is not a misspelling.
  */
 function misspelt(env: NodeJS.ProcessEnv, name: (typeof VARIABLES)[number]): string | undefined {
   if (env[name]) return undefined;
-  const set = Object.keys(env).filter((k) => env[k] && /^gateway_/i.test(k) && !(VARIABLES as readonly string[]).includes(k) && !/^GATEWAY_.*_TOKEN$/.test(k));
-  return set.find((k) => k.toUpperCase() === name) ?? suggestionList(name, set)[0];
+  const set = Object.keys(env).filter((k) => env[k] && /^gateway/i.test(k) && !isGatewayVariable(k));
+  const close = set.map((k) => ({ k, n: edits(folded(k), folded(name), 1) })).filter((c) => c.n <= 1);
+  return close.sort((x, y) => x.n - y.n)[0]?.k;
 }
 
 /** The first line of the key file, trimmed; UsageError naming the option when it cannot be read. */

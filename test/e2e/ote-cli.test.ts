@@ -67,6 +67,9 @@ describe('npm run ote: bad usage is refused (exit 2, one line, the usage), nothi
     ['GATEWAY_URL misspelt, GATEWAY_URL unset', [...REQUIRED, '--out', 'x'], { GATEWAY_ULR: 'LISTENER', GATEWAY_API_KEY: 'rgw_x' }, /^ote: GATEWAY_ULR is set but GATEWAY_URL is not: did you mean GATEWAY_URL\? \(or pass --url\)$/],
     ['GATEWAY_API_KEY misspelt, GATEWAY_API_KEY unset', [...REQUIRED, '--out', 'x'], { GATEWAY_URL: 'LISTENER', GATEWAY_APIKEY: 'rgw_secret_value' }, /^ote: GATEWAY_APIKEY is set but GATEWAY_API_KEY is not: did you mean GATEWAY_API_KEY\? \(or pass --key-file\)$/],
     ['no key at all', [...REQUIRED, '--out', 'x'], { GATEWAY_URL: 'LISTENER' }, /^ote: set GATEWAY_API_KEY or pass --key-file$/],
+    // Other GATEWAY_ variables are not misspellings: the run goes past them to what is really missing (here the key; nothing is sent either way).
+    ['GATEWAY_PORT and GATEWAY_HOST set, GATEWAY_URL unset: not taken for GATEWAY_URL', [...REQUIRED, '--out', 'x'], { GATEWAY_PORT: '4000', GATEWAY_HOST: '127.0.0.1' }, /^ote: set GATEWAY_API_KEY or pass --key-file$/],
+    ["the gateway's own GATEWAY_CONFIG set, no key: not taken for GATEWAY_API_KEY", [...REQUIRED, '--out', 'x'], { GATEWAY_URL: 'LISTENER', GATEWAY_CONFIG: 'gateway.config.json' }, /^ote: set GATEWAY_API_KEY or pass --key-file$/],
     ['a key file that does not exist', [...REQUIRED, '--out', 'x', '--key-file', '/nonexistent/key'], { GATEWAY_URL: 'LISTENER' }, /^ote: --key-file \/nonexistent\/key: no such file$/],
   ];
   it.each(cases)('%s', async (_what, args, env, line) => {

@@ -70,7 +70,11 @@ export class CommandLogEntry {
   @Field(() => Int, { nullable: true, description: 'Upstream result code; null when no answer arrived.' })
   resultCode?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The registry's message, when an answer arrived. A native bulk request's (bulk:renew, bulk:transfer, bulk:nameservers, bulk:tech-contacts) adds what befell the domains the registry did not do inside it: \"Command completed successfully; 1 of 3 domains not transferred: a.ee (2202 Invalid authorization information)\".",
+  })
   message?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Null while no answer has come (in flight, or its process stopped first).' })

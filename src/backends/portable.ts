@@ -24,6 +24,7 @@ import type { BackendLimits, ListPage, RegistryPort } from '../core/port.js';
 import type { Attempt, Driver, DriverCall } from './driver.js';
 import { ClTridGenerator } from './epp/session/trid.js';
 import { chunk } from '../fanout/chunk.js';
+import { renewDetail, replaceDetail, transferDetail } from './bulk-detail.js';
 import { createNeeds, needsOf, unmet, updateNeeds, type Need } from './requirements.js';
 
 /**
@@ -70,10 +71,12 @@ export interface PortableOptions {
   clTRIDPrefix?: string;
 }
 
-interface Spec {
+interface Spec<T = unknown> {
   objectName?: string;
   secrets?: Array<string | null | undefined>;
   needs?: Need[];
+  /** What the command log adds to the registry's message for this answer (a native bulk request's domains not done: bulk-detail.ts). */
+  detail?(data: T): string | undefined;
 }
 
 /** Masks the secrets in an error's message and upstream message. */
@@ -280,18 +283,22 @@ export class PortableBackend implements RegistryPort {
   }
 
   // ---- native bulk actions ----
+  // Answered as a whole: the command log's entry adds the domains the registry did not do (bulk-detail.ts).
   bulkTransfer(ctx: M.CallContext, items: { name: string; transferCode: string }[]) {
-    const spec = { objectName: names(items.map((i) => i.name)), secrets: items.map((i) => i.transferCode) };
+    const spec: Spec<M.BulkTransferResult> = { objectName: names(items.map((i) => i.name)), secrets: items.map((i) => i.transferCode), detail: (d) => transferDetail(items.length, d) };
     return this.run(ctx, 'bulk:transfer', spec, (c) => this.op('bulkTransfer', 'bulk transfer')(c, items));
   }
   bulkReplaceTechContact(ctx: M.CallContext, change: { current: string; next: string }) {
-    return this.run(ctx, 'bulk:tech-contacts', { objectName: change.current }, (c) => this.op('bulkReplaceTechContact', 'bulk tech contact replacement')(c, change));
+    const spec: Spec<M.BulkReplaceResult> = { objectName: change.current, detail: (d) => replaceDetail(undefined, d) };
+    return this.run(ctx, 'bulk:tech-contacts', spec, (c) => this.op('bulkReplaceTechContact', 'bulk tech contact replacement')(c, change));
   }
   bulkChangeNameserver(ctx: M.CallContext, change: { from: string; to: M.DomainNameserver; domains?: string[] }) {
-    return this.run(ctx, 'bulk:nameservers', { objectName: change.from }, (c) => this.op('bulkChangeNameserver', 'bulk name server change')(c, change));
+    const spec: Spec<M.BulkReplaceResult & { nameserver: M.DomainNameserver }> = { objectName: change.from, detail: (d) => replaceDetail(change.domains?.length, d) };
+    return this.run(ctx, 'bulk:nameservers', spec, (c) => this.op('bulkChangeNameserver', 'bulk name server change')(c, change));
   }
   bulkRenew(ctx: M.CallContext, renew: { names: string[]; period: M.Period }) {
-    return this.run(ctx, 'bulk:renew', { objectName: names(renew.names) }, (c) => this.op('bulkRenew', 'bulk renew')(c, renew));
+    const spec: Spec<{ renewed: string[] }> = { objectName: names(renew.names), detail: (d) => renewDetail(renew.names, d) };
+    return this.run(ctx, 'bulk:renew', spec, (c) => this.op('bulkRenew', 'bulk renew')(c, renew));
   }
   accountStatus(ctx: M.CallContext) {
     return this.run(ctx, 'account:status', {}, (c) => this.op('accountStatus', 'account status')(c));
@@ -316,7 +323,7 @@ export class PortableBackend implements RegistryPort {
     return (fn as (...a: unknown[]) => unknown).bind(this.driver) as NonNullable<Driver[K]>;
   }
 
-  private async run<T>(ctx: M.CallContext, command: CommandName, spec: Spec, send: (call: DriverCall) => Promise<M.PortResult<T>>): Promise<M.PortResult<T>> {
+  private async run<T>(ctx: M.CallContext, command: CommandName, spec: Spec<T>, send: (call: DriverCall) => Promise<M.PortResult<T>>): Promise<M.PortResult<T>> {
     this.account(ctx.registrarId);
     const needs = [...needsOf(command), ...(spec.needs ?? [])];
     if (needs.length > 0) {
@@ -380,8 +387,11 @@ export class PortableBackend implements RegistryPort {
       const r = await fn(a);
       event.code = r.code;
       event.svTRID = r.trid.server ?? undefined;
-      event.message = r.message === undefined ? undefined : maskSecrets(r.message, secrets);
-      return { ...r, message: event.message };
+      const message = r.message === undefined ? undefined : maskSecrets(r.message, secrets);
+      // The entry's message: the registry's, then what the answer says of the domains a bulk request did not do.
+      const detail = spec.detail?.(r.data);
+      event.message = detail ? maskSecrets([message, detail].filter(Boolean).join('; '), secrets) : message;
+      return { ...r, message };
     } catch (e) {
       if (e instanceof GatewayError) {
         mask(e, secrets);

@@ -235,6 +235,30 @@ describe('bulkTransfer through POST /repp/v1/domains/transfer', () => {
     expect(mine.data.domains.edges.map((e: any) => e.node.name)).toEqual(expect.arrayContaining(names.slice(0, 4)));
   }, 120_000);
 
+  it("the chunk's command-log entry says how many of its domains the registry did not transfer, and why", async () => {
+    const names = await createDomains(B, 'viil', CHUNK, THEIRS); // one chunk
+    const domains = names.map((name, i) => ({ name, authInfo: i === 1 ? 'vale-kood-2' : `Kood-${name}` }));
+    const { job } = await submit(A, BULK_TRANSFER, { domains });
+    expect(job.counts).toMatchObject({ done: CHUNK - 1, failed: 1 });
+    await t.gateway.commandLog.flush();
+    const log = await t.gql(A, `query($f: CommandLogFilter) { commandLog(filter: $f, first: 100) { edges { node { command objectName resultCode message outcome applied } } } }`, {
+      f: { command: 'bulk:transfer', operation: 'bulkTransfer' },
+    });
+    expect(log.errors).toBeUndefined();
+    const entries = log.data.commandLog.edges.map((e: any) => e.node).filter((n: any) => n.objectName === names.join(','));
+    expect(entries).toEqual([
+      {
+        command: 'bulk:transfer',
+        objectName: names.join(','),
+        resultCode: 1000, // the request was processed: the two other domains moved
+        message: `Command completed successfully; 1 of ${CHUNK} domains not transferred: ${names[1]} (2202 Invalid authorization information)`,
+        outcome: 'SUCCEEDED',
+        applied: true,
+      },
+    ]);
+    expect(JSON.stringify(log.data)).not.toContain('vale-kood-2');
+  }, 120_000);
+
   it('a transfer chunk applied whose answer was lost is reconciled (the domains are ours), not sent again', async () => {
     const names = await createDomains(B, 'viik', CHUNK, THEIRS);
     sandbox.faults.next({ route: 'bulk:transfer', action: 'drop-after-apply' });

@@ -1,0 +1,46 @@
+/**
+ * What a native bulk request's command-log entry says besides the registry's result (README,
+ * "Command log"). A registry answers such a request as a whole: REPP's bulk endpoints (REPP
+ * document, "Bulk actions") answer 1000 once the request was processed, while some of its domains
+ * may have been refused (a transfer's wrong code) or skipped inside it. The entry keeps the
+ * registry's code (the request took effect: SUCCEEDED) and its message gains what befell those
+ * domains, e.g. "Command completed successfully; 1 of 3 domains not transferred: a.ee (2202
+ * Invalid authorization information)". Nothing is added when every domain was done. Each item's own
+ * outcome is the bulk job's (src/bulk/native*.ts).
+ */
+import type { BulkReplaceResult, BulkTransferResult } from '../core/model/index.js';
+
+/** Domains a detail names at most; the rest are counted. */
+const LISTED = 5;
+/** Characters of one registry message a detail keeps. */
+const MESSAGE_CHARS = 100;
+
+const cut = (text: string) => (text.length > MESSAGE_CHARS ? `${text.slice(0, MESSAGE_CHARS)}...` : text);
+
+/** "a.ee, b.ee" (each with its reason, when given), at most LISTED of them, then how many more. */
+function listed(items: { name: string; why?: string }[]): string {
+  const shown = items.slice(0, LISTED).map((i) => (i.why ? `${i.name} (${i.why})` : i.name));
+  return items.length > LISTED ? `${shown.join(', ')}, and ${items.length - LISTED} more` : shown.join(', ');
+}
+
+/** A bulk transfer of `requested` domains: those the registry refused, with their codes and messages. */
+export function transferDetail(requested: number, r: BulkTransferResult): string | undefined {
+  if (r.failed.length === 0) return undefined;
+  const why = (f: BulkTransferResult['failed'][number]) => f.errors.map((e) => cut(e.code === null ? e.message : `${e.code} ${e.message}`.trim())).join('; ') || undefined;
+  return `${r.failed.length} of ${requested} domains not transferred: ${listed(r.failed.map((f) => ({ name: f.name, why: why(f) })))}`;
+}
+
+/** A bulk renewal of `requested`: those the answer does not list as renewed. */
+export function renewDetail(requested: readonly string[], r: { renewed: string[] }): string | undefined {
+  const renewed = new Set(r.renewed.map((n) => n.toLowerCase()));
+  const missing = requested.filter((n) => !renewed.has(n.toLowerCase()));
+  return missing.length === 0 ? undefined : `${missing.length} of ${requested.length} domains not renewed: ${listed(missing.map((name) => ({ name })))}`;
+}
+
+/** A bulk replacement over the `requested` domains (undefined: every domain of the registrar's): those the registry skipped. */
+export function replaceDetail(requested: number | undefined, r: BulkReplaceResult): string | undefined {
+  if (r.skipped.length === 0) return undefined;
+  const names = listed(r.skipped.map((name) => ({ name })));
+  if (requested !== undefined) return `${r.skipped.length} of ${requested} domains skipped: ${names}`;
+  return `${r.affected.length} domains changed, ${r.skipped.length} skipped: ${names}`;
+}

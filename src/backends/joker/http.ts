@@ -123,9 +123,14 @@ export class JokerClient {
   /** The TLDs the reseller may register, from the login reply. */
   tlds: string[] = [];
 
+  /**
+   * `epochMs`: now in ms since the epoch on the backend's clock, against which a Retry-After given
+   * as an HTTP date is measured (default Date.now).
+   */
   constructor(
     private readonly endpoint: JokerEndpoint,
     private readonly backend?: string,
+    private readonly epochMs: () => number = Date.now,
   ) {
     this.base = new URL(endpoint.url);
     if (this.base.protocol !== 'https:') throw new Error('DMAPI accepts TLS only: the url must be https');
@@ -198,7 +203,7 @@ export class JokerClient {
   private async exchange(req: DmapiRequest, sid: string | undefined): Promise<{ status: number; reply: DmapiReply; retryAfter?: number }> {
     try {
       const { status, text, headers } = await this.post(req, sid);
-      return { status, reply: parseReply(text), retryAfter: retryAfterMs(headers['retry-after']) };
+      return { status, reply: parseReply(text), retryAfter: retryAfterMs(headers['retry-after'], this.epochMs()) };
     } catch (err) {
       if (!(err instanceof NotAnswered)) throw err;
       throw new UpstreamUnavailableError(maskSecrets(err.message, [this.endpoint.secret]), { backend: this.backend, maybeApplied: err.sent && req.changesState });

@@ -179,7 +179,7 @@ export class JokerDriver implements Driver {
     let c = this.clients.get(registrarId);
     if (!c) {
       const a = this.config.accounts[registrarId];
-      c = new JokerClient({ url: this.config.url, secret: a.password, username: a.username, tls: this.config.tls, timeoutMs: this.config.timeoutMs, maxSockets: JOKER_CONNECTIONS }, this.name);
+      c = new JokerClient({ url: this.config.url, secret: a.password, username: a.username, tls: this.config.tls, timeoutMs: this.config.timeoutMs, maxSockets: JOKER_CONNECTIONS }, this.name, () => this.clock.now().getTime());
       this.clients.set(registrarId, c);
     }
     return c;

@@ -127,9 +127,13 @@ export class JokerSandbox {
     this.server.refuseSessions = on;
   }
 
-  /** The next request of this name (e.g. "domain-register") is refused with HTTP 429 and Retry-After, unprocessed (once). */
-  tooManyRequests(name: string, retryAfterSeconds: number): void {
-    this.server.tooManyRequests.set(name, retryAfterSeconds);
+  /**
+   * The next request of this name (e.g. "domain-register") is refused with HTTP 429 and Retry-After,
+   * unprocessed (once). `as`: the header as delay-seconds (default) or as the HTTP date that many
+   * seconds after the sandbox's clock's now (RFC 9110 10.2.3 allows either).
+   */
+  tooManyRequests(name: string, retryAfterSeconds: number, as: 'seconds' | 'http-date' = 'seconds'): void {
+    this.server.tooManyRequests.set(name, { seconds: retryAfterSeconds, as });
   }
 
   /** The next request of this name is processed as usual and answered HTTP 200 with `text` as it is (once): a reply the client cannot read. */

@@ -12,6 +12,8 @@ export class Refusal extends Error {
     readonly httpStatus = 200,
     /** Seconds sent as Retry-After, where the refusal advises a wait. */
     readonly retryAfterSeconds?: number,
+    /** The Retry-After header as written, when not the seconds (an HTTP date). */
+    readonly retryAfter?: string,
   ) {
     super(errors[0] ?? statusText);
   }
@@ -105,7 +107,7 @@ export class NotRenewable extends Refusal {
 }
 /** A test's rate-limit refusal (JokerSandbox.tooManyRequests): HTTP 429, nothing processed. */
 export class TooManyRequests extends Refusal {
-  constructor(retryAfterSeconds: number) {
-    super(2502, 'Too many requests', ['too many requests: rate limit exceeded, request not processed'], 429, retryAfterSeconds);
+  constructor(retryAfterSeconds: number, retryAfter?: string) {
+    super(2502, 'Too many requests', ['too many requests: rate limit exceeded, request not processed'], 429, retryAfterSeconds, retryAfter);
   }
 }

@@ -57,8 +57,8 @@ export class JokerHttpServer {
   private listener?: SandboxListener;
   /** A fault for tests: every session is refused as expired, right after its login too. */
   refuseSessions = false;
-  /** A fault for tests: request name -> Retry-After seconds of the 429 its next request gets (once). */
-  readonly tooManyRequests = new Map<string, number>();
+  /** A fault for tests: request name -> Retry-After of the 429 its next request gets (once): seconds, written as such or as the HTTP date that far after the clock's now. */
+  readonly tooManyRequests = new Map<string, { seconds: number; as: 'seconds' | 'http-date' }>();
   /** A fault for tests: request name -> the raw text (HTTP 200) its next request is answered with after it was processed (once). */
   readonly garbleAfterApply = new Map<string, string>();
 
@@ -79,9 +79,9 @@ export class JokerHttpServer {
     await this.listener?.close();
   }
 
-  private send(res: http.ServerResponse, status: number, headers: Header[], body: string[] = [], retryAfterSeconds?: number): void {
+  private send(res: http.ServerResponse, status: number, headers: Header[], body: string[] = [], retryAfter?: string): void {
     const text = writeReply(headers, body);
-    const retry = retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) };
+    const retry = retryAfter === undefined ? {} : { 'Retry-After': retryAfter };
     res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...retry });
     res.end(text);
   }
@@ -101,7 +101,7 @@ export class JokerHttpServer {
       const limited = this.tooManyRequests.get(name);
       if (limited !== undefined) {
         this.tooManyRequests.delete(name);
-        throw new TooManyRequests(limited);
+        throw new TooManyRequests(limited.seconds, limited.as === 'http-date' ? new Date(now + limited.seconds * 1000).toUTCString() : undefined);
       }
       tick(store, now);
       const p = new Params(params(url, req.method === 'POST' ? raw : ''));
@@ -128,7 +128,7 @@ export class JokerHttpServer {
     } catch (e) {
       if (!(e instanceof Refusal)) throw e;
       const balance: Header[] = reseller ? [['Account-Balance', (reseller.balanceCents / 100).toFixed(2)]] : [];
-      this.send(res, e.httpStatus, [tracking, ['Status-Code', String(e.statusCode)], ['Status-Text', e.statusText], ...e.errors.map((m): Header => ['Error', m]), ...balance], [], e.retryAfterSeconds);
+      this.send(res, e.httpStatus, [tracking, ['Status-Code', String(e.statusCode)], ['Status-Text', e.statusText], ...e.errors.map((m): Header => ['Error', m]), ...balance], [], e.retryAfter ?? (e.retryAfterSeconds === undefined ? undefined : String(e.retryAfterSeconds)));
     }
   }
 

@@ -85,6 +85,13 @@ describe('Joker driver', () => {
     expect((await port.infoDomain(acme, 'alpha.joker.test')).data.name).toBe('alpha.joker.test');
   });
 
+  test("a Retry-After given as an HTTP date is measured on the backend's clock, not the machine's", async () => {
+    sandbox.tooManyRequests('query-whois', 9, 'http-date'); // the date 9 s after the sandbox's (fake) now
+    const e = (await failure(port.infoDomain(acme, 'alpha.joker.test'))) as Awaited<ReturnType<typeof failure>> & { details: { retryAfter?: number } };
+    expect(e.code).toBe('RATE_LIMITED');
+    expect(e.details.retryAfter).toBe(9);
+  });
+
   test('a queued register answers 1001 with the Proc-ID; the domain reads pendingCreate; the result is a poll message, deleted upstream on ack', async () => {
     const r = await port.createDomain(acme, domainInput('later.joker.test'));
     expect(r.code).toBe(1001);

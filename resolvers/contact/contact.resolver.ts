@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-g
 import type { GatewayContext } from '../../src/context.js';
 import type { ContactNode } from '../../src/loaders/loaders.js';
 import { toContactCreate, toContactUpdate } from '../../src/validation/contact.js';
-import { checkObjectId } from '../../src/validation/names.js';
+import { checkObjectId, checkRegistryName } from '../../src/validation/names.js';
 import { contactBackend } from '../../src/operations/contact/contact-backend.js';
 import { createContact } from '../../src/operations/contact/create-contact.js';
 import { deleteContact } from '../../src/operations/contact/delete-contact.js';
@@ -16,14 +16,17 @@ async function readContact(ctx: GatewayContext, registry: string, id: string) {
   return ctx.loaders.contact.clear(key).load(key);
 }
 
+/** A `registry` argument: null when left out; given (even "", refused), a registry name checked as checkRegistryName says. */
+const registryArg = (field: string, registry: string | null | undefined) => (registry != null ? checkRegistryName(field, registry) : null);
+
 /** A contact mutation's answer before its `contact` is read: see ReadAfter. */
 type ContactPayloadRoot = Omit<ContactPayload, 'contact'> & ReadAfter;
 
 /** The parse step of each contact mutation (common/mutate.ts MutationInputs): its resolver's first step, and the pre-pass's. */
 export const contactMutationInputs = {
-  createContact: (a: KeyArg & { input: CreateContactInput }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), args: toContactCreate(a.input) }),
-  updateContact: (a: KeyArg & { input: UpdateContactInput }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), args: toContactUpdate(a.input) }),
-  deleteContact: (a: KeyArg & { id: string }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), id: checkObjectId('id', a.id) }),
+  createContact: (a: KeyArg & { input: CreateContactInput }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), args: toContactCreate(a.input), registry: registryArg('input.registry', a.input.registry) }),
+  updateContact: (a: KeyArg & { input: UpdateContactInput }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), args: toContactUpdate(a.input), registry: registryArg('input.registry', a.input.registry) }),
+  deleteContact: (a: KeyArg & { id: string; registry?: string | null }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), id: checkObjectId('id', a.id), registry: registryArg('registry', a.registry) }),
 } satisfies MutationInputs;
 
 /** The `contact` query and the contact mutations (RFC 5733 info, create, update, delete), each mutation under its idempotency key. */
@@ -48,15 +51,15 @@ export class ContactResolver {
 
   @Mutation(() => ContactPayload, { nullable: true })
   async createContact(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateContactInput) input: CreateContactInput, @Ctx() ctx: GatewayContext): Promise<ContactPayloadRoot> {
-    const { actor, args } = contactMutationInputs.createContact({ idempotencyKey: key, input }, ctx);
-    const { registry, result, replayed } = await createContact(ctx, actor, args, input.registry);
+    const { actor, args, registry: at } = contactMutationInputs.createContact({ idempotencyKey: key, input }, ctx);
+    const { registry, result, replayed } = await createContact(ctx, actor, args, at);
     return { id: result.id, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
   @Mutation(() => ContactPayload, { nullable: true })
   async updateContact(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateContactInput) input: UpdateContactInput, @Ctx() ctx: GatewayContext): Promise<ContactPayloadRoot> {
-    const { actor, args } = contactMutationInputs.updateContact({ idempotencyKey: key, input }, ctx);
-    const { registry, result, replayed } = await updateContact(ctx, actor, args, input.registry);
+    const { actor, args, registry: at } = contactMutationInputs.updateContact({ idempotencyKey: key, input }, ctx);
+    const { registry, result, replayed } = await updateContact(ctx, actor, args, at);
     return { id: args.id, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
@@ -67,8 +70,8 @@ export class ContactResolver {
     @Arg('registry', () => String, { nullable: true }) registry: string | null,
     @Ctx() ctx: GatewayContext,
   ): Promise<ContactPayloadRoot> {
-    const { actor, id } = contactMutationInputs.deleteContact({ idempotencyKey: key, id: rawId }, ctx);
-    const { result, replayed } = await deleteContact(ctx, actor, id, registry);
+    const { actor, id, registry: at } = contactMutationInputs.deleteContact({ idempotencyKey: key, id: rawId, registry }, ctx);
+    const { result, replayed } = await deleteContact(ctx, actor, id, at);
     return { id, transaction: transactionOf(result), replayed, readFrom: null };
   }
 }

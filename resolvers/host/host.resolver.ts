@@ -10,7 +10,8 @@ import { HostPayload, Nameserver } from '../../schema/host/host.type.js';
 import { CreateHostInput, UpdateHostInput } from '../../schema/host/host.input.js';
 import { actorOf, transactionOf, type KeyArg, type MutationInputs, type ReadAfter } from '../common/mutate.js';
 
-const registryArg = (field: string, registry: string | null | undefined) => (registry ? checkRegistryName(field, registry) : null);
+/** A `registry` argument: null when left out; given (even "", refused), a registry name checked as checkRegistryName says. */
+const registryArg = (field: string, registry: string | null | undefined) => (registry != null ? checkRegistryName(field, registry) : null);
 
 async function readHost(ctx: GatewayContext, registry: string, name: string): Promise<Nameserver | null> {
   const key = { registry, name };

@@ -101,13 +101,13 @@ export class UpdateContactInput {
   @Field(() => [String], { defaultValue: [] })
   removeStatuses!: string[];
 
-  @Field(() => [PostalInfoInput], { nullable: true })
+  @Field(() => [PostalInfoInput], { nullable: true, description: 'Postal info to change, by type; an org, sp or pc of "" clears it (RFC 5733 section 3.2.5).' })
   postalInfo?: PostalInfoInput[] | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New voice number (+CC.NUMBER); "" clears it (RFC 5733 section 3.2.5).' })
   voice?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'New fax number (+CC.NUMBER); "" clears it (RFC 5733 section 3.2.5).' })
   fax?: string | null;
 
   @Field(() => String, { nullable: true })

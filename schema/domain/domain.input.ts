@@ -116,7 +116,7 @@ export class UpdateDomainInput {
   @Field({ defaultValue: false, description: 'Remove every DNSSEC key before adding (secDNS rem all).' })
   removeAllDnssec!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'New registrant contact id.' })
+  @Field(() => String, { nullable: true, description: 'New registrant contact id; "" removes the registrant (RFC 5731 section 3.2.5), where the registry allows it.' })
   registrant?: string | null;
 
   @Field(() => String, { nullable: true, description: 'New transfer authorisation code.' })

@@ -67,7 +67,7 @@ export function createNeeds(input: M.DomainCreateInput): Need[] {
 
 /** What a domain update needs, from its arguments. */
 export function updateNeeds(u: M.DomainUpdateInput): Need[] {
-  const hasContacts = Boolean(u.registrant) || u.add.contacts.length + u.remove.contacts.length > 0;
+  const hasContacts = u.registrant != null || u.add.contacts.length + u.remove.contacts.length > 0; // "" (remove the registrant) too
   const d = u.dnssec;
   const ds = d ? d.addDsData.length + d.removeDsData.length : 0;
   const keys = d ? d.addKeyData.length + d.removeKeyData.length + (d.removeAll || (d.maxSigLife ?? null) !== null ? 1 : 0) : 0;

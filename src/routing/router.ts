@@ -83,15 +83,15 @@ export class Router {
     return this.unregistrable(name, field) ? null : this.forDomain(name, field);
   }
 
-  /** Backend for a host: explicit registry, else the host name's suffix, else the default. */
+  /** Backend for a host: explicit registry (even "", which names none), else the host name's suffix, else the default. */
   forHost(name: string, registry: string | null | undefined, field = 'registry'): RegistryPort {
-    if (registry) return this.named(registry, field);
+    if (registry != null) return this.named(registry, field);
     return this.match(name) ?? this.fallback(field);
   }
 
-  /** Backend for a contact: explicit registry, else the default. */
+  /** Backend for a contact: explicit registry (even "", which names none), else the default. */
   forContact(registry: string | null | undefined, field = 'registry'): RegistryPort {
-    return registry ? this.named(registry, field) : this.fallback(field);
+    return registry != null ? this.named(registry, field) : this.fallback(field);
   }
 
   private fallback(field: string): RegistryPort {

@@ -20,11 +20,15 @@ const MAX_POSTAL_LINE = 255;
  * One postalInfo (RFC 5733 section 2.3 and contact-1.0 postalInfoType / addrType): name and city
  * 1-255 characters, org and sp 0-255, at most 3 street lines of 0-255, pc (pcType) at most 16, cc
  * two letters (ISO 3166 alpha-2), all single lines; "int" is US-ASCII only (section 2.3.2).
+ * An empty or blank org, sp or pc is the empty value their types allow (optPostalLineType
+ * minLength 0, pcType): none. On create that is the field left out (null); on update (`change`)
+ * it stays "" so that it is sent as the empty element that clears the value (RFC 5733 section
+ * 3.2.5's example sends `<contact:org/>`), where a field left out (null) leaves it as it is.
  */
-function checkPostalInfo(f: string, p: PostalIn): PostalInfo {
+function checkPostalInfo(f: string, p: PostalIn, change: boolean): PostalInfo {
   if (p.type !== 'int' && p.type !== 'loc') throw new ValidationError(`${f}.type`, 'must be "int" or "loc"');
   if (p.street.length > 3) throw new ValidationError(`${f}.street`, 'at most 3 lines');
-  const opt = (name: string, v: string | null | undefined, max: number) => (v == null ? null : checkLine(`${f}.${name}`, v, 0, max) || null);
+  const opt = (name: string, v: string | null | undefined, max: number) => (v == null ? null : checkLine(`${f}.${name}`, v, 0, max) || (change ? '' : null));
   const out: PostalInfo = {
     type: p.type,
     name: checkLine(`${f}.name`, p.name, 1, MAX_POSTAL_LINE),
@@ -45,11 +49,12 @@ function checkPostalInfo(f: string, p: PostalIn): PostalInfo {
 
 /**
  * One or two postal infos (RFC 5733 sections 2.3-2.4 and 3.2.1), at most one of each type, each checked as
- * checkPostalInfo says; ValidationError (BAD_USER_INPUT) naming `field[i].<part>` otherwise.
+ * checkPostalInfo says; ValidationError (BAD_USER_INPUT) naming `field[i].<part>` otherwise. `change`:
+ * the postal infos of an update (RFC 5733 section 3.2.5), where an empty org, sp or pc stays "" (clear it).
  */
-export function checkPostal(field: string, list: PostalIn[]): PostalInfo[] {
+export function checkPostal(field: string, list: PostalIn[], change = false): PostalInfo[] {
   if (list.length < 1 || list.length > 2) throw new ValidationError(field, 'give one or two postal infos (int and/or loc)');
-  const out = list.map((p, i) => checkPostalInfo(`${field}[${i}]`, p));
+  const out = list.map((p, i) => checkPostalInfo(`${field}[${i}]`, p, change));
   if (out.length === 2 && out[0]!.type === out[1]!.type) throw new ValidationError(`${field}[1].type`, `"${out[1]!.type}" is given twice`);
   return out;
 }
@@ -85,11 +90,13 @@ export function checkEmail(field: string, email: string): string {
 
 /**
  * A phone or fax number (RFC 5733 e164Type): "+CC.NUMBER" of at most 17 characters
- * (e164StringType), optionally "x" and an extension of at most 16 digits.
+ * (e164StringType), optionally "x" and an extension of at most 16 digits. An empty or blank one is
+ * refused ("is empty"): where it means something (an update's, checkPhoneChange) it is taken first.
  */
 export function checkPhone(field: string, phone: string): string {
   if (phone.length > 64) throw new ValidationError(field, 'must look like +1.7035555555 (at most 17 characters, "x" and an extension)');
   const v = phone.trim();
+  if (v === '') throw new ValidationError(field, 'is empty: give a number such as +1.7035555555, or leave the field out');
   const m = /^(\+[0-9]{1,3}\.[0-9]{1,14})(?:x([0-9]{1,16}))?$/.exec(v);
   if (!m || m[1]!.length > 17) throw new ValidationError(field, 'must look like +1.7035555555 (at most 17 characters, "x" and an extension)');
   return v;
@@ -106,6 +113,15 @@ export function checkCountryCode(field: string, cc: string): string {
   if (!/^[A-Z]{2}$/.test(v)) throw new ValidationError(field, 'must be a two-letter ISO 3166 country code');
   if (!countries.isValid(v)) throw new ValidationError(field, `${quoted(v)} is not an assigned ISO 3166-1 country code (GB, not UK)`);
   return v;
+}
+
+/**
+ * The voice or fax number of a contact update (RFC 5733 section 3.2.5): an empty or blank one is
+ * "" (clear the number: e164StringType allows the empty value, and the RFC's update example sends
+ * `<contact:fax/>`), anything else a number as checkPhone says.
+ */
+export function checkPhoneChange(field: string, phone: string): string {
+  return phone.length <= 64 && phone.trim() === '' ? '' : checkPhone(field, phone);
 }
 
 /** Statuses a client may set on a contact (RFC 5733 section 2.2). */
@@ -133,14 +149,16 @@ export function checkIdent(field: string, i: ContactIdent): ContactIdent {
 /**
  * A createContact input -> ContactCreateInput (RFC 5733 section 3.2.1): id (clIDType, null where the
  * registry assigns one), postal info, E.164 phones, e-mail, auth info, disclosure, ident; the first bad field throws ValidationError naming `input.<field>`.
+ * A field given empty or blank is checked as given, never taken as left out: an empty `id`, `voice`
+ * or `fax` is refused (a create has nothing to clear); an empty org, sp or pc is none (checkPostalInfo).
  */
 export function toContactCreate(input: Omit<ContactCreateInput, 'id' | 'postalInfo'> & { id?: string | null; postalInfo: PostalIn[] }): ContactCreateInput {
   return {
-    id: input.id ? checkObjectId('input.id', input.id) : null,
+    id: input.id != null ? checkObjectId('input.id', input.id) : null,
     ident: input.ident ? checkIdent('input.ident', input.ident) : null,
     postalInfo: checkPostal('input.postalInfo', input.postalInfo),
-    voice: input.voice ? checkPhone('input.voice', input.voice) : null,
-    fax: input.fax ? checkPhone('input.fax', input.fax) : null,
+    voice: input.voice != null ? checkPhone('input.voice', input.voice) : null,
+    fax: input.fax != null ? checkPhone('input.fax', input.fax) : null,
     email: checkEmail('input.email', input.email),
     authInfo: checkAuthInfo('input.authInfo', input.authInfo),
     disclosure: checkDisclosure('input.disclosure', input.disclosure),
@@ -150,16 +168,19 @@ export function toContactCreate(input: Omit<ContactCreateInput, 'id' | 'postalIn
 /**
  * An updateContact input -> ContactUpdateInput (RFC 5733 section 3.2.5): client statuses to add and
  * remove, and each field given; ValidationError naming `input.<field>`, also for a status both added and removed.
+ * A field given empty or blank is never taken as left out: `voice` and `fax` become "" (clear the
+ * number, checkPhoneChange), as do a postal info's org, sp and pc (checkPostal); an empty `email`
+ * (eppcom:minTokenType, at least one character) or `authInfo` is refused.
  */
 export function toContactUpdate(input: { id: string; addStatuses: string[]; removeStatuses: string[]; postalInfo?: PostalIn[] | null; voice?: string | null; fax?: string | null; email?: string | null; authInfo?: string | null; disclosure?: Disclosure | null }): ContactUpdateInput {
   const out: ContactUpdateInput = {
     id: checkObjectId('input.id', input.id),
     addStatuses: checkClientStatuses('input.addStatuses', input.addStatuses, CONTACT_CLIENT_STATUSES),
     removeStatuses: checkClientStatuses('input.removeStatuses', input.removeStatuses, CONTACT_CLIENT_STATUSES),
-    postalInfo: input.postalInfo ? checkPostal('input.postalInfo', input.postalInfo) : null,
-    voice: input.voice ? checkPhone('input.voice', input.voice) : null,
-    fax: input.fax ? checkPhone('input.fax', input.fax) : null,
-    email: input.email ? checkEmail('input.email', input.email) : null,
+    postalInfo: input.postalInfo ? checkPostal('input.postalInfo', input.postalInfo, true) : null,
+    voice: input.voice != null ? checkPhoneChange('input.voice', input.voice) : null, // "" clears the number
+    fax: input.fax != null ? checkPhoneChange('input.fax', input.fax) : null, // "" clears the number
+    email: input.email != null ? checkEmail('input.email', input.email) : null, // "" is refused, not taken as none
     authInfo: input.authInfo != null ? checkAuthInfo('input.authInfo', input.authInfo) : null, // "" is refused as too short, not taken as none
     disclosure: checkDisclosure('input.disclosure', input.disclosure),
   };

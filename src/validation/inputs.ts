@@ -60,6 +60,7 @@ const HOST_CLIENT_STATUSES: ReadonlySet<string> = new Set(['clientDeleteProhibit
 /**
  * A createDomain input -> DomainCreateInput (RFC 5731 section 3.2.1; RFC 5910 for `dnssec`): name
  * to lower-case A-labels, period default 1 year, each field checked; ValidationError naming `input.<field>`.
+ * An empty or blank `registrant` is refused (clIDType, 3-16 characters), never taken as none.
  */
 export function toDomainCreate(input: {
   name: string;
@@ -75,7 +76,7 @@ export function toDomainCreate(input: {
   return {
     name,
     period: checkPeriod('input.period', input.period ?? { value: 1, unit: 'y' }),
-    registrant: input.registrant ? checkObjectId('input.registrant', input.registrant) : null,
+    registrant: input.registrant != null ? checkObjectId('input.registrant', input.registrant) : null, // "" is refused, not taken as none
     contacts: checkContacts('input.contacts', input.contacts),
     nameservers: checkNameservers('input.nameservers', input.nameservers, name),
     authInfo: checkAuthInfo('input.authInfo', input.authInfo),
@@ -105,7 +106,9 @@ const EMPTY_CHANGE: ChangeIn = { statuses: [], contacts: [], nameservers: [], ds
 /**
  * An updateDomain input -> DomainUpdateInput (RFC 5731 section 3.2.5; RFC 5910 section 5.2.5):
  * ValidationError naming the field for a bad value, a status, contact or name server both added and
- * removed, removeAllDnssec with DNSSEC records to remove, or nothing to change (`input`).
+ * removed, removeAllDnssec with DNSSEC records to remove, or nothing to change (`input`). An empty
+ * or blank `registrant` is "" (remove the registrant: RFC 5731 section 3.2.5, "An empty element can
+ * be used to remove registrant information", clIDChgType minLength 0), not a change left out.
  */
 export function toDomainUpdate(input: {
   name: string;
@@ -128,7 +131,7 @@ export function toDomainUpdate(input: {
     name,
     add: { statuses: checkClientStatuses('input.add.statuses', add.statuses, DOMAIN_CLIENT_STATUSES), contacts: checkContacts('input.add.contacts', add.contacts), nameservers: checkNameservers('input.add.nameservers', add.nameservers, name) },
     remove: { statuses: checkClientStatuses('input.remove.statuses', rem.statuses, DOMAIN_CLIENT_STATUSES), contacts: checkContacts('input.remove.contacts', rem.contacts), nameservers: checkNameservers('input.remove.nameservers', rem.nameservers, null) },
-    registrant: input.registrant ? checkObjectId('input.registrant', input.registrant) : null,
+    registrant: input.registrant != null ? checkRegistrantChange('input.registrant', input.registrant) : null, // "" removes the registrant
     authInfo: input.authInfo != null ? checkAuthInfo('input.authInfo', input.authInfo) : null, // "" is refused as too short, not taken as none
     dnssec: null,
     ...(input.registrantInfo ? { registrantInfo: checkRegistrantInfo('input.registrantInfo', input.registrantInfo) } : {}),
@@ -143,11 +146,16 @@ export function toDomainUpdate(input: {
     out.dnssec = { addDsData: addDns.dsData, addKeyData: addDns.keyData, removeDsData: remDns.dsData, removeKeyData: remDns.keyData, removeAll: input.removeAllDnssec };
   }
   const nothing =
-    !dnssecChange && !out.registrant && !out.authInfo && !out.registrantInfo &&
+    !dnssecChange && out.registrant == null && !out.authInfo && !out.registrantInfo &&
     out.add.statuses.length + out.add.contacts.length + out.add.nameservers.length +
       out.remove.statuses.length + out.remove.contacts.length + out.remove.nameservers.length === 0;
   if (nothing) throw new ValidationError('input', 'nothing to change: give add, remove, registrant, registrantInfo, authInfo or removeAllDnssec');
   return out;
+}
+
+/** An update's registrant (RFC 5731 clIDChgType): "" for an empty or blank one (remove it), else a contact id as checkObjectId says. */
+function checkRegistrantChange(field: string, id: string): string {
+  return id.length <= 64 && id.trim() === '' ? '' : checkObjectId(field, id);
 }
 
 /**
@@ -160,10 +168,11 @@ export function requireCreateSupport(args: DomainCreateInput, backend: string, c
   checkPeriodUnit('input.period', args.period, caps.periodUnits, backend);
 }
 
-/** What a checked update asks of the registry: contact objects, DNSSEC (see requireCreateSupport). */
+/** What a checked update asks of the registry: contact objects (also to remove the registrant), DNSSEC (see requireCreateSupport). */
 export function requireUpdateSupport(args: DomainUpdateInput, backend: string, caps: Capabilities): void {
-  if ((args.registrant || args.add.contacts.length || args.remove.contacts.length) && !caps.contacts) {
-    throw new UnsupportedByBackendError(backend, 'contact objects', args.registrant ? 'input.registrant' : args.add.contacts.length ? 'input.add.contacts' : 'input.remove.contacts');
+  // A registrant to remove ("") asks for contact objects too: a registry without them has none to remove.
+  if ((args.registrant != null || args.add.contacts.length || args.remove.contacts.length) && !caps.contacts) {
+    throw new UnsupportedByBackendError(backend, 'contact objects', args.registrant != null ? 'input.registrant' : args.add.contacts.length ? 'input.add.contacts' : 'input.remove.contacts');
   }
   const d = args.dnssec;
   if (d && !caps.dnssec) {
@@ -183,7 +192,8 @@ export function toHostCreate(input: { name: string; ipv4: string[]; ipv6: string
 
 /**
  * An updateHost input, checked (RFC 5732 section 3.2.5): names to lower-case A-labels, addresses
- * and client statuses checked; ValidationError naming the field, also for a value both added and removed.
+ * and client statuses checked; ValidationError naming the field, also for a value both added and
+ * removed. An empty or blank `newName` is refused (a host name is required), never taken as none.
  */
 export function toHostUpdate(input: HostUpdateInput): HostUpdateInput {
   const out: HostUpdateInput = {
@@ -194,7 +204,7 @@ export function toHostUpdate(input: HostUpdateInput): HostUpdateInput {
     removeIpv6: checkAddressesToRemove('input.removeIpv6', input.removeIpv6, 6),
     addStatuses: checkClientStatuses('input.addStatuses', input.addStatuses, HOST_CLIENT_STATUSES),
     removeStatuses: checkClientStatuses('input.removeStatuses', input.removeStatuses, HOST_CLIENT_STATUSES),
-    newName: input.newName ? normalizeDomainName('input.newName', input.newName) : null,
+    newName: input.newName != null ? normalizeDomainName('input.newName', input.newName) : null, // "" is refused, not taken as none
   };
   // As for a domain (RFC 5732 section 3.2.5; the EPP sandbox and Nomulus answer 2306).
   checkNotAddedAndRemoved('input.addIpv4', out.addIpv4, 'input.removeIpv4', out.removeIpv4, (a) => a, 'an address');

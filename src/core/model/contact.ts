@@ -1,6 +1,8 @@
 /**
  * A contact's postal information (RFC 5733 sections 2.3-2.4, <contact:postalInfo> of section 3.2.1): `int` US-ASCII only, `loc` any script;
  * name and city 1-255 characters, at most 3 street lines, `cc` ISO 3166-1 alpha-2 (checkPostal).
+ * `org`, `sp`, `pc`: null when there is none; "" only in an update's postal info, where it clears
+ * the value (sent as the empty element, RFC 5733 section 3.2.5).
  */
 export interface PostalInfo {
   type: 'int' | 'loc';
@@ -75,7 +77,8 @@ export interface ContactCreateInput {
 
 /**
  * A checked <contact:update> (RFC 5733 section 3.2.5): statuses to add and remove (client statuses
- * only), and each non-null field to change (chg), as toContactUpdate returns it.
+ * only), and each non-null field to change (chg), as toContactUpdate returns it. `voice` or `fax`
+ * "": clear the number (the empty `<contact:voice/>` / `<contact:fax/>`); `email` is never "".
  */
 export interface ContactUpdateInput {
   id: string;

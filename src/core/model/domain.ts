@@ -140,6 +140,7 @@ export interface DomainUpdateInput {
   name: string;
   add: { statuses: string[]; contacts: DomainContact[]; nameservers: DomainNameserver[] };
   remove: { statuses: string[]; contacts: DomainContact[]; nameservers: DomainNameserver[] };
+  /** The new registrant's contact id; "": remove the registrant (the empty <domain:registrant/>, RFC 5731 section 3.2.5); null: unchanged. */
   registrant?: string | null;
   authInfo?: string | null;
   /** Registrant metadata to set, for registries that keep it on the domain (HeadlessDomains). */

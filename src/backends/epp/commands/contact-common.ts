@@ -24,20 +24,25 @@ export function parsePhone(e: XmlElement | undefined): string | null {
   return x ? `${n}x${x}` : n;
 }
 
-/** `<contact:postalInfo type="int|loc">`: name, optional org, addr (street*, city, sp?, pc?, cc) in RFC 5733 schema order (sections 2.3, 2.4). */
+/** An optional postal element: none for null, the empty element for "" (an update's "clear it", RFC 5733 section 3.2.5), else the value. */
+function optional(tag: string, v: string | null | undefined): XNode | null {
+  return v == null ? null : v === '' ? el(tag, null) : leaf(tag, v);
+}
+
+/** `<contact:postalInfo type="int|loc">`: name, optional org, addr (street*, city, sp?, pc?, cc) in RFC 5733 schema order (sections 2.3, 2.4); an org, sp or pc of "" is the empty element. */
 export function postalInfoEl(p: PostalInfo): XNode {
   return el(
     'contact:postalInfo',
     { type: p.type },
     leaf('contact:name', p.name),
-    p.org ? leaf('contact:org', p.org) : null,
+    optional('contact:org', p.org),
     el(
       'contact:addr',
       null,
       p.street.map((s) => leaf('contact:street', s)),
       leaf('contact:city', p.city),
-      p.sp ? leaf('contact:sp', p.sp) : null,
-      p.pc ? leaf('contact:pc', p.pc) : null,
+      optional('contact:sp', p.sp),
+      optional('contact:pc', p.pc),
       leaf('contact:cc', p.cc),
     ),
   );

@@ -28,18 +28,19 @@ function addRem(
 }
 
 /**
- * `<update><domain:update>`: A-label name, add/rem (ns, contacts, statuses), chg (registrant, authInfo); `<secDNS:update>` for DNSSEC changes
+ * `<update><domain:update>`: A-label name, add/rem (ns, contacts, statuses), chg (registrant, empty to remove it; authInfo); `<secDNS:update>` for DNSSEC changes
  * (RFC 5731 section 3.2.5, RFC 5910 section 5.2.5). Throws ValidationError (field `input`) when nothing would change, or on a name/DNSSEC field.
  */
 export function build(input: DomainUpdateInput, opts: DomainUpdateOptions, clTRID: string): string {
   const add = addRem('domain:add', input.add, opts.hostObjects);
   const rem = addRem('domain:rem', input.remove, opts.hostObjects);
+  // registrant "" is the empty <domain:registrant/>, which removes it (RFC 5731 section 3.2.5).
   const chg =
-    input.registrant || input.authInfo
+    input.registrant != null || input.authInfo
       ? el(
           'domain:chg',
           null,
-          input.registrant ? leaf('domain:registrant', input.registrant) : null,
+          input.registrant != null ? (input.registrant === '' ? el('domain:registrant', null) : leaf('domain:registrant', input.registrant)) : null,
           input.authInfo ? authInfoEl('domain', input.authInfo) : null,
         )
       : null;

@@ -19,7 +19,7 @@ export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
   const other = [...u.add.statuses, ...u.remove.statuses].filter((s) => s !== LOCK);
   if (other.length > 0) throw new UnsupportedByBackendError(backend, `status ${other[0]} (Joker has the transfer lock only: ${LOCK})`, changePath(u, 'statuses', (s) => s !== LOCK));
   if (u.authInfo) throw new UnsupportedByBackendError(backend, 'setting the auth info (Joker issues its own: domain-transfer-get-auth-id)', 'input.authInfo');
-  if (u.registrant) throw new UnsupportedByBackendError(backend, 'changing the registrant (domain-owner-change)', 'input.registrant');
+  if (u.registrant != null) throw new UnsupportedByBackendError(backend, u.registrant === '' ? 'removing the registrant (a domain keeps its owner-c)' : 'changing the registrant (domain-owner-change)', 'input.registrant');
   const d = u.dnssec;
   if (d && (d.addKeyData.length + d.removeKeyData.length > 0 || (d.maxSigLife ?? null) !== null)) {
     // maxSigLife alone has no argument of updateDomain to name (it is not in its input).

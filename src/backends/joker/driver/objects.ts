@@ -108,10 +108,19 @@ export async function infoContact(call: JokerCall, id: string): Promise<M.PortRe
 
 /**
  * Refuses before sending what contact-modify cannot change: a third street line (ValidationError on input.postalInfo[i].street,
- * checkStreet), statuses (input.addStatuses / input.removeStatuses) and disclosure (input.disclosure), as UNSUPPORTED_BY_BACKEND.
+ * checkStreet), statuses (input.addStatuses / input.removeStatuses) and disclosure (input.disclosure), as UNSUPPORTED_BY_BACKEND;
+ * and a field cleared (""): the phone and the postal code, which DMAPI requires, as ValidationError (input.voice,
+ * input.postalInfo[i].pc); the fax, organisation or state as UNSUPPORTED_BY_BACKEND (input.fax, input.postalInfo[i].org / .sp):
+ * contact-modify changes the fields given and has no documented way to empty one (an empty variable is no variable).
  */
 export function checkUpdateContact(backend: string, u: M.ContactUpdateInput): void {
   checkStreet(u.postalInfo);
+  if (u.voice === '') throw new ValidationError('input.voice', 'Joker needs a phone number: it can be changed, not removed');
+  const at = sentPostalInfo(u.postalInfo);
+  const p = at >= 0 ? u.postalInfo![at]! : null;
+  if (p?.pc === '') throw new ValidationError(`input.postalInfo[${at}].pc`, 'Joker needs a postal code: it can be changed, not removed');
+  const cleared = u.fax === '' ? 'input.fax' : p?.org === '' ? `input.postalInfo[${at}].org` : p?.sp === '' ? `input.postalInfo[${at}].sp` : null;
+  if (cleared) throw new UnsupportedByBackendError(backend, 'clearing a contact field (contact-modify changes the fields given, none to empty)', cleared);
   if (u.addStatuses.length + u.removeStatuses.length > 0) throw new UnsupportedByBackendError(backend, 'contact statuses', u.addStatuses.length ? 'input.addStatuses' : 'input.removeStatuses');
   if (u.disclosure) throw new UnsupportedByBackendError(backend, 'contact disclosure preferences', 'input.disclosure');
 }

@@ -96,8 +96,8 @@ export async function createContact(call: ReppCall, input: ReppContactCreate): P
 }
 
 /**
- * Name, e-mail and phone can change; statuses, auth info, fax, address and disclosure cannot
- * (refused before sending). A rename comes as a postalInfo, whose `city` and `cc` the schema
+ * Name, e-mail and phone can change; statuses, auth info, fax (also clearing one), address and
+ * disclosure cannot (refused before sending), nor can the phone be cleared (voice "": ValidationError on input.voice). A rename comes as a postalInfo, whose `city` and `cc` the schema
  * requires: as on create they are not sent (a REPP contact has no address), so a rename needs no
  * made-up address; the optional address fields (street, org, sp, pc) are refused, naming the first.
  */
@@ -106,11 +106,13 @@ export function checkUpdate(backend: string, input: M.ContactUpdateInput): void 
     [input.addStatuses.length, 'contact statuses', 'input.addStatuses'],
     [input.removeStatuses.length, 'contact statuses', 'input.removeStatuses'],
     [input.authInfo, 'contact auth info', 'input.authInfo'],
-    [input.fax, 'fax numbers', 'input.fax'],
+    [input.fax != null, 'fax numbers', 'input.fax'],
     [input.disclosure, 'disclosure preferences', 'input.disclosure'],
     addressCase(input.postalInfo),
   ]);
   if (unsupported) throw new UnsupportedByBackendError(backend, ...unsupported);
+  // voice "" clears the number (RFC 5733), which a REPP contact must have, as on create.
+  if (input.voice === '') throw new ValidationError('input.voice', 'this registry needs a phone number (+CC.NUMBER): it can be changed, not removed');
 }
 
 /** "Update an existing contact" with the name (first postalInfo), email and phone, after checkUpdate (UNSUPPORTED_BY_BACKEND naming the first field REPP has none for). */

@@ -8,8 +8,8 @@
  * update whose answer was lost halfway is completed, not failed, when it is sent again; the price
  * is that adding what is already there (or removing what is not) succeeds instead of 2302/2303.
  *
- * What REPP cannot do is refused before anything is sent: statuses other than clientHold, billing
- * contacts, DS data (REPP takes DNSKEYs), maxSigLife.
+ * What REPP cannot do is refused before anything is sent: removing the registrant, statuses other
+ * than clientHold, billing contacts, DS data (REPP takes DNSKEYs), maxSigLife.
  */
 import { UnsupportedByBackendError } from '../../../core/errors.js';
 import type * as M from '../../../core/model/index.js';
@@ -26,6 +26,8 @@ const lower = (s: string) => s.toLowerCase();
 
 /** Refuses, before sending anything, what REPP has no request for. */
 export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
+  // An .ee domain always has a registrant: REPP can change it (PUT registrant), not remove it.
+  if (u.registrant === '') throw new UnsupportedByBackendError(backend, 'removing the registrant (a domain keeps one; give the new registrant instead)', 'input.registrant');
   const statuses = [...u.add.statuses, ...u.remove.statuses].filter((s) => s !== 'clientHold');
   if (statuses.length > 0) throw new UnsupportedByBackendError(backend, `setting status ${statuses[0]} (a registrar sets only clientHold)`, changePath(u, 'statuses', (s) => s !== 'clientHold'));
   const billing = changePath(u, 'contacts', (c) => c.role === 'billing');

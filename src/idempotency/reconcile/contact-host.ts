@@ -71,8 +71,9 @@ export const deleteContact: ReconcileFn = async (input) => deleted(input, 'conta
 /** deleteHost: applied when host:info answers 2303 (1000) or shows pendingDelete (1001); not applied otherwise. */
 export const deleteHost: ReconcileFn = async (input) => deleted(input, 'host', await readHost(input, input.args.name));
 
+// An update's org, sp or pc of "" (cleared) is the none a read answers (null).
 const postalKey = (p: PostalInfo) =>
-  JSON.stringify([p.type, p.name, p.org ?? null, p.street, p.city, p.sp ?? null, p.pc ?? null, p.cc.toUpperCase()]);
+  JSON.stringify([p.type, p.name, p.org || null, p.street, p.city, p.sp || null, p.pc || null, p.cc.toUpperCase()]);
 
 const sameDisclosure = (want: Disclosure, got: Disclosure | null | undefined) =>
   !!got && got.flag === want.flag && got.fields.length === want.fields.length && allIn(want.fields, got.fields);
@@ -83,8 +84,9 @@ export function contactUpdateMismatches(u: ContactUpdateInput, c: Contact, secre
   if (!allIn(u.addStatuses, c.statuses)) out.push('added statuses');
   if (!noneIn(u.removeStatuses, c.statuses)) out.push('removed statuses');
   if (u.email && u.email.toLowerCase() !== c.email.toLowerCase()) out.push('email');
-  if (u.voice && u.voice !== c.voice) out.push('voice');
-  if (u.fax && u.fax !== c.fax) out.push('fax');
+  // voice/fax "" asked to clear the number: it holds when the contact has none.
+  if (u.voice != null && u.voice !== (c.voice ?? '')) out.push('voice');
+  if (u.fax != null && u.fax !== (c.fax ?? '')) out.push('fax');
   if (u.postalInfo && !allIn(u.postalInfo.map(postalKey), c.postalInfo.map(postalKey))) out.push('postal info');
   if (u.authInfo && !secrets.matches(u.authInfo, c.authInfo)) out.push('auth info');
   if (u.disclosure && !sameDisclosure(u.disclosure, c.disclosure)) out.push('disclosure');

@@ -59,7 +59,8 @@ export function domainUpdateMismatches(u: DomainUpdateInput, d: Domain, secrets:
   const ns = d.nameservers.map((n) => n.name);
   if (!allIn(u.add.nameservers.map((n) => n.name), ns)) out.push('added name servers');
   if (!noneIn(u.remove.nameservers.map((n) => n.name), ns)) out.push('removed name servers');
-  if (u.registrant && u.registrant.toLowerCase() !== (d.registrant ?? '').toLowerCase()) out.push('registrant');
+  // registrant "" asked for none: the same comparison, against a domain without one.
+  if (u.registrant != null && u.registrant.toLowerCase() !== (d.registrant ?? '').toLowerCase()) out.push('registrant');
   if (u.authInfo && !secrets.matches(u.authInfo, d.authInfo)) out.push('auth info');
   if (u.dnssec) {
     const ds = d.dnssec.dsData.map(dsKey);

@@ -62,6 +62,11 @@ export function connectionParamsBytes(ctx: { readonly connectionParams?: Readonl
   return ctx.connectionParams === undefined ? 0 : jsonLength(ctx.connectionParams, max);
 }
 
+/** graphql-ws's close code for a connection_init it does not accept (its CloseCode.Forbidden). */
+const FORBIDDEN = 4403;
+/** The close reason of a connection_init without a valid API key (at most 123 bytes, RFC 6455 5.5). */
+const NO_VALID_KEY = 'Forbidden: no valid API key; send connection_init with payload {"Authorization": "Bearer <key>"}';
+
 /** The errors of an executed query or mutation; none for a subscription's stream (graphql-ws awaited the result). */
 const errorsOf = (result: unknown) => (typeof result === 'object' && result !== null && !(Symbol.asyncIterator in result) ? (result as ExecutionResult).errors : undefined);
 
@@ -134,7 +139,12 @@ export function useWebSocket(opts: {
           ctx.extra.socket.close(TRY_AGAIN_LATER, TRY_AGAIN_REASON);
           return false;
         }
-        if (!caller) return false; // graphql-ws closes with 4403 Forbidden
+        if (!caller) {
+          // 4403 as graphql-ws would close, with a reason that says what to send (its own is the bare
+          // "Forbidden"); its close after `false` then finds the socket closing and sends nothing.
+          ctx.extra.socket.close(FORBIDDEN, NO_VALID_KEY);
+          return false;
+        }
         const { socket } = ctx.extra;
         // Closed while its key was looked up: its close has run already (onClose included), so
         // nothing taken or watched for it now would ever be given back.

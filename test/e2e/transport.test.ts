@@ -165,10 +165,12 @@ describe('graphql-ws', () => {
     }
   });
 
-  it('closes with 4403 when the API key is wrong', async () => {
-    const { ws, closed } = await raw();
-    ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: 'Bearer rgw_wrong' } }));
-    expect((await closed).code).toBe(4403);
+  it('closes with 4403 and a reason saying what to send when the API key is wrong or missing', async () => {
+    for (const payload of [{ Authorization: 'Bearer rgw_wrong' }, {}]) {
+      const { ws, closed } = await raw();
+      ws.send(JSON.stringify({ type: 'connection_init', payload }));
+      expect(await closed).toEqual({ code: 4403, reason: 'Forbidden: no valid API key; send connection_init with payload {"Authorization": "Bearer <key>"}' });
+    }
   });
 
   it('closes with 4401 on subscribe before the ack', async () => {

@@ -13,7 +13,7 @@
  * if that throws, it sends nothing.
  * Methods a backend kind cannot serve are left out, and its capabilities say so.
  */
-import type { Capabilities } from '../core/capabilities.js';
+import type { Capabilities, KnownCapabilities } from '../core/capabilities.js';
 import type * as M from '../core/model/index.js';
 import type { BackendLimits, DomainList, ListPage } from '../core/port.js';
 
@@ -64,6 +64,13 @@ export interface Driver {
   accountSecrets(registrarId: string): string[];
   /** What the backend offers this caller's account (EPP: from the greeting that account's session received). */
   capabilities(ctx: M.CallContext): Promise<Capabilities>;
+  /**
+   * What the kind and the backend's config fix of capabilities() for every account, known without
+   * a round trip (KnownCapabilities: the flags only the registry tells are listed as unknown).
+   * Synchronous and free: the pre-pass of a mutation document and the checks an operation makes
+   * before its idempotency key is read use it (src/operations/checks.ts).
+   */
+  knownCapabilities(): KnownCapabilities;
 
   /**
    * Opens up to `sessions` of the account's connections ahead of commands known to be coming (a

@@ -14,7 +14,7 @@
  * 7. a renewal refused for its stale current expiry told apart from other refusals with the same
  *    code, as ExpiryMismatchError (renewDomain).
  */
-import type { Capabilities } from '../core/capabilities.js';
+import type { Capabilities, KnownCapabilities } from '../core/capabilities.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { changesState, type CommandName } from '../core/commands.js';
 import { ExpiryMismatchError, ForbiddenError, GatewayError, RegistryError, UnsupportedByBackendError, UpstreamRateLimitedError, UpstreamUnavailableError, ValidationError } from '../core/errors.js';
@@ -25,7 +25,7 @@ import type { Attempt, Driver, DriverCall } from './driver.js';
 import { ClTridGenerator } from './epp/session/trid.js';
 import { chunk } from '../fanout/chunk.js';
 import { renewDetail, replaceDetail, transferDetail } from './bulk-detail.js';
-import { createNeeds, needsOf, unmet, updateNeeds, type Need } from './requirements.js';
+import { createNeeds, needsOf, requireContactCreate, requireMet, updateNeeds, type Need } from './requirements.js';
 
 /**
  * One port call (one upstream command attempt), as the command log and metrics see it. Never
@@ -131,6 +131,12 @@ export class PortableBackend implements RegistryPort {
     return this.driver.capabilities(ctx);
   }
 
+  /** The driver's knownCapabilities. FORBIDDEN when the registrar has no account here, as capabilities(). */
+  knownCapabilities(registrarId: string): KnownCapabilities {
+    this.account(registrarId);
+    return this.driver.knownCapabilities();
+  }
+
   upstreamId(registrarId: string): string {
     this.account(registrarId);
     return this.driver.upstreamId(registrarId);
@@ -233,12 +239,7 @@ export class PortableBackend implements RegistryPort {
   /** The id where the registry takes the registrar's (EPP), optional where it assigns one (REPP); the identity where it keeps one. */
   async createContact(ctx: M.CallContext, input: M.ContactCreateInput) {
     this.account(ctx.registrarId);
-    const caps = await this.driver.capabilities(ctx);
-    if (caps.contacts) {
-      if (!input.id && !caps.contactIdsAssigned) throw new ValidationError('input.id', `registry "${this.name}" needs the registrar to choose the contact id`);
-      if (!input.ident && caps.contactIdent) throw new ValidationError('input.ident', `registry "${this.name}" needs the contact's identity (code, type, country)`);
-      if (input.ident && !caps.contactIdent) throw new UnsupportedByBackendError(this.name, 'contact identities (ident)', 'input.ident');
-    }
+    requireContactCreate(this.name, input, await this.driver.capabilities(ctx));
     return this.run(ctx, 'contact:create', { objectName: input.id ?? undefined, secrets: [input.authInfo] }, (c) => this.op('createContact', 'contact objects')(c, input));
   }
   updateContact(ctx: M.CallContext, input: M.ContactUpdateInput) {
@@ -326,10 +327,7 @@ export class PortableBackend implements RegistryPort {
   private async run<T>(ctx: M.CallContext, command: CommandName, spec: Spec<T>, send: (call: DriverCall) => Promise<M.PortResult<T>>): Promise<M.PortResult<T>> {
     this.account(ctx.registrarId);
     const needs = [...needsOf(command), ...(spec.needs ?? [])];
-    if (needs.length > 0) {
-      const missing = unmet(needs, await this.driver.capabilities(ctx));
-      if (missing) throw new UnsupportedByBackendError(this.name, missing.what, missing.field);
-    }
+    if (needs.length > 0) requireMet(this.name, needs, await this.driver.capabilities(ctx));
     const secrets = [...(spec.secrets ?? []), ...this.driver.accountSecrets(ctx.registrarId)];
     const go = () => send({ ctx, attempt: (fn) => this.attempt(ctx, command, spec, secrets, fn) });
     try {

@@ -5,6 +5,7 @@
  */
 import type { Capabilities, Capability } from '../core/capabilities.js';
 import type { CommandName } from '../core/commands.js';
+import { UnsupportedByBackendError, ValidationError } from '../core/errors.js';
 import type * as M from '../core/model/index.js';
 
 /** A capability and the words that name it in the error; `field`, the argument that asked for it (extensions.field), where one did. */
@@ -82,4 +83,28 @@ export function needsOf(command: CommandName): Need[] {
 /** The first need the capabilities do not meet, if any. */
 export function unmet(needs: readonly Need[], caps: Capabilities): Need | undefined {
   return needs.find((n) => !caps[n.capability]);
+}
+
+/**
+ * Refuses the first need `caps` do not meet: UnsupportedByBackendError naming `backend`, the need's
+ * words and its field, the one error every port call gives for it (PortableBackend.run) and the
+ * operations' checks give before the idempotency key is read (src/operations/checks.ts).
+ */
+export function requireMet(backend: string, needs: readonly Need[], caps: Capabilities): void {
+  const missing = unmet(needs, caps);
+  if (missing) throw new UnsupportedByBackendError(backend, missing.what, missing.field);
+}
+
+/**
+ * What a contact create asks of a registry with contact objects, by how it keeps them: an id the
+ * registrar chooses where the registry assigns none (EPP: ValidationError on input.id), the
+ * contact's identity where the registry keeps one (REPP: ValidationError on input.ident) and none
+ * where it does not (UnsupportedByBackendError on input.ident). Nothing where the registry has no
+ * contact objects: that is the contacts need's refusal. Sends nothing.
+ */
+export function requireContactCreate(backend: string, input: Pick<M.ContactCreateInput, 'id' | 'ident'>, caps: Capabilities): void {
+  if (!caps.contacts) return;
+  if (!input.id && !caps.contactIdsAssigned) throw new ValidationError('input.id', `registry "${backend}" needs the registrar to choose the contact id`);
+  if (!input.ident && caps.contactIdent) throw new ValidationError('input.ident', `registry "${backend}" needs the contact's identity (code, type, country)`);
+  if (input.ident && !caps.contactIdent) throw new UnsupportedByBackendError(backend, 'contact identities (ident)', 'input.ident');
 }

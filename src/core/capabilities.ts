@@ -65,3 +65,50 @@ export const NO_CAPABILITIES: Capabilities = {
   bulk: false,
   periodUnits: ['y'],
 };
+
+/**
+ * What a backend's kind and configuration fix of its capabilities, known without asking the
+ * registry: `capabilities`, of which the flags listed in `unknown` only the registry can tell (an
+ * EPP registry's contacts, hosts, DNSSEC and restore from its greeting; HeadlessDomains' poll queue
+ * from GET /status) and must not be read. Every other flag is what capabilities() answers for
+ * every account of the backend.
+ */
+export interface KnownCapabilities {
+  capabilities: Capabilities;
+  unknown: ReadonlyArray<keyof Capabilities>;
+}
+
+/** Every capability unknown: a backend that tells nothing without asking its registry. */
+export const NOTHING_KNOWN: KnownCapabilities = {
+  capabilities: NO_CAPABILITIES,
+  unknown: [...(Object.keys(NO_CAPABILITIES) as Array<keyof Capabilities>), 'contactList', 'transferPeriod', 'registrantInfo'],
+};
+
+/**
+ * Thrown by locallyKnown's capabilities when a check reads a flag only the registry can tell: the
+ * check cannot be decided without a round trip (src/operations/checks.ts refuseLocally stops there).
+ * Never reaches a client.
+ */
+export class CapabilityNotKnownLocally extends Error {
+  constructor(readonly capability: string) {
+    super(`capability "${capability}" is known only from the registry`);
+    this.name = 'CapabilityNotKnownLocally';
+  }
+}
+
+/**
+ * `known` as Capabilities for a check that must not ask the registry: reading a flag in
+ * `known.unknown` throws CapabilityNotKnownLocally, so the check stops exactly where its outcome
+ * would depend on the registry, and whatever it decided before that is what the same check decides
+ * with the live capabilities.
+ */
+export function locallyKnown(known: KnownCapabilities): Capabilities {
+  if (known.unknown.length === 0) return known.capabilities;
+  const unknown = new Set<PropertyKey>(known.unknown);
+  return new Proxy(known.capabilities, {
+    get(target, prop, receiver) {
+      if (unknown.has(prop)) throw new CapabilityNotKnownLocally(String(prop));
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}

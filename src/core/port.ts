@@ -6,7 +6,7 @@
  * Every method returns the neutral model plus the upstream transaction ids. Errors are thrown as
  * RegistryError subclasses (core/errors.ts) carrying the upstream result code and message.
  */
-import type { Capabilities } from './capabilities.js';
+import type { Capabilities, KnownCapabilities } from './capabilities.js';
 import type {
   BalanceStatement,
   BulkReplaceResult,
@@ -101,6 +101,13 @@ export interface RegistryPort {
    * no account here, and the account's own login error.
    */
   capabilities(ctx: CallContext): Promise<Capabilities>;
+  /**
+   * What capabilities() would answer for the registrar's account as far as the backend's kind and
+   * config fix it, without a round trip (KnownCapabilities: the flags only the registry can tell,
+   * such as an EPP greeting's, are listed as unknown). Synchronous, sends nothing. Throws
+   * ForbiddenError, as capabilities() does, when the registrar has no account here.
+   */
+  knownCapabilities(registrarId: string): KnownCapabilities;
   /** The gateway registrar has an account (a login) on this backend. */
   hasAccount(registrarId: string): boolean;
   /** The upstream registrar id the gateway registrar logs in as on this backend (FORBIDDEN without an account: ask hasAccount). */

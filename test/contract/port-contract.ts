@@ -114,6 +114,15 @@ export function runPortContract(h: PortHarness): void {
       expect(port.upstreamId('acme')).not.toBe(port.upstreamId('rival'));
     });
 
+    test('what it tells of its capabilities without a round trip is what capabilities() answers', async () => {
+      const known = port.knownCapabilities('acme');
+      const live = await port.capabilities(acme);
+      for (const k of new Set([...Object.keys(live), ...Object.keys(known.capabilities)]) as Set<keyof Capabilities>) {
+        if (!known.unknown.includes(k)) expect([k, known.capabilities[k] ?? false]).toEqual([k, live[k] ?? false]);
+      }
+      expect(() => port.knownCapabilities('stranger')).toThrow(ForbiddenError);
+    });
+
     test('a registrar without an account here is refused before anything is sent', async () => {
       expect(await failure(port.checkDomains(stranger, [h.fresh('x')]))).toBeInstanceOf(ForbiddenError);
       expect(await failure(port.createDomain(stranger, h.domainInput(h.fresh('x'))))).toBeInstanceOf(ForbiddenError);

@@ -6,7 +6,7 @@
  * the registry never processed because it ended the session's login is sent once more on a fresh
  * login, as a second attempt.
  */
-import type { Capabilities } from '../../core/capabilities.js';
+import type { Capabilities, KnownCapabilities } from '../../core/capabilities.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { UpstreamUnavailableError } from '../../core/errors.js';
 import type { Attempt, Driver, DriverCall } from '../driver.js';
@@ -26,7 +26,7 @@ import * as domainRenew from './commands/domain-renew.js';
 import * as domainRestore from './commands/domain-restore.js';
 import * as domainTransfer from './commands/domain-transfer.js';
 import * as domainUpdate from './commands/domain-update.js';
-import { capabilitiesFrom } from './commands/hello.js';
+import { capabilitiesFrom, knownCapabilitiesOf } from './commands/hello.js';
 import * as hostCheck from './commands/host-check.js';
 import * as hostCreate from './commands/host-create.js';
 import * as hostDelete from './commands/host-delete.js';
@@ -77,6 +77,8 @@ export class EppDriver implements Driver {
   private readonly logger: EppLogger;
   /** The greeting each account's sessions last received, by gateway registrar id. */
   private readonly greetings = new Map<string, EppGreeting>();
+  /** knownCapabilities: fixed by the config (periodUnits) at construction. */
+  private readonly known: KnownCapabilities;
 
   constructor(
     private readonly config: EppBackendConfig,
@@ -86,6 +88,7 @@ export class EppDriver implements Driver {
     this.limits = { checkNames: config.checkLimit ?? EPP_CHECK_LIMIT, sessions: Math.max(1, config.poolSize ?? 2) };
     this.logger = opts.logger ?? silentLogger;
     this.trid = new ClTridGenerator(opts.clTRIDPrefix, opts.clock ?? systemClock);
+    this.known = knownCapabilitiesOf(config.periodUnits);
   }
 
   hasAccount(registrarId: string): boolean {
@@ -110,6 +113,11 @@ export class EppDriver implements Driver {
     const greeting = this.greetings.get(ctx.registrarId);
     if (!greeting) throw new UpstreamUnavailableError(`backend ${this.name}: no greeting received`, { backend: this.name, maybeApplied: false });
     return capabilitiesFrom(greeting, this.config.periodUnits);
+  }
+
+  /** Without a greeting: what EPP and the config's periodUnits fix; contacts, hosts, DNSSEC and restore are the greeting's (GREETING_CAPABILITIES). */
+  knownCapabilities(): KnownCapabilities {
+    return this.known;
   }
 
   /** Logs in up to `sessions` of the account's sessions ahead of commands known to be coming (SessionPool.prepare); a failed login is left to those commands. */

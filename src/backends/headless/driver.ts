@@ -12,7 +12,7 @@
  * requests spend the poller's share of the registry's rate limit (budget.ts), never the requests'.
  * With Redis (`opts.redis`) the shares are counted across every gateway instance.
  */
-import { NO_CAPABILITIES, type Capabilities } from '../../core/capabilities.js';
+import { NO_CAPABILITIES, type Capabilities, type KnownCapabilities } from '../../core/capabilities.js';
 import { ForbiddenError } from '../../core/errors.js';
 import type * as M from '../../core/model/index.js';
 import type { BackendLimits } from '../../core/port.js';
@@ -33,6 +33,9 @@ import type { Logger } from '../../logger.js';
 export function capabilitiesFrom(commands: string[]): Capabilities {
   return { ...NO_CAPABILITIES, registrantInfo: true, poll: commands.includes('poll') };
 }
+
+/** What a HeadlessDomains account offers before its /status is read (Driver.knownCapabilities): everything but the poll queue is fixed (capabilitiesFrom). */
+export const HEADLESS_KNOWN_CAPABILITIES: KnownCapabilities = { capabilities: capabilitiesFrom([]), unknown: ['poll'] };
 
 /**
  * The HeadlessDomains registrar API v1 Driver (shared/upstream/000_1527c6e3181c1cc7.txt): each port operation as commands.ts requests on the account's
@@ -84,6 +87,11 @@ export class HeadlessDriver implements Driver {
 
   accountSecrets(registrarId: string): string[] {
     return this.hasAccount(registrarId) ? [this.token(registrarId)] : [];
+  }
+
+  /** Every capability but `poll` is fixed for the kind (capabilitiesFrom): known without GET /status. */
+  knownCapabilities(): KnownCapabilities {
+    return HEADLESS_KNOWN_CAPABILITIES;
   }
 
   capabilities(ctx: M.CallContext): Promise<Capabilities> {

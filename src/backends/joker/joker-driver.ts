@@ -5,7 +5,7 @@
  * records, redemption (domain-redeem), transfers-in only, results of asynchronous requests as the
  * poll queue, the account balance, the reseller's domain list, periods in months.
  */
-import type { Capabilities } from '../../core/capabilities.js';
+import type { Capabilities, KnownCapabilities } from '../../core/capabilities.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { UnsupportedByBackendError } from '../../core/errors.js';
 import type * as M from '../../core/model/index.js';
@@ -75,6 +75,11 @@ export class JokerDriver implements Driver {
   }
   async capabilities(): Promise<Capabilities> {
     return JOKER_CAPABILITIES;
+  }
+
+  /** DMAPI's capabilities are fixed by its document: all known without a request. */
+  knownCapabilities(): KnownCapabilities {
+    return { capabilities: JOKER_CAPABILITIES, unknown: [] };
   }
 
   /** Whole years (1-120 months) unless the domain's TLD is one of the account's monthly TLDs (domains.toMonths). */

@@ -2,7 +2,7 @@
  * The REPP driver (driver.ts): the port's operations as REPP requests (driver/*.ts), one HTTP client
  * per account. What the Estonian registry offers is fixed by its API, not read from a greeting.
  */
-import type { Capabilities } from '../../core/capabilities.js';
+import type { Capabilities, KnownCapabilities } from '../../core/capabilities.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type * as M from '../../core/model/index.js';
 import type { Driver, DriverCall } from '../driver.js';
@@ -90,6 +90,11 @@ export class ReppDriver implements Driver {
 
   async capabilities(): Promise<Capabilities> {
     return REPP_CAPABILITIES;
+  }
+
+  /** REPP's capabilities are fixed by its document: all known without a request. */
+  knownCapabilities(): KnownCapabilities {
+    return { capabilities: REPP_CAPABILITIES, unknown: [] };
   }
 
   /** REPP takes 3, 6 or 9 months or 1 to 10 years (the document's renew_period: "3m, 6m, 9m, 1y ... 10y"). */

@@ -1,5 +1,5 @@
 /** <hello/> and the <greeting> it (and a new connection) gets; capabilities from the greeting. */
-import type { Capabilities } from '../../../core/capabilities.js';
+import type { Capabilities, KnownCapabilities } from '../../../core/capabilities.js';
 import { el, toXml } from '../xml/build.js';
 import { parseGreeting, type EppGreeting } from '../xml/envelope.js';
 import { NS } from '../xml/namespaces.js';
@@ -40,4 +40,16 @@ export function capabilitiesFrom(g: EppGreeting, periodUnits: ReadonlyArray<'y' 
     bulk: false,
     periodUnits: [...periodUnits],
   };
+}
+
+/** The capabilities capabilitiesFrom reads from the greeting (its object and extension URIs); the others are fixed for EPP or come from the config. */
+export const GREETING_CAPABILITIES: ReadonlyArray<keyof Capabilities> = ['contacts', 'hostObjects', 'dnssec', 'dnssecDsData', 'restore'];
+
+/**
+ * What an EPP backend's capabilities are without its greeting (Driver.knownCapabilities): those
+ * capabilitiesFrom fixes for EPP and the configured `periodUnits`; GREETING_CAPABILITIES unknown.
+ */
+export function knownCapabilitiesOf(periodUnits: ReadonlyArray<'y' | 'm'> = EPP_PERIOD_UNITS): KnownCapabilities {
+  const none: EppGreeting = { svID: '', svDate: null, versions: [], langs: [], objURIs: [], extURIs: [] };
+  return { capabilities: capabilitiesFrom(none, periodUnits), unknown: GREETING_CAPABILITIES };
 }

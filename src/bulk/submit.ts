@@ -15,6 +15,8 @@ import type { Fingerprints } from '../idempotency/fingerprint.js';
 import { IdempotencyKeyReusedError } from '../idempotency/errors.js';
 import type { Logger } from '../logger.js';
 import { callOf, type Actor, type OperationEnv } from '../operations/run.js';
+import { liveCapabilities, refuseLocally, type CapabilitySource } from '../operations/checks.js';
+import type { Router } from '../routing/router.js';
 import { transferPeriodForms } from '../operations/transfer/transfer-domain.js';
 import type { Period } from '../core/model/index.js';
 import { checkPeriodUnit } from '../validation/values.js';
@@ -115,13 +117,13 @@ async function allDomains(deps: SubmitDeps, actor: Actor): Promise<RequestItem[]
  * anything is written. Both depend only on the labels after a name's first (Router.forDomain tries
  * the longest suffix first, and a zone is such a suffix), so the router is asked once per suffix.
  */
-function route(deps: SubmitDeps, items: RequestItem[], kind: BulkKind, listed: boolean): (RequestItem & { backend: string })[] {
+function route(router: Router, items: RequestItem[], kind: BulkKind, listed: boolean): (RequestItem & { backend: string })[] {
   const bySuffix = new Map<string, string>();
   return items.map((it, i) => {
     const suffix = it.name.slice(it.name.indexOf('.') + 1);
     const field = listed ? itemField(kind, i) : 'domains';
     let backend = bySuffix.get(suffix);
-    if (backend === undefined) bySuffix.set(suffix, (backend = deps.env.router.forRegistrable(it.name, field).name));
+    if (backend === undefined) bySuffix.set(suffix, (backend = router.forRegistrable(it.name, field).name));
     return { name: it.name, currentExpiry: it.currentExpiry, authInfo: it.authInfo, backend };
   });
 }
@@ -148,9 +150,11 @@ export function registryDomains(routed: readonly { name: string }[], at: readonl
  * refusal is BAD_USER_INPUT (UNSUPPORTED_BY_BACKEND for a transfer period) naming `period` and the
  * registry (extensions.registry), with the first domain of the list it applies to and how many
  * more (registryDomains); a listed domain at a registry without contact objects is named by its
- * place in the list (the first such one).
+ * place in the list (the first such one). `caps`: where each backend's capabilities are read
+ * (src/operations/checks.ts), which also refuses a backend where the registrar has no account
+ * (ForbiddenError).
  */
-async function checkBackends(deps: SubmitDeps, actor: Actor, req: BulkRequest, routed: readonly { name: string; backend: string }[], listed: boolean): Promise<void> {
+async function checkBackends(router: Router, caps: CapabilitySource, req: BulkRequest, routed: readonly { name: string; backend: string }[], listed: boolean): Promise<void> {
   const byBackend = new Map<string, number[]>();
   routed.forEach((r, i) => {
     const at = byBackend.get(r.backend);
@@ -159,12 +163,12 @@ async function checkBackends(deps: SubmitDeps, actor: Actor, req: BulkRequest, r
   });
   const period = (req.params as { period?: { value: number; unit: 'y' | 'm' } | null }).period;
   for (const [name, at] of byBackend) {
-    const backend = deps.env.router.named(name);
-    const caps = await backend.capabilities(callOf(actor));
-    if (period) checkPeriodUnit('period', period, caps.periodUnits, name, registryDomains(routed, at, listed));
-    if (period && req.kind === 'TRANSFER') checkTransferPeriod('period', period, caps, name, registryDomains(routed, at, listed));
+    const backend = router.named(name);
+    const c = await caps(backend);
+    if (period) checkPeriodUnit('period', period, c.periodUnits, name, registryDomains(routed, at, listed));
+    if (period && req.kind === 'TRANSFER') checkTransferPeriod('period', period, c, name, registryDomains(routed, at, listed));
     if (period && req.kind === 'RENEW') checkRenewPeriod(backend, period, routed, at, listed);
-    if (req.kind === 'REPLACE_TECH_CONTACT' && !caps.contacts) {
+    if (req.kind === 'REPLACE_TECH_CONTACT' && !c.contacts) {
       const i = at[0]!;
       throw new ValidationError(itemField(req.kind, i), `${routed[i]!.name} is at registry ${name}, which has no contact objects (no tech contact to replace): leave its domains out`);
     }
@@ -188,6 +192,19 @@ function checkRenewPeriod(backend: RegistryPort, period: Period, routed: readonl
     return no;
   });
   if (refused.length > 0) backend.checkPeriod(routed[refused[0]!]!.name, period, 'period', registryDomains(routed, refused, listed));
+}
+
+/**
+ * What a bulk request with a list of domains (`req.items` not null) refuses before its key is read
+ * or anything written: each name's routing (route: UnknownTldError, or ValidationError for a name
+ * no registry can hold, naming the item) and what each backend must offer (checkBackends), with
+ * the capabilities from `caps` (src/operations/checks.ts). Nothing for a request over the
+ * registrar's own domains (no list: those are read from the database and the registries). Sends
+ * nothing.
+ */
+export async function bulkRequestChecks(router: Router, req: BulkRequest, caps: CapabilitySource): Promise<void> {
+  if (req.items === null) return;
+  await checkBackends(router, caps, req, route(router, req.items, req.kind, true), true);
 }
 
 /**
@@ -235,6 +252,9 @@ export async function submitBulkJob(deps: SubmitDeps, actor: Actor, req: BulkReq
 }
 
 async function submitOrReplay(deps: SubmitDeps, actor: Actor, req: BulkRequest): Promise<{ job: BulkJob; replayed: boolean }> {
+  // What is refused without a round trip is refused before the key is read, as a single mutation's
+  // routing is (and as the pre-pass of a mutation document finds it, src/limits/mutation-inputs.ts).
+  await refuseLocally(actor.registrarId, (caps) => bulkRequestChecks(deps.env.router, req, caps));
   const forms = fingerprintForms(req);
   const fingerprint = deps.fingerprints.of(`bulk:${req.kind}`, forms.args);
   const existing = await deps.store.findByKey(actor.registrarId, actor.idempotencyKey);
@@ -245,9 +265,9 @@ async function submitOrReplay(deps: SubmitDeps, actor: Actor, req: BulkRequest):
   const single = await deps.env.prisma.idempotencyRecord.findUnique({ where: { registrarId_idempotencyKey: { registrarId: actor.registrarId, idempotencyKey: actor.idempotencyKey } }, select: { operation: true } });
   if (single) throw new IdempotencyKeyReusedError(single.operation);
   const items = req.items ?? (await allDomains(deps, actor));
-  let routed = route(deps, items, req.kind, req.items !== null);
+  let routed = route(deps.env.router, items, req.kind, req.items !== null);
   if (req.items === null && req.kind === 'REPLACE_TECH_CONTACT') routed = await withContacts(deps, actor, routed);
-  await checkBackends(deps, actor, req, routed, req.items !== null);
+  await checkBackends(deps.env.router, liveCapabilities(actor), req, routed, req.items !== null);
   // Items sharing an expiry share one input object (the store writes its JSON once).
   const expiries = new Map<string, { currentExpiry: string }>();
   const inputOf = (r: RequestItem): Record<string, unknown> | null => {

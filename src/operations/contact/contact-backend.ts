@@ -1,15 +1,31 @@
+import type { ContactCreateInput } from '../../core/model/index.js';
 import { UnsupportedByBackendError } from '../../core/errors.js';
 import type { RegistryPort } from '../../core/port.js';
+import { requireContactCreate } from '../../backends/requirements.js';
 import type { Router } from '../../routing/router.js';
 import { checkRegistryName } from '../../validation/names.js';
+import { liveCapabilities, type CapabilitySource } from '../checks.js';
 
 /**
  * The backend a contact lives at (`registry`, else the default), when it has contact objects
  * (Nomulus has none: UnsupportedByBackendError before anything is sent). `field` names the
- * registry argument in a ValidationError, also for an empty one (never taken as the default).
+ * registry argument in a ValidationError, also for an empty one (never taken as the default);
+ * `caps`: where the capabilities are read (src/operations/checks.ts; the live ones by default). A
+ * contact create (`create`) is also checked against how the registry keeps contacts
+ * (requireContactCreate: the id, the identity). Throws ForbiddenError when the registrar has no
+ * account there.
  */
-export async function contactBackend(router: Router, registrarId: string, registry: string | null | undefined, field: string): Promise<RegistryPort> {
+export async function contactBackend(
+  router: Router,
+  registrarId: string,
+  registry: string | null | undefined,
+  field: string,
+  caps: CapabilitySource = liveCapabilities({ registrarId }),
+  create?: Pick<ContactCreateInput, 'id' | 'ident'>,
+): Promise<RegistryPort> {
   const backend = router.forContact(registry != null ? checkRegistryName(field, registry) : null, field); // "" is refused, not the default
-  if (!(await backend.capabilities({ registrarId })).contacts) throw new UnsupportedByBackendError(backend.name, 'contact objects');
+  const c = await caps(backend);
+  if (!c.contacts) throw new UnsupportedByBackendError(backend.name, 'contact objects');
+  if (create) requireContactCreate(backend.name, create, c);
   return backend;
 }

@@ -1,7 +1,10 @@
 import { ExpiryMismatchError, ValidationError } from '../../core/errors.js';
 import type { Period } from '../../core/model/index.js';
+import type { RegistryPort } from '../../core/port.js';
+import type { Router } from '../../routing/router.js';
 import { checkPeriodUnit } from '../../validation/values.js';
-import { callOf, recordOf, runOperation, type Actor, type OperationEnv, type OperationResult, type TransactionRecord } from '../run.js';
+import { liveCapabilities, type CapabilitySource } from '../checks.js';
+import { recordOf, runOperation, type Actor, type OperationEnv, type OperationResult, type TransactionRecord } from '../run.js';
 
 /** Normalised arguments of a renewal (RFC 5731 section 3.2.3). */
 export interface RenewDomainArgs {
@@ -19,6 +22,21 @@ export interface RenewRecord extends TransactionRecord {
 }
 
 /**
+ * What renewDomain refuses before its key is read (src/operations/checks.ts): a name no registry
+ * is configured for (UnknownTldError) or that cannot be registered where it routes (ValidationError
+ * on input.name), a registrar without an account there (ForbiddenError), a period in a unit the
+ * backend does not take or one the registry's own rule refuses (ValidationError naming
+ * `periodField`). Sends nothing; answers the backend.
+ */
+export async function renewDomainChecks(router: Router, args: Pick<RenewDomainArgs, 'name' | 'period'>, caps: CapabilitySource, periodField = 'input.period'): Promise<RegistryPort> {
+  const { name, period } = args;
+  const backend = router.forRegistrable(name, 'input.name');
+  checkPeriodUnit(periodField, period, (await caps(backend)).periodUnits, backend.name);
+  backend.checkPeriod(name, period, periodField);
+  return backend;
+}
+
+/**
  * Renews one domain. The current expiry date is always sent (EPP's curExpDate), so a resent
  * renewal cannot apply twice: when the caller gives none it is read first (one domain info) and
  * noted on the idempotency record before the renew is sent, for reconciliation to compare.
@@ -26,14 +44,12 @@ export interface RenewRecord extends TransactionRecord {
  * period itself: RegistryPort.checkPeriod), before anything is sent; `expiryField` names the
  * current expiry in an ExpiryMismatchError (BAD_USER_INPUT: it is not the domain's expiry, on
  * every backend, see RegistryPort.renewDomain's PortableBackend; nothing renewed, nothing kept).
- * Throws ValidationError (a name no registry can hold, Router.forRegistrable, on input.name; period
- * unit; no expiry to read), ExpiryMismatchError, RegistryError subclasses.
+ * Throws what renewDomainChecks throws, ValidationError (no expiry to read), ExpiryMismatchError,
+ * RegistryError subclasses.
  */
 export async function renewDomain(env: OperationEnv, actor: Actor, args: RenewDomainArgs, periodField = 'input.period', expiryField = 'input.currentExpiry'): Promise<OperationResult<RenewRecord>> {
   const { name, period } = args;
-  const backend = env.router.forRegistrable(name, 'input.name');
-  checkPeriodUnit(periodField, period, (await backend.capabilities(callOf(actor))).periodUnits, backend.name);
-  backend.checkPeriod(name, period, periodField);
+  const backend = await renewDomainChecks(env.router, args, liveCapabilities(actor), periodField);
   const { result, replayed } = await runOperation(env, actor, 'renewDomain', { name, period, currentExpiry: args.currentExpiry }, async (call, attempt) => {
     let currentExpiry = args.currentExpiry;
     if (!currentExpiry) {

@@ -1,16 +1,34 @@
 import type { DomainUpdateInput } from '../../core/model/index.js';
+import type { RegistryPort } from '../../core/port.js';
+import { needsOf, requireMet, updateNeeds } from '../../backends/requirements.js';
+import type { Router } from '../../routing/router.js';
 import { requireUpdateSupport } from '../../validation/inputs.js';
-import { callOf, recordOf, runOperation, type Actor, type OperationEnv, type OperationResult, type TransactionRecord } from '../run.js';
+import { liveCapabilities, type CapabilitySource } from '../checks.js';
+import { recordOf, runOperation, type Actor, type OperationEnv, type OperationResult, type TransactionRecord } from '../run.js';
+
+/**
+ * What updateDomain refuses before its key is read (src/operations/checks.ts): a name no registry
+ * is configured for (UnknownTldError) or that cannot be registered where it routes (ValidationError
+ * on input.name), a registrar without an account there (ForbiddenError), what the backend lacks
+ * (contacts, DNSSEC, registrant metadata, DS data: UnsupportedByBackendError naming the field).
+ * Sends nothing; answers the backend.
+ */
+export async function updateDomainChecks(router: Router, args: DomainUpdateInput, caps: CapabilitySource): Promise<RegistryPort> {
+  const backend = router.forRegistrable(args.name, 'input.name');
+  const c = await caps(backend);
+  requireUpdateSupport(args, backend.name, c);
+  // What the port checks before sending (PortableBackend.run), refused before the key too.
+  requireMet(backend.name, [...needsOf('domain:update'), ...updateNeeds(args)], c);
+  return backend;
+}
 
 /**
  * Updates one domain (RFC 5731 section 3.2.5: statuses, contacts, name servers, DNSSEC, registrant,
- * auth info). Refuses before anything is recorded or sent a name no registry can hold
- * (Router.forRegistrable: ValidationError on input.name) and what the backend lacks
- * (UnsupportedByBackendError); then RegistryError subclasses.
+ * auth info). Refuses before anything is recorded or sent what updateDomainChecks refuses; then
+ * RegistryError subclasses.
  */
 export async function updateDomain(env: OperationEnv, actor: Actor, args: DomainUpdateInput): Promise<OperationResult<TransactionRecord & { name: string }>> {
-  const backend = env.router.forRegistrable(args.name, 'input.name');
-  requireUpdateSupport(args, backend.name, await backend.capabilities(callOf(actor)));
+  const backend = await updateDomainChecks(env.router, args, liveCapabilities(actor));
   const { result, replayed } = await runOperation(env, actor, 'updateDomain', args, async (call) => ({
     ...recordOf(await backend.updateDomain(call, args)),
     name: args.name,

@@ -3,7 +3,11 @@ import { DomainIndex } from '../../domains/domain-index.js';
 import { checkPeriodUnit } from '../../validation/values.js';
 import type { Capabilities } from '../../core/capabilities.js';
 import { UnsupportedByBackendError } from '../../core/errors.js';
-import { callOf, recordOf, runOperation, type Actor, type OperationEnv, type OperationResult, type TransactionRecord } from '../run.js';
+import type { RegistryPort } from '../../core/port.js';
+import type { Router } from '../../routing/router.js';
+import { liveCapabilities, refuseLocally, type CapabilitySource } from '../checks.js';
+import { namedDomainChecks } from '../domain/named-checks.js';
+import { recordOf, runOperation, type Actor, type OperationEnv, type OperationResult, type TransactionRecord } from '../run.js';
 
 /** Normalised arguments of a transfer command (RFC 5731 section 3.2.4). */
 export interface TransferDomainArgs {
@@ -55,11 +59,31 @@ export interface TransferRecord extends TransactionRecord {
 }
 
 /**
+ * What a transfer operation refuses before its key is read (src/operations/checks.ts): a name no
+ * registry is configured for (UnknownTldError) or can hold (ValidationError on domainName), a
+ * registrar without an account there (ForbiddenError), a period in a unit the backend does not
+ * take (ValidationError naming `periodField`) or, for a request, one it cannot apply
+ * (checkTransferPeriod), and an operation the backend lacks (approving, rejecting or cancelling at
+ * REPP, HeadlessDomains or Joker: UnsupportedByBackendError). Sends nothing; answers the backend.
+ */
+export async function transferDomainChecks(router: Router, op: TransferOp, args: Pick<TransferDomainArgs, 'name' | 'period'>, caps: CapabilitySource, periodField = 'period'): Promise<RegistryPort> {
+  const { name, period } = args;
+  const backend = router.forRegistrable(name, 'domainName');
+  if (period) {
+    const c = await caps(backend);
+    checkPeriodUnit(periodField, period, c.periodUnits, backend.name);
+    if (op === 'request') checkTransferPeriod(periodField, period, c, backend.name);
+  }
+  return namedDomainChecks(router, name, 'domainName', `domain:transfer:${op}`, caps);
+}
+
+/**
  * Requests, approves, rejects or cancels a domain transfer (operation `<op>Transfer`); a completed
  * transfer moves the domain between the gateway registrars' domain indexes. `periodField` names the
- * period in a ValidationError. A name no registry can hold (Router.forRegistrable) is ValidationError
- * on `domainName` for every op, before anything is recorded or sent. Throws ValidationError,
- * RegistryError subclasses.
+ * period in a ValidationError. Refuses before anything is recorded or sent what
+ * transferDomainChecks refuses: with the live capabilities when a period is given (its unit is
+ * checked), else with what is known locally (the port checks the rest before sending, as before:
+ * a replay needs no registry). Then RegistryError subclasses.
  */
 export async function transferDomain(
   env: OperationEnv,
@@ -70,12 +94,9 @@ export async function transferDomain(
 ): Promise<OperationResult<TransferRecord>> {
   const { name, authInfo, period } = args;
   // A name no registry could hold is no domain to transfer (BAD_USER_INPUT before anything is recorded or sent).
+  if (period) await transferDomainChecks(env.router, op, args, liveCapabilities(actor), periodField);
+  else await refuseLocally(actor.registrarId, (caps) => transferDomainChecks(env.router, op, args, caps, periodField));
   const backend = env.router.forRegistrable(name, 'domainName');
-  if (period) {
-    const caps = await backend.capabilities(callOf(actor));
-    checkPeriodUnit(periodField, period, caps.periodUnits, backend.name);
-    if (op === 'request') checkTransferPeriod(periodField, period, caps, backend.name);
-  }
   // The key compares the request with its default applied; what is sent is the period as given.
   const forms = transferPeriodForms(op, period);
   const keyed = { name, authInfo, period: forms.period };

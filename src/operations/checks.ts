@@ -1,0 +1,49 @@
+/**
+ * The checks an operation makes before its idempotency key is read (routing, the registrar's
+ * account, what the backend offers), written once per operation as a function of where it reads a
+ * backend's capabilities, so that the same checks serve two callers:
+ *
+ * - the operation itself, with the live capabilities (RegistryPort.capabilities: an EPP registry's
+ *   come from its greeting, so this may log in), or, where it read none before its key so far
+ *   (deleteDomain, restoreDomain, the host operations, a transfer without a period), with what is
+ *   known locally (refuseLocally), leaving the rest to the port as before;
+ * - the pre-pass of a mutation document (src/limits/mutation-inputs.ts), with what is known
+ *   locally only: a refusal that needs no round trip is found before any field of the document
+ *   runs, with the error the field gives.
+ */
+import { CapabilityNotKnownLocally, locallyKnown, type Capabilities } from '../core/capabilities.js';
+import type { RegistryPort } from '../core/port.js';
+import { callOf, type Actor } from './run.js';
+
+/**
+ * Where a check reads a backend's capabilities (its account checked first: ForbiddenError when the
+ * registrar has none there). localCapabilities' may throw CapabilityNotKnownLocally when a flag
+ * only the registry can tell is read.
+ */
+export type CapabilitySource = (backend: RegistryPort) => Capabilities | Promise<Capabilities>;
+
+/** The live capabilities of the actor's account (RegistryPort.capabilities; may ask the registry), read under the actor's cause. */
+export function liveCapabilities(actor: Pick<Actor, 'registrarId' | 'cause'>): CapabilitySource {
+  const call = callOf(actor);
+  return (backend) => backend.capabilities(call);
+}
+
+/** What is known of the registrar's account's capabilities without a round trip (RegistryPort.knownCapabilities, locallyKnown). */
+export function localCapabilities(registrarId: string): CapabilitySource {
+  return (backend) => locallyKnown(backend.knownCapabilities(registrarId));
+}
+
+/**
+ * Runs `checks` with localCapabilities(registrarId): throws the refusal they find (the very error
+ * they throw with the live capabilities: what they read is what those would answer); resolves
+ * when they pass, and also when one reads what only the registry can tell
+ * (CapabilityNotKnownLocally), since from there on the live checks decide. Reads, writes and sends
+ * nothing.
+ */
+export async function refuseLocally(registrarId: string, checks: (caps: CapabilitySource) => unknown): Promise<void> {
+  try {
+    await checks(localCapabilities(registrarId));
+  } catch (err) {
+    if (!(err instanceof CapabilityNotKnownLocally)) throw err;
+  }
+}

@@ -1,0 +1,19 @@
+import type { CommandName } from '../../core/commands.js';
+import type { RegistryPort } from '../../core/port.js';
+import { needsOf, requireMet } from '../../backends/requirements.js';
+import type { Router } from '../../routing/router.js';
+import type { CapabilitySource } from '../checks.js';
+
+/**
+ * What a host mutation (`command`: host:create, host:update, host:delete) refuses before it is
+ * sent, in the port's order (src/operations/checks.ts): an unknown `registry`, or none given and no
+ * route or default for the name (ValidationError naming `field`, Router.forHost), a registrar
+ * without an account there (ForbiddenError), a backend without host objects (REPP,
+ * HeadlessDomains; an EPP registry's say so in its greeting: UnsupportedByBackendError). Sends
+ * nothing; answers the backend.
+ */
+export async function hostChecks(router: Router, name: string, registry: string | null, field: string, command: CommandName, caps: CapabilitySource): Promise<RegistryPort> {
+  const backend = router.forHost(name, registry, field);
+  requireMet(backend.name, needsOf(command), await caps(backend));
+  return backend;
+}

@@ -143,6 +143,7 @@ async function loadHttpModules() {
     ...gate,
     MutationInputs: mutationInputs.MutationInputs,
     mutationInputs: resolvers.mutationInputs,
+    mutationChecks: resolvers.mutationChecks,
     ...limits,
     ...rateLimit,
     ...comments,
@@ -313,6 +314,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       express,
       expressMiddleware,
       makeFormatError,
+      mutationChecks,
       mutationInputs,
       prefersHtml,
       readiness,
@@ -335,7 +337,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     const limits = new OperationLimits(schema, limitsInForce, createRateLimiter(limitsInForce, config.redisUrl, logger, config.redisUrl ? redisPrefix(config) : undefined));
     const formatError = makeFormatError(logger, limits.limits, schema);
     // Every root field of a mutation document parsed before any of them runs (src/limits/mutation-inputs.ts).
-    const inputs = new MutationInputs<GatewayContext>(schema, mutationInputs);
+    const inputs = new MutationInputs<GatewayContext>(schema, mutationInputs, mutationChecks);
     const revocations = new KeyRevocationWatch(db.prisma, logger, config.auth?.revocationCheckMs, (keyId) => apiKeys.forget(keyId));
     const unlistenKeys = db.listen ? await followKeyChanges(db.listen, apiKeys, revocations, logger) : async () => undefined;
     const app = express();

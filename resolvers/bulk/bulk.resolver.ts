@@ -1,8 +1,9 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import { ObjectNotFoundError, ValidationError } from '../../src/core/errors.js';
 import type { BulkRequest } from '../../src/bulk/submit.js';
-import { checkItemNames, isoDates } from '../../src/bulk/submit.js';
+import { bulkRequestChecks, checkItemNames, isoDates } from '../../src/bulk/submit.js';
 import { BULK_OPERATIONS } from '../../src/bulk/kinds.js';
 import type { CountsView, ItemView, JobView } from '../../src/bulk/views.js';
 import { pageOf, type Page } from '../../src/connections/page.js';
@@ -15,7 +16,7 @@ import { PeriodInput } from '../../schema/common/common.input.js';
 import { ClientStatus, NameserverInput } from '../../schema/domain/domain.input.js';
 import { BulkRenewItemInput, BulkTransferItemInput } from '../../schema/bulk/bulk.input.js';
 import { BulkItemConnection, BulkItemState, BulkJob, BulkJobCounts, BulkJobPayload } from '../../schema/bulk/bulk.type.js';
-import { actorOf, type KeyArg, type MutationInputs } from '../common/mutate.js';
+import { actorOf, localChecks, parsedArgs, type KeyArg, type MutationChecks, type MutationInputs } from '../common/mutate.js';
 import { runOperation } from '../../src/operations/run.js';
 
 const MAX_ITEMS_PAGE = 1000;
@@ -71,6 +72,18 @@ export const bulkMutationInputs = {
   cancelBulkJob: (a: KeyArg & { id: string }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), id: a.id }),
 } satisfies MutationInputs;
 
+/** What a bulk job's submission refuses without a round trip (bulkRequestChecks: each listed name's routing, each backend's period and contacts), as submitBulkJob checks it first. */
+const bulkChecks = localChecks((p: ReturnType<typeof submission>, ctx, caps) => bulkRequestChecks(ctx.router, p.req, caps));
+
+/** The checks of each bulk submission that need no registry (common/mutate.ts MutationChecks), for the pre-pass; cancelBulkJob's job is read from the database when it runs. */
+export const bulkMutationChecks = {
+  bulkRenew: bulkChecks,
+  bulkTransfer: bulkChecks,
+  bulkReplaceNameserver: bulkChecks,
+  bulkReplaceTechContact: bulkChecks,
+  bulkUpdateStatuses: bulkChecks,
+} satisfies MutationChecks;
+
 function cursorPosition(after: string): number {
   if (!/^\d{1,9}$/.test(after)) throw new ValidationError('after', 'must be a cursor this connection gave (an item position)');
   return Number(after);
@@ -111,8 +124,9 @@ export class BulkResolver {
     @Arg('domains', () => [BulkRenewItemInput]) domains: BulkRenewItemInput[],
     @Arg('period', () => PeriodInput, { nullable: true, description: 'Defaults to 1 year.' }) period: PeriodInput | null,
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return submit(ctx, await bulkMutationInputs.bulkRenew({ idempotencyKey: key, domains, period }, ctx));
+    return submit(ctx, await parsedArgs(ctx, info, bulkMutationInputs.bulkRenew, { idempotencyKey: key, domains, period }));
   }
 
   @Mutation(() => BulkJobPayload, { nullable: true, description: 'Request the transfer of many domains to the viewer, each with its auth code.' })
@@ -121,8 +135,9 @@ export class BulkResolver {
     @Arg('domains', () => [BulkTransferItemInput]) domains: BulkTransferItemInput[],
     @Arg('period', () => PeriodInput, { nullable: true, description: 'Years added on transfer (registry default when absent).' }) period: PeriodInput | null,
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return submit(ctx, await bulkMutationInputs.bulkTransfer({ idempotencyKey: key, domains, period }, ctx));
+    return submit(ctx, await parsedArgs(ctx, info, bulkMutationInputs.bulkTransfer, { idempotencyKey: key, domains, period }));
   }
 
   @Mutation(() => BulkJobPayload, { nullable: true, description: 'Replace name server `from` by `to` on the listed domains, or on all the viewer\'s domains; a domain without `from` is skipped.' })
@@ -132,8 +147,9 @@ export class BulkResolver {
     @Arg('to', () => NameserverInput) to: NameserverInput,
     @Arg('domains', () => [String], { nullable: true, description: "Null: every domain of the viewer's." }) domains: string[] | null,
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return submit(ctx, await bulkMutationInputs.bulkReplaceNameserver({ idempotencyKey: key, from, to, domains }, ctx));
+    return submit(ctx, await parsedArgs(ctx, info, bulkMutationInputs.bulkReplaceNameserver, { idempotencyKey: key, from, to, domains }));
   }
 
   @Mutation(() => BulkJobPayload, { nullable: true, description: 'Replace tech contact `from` by `to` on the listed domains, or on all the viewer\'s domains; a domain without `from` is skipped.' })
@@ -143,8 +159,9 @@ export class BulkResolver {
     @Arg('to') to: string,
     @Arg('domains', () => [String], { nullable: true, description: "Null: every domain of the viewer's." }) domains: string[] | null,
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return submit(ctx, await bulkMutationInputs.bulkReplaceTechContact({ idempotencyKey: key, from, to, domains }, ctx));
+    return submit(ctx, await parsedArgs(ctx, info, bulkMutationInputs.bulkReplaceTechContact, { idempotencyKey: key, from, to, domains }));
   }
 
   @Mutation(() => BulkJobPayload, { nullable: true, description: 'Add and remove client statuses (clientHold, clientTransferProhibited ...) on many domains.' })
@@ -154,13 +171,14 @@ export class BulkResolver {
     @Arg('add', () => [ClientStatus], { defaultValue: [] }) add: ClientStatus[],
     @Arg('remove', () => [ClientStatus], { defaultValue: [] }) remove: ClientStatus[],
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return submit(ctx, await bulkMutationInputs.bulkUpdateStatuses({ idempotencyKey: key, domains, add, remove }, ctx));
+    return submit(ctx, await parsedArgs(ctx, info, bulkMutationInputs.bulkUpdateStatuses, { idempotencyKey: key, domains, add, remove }));
   }
 
   @Mutation(() => BulkJob, { nullable: true, description: 'Cancel a job: items not started become CANCELLED (nothing is sent for them); running items finish.' })
-  async cancelBulkJob(@Arg('idempotencyKey') key: string, @Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<JobView> {
-    const { actor } = bulkMutationInputs.cancelBulkJob({ idempotencyKey: key, id }, ctx);
+  async cancelBulkJob(@Arg('idempotencyKey') key: string, @Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<JobView> {
+    const { actor } = parsedArgs(ctx, info, bulkMutationInputs.cancelBulkJob, { idempotencyKey: key, id });
     // An id that is not one of the viewer's jobs is refused before the key's record is written: the
     // refusal is the gateway's, nothing applied, so the key stays free (README, Idempotency contract).
     if (!(await ctx.bulk.job(ctx.registrar.id, id))) throw new ObjectNotFoundError(`bulk job ${id} does not exist`, { field: 'id' });

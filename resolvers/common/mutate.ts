@@ -1,4 +1,7 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../../src/context.js';
+import { takeParsed } from '../../src/limits/mutation-inputs.js';
+import { refuseLocally, type CapabilitySource } from '../../src/operations/checks.js';
 import type { Actor, TransactionRecord } from '../../src/operations/run.js';
 import { checkClientIdempotencyKey } from '../../src/validation/names.js';
 import type { UpstreamTransaction } from '../../schema/common/common.type.js';
@@ -28,6 +31,33 @@ export interface KeyArg {
  * for every root field of a mutation document before any of them executes.
  */
 export type MutationInputs = Record<string, (args: never, ctx: GatewayContext) => unknown>;
+
+/**
+ * Each mutation's checks that need no registry by its field name (src/limits/mutation-inputs.ts
+ * MutationCheck): its parse step's result and the request's context -> resolves, or rejects with
+ * the error its field would give when it ran. The pre-pass runs them for every root field of a
+ * mutation document before any of them executes; the operation runs the same checks itself.
+ */
+export type MutationChecks = Record<string, (parsed: never, ctx: GatewayContext) => Promise<void>>;
+
+/**
+ * A MutationChecks entry from an operation's check function (src/operations/checks.ts), run with
+ * what is known without a round trip (refuseLocally): its refusal, or nothing where deciding
+ * needs the registry.
+ */
+export function localChecks<P extends { actor: Actor }>(checks: (p: P, ctx: GatewayContext, caps: CapabilitySource) => unknown): (p: P, ctx: GatewayContext) => Promise<void> {
+  return (p, ctx) => refuseLocally(p.actor.registrarId, (caps) => checks(p, ctx, caps));
+}
+
+/**
+ * A mutation's parse step as its resolver runs it: what the pre-pass got from this very step for
+ * this field of this request (src/limits/mutation-inputs.ts takeParsed; a bulk job's names are not
+ * normalised twice), else `parse(args, ctx)`. `info`: the resolver's.
+ */
+export function parsedArgs<A, R>(ctx: GatewayContext, info: GraphQLResolveInfo, parse: (a: A, ctx: GatewayContext) => R, args: A): R {
+  const pre = takeParsed(ctx, info.fieldNodes[0]!, parse);
+  return pre.found ? pre.value : parse(args, ctx);
+}
 
 /** A stored TransactionRecord -> GraphQL UpstreamTransaction: `pending` when the code is 1001 (RFC 5730 section 3, action pending). */
 export function transactionOf(r: TransactionRecord): UpstreamTransaction {

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import type { ContactNode } from '../../src/loaders/loaders.js';
 import { toContactCreate, toContactUpdate } from '../../src/validation/contact.js';
@@ -9,7 +10,7 @@ import { deleteContact } from '../../src/operations/contact/delete-contact.js';
 import { updateContact } from '../../src/operations/contact/update-contact.js';
 import { Contact, ContactPayload } from '../../schema/contact/contact.type.js';
 import { CreateContactInput, UpdateContactInput } from '../../schema/contact/contact.input.js';
-import { actorOf, transactionOf, type KeyArg, type MutationInputs, type ReadAfter } from '../common/mutate.js';
+import { actorOf, localChecks, parsedArgs, transactionOf, type KeyArg, type MutationChecks, type MutationInputs, type ReadAfter } from '../common/mutate.js';
 
 async function readContact(ctx: GatewayContext, registry: string, id: string) {
   const key = { registry, name: id };
@@ -28,6 +29,16 @@ export const contactMutationInputs = {
   updateContact: (a: KeyArg & { input: UpdateContactInput }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), args: toContactUpdate(a.input), registry: registryArg('input.registry', a.input.registry) }),
   deleteContact: (a: KeyArg & { id: string; registry?: string | null }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), id: checkObjectId('id', a.id), registry: registryArg('registry', a.registry) }),
 } satisfies MutationInputs;
+
+/** A contact mutation's parse result (contactMutationInputs). */
+type Parsed<K extends keyof typeof contactMutationInputs> = ReturnType<(typeof contactMutationInputs)[K]>;
+
+/** The checks of each contact mutation that need no registry (common/mutate.ts MutationChecks): contactBackend, as its operation runs it, with what is known locally. */
+export const contactMutationChecks = {
+  createContact: localChecks((p: Parsed<'createContact'>, ctx, caps) => contactBackend(ctx.router, p.actor.registrarId, p.registry, 'input.registry', caps, p.args)),
+  updateContact: localChecks((p: Parsed<'updateContact'>, ctx, caps) => contactBackend(ctx.router, p.actor.registrarId, p.registry, 'input.registry', caps)),
+  deleteContact: localChecks((p: Parsed<'deleteContact'>, ctx, caps) => contactBackend(ctx.router, p.actor.registrarId, p.registry, 'registry', caps)),
+} satisfies MutationChecks;
 
 /** The `contact` query and the contact mutations (RFC 5733 info, create, update, delete), each mutation under its idempotency key. */
 @Resolver(() => Contact)
@@ -50,15 +61,15 @@ export class ContactResolver {
   }
 
   @Mutation(() => ContactPayload, { nullable: true })
-  async createContact(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateContactInput) input: CreateContactInput, @Ctx() ctx: GatewayContext): Promise<ContactPayloadRoot> {
-    const { actor, args, registry: at } = contactMutationInputs.createContact({ idempotencyKey: key, input }, ctx);
+  async createContact(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateContactInput) input: CreateContactInput, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<ContactPayloadRoot> {
+    const { actor, args, registry: at } = parsedArgs(ctx, info, contactMutationInputs.createContact, { idempotencyKey: key, input });
     const { registry, result, replayed } = await createContact(ctx, actor, args, at);
     return { id: result.id, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
   @Mutation(() => ContactPayload, { nullable: true })
-  async updateContact(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateContactInput) input: UpdateContactInput, @Ctx() ctx: GatewayContext): Promise<ContactPayloadRoot> {
-    const { actor, args, registry: at } = contactMutationInputs.updateContact({ idempotencyKey: key, input }, ctx);
+  async updateContact(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateContactInput) input: UpdateContactInput, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<ContactPayloadRoot> {
+    const { actor, args, registry: at } = parsedArgs(ctx, info, contactMutationInputs.updateContact, { idempotencyKey: key, input });
     const { registry, result, replayed } = await updateContact(ctx, actor, args, at);
     return { id: args.id, transaction: transactionOf(result), replayed, readFrom: registry };
   }
@@ -69,8 +80,9 @@ export class ContactResolver {
     @Arg('id') rawId: string,
     @Arg('registry', () => String, { nullable: true }) registry: string | null,
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ContactPayloadRoot> {
-    const { actor, id, registry: at } = contactMutationInputs.deleteContact({ idempotencyKey: key, id: rawId, registry }, ctx);
+    const { actor, id, registry: at } = parsedArgs(ctx, info, contactMutationInputs.deleteContact, { idempotencyKey: key, id: rawId, registry });
     const { result, replayed } = await deleteContact(ctx, actor, id, at);
     return { id, transaction: transactionOf(result), replayed, readFrom: null };
   }

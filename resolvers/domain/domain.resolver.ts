@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import { ObjectNotFoundError, quoted, ValidationError, type DomainReadError } from '../../src/core/errors.js';
 import type { DomainNode } from '../../src/loaders/loaders.js';
@@ -7,14 +8,15 @@ import { checkAuthInfo, normalizeDomainName, normalizeDomainNames } from '../../
 import { checkPageSize } from '../../src/validation/cursors.js';
 import { checkPeriod } from '../../src/validation/values.js';
 import { toDomainCreate, toDomainUpdate } from '../../src/validation/inputs.js';
-import { createDomain } from '../../src/operations/domain/create-domain.js';
+import { createDomain, createDomainChecks } from '../../src/operations/domain/create-domain.js';
 import { deleteDomain } from '../../src/operations/domain/delete-domain.js';
-import { renewDomain } from '../../src/operations/domain/renew-domain.js';
+import { namedDomainChecks } from '../../src/operations/domain/named-checks.js';
+import { renewDomain, renewDomainChecks } from '../../src/operations/domain/renew-domain.js';
 import { restoreDomain } from '../../src/operations/domain/restore-domain.js';
-import { updateDomain } from '../../src/operations/domain/update-domain.js';
+import { updateDomain, updateDomainChecks } from '../../src/operations/domain/update-domain.js';
 import { DeleteDomainPayload, Domain, DomainCheck, DomainConnection, DomainPayload, RenewDomainPayload } from '../../schema/domain/domain.type.js';
 import { CreateDomainInput, RenewDomainInput, UpdateDomainInput } from '../../schema/domain/domain.input.js';
-import { actorOf, asDate, transactionOf, type KeyArg, type MutationInputs, type ReadAfter } from '../common/mutate.js';
+import { actorOf, asDate, localChecks, parsedArgs, transactionOf, type KeyArg, type MutationChecks, type MutationInputs, type ReadAfter } from '../common/mutate.js';
 import { DomainIndex } from '../../src/domains/domain-index.js';
 import { parseDomainCursor, readDomainPage } from '../../src/domains/domain-page.js';
 import { syncRegistryLists } from '../../src/domains/registry-lists.js';
@@ -49,6 +51,22 @@ export const domainMutationInputs = {
   deleteDomain: parseNamed,
   restoreDomain: parseNamed,
 } satisfies MutationInputs;
+
+/** A domain mutation's parse result (domainMutationInputs). */
+type Parsed<K extends keyof typeof domainMutationInputs> = Awaited<ReturnType<(typeof domainMutationInputs)[K]>>;
+
+/**
+ * The checks of each domain mutation that need no registry (common/mutate.ts MutationChecks): its
+ * operation's own checks (routing, account, capabilities fixed by the backend's kind and config),
+ * for the pre-pass; each operation makes them again itself.
+ */
+export const domainMutationChecks = {
+  createDomain: localChecks((p: Parsed<'createDomain'>, ctx, caps) => createDomainChecks(ctx.router, p.args, caps)),
+  renewDomain: localChecks((p: Parsed<'renewDomain'>, ctx, caps) => renewDomainChecks(ctx.router, p, caps)),
+  updateDomain: localChecks((p: Parsed<'updateDomain'>, ctx, caps) => updateDomainChecks(ctx.router, p.args, caps)),
+  deleteDomain: localChecks((p: Parsed<'deleteDomain'>, ctx, caps) => namedDomainChecks(ctx.router, p.name, 'name', 'domain:delete', caps)),
+  restoreDomain: localChecks((p: Parsed<'restoreDomain'>, ctx, caps) => namedDomainChecks(ctx.router, p.name, 'name', 'domain:restore', caps)),
+} satisfies MutationChecks;
 
 /** The domain queries (domain, domains, checkDomains) and mutations (RFC 5731 create, renew, update, delete; RFC 3915 restore), each mutation under its idempotency key. */
 @Resolver(() => Domain)
@@ -114,8 +132,9 @@ export class DomainResolver {
     @Arg('idempotencyKey') key: string,
     @Arg('input', () => CreateDomainInput) input: CreateDomainInput,
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<DomainPayloadRoot> {
-    const { actor, args } = domainMutationInputs.createDomain({ idempotencyKey: key, input }, ctx);
+    const { actor, args } = parsedArgs(ctx, info, domainMutationInputs.createDomain, { idempotencyKey: key, input });
     const { registry, result, replayed } = await createDomain(ctx, actor, args);
     return { name: result.name, transaction: transactionOf(result), replayed, readFrom: registry };
   }
@@ -125,8 +144,9 @@ export class DomainResolver {
     @Arg('idempotencyKey') key: string,
     @Arg('input', () => RenewDomainInput) input: RenewDomainInput,
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Omit<RenewDomainPayload, 'domain'> & ReadAfter> {
-    const { actor, ...args } = domainMutationInputs.renewDomain({ idempotencyKey: key, input }, ctx);
+    const { actor, ...args } = parsedArgs(ctx, info, domainMutationInputs.renewDomain, { idempotencyKey: key, input });
     const name = args.name;
     const { registry, result, replayed } = await renewDomain(ctx, actor, args);
     return {
@@ -143,23 +163,24 @@ export class DomainResolver {
     @Arg('idempotencyKey') key: string,
     @Arg('input', () => UpdateDomainInput) input: UpdateDomainInput,
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<DomainPayloadRoot> {
-    const { actor, args } = domainMutationInputs.updateDomain({ idempotencyKey: key, input }, ctx);
+    const { actor, args } = parsedArgs(ctx, info, domainMutationInputs.updateDomain, { idempotencyKey: key, input });
     const { registry, result, replayed } = await updateDomain(ctx, actor, args);
     return { name: result.name, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
   @Mutation(() => DeleteDomainPayload, { nullable: true })
-  async deleteDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext): Promise<Omit<DeleteDomainPayload, 'domain'> & ReadAfter> {
-    const { actor, name } = domainMutationInputs.deleteDomain({ idempotencyKey: key, name: rawName }, ctx);
+  async deleteDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<Omit<DeleteDomainPayload, 'domain'> & ReadAfter> {
+    const { actor, name } = parsedArgs(ctx, info, domainMutationInputs.deleteDomain, { idempotencyKey: key, name: rawName });
     const { registry, result, replayed } = await deleteDomain(ctx, actor, name);
     // Gone at once: nothing to read. Marked for deletion (redemption): read as it stands now.
     return { name, pending: Boolean(result.pending), transaction: transactionOf(result), replayed, readFrom: result.pending ? registry : null };
   }
 
   @Mutation(() => DomainPayload, { nullable: true, description: 'Restore a domain in its redemption period (RFC 3915 restore request).' })
-  async restoreDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext): Promise<DomainPayloadRoot> {
-    const { actor, name } = domainMutationInputs.restoreDomain({ idempotencyKey: key, name: rawName }, ctx);
+  async restoreDomain(@Arg('idempotencyKey') key: string, @Arg('name') rawName: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<DomainPayloadRoot> {
+    const { actor, name } = parsedArgs(ctx, info, domainMutationInputs.restoreDomain, { idempotencyKey: key, name: rawName });
     const { registry, result, replayed } = await restoreDomain(ctx, actor, name);
     return { name, transaction: transactionOf(result), replayed, readFrom: registry };
   }

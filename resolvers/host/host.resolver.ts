@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import type { HostNode } from '../../src/loaders/loaders.js';
 import { toHostCreate, toHostUpdate } from '../../src/validation/inputs.js';
@@ -6,9 +7,10 @@ import { checkRegistryName, normalizeDomainName } from '../../src/validation/nam
 import { createHost } from '../../src/operations/host/create-host.js';
 import { deleteHost } from '../../src/operations/host/delete-host.js';
 import { updateHost } from '../../src/operations/host/update-host.js';
+import { hostChecks } from '../../src/operations/host/host-checks.js';
 import { HostPayload, Nameserver } from '../../schema/host/host.type.js';
 import { CreateHostInput, UpdateHostInput } from '../../schema/host/host.input.js';
-import { actorOf, transactionOf, type KeyArg, type MutationInputs, type ReadAfter } from '../common/mutate.js';
+import { actorOf, localChecks, parsedArgs, transactionOf, type KeyArg, type MutationChecks, type MutationInputs, type ReadAfter } from '../common/mutate.js';
 
 /** A `registry` argument: null when left out; given (even "", refused), a registry name checked as checkRegistryName says. */
 const registryArg = (field: string, registry: string | null | undefined) => (registry != null ? checkRegistryName(field, registry) : null);
@@ -32,6 +34,16 @@ export const hostMutationInputs = {
   }),
 } satisfies MutationInputs;
 
+/** A host mutation's parse result (hostMutationInputs). */
+type Parsed<K extends keyof typeof hostMutationInputs> = ReturnType<(typeof hostMutationInputs)[K]>;
+
+/** The checks of each host mutation that need no registry (common/mutate.ts MutationChecks): hostChecks, as its operation runs it. */
+export const hostMutationChecks = {
+  createHost: localChecks((p: Parsed<'createHost'>, ctx, caps) => hostChecks(ctx.router, p.args.name, p.registry, 'input.registry', 'host:create', caps)),
+  updateHost: localChecks((p: Parsed<'updateHost'>, ctx, caps) => hostChecks(ctx.router, p.args.name, p.registry, 'input.registry', 'host:update', caps)),
+  deleteHost: localChecks((p: Parsed<'deleteHost'>, ctx, caps) => hostChecks(ctx.router, p.name, p.registry, 'registry', 'host:delete', caps)),
+} satisfies MutationChecks;
+
 /** The `host` query and the host mutations (RFC 5732 info, create, update, delete), each mutation under its idempotency key. */
 @Resolver(() => Nameserver)
 export class HostResolver {
@@ -47,15 +59,15 @@ export class HostResolver {
   }
 
   @Mutation(() => HostPayload, { nullable: true })
-  async createHost(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateHostInput) input: CreateHostInput, @Ctx() ctx: GatewayContext): Promise<HostPayloadRoot> {
-    const { actor, args, registry: at } = hostMutationInputs.createHost({ idempotencyKey: key, input }, ctx);
+  async createHost(@Arg('idempotencyKey') key: string, @Arg('input', () => CreateHostInput) input: CreateHostInput, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<HostPayloadRoot> {
+    const { actor, args, registry: at } = parsedArgs(ctx, info, hostMutationInputs.createHost, { idempotencyKey: key, input });
     const { registry, result, replayed } = await createHost(ctx, actor, args, at);
     return { name: args.name, transaction: transactionOf(result), replayed, readFrom: registry };
   }
 
   @Mutation(() => HostPayload, { nullable: true })
-  async updateHost(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateHostInput) input: UpdateHostInput, @Ctx() ctx: GatewayContext): Promise<HostPayloadRoot> {
-    const { actor, args, registry: at } = hostMutationInputs.updateHost({ idempotencyKey: key, input }, ctx);
+  async updateHost(@Arg('idempotencyKey') key: string, @Arg('input', () => UpdateHostInput) input: UpdateHostInput, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<HostPayloadRoot> {
+    const { actor, args, registry: at } = parsedArgs(ctx, info, hostMutationInputs.updateHost, { idempotencyKey: key, input });
     const { registry, result, replayed } = await updateHost(ctx, actor, args, at);
     const name = args.newName ?? args.name;
     return { name, transaction: transactionOf(result), replayed, readFrom: registry };
@@ -67,8 +79,9 @@ export class HostResolver {
     @Arg('name') rawName: string,
     @Arg('registry', () => String, { nullable: true }) registry: string | null,
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<HostPayloadRoot> {
-    const { actor, name, registry: at } = hostMutationInputs.deleteHost({ idempotencyKey: key, name: rawName, registry }, ctx);
+    const { actor, name, registry: at } = parsedArgs(ctx, info, hostMutationInputs.deleteHost, { idempotencyKey: key, name: rawName, registry });
     const { result, replayed } = await deleteHost(ctx, actor, name, at);
     return { name, transaction: transactionOf(result), replayed, readFrom: null };
   }

@@ -1,4 +1,5 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import type { PollMessage as PollRow, Prisma } from '../../src/db/generated/client.js';
 import { rowCursor, rowPage, type Page } from '../../src/connections/page.js';
@@ -6,7 +7,7 @@ import { checkPollCursor } from '../../src/poll/cursor.js';
 import { toEvent } from '../../src/poll/poll.service.js';
 import { parseId, pollNode } from './poll.map.js';
 import { AckPollMessagePayload, PollMessage, PollMessageConnection, PollMessageType } from '../../schema/poll/poll.type.js';
-import { actorOf, type KeyArg, type MutationInputs } from '../common/mutate.js';
+import { actorOf, parsedArgs, type KeyArg, type MutationInputs } from '../common/mutate.js';
 import { ackPollMessage } from '../../src/operations/poll/ack-poll-message.js';
 import { checkObjectNames, checkPageSize } from '../../src/validation/cursors.js';
 
@@ -50,8 +51,8 @@ export class PollResolver {
   }
 
   @Mutation(() => AckPollMessagePayload, { nullable: true, description: 'Mark a stored poll message as handled by the viewer.' })
-  async ackPollMessage(@Arg('idempotencyKey') key: string, @Arg('id', () => ID) rawId: string, @Ctx() ctx: GatewayContext) {
-    const { actor, id } = pollMutationInputs.ackPollMessage({ idempotencyKey: key, id: rawId }, ctx);
+  async ackPollMessage(@Arg('idempotencyKey') key: string, @Arg('id', () => ID) rawId: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
+    const { actor, id } = parsedArgs(ctx, info, pollMutationInputs.ackPollMessage, { idempotencyKey: key, id: rawId });
     const registrarId = actor.registrarId;
     const { replayed } = await ackPollMessage(ctx, actor, id, rawId);
     const row = await ctx.prisma.pollMessage.findFirstOrThrow({ where: { id, registrarId } });

@@ -1,9 +1,11 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Info, Mutation, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
+import { refuseLocally } from '../../src/operations/checks.js';
 import { recordOf, runOperation } from '../../src/operations/run.js';
 import { SandboxResetPayload } from '../../schema/registrar/account-status.type.js';
 import { Sealer } from '../../src/bulk/seal.js';
-import { actorOf, asDate, transactionOf, type KeyArg, type MutationInputs, type TransactionRecord } from '../common/mutate.js';
+import { actorOf, asDate, localChecks, parsedArgs, transactionOf, type KeyArg, type MutationChecks, type MutationInputs, type TransactionRecord } from '../common/mutate.js';
 
 interface ResetRecord extends TransactionRecord {
   resetAt: string | null;
@@ -17,6 +19,15 @@ export const sandboxMutationInputs = {
   sandboxReset: (a: KeyArg & { registry: string }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), backend: ctx.router.named(a.registry, 'registry') }),
 } satisfies MutationInputs;
 
+/**
+ * The checks of sandboxReset that need no registry (common/mutate.ts MutationChecks), for the
+ * pre-pass: a registrar without an account at the registry (ForbiddenError, reading its
+ * capabilities); its resolver makes them again before the key is read.
+ */
+export const sandboxMutationChecks = {
+  sandboxReset: localChecks((p: ReturnType<typeof sandboxMutationInputs.sandboxReset>, _ctx, caps) => caps(p.backend)),
+} satisfies MutationChecks;
+
 /** The sandboxReset mutation (HeadlessDomains POST /sandbox/reset), under its idempotency key. */
 @Resolver()
 export class SandboxResolver {
@@ -24,8 +35,9 @@ export class SandboxResolver {
     description:
       "Re-creates the registry's OT&E fixtures for the viewer's account (HeadlessDomains POST /sandbox/reset), leaving every other registration alone. Only sandbox accounts accept it (FORBIDDEN elsewhere; UNSUPPORTED_BY_BACKEND for registries without one).",
   })
-  async sandboxReset(@Arg('idempotencyKey') key: string, @Arg('registry') registry: string, @Ctx() ctx: GatewayContext): Promise<SandboxResetPayload> {
-    const { actor, backend } = sandboxMutationInputs.sandboxReset({ idempotencyKey: key, registry }, ctx);
+  async sandboxReset(@Arg('idempotencyKey') key: string, @Arg('registry') registry: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<SandboxResetPayload> {
+    const { actor, backend } = parsedArgs(ctx, info, sandboxMutationInputs.sandboxReset, { idempotencyKey: key, registry });
+    await refuseLocally(actor.registrarId, (caps) => caps(backend));
     const { result, replayed } = await runOperation<ResetRecord>(ctx, actor, 'sandboxReset', { registry: backend.name }, async (call) => {
       const r = await backend.sandboxReset(call);
       const code = r.data.transferAuthInfo ?? null;

@@ -1,12 +1,13 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Info, Mutation, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
 import type { TransferOp } from '../../src/core/model/index.js';
-import { transferDomain } from '../../src/operations/transfer/transfer-domain.js';
+import { transferDomain, transferDomainChecks } from '../../src/operations/transfer/transfer-domain.js';
 import { checkAuthInfo, normalizeDomainName } from '../../src/validation/names.js';
 import { checkPeriod } from '../../src/validation/values.js';
 import { PeriodInput } from '../../schema/common/common.input.js';
 import { Transfer, TransferPayload } from '../../schema/transfer/transfer.type.js';
-import { actorOf, transactionOf, type KeyArg, type MutationInputs } from '../common/mutate.js';
+import { actorOf, localChecks, parsedArgs, transactionOf, type KeyArg, type MutationChecks, type MutationInputs } from '../common/mutate.js';
 import { latestTransfer, transferNode } from './transfer.map.js';
 
 /** A transfer mutation's arguments: the key and the domain, and for a request its auth code and period. */
@@ -29,8 +30,19 @@ export const transferMutationInputs = {
   cancelTransfer: parseTransfer,
 } satisfies MutationInputs;
 
-async function runTransfer(ctx: GatewayContext, op: TransferOp, args: TransferArgs): Promise<TransferPayload> {
-  const { actor, name, authInfo, period } = transferMutationInputs[`${op}Transfer`](args, ctx);
+/** The checks of a transfer mutation that need no registry: transferDomainChecks, as transferDomain runs it. */
+const transferChecks = (op: TransferOp) => localChecks((p: ReturnType<typeof parseTransfer>, ctx, caps) => transferDomainChecks(ctx.router, op, p, caps));
+
+/** The checks of each transfer mutation that need no registry (common/mutate.ts MutationChecks), for the pre-pass. */
+export const transferMutationChecks = {
+  requestTransfer: transferChecks('request'),
+  approveTransfer: transferChecks('approve'),
+  rejectTransfer: transferChecks('reject'),
+  cancelTransfer: transferChecks('cancel'),
+} satisfies MutationChecks;
+
+async function runTransfer(ctx: GatewayContext, info: GraphQLResolveInfo, op: TransferOp, args: TransferArgs): Promise<TransferPayload> {
+  const { actor, name, authInfo, period } = parsedArgs(ctx, info, transferMutationInputs[`${op}Transfer`], args);
   const { result, replayed } = await transferDomain(ctx, actor, op, { name, authInfo, period });
   return { transfer: transferNode(result.transfer as never), transaction: transactionOf(result), replayed };
 }
@@ -57,22 +69,23 @@ export class TransferResolver {
     @Arg('authInfo') authInfo: string,
     @Arg('period', () => PeriodInput, { nullable: true, description: 'Years added on transfer (registry default when absent).' }) period: PeriodInput | null,
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return runTransfer(ctx, 'request', { idempotencyKey: key, domainName: name, authInfo, period });
+    return runTransfer(ctx, info, 'request', { idempotencyKey: key, domainName: name, authInfo, period });
   }
 
   @Mutation(() => TransferPayload, { nullable: true, description: 'The losing (current) registrar approves a pending transfer.' })
-  approveTransfer(@Arg('idempotencyKey') key: string, @Arg('domainName') name: string, @Ctx() ctx: GatewayContext) {
-    return runTransfer(ctx, 'approve', { idempotencyKey: key, domainName: name });
+  approveTransfer(@Arg('idempotencyKey') key: string, @Arg('domainName') name: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
+    return runTransfer(ctx, info, 'approve', { idempotencyKey: key, domainName: name });
   }
 
   @Mutation(() => TransferPayload, { nullable: true, description: 'The losing (current) registrar rejects a pending transfer.' })
-  rejectTransfer(@Arg('idempotencyKey') key: string, @Arg('domainName') name: string, @Ctx() ctx: GatewayContext) {
-    return runTransfer(ctx, 'reject', { idempotencyKey: key, domainName: name });
+  rejectTransfer(@Arg('idempotencyKey') key: string, @Arg('domainName') name: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
+    return runTransfer(ctx, info, 'reject', { idempotencyKey: key, domainName: name });
   }
 
   @Mutation(() => TransferPayload, { nullable: true, description: 'The gaining registrar withdraws its pending request.' })
-  cancelTransfer(@Arg('idempotencyKey') key: string, @Arg('domainName') name: string, @Ctx() ctx: GatewayContext) {
-    return runTransfer(ctx, 'cancel', { idempotencyKey: key, domainName: name });
+  cancelTransfer(@Arg('idempotencyKey') key: string, @Arg('domainName') name: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo) {
+    return runTransfer(ctx, info, 'cancel', { idempotencyKey: key, domainName: name });
   }
 }

@@ -71,9 +71,11 @@ interface Parsed {
  * The pre-pass's parse results of one request, by root field node. Keyed by the request's
  * context, which both transports make per operation (Apollo per HTTP request, without batching;
  * graphql-ws per subscribe message): a document's nodes are shared by every request that sends it
- * (the document caches), a context by no other request.
+ * (the document caches), a context by no other request. null: a second operation was checked with
+ * the same context (batched HTTP requests would share one), so none is handed anything and each
+ * resolver parses its own arguments.
  */
-const parsedByRequest = new WeakMap<object, Map<FieldNode, Parsed>>();
+const parsedByRequest = new WeakMap<object, Map<FieldNode, Parsed> | null>();
 
 /**
  * The result the pre-pass got from `parse` for the root field `node` of the request with context
@@ -142,7 +144,7 @@ export class MutationInputs<C> {
         errors.push(locatedError(err, nodes, [responseName]));
       }
     }
-    if (errors.length === 0 && parsed.size > 0 && typeof ctx === 'object' && ctx !== null) parsedByRequest.set(ctx, parsed);
+    if (errors.length === 0 && parsed.size > 0 && typeof ctx === 'object' && ctx !== null) parsedByRequest.set(ctx, parsedByRequest.has(ctx) ? null : parsed);
     return errors;
   }
 

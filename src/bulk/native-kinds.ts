@@ -35,8 +35,13 @@ export interface Sent {
   currentExpiry?: string;
 }
 
-/** REPP's answer to a job's tech-contact replacement (kept for the job's later chunks): the domains changed and skipped, or the definite refusal of the request (nothing applied). */
-export type TechAnswer = { affected: Set<string>; skipped: Set<string>; record: Record<string, unknown> } | { refused: unknown };
+/**
+ * REPP's answer to a job's tech-contact replacement (kept for the job's later chunks): the domains
+ * changed and skipped (`complete`: no other request of the job went out before it, so a domain in
+ * neither list lacked the old value and was not changed by the job), or the definite refusal of
+ * the request (nothing applied).
+ */
+export type TechAnswer = { affected: Set<string>; skipped: Set<string>; record: Record<string, unknown>; complete: boolean } | { refused: unknown };
 
 /** What a kind may use of a chunk's run (src/bulk/native.ts ChunkRun). */
 export interface NativeRun {

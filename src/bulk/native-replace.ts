@@ -1,7 +1,11 @@
 /**
  * Name server and tech contact replacement through REPP's bulk endpoints (src/bulk/native.ts has
  * the table): REPP answers the domains changed (`affected_domains`) and those it skipped without
- * saying why (`skipped_domains`); a domain in neither, or skipped, is read: without the old value
+ * saying why (`skipped_domains`), among all those that had the old value. The tech-contact request
+ * (every domain of the registrar's) settles a domain in neither list from that answer alone, with
+ * no read: it lacked the old value, so it is left alone (SUCCEEDED, `skipped`), unless another
+ * request of the job may have changed it (a chunk's answer lost, another instance's request:
+ * `complete` false). Otherwise a domain in neither, or skipped, is read: without the old value
  * it is left alone as the per-item path does (SUCCEEDED, `skipped`); with both the old and the new
  * name server (REPP's name-server request skips such a domain) it goes through the per-item path
  * (src/bulk/kinds.ts runItem: one update removing the old one, under the item's own idempotency
@@ -10,7 +14,10 @@
  * the registrar's contacts: nothing applied) is settled by reading too: a domain without the old
  * value is left alone (SUCCEEDED, `skipped`), as the per-item path never sends for it; one with it
  * fails with the registry's code and message. Replacing a value is idempotent in effect (a domain
- * without the old value is left alone), and an item marked as sent before is read first all the same.
+ * without the old value is left alone), and an item marked as sent before is read first all the same:
+ * only a domain that may have been changed by a request of the job whose answer is not in hand
+ * (marked as sent, or a job-wide request's `complete` false) and shows the new value is
+ * reconciled as changed (`reconciled:<key>`); one the answer in hand left out was not changed by it.
  */
 import { mapLimit } from '../backends/concurrency.js';
 import { AuthorizationError, ObjectNotFoundError, RegistryError } from '../core/errors.js';
@@ -28,9 +35,12 @@ interface Replacement {
   has(d: Domain, value: string): boolean;
   from: string;
   to: string;
-  /** The request changes every domain of the registrar's, not only those listed (a domain replaced without being listed was replaced by the job). */
-  jobWide: boolean;
-  send(items: ClaimedItem[]): Promise<{ affected: Set<string>; skipped: Set<string>; record: Record<string, unknown> }>;
+  /**
+   * Sends the request for `items`. `complete`: the answer settles a domain in neither list by
+   * itself (it lacked the old value when the request ran, and no other request of the job may
+   * have changed it), so such an item is left alone without a read.
+   */
+  send(items: ClaimedItem[]): Promise<{ affected: Set<string>; skipped: Set<string>; record: Record<string, unknown>; complete?: boolean }>;
   /** The one-domain path (the per-item run, under the item's own idempotency key) for a domain the request left with both values; without it such an item fails SKIPPED_BY_REGISTRY. */
   one?(item: ClaimedItem): Promise<unknown>;
 }
@@ -51,15 +61,20 @@ function leftAlone(x: Replacement, found: 'absent' | 'replaced'): { skipped: str
   return { skipped: found === 'absent' ? `${x.from} is not a ${x.what} of the domain` : `${x.from} is not a ${x.what} of the domain (${x.to} is)` };
 }
 
-/** The items whose domains still have the old value; the others settled from what a read shows. */
-async function settleByReading(r: NativeRun, x: Replacement, items: ClaimedItem[], skipped: Set<string>, sent: boolean): Promise<ClaimedItem[]> {
+/**
+ * The items whose domains still have the old value; the others settled from what a read shows.
+ * `byJob`: a domain showing the new value may have been changed by a request of the job whose
+ * answer is not in hand (a job-wide request sent by another instance, or whose answer was lost),
+ * so it is reconciled as changed; otherwise only an item marked as sent is.
+ */
+async function settleByReading(r: NativeRun, x: Replacement, items: ClaimedItem[], skipped: Set<string>, sent: boolean, byJob: boolean): Promise<ClaimedItem[]> {
   const present: ClaimedItem[] = [];
   await mapLimit(items, r.port.limits.sessions, async (item) => {
     try {
       const found = await look(r, x, item);
       if (found === 'absent') r.succeed(item, leftAlone(x, found));
-      else if (found === 'replaced' && (x.jobWide || r.sentOf(item))) {
-        // Sent before (its answer lost) or changed by the job's request for every domain.
+      else if (found === 'replaced' && (byJob || r.sentOf(item))) {
+        // Sent before (its answer lost), or maybe changed by a request of the job for every domain whose answer is not in hand.
         r.succeed(item, { trid: { client: `reconciled:${r.sentOf(item)?.key ?? r.job.id}`, server: null }, code: 1000, message: `domain info shows ${x.to} in place of ${x.from}`, name: item.name });
       } else if (found === 'replaced') r.succeed(item, leftAlone(x, found));
       else if (!sent) present.push(item);
@@ -114,9 +129,26 @@ async function replace(r: NativeRun, x: Replacement, items: ClaimedItem[]): Prom
   const rest: ClaimedItem[] = [];
   for (const item of held) {
     if (answer.affected.has(item.name)) r.succeed(item, { ...answer.record, name: item.name });
+    else if (answer.complete && !answer.skipped.has(item.name)) r.succeed(item, leftAlone(x, 'absent'));
     else rest.push(item);
   }
-  await settleByReading(r, x, rest, answer.skipped, true);
+  await settleByReading(r, x, rest, answer.skipped, true, answer.complete === false);
+}
+
+/**
+ * Whether an item of the job other than `ours` carries a mark (`input.sent`): another request of
+ * the job went out before (another instance's, or one whose answer was lost), which may have
+ * changed domains the answer to ours leaves out.
+ */
+async function markedElsewhere(r: NativeRun, ours: ClaimedItem[]): Promise<boolean> {
+  const ids = JSON.stringify(ours.map((i) => i.id.toString()));
+  const rows = await r.env.prisma.$queryRaw<Array<{ found: boolean }>>`
+    SELECT EXISTS (
+      SELECT 1 FROM bulk_items
+      WHERE job_id = ${r.job.id} AND input -> 'sent' IS NOT NULL
+        AND id NOT IN (SELECT (jsonb_array_elements_text(${ids}::jsonb))::bigint)
+    ) AS found`;
+  return rows[0]?.found === true;
 }
 
 /** REPLACE_NAMESERVER through REPP's PUT /repp/v1/registrar/nameservers with the chunk's `domains` (see this file's header for the domains it skips). */
@@ -127,7 +159,6 @@ export async function nameserver(r: NativeRun): Promise<void> {
     what: 'name server',
     from,
     to: to.name,
-    jobWide: false,
     has: (d, v) => d.nameservers.some((n) => n.name.toLowerCase() === v.toLowerCase()),
     async send(items) {
       const res = await r.port.bulkChangeNameserver(r.sendCall(this.operation, items), { from, to, domains: items.map((i) => i.name) });
@@ -138,7 +169,7 @@ export async function nameserver(r: NativeRun): Promise<void> {
     one: (item) => runItem(r.env, { registrarId: r.job.registrarId, idempotencyKey: itemKey(r.job.idempotencyKey, item.position) }, 'REPLACE_NAMESERVER', r.params, item.name, {}),
   };
   const marked = r.items.filter((i) => r.sentOf(i));
-  const present = await settleByReading(r, x, marked, new Set(), false);
+  const present = await settleByReading(r, x, marked, new Set(), false, false);
   await replace(r, x, r.items.filter((i) => !r.sentOf(i) || present.includes(i)));
 }
 
@@ -151,7 +182,6 @@ export async function techContact(r: NativeRun): Promise<void> {
     what: 'tech contact',
     from,
     to,
-    jobWide: true,
     has: (d, v) => d.contacts.some((c) => c.role === 'tech' && c.id.toLowerCase() === v.toLowerCase()),
     async send(items) {
       let res;
@@ -162,7 +192,12 @@ export async function techContact(r: NativeRun): Promise<void> {
         if (r.definite(err)) r.bulk.techAnswers.set(key, { refused: err });
         throw err;
       }
-      const answer = { affected: lower(res.data.affected), skipped: lower(res.data.skipped), record: recordOf(res) as unknown as Record<string, unknown> };
+      // REPP lists every domain of the registrar's that had `from`, changed or skipped: one in neither
+      // lacked it, unless another request of the job (an earlier one whose answer was lost, another
+      // instance's) went out first and may have changed it. (One sent after this finds `from` only
+      // on a domain given it since; this answer calls such a domain left alone, as it then was.)
+      const complete = !(await markedElsewhere(r, items));
+      const answer = { affected: lower(res.data.affected), skipped: lower(res.data.skipped), record: recordOf(res) as unknown as Record<string, unknown>, complete };
       r.bulk.techAnswers.set(key, answer);
       return answer;
     },
@@ -175,9 +210,10 @@ export async function techContact(r: NativeRun): Promise<void> {
     for (const item of r.items) {
       if (known?.affected.has(item.name)) r.succeed(item, { ...known.record, name: item.name });
       else if (known?.skipped.has(item.name)) r.fail(item, skippedError(x, true));
+      else if (known?.complete && !r.sentOf(item)) r.succeed(item, leftAlone(x, 'absent'));
       else rest.push(item);
     }
-    const present = await settleByReading(r, x, rest, new Set(), false);
+    const present = await settleByReading(r, x, rest, new Set(), false, !known?.complete);
     if (present.length > 0) await replace(r, x, present);
   });
 }

@@ -362,4 +362,53 @@ describe('bulkReplaceTechContact', () => {
     for (const n of names) expect(sandbox.domain(n)!.tech).toEqual(['ATSAA:LIZ']);
     expect(sandbox.domain(other!)!.tech).toEqual(['ATSAA:84F23FD1']);
   }, 120_000);
+
+  it('over every domain, a domain an earlier job changed already is skipped from the PATCH answer in hand: not reported changed, not read', async () => {
+    // A user's two runs: the CLI's listed replacement on half the domains (one update each), then
+    // the same replacement on every domain (REPP's PATCH). REPP's answer lists every domain it
+    // changed or skipped; the listed half were in neither, and nothing was sent for them.
+    const contact = async (name: string) => {
+      const r = await t.gql(A, 'mutation($k: String!, $i: CreateContactInput!) { createContact(idempotencyKey: $k, input: $i) { id } }', {
+        k: randomUUID(),
+        i: { postalInfo: [{ name, city: 'Tallinn', cc: 'EE' }], voice: '+372.5550000', email: `${name.toLowerCase().replace(" ", ".")}@example.ee`, authInfo: 'Tech-pw-1', ident: { code: '38001010008', type: 'PRIV', countryCode: 'EE' } },
+      });
+      expect(r.errors).toBeUndefined();
+      return r.data.createContact.id as string;
+    };
+    // A job, run to its end, and its items by name (pages of 200: the key's rate limit counts what a page may hold).
+    const run = async (variables: Record<string, unknown>) => {
+      const r = await t.gql(A, BULK_TECH, { k: randomUUID(), ...variables });
+      expect(r.errors).toBeUndefined();
+      const id = r.data.bulkReplaceTechContact.job.id as string;
+      const job = await waitFinished(t, A, id);
+      const page = await t.gql(A, `query($id: ID!) { bulkJob(id: $id) { items(first: 200) { edges { node { domainName state skipped transaction { clientTransactionId resultCode message } } } pageInfo { hasNextPage } } } }`, { id });
+      expect(page.errors).toBeUndefined();
+      expect(page.data.bulkJob.items.pageInfo.hasNextPage).toBe(false);
+      return { job, item: new Map<string, any>(page.data.bulkJob.items.edges.map((e: any) => [e.node.domainName, e.node])) };
+    };
+    const [from, to] = [await contact('Tech From'), await contact('Tech To')];
+    const names = await createDomains(A, 'rt', 6, { registrant: 'ATSAA:KARL', contacts: [{ role: 'ADMIN', id: 'ATSAA:KARL' }, { role: 'TECH', id: from }] });
+    const listed = await run({ from, to, domains: names.slice(0, 3) });
+    expect(listed.job.counts).toMatchObject({ done: 3, failed: 0 });
+    const reads = async () => {
+      await t.gateway.commandLog.flush();
+      return t.gateway.services.prisma.commandLog.count({ where: { command: 'domain:info', objectName: { in: names } } });
+    };
+    const [c0, reads0] = [await counts('bulk:tech_contacts', 'bulk:tech-contacts'), await reads()];
+    const { item } = await run({ from, to, domains: null });
+    expect(delta(c0, await counts('bulk:tech_contacts', 'bulk:tech-contacts'))).toMatchObject({ applied: 1, logged: 1 });
+    for (const n of names) expect(sandbox.domain(n)!.tech).toEqual([to]);
+    for (const n of names.slice(0, 3)) expect(item.get(n), n).toEqual({ domainName: n, state: 'SUCCEEDED', skipped: `${from} is not a tech contact of the domain`, transaction: null });
+    for (const n of names.slice(3)) expect(item.get(n), n).toMatchObject({ state: 'SUCCEEDED', skipped: null, transaction: { resultCode: 1000, clientTransactionId: expect.not.stringMatching(/^reconciled:/) } });
+    // REPP's answer said it: no domain of the job was read to find out (reconciliation is for a lost answer).
+    expect((await reads()) - reads0).toBe(0);
+
+    // The PATCH back whose answer is lost: the job's domains are read and reconciled as changed by
+    // the job (not called skipped), whichever chunk sent it; the later chunk's own request changed nothing.
+    sandbox.faults.next({ route: 'bulk:tech_contacts', action: 'drop-after-apply' });
+    const back = await run({ from: to, to: from, domains: null });
+    expect(back.job.counts).toMatchObject({ failed: 0 });
+    for (const n of names) expect(sandbox.domain(n)!.tech).toEqual([from]);
+    for (const n of names) expect(back.item.get(n), n).toMatchObject({ state: 'SUCCEEDED', skipped: null, transaction: { resultCode: 1000 } });
+  }, 120_000);
 });

@@ -1,8 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../src/context.js';
-import { ObjectNotFoundError, ValidationError } from '../../src/core/errors.js';
+import { ObjectNotFoundError, quoted, ValidationError } from '../../src/core/errors.js';
 import type { BulkRequest } from '../../src/bulk/submit.js';
+import type { DomainNameserver } from '../../src/core/model/index.js';
 import { bulkRequestChecks, checkItemNames, isoDates } from '../../src/bulk/submit.js';
 import { BULK_OPERATIONS } from '../../src/bulk/kinds.js';
 import type { CountsView, ItemView, JobView } from '../../src/bulk/views.js';
@@ -35,6 +36,23 @@ const names = async (ctx: GatewayContext, list: string[] | null | undefined) =>
   list == null ? null : (await checkItemNames('domains', list, ctx.bulk.settings.maxItems, (i) => `domains[${i}]`)).map((name) => ({ name }));
 
 /**
+ * A replacement name server with addresses (glue, RFC 5731 hostAttr / RFC 5732), checked as
+ * updateDomain checks one it adds: addresses only for a name server under the domain itself, so
+ * under every listed domain (ValidationError on `to.ipv4`, or `to.ipv6`, naming the first listed
+ * domain it is not under); a job over every domain (`items` null) holds domains it is not under,
+ * so it takes none. The addresses are then checked as a domain's own name server's are.
+ */
+function withGlue(to: DomainNameserver, given: NameserverInput, items: { name: string }[] | null): DomainNameserver {
+  if (to.ipv4.length + to.ipv6.length === 0) return to;
+  const field = `to.${to.ipv4.length ? 'ipv4' : 'ipv6'}`;
+  const rule = 'addresses (glue) are only allowed for a name server under the domain itself';
+  if (!items) throw new ValidationError(field, `${rule}, and a job over every domain holds domains ${quoted(to.name)} is not under: list the domains it is under, or leave the addresses out`);
+  const i = items.findIndex((d) => !to.name.endsWith(`.${d.name}`));
+  if (i >= 0) throw new ValidationError(field, `${rule}: ${quoted(to.name)} is not under domains[${i}] ${quoted(items[i]!.name)}`);
+  return checkNameserver('to', given, items[0]!.name);
+}
+
+/**
  * The parse step of each bulk mutation (common/mutate.ts MutationInputs): its resolver's first
  * step, and the pre-pass's (asynchronous: long name lists are checked in slices that yield to the
  * event loop). Items and parameters are checked before the key, as they always were.
@@ -54,7 +72,8 @@ export const bulkMutationInputs = {
     const params = { from: normalizeDomainName('from', a.from), to: checkNameserver('to', a.to, null) };
     // Each item removes `from` and adds `to` where it is not there yet: the same name would only remove it.
     if (params.to.name === params.from) throw new ValidationError('to.name', `is the name server to replace (from): a name server cannot replace itself`);
-    return submission(ctx, a.idempotencyKey, { kind: 'REPLACE_NAMESERVER', params, items: await names(ctx, a.domains) });
+    const items = await names(ctx, a.domains);
+    return submission(ctx, a.idempotencyKey, { kind: 'REPLACE_NAMESERVER', params: { ...params, to: withGlue(params.to, a.to, items) }, items });
   },
   bulkReplaceTechContact: async (a: KeyArg & { from: string; to: string; domains?: string[] | null }, ctx: GatewayContext) => {
     const params = { from: checkObjectId('from', a.from), to: checkObjectId('to', a.to) };

@@ -195,6 +195,33 @@ describe('bulk replacements and status changes', () => {
     expect(sandbox.applied('domain:update')).toBe(updates);
   });
 
+  it('refuses addresses (glue) on a `to` not under every listed domain, naming the first such domain, before writing a job; a job over every domain takes none', async () => {
+    // The item's domain:update was sent and refused (2303, FAILED OBJECT_NOT_FOUND), where updateDomain
+    // with that name server is BAD_USER_INPUT before anything is sent.
+    const GLUE = `mutation($k: String!, $d: [String!], $to: NameserverInput!) { bulkReplaceNameserver(idempotencyKey: $k, domains: $d, from: "ns1.new-dns.net", to: $to) { job { id } } }`;
+    const [mine] = await createDomains(t, owner, `glue${Date.now().toString(36)}`, 'tld', 1);
+    const jobs = await t.gateway.services.prisma.bulkJob.count();
+    const sent = () => sandbox.applied('domain:update') + sandbox.applied('domain:info');
+    const sent0 = sent();
+    const single = await t.gql(owner, `mutation($k: String!, $n: String!) { updateDomain(idempotencyKey: $k, input: { name: $n, add: { nameservers: [{ name: "ns1.x.net", ipv4: ["192.0.2.1"] }] } }) { domain { name } } }`, { k: randomUUID(), n: mine });
+    expect(single.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.add.nameservers[0].ipv4' });
+    const out = await t.gql(owner, GLUE, { k: randomUUID(), d: ['n0.tld'], to: { name: 'ns1.x.net', ipv4: ['192.0.2.1'] } });
+    expect(out.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to.ipv4' });
+    expect(out.errors?.[0]?.message).toBe('to.ipv4: addresses (glue) are only allowed for a name server under the domain itself: "ns1.x.net" is not under domains[0] "n0.tld"');
+    const second = await t.gql(owner, GLUE, { k: randomUUID(), d: [mine, 'other.tld'], to: { name: `ns1.${mine}`, ipv6: ['2001:db8::1'] } });
+    expect(second.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to.ipv6' });
+    expect(second.errors?.[0]?.message).toMatch(/is not under domains\[1\] "other\.tld"$/);
+    const every = await t.gql(owner, GLUE, { k: randomUUID(), d: null, to: { name: `ns1.${mine}`, ipv4: ['192.0.2.1'] } });
+    expect(every.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to.ipv4' });
+    expect(every.errors?.[0]?.message).toMatch(/^to\.ipv4: addresses \(glue\) are only allowed for a name server under the domain itself, and a job over every domain/);
+    expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
+    expect(sent()).toBe(sent0);
+    // Under the one listed domain, its addresses are taken.
+    const under = await t.gql(owner, GLUE, { k: randomUUID(), d: [mine], to: { name: `ns1.${mine}`, ipv4: ['192.0.2.1'] } });
+    expect(under.errors).toBeUndefined();
+    await waitFinished(t, owner, under.data.bulkReplaceNameserver.job.id);
+  }, 60_000);
+
   it('fails the item of a domain another registrar sponsors, as updateDomain does, instead of calling it skipped', async () => {
     // example.tld and example.example are TheRegistrar's, with ns1.example.net and tech contact
     // sah8013; the registry shows NewRegistrar neither, which read as "not a name server of the domain".

@@ -46,23 +46,61 @@ export interface ItemInput {
   authInfo?: string | null;
 }
 
-/** The fields of one item of a bulkRenew or bulkTransfer list (BulkRenewItemInput, BulkTransferItemInput). */
-const ITEM_FIELDS = new Set(['name', 'currentExpiry', 'authInfo']);
+/** The arguments of each kind's bulk mutation besides its idempotencyKey (resolvers/bulk/bulk.resolver.ts): what an item error's field may point into. */
+const ARGUMENTS: Record<BulkKind, ReadonlySet<string>> = {
+  RENEW: new Set(['domains', 'period']),
+  TRANSFER: new Set(['domains', 'period']),
+  REPLACE_NAMESERVER: new Set(['from', 'to', 'domains']),
+  REPLACE_TECH_CONTACT: new Set(['from', 'to', 'domains']),
+  UPDATE_STATUSES: new Set(['domains', 'add', 'remove']),
+};
+
+/** The fields of one item of a list, as the operations name them for an item, and the kinds whose items have them: a bulkRenew item's `currentExpiry`, a bulkTransfer item's `authInfo`, any item's `name`. */
+const ITEM_FIELDS: Partial<Record<string, ReadonlySet<BulkKind>>> = {
+  name: new Set(BULK_KINDS),
+  currentExpiry: new Set(['RENEW']),
+  authInfo: new Set(['TRANSFER']),
+};
+
+/**
+ * How the operation an item runs names its input (`input.add.statuses[1]`, `input.period.unit`,
+ * `input.add.nameservers[0].ipv4`) -> the bulk mutation's own argument it came from: [the
+ * operation's path, the argument, whether the rest of the path follows]. The first whose path
+ * starts the field applies. An item's update carries the job's lists: `add` and `remove` as given;
+ * the one name server or contact added is `to`, the one removed `from` (a name: no path follows).
+ */
+const FROM_OPERATION: Record<BulkKind, ReadonlyArray<readonly [string, string, boolean]>> = {
+  RENEW: [['input.name', 'name', false], ['input.currentExpiry', 'currentExpiry', false], ['input.period', 'period', true]],
+  TRANSFER: [['input.name', 'name', false], ['input.authInfo', 'authInfo', false], ['input.period', 'period', true]],
+  REPLACE_NAMESERVER: [['input.name', 'name', false], ['input.add.nameservers[0]', 'to', true], ['input.add.nameservers', 'to', false], ['input.remove.nameservers', 'from', false]],
+  REPLACE_TECH_CONTACT: [['input.name', 'name', false], ['input.add.contacts', 'to', false], ['input.remove.contacts', 'from', false]],
+  UPDATE_STATUSES: [['input.name', 'name', false], ['input.add.statuses', 'add', true], ['input.remove.statuses', 'remove', true]],
+};
+
+/** Whether `path` is `prefix` or a path under it (`prefix.x`, `prefix[1]`). */
+const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
 
 /**
  * Where an error met while running an item points in the job's request, as a path into the bulk
- * mutation's arguments: an item's own field (`currentExpiry`, `authInfo`, `name`, as the
- * operations name them for an item) at the item's place in `domains` (`domains[3].currentExpiry`;
- * `position` is BulkItem.position, the 0-based place in the list given); a job-wide argument
- * (`period`, `to`, `from`, `add`, `remove`) as it is. Null when the error names no field (a
- * registry's refusal of the change itself), and for an item-level field of a job submitted
- * without a list (nothing to point at).
+ * mutation's own arguments (README "Bulk mutations", an item's `error.field`): an item's own field
+ * (`currentExpiry`, `authInfo`, `name`) at the item's place in `domains` (`domains[3].currentExpiry`;
+ * `domains[3]` where the list is of names; `position` is BulkItem.position, the 0-based place in
+ * the list given); a job-wide argument as the mutation spells it (`period`, `period.unit`,
+ * `to.ipv4`, `from`, `add[1]`, `remove[0]`), the operation's own input path translated
+ * (FROM_OPERATION: `input.add.statuses[1]` is `add[1]`). Null when the error names no field (a
+ * registry's refusal of the change itself) or one that is no argument of the mutation, and for an
+ * item-level field of a job submitted without a list (nothing to point at).
  */
 export function itemErrorField(kind: BulkKind, position: number, field: string | undefined, listed: boolean): string | null {
   if (!field) return null;
-  if (!ITEM_FIELDS.has(field)) return field;
-  if (!listed) return null;
-  return kind === 'RENEW' || kind === 'TRANSFER' ? `domains[${position}].${field}` : `domains[${position}]`;
+  const rule = FROM_OPERATION[kind].find(([path]) => under(field, path));
+  const path = rule ? `${rule[1]}${rule[2] ? field.slice(rule[0].length) : ''}` : field;
+  if (ITEM_FIELDS[path]?.has(kind)) {
+    if (!listed) return null;
+    return kind === 'RENEW' || kind === 'TRANSFER' ? `domains[${position}].${path}` : `domains[${position}]`;
+  }
+  const head = /^[A-Za-z]*/.exec(path)![0];
+  return head !== 'domains' && ARGUMENTS[kind].has(head) ? path : null;
 }
 
 /** What a finished item keeps: the operation's record, or `skipped` when the domain did not need the change. */

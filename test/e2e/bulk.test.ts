@@ -222,6 +222,28 @@ describe('bulk replacements and status changes', () => {
     await waitFinished(t, owner, under.data.bulkReplaceNameserver.job.id);
   }, 60_000);
 
+  it("names an item's refused argument as a path into the bulk mutation's own arguments (add[1], remove[0], to.ipv4), not the single update's input", async () => {
+    // Each item runs updateDomain, whose refusals name input.add.statuses[1] and the like: no
+    // argument of a bulk mutation. Nothing is sent for any of these items (refused before sending).
+    const FIELDS = `query($id: ID!) { bulkJob(id: $id) { items(first: 10) { edges { node { domainName state error { code field message } } } } } }`;
+    const errorOf = async (r: any) => {
+      expect(r.errors).toBeUndefined();
+      const id = (Object.values(r.data)[0] as any).job.id;
+      await waitFinished(t, owner, id);
+      const items = await t.gql(owner, FIELDS, { id });
+      return items.data.bulkJob.items.edges[0].node;
+    };
+    // HeadlessDomains has clientHold and clientTransferProhibited only; Joker the transfer lock only.
+    const added = await errorOf(await t.gql(owner, STATUSES, { k: randomUUID(), d: ['newregistrar-seed.hdtest'], add: ['clientTransferProhibited', 'clientDeleteProhibited'], remove: [] }));
+    expect(added).toMatchObject({ state: 'FAILED', error: { code: 'UNSUPPORTED_BY_BACKEND', field: 'add[1]' } });
+    const removed = await errorOf(await t.gql(owner, STATUSES, { k: randomUUID(), d: ['alpha.joker.test'], add: [], remove: ['clientHold'] }));
+    expect(removed).toMatchObject({ state: 'FAILED', error: { code: 'UNSUPPORTED_BY_BACKEND', field: 'remove[0]' } });
+    // Joker's name servers are host objects: a glue address on the domain's own name server is refused there.
+    const GLUE = `mutation($k: String!, $d: [String!], $to: NameserverInput!) { bulkReplaceNameserver(idempotencyKey: $k, domains: $d, from: "ns1.sandbox-dns.test", to: $to) { job { id } } }`;
+    const glue = await errorOf(await t.gql(owner, GLUE, { k: randomUUID(), d: ['alpha.joker.test'], to: { name: 'ns3.alpha.joker.test', ipv4: ['192.0.2.9'] } }));
+    expect(glue).toMatchObject({ state: 'FAILED', error: { code: 'BAD_USER_INPUT', field: 'to.ipv4', message: expect.stringMatching(/^to\.ipv4: Joker name servers are host objects/) } });
+  }, 60_000);
+
   it('fails the item of a domain another registrar sponsors, as updateDomain does, instead of calling it skipped', async () => {
     // example.tld and example.example are TheRegistrar's, with ns1.example.net and tech contact
     // sah8013; the registry shows NewRegistrar neither, which read as "not a name server of the domain".

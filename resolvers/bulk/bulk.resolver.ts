@@ -6,7 +6,7 @@ import type { BulkRequest } from '../../src/bulk/submit.js';
 import type { DomainNameserver } from '../../src/core/model/index.js';
 import { bulkRequestChecks, checkItemNames, isoDates } from '../../src/bulk/submit.js';
 import { BULK_OPERATIONS } from '../../src/bulk/kinds.js';
-import type { CountsView, ItemView, JobView } from '../../src/bulk/views.js';
+import { revivedJobView, type CountsView, type ItemView, type JobView } from '../../src/bulk/views.js';
 import { pageOf, type Page } from '../../src/connections/page.js';
 import { checkClientStatuses } from '../../src/validation/contact.js';
 import { checkPageSize } from '../../src/validation/cursors.js';
@@ -195,16 +195,19 @@ export class BulkResolver {
     return submit(ctx, await parsedArgs(ctx, info, bulkMutationInputs.bulkUpdateStatuses, { idempotencyKey: key, domains, add, remove }));
   }
 
-  @Mutation(() => BulkJob, { nullable: true, description: 'Cancel a job: items not started become CANCELLED (nothing is sent for them); running items finish.' })
+  @Mutation(() => BulkJob, { nullable: true, description: 'Cancel a job: items not started become CANCELLED (nothing is sent for them); running items finish. The same key again answers the job as the first cancel did (its state and counts then).' })
   async cancelBulkJob(@Arg('idempotencyKey') key: string, @Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<JobView> {
     const { actor } = parsedArgs(ctx, info, bulkMutationInputs.cancelBulkJob, { idempotencyKey: key, id });
     // An id that is not one of the viewer's jobs is refused before the key's record is written: the
     // refusal is the gateway's, nothing applied, so the key stays free (README, Idempotency contract).
     if (!(await ctx.bulk.job(ctx.registrar.id, id))) throw new ObjectNotFoundError(`bulk job ${id} does not exist`, { field: 'id' });
-    await runOperation(ctx, actor, 'cancelBulkJob', { id }, async () => {
+    // The job as the cancel left it is the key's answer: a retry (a lost answer) gets the state and
+    // counts of then, as any replay gets the first answer, not those of now (its items, a connection, are read fresh).
+    const { result } = await runOperation(ctx, actor, 'cancelBulkJob', { id }, async () => {
       const job = await ctx.bulk.cancel(ctx.registrar.id, id);
-      return { trid: { client: `gateway-cancel-${job.id}` }, code: 1000, message: null };
+      return { trid: { client: `gateway-cancel-${job.id}` }, code: 1000, message: null, job };
     });
-    return (await ctx.bulk.job(ctx.registrar.id, id))!;
+    // A record written before the job was kept with it (or reconciled after a crash) answers the job as it is now.
+    return result.job ? revivedJobView(result.job) : (await ctx.bulk.job(ctx.registrar.id, id))!;
   }
 }

@@ -85,13 +85,17 @@ export class BulkService {
     return row !== null;
   }
 
-  /** Cancels the registrar's job (ObjectNotFoundError when it has none with this id); answers it as it stands then. */
+  /**
+   * Cancels the registrar's job (ObjectNotFoundError when it has none with this id); answers it as
+   * it stands then, with its counts read right after the cancel (what cancelBulkJob answers, and
+   * keeps as its idempotency key's answer).
+   */
   async cancel(registrarId: string, id: string): Promise<JobView> {
     const job = await this.store.find(registrarId, id);
     if (!job) throw new ObjectNotFoundError(`bulk job ${id} does not exist`);
     await this.store.cancel(id);
     this.runner.forget(id);
-    return (await this.job(registrarId, id))!;
+    return jobView((await this.store.find(registrarId, id))!, await this.store.counts(id));
   }
 
   /** Progress events of the registrar's job (ObjectNotFoundError when it has none with this id). */

@@ -43,6 +43,14 @@ export interface JobView {
 
 type Stored = { trid?: { client: string; server?: string | null }; code?: number; message?: string | null; expiresAt?: string; skipped?: string } | null;
 
+/**
+ * A JobView as a stored answer gives it back (cancelBulkJob's idempotency record keeps the job as
+ * the cancel answered it: JSON, its dates ISO 8601 strings) -> a JobView with Date instants.
+ */
+export function revivedJobView(j: Omit<JobView, 'createdAt' | 'finishedAt'> & { createdAt: Date | string; finishedAt: Date | string | null }): JobView {
+  return { ...j, createdAt: new Date(j.createdAt), finishedAt: j.finishedAt === null ? null : new Date(j.finishedAt) };
+}
+
 /** A bulk_items row -> ItemView: the stored result's trid, code (1000 when absent) and message, the stored error's fields (null when absent). */
 export function itemView(row: Pick<ItemRow, 'position' | 'name' | 'backend' | 'state' | 'attempts' | 'result' | 'error'>): ItemView {
   const r = row.result as Stored;

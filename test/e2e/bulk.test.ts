@@ -322,8 +322,11 @@ describe('cancelBulkJob', () => {
     const r = await t.gql(owner, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
     const id = r.data.bulkRenew.job.id;
     while (sandbox.applied('domain:renew') < renewsBefore + 2) await new Promise((res) => setTimeout(res, 20));
-    const cancelled = await t.gql(owner, `mutation($id: ID!, $k: String!) { cancelBulkJob(idempotencyKey: $k, id: $id) { id state } }`, { id, k: randomUUID() });
-    expect(cancelled.data.cancelBulkJob.state).toBe('CANCELLED');
+    const CANCEL = `mutation($id: ID!, $k: String!) { cancelBulkJob(idempotencyKey: $k, id: $id) { id state finishedAt counts { done failed pending running awaiting cancelled } } }`;
+    const cancelKey = randomUUID();
+    const cancelled = await t.gql(owner, CANCEL, { id, k: cancelKey });
+    expect(cancelled.data.cancelBulkJob).toMatchObject({ state: 'CANCELLED', finishedAt: null, counts: { done: 0, failed: 0 } });
+    expect(cancelled.data.cancelBulkJob.counts.running).toBeGreaterThanOrEqual(2); // the held two, and any claimed waiting for a session
     sandbox.faults.release();
     const done = await waitFinished(t, owner, id);
     const items = await allItems(t, owner, id);
@@ -332,6 +335,13 @@ describe('cancelBulkJob', () => {
     expect(done.counts.cancelled).toBe(6 - applied);
     expect(applied).toBe(2);
     for (const i of items.filter((x) => x.state === 'CANCELLED')) expect(i.error).toMatchObject({ code: 'CANCELLED', message: expect.stringContaining('nothing was sent') });
+    // The same request again (a lost answer retried) answers what the first answered, the counts of
+    // then (some running), not those of now (2 done, none running); another key is another request, answered as of now.
+    const again = await t.gql(owner, CANCEL, { id, k: cancelKey });
+    expect(again.errors).toBeUndefined();
+    expect(again.data.cancelBulkJob).toEqual(cancelled.data.cancelBulkJob);
+    const later = await t.gql(owner, CANCEL, { id, k: randomUUID() });
+    expect(later.data.cancelBulkJob).toMatchObject({ state: 'CANCELLED', finishedAt: expect.any(String), counts: { done: 2, running: 0, cancelled: 4 } });
   }, 60_000);
 
   it('an item waiting to be tried again after a failed attempt is cancelled without claiming nothing was sent', async () => {

@@ -302,12 +302,14 @@ describe('reconcile: ackPollMessage (gateway-local)', () => {
 });
 
 describe('reconcile: cancelBulkJob (gateway-local)', () => {
-  it('applied when the job is cancelled; not applied otherwise (cancelling again is the retry)', async () => {
-    const jobs: Record<string, { id: string; state: string }> = { j1: { id: 'j1', state: 'CANCELLED' }, j2: { id: 'j2', state: 'RUNNING' } };
-    const prisma = { bulkJob: { findFirst: async ({ where }: any) => jobs[where.id] ?? null } } as any;
+  it('applied when the job is cancelled, with the job and its counts as found (the answer every replay gives); not applied otherwise (cancelling again is the retry)', async () => {
+    const at = new Date('2026-12-01T10:00:00Z');
+    const jobs: Record<string, Record<string, unknown>> = { j1: { id: 'j1', kind: 'RENEW', state: 'CANCELLED', total: 3, createdAt: at, finishedAt: null }, j2: { id: 'j2', state: 'RUNNING' } };
+    const counts = [{ state: 'RUNNING', n: 1 }, { state: 'CANCELLED', n: 2 }];
+    const prisma = { bulkJob: { findFirst: async ({ where }: any) => jobs[where.id] ?? null }, $queryRawUnsafe: async () => counts } as any;
     expect(await run('cancelBulkJob', { id: 'j1' }, {}, { prisma, port: null })).toMatchObject({
       status: 'applied',
-      result: { trid: { client: 'gateway-cancel-j1' }, code: 1000, message: null },
+      result: { trid: { client: 'gateway-cancel-j1' }, code: 1000, message: null, job: { id: 'j1', state: 'CANCELLED', total: 3, finishedAt: null, counts: { running: 1, cancelled: 2, done: 0 } } },
     });
     expect((await run('cancelBulkJob', { id: 'j2' }, {}, { prisma, port: null })).status).toBe('not-applied');
     expect((await run('cancelBulkJob', { id: 'j3' }, {}, { prisma, port: null })).status).toBe('not-applied');

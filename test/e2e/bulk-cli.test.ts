@@ -88,6 +88,12 @@ async function startRelay(): Promise<{ url: string; following: Promise<void>; cu
 /** How many progress lines show the 5-domain job finished (`] 5/5  done 5 ...`). */
 const finalLines = (stderr: string) => stderr.split(/[\r\n]/).filter((l) => l.includes('] 5/5  done 5')).length;
 
+/** The rate and time left of the last progress line (`... 2.5/s  left 00:00`). */
+function finalRate(stderr: string): { rate: number; left: string } {
+  const m = /([\d.]+)\/s {2}left (\S+)\s*$/.exec(stderr.split(/[\r\n]/).filter((l) => l.includes('/s  left')).at(-1) ?? '');
+  return { rate: Number(m?.[1]), left: m?.[2] ?? '' };
+}
+
 const rows = async (file: string) => (await readFile(file, 'utf8')).trim().split('\n').map((l) => l.split(','));
 
 /** `npm run bulk -- attach <id>` with `key` follows the Joker job of alpha.joker.test to its end: exit 0, its one row SUCCEEDED with 1000. */
@@ -110,6 +116,9 @@ describe('npm run bulk', () => {
     expect(first.stderr).toMatch(/submitted: job \S+ \(RENEW, 5 domains\)/);
     expect(first.stderr).toMatch(/\] 5\/5 {2}done 5 {2}failed 0 {2}cancelled 0 .*\/s {2}left/);
     expect(finalLines(first.stderr)).toBe(1); // the final progress line once, not again when the job ends
+    // However soon the job finished (before the first progress event too): its real rate, nothing left.
+    expect(finalRate(first.stderr).rate).toBeGreaterThan(0);
+    expect(finalRate(first.stderr).left).toBe('00:00');
     expect(first.code).toBe(0);
     const [header, ...lines] = await rows(out);
     expect(header).toEqual(['position', 'domain', 'registry', 'state', 'attempts', 'resultCode', 'serverTransactionId', 'expiresAt', 'skipped', 'errorCode', 'errorMessage', 'errorUpstreamCode', 'errorField']);
@@ -124,6 +133,9 @@ describe('npm run bulk', () => {
     const attached = await cli(['attach', id, '--out', path.join(dir, 'attach.csv')], key);
     expect(attached.code).toBe(0);
     expect(finalLines(attached.stderr)).toBe(1);
+    // A job finished before the CLI attached: its own rate (createdAt to finishedAt), not 0.0/s and --:--.
+    for (const run of [again, attached]) expect(finalRate(run.stderr)).toMatchObject({ rate: expect.any(Number), left: '00:00' });
+    for (const run of [again, attached]) expect(finalRate(run.stderr).rate).toBeGreaterThan(0);
     expect((await rows(path.join(dir, 'attach.csv'))).length).toBe(6);
   }, 120_000);
 

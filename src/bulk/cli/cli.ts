@@ -12,7 +12,28 @@ import { currentExpiryOf, defaultIdempotencyKey, parseCli, readFileOption, readL
 import { writeCsv, type CsvItem } from './csv.js';
 import { Progress, type Counts } from './progress.js';
 
-const JOB_FIELDS = 'id kind state total finishedAt counts { done failed pending running awaiting cancelled }';
+const JOB_FIELDS = 'id kind state total createdAt finishedAt counts { done failed pending running awaiting cancelled }';
+
+/** A job as the CLI reads it (JOB_FIELDS): dates ISO 8601 (the gateway's clock), finishedAt null while items are not final. */
+interface JobAnswer {
+  id: string;
+  kind: string;
+  state: string;
+  total: number;
+  createdAt: string;
+  finishedAt: string | null;
+  counts: Counts;
+}
+
+/**
+ * The progress line of a job as the CLI got it: its rate counts from the answer's counts at that
+ * moment, or, for a job that had finished by then, over the job's own run (createdAt to finishedAt).
+ */
+function progressOf(job: JobAnswer): Progress {
+  const finished = job.counts.done + job.counts.failed + job.counts.cancelled;
+  if (job.finishedAt) return new Progress(job.total, { finished: 0, at: Date.parse(job.createdAt) }, Date.parse(job.finishedAt));
+  return new Progress(job.total, { finished, at: Date.now() });
+}
 // 500 a page: an item is 20 fields, and a query may expand to limits.maxFields (20,000 by default).
 const ITEMS = `query($id: ID!, $after: String) { bulkJob(id: $id) { items(first: 500, after: $after) {
   edges { node { position domainName registry state attempts transaction { resultCode serverTransactionId } expiresAt skipped error { code message upstreamCode field } } }
@@ -152,7 +173,8 @@ function mutation(o: CliOptions, text: string, lines: ReturnType<typeof readLine
  * 2, then 4 s); rejects with ConnectionLost (naming the URL, the close code and reason, and the last
  * connection error) when the gateway closes it for good or every reconnect failed.
  */
-function follow(o: CliOptions, id: string, total: number, io: Io): Promise<Counts> {
+function follow(o: CliOptions, job: JobAnswer, io: Io): Promise<Counts> {
+  const { id, total } = job;
   const wsUrl = o.url.replace(/^http/, 'ws');
   const nl = io.tty ? '\n' : ''; // a message below the progress line, not over it
   let closed: { code: number; reason: string } | undefined;
@@ -188,7 +210,7 @@ function follow(o: CliOptions, id: string, total: number, io: Io): Promise<Count
       },
     },
   });
-  const progress = new Progress(total);
+  const progress = progressOf(job);
   let last: Counts = { done: 0, failed: 0, pending: total, running: 0, awaiting: 0, cancelled: 0 };
   let drawn = 0;
   let shown: Counts | null = null; // the counts the last line drawn shows
@@ -321,7 +343,7 @@ function countsLine(c: Counts): string {
 async function cancel(o: CliOptions, io: Io, attach: (id: string) => string): Promise<number> {
   const id = o.jobId!;
   const k = o.idempotencyKey ?? defaultIdempotencyKey(o, '');
-  let job: { id: string; kind: string; state: string; total: number; counts: Counts };
+  let job: JobAnswer;
   try {
     job = (await gql(o, `mutation($k: String!, $id: ID!) { cancelBulkJob(idempotencyKey: $k, id: $id) { ${JOB_FIELDS} } }`, { k, id })).cancelBulkJob;
   } catch (e) {
@@ -353,7 +375,7 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
   const attach = (id: string) => attachCommand(id, { ...o, urlFlag: argv.some((a) => a === '--url' || a.startsWith('--url=')) });
   if (o.command === 'cancel') return cancel(o, io, attach);
   checkWritable(o.out ?? 'bulk-job.csv'); // the default is bulk-<job id>.csv in the working folder
-  let job: { id: string; kind: string; total: number; state: string };
+  let job: JobAnswer;
   if (o.command === 'attach') {
     job = (await gql(o, `query($id: ID!) { bulkJob(id: $id) { ${JOB_FIELDS} } }`, { id: o.jobId })).bulkJob;
     if (!job) throw new Error(`no bulk job ${o.jobId} of this API key's registrar`);
@@ -372,7 +394,7 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
   }
   io.onJob?.(job.id, attach(job.id));
   try {
-    const counts = await follow(o, job.id, job.total, io);
+    const counts = await follow(o, job, io);
     const out = o.out ?? `bulk-${job.id}.csv`;
     let rows: number;
     try {

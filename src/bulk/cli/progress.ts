@@ -1,4 +1,7 @@
-/** The CLI's progress line: a bar, the counts, the rate (items/s since attaching) and the time left at that rate. */
+/**
+ * The CLI's progress line: a bar, the counts, the rate (items finished per second since the CLI
+ * got the job, or over the job's own run for a job that had finished by then) and the time left at that rate.
+ */
 
 import type { CountsView as Counts } from '../views.js';
 
@@ -16,22 +19,35 @@ function clock(seconds: number): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-/** The progress line for a job of `total` items; the rate counts only items finished since the first line (items/s on the wall clock). */
+/** Where the rate starts counting: the items finished then, and when (ms since the epoch). */
+export interface RateStart {
+  finished: number;
+  at: number;
+}
+
+/**
+ * The progress line for a job of `total` items. The rate counts the items finished since `from`:
+ * the job as the CLI got it (the submission's or attach's answer: its counts, at that moment), so a
+ * job that finishes before the first progress event still shows its rate; for a job that had
+ * finished by then, `from` is its start (nothing finished, its createdAt) and `until` its
+ * finishedAt, both the gateway's, so the rate is the job's own.
+ */
 export class Progress {
-  private readonly startedAt = Date.now();
-  private baseline: number | null = null;
+  constructor(
+    private readonly total: number,
+    private readonly from: RateStart = { finished: 0, at: Date.now() },
+    private readonly until?: number,
+  ) {}
 
-  constructor(private readonly total: number) {}
-
-  /** `[#####.....] 5230/10000  done 5200  failed 30  cancelled 0  812/s  left 00:06`, with `awaiting 12` after cancelled while the registry holds some. */
+  /** `[#####.....] 5230/10000  done 5200  failed 30  cancelled 0  812/s  left 00:06`, with `awaiting 12` after cancelled while the registry holds some; `left 00:00` once nothing is left. */
   line(c: Counts, now = Date.now()): string {
     const finished = c.done + c.failed + c.cancelled;
-    this.baseline ??= finished;
-    const elapsed = Math.max(0.001, (now - this.startedAt) / 1000);
-    const rate = (finished - this.baseline) / elapsed;
+    const elapsed = Math.max(0.001, ((this.until ?? now) - this.from.at) / 1000);
+    const rate = Math.max(0, finished - this.from.finished) / elapsed;
     const filled = this.total === 0 ? WIDTH : Math.round((finished / this.total) * WIDTH);
     const bar = `${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}`;
-    const left = rate > 0 ? (this.total - finished) / rate : Infinity;
+    const remaining = this.total - finished;
+    const left = remaining <= 0 ? 0 : rate > 0 ? remaining / rate : Infinity;
     const awaiting = c.awaiting > 0 ? `  awaiting ${c.awaiting}` : '';
     return `[${bar}] ${finished}/${this.total}  done ${c.done}  failed ${c.failed}  cancelled ${c.cancelled}${awaiting}  ${rate.toFixed(rate < 10 ? 1 : 0)}/s  left ${clock(left)}`;
   }

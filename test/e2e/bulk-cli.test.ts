@@ -3,7 +3,7 @@
  * renewal job from a file, follows it to the end, writes one CSV row per domain; the same command
  * again re-attaches to the same job (nothing renewed twice); `attach <id>` follows a job by id; a
  * transfer file's auth codes appear in no output and no file, and are read as CSV (quoted codes
- * sent without their quotes); `cancel <id>` cancels a job and prints its counts; Ctrl-C stops following and prints
+ * sent without their quotes); `cancel <id>` cancels a job, prints its counts and writes the CSV of its items then; Ctrl-C stops following and prints
  * the `attach` command that follows the job again; so does a connection to the gateway that drops
  * while following and does not come back (naming the URL and the cause, exit 3), after which
  * another instance's URL follows the job to its end; one that comes back is reconnected; an
@@ -219,7 +219,8 @@ describe('npm run bulk', () => {
       const submitted = await t.gql(key, `mutation($k: String!, $d: [BulkRenewItemInput!]!) { bulkRenew(idempotencyKey: $k, domains: $d) { job { id } } }`, { k: `cli-cancel-test-${Date.now()}`, d: names.map((name) => ({ name })) });
       const id = submitted.data.bulkRenew.job.id as string;
       while (sandbox.applied('domain:renew') === renews) await new Promise((r) => setTimeout(r, 20));
-      const r = await cli(['cancel', id], key);
+      const cancelCsv = path.join(dir, 'cancel-then.csv');
+      const r = await cli(['cancel', id, '--out', cancelCsv], key);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const m = /^job (\S+) \(RENEW, 40 domains\) cancelled: done (\d+) {2}failed (\d+) {2}cancelled (\d+) {2}running (\d+) {2}awaiting (\d+) {2}pending (\d+)\n/.exec(r.stdout);
@@ -231,12 +232,18 @@ describe('npm run bulk', () => {
       // each reaches its send and is cancelled there; the held renewals finish.
       expect(running).toBeGreaterThan(0);
       expect(cancelled + running).toBe(40);
-      expect(r.stdout).toContain(`items are not final yet: one already sent finishes with its real outcome, one not sent yet is cancelled before it is. Follow them and write the results with:\n  npm run bulk -- attach ${id}\n`);
+      // The CSV of what is known then: every item, those not final yet as they stand.
+      expect(r.stdout).toContain(`\n${cancelCsv}: 40 items as they stand after the cancel\n`);
+      const then = (await rows(cancelCsv)).slice(1);
+      expect(then).toHaveLength(40);
+      expect(then.filter((l) => l[3] === 'CANCELLED')).toHaveLength(cancelled);
+      expect(then.filter((l) => l[3] === 'RUNNING').length).toBeGreaterThan(0);
+      expect(r.stdout).toContain(`items are not final yet: one already sent finishes with its real outcome, one not sent yet is cancelled before it is. Follow them and write the results again with:\n  npm run bulk -- attach ${id} --out ${cancelCsv}\n`);
       const state = await t.gql(key, 'query($id: ID!) { bulkJob(id: $id) { state } }', { id });
       expect(state.data.bulkJob.state).toBe('CANCELLED');
 
       // The same command again is the same request (its key comes from the id): answered, not refused.
-      const again = await cli(['cancel', id], key);
+      const again = await cli(['cancel', id, '--out', cancelCsv], key);
       expect(again.code).toBe(0);
       expect(again.stdout).toMatch(new RegExp(`^job ${id} \\(RENEW, 40 domains\\) cancelled: done \\d+`));
 
@@ -258,12 +265,18 @@ describe('npm run bulk', () => {
     const finished = await t.gql(key, `mutation($k: String!, $n: String!) { bulkRenew(idempotencyKey: $k, domains: [{ name: $n }]) { job { id } } }`, { k: `cli-cancel-done-${Date.now()}`, n: one });
     const doneId = finished.data.bulkRenew.job.id as string;
     await waitFinished(t, key, doneId);
-    const late = await cli(['cancel', doneId], key);
+    const lateCsv = path.join(dir, 'cancel-late.csv');
+    const late = await cli(['cancel', doneId, '--out', lateCsv], key);
     expect(late.code).toBe(0);
-    expect(late.stdout).toBe(`job ${doneId} (RENEW, 1 domains) had finished before the cancel: nothing to cancel: done 1  failed 0  cancelled 0  running 0  awaiting 0  pending 0\n`);
-    const theirs = await cli(['cancel', doneId], t.keys['TheRegistrar']!);
+    expect(late.stdout).toBe(`job ${doneId} (RENEW, 1 domains) had finished before the cancel: nothing to cancel: done 1  failed 0  cancelled 0  running 0  awaiting 0  pending 0\n${lateCsv}: 1 items as they stand after the cancel\n`);
+    expect((await rows(lateCsv)).slice(1).map((l) => [l[1], l[3]])).toEqual([[one, 'SUCCEEDED']]);
+    const theirs = await cli(['cancel', doneId, '--out', lateCsv], t.keys['TheRegistrar']!);
     expect(theirs.code).toBe(1);
     expect(theirs.stderr.trim()).toBe(`no bulk job ${doneId} of this API key's registrar`);
+    // An --out it cannot write: refused before the cancel is sent.
+    const badOut = await cli(['cancel', doneId, '--out', path.join(dir, 'no-such-folder', 'x.csv')], key);
+    expect(badOut.code).toBe(1);
+    expect(badOut.stderr.trim()).toBe(`cannot write the results to ${path.join(dir, 'no-such-folder', 'x.csv')} (--out): no folder ${path.join(dir, 'no-such-folder')}; nothing was cancelled`);
     const noId = await cli(['cancel'], key);
     expect(noId.code).toBe(1);
     expect(noId.stderr).toMatch(/^cancel needs a job id\nusage: npm run bulk/);

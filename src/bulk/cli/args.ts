@@ -44,7 +44,8 @@ export interface CliOptions {
 /** The CLI's --help text and the usage an unclear command line prints (README "The bulk CLI"). */
 export const USAGE = `usage: npm run bulk -- <kind> [options]      submit a bulk job to the gateway, follow it, write a CSV
        npm run bulk -- attach <job id> [--out f]  follow a running (or finished) job
-       npm run bulk -- cancel <job id>            cancel a job (items not started are not sent), print its counts
+       npm run bulk -- cancel <job id> [--out f]  cancel a job (items not started are not sent), print its counts,
+                                                  write the CSV of its items as they stand then
        npm run bulk -- --help                     this text
 kinds: renew --file names.txt [--period 1y|6m]          (lines: name[,currentExpiry], e.g. a.tld,2030-12-02)
        transfer --file codes.txt [--period 1y]          (lines: name,authCode)

@@ -308,9 +308,10 @@ export function inFileTerms(e: unknown, file: string | undefined, lines: ReturnT
 
 /**
  * Where the CSV goes must be writable before a job is submitted (a job of hours whose results
- * cannot be written at its end is no use): throws naming the path and why, nothing submitted.
+ * cannot be written at its end is no use) or cancelled: throws naming the path and why, and that
+ * nothing was sent (`nothing`: "nothing was submitted", "nothing was cancelled").
  */
-function checkWritable(out: string): void {
+function checkWritable(out: string, nothing = 'nothing was submitted'): void {
   const full = path.resolve(out);
   let isDir = false;
   try {
@@ -323,7 +324,7 @@ function checkWritable(out: string): void {
     accessSync(path.dirname(full), fsConstants.W_OK);
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? `no folder ${path.dirname(full)}` : (e as Error).message;
-    throw new Error(`cannot write the results to ${out} (--out): ${why}; nothing was submitted`);
+    throw new Error(`cannot write the results to ${out} (--out): ${why}; ${nothing}`);
   }
 }
 
@@ -334,14 +335,18 @@ function countsLine(c: Counts): string {
 
 /**
  * `cancel <job id>`: cancelBulkJob under a key derived from the id (defaultIdempotencyKey: run
- * again, it is the same request), then the job's counts on `out`. Items claimed before the cancel
- * (running, awaiting the registry) are not final yet: one already sent finishes with its real
- * outcome, one not sent yet is cancelled before its command is written (src/bulk/runner.ts); the
- * CLI says so, with the attach command that follows them. A job that had finished is left as it was, and said so. Returns 0; throws on
- * any error (an id that is not a job of the key's registrar: its message, as attach's).
+ * again, it is the same request), then the job's counts on `out`, and the CSV of its items as they
+ * stand after the cancel (`--out`, default bulk-<job id>.csv, checked writable before the cancel is
+ * sent). Items claimed before the cancel (running, awaiting the registry) are not final yet: one
+ * already sent finishes with its real outcome, one not sent yet is cancelled before its command is
+ * written (src/bulk/runner.ts); the CLI says so, with the attach command that follows them and
+ * writes the CSV again once they are. A job that had finished is left as it was, and said so.
+ * Returns 0; throws on any error (an id that is not a job of the key's registrar: its message, as
+ * attach's; a CSV it could not write: saying the cancel was taken).
  */
-async function cancel(o: CliOptions, io: Io, attach: (id: string) => string): Promise<number> {
+async function cancel(o: CliOptions, io: Io, attach: (id: string, withOut?: boolean) => string): Promise<number> {
   const id = o.jobId!;
+  checkWritable(o.out ?? 'bulk-job.csv', 'nothing was cancelled'); // the default is bulk-<job id>.csv in the working folder
   const k = o.idempotencyKey ?? defaultIdempotencyKey(o, '');
   let job: JobAnswer;
   try {
@@ -355,8 +360,18 @@ async function cancel(o: CliOptions, io: Io, attach: (id: string) => string): Pr
   const c = job.counts;
   const what = job.state === 'CANCELLED' ? 'cancelled' : 'had finished before the cancel: nothing to cancel';
   io.out(`job ${job.id} (${job.kind}, ${job.total} domains) ${what}: ${countsLine(c)}\n`);
+  const out = o.out ?? `bulk-${job.id}.csv`;
+  let rows: number;
+  try {
+    rows = await writeCsv(out, itemPages(o, job.id));
+  } catch (e) {
+    const taken = `the gateway took the cancel of job ${job.id}, but its items could not be`;
+    if (e instanceof ConnectionLost || e instanceof GatewayError) throw new Error(`${taken} read for ${out}: ${e.message}; write them with:\n  ${attach(job.id)}`);
+    throw new Error(`${taken} written to ${out}: ${(e as Error).message}; write them elsewhere with:\n  ${attach(job.id, false)} --out <file>`);
+  }
   const left = c.running + c.awaiting + c.pending;
-  if (left > 0) io.out(`${left} ${left === 1 ? 'item is' : 'items are'} not final yet: one already sent finishes with its real outcome, one not sent yet is cancelled before it is. Follow them and write the results with:\n  ${attach(job.id)}\n`);
+  io.out(`${out}: ${rows} items as they stand after the cancel\n`);
+  if (left > 0) io.out(`${left} ${left === 1 ? 'item is' : 'items are'} not final yet: one already sent finishes with its real outcome, one not sent yet is cancelled before it is. Follow them and write the results again with:\n  ${attach(job.id)}\n`);
   return 0;
 }
 
@@ -372,7 +387,9 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
     return 0;
   }
   io.onCommand?.(o.command);
-  const attach = (id: string) => attachCommand(id, { ...o, urlFlag: argv.some((a) => a === '--url' || a.startsWith('--url=')) });
+  const urlFlag = argv.some((a) => a === '--url' || a.startsWith('--url='));
+  /** The attach command, with the --out given unless `withOut` is false. */
+  const attach = (id: string, withOut = true) => attachCommand(id, { ...o, out: withOut ? o.out : undefined, urlFlag });
   if (o.command === 'cancel') return cancel(o, io, attach);
   checkWritable(o.out ?? 'bulk-job.csv'); // the default is bulk-<job id>.csv in the working folder
   let job: JobAnswer;
@@ -402,7 +419,7 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
     } catch (e) {
       if (e instanceof ConnectionLost || e instanceof GatewayError) throw e;
       // The folder went away or filled up while the job ran: the job is done in the gateway.
-      throw new Error(`could not write the results to ${out}: ${(e as Error).message}; job ${job.id} is finished in the gateway. Write them elsewhere with:\n  ${attachCommand(job.id, { ...o, out: undefined, urlFlag: argv.some((a) => a === '--url' || a.startsWith('--url=')) })} --out <file>`);
+      throw new Error(`could not write the results to ${out}: ${(e as Error).message}; job ${job.id} is finished in the gateway. Write them elsewhere with:\n  ${attach(job.id, false)} --out <file>`);
     }
     io.out(`${out}: ${rows} items, ${counts.done} done, ${counts.failed} failed, ${counts.cancelled} cancelled\n`);
     return counts.failed + counts.cancelled > 0 ? 2 : 0;

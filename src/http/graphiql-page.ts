@@ -43,6 +43,10 @@ const BROWSER_SCRIPT = String.raw`
   // be stale (after a query ran, a subscription pasted and run at once came with the query's AST,
   // went over HTTP and was refused 400) or missing. Strings, block strings and comments are blanked,
   // and a keyword counts only outside every brace and parenthesis (the document's top level).
+  // Its operationName can be stale the same way (GraphiQL reads it from the text 100 ms after an
+  // edit): a document pasted over one whose operation was named S and run at once came with
+  // operationName S, which the server refused ("Unknown operation named"). A name the text does
+  // not have gives way to the text's operation when it has only one.
   function operationsOfText(query) {
     var s = String(query || '').replace(/"""[\s\S]*?"""/g, '""').replace(/"(?:\\.|[^"\\\n])*"/g, '""').replace(/#[^\n\r]*/g, '');
     var re = /[{}()]|\b(query|mutation|subscription|fragment)\b(?:\s+([_A-Za-z][_0-9A-Za-z]*))?/g;
@@ -61,7 +65,7 @@ const BROWSER_SCRIPT = String.raw`
   function operationOf(params) {
     var ops = operationsOfText(params.query);
     if (!params.operationName) return ops[0] || null;
-    return ops.find(function (d) { return d.name === params.operationName; }) || null;
+    return ops.find(function (d) { return d.name === params.operationName; }) || (ops.length === 1 ? ops[0] : null);
   }
 
   function asErrors(err) {
@@ -101,6 +105,7 @@ const BROWSER_SCRIPT = String.raw`
   function fetcher(params, opts) {
     var headers = (opts && opts.headers) || {};
     var op = operationOf(params);
+    if (op && params.operationName && op.name !== params.operationName) params = Object.assign({}, params, { operationName: op.name || undefined });
     if (!hasKey(headers)) {
       if (op && op.operation === 'subscription') return { subscribe: function (observer) { observer.next({ errors: NO_KEY }); observer.complete(); return { unsubscribe: function () {} }; } };
       return Promise.resolve({ errors: NO_KEY });

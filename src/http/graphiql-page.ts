@@ -31,7 +31,11 @@ export const GRAPHIQL_OPTIONS = {
  * fetched again with the new headers (GraphiQL would otherwise keep "Error fetching schema").
  * While the pane holds no key (no Authorization header, or still the placeholder), nothing is sent:
  * every request, the schema's on load included, answers at once where the key goes (the server
- * would answer 401, which the browser's console shows as failed requests).
+ * would answer 401, which the browser's console shows as failed requests), as a settled Promise even
+ * for a subscription: GraphiQL subscribes to a returned Observable and only then records it as the
+ * running one, so an Observable that completes inside subscribe() would leave the run button on
+ * "Stop query" for good. The Docs pane, which says only "Error fetching schema" whatever the cause,
+ * gets that same sentence under it when the schema was not fetched for want of a key.
  */
 const BROWSER_SCRIPT = String.raw`
 (function () {
@@ -95,21 +99,22 @@ const BROWSER_SCRIPT = String.raw`
     };
   }
 
-  var NO_KEY = [{ message: 'no API key yet: put it in the Headers pane as {"Authorization": "Bearer <key>"} (npm start prints one for each sandbox registrar)' }];
+  var NO_KEY_MESSAGE = 'no API key yet: put it in the Headers pane as {"Authorization": "Bearer <key>"} (npm start prints one for each sandbox registrar)';
   function hasKey(headers) {
     var name = Object.keys(headers).find(function (h) { return h.toLowerCase() === 'authorization'; });
     var value = name ? String(headers[name]) : '';
     return /\S/.test(value.replace(/^\s*Bearer\s*/i, '')) && value.indexOf('<your API key>') < 0;
   }
 
+  // Whether the last schema fetch was answered here for want of a key (GraphiQL names it IntrospectionQuery).
+  var schemaNeedsKey = false;
   function fetcher(params, opts) {
     var headers = (opts && opts.headers) || {};
     var op = operationOf(params);
     if (op && params.operationName && op.name !== params.operationName) params = Object.assign({}, params, { operationName: op.name || undefined });
-    if (!hasKey(headers)) {
-      if (op && op.operation === 'subscription') return { subscribe: function (observer) { observer.next({ errors: NO_KEY }); observer.complete(); return { unsubscribe: function () {} }; } };
-      return Promise.resolve({ errors: NO_KEY });
-    }
+    if (params.operationName === 'IntrospectionQuery' && /\b__schema\b/.test(params.query)) schemaNeedsKey = !hasKey(headers);
+    // A Promise even for a subscription: see the comment above BROWSER_SCRIPT.
+    if (!hasKey(headers)) return Promise.resolve({ errors: [{ message: NO_KEY_MESSAGE }] });
     if (op && op.operation === 'subscription') return subscribe(params, headers);
     return fetch(endpoint, {
       method: 'POST',
@@ -133,10 +138,17 @@ const BROWSER_SCRIPT = String.raw`
     }, 300);
   }
 
-  YogaGraphiQL.renderYogaGraphiQL(
-    document.querySelector('#root'),
-    Object.assign(OPTIONS, { fetcher: fetcher, onEditHeaders: onEditHeaders }),
-  );
+  var root = document.querySelector('#root');
+  new MutationObserver(function () {
+    var box = schemaNeedsKey && root.querySelector('.graphiql-doc-explorer-error');
+    if (!box || box.querySelector('.rgw-needs-key')) return;
+    var hint = document.createElement('p');
+    hint.className = 'rgw-needs-key';
+    hint.textContent = NO_KEY_MESSAGE;
+    box.appendChild(hint); // inside GraphiQL's box: it goes when the box does
+  }).observe(root, { childList: true, subtree: true });
+
+  YogaGraphiQL.renderYogaGraphiQL(root, Object.assign(OPTIONS, { fetcher: fetcher, onEditHeaders: onEditHeaders }));
 })();
 `;
 

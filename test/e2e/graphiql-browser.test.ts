@@ -3,7 +3,8 @@
  * `/graphql`, gets the offline GraphiQL page (not Apollo's CDN landing page), compressed and
  * cacheable; in a real headless Chromium, the API key pasted once into the Headers pane loads the
  * schema into the Docs pane, runs a query, and carries a pollMessages subscription that shows an
- * event another client caused. No request may leave the machine.
+ * event another client caused. Before the key, every run (a subscription's too) ends saying where
+ * the key goes, and so does the Docs pane. No request may leave the machine.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -118,6 +119,10 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium (skipped without ${
   }
   const response = () => page.locator('.graphiql-response');
   const run = () => page.locator('button.graphiql-execute-button').click();
+  const showHeaders = () => page.getByRole('button', { name: 'Headers', exact: true }).click();
+  const newTab = () => page.locator('button[aria-label="New tab"]').click();
+  /** The run button as it reads when no run is going on (a run in progress reads "Stop query"). */
+  const idle = () => page.locator('button.graphiql-execute-button[aria-label^="Execute query"]');
 
   beforeAll(async () => {
     browser = await chromium.launch({
@@ -152,8 +157,27 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium (skipped without ${
     expect(unauthorized).toEqual([]); // nor did the schema's fetch on load go out to be refused
   }, 2 * UI_TIMEOUT);
 
+  it('before a key, the Docs pane says where the key goes, not only "Error fetching schema"', async () => {
+    await page.locator('.graphiql-sidebar button[aria-label="Show Documentation Explorer"]').click();
+    try {
+      const error = page.locator('.graphiql-doc-explorer-error');
+      await error.filter({ hasText: 'Error fetching schema' }).filter({ hasText: 'no API key yet: put it in the Headers pane' }).waitFor();
+    } finally {
+      await page.locator('.graphiql-sidebar button[aria-label="Hide Documentation Explorer"]').click(); // as the next tests expect
+    }
+  }, 2 * UI_TIMEOUT);
+
+  it('a subscription run before a key ends saying where the key goes: the run button is back to Execute', async () => {
+    await newTab(); // a tab with an empty result pane: what shows there next is this run's answer
+    await paste('.graphiql-query-editor', 'subscription S { pollMessages { id } }');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await response().filter({ hasText: 'no API key yet: put it in the Headers pane' }).waitFor();
+    await idle().waitFor(); // not "Stop query", waiting on a connection that never opens
+    // (the next test's single click after the key is pasted must start a run, not stop this one)
+  }, 2 * UI_TIMEOUT);
+
   it('with the key pasted once in the Headers pane, the Docs pane shows the schema', async () => {
-    await page.getByRole('button', { name: 'Headers', exact: true }).click();
+    await showHeaders();
     await paste('.graphiql-editor-tool .graphiql-editor:not(.hidden)', JSON.stringify({ Authorization: `Bearer ${t.keys.NewRegistrar}` }));
     await page.locator('.graphiql-sidebar button[aria-label="Show Documentation Explorer"]').click();
     await page.locator('.graphiql-doc-explorer-type-name', { hasText: /^Query$/ }).first().waitFor();
@@ -161,6 +185,8 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium (skipped without ${
   }, 2 * UI_TIMEOUT);
 
   it('a query runs with that key', async () => {
+    // Pasted over the named subscription above and run at once: GraphiQL still says "S" (it reads
+    // the name 100 ms after an edit); the page runs the pasted query, not "Unknown operation named S".
     await paste('.graphiql-query-editor', '{ viewer { id } }');
     await run();
     await response().filter({ hasText: 'NewRegistrar' }).waitFor();
@@ -193,6 +219,7 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium (skipped without ${
     await page.locator('.graphiql-query-editor').filter({ hasText: 'pollMessages' }).first().waitFor();
     await run(); // the tab's subscription again, with the pane back to its placeholder
     await response().filter({ hasText: 'put it in the Headers pane' }).waitFor();
+    await idle().waitFor();
     expect(await stored()).not.toContain(key.slice(4, 20));
   }, 3 * UI_TIMEOUT);
 

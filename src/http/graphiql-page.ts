@@ -36,6 +36,13 @@ export const GRAPHIQL_OPTIONS = {
  * running one, so an Observable that completes inside subscribe() would leave the run button on
  * "Stop query" for good. The Docs pane, which says only "Error fetching schema" whatever the cause,
  * gets that same sentence under it when the schema was not fetched for want of a key.
+ *
+ * The key given once serves every tab: GraphiQL keeps headers per tab and opens a new tab (or one
+ * restored from a previous visit, whose headers were not stored) with the placeholder; when the page
+ * switches to a tab whose pane holds no key, it puts there the last headers that held one (kept in
+ * this script's memory only, never in the browser's storage). It writes through the Monaco API
+ * GraphiQL 5 exposes as `globalThis.__MONACO` (GraphiQL's store, with its header editor, is not
+ * reachable from outside its React tree); the browser test fails if a GraphiQL upgrade drops it.
  */
 const BROWSER_SCRIPT = String.raw`
 (function () {
@@ -105,6 +112,12 @@ const BROWSER_SCRIPT = String.raw`
     var value = name ? String(headers[name]) : '';
     return /\S/.test(value.replace(/^\s*Bearer\s*/i, '')) && value.indexOf('<your API key>') < 0;
   }
+  function parseHeaders(text) {
+    try {
+      var headers = JSON.parse(text || '{}');
+      return headers && typeof headers === 'object' && !Array.isArray(headers) ? headers : null;
+    } catch (e) { return null; }
+  }
 
   // Whether the last schema fetch was answered here for want of a key (GraphiQL names it IntrospectionQuery).
   var schemaNeedsKey = false;
@@ -123,11 +136,15 @@ const BROWSER_SCRIPT = String.raw`
     }).then(function (res) { return res.json(); });
   }
 
+  // The last headers text that held a key: what a tab without one gets (memory only, see above).
+  var keyedHeaders = null;
   var introspectedWith = null;
   var refetch = null;
   function onEditHeaders(text) {
-    var normalized;
-    try { normalized = JSON.stringify(JSON.parse(text || '{}')); } catch (e) { return; }
+    var headers = parseHeaders(text);
+    if (!headers) return;
+    if (hasKey(headers)) keyedHeaders = text;
+    var normalized = JSON.stringify(headers);
     if (normalized === introspectedWith) return;
     clearTimeout(refetch);
     refetch = setTimeout(function () {
@@ -136,6 +153,24 @@ const BROWSER_SCRIPT = String.raw`
       introspectedWith = normalized;
       button.click();
     }, 300);
+  }
+
+  // GraphiQL calls onTabChange from inside its state update, after loading the tab's values into
+  // the editors, and also for every edit (then with the same tab): only a switch to another tab
+  // fills its pane, so a pane the user empties stays empty. The fill runs once GraphiQL's update is done.
+  var activeTab = null;
+  function onTabChange(state) {
+    var tab = state.tabs[state.activeTabIndex];
+    if (!tab || tab.id === activeTab) return;
+    activeTab = tab.id;
+    if (keyedHeaders === null) return;
+    Promise.resolve().then(function () {
+      var monaco = globalThis.__MONACO;
+      var model = monaco && monaco.editor.getModels().find(function (m) { return /request-headers\.json$/.test(m.uri.path); });
+      if (!model || activeTab !== tab.id) return;
+      var shown = parseHeaders(model.getValue());
+      if (shown && !hasKey(shown)) model.setValue(keyedHeaders);
+    });
   }
 
   var root = document.querySelector('#root');
@@ -148,7 +183,7 @@ const BROWSER_SCRIPT = String.raw`
     box.appendChild(hint); // inside GraphiQL's box: it goes when the box does
   }).observe(root, { childList: true, subtree: true });
 
-  YogaGraphiQL.renderYogaGraphiQL(root, Object.assign(OPTIONS, { fetcher: fetcher, onEditHeaders: onEditHeaders }));
+  YogaGraphiQL.renderYogaGraphiQL(root, Object.assign(OPTIONS, { fetcher: fetcher, onEditHeaders: onEditHeaders, onTabChange: onTabChange }));
 })();
 `;
 

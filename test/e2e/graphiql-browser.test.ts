@@ -2,7 +2,8 @@
  * GraphiQL as a user meets it (issue 11, item 2): a browser opening the URL the gateway prints,
  * `/graphql`, gets the offline GraphiQL page (not Apollo's CDN landing page), compressed and
  * cacheable; in a real headless Chromium, the API key pasted once into the Headers pane loads the
- * schema into the Docs pane, runs a query, and carries a pollMessages subscription that shows an
+ * schema into the Docs pane, runs a query, serves every tab of the page (the other tabs, new ones,
+ * and after a reload the restored ones), and carries a pollMessages subscription that shows an
  * event another client caused. Before the key, every run (a subscription's too) ends saying where
  * the key goes, and so does the Docs pane. No request may leave the machine.
  */
@@ -119,7 +120,12 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium (skipped without ${
   }
   const response = () => page.locator('.graphiql-response');
   const run = () => page.locator('button.graphiql-execute-button').click();
+  /** The Headers pane (its tool tab selected by a test below; GraphiQL keeps the choice across tabs). */
+  const headersPane = () => page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden)');
   const showHeaders = () => page.getByRole('button', { name: 'Headers', exact: true }).click();
+  /** GraphiQL's tab bar: each tab's button, in order. */
+  const tab = (i: number) => page.locator('.graphiql-tab .graphiql-tab-button').nth(i);
+  const otherTab = () => page.locator('.graphiql-tab:not(.graphiql-tab-active) .graphiql-tab-button').first();
   const newTab = () => page.locator('button[aria-label="New tab"]').click();
   /** The run button as it reads when no run is going on (a run in progress reads "Stop query"). */
   const idle = () => page.locator('button.graphiql-execute-button[aria-label^="Execute query"]');
@@ -192,6 +198,21 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium (skipped without ${
     await response().filter({ hasText: 'NewRegistrar' }).waitFor();
   }, 2 * UI_TIMEOUT);
 
+  it('the key pasted once serves every tab of the page: the tab opened before it, and a new one, show it and run with it', async () => {
+    const key = t.keys.NewRegistrar!;
+    await tab(0).click(); // the first tab, whose pane held the placeholder when the key was pasted in the second
+    await headersPane().filter({ hasText: key }).waitFor();
+    await paste('.graphiql-query-editor', '{ first: viewer { id } }');
+    await run();
+    await response().filter({ hasText: 'first' }).filter({ hasText: 'NewRegistrar' }).waitFor();
+
+    await newTab();
+    await headersPane().filter({ hasText: key }).waitFor();
+    await paste('.graphiql-query-editor', '{ opened: viewer { id } }');
+    await run();
+    await response().filter({ hasText: 'opened' }).filter({ hasText: 'NewRegistrar' }).waitFor();
+  }, 3 * UI_TIMEOUT);
+
   it('a pollMessages subscription started in the page shows the event another client causes', async () => {
     const name = `giql-${randomUUID().slice(0, 8)}.tld`;
     const created = await t.gql(t.keys.NewRegistrar!, `mutation($k: String!) { createDomain(idempotencyKey: $k, input: { name: "${name}", authInfo: "Tr4nsfer-Pw" }) { name } }`, { k: randomUUID() });
@@ -221,6 +242,20 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium (skipped without ${
     await response().filter({ hasText: 'put it in the Headers pane' }).waitFor();
     await idle().waitFor();
     expect(await stored()).not.toContain(key.slice(4, 20));
+  }, 3 * UI_TIMEOUT);
+
+  it('after a reload, the key pasted once again serves the tabs restored from before, still without reaching the storage', async () => {
+    const key = t.keys.NewRegistrar!;
+    await showHeaders();
+    await paste('.graphiql-editor-tool .graphiql-editor:not(.hidden)', JSON.stringify({ Authorization: `Bearer ${key}` }));
+    await otherTab().click();
+    await headersPane().filter({ hasText: key }).waitFor();
+    await paste('.graphiql-query-editor', '{ restored: viewer { id } }');
+    await run();
+    await response().filter({ hasText: 'restored' }).filter({ hasText: 'NewRegistrar' }).waitFor();
+    const stored = await page.evaluate<string>('JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } })');
+    expect(stored).toContain('restored');
+    expect(stored).not.toContain(key.slice(4, 20));
   }, 3 * UI_TIMEOUT);
 
   it('nothing was requested from another host', () => {

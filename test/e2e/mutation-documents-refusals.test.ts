@@ -16,7 +16,7 @@ import { createContext } from '../../src/context.js';
 import type { GatewayError } from '../../src/core/errors.js';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { wsOnce } from '../helpers/ws.js';
+import { overBoth } from '../helpers/ws.js';
 
 let t: TestGateway;
 let A: string;
@@ -36,11 +36,7 @@ const postal = [{ type: 'int', name: 'Ada Lovelace', street: ['12 St James Sq'],
 const contactInput = (id: string) => ({ id, postalInfo: postal, email: 'ada@example.org', authInfo: 'C0ntact-Pw' });
 const newId = () => `rf${randomUUID().slice(0, 8)}`;
 
-type Answer = { data?: any; errors?: any[] };
-const send: Record<'http' | 'ws', (query: string, variables?: Record<string, unknown>) => Promise<Answer>> = {
-  http: (query, variables) => t.gql(A, query, variables),
-  ws: (query, variables) => wsOnce(t.gateway.wsUrl, A, query, variables),
-};
+const send = overBoth(() => t, () => A);
 
 /** Contacts the default registry (sandbox-epp, where createContact goes without `registry`) created. */
 const contactsCreated = () => (t.gateway.sandboxes.sandboxes.get('sandbox-epp') as EppSandbox).applied('contact:create');

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { wsOnce } from '../helpers/ws.js';
+import { overBoth } from '../helpers/ws.js';
 
 let t: TestGateway;
 let A: string;
@@ -22,11 +22,7 @@ const postal = [{ type: 'int', name: 'Ada Lovelace', street: ['12 St James Sq'],
 const contactInput = (id: string) => ({ id, postalInfo: postal, email: 'ada@example.org', authInfo: 'C0ntact-Pw' });
 const newId = () => `mv${randomUUID().slice(0, 8)}`;
 
-type Answer = { data?: any; errors?: any[] };
-const send: Record<'http' | 'ws', (query: string, variables?: Record<string, unknown>) => Promise<Answer>> = {
-  http: (query, variables) => t.gql(A, query, variables),
-  ws: (query, variables) => wsOnce(t.gateway.wsUrl, A, query, variables),
-};
+const send = overBoth(() => t, () => A);
 
 /** What the gateway did for a key: its idempotency record, and the commands it sent under it. */
 async function traces(keys: string[], contactId: string) {

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { wsOnce } from '../helpers/ws.js';
+import { overBoth } from '../helpers/ws.js';
 
 /** Lists of names checked by checkItemNames (the bulk parse steps' work), counted. */
 const checked = vi.hoisted(() => ({ lists: [] as string[][] }));
@@ -36,11 +36,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-type Answer = { data?: any; errors?: any[] };
-const send: Record<'http' | 'ws', (query: string, variables?: Record<string, unknown>) => Promise<Answer>> = {
-  http: (query, variables) => t.gql(A, query, variables),
-  ws: (query, variables) => wsOnce(t.gateway.wsUrl, A, query, variables),
-};
+const send = overBoth(() => t, () => A);
 
 const BULK = `mutation($k: String!, $d: [BulkRenewItemInput!]!) { bulkRenew(idempotencyKey: $k, domains: $d) { job { id } replayed } }`;
 

@@ -32,6 +32,7 @@ export const sandboxMutationChecks = {
 @Resolver()
 export class SandboxResolver {
   @Mutation(() => SandboxResetPayload, {
+    nullable: true,
     description:
       "Re-creates the registry's OT&E fixtures for the viewer's account (HeadlessDomains POST /sandbox/reset), leaving every other registration alone. Only sandbox accounts accept it (FORBIDDEN elsewhere; UNSUPPORTED_BY_BACKEND for registries without one).",
   })

@@ -166,6 +166,18 @@ describe.each(['http', 'ws'] as const)('a refusal that needs no registry, in a l
     expect(r.errors).toHaveLength(1);
     expect(r.errors![0]).toMatchObject({ path: ['b'], message: 'backend "sandbox-nomulus" does not support contact objects', extensions: { code: 'UNSUPPORTED_BY_BACKEND' } });
   });
+
+  it('a sandboxReset refused when it runs (an EPP registry has no sandbox reset) is null with its error; the contact created before it keeps its answer', async () => {
+    const id = newId();
+    const [ka, kb] = [`rf-${randomUUID()}`, `rf-${randomUUID()}`];
+    const doc = `mutation($ka: String!, $kb: String!, $a: CreateContactInput!) {
+      a: createContact(idempotencyKey: $ka, input: $a) { id }
+      b: sandboxReset(idempotencyKey: $kb, registry: "sandbox-epp") { registry }
+    }`;
+    const r = await send[transport](doc, { ka, kb, a: contactInput(id) });
+    expect(r.data).toEqual({ a: { id }, b: null });
+    expect(r.errors!.map((e) => [e.path, e.extensions.code])).toEqual([[['b'], 'UNSUPPORTED_BY_BACKEND']]);
+  });
 });
 
 describe('what each backend tells without a round trip', () => {

@@ -16,4 +16,11 @@ describe('checked-in SDL', () => {
     expect(missing.map((m) => m.name)).toEqual([]);
     expect(Object.keys(mutations).length).toBeGreaterThanOrEqual(16);
   });
+
+  it('every mutation payload is nullable: a field that fails once running is null with its error, and the fields before it keep their answers (README Errors)', async () => {
+    const { buildGatewaySchema } = await import('../../../schema/build.js');
+    const { isNonNullType } = await import('graphql');
+    const mutations = (await buildGatewaySchema()).getMutationType()!.getFields();
+    expect(Object.values(mutations).filter((m) => isNonNullType(m.type)).map((m) => m.name)).toEqual([]);
+  });
 });

@@ -11,7 +11,9 @@
  *   locally only: a refusal that needs no round trip is found before any field of the document
  *   runs, with the error the field gives.
  */
+import { needsOf, requireMet } from '../backends/requirements.js';
 import { CapabilityNotKnownLocally, locallyKnown, type Capabilities } from '../core/capabilities.js';
+import type { CommandName } from '../core/commands.js';
 import type { RegistryPort } from '../core/port.js';
 import { callOf, type Actor } from './run.js';
 
@@ -46,4 +48,15 @@ export async function refuseLocally(registrarId: string, checks: (caps: Capabili
   } catch (err) {
     if (!(err instanceof CapabilityNotKnownLocally)) throw err;
   }
+}
+
+/**
+ * Refuses a `command` the routed `backend` lacks, by its needs (src/backends/requirements.ts
+ * needsOf: restore, host objects, transfer actions) against the capabilities `caps` reads
+ * (ForbiddenError first when the registrar has no account there; UnsupportedByBackendError naming
+ * the capability). Sends nothing; answers the backend.
+ */
+export async function requireCommand(backend: RegistryPort, command: CommandName, caps: CapabilitySource): Promise<RegistryPort> {
+  requireMet(backend.name, needsOf(command), await caps(backend));
+  return backend;
 }

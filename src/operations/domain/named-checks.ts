@@ -1,8 +1,7 @@
 import type { CommandName } from '../../core/commands.js';
 import type { RegistryPort } from '../../core/port.js';
-import { needsOf, requireMet } from '../../backends/requirements.js';
 import type { Router } from '../../routing/router.js';
-import type { CapabilitySource } from '../checks.js';
+import { requireCommand, type CapabilitySource } from '../checks.js';
 
 /**
  * What a mutation that names one domain (deleteDomain, restoreDomain: `field` "name"; a transfer:
@@ -13,7 +12,5 @@ import type { CapabilitySource } from '../checks.js';
  * UnsupportedByBackendError). Sends nothing; answers the backend.
  */
 export async function namedDomainChecks(router: Router, name: string, field: string, command: CommandName, caps: CapabilitySource): Promise<RegistryPort> {
-  const backend = router.forRegistrable(name, field);
-  requireMet(backend.name, needsOf(command), await caps(backend));
-  return backend;
+  return requireCommand(router.forRegistrable(name, field), command, caps);
 }

@@ -1,8 +1,7 @@
 import type { CommandName } from '../../core/commands.js';
 import type { RegistryPort } from '../../core/port.js';
-import { needsOf, requireMet } from '../../backends/requirements.js';
 import type { Router } from '../../routing/router.js';
-import type { CapabilitySource } from '../checks.js';
+import { requireCommand, type CapabilitySource } from '../checks.js';
 
 /**
  * What a host mutation (`command`: host:create, host:update, host:delete) refuses before it is
@@ -13,7 +12,5 @@ import type { CapabilitySource } from '../checks.js';
  * nothing; answers the backend.
  */
 export async function hostChecks(router: Router, name: string, registry: string | null, field: string, command: CommandName, caps: CapabilitySource): Promise<RegistryPort> {
-  const backend = router.forHost(name, registry, field);
-  requireMet(backend.name, needsOf(command), await caps(backend));
-  return backend;
+  return requireCommand(router.forHost(name, registry, field), command, caps);
 }

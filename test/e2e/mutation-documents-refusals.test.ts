@@ -15,19 +15,13 @@ import { buildGatewaySchema } from '../../schema/build.js';
 import { createContext } from '../../src/context.js';
 import type { GatewayError } from '../../src/core/errors.js';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { noBackgroundWork, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { overBoth } from '../helpers/ws.js';
 
 let t: TestGateway;
 let A: string;
 beforeAll(async () => {
-  // No background polling or bulk runner: every command in the log comes from the requests under test.
-  t = await startTestGateway({
-    configure: (c) => {
-      c.poll.enabled = false;
-      c.bulk = { ...c.bulk, enabled: false };
-    },
-  });
+  t = await startTestGateway({ configure: noBackgroundWork });
   A = t.keys.NewRegistrar!;
 });
 afterAll(() => t?.close());

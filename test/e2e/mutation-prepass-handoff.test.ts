@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { noBackgroundWork, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { overBoth } from '../helpers/ws.js';
 
 /** Lists of names checked by checkItemNames (the bulk parse steps' work), counted. */
@@ -25,13 +25,7 @@ vi.mock('../../src/bulk/submit.js', async (importOriginal) => {
 let t: TestGateway;
 let A: string;
 beforeAll(async () => {
-  // No bulk runner or poller: a submitted job stays as written.
-  t = await startTestGateway({
-    configure: (c) => {
-      c.poll.enabled = false;
-      c.bulk = { ...c.bulk, enabled: false };
-    },
-  });
+  t = await startTestGateway({ configure: noBackgroundWork }); // a submitted job stays as written
   A = t.keys.NewRegistrar!;
 });
 afterAll(() => t?.close());

@@ -36,6 +36,12 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+/** A startTestGateway `configure` with no poller and no bulk runner: every command in the log, and every bulk job's state, comes from the requests under test. */
+export function noBackgroundWork(c: GatewayConfig): void {
+  c.poll.enabled = false;
+  c.bulk = { ...c.bulk, enabled: false };
+}
+
 /**
  * A whole gateway as a user runs it (zero-setup config: in-process EPP sandboxes over TLS),
  * on an ephemeral port and a fresh database, with an API key for each sandbox registrar.

@@ -253,6 +253,9 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium (skipped without ${
     await paste('.graphiql-query-editor', '{ restored: viewer { id } }');
     await run();
     await response().filter({ hasText: 'restored' }).filter({ hasText: 'NewRegistrar' }).waitFor();
+    // GraphiQL writes its tab state to the storage a moment after an edit (debounced): wait for the
+    // query to be there (the test's timeout if it never is), then look at everything stored.
+    await page.waitForFunction("JSON.stringify({ ...localStorage, ...sessionStorage }).includes('restored')");
     const stored = await page.evaluate<string>('JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } })');
     expect(stored).toContain('restored');
     expect(stored).not.toContain(key.slice(4, 20));

@@ -3,7 +3,7 @@
  * stream) runs: queries, mutations, subscriptions and fields with arguments alike, on HTTP and
  * graphql-ws alike, since it is part of the schema. Each string is at most MAX_ARGUMENT_CHARS
  * and holds no character an EPP command or PostgreSQL cannot carry; each list has at most
- * MAX_LIST_ITEMS items; each date falls in the UTC years 0001-9999. The kind-specific rules (names, addresses, DNSSEC, contacts, ids) run in
+ * MAX_LIST_ITEMS items and lists and objects nest at most MAX_ARGUMENT_DEPTH deep; each date falls in the UTC years 0001-9999. The kind-specific rules (names, addresses, DNSSEC, contacts, ids) run in
  * the resolvers after this, still before any upstream call or database write.
  */
 import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
@@ -27,11 +27,20 @@ function isInputObject(v: object): v is Record<string, unknown> {
 }
 
 /**
+ * How deep lists and input objects may nest in one argument value. The schema's own input types
+ * nest at most 5 levels (createDomain's input.dnssec.dsData[i]); only federation's `_Any`
+ * (`_entities(representations:)`) takes any JSON, and an entity representation is one object of
+ * keys. A value nested deeper is refused before anything walks it further: one nested 5,000
+ * levels deep overflowed the stack of the walk below (answered INTERNAL_SERVER_ERROR).
+ */
+export const MAX_ARGUMENT_DEPTH = 32;
+
+/**
  * Checks one argument value (`path` is its name, "input.postalInfo[0].street[1]" below it).
  * Throws ValidationError naming the path; never quotes the value (it may be a secret).
  */
 export function checkArgumentValue(path: string, value: unknown): void {
-  check(value, path, null);
+  check(value, path, null, 0);
 }
 
 /**
@@ -49,8 +58,8 @@ function spell(at: Path | string): string {
   return typeof at.key === 'number' ? `${parent}[${at.key}]` : `${parent}.${at.key}`;
 }
 
-/** checkArgumentValue of `value` at `parent` (`key` below it; null: `parent` is the value's own path). */
-function check(value: unknown, parent: Path | string, key: string | number | null): void {
+/** checkArgumentValue of `value` at `parent` (`key` below it; null: `parent` is the value's own path), `depth` lists and objects below the argument. */
+function check(value: unknown, parent: Path | string, key: string | number | null, depth: number): void {
   if (typeof value === 'string') {
     if (value.length > MAX_ARGUMENT_CHARS) {
       throw new ValidationError(spell(key === null ? parent : { parent, key }), `is ${value.length} characters long; no argument may be longer than ${MAX_ARGUMENT_CHARS}`);
@@ -60,11 +69,13 @@ function check(value: unknown, parent: Path | string, key: string | number | nul
   }
   if (value === null || typeof value !== 'object' || (key === null && checked.has(value))) return;
   const at = key === null ? parent : { parent, key };
+  const nested = Array.isArray(value) || isInputObject(value);
+  if (nested && depth >= MAX_ARGUMENT_DEPTH) throw new ValidationError(spell(at), `is nested more than ${MAX_ARGUMENT_DEPTH} lists or objects deep; no argument of this schema nests more than a few`);
   if (Array.isArray(value)) {
     if (value.length > MAX_LIST_ITEMS) throw new ValidationError(spell(at), `has ${value.length} items; no list may have more than ${MAX_LIST_ITEMS}`);
-    for (let i = 0; i < value.length; i++) check(value[i], at, i);
+    for (let i = 0; i < value.length; i++) check(value[i], at, i, depth + 1);
   } else if (isInputObject(value)) {
-    for (const k in value) if (Object.prototype.hasOwnProperty.call(value, k)) check(value[k], at, k);
+    for (const k in value) if (Object.prototype.hasOwnProperty.call(value, k)) check(value[k], at, k, depth + 1);
   } else {
     if (value instanceof Date) checkDateRange(at, value);
     return; // scalars parsed into objects (dates): their scalar already checked the rest

@@ -44,7 +44,11 @@ describe('DateTimeISO variables', () => {
       expect(expected).not.toBe('');
       expect(() => scalar.parseValue(bad)).toThrow(`${expected.replace(/\.$/, '')}: ${DATE_TIME_FORMS}`);
     }
-    expect(() => scalar.parseValue(20270601)).toThrow(/DateTime cannot represent non string or Date type/);
+    // A value that is no string says what was expected and what kind came, never spelling it (a 5,000-level object overflowed JSON.stringify).
+    expect(() => scalar.parseValue(20270601)).toThrow(`expected an ISO 8601 date-time string (RFC 3339), not a number: ${DATE_TIME_FORMS}`);
+    expect(() => scalar.parseValue({ a: { b: 'S3cr3t-1' } })).toThrow(`expected an ISO 8601 date-time string (RFC 3339), not an object: ${DATE_TIME_FORMS}`);
+    expect(() => scalar.parseValue(['2028-12-02'])).toThrow(`expected an ISO 8601 date-time string (RFC 3339), not a list: ${DATE_TIME_FORMS}`);
+    expect(() => scalar.parseLiteral({ kind: Kind.INT, value: '20270601' }, null)).toThrow(`expected an ISO 8601 date-time string (RFC 3339), not a number: ${DATE_TIME_FORMS}`);
   });
 
   it('take a date alone (RFC 3339 full-date) as 00:00 UTC of that day, marked as a date, in a variable and a literal', () => {

@@ -7,7 +7,7 @@ import countries from 'i18n-iso-countries/index.js';
 import { ValidationError, quoted } from '../core/errors.js';
 import type { ContactCreateInput, ContactIdent, ContactUpdateInput, Disclosure, PostalInfo } from '../core/model/index.js';
 import { checkAuthInfo, checkObjectId } from './names.js';
-import { checkCharacters, checkLength, checkLine } from './text.js';
+import { checkCharacters, checkLength, checkLine, isBlank } from './text.js';
 import { checkNotAddedAndRemoved } from './values.js';
 
 /** Postal info as it arrives (type not yet checked). */
@@ -116,12 +116,13 @@ export function checkCountryCode(field: string, cc: string): string {
 }
 
 /**
- * The voice or fax number of a contact update (RFC 5733 section 3.2.5): an empty or blank one is
- * "" (clear the number: e164StringType allows the empty value, and the RFC's update example sends
+ * The voice or fax number of a contact update (RFC 5733 section 3.2.5): an empty or blank one
+ * (text.ts isBlank: white space only, U+2028 and U+3000 included; one of invisible characters
+ * such as U+200B is neither, and refused) is "" (clear the number: e164StringType allows the empty value, and the RFC's update example sends
  * `<contact:fax/>`), anything else a number as checkPhone says.
  */
 export function checkPhoneChange(field: string, phone: string): string {
-  return phone.length <= 64 && phone.trim() === '' ? '' : checkPhone(field, phone);
+  return phone.length <= 64 && isBlank(phone) ? '' : checkPhone(field, phone);
 }
 
 /** Statuses a client may set on a contact (RFC 5733 section 2.2). */

@@ -3,13 +3,15 @@
  * stream) runs: queries, mutations, subscriptions and fields with arguments alike, on HTTP and
  * graphql-ws alike, since it is part of the schema. Each string is at most MAX_ARGUMENT_CHARS
  * and holds no character an EPP command or PostgreSQL cannot carry; each list has at most
- * MAX_LIST_ITEMS items and lists and objects nest at most MAX_ARGUMENT_DEPTH deep; each date falls in the UTC years 0001-9999. The kind-specific rules (names, addresses, DNSSEC, contacts, ids) run in
+ * MAX_LIST_ITEMS items and lists and objects nest at most MAX_ARGUMENT_DEPTH deep; no string is
+ * made only of invisible characters (text.ts checkNotInvisible: U+200B, U+2060, U+00AD... with or
+ * without spaces), in any argument, so none is stored or sent looking empty; each date falls in the UTC years 0001-9999. The kind-specific rules (names, addresses, DNSSEC, contacts, ids) run in
  * the resolvers after this, still before any upstream call or database write.
  */
 import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { ValidationError, quoted } from '../core/errors.js';
 import { FIRST_YEAR, LAST_YEAR, OutOfRangeDate, inStoredRange } from '../core/time.js';
-import { MAX_ARGUMENT_CHARS, MAX_LIST_ITEMS, checkCharacters, hasOnlyAllowedCharacters } from './text.js';
+import { MAX_ARGUMENT_CHARS, MAX_LIST_ITEMS, checkCharacters, checkNotInvisible, hasOnlyAllowedCharacters, startsInvisible } from './text.js';
 
 /**
  * Argument values (lists and input objects) already checked. Variables are coerced once per
@@ -65,6 +67,7 @@ function check(value: unknown, parent: Path | string, key: string | number | nul
       throw new ValidationError(spell(key === null ? parent : { parent, key }), `is ${value.length} characters long; no argument may be longer than ${MAX_ARGUMENT_CHARS}`);
     }
     if (!hasOnlyAllowedCharacters(value)) checkCharacters(spell(key === null ? parent : { parent, key }), value);
+    if (startsInvisible(value)) checkNotInvisible(spell(key === null ? parent : { parent, key }), value);
     return;
   }
   if (value === null || typeof value !== 'object' || (key === null && checked.has(value))) return;

@@ -11,7 +11,7 @@ import { checkAddressesToRemove, checkHostAddresses } from './addresses.js';
 import { checkClientStatuses, checkEmail } from './contact.js';
 import { checkDnssecLists } from './dnssec.js';
 import { checkAuthInfo, checkObjectId, normalizeDomainName } from './names.js';
-import { checkCharacters } from './text.js';
+import { checkCharacters, checkNotInvisible, isBlank } from './text.js';
 import { checkMaxItems, checkNotAddedAndRemoved, checkPeriod, checkPeriodUnit, checkUnique } from './values.js';
 import { firstPath } from '../core/field-paths.js';
 
@@ -85,13 +85,17 @@ export function toDomainCreate(input: {
   };
 }
 
-/** Registrant metadata kept on the domain (HeadlessDomains): name and organisation 1-255 characters, an e-mail address; at least one. */
+/**
+ * Registrant metadata kept on the domain (HeadlessDomains): name and organisation 1-255 characters
+ * once trimmed (a blank one is refused: isBlank), not made only of invisible characters
+ * (checkNotInvisible), an e-mail address; at least one. ValidationError naming `field.<part>`.
+ */
 export function checkRegistrantInfo(field: string, r: RegistrantInfo): RegistrantInfo {
   const out: RegistrantInfo = {};
   for (const f of ['name', 'organization'] as const) {
     const v = r[f];
     if (v === undefined || v === null) continue;
-    const t = checkCharacters(`${field}.${f}`, v, true).trim();
+    const t = checkNotInvisible(`${field}.${f}`, checkCharacters(`${field}.${f}`, v, true)).trim();
     if (t.length < 1 || t.length > 255) throw new ValidationError(`${field}.${f}`, '1 to 255 characters');
     out[f] = t;
   }
@@ -153,9 +157,9 @@ export function toDomainUpdate(input: {
   return out;
 }
 
-/** An update's registrant (RFC 5731 clIDChgType): "" for an empty or blank one (remove it), else a contact id as checkObjectId says. */
+/** An update's registrant (RFC 5731 clIDChgType): "" for an empty or blank one (isBlank: remove it), else a contact id as checkObjectId says. */
 function checkRegistrantChange(field: string, id: string): string {
-  return id.length <= 64 && id.trim() === '' ? '' : checkObjectId(field, id);
+  return id.length <= 64 && isBlank(id) ? '' : checkObjectId(field, id);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSchema, graphql, parse, subscribe } from 'graphql';
-import { checkArgumentValue, guardArguments } from '../../../src/validation/guard.js';
-import { MAX_ARGUMENT_CHARS, MAX_LIST_ITEMS } from '../../../src/validation/text.js';
+import { checkArgumentValue, guardArguments, MAX_ARGUMENT_DEPTH } from '../../../src/validation/guard.js';
+import { isBlank, MAX_ARGUMENT_CHARS, MAX_LIST_ITEMS } from '../../../src/validation/text.js';
 import { refusal } from './helpers.js';
 
 describe('every argument value', () => {
@@ -30,6 +30,34 @@ describe('every argument value', () => {
     const input = { postalInfo: [{ name: 'ok', street: ['ok', 'bad\u0000'] }] };
     expect(refusal(() => checkArgumentValue('input', input)).details.field).toBe('input.postalInfo[0].street[1]');
     expect(refusal(() => checkArgumentValue('names', Array(MAX_LIST_ITEMS + 1).fill('a'))).details.field).toBe('names');
+  });
+
+  it('refuses a value made only of invisible characters (Cf, Default_Ignorable_Code_Point, with white space), never quoting it; passes blank ones and ones with anything visible', () => {
+    const invisible = ['\u200B', '\u2060', '\u00AD', '\uFEFF', '\u200C\u200D', '\u200E', '\u202E', '\u061C', '\u180E', '\u034F', '\uFE0F', '\u3164', '\u115F', '\uFFA0', '\u{E0001}', '\u{1D173}', ' \u200B\u3000', '\u2028\u2060'];
+    for (const v of invisible) {
+      const err = refusal(() => checkArgumentValue('input.postalInfo[0].org', { x: v }.x));
+      expect(err.details.field, JSON.stringify(v)).toBe('input.postalInfo[0].org');
+      expect(err.message).toMatch(/^input\.postalInfo\[0\]\.org: holds only invisible characters/);
+    }
+    // Below an argument, named by its path.
+    expect(refusal(() => checkArgumentValue('input', { registrantInfo: { name: '\u2060' } })).details.field).toBe('input.registrantInfo.name');
+    for (const v of ['', ' ', '\u3000', '\u2028', '\u2029 \u00A0', 'a\u200B', '\u200BAcme', 'Zoë\u00AD', '\u2800']) expect(() => checkArgumentValue('org', v), JSON.stringify(v)).not.toThrow();
+  });
+
+  it('counts as blank only white space (Unicode White_Space: U+2028 and U+3000 are; U+200B, U+FEFF are not)', () => {
+    for (const v of ['', ' ', '\t', '\u00A0', '\u2028', '\u2029', '\u3000', '\u205F\u202F']) expect(isBlank(v), JSON.stringify(v)).toBe(true);
+    for (const v of ['\u200B', '\uFEFF', '\u00AD', 'a', ' a ']) expect(isBlank(v), JSON.stringify(v)).toBe(false);
+  });
+
+  it('refuses lists and objects nested deeper than MAX_ARGUMENT_DEPTH (federation _Any takes any JSON), naming the place; the walk never overflows', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    const err = refusal(() => checkArgumentValue('representations', [deep]));
+    expect(err.details.field).toBe(`representations[0]${'.a'.repeat(MAX_ARGUMENT_DEPTH - 1)}`);
+    expect(err.message).toContain(`is nested more than ${MAX_ARGUMENT_DEPTH} lists or objects deep`);
+    let ok: unknown = 'x';
+    for (let i = 0; i < MAX_ARGUMENT_DEPTH; i++) ok = [ok];
+    expect(() => checkArgumentValue('v', ok)).not.toThrow();
   });
 
   it('refuses a 1.9 MB string with a short message that quotes none of it', () => {

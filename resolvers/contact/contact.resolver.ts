@@ -33,10 +33,10 @@ export const contactMutationInputs = {
 /** A contact mutation's parse result (contactMutationInputs). */
 type Parsed<K extends keyof typeof contactMutationInputs> = ReturnType<(typeof contactMutationInputs)[K]>;
 
-/** The checks of each contact mutation that need no registry (common/mutate.ts MutationChecks): contactBackend, as its operation runs it, with what is known locally. */
+/** The checks of each contact mutation that need no registry (common/mutate.ts MutationChecks): contactBackend, as its operation runs it (with the arguments the backend's kind may refuse), with what is known locally. */
 export const contactMutationChecks = {
-  createContact: localChecks((p: Parsed<'createContact'>, ctx, caps) => contactBackend(ctx.router, p.actor.registrarId, p.registry, 'input.registry', caps, p.args)),
-  updateContact: localChecks((p: Parsed<'updateContact'>, ctx, caps) => contactBackend(ctx.router, p.actor.registrarId, p.registry, 'input.registry', caps)),
+  createContact: localChecks((p: Parsed<'createContact'>, ctx, caps) => contactBackend(ctx.router, p.actor.registrarId, p.registry, 'input.registry', caps, { command: 'contact:create', input: p.args })),
+  updateContact: localChecks((p: Parsed<'updateContact'>, ctx, caps) => contactBackend(ctx.router, p.actor.registrarId, p.registry, 'input.registry', caps, { command: 'contact:update', input: p.args })),
   deleteContact: localChecks((p: Parsed<'deleteContact'>, ctx, caps) => contactBackend(ctx.router, p.actor.registrarId, p.registry, 'registry', caps)),
 } satisfies MutationChecks;
 

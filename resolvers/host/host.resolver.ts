@@ -39,8 +39,8 @@ type Parsed<K extends keyof typeof hostMutationInputs> = ReturnType<(typeof host
 
 /** The checks of each host mutation that need no registry (common/mutate.ts MutationChecks): hostChecks, as its operation runs it. */
 export const hostMutationChecks = {
-  createHost: localChecks((p: Parsed<'createHost'>, ctx, caps) => hostChecks(ctx.router, p.args.name, p.registry, 'input.registry', 'host:create', caps)),
-  updateHost: localChecks((p: Parsed<'updateHost'>, ctx, caps) => hostChecks(ctx.router, p.args.name, p.registry, 'input.registry', 'host:update', caps)),
+  createHost: localChecks((p: Parsed<'createHost'>, ctx, caps) => hostChecks(ctx.router, p.args.name, p.registry, 'input.registry', 'host:create', caps, { command: 'host:create', input: p.args })),
+  updateHost: localChecks((p: Parsed<'updateHost'>, ctx, caps) => hostChecks(ctx.router, p.args.name, p.registry, 'input.registry', 'host:update', caps, { command: 'host:update', input: p.args })),
   deleteHost: localChecks((p: Parsed<'deleteHost'>, ctx, caps) => hostChecks(ctx.router, p.name, p.registry, 'registry', 'host:delete', caps)),
 } satisfies MutationChecks;
 

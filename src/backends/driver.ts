@@ -15,7 +15,7 @@
  */
 import type { Capabilities, KnownCapabilities } from '../core/capabilities.js';
 import type * as M from '../core/model/index.js';
-import type { BackendLimits, DomainList, ListPage } from '../core/port.js';
+import type { BackendLimits, CommandArguments, DomainList, ListPage } from '../core/port.js';
 
 /** One attempt at sending a port call's command. */
 export interface Attempt {
@@ -87,6 +87,14 @@ export interface Driver {
    * units (capabilities.periodUnits) and 1-10 years are the only rules the gateway knows.
    */
   periodRefusal?(name: string, period: M.Period): string | null;
+
+  /**
+   * RegistryPort.refuseArguments for this kind: throws what the kind and the account's config
+   * (`registrarId`'s) cannot send in `args`, the very error the driver's method gives for it (each
+   * driver method still checks its own arguments first when called). Pure and synchronous: sends
+   * and reads nothing. Absent: the kind sends every argument the port's model has.
+   */
+  refuseArguments?(registrarId: string, args: CommandArguments): void;
 
   /**
    * The calendar day (YYYY-MM-DD) the registry takes a renewal's current expiry as, and compares

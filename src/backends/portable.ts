@@ -20,7 +20,7 @@ import { changesState, type CommandName } from '../core/commands.js';
 import { ExpiryMismatchError, ForbiddenError, GatewayError, RegistryError, UnsupportedByBackendError, UpstreamRateLimitedError, UpstreamUnavailableError, ValidationError } from '../core/errors.js';
 import { utcDate } from '../core/time.js';
 import type * as M from '../core/model/index.js';
-import type { BackendLimits, ListPage, RegistryPort } from '../core/port.js';
+import type { BackendLimits, CommandArguments, ListPage, RegistryPort } from '../core/port.js';
 import type { Attempt, Driver, DriverCall } from './driver.js';
 import { ClTridGenerator } from './epp/session/trid.js';
 import { chunk } from '../fanout/chunk.js';
@@ -157,6 +157,12 @@ export class PortableBackend implements RegistryPort {
   checkPeriod(name: string, period: M.Period, field: string, which?: string): void {
     const why = this.periodRefusal(name, period);
     if (why) throw new ValidationError(field, `${why} at registry "${this.name}"${which ? ` (${which})` : ''}`, this.name);
+  }
+
+  /** The driver's argument rules (Driver.refuseArguments), after the account check (FORBIDDEN); sends nothing. */
+  refuseArguments(registrarId: string, args: CommandArguments): void {
+    this.account(registrarId);
+    this.driver.refuseArguments?.(registrarId, args);
   }
 
   /** The driver's day of a current expiry (Driver.expiryDay), the UTC date where it has none. */

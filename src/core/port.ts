@@ -75,6 +75,21 @@ export interface DomainList {
 }
 
 /**
+ * A state-changing command's arguments as the backend's own argument rules read them
+ * (RegistryPort.refuseArguments): the commands whose arguments a backend kind may have no place
+ * for, or take only in part (a REPP contact has no postal address; Joker's contact-modify cannot
+ * empty a field; HeadlessDomains sets two statuses). `input` is the checked neutral model.
+ */
+export type CommandArguments =
+  | { command: 'domain:create'; input: DomainCreateInput }
+  | { command: 'domain:update'; input: DomainUpdateInput }
+  | { command: 'contact:create'; input: ContactCreateInput }
+  | { command: 'contact:update'; input: ContactUpdateInput }
+  | { command: 'host:create'; input: HostCreateInput }
+  | { command: 'host:update'; input: HostUpdateInput }
+  | { command: 'domain:transfer:request'; input: { name: string; authInfo: string | null } };
+
+/**
  * The registry-neutral port every backend implements (src/backends/portable.ts over one driver):
  * each method takes the neutral model (names in lower-case A-labels) and returns a PortResult,
  * throwing a GatewayError (RegistryError subclasses by RFC 5730 result code, registryErrorFor).
@@ -137,6 +152,20 @@ export interface RegistryPort {
    * first domain there and how many more). Sends nothing. Throws ValidationError.
    */
   checkPeriod(name: string, period: Period, field: string, which?: string): void;
+
+  /**
+   * Refuses what the backend's kind and configuration cannot send in a command's arguments,
+   * without a round trip: a field the registry's protocol has no place for or cannot empty, a
+   * value it requires (REPP: a billing contact, a postal address, a fax, an unremovable registrant
+   * or phone; Joker: statuses other than the transfer lock, a contact field emptied, name server
+   * addresses on a domain; HeadlessDomains: statuses other than clientHold and
+   * clientTransferProhibited, glue). Throws the error the command gives when it is sent
+   * (UnsupportedByBackendError, or ValidationError where the registry requires the value), naming
+   * the argument (`input.fax`, `input.postalInfo[0].org`); ForbiddenError when the registrar has
+   * no account here. Sends nothing, reads nothing. What depends on the object's state at the
+   * registry (the name servers a domain keeps after an update) is the command's to refuse when sent.
+   */
+  refuseArguments(registrarId: string, args: CommandArguments): void;
 
   /**
    * The calendar day (YYYY-MM-DD) the registry takes a renewal's current expiry `d` as, and

@@ -10,29 +10,32 @@
  * - the pre-pass of a mutation document (src/limits/mutation-inputs.ts), with what is known
  *   locally only: a refusal that needs no round trip is found before any field of the document
  *   runs, with the error the field gives.
+ *
+ * Besides capabilities, a check may ask the backend's argument rules (requireArguments,
+ * RegistryPort.refuseArguments), which need neither the registry nor a capability.
  */
 import { needsOf, requireMet } from '../backends/requirements.js';
 import { CapabilityNotKnownLocally, locallyKnown, type Capabilities } from '../core/capabilities.js';
 import type { CommandName } from '../core/commands.js';
-import type { RegistryPort } from '../core/port.js';
+import type { CommandArguments, RegistryPort } from '../core/port.js';
 import { callOf, type Actor } from './run.js';
 
 /**
  * Where a check reads a backend's capabilities (its account checked first: ForbiddenError when the
- * registrar has none there). localCapabilities' may throw CapabilityNotKnownLocally when a flag
- * only the registry can tell is read.
+ * registrar has none there), for the account of `registrarId`. localCapabilities' may throw
+ * CapabilityNotKnownLocally when a flag only the registry can tell is read.
  */
-export type CapabilitySource = (backend: RegistryPort) => Capabilities | Promise<Capabilities>;
+export type CapabilitySource = ((backend: RegistryPort) => Capabilities | Promise<Capabilities>) & { readonly registrarId: string };
 
 /** The live capabilities of the actor's account (RegistryPort.capabilities; may ask the registry), read under the actor's cause. */
 export function liveCapabilities(actor: Pick<Actor, 'registrarId' | 'cause'>): CapabilitySource {
   const call = callOf(actor);
-  return (backend) => backend.capabilities(call);
+  return Object.assign((backend: RegistryPort) => backend.capabilities(call), { registrarId: actor.registrarId });
 }
 
 /** What is known of the registrar's account's capabilities without a round trip (RegistryPort.knownCapabilities, locallyKnown). */
 export function localCapabilities(registrarId: string): CapabilitySource {
-  return (backend) => locallyKnown(backend.knownCapabilities(registrarId));
+  return Object.assign((backend: RegistryPort) => locallyKnown(backend.knownCapabilities(registrarId)), { registrarId });
 }
 
 /**
@@ -58,5 +61,18 @@ export async function refuseLocally(registrarId: string, checks: (caps: Capabili
  */
 export async function requireCommand(backend: RegistryPort, command: CommandName, caps: CapabilitySource): Promise<RegistryPort> {
   requireMet(backend.name, needsOf(command), await caps(backend));
+  return backend;
+}
+
+/**
+ * Refuses what the routed `backend`'s kind and config cannot send in a command's arguments
+ * (RegistryPort.refuseArguments: REPP's billing contacts, postal address, fax, an emptied phone or
+ * registrant; Joker's statuses, emptied contact fields, name server addresses; HeadlessDomains'
+ * statuses and glue), for the account `caps` reads for, with the error the command gives when it
+ * is sent. Needs no capability and no round trip, so the pre-pass of a mutation document finds it
+ * as the operation does. Sends nothing; answers the backend.
+ */
+export function requireArguments(backend: RegistryPort, args: CommandArguments, caps: CapabilitySource): RegistryPort {
+  backend.refuseArguments(caps.registrarId, args);
   return backend;
 }

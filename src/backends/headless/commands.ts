@@ -93,15 +93,20 @@ function checkAuthCode(call: HeadlessCall, a: HeadlessAnswer, authInfo: string, 
   if (own !== authInfo) throw new AuthorizationError('Invalid authorization information', { backend: call.backend, upstreamCode: 2202, upstreamMessage: 'the auth code does not match' });
 }
 
-/**
- * POST /domains (document, "Current Commands"): domain, years, auth_code, name server names, registrant metadata. UNSUPPORTED_BY_BACKEND before sending on
- * input.period.unit (months) and a name server with addresses (`input.nameservers[i].ipv4|ipv6`); an answer without the domain's registration is UPSTREAM_UNAVAILABLE (maybeApplied).
- * createdAt is the registration's `lifecycle.created_at`, else the clock's time of sending (as at REPP).
- */
-export async function createDomain(call: HeadlessCall, backend: string, input: M.DomainCreateInput) {
+/** What POST /domains has no field for, refused before anything is sent: a period in months (input.period.unit), a name server with addresses (`input.nameservers[i].ipv4|ipv6`); UNSUPPORTED_BY_BACKEND. */
+export function checkCreate(backend: string, input: M.DomainCreateInput): void {
   if (input.period.unit !== 'y') throw new UnsupportedByBackendError(backend, 'periods in months', 'input.period.unit');
   const glue = glueField('input.nameservers', input.nameservers);
   if (glue) throw new UnsupportedByBackendError(backend, 'name server addresses (glue)', glue);
+}
+
+/**
+ * POST /domains (document, "Current Commands"): domain, years, auth_code, name server names, registrant metadata, after checkCreate
+ * (UNSUPPORTED_BY_BACKEND on months, glue); an answer without the domain's registration is UPSTREAM_UNAVAILABLE (maybeApplied).
+ * createdAt is the registration's `lifecycle.created_at`, else the clock's time of sending (as at REPP).
+ */
+export async function createDomain(call: HeadlessCall, backend: string, input: M.DomainCreateInput) {
+  checkCreate(backend, input);
   const body = { domain: input.name, years: input.period.value, auth_code: input.authInfo, nameservers: input.nameservers.map((n) => n.name), registrant: registrantBody(input.registrantInfo) };
   const sentAt = call.clock.now();
   const a = await send(call, { method: 'POST', path: '/domains', body, changesState: true });
@@ -128,11 +133,16 @@ function glueField(field: string, list: readonly M.DomainNameserver[]): string |
 
 const STATUS_FIELDS: Record<string, 'client_hold' | 'transfer_lock'> = { clientHold: 'client_hold', clientTransferProhibited: 'transfer_lock' };
 
-/** PATCH (registrant metadata, lifecycle status fields, auth code), then PUT nameservers when they change. */
-export async function updateDomain(call: HeadlessCall, backend: string, u: M.DomainUpdateInput) {
+/** What the PATCH and PUT nameservers cannot carry, refused before anything is sent: a status other than clientHold and clientTransferProhibited, a name server added with addresses; UNSUPPORTED_BY_BACKEND naming it. */
+export function checkUpdate(backend: string, u: M.DomainUpdateInput): void {
   for (const s of [...u.add.statuses, ...u.remove.statuses]) if (!STATUS_FIELDS[s]) throw new UnsupportedByBackendError(backend, `status ${s} (clientHold and clientTransferProhibited only)`, changePath(u, 'statuses', (x) => x === s));
   const glue = glueField('input.add.nameservers', u.add.nameservers);
   if (glue) throw new UnsupportedByBackendError(backend, 'name server addresses (glue)', glue);
+}
+
+/** PATCH (registrant metadata, lifecycle status fields, auth code), then PUT nameservers when they change, after checkUpdate. */
+export async function updateDomain(call: HeadlessCall, backend: string, u: M.DomainUpdateInput) {
+  checkUpdate(backend, u);
   const lifecycle: Record<string, boolean> = {};
   for (const s of u.add.statuses) lifecycle[STATUS_FIELDS[s]] = true;
   for (const s of u.remove.statuses) lifecycle[STATUS_FIELDS[s]] = false;

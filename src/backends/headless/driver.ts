@@ -15,7 +15,7 @@
 import { NO_CAPABILITIES, type Capabilities, type KnownCapabilities } from '../../core/capabilities.js';
 import { ForbiddenError } from '../../core/errors.js';
 import type * as M from '../../core/model/index.js';
-import type { BackendLimits } from '../../core/port.js';
+import type { BackendLimits, CommandArguments } from '../../core/port.js';
 import type { Driver, DriverCall } from '../driver.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { Timer } from '../repp/retry.js';
@@ -104,6 +104,17 @@ export class HeadlessDriver implements Driver {
       this.caps.set(id, p);
     }
     return p;
+  }
+
+  /**
+   * What HeadlessDomains' API has no field for, refused before anything is sent
+   * (Driver.refuseArguments): a period in months, name server addresses (cmd.checkCreate); a status
+   * other than clientHold and clientTransferProhibited, a name server added with addresses
+   * (cmd.checkUpdate). The same functions createDomain and updateDomain run first.
+   */
+  refuseArguments(_registrarId: string, a: CommandArguments): void {
+    if (a.command === 'domain:create') cmd.checkCreate(this.name, a.input);
+    else if (a.command === 'domain:update') cmd.checkUpdate(this.name, a.input);
   }
 
   checkDomains = (c: DriverCall, names: string[]) => this.run(c, (h) => cmd.checkDomains(h, names));

@@ -9,7 +9,7 @@ import type { Capabilities, KnownCapabilities } from '../../core/capabilities.js
 import { systemClock, type Clock } from '../../core/clock.js';
 import { UnsupportedByBackendError } from '../../core/errors.js';
 import type * as M from '../../core/model/index.js';
-import type { BackendLimits } from '../../core/port.js';
+import type { BackendLimits, CommandArguments } from '../../core/port.js';
 import type { Driver, DriverCall } from '../driver.js';
 import type { JokerBackendConfig } from './config.js';
 import type { JokerCall, PollRound } from './driver/call.js';
@@ -87,6 +87,36 @@ export class JokerDriver implements Driver {
     return domains.periodRefusal(this.monthlyTlds(), name, period);
   }
 
+  /**
+   * What DMAPI has no request or field for, whatever the object holds, refused before anything is
+   * sent (Driver.refuseArguments): on a domain, DNSSEC on create, no name server, a missing contact
+   * role, name server addresses (domains.checkCreate), statuses other than the transfer lock, auth
+   * info, the registrant, key data (checkSupported); on a contact, an id, a third street line,
+   * disclosure, statuses, an emptied phone, postal code, fax, org or state, nothing to change
+   * (objects.checkCreateContact, checkUpdateContact); on a host, more than one address of a
+   * family or an IPv6 without an IPv4 on create, statuses or a rename (objects.checkCreateHost,
+   * checkUpdateHost); a transfer request without the account's transferContact.
+   */
+  refuseArguments(registrarId: string, a: CommandArguments): void {
+    switch (a.command) {
+      case 'domain:create':
+        return domains.checkCreate(this.name, a.input);
+      case 'domain:update':
+        return checkSupported(this.name, a.input);
+      case 'contact:create':
+        return objects.checkCreateContact(this.name, a.input);
+      case 'contact:update':
+        return objects.checkUpdateContact(this.name, a.input);
+      case 'host:create':
+        return objects.checkCreateHost(a.input);
+      case 'host:update':
+        return objects.checkUpdateHost(this.name, a.input);
+      case 'domain:transfer:request':
+        domains.checkTransferRequest(this.name, this.config.accounts[registrarId] ?? {}, a.input.authInfo);
+        return;
+    }
+  }
+
   checkDomains = (c: DriverCall, names: string[]) => this.run(c, (j) => domains.checkDomains(j, names));
   /** query-whois. With `authInfo`: UnsupportedByBackendError before anything is sent (DMAPI shows no Auth-ID and has no request that checks one). */
   infoDomain = (c: DriverCall, name: string, authInfo?: string | null) => {
@@ -96,7 +126,7 @@ export class JokerDriver implements Driver {
   createDomain = (c: DriverCall, input: M.DomainCreateInput) => this.run(c, (j) => domains.createDomain(j, input));
   renewDomain = (c: DriverCall, input: M.DomainRenewInput) => this.run(c, (j) => domains.renewDomain(j, input));
   updateDomain = (c: DriverCall, input: M.DomainUpdateInput) => {
-    checkSupported(this.name, input);
+    this.refuseArguments(c.ctx.registrarId, { command: 'domain:update', input });
     return this.run(c, async (j) => updateDomain(j, (await domains.infoDomain(j, input.name)).data, input));
   };
   deleteDomain = (c: DriverCall, name: string) => this.run(c, (j) => domains.deleteDomain(j, name));
@@ -110,11 +140,11 @@ export class JokerDriver implements Driver {
   checkContacts = (c: DriverCall, ids: string[]) => this.run(c, (j) => objects.check(j, 'contact', ids));
   infoContact = (c: DriverCall, id: string) => this.run(c, (j) => objects.infoContact(j, id));
   createContact = (c: DriverCall, input: M.ContactCreateInput) => {
-    objects.checkCreateContact(this.name, input);
+    this.refuseArguments(c.ctx.registrarId, { command: 'contact:create', input });
     return this.run(c, (j) => objects.createContact(j, input));
   };
   updateContact = (c: DriverCall, input: M.ContactUpdateInput) => {
-    objects.checkUpdateContact(this.name, input);
+    this.refuseArguments(c.ctx.registrarId, { command: 'contact:update', input });
     return this.run(c, (j) => objects.updateContact(j, input));
   };
   deleteContact = (c: DriverCall, id: string) => this.run(c, (j) => objects.deleteContact(j, id));
@@ -124,7 +154,7 @@ export class JokerDriver implements Driver {
   infoHost = (c: DriverCall, name: string) => this.run(c, (j) => objects.infoHost(j, name));
   createHost = (c: DriverCall, input: M.HostCreateInput) => this.run(c, (j) => objects.createHost(j, input));
   updateHost = (c: DriverCall, input: M.HostUpdateInput) => {
-    objects.checkUpdateHost(this.name, input);
+    this.refuseArguments(c.ctx.registrarId, { command: 'host:update', input });
     return this.run(c, (j) => objects.updateHost(j, input));
   };
   deleteHost = (c: DriverCall, name: string) => this.run(c, (j) => objects.deleteHost(j, name));

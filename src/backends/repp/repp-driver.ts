@@ -6,7 +6,7 @@ import type { Capabilities, KnownCapabilities } from '../../core/capabilities.js
 import { systemClock, type Clock } from '../../core/clock.js';
 import type * as M from '../../core/model/index.js';
 import type { Driver, DriverCall } from '../driver.js';
-import type { BackendLimits, ListPage } from '../../core/port.js';
+import type { BackendLimits, CommandArguments, ListPage } from '../../core/port.js';
 import type { ReppBackendConfig } from './config.js';
 import * as account from './driver/account.js';
 import type { ReppCall } from './driver/call.js';
@@ -102,6 +102,28 @@ export class ReppDriver implements Driver {
     return domains.periodRefusal(period);
   }
 
+  /**
+   * What REPP has no request or field for, refused before anything is sent (Driver.refuseArguments):
+   * a domain's billing contact (domains.checkCreate, checkSupported), removing its registrant,
+   * statuses other than clientHold, DS data; a contact's fax, disclosure, postal address, a missing
+   * or emptied phone, an Estonian identity code of the wrong length (contacts.checkCreateSupported,
+   * checkCreate, checkUpdate). The same functions the methods below run first.
+   */
+  refuseArguments(_registrarId: string, a: CommandArguments): void {
+    switch (a.command) {
+      case 'domain:create':
+        return domains.checkCreate(this.name, a.input);
+      case 'domain:update':
+        return checkSupported(this.name, a.input);
+      case 'contact:create':
+        contacts.checkCreateSupported(this.name, a.input);
+        contacts.checkCreate(a.input);
+        return;
+      case 'contact:update':
+        return contacts.checkUpdate(this.name, a.input);
+    }
+  }
+
   /** The day `exp_date` names: the registry's calendar day (config timeZone, Europe/Tallinn). */
   expiryDay(d: Date): string {
     return registryDate(d, this.config.timeZone);
@@ -110,12 +132,12 @@ export class ReppDriver implements Driver {
   checkDomains = (c: DriverCall, names: string[]) => this.run(c, (r) => domains.checkDomains(r, names));
   infoDomain = (c: DriverCall, name: string, authInfo?: string | null) => this.run(c, (r) => domains.infoDomain(r, name, authInfo));
   createDomain = (c: DriverCall, input: M.DomainCreateInput) => {
-    domains.checkCreate(this.name, input);
+    this.refuseArguments(c.ctx.registrarId, { command: 'domain:create', input });
     return this.run(c, (r) => domains.createDomain(r, input));
   };
   renewDomain = (c: DriverCall, input: M.DomainRenewInput) => this.run(c, (r) => domains.renewDomain(r, input));
   updateDomain = (c: DriverCall, input: M.DomainUpdateInput) => {
-    checkSupported(this.name, input);
+    this.refuseArguments(c.ctx.registrarId, { command: 'domain:update', input });
     return this.run(c, (r) => updateDomain(r, this.name, input));
   };
   deleteDomain = (c: DriverCall, name: string) => this.run(c, (r) => domains.deleteDomain(r, name));
@@ -128,12 +150,11 @@ export class ReppDriver implements Driver {
   checkContacts = (c: DriverCall, ids: string[]) => this.run(c, (r) => contacts.checkContacts(r, ids));
   infoContact = (c: DriverCall, id: string) => this.run(c, (r) => contacts.infoContact(r, id));
   createContact = (c: DriverCall, input: M.ContactCreateInput) => {
-    contacts.checkCreateSupported(this.name, input);
-    contacts.checkCreate(input);
+    this.refuseArguments(c.ctx.registrarId, { command: 'contact:create', input });
     return this.run(c, (r) => contacts.createContact(r, input));
   };
   updateContact = (c: DriverCall, input: M.ContactUpdateInput) => {
-    contacts.checkUpdate(this.name, input);
+    this.refuseArguments(c.ctx.registrarId, { command: 'contact:update', input });
     return this.run(c, (r) => contacts.updateContact(r, this.name, input));
   };
   deleteContact = (c: DriverCall, id: string) => this.run(c, (r) => contacts.deleteContact(r, id));

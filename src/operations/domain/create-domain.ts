@@ -4,7 +4,7 @@ import { createNeeds, needsOf, requireMet } from '../../backends/requirements.js
 import { DomainIndex } from '../../domains/domain-index.js';
 import type { Router } from '../../routing/router.js';
 import { requireCreateSupport } from '../../validation/inputs.js';
-import { liveCapabilities, type CapabilitySource } from '../checks.js';
+import { liveCapabilities, requireArguments, type CapabilitySource } from '../checks.js';
 import { recordOf, runOperation, type Actor, type OperationEnv, type OperationResult, type TransactionRecord } from '../run.js';
 
 /**
@@ -12,8 +12,10 @@ import { recordOf, runOperation, type Actor, type OperationEnv, type OperationRe
  * name no registry is configured for (UnknownTldError) or that cannot be registered where it
  * routes (Router.forRegistrable: ValidationError on input.name), a registrar without an account
  * there (ForbiddenError), what the backend lacks (contacts, DNSSEC, registrant metadata, DS data:
- * UnsupportedByBackendError naming the field) and a period it does not take (ValidationError on
- * input.period). Sends nothing; answers the backend.
+ * UnsupportedByBackendError naming the field), a period it does not take (ValidationError on
+ * input.period) and what the backend's kind cannot send in the arguments (requireArguments: REPP's
+ * billing contact, Joker's name server addresses or missing contact roles, HeadlessDomains' glue).
+ * Sends nothing; answers the backend.
  */
 export async function createDomainChecks(router: Router, args: DomainCreateInput, caps: CapabilitySource): Promise<RegistryPort> {
   const backend = router.forRegistrable(args.name, 'input.name');
@@ -22,7 +24,7 @@ export async function createDomainChecks(router: Router, args: DomainCreateInput
   backend.checkPeriod(args.name, args.period, 'input.period');
   // What the port checks before sending (PortableBackend.run), refused before the key too.
   requireMet(backend.name, [...needsOf('domain:create'), ...createNeeds(args)], c);
-  return backend;
+  return requireArguments(backend, { command: 'domain:create', input: args }, caps);
 }
 
 /**

@@ -3,15 +3,17 @@ import type { RegistryPort } from '../../core/port.js';
 import { needsOf, requireMet, updateNeeds } from '../../backends/requirements.js';
 import type { Router } from '../../routing/router.js';
 import { requireUpdateSupport } from '../../validation/inputs.js';
-import { liveCapabilities, type CapabilitySource } from '../checks.js';
+import { liveCapabilities, requireArguments, type CapabilitySource } from '../checks.js';
 import { recordOf, runOperation, type Actor, type OperationEnv, type OperationResult, type TransactionRecord } from '../run.js';
 
 /**
  * What updateDomain refuses before its key is read (src/operations/checks.ts): a name no registry
  * is configured for (UnknownTldError) or that cannot be registered where it routes (ValidationError
  * on input.name), a registrar without an account there (ForbiddenError), what the backend lacks
- * (contacts, DNSSEC, registrant metadata, DS data: UnsupportedByBackendError naming the field).
- * Sends nothing; answers the backend.
+ * (contacts, DNSSEC, registrant metadata, DS data: UnsupportedByBackendError naming the field) and
+ * what its kind cannot send in the arguments (requireArguments: REPP's `registrant: ""`, statuses
+ * other than clientHold, billing contacts; Joker's statuses, registrant, auth info, glue;
+ * HeadlessDomains' statuses and glue). Sends nothing; answers the backend.
  */
 export async function updateDomainChecks(router: Router, args: DomainUpdateInput, caps: CapabilitySource): Promise<RegistryPort> {
   const backend = router.forRegistrable(args.name, 'input.name');
@@ -19,7 +21,7 @@ export async function updateDomainChecks(router: Router, args: DomainUpdateInput
   requireUpdateSupport(args, backend.name, c);
   // What the port checks before sending (PortableBackend.run), refused before the key too.
   requireMet(backend.name, [...needsOf('domain:update'), ...updateNeeds(args)], c);
-  return backend;
+  return requireArguments(backend, { command: 'domain:update', input: args }, caps);
 }
 
 /**

@@ -9,7 +9,7 @@ import { hostChecks } from './host-checks.js';
  * hostChecks refuses with what is known locally; then RegistryError subclasses.
  */
 export async function createHost(env: OperationEnv, actor: Actor, args: HostCreateInput, registry: string | null): Promise<OperationResult<TransactionRecord>> {
-  await refuseLocally(actor.registrarId, (caps) => hostChecks(env.router, args.name, registry, 'input.registry', 'host:create', caps));
+  await refuseLocally(actor.registrarId, (caps) => hostChecks(env.router, args.name, registry, 'input.registry', 'host:create', caps, { command: 'host:create', input: args }));
   const backend = env.router.forHost(args.name, registry, 'input.registry');
   const { result, replayed } = await runOperation(env, actor, 'createHost', { ...args, registry: backend.name }, async (call) => recordOf(await backend.createHost(call, args)));
   return { registry: backend.name, result, replayed };

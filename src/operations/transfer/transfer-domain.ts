@@ -5,7 +5,7 @@ import type { Capabilities } from '../../core/capabilities.js';
 import { UnsupportedByBackendError } from '../../core/errors.js';
 import type { RegistryPort } from '../../core/port.js';
 import type { Router } from '../../routing/router.js';
-import { liveCapabilities, refuseLocally, type CapabilitySource } from '../checks.js';
+import { liveCapabilities, refuseLocally, requireArguments, type CapabilitySource } from '../checks.js';
 import { namedDomainChecks } from '../domain/named-checks.js';
 import { recordOf, runOperation, type Actor, type OperationEnv, type OperationResult, type TransactionRecord } from '../run.js';
 
@@ -63,10 +63,12 @@ export interface TransferRecord extends TransactionRecord {
  * registry is configured for (UnknownTldError) or can hold (ValidationError on domainName), a
  * registrar without an account there (ForbiddenError), a period in a unit the backend does not
  * take (ValidationError naming `periodField`) or, for a request, one it cannot apply
- * (checkTransferPeriod), and an operation the backend lacks (approving, rejecting or cancelling at
- * REPP, HeadlessDomains or Joker: UnsupportedByBackendError). Sends nothing; answers the backend.
+ * (checkTransferPeriod), an operation the backend lacks (approving, rejecting or cancelling at
+ * REPP, HeadlessDomains or Joker: UnsupportedByBackendError) and, for a request, what the
+ * backend's kind and the account's config cannot send (requireArguments: a Joker account without
+ * its transferContact). Sends nothing; answers the backend.
  */
-export async function transferDomainChecks(router: Router, op: TransferOp, args: Pick<TransferDomainArgs, 'name' | 'period'>, caps: CapabilitySource, periodField = 'period'): Promise<RegistryPort> {
+export async function transferDomainChecks(router: Router, op: TransferOp, args: Pick<TransferDomainArgs, 'name' | 'period'> & { authInfo?: string | null }, caps: CapabilitySource, periodField = 'period'): Promise<RegistryPort> {
   const { name, period } = args;
   const backend = router.forRegistrable(name, 'domainName');
   if (period) {
@@ -74,7 +76,8 @@ export async function transferDomainChecks(router: Router, op: TransferOp, args:
     checkPeriodUnit(periodField, period, c.periodUnits, backend.name);
     if (op === 'request') checkTransferPeriod(periodField, period, c, backend.name);
   }
-  return namedDomainChecks(router, name, 'domainName', `domain:transfer:${op}`, caps);
+  const routed = await namedDomainChecks(router, name, 'domainName', `domain:transfer:${op}`, caps);
+  return op === 'request' ? requireArguments(routed, { command: 'domain:transfer:request', input: { name, authInfo: args.authInfo ?? null } }, caps) : routed;
 }
 
 /**

@@ -14,7 +14,13 @@ import { changePath, firstPath } from '../../../core/field-paths.js';
 
 const LOCK = 'clientTransferProhibited';
 
-/** Refuses, before anything is sent, what domain-modify and the lock cannot do. */
+/**
+ * Refuses, before anything is sent, what domain-modify and the lock cannot do whatever the
+ * domain holds: statuses other than the lock, auth info, the registrant, DNSSEC key data, a
+ * contact role removed without a replacement or given twice, a name server added with addresses
+ * (checkNoGlue). What depends on the domain's current name servers and DS records (none left,
+ * more than six) is refused in updateDomain, after reading it.
+ */
 export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
   const other = [...u.add.statuses, ...u.remove.statuses].filter((s) => s !== LOCK);
   if (other.length > 0) throw new UnsupportedByBackendError(backend, `status ${other[0]} (Joker has the transfer lock only: ${LOCK})`, changePath(u, 'statuses', (s) => s !== LOCK));
@@ -29,6 +35,7 @@ export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
   const dropped = u.remove.contacts.find((c) => !roles.has(c.role));
   if (dropped) throw new ValidationError('input.remove.contacts', `Joker keeps one ${dropped.role} contact: replace it (add another) instead of removing it`);
   if (u.add.contacts.length !== roles.size) throw new ValidationError('input.add.contacts', 'one contact per role');
+  checkNoGlue(u.add.nameservers, 'input.add.nameservers');
 }
 
 const dsKey = (d: M.DsData) => `${d.keyTag}:${d.algorithm}:${d.digestType}:${d.digest.toUpperCase()}`;

@@ -97,14 +97,26 @@ export function nsVar(list: readonly M.DomainNameserver[], field: string): strin
 }
 
 /**
+ * What domain-register cannot take, refused before anything is sent (the period aside: toMonths):
+ * DNSSEC (UNSUPPORTED_BY_BACKEND on input.dnssec: domain-register has no DS fields), no name
+ * server (BAD_USER_INPUT on input.nameservers), a missing registrant, admin, tech or billing
+ * contact (input.contacts), a name server given addresses (checkNoGlue). Sends nothing.
+ */
+export function checkCreate(backend: string, input: M.DomainCreateInput): void {
+  if ((input.dnssec?.dsData.length ?? 0) + (input.dnssec?.keyData.length ?? 0) > 0) throw new UnsupportedByBackendError(backend, 'DNSSEC on create (domain-register has none: add the DS records with updateDomain)', 'input.dnssec');
+  if (input.nameservers.length === 0) throw new ValidationError('input.nameservers', 'Joker registers a domain with at least one name server (host objects created first)');
+  contactVars(input);
+  checkNoGlue(input.nameservers, 'input.nameservers');
+}
+
+/**
  * domain-register (DMAPI document, "domain-register"): period in MONTHS, status "production", owner-c/admin-c/tech-c/billing-c, ns-list (host names joined by ":").
  * BAD_USER_INPUT before sending on input.period, input.contacts (a missing role), input.nameservers (none, or glue); UNSUPPORTED_BY_BACKEND on input.dnssec.
  * Answers 1001 while Joker processes it; expiresAt from the result's Expiration-Date, else the time of sending plus the period.
  */
 export async function createDomain(call: JokerCall, input: M.DomainCreateInput): Promise<M.PortResult<M.DomainCreated>> {
   const months = toMonths(call, input.name, input.period);
-  if ((input.dnssec?.dsData.length ?? 0) + (input.dnssec?.keyData.length ?? 0) > 0) throw new UnsupportedByBackendError(call.backend, 'DNSSEC on create (domain-register has none: add the DS records with updateDomain)', 'input.dnssec');
-  if (input.nameservers.length === 0) throw new ValidationError('input.nameservers', 'Joker registers a domain with at least one name server (host objects created first)');
+  checkCreate(call.backend, input);
   const vars = { domain: input.name, period: String(months), status: 'production', ...contactVars(input), 'ns-list': nsVar(input.nameservers, 'input.nameservers') };
   const sentAt = call.clock.now();
   return change(call, 'domain-register', vars, (answer) => ({
@@ -175,6 +187,18 @@ export async function listDomains(call: JokerCall, page: { limit: number; offset
 }
 
 /**
+ * What domain-transfer-in-reseller needs besides the domain, refused before anything is sent: the
+ * auth code (BAD_USER_INPUT on authInfo) and the account's transferContact (config; DMAPI needs
+ * the gaining reseller's admin-c, tech-c and billing-c: UNSUPPORTED_BY_BACKEND). Answers the handle and the code.
+ */
+export function checkTransferRequest(backend: string, account: { transferContact?: string }, authInfo: string | null | undefined): { handle: string; authInfo: string } {
+  if (!authInfo) throw new ValidationError('authInfo', 'the transfer auth code (transfer-auth-id) is required');
+  const handle = account.transferContact;
+  if (!handle) throw new UnsupportedByBackendError(backend, 'transfers without a configured transferContact (DMAPI needs admin-c, tech-c and billing-c handles of the gaining reseller)');
+  return { handle, authInfo };
+}
+
+/**
  * Transfer-in with the auth code (pending until processed); query from the reseller's pending
  * requests and the sponsor. A query with `authInfo` is refused (UnsupportedByBackendError) before
  * anything is sent: DMAPI shows no domain's Auth-ID (domain-transfer-get-auth-id makes a new one)
@@ -185,11 +209,9 @@ export async function transferDomain(call: JokerCall, op: 'request' | 'query', n
   if (op === 'query' && opts.authInfo) throw new UnsupportedByBackendError(call.backend, 'checking a transfer auth code without requesting the transfer (DMAPI has no such request; leave authInfo out of the transfer query)', 'authInfo');
   const now = call.clock.now();
   if (op === 'request') {
-    if (!opts.authInfo) throw new ValidationError('authInfo', 'the transfer auth code (transfer-auth-id) is required');
-    const h = call.account.transferContact;
-    if (!h) throw new UnsupportedByBackendError(call.backend, 'transfers without a configured transferContact (DMAPI needs admin-c, tech-c and billing-c handles of the gaining reseller)');
+    const { handle: h, authInfo } = checkTransferRequest(call.backend, call.account, opts.authInfo);
     const losing = (await infoDomain(call, name)).data.sponsor;
-    const vars = { domain: name, 'transfer-auth-id': opts.authInfo, 'admin-c': h, 'tech-c': h, 'billing-c': h };
+    const vars = { domain: name, 'transfer-auth-id': authInfo, 'admin-c': h, 'tech-c': h, 'billing-c': h };
     return change(call, 'domain-transfer-in-reseller', vars, (answer, pending) => ({
       name,
       status: pending ? 'pending' : 'serverApproved',

@@ -111,7 +111,8 @@ export async function infoContact(call: JokerCall, id: string): Promise<M.PortRe
  * checkStreet), statuses (input.addStatuses / input.removeStatuses) and disclosure (input.disclosure), as UNSUPPORTED_BY_BACKEND;
  * and a field cleared (""): the phone and the postal code, which DMAPI requires, as ValidationError (input.voice,
  * input.postalInfo[i].pc); the fax, organisation or state as UNSUPPORTED_BY_BACKEND (input.fax, input.postalInfo[i].org / .sp):
- * contact-modify changes the fields given and has no documented way to empty one (an empty variable is no variable).
+ * contact-modify changes the fields given and has no documented way to empty one (an empty variable is no variable);
+ * and an update with none of contact-modify's fields (ValidationError on `input`: Joker keeps no contact auth info).
  */
 export function checkUpdateContact(backend: string, u: M.ContactUpdateInput): void {
   checkStreet(u.postalInfo);
@@ -123,12 +124,15 @@ export function checkUpdateContact(backend: string, u: M.ContactUpdateInput): vo
   if (cleared) throw new UnsupportedByBackendError(backend, 'clearing a contact field (contact-modify changes the fields given, none to empty)', cleared);
   if (u.addStatuses.length + u.removeStatuses.length > 0) throw new UnsupportedByBackendError(backend, 'contact statuses', u.addStatuses.length ? 'input.addStatuses' : 'input.removeStatuses');
   if (u.disclosure) throw new UnsupportedByBackendError(backend, 'contact disclosure preferences', 'input.disclosure');
+  if (Object.values(contactFields(u)).every((v) => v === undefined)) throw new ValidationError('input', NOTHING_TO_CHANGE);
 }
+
+const NOTHING_TO_CHANGE = 'nothing to change (Joker keeps no contact auth info)';
 
 /** contact-modify (DMAPI document, "contact-modify") with only the given fields (old values kept for the rest); ValidationError on `input` when no field is given. */
 export async function updateContact(call: JokerCall, u: M.ContactUpdateInput): Promise<M.PortResult<null>> {
   const fields = Object.fromEntries(Object.entries(contactFields(u)).filter(([, v]) => v !== undefined));
-  if (Object.keys(fields).length === 0) throw new ValidationError('input', 'nothing to change (Joker keeps no contact auth info)');
+  if (Object.keys(fields).length === 0) throw new ValidationError('input', NOTHING_TO_CHANGE);
   return change(call, 'contact-modify', { handle: u.id, ...fields }, () => null);
 }
 
@@ -156,9 +160,14 @@ function oneEach(ipv4: string[], ipv6: string[], fields: { ipv4: string; ipv6: s
   if (ipv6.length > 0 && ipv4.length === 0) throw new ValidationError(fields.missingIpv4, 'Joker needs the IPv4 address with an IPv6 one');
 }
 
-/** ns-create (DMAPI document, "ns-create, host-create"): at most one `ip` and one `ipv6`, an IPv6 only with an IPv4 (BAD_USER_INPUT on input.ipv4 / input.ipv6 otherwise); createdAt is the clock's now. */
-export async function createHost(call: JokerCall, input: M.HostCreateInput): Promise<M.PortResult<{ name: string; createdAt: Date }>> {
+/** What ns-create cannot take, refused before anything is sent: more than one `ip` or `ipv6`, an IPv6 address without an IPv4 one (BAD_USER_INPUT on input.ipv4 / input.ipv6). */
+export function checkCreateHost(input: M.HostCreateInput): void {
   oneEach(input.ipv4, input.ipv6, { ipv4: 'input.ipv4', ipv6: 'input.ipv6', missingIpv4: 'input.ipv6' });
+}
+
+/** ns-create (DMAPI document, "ns-create, host-create"): at most one `ip` and one `ipv6`, an IPv6 only with an IPv4 (checkCreateHost); createdAt is the clock's now. */
+export async function createHost(call: JokerCall, input: M.HostCreateInput): Promise<M.PortResult<{ name: string; createdAt: Date }>> {
+  checkCreateHost(input);
   return change(call, 'ns-create', { host: input.name, ip: input.ipv4[0], ipv6: input.ipv6[0] }, () => ({ name: input.name, createdAt: call.clock.now() }));
 }
 

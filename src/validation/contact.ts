@@ -19,11 +19,18 @@ const MAX_POSTAL_LINE = 255;
 /**
  * One postalInfo (RFC 5733 section 2.3 and contact-1.0 postalInfoType / addrType): name and city
  * 1-255 characters, org and sp 0-255, at most 3 street lines of 0-255, pc (pcType) at most 16, cc
- * two letters (ISO 3166 alpha-2), all single lines; "int" is US-ASCII only (section 2.3.2).
- * An empty or blank org, sp or pc is the empty value their types allow (optPostalLineType
- * minLength 0, pcType): none. On create that is the field left out (null); on update (`change`)
- * it stays "" so that it is sent as the empty element that clears the value (RFC 5733 section
- * 3.2.5's example sends `<contact:org/>`), where a field left out (null) leaves it as it is.
+ * two letters (ISO 3166 alpha-2), all single lines; "int" is US-ASCII only (section 2.3.2); none
+ * made only of invisible characters (text.ts checkNotInvisible).
+ * An empty or blank (text.ts isBlank) org, sp or pc is the empty value their types allow
+ * (optPostalLineType minLength 0, pcType): none. On create that is the field left out (null). On
+ * update (`change`) it stays "" so that it is sent as the empty element (RFC 5733 section 3.2.5's
+ * example sends `<contact:org/>`). What a part left out (null) of an update's postal info means
+ * follows chgPostalInfoType (RFC 5733 section 3.2.5): the name and the address (addr: street,
+ * city, sp, pc, cc) are sent whole, since name, city and cc are required here, so the address
+ * replaces the registry's: a street line, sp or pc left out is removed as "" removes it. Only the
+ * org, an element of its own beside addr, stays when left out (the registry keeps it, as Nomulus
+ * and the EPP sandbox do), and "" clears it. A postal info of the other type (int/loc) that is
+ * not given stays.
  */
 function checkPostalInfo(f: string, p: PostalIn, change: boolean): PostalInfo {
   if (p.type !== 'int' && p.type !== 'loc') throw new ValidationError(`${f}.type`, 'must be "int" or "loc"');
@@ -50,7 +57,8 @@ function checkPostalInfo(f: string, p: PostalIn, change: boolean): PostalInfo {
 /**
  * One or two postal infos (RFC 5733 sections 2.3-2.4 and 3.2.1), at most one of each type, each checked as
  * checkPostalInfo says; ValidationError (BAD_USER_INPUT) naming `field[i].<part>` otherwise. `change`:
- * the postal infos of an update (RFC 5733 section 3.2.5), where an empty org, sp or pc stays "" (clear it).
+ * the postal infos of an update (RFC 5733 section 3.2.5), where an empty org, sp or pc stays "" (clear it)
+ * and each postal info given replaces the registry's name and address (checkPostalInfo).
  */
 export function checkPostal(field: string, list: PostalIn[], change = false): PostalInfo[] {
   if (list.length < 1 || list.length > 2) throw new ValidationError(field, 'give one or two postal infos (int and/or loc)');
@@ -171,7 +179,9 @@ export function toContactCreate(input: Omit<ContactCreateInput, 'id' | 'postalIn
  * remove, and each field given; ValidationError naming `input.<field>`, also for a status both added and removed.
  * A field given empty or blank is never taken as left out: `voice` and `fax` become "" (clear the
  * number, checkPhoneChange), as do a postal info's org, sp and pc (checkPostal); an empty `email`
- * (eppcom:minTokenType, at least one character) or `authInfo` is refused.
+ * (eppcom:minTokenType, at least one character) or `authInfo` is refused. A postal info given
+ * replaces the contact's name and address whole (its street, sp and pc too when left out; its org
+ * stays when left out): checkPostalInfo.
  */
 export function toContactUpdate(input: { id: string; addStatuses: string[]; removeStatuses: string[]; postalInfo?: PostalIn[] | null; voice?: string | null; fax?: string | null; email?: string | null; authInfo?: string | null; disclosure?: Disclosure | null }): ContactUpdateInput {
   const out: ContactUpdateInput = {

@@ -43,13 +43,34 @@ function checkStreet(postalInfo: M.PostalInfo[] | null | undefined): void {
   if (at >= 0 && postalInfo![at]!.street.length > 2) throw new ValidationError(`input.postalInfo[${at}].street`, 'Joker keeps two address lines');
 }
 
-/** contact-create's "Contact fields" from the port's contact (the int postal info first, else the first; its street checked by checkStreet). */
-function contactFields(c: { postalInfo?: M.PostalInfo[] | null; voice?: string | null; fax?: string | null; email?: string | null }): Record<string, string | undefined> {
+/**
+ * Joker's contact fields require the first address line and the postal code (DMAPI document,
+ * "contact-create": every field not marked (opt) "must not be empty"). The postal info sent
+ * (sentPostalInfo) without a street line or a postal code is ValidationError on
+ * `input.postalInfo[i].street` / `.pc`: on create there is nothing to send; on update the postal
+ * info replaces the address (RFC 5733 section 3.2.5: addr is sent whole), so leaving either out
+ * would remove it, which Joker cannot. A third street line: checkStreet.
+ */
+function checkRequiredAddress(postalInfo: M.PostalInfo[] | null | undefined): void {
+  checkStreet(postalInfo);
+  const at = sentPostalInfo(postalInfo);
+  const p = at >= 0 ? postalInfo![at]! : null;
+  if (p && p.street.length === 0) throw new ValidationError(`input.postalInfo[${at}].street`, 'Joker needs the first address line (address-1)');
+  if (p && p.pc == null) throw new ValidationError(`input.postalInfo[${at}].pc`, 'Joker needs a postal code (a postal info sets the whole address)');
+}
+
+/**
+ * contact-create's "Contact fields" from the port's contact (the int postal info first, else the
+ * first; its street checked by checkStreet). `individual` is Y without an org and N with one on
+ * create; on an update (`change`) it is sent only with an org given (N), since an org left out of
+ * an update stays (RFC 5733 section 3.2.5: org is an element of its own, apart from the address).
+ */
+function contactFields(c: { postalInfo?: M.PostalInfo[] | null; voice?: string | null; fax?: string | null; email?: string | null }, change = false): Record<string, string | undefined> {
   checkStreet(c.postalInfo);
   const p = c.postalInfo?.[sentPostalInfo(c.postalInfo)];
   return {
     ...(p ? { name: p.name, organization: p.org ?? undefined, 'address-1': p.street[0], 'address-2': p.street[1], city: p.city, state: p.sp ?? undefined, 'postal-code': p.pc ?? undefined, country: p.cc } : {}),
-    ...(p?.org ? { individual: 'N' } : p ? { individual: 'Y' } : {}),
+    ...(p?.org ? { individual: 'N' } : p && !change ? { individual: 'Y' } : {}),
     phone: c.voice ?? undefined,
     fax: c.fax ?? undefined,
     email: c.email ?? undefined,
@@ -58,11 +79,11 @@ function contactFields(c: { postalInfo?: M.PostalInfo[] | null; voice?: string |
 
 /**
  * Refuses before sending what contact-create has no field for: ValidationError on input.id (Joker assigns handles) and on
- * input.postalInfo[i].street (a third street line, checkStreet), UNSUPPORTED_BY_BACKEND on input.disclosure.
+ * input.postalInfo[i].street (none, or a third street line) or .pc (none: checkRequiredAddress), UNSUPPORTED_BY_BACKEND on input.disclosure.
  */
 export function checkCreateContact(backend: string, input: M.ContactCreateInput): void {
   if (input.id) throw new ValidationError('input.id', 'Joker assigns contact handles: leave id out');
-  checkStreet(input.postalInfo);
+  checkRequiredAddress(input.postalInfo);
   if (input.disclosure) throw new UnsupportedByBackendError(backend, 'contact disclosure preferences', 'input.disclosure');
 }
 
@@ -112,7 +133,9 @@ export async function infoContact(call: JokerCall, id: string): Promise<M.PortRe
  * and a field cleared (""): the phone and the postal code, which DMAPI requires, as ValidationError (input.voice,
  * input.postalInfo[i].pc); the fax, organisation or state as UNSUPPORTED_BY_BACKEND (input.fax, input.postalInfo[i].org / .sp):
  * contact-modify changes the fields given and has no documented way to empty one (an empty variable is no variable);
+ * a postal info without a street line or postal code (checkRequiredAddress: it replaces the address, RFC 5733 section 3.2.5);
  * and an update with none of contact-modify's fields (ValidationError on `input`: Joker keeps no contact auth info).
+ * What the postal info would remove that the contact holds (a state, a second address line) is refused by updateContact.
  */
 export function checkUpdateContact(backend: string, u: M.ContactUpdateInput): void {
   checkStreet(u.postalInfo);
@@ -122,6 +145,7 @@ export function checkUpdateContact(backend: string, u: M.ContactUpdateInput): vo
   if (p?.pc === '') throw new ValidationError(`input.postalInfo[${at}].pc`, 'Joker needs a postal code: it can be changed, not removed');
   const cleared = u.fax === '' ? 'input.fax' : p?.org === '' ? `input.postalInfo[${at}].org` : p?.sp === '' ? `input.postalInfo[${at}].sp` : null;
   if (cleared) throw new UnsupportedByBackendError(backend, 'clearing a contact field (contact-modify changes the fields given, none to empty)', cleared);
+  checkRequiredAddress(u.postalInfo);
   if (u.addStatuses.length + u.removeStatuses.length > 0) throw new UnsupportedByBackendError(backend, 'contact statuses', u.addStatuses.length ? 'input.addStatuses' : 'input.removeStatuses');
   if (u.disclosure) throw new UnsupportedByBackendError(backend, 'contact disclosure preferences', 'input.disclosure');
   if (Object.values(contactFields(u)).every((v) => v === undefined)) throw new ValidationError('input', NOTHING_TO_CHANGE);
@@ -129,10 +153,26 @@ export function checkUpdateContact(backend: string, u: M.ContactUpdateInput): vo
 
 const NOTHING_TO_CHANGE = 'nothing to change (Joker keeps no contact auth info)';
 
-/** contact-modify (DMAPI document, "contact-modify") with only the given fields (old values kept for the rest); ValidationError on `input` when no field is given. */
+/**
+ * contact-modify (DMAPI document, "contact-modify") with only the given fields (old values kept for the rest); ValidationError on `input` when no field is given.
+ * A postal info replaces the contact's address (RFC 5733 section 3.2.5: addr is sent whole), but a field left out of
+ * contact-modify keeps its old value and none can be emptied: so with a postal info the contact is read first (query-whois)
+ * and an address that would lose the state or the second address line the contact holds is refused before anything is sent,
+ * UNSUPPORTED_BY_BACKEND on `input.postalInfo[i].sp` / `.street` (give them, changed or as they are).
+ */
 export async function updateContact(call: JokerCall, u: M.ContactUpdateInput): Promise<M.PortResult<null>> {
-  const fields = Object.fromEntries(Object.entries(contactFields(u)).filter(([, v]) => v !== undefined));
+  const fields = Object.fromEntries(Object.entries(contactFields(u, true)).filter(([, v]) => v !== undefined));
   if (Object.keys(fields).length === 0) throw new ValidationError('input', NOTHING_TO_CHANGE);
+  const at = sentPostalInfo(u.postalInfo);
+  if (at >= 0) {
+    const p = u.postalInfo![at]!;
+    const held = parseContact(await whois(call, 'contact', u.id)).postalInfo[0];
+    const lost = held?.sp && p.sp == null ? 'sp' : held && held.street.length > p.street.length ? 'street' : null;
+    if (lost) {
+      const what = lost === 'sp' ? 'its state or province' : `its address line ${p.street.length + 1}`;
+      throw new UnsupportedByBackendError(call.backend, `removing ${what} (a postal info sets the whole address, RFC 5733 section 3.2.5, and contact-modify cannot empty a field: give it, changed or as it is)`, `input.postalInfo[${at}].${lost}`);
+    }
+  }
   return change(call, 'contact-modify', { handle: u.id, ...fields }, () => null);
 }
 

@@ -17,7 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { kindOf } from './backends/kinds.js';
 import { credentialVariable } from './backends/kind.js';
-import type { BulkConfig, DatabaseConfig, GatewayConfig, IdempotencyConfig, RegistrarConfig, RouteConfig, TracingConfig } from './config.types.js';
+import type { BulkConfig, CommandLogConfig, DatabaseConfig, GatewayConfig, IdempotencyConfig, RegistrarConfig, RouteConfig, TracingConfig } from './config.types.js';
 import { BACKEND_KINDS } from './backends/kinds.js';
 import { checkKeys, keysOf, type KeyShape } from './config-keys.js';
 import { resolveLimits } from './limits/limits.js';
@@ -25,6 +25,7 @@ import { DEFAULT_FAN_OUT } from './fanout/scheduler.js';
 import { MAX_LIST_ITEMS } from './validation/text.js';
 import { fingerprintKeyProblem } from './idempotency/fingerprint-key.js';
 import { idempotencyOptions } from './idempotency/config.js';
+import { commandLogRetentionMs } from './commandlog/retention.js';
 import { bulkSettings } from './bulk/config.js';
 import { ConfigError } from './config-error.js';
 import { checkSettings, envInteger } from './config-settings.js';
@@ -135,6 +136,7 @@ export const CONFIG_KEYS: KeyShape = keysOf<GatewayConfig>({
   trustProxy: 'value',
   metrics: keysOf<NonNullable<GatewayConfig['metrics']>>({ enabled: 'value', token: 'value' }),
   idempotency: keysOf<IdempotencyConfig>({ ttlHours: 'value', waitMs: 'value', leaseMs: 'value', purgeIntervalMs: 'value', awaitHours: 'value', keySecret: 'value', keyFile: 'value', keyRotateFrom: 'value' }),
+  commandLog: keysOf<CommandLogConfig>({ retentionDays: 'value' }),
   tracing: keysOf<TracingConfig>({ enabled: 'value', protocol: 'value', endpoint: 'value', headers: 'value', serviceName: 'value', exportTimeoutMs: 'value' }),
   bulk: keysOf<BulkConfig>({
     concurrency: 'value',
@@ -324,7 +326,8 @@ export function tracingFromEnv(env: NodeJS.ProcessEnv, file: TracingConfig | und
 /**
  * Throws ConfigError (naming the setting) for a configuration the gateway cannot run with: a
  * top-level setting of the wrong type or range (checkSettings), a database time limit, a limit,
- * the `bulk` and `idempotency` settings (bulkSettings, idempotencyOptions: checked here, with the
+ * the `bulk`, `idempotency` and `commandLog` settings (bulkSettings, idempotencyOptions,
+ * commandLogRetentionMs: checked here, with the
  * rest, so that neither the gateway nor a command opens the database on a configuration the
  * gateway refuses), a backend's settings (its kind's validate), a route or defaultBackend naming
  * no backend, the idempotency key and an account without a password (both only for `use`
@@ -357,6 +360,7 @@ export function validateConfig(cfg: GatewayConfig, use: ConfigUse = 'gateway'): 
   if (ttl !== undefined && !(Number.isFinite(ttl) && ttl >= 0)) throw new ConfigError('config: auth.keyCacheTtlMs must be a number of milliseconds, 0 or more');
   bulkSettings(cfg);
   idempotencyOptions(cfg);
+  commandLogRetentionMs(cfg);
   const keyProblem = secrets ? fingerprintKeyProblem(cfg) : null;
   if (keyProblem) throw new ConfigError(keyProblem);
   if (cfg.poll.leaseMs < 3 * cfg.poll.intervalMs) throw new ConfigError('config: poll.leaseMs must be at least 3 x poll.intervalMs');

@@ -163,6 +163,8 @@ export interface GatewayConfig {
   metrics?: { enabled?: boolean; token?: string };
   /** Idempotency records (see src/idempotency/config.ts for the defaults). */
   idempotency?: IdempotencyConfig;
+  /** The command log (README "Command log"; src/commandlog/retention.ts). */
+  commandLog?: CommandLogConfig;
   /** OpenTelemetry traces (src/observe/tracing.ts); off by default. The standard OTEL_* variables turn it on too (src/config.ts). */
   tracing?: TracingConfig;
   /** Bulk jobs (see src/bulk/config.ts for the defaults). */
@@ -231,6 +233,17 @@ export interface BulkConfig {
   instanceId?: string;
   /** Off: this instance accepts jobs but runs no items (another instance does). Default on. */
   enabled?: boolean;
+}
+
+/** The `commandLog` section (README "Command log"). */
+export interface CommandLogConfig {
+  /**
+   * How long an entry is kept, in days (a positive number; ConfigError otherwise): older entries
+   * are deleted by the housekeeping that purges expired idempotency records (every
+   * idempotency.purgeIntervalMs), except those of an idempotency key whose record is still kept.
+   * Default 90.
+   */
+  retentionDays?: number;
 }
 
 /** The `idempotency` section (README "Idempotency contract"): hours where the key says Hours, else ms; numbers must be positive (ConfigError otherwise). */

@@ -23,6 +23,7 @@ import { followKeyChanges } from './auth/key-changes.js';
 import type { Listen } from './db/listen.js';
 import type { Caller } from './http/authenticate.js';
 import { idempotencyOptions, startPurgeTimer } from './idempotency/config.js';
+import { commandLogRetentionMs } from './commandlog/retention.js';
 import { deploymentFingerprints } from './idempotency/fingerprint-key.js';
 import { checkIdempotencyKey, type KeyCheck } from './idempotency/key-check.js';
 import { IdempotencyService } from './idempotency/service.js';
@@ -252,7 +253,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   step('database');
   const sandboxes = await startSandboxes(config, clock, opts.sandboxStateDir ?? (opts.database ? undefined : `${config.dataDir}/sandbox`));
   step('sandboxes');
-  const commandLog = new CommandLog(db.prisma, logger, clock);
+  const commandLog = new CommandLog(db.prisma, logger, clock, commandLogRetentionMs(config));
   const events = createPollEvents(config, storedEvents(db.prisma), logger);
   let ingester: PollIngester | undefined;
   let documentCacheBytes = () => ({ http: 0, ws: 0 }); // set once GraphQL is served
@@ -493,7 +494,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     });
     if (config.poll.enabled) ingester.start();
     revocations.start();
-    purge = startPurgeTimer(services.idempotency, config, logger);
+    purge = startPurgeTimer(services.idempotency, config, logger, commandLog);
     const { port } = httpServer.address() as AddressInfo;
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     step('listen');

@@ -55,6 +55,12 @@ export interface PortCommandEvent {
   sent?: boolean;
   /** Time from sending to the answer or failure, in ms. */
   durationMs: number;
+  /**
+   * true when the answer had nothing in it: a poll request that found the queue empty (EPP 1300
+   * "Command completed successfully; no messages", RFC 5730 section 3, and each backend's empty
+   * answer). The command log leaves such a command out (README "Command log").
+   */
+  empty?: boolean;
   idempotencyKey?: string;
   /** The port operation (e.g. "createDomain") the command served. */
   operation?: string;
@@ -77,6 +83,8 @@ interface Spec<T = unknown> {
   needs?: Need[];
   /** What the command log adds to the registry's message for this answer (a native bulk request's domains not done: bulk-detail.ts). */
   detail?(data: T): string | undefined;
+  /** Whether the answer had nothing in it (PortCommandEvent.empty): an empty poll queue. */
+  empty?(data: T): boolean;
 }
 
 /** Masks the secrets in an error's message and upstream message. */
@@ -277,7 +285,8 @@ export class PortableBackend implements RegistryPort {
 
   // ---- poll, balance ----
   pollRequest(ctx: M.CallContext) {
-    return this.run(ctx, 'poll:req', {}, (c) => this.op('pollRequest', 'a poll queue')(c));
+    const spec: Spec<M.PollQueue> = { empty: (d) => d.message === null };
+    return this.run(ctx, 'poll:req', spec, (c) => this.op('pollRequest', 'a poll queue')(c));
   }
   pollAck(ctx: M.CallContext, messageId: string) {
     return this.run(ctx, 'poll:ack', { objectName: messageId }, (c) => this.op('pollAck', 'a poll queue')(c, messageId));
@@ -395,6 +404,7 @@ export class PortableBackend implements RegistryPort {
       // The entry's message: the registry's, then what the answer says of the domains a bulk request did not do.
       const detail = spec.detail?.(r.data);
       event.message = detail ? maskSecrets([message, detail].filter(Boolean).join('; '), secrets) : message;
+      if (spec.empty?.(r.data)) event.empty = true;
       return { ...r, message };
     } catch (e) {
       if (e instanceof GatewayError) {

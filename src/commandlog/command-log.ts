@@ -3,6 +3,7 @@ import type { CommandName } from '../core/commands.js';
 import type { CommandLog as CommandLogRow, Prisma, PrismaClient } from '../db/generated/client.js';
 import { rawExecute } from '../db/raw.js';
 import type { Logger } from '../logger.js';
+import { COMMAND_LOG_DEFAULTS, purgeCommandLog } from './retention.js';
 
 /** One upstream command as an adapter reports it (never with secrets). */
 export interface CommandEvent {
@@ -26,6 +27,12 @@ export interface CommandEvent {
   operation?: string | null;
   /** false when the command never reached the registry (nothing was applied); the entry says NOT_SENT. */
   sent?: boolean;
+  /**
+   * true when the answer had nothing in it: a poll request that found the queue empty (EPP 1300,
+   * each backend's empty answer). Not written (README "Command log"): an idle poller asks every
+   * poll.intervalMs per account, and those rows would be most of the log.
+   */
+  empty?: boolean;
   /** The watch (CommandWatch.id) of the attempt that sends it (CallContext.attempt); absent: any watch of its key. */
   attempt?: number;
 }
@@ -184,11 +191,27 @@ export class CommandLog {
   /** Callers of flush() waiting: the writer does not hold entries back meanwhile. */
   private flushing = 0;
   private wakeWriter: (() => void) | null = null;
+  /**
+   * `retentionMs`: how long entries are kept (config `commandLog.retentionDays`, see
+   * commandLogRetentionMs; default 90 days); purgeExpired deletes older ones.
+   */
   constructor(
     private readonly prisma: PrismaClient,
     private readonly logger: Logger,
     private readonly clock: Clock = systemClock,
+    private readonly retentionMs: number = COMMAND_LOG_DEFAULTS.retentionDays * 86_400_000,
   ) {}
+
+  /**
+   * Deletes the entries logged more than retentionMs before the gateway clock's now (retention.ts
+   * purgeCommandLog: in bounded batches, safe with several instances; entries of a key whose
+   * idempotency record is kept stay); returns how many went. Run by the hourly housekeeping
+   * (src/idempotency/config.ts startPurgeTimer).
+   */
+  async purgeExpired(): Promise<number> {
+    await this.flush();
+    return purgeCommandLog(this.prisma, new Date(this.clock.now().getTime() - this.retentionMs));
+  }
 
   /**
    * Writes the entry of a command about to be sent; throws (and the command is not sent) when it
@@ -304,9 +327,15 @@ export class CommandLog {
     };
   }
 
+  /**
+   * Writes a finished command's entry (batched; flush() awaits it): the answer of one written by
+   * `start`, else the whole entry. An answer with nothing in it (CommandEvent.empty: an empty poll
+   * queue) is not written unless its entry was.
+   */
   record = (e: CommandEvent): void => {
     const started = this.started.get(e.clTRID);
     this.started.delete(e.clTRID);
+    if (e.empty && started === undefined) return;
     const now = this.clock.now();
     const outcome: Outcome = {
       serverTrid: e.svTRID ?? null,

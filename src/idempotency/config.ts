@@ -21,15 +21,27 @@ export function idempotencyOptions(config: Pick<GatewayConfig, 'idempotency'>): 
 }
 
 /**
- * Background upkeep of the records: deletes expired ones now and then every purgeIntervalMs, and
- * settles what dead processes left unknown (IdempotencyService.settleAbandoned) now and then every
- * leaseMs. stop() ends both (waiting for a running round).
+ * Background upkeep of the records: deletes expired ones now and then every purgeIntervalMs, then
+ * (when given) the command log entries past their retention (CommandLog.purgeExpired, after the
+ * records, so entries whose record just went go too), and settles what dead processes left
+ * unknown (IdempotencyService.settleAbandoned) now and then every leaseMs. stop() ends both
+ * (waiting for a running round).
  */
-export function startPurgeTimer(service: IdempotencyService, config: Pick<GatewayConfig, 'idempotency'>, logger: Logger): { stop(): Promise<void> } {
+export function startPurgeTimer(
+  service: IdempotencyService,
+  config: Pick<GatewayConfig, 'idempotency'>,
+  logger: Logger,
+  commandLog?: { purgeExpired(): Promise<number> },
+): { stop(): Promise<void> } {
   const every = config.idempotency?.purgeIntervalMs ?? IDEMPOTENCY_DEFAULTS.purgeIntervalMs;
   const sweepEvery = config.idempotency?.leaseMs ?? IDEMPOTENCY_DEFAULTS.leaseMs;
   const purge = repeat(
-    () => service.purgeExpired().then((n) => void (n > 0 && logger.info({ purged: n }, 'idempotency: expired records purged'))),
+    async () => {
+      const n = await service.purgeExpired();
+      if (n > 0) logger.info({ purged: n }, 'idempotency: expired records purged');
+      const entries = (await commandLog?.purgeExpired()) ?? 0;
+      if (entries > 0) logger.info({ purged: entries }, 'command log: entries past their retention purged');
+    },
     every,
     (err) => logger.error({ err }, 'idempotency: purge failed'),
   );

@@ -79,6 +79,8 @@ describe('loadConfig for a command', () => {
       [{ ...NO_SECRETS, databaseUrl: 'db.internal:5432/registry' }, {}, 'config: databaseUrl (DATABASE_URL) must be a PostgreSQL URL'],
       [{ ...NO_SECRETS, bulk: { maxItems: 0 } }, {}, 'config: bulk.maxItems must be a whole number, 1 or more'],
       [{ ...NO_SECRETS, idempotency: { ttlHours: -1 } }, {}, 'config: idempotency.ttlHours must be a positive number'],
+      [{ ...NO_SECRETS, commandLog: { retentionDays: 0 } }, {}, 'config: commandLog.retentionDays must be a positive number of days'],
+      [{ ...NO_SECRETS, commandLog: { retentionDay: 30 } }, {}, 'config: commandLog.retentionDay is not a setting (did you mean commandLog.retentionDays?)'],
       [{ ...NO_SECRETS, routes: [{ suffix: 'app', backend: 'nomulsu' }] }, {}, 'config: route "app" names unknown backend "nomulsu"'],
     ];
     for (const [file, env, message] of cases) {

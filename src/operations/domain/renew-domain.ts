@@ -1,4 +1,4 @@
-import { ExpiryMismatchError, ValidationError } from '../../core/errors.js';
+import { AuthorizationError, ExpiryMismatchError, ValidationError } from '../../core/errors.js';
 import type { Period } from '../../core/model/index.js';
 import type { RegistryPort } from '../../core/port.js';
 import type { Router } from '../../routing/router.js';
@@ -44,8 +44,9 @@ export async function renewDomainChecks(router: Router, args: Pick<RenewDomainAr
  * period itself: RegistryPort.checkPeriod), before anything is sent; `expiryField` names the
  * current expiry in an ExpiryMismatchError (BAD_USER_INPUT: it is not the domain's expiry, on
  * every backend, see RegistryPort.renewDomain's PortableBackend; nothing renewed, nothing kept).
- * Throws what renewDomainChecks throws, ValidationError (no expiry to read), ExpiryMismatchError,
- * RegistryError subclasses.
+ * Throws what renewDomainChecks throws, AuthorizationError (AUTHORIZATION_ERROR: no currentExpiry
+ * given and the registry's info shows another sponsor, so no expiry; nothing renewed or sent
+ * beyond the info), ValidationError (no expiry to read), ExpiryMismatchError, RegistryError subclasses.
  */
 export async function renewDomain(env: OperationEnv, actor: Actor, args: RenewDomainArgs, periodField = 'input.period', expiryField = 'input.currentExpiry'): Promise<OperationResult<RenewRecord>> {
   const { name, period } = args;
@@ -53,8 +54,15 @@ export async function renewDomain(env: OperationEnv, actor: Actor, args: RenewDo
   const { result, replayed } = await runOperation(env, actor, 'renewDomain', { name, period, currentExpiry: args.currentExpiry }, async (call, attempt) => {
     let currentExpiry = args.currentExpiry;
     if (!currentExpiry) {
-      currentExpiry = (await backend.infoDomain(call, name)).data.expiresAt ?? null;
-      if (!currentExpiry) throw new ValidationError(expiryField, 'the registry gave no expiry date; pass currentExpiry');
+      const info = await backend.infoDomain(call, name);
+      currentExpiry = info.data.expiresAt ?? null;
+      if (!currentExpiry) {
+        // A registry shows another registrar's domain without its expiry (RFC 5731 section 3.1.2):
+        // the renewal would be refused for that (2201), not for a missing date.
+        const own = backend.upstreamId(actor.registrarId);
+        if (info.data.sponsor && info.data.sponsor !== own) throw new AuthorizationError(`${name} is sponsored by another registrar: only its sponsor can renew it`, { backend: backend.name });
+        throw new ValidationError(expiryField, 'the registry gave no expiry date; pass currentExpiry');
+      }
       // What reconciliation compares the expiry with if the answer is lost (a given one is in the arguments).
       await attempt.note({ currentExpiry });
     }

@@ -54,10 +54,8 @@ describe('command log growth', () => {
       const before = await entries(key, { operation: 'poll' });
       for (let i = 0; i < 5; i++) await pollRound(key);
       expect(await entries(key, { operation: 'poll' })).toEqual(before);
-      // What is there is a request that got a message and its acknowledgement, never an empty answer.
-      const requests = before.filter((e) => e.command === 'poll:req');
-      expect(requests.map((e) => e.resultCode)).not.toContain(1300);
-      expect(requests.length).toBe(before.filter((e) => e.command === 'poll:ack').length);
+      // What is there is a request that got a message (or failed) and the acknowledgements, never an empty queue's answer.
+      expect(before.filter((e) => e.command === 'poll:req').map((e) => e.resultCode)).not.toContain(1300);
     }
   }, 120_000);
 

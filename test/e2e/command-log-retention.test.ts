@@ -73,6 +73,9 @@ describe('command log growth', () => {
   it('entries older than the retention (90 days by default) are purged; newer ones stay', async () => {
     const check = async (name: string) => expect((await t.gql(A, `{ checkDomains(names: ["${name}"]) { name } }`)).errors).toBeUndefined();
     await check('old-entry.example');
+    // A renewal's entries carry its idempotency key: kept while the key's record is (reconciliation reads them).
+    const renew = await t.gql(A, 'mutation { renewDomain(idempotencyKey: "kept-renew", input: { name: "fakesite.tld", period: { value: 1, unit: YEARS } }) { expiresAt } }');
+    expect(renew.errors).toBeUndefined();
     clock.advance(2 * DAY);
     await check('new-entry.example');
     clock.advance(89 * DAY); // the first is 91 days old, the second 89
@@ -82,5 +85,10 @@ describe('command log growth', () => {
     expect(left.map((e) => e.objectName)).toEqual(['new-entry.example']);
     // The first poll rounds' entries (logged at the start, 91 days ago) went too.
     expect(await entries(A, { operation: 'poll' })).toEqual([]);
+    expect((await entries(A, { idempotencyKey: 'kept-renew' })).map((e) => e.command)).toEqual(['domain:info', 'domain:renew']);
+    // Once the housekeeping has purged the expired record (7 days), its entries go with the next purge.
+    expect(await t.gateway.services.idempotency.purgeExpired()).toBeGreaterThan(0);
+    await t.gateway.commandLog.purgeExpired();
+    expect(await entries(A, { idempotencyKey: 'kept-renew' })).toEqual([]);
   });
 });

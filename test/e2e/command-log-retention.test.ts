@@ -85,7 +85,7 @@ describe('command log growth', () => {
     expect(left.map((e) => e.objectName)).toEqual(['new-entry.example']);
     // The first poll rounds' entries (logged at the start, 91 days ago) went too.
     expect(await entries(A, { operation: 'poll' })).toEqual([]);
-    expect((await entries(A, { idempotencyKey: 'kept-renew' })).map((e) => e.command)).toEqual(['domain:info', 'domain:renew']);
+    expect((await entries(A, { idempotencyKey: 'kept-renew' })).map((e) => e.command).sort()).toEqual(['domain:info', 'domain:renew']); // a read may be listed after the renewal it prepared
     // Once the housekeeping has purged the expired record (7 days), its entries go with the next purge.
     expect(await t.gateway.services.idempotency.purgeExpired()).toBeGreaterThan(0);
     await t.gateway.commandLog.purgeExpired();

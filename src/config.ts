@@ -13,8 +13,10 @@
  *                                            non-alphanumerics as "_"), so files need no secrets
  *   OTEL_*   OpenTelemetry traces (tracingFromEnv below; README "Traces")
  */
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { kindOf } from './backends/kinds.js';
 import { credentialVariable } from './backends/kind.js';
 import type { BulkConfig, CommandLogConfig, DatabaseConfig, GatewayConfig, IdempotencyConfig, RegistrarConfig, RouteConfig, TracingConfig } from './config.types.js';
@@ -297,7 +299,75 @@ function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string
     }
   }
   validateConfig(cfg, use);
+  if (use === 'gateway') for (const b of cfg.backends) backendTls(b, cwd);
   return cfg;
+}
+
+/** The `tls` settings a backend kind may have (EPP, REPP: ca, cert, key; Joker, HeadlessDomains: ca). */
+type TlsFiles = { ca?: unknown; cert?: unknown; key?: unknown };
+
+/** One TLS setting's PEM text: the value itself when it holds a PEM block, else the file it names (from `cwd`). */
+function tlsText(setting: string, value: unknown, cwd: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(`config: ${setting} must be a PEM text or the path of a PEM file`);
+  if (value.includes('-----BEGIN')) return value;
+  const path = resolve(cwd, value);
+  if (!existsSync(path)) throw new ConfigError(`config: ${setting}: file ${path} not found`);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`config: ${setting}: file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/** The PEM CERTIFICATE blocks of `text` (a CA file may hold several). */
+const certificateBlocks = (text: string): string[] => text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+
+/**
+ * Checks a backend's TLS files at load, so that a bad one is a ConfigError naming the setting
+ * (`config: backends.<name>.tls.ca: file /x/ca.pem not found`, `...: not a PEM certificate`,
+ * `...tls.key: not a PEM private key`, `tls.cert and tls.key are not a pair`) instead of every
+ * session failing later: `ca` and `cert` must be PEM certificates (node:crypto X509Certificate),
+ * `key` a PEM private key without a passphrase (createPrivateKey), and cert and key must match
+ * (node:tls createSecureContext). A value holding `-----BEGIN` is the PEM itself, any other a
+ * path (from `cwd`); each path is replaced by the file's text, so every backend kind's transport
+ * gets PEM (the HTTP ones, REPP among them, took the value as PEM as it was). No message quotes a
+ * value or a file's content. Sandbox backends (their TLS is made at start) are skipped.
+ */
+function backendTls(b: GatewayConfig['backends'][number], cwd: string): void {
+  const tls = (b as { tls?: TlsFiles }).tls;
+  if (b.sandbox || !tls || typeof tls !== 'object') return;
+  const at = (key: string) => `backends.${b.name}.tls.${key}`;
+  for (const key of ['ca', 'cert'] as const) {
+    if (tls[key] === undefined) continue;
+    const text = tlsText(at(key), tls[key], cwd);
+    const blocks = certificateBlocks(text);
+    if (blocks.length === 0) throw new ConfigError(`config: ${at(key)}: not a PEM certificate (no "-----BEGIN CERTIFICATE-----" block)`);
+    for (const block of blocks) {
+      try {
+        new X509Certificate(block);
+      } catch {
+        throw new ConfigError(`config: ${at(key)}: not a PEM certificate (a CERTIFICATE block does not parse)`);
+      }
+    }
+    tls[key] = text;
+  }
+  if (tls.key !== undefined) {
+    const text = tlsText(at('key'), tls.key, cwd);
+    try {
+      createPrivateKey(text);
+    } catch {
+      throw new ConfigError(`config: ${at('key')}: not a PEM private key (or one protected by a passphrase, which the gateway cannot give)`);
+    }
+    tls.key = text;
+  }
+  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new ConfigError(`config: ${at(tls.cert === undefined ? 'key' : 'cert')} is given without ${at(tls.cert === undefined ? 'cert' : 'key')}: a client certificate needs both`);
+  if (tls.cert !== undefined && tls.key !== undefined) {
+    try {
+      createSecureContext({ cert: tls.cert as string, key: tls.key as string });
+    } catch {
+      throw new ConfigError(`config: ${at('cert')} and ${at('key')} are not a pair: the key is not the certificate's`);
+    }
+  }
 }
 
 /** OTLP transports (OTEL_EXPORTER_OTLP_PROTOCOL values). */
@@ -361,6 +431,10 @@ export function validateConfig(cfg: GatewayConfig, use: ConfigUse = 'gateway'): 
   bulkSettings(cfg);
   idempotencyOptions(cfg);
   commandLogRetentionMs(cfg);
+  if (secrets && cfg.idempotency?.keySecret !== undefined && cfg.idempotency.keyFile !== undefined) {
+    // Refused rather than one winning: two keys given means one of them is not what the operator thinks is in use.
+    throw new ConfigError('config: IDEMPOTENCY_KEY_SECRET (idempotency.keySecret) and IDEMPOTENCY_KEY_FILE (idempotency.keyFile) are both set: give the fingerprint key one way only');
+  }
   const keyProblem = secrets ? fingerprintKeyProblem(cfg) : null;
   if (keyProblem) throw new ConfigError(keyProblem);
   if (cfg.poll.leaseMs < 3 * cfg.poll.intervalMs) throw new ConfigError('config: poll.leaseMs must be at least 3 x poll.intervalMs');
@@ -374,6 +448,10 @@ export function validateConfig(cfg: GatewayConfig, use: ConfigUse = 'gateway'): 
   }
   for (const b of cfg.backends) {
     const kind = kindOf(b);
+    const port = (b as { port?: unknown }).port;
+    if (!b.sandbox && port !== undefined && !(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)) {
+      throw new ConfigError(`config: backends.${b.name}.port must be a TCP port, 1 to 65535`);
+    }
     kind.validate(b, { secrets });
     for (const [registrar, account] of Object.entries(b.accounts)) {
       if (secrets && !b.sandbox && !kind.ownCredentials && !account.password) {

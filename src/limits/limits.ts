@@ -104,8 +104,9 @@ export const DEFAULT_LIMITS: Limits = {
   maxSameNameFields: 30,
   maxCost: 60_000,
   maxErrors: 50,
-  // Two operations of the largest cost per window: an operation spends one point on arrival and
-  // its cost after, so a window smaller than maxCost + 1 could never admit the dearest one.
+  // Two operations of the largest cost per window: an operation spends its cost in all (one point
+  // on arrival, the rest once its cost is known), so a window smaller than maxCost could never
+  // admit the dearest one.
   rateLimit: { points: 120_000, durationSec: 10 },
   // A sustained 100 a second with bursts of 1,000: a client's graphql-ws traffic is an init, a
   // subscribe and a complete per operation and a ping now and then; a flood of pings (each
@@ -121,7 +122,7 @@ export const DEFAULT_LIMITS: Limits = {
 
 /**
  * The configured limits over the defaults; throws ConfigError on a value that is not a positive
- * integer, and on a rateLimit.points below maxCost + 1 (naming both).
+ * integer, and on a rateLimit.points below maxCost (naming both; an operation spends its cost in all).
  */
 export function resolveLimits(config: Pick<GatewayConfig, 'limits'>): Limits {
   const given = config.limits ?? {};
@@ -143,11 +144,12 @@ export function resolveLimits(config: Pick<GatewayConfig, 'limits'>): Limits {
     }
     limits.rateLimit = { points: rl.points, durationSec: rl.durationSec };
   }
-  // An operation spends 1 point on arrival and its cost after (src/limits/rate-limit.ts): a window
-  // of maxCost points or fewer never admits the dearest operation maxCost allows.
-  if (limits.rateLimit !== false && limits.rateLimit.points < limits.maxCost + 1) {
+  // An operation spends its cost in all, 1 point on arrival and the rest once its cost is known
+  // (src/limits/gate.ts arrive, admit): a window of fewer than maxCost points never admits the
+  // dearest operation maxCost allows.
+  if (limits.rateLimit !== false && limits.rateLimit.points < limits.maxCost) {
     throw new ConfigError(
-      `config: limits.rateLimit.points (${limits.rateLimit.points}) must be at least limits.maxCost + 1 (${limits.maxCost + 1}${given.maxCost === undefined ? ', maxCost being its default' : ''}): an operation spends 1 point on arrival and its cost after, so the dearest operation limits.maxCost allows could never run; raise limits.rateLimit.points or lower limits.maxCost`,
+      `config: limits.rateLimit.points (${limits.rateLimit.points}) must be at least limits.maxCost (${limits.maxCost}${given.maxCost === undefined ? ', maxCost being its default' : ''}): an operation spends its cost in all (1 point on arrival, the rest once its cost is known), so the dearest operation limits.maxCost allows could never run; raise limits.rateLimit.points or lower limits.maxCost`,
     );
   }
   const ws = given.wsMessages;

@@ -1,8 +1,8 @@
 /**
  * Per-API-key rate limit (rate-limiter-flexible): each key may spend `points` cost points per
  * window of `durationSec` seconds (fixed windows). An operation spends its estimated cost
- * (src/limits/cost.ts), at least 1; one point is spent when it arrives, before it is even
- * parsed, so refused documents are paid for too (over graphql-ws, every subscribe message, even
+ * (src/limits/cost.ts), at least 1, in all: one point when it arrives, before it is even
+ * parsed, and the rest (cost - 1) once its cost is known (src/limits/gate.ts), so refused documents are paid for too (over graphql-ws, every subscribe message, even
  * one refused for its id or the connection's subscription limit: src/http/websocket.ts). With REDIS_URL the windows are kept in Redis
  * and shared by every instance; while Redis does not answer, each instance keeps its own
  * (an insurance limiter) rather than refuse or admit everything.

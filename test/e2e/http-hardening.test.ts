@@ -31,7 +31,7 @@ beforeAll(async () => {
     configure: (c) => {
       c.poll.enabled = false;
       c.limits.maxErrors = 5;
-      // A window no smaller than maxCost + 1, as the config check asks.
+      // A window no smaller than maxCost, as the config check asks.
       c.limits.maxCost = 299;
       c.limits.rateLimit = { points: 300, durationSec: 3600 };
       c.auth = { revocationCheckMs: 100 };

@@ -8,7 +8,7 @@
  *   touched), DATABASE_URL unreachable or refusing the user, the data directory held by a running
  *   gateway;
  * - a misspelled key in the config file is refused, naming its path and the key it is closest to;
- * - limits.rateLimit.points below limits.maxCost + 1 (the dearest allowed query could never run).
+ * - limits.rateLimit.points below limits.maxCost (the dearest allowed query, which spends its cost in all, could never run).
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -212,10 +212,10 @@ describe('the config file', () => {
     }
   }, 120_000);
 
-  it('limits.rateLimit.points below limits.maxCost + 1: refused naming both settings', async () => {
-    const { r, file } = await start({ limits: { maxCost: 5000, rateLimit: { points: 5000, durationSec: 10 } } });
+  it('limits.rateLimit.points below limits.maxCost: refused naming both settings', async () => {
+    const { r, file } = await start({ limits: { maxCost: 5000, rateLimit: { points: 4999, durationSec: 10 } } });
     expectRefusal(r, [
-      'config: limits.rateLimit.points (5000) must be at least limits.maxCost + 1 (5001): an operation spends 1 point on arrival and its cost after, so the dearest operation limits.maxCost allows could never run; raise limits.rateLimit.points or lower limits.maxCost',
+      'config: limits.rateLimit.points (4999) must be at least limits.maxCost (5000): an operation spends its cost in all (1 point on arrival, the rest once its cost is known), so the dearest operation limits.maxCost allows could never run; raise limits.rateLimit.points or lower limits.maxCost',
       `  (config file ${file}; README "Configuration")`,
     ]);
   }, 60_000);

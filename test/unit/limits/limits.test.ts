@@ -52,12 +52,12 @@ describe('limits from config', () => {
     expect(() => resolveLimits({ limits: { ...base, rateLimit: { points: 0, durationSec: 1 } } })).toThrow(/limits.rateLimit/);
   });
 
-  it('refuse a rateLimit.points below maxCost + 1, naming both: the dearest operation maxCost allows could never run', () => {
-    expect(resolveLimits({ limits: { ...base, maxCost: 300, rateLimit: { points: 301, durationSec: 1 } } })).toMatchObject({ maxCost: 300, rateLimit: { points: 301 } });
-    expect(() => resolveLimits({ limits: { ...base, maxCost: 300, rateLimit: { points: 300, durationSec: 1 } } })).toThrow(
-      /^config: limits.rateLimit.points \(300\) must be at least limits.maxCost \+ 1 \(301\)/,
+  it('refuse a rateLimit.points below maxCost, naming both: the dearest operation maxCost allows could never run (it spends its cost in all)', () => {
+    expect(resolveLimits({ limits: { ...base, maxCost: 300, rateLimit: { points: 300, durationSec: 1 } } })).toMatchObject({ maxCost: 300, rateLimit: { points: 300 } });
+    expect(() => resolveLimits({ limits: { ...base, maxCost: 300, rateLimit: { points: 299, durationSec: 1 } } })).toThrow(
+      /^config: limits.rateLimit.points \(299\) must be at least limits.maxCost \(300\): an operation spends its cost in all/,
     );
-    expect(() => resolveLimits({ limits: { ...base, rateLimit: { points: 5000, durationSec: 1 } } })).toThrow(/limits.rateLimit.points \(5000\) must be at least limits.maxCost \+ 1 \(60001, maxCost being its default\)/);
+    expect(() => resolveLimits({ limits: { ...base, rateLimit: { points: 5000, durationSec: 1 } } })).toThrow(/limits.rateLimit.points \(5000\) must be at least limits.maxCost \(60000, maxCost being its default\)/);
   });
 });
 

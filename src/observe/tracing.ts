@@ -70,7 +70,14 @@ export async function startTracing(config: TracingConfig | undefined, logger: Lo
   const [api, { W3CTraceContextPropagator }] = await Promise.all([import('@opentelemetry/api'), import('@opentelemetry/core')]);
   const { DiagLogLevel, diag } = api;
   const log = logger.child({ component: 'opentelemetry' });
-  const line = (level: 'warn' | 'error') => (message: string, ...args: unknown[]) => log[level]({ detail: args.map(String).join(' ').slice(0, 500) }, message);
+  // While stopping, the SDK's reports of the last export failing (ECONNREFUSED from a collector
+  // that is down, a timeout) are gathered and said once as the documented line (shutdown below).
+  let stopping: string[] | null = null;
+  const line = (level: 'warn' | 'error') => (message: string, ...args: unknown[]) => {
+    const detail = args.map(String).join(' ').slice(0, 500);
+    if (stopping) stopping.push(`${message} ${detail}`.trim().slice(0, 500));
+    else log[level]({ detail }, message);
+  };
   const quiet = () => undefined;
   diag.setLogger({ error: line('error'), warn: line('warn'), info: quiet, debug: quiet, verbose: quiet }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   const [{ BasicTracerProvider, BatchSpanProcessor }, { detectResources, envDetector, resourceFromAttributes }, { ATTR_SERVICE_NAME }] = await Promise.all([
@@ -88,8 +95,20 @@ export async function startTracing(config: TracingConfig | undefined, logger: Lo
     api,
     propagator: new W3CTraceContextPropagator(),
     forceFlush: () => provider.forceFlush(),
-    // A collector that is down must not stop the gateway from stopping: the last export is given
-    // up after exportTimeoutMs and that is logged, once.
-    shutdown: () => provider.shutdown().catch((err: unknown) => log.warn({ err, exportTimeoutMs: timeoutMs }, 'the last spans could not be exported')),
+    // A collector that is down or hung must not stop the gateway from stopping: the last export is
+    // given up after exportTimeoutMs, or fails at once (refused), and either is logged once, as
+    // `the last spans could not be exported` with the SDK's report in `detail`.
+    shutdown: async () => {
+      stopping = [];
+      let err: unknown;
+      try {
+        await provider.shutdown();
+      } catch (e) {
+        err = e;
+      }
+      const reports = stopping;
+      stopping = null;
+      if (err !== undefined || reports.length > 0) log.warn({ err, detail: reports[0], exportTimeoutMs: timeoutMs }, 'the last spans could not be exported');
+    },
   };
 }

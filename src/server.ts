@@ -11,6 +11,7 @@ import { bulkSettings } from './bulk/config.js';
 import { BulkService } from './bulk/service.js';
 import { CommandLog, type CommandEvent } from './commandlog/command-log.js';
 import type { GatewayConfig } from './config.types.js';
+import { checkAccountRegistrars } from './config-accounts.js';
 import { createContext, type GatewayContext, type Services } from './context.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { DatabaseUnavailableError } from './core/errors.js';
@@ -251,6 +252,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   });
   logKeyCheck(keyCheck, logger);
   step('database');
+  // The accounts as configured, before the sandboxes add their own registrars' (checked once the registrars are stored).
+  const configuredAccounts = config.backends.map((b) => ({ backend: b.name, registrars: Object.keys(b.accounts ?? {}) }));
   const sandboxes = await startSandboxes(config, clock, opts.sandboxStateDir ?? (opts.database ? undefined : `${config.dataDir}/sandbox`));
   step('sandboxes');
   const commandLog = new CommandLog(db.prisma, logger, clock, commandLogRetentionMs(config));
@@ -292,6 +295,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     for (const r of config.registrars) {
       await db.prisma.registrar.upsert({ where: { id: r.id }, update: { name: r.name }, create: r });
     }
+    // An account keyed by a registrar id with the wrong case is refused; one for no registrar at all is a warning.
+    checkAccountRegistrars(configuredAccounts, (await db.prisma.registrar.findMany({ select: { id: true } })).map((r) => r.id), logger);
     step('registrars');
     // What did not load ahead loads now (what did is in the module cache), in one go.
     const schemaAhead = await loadingAhead;

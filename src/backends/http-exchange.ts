@@ -20,6 +20,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
+import { connectFailureClass } from './connect-failure.js';
 
 /** An answer as received: status, headers and the body decoded as UTF-8. */
 export interface RawAnswer {
@@ -34,8 +35,10 @@ export class NotAnswered extends Error {
     message: string,
     /** The request may have reached the registry. */
     readonly sent: boolean,
+    /** The raw failure (it names hosts and ports: for the log, never for an API client). */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, { cause });
   }
 }
 
@@ -82,6 +85,14 @@ export function endpointUrl(base: URL, path: string, query?: Record<string, stri
   return url;
 }
 
+/** The exchange's own failures (a deadline, a size), whose messages hold nothing internal. */
+const own = new WeakSet<Error>();
+const ownError = (message: string): Error => {
+  const e = new Error(message);
+  own.add(e);
+  return e;
+};
+
 /** Sends one request on `agent` and resolves with the answer whatever its status; rejects with NotAnswered only. */
 export function exchange(agent: http.Agent, req: HttpExchange): Promise<RawAnswer> {
   const secure = req.url.protocol === 'https:';
@@ -93,7 +104,8 @@ export function exchange(agent: http.Agent, req: HttpExchange): Promise<RawAnswe
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      reject(new NotAnswered(`${req.label}: ${e.message}`, sent));
+      // The class of cause only: the raw error names the registry's host and port (kept as `cause`).
+      reject(new NotAnswered(`${req.label}: ${own.has(e) ? e.message : connectFailureClass(e)}`, sent, e));
       r.destroy();
     };
     const r = (secure ? https : http).request(req.url, { method: req.method, headers: req.headers, agent }, (res) => {
@@ -101,7 +113,7 @@ export function exchange(agent: http.Agent, req: HttpExchange): Promise<RawAnswe
       let size = 0;
       res.on('data', (c: Buffer) => {
         size += c.length;
-        if (size > req.maxResponseBytes) fail(new Error(`answer larger than ${req.maxResponseBytes} bytes`));
+        if (size > req.maxResponseBytes) fail(ownError(`answer larger than ${req.maxResponseBytes} bytes`));
         else chunks.push(c);
       });
       res.on('end', () => {
@@ -112,7 +124,7 @@ export function exchange(agent: http.Agent, req: HttpExchange): Promise<RawAnswe
       });
       res.on('error', fail);
     });
-    const timer = setTimeout(() => fail(new Error(`no answer within ${req.timeoutMs} ms`)), req.timeoutMs);
+    const timer = setTimeout(() => fail(ownError(`no answer within ${req.timeoutMs} ms`)), req.timeoutMs);
     r.on('socket', (s: Socket) => {
       if (!s.connecting) sent = true;
       else s.once(secure ? 'secureConnect' : 'connect', () => (sent = true));

@@ -76,7 +76,7 @@ describe('TLS files and ports are checked when the configuration is loaded', () 
 
   it('good files are taken, as paths or PEM text, and reach the backend as PEM', () => {
     const cfg = load(backend({ tls: { ca: join(dir, 'ca.pem'), cert: join(dir, 'client.pem'), key: join(dir, 'client.key') } }));
-    const tls = (cfg.backends[0] as { tls: Record<string, string> }).tls;
+    const tls = (cfg.backends[0] as unknown as { tls: Record<string, string> }).tls;
     expect(tls).toMatchObject({ ca: pems.cert, cert: pems.clientCert, key: pems.clientKey });
     expect(() => load(backend({ tls: { ca: pems.cert } }))).not.toThrow();
   });

@@ -12,6 +12,7 @@ import { maskSecrets, redact } from '../xml/redact.js';
 import { EppProtocolError } from '../xml/tree.js';
 import type { EppLogger } from '../types.js';
 import { EppConnection, TransportError, type ConnectionOptions } from './connection.js';
+import { connectFailureClass } from '../../connect-failure.js';
 
 /** EppSession's options: connection, the account's clID and password, command timeout and keep-alive idle time in ms, the clTRID source and the logger. */
 export interface SessionOptions {
@@ -134,7 +135,9 @@ export class EppSession {
       this.destroy('login failed');
       if (e instanceof UpstreamAuthenticationError || e instanceof UpstreamUnavailableError) throw e;
       // A broken connection or an unreadable greeting/login answer: the command was never sent.
-      throw notSent(backend, `EPP session to ${backend} could not be opened: ${(e as Error).message}`);
+      // The client is told the class of cause; hosts, ports, paths and OS errors go to the log only.
+      logger.warn({ backend, session: this.id, detail: (e as Error).message }, 'epp session could not be opened');
+      throw notSent(backend, `could not open a session to backend ${backend} (${e instanceof EppProtocolError ? 'unreadable answer to the greeting or login' : connectFailureClass(e)})`);
     }
   }
 

@@ -212,6 +212,20 @@ describe('the config file', () => {
     }
   }, 120_000);
 
+  it('a backend tls.ca naming a missing file, or a port beyond 65535: refused at start naming the setting, nothing started', async () => {
+    const backend = { name: 'nomulus', kind: 'epp', host: '127.0.0.1', port: 700, tls: {}, accounts: { acme: { clientId: 'acme-1', password: PASSWORD } } };
+    const own = (b: object) => ({ registrars: [{ id: 'acme', name: 'Acme' }], backends: [b], routes: [{ suffix: 'app', backend: 'nomulus' }] });
+    const missing = path.join(dir, 'nope-ca.pem');
+    for (const [config, line] of [
+      [own({ ...backend, tls: { ca: missing } }), `config: backends.nomulus.tls.ca: file ${missing} not found`],
+      [own({ ...backend, port: 99999 }), 'config: backends.nomulus.port must be a TCP port, 1 to 65535'],
+    ] as const) {
+      const { r, file } = await start(config);
+      expectRefusal(r, [line, `  (config file ${file}; README "Configuration")`]);
+      expect(existsSync(path.join(path.dirname(file), 'data'))).toBe(false);
+    }
+  }, 120_000);
+
   it('limits.rateLimit.points below limits.maxCost: refused naming both settings', async () => {
     const { r, file } = await start({ limits: { maxCost: 5000, rateLimit: { points: 4999, durationSec: 10 } } });
     expectRefusal(r, [

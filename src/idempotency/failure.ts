@@ -14,7 +14,9 @@ export type FailureKind = 'not-applied' | 'definite' | 'unknown';
  * - unknown: sent and no answer, an unexpected error after sending, or 2500/2501 (the server
  *   failed and closed the session while handling it: the retry reads the registry's state before
  *   sending again); also an answer that arrived but cannot be read (core/errors.ts
- *   unreadableAnswer: UpstreamUnavailableError with maybeApplied): an HTTP registry's 2xx whose
+ *   unreadableAnswer: UpstreamUnavailableError with maybeApplied): an EPP frame that is not EPP
+ *   (session.ts), an EPP success (1xxx) whose response data its command's parser cannot read
+ *   (epp-driver.ts send: a renew without <domain:renData>), an HTTP registry's 2xx whose
  *   body is not JSON or not the document's shape, a HeadlessDomains 4xx without its error body,
  *   an HTTP 5xx the document does not call "not processed" (REPP: "500 Internal Server Error --
  *   We had a problem with our server"), a DMAPI 200 without Status-Code or without the Handle a

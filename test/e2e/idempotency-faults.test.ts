@@ -2,7 +2,8 @@
  * Exactly-once under transport faults: for every mutation that sends a command upstream (domain
  * create, renew, update, delete and restore; transfer request, approve, reject and cancel; host
  * create, update and delete; contact create, update and delete), the sandbox drops the connection
- * after applying, answers too late, answers 2400 without applying, or answers 2500 and closes. A
+ * after applying, answers too late, answers 2400 without applying, answers 2500 and closes, or (for
+ * the commands whose answer carries response data) answers 1000/1001 without its <resData>. A
  * retry with the same key then answers as a clean first attempt would (same payload fields), the
  * sandbox applied the command exactly once, the command log shows one applied command for the
  * key, and the answer is replayed by a restarted gateway.
@@ -51,13 +52,17 @@ const NEW_PW = 'Fault-Pw-2';
  * test/e2e/registry-refusals.test.ts).
  */
 type TransportFault = Exclude<FaultAction, 'end-login' | 'hold-after-apply' | 'session-limit'>;
-const FAULTS: TransportFault[] = ['drop-after-apply', 'delay', 'server-error', 'close-session'];
+const FAULTS: TransportFault[] = ['drop-after-apply', 'delay', 'server-error', 'close-session', 'omit-resdata'];
+/** Faults after which the command was applied: the retry reconciles (replayed), nothing is sent again. */
+const APPLIED: ReadonlySet<TransportFault> = new Set<TransportFault>(['drop-after-apply', 'delay', 'omit-resdata']);
 /** The error a first attempt gets for each fault. */
 const FIRST_ERROR: Record<TransportFault, string> = {
   'drop-after-apply': 'UPSTREAM_UNAVAILABLE',
   delay: 'UPSTREAM_UNAVAILABLE',
   'server-error': 'UPSTREAM_FAILURE',
   'close-session': 'UPSTREAM_FAILURE',
+  // A success the gateway cannot read is not a refusal: the registry applied it (outcome unknown, reconciled).
+  'omit-resdata': 'UPSTREAM_UNAVAILABLE',
 };
 
 describe('exactly once under transport faults', () => {
@@ -137,6 +142,8 @@ describe('exactly once under transport faults', () => {
     at?: () => SharedSandbox;
     /** API key of the registrar that sends it. */
     key: () => string;
+    /** Its success answer carries <resData> (creData, renData, trnData): the omit-resdata fault applies. */
+    resData?: true;
     /** A fresh object name (default: a domain name under .tld). */
     name?: (op: string) => string;
     vars(k: string, name: string): Record<string, unknown>;
@@ -148,20 +155,20 @@ describe('exactly once under transport faults', () => {
   const byId = (k: string, id: string) => ({ k, id });
   const byIdPw = (k: string, id: string) => ({ k, id, pw: PW });
   const OPS: Record<string, Op> = {
-    create: { command: 'domain:create', field: 'createDomain', query: CREATE, key: () => A, vars: byNamePw(PW), prepare: async () => {} },
-    renew: { command: 'domain:renew', field: 'renewDomain', query: RENEW, key: () => A, vars: byName, prepare: (n) => created(A, n) },
+    create: { command: 'domain:create', field: 'createDomain', query: CREATE, resData: true, key: () => A, vars: byNamePw(PW), prepare: async () => {} },
+    renew: { command: 'domain:renew', field: 'renewDomain', query: RENEW, resData: true, key: () => A, vars: byName, prepare: (n) => created(A, n) },
     update: { command: 'domain:update', field: 'updateDomain', query: UPDATE, key: () => A, vars: byNamePw(NEW_PW), prepare: (n) => created(A, n) },
     delete: { command: 'domain:delete', field: 'deleteDomain', query: DELETE, key: () => A, vars: byName, prepare: (n) => created(A, n) },
     restore: { command: 'domain:restore', field: 'restoreDomain', query: RESTORE, key: () => A, vars: byName, prepare: inRedemption },
-    transferRequest: { command: 'domain:transfer:request', field: 'requestTransfer', query: TRANSFER, key: () => A, vars: byNamePw(PW), prepare: (n) => created(B, n) },
+    transferRequest: { command: 'domain:transfer:request', field: 'requestTransfer', query: TRANSFER, resData: true, key: () => A, vars: byNamePw(PW), prepare: (n) => created(B, n) },
     // The losing registrar (A) approves or rejects B's request; B cancels its own.
-    transferApprove: { command: 'domain:transfer:approve', field: 'approveTransfer', query: finishTransfer('approveTransfer'), key: () => A, vars: byName, prepare: pendingTransfer },
-    transferReject: { command: 'domain:transfer:reject', field: 'rejectTransfer', query: finishTransfer('rejectTransfer'), key: () => A, vars: byName, prepare: pendingTransfer },
-    transferCancel: { command: 'domain:transfer:cancel', field: 'cancelTransfer', query: finishTransfer('cancelTransfer'), key: () => B, vars: byName, prepare: pendingTransfer },
-    hostCreate: { command: 'host:create', field: 'createHost', query: CREATE_HOST, key: () => A, vars: hostOf, prepare: (n) => created(A, n) },
+    transferApprove: { command: 'domain:transfer:approve', field: 'approveTransfer', query: finishTransfer('approveTransfer'), resData: true, key: () => A, vars: byName, prepare: pendingTransfer },
+    transferReject: { command: 'domain:transfer:reject', field: 'rejectTransfer', query: finishTransfer('rejectTransfer'), resData: true, key: () => A, vars: byName, prepare: pendingTransfer },
+    transferCancel: { command: 'domain:transfer:cancel', field: 'cancelTransfer', query: finishTransfer('cancelTransfer'), resData: true, key: () => B, vars: byName, prepare: pendingTransfer },
+    hostCreate: { command: 'host:create', field: 'createHost', query: CREATE_HOST, resData: true, key: () => A, vars: hostOf, prepare: (n) => created(A, n) },
     hostUpdate: { command: 'host:update', field: 'updateHost', query: UPDATE_HOST, key: () => A, vars: hostOf, prepare: withHost },
     hostDelete: { command: 'host:delete', field: 'deleteHost', query: DELETE_HOST, key: () => A, vars: hostOf, prepare: withHost },
-    contactCreate: { command: 'contact:create', field: 'createContact', query: CREATE_CONTACT, at: () => contacts, key: () => A, name: freshId, vars: byIdPw, prepare: async () => {} },
+    contactCreate: { command: 'contact:create', field: 'createContact', query: CREATE_CONTACT, resData: true, at: () => contacts, key: () => A, name: freshId, vars: byIdPw, prepare: async () => {} },
     contactUpdate: { command: 'contact:update', field: 'updateContact', query: UPDATE_CONTACT, at: () => contacts, key: () => A, name: freshId, vars: byId, prepare: contactCreated },
     contactDelete: { command: 'contact:delete', field: 'deleteContact', query: DELETE_CONTACT, at: () => contacts, key: () => A, name: freshId, vars: byId, prepare: contactCreated },
   };
@@ -180,8 +187,10 @@ describe('exactly once under transport faults', () => {
     return (r.data.commandLog.edges as Array<{ node: any }>).map((e) => e.node).filter((n) => n.command === command);
   }
 
+  /** The faults each command is tried under (omit-resdata only where the answer carries response data). */
+  const faultsOf = (op: Op) => FAULTS.filter((f) => f !== 'omit-resdata' || op.resData);
   for (const [opName, op] of Object.entries(OPS)) {
-    for (const fault of FAULTS) {
+    for (const fault of faultsOf(op)) {
       it(`${opName}: ${fault}`, async () => {
         const newName = () => (op.name ?? fresh)(opName);
         const sandbox = sandboxOf(op);
@@ -205,7 +214,7 @@ describe('exactly once under transport faults', () => {
         expect(retry.errors).toBeUndefined();
         const answer = retry.data[op.field];
         expect(comparable(answer, name)).toEqual(comparable(clean.data[op.field], cleanName));
-        const applied = fault === 'drop-after-apply' || fault === 'delay';
+        const applied = APPLIED.has(fault);
         // Reconciled (nothing sent again) after an applied command; sent again after a refusal.
         expect(answer.replayed).toBe(applied);
         expect(sandbox.applied(op.command) - before).toBe(1);
@@ -226,7 +235,7 @@ describe('exactly once under transport faults', () => {
   }
 
   it('a restarted gateway on the same database replays every answer and sends nothing', async () => {
-    expect(replays).toHaveLength(Object.keys(OPS).length * FAULTS.length);
+    expect(replays).toHaveLength(Object.values(OPS).reduce((n, op) => n + faultsOf(op).length, 0));
     await gw.close();
     // The restarted gateway also purges expired records every 100 ms (next test).
     const config = configFor([shared, contacts], { idempotency: { purgeIntervalMs: 100 }, limits: { ...defaultConfig().limits, rateLimit: false } });

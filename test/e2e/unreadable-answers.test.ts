@@ -1,5 +1,6 @@
 /**
- * A registry that applies a change and then answers something the gateway cannot read (REPP: a
+ * A registry that applies a change and then answers something the gateway cannot read (EPP: a
+ * 1000 result without the <resData> its command returns; REPP: a
  * 1000 result without the document's `data`; HeadlessDomains: a 201 without the registration, a
  * 4xx without its error body; Joker: a contact-create accepted without its Handle) is not a refusal: the client gets
  * UPSTREAM_UNAVAILABLE (retryable), not an error the idempotency key would replay forever, and the
@@ -8,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import type { HeadlessSandbox } from '../../src/sandbox/headless/index.js';
 import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
 import type { ReppSandbox } from '../../src/sandbox/repp/index.js';
@@ -17,12 +19,14 @@ let t: TestGateway;
 let repp: ReppSandbox;
 let headless: HeadlessSandbox;
 let joker: JokerSandbox;
+let nomulus: EppSandbox;
 let A: string;
 beforeAll(async () => {
   t = await startTestGateway({ configure: (c) => void (c.poll.enabled = false) });
   repp = t.gateway.sandboxes.sandboxes.get('sandbox-repp') as ReppSandbox;
   headless = t.gateway.sandboxes.sandboxes.get('sandbox-headless') as HeadlessSandbox;
   joker = t.gateway.sandboxes.sandboxes.get('sandbox-joker') as JokerSandbox;
+  nomulus = t.gateway.sandboxes.sandboxes.get('sandbox-nomulus') as EppSandbox;
   A = t.keys.NewRegistrar!;
 });
 afterAll(() => t?.close());
@@ -39,6 +43,43 @@ async function unreadableThenRetried(query: string, variables: Record<string, un
   expect(retry.errors).toBeUndefined();
   return retry.data;
 }
+
+const RENEW = `mutation($k: String!, $input: RenewDomainInput!) { renewDomain(idempotencyKey: $k, input: $input) { name expiresAt replayed } }`;
+const KEY_LOG = 'query($k: String!, $c: String!) { commandLog(filter: { idempotencyKey: $k, command: $c }) { edges { node { outcome applied } } } }';
+
+it('EPP renewDomain answered 1000 without <domain:renData>: UPSTREAM_UNAVAILABLE, not a failure the key replays; the retry with the key answers the renewal (replayed), renewed once', async () => {
+  const name = `unreadable-renew-${run}.tld`;
+  const created = await t.gql(A, CREATE, { k: randomUUID(), input: { name, authInfo: 'Unreadable-pw-2' } });
+  expect(created.errors).toBeUndefined();
+  const expiry = nomulus.domain(name)!.expiresAt;
+  const before = nomulus.applied('domain:renew');
+  nomulus.faults.next({ command: 'domain:renew', action: 'omit-resdata' });
+  const k = randomUUID();
+  const input = { name, period: { value: 1, unit: 'YEARS' } };
+  const first = await t.gql(A, RENEW, { k, input });
+  expect(first.data?.renewDomain ?? null).toBeNull();
+  expect(first.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true, registry: 'sandbox-nomulus' });
+  const retry = await t.gql(A, RENEW, { k, input });
+  expect(retry.errors).toBeUndefined();
+  const renewed = new Date(expiry);
+  renewed.setUTCFullYear(renewed.getUTCFullYear() + 1);
+  expect(retry.data.renewDomain).toEqual({ name, expiresAt: renewed.toISOString(), replayed: true });
+  expect(nomulus.applied('domain:renew') - before).toBe(1);
+  expect(nomulus.domain(name)!.expiresAt.toISOString()).toBe(renewed.toISOString());
+  const log = await t.gql(A, KEY_LOG, { k, c: 'domain:renew' });
+  expect(log.data.commandLog.edges.map((e: { node: unknown }) => e.node)).toEqual([{ outcome: 'RECONCILED_APPLIED', applied: true }]);
+});
+
+it('EPP createDomain answered 1000 without <domain:creData>: UPSTREAM_UNAVAILABLE, the retry answers the domain (replayed), created once', async () => {
+  const name = `unreadable-create-${run}.tld`;
+  const before = nomulus.applied('domain:create');
+  nomulus.faults.next({ command: 'domain:create', action: 'omit-resdata' });
+  const data = await unreadableThenRetried(CREATE, { k: randomUUID(), input: { name, authInfo: 'Unreadable-pw-3' } });
+  expect(data.createDomain).toEqual({ name, replayed: true, domain: { name } });
+  expect(nomulus.applied('domain:create') - before).toBe(1);
+  const again = await t.gql(A, CREATE, { k: randomUUID(), input: { name, authInfo: 'Unreadable-pw-3' } });
+  expect(again.errors?.[0]?.extensions?.code).toBe('OBJECT_EXISTS');
+});
 
 const reppInput = (name: string) => ({
   name,

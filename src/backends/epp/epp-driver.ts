@@ -8,7 +8,7 @@
  */
 import type { Capabilities, KnownCapabilities } from '../../core/capabilities.js';
 import { systemClock, type Clock } from '../../core/clock.js';
-import { UpstreamUnavailableError } from '../../core/errors.js';
+import { unreadableAnswer, UpstreamUnavailableError } from '../../core/errors.js';
 import type { Attempt, Driver, DriverCall } from '../driver.js';
 import type { BackendLimits } from '../../core/port.js';
 import type * as M from '../../core/model/index.js';
@@ -40,6 +40,7 @@ import { EppSession } from './session/session.js';
 import { ClTridGenerator } from './session/trid.js';
 import { silentLogger, type EppLogger } from './types.js';
 import type { EppGreeting, EppResponse } from './xml/envelope.js';
+import { EppProtocolError } from './xml/tree.js';
 import { redact } from './xml/redact.js';
 
 /** EppDriver's options: clock (clTRIDs), logger (redacted frames at debug), clTRID prefix, and the per-account session queue bounds. */
@@ -66,7 +67,8 @@ export const EPP_CHECK_LIMIT = 50;
 /**
  * The EPP Driver: each port operation is one command module's build/parse on a pooled, logged-in session of the caller's account
  * (RFC 5730-5734, RFC 5910, RFC 3915). Result codes >= 2000 throw registryErrorFor's class (ensureSuccess); transport failures
- * throw UpstreamUnavailableError saying whether the frame was written (maybeApplied).
+ * throw UpstreamUnavailableError saying whether the frame was written (maybeApplied); a success whose response data cannot be
+ * read throws it with maybeApplied true (unreadableAnswer).
  */
 export class EppDriver implements Driver {
   readonly kind = 'epp';
@@ -224,6 +226,10 @@ export class EppDriver implements Driver {
   /**
    * One attempt on one session. An answer that the registry ended the session's login throws
    * UpstreamUnavailableError(maybeApplied false), which the pool retries once on a fresh login.
+   * A success (1xxx) whose response data the command's parser cannot read (no <resData> child it
+   * needs, a malformed date: EppProtocolError) throws core/errors.ts unreadableAnswer
+   * (UPSTREAM_UNAVAILABLE, maybeApplied true): the registry processed the command, so the outcome
+   * is unknown and the idempotency key reconciles, as after a lost answer.
    */
   private async send<T>(s: EppSession, ctx: M.CallContext, a: Attempt, spec: CommandSpec<T>): Promise<M.PortResult<T>> {
     const secrets = [...(spec.secrets ?? []), this.account(ctx.registrarId).password];
@@ -241,6 +247,18 @@ export class EppDriver implements Driver {
       });
     }
     ensureSuccess(response, this.name, secrets, xml);
-    return { data: spec.parse(response, raw), trid: { client: a.clTRID, server: response.svTRID }, code: response.code, message };
+    let data: T;
+    try {
+      data = spec.parse(response, raw);
+    } catch (e) {
+      if (!(e instanceof EppProtocolError)) throw e;
+      // The registry said it processed the command (1xxx), so its effect is the registry's, not refused:
+      // outcome unknown (the idempotency key reconciles before sending again), never a failure the key replays.
+      throw unreadableAnswer(`EPP command ${a.clTRID} to ${this.name}: the registry answered ${response.code} but its answer cannot be read (${e.detail}); the outcome is unknown`, {
+        backend: this.name,
+        upstreamMessage: message,
+      });
+    }
+    return { data, trid: { client: a.clTRID, server: response.svTRID }, code: response.code, message };
   }
 }

@@ -12,6 +12,12 @@ export type FaultAction =
    * nothing is answered if the client closes the connection meanwhile.
    */
   | 'hold-after-apply'
+  /**
+   * Apply the command, then answer its success result (code, msg, msgQ, trID) without <resData>:
+   * a schema-valid frame (resData is optional, RFC 5730 section 2.6) that a client cannot read
+   * when the command's answer carries data (RFC 5731 creData, renData, trnData, infData).
+   */
+  | 'omit-resdata'
   /** Answer 2400 "Command failed" without applying the command. */
   | 'server-error'
   /** Answer 2500 and close the connection without applying the command. */
@@ -38,8 +44,8 @@ export interface Faults {
    * Queues a fault for the next command of this key that gets to where the fault fires: a command
    * the session may send (logged in; a frame that is well-formed, schema-valid and names a command)
    * for server-error, close-session, session-limit and end-login, which answer instead of running
-   * it; a command that was applied (answered below 2000) for drop-after-apply, delay and
-   * hold-after-apply. A command refused earlier (not logged in, a syntax or policy error, any
+   * it; a command that was applied (answered below 2000) for drop-after-apply, delay,
+   * hold-after-apply and omit-resdata. A command refused earlier (not logged in, a syntax or policy error, any
    * refusal of its own for an after-apply fault) leaves the fault queued. Faults fire once, in order.
    */
   next(f: Fault): void;
@@ -51,13 +57,13 @@ export interface Faults {
 
 /**
  * Where a fault fires: 'before' the command runs (it answers instead of applying) or 'after' the
- * command was applied (drop-after-apply, delay, hold-after-apply).
+ * command was applied (drop-after-apply, delay, hold-after-apply, omit-resdata).
  */
 export type FaultPhase = 'before' | 'after';
 
-const AFTER_APPLY: ReadonlySet<FaultAction> = new Set<FaultAction>(['drop-after-apply', 'delay', 'hold-after-apply']);
+const AFTER_APPLY: ReadonlySet<FaultAction> = new Set<FaultAction>(['drop-after-apply', 'delay', 'hold-after-apply', 'omit-resdata']);
 
-/** The phase a queued fault fires in: after applying for drop-after-apply, delay and hold-after-apply; before running for the others. */
+/** The phase a queued fault fires in: after applying for drop-after-apply, delay, hold-after-apply and omit-resdata; before running for the others. */
 export function faultPhase(f: Fault): FaultPhase {
   return AFTER_APPLY.has(f.action) ? 'after' : 'before';
 }

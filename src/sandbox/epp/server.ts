@@ -139,7 +139,8 @@ class Connection {
       this.close(true);
       return;
     }
-    const out = result === 'greeting' ? buildGreeting(this.opts.env.profile, this.opts.env.clock.now()) : buildResponse(result, prepared.clTRID, svTRID);
+    const answer = result !== 'greeting' && fault?.action === 'omit-resdata' ? { ...result, resData: undefined } : result;
+    const out = answer === 'greeting' ? buildGreeting(this.opts.env.profile, this.opts.env.clock.now()) : buildResponse(answer, prepared.clTRID, svTRID);
     if (applied && prepared.key !== null) this.opts.onApplied(prepared.key);
     if (fault?.action === 'drop-after-apply') {
       this.close(true);

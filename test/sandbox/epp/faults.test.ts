@@ -77,6 +77,19 @@ describe('faults', () => {
     c.close();
   });
 
+  it('omit-resdata: the create is applied and answered 1000 without <resData> (a schema-valid frame); the next create is answered whole', async () => {
+    const c = await session(addr, 'NewRegistrar', 'nomulus');
+    sandbox.faults.next({ command: 'domain:create', action: 'omit-resdata' });
+    const r = await c.send(create);
+    expect([r.code, r.msg, r.clTRID, r.resData]).toEqual([1000, 'Command completed successfully', 'ABC-12345', {}]);
+    expect(r.xml).not.toContain('resData');
+    expect(sandbox.applied('domain:create')).toBe(1);
+    expect(sandbox.domain('faulty.tld')).toBeDefined();
+    const next = await c.send(fx('domain/domain_create.xml', { DOMAIN: 'faulty2.tld' }));
+    expect(next.resData.creData?.name).toBe('faulty2.tld');
+    c.close();
+  });
+
   it('an after-apply fault is not used up by a command the sandbox refuses: the create it refuses (policy 2306, syntax 2005) is answered, the applied one is dropped', async () => {
     sandbox.faults.next({ command: 'domain:create', action: 'drop-after-apply' });
     const c = await session(addr, 'NewRegistrar', 'nomulus');

@@ -18,10 +18,12 @@ export interface XmlElement {
   text: string;
 }
 
-/** The upstream sent something that is not the EPP we expect. */
+/** The upstream sent something that is not the EPP we expect; `detail` says what, without the "malformed EPP frame" prefix. */
 export class EppProtocolError extends UpstreamFailureError {
+  readonly detail: string;
   constructor(message: string, backend?: string) {
     super(`malformed EPP frame: ${message}`, { backend, retryable: false });
+    this.detail = message;
   }
 }
 

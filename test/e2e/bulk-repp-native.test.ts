@@ -412,3 +412,25 @@ describe('bulkReplaceTechContact', () => {
     for (const n of names) expect(back.item.get(n), n).toMatchObject({ state: 'SUCCEEDED', skipped: null, transaction: { resultCode: 1000 } });
   }, 120_000);
 });
+
+// Last in the file: the tests above spend NewRegistrar's balance, so the registry starts again from its seed.
+describe('bulkRenew renew_period', () => {
+  it('whole years given in months (12, then 24 MONTHS) are sent as the document\'s renew_period "1y", "2y" (it lists 3m, 6m, 9m, 1y ... 10y): renewed, one bulk request each', async () => {
+    sandbox.reset();
+    const [name] = await createDomains(A, 'kuud', 1);
+    for (const months of [12, 24]) {
+      const before = year(name!);
+      const c0 = await counts('bulk:renew');
+      const r = await t.gql(A, `mutation($k: String!, $d: [BulkRenewItemInput!]!, $p: PeriodInput) { bulkRenew(idempotencyKey: $k, domains: $d, period: $p) { job { id } } }`, {
+        k: randomUUID(),
+        d: [{ name }],
+        p: { value: months, unit: 'MONTHS' },
+      });
+      expect(r.errors).toBeUndefined();
+      const job = await waitFinished(t, A, r.data.bulkRenew.job.id);
+      expect(job.counts).toEqual({ done: 1, failed: 0, pending: 0, running: 0, cancelled: 0 });
+      expect(year(name!)).toBe(before + months / 12);
+      expect(delta(c0, await counts('bulk:renew'))).toEqual({ applied: 1, logged: 1, single: 0 });
+    }
+  }, 120_000);
+});

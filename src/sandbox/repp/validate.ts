@@ -169,6 +169,26 @@ export function dnskey(k: Json, path: string): DnskeyInput {
   return { flags: num('flags', [0, 256, 257]), protocol: num('protocol', [3]), alg: num('alg', ALGORITHMS), publicKey };
 }
 
+/** Bulk renew's `renew_period` values, as the document lists them ("3m, 6m, 9m, 1y ... 10y"), with their months. */
+const RENEW_PERIODS: ReadonlyMap<string, number> = new Map([
+  ['3m', 3],
+  ['6m', 6],
+  ['9m', 9],
+  ...Array.from({ length: 10 }, (_, i) => [`${i + 1}y`, 12 * (i + 1)] as [string, number]),
+]);
+
+/**
+ * Bulk renew's `renew_period` in months: exactly one of the document's values, "3m, 6m, 9m, 1y ...
+ * 10y" ("Bulk domain renew"); 2005 for a value that is not a number and m or y, 2004 for any other
+ * (12m or 24m for whole years, 01y, 11y, 1m).
+ */
+export function renewPeriodMonths(value: string): number {
+  if (!/^\d+[my]$/.test(value)) throw new ParameterSyntax('renew_period', 'must look like 3m, 6m, 9m, 1y ... 10y');
+  const months = RENEW_PERIODS.get(value);
+  if (months === undefined) throw new ParameterRange('renew_period', 'must be one of 3m, 6m, 9m, 1y ... 10y');
+  return months;
+}
+
 /**
  * A registration or renewal period in months: 3, 6 or 9 months, or 1 to 10 years. `path` names the
  * period's field and `unitPath` the unit's, as the document spells them (`domain[period]` and

@@ -98,6 +98,16 @@ describe('billing and expiry', () => {
     const b = await call('new', 'GET', '/repp/v1/accounts/balance?detailed=true&from=2026-01-01');
     expect(b.data).toEqual({ balance: '408.0', currency: 'EUR', transactions: [{ created_at: '2026-01-01T12:00:00.000+02:00', description: 'Create mari2.pri.ee', type: 'debit', sum: '-12.0', balance: '408.0' }] });
   });
+  it('bulk renew takes only the renew_period values the document lists (3m, 6m, 9m, 1y ... 10y): 12m, 24m, 01y, 11y, 1m are 2004, 1 year is 2005; nothing renewed', async () => {
+    const before = sandbox.domain('kass.ee')!.expireTime;
+    for (const renew_period of ['12m', '24m', '01y', '11y', '1m', '0y']) {
+      const r = await call('new', 'POST', '/repp/v1/domains/renew/bulk', { domains: ['kass.ee'], renew_period });
+      expect([renew_period, r.status, r.code, r.message]).toEqual([renew_period, 400, 2004, 'Parameter value range error: renew_period must be one of 3m, 6m, 9m, 1y ... 10y']);
+    }
+    expect((await call('new', 'POST', '/repp/v1/domains/renew/bulk', { domains: ['kass.ee'], renew_period: '1 year' })).code).toBe(2005);
+    expect(sandbox.domain('kass.ee')!.expireTime).toBe(before);
+    expect((await call('new', 'POST', '/repp/v1/domains/renew/bulk', { domains: ['kass.ee'], renew_period: '2y' })).data.updated_domains).toEqual(['kass.ee']);
+  });
   it('bulk renew is all or nothing: refused (2104) when the balance does not cover every domain', async () => {
     const names = ['kass.ee', 'koer.ee', 'biz.ee', 'domeener.ee', 'domainer.ee', 'only.ee', 'these.ee', 'domains.ee', 'kanakotlet.ee', 'mari.pri.ee'];
     expect((await call('new', 'POST', '/repp/v1/domains/renew/bulk', { domains: names, renew_period: '10y' })).code).toBe(2306); // more than 10 years ahead

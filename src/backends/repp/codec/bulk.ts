@@ -2,6 +2,7 @@
  * The four bulk endpoints (REPP document, "Bulk actions"): bulk transfer, bulk tech-contact
  * replace, bulk name-server change (optionally limited to some domains), bulk renew.
  */
+import { ValidationError } from '../../../core/errors.js';
 import type { DomainNameserver, Period } from '../../../core/model/index.js';
 import type { ReppRequest } from '../http.js';
 import { nameserverBody, parseNameserver } from './domains.js';
@@ -75,9 +76,22 @@ export function parseNameserverChange(data: unknown): { nameserver: DomainNamese
   return { nameserver: parseNameserver(o.attributes, 'data.attributes'), ...parseAffected(data) };
 }
 
-/** Renews the domains for one period ("3m", "6m", "9m", "1y" ... "10y") from their current expiry. */
+/**
+ * `period` as "Bulk domain renew"'s `renew_period`, one of the values the document lists: "3m",
+ * "6m", "9m", "1y" ... "10y"; whole years given in months are sent in years (12 months: "1y", 24
+ * months: "2y"). Throws ValidationError on `period` for any other period (the bulk submission
+ * checks refuse those first: driver/domains.ts periodRefusal).
+ */
+export function renewPeriod(period: Period): string {
+  const months = period.unit === 'y' ? period.value * 12 : period.value;
+  if (Number.isInteger(months) && [3, 6, 9].includes(months)) return `${months}m`;
+  if (Number.isInteger(months) && months % 12 === 0 && months >= 12 && months <= 120) return `${months / 12}y`;
+  throw new ValidationError('period', 'must be 3, 6 or 9 months or 1 to 10 years (REPP bulk renew_period: 3m, 6m, 9m, 1y ... 10y)');
+}
+
+/** Renews the domains for one period (renew_period "3m", "6m", "9m", "1y" ... "10y": renewPeriod) from their current expiry; ValidationError on `period` for any other. */
 export function buildRenew(names: string[], period: Period): ReppRequest {
-  return { command: 'bulk:renew', method: 'POST', path: '/repp/v1/domains/renew/bulk', body: { domains: names, renew_period: `${period.value}${period.unit}` }, changesState: true };
+  return { command: 'bulk:renew', method: 'POST', path: '/repp/v1/domains/renew/bulk', body: { domains: names, renew_period: renewPeriod(period) }, changesState: true };
 }
 
 /** `data.updated_domains` of "Bulk domain renew" (names renewed; absent = []); UPSTREAM_UNAVAILABLE when `data` is not an object or the list not strings. */

@@ -13,7 +13,7 @@ import {
   ReppError,
 } from '../errors.js';
 import { checkRenewable, priceCents, renew, transfer } from '../lifecycle.js';
-import { addresses, array, elements, hostname, object, periodMonths, string, strings } from '../validate.js';
+import { addresses, array, elements, hostname, object, renewPeriodMonths, string, strings } from '../validate.js';
 import { UPDATE_BLOCKERS, type Ctx, type Route } from './common.js';
 
 const blocked = (statuses: Set<string>) => UPDATE_BLOCKERS.some((s) => statuses.has(s));
@@ -121,9 +121,7 @@ export const bulkRoutes: Route[] = [
     key: 'bulk:renew',
     handle(ctx) {
       const names = strings(array(ctx.body, 'domains'), 'domains').map((n) => n.toLowerCase());
-      const m = /^(\d{1,3})([my])$/.exec(string(ctx.body, 'renew_period'));
-      if (!m) throw new ParameterSyntax('renew_period', 'must look like 3m, 6m, 9m, 1y ... 10y');
-      const months = periodMonths(Number(m[1]), m[2], 'renew_period', 'renew_period');
+      const months = renewPeriodMonths(string(ctx.body, 'renew_period'));
       const domains = [...new Set(names)].map((n) => {
         const d = ctx.store.domains.get(n);
         if (!d || d.registrar !== ctx.registrar.id) throw new LinkedObjectNotFound('domain', n);

@@ -61,3 +61,15 @@ it('an unverified registrant change answers pending (1001); the domain shows pen
   repp.registrantReplies('koer.ee', true);
   expect((await t.gql(A, '{ domain(name: "koer.ee") { registrant { id } } }')).data.domain.registrant.id).toBe(next);
 }, 60_000);
+
+it('changing only the auth code sends the current registrant, as the document requires ("registrant Yes"): applied at once (1000), the registrant unchanged, nothing for the registrant to confirm', async () => {
+  const A = t.keys.NewRegistrar!;
+  const before = repp.domain('biz.ee')!;
+  const read = (await t.gql(A, '{ domain(name: "biz.ee") { statuses } }')).data.domain;
+  const r = await t.gql(A, `mutation($k: String!) { updateDomain(idempotencyKey: $k, input: { name: "biz.ee", authInfo: "Uus-Kood-77" }) { ${TX} domain { authInfo registrant { id } statuses } } }`, { k: randomUUID() });
+  expect(r.errors).toBeUndefined();
+  expect(r.data.updateDomain.transaction).toMatchObject({ resultCode: 1000, pending: false });
+  expect(r.data.updateDomain.domain).toEqual({ authInfo: 'Uus-Kood-77', registrant: { id: before.registrant }, statuses: read.statuses });
+  expect(repp.domain('biz.ee')).toMatchObject({ transferCode: 'Uus-Kood-77', registrant: before.registrant });
+  expect(repp.domain('biz.ee')!.statuses).not.toContain('pendingUpdate');
+}, 60_000);

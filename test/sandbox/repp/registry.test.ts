@@ -58,6 +58,14 @@ describe('registrant confirmations', () => {
     await call('new', 'PUT', '/repp/v1/domains/koer.ee', { domain: { registrant: { code: 'ATSAA:LIZ', verified: true }, transfer_code: 'uus-kood-1' } });
     expect(sandbox.domain('koer.ee')).toMatchObject({ registrant: 'ATSAA:LIZ', transferCode: 'uus-kood-1', statuses: [] });
   });
+  it('the registrant is required, also for a transfer-code change alone (2003 without it); the current registrant with a new code changes the code and asks nothing', async () => {
+    const alone = await call('new', 'PUT', '/repp/v1/domains/koer.ee', { domain: { transfer_code: 'uus-kood-2' } });
+    expect([alone.status, alone.code, alone.message]).toEqual([400, 2003, 'Required parameter missing: domain[registrant]']);
+    expect(sandbox.domain('koer.ee')!.transferCode).not.toBe('uus-kood-2');
+    expect((await call('new', 'PUT', '/repp/v1/domains/koer.ee', { domain: { registrant: {}, transfer_code: 'uus-kood-2' } })).code).toBe(2003);
+    expect((await call('new', 'PUT', '/repp/v1/domains/koer.ee', { domain: { registrant: { code: 'ATSAA:KARL' }, transfer_code: 'uus-kood-2' } })).code).toBe(1000);
+    expect(sandbox.domain('koer.ee')).toMatchObject({ registrant: 'ATSAA:KARL', transferCode: 'uus-kood-2', statuses: [] });
+  });
   it('an unverified deletion waits for confirmation; then the domain is gone (410) and can be registered again', async () => {
     await call('new', 'DELETE', '/repp/v1/domains/kanakotlet.ee', { domain: { delete: { verified: false } } });
     expect(sandbox.domain('kanakotlet.ee')!.statuses).toEqual(['pendingDeleteConfirmation']);

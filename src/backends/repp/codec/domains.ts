@@ -149,10 +149,13 @@ export function parseName(data: unknown): { name: string } {
   return { name: str(obj(obj(data, 'data').domain, 'data.domain'), 'name', 'data.domain') };
 }
 
-/** PUT /repp/v1/domains/:name: a new registrant (verified: no confirmation asked of the registrant) and/or transfer code. */
-export function buildUpdate(name: string, change: { registrant?: { id: string; verified?: boolean } | null; transferCode?: string | null }): ReppRequest {
-  const domain: Json = {};
-  if (change.registrant) domain.registrant = { code: change.registrant.id, ...(change.registrant.verified ? { verified: true } : {}) };
+/**
+ * PUT /repp/v1/domains/:name ("Change domain registrant / Auth code"): the registrant, which the
+ * document requires in every such request (a new one, `verified`: no confirmation asked of the
+ * registrant; or the current one when only the transfer code changes), and the transfer code when given.
+ */
+export function buildUpdate(name: string, change: { registrant: { id: string; verified?: boolean }; transferCode?: string | null }): ReppRequest {
+  const domain: Json = { registrant: { code: change.registrant.id, ...(change.registrant.verified ? { verified: true } : {}) } };
   if (change.transferCode) domain.transfer_code = change.transferCode;
   return { command: 'domain:update', method: 'PUT', path: `/repp/v1/domains/${seg(name)}`, body: { domain }, secrets: [change.transferCode], changesState: true };
 }

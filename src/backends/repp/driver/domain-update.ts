@@ -38,12 +38,23 @@ export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
   if (d?.maxSigLife !== undefined && d.maxSigLife !== null) throw new UnsupportedByBackendError(backend, 'DNSSEC maxSigLife');
 }
 
-/** The requests that take `d` to the update's end state, in a safe order. */
-export function plan(u: M.DomainUpdateInput, d: M.Domain, verified: boolean): ReppRequest[] {
+/**
+ * The requests that take `d` (the domain as read before the update) to the update's end state, in
+ * a safe order. "Change domain registrant / Auth code" requires `registrant` in every request (the
+ * REPP document: "registrant Yes Object New registrant object"): a transfer-code change alone sends
+ * the current registrant, `d`'s, which changes no registrant (and is not marked verified: nothing
+ * is for the registrant to confirm). Throws UnsupportedByBackendError on `input.authInfo`, before
+ * anything is sent, when that read shows no registrant to send.
+ */
+export function plan(u: M.DomainUpdateInput, d: M.Domain, verified: boolean, backend: string): ReppRequest[] {
   const out: ReppRequest[] = [];
   const registrant = u.registrant && lower(u.registrant) !== lower(d.registrant ?? '') ? { id: u.registrant, verified } : null;
   const transferCode = u.authInfo && u.authInfo !== d.authInfo ? u.authInfo : null;
-  if (registrant || transferCode) out.push(codec.buildUpdate(u.name, { registrant, transferCode }));
+  if (registrant || transferCode) {
+    const sent = registrant ?? (d.registrant ? { id: d.registrant } : null);
+    if (!sent) throw new UnsupportedByBackendError(backend, 'changing the auth code of a domain the registry shows no registrant for (its domain update requires the registrant)', 'input.authInfo');
+    out.push(codec.buildUpdate(u.name, { registrant: sent, transferCode }));
+  }
 
   const has = new Set(d.contacts.map(contactId));
   const addContacts = u.add.contacts.filter((c) => !has.has(contactId(c)));
@@ -82,7 +93,7 @@ export async function updateDomain(call: ReppCall, backend: string, u: M.DomainU
   const before = codec.parseInfo(info.data).domain;
   const verified = call.policy.verified ?? true;
   let last: ReppAnswer = info;
-  for (const req of plan(u, before, verified)) last = await send(call, req);
+  for (const req of plan(u, before, verified, backend)) last = await send(call, req);
   const asked = !verified && Boolean(u.registrant) && lower(u.registrant ?? '') !== lower(before.registrant ?? '');
   if (!asked) return result(last, null);
   const after = await statusesAfter(call, u.name);

@@ -1,13 +1,13 @@
 /** Domains: change registrant / transfer code, renew, delete (REPP document, "Domains"). */
-import { ExpireDateMismatch, InvalidTransferCode, ParameterMissing, ParameterSyntax } from '../errors.js';
+import { ExpireDateMismatch, InvalidTransferCode, ParameterSyntax } from '../errors.js';
 import { remove, renew } from '../lifecycle.js';
 import { dateTallinn, isCalendarDate } from '../time.js';
-import { boolean, integer, object, optObject, optString, periodMonths, string } from '../validate.js';
+import { boolean, integer, object, optString, periodMonths, string } from '../validate.js';
 import { existingContacts } from './domains.js';
 import { UPDATE_BLOCKERS, findDomain, prohibitedBy, type Route } from './common.js';
 
 /**
- * PUT /repp/v1/domains/:domain_name (registrant, transfer code), POST .../renew, DELETE (REPP document, "Domains"):
+ * PUT /repp/v1/domains/:domain_name (registrant, required, and transfer code), POST .../renew, DELETE (REPP document, "Domains"):
  * unverified registrant changes and deletions wait for the registrant (pendingUpdate, pendingDeleteConfirmation);
  * renew needs the current expiry date (2306 otherwise); delete by another registrar needs the Auth-Code header (2202).
  */
@@ -19,12 +19,13 @@ export const domainChangeRoutes: Route[] = [
     handle(ctx) {
       const d = findDomain(ctx, ctx.params.domain_name, true);
       const body = object(ctx.body, 'domain');
-      const reg = optObject(body, 'registrant', 'domain[registrant]');
+      // The document's "Change domain registrant / Auth code": registrant (and its code) Yes, also for a
+      // transfer-code change alone (the current registrant, which changes nothing); transfer_code No.
+      const reg = object(body, 'registrant', 'domain[registrant]');
       const code = optString(body, 'transfer_code', 'domain[transfer_code]');
-      if (!reg && code === undefined) throw new ParameterMissing('domain[registrant]');
       if (code !== undefined && !/^[\x21-\x7e]{1,64}$/.test(code)) throw new ParameterSyntax('domain[transfer_code]', 'must be 1 to 64 printable characters');
-      const registrant = reg && existingContacts(ctx, [string(reg, 'code', 'domain[registrant][code]')], 'registrant')[0];
-      const verified = reg?.verified !== undefined && boolean(reg, 'verified', 'domain[registrant][verified]');
+      const registrant = existingContacts(ctx, [string(reg, 'code', 'domain[registrant][code]')], 'registrant')[0];
+      const verified = reg.verified !== undefined && boolean(reg, 'verified', 'domain[registrant][verified]');
       prohibitedBy(d, ...UPDATE_BLOCKERS);
       if (code !== undefined) d.transferCode = code;
       if (registrant && registrant !== d.registrant) {

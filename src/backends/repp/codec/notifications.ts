@@ -25,9 +25,15 @@ export function buildInfo(id: string): ReppRequest {
   return { command: 'poll:info', method: 'GET', path: `/repp/v1/registrar/notifications/${seg(id)}`, changesState: false };
 }
 
-/** Marks one message read (the REPP counterpart of an EPP poll ack). */
+/**
+ * PUT /repp/v1/registrar/notifications/:id ("Mark poll message as read"): marks one message read
+ * (the REPP counterpart of an EPP poll ack). It changes the registry's state, so `changesState`:
+ * sent and not answered, or answered 500, it may have marked the message read (outcome unknown,
+ * logged NO_ANSWER, not NOT_SENT); the poller reads the queue again, and a message read before is
+ * not stored twice.
+ */
 export function buildMarkRead(id: string): ReppRequest {
-  return { command: 'poll:ack', method: 'PUT', path: `/repp/v1/registrar/notifications/${seg(id)}`, body: { notification: { read: true } }, changesState: false };
+  return { command: 'poll:ack', method: 'PUT', path: `/repp/v1/registrar/notifications/${seg(id)}`, body: { notification: { read: true } }, changesState: true };
 }
 
 const DOMAIN_IN_TEXT = /\b((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})\b/i;

@@ -7,7 +7,8 @@
  *   - a field that queries the database costs DATABASE (5), and each row a database list answers
  *     ROW (10) more (the command log, poll messages), each item of a bulk job's page ITEM_ROW (5);
  *   - a mutation costs MUTATION (25): its command, the read-back of the object and the
- *     idempotency record;
+ *     idempotency record; a bulk mutation BULK_ITEM (2) more for each entry of its `domains`
+ *     (the list is coerced, normalised, routed and written once, whatever its payload asks for);
  *   - a list multiplies what each item costs by its length: `first` for connections, the number
  *     of representations for a router's `_entities`, and a typical count for lists the registry
  *     fills (4 name servers, 4 contacts); checkDomains costs REGISTRY per check command, one per
@@ -19,8 +20,8 @@
  *   - any other field costs 0.
  *
  * An operation above the limit is refused naming its dearest field (`extensions.field`): the list
- * argument that multiplies the most (`domains.first`, `c3.first` for an alias c3, `bulkJob.items.first`),
- * else the field that costs the most.
+ * argument that multiplies the most (`domains.first`, `c3.first` for an alias c3, `bulkJob.items.first`,
+ * `a0.domains` for a bulk job's), else the field that costs the most.
  *
  * The estimate is an upper bound on the typical case: the request's loaders share one command
  * among aliases of the same name and among domains sharing a name server. graphql-query-complexity
@@ -72,6 +73,28 @@ export const INTROSPECTION = 1000;
  */
 export const TYPE_INTROSPECTION = 200;
 
+/**
+ * Each entry of a bulk mutation's `domains` (bulkRenew, bulkTransfer, bulkReplaceNameserver,
+ * bulkReplaceTechContact, bulkUpdateStatuses; README "Bulk mutations"), added once to the
+ * mutation's MUTATION and its payload's cost (the payload is one job, whatever the list's length).
+ * Priced by the CPU an entry takes on its way in, measured on this 2-core machine (2026-12-03,
+ * `node bench/bulk-pricing.mjs` step 0, in one process, medians; graphql-js in development mode):
+ * normalising its name (src/validation/names.ts) 0.6 µs for an ASCII name, 9-20 µs for an IDN of
+ * 10-50 letters (14 µs for the 14-letter Arabic names a 1 MB list of 20,000 holds, 32 µs for three
+ * 30-letter labels), graphql-js coercing it 1.6-2.4 µs (an item with its expiry date) for the
+ * limits and as much again in execution, then its routing, fingerprint and row: a 10,000-item
+ * submission takes 8-16 µs of the gateway's CPU per item on PostgreSQL and 46-69 µs on the
+ * embedded database (bench/HISTORY.md, bench:bulk-submit). About 30 µs an entry, at the 15-17 µs
+ * a point that ROW and ITEM_ROW stand for, is 2. Before, a bulk mutation cost MUTATION whatever
+ * its list: 49 aliases of `bulkRenew(domains: $d)` with 20,000 IDNs cost 1,250 points and held
+ * the process for 17.5 s of (sliced) name checks; they now cost 1,961,225 and are refused before
+ * any is read. The largest job, bulk.maxItems (20,000), costs 40,025 and its payload: within
+ * maxCost (60,000), and a key's budget (120,000 per 10 s) admits two a window, 40,000 items (a
+ * registrar may have 60,000 waiting, bulk.maxPendingItems). With `domains: null` (every domain
+ * of the registrar's) nothing is listed: MUTATION only.
+ */
+export const BULK_ITEM = 2;
+
 /** Names per check command the estimate assumes (EPP's default `checkLimit`). */
 export const CHECK_NAMES = 50;
 
@@ -79,8 +102,14 @@ export const CHECK_NAMES = 50;
 type Items = { arg: 'first' } | { listArg: string; per?: number } | { bound: number };
 
 interface FieldCost {
-  /** The field's own work: REGISTRY, DATABASE, or both added. */
+  /** The field's own work: REGISTRY, DATABASE, MUTATION, or some added. */
   cost: number;
+  /**
+   * Work for each entry of the list argument `listArg`, added once to the field's cost: the list
+   * is handled once and the field's selection answered once, however long it is (a bulk job's
+   * `domains`: its payload is one job). A null or missing list has no entries.
+   */
+  perEntry?: { listArg: string; price: number };
   items?: Items;
   /** Work for each item, on top of its selection (a domain page reads each domain from its registry). */
   perItem?: number;
@@ -115,6 +144,12 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'BulkJob.items': { cost: DATABASE, items: { arg: 'first' }, perItem: ITEM_ROW },
   'Subscription.pollMessages': { cost: DATABASE },
   'Mutation.ackPollMessage': { cost: DATABASE },
+  // A bulk job's entries are each coerced, normalised, routed and written as the job is submitted (BULK_ITEM).
+  'Mutation.bulkRenew': { cost: MUTATION, perEntry: { listArg: 'domains', price: BULK_ITEM } },
+  'Mutation.bulkTransfer': { cost: MUTATION, perEntry: { listArg: 'domains', price: BULK_ITEM } },
+  'Mutation.bulkReplaceNameserver': { cost: MUTATION, perEntry: { listArg: 'domains', price: BULK_ITEM } },
+  'Mutation.bulkReplaceTechContact': { cost: MUTATION, perEntry: { listArg: 'domains', price: BULK_ITEM } },
+  'Mutation.bulkUpdateStatuses': { cost: MUTATION, perEntry: { listArg: 'domains', price: BULK_ITEM } },
   'Domain.transfer': { cost: REGISTRY },
   'Domain.registrant': { cost: REGISTRY },
   'Domain.contacts': { cost: 0, items: { bound: 4 } },
@@ -134,6 +169,11 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'Query.__type': { cost: TYPE_INTROSPECTION },
 };
 
+/** The entries of a list argument: its length; null or missing, none. */
+function entriesOf(v: unknown): number {
+  return Array.isArray(v) ? v.length : 0;
+}
+
 function itemsOf(items: Items, args: Record<string, unknown>): number {
   if ('bound' in items) return items.bound;
   const v = 'arg' in items ? args[items.arg] : (args[items.listArg] as unknown[] | undefined)?.length;
@@ -145,7 +185,7 @@ function itemsOf(items: Items, args: Record<string, unknown>): number {
 interface Dearest {
   node: FieldNode;
   cost: number;
-  /** The argument giving the list's length (`first`, `names`, `representations`), when one does. */
+  /** The argument giving the list's length (`first`, `names`, `representations`, a bulk job's `domains`), when one does. */
   arg?: string;
   /** That argument's length (its value, or its list's length). */
   items?: number;
@@ -161,6 +201,12 @@ export function estimateField({ type, field, args, childComplexity, node }: Comp
     if (type.name !== 'Mutation') return childComplexity;
     const cost = MUTATION + childComplexity;
     if (dearest) keep(dearest, { node, cost });
+    return cost;
+  }
+  if (known.perEntry) {
+    const n = entriesOf(args[known.perEntry.listArg]);
+    const cost = known.cost + n * known.perEntry.price + childComplexity;
+    if (dearest) keep(dearest, { node, cost, arg: known.perEntry.listArg, items: n });
     return cost;
   }
   if (!known.items) {
@@ -273,7 +319,7 @@ export function checkCost(
     throw queryTooComplex(
       'maxCost',
       maxCost,
-      `the operation's estimated cost is ${cost}; the limit is ${maxCost} (a registry command costs ${REGISTRY}, a database query ${DATABASE} and each row it answers ${ROW}, lists by their length)${what}`,
+      `the operation's estimated cost is ${cost}; the limit is ${maxCost} (a registry command costs ${REGISTRY}, a database query ${DATABASE} and each row it answers ${ROW}, a bulk job's domain ${BULK_ITEM}, lists by their length)${what}`,
       field,
     );
   }

@@ -47,6 +47,28 @@ describe('operation cost', () => {
     expect(cost('query($r: [_Any!]!) { _entities(representations: $r) { ... on Domain { name expiresAt } } }', { r: representations })).toBe(20);
   });
 
+  it("prices a bulk mutation by its domains, 2 each, added once to its payload's cost, so 49 aliases of the largest job are refused naming the first", () => {
+    const renew = 'mutation($d: [BulkRenewItemInput!]!) { bulkRenew(idempotencyKey: "k", domains: $d) { job { id counts { done } } } }';
+    const items = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `d${i}.example` }));
+    // MUTATION, 2 a domain, and the payload's counts (one database query) once: not once per domain.
+    expect(cost(renew, { d: items(3) })).toBe(25 + 3 * 2 + 5);
+    expect(cost('mutation { bulkUpdateStatuses(idempotencyKey: "k", domains: ["a.example", "b.example"], add: [clientHold]) { replayed } }')).toBe(25 + 2 * 2);
+    expect(cost('mutation($d: [BulkTransferItemInput!]!) { bulkTransfer(idempotencyKey: "k", domains: $d) { replayed } }', { d: [{ name: 'a.example', authInfo: 'x' }] })).toBe(25 + 2);
+    // Every domain of the registrar's (domains: null): nothing listed.
+    expect(cost('mutation { bulkReplaceNameserver(idempotencyKey: "k", from: "ns1.a.example", to: { name: "ns2.a.example" }, domains: null) { replayed } }')).toBe(25);
+    expect(cost('mutation { bulkReplaceTechContact(idempotencyKey: "k", from: "c1", to: "c2", domains: ["a.example"]) { replayed } }')).toBe(25 + 2);
+    // The largest job (bulk.maxItems, 20,000) fits the default maxCost.
+    const document = parse(renew);
+    expect(checkCost(schema, document, getOperationAST(document)!, { d: items(20_000) }, 60_000)).toBe(25 + 40_000 + 5);
+    const aliases = parse(`mutation($d: [BulkRenewItemInput!]!) { ${Array.from({ length: 49 }, (_, i) => `a${i}: bulkRenew(idempotencyKey: "k${i}", domains: $d) { job { id } }`).join(' ')} }`);
+    expect(() => checkCost(schema, aliases, getOperationAST(aliases)!, { d: items(20_000) }, 60_000)).toThrow(
+      expect.objectContaining({
+        message: expect.stringContaining('a0.domains (20000 items) costs 40025'),
+        extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', field: 'a0.domains' }),
+      }),
+    );
+  });
+
   it("prices introspection by its CPU: __schema 1,000, each __type 200, so fifty aliased __type cost 10,000, not nothing", () => {
     const domainType = '__type(name: "Domain") { fields { name type { name } } }';
     expect(cost(`{ ${domainType} }`)).toBe(200);

@@ -20,9 +20,9 @@ let url = '';
 let caFile = '';
 const [newReg, theReg] = JOKER_SANDBOX_ACCOUNTS;
 
-/** One request with curl; the reply's headers (name lower-cased, all values) and body lines. */
-async function dmapi(name: string, vars: Record<string, string>): Promise<{ status: number; h: Record<string, string[]>; body: string[] }> {
-  const args = ['-s', '--cacert', caFile, '-w', '\n%{http_code}', `${url}/request/${name}`];
+/** One request with curl (to the sandbox above, or `to`); the reply's headers (name lower-cased, all values) and body lines. */
+async function dmapi(name: string, vars: Record<string, string>, to = { url, caFile }): Promise<{ status: number; h: Record<string, string[]>; body: string[] }> {
+  const args = ['-s', '--cacert', to.caFile || caFile, '-w', '\n%{http_code}', `${to.url || url}/request/${name}`];
   for (const [k, v] of Object.entries(vars)) args.push('--data-urlencode', `${k}=${v}`);
   const { stdout } = await run('curl', args);
   const lines = stdout.split('\n');
@@ -164,6 +164,41 @@ describe('Joker sandbox (DMAPI over HTTPS, curl as the client)', () => {
     expect(sandbox.domain('rival.joker.test')!.resellerUid).toBe(newReg.uid);
   });
 
+  test('query-contact-list answers at most 10,000 handles unless "from" or "to" is given', async () => {
+    const sid = await login();
+    sandbox.addContacts(newReg.uid, 10_001); // with the seeded CJOK-1: 10,002
+    expect((await dmapi('query-contact-list', { 'auth-sid': sid })).body).toHaveLength(10_000);
+    expect((await dmapi('query-contact-list', { 'auth-sid': sid, from: '1' })).body).toHaveLength(10_002);
+    const tail = await dmapi('query-contact-list', { 'auth-sid': sid, from: '10001' });
+    expect(tail.body).toHaveLength(2);
+    expect((await dmapi('query-contact-list', { 'auth-sid': sid, from: '2', to: '3' })).body).toHaveLength(2);
+  });
+
+  test('a transfer-in sets autorenew unless told autorenew=0 (the document: "If not set explicitly, defaults to 1")', async () => {
+    const sid = await login();
+    const vars = { 'auth-sid': sid, 'admin-c': 'CJOK-1', 'tech-c': 'CJOK-1', 'billing-c': 'CJOK-1' };
+    await dmapi('domain-transfer-in-reseller', { ...vars, domain: 'rival.joker.test', 'transfer-auth-id': 'Rival-Auth-2' });
+    await dmapi('domain-transfer-in-reseller', { ...vars, domain: 'spare.joker.test', 'transfer-auth-id': 'Spare-Auth-3', autorenew: '0' });
+    clock.advance(60_000);
+    expect([sandbox.domain('rival.joker.test')!.autorenew, sandbox.domain('spare.joker.test')!.autorenew]).toEqual([true, false]);
+  });
+
+  test('faults: failAfterApply answers 500 with Status-Code 2400 and no Error line, the request processed; statusOnlyResult keeps only the status of the result', async () => {
+    const sid = await login();
+    const year = new Date(sandbox.domain('alpha.joker.test')!.expires).getUTCFullYear();
+    sandbox.failAfterApply('domain-renew');
+    const failed = await dmapi('domain-renew', { 'auth-sid': sid, domain: 'alpha.joker.test', expyear: String(year + 1) });
+    expect([failed.status, failed.h['status-code'], failed.h.error]).toEqual([500, ['2400'], undefined]);
+    clock.advance(60_000);
+    expect(new Date(sandbox.domain('alpha.joker.test')!.expires).getUTCFullYear()).toBe(year + 1);
+    sandbox.statusOnlyResult('domain-transfer-in-reseller');
+    const t = await dmapi('domain-transfer-in-reseller', { 'auth-sid': sid, domain: 'rival.joker.test', 'transfer-auth-id': 'nope', 'admin-c': 'CJOK-1', 'tech-c': 'CJOK-1', 'billing-c': 'CJOK-1' });
+    clock.advance(60_000);
+    const got = await dmapi('result-retrieve', { 'auth-sid': sid, 'proc-id': t.h['proc-id'][0] });
+    expect(got.body).toContain('Status: nack');
+    expect(got.body.filter((l) => /^(Status-Code|Status-Text|Result|Error):/.test(l))).toEqual([]);
+  });
+
   test('list queries: query-domain-list with showstatus, query-ns-list with full=1 (tab separated, "-" for no address)', async () => {
     const sid = await login();
     await dmapi('domain-lock', { 'auth-sid': sid, domain: 'alpha.joker.test' });
@@ -173,5 +208,32 @@ describe('Joker sandbox (DMAPI over HTTPS, curl as the client)', () => {
     const ns = await dmapi('query-ns-list', { 'auth-sid': sid, full: '1' });
     expect(ns.h.separator).toEqual(['TAB']);
     expect(ns.body).toEqual(['ns1.sandbox-dns.test\t192.0.2.53\t-', 'ns2.sandbox-dns.test\t198.51.100.53\t2001:db8::53']);
+  });
+});
+
+describe('Joker sandbox serving .de', () => {
+  const de = new JokerSandbox({ clock, domainDelayMs: 0, tlds: ['joker.test', 'de'] });
+  const to = { url: '', caFile: '' };
+  beforeAll(async () => {
+    const a = await de.start();
+    to.url = a.url;
+    to.caFile = join(dirname(caFile), 'de-ca.pem');
+    writeFileSync(to.caFile, a.ca);
+  });
+  afterAll(() => de.stop());
+
+  test('domain-modify DNSSEC entries are protocol:alg:flags:pubkey-base64 under de (the document), tag:alg:digest-type:digest elsewhere', async () => {
+    const sid = (await dmapi('login', { 'api-key': newReg.apiKey }, to)).h['auth-sid'][0];
+    const reg = await dmapi('domain-register', { 'auth-sid': sid, domain: 'key.de', period: '12', status: 'production', 'owner-c': 'CJOK-1', 'admin-c': 'CJOK-1', 'tech-c': 'CJOK-1', 'billing-c': 'CJOK-1', 'ns-list': 'ns1.sandbox-dns.test' }, to);
+    expect(reg.h['status-code']).toEqual(['0']);
+    const ds = `12345:13:2:${'A'.repeat(64)}`;
+    const key = `3:13:257:${'mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=='}`;
+    const modify = (domain: string, entry: string) => dmapi('domain-modify', { 'auth-sid': sid, domain, dnssec: '1', 'ds-1': entry }, to);
+    const dsOnDe = await modify('key.de', ds);
+    expect([dsOnDe.h['status-code'], dsOnDe.h.error?.[0]]).toEqual([['2005'], expect.stringContaining('protocol:alg:flags:pubkey-base64')]);
+    expect((await modify('key.de', key)).h['status-code']).toEqual(['0']);
+    expect((await modify('alpha.joker.test', key)).h['status-code']).toEqual(['2005']);
+    expect((await modify('alpha.joker.test', ds)).h['status-code']).toEqual(['0']);
+    expect([de.domain('key.de')!.ds, de.domain('alpha.joker.test')!.ds]).toEqual([[key], [ds]]);
   });
 });

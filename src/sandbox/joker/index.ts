@@ -38,6 +38,12 @@ export interface JokerSandboxOptions {
   seed?: boolean;
   resellers?: readonly SeedReseller[];
   maxBodyBytes?: number;
+  /**
+   * How many handles query-contact-list answers when neither "from" nor "to" is given (default
+   * 10000, the document's "Unless explicitly requested ("from" and/or "to" parameters), the number
+   * of entries returned is limited to 10000!"); a test may lower it to reach the cap with a few contacts.
+   */
+  contactListCap?: number;
   /** Keep the certificate in this file (../repp/tls.ts, certificates()); default: generated at each start. */
   tlsFile?: string;
 }
@@ -80,7 +86,7 @@ export class JokerSandbox {
     this.clock = opts.clock ?? systemClock;
     const tlds = (opts.tlds && opts.tlds.length > 0 ? opts.tlds : [...JOKER_SANDBOX_TLDS]).map((t) => t.toLowerCase().replace(/^\./, ''));
     const monthlyTlds = (opts.monthlyTlds ?? ['dmapi.test']).map((t) => t.toLowerCase().replace(/^\./, '')).filter((t) => tlds.includes(t));
-    this.store = new Store({ tlds, monthlyTlds, resellers: opts.resellers ?? JOKER_SEED_RESELLERS, seed: opts.seed ?? true });
+    this.store = new Store({ tlds, monthlyTlds, resellers: opts.resellers ?? JOKER_SEED_RESELLERS, seed: opts.seed ?? true, contactListCap: opts.contactListCap ?? 10_000 });
     this.store.reset(this.clock.now().getTime());
     this.server = new JokerHttpServer({
       store: this.store,
@@ -139,6 +145,40 @@ export class JokerSandbox {
   /** The next request of this name is processed as usual and answered HTTP 200 with `text` as it is (once): a reply the client cannot read. */
   garbleAfterApply(name: string, text: string): void {
     this.server.garbleAfterApply.set(name, text);
+  }
+
+  /**
+   * The next request of this name is accepted and queued as usual, then answered HTTP 500 with
+   * `Status-Code: 2400` and no Error lines (once): a failure reply that does not say the request
+   * was not processed (DMAPI "Basics": only Error lines say so).
+   */
+  failAfterApply(name: string): void {
+    this.server.failAfterApply.add(name);
+  }
+
+  /**
+   * The next request of this name keeps only its status in its result (once): result-retrieve
+   * shows `Status: ack` or `nack` without Status-Code, Status-Text or Error lines, as the document
+   * allows ("If detailed information (content) is not available, only status will be returned").
+   */
+  statusOnlyResult(name: string): void {
+    this.server.statusOnlyResult.add(name);
+  }
+
+  /**
+   * Adds `count` contacts of the reseller `uid` (handles from the sandbox's own sequence, made
+   * 100 days ago), as if it had created them earlier: a long contact list without as many requests.
+   * Returns their handles.
+   */
+  addContacts(uid: string, count: number): string[] {
+    const at = this.clock.now().getTime() - 100 * 86_400_000;
+    const handles: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const handle = this.store.nextHandle();
+      this.store.contacts.set(handle, { handle, reseller: uid, tld: this.store.cfg.tlds[0], fields: { name: `Bulk Contact ${i}`, email: `bulk-${i}@contacts.test`, 'address-1': '1 Test Street', city: 'Testville', 'postal-code': '10001', country: 'EE', phone: '+372.5550001' }, created: at, modified: at });
+      handles.push(handle);
+    }
+    return handles;
   }
 
   /** Hold every queued request unprocessed (results stay "?") until release(), whatever the clock says. */

@@ -21,7 +21,8 @@ function process(job: Job, now: number): void {
     job.status = 'nack';
     job.answer = [['Status-Code', String(e.statusCode)], ['Status-Text', e.statusText], ['Result', 'NACK'], ...e.errors.map((m): [string, string] => ['Error', m])];
   }
-  if (job.deleted) job.answer = null;
+  // "If detailed information (content) is not available, only status will be returned."
+  if (job.deleted || job.statusOnly) job.answer = null;
 }
 
 /** Applies every due job and purges domains past redemption. */

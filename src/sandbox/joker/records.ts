@@ -49,7 +49,7 @@ export interface DomainRec {
   admin: string;
   tech: string;
   ns: string[];
-  /** DS entries as sent: "tag:alg:digest-type:digest". */
+  /** DNSSEC entries as sent: "tag:alg:digest-type:digest" (DS), or "protocol:alg:flags:pubkey-base64" under de. */
   ds: string[];
   lock: boolean;
   autorenew: boolean;
@@ -86,6 +86,8 @@ export interface Job {
   /** The processing result as header lines; null until processed or after result-delete. */
   answer: Array<[string, string]> | null;
   deleted: boolean;
+  /** Its result keeps the status only, no detailed content (a test's fault, JokerSandbox.statusOnlyResult). */
+  statusOnly?: boolean;
   /** Applies the request to the registry; throws a Refusal to nack it. Returns extra answer headers. */
   apply(now: number): Array<[string, string]>;
 }

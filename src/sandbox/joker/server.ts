@@ -61,6 +61,21 @@ export class JokerHttpServer {
   readonly tooManyRequests = new Map<string, { seconds: number; as: 'seconds' | 'http-date' }>();
   /** A fault for tests: request name -> the raw text (HTTP 200) its next request is answered with after it was processed (once). */
   readonly garbleAfterApply = new Map<string, string>();
+  /**
+   * A fault for tests: request names whose next request is accepted (and its job queued) as usual,
+   * then answered HTTP 500 with `Status-Code: 2400` and no Error lines (once). The document allows
+   * such a reply ("otherwise the reason will be provided in Error header lines (or, if this is
+   * absent, HTTP error code should be used)"), and without Error lines it does not say the request
+   * was not processed: here it was.
+   */
+  readonly failAfterApply = new Set<string>();
+  /**
+   * A fault for tests: request names whose next request's result keeps its status only, without
+   * its detailed content (no Status-Code, Status-Text, Result or Error lines), as the document
+   * allows ("result-retrieve": "If detailed information (content) is not available, only status
+   * will be returned"); once.
+   */
+  readonly statusOnlyResult = new Set<string>();
 
   constructor(private readonly opts: ServerOptions) {}
 
@@ -114,10 +129,12 @@ export class JokerHttpServer {
       if (answer.job) {
         const procId = store.nextProcId();
         const spec = answer.job;
-        store.jobs.push({ ...spec, procId, svTrId: tracking[1], cltrid: p.get('cltrid') ?? '-', reseller: reseller.uid, acceptedAt: now, dueAt: now + this.opts.delays[spec.kind], status: '?', answer: null, deleted: false });
+        const statusOnly = this.statusOnlyResult.delete(name);
+        store.jobs.push({ ...spec, procId, svTrId: tracking[1], cltrid: p.get('cltrid') ?? '-', reseller: reseller.uid, acceptedAt: now, dueAt: now + this.opts.delays[spec.kind], status: '?', answer: null, deleted: false, statusOnly });
         headers.push(['Proc-ID', procId]);
       }
       headers.push(...(answer.headers ?? []), ['Account-Balance', (reseller.balanceCents / 100).toFixed(2)]);
+      if (this.failAfterApply.delete(name)) return this.send(res, 500, [tracking, ['Status-Code', '2400'], ['Status-Text', 'Command failed']]);
       const garbled = this.garbleAfterApply.get(name);
       if (garbled !== undefined) {
         this.garbleAfterApply.delete(name);

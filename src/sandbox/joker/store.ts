@@ -27,6 +27,8 @@ export interface StoreConfig {
   monthlyTlds: string[];
   resellers: readonly SeedReseller[];
   seed: boolean;
+  /** Handles query-contact-list answers unless "from" or "to" is given (the document's 10000). */
+  contactListCap: number;
 }
 
 /** The sandbox's state in memory: resellers, sessions, contacts, name servers, domains and jobs (results); reset() restores the seed. */

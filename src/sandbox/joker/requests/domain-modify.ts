@@ -9,9 +9,24 @@ import { contactParams, nsList, requireObjects, setContacts } from './domain-rul
 
 /** "tag:alg:digest-type:digest", the document's DS format for com/net/org/tv/cc. */
 const DS = /^(\d{1,5}):(\d{1,3}):(\d{1,3}):([0-9A-Fa-f]{16,128})$/;
+/** "protocol:alg:flags:pubkey-base64", the document's format for de (the DNSKEY's own data, RFC 4034 section 2). */
+const KEY = /^(\d{1,3}):(\d{1,3}):(\d{1,5}):([A-Za-z0-9+/]{16,}={0,2})$/;
+
+/** One ds-N value in the form the domain's TLD takes (document, "domain-modify"), normalised; BadValue otherwise. */
+function dnssecEntry(field: string, v: string, tld: string): string {
+  if (tld === 'de') {
+    const k = KEY.exec(v);
+    if (!k || Number(k[1]) > 255 || Number(k[2]) > 255 || Number(k[3]) > 65535) throw new BadValue(field, v, 'not protocol:alg:flags:pubkey-base64 (the form for de)');
+    return `${k[1]}:${k[2]}:${k[3]}:${k[4]}`;
+  }
+  const m = DS.exec(v);
+  if (!m || Number(m[1]) > 65535) throw new BadValue(field, v, 'not tag:alg:digest-type:digest');
+  return `${m[1]}:${m[2]}:${m[3]}:${m[4].toUpperCase()}`;
+}
 
 /**
- * domain-modify: admin-c/tech-c/billing-c, ns-list (replaces the set) and dnssec (1 with ds-1..ds-6 replaces the keys, 0 removes them);
+ * domain-modify: admin-c/tech-c/billing-c, ns-list (replaces the set) and dnssec (1 with ds-1..ds-6 replaces the keys, 0 removes them;
+ * each entry tag:alg:digest-type:digest, or protocol:alg:flags:pubkey-base64 under de);
  * 2003 when nothing is given, 2306 for owner-c (domain-owner-change) or ds-N out of order, 2303 unregistered handles, 2005 bad DS.
  */
 export const domainModify: Handler = (c) => {
@@ -25,12 +40,8 @@ export const domainModify: Handler = (c) => {
     if (dnssec === '0') ds = [];
     else if (dnssec === '1') {
       ds = [];
-      for (let i = 1; i <= 6 && c.p.get(`ds-${i}`) !== undefined; i++) {
-        const v = c.p.get(`ds-${i}`)!;
-        const m = DS.exec(v);
-        if (!m || Number(m[1]) > 65535) throw new BadValue(`ds-${i}`, v, 'not tag:alg:digest-type:digest');
-        ds.push(`${m[1]}:${m[2]}:${m[3]}:${m[4].toUpperCase()}`);
-      }
+      const tld = c.store.tldOf(name) ?? '';
+      for (let i = 1; i <= 6 && c.p.get(`ds-${i}`) !== undefined; i++) ds.push(dnssecEntry(`ds-${i}`, c.p.get(`ds-${i}`)!, tld));
       if (ds.length === 0) throw new MissingField('ds-1 (dnssec=1)');
       for (let i = ds.length + 2; i <= 6; i++) if (c.p.get(`ds-${i}`) !== undefined) throw new PolicyRefusal(`ds-${i}`, 'ds-N must be given in order (ds-1, ds-2, ...)');
     } else throw new BadValue('dnssec', dnssec, '0 or 1');

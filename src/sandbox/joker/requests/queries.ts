@@ -8,15 +8,19 @@ import { day, stamp } from '../reply.js';
 import { fqdn, glob, ownDomain, type Ctx, type Handler } from './common.js';
 
 
-/** Items `from` .. `to` (1-based, inclusive), as the list requests take them. */
-function range<T>(c: Ctx, list: T[], cap = 10_000): T[] {
+/**
+ * Items `from` .. `to` (1-based, inclusive), as the list requests take them; without either, the
+ * first `cap` (query-contact-list's "Unless explicitly requested ("from" and/or "to" parameters),
+ * the number of entries returned is limited to 10000!"; the document caps no other list).
+ */
+function range<T>(c: Ctx, list: T[], cap = Infinity): T[] {
   const num = (n: string) => {
     const v = c.p.get(n);
     if (v !== undefined && !/^\d{1,9}$/.test(v)) throw new BadValue(n, v, 'not a number');
     return v === undefined ? undefined : Number(v);
   };
   const from = num('from') ?? 1;
-  const to = num('to') ?? (c.p.get('from') ? list.length : cap);
+  const to = num('to') ?? (num('from') !== undefined ? list.length : cap);
   return list.slice(Math.max(0, from - 1), to);
 }
 
@@ -39,15 +43,16 @@ export const queryDomainList: Handler = (c) => {
   };
 };
 
-/** query-contact-list: the caller's handles matching `pattern` (and tld); extended-format=1 adds name and organization, TAB-separated. */
+/** query-contact-list: the caller's handles matching `pattern` (and tld), at most contactListCap (10000) unless from/to is given; extended-format=1 adds name and organization, TAB-separated. */
 export const queryContactList: Handler = (c) => {
   const match = glob(c.p.get('pattern'));
   const tld = c.p.get('tld');
   const mine = [...c.store.contacts.entries()].filter(([h, x]) => x.reseller === c.reseller.uid && match(h) && (!tld || x.tld === tld.toLowerCase())).sort(byName);
-  if (c.p.get('extended-format') !== '1') return { body: range(c, mine).map(([h]) => h) };
+  const cap = c.store.cfg.contactListCap;
+  if (c.p.get('extended-format') !== '1') return { body: range(c, mine, cap).map(([h]) => h) };
   return {
     headers: [['Separator', 'TAB'], ['Columns', 'handle,name,organization']],
-    body: range(c, mine).map(([h, x]) => [h, x.fields.name ?? '', x.fields.organization ?? ''].join('\t')),
+    body: range(c, mine, cap).map(([h, x]) => [h, x.fields.name ?? '', x.fields.organization ?? ''].join('\t')),
   };
 };
 

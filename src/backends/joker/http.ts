@@ -12,7 +12,9 @@
  * mean the request was not processed (document, "Basics": "Presence of this line in headers is
  * indicative that processing didn't take place"), so every refusal carries a result code (2400
  * where the reply has none) and is logged as the registry's refusal, never as an unknown outcome;
- * only a 5xx without Error lines leaves a change's outcome unknown. A rate-limit answer (HTTP 429,
+ * only a 5xx without Error lines leaves a change's outcome unknown (UPSTREAM_UNAVAILABLE with
+ * maybeApplied), whatever Status-Code it carries: a 500 with `Status-Code: 2400` and no Error
+ * line may have failed after the change was made. A rate-limit answer (HTTP 429,
  * or a refusal saying "too many requests" or "rate limit") is RATE_LIMITED with 2502 and the
  * Retry-After, if any: not applied, the idempotency key free to send again.
  *
@@ -104,9 +106,12 @@ export function refusal(status: number, r: DmapiReply, backend: string | undefin
     });
   }
   const code = r.statusCode !== undefined && r.statusCode >= 2000 ? r.statusCode : undefined;
-  if (code !== undefined) return registryErrorFor(code, message, backend);
   const unprocessed = r.errors.length > 0;
-  if (status >= 500 && !unprocessed) return new UpstreamUnavailableError(`registry failed (HTTP ${status}): ${message}`, { backend, upstreamMessage: message, maybeApplied: true });
+  // Only Error lines say that processing did not take place: a 5xx without them may have failed
+  // after processing (its Status-Code, 2400 or any other, does not say otherwise), so the outcome
+  // is unknown, and the retry reads the registry before sending again.
+  if (status >= 500 && !unprocessed) return new UpstreamUnavailableError(`registry failed (HTTP ${status}) without saying the request was not processed: ${message}`, { backend, upstreamCode: code, upstreamMessage: message, maybeApplied: true });
+  if (code !== undefined) return registryErrorFor(code, message, backend);
   if (status >= 500) return new UpstreamUnavailableError(`registry failed (HTTP ${status}), request not processed: ${message}`, { backend, upstreamCode: 2400, upstreamMessage: message, maybeApplied: false });
   return new UpstreamFailureError(`registry refused the request (HTTP ${status}): ${message}`, { backend, upstreamCode: 2400, upstreamMessage: message, retryable: false });
 }

@@ -9,6 +9,9 @@
 import type { IdempotencyRecord, Prisma, PrismaClient } from '../db/generated/client.js';
 import { registryErrorFor } from '../core/errors.js';
 
+/** The result code of a refused queued action whose result gives none (RFC 5730 2308). */
+const REFUSED_WITHOUT_CODE = 2308;
+
 interface StoredAnswer {
   code?: number;
   message?: string | null;
@@ -25,8 +28,11 @@ export async function resolvePending(prisma: PrismaClient, rec: IdempotencyRecor
   const failed = results.find((_, i) => outcomes[i]!.pendingActionResult === false);
   let data: Prisma.IdempotencyRecordUpdateInput;
   if (failed) {
-    const code = (failed.payload as { resultCode?: number | null }).resultCode ?? 2400;
-    const e = registryErrorFor(code >= 2000 ? code : 2400, failed.message, rec.backend);
+    // A refused result is the registry's final answer: one without an error code is a definite
+    // refusal, 2308 (RFC 5730 "Data management policy violation"), never 2400 "Command failed",
+    // which would have it sent again (src/backends/joker/driver/result-text.ts NACK_WITHOUT_CODE).
+    const code = (failed.payload as { resultCode?: number | null }).resultCode ?? REFUSED_WITHOUT_CODE;
+    const e = registryErrorFor(code >= 2000 ? code : REFUSED_WITHOUT_CODE, failed.message, rec.backend);
     data = { state: 'FAILED', error: JSON.parse(JSON.stringify({ code: e.code, message: e.message, details: e.details })) as Prisma.InputJsonValue };
   } else {
     // The registry's own new expiry (Joker's Expiration-Date in the completion) replaces the one

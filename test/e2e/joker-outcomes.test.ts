@@ -6,12 +6,19 @@
  *   refusal that frees the idempotency key. A renewal by `period` (which a resend would apply
  *   again) was renewed twice by the retry; now the retry reads the domain first and answers the
  *   one renewal.
+ * - A NACK without a Status-Code (sandbox fault statusOnlyResult: "If detailed information
+ *   (content) is not available, only status will be returned") was 2400, a transient failure that
+ *   a retry and a bulk job sent again; it is the registry's final refusal: REGISTRY_POLICY_ERROR
+ *   with upstreamCode 2308, answered again to the same key, sent once, whether it came at once,
+ *   through a bulk item or later as a poll message.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JokerBackendConfig } from '../../src/backends/joker/config.js';
 import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
+import { waitFinished } from '../helpers/bulk.js';
 import { keepBackends, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { whileHeld } from '../helpers/held-sandbox.js';
 
 let t: TestGateway;
 let joker: JokerSandbox;
@@ -32,6 +39,7 @@ afterAll(() => t?.close());
 
 const run = randomUUID().slice(0, 6);
 const RENEW = `mutation($k: String!, $n: String!, $cur: DateTimeISO!) { renewDomain(idempotencyKey: $k, input: { name: $n, currentExpiry: $cur, period: { value: 18, unit: MONTHS } }) { name expiresAt replayed transaction { resultCode } } }`;
+const TRANSFER = `mutation($k: String!, $n: String!, $a: String!) { requestTransfer(idempotencyKey: $k, domainName: $n, authInfo: $a) { transfer { status } transaction { resultCode pending } } }`;
 
 describe('HTTP 500 without Error lines', () => {
   it('a renewal by period answered 500 / Status-Code 2400: UPSTREAM_UNAVAILABLE, and the retry with the same key answers the one renewal without sending it again', async () => {
@@ -55,3 +63,45 @@ describe('HTTP 500 without Error lines', () => {
   }, 60_000);
 });
 
+describe('a NACK without a Status-Code', () => {
+  it('answered at once: REGISTRY_POLICY_ERROR 2308, the same answer to the same key, the transfer sent once', async () => {
+    const key = randomUUID();
+    const sent = joker.answered('domain-transfer-in-reseller');
+    joker.statusOnlyResult('domain-transfer-in-reseller');
+    const first = await t.gql(A, TRANSFER, { k: key, n: 'rival.joker.test', a: 'Wrong-Code-1' });
+    expect(first.data?.requestTransfer ?? null).toBeNull();
+    expect(first.errors?.[0]?.extensions).toMatchObject({ code: 'REGISTRY_POLICY_ERROR', upstreamCode: 2308 });
+    expect(first.errors?.[0]?.extensions?.retryable).not.toBe(true);
+    expect(first.errors?.[0]?.message).toContain('refused (NACK) without a reason given');
+    const again = await t.gql(A, TRANSFER, { k: key, n: 'rival.joker.test', a: 'Wrong-Code-1' });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'REGISTRY_POLICY_ERROR', upstreamCode: 2308 });
+    expect(joker.answered('domain-transfer-in-reseller') - sent).toBe(1);
+    expect(joker.domain('rival.joker.test')!.resellerUid).toBe('100002');
+  }, 60_000);
+
+  it('a bulk item: FAILED after one attempt with 2308, not sent again', async () => {
+    const sent = joker.answered('domain-transfer-in-reseller');
+    joker.statusOnlyResult('domain-transfer-in-reseller');
+    const submitted = await t.gql(A, `mutation($k: String!) { bulkTransfer(idempotencyKey: $k, domains: [{ name: "rival.joker.test", authInfo: "Wrong-Code-2" }]) { job { id } } }`, { k: randomUUID() });
+    expect(submitted.errors).toBeUndefined();
+    const id = submitted.data.bulkTransfer.job.id;
+    await waitFinished(t, A, id);
+    const r = await t.gql(A, `query($id: ID!) { bulkJob(id: $id) { counts { done failed } items(first: 1) { edges { node { state attempts error { code upstreamCode } } } } } }`, { id });
+    expect(r.data.bulkJob.counts).toEqual({ done: 0, failed: 1 });
+    expect(r.data.bulkJob.items.edges[0].node).toEqual({ state: 'FAILED', attempts: 1, error: { code: 'REGISTRY_POLICY_ERROR', upstreamCode: 2308 } });
+    expect(joker.answered('domain-transfer-in-reseller') - sent).toBe(1);
+  }, 60_000);
+
+  it('arriving later as a poll message: TRANSFER_REJECTED saying so, and the key answers REGISTRY_POLICY_ERROR 2308', async () => {
+    const key = randomUUID();
+    joker.statusOnlyResult('domain-transfer-in-reseller');
+    const queued = await whileHeld(joker, () => t.gql(A, TRANSFER, { k: key, n: 'spare.joker.test', a: 'Wrong-Code-3' }));
+    expect(queued.data.requestTransfer.transaction).toEqual({ resultCode: 1001, pending: true });
+    const polled = await t.gql(A, `query { pollMessages(objects: ["spare.joker.test"]) { edges { node { type message } } } }`);
+    expect(polled.errors).toBeUndefined();
+    expect(polled.data.pollMessages.edges.map((e: any) => e.node)).toContainEqual({ type: 'TRANSFER_REJECTED', message: expect.stringMatching(/^domain-transfer-in-reseller spare\.joker\.test \(Proc-ID \d+\) failed: refused \(NACK\) without a reason given$/) });
+    const answer = await t.gql(A, TRANSFER, { k: key, n: 'spare.joker.test', a: 'Wrong-Code-3' });
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'REGISTRY_POLICY_ERROR', upstreamCode: 2308 });
+    expect(joker.domain('spare.joker.test')!.resellerUid).toBe('100002');
+  }, 60_000);
+});

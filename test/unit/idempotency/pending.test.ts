@@ -32,7 +32,7 @@ async function pendingRecord(serverTrid: string) {
   });
 }
 
-async function result(upstreamId: string, ok: boolean, resultCode: number) {
+async function result(upstreamId: string, ok: boolean, resultCode: number | null) {
   await db.prisma.pollMessage.create({
     data: { registrarId: 'R', backend: 'jk', accountId: '100001', upstreamId, type: 'PENDING_ACTION_COMPLETED', objectKind: 'domain', objectName: 'a.joker.test', message: `domain-register a.joker.test (Proc-ID ${upstreamId}) ${ok ? 'completed' : 'failed: Object exists'}`, payload: { pendingActionResult: ok, resultCode }, queuedAt: new Date(), receivedAt: new Date(), raw: '' },
   });
@@ -54,6 +54,14 @@ describe('pending mutations resolve from their stored result', () => {
     const now = await resolvePending(db.prisma, rec);
     expect(now.state).toBe('FAILED');
     expect(now.error).toMatchObject({ code: 'OBJECT_EXISTS', details: { upstreamCode: 2302, backend: 'jk' } });
+  });
+
+  it('a refused action whose result gives no code is a definite refusal (2308), not 2400, which would have it sent again', async () => {
+    const rec = await pendingRecord('7010');
+    await result('7010', false, null);
+    const now = await resolvePending(db.prisma, rec);
+    expect(now.state).toBe('FAILED');
+    expect(now.error).toMatchObject({ code: 'REGISTRY_POLICY_ERROR', details: { upstreamCode: 2308, backend: 'jk' } });
   });
 
   it('several queued requests: resolved only when every one has arrived', async () => {

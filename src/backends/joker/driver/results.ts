@@ -5,12 +5,14 @@
  * the call answers it (a NACK as the error its Status-Code names) and deletes it upstream; when it
  * is not ("?"), the call answers PENDING (1001 with the Proc-ID) and the poll ingester delivers
  * the answer later (pollRequest/pollAck below), deleting it upstream once stored, as EPP's ack.
+ * A NACK without a Status-Code is a definite refusal (result-text.ts nackCode).
  */
 import type * as M from '../../../core/model/index.js';
 import { parseUpstreamDate } from '../../../core/time.js';
 import { echoable, refusal, type DmapiRequest } from '../http.js';
 import { keyValues, parseReply, records, type DmapiReply } from '../reply.js';
 import { result, send, type JokerCall, type PendingRequest } from './call.js';
+import { nackCode, NO_REASON } from './result-text.js';
 import { stampDate } from './whois.js';
 
 /** The answer to an accepted request, as result-retrieve gives it. */
@@ -51,7 +53,11 @@ export async function settle(call: JokerCall, accepted: DmapiReply, vars: DmapiR
   const o = await retrieve(call, procId).catch(() => null);
   if (!o || o.status === '?') return { pending: true, answer: accepted };
   await send(call, { name: 'result-delete', vars: { 'proc-id': procId }, changesState: false }).catch(() => undefined);
-  if (o.status === 'nack') throw refusal(200, o.answer.statusCode ? o.answer : { ...o.answer, statusCode: 2400 }, call.backend, [], undefined, echoable({ vars }));
+  if (o.status === 'nack') {
+    const code = nackCode(o.answer);
+    const answer = code === o.answer.statusCode ? o.answer : { ...o.answer, statusCode: code, statusText: o.answer.statusText ?? (o.answer.errors.length > 0 ? undefined : NO_REASON) };
+    throw refusal(200, answer, call.backend, [], undefined, echoable({ vars }));
+  }
   return { pending: false, answer: o.answer };
 }
 
@@ -144,7 +150,8 @@ function listStamp(v: string | undefined): Date | null {
  * round every call lists.
  *
  * The message: `pendingActionResult` true for ACK ("completed successfully"), false for NACK
- * (the refusal's Status-Code as `resultCode`, its Status-Text and Error lines in the text); a
+ * (the refusal's Status-Code as `resultCode`, 2308 where it gives none (nackCode), its
+ * Status-Text and Error lines in the text); a
  * transfer-in's result (domain-transfer-in-reseller) also carries `transfer`: the reseller
  * (its UID) gaining, status `clientApproved` when ACKed (approved: DMAPI does not say whether
  * the losing side approved it or the registry's time ran out, and serverApproved is the EPP
@@ -166,7 +173,7 @@ export async function pollRequest(call: JokerCall): Promise<M.PortResult<M.PollQ
   const head = done[0];
   const o = await retrieve(call, head['proc-id']);
   const ok = o.status === 'ack';
-  const why = [o.answer.statusText, ...o.answer.errors].filter(Boolean).join(': ');
+  const why = [o.answer.statusText, ...o.answer.errors].filter(Boolean).join(': ') || (ok ? '' : NO_REASON);
   const expires = stampDate(o.answer.headers.get('expiration-date')?.[0]);
   const requestedAt = listStamp(head.timestamp);
   const transfer: M.Transfer | null = TRANSFER_IN.test(head['request-type'])
@@ -188,7 +195,7 @@ export async function pollRequest(call: JokerCall): Promise<M.PortResult<M.PollQ
     object: { kind: KIND[head['request-type'].split('-')[0]] ?? 'domain', name: head['request-object'] },
     transfer,
     pendingActionResult: ok,
-    resultCode: ok ? 1000 : (o.answer.statusCode ?? 2400),
+    resultCode: ok ? 1000 : nackCode(o.answer),
     expiresAt: expires,
     raw: o.raw,
   };

@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { keyValues, parseReply, records, rows } from '../../../../src/backends/joker/reply.js';
+import { nackCode } from '../../../../src/backends/joker/driver/result-text.js';
 
 describe('DMAPI reply parser', () => {
   test('login: Auth-SID and UID headers, then the TLDs the reseller may register, one per line', () => {
@@ -78,5 +79,10 @@ describe('DMAPI reply parser', () => {
     const kv = keyValues(parseReply('Status-Code: 0\n\ndomain.name: one.joker.test\ndomain.nservers.nserver.handle: ns1.one.joker.test\ndomain.nservers.nserver.handle: ns2.one.joker.test\ndomain.ds: 12345:13:2:AB:CD\n'));
     expect(kv.get('domain.nservers.nserver.handle')).toEqual(['ns1.one.joker.test', 'ns2.one.joker.test']);
     expect(kv.get('domain.ds')).toEqual(['12345:13:2:AB:CD']);
+  });
+
+  test('a NACK without a Status-Code is 2308 (a definite refusal), with one its own code', () => {
+    expect(nackCode(parseReply('Proc-ID: 5002\nStatus: nack\n'))).toBe(2308);
+    expect(nackCode(parseReply('Status-Code: 2202\nResult: NACK\n'))).toBe(2202);
   });
 });

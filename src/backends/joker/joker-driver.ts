@@ -12,7 +12,7 @@ import type * as M from '../../core/model/index.js';
 import type { BackendLimits, CommandArguments } from '../../core/port.js';
 import type { Driver, DriverCall } from '../driver.js';
 import type { JokerBackendConfig } from './config.js';
-import type { JokerCall, PollRound } from './driver/call.js';
+import type { JokerCall, KeptResults, PollRound } from './driver/call.js';
 import { result, send } from './driver/call.js';
 import { checkSupported, updateDomain } from './driver/domain-update.js';
 import * as domains from './driver/domains.js';
@@ -55,6 +55,8 @@ export class JokerDriver implements Driver {
   private readonly pending = new results.PendingLists();
   /** Each poll round's read of the queue, by its CallContext.pollRound (results.ts pollRequest). */
   private readonly rounds = new WeakMap<object, PollRound>();
+  /** Per registrar: its results delivered but left upstream (results.ts LEFT_UPSTREAM). */
+  private readonly kept = new Map<string, KeptResults>();
 
   constructor(
     private readonly config: JokerBackendConfig,
@@ -193,6 +195,7 @@ export class JokerDriver implements Driver {
         pendingList: c.ctx.readBatch ? () => this.pending.get(c.ctx.readBatch!, id, () => results.readPending(j)) : undefined,
         changed: () => this.pending.changed(id),
         pollRound: c.ctx.pollRound ? this.round(c.ctx.pollRound) : undefined,
+        kept: this.keptOf(id),
       };
       return fn(j);
     });
@@ -203,6 +206,12 @@ export class JokerDriver implements Driver {
     let r = this.rounds.get(scope);
     if (!r) this.rounds.set(scope, (r = {}));
     return r;
+  }
+
+  private keptOf(registrarId: string): KeptResults {
+    let k = this.kept.get(registrarId);
+    if (!k) this.kept.set(registrarId, (k = { delivered: new Set(), left: new Set() }));
+    return k;
   }
 
   /** The config's monthlyTlds, lower case, without a leading dot. */

@@ -32,6 +32,19 @@ export interface JokerCall {
   changed?: () => void;
   /** The poll round's state (CallContext.pollRound, results.ts pollRequest); absent: each poll call lists on its own. */
   pollRound?: PollRound;
+  /** The account's results delivered but left upstream (results.ts LEFT_UPSTREAM). */
+  kept?: KeptResults;
+}
+
+/**
+ * One account's results the poller delivers but does not delete upstream (results.ts
+ * LEFT_UPSTREAM), by Proc-ID: `delivered` until acknowledged, then `left`, which later lists skip.
+ * In memory: after a restart such a result is delivered once more, and stored once (the poll
+ * store is unique on the Proc-ID).
+ */
+export interface KeptResults {
+  delivered: Set<string>;
+  left: Set<string>;
 }
 
 /**

@@ -1,5 +1,32 @@
-/** What the gateway takes from a DMAPI result (result-retrieve's text) besides its status: the RFC 5730 code of a NACK. */
+/**
+ * What the gateway takes from a DMAPI result (result-retrieve's text) besides its status: the
+ * text with its secrets masked (what may be stored), and the RFC 5730 code of a NACK.
+ */
+import { maskSecrets } from '../../portable.js';
 import type { DmapiReply } from '../reply.js';
+
+/**
+ * Result lines whose value is a secret: the Auth-ID of domain-transfer-get-auth-id (document: "you
+ * have to check detailed reply (use "result-retrieve") to get Auth-ID"), and any line naming a
+ * transfer code, password, API key or session id.
+ */
+const SECRET_LINE = /^(auth-?id|transfer-auth-id|auth-?code|auth-?sid|password|api-?key)$/i;
+
+/**
+ * A result's text (result-retrieve's body) with the value of every secret line (SECRET_LINE)
+ * replaced by "****", and that value masked wherever else the text repeats it; with the values
+ * found, so that what quotes the result (a poll message's text) masks them too.
+ */
+export function maskResult(text: string): { text: string; secrets: string[] } {
+  const secrets: string[] = [];
+  const lines = text.split('\n').map((line) => {
+    const m = /^([^:]+):\s*(\S.*?)\s*$/.exec(line);
+    if (!m || !SECRET_LINE.test(m[1].trim())) return line;
+    secrets.push(m[2]);
+    return `${m[1]}: ****`;
+  });
+  return { text: maskSecrets(lines.join('\n'), secrets), secrets };
+}
 
 /**
  * The RFC 5730 result code of a NACK result: its Status-Code where that is one (>= 2000), else

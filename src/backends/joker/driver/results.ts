@@ -4,25 +4,31 @@
  * is kept upstream. Right after sending, the driver asks for that answer once: when it is there,
  * the call answers it (a NACK as the error its Status-Code names) and deletes it upstream; when it
  * is not ("?"), the call answers PENDING (1001 with the Proc-ID) and the poll ingester delivers
- * the answer later (pollRequest/pollAck below), deleting it upstream once stored, as EPP's ack.
- * A NACK without a Status-Code is a definite refusal (result-text.ts nackCode).
+ * the answer later (pollRequest/pollAck below), deleting it upstream once stored, as EPP's ack;
+ * a result holding a secret for the reseller's own tools (an Auth-ID) is delivered masked and left
+ * upstream (LEFT_UPSTREAM). What is stored of a result (a poll message's `raw` and text) has its
+ * secrets masked (result-text.ts maskResult). A NACK without a Status-Code is a definite refusal (result-text.ts nackCode).
  */
 import type * as M from '../../../core/model/index.js';
 import { parseUpstreamDate } from '../../../core/time.js';
+import { maskSecrets } from '../../portable.js';
 import { echoable, refusal, type DmapiRequest } from '../http.js';
 import { keyValues, parseReply, records, type DmapiReply } from '../reply.js';
-import { result, send, type JokerCall, type PendingRequest } from './call.js';
-import { nackCode, NO_REASON } from './result-text.js';
+import { result, send, type JokerCall, type KeptResults, type PendingRequest } from './call.js';
+import { maskResult, nackCode, NO_REASON } from './result-text.js';
 import { stampDate } from './whois.js';
 
 /** The answer to an accepted request, as result-retrieve gives it. */
 export interface Outcome {
   status: 'ack' | 'nack' | '?';
-  /** The processing answer's headers (Status-Code, Result, Error, Expiration-Date, Handle ...), when kept. */
+  /** The processing answer's headers (Status-Code, Result, Error, Expiration-Date, Handle ...), when kept. In memory only: it may hold a secret (an Auth-ID). */
   answer: DmapiReply;
   type: string;
   object: string;
+  /** The result as result-retrieve gave it, secrets masked (maskResult): what may be stored. */
   raw: string;
+  /** The secret values maskResult found in it, to mask wherever the result is quoted. */
+  secrets: string[];
 }
 
 /** result-retrieve for one Proc-ID. */
@@ -30,14 +36,26 @@ export async function retrieve(call: JokerCall, procId: string): Promise<Outcome
   const r = await send(call, { name: 'result-retrieve', vars: { 'proc-id': procId }, changesState: false });
   const kv = keyValues(r);
   const status = (kv.get('status')?.[0] ?? '?').toLowerCase();
+  const masked = maskResult(r.body);
   return {
     status: status === 'ack' || status === 'nack' ? status : '?',
     answer: parseReply(`${r.body}\n`),
     type: kv.get('request-type')?.[0] ?? '',
     object: kv.get('request-object')?.[0] ?? '',
-    raw: r.body,
+    raw: masked.text,
+    secrets: masked.secrets,
   };
 }
+
+/**
+ * Requests whose result carries a secret meant for the reseller's own tools: the Auth-ID of
+ * domain-transfer-get-auth-id, which "is not real-time, i.e. you have to check detailed reply (use
+ * "result-retrieve") to get Auth-ID". The gateway never sends it and has no field that gives the
+ * code (README, Backends: Joker's `domain { authInfo }` is null), so it does not take the code from
+ * whoever asked for it: such a result is delivered as a poll message (its Auth-ID masked) and left
+ * upstream (no result-delete), where the requester's result-retrieve still finds it.
+ */
+const LEFT_UPSTREAM = /^domain-transfer-get-auth-id$/i;
 
 /**
  * After a modifying request: its final answer if it is there (deleted upstream, a NACK thrown as
@@ -56,7 +74,7 @@ export async function settle(call: JokerCall, accepted: DmapiReply, vars: DmapiR
   if (o.status === 'nack') {
     const code = nackCode(o.answer);
     const answer = code === o.answer.statusCode ? o.answer : { ...o.answer, statusCode: code, statusText: o.answer.statusText ?? (o.answer.errors.length > 0 ? undefined : NO_REASON) };
-    throw refusal(200, answer, call.backend, [], undefined, echoable({ vars }));
+    throw refusal(200, answer, call.backend, o.secrets, undefined, echoable({ vars }));
   }
   return { pending: false, answer: o.answer };
 }
@@ -140,7 +158,8 @@ function listStamp(v: string | undefined): Date | null {
 }
 
 /**
- * The oldest answered result not yet deleted, as a poll message, and how many there are.
+ * The oldest answered result not yet deleted (nor delivered and left upstream: LEFT_UPSTREAM), as
+ * a poll message, and how many there are.
  *
  * Within a poll round (call.pollRound, CallContext.pollRound) the queue is listed once, by the
  * round's first call: later calls take the next result of that list, and once it is worked
@@ -151,7 +170,7 @@ function listStamp(v: string | undefined): Date | null {
  *
  * The message: `pendingActionResult` true for ACK ("completed successfully"), false for NACK
  * (the refusal's Status-Code as `resultCode`, 2308 where it gives none (nackCode), its
- * Status-Text and Error lines in the text); a
+ * Status-Text and Error lines in the text); `raw` the result with its secrets masked; a
  * transfer-in's result (domain-transfer-in-reseller) also carries `transfer`: the reseller
  * (its UID) gaining, status `clientApproved` when ACKed (approved: DMAPI does not say whether
  * the losing side approved it or the registry's time ran out, and serverApproved is the EPP
@@ -166,14 +185,17 @@ export async function pollRequest(call: JokerCall): Promise<M.PortResult<M.PollQ
   let done = round?.done;
   if (!done) {
     list = await send(call, { name: 'result-list', changesState: false });
-    done = records(list, COLUMNS).filter(answered);
+    const all = records(list, COLUMNS).filter(answered);
+    done = call.kept ? notLeft(call.kept, all) : all;
     if (round) round.done = done;
   }
   if (done.length === 0) return list ? result(call, list, { message: null, count: 0 }) : { data: { message: null, count: 0 }, trid: { client: call.clTRID, server: null }, code: 1000 };
   const head = done[0];
   const o = await retrieve(call, head['proc-id']);
   const ok = o.status === 'ack';
-  const why = [o.answer.statusText, ...o.answer.errors].filter(Boolean).join(': ') || (ok ? '' : NO_REASON);
+  const why = maskSecrets([o.answer.statusText, ...o.answer.errors].filter(Boolean).join(': '), o.secrets) || (ok ? '' : NO_REASON);
+  const left = LEFT_UPSTREAM.test(head['request-type']);
+  if (left) call.kept?.delivered.add(head['proc-id']);
   const expires = stampDate(o.answer.headers.get('expiration-date')?.[0]);
   const requestedAt = listStamp(head.timestamp);
   const transfer: M.Transfer | null = TRANSFER_IN.test(head['request-type'])
@@ -191,7 +213,7 @@ export async function pollRequest(call: JokerCall): Promise<M.PortResult<M.PollQ
     id: head['proc-id'],
     count: done.length,
     queuedAt: requestedAt,
-    text: `${head['request-type']} ${head['request-object']} (Proc-ID ${head['proc-id']}) ${ok ? 'completed' : 'failed'}${why ? `: ${why}` : ''}`,
+    text: `${head['request-type']} ${head['request-object']} (Proc-ID ${head['proc-id']}) ${ok ? 'completed' : 'failed'}${why ? `: ${why}` : ''}${left ? `; the result stays at Joker for result-retrieve, the gateway keeps no copy of its secret` : ''}`,
     object: { kind: KIND[head['request-type'].split('-')[0]] ?? 'domain', name: head['request-object'] },
     transfer,
     pendingActionResult: ok,
@@ -204,15 +226,36 @@ export async function pollRequest(call: JokerCall): Promise<M.PortResult<M.PollQ
 }
 
 /**
- * result-delete: the answer is stored; it is not listed any more. Answers how many are left: in a
- * poll round, what is left of the round's list (nothing more is sent); else from a new result-list.
+ * The answered results of a fresh list less those delivered and left upstream (LEFT_UPSTREAM);
+ * `kept.left` forgets what the list no longer shows (deleted by its requester, or past the 90 days
+ * result-list shows by default), so it holds no more than the queue does.
+ */
+function notLeft(kept: KeptResults, listed: Record<string, string>[]): Record<string, string>[] {
+  const ids = new Set(listed.map((x) => x['proc-id']));
+  for (const id of kept.left) if (!ids.has(id)) kept.left.delete(id);
+  return listed.filter((x) => !kept.left.has(x['proc-id']));
+}
+
+/**
+ * The answer is stored: result-delete, so it is not listed any more; a result left upstream
+ * (LEFT_UPSTREAM: its secret is its requester's) is not deleted, only no longer delivered.
+ * Answers how many are left: in a poll round, what is left of the round's list (nothing more is
+ * sent); else from a new result-list.
  */
 export async function pollAck(call: JokerCall, procId: string): Promise<M.PortResult<{ count: number }>> {
   const round = call.pollRound;
   // Taken off the round's list whatever the delete answers, so a round never retrieves it twice.
   if (round?.done) round.done = round.done.filter((x) => x['proc-id'] !== procId);
+  if (call.kept?.delivered.delete(procId)) {
+    call.kept.left.add(procId);
+    const trid = { client: call.clTRID, server: procId };
+    if (round?.done) return { data: { count: round.done.length }, trid, code: 1000 };
+    const list = await send(call, { name: 'result-list', changesState: false });
+    return result(call, list, { count: notLeft(call.kept, records(list, COLUMNS).filter(answered)).length });
+  }
   const r = await send(call, { name: 'result-delete', vars: { 'proc-id': procId }, changesState: false });
   if (round?.done) return result(call, r, { count: round.done.length });
   const left = await send(call, { name: 'result-list', changesState: false });
-  return result(call, r, { count: records(left, COLUMNS).filter(answered).length });
+  const all = records(left, COLUMNS).filter(answered);
+  return result(call, r, { count: (call.kept ? notLeft(call.kept, all) : all).length });
 }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { keyValues, parseReply, records, rows } from '../../../../src/backends/joker/reply.js';
-import { nackCode } from '../../../../src/backends/joker/driver/result-text.js';
+import { maskResult, nackCode } from '../../../../src/backends/joker/driver/result-text.js';
 
 describe('DMAPI reply parser', () => {
   test('login: Auth-SID and UID headers, then the TLDs the reseller may register, one per line', () => {
@@ -81,7 +81,10 @@ describe('DMAPI reply parser', () => {
     expect(kv.get('domain.ds')).toEqual(['12345:13:2:AB:CD']);
   });
 
-  test('a NACK without a Status-Code is 2308 (a definite refusal), with one its own code', () => {
+  test('a result as stored: the Auth-ID line masked, also where the result repeats the code; a NACK without a Status-Code is 2308', () => {
+    const m = maskResult('Proc-ID: 5001\nRequest-Type: domain-transfer-get-auth-id\nStatus: ack\nResult: ACK\nAuth-ID: Zq9-Secret-77\nWarning: new code Zq9-Secret-77 replaces the old one');
+    expect(m.text).toBe('Proc-ID: 5001\nRequest-Type: domain-transfer-get-auth-id\nStatus: ack\nResult: ACK\nAuth-ID: ****\nWarning: new code **** replaces the old one');
+    expect(m.secrets).toEqual(['Zq9-Secret-77']);
     expect(nackCode(parseReply('Proc-ID: 5002\nStatus: nack\n'))).toBe(2308);
     expect(nackCode(parseReply('Status-Code: 2202\nResult: NACK\n'))).toBe(2202);
   });

@@ -76,4 +76,5 @@ runPortContract({
   update: { status: 'clientTransferProhibited', authInfo: false },
   returnsAuthInfo: false,
   losingRegistrarNotified: false,
+  freeNameUnknown: /^unknown: not registered at Joker/,
 });

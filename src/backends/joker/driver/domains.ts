@@ -42,8 +42,17 @@ async function whois(call: JokerCall, name: string) {
 }
 
 /**
- * Availability by one query-whois per name (DMAPI document, "query-whois"; 4 at once): found is taken ("registered"), OBJECT_NOT_FOUND is available;
- * code 1000, the last Tracking-Id as server trid. Any other failure fails the call.
+ * The reason of a name query-whois does not know: DMAPI has no availability check, and query-whois
+ * answers only what Joker registered ("Only object registered with Joker.Com may be queried"), so
+ * a name registered at another registrar looks the same as a free one.
+ */
+export const NOT_KNOWN_AVAILABLE = 'unknown: not registered at Joker; DMAPI cannot tell whether another registrar holds it';
+
+/**
+ * Availability by one query-whois per name (DMAPI document, "query-whois"; 4 at once): found is
+ * taken ("registered"); OBJECT_NOT_FOUND is not known to be available (`available: false`, reason
+ * NOT_KNOWN_AVAILABLE), since query-whois knows only Joker's registrations. Code 1000, the last
+ * Tracking-Id as server trid. Any other failure fails the call.
  */
 export async function checkDomains(call: JokerCall, names: string[]): Promise<M.PortResult<M.CheckResult[]>> {
   let trid = '';
@@ -52,7 +61,7 @@ export async function checkDomains(call: JokerCall, names: string[]): Promise<M.
       trid = (await whois(call, name)).trackingId ?? trid;
       return { name, available: false, reason: 'registered' };
     } catch (e) {
-      if (e instanceof ObjectNotFoundError) return { name, available: true, reason: null };
+      if (e instanceof ObjectNotFoundError) return { name, available: false, reason: NOT_KNOWN_AVAILABLE };
       throw e;
     }
   });

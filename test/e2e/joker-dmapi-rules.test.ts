@@ -4,6 +4,8 @@
  * - query-whois knows only Joker's registrations ("Only object registered with Joker.Com may be
  *   queried"), so `checkDomains` answers a name it does not know as not known to be available
  *   (`available: false`, reason `unknown: ...`), never as free;
+ * - a transfer-in sends autorenew=0: DMAPI's default there is 1 ("If not set explicitly, defaults
+ *   to 1"), so a domain moved in was renewed and charged on its own;
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +40,13 @@ describe('the zero-setup Joker sandbox', () => {
       { name: 'alpha.joker.test', available: false, reason: 'registered', registry: 'sandbox-joker' },
       { name: free, available: false, reason: 'unknown: not registered at Joker; DMAPI cannot tell whether another registrar holds it', registry: 'sandbox-joker' },
     ]);
+  });
+
+  it('a transferred-in domain is not set to renew on its own', async () => {
+    expect(joker.domain('spare.joker.test')!.autorenew).toBe(false);
+    const r = await t.gql(A, `mutation($k: String!) { requestTransfer(idempotencyKey: $k, domainName: "spare.joker.test", authInfo: "Spare-Auth-3") { transfer { status } } }`, { k: randomUUID() });
+    expect(r.errors).toBeUndefined();
+    expect(joker.domain('spare.joker.test')).toMatchObject({ resellerUid: '100001', autorenew: false });
   });
 });
 

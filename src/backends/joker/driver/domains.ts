@@ -208,7 +208,8 @@ export function checkTransferRequest(backend: string, account: { transferContact
 }
 
 /**
- * Transfer-in with the auth code (pending until processed); query from the reseller's pending
+ * Transfer-in with the auth code (pending until processed; autorenew=0, as a domain registered
+ * through the gateway); query from the reseller's pending
  * requests and the sponsor. A query with `authInfo` is refused (UnsupportedByBackendError) before
  * anything is sent: DMAPI shows no domain's Auth-ID (domain-transfer-get-auth-id makes a new one)
  * and has no request that checks one without transferring, so the gateway cannot tell a wrong
@@ -220,7 +221,10 @@ export async function transferDomain(call: JokerCall, op: 'request' | 'query', n
   if (op === 'request') {
     const { handle: h, authInfo } = checkTransferRequest(call.backend, call.account, opts.authInfo);
     const losing = (await infoDomain(call, name)).data.sponsor;
-    const vars = { domain: name, 'transfer-auth-id': authInfo, 'admin-c': h, 'tech-c': h, 'billing-c': h };
+    // autorenew=0: the document's default for a transfer-in is 1 ("If not set explicitly, defaults
+    // to 1"), while domain-register's is off and the gateway sets it on neither: a domain moved in
+    // is renewed (and charged) only when the registrar renews it, as one registered here.
+    const vars = { domain: name, 'transfer-auth-id': authInfo, 'admin-c': h, 'tech-c': h, 'billing-c': h, autorenew: '0' };
     return change(call, 'domain-transfer-in-reseller', vars, (answer, pending) => ({
       name,
       status: pending ? 'pending' : 'serverApproved',

@@ -6,11 +6,14 @@
  *   (`available: false`, reason `unknown: ...`), never as free;
  * - a transfer-in sends autorenew=0: DMAPI's default there is 1 ("If not set explicitly, defaults
  *   to 1"), so a domain moved in was renewed and charged on its own;
+ * - query-contact-list answers at most 10,000 handles unless "from" or "to" is given: the driver
+ *   asks from the page's first item, so a contact past the cap is found (here the reconciliation
+ *   of a contact-create whose answer was lost, against a sandbox whose cap is lowered to 3);
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JokerBackendConfig } from '../../src/backends/joker/config.js';
-import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
+import { JOKER_SANDBOX_ACCOUNTS, JokerSandbox } from '../../src/sandbox/joker/index.js';
 import { keepBackends, noBackgroundWork, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const run = randomUUID().slice(0, 6);
@@ -50,3 +53,43 @@ describe('the zero-setup Joker sandbox', () => {
   });
 });
 
+describe("a reseller's contact list longer than DMAPI lists unasked", () => {
+  let t: TestGateway;
+  let joker: JokerSandbox;
+  let A: string;
+  beforeAll(async () => {
+    joker = new JokerSandbox({ domainDelayMs: 0, contactListCap: 3 });
+    const { url, ca } = await joker.start();
+    t = await startTestGateway({
+      configure: (c) => {
+        noBackgroundWork(c);
+        keepBackends(c, ['joker'], 'sandbox-joker');
+        const b = c.backends[0] as JokerBackendConfig;
+        delete b.sandbox;
+        b.url = url;
+        b.tls = { ca, servername: 'localhost', rejectUnauthorized: true };
+        b.accounts = Object.fromEntries(JOKER_SANDBOX_ACCOUNTS.map((a) => [a.registrarId, { uid: a.uid, password: a.apiKey, transferContact: a.contact }]));
+      },
+    });
+    A = t.keys.NewRegistrar!;
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await joker?.stop();
+  });
+
+  it("a contact-create whose answer was lost, past the list's cap: the retry finds it (replayed), made once", async () => {
+    joker.addContacts('100001', 3); // with the seeded CJOK-1, 4 contacts: the cap shows 3
+    const email = `past-cap-${run}@example.test`;
+    const query = `mutation($k: String!, $i: CreateContactInput!) { createContact(idempotencyKey: $k, input: $i) { id replayed contact { email } } }`;
+    const input = { registry: 'sandbox-joker', email, voice: '+372.5550103', authInfo: 'unused-pw-3', postalInfo: [{ name: 'Past Cap', street: ['1 Road'], city: 'Town', pc: '12345', cc: 'EE' }] };
+    const sent = joker.answered('contact-create');
+    joker.garbleAfterApply('contact-create', 'Status-Code: 0\nStatus-Text: Command completed successfully\n\n');
+    const first = await t.gql(A, query, { k: `past-cap-${run}`, i: input });
+    expect(first.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true });
+    const retry = await t.gql(A, query, { k: `past-cap-${run}`, i: input });
+    expect(retry.errors).toBeUndefined();
+    expect(retry.data.createContact).toMatchObject({ replayed: true, contact: { email } });
+    expect(joker.answered('contact-create') - sent).toBe(1);
+  });
+});

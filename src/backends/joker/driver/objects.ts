@@ -181,12 +181,21 @@ export async function deleteContact(call: JokerCall, id: string): Promise<M.Port
   return change(call, 'contact-delete', { handle: id }, () => null);
 }
 
-/** One page (offset, limit) of the reseller's contacts: query-contact-list for the handles, then infoContact for each on the page (4 at once); total = all handles. */
+/**
+ * One page (offset, limit) of the reseller's contacts: query-contact-list for the handles, then
+ * infoContact for each on the page (4 at once); total = all handles. The list is asked `from` the
+ * page's first item (1-based) on: without "from" or "to" DMAPI answers at most 10,000 handles
+ * ("Unless explicitly requested ("from" and/or "to" parameters), the number of entries returned
+ * is limited to 10000!"), which would cut the total and leave later pages empty. A page past the
+ * end (nothing from there on) asks `from=1` once more for the total.
+ */
 export async function listContacts(call: JokerCall, page: { limit: number; offset: number }): Promise<M.PortResult<{ contacts: M.Contact[]; total: number }>> {
-  const r = await send(call, { name: 'query-contact-list', changesState: false });
+  const list = (from: number) => send(call, { name: 'query-contact-list', vars: { from: String(from) }, changesState: false });
+  const r = await list(page.offset + 1);
   const handles = rows(r).map((x) => x[0]);
-  const contacts = await mapLimit(handles.slice(page.offset, page.offset + page.limit), 4, async (h) => (await infoContact(call, h)).data);
-  return result(call, r, { contacts, total: handles.length });
+  const total = handles.length > 0 || page.offset === 0 ? page.offset + handles.length : rows(await list(1)).length;
+  const contacts = await mapLimit(handles.slice(0, page.limit), 4, async (h) => (await infoContact(call, h)).data);
+  return result(call, r, { contacts, total });
 }
 
 /**

@@ -9,6 +9,8 @@
  * - query-contact-list answers at most 10,000 handles unless "from" or "to" is given: the driver
  *   asks from the page's first item, so a contact past the cap is found (here the reconciliation
  *   of a contact-create whose answer was lost, against a sandbox whose cap is lowered to 3);
+ * - .de takes DNSSEC keys as protocol:alg:flags:pubkey-base64, not DS records: a DS change there is
+ *   UNSUPPORTED_BY_BACKEND before anything is sent, instead of DS data in the wrong form.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,8 +19,9 @@ import { JOKER_SANDBOX_ACCOUNTS, JokerSandbox } from '../../src/sandbox/joker/in
 import { keepBackends, noBackgroundWork, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const run = randomUUID().slice(0, 6);
+const CONTACTS = `registrant: "CJOK-1", contacts: [{ role: ADMIN, id: "CJOK-1" }, { role: TECH, id: "CJOK-1" }, { role: BILLING, id: "CJOK-1" }]`;
 
-describe('the zero-setup Joker sandbox', () => {
+describe('the zero-setup Joker sandbox, also serving .de', () => {
   let t: TestGateway;
   let joker: JokerSandbox;
   let A: string;
@@ -27,6 +30,7 @@ describe('the zero-setup Joker sandbox', () => {
       configure: (c) => {
         noBackgroundWork(c);
         keepBackends(c, ['joker'], 'sandbox-joker');
+        c.routes.push({ suffix: 'de', backend: 'sandbox-joker' });
         (c.backends[0] as JokerBackendConfig).sandbox = { domainDelayMs: 0 };
       },
     });
@@ -50,6 +54,26 @@ describe('the zero-setup Joker sandbox', () => {
     const r = await t.gql(A, `mutation($k: String!) { requestTransfer(idempotencyKey: $k, domainName: "spare.joker.test", authInfo: "Spare-Auth-3") { transfer { status } } }`, { k: randomUUID() });
     expect(r.errors).toBeUndefined();
     expect(joker.domain('spare.joker.test')).toMatchObject({ resellerUid: '100001', autorenew: false });
+  });
+
+  it('a DS change on .de is UNSUPPORTED_BY_BACKEND naming the field, nothing sent; on .joker.test it is sent', async () => {
+    const de = `ds-${run}.de`;
+    const made = await t.gql(A, `mutation($k: String!, $n: String!) { createDomain(idempotencyKey: $k, input: { name: $n, ${CONTACTS}, nameservers: [{ name: "ns1.sandbox-dns.test" }], authInfo: "Unused-pw-1" }) { name } }`, { k: randomUUID(), n: de });
+    expect(made.errors).toBeUndefined();
+    const ds = { keyTag: 12345, algorithm: 13, digestType: 2, digest: 'A'.repeat(64) };
+    const UPDATE = `mutation($k: String!, $n: String!, $ds: [DsDataInput!]!) { updateDomain(idempotencyKey: $k, input: { name: $n, add: { dsData: $ds } }) { domain { name } } }`;
+    const before = await t.upstreamCommands();
+    const r = await t.gql(A, UPDATE, { k: randomUUID(), n: de, ds: [ds] });
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', field: 'input.add.dsData' });
+    expect(r.errors?.[0]?.message).toContain('protocol:alg:flags:pubkey-base64');
+    expect(joker.domain(de)!.ds).toEqual([]);
+    await t.upstreamCommands(); // flushed
+    const logged = await t.gateway.services.prisma.commandLog.findMany({ orderBy: { id: 'asc' }, skip: before });
+    expect(logged.filter((c) => c.sent)).toEqual([]); // nothing went upstream
+
+    const ok = await t.gql(A, UPDATE, { k: randomUUID(), n: 'alpha.joker.test', ds: [ds] });
+    expect(ok.errors).toBeUndefined();
+    expect(joker.domain('alpha.joker.test')!.ds).toEqual([`12345:13:2:${'A'.repeat(64)}`]);
   });
 });
 

@@ -23,7 +23,12 @@ import { JokerClient } from './http.js';
 /** Keep-alive connections per account (http.ts), the requests one account has in flight at once. */
 export const JOKER_CONNECTIONS = 4;
 
-/** What DMAPI offers, fixed by its document: registry-assigned contact handles, host objects, DS data, domain-redeem, transfers-in only, result-list as poll, balance, domain list; periods in y or m (sent as months). */
+/**
+ * What DMAPI offers, fixed by its document: registry-assigned contact handles, host objects, DS data
+ * (`tag:alg:digest-type:digest`, the form for com/net/org/tv/cc; not on the TLDs of
+ * driver/domain-update.ts KEY_FORM_TLDS, .de, whose keys DMAPI takes as key data: refused there),
+ * domain-redeem, transfers-in only, result-list as poll, balance, domain list; periods in y or m (sent as months).
+ */
 export const JOKER_CAPABILITIES: Capabilities = {
   contacts: true,
   hostObjects: true,
@@ -93,7 +98,7 @@ export class JokerDriver implements Driver {
    * What DMAPI has no request or field for, whatever the object holds, refused before anything is
    * sent (Driver.refuseArguments): on a domain, DNSSEC on create, no name server, a missing contact
    * role, name server addresses (domains.checkCreate), statuses other than the transfer lock, auth
-   * info, the registrant, key data (checkSupported); on a contact, an id, a third street line,
+   * info, the registrant, key data, DNSSEC on .de (checkSupported); on a contact, an id, a third street line,
    * disclosure, statuses, an emptied phone, postal code, fax, org or state, nothing to change
    * (objects.checkCreateContact, checkUpdateContact); on a host, more than one address of a
    * family or an IPv6 without an IPv4 on create, statuses or a rename (objects.checkCreateHost,

@@ -15,11 +15,19 @@ import { changePath, firstPath } from '../../../core/field-paths.js';
 const LOCK = 'clientTransferProhibited';
 
 /**
+ * TLDs whose domain-modify DNSSEC entries are not DS records: the document gives "For de:
+ * protocol:alg:flags:pubkey-base64" (the key's own data) where com/net/org/tv/cc take
+ * "tag:alg:digest-type:digest". The gateway sends DS records only, so a DNSSEC change on these is
+ * refused before anything is sent rather than sent in the wrong form.
+ */
+export const KEY_FORM_TLDS: readonly string[] = ['de'];
+
+/**
  * Refuses, before anything is sent, what domain-modify and the lock cannot do whatever the
  * domain holds: statuses other than the lock, auth info, the registrant, DNSSEC key data, a
  * contact role removed without a replacement or given twice, a name server added with addresses
- * (checkNoGlue). What depends on the domain's current name servers and DS records (none left,
- * more than six) is refused in updateDomain, after reading it.
+ * (checkNoGlue), a DNSSEC change on a KEY_FORM_TLDS domain. What depends on the domain's current
+ * name servers and DS records (none left, more than six) is refused in updateDomain, after reading it.
  */
 export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
   const other = [...u.add.statuses, ...u.remove.statuses].filter((s) => s !== LOCK);
@@ -30,6 +38,11 @@ export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
   if (d && (d.addKeyData.length + d.removeKeyData.length > 0 || (d.maxSigLife ?? null) !== null)) {
     // maxSigLife alone has no argument of updateDomain to name (it is not in its input).
     throw new UnsupportedByBackendError(backend, 'DNSSEC key data or maxSigLife (DS data only)', firstPath([[d.addKeyData.length, 'input.add.keyData'], [d.removeKeyData.length, 'input.remove.keyData']]));
+  }
+  const tld = u.name.slice(u.name.lastIndexOf('.') + 1).toLowerCase();
+  if (d && KEY_FORM_TLDS.includes(tld) && (d.addDsData.length + d.removeDsData.length > 0 || d.removeAll)) {
+    const field = firstPath([[d.addDsData.length, 'input.add.dsData'], [d.removeDsData.length, 'input.remove.dsData']]) ?? 'input.removeAllDnssec';
+    throw new UnsupportedByBackendError(backend, `DNSSEC on .${tld} (DMAPI takes .${tld} keys as protocol:alg:flags:pubkey-base64, not DS records; the gateway sends DS records, for TLDs such as com, net, org, tv and cc)`, field);
   }
   const roles = new Set(u.add.contacts.map((c) => c.role));
   const dropped = u.remove.contacts.find((c) => !roles.has(c.role));

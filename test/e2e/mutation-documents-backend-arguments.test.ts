@@ -21,6 +21,7 @@ import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import { JOKER_SANDBOX_ACCOUNTS } from '../../src/sandbox/joker/index.js';
 import { noBackgroundWork, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { overBoth } from '../helpers/ws.js';
+import { contactInput, contactsCreated, traces } from '../helpers/mutation-documents.js';
 
 let t: TestGateway;
 let A: string;
@@ -30,23 +31,10 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const postal = [{ type: 'int', name: 'Ada Lovelace', street: ['12 St James Sq'], city: 'London', cc: 'GB' }];
-const contactInput = (id: string) => ({ id, postalInfo: postal, email: 'ada@example.org', authInfo: 'C0ntact-Pw' });
 const newId = () => `ba${randomUUID().slice(0, 8)}`;
 const send = overBoth(() => t, () => A);
 
-/** Contacts the default registry (sandbox-epp, where createContact goes without `registry`) created. */
-const contactsCreated = () => (t.gateway.sandboxes.sandboxes.get('sandbox-epp') as EppSandbox).applied('contact:create');
 
-/** What the gateway kept for the keys and the contact: idempotency records, command log entries. */
-async function traces(keys: string[], contactId: string) {
-  await t.gateway.commandLog.flush();
-  const p = t.gateway.services.prisma;
-  return {
-    records: await p.idempotencyRecord.count({ where: { idempotencyKey: { in: keys } } }),
-    commands: await p.commandLog.count({ where: { OR: [{ idempotencyKey: { in: keys } }, { objectName: contactId }] } }),
-  };
-}
 
 /** A document of a valid createContact (a) and the field under test (b, `$b` its input, `type` its GraphQL type). */
 const documentOf = (type: string, field: string) => `mutation($ka: String!, $kb: String!, $contact: CreateContactInput!, $b: ${type}) {
@@ -100,7 +88,7 @@ describe.each(['http', 'ws'] as const)('a later field the backend\'s kind cannot
   it.each(cases)('$what: no field runs, the error is the field\'s own', async (c) => {
     const id = newId();
     const [ka, kb] = [`ba-${randomUUID()}`, `ba-${randomUUID()}`];
-    const [created, upstream] = [contactsCreated(), await t.upstreamCommands()];
+    const [created, upstream] = [contactsCreated(t), await t.upstreamCommands()];
     const r = await send[transport](documentOf(c.op[0], c.op[1]), { ka, kb, contact: contactInput(id), b: c.b });
     expect(r.errors, JSON.stringify(r.errors)).toHaveLength(1);
     expect(r.data).toBeNull();
@@ -109,8 +97,8 @@ describe.each(['http', 'ws'] as const)('a later field the backend\'s kind cannot
     const { message, extensions } = r.errors![0];
     expect({ message, code: extensions.code, field: extensions.field }).toEqual(await fieldsOwn(c.op[0], c.op[1], c.b));
     // Nothing ran: no contact at the registry, nothing sent or logged, no key kept.
-    expect(contactsCreated()).toBe(created);
-    expect(await traces([ka, kb], id)).toEqual({ records: 0, commands: 0 });
+    expect(contactsCreated(t)).toBe(created);
+    expect(await traces(t, [ka, kb], id)).toEqual({ records: 0, commands: 0 });
     expect(await t.upstreamCommands()).toBe(upstream);
     const read = await send[transport]('query($id: String!) { contact(id: $id) { id } }', { id });
     expect(read.data).toEqual({ contact: null });

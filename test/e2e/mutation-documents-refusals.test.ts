@@ -14,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGatewaySchema } from '../../schema/build.js';
 import { createContext } from '../../src/context.js';
 import type { GatewayError } from '../../src/core/errors.js';
-import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import { noBackgroundWork, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { overBoth } from '../helpers/ws.js';
+import { contactInput, contactsCreated, traces } from '../helpers/mutation-documents.js';
 
 let t: TestGateway;
 let A: string;
@@ -26,24 +26,11 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const postal = [{ type: 'int', name: 'Ada Lovelace', street: ['12 St James Sq'], city: 'London', cc: 'GB' }];
-const contactInput = (id: string) => ({ id, postalInfo: postal, email: 'ada@example.org', authInfo: 'C0ntact-Pw' });
 const newId = () => `rf${randomUUID().slice(0, 8)}`;
 
 const send = overBoth(() => t, () => A);
 
-/** Contacts the default registry (sandbox-epp, where createContact goes without `registry`) created. */
-const contactsCreated = () => (t.gateway.sandboxes.sandboxes.get('sandbox-epp') as EppSandbox).applied('contact:create');
 
-/** What the gateway kept for the keys and the contact: idempotency records, command log entries. */
-async function traces(keys: string[], contactId: string) {
-  await t.gateway.commandLog.flush();
-  const p = t.gateway.services.prisma;
-  return {
-    records: await p.idempotencyRecord.count({ where: { idempotencyKey: { in: keys } } }),
-    commands: await p.commandLog.count({ where: { OR: [{ idempotencyKey: { in: keys } }, { objectName: contactId }] } }),
-  };
-}
 
 const CONTACT_THEN = (second: string) => `mutation($ka: String!, $kb: String!, $contact: CreateContactInput!, $b: ${second.split('|')[0]}) {
   a: createContact(idempotencyKey: $ka, input: $contact) { id }
@@ -116,7 +103,7 @@ describe.each(['http', 'ws'] as const)('a refusal that needs no registry, in a l
   it.each(refusals)('$what: no field runs, the error is the field\'s own', async (c) => {
     const id = newId();
     const [ka, kb] = [`rf-${randomUUID()}`, `rf-${randomUUID()}`];
-    const [created, upstream] = [contactsCreated(), await t.upstreamCommands()];
+    const [created, upstream] = [contactsCreated(t), await t.upstreamCommands()];
     const r = await send[transport](c.query, { ka, kb, contact: contactInput(id), b: c.b });
     expect(r.data).toBeNull();
     expect(r.errors).toHaveLength(1);
@@ -125,8 +112,8 @@ describe.each(['http', 'ws'] as const)('a refusal that needs no registry, in a l
     const { message, extensions } = r.errors![0];
     expect({ message, code: extensions.code, field: extensions.field, registry: extensions.registry }).toEqual(await fieldsOwn(c.field, c.type, c.b));
     // Nothing ran: no contact at the registry, nothing sent or logged, no key kept.
-    expect(contactsCreated()).toBe(created);
-    expect(await traces([ka, kb], id)).toEqual({ records: 0, commands: 0 });
+    expect(contactsCreated(t)).toBe(created);
+    expect(await traces(t, [ka, kb], id)).toEqual({ records: 0, commands: 0 });
     expect(await t.gateway.services.prisma.bulkJob.count({ where: { idempotencyKey: kb } })).toBe(0);
     expect(await t.upstreamCommands()).toBe(upstream);
     const read = await send[transport](`query($id: String!) { contact(id: $id) { id } }`, { id });
@@ -135,7 +122,7 @@ describe.each(['http', 'ws'] as const)('a refusal that needs no registry, in a l
     const again = await send[transport](`mutation($k: String!, $input: CreateContactInput!) { createContact(idempotencyKey: $k, input: $input) { id replayed } }`, { k: ka, input: contactInput(id) });
     expect(again.errors).toBeUndefined();
     expect(again.data.createContact).toEqual({ id, replayed: false });
-    expect(contactsCreated()).toBe(created + 1);
+    expect(contactsCreated(t)).toBe(created + 1);
   });
 
   it("what only the registry can tell (an EPP registry's contact objects, from its greeting) is left to the field, which finds it when it runs", async () => {
@@ -153,7 +140,7 @@ describe.each(['http', 'ws'] as const)('a refusal that needs no registry, in a l
     const refused = await send[transport](thenUnknownTld, { ...vars, kc });
     expect(refused.data).toBeNull();
     expect(refused.errors!.map((e) => [e.path, e.extensions.code])).toEqual([[['c'], 'UNKNOWN_TLD']]);
-    expect(await traces([ka, kb, kc], id)).toEqual({ records: 0, commands: 0 });
+    expect(await traces(t, [ka, kb, kc], id)).toEqual({ records: 0, commands: 0 });
     // Without it, a runs, and b is refused when it runs (after a took effect).
     const r = await send[transport](contacts, vars);
     expect(r.data).toEqual({ a: { id }, b: null });

@@ -8,6 +8,7 @@ import { AuthorizationError } from '../core/errors.js';
 import type { DomainNameserver, Period } from '../core/model/index.js';
 import { renewDomain } from '../operations/domain/renew-domain.js';
 import { updateDomain } from '../operations/domain/update-domain.js';
+import type { CommandArguments } from '../core/port.js';
 import { callOf, type Actor, type OperationEnv, type TransactionRecord } from '../operations/run.js';
 import { transferDomain } from '../operations/transfer/transfer-domain.js';
 
@@ -107,6 +108,41 @@ export function itemErrorField(kind: BulkKind, position: number, field: string |
 export type ItemRecord = (TransactionRecord & Record<string, unknown>) | { skipped: string };
 
 const EMPTY = { statuses: [], contacts: [], nameservers: [] };
+
+/**
+ * The arguments of the command an item of a `kind` job sends for the domain `name`, in the widest
+ * form the job's parameters (`params`, BulkParams) and the item's own `input` give it, for the
+ * backend's argument rules (RegistryPort.refuseArguments) at submission (src/bulk/submit.ts):
+ * - TRANSFER: the request with the item's auth code (`domain:transfer:request`);
+ * - REPLACE_NAMESERVER: an update adding `to` (with its addresses) and removing `from`; the item
+ *   adds `to` only where the domain lacks it, and removes `from` as the domain holds it (runItem):
+ *   what the domain holds is the registry's to tell when the item runs;
+ * - REPLACE_TECH_CONTACT: an update adding tech contact `to` and removing tech contact `from`;
+ * - UPDATE_STATUSES: the update adding `add` and removing `remove`, as every item sends it;
+ * - RENEW: null (a renewal's command has no argument rules; its period is checked apart,
+ *   RegistryPort.checkPeriod).
+ * Pure: reads and sends nothing.
+ */
+export function itemArguments(kind: BulkKind, params: unknown, name: string, input: ItemInput): CommandArguments | null {
+  switch (kind) {
+    case 'RENEW':
+      return null;
+    case 'TRANSFER':
+      return { command: 'domain:transfer:request', input: { name, authInfo: input.authInfo ?? null } };
+    case 'REPLACE_NAMESERVER': {
+      const { from, to } = params as BulkParams['REPLACE_NAMESERVER'];
+      return { command: 'domain:update', input: { name, add: { ...EMPTY, nameservers: [to] }, remove: { ...EMPTY, nameservers: [{ name: from, ipv4: [], ipv6: [] }] } } };
+    }
+    case 'REPLACE_TECH_CONTACT': {
+      const { from, to } = params as BulkParams['REPLACE_TECH_CONTACT'];
+      return { command: 'domain:update', input: { name, add: { ...EMPTY, contacts: [{ role: 'tech', id: to }] }, remove: { ...EMPTY, contacts: [{ role: 'tech', id: from }] } } };
+    }
+    case 'UPDATE_STATUSES': {
+      const { add, remove } = params as BulkParams['UPDATE_STATUSES'];
+      return { command: 'domain:update', input: { name, add: { ...EMPTY, statuses: add }, remove: { ...EMPTY, statuses: remove } } };
+    }
+  }
+}
 
 /**
  * Reads a domain a replacement is about to change. A registry shows another registrar's domain

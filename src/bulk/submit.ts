@@ -1,11 +1,11 @@
 /**
- * Submitting a bulk job: every item is checked (names, registries, capabilities, duplicates)
- * before anything is written or sent, then the job and all its items are written in one
+ * Submitting a bulk job: every item is checked (names, registries, capabilities, duplicates, what
+ * its backend cannot send in the job's arguments) before anything is written or sent, then the job and all its items are written in one
  * transaction and the job is answered at once; the runner (src/bulk/runner.ts) does the rest.
  * The job's idempotency key works as a single mutation's does: the same key with the same
  * request answers the same job, with another request IDEMPOTENCY_KEY_REUSED.
  */
-import { DatabaseUnavailableError, quoted, ValidationError } from '../core/errors.js';
+import { DatabaseUnavailableError, GatewayError, quoted, UnsupportedByBackendError, ValidationError } from '../core/errors.js';
 import type { RegistryPort } from '../core/port.js';
 import type { BulkJob } from '../db/generated/client.js';
 import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.js';
@@ -22,7 +22,7 @@ import type { Period } from '../core/model/index.js';
 import { checkPeriodUnit } from '../validation/values.js';
 import { checkTransferPeriod } from '../operations/transfer/transfer-domain.js';
 import { normalizeDomainNames } from '../validation/names.js';
-import type { BulkKind, BulkParams } from './kinds.js';
+import { itemArguments, itemErrorField, type BulkKind, type BulkParams } from './kinds.js';
 import type { Sealer } from './seal.js';
 import type { BulkLimits, BulkStore } from './store.js';
 
@@ -141,6 +141,79 @@ export function registryDomains(routed: readonly { name: string }[], at: readonl
   return `${listed ? `domains[${first}] ` : ''}${quoted(routed[first]!.name)}${more}`;
 }
 
+/** The positions in `routed` of each backend's items, in the order of each backend's first item (one pass: linear in the items). */
+function byBackendOf(routed: readonly { backend: string }[]): Map<string, number[]> {
+  const byBackend = new Map<string, number[]>();
+  routed.forEach((r, i) => {
+    const at = byBackend.get(r.backend);
+    if (at) at.push(i);
+    else byBackend.set(r.backend, [i]);
+  });
+  return byBackend;
+}
+
+/**
+ * What a backend of the job cannot send in the command its items send, for the job's arguments
+ * (RegistryPort.refuseArguments over itemArguments, src/bulk/kinds.ts: Joker's statuses other than
+ * the transfer lock and name server addresses, a Joker transfer from an account without its
+ * transferContact; REPP's statuses other than clientHold; HeadlessDomains' statuses other than
+ * clientHold and clientTransferProhibited and glue), found before anything is written or sent
+ * instead of failing every item of that backend when it runs. Asked once per backend (grouped in
+ * one pass: bounded for bulk.maxItems items), with its first domain: the job's parameters are the
+ * same for all its items, and the one per-item argument a rule reads, a transfer's auth code, is
+ * non-blank for every item (the mutation checks it), so the first item's stands for all. The
+ * rules of the commands a bulk job sends read nothing of the name but what routes it (the one
+ * name-dependent rule, Joker's DNSSEC on .de, has no bulk argument).
+ *
+ * A refusal refuses the whole submission, even when only some of the job's domains are at that
+ * backend (README "Bulk mutations": bad input is refused before any write, never half-written):
+ * the error keeps its code (UNSUPPORTED_BY_BACKEND, or BAD_USER_INPUT where the registry requires
+ * a value), names the bulk mutation's own argument (`statuses`'s `add[0]`, `remove[1]`, `to.ipv4`,
+ * an item's `domains[3].authInfo`: itemErrorField; the backend's first domain, `domains[3].name`
+ * or `domains[3]`, when the refusal names no argument) and the registry (extensions.registry, and
+ * in the message with that backend's first domain and how many more: registryDomains). What
+ * depends on a domain's state at the registry (the name servers it keeps) stays the item's to
+ * meet when it runs. Throws ForbiddenError when the registrar has no account at a backend. Sends
+ * and reads nothing.
+ */
+export function refuseBackendArguments(router: Router, registrarId: string, req: BulkRequest, routed: readonly (RequestItem & { backend: string })[], listed: boolean): void {
+  if (req.kind === 'RENEW') return; // a renewal's command has no argument rules (itemArguments)
+  for (const [name, at] of byBackendOf(routed)) {
+    const first = at[0]!;
+    const args = itemArguments(req.kind, req.params, routed[first]!.name, routed[first]!);
+    if (!args) continue;
+    try {
+      router.named(name).refuseArguments(registrarId, args);
+    } catch (err) {
+      throw asBulkArgument(err, req.kind, first, listed, name, registryDomains(routed, at, listed));
+    }
+  }
+}
+
+/**
+ * A refusal by a backend's argument rules of the command built for the item at `position`, as the
+ * bulk submission's error: the same code, `field` the bulk mutation's argument (itemErrorField; the
+ * item itself, or `domains` for a job over every domain, when it names none), the registry and
+ * `which` of its domains in the message. Any other error is answered as it is.
+ */
+function asBulkArgument(err: unknown, kind: BulkKind, position: number, listed: boolean, backend: string, which: string): unknown {
+  if (!(err instanceof GatewayError)) return err;
+  const given = err.details.field;
+  const field = itemErrorField(kind, position, given, listed) ?? (listed ? itemField(kind, position) : 'domains');
+  if (err instanceof UnsupportedByBackendError) {
+    // Its message is `backend "<name>" does not support <what>` (UnsupportedByBackendError).
+    const head = `backend "${err.details.backend ?? backend}" does not support `;
+    const what = err.message.startsWith(head) ? err.message.slice(head.length) : err.message;
+    return new UnsupportedByBackendError(err.details.backend ?? backend, what, field, which);
+  }
+  if (err instanceof ValidationError) {
+    // Its message starts with the field it was given (`input.add.nameservers[0].ipv4: ...`).
+    const rest = given && err.message.startsWith(`${given}: `) ? err.message.slice(given.length + 2) : err.message;
+    return new ValidationError(field, `${rest} at registry "${backend}" (${which})`, backend);
+  }
+  return err;
+}
+
 /**
  * What each backend of the job must offer, checked once per backend (in the order of their first
  * domain in the list) before anything is written: the period's unit (capabilities.periodUnits), a
@@ -155,12 +228,7 @@ export function registryDomains(routed: readonly { name: string }[], at: readonl
  * (ForbiddenError).
  */
 async function checkBackends(router: Router, caps: CapabilitySource, req: BulkRequest, routed: readonly { name: string; backend: string }[], listed: boolean): Promise<void> {
-  const byBackend = new Map<string, number[]>();
-  routed.forEach((r, i) => {
-    const at = byBackend.get(r.backend);
-    if (at) at.push(i);
-    else byBackend.set(r.backend, [i]);
-  });
+  const byBackend = byBackendOf(routed);
   const period = (req.params as { period?: { value: number; unit: 'y' | 'm' } | null }).period;
   for (const [name, at] of byBackend) {
     const backend = router.named(name);
@@ -197,14 +265,18 @@ function checkRenewPeriod(backend: RegistryPort, period: Period, routed: readonl
 /**
  * What a bulk request with a list of domains (`req.items` not null) refuses before its key is read
  * or anything written: each name's routing (route: UnknownTldError, or ValidationError for a name
- * no registry can hold, naming the item) and what each backend must offer (checkBackends), with
+ * no registry can hold, naming the item), what each backend cannot send in the job's arguments
+ * (refuseBackendArguments) and what each backend must offer (checkBackends), with
  * the capabilities from `caps` (src/operations/checks.ts). Nothing for a request over the
  * registrar's own domains (no list: those are read from the database and the registries). Sends
  * nothing.
  */
 export async function bulkRequestChecks(router: Router, req: BulkRequest, caps: CapabilitySource): Promise<void> {
   if (req.items === null) return;
-  await checkBackends(router, caps, req, route(router, req.items, req.kind, true), true);
+  const routed = route(router, req.items, req.kind, true);
+  // Needs no capability: found even where a capability only the registry can tell stops the local checks (refuseLocally).
+  refuseBackendArguments(router, caps.registrarId, req, routed, true);
+  await checkBackends(router, caps, req, routed, true);
 }
 
 /**
@@ -267,6 +339,8 @@ async function submitOrReplay(deps: SubmitDeps, actor: Actor, req: BulkRequest):
   const items = req.items ?? (await allDomains(deps, actor));
   let routed = route(deps.env.router, items, req.kind, req.items !== null);
   if (req.items === null && req.kind === 'REPLACE_TECH_CONTACT') routed = await withContacts(deps, actor, routed);
+  // A listed job's were refused before its key (bulkRequestChecks; asked again: once per backend); a job over every domain's are known now.
+  refuseBackendArguments(deps.env.router, actor.registrarId, req, routed, req.items !== null);
   await checkBackends(deps.env.router, liveCapabilities(actor), req, routed, req.items !== null);
   // Items sharing an expiry share one input object (the store writes its JSON once).
   const expiries = new Map<string, { currentExpiry: string }>();

@@ -222,26 +222,21 @@ describe('bulk replacements and status changes', () => {
     await waitFinished(t, owner, under.data.bulkReplaceNameserver.job.id);
   }, 60_000);
 
-  it("names an item's refused argument as a path into the bulk mutation's own arguments (add[1], remove[0], to.ipv4), not the single update's input", async () => {
-    // Each item runs updateDomain, whose refusals name input.add.statuses[1] and the like: no
-    // argument of a bulk mutation. Nothing is sent for any of these items (refused before sending).
-    const FIELDS = `query($id: ID!) { bulkJob(id: $id) { items(first: 10) { edges { node { domainName state error { code field message } } } } } }`;
-    const errorOf = async (r: any) => {
-      expect(r.errors).toBeUndefined();
-      const id = (Object.values(r.data)[0] as any).job.id;
-      await waitFinished(t, owner, id);
-      const items = await t.gql(owner, FIELDS, { id });
-      return items.data.bulkJob.items.edges[0].node;
-    };
+  it("refuses at submission what the backend cannot send for the job's arguments, naming the bulk mutation's own argument (add[1], remove[0], to.ipv4), not the single update's input", async () => {
+    // Each item ran updateDomain, whose refusals name input.add.statuses[1] and the like: the job was
+    // written and every item FAILED. The backend's argument rules now refuse the submission itself
+    // (src/bulk/submit.ts refuseBackendArguments; test/e2e/bulk-backend-arguments.test.ts).
+    const jobs = await t.gateway.services.prisma.bulkJob.count();
     // HeadlessDomains has clientHold and clientTransferProhibited only; Joker the transfer lock only.
-    const added = await errorOf(await t.gql(owner, STATUSES, { k: randomUUID(), d: ['newregistrar-seed.hdtest'], add: ['clientTransferProhibited', 'clientDeleteProhibited'], remove: [] }));
-    expect(added).toMatchObject({ state: 'FAILED', error: { code: 'UNSUPPORTED_BY_BACKEND', field: 'add[1]' } });
-    const removed = await errorOf(await t.gql(owner, STATUSES, { k: randomUUID(), d: ['alpha.joker.test'], add: [], remove: ['clientHold'] }));
-    expect(removed).toMatchObject({ state: 'FAILED', error: { code: 'UNSUPPORTED_BY_BACKEND', field: 'remove[0]' } });
+    const added = await t.gql(owner, STATUSES, { k: randomUUID(), d: ['newregistrar-seed.hdtest'], add: ['clientTransferProhibited', 'clientDeleteProhibited'], remove: [] });
+    expect(added.errors?.[0]?.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', field: 'add[1]', registry: 'sandbox-headless' });
+    const removed = await t.gql(owner, STATUSES, { k: randomUUID(), d: ['alpha.joker.test'], add: [], remove: ['clientHold'] });
+    expect(removed.errors?.[0]?.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', field: 'remove[0]', registry: 'sandbox-joker' });
     // Joker's name servers are host objects: a glue address on the domain's own name server is refused there.
     const GLUE = `mutation($k: String!, $d: [String!], $to: NameserverInput!) { bulkReplaceNameserver(idempotencyKey: $k, domains: $d, from: "ns1.sandbox-dns.test", to: $to) { job { id } } }`;
-    const glue = await errorOf(await t.gql(owner, GLUE, { k: randomUUID(), d: ['alpha.joker.test'], to: { name: 'ns3.alpha.joker.test', ipv4: ['192.0.2.9'] } }));
-    expect(glue).toMatchObject({ state: 'FAILED', error: { code: 'BAD_USER_INPUT', field: 'to.ipv4', message: expect.stringMatching(/^to\.ipv4: Joker name servers are host objects/) } });
+    const glue = await t.gql(owner, GLUE, { k: randomUUID(), d: ['alpha.joker.test'], to: { name: 'ns3.alpha.joker.test', ipv4: ['192.0.2.9'] } });
+    expect(glue.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'to.ipv4' }, message: expect.stringMatching(/^to\.ipv4: Joker name servers are host objects/) });
+    expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
   }, 60_000);
 
   it('fails the item of a domain another registrar sponsors, as updateDomain does, instead of calling it skipped', async () => {

@@ -91,7 +91,7 @@ export const bulkMutationInputs = {
   cancelBulkJob: (a: KeyArg & { id: string }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), id: a.id }),
 } satisfies MutationInputs;
 
-/** What a bulk job's submission refuses without a round trip (bulkRequestChecks: each listed name's routing, each backend's period and contacts), as submitBulkJob checks it first. */
+/** What a bulk job's submission refuses without a round trip (bulkRequestChecks: each listed name's routing, each backend's argument rules, period and contacts), as submitBulkJob checks it first. */
 const bulkChecks = localChecks((p: ReturnType<typeof submission>, ctx, caps) => bulkRequestChecks(ctx.router, p.req, caps));
 
 /** The checks of each bulk submission that need no registry (common/mutate.ts MutationChecks), for the pre-pass; cancelBulkJob's job is read from the database when it runs. */

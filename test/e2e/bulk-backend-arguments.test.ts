@@ -8,8 +8,9 @@
  * item of that backend FAILED when it ran. Now the whole submission is refused, also when only
  * some of its domains are at that backend (a mixed EPP + Joker job): the stable code, the bulk
  * mutation's own argument (`add[0]`, `remove[0]`, `to.ipv4`), the registry, and which of the
- * job's domains made it so; no job, no item, no idempotency record, nothing sent upstream. A job
- * the backends take still runs.
+ * job's domains made it so; no job, no item, no idempotency record, nothing sent upstream; as a
+ * later field of a mutation document, the pre-pass refuses it before any field runs. A job the
+ * backends take still runs.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +93,22 @@ describe('argument rules of the backends a bulk job routes to', () => {
     const e = await refused(t, owner, STATUSES, { d, add: ['clientHold'], remove: [] });
     expect(e.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', field: 'add[0]', registry: 'sandbox-joker' });
     expect(e.message).toContain('backend "sandbox-joker" (domains[2] "alpha.joker.test" and 1 more) does not support status clientHold');
+  });
+
+  it('a later bulk field of a mutation document is refused by the pre-pass: the createDomain before it does not run', async () => {
+    const name = `bbd${Date.now().toString(36)}.tld`;
+    const [ka, kb] = [randomUUID(), randomUUID()];
+    const created = () => (t.gateway.sandboxes.sandboxes.get('sandbox-nomulus') as EppSandbox).applied('domain:create');
+    const [before, createdBefore] = [await footprint(t, kb), created()];
+    const r = await t.gql(owner, `mutation($ka: String!, $kb: String!, $n: String!) {
+      a: createDomain(idempotencyKey: $ka, input: { name: $n, authInfo: "Bulk-Pw-2026" }) { name }
+      b: bulkUpdateStatuses(idempotencyKey: $kb, domains: ["alpha.joker.test"], add: [clientHold]) { job { id } }
+    }`, { ka, kb, n: name });
+    expect(r.data).toBeNull();
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors![0]).toMatchObject({ path: ['b'], extensions: { code: 'UNSUPPORTED_BY_BACKEND', field: 'add[0]', registry: 'sandbox-joker' } });
+    expect(await footprint(t, kb)).toEqual(before);
+    expect(created()).toBe(createdBefore);
   });
 
   it('a job every backend takes still runs: EPP and HeadlessDomains with clientTransferProhibited', async () => {

@@ -168,7 +168,7 @@ function byBackendOf(routed: readonly { backend: string }[]): Map<string, number
  * A refusal refuses the whole submission, even when only some of the job's domains are at that
  * backend (README "Bulk mutations": bad input is refused before any write, never half-written):
  * the error keeps its code (UNSUPPORTED_BY_BACKEND, or BAD_USER_INPUT where the registry requires
- * a value), names the bulk mutation's own argument (`statuses`'s `add[0]`, `remove[1]`, `to.ipv4`,
+ * a value), names the bulk mutation's own argument (`add[0]`, `remove[1]`, `to.ipv4`,
  * an item's `domains[3].authInfo`: itemErrorField; the backend's first domain, `domains[3].name`
  * or `domains[3]`, when the refusal names no argument) and the registry (extensions.registry, and
  * in the message with that backend's first domain and how many more: registryDomains). What

@@ -73,8 +73,16 @@ export function requestSecrets(document: DocumentNode | undefined | null, variab
   return out;
 }
 
-/** The shortest run of a secret's leading characters that is taken out wherever it stands (a cut prefix). */
+/** The shortest run of a secret's leading characters that can be taken out as a cut prefix (redactRuns). */
 const MIN_RUN = 8;
+
+/**
+ * A run of a secret's leading characters at least this long is taken out wherever it stands and
+ * whatever follows it: a registry may cut a field at its own length and go on with its message
+ * unmarked (`... ${id.slice(0, 64)} was not found`), and no word of an ordinary message shares 16
+ * leading characters with a secret by chance. Shorter runs are taken out only at a visible cut.
+ */
+const LONG_RUN = 16;
 
 /**
  * Secrets shorter than this (below auth info's 6, so never a valid one) are taken out only where
@@ -90,10 +98,9 @@ function ordered(secrets: ReadonlySet<string>): string[] {
 /**
  * `text` with every spelling of each secret (`secrets`: ordered()) replaced by SECRET_SHOWN_AS:
  * its quote (quoted(): a JSON string of its first MAX_QUOTE characters, "…" after), its JSON form,
- * the value itself, and any run of its first MIN_RUN or more characters (a prefix cut by another
- * quote, a registry's "abcdefgh..."), in any letter case: a name is lower-cased when it is
- * normalised, and a check or a registry that quotes it so spells a secret sent as the name in
- * lower case ("MyS3cret..." as "mys3cret...").
+ * the value itself, and a cut prefix of it (redactRuns), in any letter case: a name is lower-cased
+ * when it is normalised, and a check or a registry that quotes it so spells a secret sent as the
+ * name in lower case ("MyS3cret..." as "mys3cret...").
  */
 function redactOrdered(text: string, secrets: readonly string[]): string {
   let out = text;
@@ -111,10 +118,29 @@ function redactOrdered(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+/** A letter, digit or combining mark: a character that goes on a word. */
+const WORD = /[\p{L}\p{N}\p{M}]/u;
+
+/** What follows a cut: "…" (quoted(), quotedSpelling(), clip()) or "..." (registries' and the sandboxes' cuts), either after at most one closing quote, or the end of the text. */
+const CUT = /^(?:["'`]?(?:…|\.\.\.)|$)/;
+
 /**
- * `text` with every run of `secret`'s first MIN_RUN or more characters replaced by
+ * `text` with the runs of `secret`'s leading characters that show it cut short replaced by
  * SECRET_SHOWN_AS, compared in lower case (where lower-casing keeps the lengths of both, so that
- * positions match; else as they are).
+ * positions match; else as they are). A secret reaches a message cut short in two ways: a quote
+ * of what was sent stops at MAX_QUOTE (32) characters and a message at its own limit, marked with
+ * "…" (a secret that starts inside a quoted literal, `{name: "Zq7-abcd…`, or near the end of a
+ * registry's message), or a registry cuts a field or its message ("abcdefgh...", or at its length
+ * with nothing after). So a run of MIN_RUN (8) or more of the secret's first characters (in any
+ * letter case) is taken out when:
+ * - it is the whole secret (in a letter case the spellings above do not cover: "TRANSFER-CODE-1");
+ * - it is LONG_RUN (16) characters or more, wherever it stands and whatever follows;
+ * - it starts a word (the text's start or a character that is no letter, digit or mark before it)
+ *   and is cut: followed by "…" or "..." (after at most a closing quote), or by the end of the text.
+ * A shorter run that a word or message goes on after is an ordinary word that shares the
+ * secret's first characters ("transfer" with the auth code "Transfer-Code-1", "transfer request
+ * refused"), and is kept. What stays ambiguous is taken out: such a word at the very end of a
+ * text, or right before "…" or "...", reads as a cut secret.
  */
 function redactRuns(text: string, secret: string): string {
   let out = text;
@@ -129,6 +155,13 @@ function redactRuns(text: string, secret: string): string {
   while (at >= 0) {
     let n = MIN_RUN;
     while (n < s.length && at + n < hay.length && hay[at + n] === s[n]) n++;
+    const before = Array.from(out.slice(Math.max(0, at - 2), at)).pop();
+    const startsWord = before === undefined || !WORD.test(before);
+    const cut = n === s.length || n >= LONG_RUN || (startsWord && CUT.test(out.slice(at + n, at + n + 4)));
+    if (!cut) {
+      at = hay.indexOf(lead, at + 1);
+      continue;
+    }
     out = out.slice(0, at) + SECRET_SHOWN_AS + out.slice(at + n);
     hay = fold(out);
     at = hay.indexOf(lead, at + SECRET_SHOWN_AS.length);

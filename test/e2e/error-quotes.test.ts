@@ -4,7 +4,8 @@
  * graphql-js's unknown operationName), over HTTP and graphql-ws alike; and nothing at all of a
  * value the request used as a secret anywhere (authInfo, password), whichever argument an error is
  * about: a variable used as a domain name and as an auth code, an auth code sent as a bulk item's
- * name too. The secrets are looked for in every answer and in every log line (logged at trace).
+ * name too. The secrets are looked for in every answer and in every log line (logged at trace);
+ * a word that merely starts as an auth code does ("transfer" with "Transfer-Code-1") is still shown.
  */
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
@@ -157,5 +158,17 @@ describe('error quotes', () => {
       }
       nowhere();
     });
+  });
+
+  it('a word that only starts like the auth code is still shown: "transfer" with the auth code "Transfer-Code-1"', async () => {
+    // Refused before anything is sent (REPP takes no transfer period); its message says "transfer".
+    const q = 'mutation($k: String!, $a: String!) { requestTransfer(idempotencyKey: $k, domainName: "domain2.ee", authInfo: $a, period: {value: 2, unit: YEARS}) { transfer { status } } }';
+    const B = t.keys.TheRegistrar!;
+    for (const r of [await t.gql(B, q, { k: randomUUID(), a: 'Transfer-Code-1' }), await wsOnce(t.gateway.wsUrl, B, q, { k: randomUUID(), a: 'Transfer-Code-1' })]) {
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', field: 'period' });
+      expect(r.errors![0]!.message).toMatch(/does not support a transfer period other than one year/);
+      expect(JSON.stringify(r)).not.toContain('(a secret: not shown)');
+      expect(JSON.stringify(r).toLowerCase()).not.toContain('transfer-code');
+    }
   });
 });

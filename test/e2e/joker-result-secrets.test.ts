@@ -43,6 +43,29 @@ afterAll(() => t?.close());
 
 const MESSAGES = 'query($o: [String!]) { pollMessages(objects: $o) { edges { node { id type message raw upstreamId } } } }';
 
+/**
+ * Resolves once a subscription of `registrarId` listens for poll events on the gateway
+ * (PollEvents.listen has resolved: events published from then on reach it), by wrapping the
+ * gateway's own PollEvents.listen until then. Call it before subscribing.
+ */
+function subscriptionListening(registrarId: string): Promise<void> {
+  const events = t.gateway.services.events;
+  const listen = events.listen;
+  return new Promise((resolve, reject) => {
+    events.listen = async (id, listener) => {
+      const stop = await listen.call(events, id, listener).catch((e: unknown) => {
+        if (id === registrarId) reject(e);
+        throw e;
+      });
+      if (id === registrarId) {
+        events.listen = listen;
+        resolve();
+      }
+      return stop;
+    };
+  });
+}
+
 /** Every row of the gateway's own tables, as JSON text. */
 async function rows(): Promise<string> {
   await t.gateway.commandLog.flush();
@@ -55,10 +78,31 @@ it("a domain-transfer-get-auth-id result: delivered once with its Auth-ID masked
   const name = 'alpha.joker.test';
   // Subscribed before the result exists: the live message is the stored one.
   const live: any[] = [];
+  const waiting: Array<{ ok: (x: any) => boolean; resolve: () => void }> = [];
+  let fail!: (e: unknown) => void;
+  /** Rejects when the subscription fails or ends: no wait below then lasts to the test's timeout. */
+  const broken = new Promise<never>((_, reject) => (fail = reject));
+  broken.catch(() => undefined);
+  /** Resolves once a live result `ok` accepts has come (it may have already). */
+  const arrived = (ok: (x: any) => boolean) => Promise.race([live.some(ok) ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ ok, resolve })), broken]);
   const ws = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${A}` }, retryAttempts: 0 });
-  const { events } = t.gateway.services;
-  ws.subscribe({ query: `subscription { pollMessages(objects: ["${name}"]) { id message raw upstreamId } }` }, { next: (r) => live.push(r), error: () => undefined, complete: () => undefined });
-  while (events.listeners('NewRegistrar') < 1) await new Promise((r) => setTimeout(r, 20));
+  // Resolves once the subscription's stream listens: a result stored from then on reaches it.
+  const listening = subscriptionListening('NewRegistrar');
+  ws.subscribe(
+    { query: `subscription { pollMessages(objects: ["${name}"]) { id message raw upstreamId } }` },
+    {
+      next: (r) => {
+        live.push(r);
+        for (const w of waiting.filter((x) => x.ok(r))) {
+          waiting.splice(waiting.indexOf(w), 1);
+          w.resolve();
+        }
+      },
+      error: (e) => fail(e),
+      complete: () => fail(new Error('the subscription ended')),
+    },
+  );
+  await Promise.race([listening, broken]);
 
   // The reseller's own tool asks Joker for the domain's Auth-ID.
   const tool = await dmapiSession(cfg.url, cfg.tls!.ca!, JOKER_SANDBOX_ACCOUNTS[0].apiKey);
@@ -79,7 +123,7 @@ it("a domain-transfer-get-auth-id result: delivered once with its Auth-ID masked
   expect({ retrieve: joker.answered('result-retrieve') - before.retrieve, delete: joker.answered('result-delete') - before.delete }).toEqual({ retrieve: 1, delete: 0 });
 
   // The subscription got it masked too; no row the gateway wrote, and no log line, holds the code.
-  while (!live.some((x) => x.data?.pollMessages?.upstreamId === procId)) await new Promise((res) => setTimeout(res, 20));
+  await arrived((x) => x.data?.pollMessages?.upstreamId === procId);
   expect(JSON.stringify(live)).not.toContain(authId);
   await ws.dispose();
   expect(await rows()).toContain(procId);

@@ -36,19 +36,47 @@ async function overHttp(query: string, variablesJson: string): Promise<{ status:
   return { status: res.status, body: await res.json() };
 }
 
+/**
+ * The first message `ws` receives from now on that `ok` accepts (parsed JSON); rejects when the
+ * socket closes or fails first. Call it before sending what it answers, so the answer is not missed.
+ */
+function received(ws: WebSocket, ok: (m: any) => boolean): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      ws.off('message', onMessage);
+      ws.off('close', onClose);
+      ws.off('error', onError);
+    };
+    const onMessage = (d: WebSocket.RawData) => {
+      const m = JSON.parse(d.toString());
+      if (!ok(m)) return;
+      stop();
+      resolve(m);
+    };
+    const onClose = (code: number, reason: Buffer) => {
+      stop();
+      reject(new Error(`graphql-ws connection closed (${code} ${reason.toString()}) before the message awaited`));
+    };
+    const onError = (e: Error) => {
+      stop();
+      reject(e);
+    };
+    ws.on('message', onMessage).on('close', onClose).on('error', onError);
+  });
+}
+
 /** The same over graphql-ws (graphql-transport-ws, written by hand for the same reason): the first next or error message's payload. */
 async function overWs(query: string, variablesJson: string): Promise<{ status?: number; body: any }> {
   const ws = new WebSocket(t.gateway.wsUrl, 'graphql-transport-ws');
-  const messages: any[] = [];
-  ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
   await new Promise((resolve, reject) => ws.on('open', resolve).on('error', reject));
   try {
+    const acked = received(ws, (m) => m.type === 'connection_ack');
     ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${A}` } }));
-    for (let i = 0; i < 3000 && !messages.some((m) => m.type === 'connection_ack'); i++) await new Promise((r) => setTimeout(r, 10));
+    await acked;
+    const answered = received(ws, (m) => m.type === 'next' || m.type === 'error');
     ws.send(`{"id":"1","type":"subscribe","payload":{"query":${JSON.stringify(query)},"variables":${variablesJson}}}`);
-    for (let i = 0; i < 3000 && !messages.some((m) => m.type === 'next' || m.type === 'error'); i++) await new Promise((r) => setTimeout(r, 10));
-    const m = messages.find((x) => x.type === 'next' || x.type === 'error');
-    return { body: m?.type === 'error' ? { errors: m.payload } : m?.payload };
+    const m = await answered;
+    return { body: m.type === 'error' ? { errors: m.payload } : m.payload };
   } finally {
     ws.close();
   }

@@ -53,6 +53,21 @@ export interface HttpExchange {
   /** Largest answer body accepted, in bytes. */
   maxResponseBytes: number;
   label: string;
+  /** Where a failed exchange is reported to the operator (one warn line per failure); none: not logged. */
+  log?: ExchangeLog;
+}
+
+/**
+ * The backend's logger and name, for the one warn line `exchange` writes per failure:
+ * `{ backend, host, port, code, cause, sent, request }` with the message "registry connection failed",
+ * where `code` is the OS or TLS error code (ECONNREFUSED, ENOTFOUND, ECONNRESET, ERR_TLS_CERT_ALTNAME_INVALID,
+ * DEPTH_ZERO_SELF_SIGNED_CERT, ...), or TIMEOUT / TOO_LARGE for the exchange's own deadline and size
+ * limit; `cause` is connect-failure.ts's class and `request` the exchange's label. The request's
+ * headers and body (credentials, API keys, transfer codes) are never logged.
+ */
+export interface ExchangeLog {
+  logger: { warn(obj: object, msg?: string): void };
+  backend: string;
 }
 
 /** TLS settings of an account's connections (PEM strings). */
@@ -87,13 +102,19 @@ export function endpointUrl(base: URL, path: string, query?: Record<string, stri
 
 /** The exchange's own failures (a deadline, a size), whose messages hold nothing internal. */
 const own = new WeakSet<Error>();
-const ownError = (message: string): Error => {
-  const e = new Error(message);
+const ownError = (message: string, code: 'TIMEOUT' | 'TOO_LARGE'): Error => {
+  const e = Object.assign(new Error(message), { code });
   own.add(e);
   return e;
 };
 
-/** Sends one request on `agent` and resolves with the answer whatever its status; rejects with NotAnswered only. */
+/** The OS or TLS code of a failure (Node's `code`), or "UNKNOWN". */
+const codeOf = (e: Error): string => {
+  const c = (e as { code?: unknown }).code;
+  return typeof c === 'string' && c ? c : 'UNKNOWN';
+};
+
+/** Sends one request on `agent` and resolves with the answer whatever its status; rejects with NotAnswered only, after one warn line on `req.log` (ExchangeLog). */
 export function exchange(agent: http.Agent, req: HttpExchange): Promise<RawAnswer> {
   const secure = req.url.protocol === 'https:';
   return new Promise<RawAnswer>((resolve, reject) => {
@@ -104,7 +125,20 @@ export function exchange(agent: http.Agent, req: HttpExchange): Promise<RawAnswe
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      // The class of cause only: the raw error names the registry's host and port (kept as `cause`).
+      // The class of cause only: the raw error names the registry's host and port (kept as `cause`,
+      // and written to the operator's log here, where the backend's name and address are known).
+      req.log?.logger.warn(
+        {
+          backend: req.log.backend,
+          host: req.url.hostname,
+          port: Number(req.url.port) || (secure ? 443 : 80),
+          code: codeOf(e),
+          cause: own.has(e) ? e.message : connectFailureClass(e),
+          sent,
+          request: req.label,
+        },
+        'registry connection failed',
+      );
       reject(new NotAnswered(`${req.label}: ${own.has(e) ? e.message : connectFailureClass(e)}`, sent, e));
       r.destroy();
     };
@@ -113,7 +147,7 @@ export function exchange(agent: http.Agent, req: HttpExchange): Promise<RawAnswe
       let size = 0;
       res.on('data', (c: Buffer) => {
         size += c.length;
-        if (size > req.maxResponseBytes) fail(ownError(`answer larger than ${req.maxResponseBytes} bytes`));
+        if (size > req.maxResponseBytes) fail(ownError(`answer larger than ${req.maxResponseBytes} bytes`, 'TOO_LARGE'));
         else chunks.push(c);
       });
       res.on('end', () => {
@@ -124,7 +158,7 @@ export function exchange(agent: http.Agent, req: HttpExchange): Promise<RawAnswe
       });
       res.on('error', fail);
     });
-    const timer = setTimeout(() => fail(ownError(`no answer within ${req.timeoutMs} ms`)), req.timeoutMs);
+    const timer = setTimeout(() => fail(ownError(`no answer within ${req.timeoutMs} ms`, 'TIMEOUT')), req.timeoutMs);
     r.on('socket', (s: Socket) => {
       if (!s.connecting) sent = true;
       else s.once(secure ? 'secureConnect' : 'connect', () => (sent = true));

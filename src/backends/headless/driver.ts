@@ -63,7 +63,7 @@ export class HeadlessDriver implements Driver {
    *   `clock` for the windows); default setTimeout and the clock
    * @param opts.redis the deployment's Redis (REDIS_URL) and key prefix (REDIS_PREFIX): the
    *   registry's rate limit is then shared out across every instance, not per instance
-   * @param opts.logger where a Redis outage is reported (required with `redis`)
+   * @param opts.logger where a Redis outage (required with `redis`) and a failed connection to the registry are reported
    */
   constructor(
     private readonly config: HeadlessBackendConfig,
@@ -212,7 +212,7 @@ export class HeadlessDriver implements Driver {
           rateLimitBudgetMs: this.config.rateLimitBudgetMs,
           rateLimit: this.config.rateLimit,
         },
-        { backend: this.name, timer: this.opts.timer, clock: this.opts.clock, shared: this.shared && { counts: this.shared, account: registrarId } },
+        { backend: this.name, timer: this.opts.timer, clock: this.opts.clock, shared: this.shared && { counts: this.shared, account: registrarId }, logger: this.opts.logger },
       );
       this.clients.set(registrarId, c);
     }

@@ -31,7 +31,7 @@ import { LIMIT_EXCEEDED, unreadableAnswer, UpstreamRateLimitedError, UpstreamUna
 import { retryAfterMs, systemTimer, type Timer } from '../repp/retry.js';
 import { HeadlessRateBudget, type RateLane, type RateLimitShape, type SharedRateCounts } from './budget.js';
 import { errorFor, masked, requestValues } from './errors.js';
-import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type RawAnswer } from '../http-exchange.js';
+import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type ExchangeLog, type RawAnswer } from '../http-exchange.js';
 
 /** Where and as whom a HeadlessHttpClient talks: base URL, bearer token, TLS trust, timeout (ms), rate-limit wait budget (ms, default 15000), the limit's shape until GET /status reports it, largest answer (bytes). */
 export interface HeadlessEndpoint {
@@ -90,10 +90,11 @@ export class HeadlessHttpClient {
    *   is given (the in-process sandbox counts its windows on the same clock). Default the system's.
    * @param opts.shared with Redis: the backend's counts shared by every instance, and this account's
    *   gateway registrar id (budget.ts)
+   * @param opts.logger the backend's logger: one warn line per failed connection (http-exchange.ts ExchangeLog); default none
    */
   constructor(
     private readonly endpoint: HeadlessEndpoint,
-    private readonly opts: { backend?: string; timer?: Timer; clock?: Clock; shared?: { counts: SharedRateCounts; account: string } } = {},
+    private readonly opts: { backend?: string; timer?: Timer; clock?: Clock; shared?: { counts: SharedRateCounts; account: string }; logger?: ExchangeLog['logger'] } = {},
   ) {
     this.base = new URL(endpoint.url);
     const timer = opts.timer;
@@ -188,6 +189,7 @@ export class HeadlessHttpClient {
       timeoutMs: this.endpoint.timeoutMs ?? 30_000,
       maxResponseBytes: this.endpoint.maxResponseBytes ?? 8 * 1024 * 1024,
       label: `${req.method} ${req.path.slice(0, 80)}`,
+      log: this.opts.logger && { logger: this.opts.logger, backend: this.opts.backend ?? 'headless' },
     });
   }
 }

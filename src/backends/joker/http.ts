@@ -35,7 +35,7 @@ import {
   type GatewayError,
 } from '../../core/errors.js';
 import { clipEchoes as clipValues } from '../echoes.js';
-import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type RawAnswer } from '../http-exchange.js';
+import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type ExchangeLog, type RawAnswer } from '../http-exchange.js';
 import { retryAfterMs } from '../repp/retry.js';
 import { maskSecrets } from '../portable.js';
 import { parseReply, rows, type DmapiReply } from './reply.js';
@@ -130,12 +130,14 @@ export class JokerClient {
 
   /**
    * `epochMs`: now in ms since the epoch on the backend's clock, against which a Retry-After given
-   * as an HTTP date is measured (default Date.now).
+   * as an HTTP date is measured (default Date.now). `logger`: the backend's, for one warn line per
+   * failed connection (http-exchange.ts ExchangeLog; default none).
    */
   constructor(
     private readonly endpoint: JokerEndpoint,
     private readonly backend?: string,
     private readonly epochMs: () => number = Date.now,
+    private readonly logger?: ExchangeLog['logger'],
   ) {
     this.base = new URL(endpoint.url);
     if (this.base.protocol !== 'https:') throw new Error('DMAPI accepts TLS only: the url must be https');
@@ -228,6 +230,7 @@ export class JokerClient {
       timeoutMs: this.endpoint.timeoutMs ?? 30_000,
       maxResponseBytes: this.endpoint.maxResponseBytes ?? 16 * 1024 * 1024,
       label: req.name,
+      log: this.logger && { logger: this.logger, backend: this.backend ?? 'joker' },
     });
   }
 }

@@ -19,6 +19,7 @@ import * as domains from './driver/domains.js';
 import * as objects from './driver/objects.js';
 import * as results from './driver/results.js';
 import { JokerClient } from './http.js';
+import type { ExchangeLog } from '../http-exchange.js';
 
 /** Keep-alive connections per account (http.ts), the requests one account has in flight at once. */
 export const JOKER_CONNECTIONS = 4;
@@ -56,6 +57,8 @@ export class JokerDriver implements Driver {
   readonly limits: BackendLimits = { checkNames: 1, sessions: JOKER_CONNECTIONS };
   private readonly clients = new Map<string, JokerClient>();
   private readonly clock: Clock;
+  /** Where failed connections are logged (http-exchange.ts ExchangeLog). */
+  private readonly logger?: ExchangeLog['logger'];
   /** Pending requests shared by the domain reads of one loader batch (results.ts). */
   private readonly pending = new results.PendingLists();
   /** Each poll round's read of the queue, by its CallContext.pollRound (results.ts pollRequest). */
@@ -63,12 +66,14 @@ export class JokerDriver implements Driver {
   /** Per registrar: its results delivered but left upstream (results.ts LEFT_UPSTREAM). */
   private readonly kept = new Map<string, KeptResults>();
 
+  /** @param opts.logger the gateway's logger (DriverDeps.logger): failed connections are logged with host, port and OS error */
   constructor(
     private readonly config: JokerBackendConfig,
-    opts: { clock?: Clock } = {},
+    opts: { clock?: Clock; logger?: ExchangeLog['logger'] } = {},
   ) {
     this.name = config.name;
     this.clock = opts.clock ?? systemClock;
+    this.logger = opts.logger;
   }
 
   hasAccount(registrarId: string): boolean {
@@ -228,7 +233,7 @@ export class JokerDriver implements Driver {
     let c = this.clients.get(registrarId);
     if (!c) {
       const a = this.config.accounts[registrarId];
-      c = new JokerClient({ url: this.config.url, secret: a.password, username: a.username, tls: this.config.tls, timeoutMs: this.config.timeoutMs, maxSockets: JOKER_CONNECTIONS }, this.name, () => this.clock.now().getTime());
+      c = new JokerClient({ url: this.config.url, secret: a.password, username: a.username, tls: this.config.tls, timeoutMs: this.config.timeoutMs, maxSockets: JOKER_CONNECTIONS }, this.name, () => this.clock.now().getTime(), this.logger);
       this.clients.set(registrarId, c);
     }
     return c;

@@ -19,7 +19,7 @@ export const jokerKind: BackendKind<JokerBackendConfig> = {
     sandbox: keysOf<NonNullable<JokerBackendConfig['sandbox']>>({ domainDelayMs: 'value', objectDelayMs: 'value', sessionIdleMs: 'value' }),
   }),
   validate: validateJokerConfig,
-  driver: (cfg, deps) => new JokerDriver(cfg, { clock: deps.clock }),
+  driver: (cfg, deps) => new JokerDriver(cfg, { clock: deps.clock, logger: deps.logger }),
   async startSandbox(cfg, ctx) {
     const { JokerSandbox, JOKER_SANDBOX_ACCOUNTS } = await import('../../sandbox/joker/index.js');
     const s = cfg.sandbox ?? {};

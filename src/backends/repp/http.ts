@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { unreadableAnswer, UpstreamUnavailableError, type GatewayError } from '../../core/errors.js';
-import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type RawAnswer } from '../http-exchange.js';
+import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type ExchangeLog, type RawAnswer } from '../http-exchange.js';
 import { errorFor, maskSecrets, type Envelope } from './errors.js';
 import { DEFAULT_RETRY, retryAfterMs, systemTimer, withRetry, type RetryPolicy, type Timer } from './retry.js';
 
@@ -109,10 +109,11 @@ export class ReppHttpClient {
    * @param opts.backend the backend's configured name (errors' `registry`)
    * @param opts.timer sleeps and time of the 429/503 retries (tests); default setTimeout and performance.now()
    * @param opts.clock the backend's clock, which a Retry-After given as an HTTP date is measured against; default the system's
+   * @param opts.logger the backend's logger: one warn line per failed connection (http-exchange.ts ExchangeLog); default none
    */
   constructor(
     private readonly endpoint: ReppEndpoint,
-    private readonly opts: { backend?: string; timer?: Timer; clock?: Clock } = {},
+    private readonly opts: { backend?: string; timer?: Timer; clock?: Clock; logger?: ExchangeLog['logger'] } = {},
   ) {
     this.base = new URL(endpoint.url);
     if (this.base.protocol !== 'https:' && this.base.protocol !== 'http:') throw new Error(`REPP url must be http(s): ${endpoint.url.slice(0, 64)}`);
@@ -178,6 +179,7 @@ export class ReppHttpClient {
       timeoutMs: this.endpoint.timeoutMs ?? 30_000,
       maxResponseBytes: this.endpoint.maxResponseBytes ?? 16 * 1024 * 1024,
       label: `${req.method} ${req.path.slice(0, 80)}`,
+      log: this.opts.logger && { logger: this.opts.logger, backend: this.opts.backend ?? 'repp' },
     });
   }
 }

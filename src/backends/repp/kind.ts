@@ -22,7 +22,7 @@ export const reppKind: BackendKind<ReppBackendConfig> = {
     sandbox: keysOf<NonNullable<ReppBackendConfig['sandbox']>>({ registrantReplyMs: 'value' }),
   }),
   validate: validateReppConfig,
-  driver: (cfg, deps) => new ReppDriver(cfg, { clock: deps.clock, timer: deps.timer }),
+  driver: (cfg, deps) => new ReppDriver(cfg, { clock: deps.clock, timer: deps.timer, logger: deps.logger }),
   async startSandbox(cfg, ctx) {
     const { ReppSandbox, REPP_SANDBOX_ACCOUNTS } = await import('../../sandbox/repp/index.js');
     // HTTPS with a client certificate, as the registry asks for (REPP document, "Authentication").

@@ -17,6 +17,7 @@ import * as domains from './driver/domains.js';
 import { registryDate } from './codec/read.js';
 import { ReppHttpClient } from './http.js';
 import type { Timer } from './retry.js';
+import type { ExchangeLog } from '../http-exchange.js';
 
 /** REPP's capabilities: contacts without custom-free ids, name servers on the domain, DNSKEY data, immediate transfers, notifications, a balance, a domain list. */
 export const REPP_CAPABILITIES: Capabilities = {
@@ -61,19 +62,22 @@ export class ReppDriver implements Driver {
   private readonly clock: Clock;
 
   private readonly timer?: Timer;
+  private readonly logger?: ExchangeLog['logger'];
 
   /**
    * @param opts.clock the gateway's clock (DriverDeps.clock); default the system's
    * @param opts.timer sleeps and time for the 429/503 retry back-off (DriverDeps.timer; tests only); default setTimeout and performance.now()
+   * @param opts.logger the gateway's logger (DriverDeps.logger): failed connections are logged with host, port and OS error; default none
    */
   constructor(
     private readonly config: ReppBackendConfig,
-    opts: { clock?: Clock; timer?: Timer } = {},
+    opts: { clock?: Clock; timer?: Timer; logger?: ExchangeLog['logger'] } = {},
   ) {
     this.name = config.name;
     this.limits = { checkNames: 1, sessions: REPP_CONNECTIONS, bulkNames: config.bulkLimit ?? REPP_BULK_LIMIT };
     this.clock = opts.clock ?? systemClock;
     this.timer = opts.timer;
+    this.logger = opts.logger;
   }
 
   hasAccount(registrarId: string): boolean {
@@ -196,7 +200,7 @@ export class ReppDriver implements Driver {
       const a = this.config.accounts[registrarId];
       c = new ReppHttpClient(
         { url: this.config.url, username: a.username, password: a.password, tls: this.config.tls, timeoutMs: this.config.timeoutMs, retry: this.config.retry, maxSockets: REPP_CONNECTIONS },
-        { backend: this.name, timer: this.timer, clock: this.clock },
+        { backend: this.name, timer: this.timer, clock: this.clock, logger: this.logger },
       );
       this.clients.set(registrarId, c);
     }

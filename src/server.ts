@@ -39,6 +39,7 @@ import { PollService, storedEvents } from './poll/poll.service.js';
 import { createPollEvents, redisPrefix } from './pubsub/prefix.js';
 import { Router } from './routing/router.js';
 import { startSandboxes, type RunningSandboxes } from './sandbox/start.js';
+import { SizedWebSocket, WS_MAX_PAYLOAD_BYTES } from './http/ws-payload.js';
 
 /** A running gateway: its GraphQL URLs (HTTP and WebSocket, the host 127.0.0.1 when it listens on 0.0.0.0); close() stops everything it started, the database last. */
 export interface Gateway {
@@ -356,8 +357,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     // every 30 s: a 2 MB body sent slowly held a connection and its buffer for five minutes.
     const { requestTimeoutMs, headersTimeoutMs } = limitsInForce;
     const httpServer = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(headersTimeoutMs / 4))) }, app);
-    // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message).
-    const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 2 * 1024 * 1024 });
+    // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message);
+    // a message over it closes with 1009 and a reason naming the bound (src/http/ws-payload.ts).
+    const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: WS_MAX_PAYLOAD_BYTES, WebSocket: SizedWebSocket });
     const wsCleanup = useWebSocket({ schema, wsServer, services, limits, mutationInputs: inputs, formatError, revocations, operations, trustProxy: config.trustProxy });
     // Parsed documents by query hash, bounded by the bytes they hold (Apollo's default counts neither text nor tokens).
     const httpDocuments = new BoundedDocumentStore();

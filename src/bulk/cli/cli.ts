@@ -283,6 +283,30 @@ async function* itemPages(o: CliOptions, id: string): AsyncGenerator<CsvItem[]> 
   }
 }
 
+/** Times a submission refused with RATE_LIMITED is sent again (README "Bulk CLI"). */
+export const SUBMIT_RATE_LIMITED_RETRIES = 5;
+
+/**
+ * Sends the submission and returns its payload (`{ replayed, job }`). A refusal with RATE_LIMITED
+ * (the API key spent its budget for the window: src/limits/errors.ts, `extensions.retryAfter`
+ * seconds until it starts again) is waited out, saying so on stderr, and the same request (the same
+ * variables, so the same idempotency key) is sent again, at most SUBMIT_RATE_LIMITED_RETRIES times;
+ * a refusal the gateway never turned into a job leaves nothing to attach to. Any other error, and
+ * the last RATE_LIMITED, is thrown as it is.
+ */
+async function submit(o: CliOptions, req: { query: string; field: string; variables: Record<string, unknown> }, io: Io): Promise<any> {
+  for (let retries = 0; ; retries++) {
+    try {
+      return (await gql(o, req.query, req.variables))[req.field];
+    } catch (e) {
+      if (!(e instanceof GatewayError) || e.code !== 'RATE_LIMITED' || retries >= SUBMIT_RATE_LIMITED_RETRIES) throw e;
+      const seconds = Math.max(1, e.retryAfter ?? 1);
+      io.err(`the gateway refused the submission with RATE_LIMITED (this API key's budget is spent for now); waiting ${seconds} s, then sending it again with the same idempotency key (${retries + 1} of ${SUBMIT_RATE_LIMITED_RETRIES})\n`);
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+    }
+  }
+}
+
 /**
  * A refusal of the submission, said in the file's terms: an error naming `domains[i]` (and "also
  * domains[j]" for a duplicate) gets the file and line of that domain (blank and # lines are not
@@ -400,7 +424,7 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
     const req = request(o);
     let answer: any;
     try {
-      answer = (await gql(o, req.query, req.variables))[req.field];
+      answer = await submit(o, req, io);
     } catch (e) {
       // As after Ctrl-C before the answer: the idempotency key makes the same command again safe.
       if (e instanceof ConnectionLost && e.maybeSent) throw new ConnectionLost(`${e.message}; if the gateway took the job, the same command again attaches to it`);

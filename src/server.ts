@@ -39,7 +39,6 @@ import { PollService, storedEvents } from './poll/poll.service.js';
 import { createPollEvents, redisPrefix } from './pubsub/prefix.js';
 import { Router } from './routing/router.js';
 import { startSandboxes, type RunningSandboxes } from './sandbox/start.js';
-import { SizedWebSocket, WS_MAX_PAYLOAD_BYTES } from './http/ws-payload.js';
 
 /** A running gateway: its GraphQL URLs (HTTP and WebSocket, the host 127.0.0.1 when it listens on 0.0.0.0); close() stops everything it started, the database last. */
 export interface Gateway {
@@ -102,7 +101,7 @@ export interface GatewayOptions {
  * reconciled while it loads (except what loadHttpAhead loaded while the database opened).
  */
 async function loadHttpModules() {
-  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, apq, graphiql, health, errors, unavailable, websocket, documentStore, gate, mutationInputs, resolvers, limits, rateLimit, comments] = await Promise.all([
+  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, apq, graphiql, health, errors, unavailable, websocket, documentStore, gate, mutationInputs, resolvers, limits, rateLimit, comments, wsPayload] = await Promise.all([
     import('@apollo/server'),
     import('@apollo/server/plugin/disabled'),
     import('@apollo/server/plugin/drainHttpServer'),
@@ -125,6 +124,7 @@ async function loadHttpModules() {
     import('./limits/limits.js'),
     import('./limits/rate-limit.js'),
     import('./limits/comments.js'),
+    import('./http/ws-payload.js'),
   ]);
   return {
     ...apollo,
@@ -150,6 +150,7 @@ async function loadHttpModules() {
     ...limits,
     ...rateLimit,
     ...comments,
+    ...wsPayload,
   };
 }
 
@@ -313,6 +314,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       MutationInputs,
       OperationLimits,
       WebSocketServer,
+      SizedWebSocket,
+      WS_MAX_PAYLOAD_BYTES,
       authenticate,
       boundErrorsPlugin,
       persistedQueryPlugin,

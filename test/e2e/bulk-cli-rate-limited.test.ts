@@ -23,7 +23,7 @@ let sandbox: EppSandbox;
 
 beforeAll(async () => {
   // A tiny budget in a short window: a few aliased __type reads (200 points each) spend it.
-  t = await startTestGateway({ configure: (c) => ((c.poll.enabled = false), (c.limits.maxCost = 2999), (c.limits.rateLimit = { points: 3000, durationSec: 2 })) });
+  t = await startTestGateway({ configure: (c) => ((c.poll.enabled = false), (c.limits.maxCost = 2999), (c.limits.rateLimit = { points: 3000, durationSec: 3 })) });
   sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-nomulus') as EppSandbox;
   dir = await mkdtemp(path.join(os.tmpdir(), 'rgw-bulk-cli-rl-'));
   compiled = await compiledGateway();
@@ -33,10 +33,17 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** Spends `key`'s budget until the gateway answers RATE_LIMITED to its cheapest read. */
+/** `n` aliased `__type` reads: 200 points each (src/limits/cost.ts TYPE_INTROSPECTION). */
+const types = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `t${i}: __type(name: "Domain") { name }`).join(' ')} }`;
+
+/**
+ * Spends `key`'s budget until the gateway refuses even `{ __typename }` (the point every operation
+ * spends on arrival): dearer reads first, so that a window that starts again meanwhile is spent in
+ * a few requests; the cheap tail is bounded (the caller calls again).
+ */
 async function exhaust(key: string): Promise<void> {
-  while ((await t.gql(key, '{ t: __type(name: "Domain") { name } }')).status !== 429);
-  while ((await t.gql(key, '{ viewer { id } }')).status !== 429);
+  for (const n of [14, 8, 4, 2, 1]) while ((await t.gql(key, types(n))).status !== 429);
+  for (let i = 0; i < 300; i++) if ((await t.gql(key, '{ __typename }')).status === 429) return;
 }
 
 /** Runs the CLI as a process with `key`; `onErr` sees its stderr as it arrives. */

@@ -4,6 +4,7 @@ import { connectionType } from '../common/connection.js';
 /** GraphQL CommandOutcome: what became of one sent command (src/commandlog/outcome.ts outcomeOf decides). */
 export enum CommandOutcome {
   SUCCEEDED = 'SUCCEEDED',
+  PARTIAL = 'PARTIAL',
   FAILED = 'FAILED',
   UNKNOWN = 'UNKNOWN',
   RECONCILED_APPLIED = 'RECONCILED_APPLIED',
@@ -15,8 +16,15 @@ registerEnumType(CommandOutcome, {
   name: 'CommandOutcome',
   description: 'What became of an upstream command.',
   valuesConfig: {
-    SUCCEEDED: { description: 'The registry answered with success (1xxx).' },
-    FAILED: { description: 'The registry answered with an error (2xxx): not applied.' },
+    SUCCEEDED: { description: 'The registry answered with success (1xxx); for a native bulk transfer or renewal (bulk:transfer, bulk:renew), every domain in it was done.' },
+    PARTIAL: {
+      description:
+        'A native bulk transfer or renewal (bulk:transfer, bulk:renew) that the registry answered with success (1xxx) as a whole, whose answer shows some of its domains not done (the message names them): applied for the others.',
+    },
+    FAILED: {
+      description:
+        "The registry answered with an error (2xxx): not applied. Also a native bulk transfer or renewal answered with success (1xxx) as a whole whose answer shows none of its domains done (the message names them; resultCode stays the registry's).",
+    },
     UNKNOWN: {
       description:
         'A command that changes a registry object got no answer, and no reconciliation has settled it yet: it is in flight (finishedAt null), its connection dropped or timed out after sending, or the process that sent it stopped first (finishedAt null). A command sent under an idempotency key does not stay UNKNOWN: the gateway reconciles it with the registry within about two idempotency leases (15 s each by default), retried or not, once the registry can be read.',

@@ -3,10 +3,13 @@
  * "Command log"). A registry answers such a request as a whole: REPP's bulk endpoints (REPP
  * document, "Bulk actions") answer 1000 once the request was processed, while some of its domains
  * may have been refused (a transfer's wrong code) or skipped inside it. The entry keeps the
- * registry's code (the request took effect: SUCCEEDED) and its message gains what befell those
- * domains, e.g. "Command completed successfully; 1 of 3 domains not transferred: a.ee (2202
- * Invalid authorization information)". Nothing is added when every domain was done. Each item's own
- * outcome is the bulk job's (src/bulk/native*.ts).
+ * registry's code and its message gains what befell those domains, e.g. "Command completed
+ * successfully; 1 of 3 domains not transferred: a.ee (2202 Invalid authorization information)".
+ * Nothing is added when every domain was done. A transfer or renewal also counts its domains
+ * ({@link BulkDomains}), from which the entry's outcome says PARTIAL when some were not done and
+ * FAILED when none was (src/commandlog/outcome.ts); a replacement's skipped domains are no failure
+ * (the per-item path leaves them alone too: SUCCEEDED, `skipped`). Each item's own outcome is the
+ * bulk job's (src/bulk/native*.ts).
  */
 import type { BulkReplaceResult, BulkTransferResult } from '../core/model/index.js';
 
@@ -28,6 +31,23 @@ export function transferDetail(requested: number, r: BulkTransferResult): string
   if (r.failed.length === 0) return undefined;
   const why = (f: BulkTransferResult['failed'][number]) => f.errors.map((e) => cut(e.code === null ? e.message : `${e.code} ${e.message}`.trim())).join('; ') || undefined;
   return `${r.failed.length} of ${requested} domains not transferred: ${listed(r.failed.map((f) => ({ name: f.name, why: why(f) })))}`;
+}
+
+/** How many domains a native bulk request carried, and how many of them its answer shows not done. */
+export interface BulkDomains {
+  requested: number;
+  notDone: number;
+}
+
+/** A bulk transfer's counts: the domains the registry refused. */
+export function transferDomains(requested: number, r: BulkTransferResult): BulkDomains {
+  return { requested, notDone: Math.min(requested, r.failed.length) };
+}
+
+/** A bulk renewal's counts: the domains the answer does not list as renewed. */
+export function renewDomains(requested: readonly string[], r: { renewed: string[] }): BulkDomains {
+  const renewed = new Set(r.renewed.map((n) => n.toLowerCase()));
+  return { requested: requested.length, notDone: requested.filter((n) => !renewed.has(n.toLowerCase())).length };
 }
 
 /** A bulk renewal of `requested`: those the answer does not list as renewed. */

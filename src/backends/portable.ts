@@ -24,7 +24,7 @@ import type { BackendLimits, CommandArguments, ListPage, RegistryPort } from '..
 import type { Attempt, Driver, DriverCall } from './driver.js';
 import { ClTridGenerator } from './epp/session/trid.js';
 import { chunk } from '../fanout/chunk.js';
-import { renewDetail, replaceDetail, transferDetail } from './bulk-detail.js';
+import { renewDetail, renewDomains, replaceDetail, transferDetail, transferDomains, type BulkDomains } from './bulk-detail.js';
 import { createNeeds, needsOf, requireContactCreate, requireMet, updateNeeds, type Need } from './requirements.js';
 
 /**
@@ -66,6 +66,8 @@ export interface PortCommandEvent {
   operation?: string;
   /** The idempotency attempt the command belongs to (CallContext.attempt), for the command log's watches. */
   attempt?: number;
+  /** A native bulk transfer's or renewal's domains, as its answer counts them (bulk-detail.ts); absent for any other command. */
+  bulkDomains?: BulkDomains;
 }
 
 /** PortableBackend's options: the clock (transaction ids, durations), the command-log hooks and a clTRID prefix. */
@@ -83,6 +85,8 @@ interface Spec<T = unknown> {
   needs?: Need[];
   /** What the command log adds to the registry's message for this answer (a native bulk request's domains not done: bulk-detail.ts). */
   detail?(data: T): string | undefined;
+  /** How many domains a native bulk request carried and how many its answer shows not done (PortCommandEvent.bulkDomains). */
+  domains?(data: T): BulkDomains;
   /** Whether the answer had nothing in it (PortCommandEvent.empty): an empty poll queue. */
   empty?(data: T): boolean;
 }
@@ -301,7 +305,7 @@ export class PortableBackend implements RegistryPort {
   // ---- native bulk actions ----
   // Answered as a whole: the command log's entry adds the domains the registry did not do (bulk-detail.ts).
   bulkTransfer(ctx: M.CallContext, items: { name: string; transferCode: string }[]) {
-    const spec: Spec<M.BulkTransferResult> = { objectName: names(items.map((i) => i.name)), secrets: items.map((i) => i.transferCode), detail: (d) => transferDetail(items.length, d) };
+    const spec: Spec<M.BulkTransferResult> = { objectName: names(items.map((i) => i.name)), secrets: items.map((i) => i.transferCode), detail: (d) => transferDetail(items.length, d), domains: (d) => transferDomains(items.length, d) };
     return this.run(ctx, 'bulk:transfer', spec, (c) => this.op('bulkTransfer', 'bulk transfer')(c, items));
   }
   bulkReplaceTechContact(ctx: M.CallContext, change: { current: string; next: string }) {
@@ -313,7 +317,7 @@ export class PortableBackend implements RegistryPort {
     return this.run(ctx, 'bulk:nameservers', spec, (c) => this.op('bulkChangeNameserver', 'bulk name server change')(c, change));
   }
   bulkRenew(ctx: M.CallContext, renew: { names: string[]; period: M.Period }) {
-    const spec: Spec<{ renewed: string[] }> = { objectName: names(renew.names), detail: (d) => renewDetail(renew.names, d) };
+    const spec: Spec<{ renewed: string[] }> = { objectName: names(renew.names), detail: (d) => renewDetail(renew.names, d), domains: (d) => renewDomains(renew.names, d) };
     return this.run(ctx, 'bulk:renew', spec, (c) => this.op('bulkRenew', 'bulk renew')(c, renew));
   }
   accountStatus(ctx: M.CallContext) {
@@ -404,6 +408,7 @@ export class PortableBackend implements RegistryPort {
       // The entry's message: the registry's, then what the answer says of the domains a bulk request did not do.
       const detail = spec.detail?.(r.data);
       event.message = detail ? maskSecrets([message, detail].filter(Boolean).join('; '), secrets) : message;
+      if (spec.domains) event.bulkDomains = spec.domains(r.data);
       if (spec.empty?.(r.data)) event.empty = true;
       return { ...r, message };
     } catch (e) {

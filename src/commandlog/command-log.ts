@@ -35,6 +35,12 @@ export interface CommandEvent {
   empty?: boolean;
   /** The watch (CommandWatch.id) of the attempt that sends it (CallContext.attempt); absent: any watch of its key. */
   attempt?: number;
+  /**
+   * A native bulk transfer's or renewal's domains: how many it carried (`requested`) and how many
+   * its answer shows not done (`notDone`); the entry's outcome is then PARTIAL or FAILED
+   * (outcome.ts). Absent for any other command.
+   */
+  bulkDomains?: { requested: number; notDone: number };
 }
 
 const watchKey = (registrarId: string, idempotencyKey: string) => `${registrarId}\u0000${idempotencyKey}`;
@@ -121,12 +127,12 @@ export type LogEntry = ReturnType<typeof entryOf> & Outcome;
  */
 export function logEntrySql(param: string): string {
   return `INSERT INTO command_log (registrar_id, backend, operation, command, object_name, idempotency_key, client_trid,
-    server_trid, result_code, message, duration_ms, created_at, sent)
+    server_trid, result_code, message, duration_ms, created_at, sent, bulk_domains, bulk_domains_not_done)
   SELECT v."registrarId", v.backend, v.operation, v.command, v."objectName", v."idempotencyKey", v."clientTrid",
-    v."serverTrid", v."resultCode", v.message, v."durationMs", v."createdAt", v.sent
+    v."serverTrid", v."resultCode", v.message, v."durationMs", v."createdAt", v.sent, v."bulkDomains", v."bulkDomainsNotDone"
   FROM jsonb_to_recordset(${param}::jsonb) AS v("registrarId" text, backend text, operation text, command text,
     "objectName" text, "idempotencyKey" text, "clientTrid" text, "serverTrid" text, "resultCode" integer, message text,
-    "durationMs" integer, "createdAt" timestamptz, sent boolean)`;
+    "durationMs" integer, "createdAt" timestamptz, sent boolean, "bulkDomains" integer, "bulkDomainsNotDone" integer)`;
 }
 
 /** A finished command's entry, queued: the answer for an entry written by `start`, else the whole entry. */
@@ -139,6 +145,9 @@ interface Outcome {
   durationMs: number;
   createdAt: Date;
   sent: boolean;
+  /** CommandEvent.bulkDomains (null or absent: not a native bulk transfer or renewal). */
+  bulkDomains?: number | null;
+  bulkDomainsNotDone?: number | null;
 }
 
 interface Announced {
@@ -345,6 +354,8 @@ export class CommandLog {
       durationMs: started ? now.getTime() - started.sentAt.getTime() : Math.round(e.durationMs),
       createdAt: now,
       sent: e.sent !== false,
+      bulkDomains: e.bulkDomains?.requested ?? null,
+      bulkDomainsNotDone: e.bulkDomains?.notDone ?? null,
     };
     if (started?.id !== undefined) this.finished.push({ id: started.id, outcome });
     else {
@@ -383,9 +394,11 @@ export class CommandLog {
           await rawExecute(
             this.prisma,
             `UPDATE command_log AS c SET server_trid = v."serverTrid", result_code = v."resultCode", message = v.message,
-              duration_ms = v."durationMs", created_at = v."createdAt", sent = v.sent
+              duration_ms = v."durationMs", created_at = v."createdAt", sent = v.sent,
+              bulk_domains = v."bulkDomains", bulk_domains_not_done = v."bulkDomainsNotDone"
             FROM jsonb_to_recordset($1::jsonb)
-              AS v(id bigint, "serverTrid" text, "resultCode" integer, message text, "durationMs" integer, "createdAt" timestamptz, sent boolean)
+              AS v(id bigint, "serverTrid" text, "resultCode" integer, message text, "durationMs" integer, "createdAt" timestamptz, sent boolean,
+                "bulkDomains" integer, "bulkDomainsNotDone" integer)
             WHERE c.id = v.id`,
             [JSON.stringify(updates)],
           );

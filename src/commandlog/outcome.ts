@@ -3,18 +3,24 @@ import { changesState, isCommandName } from '../core/commands.js';
 import type { CommandLog as CommandLogRow } from '../db/generated/client.js';
 
 /**
- * SUCCEEDED / FAILED: the registry answered (1xxx / 2xxx). NOT_SENT: it never reached the registry.
+ * SUCCEEDED / FAILED: the registry answered (1xxx / 2xxx). A native bulk transfer or renewal
+ * answered 1xxx as a whole whose answer shows some of its domains not done is PARTIAL (applied:
+ * the others were), and FAILED when it shows none done (nothing applied). NOT_SENT: it never reached the registry.
  * NO_ANSWER: a command that changes no registry object (a check, a read, a transfer query, a poll
  * request or acknowledgement) got no answer: there is nothing to reconcile (the poller repeats a
  * poll acknowledgement until it holds). UNKNOWN: a command that changes a registry object got no
  * answer yet, or is in flight; the gateway reconciles it (RECONCILED_APPLIED / RECONCILED_NOT_APPLIED).
  */
-export type CommandOutcomeName = 'SUCCEEDED' | 'FAILED' | 'NOT_SENT' | 'NO_ANSWER' | 'UNKNOWN' | 'RECONCILED_APPLIED' | 'RECONCILED_NOT_APPLIED';
+export type CommandOutcomeName = 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'NOT_SENT' | 'NO_ANSWER' | 'UNKNOWN' | 'RECONCILED_APPLIED' | 'RECONCILED_NOT_APPLIED';
 
 /** The outcome and whether the command took effect (null: not known). */
-export function outcomeOf(row: Pick<CommandLogRow, 'resultCode' | 'sent' | 'reconciled' | 'durationMs' | 'command'>): { outcome: CommandOutcomeName; applied: boolean | null } {
+export function outcomeOf(
+  row: Pick<CommandLogRow, 'resultCode' | 'sent' | 'reconciled' | 'durationMs' | 'command' | 'bulkDomains' | 'bulkDomainsNotDone'>,
+): { outcome: CommandOutcomeName; applied: boolean | null } {
   if (row.resultCode != null) {
     const ok = row.resultCode >= 1000 && row.resultCode < 2000;
+    const notDone = row.bulkDomainsNotDone ?? 0;
+    if (ok && notDone > 0) return notDone >= (row.bulkDomains ?? 0) ? { outcome: 'FAILED', applied: false } : { outcome: 'PARTIAL', applied: true };
     return { outcome: ok ? 'SUCCEEDED' : 'FAILED', applied: ok };
   }
   if (!row.sent) return { outcome: 'NOT_SENT', applied: false };

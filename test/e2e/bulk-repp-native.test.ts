@@ -252,11 +252,29 @@ describe('bulkTransfer through POST /repp/v1/domains/transfer', () => {
         objectName: names.join(','),
         resultCode: 1000, // the request was processed: the two other domains moved
         message: `Command completed successfully; 1 of ${CHUNK} domains not transferred: ${names[1]} (2202 Invalid authorization information)`,
-        outcome: 'SUCCEEDED',
+        // Some domains moved, one did not (the entry said SUCCEEDED, the failure in its message only).
+        outcome: 'PARTIAL',
         applied: true,
       },
     ]);
     expect(JSON.stringify(log.data)).not.toContain('vale-kood-2');
+  }, 120_000);
+
+  it("a chunk none of whose domains the registry transferred has a FAILED command-log entry, not applied", async () => {
+    const names = await createDomains(B, 'viim', CHUNK, THEIRS); // one chunk
+    const { job } = await submit(A, BULK_TRANSFER, { domains: names.map((name, i) => ({ name, authInfo: `vale-kood-${i}` })) });
+    expect(job.counts).toMatchObject({ done: 0, failed: CHUNK });
+    for (const n of names) expect(sandbox.domain(n)!.registrar).toBe('TheRegistrar');
+    await t.gateway.commandLog.flush();
+    const log = await t.gql(A, `query($f: CommandLogFilter) { commandLog(filter: $f, first: 100) { edges { node { command objectName resultCode message outcome applied } } } }`, {
+      f: { command: 'bulk:transfer', operation: 'bulkTransfer' },
+    });
+    const entries = log.data.commandLog.edges.map((e: any) => e.node).filter((n: any) => n.objectName === names.join(','));
+    expect(entries).toHaveLength(1);
+    // Before, SUCCEEDED and applied, with every failure in the message only.
+    expect(entries[0]).toMatchObject({ command: 'bulk:transfer', resultCode: 1000, outcome: 'FAILED', applied: false });
+    expect(entries[0].message).toMatch(new RegExp(`^Command completed successfully; ${CHUNK} of ${CHUNK} domains not transferred: `));
+    expect(JSON.stringify(log.data)).not.toContain('vale-kood');
   }, 120_000);
 
   it('a transfer chunk applied whose answer was lost is reconciled (the domains are ours), not sent again', async () => {

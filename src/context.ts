@@ -11,6 +11,7 @@ import type { PollEvents } from './pubsub/poll-events.js';
 import type { Router } from './routing/router.js';
 import type { GatewayConfig } from './config.types.js';
 import type { Logger } from './logger.js';
+import { ListParses } from './validation/list-parses.js';
 
 /** Long-lived parts shared by every request. */
 export interface Services {
@@ -27,18 +28,20 @@ export interface Services {
   apiKeys: ApiKeyCache;
 }
 
-/** Per-request context: the authenticated registrar, its fan-out scheduler and fresh loaders. */
+/** Per-request context: the authenticated registrar, its fan-out scheduler, fresh loaders and its list parses. */
 export interface GatewayContext extends Services {
   registrar: { id: string; name: string };
   call: CallContext;
   loaders: Loaders;
+  /** The request's parses of argument lists (names), each made once however many fields use the list (ListParses). */
+  lists: ListParses;
 }
 
-/** A request's context for `registrar` (the API key's owner): a CallContext with a fresh fan-out scheduler (limits.fanOut) and lazily made loaders. */
+/** A request's context for `registrar` (the API key's owner): a CallContext with a fresh fan-out scheduler (limits.fanOut), lazily made loaders and no list parsed yet. */
 export function createContext(services: Services, registrar: { id: string; name: string }): GatewayContext {
   // Every port call of the request (loaders, checks, mutations) waits its turn in the request's scheduler.
   const call: CallContext = { registrarId: registrar.id, scheduler: new RequestScheduler(services.config.limits.fanOut) };
-  return { ...services, registrar, call, loaders: new LazyLoaders(services.router, call) };
+  return { ...services, registrar, call, loaders: new LazyLoaders(services.router, call), lists: new ListParses() };
 }
 
 /**

@@ -32,8 +32,19 @@ async function submit(ctx: GatewayContext, { actor, req }: ReturnType<typeof sub
   return (await ctx.bulk.submit(actor, req)) as unknown as BulkJobPayload;
 }
 
-const names = async (ctx: GatewayContext, list: string[] | null | undefined) =>
-  list == null ? null : (await checkItemNames('domains', list, ctx.bulk.settings.maxItems, (i) => `domains[${i}]`)).map((name) => ({ name }));
+/**
+ * A job's listed names checked (checkItemNames: normalised, each at most once), as errors name them:
+ * `domains[i].name` for a list of items (`items`: bulkRenew, bulkTransfer), else `domains[i]`.
+ * Made once per request for the same names (ctx.lists, src/validation/list-parses.ts): aliases
+ * over one `domains` variable share the check, each error still at its own field's path. The
+ * array answered is shared: map it, never change it.
+ */
+const itemNames = (ctx: GatewayContext, list: readonly string[], items: boolean): Promise<string[]> =>
+  ctx.lists.once(items ? 'bulk domains[i].name' : 'bulk domains[i]', list, () =>
+    checkItemNames('domains', list, ctx.bulk.settings.maxItems, items ? undefined : (i) => `domains[${i}]`),
+  );
+
+const names = async (ctx: GatewayContext, list: string[] | null | undefined) => (list == null ? null : (await itemNames(ctx, list, false)).map((name) => ({ name })));
 
 /**
  * A replacement name server with addresses (glue, RFC 5731 hostAttr / RFC 5732), checked as
@@ -60,12 +71,12 @@ function withGlue(to: DomainNameserver, given: NameserverInput, items: { name: s
 export const bulkMutationInputs = {
   bulkRenew: async (a: KeyArg & { domains: BulkRenewItemInput[]; period?: PeriodInput | null }, ctx: GatewayContext) => {
     const iso = isoDates();
-    const items = (await checkItemNames('domains', a.domains.map((d) => d.name), ctx.bulk.settings.maxItems)).map((name, i) => ({ name, currentExpiry: iso(a.domains[i]!.currentExpiry) }));
+    const items = (await itemNames(ctx, a.domains.map((d) => d.name), true)).map((name, i) => ({ name, currentExpiry: iso(a.domains[i]!.currentExpiry) }));
     return submission(ctx, a.idempotencyKey, { kind: 'RENEW', params: { period: checkPeriod('period', a.period ?? { value: 1, unit: 'y' }) }, items });
   },
   bulkTransfer: async (a: KeyArg & { domains: BulkTransferItemInput[]; period?: PeriodInput | null }, ctx: GatewayContext) => {
     const authInfos = a.domains.map((d, i) => checkAuthInfo(`domains[${i}].authInfo`, d.authInfo));
-    const items = (await checkItemNames('domains', a.domains.map((d) => d.name), ctx.bulk.settings.maxItems)).map((name, i) => ({ name, authInfo: authInfos[i]! }));
+    const items = (await itemNames(ctx, a.domains.map((d) => d.name), true)).map((name, i) => ({ name, authInfo: authInfos[i]! }));
     return submission(ctx, a.idempotencyKey, { kind: 'TRANSFER', params: { period: a.period ? checkPeriod('period', a.period) : null }, items });
   },
   bulkReplaceNameserver: async (a: KeyArg & { from: string; to: NameserverInput; domains?: string[] | null }, ctx: GatewayContext) => {

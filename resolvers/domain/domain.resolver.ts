@@ -123,7 +123,8 @@ export class DomainResolver {
   async checkDomains(@Arg('names', () => [String]) rawNames: string[], @Ctx() ctx: GatewayContext): Promise<Array<DomainCheck | Error>> {
     if (rawNames.length === 0) throw new ValidationError('names', 'give at least one name');
     if (rawNames.length > ctx.config.limits.maxBatch) throw new ValidationError('names', `at most ${ctx.config.limits.maxBatch} names`);
-    const names = await normalizeDomainNames(rawNames, (i) => `names[${i}]`);
+    // Aliases over one list (one variable) share its normalisation (src/validation/list-parses.ts); the copy is this field's own.
+    const names = (await ctx.lists.once('checkDomains names[i]', rawNames, () => normalizeDomainNames(rawNames, (i) => `names[${i}]`))).slice();
     return checkDomainNames(ctx.router, ctx.call, names, 'names', { splitCommands: ctx.config.limits.checkSplitCommands });
   }
 

@@ -35,7 +35,8 @@ export class PollResolver {
   ): Promise<Page<PollMessage>> {
     checkPageSize('first', first);
     const afterId = rowCursor(after, 'poll message id');
-    const objectNames = objects?.length ? checkObjectNames('objects', objects) : null;
+    // Aliases over one list (one variable) share its normalisation (src/validation/list-parses.ts).
+    const objectNames = objects?.length ? ctx.lists.once('pollMessages objects[i]', objects, () => checkObjectNames('objects', objects)) : null;
     // Before the registries' queues are read: a cursor always names a message already stored.
     if (afterId !== null) await checkPollCursor(ctx.prisma, ctx.registrar.id, afterId);
     await ctx.ingester.drainNow(ctx.registrar.id);

@@ -12,7 +12,10 @@
  *   - a list multiplies what each item costs by its length: `first` for connections, the number
  *     of representations for a router's `_entities`, and a typical count for lists the registry
  *     fills (4 name servers, 4 contacts); checkDomains costs REGISTRY per check command, one per
- *     CHECK_NAMES names (EPP's default limit per command; src/fanout/check-domains.ts);
+ *     CHECK_NAMES names (EPP's default limit per command; src/fanout/check-domains.ts), for each
+ *     field: aliases over one list each send their own commands (only the normalisation of the
+ *     list's names is made once per request, src/validation/list-parses.ts, so an alias costs at
+ *     most that part less than its price; the estimate keeps pricing each field whole);
  *   - a name server a domain refers to costs REGISTRY once when any of its host fields (addresses,
  *     statuses, sponsor, dates) is asked for: one host info serves them all;
  *   - `__schema` (the whole schema's introspection) costs INTROSPECTION (1000), and `__type`
@@ -79,7 +82,8 @@ export const TYPE_INTROSPECTION = 200;
  * mutation's MUTATION and its payload's cost (the payload is one job, whatever the list's length).
  * Priced by the CPU an entry takes on its way in, measured on this 2-core machine (2026-12-03,
  * `node bench/bulk-pricing.mjs` step 0, in one process, medians; graphql-js in development mode):
- * normalising its name (src/validation/names.ts) 0.6 µs for an ASCII name, 9-20 µs for an IDN of
+ * normalising its name (src/validation/names.ts; once per request for a list several aliases are
+ * given, src/validation/list-parses.ts, the rest once per alias) 0.6 µs for an ASCII name, 9-20 µs for an IDN of
  * 10-50 letters (14 µs for the 14-letter Arabic names a 1 MB list of 20,000 holds, 32 µs for three
  * 30-letter labels), graphql-js coercing it 1.6-2.4 µs (an item with its expiry date) for the
  * limits and as much again in execution, then its routing, fingerprint and row: a 10,000-item

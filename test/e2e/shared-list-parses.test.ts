@@ -97,6 +97,14 @@ describe('what is shared and what is not', () => {
     expect(r.data).toEqual({ a: [{ name: bucher, available: true }, { name: `ok-${run}.example`, available: true }], b: [{ name: bucher, available: true }] });
   });
 
+  it("pollMessages aliases over one objects list normalise it once, each answering", async () => {
+    const objects = IDNS.slice(0, 20).map((n) => n.replace(/\.ث.*ث\./, '.'));
+    const r = await send.ws(`query($o: [String!]) { a: pollMessages(objects: $o) { edges { cursor } } b: pollMessages(objects: $o) { edges { cursor } } c: pollMessages(objects: $o) { edges { cursor } } }`, { o: objects });
+    expect(r.errors).toBeUndefined();
+    expect(r.data).toEqual({ a: { edges: [] }, b: { edges: [] }, c: { edges: [] } });
+    expect(idnaChecks).toHaveBeenCalledTimes(20);
+  });
+
   it('two requests, and two registrars, each normalise the list themselves', async () => {
     const names = IDNS.slice(0, 200);
     const query = `query($n: [String!]!) { a: checkDomains(names: $n) { name } b: checkDomains(names: $n) { name } }`;

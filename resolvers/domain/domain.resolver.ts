@@ -20,6 +20,7 @@ import { actorOf, asDate, localChecks, parsedArgs, transactionOf, type KeyArg, t
 import { DomainIndex } from '../../src/domains/domain-index.js';
 import { parseDomainCursor, readDomainPage } from '../../src/domains/domain-page.js';
 import { syncRegistryLists } from '../../src/domains/registry-lists.js';
+import { ownOnly } from '../../src/domains/own-domains.js';
 import type { Page } from '../../src/connections/page.js';
 import { checkDomainNames } from '../../src/fanout/check-domains.js';
 
@@ -112,7 +113,11 @@ export class DomainResolver {
     }
     // Each domain answers for itself: a read that failed (its registry rate-limited, down, timed
     // out) is that edge's null node with its error (domain-page.ts), never the whole page's.
-    return readDomainPage(index, ctx.registrar.id, first, afterName, (items) => ctx.loaders.domain.loadMany(items.map((i) => ({ registry: i.backend, name: i.name }))));
+    // A domain another registrar sponsors now (transferred away, a registry that lost it) counts
+    // as gone: left out and dropped like one the registry no longer has, its data never answered.
+    return readDomainPage(index, ctx.registrar.id, first, afterName, async (items) =>
+      ownOnly(ctx.router, ctx.registrar.id, items, await ctx.loaders.domain.loadMany(items.map((i) => ({ registry: i.backend, name: i.name })))),
+    );
   }
 
   @Query(() => [DomainCheck], {

@@ -71,7 +71,8 @@ export class DomainIndex {
   }
 
   /**
-   * Drops entries the registry no longer has (domain info said 2303), each only if it was not
+   * Drops entries the registry no longer has for the registrar (domain info said 2303, or named
+   * another sponsor: src/domains/own-domains.ts), each only if it was not
    * written again since it was read (a re-registration in between keeps its entry).
    */
   async removeStale(registrarId: string, rows: readonly { name: string; updatedAt: Date }[]): Promise<void> {

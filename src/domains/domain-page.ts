@@ -3,7 +3,8 @@
  *
  * The list is the gateway's own index (domain-index.ts) joined with what the registry answers
  * now: an entry whose domain the registry no longer has (info answered 2303: purged after a
- * delete, deleted elsewhere) is skipped and removed from the index. A page is filled from further
+ * delete, deleted elsewhere; or, as the resolver's `load` answers it, another registrar sponsors
+ * it now: src/domains/own-domains.ts) is skipped and removed from the index. A page is filled from further
  * entries until it holds `first` domains or the list ends, so a page is never empty while
  * `hasNextPage` is true (a client that stops at an empty page would miss domains).
  *

@@ -5,7 +5,7 @@
  * (clientTransferProhibited) is domain-lock / domain-unlock. What DMAPI cannot express is refused
  * before anything is sent.
  */
-import { UnsupportedByBackendError, ValidationError } from '../../../core/errors.js';
+import { MAX_QUOTE, ObjectNotFoundError, UnsupportedByBackendError, ValidationError } from '../../../core/errors.js';
 import type * as M from '../../../core/model/index.js';
 import type { JokerCall } from './call.js';
 import { checkNoGlue, nsVar } from './domains.js';
@@ -51,6 +51,26 @@ export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
   checkNoGlue(u.add.nameservers, 'input.add.nameservers');
 }
 
+/**
+ * A domain-modify refusal that an object it names is not registered (2303: DMAPI's "not
+ * registered: name server <name>", "tech-c contact <handle>", as the reseller's own objects only
+ * count) names the field of the name server or contact the update adds, `input.add.nameservers[i]`
+ * or `input.add.contacts[i]`, when the refusal's text names it (the first such; a name longer than
+ * MAX_QUOTE as the message keeps it, its first 32 characters: clipEchoes), so that the client
+ * (and a bulk item: `to`, src/bulk/kinds.ts itemErrorField) sees which argument is at fault.
+ * Anything else is answered as it is.
+ */
+export function namingAdded(e: unknown, u: Pick<M.DomainUpdateInput, 'add'>): unknown {
+  if (!(e instanceof ObjectNotFoundError) || e.details.field) return e;
+  const text = `${e.message}\n${e.details.upstreamMessage ?? ''}`.toLowerCase();
+  const named = (name: string) => text.includes(name.toLowerCase().slice(0, MAX_QUOTE));
+  const ns = u.add.nameservers.findIndex((n) => named(n.name));
+  const contact = ns >= 0 ? -1 : u.add.contacts.findIndex((c) => named(c.id));
+  const field = ns >= 0 ? `input.add.nameservers[${ns}]` : contact >= 0 ? `input.add.contacts[${contact}]` : undefined;
+  if (field) Object.assign(e.details, { field });
+  return e;
+}
+
 const dsKey = (d: M.DsData) => `${d.keyTag}:${d.algorithm}:${d.digestType}:${d.digest.toUpperCase()}`;
 
 /** Sends the modify (if anything besides the lock changes), then the lock or unlock. 1001 while any part is pending. */
@@ -75,7 +95,7 @@ export async function updateDomain(call: JokerCall, current: M.Domain, u: M.Doma
     next.forEach((x, i) => (vars[`ds-${i + 1}`] = dsKey(x)));
   }
   const parts: Array<M.PortResult<null>> = [];
-  if (Object.keys(vars).length > 0) parts.push(await change(call, 'domain-modify', { domain: u.name, ...vars }, () => null));
+  if (Object.keys(vars).length > 0) parts.push(await change(call, 'domain-modify', { domain: u.name, ...vars }, () => null).catch((e: unknown) => Promise.reject(namingAdded(e, u))));
   const locked = current.statuses.includes(LOCK);
   if (u.add.statuses.includes(LOCK) && !locked) parts.push(await change(call, 'domain-lock', { domain: u.name }, () => null));
   if (u.remove.statuses.includes(LOCK) && locked) parts.push(await change(call, 'domain-unlock', { domain: u.name }, () => null));

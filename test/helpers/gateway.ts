@@ -55,6 +55,8 @@ export async function startTestGateway(
     logger?: Logger;
     /** Where spans go when config.tracing is on (instead of the OTLP exporter). */
     traceExporter?: GatewayOptions['traceExporter'];
+    /** Where sandboxes that can keep their state do (GatewayOptions.sandboxStateDir); default: none, every sandbox from its seed. */
+    sandboxStateDir?: string;
   } = {},
 ): Promise<TestGateway> {
   const db = opts.database ?? (await freshDatabase());
@@ -62,7 +64,7 @@ export async function startTestGateway(
   config.port = 0;
   config.host = '127.0.0.1';
   opts.configure?.(config);
-  const gateway = await startGateway(config, { database: db, clock: opts.clock, logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), traceExporter: opts.traceExporter });
+  const gateway = await startGateway(config, { database: db, clock: opts.clock, logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), traceExporter: opts.traceExporter, sandboxStateDir: opts.sandboxStateDir });
   const keys: Record<string, string> = {};
   for (const r of config.registrars) keys[r.id] = (await createApiKey(gateway.services.prisma, r.id, 'test')).key;
   return {

@@ -23,7 +23,7 @@ export const jokerKind: BackendKind<JokerBackendConfig> = {
   async startSandbox(cfg, ctx) {
     const { JokerSandbox, JOKER_SANDBOX_ACCOUNTS } = await import('../../sandbox/joker/index.js');
     const s = cfg.sandbox ?? {};
-    const sandbox = new JokerSandbox({ tlds: ctx.tlds, clock: ctx.clock, domainDelayMs: s.domainDelayMs, objectDelayMs: s.objectDelayMs, sessionIdleMs: s.sessionIdleMs, tlsFile: sandboxTlsFile(ctx, 'https') });
+    const sandbox = new JokerSandbox({ tlds: ctx.tlds, clock: ctx.clock, domainDelayMs: s.domainDelayMs, objectDelayMs: s.objectDelayMs, sessionIdleMs: s.sessionIdleMs, tlsFile: sandboxTlsFile(ctx, 'https'), state: ctx.state });
     const a = await sandbox.start();
     cfg.url = a.url;
     cfg.monthlyTlds ??= sandbox.monthlyTlds;

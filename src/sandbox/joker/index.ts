@@ -8,6 +8,7 @@ import { certificates } from '../repp/tls.js';
 import { tick } from './process.js';
 import { JOKER_SEED, JOKER_SEED_RESELLERS, type SeedReseller } from './seed.js';
 import { JokerHttpServer } from './server.js';
+import { JokerStateFile } from './state-file.js';
 import { Store } from './store.js';
 
 export { JOKER_SEED_RESELLERS } from './seed.js';
@@ -46,6 +47,11 @@ export interface JokerSandboxOptions {
   contactListCap?: number;
   /** Keep the certificate in this file (../repp/tls.ts, certificates()); default: generated at each start. */
   tlsFile?: string;
+  /**
+   * Keep the state in `<dir>/<name>.json` (state-file.ts): loaded at start (the seed when there is
+   * no file yet), written after every request. Default: in memory only, the seed at each start.
+   */
+  state?: { dir: string; name: string };
 }
 
 /** What JokerSandbox.start() resolves: the HTTPS base URL, host, port and the PEM certificate to trust. */
@@ -81,6 +87,7 @@ export class JokerSandbox {
   private readonly clock: Clock;
   private readonly server: JokerHttpServer;
   private readonly counters = new Map<string, number>();
+  private readonly stateFile?: JokerStateFile;
 
   constructor(private readonly opts: JokerSandboxOptions = {}) {
     this.clock = opts.clock ?? systemClock;
@@ -95,7 +102,14 @@ export class JokerSandbox {
       delays: { object: opts.objectDelayMs ?? 0, domain: opts.domainDelayMs ?? 2000 },
       maxBodyBytes: opts.maxBodyBytes ?? 1024 * 1024,
       onRequest: (name) => this.counters.set(name, (this.counters.get(name) ?? 0) + 1),
+      persist: () => this.stateFile?.save() ?? Promise.resolve(),
     });
+    if (opts.state) this.stateFile = new JokerStateFile(opts.state.dir, opts.state.name, this.store);
+  }
+
+  /** The state file, when the sandbox keeps its state (JokerSandboxOptions.state). */
+  get statePath(): string | undefined {
+    return this.stateFile?.path;
   }
 
   get tlds(): string[] {
@@ -108,19 +122,23 @@ export class JokerSandbox {
   }
 
   async start(): Promise<JokerSandboxAddress> {
+    await this.stateFile?.open(this.clock.now().getTime());
     const c = await certificates(this.opts.tlsFile);
     const a = await this.server.listen(this.opts.host ?? '127.0.0.1', this.opts.port ?? 0, { key: c.key, cert: c.cert });
     return { ...a, url: `https://localhost:${a.port}`, ca: c.cert };
   }
 
-  stop(): Promise<void> {
-    return this.server.close();
+  /** Stops serving; with a state file, writes the state as it is then (requests processed since the last request included). */
+  async stop(): Promise<void> {
+    await this.server.close();
+    await this.stateFile?.save();
   }
 
   /** Restores the seed; forgets sessions, results and counters. */
   reset(): void {
     this.store.reset(this.clock.now().getTime());
     this.counters.clear();
+    this.stateFile?.save().catch((e: unknown) => console.error('[joker-sandbox] could not save the state after reset', e));
   }
 
   /** Ends every session, as an idle timeout or a server restart would. */

@@ -27,6 +27,8 @@ export interface ServerOptions {
   delays: Record<JobKind, number>;
   maxBodyBytes: number;
   onRequest(name: string): void;
+  /** Called after each request is handled, before its answer is sent (the state file's write); a rejection fails the request (HTTP 500). */
+  persist?(): Promise<void>;
 }
 
 function readBody(req: http.IncomingMessage, max: number): Promise<string | null> {
@@ -134,6 +136,7 @@ export class JokerHttpServer {
         headers.push(['Proc-ID', procId]);
       }
       headers.push(...(answer.headers ?? []), ['Account-Balance', (reseller.balanceCents / 100).toFixed(2)]);
+      await this.opts.persist?.();
       if (this.failAfterApply.delete(name)) return this.send(res, 500, [tracking, ['Status-Code', '2400'], ['Status-Text', 'Command failed']]);
       const garbled = this.garbleAfterApply.get(name);
       if (garbled !== undefined) {
@@ -144,6 +147,7 @@ export class JokerHttpServer {
       this.send(res, 200, headers, answer.body);
     } catch (e) {
       if (!(e instanceof Refusal)) throw e;
+      await this.opts.persist?.(); // processing due requests (tick) may have changed the state
       const balance: Header[] = reseller ? [['Account-Balance', (reseller.balanceCents / 100).toFixed(2)]] : [];
       this.send(res, e.httpStatus, [tracking, ['Status-Code', String(e.statusCode)], ['Status-Text', e.statusText], ...e.errors.map((m): Header => ['Error', m]), ...balance], [], e.retryAfter ?? (e.retryAfterSeconds === undefined ? undefined : String(e.retryAfterSeconds)));
     }

@@ -1,6 +1,7 @@
 /**
  * The Joker sandbox's state: resellers, sessions, contacts, hosts, domains and the asynchronous
- * requests with their results (DMAPI "result-list"). In memory; reset() restores the seed.
+ * requests with their results (DMAPI "result-list"). In memory (written to disk by state-file.ts
+ * when the sandbox is given a state directory); reset() restores the seed.
  */
 import { randomBytes } from 'node:crypto';
 import type { ContactRec, DomainRec, HostRec, Job, Reseller, Session } from './records.js';
@@ -83,6 +84,16 @@ export class Store {
         registrationCents: 0,
       });
     }
+  }
+
+  /** The id sequences (Proc-ID, Tracking-Id, contact handle), for the state file. */
+  sequences(): { proc: number; track: number; handle: number } {
+    return { ...this.seq };
+  }
+
+  /** Restores saved id sequences; Proc-IDs go on from the later of the saved one and the start time (ms x 100), as reset() does. */
+  restoreSequences(saved: { proc: number; track: number; handle: number }, now: number): void {
+    this.seq = { proc: Math.max(this.seq.proc, saved.proc, now * 100), track: Math.max(this.seq.track, saved.track), handle: Math.max(this.seq.handle, saved.handle) };
   }
 
   nextProcId(): string {

@@ -1,0 +1,88 @@
+/**
+ * The Joker sandbox keeps its state beside the database, as the EPP sandboxes do
+ * (`<sandboxStateDir>/<backend>.json`; the zero-setup start's DATA_DIR/sandbox): a gateway started
+ * again on the same database and state finds the queued requests' results (Proc-IDs) its bulk items
+ * AWAITING_REGISTRY wait for, so they settle instead of waiting idempotency.awaitHours (90 days)
+ * and holding a bulk.maxOpenJobs slot. A request the sandbox had not processed when it stopped is
+ * NACKed (2400, nothing applied) once it starts again: its item fails, it does not wait.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
+import { allItems, waitFinished } from '../helpers/bulk.js';
+import { freshDatabase, type TestDatabase } from '../helpers/db.js';
+import { keepBackends, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+let db: TestDatabase;
+let dir: string;
+beforeAll(async () => {
+  db = await freshDatabase();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'rgw-joker-state-'));
+});
+afterAll(async () => {
+  await db?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const start = (keepDatabase: boolean) =>
+  startTestGateway({
+    database: keepDatabase ? { ...db, close: async () => {} } : db,
+    sandboxStateDir: dir,
+    configure: (c) => {
+      keepBackends(c, ['joker'], 'sandbox-joker');
+      c.poll.intervalMs = 100;
+      c.backends.find((b) => b.kind === 'joker')!.sandbox = { domainDelayMs: 0 }; // due at once: hold() decides when it is processed
+    },
+  });
+
+const RENEW = `mutation($k: String!) { bulkRenew(idempotencyKey: $k, domains: [{ name: "alpha.joker.test" }], period: { value: 1, unit: YEARS }) { job { id } } }`;
+
+/** Submits a renewal of alpha.joker.test and answers the job id once its item awaits the registry. */
+async function awaitingRenewal(t: TestGateway, key: string): Promise<string> {
+  const r = await t.gql(key, RENEW, { k: randomUUID() });
+  expect(r.errors).toBeUndefined();
+  const id = r.data.bulkRenew.job.id as string;
+  for (;;) {
+    const [item] = await allItems(t, key, id);
+    if (item.state === 'AWAITING_REGISTRY') return id;
+    expect(['PENDING', 'RUNNING']).toContain(item.state);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+it('bulk items awaiting the Joker sandbox settle after a gateway restart on the same data', { timeout: 120_000 }, async () => {
+  const first = await start(true);
+  const A = first.keys.NewRegistrar!;
+  const joker = first.gateway.sandboxes.sandboxes.get('sandbox-joker') as JokerSandbox;
+  const before = joker.domain('alpha.joker.test')!.expires;
+  joker.hold();
+  const processed = await awaitingRenewal(first, A);
+  joker.release();
+  expect(joker.pendingJobs()).toBe(0); // processed at the registry; the gateway has not read its result yet
+  const renewed = joker.domain('alpha.joker.test')!.expires;
+  expect(renewed > before).toBe(true);
+  joker.hold();
+  const unprocessed = await awaitingRenewal(first, A);
+  await first.close(); // the sandbox stops with that renewal still queued
+
+  const second = await start(false);
+  try {
+    const B = second.keys.NewRegistrar!;
+    const joker2 = second.gateway.sandboxes.sandboxes.get('sandbox-joker') as JokerSandbox;
+    expect(joker2.domain('alpha.joker.test')!.expires).toBe(renewed); // the registry's state came back, not its seed
+    await waitFinished(second, B, processed);
+    const [done] = await allItems(second, B, processed);
+    expect(done.state).toBe('SUCCEEDED');
+    expect(done.expiresAt.slice(0, 19)).toBe(renewed.slice(0, 19)); // DMAPI answers whole seconds
+    await waitFinished(second, B, unprocessed);
+    const [refused] = await allItems(second, B, unprocessed);
+    expect(refused).toMatchObject({ state: 'FAILED', error: { upstreamCode: 2400 } });
+    expect(refused.error.message).toContain('not processed');
+    expect(joker2.domain('alpha.joker.test')!.expires).toBe(renewed); // nothing applied
+  } finally {
+    await second.close();
+  }
+});

@@ -96,7 +96,7 @@ export class DomainResolver {
 
   @Query(() => DomainConnection, {
     description:
-      "The viewer's domains, by name: from registries that list a registrar's domains (REPP) their own list, read again for every first page (no `after`), so names registered elsewhere appear; from the others (EPP) those created or transferred in through the gateway. A domain that could not be read (its registry rate-limited, down or timed out) is an edge with its cursor and `node: null`, with an error at `[\"domains\", \"edges\", i, \"node\"]` giving its `extensions.code` and `extensions.domainName`; the other edges answer in full.",
+      "The viewer's domains, by name: from registries that list a registrar's domains (REPP) their own list, read again for every first page (no `after`), so names registered elsewhere appear; from the others (EPP) those created or transferred in through the gateway. A domain the registry no longer has, or that another registrar sponsors now, is left out (and dropped from the list). A domain that could not be read (its registry rate-limited, down or timed out) is an edge with its cursor and `node: null`, with an error at `[\"domains\", \"edges\", i, \"node\"]` giving its `extensions.code` and `extensions.domainName`; the other edges answer in full.",
   })
   async domains(
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,

@@ -11,9 +11,6 @@ import type { BulkJob } from '../db/generated/client.js';
 import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.js';
 import { DomainIndex } from '../domains/domain-index.js';
 import { syncRegistryLists } from '../domains/registry-lists.js';
-import { ownOnly } from '../domains/own-domains.js';
-import { RequestScheduler } from '../fanout/scheduler.js';
-import { createLoaders } from '../loaders/loaders.js';
 import type { Fingerprints } from '../idempotency/fingerprint.js';
 import { IdempotencyKeyReusedError } from '../idempotency/errors.js';
 import type { Logger } from '../logger.js';
@@ -101,31 +98,15 @@ export function isoDates(): (d: Date | null | undefined) => string | null {
   };
 }
 
-/**
- * The registrar's domains (its registries' own lists where they have one, else the gateway's
- * index), as the `domains` connection answers them: an entry of the gateway's own index (a
- * registry without a list, or whose list could not be read) is read from its registry first, and
- * one the registry no longer has or another registrar sponsors now is left out of the job and
- * dropped from the index (README "`domains`"); one whose read failed stays (its item meets the
- * registry when it runs). The reads go out as a request's do (RequestScheduler: at most
- * DEFAULT_FAN_OUT at a time per backend), once the entries are known to be at most `maxItems`.
- */
+/** The registrar's domains (its registries' own lists where they have one, else the gateway's index). */
 async function allDomains(deps: SubmitDeps, actor: Actor): Promise<RequestItem[]> {
   const { registrarId } = actor;
   const index = new DomainIndex(deps.env.prisma);
-  const call = callOf(actor);
-  const synced = await syncRegistryLists(index, deps.env.router.backends(), call, deps.logger);
-  const rows = await deps.env.prisma.domainIndex.findMany({ where: { registrarId }, orderBy: { name: 'asc' }, select: { name: true, backend: true, updatedAt: true } });
+  await syncRegistryLists(index, deps.env.router.backends(), callOf(actor), deps.logger);
+  const rows = await deps.env.prisma.domainIndex.findMany({ where: { registrarId }, orderBy: { name: 'asc' }, select: { name: true } });
+  if (rows.length === 0) throw new ValidationError('domains', 'the registrar has no domains; list the domains to change');
   if (rows.length > deps.maxItems) throw new ValidationError('domains', `the registrar has more than ${deps.maxItems} domains: list at most that many per job`);
-  const unlisted = rows.filter((r) => !synced.has(r.backend));
-  const loaders = createLoaders(deps.env.router, { ...call, scheduler: new RequestScheduler() });
-  const read = ownOnly(deps.env.router, registrarId, unlisted, await loaders.domain.loadMany(unlisted.map((r) => ({ registry: r.backend, name: r.name }))));
-  const gone = unlisted.filter((_, i) => read[i] === null);
-  await index.removeStale(registrarId, gone);
-  const left = new Set(gone.map((r) => r.name));
-  const kept = rows.filter((r) => !left.has(r.name));
-  if (kept.length === 0) throw new ValidationError('domains', 'the registrar has no domains; list the domains to change');
-  return kept.map((r) => ({ name: r.name }));
+  return rows.map((r) => ({ name: r.name }));
 }
 
 /**

@@ -91,7 +91,8 @@ export class PollService {
   async drain(account: PollAccount): Promise<number> {
     const { backend, registrarId } = account;
     // One round: a driver may answer the drain's requests from one read of the queue (CallContext.pollRound).
-    const call = { registrarId, operation: 'poll', pollRound: {} };
+    // A driver that leaves some messages upstream skips those stored before (CallContext.pollStored).
+    const call = { registrarId, operation: 'poll', pollRound: {}, pollStored: (ids: string[]) => this.storedIds(account, ids) };
     let stored = 0;
     for (let n = 0; n < MAX_PER_DRAIN; n++) {
       const m = (await backend.pollRequest(call)).data.message;
@@ -128,6 +129,13 @@ export class PollService {
       if (m.sponsorChange === 'gained') await index.add(registrarId, m.object.name, backend.name);
       else await index.remove(registrarId, m.object.name);
     }
+  }
+
+  /** Which of `upstreamIds` of the account's queue are stored (the unique index backend + account + upstream id serves it). */
+  private async storedIds({ backend, accountId }: PollAccount, upstreamIds: string[]): Promise<ReadonlySet<string>> {
+    if (upstreamIds.length === 0) return new Set();
+    const rows = await this.prisma.pollMessage.findMany({ where: { backend: backend.name, accountId, upstreamId: { in: upstreamIds } }, select: { upstreamId: true } });
+    return new Set(rows.map((r) => r.upstreamId));
   }
 
   private stored({ backend, accountId }: PollAccount, upstreamId: string): Promise<PollRow | null> {

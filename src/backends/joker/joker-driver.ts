@@ -206,6 +206,7 @@ export class JokerDriver implements Driver {
         changed: () => this.pending.changed(id),
         pollRound: c.ctx.pollRound ? this.round(c.ctx.pollRound) : undefined,
         kept: this.keptOf(id),
+        pollStored: c.ctx.pollStored,
       };
       return fn(j);
     });
@@ -220,7 +221,7 @@ export class JokerDriver implements Driver {
 
   private keptOf(registrarId: string): KeptResults {
     let k = this.kept.get(registrarId);
-    if (!k) this.kept.set(registrarId, (k = { delivered: new Set(), left: new Set() }));
+    if (!k) this.kept.set(registrarId, (k = { delivered: new Set() }));
     return k;
   }
 

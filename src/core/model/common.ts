@@ -88,6 +88,17 @@ export interface CallContext {
    * ends and what arrived meanwhile waits for the next round. Absent: each call reads on its own.
    */
   pollRound?: object;
+  /**
+   * Which of `upstreamIds` (message ids of the queue being polled, as the driver's
+   * UpstreamPollMessage.id gives them) the gateway's poll store already holds: poll_messages is
+   * unique per backend, upstream account and upstream id, so the answer is durable and the same for
+   * every instance on the database. PollService.drain supplies it. A driver that leaves a delivered
+   * message upstream (Joker: a domain-transfer-get-auth-id result, whose Auth-ID is the reseller's)
+   * skips the ones stored, so a restart or another instance taking the queue over does not read
+   * them again. Absent: nothing is known to be stored (such a message is delivered on every call).
+   * Rejects when the store cannot be read (the poll round then fails and is retried).
+   */
+  pollStored?: (upstreamIds: string[]) => Promise<ReadonlySet<string>>;
 }
 
 /**

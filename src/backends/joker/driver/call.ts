@@ -32,19 +32,21 @@ export interface JokerCall {
   changed?: () => void;
   /** The poll round's state (CallContext.pollRound, results.ts pollRequest); absent: each poll call lists on its own. */
   pollRound?: PollRound;
-  /** The account's results delivered but left upstream (results.ts LEFT_UPSTREAM). */
+  /** The account's results delivered but left upstream, until acknowledged (results.ts LEFT_UPSTREAM). */
   kept?: KeptResults;
+  /** Which of these Proc-IDs the gateway's poll store holds (CallContext.pollStored); absent: none known. */
+  pollStored?: (procIds: string[]) => Promise<ReadonlySet<string>>;
 }
 
 /**
- * One account's results the poller delivers but does not delete upstream (results.ts
- * LEFT_UPSTREAM), by Proc-ID: `delivered` until acknowledged, then `left`, which later lists skip.
- * In memory: after a restart such a result is delivered once more, and stored once (the poll
- * store is unique on the Proc-ID).
+ * One account's results the poller delivered but will not delete upstream (results.ts
+ * LEFT_UPSTREAM), by Proc-ID, from pollRequest until its pollAck (which then sends no
+ * result-delete). In memory, and only for that span: which such results were delivered before is
+ * the poll store's word (JokerCall.pollStored), which survives a restart and is shared by every
+ * instance on the database.
  */
 export interface KeptResults {
   delivered: Set<string>;
-  left: Set<string>;
 }
 
 /**

@@ -6,7 +6,8 @@
  * is not ("?"), the call answers PENDING (1001 with the Proc-ID) and the poll ingester delivers
  * the answer later (pollRequest/pollAck below), deleting it upstream once stored, as EPP's ack;
  * a result holding a secret for the reseller's own tools (an Auth-ID) is delivered masked and left
- * upstream (LEFT_UPSTREAM). What is stored of a result (a poll message's `raw` and text) has its
+ * upstream (LEFT_UPSTREAM), and skipped once the poll store holds it (JokerCall.pollStored: across
+ * restarts and instances). What is stored of a result (a poll message's `raw` and text) has its
  * secrets masked (result-text.ts maskResult). A NACK without a Status-Code is a definite refusal (result-text.ts nackCode).
  */
 import type * as M from '../../../core/model/index.js';
@@ -14,7 +15,7 @@ import { parseUpstreamDate } from '../../../core/time.js';
 import { maskSecrets } from '../../portable.js';
 import { echoable, refusal, type DmapiRequest } from '../http.js';
 import { keyValues, parseReply, records, type DmapiReply } from '../reply.js';
-import { result, send, type JokerCall, type KeptResults, type PendingRequest } from './call.js';
+import { result, send, type JokerCall, type PendingRequest } from './call.js';
 import { maskResult, nackCode, NO_REASON } from './result-text.js';
 import { stampDate } from './whois.js';
 
@@ -53,7 +54,9 @@ export async function retrieve(call: JokerCall, procId: string): Promise<Outcome
  * "result-retrieve") to get Auth-ID". The gateway never sends it and has no field that gives the
  * code (README, Backends: Joker's `domain { authInfo }` is null), so it does not take the code from
  * whoever asked for it: such a result is delivered as a poll message (its Auth-ID masked) and left
- * upstream (no result-delete), where the requester's result-retrieve still finds it.
+ * upstream (no result-delete), where the requester's result-retrieve still finds it. Later lists
+ * still show it: the poller skips it once the poll store holds its Proc-ID (notLeft), so it is
+ * retrieved and delivered once, whichever instance polls and however often the gateway restarts.
  */
 const LEFT_UPSTREAM = /^domain-transfer-get-auth-id$/i;
 
@@ -158,8 +161,9 @@ function listStamp(v: string | undefined): Date | null {
 }
 
 /**
- * The oldest answered result not yet deleted (nor delivered and left upstream: LEFT_UPSTREAM), as
- * a poll message, and how many there are.
+ * The oldest answered result not yet deleted (nor delivered and left upstream: LEFT_UPSTREAM, a
+ * result the poll store already holds, JokerCall.pollStored), as a poll message, and how many
+ * there are.
  *
  * Within a poll round (call.pollRound, CallContext.pollRound) the queue is listed once, by the
  * round's first call: later calls take the next result of that list, and once it is worked
@@ -186,7 +190,7 @@ export async function pollRequest(call: JokerCall): Promise<M.PortResult<M.PollQ
   if (!done) {
     list = await send(call, { name: 'result-list', changesState: false });
     const all = records(list, COLUMNS).filter(answered);
-    done = call.kept ? notLeft(call.kept, all) : all;
+    done = await notLeft(call, all);
     if (round) round.done = done;
   }
   if (done.length === 0) return list ? result(call, list, { message: null, count: 0 }) : { data: { message: null, count: 0 }, trid: { client: call.clTRID, server: null }, code: 1000 };
@@ -226,19 +230,22 @@ export async function pollRequest(call: JokerCall): Promise<M.PortResult<M.PollQ
 }
 
 /**
- * The answered results of a fresh list less those delivered and left upstream (LEFT_UPSTREAM);
- * `kept.left` forgets what the list no longer shows (deleted by its requester, or past the 90 days
- * result-list shows by default), so it holds no more than the queue does.
+ * The answered results of a fresh list less those delivered before and left upstream
+ * (LEFT_UPSTREAM): the poll store holds them (JokerCall.pollStored, one query for the list's
+ * left-upstream results, none when it shows none). Nothing else is kept: a result its requester
+ * deleted, or past the 90 days result-list shows by default, is simply no longer listed.
  */
-function notLeft(kept: KeptResults, listed: Record<string, string>[]): Record<string, string>[] {
-  const ids = new Set(listed.map((x) => x['proc-id']));
-  for (const id of kept.left) if (!ids.has(id)) kept.left.delete(id);
-  return listed.filter((x) => !kept.left.has(x['proc-id']));
+async function notLeft(call: JokerCall, listed: Record<string, string>[]): Promise<Record<string, string>[]> {
+  const left = listed.filter((x) => LEFT_UPSTREAM.test(x['request-type'])).map((x) => x['proc-id']);
+  if (left.length === 0 || !call.pollStored) return listed;
+  const stored = await call.pollStored(left);
+  return listed.filter((x) => !(stored.has(x['proc-id']) && LEFT_UPSTREAM.test(x['request-type'])));
 }
 
 /**
  * The answer is stored: result-delete, so it is not listed any more; a result left upstream
- * (LEFT_UPSTREAM: its secret is its requester's) is not deleted, only no longer delivered.
+ * (LEFT_UPSTREAM: its secret is its requester's) is not deleted, and later lists skip it because
+ * the store holds it (notLeft).
  * Answers how many are left: in a poll round, what is left of the round's list (nothing more is
  * sent); else from a new result-list.
  */
@@ -247,15 +254,13 @@ export async function pollAck(call: JokerCall, procId: string): Promise<M.PortRe
   // Taken off the round's list whatever the delete answers, so a round never retrieves it twice.
   if (round?.done) round.done = round.done.filter((x) => x['proc-id'] !== procId);
   if (call.kept?.delivered.delete(procId)) {
-    call.kept.left.add(procId);
     const trid = { client: call.clTRID, server: procId };
     if (round?.done) return { data: { count: round.done.length }, trid, code: 1000 };
     const list = await send(call, { name: 'result-list', changesState: false });
-    return result(call, list, { count: notLeft(call.kept, records(list, COLUMNS).filter(answered)).length });
+    return result(call, list, { count: (await notLeft(call, records(list, COLUMNS).filter(answered))).length });
   }
   const r = await send(call, { name: 'result-delete', vars: { 'proc-id': procId }, changesState: false });
   if (round?.done) return result(call, r, { count: round.done.length });
   const left = await send(call, { name: 'result-list', changesState: false });
-  const all = records(left, COLUMNS).filter(answered);
-  return result(call, r, { count: (call.kept ? notLeft(call.kept, all) : all).length });
+  return result(call, r, { count: (await notLeft(call, records(left, COLUMNS).filter(answered))).length });
 }

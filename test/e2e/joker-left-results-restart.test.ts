@@ -4,8 +4,10 @@
  * gateway restarts and whichever instance polls the reseller. Review defect: the marks saying
  * "delivered, leave it" were in memory only, so a restarted gateway, or another instance taking
  * the poll lease over, retrieved the result again (reading its Auth-ID once more, one more DMAPI
- * request against the reseller's limits) and published it to subscribers again. Now a result the
- * poll store already holds (poll_messages, unique per backend, account and Proc-ID) is skipped.
+ * request against the reseller's limits per such result) and published its stored row again; the
+ * unique poll store and the subscription streams kept that from reaching clients twice, which these
+ * tests also check. Now a result the poll store already holds (poll_messages, unique per backend,
+ * account and Proc-ID) is skipped before it is retrieved.
  * Over HTTPS against one Joker sandbox (a registry of its own, as in production) shared by
  * gateways on one database; the reseller's tool is a separate DMAPI client (test/helpers/dmapi.ts).
  */

@@ -139,6 +139,51 @@ describe('npm run bulk', () => {
     expect((await rows(path.join(dir, 'attach.csv'))).length).toBe(6);
   }, 120_000);
 
+  it("an option another command takes is refused naming it and the command, and submits nothing (it changed the job's key: every domain renewed again)", async () => {
+    // The trial: `renew --file mix.txt --from ns1.x`, then `--add clientHold`, each a new job renewing every domain again.
+    const key = t.keys['NewRegistrar']!;
+    const names = await createDomains(t, key, `clk${Date.now().toString(36)}`, 'tld', 2);
+    const file = path.join(dir, 'foreign.txt');
+    await writeFile(file, `${names.join('\n')}\n`);
+    const out = path.join(dir, 'foreign.csv');
+    const renews = sandbox.applied('domain:renew');
+    const first = await cli(['renew', '--file', file, '--out', out], key);
+    expect(first.code).toBe(0);
+    expect(sandbox.applied('domain:renew') - renews).toBe(2);
+    const jobs = await t.gateway.services.prisma.bulkJob.count();
+    const takes = 'renew takes --file, --period, --out, --idempotency-key, --retries, --url, --api-key, --key-file';
+    for (const [extra, of] of [[['--from', 'ns1.x.example'], 'replace-nameserver, replace-tech-contact'], [['--add', 'clientHold'], 'update-statuses'], [['--to=NEW-1'], 'replace-nameserver, replace-tech-contact']] as const) {
+      const r = await cli(['renew', '--file', file, ...extra, '--out', out], key);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toEqual([`renew does not take ${extra[0].replace(/=.*/, '')} (an option of ${of}); ${takes}`]);
+    }
+    // Refused before anything is read: no key, no such file.
+    const unread = await cli(['renew', '--file', path.join(dir, 'nope.txt'), '--remove', 'clientHold'], undefined);
+    expect(unread.stderr.trim()).toBe(`renew does not take --remove (an option of update-statuses); ${takes}`);
+    // A misspelt option is named with the closest one renew takes (not --to or --from).
+    const misspelt = await cli(['renew', '--file', file, '--prot', '1'], key);
+    expect(misspelt.code).toBe(1);
+    expect(misspelt.stderr.trim()).toBe('unknown option --prot (did you mean --out?)');
+    expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
+    expect(sandbox.applied('domain:renew') - renews).toBe(2);
+  }, 120_000);
+
+  it('--period 1y and no --period (the default, 1 year) are the same job: the second run re-attaches', async () => {
+    const key = t.keys['NewRegistrar']!;
+    const names = await createDomains(t, key, `clp${Date.now().toString(36)}`, 'tld', 2);
+    const file = path.join(dir, 'default-period.txt');
+    await writeFile(file, `${names.join('\n')}\n`);
+    const out = path.join(dir, 'default-period.csv');
+    const renews = sandbox.applied('domain:renew');
+    const first = await cli(['renew', '--file', file, '--out', out], key);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/submitted: job \S+ \(RENEW, 2 domains\)/);
+    const again = await cli(['renew', '--file', file, '--period', '1y', '--out', out], key);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain(`attached to the job this command submitted before: job ${/job (\S+)/.exec(first.stderr)![1]} `);
+    expect(sandbox.applied('domain:renew') - renews).toBe(2);
+  }, 120_000);
+
   it('takes name,currentExpiry lines with a date alone (a.tld,2030-12-02) and renews each once', async () => {
     // Before, the gateway refused such a line: "DateTime cannot represent an invalid date-time-string".
     const key = t.keys['NewRegistrar']!;

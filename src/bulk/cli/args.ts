@@ -6,7 +6,8 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parseOptions } from '../../cli/options.js';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseOptions, UsageError } from '../../cli/options.js';
 import { quoted } from '../../core/errors.js';
 import { parseCalendarDate } from '../../core/time.js';
 import { CsvError, parseCsv, type CsvRecord } from './csv.js';
@@ -56,8 +57,11 @@ options: --url http://127.0.0.1:4000/graphql (env GATEWAY_URL)
          --key-file FILE  the API key on its first line (else env GATEWAY_API_KEY; --api-key KEY works too,
          but npm echoes the command line and ps shows it: the key would be in logs)
          --out results.csv (default: bulk-<job id>.csv)   --idempotency-key K (default: derived from the
-         kind, options and file, so running the same command again re-attaches to its job; for cancel,
-         from the job id, so a cancel run again is the same request)
+         kind, its own options (a default given or left out alike: --period 1y is no --period) and the
+         file, so running the same command again re-attaches to its job; for cancel, from the job id,
+         so a cancel run again is the same request)
+         each command takes only the options shown for it and these (attach: --out, --retries; cancel:
+         --out, --idempotency-key); another command's option is refused
          --retries N  reconnects when the connection to the gateway drops while following (default 5)
 exit codes: 0 every item succeeded, 2 some failed or were cancelled, 3 the connection to the gateway
          was lost while following (the job keeps running: attach to it again), 130 Ctrl-C, 1 any other error;
@@ -82,32 +86,89 @@ function keyFromFile(file: string): string {
   return key;
 }
 
+/** Every option of the CLI, as node:util's parseArgs reads them; each command takes some of them (OWN_OPTIONS). */
+const OPTIONS = {
+  url: { type: 'string' },
+  'api-key': { type: 'string' },
+  'key-file': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  file: { type: 'string' },
+  period: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  add: { type: 'string', multiple: true },
+  remove: { type: 'string', multiple: true },
+  out: { type: 'string' },
+  'idempotency-key': { type: 'string' },
+  retries: { type: 'string' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+type OptionName = keyof typeof OPTIONS;
+
+/** Options every command takes: where the gateway is, the API key, --help. */
+const CONNECTION: readonly OptionName[] = ['url', 'api-key', 'key-file', 'help'];
+/** What following a submitted job takes: where the CSV goes, the job's key, reconnects. */
+const SUBMIT: readonly OptionName[] = ['out', 'idempotency-key', 'retries'];
+
+/**
+ * Each command's own options besides CONNECTION (USAGE): any other is refused (optionsOf), since
+ * one it ignored still changed the job's idempotency key before, so `renew --from ns1.x` submitted
+ * a second job that renewed every domain again. attach submits nothing (no --idempotency-key);
+ * cancel follows nothing (no --retries).
+ */
+const OWN_OPTIONS: Record<CliOptions['command'], readonly OptionName[]> = {
+  renew: ['file', 'period', ...SUBMIT],
+  transfer: ['file', 'period', ...SUBMIT],
+  'replace-nameserver': ['from', 'to', 'file', ...SUBMIT],
+  'replace-tech-contact': ['from', 'to', 'file', ...SUBMIT],
+  'update-statuses': ['file', 'add', 'remove', ...SUBMIT],
+  attach: ['out', 'retries'],
+  cancel: ['out', 'idempotency-key'],
+};
+
+const isCommand = (w: string | undefined): w is CliOptions['command'] => w !== undefined && Object.hasOwn(OWN_OPTIONS, w);
+
+/**
+ * The command of `argv`: its first word that is one (`<kind> [options]`; a word before it is
+ * refused later as left over), or undefined (`--help` alone, an unknown command); `help`: --help
+ * or -h is among its options. Read leniently
+ * (an unknown option is taken as a flag here: the strict read with the command's own options
+ * refuses it, suggesting one of those).
+ */
+function commandOf(argv: string[]): { command?: CliOptions['command']; help: boolean } {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: OPTIONS });
+  return { command: positionals.find(isCommand), help: values.help === true };
+}
+
+/**
+ * The parseArgs options `command` takes (CONNECTION and OWN_OPTIONS). Throws UsageError naming
+ * the option, the command, the commands it belongs to and what the command takes, for an option
+ * of the CLI that `command` does not take, before anything is read or sent (a misspelt one is
+ * refused by the strict read after this, with the closest of the command's own).
+ */
+function optionsOf(command: CliOptions['command'], argv: string[]): Partial<typeof OPTIONS> {
+  const own: readonly OptionName[] = [...OWN_OPTIONS[command], ...CONNECTION.filter((o) => o !== 'help')];
+  for (const t of parseArgs({ args: argv, allowPositionals: true, strict: false, options: OPTIONS, tokens: true }).tokens) {
+    if (t.kind !== 'option' || !Object.hasOwn(OPTIONS, t.name) || own.includes(t.name as OptionName)) continue;
+    const of = (Object.keys(OWN_OPTIONS) as Array<CliOptions['command']>).filter((c) => OWN_OPTIONS[c].includes(t.name as OptionName));
+    throw new UsageError(`${command} does not take --${t.name} (an option of ${of.join(', ')}); ${command} takes ${own.map((o) => `--${o}`).join(', ')}`);
+  }
+  return Object.fromEntries([...CONNECTION, ...OWN_OPTIONS[command]].map((name) => [name, OPTIONS[name]]));
+}
+
 /**
  * Parses `argv` (after the script name): 'help' for --help / -h (before anything else is checked);
- * throws an Error with the usage on anything unclear, and a one-line Error (no usage) when neither
+ * throws a one-line UsageError for an option its command does not take (optionsOf: another
+ * command's, or a misspelt one, named with the closest the command takes), an Error with the usage
+ * on anything else unclear, and a one-line Error (no usage) when neither
  * --api-key, --key-file nor GATEWAY_API_KEY gives a key, when both flags are given, or when the
  * key file cannot be read or its first line is empty.
  */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | 'help' {
-  const { values, positionals } = parseOptions({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      url: { type: 'string' },
-      'api-key': { type: 'string' },
-      file: { type: 'string' },
-      period: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      add: { type: 'string', multiple: true },
-      remove: { type: 'string', multiple: true },
-      out: { type: 'string' },
-      'idempotency-key': { type: 'string' },
-      retries: { type: 'string' },
-      'key-file': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const known = commandOf(argv);
+  if (known.help) return 'help';
+  // Typed as every option: those the command does not take are refused, so they are undefined.
+  const options = (known.command ? optionsOf(known.command, argv) : OPTIONS) as typeof OPTIONS;
+  const { values, positionals } = parseOptions({ args: argv, allowPositionals: true, options });
   if (values.help) return 'help';
   const [command, jobId] = positionals;
   if (command !== 'attach' && command !== 'cancel' && !KINDS.includes(command as CliKind)) throw new Error(`unknown command ${JSON.stringify(command ?? '')}\n${USAGE}`);
@@ -247,9 +308,35 @@ export function readLines(file: string, command: CliKind = 'update-statuses'): A
   });
 }
 
+/** The period the gateway applies when a renew or transfer gives none (bulkRenew: "Defaults to 1 year"; bulkTransfer: TRANSFER_DEFAULT_PERIOD, the same request as 1 year). */
+const DEFAULT_PERIOD: NonNullable<CliOptions['period']> = { value: 1, unit: 'YEARS' };
+
 /**
- * The same command (kind, options, file content) gives the same key: running it again re-attaches
- * to its job. `cli-` and 40 hex digits of the SHA-256 of them; for `transfer`, whose file holds
+ * What a submit command asks, as the key hashes it: only the parameters `command` takes
+ * (OWN_OPTIONS), with the gateway's default filled in (no --period is --period 1y). The object
+ * keeps the shape (and key order) the key always hashed, so a command given with its parameters
+ * spelt out (`renew --period 1y`, `update-statuses --add clientHold`) keeps the key it had.
+ */
+function keyParameters(opts: CliOptions): Record<string, unknown> {
+  const { command } = opts;
+  const none = { period: undefined, from: undefined, to: undefined, add: [] as string[], remove: [] as string[] };
+  switch (command) {
+    case 'renew':
+    case 'transfer':
+      return { command, ...none, period: opts.period ?? DEFAULT_PERIOD };
+    case 'replace-nameserver':
+    case 'replace-tech-contact':
+      return { command, ...none, from: opts.from, to: opts.to };
+    default:
+      return { command, ...none, add: opts.add, remove: opts.remove };
+  }
+}
+
+/**
+ * The same command (kind, its own parameters, file content) gives the same key: running it again
+ * re-attaches to its job. The parameters are those the command takes, normalised (keyParameters:
+ * an option of another command, which the command line refuses anyway, never enters it, and an
+ * explicit default equals the omitted one). `cli-` and 40 hex digits of the SHA-256 of them; for `transfer`, whose file holds
  * the auth codes, of their HMAC-SHA-256 under the API key instead: the job's key is stored and shown
  * (bulk_jobs, the command log's item keys derive from it), and a plain hash of a file of
  * `name,authCode` lines would let anyone who reads it confirm a guessed auth code offline (the
@@ -257,9 +344,9 @@ export function readLines(file: string, command: CliKind = 'update-statuses'): A
  * and file still give the same job key; another API key of the registrar gives another one.
  */
 export function defaultIdempotencyKey(opts: CliOptions, fileText: string): string {
-  const { command, period, from, to, add, remove } = opts;
+  const { command } = opts;
   // A cancel is of one job: run again (its answer lost, say), it is the same request, and answers the job's counts again.
   if (command === 'cancel') return `cli-cancel-${createHash('sha256').update(opts.jobId ?? '').digest('hex').slice(0, 40)}`;
   const h = command === 'transfer' ? createHmac('sha256', opts.apiKey) : createHash('sha256');
-  return `cli-${h.update(JSON.stringify({ command, period, from, to, add, remove })).update('\u0000').update(fileText).digest('hex').slice(0, 40)}`;
+  return `cli-${h.update(JSON.stringify(keyParameters(opts))).update('\u0000').update(fileText).digest('hex').slice(0, 40)}`;
 }

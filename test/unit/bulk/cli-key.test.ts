@@ -28,4 +28,17 @@ describe('bulk CLI default idempotency key', () => {
     expect(defaultIdempotencyKey(r, 'a.example\n')).toBe(plain(r, 'a.example\n'));
     expect(defaultIdempotencyKey(opts(['renew', '--file', 'names.txt', '--period', '1y'], 'rgw_key-two'), 'a.example\n')).toBe(plain(r, 'a.example\n'));
   });
+  it("the command's own parameters, normalised: no --period is --period 1y (the gateway's default); another command's never enter it", () => {
+    const renew = opts(['renew', '--file', 'names.txt', '--period', '1y'], 'rgw_k');
+    const key = defaultIdempotencyKey(renew, 'a.example\n');
+    expect(defaultIdempotencyKey(opts(['renew', '--file', 'names.txt'], 'rgw_k'), 'a.example\n')).toBe(key);
+    expect(defaultIdempotencyKey(opts(['renew', '--file', 'names.txt', '--period', '12m'], 'rgw_k'), 'a.example\n')).not.toBe(key);
+    expect(defaultIdempotencyKey({ ...renew, from: 'ns1.x', to: 'ns2.x', add: ['clientHold'] }, 'a.example\n')).toBe(key);
+    const transfer = (argv: string[]) => defaultIdempotencyKey(opts(['transfer', '--file', 'codes.txt', ...argv], 'rgw_k'), file);
+    expect(transfer([])).toBe(transfer(['--period', '1y']));
+    const statuses = opts(['update-statuses', '--file', 'names.txt', '--add', 'clientHold'], 'rgw_k');
+    expect(defaultIdempotencyKey({ ...statuses, period: { value: 2, unit: 'YEARS' } }, 'a.example\n')).toBe(defaultIdempotencyKey(statuses, 'a.example\n'));
+    // Spelt out in full, a command keeps the key it always had: its job re-attaches after an upgrade.
+    expect(defaultIdempotencyKey(statuses, 'a.example\n')).toBe(plain(statuses, 'a.example\n'));
+  });
 });

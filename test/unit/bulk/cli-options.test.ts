@@ -26,7 +26,18 @@ describe('bulk CLI options', () => {
   it('a misspelt option: named with the option it is closest to', () => {
     expect(refusal(['renew', '--urll', 'http://127.0.0.1:4000/graphql', '--file', 'n.txt'])).toBe('unknown option --urll (did you mean --url?)');
     expect(refusal(['renew', '--file', 'n.txt', '--peroid=1y'])).toBe('unknown option --peroid (did you mean --period?)');
-    expect(refusal(['renew', '--file', 'n.txt', '--zzzzzzz'])).toMatch(/^unknown option --zzzzzzz \(options: --url, --api-key, --file, /);
+    // The options of the command given, not every command's (--from, --add are not renew's).
+    expect(refusal(['renew', '--file', 'n.txt', '--zzzzzzz'])).toBe('unknown option --zzzzzzz (options: --url, --api-key, --key-file, --help, --file, --period, --out, --idempotency-key, --retries)');
+    expect(refusal(['renew', '--file', 'n.txt', '--prot', '1'])).toBe('unknown option --prot (did you mean --out?)');
+  });
+
+  it("an option of another command is refused naming it, the command, whose option it is and what the command takes", () => {
+    expect(refusal(['renew', '--file', 'n.txt', '--from', 'ns1.x'])).toBe('renew does not take --from (an option of replace-nameserver, replace-tech-contact); renew takes --file, --period, --out, --idempotency-key, --retries, --url, --api-key, --key-file');
+    expect(refusal(['update-statuses', '--file', 'n.txt', '--add', 'clientHold', '--period=2y'])).toBe('update-statuses does not take --period (an option of renew, transfer); update-statuses takes --file, --add, --remove, --out, --idempotency-key, --retries, --url, --api-key, --key-file');
+    expect(refusal(['attach', 'job-1', '--idempotency-key', 'k'])).toBe('attach does not take --idempotency-key (an option of renew, transfer, replace-nameserver, replace-tech-contact, update-statuses, cancel); attach takes --out, --retries, --url, --api-key, --key-file');
+    expect(refusal(['replace-nameserver', '--from', 'a.x', '--to', 'b.x', '--remove', 'clientHold'])).toMatch(/^replace-nameserver does not take --remove \(an option of update-statuses\); /);
+    // The command found after an option (`--url X renew`) is read the same way.
+    expect(refusal(['--file', 'n.txt', 'transfer', '--add', 'clientHold'])).toMatch(/^transfer does not take --add /);
   });
 
   it('a gateway URL that is not http(s): refused naming --url or GATEWAY_URL, without its value', () => {

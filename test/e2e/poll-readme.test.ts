@@ -194,4 +194,15 @@ describe("README's pollMessages subscription script", () => {
       await stop(script.child);
     }
   }, 120_000);
+
+  it('with a key the gateway refuses (4403), it says so in one line, the close code and reason, and exits 1', async () => {
+    // It printed the whole ws CloseEvent (console.error(e)): some 150 lines.
+    const file = path.join(dir, 'poll-wrong-key.mjs');
+    await writeFile(file, (await example()).replace("'ws://localhost:4000/graphql'", JSON.stringify(t.gateway.wsUrl)));
+    const script = run(file, 'rgw_not-a-key');
+    const code = await new Promise<number | null>((r) => script.child.once('close', r)); // 'close': its stderr read to the end
+    expect(code).toBe(1);
+    expect(script.stderr()).toBe('poll.mjs: closed with code 4403: Forbidden: no valid API key; send connection_init with payload {"Authorization": "Bearer <key>"}\n');
+    expect(script.lines).toEqual([]);
+  }, 60_000);
 });

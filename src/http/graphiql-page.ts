@@ -35,7 +35,9 @@ export const GRAPHIQL_OPTIONS = {
  * for a subscription: GraphiQL subscribes to a returned Observable and only then records it as the
  * running one, so an Observable that completes inside subscribe() would leave the run button on
  * "Stop query" for good. The Docs pane, which says only "Error fetching schema" whatever the cause,
- * gets that same sentence under it when the schema was not fetched for want of a key.
+ * gets the cause under it: that same sentence when the schema was not fetched for want of a key,
+ * the gateway's first error (`UNAUTHENTICATED: send a valid API key ...` for a wrong or revoked
+ * key) when it refused the fetch, or that the gateway did not answer.
  *
  * The key given once serves every tab: GraphiQL keeps headers per tab and opens a new tab (or one
  * restored from a previous visit, whose headers were not stored) with the placeholder; when the page
@@ -119,21 +121,41 @@ const BROWSER_SCRIPT = String.raw`
     } catch (e) { return null; }
   }
 
-  // Whether the last schema fetch was answered here for want of a key (GraphiQL names it IntrospectionQuery).
-  var schemaNeedsKey = false;
+  // Why the last schema fetch (GraphiQL names it IntrospectionQuery) failed, said under GraphiQL's
+  // "Error fetching schema": where the key goes when the pane held none, else the gateway's first
+  // error as a query's answer shows it (a wrong or revoked key: UNAUTHENTICATED and its message);
+  // null once a fetch answered the schema. Only the latest fetch sets it (the pane may change twice).
+  var schemaError = null;
+  var schemaFetches = 0;
+  function errorText(e) {
+    return (e && e.extensions && e.extensions.code ? e.extensions.code + ': ' : '') + ((e && e.message) || 'no message');
+  }
   function fetcher(params, opts) {
     var headers = (opts && opts.headers) || {};
     var op = operationOf(params);
     if (op && params.operationName && op.name !== params.operationName) params = Object.assign({}, params, { operationName: op.name || undefined });
-    if (params.operationName === 'IntrospectionQuery' && /\b__schema\b/.test(params.query)) schemaNeedsKey = !hasKey(headers);
+    var schemaFetch = params.operationName === 'IntrospectionQuery' && /\b__schema\b/.test(params.query) ? ++schemaFetches : 0;
+    var settle = function (why) { if (schemaFetch && schemaFetch === schemaFetches) { schemaError = why; showSchemaError(); } };
     // A Promise even for a subscription: see the comment above BROWSER_SCRIPT.
-    if (!hasKey(headers)) return Promise.resolve({ errors: [{ message: NO_KEY_MESSAGE }] });
+    if (!hasKey(headers)) {
+      settle(NO_KEY_MESSAGE);
+      return Promise.resolve({ errors: [{ message: NO_KEY_MESSAGE }] });
+    }
     if (op && op.operation === 'subscription') return subscribe(params, headers);
     return fetch(endpoint, {
       method: 'POST',
       headers: Object.assign({ 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' }, headers),
       body: JSON.stringify(params),
-    }).then(function (res) { return res.json(); });
+    }).then(function (res) { return res.json(); }).then(
+      function (body) {
+        settle(body && !body.data && body.errors && body.errors.length ? errorText(body.errors[0]) : null);
+        return body;
+      },
+      function (err) {
+        settle('the gateway at ' + endpoint.href + ' did not answer: ' + ((err && err.message) || err));
+        throw err;
+      },
+    );
   }
 
   // The last headers text that held a key: what a tab without one gets (memory only, see above).
@@ -174,14 +196,22 @@ const BROWSER_SCRIPT = String.raw`
   }
 
   var root = document.querySelector('#root');
-  new MutationObserver(function () {
-    var box = schemaNeedsKey && root.querySelector('.graphiql-doc-explorer-error');
-    if (!box || box.querySelector('.rgw-needs-key')) return;
-    var hint = document.createElement('p');
-    hint.className = 'rgw-needs-key';
-    hint.textContent = NO_KEY_MESSAGE;
-    box.appendChild(hint); // inside GraphiQL's box: it goes when the box does
-  }).observe(root, { childList: true, subtree: true });
+  // Puts schemaError under the Docs pane's "Error fetching schema" box, when both are there: as
+  // GraphiQL renders the box (the observer below), and when the reason changes under a box shown already.
+  function showSchemaError() {
+    var box = root.querySelector('.graphiql-doc-explorer-error');
+    if (!box || !/Error fetching schema/.test(box.textContent)) return;
+    var hint = box.querySelector('.rgw-schema-error');
+    if (!schemaError) { if (hint) hint.remove(); return; }
+    if (hint && hint.textContent === schemaError) return;
+    if (!hint) {
+      hint = document.createElement('p');
+      hint.className = 'rgw-schema-error';
+      box.appendChild(hint); // inside GraphiQL's box: it goes when the box does
+    }
+    hint.textContent = schemaError;
+  }
+  new MutationObserver(showSchemaError).observe(root, { childList: true, subtree: true });
 
   YogaGraphiQL.renderYogaGraphiQL(root, Object.assign(OPTIONS, { fetcher: fetcher, onEditHeaders: onEditHeaders, onTabChange: onTabChange }));
 })();

@@ -5,7 +5,8 @@
  * schema into the Docs pane, runs a query, serves every tab of the page (the other tabs, new ones,
  * and after a reload the restored ones), and carries a pollMessages subscription that shows an
  * event another client caused. Before the key, every run (a subscription's too) ends saying where
- * the key goes, and so does the Docs pane. No request may leave the machine.
+ * the key goes, and so does the Docs pane; with a wrong key, the Docs pane says the gateway's
+ * UNAUTHENTICATED message, as a query's answer does. No request may leave the machine.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -259,6 +260,26 @@ describe.skipIf(!hasChromium)(`GraphiQL in headless Chromium (skipped without ${
     const stored = await page.evaluate<string>('JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } })');
     expect(stored).toContain('restored');
     expect(stored).not.toContain(key.slice(4, 20));
+  }, 3 * UI_TIMEOUT);
+
+  it('with a wrong key in the Headers pane, the Docs pane says why (UNAUTHENTICATED and its message), not only "Error fetching schema"', async () => {
+    // The pane shows the Headers tool since the test above; a changed pane fetches the schema again.
+    await paste('.graphiql-editor-tool .graphiql-editor:not(.hidden)', JSON.stringify({ Authorization: 'Bearer rgw_not-a-key' }));
+    // Open since a test above (GraphiQL keeps the Docs pane open across a reload), or opened here.
+    const show = page.locator('.graphiql-sidebar button[aria-label="Show Documentation Explorer"]');
+    const opened = (await show.count()) > 0;
+    if (opened) await show.click();
+    try {
+      const error = page.locator('.graphiql-doc-explorer-error');
+      await error.filter({ hasText: 'Error fetching schema' }).filter({ hasText: 'UNAUTHENTICATED: send a valid API key: Authorization: Bearer <key>' }).waitFor();
+      expect(await error.textContent()).not.toContain('no API key yet');
+      // A query with that key says the same, as it always did.
+      await paste('.graphiql-query-editor', '{ wrongKey: viewer { id } }');
+      await run();
+      await response().filter({ hasText: 'send a valid API key' }).filter({ hasText: 'UNAUTHENTICATED' }).waitFor();
+    } finally {
+      if (opened) await page.locator('.graphiql-sidebar button[aria-label="Hide Documentation Explorer"]').click();
+    }
   }, 3 * UI_TIMEOUT);
 
   it('nothing was requested from another host', () => {

@@ -561,7 +561,26 @@ describe('npm run bulk', () => {
       await writeFile(file, `# expiries\nfine.tld,2030-12-02\nother.tld, ${date}\n`);
       const r = await cli(['renew', '--file', file], t.keys['NewRegistrar']!);
       expect(r.code).toBe(1);
-      expect(r.stderr.trim()).toBe(`${file} line 3: currentExpiry "${date}" is not a date the calendar has (YYYY-MM-DD, such as 2030-12-02); nothing was submitted`);
+      expect(r.stderr.trim()).toBe(`BAD_USER_INPUT (domains[1].currentExpiry): ${file} line 3: currentExpiry "${date}" is not a date the calendar has (YYYY-MM-DD, such as 2030-12-02); nothing was submitted`);
+    }
+    expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
+  }, 60_000);
+
+  it("a file line it refuses itself is said as the gateway's refusals are: the code and the field the line would become, then the file and line", async () => {
+    // It named the file and line only: no code or field to match on, unlike `BAD_USER_INPUT (domains[3].authInfo): ...`.
+    const jobs = await t.gateway.services.prisma.bulkJob.count();
+    const cases: Array<[string, string, string]> = [
+      ['one.tld,Code-Pw-1\n\ntwo.tld\n', 'domains[1].authInfo', 'line 3: no authCode after the domain name (lines are name,authCode)'],
+      ['one.tld,Code-Pw-1,extra\n', 'domains[0]', 'line 1: 3 fields (lines are name,authCode; a field holding a comma is written in quotes: name,"a,b")'],
+      ['# codes\none.tld,"Code-Pw-1\n', 'domains[0].authInfo', 'line 2: a quoted field is not closed: a field that starts with " ends with " (a quote inside it is written "")'],
+    ];
+    for (const [i, [text, field, what]] of cases.entries()) {
+      const file = path.join(dir, `line-refusal-${i}.txt`);
+      await writeFile(file, text);
+      const r = await cli(['transfer', '--file', file], t.keys['NewRegistrar']!);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe(`BAD_USER_INPUT (${field}): ${file} ${what}`);
+      expect(r.stderr).not.toContain('Code-Pw-1');
     }
     expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
   }, 60_000);

@@ -250,12 +250,13 @@ export function currentExpiryOf(field: string | undefined): string | null {
  * (`"2027-02-30T00:00:00Z"`, a value the user never wrote, in the gateway's refusal). Throws an
  * Error naming `at` (the file and line) and quoting the field as written (at most 32 characters:
  * an expiry is no secret), before anything is submitted. Anything else is left to the gateway,
- * which refuses it naming `domains[i].currentExpiry` and quoting it as sent.
+ * which refuses it naming `domains[i].currentExpiry` and quoting it as sent. Throws FileLineError
+ * naming `inputField` (`domains[i].currentExpiry`), as the gateway would.
  */
-function checkExpiryDate(at: string, field: string | undefined): void {
+function checkExpiryDate(at: string, field: string | undefined, inputField: string): void {
   const v = field?.trim();
   if (!v || !/^\d{4}-\d{2}-\d{2}$/.test(v) || parseCalendarDate(v)) return;
-  throw new Error(`${at}: currentExpiry ${quoted(v)} is not a date the calendar has (YYYY-MM-DD, such as 2030-12-02); nothing was submitted`);
+  throw new FileLineError(inputField, `${at}: currentExpiry ${quoted(v)} is not a date the calendar has (YYYY-MM-DD, such as 2030-12-02); nothing was submitted`);
 }
 
 /**
@@ -276,13 +277,44 @@ export function readFileOption(file: string): string {
 
 /** What a file's lines hold after the domain name, by command (the others take the name only; more fields are left alone). */
 const SECOND_FIELD: Partial<Record<CliKind, string>> = { renew: 'currentExpiry', transfer: 'authCode' };
+/** The field of the mutation's item that second field becomes (BulkRenewItemInput.currentExpiry, BulkTransferItemInput.authInfo). */
+const SECOND_INPUT: Partial<Record<CliKind, string>> = { renew: 'currentExpiry', transfer: 'authInfo' };
+
+/**
+ * A line of `--file` the CLI refuses before anything is sent, said as the gateway says a refusal
+ * (the CLI's GatewayError: `CODE (field): message`): `code` BAD_USER_INPUT, `field` the request's
+ * field the line would become (lineField: `domains[3].authInfo`, `domains[3].name`, or `domains[3]`
+ * for the line as a whole), the message naming the file and line (never the line's text).
+ */
+export class FileLineError extends Error {
+  readonly code = 'BAD_USER_INPUT';
+  constructor(
+    readonly field: string,
+    what: string,
+  ) {
+    super(`BAD_USER_INPUT (${field}): ${what}`);
+  }
+}
+
+/**
+ * The request's field the `column`-th field (0-based; undefined: the line as a whole) of the
+ * `index`-th domain line becomes, for `command`: renew and transfer send items (`domains[i].name`,
+ * `domains[i].currentExpiry`, `domains[i].authInfo`), the others a list of names (`domains[i]`).
+ */
+function lineField(command: CliKind, index: number, column?: number): string {
+  const item = `domains[${index}]`;
+  const second = SECOND_INPUT[command];
+  if (!second) return item;
+  return column === 0 ? `${item}.name` : column === 1 ? `${item}.${second}` : item;
+}
 
 /**
  * The file's domain lines as [name, second field, line], read as CSV (parseCsv: RFC 4180 quoting,
  * so `example.tld,"abc,""123"""` holds the auth code `abc,"123"`), `line` the 1-based line number
  * in the file (blank and # lines are skipped, so the i-th domain is not always on line i + 1: the
- * gateway's errors name `domains[i]`, and the CLI names the line too). Throws an Error naming the
- * file and line, never the line's text (a transfer file's lines hold auth codes), for a line that
+ * gateway's errors name `domains[i]`, and the CLI names the line too). Throws FileLineError
+ * (BAD_USER_INPUT and the field the line would become, as the gateway's refusals name theirs) naming
+ * the file and line, never the line's text (a transfer file's lines hold auth codes), for a line that
  * is not CSV, a name that holds a comma (a quoted `"name,code"` is one field), more fields than
  * `command` takes (renew: name,currentExpiry; transfer: name,authCode, where a code holding a comma
  * must be quoted), a transfer line without its auth code, or a renew line whose currentExpiry is a
@@ -294,16 +326,16 @@ export function readLines(file: string, command: CliKind = 'update-statuses'): A
   try {
     records = parseCsv(readFileOption(file));
   } catch (e) {
-    if (e instanceof CsvError) throw new Error(`${file} line ${e.line}: ${e.message}`);
+    if (e instanceof CsvError) throw new FileLineError(lineField(command, e.record ?? 0, e.column), `${file} line ${e.line}: ${e.message}`);
     throw e;
   }
-  return records.map(({ fields, line }): [string, string | undefined, number] => {
+  return records.map(({ fields, line }, i): [string, string | undefined, number] => {
     const at = `${file} line ${line}`;
     const lines = second ? `lines are name,${second}` : 'lines are domain names';
-    if (fields[0]!.includes(',')) throw new Error(`${at}: the domain name holds a comma (${lines}; quote each field on its own, not the whole line)`);
-    if (second && fields.length > 2) throw new Error(`${at}: ${fields.length} fields (${lines}; a field holding a comma is written in quotes: name,"a,b")`);
-    if (command === 'transfer' && fields.length < 2) throw new Error(`${at}: no authCode after the domain name (${lines})`);
-    if (command === 'renew') checkExpiryDate(at, fields[1]);
+    if (fields[0]!.includes(',')) throw new FileLineError(lineField(command, i, 0), `${at}: the domain name holds a comma (${lines}; quote each field on its own, not the whole line)`);
+    if (second && fields.length > 2) throw new FileLineError(lineField(command, i), `${at}: ${fields.length} fields (${lines}; a field holding a comma is written in quotes: name,"a,b")`);
+    if (command === 'transfer' && fields.length < 2) throw new FileLineError(lineField(command, i, 1), `${at}: no authCode after the domain name (${lines})`);
+    if (command === 'renew') checkExpiryDate(at, fields[1], lineField(command, i, 1));
     return [fields[0]!, fields[1], line];
   });
 }

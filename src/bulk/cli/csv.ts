@@ -17,6 +17,10 @@ export class CsvError extends Error {
   constructor(
     readonly line: number,
     what: string,
+    /** The 0-based record (domain line) it is in, counting only records (blank and # lines are none), when known. */
+    readonly record?: number,
+    /** The 0-based field of that record where it is, when known. */
+    readonly column?: number,
   ) {
     super(what);
   }
@@ -36,7 +40,8 @@ const REFUSALS: Record<string, string> = {
  * field are dropped (inside quotes they are kept); a quote inside an unquoted field is an ordinary
  * character (`ab"c`); a UTF-8 byte order mark (spreadsheet exports) is dropped; records may differ
  * in length (the caller checks them). Throws CsvError for a quoted field that is never closed, or
- * that has more than spaces between its closing quote and the next comma or the line's end.
+ * that has more than spaces between its closing quote and the next comma or the line's end (with
+ * the record and field it is in, as csv-parse counts them).
  */
 export function parseCsv(text: string): CsvRecord[] {
   type Row = { record: string[]; info: { lines: number } };
@@ -44,10 +49,10 @@ export function parseCsv(text: string): CsvRecord[] {
   try {
     rows = parse(text, { bom: true, comment: '#', comment_no_infix: true, skip_empty_lines: true, skip_records_with_empty_values: true, trim: true, relax_quotes: true, relax_column_count: true, record_delimiter: ['\r\n', '\n'], info: true }) as unknown as Row[];
   } catch (e) {
-    const err = e as { code?: string; lines?: number };
+    const err = e as { code?: string; lines?: number; records?: number; column?: number };
     const what = err.code ? REFUSALS[err.code] : undefined;
-    if (what) throw new CsvError(startLine(text, err.lines ?? 1), what);
-    throw new CsvError(err.lines ?? 1, 'not readable as CSV (RFC 4180)');
+    if (what) throw new CsvError(startLine(text, err.lines ?? 1), what, err.records, err.column);
+    throw new CsvError(err.lines ?? 1, 'not readable as CSV (RFC 4180)', err.records);
   }
   // info.lines is the line a record ends on; a quoted field's line breaks put its start before.
   return rows.map(({ record, info }) => ({ fields: record, line: info.lines - record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0) }));

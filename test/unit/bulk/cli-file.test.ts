@@ -42,28 +42,38 @@ describe('readLines', () => {
     ]);
   });
 
-  it('refuses a line it cannot read, naming the file and line and never the auth code', async () => {
-    const cases: Array<[string, RegExp]> = [
-      ['a.tld,ok-code-1\nb.tld,"Secret-Pw-1\n', /line 2: a quoted field is not closed/],
-      ['a.tld,"Secret-Pw-1"x\n', /line 1: text after the closing " of a quoted field/],
-      ['# header\n"a.tld,Secret-Pw-1"\n', /line 2: the domain name holds a comma/],
-      ['a.tld,Secret,Pw-1\n', /line 1: 3 fields \(lines are name,authCode; a field holding a comma is written in quotes/],
-      ['a.tld Secret-Pw-1\n', /line 1: no authCode after the domain name/],
-      ['a.tld;Secret-Pw-1\n', /line 1: no authCode after the domain name/],
+  it('refuses a line it cannot read, naming the file and line and never the auth code, with the code and field the gateway would name', async () => {
+    // As the gateway's refusals print (`BAD_USER_INPUT (domains[3].authInfo): ...`): before, the file and line only.
+    const cases: Array<[string, string, RegExp]> = [
+      ['a.tld,ok-code-1\nb.tld,"Secret-Pw-1\n', 'domains[1].authInfo', /line 2: a quoted field is not closed/],
+      ['# header\n\na.tld,ok-code-1\n"b.tld\n', 'domains[1].name', /line 4: a quoted field is not closed/],
+      ['a.tld,"Secret-Pw-1"x\n', 'domains[0].authInfo', /line 1: text after the closing " of a quoted field/],
+      ['# header\n"a.tld,Secret-Pw-1"\n', 'domains[0].name', /line 2: the domain name holds a comma/],
+      ['a.tld,ok-code-1\na.tld,Secret,Pw-1\n', 'domains[1]', /line 2: 3 fields \(lines are name,authCode; a field holding a comma is written in quotes/],
+      ['a.tld Secret-Pw-1\n', 'domains[0].authInfo', /line 1: no authCode after the domain name/],
+      ['# x\nz.tld,ok-code-1\n\na.tld;Secret-Pw-1\n', 'domains[1].authInfo', /line 4: no authCode after the domain name/],
     ];
-    for (const [text, message] of cases) {
+    for (const [text, field, message] of cases) {
       const f = await file(text);
-      let err: Error | undefined;
+      let err: (Error & { code?: string; field?: string }) | undefined;
       try {
         readLines(f, 'transfer');
       } catch (e) {
         err = e as Error;
       }
       expect(err?.message, text).toMatch(message);
-      expect(err!.message.startsWith(`${f} line `)).toBe(true);
+      expect(err!.message.startsWith(`BAD_USER_INPUT (${field}): ${f} line `), err!.message).toBe(true);
+      expect([err!.code, err!.field]).toEqual(['BAD_USER_INPUT', field]);
       expect(err!.message).not.toContain('Secret');
       expect(err!.message).not.toContain('Pw-1');
     }
+  });
+
+  it("names the field a renew line's date would become, and a name-only command's line as domains[i]", async () => {
+    const renew = await file('a.tld,2030-12-02\n# x\nb.tld,2027-02-30\n');
+    expect(() => readLines(renew, 'renew')).toThrow(`BAD_USER_INPUT (domains[1].currentExpiry): ${renew} line 3: currentExpiry "2027-02-30" is not a date the calendar has`);
+    const names = await file('a.tld\n"b.tld\n');
+    expect(() => readLines(names, 'update-statuses')).toThrow(`BAD_USER_INPUT (domains[1]): ${names} line 2: a quoted field is not closed`);
   });
 });
 

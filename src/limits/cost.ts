@@ -15,7 +15,9 @@
  *     CHECK_NAMES names (EPP's default limit per command; src/fanout/check-domains.ts), for each
  *     field: aliases over one list each send their own commands (only the normalisation of the
  *     list's names is made once per request, src/validation/list-parses.ts, so an alias costs at
- *     most that part less than its price; the estimate keeps pricing each field whole);
+ *     most that part less than its price; the estimate keeps pricing each field whole); and each
+ *     name it answers CHECK_FIELD (1) for each field its selection asks of the answer (at least
+ *     1 a name): its answers are built, completed and serialised in one synchronous run;
  *   - a name server a domain refers to costs REGISTRY once when any of its host fields (addresses,
  *     statuses, sponsor, dates) is asked for: one host info serves them all;
  *   - `__schema` (the whole schema's introspection) costs INTROSPECTION (1000), and `__type`
@@ -102,6 +104,26 @@ export const BULK_ITEM = 2;
 /** Names per check command the estimate assumes (EPP's default `checkLimit`). */
 export const CHECK_NAMES = 50;
 
+/**
+ * Each field asked of each name a `checkDomains` answers (`name`, `available`, `reason`,
+ * `registry`, `__typename`, each alias of them), at least one a name, on top of its check
+ * commands. The answers of all of a request's names are routed, built, completed by graphql-js
+ * and serialised in one synchronous run, whether a command was sent or not (a name that is not
+ * registrable answers at once). Measured (`node bench/check-stall.mjs`, the built gateway on the
+ * embedded database, this 2-core machine shared with other test runs, 2026-12-03): 50 aliases of
+ * `checkDomains(names: $n) { name available reason }` over one 5,000-name list (250,000 answers,
+ * 50 MB) took 2.0-2.3 s of the gateway's main thread, some 3 µs a field value; a concurrent
+ * `{ __typename }` waited up to 5.1 s over HTTP and 4.0 s over graphql-ws. The CPU went to the
+ * resolver's routing and answer objects (about a quarter), graphql-js completing the lists (a
+ * sixth), serialising them (a sixth: JSON.stringify for HTTP, graphql-ws's message), the
+ * socket writes, and garbage collection of it all (the rest). They cost 50,000 points at 0 a
+ * field, within maxCost; at 1 a field they cost 800,000 and are refused before anything runs.
+ * maxCost (60,000) now admits some 50,000 answered names asking one field, 14,000 asking all
+ * four (well under half a second); one checkDomains of limits.maxBatch (5,000) names asking all
+ * four costs 21,000, of 1,000 names 4,200.
+ */
+export const CHECK_FIELD = 1;
+
 /** How many items a list field stands for: its argument `first`, the length of a list argument (in groups of `per`), or a fixed bound. */
 type Items = { arg: 'first' } | { listArg: string; per?: number } | { bound: number };
 
@@ -119,6 +141,12 @@ interface FieldCost {
   perItem?: number;
   /** Work for each item when its selection asks for a field of the host object (a name server's host info). */
   perItemIfHostFields?: number;
+  /**
+   * The field answers one row for each entry of the list argument `listArg` (checkDomains: one
+   * answer a name), and each row costs its selection (the child complexity, at least 1): added
+   * once to the field's cost and its items', not multiplied by `items`.
+   */
+  rows?: { listArg: string };
 }
 
 /** Nameserver fields read from the host object; `name` and `registry` are known without it. */
@@ -137,7 +165,13 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'Query.contact': { cost: REGISTRY },
   'Query.host': { cost: REGISTRY },
   'Query.transfer': { cost: REGISTRY },
-  'Query.checkDomains': { cost: 0, items: { listArg: 'names', per: CHECK_NAMES }, perItem: REGISTRY },
+  'Query.checkDomains': { cost: 0, items: { listArg: 'names', per: CHECK_NAMES }, perItem: REGISTRY, rows: { listArg: 'names' } },
+  // Each field of each name checkDomains answers (CHECK_FIELD), its aliases and __typename included.
+  'DomainCheck.name': { cost: CHECK_FIELD },
+  'DomainCheck.available': { cost: CHECK_FIELD },
+  'DomainCheck.reason': { cost: CHECK_FIELD },
+  'DomainCheck.registry': { cost: CHECK_FIELD },
+  'DomainCheck.__typename': { cost: CHECK_FIELD },
   'Query.domains': { cost: DATABASE, items: { arg: 'first' }, perItem: REGISTRY },
   'Query.commandLog': { cost: DATABASE, items: { arg: 'first' }, perItem: ROW },
   // Reading first moves the messages waiting in the registries' queues into the store.
@@ -220,7 +254,9 @@ export function estimateField({ type, field, args, childComplexity, node }: Comp
   }
   const perItem = (known.perItem ?? 0) + (known.perItemIfHostFields && asksHostFields(node) ? known.perItemIfHostFields : 0);
   const items = itemsOf(known.items, args);
-  const cost = known.cost + items * (perItem + childComplexity);
+  const cost = known.rows
+    ? known.cost + items * perItem + entriesOf(args[known.rows.listArg]) * Math.max(1, childComplexity)
+    : known.cost + items * (perItem + childComplexity);
   if (dearest) {
     const arg = 'arg' in known.items ? known.items.arg : 'listArg' in known.items ? known.items.listArg : undefined;
     const n = 'arg' in known.items ? items : 'listArg' in known.items ? ((args[known.items.listArg] as unknown[] | undefined)?.length ?? 0) : undefined;
@@ -323,7 +359,7 @@ export function checkCost(
     throw queryTooComplex(
       'maxCost',
       maxCost,
-      `the operation's estimated cost is ${cost}; the limit is ${maxCost} (a registry command costs ${REGISTRY}, a database query ${DATABASE} and each row it answers ${ROW}, a bulk job's domain ${BULK_ITEM}, lists by their length)${what}`,
+      `the operation's estimated cost is ${cost}; the limit is ${maxCost} (a registry command costs ${REGISTRY}, a database query ${DATABASE} and each row it answers ${ROW}, a bulk job's domain ${BULK_ITEM}, each field of a checked name's answer ${CHECK_FIELD}, lists by their length)${what}`,
       field,
     );
   }

@@ -35,10 +35,11 @@ describe('operation cost', () => {
     // An account's status is a registry read (one per account however many aliases: the request's loader).
     expect(cost('{ viewer { accounts { status { channelId } } } }')).toBe(10);
     expect(cost('query($n: Int!) { domains(first: $n) { edges { node { registrant { email } } } } }', { n: 20 })).toBe(5 + 20 * 20);
-    expect(cost('{ checkDomains(names: ["a.example", "b.example"]) { name available } }')).toBe(10);
-    // One check command per 50 names: 5,000 names are 100 commands.
-    expect(cost('query($n: [String!]!) { checkDomains(names: $n) { name } }', { n: Array(5000).fill('a.example') })).toBe(1000);
-    expect(cost('query($n: [String!]!) { checkDomains(names: $n) { name } }', { n: Array(51).fill('a.example') })).toBe(20);
+    // One check command per 50 names (10), and each name's answer 1 for each field asked of it.
+    expect(cost('{ checkDomains(names: ["a.example", "b.example"]) { name available } }')).toBe(10 + 2 * 2);
+    // 5,000 names are 100 commands and 5,000 answers.
+    expect(cost('query($n: [String!]!) { checkDomains(names: $n) { name } }', { n: Array(5000).fill('a.example') })).toBe(1000 + 5000);
+    expect(cost('query($n: [String!]!) { checkDomains(names: $n) { name } }', { n: Array(51).fill('a.example') })).toBe(20 + 51);
     expect(cost('{ domain(name: "a.example") { nameservers { name } } }')).toBe(10);
     // One host info per name server, however many of its host fields are asked for.
     expect(cost('{ domain(name: "a.example") { nameservers { name ipv4 ipv6 statuses } } }')).toBe(10 + 4 * 10);
@@ -67,6 +68,24 @@ describe('operation cost', () => {
         extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', field: 'a0.domains' }),
       }),
     );
+  });
+
+  it("prices checkDomains by the answers it gives, each name 1 a field asked, so 50 aliases over 5,000 names are refused naming the first, one list of 5,000 is not", () => {
+    const names = (n: number) => ({ n: Array.from({ length: n }, (_, i) => `c${i}.example`) });
+    const one = (selection: string) => cost(`query($n: [String!]!) { checkDomains(names: $n) ${selection} }`, names(5000));
+    expect(one('{ name available reason registry }')).toBe(1000 + 5000 * 4);
+    // Aliases and __typename inside the answer are fields too; a fragment's fields count where it is spread.
+    expect(one('{ __typename a: name b: name }')).toBe(1000 + 5000 * 3);
+    expect(cost('query($n: [String!]!) { checkDomains(names: $n) { ...C } } fragment C on DomainCheck { name available }', names(1000))).toBe(200 + 1000 * 2);
+    const fifty = parse(`query($n: [String!]!) { ${Array.from({ length: 50 }, (_, i) => `a${i}: checkDomains(names: $n) { name available reason }`).join(' ')} }`);
+    expect(() => checkCost(schema, fifty, getOperationAST(fifty)!, names(5000), 60_000)).toThrow(
+      expect.objectContaining({
+        message: expect.stringContaining('a0.names (5000 items) costs 16000'),
+        extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost', field: 'a0.names' }),
+      }),
+    );
+    const single = parse('query($n: [String!]!) { checkDomains(names: $n) { name available reason registry } }');
+    expect(checkCost(schema, single, getOperationAST(single)!, names(5000), 60_000)).toBe(21_000);
   });
 
   it("prices introspection by its CPU: __schema 1,000, each __type 200, so fifty aliased __type cost 10,000, not nothing", () => {

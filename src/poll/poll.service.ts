@@ -23,10 +23,11 @@ export interface PollAccount {
   accountId: string;
 }
 
-/** A stored poll_messages row -> the PollEvent subscribers get: ids as decimal strings (bigint), dates as ISO 8601 UTC. */
+/** A stored poll_messages row -> the PollEvent subscribers get: id and seq as decimal strings (bigint), dates as ISO 8601 UTC. */
 export function toEvent(row: PollRow): PollEvent {
   return {
     id: row.id.toString(),
+    seq: row.seq.toString(),
     registrarId: row.registrarId,
     registry: row.backend,
     type: row.type,
@@ -44,6 +45,17 @@ export function toEvent(row: PollRow): PollEvent {
 /** Reads a registrar's stored messages by id (for the Redis fan-out, which carries only ids). */
 export function storedEvents(prisma: PrismaClient): LoadPollEvents {
   return async (registrarId, ids) => (await prisma.pollMessage.findMany({ where: { registrarId, id: { in: ids.map((id) => BigInt(id)) } } })).map(toEvent);
+}
+
+/**
+ * The seq the registrar's next poll message gets: one more than its newest (1 for its first), read
+ * through the (registrar_id, seq) index. Only under the registrar's order lock (PollService.store)
+ * is that the next in a gapless sequence; a concurrent second writer would collide on the unique
+ * (registrar_id, seq) instead. `db`: the client, or the transaction holding the lock.
+ */
+export async function nextPollSeq(db: Pick<PrismaClient, 'pollMessage'>, registrarId: string): Promise<bigint> {
+  const newest = await db.pollMessage.findFirst({ where: { registrarId }, orderBy: { seq: 'desc' }, select: { seq: true } });
+  return (newest?.seq ?? 0n) + 1n;
 }
 
 function payloadOf(m: UpstreamPollMessage) {
@@ -150,11 +162,15 @@ export class PollService {
       // its upstream accounts are ingested at once (possibly by several instances): the id is
       // drawn and committed under a per-registrar transaction lock. Otherwise a message could
       // commit with a lower id after a client had already moved its cursor past that id.
+      // Under the same lock the message gets the registrar's next seq (1, 2, 3, ... in id order,
+      // no gap), which tells a poll stream whether a live event is the next one it owes
+      // (src/poll/stream.ts): events can overtake each other on the way, ids cannot.
       return await this.prisma.$transaction(async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(${POLL_ORDER_LOCK}::int, hashtext(${registrarId}))`;
         return tx.pollMessage.create({
           data: {
             registrarId,
+            seq: await nextPollSeq(tx, registrarId),
             backend: backend.name,
             accountId,
             upstreamId: m.id,

@@ -15,11 +15,6 @@ export interface StreamFilter {
 const REPLAY_PAGE = 500;
 /** Events waiting for a slow client; beyond this the subscription ends (SUBSCRIBER_TOO_SLOW) and the client resumes from its cursor. */
 const MAX_PENDING = 10_000;
-/**
- * Live deliveries after which the stream reads the store once to confirm it missed nothing, so
- * the ids it remembers (and what a later gap re-reads) stay at most this many.
- */
-const CHECKPOINT = 256;
 
 function matches(e: PollEvent, f: StreamFilter): boolean {
   return (!f.types?.length || f.types.includes(e.type)) && (!f.objects?.length || (e.objectName !== null && f.objects.includes(e.objectName)));
@@ -28,18 +23,29 @@ function matches(e: PollEvent, f: StreamFilter): boolean {
 /**
  * A registrar's poll messages as an async stream: stored messages after the cursor first (without
  * one, after the newest message stored when the subscription started), then live ones, each
- * exactly once.
+ * exactly once and in increasing id order, so that a client which resumes after any id it was
+ * given (its cursor) loses nothing.
  *
- * Ids of a registrar's messages commit in id order (see PollService.store), so the stream keeps
- * one watermark: every matching message with an id up to it was delivered, and it remembers the
- * ids it delivered above it. A read of the store from the watermark therefore finds exactly what
- * was not delivered, whatever order live events came in and however old a lost one is; afterwards
- * the watermark moves up to the highest id known delivered. The store is read so:
+ * Live events do not arrive in id order: the ingester publishes a message after the database work
+ * it does for it (PollService.drain), so a message ingested at the same time from another upstream
+ * account, or by another instance over Redis, can overtake it; and an event can be lost (a Redis
+ * reconnect, a failed publish). Delivered in arrival order, a later message would move the
+ * client's cursor past an earlier one it never got. So the stream goes by each message's `seq`:
+ * the registrar's messages are numbered 1, 2, 3, ... with no gap, drawn with the id under the
+ * registrar's order lock (PollService.store), so seq order is id order and a message commits only
+ * after every message with a lower seq. The stream keeps one watermark, the seq of the last
+ * message it has dealt with (delivered, or left out by the filter): everything up to it is dealt
+ * with, nothing above it is. A live event
+ * - with the next seq is delivered at once (or left out, when the filter does not take it);
+ * - with a higher seq (an earlier message's event is late or lost) makes the stream read the store
+ *   from the watermark up to that seq, all committed, and deliver what it finds in order;
+ * - with a lower seq (already read from the store, or a duplicate) is skipped.
+ * Correctness decides on no clock, and the stream remembers no ids, however events fared.
+ * The store is read so:
  * - once at the start, after listening (so a message stored meanwhile is read or arrives live);
+ * - when a live event skips seqs, as above: at once, not after a wait for the late event;
  * - whenever the fan-out says events may have been lost on the way (a Redis reconnect, a failed
- *   publish);
- * - after every CHECKPOINT live deliveries, which bounds the remembered ids and a re-read's work.
- * A live event at or below the watermark, or already delivered, is skipped.
+ *   publish), up to the registrar's newest message, since no later event may come to show the gap.
  *
  * `return()` (the client completed or left) ends the stream at once, even while it waits for a
  * message: an async generator would queue the return behind that wait and keep the listener,
@@ -69,11 +75,15 @@ interface StreamState {
 }
 
 async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, state: StreamState, maxPending: number): AsyncGenerator<PollEvent, undefined> {
-  // Every matching message with an id up to `confirmed` was delivered, or predates the stream.
-  let confirmed =
-    f.after ??
-    (await prisma.pollMessage.findFirst({ where: { registrarId: f.registrarId }, orderBy: { id: 'desc' }, select: { id: true } }))?.id ??
-    0n;
+  // The watermark: every message of the registrar with a seq up to `dealt` was delivered, left
+  // out by the filter, or predates the stream (the cursor's seq: that of the newest message with
+  // an id up to it, ids and seqs growing together).
+  const start = await prisma.pollMessage.findFirst({
+    where: { registrarId: f.registrarId, ...(f.after != null ? { id: { lte: f.after } } : {}) },
+    orderBy: { seq: 'desc' },
+    select: { seq: true },
+  });
+  let dealt = start?.seq ?? 0n;
   const pending: PollEvent[] = [];
   let overflow = false;
   let reread = true; // the first read of the store, after listening
@@ -89,49 +99,40 @@ async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, s
       state.wake?.();
     },
   });
-  /** Ids delivered above `confirmed`. */
-  const above = new Set<bigint>();
   /** The last id delivered: the cursor a client resumes from. */
   let last: string | null = f.after?.toString() ?? null;
   const delivered = (e: PollEvent) => {
-    above.add(BigInt(e.id));
     last = e.id;
     return e;
   };
-  /** Everything matching up to `upTo` is delivered: the watermark moves up and forgets the ids below. */
-  const confirm = (upTo: bigint) => {
-    if (upTo <= confirmed) return;
-    confirmed = upTo;
-    for (const id of above) if (id <= confirmed) above.delete(id);
-  };
-  /** What the store holds above `confirmed` that was not delivered, in id order; then moves `confirmed` up. */
-  const catchUp = async function* (): AsyncGenerator<PollEvent> {
-    let top = confirmed;
-    for (const id of above) if (id > top) top = id;
-    let cursor = confirmed;
-    while (!state.stopped) {
+  /**
+   * The matching messages stored with a seq above the watermark, up to `upTo` (a seq known to be
+   * committed; without it, the registrar's newest), in seq (= id) order; the watermark follows.
+   * A message commits only after every lower seq, so once `upTo` is committed the read sees every
+   * message up to it.
+   */
+  const catchUp = async function* (upTo?: bigint): AsyncGenerator<PollEvent> {
+    const top =
+      upTo ?? (await prisma.pollMessage.findFirst({ where: { registrarId: f.registrarId }, orderBy: { seq: 'desc' }, select: { seq: true } }))?.seq ?? 0n;
+    while (!state.stopped && dealt < top) {
       const rows = await prisma.pollMessage.findMany({
         where: {
           registrarId: f.registrarId,
-          id: { gt: cursor, notIn: [...above].filter((id) => id > cursor) },
+          seq: { gt: dealt, lte: top },
           ...(f.types?.length ? { type: { in: f.types as never } } : {}),
           ...(f.objects?.length ? { objectName: { in: f.objects } } : {}),
         },
-        orderBy: { id: 'asc' },
+        orderBy: { seq: 'asc' },
         take: REPLAY_PAGE,
       });
       for (const row of rows) {
-        if (row.id > top) top = row.id;
-        if (!above.has(row.id)) yield toEvent(row);
+        if (state.stopped) return;
+        dealt = row.seq;
+        yield toEvent(row);
       }
-      if (rows.length < REPLAY_PAGE) break;
-      cursor = rows[rows.length - 1]!.id;
-      // A full page: everything up to its last id is delivered now (a long replay keeps few ids).
-      if (!state.stopped) confirm(cursor);
+      // A short page: nothing else matching up to `top`.
+      if (rows.length < REPLAY_PAGE && !state.stopped) dealt = top;
     }
-    // Every delivered id was committed before the read began, and ids commit in order, so the
-    // read saw every message up to `top`: each was delivered before, or just now.
-    if (!state.stopped) confirm(top);
   };
   try {
     while (!state.stopped) {
@@ -139,12 +140,18 @@ async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, s
         reread = false;
         for await (const e of catchUp()) yield delivered(e);
       }
-      while (pending.length > 0 && !reread) {
+      while (pending.length > 0 && !reread && !state.stopped) {
         const e = pending.shift()!;
-        const id = BigInt(e.id);
-        if (id <= confirmed || above.has(id) || !matches(e, f)) continue;
-        yield delivered(e);
-        if (above.size >= CHECKPOINT) reread = true;
+        const seq = BigInt(e.seq);
+        if (seq <= dealt) continue; // read from the store already, or a duplicate
+        if (seq === dealt + 1n) {
+          dealt = seq;
+          if (matches(e, f)) yield delivered(e);
+          continue;
+        }
+        // Messages between are stored (this one committed after them) but their events are late
+        // or lost: read them, this one included, in order.
+        for await (const m of catchUp(seq)) yield delivered(m);
       }
       // What waited is delivered first, so resuming after the last id delivered loses nothing.
       if (overflow && pending.length === 0) throw new SlowSubscriberError(maxPending, last);

@@ -7,6 +7,12 @@ import { logRedisAvailability } from './redis-availability.js';
 /** A stored poll message as it travels to subscribers (JSON-safe: ids and dates as strings). */
 export interface PollEvent {
   id: string;
+  /**
+   * The message's place among its registrar's messages (1, 2, 3, ... in id order, no gap; see
+   * PollService.store): a stream that gets an event whose seq is not the next it expects knows the
+   * ones between are stored but their events are late or lost (src/poll/stream.ts).
+   */
+  seq: string;
   registrarId: string;
   registry: string;
   type: string;

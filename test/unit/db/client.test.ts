@@ -29,10 +29,10 @@ describe('openDatabase', () => {
     try {
       const queuedAt = new Date('2026-01-02T03:04:05.678Z');
       const a = await db.prisma.pollMessage.create({
-        data: { registrarId: 'R', backend: 'b', accountId: 'acc', upstreamId: '1', type: 'TRANSFER_REQUESTED', message: 'm', queuedAt, raw: '<x/>' },
+        data: { registrarId: 'R', seq: 1n, backend: 'b', accountId: 'acc', upstreamId: '1', type: 'TRANSFER_REQUESTED', message: 'm', queuedAt, raw: '<x/>' },
       });
       const b = await db.prisma.pollMessage.create({
-        data: { registrarId: 'R', backend: 'b', accountId: 'acc', upstreamId: '2', type: 'AUTORENEWED', message: 'm', queuedAt, raw: '<y/>' },
+        data: { registrarId: 'R', seq: 2n, backend: 'b', accountId: 'acc', upstreamId: '2', type: 'AUTORENEWED', message: 'm', queuedAt, raw: '<y/>' },
       });
       expect(typeof a.id).toBe('bigint');
       expect(b.id > a.id).toBe(true);

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePending } from '../../../src/idempotency/pending.js';
+import { nextPollSeq } from '../../../src/poll/poll.service.js';
 import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
 
 let db: TestDatabase;
@@ -34,7 +35,7 @@ async function pendingRecord(serverTrid: string) {
 
 async function result(upstreamId: string, ok: boolean, resultCode: number | null) {
   await db.prisma.pollMessage.create({
-    data: { registrarId: 'R', backend: 'jk', accountId: '100001', upstreamId, type: 'PENDING_ACTION_COMPLETED', objectKind: 'domain', objectName: 'a.joker.test', message: `domain-register a.joker.test (Proc-ID ${upstreamId}) ${ok ? 'completed' : 'failed: Object exists'}`, payload: { pendingActionResult: ok, resultCode }, queuedAt: new Date(), receivedAt: new Date(), raw: '' },
+    data: { registrarId: 'R', seq: await nextPollSeq(db.prisma, 'R'), backend: 'jk', accountId: '100001', upstreamId, type: 'PENDING_ACTION_COMPLETED', objectKind: 'domain', objectName: 'a.joker.test', message: `domain-register a.joker.test (Proc-ID ${upstreamId}) ${ok ? 'completed' : 'failed: Object exists'}`, payload: { pendingActionResult: ok, resultCode }, queuedAt: new Date(), receivedAt: new Date(), raw: '' },
   });
 }
 
@@ -87,7 +88,7 @@ describe('pending mutations resolve from their stored result', () => {
       },
     });
     await db.prisma.pollMessage.create({
-      data: { registrarId: 'R', backend: 'jk', accountId: '100001', upstreamId: '7005', type: 'PENDING_ACTION_COMPLETED', objectKind: 'domain', objectName: 'a.joker.test', message: 'domain-renew a.joker.test (Proc-ID 7005) completed', payload: { pendingActionResult: true, resultCode: 1000, expiresAt: '2027-01-02T00:00:00.000Z' }, queuedAt: new Date(), receivedAt: new Date(), raw: '' },
+      data: { registrarId: 'R', seq: await nextPollSeq(db.prisma, 'R'), backend: 'jk', accountId: '100001', upstreamId: '7005', type: 'PENDING_ACTION_COMPLETED', objectKind: 'domain', objectName: 'a.joker.test', message: 'domain-renew a.joker.test (Proc-ID 7005) completed', payload: { pendingActionResult: true, resultCode: 1000, expiresAt: '2027-01-02T00:00:00.000Z' }, queuedAt: new Date(), receivedAt: new Date(), raw: '' },
     });
     expect((await resolvePending(db.prisma, rec)).response).toMatchObject({ code: 1000, expiresAt: '2027-01-02T00:00:00.000Z' });
   });

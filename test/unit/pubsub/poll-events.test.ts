@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storedEvents, toEvent } from '../../../src/poll/poll.service.js';
+import { nextPollSeq, storedEvents, toEvent } from '../../../src/poll/poll.service.js';
 import { pollStream } from '../../../src/poll/stream.js';
 import { RedisPollEvents, type PollEvent, type PollEvents } from '../../../src/pubsub/poll-events.js';
 import { createPollEvents, redisPrefix } from '../../../src/pubsub/prefix.js';
@@ -44,7 +44,7 @@ let seq = 0;
 async function store(db: TestDatabase, registrarId = 'R', objectName = `d${++seq}.example`): Promise<PollEvent> {
   const row = await db.prisma.pollMessage.create({
     data: {
-      registrarId, backend: 'sandbox-epp', accountId: registrarId, upstreamId: `${++seq}-${randomUUID()}`, type: 'TRANSFER_REQUESTED',
+      registrarId, seq: await nextPollSeq(db.prisma, registrarId), backend: 'sandbox-epp', accountId: registrarId, upstreamId: `${++seq}-${randomUUID()}`, type: 'TRANSFER_REQUESTED',
       objectKind: 'domain', objectName, message: `Transfer requested for ${objectName}.`, queuedAt: new Date(), receivedAt: new Date(),
       raw: `<epp><msgQ/><domain:name>${objectName}</domain:name></epp>`, payload: { transfer: { name: objectName } },
     },

@@ -1,13 +1,15 @@
 /**
  * Live poll events over graphql-ws: messages reach both sides of a transfer, a reconnecting
- * subscriber gets exactly what it missed, other registrars get nothing, and a crash between
- * storing and acknowledging loses and duplicates nothing.
+ * subscriber gets exactly what it missed, messages come in id order however their events overtake
+ * each other, other registrars get nothing, and a crash between storing and acknowledging loses
+ * and duplicates nothing.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { HANG_GUARD_MS, settle, Subscriber } from '../helpers/subscriber.js';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
+import type { PollEvent } from '../../src/pubsub/poll-events.js';
 
 let t: TestGateway;
 beforeAll(async () => {
@@ -167,6 +169,65 @@ describe('pollMessages subscription', () => {
       expect(current.errors).toEqual([]);
     } finally {
       await current.stop();
+    }
+  });
+});
+
+describe('pollMessages subscription order', () => {
+  it("delivers a registrar's messages in id order when a later message's event overtakes an earlier one's, and resuming after any id it gave loses nothing", async () => {
+    // As seen in a user trial: two upstream accounts of one registrar ingested at once (or by two
+    // instances), the earlier message's event published after the later one's (it waited for the
+    // database work done after storing). The messages are stored by the product's own PollService
+    // from the sandbox's queue; their events then go through the gateway's fan-out in reverse.
+    const { ingester, router, prisma, events, clock, logger } = t.gateway.services;
+    await ingester.stop(); // the drain is driven by hand from here
+    const subs: Subscriber[] = [];
+    try {
+      const backend = router.named('sandbox-nomulus');
+      const sub = await listeningSubscriber(t.keys.NewRegistrar!, 'NewRegistrar');
+      subs.push(sub);
+      // Four transfer requests put four messages in NewRegistrar's queue upstream.
+      for (let i = 0; i < 4; i++) {
+        const name = `order-${randomUUID().slice(0, 8)}.tld`;
+        const c = await t.gql(t.keys.NewRegistrar!, `mutation($k: String!) { createDomain(idempotencyKey: $k, input: { name: "${name}", authInfo: "0rder-Pw1" }) { name } }`, { k: k() });
+        expect(c.errors).toBeUndefined();
+        const r = await t.gql(t.keys.TheRegistrar!, `mutation($k: String!) { requestTransfer(idempotencyKey: $k, domainName: "${name}", authInfo: "0rder-Pw1") { transfer { status } } }`, { k: k() });
+        expect(r.errors).toBeUndefined();
+      }
+      // Stored in id order; their events held back, to be published in the order the test says.
+      const { PollService } = await import('../../src/poll/poll.service.js');
+      const held: PollEvent[] = [];
+      const holding = { ...events, publish: async (e: PollEvent) => void held.push(e) };
+      await new PollService(prisma, holding, clock, logger).drain({ backend, registrarId: 'NewRegistrar', accountId: backend.upstreamId('NewRegistrar') });
+      expect(held.length).toBeGreaterThanOrEqual(4);
+      const ids = held.map((e) => BigInt(e.id));
+      expect(ids).toEqual([...ids].sort((a, b) => (a < b ? -1 : 1)));
+      // The first arrives alone (the subscription has read the store by then and is live); the
+      // others but the newest come in reverse; the newest stays unpublished (it is stored: what a
+      // resuming client must get, after everything the first subscriber got).
+      const [first, ...rest] = held;
+      const sentinel = rest.pop()!;
+      await events.publish(first!);
+      await sub.waitFor(1);
+      for (const e of [...rest].reverse()) await events.publish(e);
+      const got = (await sub.waitFor(1 + rest.length)).map((m) => m.id);
+      // A client that saves each id as its cursor and resumes after any of them gets what it had
+      // not received yet (the trial lost it), then what is newer, once each, in id order.
+      const resumed: string[][] = [];
+      for (const id of got) {
+        const back = await new Subscriber(t.gateway.wsUrl, t.keys.NewRegistrar!).start({ after: id });
+        subs.push(back);
+        await back.waitUntil((m) => m.id === sentinel.id);
+        expect(back.errors).toEqual([]);
+        resumed.push(back.messages.map((m) => m.id));
+      }
+      for (const [i, ids] of resumed.entries()) expect(ids, `resumed after ${got[i]}`).toEqual(expect.arrayContaining(got.slice(i + 1)));
+      expect(got).toEqual([first!, ...rest].map((e) => e.id)); // in id order, each once
+      for (const [i, ids] of resumed.entries()) expect(ids).toEqual([...got.slice(i + 1), sentinel.id]);
+      expect(sub.errors).toEqual([]);
+    } finally {
+      await Promise.all(subs.map((s) => s.stop()));
+      ingester.start(); // the other tests of this file need the poller
     }
   });
 });

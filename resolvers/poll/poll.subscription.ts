@@ -13,13 +13,13 @@ interface StreamArgs {
   objects?: string[] | null;
 }
 
-/** The `pollMessages` subscription: stored messages after the cursor, then live ones (src/poll/stream.ts); SUBSCRIBER_TOO_SLOW when it falls behind. */
+/** The `pollMessages` subscription: stored messages after the cursor, then live ones, in id order (src/poll/stream.ts); SUBSCRIBER_TOO_SLOW when it falls behind. */
 @Resolver(() => PollMessage)
 export class PollSubscriptionResolver {
   @Subscription(() => PollMessage, {
     name: 'pollMessages',
     description:
-      "The viewer's poll messages as they arrive. With `after` (the id of the last message you handled), the stored messages after it come first, then live ones, with no gap and no duplicate: reconnect with your last cursor and you miss nothing.",
+      "The viewer's poll messages as they arrive. With `after` (the id of the last message you handled), the stored messages after it come first, then live ones, in increasing id order with no gap and no duplicate: reconnect with the last id you received and you miss nothing.",
     subscribe: async ({ args, context }) => {
       const a = args as StreamArgs;
       const ctx = context as GatewayContext;

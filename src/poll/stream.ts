@@ -77,10 +77,10 @@ interface StreamState {
 async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, state: StreamState, maxPending: number): AsyncGenerator<PollEvent, undefined> {
   // The watermark: every message of the registrar with a seq up to `dealt` was delivered, left
   // out by the filter, or predates the stream (the cursor's seq: that of the newest message with
-  // an id up to it, ids and seqs growing together).
+  // an id up to it, ids and seqs growing together; found through the (registrar_id, id) index).
   const start = await prisma.pollMessage.findFirst({
     where: { registrarId: f.registrarId, ...(f.after != null ? { id: { lte: f.after } } : {}) },
-    orderBy: { seq: 'desc' },
+    orderBy: { id: 'desc' },
     select: { seq: true },
   });
   let dealt = start?.seq ?? 0n;

@@ -126,7 +126,8 @@ const isId = (v: unknown): v is string => typeof v === 'string' && ID.test(v) &&
 /**
  * Fan-out over Redis: channel `<prefix>poll:<registrarId>`, and only the stored message's id on
  * it (`{"id":"62"}`), never registry data: each instance reads the message from the store (one
- * query per burst and registrar, shared by all its subscribers) and delivers it in arrival order.
+ * query per burst and registrar, shared by all its subscribers) and delivers it in arrival order
+ * (which need not be id order: each stream puts its registrar's messages in id order, src/poll/stream.ts).
  * A notice that names no message of that registrar (another deployment's, or forged) delivers nothing.
  */
 export class RedisPollEvents extends LocalPollEvents {

@@ -131,14 +131,14 @@ describe('concurrent starts', () => {
   });
 });
 
-describe('poll message seq (20261203200000_poll_message_seq)', () => {
+describe('poll message seq (20261203210000_poll_message_seq)', () => {
   it("numbers the messages already stored 1, 2, 3, ... per registrar, in id order", async () => {
     const target = await emptyTarget();
     try {
       // A database as it was before the migration, holding two registrars' messages interleaved.
       const before = await mkdtemp(path.join(scratch, 'migrations-'));
       await cp(migrationsDir, before, { recursive: true });
-      await rm(path.join(before, '20261203200000_poll_message_seq'), { recursive: true });
+      await rm(path.join(before, '20261203210000_poll_message_seq'), { recursive: true });
       await target.migrate({ migrationsDir: before });
       const owners = ['A', 'B', 'A', 'A', 'B', 'A'];
       for (const [i, r] of owners.entries()) {
@@ -146,7 +146,7 @@ describe('poll message seq (20261203200000_poll_message_seq)', () => {
           `INSERT INTO poll_messages (registrar_id, backend, account_id, upstream_id, type, message, queued_at, raw) VALUES ('${r}', 'b', '${r}', 'u${i}', 'OTHER', 'm', now(), '')`,
         );
       }
-      expect((await target.migrate()).applied).toContain('20261203200000_poll_message_seq');
+      expect((await target.migrate()).applied).toContain('20261203210000_poll_message_seq');
       const rows = await target.query<{ registrar_id: string; seq: string }>('SELECT registrar_id, seq::text AS seq FROM poll_messages ORDER BY id');
       expect(rows.map((r) => `${r.registrar_id}${r.seq}`)).toEqual(['A1', 'B1', 'A2', 'A3', 'B2', 'A4']);
       // Each number once per registrar: a second 4 for A is refused.

@@ -11,10 +11,10 @@
  * so the file can be read, copied and searched without showing them; registrar passwords are
  * configuration and are not written at all.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { SecretBox, stateKey } from '../state-key.js';
 import type { ContactRecord, DomainRecord, HostRecord, PollMessage } from './records.js';
 import type { Store } from './store.js';
 
@@ -30,26 +30,6 @@ interface SavedState {
   hosts: HostRecord[];
   contacts: ContactRecord[];
   poll: PollMessage[];
-}
-
-/** AES-256-GCM for the auth infos in the file: "gcm1:" + base64url(iv | tag | ciphertext). */
-class SecretBox {
-  constructor(private readonly key: Buffer) {}
-
-  seal(plain: string): string {
-    const iv = randomBytes(12);
-    const c = createCipheriv('aes-256-gcm', this.key, iv);
-    const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-    return `gcm1:${Buffer.concat([iv, c.getAuthTag(), body]).toString('base64url')}`;
-  }
-
-  open(sealed: string): string {
-    if (!sealed.startsWith('gcm1:')) throw new Error('not a sealed value');
-    const raw = Buffer.from(sealed.slice(5), 'base64url');
-    const d = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
-    d.setAuthTag(raw.subarray(12, 28));
-    return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8');
-  }
 }
 
 /** JSON with Dates and Sets kept as such ({"$date": iso}, {"$set": [...]}). */
@@ -71,19 +51,6 @@ function decode(text: string): unknown {
     }
     return v;
   });
-}
-
-/** Reads `<dir>/state.key`, creating it (32 random bytes, mode 0600) when absent. */
-async function stateKey(dir: string): Promise<Buffer> {
-  const file = path.join(dir, 'state.key');
-  if (!existsSync(file)) {
-    await writeFile(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EEXIST') throw e; // another sandbox of this process created it first
-    });
-  }
-  const key = Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
-  if (key.length !== 32) throw new Error(`${file} is not a sandbox state key (64 hex digits)`);
-  return key;
 }
 
 /** One sandbox's state file. */

@@ -1,6 +1,6 @@
 /**
  * The Joker sandbox's state on disk (`<dir>/<name>.json`, mode 0600), as the EPP sandbox keeps its
- * own (src/sandbox/epp/state-file.ts; this sandbox shares no code with it, nor with the adapter):
+ * own (src/sandbox/epp/state-file.ts; it shares only src/sandbox/state-key.ts with it, and nothing with the adapter):
  * a gateway restarted on the zero-setup start finds the domains, contacts, name servers, balances
  * and the asynchronous requests' results (Proc-IDs, result-list / result-retrieve) its database
  * refers to, so a bulk item AWAITING_REGISTRY is settled by its result instead of waiting
@@ -14,10 +14,10 @@
  * rather than waiting for it. Auth-IDs, the only secrets in it, are encrypted (AES-256-GCM) with
  * the 32 random bytes of `<dir>/state.key` (mode 0600, 64 hex digits; created when absent).
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { SecretBox, stateKey } from '../state-key.js';
 import type { ContactRec, DomainRec, HostRec, Job } from './records.js';
 import type { Store } from './store.js';
 
@@ -46,37 +46,9 @@ export const NOT_PROCESSED: Array<[string, string]> = [
   ['Error', 'not processed: the sandbox stopped before its turn; nothing was applied'],
 ];
 
-function seal(key: Buffer, plain: string): string {
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', key, iv);
-  const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-  return `gcm1:${Buffer.concat([iv, c.getAuthTag(), body]).toString('base64url')}`;
-}
-
-function open(key: Buffer, sealed: string): string {
-  if (!sealed.startsWith('gcm1:')) throw new Error('not a sealed value');
-  const raw = Buffer.from(sealed.slice(5), 'base64url');
-  const d = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-  d.setAuthTag(raw.subarray(12, 28));
-  return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8');
-}
-
-/** Reads `<dir>/state.key` (64 hex digits), creating it (32 random bytes, mode 0600) when absent. */
-async function stateKey(dir: string): Promise<Buffer> {
-  const file = path.join(dir, 'state.key');
-  if (!existsSync(file)) {
-    await writeFile(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EEXIST') throw e; // another sandbox of this process created it first
-    });
-  }
-  const key = Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
-  if (key.length !== 32) throw new Error(`${file} is not a sandbox state key (64 hex digits)`);
-  return key;
-}
-
 /** One Joker sandbox's state file: open() once before serving, save() after each request. */
 export class JokerStateFile {
-  private key?: Buffer;
+  private box?: SecretBox;
   /** Writes run one after another; each writes the store as it is when it starts. */
   private chain: Promise<void> = Promise.resolve();
   private seq = 0;
@@ -97,9 +69,9 @@ export class JokerStateFile {
    */
   async open(now: number): Promise<boolean> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const key = await stateKey(this.dir);
+    const box = new SecretBox(await stateKey(this.dir));
     if (!existsSync(this.path)) {
-      this.key = key;
+      this.box = box;
       await this.save();
       return false;
     }
@@ -107,7 +79,7 @@ export class JokerStateFile {
     try {
       saved = JSON.parse(await readFile(this.path, 'utf8')) as SavedState;
       if (saved.format !== FORMAT) throw new Error(`format ${String(saved.format)}, expected ${FORMAT}`);
-      for (const d of saved.domains) d.authId = open(key, d.authId);
+      for (const d of saved.domains) d.authId = box.open(d.authId);
     } catch (e) {
       throw new Error(`sandbox state ${this.path} cannot be read (${(e as Error).message}); move it away to start this sandbox from its seed`);
     }
@@ -124,20 +96,20 @@ export class JokerStateFile {
     s.domains = new Map(saved.domains.map((d) => [d.name, d]));
     s.jobs = saved.jobs.map((j) => (j.status === '?' ? { ...j, status: 'nack', answer: j.deleted || j.statusOnly ? null : NOT_PROCESSED.map(([k, v]): [string, string] => [k, v]), apply: () => [] } : { ...j, apply: () => [] }));
     s.restoreSequences(saved.sequences, now);
-    this.key = key; // from here on the file may be written (never after a failed open)
+    this.box = box; // from here on the file may be written (never after a failed open)
     return true;
   }
 
   /** Resolves once the store as it is now (or later) is on disk; rejects when that write failed. Nothing before open(). */
   save(): Promise<void> {
-    if (!this.key) return Promise.resolve();
+    if (!this.box) return Promise.resolve();
     const next = this.chain.then(() => this.write());
     this.chain = next.catch(() => undefined);
     return next;
   }
 
   private async write(): Promise<void> {
-    const key = this.key!;
+    const box = this.box!;
     const s = this.store;
     const state: SavedState = {
       format: FORMAT,
@@ -147,7 +119,7 @@ export class JokerStateFile {
       balances: [...s.resellers.values()].map((r) => ({ uid: r.uid, balanceCents: r.balanceCents })),
       contacts: [...s.contacts.values()],
       hosts: [...s.hosts.values()],
-      domains: [...s.domains.values()].map((d) => ({ ...d, authId: seal(key, d.authId) })),
+      domains: [...s.domains.values()].map((d) => ({ ...d, authId: box.seal(d.authId) })),
       jobs: s.jobs.map(({ apply: _apply, ...j }) => j),
     };
     const tmp = `${this.path}.${process.pid}.${++this.seq}.tmp`;

@@ -51,6 +51,22 @@ export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
   checkNoGlue(u.add.nameservers, 'input.add.nameservers');
 }
 
+/** Characters that continue a name or handle (a name's dots only when another label follows). */
+const NAME_CHAR = /[a-z0-9_-]/;
+
+/** Whether `token` stands in `text` on its own: no name character before it, none after it (nor a dot and another label). */
+function hasToken(text: string, token: string): boolean {
+  for (let at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + 1)) {
+    const before = text[at - 1];
+    const after = text[at + token.length];
+    const afterNext = text[at + token.length + 1];
+    const startOk = before === undefined || !(NAME_CHAR.test(before) || before === '.');
+    const endOk = after === undefined || !(NAME_CHAR.test(after) || (after === '.' && afterNext !== undefined && /[a-z0-9]/.test(afterNext)));
+    if (startOk && endOk) return true;
+  }
+  return false;
+}
+
 /**
  * A domain-modify refusal that an object it names is not registered (2303: DMAPI's "not
  * registered: name server <name>", "tech-c contact <handle>", as the reseller's own objects only
@@ -58,12 +74,14 @@ export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
  * or `input.add.contacts[i]`, when the refusal's text names it (the first such; a name longer than
  * MAX_QUOTE as the message keeps it, its first 32 characters: clipEchoes), so that the client
  * (and a bulk item: `to`, src/bulk/kinds.ts itemErrorField) sees which argument is at fault.
- * Anything else is answered as it is.
+ * The name is matched as a whole token (not inside a longer handle or word). Anything else is
+ * answered as it is.
  */
 export function namingAdded(e: unknown, u: Pick<M.DomainUpdateInput, 'add'>): unknown {
   if (!(e instanceof ObjectNotFoundError) || e.details.field) return e;
   const text = `${e.message}\n${e.details.upstreamMessage ?? ''}`.toLowerCase();
-  const named = (name: string) => text.includes(name.toLowerCase().slice(0, MAX_QUOTE));
+  // As a whole token: a handle `C1` is not named by `C12`, nor a short name by a word holding it.
+  const named = (name: string) => hasToken(text, name.toLowerCase().slice(0, MAX_QUOTE));
   const ns = u.add.nameservers.findIndex((n) => named(n.name));
   const contact = ns >= 0 ? -1 : u.add.contacts.findIndex((c) => named(c.id));
   const field = ns >= 0 ? `input.add.nameservers[${ns}]` : contact >= 0 ? `input.add.contacts[${contact}]` : undefined;

@@ -29,11 +29,8 @@ export interface ListedDomains {
 /**
  * Replaces the registrar's index entries of each listDomains backend with the registry's list (200
  * names a request, at most 100,000). Never throws for a registry: a failed list is logged (warn) and the index kept.
- * Answers the names of the backends whose list was read whole into the index (their entries are the
- * registry's own now; the others' are the gateway's memory, to be checked domain by domain).
  */
-export async function syncRegistryLists(index: DomainIndex, backends: readonly RegistryPort[], call: CallContext, logger: Logger, listed?: ListedDomains): Promise<Set<string>> {
-  const synced = new Set<string>();
+export async function syncRegistryLists(index: DomainIndex, backends: readonly RegistryPort[], call: CallContext, logger: Logger, listed?: ListedDomains): Promise<void> {
   await Promise.all(
     backends
       .filter((b) => b.hasAccount(call.registrarId))
@@ -50,7 +47,6 @@ export async function syncRegistryLists(index: DomainIndex, backends: readonly R
             if (data.names.length < PAGE || names.length >= data.total) break;
           }
           await index.replaceBackend(call.registrarId, b.name, names, since);
-          if (names.length < MAX_NAMES) synced.add(b.name);
           for (const d of first.values()) listed!.prime(b.name, d);
         } catch (err) {
           // The list stays as it was; the page still answers from the index.
@@ -58,7 +54,6 @@ export async function syncRegistryLists(index: DomainIndex, backends: readonly R
         }
       }),
   );
-  return synced;
 }
 
 /** The `size` smallest names offered (the index's order: by name), with their values. */

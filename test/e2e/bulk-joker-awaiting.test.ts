@@ -18,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JokerBackendConfig } from '../../src/backends/joker/config.js';
 import { itemKey } from '../../src/bulk/store.js';
 import { FakeClock } from '../../src/core/clock.js';
-import { JOKER_SANDBOX_ACCOUNTS, JokerSandbox } from '../../src/sandbox/joker/index.js';
+import { JokerSandbox } from '../../src/sandbox/joker/index.js';
+import { atStandaloneJoker } from '../helpers/dmapi.js';
 import { allItems, waitFinished } from '../helpers/bulk.js';
 import { freshDatabase, type TestDatabase } from '../helpers/db.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -193,11 +194,7 @@ describe('an item one instance ran is settled by another that ingested its compl
       configure: (c) => {
         c.poll = { ...c.poll, enabled: poll, intervalMs: 150 };
         c.bulk = { idleMs: 100, instanceId: id };
-        const joker = c.backends.find((b) => b.kind === 'joker') as JokerBackendConfig;
-        delete joker.sandbox;
-        joker.url = jokerUrl;
-        joker.tls = { ca: jokerCa, servername: 'localhost', rejectUnauthorized: true };
-        joker.accounts = Object.fromEntries(JOKER_SANDBOX_ACCOUNTS.map((a) => [a.registrarId, { uid: a.uid, password: a.apiKey, transferContact: a.contact }]));
+        atStandaloneJoker(c.backends.find((b) => b.kind === 'joker') as JokerBackendConfig, jokerUrl, jokerCa);
       },
     });
     gateways.push(g);

@@ -15,7 +15,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JokerBackendConfig } from '../../src/backends/joker/config.js';
-import { JOKER_SANDBOX_ACCOUNTS, JokerSandbox } from '../../src/sandbox/joker/index.js';
+import { JokerSandbox } from '../../src/sandbox/joker/index.js';
+import { atStandaloneJoker } from '../helpers/dmapi.js';
 import { keepBackends, noBackgroundWork, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const run = randomUUID().slice(0, 6);
@@ -88,11 +89,7 @@ describe("a reseller's contact list longer than DMAPI lists unasked", () => {
       configure: (c) => {
         noBackgroundWork(c);
         keepBackends(c, ['joker'], 'sandbox-joker');
-        const b = c.backends[0] as JokerBackendConfig;
-        delete b.sandbox;
-        b.url = url;
-        b.tls = { ca, servername: 'localhost', rejectUnauthorized: true };
-        b.accounts = Object.fromEntries(JOKER_SANDBOX_ACCOUNTS.map((a) => [a.registrarId, { uid: a.uid, password: a.apiKey, transferContact: a.contact }]));
+        atStandaloneJoker(c.backends[0] as JokerBackendConfig, url, ca);
       },
     });
     A = t.keys.NewRegistrar!;

@@ -18,7 +18,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { JokerBackendConfig } from '../../src/backends/joker/config.js';
 import { JOKER_SANDBOX_ACCOUNTS, JokerSandbox } from '../../src/sandbox/joker/index.js';
 import { freshDatabase, type TestDatabase } from '../helpers/db.js';
-import { dmapiSession } from '../helpers/dmapi.js';
+import { atStandaloneJoker, dmapiSession } from '../helpers/dmapi.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { REDIS, redisUp } from '../helpers/redis.js';
 import { HANG_GUARD_MS } from '../helpers/subscriber.js';
@@ -66,11 +66,7 @@ async function instance(redisPrefix?: string): Promise<TestGateway> {
       const kept = new Set(c.backends.map((b) => b.name));
       c.routes = c.routes.filter((r) => kept.has(r.backend));
       c.defaultBackend = c.backends[0]!.name;
-      const joker = c.backends[0] as JokerBackendConfig;
-      delete joker.sandbox;
-      joker.url = jokerUrl;
-      joker.tls = { ca: jokerCa, servername: 'localhost', rejectUnauthorized: true };
-      joker.accounts = Object.fromEntries(JOKER_SANDBOX_ACCOUNTS.map((a) => [a.registrarId, { uid: a.uid, password: a.apiKey, transferContact: a.contact }]));
+      atStandaloneJoker(c.backends[0] as JokerBackendConfig, jokerUrl, jokerCa);
     },
   });
   gateways.push(g);

@@ -4,6 +4,8 @@
  * lines by hand (no code shared with the gateway's adapter or the sandbox).
  */
 import https from 'node:https';
+import type { JokerBackendConfig } from '../../src/backends/joker/config.js';
+import { JOKER_SANDBOX_ACCOUNTS } from '../../src/sandbox/joker/index.js';
 
 /** One DMAPI reply: HTTP status, headers by lower-cased name (every value), body lines, and the text as sent. */
 export interface DmapiAnswer {
@@ -44,4 +46,16 @@ export async function dmapiSession(url: string, ca: string, apiKey: string): Pro
   const sid = login.h['auth-sid']?.[0];
   if (!sid) throw new Error(`login refused: ${login.text}`);
   return (name, vars = {}) => dmapiRequest(url, ca, name, { ...vars, 'auth-sid': sid });
+}
+
+/**
+ * Points a gateway's Joker backend (`joker`, from the zero-setup config) at a Joker sandbox started
+ * apart (`url`, its certificate authority `ca`) instead of an in-process one, with the sandbox's
+ * reseller accounts (JOKER_SANDBOX_ACCOUNTS: uid, API key as password, transfer contact).
+ */
+export function atStandaloneJoker(joker: JokerBackendConfig, url: string, ca: string): void {
+  delete joker.sandbox;
+  joker.url = url;
+  joker.tls = { ca, servername: 'localhost', rejectUnauthorized: true };
+  joker.accounts = Object.fromEntries(JOKER_SANDBOX_ACCOUNTS.map((a) => [a.registrarId, { uid: a.uid, password: a.apiKey, transferContact: a.contact }]));
 }

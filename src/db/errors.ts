@@ -34,6 +34,17 @@ function adapterCause(err: unknown): Record<string, unknown> | undefined {
 }
 
 /**
+ * The constraint name in PostgreSQL's message for SQLSTATE 23505 (`duplicate key value violates
+ * unique constraint "<name>"`, src/backend/access/nbtree/nbtinsert.c), for an adapter that reports
+ * only the columns (pglite-prisma-adapter keeps the message as `originalMessage`). Undefined when
+ * the message has another form (a server with translated messages: lc_messages).
+ */
+function constraintInMessage(message: unknown): string | undefined {
+  if (typeof message !== 'string') return undefined;
+  return /^duplicate key value violates unique constraint "([^"]+)"/.exec(message)?.[1];
+}
+
+/**
  * The columns (or index name) of the unique constraint `err` violated, or null when `err` is not
  * a unique violation. Works for Prisma P2002 (adapter or native shape), a raw DriverAdapterError
  * and a pg/PGlite driver error (SQLSTATE 23505).
@@ -46,7 +57,7 @@ export function uniqueViolation(err: unknown): UniqueViolationInfo | null {
     const c = asRecord(cause.constraint) ?? {};
     return {
       fields: Array.isArray(c.fields) ? (c.fields as string[]) : undefined,
-      index: typeof c.index === 'string' ? c.index : undefined,
+      index: typeof c.index === 'string' ? c.index : constraintInMessage(cause.originalMessage),
       table: typeof cause.table === 'string' ? cause.table : undefined,
     };
   }
@@ -78,6 +89,30 @@ export function isUniqueViolation(err: unknown, columns?: string[] | string): bo
     const suffix = `_${cols.join('_')}_key`;
     return v.table ? v.index === `${v.table}${suffix}` : v.index!.endsWith(suffix);
   });
+}
+
+/** A unique constraint (or unique index) as the migrations create it. */
+export interface UniqueConstraint {
+  /** Its name in the database, e.g. "poll_messages_backend_account_id_upstream_id_key". */
+  name: string;
+  /** Its database columns, in any order, e.g. ["backend", "account_id", "upstream_id"]. */
+  columns: string[];
+}
+
+/**
+ * True only when `err` is a violation of `constraint` itself, not of another unique constraint of
+ * the table (its primary key, a second unique index, one added later). Decided by the constraint
+ * name wherever the error carries one (@prisma/adapter-pg, a pg / PGlite driver error, PostgreSQL's
+ * message through pglite-prisma-adapter); otherwise by the columns the adapter reports. False when
+ * the error names neither, so a caller that treats a match as benign never takes an unknown
+ * violation for it.
+ */
+export function violatesUnique(err: unknown, constraint: UniqueConstraint): boolean {
+  const v = uniqueViolation(err);
+  if (!v) return false;
+  if (v.index) return v.index === constraint.name;
+  if (v.fields) return v.fields.length === constraint.columns.length && constraint.columns.every((c) => v.fields!.includes(c));
+  return false;
 }
 
 /** All orders of a (short) column list: Prisma names a constraint in declaration order. */

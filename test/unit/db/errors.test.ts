@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isUniqueViolation, uniqueViolation } from '../../../src/db/errors.js';
+import { isUniqueViolation, uniqueViolation, violatesUnique } from '../../../src/db/errors.js';
 import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
 import { caught } from '../../helpers/caught.js';
 
@@ -63,5 +63,32 @@ describe('isUniqueViolation on the shapes each adapter produces', () => {
     expect(isUniqueViolation({ code: 'P2002', meta: { target: ['hash'] } }, ['hash'])).toBe(true);
     expect(isUniqueViolation({ code: '23505', constraint: 'api_keys_hash_key' }, 'api_keys_hash_key')).toBe(true);
     expect(isUniqueViolation({ code: 'P2003', meta: {} })).toBe(false);
+  });
+});
+
+describe('violatesUnique: one named constraint, not any unique violation', () => {
+  const upstream = { name: 'poll_messages_backend_account_id_upstream_id_key', columns: ['backend', 'account_id', 'upstream_id'] };
+  const adapterError = (cause: object) => ({ code: 'P2002', meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { kind: 'UniqueConstraintViolation', originalCode: '23505', ...cause } } } });
+
+  it('@prisma/adapter-pg: by the constraint name', () => {
+    expect(violatesUnique(adapterError({ constraint: { index: upstream.name }, table: 'poll_messages' }), upstream)).toBe(true);
+    expect(violatesUnique(adapterError({ constraint: { index: 'poll_messages_registrar_id_seq_key' }, table: 'poll_messages' }), upstream)).toBe(false);
+    expect(violatesUnique(adapterError({ constraint: { index: 'poll_messages_pkey' }, table: 'poll_messages' }), upstream)).toBe(false);
+  });
+
+  it('pglite-prisma-adapter: by the name in PostgreSQL\'s message, else by the columns', () => {
+    const seq = { constraint: { fields: ['registrar_id', 'seq'] }, originalMessage: 'duplicate key value violates unique constraint "poll_messages_registrar_id_seq_key"' };
+    expect(violatesUnique(adapterError(seq), upstream)).toBe(false);
+    expect(violatesUnique(adapterError({ ...seq, constraint: { fields: ['upstream_id', 'backend', 'account_id'] } }), upstream)).toBe(false); // the name wins
+    expect(violatesUnique(adapterError({ constraint: { fields: ['account_id', 'upstream_id', 'backend'] } }), upstream)).toBe(true);
+    expect(violatesUnique(adapterError({ constraint: { fields: ['registrar_id', 'seq'] }, originalMessage: 'doppelter Schlüsselwert' }), upstream)).toBe(false);
+  });
+
+  it('a bare driver error by its constraint; an unnamed violation or another error is never a match', () => {
+    expect(violatesUnique({ code: '23505', constraint: upstream.name }, upstream)).toBe(true);
+    expect(violatesUnique({ code: '23505', constraint: 'poll_messages_pkey' }, upstream)).toBe(false);
+    expect(violatesUnique({ code: '23505' }, upstream)).toBe(false);
+    expect(violatesUnique(adapterError({}), upstream)).toBe(false);
+    expect(violatesUnique({ code: 'P2003', meta: {} }, upstream)).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { ObjectNotFoundError } from '../core/errors.js';
 import type { UpstreamPollMessage } from '../core/model/index.js';
 import type { RegistryPort } from '../core/port.js';
 import type { PrismaClient, PollMessage as PollRow } from '../db/generated/client.js';
-import { isUniqueViolation } from '../db/errors.js';
+import { uniqueViolation, violatesUnique, type UniqueConstraint } from '../db/errors.js';
 import type { Logger } from '../logger.js';
 import type { LoadPollEvents, PollEvent, PollEvents } from '../pubsub/poll-events.js';
 import { DomainIndex } from '../domains/domain-index.js';
@@ -14,6 +14,18 @@ const POLL_ORDER_LOCK = 0x52475050;
 
 /** Upper bound on messages taken from one queue in one drain, so one drain always ends. */
 const MAX_PER_DRAIN = 500;
+
+/**
+ * The one unique constraint whose violation means "this upstream message was stored before":
+ * `@@unique([backend, accountId, upstreamId])` of PollMessage (prisma/schema.prisma), created as
+ * this index by migration 20261122161422_init. Any other unique violation on storing (the
+ * registrar's gapless seq, 20261203210000_poll_message_seq; the id; one added later) means the
+ * message is not stored, so it must not be acknowledged upstream.
+ */
+export const POLL_UPSTREAM_ID_UNIQUE: UniqueConstraint = {
+  name: 'poll_messages_backend_account_id_upstream_id_key',
+  columns: ['backend', 'account_id', 'upstream_id'],
+};
 
 /** One registrar's queue at one backend. */
 export interface PollAccount {
@@ -154,7 +166,14 @@ export class PollService {
     return this.prisma.pollMessage.findUnique({ where: { backend_accountId_upstreamId: { backend: backend.name, accountId, upstreamId } } });
   }
 
-  /** Store a message; null when it was stored before (read again after a crash before the ack). */
+  /**
+   * Store a message; null when it was stored before (read again after a crash before the ack),
+   * which only a violation of POLL_UPSTREAM_ID_UNIQUE means. Throws (Prisma's P2002 as raised) on
+   * a violation of any other unique constraint, after logging which one (its name or columns, the
+   * backend, registrar and upstream message id; never the message or its raw text): the message is
+   * then not stored, drain stops before acknowledging it, and the next round reads it again.
+   * Throws any other database error unchanged.
+   */
   private async store({ backend, registrarId, accountId }: PollAccount, m: UpstreamPollMessage): Promise<PollRow | null> {
     const receivedAt = this.clock.now();
     try {
@@ -188,7 +207,15 @@ export class PollService {
         });
       });
     } catch (err) {
-      if (isUniqueViolation(err)) return null;
+      if (violatesUnique(err, POLL_UPSTREAM_ID_UNIQUE)) return null;
+      const other = uniqueViolation(err);
+      if (other) {
+        const constraint = other.index ?? other.fields?.join(', ') ?? 'unknown';
+        this.logger.error(
+          { backend: backend.name, registrarId, upstreamId: m.id, constraint },
+          'poll message not stored: a unique constraint other than the upstream id refused it; it stays queued upstream and is read again next round',
+        );
+      }
       throw err;
     }
   }

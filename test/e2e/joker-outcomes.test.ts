@@ -6,6 +6,10 @@
  *   refusal that frees the idempotency key. A renewal by `period` (which a resend would apply
  *   again) was renewed twice by the retry; now the retry reads the domain first and answers the
  *   one renewal.
+ * - HTTP 200 with a non-zero Status-Code and no Error line (sandbox fault errorWithoutErrorLines:
+ *   "Status-Code: Not 0 if error occurred"): a renewal so answered was a definite 2400 that freed
+ *   the key, and the retry renewed again; it is now an unknown outcome like the 500. A read so
+ *   answered with a Status-Code that is not a number was a success (a balance was answered).
  * - A NACK without a Status-Code (sandbox fault statusOnlyResult: "If detailed information
  *   (content) is not available, only status will be returned") was 2400, a transient failure that
  *   a retry and a bulk job sent again; it is the registry's final refusal: REGISTRY_POLICY_ERROR
@@ -60,6 +64,36 @@ describe('HTTP 500 without Error lines', () => {
     want.setUTCMonth(want.getUTCMonth() + 18);
     expect(joker.domain(name)!.expires).toBe(want.toISOString()); // renewed once: 18 months, not 36
     expect(joker.answered('domain-renew') - sent).toBe(1);
+  }, 60_000);
+});
+
+describe('HTTP 200 with a non-zero Status-Code and no Error line', () => {
+  it('a renewal by period answered so: UPSTREAM_UNAVAILABLE, and the retry with the same key answers the one renewal without sending it again', async () => {
+    const name = `status-${run}.dmapi.test`; // sent as `period`, which a resend would apply again
+    const made = await t.gql(A, `mutation($k: String!, $n: String!) { createDomain(idempotencyKey: $k, input: { name: $n, period: { value: 12, unit: MONTHS }, registrant: "CJOK-1", contacts: [{ role: ADMIN, id: "CJOK-1" }, { role: TECH, id: "CJOK-1" }, { role: BILLING, id: "CJOK-1" }], nameservers: [{ name: "ns1.sandbox-dns.test" }], authInfo: "Unused-pw-1" }) { name } }`, { k: randomUUID(), n: name });
+    expect(made.errors).toBeUndefined();
+    const before = joker.domain(name)!.expires;
+    const key = randomUUID();
+    const sent = joker.answered('domain-renew');
+    joker.errorWithoutErrorLines('domain-renew', '2400');
+    const first = await t.gql(A, RENEW, { k: key, n: name, cur: before });
+    expect(first.data?.renewDomain ?? null).toBeNull();
+    expect(first.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryable: true, upstreamCode: 2400 });
+    const retry = await t.gql(A, RENEW, { k: key, n: name, cur: before });
+    expect(retry.errors).toBeUndefined();
+    expect(retry.data.renewDomain).toMatchObject({ name, replayed: true, transaction: { resultCode: 1000 } });
+    const want = new Date(before);
+    want.setUTCMonth(want.getUTCMonth() + 18);
+    expect(joker.domain(name)!.expires).toBe(want.toISOString()); // renewed once: 18 months, not 36
+    expect(joker.answered('domain-renew') - sent).toBe(1);
+  }, 60_000);
+
+  it('a balance read answered so (a Status-Code that is not a number): an error naming the registry failure, not an amount', async () => {
+    joker.errorWithoutErrorLines('query-profile', 'E17', 'Internal error');
+    const b = await t.gql(A, `query { viewer { accounts { registry balance { amount } } } }`);
+    expect(b.data?.viewer?.accounts?.[0]?.balance ?? null).toBeNull();
+    expect(b.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_FAILURE', upstreamCode: 2400 });
+    expect(b.errors?.[0]?.message).toContain('Internal error');
   }, 60_000);
 });
 

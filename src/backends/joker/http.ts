@@ -12,9 +12,14 @@
  * mean the request was not processed (document, "Basics": "Presence of this line in headers is
  * indicative that processing didn't take place"), so every refusal carries a result code (2400
  * where the reply has none) and is logged as the registry's refusal, never as an unknown outcome;
- * only a 5xx without Error lines leaves a change's outcome unknown (UPSTREAM_UNAVAILABLE with
+ * a 5xx without Error lines leaves a change's outcome unknown (UPSTREAM_UNAVAILABLE with
  * maybeApplied), whatever Status-Code it carries: a 500 with `Status-Code: 2400` and no Error
- * line may have failed after the change was made. A rate-limit answer (HTTP 429,
+ * line may have failed after the change was made. So does an HTTP 200 ("request was accepted and
+ * processed or queued for processing") to a change whose Status-Code is not 0 ("Not 0 if error
+ * occurred"; one that is not a number counts) without Error lines: an error occurred, but not the
+ * refusal that says nothing was processed, so the retry reads the registry before sending again.
+ * To a read such a reply is the error its Status-Code names, never a success; to a login it opens
+ * no session (UPSTREAM_UNAVAILABLE, the request not sent). A rate-limit answer (HTTP 429,
  * or a refusal saying "too many requests" or "rate limit") is RATE_LIMITED with 2502 and the
  * Retry-After, if any: not applied, the idempotency key free to send again.
  *
@@ -38,7 +43,7 @@ import { clipEchoes as clipValues } from '../echoes.js';
 import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type ExchangeLog, type RawAnswer } from '../http-exchange.js';
 import { retryAfterMs } from '../repp/retry.js';
 import { maskSecrets } from '../portable.js';
-import { parseReply, rows, type DmapiReply } from './reply.js';
+import { parseReply, rows, statusFailed, type DmapiReply } from './reply.js';
 
 /** Where and as whom a JokerClient talks DMAPI: https base URL, API key (or password with `username`), TLS trust, timeout (ms, default 30000), largest reply (bytes, default 16 MiB), kept-alive connections. */
 export interface JokerEndpoint {
@@ -92,9 +97,11 @@ function authRefused(status: number, r: DmapiReply): boolean {
 
 /**
  * The gateway error for a refused reply (Error lines or a non-zero Status-Code); `retryAfterMs`:
- * the reply's Retry-After, if any. See the file's comment for what is applied.
+ * the reply's Retry-After, if any; `changesState`: the reply answers a request that changes
+ * registry state (DmapiRequest.changesState), whose outcome a 2xx without Error lines leaves
+ * unknown. See the file's comment for what is applied.
  */
-export function refusal(status: number, r: DmapiReply, backend: string | undefined, secrets: readonly string[], retryAfterMs?: number, echoes: readonly string[] = []): GatewayError {
+export function refusal(status: number, r: DmapiReply, backend: string | undefined, secrets: readonly string[], retryAfterMs?: number, echoes: readonly string[] = [], changesState = false): GatewayError {
   const message = short(clipEchoes(maskSecrets([r.statusText, ...r.errors].filter(Boolean).join(': ') || `HTTP ${status}`, secrets), echoes));
   if (status === 429 || /too many requests|rate limit/i.test([r.statusText, ...r.errors].join(' '))) {
     const retryAfter = retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(retryAfterMs / 1000));
@@ -111,6 +118,12 @@ export function refusal(status: number, r: DmapiReply, backend: string | undefin
   // after processing (its Status-Code, 2400 or any other, does not say otherwise), so the outcome
   // is unknown, and the retry reads the registry before sending again.
   if (status >= 500 && !unprocessed) return new UpstreamUnavailableError(`registry failed (HTTP ${status}) without saying the request was not processed: ${message}`, { backend, upstreamCode: code, upstreamMessage: message, maybeApplied: true });
+  // Document, "Basics": HTTP 200 is "request was accepted and processed or queued for processing";
+  // a non-zero Status-Code that "error occurred"; only Error lines that it was not processed.
+  if (changesState && status < 300 && !unprocessed) {
+    const said = (r.headers.get('status-code')?.at(-1) ?? '').slice(0, 16);
+    return new UpstreamUnavailableError(`registry answered HTTP ${status} with Status-Code "${said}" (an error occurred) without saying the request was not processed: ${message}`, { backend, upstreamCode: code, upstreamMessage: message, maybeApplied: true });
+  }
   if (code !== undefined) return registryErrorFor(code, message, backend);
   if (status >= 500) return new UpstreamUnavailableError(`registry failed (HTTP ${status}), request not processed: ${message}`, { backend, upstreamCode: 2400, upstreamMessage: message, maybeApplied: false });
   return new UpstreamFailureError(`registry refused the request (HTTP ${status}): ${message}`, { backend, upstreamCode: 2400, upstreamMessage: message, retryable: false });
@@ -154,7 +167,7 @@ export class JokerClient {
         if (attempt === 1) continue;
         throw new UpstreamAuthenticationError(`registry refused the session after a new login: ${maskSecrets(short(reply.errors.join('; ') || `HTTP ${status}`), [this.endpoint.secret])}`, { backend: this.backend, upstreamCode: reply.statusCode ?? 2200 });
       }
-      if (status !== 200 || (reply.statusCode ?? 0) !== 0 || reply.errors.length > 0) throw refusal(status, reply, this.backend, [this.endpoint.secret], retryAfter, echoable(req));
+      if (status !== 200 || statusFailed(reply) || reply.errors.length > 0) throw refusal(status, reply, this.backend, [this.endpoint.secret], retryAfter, echoable(req), req.changesState);
       // "200 if everything is OK (request was accepted and processed or queued for processing)"
       // and the standard reply carries Status-Code: a 200 without one is not a DMAPI reply (a
       // proxy's page, a cut answer), so a change it answers may or may not have been accepted.
@@ -190,12 +203,14 @@ export class JokerClient {
     const e = this.endpoint;
     const vars = e.username ? { username: e.username, password: e.secret } : { 'api-key': e.secret };
     const { status, reply, retryAfter } = await this.exchange({ name: 'login', vars, changesState: false }, undefined);
-    if (status !== 200 || !reply.authSid) {
+    if (status !== 200 || !reply.authSid || statusFailed(reply)) {
       const why = maskSecrets(short([reply.statusText, ...reply.errors].filter(Boolean).join(': ') || `HTTP ${status}`), [e.secret]);
-      // A login the registry did not get to (its rate limit, a failure of its own) says nothing of
-      // the credentials: RATE_LIMITED or UPSTREAM_UNAVAILABLE, to be tried again, and the request
-      // that needed the session was never sent.
-      if (status === 429 || status >= 500) {
+      // A login the registry did not get to (its rate limit, a failure of its own, or an error it
+      // answered with HTTP 200 and a Status-Code other than 0 and 2200 "Authentication error")
+      // says nothing of the credentials: RATE_LIMITED or UPSTREAM_UNAVAILABLE, to be tried again,
+      // and the request that needed the session was never sent.
+      const otherError = status === 200 && statusFailed(reply) && reply.statusCode !== 2200;
+      if (status === 429 || status >= 500 || otherError) {
         const refused = refusal(status, reply, this.backend, [e.secret], retryAfter);
         if (refused instanceof UpstreamRateLimitedError) throw refused;
         throw new UpstreamUnavailableError(`registry could not log in (HTTP ${status}), request not sent: ${why}`, { backend: this.backend, upstreamMessage: why, maybeApplied: false });

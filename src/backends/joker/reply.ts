@@ -77,6 +77,15 @@ export function parseReply(text: string): DmapiReply {
   };
 }
 
+/**
+ * Whether the reply says an error occurred: it carries a Status-Code that is not 0 (document,
+ * "Basics": "Status-Code: Not 0 if error occurred"). A Status-Code that is not a number (empty,
+ * "E17") is not 0 either; a reply without one says nothing here (a login reply may carry none).
+ */
+export function statusFailed(reply: DmapiReply): boolean {
+  return reply.headers.has('status-code') && reply.statusCode !== 0;
+}
+
 /** The body's rows split into columns (by `Separator`, else runs of white space); empty lines skipped. */
 export function rows(reply: DmapiReply): string[][] {
   const out: string[][] = [];

@@ -175,6 +175,17 @@ export class JokerSandbox {
   }
 
   /**
+   * The next request of this name is accepted and processed (its job queued) as usual, then
+   * answered HTTP 200 with this non-zero `Status-Code` (any text: "2400", "1", "E17") and
+   * `Status-Text` but no Error lines (once): an error reply that does not say the request was not
+   * processed (DMAPI "Basics": "Status-Code: Not 0 if error occurred"; only Error lines mean
+   * "processing didn't take place").
+   */
+  errorWithoutErrorLines(name: string, statusCode: string, statusText = 'Command failed'): void {
+    this.server.errorWithoutErrorLines.set(name, { statusCode, statusText });
+  }
+
+  /**
    * The next request of this name keeps only its status in its result (once): result-retrieve
    * shows `Status: ack` or `nack` without Status-Code, Status-Text or Error lines, as the document
    * allows ("If detailed information (content) is not available, only status will be returned").

@@ -78,6 +78,14 @@ export class JokerHttpServer {
    * will be returned"); once.
    */
   readonly statusOnlyResult = new Set<string>();
+  /**
+   * A fault for tests: request name -> the non-zero Status-Code (and Status-Text) its next request
+   * is answered with, HTTP 200 and no Error lines, after it was accepted and processed (its job
+   * queued) as usual; once. The document allows such a reply: "Status-Code: Not 0 if error
+   * occurred", while Error lines "May be returned if (and only if) the request was rejected" and
+   * alone say "that processing didn't take place" ("Basics").
+   */
+  readonly errorWithoutErrorLines = new Map<string, { statusCode: string; statusText: string }>();
 
   constructor(private readonly opts: ServerOptions) {}
 
@@ -138,6 +146,12 @@ export class JokerHttpServer {
       headers.push(...(answer.headers ?? []), ['Account-Balance', (reseller.balanceCents / 100).toFixed(2)]);
       await this.opts.persist?.();
       if (this.failAfterApply.delete(name)) return this.send(res, 500, [tracking, ['Status-Code', '2400'], ['Status-Text', 'Command failed']]);
+      const error = this.errorWithoutErrorLines.get(name);
+      if (error !== undefined) {
+        this.errorWithoutErrorLines.delete(name);
+        const kept = headers.filter(([k]) => k !== 'Status-Code' && k !== 'Status-Text');
+        return this.send(res, 200, [kept[0]!, ['Status-Code', error.statusCode], ['Status-Text', error.statusText], ...kept.slice(1)]);
+      }
       const garbled = this.garbleAfterApply.get(name);
       if (garbled !== undefined) {
         this.garbleAfterApply.delete(name);

@@ -87,6 +87,7 @@ export class JokerSandbox {
   private readonly clock: Clock;
   private readonly server: JokerHttpServer;
   private readonly counters = new Map<string, number>();
+  private readonly rows = new Map<string, number>();
   private readonly stateFile?: JokerStateFile;
 
   constructor(private readonly opts: JokerSandboxOptions = {}) {
@@ -102,6 +103,7 @@ export class JokerSandbox {
       delays: { object: opts.objectDelayMs ?? 0, domain: opts.domainDelayMs ?? 2000 },
       maxBodyBytes: opts.maxBodyBytes ?? 1024 * 1024,
       onRequest: (name) => this.counters.set(name, (this.counters.get(name) ?? 0) + 1),
+      onRows: (name, rows) => this.rows.set(name, (this.rows.get(name) ?? 0) + rows),
       persist: () => this.stateFile?.save() ?? Promise.resolve(),
     });
     if (opts.state) this.stateFile = new JokerStateFile(opts.state.dir, opts.state.name, this.store);
@@ -138,6 +140,7 @@ export class JokerSandbox {
   reset(): void {
     this.store.reset(this.clock.now().getTime());
     this.counters.clear();
+    this.rows.clear();
     this.stateFile?.save().catch((e: unknown) => console.error('[joker-sandbox] could not save the state after reset', e));
   }
 
@@ -208,6 +211,30 @@ export class JokerSandbox {
       handles.push(handle);
     }
     return handles;
+  }
+
+  /**
+   * Adds `count` live domains of the reseller `uid` named `<prefix>-<n>.<first served zone>`,
+   * registered 100 days ago for a year, with the reseller's seeded contact and the sandbox name
+   * server, as if it had registered them earlier: a large portfolio without as many requests.
+   * Returns their names.
+   */
+  addDomains(uid: string, count: number, prefix = 'bulk'): string[] {
+    const at = this.clock.now().getTime() - 100 * 86_400_000;
+    const contact = JOKER_SEED.contacts.find((c) => c.reseller === uid)!.handle;
+    const template = [...this.store.domains.values()].find((d) => d.reseller === uid && d.deletedAt === null)!;
+    const names: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const name = `${prefix}-${i}.${this.store.cfg.tlds[0]}`;
+      this.store.domains.set(name, { ...template, name, owner: contact, admin: contact, tech: contact, billing: contact, ns: [...template.ns], ds: [], created: at, modified: at, expires: at + 365 * 86_400_000, lock: false, autorenew: false, deletedAt: null, authId: `Bulk-auth-${i}`, registrationCents: 0 });
+      names.push(name);
+    }
+    return names;
+  }
+
+  /** How many body lines the answers to requests of this name carried in all (since the last reset), e.g. "query-domain-list". */
+  rowsAnswered(name: string): number {
+    return this.rows.get(name) ?? 0;
   }
 
   /** Hold every queued request unprocessed (results stay "?") until release(), whatever the clock says. */

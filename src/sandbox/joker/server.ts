@@ -27,6 +27,8 @@ export interface ServerOptions {
   delays: Record<JobKind, number>;
   maxBodyBytes: number;
   onRequest(name: string): void;
+  /** Called with how many body lines each answered request's reply carries. */
+  onRows?(name: string, rows: number): void;
   /** Called after each request is handled, before its answer is sent (the state file's write); a rejection fails the request (HTTP 500). */
   persist?(): Promise<void>;
 }
@@ -135,6 +137,7 @@ export class JokerHttpServer {
       const answer = handler(ctx);
       reseller = ctx.reseller;
       this.opts.onRequest(name);
+      this.opts.onRows?.(name, answer.body?.length ?? 0);
       const headers: Header[] = [tracking, ['Status-Code', '0'], ['Status-Text', 'Command completed successfully']];
       if (answer.job) {
         const procId = store.nextProcId();

@@ -188,11 +188,25 @@ export async function restoreDomain(call: JokerCall, name: string): Promise<M.Po
   }
 }
 
-/** One page of the reseller's domains (query-domain-list, sorted by name). */
+/**
+ * One page of the reseller's domains (DMAPI document, "query-domain-list": "from: Start from this
+ * item in list", "to: End by this"): items offset+1 .. offset+limit+1 of the registry's list, in
+ * its order, so one page costs one reply of at most limit+1 lines however large the portfolio
+ * (before, every page read the whole list and cut it here: a bulk job over every domain read it
+ * once per 200 names). The extra item only says that more follow: `total` is exact on the last
+ * page (offset plus the names listed) and otherwise offset+limit+1, a lower bound (past the end,
+ * with no names, it is the offset: a reader paging forward from 0 has stopped before). A registry
+ * that answers more than limit+1 lines has ignored from/to: its whole list is cut here, by name.
+ */
 export async function listDomains(call: JokerCall, page: { limit: number; offset: number }): Promise<M.PortResult<{ names: string[]; total: number }>> {
-  const r = await send(call, { name: 'query-domain-list', vars: { showstatus: '1' }, changesState: false });
-  const names = records(r, ['domain', 'expiration', 'status']).map((x) => x.domain.toLowerCase()).sort();
-  return result(call, r, { names: names.slice(page.offset, page.offset + page.limit), total: names.length });
+  const vars = { showstatus: '1', from: String(page.offset + 1), to: String(page.offset + page.limit + 1) };
+  const r = await send(call, { name: 'query-domain-list', vars, changesState: false });
+  const listed = records(r, ['domain', 'expiration', 'status']).map((x) => x.domain.toLowerCase());
+  if (listed.length > page.limit + 1) {
+    const all = listed.sort();
+    return result(call, r, { names: all.slice(page.offset, page.offset + page.limit), total: all.length });
+  }
+  return result(call, r, { names: listed.slice(0, page.limit), total: page.offset + listed.length });
 }
 
 /**

@@ -35,12 +35,13 @@ export class DomainIndex {
   /**
    * Makes the registrar's entries at `backend` the registry's own list (a registry that lists a
    * registrar's domains: names created elsewhere appear, names transferred away go). Entries
-   * written at or after `since` (a create or transfer racing the listing) are kept.
+   * written at or after `since` (a create or transfer racing the listing) are kept. With
+   * `removeUnlisted: false` (`names` is only part of the registry's list) no entry is removed.
    */
-  async replaceBackend(registrarId: string, backend: string, names: readonly string[], since: Date): Promise<void> {
+  async replaceBackend(registrarId: string, backend: string, names: readonly string[], since: Date, opts: { removeUnlisted?: boolean } = {}): Promise<void> {
     const have = await this.prisma.domainIndex.findMany({ where: { registrarId, backend }, select: { name: true } });
     const listed = new Set(names);
-    const gone = have.map((h) => h.name).filter((n) => !listed.has(n));
+    const gone = opts.removeUnlisted === false ? [] : have.map((h) => h.name).filter((n) => !listed.has(n));
     if (gone.length > 0) await this.prisma.domainIndex.deleteMany({ where: { registrarId, backend, name: { in: gone }, updatedAt: { lt: since } } });
     const known = new Set(have.map((h) => h.name));
     const fresh = names.filter((n) => !known.has(n));

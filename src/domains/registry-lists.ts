@@ -28,7 +28,9 @@ export interface ListedDomains {
 
 /**
  * Replaces the registrar's index entries of each listDomains backend with the registry's list (200
- * names a request, at most 100,000). Never throws for a registry: a failed list is logged (warn) and the index kept.
+ * names a request, at most 100,000). A list cut at that bound is not the whole list: its names are
+ * added and no entry is removed (one beyond the bound is not gone), with a warning. Never throws
+ * for a registry: a failed list is logged (warn) and the index kept.
  */
 export async function syncRegistryLists(index: DomainIndex, backends: readonly RegistryPort[], call: CallContext, logger: Logger, listed?: ListedDomains): Promise<void> {
   await Promise.all(
@@ -40,13 +42,18 @@ export async function syncRegistryLists(index: DomainIndex, backends: readonly R
           const since = new Date();
           const names: string[] = [];
           const first = new FirstNames<Domain>(listed?.keep ?? 0);
+          let complete = false;
           for (let offset = 0; offset < MAX_NAMES; offset += PAGE) {
             const { data } = await b.listDomains(call, { limit: PAGE, offset, details: Boolean(listed) });
             names.push(...data.names);
             for (const d of data.domains ?? []) first.offer(d.name, d);
-            if (data.names.length < PAGE || names.length >= data.total) break;
+            if (data.names.length < PAGE || names.length >= data.total) {
+              complete = true;
+              break;
+            }
           }
-          await index.replaceBackend(call.registrarId, b.name, names, since);
+          if (!complete) logger.warn({ backend: b.name, names: names.length }, 'the registry domain list is longer than the gateway reads: entries beyond it are kept, not removed');
+          await index.replaceBackend(call.registrarId, b.name, names, since, { removeUnlisted: complete });
           for (const d of first.values()) listed!.prime(b.name, d);
         } catch (err) {
           // The list stays as it was; the page still answers from the index.

@@ -17,7 +17,7 @@
 import type { Capabilities, KnownCapabilities } from '../core/capabilities.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { changesState, type CommandName } from '../core/commands.js';
-import { ExpiryMismatchError, ForbiddenError, GatewayError, RegistryError, UnsupportedByBackendError, UpstreamRateLimitedError, UpstreamUnavailableError, ValidationError } from '../core/errors.js';
+import { ExpiryMismatchError, ForbiddenError, GatewayError, maskedParts, RegistryError, UnsupportedByBackendError, UpstreamRateLimitedError, UpstreamUnavailableError, ValidationError } from '../core/errors.js';
 import { utcDate } from '../core/time.js';
 import type * as M from '../core/model/index.js';
 import type { BackendLimits, CommandArguments, ListPage, RegistryPort } from '../core/port.js';
@@ -91,9 +91,10 @@ interface Spec<T = unknown> {
   empty?(data: T): boolean;
 }
 
-/** Masks the secrets in an error's message and upstream message. */
+/** Masks the secrets in an error's message and upstream message, and in the parts a message is rebuilt from (maskedParts). */
 function mask(e: GatewayError, secrets: ReadonlyArray<string | null | undefined>): void {
   e.message = maskSecrets(e.message, secrets);
+  maskedParts(e, (text) => maskSecrets(text, secrets));
   if (e.details.upstreamMessage) e.details.upstreamMessage = maskSecrets(e.details.upstreamMessage, secrets);
 }
 

@@ -31,7 +31,7 @@
  * statement per item.
  */
 import { EventEmitter } from 'node:events';
-import { GatewayError } from '../core/errors.js';
+import { fieldMessage, GatewayError } from '../core/errors.js';
 import type { BulkJob } from '../db/generated/client.js';
 import type { CommandLog } from '../commandlog/command-log.js';
 import type { LogEntry } from '../commandlog/command-log.js';
@@ -82,9 +82,9 @@ export function itemError(err: unknown, at?: ItemPlace): NonNullable<ItemOutcome
   const field = at ? itemErrorField(at.job.kind as BulkKind, at.position, err.details.field, listed) : null;
   if (field) {
     error.field = field;
-    // A ValidationError's message starts with the field it was given (`currentExpiry: ...`): the path in the request instead.
-    const given = err.details.field;
-    if (given && field !== given && err.message.startsWith(`${given}: `)) error.message = `${field}: ${err.message.slice(given.length + 2)}`;
+    // An error whose message names its field (`currentExpiry: ...`) names the path in the request instead, rebuilt from its
+    // own parts (fieldMessage); any other error's message (a registry's words) stays as it is, whatever it starts with.
+    if (field !== err.details.field) error.message = fieldMessage(err, field) ?? err.message;
   }
   return error;
 }

@@ -192,25 +192,18 @@ export function refuseBackendArguments(router: Router, registrarId: string, req:
 
 /**
  * A refusal by a backend's argument rules of the command built for the item at `position`, as the
- * bulk submission's error: the same code, `field` the bulk mutation's argument (itemErrorField; the
- * item itself, or `domains` for a job over every domain, when it names none), the registry and
- * `which` of its domains in the message. Any other error is answered as it is.
+ * bulk submission's error: the same code, `field` the bulk mutation's argument (itemErrorField over
+ * the refusal's details.field; the item itself, or `domains` for a job over every domain, when it
+ * names none), the registry and `which` of its domains in the message. Rebuilt from the refusal's
+ * own parts (UnsupportedByBackendError.what, ValidationError.reason), never by cutting its
+ * message: a refusal that already names domains, or whose text starts like a field, keeps its
+ * meaning. Any other error is answered as it is.
  */
 function asBulkArgument(err: unknown, kind: BulkKind, position: number, listed: boolean, backend: string, which: string): unknown {
   if (!(err instanceof GatewayError)) return err;
-  const given = err.details.field;
-  const field = itemErrorField(kind, position, given, listed) ?? (listed ? itemField(kind, position) : 'domains');
-  if (err instanceof UnsupportedByBackendError) {
-    // Its message is `backend "<name>" does not support <what>` (UnsupportedByBackendError).
-    const head = `backend "${err.details.backend ?? backend}" does not support `;
-    const what = err.message.startsWith(head) ? err.message.slice(head.length) : err.message;
-    return new UnsupportedByBackendError(err.details.backend ?? backend, what, field, which);
-  }
-  if (err instanceof ValidationError) {
-    // Its message starts with the field it was given (`input.add.nameservers[0].ipv4: ...`).
-    const rest = given && err.message.startsWith(`${given}: `) ? err.message.slice(given.length + 2) : err.message;
-    return new ValidationError(field, `${rest} at registry "${backend}" (${which})`, backend);
-  }
+  const field = itemErrorField(kind, position, err.details.field, listed) ?? (listed ? itemField(kind, position) : 'domains');
+  if (err instanceof UnsupportedByBackendError) return new UnsupportedByBackendError(err.details.backend ?? backend, err.what, field, which);
+  if (err instanceof ValidationError) return new ValidationError(field, `${err.reason} at registry "${backend}" (${which})`, backend);
   return err;
 }
 

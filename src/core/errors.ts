@@ -87,9 +87,12 @@ function clip(text: string, max: number): string {
  */
 export class ValidationError extends GatewayError {
   readonly code = 'BAD_USER_INPUT';
+  /** What is wrong, as given (the message is `<field>: <reason>`): what fieldMessage() puts after another field. */
+  readonly reason: string;
   constructor(field: string, message: string, backend?: string) {
     const f = clip(field, 128);
     super(clip(`${f}: ${message}`, 512), backend ? { field: f, backend } : { field: f });
+    this.reason = clip(message, 512);
   }
 }
 
@@ -127,9 +130,35 @@ export class ExpiryMismatchError extends ValidationError {
 /** UNKNOWN_TLD: no configured backend routes the name's suffix (src/routing/router.ts); `field` names the argument. */
 export class UnknownTldError extends GatewayError {
   readonly code = 'UNKNOWN_TLD';
+  /** The message after its field (`no registry is configured for "x.zz"`): what fieldMessage() puts after another field. */
+  readonly reason: string;
   constructor(field: string, name: string) {
-    super(`${field}: no registry is configured for ${quoted(name)}`, { field });
+    const reason = `no registry is configured for ${quoted(name)}`;
+    super(`${field}: ${reason}`, { field });
+    this.reason = reason;
   }
+}
+
+/**
+ * Applies `mask` to the parts of `err` its message is rebuilt from (ValidationError and
+ * UnknownTldError's reason, UnsupportedByBackendError's what), so that whatever masks a message's
+ * secrets masks them there too and a rebuilt message (fieldMessage, a bulk refusal) shows none.
+ */
+export function maskedParts(err: GatewayError, mask: (text: string) => string): void {
+  if (err instanceof ValidationError || err instanceof UnknownTldError) (err as { reason: string }).reason = mask(err.reason);
+  if (err instanceof UnsupportedByBackendError) (err as { what: string }).what = mask(err.what);
+}
+
+/**
+ * The message `err` would have naming `field` instead of the field it was built with, read from
+ * the error's own parts, never from its message's text: `<field>: <reason>` for the errors whose
+ * message names their field (ValidationError, UnknownTldError; cut as ValidationError cuts);
+ * undefined for any other error (an UnsupportedByBackendError names its field only in
+ * details.field; a registry's refusal carries the registry's own words, whatever they start with).
+ */
+export function fieldMessage(err: GatewayError, field: string): string | undefined {
+  if (!(err instanceof ValidationError || err instanceof UnknownTldError)) return undefined;
+  return clip(`${clip(field, 128)}: ${err.reason}`, 512);
 }
 
 /** UNAUTHENTICATED: no valid API key (the HTTP and WebSocket layers currently answer it as a GraphQLError of their own, src/server.ts). */
@@ -152,7 +181,11 @@ export class UnsupportedByBackendError extends GatewayError {
    */
   constructor(backend: string, what: string, field?: string, which?: string) {
     super(`backend "${backend}"${which ? ` (${which})` : ''} does not support ${what}`, field ? { backend, field: clip(field, 128) } : { backend });
+    this.what = what;
   }
+
+  /** What the backend does not support, as given (`status serverHold`): the same refusal can be rebuilt naming another field or domains. */
+  readonly what: string;
 }
 
 /**

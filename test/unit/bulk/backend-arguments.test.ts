@@ -81,4 +81,17 @@ describe('refuseBackendArguments', () => {
     expect(glue.details.field).toBe('to.ipv4');
     expect(glue.message).toBe('to.ipv4: no glue here at registry "b" (domains[0] "x1.b")');
   });
+
+  it("rebuilds a refusal from its own parts, not its message's text: one already naming domains is not doubled", () => {
+    // A refusal that names the domains it is about (as a bulk refusal does): its message does not start `backend "b" does not support`.
+    const b = port('b', () => {
+      throw new UnsupportedByBackendError('b', 'status clientHold', 'input.add.statuses[0]', 'its own domain list');
+    });
+    const router = new Router([b.p], [{ suffix: 'b', backend: 'b' }]);
+    const one = [routed[1]!];
+    const e = thrown(() => refuseBackendArguments(router, 'R', { kind: 'UPDATE_STATUSES', params: { add: ['clientHold'], remove: [] }, items: one }, one, true));
+    expect(e).toBeInstanceOf(UnsupportedByBackendError);
+    expect(e.details).toEqual({ field: 'add[0]', backend: 'b' });
+    expect(e.message).toBe('backend "b" (domains[0] "x1.b") does not support status clientHold');
+  });
 });

@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { itemErrorField } from '../../../src/bulk/kinds.js';
 import { itemError, type ItemPlace } from '../../../src/bulk/runner.js';
-import { UnsupportedByBackendError, ValidationError } from '../../../src/core/errors.js';
+import { ParameterPolicyError, UnsupportedByBackendError, ValidationError } from '../../../src/core/errors.js';
 
 describe('itemErrorField', () => {
   test.each([
@@ -60,6 +60,13 @@ describe('itemError', () => {
   test("a refusal's message starts with the bulk mutation's path, as its field does", () => {
     const e = itemError(new ValidationError('input.add.nameservers[0].ipv4', 'Joker name servers are host objects'), at('REPLACE_NAMESERVER'));
     expect(e).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to.ipv4', message: 'to.ipv4: Joker name servers are host objects' });
+  });
+
+  test("a registry's refusal keeps the registry's words even when they start like the field it names (re-pathed from the error's parts, not its text)", () => {
+    // A registry answering in `<its field>: <why>` form, its refusal mapped to the operation's `currentExpiry`.
+    const refusal = new ParameterPolicyError('currentExpiry: 2027-01-01 is not the expiry on file', { field: 'currentExpiry', upstreamCode: 2306, upstreamMessage: 'currentExpiry: 2027-01-01 is not the expiry on file', backend: 'r' });
+    const e = itemError(refusal, at('RENEW'));
+    expect(e).toEqual({ code: 'PARAMETER_VALUE_POLICY_ERROR', field: 'domains[4].currentExpiry', message: 'currentExpiry: 2027-01-01 is not the expiry on file', upstreamCode: 2306 });
   });
 
   test('a status the registry lacks names add[i] or remove[i]', () => {

@@ -26,41 +26,42 @@ function listed(items: { name: string; why?: string }[]): string {
   return items.length > LISTED ? `${shown.join(', ')}, and ${items.length - LISTED} more` : shown.join(', ');
 }
 
-/** A bulk transfer of `requested` domains: those the registry refused, with their codes and messages. */
-export function transferDetail(requested: number, r: BulkTransferResult): string | undefined {
-  if (r.failed.length === 0) return undefined;
-  const why = (f: BulkTransferResult['failed'][number]) => f.errors.map((e) => cut(e.code === null ? e.message : `${e.code} ${e.message}`.trim())).join('; ') || undefined;
-  return `${r.failed.length} of ${requested} domains not transferred: ${listed(r.failed.map((f) => ({ name: f.name, why: why(f) })))}`;
-}
-
 /** How many domains a native bulk request carried, and how many of them its answer shows not done. */
 export interface BulkDomains {
   requested: number;
   notDone: number;
 }
 
-/** A bulk transfer's counts: the domains the registry refused. */
-export function transferDomains(requested: number, r: BulkTransferResult): BulkDomains {
-  return { requested, notDone: Math.min(requested, r.failed.length) };
+/**
+ * What a native bulk answer says of its domains, read in one place per kind so that the entry's
+ * counts and its message cannot disagree: `detail`, what the entry's message adds (undefined when
+ * every domain was done); `domains`, the counts (a transfer or renewal; PortCommandEvent.bulkDomains).
+ */
+export interface BulkAnswer {
+  detail?: string;
+  domains?: BulkDomains;
 }
 
-/** A bulk renewal's counts: the domains the answer does not list as renewed. */
-export function renewDomains(requested: readonly string[], r: { renewed: string[] }): BulkDomains {
-  const renewed = new Set(r.renewed.map((n) => n.toLowerCase()));
-  return { requested: requested.length, notDone: requested.filter((n) => !renewed.has(n.toLowerCase())).length };
+/** A bulk transfer of `requested` domains: those the registry refused, counted and named with their codes and messages. */
+export function transferAnswer(requested: number, r: BulkTransferResult): BulkAnswer {
+  const domains = { requested, notDone: Math.min(requested, r.failed.length) };
+  if (r.failed.length === 0) return { domains };
+  const why = (f: BulkTransferResult['failed'][number]) => f.errors.map((e) => cut(e.code === null ? e.message : `${e.code} ${e.message}`.trim())).join('; ') || undefined;
+  return { domains, detail: `${r.failed.length} of ${requested} domains not transferred: ${listed(r.failed.map((f) => ({ name: f.name, why: why(f) })))}` };
 }
 
-/** A bulk renewal of `requested`: those the answer does not list as renewed. */
-export function renewDetail(requested: readonly string[], r: { renewed: string[] }): string | undefined {
+/** A bulk renewal of `requested`: those the answer does not list as renewed (names compared case-insensitively), counted and named. */
+export function renewAnswer(requested: readonly string[], r: { renewed: string[] }): BulkAnswer {
   const renewed = new Set(r.renewed.map((n) => n.toLowerCase()));
   const missing = requested.filter((n) => !renewed.has(n.toLowerCase()));
-  return missing.length === 0 ? undefined : `${missing.length} of ${requested.length} domains not renewed: ${listed(missing.map((name) => ({ name })))}`;
+  const domains = { requested: requested.length, notDone: missing.length };
+  return missing.length === 0 ? { domains } : { domains, detail: `${missing.length} of ${requested.length} domains not renewed: ${listed(missing.map((name) => ({ name })))}` };
 }
 
-/** A bulk replacement over the `requested` domains (undefined: every domain of the registrar's): those the registry skipped. */
-export function replaceDetail(requested: number | undefined, r: BulkReplaceResult): string | undefined {
-  if (r.skipped.length === 0) return undefined;
+/** A bulk replacement over the `requested` domains (undefined: every domain of the registrar's): those the registry skipped (no counts: a skip is no failure). */
+export function replaceAnswer(requested: number | undefined, r: BulkReplaceResult): BulkAnswer {
+  if (r.skipped.length === 0) return {};
   const names = listed(r.skipped.map((name) => ({ name })));
-  if (requested !== undefined) return `${r.skipped.length} of ${requested} domains skipped: ${names}`;
-  return `${r.affected.length} domains changed, ${r.skipped.length} skipped: ${names}`;
+  if (requested !== undefined) return { detail: `${r.skipped.length} of ${requested} domains skipped: ${names}` };
+  return { detail: `${r.affected.length} domains changed, ${r.skipped.length} skipped: ${names}` };
 }

@@ -24,7 +24,7 @@ import type { BackendLimits, CommandArguments, ListPage, RegistryPort } from '..
 import type { Attempt, Driver, DriverCall } from './driver.js';
 import { ClTridGenerator } from './epp/session/trid.js';
 import { chunk } from '../fanout/chunk.js';
-import { renewDetail, renewDomains, replaceDetail, transferDetail, transferDomains, type BulkDomains } from './bulk-detail.js';
+import { renewAnswer, replaceAnswer, transferAnswer, type BulkAnswer, type BulkDomains } from './bulk-detail.js';
 import { createNeeds, needsOf, requireContactCreate, requireMet, updateNeeds, type Need } from './requirements.js';
 
 /**
@@ -83,10 +83,12 @@ interface Spec<T = unknown> {
   objectName?: string;
   secrets?: Array<string | null | undefined>;
   needs?: Need[];
-  /** What the command log adds to the registry's message for this answer (a native bulk request's domains not done: bulk-detail.ts). */
-  detail?(data: T): string | undefined;
-  /** How many domains a native bulk request carried and how many its answer shows not done (PortCommandEvent.bulkDomains). */
-  domains?(data: T): BulkDomains;
+  /**
+   * What a native bulk answer says of its domains (bulk-detail.ts): what the command log adds to the
+   * registry's message (the domains not done), and how many domains the request carried and how
+   * many its answer shows not done (PortCommandEvent.bulkDomains).
+   */
+  bulk?(data: T): BulkAnswer;
   /** Whether the answer had nothing in it (PortCommandEvent.empty): an empty poll queue. */
   empty?(data: T): boolean;
 }
@@ -306,19 +308,19 @@ export class PortableBackend implements RegistryPort {
   // ---- native bulk actions ----
   // Answered as a whole: the command log's entry adds the domains the registry did not do (bulk-detail.ts).
   bulkTransfer(ctx: M.CallContext, items: { name: string; transferCode: string }[]) {
-    const spec: Spec<M.BulkTransferResult> = { objectName: names(items.map((i) => i.name)), secrets: items.map((i) => i.transferCode), detail: (d) => transferDetail(items.length, d), domains: (d) => transferDomains(items.length, d) };
+    const spec: Spec<M.BulkTransferResult> = { objectName: names(items.map((i) => i.name)), secrets: items.map((i) => i.transferCode), bulk: (d) => transferAnswer(items.length, d) };
     return this.run(ctx, 'bulk:transfer', spec, (c) => this.op('bulkTransfer', 'bulk transfer')(c, items));
   }
   bulkReplaceTechContact(ctx: M.CallContext, change: { current: string; next: string }) {
-    const spec: Spec<M.BulkReplaceResult> = { objectName: change.current, detail: (d) => replaceDetail(undefined, d) };
+    const spec: Spec<M.BulkReplaceResult> = { objectName: change.current, bulk: (d) => replaceAnswer(undefined, d) };
     return this.run(ctx, 'bulk:tech-contacts', spec, (c) => this.op('bulkReplaceTechContact', 'bulk tech contact replacement')(c, change));
   }
   bulkChangeNameserver(ctx: M.CallContext, change: { from: string; to: M.DomainNameserver; domains?: string[] }) {
-    const spec: Spec<M.BulkReplaceResult & { nameserver: M.DomainNameserver }> = { objectName: change.from, detail: (d) => replaceDetail(change.domains?.length, d) };
+    const spec: Spec<M.BulkReplaceResult & { nameserver: M.DomainNameserver }> = { objectName: change.from, bulk: (d) => replaceAnswer(change.domains?.length, d) };
     return this.run(ctx, 'bulk:nameservers', spec, (c) => this.op('bulkChangeNameserver', 'bulk name server change')(c, change));
   }
   bulkRenew(ctx: M.CallContext, renew: { names: string[]; period: M.Period }) {
-    const spec: Spec<{ renewed: string[] }> = { objectName: names(renew.names), detail: (d) => renewDetail(renew.names, d), domains: (d) => renewDomains(renew.names, d) };
+    const spec: Spec<{ renewed: string[] }> = { objectName: names(renew.names), bulk: (d) => renewAnswer(renew.names, d) };
     return this.run(ctx, 'bulk:renew', spec, (c) => this.op('bulkRenew', 'bulk renew')(c, renew));
   }
   accountStatus(ctx: M.CallContext) {
@@ -407,9 +409,9 @@ export class PortableBackend implements RegistryPort {
       event.svTRID = r.trid.server ?? undefined;
       const message = r.message === undefined ? undefined : maskSecrets(r.message, secrets);
       // The entry's message: the registry's, then what the answer says of the domains a bulk request did not do.
-      const detail = spec.detail?.(r.data);
-      event.message = detail ? maskSecrets([message, detail].filter(Boolean).join('; '), secrets) : message;
-      if (spec.domains) event.bulkDomains = spec.domains(r.data);
+      const bulk = spec.bulk?.(r.data);
+      event.message = bulk?.detail ? maskSecrets([message, bulk.detail].filter(Boolean).join('; '), secrets) : message;
+      if (bulk?.domains) event.bulkDomains = bulk.domains;
       if (spec.empty?.(r.data)) event.empty = true;
       return { ...r, message };
     } catch (e) {

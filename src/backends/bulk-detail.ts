@@ -42,12 +42,23 @@ export interface BulkAnswer {
   domains?: BulkDomains;
 }
 
-/** A bulk transfer of `requested` domains: those the registry refused, counted and named with their codes and messages. */
+/**
+ * A bulk transfer of `requested` domains: those the registry refused, counted and named with their
+ * codes and messages. A domain the answer lists more than once (REPP's `failed` array may carry one
+ * entry per error) is one domain not transferred, with every reason; names compare case-insensitively.
+ */
 export function transferAnswer(requested: number, r: BulkTransferResult): BulkAnswer {
-  const domains = { requested, notDone: Math.min(requested, r.failed.length) };
-  if (r.failed.length === 0) return { domains };
+  const byName = new Map<string, BulkTransferResult['failed'][number]>();
+  for (const f of r.failed) {
+    const key = f.name.toLowerCase();
+    const seen = byName.get(key);
+    byName.set(key, seen ? { name: seen.name, errors: [...seen.errors, ...f.errors] } : f);
+  }
+  const failed = [...byName.values()];
+  const domains = { requested, notDone: Math.min(requested, failed.length) };
+  if (failed.length === 0) return { domains };
   const why = (f: BulkTransferResult['failed'][number]) => f.errors.map((e) => cut(e.code === null ? e.message : `${e.code} ${e.message}`.trim())).join('; ') || undefined;
-  return { domains, detail: `${r.failed.length} of ${requested} domains not transferred: ${listed(r.failed.map((f) => ({ name: f.name, why: why(f) })))}` };
+  return { domains, detail: `${domains.notDone} of ${requested} domains not transferred: ${listed(failed.map((f) => ({ name: f.name, why: why(f) })))}` };
 }
 
 /** A bulk renewal of `requested`: those the answer does not list as renewed (names compared case-insensitively), counted and named. */

@@ -13,7 +13,7 @@
  */
 import { addPeriod, asDate, utcDate } from '../core/time.js';
 import { ExpiryMismatchError, UpstreamFailureError, ValidationError, registryErrorFor } from '../core/errors.js';
-import type { CallContext } from '../core/model/index.js';
+import type { BulkFailure, CallContext } from '../core/model/index.js';
 import type { RegistryPort } from '../core/port.js';
 import type { BulkJob } from '../db/generated/client.js';
 import { DomainIndex } from '../domains/domain-index.js';
@@ -205,7 +205,8 @@ export async function transfer(r: NativeRun): Promise<void> {
   await sendSplitting(r, held, async (parts) => {
     const res = await r.port.bulkTransfer(r.sendCall('bulkTransfer', parts.map((p) => p.item)), parts.map((p) => ({ name: p.item.name, transferCode: p.code })));
     const moved = lower(res.data.transferred);
-    const failed = new Map(res.data.failed.map((f) => [f.name.toLowerCase(), f.errors]));
+    const failed = new Map<string, BulkFailure['errors']>(); // a domain listed once per error keeps every error
+    for (const f of res.data.failed) failed.set(f.name.toLowerCase(), [...(failed.get(f.name.toLowerCase()) ?? []), ...f.errors]);
     const now = r.env.clock.now();
     for (const { item } of parts) {
       const errors = failed.get(item.name);

@@ -103,6 +103,14 @@ export interface Driver {
    */
   expiryDay?(d: Date): string;
 
+  /**
+   * The expiry a registry gives a domain whose expiry `from` it renews by `period`, where its
+   * answer does not say (REPP's bulk renew answers names only): REPP adds the period to the day in
+   * its time zone, keeping local midnight. Pure. Absent: addPeriod, UTC (RFC 5731 section 3.2.3
+   * leaves the arithmetic to the server; EPP registries add calendar years and months).
+   */
+  renewedExpiry?(from: Date, period: M.Period): Date;
+
   checkDomains: Op<[names: string[]], M.CheckResult[]>;
   infoDomain: Op<[name: string, authInfo?: string | null], M.Domain>;
   createDomain: Op<[input: M.DomainCreateInput], M.DomainCreated>;

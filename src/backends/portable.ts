@@ -18,7 +18,7 @@ import type { Capabilities, KnownCapabilities } from '../core/capabilities.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { changesState, type CommandName } from '../core/commands.js';
 import { ExpiryMismatchError, ForbiddenError, GatewayError, maskedParts, RegistryError, UnsupportedByBackendError, UpstreamRateLimitedError, UpstreamUnavailableError, ValidationError } from '../core/errors.js';
-import { utcDate } from '../core/time.js';
+import { addPeriod, utcDate } from '../core/time.js';
 import type * as M from '../core/model/index.js';
 import type { BackendLimits, CommandArguments, ListPage, RegistryPort } from '../core/port.js';
 import type { Attempt, Driver, DriverCall } from './driver.js';
@@ -183,6 +183,11 @@ export class PortableBackend implements RegistryPort {
   /** The driver's day of a current expiry (Driver.expiryDay), the UTC date where it has none. */
   expiryDay(d: Date): string {
     return this.driver.expiryDay?.(d) ?? utcDate(d);
+  }
+
+  /** The expiry after renewing `from` by `period` as the registry computes it (Driver.renewedExpiry), addPeriod where the driver has none. */
+  renewedExpiry(from: Date, period: M.Period): Date {
+    return this.driver.renewedExpiry?.(from, period) ?? addPeriod(from, period);
   }
 
   // ---- domains ----

@@ -155,7 +155,7 @@ async function sendSplitting<T extends { item: ClaimedItem }>(r: NativeRun, part
 /**
  * RENEW through REPP's bulk renew (POST /repp/v1/domains/renew/bulk): reads each domain's expiry,
  * fails an item whose given currentExpiry is another day (ExpiryMismatchError, field `currentExpiry`),
- * notes the expiry on the item, then sends; the new expiry is the read one plus the period (addPeriod).
+ * notes the expiry on the item, then sends; the new expiry is the read one plus the period in the registry's calendar (RegistryPort.renewedExpiry: local midnight in Tallinn).
  */
 export async function renew(r: NativeRun): Promise<void> {
   const { period } = r.params as BulkParams['RENEW'];
@@ -181,7 +181,7 @@ export async function renew(r: NativeRun): Promise<void> {
     const res = await r.port.bulkRenew(r.sendCall('bulkRenew', parts.map((p) => p.item)), { names: parts.map((p) => p.item.name), period });
     const renewed = lower(res.data.renewed);
     for (const { item, cur } of parts) {
-      if (renewed.has(item.name)) r.succeed(item, { ...recordOf(res), name: item.name, expiresAt: addPeriod(cur, period).toISOString() });
+      if (renewed.has(item.name)) r.succeed(item, { ...recordOf(res), name: item.name, expiresAt: (r.port.renewedExpiry?.(cur, period) ?? addPeriod(cur, period)).toISOString() });
       else r.fail(item, new UpstreamFailureError('the registry answered the bulk renew without this domain among those renewed', { upstreamCode: res.code, retryable: false }));
     }
   });

@@ -174,6 +174,12 @@ export interface RegistryPort {
    */
   expiryDay?(d: Date): string;
 
+  /**
+   * The expiry the registry gives a domain whose expiry `from` it renews by `period`, for an answer
+   * that does not say (REPP's bulk renew): REPP's calendar is its time zone's. Pure. Absent: addPeriod (UTC).
+   */
+  renewedExpiry?(from: Date, period: Period): Date;
+
   /** One check command: at most `limits.checkNames` names (more: split them, see src/fanout/check-domains.ts). */
   checkDomains(ctx: CallContext, names: string[]): Promise<PortResult<CheckResult[]>>;
   /** Info for one domain; authInfo is sent to read a domain the caller does not sponsor. */

@@ -8,6 +8,8 @@
  * they play the registry, and a shared function would let a wrong rule pass every end-to-end test
  * on both sides at once. test/unit/core/time.test.ts checks the two against each other.
  */
+import { TZDate } from '@date-fns/tz';
+import { addMonths } from 'date-fns';
 import { UpstreamFailureError } from './errors.js';
 import type { Period } from './model/common.js';
 
@@ -39,6 +41,24 @@ export function addPeriod(from: Date, period: Period): Date {
   // setUTCFullYear with all three parts, so no intermediate day overflows into the next month.
   out.setUTCFullYear(year, month, Math.min(from.getUTCDate(), daysInMonth(year, month)));
   return out;
+}
+
+/**
+ * `from` moved by a registration period in a registry's own calendar: the same wall-clock time in
+ * `timeZone` (IANA name, e.g. "Europe/Tallinn") on the day `period` later, the day clamped to the
+ * last of the target month as in addPeriod. A .ee expiry is local midnight, 22:00Z in winter and
+ * 21:00Z in summer, so 2032-01-03T22:00Z + 6 months is 2032-07-03T21:00Z, where addPeriod's UTC
+ * arithmetic would give 22:00Z, an hour late (REPP document: expire_time carries the Tallinn
+ * offset). Time-zone rules come from @date-fns/tz (the runtime's Intl data). Throws RangeError like
+ * addPeriod, and for an unknown time zone.
+ */
+export function addPeriodInZone(from: Date, period: Period, timeZone: string): Date {
+  if (Number.isNaN(from.getTime())) throw new RangeError('addPeriodInZone: invalid date');
+  if (!Number.isSafeInteger(period.value)) throw new RangeError(`addPeriodInZone: period value ${period.value} is not a whole number`);
+  const moved = addMonths(new TZDate(from.getTime(), timeZone), period.unit === 'y' ? period.value * 12 : period.value);
+  const t = moved.getTime();
+  if (Number.isNaN(t)) throw new RangeError(`addPeriodInZone: unknown time zone "${timeZone.slice(0, 32)}"`);
+  return new Date(t);
 }
 
 /**

@@ -106,6 +106,26 @@ describe('bulkRenew through POST /repp/v1/domains/renew/bulk', () => {
     }
   }, 120_000);
 
+  it("gives each item the expiry the registry holds when the period crosses a daylight-saving change (local midnight in Tallinn)", async () => {
+    // The registrar's balance as it was: the later tests create domains on what is left of it.
+    const store = (sandbox as unknown as { store: { domains: Map<string, { expiresAt: Date }>; registrar(id: string): { balanceCents: number } } }).store;
+    const balance = store.registrar('NewRegistrar').balanceCents;
+    const names = await createDomains(A, 'kell', 2);
+    // Winter expiries (EET, +2: local midnight is 22:00Z); 6 months later is summer (EEST, +3: 21:00Z).
+    for (const n of names) store.domains.get(n)!.expiresAt = new Date('2032-01-03T22:00:00.000Z');
+    const r = await t.gql(A, BULK_RENEW.replace('{ value: 1, unit: YEARS }', '{ value: 6, unit: MONTHS }'), { k: randomUUID(), domains: names.map((name) => ({ name })) });
+    expect(r.errors).toBeUndefined();
+    const id = (r.data.bulkRenew as { job: { id: string } }).job.id;
+    expect((await waitFinished(t, A, id)).counts).toMatchObject({ done: 2, failed: 0 });
+    for (const i of await allItems(t, A, id)) {
+      expect(sandbox.domain(i.domainName)!.expireTime).toBe('2032-07-04T00:00:00.000+03:00');
+      expect(i.expiresAt).toBe('2032-07-03T21:00:00.000Z');
+      const read = await t.gql(A, 'query($n: String!) { domain(name: $n) { expiresAt } }', { n: i.domainName });
+      expect(read.data.domain.expiresAt).toBe(i.expiresAt);
+    }
+    store.registrar('NewRegistrar').balanceCents = balance;
+  }, 120_000);
+
   it('fails only the refused items, with the registry code and message; renews the others once', async () => {
     const names = await createDomains(A, 'osa', 4);
     const before = new Map([...names, '666.ee'].map((n) => [n, year(n)]));

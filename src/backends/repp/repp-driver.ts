@@ -15,6 +15,7 @@ import * as contacts from './driver/contacts.js';
 import { checkSupported, updateDomain } from './driver/domain-update.js';
 import * as domains from './driver/domains.js';
 import { registryDate } from './codec/read.js';
+import { addPeriodInZone } from '../../core/time.js';
 import { ReppHttpClient } from './http.js';
 import type { Timer } from './retry.js';
 import type { ExchangeLog } from '../http-exchange.js';
@@ -131,6 +132,11 @@ export class ReppDriver implements Driver {
   /** The day `exp_date` names: the registry's calendar day (config timeZone, Europe/Tallinn). */
   expiryDay(d: Date): string {
     return registryDate(d, this.config.timeZone);
+  }
+
+  /** A renewal's new expiry: the period added in the registry's calendar (config timeZone), keeping the local time of day (addPeriodInZone). */
+  renewedExpiry(from: Date, period: M.Period): Date {
+    return addPeriodInZone(from, period, this.config.timeZone ?? 'Europe/Tallinn');
   }
 
   checkDomains = (c: DriverCall, names: string[]) => this.run(c, (r) => domains.checkDomains(r, names));

@@ -33,7 +33,7 @@ export const renewDomain: ReconcileFn = async (input) => {
   const d = await readDomain(input, name);
   if (!d) return unknown('domain:info: the domain no longer exists');
   const expiry = asDate(d.expiresAt);
-  const renewed = addPeriod(cur, period);
+  const renewed = input.port?.renewedExpiry?.(cur, period) ?? addPeriod(cur, period); // the registry's calendar (REPP: Tallinn)
   // The registry's calendar day, as the renewal named it (REPP: Europe/Tallinn; elsewhere the UTC date).
   const day = (t: Date) => input.port?.expiryDay?.(t) ?? utcDate(t);
   const sameDay = (a: Date, b: Date) => day(a) === day(b);

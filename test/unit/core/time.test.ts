@@ -6,7 +6,7 @@
 process.env.TZ = 'Asia/Tokyo';
 
 import { describe, expect, it } from 'vitest';
-import { addPeriod, daysInMonth, parseUpstreamDate, UpstreamDateError } from '../../../src/core/time.js';
+import { addPeriod, addPeriodInZone, daysInMonth, parseUpstreamDate, UpstreamDateError } from '../../../src/core/time.js';
 import { addYears } from '../../../src/sandbox/epp/store.js';
 
 const at = (iso: string) => new Date(iso);
@@ -147,5 +147,28 @@ describe('parseUpstreamDate: every upstream date, no zone = UTC, nothing = null'
       process.env.TZ = 'Asia/Tokyo';
     }
     expect(new Set(seen).size).toBe(4);
+  });
+});
+
+describe('addPeriodInZone: the expiry a registry computes in its own calendar (REPP: Europe/Tallinn)', () => {
+  const inZone = (iso: string, value: number, unit: 'y' | 'm', zone = 'Europe/Tallinn') => addPeriodInZone(at(iso), { value, unit }, zone).toISOString();
+  it.each([
+    // local midnight stays local midnight across a daylight-saving change (EET +2, EEST +3)
+    ['2032-01-03T22:00:00.000Z', 6, 'm', '2032-07-03T21:00:00.000Z'],
+    ['2032-07-03T21:00:00.000Z', 6, 'm', '2033-01-03T22:00:00.000Z'],
+    ['2032-01-03T22:00:00.000Z', 1, 'y', '2033-01-03T22:00:00.000Z'],
+    // the local day is what is clamped: 2027-01-31 local is 2027-01-30T22:00Z
+    ['2027-01-30T22:00:00.000Z', 1, 'm', '2027-02-27T22:00:00.000Z'],
+    ['2028-02-28T22:00:00.000Z', 1, 'y', '2029-02-27T22:00:00.000Z'], // 2028-02-29 local
+  ] as const)('%s + %i%s = %s', (from, value, unit, expected) => {
+    expect(inZone(from, value, unit)).toBe(expected);
+  });
+
+  it('is addPeriod in UTC', () => {
+    for (const [from, v, u] of [['2028-02-29T10:00:00.000Z', 1, 'y'], ['2027-01-31T12:34:56.789Z', 1, 'm'], ['2032-01-03T22:00:00.000Z', 6, 'm']] as const) expect(inZone(from, v, u, 'UTC')).toBe(plus(from, v, u));
+  });
+
+  it('refuses an unknown time zone', () => {
+    expect(() => inZone('2032-01-03T22:00:00.000Z', 1, 'y', 'Mars/Olympus')).toThrow(RangeError);
   });
 });

@@ -9,7 +9,7 @@
 import { AuthorizationError, NotPendingTransferError, ObjectNotFoundError, UnsupportedByBackendError, ValidationError } from '../../../core/errors.js';
 import type * as M from '../../../core/model/index.js';
 import type { DomainList, ListPage } from '../../../core/port.js';
-import { addPeriod } from '../../../core/time.js';
+import { addPeriodInZone } from '../../../core/time.js';
 import * as codec from '../codec/domains.js';
 import * as transfers from '../codec/transfers.js';
 import { awaitingRegistrant, mapLimit, result, send, type ReppCall } from './call.js';
@@ -119,14 +119,14 @@ export async function createDomain(call: ReppCall, input: M.DomainCreateInput): 
   const sentAt = call.clock.now();
   const a = await send(call, codec.buildCreate(input));
   const d = await read(call, input.name);
-  return result(a, { name: codec.parseName(a.data).name, createdAt: d?.createdAt ?? sentAt, expiresAt: d?.expiresAt ?? addPeriod(sentAt, input.period) });
+  return result(a, { name: codec.parseName(a.data).name, createdAt: d?.createdAt ?? sentAt, expiresAt: d?.expiresAt ?? addPeriodInZone(sentAt, input.period, call.policy.timeZone ?? 'Europe/Tallinn') });
 }
 
 /** Renews from the current expiry, which REPP takes as the registry's calendar date (exp_date). */
 export async function renewDomain(call: ReppCall, input: M.DomainRenewInput): Promise<M.PortResult<M.DomainRenewed>> {
   const a = await send(call, codec.buildRenew(input, call.policy.timeZone));
   const d = await read(call, input.name);
-  return result(a, { name: input.name, expiresAt: d?.expiresAt ?? addPeriod(input.currentExpiry, input.period) });
+  return result(a, { name: input.name, expiresAt: d?.expiresAt ?? addPeriodInZone(input.currentExpiry, input.period, call.policy.timeZone ?? 'Europe/Tallinn') });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ValidationError } from '../core/errors.js';
 import type { PrismaClient } from '../db/generated/client.js';
+import { sharedReads } from '../db/shared-reads.js';
 
 /**
  * Refuses a poll cursor (`after`, already parsed as a message id) that names no message of this
@@ -9,10 +10,13 @@ import type { PrismaClient } from '../db/generated/client.js';
  * deleted to start afresh (README "Start") while the client kept its cursor file, a database
  * re-created or restored from an older backup. Taken as it is, it would hold back every message
  * up to that id without a word (a subscription delivers only ids above its cursor). One indexed
- * query (poll_messages (registrar_id, id)).
+ * query (poll_messages (registrar_id, id)), shared by callers asking the same at the same time
+ * (src/db/shared-reads.ts: never one that started before the caller asked).
  */
 export async function checkPollCursor(prisma: PrismaClient, registrarId: string, after: bigint): Promise<void> {
-  const known = await prisma.pollMessage.findFirst({ where: { registrarId, id: { gte: after } }, select: { id: true } });
+  const known = await sharedReads(prisma).read(`poll.cursor\u0000${registrarId}\u0000${after}`, () =>
+    prisma.pollMessage.findFirst({ where: { registrarId, id: { gte: after } }, select: { id: true } }),
+  );
   if (known) return;
   throw new ValidationError(
     'after',

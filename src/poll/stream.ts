@@ -2,6 +2,7 @@ import type { PrismaClient } from '../db/generated/client.js';
 import type { PollEvent, PollEvents } from '../pubsub/poll-events.js';
 import { SlowSubscriberError } from '../core/errors.js';
 import { toEvent } from './poll.service.js';
+import { sharedReads } from '../db/shared-reads.js';
 
 /** Which poll messages a subscription gets: one registrar's, after `after` (a stored message id), of `types` and `objects` when given (none: all). */
 export interface StreamFilter {
@@ -15,6 +16,17 @@ export interface StreamFilter {
 const REPLAY_PAGE = 500;
 /** Events waiting for a slow client; beyond this the subscription ends (SUBSCRIBER_TOO_SLOW) and the client resumes from its cursor. */
 const MAX_PENDING = 10_000;
+
+/** A stored row's event, one object per row: subscribers that shared a read of the store deliver the same event objects, so graphql-ws executes each once for identical subscriptions (src/http/shared-subscribe.ts). */
+const eventOfRow = new WeakMap<object, PollEvent>();
+function eventOf(row: Parameters<typeof toEvent>[0]): PollEvent {
+  let e = eventOfRow.get(row);
+  if (!e) eventOfRow.set(row, (e = toEvent(row)));
+  return e;
+}
+
+/** The key of a filter's list (types, objects) in a shared read's key. */
+const listKey = (xs: readonly string[] | null | undefined) => (xs?.length ? JSON.stringify(xs) : '');
 
 function matches(e: PollEvent, f: StreamFilter): boolean {
   return (!f.types?.length || f.types.includes(e.type)) && (!f.objects?.length || (e.objectName !== null && f.objects.includes(e.objectName)));
@@ -47,6 +59,11 @@ function matches(e: PollEvent, f: StreamFilter): boolean {
  * - whenever the fan-out says events may have been lost on the way (a Redis reconnect, a failed
  *   publish), up to the registrar's newest message, since no later event may come to show the gap.
  *
+ * Every read of the store goes through SharedReads (src/db/shared-reads.ts): subscribers of one
+ * registrar that read the same rows at the same time (500 integrators starting a replay from one
+ * cursor, or reading a gap after the same live event) cost one query, and never get rows read
+ * before they asked (the rule there), so the watermark argument above holds for each of them.
+ *
  * `return()` (the client completed or left) ends the stream at once, even while it waits for a
  * message: an async generator would queue the return behind that wait and keep the listener,
  * and everything it holds, until the registrar's next message, which for a quiet registrar may
@@ -78,11 +95,14 @@ async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, s
   // The watermark: every message of the registrar with a seq up to `dealt` was delivered, left
   // out by the filter, or predates the stream (the cursor's seq: that of the newest message with
   // an id up to it, ids and seqs growing together; found through the (registrar_id, id) index).
-  const start = await prisma.pollMessage.findFirst({
-    where: { registrarId: f.registrarId, ...(f.after != null ? { id: { lte: f.after } } : {}) },
-    orderBy: { id: 'desc' },
-    select: { seq: true },
-  });
+  const shared = sharedReads(prisma);
+  const start = await shared.read(`poll.start\u0000${f.registrarId}\u0000${f.after ?? ''}`, () =>
+    prisma.pollMessage.findFirst({
+      where: { registrarId: f.registrarId, ...(f.after != null ? { id: { lte: f.after } } : {}) },
+      orderBy: { id: 'desc' },
+      select: { seq: true },
+    }),
+  );
   let dealt = start?.seq ?? 0n;
   const pending: PollEvent[] = [];
   let overflow = false;
@@ -113,22 +133,27 @@ async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, s
    */
   const catchUp = async function* (upTo?: bigint): AsyncGenerator<PollEvent> {
     const top =
-      upTo ?? (await prisma.pollMessage.findFirst({ where: { registrarId: f.registrarId }, orderBy: { seq: 'desc' }, select: { seq: true } }))?.seq ?? 0n;
+      upTo ??
+      (await shared.read(`poll.top\u0000${f.registrarId}`, () => prisma.pollMessage.findFirst({ where: { registrarId: f.registrarId }, orderBy: { seq: 'desc' }, select: { seq: true } })))?.seq ??
+      0n;
     while (!state.stopped && dealt < top) {
-      const rows = await prisma.pollMessage.findMany({
-        where: {
-          registrarId: f.registrarId,
-          seq: { gt: dealt, lte: top },
-          ...(f.types?.length ? { type: { in: f.types as never } } : {}),
-          ...(f.objects?.length ? { objectName: { in: f.objects } } : {}),
-        },
-        orderBy: { seq: 'asc' },
-        take: REPLAY_PAGE,
-      });
+      const from = dealt;
+      const rows = await shared.read(`poll.page\u0000${f.registrarId}\u0000${from}\u0000${top}\u0000${listKey(f.types)}\u0000${listKey(f.objects)}`, () =>
+        prisma.pollMessage.findMany({
+          where: {
+            registrarId: f.registrarId,
+            seq: { gt: from, lte: top },
+            ...(f.types?.length ? { type: { in: f.types as never } } : {}),
+            ...(f.objects?.length ? { objectName: { in: f.objects } } : {}),
+          },
+          orderBy: { seq: 'asc' },
+          take: REPLAY_PAGE,
+        }),
+      );
       for (const row of rows) {
         if (state.stopped) return;
         dealt = row.seq;
-        yield toEvent(row);
+        yield eventOf(row);
       }
       // A short page: nothing else matching up to `top`.
       if (rows.length < REPLAY_PAGE && !state.stopped) dealt = top;

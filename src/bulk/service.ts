@@ -100,7 +100,7 @@ export class BulkService {
 
   /** Progress events of the registrar's job (ObjectNotFoundError when it has none with this id). */
   async follow(registrarId: string, id: string): Promise<AsyncIterableIterator<BulkJobEventView>> {
-    if (!(await this.store.find(registrarId, id))) throw new ObjectNotFoundError(`bulk job ${id} does not exist`);
+    if (!(await this.store.findShared(registrarId, id))) throw new ObjectNotFoundError(`bulk job ${id} does not exist`);
     return followJob({ prisma: this.env.prisma, store: this.store, settled: this.runner.events, pollMs: this.settings.idleMs }, id);
   }
 

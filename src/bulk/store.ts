@@ -9,6 +9,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Prisma, type BulkJob, type PrismaClient } from '../db/generated/client.js';
 import { rawExecute, rawQuery } from '../db/raw.js';
+import { SharedReads } from '../db/shared-reads.js';
 import { logEntrySql, type LogEntry } from '../commandlog/command-log.js';
 import { deferredRecordsSql, deferredRows, type DeferredRecord } from '../idempotency/deferred.js';
 import { IdempotencyKeyReusedError } from '../idempotency/errors.js';
@@ -308,6 +309,9 @@ const SINGLE_KEY = 'SELECT operation FROM idempotency_records WHERE registrar_id
 
 /** Bulk jobs and items in the database (see this file's header): writing jobs, claiming, renewing and settling items, cancelling, counting. */
 export class BulkStore {
+  /** The reads of many followers of one job (the bulkJob subscription): see jobShared. */
+  private readonly shared = new SharedReads();
+
   constructor(private readonly prisma: PrismaClient) {}
 
   /** The registrar's job under this key, if any. */
@@ -322,6 +326,28 @@ export class BulkStore {
 
   job(id: string): Promise<BulkJob | null> {
     return this.prisma.bulkJob.findUnique({ where: { id } });
+  }
+
+  /**
+   * job(id), find(registrarId, id) and counts(id) as many followers of one job read them at once
+   * (500 subscribers of one bulkJob, each looking at every settled batch): one read for everyone
+   * asking at the same time (src/db/shared-reads.ts). Ordering rule: a caller only ever gets a
+   * read that started after it asked (a read already running when it asks is not joined: it waits
+   * for the next), so what it gets is never older than its call, as if it had read alone. The
+   * answer is one object shared by those callers: read it, never change it.
+   */
+  jobShared(id: string): Promise<BulkJob | null> {
+    return this.shared.read(`job\u0000${id}`, () => this.job(id));
+  }
+
+  /** find(registrarId, id), shared as jobShared is (same ordering rule). */
+  findShared(registrarId: string, id: string): Promise<BulkJob | null> {
+    return this.shared.read(`find\u0000${registrarId}\u0000${id}`, () => this.find(registrarId, id));
+  }
+
+  /** counts(id), shared as jobShared is (same ordering rule). */
+  countsShared(id: string): Promise<JobCounts> {
+    return this.shared.read(`counts\u0000${id}`, () => this.counts(id));
   }
 
   /**

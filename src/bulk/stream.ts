@@ -10,11 +10,21 @@
  * (SUCCEEDED, FAILED, CANCELLED: states an item never leaves) are counted before the items are
  * read, so when fewer were sent than counted the finished items are read again in full, and no
  * outcome is ever left out of the stream.
+ *
+ * Many followers of one job (500 subscribers of one bulkJob) read it at the same moments (each
+ * settled batch wakes them all): every read (the job, its counts, its items) is shared by the
+ * followers asking the same at the same time (src/db/shared-reads.ts), under that module's
+ * ordering rule: a follower only gets a read that started after it asked, never one already
+ * running, so the argument above (job, then counts, then items, each read after the one before)
+ * holds for each follower as if it read alone. Followers in step build their events from the same
+ * rows, so they yield the same event objects, which graphql-ws executes once for all identical
+ * subscriptions (src/http/shared-subscribe.ts).
  */
 import type { EventEmitter } from 'node:events';
 import type { PrismaClient } from '../db/generated/client.js';
 import type { BulkStore } from './store.js';
-import { itemView, jobView, type ItemView, type JobView } from './views.js';
+import { SameObjects, sharedReads } from '../db/shared-reads.js';
+import { sharedItemView, sharedJobView, type ItemView, type JobView } from './views.js';
 
 const LATE_COMMIT_MS = 2000;
 const MAX_OUTCOMES_PER_EVENT = 1000;
@@ -25,12 +35,23 @@ export interface BulkJobEventView {
   outcomes: ItemView[];
 }
 
+/** One event object per view and outcomes (by identity): followers in step yield the same object. */
+const events = new SameObjects<BulkJobEventView>();
+
 const FINAL = 2;
 const FINAL_STATES = ['SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 const level = (state: string) => (state === 'AWAITING_REGISTRY' ? 1 : FINAL);
 
-/** A job's items in `states` changed at or after `from` (all of them without it), oldest change first. */
+/**
+ * A job's items in `states` changed at or after `from` (all of them without it), oldest change
+ * first; shared with followers asking the same at the same time (src/db/shared-reads.ts: never a
+ * read that started before the caller asked). The rows are shared: read them, never change them.
+ */
 function readItems(prisma: PrismaClient, jobId: string, from: Date | undefined, states: readonly string[] = ['AWAITING_REGISTRY', ...FINAL_STATES]) {
+  return sharedReads(prisma).read(`bulk.items\u0000${jobId}\u0000${from?.getTime() ?? ''}\u0000${states.join(',')}`, () => itemRows(prisma, jobId, from, states));
+}
+
+function itemRows(prisma: PrismaClient, jobId: string, from: Date | undefined, states: readonly string[]) {
   return prisma.bulkItem.findMany({
     where: { jobId, state: { in: states as ('AWAITING_REGISTRY' | (typeof FINAL_STATES)[number])[] }, ...(from ? { updatedAt: { gte: from } } : {}) },
     orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
@@ -74,7 +95,7 @@ export function followJob(deps: StreamDeps, jobId: string): AsyncIterableIterato
 
 /** The job's events (see the file's comment); ends after the one that shows it finished, or once `signal` aborts (followJob). */
 export async function* bulkJobStream(deps: StreamDeps, jobId: string, signal?: AbortSignal): AsyncGenerator<BulkJobEventView> {
-  const first = await deps.store.job(jobId);
+  const first = await deps.store.jobShared(jobId);
   if (!first) return;
   // Per position: 0 nothing sent yet, 1 sent as awaiting the registry, 2 (FINAL) sent final.
   const sent = new Uint8Array(first.total);
@@ -90,12 +111,12 @@ export async function* bulkJobStream(deps: StreamDeps, jobId: string, signal?: A
       // then (the statement that finishes a job may be the one that writes its last outcomes), and
       // every item counted final is committed, so the items read next hold them all (one that the
       // margin leaves out is found by the second read below) and the stream may end after them.
-      let job = (await deps.store.job(jobId))!;
-      const counts = await deps.store.counts(jobId);
+      let job = (await deps.store.jobShared(jobId))!;
+      const counts = await deps.store.countsShared(jobId);
       // Every item final, the job not yet: the statement that wrote the last outcomes finished the
       // job too, after the job was read. Read again, so that one event shows the end, not one with
       // every item done and the job RUNNING followed by the same counts COMPLETED.
-      if (!job.finishedAt && counts.pending + counts.running + counts.awaiting === 0) job = (await deps.store.job(jobId))!;
+      if (!job.finishedAt && counts.pending + counts.running + counts.awaiting === 0) job = (await deps.store.jobShared(jobId))!;
       const rows = await readItems(deps.prisma, jobId, new Date(since.getTime() - LATE_COMMIT_MS));
       const fresh = rows.filter((r) => sent[r.position]! < level(r.state));
       for (const r of fresh) if ((sent[r.position] = level(r.state)) === FINAL) finalSent++;
@@ -105,13 +126,16 @@ export async function* bulkJobStream(deps: StreamDeps, jobId: string, signal?: A
         for (const r of late) (sent[r.position] = FINAL), finalSent++;
         fresh.push(...late);
       }
-      const view = jobView(job, counts);
-      const outcomes = fresh.map(itemView);
+      const view = sharedJobView(job, counts);
+      const outcomes = fresh.map(sharedItemView);
       // An event only when something changed: new outcomes, the counts or the state (nothing
       // while an item waits for the registry's completion, however often the runner looks).
       const shown = JSON.stringify([view.state, view.counts]);
       if (outcomes.length > 0 || shown !== last || job.finishedAt) {
-        for (let i = 0; i === 0 || i < outcomes.length; i += MAX_OUTCOMES_PER_EVENT) yield { job: view, outcomes: outcomes.slice(i, i + MAX_OUTCOMES_PER_EVENT) };
+        for (let i = 0; i === 0 || i < outcomes.length; i += MAX_OUTCOMES_PER_EVENT) {
+          const part = outcomes.slice(i, i + MAX_OUTCOMES_PER_EVENT);
+          yield events.get([view, ...part], () => ({ job: view, outcomes: part }));
+        }
         last = shown;
       }
       if (job.finishedAt || signal?.aborted) return;

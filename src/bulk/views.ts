@@ -1,6 +1,7 @@
 /** Bulk rows as the API shows them (schema/bulk/bulk.type.ts), JSON-safe where they travel. */
 import type { BulkItem as ItemRow, BulkJob as JobRow } from '../db/generated/client.js';
 import type { JobCounts } from './store.js';
+import { SameObjects } from '../db/shared-reads.js';
 
 /**
  * One item as the API shows it (schema/bulk/bulk.type.ts BulkItem): `registry` the backend's name,
@@ -85,4 +86,20 @@ export function jobView(job: JobRow, c?: JobCounts): JobView {
     createdAt: job.createdAt,
     finishedAt: job.finishedAt,
   };
+}
+
+const itemViews = new SameObjects<ItemView>();
+const jobViews = new SameObjects<JobView>();
+
+/**
+ * itemView, one object per row object: followers of a job that shared a read of its items
+ * (src/db/shared-reads.ts) show each outcome as the same object (src/bulk/stream.ts).
+ */
+export function sharedItemView(row: Parameters<typeof itemView>[0]): ItemView {
+  return itemViews.get([row], () => itemView(row));
+}
+
+/** jobView(job, c), one object per pair of row and counts objects (shared reads' answers), as sharedItemView. */
+export function sharedJobView(job: JobRow, c: JobCounts): JobView {
+  return jobViews.get([job, c], () => jobView(job, c));
 }

@@ -16,7 +16,9 @@ type Result = ExecutionResult | Promise<ExecutionResult>;
  * of the fan-out (bench/poll-latency.mjs).
  *
  * Sharing needs the same event object (the in-process fan-out hands one object to every
- * listener; replayed messages are each subscriber's own and are executed for it alone), the
+ * listener; a message replayed from the store, or a bulkJob event, is one object for every
+ * subscriber whose stream read it in the same shared read (src/db/shared-reads.ts, SameObjects):
+ * subscribers in step share its execution, others execute their own object), the
  * same parsed document (DocumentCache gives one per query text), operation name and variables,
  * and the same audience: `audienceOf` names what a result may depend on in the context (the
  * registrar), so a result is only ever shared between subscribers who would get the same one.

@@ -188,11 +188,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   // \"sandbox-epp\" is not a backend") and made the sandbox registrars in a real database.
   const ownBackends = Array.isArray(file?.backends);
   const sandboxOnly = ownBackends ? { registrars: undefined, routes: undefined, defaultBackend: undefined } : {};
-  if (file) cfg = { ...base, host: '0.0.0.0', ...sandboxOnly, ...file, limits: { ...base.limits, ...(file.limits ?? {}) }, poll: { ...base.poll, ...(file.poll ?? {}) } } as GatewayConfig;
+  if (file) {
+    cfg = { ...base, ...sandboxOnly, ...file, limits: { ...base.limits, ...(file.limits ?? {}) }, poll: { ...base.poll, ...(file.poll ?? {}) } } as GatewayConfig;
+    // No `host`: loopback while sandboxes run (the start prints working API keys), every interface otherwise.
+    if (file.host === undefined) cfg.host = defaultHost(cfg);
+  }
   try {
     if (file) checkKeys(file, CONFIG_KEYS);
     if (ownBackends) requireOwnSettings(cfg);
-    return withEnvironment(cfg, env, cwd, use);
+    return withEnvironment(cfg, env, cwd, use, fromFile);
   } catch (e) {
     if (!fromFile) throw e;
     if (e instanceof ConfigError) throw new ConfigError(e.message, path, { cause: e });
@@ -200,6 +204,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (e instanceof TypeError) throw new ConfigError(`config: ${path} does not have the expected shape (${e.message})`, path, { cause: e });
     throw e;
   }
+}
+
+/**
+ * Whether `cfg` runs in-process sandboxes (a backend with `sandbox`): the zero-setup start, a
+ * config file without `backends`, or one whose backends include a sandbox. Such a start prints a
+ * working API key per sandbox registrar (src/main.ts). False for a `backends` that is not a list
+ * (left to the checks).
+ */
+export function runsSandboxes(cfg: Pick<GatewayConfig, 'backends'>): boolean {
+  const backends: unknown = cfg.backends;
+  return Array.isArray(backends) && backends.some((b: unknown) => b !== null && typeof b === 'object' && Boolean((b as { sandbox?: unknown }).sandbox));
+}
+
+/**
+ * The interface a gateway listens on when neither the config file (`host`) nor HOST names one:
+ * 127.0.0.1 (loopback only) when it runs sandboxes (runsSandboxes), since the sandbox API keys it
+ * prints would let anyone who reaches the port in, as would /metrics without a token; else
+ * 0.0.0.0 (every interface), a production gateway's default. README "Configuration", `host`.
+ */
+export function defaultHost(cfg: Pick<GatewayConfig, 'backends'>): string {
+  return runsSandboxes(cfg) ? '127.0.0.1' : '0.0.0.0';
 }
 
 /**
@@ -261,8 +286,65 @@ export function configFilePath(env: NodeJS.ProcessEnv = process.env, cwd = proce
  * refuse). The numeric variables (PORT, POLL_INTERVAL_MS, BULK_CONCURRENCY, BULK_MAX_OPEN_JOBS,
  * BULK_MAX_PENDING_ITEMS) must be whole
  * numbers in their range, or the ConfigError names the variable (SHUTDOWN_DELAY_MS: validateConfig).
+ * With `fromFile`, the file's own values are validated first, as if no variable were set
+ * (checkFileValues): a variable that overrides a bad value does not make the file right.
  */
-function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string, use: ConfigUse): GatewayConfig {
+function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string, use: ConfigUse, fromFile: boolean): GatewayConfig {
+  const asFile = fromFile ? structuredClone(cfg) : undefined;
+  applyEnvironment(cfg, env, cwd);
+  if (asFile) checkFileValues(asFile, env, cwd);
+  validateConfig(cfg, use);
+  if (use === 'gateway') for (const b of cfg.backends) backendTls(b, cwd);
+  return cfg;
+}
+
+/**
+ * Validates the config file's settings as the file gives them (over the defaults, before any
+ * environment variable), with the checks of an operator command (validateConfig 'command': the
+ * secrets the environment may give are not demanded). A value the file gives that the checks
+ * refuse stops the start even when a variable overrides it (`"port": "abc"` with PORT=4000): the
+ * file is wrong, and would be used as soon as the variable is gone. The ConfigError is the check's
+ * own (`config: port (PORT) must be ...`); when a variable set in `env` changes that outcome (it
+ * overrides the value, or a setting the check compares it with), the message adds which, and that
+ * the refused value is the file's. So a file that is inconsistent on its own (poll.leaseMs under 3
+ * x poll.intervalMs) is refused even when POLL_INTERVAL_MS makes it consistent. Values are never
+ * quoted; variables are named, not their values. Throws what the checks throw for a value of the
+ * wrong shape (TypeError: loadConfig names the file).
+ */
+function checkFileValues(fileCfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string): void {
+  const refusal = (probe: () => GatewayConfig): string | undefined => {
+    try {
+      validateConfig(probe(), 'command');
+      return undefined;
+    } catch (e) {
+      if (e instanceof ConfigError) return e.message;
+      throw e;
+    }
+  };
+  const problem = refusal(() => structuredClone(fileCfg));
+  if (problem === undefined) return;
+  // The variables that, each on its own over the file, change what the checks say.
+  const overriding = Object.keys(env)
+    .sort()
+    .filter((name) => {
+      if (!env[name]) return false;
+      try {
+        return refusal(() => applyEnvironment(structuredClone(fileCfg), { [name]: env[name] }, cwd)) !== problem;
+      } catch {
+        return false; // not one that says otherwise (the whole environment was applied without error before)
+      }
+    });
+  if (overriding.length === 0) throw new ConfigError(problem);
+  const which = overriding.length === 1 ? `the environment variable ${overriding[0]} overrides it` : `the environment variables ${overriding.join(', ')} override it`;
+  throw new ConfigError(`${problem} (this is the config file's value: ${which}, but every value in the file must be valid too; correct it or remove it from the file)`);
+}
+
+/**
+ * Applies the environment's overrides (the variables of the header above) to `cfg`, in place, and
+ * returns it; not validated. Throws ConfigError naming a numeric variable that is not a whole
+ * number in its range (envInteger).
+ */
+function applyEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string): GatewayConfig {
   const port = envInteger(env, 'PORT', 0, 65535);
   if (port !== undefined) cfg.port = port;
   if (env.HOST) cfg.host = env.HOST;
@@ -298,8 +380,6 @@ function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string
       if (secret) account.password = secret;
     }
   }
-  validateConfig(cfg, use);
-  if (use === 'gateway') for (const b of cfg.backends) backendTls(b, cwd);
   return cfg;
 }
 

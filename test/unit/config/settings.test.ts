@@ -81,8 +81,12 @@ describe('top-level settings of the config file', () => {
     expect(refusal({ limits: { checkSplitCommand: 4 } }).message).toBe('config: limits.checkSplitCommand is not a setting (did you mean limits.checkSplitCommands?)');
   });
 
-  it('a valid environment override wins over a bad file value', () => {
-    expect(load({ port: 'x' }, { PORT: '4001' }).port).toBe(4001);
+  // Changed on purpose (it said "a valid environment override wins over a bad file value"): the
+  // file's own value is validated too, so a bad one is refused even under PORT
+  // (test/unit/config/env-over-file.test.ts); a valid one is still overridden.
+  it('a valid environment override wins over a valid file value; a bad file value is refused even under one', () => {
+    expect(load({ port: 4000 }, { PORT: '4001' }).port).toBe(4001);
+    expect(refusal({ port: 'x' }, { PORT: '4001' }).message).toMatch(/^config: port \(PORT\) must be a whole number from 0 to 65535 \(this is the config file's value: the environment variable PORT overrides it/);
   });
 
   it('TRUST_PROXY is a comma-separated list of addresses, subnets or proxy-addr names, over the file', () => {

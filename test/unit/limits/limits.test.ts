@@ -73,10 +73,18 @@ describe('listening address', () => {
     expect(loadConfig({}, dir()).host).toBe('127.0.0.1');
   });
 
-  it('is every interface with a config file that names none, and what HOST says in any case', () => {
-    const d = dir();
-    writeFileSync(join(d, 'gateway.config.json'), JSON.stringify({ port: 4000 }));
-    expect(loadConfig({}, d).host).toBe('0.0.0.0');
+  // Changed on purpose: a config file without `backends` runs the sandboxes and prints their keys
+  // too, so it is loopback as the zero-setup start is (it said every interface); every interface is
+  // for a file with real registries only (test/unit/config/default-host.test.ts).
+  it('is every interface with a config file of real registries that names none, loopback with one that runs the sandboxes, and what HOST says in any case', () => {
+    const sandboxes = dir();
+    writeFileSync(join(sandboxes, 'gateway.config.json'), JSON.stringify({ port: 4000 }));
+    expect(loadConfig({}, sandboxes).host).toBe('127.0.0.1');
+    const real = dir();
+    const backends = [{ name: 'real-epp', kind: 'epp', host: 'epp.example', port: 700, tls: {}, accounts: { acme: { clientId: 'acme-1', password: 'in-file-Pw1' } } }];
+    writeFileSync(join(real, 'gateway.config.json'), JSON.stringify({ port: 4000, registrars: [{ id: 'acme', name: 'Acme' }], backends, routes: [{ suffix: 'example', backend: 'real-epp' }] }));
+    expect(loadConfig({}, real).host).toBe('0.0.0.0');
     expect(loadConfig({ HOST: '0.0.0.0' }, dir()).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }, sandboxes).host).toBe('0.0.0.0');
   });
 });

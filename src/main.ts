@@ -20,7 +20,7 @@ import { ConfigError, StartupError } from './config-error.js';
 import type { GatewayConfig } from './config.types.js';
 import { openDatabase } from './db/client.js';
 import { databaseTimeouts } from './db/timeouts.js';
-import { ListenError } from './http/listen.js';
+import { ListenError, listeningLine } from './http/listen.js';
 import { databaseConnectError } from './db/connect-error.js';
 import { checkIdempotencyKey } from './idempotency/key-check.js';
 import { makePrivate, privateDir } from './db/private-files.js';
@@ -118,6 +118,8 @@ async function main() {
       [
         '',
         `Registry gateway on ${gateway.url} (GraphiQL: ${gateway.url.replace(/graphql$/, '')})`,
+        // The sandbox keys below let in whoever reaches this address: say who can.
+        listeningLine(gateway.address),
         'Sandbox registries:',
         ...registries,
         'Sandbox API keys (new at every start; send as "Authorization: Bearer <key>"):',

@@ -28,7 +28,7 @@ import { commandLogRetentionMs } from './commandlog/retention.js';
 import { deploymentFingerprints } from './idempotency/fingerprint-key.js';
 import { checkIdempotencyKey, type KeyCheck } from './idempotency/key-check.js';
 import { IdempotencyService } from './idempotency/service.js';
-import { listen } from './http/listen.js';
+import { listen, listeningReach } from './http/listen.js';
 import { metricsExposureWarning } from './http/metrics-exposure.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -46,6 +46,8 @@ export interface Gateway {
   /** Present while tracing is on (config `tracing`). */
   tracing: Tracing | null;
   wsUrl: string;
+  /** Where the HTTP server listens, as the server reports it (net.Server.address()): the bound address (0.0.0.0 / :: for every interface), its family and port. */
+  address: AddressInfo;
   services: Services;
   sandboxes: RunningSandboxes;
   commandLog: CommandLog;
@@ -505,17 +507,19 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     if (config.poll.enabled) ingester.start();
     revocations.start();
     purge = startPurgeTimer(services.idempotency, config, logger, commandLog);
-    const { port } = httpServer.address() as AddressInfo;
+    const address = httpServer.address() as AddressInfo;
+    const { port } = address;
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     step('listen');
     // processMs: since the process started, module loading included.
-    logger.info({ port, startupMs: { ...startup, processMs: Math.round(process.uptime() * 1000) } }, 'gateway listening');
+    logger.info({ port, address: address.address, reach: listeningReach(address.address), startupMs: { ...startup, processMs: Math.round(process.uptime() * 1000) } }, 'gateway listening');
     const metricsOpen = metricsExposureWarning(config);
     if (metricsOpen) logger.warn({ host: config.host || null, port }, metricsOpen);
 
     return {
       url: `http://${host}:${port}/graphql`,
       wsUrl: `ws://${host}:${port}/graphql`,
+      address: { ...address },
       tracing,
       services,
       sandboxes,

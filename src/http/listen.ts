@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { isIP, type AddressInfo } from 'node:net';
 
 /**
  * The HTTP server could not listen where the configuration says (PORT / HOST, config `port` /
@@ -62,4 +63,28 @@ export function listenFailure(err: NodeJS.ErrnoException, port: number, host: st
     default:
       return `listen: cannot listen on ${where} (PORT ${port}, HOST ${host}): ${err.code ? `${err.code}: ` : ''}${err.message}`;
   }
+}
+
+/**
+ * Who can reach a server listening on `address` (an IP address as net.Server.address() reports
+ * it): `loopback only` for 127.0.0.0/8, ::1 and ::ffff:127.x.x.x (only this machine); `every
+ * interface` for the unspecified addresses 0.0.0.0 and :: (anyone who reaches the machine's
+ * port); `this address only` for any other (one interface of the machine).
+ */
+export function listeningReach(address: string): 'loopback only' | 'every interface' | 'this address only' {
+  const a = address.toLowerCase();
+  if (a === '0.0.0.0' || a === '::' || a === '0:0:0:0:0:0:0:0') return 'every interface';
+  const v4 = a.startsWith('::ffff:') ? a.slice('::ffff:'.length) : a;
+  if (a === '::1' || a === '0:0:0:0:0:0:0:1' || (isIP(v4) === 4 && v4.startsWith('127.'))) return 'loopback only';
+  return 'this address only';
+}
+
+/**
+ * The startup banner's line for where the gateway listens (src/main.ts): `Listening on
+ * 127.0.0.1:4000 (loopback only)`, `Listening on 0.0.0.0:4000 (every interface)`, an IPv6 address in
+ * brackets (`[::]:4000`); from the server's own address (net.Server.address()), not the setting.
+ */
+export function listeningLine(address: AddressInfo): string {
+  const host = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+  return `Listening on ${host}:${address.port} (${listeningReach(address.address)})`;
 }

@@ -1,6 +1,7 @@
 /**
  * Checks of the gateway's top-level settings (src/config.ts validateConfig): each value of the
- * config file, after the environment's overrides, must have the type and range its consumer
+ * config file (as the file gives it, and again after the environment's overrides: src/config.ts
+ * checkFileValues) must have the type and range its consumer
  * needs, or the gateway starts with it and fails later and elsewhere (`"port": "x"` listened on a
  * Unix socket named `x`). Every refusal is a ConfigError naming the setting and, where one
  * overrides it, the environment variable; values are never quoted (a URL may hold a password).

@@ -45,8 +45,9 @@ export const SANDBOX_TLDS = { contacts: ['example'], nomulus: ['tld'], repp: ['e
  * (.joker.test, .dmapi.test: RFC 2606 test names) and the HeadlessDomains sandbox on its test
  * namespace (.hdtest). They
  * listen on loopback only: the start prints fresh API keys and /metrics has no token, so the
- * network gets in only when asked (HOST=0.0.0.0). A config file's gateway listens on every
- * interface unless the file says otherwise (`host`).
+ * network gets in only when asked (HOST=0.0.0.0). So does a config file's gateway that runs
+ * sandboxes; one with real registries only listens on every interface unless the file says
+ * otherwise (`host`; defaultHost).
  */
 export function defaultConfig(): GatewayConfig {
   const sandboxAccounts = {}; // filled by the sandbox starter with the sandbox's own registrars
@@ -175,7 +176,8 @@ export type ConfigUse = 'gateway' | 'command';
  * with `backends` must give `registrars` and `routes` too (requireOwnSettings). Throws ConfigError
  * (with the file, when one was read) for a file that is missing, not JSON or not an object, for
  * a key it may not have (CONFIG_KEYS: a misspelling, named with the key it is closest to), and
- * for any setting the checks refuse.
+ * for any setting the checks refuse: the file's own values (checkFileValues: even one a variable
+ * overrides) and the result of the overrides.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), use: ConfigUse = 'gateway'): GatewayConfig {
   const path = configFilePath(env, cwd);

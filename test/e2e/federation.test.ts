@@ -218,6 +218,14 @@ describe('federation subgraph behind @apollo/gateway', () => {
     expect((await t.upstreamCommands()) - before).toBe(1);
   });
 
+  it('a Domain whose name routes to no registry is null with UNKNOWN_TLD naming representations[i].name; the others answer (README "Federation")', async () => {
+    const before = await t.upstreamCommands();
+    const r = await t.gql(A, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Domain { name } } }', { r: [{ __typename: 'Domain', name: domains[0] }, { __typename: 'Domain', name: 'nowhere.zz' }] });
+    expect(r.data?._entities).toEqual([{ name: domains[0] }, null]);
+    expect(r.errors?.map((e) => [e.path, e.extensions?.code, e.extensions?.field])).toEqual([[['_entities', 1], 'UNKNOWN_TLD', 'representations[1].name']]);
+    expect((await t.upstreamCommands()) - before).toBe(1); // the good one's info; none for the unroutable name
+  });
+
   it('a malformed representation is BAD_USER_INPUT naming the key field; entities need a key like every query', async () => {
     const bad = await t.gql(A, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Domain { name } } }', { r: [{ __typename: 'Domain', name: 'not a name' }] });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'representations[0].name' });

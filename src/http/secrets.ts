@@ -170,14 +170,43 @@ function redactRuns(text: string, secret: string): string {
 }
 
 /**
+ * `text` redacted (redactOrdered) except where it quotes `registry`, the configured name of the
+ * registry the error is about ("registry \"sandbox-headless\" accepts YEARS only"): the gateway
+ * wrote that name from its configuration, and an auth code that shares 8 leading characters with
+ * it ("Headless-Pw-9") or is part of it ("headless") would otherwise turn it into
+ * "sandbox-(a secret: not shown)". Each part around the quoted name is redacted on its own; a
+ * secret that runs across a quote of the name is not one such part could show, so the whole text
+ * is then redacted as it stands.
+ */
+function redactKeeping(text: string, secrets: readonly string[], registry: string | undefined): string {
+  const name = registry ? JSON.stringify(registry) : undefined;
+  if (!name || !text.includes(name)) return redactOrdered(text, secrets);
+  // Where the name is quoted, and whether a secret's spelling overlaps one such quote without lying inside it.
+  const quotes: number[] = [];
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) quotes.push(at);
+  const across = secrets.some((sec) =>
+    [sec, sec.toLowerCase()].some((f) => {
+      for (let at = text.indexOf(f); at >= 0; at = text.indexOf(f, at + 1)) {
+        if (quotes.some((q) => at < q + name.length && at + f.length > q && (at < q || at + f.length > q + name.length))) return true;
+      }
+      return false;
+    }),
+  );
+  return across ? redactOrdered(text, secrets) : text.split(name).map((p) => redactOrdered(p, secrets)).join(name);
+}
+
+/**
  * `errors` with no secret of the request in any message or extension (upstreamMessage,
- * domainName ...): `code` and `field` (names the client wrote, never values) are kept as they are.
+ * domainName ...): `code`, `field` (names the client wrote, never values) and `registry` (the
+ * configured name of a registry, never the client's) are kept as they are, and so is the
+ * registry's name where the message quotes it (redactKeeping).
  */
 export function redactErrors<T extends GraphQLFormattedError>(errors: readonly T[], secrets: ReadonlySet<string>): T[] {
   if (secrets.size === 0) return [...errors];
   const list = ordered(secrets);
   return errors.map((e) => {
-    const extensions = e.extensions ? Object.fromEntries(Object.entries(e.extensions).map(([k, v]) => [k, k !== 'code' && k !== 'field' && typeof v === 'string' ? redactOrdered(v, list) : v])) : undefined;
-    return { ...e, message: redactOrdered(e.message, list), ...(extensions ? { extensions } : {}) };
+    const registry = typeof e.extensions?.registry === 'string' ? e.extensions.registry : undefined;
+    const extensions = e.extensions ? Object.fromEntries(Object.entries(e.extensions).map(([k, v]) => [k, k !== 'code' && k !== 'field' && k !== 'registry' && typeof v === 'string' ? redactKeeping(v, list, registry) : v])) : undefined;
+    return { ...e, message: redactKeeping(e.message, list, registry), ...(extensions ? { extensions } : {}) };
   });
 }

@@ -67,3 +67,13 @@ describe('HeadlessDomains refusals echoing a long value the client sent', () => 
     quotesAtMost32(again.errors?.[0], name);
   });
 });
+
+describe("an auth code that looks like the registry's name", () => {
+  it.each(['headless', 'Headless-Pw-9'])('auth code %j: a refusal still names the registry sandbox-headless, in extensions.registry and the message', async (authInfo) => {
+    const r = await t.gql(A, 'mutation($k: String!, $a: String!) { createDomain(idempotencyKey: $k, input: { name: "x.hdtest", authInfo: $a, period: { value: 6, unit: MONTHS } }) { name } }', { k: randomUUID(), a: authInfo });
+    const e = r.errors?.[0];
+    expect(e?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.period.unit', registry: 'sandbox-headless' });
+    expect(e?.message).toContain('"sandbox-headless"');
+    expect(e?.message).not.toContain('(a secret: not shown)');
+  });
+});

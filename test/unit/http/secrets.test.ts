@@ -55,3 +55,35 @@ describe('redactErrors: prefix runs of a secret', () => {
     expect(shown(`${secret.slice(0, 8)}zz is another value`, secret)).toBe(`${secret.slice(0, 8)}zz is another value`);
   });
 });
+
+describe("redactErrors: the registry's configured name is not the client's secret", () => {
+  const err = (message: string, registry: string) => ({ message, extensions: { code: 'BAD_USER_INPUT', field: 'input.period', registry } });
+  const one = (e: ReturnType<typeof err>, ...secrets: string[]) => redactErrors([e], new Set(secrets))[0]!;
+
+  it.each([
+    ['headless', 'a secret inside the name'],
+    ['Headless-Pw-9', 'a secret sharing 8 leading characters with the end of the name'],
+    ['sandbox-headless', 'a secret equal to the name'],
+  ])('auth code %j (%s): extensions.registry and the quoted name stay', (secret) => {
+    const e = one(err('registry "sandbox-headless" accepts YEARS only', 'sandbox-headless'), secret);
+    expect(e.extensions.registry).toBe('sandbox-headless');
+    expect(e.message).toBe('registry "sandbox-headless" accepts YEARS only');
+  });
+
+  it('the secret still goes everywhere else in the same error', () => {
+    const e = one({ ...err('registry "sandbox-headless" refused Headless-Pw-9: wrong code', 'sandbox-headless'), extensions: { code: 'AUTHORIZATION_ERROR', field: 'authInfo', registry: 'sandbox-headless', upstreamMessage: 'code Headless-Pw-9 is wrong' } as any }, 'Headless-Pw-9');
+    expect(e.message).toBe(`registry "sandbox-headless" refused ${SECRET_SHOWN_AS}: wrong code`);
+    expect((e.extensions as any).upstreamMessage).toBe(`code ${SECRET_SHOWN_AS} is wrong`);
+  });
+
+  it('a secret that runs across the quoted name is taken out with it', () => {
+    const secret = 'x"sandbox-headless" tail';
+    const e = one(err(`registry said x"sandbox-headless" tail was refused`, 'sandbox-headless'), secret);
+    expect(e.message).not.toContain('tail');
+    expect(e.message).toContain(SECRET_SHOWN_AS);
+  });
+
+  it('a name the error does not give as its registry is redacted as any text', () => {
+    expect(one(err('registry "sandbox-headless" accepts YEARS only', 'sandbox-epp'), 'headless').message).toBe(`registry "sandbox-${SECRET_SHOWN_AS}" accepts YEARS only`);
+  });
+});

@@ -20,7 +20,7 @@ import { ConfigError, StartupError } from './config-error.js';
 import type { GatewayConfig } from './config.types.js';
 import { openDatabase } from './db/client.js';
 import { databaseTimeouts } from './db/timeouts.js';
-import { ListenError, listeningLine } from './http/listen.js';
+import { checkListenHost, ListenError, listeningLine } from './http/listen.js';
 import { databaseConnectError } from './db/connect-error.js';
 import { checkIdempotencyKey } from './idempotency/key-check.js';
 import { makePrivate, privateDir } from './db/private-files.js';
@@ -53,6 +53,8 @@ async function main() {
   // starts its PostgreSQL in a thread of its own (after a SIGKILL, with the replay of its
   // write-ahead log), which this thread would otherwise wait for once it had loaded them.
   const sandboxed = config.backends.some((b) => b.sandbox);
+  // A HOST this machine cannot listen on is refused before the data directory or the database is touched.
+  await checkListenHost(config.host);
   // The keys an earlier start printed are revoked as soon as the database is open, before the
   // gateway listens: revoked after, they were still taken (a subscription included) by the new
   // process until then, as a client reconnecting after a restart found.

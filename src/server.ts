@@ -28,7 +28,7 @@ import { commandLogRetentionMs } from './commandlog/retention.js';
 import { deploymentFingerprints } from './idempotency/fingerprint-key.js';
 import { checkIdempotencyKey, type KeyCheck } from './idempotency/key-check.js';
 import { IdempotencyService } from './idempotency/service.js';
-import { listen, listeningReach } from './http/listen.js';
+import { checkListenHost, listen, listeningReach } from './http/listen.js';
 import { metricsExposureWarning } from './http/metrics-exposure.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -229,6 +229,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     stepAt = now;
   };
   const logger = opts.logger ?? createLogger(config.logLevel);
+  // A HOST this machine cannot listen on is refused before the database is opened or anything started
+  // (src/main.ts, which opens the database itself and passes `opening`, has checked it before).
+  if (!opts.opening) await checkListenHost(config.host);
   // While the embedded database opens, in a thread of its own (after a SIGKILL it also replays the
   // write-ahead log, which pglite-checkpoint.ts bounds), the HTTP side loads ahead (loadHttpAhead).
   // Not on PostgreSQL: its opening is network round trips of some 40 ms in all, which slices

@@ -1,5 +1,4 @@
-import type { Server } from 'node:http';
-import { isIP, type AddressInfo } from 'node:net';
+import { createServer, isIP, type AddressInfo, type Server } from 'node:net';
 
 /**
  * The HTTP server could not listen where the configuration says (PORT / HOST, config `port` /
@@ -44,6 +43,25 @@ export function listen(server: Server, port: number, host: string): Promise<void
     server.once('listening', listening);
     server.listen(port, host);
   });
+}
+
+/**
+ * Whether this machine can listen on `host` at all, found out before the gateway opens its
+ * database or starts anything (a HOST that does not resolve, `999.1.1.1`, or an address of
+ * another machine was refused only at the end of the start, after the database was created and
+ * migrated and the sandboxes had run): listens on `host` with an ephemeral port and closes it at
+ * once. Rejects with the ListenError listen() would give (ENOTFOUND, EADDRNOTAVAIL, ...). The
+ * port is not tried here: one still held by an instance that is stopping may be free by the time
+ * the gateway listens (listen() reports it then).
+ */
+export async function checkListenHost(host: string): Promise<void> {
+  const probe = createServer();
+  await listen(probe, 0, host).catch((err: unknown) => {
+    // The message names HOST only: port 0 is the probe's, not the configured one.
+    if (err instanceof ListenError) throw new ListenError(err.message.replace(/:0\b/, ''), err.code, { cause: err.cause });
+    throw err;
+  });
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
 }
 
 /** One line for a failed listen: which setting, which address, and what the system said. */

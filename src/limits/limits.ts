@@ -134,7 +134,7 @@ export function resolveLimits(config: Pick<GatewayConfig, 'limits'>): Limits {
     limits[name] = v;
   }
   if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
-    throw new ConfigError(`config: limits.headersTimeoutMs (${limits.headersTimeoutMs}) must be at most limits.requestTimeoutMs (${limits.requestTimeoutMs}): the headers are part of the request`);
+    throw new ConfigError(`config: limits.headersTimeoutMs (HTTP_HEADERS_TIMEOUT_MS), ${limits.headersTimeoutMs} ms, must be at most limits.requestTimeoutMs (HTTP_REQUEST_TIMEOUT_MS), ${limits.requestTimeoutMs} ms: the headers are part of the request`);
   }
   const rl = given.rateLimit;
   if (rl === false) limits.rateLimit = false;

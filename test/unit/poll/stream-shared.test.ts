@@ -8,14 +8,13 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { checkPollCursor } from '../../../src/poll/cursor.js';
-import { nextPollSeq, toEvent } from '../../../src/poll/poll.service.js';
 import { pollStream } from '../../../src/poll/stream.js';
 import { LocalPollEvents, type PollEvent } from '../../../src/pubsub/poll-events.js';
 import type { PrismaClient } from '../../../src/db/generated/client.js';
 import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
+import { storePollMessage } from '../../helpers/poll-store.js';
 
 let db: TestDatabase;
-let n = 0;
 beforeAll(async () => {
   db = await freshDatabase();
   await db.prisma.registrar.create({ data: { id: 'R', name: 'R' } });
@@ -23,26 +22,7 @@ beforeAll(async () => {
 afterAll(() => db?.close());
 
 /** Stores a message as the ingester does; returns the event the ingester would publish. */
-async function store(): Promise<PollEvent> {
-  n++;
-  const row = await db.prisma.pollMessage.create({
-    data: {
-      registrarId: 'R',
-      seq: await nextPollSeq(db.prisma, 'R'),
-      backend: 'sandbox-epp',
-      accountId: 'R',
-      upstreamId: `s${n}-${Date.now()}`,
-      type: 'TRANSFER_REQUESTED',
-      objectKind: 'domain',
-      objectName: `s${n}.example`,
-      message: 'Transfer requested.',
-      queuedAt: new Date(),
-      receivedAt: new Date(),
-      raw: '<epp/>',
-    },
-  });
-  return toEvent(row);
-}
+const store = (): Promise<PollEvent> => storePollMessage(db.prisma, 's');
 
 const SUBSCRIBERS = 50;
 

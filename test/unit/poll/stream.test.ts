@@ -17,36 +17,17 @@ import { pollStream } from '../../../src/poll/stream.js';
 import { LocalPollEvents, RedisPollEvents, type PollEvent, type PollEvents } from '../../../src/pubsub/poll-events.js';
 import type { Logger } from '../../../src/logger.js';
 import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
+import { storePollMessage } from '../../helpers/poll-store.js';
 
 let db: TestDatabase;
-let n = 0;
 beforeAll(async () => {
   db = await freshDatabase();
   await db.prisma.registrar.create({ data: { id: 'R', name: 'R' } });
 });
 afterAll(() => db?.close());
 
-/** Stores a message as the ingester does; returns it as the event the ingester would publish. */
-async function store(): Promise<PollEvent> {
-  n++;
-  const row = await db.prisma.pollMessage.create({
-    data: {
-      registrarId: 'R',
-      seq: await nextPollSeq(db.prisma, 'R'),
-      backend: 'sandbox-epp',
-      accountId: 'R',
-      upstreamId: `${n}-${Date.now()}`,
-      type: 'TRANSFER_REQUESTED',
-      objectKind: 'domain',
-      objectName: `d${n}.example`,
-      message: 'Transfer requested.',
-      queuedAt: new Date(),
-      receivedAt: new Date(),
-      raw: '<epp/>',
-    },
-  });
-  return toEvent(row);
-}
+/** Stores a message as the ingester does; returns the event the ingester would publish. */
+const store = (): Promise<PollEvent> => storePollMessage(db.prisma, 'd');
 
 /** A cursor at the newest stored message: a stream opened after it owes everything stored later. */
 async function cursor(): Promise<bigint> {

@@ -8,6 +8,7 @@
 import { domainToASCII } from 'node:url';
 import idn from 'idn-hostname';
 import { ValidationError, quoted } from '../core/errors.js';
+import { inTurns } from '../core/turns.js';
 import { checkCharacters, checkLength, hasOnlyAllowedCharacters } from './text.js';
 
 /**
@@ -149,22 +150,11 @@ export function normalizeDomainName(fieldOf: string | (() => string), raw: strin
 }
 
 /**
- * Work done between two yields to the event loop by normalizeDomainNames, in milliseconds: an
- * IDN costs 0.1-0.3 ms here, so a slice is some 10-40 of them and a request of 5,000 never holds
- * the process for more than a few milliseconds at a time.
- */
-export const NAME_SLICE_MS = 3;
-
-/** Names checked between two looks at the clock (an ASCII name costs some 5 µs). */
-const CLOCK_EVERY = 8;
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
  * normalizeDomainName on each of `names`, in order: the same results, and the same error (the
- * first name refused, by index, `fieldOf(i)`), but checked in slices of about NAME_SLICE_MS
- * between which the event loop runs (setImmediate), so that a list of 5,000 IDNs (up to a second
- * and a half of IDNA checks on one core) does not stall the other requests. `each(name, i)`, when
+ * first name refused, by index, `fieldOf(i)`), but checked in slices of about SLICE_MS (3 ms; an IDN costs 0.1-0.3 ms here, so some 10-40 names), each
+ * later slice waiting its turn in the process's FIFO of turns (src/core/turns.ts: other requests
+ * are read and their slices run in between), so that a list of 5,000 IDNs (up to a second and a
+ * half of IDNA checks on one core) does not stall the other requests. `each(name, i)`, when
  * given, runs on each result as it is made and may throw (a duplicate). Resolves only once every
  * name is checked: nothing may be sent before.
  */
@@ -174,15 +164,10 @@ export async function normalizeDomainNames(
   each?: (name: string, i: number) => void,
 ): Promise<string[]> {
   const out = new Array<string>(names.length);
-  let start = performance.now();
-  for (let i = 0; i < names.length; i++) {
-    out[i] = normalizeDomainName(() => fieldOf(i), names[i]!);
+  await inTurns(names, (raw, i) => {
+    out[i] = normalizeDomainName(() => fieldOf(i), raw);
     each?.(out[i]!, i);
-    if (i % CLOCK_EVERY === CLOCK_EVERY - 1 && performance.now() - start >= NAME_SLICE_MS && i < names.length - 1) {
-      await nextTurn();
-      start = performance.now();
-    }
-  }
+  });
   return out;
 }
 

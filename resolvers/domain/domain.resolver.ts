@@ -130,7 +130,7 @@ export class DomainResolver {
     if (rawNames.length > ctx.config.limits.maxBatch) throw new ValidationError('names', `at most ${ctx.config.limits.maxBatch} names`);
     // Aliases over one list (one variable) share its normalisation (src/validation/list-parses.ts); the copy is this field's own.
     const names = (await ctx.lists.once('checkDomains names[i]', rawNames, () => normalizeDomainNames(rawNames, (i) => `names[${i}]`))).slice();
-    return checkDomainNames(ctx.router, ctx.call, names, 'names', { splitCommands: ctx.config.limits.checkSplitCommands });
+    return checkDomainNames(ctx.router, ctx.call, names, 'names', { splitCommands: ctx.config.limits.checkSplitCommands, lists: ctx.lists });
   }
 
   @Mutation(() => DomainPayload, { nullable: true })

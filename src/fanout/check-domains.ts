@@ -34,6 +34,8 @@ import { GatewayError, RegistryError, UpstreamFailureError } from '../core/error
 import type { CallContext, CheckResult } from '../core/model/index.js';
 import type { RegistryPort } from '../core/port.js';
 import type { Router } from '../routing/router.js';
+import { inTurns } from '../core/turns.js';
+import type { ListParses } from '../validation/list-parses.js';
 import { chunk } from './chunk.js';
 
 /**
@@ -143,7 +145,7 @@ async function checkPart(port: RegistryPort, call: CallContext, part: readonly s
   }
 }
 
-/** How checkDomainNames splits refused commands. */
+/** How checkDomainNames splits refused commands, and where it keeps its routing. */
 export interface CheckOptions {
   /**
    * Extra commands the call may send to split refused commands, per check command it sends first
@@ -151,6 +153,50 @@ export interface CheckOptions {
    * Default DEFAULT_CHECK_SPLIT_COMMANDS.
    */
   splitCommands?: number;
+  /**
+   * The request's list parses (src/validation/list-parses.ts; GatewayContext.lists): given, the
+   * routing of a list (CheckRouting) is made once per request and `field` however many fields
+   * check the same names (50 aliases over one variable route its 5,000 names once). Only for
+   * calls of one registrar (a request's): the routing checks its accounts.
+   */
+  lists?: ListParses;
+}
+
+/**
+ * Where each name of a list goes, made before anything is sent: `registryOf[i]` is the backend
+ * `names[i]` routes to; `notRegistrable` the answers of the names no registry can hold (sent
+ * nothing); `groups` the other names, each once, by backend (backends and names in their first
+ * order in the list). Shared between the fields of a request (CheckOptions.lists): never changed.
+ */
+export interface CheckRouting {
+  readonly registryOf: readonly string[];
+  readonly notRegistrable: ReadonlyMap<string, NameCheck>;
+  readonly groups: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * The routing of `names` (CheckRouting), in slices (src/core/turns.ts: about SLICE_MS, 3 ms, of
+ * CPU each, later slices waiting their turn in the process's FIFO). Rejects with UnknownTldError
+ * naming `<field>[i]` for the first name by index that routes nowhere, else with the refusal
+ * (FORBIDDEN) of the first registry, in the list's order, at which the registrar has no account.
+ */
+export async function routeCheckNames(router: Router, call: CallContext, names: readonly string[], field = 'names'): Promise<CheckRouting> {
+  const registryOf = new Array<string>(names.length);
+  const notRegistrable = new Map<string, NameCheck>();
+  const groups = new Map<string, Set<string>>();
+  await inTurns(names, (n, i) => {
+    const backend = router.forDomain(n, `${field}[${i}]`);
+    registryOf[i] = backend.name;
+    const why = router.unregistrableAt(n, backend);
+    if (why) notRegistrable.set(n, { name: n, available: false, reason: `not registrable: ${why}`, registry: backend.name });
+    else {
+      let group = groups.get(backend.name);
+      if (!group) groups.set(backend.name, (group = new Set()));
+      group.add(n);
+    }
+  });
+  for (const registry of new Set(registryOf)) router.named(registry).upstreamId(call.registrarId); // FORBIDDEN before anything is sent
+  return { registryOf, notRegistrable, groups: new Map([...groups].map(([registry, list]) => [registry, [...list]])) };
 }
 
 /**
@@ -159,22 +205,23 @@ export interface CheckOptions {
  * budget, `opts.splitCommands`). A name given twice is checked once. Throws before sending
  * anything when a name routes nowhere (UNKNOWN_TLD naming `<field>[i]`) or the registrar has no
  * account at a registry.
+ *
+ * Its loops over the names (routing, answering) run in slices of about SLICE_MS (3 ms) of CPU,
+ * each later slice waiting its turn in the process's FIFO of turns (src/core/turns.ts), so that
+ * a request of many names, or many fields of them, never holds the process for longer than a
+ * slice while other requests wait. With `opts.lists` a list is routed once per request.
  */
 export async function checkDomainNames(router: Router, call: CallContext, names: readonly string[], field = 'names', opts: CheckOptions = {}): Promise<Array<NameCheck | Error>> {
-  const groups = new Map<string, Set<string>>();
-  const registryOf = names.map((n, i) => router.forDomain(n, `${field}[${i}]`).name);
-  for (const registry of new Set(registryOf)) router.named(registry).upstreamId(call.registrarId); // FORBIDDEN before anything is sent
-  const answers = new Map<string, NameCheck | Error>();
-  names.forEach((n, i) => {
-    const why = router.unregistrable(n, `${field}[${i}]`);
-    if (why) answers.set(n, { name: n, available: false, reason: `not registrable: ${why}`, registry: registryOf[i]! });
-    else groups.set(registryOf[i]!, (groups.get(registryOf[i]!) ?? new Set()).add(n));
-  });
+  const route = () => routeCheckNames(router, call, names, field);
+  const { registryOf, notRegistrable, groups } = await (opts.lists ? opts.lists.once(`checkDomains routing ${field}[i]`, names, route) : route());
   const commands = [...groups].flatMap(([registry, list]) => chunk([...list], router.named(registry).limits.checkNames).map((part) => ({ registry, part })));
   const max = Math.max(commands.length, MIN_SPLIT_COMMANDS_OF) * (opts.splitCommands ?? DEFAULT_CHECK_SPLIT_COMMANDS);
   const budget: SplitBudget = { left: max, max };
+  const answers = new Map<string, NameCheck | Error>();
   await Promise.all(commands.map(({ registry, part }) => checkPart(router.named(registry), call, part, answers, budget)));
-  return names.map(
-    (n, i) => answers.get(n) ?? new UpstreamFailureError(`the registry's check answer did not include names[${i}]`, { backend: registryOf[i] }),
-  );
+  const out = new Array<NameCheck | Error>(names.length);
+  await inTurns(names, (n, i) => {
+    out[i] = answers.get(n) ?? notRegistrable.get(n) ?? new UpstreamFailureError(`the registry's check answer did not include names[${i}]`, { backend: registryOf[i] });
+  });
+  return out;
 }

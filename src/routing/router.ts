@@ -48,7 +48,14 @@ export class Router {
    * nothing. Throws UnknownTldError (naming `field`) when the name routes nowhere.
    */
   unregistrable(name: string, field = 'name'): string | null {
-    const backend = this.forDomain(name, field);
+    return this.unregistrableAt(name, this.forDomain(name, field));
+  }
+
+  /**
+   * unregistrable for a name already routed: `backend` is what forDomain(name) gave (a caller
+   * that routes many names, checkDomainNames, routes each once). Throws nothing.
+   */
+  unregistrableAt(name: string, backend: RegistryPort): string | null {
     const labels = name.split('.');
     for (let i = 1; i < labels.length; i++) {
       const zone = labels.slice(i).join('.');

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { CommandSyntaxError, GatewayError, ParameterPolicyError, UpstreamFailureError } from '../../../src/core/errors.js';
+import { describe, expect, it, vi } from 'vitest';
+import { CommandSyntaxError, GatewayError, ParameterPolicyError, UnknownTldError, UpstreamFailureError } from '../../../src/core/errors.js';
 import type { RegistryPort } from '../../../src/core/port.js';
 import { checkDomainNames } from '../../../src/fanout/check-domains.js';
 import { Router } from '../../../src/routing/router.js';
+import { ListParses } from '../../../src/validation/list-parses.js';
 
 /** An EPP-like registry that refuses a whole check command naming any of `bad` with `refusal`, and counts its commands. */
 function registry(bad: Set<string>, refusal: (name: string) => Error) {
@@ -73,5 +74,34 @@ describe('checkDomainNames', () => {
     expect(out[0]).toMatchObject({ name: 'sub.a.example', available: false, reason: expect.stringMatching(/^not registrable: /), registry: 'r' });
     expect(out[1]).toMatchObject({ name: 'b.example', available: true });
     expect(sent).toEqual([['b.example']]);
+  });
+
+  it("with the request's list parses, a list checked by many fields is routed once, each field answering as alone (same order, same errors)", async () => {
+    const list = [...names(120), 'sub.a.example', 'n3.example'];
+    const alone = registry(new Set([list[7]!]), syntax);
+    const expected = await checkDomainNames(alone.router, call, list);
+    const { router, sent } = registry(new Set([list[7]!]), syntax);
+    const routed = vi.spyOn(router, 'forDomain');
+    const lists = new ListParses();
+    const outs = await Promise.all([0, 1, 2].map(() => checkDomainNames(router, call, [...list], 'names', { lists })));
+    expect(routed).toHaveBeenCalledTimes(list.length);
+    for (const out of outs) {
+      expect(out.map((a) => (a instanceof Error ? [a.constructor.name, (a as GatewayError).details.upstreamCode] : a))).toEqual(
+        expected.map((a) => (a instanceof Error ? [a.constructor.name, (a as GatewayError).details.upstreamCode] : a)),
+      );
+    }
+    expect(sent.length).toBe(3 * alone.sent.length); // each field still sends its own commands
+  });
+
+  it('a name that routes nowhere is refused naming its index, at every field sharing the routing, before anything is sent', async () => {
+    const { router, sent } = registry(new Set(), syntax);
+    const lists = new ListParses();
+    const list = [...names(30), 'x.nowhere', 'y.nowhere'];
+    const outs = await Promise.all([0, 1].map(() => checkDomainNames(router, call, list, 'names', { lists }).catch((e: unknown) => e)));
+    for (const err of outs) {
+      expect(err).toBeInstanceOf(UnknownTldError);
+      expect((err as UnknownTldError).details.field).toBe('names[30]');
+    }
+    expect(sent).toEqual([]);
   });
 });

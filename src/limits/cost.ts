@@ -107,10 +107,12 @@ export const CHECK_NAMES = 50;
 /**
  * Each field asked of each name a `checkDomains` answers (`name`, `available`, `reason`,
  * `registry`, `__typename`, each alias of them), at least one a name, on top of its check
- * commands. The answers of all of a request's names are routed, built, completed by graphql-js
- * and serialised in one synchronous run, whether a command was sent or not (a name that is not
- * registrable answers at once). Measured (`node bench/check-stall.mjs`, the built gateway on the
- * embedded database, this 2-core machine shared with other test runs, 2026-12-03): 50 aliases of
+ * commands. The answers of all of a request's names are completed by graphql-js and serialised
+ * in one synchronous run, whether a command was sent or not (a name that is not registrable
+ * answers at once); their routing and assembly run in turns (src/core/turns.ts, 3 ms slices,
+ * since 2026-12-04: a list routed once per request). Measured before that (`node
+ * bench/check-stall.mjs`, the built gateway on the embedded database, this 2-core machine
+ * shared with other test runs, 2026-12-03): 50 aliases of
  * `checkDomains(names: $n) { name available reason }` over one 5,000-name list (250,000 answers,
  * 50 MB) took 2.0-2.3 s of the gateway's main thread, some 3 µs a field value; a concurrent
  * `{ __typename }` waited up to 5.1 s over HTTP and 4.0 s over graphql-ws. The CPU went to the

@@ -151,10 +151,11 @@ export function normalizeDomainName(fieldOf: string | (() => string), raw: strin
 
 /**
  * normalizeDomainName on each of `names`, in order: the same results, and the same error (the
- * first name refused, by index, `fieldOf(i)`), but checked in slices of about SLICE_MS (3 ms; an IDN costs 0.1-0.3 ms here, so some 10-40 names), each
- * later slice waiting its turn in the process's FIFO of turns (src/core/turns.ts: other requests
- * are read and their slices run in between), so that a list of 5,000 IDNs (up to a second and a
- * half of IDNA checks on one core) does not stall the other requests. `each(name, i)`, when
+ * first name refused, by index, `fieldOf(i)`), but checked in slices of about SLICE_MS (3 ms;
+ * an IDN costs 0.1-0.3 ms here, so some 10-40 names), each later slice waiting its turn in the
+ * process's FIFO of turns (src/core/turns.ts: other requests are read and their slices run in
+ * between), so that a list of 5,000 IDNs (up to a second and a half of IDNA checks on one core)
+ * does not stall the other requests. `each(name, i)`, when
  * given, runs on each result as it is made and may throw (a duplicate). Resolves only once every
  * name is checked: nothing may be sent before.
  */

@@ -2,6 +2,9 @@ import { UnknownTldError, ValidationError, quoted } from '../core/errors.js';
 import type { RegistryPort } from '../core/port.js';
 import type { RouteConfig } from '../config.types.js';
 
+/** Labels of a suffix or zone ("co.uk": 2). */
+const labelCount = (suffix: string) => suffix.split('.').length;
+
 /**
  * Picks the backend for a name: the longest configured suffix that matches wins
  * ("co.uk" before "uk"). Contacts and hosts that no name routes go to an explicit
@@ -18,7 +21,11 @@ export class Router {
   ) {
     this.byName = new Map(backends.map((b) => [b.name, b]));
     this.bySuffix = new Map(routes.map((r) => [r.suffix.toLowerCase().replace(/^\./, ''), this.named(r.backend)]));
+    this.longestSuffix = Math.max(1, ...[...this.bySuffix.keys()].map(labelCount));
   }
+
+  /** Labels of the longest routed suffix (`co.uk`: 2): no longer suffix of a name can match one. */
+  private readonly longestSuffix: number;
 
   backends(): RegistryPort[] {
     return [...this.byName.values()];
@@ -57,7 +64,9 @@ export class Router {
    */
   unregistrableAt(name: string, backend: RegistryPort): string | null {
     const labels = name.split('.');
-    for (let i = 1; i < labels.length; i++) {
+    // Only suffixes as long as a zone can be are looked up: linear in the name, not quadratic in its labels.
+    const longest = Math.max(this.longestSuffix, ...(backend.zones ?? []).map(labelCount));
+    for (let i = Math.max(1, labels.length - longest); i < labels.length; i++) {
       const zone = labels.slice(i).join('.');
       if (this.bySuffix.get(zone) !== backend && !backend.zones?.includes(zone)) continue;
       if (i === 1) return null;
@@ -106,9 +115,14 @@ export class Router {
     throw new ValidationError(field, 'name the registry: no default registry is configured');
   }
 
+  /**
+   * The backend of the longest configured suffix of `name`. Only the suffixes of at most
+   * `longestSuffix` labels are looked up (a name of 127 labels, the most 253 characters hold, costs
+   * as many lookups as the longest route has labels, not 126 suffixes rebuilt label by label).
+   */
   private match(name: string): RegistryPort | undefined {
     const labels = name.split('.');
-    for (let i = 1; i < labels.length; i++) {
+    for (let i = Math.max(1, labels.length - this.longestSuffix); i < labels.length; i++) {
       const hit = this.bySuffix.get(labels.slice(i).join('.'));
       if (hit) return hit;
     }

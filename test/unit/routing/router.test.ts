@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Router } from '../../../src/routing/router.js';
 import type { RegistryPort } from '../../../src/core/port.js';
 import { UnknownTldError } from '../../../src/core/errors.js';
@@ -32,6 +32,24 @@ describe('router', () => {
     expect(router.forHost('ns1.example.net', null).name).toBe('def');
     expect(router.forHost('ns1.example.net', 'uk').name).toBe('uk');
     expect(() => router.forHost('ns1.example.net', 'nope')).toThrow('unknown registry');
+  });
+
+  it('a name of 126 labels routes and is judged as a short one, with as many suffix lookups as the longest route has labels', () => {
+    const deep = `${Array.from({ length: 124 }, (_, i) => `l${i % 10}`).join('.')}.co.uk`; // 126 labels, 250 characters
+    const gets = vi.spyOn(Map.prototype, 'get');
+    try {
+      expect(router.forDomain(deep).name).toBe('couk');
+      expect(gets.mock.calls.length).toBeLessThanOrEqual(2); // suffixes of at most 2 labels (before: 124 lookups, each suffix rebuilt)
+      gets.mockClear();
+      expect(router.unregistrable(deep)).toMatch(/^it is 124 labels below "\.co\.uk"/);
+      expect(gets.mock.calls.length).toBeLessThanOrEqual(6);
+    } finally {
+      gets.mockRestore();
+    }
+    const ee = { name: 'ee', kind: 'repp', zones: ['ee', 'a.b.c.ee'] } as unknown as RegistryPort;
+    const r = new Router([ee], [{ suffix: 'ee', backend: 'ee' }]);
+    expect(r.unregistrable(`x.a.b.c.ee`)).toBeNull(); // a zone the backend knows, longer than any route
+    expect(r.unregistrable(`y.x.a.b.c.ee`)).toMatch(/^it is 2 labels below "\.a\.b\.c\.ee"/);
   });
 
   it('a name is registrable only as one label directly under the longest zone routed to its backend, or one the backend knows', () => {

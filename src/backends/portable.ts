@@ -17,7 +17,7 @@
 import type { Capabilities, KnownCapabilities } from '../core/capabilities.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { changesState, type CommandName } from '../core/commands.js';
-import { ExpiryMismatchError, ForbiddenError, GatewayError, maskedParts, RegistryError, UnsupportedByBackendError, UpstreamRateLimitedError, UpstreamUnavailableError, ValidationError } from '../core/errors.js';
+import { ExpiryMismatchError, ForbiddenError, GatewayError, maskedParts, namingAuthInfo, RegistryError, UnsupportedByBackendError, UpstreamRateLimitedError, UpstreamUnavailableError, ValidationError } from '../core/errors.js';
 import { addPeriod, utcDate } from '../core/time.js';
 import type * as M from '../core/model/index.js';
 import type { BackendLimits, CommandArguments, ListPage, RegistryPort } from '../core/port.js';
@@ -26,6 +26,11 @@ import { ClTridGenerator } from './epp/session/trid.js';
 import { chunk } from '../fanout/chunk.js';
 import { renewAnswer, replaceAnswer, transferAnswer, type BulkAnswer, type BulkDomains } from './bulk-detail.js';
 import { createNeeds, needsOf, requireContactCreate, requireMet, updateNeeds, type Need } from './requirements.js';
+
+/** For a command that carried an auth code: a rejection handler giving a 2202 the field `authInfo` (namingAuthInfo), rethrowing every error. */
+const aboutAuthInfo = (authInfo: string | null | undefined) => (err: unknown): never => {
+  throw authInfo ? namingAuthInfo(err) : err;
+};
 
 /**
  * One port call (one upstream command attempt), as the command log and metrics see it. Never
@@ -204,8 +209,9 @@ export class PortableBackend implements RegistryPort {
     if (parts.length === 0) return this.run(ctx, 'domain:check', { objectName: '' }, (c) => this.driver.checkDomains(c, names));
     return { ...parts[0]!, data: parts.flatMap((p) => p.data) };
   }
+  /** A 2202 to a read or transfer that carried an auth code names that code (namingAuthInfo: extensions.field `authInfo`). */
   infoDomain(ctx: M.CallContext, name: string, authInfo?: string | null) {
-    return this.run(ctx, 'domain:info', { objectName: name, secrets: [authInfo] }, (c) => this.driver.infoDomain(c, name, authInfo));
+    return this.run(ctx, 'domain:info', { objectName: name, secrets: [authInfo] }, (c) => this.driver.infoDomain(c, name, authInfo)).catch(aboutAuthInfo(authInfo));
   }
   createDomain(ctx: M.CallContext, input: M.DomainCreateInput) {
     return this.run(ctx, 'domain:create', { objectName: input.name, secrets: [input.authInfo], needs: createNeeds(input) }, (c) => this.driver.createDomain(c, input));
@@ -252,7 +258,7 @@ export class PortableBackend implements RegistryPort {
     return this.run(ctx, 'domain:restore', { objectName: name }, (c) => this.op('restoreDomain', 'restore (rgp-1.0)')(c, name));
   }
   transferDomain(ctx: M.CallContext, op: M.TransferOp | 'query', name: string, opts: { authInfo?: string | null; period?: M.Period | null } = {}) {
-    return this.run(ctx, `domain:transfer:${op}`, { objectName: name, secrets: [opts.authInfo] }, (c) => this.driver.transferDomain(c, op, name, opts));
+    return this.run(ctx, `domain:transfer:${op}`, { objectName: name, secrets: [opts.authInfo] }, (c) => this.driver.transferDomain(c, op, name, opts)).catch(aboutAuthInfo(opts.authInfo));
   }
 
   // ---- contacts ----
@@ -260,7 +266,7 @@ export class PortableBackend implements RegistryPort {
     return this.run(ctx, 'contact:check', { objectName: ids.join(',') }, (c) => this.op('checkContacts', 'contact objects')(c, ids));
   }
   infoContact(ctx: M.CallContext, id: string, authInfo?: string | null) {
-    return this.run(ctx, 'contact:info', { objectName: id, secrets: [authInfo] }, (c) => this.op('infoContact', 'contact objects')(c, id, authInfo));
+    return this.run(ctx, 'contact:info', { objectName: id, secrets: [authInfo] }, (c) => this.op('infoContact', 'contact objects')(c, id, authInfo)).catch(aboutAuthInfo(authInfo));
   }
   /** The id where the registry takes the registrar's (EPP), optional where it assigns one (REPP); the identity where it keeps one. */
   async createContact(ctx: M.CallContext, input: M.ContactCreateInput) {

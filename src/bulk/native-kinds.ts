@@ -12,7 +12,7 @@
  * requestTransfer (expiry moved from the noted one; the domain ours since the mark) first.
  */
 import { addPeriod, asDate, utcDate } from '../core/time.js';
-import { ExpiryMismatchError, UpstreamFailureError, ValidationError, registryErrorFor } from '../core/errors.js';
+import { ExpiryMismatchError, namingAuthInfo, UpstreamFailureError, ValidationError, registryErrorFor } from '../core/errors.js';
 import type { BulkFailure, CallContext } from '../core/model/index.js';
 import type { RegistryPort } from '../core/port.js';
 import type { BulkJob } from '../db/generated/client.js';
@@ -217,7 +217,7 @@ export async function transfer(r: NativeRun): Promise<void> {
       } else if (errors) {
         const code = errors.find((e) => e.code !== null)?.code ?? null;
         const message = errors.map((e) => e.message).filter(Boolean).join('; ') || 'the registry refused the transfer';
-        r.fail(item, code !== null ? registryErrorFor(code, message, r.port.name) : new UpstreamFailureError(message, { upstreamMessage: message, retryable: false }));
+        r.fail(item, code !== null ? namingAuthInfo(registryErrorFor(code, message, r.port.name)) : new UpstreamFailureError(message, { upstreamMessage: message, retryable: false }));
       } else r.fail(item, new UpstreamFailureError('the registry answered the bulk transfer without this domain', { upstreamCode: res.code, retryable: false }));
     }
   });

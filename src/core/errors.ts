@@ -416,6 +416,18 @@ const BY_CODE: Record<number, RegistryErrorClass> = {
 };
 
 /** Map an upstream EPP-style result code (>= 2000) to its error class. */
+/**
+ * A registry's 2202 "Invalid authorization information" (RFC 5730 section 3: the server could not
+ * authorize the command "using the authorization information provided") answering a command that
+ * carried an auth code is about that code: the error names `field` (the request's auth code:
+ * `authInfo`, a bulk item's `domains[i].authInfo`) unless it names one already. Other errors are
+ * given back as they are. Changes `err` in place and returns it.
+ */
+export function namingAuthInfo<E>(err: E, field = 'authInfo'): E {
+  if (err instanceof AuthorizationError && err.details.upstreamCode === 2202 && err.details.field === undefined) err.details.field = field;
+  return err;
+}
+
 export function registryErrorFor(code: number, message: string, backend?: string): RegistryError {
   const details: ErrorDetails = { upstreamCode: code, upstreamMessage: message, backend };
   const cls = BY_CODE[code];

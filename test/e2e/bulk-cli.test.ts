@@ -212,7 +212,7 @@ describe('npm run bulk', () => {
     expect(lines[1]![9]).toBe('AUTHORIZATION_ERROR');
     expect(lines[1]![11]).toBe('2202'); // the registry's own code (EPP 2202 Invalid authorization information), column errorUpstreamCode
     expect(lines[0]![11]).toBe(''); // none for a success
-    expect(lines[1]!.at(-1)).toBe(''); // errorField: a registry's refusal is about no field of the request
+    expect(lines[1]!.at(-1)).toBe('domains[1].authInfo'); // errorField: a registry's 2202 to a transfer is about its auth code
     const everything = r.stdout + r.stderr + (await readFile(out, 'utf8'));
     expect(everything).not.toContain('Bulk-Pw-2026');
     expect(everything).not.toContain('Wrong-Code-77');

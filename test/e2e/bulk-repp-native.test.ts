@@ -246,9 +246,9 @@ describe('bulkTransfer through POST /repp/v1/domains/transfer', () => {
     expect(delta(c0, await counts('bulk:transfer'))).toEqual({ applied: Math.ceil(5 / CHUNK), logged: Math.ceil(5 / CHUNK), single: 0 });
     for (const n of names.slice(0, 4)) expect(sandbox.domain(n)!.registrar).toBe('NewRegistrar');
     expect(sandbox.domain(names[4]!)!.registrar).toBe('TheRegistrar');
-    const wrong = await t.gql(A, `query($id: ID!) { bulkJob(id: $id) { items(first: 10, states: [FAILED]) { edges { node { domainName attempts error { code message upstreamCode } } } } } }`, { id: job.id });
+    const wrong = await t.gql(A, `query($id: ID!) { bulkJob(id: $id) { items(first: 10, states: [FAILED]) { edges { node { domainName attempts error { code message upstreamCode field } } } } } }`, { id: job.id });
     expect(wrong.data.bulkJob.items.edges.map((e: any) => e.node)).toEqual([
-      { domainName: names[4], attempts: 1, error: { code: 'AUTHORIZATION_ERROR', message: 'Invalid authorization information', upstreamCode: 2202 } },
+      { domainName: names[4], attempts: 1, error: { code: 'AUTHORIZATION_ERROR', message: 'Invalid authorization information', upstreamCode: 2202, field: 'domains[4].authInfo' } },
     ]);
     expect(items.filter((i) => i.state === 'SUCCEEDED')).toHaveLength(4);
     const mine = await t.gql(A, '{ domains(first: 200) { edges { node { name } } } }');

@@ -62,6 +62,7 @@ async function expectWrongCodesRefused(cases: Case[], query: string, none: (data
       expect(JSON.stringify(wrong)).not.toContain(WRONG);
       const e = wrong.errors?.[0]?.extensions;
       got[`${name} ${who}`] = e ? [e.code, e.code === 'AUTHORIZATION_ERROR' ? e.upstreamCode : null] : wrong.data;
+      if (e?.code === 'AUTHORIZATION_ERROR' && e.upstreamCode === 2202) expect(e.field, `${name} ${who}`).toBe('authInfo'); // the refusal is about the code sent
       const without = await t.gql(key, query, { n: name });
       expect(without.errors, `${name} ${who} without a code`).toBeUndefined();
       none(without.data, name);

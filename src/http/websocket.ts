@@ -28,19 +28,25 @@ type ConnectionState = {
 };
 
 /** The longest operation id a graphql-ws client may use (graphql-ws's own client sends 36-character UUIDs). */
-const MAX_SUBSCRIPTION_ID = 128;
+export const MAX_SUBSCRIPTION_ID = 128;
+
+/** graphql-ws's close code for a message the server cannot take (its CloseCode.BadRequest). */
+const BAD_REQUEST = 4400;
 
 /**
- * Why a subscribe message is refused before its document is read, or undefined: an id longer
- * than MAX_SUBSCRIPTION_ID (BAD_REQUEST; an open subscription keeps its id for as long as it runs,
- * in graphql-ws's table and each answer: ids of nearly 2 MB, a message's limit, held some 400 MiB
- * per connection of 100), or more than `max` operations on the connection (TOO_MANY_SUBSCRIPTIONS;
- * each holds a listener and its queue). `subscriptions` is graphql-ws's table, this id included.
+ * The close reason of a subscribe message whose id is longer than MAX_SUBSCRIPTION_ID: it never
+ * quotes the id (an open subscription keeps its id for as long as it runs, in graphql-ws's table
+ * and each answer: ids of nearly 2 MB, a message's limit, held some 400 MiB per connection of 100;
+ * and an answer echoing it was as big).
  */
-function refusalOf(subscriptions: Record<string, unknown>, id: string, max: number): GraphQLError | undefined {
-  if (id.length > MAX_SUBSCRIPTION_ID) {
-    return new GraphQLError(`a subscription id may be at most ${MAX_SUBSCRIPTION_ID} characters`, { extensions: { code: 'BAD_REQUEST' } });
-  }
+export const SUBSCRIPTION_ID_TOO_LONG = `Bad request: a subscription id may be at most ${MAX_SUBSCRIPTION_ID} characters`;
+
+/**
+ * Why a subscribe message is refused before its document is read, or undefined: more than `max`
+ * operations on the connection (TOO_MANY_SUBSCRIPTIONS; each holds a listener and its queue).
+ * `subscriptions` is graphql-ws's table, this id included.
+ */
+function refusalOf(subscriptions: Record<string, unknown>, max: number): GraphQLError | undefined {
   if (Object.keys(subscriptions).length > max) {
     return new GraphQLError(`at most ${max} subscriptions per connection: complete one first, or open another connection`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } });
   }
@@ -160,11 +166,21 @@ export function useWebSocket(opts: {
       },
       onClose: (ctx) => ctx.extra.unwatch?.(),
       onSubscribe: async (ctx, id, payload) => {
+        // An id over MAX_SUBSCRIPTION_ID is a malformed message, not an operation: the connection
+        // closes with 4400 (as graphql-ws closes on any message it cannot take), and no answer
+        // echoes the id. It leaves graphql-ws's table first, so nothing is sent for it (an error
+        // is sent only for an id still in the table); this runs before any await, so no later
+        // message on the connection is read before the close.
+        if (id.length > MAX_SUBSCRIPTION_ID) {
+          delete (ctx.subscriptions as Record<string, unknown>)[id];
+          ctx.extra.socket.close(BAD_REQUEST, SUBSCRIPTION_ID_TOO_LONG);
+          return [new GraphQLError(SUBSCRIPTION_ID_TOO_LONG, { extensions: { code: 'BAD_REQUEST' } })];
+        }
         const operation = operations.begin('ws');
         (ctx.extra.operations ??= new Map()).set(id, operation);
         // Refusals are decided as the message arrives (graphql-ws has already entered its id in
         // ctx.subscriptions, so operations still starting count), and answered once it has paid.
-        const refusal = refusalOf(ctx.subscriptions, id, services.config.limits.maxSubscriptions ?? 100);
+        const refusal = refusalOf(ctx.subscriptions, services.config.limits.maxSubscriptions ?? 100);
         const caller = ctx.extra.caller!;
         try {
           // The point every operation spends on arrival, before anything else (as over HTTP, where

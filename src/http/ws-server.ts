@@ -185,6 +185,9 @@ export function serveGraphqlWs<E extends object>(
             try {
               // Budgets resolve in the order messages arrive (in memory, at once), so the order graphql-ws sees is the wire's.
               if (!(await spend())) return;
+              // A message that arrived after the gateway closed the connection (in the same read as
+              // the one it closed for: a 4400, a 4409) is not read: nothing it asks for could be answered.
+              if (socket.readyState !== socket.OPEN) return;
               await cb(String(data));
             } catch (err) {
               logger.error({ err, ...peer }, 'graphql-ws message handling failed: closing the connection');

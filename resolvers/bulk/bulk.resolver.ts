@@ -6,10 +6,12 @@ import type { BulkRequest } from '../../src/bulk/submit.js';
 import type { DomainNameserver } from '../../src/core/model/index.js';
 import { bulkRequestChecks, checkItemNames, isoDates } from '../../src/bulk/submit.js';
 import { BULK_OPERATIONS } from '../../src/bulk/kinds.js';
+import { NO_BULK_JOB } from '../../src/bulk/service.js';
 import { revivedJobView, type CountsView, type ItemView, type JobView } from '../../src/bulk/views.js';
 import { pageOf, type Page } from '../../src/connections/page.js';
 import { checkClientStatuses } from '../../src/validation/contact.js';
 import { checkPageSize } from '../../src/validation/cursors.js';
+import { parseJobId } from '../../src/validation/ids.js';
 import { checkNameserver, DOMAIN_CLIENT_STATUSES } from '../../src/validation/inputs.js';
 import { checkAuthInfo, checkObjectId, normalizeDomainName } from '../../src/validation/names.js';
 import { checkNotAddedAndRemoved, checkPeriod } from '../../src/validation/values.js';
@@ -98,8 +100,11 @@ export const bulkMutationInputs = {
     checkNotAddedAndRemoved('add', params.add, 'remove', params.remove, (s) => s, 'a status');
     return submission(ctx, a.idempotencyKey, { kind: 'UPDATE_STATUSES', params, items: await names(ctx, a.domains) });
   },
-  // The job is looked up (a read) in the resolver, after this.
-  cancelBulkJob: (a: KeyArg & { id: string }, ctx: GatewayContext) => ({ actor: actorOf(ctx, a.idempotencyKey), id: a.id }),
+  // The id's form is checked here (BAD_USER_INPUT on `id`); the job is looked up (a read) in the resolver, after this.
+  cancelBulkJob: (a: KeyArg & { id: string }, ctx: GatewayContext) => {
+    const id = parseJobId('id', a.id);
+    return { actor: actorOf(ctx, a.idempotencyKey), id };
+  },
 } satisfies MutationInputs;
 
 /** What a bulk job's submission refuses without a round trip (bulkRequestChecks: each listed name's routing, each backend's argument rules, period and contacts), as submitBulkJob checks it first. */
@@ -119,12 +124,16 @@ function cursorPosition(after: string): number {
   return Number(after);
 }
 
-/** The bulkJob query (its counts and items), the five bulk mutations (src/bulk/submit.ts) and cancelBulkJob; a job id not the viewer's reads as none. */
+/**
+ * The bulkJob query (its counts and items), the five bulk mutations (src/bulk/submit.ts) and
+ * cancelBulkJob. A job id that is not a UUID is BAD_USER_INPUT on `id` before anything is read
+ * (parseJobId); one that is not the viewer's reads as none (null; cancelBulkJob: OBJECT_NOT_FOUND on `id`).
+ */
 @Resolver(() => BulkJob)
 export class BulkResolver {
   @Query(() => BulkJob, { nullable: true, description: "One of the viewer's bulk jobs (null for an id that is not the viewer's)." })
   bulkJob(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<JobView | null> {
-    return ctx.bulk.job(ctx.registrar.id, id);
+    return ctx.bulk.job(ctx.registrar.id, parseJobId('id', id));
   }
 
   /** Counts known with the job (a submission's answer, a progress event) or read now: only when the query asks for them. */
@@ -207,11 +216,12 @@ export class BulkResolver {
   }
 
   @Mutation(() => BulkJob, { nullable: true, description: 'Cancel a job: items not started become CANCELLED (nothing is sent for them); running items finish. The same key again answers the job as the first cancel did (its state and counts then).' })
-  async cancelBulkJob(@Arg('idempotencyKey') key: string, @Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<JobView> {
-    const { actor } = parsedArgs(ctx, info, bulkMutationInputs.cancelBulkJob, { idempotencyKey: key, id });
+  async cancelBulkJob(@Arg('idempotencyKey') key: string, @Arg('id', () => ID) rawId: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<JobView> {
+    // `id` is the parsed one (a UUID, lowercase): a malformed one was refused, nothing read.
+    const { actor, id } = parsedArgs(ctx, info, bulkMutationInputs.cancelBulkJob, { idempotencyKey: key, id: rawId });
     // An id that is not one of the viewer's jobs is refused before the key's record is written: the
     // refusal is the gateway's, nothing applied, so the key stays free (README, Idempotency contract).
-    if (!(await ctx.bulk.job(ctx.registrar.id, id))) throw new ObjectNotFoundError(`bulk job ${id} does not exist`, { field: 'id' });
+    if (!(await ctx.bulk.job(ctx.registrar.id, id))) throw new ObjectNotFoundError(NO_BULK_JOB, { field: 'id' });
     // The job as the cancel left it is the key's answer: a retry (a lost answer) gets the state and
     // counts of then, as any replay gets the first answer, not those of now (its items, a connection, are read fresh).
     const { result } = await runOperation(ctx, actor, 'cancelBulkJob', { id }, async () => {

@@ -17,9 +17,17 @@ import { submitBulkJob, type BulkRequest } from './submit.js';
 import { countsView, itemView, jobView, type CountsView, type ItemView, type JobView } from './views.js';
 
 /**
+ * OBJECT_NOT_FOUND's message for a job id that is well formed but names none of the registrar's
+ * jobs: the id itself is not quoted (36 characters, more than an error quotes of what was sent),
+ * the error's `field` ("id") names it.
+ */
+export const NO_BULK_JOB = "no bulk job of this registrar's has this id";
+
+/**
  * The bulk API's entry point: the store, the runner (started only when bulk.enabled), submit, reads
  * and cancel. Each takes the caller's registrar id: another registrar's job reads as none (null;
- * cancel and follow throw ObjectNotFoundError, OBJECT_NOT_FOUND).
+ * cancel and follow throw ObjectNotFoundError, OBJECT_NOT_FOUND, with field "id": the argument of
+ * cancelBulkJob and of the bulkJob subscription). Ids come checked (parseJobId, src/validation/ids.ts).
  */
 export class BulkService {
   readonly store: BulkStore;
@@ -92,15 +100,15 @@ export class BulkService {
    */
   async cancel(registrarId: string, id: string): Promise<JobView> {
     const job = await this.store.find(registrarId, id);
-    if (!job) throw new ObjectNotFoundError(`bulk job ${id} does not exist`);
+    if (!job) throw new ObjectNotFoundError(NO_BULK_JOB, { field: 'id' });
     await this.store.cancel(id);
     this.runner.forget(id);
     return jobView((await this.store.find(registrarId, id))!, await this.store.counts(id));
   }
 
-  /** Progress events of the registrar's job (ObjectNotFoundError when it has none with this id). */
+  /** Progress events of the registrar's job (ObjectNotFoundError on field "id" when it has none with this id). */
   async follow(registrarId: string, id: string): Promise<AsyncIterableIterator<BulkJobEventView>> {
-    if (!(await this.store.findShared(registrarId, id))) throw new ObjectNotFoundError(`bulk job ${id} does not exist`);
+    if (!(await this.store.findShared(registrarId, id))) throw new ObjectNotFoundError(NO_BULK_JOB, { field: 'id' });
     return followJob({ prisma: this.env.prisma, store: this.store, settled: this.runner.events, pollMs: this.settings.idleMs }, id);
   }
 

@@ -21,6 +21,8 @@
 import { parseOptions } from '../cli/options.js';
 import { findApiKeyById, listApiKeys, revokeApiKey, revokeApiKeysByLabel, type ApiKeyInfo } from './api-keys.js';
 import { openCommandDatabase, type CommandOutput } from './create-api-key.js';
+import { quoted } from '../core/errors.js';
+import { isUuid } from '../validation/ids.js';
 
 const consoleOutput: CommandOutput = { out: (l) => console.log(l), err: (l) => console.error(l) };
 const DB_OPTIONS = { 'database-url': { type: 'string' }, 'data-dir': { type: 'string' } } as const;
@@ -79,7 +81,8 @@ export async function listApiKeysCommand(argv: string[], io: CommandOutput = con
  * `--label`, as of now. Says on `err` what it revoked and what it could not (an unknown id, a
  * key already revoked: named, with when). Returns the exit code: 0 when every key named was
  * revoked now or before, 1 when an id is unknown or no live key carries the label, 2 for bad
- * arguments (ids together with --label, --label without --registrar, nothing named).
+ * arguments (ids together with --label, --label without --registrar, nothing named, an id that is
+ * not a UUID: quoted by its first 32 characters at most), before the database is opened.
  */
 export async function revokeApiKeysCommand(argv: string[], io: CommandOutput = consoleOutput, now: () => Date = () => new Date()): Promise<number> {
   let values;
@@ -103,6 +106,13 @@ export async function revokeApiKeysCommand(argv: string[], io: CommandOutput = c
     io.err(REVOKE_USAGE);
     return 2;
   }
+  // An id is a UUID (as key:list shows it): anything else is a mistake of the command line, said
+  // before the database is opened (an embedded one is a folder only one process may hold).
+  const malformed = ids.find((id) => !isUuid(id));
+  if (malformed !== undefined) {
+    io.err(`${quoted(malformed)} is not an API key id (a UUID, as npm run key:list shows it); nothing was revoked\n${REVOKE_USAGE}`);
+    return 2;
+  }
   const db = await openCommandDatabase(values);
   try {
     if (byLabel) {
@@ -115,7 +125,8 @@ export async function revokeApiKeysCommand(argv: string[], io: CommandOutput = c
       return 0;
     }
     let code = 0;
-    for (const id of ids) {
+    // Lowercase, as the database keeps them (key:list shows them so).
+    for (const id of ids.map((i) => i.toLowerCase())) {
       const at = now();
       if (await revokeApiKey(db.prisma, id, at)) {
         const k = await findApiKeyById(db.prisma, id);

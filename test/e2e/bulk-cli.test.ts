@@ -488,7 +488,7 @@ describe('npm run bulk', () => {
     const r = await cli(['renew', '--file', file], t.keys['NewRegistrar']!, url);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(`cannot reach the gateway at ${url}: connect ECONNREFUSED 127.0.0.1:${port}`);
-    const attach = await cli(['attach', 'some-job'], t.keys['NewRegistrar']!, url);
+    const attach = await cli(['attach', '0f5c1a9e-3b7d-4c2a-9e8f-1a2b3c4d5e6f'], t.keys['NewRegistrar']!, url);
     expect(attach.code).toBe(1);
     expect(attach.stderr.trim()).toBe(`cannot reach the gateway at ${url}: connect ECONNREFUSED 127.0.0.1:${port}`);
   }, 60_000);

@@ -10,6 +10,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseOptions, UsageError } from '../../cli/options.js';
 import { quoted } from '../../core/errors.js';
 import { parseCalendarDate } from '../../core/time.js';
+import { isUuid } from '../../validation/ids.js';
 import { CsvError, parseCsv, type CsvRecord } from './csv.js';
 
 /** The CLI's job kinds, each the kebab-case of a BulkKind (renew -> RENEW, bulkRenew). */
@@ -64,7 +65,8 @@ options: --url http://127.0.0.1:4000/graphql (env GATEWAY_URL)
          --out, --idempotency-key); another command's option is refused
          --retries N  reconnects when the connection to the gateway drops while following (default 5)
 exit codes: 0 every item succeeded, 2 some failed or were cancelled, 3 the connection to the gateway
-         was lost while following (the job keeps running: attach to it again), 130 Ctrl-C, 1 any other error;
+         was lost while following (the job keeps running: attach to it again), 130 Ctrl-C, 1 any other error
+         (a command line it cannot take included: a job id that is not a UUID, nothing sent);
          cancel: 0 once the gateway took the cancel (or the job had finished), 1 any error
 README: "The bulk CLI" (under Bulk mutations)`;
 
@@ -159,7 +161,8 @@ function optionsOf(command: CliOptions['command'], argv: string[]): Partial<type
  * Parses `argv` (after the script name): 'help' for --help / -h (before anything else is checked);
  * throws a one-line UsageError for an option its command does not take (optionsOf: another
  * command's, or a misspelt one, named with the closest the command takes), an Error with the usage
- * on anything else unclear, and a one-line Error (no usage) when neither
+ * on anything else unclear (attach's or cancel's job id that is not a UUID, checked last: quoted by
+ * its first 32 characters at most), and a one-line Error (no usage) when neither
  * --api-key, --key-file nor GATEWAY_API_KEY gives a key, when both flags are given, or when the
  * key file cannot be read or its first line is empty.
  */
@@ -209,6 +212,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
   const needsFile = command === 'renew' || command === 'transfer' || command === 'update-statuses';
   if (needsFile && !opts.file) throw new Error(`${command} needs --file\n${USAGE}`);
   if ((command === 'replace-nameserver' || command === 'replace-tech-contact') && (!opts.from || !opts.to)) throw new Error(`${command} needs --from and --to\n${USAGE}`);
+  // A job id is a UUID (as `submitted: job <id>` printed it): anything else is a typo, refused
+  // before anything is sent (the gateway would refuse it too, BAD_USER_INPUT on id).
+  if (jobId !== undefined && !isUuid(jobId)) throw new Error(`${command}: ${quoted(jobId)} is not a bulk job id (a UUID, as "submitted: job <id>" printed it); nothing was sent\n${USAGE}`);
   return opts;
 }
 

@@ -44,13 +44,19 @@ describe('bulk CLI options', () => {
     const secret = 'S3cret-pw';
     expect(refusal(['cancel', 'job-1', '--url', `ftp://u:${secret}@gw/graphql`])).toBe("--url must be the gateway's http:// or https:// GraphQL URL, such as http://127.0.0.1:4000/graphql");
     expect(refusal(['attach', 'job-1'], { GATEWAY_URL: `notaurl${secret}` })).toBe("GATEWAY_URL must be the gateway's http:// or https:// GraphQL URL, such as http://127.0.0.1:4000/graphql");
-    expect((parseCli(['attach', 'job-1'], { GATEWAY_API_KEY: 'k', GATEWAY_URL: 'https://gw.example/graphql' }) as CliOptions).url).toBe('https://gw.example/graphql');
-    expect((parseCli(['attach', 'job-1'], { GATEWAY_API_KEY: 'k' }) as CliOptions).url).toBe('http://127.0.0.1:4000/graphql');
+    expect((parseCli(['attach', '0f5c1a9e-3b7d-4c2a-9e8f-1a2b3c4d5e6f'], { GATEWAY_API_KEY: 'k', GATEWAY_URL: 'https://gw.example/graphql' }) as CliOptions).url).toBe('https://gw.example/graphql');
+    expect((parseCli(['attach', '0f5c1a9e-3b7d-4c2a-9e8f-1a2b3c4d5e6f'], { GATEWAY_API_KEY: 'k' }) as CliOptions).url).toBe('http://127.0.0.1:4000/graphql');
   });
 
   it('a word left over is refused, not ignored', () => {
     expect(refusal(['renew', 'names.txt', '--file', 'n.txt'])).toBe('unexpected argument "names.txt": renew takes options only (--file <file> for a file)');
     expect(refusal(['cancel', 'job-1', 'job-2'])).toBe('unexpected argument "job-2": cancel takes one job id');
+  });
+
+  it('a job id that is not a UUID is refused before anything is sent, quoting at most 32 characters', () => {
+    expect(refusal(['attach', 'job-1'])).toBe('attach: "job-1" is not a bulk job id (a UUID, as "submitted: job <id>" printed it); nothing was sent');
+    expect(refusal(['cancel', 'j'.repeat(40)])).toBe(`cancel: "${'j'.repeat(32)}"… is not a bulk job id (a UUID, as "submitted: job <id>" printed it); nothing was sent`);
+    expect((parseCli(['cancel', '0F5C1A9E-3B7D-4C2A-9E8F-1A2B3C4D5E6F'], { GATEWAY_API_KEY: 'k' }) as CliOptions).jobId).toBe('0F5C1A9E-3B7D-4C2A-9E8F-1A2B3C4D5E6F');
   });
 
   describe('--key-file: the API key kept off the command line (npm echoes it, ps shows it)', () => {

@@ -131,7 +131,7 @@ function cursorPosition(after: string): number {
  */
 @Resolver(() => BulkJob)
 export class BulkResolver {
-  @Query(() => BulkJob, { nullable: true, description: "One of the viewer's bulk jobs (null for an id that is not the viewer's)." })
+  @Query(() => BulkJob, { nullable: true, description: "One of the viewer's bulk jobs (null for an id that is not the viewer's; BAD_USER_INPUT, field id, for one that is not a UUID)." })
   bulkJob(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<JobView | null> {
     return ctx.bulk.job(ctx.registrar.id, parseJobId('id', id));
   }

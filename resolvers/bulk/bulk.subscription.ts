@@ -14,7 +14,7 @@ export class BulkSubscriptionResolver {
   @Subscription(() => BulkJobEvent, {
     name: 'bulkJob',
     description:
-      "Progress of one of the viewer's bulk jobs: first its counts with every item already finished, then the counts and the outcomes of items as they finish (on any gateway instance; an item the registry only queued is sent when it becomes AWAITING_REGISTRY and again when it is settled); the stream ends after the event that shows the job finished. OBJECT_NOT_FOUND for an id that is not the viewer's.",
+      "Progress of one of the viewer's bulk jobs: first its counts with every item already finished, then the counts and the outcomes of items as they finish (on any gateway instance; an item the registry only queued is sent when it becomes AWAITING_REGISTRY and again when it is settled); the stream ends after the event that shows the job finished. OBJECT_NOT_FOUND (field id) for an id that is not the viewer's; BAD_USER_INPUT (field id) for one that is not a UUID.",
     subscribe: ({ args, context }) => {
       const ctx = context as GatewayContext;
       return ctx.bulk.follow(ctx.registrar.id, parseJobId('id', (args as { id: string }).id));

@@ -54,7 +54,7 @@ async function main() {
   // write-ahead log), which this thread would otherwise wait for once it had loaded them.
   const sandboxed = config.backends.some((b) => b.sandbox);
   // A HOST this machine cannot listen on is refused before the data directory or the database is touched.
-  await checkListenHost(config.host);
+  await checkListenHost(config.host, config.port);
   // The keys an earlier start printed are revoked as soon as the database is open, before the
   // gateway listens: revoked after, they were still taken (a subscription included) by the new
   // process until then, as a client reconnecting after a restart found.

@@ -231,7 +231,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const logger = opts.logger ?? createLogger(config.logLevel);
   // A HOST this machine cannot listen on is refused before the database is opened or anything started
   // (src/main.ts, which opens the database itself and passes `opening`, has checked it before).
-  if (!opts.opening) await checkListenHost(config.host);
+  if (!opts.opening) await checkListenHost(config.host, config.port);
   // While the embedded database opens, in a thread of its own (after a SIGKILL it also replays the
   // write-ahead log, which pglite-checkpoint.ts bounds), the HTTP side loads ahead (loadHttpAhead).
   // Not on PostgreSQL: its opening is network round trips of some 40 ms in all, which slices

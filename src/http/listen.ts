@@ -50,15 +50,15 @@ export function listen(server: Server, port: number, host: string): Promise<void
  * database or starts anything (a HOST that does not resolve, `999.1.1.1`, or an address of
  * another machine was refused only at the end of the start, after the database was created and
  * migrated and the sandboxes had run): listens on `host` with an ephemeral port and closes it at
- * once. Rejects with the ListenError listen() would give (ENOTFOUND, EADDRNOTAVAIL, ...). The
- * port is not tried here: one still held by an instance that is stopping may be free by the time
- * the gateway listens (listen() reports it then).
+ * once. Rejects with the ListenError listen() would give on `port`, the configured one
+ * (ENOTFOUND, EADDRNOTAVAIL, ...). The port itself is not tried here: one still held by an
+ * instance that is stopping may be free by the time the gateway listens (listen() reports it then).
  */
-export async function checkListenHost(host: string): Promise<void> {
+export async function checkListenHost(host: string, port: number): Promise<void> {
   const probe = createServer();
   await listen(probe, 0, host).catch((err: unknown) => {
-    // The message names HOST only: port 0 is the probe's, not the configured one.
-    if (err instanceof ListenError) throw new ListenError(err.message.replace(/:0\b/, ''), err.code, { cause: err.cause });
+    // Said as for the configured port: the probe's ephemeral one is nobody's setting.
+    if (err instanceof ListenError && err.cause) throw new ListenError(listenFailure(err.cause as NodeJS.ErrnoException, port, host), err.code, { cause: err.cause });
     throw err;
   });
   await new Promise<void>((resolve) => probe.close(() => resolve()));

@@ -120,8 +120,8 @@ describe('the embedded database (zero-setup start)', () => {
 
 describe('a HOST this machine cannot listen on', () => {
   it.each([
-    ['999.1.1.1', /^listen: cannot listen on 999\.1\.1\.1: HOST 999\.1\.1\.1 does not resolve to an address \((ENOTFOUND|EAI_AGAIN|EAI_FAIL)\); set HOST \(config "host"\) to an address of this machine$/],
-    ['192.0.2.77', /^listen: cannot listen on 192\.0\.2\.77: HOST 192\.0\.2\.77 is not an address of this machine \(EADDRNOTAVAIL\)/],
+    ['999.1.1.1', /^listen: cannot listen on 999\.1\.1\.1:0: HOST 999\.1\.1\.1 does not resolve to an address \((ENOTFOUND|EAI_AGAIN|EAI_FAIL)\); set HOST \(config "host"\) to an address of this machine$/],
+    ['192.0.2.77', /^listen: cannot listen on 192\.0\.2\.77:0: HOST 192\.0\.2\.77 is not an address of this machine \(EADDRNOTAVAIL\)/],
   ])('HOST=%s: refused in one line naming HOST before the database is opened or a sandbox started (no data directory made)', async (host, line) => {
     const cwd = await mkdtemp(path.join(dir, 'host-'));
     const r = await run('bundle/main.js', [], cwd, userEnv({ HOST: host }));

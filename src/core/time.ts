@@ -9,7 +9,7 @@
  * on both sides at once. test/unit/core/time.test.ts checks the two against each other.
  */
 import { TZDate } from '@date-fns/tz';
-import { addMonths } from 'date-fns';
+import { addMonths, startOfDay } from 'date-fns';
 import { UpstreamFailureError } from './errors.js';
 import type { Period } from './model/common.js';
 
@@ -58,6 +58,17 @@ export function addPeriodInZone(from: Date, period: Period, timeZone: string): D
   const moved = addMonths(new TZDate(from.getTime(), timeZone), period.unit === 'y' ? period.value * 12 : period.value);
   const t = moved.getTime();
   if (Number.isNaN(t)) throw new RangeError(`addPeriodInZone: unknown time zone "${timeZone.slice(0, 32)}"`);
+  return new Date(t);
+}
+
+/**
+ * The start (local midnight) of the day `d` falls on in `timeZone`, as an instant: 2032-01-04T10:00Z
+ * in Europe/Tallinn is 2032-01-03T22:00Z. A registry that keeps expiries as calendar days in its
+ * zone (REPP: exp_date) holds this instant for the day. Throws RangeError for an unknown zone.
+ */
+export function startOfDayInZone(d: Date, timeZone: string): Date {
+  const t = startOfDay(new TZDate(d.getTime(), timeZone)).getTime();
+  if (Number.isNaN(t)) throw new RangeError(`startOfDayInZone: unknown time zone "${timeZone.slice(0, 32)}"`);
   return new Date(t);
 }
 

@@ -48,10 +48,24 @@ export interface ReppBackendConfig {
   sandbox?: { registrantReplyMs?: number };
 }
 
+/** Whether `zone` is a time zone name the runtime's Intl knows ("Europe/Tallinn"; not "", not "Europe/Talinn"). */
+function knownTimeZone(zone: unknown): boolean {
+  if (typeof zone !== 'string' || zone === '') return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Config errors that keep a gateway from starting. */
 export function validateReppConfig(b: ReppBackendConfig): void {
   if (!b.sandbox) checkBackendUrl(b.name, b.url);
   if (b.bulkLimit !== undefined && (!Number.isInteger(b.bulkLimit) || b.bulkLimit < 1)) throw new ConfigError(`config: backend "${b.name}" bulkLimit must be a whole number, 1 or more`);
+  // The registry's calendar (exp_date, renewals' new expiry): a zone the runtime does not know would
+  // fail only after a renewal was sent, leaving it unreported.
+  if (b.timeZone !== undefined && !knownTimeZone(b.timeZone)) throw new ConfigError(`config: backend "${b.name}" timeZone must be an IANA time zone name, such as "Europe/Tallinn"`);
   for (const [registrar, a] of Object.entries(b.accounts)) {
     if (!a.username) throw new ConfigError(`config: backend "${b.name}" account "${registrar}" has no username`);
   }

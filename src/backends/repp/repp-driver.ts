@@ -14,8 +14,7 @@ import { UnsupportedByBackendError } from '../../core/errors.js';
 import * as contacts from './driver/contacts.js';
 import { checkSupported, updateDomain } from './driver/domain-update.js';
 import * as domains from './driver/domains.js';
-import { registryDate } from './codec/read.js';
-import { addPeriodInZone } from '../../core/time.js';
+import { registryDate, reppRenewedExpiry } from './codec/read.js';
 import { ReppHttpClient } from './http.js';
 import type { Timer } from './retry.js';
 import type { ExchangeLog } from '../http-exchange.js';
@@ -134,9 +133,9 @@ export class ReppDriver implements Driver {
     return registryDate(d, this.config.timeZone);
   }
 
-  /** A renewal's new expiry: the period added in the registry's calendar (config timeZone), keeping the local time of day (addPeriodInZone). */
+  /** A renewal's new expiry: the period added to the day `from` falls on in the registry's calendar (config timeZone), at its local midnight (reppRenewedExpiry). */
   renewedExpiry(from: Date, period: M.Period): Date {
-    return addPeriodInZone(from, period, this.config.timeZone ?? 'Europe/Tallinn');
+    return reppRenewedExpiry(from, period, this.config.timeZone);
   }
 
   checkDomains = (c: DriverCall, names: string[]) => this.run(c, (r) => domains.checkDomains(r, names));

@@ -5,6 +5,8 @@
  * ({"ok": "", "serverHold": ""}), numbers sent as text ("257").
  */
 import { unreadableAnswer, type UpstreamUnavailableError } from '../../../core/errors.js';
+import type { Period } from '../../../core/model/index.js';
+import { addPeriodInZone, startOfDayInZone } from '../../../core/time.js';
 
 /** A JSON object as read from a REPP answer. */
 export type Json = Record<string, unknown>;
@@ -101,6 +103,17 @@ export function statusMap(v: unknown, path: string): { statuses: string[]; notes
 
 /** A path segment: a domain name, contact code ("ATSAA:KARL") or host name, percent-encoded. */
 export const seg = (value: string) => encodeURIComponent(value);
+
+/**
+ * The expiry REPP gives a domain whose expiry (or a given currentExpiry) is `from`, renewed by
+ * `period`: the registry counts calendar days in its zone (exp_date), so the new expiry is local
+ * midnight of the day `from` falls on there, plus the period (2032-01-03T22:00Z + 6 months =
+ * 2032-07-03T21:00Z, the same midnight in summer time; a currentExpiry given as 2032-01-04T00:00Z
+ * names the same day). Throws RangeError for a zone the runtime does not know (config checks it).
+ */
+export function reppRenewedExpiry(from: Date, period: Period, timeZone = 'Europe/Tallinn'): Date {
+  return addPeriodInZone(startOfDayInZone(from, timeZone), period, timeZone);
+}
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 

@@ -11,6 +11,7 @@ import type * as M from '../../../core/model/index.js';
 import type { DomainList, ListPage } from '../../../core/port.js';
 import { addPeriodInZone } from '../../../core/time.js';
 import * as codec from '../codec/domains.js';
+import { reppRenewedExpiry } from '../codec/read.js';
 import * as transfers from '../codec/transfers.js';
 import { awaitingRegistrant, mapLimit, result, send, type ReppCall } from './call.js';
 import { itemPath } from '../../../core/field-paths.js';
@@ -126,7 +127,7 @@ export async function createDomain(call: ReppCall, input: M.DomainCreateInput): 
 export async function renewDomain(call: ReppCall, input: M.DomainRenewInput): Promise<M.PortResult<M.DomainRenewed>> {
   const a = await send(call, codec.buildRenew(input, call.policy.timeZone));
   const d = await read(call, input.name);
-  return result(a, { name: input.name, expiresAt: d?.expiresAt ?? addPeriodInZone(input.currentExpiry, input.period, call.policy.timeZone ?? 'Europe/Tallinn') });
+  return result(a, { name: input.name, expiresAt: d?.expiresAt ?? reppRenewedExpiry(input.currentExpiry, input.period, call.policy.timeZone) });
 }
 
 /**

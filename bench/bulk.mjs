@@ -3,13 +3,19 @@
  * Bulk at registry speed (issue 10, item 7): every figure of the item in one run, against EPP
  * sandboxes with a simulated upstream latency.
  *
- *   npm run bench:bulk [-- --latency 20 --sessions 2 --names 1000 --domains 200 --contacts 10 --repeat 3
- *                          --items 10000 --concurrency 16] [--database-url postgresql://...]
+ *   npm run bench:bulk [-- --latency 20 --latency-mode round-trip --sessions 2 --names 1000 --domains 200
+ *                          --contacts 10 --repeat 3 --items 10000 --concurrency 16] [--database-url postgresql://...]
  *
  * Starts the EPP sandboxes (`npm run sandbox`) and the built gateway (dist/) as two child
- * processes, with a delaying proxy between them (src/sandbox/latency-proxy.ts, in this process):
- * every answer of the registry reaches the gateway --latency ms late, so each command's round
- * trip costs that much. The gateway runs with poolSize --sessions and the poller off, on an
+ * processes, with a delaying proxy between them (src/sandbox/latency-proxy.ts, in this process).
+ * With --latency-mode round-trip (the default) every command's answer reaches the gateway
+ * --latency ms after the command reached the proxy (at once if the registry took longer: the
+ * figures count such late answers), so each command costs the gateway --latency, the registry's
+ * own time included, as the ideals below assume. With --latency-mode added (the runs before
+ * 4 December 2026) every answer reaches the gateway --latency ms after the registry gave it, so
+ * a command costs --latency plus the registry's own time: the in-process registry shares the
+ * machine's cores with the gateway and PostgreSQL, and on two cores its time (about 1 ms a
+ * command under the bulk job's load) kept even a bare client at 1.07 of the ideal. The gateway runs with poolSize --sessions and the poller off, on an
  * embedded database in a temporary directory (or, with --database-url, on a PostgreSQL database
  * created for the run on that server and dropped after). Commands are counted from the gateway's
  * command log (the `commandLog` query), never from timing. Each timed read runs --repeat times
@@ -32,7 +38,7 @@
  *      (submit to the job's finishedAt) against items x latency / concurrency (goal <= 1.1), and
  *      where it went (the submission, the first tenth of the items, the middle eight tenths
  *      against their ideal, the last tenth, finishedAt after the last renewal, from the registry's
- *      count sampled every 5 ms), the latency the proxy really added to each answer (its stats()), the gateway's peak RSS (VmHWM, goal < 300 MB),
+ *      count sampled every 5 ms), the latency the proxy really gave each answer (its stats(): the round trip, the part after the registry answered, and answers the registry gave too late), the gateway's peak RSS (VmHWM, goal < 300 MB),
  *      and the CPU each process spent per item (gateway; this process: registry and proxies;
  *      PostgreSQL's backends of the run's database), against what two cores give; then the
  *      baseline measured in the same run: a direct EPP client (bench/lib/direct-renew.mjs, a
@@ -56,9 +62,20 @@ import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay 
 import pg from 'pg';
 import { EppSandbox } from '../dist/src/sandbox/epp/index.js';
 import { startLatencyProxy } from '../dist/src/sandbox/latency-proxy.js';
-import { arg, databaseUrlArg, freePort, procCpuSeconds, startStack } from './lib/stack.mjs';
+import { arg, argText, databaseUrlArg, freePort, procCpuSeconds, startStack } from './lib/stack.mjs';
 
 const LATENCY = arg('latency', 20);
+// How the proxies apply LATENCY (src/sandbox/latency-proxy.ts): 'round-trip' (each command's answer reaches the gateway
+// LATENCY ms after the command reached the proxy, the registry's own time inside it), or 'added' (LATENCY ms after the
+// registry's answer, on top of its own time: the mode of the runs before 4 December 2026).
+const LATENCY_MODE = argText('latency-mode', 'round-trip');
+if (!['round-trip', 'added'].includes(LATENCY_MODE)) {
+  console.error(`--latency-mode: 'round-trip' or 'added', not ${JSON.stringify(String(LATENCY_MODE).slice(0, 32))}`);
+  process.exit(2);
+}
+const PROXY_MODE = LATENCY_MODE === 'round-trip' ? 'roundTrip' : 'added';
+/** How the figures name a command's latency: "20 ms round trip" or "20 ms added". */
+const LATENCY_TEXT = `${LATENCY} ms ${LATENCY_MODE === 'round-trip' ? 'round trip' : 'added'}`;
 const SESSIONS = arg('sessions', 2);
 const NAMES = arg('names', 1000);
 const DOMAINS = arg('domains', 200);
@@ -108,7 +125,7 @@ const bulkNames = (set) => Array.from({ length: set === 0 ? Math.max(WARMUP, 2 *
   }
   store.touch();
 }
-const bulkProxy = await startLatencyProxy({ host: bulkUpstream.host, port: bulkUpstream.port }, { latencyMs: 0 });
+const bulkProxy = await startLatencyProxy({ host: bulkUpstream.host, port: bulkUpstream.port }, { latencyMs: 0, mode: PROXY_MODE });
 
 // The registry behind one delaying proxy per sandbox; the gateway with poolSize SESSIONS and no poller.
 const proxies = [];
@@ -117,7 +134,7 @@ const stack = await startStack({
   port: arg('port', await freePort()),
   configure: async (upstream) => {
     for (const b of upstream.backends) {
-      const proxy = await startLatencyProxy({ host: b.host, port: b.port }, { latencyMs: 0 });
+      const proxy = await startLatencyProxy({ host: b.host, port: b.port }, { latencyMs: 0, mode: PROXY_MODE });
       proxies.push(proxy);
       Object.assign(b, { host: proxy.host, port: proxy.port, poolSize: SESSIONS, checkLimit: CHECK_LIMIT });
     }
@@ -196,7 +213,7 @@ if (NAMES > 0) {
   const checks = (await commands('domain:check', from1)) / REPEAT;
   const rounds = Math.ceil(NAMES / CHECK_LIMIT / SESSIONS);
   const ideal = rounds * LATENCY;
-  print(`checkDomains of ${NAMES} names (latency ${LATENCY} ms, ${SESSIONS} sessions, limit ${CHECK_LIMIT}):`);
+  print(`checkDomains of ${NAMES} names (latency ${LATENCY_TEXT}, ${SESSIONS} sessions, limit ${CHECK_LIMIT}):`);
   print(`  answered ${answered} / ${NAMES}; check commands sent ${checks} (goal ${Math.ceil(NAMES / CHECK_LIMIT)})`);
   print(`  wall ${check.ms.toFixed(0)} ms (median of ${check.all}); ceil(${NAMES}/${CHECK_LIMIT}/${SESSIONS}) x ${LATENCY} ms = ${ideal} ms: ratio ${(check.ms / ideal).toFixed(2)}`);
   print(`  one ${CHECK_LIMIT}-name check measured first: ${one.ms.toFixed(0)} ms (median of ${one.all}); x ${rounds} round trips = ${(one.ms * rounds).toFixed(0)} ms: ratio ${(check.ms / (one.ms * rounds)).toFixed(2)}`);
@@ -222,7 +239,7 @@ if (DOMAINS > 0) {
   const page = await repeated(() => gql('{ domains(first: 500) { edges { node { name registrant { id email } contacts { role contact { id email } } nameservers { name ipv4 } } } } }'));
   const contactInfos = (await commands('contact:info', from2)) / REPEAT;
   const domainInfos = (await commands('domain:info', from2)) / REPEAT;
-  print(`domains(first: 500) over ${DOMAINS} domains sharing ${CONTACTS} contacts (latency ${LATENCY} ms):`);
+  print(`domains(first: 500) over ${DOMAINS} domains sharing ${CONTACTS} contacts (latency ${LATENCY_TEXT}):`);
   print(`  domains answered ${page.value.domains.edges.length}; per query: contact info commands ${contactInfos} (goal ${CONTACTS}), domain info commands ${domainInfos}`);
   print(`  wall ${page.ms.toFixed(0)} ms (median of ${page.all}); ceil(${domainInfos + contactInfos}/${SESSIONS}) x ${LATENCY} ms = ${Math.ceil((domainInfos + contactInfos) / SESSIONS) * LATENCY} ms`);
 }
@@ -244,6 +261,11 @@ async function finished(id) {
   }
 }
 const renewals = () => bulkSandbox.applied('domain:renew');
+/** What a proxy's stats() say of the latency it applied: per answer on average, the round trip and the delay added after the registry's answer (ms). */
+function deliveredText(s) {
+  const late = LATENCY_MODE === 'round-trip' ? `, ${s.late} late (the registry took longer than ${LATENCY} ms: written at once)` : '';
+  return `${s.chunks} answers, each on average ${s.meanRoundTripMs.toFixed(2)} ms from the proxy's read of the command to its write of the answer (set: ${LATENCY_TEXT}), of which ${s.meanDelayMs.toFixed(2)} ms after the registry's answer${late}`;
+}
 /**
  * This process's own stalls (it runs the registry and the proxies: while it stands still, no
  * answer reaches anyone): its garbage collections and its event loop's delay, from now until the
@@ -347,7 +369,7 @@ if (ITEMS > 0) {
   const own1 = stalls1();
   const counts1 = (await gql(JOB, { id: id1 })).bulkJob.counts;
   const total = run1.cpu.gateway + run1.cpu.self + run1.cpu.pg;
-  print(`bulkRenew of ${ITEMS} domains (latency ${LATENCY} ms, concurrency ${CONCURRENCY}, ${CONCURRENCY} sessions):`);
+  print(`bulkRenew of ${ITEMS} domains (latency ${LATENCY_TEXT}, concurrency ${CONCURRENCY}, ${CONCURRENCY} sessions):`);
   print(`  items done ${counts1.done}, failed ${counts1.failed}; renewals applied ${job1Counts}; domains renewed by exactly one year ${renewedOnce(1)} / ${ITEMS}`);
   print(`  wall ${wall1} ms (the job answered, written, after ${submitMs} ms); ${ITEMS} x ${LATENCY} ms / ${CONCURRENCY} = ${idealMs.toFixed(0)} ms: ratio ${(wall1 / idealMs).toFixed(2)} (goal <= 1.1)`);
   const reached = (k) => samples1.find(([, n]) => n >= k)?.[0];
@@ -357,7 +379,7 @@ if (ITEMS > 0) {
     const first = samples1.find(([, n]) => n > 0)?.[0] ?? 0;
     print(`  where the wall went: submission answered ${submitMs} ms, first renewal ${first} ms; first tenth of the renewals ${tenth - first} ms (ideal ${ideal(ITEMS / 10).toFixed(0)}); middle eight tenths ${nine - tenth} ms: ratio ${((nine - tenth) / ideal((8 * ITEMS) / 10)).toFixed(3)}; last tenth ${(reached(ITEMS) ?? wall1) - nine} ms; finishedAt ${wall1 - (reached(ITEMS) ?? wall1)} ms after the last renewal`);
   }
-  print(`  the simulated latency as delivered: ${proxied1.chunks} answers, each ${proxied1.meanDelayMs.toFixed(2)} ms on average from the proxy's read of the registry's answer to its write to the gateway (set: ${LATENCY} ms); this process (registry and proxies) meanwhile: ${stallsText(own1)}`);
+  print(`  the simulated latency as delivered: ${deliveredText(proxied1)}; this process (registry and proxies) meanwhile: ${stallsText(own1)}`);
   print(`  gateway peak RSS during the job ${rssMiB('VmHWM').toFixed(0)} MiB (goal < 300 MB)${reset ? `; before it, since the start: ${peakBefore.toFixed(0)} MiB` : ' (since the process started: its peak could not be reset)'}`);
   print(`  CPU per item: gateway ${perItem(run1.cpu.gateway)} ms (its main thread ${perItem(run1.cpu.main)} ms), registry + proxies (this process) ${perItem(run1.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run1.cpu.pg)} ms` : ''}; total ${perItem(total)} ms`);
   if (SERVER_URL) print(`  PostgreSQL transactions ${run1.transactions}: ${(run1.transactions / ITEMS).toFixed(2)} per item`);
@@ -369,7 +391,7 @@ if (ITEMS > 0) {
   const direct = DIRECT ? await directRenew(bulkNames(3)) : null;
   const proxied3 = bulkProxy.stats(true);
   const own3 = stalls3();
-  if (direct) print(`  baseline in this run: a direct EPP client (bench/lib/direct-renew.mjs, its own process, ${CONCURRENCY} sessions, no gateway) renewing ${direct.renewed} other domains through the same proxy (answers delayed ${proxied3.meanDelayMs.toFixed(2)} ms on average): wall ${direct.wallMs.toFixed(0)} ms = ratio ${(direct.wallMs / idealMs).toFixed(2)}; the gateway's job against it: ${(wall1 / direct.wallMs).toFixed(2)}; this process meanwhile: ${stallsText(own3)}`);
+  if (direct) print(`  baseline in this run: a direct EPP client (bench/lib/direct-renew.mjs, its own process, ${CONCURRENCY} sessions, no gateway) renewing ${direct.renewed} other domains through the same proxy (${deliveredText(proxied3)}): wall ${direct.wallMs.toFixed(0)} ms = ratio ${(direct.wallMs / idealMs).toFixed(2)}; the gateway's job against it: ${(wall1 / direct.wallMs).toFixed(2)}; this process meanwhile: ${stallsText(own3)}`);
 
 }
 if (ITEMS > 0 && RESUME) {

@@ -1,7 +1,18 @@
 /**
- * A delaying TCP proxy between the gateway and a registry (sandbox), for benchmarks and tests:
- * every byte the registry sends back reaches the gateway `latencyMs` later, in order, so each
- * command's round trip (and each login) takes that much longer, as over a long network path.
+ * A delaying TCP proxy between the gateway and a registry (sandbox), for benchmarks and tests.
+ * Two ways to delay what the registry sends back (LatencyMode), in order in both:
+ * - 'added' (the default): every byte reaches the gateway `latencyMs` after the proxy read it
+ *   from the registry, so each command's round trip (and each login) takes that much longer than
+ *   the registry's own time, as over a long network path in front of it;
+ * - 'roundTrip': an answer reaches the gateway `latencyMs` after the proxy read the last bytes the
+ *   gateway sent on that connection (its command; the connection's opening for a greeting), or at
+ *   once when the registry took longer than that: a registry whose every command takes
+ *   `latencyMs` from the gateway's point of view, its own time included. Meant for a client with
+ *   one command outstanding per connection (EPP as the gateway's sessions and
+ *   bench/lib/direct-renew.mjs send it; HTTP/1.1 without pipelining): with several outstanding, an
+ *   answer counts from the latest command. bench/bulk.mjs uses it so that its ideal
+ *   (commands x latency / concurrency) is what a client with no cost of its own would reach, on
+ *   a machine where the in-process registry's time grows with the gateway's CPU load.
  * The bytes pass through untouched (TLS stays end to end between gateway and registry). `hold()`
  * keeps the registry's answers back until `release()`, so a test can fix which commands are in
  * flight at a moment without relying on timing. `stats()` says what delay was really added: a
@@ -11,42 +22,64 @@
  */
 import net from 'node:net';
 
+/** How a proxy delays answers: 'added' after the registry's answer, or 'roundTrip' from the command (this file's header). */
+export type LatencyMode = 'added' | 'roundTrip';
+
 /** A running proxy from startLatencyProxy(): where to connect, the added latency (ms), hold/release of answers, delay statistics, close(). */
 export interface LatencyProxy {
   /** Where the gateway connects instead of the registry. */
   readonly host: string;
   readonly port: number;
-  /** Simulated latency added to everything the registry sends, in ms; may be changed at any time. */
+  /** Simulated latency, in ms, applied as `mode` says; may be changed at any time (an answer already read keeps its delay). */
   latencyMs: number;
+  /** How latencyMs applies (LatencyMode); may be changed at any time. */
+  mode: LatencyMode;
   /** Connections opened through the proxy so far. */
   readonly connections: number;
   /** Keeps the registry's answers back (they are delivered, in order, on release()). */
   hold(): void;
   release(): void;
   /**
-   * The delay really added since the start or the last `stats(true)`, over the chunks delayed
-   * (latencyMs > 0) and delivered while not held: their number, and the mean time from the
-   * chunk's read from the registry to its write to the gateway (ms).
+   * The delay really applied since the start or the last `stats(true)`, over the chunks delayed
+   * (latencyMs > 0) and delivered while not held: their number; the mean time from the chunk's
+   * read from the registry to its write to the gateway (meanDelayMs, ms); the mean time from the
+   * read of the gateway's last bytes before it on the connection to that write (meanRoundTripMs,
+   * ms: the round trip the gateway saw, but for the two hops on loopback); and in 'roundTrip'
+   * mode, how many came from the registry after their latency had passed (late: written at once).
    */
-  stats(reset?: boolean): { chunks: number; meanDelayMs: number };
+  stats(reset?: boolean): ProxyStats;
   /** Chunks read from the registry and not yet written to the gateway (delayed or held), now. */
   readonly inFlight: number;
   close(): Promise<void>;
 }
 
-/** Starts a proxy on 127.0.0.1 (an ephemeral port unless `port`) to `target`. */
-export async function startLatencyProxy(target: { host: string; port: number }, opts: { latencyMs?: number; port?: number } = {}): Promise<LatencyProxy> {
+/** What LatencyProxy.stats() reports (ms; see there). */
+export interface ProxyStats {
+  chunks: number;
+  meanDelayMs: number;
+  meanRoundTripMs: number;
+  late: number;
+}
+
+/** Starts a proxy on 127.0.0.1 (an ephemeral port unless `port`) to `target`, delaying as `mode` says ('added' unless given). */
+export async function startLatencyProxy(
+  target: { host: string; port: number },
+  opts: { latencyMs?: number; port?: number; mode?: LatencyMode } = {},
+): Promise<LatencyProxy> {
   const sockets = new Set<net.Socket>();
   let held = false;
   const waiting: Array<() => void> = [];
   let connections = 0;
   let chunks = 0;
   let delaySum = 0;
+  let roundTripSum = 0;
+  let late = 0;
   let inFlight = 0;
   const proxy = {
     host: '127.0.0.1',
     port: 0,
     latencyMs: opts.latencyMs ?? 0,
+    mode: opts.mode ?? ('added' as LatencyMode),
     get connections() {
       return connections;
     },
@@ -60,9 +93,9 @@ export async function startLatencyProxy(target: { host: string; port: number }, 
       held = false;
       for (const go of waiting.splice(0)) go();
     },
-    stats(reset = false) {
-      const s = { chunks, meanDelayMs: chunks > 0 ? delaySum / chunks : 0 };
-      if (reset) chunks = delaySum = 0;
+    stats(reset = false): ProxyStats {
+      const s = { chunks, meanDelayMs: chunks > 0 ? delaySum / chunks : 0, meanRoundTripMs: chunks > 0 ? roundTripSum / chunks : 0, late };
+      if (reset) chunks = delaySum = roundTripSum = late = 0;
       return s;
     },
     async close() {
@@ -83,21 +116,29 @@ export async function startLatencyProxy(target: { host: string; port: number }, 
     }
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
+    // When the gateway last sent something on this connection (its command), on both clocks: the
+    // due time of a round trip is on Date.now()'s (what the timer waits on), its measure on performance.now()'s.
+    let sent = { at: Date.now(), perf: performance.now() };
+    client.on('data', () => (sent = { at: Date.now(), perf: performance.now() }));
     client.pipe(upstream);
     // Answers keep their order: each chunk waits for the one before it, then for its own delay.
     let last = Promise.resolve();
     upstream.on('data', (chunk: Buffer) => {
       const read = performance.now();
       const latency = proxy.latencyMs;
-      const due = Date.now() + latency;
+      const command = sent;
+      const due = (proxy.mode === 'roundTrip' ? command.at : Date.now()) + latency;
+      if (proxy.mode === 'roundTrip' && latency > 0 && due <= Date.now()) late++;
       inFlight++;
       last = last.then(async () => {
         const wait = due - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         if (held) await new Promise<void>((r) => waiting.push(r));
         else if (latency > 0) {
+          const now = performance.now();
           chunks++;
-          delaySum += performance.now() - read;
+          delaySum += now - read;
+          roundTripSum += now - command.perf;
         }
         inFlight--;
         if (!client.destroyed) client.write(chunk);

@@ -5,16 +5,17 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLatencyProxy, type LatencyProxy } from '../../src/sandbox/latency-proxy.js';
+import { startLatencyProxy, type LatencyMode, type LatencyProxy } from '../../src/sandbox/latency-proxy.js';
 
 let echo: net.Server;
 let proxy: LatencyProxy;
 const clients: net.Socket[] = [];
 
-async function start(latencyMs: number) {
-  echo = net.createServer((s) => s.on('data', (d) => s.write(d)));
+/** An echo server behind a proxy; the echo answers `answerAfterMs` after it read each chunk (at once when 0). */
+async function start(latencyMs: number, mode?: LatencyMode, answerAfterMs = 0) {
+  echo = net.createServer((s) => s.on('data', (d) => (answerAfterMs > 0 ? setTimeout(() => s.write(d), answerAfterMs) : s.write(d))));
   await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
-  proxy = await startLatencyProxy({ host: '127.0.0.1', port: (echo.address() as net.AddressInfo).port }, { latencyMs });
+  proxy = await startLatencyProxy({ host: '127.0.0.1', port: (echo.address() as net.AddressInfo).port }, { latencyMs, mode });
   const c = net.connect(proxy.port, proxy.host);
   clients.push(c);
   await new Promise((r) => c.once('connect', r));
@@ -43,7 +44,34 @@ describe('latency proxy', () => {
     const s = proxy.stats(true);
     expect(s.chunks).toBe(3);
     expect(s.meanDelayMs).toBeGreaterThanOrEqual(24);
-    expect(proxy.stats()).toEqual({ chunks: 0, meanDelayMs: 0 }); // reset
+    expect(s.meanRoundTripMs).toBeGreaterThanOrEqual(s.meanDelayMs);
+    expect(proxy.stats()).toEqual({ chunks: 0, meanDelayMs: 0, meanRoundTripMs: 0, late: 0 }); // reset
+  });
+
+  it("in 'added' mode, delays an answer by the latency after a slow registry's own time", async () => {
+    const { roundTrip } = await start(25, 'added', 50);
+    expect(await roundTrip('slow')).toBeGreaterThanOrEqual(70); // the echo's 50 ms, then the proxy's 25 (each to a millisecond)
+    const s = proxy.stats();
+    expect(s.meanDelayMs).toBeGreaterThanOrEqual(24);
+    expect(s.late).toBe(0); // 'added' has no due time to miss
+  });
+
+  it("in 'roundTrip' mode, answers the latency after the command, a slow registry's time inside it, and counts the registry that took longer", async () => {
+    const { roundTrip } = await start(25, 'roundTrip');
+    for (const text of ['one', 'two']) expect(await roundTrip(text)).toBeGreaterThanOrEqual(24); // never before the latency
+    const fast = proxy.stats(true);
+    expect(fast.chunks).toBe(2);
+    expect(fast.meanRoundTripMs).toBeGreaterThanOrEqual(24);
+    await proxy.close();
+    await new Promise((r) => echo.close(r));
+
+    // The echo takes twice the latency: its answer is late, written as it comes, with no latency on top.
+    const slow = await start(25, 'roundTrip', 50);
+    expect(await slow.roundTrip('slow')).toBeGreaterThanOrEqual(45); // the echo's own 50 ms, to its timer's precision
+    const s = proxy.stats();
+    expect(s.chunks).toBe(1);
+    expect(s.late).toBe(1);
+    expect(s.meanRoundTripMs).toBeGreaterThanOrEqual(45);
   });
 
   it('keeps the order of answers when the latency is lowered between them', async () => {

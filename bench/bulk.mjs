@@ -13,9 +13,9 @@
  * figures count such late answers), so each command costs the gateway --latency, the registry's
  * own time included, as the ideals below assume. With --latency-mode added (the runs before
  * 4 December 2026) every answer reaches the gateway --latency ms after the registry gave it, so
- * a command costs --latency plus the registry's own time: the in-process registry shares the
- * machine's cores with the gateway and PostgreSQL, and on two cores its time (about 1 ms a
- * command under the bulk job's load) kept even a bare client at 1.07 of the ideal. The gateway runs with poolSize --sessions and the poller off, on an
+ * a command costs --latency plus the registry's own time (the in-process registry shares the
+ * machine's cores with the gateway and PostgreSQL), which the ideals do not count: on two cores
+ * a bare client took 1.06-1.07 of the ideal that way, 1.03-1.05 with the round trip. The gateway runs with poolSize --sessions and the poller off, on an
  * embedded database in a temporary directory (or, with --database-url, on a PostgreSQL database
  * created for the run on that server and dropped after). Commands are counted from the gateway's
  * command log (the `commandLog` query), never from timing. Each timed read runs --repeat times

@@ -28,7 +28,7 @@ import { commandLogRetentionMs } from './commandlog/retention.js';
 import { deploymentFingerprints } from './idempotency/fingerprint-key.js';
 import { checkIdempotencyKey, type KeyCheck } from './idempotency/key-check.js';
 import { IdempotencyService } from './idempotency/service.js';
-import { checkListenHost, listen, listeningReach } from './http/listen.js';
+import { checkListenHost, listen, listeningReach, urlHost } from './http/listen.js';
 import { metricsExposureWarning } from './http/metrics-exposure.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -512,7 +512,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     purge = startPurgeTimer(services.idempotency, config, logger, commandLog);
     const address = httpServer.address() as AddressInfo;
     const { port } = address;
-    const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    const host = urlHost(config.host);
     step('listen');
     // processMs: since the process started, module loading included.
     logger.info({ port, address: address.address, reach: listeningReach(address.address), startupMs: { ...startup, processMs: Math.round(process.uptime() * 1000) } }, 'gateway listening');

@@ -98,6 +98,20 @@ export function listeningReach(address: string): 'loopback only' | 'every interf
 }
 
 /**
+ * The host part of the URLs the gateway gives for itself (Gateway.url and wsUrl, the start
+ * banner's `Registry gateway on http://<host>:<port>/graphql`), from the configured HOST: an
+ * unspecified address is reached on this machine's loopback (`0.0.0.0` and an empty host as
+ * `127.0.0.1`, `::` as `[::1]`, which a server on `::` answers even where IPv6 sockets take no
+ * IPv4); any other IPv6 address in brackets (RFC 3986 section 3.2.2: `http://[fd00::2]:4000/`, not
+ * `http://fd00::2:4000/`); an IPv4 address or a host name as it is.
+ */
+export function urlHost(host: string | undefined): string {
+  if (!host || host === '0.0.0.0') return '127.0.0.1';
+  if (isIP(host) === 6) return `[${listeningReach(host) === 'every interface' ? '::1' : host}]`;
+  return host;
+}
+
+/**
  * The startup banner's line for where the gateway listens (src/main.ts): `Listening on
  * 127.0.0.1:4000 (loopback only)`, `Listening on 0.0.0.0:4000 (every interface)`, an IPv6 address in
  * brackets (`[::]:4000`); from the server's own address (net.Server.address()), not the setting.

@@ -119,4 +119,16 @@ describe('a gateway that prints sandbox keys listens where its banner says', () 
       expect(await stop(g.child)).toBe(0);
     }
   });
+
+  it('HOST=:: (every IPv6 interface): the banner gives a URL that answers, [::1] in brackets', { timeout: 240_000 }, async () => {
+    const cwd = await mkdtemp(path.join(dir, 'open6-'));
+    const g = await start(cwd, { HOST: '::' });
+    try {
+      expect(g.banner).toContain(`Listening on [::]:${g.port} (every interface)\n`);
+      expect(g.banner).toContain(`Registry gateway on http://[::1]:${g.port}/graphql (GraphiQL: http://[::1]:${g.port}/)`); // was http://:::<port>/graphql
+      expect(await viewer('[::1]', g.port, g.key)).toBe('NewRegistrar');
+    } finally {
+      expect(await stop(g.child)).toBe(0);
+    }
+  });
 });

@@ -3,7 +3,7 @@
  * who can reach a gateway that has printed working sandbox API keys.
  */
 import { describe, expect, it } from 'vitest';
-import { listeningLine, listeningReach } from '../../../src/http/listen.js';
+import { listeningLine, listeningReach, urlHost } from '../../../src/http/listen.js';
 
 describe('listeningLine', () => {
   it('says loopback only, every interface, or this address only', () => {
@@ -17,5 +17,25 @@ describe('listeningLine', () => {
   it('takes all of 127.0.0.0/8 and IPv4-mapped loopback as loopback', () => {
     for (const a of ['127.0.0.1', '127.1.2.3', '::ffff:127.0.0.1', '0:0:0:0:0:0:0:1']) expect(listeningReach(a), a).toBe('loopback only');
     for (const a of ['10.0.0.5', '::ffff:10.0.0.1', 'fd00::2']) expect(listeningReach(a), a).toBe('this address only');
+  });
+});
+
+describe('urlHost', () => {
+  it('gives a URL host this machine reaches: loopback for an unspecified address, an IPv6 address in brackets', () => {
+    for (const [host, want] of [
+      ['0.0.0.0', '127.0.0.1'],
+      ['', '127.0.0.1'],
+      [undefined, '127.0.0.1'],
+      ['::', '[::1]'],
+      ['0:0:0:0:0:0:0:0', '[::1]'],
+      ['::1', '[::1]'],
+      ['fd00::2', '[fd00::2]'],
+      ['127.0.0.1', '127.0.0.1'],
+      ['192.0.2.2', '192.0.2.2'],
+      ['gateway.internal', 'gateway.internal'],
+    ] as const) {
+      expect(urlHost(host), String(host)).toBe(want);
+      expect(() => new URL(`http://${urlHost(host)}:4000/graphql`), String(host)).not.toThrow();
+    }
   });
 });

@@ -58,6 +58,12 @@ const isString = (v: unknown): v is string => typeof v === 'string' && v.trim() 
 const isWhole = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 
 /**
+ * The longest delay Node's timers take (ms): 2^31 - 1, about 24.8 days. A longer one is taken as 1 ms
+ * with a TimeoutOverflowWarning, so a setting that becomes a timer's delay is refused above it.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/**
  * Refuses a top-level setting of the wrong type or range (ConfigError naming it and its
  * environment variable): `port` a whole number 0-65535 (PORT), `host` a non-empty string
  * (HOST), `dataDir` (DATA_DIR), `logLevel` one of LOG_LEVELS (LOG_LEVEL), `databaseUrl` a
@@ -94,7 +100,7 @@ export function checkSettings(cfg: GatewayConfig): void {
   });
   if (!cfg.poll || typeof cfg.poll !== 'object') fail('poll must be an object ({ "intervalMs": 2000, ... })');
   for (const key of ['intervalMs', 'leaseMs', 'maxBackoffMs'] as const) {
-    if (!isWhole(cfg.poll[key], 1)) fail(`poll.${key}${key === 'intervalMs' ? ' (POLL_INTERVAL_MS)' : ''} must be a whole number of milliseconds, 1 or more`);
+    if (!isWhole(cfg.poll[key], 1, MAX_TIMER_MS)) fail(`poll.${key}${key === 'intervalMs' ? ' (POLL_INTERVAL_MS)' : ''} must be a whole number of milliseconds, 1 to ${MAX_TIMER_MS}`);
   }
   if (typeof cfg.poll.enabled !== 'boolean') fail('poll.enabled must be true or false');
   if (cfg.trustProxy !== undefined) {

@@ -30,7 +30,7 @@ import { idempotencyOptions } from './idempotency/config.js';
 import { commandLogRetentionMs } from './commandlog/retention.js';
 import { bulkSettings } from './bulk/config.js';
 import { ConfigError } from './config-error.js';
-import { checkSettings, envInteger } from './config-settings.js';
+import { checkSettings, envInteger, MAX_TIMER_MS } from './config-settings.js';
 import { databaseFromEnv, databaseTimeouts } from './db/timeouts.js';
 
 /** The config file's shape (src/config.types.ts). */
@@ -495,8 +495,8 @@ export function validateConfig(cfg: GatewayConfig, use: ConfigUse = 'gateway'): 
   }
   const exportTimeout = cfg.tracing?.exportTimeoutMs;
   if (exportTimeout !== undefined && !(Number.isInteger(exportTimeout) && exportTimeout >= 1)) throw new ConfigError('config: tracing.exportTimeoutMs must be a whole number of milliseconds, 1 or more');
-  if (cfg.shutdownDelayMs !== undefined && !(Number.isFinite(cfg.shutdownDelayMs) && cfg.shutdownDelayMs >= 0)) {
-    throw new ConfigError('config: shutdownDelayMs (SHUTDOWN_DELAY_MS) must be a number of milliseconds, 0 or more');
+  if (cfg.shutdownDelayMs !== undefined && !(Number.isFinite(cfg.shutdownDelayMs) && cfg.shutdownDelayMs >= 0 && cfg.shutdownDelayMs <= MAX_TIMER_MS)) {
+    throw new ConfigError(`config: shutdownDelayMs (SHUTDOWN_DELAY_MS) must be a number of milliseconds, 0 to ${MAX_TIMER_MS}`);
   }
   resolveLimits(cfg); // throws on a limit that is not a positive whole number
   for (const key of ['maxBatch', 'fanOut'] as const) {
@@ -507,7 +507,7 @@ export function validateConfig(cfg: GatewayConfig, use: ConfigUse = 'gateway'): 
   if (split !== undefined && !(Number.isInteger(split) && split >= 0)) throw new ConfigError('config: limits.checkSplitCommands must be a whole number, 0 or more');
   if (cfg.limits.maxBatch > MAX_LIST_ITEMS) throw new ConfigError(`config: limits.maxBatch may be at most ${MAX_LIST_ITEMS} (the longest list any argument may be)`);
   const recheck = cfg.auth?.revocationCheckMs;
-  if (recheck !== undefined && !(Number.isFinite(recheck) && recheck >= 100)) throw new ConfigError('config: auth.revocationCheckMs must be a number of milliseconds, 100 or more');
+  if (recheck !== undefined && !(Number.isFinite(recheck) && recheck >= 100 && recheck <= MAX_TIMER_MS)) throw new ConfigError(`config: auth.revocationCheckMs must be a number of milliseconds, 100 to ${MAX_TIMER_MS}`);
   const ttl = cfg.auth?.keyCacheTtlMs;
   if (ttl !== undefined && !(Number.isFinite(ttl) && ttl >= 0)) throw new ConfigError('config: auth.keyCacheTtlMs must be a number of milliseconds, 0 or more');
   bulkSettings(cfg);

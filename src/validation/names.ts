@@ -50,7 +50,9 @@ function reason(err: unknown, trimmed: string): string {
   const text = err instanceof Error ? err.message : String(err);
   const labels = trimmed.split(LABEL_SEPARATORS);
   const out = text.replace(LIBRARY_QUOTE, (quote) => {
-    if (/^'.'$/u.test(quote)) return quote;
+    // One character quoted by the library (`char 'x' "(U+0078)" is disallowed`): kept when it prints; a control,
+    // format or separator character (a C1 control decoded from an A-label, say) is named by its code point only.
+    if (/^'.'$/u.test(quote)) return /^'[\p{C}\p{Z}]'$/u.test(quote) ? `U+${quote.codePointAt(1)!.toString(16).toUpperCase().padStart(4, '0')}` : quote;
     const inner = /'([^']*)'$/.exec(quote)![1]!;
     const n = labelNumber(labels, inner);
     return n > 0 ? `label ${n}` : 'a label';

@@ -59,6 +59,14 @@ describe('domain names', () => {
     expect(err.details.field).toBe('input.name');
   });
 
+  it('names a disallowed character that does not print (a C1 control decoded from an A-label) by its code point, never the character itself', () => {
+    const name = `xn--${'a'.repeat(50)}-bbbbb.example`; // decodes to a label with U+0098 in it
+    const err = refusal(() => normalizeDomainName('name', name));
+    expect(err.message).toContain('U+0098');
+    expect(err.message).not.toMatch(/[\p{C}]/u);
+    expect(refusal(() => normalizeDomainName('name', '☃.example')).message).toContain("'☃'"); // a printing one stays quoted
+  });
+
   it('spells a field given as a function only to refuse a name (a bulk job names each of 10,000 items so)', () => {
     let asked = 0;
     const field = () => (asked++, 'domains[7].name');

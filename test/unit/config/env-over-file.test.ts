@@ -49,7 +49,7 @@ describe('a config file value an environment variable overrides', () => {
     ['host (not a string)', { host: 4000 }, { HOST: '0.0.0.0' }, `config: host (HOST) must be an interface address or host name, such as "127.0.0.1" or "0.0.0.0"${overridden('HOST')}`],
     ['a numeric limit', { limits: { requestTimeoutMs: 0 } }, { HTTP_REQUEST_TIMEOUT_MS: '30000' }, `config: limits.requestTimeoutMs must be a whole number, 1 or more${overridden('HTTP_REQUEST_TIMEOUT_MS')}`],
     ['a bulk number', { bulk: { concurrency: 'many' } }, { BULK_CONCURRENCY: '4' }, `config: bulk.concurrency must be a whole number, 1 or more${overridden('BULK_CONCURRENCY')}`],
-    ['the poll interval', { poll: { intervalMs: -5 } }, { POLL_INTERVAL_MS: '2000' }, `config: poll.intervalMs (POLL_INTERVAL_MS) must be a whole number of milliseconds, 1 or more${overridden('POLL_INTERVAL_MS')}`],
+    ['the poll interval', { poll: { intervalMs: -5 } }, { POLL_INTERVAL_MS: '2000' }, `config: poll.intervalMs (POLL_INTERVAL_MS) must be a whole number of milliseconds, 1 to 2147483647${overridden('POLL_INTERVAL_MS')}`],
     [
       "a backend account's password (too short for RFC 5730's pwType)",
       { backends: [{ ...VALID.backends[0], accounts: { acme: { clientId: 'acme-1', password: 'abc' } } }] },

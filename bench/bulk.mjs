@@ -15,8 +15,8 @@
  * 4 December 2026) every answer reaches the gateway --latency ms after the registry gave it, so
  * a command costs --latency plus the registry's own time (the in-process registry shares the
  * machine's cores with the gateway and PostgreSQL), which the ideals do not count: on two cores
- * a bare client took 1.06-1.07 of the ideal that way, 1.03-1.05 with the round trip. The gateway runs with poolSize --sessions and the poller off, on an
- * embedded database in a temporary directory (or, with --database-url, on a PostgreSQL database
+ * a bare client took 1.06-1.07 of the ideal that way, 1.03-1.05 with the round trip. The gateway
+ * runs with poolSize --sessions and the poller off, on an embedded database in a temporary directory (or, with --database-url, on a PostgreSQL database
  * created for the run on that server and dropped after). Commands are counted from the gateway's
  * command log (the `commandLog` query), never from timing. Each timed read runs --repeat times
  * (fresh names, a fresh request's loaders) and the median is shown.

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
-import { printSubgraphSchema } from '@apollo/subgraph';
 import { resolvers } from '../resolvers/index.js';
 import { resolveContactReference } from './contact/contact.reference.js';
 import { resolveDomainReference } from './domain/domain.reference.js';
-import { buildFederatedSchema, type ReferenceResolvers } from './federation/subgraph.js';
+import { buildFederatedSchema, makeSubgraph, type ReferenceResolvers } from './federation/subgraph.js';
+import type { SubgraphCache } from './federation/subgraph-cache.js';
 import { resolveNameserverReference } from './host/nameserver.reference.js';
 import { resolveRegistrarReference } from './registrar/registrar.reference.js';
 import { guardArguments } from '../src/validation/guard.js';
@@ -20,21 +20,29 @@ const references: ReferenceResolvers = {
   Registrar: resolveRegistrarReference,
 };
 
+/** type-graphql's options for the gateway's schema. Subscriptions bring their own streams (src/poll/stream.ts: replay + live); type-graphql still insists on a PubSub, which stays unused. */
+const schemaOptions = () => ({ resolvers, validate: false, emitSchemaFile: false, pubSub: createPubSub() }) as const;
+
 /**
  * Builds the executable schema from the type-graphql classes, as an Apollo Federation 2
- * subgraph: the gateway's own API plus `_service { sdl }` and `_entities` for a federation router.
- * Every argument of every field is checked by src/validation/guard.ts before its resolver or
- * subscription runs; the DateTimeISO scalar remembers the strings it parsed and also takes a date
- * alone, 2028-12-02 (common/date-time.ts); each root field names the operation its upstream
- * commands are logged under (src/commandlog/attribution.ts).
+ * subgraph: the gateway's own API plus `_service { sdl }` and `_entities` for a federation router
+ * (its federation part from schema/federation/subgraph.cache.json when that was made from the
+ * same classes; `cache: false` never reads it). Every argument of every field is checked by
+ * src/validation/guard.ts before its resolver or subscription runs; the DateTimeISO scalar
+ * remembers the strings it parsed and also takes a date alone, 2028-12-02 (common/date-time.ts);
+ * each root field names the operation its upstream commands are logged under (src/commandlog/attribution.ts).
  */
-export async function buildGatewaySchema(): Promise<GraphQLSchema> {
-  // Subscriptions bring their own streams (src/poll/stream.ts: replay + live); type-graphql still
-  // insists on a PubSub, which stays unused.
-  return attributeCommands(acceptCalendarDates(rememberDateTimeParsing(guardArguments(await buildFederatedSchema({ resolvers, validate: false, emitSchemaFile: false, pubSub: createPubSub() }, references)))));
+export async function buildGatewaySchema({ cache = true }: { cache?: boolean } = {}): Promise<GraphQLSchema> {
+  return attributeCommands(acceptCalendarDates(rememberDateTimeParsing(guardArguments(await buildFederatedSchema(schemaOptions(), references, { cache })))));
 }
 
-/** The SDL checked in as schema/schema.graphql: the subgraph schema with its federation link and `@key` directives. */
+/** The SDL checked in as schema/schema.graphql: the subgraph schema with its federation link and `@key` directives (built without the cache). */
 export async function printGatewaySchema(): Promise<string> {
-  return `${printSubgraphSchema(await buildGatewaySchema())}\n`;
+  const { printSubgraphSchema } = await import('@apollo/subgraph');
+  return `${printSubgraphSchema(await buildGatewaySchema({ cache: false }))}\n`;
+}
+
+/** What schema/federation/subgraph.cache.json holds for the classes as they are: @apollo/subgraph's subgraph built afresh (the file itself is not read). */
+export async function freshSubgraphCache(): Promise<SubgraphCache> {
+  return (await makeSubgraph(schemaOptions(), false)).cache;
 }

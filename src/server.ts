@@ -169,7 +169,6 @@ const HTTP_SLICES: Array<() => Promise<unknown>> = [
   () => import('@apollo/server/plugin/drainHttpServer'),
   () => import('@as-integrations/express5'),
   () => import('type-graphql'),
-  () => import('@apollo/subgraph'),
   () => import('../resolvers/index.js'),
   () => import('../schema/build.js'),
 ];

@@ -1,9 +1,12 @@
-import { buildSubgraphSchema } from '@apollo/subgraph';
+// The helper buildSubgraphSchema itself attaches resolvers with; this module of @apollo/subgraph
+// loads graphql-js alone, not @apollo/federation-internals (which its index does).
+import { addResolversToSchema } from '@apollo/subgraph/dist/schema-helper/buildSchemaFromSDL.js';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { getNamedType, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isUnionType, parse, type GraphQLArgument, type GraphQLFieldResolver, type GraphQLInputField, type GraphQLSchema } from 'graphql';
+import { buildASTSchema, getNamedType, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isUnionType, parse, type GraphQLArgument, type GraphQLFieldResolver, type GraphQLInputField, type GraphQLSchema } from 'graphql';
 import { quoted, ValidationError } from '../../src/core/errors.js';
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
+import { readSubgraphCache, subgraphCacheOf, type SubgraphCache } from './subgraph-cache.js';
 
 /**
  * The Federation 2 link the subgraph declares (https://specs.apollo.dev/federation/v2.3): v2.3 is
@@ -22,15 +25,14 @@ export type ReferenceResolvers = Record<string, (representation: Record<string, 
 /**
  * Builds an Apollo Federation 2 subgraph schema (`_service`, `_entities`, `_Any`, `@link`) from
  * type-graphql classes: the type-graphql schema is printed with its `@Directive` annotations
- * (`@key`), rebuilt by @apollo/subgraph's buildSubgraphSchema, and given back every resolver
+ * (`@key`), made a subgraph (makeSubgraph: @apollo/subgraph's buildSubgraphSchema, or what it made
+ * of the same SDL before, schema/federation/subgraph.cache.json), and given back every resolver
  * type-graphql generated (fields, subscriptions, scalars, enum values); `_entities` answers each
  * representation through its entity's reference resolver (resolveEntities). Follows type-graphql's
- * examples/apollo-federation-2 helper.
+ * examples/apollo-federation-2 helper. `cache: false` always builds the subgraph (the cache's own test).
  */
-export async function buildFederatedSchema(options: BuildSchemaOptions, references: ReferenceResolvers): Promise<GraphQLSchema> {
-  const schema = await buildSchema(options);
-  const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
-  const subgraph = withInternalEnumDefaults(buildSubgraphSchema({ typeDefs: parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`), resolvers }));
+export async function buildFederatedSchema(options: BuildSchemaOptions, references: ReferenceResolvers, { cache = true }: { cache?: boolean } = {}): Promise<GraphQLSchema> {
+  const subgraph = withInternalEnumDefaults((await makeSubgraph(options, cache)).subgraph);
   const entityUnion = subgraph.getType('_Entity');
   const entityTypes = new Set(isUnionType(entityUnion) ? entityUnion.getTypes().map((t) => t.name) : []);
   for (const typeName of Object.keys(references)) {
@@ -39,6 +41,40 @@ export async function buildFederatedSchema(options: BuildSchemaOptions, referenc
   const entities = subgraph.getQueryType()?.getFields()._entities;
   if (entities) entities.resolve = resolveEntities(references);
   return subgraph;
+}
+
+/**
+ * The type-graphql schema of `options` as a subgraph with type-graphql's resolvers, before the
+ * gateway's own changes (buildFederatedSchema): from the cache when `useCache` and it was made from
+ * this very SDL (`cached`), else from @apollo/subgraph's buildSubgraphSchema, loaded only then, with
+ * the cache that would serve it (`cache`, what `npm run schema:print` writes).
+ */
+export async function makeSubgraph(options: BuildSchemaOptions, useCache: boolean): Promise<{ subgraph: GraphQLSchema; cached: boolean; cache: SubgraphCache }> {
+  const schema = await buildSchema(options);
+  const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
+  const typeDefs = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`;
+  const hit = useCache ? readSubgraphCache(typeDefs) : undefined;
+  if (hit) return { subgraph: subgraphFromCache(hit, resolvers), cached: true, cache: hit };
+  const { buildSubgraphSchema } = await import('@apollo/subgraph');
+  const subgraph = buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers });
+  return { subgraph, cached: false, cache: subgraphCacheOf(typeDefs, subgraph) };
+}
+
+/**
+ * The executable schema buildSubgraphSchema made, rebuilt from its SDL (graphql-js, the SDL taken
+ * as valid: it was printed from a valid schema), with the resolvers buildSubgraphSchema attaches:
+ * `_service` answering the cached SDL, `_Entity` resolving to the entity's `__typename`,
+ * `_entities` (replaced by buildFederatedSchema), then `resolvers`, attached as it attaches them.
+ */
+function subgraphFromCache(cache: SubgraphCache, resolvers: GraphQLResolverMap<unknown>): GraphQLSchema {
+  const schema = buildASTSchema(parse(cache.executable), { assumeValidSDL: true });
+  const sdl = cache.service;
+  addResolversToSchema(schema, {
+    Query: { _service: () => ({ sdl }) },
+    _Entity: { __resolveType: (parent: { __typename?: string }) => parent.__typename },
+  } as GraphQLResolverMap<unknown>);
+  addResolversToSchema(schema, resolvers);
+  return schema;
 }
 
 /**

@@ -296,14 +296,19 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   // compiler, a WebAssembly module.)
   await bulk.start();
   step('bulkStart');
-  try {
-    // The configured registrars, before any API request (bulk items only exist for registrars already stored).
+  // The configured registrars are stored before any API request (bulk items only exist for
+  // registrars already stored): awaited once the HTTP side is loaded, and written while the HTTP
+  // side loads (their statements' round trips, and Prisma's first query, no longer wait in line
+  // before it). An account keyed by a registrar id with the wrong case is refused; one for no
+  // registrar at all is a warning.
+  const registrarsStored = (async () => {
     for (const r of config.registrars) {
       await db.prisma.registrar.upsert({ where: { id: r.id }, update: { name: r.name }, create: r });
     }
-    // An account keyed by a registrar id with the wrong case is refused; one for no registrar at all is a warning.
     checkAccountRegistrars(configuredAccounts, (await db.prisma.registrar.findMany({ select: { id: true } })).map((r) => r.id), logger);
-    step('registrars');
+  })();
+  registrarsStored.catch(() => undefined); // awaited below; a failure to load the HTTP side first is the error to report
+  try {
     // What did not load ahead loads now (what did is in the module cache), in one go.
     const schemaAhead = await loadingAhead;
     if (aheadMs !== undefined) startup.httpAhead = aheadMs;
@@ -344,6 +349,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     step('httpModules');
     const schema = schemaAhead ?? (await buildGatewaySchema());
     step('schema');
+    // Before anything that needs stopping is made: a start refused here stops the runner alone, as before.
+    await registrarsStored;
+    step('registrars');
     const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     // One module per concern, each serving HTTP (Apollo) and graphql-ws alike: the limits, the error
     // format, the API key (authenticate + revocation), the counting and tracing of operations.

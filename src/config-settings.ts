@@ -64,6 +64,25 @@ const isWhole = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolea
 export const MAX_TIMER_MS = 2_147_483_647;
 
 /**
+ * Checks a setting in milliseconds that reaches a timer or a limit of the same size: Node's
+ * setTimeout/setInterval (a longer delay fires after 1 ms with a TimeoutOverflowWarning), its HTTP
+ * server's requestTimeout and headersTimeout (read modulo 2^32 ms: 4294967396 answered 408 after
+ * some 100 ms), and PostgreSQL's statement_timeout and idle_in_transaction_session_timeout (at
+ * most 2^31 - 1 ms). Returns `value` when it is a whole number of milliseconds from `min` (default
+ * 1) to MAX_TIMER_MS, or with `fractions` any number in that range; throws ConfigError otherwise:
+ * `config: <setting> must be a whole number of milliseconds, <min> to 2147483647` (`a number of
+ * milliseconds` with `fractions`; `lowest` words the lower end instead of `min`, e.g. "0 (no
+ * limit)"). `setting` names the setting and, where one overrides it, its environment variable:
+ * `poll.intervalMs (POLL_INTERVAL_MS)`, `backend "epp-1" commandTimeoutMs`. The value is never quoted.
+ */
+export function timerMs(value: unknown, setting: string, opts: { min?: number; fractions?: boolean; lowest?: string } = {}): number {
+  const min = opts.min ?? 1;
+  const ok = typeof value === 'number' && (opts.fractions ? Number.isFinite(value) : Number.isInteger(value)) && value >= min && value <= MAX_TIMER_MS;
+  if (!ok) throw new ConfigError(`config: ${setting} must be a ${opts.fractions ? 'number' : 'whole number'} of milliseconds, ${opts.lowest ?? min} to ${MAX_TIMER_MS}`);
+  return value;
+}
+
+/**
  * Refuses a top-level setting of the wrong type or range (ConfigError naming it and its
  * environment variable): `port` a whole number 0-65535 (PORT), `host` a non-empty string
  * (HOST), `dataDir` (DATA_DIR), `logLevel` one of LOG_LEVELS (LOG_LEVEL), `databaseUrl` a
@@ -99,9 +118,7 @@ export function checkSettings(cfg: GatewayConfig): void {
     if (!r || typeof r !== 'object' || !isString(r.suffix) || !isString(r.backend)) fail(`routes[${i}] must be { "suffix": "<domain suffix>", "backend": "<backend name>" }`);
   });
   if (!cfg.poll || typeof cfg.poll !== 'object') fail('poll must be an object ({ "intervalMs": 2000, ... })');
-  for (const key of ['intervalMs', 'leaseMs', 'maxBackoffMs'] as const) {
-    if (!isWhole(cfg.poll[key], 1, MAX_TIMER_MS)) fail(`poll.${key}${key === 'intervalMs' ? ' (POLL_INTERVAL_MS)' : ''} must be a whole number of milliseconds, 1 to ${MAX_TIMER_MS}`);
-  }
+  for (const key of ['intervalMs', 'leaseMs', 'maxBackoffMs'] as const) timerMs(cfg.poll[key], `poll.${key}${key === 'intervalMs' ? ' (POLL_INTERVAL_MS)' : ''}`);
   if (typeof cfg.poll.enabled !== 'boolean') fail('poll.enabled must be true or false');
   if (cfg.trustProxy !== undefined) {
     if (!Array.isArray(cfg.trustProxy) || !cfg.trustProxy.every(isString)) fail('trustProxy (TRUST_PROXY) must be a list of proxy addresses or subnets, such as ["10.0.0.0/8", "loopback"]');

@@ -30,7 +30,7 @@ import { idempotencyOptions } from './idempotency/config.js';
 import { commandLogRetentionMs } from './commandlog/retention.js';
 import { bulkSettings } from './bulk/config.js';
 import { ConfigError } from './config-error.js';
-import { checkSettings, envInteger, MAX_TIMER_MS } from './config-settings.js';
+import { checkSettings, envInteger, MAX_TIMER_MS, timerMs } from './config-settings.js';
 import { databaseFromEnv, databaseTimeouts } from './db/timeouts.js';
 
 /** The config file's shape (src/config.types.ts). */
@@ -286,7 +286,8 @@ export function configFilePath(env: NodeJS.ProcessEnv = process.env, cwd = proce
 /**
  * `cfg` with the environment's overrides applied, validated (ConfigError on a setting the checks
  * refuse). The numeric variables (PORT, POLL_INTERVAL_MS, BULK_CONCURRENCY, BULK_MAX_OPEN_JOBS,
- * BULK_MAX_PENDING_ITEMS) must be whole
+ * BULK_MAX_PENDING_ITEMS, HTTP_REQUEST_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS, the DATABASE_*_MS
+ * limits: these last at most MAX_TIMER_MS) must be whole
  * numbers in their range, or the ConfigError names the variable (SHUTDOWN_DELAY_MS: validateConfig).
  * With `fromFile`, the file's own values are validated first, as if no variable were set
  * (checkFileValues): a variable that overrides a bad value does not make the file right.
@@ -370,9 +371,11 @@ function applyEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: strin
   if (maxPendingItems !== undefined) cfg.bulk = { ...cfg.bulk, maxPendingItems };
   if (env.SHUTDOWN_DELAY_MS) cfg.shutdownDelayMs = Number(env.SHUTDOWN_DELAY_MS); // validateConfig names it
   if (env.METRICS_TOKEN) cfg.metrics = { ...cfg.metrics, token: env.METRICS_TOKEN };
-  const requestTimeout = envInteger(env, 'HTTP_REQUEST_TIMEOUT_MS', 1);
+  // At most MAX_TIMER_MS, as limits.requestTimeoutMs and headersTimeoutMs (resolveLimits): a value
+  // written otherwise (1e99) is refused with the range as well as one out of it.
+  const requestTimeout = envInteger(env, 'HTTP_REQUEST_TIMEOUT_MS', 1, MAX_TIMER_MS);
   if (requestTimeout !== undefined) cfg.limits = { ...cfg.limits, requestTimeoutMs: requestTimeout };
-  const headersTimeout = envInteger(env, 'HTTP_HEADERS_TIMEOUT_MS', 1);
+  const headersTimeout = envInteger(env, 'HTTP_HEADERS_TIMEOUT_MS', 1, MAX_TIMER_MS);
   if (headersTimeout !== undefined) cfg.limits = { ...cfg.limits, headersTimeoutMs: headersTimeout };
   if (env.TRUST_PROXY) cfg.trustProxy = env.TRUST_PROXY.split(',').map((x) => x.trim()).filter(Boolean);
   cfg.tracing = tracingFromEnv(env, cfg.tracing);
@@ -493,12 +496,11 @@ export function validateConfig(cfg: GatewayConfig, use: ConfigUse = 'gateway'): 
   if (protocol !== undefined && !(OTLP_PROTOCOLS as readonly string[]).includes(protocol)) {
     throw new ConfigError(`config: tracing.protocol (OTEL_EXPORTER_OTLP_PROTOCOL) must be one of ${OTLP_PROTOCOLS.join(', ')}`);
   }
-  const exportTimeout = cfg.tracing?.exportTimeoutMs;
-  if (exportTimeout !== undefined && !(Number.isInteger(exportTimeout) && exportTimeout >= 1)) throw new ConfigError('config: tracing.exportTimeoutMs must be a whole number of milliseconds, 1 or more');
-  if (cfg.shutdownDelayMs !== undefined && !(Number.isFinite(cfg.shutdownDelayMs) && cfg.shutdownDelayMs >= 0 && cfg.shutdownDelayMs <= MAX_TIMER_MS)) {
-    throw new ConfigError(`config: shutdownDelayMs (SHUTDOWN_DELAY_MS) must be a number of milliseconds, 0 to ${MAX_TIMER_MS}`);
-  }
-  resolveLimits(cfg); // throws on a limit that is not a positive whole number
+  // Each of these becomes a timer's delay (timerMs): the export's (the SDK's setTimeout), the
+  // shutdown delay's, the revocation check's setInterval.
+  if (cfg.tracing?.exportTimeoutMs !== undefined) timerMs(cfg.tracing.exportTimeoutMs, 'tracing.exportTimeoutMs');
+  if (cfg.shutdownDelayMs !== undefined) timerMs(cfg.shutdownDelayMs, 'shutdownDelayMs (SHUTDOWN_DELAY_MS)', { min: 0, fractions: true });
+  resolveLimits(cfg); // throws on a limit that is not a positive whole number, or an HTTP time limit above MAX_TIMER_MS
   for (const key of ['maxBatch', 'fanOut'] as const) {
     const v = cfg.limits[key];
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new ConfigError(`config: limits.${key} must be a whole number, 1 or more`);
@@ -506,8 +508,8 @@ export function validateConfig(cfg: GatewayConfig, use: ConfigUse = 'gateway'): 
   const split = cfg.limits.checkSplitCommands;
   if (split !== undefined && !(Number.isInteger(split) && split >= 0)) throw new ConfigError('config: limits.checkSplitCommands must be a whole number, 0 or more');
   if (cfg.limits.maxBatch > MAX_LIST_ITEMS) throw new ConfigError(`config: limits.maxBatch may be at most ${MAX_LIST_ITEMS} (the longest list any argument may be)`);
-  const recheck = cfg.auth?.revocationCheckMs;
-  if (recheck !== undefined && !(Number.isFinite(recheck) && recheck >= 100 && recheck <= MAX_TIMER_MS)) throw new ConfigError(`config: auth.revocationCheckMs must be a number of milliseconds, 100 to ${MAX_TIMER_MS}`);
+  if (cfg.auth?.revocationCheckMs !== undefined) timerMs(cfg.auth.revocationCheckMs, 'auth.revocationCheckMs', { min: 100, fractions: true });
+  // Not a timer: a resolved key's entry ends when the clock passes now + keyCacheTtlMs.
   const ttl = cfg.auth?.keyCacheTtlMs;
   if (ttl !== undefined && !(Number.isFinite(ttl) && ttl >= 0)) throw new ConfigError('config: auth.keyCacheTtlMs must be a number of milliseconds, 0 or more');
   bulkSettings(cfg);

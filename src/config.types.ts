@@ -246,7 +246,11 @@ export interface CommandLogConfig {
   retentionDays?: number;
 }
 
-/** The `idempotency` section (README "Idempotency contract"): hours where the key says Hours, else ms; numbers must be positive (ConfigError otherwise). */
+/**
+ * The `idempotency` section (README "Idempotency contract"): hours where the key says Hours, else
+ * ms; numbers must be positive, leaseMs and purgeIntervalMs (timers' delays) 1 to 2147483647
+ * (ConfigError otherwise).
+ */
 export interface IdempotencyConfig {
   /** How long a record (and so the replay of an answer) is kept. Default 168 (7 days). */
   ttlHours?: number;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BulkConfig, GatewayConfig } from '../config.types.js';
 import { ConfigError } from '../config-error.js';
+import { timerMs } from '../config-settings.js';
 
 /** Bulk settings with every default filled in (see BulkConfig in src/config.types.ts). */
 export type BulkSettings = Required<Omit<BulkConfig, 'backendConcurrency'>> & { backendConcurrency: Record<string, number> };
@@ -10,7 +11,12 @@ const positive = (name: string, v: number) => {
   return v;
 };
 
-/** The bulk settings of a config; throws on a value that is not a positive whole number. */
+/**
+ * The bulk settings of a config; throws ConfigError naming the setting on a value that is not a
+ * positive whole number, and on a leaseMs, idleMs or overdueCheckMs above MAX_TIMER_MS (timerMs:
+ * each becomes a setInterval's delay in src/bulk/runner.ts; backoffMs does not, it dates the next
+ * attempt, at most 60 s ahead).
+ */
 export function bulkSettings(config: Pick<GatewayConfig, 'bulk' | 'databaseUrl'>): BulkSettings {
   const b = config.bulk ?? {};
   const s: BulkSettings = {
@@ -18,12 +24,12 @@ export function bulkSettings(config: Pick<GatewayConfig, 'bulk' | 'databaseUrl'>
     backendConcurrency: b.backendConcurrency ?? {},
     maxAttempts: positive('maxAttempts', b.maxAttempts ?? 8),
     backoffMs: positive('backoffMs', b.backoffMs ?? 1000),
-    leaseMs: positive('leaseMs', b.leaseMs ?? 30_000),
-    idleMs: positive('idleMs', b.idleMs ?? 500),
+    leaseMs: timerMs(b.leaseMs ?? 30_000, 'bulk.leaseMs'),
+    idleMs: timerMs(b.idleMs ?? 500, 'bulk.idleMs'),
     maxItems: positive('maxItems', b.maxItems ?? 20_000),
     maxOpenJobs: positive('maxOpenJobs', b.maxOpenJobs ?? 20),
     maxPendingItems: positive('maxPendingItems', b.maxPendingItems ?? 60_000),
-    overdueCheckMs: positive('overdueCheckMs', b.overdueCheckMs ?? 60_000),
+    overdueCheckMs: timerMs(b.overdueCheckMs ?? 60_000, 'bulk.overdueCheckMs'),
     // The embedded database serves one process: a restart is the same instance.
     instanceId: b.instanceId ?? (config.databaseUrl ? randomUUID() : 'embedded'),
     enabled: b.enabled ?? true,

@@ -24,7 +24,7 @@
  */
 import type { DatabaseConfig } from '../config.types.js';
 import { ConfigError } from '../config-error.js';
-import { envInteger } from '../config-settings.js';
+import { envInteger, MAX_TIMER_MS, timerMs } from '../config-settings.js';
 
 /** The limits, all in milliseconds (0: none). */
 export interface DatabaseTimeouts {
@@ -51,13 +51,13 @@ export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = {
 
 /**
  * The limits `given` sets over the defaults. queryTimeoutMs, when not given, is statementTimeoutMs
- * plus QUERY_TIMEOUT_MARGIN_MS (or the default when statementTimeoutMs is 0). No checks: a
- * config's values are checked by databaseTimeouts below.
+ * plus QUERY_TIMEOUT_MARGIN_MS, at most MAX_TIMER_MS (it becomes pg's setTimeout), or the default
+ * when statementTimeoutMs is 0. No checks: a config's values are checked by databaseTimeouts below.
  */
 export function resolveDatabaseTimeouts(given: Partial<DatabaseTimeouts> = {}): DatabaseTimeouts {
   const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<DatabaseTimeouts>;
   const t = { ...DEFAULT_DATABASE_TIMEOUTS, ...defined };
-  if (defined.queryTimeoutMs === undefined && t.statementTimeoutMs > 0) t.queryTimeoutMs = t.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS;
+  if (defined.queryTimeoutMs === undefined && t.statementTimeoutMs > 0) t.queryTimeoutMs = Math.min(t.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS, MAX_TIMER_MS);
   return t;
 }
 
@@ -72,12 +72,13 @@ const ENV: Record<Exclude<keyof DatabaseTimeouts, 'keepAlive'>, string | undefin
 
 /**
  * `given` (the config file's `database`) with the environment's DATABASE_*_MS variables over it
- * (digits only, or ConfigError naming the variable); undefined when neither sets anything.
+ * (digits only, 0 to MAX_TIMER_MS, or ConfigError naming the variable); undefined when neither
+ * sets anything.
  */
 export function databaseFromEnv(env: NodeJS.ProcessEnv, given: DatabaseConfig | undefined): DatabaseConfig | undefined {
   let out = given;
   for (const [key, name] of Object.entries(ENV)) {
-    const v = name ? envInteger(env, name, 0) : undefined;
+    const v = name ? envInteger(env, name, 0, MAX_TIMER_MS) : undefined;
     if (v !== undefined) out = { ...out, [key]: v };
   }
   return out;
@@ -86,9 +87,12 @@ export function databaseFromEnv(env: NodeJS.ProcessEnv, given: DatabaseConfig | 
 /**
  * The limits of a config's `database` section, defaults filled in (resolveDatabaseTimeouts).
  * Throws ConfigError naming the setting (and its variable): `database` not an object, a limit that
- * is not a whole number of milliseconds, 0 or more, `keepAlive` not true or false, or a
- * queryTimeoutMs not above statementTimeoutMs (both on), which would cut statements off before the
- * server cancels them cleanly and cost a connection each time.
+ * is not a whole number of milliseconds from 0 to MAX_TIMER_MS (timerMs: connectTimeoutMs and
+ * queryTimeoutMs become pg's timers, statementTimeoutMs and idleInTransactionSessionTimeoutMs
+ * PostgreSQL settings whose own limit is the same, keepAliveInitialDelayMs the sockets' keep-alive
+ * delay), `keepAlive` not true or false, or a queryTimeoutMs not above statementTimeoutMs (both
+ * on), which would cut statements off before the server cancels them cleanly and cost a
+ * connection each time.
  */
 export function databaseTimeouts(config: { database?: DatabaseConfig }): DatabaseTimeouts {
   const d = config.database;
@@ -96,12 +100,14 @@ export function databaseTimeouts(config: { database?: DatabaseConfig }): Databas
   if (d === null || typeof d !== 'object' || Array.isArray(d)) throw new ConfigError('config: database must be an object ({ "connectTimeoutMs": 10000, ... })');
   for (const [key, name] of Object.entries(ENV)) {
     const v = (d as Record<string, unknown>)[key];
-    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 0)) throw new ConfigError(`config: database.${key}${name ? ` (${name})` : ''} must be a whole number of milliseconds, 0 (no limit) or more`);
+    if (v !== undefined) timerMs(v, `database.${key}${name ? ` (${name})` : ''}`, { min: 0, lowest: '0 (no limit)' });
   }
   if (d.keepAlive !== undefined && typeof d.keepAlive !== 'boolean') throw new ConfigError('config: database.keepAlive must be true or false');
   const t = resolveDatabaseTimeouts(d);
   if (t.statementTimeoutMs > 0 && t.queryTimeoutMs > 0 && t.queryTimeoutMs <= t.statementTimeoutMs) {
-    throw new ConfigError('config: database.queryTimeoutMs (DATABASE_QUERY_TIMEOUT_MS) must be more than database.statementTimeoutMs (DATABASE_STATEMENT_TIMEOUT_MS), so that PostgreSQL cancels a long statement before the gateway gives up on its connection');
+    // Only a statementTimeoutMs of MAX_TIMER_MS leaves no room for the default (capped) queryTimeoutMs.
+    const derived = d.queryTimeoutMs === undefined ? ` (not given, it is database.statementTimeoutMs + ${QUERY_TIMEOUT_MARGIN_MS}, at most ${MAX_TIMER_MS}: give a shorter statementTimeoutMs, or queryTimeoutMs 0)` : '';
+    throw new ConfigError(`config: database.queryTimeoutMs (DATABASE_QUERY_TIMEOUT_MS) must be more than database.statementTimeoutMs (DATABASE_STATEMENT_TIMEOUT_MS), so that PostgreSQL cancels a long statement before the gateway gives up on its connection${derived}`);
   }
   return t;
 }

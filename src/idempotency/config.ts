@@ -2,6 +2,7 @@ import type { GatewayConfig } from '../config.types.js';
 import type { Logger } from '../logger.js';
 import type { IdempotencyOptions, IdempotencyService } from './service.js';
 import { ConfigError } from '../config-error.js';
+import { timerMs } from '../config-settings.js';
 
 /**
  * Defaults of the config's `idempotency` section (README "Idempotency contract"): records kept
@@ -10,12 +11,19 @@ import { ConfigError } from '../config-error.js';
  */
 export const IDEMPOTENCY_DEFAULTS = { ttlHours: 168, awaitHours: 2160, waitMs: 10_000, leaseMs: 15_000, purgeIntervalMs: 3_600_000 } as const;
 
-/** Service options from the config's `idempotency` section (defaults for what it leaves out). */
+/**
+ * Service options from the config's `idempotency` section (defaults for what it leaves out).
+ * Throws ConfigError naming the setting on a value that is not a positive number, and on a leaseMs
+ * or purgeIntervalMs outside 1 to MAX_TIMER_MS (timerMs: each becomes a setInterval's delay,
+ * startPurgeTimer, and leaseMs / 3 the lease's heartbeat). waitMs, ttlHours and awaitHours only
+ * set deadlines and dates.
+ */
 export function idempotencyOptions(config: Pick<GatewayConfig, 'idempotency'>): Partial<IdempotencyOptions> {
   const c = { ...IDEMPOTENCY_DEFAULTS, ...(config.idempotency ?? {}) };
   for (const k of Object.keys(IDEMPOTENCY_DEFAULTS) as Array<keyof typeof IDEMPOTENCY_DEFAULTS>) {
     const v = c[k];
-    if (typeof v !== 'number' || !(v > 0)) throw new ConfigError(`config: idempotency.${k} must be a positive number`);
+    if (k === 'leaseMs' || k === 'purgeIntervalMs') timerMs(v, `idempotency.${k}`, { fractions: true });
+    else if (typeof v !== 'number' || !(v > 0)) throw new ConfigError(`config: idempotency.${k} must be a positive number`);
   }
   return { ttlMs: c.ttlHours * 3_600_000, awaitMs: c.awaitHours * 3_600_000, waitMs: c.waitMs, leaseMs: c.leaseMs };
 }

@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '../config.types.js';
 import { ConfigError } from '../config-error.js';
+import { timerMs } from '../config-settings.js';
 
 /**
  * The operation limits in force, with their defaults filled in (config `limits`, README
@@ -120,9 +121,14 @@ export const DEFAULT_LIMITS: Limits = {
   wsBufferedBytes: 8 * 1024 * 1024,
 };
 
+/** The environment variables of the HTTP time limits (src/config.ts). */
+const TIME_LIMIT_ENV = { requestTimeoutMs: 'HTTP_REQUEST_TIMEOUT_MS', headersTimeoutMs: 'HTTP_HEADERS_TIMEOUT_MS' } as const;
+
 /**
  * The configured limits over the defaults; throws ConfigError on a value that is not a positive
- * integer, and on a rateLimit.points below maxCost (naming both; an operation spends its cost in all).
+ * integer, on requestTimeoutMs or headersTimeoutMs above MAX_TIMER_MS (timerMs: Node's HTTP server
+ * reads them modulo 2^32 ms, so a larger one cut requests off at once), and on a rateLimit.points
+ * below maxCost (naming both; an operation spends its cost in all).
  */
 export function resolveLimits(config: Pick<GatewayConfig, 'limits'>): Limits {
   const given = config.limits ?? {};
@@ -130,7 +136,8 @@ export function resolveLimits(config: Pick<GatewayConfig, 'limits'>): Limits {
   for (const name of ['maxTokens', 'maxDepth', 'maxAliases', 'maxDirectives', 'maxFields', 'maxSameNameFields', 'maxCost', 'maxErrors', 'wsConnectionsPerKey', 'wsConnectionsPerAddress', 'requestTimeoutMs', 'headersTimeoutMs', 'wsRetainedBytes', 'wsBufferedBytes'] as const) {
     const v = given[name];
     if (v === undefined) continue;
-    if (!Number.isInteger(v) || v < 1) throw new ConfigError(`config: limits.${name} must be a whole number, 1 or more`);
+    if (name === 'requestTimeoutMs' || name === 'headersTimeoutMs') timerMs(v, `limits.${name} (${TIME_LIMIT_ENV[name]})`);
+    else if (!Number.isInteger(v) || v < 1) throw new ConfigError(`config: limits.${name} must be a whole number, 1 or more`);
     limits[name] = v;
   }
   if (limits.headersTimeoutMs > limits.requestTimeoutMs) {

@@ -17,6 +17,7 @@ import type { TextMapPropagator, Tracer } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { TracingConfig } from '../config.types.js';
 import type { Logger } from '../logger.js';
+import { MAX_TIMER_MS } from '../config-settings.js';
 
 /** Tracing while it is on (@opentelemetry/sdk-trace-base with an OTLP exporter): the tracer, the API and the W3C Trace Context propagator. */
 export interface Tracing {
@@ -36,12 +37,15 @@ export interface Tracing {
  * OTEL_BSP_EXPORT_TIMEOUT, else 2000. The batch processor waits at most this long for an export
  * (its exportTimeoutMillis), at shutdown too, and the OTLP exporter gives up its retries by then
  * (its timeoutMillis), instead of the SDK's 30 s and 10 s: a SIGTERM while the collector is down
- * took about 8 s, spent on the exporter's retries.
+ * took about 8 s, spent on the exporter's retries. An OTEL_BSP_EXPORT_TIMEOUT that is not a number
+ * from 0 to MAX_TIMER_MS is passed over, as the SDK does with one it cannot read: the value becomes
+ * the SDK's setTimeout, which takes a longer one as 1 ms (`tracing.exportTimeoutMs` is checked at
+ * start: src/config.ts validateConfig).
  */
 export function exportTimeoutMs(config: TracingConfig, env: NodeJS.ProcessEnv = process.env): number {
   if (config.exportTimeoutMs !== undefined) return config.exportTimeoutMs;
   const fromEnv = Number(env.OTEL_BSP_EXPORT_TIMEOUT);
-  return env.OTEL_BSP_EXPORT_TIMEOUT?.trim() && Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : 2000;
+  return env.OTEL_BSP_EXPORT_TIMEOUT?.trim() && fromEnv >= 0 && fromEnv <= MAX_TIMER_MS ? fromEnv : 2000;
 }
 
 /** The OTLP trace exporter for `config` (its own OTEL_EXPORTER_OTLP_* variables fill in the rest). */

@@ -98,7 +98,7 @@ describe('a configuration the gateway refuses', () => {
     const cwd = await mkdtemp(path.join(dir, 'env-'));
     const env = userEnv({ DATABASE_CONNECT_TIMEOUT_MS: '10s' });
     const gateway = await run(GATEWAY, [], cwd, env);
-    expect(gateway.stderr.trim()).toBe('config: DATABASE_CONNECT_TIMEOUT_MS must be a whole number, 0 or more');
+    expect(gateway.stderr.trim()).toBe('config: DATABASE_CONNECT_TIMEOUT_MS must be a whole number from 0 to 2147483647');
     for (const [script, args] of COMMANDS) {
       const r = await run(script, args, cwd, env);
       expect({ script, stderr: r.stderr, code: r.code }).toEqual({ script, stderr: gateway.stderr, code: 1 });

@@ -4,6 +4,7 @@ import { credentialVariable, sandboxTlsFile, type BackendKind } from '../kind.js
 import { EppDriver } from './epp-driver.js';
 import { ConfigError } from '../../config-error.js';
 import { keysOf } from '../../config-keys.js';
+import { timerMs } from '../../config-settings.js';
 
 /**
  * Whether `s` is an XML Schema `token` (no tab, CR or LF, no leading or trailing space, no two
@@ -16,7 +17,7 @@ export function isEppToken(s: string, min: number, max: number): boolean {
 
 const ABOUT = { contacts: 'an EPP registry with contact objects', nomulus: 'behaves like Nomulus today: domain and host objects only' } as const;
 
-/** The "epp" backend kind: config keys and check (host/port, RFC 5730 clIDType/pwType credentials, periodUnits), EppDriver, and the in-process EPP sandbox (src/sandbox/epp). */
+/** The "epp" backend kind: config keys and check (host/port, RFC 5730 clIDType/pwType credentials, periodUnits, the timers' milliseconds: timerMs), EppDriver, and the in-process EPP sandbox (src/sandbox/epp). */
 export const eppKind: BackendKind<EppBackendConfig> = {
   kind: 'epp',
   configKeys: keysOf<EppBackendConfig>({
@@ -39,6 +40,10 @@ export const eppKind: BackendKind<EppBackendConfig> = {
     for (const [key, v] of [['poolSize', cfg.poolSize], ['checkLimit', cfg.checkLimit]] as const) {
       if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new ConfigError(`config: backend "${cfg.name}" ${key} must be a whole number, 1 or more`);
     }
+    // Each becomes a session's setTimeout (connection.ts, session.ts); keepAliveMs 0: no <hello/>.
+    if (cfg.connectTimeoutMs !== undefined) timerMs(cfg.connectTimeoutMs, `backend "${cfg.name}" connectTimeoutMs`);
+    if (cfg.commandTimeoutMs !== undefined) timerMs(cfg.commandTimeoutMs, `backend "${cfg.name}" commandTimeoutMs`);
+    if (cfg.keepAliveMs !== undefined) timerMs(cfg.keepAliveMs, `backend "${cfg.name}" keepAliveMs`, { min: 0, lowest: '0 (no keep-alive)' });
     const units: unknown = cfg.periodUnits;
     if (units !== undefined && !(Array.isArray(units) && units.length > 0 && units.every((u) => u === 'y' || u === 'm') && new Set(units).size === units.length)) {
       throw new ConfigError(`config: backend "${cfg.name}" periodUnits must list "y" and/or "m" (RFC 5731 period units), each once`);

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { checkBackendUrl, credentialVariable } from '../kind.js';
 import { ConfigError } from '../../config-error.js';
+import { timerMs } from '../../config-settings.js';
 
 /** One registrar's HeadlessDomains account: its channel id and where its bearer token comes from (tokenFile, else GATEWAY_<BACKEND>_<REGISTRAR>_TOKEN); never a token in the file. */
 export interface HeadlessAccountConfig {
@@ -85,11 +86,16 @@ export function readToken(cfg: HeadlessBackendConfig, registrarId: string, env: 
 }
 
 /**
- * Config errors that keep a gateway from starting; with `opts.secrets` false (an operator
- * command, which never calls the registry) an account's token is not looked for.
+ * Config errors that keep a gateway from starting (ConfigError naming the backend and setting:
+ * timeoutMs, each request's setTimeout, 1 or more, and rateLimitBudgetMs, which bounds the
+ * setTimeout of each wait for the rate limit, 0 or more, whole milliseconds up to MAX_TIMER_MS:
+ * timerMs); with `opts.secrets` false (an operator command, which never calls the registry) an
+ * account's token is not looked for.
  */
 export function validateHeadlessConfig(b: HeadlessBackendConfig, opts: { secrets?: boolean } = {}): void {
   if (!b.sandbox) checkBackendUrl(b.name, b.url);
+  if (b.timeoutMs !== undefined) timerMs(b.timeoutMs, `backend "${b.name}" timeoutMs`);
+  if (b.rateLimitBudgetMs !== undefined) timerMs(b.rateLimitBudgetMs, `backend "${b.name}" rateLimitBudgetMs`, { min: 0 });
   for (const [registrar, a] of Object.entries(b.accounts)) {
     if ('token' in a || 'password' in a) {
       throw new ConfigError(`config: backend "${b.name}" account "${registrar}": bearer tokens are never read from the config file; set ${tokenVariable(b.name, registrar)} or tokenFile`);

@@ -4,6 +4,7 @@
  * (GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD).
  */
 import { ConfigError } from '../../config-error.js';
+import { timerMs } from '../../config-settings.js';
 
 /** One reseller account at Joker: its UID, the API key (or password with `username`) for DMAPI "login", and an optional transfer-in contact handle. */
 export interface JokerAccountConfig {
@@ -49,10 +50,13 @@ export interface JokerBackendConfig {
 }
 
 /**
- * Config errors that keep a gateway from starting; with `opts.secrets` false (an operator
- * command, which never calls the registry) an account's password is not demanded.
+ * Config errors that keep a gateway from starting (ConfigError naming the backend and setting;
+ * timeoutMs, each request's setTimeout, whole milliseconds from 1 to MAX_TIMER_MS: timerMs); with
+ * `opts.secrets` false (an operator command, which never calls the registry) an account's password
+ * is not demanded.
  */
 export function validateJokerConfig(b: JokerBackendConfig, opts: { secrets?: boolean } = {}): void {
+  if (b.timeoutMs !== undefined) timerMs(b.timeoutMs, `backend "${b.name}" timeoutMs`);
   if (!b.sandbox) {
     let u: URL;
     try {

@@ -5,6 +5,7 @@
 import { checkBackendUrl } from '../kind.js';
 import type { RetryPolicy } from './retry.js';
 import { ConfigError } from '../../config-error.js';
+import { timerMs } from '../../config-settings.js';
 
 /** One registrar's REPP login: the API user and its password (HTTP Basic; the password may come from GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD). */
 export interface ReppAccountConfig {
@@ -59,9 +60,19 @@ function knownTimeZone(zone: unknown): boolean {
   }
 }
 
-/** Config errors that keep a gateway from starting. */
+/**
+ * Config errors that keep a gateway from starting (ConfigError naming the backend and setting):
+ * among them a timeoutMs (1 or more) or retry.budgetMs, baseDelayMs or maxDelayMs (0 or more) that
+ * is not whole milliseconds up to MAX_TIMER_MS (timerMs): the first is each request's setTimeout,
+ * the others bound the setTimeout of the wait between retries.
+ */
 export function validateReppConfig(b: ReppBackendConfig): void {
   if (!b.sandbox) checkBackendUrl(b.name, b.url);
+  if (b.timeoutMs !== undefined) timerMs(b.timeoutMs, `backend "${b.name}" timeoutMs`);
+  for (const key of ['budgetMs', 'baseDelayMs', 'maxDelayMs'] as const) {
+    const v = b.retry?.[key];
+    if (v !== undefined) timerMs(v, `backend "${b.name}" retry.${key}`, { min: 0 });
+  }
   if (b.bulkLimit !== undefined && (!Number.isInteger(b.bulkLimit) || b.bulkLimit < 1)) throw new ConfigError(`config: backend "${b.name}" bulkLimit must be a whole number, 1 or more`);
   // The registry's calendar (exp_date, renewals' new expiry): a zone the runtime does not know would
   // fail only after a renewal was sent, leaving it unreported.

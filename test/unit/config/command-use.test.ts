@@ -75,7 +75,7 @@ describe('loadConfig for a command', () => {
       [{ ...NO_SECRETS, databse: {} }, {}, 'config: databse is not a setting (did you mean database?)'],
       [{ ...NO_SECRETS, database: { statementTimeoutMs: 7000, queryTimeoutMs: 7000 } }, {}, 'config: database.queryTimeoutMs (DATABASE_QUERY_TIMEOUT_MS) must be more than'],
       [{ ...NO_SECRETS, database: { conectTimeoutMs: 1 } }, {}, 'config: database.conectTimeoutMs is not a setting (did you mean database.connectTimeoutMs?)'],
-      [NO_SECRETS, { DATABASE_STATEMENT_TIMEOUT_MS: '5s' }, 'config: DATABASE_STATEMENT_TIMEOUT_MS must be a whole number, 0 or more'],
+      [NO_SECRETS, { DATABASE_STATEMENT_TIMEOUT_MS: '5s' }, 'config: DATABASE_STATEMENT_TIMEOUT_MS must be a whole number from 0 to 2147483647'],
       [{ ...NO_SECRETS, databaseUrl: 'db.internal:5432/registry' }, {}, 'config: databaseUrl (DATABASE_URL) must be a PostgreSQL URL'],
       [{ ...NO_SECRETS, bulk: { maxItems: 0 } }, {}, 'config: bulk.maxItems must be a whole number, 1 or more'],
       [{ ...NO_SECRETS, idempotency: { ttlHours: -1 } }, {}, 'config: idempotency.ttlHours must be a positive number'],

@@ -45,12 +45,22 @@ describe('database time limits', () => {
   });
 
   it('refuses a limit that is not whole milliseconds, a client limit not above the statement limit, and a database that is not an object', () => {
-    expect(refusal({ database: { connectTimeoutMs: '10s' } })).toBe('config: database.connectTimeoutMs (DATABASE_CONNECT_TIMEOUT_MS) must be a whole number of milliseconds, 0 (no limit) or more');
+    expect(refusal({ database: { connectTimeoutMs: '10s' } })).toBe('config: database.connectTimeoutMs (DATABASE_CONNECT_TIMEOUT_MS) must be a whole number of milliseconds, 0 (no limit) to 2147483647');
     expect(refusal({ database: { statementTimeoutMs: -1 } })).toMatch(/^config: database\.statementTimeoutMs \(DATABASE_STATEMENT_TIMEOUT_MS\) must be/);
     expect(refusal({ database: { keepAliveInitialDelayMs: 1.5 } })).toMatch(/^config: database\.keepAliveInitialDelayMs must be/);
     expect(refusal({ database: { keepAlive: 'yes' } })).toBe('config: database.keepAlive must be true or false');
     expect(refusal({ database: [] })).toMatch(/^config: database must be an object/);
-    expect(refusal({}, { DATABASE_STATEMENT_TIMEOUT_MS: '30s' })).toBe('config: DATABASE_STATEMENT_TIMEOUT_MS must be a whole number, 0 or more');
+    expect(refusal({}, { DATABASE_STATEMENT_TIMEOUT_MS: '30s' })).toBe('config: DATABASE_STATEMENT_TIMEOUT_MS must be a whole number from 0 to 2147483647');
     expect(refusal({ database: { queryTimeoutMs: 20_000 } })).toMatch(/^config: database\.queryTimeoutMs \(DATABASE_QUERY_TIMEOUT_MS\) must be more than database\.statementTimeoutMs/);
+  });
+
+  it("the client limit that follows the statement limit stays within Node's timer limit (2147483647 ms: it becomes pg's setTimeout)", () => {
+    expect(limits({ database: { statementTimeoutMs: 2147483646 } })).toMatchObject({ statementTimeoutMs: 2147483646, queryTimeoutMs: 2147483647 });
+    expect(limits({ database: { statementTimeoutMs: 2147483000 } })).toMatchObject({ queryTimeoutMs: 2147483647 });
+    // At the limit itself there is no room for it: refused, saying where the client limit came from.
+    expect(refusal({ database: { statementTimeoutMs: 2147483647 } })).toBe(
+      'config: database.queryTimeoutMs (DATABASE_QUERY_TIMEOUT_MS) must be more than database.statementTimeoutMs (DATABASE_STATEMENT_TIMEOUT_MS), so that PostgreSQL cancels a long statement before the gateway gives up on its connection (not given, it is database.statementTimeoutMs + 5000, at most 2147483647: give a shorter statementTimeoutMs, or queryTimeoutMs 0)',
+    );
+    expect(limits({ database: { statementTimeoutMs: 2147483647, queryTimeoutMs: 0 } })).toMatchObject({ statementTimeoutMs: 2147483647, queryTimeoutMs: 0 });
   });
 });

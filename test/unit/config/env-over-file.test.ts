@@ -47,7 +47,7 @@ describe('a config file value an environment variable overrides', () => {
     ['port', { port: 'abc' }, { PORT: '4000' }, `config: port (PORT) must be a whole number from 0 to 65535${overridden('PORT')}`],
     ['host', { host: '' }, { HOST: '127.0.0.1' }, `config: host (HOST) must be an interface address or host name, such as "127.0.0.1" or "0.0.0.0"${overridden('HOST')}`],
     ['host (not a string)', { host: 4000 }, { HOST: '0.0.0.0' }, `config: host (HOST) must be an interface address or host name, such as "127.0.0.1" or "0.0.0.0"${overridden('HOST')}`],
-    ['a numeric limit', { limits: { requestTimeoutMs: 0 } }, { HTTP_REQUEST_TIMEOUT_MS: '30000' }, `config: limits.requestTimeoutMs must be a whole number, 1 or more${overridden('HTTP_REQUEST_TIMEOUT_MS')}`],
+    ['a numeric limit', { limits: { requestTimeoutMs: 0 } }, { HTTP_REQUEST_TIMEOUT_MS: '30000' }, `config: limits.requestTimeoutMs (HTTP_REQUEST_TIMEOUT_MS) must be a whole number of milliseconds, 1 to 2147483647${overridden('HTTP_REQUEST_TIMEOUT_MS')}`],
     ['a bulk number', { bulk: { concurrency: 'many' } }, { BULK_CONCURRENCY: '4' }, `config: bulk.concurrency must be a whole number, 1 or more${overridden('BULK_CONCURRENCY')}`],
     ['the poll interval', { poll: { intervalMs: -5 } }, { POLL_INTERVAL_MS: '2000' }, `config: poll.intervalMs (POLL_INTERVAL_MS) must be a whole number of milliseconds, 1 to 2147483647${overridden('POLL_INTERVAL_MS')}`],
     [

@@ -11,6 +11,10 @@ import { bulkSettings } from '../../../src/bulk/config.js';
 import { loadConfig } from '../../../src/config.js';
 import { ConfigError } from '../../../src/config-error.js';
 import { openCommandDatabase } from '../../../src/auth/create-api-key.js';
+import { validateReppConfig } from '../../../src/backends/repp/config.js';
+import { validateJokerConfig } from '../../../src/backends/joker/config.js';
+import { validateHeadlessConfig } from '../../../src/backends/headless/config.js';
+import { exportTimeoutMs } from '../../../src/observe/tracing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rgw-config-settings-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -136,6 +140,86 @@ describe('numeric environment variables', () => {
     expect(bulkSettings(cfg)).toMatchObject({ maxOpenJobs: 5, maxPendingItems: 30000, maxItems: 20000 });
     expect(bulkSettings(loadConfig({}, mkdtempSync(join(dir, 'no-file-'))))).toMatchObject({ maxOpenJobs: 20, maxPendingItems: 60000 });
     expect(() => bulkSettings({ bulk: { maxPendingItems: 10_000 } })).toThrow('config: bulk.maxPendingItems (10000) must be at least bulk.maxItems (20000)');
+  });
+});
+
+describe("every setting in milliseconds that reaches a timer (or a limit of the same size) is refused above Node's timer limit, 2147483647 ms (timerMs)", () => {
+  const MAX = 2147483647;
+  const epp = VALID.backends[0];
+  // Each setting, the file it is given in, and where loadConfig leaves it: 2147483647 is taken,
+  // 2147483648 and 1e99 are refused naming the setting (and its variable) and the range.
+  const cases: Array<[string, (v: number) => Record<string, unknown>, (cfg: ReturnType<typeof load>) => unknown, string]> = [
+    ['tracing.exportTimeoutMs', (v) => ({ tracing: { exportTimeoutMs: v } }), (c) => c.tracing?.exportTimeoutMs, 'config: tracing.exportTimeoutMs must be a whole number of milliseconds, 1 to 2147483647'],
+    ['limits.requestTimeoutMs', (v) => ({ limits: { requestTimeoutMs: v } }), (c) => c.limits.requestTimeoutMs, 'config: limits.requestTimeoutMs (HTTP_REQUEST_TIMEOUT_MS) must be a whole number of milliseconds, 1 to 2147483647'],
+    ['limits.headersTimeoutMs', (v) => ({ limits: { requestTimeoutMs: MAX, headersTimeoutMs: v } }), (c) => c.limits.headersTimeoutMs, 'config: limits.headersTimeoutMs (HTTP_HEADERS_TIMEOUT_MS) must be a whole number of milliseconds, 1 to 2147483647'],
+    ['database.connectTimeoutMs', (v) => ({ database: { connectTimeoutMs: v } }), (c) => c.database?.connectTimeoutMs, 'config: database.connectTimeoutMs (DATABASE_CONNECT_TIMEOUT_MS) must be a whole number of milliseconds, 0 (no limit) to 2147483647'],
+    ['database.statementTimeoutMs', (v) => ({ database: { statementTimeoutMs: v, queryTimeoutMs: 0 } }), (c) => c.database?.statementTimeoutMs, 'config: database.statementTimeoutMs (DATABASE_STATEMENT_TIMEOUT_MS) must be a whole number of milliseconds, 0 (no limit) to 2147483647'],
+    ['database.queryTimeoutMs', (v) => ({ database: { queryTimeoutMs: v } }), (c) => c.database?.queryTimeoutMs, 'config: database.queryTimeoutMs (DATABASE_QUERY_TIMEOUT_MS) must be a whole number of milliseconds, 0 (no limit) to 2147483647'],
+    ['database.idleInTransactionSessionTimeoutMs', (v) => ({ database: { idleInTransactionSessionTimeoutMs: v } }), (c) => c.database?.idleInTransactionSessionTimeoutMs, 'config: database.idleInTransactionSessionTimeoutMs (DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS) must be a whole number of milliseconds, 0 (no limit) to 2147483647'],
+    ['database.keepAliveInitialDelayMs', (v) => ({ database: { keepAliveInitialDelayMs: v } }), (c) => c.database?.keepAliveInitialDelayMs, 'config: database.keepAliveInitialDelayMs must be a whole number of milliseconds, 0 (no limit) to 2147483647'],
+    ['bulk.leaseMs', (v) => ({ bulk: { leaseMs: v } }), (c) => bulkSettings(c).leaseMs, 'config: bulk.leaseMs must be a whole number of milliseconds, 1 to 2147483647'],
+    ['bulk.idleMs', (v) => ({ bulk: { idleMs: v } }), (c) => bulkSettings(c).idleMs, 'config: bulk.idleMs must be a whole number of milliseconds, 1 to 2147483647'],
+    ['bulk.overdueCheckMs', (v) => ({ bulk: { overdueCheckMs: v } }), (c) => bulkSettings(c).overdueCheckMs, 'config: bulk.overdueCheckMs must be a whole number of milliseconds, 1 to 2147483647'],
+    ['idempotency.leaseMs', (v) => ({ idempotency: { leaseMs: v } }), (c) => c.idempotency?.leaseMs, 'config: idempotency.leaseMs must be a number of milliseconds, 1 to 2147483647'],
+    ['idempotency.purgeIntervalMs', (v) => ({ idempotency: { purgeIntervalMs: v } }), (c) => c.idempotency?.purgeIntervalMs, 'config: idempotency.purgeIntervalMs must be a number of milliseconds, 1 to 2147483647'],
+    ['an EPP backend connectTimeoutMs', (v) => ({ backends: [{ ...epp, connectTimeoutMs: v }] }), (c) => (c.backends[0] as { connectTimeoutMs?: number }).connectTimeoutMs, 'config: backend "real-epp" connectTimeoutMs must be a whole number of milliseconds, 1 to 2147483647'],
+    ['an EPP backend commandTimeoutMs', (v) => ({ backends: [{ ...epp, commandTimeoutMs: v }] }), (c) => (c.backends[0] as { commandTimeoutMs?: number }).commandTimeoutMs, 'config: backend "real-epp" commandTimeoutMs must be a whole number of milliseconds, 1 to 2147483647'],
+    ['an EPP backend keepAliveMs', (v) => ({ backends: [{ ...epp, keepAliveMs: v }] }), (c) => (c.backends[0] as { keepAliveMs?: number }).keepAliveMs, 'config: backend "real-epp" keepAliveMs must be a whole number of milliseconds, 0 (no keep-alive) to 2147483647'],
+    ['shutdownDelayMs', (v) => ({ shutdownDelayMs: v }), (c) => c.shutdownDelayMs, 'config: shutdownDelayMs (SHUTDOWN_DELAY_MS) must be a number of milliseconds, 0 to 2147483647'],
+    ['poll.maxBackoffMs', (v) => ({ poll: { maxBackoffMs: v } }), (c) => c.poll.maxBackoffMs, 'config: poll.maxBackoffMs must be a whole number of milliseconds, 1 to 2147483647'],
+    ['auth.revocationCheckMs', (v) => ({ auth: { revocationCheckMs: v } }), (c) => c.auth?.revocationCheckMs, 'config: auth.revocationCheckMs must be a number of milliseconds, 100 to 2147483647'],
+  ];
+
+  it.each(cases)('%s: 2147483647 is taken, more is refused naming it and the range', (_name, file, taken, message) => {
+    expect(taken(load(file(MAX)))).toBe(MAX);
+    for (const v of [MAX + 1, 1e99]) expect(refusal(file(v)).message, String(v)).toBe(message);
+  });
+
+  it('the REPP, Joker and HeadlessDomains backends\' request timeouts and waits likewise (each becomes, or bounds, a setTimeout)', () => {
+    const sandboxed = { accounts: {}, url: '', sandbox: {} };
+    const kinds: Array<[string, (v: number) => void, string]> = [
+      ['repp timeoutMs', (v) => validateReppConfig({ ...sandboxed, name: 'ee', kind: 'repp', timeoutMs: v }), 'config: backend "ee" timeoutMs must be a whole number of milliseconds, 1 to 2147483647'],
+      ['repp retry.budgetMs', (v) => validateReppConfig({ ...sandboxed, name: 'ee', kind: 'repp', retry: { budgetMs: v } }), 'config: backend "ee" retry.budgetMs must be a whole number of milliseconds, 0 to 2147483647'],
+      ['repp retry.baseDelayMs', (v) => validateReppConfig({ ...sandboxed, name: 'ee', kind: 'repp', retry: { baseDelayMs: v } }), 'config: backend "ee" retry.baseDelayMs must be a whole number of milliseconds, 0 to 2147483647'],
+      ['repp retry.maxDelayMs', (v) => validateReppConfig({ ...sandboxed, name: 'ee', kind: 'repp', retry: { maxDelayMs: v } }), 'config: backend "ee" retry.maxDelayMs must be a whole number of milliseconds, 0 to 2147483647'],
+      ['joker timeoutMs', (v) => validateJokerConfig({ ...sandboxed, name: 'jk', kind: 'joker', timeoutMs: v }), 'config: backend "jk" timeoutMs must be a whole number of milliseconds, 1 to 2147483647'],
+      ['headless timeoutMs', (v) => validateHeadlessConfig({ ...sandboxed, name: 'hd', kind: 'headless', timeoutMs: v }), 'config: backend "hd" timeoutMs must be a whole number of milliseconds, 1 to 2147483647'],
+      ['headless rateLimitBudgetMs', (v) => validateHeadlessConfig({ ...sandboxed, name: 'hd', kind: 'headless', rateLimitBudgetMs: v }), 'config: backend "hd" rateLimitBudgetMs must be a whole number of milliseconds, 0 to 2147483647'],
+    ];
+    for (const [name, check, message] of kinds) {
+      expect(() => check(MAX), name).not.toThrow();
+      for (const v of [MAX + 1, 1e99, -1, 1.5]) expect(() => check(v), `${name} ${v}`).toThrow(new ConfigError(message));
+    }
+  });
+
+  it('the environment variables of such settings likewise: HTTP_*_TIMEOUT_MS and DATABASE_*_MS up to 2147483647, 1e99 refused with the range', () => {
+    const noFile = () => mkdtempSync(join(dir, 'no-file-'));
+    const refusalOf = (env: Record<string, string>) => {
+      try {
+        loadConfig(env, noFile());
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as Error).message;
+      }
+      throw new Error(`the config was taken: ${JSON.stringify(env)}`);
+    };
+    const variables: Array<[string, number, Record<string, string>, (c: ReturnType<typeof loadConfig>) => unknown]> = [
+      ['HTTP_REQUEST_TIMEOUT_MS', 1, {}, (c) => c.limits.requestTimeoutMs],
+      ['HTTP_HEADERS_TIMEOUT_MS', 1, { HTTP_REQUEST_TIMEOUT_MS: String(MAX) }, (c) => c.limits.headersTimeoutMs],
+      ['DATABASE_CONNECT_TIMEOUT_MS', 0, {}, (c) => c.database?.connectTimeoutMs],
+      ['DATABASE_STATEMENT_TIMEOUT_MS', 0, { DATABASE_QUERY_TIMEOUT_MS: '0' }, (c) => c.database?.statementTimeoutMs],
+      ['DATABASE_QUERY_TIMEOUT_MS', 0, {}, (c) => c.database?.queryTimeoutMs],
+      ['DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 0, {}, (c) => c.database?.idleInTransactionSessionTimeoutMs],
+    ];
+    for (const [name, min, others, taken] of variables) {
+      expect(taken(loadConfig({ ...others, [name]: String(MAX) }, noFile())), name).toBe(MAX);
+      for (const v of ['1e99', '2147483648', '99999999999999']) expect(refusalOf({ ...others, [name]: v }), `${name}=${v}`).toBe(`config: ${name} must be a whole number from ${min} to 2147483647`);
+    }
+  });
+
+  it("OTEL_BSP_EXPORT_TIMEOUT above 2147483647 is passed over as the SDK passes over one it cannot read (the default, 2000 ms), not taken as the SDK's 1 ms", () => {
+    expect(exportTimeoutMs({}, { OTEL_BSP_EXPORT_TIMEOUT: String(MAX) })).toBe(MAX);
+    for (const v of ['2147483648', '1e99', 'soon']) expect(exportTimeoutMs({}, { OTEL_BSP_EXPORT_TIMEOUT: v }), v).toBe(2000);
   });
 });
 

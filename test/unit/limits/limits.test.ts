@@ -39,11 +39,11 @@ describe('limits from config', () => {
 
   it('an HTTP request has 30 s to arrive whole and 10 s for its headers by default (Node: 300 s and 60 s); the headers may not have longer than the request; the environment sets both', () => {
     expect(resolveLimits({ limits: base })).toMatchObject({ requestTimeoutMs: 30_000, headersTimeoutMs: 10_000 });
-    expect(() => resolveLimits({ limits: { ...base, requestTimeoutMs: 0 } })).toThrow('config: limits.requestTimeoutMs must be a whole number, 1 or more');
+    expect(() => resolveLimits({ limits: { ...base, requestTimeoutMs: 0 } })).toThrow('config: limits.requestTimeoutMs (HTTP_REQUEST_TIMEOUT_MS) must be a whole number of milliseconds, 1 to 2147483647');
     expect(() => resolveLimits({ limits: { ...base, requestTimeoutMs: 5000 } })).toThrow('config: limits.headersTimeoutMs (HTTP_HEADERS_TIMEOUT_MS), 10000 ms, must be at most limits.requestTimeoutMs (HTTP_REQUEST_TIMEOUT_MS), 5000 ms: the headers are part of the request');
     const env = { HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '2000' };
     expect(resolveLimits(loadConfig(env, tmpdir()))).toMatchObject({ requestTimeoutMs: 5000, headersTimeoutMs: 2000 });
-    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '30s' }, tmpdir())).toThrow('config: HTTP_REQUEST_TIMEOUT_MS must be a whole number, 1 or more');
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '30s' }, tmpdir())).toThrow('config: HTTP_REQUEST_TIMEOUT_MS must be a whole number from 1 to 2147483647');
   });
 
   it('refuse values that are not whole numbers of 1 or more', () => {

@@ -14,6 +14,7 @@
  */
 import { Prisma, type PrismaClient } from '../db/generated/client.js';
 import { resolvePending } from '../idempotency/pending.js';
+import { itemErrorField, type BulkKind } from './kinds.js';
 import type { IdempotencyService } from '../idempotency/service.js';
 import { inputWithoutSecrets, itemKey, itemKeySql, type BulkStore } from './store.js';
 
@@ -32,16 +33,19 @@ interface Candidate {
   position: number;
   registrar_id: string;
   idempotency_key: string;
+  kind: string;
+  every_domain: boolean;
   result: unknown;
 }
 
-type StoredError = { code: string; message: string; details?: { upstreamCode?: number | null } };
+type StoredError = { code: string; message: string; details?: { upstreamCode?: number | null; field?: string } };
 
 /**
  * Settles awaiting items of `backends` (only `ids`, when given; at most `limit`) whose completion
  * has been stored: SUCCEEDED with the final answer (1000, the registry's message, a renewal's new
  * expiry from the completion), or FAILED with the registry's refusal (its code, text and upstream
- * code). An item whose completion has not arrived stays as it is. Returns the jobs touched, after
+ * code, and the argument it is about, as itemErrorField names it: a transfer's wrong auth code is
+ * `domains[i].authInfo`). An item whose completion has not arrived stays as it is. Returns the jobs touched, after
  * finishing those that have nothing left to wait for. Throws what the database throws.
  */
 export async function settleAwaiting(prisma: PrismaClient, store: BulkStore, opts: { backends: string[]; ids?: bigint[]; limit: number }): Promise<string[]> {
@@ -50,7 +54,7 @@ export async function settleAwaiting(prisma: PrismaClient, store: BulkStore, opt
   // Candidates: an item with a stored message for one of its request ids (the index on
   // poll_messages (backend, upstream_id) serves this); whether that settles it is resolvePending's call.
   const rows = await prisma.$queryRaw<Candidate[]>`
-    SELECT b.id, b.job_id, b.position, j.registrar_id, j.idempotency_key, b.result
+    SELECT b.id, b.job_id, b.position, j.registrar_id, j.idempotency_key, j.kind::text AS kind, coalesce((j.params->>'everyDomain')::boolean, false) AS every_domain, b.result
     FROM bulk_items b JOIN bulk_jobs j ON j.id = b.job_id
     WHERE b.backend IN (SELECT jsonb_array_elements_text(${JSON.stringify(opts.backends)}::jsonb)) AND b.state = 'AWAITING_REGISTRY' ${only}
       AND EXISTS (SELECT 1 FROM poll_messages m WHERE m.backend = b.backend AND m.registrar_id = j.registrar_id
@@ -71,7 +75,9 @@ export async function settleAwaiting(prisma: PrismaClient, store: BulkStore, opt
       const e = now.error as StoredError;
       const upstreamCode = e.details?.upstreamCode ?? null;
       const result = { ...(row.result as object), code: upstreamCode ?? 2400, message: e.message, awaitsCompletion: undefined };
-      settled.push({ id: row.id.toString(), state: 'FAILED', result, error: { code: e.code, message: e.message, upstreamCode } });
+      // The argument it is about, as an item refused at once names it (itemError in runner.ts): a transfer's wrong auth code is `domains[i].authInfo`.
+      const field = itemErrorField(row.kind as BulkKind, row.position, e.details?.field, !row.every_domain);
+      settled.push({ id: row.id.toString(), state: 'FAILED', result, error: { code: e.code, message: e.message, upstreamCode, ...(field ? { field } : {}) } });
     } else if ((now.response as { code?: number } | null)?.code !== 1001) {
       settled.push({ id: row.id.toString(), state: 'SUCCEEDED', result: now.response, error: null });
     }

@@ -7,7 +7,7 @@
  * mutation's record and the poll message were written does not matter.
  */
 import type { IdempotencyRecord, Prisma, PrismaClient } from '../db/generated/client.js';
-import { registryErrorFor } from '../core/errors.js';
+import { namingAuthInfo, registryErrorFor } from '../core/errors.js';
 
 /** The result code of a refused queued action whose result gives none (RFC 5730 2308). */
 const REFUSED_WITHOUT_CODE = 2308;
@@ -32,7 +32,9 @@ export async function resolvePending(prisma: PrismaClient, rec: IdempotencyRecor
     // refusal, 2308 (RFC 5730 "Data management policy violation"), never 2400 "Command failed",
     // which would have it sent again (src/backends/joker/driver/result-text.ts NACK_WITHOUT_CODE).
     const code = (failed.payload as { resultCode?: number | null }).resultCode ?? REFUSED_WITHOUT_CODE;
-    const e = registryErrorFor(code >= 2000 ? code : REFUSED_WITHOUT_CODE, failed.message, rec.backend);
+    // A transfer request's 2202 is about the auth code it carried, as when the registry refuses it at once (src/backends/portable.ts).
+    const refused = registryErrorFor(code >= 2000 ? code : REFUSED_WITHOUT_CODE, failed.message, rec.backend);
+    const e = rec.operation === 'requestTransfer' ? namingAuthInfo(refused) : refused;
     data = { state: 'FAILED', error: JSON.parse(JSON.stringify({ code: e.code, message: e.message, details: e.details })) as Prisma.InputJsonValue };
   } else {
     // The registry's own new expiry (Joker's Expiration-Date in the completion) replaces the one

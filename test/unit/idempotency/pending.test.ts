@@ -17,12 +17,12 @@ beforeAll(async () => {
 });
 afterAll(() => db?.close());
 
-async function pendingRecord(serverTrid: string) {
+async function pendingRecord(serverTrid: string, operation = 'createDomain') {
   return db.prisma.idempotencyRecord.create({
     data: {
       registrarId: 'R',
       idempotencyKey: `k${++n}`,
-      operation: 'createDomain',
+      operation,
       fingerprint: 'f',
       state: 'SUCCEEDED',
       backend: 'jk',
@@ -55,6 +55,17 @@ describe('pending mutations resolve from their stored result', () => {
     const now = await resolvePending(db.prisma, rec);
     expect(now.state).toBe('FAILED');
     expect(now.error).toMatchObject({ code: 'OBJECT_EXISTS', details: { upstreamCode: 2302, backend: 'jk' } });
+  });
+
+  it("a transfer request refused 2202 in its result names the auth code it carried (field authInfo), as a refusal at once does; another operation's 2202 names nothing", async () => {
+    const transfer = await pendingRecord('7020', 'requestTransfer');
+    await result('7020', false, 2202);
+    expect((await resolvePending(db.prisma, transfer)).error).toMatchObject({ code: 'AUTHORIZATION_ERROR', details: { upstreamCode: 2202, field: 'authInfo' } });
+    const other = await pendingRecord('7021', 'updateDomain');
+    await result('7021', false, 2202);
+    const error = (await resolvePending(db.prisma, other)).error as { details: object };
+    expect(error).toMatchObject({ code: 'AUTHORIZATION_ERROR', details: { upstreamCode: 2202 } });
+    expect(error.details).not.toHaveProperty('field');
   });
 
   it('a refused action whose result gives no code is a definite refusal (2308), not 2400, which would have it sent again', async () => {

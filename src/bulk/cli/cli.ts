@@ -10,7 +10,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { currentExpiryOf, defaultIdempotencyKey, parseCli, readFileOption, readLines, USAGE, type CliKind, type CliOptions } from './args.js';
 import { writeCsv, type CsvItem } from './csv.js';
-import { Progress, type Counts } from './progress.js';
+import { Progress, ProgressDisplay, type Counts } from './progress.js';
 
 const JOB_FIELDS = 'id kind state total createdAt finishedAt counts { done failed pending running awaiting cancelled }';
 
@@ -210,16 +210,8 @@ function follow(o: CliOptions, job: JobAnswer, io: Io): Promise<Counts> {
       },
     },
   });
-  const progress = progressOf(job);
+  const display = new ProgressDisplay(progressOf(job), io.err, io.tty);
   let last: Counts = { done: 0, failed: 0, pending: total, running: 0, awaiting: 0, cancelled: 0 };
-  let drawn = 0;
-  let shown: Counts | null = null; // the counts the last line drawn shows
-  const draw = (force = false) => {
-    if (!force && !io.tty && Date.now() - drawn < 1000) return;
-    drawn = Date.now();
-    shown = last;
-    io.err(io.tty ? `\r${progress.line(last)}` : `${progress.line(last)}\n`);
-  };
   return new Promise((resolve, reject) => {
     client.subscribe(
       { query: `subscription($id: ID!) { bulkJob(id: $id) { job { counts { done failed pending running awaiting cancelled } } } }`, variables: { id } },
@@ -227,7 +219,7 @@ function follow(o: CliOptions, job: JobAnswer, io: Io): Promise<Counts> {
         next: (r) => {
           if (r.errors?.length) return reject(new Error(r.errors[0]!.message));
           last = (r.data as any).bulkJob.job.counts;
-          draw();
+          display.show(last);
         },
         error: (e) => {
           let err: Error;
@@ -244,11 +236,12 @@ function follow(o: CliOptions, job: JobAnswer, io: Io): Promise<Counts> {
               ? new ConnectionLost(`${nl}the gateway at ${wsUrl} refused the API key (${how()}${tried}): it was revoked, or the gateway restarted with new keys (a zero-setup gateway prints new ones at every start); follow the job with a current key`)
               : new ConnectionLost(`${nl}lost the connection to ${wsUrl} (${how() || 'no reason given'}${tried})`);
           }
+          display.end();
           void Promise.resolve(client.dispose()).then(() => reject(err));
         },
         complete: () => {
-          // The final counts once: drawn here only when the last event's line was held back (off a terminal, within 1 s of the one before).
-          if (shown !== last) draw(true);
+          // The final counts, written now if their line was held back (off a terminal, within 1 s of the one before).
+          display.end();
           if (io.tty) io.err('\n');
           void Promise.resolve(client.dispose()).then(() => resolve(last));
         },

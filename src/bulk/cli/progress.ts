@@ -52,3 +52,55 @@ export class Progress {
     return `[${bar}] ${finished}/${this.total}  done ${c.done}  failed ${c.failed}  cancelled ${c.cancelled}${awaiting}  ${rate.toFixed(rate < 10 ? 1 : 0)}/s  left ${clock(left)}`;
   }
 }
+
+/** Off a terminal, at most one progress line per this many ms (a log file gets a line a second, not one per event). */
+export const LOG_LINE_MS = 1000;
+
+/**
+ * Where the progress line goes: on a terminal (`tty`), redrawn in place at every event
+ * (`\r`); off one (a pipe, a CI log), as lines of their own, at most one per LOG_LINE_MS. A line
+ * held back for that is not lost: it is written when the second is up, unless a newer one was
+ * written first. Before, a held line waited for the next event, and a job whose last change was
+ * `awaiting 1` (a Joker transfer the registry holds, for days) never showed it in a log.
+ */
+export class ProgressDisplay {
+  private writtenAt = -Infinity;
+  private shown: Counts | null = null;
+  private latest: Counts | null = null;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly progress: Progress,
+    private readonly write: (s: string) => void,
+    private readonly tty: boolean,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The job's counts as of now: written, or (off a terminal, within LOG_LINE_MS of the last line) written when that is up. */
+  show(counts: Counts): void {
+    this.latest = counts;
+    const wait = this.tty ? 0 : this.writtenAt + LOG_LINE_MS - this.now();
+    if (wait <= 0) return this.writeLatest();
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.writeLatest();
+    }, wait);
+  }
+
+  /** The last counts shown, written now if they were held back; nothing is written after this. */
+  end(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.latest && this.shown !== this.latest) this.writeLatest();
+  }
+
+  private writeLatest(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const c = this.latest;
+    if (!c || c === this.shown) return;
+    this.writtenAt = this.now();
+    this.shown = c;
+    this.write(this.tty ? `\r${this.progress.line(c, this.writtenAt)}` : `${this.progress.line(c, this.writtenAt)}\n`);
+  }
+}

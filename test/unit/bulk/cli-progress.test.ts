@@ -1,6 +1,6 @@
 /** The bulk CLI's progress line (src/bulk/cli/progress.ts): its rate and time left, from the job as the CLI got it. */
-import { describe, expect, test } from 'vitest';
-import { Progress } from '../../../src/bulk/cli/progress.js';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { Progress, ProgressDisplay } from '../../../src/bulk/cli/progress.js';
 
 const counts = (done: number, pending: number) => ({ done, failed: 0, pending, running: 0, awaiting: 0, cancelled: 0 });
 
@@ -19,5 +19,52 @@ describe('Progress', () => {
   test("a job that had finished when the CLI got it: the job's own rate, createdAt to finishedAt", () => {
     const p = new Progress(40, { finished: 0, at: 0 }, 8_000);
     expect(p.line(counts(40, 0), 99_999_999)).toMatch(/ 40\/40 .* 5\.0\/s {2}left 00:00$/);
+  });
+});
+
+describe('ProgressDisplay', () => {
+  afterEach(() => void vi.useRealTimers());
+  const job = (awaiting: number, done: number) => ({ done, failed: 0, pending: 2 - done - awaiting, running: 0, awaiting, cancelled: 0 });
+
+  test('off a terminal, a line held back within the second is written when the second is up: a job left awaiting the registry says so in the log', () => {
+    vi.useFakeTimers({ now: 0 });
+    const lines: string[] = [];
+    const d = new ProgressDisplay(new Progress(2, { finished: 0, at: 0 }), (s) => lines.push(s), false, () => Date.now());
+    d.show(job(0, 0));
+    vi.advanceTimersByTime(300);
+    d.show(job(2, 0)); // the registry queued both: held back, 300 ms after the last line
+    expect(lines).toHaveLength(1);
+    vi.advanceTimersByTime(700);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/ 0\/2 .* awaiting 2 .*\n$/);
+    vi.advanceTimersByTime(60_000); // nothing new: nothing more written
+    expect(lines).toHaveLength(2);
+    d.show(job(0, 2));
+    d.end();
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatch(/ 2\/2 {2}done 2 /);
+  });
+
+  test('held lines collapse into the newest; end() writes the newest once, and nothing is written after it', () => {
+    vi.useFakeTimers({ now: 0 });
+    const lines: string[] = [];
+    const d = new ProgressDisplay(new Progress(2, { finished: 0, at: 0 }), (s) => lines.push(s), false, () => Date.now());
+    d.show(job(0, 0));
+    d.show(job(1, 0));
+    d.show(job(2, 0));
+    d.end();
+    expect(lines.map((l) => /awaiting (\d)/.exec(l)?.[1] ?? '0')).toEqual(['0', '2']);
+    vi.advanceTimersByTime(5_000);
+    expect(lines).toHaveLength(2);
+  });
+
+  test('on a terminal every event redraws the line in place', () => {
+    const lines: string[] = [];
+    const d = new ProgressDisplay(new Progress(2, { finished: 0, at: 0 }), (s) => lines.push(s), true);
+    d.show(job(0, 0));
+    d.show(job(2, 0));
+    d.end();
+    expect(lines).toHaveLength(2);
+    expect(lines.every((l) => l.startsWith('\r') && !l.endsWith('\n'))).toBe(true);
   });
 });

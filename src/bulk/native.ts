@@ -114,7 +114,7 @@ export class NativeBulk {
     const run = new ChunkRun(this.env, this.sealer, this.settings, this);
     try {
       const job = await this.env.prisma.bulkJob.findUnique({ where: { id: chunk[0]!.jobId } });
-      if (!job || job.state === 'CANCELLED') return chunk.map((i) => ({ id: i.id, state: 'CANCELLED' as const, error: cancelledError(i.attempts, run.sentOf(i) !== null) }));
+      if (!job || job.state === 'CANCELLED') return chunk.map((i) => ({ id: i.id, state: 'CANCELLED' as const, error: cancelledError(i.attempts, run.sentOf(i) !== null), unclaimed: true }));
       const kind = NATIVE_KINDS[job.kind];
       if (!kind) throw new Error(`bulk: no native run for ${job.kind}`);
       await kind(run.begin(job, this.port(backend)!, chunk));

@@ -494,7 +494,7 @@ export class BulkRunner {
     try {
       job = await this.jobOf(item.jobId);
       if (!this.stillRunning(job)) {
-        outcome = { id: item.id, state: 'CANCELLED', error: cancelledError(item.attempts) };
+        outcome = { id: item.id, state: 'CANCELLED', error: cancelledError(item.attempts), unclaimed: true };
       } else {
         const actor = { registrarId: job.registrarId, idempotencyKey: itemKey(job.idempotencyKey, item.position) };
         const env = { ...this.env, idempotency: this.idempotencyFor(item, records, log) };
@@ -507,7 +507,7 @@ export class BulkRunner {
         if (this.holds(item)) this.held.delete(item.id);
         return;
       }
-      outcome = err instanceof CancelledBeforeSend ? { id: item.id, state: 'CANCELLED', error: cancelledError(item.attempts), log } : { ...this.failed(item, err, records, job), log };
+      outcome = err instanceof CancelledBeforeSend ? { id: item.id, state: 'CANCELLED', error: cancelledError(item.attempts), log, unclaimed: true } : { ...this.failed(item, err, records, job), log };
     }
     this.gather([outcome]);
   }

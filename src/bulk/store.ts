@@ -71,6 +71,12 @@ export interface ItemOutcome {
    * ran as a first run and sent its command again.
    */
   givenBack?: { inDoubtSince: Date | null };
+  /**
+   * The claim ran nothing (the item was found cancelled before its command was sent; `state`
+   * CANCELLED): the claim's count is undone, so `attempts` counts the runs that sent something
+   * (an item cancelled before it ever ran says 0, as one cancelled in the store does).
+   */
+  unclaimed?: boolean;
 }
 
 /** What BulkStore.settle did. */
@@ -292,10 +298,11 @@ export function itemKeySql(jobKey: Prisma.Sql, position: Prisma.Sql): Prisma.Sql
 }
 
 /**
- * The error a cancelled item keeps. `attempts` counts the runs that started, this one included
- * when a claimed item is found cancelled (the claim counts it), so `attempts <= 1` (or 0 for an
- * item cancelled in the store) means nothing was ever sent for it; more means an earlier run
- * failed in a way worth another try, and whether it reached the registry is not known here.
+ * The error a cancelled item keeps. `attempts` here counts the runs that started, this one
+ * included when a claimed item is found cancelled (the claim counts it until its outcome is
+ * written, ItemOutcome.unclaimed), so `attempts <= 1` (or 0 for an item cancelled in the store)
+ * means nothing was ever sent for it; more means an earlier run failed in a way worth another
+ * try, and whether it reached the registry is not known here.
  * `inDoubt` says an earlier run's command (or native chunk) may have been applied without an answer.
  */
 export function cancelledError(attempts: number, inDoubt = false): { code: string; message: string } {
@@ -535,6 +542,7 @@ export class BulkStore {
         error: o.error ?? null,
         not_before: (o.notBefore ?? new Date(0)).toISOString(),
         back: o.givenBack !== undefined,
+        unclaimed: o.unclaimed === true,
         doubt_at: o.givenBack?.inDoubtSince?.toISOString() ?? null,
       })),
     );
@@ -547,13 +555,13 @@ export class BulkStore {
       this.prisma,
       `WITH log AS (${logEntrySql('$3')}),
       rec AS (${deferredRecordsSql('$4', '$5')}),
-      v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id bigint, state text, result jsonb, error jsonb, not_before timestamptz, back boolean, doubt_at timestamptz)),
+      v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id bigint, state text, result jsonb, error jsonb, not_before timestamptz, back boolean, unclaimed boolean, doubt_at timestamptz)),
       upd AS (
         UPDATE bulk_items AS b SET
           state = (CASE WHEN v.doubt_at IS NOT NULL THEN 'RUNNING' ELSE v.state END)::bulk_item_state,
           result = CASE WHEN v.back THEN b.result ELSE v.result END,
           error = CASE WHEN v.back THEN b.error ELSE v.error END,
-          attempts = CASE WHEN v.back THEN GREATEST(b.attempts - 1, 0) ELSE b.attempts END,
+          attempts = CASE WHEN v.back OR v.unclaimed THEN GREATEST(b.attempts - 1, 0) ELSE b.attempts END,
           not_before = GREATEST(b.not_before, v.not_before),
           holder = CASE WHEN v.doubt_at IS NOT NULL THEN b.holder END,
           lease_until = CASE WHEN v.doubt_at IS NOT NULL THEN '-infinity'::timestamptz END,

@@ -301,6 +301,12 @@ describe('npm run bulk', () => {
       expect(lines.filter((l) => l[3] === 'SUCCEEDED')).toHaveLength(applied); // nothing sent for a cancelled item
       expect(lines.filter((l) => l[3] === 'CANCELLED')).toHaveLength(40 - applied);
       expect(applied).toBeLessThan(40);
+      // The same cancel once more: its answer is the first one's (counts of then, some running), but
+      // the items it writes are all final now, and it says nothing is left to follow (found by a fresh user).
+      const replayed = await cli(['cancel', id, '--out', cancelCsv], key);
+      expect(replayed.code).toBe(0);
+      expect(replayed.stdout).toBe(again.stdout.split('\n')[0] + `\n${cancelCsv}: 40 items as they stand after the cancel\n`);
+      expect((await rows(cancelCsv)).slice(1).filter((l) => !['SUCCEEDED', 'CANCELLED'].includes(l[3]!))).toEqual([]);
     } finally {
       sandbox.faults.clear();
     }

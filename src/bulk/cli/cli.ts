@@ -345,6 +345,9 @@ function checkWritable(out: string, nothing = 'nothing was submitted'): void {
   }
 }
 
+/** The states an item ends in (BulkItemState): the others (PENDING, RUNNING, AWAITING_REGISTRY) may still change. */
+const FINAL_STATES = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
 /** A job's counts as the progress line names them, and the states it has besides. */
 function countsLine(c: Counts): string {
   return `done ${c.done}  failed ${c.failed}  cancelled ${c.cancelled}  running ${c.running}  awaiting ${c.awaiting}  pending ${c.pending}`;
@@ -356,8 +359,9 @@ function countsLine(c: Counts): string {
  * stand after the cancel (`--out`, default bulk-<job id>.csv, checked writable before the cancel is
  * sent). Items claimed before the cancel (running, awaiting the registry) are not final yet: one
  * already sent finishes with its real outcome, one not sent yet is cancelled before its command is
- * written (src/bulk/runner.ts); the CLI says so, with the attach command that follows them and
- * writes the CSV again once they are. A job that had finished is left as it was, and said so.
+ * written (src/bulk/runner.ts); the CLI says so (counted in the CSV's rows, not in the counts,
+ * which are the first cancel's when this is the same command again), with the attach command that
+ * follows them and writes the CSV again once they are. A job that had finished is left as it was, and said so.
  * Returns 0; throws on any error (an id that is not a job of the key's registrar: its message, as
  * attach's; a CSV it could not write: saying the cancel was taken).
  */
@@ -379,14 +383,23 @@ async function cancel(o: CliOptions, io: Io, attach: (id: string, withOut?: bool
   io.out(`job ${job.id} (${job.kind}, ${job.total} domains) ${what}: ${countsLine(c)}\n`);
   const out = o.out ?? `bulk-${job.id}.csv`;
   let rows: number;
+  // What is not final yet is told from the items as the CSV has them: the counts above are those of
+  // the first cancel when this is the same command again (its answer replayed), when the items the
+  // cancel found running may have finished long since.
+  let left = 0;
+  async function* counting(pages: AsyncIterable<CsvItem[]>): AsyncGenerator<CsvItem[]> {
+    for await (const page of pages) {
+      left += page.filter((i) => !FINAL_STATES.has(i.state)).length;
+      yield page;
+    }
+  }
   try {
-    rows = await writeCsv(out, itemPages(o, job.id));
+    rows = await writeCsv(out, counting(itemPages(o, job.id)));
   } catch (e) {
     const taken = `the gateway took the cancel of job ${job.id}, but its items could not be`;
     if (e instanceof ConnectionLost || e instanceof GatewayError) throw new Error(`${taken} read for ${out}: ${e.message}; write them with:\n  ${attach(job.id)}`);
     throw new Error(`${taken} written to ${out}: ${(e as Error).message}; write them elsewhere with:\n  ${attach(job.id, false)} --out <file>`);
   }
-  const left = c.running + c.awaiting + c.pending;
   io.out(`${out}: ${rows} items as they stand after the cancel\n`);
   if (left > 0) io.out(`${left} ${left === 1 ? 'item is' : 'items are'} not final yet: one already sent finishes with its real outcome, one not sent yet is cancelled before it is. Follow them and write the results again with:\n  ${attach(job.id)}\n`);
   return 0;

@@ -77,7 +77,7 @@ function checkLdh(fieldOf: string | (() => string), raw: string, ascii: string):
   const field = () => (typeof fieldOf === 'string' ? fieldOf : fieldOf());
   if (ascii.length > 253) throw new ValidationError(field(), `a domain name is at most 253 characters (got ${ascii.length})`);
   const labels = ascii.split('.');
-  if (labels.length < 2) throw new ValidationError(field(), `${quoted(raw)} needs at least two labels (name and TLD)`);
+  // Each label's characters first: "bad host" has a space, which matters more than its one label.
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i]!;
     const which = () => `${quoted(raw)}: label ${i + 1}`;
@@ -88,6 +88,7 @@ function checkLdh(fieldOf: string | (() => string), raw: string, ascii: string):
       throw new ValidationError(field(), `${which()} has "--" in positions 3-4 but is not an A-label`);
     }
   }
+  if (labels.length < 2) throw new ValidationError(field(), `${quoted(raw)} needs at least two labels (name and TLD)`);
   if (/^[0-9]+$/.test(labels[labels.length - 1]!)) throw new ValidationError(field(), 'the top-level label cannot be all digits');
   return labels;
 }

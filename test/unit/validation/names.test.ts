@@ -44,6 +44,7 @@ describe('domain names', () => {
     ['xn--zzzzzz-.example', 'inner hyphens'],
     ['example.123', 'all digits'],
     ['spa ce.example', 'inner hyphens'],
+    ['bad host', 'label 1 may hold only letters, digits and inner hyphens'], // the space, not the one label (found by a fresh user)
     // IDNA2008 (RFC 5892) disallows symbols and emoji, which UTS #46 alone would map and accept.
     ['☃.example', 'U+2603'],
     ['xn--n3h.example', 'U+2603'],

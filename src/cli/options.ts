@@ -24,7 +24,9 @@ const quoted = (s: string) => (s.length > 32 ? `${s.slice(0, 32)}...` : s);
  * parseArgs(`config`), throwing UsageError instead of Node's parse errors: an unknown option
  * (ERR_PARSE_ARGS_UNKNOWN_OPTION) named with the closest of `config.options` (graphql-js's
  * suggestionList, the lexical distance behind its "Did you mean" hints), or every option when none
- * is close; a missing or unwanted value and an unexpected argument in Node's words. Any other
+ * is close; a value that starts with "-" (`--period -1y`: ERR_PARSE_ARGS_INVALID_OPTION_VALUE,
+ * "ambiguous") named with the option and how to give it (`--period=-1y`); a missing or unwanted
+ * value and an unexpected argument in Node's words. Any other
  * error is thrown as it is. `hint(option)`, when it gives a text, is said in the parentheses in
  * place of the suggestion (the gateway, whose settings are not options: `--port` -> PORT).
  */
@@ -40,6 +42,15 @@ export function parseOptions<T extends ParseArgsConfig>(config: T, hint?: (optio
       const said = hint?.(name);
       const [close] = suggestionList(name, known);
       throw new UsageError(`unknown option ${quoted(given)} ${said ? `(${said})` : close ? `(did you mean ${close}?)` : `(options: ${known.join(', ')})`}`, { cause: e });
+    }
+    // `--period -1y`: Node refuses a value that starts with "-" in three sentences about "-XYZ"; said in one, with the option's own name.
+    const ambiguous = code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? /^Option '([^']+)' argument is ambiguous/.exec((e as Error).message)?.[1] : undefined;
+    if (ambiguous) {
+      const long = /use '(--[^=']+)=-XYZ'/.exec((e as Error).message)?.[1] ?? ambiguous;
+      const at = config.args?.indexOf(ambiguous) ?? -1;
+      const value = at >= 0 ? config.args![at + 1] : undefined;
+      const shown = value !== undefined ? ` ${JSON.stringify(quoted(value))}` : '';
+      throw new UsageError(`${ambiguous}: its value${shown} starts with "-", which reads as an option; give such a value as ${long}=<value>`, { cause: e });
     }
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
       throw new UsageError((e as Error).message, { cause: e });

@@ -268,17 +268,72 @@ function checkExpiryDate(at: string, field: string | undefined, inputField: stri
 /**
  * The text of the file `--file` names, UTF-8. Throws an Error naming the option and the path for
  * one that cannot be read (`--file /tmp/x/nope.txt: no such file`; before: a bare
- * `ENOENT: no such file or directory, open ...`), which the CLI prints and exits 1 on, as for
- * any usage error, before anything is sent.
+ * `ENOENT: no such file or directory, open ...`) or is not UTF-8 text (notUtf8Reason), which the
+ * CLI prints and exits 1 on, as for any usage error, before anything is sent.
  */
 export function readFileOption(file: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : code === 'EACCES' ? 'not readable (permission denied)' : (e as Error).message;
     throw new Error(`--file ${file}: ${why}`);
   }
+  const notUtf8 = notUtf8Reason(bytes);
+  if (notUtf8) throw new Error(`--file ${file}: ${notUtf8}; save it as UTF-8 (nothing was sent)`);
+  return bytes.toString('utf8');
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Why `bytes` is not UTF-8 text, or null when it is: a UTF-16 file (its byte order mark, or NUL
+ * bytes, which no line of names holds: Windows' "Unicode text" exports are UTF-16), or the first
+ * line holding a byte sequence UTF-8 does not allow (a Latin-1 or Windows-1252 export), named by
+ * its number and the byte's column, never quoted. Before, such a file was read with U+FFFD in
+ * place of each bad byte and refused as holding a disallowed character, or, UTF-16, with its NUL
+ * bytes written back to the terminal.
+ */
+export function notUtf8Reason(bytes: Buffer): string | null {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return 'the file is UTF-16 (its byte order mark says so)';
+  if (bytes.includes(0)) return 'the file holds NUL bytes: it is UTF-16 or not text';
+  try {
+    UTF8.decode(bytes);
+    return null;
+  } catch {
+    let start = 0;
+    for (let line = 1; ; line++) {
+      const end = bytes.indexOf(0x0a, start);
+      const slice = bytes.subarray(start, end < 0 ? bytes.length : end);
+      try {
+        UTF8.decode(slice);
+      } catch {
+        return `line ${line} is not UTF-8 text (byte ${badByte(slice)})`;
+      }
+      if (end < 0) return 'it is not UTF-8 text';
+      start = end + 1;
+    }
+  }
+}
+
+/** The first byte of `line` that does not begin a valid UTF-8 sequence, as `0xE9 at column 5` (columns count bytes from 1). */
+function badByte(line: Buffer): string {
+  for (let i = 0; i < line.length; ) {
+    const b = line[i]!;
+    const n = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    let ok = n > 0 && i + n <= line.length;
+    if (ok && n > 1) {
+      try {
+        UTF8.decode(line.subarray(i, i + n));
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok) return `0x${b.toString(16).toUpperCase().padStart(2, '0')} at column ${i + 1}`;
+    i += n;
+  }
+  return 'at its end';
 }
 
 /** What a file's lines hold after the domain name, by command (the others take the name only; more fields are left alone). */

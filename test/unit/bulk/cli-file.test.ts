@@ -90,3 +90,28 @@ describe('--file that cannot be read', () => {
     expect(printed).toEqual([]);
   });
 });
+
+describe('--file that is not UTF-8 text', () => {
+  it('a UTF-16 file, a NUL byte, or a Latin-1 byte is refused as such, naming the line and byte, never echoing the text, before anything is sent (found by a fresh user)', async () => {
+    const printed: string[] = [];
+    const io = { out: (s: string) => void printed.push(s), err: (s: string) => void printed.push(s), tty: false };
+    const argv = (f: string) => ['transfer', '--file', f, '--api-key', 'rgw_test', '--url', 'http://127.0.0.1:9/graphql', '--out', path.join(dir, 'out.csv')];
+    const bytes = async (b: Buffer) => {
+      const f = path.join(dir, `b${n++}.txt`);
+      await writeFile(f, b);
+      return f;
+    };
+    // Windows' "Unicode text": UTF-16LE with its byte order mark; and without one.
+    const utf16 = await bytes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a.example,Secret-Code-1\r\n', 'utf16le')]));
+    await expect(runBulkCli(argv(utf16), {}, io)).rejects.toThrow(new Error(`--file ${utf16}: the file is UTF-16 (its byte order mark says so); save it as UTF-8 (nothing was sent)`));
+    const bare16 = await bytes(Buffer.from('a.example,Secret-Code-1\n', 'utf16le'));
+    await expect(runBulkCli(argv(bare16), {}, io)).rejects.toThrow(new Error(`--file ${bare16}: the file holds NUL bytes: it is UTF-16 or not text; save it as UTF-8 (nothing was sent)`));
+    // A Windows-1252 export: "é" as the one byte 0xE9 on line 2, column 3.
+    const latin1 = await bytes(Buffer.concat([Buffer.from('a.example,Code-1\nb'), Buffer.from([0x63, 0xe9]), Buffer.from('.example,Secret-Code-2\n')]));
+    await expect(runBulkCli(argv(latin1), {}, io)).rejects.toThrow(new Error(`--file ${latin1}: line 2 is not UTF-8 text (byte 0xE9 at column 3); save it as UTF-8 (nothing was sent)`));
+    expect(printed).toEqual([]);
+    // UTF-8 with its byte order mark still reads (the BOM is skipped as before).
+    expect(readLines(await file('\uFEFFbücher.example\n'), 'renew').map((l) => l[0])).toEqual(['bücher.example']);
+  });
+});
+

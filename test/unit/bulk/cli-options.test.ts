@@ -31,6 +31,12 @@ describe('bulk CLI options', () => {
     expect(refusal(['renew', '--file', 'n.txt', '--prot', '1'])).toBe('unknown option --prot (did you mean --out?)');
   });
 
+  it('a value that starts with "-" is named with its option and how to give it, not in Node\'s three sentences about "-XYZ" (found by a fresh user)', () => {
+    expect(refusal(['renew', '--file', 'n.txt', '--period', '-1y'])).toBe('--period: its value "-1y" starts with "-", which reads as an option; give such a value as --period=<value>');
+    // Given so, the value reaches the CLI's own check of it.
+    expect(refusal(['renew', '--file', 'n.txt', '--period=-1y'])).toMatch(/^--period is a number and y or m/);
+  });
+
   it("an option of another command is refused naming it, the command, whose option it is and what the command takes", () => {
     expect(refusal(['renew', '--file', 'n.txt', '--from', 'ns1.x'])).toBe('renew does not take --from (an option of replace-nameserver, replace-tech-contact); renew takes --file, --period, --out, --idempotency-key, --retries, --url, --api-key, --key-file');
     expect(refusal(['update-statuses', '--file', 'n.txt', '--add', 'clientHold', '--period=2y'])).toBe('update-statuses does not take --period (an option of renew, transfer); update-statuses takes --file, --add, --remove, --out, --idempotency-key, --retries, --url, --api-key, --key-file');

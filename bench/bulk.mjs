@@ -40,7 +40,8 @@
  *      against their ideal, the last tenth, finishedAt after the last renewal, from the registry's
  *      count sampled every 5 ms), the latency the proxy really gave each answer (its stats(): the round trip, the part after the registry answered, and answers the registry gave too late), the gateway's peak RSS (VmHWM, goal < 300 MB),
  *      and the CPU each process spent per item (gateway; this process: registry and proxies;
- *      PostgreSQL's backends of the run's database), against what two cores give; then the
+ *      PostgreSQL's backends of the run's database), against what two cores give, with the whole
+ *      machine's busy time and its steal time (a virtual machine's cores given to others); then the
  *      baseline measured in the same run: a direct EPP client (bench/lib/direct-renew.mjs, a
  *      process of its own, --concurrency sessions) renewing --items other domains through the same
  *      proxy to the same registry, and the gateway's wall against it;
@@ -62,7 +63,7 @@ import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay 
 import pg from 'pg';
 import { EppSandbox } from '../dist/src/sandbox/epp/index.js';
 import { startLatencyProxy } from '../dist/src/sandbox/latency-proxy.js';
-import { arg, argText, databaseUrlArg, freePort, procCpuSeconds, startStack } from './lib/stack.mjs';
+import { arg, argText, databaseUrlArg, freePort, machineCpuMs, procCpuSeconds, startStack } from './lib/stack.mjs';
 
 const LATENCY = arg('latency', 20);
 // How the proxies apply LATENCY (src/sandbox/latency-proxy.ts): 'round-trip' (each command's answer reaches the gateway
@@ -310,16 +311,17 @@ async function withCpu(fn) {
   await pgSample();
   await sleep(SERVER_URL ? 1100 : 0);
   const commits0 = await commits();
-  const start = { gateway: stack.cpuSeconds(), main: stack.mainThreadCpuSeconds(), self: process.cpuUsage(), pg: new Map(pgPids) };
+  const start = { gateway: stack.cpuSeconds(), main: stack.mainThreadCpuSeconds(), self: process.cpuUsage(), pg: new Map(pgPids), machine: machineCpuMs() };
   const sampler = setInterval(() => void pgSample().catch(() => undefined), 200); // backends that come and go
   const value = await fn();
   clearInterval(sampler);
   await pgSample();
-  const cpuEnd = { gateway: stack.cpuSeconds(), main: stack.mainThreadCpuSeconds(), self: process.cpuUsage(start.self) };
+  const cpuEnd = { gateway: stack.cpuSeconds(), main: stack.mainThreadCpuSeconds(), self: process.cpuUsage(start.self), machine: machineCpuMs() };
   await sleep(SERVER_URL ? 1100 : 0);
   const transactions = (await commits()) - commits0;
   const pgSeconds = [...pgPids].reduce((s, [p, v]) => s + v - (start.pg.get(p) ?? 0), 0);
-  return { value, transactions, cpu: { gateway: cpuEnd.gateway - start.gateway, main: cpuEnd.main - start.main, self: (cpuEnd.self.user + cpuEnd.self.system) / 1e6, pg: pgSeconds } };
+  const machine = { busyMs: cpuEnd.machine.busy - start.machine.busy, stealMs: cpuEnd.machine.steal - start.machine.steal };
+  return { value, transactions, machine, cpu: { gateway: cpuEnd.gateway - start.gateway, main: cpuEnd.main - start.main, self: (cpuEnd.self.user + cpuEnd.self.system) / 1e6, pg: pgSeconds } };
 }
 /** Runs bench/lib/direct-renew.mjs against the bulk registry's proxy: { wallMs, renewed, cpuMs }. */
 async function directRenew(names) {
@@ -333,6 +335,8 @@ async function directRenew(names) {
   return JSON.parse(out);
 }
 const perItem = (s) => ((s * 1000) / ITEMS).toFixed(2);
+/** The whole machine meanwhile (/proc/stat, every process): its busy CPU time, and the time the hypervisor gave its cores to others (steal), which no process here can account for. */
+const machineText = (m) => `the machine meanwhile: busy ${(m.busyMs / 1000).toFixed(1)} CPU s, steal ${(m.stealMs / 1000).toFixed(2)} CPU s`;
 const idealMs = (ITEMS * LATENCY) / CONCURRENCY;
 let wall1 = 0;
 
@@ -381,7 +385,7 @@ if (ITEMS > 0) {
   }
   print(`  the simulated latency as delivered: ${deliveredText(proxied1)}; this process (registry and proxies) meanwhile: ${stallsText(own1)}`);
   print(`  gateway peak RSS during the job ${rssMiB('VmHWM').toFixed(0)} MiB (goal < 300 MB)${reset ? `; before it, since the start: ${peakBefore.toFixed(0)} MiB` : ' (since the process started: its peak could not be reset)'}`);
-  print(`  CPU per item: gateway ${perItem(run1.cpu.gateway)} ms (its main thread ${perItem(run1.cpu.main)} ms), registry + proxies (this process) ${perItem(run1.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run1.cpu.pg)} ms` : ''}; total ${perItem(total)} ms`);
+  print(`  CPU per item: gateway ${perItem(run1.cpu.gateway)} ms (its main thread ${perItem(run1.cpu.main)} ms), registry + proxies (this process) ${perItem(run1.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run1.cpu.pg)} ms` : ''}; total ${perItem(total)} ms; ${machineText(run1.machine)}`);
   if (SERVER_URL) print(`  PostgreSQL transactions ${run1.transactions}: ${(run1.transactions / ITEMS).toFixed(2)} per item`);
   print(`  CPU-bound floor on ${cpus().length} cores: ${((total * 1000) / cpus().length).toFixed(0)} ms = ratio ${((total * 1000) / cpus().length / idealMs).toFixed(2)}; the gateway alone on one core: ratio ${((run1.cpu.gateway * 1000) / idealMs).toFixed(2)}`);
 
@@ -453,7 +457,7 @@ if (ITEMS > 0 && RESUME) {
   const counts2 = (await gql(JOB, { id: id2 })).bulkJob.counts;
   print(`the same job on ${ITEMS} other domains, the gateway SIGKILLed at ${(killedAt / 1000).toFixed(1)} s (half the renewals applied) and started again on the same data:`);
   print(`  items done ${counts2.done}, failed ${counts2.failed}; renewals applied ${applied} for ${ITEMS} domains: applied twice ${applied - ITEMS} (goal 0); domains renewed by exactly one year ${renewedOnce(2)} / ${ITEMS}`);
-  print(`  CPU per item: gateway ${perItem(run2.cpu.gateway)} ms (both processes), registry + proxies ${perItem(run2.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run2.cpu.pg)} ms` : ''}`);
+  print(`  CPU per item: gateway ${perItem(run2.cpu.gateway)} ms (both processes), registry + proxies ${perItem(run2.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run2.cpu.pg)} ms` : ''}; ${machineText(run2.machine)}`);
   // The timeline of the restart, from the kill (ms).
   const first = (pred) => samples.find(pred)?.t;
   const fmt = (t) => (t === undefined ? '-' : t.toFixed(0));

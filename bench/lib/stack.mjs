@@ -20,6 +20,22 @@ export const GATEWAY_MAIN = 'dist/bundle/main.js';
  */
 export const GATEWAY_NODE_FLAGS = (process.env.GATEWAY_NODE_FLAGS ?? JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).config.nodeFlags).split(' ').filter(Boolean);
 
+/**
+ * The machine's CPU time so far (ms, all cores) in two parts from /proc/stat's `cpu` line: `steal`
+ * (time the hypervisor ran something else while this virtual machine had work: figures of a
+ * window with much of it are the neighbours', not the code's) and `busy` (user, nice, system, irq,
+ * softirq). Zeros where /proc/stat cannot be read.
+ */
+export function machineCpuMs() {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const tick = 10; // ms per clock tick (USER_HZ 100 on Linux)
+    return { busy: (f[0] + f[1] + f[2] + f[5] + f[6]) * tick, steal: (f[7] ?? 0) * tick };
+  } catch {
+    return { busy: 0, steal: 0 };
+  }
+}
+
 /** User + system CPU seconds a process has used so far (Linux /proc/<pid>/stat; 0 when it is gone or unreadable). */
 export function procCpuSeconds(pid, tid) {
   try {

@@ -13,7 +13,7 @@ import type { GraphQLSchema } from 'graphql';
  * item 4). Rebuilding the same executable schema from its printed SDL with graphql-js takes 5-20 ms.
  *
  * The file is schema/federation/subgraph.cache.json, written by `npm run schema:print` with
- * schema/schema.graphql and checked by the same test (test/unit/schema/sdl.test.ts). It is only
+ * schema/schema.graphql and checked by test/unit/schema/subgraph-cache.test.ts. It is only
  * ever used for the very SDL it was made from: `input` is the SHA-256 of that SDL, so a class
  * changed since is built the long way (correct, only slower) until the file is written again.
  */

@@ -63,7 +63,7 @@ import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay 
 import pg from 'pg';
 import { EppSandbox } from '../dist/src/sandbox/epp/index.js';
 import { startLatencyProxy } from '../dist/src/sandbox/latency-proxy.js';
-import { arg, argText, databaseUrlArg, freePort, machineCpuMs, procCpuSeconds, startStack } from './lib/stack.mjs';
+import { arg, argText, databaseUrlArg, freePort, machineCpuMs, onLogEntries, procCpuSeconds, startStack } from './lib/stack.mjs';
 
 const LATENCY = arg('latency', 20);
 // How the proxies apply LATENCY (src/sandbox/latency-proxy.ts): 'round-trip' (each command's answer reaches the gateway
@@ -414,23 +414,11 @@ if (ITEMS > 0 && RESUME) {
   let killT = 0;
   let sampler;
   const count = (k) => bulkSandbox.applied(k);
-  const followNewGateway = (child) => {
-    let buf = '';
-    child.stdout.on('data', (d) => {
-      buf += d;
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        try {
-          const entry = JSON.parse(line);
-          // With the new process's CPU time so far (user + system, from /proc): a start's cost when the machine is shared.
-          if (entry.msg === 'gateway listening' || /^bulk/.test(entry.msg ?? '')) gatewayLog.push({ at: performance.now() - killT, cpuMs: procCpuSeconds(child.pid) * 1000, entry });
-        } catch {
-          // not a log line
-        }
-      }
+  const followNewGateway = (child) =>
+    onLogEntries(child.stdout, (entry) => {
+      // With the new process's CPU time so far (user + system, from /proc): a start's cost when the machine is shared.
+      if (entry.msg === 'gateway listening' || /^bulk/.test(entry.msg ?? '')) gatewayLog.push({ at: performance.now() - killT, cpuMs: procCpuSeconds(child.pid) * 1000, entry });
     });
-  };
   const startSampling = () => {
     killT = performance.now();
     const base = { renew: count('domain:renew'), info: count('domain:info'), login: count('login') };

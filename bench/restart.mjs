@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
-import { arg, databaseUrlArg, freePort, startStack } from './lib/stack.mjs';
+import { arg, databaseUrlArg, freePort, onLogEntries, startStack } from './lib/stack.mjs';
 
 const RESTARTS = arg('restarts', 5);
 const SERVER_URL = databaseUrlArg();
@@ -33,22 +33,7 @@ const took = [];
 try {
   for (let i = 1; i <= RESTARTS; i++) {
     let startup;
-    const follow = (child) => {
-      let buf = '';
-      child.stdout.on('data', (d) => {
-        buf += d;
-        for (let n = buf.indexOf('\n'); n >= 0; n = buf.indexOf('\n')) {
-          const line = buf.slice(0, n);
-          buf = buf.slice(n + 1);
-          try {
-            const entry = JSON.parse(line);
-            if (entry.msg === 'gateway listening') startup = entry.startupMs;
-          } catch {
-            // not a log line
-          }
-        }
-      });
-    };
+    const follow = (child) => onLogEntries(child.stdout, (entry) => void (entry.msg === 'gateway listening' && (startup = entry.startupMs)));
     const ms = await stack.restart('SIGKILL', { LOG_LEVEL: 'info' }, follow);
     took.push(ms);
     console.log(`restart ${i}: kill to /healthz ${ms.toFixed(0)} ms; startupMs ${JSON.stringify(startup ?? null)}`);

@@ -36,6 +36,25 @@ export function machineCpuMs() {
   }
 }
 
+/** Calls `fn` with each line of `stream` (a gateway's stdout) that parses as a JSON log entry (pino's lines); other lines are skipped. */
+export function onLogEntries(stream, fn) {
+  let buf = '';
+  stream.on('data', (d) => {
+    buf += d;
+    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      let entry;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        continue; // not a log line
+      }
+      fn(entry);
+    }
+  });
+}
+
 /** User + system CPU seconds a process has used so far (Linux /proc/<pid>/stat; 0 when it is gone or unreadable). */
 export function procCpuSeconds(pid, tid) {
   try {

@@ -268,7 +268,7 @@ function checkExpiryDate(at: string, field: string | undefined, inputField: stri
 /**
  * The text of the file `--file` names, UTF-8. Throws an Error naming the option and the path for
  * one that cannot be read (`--file /tmp/x/nope.txt: no such file`; before: a bare
- * `ENOENT: no such file or directory, open ...`) or is not UTF-8 text (notUtf8Reason), which the
+ * `ENOENT: no such file or directory, open ...`) or is not UTF-8 text (utf8Text), which the
  * CLI prints and exits 1 on, as for any usage error, before anything is sent.
  */
 export function readFileOption(file: string): string {
@@ -280,27 +280,30 @@ export function readFileOption(file: string): string {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : code === 'EACCES' ? 'not readable (permission denied)' : (e as Error).message;
     throw new Error(`--file ${file}: ${why}`);
   }
-  const notUtf8 = notUtf8Reason(bytes);
-  if (notUtf8) throw new Error(`--file ${file}: ${notUtf8}; save it as UTF-8 (nothing was sent)`);
-  return bytes.toString('utf8');
+  try {
+    return utf8Text(bytes);
+  } catch (e) {
+    throw new Error(`--file ${file}: ${(e as Error).message}; save it as UTF-8 (nothing was sent)`);
+  }
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a byte order mark stays in the text, as Buffer's toString kept it (the CSV reader skips
+// it; the default idempotency key hashes the text, so a file's key is the one it had before).
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
- * Why `bytes` is not UTF-8 text, or null when it is: a UTF-16 file (its byte order mark, or NUL
- * bytes, which no line of names holds: Windows' "Unicode text" exports are UTF-16), or the first
- * line holding a byte sequence UTF-8 does not allow (a Latin-1 or Windows-1252 export), named by
- * its number and the byte's column, never quoted. Before, such a file was read with U+FFFD in
- * place of each bad byte and refused as holding a disallowed character, or, UTF-16, with its NUL
- * bytes written back to the terminal.
+ * `bytes` as UTF-8 text (a byte order mark kept), or an Error saying why it is not: a UTF-16
+ * file (its byte order mark, or NUL bytes, which no line of names holds: Windows' "Unicode text"
+ * exports are UTF-16), or the first line holding a byte sequence UTF-8 does not allow (a Latin-1 or
+ * Windows-1252 export), named by its number and the byte's column, never quoted. Before, such a
+ * file was read with U+FFFD in place of each bad byte and refused as holding a disallowed
+ * character, or, UTF-16, with its NUL bytes written back to the terminal.
  */
-export function notUtf8Reason(bytes: Buffer): string | null {
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return 'the file is UTF-16 (its byte order mark says so)';
-  if (bytes.includes(0)) return 'the file holds NUL bytes: it is UTF-16 or not text';
+export function utf8Text(bytes: Buffer): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) throw new Error('the file is UTF-16 (its byte order mark says so)');
+  if (bytes.includes(0)) throw new Error('the file holds NUL bytes: it is UTF-16 or not text');
   try {
-    UTF8.decode(bytes);
-    return null;
+    return UTF8.decode(bytes);
   } catch {
     let start = 0;
     for (let line = 1; ; line++) {
@@ -309,9 +312,9 @@ export function notUtf8Reason(bytes: Buffer): string | null {
       try {
         UTF8.decode(slice);
       } catch {
-        return `line ${line} is not UTF-8 text (byte ${badByte(slice)})`;
+        throw new Error(`line ${line} is not UTF-8 text (byte ${badByte(slice)})`);
       }
-      if (end < 0) return 'it is not UTF-8 text';
+      if (end < 0) throw new Error('it is not UTF-8 text');
       start = end + 1;
     }
   }

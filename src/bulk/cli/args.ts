@@ -373,7 +373,8 @@ function lineField(command: CliKind, index: number, column?: number): string {
 }
 
 /**
- * The file's domain lines as [name, second field, line], read as CSV (parseCsv: RFC 4180 quoting,
+ * The file's domain lines as [name, second field, line] (from `text` when the caller has read the
+ * file already, readFileOption), read as CSV (parseCsv: RFC 4180 quoting,
  * so `example.tld,"abc,""123"""` holds the auth code `abc,"123"`), `line` the 1-based line number
  * in the file (blank and # lines are skipped, so the i-th domain is not always on line i + 1: the
  * gateway's errors name `domains[i]`, and the CLI names the line too). Throws FileLineError
@@ -384,11 +385,11 @@ function lineField(command: CliKind, index: number, column?: number): string {
  * must be quoted), a transfer line without its auth code, or a renew line whose currentExpiry is a
  * date the calendar lacks (checkExpiryDate: that one quotes the date as written).
  */
-export function readLines(file: string, command: CliKind = 'update-statuses'): Array<[string, string | undefined, number]> {
+export function readLines(file: string, command: CliKind = 'update-statuses', text?: string): Array<[string, string | undefined, number]> {
   const second = SECOND_FIELD[command];
   let records: CsvRecord[];
   try {
-    records = parseCsv(readFileOption(file));
+    records = parseCsv(text ?? readFileOption(file));
   } catch (e) {
     if (e instanceof CsvError) throw new FileLineError(lineField(command, e.record ?? 0, e.column), `${file} line ${e.line}: ${e.message}`);
     throw e;

@@ -145,7 +145,7 @@ async function gql(o: CliOptions, query: string, variables: Record<string, unkno
 /** The mutation and variables of a submit command. */
 function request(o: CliOptions): { query: string; field: string; variables: Record<string, unknown>; lines: ReturnType<typeof readLines> | null } {
   const text = o.file ? readFileOption(o.file) : '';
-  const lines = o.file ? readLines(o.file, o.command as CliKind) : null;
+  const lines = o.file ? readLines(o.file, o.command as CliKind, text) : null; // the text read once
   return { ...mutation(o, text, lines), lines };
 }
 

@@ -96,7 +96,7 @@ async function reconcile(r: NativeRun, fn: ReconcileFn, item: ClaimedItem, sent:
     port: r.port,
     call: { ...r.readCall, idempotencyKey: sent.key },
     upstreamId: r.upstreamId,
-    sentTrid: null,
+    sentTrid: async () => null,
     appliedByAnotherRequest: async () => false,
     prisma: r.env.prisma,
     router: r.env.router,

@@ -463,8 +463,8 @@ export class BulkRunner {
     const keepLog = (e: LogEntry) => void log.push(e);
     const claimHeld = () => this.claimHeld(item);
     if (item.inDoubt) {
-      const { claimedAt, ownHolder } = item.inDoubt;
-      return { run: (req, execute) => svc.runInDoubt(req, claimedAt, ownHolder, execute, (r) => records.push(r), { keepLog, beforeSend: claimHeld }) };
+      const { claimedAt, ownHolder, recorded } = item.inDoubt;
+      return { run: (req, execute) => svc.runInDoubt(req, claimedAt, ownHolder, execute, (r) => records.push(r), { keepLog, beforeSend: claimHeld, recorded }) };
     }
     if (item.attempts === 1) {
       // It may have waited for a session (AHEAD): the job is looked at again right before the write.

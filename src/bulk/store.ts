@@ -42,9 +42,12 @@ export interface ClaimedItem {
    * Set when the item was taken over RUNNING (its holder stopped renewing the claim, or it is this
    * instance's own from before a restart): its command may have been sent. `claimedAt`: when that
    * earlier claim was made (before anything was sent); `ownHolder`: the earlier holder was this
-   * instance (so it is certainly gone).
+   * instance (so it is certainly gone); `recorded`: the item's key had an idempotency record when
+   * the claim was made (read by the claim statement, so that a restarted runner does not look up
+   * each of the hundred-odd items it takes back on its own; false is the usual case after a crash:
+   * a first run's record is written with its outcome).
    */
-  inDoubt: { claimedAt: Date; ownHolder: boolean } | null;
+  inDoubt: { claimedAt: Date; ownHolder: boolean; recorded: boolean } | null;
 }
 
 /**
@@ -409,23 +412,30 @@ export class BulkStore {
 
   /**
    * Claims up to `limit` runnable items of `backend` for `holder` (PENDING and due, or RUNNING
-   * under a lapsed lease: those come back `inDoubt`, with when they had been claimed before).
+   * under a lapsed lease: those come back `inDoubt`, with when they had been claimed before and
+   * whether their key has an idempotency record: ClaimedItem.inDoubt).
    */
   async claim(holder: string, backend: string, limit: number, leaseMs: number): Promise<ClaimedItem[]> {
-    // A hot statement (one per few dozen items): straight through the pool on PostgreSQL (src/db/raw.ts).
-    const rows = await rawQuery<{ id: string | bigint; job_id: string; position: number; name: string; backend: string; input: unknown; attempts: number; was: string; was_holder: string | null; was_at: Date }>(
-      this.prisma,
-      `UPDATE bulk_items AS b SET state = 'RUNNING', holder = $1, lease_until = now() + make_interval(secs => $2::double precision),
+    // An item taken over RUNNING is in doubt: whether its key has a record is read here (RETURNING
+    // runs the lookup for those rows only), not by a statement per item when each runs.
+    const recorded = Prisma.sql`EXISTS (SELECT 1 FROM bulk_jobs AS j JOIN idempotency_records AS r ON r.registrar_id = j.registrar_id
+      AND r.idempotency_key = ${itemKeySql(Prisma.raw('j.idempotency_key'), Prisma.raw('b.position'))} WHERE j.id = b.job_id)`;
+    const statement = Prisma.sql`UPDATE bulk_items AS b SET state = 'RUNNING', holder = ${holder}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}::double precision),
         attempts = b.attempts + 1, updated_at = now()
       FROM (
         SELECT id, state AS was, holder AS was_holder, updated_at AS was_at FROM bulk_items
-        WHERE backend = $3
+        WHERE backend = ${backend}
           AND ((state = 'PENDING' AND not_before <= now()) OR (state = 'RUNNING' AND lease_until < now()))
-        ORDER BY id LIMIT $4::integer
+        ORDER BY id LIMIT ${limit}::integer
         FOR UPDATE SKIP LOCKED) AS s
       WHERE b.id = s.id
-      RETURNING b.id, b.job_id, b.position, b.name, b.backend, b.input, b.attempts, s.was::text AS was, s.was_holder, s.was_at`,
-      [holder, leaseMs / 1000, backend, limit],
+      RETURNING b.id, b.job_id, b.position, b.name, b.backend, b.input, b.attempts, s.was::text AS was, s.was_holder, s.was_at,
+        CASE WHEN s.was = 'RUNNING' THEN ${recorded} ELSE false END AS recorded`;
+    // A hot statement (one per few dozen items): straight through the pool on PostgreSQL (src/db/raw.ts).
+    const rows = await rawQuery<{ id: string | bigint; job_id: string; position: number; name: string; backend: string; input: unknown; attempts: number; was: string; was_holder: string | null; was_at: Date; recorded: boolean }>(
+      this.prisma,
+      statement.text,
+      statement.values,
     );
     return rows
       .map((r) => ({
@@ -436,7 +446,7 @@ export class BulkStore {
         backend: r.backend,
         input: (r.input ?? null) as Record<string, unknown> | null,
         attempts: r.attempts,
-        inDoubt: r.was === 'RUNNING' ? { claimedAt: r.was_at, ownHolder: r.was_holder === holder } : null,
+        inDoubt: r.was === 'RUNNING' ? { claimedAt: r.was_at, ownHolder: r.was_holder === holder, recorded: r.recorded } : null,
       }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }

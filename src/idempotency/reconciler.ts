@@ -17,9 +17,13 @@ export type ReconcilerDeps = ReconcileDeps;
 export class Reconciler {
   constructor(private readonly deps: ReconcilerDeps) {}
 
-  /** Applied, not applied or unknown, from the registry's state (reads go out as `call`, else as the record's registrar). */
-  verdict(rec: IdempotencyRecord, call?: CallContext): Promise<Verdict> {
-    return reconcileRecord(rec, call, this.deps);
+  /**
+   * Applied, not applied or unknown, from the registry's state (reads go out as `call`, else as the
+   * record's registrar). `unlogged`: the command log holds no entry of the lost command (see
+   * reconcileRecord), so an applied verdict's clTRID is not looked up.
+   */
+  verdict(rec: IdempotencyRecord, call?: CallContext, unlogged = false): Promise<Verdict> {
+    return reconcileRecord(rec, call, this.deps, unlogged);
   }
 
   /** Settles an applied verdict as the record's answer (SUCCEEDED) and returns that answer. */

@@ -91,6 +91,15 @@ export interface DeferredOptions {
   keepLog?: (entry: LogEntry) => void;
 }
 
+/** Options of runInDoubt: those of runDeferred, and what the caller already knows of the key. */
+export interface InDoubtOptions extends DeferredOptions {
+  /**
+   * Whether the key had a record when the caller read it (BulkStore.claim reads it for every item
+   * it takes over in doubt, in its one statement): false skips the lookup; true or absent looks.
+   */
+  recorded?: boolean;
+}
+
 /** One mutation under an idempotency key: the record is unique per (registrarId, key) (README "Idempotency contract"). */
 export interface MutationRequest {
   registrarId: string;
@@ -381,7 +390,8 @@ export class IdempotencyService {
    * goes to whichever of run() and runDeferred sends (RunOptions, DeferredOptions). If this process
    * dies first, the item is in doubt again and is reconciled again: nothing is sent that the
    * registry's state does not show unapplied. The keys asked within one tick are looked up in one
-   * statement (hasRecord). `startedBy`: no later than the earlier attempt started (its claim).
+   * statement (hasRecord), unless `opts.recorded` says the key had none. `startedBy`: no later than
+   * the earlier attempt started (its claim).
    */
   async runInDoubt<T extends StoredResult>(
     req: MutationRequest,
@@ -389,9 +399,9 @@ export class IdempotencyService {
     ownerDead: boolean,
     execute: (attempt: Attempt) => Promise<T>,
     keep: (record: DeferredRecord) => void,
-    opts: DeferredOptions = {},
+    opts: InDoubtOptions = {},
   ): Promise<MutationOutcome<T>> {
-    if (await this.hasRecord(req.registrarId, req.key)) {
+    if (opts.recorded !== false && (await this.hasRecord(req.registrarId, req.key))) {
       await this.markInDoubt(req, startedBy, ownerDead);
       return this.run(req, execute, { recorded: true, beforeSend: opts.beforeSend });
     }
@@ -399,7 +409,7 @@ export class IdempotencyService {
     // What the earlier attempt's record would have said: its request, sent from `startedBy` on.
     // A key without a record has no command logged without an answer (an attempt logs before
     // sending only once it noted, and a note writes the record), so there is nothing to mark in
-    // the command log either way.
+    // the command log either way, nor a clTRID of the lost command to read there (verdict's `unlogged`).
     const rec: IdempotencyRecord = {
       id: '',
       registrarId: req.registrarId,
@@ -417,7 +427,7 @@ export class IdempotencyService {
       updatedAt: startedBy,
       expiresAt: base.expiresAt,
     };
-    const verdict = await this.reconciler.verdict(rec, req.call);
+    const verdict = await this.reconciler.verdict(rec, req.call, true);
     if (verdict.status === 'applied') {
       const result = JSON.parse(JSON.stringify(verdict.result)) as T;
       keep({ ...base, state: 'SUCCEEDED', response: result, clientTrid: result.trid?.client ?? null, serverTrid: result.trid?.server ?? null });

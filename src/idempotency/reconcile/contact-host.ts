@@ -14,25 +14,25 @@ async function created(input: ReconcileInput, kind: 'contact' | 'host', id: stri
   if (!atOrAfter(o.createdAt, input.since)) return notApplied(`${kind}:info: created before this request`);
   if (await input.appliedByAnotherRequest(id)) return notApplied('command log: created by another request');
   const how = `${kind}:info shows ${id} created by us at ${asDate(o.createdAt)?.toISOString()}`;
-  return applied(reconciledTransaction(input, 1000, how), how);
+  return applied(await reconciledTransaction(input, 1000, how), how);
 }
 
-function deleted(input: ReconcileInput, kind: 'contact' | 'host', o: Contact | Host | null): Verdict {
+async function deleted(input: ReconcileInput, kind: 'contact' | 'host', o: Contact | Host | null): Promise<Verdict> {
   if (!o) {
     const how = `${kind}:info: the ${kind} no longer exists`;
-    return applied(reconciledTransaction(input, 1000, how), how);
+    return applied(await reconciledTransaction(input, 1000, how), how);
   }
   if (o.statuses.includes('pendingDelete')) {
     const how = `${kind}:info shows pendingDelete`;
-    return applied(reconciledTransaction(input, 1001, how), how);
+    return applied(await reconciledTransaction(input, 1001, how), how);
   }
   return notApplied(`${kind}:info: the ${kind} is not being deleted`);
 }
 
-function updated(input: ReconcileInput, kind: 'contact' | 'host', missing: string[]): Verdict {
+async function updated(input: ReconcileInput, kind: 'contact' | 'host', missing: string[]): Promise<Verdict> {
   if (missing.length > 0) return notApplied(`${kind}:info: not yet as requested (${missing.join(', ')})`);
   const how = `${kind}:info shows the requested changes in place`;
-  return applied(reconciledTransaction(input, 1000, how), how);
+  return applied(await reconciledTransaction(input, 1000, how), how);
 }
 
 /**
@@ -57,7 +57,7 @@ export const createContact: ReconcileFn = async (input) => {
         (!want.ident || c.ident?.code === want.ident.code);
       if (same && !(await input.appliedByAnotherRequest(c.id))) {
         const how = `the registry lists contact ${c.id} with the requested data`;
-        return applied({ ...reconciledTransaction(input, 1000, how), id: c.id }, how);
+        return applied({ ...(await reconciledTransaction(input, 1000, how)), id: c.id }, how);
       }
     }
     if (data.contacts.length < 200) break;

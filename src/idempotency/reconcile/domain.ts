@@ -19,7 +19,7 @@ export const createDomain: ReconcileFn = async (input) => {
   if (await input.appliedByAnotherRequest(name)) return notApplied('command log: created by another request');
   await new DomainIndex(input.prisma).add(input.registrarId, name, input.port!.name);
   const how = `domain:info shows ${name} created by us at ${asDate(d.createdAt)?.toISOString()}`;
-  return applied({ ...reconciledTransaction(input, 1000, how), name }, how);
+  return applied({ ...(await reconciledTransaction(input, 1000, how)), name }, how);
 };
 
 /**
@@ -39,7 +39,7 @@ export const renewDomain: ReconcileFn = async (input) => {
   const sameDay = (a: Date, b: Date) => day(a) === day(b);
   if (expiry && sameDay(expiry, renewed)) {
     const how = `domain:info shows expiry ${expiry.toISOString()} = ${day(cur)} + ${period.value}${period.unit}`;
-    return applied({ ...reconciledTransaction(input, 1000, how), name, expiresAt: expiry.toISOString() }, how);
+    return applied({ ...(await reconciledTransaction(input, 1000, how)), name, expiresAt: expiry.toISOString() }, how);
   }
   if (expiry && sameDay(expiry, cur)) return notApplied(`domain:info shows the expiry unchanged (${day(cur)})`);
   return unknown(`domain:info shows expiry ${expiry ? expiry.toISOString() : 'none'}, neither ${day(cur)} nor ${day(renewed)} (${day(cur)} + ${period.value}${period.unit})`);
@@ -83,7 +83,7 @@ export const updateDomain: ReconcileFn = async (input) => {
   const missing = domainUpdateMismatches(u, d, input.secrets);
   if (missing.length > 0) return notApplied(`domain:info: not yet as requested (${missing.join(', ')})`);
   const how = 'domain:info shows the requested changes in place';
-  return applied({ ...reconciledTransaction(input, 1000, how), name: u.name }, how);
+  return applied({ ...(await reconciledTransaction(input, 1000, how)), name: u.name }, how);
 };
 
 /** deleteDomain: gone (deleted at once) or pending delete (redemption period) means applied. */
@@ -93,11 +93,11 @@ export const deleteDomain: ReconcileFn = async (input) => {
   if (!d) {
     await new DomainIndex(input.prisma).remove(input.registrarId, name);
     const how = 'domain:info: the domain no longer exists';
-    return applied({ ...reconciledTransaction(input, 1000, how), name, pending: false }, how);
+    return applied({ ...(await reconciledTransaction(input, 1000, how)), name, pending: false }, how);
   }
   if (d.statuses.includes('pendingDelete')) {
     const how = 'domain:info shows pendingDelete';
-    return applied({ ...reconciledTransaction(input, 1001, how), name, pending: true }, how);
+    return applied({ ...(await reconciledTransaction(input, 1001, how)), name, pending: true }, how);
   }
   return notApplied('domain:info: the domain is not being deleted');
 };
@@ -110,5 +110,5 @@ export const restoreDomain: ReconcileFn = async (input) => {
   if (d.statuses.includes('pendingDelete') || d.rgpStatuses.includes('redemptionPeriod')) return notApplied('domain:info: still pending delete');
   if (!atOrAfter(d.updatedAt, input.since)) return notApplied('domain:info: not changed since the request');
   const how = 'domain:info shows the domain restored';
-  return applied({ ...reconciledTransaction(input, 1000, how), name }, how);
+  return applied({ ...(await reconciledTransaction(input, 1000, how)), name }, how);
 };

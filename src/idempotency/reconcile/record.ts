@@ -25,8 +25,11 @@ export interface ReconcileDeps {
 /**
  * Runs the operation's reconcile function for a record whose outcome is unknown, with what it may
  * read: the stored request, the backend, the command log. Any failure to read makes it unknown.
+ * `unlogged`: the lost command has no command log entry (a bulk item's first run keeps its entries
+ * for the statement that writes its record: a key without a record has none), so an applied
+ * verdict's clTRID is `reconciled:<key>` without a look at the command log.
  */
-export async function reconcileRecord(rec: IdempotencyRecord, call: CallContext | undefined, deps: ReconcileDeps): Promise<Verdict> {
+export async function reconcileRecord(rec: IdempotencyRecord, call: CallContext | undefined, deps: ReconcileDeps, unlogged = false): Promise<Verdict> {
   const spec = OPERATIONS[rec.operation];
   const request = rec.request as unknown as StoredRequest | null;
   if (!spec) return { status: 'unknown', how: `no reconciliation for ${rec.operation}` };
@@ -43,7 +46,7 @@ export async function reconcileRecord(rec: IdempotencyRecord, call: CallContext 
       // Its reads are logged under the operation of the request reconciling (a retry, a bulk job's mutation), else the record's.
       call: { registrarId: rec.registrarId, ...call, idempotencyKey: rec.idempotencyKey, operation: call?.operation ?? rec.operation },
       upstreamId: port && port.hasAccount(rec.registrarId) ? port.upstreamId(rec.registrarId) : null,
-      sentTrid: spec.command && commandLog ? await commandLog.lastSent(rec.registrarId, rec.idempotencyKey, spec.command) : null,
+      sentTrid: async () => (spec.command && commandLog && !unlogged ? commandLog.lastSent(rec.registrarId, rec.idempotencyKey, spec.command) : null),
       appliedByAnotherRequest: async (objectName) =>
         spec.command && commandLog ? commandLog.appliedElsewhere(rec.registrarId, rec.idempotencyKey, spec.command, objectName, since) : false,
       prisma: deps.prisma,

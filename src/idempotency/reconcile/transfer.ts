@@ -21,7 +21,7 @@ export const requestTransfer: ReconcileFn = async (input) => {
   if (!atOrAfter(t.requestedAt, input.since)) return notApplied('transfer query: latest transfer was requested before this request');
   await indexApproved(input, t);
   const how = `transfer query shows a transfer to us requested at ${asDate(t.requestedAt)?.toISOString()} (${t.status})`;
-  return applied({ ...reconciledTransaction(input, t.status === 'pending' ? 1001 : 1000, how), transfer: stored(t) }, how);
+  return applied({ ...(await reconciledTransaction(input, t.status === 'pending' ? 1001 : 1000, how)), transfer: stored(t) }, how);
 };
 
 /** approve/reject/cancel: the transfer ended with that status, since the request was made. */
@@ -36,7 +36,7 @@ function finishing(status: TransferStatus): ReconcileFn {
     }
     await indexApproved(input, t);
     const how = `transfer query shows ${status} at ${asDate(t.actionAt)?.toISOString()}`;
-    return applied({ ...reconciledTransaction(input, 1000, how), transfer: stored(t) }, how);
+    return applied({ ...(await reconciledTransaction(input, 1000, how)), transfer: stored(t) }, how);
   };
 }
 

@@ -30,8 +30,11 @@ export interface ReconcileInput {
   call: CallContext;
   /** The registrar's login at that backend (EPP clID): "ours". */
   upstreamId: string | null;
-  /** clTRID of the last command this key sent for the operation (from the command log), if known. */
-  sentTrid: string | null;
+  /**
+   * clTRID of the last command this key sent for the operation (from the command log), if known:
+   * read when asked (one statement), which only an applied verdict does (reconciledTransaction).
+   */
+  sentTrid(): Promise<string | null>;
   /** Whether the command log shows this command applied for the same object under another key (or none) since `since`. */
   appliedByAnotherRequest(objectName: string): Promise<boolean>;
   prisma: PrismaClient;
@@ -62,10 +65,14 @@ export const notApplied = (how: string): Verdict => ({ status: 'not-applied', ho
 /** The registry's state does not tell: nothing may be sent (OUTCOME_UNKNOWN); `how` says why. */
 export const unknown = (how: string): Verdict => ({ status: 'unknown', how });
 
-/** The transaction part of a reconciled result: the lost command's clTRID, no svTRID, and how it was found. */
-export function reconciledTransaction(input: ReconcileInput, code: number, how: string) {
+/**
+ * The transaction part of a reconciled result: the lost command's clTRID (from the command log,
+ * else `reconciled:<idempotency key>`), no svTRID, `code` the EPP result code the command would
+ * have had (1000, or 1001 for one the registry completes later), and how it was found.
+ */
+export async function reconciledTransaction(input: ReconcileInput, code: number, how: string) {
   return {
-    trid: { client: input.sentTrid ?? `reconciled:${input.call.idempotencyKey ?? ''}`, server: null },
+    trid: { client: (await input.sentTrid()) ?? `reconciled:${input.call.idempotencyKey ?? ''}`, server: null },
     code,
     message: `no answer was received; reconciled: ${how}`,
   };

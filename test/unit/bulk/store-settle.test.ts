@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { BulkStore, type ItemOutcome } from '../../../src/bulk/store.js';
+import { BulkStore, itemKey, type ItemOutcome } from '../../../src/bulk/store.js';
 import type { LogEntry } from '../../../src/commandlog/command-log.js';
 import type { DeferredRecord } from '../../../src/idempotency/deferred.js';
 import { freshDatabase, type TestDatabase } from '../../helpers/db.js';
@@ -80,5 +80,27 @@ describe('BulkStore.settle', () => {
     expect(last.jobs).toEqual([job.id]);
     expect(await finished(job.id)).toBe(true);
     expect((await db.prisma.bulkItem.findUniqueOrThrow({ where: { id: a[1]!.id } })).result).toEqual({ by: 'C' });
+  });
+
+  test("claims items taken over in doubt with whether their key has an idempotency record (read by the claim, not per item later)", async () => {
+    const { job, backend } = await newJob(3);
+    const first = await store.claim('A', backend, 10, 60_000);
+    expect(first.map((i) => i.inDoubt)).toEqual([null, null, null]); // never ran: not in doubt
+    // Item 1's earlier attempt wrote its record (an answer lost after a note); the others had none.
+    const now = new Date();
+    await db.prisma.idempotencyRecord.create({
+      data: { registrarId: 'R', idempotencyKey: itemKey(job.idempotencyKey, first[1]!.position), operation: 'renewDomain', fingerprint: 'fp', state: 'OUTCOME_UNKNOWN', request: { args: {}, noted: {} }, backend, createdAt: now, updatedAt: now, expiresAt: new Date(now.getTime() + 60_000) },
+    });
+    // A record of another registrar under the same key is not the item's.
+    await db.prisma.idempotencyRecord.create({
+      data: { registrarId: 'S', idempotencyKey: itemKey(job.idempotencyKey, first[2]!.position), operation: 'renewDomain', fingerprint: 'fp', state: 'SUCCEEDED', request: { args: {}, noted: {} }, backend, createdAt: now, updatedAt: now, expiresAt: new Date(now.getTime() + 60_000) },
+    });
+    await db.prisma.bulkItem.updateMany({ where: { jobId: job.id }, data: { leaseUntil: new Date(Date.now() - 1000) } });
+    const taken = await store.claim('B', backend, 10, 60_000);
+    expect(taken.map((i) => [i.position, i.inDoubt?.recorded, i.inDoubt?.ownHolder])).toEqual([
+      [0, false, false],
+      [1, true, false],
+      [2, false, false],
+    ]);
   });
 });

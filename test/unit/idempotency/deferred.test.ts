@@ -7,7 +7,7 @@
  * note writes the record before anything is sent. The registry is a fake port; reconciliation
  * goes through the real per-operation functions (a renewal: curExpDate against the expiry).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ObjectNotFoundError, UpstreamUnavailableError } from '../../../src/core/errors.js';
 import type { Domain } from '../../../src/core/model/index.js';
 import { writeDeferredRecords, type DeferredRecord } from '../../../src/idempotency/deferred.js';
@@ -266,5 +266,25 @@ describe('runInDoubt (a bulk item taken over in doubt)', () => {
     expect(sent).toBe(1);
     expect((await record(withRecord.key))!.state).toBe('SUCCEEDED'); // written by run() itself
     expect(kept.map((k) => k.key)).toEqual([without.key]);
+  });
+
+  it("a key the caller read as having no record (BulkStore.claim) is not looked up again; one it read as having one is, and goes through run()", async () => {
+    const s = service();
+    const lookups = vi.spyOn(s, 'hasRecord');
+    const never = renewal();
+    const kept: DeferredRecord[] = [];
+    let sent = 0;
+    const out = await s.runInDoubt(never, fx.clock.now(), true, async () => (++sent, await send(never, 'GW-1'), answer(never.args.name)), (rec) => kept.push(rec), { recorded: false });
+    expect(out).toMatchObject({ replayed: false, result: { name: never.args.name } });
+    expect(lookups).not.toHaveBeenCalled();
+    expect(kept.map((k) => k.key)).toEqual([never.key]);
+
+    const withRecord = renewal();
+    await expect(s.run(withRecord, async () => (await send(withRecord, 'GW-died'), Promise.reject(noAnswer())))).rejects.toThrow();
+    const again = await s.runInDoubt(withRecord, fx.clock.now(), true, async () => (++sent, answer('never')), (rec) => kept.push(rec), { recorded: true });
+    expect(again).toMatchObject({ replayed: true, result: { name: withRecord.args.name } });
+    expect(lookups).toHaveBeenCalledTimes(1);
+    expect(sent).toBe(1);
+    expect((await record(withRecord.key))!.state).toBe('SUCCEEDED');
   });
 });

@@ -85,7 +85,7 @@ function input(operation: string, args: unknown, w: World, over: Partial<Reconci
     port: fakePort(w),
     call: { registrarId: US, idempotencyKey: 'key-1', operation },
     upstreamId: US,
-    sentTrid: 'GW-clTRID-1',
+    sentTrid: async () => 'GW-clTRID-1',
     appliedByAnotherRequest: async () => false,
     prisma: fakePrisma().prisma,
     router: null as never,

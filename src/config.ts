@@ -360,7 +360,7 @@ function applyEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: strin
   if (env.IDEMPOTENCY_KEY_ROTATE_FROM) cfg.idempotency = { ...cfg.idempotency, keyRotateFrom: env.IDEMPOTENCY_KEY_ROTATE_FROM };
   if (env.DATA_DIR) cfg.dataDir = env.DATA_DIR;
   if (env.LOG_LEVEL) cfg.logLevel = env.LOG_LEVEL;
-  const pollInterval = envInteger(env, 'POLL_INTERVAL_MS', 1);
+  const pollInterval = envInteger(env, 'POLL_INTERVAL_MS', 1, MAX_TIMER_MS);
   if (pollInterval !== undefined) cfg.poll.intervalMs = pollInterval;
   if (env.BULK_INSTANCE_ID) cfg.bulk = { ...cfg.bulk, instanceId: env.BULK_INSTANCE_ID };
   const concurrency = envInteger(env, 'BULK_CONCURRENCY', 1);

@@ -15,13 +15,17 @@ export const PURGE_BATCH = 5000;
 /** Statements per registrar and round at most, so one round always ends (the next hour goes on). */
 const MAX_BATCHES = 200;
 
+/** The longest `commandLog.retentionDays` taken: 36,500 days (100 years; a cutoff before JavaScript's first date failed every purge). */
+export const MAX_RETENTION_DAYS = 36_500;
+
 /**
  * The retention of command log entries in ms, from the config's `commandLog.retentionDays`
- * (default 90). Throws ConfigError unless it is a positive number of days.
+ * (default 90). Throws ConfigError unless it is a positive number of days, at most MAX_RETENTION_DAYS.
  */
 export function commandLogRetentionMs(config: Pick<GatewayConfig, 'commandLog'>): number {
   const days = config.commandLog?.retentionDays ?? COMMAND_LOG_DEFAULTS.retentionDays;
   if (typeof days !== 'number' || !Number.isFinite(days) || !(days > 0)) throw new ConfigError('config: commandLog.retentionDays must be a positive number of days');
+  if (days > MAX_RETENTION_DAYS) throw new ConfigError(`config: commandLog.retentionDays must be at most ${MAX_RETENTION_DAYS} days`);
   return days * 86_400_000;
 }
 

@@ -12,11 +12,18 @@ import { timerMs } from '../config-settings.js';
 export const IDEMPOTENCY_DEFAULTS = { ttlHours: 168, awaitHours: 2160, waitMs: 10_000, leaseMs: 15_000, purgeIntervalMs: 3_600_000 } as const;
 
 /**
+ * The longest ttlHours and awaitHours taken: 876,000 hours (100 years). They only set
+ * dates (a record's expiry), but a date past JavaScript's last one (ttlHours 3e9 was taken) made
+ * every record's expiry an Invalid Date, so the gateway started and then failed every mutation.
+ */
+export const MAX_RETENTION_HOURS = 876_000;
+
+/**
  * Service options from the config's `idempotency` section (defaults for what it leaves out).
- * Throws ConfigError naming the setting on a value that is not a positive number, and on a leaseMs
+ * Throws ConfigError naming the setting on a value that is not a positive number, on a leaseMs
  * or purgeIntervalMs outside 1 to MAX_TIMER_MS (timerMs: each becomes a setInterval's delay,
- * startPurgeTimer, and leaseMs / 3 the lease's heartbeat). waitMs, ttlHours and awaitHours only
- * set deadlines and dates.
+ * startPurgeTimer, and leaseMs / 3 the lease's heartbeat), and on a ttlHours or awaitHours above
+ * MAX_RETENTION_HOURS. waitMs, ttlHours and awaitHours only set deadlines and dates.
  */
 export function idempotencyOptions(config: Pick<GatewayConfig, 'idempotency'>): Partial<IdempotencyOptions> {
   const c = { ...IDEMPOTENCY_DEFAULTS, ...(config.idempotency ?? {}) };
@@ -24,6 +31,7 @@ export function idempotencyOptions(config: Pick<GatewayConfig, 'idempotency'>): 
     const v = c[k];
     if (k === 'leaseMs' || k === 'purgeIntervalMs') timerMs(v, `idempotency.${k}`, { fractions: true });
     else if (typeof v !== 'number' || !(v > 0)) throw new ConfigError(`config: idempotency.${k} must be a positive number`);
+    else if ((k === 'ttlHours' || k === 'awaitHours') && v > MAX_RETENTION_HOURS) throw new ConfigError(`config: idempotency.${k} must be at most ${MAX_RETENTION_HOURS} hours`);
   }
   return { ttlMs: c.ttlHours * 3_600_000, awaitMs: c.awaitHours * 3_600_000, waitMs: c.waitMs, leaseMs: c.leaseMs };
 }

@@ -79,7 +79,11 @@ describe('loadConfig for a command', () => {
       [{ ...NO_SECRETS, databaseUrl: 'db.internal:5432/registry' }, {}, 'config: databaseUrl (DATABASE_URL) must be a PostgreSQL URL'],
       [{ ...NO_SECRETS, bulk: { maxItems: 0 } }, {}, 'config: bulk.maxItems must be a whole number, 1 or more'],
       [{ ...NO_SECRETS, idempotency: { ttlHours: -1 } }, {}, 'config: idempotency.ttlHours must be a positive number'],
+      // A date past JavaScript's last (ttlHours 3e9: every record's expiry an Invalid Date, every mutation failed) is refused.
+      [{ ...NO_SECRETS, idempotency: { ttlHours: 3e9 } }, {}, 'config: idempotency.ttlHours must be at most 876000 hours'],
+      [{ ...NO_SECRETS, idempotency: { awaitHours: 876_001 } }, {}, 'config: idempotency.awaitHours must be at most 876000 hours'],
       [{ ...NO_SECRETS, commandLog: { retentionDays: 0 } }, {}, 'config: commandLog.retentionDays must be a positive number of days'],
+      [{ ...NO_SECRETS, commandLog: { retentionDays: 1e9 } }, {}, 'config: commandLog.retentionDays must be at most 36500 days'],
       [{ ...NO_SECRETS, commandLog: { retentionDay: 30 } }, {}, 'config: commandLog.retentionDay is not a setting (did you mean commandLog.retentionDays?)'],
       [{ ...NO_SECRETS, routes: [{ suffix: 'app', backend: 'nomulsu' }] }, {}, 'config: route "app" names unknown backend "nomulsu"'],
     ];

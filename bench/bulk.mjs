@@ -38,7 +38,7 @@
  *      (submit to the job's finishedAt) against items x latency / concurrency (goal <= 1.1), and
  *      where it went (the submission, the first tenth of the items, the middle eight tenths
  *      against their ideal, the last tenth, finishedAt after the last renewal, from the registry's
- *      count sampled every 5 ms), the latency the proxy really gave each answer (its stats(): the round trip, the part after the registry answered, and answers the registry gave too late), the gateway's peak RSS (VmHWM, goal < 300 MB),
+ *      count sampled every 5 ms), the latency the proxy really gave each answer (its stats(): the round trip, the part after the registry answered, and answers the registry gave too late) and the client's turnaround (from the proxy's write of an answer to its read of the next command on that session: what each round trip of a session takes beyond the latency), the gateway's peak RSS (VmHWM, goal < 300 MB),
  *      and the CPU each process spent per item (gateway; this process: registry and proxies;
  *      PostgreSQL's backends of the run's database), against what two cores give, with the whole
  *      machine's busy time and its steal time (a virtual machine's cores given to others); then the
@@ -262,10 +262,16 @@ async function finished(id) {
   }
 }
 const renewals = () => bulkSandbox.applied('domain:renew');
-/** What a proxy's stats() say of the latency it applied: per answer on average, the round trip and the delay added after the registry's answer (ms). */
+/**
+ * What a proxy's stats() say of the latency it applied: per answer on average, the round trip and
+ * the delay added after the registry's answer (ms); and the client's turnaround, from the proxy's
+ * write of an answer to its read of the next command on that connection (mean and p90, ms): with
+ * one command outstanding per session, each round trip of the job takes the latency plus that.
+ */
 function deliveredText(s) {
   const late = LATENCY_MODE === 'round-trip' ? `, ${s.late} late (the registry took longer than ${LATENCY} ms: written at once)` : '';
-  return `${s.chunks} answers, each on average ${s.meanRoundTripMs.toFixed(2)} ms from the proxy's read of the command to its write of the answer (set: ${LATENCY_TEXT}), of which ${s.meanDelayMs.toFixed(2)} ms after the registry's answer${late}`;
+  const turnaround = s.turnarounds > 0 ? `; the client's turnaround (the proxy's write of an answer to its read of the next command on that session) ${s.meanTurnaroundMs.toFixed(2)} ms on average, median ${s.p50TurnaroundMs.toFixed(2)} ms, p90 ${s.p90TurnaroundMs.toFixed(2)} ms (${s.turnarounds} answers followed by a command)` : '';
+  return `${s.chunks} answers, each on average ${s.meanRoundTripMs.toFixed(2)} ms from the proxy's read of the command to its write of the answer (set: ${LATENCY_TEXT}), of which ${s.meanDelayMs.toFixed(2)} ms after the registry's answer${late}${turnaround}`;
 }
 /**
  * This process's own stalls (it runs the registry and the proxies: while it stands still, no

@@ -18,7 +18,9 @@
  * flight at a moment without relying on timing. `stats()` says what delay was really added: a
  * timer fires on the event loop's millisecond clock, and after whatever else this thread runs
  * (in bench/bulk.mjs, the registry itself), so a chunk is written a fraction of a millisecond
- * late (measured on an idle machine at 20 ms: 20.1-20.3 ms on average).
+ * late (measured on an idle machine at 20 ms: 20.1-20.3 ms on average), never early (due times
+ * are on the monotonic clock, and a timer that fires before one is set again); and what the
+ * client adds between an answer and its next command (its turnaround).
  */
 import net from 'node:net';
 
@@ -45,7 +47,13 @@ export interface LatencyProxy {
    * read from the registry to its write to the gateway (meanDelayMs, ms); the mean time from the
    * read of the gateway's last bytes before it on the connection to that write (meanRoundTripMs,
    * ms: the round trip the gateway saw, but for the two hops on loopback); and in 'roundTrip'
-   * mode, how many came from the registry after their latency had passed (late: written at once).
+   * mode, how many came from the registry after their latency had passed (late: written at once);
+   * and the client's turnaround (`turnarounds`, `meanTurnaroundMs`, `p50TurnaroundMs`,
+   * `p90TurnaroundMs`, ms): from the write of a delayed answer to the read of the next bytes the
+   * client sent on that connection, over the answers written since the last reset and followed by
+   * a command. That is the client's own time between an
+   * answer and its next command, plus two loopback hops and this thread's delay in reading: what
+   * a client with one command outstanding per connection adds to each round trip.
    */
   stats(reset?: boolean): ProxyStats;
   /** Chunks read from the registry and not yet written to the gateway (delayed or held), now. */
@@ -54,12 +62,20 @@ export interface LatencyProxy {
 }
 
 /** What LatencyProxy.stats() reports (ms; see there). */
+/** What a proxy's stats() report (LatencyProxy.stats): counts, and means and a percentile in ms. */
 export interface ProxyStats {
   chunks: number;
   meanDelayMs: number;
   meanRoundTripMs: number;
   late: number;
+  turnarounds: number;
+  meanTurnaroundMs: number;
+  p50TurnaroundMs: number;
+  p90TurnaroundMs: number;
 }
+
+/** Turnarounds kept for the percentile between two resets (a bench:bulk job has some 10,000). */
+const MAX_TURNAROUNDS = 200_000;
 
 /** Starts a proxy on 127.0.0.1 (an ephemeral port unless `port`) to `target`, delaying as `mode` says ('added' unless given). */
 export async function startLatencyProxy(
@@ -75,6 +91,10 @@ export async function startLatencyProxy(
   let roundTripSum = 0;
   let late = 0;
   let inFlight = 0;
+  let turnarounds: number[] = [];
+  let turnaroundSum = 0;
+  /** stats(true) calls so far: an answer written before the last one starts no turnaround after it. */
+  let resets = 0;
   const proxy = {
     host: '127.0.0.1',
     port: 0,
@@ -94,8 +114,24 @@ export async function startLatencyProxy(
       for (const go of waiting.splice(0)) go();
     },
     stats(reset = false): ProxyStats {
-      const s = { chunks, meanDelayMs: chunks > 0 ? delaySum / chunks : 0, meanRoundTripMs: chunks > 0 ? roundTripSum / chunks : 0, late };
-      if (reset) chunks = delaySum = roundTripSum = late = 0;
+      const n = turnarounds.length;
+      const sorted = n > 0 ? Float64Array.from(turnarounds).sort() : null;
+      const at = (q: number) => (sorted ? sorted[Math.min(n - 1, Math.floor(n * q))]! : 0);
+      const s = {
+        chunks,
+        meanDelayMs: chunks > 0 ? delaySum / chunks : 0,
+        meanRoundTripMs: chunks > 0 ? roundTripSum / chunks : 0,
+        late,
+        turnarounds: n,
+        meanTurnaroundMs: n > 0 ? turnaroundSum / n : 0,
+        p50TurnaroundMs: at(0.5),
+        p90TurnaroundMs: at(0.9),
+      };
+      if (reset) {
+        chunks = delaySum = roundTripSum = late = turnaroundSum = 0;
+        turnarounds = [];
+        resets++;
+      }
       return s;
     },
     async close() {
@@ -116,10 +152,22 @@ export async function startLatencyProxy(
     }
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
-    // When the gateway last sent something on this connection (its command), on both clocks: the
-    // due time of a round trip is on Date.now()'s (what the timer waits on), its measure on performance.now()'s.
-    let sent = { at: Date.now(), perf: performance.now() };
-    client.on('data', () => (sent = { at: Date.now(), perf: performance.now() }));
+    // When the gateway last sent something on this connection (its command), on the monotonic
+    // clock (performance.now(), fractions of a millisecond). A due time on Date.now()'s whole
+    // milliseconds, waited for by a timer (which counts on the event loop's own millisecond clock),
+    // let answers out up to 1.4 ms early.
+    let sent = performance.now();
+    // When this proxy last wrote a delayed answer on this connection, until the client's next bytes.
+    let answered: number | null = null;
+    let answeredIn = 0; // the value of `resets` then
+    client.on('data', () => {
+      sent = performance.now();
+      if (answered !== null && answeredIn === resets && turnarounds.length < MAX_TURNAROUNDS) {
+        turnarounds.push(sent - answered);
+        turnaroundSum += sent - answered;
+      }
+      answered = null;
+    });
     client.pipe(upstream);
     // Answers keep their order: each chunk waits for the one before it, then for its own delay.
     let last = Promise.resolve();
@@ -127,21 +175,28 @@ export async function startLatencyProxy(
       const read = performance.now();
       const latency = proxy.latencyMs;
       const command = sent;
-      const due = (proxy.mode === 'roundTrip' ? command.at : Date.now()) + latency;
-      if (proxy.mode === 'roundTrip' && latency > 0 && due <= Date.now()) late++;
+      const due = (proxy.mode === 'roundTrip' ? command : read) + latency;
+      if (proxy.mode === 'roundTrip' && latency > 0 && due <= read) late++;
       inFlight++;
       last = last.then(async () => {
-        const wait = due - Date.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        // Never before the due time: a timer may fire up to a millisecond before its delay on this clock.
+        for (let left = due - performance.now(); left > 0; left = due - performance.now()) await new Promise((r) => setTimeout(r, Math.ceil(left)));
+        // Counted: delayed and delivered while not held.
+        const counted = !held && latency > 0;
         if (held) await new Promise<void>((r) => waiting.push(r));
-        else if (latency > 0) {
+        else if (counted) {
           const now = performance.now();
           chunks++;
           delaySum += now - read;
-          roundTripSum += now - command.perf;
+          roundTripSum += now - command;
         }
         inFlight--;
-        if (!client.destroyed) client.write(chunk);
+        if (client.destroyed) return;
+        client.write(chunk);
+        if (counted) {
+          answered = performance.now();
+          answeredIn = resets;
+        }
       });
     });
   });

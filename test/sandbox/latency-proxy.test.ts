@@ -45,7 +45,25 @@ describe('latency proxy', () => {
     expect(s.chunks).toBe(3);
     expect(s.meanDelayMs).toBeGreaterThanOrEqual(24);
     expect(s.meanRoundTripMs).toBeGreaterThanOrEqual(s.meanDelayMs);
-    expect(proxy.stats()).toEqual({ chunks: 0, meanDelayMs: 0, meanRoundTripMs: 0, late: 0 }); // reset
+    expect(proxy.stats()).toEqual({ chunks: 0, meanDelayMs: 0, meanRoundTripMs: 0, late: 0, turnarounds: 0, meanTurnaroundMs: 0, p50TurnaroundMs: 0, p90TurnaroundMs: 0 }); // reset
+  });
+
+  it("measures the client's turnaround: from an answer's write to the client's next command on that connection", async () => {
+    const { roundTrip } = await start(5);
+    await roundTrip('one');
+    await new Promise((r) => setTimeout(r, 30)); // this client takes its time before its next command
+    await roundTrip('two');
+    await roundTrip('three');
+    const s = proxy.stats(true);
+    // Three answers, two of them followed by a command: the first after at least the client's 30 ms.
+    expect(s.turnarounds).toBe(2);
+    expect(s.p90TurnaroundMs).toBeGreaterThanOrEqual(29);
+    expect(s.meanTurnaroundMs).toBeGreaterThanOrEqual(14.5);
+    expect(proxy.stats().turnarounds).toBe(0); // reset
+    // An answer written before a reset starts no turnaround after it (a session idle between two phases).
+    await new Promise((r) => setTimeout(r, 30));
+    await roundTrip('four');
+    expect(proxy.stats()).toMatchObject({ chunks: 1, turnarounds: 0 });
   });
 
   it("in 'added' mode, delays an answer by the latency after a slow registry's own time", async () => {

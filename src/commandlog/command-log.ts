@@ -430,8 +430,13 @@ export class CommandLog {
     return row?.clientTrid ?? null;
   }
 
-  /** Whether `command` on this object was answered with success since `since` under another key (or none). */
+  /**
+   * Whether `command` on this object was answered with success since `since` under another key (or
+   * none). Entries recorded and not yet written are written first (flush), so a command answered
+   * moments ago counts.
+   */
   async appliedElsewhere(registrarId: string, idempotencyKey: string, command: string, objectName: string, since: Date): Promise<boolean> {
+    await this.flush();
     const row = await this.prisma.commandLog.findFirst({
       where: {
         registrarId,

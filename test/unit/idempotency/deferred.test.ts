@@ -288,3 +288,14 @@ describe('runInDoubt (a bulk item taken over in doubt)', () => {
     expect((await record(withRecord.key))!.state).toBe('SUCCEEDED');
   });
 });
+
+describe('CommandLog.appliedElsewhere (what a creation\'s reconciliation asks)', () => {
+  it('counts a command another key had answered with success moments ago, before the batched write of its entry', async () => {
+    const name = `c${Date.now().toString(36)}.tld`;
+    const since = new Date(fx.clock.now().getTime() - 60_000);
+    // Recorded, not yet written: the command log writes its entries in batches.
+    fx.log.record({ registrarId: US, backend: BACKEND, command: 'domain:create', objectName: name, clTRID: 'GW-other', svTRID: 'SV-9', code: 1000, message: 'ok', durationMs: 3, idempotencyKey: 'another-key', operation: 'createDomain' });
+    expect(await fx.log.appliedElsewhere(US, 'this-key', 'domain:create', name, since)).toBe(true);
+    expect(await fx.log.appliedElsewhere(US, 'another-key', 'domain:create', name, since)).toBe(false); // its own key's is not elsewhere
+  });
+});

@@ -265,7 +265,7 @@ const renewals = () => bulkSandbox.applied('domain:renew');
 /**
  * What a proxy's stats() say of the latency it applied: per answer on average, the round trip and
  * the delay added after the registry's answer (ms); and the client's turnaround, from the proxy's
- * write of an answer to its read of the next command on that connection (mean and p90, ms): with
+ * write of an answer to its read of the next command on that connection (mean, median and p90, ms): with
  * one command outstanding per session, each round trip of the job takes the latency plus that.
  */
 function deliveredText(s) {

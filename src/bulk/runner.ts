@@ -138,6 +138,17 @@ export class BulkRunner {
    * taken the item, and the item waits RUNNING for its lease to lapse.
    */
   private readonly claimOf = new WeakMap<ItemOutcome, HeldClaim>();
+  /**
+   * The items this instance's earlier life was running when it stopped (lapseOwn at start), not
+   * claimed again yet. That life is gone, so nothing of it writes a record after this life's claim:
+   * such an item taken in doubt runs on its claim's word whether its key has a record
+   * (ClaimedItem.inDoubt.recorded, `trusted`). Any other item taken in doubt may have a holder still
+   * alive, which may write its record after the claim (its settle of a run that outlived its
+   * lease): its key is looked up when it runs (runInDoubt).
+   */
+  private readonly earlierLife = new Set<bigint>();
+  /** Claimed items whose claim's `recorded` is taken as it is (see earlierLife). */
+  private readonly trusted = new WeakSet<ClaimedItem>();
   private outcomes: ItemOutcome[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
@@ -186,6 +197,7 @@ export class BulkRunner {
    */
   async start(): Promise<void> {
     const lapsed = await this.store.lapseOwn(this.holder);
+    for (const l of lapsed) for (const id of l.ids) this.earlierLife.add(id);
     const own = lapsed.reduce((n, l) => n + l.items, 0);
     if (own > 0) this.logger.info({ items: own }, 'bulk: items this instance was running before it stopped are reconciled before they run again');
     for (const { backend, registrarId, items } of lapsed) this.prepareSessions(backend, registrarId, items);
@@ -384,7 +396,10 @@ export class BulkRunner {
       .claim(this.holder, backend, buffer - lane.queue.length, this.settings.leaseMs)
       .then((items) => {
         this.claimLog.succeeded({ backend }, backend);
-        for (const item of items) this.held.set(item.id, { attempts: item.attempts, until: issued + this.settings.leaseMs });
+        for (const item of items) {
+          this.held.set(item.id, { attempts: item.attempts, until: issued + this.settings.leaseMs });
+          if (this.earlierLife.delete(item.id) && item.inDoubt?.ownHolder) this.trusted.add(item);
+        }
         lane.queue.push(...items);
         lane.claiming = false;
         if (items.length > 0) this.pump(backend);
@@ -463,7 +478,8 @@ export class BulkRunner {
     const keepLog = (e: LogEntry) => void log.push(e);
     const claimHeld = () => this.claimHeld(item);
     if (item.inDoubt) {
-      const { claimedAt, ownHolder, recorded } = item.inDoubt;
+      const { claimedAt, ownHolder } = item.inDoubt;
+      const recorded = this.trusted.has(item) ? item.inDoubt.recorded : undefined;
       return { run: (req, execute) => svc.runInDoubt(req, claimedAt, ownHolder, execute, (r) => records.push(r), { keepLog, beforeSend: claimHeld, recorded }) };
     }
     if (item.attempts === 1) {

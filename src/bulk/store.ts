@@ -22,10 +22,13 @@ import type { BulkKind } from './kinds.js';
 export type ItemState = 'PENDING' | 'RUNNING' | 'AWAITING_REGISTRY' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
 /** Items a restarted instance took back (BulkStore.lapseOwn): how many of one registrar's on one backend. */
+/** Items a restarted instance's earlier life was running, per backend and registrar (BulkStore.lapseOwn). */
 export interface LapsedItems {
   backend: string;
   registrarId: string;
   items: number;
+  /** Their ids. */
+  ids: bigint[];
 }
 
 /** A claimed item, as the runner needs it. */
@@ -42,10 +45,11 @@ export interface ClaimedItem {
    * Set when the item was taken over RUNNING (its holder stopped renewing the claim, or it is this
    * instance's own from before a restart): its command may have been sent. `claimedAt`: when that
    * earlier claim was made (before anything was sent); `ownHolder`: the earlier holder was this
-   * instance (so it is certainly gone); `recorded`: the item's key had an idempotency record when
-   * the claim was made (read by the claim statement, so that a restarted runner does not look up
-   * each of the hundred-odd items it takes back on its own; false is the usual case after a crash:
-   * a first run's record is written with its outcome).
+   * instance; `recorded`: the item's key had an idempotency record when the claim was made (read
+   * by the claim statement; false is the usual case after a crash: a first run's record is written
+   * with its outcome). A holder still alive may write the record after the claim (its settle of a
+   * run that ended after its lease lapsed), so only an earlier life's item may be run on the
+   * claim's word (BulkRunner: the items lapseOwn lapsed at its start).
    */
   inDoubt: { claimedAt: Date; ownHolder: boolean; recorded: boolean } | null;
 }
@@ -509,21 +513,21 @@ export class BulkStore {
   /**
    * Items `holder` was running when its process stopped (a restarted instance that keeps its
    * identity): their claims lapse now, so the next claim takes them at once (in doubt: each is
-   * reconciled before anything is sent again) instead of after the lease. Returns how many per
+   * reconciled before anything is sent again) instead of after the lease. Returns them per
    * backend and registrar (the accounts whose sessions they will need), none when there were none.
    * Straight through the pool on PostgreSQL (src/db/raw.ts): a restarted instance's first
    * statement, which does not wait for Prisma's query compiler to load.
    */
   async lapseOwn(holder: string): Promise<LapsedItems[]> {
-    const rows = await rawQuery<{ backend: string; registrar_id: string; items: string | number | bigint }>(
+    const rows = await rawQuery<{ backend: string; registrar_id: string; items: string | number | bigint; ids: string[] }>(
       this.prisma,
       `WITH lapsed AS (
-        UPDATE bulk_items SET lease_until = now() - interval '1 second' WHERE holder = $1 AND state = 'RUNNING' RETURNING backend, job_id)
-      SELECT l.backend, j.registrar_id, count(*)::int AS items FROM lapsed l JOIN bulk_jobs j ON j.id = l.job_id
+        UPDATE bulk_items SET lease_until = now() - interval '1 second' WHERE holder = $1 AND state = 'RUNNING' RETURNING id, backend, job_id)
+      SELECT l.backend, j.registrar_id, count(*)::int AS items, array_agg(l.id::text) AS ids FROM lapsed l JOIN bulk_jobs j ON j.id = l.job_id
       GROUP BY l.backend, j.registrar_id ORDER BY l.backend, j.registrar_id`,
       [holder],
     );
-    return rows.map((r) => ({ backend: r.backend, registrarId: r.registrar_id, items: Number(r.items) }));
+    return rows.map((r) => ({ backend: r.backend, registrarId: r.registrar_id, items: Number(r.items), ids: r.ids.map((id) => BigInt(id)) }));
   }
 
   /**

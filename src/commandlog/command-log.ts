@@ -433,7 +433,7 @@ export class CommandLog {
   /**
    * Whether `command` on this object was answered with success since `since` under another key (or
    * none). Entries recorded and not yet written are written first (flush), so a command answered
-   * moments ago counts.
+   * moments ago counts (not one a bulk runner keeps for its next settle: no bulk kind creates).
    */
   async appliedElsewhere(registrarId: string, idempotencyKey: string, command: string, objectName: string, since: Date): Promise<boolean> {
     await this.flush();

@@ -94,8 +94,9 @@ export interface DeferredOptions {
 /** Options of runInDoubt: those of runDeferred, and what the caller already knows of the key. */
 export interface InDoubtOptions extends DeferredOptions {
   /**
-   * Whether the key had a record when the caller read it (BulkStore.claim reads it for every item
-   * it takes over in doubt, in its one statement): false skips the lookup; true or absent looks.
+   * Whether the key had a record when the caller read it, given only when nothing can write one
+   * since (BulkRunner: an item of its own earlier life, whose process is gone; BulkStore.claim
+   * reads it in its one statement): false skips the lookup; true or absent looks.
    */
   recorded?: boolean;
 }
@@ -409,7 +410,8 @@ export class IdempotencyService {
     // What the earlier attempt's record would have said: its request, sent from `startedBy` on.
     // A key without a record has no command logged without an answer (an attempt logs before
     // sending only once it noted, and a note writes the record), so there is nothing to mark in
-    // the command log either way, nor a clTRID of the lost command to read there (verdict's `unlogged`).
+    // the command log either way, nor, as a rule, a clTRID of the lost command to read there
+    // (verdict's `unlogged`: an applied one is reported as `reconciled:<key>`).
     const rec: IdempotencyRecord = {
       id: '',
       registrarId: req.registrarId,

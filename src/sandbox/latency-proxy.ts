@@ -64,8 +64,7 @@ export interface LatencyProxy {
   close(): Promise<void>;
 }
 
-/** What LatencyProxy.stats() reports (ms; see there). */
-/** What a proxy's stats() report (LatencyProxy.stats): counts, and means and a percentile in ms. */
+/** What a proxy's stats() report (LatencyProxy.stats): counts, and means and percentiles in ms. */
 export interface ProxyStats {
   chunks: number;
   meanDelayMs: number;
@@ -77,7 +76,7 @@ export interface ProxyStats {
   p90TurnaroundMs: number;
 }
 
-/** Turnarounds kept for the percentile between two resets (a bench:bulk job has some 10,000). */
+/** Turnarounds kept between two resets (a bench:bulk job has some 10,000); those beyond are not counted. */
 const MAX_TURNAROUNDS = 200_000;
 
 /** Starts a proxy on 127.0.0.1 (an ephemeral port unless `port`) to `target`, delaying as `mode` says ('added' unless given). */
@@ -195,10 +194,9 @@ export async function startLatencyProxy(
         inFlight--;
         if (client.destroyed) return;
         client.write(chunk);
-        if (counted) {
-          answered = performance.now();
-          answeredIn = resets;
-        }
+        // An answer held, or not delayed, starts no turnaround (nor does one written before it).
+        answered = counted ? performance.now() : null;
+        answeredIn = resets;
       });
     });
   });

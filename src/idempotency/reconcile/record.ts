@@ -25,9 +25,10 @@ export interface ReconcileDeps {
 /**
  * Runs the operation's reconcile function for a record whose outcome is unknown, with what it may
  * read: the stored request, the backend, the command log. Any failure to read makes it unknown.
- * `unlogged`: the lost command has no command log entry (a bulk item's first run keeps its entries
- * for the statement that writes its record: a key without a record has none), so an applied
- * verdict's clTRID is `reconciled:<key>` without a look at the command log.
+ * `unlogged`: the lost command is not expected in the command log (a bulk item's first run keeps
+ * its entries for the statement that writes its record, so a key without a record has, as a rule,
+ * none of them written: a late answer written by the command log itself is the exception), so an
+ * applied verdict's clTRID is `reconciled:<key>` without a look at the command log.
  */
 export async function reconcileRecord(rec: IdempotencyRecord, call: CallContext | undefined, deps: ReconcileDeps, unlogged = false): Promise<Verdict> {
   const spec = OPERATIONS[rec.operation];

@@ -14,8 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
-import { allItems, BULK_RENEW, createDomains, waitFinished } from '../helpers/bulk.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { allItems, BULK_RENEW, createDomains, startGatewayRunnerStopped, waitFinished } from '../helpers/bulk.js';
+import type { TestGateway } from '../helpers/gateway.js';
 
 const INSTANCE = 'restarted-instance';
 /** More items than the runner claims at once (64 at this concurrency): a second claim is needed. */
@@ -26,15 +26,8 @@ let sandbox: EppSandbox;
 let key: string;
 
 beforeAll(async () => {
-  t = await startTestGateway({
-    configure: (c) => {
-      // The runner is started by the test once the earlier life's items are in place (as startGateway does).
-      c.bulk = { enabled: false, instanceId: INSTANCE, leaseMs: 1_500, idleMs: 50, backoffMs: 20, backendConcurrency: { 'sandbox-nomulus': 2 } };
-      c.poll = { ...c.poll, enabled: false };
-    },
-  });
-  sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-nomulus') as EppSandbox;
-  key = t.keys['NewRegistrar']!;
+  // The runner is started by the test once the items it needs are in place.
+  ({ t, sandbox, key } = await startGatewayRunnerStopped({ instanceId: INSTANCE, leaseMs: 1_500, idleMs: 50, backoffMs: 20, backendConcurrency: { 'sandbox-nomulus': 2 } }));
 }, 120_000);
 afterAll(() => t?.close());
 

@@ -11,8 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
-import { allItems, BULK_RENEW, createDomains, waitFinished } from '../helpers/bulk.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { allItems, BULK_RENEW, createDomains, startGatewayRunnerStopped, waitFinished } from '../helpers/bulk.js';
+import type { TestGateway } from '../helpers/gateway.js';
 
 const INSTANCE = 'give-back-instance';
 const N = 24;
@@ -22,14 +22,8 @@ let sandbox: EppSandbox;
 let key: string;
 
 beforeAll(async () => {
-  t = await startTestGateway({
-    configure: (c) => {
-      c.bulk = { enabled: false, instanceId: INSTANCE, idleMs: 50, backoffMs: 20, backendConcurrency: { 'sandbox-nomulus': 1 } };
-      c.poll = { ...c.poll, enabled: false };
-    },
-  });
-  sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-nomulus') as EppSandbox;
-  key = t.keys['NewRegistrar']!;
+  // The runner is started by the test once the items it needs are in place.
+  ({ t, sandbox, key } = await startGatewayRunnerStopped({ instanceId: INSTANCE, idleMs: 50, backoffMs: 20, backendConcurrency: { 'sandbox-nomulus': 1 } }));
 }, 120_000);
 afterAll(() => t?.close());
 

@@ -18,8 +18,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { itemKey, type ClaimedItem } from '../../src/bulk/store.js';
 import { renewDomain } from '../../src/operations/domain/renew-domain.js';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
-import { allItems, BULK_RENEW, createDomains, waitFinished } from '../helpers/bulk.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { allItems, BULK_RENEW, createDomains, startGatewayRunnerStopped, waitFinished } from '../helpers/bulk.js';
+import type { TestGateway } from '../helpers/gateway.js';
 
 const INSTANCE = 'this-instance';
 const BACKEND = 'sandbox-nomulus';
@@ -30,15 +30,8 @@ let sandbox: EppSandbox;
 let key: string;
 
 beforeAll(async () => {
-  t = await startTestGateway({
-    configure: (c) => {
-      // The runner is started by the test once the items are in place (as startGateway does).
-      c.bulk = { enabled: false, instanceId: INSTANCE, leaseMs: 1_500, idleMs: 50, backoffMs: 20, backendConcurrency: { [BACKEND]: 2 } };
-      c.poll = { ...c.poll, enabled: false };
-    },
-  });
-  sandbox = t.gateway.sandboxes.sandboxes.get(BACKEND) as EppSandbox;
-  key = t.keys['NewRegistrar']!;
+  // The runner is started by the test once the items it needs are in place.
+  ({ t, sandbox, key } = await startGatewayRunnerStopped({ instanceId: INSTANCE, leaseMs: 1_500, idleMs: 50, backoffMs: 20, backendConcurrency: { [BACKEND]: 2 } }));
 }, 120_000);
 afterAll(async () => {
   vi.restoreAllMocks();

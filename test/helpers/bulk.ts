@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { BulkConfig } from '../../src/config.types.js';
+import type { EppSandbox } from '../../src/sandbox/epp/index.js';
+import { startTestGateway, type TestGateway } from './gateway.js';
 import type { GqlClient } from './processes.js';
 
 type Gql = Pick<GqlClient, 'gql'>;
@@ -66,4 +69,20 @@ export async function allItems(gw: Gql, key: string, id: string, states?: string
     if (!c.pageInfo.hasNextPage) return out;
     after = c.pageInfo.endCursor;
   }
+}
+
+/**
+ * A test gateway whose bulk runner the test starts itself, once the items it needs are in place
+ * (`bulk.enabled` false: the test calls `gateway.services.bulk.runner.start()`, as startGateway
+ * does), with `bulk` as its other bulk settings and the poller off; with its Nomulus sandbox and
+ * NewRegistrar's API key.
+ */
+export async function startGatewayRunnerStopped(bulk: BulkConfig): Promise<{ t: TestGateway; sandbox: EppSandbox; key: string }> {
+  const t = await startTestGateway({
+    configure: (c) => {
+      c.bulk = { ...bulk, enabled: false };
+      c.poll = { ...c.poll, enabled: false };
+    },
+  });
+  return { t, sandbox: t.gateway.sandboxes.sandboxes.get('sandbox-nomulus') as EppSandbox, key: t.keys['NewRegistrar']! };
 }

@@ -143,8 +143,10 @@ export class BulkRunner {
    * claimed again yet. That life is gone, so nothing of it writes a record after this life's claim:
    * such an item taken in doubt runs on its claim's word whether its key has a record
    * (ClaimedItem.inDoubt.recorded, `trusted`). Any other item taken in doubt may have a holder still
-   * alive, which may write its record after the claim (its settle of a run that outlived its
-   * lease): its key is looked up when it runs (runInDoubt).
+   * alive, which may write its key's record after the claim (a later attempt runs through
+   * IdempotencyService.run, whose record is inserted before the claim fence refuses the send; a
+   * late settle no longer writes records of items it does not hold: BulkStore.settle): its key
+   * is looked up when it runs (runInDoubt).
    */
   private readonly earlierLife = new Set<bigint>();
   /** Claimed items whose claim's `recorded` is taken as it is (see earlierLife). */

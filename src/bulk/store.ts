@@ -531,11 +531,14 @@ export class BulkStore {
   }
 
   /**
-   * Settles finished runs of `holder`'s items; an item no longer held by it is left alone. One
-   * statement writes, all or nothing, the runs' command log entries (ItemOutcome.log) and
-   * idempotency records (ItemOutcome.records; a key that has a record keeps it), the outcomes, and
-   * finishes each job that has no unfinished item left. So a record is never written without its
-   * entries, nor an outcome without its record (the runner's header).
+   * Settles finished runs of `holder`'s items. One statement writes, all or nothing, the runs'
+   * command log entries (ItemOutcome.log) and idempotency records (ItemOutcome.records; a key that
+   * has a record keeps it), the outcomes, and finishes each job that has no unfinished item left.
+   * So a record is never written without its entries, nor an outcome without its record (the
+   * runner's header). An item no longer held by `holder` (taken over after its lease lapsed) is
+   * left alone: neither its outcome nor its records are written, as the instance that took it over
+   * runs it under the same key and writes its own; its command log entries are (those commands
+   * were sent).
    *
    * A job that statement cannot see finished may still be, once it commits: another instance may
    * be settling its last items concurrently, and neither statement sees the other's. Then
@@ -560,7 +563,11 @@ export class BulkStore {
         doubt_at: o.givenBack?.inDoubtSince?.toISOString() ?? null,
       })),
     );
-    const records = outcomes.flatMap((o) => o.records ?? []);
+    // Each record with its item: only the items this holder still holds (those `upd` changed) get
+    // theirs written. Another instance that took an item over after this one's lease lapsed runs
+    // it under the same key and writes the record of its own run; this one's late answer would
+    // otherwise be the key's record (the first one stays), whatever that instance found and did.
+    const records = outcomes.flatMap((o) => (o.records?.length ? deferredRows(o.records).map((r) => ({ ...r, item_id: o.id.toString() })) : []));
     const log = outcomes.flatMap((o) => o.log ?? []);
     // A hot batch write: straight through the pool on PostgreSQL (src/db/raw.ts). Data-modifying
     // CTEs all run, whether read or not, on the statement's one snapshot (so `fin` and `later` see
@@ -568,7 +575,6 @@ export class BulkStore {
     const jobs = await rawQuery<{ job_id: string; state: string; touched: boolean; finished: boolean; later: boolean; untouched: boolean }>(
       this.prisma,
       `WITH log AS (${logEntrySql('$3')}),
-      rec AS (${deferredRecordsSql('$4', '$5')}),
       v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id bigint, state text, result jsonb, error jsonb, not_before timestamptz, back boolean, unclaimed boolean, doubt_at timestamptz)),
       upd AS (
         UPDATE bulk_items AS b SET
@@ -583,6 +589,7 @@ export class BulkStore {
           input = CASE WHEN v.state IN ${FINAL_STATES} THEN ${inputWithoutSecrets('b.input')} ELSE b.input END
         FROM v WHERE b.id = v.id AND b.holder = $2 AND b.state = 'RUNNING'
         RETURNING b.id, b.job_id, b.state),
+      rec AS (${deferredRecordsSql('$4', '$5', 'upd')}),
       batch AS (SELECT DISTINCT b.job_id FROM bulk_items AS b JOIN v ON b.id = v.id),
       fin AS (
         UPDATE bulk_jobs AS j SET state = CASE WHEN j.state = 'RUNNING' THEN 'COMPLETED'::bulk_job_state ELSE j.state END, finished_at = now(), updated_at = now()
@@ -597,7 +604,7 @@ export class BulkStore {
           OR EXISTS (SELECT 1 FROM bulk_items AS i WHERE i.job_id = j.id AND i.state = 'RUNNING' AND i.holder = $2 AND i.id NOT IN (SELECT id FROM upd))) AS later,
         EXISTS (SELECT 1 FROM bulk_items AS i JOIN v ON i.id = v.id WHERE i.job_id = j.id AND i.id NOT IN (SELECT id FROM upd)) AS untouched
       FROM bulk_jobs AS j WHERE j.id IN (SELECT job_id FROM batch)`,
-      [rows, holder, JSON.stringify(log), JSON.stringify(deferredRows(records)), new Date().toISOString()],
+      [rows, holder, JSON.stringify(log), JSON.stringify(records), new Date().toISOString()],
     );
     for (const j of jobs) if (!j.finished && (j.untouched || !j.later)) await this.finishIfDone(j.job_id);
     return { jobs: jobs.filter((j) => j.touched).map((j) => j.job_id), states: new Map(jobs.map((j) => [j.job_id, j.state])) };

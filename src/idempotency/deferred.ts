@@ -71,15 +71,17 @@ export function deferredRows(records: readonly DeferredRecord[]) {
 /**
  * The INSERT of writeDeferredRecords: the rows (deferredRows, as JSON) in parameter `rows`, the
  * records' updated_at in `now`; a key that has a record keeps it. Also one part of a bulk
- * runner's flush statement (BulkStore.settle), which writes the records with the outcomes.
+ * runner's flush statement (BulkStore.settle), which writes the records with the outcomes: there
+ * each row also names its bulk item (`item_id`), and with `onlyItemsIn` (a CTE of the statement
+ * returning item ids) only the rows of those items are written.
  */
-export function deferredRecordsSql(rows: string, now: string): string {
+export function deferredRecordsSql(rows: string, now: string, onlyItemsIn?: string): string {
   return `INSERT INTO idempotency_records (id, registrar_id, idempotency_key, operation, fingerprint, state, request, response, error,
       client_trid, server_trid, backend, created_at, updated_at, expires_at)
     SELECT v.id, v.registrar_id, v.idempotency_key, v.operation, v.fingerprint, v.state::idempotency_state, v.request, v.response, v.error,
       v.client_trid, v.server_trid, v.backend, v.created_at, ${now}::timestamptz, v.expires_at
     FROM jsonb_to_recordset(${rows}::jsonb) AS v(id text, registrar_id text, idempotency_key text, operation text,
       fingerprint text, state text, request jsonb, response jsonb, error jsonb, client_trid text, server_trid text, backend text,
-      created_at timestamptz, expires_at timestamptz)
+      created_at timestamptz, expires_at timestamptz${onlyItemsIn ? ', item_id bigint' : ''})${onlyItemsIn ? `\n    WHERE v.item_id IN (SELECT id FROM ${onlyItemsIn})` : ''}
     ON CONFLICT (registrar_id, idempotency_key) DO NOTHING`;
 }

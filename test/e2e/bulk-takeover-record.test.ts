@@ -3,8 +3,9 @@
  * word of the claim that took it. BulkStore.claim says, for each item it takes over RUNNING,
  * whether its key has an idempotency record; but the instance that held it may still be alive
  * (its lease lapsed while it stalled) and write that record between this runner's claim and the
- * item's run (its settle of a run that ended late: the settle writes a run's record even when the
- * item is no longer its own). Here that other instance's run is a renewal the registry refused
+ * item's run (a later attempt of the item runs through IdempotencyService.run, which writes the
+ * key's record itself; a late settle no longer writes the record of an item its instance does not
+ * hold: test/unit/bulk/store-settle.test.ts). Here that other instance's run is a renewal the registry refused
  * (clientRenewProhibited, lifted right after), its FAILED record written right after this runner's
  * claim statement answered. The item must end with that refusal, replayed, and no renewal sent:
  * run on the claim's word, it was reconciled with the registry (expiry unchanged: not applied) and

@@ -82,6 +82,30 @@ describe('BulkStore.settle', () => {
     expect((await db.prisma.bulkItem.findUniqueOrThrow({ where: { id: a[1]!.id } })).result).toEqual({ by: 'C' });
   });
 
+  test("a holder settling an item it no longer holds writes its command log entries but not its idempotency record; the new holder's record is the key's", async () => {
+    const { backend } = await newJob(1);
+    const [a] = await store.claim('A', backend, 10, 60_000);
+    // A stalls past its lease; B takes the item over in doubt.
+    await db.prisma.bulkItem.update({ where: { id: a!.id }, data: { leaseUntil: new Date(Date.now() - 1000) } });
+    const [b] = await store.claim('B', backend, 10, 60_000);
+    expect(b!.id).toBe(a!.id);
+    const key = `k-${randomUUID()}`;
+    const now = new Date();
+    const record = (state: DeferredRecord['state'], response: unknown): DeferredRecord => ({ registrarId: 'R', key, operation: 'renewDomain', fingerprint: 'fp', state, request: { args: {}, noted: {} }, response, backend, createdAt: now, expiresAt: new Date(now.getTime() + 60_000) });
+    const entry = (clientTrid: string): LogEntry => ({ registrarId: 'R', backend, operation: 'renewDomain', command: 'domain:renew', objectName: 's0.example', idempotencyKey: key, clientTrid, serverTrid: 'sv', resultCode: 2304, message: 'prohibited', durationMs: 3, createdAt: now, sent: true });
+
+    // A's late answer settles first: a refusal. Its command was sent (logged), but the key is B's now.
+    await store.settle('A', [{ id: a!.id, state: 'FAILED', error: { code: 'STATUS_PROHIBITS_OPERATION', message: 'no' }, records: [record('FAILED', null)], log: [entry(`a-${key}`)] }]);
+    expect(await db.prisma.idempotencyRecord.findFirst({ where: { registrarId: 'R', idempotencyKey: key } })).toBeNull();
+    expect((await db.prisma.commandLog.findFirstOrThrow({ where: { clientTrid: `a-${key}` } })).resultCode).toBe(2304);
+    expect((await db.prisma.bulkItem.findUniqueOrThrow({ where: { id: a!.id } })).state).toBe('RUNNING');
+
+    await store.settle('B', [done(b!.id, { records: [record('SUCCEEDED', { by: 'B' })] })]);
+    const stored = await db.prisma.idempotencyRecord.findFirstOrThrow({ where: { registrarId: 'R', idempotencyKey: key } });
+    expect(stored).toMatchObject({ state: 'SUCCEEDED', response: { by: 'B' } });
+    expect((await db.prisma.bulkItem.findUniqueOrThrow({ where: { id: a!.id } })).state).toBe('SUCCEEDED');
+  });
+
   test("claims items taken over in doubt with whether their key has an idempotency record (read by the claim, not per item later)", async () => {
     const { job, backend } = await newJob(3);
     const first = await store.claim('A', backend, 10, 60_000);

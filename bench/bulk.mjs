@@ -38,7 +38,7 @@
  *      (submit to the job's finishedAt) against items x latency / concurrency (goal <= 1.1), and
  *      where it went (the submission, the first tenth of the items, the middle eight tenths
  *      against their ideal, the last tenth, finishedAt after the last renewal, from the registry's
- *      count sampled every 5 ms), the latency the proxy really gave each answer (its stats(): the round trip, the part after the registry answered, and answers the registry gave too late) and the client's turnaround (from the proxy's write of an answer to its read of the next command on that session: what each round trip of a session takes beyond the latency), the gateway's peak RSS (VmHWM, goal < 300 MB),
+ *      count sampled every 5 ms), the latency the proxy really gave each answer (its stats(): the round trip, the part after the registry answered, and answers the registry gave too late) and the client's turnaround (from the proxy's write of an answer to its read of the next command on that session: what each round trip of a session takes beyond the latency), the gateway's own stalls (its garbage collections and event loop delay: bench/lib/gateway-stalls.mjs, preloaded), the gateway's peak RSS (VmHWM, goal < 300 MB),
  *      and the CPU each process spent per item (gateway; this process: registry and proxies;
  *      PostgreSQL's backends of the run's database), against what two cores give, with the whole
  *      machine's busy time and its steal time (a virtual machine's cores given to others); then the
@@ -132,6 +132,7 @@ const bulkProxy = await startLatencyProxy({ host: bulkUpstream.host, port: bulkU
 const proxies = [];
 const stack = await startStack({
   databaseUrl: DATABASE_URL,
+  stalls: true, // the gateway's own collections and event loop delay during the job (bench/lib/gateway-stalls.mjs)
   port: arg('port', await freePort()),
   configure: async (upstream) => {
     for (const b of upstream.backends) {
@@ -364,6 +365,7 @@ if (ITEMS > 0) {
   let sampler1;
   bulkProxy.stats(true);
   const stalls1 = ownStalls();
+  const gatewayStalls1 = stack.gatewayStalls();
   const run1 = await withCpu(async () => {
     before = renewals();
     t1 = Date.now();
@@ -377,6 +379,7 @@ if (ITEMS > 0) {
   const job1Counts = renewals() - before;
   const proxied1 = bulkProxy.stats(true);
   const own1 = stalls1();
+  const gw1 = await gatewayStalls1();
   const counts1 = (await gql(JOB, { id: id1 })).bulkJob.counts;
   const total = run1.cpu.gateway + run1.cpu.self + run1.cpu.pg;
   print(`bulkRenew of ${ITEMS} domains (latency ${LATENCY_TEXT}, concurrency ${CONCURRENCY}, ${CONCURRENCY} sessions):`);
@@ -390,6 +393,7 @@ if (ITEMS > 0) {
     print(`  where the wall went: submission answered ${submitMs} ms, first renewal ${first} ms; first tenth of the renewals ${tenth - first} ms (ideal ${ideal(ITEMS / 10).toFixed(0)}); middle eight tenths ${nine - tenth} ms: ratio ${((nine - tenth) / ideal((8 * ITEMS) / 10)).toFixed(3)}; last tenth ${(reached(ITEMS) ?? wall1) - nine} ms; finishedAt ${wall1 - (reached(ITEMS) ?? wall1)} ms after the last renewal`);
   }
   print(`  the simulated latency as delivered: ${deliveredText(proxied1)}; this process (registry and proxies) meanwhile: ${stallsText(own1)}`);
+  print(`  the gateway's own stalls meanwhile: ${gw1.scavenges} young-generation collections (${((gw1.scavenges * 1000) / gw1.ms).toFixed(1)} a second), ${gw1.scavengeMs.toFixed(0)} ms in all, on average ${(gw1.scavengeMs / Math.max(1, gw1.scavenges)).toFixed(1)} ms, the longest ${gw1.longestScavengeMs.toFixed(1)} ms; ${gw1.fullGcs} full (${gw1.fullGcMs.toFixed(0)} ms); event loop delay median ${gw1.loopP50Ms.toFixed(1)} ms, p99 ${gw1.loopP99Ms.toFixed(1)} ms, max ${gw1.loopMaxMs.toFixed(1)} ms`);
   print(`  gateway peak RSS during the job ${rssMiB('VmHWM').toFixed(0)} MiB (goal < 300 MB)${reset ? `; before it, since the start: ${peakBefore.toFixed(0)} MiB` : ' (since the process started: its peak could not be reset)'}`);
   print(`  CPU per item: gateway ${perItem(run1.cpu.gateway)} ms (its main thread ${perItem(run1.cpu.main)} ms), registry + proxies (this process) ${perItem(run1.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run1.cpu.pg)} ms` : ''}; total ${perItem(total)} ms; ${machineText(run1.machine)}`);
   if (SERVER_URL) print(`  PostgreSQL transactions ${run1.transactions}: ${(run1.transactions / ITEMS).toFixed(2)} per item`);

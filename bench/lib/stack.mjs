@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { firstLine } from './child.mjs';
 
 /** The gateway as `npm start` runs it: the bundle that `npm run build` writes (scripts/bundle.mjs). */
@@ -103,8 +104,10 @@ export const databaseUrlArg = () => {
  * Starts sandboxes and gateway. `configure(upstream)` gets the sandboxes' `{ backends, routes }`
  * (it may change them, e.g. point them at a proxy) and returns the rest of the gateway config;
  * `env` is added to the gateway's environment. BENCH_PROFILE=<dir> writes the gateway's CPU profile.
+ * `stalls`: the gateway runs with bench/lib/gateway-stalls.mjs preloaded, and the stack's
+ * `gatewayStalls()` measures its collections and event loop delay.
  */
-export async function startStack({ databaseUrl, port, configure = () => ({}), env = {} }) {
+export async function startStack({ databaseUrl, port, configure = () => ({}), env = {}, stalls = false }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'rgw-bench-'));
   const children = [];
   const base = { ...(databaseUrl ? { DATABASE_URL: databaseUrl, IDEMPOTENCY_KEY_SECRET: randomBytes(32).toString('hex') } : {}), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
@@ -116,7 +119,7 @@ export async function startStack({ databaseUrl, port, configure = () => ({}), en
   // A step of the start that fails (a key command refused, a gateway that exits) ends the run
   // without leaving the registry or a gateway behind: every child started so far is killed.
   try {
-    return await startWith(run, children, dataDir, { databaseUrl, port, configure, env });
+    return await startWith(run, children, dataDir, { databaseUrl, port, configure, env, stalls });
   } catch (err) {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     throw err;
@@ -124,7 +127,7 @@ export async function startStack({ databaseUrl, port, configure = () => ({}), en
 }
 
 /** The rest of startStack, once its data directory and child runner exist. */
-async function startWith(run, children, dataDir, { port, configure, env }) {
+async function startWith(run, children, dataDir, { port, configure, env, stalls }) {
   // The registry runs in a process of its own, as real registries are elsewhere: the gateway's
   // memory is the gateway's alone.
   const upstream = JSON.parse(await firstLine(run(['dist/src/sandbox/main.js'])));
@@ -137,12 +140,15 @@ async function startWith(run, children, dataDir, { port, configure, env }) {
   const keys = {};
   for (const r of registrars) keys[r.id] = (await firstLine(run(['dist/src/auth/create-api-key.cli.js', '--registrar', r.id, '--label', 'bench']))).trim();
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : [];
+  const stallsFile = join(dataDir, 'gateway-stalls.json');
+  const probe = stalls ? ['--import', fileURLToPath(new URL('./gateway-stalls.mjs', import.meta.url))] : [];
+  if (stalls) env = { ...env, RGW_BENCH_STALLS_FILE: stallsFile };
   let gateway;
   let retiredCpu = 0;
   /** Starts the gateway on the same config and data (`extra` added to its environment); resolves once /healthz answers, with how long that took (ms). */
   const startGateway = async (extra = {}) => {
     const t0 = performance.now();
-    gateway = run([...profile, ...GATEWAY_NODE_FLAGS, GATEWAY_MAIN], { PORT: String(port), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, ...env, ...extra });
+    gateway = run([...profile, ...GATEWAY_NODE_FLAGS, ...probe, GATEWAY_MAIN], { PORT: String(port), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, ...env, ...extra });
     for (let up = false; !up; ) {
       up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
       if (!up) await new Promise((r) => setTimeout(r, 20));
@@ -151,6 +157,14 @@ async function startWith(run, children, dataDir, { port, configure, env }) {
   };
   await startGateway();
   const url = `http://127.0.0.1:${port}/graphql`;
+  /** What the gateway's preload last wrote (bench/lib/gateway-stalls.mjs), or undefined. */
+  const readStalls = () => {
+    try {
+      return JSON.parse(readFileSync(stallsFile, 'utf8'));
+    } catch {
+      return undefined;
+    }
+  };
   return {
     keys,
     url,
@@ -185,6 +199,31 @@ async function startWith(run, children, dataDir, { port, configure, env }) {
     /** User + system CPU seconds of the gateway's main thread (the one running JavaScript's event loop) so far; the current process only. */
     mainThreadCpuSeconds() {
       return procCpuSeconds(gateway.pid, gateway.pid);
+    },
+    /**
+     * The gateway's own stalls from now (started with `stalls`): call it, and call what it returns
+     * when the span ends, which resolves with { scavenges, scavengeMs, longestScavengeMs, fullGcs,
+     * fullGcMs, longestFullGcMs, loopP50Ms, loopP99Ms, loopMaxMs, ms } (bench/lib/gateway-stalls.mjs).
+     */
+    gatewayStalls() {
+      if (!stalls) throw new Error('startStack: gatewayStalls() needs { stalls: true }');
+      const child = gateway;
+      // The file is removed before each signal: what appears next is that signal's write.
+      const signal = async () => {
+        rmSync(stallsFile, { force: true });
+        child.kill('SIGUSR2');
+        for (let i = 0; i < 200; i++) {
+          const read = readStalls();
+          if (read) return read;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        throw new Error('the gateway did not write its stalls within 2 s of SIGUSR2');
+      };
+      const started = signal();
+      return async () => {
+        await started;
+        return signal();
+      };
     },
     /** The gateway's resident memory in MiB (VmHWM: its peak). */
     rssMiB(field = 'VmRSS') {

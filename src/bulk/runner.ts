@@ -94,6 +94,13 @@ export function isTransient(err: unknown): boolean {
   return !(err instanceof GatewayError) || err.details.retryable === true;
 }
 
+/** `outcomes` of a native chunk, each with the claim of its item in `chunk` (ItemOutcome.attempts). */
+function withClaims(outcomes: ItemOutcome[], chunk: readonly ClaimedItem[]): ItemOutcome[] {
+  const attempts = new Map(chunk.map((i) => [i.id, i.attempts]));
+  for (const o of outcomes) o.attempts ??= attempts.get(o.id);
+  return outcomes;
+}
+
 /** An item's job was cancelled while the item waited for a session: nothing was sent for it. */
 class CancelledBeforeSend extends Error {}
 
@@ -294,7 +301,7 @@ export class BulkRunner {
     while ([...this.lanes.values()].some((l) => l.inFlight > 0 || l.claiming)) await new Promise((r) => setTimeout(r, 20));
     const unstarted = [...this.lanes.values()].flatMap((l) => l.queue.splice(0));
     // Their claims undone (ItemOutcome.givenBack): an item taken in doubt stays in doubt.
-    this.queue(unstarted.map((i) => ({ id: i.id, state: 'PENDING' as const, notBefore: new Date(0), givenBack: { inDoubtSince: i.inDoubt?.claimedAt ?? null } })));
+    this.queue(unstarted.map((i) => ({ id: i.id, attempts: i.attempts, state: 'PENDING' as const, notBefore: new Date(0), givenBack: { inDoubtSince: i.inDoubt?.claimedAt ?? null } })));
     await this.flush();
     await Promise.all([this.awaitingSweep, this.overdueSweep]);
   }
@@ -376,7 +383,7 @@ export class BulkRunner {
       const chunk = this.native.take(backend, lane.queue); // null: the head item runs on its own
       if (chunk === 'wait') break; // pumped again when the chunk's mode is known or a chunk ends
       lane.inFlight++;
-      const run = chunk ? this.native.run(backend, chunk).then((done) => this.gather(done)) : this.runOne(lane.queue.shift()!);
+      const run = chunk ? this.native.run(backend, chunk).then((done) => this.gather(withClaims(done, chunk))) : this.runOne(lane.queue.shift()!);
       void run.finally(() => {
         lane.inFlight--;
         this.pump(backend);
@@ -527,6 +534,7 @@ export class BulkRunner {
       }
       outcome = err instanceof CancelledBeforeSend ? { id: item.id, state: 'CANCELLED', error: cancelledError(item.attempts), log, unclaimed: true } : { ...this.failed(item, err, records, job), log };
     }
+    outcome.attempts = item.attempts;
     this.gather([outcome]);
   }
 
@@ -544,11 +552,16 @@ export class BulkRunner {
     if (this.outcomes.length >= FLUSH_ITEMS) void this.flush();
   }
 
-  /** Queues outcomes for the next flush (their items' claims are then only renewed until it: HeldClaim.settling). */
+  /**
+   * Queues outcomes for the next flush (their items' claims are then only renewed until it:
+   * HeldClaim.settling). An outcome reached under an earlier claim than the one held now (this
+   * runner stalled past its lease and claimed the item again) leaves the current claim alone: the
+   * flush will not settle the item with it (BulkStore.settle).
+   */
   private queue(outcomes: ItemOutcome[]): void {
     for (const o of outcomes) {
       const h = this.held.get(o.id);
-      if (h) {
+      if (h && (o.attempts === undefined || h.attempts === o.attempts)) {
         h.settling = true;
         this.claimOf.set(o, h);
       }

@@ -47,9 +47,10 @@ export interface ClaimedItem {
    * earlier claim was made (before anything was sent); `ownHolder`: the earlier holder was this
    * instance; `recorded`: the item's key had an idempotency record when the claim was made (read
    * by the claim statement; false is the usual case after a crash: a first run's record is written
-   * with its outcome). A holder still alive may write the record after the claim (its settle of a
-   * run that ended after its lease lapsed), so only an earlier life's item may be run on the
-   * claim's word (BulkRunner: the items lapseOwn lapsed at its start).
+   * with its outcome). A holder still alive may write the record after the claim (a later
+   * attempt's run through IdempotencyService.run inserts it before its claim fence refuses to
+   * send; a late settle no longer writes a record for an item it does not hold), so only an earlier
+   * life's item may be run on the claim's word (BulkRunner: the items lapseOwn lapsed at its start).
    */
   inDoubt: { claimedAt: Date; ownHolder: boolean; recorded: boolean } | null;
 }
@@ -60,6 +61,13 @@ export interface ClaimedItem {
  */
 export interface ItemOutcome {
   id: bigint;
+  /**
+   * The claim the run was made under (ClaimedItem.attempts): the outcome settles the item only
+   * while the item is still under that claim (an instance that stalled past its lease may have
+   * claimed the item again itself, in doubt, while the late run was under way). Absent: any claim
+   * of the holder (the tests' outcomes).
+   */
+  attempts?: number;
   state: 'SUCCEEDED' | 'FAILED' | 'PENDING' | 'CANCELLED' | 'AWAITING_REGISTRY';
   result?: unknown;
   /** `field`: the argument of the bulk mutation the error is about (src/bulk/kinds.ts itemErrorField), when it names one. */
@@ -535,10 +543,11 @@ export class BulkStore {
    * command log entries (ItemOutcome.log) and idempotency records (ItemOutcome.records; a key that
    * has a record keeps it), the outcomes, and finishes each job that has no unfinished item left.
    * So a record is never written without its entries, nor an outcome without its record (the
-   * runner's header). An item no longer held by `holder` (taken over after its lease lapsed) is
-   * left alone: neither its outcome nor its records are written, as the instance that took it over
-   * runs it under the same key and writes its own; its command log entries are (those commands
-   * were sent).
+   * runner's header). An item no longer held by `holder` under the outcome's claim
+   * (ItemOutcome.attempts; taken over after its lease lapsed, by another instance or by this one
+   * again) is left alone: neither its outcome nor its records are written, as the run that took it
+   * over runs it under the same key and writes its own; its command log entries are (those
+   * commands were sent).
    *
    * A job that statement cannot see finished may still be, once it commits: another instance may
    * be settling its last items concurrently, and neither statement sees the other's. Then
@@ -554,6 +563,7 @@ export class BulkStore {
     const rows = JSON.stringify(
       outcomes.map((o) => ({
         id: o.id.toString(),
+        attempts: o.attempts ?? null,
         state: o.state,
         result: o.result ?? null,
         error: o.error ?? null,
@@ -575,7 +585,7 @@ export class BulkStore {
     const jobs = await rawQuery<{ job_id: string; state: string; touched: boolean; finished: boolean; later: boolean; untouched: boolean }>(
       this.prisma,
       `WITH log AS (${logEntrySql('$3')}),
-      v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id bigint, state text, result jsonb, error jsonb, not_before timestamptz, back boolean, unclaimed boolean, doubt_at timestamptz)),
+      v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id bigint, attempts integer, state text, result jsonb, error jsonb, not_before timestamptz, back boolean, unclaimed boolean, doubt_at timestamptz)),
       upd AS (
         UPDATE bulk_items AS b SET
           state = (CASE WHEN v.doubt_at IS NOT NULL THEN 'RUNNING' ELSE v.state END)::bulk_item_state,
@@ -587,7 +597,7 @@ export class BulkStore {
           lease_until = CASE WHEN v.doubt_at IS NOT NULL THEN '-infinity'::timestamptz END,
           updated_at = COALESCE(v.doubt_at, now()),
           input = CASE WHEN v.state IN ${FINAL_STATES} THEN ${inputWithoutSecrets('b.input')} ELSE b.input END
-        FROM v WHERE b.id = v.id AND b.holder = $2 AND b.state = 'RUNNING'
+        FROM v WHERE b.id = v.id AND b.holder = $2 AND b.state = 'RUNNING' AND (v.attempts IS NULL OR b.attempts = v.attempts)
         RETURNING b.id, b.job_id, b.state),
       rec AS (${deferredRecordsSql('$4', '$5', 'upd')}),
       batch AS (SELECT DISTINCT b.job_id FROM bulk_items AS b JOIN v ON b.id = v.id),

@@ -408,10 +408,13 @@ export class IdempotencyService {
     }
     const base = this.deferredBase(req, startedBy);
     // What the earlier attempt's record would have said: its request, sent from `startedBy` on.
-    // A key without a record has no command logged without an answer (an attempt logs before
-    // sending only once it noted, and a note writes the record), so there is nothing to mark in
-    // the command log either way, nor, as a rule, a clTRID of the lost command to read there
-    // (verdict's `unlogged`: an applied one is reported as `reconciled:<key>`).
+    // A key without a record has, as a rule, no command logged without an answer (an attempt logs
+    // before sending only once it noted, and a note writes the record), so there is nothing to mark
+    // in the command log either way, nor a clTRID of the lost command to read there (verdict's
+    // `unlogged`: an applied one is reported as `reconciled:<key>`). The exception: an instance
+    // that stalled past its lease and whose run then got no answer writes that command's entry
+    // without its record (BulkStore.settle writes no record for an item it no longer holds); the
+    // entry keeps `reconciled` unset, as this reconciliation may run before it is written.
     const rec: IdempotencyRecord = {
       id: '',
       registrarId: req.registrarId,

@@ -106,6 +106,27 @@ describe('BulkStore.settle', () => {
     expect((await db.prisma.bulkItem.findUniqueOrThrow({ where: { id: a!.id } })).state).toBe('SUCCEEDED');
   });
 
+  test('an outcome reached under an earlier claim of the same holder (it stalled past its lease and claimed the item again) settles nothing; the current claim does', async () => {
+    const { backend } = await newJob(1);
+    const [first] = await store.claim('A', backend, 10, 60_000);
+    await db.prisma.bulkItem.update({ where: { id: first!.id }, data: { leaseUntil: new Date(Date.now() - 1000) } });
+    const [again] = await store.claim('A', backend, 10, 60_000);
+    expect(again).toMatchObject({ id: first!.id, attempts: first!.attempts + 1 });
+    expect(again!.inDoubt).toMatchObject({ ownHolder: true });
+    const key = `k-${randomUUID()}`;
+    const now = new Date();
+    const record = (state: DeferredRecord['state']): DeferredRecord => ({ registrarId: 'R', key, operation: 'renewDomain', fingerprint: 'fp', state, request: { args: {}, noted: {} }, response: state === 'SUCCEEDED' ? { by: 'again' } : undefined, backend, createdAt: now, expiresAt: new Date(now.getTime() + 60_000) });
+
+    // The first run's late refusal: neither the item nor the key is settled by it.
+    await store.settle('A', [{ id: first!.id, attempts: first!.attempts, state: 'FAILED', error: { code: 'STATUS_PROHIBITS_OPERATION', message: 'no' }, records: [record('FAILED')] }]);
+    expect(await db.prisma.idempotencyRecord.findFirst({ where: { registrarId: 'R', idempotencyKey: key } })).toBeNull();
+    expect((await db.prisma.bulkItem.findUniqueOrThrow({ where: { id: first!.id } })).state).toBe('RUNNING');
+
+    await store.settle('A', [done(again!.id, { attempts: again!.attempts, records: [record('SUCCEEDED')] })]);
+    expect((await db.prisma.idempotencyRecord.findFirstOrThrow({ where: { registrarId: 'R', idempotencyKey: key } })).state).toBe('SUCCEEDED');
+    expect((await db.prisma.bulkItem.findUniqueOrThrow({ where: { id: first!.id } })).state).toBe('SUCCEEDED');
+  });
+
   test("claims items taken over in doubt with whether their key has an idempotency record (read by the claim, not per item later)", async () => {
     const { job, backend } = await newJob(3);
     const first = await store.claim('A', backend, 10, 60_000);

@@ -365,21 +365,24 @@ if (ITEMS > 0) {
   let sampler1;
   bulkProxy.stats(true);
   const stalls1 = ownStalls();
-  const gatewayStalls1 = stack.gatewayStalls();
+  let gw1;
   const run1 = await withCpu(async () => {
+    // The gateway's stalls over the job alone (withCpu waits for PostgreSQL's counts around it).
+    const gatewayStalls1 = await stack.gatewayStalls();
     before = renewals();
     t1 = Date.now();
     sampler1 = setInterval(() => samples1.push([Date.now() - t1, renewals() - before]), 5);
     id1 = await submit(request1);
     submitMs = Date.now() - t1;
-    return finished(id1);
+    const finishedAt = await finished(id1);
+    gw1 = await gatewayStalls1();
+    return finishedAt;
   });
   clearInterval(sampler1);
   wall1 = run1.value - t1;
   const job1Counts = renewals() - before;
   const proxied1 = bulkProxy.stats(true);
   const own1 = stalls1();
-  const gw1 = await gatewayStalls1();
   const counts1 = (await gql(JOB, { id: id1 })).bulkJob.counts;
   const total = run1.cpu.gateway + run1.cpu.self + run1.cpu.pg;
   print(`bulkRenew of ${ITEMS} domains (latency ${LATENCY_TEXT}, concurrency ${CONCURRENCY}, ${CONCURRENCY} sessions):`);
@@ -393,7 +396,7 @@ if (ITEMS > 0) {
     print(`  where the wall went: submission answered ${submitMs} ms, first renewal ${first} ms; first tenth of the renewals ${tenth - first} ms (ideal ${ideal(ITEMS / 10).toFixed(0)}); middle eight tenths ${nine - tenth} ms: ratio ${((nine - tenth) / ideal((8 * ITEMS) / 10)).toFixed(3)}; last tenth ${(reached(ITEMS) ?? wall1) - nine} ms; finishedAt ${wall1 - (reached(ITEMS) ?? wall1)} ms after the last renewal`);
   }
   print(`  the simulated latency as delivered: ${deliveredText(proxied1)}; this process (registry and proxies) meanwhile: ${stallsText(own1)}`);
-  print(`  the gateway's own stalls meanwhile: ${gw1.scavenges} young-generation collections (${((gw1.scavenges * 1000) / gw1.ms).toFixed(1)} a second), ${gw1.scavengeMs.toFixed(0)} ms in all, on average ${(gw1.scavengeMs / Math.max(1, gw1.scavenges)).toFixed(1)} ms, the longest ${gw1.longestScavengeMs.toFixed(1)} ms; ${gw1.fullGcs} full (${gw1.fullGcMs.toFixed(0)} ms); event loop delay median ${gw1.loopP50Ms.toFixed(1)} ms, p99 ${gw1.loopP99Ms.toFixed(1)} ms, max ${gw1.loopMaxMs.toFixed(1)} ms`);
+  print(`  the gateway's own stalls meanwhile: ${gw1.scavenges} young-generation collections (${((gw1.scavenges * 1000) / gw1.ms).toFixed(1)} a second), ${gw1.scavengeMs.toFixed(0)} ms in all, on average ${(gw1.scavengeMs / Math.max(1, gw1.scavenges)).toFixed(1)} ms, the longest ${gw1.longestScavengeMs.toFixed(1)} ms; ${gw1.fullGcs} full (${gw1.fullGcMs.toFixed(0)} ms); event loop delay (a 10 ms timer's lateness) median ${gw1.loopP50Ms.toFixed(1)} ms, p99 ${gw1.loopP99Ms.toFixed(1)} ms, max ${gw1.loopMaxMs.toFixed(1)} ms`);
   print(`  gateway peak RSS during the job ${rssMiB('VmHWM').toFixed(0)} MiB (goal < 300 MB)${reset ? `; before it, since the start: ${peakBefore.toFixed(0)} MiB` : ' (since the process started: its peak could not be reset)'}`);
   print(`  CPU per item: gateway ${perItem(run1.cpu.gateway)} ms (its main thread ${perItem(run1.cpu.main)} ms), registry + proxies (this process) ${perItem(run1.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run1.cpu.pg)} ms` : ''}; total ${perItem(total)} ms; ${machineText(run1.machine)}`);
   if (SERVER_URL) print(`  PostgreSQL transactions ${run1.transactions}: ${(run1.transactions / ITEMS).toFixed(2)} per item`);

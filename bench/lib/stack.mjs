@@ -201,11 +201,12 @@ async function startWith(run, children, dataDir, { port, configure, env, stalls 
       return procCpuSeconds(gateway.pid, gateway.pid);
     },
     /**
-     * The gateway's own stalls from now (started with `stalls`): call it, and call what it returns
-     * when the span ends, which resolves with { scavenges, scavengeMs, longestScavengeMs, fullGcs,
-     * fullGcMs, longestFullGcMs, loopP50Ms, loopP99Ms, loopMaxMs, ms } (bench/lib/gateway-stalls.mjs).
+     * The gateway's own stalls from now (started with `stalls`): resolves, once the gateway has
+     * started counting afresh, with a function to call when the span ends, which resolves with {
+     * scavenges, scavengeMs, longestScavengeMs, fullGcs, fullGcMs, longestFullGcMs, loopP50Ms,
+     * loopP99Ms, loopMaxMs, ms } (bench/lib/gateway-stalls.mjs).
      */
-    gatewayStalls() {
+    async gatewayStalls() {
       if (!stalls) throw new Error('startStack: gatewayStalls() needs { stalls: true }');
       const child = gateway;
       // The file is removed before each signal: what appears next is that signal's write.
@@ -219,11 +220,8 @@ async function startWith(run, children, dataDir, { port, configure, env, stalls 
         }
         throw new Error('the gateway did not write its stalls within 2 s of SIGUSR2');
       };
-      const started = signal();
-      return async () => {
-        await started;
-        return signal();
-      };
+      await signal();
+      return signal;
     },
     /** The gateway's resident memory in MiB (VmHWM: its peak). */
     rssMiB(field = 'VmRSS') {

@@ -127,44 +127,62 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * Connections the PostgreSQL pool opens at once, while Prisma's client loads (WARM_CONNECTIONS):
+ * the start's first statements (the migration check, the idempotency key's, the bulk runner's
+ * first claims, the registrars) find them open instead of each waiting for a connection's
+ * start-up, which took 20-75 ms apiece on a busy two-core machine (bench:restart). Within the
+ * pool's size; idle ones close after pg's idle timeout (10 s) as any other.
+ */
+const WARM_CONNECTIONS = 4;
+
 async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Database> {
-  const [{ PrismaClient, listenPostgres, migratePostgresIsolated, useRawPool, useLeaseClient, LEASE_POOL_SIZE, pgTimeoutSettings }, { PrismaPg }, { default: pg }] = await Promise.all([
-    clientModules(),
-    import('@prisma/adapter-pg'),
-    import('pg'),
-  ]);
+  // pg first (small), so that the pool's connections open and the migration check runs while
+  // Prisma's client (some 100 ms of this thread) loads.
+  const [{ default: pg }, { pgTimeoutSettings }] = await Promise.all([import('pg'), import('./timeout-client.js')]);
   // Without limits, a database that stops answering without refusing (a network black hole) held
   // every request and pool connection until the system's TCP timeouts: src/db/timeouts.ts.
   const timeouts = resolveDatabaseTimeouts(opts.timeouts);
   const limits = pgTimeoutSettings(timeouts);
-  const migration = opts.migrate === false ? undefined : await migratePostgresIsolated(url, timeouts);
   const pool = new pg.Pool({ ...limits, connectionString: url, max: opts.poolSize ?? 10 });
-  // Idempotency leases write through a pool of their own, so that a renewal never queues behind
-  // the requests' statements (src/db/lease-client.ts). Connections open on first use and stay
-  // open (pg closes idle ones after 10 s by default): on a loaded machine the first renewal through
-  // a new connection took 0.5-0.7 s of a 1.5 s lease.
-  const leasePool = new pg.Pool({ ...limits, connectionString: url, max: LEASE_POOL_SIZE, idleTimeoutMillis: 0 });
   // An idle connection the server ends (restart, failover, pg_terminate_backend, DROP ... FORCE)
   // is an 'error' event on the pool; unheard, Node would crash the process. The pool drops that
   // client and opens a new one on demand, so there is nothing else to do.
   pool.on('error', () => undefined);
-  leasePool.on('error', () => undefined);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  const leasePrisma = new PrismaClient({ adapter: new PrismaPg(leasePool) });
-  useRawPool(prisma, pool);
-  useLeaseClient(prisma, leasePrisma);
-  let closing: Promise<void> | undefined;
-  return {
-    prisma,
-    kind: 'postgres',
-    migration,
-    listen: listenPostgres(url, limits),
-    close: () =>
-      (closing ??= (async () => {
-        await Promise.all([prisma.$disconnect(), leasePrisma.$disconnect()]);
-        await Promise.all([pool.end(), leasePool.end()]);
-      })()),
-  };
+  // A failed warm-up is the first statement's error to report (main.ts says it in one line). One
+  // place is left over, so that the first statement never waits for a warming connection's place.
+  for (let i = 0; i < Math.min(WARM_CONNECTIONS, (opts.poolSize ?? 10) - 1); i++) pool.connect().then((c) => c.release(), () => undefined);
+  try {
+    const migrating = opts.migrate === false ? undefined : import('./migrate.js').then((m) => m.migratePostgresIsolated(url, timeouts, pool));
+    migrating?.catch(() => undefined); // awaited below, after the modules: a failure to load them first is the error to report
+    const [{ PrismaClient, listenPostgres, useRawPool, useLeaseClient, LEASE_POOL_SIZE }, { PrismaPg }] = await Promise.all([clientModules(), import('@prisma/adapter-pg')]);
+    const migration = await migrating;
+    // Idempotency leases write through a pool of their own, so that a renewal never queues behind
+    // the requests' statements (src/db/lease-client.ts). Connections open on first use and stay
+    // open (pg closes idle ones after 10 s by default): on a loaded machine the first renewal through
+    // a new connection took 0.5-0.7 s of a 1.5 s lease.
+    const leasePool = new pg.Pool({ ...limits, connectionString: url, max: LEASE_POOL_SIZE, idleTimeoutMillis: 0 });
+    leasePool.on('error', () => undefined);
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const leasePrisma = new PrismaClient({ adapter: new PrismaPg(leasePool) });
+    useRawPool(prisma, pool);
+    useLeaseClient(prisma, leasePrisma);
+    let closing: Promise<void> | undefined;
+    return {
+      prisma,
+      kind: 'postgres',
+      migration,
+      listen: listenPostgres(url, limits),
+      close: () =>
+        (closing ??= (async () => {
+          await Promise.all([prisma.$disconnect(), leasePrisma.$disconnect()]);
+          await Promise.all([pool.end(), leasePool.end()]);
+        })()),
+    };
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw e;
+  }
 }
 
 async function openPGlite(dataDir: string, opts: OpenDatabaseOptions): Promise<Database> {

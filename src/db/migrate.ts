@@ -71,7 +71,15 @@ export async function isUpToDate(rows: Rows, list: MigrationList): Promise<boole
   });
 }
 
-async function postgresUpToDate(url: string, list: MigrationList, timeouts: DatabaseTimeouts): Promise<boolean> {
+async function postgresUpToDate(url: string, list: MigrationList, timeouts: DatabaseTimeouts, pool?: pg.Pool): Promise<boolean> {
+  if (pool) {
+    const client = await pool.connect();
+    try {
+      return await isUpToDate(async (sql) => (await client.query(sql)).rows, list);
+    } finally {
+      client.release();
+    }
+  }
   const client = new pg.Client({ ...pgTimeoutSettings(timeouts), connectionString: url });
   await client.connect();
   try {
@@ -164,12 +172,15 @@ const WORKER_MODULE = new URL('./migrate.js', import.meta.url).href;
  * migratePostgres in a worker thread, so the schema engine (a WebAssembly module of some 25 MiB
  * that cannot be unloaded) never stays in the gateway's memory. Needs this module as compiled
  * JavaScript (tsc's, Oxc's, or the bundle's); from TypeScript sources (tests) it migrates in process.
+ * `pool`: where the check whether anything is pending runs (a connection of the caller's pool,
+ * given back after: src/db/client.ts opens it while Prisma's client loads); else a connection of
+ * its own, closed after.
  */
-export async function migratePostgresIsolated(url: string, given?: Partial<DatabaseTimeouts>): Promise<MigrateResult> {
+export async function migratePostgresIsolated(url: string, given?: Partial<DatabaseTimeouts>, pool?: pg.Pool): Promise<MigrateResult> {
   const started = Date.now();
   const timeouts = resolveDatabaseTimeouts(given);
   if (!import.meta.url.endsWith('.js')) return migratePostgres(url, { timeouts });
-  if (await postgresUpToDate(url, await readMigrations(), timeouts)) return { applied: [], durationMs: Date.now() - started, engine: false };
+  if (await postgresUpToDate(url, await readMigrations(), timeouts, pool)) return { applied: [], durationMs: Date.now() - started, engine: false };
   return runInWorker<MigrateResult>('import(workerData.module).then((m) => m.migratePostgres(workerData.url, { timeouts: workerData.timeouts }))', { module: WORKER_MODULE, url, timeouts }, 'migration');
 }
 

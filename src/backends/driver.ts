@@ -111,14 +111,6 @@ export interface Driver {
    */
   renewedExpiry?(from: Date, period: M.Period): Date;
 
-  /**
-   * RegistryPort.renewalChecksExpiry: true where the registry itself refuses a renewal whose
-   * current expiry is not the domain's (EPP's curExpDate, RFC 5731 section 3.2.3; REPP's
-   * exp_date; HeadlessDomains' current_expires_at), so that a renewal sent again cannot apply
-   * twice. Absent: the gateway compares before sending (Joker's renewals name no current expiry).
-   */
-  readonly renewalChecksExpiry?: boolean;
-
   checkDomains: Op<[names: string[]], M.CheckResult[]>;
   infoDomain: Op<[name: string, authInfo?: string | null], M.Domain>;
   createDomain: Op<[input: M.DomainCreateInput], M.DomainCreated>;

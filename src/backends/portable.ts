@@ -128,7 +128,6 @@ export class PortableBackend implements RegistryPort {
   readonly kind: string;
   readonly limits: BackendLimits;
   readonly zones?: readonly string[];
-  readonly renewalChecksExpiry: boolean;
   private readonly trid: ClTridGenerator;
 
   constructor(
@@ -139,7 +138,6 @@ export class PortableBackend implements RegistryPort {
     this.kind = driver.kind;
     this.limits = driver.limits;
     this.zones = driver.zones;
-    this.renewalChecksExpiry = driver.renewalChecksExpiry === true;
     this.trid = new ClTridGenerator(opts.clTRIDPrefix, opts.clock ?? systemClock);
   }
 

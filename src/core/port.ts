@@ -180,16 +180,6 @@ export interface RegistryPort {
    */
   renewedExpiry?(from: Date, period: Period): Date;
 
-  /**
-   * True where the registry itself refuses a renewal whose current expiry is not the domain's
-   * (RFC 5731 section 3.2.3: curExpDate "ensures that repeated <renew> commands do not result in
-   * multiple unanticipated successful renewals"; REPP's exp_date, HeadlessDomains'
-   * current_expires_at): a renewal whose answer was lost may be sent again as it was, and is
-   * refused if the first one took effect. Absent or false: the gateway reads and compares before
-   * sending (Joker), which a renewal still in flight could pass (Driver.renewalChecksExpiry).
-   */
-  readonly renewalChecksExpiry?: boolean;
-
   /** One check command: at most `limits.checkNames` names (more: split them, see src/fanout/check-domains.ts). */
   checkDomains(ctx: CallContext, names: string[]): Promise<PortResult<CheckResult[]>>;
   /** Info for one domain; authInfo is sent to read a domain the caller does not sponsor. */

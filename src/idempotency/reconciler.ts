@@ -4,9 +4,8 @@
  * command log what became of the key's commands that got no answer.
  */
 import type { CallContext } from '../core/model/index.js';
-import type { RegistryPort } from '../core/port.js';
 import type { IdempotencyRecord } from '../db/generated/client.js';
-import type { Lease, StoredRequest } from './lease.js';
+import type { Lease } from './lease.js';
 import { OPERATIONS, type Verdict } from './reconcile/index.js';
 import { reconcileRecord, type ReconcileDeps } from './reconcile/record.js';
 import type { StoredResult } from './service.js';
@@ -25,23 +24,6 @@ export class Reconciler {
    */
   verdict(rec: IdempotencyRecord, call?: CallContext, unlogged = false): Promise<Verdict> {
     return reconcileRecord(rec, call, this.deps, unlogged);
-  }
-
-  /**
-   * Why the record's command may be sent again without reading first (OperationSpec.resend: the
-   * registry refuses a repeat of one that took effect), or null when it must be reconciled first.
-   */
-  resendable(rec: IdempotencyRecord): string | null {
-    const resend = OPERATIONS[rec.operation]?.resend;
-    const request = rec.request as unknown as StoredRequest | null;
-    if (!resend || !request || !rec.backend || !this.deps.router) return null;
-    let port: RegistryPort;
-    try {
-      port = this.deps.router.named(rec.backend);
-    } catch {
-      return null; // a backend no longer configured: reconcileRecord says so
-    }
-    return resend({ args: request.args, noted: request.noted ?? {}, port });
   }
 
   /** Settles an applied verdict as the record's answer (SUCCEEDED) and returns that answer. */

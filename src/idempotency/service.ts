@@ -311,24 +311,13 @@ export class IdempotencyService {
    * Throws what run() throws; IdempotencyInProgressError when a record of the key appeared
    * meanwhile (nothing was sent: the caller runs the key through run() next time).
    */
-  runDeferred<T extends StoredResult>(
+  async runDeferred<T extends StoredResult>(
     req: MutationRequest,
     execute: (attempt: Attempt) => Promise<T>,
     keep: (record: DeferredRecord) => void,
     opts: DeferredOptions = {},
   ): Promise<MutationOutcome<T>> {
-    return this.runDeferredFrom(req, this.clock.now(), execute, keep, opts);
-  }
-
-  /** runDeferred, its record made at `startedAt` (runInDoubt: the earlier attempt's claim, as that attempt's record would have been). */
-  private async runDeferredFrom<T extends StoredResult>(
-    req: MutationRequest,
-    startedAt: Date,
-    execute: (attempt: Attempt) => Promise<T>,
-    keep: (record: DeferredRecord) => void,
-    opts: DeferredOptions,
-  ): Promise<MutationOutcome<T>> {
-    const base = this.deferredBase(req, startedAt);
+    const base = this.deferredBase(req, this.clock.now());
     const { fingerprint } = base;
     let lease: Lease | null = null;
     // The key's commands are logged with their answers, not before sending (the intent is kept
@@ -443,32 +432,6 @@ export class IdempotencyService {
       updatedAt: startedBy,
       expiresAt: base.expiresAt,
     };
-    // A command the registry refuses to apply twice (a renewal naming its current expiry) is sent
-    // again at once: one round trip where reading first took two for every item that was claimed
-    // but never sent (a restarted runner's whole claim buffer). Only a refusal is reconciled: it
-    // may be the earlier attempt's effect (applied: its answer), or a refusal of its own (kept as
-    // any refusal is).
-    const resend = this.reconciler.resendable(rec);
-    if (resend) {
-      return this.runDeferredFrom(
-        req,
-        startedBy,
-        async (attempt) => {
-          try {
-            return await execute(attempt);
-          } catch (err) {
-            if (!(err instanceof ExpiryMismatchError) && classifyFailure(err) !== 'definite') throw err;
-            const verdict = await this.reconciler.verdict(rec, req.call, true);
-            if (verdict.status === 'not-applied') throw err;
-            if (verdict.status === 'unknown') throw new OutcomeUnknownError(`the outcome of an earlier attempt with this idempotencyKey is not known yet (${verdict.how}); it is tried again later`);
-            this.deps.logger?.info({ operation: req.operation, registrarId: req.registrarId, how: verdict.how, resend }, 'idempotency: reconciled as applied');
-            return JSON.parse(JSON.stringify(verdict.result)) as T;
-          }
-        },
-        keep,
-        opts,
-      );
-    }
     const verdict = await this.reconciler.verdict(rec, req.call, true);
     if (verdict.status === 'applied') {
       const result = JSON.parse(JSON.stringify(verdict.result)) as T;
@@ -732,8 +695,6 @@ export class IdempotencyService {
 
   private failureKind(operation: string, err: unknown, watch: CommandWatch | undefined): FailureKind {
     if (watch && watch.announced === 0 && OPERATIONS[operation]?.command) return 'not-applied';
-    // Sent, then found neither applied nor unapplied (runInDoubt's resend refused, the registry's state not telling why).
-    if (err instanceof OutcomeUnknownError) return 'unknown';
     return classifyFailure(err);
   }
 

@@ -39,8 +39,6 @@ export interface IdempotencyFixture {
   domains: Map<string, Domain>;
   /** When set, every infoDomain throws it (the registry cannot be read); null at each test's start. */
   readFailure: Error | null;
-  /** The fake registry's RegistryPort.renewalChecksExpiry (it refuses a renewal naming a stale expiry); false at each test's start. */
-  renewalChecksExpiry: boolean;
   /** The deployment's fingerprint key, one for every service here as for every instance of a deployment. */
   fingerprints: Fingerprints;
   /**
@@ -73,9 +71,6 @@ export function useIdempotencyFixture(): IdempotencyFixture {
     kind: 'epp',
     hasAccount: () => true,
     upstreamId: (r: string) => r,
-    get renewalChecksExpiry() {
-      return fx.renewalChecksExpiry;
-    },
     async infoDomain(_c: unknown, name: string) {
       if (fx.readFailure) throw fx.readFailure;
       const d = fx.domains.get(name);
@@ -91,7 +86,6 @@ export function useIdempotencyFixture(): IdempotencyFixture {
     log: undefined as unknown as CommandLog,
     domains: new Map(),
     readFailure: null,
-    renewalChecksExpiry: false,
     fingerprints: new Fingerprints(Buffer.from('idempotency-test-fingerprint-key-of-32+-bytes')),
     service: (opts = {}, prisma = fx.db.prisma) =>
       new IdempotencyService(prisma, fx.clock, { pollMs: 10, fingerprints: fx.fingerprints, ...opts }, { router, commandLog: fx.log, registrars: [{ id: REGISTRAR }] }),
@@ -122,7 +116,6 @@ export function useIdempotencyFixture(): IdempotencyFixture {
     fx.log = new CommandLog(fx.db.prisma, pino({ level: 'silent' }), fx.clock);
     fx.domains = new Map();
     fx.readFailure = null;
-    fx.renewalChecksExpiry = false;
   });
   return fx;
 }

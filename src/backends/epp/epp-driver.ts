@@ -72,8 +72,6 @@ export const EPP_CHECK_LIMIT = 50;
  */
 export class EppDriver implements Driver {
   readonly kind = 'epp';
-  /** The server refuses a <renew> whose curExpDate is not the domain's expiry (RFC 5731 section 3.2.3; Nomulus 2004). */
-  readonly renewalChecksExpiry = true;
   readonly name: string;
   readonly limits: BackendLimits;
   private readonly pools = new Map<string, SessionPool>();

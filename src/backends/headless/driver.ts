@@ -43,8 +43,6 @@ export const HEADLESS_KNOWN_CAPABILITIES: KnownCapabilities = { capabilities: ca
  */
 export class HeadlessDriver implements Driver {
   readonly kind = 'headless';
-  /** The registry refuses a renewal whose current_expires_at is not the registration's (409 expiry_mismatch). */
-  readonly renewalChecksExpiry = true;
   /** One name per check request (POST /domains/check); four connections per account. */
   readonly limits: BackendLimits = { checkNames: 1, sessions: 4 };
   readonly name: string;

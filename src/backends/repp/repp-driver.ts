@@ -49,8 +49,6 @@ export const REPP_BULK_LIMIT = 200;
  */
 export class ReppDriver implements Driver {
   readonly kind = 'repp';
-  /** The registry refuses a renewal whose exp_date is not the domain's (2306 "given and current expire dates do not match"). */
-  readonly renewalChecksExpiry = true;
   readonly name: string;
   /**
    * REPP has no check command (the document's API): availability is one `GET /domains/:name` per

@@ -7,7 +7,7 @@ import { DomainIndex } from '../../domains/domain-index.js';
 import type { SecretDigests } from '../secrets.js';
 import { addPeriod, asDate, utcDate } from '../../core/time.js';
 import { allIn, noneIn, readDomain } from './read.js';
-import { applied, atOrAfter, notApplied, reconciledTransaction, unknown, type ReconcileFn, type ResendFn } from './types.js';
+import { applied, atOrAfter, notApplied, reconciledTransaction, unknown, type ReconcileFn } from './types.js';
 
 /** createDomain: the domain exists, is ours, and was created by this request (not before it, not under another key). */
 export const createDomain: ReconcileFn = async (input) => {
@@ -43,17 +43,6 @@ export const renewDomain: ReconcileFn = async (input) => {
   }
   if (expiry && sameDay(expiry, cur)) return notApplied(`domain:info shows the expiry unchanged (${day(cur)})`);
   return unknown(`domain:info shows expiry ${expiry ? expiry.toISOString() : 'none'}, neither ${day(cur)} nor ${day(renewed)} (${day(cur)} + ${period.value}${period.unit})`);
-};
-
-/**
- * renewDomain sent again without reading first: the renewal names the current expiry it was sent
- * with (curExpDate), which a registry that checks it (RegistryPort.renewalChecksExpiry) refuses
- * once the first renewal took effect (RFC 5731 section 3.2.3). Null without a current expiry
- * (it was read, and noted, by the attempt) or where the gateway compares it itself.
- */
-export const renewResend: ResendFn = ({ args, noted, port }) => {
-  if (!port?.renewalChecksExpiry || !asDate((args.currentExpiry ?? noted.currentExpiry) as string | null | undefined)) return null;
-  return `the registry refuses a renewal whose curExpDate is no longer the domain's expiry (${port.name})`;
 };
 
 const dsKey = (d: DsData) => `${d.keyTag}/${d.algorithm}/${d.digestType}/${d.digest.toUpperCase()}`;

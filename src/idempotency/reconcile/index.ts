@@ -39,7 +39,7 @@ export const BULK_SUBMISSIONS = ['bulkRenew', 'bulkTransfer', 'bulkReplaceNamese
  */
 export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
   createDomain: { command: 'domain:create', backendOf: byDomain, reconcile: domain.createDomain },
-  renewDomain: { command: 'domain:renew', backendOf: byDomain, reconcile: domain.renewDomain, resend: domain.renewResend },
+  renewDomain: { command: 'domain:renew', backendOf: byDomain, reconcile: domain.renewDomain },
   updateDomain: { command: 'domain:update', backendOf: byDomain, reconcile: domain.updateDomain },
   deleteDomain: { command: 'domain:delete', backendOf: byDomain, reconcile: domain.deleteDomain },
   restoreDomain: { command: 'domain:restore', backendOf: byDomain, reconcile: domain.restoreDomain },
@@ -59,4 +59,4 @@ export const OPERATIONS: Readonly<Record<string, OperationSpec>> = {
 };
 
 /** The reconciliation types (./types.ts), for callers of this table. */
-export type { OperationSpec, ReconcileFn, ReconcileInput, ResendFn, Verdict } from './types.js';
+export type { OperationSpec, ReconcileFn, ReconcileInput, Verdict } from './types.js';

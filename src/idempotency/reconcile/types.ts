@@ -56,17 +56,7 @@ export interface OperationSpec {
   /** Backend name a request goes to, from its normalised arguments (null for gateway-local operations). */
   backendOf(args: any, router: Router): string | null;
   reconcile: ReconcileFn;
-  /**
-   * Whether the command may be sent again as it was, without reading first, though its first
-   * sending may have taken effect, because the registry refuses a repeat of one that did (a
-   * renewal naming its current expiry: RegistryPort.renewalChecksExpiry). Returns why (for the
-   * log), or null when it may not. Only a refusal of the repeat is then reconciled (`reconcile`).
-   */
-  resend?: ResendFn;
 }
-
-/** OperationSpec.resend: the stored arguments, what the attempt noted, the backend; why a repeat cannot apply twice, or null. */
-export type ResendFn = (input: Pick<ReconcileInput, 'args' | 'noted' | 'port'>) => string | null;
 
 /** The command took effect: `result` is the stored answer (see reconciledTransaction), `how` what showed it. */
 export const applied = (result: StoredResult, how: string): Verdict => ({ status: 'applied', result, how });

@@ -8,9 +8,8 @@
  * goes through the real per-operation functions (a renewal: curExpDate against the expiry).
  */
 import { describe, expect, it, vi } from 'vitest';
-import { ExpiryMismatchError, ObjectNotFoundError, StatusProhibitsError, UpstreamUnavailableError } from '../../../src/core/errors.js';
+import { ObjectNotFoundError, UpstreamUnavailableError } from '../../../src/core/errors.js';
 import type { Domain } from '../../../src/core/model/index.js';
-import { asDate } from '../../../src/core/time.js';
 import { writeDeferredRecords, type DeferredRecord } from '../../../src/idempotency/deferred.js';
 import type { StoredResult } from '../../../src/idempotency/service.js';
 import { BACKEND, REGISTRAR as US, useIdempotencyFixture } from '../../helpers/idempotency.js';
@@ -287,63 +286,6 @@ describe('runInDoubt (a bulk item taken over in doubt)', () => {
     expect(lookups).toHaveBeenCalledTimes(1);
     expect(sent).toBe(1);
     expect((await record(withRecord.key))!.state).toBe('SUCCEEDED');
-  });
-});
-
-describe('runInDoubt where the registry refuses a renewal naming a stale expiry (RegistryPort.renewalChecksExpiry)', () => {
-  /** What the port answers a renewal the registry refuses for its curExpDate, after reading the domain (PortableBackend.renewDomain). */
-  const stale = (name: string) => new ExpiryMismatchError(CURRENT.toISOString().slice(0, 10), asDate(fx.domains.get(name)!.expiresAt)!.toISOString().slice(0, 10), 'input.currentExpiry', { upstreamCode: 2004, upstreamMessage: 'The current expiration date is incorrect.', backend: BACKEND });
-  /** The registry's renewal: applied when curExpDate (CURRENT) is the domain's expiry, else refused. */
-  const renewAtRegistry = async (r: Renewal, clTRID: string) => {
-    const refused = asDate(fx.domains.get(r.args.name)!.expiresAt)!.getTime() !== CURRENT.getTime();
-    await send(r, clTRID, !refused);
-    if (refused) throw stale(r.args.name);
-    return answer(r.args.name, clTRID);
-  };
-
-  it.each([
-    ['never sent (claimed, not started): sent once, nothing read', false, 'SUCCEEDED', 'GW-again'],
-    ['applied before the process died: the repeat is refused, then read: answered as applied, not applied twice', true, 'SUCCEEDED', 'reconciled:'],
-  ])('%s', async (_what, applied, state, client) => {
-    fx.renewalChecksExpiry = true;
-    const s = service();
-    const r = renewal();
-    if (applied) await send(r, 'GW-died');
-    // Where nothing needs reading, the registry cannot be read: a read would make it OUTCOME_UNKNOWN.
-    else fx.readFailure = noAnswer();
-    const kept: DeferredRecord[] = [];
-    let sent = 0;
-    const out = await s.runInDoubt(r, fx.clock.now(), true, async () => (++sent, renewAtRegistry(r, 'GW-again')), (rec) => kept.push(rec), { recorded: false });
-    expect(sent).toBe(1); // sent at once in both cases
-    expect(out.result).toMatchObject({ name: r.args.name, expiresAt: RENEWED.toISOString(), trid: { client: expect.stringContaining(client) } });
-    expect(fx.domains.get(r.args.name)!.expiresAt).toEqual(RENEWED); // renewed exactly once
-    fx.readFailure = null;
-    expect(kept.map((k) => k.state)).toEqual([state]);
-    await writeDeferredRecords(fx.db.prisma, kept, new Date());
-    expect(await s.run(r, async () => answer('never'))).toMatchObject({ replayed: true, result: { name: r.args.name, expiresAt: RENEWED.toISOString() } });
-  });
-
-  it("a refusal the registry's state does not explain stays the key's answer; an expiry that shows neither is OUTCOME_UNKNOWN; without the port's check it reads first", async () => {
-    fx.renewalChecksExpiry = true;
-    const s = service();
-    const kept: DeferredRecord[] = [];
-    // Refused for another reason (a status prohibits it): the expiry is unchanged, so not applied: the refusal is kept.
-    const prohibited = renewal();
-    const statusRefusal = new StatusProhibitsError('Object status prohibits operation', { upstreamCode: 2304, backend: BACKEND });
-    await expect(s.runInDoubt(prohibited, fx.clock.now(), true, async () => (await send(prohibited, 'GW-p', false), Promise.reject(statusRefusal)), (rec) => kept.push(rec), { recorded: false })).rejects.toBe(statusRefusal);
-    // Someone else moved the expiry elsewhere: neither current nor renewed.
-    const moved = renewal();
-    fx.domains.set(moved.args.name, expiring(moved.args.name, new Date('2030-01-01T00:00:00Z')));
-    await expect(s.runInDoubt(moved, fx.clock.now(), true, async () => renewAtRegistry(moved, 'GW-x'), (rec) => kept.push(rec), { recorded: false })).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN' });
-    expect(kept.map((k) => [k.key, k.state])).toEqual([[prohibited.key, 'FAILED'], [moved.key, 'OUTCOME_UNKNOWN']]);
-    // The same item where the port does not check the expiry itself: read first, and not sent (already applied).
-    fx.renewalChecksExpiry = false;
-    const applied = renewal();
-    await send(applied, 'GW-died');
-    let sent = 0;
-    const out = await s.runInDoubt(applied, fx.clock.now(), true, async () => (++sent, renewAtRegistry(applied, 'GW-again')), (rec) => kept.push(rec), { recorded: false });
-    expect(sent).toBe(0);
-    expect(out).toMatchObject({ replayed: true, result: { name: applied.args.name } });
   });
 });
 

@@ -72,20 +72,20 @@ export async function isUpToDate(rows: Rows, list: MigrationList): Promise<boole
 }
 
 async function postgresUpToDate(url: string, list: MigrationList, timeouts: DatabaseTimeouts, pool?: pg.Pool): Promise<boolean> {
+  let client: pg.ClientBase;
+  let done: () => Promise<void>;
   if (pool) {
-    const client = await pool.connect();
-    try {
-      return await isUpToDate(async (sql) => (await client.query(sql)).rows, list);
-    } finally {
-      client.release();
-    }
+    const c = await pool.connect();
+    [client, done] = [c, async () => c.release()];
+  } else {
+    const c = new pg.Client({ ...pgTimeoutSettings(timeouts), connectionString: url });
+    await c.connect();
+    [client, done] = [c, () => c.end().catch(() => undefined)];
   }
-  const client = new pg.Client({ ...pgTimeoutSettings(timeouts), connectionString: url });
-  await client.connect();
   try {
     return await isUpToDate(async (sql) => (await client.query(sql)).rows, list);
   } finally {
-    await client.end().catch(() => undefined);
+    await done();
   }
 }
 

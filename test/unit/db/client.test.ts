@@ -1,7 +1,7 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { openDatabase } from '../../../src/db/client.js';
 import { freshDatabase } from '../../helpers/db.js';
 
@@ -22,6 +22,22 @@ describe('openDatabase', () => {
     } finally {
       await db.close();
     }
+  });
+
+  it.skipIf(ctx.kind !== 'postgres')('on PostgreSQL opens four pool connections at the start, before any statement needs one, and closes them all on close()', async () => {
+    const db = await freshDatabase();
+    const url = new URL(db.url!);
+    url.searchParams.set('application_name', 'rgw-warm-test');
+    const opened = await openDatabase({ url: url.toString(), migrate: false });
+    // Counted from another client: the opened pool's connections, nothing asked of it yet.
+    const connections = async () => Number((await db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'rgw-warm-test'`))[0]!.n);
+    try {
+      await vi.waitFor(async () => expect(await connections()).toBe(4), { timeout: 10_000 });
+    } finally {
+      await opened.close();
+    }
+    await vi.waitFor(async () => expect(await connections()).toBe(0), { timeout: 10_000 });
+    await db.close();
   });
 
   it('stores BigInt cursors, enums, JSON and timestamps faithfully', async () => {

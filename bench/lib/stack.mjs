@@ -145,11 +145,19 @@ async function startWith(run, children, dataDir, { port, configure, env, stalls 
   if (stalls) env = { ...env, RGW_BENCH_STALLS_FILE: stallsFile };
   let gateway;
   let retiredCpu = 0;
-  /** Starts the gateway on the same config and data (`extra` added to its environment); resolves once /healthz answers, with how long that took (ms). */
+  /**
+   * Starts the gateway on the same config and data (`extra` added to its environment); resolves
+   * once /healthz answers, with how long that took (ms); rejects when the process exits first (a
+   * bundle that cannot start: its stderr is the bench's), instead of waiting for ever.
+   */
   const startGateway = async (extra = {}) => {
     const t0 = performance.now();
-    gateway = run([...profile, ...GATEWAY_NODE_FLAGS, ...probe, GATEWAY_MAIN], { PORT: String(port), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, ...env, ...extra });
+    const child = run([...profile, ...GATEWAY_NODE_FLAGS, ...probe, GATEWAY_MAIN], { PORT: String(port), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, ...env, ...extra });
+    gateway = child;
+    let exited;
+    child.once('exit', (code, signal) => (exited = signal ?? code));
     for (let up = false; !up; ) {
+      if (exited !== undefined) throw new Error(`the gateway exited (${exited}) before /healthz answered`);
       up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
       if (!up) await new Promise((r) => setTimeout(r, 20));
     }

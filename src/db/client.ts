@@ -128,11 +128,14 @@ export interface Database {
 }
 
 /**
- * Connections the PostgreSQL pool opens at once, while Prisma's client loads (WARM_CONNECTIONS):
- * the start's first statements (the migration check, the idempotency key's, the bulk runner's
- * first claims, the registrars) find them open instead of each waiting for a connection's
- * start-up, which took 20-75 ms apiece on a busy two-core machine (bench:restart). Within the
- * pool's size; idle ones close after pg's idle timeout (10 s) as any other.
+ * Connections the PostgreSQL pool opens as the start begins, while Prisma's client loads: the
+ * start's first statements (the migration check, the idempotency key's, the bulk runner's first
+ * claims, the registrars) find them open instead of each waiting for a connection's start-up,
+ * which took 20-75 ms apiece on a busy two-core machine (bench:restart). The migration check's is
+ * the first, and the others open only once it has: a database that refuses the login or cannot
+ * be reached is asked once (its error is the start's, src/main.ts). Within the pool's size (one
+ * place left over); idle ones close after pg's idle timeout (10 s) as any other. None with
+ * `migrate: false`.
  */
 const WARM_CONNECTIONS = 4;
 
@@ -149,11 +152,21 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
   // is an 'error' event on the pool; unheard, Node would crash the process. The pool drops that
   // client and opens a new one on demand, so there is nothing else to do.
   pool.on('error', () => undefined);
-  // A failed warm-up is the first statement's error to report (main.ts says it in one line). One
-  // place is left over, so that the first statement never waits for a warming connection's place.
-  for (let i = 0; i < Math.min(WARM_CONNECTIONS, (opts.poolSize ?? 10) - 1); i++) pool.connect().then((c) => c.release(), () => undefined);
+  // n clients asked for in one go (the idle one the check gave back among them), so n are open.
+  const warm = (n: number) => {
+    for (let i = 0; i < n; i++) pool.connect().then((c) => c.release(), () => undefined);
+  };
   try {
-    const migrating = opts.migrate === false ? undefined : import('./migrate.js').then((m) => m.migratePostgresIsolated(url, timeouts, pool));
+    // The migration check's connection first (WARM_CONNECTIONS), the others once it is open.
+    const migrating =
+      opts.migrate === false
+        ? undefined
+        : pool.connect().then(async (first) => {
+            first.release(); // the check's, next
+            const checked = await (await import('./migrate.js')).migratePostgresIsolated(url, timeouts, pool);
+            warm(Math.min(WARM_CONNECTIONS, (opts.poolSize ?? 10) - 1));
+            return checked;
+          });
     migrating?.catch(() => undefined); // awaited below, after the modules: a failure to load them first is the error to report
     const [{ PrismaClient, listenPostgres, useRawPool, useLeaseClient, LEASE_POOL_SIZE }, { PrismaPg }] = await Promise.all([clientModules(), import('@prisma/adapter-pg')]);
     const migration = await migrating;

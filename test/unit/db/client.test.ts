@@ -24,11 +24,11 @@ describe('openDatabase', () => {
     }
   });
 
-  it.skipIf(ctx.kind !== 'postgres')('on PostgreSQL opens four pool connections at the start, before any statement needs one, and closes them all on close()', async () => {
+  it.skipIf(ctx.kind !== 'postgres')('on PostgreSQL opens four pool connections at the start (the migration check\'s, then three), before any statement needs them, and closes them all on close()', async () => {
     const db = await freshDatabase();
     const url = new URL(db.url!);
     url.searchParams.set('application_name', 'rgw-warm-test');
-    const opened = await openDatabase({ url: url.toString(), migrate: false });
+    const opened = await openDatabase({ url: url.toString() });
     // Counted from another client: the opened pool's connections, nothing asked of it yet.
     const connections = async () => Number((await db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'rgw-warm-test'`))[0]!.n);
     try {

@@ -147,7 +147,8 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
   // every request and pool connection until the system's TCP timeouts: src/db/timeouts.ts.
   const timeouts = resolveDatabaseTimeouts(opts.timeouts);
   const limits = pgTimeoutSettings(timeouts);
-  const pool = new pg.Pool({ ...limits, connectionString: url, max: opts.poolSize ?? 10 });
+  const poolSize = opts.poolSize ?? 10;
+  const pool = new pg.Pool({ ...limits, connectionString: url, max: poolSize });
   // An idle connection the server ends (restart, failover, pg_terminate_backend, DROP ... FORCE)
   // is an 'error' event on the pool; unheard, Node would crash the process. The pool drops that
   // client and opens a new one on demand, so there is nothing else to do.
@@ -164,7 +165,7 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
         : pool.connect().then(async (first) => {
             first.release(); // the check's, next
             const checked = await (await import('./migrate.js')).migratePostgresIsolated(url, timeouts, pool);
-            warm(Math.min(WARM_CONNECTIONS, (opts.poolSize ?? 10) - 1));
+            warm(Math.min(WARM_CONNECTIONS, poolSize - 1));
             return checked;
           });
     migrating?.catch(() => undefined); // awaited below, after the modules: a failure to load them first is the error to report

@@ -26,18 +26,21 @@ describe('openDatabase', () => {
 
   it.skipIf(ctx.kind !== 'postgres')('on PostgreSQL opens four pool connections at the start (the migration check\'s, then three), before any statement needs them, and closes them all on close()', async () => {
     const db = await freshDatabase();
-    const url = new URL(db.url!);
-    url.searchParams.set('application_name', 'rgw-warm-test');
-    const opened = await openDatabase({ url: url.toString() });
-    // Counted from another client: the opened pool's connections, nothing asked of it yet.
-    const connections = async () => Number((await db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'rgw-warm-test'`))[0]!.n);
     try {
-      await vi.waitFor(async () => expect(await connections()).toBe(4), { timeout: 10_000 });
+      const url = new URL(db.url!);
+      url.searchParams.set('application_name', 'rgw-warm-test');
+      const opened = await openDatabase({ url: url.toString() });
+      // Counted from another client: the opened pool's connections, nothing asked of it yet.
+      const connections = async () => Number((await db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'rgw-warm-test'`))[0]!.n);
+      try {
+        await vi.waitFor(async () => expect(await connections()).toBe(4), { timeout: 10_000 });
+      } finally {
+        await opened.close();
+      }
+      await vi.waitFor(async () => expect(await connections()).toBe(0), { timeout: 10_000 });
     } finally {
-      await opened.close();
+      await db.close();
     }
-    await vi.waitFor(async () => expect(await connections()).toBe(0), { timeout: 10_000 });
-    await db.close();
   });
 
   it('stores BigInt cursors, enums, JSON and timestamps faithfully', async () => {

@@ -12,6 +12,7 @@
  *   GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD   upstream password of one account (names upper-cased,
  *                                            non-alphanumerics as "_"), so files need no secrets
  *   OTEL_*   OpenTelemetry traces (tracingFromEnv below; README "Traces")
+ *   API_ENABLED=false   a bulk and poll worker without the GraphQL API (GatewayConfig.api)
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -141,6 +142,7 @@ export const CONFIG_KEYS: KeyShape = keysOf<GatewayConfig>({
   idempotency: keysOf<IdempotencyConfig>({ ttlHours: 'value', waitMs: 'value', leaseMs: 'value', purgeIntervalMs: 'value', awaitHours: 'value', keySecret: 'value', keyFile: 'value', keyRotateFrom: 'value' }),
   commandLog: keysOf<CommandLogConfig>({ retentionDays: 'value' }),
   tracing: keysOf<TracingConfig>({ enabled: 'value', protocol: 'value', endpoint: 'value', headers: 'value', serviceName: 'value', exportTimeoutMs: 'value' }),
+  api: keysOf<NonNullable<GatewayConfig['api']>>({ enabled: 'value' }),
   bulk: keysOf<BulkConfig>({
     concurrency: 'value',
     backendConcurrency: 'value',
@@ -371,6 +373,11 @@ function applyEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: strin
   if (maxPendingItems !== undefined) cfg.bulk = { ...cfg.bulk, maxPendingItems };
   if (env.SHUTDOWN_DELAY_MS) cfg.shutdownDelayMs = Number(env.SHUTDOWN_DELAY_MS); // validateConfig names it
   if (env.METRICS_TOKEN) cfg.metrics = { ...cfg.metrics, token: env.METRICS_TOKEN };
+  if (env.API_ENABLED) {
+    const v = env.API_ENABLED.trim().toLowerCase();
+    if (v !== 'true' && v !== 'false') throw new ConfigError('config: API_ENABLED must be true or false');
+    cfg.api = { ...cfg.api, enabled: v === 'true' };
+  }
   // At most MAX_TIMER_MS, as limits.requestTimeoutMs and headersTimeoutMs (resolveLimits): a value
   // written otherwise (1e99) is refused with the range as well as one out of it.
   const requestTimeout = envInteger(env, 'HTTP_REQUEST_TIMEOUT_MS', 1, MAX_TIMER_MS);
@@ -512,7 +519,15 @@ export function validateConfig(cfg: GatewayConfig, use: ConfigUse = 'gateway'): 
   // Not a timer: a resolved key's entry ends when the clock passes now + keyCacheTtlMs.
   const ttl = cfg.auth?.keyCacheTtlMs;
   if (ttl !== undefined && !(Number.isFinite(ttl) && ttl >= 0)) throw new ConfigError('config: auth.keyCacheTtlMs must be a number of milliseconds, 0 or more');
-  bulkSettings(cfg);
+  const bulk = bulkSettings(cfg);
+  if (cfg.api !== undefined && (cfg.api === null || typeof cfg.api !== 'object')) throw new ConfigError('config: api must be an object ({ "enabled": false })');
+  const api = cfg.api?.enabled;
+  if (api !== undefined && typeof api !== 'boolean') throw new ConfigError('config: api.enabled (API_ENABLED) must be true or false');
+  if (api === false) {
+    // A worker only makes sense beside instances that serve the API on the same database; the embedded one admits one process.
+    if (!cfg.databaseUrl) throw new ConfigError('config: api.enabled (API_ENABLED) is false, which makes a worker for the instances that serve the API on the same PostgreSQL: set DATABASE_URL (the embedded database admits one process)');
+    if (!bulk.enabled && !cfg.poll.enabled) throw new ConfigError('config: api.enabled (API_ENABLED), bulk.enabled and poll.enabled are all false: the instance would have nothing to do');
+  }
   idempotencyOptions(cfg);
   commandLogRetentionMs(cfg);
   if (secrets && cfg.idempotency?.keySecret !== undefined && cfg.idempotency.keyFile !== undefined) {

@@ -169,6 +169,14 @@ export interface GatewayConfig {
   tracing?: TracingConfig;
   /** Bulk jobs (see src/bulk/config.ts for the defaults). */
   bulk?: BulkConfig;
+  /**
+   * The GraphQL API (HTTP and graphql-ws on PORT). On by default. `enabled: false` (env
+   * API_ENABLED=false) makes the instance a worker beside the instances that serve the API on one
+   * PostgreSQL: it runs bulk items (bulk.enabled) and poll ingestion (poll.enabled), and serves
+   * only GET /healthz, /readyz and /metrics (src/http/worker-http.ts), without loading the API's
+   * code. Needs DATABASE_URL, and bulk or poll enabled (src/config.ts validateConfig).
+   */
+  api?: { enabled?: boolean };
 }
 
 /** OpenTelemetry trace export over OTLP (README "Traces"); the OTEL_* environment variables override or fill it. */

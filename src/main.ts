@@ -105,7 +105,8 @@ async function main() {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const { prisma } = gateway.services;
-  if (gateway.sandboxes.sandboxes.size > 0) {
+  // A worker (api.enabled false) serves no API: no keys to print.
+  if (config.api?.enabled !== false && gateway.sandboxes.sandboxes.size > 0) {
     const lines: string[] = [];
     for (const r of config.registrars) {
       const { key } = await createApiKey(prisma, r.id, SANDBOX_KEY_LABEL);

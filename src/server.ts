@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
@@ -17,6 +16,7 @@ import { systemClock, type Clock } from './core/clock.js';
 import { DatabaseUnavailableError } from './core/errors.js';
 import { openDatabase, type Database } from './db/client.js';
 import { databaseTimeouts } from './db/timeouts.js';
+import { resolveLimits } from './limits/limits.js';
 import type { MigrateResult } from './db/migrate.js';
 import { KeyRevocationWatch } from './auth/revocation.js';
 import { ApiKeyCache } from './auth/key-cache.js';
@@ -30,6 +30,8 @@ import { checkIdempotencyKey, type KeyCheck } from './idempotency/key-check.js';
 import { IdempotencyService } from './idempotency/service.js';
 import { checkListenHost, listen, listeningReach, urlHost } from './http/listen.js';
 import { metricsExposureWarning } from './http/metrics-exposure.js';
+import { bearerMatches, createWorkerServer, httpServerOptions } from './http/worker-http.js';
+import { readiness } from './http/health.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { Operations } from './observe/operations.js';
@@ -42,9 +44,11 @@ import { startSandboxes, type RunningSandboxes } from './sandbox/start.js';
 
 /** A running gateway: its GraphQL URLs (HTTP and WebSocket, the host 127.0.0.1 when it listens on 0.0.0.0); close() stops everything it started, the database last. */
 export interface Gateway {
+  /** The GraphQL URL; on a worker (config api.enabled false) the base URL of its /healthz, /readyz and /metrics. */
   url: string;
   /** Present while tracing is on (config `tracing`). */
   tracing: Tracing | null;
+  /** graphql-ws's URL; empty on a worker. */
   wsUrl: string;
   /** Where the HTTP server listens, as the server reports it (net.Server.address()): the bound address (0.0.0.0 / :: for every interface), its family and port. */
   address: AddressInfo;
@@ -103,7 +107,7 @@ export interface GatewayOptions {
  * reconciled while it loads (except what loadHttpAhead loaded while the database opened).
  */
 async function loadHttpModules() {
-  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, apq, graphiql, health, errors, unavailable, websocket, documentStore, gate, mutationInputs, resolvers, limits, rateLimit, comments, wsPayload] = await Promise.all([
+  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, apq, graphiql, errors, unavailable, websocket, documentStore, gate, mutationInputs, resolvers, limits, rateLimit, comments, wsPayload] = await Promise.all([
     import('@apollo/server'),
     import('@apollo/server/plugin/disabled'),
     import('@apollo/server/plugin/drainHttpServer'),
@@ -115,7 +119,6 @@ async function loadHttpModules() {
     import('./http/authenticate.js'),
     import('./http/persisted-query.js'),
     import('./http/graphiql.js'),
-    import('./http/health.js'),
     import('./http/errors.js'),
     import('./http/unavailable.js'),
     import('./http/websocket.js'),
@@ -140,7 +143,6 @@ async function loadHttpModules() {
     ...authn,
     ...apq,
     ...graphiql,
-    ...health,
     ...errors,
     ...unavailable,
     ...websocket,
@@ -308,7 +310,67 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     checkAccountRegistrars(configuredAccounts, (await db.prisma.registrar.findMany({ select: { id: true } })).map((r) => r.id), logger);
   })();
   registrarsStored.catch(() => undefined); // awaited below; a failure to load the HTTP side first is the error to report
+  let purge: ReturnType<typeof startPurgeTimer> | undefined;
+  /** Stops what every instance runs, after its HTTP side: the purge, the ingester, the runner, the events, the sessions, the sandboxes, the command log, tracing, the database last. */
+  const closeCore = async () => {
+    await purge?.stop();
+    await ingester.stop();
+    await bulk.stop();
+    await events.close();
+    await Promise.all(backends.map((b) => b.close()));
+    await sandboxes.stop();
+    await commandLog.flush();
+    await tracing?.shutdown();
+    await db.close();
+  };
+  /** Listens (a failed listen stops everything started so far, `close`, and throws the ListenError), then starts the ingester and the purge, and logs 'gateway listening'. */
+  const listenAndRun = async (httpServer: Server, close: () => Promise<void>, api: boolean) => {
+    // A port in use or a HOST that is not this machine's: everything started so far is stopped
+    // (the bulk runner, the sessions, the database and its lock), and the ListenError, one line
+    // naming PORT or HOST, is what src/main.ts prints before it exits 1.
+    await listen(httpServer, config.port, config.host).catch(async (err: unknown) => {
+      await close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'stopping after the failed listen failed'));
+      throw err;
+    });
+    if (config.poll.enabled) ingester.start();
+    purge = startPurgeTimer(services.idempotency, config, logger, commandLog);
+    const address = httpServer.address() as AddressInfo;
+    step('listen');
+    // processMs: since the process started, module loading included.
+    logger.info({ port: address.port, address: address.address, reach: listeningReach(address.address), api, startupMs: { ...startup, processMs: Math.round(process.uptime() * 1000) } }, 'gateway listening');
+    const metricsOpen = metricsExposureWarning(config);
+    if (metricsOpen) logger.warn({ host: config.host || null, port: address.port }, metricsOpen);
+    return { address: { ...address }, base: `${urlHost(config.host)}:${address.port}` };
+  };
   try {
+    if (config.api?.enabled === false) {
+      // A bulk and poll worker (README "Scaling out"): no GraphQL API, so none of the HTTP side
+      // loads; /healthz, /readyz and /metrics on node:http alone (src/http/worker-http.ts).
+      await registrarsStored;
+      step('registrars');
+      const metricsOn = config.metrics?.enabled !== false;
+      if (metricsOn) await metrics.load();
+      let shuttingDown = false;
+      const httpServer = createWorkerServer({ ready: () => readiness(services, shuttingDown), metrics: metricsOn ? metrics : undefined, metricsToken: config.metrics?.token, ...resolveLimits(config), logger });
+      const close = async () => {
+        await closeServer(httpServer);
+        await closeCore();
+      };
+      const { address, base } = await listenAndRun(httpServer, close, false);
+      return {
+        url: `http://${base}`,
+        wsUrl: '',
+        address,
+        tracing,
+        services,
+        sandboxes,
+        commandLog,
+        beginShutdown() {
+          shuttingDown = true;
+        },
+        close,
+      };
+    }
     // What did not load ahead loads now (what did is in the module cache), in one go.
     const schemaAhead = await loadingAhead;
     if (aheadMs !== undefined) startup.httpAhead = aheadMs;
@@ -336,9 +398,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       mutationChecks,
       mutationInputs,
       prefersHtml,
-      readiness,
       requestAuthorization,
-      resolveLimits,
       serveGraphiQL,
       serviceUnavailablePlugin,
       tooManyComments,
@@ -368,10 +428,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     // client revalidates: POST answers are not cached, and no GraphQL answer carries cache hints).
     // GraphiQL sets its own, and still answers 304 (src/http/graphiql.ts).
     app.set('etag', false);
-    // Node's defaults give a client 300 s to send a request (60 s for its headers), and check only
-    // every 30 s: a 2 MB body sent slowly held a connection and its buffer for five minutes.
-    const { requestTimeoutMs, headersTimeoutMs } = limitsInForce;
-    const httpServer = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(headersTimeoutMs / 4))) }, app);
+    const httpServer = createServer(httpServerOptions(limitsInForce), app);
     // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message);
     // a message over it closes with 1009 and a reason naming the bound (src/http/ws-payload.ts).
     const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: WS_MAX_PAYLOAD_BYTES, WebSocket: SizedWebSocket });
@@ -490,46 +547,21 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       res.status(status).json({ errors: [{ message, extensions: { code } }] });
     });
 
-    let purge: ReturnType<typeof startPurgeTimer> | undefined;
     const close = async () => {
       revocations.stop();
       await unlistenKeys();
       await apollo.stop();
       await closeServer(httpServer);
       await limits.close();
-      await purge?.stop();
-      await ingester.stop();
-      await bulk.stop();
-      await events.close();
-      await Promise.all(backends.map((b) => b.close()));
-      await sandboxes.stop();
-      await commandLog.flush();
-      await tracing?.shutdown();
-      await db.close();
+      await closeCore();
     };
-    // A port in use or a HOST that is not this machine's: everything started so far is stopped
-    // (the bulk runner, the sessions, the database and its lock), and the ListenError, one line
-    // naming PORT or HOST, is what src/main.ts prints before it exits 1.
-    await listen(httpServer, config.port, config.host).catch(async (err: unknown) => {
-      await close().catch((closeErr: unknown) => logger.warn({ err: closeErr }, 'stopping after the failed listen failed'));
-      throw err;
-    });
-    if (config.poll.enabled) ingester.start();
+    const { address, base } = await listenAndRun(httpServer, close, true);
     revocations.start();
-    purge = startPurgeTimer(services.idempotency, config, logger, commandLog);
-    const address = httpServer.address() as AddressInfo;
-    const { port } = address;
-    const host = urlHost(config.host);
-    step('listen');
-    // processMs: since the process started, module loading included.
-    logger.info({ port, address: address.address, reach: listeningReach(address.address), startupMs: { ...startup, processMs: Math.round(process.uptime() * 1000) } }, 'gateway listening');
-    const metricsOpen = metricsExposureWarning(config);
-    if (metricsOpen) logger.warn({ host: config.host || null, port }, metricsOpen);
 
     return {
-      url: `http://${host}:${port}/graphql`,
-      wsUrl: `ws://${host}:${port}/graphql`,
-      address: { ...address },
+      url: `http://${base}/graphql`,
+      wsUrl: `ws://${base}/graphql`,
+      address,
       tracing,
       services,
       sandboxes,
@@ -554,14 +586,6 @@ const callers = new WeakMap<object, Caller>();
 /** The media type Apollo would answer `req` with: application/graphql-response+json when the client prefers it, else application/json. */
 function graphqlResponseType(req: express.Request): string {
   return req.accepts(['application/json', 'application/graphql-response+json']) === 'application/graphql-response+json' ? 'application/graphql-response+json' : 'application/json';
-}
-
-/** Constant-time comparison of a bearer token; anything but one header value never matches. */
-function bearerMatches(header: string | string[] | undefined, token: string): boolean {
-  if (Array.isArray(header)) return false;
-  const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '');
-  const wanted = Buffer.from(token);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -287,7 +287,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   ingester = new PollIngester(db.prisma, router, polls, config.registrars.map((r) => r.id), logger, config.poll);
   const apiKeys = new ApiKeyCache(db.prisma, config.auth?.keyCacheTtlMs);
   const idempotency = new IdempotencyService(db.prisma, clock, { ...idempotencyOptions(config), fingerprints, ...(opts.leaseClock ? { now: opts.leaseClock } : {}) }, { router, commandLog, registrars: config.registrars, logger });
-  const bulk = new BulkService({ router, prisma: db.prisma, idempotency, clock, config }, fingerprints, bulkSettings(config), logger);
+  // On PostgreSQL the runner LISTENs for jobs submitted on other instances (one more connection, src/bulk/runner.ts).
+  const bulk = new BulkService({ router, prisma: db.prisma, idempotency, clock, config, listen: embedded ? undefined : db.listen }, fingerprints, bulkSettings(config), logger);
   const services: Services = { config, prisma: db.prisma, router, clock, logger, idempotency, bulk, events, ingester, apiKeys };
   step('services');
 

@@ -45,10 +45,15 @@ import { awaitsRegistry, settleAwaiting, settleOverdue } from './awaiting.js';
 import { itemErrorField, runItem, type BulkKind, type ItemInput } from './kinds.js';
 import { NativeBulk } from './native.js';
 import type { Sealer } from './seal.js';
-import { cancelledError, itemKey, type BulkStore, type ClaimedItem, type ItemOutcome } from './store.js';
+import { BULK_JOBS_CHANNEL, cancelledError, itemKey, type BulkStore, type ClaimedItem, type ItemOutcome } from './store.js';
+import type { Listen, Unlisten } from '../db/listen.js';
 
-/** What the runner uses: the operations' services, with the whole idempotency service (not only run). */
-export type BulkEnv = OperationEnv & { idempotency: IdempotencyService };
+/**
+ * What the runner works with: the operations' services, the whole idempotency service (not only run), and on
+ * PostgreSQL `listen` (src/db/listen.ts), through which a runner hears of a job submitted on
+ * another instance (BULK_JOBS_CHANNEL) at once instead of at its next idle look (bulk.idleMs).
+ */
+export type BulkEnv = OperationEnv & { idempotency: IdempotencyService; listen?: Listen };
 
 interface Lane {
   queue: ClaimedItem[];
@@ -161,6 +166,8 @@ export class BulkRunner {
   private outcomes: ItemOutcome[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
+  /** The LISTEN on BULK_JOBS_CHANNEL (start: begun, not awaited), ended by stop(). */
+  private listening: Promise<Unlisten | undefined> = Promise.resolve(undefined);
   private stopped = true;
   /** The sweep of items awaiting the registry under way (settleAwaiting's or settleOverdue's): one at a time. */
   private awaitingSweep: Promise<void> | null = null;
@@ -211,6 +218,20 @@ export class BulkRunner {
     if (own > 0) this.logger.info({ items: own }, 'bulk: items this instance was running before it stopped are reconciled before they run again');
     for (const { backend, registrarId, items } of lapsed) this.prepareSessions(backend, registrarId, items);
     this.stopped = false;
+    // Jobs submitted on other instances (BulkStore.create notifies on commit): claimed at once. Not
+    // awaited: the listening connection's start-up does not hold up the items taken back. While it
+    // is down, the idle look every idleMs finds the new jobs as before.
+    const listen = this.env.listen;
+    if (listen) {
+      this.listening = listen(BULK_JOBS_CHANNEL, {
+        onNotify: () => this.wake(),
+        onGap: () => this.wake(),
+        onError: (err) => this.logger.warn({ err: err.message }, 'bulk: listening for jobs submitted elsewhere failed; they are found every bulk.idleMs meanwhile'),
+      }).catch((err: unknown) => {
+        this.logger.warn({ err }, 'bulk: listening for jobs submitted elsewhere failed; they are found every bulk.idleMs');
+        return undefined;
+      });
+    }
     const every = (ms: number, fn: () => void) => this.timers.push(setInterval(fn, ms));
     every(this.settings.idleMs, () => this.wake());
     every(Math.max(100, Math.floor(this.settings.leaseMs / 3)), () => void this.renewLeases().catch((err) => this.logger.warn({ err }, 'bulk: lease renewal failed')));
@@ -298,6 +319,8 @@ export class BulkRunner {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    await (await this.listening)?.();
+    this.listening = Promise.resolve(undefined);
     while ([...this.lanes.values()].some((l) => l.inFlight > 0 || l.claiming)) await new Promise((r) => setTimeout(r, 20));
     const unstarted = [...this.lanes.values()].flatMap((l) => l.queue.splice(0));
     // Their claims undone (ItemOutcome.givenBack): an item taken in doubt stays in doubt.

@@ -165,6 +165,13 @@ function checkOpenWork(job: NewJob, limits: BulkLimits | undefined, open: { jobs
  * 9 MiB, 1,000 rows by 2 MiB, for the same total work.
  */
 const CHUNK = 1000;
+
+/**
+ * The PostgreSQL NOTIFY channel a submitted job is announced on (payload: the job's id), sent in
+ * the job's own transaction, so delivered once it commits (BulkStore.create); every runner
+ * LISTENs (src/bulk/runner.ts) and claims at once.
+ */
+export const BULK_JOBS_CHANNEL = 'rgw_bulk_jobs';
 const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? null)) as Prisma.InputJsonValue;
 
 /** bulk_jobs as pg gives a row of it (jsonb parsed, timestamptz as Date). */
@@ -400,6 +407,7 @@ export class BulkStore {
           [randomUUID(), job.registrarId, job.idempotencyKey, job.kind, job.fingerprint, JSON.stringify(job.params ?? null), job.items.length],
         );
         for (let i = 0; i < job.items.length; i += CHUNK) await query(INSERT_ITEMS, insertItemsParams(row!.id, job.items, i, Math.min(job.items.length, i + CHUNK)));
+        await query('SELECT pg_notify($1, $2)', [BULK_JOBS_CHANNEL, row!.id]);
         return jobOf(row!);
       },
       embedded: () =>

@@ -3,7 +3,8 @@
  * instance that serves the API with its own runner off (bulk.enabled false), on one PostgreSQL,
  * as separate processes, against one registry (an EPP sandbox in the test process, which counts
  * the renewals it applies). The worker answers /healthz, /readyz and /metrics and no GraphQL
- * (NOT_FOUND); a job submitted to the API instance is run by the worker alone, its progress
+ * (NOT_FOUND); a job submitted to the API instance is run by the worker alone (which hears of it
+ * through PostgreSQL's NOTIFY, not only at its next idle look), its progress
  * reaches a subscriber of the API instance, and when the worker is killed (SIGKILL) half way
  * and started again with the same identity it finishes the job: every domain renewed exactly once.
  */
@@ -68,6 +69,22 @@ describe.skipIf(!PG)('a bulk worker without the API beside an API instance, on P
       // What the worker printed: no sandbox API keys (it has no API to use them on).
       expect(worker.output()).not.toMatch(/Sandbox API keys/);
       expect(worker.output()).toMatch(/"api":false[^\n]*"msg":"gateway listening"/);
+    } finally {
+      await worker.stop();
+    }
+  }, 60_000);
+
+  it('hears of a job submitted to the API instance at once (PostgreSQL NOTIFY): a worker whose idle look never comes runs it', async () => {
+    // bulk.idleMs at the timer's limit (24.8 days): the worker's own look for work happens once, at its start.
+    const worker = await procs.spawn({ config: { ...config, bulk: { ...config.bulk, idleMs: 2_147_483_647 } }, instanceId: 'listener', env: WORKER });
+    try {
+      const names = await createDomains(api, key, `nt${Date.now().toString(36)}`, 'tld', 3);
+      const renewsBefore = shared.sandbox.applied('domain:renew');
+      const submitted = await api.gql(key, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
+      expect(submitted.errors).toBeUndefined();
+      const done = await waitFinished(api, key, submitted.data.bulkRenew.job.id);
+      expect(done.counts).toEqual({ done: 3, failed: 0, pending: 0, running: 0, cancelled: 0 });
+      expect(shared.sandbox.applied('domain:renew') - renewsBefore).toBe(3);
     } finally {
       await worker.stop();
     }

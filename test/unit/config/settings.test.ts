@@ -140,6 +140,21 @@ describe('numeric environment variables', () => {
     expect(bulkSettings(loadConfig({}, mkdtempSync(join(dir, 'no-file-'))))).toMatchObject({ maxOpenJobs: 20, maxPendingItems: 60000 });
     expect(() => bulkSettings({ bulk: { maxPendingItems: 10_000 } })).toThrow('config: bulk.maxPendingItems (10000) must be at least bulk.maxItems (20000)');
   });
+
+  it('API_ENABLED=false (api.enabled false) makes a worker: only with DATABASE_URL, and with bulk or poll on; any other value is refused', () => {
+    const PG = 'postgresql://gw@db.internal:5432/gw';
+    const SECRET = { IDEMPOTENCY_KEY_SECRET: 'a'.repeat(64) };
+    expect(loadConfig({ API_ENABLED: 'false', DATABASE_URL: PG, ...SECRET }, mkdtempSync(join(dir, 'no-file-'))).api).toEqual({ enabled: false });
+    expect(loadConfig({ API_ENABLED: 'TRUE' }, mkdtempSync(join(dir, 'no-file-'))).api).toEqual({ enabled: true });
+    for (const v of ['no', '0', 'off']) expect(refusalOf({ API_ENABLED: v }), v).toBe('config: API_ENABLED must be true or false');
+    expect(refusalOf({ API_ENABLED: 'false' })).toMatch(/^config: api.enabled \(API_ENABLED\) is false, which makes a worker .*: set DATABASE_URL/);
+    expect(refusal({ api: { enabled: 'no' } }).message).toBe('config: api.enabled (API_ENABLED) must be true or false');
+    expect(refusal({ api: true }).message).toBe('config: api must be an object ({ "enabled": false })');
+    expect(refusal({ api: { enabled: false }, databaseUrl: PG, bulk: { enabled: false }, poll: { intervalMs: 2000, leaseMs: 10_000, maxBackoffMs: 60_000, enabled: false } }, SECRET).message).toBe(
+      'config: api.enabled (API_ENABLED), bulk.enabled and poll.enabled are all false: the instance would have nothing to do',
+    );
+    expect(load({ api: { enabled: false }, databaseUrl: PG }, SECRET).api).toEqual({ enabled: false });
+  });
 });
 
 describe("every setting in milliseconds that reaches a timer (or a limit of the same size) is refused above Node's timer limit, 2147483647 ms (timerMs)", () => {

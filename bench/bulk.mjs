@@ -52,6 +52,9 @@
  *      restart itself, and where the restart's time went: the new process's startup phases (its
  *      'gateway listening' log), and from the kill, the registry's first and last login, first
  *      domain:info (a reconciliation read) and first renewal, and when renewals were back at full speed.
+ * --worker 1 (with --database-url): the API instance runs no bulk items, and a worker beside it
+ * (API_ENABLED=false: no GraphQL API, README "Scaling out") runs the jobs; the job's CPU, memory
+ * and stall figures are the worker's, and item 4 kills and restarts the worker.
  * --names 0 leaves 1 out, --domains 0 leaves 2 out, --items 0 leaves 3 and 4 out, --direct 0 leaves the
  * baseline of 3 out, --resume 0 leaves 4 out.
  * It prints figures; it asserts nothing. BENCH_PROFILE=<dir> writes the gateway's CPU profile there.
@@ -89,6 +92,14 @@ const RESUME = arg('resume', 1); // 0: leave out the killed-and-resumed job (e.g
 const WARMUP = arg('warmup', 1000); // renewals of a job run first, not measured (logs the sessions in, warms the JIT)
 const CHECK_LIMIT = 50;
 const SERVER_URL = databaseUrlArg();
+// 1: the jobs run on a worker (API_ENABLED=false) beside the API instance, which runs none (PostgreSQL only).
+const WORKER = arg('worker', 0) === 1;
+if (WORKER && !SERVER_URL) {
+  console.error('--worker 1 needs --database-url: a worker and the API instance share one PostgreSQL');
+  process.exit(2);
+}
+/** Who runs the jobs, as the figures name it. */
+const RUNNER = WORKER ? 'worker' : 'gateway';
 
 // On PostgreSQL, a database of the run's own (dropped at the end), so that its server processes
 // (whose CPU is counted) serve this gateway alone.
@@ -133,6 +144,7 @@ const proxies = [];
 const stack = await startStack({
   databaseUrl: DATABASE_URL,
   stalls: true, // the gateway's own collections and event loop delay during the job (bench/lib/gateway-stalls.mjs)
+  worker: WORKER,
   port: arg('port', await freePort()),
   configure: async (upstream) => {
     for (const b of upstream.backends) {
@@ -163,6 +175,8 @@ process.on('uncaughtException', fail); // a failed top-level await
 const KEY = stack.keys.NewRegistrar;
 const gql = (query, variables, key = KEY) => stack.gql(key, query, variables);
 const rssMiB = (field) => stack.rssMiB(field);
+/** With --worker 1, the API instance's resident memory in MiB (VmHWM: its peak). */
+const apiRssMiB = (field) => stack.rssMiB(field, stack.api);
 const timed = async (fn) => {
   const t0 = performance.now();
   const value = await fn();
@@ -318,17 +332,17 @@ async function withCpu(fn) {
   await pgSample();
   await sleep(SERVER_URL ? 1100 : 0);
   const commits0 = await commits();
-  const start = { gateway: stack.cpuSeconds(), main: stack.mainThreadCpuSeconds(), self: process.cpuUsage(), pg: new Map(pgPids), machine: machineCpuMs() };
+  const start = { gateway: stack.cpuSeconds(), main: stack.mainThreadCpuSeconds(), api: stack.apiCpuSeconds(), self: process.cpuUsage(), pg: new Map(pgPids), machine: machineCpuMs() };
   const sampler = setInterval(() => void pgSample().catch(() => undefined), 200); // backends that come and go
   const value = await fn();
   clearInterval(sampler);
   await pgSample();
-  const cpuEnd = { gateway: stack.cpuSeconds(), main: stack.mainThreadCpuSeconds(), self: process.cpuUsage(start.self), machine: machineCpuMs() };
+  const cpuEnd = { gateway: stack.cpuSeconds(), main: stack.mainThreadCpuSeconds(), api: stack.apiCpuSeconds(), self: process.cpuUsage(start.self), machine: machineCpuMs() };
   await sleep(SERVER_URL ? 1100 : 0);
   const transactions = (await commits()) - commits0;
   const pgSeconds = [...pgPids].reduce((s, [p, v]) => s + v - (start.pg.get(p) ?? 0), 0);
   const machine = { busyMs: cpuEnd.machine.busy - start.machine.busy, stealMs: cpuEnd.machine.steal - start.machine.steal };
-  return { value, transactions, machine, cpu: { gateway: cpuEnd.gateway - start.gateway, main: cpuEnd.main - start.main, self: (cpuEnd.self.user + cpuEnd.self.system) / 1e6, pg: pgSeconds } };
+  return { value, transactions, machine, cpu: { gateway: cpuEnd.gateway - start.gateway, main: cpuEnd.main - start.main, api: cpuEnd.api - start.api, self: (cpuEnd.self.user + cpuEnd.self.system) / 1e6, pg: pgSeconds } };
 }
 /** Runs bench/lib/direct-renew.mjs against the bulk registry's proxy: { wallMs, renewed, cpuMs }. */
 async function directRenew(names) {
@@ -384,8 +398,8 @@ if (ITEMS > 0) {
   const proxied1 = bulkProxy.stats(true);
   const own1 = stalls1();
   const counts1 = (await gql(JOB, { id: id1 })).bulkJob.counts;
-  const total = run1.cpu.gateway + run1.cpu.self + run1.cpu.pg;
-  print(`bulkRenew of ${ITEMS} domains (latency ${LATENCY_TEXT}, concurrency ${CONCURRENCY}, ${CONCURRENCY} sessions):`);
+  const total = run1.cpu.gateway + run1.cpu.api + run1.cpu.self + run1.cpu.pg;
+  print(`bulkRenew of ${ITEMS} domains (latency ${LATENCY_TEXT}, concurrency ${CONCURRENCY}, ${CONCURRENCY} sessions${WORKER ? '; submitted to the API instance, run by a worker (API_ENABLED=false) beside it' : ''}):`);
   print(`  items done ${counts1.done}, failed ${counts1.failed}; renewals applied ${job1Counts}; domains renewed by exactly one year ${renewedOnce(1)} / ${ITEMS}`);
   print(`  wall ${wall1} ms (the job answered, written, after ${submitMs} ms); ${ITEMS} x ${LATENCY} ms / ${CONCURRENCY} = ${idealMs.toFixed(0)} ms: ratio ${(wall1 / idealMs).toFixed(2)} (goal <= 1.1)`);
   const reached = (k) => samples1.find(([, n]) => n >= k)?.[0];
@@ -396,11 +410,11 @@ if (ITEMS > 0) {
     print(`  where the wall went: submission answered ${submitMs} ms, first renewal ${first} ms; first tenth of the renewals ${tenth - first} ms (ideal ${ideal(ITEMS / 10).toFixed(0)}); middle eight tenths ${nine - tenth} ms: ratio ${((nine - tenth) / ideal((8 * ITEMS) / 10)).toFixed(3)}; last tenth ${(reached(ITEMS) ?? wall1) - nine} ms; finishedAt ${wall1 - (reached(ITEMS) ?? wall1)} ms after the last renewal`);
   }
   print(`  the simulated latency as delivered: ${deliveredText(proxied1)}; this process (registry and proxies) meanwhile: ${stallsText(own1)}`);
-  print(`  the gateway's own stalls meanwhile: ${gw1.scavenges} young-generation collections (${((gw1.scavenges * 1000) / gw1.ms).toFixed(1)} a second), ${gw1.scavengeMs.toFixed(0)} ms in all, on average ${(gw1.scavengeMs / Math.max(1, gw1.scavenges)).toFixed(1)} ms, the longest ${gw1.longestScavengeMs.toFixed(1)} ms; ${gw1.fullGcs} full (${gw1.fullGcMs.toFixed(0)} ms); event loop delay (a 10 ms timer's lateness) median ${gw1.loopP50Ms.toFixed(1)} ms, p99 ${gw1.loopP99Ms.toFixed(1)} ms, max ${gw1.loopMaxMs.toFixed(1)} ms`);
-  print(`  gateway peak RSS during the job ${rssMiB('VmHWM').toFixed(0)} MiB (goal < 300 MB)${reset ? `; before it, since the start: ${peakBefore.toFixed(0)} MiB` : ' (since the process started: its peak could not be reset)'}`);
-  print(`  CPU per item: gateway ${perItem(run1.cpu.gateway)} ms (its main thread ${perItem(run1.cpu.main)} ms), registry + proxies (this process) ${perItem(run1.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run1.cpu.pg)} ms` : ''}; total ${perItem(total)} ms; ${machineText(run1.machine)}`);
+  print(`  the ${RUNNER}'s own stalls meanwhile: ${gw1.scavenges} young-generation collections (${((gw1.scavenges * 1000) / gw1.ms).toFixed(1)} a second), ${gw1.scavengeMs.toFixed(0)} ms in all, on average ${(gw1.scavengeMs / Math.max(1, gw1.scavenges)).toFixed(1)} ms, the longest ${gw1.longestScavengeMs.toFixed(1)} ms; ${gw1.fullGcs} full (${gw1.fullGcMs.toFixed(0)} ms); event loop delay (a 10 ms timer's lateness) median ${gw1.loopP50Ms.toFixed(1)} ms, p99 ${gw1.loopP99Ms.toFixed(1)} ms, max ${gw1.loopMaxMs.toFixed(1)} ms`);
+  print(`  ${RUNNER} peak RSS during the job ${rssMiB('VmHWM').toFixed(0)} MiB (goal < 300 MB)${reset ? `; before it, since the start: ${peakBefore.toFixed(0)} MiB` : ' (since the process started: its peak could not be reset)'}`);
+  print(`  CPU per item: ${RUNNER} ${perItem(run1.cpu.gateway)} ms (its main thread ${perItem(run1.cpu.main)} ms)${WORKER ? `, the API instance ${perItem(run1.cpu.api)} ms` : ''}, registry + proxies (this process) ${perItem(run1.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run1.cpu.pg)} ms` : ''}; total ${perItem(total)} ms; ${machineText(run1.machine)}`);
   if (SERVER_URL) print(`  PostgreSQL transactions ${run1.transactions}: ${(run1.transactions / ITEMS).toFixed(2)} per item`);
-  print(`  CPU-bound floor on ${cpus().length} cores: ${((total * 1000) / cpus().length).toFixed(0)} ms = ratio ${((total * 1000) / cpus().length / idealMs).toFixed(2)}; the gateway alone on one core: ratio ${((run1.cpu.gateway * 1000) / idealMs).toFixed(2)}`);
+  print(`  CPU-bound floor on ${cpus().length} cores: ${((total * 1000) / cpus().length).toFixed(0)} ms = ratio ${((total * 1000) / cpus().length / idealMs).toFixed(2)}; the ${RUNNER} alone on one core: ratio ${((run1.cpu.gateway * 1000) / idealMs).toFixed(2)}`);
 
   // The measured baseline: a direct EPP client (no gateway) renewing ITEMS other domains at the
   // same concurrency through the same proxy to the same registry, in a process of its own.
@@ -456,9 +470,9 @@ if (ITEMS > 0 && RESUME) {
   const wall2 = run2.value - t2;
   const applied = renewals() - before;
   const counts2 = (await gql(JOB, { id: id2 })).bulkJob.counts;
-  print(`the same job on ${ITEMS} other domains, the gateway SIGKILLed at ${(killedAt / 1000).toFixed(1)} s (half the renewals applied) and started again on the same data:`);
+  print(`the same job on ${ITEMS} other domains, the ${RUNNER} SIGKILLed at ${(killedAt / 1000).toFixed(1)} s (half the renewals applied) and started again on the same data:`);
   print(`  items done ${counts2.done}, failed ${counts2.failed}; renewals applied ${applied} for ${ITEMS} domains: applied twice ${applied - ITEMS} (goal 0); domains renewed by exactly one year ${renewedOnce(2)} / ${ITEMS}`);
-  print(`  CPU per item: gateway ${perItem(run2.cpu.gateway)} ms (both processes), registry + proxies ${perItem(run2.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run2.cpu.pg)} ms` : ''}; ${machineText(run2.machine)}`);
+  print(`  CPU per item: ${RUNNER} ${perItem(run2.cpu.gateway)} ms (both processes)${WORKER ? `, the API instance ${perItem(run2.cpu.api)} ms` : ''}, registry + proxies ${perItem(run2.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run2.cpu.pg)} ms` : ''}; ${machineText(run2.machine)}`);
   // The timeline of the restart, from the kill (ms).
   const first = (pred) => samples.find(pred)?.t;
   const fmt = (t) => (t === undefined ? '-' : t.toFixed(0));
@@ -481,7 +495,7 @@ if (ITEMS > 0 && RESUME) {
   print(`  wall ${wall2} ms against ${wall1} ms uninterrupted: time added ${(((wall2 - wall1) / wall1) * 100).toFixed(1)}% (goal < 10%); without the restart itself (${restartMs.toFixed(0)} ms, kill to /healthz) ${(((wall2 - restartMs - wall1) / wall1) * 100).toFixed(1)}%`);
 }
 
-print(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}; gateway RSS ${rssMiB().toFixed(0)} MiB, peak ${rssMiB('VmHWM').toFixed(0)} MiB (this gateway process); ${DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}`);
+print(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${RUNNER} RSS ${rssMiB().toFixed(0)} MiB, peak ${rssMiB('VmHWM').toFixed(0)} MiB (this ${RUNNER} process)${WORKER ? `; the API instance ${apiRssMiB().toFixed(0)} MiB, peak ${apiRssMiB('VmHWM').toFixed(0)} MiB` : ''}; ${DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}${WORKER ? ', the jobs run by a worker (API_ENABLED=false) beside the API instance' : ''}`);
 
 await stack.stop();
 for (const p of proxies) await p.close();

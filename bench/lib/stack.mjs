@@ -106,8 +106,13 @@ export const databaseUrlArg = () => {
  * `env` is added to the gateway's environment. BENCH_PROFILE=<dir> writes the gateway's CPU profile.
  * `stalls`: the gateway runs with bench/lib/gateway-stalls.mjs preloaded, and the stack's
  * `gatewayStalls()` measures its collections and event loop delay.
+ * `worker` (PostgreSQL only): the API instance runs no bulk items (bulk.enabled false) and a
+ * second process, a worker (API_ENABLED=false, README "Scaling out"), runs them; `gateway`,
+ * restart(), the CPU, memory and stall figures are then the worker's (the process that runs the
+ * jobs), and `api` is the API instance (never restarted).
  */
-export async function startStack({ databaseUrl, port, configure = () => ({}), env = {}, stalls = false }) {
+export async function startStack({ databaseUrl, port, configure = () => ({}), env = {}, stalls = false, worker = false }) {
+  if (worker && !databaseUrl) throw new Error('startStack: a worker beside the API instance needs PostgreSQL (databaseUrl)');
   const dataDir = mkdtempSync(join(tmpdir(), 'rgw-bench-'));
   const children = [];
   const base = { ...(databaseUrl ? { DATABASE_URL: databaseUrl, IDEMPOTENCY_KEY_SECRET: randomBytes(32).toString('hex') } : {}), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
@@ -119,7 +124,7 @@ export async function startStack({ databaseUrl, port, configure = () => ({}), en
   // A step of the start that fails (a key command refused, a gateway that exits) ends the run
   // without leaving the registry or a gateway behind: every child started so far is killed.
   try {
-    return await startWith(run, children, dataDir, { databaseUrl, port, configure, env, stalls });
+    return await startWith(run, children, dataDir, { databaseUrl, port, configure, env, stalls, worker });
   } catch (err) {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     throw err;
@@ -127,14 +132,19 @@ export async function startStack({ databaseUrl, port, configure = () => ({}), en
 }
 
 /** The rest of startStack, once its data directory and child runner exist. */
-async function startWith(run, children, dataDir, { port, configure, env, stalls }) {
+async function startWith(run, children, dataDir, { port, configure, env, stalls, worker }) {
   // The registry runs in a process of its own, as real registries are elsewhere: the gateway's
   // memory is the gateway's alone.
   const upstream = JSON.parse(await firstLine(run(['dist/src/sandbox/main.js'])));
   const registrars = [{ id: 'NewRegistrar', name: 'New Registrar' }, { id: 'TheRegistrar', name: 'The Registrar' }];
   const rest = await configure(upstream);
   const configPath = join(dataDir, 'gateway.config.json');
-  writeFileSync(configPath, JSON.stringify({ registrars, ...upstream, defaultBackend: 'sandbox-epp', ...rest }));
+  const config = { registrars, ...upstream, defaultBackend: 'sandbox-epp', ...rest };
+  // With a worker, the API instance runs no items: the worker's config is the one given.
+  writeFileSync(configPath, JSON.stringify(worker ? { ...config, bulk: { ...config.bulk, enabled: false } } : config));
+  const workerConfigPath = join(dataDir, 'worker.config.json');
+  if (worker) writeFileSync(workerConfigPath, JSON.stringify(config));
+  const workerPort = worker ? await freePort() : undefined;
 
   // API keys first: an embedded database admits one process at a time.
   const keys = {};
@@ -143,26 +153,45 @@ async function startWith(run, children, dataDir, { port, configure, env, stalls 
   const stallsFile = join(dataDir, 'gateway-stalls.json');
   const probe = stalls ? ['--import', fileURLToPath(new URL('./gateway-stalls.mjs', import.meta.url))] : [];
   if (stalls) env = { ...env, RGW_BENCH_STALLS_FILE: stallsFile };
+  /** The process that runs the bulk items: the gateway, or with `worker` the worker. */
   let gateway;
+  let api;
   let retiredCpu = 0;
   /**
-   * Starts the gateway on the same config and data (`extra` added to its environment); resolves
-   * once /healthz answers, with how long that took (ms); rejects when the process exits first (a
-   * bundle that cannot start: its stderr is the bench's), instead of waiting for ever.
+   * Starts a gateway process on `processPort` with `configFile` and the data (`extra` added to its
+   * environment; `flags` before the bundle): the child at once, and `started`, which resolves once
+   * /healthz answers, with how long that took (ms), and rejects when the process exits first (a bundle that cannot start: its
+   * stderr is the bench's), instead of waiting for ever.
    */
-  const startGateway = async (extra = {}) => {
+  const startProcess = (processPort, configFile, flags, extra) => {
     const t0 = performance.now();
-    const child = run([...profile, ...GATEWAY_NODE_FLAGS, ...probe, GATEWAY_MAIN], { PORT: String(port), HOST: '127.0.0.1', GATEWAY_CONFIG: configPath, ...env, ...extra });
-    gateway = child;
+    const child = run([...flags, GATEWAY_MAIN], { PORT: String(processPort), HOST: '127.0.0.1', GATEWAY_CONFIG: configFile, ...env, ...extra });
     let exited;
     child.once('exit', (code, signal) => (exited = signal ?? code));
-    for (let up = false; !up; ) {
-      if (exited !== undefined) throw new Error(`the gateway exited (${exited}) before /healthz answered`);
-      up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-      if (!up) await new Promise((r) => setTimeout(r, 20));
-    }
-    return performance.now() - t0;
+    const started = (async () => {
+      for (let up = false; !up; ) {
+        if (exited !== undefined) throw new Error(`the gateway exited (${exited}) before /healthz answered`);
+        up = await fetch(`http://127.0.0.1:${processPort}/healthz`).then((r) => r.ok, () => false);
+        if (!up) await new Promise((r) => setTimeout(r, 20));
+      }
+      return performance.now() - t0;
+    })();
+    return { child, started };
   };
+  /** Starts the process that runs the items (the gateway, or the worker) on the same config and data; resolves with how long /healthz took (ms). */
+  const startGateway = async (extra = {}) => {
+    const { child, started } = worker
+      ? startProcess(workerPort, workerConfigPath, [...profile, ...GATEWAY_NODE_FLAGS, ...probe], { API_ENABLED: 'false', ...extra })
+      : startProcess(port, configPath, [...profile, ...GATEWAY_NODE_FLAGS, ...probe], extra);
+    gateway = child;
+    return started;
+  };
+  if (worker) {
+    const { child, started } = startProcess(port, configPath, GATEWAY_NODE_FLAGS, {});
+    child.stdout.resume(); // its log (warnings) is not read: drained, so that it never blocks on a full pipe
+    api = child;
+    await started;
+  }
   await startGateway();
   const url = `http://127.0.0.1:${port}/graphql`;
   /** What the gateway's preload last wrote (bench/lib/gateway-stalls.mjs), or undefined. */
@@ -176,9 +205,13 @@ async function startWith(run, children, dataDir, { port, configure, env, stalls 
   return {
     keys,
     url,
-    /** The gateway's child process (a new one after restart()). */
+    /** The gateway's child process (a new one after restart()); with `worker`, the worker's. */
     get gateway() {
       return gateway;
+    },
+    /** With `worker`: the API instance's child process (else undefined). */
+    get api() {
+      return api;
     },
     /**
      * Kills the gateway with `signal` (SIGKILL: no clean shutdown) and starts it again on the same
@@ -203,6 +236,10 @@ async function startWith(run, children, dataDir, { port, configure, env, stalls 
     /** User + system CPU seconds the gateway has used so far (from /proc), the processes restart() replaced included. */
     cpuSeconds() {
       return retiredCpu + procCpuSeconds(gateway.pid);
+    },
+    /** With `worker`: user + system CPU seconds the API instance has used so far (else 0). */
+    apiCpuSeconds() {
+      return api ? procCpuSeconds(api.pid) : 0;
     },
     /** User + system CPU seconds of the gateway's main thread (the one running JavaScript's event loop) so far; the current process only. */
     mainThreadCpuSeconds() {
@@ -231,9 +268,9 @@ async function startWith(run, children, dataDir, { port, configure, env, stalls 
       await signal();
       return signal;
     },
-    /** The gateway's resident memory in MiB (VmHWM: its peak). */
-    rssMiB(field = 'VmRSS') {
-      const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${gateway.pid}/status`, 'utf8'));
+    /** The gateway's resident memory in MiB (VmHWM: its peak); another child's with `child` (e.g. `api`). */
+    rssMiB(field = 'VmRSS', child = gateway) {
+      const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       return m ? Number(m[1]) / 1024 : NaN;
     },
     /** Resets the gateway's peak RSS (VmHWM) to its RSS now (Linux clear_refs 5), so that rssMiB('VmHWM') covers what follows; false when not allowed. */

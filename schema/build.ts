@@ -20,8 +20,16 @@ const references: ReferenceResolvers = {
   Registrar: resolveRegistrarReference,
 };
 
-/** type-graphql's options for the gateway's schema. Subscriptions bring their own streams (src/poll/stream.ts: replay + live); type-graphql still insists on a PubSub, which stays unused. */
-const schemaOptions = () => ({ resolvers, validate: false, emitSchemaFile: false, pubSub: createPubSub() }) as const;
+/**
+ * type-graphql's options for the gateway's schema. Subscriptions bring their own streams
+ * (src/poll/stream.ts: replay + live); type-graphql still insists on a PubSub, which stays unused.
+ * `check`: type-graphql's check of the schema it built, an introspection query run over it (some
+ * 55 ms of a start's one thread on a 2-core machine): on where the schema is printed and the
+ * subgraph cache made (`npm run schema:print`, their tests), off at a gateway's start, whose
+ * schema is checked by Apollo Server's start (graphql-js assertValidSchema) and is the one those
+ * tests introspect.
+ */
+const schemaOptions = (check: boolean) => ({ resolvers, validate: false, emitSchemaFile: false, pubSub: createPubSub(), skipCheck: !check }) as const;
 
 /**
  * Builds the executable schema from the type-graphql classes, as an Apollo Federation 2
@@ -33,7 +41,8 @@ const schemaOptions = () => ({ resolvers, validate: false, emitSchemaFile: false
  * each root field names the operation its upstream commands are logged under (src/commandlog/attribution.ts).
  */
 export async function buildGatewaySchema({ cache = true }: { cache?: boolean } = {}): Promise<GraphQLSchema> {
-  return attributeCommands(acceptCalendarDates(rememberDateTimeParsing(guardArguments(await buildFederatedSchema(schemaOptions(), references, { cache })))));
+  // Built afresh (no cache: the schema's printing and the cache's test) it is checked too.
+  return attributeCommands(acceptCalendarDates(rememberDateTimeParsing(guardArguments(await buildFederatedSchema(schemaOptions(!cache), references, { cache })))));
 }
 
 /** The SDL checked in as schema/schema.graphql: the subgraph schema with its federation link and `@key` directives (built without the cache). */
@@ -44,5 +53,5 @@ export async function printGatewaySchema(): Promise<string> {
 
 /** What schema/federation/subgraph.cache.json holds for the classes as they are: @apollo/subgraph's subgraph built afresh (the file itself is not read). */
 export async function freshSubgraphCache(): Promise<SubgraphCache> {
-  return (await makeSubgraph(schemaOptions(), false)).cache;
+  return (await makeSubgraph(schemaOptions(true), false)).cache;
 }

@@ -26,6 +26,18 @@ export function envInteger(env: NodeJS.ProcessEnv, name: string, min: number, ma
   return value;
 }
 
+/**
+ * The boolean an environment variable holds, `true` or `false` (any case, blanks around allowed);
+ * undefined when it is unset or empty. Throws ConfigError naming the variable otherwise
+ * (`API_ENABLED=no`): a switch that turns a part of the instance off is never guessed.
+ */
+export function envBoolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return undefined;
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(`config: ${name} must be true or false`);
+  return raw === 'true';
+}
+
 const range = (min: number, max: number) => (max === Number.MAX_SAFE_INTEGER ? `, ${min} or more` : ` from ${min} to ${max}`);
 
 /**

@@ -12,7 +12,8 @@
  *   GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD   upstream password of one account (names upper-cased,
  *                                            non-alphanumerics as "_"), so files need no secrets
  *   OTEL_*   OpenTelemetry traces (tracingFromEnv below; README "Traces")
- *   API_ENABLED=false   a bulk and poll worker without the GraphQL API (GatewayConfig.api)
+ *   API_ENABLED, BULK_ENABLED, POLL_ENABLED   true or false: the GraphQL API, the bulk runner,
+ *                                            poll ingestion (api.enabled, bulk.enabled, poll.enabled)
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -31,7 +32,7 @@ import { idempotencyOptions } from './idempotency/config.js';
 import { commandLogRetentionMs } from './commandlog/retention.js';
 import { bulkSettings } from './bulk/config.js';
 import { ConfigError } from './config-error.js';
-import { checkSettings, envInteger, MAX_TIMER_MS, timerMs } from './config-settings.js';
+import { checkSettings, envBoolean, envInteger, MAX_TIMER_MS, timerMs } from './config-settings.js';
 import { databaseFromEnv, databaseTimeouts } from './db/timeouts.js';
 
 /** The config file's shape (src/config.types.ts). */
@@ -373,11 +374,13 @@ function applyEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: strin
   if (maxPendingItems !== undefined) cfg.bulk = { ...cfg.bulk, maxPendingItems };
   if (env.SHUTDOWN_DELAY_MS) cfg.shutdownDelayMs = Number(env.SHUTDOWN_DELAY_MS); // validateConfig names it
   if (env.METRICS_TOKEN) cfg.metrics = { ...cfg.metrics, token: env.METRICS_TOKEN };
-  if (env.API_ENABLED) {
-    const v = env.API_ENABLED.trim().toLowerCase();
-    if (v !== 'true' && v !== 'false') throw new ConfigError('config: API_ENABLED must be true or false');
-    cfg.api = { ...cfg.api, enabled: v === 'true' };
-  }
+  // An instance's parts, on or off (a worker beside API instances: README "Scaling out").
+  const apiEnabled = envBoolean(env, 'API_ENABLED');
+  if (apiEnabled !== undefined) cfg.api = { ...cfg.api, enabled: apiEnabled };
+  const bulkEnabled = envBoolean(env, 'BULK_ENABLED');
+  if (bulkEnabled !== undefined) cfg.bulk = { ...cfg.bulk, enabled: bulkEnabled };
+  const pollEnabled = envBoolean(env, 'POLL_ENABLED');
+  if (pollEnabled !== undefined) cfg.poll.enabled = pollEnabled;
   // At most MAX_TIMER_MS, as limits.requestTimeoutMs and headersTimeoutMs (resolveLimits): a value
   // written otherwise (1e99) is refused with the range as well as one out of it.
   const requestTimeout = envInteger(env, 'HTTP_REQUEST_TIMEOUT_MS', 1, MAX_TIMER_MS);
@@ -526,7 +529,7 @@ export function validateConfig(cfg: GatewayConfig, use: ConfigUse = 'gateway'): 
   if (api === false) {
     // A worker only makes sense beside instances that serve the API on the same database; the embedded one admits one process.
     if (!cfg.databaseUrl) throw new ConfigError('config: api.enabled (API_ENABLED) is false, which makes a worker for the instances that serve the API on the same PostgreSQL: set DATABASE_URL (the embedded database admits one process)');
-    if (!bulk.enabled && !cfg.poll.enabled) throw new ConfigError('config: api.enabled (API_ENABLED), bulk.enabled and poll.enabled are all false: the instance would have nothing to do');
+    if (!bulk.enabled && !cfg.poll.enabled) throw new ConfigError('config: api.enabled (API_ENABLED), bulk.enabled (BULK_ENABLED) and poll.enabled (POLL_ENABLED) are all false: the instance would have nothing to do');
   }
   idempotencyOptions(cfg);
   commandLogRetentionMs(cfg);

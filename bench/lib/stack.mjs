@@ -106,8 +106,8 @@ export const databaseUrlArg = () => {
  * `env` is added to the gateway's environment. BENCH_PROFILE=<dir> writes the gateway's CPU profile.
  * `stalls`: the gateway runs with bench/lib/gateway-stalls.mjs preloaded, and the stack's
  * `gatewayStalls()` measures its collections and event loop delay.
- * `worker` (PostgreSQL only): the API instance runs no bulk items (bulk.enabled false) and a
- * second process, a worker (API_ENABLED=false, README "Scaling out"), runs them; `gateway`,
+ * `worker` (PostgreSQL only): the API instance runs no bulk items (BULK_ENABLED=false) and a
+ * second process on the same config, a worker (API_ENABLED=false, README "Scaling out"), runs them; `gateway`,
  * restart(), the CPU, memory and stall figures are then the worker's (the process that runs the
  * jobs), and `api` is the API instance (never restarted).
  */
@@ -139,11 +139,7 @@ async function startWith(run, children, dataDir, { port, configure, env, stalls,
   const registrars = [{ id: 'NewRegistrar', name: 'New Registrar' }, { id: 'TheRegistrar', name: 'The Registrar' }];
   const rest = await configure(upstream);
   const configPath = join(dataDir, 'gateway.config.json');
-  const config = { registrars, ...upstream, defaultBackend: 'sandbox-epp', ...rest };
-  // With a worker, the API instance runs no items: the worker's config is the one given.
-  writeFileSync(configPath, JSON.stringify(worker ? { ...config, bulk: { ...config.bulk, enabled: false } } : config));
-  const workerConfigPath = join(dataDir, 'worker.config.json');
-  if (worker) writeFileSync(workerConfigPath, JSON.stringify(config));
+  writeFileSync(configPath, JSON.stringify({ registrars, ...upstream, defaultBackend: 'sandbox-epp', ...rest }));
   const workerPort = worker ? await freePort() : undefined;
 
   // API keys first: an embedded database admits one process at a time.
@@ -181,13 +177,14 @@ async function startWith(run, children, dataDir, { port, configure, env, stalls,
   /** Starts the process that runs the items (the gateway, or the worker) on the same config and data; resolves with how long /healthz took (ms). */
   const startGateway = async (extra = {}) => {
     const { child, started } = worker
-      ? startProcess(workerPort, workerConfigPath, [...profile, ...GATEWAY_NODE_FLAGS, ...probe], { API_ENABLED: 'false', ...extra })
+      ? startProcess(workerPort, configPath, [...profile, ...GATEWAY_NODE_FLAGS, ...probe], { API_ENABLED: 'false', ...extra })
       : startProcess(port, configPath, [...profile, ...GATEWAY_NODE_FLAGS, ...probe], extra);
     gateway = child;
     return started;
   };
   if (worker) {
-    const { child, started } = startProcess(port, configPath, GATEWAY_NODE_FLAGS, {});
+    // The API instance runs no items (README "Scaling out", Workers).
+    const { child, started } = startProcess(port, configPath, GATEWAY_NODE_FLAGS, { BULK_ENABLED: 'false' });
     child.stdout.resume(); // its log (warnings) is not read: drained, so that it never blocks on a full pipe
     api = child;
     await started;

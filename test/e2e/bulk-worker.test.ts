@@ -1,6 +1,6 @@
 /**
  * A bulk worker (API_ENABLED=false, config api.enabled false; README "Scaling out") beside an
- * instance that serves the API with its own runner off (bulk.enabled false), on one PostgreSQL,
+ * instance that serves the API with its own runner off (BULK_ENABLED=false), on one PostgreSQL,
  * as separate processes, against one registry (an EPP sandbox in the test process, which counts
  * the renewals it applies). The worker answers /healthz, /readyz and /metrics and no GraphQL
  * (NOT_FOUND); a job submitted to the API instance is run by the worker alone (which hears of it
@@ -37,7 +37,7 @@ describe.skipIf(!PG)('a bulk worker without the API beside an API instance, on P
       poll: { ...defaultConfig().poll, enabled: false },
     });
     // The API instance runs no bulk items of its own: whatever runs, the worker ran.
-    api = await procs.spawn({ config: { ...config, bulk: { ...config.bulk, enabled: false } }, instanceId: 'api' });
+    api = await procs.spawn({ config, instanceId: 'api', env: { BULK_ENABLED: 'false' } });
     key = (await apiKeys(procs.db.prisma, config)).NewRegistrar!;
   }, 90_000);
   afterAll(async () => {

@@ -398,6 +398,24 @@ function applyEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: strin
   return cfg;
 }
 
+/**
+ * A worker (api.enabled false, API_ENABLED=false; README "Scaling out") only makes sense beside
+ * instances that serve the API on the same PostgreSQL, reaching the same registries: refused
+ * (ConfigError) without DATABASE_URL (the embedded database admits one process), with in-process
+ * sandbox backends (each process would run registries of its own, the API instance's domains
+ * unknown to the worker's, both writing DATA_DIR/sandbox), and with nothing to run (bulk and poll off).
+ */
+function checkWorker(cfg: GatewayConfig, bulkEnabled: boolean): void {
+  const what = 'config: api.enabled (API_ENABLED) is false, which makes a worker for the instances that serve the API on the same PostgreSQL';
+  if (!cfg.databaseUrl) throw new ConfigError(`${what}: set DATABASE_URL (the embedded database admits one process)`);
+  if (runsSandboxes(cfg)) {
+    throw new ConfigError(
+      `${what}, reaching the same registries; in-process sandboxes (backends[].sandbox, the zero-setup default) are each process's own: run them once as a process of their own (npm run sandbox) and give every instance its config line (README "Scaling out", Workers)`,
+    );
+  }
+  if (!bulkEnabled && !cfg.poll.enabled) throw new ConfigError('config: api.enabled (API_ENABLED), bulk.enabled (BULK_ENABLED) and poll.enabled (POLL_ENABLED) are all false: the instance would have nothing to do');
+}
+
 /** The `tls` settings a backend kind may have (EPP, REPP: ca, cert, key; Joker, HeadlessDomains: ca). */
 type TlsFiles = { ca?: unknown; cert?: unknown; key?: unknown };
 
@@ -526,11 +544,9 @@ export function validateConfig(cfg: GatewayConfig, use: ConfigUse = 'gateway'): 
   if (cfg.api !== undefined && (cfg.api === null || typeof cfg.api !== 'object')) throw new ConfigError('config: api must be an object ({ "enabled": false })');
   const api = cfg.api?.enabled;
   if (api !== undefined && typeof api !== 'boolean') throw new ConfigError('config: api.enabled (API_ENABLED) must be true or false');
-  if (api === false) {
-    // A worker only makes sense beside instances that serve the API on the same database; the embedded one admits one process.
-    if (!cfg.databaseUrl) throw new ConfigError('config: api.enabled (API_ENABLED) is false, which makes a worker for the instances that serve the API on the same PostgreSQL: set DATABASE_URL (the embedded database admits one process)');
-    if (!bulk.enabled && !cfg.poll.enabled) throw new ConfigError('config: api.enabled (API_ENABLED), bulk.enabled (BULK_ENABLED) and poll.enabled (POLL_ENABLED) are all false: the instance would have nothing to do');
-  }
+  // What a worker needs is checked on the configuration in force, file and environment together
+  // (the file may leave DATABASE_URL to the environment), and only where it starts a gateway.
+  if (api === false && use === 'gateway') checkWorker(cfg, bulk.enabled);
   idempotencyOptions(cfg);
   commandLogRetentionMs(cfg);
   if (secrets && cfg.idempotency?.keySecret !== undefined && cfg.idempotency.keyFile !== undefined) {

@@ -39,6 +39,8 @@ environment (overrides the file): PORT, HOST, DATABASE_URL (PostgreSQL; default:
   IDEMPOTENCY_KEY_ROTATE_FROM to replace the key the database records),
   REDIS_URL, REDIS_PREFIX, LOG_LEVEL, METRICS_TOKEN, SHUTDOWN_DELAY_MS, POLL_INTERVAL_MS,
   BULK_CONCURRENCY, BULK_INSTANCE_ID, BULK_MAX_OPEN_JOBS, BULK_MAX_PENDING_ITEMS, TRUST_PROXY,
+  API_ENABLED, BULK_ENABLED, POLL_ENABLED (true or false; API_ENABLED=false: a bulk and poll worker
+  beside instances that serve the API, README "Scaling out"),
   HTTP_REQUEST_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS, DATABASE_CONNECT_TIMEOUT_MS,
   DATABASE_STATEMENT_TIMEOUT_MS, DATABASE_QUERY_TIMEOUT_MS, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
   GATEWAY_<BACKEND>_<REGISTRAR>_PASSWORD (upstream passwords),
@@ -70,6 +72,7 @@ async function main() {
   const keyCheck = checked.then((c) => c.keyCheck);
   keyCheck.catch(() => undefined); // startGateway reports the failure, through `opening`
   const opening = checked.then(async ({ db }) => {
+    // (A worker, api.enabled false, never runs sandboxes: loadConfig refuses it.)
     if (sandboxed) {
       const { revokeApiKeysByLabel } = await import('./auth/api-keys.js');
       for (const r of config.registrars) await revokeApiKeysByLabel(db.prisma, r.id, SANDBOX_KEY_LABEL);
@@ -163,7 +166,7 @@ async function openGatewayDatabase(config: GatewayConfig) {
  * gateway does not have.
  */
 const SETTINGS = new Map<string, string>([
-  ...['PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'IDEMPOTENCY_KEY_FILE', 'REDIS_URL', 'REDIS_PREFIX', 'LOG_LEVEL', 'METRICS_TOKEN', 'SHUTDOWN_DELAY_MS', 'POLL_INTERVAL_MS', 'TRUST_PROXY'].map(
+  ...['PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'IDEMPOTENCY_KEY_FILE', 'REDIS_URL', 'REDIS_PREFIX', 'LOG_LEVEL', 'METRICS_TOKEN', 'SHUTDOWN_DELAY_MS', 'POLL_INTERVAL_MS', 'TRUST_PROXY', 'API_ENABLED', 'BULK_ENABLED', 'POLL_ENABLED'].map(
     (v): [string, string] => [`--${v.toLowerCase().replace(/_/g, '-')}`, `the gateway takes ${v} from the environment or the config file; see --help`],
   ),
   ['--config', 'the gateway reads gateway.config.json in the working directory, or the file GATEWAY_CONFIG names; see --help'],

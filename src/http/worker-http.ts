@@ -25,7 +25,7 @@ export interface WorkerHttpOptions {
 }
 
 /** What any other request is told (HTTP 404, a GraphQL-shaped error with extensions.code NOT_FOUND). */
-export const NO_API_MESSAGE = 'this instance serves no GraphQL API (api.enabled is false, API_ENABLED=false): it runs bulk jobs and poll ingestion; send GraphQL requests to an instance that serves the API';
+export const NO_API_MESSAGE = 'this instance serves no GraphQL API (a worker: api.enabled false, or API_ENABLED=false): it runs bulk jobs and poll ingestion; send GraphQL requests to an instance that serves the API';
 
 /**
  * The HTTP server of an instance without the GraphQL API (config `api.enabled: false`, env

@@ -141,23 +141,27 @@ describe('numeric environment variables', () => {
     expect(() => bulkSettings({ bulk: { maxPendingItems: 10_000 } })).toThrow('config: bulk.maxPendingItems (10000) must be at least bulk.maxItems (20000)');
   });
 
-  it('API_ENABLED=false (api.enabled false) makes a worker: only with DATABASE_URL, and with bulk or poll on (BULK_ENABLED, POLL_ENABLED); any other value than true or false is refused', () => {
+  it('API_ENABLED=false (api.enabled false) makes a worker: only with DATABASE_URL, registries of its own (no in-process sandboxes), and bulk or poll on (BULK_ENABLED, POLL_ENABLED); any other value than true or false is refused', () => {
     const PG = 'postgresql://gw@db.internal:5432/gw';
     const SECRET = { IDEMPOTENCY_KEY_SECRET: 'a'.repeat(64) };
-    expect(loadConfig({ API_ENABLED: 'false', DATABASE_URL: PG, ...SECRET }, mkdtempSync(join(dir, 'no-file-'))).api).toEqual({ enabled: false });
+    // A file for real registries, the database and the switch from the environment (a deployment's usual split).
+    expect(load({}, { API_ENABLED: 'false', DATABASE_URL: PG, ...SECRET }).api).toEqual({ enabled: false });
+    // The switch in the file, DATABASE_URL from the environment: the file leaves it to the environment, which is not a bad value.
+    expect(load({ api: { enabled: false } }, { DATABASE_URL: PG, ...SECRET }).api).toEqual({ enabled: false });
+    expect(load({ api: { enabled: false }, databaseUrl: PG }, SECRET).api).toEqual({ enabled: false });
     expect(loadConfig({ API_ENABLED: 'TRUE' }, mkdtempSync(join(dir, 'no-file-'))).api).toEqual({ enabled: true });
     for (const v of ['no', '0', 'off']) expect(refusalOf({ API_ENABLED: v }), v).toBe('config: API_ENABLED must be true or false');
-    expect(refusalOf({ API_ENABLED: 'false' })).toMatch(/^config: api.enabled \(API_ENABLED\) is false, which makes a worker .*: set DATABASE_URL/);
+    expect(refusal({}, { API_ENABLED: 'false' }).message).toMatch(/^config: api.enabled \(API_ENABLED\) is false, which makes a worker .*: set DATABASE_URL/);
+    // The zero-setup default's in-process sandboxes would be the worker's own registries.
+    expect(refusalOf({ API_ENABLED: 'false', DATABASE_URL: PG, ...SECRET })).toMatch(/in-process sandboxes .* are each process's own: run them once as a process of their own \(npm run sandbox\)/);
     expect(refusal({ api: { enabled: 'no' } }).message).toBe('config: api.enabled (API_ENABLED) must be true or false');
     expect(refusal({ api: true }).message).toBe('config: api must be an object ({ "enabled": false })');
-    expect(refusal({ api: { enabled: false }, databaseUrl: PG, bulk: { enabled: false }, poll: { intervalMs: 2000, leaseMs: 10_000, maxBackoffMs: 60_000, enabled: false } }, SECRET).message).toBe(
-      'config: api.enabled (API_ENABLED), bulk.enabled (BULK_ENABLED) and poll.enabled (POLL_ENABLED) are all false: the instance would have nothing to do',
-    );
-    expect(refusalOf({ API_ENABLED: 'false', BULK_ENABLED: 'false', POLL_ENABLED: 'FALSE', DATABASE_URL: PG, ...SECRET })).toMatch(/would have nothing to do/);
+    const nothing = 'config: api.enabled (API_ENABLED), bulk.enabled (BULK_ENABLED) and poll.enabled (POLL_ENABLED) are all false: the instance would have nothing to do';
+    expect(refusal({ api: { enabled: false }, databaseUrl: PG, bulk: { enabled: false }, poll: { intervalMs: 2000, leaseMs: 10_000, maxBackoffMs: 60_000, enabled: false } }, SECRET).message).toBe(nothing);
+    expect(refusal({}, { API_ENABLED: 'false', BULK_ENABLED: 'false', POLL_ENABLED: 'FALSE', DATABASE_URL: PG, ...SECRET }).message).toBe(nothing);
     const api = loadConfig({ BULK_ENABLED: 'false', POLL_ENABLED: ' false ' }, mkdtempSync(join(dir, 'no-file-')));
     expect([api.bulk?.enabled, api.poll.enabled]).toEqual([false, false]);
     for (const name of ['BULK_ENABLED', 'POLL_ENABLED']) expect(refusalOf({ [name]: 'yes' })).toBe(`config: ${name} must be true or false`);
-    expect(load({ api: { enabled: false }, databaseUrl: PG }, SECRET).api).toEqual({ enabled: false });
   });
 });
 

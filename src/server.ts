@@ -312,6 +312,22 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   })();
   registrarsStored.catch(() => undefined); // awaited below; a failure to load the HTTP side first is the error to report
   let purge: ReturnType<typeof startPurgeTimer> | undefined;
+  /** Set by beginShutdown: GET /readyz answers 503 from then on. */
+  let shuttingDown = false;
+  /** The running gateway startGateway resolves with. */
+  const running = (url: string, wsUrl: string, address: AddressInfo, close: () => Promise<void>): Gateway => ({
+    url,
+    wsUrl,
+    address,
+    tracing,
+    services,
+    sandboxes,
+    commandLog,
+    beginShutdown() {
+      shuttingDown = true;
+    },
+    close,
+  });
   /** Stops what every instance runs, after its HTTP side: the purge, the ingester, the runner, the events, the sessions, the sandboxes, the command log, tracing, the database last. */
   const closeCore = async () => {
     await purge?.stop();
@@ -351,26 +367,13 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       step('registrars');
       const metricsOn = config.metrics?.enabled !== false;
       if (metricsOn) await metrics.load();
-      let shuttingDown = false;
       const httpServer = createWorkerServer({ ready: () => readiness(services, shuttingDown), metrics: metricsOn ? metrics : undefined, metricsToken: config.metrics?.token, ...resolveLimits(config), logger });
       const close = async () => {
         await closeServer(httpServer);
         await closeCore();
       };
       const { address, base } = await listenAndRun(httpServer, close, false);
-      return {
-        url: `http://${base}`,
-        wsUrl: '',
-        address,
-        tracing,
-        services,
-        sandboxes,
-        commandLog,
-        beginShutdown() {
-          shuttingDown = true;
-        },
-        close,
-      };
+      return running(`http://${base}`, '', address, close);
     }
     // What did not load ahead loads now (what did is in the module cache), in one go.
     const schemaAhead = await loadingAhead;
@@ -474,7 +477,6 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     await apollo.start();
     step('apollo');
 
-    let shuttingDown = false;
     app.get('/healthz', (_req, res) => void res.json({ ok: true }));
     if (config.metrics?.enabled !== false) {
       const token = config.metrics?.token;
@@ -558,20 +560,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     };
     const { address, base } = await listenAndRun(httpServer, close, true);
     revocations.start();
-
-    return {
-      url: `http://${base}/graphql`,
-      wsUrl: `ws://${base}/graphql`,
-      address,
-      tracing,
-      services,
-      sandboxes,
-      commandLog,
-      beginShutdown() {
-        shuttingDown = true;
-      },
-      close,
-    };
+    return running(`http://${base}/graphql`, `ws://${base}/graphql`, address, close);
   } catch (err) {
     await bulk.stop().catch(() => undefined);
     throw err;

@@ -8,11 +8,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config.js';
 import type { GatewayConfig } from '../../src/config.types.js';
-import { BULK_RENEW, allItems, createDomains, waitFinished } from '../helpers/bulk.js';
+import { BULK_RENEW, allItems, createDomains, sharedJobsConfig, waitFinished } from '../helpers/bulk.js';
 import { startGatewayProcesses, type GatewayProcesses } from '../helpers/gateway-processes.js';
-import { apiKeys, configFor, startSharedSandbox, type GatewayProcess, type SharedSandbox } from '../helpers/processes.js';
+import { apiKeys, startSharedSandbox, type GatewayProcess, type SharedSandbox } from '../helpers/processes.js';
 
 const PG = process.env.TEST_DATABASE_URL;
 const N = 40;
@@ -27,13 +26,7 @@ describe.skipIf(!PG)('bulk jobs across gateway processes on PostgreSQL (skipped:
   beforeAll(async () => {
     procs = await startGatewayProcesses('rgw-bulk-');
     shared = await startSharedSandbox({ name: 'sandbox-nomulus', profile: 'nomulus' });
-    // Short leases: a killed process's items and idempotency records are found abandoned quickly.
-    config = configFor([shared], {
-      idempotency: { leaseMs: 1_500, waitMs: 15_000 },
-      bulk: { concurrency: 2, leaseMs: 1_500, backoffMs: 100, idleMs: 100 },
-      limits: { ...defaultConfig().limits, rateLimit: false },
-      poll: { ...defaultConfig().poll, enabled: false },
-    });
+    config = sharedJobsConfig(shared);
     running.push(await start('setup'));
     key = (await apiKeys(procs.db.prisma, config)).NewRegistrar!;
   }, 90_000);

@@ -10,11 +10,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config.js';
 import type { GatewayConfig } from '../../src/config.types.js';
-import { BULK_RENEW, allItems, createDomains, followJob, waitFinished } from '../helpers/bulk.js';
+import { BULK_RENEW, allItems, createDomains, followJob, sharedJobsConfig, waitFinished } from '../helpers/bulk.js';
 import { startGatewayProcesses, type GatewayProcesses } from '../helpers/gateway-processes.js';
-import { apiKeys, configFor, startSharedSandbox, type GatewayProcess, type SharedSandbox } from '../helpers/processes.js';
+import { apiKeys, startSharedSandbox, type GatewayProcess, type SharedSandbox } from '../helpers/processes.js';
 
 const PG = process.env.TEST_DATABASE_URL;
 const N = 30;
@@ -30,12 +29,7 @@ describe.skipIf(!PG)('a bulk worker without the API beside an API instance, on P
   beforeAll(async () => {
     procs = await startGatewayProcesses('rgw-worker-');
     shared = await startSharedSandbox({ name: 'sandbox-nomulus', profile: 'nomulus' });
-    config = configFor([shared], {
-      idempotency: { leaseMs: 1_500, waitMs: 15_000 },
-      bulk: { concurrency: 2, leaseMs: 1_500, backoffMs: 100, idleMs: 100 },
-      limits: { ...defaultConfig().limits, rateLimit: false },
-      poll: { ...defaultConfig().poll, enabled: false },
-    });
+    config = sharedJobsConfig(shared);
     // The API instance runs no bulk items of its own: whatever runs, the worker ran.
     api = await procs.spawn({ config, instanceId: 'api', env: { BULK_ENABLED: 'false' } });
     key = (await apiKeys(procs.db.prisma, config)).NewRegistrar!;

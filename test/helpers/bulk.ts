@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { BulkConfig } from '../../src/config.types.js';
+import { defaultConfig } from '../../src/config.js';
+import type { BulkConfig, GatewayConfig } from '../../src/config.types.js';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import { startTestGateway, type TestGateway } from './gateway.js';
-import type { GqlClient } from './processes.js';
+import { configFor, type GqlClient, type SharedSandbox } from './processes.js';
 
 type Gql = Pick<GqlClient, 'gql'>;
 
@@ -85,4 +86,18 @@ export async function startGatewayRunnerStopped(bulk: BulkConfig): Promise<{ t: 
     },
   });
   return { t, sandbox: t.gateway.sandboxes.sandboxes.get('sandbox-nomulus') as EppSandbox, key: t.keys['NewRegistrar']! };
+}
+
+/**
+ * The config of gateway processes sharing jobs against `shared` (test/e2e/bulk-processes.test.ts,
+ * bulk-worker.test.ts): short leases, so that a killed process's items and idempotency records are
+ * found abandoned quickly (1.5 s), two items at once, a quick idle look; no per-key rate limit, no poller.
+ */
+export function sharedJobsConfig(shared: SharedSandbox): GatewayConfig {
+  return configFor([shared], {
+    idempotency: { leaseMs: 1_500, waitMs: 15_000 },
+    bulk: { concurrency: 2, leaseMs: 1_500, backoffMs: 100, idleMs: 100 },
+    limits: { ...defaultConfig().limits, rateLimit: false },
+    poll: { ...defaultConfig().poll, enabled: false },
+  });
 }

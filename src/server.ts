@@ -22,7 +22,8 @@ import { KeyRevocationWatch } from './auth/revocation.js';
 import { ApiKeyCache } from './auth/key-cache.js';
 import { followKeyChanges } from './auth/key-changes.js';
 import type { Listen } from './db/listen.js';
-import type { Caller } from './http/authenticate.js';
+// Small, and a worker's /metrics reads its token with it too (src/http/worker-http.ts).
+import { authenticate, requestAuthorization, type Caller } from './http/authenticate.js';
 import { idempotencyOptions, startPurgeTimer } from './idempotency/config.js';
 import { commandLogRetentionMs } from './commandlog/retention.js';
 import { deploymentFingerprints } from './idempotency/fingerprint-key.js';
@@ -107,7 +108,7 @@ export interface GatewayOptions {
  * reconciled while it loads (except what loadHttpAhead loaded while the database opened).
  */
 async function loadHttpModules() {
-  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, authn, apq, graphiql, errors, unavailable, websocket, documentStore, gate, mutationInputs, resolvers, limits, rateLimit, comments, wsPayload] = await Promise.all([
+  const [apollo, disabled, drain, integration, expressModule, graphql, ws, schema, apq, graphiql, errors, unavailable, websocket, documentStore, gate, mutationInputs, resolvers, limits, rateLimit, comments, wsPayload] = await Promise.all([
     import('@apollo/server'),
     import('@apollo/server/plugin/disabled'),
     import('@apollo/server/plugin/drainHttpServer'),
@@ -116,7 +117,6 @@ async function loadHttpModules() {
     import('graphql'),
     import('ws'),
     import('../schema/build.js'),
-    import('./http/authenticate.js'),
     import('./http/persisted-query.js'),
     import('./http/graphiql.js'),
     import('./http/errors.js'),
@@ -140,7 +140,6 @@ async function loadHttpModules() {
     GraphQLError: graphql.GraphQLError,
     WebSocketServer: ws.WebSocketServer,
     ...schema,
-    ...authn,
     ...apq,
     ...graphiql,
     ...errors,
@@ -391,7 +390,6 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       WebSocketServer,
       SizedWebSocket,
       WS_MAX_PAYLOAD_BYTES,
-      authenticate,
       boundErrorsPlugin,
       persistedQueryPlugin,
       buildGatewaySchema,
@@ -402,7 +400,6 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       mutationChecks,
       mutationInputs,
       prefersHtml,
-      requestAuthorization,
       serveGraphiQL,
       serviceUnavailablePlugin,
       tooManyComments,

@@ -172,6 +172,32 @@ const CHUNK = 1000;
  * LISTENs (src/bulk/runner.ts) and claims at once.
  */
 export const BULK_JOBS_CHANNEL = 'rgw_bulk_jobs';
+
+/**
+ * BulkStore.claim's statement: up to `limit` runnable items of `backend` (PENDING and due, or
+ * RUNNING under a lapsed lease), lowest id first, skipping rows another claim holds, made RUNNING
+ * under `holder` for `leaseMs` (ms) with one more attempt; returns each with its state before, and
+ * for one taken over RUNNING whether its key has an idempotency record. Its scan is the partial
+ * index bulk_items_claimable_idx (backend, id) over PENDING and RUNNING rows (migration
+ * 20261205030000), so a claim reads about the rows it takes whatever the finished items kept.
+ */
+export function claimStatement(holder: string, backend: string, limit: number, leaseMs: number): Prisma.Sql {
+  // An item taken over RUNNING is in doubt: whether its key has a record is read here (RETURNING
+  // runs the lookup for those rows only), not by a statement per item when each runs.
+  const recorded = Prisma.sql`EXISTS (SELECT 1 FROM bulk_jobs AS j JOIN idempotency_records AS r ON r.registrar_id = j.registrar_id
+      AND r.idempotency_key = ${itemKeySql(Prisma.raw('j.idempotency_key'), Prisma.raw('b.position'))} WHERE j.id = b.job_id)`;
+  return Prisma.sql`UPDATE bulk_items AS b SET state = 'RUNNING', holder = ${holder}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}::double precision),
+        attempts = b.attempts + 1, updated_at = now()
+      FROM (
+        SELECT id, state AS was, holder AS was_holder, updated_at AS was_at FROM bulk_items
+        WHERE backend = ${backend}
+          AND ((state = 'PENDING' AND not_before <= now()) OR (state = 'RUNNING' AND lease_until < now()))
+        ORDER BY id LIMIT ${limit}::integer
+        FOR UPDATE SKIP LOCKED) AS s
+      WHERE b.id = s.id
+      RETURNING b.id, b.job_id, b.position, b.name, b.backend, b.input, b.attempts, s.was::text AS was, s.was_holder, s.was_at,
+        CASE WHEN s.was = 'RUNNING' THEN ${recorded} ELSE false END AS recorded`;
+}
 const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? null)) as Prisma.InputJsonValue;
 
 /** bulk_jobs as pg gives a row of it (jsonb parsed, timestamptz as Date). */
@@ -436,21 +462,7 @@ export class BulkStore {
    * whether their key has an idempotency record: ClaimedItem.inDoubt).
    */
   async claim(holder: string, backend: string, limit: number, leaseMs: number): Promise<ClaimedItem[]> {
-    // An item taken over RUNNING is in doubt: whether its key has a record is read here (RETURNING
-    // runs the lookup for those rows only), not by a statement per item when each runs.
-    const recorded = Prisma.sql`EXISTS (SELECT 1 FROM bulk_jobs AS j JOIN idempotency_records AS r ON r.registrar_id = j.registrar_id
-      AND r.idempotency_key = ${itemKeySql(Prisma.raw('j.idempotency_key'), Prisma.raw('b.position'))} WHERE j.id = b.job_id)`;
-    const statement = Prisma.sql`UPDATE bulk_items AS b SET state = 'RUNNING', holder = ${holder}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}::double precision),
-        attempts = b.attempts + 1, updated_at = now()
-      FROM (
-        SELECT id, state AS was, holder AS was_holder, updated_at AS was_at FROM bulk_items
-        WHERE backend = ${backend}
-          AND ((state = 'PENDING' AND not_before <= now()) OR (state = 'RUNNING' AND lease_until < now()))
-        ORDER BY id LIMIT ${limit}::integer
-        FOR UPDATE SKIP LOCKED) AS s
-      WHERE b.id = s.id
-      RETURNING b.id, b.job_id, b.position, b.name, b.backend, b.input, b.attempts, s.was::text AS was, s.was_holder, s.was_at,
-        CASE WHEN s.was = 'RUNNING' THEN ${recorded} ELSE false END AS recorded`;
+    const statement = claimStatement(holder, backend, limit, leaseMs);
     // A hot statement (one per few dozen items): straight through the pool on PostgreSQL (src/db/raw.ts).
     const rows = await rawQuery<{ id: string | bigint; job_id: string; position: number; name: string; backend: string; input: unknown; attempts: number; was: string; was_holder: string | null; was_at: Date; recorded: boolean }>(
       this.prisma,

@@ -175,10 +175,8 @@ async function startWith(run, children, dataDir, { port, configure, env, stalls,
     return { child, started };
   };
   /** Starts the process that runs the items (the gateway, or the worker) on the same config and data; resolves with how long /healthz took (ms). */
-  const startGateway = async (extra = {}) => {
-    const { child, started } = worker
-      ? startProcess(workerPort, configPath, [...profile, ...GATEWAY_NODE_FLAGS, ...probe], { API_ENABLED: 'false', ...extra })
-      : startProcess(port, configPath, [...profile, ...GATEWAY_NODE_FLAGS, ...probe], extra);
+  const startGateway = (extra = {}) => {
+    const { child, started } = startProcess(worker ? workerPort : port, configPath, [...profile, ...GATEWAY_NODE_FLAGS, ...probe], worker ? { API_ENABLED: 'false', ...extra } : extra);
     gateway = child;
     return started;
   };

@@ -366,7 +366,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       step('registrars');
       const metricsOn = config.metrics?.enabled !== false;
       if (metricsOn) await metrics.load();
-      const httpServer = createWorkerServer({ ready: () => readiness(services, shuttingDown), metrics: metricsOn ? metrics : undefined, metricsToken: config.metrics?.token, ...resolveLimits(config), logger });
+      const { requestTimeoutMs, headersTimeoutMs } = resolveLimits(config);
+      const httpServer = createWorkerServer({ ready: () => readiness(services, shuttingDown), metrics: metricsOn ? metrics : undefined, metricsToken: config.metrics?.token, requestTimeoutMs, headersTimeoutMs, logger });
       const close = async () => {
         await closeServer(httpServer);
         await closeCore();

@@ -10,6 +10,7 @@
  * process metrics start at load: garbage collections before it are not in rgw_nodejs_gc_duration_seconds.
  */
 import type { Registry } from 'prom-client';
+import type { BulkBacklog } from './bulk/store.js';
 import type { CommandEvent } from './commandlog/command-log.js';
 
 /** Gauges Metrics reads from the running gateway at each scrape. */
@@ -20,6 +21,12 @@ export interface MetricsSources {
   pollLeasesHeld(): number;
   /** Bytes (estimated) the parsed-document caches hold, HTTP's (Apollo's documentStore) and graphql-ws's. */
   documentCacheBytes?(): { http: number; ws: number };
+  /**
+   * The unfinished bulk items in the shared database (BulkStore.backlog), read once per scrape;
+   * null when the read failed (the source logs it): the bulk series are then left out of that
+   * scrape rather than shown stale or as zero.
+   */
+  bulkBacklog?(): Promise<BulkBacklog[] | null>;
 }
 
 /** Loaded by Metrics.load(). */
@@ -86,6 +93,38 @@ class Instruments {
         const bytes = sources.documentCacheBytes?.() ?? { http: 0, ws: 0 };
         this.set({ transport: 'http' }, bytes.http);
         this.set({ transport: 'ws' }, bytes.ws);
+      },
+    });
+    // Both bulk gauges come from one read per scrape: prom-client collects a registry's metrics at
+    // once, so the second gauge finds the first one's read under way and waits for it. A read is
+    // never reused once it has answered: the next scrape reads again.
+    let backlog: Promise<BulkBacklog[] | null> | null = null;
+    const readBacklog = (): Promise<BulkBacklog[] | null> =>
+      (backlog ??= (sources.bulkBacklog?.() ?? Promise.resolve(null)).finally(() => {
+        backlog = null;
+      }));
+    new prom.Gauge({
+      name: 'rgw_bulk_items',
+      help: 'Unfinished bulk items of every job in the shared database (the same on every instance: aggregate with max, not sum), by backend and state (PENDING, RUNNING, AWAITING_REGISTRY).',
+      labelNames: ['backend', 'state'] as const,
+      registers: [this.registry],
+      async collect() {
+        const rows = await readBacklog();
+        this.reset();
+        for (const r of rows ?? []) this.set({ backend: r.backend, state: r.state }, r.items);
+      },
+    });
+    new prom.Gauge({
+      name: 'rgw_bulk_oldest_runnable_seconds',
+      help: 'By backend, how long the bulk item waiting longest to be run has waited since it could have been claimed (PENDING and due, or RUNNING with a lapsed lease), by the database clock; no series when none waits. It grows while no instance runs that backend\'s items.',
+      labelNames: ['backend'] as const,
+      registers: [this.registry],
+      async collect() {
+        const rows = await readBacklog();
+        this.reset();
+        const waited = new Map<string, number>();
+        for (const r of rows ?? []) if (r.waitedSeconds !== null) waited.set(r.backend, Math.max(waited.get(r.backend) ?? 0, r.waitedSeconds));
+        for (const [backend, seconds] of waited) this.set({ backend }, seconds);
       },
     });
     new prom.Gauge({

@@ -268,7 +268,12 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   let ingester: PollIngester | undefined;
   let documentCacheBytes = () => ({ http: 0, ws: 0 }); // set once GraphQL is served
   const metrics = new Metrics(
-    { subscriptions: () => events.listeners(), pollLeasesHeld: () => ingester?.leasesHeld() ?? 0, documentCacheBytes: () => documentCacheBytes() },
+    {
+      subscriptions: () => events.listeners(),
+      pollLeasesHeld: () => ingester?.leasesHeld() ?? 0,
+      documentCacheBytes: () => documentCacheBytes(),
+      bulkBacklog: () => bulkBacklog(),
+    },
     config.metrics?.enabled !== false,
   );
   const tracing = await startTracing(config.tracing, logger, opts.traceExporter);
@@ -288,6 +293,22 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const idempotency = new IdempotencyService(db.prisma, clock, { ...idempotencyOptions(config), fingerprints, ...(opts.leaseClock ? { now: opts.leaseClock } : {}) }, { router, commandLog, registrars: config.registrars, logger });
   // On PostgreSQL the runner LISTENs for jobs submitted on other instances (one more connection, src/bulk/runner.ts).
   const bulk = new BulkService({ router, prisma: db.prisma, idempotency, clock, config, listen: embedded ? undefined : db.listen }, fingerprints, bulkSettings(config), logger);
+  // The shared database's unfinished bulk items, for /metrics (every instance, whether it runs items or not: an API instance
+  // beside workers shows a backlog no worker takes). A failed read leaves the series out of that scrape; logged once per outage.
+  let backlogFailing = false;
+  const bulkBacklog = () =>
+    bulk.store.backlog().then(
+      (rows) => {
+        if (backlogFailing) logger.info('metrics: reading the bulk backlog works again');
+        backlogFailing = false;
+        return rows;
+      },
+      (err: unknown) => {
+        if (!backlogFailing) logger.warn({ err }, 'metrics: reading the bulk backlog failed; rgw_bulk_items and rgw_bulk_oldest_runnable_seconds are left out of scrapes until it works');
+        backlogFailing = true;
+        return null;
+      },
+    );
   const services: Services = { config, prisma: db.prisma, router, clock, logger, idempotency, bulk, events, ingester, apiKeys };
   step('services');
 

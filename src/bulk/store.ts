@@ -21,7 +21,19 @@ import type { BulkKind } from './kinds.js';
 /** AWAITING_REGISTRY: sent, and the registry only queued it; settled by src/bulk/awaiting.ts when its completion is stored. */
 export type ItemState = 'PENDING' | 'RUNNING' | 'AWAITING_REGISTRY' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
-/** Items a restarted instance took back (BulkStore.lapseOwn): how many of one registrar's on one backend. */
+/**
+ * One backend's unfinished items in one state, over every job in the database (BulkStore.backlog):
+ * how many, and for those a claim could take now, how long (seconds, by the database's clock) the
+ * one waiting longest has waited; null when none could be taken now (AWAITING_REGISTRY items,
+ * PENDING ones in back-off, RUNNING ones under a live lease).
+ */
+export interface BulkBacklog {
+  backend: string;
+  state: 'PENDING' | 'RUNNING' | 'AWAITING_REGISTRY';
+  items: number;
+  waitedSeconds: number | null;
+}
+
 /** Items a restarted instance's earlier life was running, per backend and registrar (BulkStore.lapseOwn). */
 export interface LapsedItems {
   backend: string;
@@ -481,6 +493,28 @@ export class BulkStore {
         inDoubt: r.was === 'RUNNING' ? { claimedAt: r.was_at, ownHolder: r.was_holder === holder, recorded: r.recorded } : null,
       }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /**
+   * The unfinished items of every job in the database (all instances'), by backend and state
+   * (PENDING, RUNNING, AWAITING_REGISTRY; a state without items has no row), each with
+   * `runnableSince`: for the items a claim could take now (PENDING and due, or RUNNING with a
+   * lapsed lease), the earliest time one of them became so (its not_before, or its lease's end),
+   * else null; `waitedSeconds` is the database's now() minus it (seconds, >= 0), so the figure
+   * does not depend on this host's clock. One statement over the unfinished items only (the
+   * claim's partial index and bulk_items(backend, state, not_before)). Read by /metrics at each
+   * scrape (src/metrics.ts rgw_bulk_items, rgw_bulk_oldest_runnable_seconds).
+   */
+  async backlog(): Promise<BulkBacklog[]> {
+    const rows = await rawQuery<{ backend: string; state: string; items: number; waited: number | string | null }>(
+      this.prisma,
+      `SELECT backend, state::text AS state, count(*)::integer AS items,
+        EXTRACT(EPOCH FROM now() - min(CASE WHEN state = 'PENDING' AND not_before <= now() THEN not_before
+          WHEN state = 'RUNNING' AND lease_until < now() THEN lease_until END))::double precision AS waited
+      FROM bulk_items WHERE state IN ('PENDING', 'RUNNING', 'AWAITING_REGISTRY') GROUP BY backend, state`,
+      [],
+    );
+    return rows.map((r) => ({ backend: r.backend, state: r.state as BulkBacklog['state'], items: r.items, waitedSeconds: r.waited === null ? null : Math.max(0, Number(r.waited)) }));
   }
 
   /**

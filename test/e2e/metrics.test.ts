@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { seriesValue } from '../helpers/metrics.js';
 import { settle, Subscriber } from '../helpers/subscriber.js';
 import { wsOnce } from '../helpers/ws.js';
 
@@ -31,15 +32,7 @@ const scrape = async () => {
 };
 
 /** The value of one series, or undefined when it is absent. */
-function value(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    const m = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const got = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[3]);
-  }
-  return undefined;
-}
+const value = seriesValue;
 
 describe('GET /metrics', () => {
   it('asks for the token when one is configured', async () => {

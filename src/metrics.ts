@@ -9,18 +9,28 @@
  * commands) is kept and counted once it is loaded, so /metrics shows the same counts. The default
  * process metrics start at load: garbage collections before it are not in rgw_nodejs_gc_duration_seconds.
  */
-import type { Registry } from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
 import type { BulkBacklog } from './bulk/store.js';
 import type { CommandEvent } from './commandlog/command-log.js';
 
-/** Gauges Metrics reads from the running gateway at each scrape. */
-export interface MetricsSources {
+/**
+ * What an instance serving the GraphQL API has and a worker (config api.enabled false) has not:
+ * its open subscriptions and its parsed-document caches, read at each scrape. With it, Metrics
+ * also counts GraphQL operations (rgw_graphql_*); without it none of these series is exposed.
+ */
+export interface ApiMetricsSources {
   /** Open subscriptions on this instance. */
   subscriptions(): number;
+  /** Bytes (estimated) the parsed-document caches hold, HTTP's (Apollo's documentStore) and graphql-ws's. */
+  documentCacheBytes(): { http: number; ws: number };
+}
+
+/** Gauges Metrics reads from the running gateway at each scrape. */
+export interface MetricsSources {
+  /** The API's own sources; absent on a worker, whose /metrics then has no API series (see ApiMetricsSources). */
+  api?: ApiMetricsSources;
   /** Upstream accounts whose poll queue this instance holds the lease of. */
   pollLeasesHeld(): number;
-  /** Bytes (estimated) the parsed-document caches hold, HTTP's (Apollo's documentStore) and graphql-ws's. */
-  documentCacheBytes?(): { http: number; ws: number };
   /**
    * The unfinished bulk items in the shared database (BulkStore.backlog), read once per scrape;
    * null when the read failed (the source logs it): the bulk series are then left out of that
@@ -47,19 +57,9 @@ class Instruments {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
-  private readonly operations = new prom.Counter({
-    name: 'rgw_graphql_operations_total',
-    help: 'GraphQL operations over HTTP and graphql-ws (transport "http", "ws"), by type and outcome (the first error code, or "ok"); a subscription counts once, when it is set up or refused.',
-    labelNames: ['transport', 'type', 'outcome'] as const,
-    registers: [this.registry],
-  });
-  private readonly operationSeconds = new prom.Histogram({
-    name: 'rgw_graphql_operation_duration_seconds',
-    help: 'Time to answer a GraphQL operation (a subscription: to set it up), by transport and type.',
-    labelNames: ['transport', 'type'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [this.registry],
-  });
+  /** GraphQL operations, counted on an instance serving the API only (MetricsSources.api). */
+  private operations: Counter<'transport' | 'type' | 'outcome'> | null = null;
+  private operationSeconds: Histogram<'transport' | 'type'> | null = null;
   private readonly pollStored = new prom.Counter({
     name: 'rgw_poll_messages_stored_total',
     help: 'Upstream poll messages stored (each once, however often it was read).',
@@ -76,25 +76,8 @@ class Instruments {
 
   constructor(sources: MetricsSources) {
     prom.collectDefaultMetrics({ register: this.registry, prefix: 'rgw_' });
-    new prom.Gauge({
-      name: 'rgw_subscriptions',
-      help: 'Open pollMessages subscriptions on this instance.',
-      registers: [this.registry],
-      collect() {
-        this.set(sources.subscriptions());
-      },
-    });
-    new prom.Gauge({
-      name: 'rgw_document_cache_bytes',
-      help: 'Bytes (estimated: text plus about 320 per token) the parsed documents kept for reuse hold, by transport ("http": Apollo\'s documentStore, "ws": graphql-ws); at most 32 MiB each.',
-      labelNames: ['transport'] as const,
-      registers: [this.registry],
-      collect() {
-        const bytes = sources.documentCacheBytes?.() ?? { http: 0, ws: 0 };
-        this.set({ transport: 'http' }, bytes.http);
-        this.set({ transport: 'ws' }, bytes.ws);
-      },
-    });
+    const api = sources.api;
+    if (api) this.apiInstruments(api);
     // Both bulk gauges come from one read per scrape: prom-client collects a registry's metrics at
     // once, so the second gauge finds the first one's read under way and waits for it. A read is
     // never reused once it has answered: the next scrape reads again.
@@ -137,6 +120,42 @@ class Instruments {
     });
   }
 
+  /** The API's series (MetricsSources.api): its GraphQL operations, open subscriptions and document caches. */
+  private apiInstruments(api: ApiMetricsSources): void {
+    this.operations = new prom.Counter({
+      name: 'rgw_graphql_operations_total',
+      help: 'GraphQL operations over HTTP and graphql-ws (transport "http", "ws"), by type and outcome (the first error code, or "ok"); a subscription counts once, when it is set up or refused.',
+      labelNames: ['transport', 'type', 'outcome'] as const,
+      registers: [this.registry],
+    });
+    this.operationSeconds = new prom.Histogram({
+      name: 'rgw_graphql_operation_duration_seconds',
+      help: 'Time to answer a GraphQL operation (a subscription: to set it up), by transport and type.',
+      labelNames: ['transport', 'type'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
+    new prom.Gauge({
+      name: 'rgw_subscriptions',
+      help: 'Open pollMessages subscriptions on this instance.',
+      registers: [this.registry],
+      collect() {
+        this.set(api.subscriptions());
+      },
+    });
+    new prom.Gauge({
+      name: 'rgw_document_cache_bytes',
+      help: 'Bytes (estimated: text plus about 320 per token) the parsed documents kept for reuse hold, by transport ("http": Apollo\'s documentStore, "ws": graphql-ws); at most 32 MiB each.',
+      labelNames: ['transport'] as const,
+      registers: [this.registry],
+      collect() {
+        const bytes = api.documentCacheBytes();
+        this.set({ transport: 'http' }, bytes.http);
+        this.set({ transport: 'ws' }, bytes.ws);
+      },
+    });
+  }
+
   /** An upstream command finished (the adapters' onCommand). */
   command = (e: CommandEvent): void => {
     this.commands.inc({ backend: e.backend, command: e.command, outcome: e.errorCode ?? 'ok' });
@@ -151,8 +170,8 @@ class Instruments {
 
   /** A GraphQL operation settled (src/observe/operations.ts, for both transports). */
   operation(transport: string, type: string, outcome: string, seconds: number): void {
-    this.operations.inc({ transport, type, outcome });
-    this.operationSeconds.observe({ transport, type }, seconds);
+    this.operations?.inc({ transport, type, outcome });
+    this.operationSeconds?.observe({ transport, type }, seconds);
   }
 }
 

@@ -269,9 +269,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   let documentCacheBytes = () => ({ http: 0, ws: 0 }); // set once GraphQL is served
   const metrics = new Metrics(
     {
-      subscriptions: () => events.listeners(),
+      // A worker serves no API: its /metrics has no GraphQL, subscription or document-cache series.
+      api: config.api?.enabled === false ? undefined : { subscriptions: () => events.listeners(), documentCacheBytes: () => documentCacheBytes() },
       pollLeasesHeld: () => ingester?.leasesHeld() ?? 0,
-      documentCacheBytes: () => documentCacheBytes(),
       bulkBacklog: () => bulkBacklog(),
     },
     config.metrics?.enabled !== false,

@@ -52,7 +52,15 @@ describe.skipIf(!PG)('a bulk worker without the API beside an API instance, on P
       expect(((await ready.json()) as { checks: Record<string, string> }).checks.database).toBe('ok');
       const metrics = await fetch(`${base(worker)}/metrics`);
       expect(metrics.status).toBe(200);
-      expect(await metrics.text()).toMatch(/^# HELP /m);
+      const text = await metrics.text();
+      expect(text).toMatch(/^# HELP rgw_upstream_commands_total /m);
+      expect(text).toMatch(/^# HELP rgw_bulk_items /m);
+      // No series of an API it does not serve (the API instance has them).
+      const apiText = await (await fetch(`${base(api)}/metrics`)).text();
+      for (const name of ['rgw_graphql_operations_total', 'rgw_graphql_operation_duration_seconds', 'rgw_subscriptions', 'rgw_document_cache_bytes']) {
+        expect(text).not.toMatch(new RegExp(`^# HELP ${name} `, 'm'));
+        expect(apiText).toMatch(new RegExp(`^# HELP ${name} `, 'm'));
+      }
       const gql = await worker.gql(key, '{ __typename }');
       expect(gql.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       expect(gql.errors?.[0]?.message).toMatch(/serves no GraphQL API/);

@@ -12,7 +12,7 @@ import { seriesValue } from '../../helpers/metrics.js';
 function metricsReading(answers: (BulkBacklog[] | null)[]) {
   let reads = 0;
   const metrics = new Metrics({
-    subscriptions: () => 0,
+    api: { subscriptions: () => 0, documentCacheBytes: () => ({ http: 0, ws: 0 }) },
     pollLeasesHeld: () => 0,
     bulkBacklog: async () => answers[Math.min(reads++, answers.length - 1)] ?? null,
   });

@@ -98,8 +98,21 @@ class Instruments {
       },
     });
     new prom.Gauge({
+      name: 'rgw_bulk_items_claimed',
+      help: 'By backend, unfinished bulk items under a live claim in the shared database: being run by some instance now. 0 while items wait and nothing takes them (every runner off or down); no series for a backend without unfinished items.',
+      labelNames: ['backend'] as const,
+      registers: [this.registry],
+      async collect() {
+        const rows = await readBacklog();
+        this.reset();
+        const claimed = new Map<string, number>();
+        for (const r of rows ?? []) claimed.set(r.backend, (claimed.get(r.backend) ?? 0) + r.claimed);
+        for (const [backend, n] of claimed) this.set({ backend }, n);
+      },
+    });
+    new prom.Gauge({
       name: 'rgw_bulk_oldest_runnable_seconds',
-      help: 'By backend, how long the bulk item waiting longest to be run has waited since it could have been claimed (PENDING and due, or RUNNING with a lapsed lease), by the database clock; no series when none waits. It grows while no instance runs that backend\'s items.',
+      help: 'By backend, how long the bulk item waiting longest to be run has waited since it could have been claimed (PENDING and due, or RUNNING with a lapsed lease), by the database clock; no series when none waits. It grows while a job is worked through (its last items wait since its submission) and while no instance runs that backend\'s items (then rgw_bulk_items_claimed is 0).',
       labelNames: ['backend'] as const,
       registers: [this.registry],
       async collect() {

@@ -31,6 +31,8 @@ export interface BulkBacklog {
   backend: string;
   state: 'PENDING' | 'RUNNING' | 'AWAITING_REGISTRY';
   items: number;
+  /** Of RUNNING items, those under a live lease: being run by an instance now (0 in the other states). */
+  claimed: number;
   waitedSeconds: number | null;
 }
 
@@ -497,24 +499,32 @@ export class BulkStore {
 
   /**
    * The unfinished items of every job in the database (all instances'), by backend and state
-   * (PENDING, RUNNING, AWAITING_REGISTRY; a state without items has no row), each with
-   * `runnableSince`: for the items a claim could take now (PENDING and due, or RUNNING with a
-   * lapsed lease), the earliest time one of them became so (its not_before, or its lease's end),
-   * else null; `waitedSeconds` is the database's now() minus it (seconds, >= 0), so the figure
-   * does not depend on this host's clock. One statement over the unfinished items only (the
-   * claim's partial index and bulk_items(backend, state, not_before)). Read by /metrics at each
-   * scrape (src/metrics.ts rgw_bulk_items, rgw_bulk_oldest_runnable_seconds).
+   * (PENDING, RUNNING, AWAITING_REGISTRY; a state without items has no row): how many, how many
+   * of the RUNNING ones are under a live lease (`claimed`), and for the items a claim could take
+   * now (PENDING and due, or RUNNING with a lapsed lease) how long the one that became so first
+   * (its not_before, or its lease's end) has waited: `waitedSeconds`, the database's now() minus
+   * that time (seconds, >= 0, so the figure does not depend on this host's clock), else null. One
+   * statement over the unfinished items only (the claim's partial index and bulk_items(backend,
+   * state, not_before)). Read by /metrics at each scrape (src/metrics.ts rgw_bulk_items,
+   * rgw_bulk_items_claimed, rgw_bulk_oldest_runnable_seconds).
    */
   async backlog(): Promise<BulkBacklog[]> {
-    const rows = await rawQuery<{ backend: string; state: string; items: number; waited: number | string | null }>(
+    const rows = await rawQuery<{ backend: string; state: string; items: number; claimed: number; waited: number | string | null }>(
       this.prisma,
       `SELECT backend, state::text AS state, count(*)::integer AS items,
+        (count(*) FILTER (WHERE state = 'RUNNING' AND lease_until >= now()))::integer AS claimed,
         EXTRACT(EPOCH FROM now() - min(CASE WHEN state = 'PENDING' AND not_before <= now() THEN not_before
           WHEN state = 'RUNNING' AND lease_until < now() THEN lease_until END))::double precision AS waited
       FROM bulk_items WHERE state IN ('PENDING', 'RUNNING', 'AWAITING_REGISTRY') GROUP BY backend, state`,
       [],
     );
-    return rows.map((r) => ({ backend: r.backend, state: r.state as BulkBacklog['state'], items: r.items, waitedSeconds: r.waited === null ? null : Math.max(0, Number(r.waited)) }));
+    return rows.map((r) => ({
+      backend: r.backend,
+      state: r.state as BulkBacklog['state'],
+      items: r.items,
+      claimed: r.claimed,
+      waitedSeconds: r.waited === null ? null : Math.max(0, Number(r.waited)),
+    }));
   }
 
   /**

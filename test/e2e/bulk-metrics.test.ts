@@ -1,8 +1,9 @@
 /**
  * GET /metrics shows the bulk backlog of the shared database, as an operator alerts on it: a job
  * submitted while no instance runs items (every runner off, or every worker down) waits with
- * nothing in the job saying so; rgw_bulk_items counts its items by state and
- * rgw_bulk_oldest_runnable_seconds says how long the longest-waiting one could have been running.
+ * nothing in the job saying so; rgw_bulk_items counts its items by state, rgw_bulk_items_claimed
+ * those an instance holds now (0: nothing takes them) and rgw_bulk_oldest_runnable_seconds says
+ * how long the longest-waiting one could have been running.
  * Both are read from the database at each scrape (BulkStore.backlog), so an API instance with its
  * runner off (this one, until the test starts it) reports what no worker takes.
  */
@@ -30,6 +31,7 @@ const scrape = async () => {
 };
 const items = (text: string, state: string) => seriesValue(text, 'rgw_bulk_items', { backend: BACKEND, state });
 const waited = (text: string) => seriesValue(text, 'rgw_bulk_oldest_runnable_seconds', { backend: BACKEND });
+const claimed = (text: string) => seriesValue(text, 'rgw_bulk_items_claimed', { backend: BACKEND });
 
 describe('the bulk backlog on /metrics', () => {
   it('counts a job no runner takes, says how long it has waited, and drops the series once a runner has finished it', async () => {
@@ -50,6 +52,7 @@ describe('the bulk backlog on /metrics', () => {
     const one = await scrape();
     expect(items(one, 'PENDING')).toBe(3);
     expect(items(one, 'RUNNING')).toBe(1);
+    expect(claimed(one)).toBe(1);
     expect(waited(one)).toBeGreaterThanOrEqual(0);
     // The database's clock moves on: the wait only grows while nothing takes the items.
     await prisma.$executeRawUnsafe(`SELECT pg_sleep(0.05)`);
@@ -58,6 +61,11 @@ describe('the bulk backlog on /metrics', () => {
 
     // Only the RUNNING item's lease, lapsed, leaves something to run once the PENDING ones are done: still waiting.
     await prisma.bulkItem.update({ where: { id: first!.id }, data: { leaseUntil: new Date(Date.now() - 60_000) } });
+    // Nothing holds any item now and four could run: what an alert on a stall looks for.
+    const stalled = await scrape();
+    expect(claimed(stalled)).toBe(0);
+    expect(items(stalled, 'RUNNING')).toBe(1);
+    expect(waited(stalled)).toBeGreaterThan(waited(two)!);
     await bulk.runner.start();
     const job = await waitFinished(t, key, jobId);
     expect(job.counts).toMatchObject({ done: 4, failed: 0, pending: 0, running: 0 });
@@ -65,5 +73,6 @@ describe('the bulk backlog on /metrics', () => {
     expect(items(after, 'PENDING')).toBeUndefined();
     expect(items(after, 'RUNNING')).toBeUndefined();
     expect(waited(after)).toBeUndefined();
+    expect(claimed(after)).toBeUndefined();
   }, 120_000);
 });

@@ -78,8 +78,8 @@ class Instruments {
     prom.collectDefaultMetrics({ register: this.registry, prefix: 'rgw_' });
     const api = sources.api;
     if (api) this.apiInstruments(api);
-    // Both bulk gauges come from one read per scrape: prom-client collects a registry's metrics at
-    // once, so the second gauge finds the first one's read under way and waits for it. A read is
+    // The three bulk gauges come from one read per scrape: prom-client collects a registry's metrics
+    // at once, so the later gauges find the first one's read under way and wait for it. A read is
     // never reused once it has answered: the next scrape reads again.
     let backlog: Promise<BulkBacklog[] | null> | null = null;
     const readBacklog = (): Promise<BulkBacklog[] | null> =>

@@ -304,7 +304,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
         return rows;
       },
       (err: unknown) => {
-        if (!backlogFailing) logger.warn({ err }, 'metrics: reading the bulk backlog failed; rgw_bulk_items and rgw_bulk_oldest_runnable_seconds are left out of scrapes until it works');
+        if (!backlogFailing) logger.warn({ err }, 'metrics: reading the bulk backlog failed; the rgw_bulk_* series are left out of scrapes until it works');
         backlogFailing = true;
         return null;
       },

@@ -33,6 +33,7 @@ export interface BulkBacklog {
   items: number;
   /** Of RUNNING items, those under a live lease: being run by an instance now (0 in the other states). */
   claimed: number;
+  /** Seconds (database clock) the item of these that could be claimed first has waited since it could; null when none can be claimed now. */
   waitedSeconds: number | null;
 }
 

@@ -88,7 +88,7 @@ class Instruments {
       }));
     new prom.Gauge({
       name: 'rgw_bulk_items',
-      help: 'Unfinished bulk items of every job in the shared database (the same on every instance: aggregate with max, not sum), by backend and state (PENDING, RUNNING, AWAITING_REGISTRY).',
+      help: 'Unfinished bulk items of every job in the shared database (the same on every instance: aggregate with max, not sum), by backend and state (PENDING, RUNNING, AWAITING_REGISTRY). RUNNING counts what runners claimed, most of it not sent yet (each claims ahead up to 8 x its concurrency per backend).',
       labelNames: ['backend', 'state'] as const,
       registers: [this.registry],
       async collect() {

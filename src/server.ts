@@ -35,6 +35,7 @@ import { bearerMatches, createWorkerServer, httpServerOptions } from './http/wor
 import { readiness } from './http/health.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
+import { backlogSource } from './observe/bulk-backlog.js';
 import { Operations } from './observe/operations.js';
 import { startTracing, type Tracing } from './observe/tracing.js';
 import { PollIngester } from './poll/ingester.js';
@@ -294,21 +295,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   // On PostgreSQL the runner LISTENs for jobs submitted on other instances (one more connection, src/bulk/runner.ts).
   const bulk = new BulkService({ router, prisma: db.prisma, idempotency, clock, config, listen: embedded ? undefined : db.listen }, fingerprints, bulkSettings(config), logger);
   // The shared database's unfinished bulk items, for /metrics (every instance, whether it runs items or not: an API instance
-  // beside workers shows a backlog no worker takes). A failed read leaves the series out of that scrape; logged once per outage.
-  let backlogFailing = false;
-  const bulkBacklog = () =>
-    bulk.store.backlog().then(
-      (rows) => {
-        if (backlogFailing) logger.info('metrics: reading the bulk backlog works again');
-        backlogFailing = false;
-        return rows;
-      },
-      (err: unknown) => {
-        if (!backlogFailing) logger.warn({ err }, 'metrics: reading the bulk backlog failed; the rgw_bulk_* series are left out of scrapes until it works');
-        backlogFailing = true;
-        return null;
-      },
-    );
+  // beside workers shows a backlog no worker takes), within a time limit of its own so a scrape never waits on the database.
+  const bulkBacklog = backlogSource(() => bulk.store.backlog(), logger);
   const services: Services = { config, prisma: db.prisma, router, clock, logger, idempotency, bulk, events, ingester, apiKeys };
   step('services');
 

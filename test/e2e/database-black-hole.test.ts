@@ -14,8 +14,10 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayConfig } from '../../src/config.types.js';
 import { CLIENT_KEY_LOCK } from '../../src/idempotency/key-lock.js';
 import { startBlackHoleProxy, type BlackHoleProxy } from '../helpers/black-hole-proxy.js';
+import { seriesValue } from '../helpers/metrics.js';
 import { startGatewayProcesses, type GatewayProcesses } from '../helpers/gateway-processes.js';
 import { apiKeys, configFor, startSharedSandbox, type GatewayProcess, type SharedSandbox } from '../helpers/processes.js';
 
@@ -31,16 +33,19 @@ describe.skipIf(!PG)('PostgreSQL that stops answering (skipped: set TEST_DATABAS
   let proxy: BlackHoleProxy;
   let gateway: GatewayProcess;
   let key: string;
+  let config: GatewayConfig;
+  /** The database's URL through the proxy. */
+  let viaProxy: URL;
 
   beforeAll(async () => {
     procs = await startGatewayProcesses('rgw-black-hole-');
     shared = await startSharedSandbox({ name: 'sandbox-nomulus', profile: 'nomulus' });
     const direct = new URL(procs.db.url!);
     proxy = await startBlackHoleProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-    const viaProxy = new URL(procs.db.url!);
+    viaProxy = new URL(procs.db.url!);
     viaProxy.port = String(proxy.port);
     // Keys stay in memory, so a request reaches the database at its operation, not at its key.
-    const config = configFor([shared], { auth: { keyCacheTtlMs: HOUR, revocationCheckMs: HOUR }, poll: { intervalMs: 2000, leaseMs: 10_000, maxBackoffMs: 60_000, enabled: false } });
+    config = configFor([shared], { auth: { keyCacheTtlMs: HOUR, revocationCheckMs: HOUR }, poll: { intervalMs: 2000, leaseMs: 10_000, maxBackoffMs: 60_000, enabled: false } });
     gateway = await procs.spawn({
       config,
       env: { DATABASE_URL: viaProxy.toString(), DATABASE_CONNECT_TIMEOUT_MS: '2000', DATABASE_STATEMENT_TIMEOUT_MS: '2000', DATABASE_QUERY_TIMEOUT_MS: '4000' },
@@ -99,5 +104,49 @@ describe.skipIf(!PG)('PostgreSQL that stops answering (skipped: set TEST_DATABAS
     const created = await gateway.gql(key, CREATE, { k, name });
     expect(created.data?.createDomain).toEqual({ name, replayed: false, transaction: { resultCode: 1000 } });
     expect(shared.sandbox.applied('domain:create')).toBe(creates + 1);
+  }, 60_000);
+
+  it('GET /metrics answers while the database is a black hole, without the bulk backlog it cannot read, and with it again once the database answers', async () => {
+    // The database's own limits far beyond the test's: only /metrics' own limit on its read can answer the scrape in time.
+    const slow = await procs.spawn({
+      config,
+      instanceId: 'metrics',
+      env: { DATABASE_URL: viaProxy.toString(), BULK_ENABLED: 'false', DATABASE_CONNECT_TIMEOUT_MS: '600000', DATABASE_QUERY_TIMEOUT_MS: '600000' },
+    });
+    // Items of a backend no instance runs (a registry since removed from the config): they stay PENDING whatever runs.
+    const job = await procs.db.prisma.bulkJob.create({
+      data: { registrarId: 'NewRegistrar', idempotencyKey: randomUUID(), kind: 'renew', fingerprint: 'test', params: {}, state: 'RUNNING', total: 2 },
+    });
+    await procs.db.prisma.bulkItem.createMany({ data: [0, 1].map((position) => ({ jobId: job.id, position, name: `m${position}.gone`, backend: 'gone-registry', state: 'PENDING' as const })) });
+    try {
+      const metricsUrl = slow.url.replace(/\/graphql$/, '/metrics');
+      const scrape = async () => {
+        const res = await fetch(metricsUrl);
+        expect(res.status).toBe(200);
+        return res.text();
+      };
+      const pending = (text: string) => seriesValue(text, 'rgw_bulk_items', { backend: 'gone-registry', state: 'PENDING' });
+      expect(pending(await scrape())).toBe(2);
+
+      proxy.blackHole();
+      try {
+        for (let i = 0; i < 2; i++) {
+          const text = await scrape();
+          expect(text).toMatch(/^rgw_process_cpu_seconds_total /m);
+          expect(text).toMatch(/^# TYPE rgw_upstream_commands_total counter$/m);
+          expect(pending(text)).toBeUndefined();
+        }
+      } finally {
+        proxy.resume();
+      }
+      // The read under way from the black hole ends once its answer arrives; a scrape after it reads again.
+      let back: number | undefined;
+      while ((back = pending(await scrape())) === undefined) await new Promise((r) => setTimeout(r, 100));
+      expect(back).toBe(2);
+      expect(slow.output()).toMatch(/reading the bulk backlog took longer than 2000 ms/);
+    } finally {
+      await slow.stop();
+      await procs.db.prisma.bulkJob.delete({ where: { id: job.id } }); // its items with it
+    }
   }, 60_000);
 });

@@ -54,18 +54,14 @@ describe('the bulk backlog on /metrics', () => {
     expect(items(one, 'RUNNING')).toBe(1);
     expect(claimed(one)).toBe(1);
     expect(waited(one)).toBeGreaterThanOrEqual(0);
-    // The database's clock moves on: the wait only grows while nothing takes the items.
-    await prisma.$executeRawUnsafe(`SELECT pg_sleep(0.05)`);
-    const two = await scrape();
-    expect(waited(two)).toBeGreaterThan(waited(one)!);
 
-    // Only the RUNNING item's lease, lapsed, leaves something to run once the PENDING ones are done: still waiting.
+    // Its holder gone, its lease lapsed a minute ago: it could have been taken over since then.
     await prisma.bulkItem.update({ where: { id: first!.id }, data: { leaseUntil: new Date(Date.now() - 60_000) } });
     // Nothing holds any item now and four could run: what an alert on a stall looks for.
     const stalled = await scrape();
     expect(claimed(stalled)).toBe(0);
     expect(items(stalled, 'RUNNING')).toBe(1);
-    expect(waited(stalled)).toBeGreaterThan(waited(two)!);
+    expect(waited(stalled)).toBeGreaterThanOrEqual(59);
     await bulk.runner.start();
     const job = await waitFinished(t, key, jobId);
     expect(job.counts).toMatchObject({ done: 4, failed: 0, pending: 0, running: 0 });

@@ -97,32 +97,37 @@ class Instruments {
         for (const r of rows ?? []) this.set({ backend: r.backend, state: r.state }, r.items);
       },
     });
-    new prom.Gauge({
-      name: 'rgw_bulk_items_claimed',
-      help: 'By backend, unfinished bulk items under a live claim in the shared database: being run by some instance now. 0 while items wait and nothing takes them (every runner off or down); no series for a backend without unfinished items.',
-      labelNames: ['backend'] as const,
-      registers: [this.registry],
-      async collect() {
-        const rows = await readBacklog();
-        this.reset();
-        const claimed = new Map<string, number>();
-        for (const r of rows ?? []) claimed.set(r.backend, (claimed.get(r.backend) ?? 0) + r.claimed);
-        for (const [backend, n] of claimed) this.set({ backend }, n);
-      },
-    });
-    new prom.Gauge({
-      name: 'rgw_bulk_oldest_runnable_seconds',
-      help: 'By backend, how long the bulk item waiting longest to be run has waited since it could have been claimed (PENDING and due, or RUNNING with a lapsed lease), by the database clock; no series when none waits. It grows while a job is worked through (its last items wait since its submission) and while no instance runs that backend\'s items (then rgw_bulk_items_claimed is 0).',
-      labelNames: ['backend'] as const,
-      registers: [this.registry],
-      async collect() {
-        const rows = await readBacklog();
-        this.reset();
-        const waited = new Map<string, number>();
-        for (const r of rows ?? []) if (r.waitedSeconds !== null) waited.set(r.backend, Math.max(waited.get(r.backend) ?? 0, r.waitedSeconds));
-        for (const [backend, seconds] of waited) this.set({ backend }, seconds);
-      },
-    });
+    // A gauge by backend from the backlog's rows: `of` a row's value (null: the row says nothing), `fold` two values of one backend.
+    const byBackend = (name: string, help: string, of: (r: BulkBacklog) => number | null, fold: (a: number, b: number) => number) =>
+      new prom.Gauge({
+        name,
+        help,
+        labelNames: ['backend'] as const,
+        registers: [this.registry],
+        async collect() {
+          const rows = await readBacklog();
+          this.reset();
+          const values = new Map<string, number>();
+          for (const r of rows ?? []) {
+            const v = of(r);
+            const had = values.get(r.backend);
+            if (v !== null) values.set(r.backend, had === undefined ? v : fold(had, v));
+          }
+          for (const [backend, v] of values) this.set({ backend }, v);
+        },
+      });
+    byBackend(
+      'rgw_bulk_items_claimed',
+      'By backend, unfinished bulk items under a live claim in the shared database: being run by some instance now. 0 while items wait and nothing takes them (every runner off or down); no series for a backend without unfinished items.',
+      (r) => r.claimed,
+      (a, b) => a + b,
+    );
+    byBackend(
+      'rgw_bulk_oldest_runnable_seconds',
+      'By backend, how long the bulk item waiting longest to be run has waited since it could have been claimed (PENDING and due, or RUNNING with a lapsed lease), by the database clock; no series when none waits. It grows while a job is worked through (its last items wait since its submission) and while no instance runs that backend\'s items (then rgw_bulk_items_claimed is 0).',
+      (r) => r.waitedSeconds,
+      Math.max,
+    );
     new prom.Gauge({
       name: 'rgw_poll_leases_held',
       help: 'Upstream accounts this instance polls (holds the lease of).',

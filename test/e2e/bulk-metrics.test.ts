@@ -4,7 +4,7 @@
  * nothing in the job saying so; rgw_bulk_items counts its items by state, rgw_bulk_items_claimed
  * those an instance holds now (0: nothing takes them) and rgw_bulk_oldest_runnable_seconds says
  * how long the longest-waiting one could have been running.
- * Both are read from the database at each scrape (BulkStore.backlog), so an API instance with its
+ * All three are read from the database at each scrape (BulkStore.backlog), so an API instance with its
  * runner off (this one, until the test starts it) reports what no worker takes.
  */
 import { randomUUID } from 'node:crypto';

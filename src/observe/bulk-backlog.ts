@@ -8,7 +8,8 @@
  * alone up to database.connectTimeoutMs (10 s) and a statement up to database.queryTimeoutMs.
  * One read at a time: while a read is still under way, later scrapes go without the series instead
  * of queueing more statements behind it. A failure or a read past the limit is logged once, until
- * a read answers again in time.
+ * a read answers again in time; a read past the limit that then fails logs its error (the cause:
+ * the pool's connect timeout, the statement's timeout...) once too.
  */
 import type { BulkBacklog } from '../bulk/store.js';
 import type { Logger } from '../logger.js';
@@ -24,6 +25,8 @@ export const BACKLOG_READ_TIMEOUT_MS = 2_000;
 export function backlogSource(read: () => Promise<BulkBacklog[]>, logger: Logger, timeoutMs = BACKLOG_READ_TIMEOUT_MS): () => Promise<BulkBacklog[] | null> {
   let underWay: Promise<unknown> | null = null;
   let failing = false;
+  /** Whether a late read's own failure was logged in this outage. */
+  let causeLogged = false;
   const failed = (err: unknown, why: string) => {
     if (!failing) logger.warn({ err }, `metrics: reading the bulk backlog ${why}; the rgw_bulk_* series are left out of scrapes until a read answers within ${timeoutMs} ms`);
     failing = true;
@@ -47,9 +50,16 @@ export function backlogSource(read: () => Promise<BulkBacklog[]>, logger: Logger
     });
     try {
       const rows = await Promise.race([reading, late]);
-      if (rows === 'late') return failed(undefined, `took longer than ${timeoutMs} ms`);
+      if (rows === 'late') {
+        reading.catch((err: unknown) => {
+          if (failing && !causeLogged) logger.warn({ err }, 'metrics: the bulk backlog read that took too long failed');
+          causeLogged = true;
+        });
+        return failed(undefined, `took longer than ${timeoutMs} ms`);
+      }
       if (failing) logger.info('metrics: reading the bulk backlog works again');
       failing = false;
+      causeLogged = false;
       return rows;
     } catch (err) {
       return failed(err, 'failed');

@@ -2,7 +2,8 @@
  * /metrics never waits on the database for the bulk backlog (src/observe/bulk-backlog.ts): a read
  * that does not answer within its limit leaves the rgw_bulk_* series out and the scrape answers
  * with the rest; while that read is still under way, later scrapes start no other statement; a
- * failure or a late read is logged once, and again "works again" once a read answers in time.
+ * failure or a late read is logged once (a late read's own error too, when it ends), and "works
+ * again" once a read answers in time.
  */
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -41,9 +42,13 @@ describe('the bulk backlog as /metrics reads it', () => {
     expect(lines.filter((l) => l.level === 40)).toHaveLength(1);
     expect(lines[0]!.msg).toMatch(/took longer than 20 ms/);
 
-    reads[0]!.answer(ROWS); // it ends, late
-    await reads[0]!.promise;
+    reads[0]!.fail(new Error('Connection terminated due to connection timeout')); // it ends, late, with its cause
+    await reads[0]!.promise.catch(() => undefined);
     await new Promise((r) => setImmediate(r));
+    const cause = lines.filter((l) => l.level === 40);
+    expect(cause).toHaveLength(2);
+    expect(cause[1]!.msg).toMatch(/took too long failed/);
+    expect(JSON.stringify(cause[1])).toContain('connection timeout');
     const next = source();
     expect(reads).toHaveLength(2);
     reads[1]!.answer(ROWS);

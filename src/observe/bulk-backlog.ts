@@ -35,14 +35,9 @@ export function backlogSource(read: () => Promise<BulkBacklog[]>, logger: Logger
   return async () => {
     if (underWay) return failed(undefined, 'is still under way from an earlier scrape');
     const reading = read();
-    const settled = reading.then(
-      () => undefined,
-      () => undefined,
-    );
-    underWay = settled;
-    void settled.then(() => {
-      if (underWay === settled) underWay = null;
-    });
+    // Only one read is ever under way (the check above), so its end clears the mark.
+    const ended = () => void (underWay = null);
+    underWay = reading.then(ended, ended);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), timeoutMs);

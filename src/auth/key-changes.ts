@@ -16,6 +16,7 @@
  * instead of at its next period.
  */
 import type { Listen, Unlisten } from '../db/listen.js';
+import { OutageLog } from '../observe/outage-log.js';
 import type { Logger } from '../logger.js';
 import type { ApiKeyCache } from './key-cache.js';
 import type { KeyRevocationWatch } from './revocation.js';
@@ -26,6 +27,7 @@ export const KEY_CHANGES_CHANNEL = 'rgw_api_keys';
 /** Listens for key changes; resolves once listening (or once the first attempt failed: it keeps retrying). */
 export async function followKeyChanges(listen: Listen, cache: ApiKeyCache, revocations: KeyRevocationWatch, logger: Logger): Promise<Unlisten> {
   const recheck = () => void revocations.check().catch((err: unknown) => logger.warn({ err }, 'API key revocation check failed; trying again next period'));
+  const outage = new OutageLog(logger, 'API key changes: listening', 'keys are trusted for their TTL until it is back; reconnected after 1 s, doubling to 30 s');
   return listen(KEY_CHANGES_CHANNEL, {
     onNotify(payload) {
       const [kind, id] = [payload.slice(0, payload.indexOf(':')), payload.slice(payload.indexOf(':') + 1)];
@@ -39,8 +41,10 @@ export async function followKeyChanges(listen: Listen, cache: ApiKeyCache, revoc
       recheck();
     },
     onError(err) {
-      // At most every 30 s: the connection retries with backoff.
-      logger.warn({ err: err.message }, 'API key changes: listening connection lost; keys are trusted for their TTL until it is back');
+      outage.failed(err.message);
+    },
+    onListening() {
+      outage.succeeded();
     },
   });
 }

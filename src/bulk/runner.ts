@@ -38,7 +38,7 @@ import type { LogEntry } from '../commandlog/command-log.js';
 import type { DeferredRecord } from '../idempotency/deferred.js';
 import type { IdempotencyService } from '../idempotency/service.js';
 import type { Logger } from '../logger.js';
-import { OutageLog } from './outage-log.js';
+import { OutageLog } from '../observe/outage-log.js';
 import type { IdempotencyRunner, OperationEnv } from '../operations/run.js';
 import type { BulkSettings } from './config.js';
 import { awaitsRegistry, settleAwaiting, settleOverdue } from './awaiting.js';
@@ -223,10 +223,12 @@ export class BulkRunner {
     // is down, the idle look every idleMs finds the new jobs as before.
     const listen = this.env.listen;
     if (listen) {
+      const outage = new OutageLog(this.logger, 'bulk: listening for jobs submitted elsewhere', 'they are found every bulk.idleMs meanwhile; reconnected after 1 s, doubling to 30 s');
       this.listening = listen(BULK_JOBS_CHANNEL, {
         onNotify: () => this.wake(),
         onGap: () => this.wake(),
-        onError: (err) => this.logger.warn({ err: err.message }, 'bulk: listening for jobs submitted elsewhere failed; they are found every bulk.idleMs meanwhile'),
+        onError: (err) => outage.failed(err.message),
+        onListening: () => outage.succeeded(),
       }).catch((err: unknown) => {
         this.logger.warn({ err }, 'bulk: listening for jobs submitted elsewhere failed; they are found every bulk.idleMs');
         return undefined;

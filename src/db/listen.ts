@@ -19,6 +19,8 @@ export interface NotifyHandlers {
   onGap(): void;
   /** The listening connection failed (logged by the caller); it is retried. */
   onError?(err: Error): void;
+  /** The LISTEN is in force (again): after each connection that succeeded, the first one included. */
+  onListening?(): void;
 }
 
 /** Stops listening. */
@@ -64,6 +66,7 @@ export function listenPostgres(url: string, settings: pg.ClientConfig = {}): Lis
         await c.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
         backoff = 1000;
         handlers.onGap(); // anything before this LISTEN went unheard
+        handlers.onListening?.();
       } catch (err) {
         drop(err as Error);
       }

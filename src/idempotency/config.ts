@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '../config.types.js';
 import type { Logger } from '../logger.js';
+import { OutageLog } from '../observe/outage-log.js';
 import type { IdempotencyOptions, IdempotencyService } from './service.js';
 import { ConfigError } from '../config-error.js';
 import { timerMs } from '../config-settings.js';
@@ -59,12 +60,12 @@ export function startPurgeTimer(
       if (entries > 0) logger.info({ purged: entries }, 'command log: entries past their retention purged');
     },
     every,
-    (err) => logger.error({ err }, 'idempotency: purge failed'),
+    new OutageLog(logger, 'idempotency: purging expired records', 'tried again every idempotency.purgeIntervalMs'),
   );
   const sweep = repeat(
     () => service.settleAbandoned().then((n) => void (n > 0 && logger.info({ settled: n }, 'idempotency: unknown outcomes settled'))),
     sweepEvery,
-    (err) => logger.error({ err }, 'idempotency: settling unknown outcomes failed'),
+    new OutageLog(logger, 'idempotency: settling unknown outcomes', 'tried again every idempotency.leaseMs'),
   );
   return {
     async stop() {
@@ -73,12 +74,15 @@ export function startPurgeTimer(
   };
 }
 
-/** Runs `task` now and then every `everyMs`, never two rounds at once. */
-function repeat(task: () => Promise<void>, everyMs: number, onError: (err: unknown) => void): { stop(): Promise<void> } {
+/** Runs `task` now and then every `everyMs`, never two rounds at once; a failing run is logged once per outage (`outage`). */
+function repeat(task: () => Promise<void>, everyMs: number, outage: OutageLog): { stop(): Promise<void> } {
   let running: Promise<void> | null = null;
   const round = () => {
     running ??= task()
-      .catch(onError)
+      .then(
+        () => outage.succeeded(),
+        (err: unknown) => outage.failed(err),
+      )
       .finally(() => (running = null));
   };
   round();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../db/generated/client.js';
 import type { Logger } from '../logger.js';
+import { OutageLog } from '../observe/outage-log.js';
 import type { Router } from '../routing/router.js';
 import type { PollAccount, PollService } from './poll.service.js';
 
@@ -36,6 +37,8 @@ export class PollIngester {
   /** Local view of when each held lease runs out. */
   private readonly heldUntil = new Map<string, number>();
   private stopped = true;
+  /** A queue's failing rounds: its first failure logged, then nothing until a round succeeds (per account). */
+  private readonly outage: OutageLog;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -44,7 +47,9 @@ export class PollIngester {
     private readonly registrarIds: string[],
     private readonly logger: Logger,
     private readonly opts: IngesterOptions,
-  ) {}
+  ) {
+    this.outage = new OutageLog(logger, 'poll round', 'tried again with back-off (poll.intervalMs doubling up to poll.maxBackoffMs)');
+  }
 
   /** Every (backend, registrar) pair with an account there. */
   private accounts(): PollAccount[] {
@@ -115,20 +120,26 @@ export class PollIngester {
     if (loop.running) return loop.running;
     loop.running = (async () => {
       try {
-        if (!(await loop.account.backend.capabilities({ registrarId: loop.account.registrarId })).poll) return 0;
-        if (!(await this.holdLease(loop.key))) return 0;
-        const n = await this.polls.drain(loop.account);
+        const n = await this.drainIfHeld(loop);
+        this.outage.succeeded({ account: loop.key, failedRounds: loop.failures }, loop.key);
         loop.failures = 0;
         return n;
       } catch (err) {
         loop.failures++;
-        if (!this.stopped) this.logger.warn({ err: (err as Error).message, account: loop.key, failures: loop.failures }, 'poll round failed');
+        if (!this.stopped) this.outage.failed((err as Error).message, { account: loop.key }, loop.key);
         return 0;
       } finally {
         loop.running = undefined;
       }
     })();
     return loop.running;
+  }
+
+  /** The account's messages stored, where it polls and this instance holds (or takes) its lease; else 0. */
+  private async drainIfHeld(loop: Loop): Promise<number> {
+    if (!(await loop.account.backend.capabilities({ registrarId: loop.account.registrarId })).poll) return 0;
+    if (!(await this.holdLease(loop.key))) return 0;
+    return this.polls.drain(loop.account);
   }
 
   /**

@@ -7,6 +7,9 @@
  * connections wait, and a new connection is accepted (as a kernel's backlog accepts it) but
  * hears nothing. resume() delivers what waited, in order, as TCP's retransmissions do once a
  * partition heals: a side that closed meanwhile is then closed on the other side too.
+ *
+ * down() is the other failure, a database that stopped: every open connection is reset and a new
+ * one is closed as soon as it is accepted, until resume().
  */
 import net from 'node:net';
 
@@ -17,7 +20,9 @@ export interface BlackHoleProxy {
   readonly connections: number;
   /** Stops forwarding anything, on open connections and new ones. */
   blackHole(): void;
-  /** Forwards again, first what waited. */
+  /** Resets every open connection and closes each new one at once (a stopped server), until resume(). */
+  down(): void;
+  /** Forwards again, first what waited (after blackHole()); accepts connections again (after down()). */
   resume(): void;
   close(): Promise<void>;
 }
@@ -26,12 +31,17 @@ export interface BlackHoleProxy {
 export async function startBlackHoleProxy(target: { host: string; port: number }): Promise<BlackHoleProxy> {
   const sockets = new Set<net.Socket>();
   let blocked = false;
+  let stopped = false;
   let connections = 0;
   /** What waits for resume(), in the order it happened. */
   const waiting: Array<() => void> = [];
   const whenOpen = (action: () => void) => (blocked ? waiting.push(action) : action());
 
   const server = net.createServer((client) => {
+    if (stopped) {
+      client.resetAndDestroy();
+      return;
+    }
     connections++;
     const upstream = net.connect(target.port, target.host);
     for (const s of [client, upstream]) {
@@ -60,8 +70,13 @@ export async function startBlackHoleProxy(target: { host: string; port: number }
     blackHole() {
       blocked = true;
     },
+    down() {
+      stopped = true;
+      for (const s of sockets) s.resetAndDestroy();
+    },
     resume() {
       blocked = false;
+      stopped = false;
       for (const action of waiting.splice(0)) action();
     },
     async close() {

@@ -1,0 +1,107 @@
+/**
+ * A stopped database under a gateway process that is idle but busy on its own: polling an
+ * upstream account, the idempotency upkeep (purge and the sweep of unknown outcomes), the API
+ * key and bulk job LISTEN connections, the bulk runner's look for items. Each of them repeats
+ * while PostgreSQL is away, at its interval or back-off; each logs one warning when it starts
+ * failing and one info line when it works again, instead of a line per attempt (a trial counted,
+ * over 70 s of outage, 13 `poll round failed`, 4 upkeep stacks and 3 listener lines).
+ *
+ * The gateway reaches PostgreSQL through a TCP proxy the test stops (every connection reset, new
+ * ones closed on accept) and starts again; intervals are short so that each part tries many times.
+ *
+ * Needs PostgreSQL (TEST_DATABASE_URL): the embedded database runs inside the gateway's process,
+ * with no connection to lose.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBlackHoleProxy, type BlackHoleProxy } from '../helpers/black-hole-proxy.js';
+import { startGatewayProcesses, type GatewayProcesses } from '../helpers/gateway-processes.js';
+import { apiKeys, configFor, startSharedSandbox, type GatewayProcess, type SharedSandbox } from '../helpers/processes.js';
+
+const PG = process.env.TEST_DATABASE_URL;
+const HOUR = 3_600_000;
+
+/** What repeats on its own, as its warning and its recovery line name it. */
+const REPEATED = [
+  'poll round',
+  'idempotency: purging expired records',
+  'idempotency: settling unknown outcomes',
+  'API key changes: listening',
+  'bulk: listening for jobs submitted elsewhere',
+  'bulk: settling items awaiting the registry',
+];
+
+type Line = { level: number; msg: string; time: number; account?: string };
+
+describe.skipIf(!PG)('a stopped database: each repeated task logs its outage once (skipped: set TEST_DATABASE_URL)', () => {
+  let procs: GatewayProcesses;
+  let shared: SharedSandbox;
+  let proxy: BlackHoleProxy;
+  let gateway: GatewayProcess;
+
+  beforeAll(async () => {
+    procs = await startGatewayProcesses('rgw-outage-logs-');
+    shared = await startSharedSandbox({ name: 'sandbox-nomulus', profile: 'nomulus' });
+    const direct = new URL(procs.db.url!);
+    proxy = await startBlackHoleProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+    const viaProxy = new URL(procs.db.url!);
+    viaProxy.port = String(proxy.port);
+    const config = configFor([shared], {
+      auth: { keyCacheTtlMs: HOUR, revocationCheckMs: HOUR },
+      poll: { intervalMs: 250, leaseMs: 1000, maxBackoffMs: 1000, enabled: true },
+      idempotency: { leaseMs: 300, purgeIntervalMs: 300 },
+      bulk: { idleMs: 200 },
+    });
+    await apiKeys(procs.db.prisma, config);
+    gateway = await procs.spawn({ config, env: { DATABASE_URL: viaProxy.toString(), DATABASE_CONNECT_TIMEOUT_MS: '1000', DATABASE_STATEMENT_TIMEOUT_MS: '1000', DATABASE_QUERY_TIMEOUT_MS: '2000' } });
+    // Polling works before the outage: its lease is taken.
+    await gateway.waitForOutput(/"msg":"epp session logged in"/);
+  }, 90_000);
+  afterAll(async () => {
+    await procs?.close();
+    await proxy?.close();
+    await shared?.stop();
+  });
+
+  const lines = (): Line[] =>
+    gateway
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Line);
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  /** Waits until each task logged `suffix` (' failed', ' works again') since `since`; fails naming those that did not within 20 s. */
+  const eachLogged = async (since: number, suffix: string) => {
+    for (let waited = 0; ; waited += 100) {
+      const missing = REPEATED.filter((what) => !lines().some((l) => l.time >= since && new RegExp(`^${escape(what + suffix)}`).test(l.msg)));
+      if (missing.length === 0) return;
+      if (waited > 20_000) throw new Error(`not logged${suffix}: ${missing.join('; ')}\n${lines().filter((l) => l.time >= since).map((l) => `${l.level} ${l.msg}`).join('\n')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  /** Lines of `level` since `since` whose message starts with `text`, per polled account for the poll rounds (each account's queue has its own). */
+  const count = (since: number, text: string, level: number) => {
+    const found = lines().filter((l) => l.time >= since && l.level === level && l.msg.startsWith(text));
+    return text === 'poll round' ? found.length / new Set(found.map((l) => l.account)).size : found.length;
+  };
+
+  it('logs one warning per task when the database stops and one line when it works again, whatever the number of attempts', async () => {
+    const start = Date.now();
+    proxy.down();
+    await eachLogged(start, ' failed');
+    // Several seconds more of outage: every task has tried again several times (poll at most every 1 s, the upkeep every 300 ms, the bulk look every 200 ms, the listeners at 1, 2 and 4 s).
+    const warned = lines().filter((l) => l.time >= start).length;
+    await new Promise((r) => setTimeout(r, 5000));
+    for (const what of REPEATED) expect({ what, warnings: count(start, what, 40) }).toEqual({ what, warnings: 1 });
+    const during = lines().filter((l) => l.time >= start && l.level >= 40);
+    const byMessage = new Map<string, number>();
+    for (const l of during) byMessage.set(`${l.msg} ${l.account ?? ''}`, (byMessage.get(`${l.msg} ${l.account ?? ''}`) ?? 0) + 1);
+    // Nothing else repeats either: no warning or error is logged more than once in the outage (per polled account).
+    expect([...byMessage].filter(([, n]) => n > 1)).toEqual([]);
+    expect(lines().filter((l) => l.time >= start).length).toBeLessThan(warned + 10);
+
+    const back = Date.now();
+    proxy.resume();
+    await eachLogged(back, ' works again');
+    for (const what of REPEATED) expect({ what, warnings: count(start, what, 40), again: count(back, what, 30) }).toEqual({ what, warnings: 1, again: 1 });
+  }, 60_000);
+});

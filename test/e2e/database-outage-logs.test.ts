@@ -37,6 +37,7 @@ describe.skipIf(!PG)('a stopped database: each repeated task logs its outage onc
   let shared: SharedSandbox;
   let proxy: BlackHoleProxy;
   let gateway: GatewayProcess;
+  let key: string;
 
   beforeAll(async () => {
     procs = await startGatewayProcesses('rgw-outage-logs-');
@@ -51,7 +52,7 @@ describe.skipIf(!PG)('a stopped database: each repeated task logs its outage onc
       idempotency: { leaseMs: 300, purgeIntervalMs: 300 },
       bulk: { idleMs: 200 },
     });
-    await apiKeys(procs.db.prisma, config);
+    key = (await apiKeys(procs.db.prisma, config)).NewRegistrar!;
     gateway = await procs.spawn({ config, env: { DATABASE_URL: viaProxy.toString(), DATABASE_CONNECT_TIMEOUT_MS: '1000', DATABASE_STATEMENT_TIMEOUT_MS: '1000', DATABASE_QUERY_TIMEOUT_MS: '2000' } });
     // Polling works before the outage: its lease is taken.
     await gateway.waitForOutput(/"msg":"epp session logged in"/);
@@ -89,6 +90,10 @@ describe.skipIf(!PG)('a stopped database: each repeated task logs its outage onc
     proxy.down();
     await eachLogged(start, ' failed');
     // Several seconds more of outage: every task has tried again several times (poll at most every 1 s, the upkeep every 300 ms, the bulk look every 200 ms, the listeners at 1, 2 and 4 s).
+    // A request meanwhile: told the database is unavailable, to try again.
+    const read = await gateway.gql(key, '{ commandLog(first: 1) { edges { node { command } } } }');
+    expect(read.status).toBe(503);
+    expect(read.errors![0]!.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
     const warned = lines().filter((l) => l.time >= start).length;
     await new Promise((r) => setTimeout(r, 5000));
     for (const what of REPEATED) expect({ what, warnings: count(start, what, 40) }).toEqual({ what, warnings: 1 });

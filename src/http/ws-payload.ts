@@ -68,13 +68,15 @@ export function closeReason(code: number | undefined, reason: string): string {
  * The `WebSocket` class for a WebSocketServer (its `WebSocket` option): the same socket, whose close
  * with 1009 and no reason (ws's own, on a message over `maxPayload`: receiver error
  * WS_ERR_UNSUPPORTED_MESSAGE_LENGTH) says the limit, {@link WS_MAX_PAYLOAD_BYTES}; and whose every
- * close reason, the gateway's and graphql-ws's, is bounded by closeReason() (at most 123 bytes, a
+ * close reason, the gateway's and graphql-ws's (a string or a Buffer), is bounded by closeReason() (at most 123 bytes, a
  * 4409's id quoted by its first 32 characters at most), so no close can fail for its reason's length.
  */
 export class SizedWebSocket extends WebSocket {
   override close(code?: number, reason?: string | Buffer): void {
     if (code === 1009 && (reason === undefined || reason.length === 0)) super.close(code, tooBigReason(WS_MAX_PAYLOAD_BYTES));
     else if (typeof reason === 'string') super.close(code, closeReason(code, reason));
+    // A Buffer reason (none of the gateway's or graphql-ws's) is read as UTF-8 and bounded the same way.
+    else if (reason !== undefined && reason.length > MAX_CLOSE_REASON_BYTES) super.close(code, closeReason(code, reason.toString('utf8')));
     else super.close(code, reason);
   }
 }

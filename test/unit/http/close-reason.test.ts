@@ -3,8 +3,10 @@
  * the 2-byte code): cut to 123 bytes of UTF-8 on a character's boundary; graphql-ws's 4409 reason
  * keeps its words around at most 32 characters of the client's id.
  */
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { closeReason, cutUtf8, MAX_CLOSE_REASON_BYTES } from '../../../src/http/ws-payload.js';
+import { WebSocket, WebSocketServer } from 'ws';
+import { closeReason, cutUtf8, MAX_CLOSE_REASON_BYTES, SizedWebSocket } from '../../../src/http/ws-payload.js';
 
 const bytes = (s: string) => Buffer.byteLength(s);
 
@@ -35,5 +37,24 @@ describe('closeReason', () => {
 
   it('cutUtf8 counts a lone surrogate as U+FFFD (3 bytes), as Buffer writes it', () => {
     expect(cutUtf8('\ud800\ud800', 5)).toEqual({ text: '\ud800', cut: true });
+  });
+});
+
+describe('SizedWebSocket', () => {
+  it('a close with a reason of more than 123 bytes, string or Buffer, reaches the client cut, instead of throwing', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', WebSocket: SizedWebSocket });
+    await new Promise((r) => wss.once('listening', r));
+    const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+    try {
+      for (const reason of ['s'.repeat(300), Buffer.from('b'.repeat(300))]) {
+        wss.once('connection', (socket) => socket.close(4400, reason));
+        const client = new WebSocket(url);
+        const [code, got] = await new Promise<[number, Buffer]>((resolve) => client.once('close', (c, r) => resolve([c, r])));
+        expect(code).toBe(4400);
+        expect(got.toString()).toBe(String(reason).slice(0, MAX_CLOSE_REASON_BYTES));
+      }
+    } finally {
+      await new Promise((r) => wss.close(r));
+    }
   });
 });

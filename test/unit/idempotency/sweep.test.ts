@@ -107,4 +107,33 @@ describe('settleAbandoned', () => {
     finish();
     expect((await running).replayed).toBe(false);
   });
+
+  it("an answered command whose answer never reached the log (its process died in the log's batching gap): RECONCILED_APPLIED from its key's SUCCEEDED record, once a lease old", async () => {
+    const r = req();
+    // The command is announced (written before it is sent) and answered; the record is written SUCCEEDED; the entry's answer is not.
+    const out = await service().run(r, async () => {
+      await fx.log.start(event('GW-answered', r));
+      registryCreates(r.args.name);
+      return { trid: { client: 'GW-answered', server: 'SV-answered' }, code: 1000, name: r.args.name };
+    });
+    expect(out.replayed).toBe(false);
+    expect((await record(r.key))!).toMatchObject({ state: 'SUCCEEDED', clientTrid: 'GW-answered' });
+    // Another key's command sent without an answer, and no record naming it: left to the usual reconciliation.
+    const other = req();
+    await leftInProgress(other);
+    await fx.log.start(event('GW-other', other));
+    expect(await outcomes(r.key)).toEqual(['UNKNOWN']);
+
+    const sweeper = fx.service({ leaseMs: 15_000, now: () => fx.clock.now().getTime() });
+    // Younger than a lease: its answer may still be on its way to the log.
+    fx.clock.advance(14_000);
+    await sweeper.settleAbandoned();
+    expect(await outcomes(r.key)).toEqual(['UNKNOWN']);
+    fx.clock.advance(2_000);
+    await sweeper.settleAbandoned();
+    expect(await outcomes(r.key)).toEqual(['RECONCILED_APPLIED']);
+    const [row] = await fx.db.prisma.commandLog.findMany({ where: { idempotencyKey: r.key } });
+    expect(row).toMatchObject({ clientTrid: 'GW-answered', serverTrid: 'SV-answered', reconciled: true, resultCode: null });
+    expect(await outcomes(other.key)).not.toContain('RECONCILED_APPLIED');
+  });
 });

@@ -3,6 +3,7 @@ import type { CommandName } from '../core/commands.js';
 import type { CommandLog as CommandLogRow, Prisma, PrismaClient } from '../db/generated/client.js';
 import { rawExecute } from '../db/raw.js';
 import type { Logger } from '../logger.js';
+import { OutageLog } from '../observe/outage-log.js';
 import { COMMAND_LOG_DEFAULTS, purgeCommandLog } from './retention.js';
 
 /** One upstream command as an adapter reports it (never with secrets). */
@@ -125,14 +126,21 @@ export type LogEntry = ReturnType<typeof entryOf> & Outcome;
  * batches, and a bulk runner's flush, which writes its items' entries in the statement that
  * writes their idempotency records and outcomes (CommandWatch `keep`).
  */
-export function logEntrySql(param: string): string {
+export function logEntrySql(param: string, opts: { onlyNew?: boolean } = {}): string {
+  // onlyNew: an entry already there (same registrar, time and client transaction id: the index on
+  // registrar and time finds it) is left out, so a batch written again after a write whose commit's
+  // answer was lost does not log its commands twice.
+  const onlyNew = opts.onlyNew
+    ? `WHERE NOT EXISTS (SELECT 1 FROM command_log x WHERE x.registrar_id = v."registrarId" AND x.created_at = v."createdAt" AND x.client_trid = v."clientTrid")`
+    : '';
   return `INSERT INTO command_log (registrar_id, backend, operation, command, object_name, idempotency_key, client_trid,
     server_trid, result_code, message, duration_ms, created_at, sent, bulk_domains, bulk_domains_not_done)
   SELECT v."registrarId", v.backend, v.operation, v.command, v."objectName", v."idempotencyKey", v."clientTrid",
     v."serverTrid", v."resultCode", v.message, v."durationMs", v."createdAt", v.sent, v."bulkDomains", v."bulkDomainsNotDone"
   FROM jsonb_to_recordset(${param}::jsonb) AS v("registrarId" text, backend text, operation text, command text,
     "objectName" text, "idempotencyKey" text, "clientTrid" text, "serverTrid" text, "resultCode" integer, message text,
-    "durationMs" integer, "createdAt" timestamptz, sent boolean, "bulkDomains" integer, "bulkDomainsNotDone" integer)`;
+    "durationMs" integer, "createdAt" timestamptz, sent boolean, "bulkDomains" integer, "bulkDomainsNotDone" integer)
+  ${onlyNew}`;
 }
 
 /** A finished command's entry, queued: the answer for an entry written by `start`, else the whole entry. */
@@ -167,6 +175,15 @@ const BATCH = 500;
  * once, and flush() does not wait.
  */
 const WRITE_GAP_MS = 50;
+/** A failed write of finished commands is tried again after this long, doubling up to UNWRITTEN_RETRY_MAX_MS. */
+const UNWRITTEN_RETRY_MS = 250;
+const UNWRITTEN_RETRY_MAX_MS = 10_000;
+/**
+ * Finished commands kept for another try at most (about 300 bytes each: 30 MB at most). Beyond,
+ * the oldest go, logged: while the database is away no mutation is sent (each needs its record
+ * first), so what queues is reads and polls, and at this size a long outage cannot exhaust memory.
+ */
+const MAX_UNWRITTEN = 100_000;
 
 /**
  * Writes every upstream command to the command log. A command that carries an idempotency key (a
@@ -184,6 +201,12 @@ const WRITE_GAP_MS = 50;
  * at most one statement per WRITE_GAP_MS while they keep coming. A key whose intent is kept
  * elsewhere (a bulk item: CommandWatch.deferred) has its commands written with their answers only:
  * by the caller, with the item's record and outcome, when its watch has `keep` (a bulk runner).
+ *
+ * A write of finished commands that fails (the database away) is not dropped: its entries are kept
+ * (at most MAX_UNWRITTEN) and written again after a back-off, and by every flush(); the outage is
+ * logged once, with a line when writes work again. An entry written before its command was sent
+ * whose answer never gets written (the process stopped first) is settled by the idempotency
+ * sweep from its key's record (src/idempotency/sweep.ts settleAnsweredEntries).
  */
 export class CommandLog {
   /** Entries announced by `start` and not yet completed, by clTRID: the row (none when deferred) and when it was sent. */
@@ -200,6 +223,12 @@ export class CommandLog {
   /** Callers of flush() waiting: the writer does not hold entries back meanwhile. */
   private flushing = 0;
   private wakeWriter: (() => void) | null = null;
+  /** Finished commands whose write failed, oldest first, written again by retryUnwritten. */
+  private unwritten: Finished[] = [];
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryMs = UNWRITTEN_RETRY_MS;
+  private retrying: Promise<void> | null = null;
+  private readonly writeOutage: OutageLog;
   /**
    * `retentionMs`: how long entries are kept (config `commandLog.retentionDays`, see
    * commandLogRetentionMs; default 90 days); purgeExpired deletes older ones.
@@ -209,7 +238,9 @@ export class CommandLog {
     private readonly logger: Logger,
     private readonly clock: Clock = systemClock,
     private readonly retentionMs: number = COMMAND_LOG_DEFAULTS.retentionDays * 86_400_000,
-  ) {}
+  ) {
+    this.writeOutage = new OutageLog(logger, 'command log: writing finished commands', 'kept and written again after a back-off (0.25 s doubling to 10 s)');
+  }
 
   /**
    * Deletes the entries logged more than retentionMs before the gateway clock's now (retention.ts
@@ -386,38 +417,109 @@ export class CommandLog {
       }
       this.lastWrite = performance.now();
       const batch = this.finished.splice(0, BATCH);
-      const updates = batch.flatMap((f) => (f.id !== undefined ? [{ id: f.id.toString(), ...f.outcome }] : []));
-      const creates = batch.flatMap((f) => (f.id === undefined ? [f.entry] : []));
+      // While earlier ones wait to be written again (the database away), later ones queue behind them, in order.
+      if (this.unwritten.length > 0 || this.retrying) {
+        this.keep(batch, 'back');
+        continue;
+      }
       try {
-        // Hot batch writes: straight through the pool on PostgreSQL (src/db/raw.ts).
-        if (updates.length > 0) {
-          await rawExecute(
-            this.prisma,
-            `UPDATE command_log AS c SET server_trid = v."serverTrid", result_code = v."resultCode", message = v.message,
-              duration_ms = v."durationMs", created_at = v."createdAt", sent = v.sent,
-              bulk_domains = v."bulkDomains", bulk_domains_not_done = v."bulkDomainsNotDone"
-            FROM jsonb_to_recordset($1::jsonb)
-              AS v(id bigint, "serverTrid" text, "resultCode" integer, message text, "durationMs" integer, "createdAt" timestamptz, sent boolean,
-                "bulkDomains" integer, "bulkDomainsNotDone" integer)
-            WHERE c.id = v.id`,
-            [JSON.stringify(updates)],
-          );
-        }
-        if (creates.length > 0) {
-          await rawExecute(this.prisma, logEntrySql('$1'), [JSON.stringify(creates)]);
-        }
+        await this.writeBatch(batch);
+        this.writeOutage.succeeded();
       } catch (err) {
-        this.logger.error({ err, entries: batch.length }, 'command log write failed');
+        this.keep(batch, 'back', err);
       }
     }
   }
 
-  /** Resolves once every entry queued so far is written (or its write failed and was logged). */
+  /**
+   * Writes finished commands in one or two statements: the answers of entries written by `start`,
+   * and whole entries (`retried`: those already there left out, see logEntrySql). Throws when a
+   * statement fails.
+   */
+  private async writeBatch(batch: Finished[], retried = false): Promise<void> {
+    const updates = batch.flatMap((f) => (f.id !== undefined ? [{ id: f.id.toString(), ...f.outcome }] : []));
+    const creates = batch.flatMap((f) => (f.id === undefined ? [f.entry] : []));
+    // Hot batch writes: straight through the pool on PostgreSQL (src/db/raw.ts).
+    if (updates.length > 0) {
+      await rawExecute(
+        this.prisma,
+        `UPDATE command_log AS c SET server_trid = v."serverTrid", result_code = v."resultCode", message = v.message,
+          duration_ms = v."durationMs", created_at = v."createdAt", sent = v.sent,
+          bulk_domains = v."bulkDomains", bulk_domains_not_done = v."bulkDomainsNotDone"
+        FROM jsonb_to_recordset($1::jsonb)
+          AS v(id bigint, "serverTrid" text, "resultCode" integer, message text, "durationMs" integer, "createdAt" timestamptz, sent boolean,
+            "bulkDomains" integer, "bulkDomainsNotDone" integer)
+        WHERE c.id = v.id`,
+        [JSON.stringify(updates)],
+      );
+    }
+    // A batch written again after its updates went through rewrites the same answers: the same rows, the same values.
+    if (creates.length > 0) await rawExecute(this.prisma, logEntrySql('$1', { onlyNew: retried }), [JSON.stringify(creates)]);
+  }
+
+  /**
+   * Keeps finished commands whose write failed or that queue behind such ones: at the `front` (a
+   * retried batch, the oldest) or the `back`; at most MAX_UNWRITTEN (beyond, the oldest go,
+   * logged). With `err`, a failed write: the outage is logged once, and another try is scheduled.
+   */
+  private keep(batch: Finished[], where: 'front' | 'back', err?: unknown): void {
+    if (where === 'front') this.unwritten.unshift(...batch);
+    else this.unwritten.push(...batch);
+    const over = this.unwritten.length - MAX_UNWRITTEN;
+    if (over > 0) {
+      this.unwritten.splice(0, over);
+      this.logger.error({ dropped: over, kept: MAX_UNWRITTEN }, 'command log: finished commands dropped unwritten, the oldest, past the limit kept while the database is away');
+    }
+    if (err === undefined) return;
+    this.writeOutage.failed(err, { unwritten: this.unwritten.length });
+    if (this.retryTimer || this.retrying) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.retryUnwritten();
+    }, this.retryMs);
+    this.retryTimer.unref();
+    this.retryMs = Math.min(this.retryMs * 2, UNWRITTEN_RETRY_MAX_MS);
+  }
+
+  /**
+   * Writes the kept finished commands, oldest first, a batch per statement, until none is left
+   * (the outage is then over: logged once) or a write fails (the batch kept again, another try
+   * scheduled). One run at a time; never throws.
+   */
+  private retryUnwritten(): Promise<void> {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retrying ??= (async () => {
+      while (this.unwritten.length > 0) {
+        const batch = this.unwritten.splice(0, BATCH);
+        try {
+          await this.writeBatch(batch, true);
+        } catch (err) {
+          this.retrying = null; // so that keep() schedules the next try
+          this.keep(batch, 'front', err);
+          return;
+        }
+      }
+      this.writeOutage.succeeded();
+      this.retryMs = UNWRITTEN_RETRY_MS;
+    })().finally(() => {
+      this.retrying = null;
+      // Queued behind the last batch while it was being written: written now.
+      if (this.unwritten.length > 0 && !this.retryTimer) void this.retryUnwritten();
+    });
+    return this.retrying;
+  }
+
+  /**
+   * Resolves once every entry queued so far is written, or its write failed (kept, and written
+   * again later): entries a failed write kept are tried once more here first.
+   */
   async flush(): Promise<void> {
     this.flushing++;
     try {
       this.wakeWriter?.();
       while (this.writer || this.announcer) await Promise.all([this.writer, this.announcer]); // each restarts itself while entries are queued
+      if (this.unwritten.length > 0) await this.retryUnwritten();
     } finally {
       this.flushing--;
     }

@@ -13,6 +13,7 @@
  * with no connection to lose.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLatencyProxy, type LatencyProxy } from '../../src/sandbox/latency-proxy.js';
 import { startBlackHoleProxy, type BlackHoleProxy } from '../helpers/black-hole-proxy.js';
 import { startGatewayProcesses, type GatewayProcesses } from '../helpers/gateway-processes.js';
 import { apiKeys, configFor, startSharedSandbox, type GatewayProcess, type SharedSandbox } from '../helpers/processes.js';
@@ -36,6 +37,8 @@ describe.skipIf(!PG)('a stopped database: each repeated task logs its outage onc
   let procs: GatewayProcesses;
   let shared: SharedSandbox;
   let proxy: BlackHoleProxy;
+  /** Between the gateway and the registry: holds the registry's answers while a test says so. */
+  let registry: LatencyProxy;
   let gateway: GatewayProcess;
   let key: string;
 
@@ -46,7 +49,8 @@ describe.skipIf(!PG)('a stopped database: each repeated task logs its outage onc
     proxy = await startBlackHoleProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
     const viaProxy = new URL(procs.db.url!);
     viaProxy.port = String(proxy.port);
-    const config = configFor([shared], {
+    registry = await startLatencyProxy({ host: shared.backend.host, port: shared.backend.port });
+    const config = configFor([{ ...shared, backend: { ...shared.backend, port: registry.port } }], {
       auth: { keyCacheTtlMs: HOUR, revocationCheckMs: HOUR },
       poll: { intervalMs: 250, leaseMs: 1000, maxBackoffMs: 1000, enabled: true },
       idempotency: { leaseMs: 300, purgeIntervalMs: 300 },
@@ -60,6 +64,7 @@ describe.skipIf(!PG)('a stopped database: each repeated task logs its outage onc
   afterAll(async () => {
     await procs?.close();
     await proxy?.close();
+    await registry?.close();
     await shared?.stop();
   });
 
@@ -108,5 +113,33 @@ describe.skipIf(!PG)('a stopped database: each repeated task logs its outage onc
     proxy.resume();
     await eachLogged(back, ' works again');
     for (const what of REPEATED) expect({ what, warnings: count(start, what, 40), again: count(back, what, 30) }).toEqual({ what, warnings: 1, again: 1 });
+  }, 60_000);
+
+  it("commands answered while the database is away reach the command log once it is back: kept and written again, not dropped", async () => {
+    const name = `outage-${Date.now()}.tld`;
+    const start = Date.now();
+    // The check is sent and answered, its answer held at the proxy; the database stops; then the answer reaches the gateway.
+    registry.hold();
+    const checking = gateway.gql(key, 'query($n: [String!]!) { checkDomains(names: $n) { name available } }', { n: [name] });
+    try {
+      await expect.poll(() => registry.inFlight, { timeout: 20_000 }).toBeGreaterThan(0);
+      proxy.down();
+    } finally {
+      registry.release();
+    }
+    try {
+      const checked = await checking;
+      expect(checked.errors, JSON.stringify(checked.errors)).toBeUndefined();
+      expect(checked.data.checkDomains).toEqual([{ name, available: true }]);
+      // Its entry's write fails, and is kept.
+      await expect.poll(() => count(start, 'command log: writing finished commands', 40), { timeout: 20_000 }).toBe(1);
+    } finally {
+      proxy.resume();
+    }
+    await expect.poll(() => count(start, 'command log: writing finished commands', 30), { timeout: 20_000 }).toBe(1);
+    const log = await gateway.gql(key, 'query($n: String!) { commandLog(first: 5, filter: { objectName: $n }) { edges { node { command outcome } } } }', { n: name });
+    expect(log.errors).toBeUndefined();
+    expect(log.data.commandLog.edges.map((e: { node: unknown }) => e.node)).toEqual([{ command: 'domain:check', outcome: 'SUCCEEDED' }]);
+    expect(count(start, 'command log: writing finished commands', 40)).toBe(1);
   }, 60_000);
 });

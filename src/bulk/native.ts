@@ -21,7 +21,9 @@
  * nothing was applied. The native call itself is announced to the command log under the chunk's
  * key (`bulk:<job>:<first>..<last>`) before it is sent.
  */
-import { GatewayError } from '../core/errors.js';
+import { DatabaseUnavailableError, GatewayError } from '../core/errors.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
+import { OutageLog } from '../observe/outage-log.js';
 import type { CallContext } from '../core/model/index.js';
 import type { RegistryPort } from '../core/port.js';
 import type { BulkJob } from '../db/generated/client.js';
@@ -76,7 +78,12 @@ export class NativeBulk {
     private readonly logger: Logger,
     /** Called when a job's mode became known: the lane may go on. */
     private readonly onReady: (backend: string) => void,
-  ) {}
+  ) {
+    this.databaseOutage = new OutageLog(logger, 'bulk: native chunks while the database is not answering', 'their items run again after their back-off');
+  }
+
+  /** Chunks failing because the database is away: logged once per outage. */
+  private readonly databaseOutage: OutageLog;
 
   /** Items a lane of `backend` keeps claimed: two chunks, so that a chunk is full when it is sent (0: no native endpoints). */
   buffer(backend: string): number {
@@ -119,9 +126,14 @@ export class NativeBulk {
       if (!kind) throw new Error(`bulk: no native run for ${job.kind}`);
       await kind(run.begin(job, this.port(backend)!, chunk));
       for (const item of chunk) if (!run.settled(item)) throw new Error(`bulk: the native ${job.kind} run left an item without an outcome`);
+      this.databaseOutage.succeeded();
     } catch (err) {
-      this.logger.error({ err, backend }, 'bulk: a native chunk failed unexpectedly');
-      for (const item of chunk) if (!run.settled(item)) run.retry(item, err);
+      // The database away: logged once per outage (the items run again after their back-off); anything else, as it comes.
+      const unavailable = isDatabaseUnavailable(err);
+      if (unavailable) this.databaseOutage.failed(err, { backend });
+      else this.logger.error({ err, backend }, 'bulk: a native chunk failed unexpectedly');
+      const cause = unavailable ? new DatabaseUnavailableError(err) : err;
+      for (const item of chunk) if (!run.settled(item)) run.retry(item, cause);
     } finally {
       this.running.set(backend, (this.running.get(backend) ?? 1) - 1);
     }

@@ -31,7 +31,8 @@
  * statement per item.
  */
 import { EventEmitter } from 'node:events';
-import { fieldMessage, GatewayError } from '../core/errors.js';
+import { DatabaseUnavailableError, fieldMessage, GatewayError } from '../core/errors.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import type { BulkJob } from '../db/generated/client.js';
 import type { CommandLog } from '../commandlog/command-log.js';
 import type { LogEntry } from '../commandlog/command-log.js';
@@ -182,6 +183,11 @@ export class BulkRunner {
   private readonly probeLog: OutageLog;
   private readonly claimLog: OutageLog;
   private readonly awaitingLog: OutageLog;
+  /** Failures of what runs on its own timer or per item while the database is away (flushes, renewals, job reads, items), logged once per outage too. */
+  private readonly flushLog: OutageLog;
+  private readonly renewLog: OutageLog;
+  private readonly jobReadLog: OutageLog;
+  private readonly itemsLog: OutageLog;
 
   constructor(
     private readonly env: BulkEnv,
@@ -194,6 +200,10 @@ export class BulkRunner {
     this.probeLog = new OutageLog(logger, 'bulk: looking for items to claim');
     this.claimLog = new OutageLog(logger, 'bulk: claiming items');
     this.awaitingLog = new OutageLog(logger, 'bulk: settling items awaiting the registry');
+    this.flushLog = new OutageLog(logger, 'bulk: writing item outcomes', `kept and written again every ${FLUSH_MS} ms`);
+    this.renewLog = new OutageLog(logger, 'bulk: renewing the leases of claimed items', 'tried again every bulk.leaseMs / 3');
+    this.jobReadLog = new OutageLog(logger, 'bulk: reading a job', 'read again at its next item');
+    this.itemsLog = new OutageLog(logger, 'bulk: running items while the database is not answering', 'each item runs again after its back-off');
   }
 
   private get commandLog(): CommandLog | undefined {
@@ -236,7 +246,12 @@ export class BulkRunner {
     }
     const every = (ms: number, fn: () => void) => this.timers.push(setInterval(fn, ms));
     every(this.settings.idleMs, () => this.wake());
-    every(Math.max(100, Math.floor(this.settings.leaseMs / 3)), () => void this.renewLeases().catch((err) => this.logger.warn({ err }, 'bulk: lease renewal failed')));
+    every(Math.max(100, Math.floor(this.settings.leaseMs / 3)), () =>
+      void this.renewLeases().then(
+        () => this.renewLog.succeeded(),
+        (err: unknown) => this.renewLog.failed(err),
+      ),
+    );
     every(FLUSH_MS, () => void this.flush());
     every(this.settings.idleMs, () => void this.settleAwaiting());
     every(this.settings.overdueCheckMs, () => void this.settleOverdue());
@@ -463,7 +478,7 @@ export class BulkRunner {
   private async jobOf(id: string): Promise<BulkJob | null> {
     const hit = this.jobs.get(id);
     if (!hit) return this.readJob(id);
-    if (Date.now() - hit.at >= JOB_TTL_MS) this.readJob(id).catch((err) => this.logger.warn({ err, job: id }, 'bulk: reading the job failed'));
+    if (Date.now() - hit.at >= JOB_TTL_MS) this.readJob(id).catch(() => undefined); // logged by readJob
     return hit.job;
   }
 
@@ -485,10 +500,17 @@ export class BulkRunner {
   private readJob(id: string): Promise<BulkJob | null> {
     const under = this.reading.get(id);
     if (under) return under;
-    const read: Promise<BulkJob | null> = this.store.job(id).then((job) => {
-      if (this.reading.get(id) === read && job) this.jobs.set(id, { job, at: Date.now() });
-      return job;
-    });
+    const read: Promise<BulkJob | null> = this.store.job(id).then(
+      (job) => {
+        this.jobReadLog.succeeded();
+        if (this.reading.get(id) === read && job) this.jobs.set(id, { job, at: Date.now() });
+        return job;
+      },
+      (err: unknown) => {
+        this.jobReadLog.failed(err, { job: id });
+        throw err;
+      },
+    );
     this.reading.set(id, read);
     const done = () => void (this.reading.get(id) === read && this.reading.delete(id));
     read.then(done, done);
@@ -550,6 +572,7 @@ export class BulkRunner {
         const env = { ...this.env, idempotency: this.idempotencyFor(item, records, log) };
         const result = await runItem(env, actor, job.kind as BulkKind, job.params, item.name, this.input(item));
         outcome = { id: item.id, state: awaitsRegistry(result) ? 'AWAITING_REGISTRY' : 'SUCCEEDED', result, records, log };
+        this.itemsLog.succeeded();
       }
     } catch (err) {
       if (err instanceof ClaimLostBeforeSend) {
@@ -565,7 +588,11 @@ export class BulkRunner {
 
   /** A failed run's outcome: PENDING again after a back-off when worth another attempt, else FAILED. */
   private failed(item: ClaimedItem, err: unknown, records: DeferredRecord[], job: BulkJob | null): ItemOutcome {
-    if (!(err instanceof GatewayError)) this.logger.error({ err, item: item.name }, 'bulk: item failed unexpectedly');
+    // The database away (a job's read, a claim's fence): the item says so (SERVICE_UNAVAILABLE, retryable), the outage logged once, not an error per item.
+    if (isDatabaseUnavailable(err)) {
+      this.itemsLog.failed(err, { item: item.name, job: item.jobId });
+      err = new DatabaseUnavailableError(err);
+    } else if (!(err instanceof GatewayError)) this.logger.error({ err, item: item.name }, 'bulk: item failed unexpectedly');
     const error = itemError(err, job ? { job, position: item.position } : undefined);
     const again = isTransient(err) && item.attempts < this.settings.maxAttempts;
     const backoff = Math.min(60_000, this.settings.backoffMs * 2 ** (item.attempts - 1)) * (0.5 + Math.random() / 2);
@@ -610,6 +637,7 @@ export class BulkRunner {
         if (records.some((r) => r.state === 'OUTCOME_UNKNOWN')) await this.commandLog?.flush();
         const since = Date.now();
         const { jobs, states } = await this.store.settle(this.holder, batch);
+        this.flushLog.succeeded();
         for (const o of batch) if (this.held.get(o.id) === this.claimOf.get(o)) this.held.delete(o.id);
         this.sawJobs(states, since);
         for (const job of jobs) this.events.emit('settled', job);
@@ -618,7 +646,7 @@ export class BulkRunner {
         if (awaiting.length > 0) await this.settleAwaiting(awaiting);
       } catch (err) {
         this.outcomes.unshift(...batch);
-        this.logger.warn({ err }, 'bulk: writing item outcomes failed; trying again');
+        this.flushLog.failed(err, { outcomes: this.outcomes.length });
       }
     });
     return this.flushing;

@@ -14,7 +14,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLatencyProxy, type LatencyProxy } from '../../src/sandbox/latency-proxy.js';
+import { randomUUID } from 'node:crypto';
 import { startBlackHoleProxy, type BlackHoleProxy } from '../helpers/black-hole-proxy.js';
+import { BULK_RENEW, allItems, createDomains, waitFinished } from '../helpers/bulk.js';
 import { startGatewayProcesses, type GatewayProcesses } from '../helpers/gateway-processes.js';
 import { apiKeys, configFor, startSharedSandbox, type GatewayProcess, type SharedSandbox } from '../helpers/processes.js';
 
@@ -142,4 +144,42 @@ describe.skipIf(!PG)('a stopped database: each repeated task logs its outage onc
     expect(log.data.commandLog.edges.map((e: { node: unknown }) => e.node)).toEqual([{ command: 'domain:check', outcome: 'SUCCEEDED' }]);
     expect(count(start, 'command log: writing finished commands', 40)).toBe(1);
   }, 60_000);
+
+  it('a bulk job whose database stops under it: the runner logs its outage once per kind of work, not a line per item or attempt; the job finishes once it is back, each domain renewed once', async () => {
+    const N = 12;
+    const names = await createDomains(gateway, key, `out${Date.now().toString(36)}`, 'tld', N);
+    const before = new Map(names.map((n) => [n, shared.sandbox.domain(n)!.expiresAt.getUTCFullYear()]));
+    const renewsBefore = shared.sandbox.applied('domain:renew');
+    const start = Date.now();
+    // The first renewals are answered by the registry and held at the proxy; the database stops; then their answers arrive.
+    registry.hold();
+    let id: string;
+    try {
+      const submitted = await gateway.gql(key, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
+      expect(submitted.errors).toBeUndefined();
+      id = submitted.data.bulkRenew.job.id;
+      await expect.poll(() => registry.inFlight, { timeout: 20_000 }).toBeGreaterThan(0);
+      proxy.down();
+    } finally {
+      registry.release();
+    }
+    try {
+      // The outcomes cannot be written (tried every 100 ms), the job cannot be read, the leases cannot be renewed.
+      await expect.poll(() => count(start, 'bulk: writing item outcomes', 40), { timeout: 20_000 }).toBe(1);
+      await new Promise((r) => setTimeout(r, 3000));
+      const during = lines().filter((l) => l.time >= start && l.level >= 40);
+      const byMessage = new Map<string, number>();
+      for (const l of during) byMessage.set(`${l.msg} ${l.account ?? ''}`, (byMessage.get(`${l.msg} ${l.account ?? ''}`) ?? 0) + 1);
+      expect([...byMessage].filter(([, n]) => n > 1)).toEqual([]);
+      expect(during.filter((l) => /unexpected/.test(l.msg))).toEqual([]);
+    } finally {
+      proxy.resume();
+    }
+    const done = await waitFinished(gateway, key, id!);
+    expect(done.counts).toEqual({ done: N, failed: 0, pending: 0, running: 0, cancelled: 0 });
+    expect(shared.sandbox.applied('domain:renew') - renewsBefore).toBe(N);
+    for (const n of names) expect(shared.sandbox.domain(n)!.expiresAt.getUTCFullYear()).toBe(before.get(n)! + 1);
+    expect((await allItems(gateway, key, id!)).every((i) => i.state === 'SUCCEEDED')).toBe(true);
+    await expect.poll(() => count(start, 'bulk: writing item outcomes', 30), { timeout: 20_000 }).toBe(1);
+  }, 90_000);
 });

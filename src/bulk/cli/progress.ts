@@ -39,15 +39,24 @@ export class Progress {
     private readonly until?: number,
   ) {}
 
-  /** `[#####.....] 5230/10000  done 5200  failed 30  cancelled 0  812/s  left 00:06`, with `awaiting 12` after cancelled while the registry holds some; `left 00:00` once nothing is left. */
+  /**
+   * `[#####.....] 5230/10000  done 5200  failed 30  cancelled 0  812/s  left 00:06`, with
+   * `awaiting 12` after cancelled while the registry holds some; the time left is that of the
+   * items not awaiting the registry at the rate, `--:--` while only items awaiting it are left (or
+   * nothing finished yet), `00:00` once nothing is left.
+   */
   line(c: Counts, now = Date.now()): string {
     const finished = c.done + c.failed + c.cancelled;
     const elapsed = Math.max(0.001, ((this.until ?? now) - this.from.at) / 1000);
     const rate = Math.max(0, finished - this.from.finished) / elapsed;
-    const filled = this.total === 0 ? WIDTH : Math.round((finished / this.total) * WIDTH);
+    // Full only once every item is finished: 61 of 62 is 29 of 30 marks, not 30.
+    const filled = this.total === 0 || finished >= this.total ? WIDTH : Math.floor((finished / this.total) * WIDTH);
     const bar = `${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}`;
     const remaining = this.total - finished;
-    const left = remaining <= 0 ? 0 : rate > 0 ? remaining / rate : Infinity;
+    // Items awaiting the registry finish when it completes them (a Joker transfer: up to days), not at this rate:
+    // with only those left, the time left is unknown (--:--).
+    const runnable = remaining - c.awaiting;
+    const left = remaining <= 0 ? 0 : runnable <= 0 ? Infinity : rate > 0 ? runnable / rate : Infinity;
     const awaiting = c.awaiting > 0 ? `  awaiting ${c.awaiting}` : '';
     return `[${bar}] ${finished}/${this.total}  done ${c.done}  failed ${c.failed}  cancelled ${c.cancelled}${awaiting}  ${rate.toFixed(rate < 10 ? 1 : 0)}/s  left ${clock(left)}`;
   }
@@ -101,6 +110,7 @@ export class ProgressDisplay {
     if (!c || c === this.shown) return;
     this.writtenAt = this.now();
     this.shown = c;
-    this.write(this.tty ? `\r${this.progress.line(c, this.writtenAt)}` : `${this.progress.line(c, this.writtenAt)}\n`);
+    // On a terminal the line is redrawn over the last one and the rest of that one erased (ANSI EL, `ESC [ K`): a shorter line left the longer one's tail on screen (`left 00:480`).
+    this.write(this.tty ? `\r${this.progress.line(c, this.writtenAt)}\x1b[K` : `${this.progress.line(c, this.writtenAt)}\n`);
   }
 }

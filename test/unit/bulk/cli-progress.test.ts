@@ -16,6 +16,15 @@ describe('Progress', () => {
     expect(p.line(counts(50, 50), 10_000)).toMatch(/ 0\.0\/s {2}left --:--$/); // nothing moved yet: no estimate
   });
 
+  test('an item awaiting the registry: the bar is not full and the time left is unknown until it is done, not 00:00', () => {
+    const p = new Progress(62, { finished: 0, at: 0 });
+    const awaiting = { done: 61, failed: 0, pending: 0, running: 0, awaiting: 1, cancelled: 0 };
+    expect(p.line(awaiting, 1_000)).toBe('[#############################.] 61/62  done 61  failed 0  cancelled 0  awaiting 1  61/s  left --:--');
+    // Others still to run: their time at the rate.
+    expect(p.line({ ...awaiting, done: 31, pending: 30 }, 1_000)).toMatch(/ 31\/62 .* awaiting 1 {2}31\/s {2}left 00:01$/);
+    expect(p.line({ ...awaiting, done: 62, awaiting: 0 }, 1_000)).toMatch(/^\[#{30}\] 62\/62 .* left 00:00$/);
+  });
+
   test("a job that had finished when the CLI got it: the job's own rate, createdAt to finishedAt", () => {
     const p = new Progress(40, { finished: 0, at: 0 }, 8_000);
     expect(p.line(counts(40, 0), 99_999_999)).toMatch(/ 40\/40 .* 5\.0\/s {2}left 00:00$/);
@@ -66,5 +75,27 @@ describe('ProgressDisplay', () => {
     d.end();
     expect(lines).toHaveLength(2);
     expect(lines.every((l) => l.startsWith('\r') && !l.endsWith('\n'))).toBe(true);
+  });
+
+  test('on a terminal a shorter line leaves nothing of the longer one before it (left 24:59:50, then 2:46:29)', () => {
+    const writes: string[] = [];
+    const now = { t: 0 };
+    const d = new ProgressDisplay(new Progress(90_000, { finished: 0, at: 0 }), (s) => writes.push(s), true, () => now.t);
+    now.t = 10_000;
+    d.show({ done: 10, failed: 0, pending: 89_990, running: 0, awaiting: 0, cancelled: 0 }); // 1.0/s: left 24:59:50
+    now.t = 11_000;
+    d.show({ done: 99, failed: 0, pending: 89_901, running: 0, awaiting: 0, cancelled: 0 }); // 9.0/s: left 2:46:29, a character shorter
+    d.end();
+    // What a terminal shows: \r back to the line's start, ESC [ K erases to its end.
+    let screen = '';
+    let col = 0;
+    for (const w of writes) {
+      for (let i = 0; i < w.length; i++) {
+        if (w[i] === '\r') col = 0;
+        else if (w.startsWith('\x1b[K', i)) (screen = screen.slice(0, col)), (i += 2);
+        else (screen = screen.slice(0, col) + w[i] + screen.slice(col + 1)), col++;
+      }
+    }
+    expect(screen).toMatch(/ 99\/90000 .* 9\.0\/s {2}left 2:46:29$/);
   });
 });

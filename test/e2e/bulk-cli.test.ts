@@ -599,6 +599,12 @@ describe('npm run bulk', () => {
     const r = await cli(['renew', '--file', file, '--period', '6m'], t.keys['NewRegistrar']!);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual(['BAD_USER_INPUT (period.unit): period.unit: registry "sandbox-headless" (domains[1] "first.hdtest" and 1 more) accepts YEARS only', `  ${file} line 4: first.hdtest`]);
+    // A status a registry of the file cannot set: the same (the trial: no line for `add[0]`'s refusal naming domains[1]).
+    const statuses = path.join(dir, 'mixed-status.txt');
+    await writeFile(statuses, '# header\n\nr1.tld\nalpha.joker.test\n');
+    const s = await cli(['update-statuses', '--file', statuses, '--add', 'clientHold'], t.keys['NewRegistrar']!);
+    expect(s.code).toBe(1);
+    expect(s.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^UNSUPPORTED_BY_BACKEND \(add\[0\]\): .*\(domains\[1\] "alpha\.joker\.test"\)/), `  ${statuses} line 4: alpha.joker.test`]);
     expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
   }, 60_000);
 

@@ -304,9 +304,10 @@ async function submit(o: CliOptions, req: { query: string; field: string; variab
  * A refusal of the submission, said in the file's terms: an error naming `domains[i]` (and "also
  * domains[j]" for a duplicate) gets the file and line of that domain (blank and # lines are not
  * domains, so `i` alone does not find it in the file), with the name only (never a transfer's auth
- * code); so does one about the period that names the first domain of a registry that does not
- * take it (`period: registry "sandbox-headless" (domains[2] "x.hdtest" and 14 more) accepts YEARS
- * only`); a request over the gateway's body limit says how many domains it held and to split the
+ * code); so does one about another argument that names the first domain of a registry that does
+ * not take it (`period: registry "sandbox-headless" (domains[2] "x.hdtest" and 14 more) accepts
+ * YEARS only`; a status to add or remove: `backend "sandbox-joker" (domains[1] "a.joker.test")
+ * does not support status clientHold`); a request over the gateway's body limit says how many domains it held and to split the
  * file. Any other error as it is.
  */
 export function inFileTerms(e: unknown, file: string | undefined, lines: ReturnType<typeof readLines> | null): unknown {
@@ -315,7 +316,8 @@ export function inFileTerms(e: unknown, file: string | undefined, lines: ReturnT
     return new Error(`${e.message}: ${file} has ${lines.length} domains, too many for one request; split it into files of fewer domains (a job holds at most 20,000 by default, bulk.maxItems)`);
   }
   const at = (i: number) => lines[i];
-  const m = /^domains\[(\d+)\]/.exec(e.field ?? '') ?? (e.field?.startsWith('period') ? /\(domains\[(\d+)\] /.exec(e.message) : null);
+  // The field names the domain, or (a period, a status the registry of a domain does not take) the message does: `(domains[2] "x.hdtest"`.
+  const m = /^domains\[(\d+)\]/.exec(e.field ?? '') ?? /\(domains\[(\d+)\] /.exec(e.message);
   const line = m ? at(Number(m[1])) : undefined;
   if (!line) return e;
   const also = /\(also domains\[(\d+)\]/.exec(e.message);

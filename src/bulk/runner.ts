@@ -188,6 +188,7 @@ export class BulkRunner {
   private readonly renewLog: OutageLog;
   private readonly jobReadLog: OutageLog;
   private readonly itemsLog: OutageLog;
+  private readonly overdueLog: OutageLog;
 
   constructor(
     private readonly env: BulkEnv,
@@ -204,6 +205,7 @@ export class BulkRunner {
     this.renewLog = new OutageLog(logger, 'bulk: renewing the leases of claimed items', 'tried again every bulk.leaseMs / 3');
     this.jobReadLog = new OutageLog(logger, 'bulk: reading a job', 'read again at its next item');
     this.itemsLog = new OutageLog(logger, 'bulk: running items while the database is not answering', 'each item runs again after its back-off');
+    this.overdueLog = new OutageLog(logger, 'bulk: settling overdue items awaiting the registry', 'tried again every bulk.overdueCheckMs');
   }
 
   private get commandLog(): CommandLog | undefined {
@@ -689,7 +691,10 @@ export class BulkRunner {
           if (jobs.length > 0) this.logger.warn({ jobs: jobs.length }, 'bulk: items whose queued command got no result in time settled as OUTCOME_UNKNOWN');
           for (const job of jobs) this.events.emit('settled', job);
         })
-        .catch((err) => this.logger.warn({ err }, 'bulk: settling overdue items awaiting the registry failed'))
+        .then(
+          () => this.overdueLog.succeeded(),
+          (err: unknown) => this.overdueLog.failed(err),
+        )
         .finally(() => (this.awaitingSweep = null));
       this.awaitingSweep = sweep;
       await sweep;

@@ -569,8 +569,9 @@ export class CommandLog {
     const reconciledAt = this.clock.now();
     const last = open.at(-1)!.id;
     const rest = open.slice(0, -1).map((r) => r.id);
-    if (rest.length) await this.prisma.commandLog.updateMany({ where: { id: { in: rest } }, data: { reconciled: false, reconciledAt } });
-    await this.prisma.commandLog.updateMany({ where: { id: last }, data: { reconciled: applied, reconciledAt } });
+    // An entry whose answer was written meanwhile (it was in the log's batching gap, or kept while the database was away) keeps it alone.
+    if (rest.length) await this.prisma.commandLog.updateMany({ where: { id: { in: rest }, resultCode: null }, data: { reconciled: false, reconciledAt } });
+    await this.prisma.commandLog.updateMany({ where: { id: last, resultCode: null }, data: { reconciled: applied, reconciledAt } });
   }
 
   /** Up to `take` of one registrar's entries matching `filter`, oldest first, after the cursor (an entry id). */

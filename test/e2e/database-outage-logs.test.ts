@@ -31,6 +31,7 @@ const REPEATED = [
   'API key changes: listening',
   'bulk: listening for jobs submitted elsewhere',
   'bulk: settling items awaiting the registry',
+  'bulk: settling overdue items awaiting the registry',
 ];
 
 type Line = { level: number; msg: string; time: number; account?: string };
@@ -56,7 +57,7 @@ describe.skipIf(!PG)('a stopped database: each repeated task logs its outage onc
       auth: { keyCacheTtlMs: HOUR, revocationCheckMs: HOUR },
       poll: { intervalMs: 250, leaseMs: 1000, maxBackoffMs: 1000, enabled: true },
       idempotency: { leaseMs: 300, purgeIntervalMs: 300 },
-      bulk: { idleMs: 200 },
+      bulk: { idleMs: 200, overdueCheckMs: 300 },
     });
     key = (await apiKeys(procs.db.prisma, config)).NewRegistrar!;
     gateway = await procs.spawn({ config, env: { DATABASE_URL: viaProxy.toString(), DATABASE_CONNECT_TIMEOUT_MS: '1000', DATABASE_STATEMENT_TIMEOUT_MS: '1000', DATABASE_QUERY_TIMEOUT_MS: '2000' } });

@@ -31,6 +31,7 @@ runBulkCli(process.argv.slice(2), process.env, {
   err: (s) => process.stderr.write(s),
   out: (s) => process.stdout.write(s),
   tty: process.stderr.isTTY === true,
+  columns: () => process.stderr.columns,
   onCommand: (c) => void (command = c),
   onJob: (id, attach) => void (following = { id, attach }),
 }).then(

@@ -43,6 +43,8 @@ interface Io {
   err: (s: string) => void;
   out: (s: string) => void;
   tty: boolean;
+  /** The terminal's width in columns when `tty` (the progress line keeps to one row); undefined: not known. */
+  columns?: () => number | undefined;
   /** Told the command once the command line is read (what Ctrl-C before an answer should say depends on it). */
   onCommand?: (command: CliOptions['command']) => void;
   /** Told the job's id as soon as it is known (submitted or attached), and the command that follows it again, e.g. to say how to re-attach after Ctrl-C. */
@@ -210,7 +212,7 @@ function follow(o: CliOptions, job: JobAnswer, io: Io): Promise<Counts> {
       },
     },
   });
-  const display = new ProgressDisplay(progressOf(job), io.err, io.tty);
+  const display = new ProgressDisplay(progressOf(job), io.err, io.tty, Date.now, io.columns);
   let last: Counts = { done: 0, failed: 0, pending: total, running: 0, awaiting: 0, cancelled: 0 };
   return new Promise((resolve, reject) => {
     client.subscribe(

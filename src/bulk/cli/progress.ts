@@ -9,10 +9,13 @@ import type { CountsView as Counts } from '../views.js';
 export type { Counts };
 
 const WIDTH = 30;
+/** The narrowest bar, on a terminal too narrow for the whole line. */
+const MIN_WIDTH = 10;
 
 function clock(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';
-  const s = Math.round(seconds);
+  // Up: 0.5 s still to run is 00:01, not 00:00, which says nothing is left.
+  const s = Math.ceil(seconds);
   const h = Math.floor(s / 3600);
   const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
   const ss = String(s % 60).padStart(2, '0');
@@ -45,20 +48,32 @@ export class Progress {
    * items not awaiting the registry at the rate, `--:--` while only items awaiting it are left (or
    * nothing finished yet), `00:00` once nothing is left.
    */
-  line(c: Counts, now = Date.now()): string {
+  line(c: Counts, now = Date.now(), columns?: number): string {
     const finished = c.done + c.failed + c.cancelled;
     const elapsed = Math.max(0.001, ((this.until ?? now) - this.from.at) / 1000);
     const rate = Math.max(0, finished - this.from.finished) / elapsed;
-    // Full only once every item is finished: 61 of 62 is 29 of 30 marks, not 30.
-    const filled = this.total === 0 || finished >= this.total ? WIDTH : Math.floor((finished / this.total) * WIDTH);
-    const bar = `${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}`;
     const remaining = this.total - finished;
     // Items awaiting the registry finish when it completes them (a Joker transfer: up to days), not at this rate:
     // with only those left, the time left is unknown (--:--).
     const runnable = remaining - c.awaiting;
     const left = remaining <= 0 ? 0 : runnable <= 0 ? Infinity : rate > 0 ? runnable / rate : Infinity;
     const awaiting = c.awaiting > 0 ? `  awaiting ${c.awaiting}` : '';
-    return `[${bar}] ${finished}/${this.total}  done ${c.done}  failed ${c.failed}  cancelled ${c.cancelled}${awaiting}  ${rate.toFixed(rate < 10 ? 1 : 0)}/s  left ${clock(left)}`;
+    const tail = `${awaiting}  ${rate.toFixed(rate < 10 ? 1 : 0)}/s  left ${clock(left)}`;
+    const head = ` ${finished}/${this.total}  done ${c.done}  failed ${c.failed}`;
+    const bar = (width: number) => {
+      // Full only once every item is finished: 61 of 62 is 29 of 30 marks, not 30.
+      const filled = this.total === 0 || finished >= this.total ? width : Math.floor((finished / this.total) * width);
+      return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+    };
+    const whole = `${bar(WIDTH)}${head}  cancelled ${c.cancelled}${tail}`;
+    if (columns === undefined || whole.length <= columns - 1) return whole;
+    // On a terminal of `columns`, the line keeps to one row less a column (a line that wraps cannot be
+    // redrawn in place: `\r` goes back to the start of its last row): `cancelled 0` goes first, then the
+    // bar narrows (to MIN_WIDTH), then it goes, then the line is cut at its end.
+    const text = `${head}${c.cancelled > 0 ? `  cancelled ${c.cancelled}` : ''}${tail}`;
+    const room = columns - 1 - text.length - 2;
+    const line = room >= MIN_WIDTH ? `${bar(Math.min(WIDTH, room))}${text}` : text.slice(1);
+    return line.slice(0, Math.max(1, columns - 1));
   }
 }
 
@@ -83,6 +98,8 @@ export class ProgressDisplay {
     private readonly write: (s: string) => void,
     private readonly tty: boolean,
     private readonly now: () => number = Date.now,
+    /** The terminal's width in columns, read at each redraw (it may be resized); undefined: not known, the whole line. */
+    private readonly columns: () => number | undefined = () => undefined,
   ) {}
 
   /** The job's counts as of now: written, or (off a terminal, within LOG_LINE_MS of the last line) written when that is up. */
@@ -111,6 +128,6 @@ export class ProgressDisplay {
     this.writtenAt = this.now();
     this.shown = c;
     // On a terminal the line is redrawn over the last one and the rest of that one erased (ANSI EL, `ESC [ K`): a shorter line left the longer one's tail on screen (`left 00:480`).
-    this.write(this.tty ? `\r${this.progress.line(c, this.writtenAt)}\x1b[K` : `${this.progress.line(c, this.writtenAt)}\n`);
+    this.write(this.tty ? `\r${this.progress.line(c, this.writtenAt, this.columns())}\x1b[K` : `${this.progress.line(c, this.writtenAt)}\n`);
   }
 }

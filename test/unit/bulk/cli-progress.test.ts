@@ -98,4 +98,17 @@ describe('ProgressDisplay', () => {
     }
     expect(screen).toMatch(/ 99\/90000 .* 9\.0\/s {2}left 2:46:29$/);
   });
+
+  test('on an 80-column terminal the line keeps to one row (the bar narrower), so a redraw never leaves a row behind', () => {
+    const writes: string[] = [];
+    const d = new ProgressDisplay(new Progress(10_000, { finished: 0, at: 0 }), (s) => writes.push(s), true, () => 10_000, () => 80);
+    d.show({ done: 5_000, failed: 30, pending: 4_958, running: 0, awaiting: 12, cancelled: 0 });
+    const visible = writes[0]!.replace(/^\r/, '').replace(/\x1b\[K$/, '');
+    expect(visible.length).toBeLessThanOrEqual(79);
+    expect(visible).toMatch(/^\[#+\.+\] 5030\/10000 {2}done 5000 {2}failed 30 {2}awaiting 12 {2}503\/s {2}left 00:10$/); // cancelled 0 left out
+    // Narrower still: no bar, then the line cut at the edge.
+    const narrow: string[] = [];
+    new ProgressDisplay(new Progress(10_000, { finished: 0, at: 0 }), (s) => narrow.push(s), true, () => 10_000, () => 60).show({ done: 5_000, failed: 30, pending: 4_958, running: 0, awaiting: 12, cancelled: 0 });
+    expect(narrow[0]!.replace(/^\r/, '').replace(/\x1b\[K$/, '')).toBe('5030/10000  done 5000  failed 30  awaiting 12  503/s  left ');
+  });
 });

@@ -46,7 +46,8 @@ export class Progress {
    * `[#####.....] 5230/10000  done 5200  failed 30  cancelled 0  812/s  left 00:06`, with
    * `awaiting 12` after cancelled while the registry holds some; the time left is that of the
    * items not awaiting the registry at the rate, `--:--` while only items awaiting it are left (or
-   * nothing finished yet), `00:00` once nothing is left.
+   * nothing finished yet), `00:00` once nothing is left. With `columns` (a terminal's width), at
+   * most columns - 1 characters (see below); without, the whole line.
    */
   line(c: Counts, now = Date.now(), columns?: number): string {
     const finished = c.done + c.failed + c.cancelled;

@@ -61,7 +61,7 @@ describe.skipIf(!PG)('a stopped database: each repeated task logs its outage onc
     });
     key = (await apiKeys(procs.db.prisma, config)).NewRegistrar!;
     gateway = await procs.spawn({ config, env: { DATABASE_URL: viaProxy.toString(), DATABASE_CONNECT_TIMEOUT_MS: '1000', DATABASE_STATEMENT_TIMEOUT_MS: '1000', DATABASE_QUERY_TIMEOUT_MS: '2000' } });
-    // Polling works before the outage: its lease is taken.
+    // The registry is reached before the outage (the poller has logged in).
     await gateway.waitForOutput(/"msg":"epp session logged in"/);
   }, 90_000);
   afterAll(async () => {

@@ -228,6 +228,8 @@ export class CommandLog {
   private retryTimer: NodeJS.Timeout | null = null;
   private retryMs = UNWRITTEN_RETRY_MS;
   private retrying: Promise<void> | null = null;
+  /** Whether kept commands were dropped past MAX_UNWRITTEN in this outage (logged once). */
+  private droppedInOutage = false;
   private readonly writeOutage: OutageLog;
   /**
    * `retentionMs`: how long entries are kept (config `commandLog.retentionDays`, see
@@ -426,7 +428,9 @@ export class CommandLog {
         await this.writeBatch(batch);
         this.writeOutage.succeeded();
       } catch (err) {
-        this.keep(batch, 'back', err);
+        this.keep(batch, 'back');
+        this.writeOutage.failed(err, { unwritten: this.unwritten.length });
+        this.scheduleRetry();
       }
     }
   }
@@ -459,19 +463,21 @@ export class CommandLog {
 
   /**
    * Keeps finished commands whose write failed or that queue behind such ones: at the `front` (a
-   * retried batch, the oldest) or the `back`; at most MAX_UNWRITTEN (beyond, the oldest go,
-   * logged). With `err`, a failed write: the outage is logged once, and another try is scheduled.
+   * retried batch, the oldest) or the `back`; at most MAX_UNWRITTEN (beyond, the oldest go, logged
+   * once per outage).
    */
-  private keep(batch: Finished[], where: 'front' | 'back', err?: unknown): void {
+  private keep(batch: Finished[], where: 'front' | 'back'): void {
     if (where === 'front') this.unwritten.unshift(...batch);
     else this.unwritten.push(...batch);
     const over = this.unwritten.length - MAX_UNWRITTEN;
-    if (over > 0) {
-      this.unwritten.splice(0, over);
-      this.logger.error({ dropped: over, kept: MAX_UNWRITTEN }, 'command log: finished commands dropped unwritten, the oldest, past the limit kept while the database is away');
-    }
-    if (err === undefined) return;
-    this.writeOutage.failed(err, { unwritten: this.unwritten.length });
+    if (over <= 0) return;
+    this.unwritten.splice(0, over);
+    if (!this.droppedInOutage) this.logger.error({ dropped: over, kept: MAX_UNWRITTEN }, 'command log: finished commands dropped unwritten, the oldest, past the limit kept while the database is away (logged once per outage)');
+    this.droppedInOutage = true;
+  }
+
+  /** Another try of the kept commands after the back-off (0.25 s doubling to 10 s), unless one is scheduled or under way. */
+  private scheduleRetry(): void {
     if (this.retryTimer || this.retrying) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
@@ -489,23 +495,27 @@ export class CommandLog {
   private retryUnwritten(): Promise<void> {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    let failed = false;
     this.retrying ??= (async () => {
       while (this.unwritten.length > 0) {
         const batch = this.unwritten.splice(0, BATCH);
         try {
           await this.writeBatch(batch, true);
         } catch (err) {
-          this.retrying = null; // so that keep() schedules the next try
-          this.keep(batch, 'front', err);
+          this.keep(batch, 'front');
+          this.writeOutage.failed(err, { unwritten: this.unwritten.length });
+          failed = true;
           return;
         }
       }
       this.writeOutage.succeeded();
       this.retryMs = UNWRITTEN_RETRY_MS;
+      this.droppedInOutage = false;
     })().finally(() => {
       this.retrying = null;
+      if (failed) this.scheduleRetry();
       // Queued behind the last batch while it was being written: written now.
-      if (this.unwritten.length > 0 && !this.retryTimer) void this.retryUnwritten();
+      else if (this.unwritten.length > 0 && !this.retryTimer) void this.retryUnwritten();
     });
     return this.retrying;
   }

@@ -18,6 +18,8 @@ export interface BlackHoleProxy {
   readonly port: number;
   /** Connections accepted so far. */
   readonly connections: number;
+  /** Connections closed on accept while down() so far: the client's attempts to reach a stopped server. */
+  readonly refused: number;
   /** Stops forwarding anything, on open connections and new ones. */
   blackHole(): void;
   /** Resets every open connection and closes each new one at once (a stopped server), until resume(). */
@@ -33,12 +35,14 @@ export async function startBlackHoleProxy(target: { host: string; port: number }
   let blocked = false;
   let stopped = false;
   let connections = 0;
+  let refused = 0;
   /** What waits for resume(), in the order it happened. */
   const waiting: Array<() => void> = [];
   const whenOpen = (action: () => void) => (blocked ? waiting.push(action) : action());
 
   const server = net.createServer((client) => {
     if (stopped) {
+      refused++;
       client.resetAndDestroy();
       return;
     }
@@ -66,6 +70,9 @@ export async function startBlackHoleProxy(target: { host: string; port: number }
     port: (server.address() as net.AddressInfo).port,
     get connections() {
       return connections;
+    },
+    get refused() {
+      return refused;
     },
     blackHole() {
       blocked = true;

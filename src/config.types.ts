@@ -55,6 +55,12 @@ export interface EppBackendConfig {
   /** Idle time after which a <hello/> keeps the session alive. Default 60000. */
   keepAliveMs?: number;
   /**
+   * Hold this backend's sessions' sockets in the EPP I/O thread (src/backends/epp/session/io-thread.ts),
+   * which reads each answer at once and writes the session's next command, when one waits, without
+   * waiting for the gateway's thread. Default true; false keeps them in the gateway's thread.
+   */
+  ioThread?: boolean;
+  /**
    * Period units the registry's policy accepts for domain create, renew and transfer (RFC 5731
    * allows y and m; the greeting does not say). Default ["y", "m"]; Nomulus and the EPP sandboxes
    * take years only: ["y"] (the default for a backend with `sandbox`). A period in another unit is

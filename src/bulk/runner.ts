@@ -65,8 +65,8 @@ interface Lane {
 const FLUSH_MS = 100;
 const FLUSH_ITEMS = 200;
 const JOB_TTL_MS = 250;
-/** Items per lane beyond the backend's sessions that wait for a session, ready to be written (see started()). */
-const AHEAD = 8;
+/** Most items per lane beyond the backend's sessions that wait for a session, ready to be written (see started()): one per session up to this. */
+const AHEAD = 64;
 /** Awaiting items looked at per sweep (those with a stored completion only). */
 const AWAITING_BATCH = 1000;
 
@@ -397,14 +397,17 @@ export class BulkRunner {
 
   /**
    * Items of a lane started at once: the backend's concurrency, and when that fills every session
-   * of the backend's pool, up to AHEAD more, which wait in the pool's queue with everything done
-   * up to the write (job read, fingerprint, command built on arrival): a session that frees hands
-   * itself to the next item at once, instead of after the finished item's outcome is gathered and
-   * the next one prepared. Measured with bench/bulk.mjs (20 ms latency, 16 sessions, a loaded
-   * machine): from an answer read to the next command written on that session, mean 2.4-7.6 ms
-   * (p90 1-21 ms) before, 0.4-1.5 ms after. The registry still sees at most `sessions` commands
-   * at once; a concurrency below the sessions is kept as it is. An item that waited is looked at
-   * again right before its command is written (idempotencyFor): a cancelled job sends nothing more.
+   * of the backend's pool, up to AHEAD more (one per session, at most AHEAD), which wait with
+   * everything done up to the write (job read, fingerprint, command built on arrival): on EPP each
+   * waits in a session's connection, whose command the EPP I/O thread writes the moment the answer
+   * before it is read (src/backends/epp/session/io-thread.ts); elsewhere in the pool's queue, where
+   * a session that frees hands itself to the next item at once. Measured with bench/bulk.mjs (20 ms
+   * round trip, 16 sessions, PostgreSQL): the registry's view of the turnaround (its answer's
+   * write to the next command's read) went from a mean of 2.4-7.6 ms with none ahead, to 1.6 ms
+   * with 8 ahead in the pool's queue, to 0.6-0.7 ms with one per session in the I/O thread's
+   * connections. The registry still sees at most `sessions` commands at once; a concurrency below
+   * the sessions is kept as it is. An item that waited is looked at again right before its command
+   * is written (idempotencyFor): a cancelled job sends nothing more.
    */
   private started(backend: string, limit: number): number {
     let sessions = 0;

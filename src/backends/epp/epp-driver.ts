@@ -215,7 +215,7 @@ export class EppDriver implements Driver {
   }
 
   private connectionOptions(): ConnectionOptions {
-    return { host: this.config.host, port: this.config.port, tls: this.config.tls ?? {}, connectTimeoutMs: this.config.connectTimeoutMs ?? 10_000 };
+    return { host: this.config.host, port: this.config.port, tls: this.config.tls ?? {}, connectTimeoutMs: this.config.connectTimeoutMs ?? 10_000, ioThread: this.config.ioThread ?? true };
   }
 
   /** One command on a pooled session; the pool runs it again on a fresh login when the registry ended the session's login first. */

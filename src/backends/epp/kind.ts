@@ -32,6 +32,7 @@ export const eppKind: BackendKind<EppBackendConfig> = {
     connectTimeoutMs: 'value',
     commandTimeoutMs: 'value',
     keepAliveMs: 'value',
+    ioThread: 'value',
     periodUnits: 'value',
     sandbox: keysOf<NonNullable<EppBackendConfig['sandbox']>>({ profile: 'value', transferPeriodMs: 'value' }),
   }),
@@ -40,6 +41,7 @@ export const eppKind: BackendKind<EppBackendConfig> = {
     for (const [key, v] of [['poolSize', cfg.poolSize], ['checkLimit', cfg.checkLimit]] as const) {
       if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new ConfigError(`config: backend "${cfg.name}" ${key} must be a whole number, 1 or more`);
     }
+    if (cfg.ioThread !== undefined && typeof cfg.ioThread !== 'boolean') throw new ConfigError(`config: backend "${cfg.name}" ioThread must be true or false`);
     // Each becomes a session's setTimeout (connection.ts, session.ts); keepAliveMs 0: no <hello/>.
     if (cfg.connectTimeoutMs !== undefined) timerMs(cfg.connectTimeoutMs, `backend "${cfg.name}" connectTimeoutMs`);
     if (cfg.commandTimeoutMs !== undefined) timerMs(cfg.commandTimeoutMs, `backend "${cfg.name}" commandTimeoutMs`);

@@ -21,6 +21,8 @@ export interface ConnectionOptions {
   tls: EppTlsOptions;
   connectTimeoutMs: number;
   maxFrameBytes?: number;
+  /** Hold the socket in the EPP I/O thread (io-thread.ts: ThreadedConnection) rather than in the calling thread (EppConnection). */
+  ioThread?: boolean;
 }
 
 /** The transport failed. `written`: the request had been handed to the socket (outcome unknown). */
@@ -39,6 +41,20 @@ export class TransportError extends Error {
 export function pem(value: string | undefined): string | undefined {
   if (!value) return undefined;
   return value.includes('-----BEGIN') ? value : readFileSync(value, 'utf8');
+}
+
+/**
+ * What an EPP session needs of its connection (EppConnection in the calling thread, or
+ * ThreadedConnection in the EPP I/O thread, io-thread.ts): send a frame and get the next one,
+ * failures as TransportError, close listeners. `queues`: whether `request` accepts one next
+ * request while one is in flight (written when its answer is read), or refuses it.
+ */
+export interface EppTransport {
+  readonly closed: boolean;
+  readonly queues: boolean;
+  onClose(listener: (reason: string) => void): void;
+  request(xml: string, timeoutMs: number): Promise<string>;
+  destroy(reason?: string): void;
 }
 
 interface Waiter {
@@ -84,7 +100,8 @@ class RequestDeadline {
  * One TLS connection speaking RFC 5734 framing, one request in flight at a time. Failures reject with TransportError
  * (`written`: the frame reached the socket; `timedOut`); the connection is then closed and its onClose listeners told once.
  */
-export class EppConnection {
+export class EppConnection implements EppTransport {
+  readonly queues = false;
   private readonly decoder: FrameDecoder;
   private waiter: Waiter | null = null;
   private closedFlag = false;

@@ -148,8 +148,11 @@ export class SessionPool {
   }
 
   private release(s: EppSession): void {
+    const held = s.markReleased();
     if (s.state === 'closed') this.sessions.delete(s);
-    else if (this.closing) s.state = 'idle'; // close() logs it out
+    else if (held) {
+      // the caller handed it ahead (takesNext) has it now
+    } else if (this.closing) s.state = 'idle'; // close() logs it out
     else s.markIdle();
     this.pump();
   }
@@ -165,6 +168,14 @@ export class SessionPool {
       }
       if (this.sessions.size + this.opening < this.opts.size) {
         this.openFor(this.take());
+        continue;
+      }
+      // Every session busy: one more caller per session waits in its connection (ThreadedConnection),
+      // whose command the EPP I/O thread writes as soon as the answer in flight is read.
+      const ahead = [...this.sessions].find((s) => s.takesNext);
+      if (ahead) {
+        ahead.markBusy();
+        this.take().resolve(ahead);
         continue;
       }
       break;

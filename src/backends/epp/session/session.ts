@@ -11,7 +11,8 @@ import { parseResponse, type EppGreeting, type EppResponse } from '../xml/envelo
 import { maskSecrets, redact } from '../xml/redact.js';
 import { EppProtocolError } from '../xml/tree.js';
 import type { EppLogger } from '../types.js';
-import { EppConnection, TransportError, type ConnectionOptions } from './connection.js';
+import { EppConnection, TransportError, type ConnectionOptions, type EppTransport } from './connection.js';
+import { ThreadedConnection } from './io-thread.js';
 import { connectFailureClass } from '../../connect-failure.js';
 
 /** EppSession's options: connection, the account's clID and password, command timeout and keep-alive idle time in ms, the clTRID source and the logger. */
@@ -101,7 +102,7 @@ export class EppSession {
   onClosed: (s: EppSession) => void = () => {};
   /** Commands (including hello/login/logout) this session has written; for tests and metrics. */
   commandsSent = 0;
-  private conn: EppConnection | null = null;
+  private conn: EppTransport | null = null;
   private keepAliveTimer: NodeJS.Timeout | null = null;
   private keepAliveRun: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
@@ -115,7 +116,9 @@ export class EppSession {
     this.state = 'opening';
     const { backend, logger } = this.opts;
     try {
-      const { connection, greetingXml } = await EppConnection.connect(this.opts.connection);
+      const { connection, greetingXml } = this.opts.connection.ioThread
+        ? await ThreadedConnection.connect(this.opts.connection)
+        : await EppConnection.connect(this.opts.connection);
       this.conn = connection;
       connection.onClose((reason) => this.closed(reason));
       logger.debug({ backend, session: this.id, frame: redact(greetingXml) }, 'epp greeting');
@@ -145,15 +148,38 @@ export class EppSession {
     return this.state === 'idle';
   }
 
+  /**
+   * Callers the pool has handed the session to and that have not released it: 1 while a command is
+   * in flight, 2 when the next caller was handed it ahead (takesNext) and waits in the connection.
+   */
+  holders = 0;
+
+  /** The pool hands the session to one more caller (the keep-alive timer stays: it finds the session busy and does nothing, or markIdle re-arms it). */
   markBusy(): void {
-    // The keep-alive timer stays: it finds the session busy and does nothing, or markIdle re-arms it.
     this.state = 'busy';
+    this.holders++;
+  }
+
+  /** A holder is done with the session: true when another holder still has it (the session stays busy). */
+  markReleased(): boolean {
+    this.holders = Math.max(0, this.holders - 1);
+    return this.holders > 0;
   }
 
   markIdle(): void {
     if (this.state === 'closed') return;
     this.state = 'idle';
+    this.holders = 0;
     this.scheduleKeepAlive();
+  }
+
+  /**
+   * Whether the pool may hand the session to one more caller now, while its one holder's command is
+   * in flight: only on a connection that accepts a next request (ThreadedConnection, which writes it
+   * once the answer before it is read), not while a keep-alive or the logout runs.
+   */
+  get takesNext(): boolean {
+    return this.state === 'busy' && this.holders === 1 && !!this.conn?.queues && !this.conn.closed && !this.keepAliveRun && !this.closing;
   }
 
   /** Whether the session had written more than its login before now (it may have gone stale since). */

@@ -20,8 +20,9 @@
  * text frames as EppConnection's. One exception to "the next command is written at once": after an
  * answer whose first result code is 2002 (a command use error: registries answer it when they
  * ended the login) or 2500-2502 (the server ends the session, RFC 5730 section 3), the next
- * command is not written but failed as not sent (`written` false: the pool may retry it on another
- * session), since the session is about to be replaced.
+ * command is not written but failed as not sent (`written` false: the pool retries it once, on
+ * another session or on this one once its answer is dealt with), since the session may be about to
+ * be replaced; the connection then takes no next request until the session is handed over afresh.
  *
  * Failure reports carry whether the frame reached the socket (TransportError.written), as the
  * thread saw it; if the thread itself dies, every request handed to it counts as written (the
@@ -122,7 +123,7 @@ class Conn {
     this.next = null;
     if (n) {
       const code = firstCode(xml);
-      if (code === 2002 || code >= 2500) post({ t: 'fail', id: this.id, rid: n.rid, reason: 'not sent: the answer before it (' + code + ') may end the session', written: false, timedOut: false });
+      if (code === 2002 || code >= 2500) post({ t: 'fail', id: this.id, rid: n.rid, reason: 'not sent: the answer before it (' + code + ') may end the session', written: false, timedOut: false, held: true });
       else this.write(n.rid, n.xml, n.ms);
     }
     post({ t: 'ans', id: this.id, rid: r.rid, xml });
@@ -166,7 +167,7 @@ const THREAD_YOUNG_GENERATION_MB = 4;
 type FromThread =
   | { t: 'greeting'; id: number; xml: string }
   | { t: 'ans'; id: number; rid: number; xml: string }
-  | { t: 'fail'; id: number; rid: number; reason: string; written: boolean; timedOut: boolean }
+  | { t: 'fail'; id: number; rid: number; reason: string; written: boolean; timedOut: boolean; held?: boolean }
   | { t: 'closed'; id: number; reason: string; timedOut: boolean; greeted: boolean };
 
 interface Pending {
@@ -223,7 +224,12 @@ let thread: IoThread | null = null;
  * the answer before it is read (`queues` true). Text frames in and out, as EppConnection's.
  */
 export class ThreadedConnection implements EppTransport {
-  readonly queues = true;
+  /**
+   * Set when the thread held a next request back (after a 2002 or 2500-2502 answer): no next
+   * request is taken until one is made with nothing pending, i.e. once the answer's holder has
+   * released the session (which is closed by then if the answer ended it).
+   */
+  private holding = false;
   private readonly pending = new Map<number, Pending>();
   private nextRid = 0;
   private closedFlag = false;
@@ -270,6 +276,11 @@ export class ThreadedConnection implements EppTransport {
     return this.closedFlag;
   }
 
+  /** Whether `request` takes a next request while one is in flight now (not after the thread held one back, see `holding`). */
+  get queues(): boolean {
+    return !this.holding;
+  }
+
   onClose(listener: (reason: string) => void): void {
     this.closeListeners.push(listener);
   }
@@ -282,6 +293,7 @@ export class ThreadedConnection implements EppTransport {
   request(xml: string, timeoutMs: number): Promise<string> {
     if (this.closedFlag) return Promise.reject(new TransportError('connection is closed', false));
     if (this.pending.size >= 2) return Promise.reject(new TransportError('a request is already waiting on this connection', false));
+    if (this.pending.size === 0) this.holding = false;
     return new Promise<string>((resolve, reject) => {
       const rid = ++this.nextRid;
       this.pending.set(rid, { resolve, reject });
@@ -310,6 +322,7 @@ export class ThreadedConnection implements EppTransport {
         this.take(m.rid)?.resolve(m.xml);
         return;
       case 'fail':
+        if (m.held) this.holding = true;
         this.take(m.rid)?.reject(new TransportError(m.reason, m.written, m.timedOut));
         return;
       case 'closed':

@@ -1,4 +1,4 @@
-/** `periodUnits` of an EPP backend: what a config file may say, refused at start otherwise. */
+/** `periodUnits` and `ioThread` of an EPP backend: what a config file may say, refused at start otherwise. */
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, validateConfig } from '../../../../src/config.js';
 import { ConfigError } from '../../../../src/config-error.js';
@@ -22,6 +22,21 @@ describe('EPP backend periodUnits', () => {
       expect(() => validateConfig(withUnits(units)), JSON.stringify(units)).toThrow(/backend "sandbox-epp" periodUnits/);
       // A ConfigError: `npm start` prints it as a message, not a stack trace.
       expect(() => validateConfig(withUnits(units))).toThrow(ConfigError);
+    }
+  });
+});
+
+describe('EPP backend ioThread', () => {
+  const withIoThread = (v: unknown) => {
+    const cfg = defaultConfig();
+    (cfg.backends[0] as EppBackendConfig).ioThread = v as boolean;
+    return cfg;
+  };
+  it('takes true or false, and refuses anything else at start, naming the backend and the setting', () => {
+    for (const v of [undefined, true, false]) expect(() => validateConfig(withIoThread(v))).not.toThrow();
+    for (const v of ['false', 0, 1, null]) {
+      expect(() => validateConfig(withIoThread(v)), JSON.stringify(v)).toThrow(/backend "sandbox-epp" ioThread must be true or false/);
+      expect(() => validateConfig(withIoThread(v))).toThrow(ConfigError);
     }
   });
 });

@@ -1,5 +1,8 @@
-/** EPP sessions over real TLS sockets against a scripted server: framing, login, pool, failures. */
-import { afterEach, describe, expect, test, vi } from 'vitest';
+/**
+ * EPP sessions over real TLS sockets against a scripted server: framing, login, pool, failures;
+ * each case with the sockets in the EPP I/O thread (the default) and in the calling thread (ioThread false).
+ */
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { EppBackend, type EppBackendOptions, type EppCommandEvent } from '../../../../src/backends/epp/index.js';
 import type { EppBackendConfig } from '../../../../src/config.types.js';
 import {
@@ -16,6 +19,8 @@ const PASSWORD = 'foo-BAR2';
 
 let server: ScriptedEppServer | null = null;
 let backend: EppBackend | null = null;
+/** The backend's ioThread for the cases under way (set by the describe.each below). */
+let ioThread = true;
 
 afterEach(async () => {
   await backend?.close();
@@ -45,6 +50,7 @@ async function setup(
       poolSize: 2,
       commandTimeoutMs: 5_000,
       keepAliveMs: 60_000,
+      ioThread,
       ...config,
     },
     { onCommand, logger: { debug: record, info: record, warn: record, error: record }, clTRIDPrefix: 'T', ...backendOpts },
@@ -61,7 +67,10 @@ const checkHandler: ScriptedServerOptions['handler'] = async (r) => {
   return { code: 1000, resData: chkData(String(name)) };
 };
 
-describe('EPP session over TLS', () => {
+describe.each([true, false])('EPP session over TLS (ioThread %s)', (threaded) => {
+  beforeEach(() => {
+    ioThread = threaded;
+  });
   test('greeting -> login with the understood services -> command', async () => {
     const { server, backend } = await setup({ handler: checkHandler, extURIs: [URIS.secDNS, URIS.rgp, URIS.fee] });
     const res = await backend.checkDomains(ctx, ['example.tld']);

@@ -16,6 +16,7 @@
 import type { Capabilities, KnownCapabilities } from '../core/capabilities.js';
 import type * as M from '../core/model/index.js';
 import type { BackendLimits, CommandArguments, DomainList, ListPage } from '../core/port.js';
+import type { WriteFence } from '../core/write-fence.js';
 
 /** One attempt at sending a port call's command. */
 export interface Attempt {
@@ -26,6 +27,12 @@ export interface Attempt {
    * writes the command log entry there); at most once. If it throws, send nothing.
    */
   beforeWrite(): Promise<void>;
+  /**
+   * The call's fence (CallContext.fence) when the attempt's command changes registry state under an
+   * idempotency key, else none: a driver that hands the command to a writer that writes it later
+   * (the EPP I/O thread) gives the writer this, which it checks at the write (src/core/write-fence.ts).
+   */
+  fence?: WriteFence;
 }
 
 /** What the portable layer hands a driver method: the caller's context and the attempt runner (one event per attempt). */

@@ -401,10 +401,13 @@ export class PortableBackend implements RegistryPort {
     let refused = false; // the announcement failed: nothing was sent, nothing to report
     const a: Attempt = {
       clTRID: event.clTRID,
+      ...(announce && ctx.fence ? { fence: ctx.fence } : {}),
       beforeWrite: async () => {
         if (announced) return;
         announced = true;
         if (!announce) return;
+        // The checks the announcement runs (the watches' beforeSend) set the fence's time limit afresh.
+        ctx.fence?.reset();
         try {
           await announce({ ...event });
         } catch (e) {

@@ -33,6 +33,7 @@
 import { EventEmitter } from 'node:events';
 import { DatabaseUnavailableError, fieldMessage, GatewayError } from '../core/errors.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
+import { WriteFence, revocationFlag, revokeFlag } from '../core/write-fence.js';
 import type { BulkJob } from '../db/generated/client.js';
 import type { CommandLog } from '../commandlog/command-log.js';
 import type { LogEntry } from '../commandlog/command-log.js';
@@ -133,6 +134,13 @@ export class BulkRunner {
   private readonly jobs = new Map<string, { job: BulkJob; at: number }>();
   /** Reads of a job under way (jobOf), by job id. */
   private readonly reading = new Map<string, Promise<BulkJob | null>>();
+  /**
+   * Each job's revocation flag (src/core/write-fence.ts), in every fence its items' commands go
+   * out under: set when the job is cancelled here (forget) or read cancelled, so that a command
+   * already handed to a session, waiting behind the answer in flight there (the EPP I/O thread),
+   * is not written.
+   */
+  private readonly revocations = new Map<string, Int32Array>();
   /**
    * Items this runner claimed and has not settled yet (queued, running, or with an outcome not yet
    * written), by id, with how long each claim is certainly valid (HeldClaim): the only ones whose
@@ -295,16 +303,20 @@ export class BulkRunner {
    * lease (renewals run every third of one): at least half a lease is then left for the command
    * to go out before another instance may take the item.
    */
-  private async claimHeld(item: ClaimedItem): Promise<void> {
+  private async claimHeld(item: ClaimedItem, fence: WriteFence): Promise<void> {
     const h = this.held.get(item.id);
     if (!h || h.attempts !== item.attempts) throw new ClaimLostBeforeSend();
     const issued = performance.now();
-    if (h.until - issued >= this.settings.leaseMs / 2) return;
-    if (!(await this.store.holdClaim(this.holder, item.id, item.attempts, this.settings.leaseMs))) {
-      if (this.held.get(item.id) === h) this.held.delete(item.id);
-      throw new ClaimLostBeforeSend();
+    if (h.until - issued < this.settings.leaseMs / 2) {
+      if (!(await this.store.holdClaim(this.holder, item.id, item.attempts, this.settings.leaseMs))) {
+        if (this.held.get(item.id) === h) this.held.delete(item.id);
+        throw new ClaimLostBeforeSend();
+      }
+      h.until = Math.max(h.until, issued + this.settings.leaseMs);
     }
-    h.until = Math.max(h.until, issued + this.settings.leaseMs);
+    // The command goes out while a quarter of the lease is still left, or not at all (a command
+    // waiting behind a slow one on its session: the writer checks the fence at the write).
+    fence.within(h.until - performance.now() - this.settings.leaseMs / 4);
   }
 
   /** Whether this runner still holds the item under the claim it was queued with. */
@@ -470,8 +482,23 @@ export class BulkRunner {
    * JOB_TTL_MS and one read of the job; an item they had already sent finishes with its real outcome.
    */
   forget(jobId: string): void {
+    this.revoke(jobId);
     this.jobs.delete(jobId);
     this.reading.delete(jobId);
+  }
+
+  /** The job's revocation flag (see revocations), made on first use. */
+  private revocationOf(jobId: string): Int32Array {
+    let flag = this.revocations.get(jobId);
+    if (!flag) this.revocations.set(jobId, (flag = revocationFlag()));
+    return flag;
+  }
+
+  /** The job is cancelled: commands of its items not written yet are not written (the items' next look at the job cancels them). */
+  private revoke(jobId: string): void {
+    const flag = this.revocations.get(jobId);
+    if (flag) revokeFlag(flag);
+    this.revocations.delete(jobId);
   }
 
   /**
@@ -498,6 +525,7 @@ export class BulkRunner {
     for (const [id, state] of states) {
       const hit = this.jobs.get(id);
       if (!hit || hit.at > since || this.reading.has(id) || hit.job.state === 'CANCELLED') continue;
+      if (state === 'CANCELLED') this.revoke(id);
       this.jobs.set(id, { job: hit.job.state === state ? hit.job : { ...hit.job, state: state as BulkJob['state'] }, at: since });
     }
   }
@@ -509,6 +537,7 @@ export class BulkRunner {
       (job) => {
         this.jobReadLog.succeeded();
         if (this.reading.get(id) === read && job) this.jobs.set(id, { job, at: Date.now() });
+        if (job?.state === 'CANCELLED') this.revoke(id);
         return job;
       },
       (err: unknown) => {
@@ -534,10 +563,10 @@ export class BulkRunner {
    * any other through the idempotency service as a single mutation's retry. Every way fences the
    * item's claim right before its command is written (claimHeld).
    */
-  private idempotencyFor(item: ClaimedItem, records: DeferredRecord[], log: LogEntry[]): IdempotencyRunner {
+  private idempotencyFor(item: ClaimedItem, records: DeferredRecord[], log: LogEntry[], fence: WriteFence): IdempotencyRunner {
     const svc = this.env.idempotency;
     const keepLog = (e: LogEntry) => void log.push(e);
-    const claimHeld = () => this.claimHeld(item);
+    const claimHeld = () => this.claimHeld(item, fence);
     if (item.inDoubt) {
       const { claimedAt, ownHolder } = item.inDoubt;
       const recorded = this.trusted.has(item) ? item.inDoubt.recorded : undefined;
@@ -573,8 +602,9 @@ export class BulkRunner {
       if (!this.stillRunning(job)) {
         outcome = { id: item.id, state: 'CANCELLED', error: cancelledError(item.attempts), unclaimed: true };
       } else {
-        const actor = { registrarId: job.registrarId, idempotencyKey: itemKey(job.idempotencyKey, item.position) };
-        const env = { ...this.env, idempotency: this.idempotencyFor(item, records, log) };
+        const fence = new WriteFence(this.revocationOf(item.jobId));
+        const actor = { registrarId: job.registrarId, idempotencyKey: itemKey(job.idempotencyKey, item.position), fence };
+        const env = { ...this.env, idempotency: this.idempotencyFor(item, records, log, fence) };
         const result = await runItem(env, actor, job.kind as BulkKind, job.params, item.name, this.input(item));
         outcome = { id: item.id, state: awaitsRegistry(result) ? 'AWAITING_REGISTRY' : 'SUCCEEDED', result, records, log };
         this.itemsLog.succeeded();

@@ -586,7 +586,7 @@ export class IdempotencyService {
       token,
       request,
       {
-        heartbeatMs: this.opts.heartbeatMs ?? Math.max(10, Math.floor(this.opts.leaseMs / 3)),
+        heartbeatMs: this.heartbeatMs,
         now: this.opts.now,
         onLost: () => this.deps.logger?.warn({ operation: req.operation, registrarId: req.registrarId }, 'idempotency: lease lost (another request took over)'),
         storable: (args) => this.secrets.storable(args),
@@ -599,8 +599,16 @@ export class IdempotencyService {
    * The owner's fence, awaited right before each command of the key is sent: Lease.hold, and
    * IdempotencyLeaseLostError (nothing is sent) when the lease is not held. See run().
    */
-  private async fence(lease: Lease, req: Pick<MutationRequest, 'registrarId' | 'operation'>): Promise<void> {
+  private async fence(lease: Lease, req: Pick<MutationRequest, 'registrarId' | 'operation' | 'call'>): Promise<void> {
     if (!(await lease.hold())) throw this.leaseLost(req);
+    // hold() proved the lease no older than a heartbeat: others take it over only once it is
+    // leaseMs old, so the command goes out within half of what is left (CallContext.fence).
+    req.call?.fence?.within((this.opts.leaseMs - this.heartbeatMs) / 2);
+  }
+
+  /** How often an owner renews its lease (ms): opts.heartbeatMs, else a third of leaseMs. */
+  private get heartbeatMs(): number {
+    return this.opts.heartbeatMs ?? Math.max(10, Math.floor(this.opts.leaseMs / 3));
   }
 
   private leaseLost(req: Pick<MutationRequest, 'registrarId' | 'operation'>): IdempotencyLeaseLostError {
@@ -686,7 +694,7 @@ export class IdempotencyService {
    * session the registry had ended) is not the key's answer, and the key may be sent again.
    */
   /** A watch's beforeSend for an owner: the caller's `beforeSend`, then the owner's fence. */
-  private fencing(lease: Lease, req: Pick<MutationRequest, 'registrarId' | 'operation'>, beforeSend?: () => Promise<void>): () => Promise<void> {
+  private fencing(lease: Lease, req: Pick<MutationRequest, 'registrarId' | 'operation' | 'call'>, beforeSend?: () => Promise<void>): () => Promise<void> {
     return async () => {
       await beforeSend?.();
       await this.fence(lease, req);

@@ -12,6 +12,7 @@ import type { PrismaClient } from '../db/generated/client.js';
 import type { Attempt, IdempotencyService, StoredResult } from '../idempotency/service.js';
 import type { Router } from '../routing/router.js';
 import { checkIdempotencyKey } from '../validation/names.js';
+import { WriteFence } from '../core/write-fence.js';
 
 /** How an operation runs under its idempotency key: IdempotencyService.run, or a bulk item's own way (src/bulk/runner.ts). */
 export type IdempotencyRunner = Pick<IdempotencyService, 'run'>;
@@ -36,6 +37,11 @@ export interface Actor {
    * the operation run (`renewDomain`). The idempotency record keeps the operation run either way.
    */
   cause?: string;
+  /**
+   * The fence the actor's state-changing commands go out under (CallContext.fence): a bulk item's,
+   * with its job's revocation flag (src/bulk/runner.ts). Absent: runOperation makes one per call.
+   */
+  fence?: WriteFence;
 }
 
 /** What every mutation stores: the upstream transaction, plus its own result fields. */
@@ -84,7 +90,7 @@ export async function runOperation<T extends TransactionRecord>(
   sameAs?: readonly unknown[],
 ): Promise<{ result: T; replayed: boolean }> {
   const key = checkIdempotencyKey('idempotencyKey', actor.idempotencyKey);
-  const call: CallContext = { registrarId: actor.registrarId, idempotencyKey: key, operation: actor.cause ?? operation };
+  const call: CallContext = { registrarId: actor.registrarId, idempotencyKey: key, operation: actor.cause ?? operation, fence: actor.fence ?? new WriteFence() };
   // The attempt's own commands are told apart from another attempt's of the key (CallContext.attempt).
   return env.idempotency.run({ registrarId: actor.registrarId, key, operation, args, call, ...(sameAs?.length ? { sameAs } : {}) }, (attempt) => execute(attempt.id === undefined ? call : { ...call, attempt: attempt.id }, attempt));
 }

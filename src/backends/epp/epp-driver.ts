@@ -35,6 +35,7 @@ import * as hostUpdate from './commands/host-update.js';
 import * as poll from './commands/poll.js';
 import { ensureSuccess, registryText } from './result.js';
 import type { ConnectionOptions } from './session/connection.js';
+import { startIoThread } from './session/io-thread.js';
 import { SessionPool } from './session/pool.js';
 import { EppSession } from './session/session.js';
 import { ClTridGenerator } from './session/trid.js';
@@ -91,6 +92,8 @@ export class EppDriver implements Driver {
     this.logger = opts.logger ?? silentLogger;
     this.trid = new ClTridGenerator(opts.clTRIDPrefix, opts.clock ?? systemClock);
     this.known = knownCapabilitiesOf(config.periodUnits);
+    // The thread boots (some 30-50 ms on another core) while the gateway goes on starting, not when the first session opens.
+    if (config.ioThread ?? true) startIoThread();
   }
 
   hasAccount(registrarId: string): boolean {
@@ -235,7 +238,7 @@ export class EppDriver implements Driver {
     const secrets = [...(spec.secrets ?? []), this.account(ctx.registrarId).password];
     const xml = spec.build(a.clTRID);
     await a.beforeWrite();
-    const { response, xml: raw, loginEnded } = await s.execute(xml, a.clTRID, secrets);
+    const { response, xml: raw, loginEnded } = await s.execute(xml, a.clTRID, secrets, a.fence);
     // What the registry says may echo what the command sent: secrets masked whole, other values cut to 32 characters (README, Errors).
     const message = registryText(response.message, secrets, xml);
     if (loginEnded) {

@@ -1,4 +1,5 @@
 /** Registry-neutral model shared by every backend. Adapters map their wire formats onto these types. */
+import type { WriteFence } from '../write-fence.js';
 
 /** Transaction ids of one upstream exchange (EPP clTRID/svTRID, REPP request id, ...). */
 export interface TransactionIds {
@@ -74,6 +75,13 @@ export interface CallContext {
    * budget, however many objects it reads. Absent: the call goes straight to the backend.
    */
   scheduler?: CallScheduler;
+  /**
+   * What must still hold when the call's state-changing commands are written (src/core/write-fence.ts):
+   * made per mutation by runOperation (a bulk item's carries its job's revocation flag), narrowed by
+   * the checks run in the attempt's beforeWrite, checked by a writer that writes the command later
+   * (the EPP I/O thread). Absent: nothing to check at the write.
+   */
+  fence?: WriteFence;
   /**
    * The batch of reads this call belongs to (one loader batch, src/loaders/loaders.ts): port calls
    * carrying the same object were issued together, so a driver may answer them from one registry

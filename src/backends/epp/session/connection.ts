@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import * as tls from 'node:tls';
 import { FrameDecoder, encodeFrame } from './framing.js';
+import type { WriteFence } from '../../../core/write-fence.js';
 
 /** TLS for the EPP connection (RFC 5734: TLS, with the registrar's client certificate): `ca`/`cert`/`key` as PEM text or a path to a PEM file; `servername` defaults to the host unless it is an IP; `rejectUnauthorized` defaults to true. */
 export interface EppTlsOptions {
@@ -53,9 +54,13 @@ export interface EppTransport {
   readonly closed: boolean;
   readonly queues: boolean;
   onClose(listener: (reason: string) => void): void;
-  request(xml: string, timeoutMs: number): Promise<string>;
+  /** `fence`: checked when the frame is written; one that no longer holds fails the request as not written (FENCED_MESSAGE). */
+  request(xml: string, timeoutMs: number, fence?: WriteFence): Promise<string>;
   destroy(reason?: string): void;
 }
+
+/** Why a request whose fence no longer held was not written (TransportError, written false). */
+export const FENCED_MESSAGE = 'what allowed it no longer holds (its bulk job was cancelled, or the lease that allowed it is too old to rely on)';
 
 interface Waiter {
   resolve: (xml: string) => void;
@@ -156,11 +161,12 @@ export class EppConnection implements EppTransport {
     this.closeListeners.push(listener);
   }
 
-  /** Send one frame and wait for the next frame from the server. */
-  request(xml: string, timeoutMs: number): Promise<string> {
+  /** Send one frame and wait for the next frame from the server; not when `fence` no longer holds (TransportError, not written). */
+  request(xml: string, timeoutMs: number, fence?: WriteFence): Promise<string> {
     if (this.closedFlag || this.socket.destroyed || !this.socket.writable) {
       return Promise.reject(new TransportError('connection is closed', false));
     }
+    if (fence && !fence.open) return Promise.reject(new TransportError(FENCED_MESSAGE, false));
     if (this.waiter) return Promise.reject(new TransportError('a request is already in flight', false));
     return new Promise<string>((resolve, reject) => {
       const w: Waiter = { resolve, reject, written: false };

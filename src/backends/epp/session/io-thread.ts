@@ -33,7 +33,8 @@
 import { Worker } from 'node:worker_threads';
 import { isIP } from 'node:net';
 import { DEFAULT_MAX_FRAME_BYTES } from './framing.js';
-import { TransportError, pem, type ConnectionOptions, type EppTransport } from './connection.js';
+import { FENCED_MESSAGE, TransportError, pem, type ConnectionOptions, type EppTransport } from './connection.js';
+import type { WriteFence } from '../../../core/write-fence.js';
 
 /**
  * The thread: one Conn per connection id. Messages in: {t:'open', id, o} (o: tls.connect's
@@ -43,7 +44,7 @@ import { TransportError, pem, type ConnectionOptions, type EppTransport } from '
  * fail). The framing is RFC 5734 section 4's, as framing.ts's (which this string cannot import).
  */
 const THREAD_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const tls = require('node:tls');
 const conns = new Map();
 const post = (m) => parentPort.postMessage(m);
@@ -77,13 +78,17 @@ class Conn {
     this.timerMs = ms;
     this.timer = setTimeout(() => { this.timer = null; if (!this.greeted || this.inflight) this.fail(this.expiry, true); }, ms);
   }
-  request(rid, xml, ms) {
+  request(rid, xml, ms, f) {
     if (this.closed || this.socket.destroyed || !this.socket.writable) { post({ t: 'fail', id: this.id, rid, reason: 'connection is closed', written: false, timedOut: false }); return; }
-    if (!this.inflight) { this.write(rid, xml, ms); return; }
+    if (!this.inflight) { this.write(rid, xml, ms, f); return; }
     if (this.next) { post({ t: 'fail', id: this.id, rid, reason: 'a request is already waiting on this connection', written: false, timedOut: false }); return; }
-    this.next = { rid, xml, ms };
+    this.next = { rid, xml, ms, f };
   }
-  write(rid, xml, ms) {
+  write(rid, xml, ms, f) {
+    if (f && ((f.flag && Atomics.load(f.flag, 0) !== 0) || performance.timeOrigin + performance.now() > f.notAfter)) {
+      post({ t: 'fail', id: this.id, rid, reason: workerData.fenced, written: false, timedOut: false });
+      return;
+    }
     const body = Buffer.from(xml, 'utf8');
     const frame = Buffer.allocUnsafe(4 + body.length);
     frame.writeUInt32BE(4 + body.length, 0);
@@ -123,8 +128,8 @@ class Conn {
     this.next = null;
     if (n) {
       const code = firstCode(xml);
-      if (code === 2002 || code >= 2500) post({ t: 'fail', id: this.id, rid: n.rid, reason: 'not sent: the answer before it (' + code + ') may end the session', written: false, timedOut: false, held: true });
-      else this.write(n.rid, n.xml, n.ms);
+      if (code === 2002 || code >= 2500) post({ t: 'fail', id: this.id, rid: n.rid, reason: 'the answer before it (' + code + ') may end the session', written: false, timedOut: false, held: true });
+      else this.write(n.rid, n.xml, n.ms, n.f);
     }
     post({ t: 'ans', id: this.id, rid: r.rid, xml });
   }
@@ -146,7 +151,7 @@ class Conn {
 parentPort.on('message', (m) => {
   if (m.t === 'req') {
     const c = conns.get(m.id);
-    if (c) c.request(m.rid, m.xml, m.ms);
+    if (c) c.request(m.rid, m.xml, m.ms, m.f);
     else post({ t: 'fail', id: m.id, rid: m.rid, reason: 'connection is closed', written: false, timedOut: false });
   } else if (m.t === 'open') {
     try { conns.set(m.id, new Conn(m.id, m.o)); }
@@ -183,7 +188,7 @@ class IoThread {
   private dead: string | null = null;
 
   constructor() {
-    this.worker = new Worker(THREAD_SOURCE, { eval: true, name: 'epp-io', resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB } });
+    this.worker = new Worker(THREAD_SOURCE, { eval: true, name: 'epp-io', workerData: { fenced: FENCED_MESSAGE }, resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB } });
     this.worker.unref();
     this.worker.on('message', (m: FromThread) => this.connections.get(m.id)?.fromThread(m));
     const died = (reason: string) => {
@@ -206,7 +211,7 @@ class IoThread {
     return id;
   }
 
-  post(m: { t: 'req'; id: number; rid: number; xml: string; ms: number } | { t: 'destroy'; id: number; reason: string }): void {
+  post(m: { t: 'req'; id: number; rid: number; xml: string; ms: number; f?: { flag?: Int32Array; notAfter: number } } | { t: 'destroy'; id: number; reason: string }): void {
     this.worker.postMessage(m);
   }
 
@@ -216,6 +221,20 @@ class IoThread {
 }
 
 let thread: IoThread | null = null;
+
+/**
+ * Starts the process's EPP I/O thread now if it is not running (it is otherwise started by the
+ * first connection): an EPP backend calls it when it is made. The thread keeps no process alive
+ * while it holds no connection.
+ */
+export function startIoThread(): void {
+  ioThread();
+}
+
+/** The running thread, started if none is (or the last one died). */
+function ioThread(): IoThread {
+  return (thread ??= new IoThread());
+}
 
 /**
  * One EPP connection held by the I/O thread: the same contract as EppConnection (TLS, RFC 5734
@@ -265,8 +284,7 @@ export class ThreadedConnection implements EppTransport {
         connectTimeoutMs: opts.connectTimeoutMs,
         maxFrameBytes: opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       };
-      thread ??= new IoThread();
-      const conn = new ThreadedConnection(thread, o);
+      const conn = new ThreadedConnection(ioThread(), o);
       conn.onGreeting = (greetingXml) => resolve({ connection: conn, greetingXml });
       conn.onConnectFailed = (e) => reject(new TransportError(`cannot connect to ${opts.host}:${opts.port}: ${e.message}`, false, e.timedOut));
     });
@@ -288,16 +306,21 @@ export class ThreadedConnection implements EppTransport {
   /**
    * Send one frame and resolve with the server's next frame after it. While a request is in
    * flight, one more is accepted and written by the thread when that one's answer is read; a third
-   * is refused (TransportError, written false). `timeoutMs` runs from the frame's write.
+   * is refused (TransportError, written false). `timeoutMs` runs from the frame's write. `fence`:
+   * checked by the thread right before the write (its revocation flag as it is then, its time limit
+   * as it is now); one that no longer holds fails the request as not written.
    */
-  request(xml: string, timeoutMs: number): Promise<string> {
+  request(xml: string, timeoutMs: number, fence?: WriteFence): Promise<string> {
     if (this.closedFlag) return Promise.reject(new TransportError('connection is closed', false));
+    if (fence && !fence.open) return Promise.reject(new TransportError(FENCED_MESSAGE, false));
     if (this.pending.size >= 2) return Promise.reject(new TransportError('a request is already waiting on this connection', false));
     if (this.pending.size === 0) this.holding = false;
     return new Promise<string>((resolve, reject) => {
       const rid = ++this.nextRid;
       this.pending.set(rid, { resolve, reject });
-      this.io.post({ t: 'req', id: this.id, rid, xml, ms: timeoutMs });
+      // The fence as the thread checks it at the write: the shared flag itself (not a copy) and the time limit as it is now.
+      const f = fence ? { ...(fence.revoked ? { flag: fence.revoked } : {}), notAfter: fence.notAfter } : undefined;
+      this.io.post({ t: 'req', id: this.id, rid, xml, ms: timeoutMs, ...(f ? { f } : {}) });
     });
   }
 

@@ -45,8 +45,11 @@ export class SessionPool {
     return [...this.sessions];
   }
 
+  /** Callers waiting for a session: in the queue, and those handed a busy session ahead (takesNext), waiting behind its command in flight. */
   get queued(): number {
-    return this.waiters.length;
+    let ahead = 0;
+    for (const s of this.sessions) if (s.holders > 1) ahead++;
+    return this.waiters.length + ahead;
   }
 
   /**

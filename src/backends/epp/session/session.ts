@@ -14,6 +14,7 @@ import type { EppLogger } from '../types.js';
 import { EppConnection, TransportError, type ConnectionOptions, type EppTransport } from './connection.js';
 import { ThreadedConnection } from './io-thread.js';
 import { connectFailureClass } from '../../connect-failure.js';
+import type { WriteFence } from '../../../core/write-fence.js';
 
 /** EppSession's options: connection, the account's clID and password, command timeout and keep-alive idle time in ms, the clTRID source and the logger. */
 export interface SessionOptions {
@@ -188,7 +189,8 @@ export class EppSession {
   }
 
   /**
-   * Send a command frame and parse the response. Transport failures become
+   * Send a command frame and parse the response; `fence` (Attempt.fence): checked when the frame is
+   * written, which it is not once the fence no longer holds (not sent). Transport failures become
    * UpstreamUnavailableError with maybeApplied = whether the frame was written. A session the
    * registry no longer honours is closed: after 2500-2502 (the server ends it), and after an
    * answer that its login has ended (`loginEnded` true in the result: the command was not processed).
@@ -197,11 +199,12 @@ export class EppSession {
     xml: string,
     clTRID: string,
     secrets: ReadonlyArray<string | null | undefined> = [],
+    fence?: WriteFence,
   ): Promise<{ response: EppResponse; xml: string; loginEnded: boolean }> {
     const { backend } = this.opts;
     const reused = this.reused;
     try {
-      const out = await this.exchange(xml, clTRID, secrets);
+      const out = await this.exchange(xml, clTRID, secrets, this.opts.commandTimeoutMs, fence);
       const ended = loginEnded(out.response, reused);
       // 2500-2502: the server ends the session after answering.
       if (out.response.code >= 2500) this.destroy(`server answered ${out.response.code}`);
@@ -270,6 +273,7 @@ export class EppSession {
     clTRID: string,
     secrets: ReadonlyArray<string | null | undefined> = [],
     timeoutMs = this.opts.commandTimeoutMs,
+    fence?: WriteFence,
   ): Promise<{ response: EppResponse; xml: string }> {
     const conn = this.conn;
     if (!conn || conn.closed) throw new TransportError('session is closed', false);
@@ -279,7 +283,7 @@ export class EppSession {
     const frames = logger.isLevelEnabled?.('debug') ?? true;
     if (frames) logger.debug({ backend, session: this.id, clTRID, frame: maskSecrets(redact(xml), masked) }, 'epp >>');
     this.commandsSent++;
-    const raw = await conn.request(xml, timeoutMs).catch((e: TransportError) => {
+    const raw = await conn.request(xml, timeoutMs, fence).catch((e: TransportError) => {
       if (e.timedOut) this.destroy('command timed out');
       throw e;
     });

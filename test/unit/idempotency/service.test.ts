@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DatabaseUnavailableError, ObjectExistsError, ObjectNotFoundError, UpstreamFailureError, UpstreamRateLimitedError, UpstreamUnavailableError } from '../../../src/core/errors.js';
 import type { StoredResult } from '../../../src/idempotency/service.js';
 import { BACKEND, REGISTRAR as US, useIdempotencyFixture } from '../../helpers/idempotency.js';
+import { WriteFence, epochNow } from '../../../src/core/write-fence.js';
 
 const fx = useIdempotencyFixture();
 const { service, record, registryCreates, leftInProgress } = fx;
@@ -352,6 +353,24 @@ describe('fencing: an owner proves its lease before it sends', () => {
     });
     return out;
   }
+
+  it("the proof gives the call's fence the time the command may still go out: within half of what a heartbeat leaves of the lease", async () => {
+    // A writer that writes the command later (the EPP I/O thread, behind a command in flight) checks this at the write.
+    const fence = new WriteFence();
+    const r = { ...req(), call: { registrarId: US, fence } };
+    let limit = Infinity;
+    let [from, to] = [0, 0];
+    await service({ leaseMs: 3_000 }).run(r, async (attempt) => {
+      from = epochNow();
+      await announce(r, 'GW-fenced', attempt.id);
+      to = epochNow();
+      limit = fence.notAfter;
+      return answer(r.args.name, 'GW-fenced');
+    });
+    // leaseMs 3,000, a heartbeat a third of it: (3,000 - 1,000) / 2 after the proof, made between from and to.
+    expect(limit).toBeGreaterThanOrEqual(from + 1_000);
+    expect(limit).toBeLessThanOrEqual(to + 1_000);
+  });
 
   it('held up past its lease and taken over: the fence write fails, nothing is sent, IDEMPOTENCY_IN_PROGRESS', async () => {
     let wall = Date.now();

@@ -11,6 +11,11 @@ import { generate } from 'selfsigned';
 import { EppBackend } from '../../../../src/backends/epp/index.js';
 import type { EppBackendConfig } from '../../../../src/config.types.js';
 import { UpstreamUnavailableError } from '../../../../src/core/errors.js';
+import { WriteFence, epochNow, revocationFlag, revokeFlag } from '../../../../src/core/write-fence.js';
+import * as hello from '../../../../src/backends/epp/commands/hello.js';
+import * as login from '../../../../src/backends/epp/commands/login.js';
+import { FENCED_MESSAGE, TransportError } from '../../../../src/backends/epp/session/connection.js';
+import { ThreadedConnection } from '../../../../src/backends/epp/session/io-thread.js';
 import { ScriptedEppServer, URIS, type Reply, type ScriptedServerOptions } from '../../../helpers/epp-tls-server.js';
 
 const ctx = { registrarId: 'acme' };
@@ -19,8 +24,11 @@ const PASSWORD = 'foo-BAR2';
 let backend: EppBackend | null = null;
 let server: ScriptedEppServer | null = null;
 let registryThread: Worker | null = null;
+let connection: ThreadedConnection | null = null;
 
 afterEach(async () => {
+  connection?.destroy();
+  connection = null;
   await backend?.close();
   await server?.stop();
   await registryThread?.terminate();
@@ -170,5 +178,73 @@ describe('the EPP I/O thread', () => {
     expect(err).toMatchObject({ maybeApplied: true });
     expectSentOnceElsewhere(checks());
     expect(server!.commands('login')).toHaveLength(2);
+  });
+
+  describe('a fenced command waiting behind the one in flight (src/core/write-fence.ts)', () => {
+    /** A logged-in ThreadedConnection to a scripted registry whose answer to held.tld waits for release(). */
+    async function loggedIn() {
+      let release: () => void = () => {};
+      const gate = new Promise<void>((r) => (release = r));
+      server = new ScriptedEppServer({
+        handler: async (r) => {
+          const name = String(r.doc['epp']['command']['check']['domain:check']['domain:name']);
+          if (name === 'held.tld') await gate;
+          return { code: 1000, resData: { 'domain:chkData': { '@xmlns:domain': URIS.domain, 'domain:cd': { 'domain:name': { '#text': name, '@avail': '1' } } } } };
+        },
+      });
+      const { host, port, ca } = await server.start();
+      const opened = await ThreadedConnection.connect({ host, port, tls: { ca, servername: 'localhost' }, connectTimeoutMs: 10_000 });
+      connection = opened.connection;
+      const services = login.servicesFor(hello.parse(opened.greetingXml));
+      expect(await connection.request(login.build({ clientId: 'NewRegistrar', password: PASSWORD, ...services }, 'L-1'), 10_000)).toContain('code="1000"');
+      const check = (name: string, clTRID: string) =>
+        `<?xml version="1.0" encoding="UTF-8"?><epp xmlns="urn:ietf:params:xml:ns:epp-1.0"><command><check><domain:check xmlns:domain="${URIS.domain}"><domain:name>${name}</domain:name></domain:check></check><clTRID>${clTRID}</clTRID></command></epp>`;
+      const checked = () => server!.commands('domain:check').map((c) => String(c.doc['epp']['command']['check']['domain:check']['domain:name']));
+      return { conn: connection, release, check, checked };
+    }
+
+    test('its bulk job cancelled meanwhile (the revocation flag set): not written, failed as not sent; the connection goes on', async () => {
+      const { conn, release, check, checked } = await loggedIn();
+      const first = conn.request(check('held.tld', 'C-1'), 10_000);
+      const flag = revocationFlag();
+      const second = conn.request(check('next.tld', 'C-2'), 10_000, new WriteFence(flag)).catch((e: unknown) => e);
+      await vi.waitFor(() => expect(checked()).toEqual(['held.tld']));
+      revokeFlag(flag);
+      release();
+      expect(await first).toContain('held.tld');
+      const err = await second;
+      expect(err).toBeInstanceOf(TransportError);
+      expect(err).toMatchObject({ written: false, message: FENCED_MESSAGE });
+      expect(await conn.request(check('after.tld', 'C-3'), 10_000, new WriteFence(revocationFlag()))).toContain('after.tld');
+      expect(checked()).toEqual(['held.tld', 'after.tld']);
+    });
+
+    test('the lease that allowed it too old by the time the answer before it came: not written, failed as not sent', async () => {
+      const { conn, release, check, checked } = await loggedIn();
+      const first = conn.request(check('held.tld', 'C-1'), 10_000);
+      const fence = new WriteFence();
+      fence.within(100);
+      const second = conn.request(check('late.tld', 'C-2'), 10_000, fence).catch((e: unknown) => e);
+      await vi.waitFor(() => expect(checked()).toEqual(['held.tld']));
+      // The answer before it comes once the fence's time is past (with room for the threads' clocks).
+      await vi.waitFor(() => expect(epochNow()).toBeGreaterThan(fence.notAfter + 50), { timeout: 5_000 });
+      release();
+      expect(await first).toContain('held.tld');
+      expect(await second).toMatchObject({ written: false, message: FENCED_MESSAGE });
+      expect(checked()).toEqual(['held.tld']);
+    });
+
+    test('a fence that still holds: written the moment the answer before it is read', async () => {
+      const { conn, release, check, checked } = await loggedIn();
+      const first = conn.request(check('held.tld', 'C-1'), 10_000);
+      const fence = new WriteFence(revocationFlag());
+      fence.within(60_000);
+      const second = conn.request(check('next.tld', 'C-2'), 10_000, fence);
+      await vi.waitFor(() => expect(checked()).toEqual(['held.tld']));
+      release();
+      expect(await first).toContain('held.tld');
+      expect(await second).toContain('next.tld');
+      expect(checked()).toEqual(['held.tld', 'next.tld']);
+    });
   });
 });

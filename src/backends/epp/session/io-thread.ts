@@ -24,6 +24,13 @@
  * another session or on this one once its answer is dealt with), since the session may be about to
  * be replaced; the connection then takes no next request until the session is handed over afresh.
  *
+ * A command written later than its caller's checks (the idempotency owner's lease, a bulk item's
+ * claim and job: they run in the attempt's beforeWrite, before the command is handed over) carries
+ * the caller's fence (src/core/write-fence.ts): its job's revocation flag, shared with this thread,
+ * and the time the checks' proof lasts. The thread looks at both right before the write and, when
+ * the fence no longer holds, fails the command as not sent (FENCED_MESSAGE), so that a cancelled
+ * job sends nothing more and no command goes out on a proof older than its lease's margin.
+ *
  * Failure reports carry whether the frame reached the socket (TransportError.written), as the
  * thread saw it; if the thread itself dies, every request handed to it counts as written (the
  * outcome is unknown). The thread is started on the first connection, kept referenced (it keeps

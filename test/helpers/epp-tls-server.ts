@@ -6,6 +6,7 @@ import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { generate } from 'selfsigned';
+import type { EppBackendConfig } from '../../src/config.types.js';
 
 export const EPP = 'urn:ietf:params:xml:ns:epp-1.0';
 export const URIS = {
@@ -208,4 +209,22 @@ export class ScriptedEppServer {
     if (reply.resData) extra['resData'] = reply.resData;
     return { xml: this.response(clTRID, reply.code, reply.msg ?? (reply.code < 2000 ? 'Command completed successfully' : 'Command failed'), extra) };
   }
+}
+
+/**
+ * An EPP backend config (name "scripted") for a server at `addr` (ScriptedEppServer.start's, or any
+ * with a CA of its own): account `acme` logging in as NewRegistrar with the scripted server's
+ * default password, one session, `overrides` on top.
+ */
+export function scriptedBackendConfig(addr: { host: string; port: number; ca: string }, overrides: Partial<EppBackendConfig> = {}): EppBackendConfig {
+  return {
+    name: 'scripted',
+    kind: 'epp',
+    host: addr.host,
+    port: addr.port,
+    tls: { ca: addr.ca, servername: 'localhost' },
+    accounts: { acme: { clientId: 'NewRegistrar', password: 'foo-BAR2' } },
+    poolSize: 1,
+    ...overrides,
+  };
 }

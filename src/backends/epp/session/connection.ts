@@ -62,6 +62,22 @@ export interface EppTransport {
 /** Why a request whose fence no longer held was not written (TransportError, written false). */
 export const FENCED_MESSAGE = 'what allowed it no longer holds (its bulk job was cancelled, or the lease that allowed it is too old to rely on)';
 
+/**
+ * tls.connect's options for `opts`: host and port, the PEMs read (pem: inline or a path; a missing
+ * file throws here), servername the host unless it is an IP, rejectUnauthorized true unless set.
+ */
+export function tlsConnectOptions(opts: ConnectionOptions): tls.ConnectionOptions {
+  return {
+    host: opts.host,
+    port: opts.port,
+    ca: pem(opts.tls.ca),
+    cert: pem(opts.tls.cert),
+    key: pem(opts.tls.key),
+    servername: opts.tls.servername ?? (isIP(opts.host) ? undefined : opts.host),
+    rejectUnauthorized: opts.tls.rejectUnauthorized ?? true,
+  };
+}
+
 interface Waiter {
   resolve: (xml: string) => void;
   reject: (e: TransportError) => void;
@@ -126,15 +142,7 @@ export class EppConnection implements EppTransport {
   /** Connect, complete TLS and read the greeting frame (returned as XML). */
   static connect(opts: ConnectionOptions): Promise<{ connection: EppConnection; greetingXml: string }> {
     return new Promise((resolve, reject) => {
-      const socket = tls.connect({
-        host: opts.host,
-        port: opts.port,
-        ca: pem(opts.tls.ca),
-        cert: pem(opts.tls.cert),
-        key: pem(opts.tls.key),
-        servername: opts.tls.servername ?? (isIP(opts.host) ? undefined : opts.host),
-        rejectUnauthorized: opts.tls.rejectUnauthorized ?? true,
-      });
+      const socket = tls.connect(tlsConnectOptions(opts));
       const conn = new EppConnection(socket, opts.maxFrameBytes);
       const timer = setTimeout(() => {
         conn.fail(`no greeting within ${opts.connectTimeoutMs} ms`, true);

@@ -38,9 +38,8 @@
  * EPP backend and account of the process.
  */
 import { Worker } from 'node:worker_threads';
-import { isIP } from 'node:net';
 import { DEFAULT_MAX_FRAME_BYTES } from './framing.js';
-import { FENCED_MESSAGE, TransportError, pem, type ConnectionOptions, type EppTransport } from './connection.js';
+import { FENCED_MESSAGE, TransportError, tlsConnectOptions, type ConnectionOptions, type EppTransport } from './connection.js';
 import type { WriteFence } from '../../../core/write-fence.js';
 
 /**
@@ -273,21 +272,13 @@ export class ThreadedConnection implements EppTransport {
 
   /**
    * Connect in the I/O thread, complete TLS and read the greeting (returned as XML). Rejects with
-   * TransportError (written false) on any failure; the TLS files are read here (pem), so that a
+   * TransportError (written false) on any failure; the TLS files are read here (tlsConnectOptions), so that a
    * missing one fails as it does for EppConnection.
    */
   static connect(opts: ConnectionOptions): Promise<{ connection: ThreadedConnection; greetingXml: string }> {
     return new Promise((resolve, reject) => {
       const o = {
-        tls: {
-          host: opts.host,
-          port: opts.port,
-          ca: pem(opts.tls.ca),
-          cert: pem(opts.tls.cert),
-          key: pem(opts.tls.key),
-          servername: opts.tls.servername ?? (isIP(opts.host) ? undefined : opts.host),
-          rejectUnauthorized: opts.tls.rejectUnauthorized ?? true,
-        },
+        tls: tlsConnectOptions(opts),
         connectTimeoutMs: opts.connectTimeoutMs,
         maxFrameBytes: opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       };

@@ -16,7 +16,7 @@ import * as hello from '../../../../src/backends/epp/commands/hello.js';
 import * as login from '../../../../src/backends/epp/commands/login.js';
 import { FENCED_MESSAGE, TransportError } from '../../../../src/backends/epp/session/connection.js';
 import { ThreadedConnection } from '../../../../src/backends/epp/session/io-thread.js';
-import { ScriptedEppServer, URIS, type Reply, type ScriptedServerOptions } from '../../../helpers/epp-tls-server.js';
+import { ScriptedEppServer, URIS, scriptedBackendConfig, type Reply, type ScriptedServerOptions } from '../../../helpers/epp-tls-server.js';
 
 const ctx = { registrarId: 'acme' };
 const PASSWORD = 'foo-BAR2';
@@ -36,21 +36,7 @@ afterEach(async () => {
 });
 
 function eppBackend(host: string, port: number, ca: string, config: Partial<EppBackendConfig> = {}): EppBackend {
-  return new EppBackend(
-    {
-      name: 'threaded',
-      kind: 'epp',
-      host,
-      port,
-      tls: { ca, servername: 'localhost' },
-      accounts: { acme: { clientId: 'NewRegistrar', password: PASSWORD } },
-      poolSize: 1,
-      commandTimeoutMs: 10_000,
-      keepAliveMs: 60_000,
-      ...config,
-    },
-    { clTRIDPrefix: 'T' },
-  );
+  return new EppBackend(scriptedBackendConfig({ host, port, ca }, { commandTimeoutMs: 10_000, keepAliveMs: 60_000, ...config }), { clTRIDPrefix: 'T' });
 }
 
 /** The one session of the backend's pool for `acme` (internals, as session-health.test.ts reads them). */

@@ -12,7 +12,7 @@ import {
   UpstreamAuthenticationError,
   UpstreamUnavailableError,
 } from '../../../../src/core/errors.js';
-import { ScriptedEppServer, URIS, type ScriptedServerOptions } from '../../../helpers/epp-tls-server.js';
+import { ScriptedEppServer, URIS, scriptedBackendConfig, type ScriptedServerOptions } from '../../../helpers/epp-tls-server.js';
 
 const ctx = { registrarId: 'acme' };
 const PASSWORD = 'foo-BAR2';
@@ -40,19 +40,7 @@ async function setup(
   const { host, port, ca } = await server.start();
   const record = (o: object, m?: string) => logs?.push([o, m]);
   backend = new EppBackend(
-    {
-      name: 'scripted',
-      kind: 'epp',
-      host,
-      port,
-      tls: { ca, servername: 'localhost' },
-      accounts: { acme: { clientId: 'NewRegistrar', password: PASSWORD } },
-      poolSize: 2,
-      commandTimeoutMs: 5_000,
-      keepAliveMs: 60_000,
-      ioThread,
-      ...config,
-    },
+    scriptedBackendConfig({ host, port, ca }, { poolSize: 2, commandTimeoutMs: 5_000, keepAliveMs: 60_000, ioThread, ...config }),
     { onCommand, logger: { debug: record, info: record, warn: record, error: record }, clTRIDPrefix: 'T', ...backendOpts },
   );
   return { server, backend };

@@ -66,6 +66,19 @@ interface CommandSpec<T> {
 export const EPP_CHECK_LIMIT = 50;
 
 /**
+ * Whether a call's command may wait ahead in a busy session's connection, to be written by the EPP
+ * I/O thread after the answer in flight (SessionPool RunOptions.ahead): a call without an
+ * idempotency key (reads: nothing to prove at the write), or one whose fence the thread checks
+ * itself, its time limit on the real clock and its revocation flag shared (a bulk item's,
+ * src/bulk/runner.ts). A single mutation waits for a free session instead, and its owner proves its
+ * lease on this thread right before the write (src/idempotency/service.ts), as the owner whose
+ * process stalled must find it lost at that moment.
+ */
+export function mayGoAhead(ctx: M.CallContext): boolean {
+  return ctx.idempotencyKey === undefined || ctx.fence?.revoked !== undefined;
+}
+
+/**
  * The EPP Driver: each port operation is one command module's build/parse on a pooled, logged-in session of the caller's account
  * (RFC 5730-5734, RFC 5910, RFC 3915). Result codes >= 2000 throw registryErrorFor's class (ensureSuccess); transport failures
  * throw UpstreamUnavailableError saying whether the frame was written (maybeApplied); a success whose response data cannot be
@@ -223,7 +236,7 @@ export class EppDriver implements Driver {
 
   /** One command on a pooled session; the pool runs it again on a fresh login when the registry ended the session's login first. */
   private exec<T>(c: DriverCall, spec: CommandSpec<T>): Promise<M.PortResult<T>> {
-    return this.pool(c.ctx.registrarId).run((s) => c.attempt((a) => this.send(s, c.ctx, a, spec)));
+    return this.pool(c.ctx.registrarId).run((s) => c.attempt((a) => this.send(s, c.ctx, a, spec)), { ahead: mayGoAhead(c.ctx) });
   }
 
   /**

@@ -23,6 +23,20 @@ interface Waiter {
   resolve: (s: EppSession) => void;
   reject: (e: Error) => void;
   timer?: NodeJS.Timeout;
+  /** May be handed a busy session ahead (run's `ahead`). */
+  ahead: boolean;
+}
+
+/** How SessionPool.run takes a session. */
+export interface RunOptions {
+  /**
+   * Whether the caller may be handed a busy session ahead when every session is busy and none can
+   * be opened (takesNext: it then waits in the session's connection, and the EPP I/O thread writes
+   * its command the moment the answer in flight is read), rather than wait in the pool's queue for
+   * a session to free. Only for callers whose command needs nothing checked on this thread right
+   * before the write (reads; a command whose fence the writer checks itself). Default false.
+   */
+  ahead?: boolean;
 }
 
 /**
@@ -57,9 +71,10 @@ export class SessionPool {
    * had been open (a dropped idle connection, a login the registry ended) is retried once on a
    * fresh session.
    */
-  async run<T>(fn: (s: EppSession) => Promise<T>): Promise<T> {
-    const p = this.runOnce(fn).catch((e: unknown) => {
-      if (e instanceof Error && this.retryable.has(e) && !this.closing) return this.runOnce(fn);
+  async run<T>(fn: (s: EppSession) => Promise<T>, opts: RunOptions = {}): Promise<T> {
+    const ahead = opts.ahead ?? false;
+    const p = this.runOnce(fn, ahead).catch((e: unknown) => {
+      if (e instanceof Error && this.retryable.has(e) && !this.closing) return this.runOnce(fn, ahead);
       throw e;
     });
     this.inflight.add(p);
@@ -100,8 +115,8 @@ export class SessionPool {
     this.sessions.clear();
   }
 
-  private async runOnce<T>(fn: (s: EppSession) => Promise<T>): Promise<T> {
-    const s = await this.acquire();
+  private async runOnce<T>(fn: (s: EppSession) => Promise<T>, ahead: boolean): Promise<T> {
+    const s = await this.acquire(ahead);
     // A fresh session has written only its login; a reused one may have gone stale while idle, or
     // the registry may have ended its login.
     const reused = s.reused;
@@ -115,14 +130,14 @@ export class SessionPool {
     }
   }
 
-  private acquire(): Promise<EppSession> {
+  private acquire(ahead: boolean): Promise<EppSession> {
     if (this.closing) {
       return Promise.reject(
         new UpstreamUnavailableError(`backend ${this.opts.backend} is closing`, { backend: this.opts.backend, maybeApplied: false }),
       );
     }
     return new Promise<EppSession>((resolve, reject) => {
-      const w: Waiter = { resolve, reject };
+      const w: Waiter = { resolve, reject, ahead };
       this.waiters.push(w);
       this.pump();
       if (!this.waiters.includes(w)) return;
@@ -174,8 +189,9 @@ export class SessionPool {
         continue;
       }
       // Every session busy: one more caller per session waits in its connection (ThreadedConnection),
-      // whose command the EPP I/O thread writes as soon as the answer in flight is read.
-      const ahead = [...this.sessions].find((s) => s.takesNext);
+      // whose command the EPP I/O thread writes as soon as the answer in flight is read; in the
+      // queue's order, so one that may not go ahead keeps those behind it waiting too.
+      const ahead = this.waiters[0]!.ahead ? [...this.sessions].find((s) => s.takesNext) : undefined;
       if (ahead) {
         ahead.markBusy();
         this.take().resolve(ahead);

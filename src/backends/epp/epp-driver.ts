@@ -106,7 +106,7 @@ export class EppDriver implements Driver {
     this.trid = new ClTridGenerator(opts.clTRIDPrefix, opts.clock ?? systemClock);
     this.known = knownCapabilitiesOf(config.periodUnits);
     // The thread boots (some 30-50 ms on another core) while the gateway goes on starting, not when the first session opens.
-    if (config.ioThread ?? true) startIoThread();
+    if (config.ioThread ?? true) startIoThread((fields, message) => this.logger.warn(fields, message));
   }
 
   hasAccount(registrarId: string): boolean {

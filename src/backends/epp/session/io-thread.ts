@@ -33,9 +33,10 @@
  *
  * Failure reports carry whether the frame reached the socket (TransportError.written), as the
  * thread saw it; if the thread itself dies, every request handed to it counts as written (the
- * outcome is unknown). The thread is started on the first connection, kept referenced (it keeps
- * the process alive) while a connection is open, as an open socket would, and is shared by every
- * EPP backend and account of the process.
+ * outcome is unknown), and the next connection starts a new thread. The thread is started when an
+ * EPP backend is made (startIoThread) or by the first connection, kept referenced (it keeps the
+ * process alive) while a connection is open, as an open socket would, and is shared by every EPP
+ * backend and account of the process.
  */
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_MAX_FRAME_BYTES } from './framing.js';
@@ -44,10 +45,11 @@ import type { WriteFence } from '../../../core/write-fence.js';
 
 /**
  * The thread: one Conn per connection id. Messages in: {t:'open', id, o} (o: tls.connect's
- * options plus connectTimeoutMs, maxFrameBytes), {t:'req', id, rid, xml, ms}, {t:'destroy', id,
- * reason}. Messages out: {t:'greeting', id, xml}, {t:'ans', id, rid, xml}, {t:'fail', id, rid,
- * reason, written, timedOut}, {t:'closed', id, reason, timedOut} (after every pending request's
- * fail). The framing is RFC 5734 section 4's, as framing.ts's (which this string cannot import).
+ * options plus connectTimeoutMs, maxFrameBytes), {t:'req', id, rid, xml, ms, f?} (f: the fence as
+ * {flag?, notAfter}), {t:'destroy', id, reason}. Messages out: {t:'greeting', id, xml}, {t:'ans',
+ * id, rid, xml}, {t:'fail', id, rid, reason, written, timedOut, held?}, {t:'closed', id, reason,
+ * timedOut} (after every pending request's fail). The framing is RFC 5734 section 4's, as
+ * framing.ts's (which this string cannot import).
  */
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -193,7 +195,7 @@ class IoThread {
   private nextId = 0;
   private dead: string | null = null;
 
-  constructor() {
+  constructor(warn: ThreadLogger) {
     this.worker = new Worker(THREAD_SOURCE, { eval: true, name: 'epp-io', workerData: { fenced: FENCED_MESSAGE }, resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB } });
     this.worker.unref();
     this.worker.on('message', (m: FromThread) => this.connections.get(m.id)?.fromThread(m));
@@ -201,6 +203,7 @@ class IoThread {
       if (this.dead) return;
       this.dead = reason;
       if (thread === this) thread = null;
+      if (this.connections.size > 0) warn({ reason, connections: this.connections.size }, 'EPP I/O thread ended: its connections failed (commands in flight have an unknown outcome and are reconciled); the next connection starts a new thread');
       for (const c of [...this.connections.values()]) c.threadDied(reason);
       this.connections.clear();
     };
@@ -221,6 +224,11 @@ class IoThread {
     this.worker.postMessage(m);
   }
 
+  /** Ends the thread (tests: endIoThreadForTests). */
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+
   forget(id: number): void {
     if (this.connections.delete(id) && this.connections.size === 0) this.worker.unref();
   }
@@ -228,18 +236,29 @@ class IoThread {
 
 let thread: IoThread | null = null;
 
+/** Where the thread's end is told (a logger's warn: fields, then the message). */
+type ThreadLogger = (fields: Record<string, unknown>, message: string) => void;
+let warnThreadEnded: ThreadLogger = () => {};
+
 /**
  * Starts the process's EPP I/O thread now if it is not running (it is otherwise started by the
- * first connection): an EPP backend calls it when it is made. The thread keeps no process alive
- * while it holds no connection.
+ * first connection): an EPP backend calls it when it is made, with its logger's warn, which is
+ * told if the thread ends while it holds connections. The thread keeps no process alive while it
+ * holds no connection.
  */
-export function startIoThread(): void {
+export function startIoThread(warn?: ThreadLogger): void {
+  if (warn) warnThreadEnded = warn;
   ioThread();
+}
+
+/** @internal For tests: ends the running thread as a crash would (worker.terminate); resolves once it has ended. */
+export async function endIoThreadForTests(): Promise<void> {
+  await thread?.terminate();
 }
 
 /** The running thread, started if none is (or the last one died). */
 function ioThread(): IoThread {
-  return (thread ??= new IoThread());
+  return (thread ??= new IoThread((fields, message) => warnThreadEnded(fields, message)));
 }
 
 /**

@@ -15,7 +15,7 @@ import { WriteFence, epochNow, revocationFlag, revokeFlag } from '../../../../sr
 import * as hello from '../../../../src/backends/epp/commands/hello.js';
 import * as login from '../../../../src/backends/epp/commands/login.js';
 import { FENCED_MESSAGE, TransportError } from '../../../../src/backends/epp/session/connection.js';
-import { ThreadedConnection } from '../../../../src/backends/epp/session/io-thread.js';
+import { ThreadedConnection, endIoThreadForTests, startIoThread } from '../../../../src/backends/epp/session/io-thread.js';
 import { ScriptedEppServer, URIS, scriptedBackendConfig, type Reply, type ScriptedServerOptions } from '../../../helpers/epp-tls-server.js';
 
 const ctx = { registrarId: 'acme' };
@@ -232,5 +232,22 @@ describe('the EPP I/O thread', () => {
       expect(await second).toContain('next.tld');
       expect(checked()).toEqual(['held.tld', 'next.tld']);
     });
+  });
+
+  test('the thread ends while a command is in flight: it fails as maybe written (outcome unknown), the end is logged, and the next session runs on a new thread', async () => {
+    server = new ScriptedEppServer({ handler: async (r) => (String(r.doc['epp']['command']['check']['domain:check']['domain:name']) === 'lost.tld' ? 'hang' : { code: 1000, resData: { 'domain:chkData': { '@xmlns:domain': URIS.domain, 'domain:cd': { 'domain:name': { '#text': 'after.tld', '@avail': '1' } } } } }) });
+    const { host, port, ca } = await server.start();
+    const warned: unknown[] = [];
+    backend = eppBackend(host, port, ca);
+    startIoThread((fields, message) => warned.push([fields, message]));
+    const lost = backend.checkDomains(ctx, ['lost.tld']).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(server!.commands('domain:check')).toHaveLength(1));
+    await endIoThreadForTests();
+    const err = await lost;
+    expect(err).toBeInstanceOf(UpstreamUnavailableError);
+    expect(err).toMatchObject({ maybeApplied: true });
+    expect(warned).toEqual([[{ reason: expect.stringContaining('exited'), connections: 1 }, expect.stringContaining('EPP I/O thread ended')]]);
+    expect((await backend.checkDomains(ctx, ['after.tld'])).data[0]!.name).toBe('after.tld');
+    expect(server.commands('login')).toHaveLength(2);
   });
 });

@@ -234,7 +234,8 @@ export function defaultHost(cfg: Pick<GatewayConfig, 'backends'>): string {
 
 /**
  * The settings a config file with its own `backends` must give itself, since the zero-setup
- * defaults name the sandboxes: `registrars` and `routes` (ConfigError saying which is missing).
+ * defaults name the sandboxes: `registrars`, `routes` and each backend's `accounts` (ConfigError
+ * saying which is missing; a backend with `sandbox` gets `{}`, to which its sandbox adds its own).
  * `defaultBackend` is optional: with one backend it is that one; with several and none named,
  * contact and host commands must name their registry.
  */
@@ -246,6 +247,15 @@ function requireOwnSettings(cfg: GatewayConfig): void {
     throw new ConfigError('config: routes is required when backends is given: which backend serves each domain suffix, [{ "suffix": "app", "backend": "<backend name>" }]');
   }
   if (cfg.defaultBackend === undefined && cfg.backends.length === 1 && typeof cfg.backends[0]?.name === 'string') cfg.defaultBackend = cfg.backends[0].name;
+  // Every backend has its accounts (a sandbox adds its own registrars' to them, so one with `sandbox` may leave them out).
+  for (const [i, b] of cfg.backends.entries()) {
+    const backend = b as { name?: unknown; accounts?: unknown; sandbox?: unknown };
+    if (backend.accounts === undefined && backend.sandbox) backend.accounts = {};
+    if (backend.accounts === null || typeof backend.accounts !== 'object' || Array.isArray(backend.accounts)) {
+      const which = typeof backend.name === 'string' ? `backend "${backend.name}"` : `backends[${i}]`;
+      throw new ConfigError(`config: ${which} needs accounts: each gateway registrar id with its login at the registry, { "acme": { ... } } (Configuration, backends[].accounts)`);
+    }
+  }
 }
 
 /**

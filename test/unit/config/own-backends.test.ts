@@ -65,6 +65,14 @@ describe('a config file with its own backends', () => {
     expect(refusal(without('registrars'))).toMatch(/^config: registrars is required when backends is given/);
   });
 
+  it('a backend without accounts: says accounts is needed, naming the backend (was "does not have the expected shape"); a sandbox backend may leave them out', () => {
+    const { accounts: _, ...bare } = epp('nomulus');
+    expect(refusal({ ...FILE, backends: [bare] })).toMatch(/^config: backend "nomulus" needs accounts/);
+    expect(refusal({ ...FILE, backends: [{ ...bare, accounts: 'acme' }] })).toMatch(/^config: backend "nomulus" needs accounts/);
+    const cfg = load({ ...FILE, backends: [{ name: 'nomulus', kind: 'epp', host: '127.0.0.1', port: 0, tls: {}, sandbox: { profile: 'nomulus' } }] });
+    expect(cfg.backends[0]!.accounts).toEqual({});
+  });
+
   it('a file without backends still runs the sandboxes, with their routes, registrars and defaultBackend', () => {
     const cfg = load({ port: 4001 });
     expect(cfg.defaultBackend).toBe('sandbox-epp');

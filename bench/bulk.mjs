@@ -25,7 +25,8 @@
  * count of renewals and every domain's expiry can be read), holding 2 x --items domains of
  * NewRegistrar put into its store directly (creating them over EPP would measure creation),
  * behind its own delaying proxy; the gateway has --concurrency sessions to it and runs
- * --concurrency items at once. Each item is one renew command (the job gives each domain's
+ * --concurrency items at once, with one more per session ready behind them (README, Bulk,
+ * "Concurrency"): the registry sees at most --concurrency commands at once. Each item is one renew command (the job gives each domain's
  * current expiry, as the CLI's `name,currentExpiry` lines do, so nothing is read first).
  *
  * Prints, in one run:

@@ -99,7 +99,7 @@ describe('the EPP I/O thread', () => {
     const held = backend.checkDomains(ctx, ['held.tld']);
     const next = backend.checkDomains(ctx, ['next.tld']);
     // held.tld is at the registry, unanswered; next.tld waits in the session's connection.
-    await vi.waitFor(() => expect([Atomics.load(shared, 0), onlySession(backend!)?.holders]).toEqual([2, 2]));
+    await vi.waitFor(() => expect([Atomics.load(shared, 0), onlySession(backend!)?.holders]).toEqual([2, 2]), { timeout: 10_000 });
     // The registry answers held.tld, and this thread blocks until next.tld reaches it (10 s at most:
     // a connection in this thread, ioThread false, could not write it before this thread is free again).
     Atomics.store(shared, 1, 1);
@@ -130,7 +130,7 @@ describe('the EPP I/O thread', () => {
       (e: unknown) => e,
     );
     const second = backend.checkDomains(ctx, ['second.tld']);
-    await vi.waitFor(() => expect(onlySession(backend!)?.holders).toBe(2));
+    await vi.waitFor(() => expect(onlySession(backend!)?.holders).toBe(2), { timeout: 10_000 });
     release();
     const checks = () => server!.commands('domain:check').map((c): [string, number] => [String(c.doc['epp']['command']['check']['domain:check']['domain:name']), c.conn]);
     return { first, second, checks };
@@ -194,7 +194,7 @@ describe('the EPP I/O thread', () => {
       const first = conn.request(check('held.tld', 'C-1'), 10_000);
       const flag = revocationFlag();
       const second = conn.request(check('next.tld', 'C-2'), 10_000, new WriteFence(flag)).catch((e: unknown) => e);
-      await vi.waitFor(() => expect(checked()).toEqual(['held.tld']));
+      await vi.waitFor(() => expect(checked()).toEqual(['held.tld']), { timeout: 10_000 });
       revokeFlag(flag);
       release();
       expect(await first).toContain('held.tld');
@@ -211,9 +211,9 @@ describe('the EPP I/O thread', () => {
       const fence = new WriteFence();
       fence.within(100);
       const second = conn.request(check('late.tld', 'C-2'), 10_000, fence).catch((e: unknown) => e);
-      await vi.waitFor(() => expect(checked()).toEqual(['held.tld']));
+      await vi.waitFor(() => expect(checked()).toEqual(['held.tld']), { timeout: 10_000 });
       // The answer before it comes once the fence's time is past (with room for the threads' clocks).
-      await vi.waitFor(() => expect(epochNow()).toBeGreaterThan(fence.notAfter + 50), { timeout: 5_000 });
+      await vi.waitFor(() => expect(epochNow()).toBeGreaterThan(fence.notAfter + 50), { timeout: 10_000 });
       release();
       expect(await first).toContain('held.tld');
       expect(await second).toMatchObject({ written: false, message: FENCED_MESSAGE });
@@ -226,7 +226,7 @@ describe('the EPP I/O thread', () => {
       const fence = new WriteFence(revocationFlag());
       fence.within(60_000);
       const second = conn.request(check('next.tld', 'C-2'), 10_000, fence);
-      await vi.waitFor(() => expect(checked()).toEqual(['held.tld']));
+      await vi.waitFor(() => expect(checked()).toEqual(['held.tld']), { timeout: 10_000 });
       release();
       expect(await first).toContain('held.tld');
       expect(await second).toContain('next.tld');
@@ -241,7 +241,7 @@ describe('the EPP I/O thread', () => {
     backend = eppBackend(host, port, ca);
     startIoThread((fields, message) => warned.push([fields, message]));
     const lost = backend.checkDomains(ctx, ['lost.tld']).catch((e: unknown) => e);
-    await vi.waitFor(() => expect(server!.commands('domain:check')).toHaveLength(1));
+    await vi.waitFor(() => expect(server!.commands('domain:check')).toHaveLength(1), { timeout: 10_000 });
     await endIoThreadForTests();
     const err = await lost;
     expect(err).toBeInstanceOf(UpstreamUnavailableError);

@@ -9,7 +9,7 @@
  *
  * A fence is two things: a time after which the checks' proof is too old (each check narrows it to
  * the margin its own lease keeps: `within`), and an optional shared flag that revokes every command
- * fenced by it at once (a bulk job cancelled on this instance: `revoke`). The flag is an Int32Array
+ * fenced by it at once (a bulk job cancelled on this instance: `revokeFlag`). The flag is an Int32Array
  * over a SharedArrayBuffer, so that another thread reads it without a message.
  */
 

@@ -7,10 +7,13 @@
  * writer checks the fence at the moment of the write and, when it no longer holds, does not write
  * the command and fails it as not sent (the pool tries it again once, which runs the checks again).
  *
- * A fence is two things: a time after which the checks' proof is too old (each check narrows it to
- * the margin its own lease keeps: `within`), and an optional shared flag that revokes every command
- * fenced by it at once (a bulk job cancelled on this instance: `revokeFlag`). The flag is an Int32Array
- * over a SharedArrayBuffer, so that another thread reads it without a message.
+ * A fence is two things: an optional shared flag that revokes every command fenced by it at once
+ * (a bulk job cancelled on this instance: `revokeFlag`), looked at whenever the command is written;
+ * and a time after which the checks' proof is too old (each check narrows it to the margin its own
+ * lease keeps: `within`), looked at when the command had to wait behind another: a command written
+ * as soon as it is handed over goes out as it always did, right after its checks and the command
+ * log's entry. The flag is an Int32Array over a SharedArrayBuffer, so that another thread reads it
+ * without a message.
  */
 
 /** Milliseconds since the epoch, as every thread of the process reads them alike (performance.timeOrigin + performance.now(): monotonic within a thread). */
@@ -46,8 +49,8 @@ export class WriteFence {
     this.notAfter = Math.min(this.notAfter, epochNow() + ms);
   }
 
-  /** Whether a command may be written now. */
-  get open(): boolean {
-    return (this.revoked === undefined || Atomics.load(this.revoked, 0) === 0) && epochNow() <= this.notAfter;
+  /** Whether the revocation flag is set: the command is not written, whenever that would be. */
+  get isRevoked(): boolean {
+    return this.revoked !== undefined && Atomics.load(this.revoked, 0) !== 0;
   }
 }

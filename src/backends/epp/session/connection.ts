@@ -54,7 +54,7 @@ export interface EppTransport {
   readonly closed: boolean;
   readonly queues: boolean;
   onClose(listener: (reason: string) => void): void;
-  /** `fence`: checked when the frame is written; one that no longer holds fails the request as not written (FENCED_MESSAGE). */
+  /** `fence`: its revocation flag checked when the frame is written, its time limit too when the frame had to wait behind another; one that no longer holds fails the request as not written (FENCED_MESSAGE). */
   request(xml: string, timeoutMs: number, fence?: WriteFence): Promise<string>;
   destroy(reason?: string): void;
 }
@@ -169,12 +169,12 @@ export class EppConnection implements EppTransport {
     this.closeListeners.push(listener);
   }
 
-  /** Send one frame and wait for the next frame from the server; not when `fence` no longer holds (TransportError, not written). */
+  /** Send one frame and wait for the next frame from the server; not when `fence` is revoked (TransportError, not written). */
   request(xml: string, timeoutMs: number, fence?: WriteFence): Promise<string> {
     if (this.closedFlag || this.socket.destroyed || !this.socket.writable) {
       return Promise.reject(new TransportError('connection is closed', false));
     }
-    if (fence && !fence.open) return Promise.reject(new TransportError(FENCED_MESSAGE, false));
+    if (fence?.isRevoked) return Promise.reject(new TransportError(FENCED_MESSAGE, false));
     if (this.waiter) return Promise.reject(new TransportError('a request is already in flight', false));
     return new Promise<string>((resolve, reject) => {
       const w: Waiter = { resolve, reject, written: false };

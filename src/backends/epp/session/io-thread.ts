@@ -27,9 +27,10 @@
  * A command written later than its caller's checks (the idempotency owner's lease, a bulk item's
  * claim and job: they run in the attempt's beforeWrite, before the command is handed over) carries
  * the caller's fence (src/core/write-fence.ts): its job's revocation flag, shared with this thread,
- * and the time the checks' proof lasts. The thread looks at both right before the write and, when
- * the fence no longer holds, fails the command as not sent (FENCED_MESSAGE), so that a cancelled
- * job sends nothing more and no command goes out on a proof older than its lease's margin.
+ * and the time the checks' proof lasts. The thread looks at the flag right before any write, and at
+ * the time too when the command waited behind another; when the fence no longer holds it fails the
+ * command as not sent (FENCED_MESSAGE), so that a cancelled job sends nothing more and no command
+ * that waited goes out on a proof older than its lease's margin.
  *
  * Failure reports carry whether the frame reached the socket (TransportError.written), as the
  * thread saw it; if the thread itself dies, every request handed to it counts as written (the
@@ -88,12 +89,12 @@ class Conn {
   }
   request(rid, xml, ms, f) {
     if (this.closed || this.socket.destroyed || !this.socket.writable) { post({ t: 'fail', id: this.id, rid, reason: 'connection is closed', written: false, timedOut: false }); return; }
-    if (!this.inflight) { this.write(rid, xml, ms, f); return; }
+    if (!this.inflight) { this.write(rid, xml, ms, f, false); return; }
     if (this.next) { post({ t: 'fail', id: this.id, rid, reason: 'a request is already waiting on this connection', written: false, timedOut: false }); return; }
     this.next = { rid, xml, ms, f };
   }
-  write(rid, xml, ms, f) {
-    if (f && ((f.flag && Atomics.load(f.flag, 0) !== 0) || performance.timeOrigin + performance.now() > f.notAfter)) {
+  write(rid, xml, ms, f, waited) {
+    if (f && ((f.flag && Atomics.load(f.flag, 0) !== 0) || (waited && performance.timeOrigin + performance.now() > f.notAfter))) {
       post({ t: 'fail', id: this.id, rid, reason: workerData.fenced, written: false, timedOut: false });
       return;
     }
@@ -137,7 +138,7 @@ class Conn {
     if (n) {
       const code = firstCode(xml);
       if (code === 2002 || code >= 2500) post({ t: 'fail', id: this.id, rid: n.rid, reason: 'the answer before it (' + code + ') may end the session', written: false, timedOut: false, held: true });
-      else this.write(n.rid, n.xml, n.ms, n.f);
+      else this.write(n.rid, n.xml, n.ms, n.f, true);
     }
     post({ t: 'ans', id: this.id, rid: r.rid, xml });
   }
@@ -324,12 +325,13 @@ export class ThreadedConnection implements EppTransport {
    * Send one frame and resolve with the server's next frame after it. While a request is in
    * flight, one more is accepted and written by the thread when that one's answer is read; a third
    * is refused (TransportError, written false). `timeoutMs` runs from the frame's write. `fence`:
-   * checked by the thread right before the write (its revocation flag as it is then, its time limit
-   * as it is now); one that no longer holds fails the request as not written.
+   * checked by the thread right before the write (its revocation flag as it is then; its time limit,
+   * as it is now, when the frame waited behind another); one that no longer holds fails the request
+   * as not written.
    */
   request(xml: string, timeoutMs: number, fence?: WriteFence): Promise<string> {
     if (this.closedFlag) return Promise.reject(new TransportError('connection is closed', false));
-    if (fence && !fence.open) return Promise.reject(new TransportError(FENCED_MESSAGE, false));
+    if (fence?.isRevoked) return Promise.reject(new TransportError(FENCED_MESSAGE, false));
     if (this.pending.size >= 2) return Promise.reject(new TransportError('a request is already waiting on this connection', false));
     if (this.pending.size === 0) this.holding = false;
     return new Promise<string>((resolve, reject) => {

@@ -154,7 +154,7 @@ class Conn {
     if (n) post({ t: 'fail', id: this.id, rid: n.rid, reason, written: false, timedOut: false });
     this.socket.destroy();
     conns.delete(this.id);
-    post({ t: 'closed', id: this.id, reason, timedOut, greeted: this.greeted });
+    post({ t: 'closed', id: this.id, reason, timedOut });
   }
 }
 parentPort.on('message', (m) => {
@@ -164,7 +164,7 @@ parentPort.on('message', (m) => {
     else post({ t: 'fail', id: m.id, rid: m.rid, reason: 'connection is closed', written: false, timedOut: false });
   } else if (m.t === 'open') {
     try { conns.set(m.id, new Conn(m.id, m.o)); }
-    catch (e) { post({ t: 'closed', id: m.id, reason: String((e && e.message) || e), timedOut: false, greeted: false }); }
+    catch (e) { post({ t: 'closed', id: m.id, reason: String((e && e.message) || e), timedOut: false }); }
   } else if (m.t === 'destroy') {
     const c = conns.get(m.id);
     if (c) c.fail(m.reason);
@@ -182,7 +182,7 @@ type FromThread =
   | { t: 'greeting'; id: number; xml: string }
   | { t: 'ans'; id: number; rid: number; xml: string }
   | { t: 'fail'; id: number; rid: number; reason: string; written: boolean; timedOut: boolean; held?: boolean }
-  | { t: 'closed'; id: number; reason: string; timedOut: boolean; greeted: boolean };
+  | { t: 'closed'; id: number; reason: string; timedOut: boolean };
 
 interface Pending {
   resolve: (xml: string) => void;

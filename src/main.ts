@@ -24,6 +24,7 @@ import { checkListenHost, ListenError, listeningLine } from './http/listen.js';
 import { databaseConnectError } from './db/connect-error.js';
 import { checkIdempotencyKey } from './idempotency/key-check.js';
 import { makePrivate, privateDir } from './db/private-files.js';
+import { startIoThread } from './backends/epp/session/io-thread.js';
 
 const USAGE = `usage: npm start                  (or, after npm run build: node dist/bundle/main.js)
 The registry gateway: one GraphQL API (HTTP and graphql-ws on /graphql, GraphiQL on /, /healthz,
@@ -51,6 +52,10 @@ const SANDBOX_KEY_LABEL = 'sandbox (printed at start)';
 
 async function main() {
   const config = loadConfig();
+  // The EPP I/O thread boots now, on its own core, while the database opens and the gateway's
+  // modules load: started when the EPP backends are made (src/backends/epp/epp-driver.ts), its
+  // boot (50-130 ms) delayed a restarted instance's first sessions (bench:bulk item 4).
+  if (config.backends.some((b) => b.kind === 'epp' && b.ioThread !== false)) startIoThread();
   // The database opens before the gateway's modules load, and while they do: the embedded one
   // starts its PostgreSQL in a thread of its own (after a SIGKILL, with the replay of its
   // write-ahead log), which this thread would otherwise wait for once it had loaded them.

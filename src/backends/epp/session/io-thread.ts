@@ -57,6 +57,23 @@ const { parentPort, workerData } = require('node:worker_threads');
 const tls = require('node:tls');
 const conns = new Map();
 const post = (m) => parentPort.postMessage(m);
+/**
+ * One TLS context per distinct CA, certificate and key (at most 16 kept): tls.connect given them
+ * makes a context per connection (the PEMs parsed, the root store copied), 2-3 ms of this thread
+ * each, so 16 sessions opening at once waited some 40 ms for the last connect. Keyed by content:
+ * files changed on disk (read again for each connection by the gateway's thread) give a new one.
+ */
+const contexts = new Map();
+const secureContext = (o) => {
+  const key = [o.ca || '', o.cert || '', o.key || ''].join('\\0');
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    ctx = tls.createSecureContext({ ca: o.ca, cert: o.cert, key: o.key });
+    contexts.set(key, ctx);
+    if (contexts.size > 16) contexts.delete(contexts.keys().next().value);
+  }
+  return ctx;
+};
 /** The first <result code="NNNN"> of an answer, or 0. */
 const firstCode = (xml) => { const m = /<(?:[A-Za-z_][\\w.-]*:)?result\\s+code\\s*=\\s*["'](\\d{4})["']/.exec(xml); return m ? Number(m[1]) : 0; };
 class Conn {
@@ -72,7 +89,7 @@ class Conn {
     this.timer = null;
     this.timerMs = 0;
     this.expiry = '';
-    this.socket = tls.connect(o.tls);
+    this.socket = tls.connect({ ...o.tls, secureContext: secureContext(o.tls) });
     this.socket.setNoDelay(true);
     this.socket.setKeepAlive(true, 30000);
     this.arm(o.connectTimeoutMs, 'no greeting within ' + o.connectTimeoutMs + ' ms');

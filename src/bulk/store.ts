@@ -8,7 +8,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Prisma, type BulkJob, type PrismaClient } from '../db/generated/client.js';
-import { rawExecute, rawQuery } from '../db/raw.js';
+import { hasRawPool, rawExecute, rawQuery } from '../db/raw.js';
 import { SharedReads } from '../db/shared-reads.js';
 import { logEntrySql, type LogEntry } from '../commandlog/command-log.js';
 import { deferredRecordsSql, deferredRows, type DeferredRecord } from '../idempotency/deferred.js';
@@ -394,8 +394,15 @@ export class BulkStore {
     return this.prisma.bulkJob.findFirst({ where: { id, registrarId } });
   }
 
-  job(id: string): Promise<BulkJob | null> {
-    return this.prisma.bulkJob.findUnique({ where: { id } });
+  /**
+   * One job by id. On PostgreSQL straight through the pool (src/db/raw.ts): the bulk runner reads
+   * its jobs so before their items run, and after a restart that read came before any other Prisma
+   * query and waited for Prisma's query compiler (a WebAssembly module) to load (bench:bulk item 4).
+   */
+  async job(id: string): Promise<BulkJob | null> {
+    if (!hasRawPool(this.prisma)) return this.prisma.bulkJob.findUnique({ where: { id } });
+    const [row] = await rawQuery<JobColumns>(this.prisma, `SELECT ${JOB_COLUMNS} FROM bulk_jobs WHERE id = $1`, [id]);
+    return row ? jobOf(row) : null;
   }
 
   /**

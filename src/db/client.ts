@@ -29,6 +29,7 @@ import { lockDataDir } from './pglite-lock.js';
 import { makePrivate, ownerOnlyUmask, privateDir, PRIVATE_DIR_MODE } from './private-files.js';
 import { createPGliteThread, type EmbeddedPGlite } from './pglite-thread.js';
 import { resolveDatabaseTimeouts, type DatabaseTimeouts } from './timeouts.js';
+import { useRawPool } from './raw.js';
 import { runInWorker } from '../worker.js';
 
 export { isUniqueViolation, uniqueViolation } from './errors.js';
@@ -40,17 +41,17 @@ export { isUniqueViolation, uniqueViolation } from './errors.js';
  * code take some 150 ms of this thread, spent meanwhile). src/db/timeouts.ts is imported statically:
  * it is small, and src/main.ts and src/config.ts import it statically anyway (a dynamic import of
  * it here put nothing off, and rolldown warned so, INEFFECTIVE_DYNAMIC_IMPORT, at every build).
+ * So is src/db/raw.ts (a few lines), which src/main.ts imports through the idempotency key check.
  */
 async function clientModules() {
-  const [generated, listen, migrate, raw, lease, timeoutClient] = await Promise.all([
+  const [generated, listen, migrate, lease, timeoutClient] = await Promise.all([
     import('./generated/client.js'),
     import('./listen.js'),
     import('./migrate.js'),
-    import('./raw.js'),
     import('./lease-client.js'),
     import('./timeout-client.js'),
   ]);
-  return { PrismaClient: generated.PrismaClient, ...listen, ...migrate, ...raw, ...lease, ...timeoutClient };
+  return { PrismaClient: generated.PrismaClient, ...listen, ...migrate, ...lease, ...timeoutClient };
 }
 
 /** The embedded PGlite's data directory when openDatabase gets neither `url` nor `dataDir` (relative to the working directory). */
@@ -169,7 +170,7 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
             return checked;
           });
     migrating?.catch(() => undefined); // awaited below, after the modules: a failure to load them first is the error to report
-    const [{ PrismaClient, listenPostgres, useRawPool, useLeaseClient, LEASE_POOL_SIZE }, { PrismaPg }] = await Promise.all([clientModules(), import('@prisma/adapter-pg')]);
+    const [{ PrismaClient, listenPostgres, useLeaseClient, LEASE_POOL_SIZE }, { PrismaPg }] = await Promise.all([clientModules(), import('@prisma/adapter-pg')]);
     const migration = await migrating;
     // Idempotency leases write through a pool of their own, so that a renewal never queues behind
     // the requests' statements (src/db/lease-client.ts). Connections open on first use and stay

@@ -14,6 +14,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { PrismaClient } from '../db/generated/client.js';
+import { rawExecute, rawQuery } from '../db/raw.js';
 import type { GatewayConfig } from '../config.types.js';
 import { ConfigError } from '../config-error.js';
 import type { Fingerprints } from './fingerprint.js';
@@ -67,21 +68,26 @@ const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(
  * refused. With `idempotency.keyRotateFrom` (IDEMPOTENCY_KEY_ROTATE_FROM) naming the recorded key's
  * id, the recorded value is replaced by this key's, only if it is still that one (a compare and set).
  *
+ * Its statements go straight through the PostgreSQL pool (src/db/raw.ts; through Prisma on the
+ * embedded database): a start's first statements, which do not wait for Prisma's query compiler
+ * (a WebAssembly module, 150-190 ms of a restarted instance's start on a two-core machine) to load:
+ * that happens with the first Prisma query, after the bulk runner has started (bench:bulk item 4).
+ *
  * Throws ConfigError (one line naming the key's setting, both key ids, how to rotate; never the
  * key) when the database records another key and no rotation from it was asked for.
  */
 export async function checkIdempotencyKey(prisma: PrismaClient, config: CheckConfig): Promise<KeyCheck> {
   const mine = keyCheckValue(deploymentFingerprints(config));
   const rotateFrom = config.idempotency?.keyRotateFrom;
-  const inserted = await prisma.$executeRaw`INSERT INTO deployment_settings (name, value, updated_at) VALUES (${KEY_CHECK_SETTING}, ${mine}, now()) ON CONFLICT (name) DO NOTHING`;
+  const inserted = await rawExecute(prisma, `INSERT INTO deployment_settings (name, value, updated_at) VALUES ($1, $2, now()) ON CONFLICT (name) DO NOTHING`, [KEY_CHECK_SETTING, mine]);
   if (inserted === 1) return { outcome: 'recorded', keyId: keyId(mine) };
   for (let round = 0; ; round++) {
-    const [row] = await prisma.$queryRaw<Array<{ value: string }>>`SELECT value FROM deployment_settings WHERE name = ${KEY_CHECK_SETTING}`;
+    const [row] = await rawQuery<{ value: string }>(prisma, `SELECT value FROM deployment_settings WHERE name = $1`, [KEY_CHECK_SETTING]);
     if (!row) throw new Error(`idempotency: the deployment_settings row "${KEY_CHECK_SETTING}" was deleted while it was checked`);
     if (same(row.value, mine)) return { outcome: 'matched', keyId: keyId(mine), ...(rotateFrom !== undefined ? { staleRotateFrom: true } : {}) };
     const recorded = keyId(row.value);
     if (round === 0 && rotateFrom === recorded) {
-      const n = await prisma.$executeRaw`UPDATE deployment_settings SET value = ${mine}, updated_at = now() WHERE name = ${KEY_CHECK_SETTING} AND value = ${row.value}`;
+      const n = await rawExecute(prisma, `UPDATE deployment_settings SET value = $1, updated_at = now() WHERE name = $2 AND value = $3`, [mine, KEY_CHECK_SETTING, row.value]);
       if (n === 1) return { outcome: 'rotated', keyId: keyId(mine), previousKeyId: recorded };
       continue; // another start changed it meanwhile: compare with what that one wrote
     }

@@ -54,6 +54,7 @@
  */
 import { existsSync, lstatSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
@@ -101,6 +102,57 @@ const nodeCreateHash = {
 };
 
 /**
+ * pg (node_modules/pg/lib/stream.js) asks, when it is first imported, whether it runs in a
+ * Cloudflare Worker by making a `new Response(...)`, which makes Node load its whole fetch
+ * implementation (undici): 52 ms of the gateway's thread in a CPU profile of its start on
+ * PostgreSQL, before the database could even be asked anything. The gateway runs on Node.js
+ * only: in the bundle the question answers false at once. Matched exactly, as queryCompilerWasm.
+ */
+const pgOnNode = {
+  name: 'pg-on-node',
+  /** @param {string} code @param {string} id */
+  transform(code, id) {
+    if (!/[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/.test(id)) return null;
+    const question = 'function isCloudflareRuntime() {';
+    if (!code.includes(question)) throw new Error(`bundle: pg's ${id} no longer has isCloudflareRuntime as scripts/bundle.mjs expects (pgOnNode): update the plugin`);
+    return code.replace(question, `${question}\n  return false; // the gateway runs on Node.js (scripts/bundle.mjs, pgOnNode)`);
+  },
+};
+
+/** The file the bundle carries Prisma's query compiler in, beside its chunks (queryCompilerWasm). */
+export const QUERY_COMPILER_WASM = 'query_compiler_small_bg.postgresql.wasm';
+/** The module of @prisma/client that holds the query compiler in base64 (what the generated client imports). */
+const QUERY_COMPILER_BASE64 = '@prisma/client/runtime/query_compiler_small_bg.postgresql.wasm-base64.mjs';
+
+/**
+ * Prisma's query compiler is a WebAssembly module (1.7 MB) that @prisma/client ships as a
+ * JavaScript module holding it in base64 (2.3 MB), which the generated client
+ * (src/db/generated/internal/class.ts) imports and decodes at its first query: on the development
+ * machine 50-67 ms of the gateway's thread reading and parsing that module, 11-15 ms decoding it,
+ * 10 ms compiling it (synchronously, new WebAssembly.Module). A restarted instance's first query
+ * comes while its bulk runner logs in and reconciles (src/server.ts), whose answers wait on this
+ * thread meanwhile. The bundle carries the binary instead, written once beside the chunks as
+ * QUERY_COMPILER_WASM (decoded here, at build time), and the generated client's loader reads that
+ * file and compiles it asynchronously (WebAssembly.compile: V8 compiles off this thread). The
+ * loader's code is matched exactly: a generated client that no longer has it (a Prisma upgrade)
+ * fails the build, so that this is looked at again rather than silently dropped.
+ */
+const queryCompilerWasm = {
+  name: 'query-compiler-wasm',
+  /** @param {string} code @param {string} id */
+  transform(code, id) {
+    if (!/[\\/]db[\\/]generated[\\/]internal[\\/]class\.js$/.test(id)) return null;
+    const loader = /const \{ wasm \} = await import\(["']@prisma\/client\/runtime\/query_compiler_small_bg\.postgresql\.wasm-base64\.mjs["']\);?\s*return await decodeBase64AsWasm\(wasm\);?/;
+    if (!loader.test(code)) throw new Error(`bundle: the generated Prisma client (${id}) no longer loads its query compiler as scripts/bundle.mjs expects (queryCompilerWasm): update the plugin`);
+    return code.replace(loader, `return WebAssembly.compile(await (await import('node:fs/promises')).readFile(new URL('./${QUERY_COMPILER_WASM}', import.meta.url)));`);
+  },
+  async generateBundle() {
+    const { wasm } = await import(createRequire(fileURLToPath(import.meta.url)).resolve(QUERY_COMPILER_BASE64));
+    this.emitFile({ type: 'asset', fileName: QUERY_COMPILER_WASM, source: Buffer.from(wasm, 'base64') });
+  },
+};
+
+/**
  * Bundles the compiled gateway under `compiled` (a folder holding src/main.js and the rest of the
  * compiled tree: tsc's dist/ or the tests' Oxc output) into `outDir`, which is emptied first:
  * `main.js` (the gateway, `node <outDir>/main.js`), its chunks (`<name>-<hash>.js`) and one file
@@ -119,7 +171,7 @@ export async function bundleGateway({ compiled, outDir, sourcemap = false }) {
   const common = {
     platform: /** @type {const} */ ('node'),
     external: EXTERNAL,
-    plugins: sourcemap ? [nodeCreateHash, inputSourceMaps] : [nodeCreateHash],
+    plugins: sourcemap ? [nodeCreateHash, pgOnNode, queryCompilerWasm, inputSourceMaps] : [nodeCreateHash, pgOnNode, queryCompilerWasm],
   };
   const output = { dir: outDir, format: /** @type {const} */ ('esm'), sourcemap, entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' };
   const main = await build({ ...common, input: { main: path.join(compiled, 'src/main.js') }, output });

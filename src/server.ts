@@ -27,6 +27,7 @@ import { authenticate, requestAuthorization, type Caller } from './http/authenti
 import { idempotencyOptions, startPurgeTimer } from './idempotency/config.js';
 import { commandLogRetentionMs } from './commandlog/retention.js';
 import { deploymentFingerprints } from './idempotency/fingerprint-key.js';
+import { rawExecute, rawQuery } from './db/raw.js';
 import { checkIdempotencyKey, type KeyCheck } from './idempotency/key-check.js';
 import { IdempotencyService } from './idempotency/service.js';
 import { checkListenHost, listen, listeningReach, urlHost } from './http/listen.js';
@@ -303,8 +304,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   // The bulk runner starts as soon as the database is open, before the HTTP side loads (whatever of
   // it did not load ahead): a restarted instance takes back the items it left unfinished (a crash,
   // a deploy: same bulk.instanceId) and reconciles them while the rest loads. A start that fails
-  // further on stops the runner again. (The runner's first statements load Prisma's query
-  // compiler, a WebAssembly module.)
+  // further on stops the runner again. (On PostgreSQL the runner's statements, and the
+  // registrars' below, go straight through the pool, src/db/raw.ts: Prisma's query compiler, a
+  // WebAssembly module, loads at the first Prisma query instead, off the restarted runner's path.)
   await bulk.start();
   step('bulkStart');
   // The configured registrars are stored before any API request (bulk items only exist for
@@ -314,9 +316,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   // registrar at all is a warning.
   const registrarsStored = (async () => {
     for (const r of config.registrars) {
-      await db.prisma.registrar.upsert({ where: { id: r.id }, update: { name: r.name }, create: r });
+      await rawExecute(db.prisma, 'INSERT INTO registrars (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name', [r.id, r.name]);
     }
-    checkAccountRegistrars(configuredAccounts, (await db.prisma.registrar.findMany({ select: { id: true } })).map((r) => r.id), logger);
+    checkAccountRegistrars(configuredAccounts, (await rawQuery<{ id: string }>(db.prisma, 'SELECT id FROM registrars', [])).map((r) => r.id), logger);
   })();
   registrarsStored.catch(() => undefined); // awaited below; a failure to load the HTTP side first is the error to report
   let purge: ReturnType<typeof startPurgeTimer> | undefined;
@@ -423,6 +425,11 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     // Before anything that needs stopping is made: a start refused here stops the runner alone, as before.
     await registrarsStored;
     step('registrars');
+    // Prisma's query compiler (a WebAssembly module) loads before the API answers its first
+    // request, as part of the HTTP side: the start's own statements no longer load it (they go
+    // through the pool, src/db/raw.ts), and the first request after a start would otherwise pay it.
+    await db.prisma.$connect();
+    step('prisma');
     const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     // One module per concern, each serving HTTP (Apollo) and graphql-ws alike: the limits, the error
     // format, the API key (authenticate + revocation), the counting and tracing of operations.

@@ -386,6 +386,12 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       const { address, base } = await listenAndRun(httpServer, close, false);
       return running(`http://${base}`, '', address, close);
     }
+    // Prisma's query compiler (a WebAssembly module) loads before the API answers its first
+    // request, beside the HTTP side (its file is read and compiled off this thread meanwhile): the
+    // start's own statements no longer load it (they go through the pool, src/db/raw.ts), and the
+    // first request after a start would otherwise pay it.
+    const prismaLoaded = db.prisma.$connect();
+    prismaLoaded.catch(() => undefined); // awaited below; a failure to load the HTTP side first is the error to report
     // What did not load ahead loads now (what did is in the module cache), in one go.
     const schemaAhead = await loadingAhead;
     if (aheadMs !== undefined) startup.httpAhead = aheadMs;
@@ -425,10 +431,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     // Before anything that needs stopping is made: a start refused here stops the runner alone, as before.
     await registrarsStored;
     step('registrars');
-    // Prisma's query compiler (a WebAssembly module) loads before the API answers its first
-    // request, as part of the HTTP side: the start's own statements no longer load it (they go
-    // through the pool, src/db/raw.ts), and the first request after a start would otherwise pay it.
-    await db.prisma.$connect();
+    await prismaLoaded;
     step('prisma');
     const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     // One module per concern, each serving HTTP (Apollo) and graphql-ws alike: the limits, the error

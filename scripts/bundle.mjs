@@ -139,14 +139,21 @@ const QUERY_COMPILER_BASE64 = '@prisma/client/runtime/query_compiler_small_bg.po
  */
 const queryCompilerWasm = {
   name: 'query-compiler-wasm',
+  /** Whether this build bundles the generated client (the worker entries' builds do not): only then is the file written. */
+  loads: false,
+  buildStart() {
+    queryCompilerWasm.loads = false;
+  },
   /** @param {string} code @param {string} id */
   transform(code, id) {
     if (!/[\\/]db[\\/]generated[\\/]internal[\\/]class\.js$/.test(id)) return null;
     const loader = /const \{ wasm \} = await import\(["']@prisma\/client\/runtime\/query_compiler_small_bg\.postgresql\.wasm-base64\.mjs["']\);?\s*return await decodeBase64AsWasm\(wasm\);?/;
     if (!loader.test(code)) throw new Error(`bundle: the generated Prisma client (${id}) no longer loads its query compiler as scripts/bundle.mjs expects (queryCompilerWasm): update the plugin`);
+    queryCompilerWasm.loads = true;
     return code.replace(loader, `return WebAssembly.compile(await (await import('node:fs/promises')).readFile(new URL('./${QUERY_COMPILER_WASM}', import.meta.url)));`);
   },
   async generateBundle() {
+    if (!queryCompilerWasm.loads) return;
     const { wasm } = await import(createRequire(fileURLToPath(import.meta.url)).resolve(QUERY_COMPILER_BASE64));
     this.emitFile({ type: 'asset', fileName: QUERY_COMPILER_WASM, source: Buffer.from(wasm, 'base64') });
   },

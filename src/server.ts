@@ -311,7 +311,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   step('bulkStart');
   // The configured registrars are stored before any API request (bulk items only exist for
   // registrars already stored): awaited once the HTTP side is loaded, and written while the HTTP
-  // side loads (their statements' round trips, and Prisma's first query, no longer wait in line
+  // side loads (their statements' round trips no longer wait in line
   // before it). An account keyed by a registrar id with the wrong case is refused; one for no
   // registrar at all is a warning.
   const registrarsStored = (async () => {

@@ -71,7 +71,8 @@ const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(
  * Its statements go straight through the PostgreSQL pool (src/db/raw.ts; through Prisma on the
  * embedded database): a start's first statements, which do not wait for Prisma's query compiler
  * (a WebAssembly module, 150-190 ms of a restarted instance's start on a two-core machine) to load:
- * that happens with the first Prisma query, after the bulk runner has started (bench:bulk item 4).
+ * that happens after the bulk runner has started, beside an API instance's HTTP side (src/server.ts)
+ * or at a worker's first Prisma query (bench:bulk item 4).
  *
  * Throws ConfigError (one line naming the key's setting, both key ids, how to rotate; never the
  * key) when the database records another key and no rotation from it was asked for.

@@ -25,6 +25,10 @@ import { databaseConnectError } from './db/connect-error.js';
 import { checkIdempotencyKey } from './idempotency/key-check.js';
 import { makePrivate, privateDir } from './db/private-files.js';
 import { startIoThread } from './backends/epp/session/io-thread.js';
+import { lanesAhead, type SessionLane } from './bulk/session-hint.js';
+import type { EarlyBackends } from './backends/early.js';
+import type { Logger } from './logger.js';
+import { systemClock } from './core/clock.js';
 
 const USAGE = `usage: npm start                  (or, after npm run build: node dist/bundle/main.js)
 The registry gateway: one GraphQL API (HTTP and graphql-ws on /graphql, GraphiQL on /, /healthz,
@@ -86,8 +90,13 @@ async function main() {
   });
   // Awaited by startGateway; a failure to load the modules first is the error to report.
   opening.catch(() => undefined);
-  const [{ startGateway }, { createApiKey }] = await Promise.all([import('./server.js'), import('./auth/api-keys.js')]);
-  const gateway = await startGateway(config, { opening, keyCheck });
+  // A bulk runner restarted with its identity logs in the sessions it was running items on
+  // (src/bulk/session-hint.ts) while the database opens, instead of once its runner has read
+  // which items it holds: the backends are made now (src/backends/early.ts) and handed over.
+  const lanes = lanesAhead(config, config.bulk?.instanceId ?? 'embedded');
+  const ahead = lanes.length > 0 ? sessionsAhead(config, lanes) : undefined;
+  const [{ startGateway }, { createApiKey }, early] = await Promise.all([import('./server.js'), import('./auth/api-keys.js'), ahead]);
+  const gateway = await startGateway(config, { opening, keyCheck, ...early });
   const stop = async (signal: string) => {
     const delayMs = config.shutdownDelayMs ?? 0;
     gateway.services.logger.info({ signal, delayMs }, 'shutting down');
@@ -139,6 +148,18 @@ async function main() {
       ].join('\n') + '\n',
     );
   }
+}
+
+/**
+ * Makes the gateway's backends and logs in the sessions of `lanes` (openSessionsAhead), with the
+ * logger the gateway will use; its modules load only on this path (the drivers come with the
+ * server chunk otherwise).
+ */
+async function sessionsAhead(config: GatewayConfig, lanes: SessionLane[]): Promise<{ early: EarlyBackends; logger: Logger }> {
+  const [{ openSessionsAhead }, { createLogger }, { redisPrefix }] = await Promise.all([import('./backends/early.js'), import('./logger.js'), import('./pubsub/prefix.js')]);
+  const logger = createLogger(config.logLevel);
+  const redis = config.redisUrl ? { url: config.redisUrl, keyPrefix: redisPrefix(config) } : undefined;
+  return { early: openSessionsAhead(config, lanes, { clock: systemClock, logger, redis }), logger };
 }
 
 /**

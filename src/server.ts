@@ -8,6 +8,8 @@ import type { GraphQLSchema } from 'graphql';
 import { createBackend } from './backends/factory.js';
 import { bulkSettings } from './bulk/config.js';
 import { BulkService } from './bulk/service.js';
+import { sessionHintPath } from './bulk/session-hint.js';
+import type { EarlyBackends } from './backends/early.js';
 import { CommandLog, type CommandEvent } from './commandlog/command-log.js';
 import type { GatewayConfig } from './config.types.js';
 import { checkAccountRegistrars } from './config-accounts.js';
@@ -67,6 +69,12 @@ export interface Gateway {
 export interface GatewayOptions {
   clock?: Clock;
   logger?: Logger;
+  /**
+   * The backends, made before the database was open to log in the sessions a restarted bulk
+   * runner needs (src/main.ts, src/backends/early.ts), one per config.backends entry in its
+   * order; never with in-process sandboxes. Without it the gateway makes them.
+   */
+  early?: EarlyBackends;
   /**
    * An already-open database (tests); otherwise opened from config.databaseUrl / dataDir. Without
    * `listen`, API keys are trusted for their TTL (auth.keyCacheTtlMs) and WebSocket connections
@@ -287,14 +295,19 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   };
   // With Redis, a backend may count per-account budgets across instances (HeadlessDomains' rate-limit shares).
   const redis = config.redisUrl ? { url: config.redisUrl, keyPrefix: redisPrefix(config) } : undefined;
-  const backends = config.backends.map((b) => createBackend(b, { clock, logger, onCommand, onCommandStart: commandLog.start, redis }));
+  // Backends src/main.ts made while the database opened (their sessions logging in ahead: src/backends/early.ts) are taken as they are.
+  opts.early?.bind({ onCommand, onCommandStart: commandLog.start });
+  const backends = opts.early?.backends ?? config.backends.map((b) => createBackend(b, { clock, logger, onCommand, onCommandStart: commandLog.start, redis }));
   const router = new Router(backends, config.routes, config.defaultBackend);
   const polls = new PollService(db.prisma, events, clock, logger, metrics);
   ingester = new PollIngester(db.prisma, router, polls, config.registrars.map((r) => r.id), logger, config.poll);
   const apiKeys = new ApiKeyCache(db.prisma, config.auth?.keyCacheTtlMs);
   const idempotency = new IdempotencyService(db.prisma, clock, { ...idempotencyOptions(config), fingerprints, ...(opts.leaseClock ? { now: opts.leaseClock } : {}) }, { router, commandLog, registrars: config.registrars, logger });
   // On PostgreSQL the runner LISTENs for jobs submitted on other instances (one more connection, src/bulk/runner.ts).
-  const bulk = new BulkService({ router, prisma: db.prisma, idempotency, clock, config, listen: embedded ? undefined : db.listen }, fingerprints, bulkSettings(config), logger);
+  // The sessions hint (src/bulk/session-hint.ts) is for src/main.ts's next start: kept by a gateway that opened its own database.
+  const settings = bulkSettings(config);
+  const hintFile = opts.database ? null : sessionHintPath(config, settings.instanceId);
+  const bulk = new BulkService({ router, prisma: db.prisma, idempotency, clock, config, listen: embedded ? undefined : db.listen }, fingerprints, settings, logger, hintFile);
   // The shared database's unfinished bulk items, for /metrics (every instance, whether it runs items or not: an API instance
   // beside workers shows a backlog no worker takes), within a time limit of its own so a scrape never waits on the database.
   const bulkBacklog = backlogSource(() => bulk.store.backlog(), logger);

@@ -49,6 +49,7 @@ import { NativeBulk } from './native.js';
 import type { Sealer } from './seal.js';
 import { BULK_JOBS_CHANNEL, cancelledError, itemKey, type BulkStore, type ClaimedItem, type ItemOutcome } from './store.js';
 import type { Listen, Unlisten } from '../db/listen.js';
+import type { SessionHintWriter, SessionLane } from './session-hint.js';
 
 /**
  * What the runner works with: the operations' services, the whole idempotency service (not only run), and on
@@ -64,6 +65,8 @@ interface Lane {
 }
 
 const FLUSH_MS = 100;
+/** How long a lane no item has run on stays in the sessions hint (ms): a job's lanes stay through a pause between its claims. */
+const HINT_IDLE_MS = 5_000;
 const FLUSH_ITEMS = 200;
 const JOB_TTL_MS = 250;
 /** Most items per lane beyond the backend's sessions that wait for a session, ready to be written (see started()): one per session up to this. */
@@ -198,12 +201,21 @@ export class BulkRunner {
   private readonly itemsLog: OutageLog;
   private readonly overdueLog: OutageLog;
 
+  /**
+   * The lanes this runner's items run on, per backend and registrar (key `backend\0registrar`):
+   * items running now, the most at once, and when one last ran; kept in the sessions hint
+   * (src/bulk/session-hint.ts) until idle for HINT_IDLE_MS.
+   */
+  private readonly inUse = new Map<string, { backend: string; registrarId: string; running: number; peak: number; lastAt: number }>();
+
   constructor(
     private readonly env: BulkEnv,
     private readonly store: BulkStore,
     private readonly sealer: Sealer,
     private readonly settings: BulkSettings,
     private readonly logger: Logger,
+    /** Where the lanes in use are kept for a restart of this identity (none: its identity does not survive one). */
+    private readonly hint?: SessionHintWriter,
   ) {
     this.native = new NativeBulk(env, sealer, settings, logger, (backend) => this.pump(backend));
     this.probeLog = new OutageLog(logger, 'bulk: looking for items to claim');
@@ -262,7 +274,10 @@ export class BulkRunner {
         (err: unknown) => this.renewLog.failed(err),
       ),
     );
-    every(FLUSH_MS, () => void this.flush());
+    every(FLUSH_MS, () => {
+      this.keepHint();
+      void this.flush();
+    });
     every(this.settings.idleMs, () => void this.settleAwaiting());
     every(this.settings.overdueCheckMs, () => void this.settleOverdue());
     // The lanes with items taken back claim at once (wake() would first ask which lanes have work).
@@ -336,9 +351,15 @@ export class BulkRunner {
    */
   private prepareSessions(backend: string, registrarId: string, items: number): void {
     if (!this.knows(backend)) return;
-    const port = this.env.router.named(backend);
-    const sessions = Math.min(items, this.started(backend, this.limit(backend)), port.limits.sessions);
-    port.prepare(registrarId, sessions).catch((err) => this.logger.debug({ err, backend }, 'bulk: opening sessions ahead of the items taken back failed'));
+    this.env.router
+      .named(backend)
+      .prepare(registrarId, this.sessionsFor(backend, items))
+      .catch((err) => this.logger.debug({ err, backend }, 'bulk: opening sessions ahead of the items taken back failed'));
+  }
+
+  /** The sessions `items` items of a lane run on at once: at most what the lane starts at once and the backend's sessions per account. */
+  private sessionsFor(backend: string, items: number): number {
+    return Math.min(items, this.started(backend, this.limit(backend)), this.env.router.named(backend).limits.sessions);
   }
 
   /**
@@ -358,6 +379,36 @@ export class BulkRunner {
     this.queue(unstarted.map((i) => ({ id: i.id, attempts: i.attempts, state: 'PENDING' as const, notBefore: new Date(0), givenBack: { inDoubtSince: i.inDoubt?.claimedAt ?? null } })));
     await this.flush();
     await Promise.all([this.awaitingSweep, this.overdueSweep]);
+    // Nothing held any more: a start after this one has no sessions to open ahead.
+    this.inUse.clear();
+    this.hint?.set([]);
+    await this.hint?.flushed();
+  }
+
+  /** Writes the lanes in use to the sessions hint (only when they changed); a lane idle for HINT_IDLE_MS is dropped. */
+  private keepHint(): void {
+    if (!this.hint) return;
+    const now = Date.now();
+    const lanes: SessionLane[] = [];
+    for (const [k, u] of this.inUse) {
+      if (u.running === 0 && now - u.lastAt >= HINT_IDLE_MS) this.inUse.delete(k);
+      else if (this.knows(u.backend)) lanes.push({ backend: u.backend, registrarId: u.registrarId, sessions: this.sessionsFor(u.backend, u.peak) });
+    }
+    this.hint.set(lanes);
+  }
+
+  /** One more item of `registrarId` running on `backend` (for the sessions hint); call the function returned when it ends. */
+  private using(backend: string, registrarId: string): () => void {
+    const k = `${backend}\u0000${registrarId}`;
+    let u = this.inUse.get(k);
+    if (!u) this.inUse.set(k, (u = { backend, registrarId, running: 0, peak: 0, lastAt: 0 }));
+    const use = u;
+    use.running++;
+    use.peak = Math.max(use.peak, use.running);
+    return () => {
+      use.running--;
+      use.lastAt = Date.now();
+    };
   }
 
   /**
@@ -605,7 +656,8 @@ export class BulkRunner {
         const fence = new WriteFence(this.revocationOf(item.jobId));
         const actor = { registrarId: job.registrarId, idempotencyKey: itemKey(job.idempotencyKey, item.position), fence };
         const env = { ...this.env, idempotency: this.idempotencyFor(item, records, log, fence) };
-        const result = await runItem(env, actor, job.kind as BulkKind, job.params, item.name, this.input(item));
+        const done = this.using(item.backend, job.registrarId);
+        const result = await runItem(env, actor, job.kind as BulkKind, job.params, item.name, this.input(item)).finally(done);
         outcome = { id: item.id, state: awaitsRegistry(result) ? 'AWAITING_REGISTRY' : 'SUCCEEDED', result, records, log };
         this.itemsLog.succeeded();
       }

@@ -9,6 +9,7 @@ import type { Fingerprints } from '../idempotency/fingerprint.js';
 import type { Logger } from '../logger.js';
 import type { Actor } from '../operations/run.js';
 import type { BulkSettings } from './config.js';
+import { SessionHintWriter } from './session-hint.js';
 import { BulkRunner, type BulkEnv } from './runner.js';
 import { Sealer } from './seal.js';
 import { BulkStore } from './store.js';
@@ -39,10 +40,12 @@ export class BulkService {
     private readonly fingerprints: Fingerprints,
     readonly settings: BulkSettings,
     private readonly logger: Logger,
+    /** The runner's sessions hint file (sessionHintPath), or none. */
+    hintFile?: string | null,
   ) {
     this.store = new BulkStore(env.prisma);
     this.sealer = new Sealer(fingerprints);
-    this.runner = new BulkRunner(env, this.store, this.sealer, settings, logger);
+    this.runner = new BulkRunner(env, this.store, this.sealer, settings, logger, hintFile ? new SessionHintWriter(hintFile, settings.instanceId, logger) : undefined);
   }
 
   async start(): Promise<void> {

@@ -15,10 +15,13 @@ import { spawnGateway, type GatewayProcess } from './processes.js';
 export interface GatewayProcesses {
   /** The processes' database: fresh and migrated, on PostgreSQL (db.url is what they connect to). */
   db: TestDatabase;
+  /** The temporary folder: the processes' config files, and their DATA_DIR. */
+  dataDir: string;
   /**
    * Starts a gateway process (spawnGateway: the working tree's code, compiled and bundled as
    * production runs it) with `config`, written to a new file in the temporary folder, on db;
-   * resolves once it listens, rejects if it exits first or has not listened after 30 s. `instanceId` sets
+   * resolves once it listens, rejects if it exits first or has not listened after 30 s. DATA_DIR is
+   * the temporary folder, the same for every process of the set. `instanceId` sets
    * BULK_INSTANCE_ID, the identity under which a restarted process resumes the bulk items it
    * held; `env` adds to (and overrides) the process's environment.
    */
@@ -50,9 +53,11 @@ export async function startGatewayProcesses(prefix: string): Promise<GatewayProc
   const started: GatewayProcess[] = [];
   return {
     db,
+    dataDir: dir,
     async spawn({ config, instanceId, env }) {
       const configPath = path.join(dir, `gateway-${instanceId ?? 'process'}-${randomUUID().slice(0, 6)}.json`);
-      const p = await spawnGateway({ config, configPath, databaseUrl: db.url!, env: { ...(instanceId ? { BULK_INSTANCE_ID: instanceId } : {}), ...env } });
+      // DATA_DIR: the temporary folder, shared by the processes of this set (a restarted process finds what its earlier life kept there: src/bulk/session-hint.ts), never the repository's ./data.
+      const p = await spawnGateway({ config, configPath, databaseUrl: db.url!, env: { DATA_DIR: dir, ...(instanceId ? { BULK_INSTANCE_ID: instanceId } : {}), ...env } });
       started.push(p);
       return p;
     },

@@ -8,47 +8,28 @@
  * goes; then the job finishes, every domain renewed exactly once. Separate processes on one
  * PostgreSQL, against an EPP sandbox in the test process.
  */
-import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayConfig } from '../../src/config.types.js';
-import { BULK_RENEW, createDomains, sharedJobsConfig, waitFinished } from '../helpers/bulk.js';
-import { startGatewayProcesses, type GatewayProcesses } from '../helpers/gateway-processes.js';
-import { apiKeys, startSharedSandbox, type GatewayProcess, type SharedSandbox } from '../helpers/processes.js';
+import { startApiBesideWorkers, waitFinished, type ApiBesideWorkers } from '../helpers/bulk.js';
+import type { GatewayProcess } from '../helpers/processes.js';
 
 const PG = process.env.TEST_DATABASE_URL;
 const N = 24;
 const WORKER = { API_ENABLED: 'false' };
 
 describe.skipIf(!PG)('a bulk worker restarted after a crash opens its sessions before its database answers, on PostgreSQL (skipped: set TEST_DATABASE_URL to run it)', () => {
-  let procs: GatewayProcesses;
-  let shared: SharedSandbox;
-  let config: GatewayConfig;
-  let api: GatewayProcess;
-  let key: string;
+  let set: ApiBesideWorkers;
 
   beforeAll(async () => {
-    procs = await startGatewayProcesses('rgw-ahead-');
-    shared = await startSharedSandbox({ name: 'sandbox-nomulus', profile: 'nomulus' });
-    config = sharedJobsConfig(shared);
-    api = await procs.spawn({ config, instanceId: 'api', env: { BULK_ENABLED: 'false' } });
-    key = (await apiKeys(procs.db.prisma, config)).NewRegistrar!;
+    set = await startApiBesideWorkers('rgw-ahead-');
   }, 90_000);
-  afterAll(async () => {
-    await procs?.close();
-    await shared?.stop();
-  });
+  afterAll(() => set?.close());
 
   it('logs in while its runner waits for the database, sends nothing until it can read, and finishes the job once', async () => {
-    const names = await createDomains(api, key, `ah${Date.now().toString(36)}`, 'tld', N);
-    const before = new Map(names.map((n) => [n, shared.sandbox.domain(n)!.expiresAt.getUTCFullYear()]));
+    const { procs, shared, config, api, key } = set;
     // Renewals answered 150 ms after they are applied: the job is under way when the worker is killed.
-    for (let i = 0; i < N; i++) shared.sandbox.faults.next({ command: 'domain:renew', action: 'delay', delayMs: 150 });
-    const renewsBefore = shared.sandbox.applied('domain:renew');
-    const submitted = await api.gql(key, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
-    expect(submitted.errors).toBeUndefined();
-    const id = submitted.data.bulkRenew.job.id as string;
+    const { names, before, renewsBefore, id } = await set.submitSlowRenewals('ah', N);
 
     const worker = await procs.spawn({ config, instanceId: 'ahead', env: WORKER });
     while (shared.sandbox.applied('domain:renew') - renewsBefore < N / 4) await new Promise((r) => setTimeout(r, 10));

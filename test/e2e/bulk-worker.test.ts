@@ -11,9 +11,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayConfig } from '../../src/config.types.js';
-import { BULK_RENEW, allItems, createDomains, followJob, sharedJobsConfig, waitFinished } from '../helpers/bulk.js';
-import { startGatewayProcesses, type GatewayProcesses } from '../helpers/gateway-processes.js';
-import { apiKeys, startSharedSandbox, type GatewayProcess, type SharedSandbox } from '../helpers/processes.js';
+import { BULK_RENEW, allItems, createDomains, followJob, startApiBesideWorkers, waitFinished, type ApiBesideWorkers } from '../helpers/bulk.js';
+import type { GatewayProcesses } from '../helpers/gateway-processes.js';
+import type { GatewayProcess, SharedSandbox } from '../helpers/processes.js';
 
 const PG = process.env.TEST_DATABASE_URL;
 const N = 30;
@@ -25,19 +25,14 @@ describe.skipIf(!PG)('a bulk worker without the API beside an API instance, on P
   let config: GatewayConfig;
   let api: GatewayProcess;
   let key: string;
+  let close: () => Promise<void>;
+  let submitSlowRenewals: ApiBesideWorkers['submitSlowRenewals'];
 
   beforeAll(async () => {
-    procs = await startGatewayProcesses('rgw-worker-');
-    shared = await startSharedSandbox({ name: 'sandbox-nomulus', profile: 'nomulus' });
-    config = sharedJobsConfig(shared);
     // The API instance runs no bulk items of its own: whatever runs, the worker ran.
-    api = await procs.spawn({ config, instanceId: 'api', env: { BULK_ENABLED: 'false' } });
-    key = (await apiKeys(procs.db.prisma, config)).NewRegistrar!;
+    ({ procs, shared, config, api, key, close, submitSlowRenewals } = await startApiBesideWorkers('rgw-worker-'));
   }, 90_000);
-  afterAll(async () => {
-    await procs?.close();
-    await shared?.stop();
-  });
+  afterAll(() => close?.());
 
   const base = (p: GatewayProcess) => p.url.replace(/\/graphql$/, '');
 
@@ -93,14 +88,8 @@ describe.skipIf(!PG)('a bulk worker without the API beside an API instance, on P
   }, 60_000);
 
   it('runs a job submitted to the API instance; killed half way and started again, it finishes the job, every domain renewed exactly once, and the API instance\'s subscriber sees each outcome', async () => {
-    const names = await createDomains(api, key, `wk${Date.now().toString(36)}`, 'tld', N);
-    const before = new Map(names.map((n) => [n, shared.sandbox.domain(n)!.expiresAt.getUTCFullYear()]));
     // Renewals applied at once, answered 150 ms later: a kill leaves renewals applied whose answers never reached the database.
-    for (let i = 0; i < N; i++) shared.sandbox.faults.next({ command: 'domain:renew', action: 'delay', delayMs: 150 });
-    const renewsBefore = shared.sandbox.applied('domain:renew');
-    const submitted = await api.gql(key, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
-    expect(submitted.errors).toBeUndefined();
-    const id = submitted.data.bulkRenew.job.id as string;
+    const { names, before, renewsBefore, id } = await submitSlowRenewals('wk', N);
     const followed = followJob(api.url.replace(/^http/, 'ws'), key, id);
     // Nothing runs before a worker does: the API instance's runner is off.
     expect((await api.gql(key, `query($id: ID!) { bulkJob(id: $id) { counts { pending } } }`, { id })).data.bulkJob.counts.pending).toBe(N);

@@ -5,7 +5,8 @@ import { defaultConfig } from '../../src/config.js';
 import type { BulkConfig, GatewayConfig } from '../../src/config.types.js';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import { startTestGateway, type TestGateway } from './gateway.js';
-import { configFor, type GqlClient, type SharedSandbox } from './processes.js';
+import { startGatewayProcesses, type GatewayProcesses } from './gateway-processes.js';
+import { apiKeys, configFor, startSharedSandbox, type GatewayProcess, type GqlClient, type SharedSandbox } from './processes.js';
 
 type Gql = Pick<GqlClient, 'gql'>;
 
@@ -100,4 +101,54 @@ export function sharedJobsConfig(shared: SharedSandbox): GatewayConfig {
     limits: { ...defaultConfig().limits, rateLimit: false },
     poll: { ...defaultConfig().poll, enabled: false },
   });
+}
+
+/** An API instance whose own runner is off, on the processes' PostgreSQL, in front of a shared Nomulus sandbox: workers spawned beside it run its jobs. */
+export interface ApiBesideWorkers {
+  procs: GatewayProcesses;
+  shared: SharedSandbox;
+  /** sharedJobsConfig(shared): what the API instance and its workers run with. */
+  config: GatewayConfig;
+  /** The API instance (BULK_ENABLED=false, identity 'api'). */
+  api: GatewayProcess;
+  /** NewRegistrar's API key. */
+  key: string;
+  /**
+   * Creates `n` domains named from `prefix` and submits their bulkRenew to the API instance, each
+   * renewal applied at once by the sandbox and answered 150 ms later (so that a worker killed
+   * meanwhile leaves renewals applied whose answers never reached the database). Returns the
+   * names, each one's expiry year before, the sandbox's renewal count before, and the job's id.
+   */
+  submitSlowRenewals(prefix: string, n: number): Promise<{ names: string[]; before: Map<string, number>; renewsBefore: number; id: string }>;
+  /** Stops every process, drops the database, stops the sandbox. */
+  close(): Promise<void>;
+}
+
+/** Starts ApiBesideWorkers (startGatewayProcesses(prefix): PostgreSQL only). */
+export async function startApiBesideWorkers(prefix: string): Promise<ApiBesideWorkers> {
+  const procs = await startGatewayProcesses(prefix);
+  const shared = await startSharedSandbox({ name: 'sandbox-nomulus', profile: 'nomulus' });
+  const close = async () => {
+    await procs.close();
+    await shared.stop();
+  };
+  try {
+    const config = sharedJobsConfig(shared);
+    // The API instance runs no bulk items of its own: whatever runs, a worker ran.
+    const api = await procs.spawn({ config, instanceId: 'api', env: { BULK_ENABLED: 'false' } });
+    const key = (await apiKeys(procs.db.prisma, config)).NewRegistrar!;
+    const submitSlowRenewals = async (prefix: string, n: number) => {
+      const names = await createDomains(api, key, `${prefix}${Date.now().toString(36)}`, 'tld', n);
+      const before = new Map(names.map((name) => [name, shared.sandbox.domain(name)!.expiresAt.getUTCFullYear()]));
+      for (let i = 0; i < n; i++) shared.sandbox.faults.next({ command: 'domain:renew', action: 'delay', delayMs: 150 });
+      const renewsBefore = shared.sandbox.applied('domain:renew');
+      const submitted = await api.gql(key, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
+      if (submitted.errors) throw new Error(`bulkRenew refused: ${JSON.stringify(submitted.errors).slice(0, 500)}`);
+      return { names, before, renewsBefore, id: submitted.data.bulkRenew.job.id as string };
+    };
+    return { procs, shared, config, api, key, submitSlowRenewals, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }

@@ -40,11 +40,6 @@ export class EarlyBackends {
   bind(sink: CommandSink): void {
     this.sink = sink;
   }
-
-  /** Closes every backend (a start that failed before the gateway took them). */
-  async close(): Promise<void> {
-    await Promise.allSettled(this.backends.map((b) => b.close()));
-  }
 }
 
 /**

@@ -208,6 +208,9 @@ export class BulkRunner {
    */
   private readonly inUse = new Map<string, { backend: string; registrarId: string; running: number; peak: number; lastAt: number }>();
 
+  /** start() was called: stop() then clears the sessions hint. */
+  private ranOnce = false;
+
   constructor(
     private readonly env: BulkEnv,
     private readonly store: BulkStore,
@@ -244,6 +247,7 @@ export class BulkRunner {
    * loads (src/server.ts), instead of one by one as the first commands need them.
    */
   async start(): Promise<void> {
+    this.ranOnce = true;
     const lapsed = await this.store.lapseOwn(this.holder);
     for (const l of lapsed) for (const id of l.ids) this.earlierLife.add(id);
     const own = lapsed.reduce((n, l) => n + l.items, 0);
@@ -379,10 +383,13 @@ export class BulkRunner {
     this.queue(unstarted.map((i) => ({ id: i.id, attempts: i.attempts, state: 'PENDING' as const, notBefore: new Date(0), givenBack: { inDoubtSince: i.inDoubt?.claimedAt ?? null } })));
     await this.flush();
     await Promise.all([this.awaitingSweep, this.overdueSweep]);
-    // Nothing held any more: a start after this one has no sessions to open ahead.
+    // Nothing held any more: a start after this one has no sessions to open ahead (a runner that
+    // never started, bulk.enabled false, leaves the file alone).
     this.inUse.clear();
-    this.hint?.set([]);
-    await this.hint?.flushed();
+    if (this.ranOnce) {
+      this.hint?.set([]);
+      await this.hint?.flushed();
+    }
   }
 
   /** Writes the lanes in use to the sessions hint (only when they changed); a lane idle for HINT_IDLE_MS is dropped. */

@@ -24,6 +24,7 @@ import { checkListenHost, ListenError, listeningLine } from './http/listen.js';
 import { databaseConnectError } from './db/connect-error.js';
 import { checkIdempotencyKey } from './idempotency/key-check.js';
 import { makePrivate, privateDir } from './db/private-files.js';
+import { dataDirInUse } from './db/pglite-lock.js';
 import { startIoThread } from './backends/epp/session/io-thread.js';
 import { lanesAhead, type SessionLane } from './bulk/session-hint.js';
 import type { EarlyBackends } from './backends/early.js';
@@ -93,7 +94,9 @@ async function main() {
   // A bulk runner restarted with its identity logs in the sessions it was running items on
   // (src/bulk/session-hint.ts) while the database opens, instead of once its runner has read
   // which items it holds: the backends are made now (src/backends/early.ts) and handed over.
-  const lanes = lanesAhead(config, config.bulk?.instanceId ?? 'embedded');
+  // Not while another process holds the embedded database: this start is about to stop.
+  const inUse = !config.databaseUrl && dataDirInUse(path.resolve(config.dataDir, 'pglite'));
+  const lanes = inUse ? [] : lanesAhead(config, config.bulk?.instanceId ?? 'embedded');
   const ahead = lanes.length > 0 ? sessionsAhead(config, lanes) : undefined;
   const [{ startGateway }, { createApiKey }, early] = await Promise.all([import('./server.js'), import('./auth/api-keys.js'), ahead]);
   const gateway = await startGateway(config, { opening, keyCheck, ...early });

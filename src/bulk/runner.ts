@@ -252,7 +252,11 @@ export class BulkRunner {
     for (const l of lapsed) for (const id of l.ids) this.earlierLife.add(id);
     const own = lapsed.reduce((n, l) => n + l.items, 0);
     if (own > 0) this.logger.info({ items: own }, 'bulk: items this instance was running before it stopped are reconciled before they run again');
-    for (const { backend, registrarId, items } of lapsed) this.prepareSessions(backend, registrarId, items);
+    for (const { backend, registrarId, items } of lapsed) {
+      this.prepareSessions(backend, registrarId, items);
+      // Kept in the sessions hint from now on, not only once they run: a crash meanwhile leaves it as it was.
+      this.using(backend, registrarId, items)();
+    }
     this.stopped = false;
     // Jobs submitted on other instances (BulkStore.create notifies on commit): claimed at once. Not
     // awaited: the listening connection's start-up does not hold up the items taken back. While it
@@ -404,16 +408,16 @@ export class BulkRunner {
     this.hint.set(lanes);
   }
 
-  /** One more item of `registrarId` running on `backend` (for the sessions hint); call the function returned when it ends. */
-  private using(backend: string, registrarId: string): () => void {
+  /** `n` more items of `registrarId` running on `backend` (for the sessions hint); call the function returned when they end. */
+  private using(backend: string, registrarId: string, n = 1): () => void {
     const k = `${backend}\u0000${registrarId}`;
     let u = this.inUse.get(k);
     if (!u) this.inUse.set(k, (u = { backend, registrarId, running: 0, peak: 0, lastAt: 0 }));
     const use = u;
-    use.running++;
+    use.running += n;
     use.peak = Math.max(use.peak, use.running);
     return () => {
-      use.running--;
+      use.running -= n;
       use.lastAt = Date.now();
     };
   }

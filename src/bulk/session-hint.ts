@@ -1,7 +1,8 @@
 /**
  * Which registry sessions a bulk runner is using, kept in a small file beside the gateway's data
- * (config.dataDir), so that the same instance started again (a crash, a deploy: same
- * bulk.instanceId) logs those sessions in while its database opens, instead of once its runner
+ * (config.dataDir), so that the same instance started again after it died with items in hand (a
+ * crash, a SIGKILL, an OOM kill: same bulk.instanceId; a clean stop gives its items back and
+ * empties the file) logs those sessions in while its database opens, instead of once its runner
  * has started and read which items it had claimed (src/bulk/runner.ts, start). A hint only: the
  * runner still takes its items back from the database and opens what they need; a hint that is
  * stale (the job finished elsewhere meanwhile) opens sessions that idle out as any idle session.
@@ -13,9 +14,9 @@
  * (0600), written whole (a temporary file renamed over it), and small: backend names, registrar
  * ids and session counts, nothing secret.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GatewayConfig } from '../config.types.js';
 import type { Logger } from '../logger.js';
@@ -66,32 +67,44 @@ export function readSessionHint(file: string | null, instanceId: string): Sessio
   }
 }
 
+/** The file's text for `lanes` (sorted, so that the same lanes give the same text). */
+function hintText(instanceId: string, lanes: SessionLane[]): string {
+  const sorted = [...lanes].sort((a, b) => a.backend.localeCompare(b.backend) || a.registrarId.localeCompare(b.registrarId));
+  return JSON.stringify({ version: 1, instanceId, lanes: sorted } satisfies HintFile);
+}
+
 /**
  * Keeps the hint file of one identity up to date: set() writes the lanes when they differ from
- * those last written (one write at a time; the latest lanes win), so a job's run costs a write
- * when its lanes start and one when they end. A failed write (a read-only or full disk) is logged
- * once and only loses the hint.
+ * the last ones asked for (at the start: what the file holds, so no lanes and no file write
+ * nothing), one write at a time, the latest lanes winning. A job's run so costs a write when its
+ * lanes start (and when one needs more sessions) and one when they end. A write that fails (a
+ * read-only or full disk) is logged once and ends the writing for this process: only the hint is
+ * lost. Each write goes to a new temporary file (random name, created exclusively, 0600) renamed
+ * over the hint.
  */
 export class SessionHintWriter {
-  private written = '';
+  /** The text last asked for (written, being written, or to be written). */
+  private last: string;
   private pending: string | null = null;
   private writing: Promise<void> = Promise.resolve();
-  private warned = false;
+  private failed = false;
 
   constructor(
     private readonly file: string,
     private readonly instanceId: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.last = hintText(instanceId, readSessionHint(file, instanceId));
+  }
 
   /** Records `lanes` (written in the background; flushed() resolves once written). */
   set(lanes: SessionLane[]): void {
-    const sorted = [...lanes].sort((a, b) => a.backend.localeCompare(b.backend) || a.registrarId.localeCompare(b.registrarId));
-    const text = JSON.stringify({ version: 1, instanceId: this.instanceId, lanes: sorted } satisfies HintFile);
-    if (text === (this.pending ?? this.written)) return;
-    const first = this.pending === null;
+    const text = hintText(this.instanceId, lanes);
+    if (this.failed || text === this.last) return;
+    this.last = text;
+    const queued = this.pending !== null;
     this.pending = text;
-    if (first) this.writing = this.writing.then(() => this.write());
+    if (!queued) this.writing = this.writing.then(() => this.write());
   }
 
   /** Resolves once what set() was given has been written (or failed to be). */
@@ -102,16 +115,16 @@ export class SessionHintWriter {
   private async write(): Promise<void> {
     const text = this.pending;
     this.pending = null;
-    if (text === null || text === this.written) return;
-    const tmp = `${this.file}.${process.pid}.tmp`;
+    if (text === null || this.failed) return;
+    const tmp = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      await writeFile(tmp, text, { mode: 0o600 });
+      await writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
       await rename(tmp, this.file);
-      this.written = text;
     } catch (err) {
-      if (!this.warned) this.logger.warn({ err, file: this.file }, 'bulk: the sessions hint could not be written; a restart opens its sessions once its database is open');
-      this.warned = true;
+      this.failed = true;
+      await rm(tmp, { force: true }).catch(() => undefined);
+      this.logger.warn({ err, file: this.file }, 'bulk: the sessions hint could not be written (not tried again by this process); a restart opens its sessions once its database is open');
     }
   }
 }

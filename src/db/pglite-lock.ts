@@ -47,6 +47,22 @@ function running(pid: number, start: string | undefined): boolean {
 }
 
 /**
+ * Whether another running process holds the lock for `dataDir` now (a look, not the lock: the
+ * opening still takes it with lockDataDir). src/main.ts asks before it logs in a bulk runner's
+ * sessions ahead of the database, so that a second start on a data directory in use does not log
+ * in on the registry before it stops.
+ */
+export function dataDirInUse(dataDir: string): boolean {
+  try {
+    const [pidText, start] = readFileSync(`${dataDir}.lock`, 'utf8').trim().split(/\s+/);
+    const holder = Number.parseInt(pidText ?? '', 10);
+    return Number.isInteger(holder) && holder !== process.pid && running(holder, start);
+  } catch {
+    return false; // no lock file
+  }
+}
+
+/**
  * Takes the lock for `dataDir`; returns its release function (also run when the process exits).
  * Throws StartupError (one line: the folder, the process holding it, what to do) if another
  * running process holds it, and Error if this process has it open already.

@@ -5,7 +5,7 @@
  * an error (a missing, damaged or foreign file is no hint); not kept for an identity a restart
  * does not keep; not used with in-process sandboxes or without a bulk runner.
  */
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -46,15 +46,30 @@ describe('SessionHintWriter and readSessionHint', () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(readSessionHint(file, 'embedded')).toEqual([lane]);
     expect(readSessionHint(file, 'another')).toEqual([]);
-    const mtime = (await stat(file)).mtimeMs;
-    await new Promise((r) => setTimeout(r, 20));
+    const inode = (await stat(file)).ino; // each write renames a new file over the hint
     w.set([{ ...lane }]);
     await w.flushed();
-    expect((await stat(file)).mtimeMs).toBe(mtime); // the same lanes: not written again
+    expect((await stat(file)).ino).toBe(inode); // the same lanes: not written again
     w.set([]);
     await w.flushed();
     expect(readSessionHint(file, 'embedded')).toEqual([]);
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ version: 1, instanceId: 'embedded', lanes: [] });
+  });
+
+  it('no lanes and no file: nothing written; a file an earlier life left is emptied by the first set() without its lanes', async () => {
+    const file = sessionHintPath({ dataDir: dir }, 'embedded')!;
+    const silent = pino({ level: 'silent' }) as unknown as Logger;
+    const fresh = new SessionHintWriter(file, 'embedded', silent);
+    fresh.set([]);
+    await fresh.flushed();
+    await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+    await writeFile(file, JSON.stringify({ version: 1, instanceId: 'embedded', lanes: [lane] }));
+    const next = new SessionHintWriter(file, 'embedded', silent);
+    next.set([lane]); // what the file holds: not written again
+    next.set([]);
+    await next.flushed();
+    expect(readSessionHint(file, 'embedded')).toEqual([]);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('no file, a damaged one or lanes that are not lanes: no hint, and no error', async () => {
@@ -67,16 +82,18 @@ describe('SessionHintWriter and readSessionHint', () => {
     expect(readSessionHint(file, 'embedded')).toEqual([lane]);
   });
 
-  it('a write that fails is logged once and loses only the hint', async () => {
+  it('a write that fails is logged once and not tried again by the process: it loses only the hint', async () => {
     const warn = vi.fn();
     const logger = { warn } as unknown as Logger;
     await writeFile(path.join(dir, 'file'), 'not a directory');
     const w = new SessionHintWriter(path.join(dir, 'file', 'hint.json'), 'embedded', logger);
     w.set([lane]);
     await w.flushed();
+    w.set([{ ...lane, sessions: 8 }]);
     w.set([]);
     await w.flushed();
     expect(warn).toHaveBeenCalledTimes(1);
+    expect(await readdir(dir)).toEqual(['file']); // no temporary file left
   });
 });
 

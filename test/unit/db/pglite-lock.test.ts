@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { lockDataDir } from '../../../src/db/pglite-lock.js';
+import { dataDirInUse, lockDataDir } from '../../../src/db/pglite-lock.js';
 
 const linux = existsSync('/proc/self/stat');
 const made: string[] = [];
@@ -46,6 +46,20 @@ describe('embedded database lock', () => {
     expect(() => lockDataDir(other)).toThrow('already open in this process');
     release();
     lockDataDir(other)(); // free again once released
+  });
+
+  it('dataDirInUse: a running process\'s lock says in use; no lock, a dead process\'s, or this process\'s own does not', async () => {
+    const d = dir();
+    expect(dataDirInUse(d)).toBe(false);
+    const pid = await running();
+    writeFileSync(`${d}.lock`, linux ? `${pid} ${startOf(pid)}` : String(pid));
+    expect(dataDirInUse(d)).toBe(true);
+    writeFileSync(`${d}.lock`, '2147483646 12345'); // no such pid
+    expect(dataDirInUse(d)).toBe(false);
+    const mine = dir();
+    const release = lockDataDir(mine);
+    expect(dataDirInUse(mine)).toBe(false);
+    release();
   });
 
   it('takes over a lock whose process is gone', () => {

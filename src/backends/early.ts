@@ -9,9 +9,7 @@
  */
 import type { CommandEvent } from '../commandlog/command-log.js';
 import type { GatewayConfig } from '../config.types.js';
-import type { Clock } from '../core/clock.js';
 import type { RegistryPort } from '../core/port.js';
-import type { Logger } from '../logger.js';
 import type { SessionLane } from '../bulk/session-hint.js';
 import { createBackend, type BackendDeps } from './factory.js';
 
@@ -47,7 +45,7 @@ export class EarlyBackends {
  * a failed login is left to the commands that need the session, as the runner's own prepare is).
  * `clock`, `logger` and `redis` as the gateway passes them to its backends.
  */
-export function openSessionsAhead(config: Pick<GatewayConfig, 'backends'>, lanes: SessionLane[], deps: Omit<BackendDeps, 'onCommand' | 'onCommandStart'> & { clock: Clock; logger: Logger }): EarlyBackends {
+export function openSessionsAhead(config: Pick<GatewayConfig, 'backends'>, lanes: SessionLane[], deps: Omit<BackendDeps, 'onCommand' | 'onCommandStart'>): EarlyBackends {
   const early = new EarlyBackends(config, deps);
   for (const lane of lanes) {
     const port = early.backends[config.backends.findIndex((b) => b.name === lane.backend)]!;

@@ -159,10 +159,9 @@ async function main() {
  * server chunk otherwise).
  */
 async function sessionsAhead(config: GatewayConfig, lanes: SessionLane[]): Promise<{ early: EarlyBackends; logger: Logger }> {
-  const [{ openSessionsAhead }, { createLogger }, { redisPrefix }] = await Promise.all([import('./backends/early.js'), import('./logger.js'), import('./pubsub/prefix.js')]);
+  const [{ openSessionsAhead }, { createLogger }, { backendRedis }] = await Promise.all([import('./backends/early.js'), import('./logger.js'), import('./pubsub/prefix.js')]);
   const logger = createLogger(config.logLevel);
-  const redis = config.redisUrl ? { url: config.redisUrl, keyPrefix: redisPrefix(config) } : undefined;
-  return { early: openSessionsAhead(config, lanes, { clock: systemClock, logger, redis }), logger };
+  return { early: openSessionsAhead(config, lanes, { clock: systemClock, logger, redis: backendRedis(config) }), logger };
 }
 
 /**

@@ -43,7 +43,7 @@ import { Operations } from './observe/operations.js';
 import { startTracing, type Tracing } from './observe/tracing.js';
 import { PollIngester } from './poll/ingester.js';
 import { PollService, storedEvents } from './poll/poll.service.js';
-import { createPollEvents, redisPrefix } from './pubsub/prefix.js';
+import { backendRedis, createPollEvents, redisPrefix } from './pubsub/prefix.js';
 import { Router } from './routing/router.js';
 import { startSandboxes, type RunningSandboxes } from './sandbox/start.js';
 
@@ -294,7 +294,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     operations.command(e);
   };
   // With Redis, a backend may count per-account budgets across instances (HeadlessDomains' rate-limit shares).
-  const redis = config.redisUrl ? { url: config.redisUrl, keyPrefix: redisPrefix(config) } : undefined;
+  const redis = backendRedis(config);
   // Backends src/main.ts made while the database opened (their sessions logging in ahead: src/backends/early.ts) are taken as they are.
   opts.early?.bind({ onCommand, onCommandStart: commandLog.start });
   const backends = opts.early?.backends ?? config.backends.map((b) => createBackend(b, { clock, logger, onCommand, onCommandStart: commandLog.start, redis }));

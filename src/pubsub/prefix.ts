@@ -15,6 +15,15 @@ export function redisPrefix(config: PrefixConfig): string {
   return config.redisPrefix ?? `rgw:${deploymentFingerprints(config).derive('redis channel prefix').slice(0, 16)}:`;
 }
 
+/**
+ * The deployment's Redis for the backends (BackendDeps.redis: HeadlessDomains' shared rate-limit
+ * budgets), keys under redisPrefix, when `redisUrl` is set; else undefined. One derivation for
+ * the gateway's backends and those src/main.ts makes ahead of it (src/backends/early.ts).
+ */
+export function backendRedis(config: PrefixConfig & Pick<GatewayConfig, 'redisUrl'>): { url: string; keyPrefix: string } | undefined {
+  return config.redisUrl ? { url: config.redisUrl, keyPrefix: redisPrefix(config) } : undefined;
+}
+
 /** The gateway's poll event fan-out: over Redis when `redisUrl` is set (channels under redisPrefix), in process otherwise. */
 export function createPollEvents(config: PrefixConfig & Pick<GatewayConfig, 'redisUrl'>, load: LoadPollEvents, logger: Logger): PollEvents {
   return config.redisUrl ? new RedisPollEvents(config.redisUrl, logger, { prefix: redisPrefix(config), load }) : new LocalPollEvents();

@@ -4,7 +4,7 @@
  * sandboxes with a simulated upstream latency.
  *
  *   npm run bench:bulk [-- --latency 20 --latency-mode round-trip --sessions 2 --names 1000 --domains 200
- *                          --contacts 10 --repeat 3 --items 10000 --concurrency 16] [--database-url postgresql://...]
+ *                          --contacts 10 --repeat 3 --items 10000 --concurrency 16 --trials 1] [--database-url postgresql://...]
  *
  * Starts the EPP sandboxes (`npm run sandbox`) and the built gateway (dist/) as two child
  * processes, with a delaying proxy between them (src/sandbox/latency-proxy.ts, in this process).
@@ -57,7 +57,10 @@
  * (API_ENABLED=false: no GraphQL API, README "Scaling out") runs the jobs; the job's CPU, memory
  * and stall figures are the worker's, and item 4 kills and restarts the worker.
  * --names 0 leaves 1 out, --domains 0 leaves 2 out, --items 0 leaves 3 and 4 out, --direct 0 leaves the
- * baseline of 3 out, --resume 0 leaves 4 out.
+ * baseline of 3 out, --resume 0 leaves 4 out. --trials N runs 3 and 4 N times in turn (3, 4, 3, 4 ...,
+ * each trial on 2 x --items domains of its own, 4 against the same trial's 3; the direct client in
+ * the first only), then prints each figure's values and median (of an even number, the higher middle one): one run of either moves by a few
+ * points with the machine (bench/HISTORY.md).
  * It prints figures; it asserts nothing. BENCH_PROFILE=<dir> writes the gateway's CPU profile there.
  */
 import { spawn } from 'node:child_process';
@@ -91,6 +94,9 @@ const CONCURRENCY = arg('concurrency', 16);
 const DIRECT = arg('direct', 1); // 0: leave out the direct client's baseline of item 3
 const RESUME = arg('resume', 1); // 0: leave out the killed-and-resumed job (e.g. to profile the first)
 const WARMUP = arg('warmup', 1000); // renewals of a job run first, not measured (logs the sessions in, warms the JIT)
+// Items 3 and 4 run this many times, one after the other (each trial on domains of its own): the
+// figures of each, then their medians. One run of either moves by a few points with the machine.
+const TRIALS = Math.max(1, arg('trials', 1));
 const CHECK_LIMIT = 50;
 const SERVER_URL = databaseUrlArg();
 // 1: the jobs run on a worker (API_ENABLED=false) beside the API instance, which runs none (PostgreSQL only).
@@ -126,12 +132,18 @@ const EXPIRY = new Date('2027-06-01T00:00:00.000Z');
 const BULK_TLD = 'bulk';
 const bulkSandbox = new EppSandbox({ profile: 'nomulus', tlds: [BULK_TLD], seed: false });
 const bulkUpstream = await bulkSandbox.start();
-/** Set 0: max(WARMUP, 2 x CONCURRENCY) domains for warming up; sets 1 and 2: ITEMS domains each (the jobs); set 3: ITEMS domains (the direct client's baseline). */
+/**
+ * Set 0: max(WARMUP, 2 x CONCURRENCY) domains for warming up; set 3: ITEMS domains (the direct
+ * client's baseline); each trial's two jobs ITEMS domains each (jobSet and resumeSet: sets 1 and 2
+ * for the first trial, 4 and 5 for the second, ...).
+ */
 const bulkNames = (set) => Array.from({ length: set === 0 ? Math.max(WARMUP, 2 * CONCURRENCY) : ITEMS }, (_, i) => `b${set}-${i}.${BULK_TLD}`);
+const jobSet = (trial) => (trial === 0 ? 1 : 2 + 2 * trial);
+const resumeSet = (trial) => (trial === 0 ? 2 : 3 + 2 * trial);
 {
   const store = bulkSandbox.store; // internals, as bench/sandbox-state.mjs does
   const created = new Date('2025-06-01T00:00:00.000Z');
-  for (const set of [0, 1, 2, 3]) {
+  for (const set of [0, 3, ...Array.from({ length: TRIALS }, (_, t) => [jobSet(t), resumeSet(t)]).flat()]) {
     for (const name of bulkNames(set)) {
       store.domains.set(name, { name, tld: BULK_TLD, roid: store.nextRoid(BULK_TLD), sponsor: 'NewRegistrar', crID: 'NewRegistrar', crDate: created, exDate: new Date(EXPIRY), authInfo: 'Bench-Pw-1', statuses: new Set(), contacts: [], nameservers: [], dsData: [], keyData: [], grace: [] });
     }
@@ -360,22 +372,16 @@ const perItem = (s) => ((s * 1000) / ITEMS).toFixed(2);
 /** The whole machine meanwhile (/proc/stat, every process): its busy CPU time, and the time the hypervisor gave its cores to others (steal), which no process here can account for. */
 const machineText = (m) => `the machine meanwhile: busy ${(m.busyMs / 1000).toFixed(1)} CPU s, steal ${(m.stealMs / 1000).toFixed(2)} CPU s`;
 const idealMs = (ITEMS * LATENCY) / CONCURRENCY;
-let wall1 = 0;
 
-if (ITEMS > 0) {
-  setLatency(LATENCY);
-  // A job of --warmup renewals (at least 2 x CONCURRENCY) logs every session in and warms the
-  // paths, as a gateway in service is warm (V8 optimises a function after some thousands of
-  // calls: a 32-item warm-up left the measured job's first 1,000 items 9% slower than the rest);
-  // it is not measured.
-  await finished(await submit(renewRequest(0)));
+/** Item 3 on the trial's jobSet (the direct client's baseline after the first trial's job): { wall, peakMiB }. */
+async function uninterruptedJob(trial) {
   const peakBefore = rssMiB('VmHWM');
   const reset = stack.resetPeakRss(); // the job's own peak (else the process's since it started)
   let before = 0;
   let t1 = 0;
   let id1;
   let submitMs = 0;
-  const request1 = renewRequest(1);
+  const request1 = renewRequest(jobSet(trial));
   const samples1 = []; // [ms since the submission, renewals applied], every 5 ms
   let sampler1;
   bulkProxy.stats(true);
@@ -394,14 +400,14 @@ if (ITEMS > 0) {
     return finishedAt;
   });
   clearInterval(sampler1);
-  wall1 = run1.value - t1;
+  const wall1 = run1.value - t1;
   const job1Counts = renewals() - before;
   const proxied1 = bulkProxy.stats(true);
   const own1 = stalls1();
   const counts1 = (await gql(JOB, { id: id1 })).bulkJob.counts;
   const total = run1.cpu.gateway + run1.cpu.api + run1.cpu.self + run1.cpu.pg;
   print(`bulkRenew of ${ITEMS} domains (latency ${LATENCY_TEXT}, concurrency ${CONCURRENCY}, ${CONCURRENCY} sessions${WORKER ? '; submitted to the API instance, run by a worker (API_ENABLED=false) beside it' : ''}):`);
-  print(`  items done ${counts1.done}, failed ${counts1.failed}; renewals applied ${job1Counts}; domains renewed by exactly one year ${renewedOnce(1)} / ${ITEMS}`);
+  print(`  items done ${counts1.done}, failed ${counts1.failed}; renewals applied ${job1Counts}; domains renewed by exactly one year ${renewedOnce(jobSet(trial))} / ${ITEMS}`);
   print(`  wall ${wall1} ms (the job answered, written, after ${submitMs} ms); ${ITEMS} x ${LATENCY} ms / ${CONCURRENCY} = ${idealMs.toFixed(0)} ms: ratio ${(wall1 / idealMs).toFixed(2)} (goal <= 1.1)`);
   const reached = (k) => samples1.find(([, n]) => n >= k)?.[0];
   const [tenth, nine] = [reached(ITEMS / 10), reached((9 * ITEMS) / 10)];
@@ -412,7 +418,8 @@ if (ITEMS > 0) {
   }
   print(`  the simulated latency as delivered: ${deliveredText(proxied1)}; this process (registry and proxies) meanwhile: ${stallsText(own1)}`);
   print(`  the ${RUNNER}'s own stalls meanwhile: ${gw1.scavenges} young-generation collections (${((gw1.scavenges * 1000) / gw1.ms).toFixed(1)} a second), ${gw1.scavengeMs.toFixed(0)} ms in all, on average ${(gw1.scavengeMs / Math.max(1, gw1.scavenges)).toFixed(1)} ms, the longest ${gw1.longestScavengeMs.toFixed(1)} ms; ${gw1.fullGcs} full (${gw1.fullGcMs.toFixed(0)} ms); event loop delay (a 10 ms timer's lateness) median ${gw1.loopP50Ms.toFixed(1)} ms, p99 ${gw1.loopP99Ms.toFixed(1)} ms, max ${gw1.loopMaxMs.toFixed(1)} ms`);
-  print(`  ${RUNNER} peak RSS during the job ${rssMiB('VmHWM').toFixed(0)} MiB (goal < 300 MB)${reset ? `; before it, since the start: ${peakBefore.toFixed(0)} MiB` : ' (since the process started: its peak could not be reset)'}`);
+  const peakMiB = rssMiB('VmHWM');
+  print(`  ${RUNNER} peak RSS during the job ${peakMiB.toFixed(0)} MiB (goal < 300 MB)${reset ? `; before it, since the start: ${peakBefore.toFixed(0)} MiB` : ' (since the process started: its peak could not be reset)'}`);
   print(`  CPU per item: ${RUNNER} ${perItem(run1.cpu.gateway)} ms (its main thread ${perItem(run1.cpu.main)} ms)${WORKER ? `, the API instance ${perItem(run1.cpu.api)} ms` : ''}, registry + proxies (this process) ${perItem(run1.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run1.cpu.pg)} ms` : ''}; total ${perItem(total)} ms; ${machineText(run1.machine)}`);
   if (SERVER_URL) print(`  PostgreSQL transactions ${run1.transactions}: ${(run1.transactions / ITEMS).toFixed(2)} per item`);
   print(`  CPU-bound floor on ${cpus().length} cores: ${((total * 1000) / cpus().length).toFixed(0)} ms = ratio ${((total * 1000) / cpus().length / idealMs).toFixed(2)}; the ${RUNNER} alone on one core: ratio ${((run1.cpu.gateway * 1000) / idealMs).toFixed(2)}`);
@@ -420,13 +427,15 @@ if (ITEMS > 0) {
   // The measured baseline: a direct EPP client (no gateway) renewing ITEMS other domains at the
   // same concurrency through the same proxy to the same registry, in a process of its own.
   const stalls3 = ownStalls();
-  const direct = DIRECT ? await directRenew(bulkNames(3)) : null;
+  const direct = DIRECT && trial === 0 ? await directRenew(bulkNames(3)) : null;
   const proxied3 = bulkProxy.stats(true);
   const own3 = stalls3();
   if (direct) print(`  baseline in this run: a direct EPP client (bench/lib/direct-renew.mjs, its own process, ${CONCURRENCY} sessions, no gateway) renewing ${direct.renewed} other domains through the same proxy (${deliveredText(proxied3)}): wall ${direct.wallMs.toFixed(0)} ms = ratio ${(direct.wallMs / idealMs).toFixed(2)}; the gateway's job against it: ${(wall1 / direct.wallMs).toFixed(2)}; this process meanwhile: ${stallsText(own3)}`);
-
+  return { wall: wall1, peakMiB };
 }
-if (ITEMS > 0 && RESUME) {
+
+/** Item 4 on the trial's resumeSet, against `wall1` (the same trial's uninterrupted job): { added, twice }. */
+async function resumedJob(trial, wall1) {
   // ---- 4. the same job killed half way and resumed ----
   let before = 0;
   let t2 = 0;
@@ -456,7 +465,7 @@ if (ITEMS > 0 && RESUME) {
       samples.push({ t, renew: count('domain:renew') - base.renew, info: count('domain:info') - base.info, login: count('login') - base.login });
     }, 5);
   };
-  const request2 = renewRequest(2);
+  const request2 = renewRequest(resumeSet(trial));
   const run2 = await withCpu(async () => {
     before = renewals();
     t2 = Date.now();
@@ -472,7 +481,7 @@ if (ITEMS > 0 && RESUME) {
   const applied = renewals() - before;
   const counts2 = (await gql(JOB, { id: id2 })).bulkJob.counts;
   print(`the same job on ${ITEMS} other domains, the ${RUNNER} SIGKILLed at ${(killedAt / 1000).toFixed(1)} s (half the renewals applied) and started again on the same data:`);
-  print(`  items done ${counts2.done}, failed ${counts2.failed}; renewals applied ${applied} for ${ITEMS} domains: applied twice ${applied - ITEMS} (goal 0); domains renewed by exactly one year ${renewedOnce(2)} / ${ITEMS}`);
+  print(`  items done ${counts2.done}, failed ${counts2.failed}; renewals applied ${applied} for ${ITEMS} domains: applied twice ${applied - ITEMS} (goal 0); domains renewed by exactly one year ${renewedOnce(resumeSet(trial))} / ${ITEMS}`);
   print(`  CPU per item: ${RUNNER} ${perItem(run2.cpu.gateway)} ms (both processes)${WORKER ? `, the API instance ${perItem(run2.cpu.api)} ms` : ''}, registry + proxies ${perItem(run2.cpu.self)} ms${SERVER_URL ? `, PostgreSQL ${perItem(run2.cpu.pg)} ms` : ''}; ${machineText(run2.machine)}`);
   // The timeline of the restart, from the kill (ms).
   const first = (pred) => samples.find(pred)?.t;
@@ -493,7 +502,30 @@ if (ITEMS > 0 && RESUME) {
   // Time lost by t: t less the time the renewals applied by then take uninterrupted.
   print(`    time lost by ${[1, 2, 3, 4, 6, 8].map((s) => `${s} s: ${(s * 1000 - renewedBy(s * 1000) / rate).toFixed(0)}`).join(', ')} ms`);
   for (const l of gatewayLog.filter((l) => l.entry.msg !== 'gateway listening')) print(`    gateway at ${l.at.toFixed(0)} ms (its CPU by then ${l.cpuMs.toFixed(0)} ms): ${l.entry.msg} ${JSON.stringify(Object.fromEntries(Object.entries(l.entry).filter(([k]) => !['level', 'time', 'pid', 'hostname', 'msg'].includes(k))))}`);
-  print(`  wall ${wall2} ms against ${wall1} ms uninterrupted: time added ${(((wall2 - wall1) / wall1) * 100).toFixed(1)}% (goal < 10%); without the restart itself (${restartMs.toFixed(0)} ms, kill to /healthz) ${(((wall2 - restartMs - wall1) / wall1) * 100).toFixed(1)}%`);
+  const added = ((wall2 - wall1) / wall1) * 100;
+  print(`  wall ${wall2} ms against ${wall1} ms uninterrupted: time added ${added.toFixed(1)}% (goal < 10%); without the restart itself (${restartMs.toFixed(0)} ms, kill to /healthz) ${(((wall2 - restartMs - wall1) / wall1) * 100).toFixed(1)}%`);
+  return { added, twice: applied - ITEMS, notOnce: ITEMS - renewedOnce(resumeSet(trial)) };
+}
+
+if (ITEMS > 0) {
+  setLatency(LATENCY);
+  // A job of --warmup renewals (at least 2 x CONCURRENCY) logs every session in and warms the
+  // paths, as a gateway in service is warm (V8 optimises a function after some thousands of
+  // calls: a 32-item warm-up left the measured job's first 1,000 items 9% slower than the rest);
+  // it is not measured.
+  await finished(await submit(renewRequest(0)));
+  const trials = [];
+  for (let t = 0; t < TRIALS; t++) {
+    if (TRIALS > 1) print(`trial ${t + 1} of ${TRIALS}:`);
+    const job = await uninterruptedJob(t);
+    const resumed = RESUME ? await resumedJob(t, job.wall) : null;
+    trials.push({ ...job, ...resumed });
+  }
+  if (TRIALS > 1) {
+    const list = (xs, digits, unit = '') => `${xs.map((x) => x.toFixed(digits) + unit).join(', ')} (median ${median(xs).toFixed(digits)}${unit})`;
+    print(`${TRIALS} trials: bulkRenew ratio ${list(trials.map((r) => r.wall / idealMs), 3)} (goal <= 1.1); peak RSS ${list(trials.map((r) => r.peakMiB), 0, ' MiB')}`);
+    if (RESUME) print(`  killed half way and resumed: time added ${list(trials.map((r) => r.added), 1, '%')} (goal < 10%); renewals applied twice, all trials: ${trials.reduce((n, r) => n + r.twice, 0)} (goal 0); domains not renewed by exactly one year ${trials.reduce((n, r) => n + r.notOnce, 0)}`);
+  }
 }
 
 print(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${RUNNER} RSS ${rssMiB().toFixed(0)} MiB, peak ${rssMiB('VmHWM').toFixed(0)} MiB (this ${RUNNER} process)${WORKER ? `; the API instance ${apiRssMiB().toFixed(0)} MiB, peak ${apiRssMiB('VmHWM').toFixed(0)} MiB` : ''}; ${DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}${WORKER ? ', the jobs run by a worker (API_ENABLED=false) beside the API instance' : ''}`);

@@ -59,8 +59,8 @@
  * --names 0 leaves 1 out, --domains 0 leaves 2 out, --items 0 leaves 3 and 4 out, --direct 0 leaves the
  * baseline of 3 out, --resume 0 leaves 4 out. --trials N runs 3 and 4 N times in turn (3, 4, 3, 4 ...,
  * each trial on 2 x --items domains of its own, 4 against the same trial's 3; the direct client in
- * the first only), then prints each figure's values and median (of an even number, the higher middle one): one run of either moves by a few
- * points with the machine (bench/HISTORY.md).
+ * the first only), then prints each figure's values and median (of an even number of trials, the
+ * higher middle one): one run of either moves by a few points with the machine (bench/HISTORY.md).
  * It prints figures; it asserts nothing. BENCH_PROFILE=<dir> writes the gateway's CPU profile there.
  */
 import { spawn } from 'node:child_process';

@@ -140,6 +140,20 @@ export class UnknownTldError extends GatewayError {
 }
 
 /**
+ * An object the gateway recorded at a registry its config no longer has (a config change dropped
+ * the backend, while the domain index still lists the registrar's domains there: README
+ * "`domains`"). Not the caller's input, so not BAD_USER_INPUT: UNKNOWN_TLD, as for a name no
+ * configured registry serves, with `extensions.backend` naming the registry. Nothing is sent. The
+ * message names no object: a `domains` edge's error (DomainReadError) puts the domain before it.
+ */
+export class RegistryNotConfiguredError extends GatewayError {
+  readonly code = 'UNKNOWN_TLD';
+  constructor(registry: string) {
+    super(`recorded at registry ${quoted(registry)}, which the gateway's config no longer has`, { backend: clip(registry, 64) });
+  }
+}
+
+/**
  * Applies `mask` to the parts of `err` its message is rebuilt from (ValidationError and
  * UnknownTldError's reason, UnsupportedByBackendError's what), so that whatever masks a message's
  * secrets masks them there too and a rebuilt message (fieldMessage, a bulk refusal) shows none.

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { CommandSyntaxError, NotPendingTransferError, ObjectNotFoundError, UnsupportedByBackendError } from '../core/errors.js';
+import { CommandSyntaxError, NotPendingTransferError, ObjectNotFoundError, RegistryNotConfiguredError, UnsupportedByBackendError } from '../core/errors.js';
 import type { AccountStatus, CallContext, Contact, Domain, Host, Transfer } from '../core/model/index.js';
 import type { RegistryPort } from '../core/port.js';
 import type { Router } from '../routing/router.js';
@@ -37,6 +37,8 @@ function makeLoader<T>(router: Router, call: CallContext, fetch: (backend: Regis
       const batch = batchCall(call, true);
       return Promise.all(
         keys.map(async (k) => {
+          // A registry the config no longer has can only come from what the gateway stored (the domain index).
+          if (!router.has(k.registry)) return new RegistryNotConfiguredError(k.registry);
           try {
             const value = await fetch(router.named(k.registry), k.name, batch);
             return value === null ? null : { ...value, registry: k.registry };

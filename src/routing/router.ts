@@ -31,6 +31,11 @@ export class Router {
     return [...this.byName.values()];
   }
 
+  /** Whether a backend of this name is configured. */
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
   named(name: string, field = 'registry'): RegistryPort {
     const b = this.byName.get(name);
     if (!b) throw new ValidationError(field, `unknown registry ${quoted(name)} (known: ${[...this.byName.keys()].join(', ')})`);

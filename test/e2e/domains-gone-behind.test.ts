@@ -119,3 +119,25 @@ describe.each([
     expect(names).not.toContain(gone);
   }, 60_000);
 });
+
+describe('a registry the config no longer has', () => {
+  it("answers an indexed domain there as its edge's error, UNKNOWN_TLD naming the registry, and keeps it in the index", async () => {
+    // A config change dropped the backend while the index still lists a domain there.
+    const retired = `${run}-retired.tld`;
+    await t.gateway.services.prisma.domainIndex.create({ data: { registrarId: 'NewRegistrar', name: retired, backend: 'retired-epp' } });
+    const r: GraphQLResponse<DomainsPage> = await t.gql(A, '{ domains(first: 500) { edges { cursor node { name } } } }');
+    const at = r.data!.domains.edges.findIndex((e) => e.cursor && e.node === null);
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        path: ['domains', 'edges', at, 'node'],
+        message: `${retired}: recorded at registry "retired-epp", which the gateway's config no longer has`,
+        extensions: expect.objectContaining({ code: 'UNKNOWN_TLD', registry: 'retired-epp', domainName: retired }),
+      }),
+    ]);
+    expect(r.errors![0]!.extensions).not.toHaveProperty('field');
+    // The other edges answer in full; the entry stays (the backend may come back).
+    expect(r.data!.domains.edges.filter((e) => e.node !== null).length).toBe(r.data!.domains.edges.length - 1);
+    expect(await t.gateway.services.prisma.domainIndex.count({ where: { registrarId: 'NewRegistrar', name: retired } })).toBe(1);
+  }, 60_000);
+});

@@ -25,6 +25,7 @@ import type { PrismaClient } from './generated/client.js';
 import type { Listen } from './listen.js';
 import type { MigrateResult } from './migrate.js';
 import { keepCheckpointing } from './pglite-checkpoint.js';
+import { keepVacuuming } from './pglite-vacuum.js';
 import { lockDataDir } from './pglite-lock.js';
 import { makePrivate, ownerOnlyUmask, privateDir, PRIVATE_DIR_MODE } from './private-files.js';
 import { createPGliteThread, type EmbeddedPGlite } from './pglite-thread.js';
@@ -235,6 +236,8 @@ async function openPGlite(dataDir: string, opts: OpenDatabaseOptions): Promise<D
     const opened = db;
     // In memory there is no crash to recover from.
     const checkpoints = inMemory ? undefined : keepCheckpointing(opened);
+    // Nor does it vacuum its tables (pglite-vacuum.ts): a database kept on disk would only grow.
+    const vacuums = inMemory ? undefined : keepVacuuming(opened);
     let closing: Promise<void> | undefined;
     return {
       prisma,
@@ -245,6 +248,7 @@ async function openPGlite(dataDir: string, opts: OpenDatabaseOptions): Promise<D
         (closing ??= (async () => {
           try {
             await checkpoints?.stop();
+            await vacuums?.stop();
             await prisma.$disconnect();
             await opened.close();
           } finally {

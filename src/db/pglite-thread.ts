@@ -44,6 +44,8 @@ export interface EmbeddedPGlite {
   listen(channel: string, callback: (payload: string) => void, tx?: Transaction): Promise<(tx?: Transaction) => Promise<void>>;
   unlisten(channel: string, callback?: (payload: string) => void, tx?: Transaction): Promise<void>;
   readonly closed: boolean;
+  /** How long (ms) no statement has been under way: 0 while one is (its protocol exchange with the thread). */
+  idleMs(): number;
   close(): Promise<void>;
 }
 
@@ -155,6 +157,8 @@ export async function createPGliteThread(dataDir: string, options: Omit<PGliteOp
     readonly #waiting: Array<{ resolve(reply: Reply): void; reject(e: Error): void }> = [];
     readonly #listeners = new Map<string, Set<(payload: string) => void>>();
     readonly #notificationListeners = new Set<(channel: string, payload: string) => void>();
+    /** performance.now() when the last answer came back with none awaited (see idleMs). */
+    #idleSince = performance.now();
     #closing = false;
     #closed = false;
     #closePromise?: Promise<void>;
@@ -181,13 +185,20 @@ export async function createPGliteThread(dataDir: string, options: Omit<PGliteOp
         if (this.#waiting.length === 0) this.#worker.ref();
         this.#waiting.push({
           resolve: (reply) => {
-            if (this.#waiting.length === 0) this.#worker.unref();
+            if (this.#waiting.length === 0) {
+              this.#worker.unref();
+              this.#idleSince = performance.now();
+            }
             resolve(reply);
           },
           reject,
         });
         this.#worker.postMessage(message);
       });
+    }
+
+    idleMs(): number {
+      return this.#waiting.length > 0 ? 0 : performance.now() - this.#idleSince;
     }
 
     get ready(): boolean {

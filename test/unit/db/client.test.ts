@@ -105,4 +105,27 @@ describe.skipIf(ctx.kind !== 'pglite')('embedded PGlite directory', () => {
       await second.close();
     }
   });
+
+  it('vacuums its tables while idle, as no autovacuum does in its single-user PostgreSQL (src/db/pglite-vacuum.ts)', async () => {
+    if (ctx.kind !== 'pglite') return;
+    const dataDir = path.join(dir, 'vacuumed');
+    await cp(ctx.templateDir, dataDir, { recursive: true });
+    const db = await openDatabase({ dataDir });
+    try {
+      // 2,000 registrars inserted (past 1,000 + 0.2 x 2,000), then every one updated (2,000 dead rows).
+      await db.prisma.$executeRawUnsafe("INSERT INTO registrars (id, name) SELECT 'R' || g, 'r' FROM generate_series(1, 2000) g");
+      await db.prisma.$executeRawUnsafe("UPDATE registrars SET name = 'renamed'");
+      const stats = async () => (await db.prisma.$queryRawUnsafe<{ vacuums: number; dead: number }[]>("SELECT vacuum_count::float8 AS vacuums, n_dead_tup::float8 AS dead FROM pg_stat_user_tables WHERE relname = 'registrars'"))[0]!;
+      // Nothing is asked meanwhile but these reads, one every 500 ms: idle in between.
+      let s = await stats();
+      while (s.vacuums === 0) {
+        await new Promise((r) => setTimeout(r, 500));
+        s = await stats();
+      }
+      expect(s.dead).toBe(0);
+      expect(await db.prisma.registrar.count({ where: { name: 'renamed' } })).toBe(2000);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
 });

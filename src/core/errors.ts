@@ -143,7 +143,7 @@ export class UnknownTldError extends GatewayError {
  * An object the gateway recorded at a registry its config no longer has (a config change dropped
  * the backend, while the domain index still lists the registrar's domains there: README
  * "`domains`"). Not the caller's input, so not BAD_USER_INPUT: UNKNOWN_TLD, as for a name no
- * configured registry serves, with `extensions.backend` naming the registry. Nothing is sent. The
+ * configured registry serves, with `extensions.registry` naming it. Nothing is sent. The
  * message names no object: a `domains` edge's error (DomainReadError) puts the domain before it.
  */
 export class RegistryNotConfiguredError extends GatewayError {

@@ -12,8 +12,8 @@
  * So at most every `everyMs`, once no statement has run for `idleMs`, the gateway reads its tables'
  * cumulative statistics (one statement over pg_stat_user_tables, which the single-user backend
  * keeps) and, for each table past PostgreSQL's own autovacuum thresholds, does what autovacuum
- * would (PostgreSQL documentation,
- * "Routine Vacuuming", "The Autovacuum Daemon"): VACUUM (ANALYZE) when its dead rows exceed
+ * would (PostgreSQL documentation, "Routine Vacuuming", "The Autovacuum Daemon"): VACUUM (ANALYZE)
+ * when its dead rows exceed
  * autovacuum_vacuum_threshold + autovacuum_vacuum_scale_factor x its live rows, or the rows
  * inserted since its last vacuum exceed autovacuum_vacuum_insert_threshold +
  * autovacuum_vacuum_insert_scale_factor x its live rows; ANALYZE alone when only the rows changed
@@ -48,7 +48,7 @@ const DUE = `SELECT quote_ident(schemaname) || '.' || quote_ident(relname) AS "t
 
 /**
  * Runs one look: VACUUM (ANALYZE) or ANALYZE on each table that needs it (see this file's header),
- * one table at a time. Resolves with the statements run, in order (for the log and the tests).
+ * one table at a time. Resolves with the statements run, in order (the tests read them).
  */
 export async function vacuumDue(db: EmbeddedPGlite): Promise<string[]> {
   const { rows } = await db.query<{ table: string; vacuum: boolean; analyze: boolean }>(DUE);

@@ -13,10 +13,9 @@
  * cumulative statistics (one statement over pg_stat_user_tables, which the single-user backend
  * keeps) and, for each table past PostgreSQL's own autovacuum thresholds, does what autovacuum
  * would (PostgreSQL documentation, "Routine Vacuuming", "The Autovacuum Daemon"): VACUUM (ANALYZE)
- * when its dead rows exceed
- * autovacuum_vacuum_threshold + autovacuum_vacuum_scale_factor x its live rows, or the rows
- * inserted since its last vacuum exceed autovacuum_vacuum_insert_threshold +
- * autovacuum_vacuum_insert_scale_factor x its live rows; ANALYZE alone when only the rows changed
+ * when its dead rows exceed autovacuum_vacuum_threshold + autovacuum_vacuum_scale_factor x its
+ * live rows, or the rows inserted since its last vacuum exceed autovacuum_vacuum_insert_threshold
+ * + autovacuum_vacuum_insert_scale_factor x its live rows; ANALYZE alone when only the rows changed
  * since its last analyze exceed autovacuum_analyze_threshold + autovacuum_analyze_scale_factor x
  * its live rows (the settings as the database has them: 50 + 0.2 x, 1000 + 0.2 x and 50 + 0.1 x by
  * default). Only while the database is idle (no statement for `idleMs`): it serves one statement

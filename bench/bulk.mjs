@@ -434,7 +434,7 @@ async function uninterruptedJob(trial) {
   return { wall: wall1, peakMiB };
 }
 
-/** Item 4 on the trial's resumeSet, against `wall1` (the same trial's uninterrupted job): { added, twice }. */
+/** Item 4 on the trial's resumeSet, against `wall1` (the same trial's uninterrupted job): { added (%), twice (renewals applied twice), notOnce (domains not renewed by exactly one year) }. */
 async function resumedJob(trial, wall1) {
   // ---- 4. the same job killed half way and resumed ----
   let before = 0;

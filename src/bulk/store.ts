@@ -138,7 +138,12 @@ export interface NewJob {
   kind: BulkKind;
   fingerprint: string;
   params: unknown;
-  items: { name: string; backend: string; input: Record<string, unknown> | null }[];
+  /**
+   * In order (an item's position is its index). `failed`: the item is written FAILED with this
+   * error, never to run (a job over every domain's domain at a registry the config no longer has:
+   * src/bulk/submit.ts).
+   */
+  items: { name: string; backend: string; input: Record<string, unknown> | null; failed?: { code: string; message: string; upstreamCode: null } }[];
 }
 
 /** A registrar's bulk limits (bulk.maxOpenJobs, bulk.maxPendingItems), checked as a job is written. */
@@ -325,6 +330,19 @@ const INSERT_ITEMS = `INSERT INTO bulk_items (job_id, position, name, backend, i
   FROM unnest($3::text[], $5::integer[], $6::jsonb[], $7::integer[]) WITH ORDINALITY AS v(name, b, input, i, o)
   CROSS JOIN (SELECT $4::text[] AS backends, $8::jsonb[] AS inputs) AS k`;
 
+/**
+ * The items of job $1 written FAILED at once (NewJob.items' `failed`): $2 a JSON array of
+ * { position, error }. Run after INSERT_ITEMS, in the job's transaction.
+ */
+const FAIL_ITEMS = `UPDATE bulk_items AS b SET state = 'FAILED', error = f.error, updated_at = now()
+  FROM jsonb_to_recordset($2::jsonb) AS f(position integer, error jsonb) WHERE b.job_id = $1 AND b.position = f.position`;
+
+/** FAIL_ITEMS's $2 for `items`, or null when none of them is failed. */
+function failedItems(items: NewJob['items']): string | null {
+  const failed = items.flatMap((it, position) => (it.failed ? [{ position, error: it.failed }] : []));
+  return failed.length > 0 ? JSON.stringify(failed) : null;
+}
+
 /** INSERT_ITEMS's parameters for the items `from` to `to` (excluded) of the job `jobId`. */
 function insertItemsParams(jobId: string, items: NewJob['items'], from: number, to: number): unknown[] {
   const a = itemArrays(items, from, to);
@@ -455,6 +473,8 @@ export class BulkStore {
           [randomUUID(), job.registrarId, job.idempotencyKey, job.kind, job.fingerprint, JSON.stringify(job.params ?? null), job.items.length],
         );
         for (let i = 0; i < job.items.length; i += CHUNK) await query(INSERT_ITEMS, insertItemsParams(row!.id, job.items, i, Math.min(job.items.length, i + CHUNK)));
+        const failed = failedItems(job.items);
+        if (failed) await query(FAIL_ITEMS, [row!.id, failed]);
         await query('SELECT pg_notify($1, $2)', [BULK_JOBS_CHANNEL, row!.id]);
         return jobOf(row!);
       },
@@ -471,6 +491,8 @@ export class BulkStore {
             // One statement per CHUNK items, its columns as array parameters: Prisma's createMany compiles
             // a statement with a parameter per column and row, which cost about 1 ms per item.
             for (let i = 0; i < job.items.length; i += CHUNK) await tx.$executeRawUnsafe(INSERT_ITEMS, ...insertItemsParams(row.id, job.items, i, Math.min(job.items.length, i + CHUNK)));
+            const failed = failedItems(job.items);
+            if (failed) await tx.$executeRawUnsafe(FAIL_ITEMS, row.id, failed);
             return row;
           },
           { timeout: 60_000 },

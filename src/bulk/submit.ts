@@ -5,7 +5,7 @@
  * The job's idempotency key works as a single mutation's does: the same key with the same
  * request answers the same job, with another request IDEMPOTENCY_KEY_REUSED.
  */
-import { DatabaseUnavailableError, GatewayError, quoted, UnsupportedByBackendError, ValidationError } from '../core/errors.js';
+import { DatabaseUnavailableError, GatewayError, quoted, RegistryNotConfiguredError, UnsupportedByBackendError, ValidationError } from '../core/errors.js';
 import type { RegistryPort } from '../core/port.js';
 import type { BulkJob } from '../db/generated/client.js';
 import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.js';
@@ -98,32 +98,51 @@ export function isoDates(): (d: Date | null | undefined) => string | null {
   };
 }
 
-/** The registrar's domains (its registries' own lists where they have one, else the gateway's index). */
-async function allDomains(deps: SubmitDeps, actor: Actor): Promise<RequestItem[]> {
+/** One of the registrar's own domains for a job over every domain: its name and the registry the index records it at. */
+interface IndexedItem extends RequestItem {
+  recordedAt: string;
+}
+
+/** The registrar's domains (its registries' own lists where they have one, else the gateway's index), each with the registry the index records it at. */
+async function allDomains(deps: SubmitDeps, actor: Actor): Promise<IndexedItem[]> {
   const { registrarId } = actor;
   const index = new DomainIndex(deps.env.prisma);
   await syncRegistryLists(index, deps.env.router.backends(), callOf(actor), deps.logger);
-  const rows = await deps.env.prisma.domainIndex.findMany({ where: { registrarId }, orderBy: { name: 'asc' }, select: { name: true } });
+  const rows = await deps.env.prisma.domainIndex.findMany({ where: { registrarId }, orderBy: { name: 'asc' }, select: { name: true, backend: true } });
   if (rows.length === 0) throw new ValidationError('domains', 'the registrar has no domains; list the domains to change');
   if (rows.length > deps.maxItems) throw new ValidationError('domains', `the registrar has more than ${deps.maxItems} domains: list at most that many per job`);
-  return rows.map((r) => ({ name: r.name }));
+  return rows.map((r) => ({ name: r.name, recordedAt: r.backend }));
+}
+
+/** An item routed to its backend; `refused`: why it cannot run there (a job over every domain only: see routeIndexed). */
+type RoutedItem = RequestItem & { backend: string; refused?: GatewayError };
+
+/**
+ * A job over every domain's items, each to the registry the index records it at, where `domains`
+ * reads it (src/loaders/loaders.ts), not to where its name would route now (the two differ only
+ * after a config change moved its zone). A domain recorded at a registry the config no longer has
+ * is `refused` (RegistryNotConfiguredError, UNKNOWN_TLD naming the registry): it becomes an item
+ * FAILED as the job is written, nothing sent, and the job's other domains run (README "Bulk
+ * mutations"); before, one such domain refused the whole job.
+ */
+function routeIndexed(router: Router, items: readonly IndexedItem[]): RoutedItem[] {
+  return items.map((it) => (router.has(it.recordedAt) ? { name: it.name, backend: it.recordedAt } : { name: it.name, backend: it.recordedAt, refused: new RegistryNotConfiguredError(it.recordedAt) }));
 }
 
 /**
- * Each item with the backend its name routes to (UnknownTldError naming the item, itemField, or
- * `domains` for the registrar's own list), of every kind: a name that cannot be registered where it
- * routes (Router.forRegistrable: more than one label below its zone) is no domain to renew, change
- * or transfer, so it is BAD_USER_INPUT naming the item (`domains[i].name`, `domains[i]`) before
+ * A listed job's items, each with the backend its name routes to (UnknownTldError naming the
+ * item, itemField), of every kind: a name that cannot be registered where it routes
+ * (Router.forRegistrable: more than one label below its zone) is no domain to renew, change or
+ * transfer, so it is BAD_USER_INPUT naming the item (`domains[i].name`, `domains[i]`) before
  * anything is written. Both depend only on the labels after a name's first (Router.forDomain tries
  * the longest suffix first, and a zone is such a suffix), so the router is asked once per suffix.
  */
-function route(router: Router, items: RequestItem[], kind: BulkKind, listed: boolean): (RequestItem & { backend: string })[] {
+function route(router: Router, items: RequestItem[], kind: BulkKind): RoutedItem[] {
   const bySuffix = new Map<string, string>();
   return items.map((it, i) => {
     const suffix = it.name.slice(it.name.indexOf('.') + 1);
-    const field = listed ? itemField(kind, i) : 'domains';
     let backend = bySuffix.get(suffix);
-    if (backend === undefined) bySuffix.set(suffix, (backend = router.forRegistrable(it.name, field).name));
+    if (backend === undefined) bySuffix.set(suffix, (backend = router.forRegistrable(it.name, itemField(kind, i)).name));
     return { name: it.name, currentExpiry: it.currentExpiry, authInfo: it.authInfo, backend };
   });
 }
@@ -266,7 +285,7 @@ function checkRenewPeriod(backend: RegistryPort, period: Period, routed: readonl
  */
 export async function bulkRequestChecks(router: Router, req: BulkRequest, caps: CapabilitySource): Promise<void> {
   if (req.items === null) return;
-  const routed = route(router, req.items, req.kind, true);
+  const routed = route(router, req.items, req.kind);
   // Needs no capability: found even where a capability only the registry can tell stops the local checks (refuseLocally).
   refuseBackendArguments(router, caps.registrarId, req, routed, true);
   await checkBackends(router, caps, req, routed, true);
@@ -329,12 +348,16 @@ async function submitOrReplay(deps: SubmitDeps, actor: Actor, req: BulkRequest):
   // mutation sent at the same moment with the key cannot slip in between.
   const single = await deps.env.prisma.idempotencyRecord.findUnique({ where: { registrarId_idempotencyKey: { registrarId: actor.registrarId, idempotencyKey: actor.idempotencyKey } }, select: { operation: true } });
   if (single) throw new IdempotencyKeyReusedError(single.operation);
-  const items = req.items ?? (await allDomains(deps, actor));
-  let routed = route(deps.env.router, items, req.kind, req.items !== null);
+  const all: RoutedItem[] = req.items ? route(deps.env.router, req.items, req.kind) : routeIndexed(deps.env.router, await allDomains(deps, actor));
+  let routed = all.filter((r) => !r.refused);
+  // Not one domain it could run: the job is refused as a whole, with the first one's reason.
+  const firstRefused = all[0]?.refused;
+  if (routed.length === 0 && firstRefused) throw firstRefused;
   if (req.items === null && req.kind === 'REPLACE_TECH_CONTACT') routed = await withContacts(deps, actor, routed);
   // A listed job's were refused before its key (bulkRequestChecks; asked again: once per backend); a job over every domain's are known now.
   refuseBackendArguments(deps.env.router, actor.registrarId, req, routed, req.items !== null);
   await checkBackends(deps.env.router, liveCapabilities(actor), req, routed, req.items !== null);
+  const kept = new Set(routed);
   // Items sharing an expiry share one input object (the store writes its JSON once).
   const expiries = new Map<string, { currentExpiry: string }>();
   const inputOf = (r: RequestItem): Record<string, unknown> | null => {
@@ -353,7 +376,8 @@ async function submitOrReplay(deps: SubmitDeps, actor: Actor, req: BulkRequest):
       // A job over every domain says so: REPP's bulk tech-contact replacement has no domain list,
       // so only such a job may go through it (src/bulk/native.ts).
       params: req.items ? req.params : { ...req.params, everyDomain: true },
-      items: routed.map((r) => ({ name: r.name, backend: r.backend, input: inputOf(r) })),
+      // In the registrar's order (by name), the refused among them FAILED as written.
+      items: all.filter((r) => r.refused || kept.has(r)).map((r) => ({ name: r.name, backend: r.backend, input: inputOf(r), ...(r.refused ? { failed: { code: r.refused.code, message: r.refused.message, upstreamCode: null } } : {}) })),
     }, deps.limits);
     deps.onSubmitted?.(job);
     return { job, replayed: false };

@@ -13,7 +13,7 @@ import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import type { HeadlessSandbox } from '../../src/sandbox/headless/index.js';
 import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
 import type { ReppSandbox } from '../../src/sandbox/repp/index.js';
-import { allItems } from '../helpers/bulk.js';
+import { allItems, waitFinished } from '../helpers/bulk.js';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from '../helpers/gateway.js';
 
 let t: TestGateway;
@@ -139,5 +139,32 @@ describe('a registry the config no longer has', () => {
     // The other edges answer in full; the entry stays (the backend may come back).
     expect(r.data!.domains.edges.filter((e) => e.node !== null).length).toBe(r.data!.domains.edges.length - 1);
     expect(await t.gateway.services.prisma.domainIndex.count({ where: { registrarId: 'NewRegistrar', name: retired } })).toBe(1);
+  }, 60_000);
+
+  it('fails that domain alone, nothing sent, in a job over every domain, whose other domains run', async () => {
+    const retired = `${run}-retired2.tld`;
+    const kept = `${run}-kept3.hdtest`; // a registry that takes any name server (EPP ones want it created first)
+    await create(A, kept);
+    await t.gateway.services.prisma.domainIndex.create({ data: { registrarId: 'NewRegistrar', name: retired, backend: 'retired-epp' } });
+    // The job is written, not refused as a whole (as it was: UNKNOWN_TLD on `domains`).
+    const r = await t.gql(A, `mutation($k: String!) { bulkReplaceNameserver(idempotencyKey: $k, domains: null, from: "ns1.example.net", to: { name: "ns7.newdns.test" }) { job { id total counts { failed } } } }`, { k: randomUUID() });
+    expect(r.errors).toBeUndefined();
+    const { id } = r.data.bulkReplaceNameserver.job;
+    const finished = await waitFinished(t, A, id);
+    expect(finished.state).toBe('COMPLETED');
+    const items = await allItems(t, A, id);
+    const gone = items.find((i) => i.domainName === retired);
+    expect(gone).toMatchObject({
+      state: 'FAILED',
+      attempts: 0,
+      transaction: null,
+      error: { code: 'UNKNOWN_TLD', message: `recorded at registry "retired-epp", which the gateway's config no longer has`, upstreamCode: null, field: null },
+    });
+    // The domain it still has there runs: it has its name server replaced.
+    expect(items.find((i) => i.domainName === kept)).toMatchObject({ state: 'SUCCEEDED', error: null });
+    const d = await t.gql(A, 'query($n: String!) { domain(name: $n) { nameservers { name } } }', { n: kept });
+    expect(d.data.domain.nameservers.map((n: { name: string }) => n.name)).toEqual(['ns7.newdns.test']);
+    // Nothing was sent for the retired one: no command names it.
+    expect(await t.gateway.services.prisma.commandLog.count({ where: { objectName: retired } })).toBe(0);
   }, 60_000);
 });

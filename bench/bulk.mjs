@@ -4,7 +4,7 @@
  * sandboxes with a simulated upstream latency.
  *
  *   npm run bench:bulk [-- --latency 20 --latency-mode round-trip --sessions 2 --names 1000 --domains 200
- *                          --contacts 10 --repeat 3 --items 10000 --concurrency 16 --trials 1] [--database-url postgresql://...]
+ *                          --contacts 10 --repeat 3 --items 10000 --concurrency 16 --trials 1 --pause 0] [--database-url postgresql://...]
  *
  * Starts the EPP sandboxes (`npm run sandbox`) and the built gateway (dist/) as two child
  * processes, with a delaying proxy between them (src/sandbox/latency-proxy.ts, in this process).
@@ -61,6 +61,9 @@
  * each trial on 2 x --items domains of its own, 4 against the same trial's 3; the direct client in
  * the first only), then prints each figure's values and median (of an even number of trials, the
  * higher middle one): one run of either moves by a few points with the machine (bench/HISTORY.md).
+ * --pause MS waits MS ms, asking the gateway nothing, before each job of 3 and 4 (default 0: back to
+ * back): the embedded database vacuums only once idle (README "Scaling out"), so jobs back to back
+ * run on the dead rows of those before them.
  * It prints figures; it asserts nothing. BENCH_PROFILE=<dir> writes the gateway's CPU profile there.
  */
 import { spawn } from 'node:child_process';
@@ -97,6 +100,10 @@ const WARMUP = arg('warmup', 1000); // renewals of a job run first, not measured
 // Items 3 and 4 run this many times, one after the other (each trial on domains of its own): the
 // figures of each, then their medians. One run of either moves by a few points with the machine.
 const TRIALS = Math.max(1, arg('trials', 1));
+// Before each job of items 3 and 4, this long (ms) in which the bench asks the gateway nothing: its
+// embedded database's vacuum (src/db/pglite-vacuum.ts), which waits for 200 ms without a statement,
+// runs then, as between a user's jobs; 0 (the default): the jobs follow one another at once.
+const PAUSE_MS = Math.max(0, arg('pause', 0));
 const CHECK_LIMIT = 50;
 const SERVER_URL = databaseUrlArg();
 // 1: the jobs run on a worker (API_ENABLED=false) beside the API instance, which runs none (PostgreSQL only).
@@ -517,7 +524,9 @@ if (ITEMS > 0) {
   const trials = [];
   for (let t = 0; t < TRIALS; t++) {
     if (TRIALS > 1) print(`trial ${t + 1} of ${TRIALS}:`);
+    await sleep(PAUSE_MS);
     const job = await uninterruptedJob(t);
+    if (RESUME) await sleep(PAUSE_MS);
     const resumed = RESUME ? await resumedJob(t, job.wall) : null;
     trials.push({ ...job, ...resumed });
   }

@@ -126,7 +126,7 @@ type RoutedItem = RequestItem & { backend: string; refused?: GatewayError };
  * mutations"); before, one such domain refused the whole job.
  */
 function routeIndexed(router: Router, items: readonly IndexedItem[]): RoutedItem[] {
-  return items.map((it) => (router.has(it.recordedAt) ? { name: it.name, backend: it.recordedAt } : { name: it.name, backend: it.recordedAt, refused: new RegistryNotConfiguredError(it.recordedAt) }));
+  return items.map((it) => ({ name: it.name, backend: it.recordedAt, ...(router.has(it.recordedAt) ? {} : { refused: new RegistryNotConfiguredError(it.recordedAt) }) }));
 }
 
 /**

@@ -23,7 +23,7 @@ export async function resolvePending(prisma: PrismaClient, rec: IdempotencyRecor
   if (rec.state !== 'SUCCEEDED' || answer?.code !== 1001 || !rec.serverTrid || !rec.backend) return rec;
   const ids = rec.serverTrid.split(',').filter(Boolean);
   const results = await prisma.pollMessage.findMany({ where: { registrarId: rec.registrarId, backend: rec.backend, upstreamId: { in: ids } } });
-  const outcomes = results.map((m) => m.payload as { pendingActionResult?: boolean | null; resultCode?: number | null } | null);
+  const outcomes = results.map((m) => m.payload as { pendingActionResult?: boolean | null; resultCode?: number | null; expiresAt?: string | null; transfer?: object | null } | null);
   if (results.length < ids.length || outcomes.some((o) => o?.pendingActionResult == null)) return rec; // not all arrived yet
   const failed = results.find((_, i) => outcomes[i]!.pendingActionResult === false);
   let data: Prisma.IdempotencyRecordUpdateInput;
@@ -38,10 +38,14 @@ export async function resolvePending(prisma: PrismaClient, rec: IdempotencyRecor
     data = { state: 'FAILED', error: JSON.parse(JSON.stringify({ code: e.code, message: e.message, details: e.details })) as Prisma.InputJsonValue };
   } else {
     // The registry's own new expiry (Joker's Expiration-Date in the completion) replaces the one
-    // the gateway computed when the command was only queued.
-    const expiresAt = outcomes.map((o) => (o as { expiresAt?: string | null }).expiresAt).find(Boolean);
+    // the gateway computed when the command was only queued; so does the transfer as the result
+    // gives it (a transfer-in's: approved, its new expiry) the pending one the request answered, or
+    // a replay would say `pending` beside the final 1000.
+    const expiresAt = outcomes.map((o) => o?.expiresAt).find(Boolean);
+    const transfer = outcomes.map((o) => o?.transfer).find(Boolean);
     const response = { ...(rec.response as object), code: 1000, message: results.at(-1)!.message };
     if (expiresAt && 'expiresAt' in response) response.expiresAt = expiresAt;
+    if (transfer && 'transfer' in response) response.transfer = transfer;
     data = { response: response as Prisma.InputJsonValue };
   }
   // Only a record still pending is resolved (another replay may have resolved it first).

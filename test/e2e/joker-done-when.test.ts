@@ -147,13 +147,17 @@ describe('Joker end to end (GraphQL -> DMAPI over HTTPS -> sandbox, asynchronous
     expect(sandbox.answered('login')).toBeGreaterThan(logins);
   });
 
-  it('requests a transfer-in of another sandbox domain with its auth code: pending, then completed (TRANSFER_APPROVED)', async () => {
-    const r = await queued(async () => (await gql(`mutation($k: String!) { requestTransfer(idempotencyKey: $k, domainName: "spare.joker.test", authInfo: "Spare-Auth-3") { transfer { status } ${TX} } }`, { k: key() })).requestTransfer);
-    expect(r).toMatchObject({ transfer: { status: 'pending' }, transaction: { pending: true } });
+  it('requests a transfer-in of another sandbox domain with its auth code: pending, then completed (TRANSFER_APPROVED); a retry with its key then replays the completed transfer', async () => {
+    const REQUEST = `mutation($k: String!) { requestTransfer(idempotencyKey: $k, domainName: "spare.joker.test", authInfo: "Spare-Auth-3") { replayed transfer { status } ${TX} } }`;
+    const k = key();
+    const r = await queued(async () => (await gql(REQUEST, { k })).requestTransfer);
+    expect(r).toMatchObject({ replayed: false, transfer: { status: 'pending' }, transaction: { pending: true } });
     const m = await event(6, 'TRANSFER_APPROVED');
     expect(m.objectName).toBe('spare.joker.test');
     expect(m.transfer?.status).toBe('clientApproved');
     expect((await gql('{ domain(name: "spare.joker.test") { sponsor } }')).domain.sponsor).toBe('100001');
+    // The replay's transfer is the completed one, not the pending answer beside a final 1000.
+    expect((await gql(REQUEST, { k })).requestTransfer).toMatchObject({ replayed: true, transfer: { status: 'clientApproved' }, transaction: { resultCode: 1000, pending: false } });
   });
 
   it('deletes it: pending, then the DELETED event; the domain is in its redemption period', async () => {

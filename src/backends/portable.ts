@@ -243,7 +243,7 @@ export class PortableBackend implements RegistryPort {
     }
     if (!actual || this.expiryDay(actual) === this.expiryDay(input.currentExpiry)) return null;
     const { upstreamCode, upstreamMessage } = (e as RegistryError).details;
-    return new ExpiryMismatchError(this.expiryDay(input.currentExpiry), this.expiryDay(actual), 'input.currentExpiry', { upstreamCode, upstreamMessage, backend: this.name });
+    return new ExpiryMismatchError(this.expiryDay(input.currentExpiry), this.expiryDay(actual), 'input.currentExpiry', { upstreamCode, upstreamMessage, backend: this.name }, actual);
   }
   updateDomain(ctx: M.CallContext, input: M.DomainUpdateInput) {
     return this.run(ctx, 'domain:update', { objectName: input.name, secrets: [input.authInfo], needs: updateNeeds(input) }, (c) => this.driver.updateDomain(c, input));

@@ -169,7 +169,7 @@ export async function renew(r: NativeRun): Promise<void> {
       const given = asDate((item.input as { currentExpiry?: string } | null)?.currentExpiry);
       if (!cur) return r.fail(item, new ValidationError('currentExpiry', 'the registry gave no expiry date for this domain; give its currentExpiry'));
       const day = (d: Date) => r.port.expiryDay?.(d) ?? utcDate(d);
-      if (given && day(given) !== day(cur)) return r.fail(item, new ExpiryMismatchError(day(given), day(cur), 'currentExpiry'));
+      if (given && day(given) !== day(cur)) return r.fail(item, new ExpiryMismatchError(day(given), day(cur), 'currentExpiry', {}, cur));
       ready.push({ item, cur });
     } catch (err) {
       failOrRetry(r, item, err);

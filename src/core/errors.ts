@@ -105,9 +105,13 @@ export class ValidationError extends GatewayError {
  * and message stay in `upstreamCode` / `upstreamMessage`, or the gateway's own comparison before
  * sending (Joker, whose renewals name no current expiry; a REPP native bulk renewal). `given` and
  * `actual` are the calendar days compared (YYYY-MM-DD, as the registry compares them: UTC, REPP's
- * time zone). Nothing was renewed. Under the idempotency key it is kept as any registry refusal
- * is (replayed to a retry) when the registry refused it, and not kept when the gateway did: send
- * the corrected request under a new key.
+ * time zone). `actualAt`, the expiry as `expiresAt` gives it, is quoted too when its UTC date is not
+ * `actual` (REPP's Tallinn midnight is 22:00 or 21:00 UTC the day before), so that the day named
+ * can be found in what the client reads: `2028-12-06 does not match the domain's actual expiry
+ * (2028-12-07 in the registry's calendar: expiresAt 2028-12-06T22:00:00.000Z)`. Nothing was
+ * renewed. Under the idempotency key it is kept as any registry refusal is (replayed to a retry)
+ * when the registry refused it, and not kept when the gateway did: send the corrected request under
+ * a new key.
  */
 export class ExpiryMismatchError extends ValidationError {
   constructor(
@@ -115,15 +119,17 @@ export class ExpiryMismatchError extends ValidationError {
     readonly actual: string,
     field = 'input.currentExpiry',
     upstream: Pick<ErrorDetails, 'upstreamCode' | 'upstreamMessage' | 'backend'> = {},
+    readonly actualAt?: Date,
   ) {
-    super(field, `${given} does not match the domain's actual expiry (${actual}): nothing was renewed`);
+    const shown = actualAt && actualAt.toISOString().slice(0, 10) !== actual ? `${actual} in the registry's calendar: expiresAt ${actualAt.toISOString()}` : actual;
+    super(field, `${given} does not match the domain's actual expiry (${shown}): nothing was renewed`);
     Object.assign(this.details, upstream);
   }
 
   /** The same refusal naming another field (a bulk item's `currentExpiry`). */
   at(field: string): ExpiryMismatchError {
     const { upstreamCode, upstreamMessage, backend } = this.details;
-    return new ExpiryMismatchError(this.given, this.actual, field, { upstreamCode, upstreamMessage, backend });
+    return new ExpiryMismatchError(this.given, this.actual, field, { upstreamCode, upstreamMessage, backend }, this.actualAt);
   }
 }
 

@@ -15,7 +15,8 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 const DAY = 86_400_000;
 /** One domain of NewRegistrar's on each backend kind: EPP (Nomulus), REPP, HeadlessDomains, Joker. */
 const DOMAINS = ['fakesite.tld', 'kass.ee', 'newregistrar-seed.hdtest', 'alpha.joker.test'];
-const MISMATCH = /^(input\.|domains\[\d+\]\.)currentExpiry: \d{4}-\d{2}-\d{2} does not match the domain's actual expiry \((\d{4}-\d{2}-\d{2})\): nothing was renewed$/;
+/** The actual expiry's day, and where that day is not its UTC date (REPP's Tallinn calendar) the expiresAt it is the day of. */
+const MISMATCH = /^(input\.|domains\[\d+\]\.)currentExpiry: \d{4}-\d{2}-\d{2} does not match the domain's actual expiry \((\d{4}-\d{2}-\d{2})(?: in the registry's calendar: expiresAt (\S+))?\): nothing was renewed$/;
 
 let t: TestGateway;
 beforeAll(async () => {
@@ -47,6 +48,9 @@ describe('renewDomain with a stale currentExpiry', () => {
       const r = await gql(RENEW, { k, n: name, c: stale(before) });
       expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.currentExpiry' });
       expect(r.errors?.[0]?.message).toMatch(MISMATCH);
+      // The day named is one the client can find in what it reads: its UTC date, or (REPP) the expiresAt quoted beside it.
+      const [, , day, at] = MISMATCH.exec(r.errors![0]!.message)!;
+      expect(at ?? `${day}T`).toBe(at ? before : `${before.slice(0, 10)}T`);
       expect(await expiry(name)).toBe(before);
 
       await t.gateway.commandLog.flush();

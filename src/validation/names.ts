@@ -43,8 +43,8 @@ function labelNumber(labels: readonly string[], text: string): number {
 /**
  * idn-hostname's refusal as a message may say it: every label it quotes (lower-cased or mapped,
  * up to 63 characters, so a secret sent as a name would slip past the answer's masking) becomes
- * "label N", its position in what was sent; a quoted single character (`char 'א' "(U+05D0)"`)
- * stays. At most 200 characters.
+ * "label N", its position in what was sent; a quoted single character stays, its code point after
+ * it once and unquoted (`char 'א' (U+05D0)`; a control or separator by its code point alone: `char U+0082`). At most 200 characters.
  */
 function reason(err: unknown, trimmed: string): string {
   const text = err instanceof Error ? err.message : String(err);
@@ -56,7 +56,11 @@ function reason(err: unknown, trimmed: string): string {
     const inner = /'([^']*)'$/.exec(quote)![1]!;
     const n = labelNumber(labels, inner);
     return n > 0 ? `label ${n}` : 'a label';
-  });
+  })
+    // The library follows a quoted character with its code point in quotes (`'☃' "(U+2603)"`): the
+    // code point once, unquoted (`'☃' (U+2603)`), and not twice where it already replaced the character.
+    .replace(/(U\+[0-9A-F]{4,6}) "\(\1\)"/g, '$1')
+    .replace(/"(\(U\+[0-9A-F]{4,6}\))"/g, '$1');
   return out.length > 200 ? `${out.slice(0, 199)}…` : out;
 }
 

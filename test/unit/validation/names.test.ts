@@ -65,7 +65,8 @@ describe('domain names', () => {
     const err = refusal(() => normalizeDomainName('name', name));
     expect(err.message).toContain('U+0098');
     expect(err.message).not.toMatch(/[\p{C}]/u);
-    expect(refusal(() => normalizeDomainName('name', '☃.example')).message).toContain("'☃'"); // a printing one stays quoted
+    expect(err.message.match(/U\+0098/g)).toHaveLength(1); // not `U+0098 "(U+0098)"`
+    expect(refusal(() => normalizeDomainName('name', '☃.example')).message).toContain("'☃' (U+2603) is disallowed"); // a printing one stays quoted, its code point once, unquoted
   });
 
   it('spells a field given as a function only to refuse a name (a bulk job names each of 10,000 items so)', () => {

@@ -20,6 +20,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { GatewayConfig } from '../config.types.js';
 import type { Logger } from '../logger.js';
+import { removeStaleTemps, tempName } from '../core/stale-temp.js';
 
 /** One lane's sessions: `sessions` of `registrarId`'s account at backend `backend` were running bulk items. */
 export interface SessionLane {
@@ -80,7 +81,7 @@ function hintText(instanceId: string, lanes: SessionLane[]): string {
  * lanes start (and when one needs more sessions) and one when they end. A write that fails (a
  * read-only or full disk) is logged once and ends the writing for this process: only the hint is
  * lost. Each write goes to a new temporary file (random name, created exclusively, 0600) renamed
- * over the hint.
+ * over the hint (tempName: this process's id in it, so the next start removes one a kill left behind).
  */
 export class SessionHintWriter {
   /** The text last asked for (written, being written, or to be written). */
@@ -88,6 +89,8 @@ export class SessionHintWriter {
   private pending: string | null = null;
   private writing: Promise<void> = Promise.resolve();
   private failed = false;
+  /** Temporary files of an earlier process's cut-short write looked for (removeStaleTemps), before this one's first write. */
+  private cleaned = false;
 
   constructor(
     private readonly file: string,
@@ -116,9 +119,13 @@ export class SessionHintWriter {
     const text = this.pending;
     this.pending = null;
     if (text === null || this.failed) return;
-    const tmp = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
+    const tmp = tempName(this.file, randomBytes(6).toString('hex'));
     try {
       await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+      if (!this.cleaned) {
+        this.cleaned = true;
+        await removeStaleTemps(this.file); // a write an earlier process was killed in
+      }
       await writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
       await rename(tmp, this.file);
     } catch (err) {

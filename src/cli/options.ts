@@ -26,13 +26,14 @@ const quoted = (s: string) => (s.length > 32 ? `${s.slice(0, 32)}...` : s);
  * suggestionList, the lexical distance behind its "Did you mean" hints), or every option when none
  * is close; a value that starts with "-" (`--period -1y`: ERR_PARSE_ARGS_INVALID_OPTION_VALUE,
  * "ambiguous") named with the option and how to give it (`--period=-1y`); a missing or unwanted
- * value and an unexpected argument in Node's words. Any other
+ * value and an unexpected argument in Node's words; a value option given twice (refuseRepeated). Any other
  * error is thrown as it is. `hint(option)`, when it gives a text, is said in the parentheses in
  * place of the suggestion (the gateway, whose settings are not options: `--port` -> PORT).
  */
 export function parseOptions<T extends ParseArgsConfig>(config: T, hint?: (option: string) => string | undefined): ReturnType<typeof parseArgs<T>> {
+  let parsed: ReturnType<typeof parseArgs<T>>;
   try {
-    return parseArgs(config);
+    parsed = parseArgs(config);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
@@ -56,5 +57,24 @@ export function parseOptions<T extends ParseArgsConfig>(config: T, hint?: (optio
       throw new UsageError((e as Error).message, { cause: e });
     }
     throw e;
+  }
+  refuseRepeated(config);
+  return parsed;
+}
+
+/**
+ * Throws UsageError for a value option (`type: 'string'`, not `multiple`) given more than once:
+ * parseArgs keeps the last one without a word, so `renew --period 2y --period 3y` renewed every
+ * domain by three years (found by a fresh user). Names the option only: its values are not quoted
+ * (one may be a secret: --api-key).
+ */
+function refuseRepeated(config: ParseArgsConfig): void {
+  const seen = new Set<string>();
+  for (const t of parseArgs({ ...config, tokens: true }).tokens) {
+    if (t.kind !== 'option') continue;
+    const o = config.options?.[t.name];
+    if (o?.type !== 'string' || o.multiple) continue;
+    if (seen.has(t.name)) throw new UsageError(`--${t.name} is given more than once: give it once (the last one would have replaced the others without a word)`);
+    seen.add(t.name);
   }
 }

@@ -9,6 +9,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { removeStaleTemps, tempName } from '../core/stale-temp.js';
 
 /** A certificate's PEMs as a sandbox serves them: `key` and `cert`, and any further PEM strings (a client certificate and its key). */
 export interface CertificatePems {
@@ -33,13 +34,14 @@ export async function storedCertificate<T extends CertificatePems>(
   { fields = ['key', 'cert'], now = Date.now() }: { fields?: ReadonlyArray<keyof T & string>; now?: number } = {},
 ): Promise<T> {
   if (!file) return generate();
+  await removeStaleTemps(file); // a write an earlier process was killed in
   // Missing, unreadable or not JSON: made again.
   const stored = await readFile(file, 'utf8')
     .then((text) => usable(JSON.parse(text) as unknown, fields, now))
     .catch(() => undefined);
   if (stored) return stored as T;
   const made = await generate();
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = tempName(file);
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 })
     .then(() => writeFile(tmp, JSON.stringify(made), { mode: 0o600 }))
     .then(() => rename(tmp, file))

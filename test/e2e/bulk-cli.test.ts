@@ -319,7 +319,7 @@ describe('npm run bulk', () => {
     const lateCsv = path.join(dir, 'cancel-late.csv');
     const late = await cli(['cancel', doneId, '--out', lateCsv], key);
     expect(late.code).toBe(0);
-    expect(late.stdout).toBe(`job ${doneId} (RENEW, 1 domains) had finished before the cancel: nothing to cancel: done 1  failed 0  cancelled 0  running 0  awaiting 0  pending 0\n${lateCsv}: 1 items as they stand after the cancel\n`);
+    expect(late.stdout).toBe(`job ${doneId} (RENEW, 1 domain) had finished before the cancel: nothing to cancel: done 1  failed 0  cancelled 0  running 0  awaiting 0  pending 0\n${lateCsv}: 1 item as they stand after the cancel\n`);
     expect((await rows(lateCsv)).slice(1).map((l) => [l[1], l[3]])).toEqual([[one, 'SUCCEEDED']]);
     const theirs = await cli(['cancel', doneId, '--out', lateCsv], t.keys['TheRegistrar']!);
     expect(theirs.code).toBe(1);
@@ -629,6 +629,21 @@ describe('npm run bulk', () => {
     const r = await cli(['renew', '--file', file], t.keys['NewRegistrar']!);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(`PAYLOAD_TOO_LARGE: the request body is larger than 2 MB: ${file} has 100000 domains, too many for one request; split it into files of fewer domains (a job holds at most 20,000 by default, bulk.maxItems)`);
+  }, 60_000);
+
+  it('a file of more domains than a job holds names the file and the most to split it into; an empty one names the file (both said only "domains: ..." to a fresh user)', async () => {
+    const jobs = await t.gateway.services.prisma.bulkJob.count();
+    const file = path.join(dir, 'over.txt');
+    await writeFile(file, Array.from({ length: 20_001 }, (_, i) => `over${i}.tld`).join('\n'));
+    const r = await cli(['renew', '--file', file], t.keys['NewRegistrar']!);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(`BAD_USER_INPUT (domains): domains: has 20001 items; no list may have more than 20000: ${file} has 20001 domains; split it into files of at most 20000 (the gateway's bulk.maxItems)`);
+    const empty = path.join(dir, 'empty.txt');
+    await writeFile(empty, '# nothing yet\n\n');
+    const e = await cli(['renew', '--file', empty], t.keys['NewRegistrar']!);
+    expect(e.code).toBe(1);
+    expect(e.stderr.trim()).toBe(`BAD_USER_INPUT (domains): ${empty} has no domain lines (blank lines and lines starting with # are skipped); nothing was submitted`);
+    expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
   }, 60_000);
 });
 

@@ -7,6 +7,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { suggestionList } from 'graphql/jsutils/suggestionList.js';
 import { parseOptions, UsageError } from '../../cli/options.js';
 import { quoted } from '../../core/errors.js';
 import { parseCalendarDate } from '../../core/time.js';
@@ -174,7 +175,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
   const { values, positionals } = parseOptions({ args: argv, allowPositionals: true, options });
   if (values.help) return 'help';
   const [command, jobId] = positionals;
-  if (command !== 'attach' && command !== 'cancel' && !KINDS.includes(command as CliKind)) throw new Error(`unknown command ${JSON.stringify(command ?? '')}\n${USAGE}`);
+  if (command !== 'attach' && command !== 'cancel' && !KINDS.includes(command as CliKind)) {
+    const [close] = command ? suggestionList(command, Object.keys(OWN_OPTIONS)) : [];
+    throw new Error(`unknown command ${JSON.stringify((command ?? '').slice(0, 32))}${close ? ` (did you mean ${close}?)` : ''}\n${USAGE}`);
+  }
   if ((command === 'attach' || command === 'cancel') && !jobId) throw new Error(`${command} needs a job id\n${USAGE}`);
   // A word left over (`renew names.txt`, a flag's value without its flag) was ignored without a word.
   const extra = positionals[command === 'attach' || command === 'cancel' ? 2 : 1];

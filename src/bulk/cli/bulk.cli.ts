@@ -30,7 +30,8 @@ process.once('SIGTERM', interrupted);
 runBulkCli(process.argv.slice(2), process.env, {
   err: (s) => process.stderr.write(s),
   out: (s) => process.stdout.write(s),
-  tty: process.stderr.isTTY === true,
+  // A terminal that gives no width (0: `script`, `docker run -t`) gets the lines a log gets: a redraw cannot keep to a row it cannot measure.
+  tty: process.stderr.isTTY === true && (process.stderr.columns ?? 0) > 0,
   columns: () => process.stderr.columns,
   onCommand: (c) => void (command = c),
   onJob: (id, attach) => void (following = { id, attach }),

@@ -8,7 +8,7 @@ import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { currentExpiryOf, defaultIdempotencyKey, parseCli, readFileOption, readLines, USAGE, type CliKind, type CliOptions } from './args.js';
+import { currentExpiryOf, defaultIdempotencyKey, FileLineError, parseCli, readFileOption, readLines, USAGE, type CliKind, type CliOptions } from './args.js';
 import { writeCsv, type CsvItem } from './csv.js';
 import { Progress, ProgressDisplay, type Counts } from './progress.js';
 
@@ -55,6 +55,11 @@ interface Io {
 function shellWord(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
+
+/** `1 domain`, `24 domains`. */
+const domainCount = (n: number) => `${n} ${n === 1 ? 'domain' : 'domains'}`;
+/** `1 item`, `24 items`. */
+const itemCount = (n: number) => `${n} ${n === 1 ? 'item' : 'items'}`;
 
 /**
  * What to run to follow the job again (after Ctrl-C or a lost connection: the job keeps running in
@@ -148,6 +153,8 @@ async function gql(o: CliOptions, query: string, variables: Record<string, unkno
 function request(o: CliOptions): { query: string; field: string; variables: Record<string, unknown>; lines: ReturnType<typeof readLines> | null } {
   const text = o.file ? readFileOption(o.file) : '';
   const lines = o.file ? readLines(o.file, o.command as CliKind, text) : null; // the text read once
+  // The gateway would say "domains: give at least one domain", naming no file.
+  if (lines?.length === 0) throw new FileLineError('domains', `${o.file} has no domain lines (blank lines and lines starting with # are skipped); nothing was submitted`);
   return { ...mutation(o, text, lines), lines };
 }
 
@@ -309,14 +316,17 @@ async function submit(o: CliOptions, req: { query: string; field: string; variab
  * code); so does one about another argument that names the first domain of a registry that does
  * not take it (`period: registry "sandbox-headless" (domains[2] "x.hdtest" and 14 more) accepts
  * YEARS only`; a status to add or remove: `backend "sandbox-joker" (domains[1] "a.joker.test")
- * does not support status clientHold`); a request over the gateway's body limit says how many domains it held and to split the
- * file. Any other error as it is.
+ * does not support status clientHold`); a request over the gateway's body limit, or a list over
+ * its bulk.maxItems, says how many domains it held and to split the file. Any other error as it is.
  */
 export function inFileTerms(e: unknown, file: string | undefined, lines: ReturnType<typeof readLines> | null): unknown {
   if (!(e instanceof GatewayError) || !file || !lines) return e;
   if (e.code === 'PAYLOAD_TOO_LARGE') {
     return new Error(`${e.message}: ${file} has ${lines.length} domains, too many for one request; split it into files of fewer domains (a job holds at most 20,000 by default, bulk.maxItems)`);
   }
+  // More domains than the gateway's bulk.maxItems (its refusal gives the limit: `no list may have more than 20000`).
+  const most = e.field === 'domains' ? /no list may have more than (\d+)/.exec(e.message)?.[1] : undefined;
+  if (most) return new Error(`${e.message}: ${file} has ${lines.length} domains; split it into files of at most ${most} (the gateway's bulk.maxItems)`);
   const at = (i: number) => lines[i];
   // The field names the domain, or (a period, a status the registry of a domain does not take) the message does: `(domains[2] "x.hdtest"`.
   const m = /^domains\[(\d+)\]/.exec(e.field ?? '') ?? /\(domains\[(\d+)\] /.exec(e.message);
@@ -384,7 +394,7 @@ async function cancel(o: CliOptions, io: Io, attach: (id: string, withOut?: bool
   }
   const c = job.counts;
   const what = job.state === 'CANCELLED' ? 'cancelled' : 'had finished before the cancel: nothing to cancel';
-  io.out(`job ${job.id} (${job.kind}, ${job.total} domains) ${what}: ${countsLine(c)}\n`);
+  io.out(`job ${job.id} (${job.kind}, ${domainCount(job.total)}) ${what}: ${countsLine(c)}\n`);
   const out = o.out ?? `bulk-${job.id}.csv`;
   let rows: number;
   // What is not final yet is told from the items as the CSV has them: the counts above are those of
@@ -404,7 +414,7 @@ async function cancel(o: CliOptions, io: Io, attach: (id: string, withOut?: bool
     if (e instanceof ConnectionLost || e instanceof GatewayError) throw new Error(`${taken} read for ${out}: ${e.message}; write them with:\n  ${attach(job.id)}`);
     throw new Error(`${taken} written to ${out}: ${(e as Error).message}; write them elsewhere with:\n  ${attach(job.id, false)} --out <file>`);
   }
-  io.out(`${out}: ${rows} items as they stand after the cancel\n`);
+  io.out(`${out}: ${itemCount(rows)} as they stand after the cancel\n`);
   if (left > 0) io.out(`${left} ${left === 1 ? 'item is' : 'items are'} not final yet: one already sent finishes with its real outcome, one not sent yet is cancelled before it is. Follow them and write the results again with:\n  ${attach(job.id)}\n`);
   return 0;
 }
@@ -441,7 +451,7 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
       throw inFileTerms(e, o.file, req.lines);
     }
     job = answer.job;
-    io.err(`${answer.replayed ? 'attached to the job this command submitted before' : 'submitted'}: job ${job.id} (${job.kind}, ${job.total} domains)\n`);
+    io.err(`${answer.replayed ? 'attached to the job this command submitted before' : 'submitted'}: job ${job.id} (${job.kind}, ${domainCount(job.total)})\n`);
   }
   io.onJob?.(job.id, attach(job.id));
   try {
@@ -455,7 +465,7 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
       // The folder went away or filled up while the job ran: the job is done in the gateway.
       throw new Error(`could not write the results to ${out}: ${(e as Error).message}; job ${job.id} is finished in the gateway. Write them elsewhere with:\n  ${attach(job.id, false)} --out <file>`);
     }
-    io.out(`${out}: ${rows} items, ${counts.done} done, ${counts.failed} failed, ${counts.cancelled} cancelled\n`);
+    io.out(`${out}: ${itemCount(rows)}, ${counts.done} done, ${counts.failed} failed, ${counts.cancelled} cancelled\n`);
     return counts.failed + counts.cancelled > 0 ? 2 : 0;
   } catch (e) {
     if (!(e instanceof ConnectionLost)) throw e;

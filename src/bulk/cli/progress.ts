@@ -67,14 +67,23 @@ export class Progress {
       return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
     };
     const whole = `${bar(WIDTH)}${head}  cancelled ${c.cancelled}${tail}`;
-    if (columns === undefined || whole.length <= columns - 1) return whole;
+    // A width of 0 (a terminal that gives none: `script`, `docker run -t`) is not known either.
+    if (columns === undefined || columns <= 0 || whole.length <= columns - 1) return whole;
     // On a terminal of `columns`, the line keeps to one row less a column (a line that wraps cannot be
     // redrawn in place: `\r` goes back to the start of its last row): `cancelled 0` goes first, then the
-    // bar narrows (to MIN_WIDTH), then it goes, then the line is cut at its end.
+    // bar narrows (to MIN_WIDTH), then it goes, then whole fields from the end (`left`, the rate, ...),
+    // never part of one: a number cut at the edge (`done 120` of 1200) says something false.
     const text = `${head}${c.cancelled > 0 ? `  cancelled ${c.cancelled}` : ''}${tail}`;
     const room = columns - 1 - text.length - 2;
-    const line = room >= MIN_WIDTH ? `${bar(Math.min(WIDTH, room))}${text}` : text.slice(1);
-    return line.slice(0, Math.max(1, columns - 1));
+    if (room >= MIN_WIDTH) return `${bar(Math.min(WIDTH, room))}${text}`;
+    const fields = text.trim().split('  ');
+    let line = '';
+    for (const f of fields) {
+      const next = line ? `${line}  ${f}` : f;
+      if (next.length > columns - 1) break;
+      line = next;
+    }
+    return line;
   }
 }
 

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { SecretBox, stateKey } from '../state-key.js';
 import type { ContactRecord, DomainRecord, HostRecord, PollMessage } from './records.js';
 import type { Store } from './store.js';
+import { removeStaleTemps, tempName } from '../../core/stale-temp.js';
 
 const FORMAT = 'rgw-epp-sandbox-state/1';
 
@@ -82,6 +83,7 @@ export class StateFile {
    */
   async open(): Promise<boolean> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await removeStaleTemps(this.path); // a write an earlier process was killed in
     const box = new SecretBox(await stateKey(this.dir));
     if (!existsSync(this.path)) {
       this.box = box;
@@ -149,7 +151,7 @@ export class StateFile {
       poll: s.poll,
     };
     const text = encode(state);
-    const tmp = `${this.path}.${process.pid}.${++this.seq}.tmp`;
+    const tmp = tempName(this.path, ++this.seq);
     await writeFile(tmp, text, { mode: 0o600 });
     await rename(tmp, this.path);
     this.savedVersion = Math.max(this.savedVersion, version);

@@ -20,6 +20,7 @@ import path from 'node:path';
 import { SecretBox, stateKey } from '../state-key.js';
 import type { ContactRec, DomainRec, HostRec, Job } from './records.js';
 import type { Store } from './store.js';
+import { removeStaleTemps, tempName } from '../../core/stale-temp.js';
 
 const FORMAT = 'rgw-joker-sandbox-state/1';
 
@@ -69,6 +70,7 @@ export class JokerStateFile {
    */
   async open(now: number): Promise<boolean> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await removeStaleTemps(this.path); // a write an earlier process was killed in
     const box = new SecretBox(await stateKey(this.dir));
     if (!existsSync(this.path)) {
       this.box = box;
@@ -122,7 +124,7 @@ export class JokerStateFile {
       domains: [...s.domains.values()].map((d) => ({ ...d, authId: box.seal(d.authId) })),
       jobs: s.jobs.map(({ apply: _apply, ...j }) => j),
     };
-    const tmp = `${this.path}.${process.pid}.${++this.seq}.tmp`;
+    const tmp = tempName(this.path, ++this.seq);
     await writeFile(tmp, JSON.stringify(state), { mode: 0o600 });
     await rename(tmp, this.path);
   }

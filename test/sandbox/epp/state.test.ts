@@ -4,6 +4,8 @@
  * same objects, transfers and poll queues and continues its id sequences, and the file holds no
  * auth info or password in clear.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,6 +71,30 @@ describe('a sandbox with a state directory', () => {
     neu.close();
     await reader.stop();
     await running.stop();
+  });
+
+  it("removes at its start the temporary file of a write a killed process left (a fresh user's kill -9 left 512 KiB of one for good); a running process's is kept", async () => {
+    const file = path.join(dir, 'nomulus-c.json');
+    // A process that wrote its temporary file and was killed before the rename (SIGKILL), and one still running.
+    const writer = () => {
+      const child = spawn(process.execPath, ['-e', `require('fs').writeFileSync(process.argv[1] + '.' + process.pid + '.3.tmp', 'half a state'); process.stdout.write('w'); setInterval(() => {}, 1000)`, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+      return new Promise<ChildProcess>((resolve) => child.stdout!.once('data', () => resolve(child)));
+    };
+    const killed = await writer();
+    const alive = await writer();
+    const gone = new Promise((r) => killed.once('exit', r));
+    killed.kill('SIGKILL');
+    await gone;
+    const left = `${file}.${killed.pid}.3.tmp`;
+    const busy = `${file}.${alive.pid}.3.tmp`;
+    expect(existsSync(left) && existsSync(busy)).toBe(true);
+    const sandbox = new EppSandbox(options('nomulus-c'));
+    await sandbox.start();
+    expect(existsSync(left)).toBe(false);
+    expect(existsSync(busy)).toBe(true);
+    expect(existsSync(file)).toBe(true);
+    await sandbox.stop();
+    alive.kill('SIGKILL');
   });
 
   it('keeps auth infos encrypted and passwords out of the file; file and key are readable by the owner only', async () => {

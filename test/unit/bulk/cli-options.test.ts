@@ -54,6 +54,21 @@ describe('bulk CLI options', () => {
     expect((parseCli(['attach', '0f5c1a9e-3b7d-4c2a-9e8f-1a2b3c4d5e6f'], { GATEWAY_API_KEY: 'k' }) as CliOptions).url).toBe('http://127.0.0.1:4000/graphql');
   });
 
+  it('an option given twice is refused, never its last value taken (`--period 2y --period 3y` renewed every domain by three years: found by a fresh user); a secret given twice is not quoted', () => {
+    expect(refusal(['renew', '--file', 'n.txt', '--period', '2y', '--period', '3y'])).toBe('--period is given more than once: give it once (the last one would have replaced the others without a word)');
+    expect(refusal(['renew', '--file=a.txt', '--file', 'b.txt', '--period', '1y'])).toMatch(/^--file is given more than once/);
+    const twice = refusal(['attach', '0f5c1a9e-3b7d-4c2a-9e8f-1a2b3c4d5e6f', '--api-key', 'rgw_first-secret', '--api-key', 'rgw_second-secret']);
+    expect(twice).toMatch(/^--api-key is given more than once/);
+    expect(twice).not.toMatch(/secret/);
+    // Options that take several values take them so.
+    expect((parseCli(['update-statuses', '--file', 'n.txt', '--add', 'clientHold', '--add', 'clientTransferProhibited'], { GATEWAY_API_KEY: 'k' }) as CliOptions).add).toEqual(['clientHold', 'clientTransferProhibited']);
+  });
+
+  it('a misspelt command is named with the closest one', () => {
+    expect(refusal(['renw', '--file', 'n.txt'])).toBe('unknown command "renw" (did you mean renew?)');
+    expect(refusal(['zzzzzzzz'])).toBe('unknown command "zzzzzzzz"');
+  });
+
   it('a word left over is refused, not ignored', () => {
     expect(refusal(['renew', 'names.txt', '--file', 'n.txt'])).toBe('unexpected argument "names.txt": renew takes options only (--file <file> for a file)');
     expect(refusal(['cancel', 'job-1', 'job-2'])).toBe('unexpected argument "job-2": cancel takes one job id');

@@ -106,9 +106,19 @@ describe('ProgressDisplay', () => {
     const visible = writes[0]!.replace(/^\r/, '').replace(/\x1b\[K$/, '');
     expect(visible.length).toBeLessThanOrEqual(79);
     expect(visible).toMatch(/^\[#+\.+\] 5030\/10000 {2}done 5000 {2}failed 30 {2}awaiting 12 {2}503\/s {2}left 00:10$/); // cancelled 0 left out
-    // Narrower still: no bar, then the line cut at the edge.
-    const narrow: string[] = [];
-    new ProgressDisplay(new Progress(10_000, { finished: 0, at: 0 }), (s) => narrow.push(s), true, () => 10_000, () => 60).show({ done: 5_000, failed: 30, pending: 4_958, running: 0, awaiting: 12, cancelled: 0 });
-    expect(narrow[0]!.replace(/^\r/, '').replace(/\x1b\[K$/, '')).toBe('5030/10000  done 5000  failed 30  awaiting 12  503/s  left ');
+    // Narrower still: no bar, then whole fields from the end, never a number cut at the edge (a fresh
+    // user's 20 columns showed `1200/1200  done 120` of a finished job; 0 columns, a single `1`).
+    const at = (columns: number, c = { done: 5_000, failed: 30, pending: 4_958, running: 0, awaiting: 12, cancelled: 0 }, total = 10_000) => {
+      const w: string[] = [];
+      new ProgressDisplay(new Progress(total, { finished: 0, at: 0 }), (s) => w.push(s), true, () => 10_000, () => columns).show(c);
+      return w[0]!.replace(/^\r/, '').replace(/\x1b\[K$/, '');
+    };
+    expect(at(60)).toBe('5030/10000  done 5000  failed 30  awaiting 12  503/s');
+    expect(at(40)).toBe('5030/10000  done 5000  failed 30');
+    const finished = { done: 1_200, failed: 0, pending: 0, running: 0, awaiting: 0, cancelled: 0 };
+    expect(at(20, finished, 1_200)).toBe('1200/1200');
+    expect(at(5, finished, 1_200)).toBe('');
+    // No width known (0): the whole line.
+    expect(at(0, finished, 1_200)).toMatch(/^\[#{30}\] 1200\/1200 {2}done 1200 {2}failed 0 {2}cancelled 0 {2}120\/s {2}left 00:00$/);
   });
 });

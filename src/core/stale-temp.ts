@@ -9,8 +9,8 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Whether `pid` is a running process (one of another user's counts: EPERM). */
-function running(pid: number): boolean {
+/** Whether `pid` is a running process (signal 0; one of another user's counts: EPERM). */
+export function processRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -49,7 +49,7 @@ export async function removeStaleTemps(file: string): Promise<number> {
     const m = /^(\d+)(?:\.[0-9A-Za-z]+)?\.tmp$/.exec(name.slice(base.length + 1));
     if (!m) continue;
     const pid = Number(m[1]);
-    if (pid === process.pid || running(pid)) continue;
+    if (pid === process.pid || processRunning(pid)) continue;
     await rm(path.join(dir, name), { force: true }).then(
       () => removed++,
       () => undefined,

@@ -13,6 +13,7 @@
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { StartupError } from '../config-error.js';
+import { processRunning } from '../core/stale-temp.js';
 
 /** Lock files this process holds, so that a lock naming our pid is told apart from a stale one. */
 const held = new Set<string>();
@@ -28,18 +29,10 @@ function procStat(pid: number): { state: string; start: string } | null {
   }
 }
 
-function exists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Whether the process a lock names still runs: `start` is the start time it recorded (absent in a lock written by an older version). */
 function running(pid: number, start: string | undefined): boolean {
-  if (!exists(pid)) return false;
+  if (!processRunning(pid)) return false;
   const now = procStat(pid);
   if (!now) return true; // no /proc: the pid alone says it
   if (now.state === 'Z' || now.state === 'X') return false;

@@ -75,7 +75,8 @@ async function main() {
   const checked = openGatewayDatabase(config).then(async (db) => {
     const keyCheck = await checkIdempotencyKey(db.prisma, config).catch(async (e: unknown) => {
       await db.close().catch(() => undefined);
-      throw e;
+      // Its first write: a read-only database (a replica) or a role without rights is refused here, in one line.
+      throw (config.databaseUrl && databaseConnectError(e, config.databaseUrl, databaseSetting())) || e;
     });
     return { db, keyCheck };
   });
@@ -164,6 +165,9 @@ async function sessionsAhead(config: GatewayConfig, lanes: SessionLane[]): Promi
   return { early: openSessionsAhead(config, lanes, { clock: systemClock, logger, redis: backendRedis(config) }), logger };
 }
 
+/** Where the database URL came from, for a message: DATABASE_URL, or the config file's databaseUrl. */
+const databaseSetting = () => (process.env.DATABASE_URL ? 'DATABASE_URL' : 'databaseUrl (config file)');
+
 /**
  * The gateway's database (openDatabase), with the errors an operator meets at start said in one
  * line (StartupError): PostgreSQL at DATABASE_URL (or the config file's databaseUrl) unreachable
@@ -182,7 +186,7 @@ async function openGatewayDatabase(config: GatewayConfig) {
       });
   }
   return openDatabase({ url, dataDir: `${config.dataDir}/pglite`, timeouts: databaseTimeouts(config) }).catch((e: unknown) => {
-    throw (url && databaseConnectError(e, url, process.env.DATABASE_URL ? 'DATABASE_URL' : 'databaseUrl (config file)')) || e;
+    throw (url && databaseConnectError(e, url, databaseSetting())) || e;
   });
 }
 

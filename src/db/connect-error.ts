@@ -49,11 +49,33 @@ export function describeDatabaseUrl(url: string): string {
 }
 
 /**
+ * SQLSTATEs of a database the gateway reaches and logs in to but cannot use (PostgreSQL docs,
+ * Appendix A), with what the operator has to change: 42501 insufficient_privilege (a role without
+ * rights on the schema or its tables), 25006 read_only_sql_transaction (a replica, or
+ * default_transaction_read_only), 22023 invalid_parameter_value (a setting in the URL's `options`
+ * the server refuses at connect).
+ */
+const UNUSABLE: Record<string, string> = {
+  '42501': "the URL's role needs the right to create tables in the schema and to read and write the gateway's tables (the owner of its database, or of the schema), as `npm run db:migrate` does",
+  '25006': 'the database is read-only (a replica, or default_transaction_read_only): the gateway writes; give the primary',
+  '22023': "a setting given in the URL (its `options`) is refused by the server",
+};
+
+/**
+ * Prisma's schema engine fails a migration with a message, not a SQLSTATE: its first line carries
+ * the server's words (`migration failed: SchemaConnectorError: ERROR: permission denied for
+ * schema public`), followed by the engine's own frames.
+ */
+const ENGINE_PERMISSION = /\bpermission denied for [a-z ]+ "?[\w.]+"?/i;
+
+/**
  * A StartupError for an error that says the PostgreSQL database at `url` could not be reached or
  * refused the login (socket errors, SQLSTATE classes 08 and 28, 3D000, 53300, 57P03, pg's TLS and
- * SASL errors, the connect timeout), naming `setting` (DATABASE_URL, --database-url, the config file's databaseUrl),
- * the database without its password, and the cause as the server or the socket gave it; undefined
- * for any other error (a failed migration, a bug), which is reported as it is.
+ * SASL errors, the connect timeout), or was reached but cannot be used (UNUSABLE: no rights on its
+ * schema or tables, read-only, a refused setting; a migration the schema engine could not run for
+ * want of rights), naming `setting` (DATABASE_URL, --database-url, the config file's databaseUrl),
+ * the database without its password, and the cause as the server or the socket gave it (one line,
+ * never a stack); undefined for any other error (a bug), which is reported as it is.
  */
 export function databaseConnectError(err: unknown, url: string, setting: string): StartupError | undefined {
   if (err === null || typeof err !== 'object') return undefined;
@@ -69,12 +91,20 @@ export function databaseConnectError(err: unknown, url: string, setting: string)
   } else if (PG_CONNECT_MESSAGE.test(message)) {
     cause = message;
   }
+  let unusable = false;
+  if (cause === undefined && typeof e.severity === 'string' && typeof e.code === 'string' && Object.hasOwn(UNUSABLE, e.code)) {
+    cause = `${message} (SQLSTATE ${e.code}): ${UNUSABLE[e.code]}`;
+    unusable = true;
+  } else if (cause === undefined && ENGINE_PERMISSION.test(message)) {
+    cause = `${ENGINE_PERMISSION.exec(message)![0]} (while migrating its schema): ${UNUSABLE['42501']}`;
+    unusable = true;
+  }
   if (cause === undefined) return undefined;
   // A server's message never holds the client's password; the URL's is left out above. Still, a
   // password that happens to appear in a message (it was the user name too) is cut out, unless too short to tell from other text.
   const password = safeDecode(URL.canParse(url) ? new URL(url).password : '');
   if (password.length >= 4) cause = cause.split(password).join('***');
-  return new StartupError(`${setting}: cannot connect to the database ${describeDatabaseUrl(url)}: ${cause}`, { cause: err });
+  return new StartupError(`${setting}: ${unusable ? 'cannot use' : 'cannot connect to'} the database ${describeDatabaseUrl(url)}: ${cause}`, { cause: err });
 }
 
 function safeDecode(s: string): string {

@@ -19,6 +19,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defaultConfig } from '../../src/config.js';
 import { compiledGateway, runCompiled, spawnGateway, type GatewayProcess, type ProcessResult } from '../helpers/processes.js';
+import { freshDatabase } from '../helpers/db.js';
+import pg from 'pg';
 
 const ctx = inject('testDb');
 let compiled: string;
@@ -174,6 +176,36 @@ describe('a start that cannot open its database', () => {
     const r = await run('bundle/main.js', [], cwd, userEnv({ DATABASE_URL: u.toString(), IDEMPOTENCY_KEY_SECRET: 'k'.repeat(64) }));
     expectRefusal(r, [`DATABASE_URL: cannot connect to the database rgw_no_such_role@${u.hostname}:${u.port || '5432'}${u.pathname}: the server refused: role "rgw_no_such_role" does not exist (SQLSTATE 28000)`]);
   }, 60_000);
+
+  it.runIf(ctx.kind === 'postgres')("DATABASE_URL reached but not usable (a role without rights, a read-only database, a setting the server refuses): one line naming DATABASE_URL, the server's reason and what to change, no stack (an operator's trial got pg's stack and error object)", async () => {
+    if (ctx.kind !== 'postgres') return;
+    const db = await freshDatabase(); // migrated, as a production database is after db:migrate
+    const role = `rgw_no_rights_${process.pid}`;
+    const admin = new pg.Client({ connectionString: ctx.adminUrl });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE ${role} LOGIN`);
+      const url = new URL(db.url!);
+      const where = (user: string) => `${user}@${url.hostname}:${url.port || '5432'}${url.pathname}`;
+      const start = (u: string) => run('bundle/main.js', [], dir, userEnv({ DATABASE_URL: u, IDEMPOTENCY_KEY_SECRET: 'k'.repeat(64) }));
+      const noRights = new URL(db.url!);
+      noRights.username = role;
+      expectRefusal(await start(noRights.toString()), [
+        `DATABASE_URL: cannot use the database ${where(role)}: permission denied for table _prisma_migrations (SQLSTATE 42501): the URL's role needs the right to create tables in the schema and to read and write the gateway's tables (the owner of its database, or of the schema), as \`npm run db:migrate\` does`,
+      ]);
+      const user = decodeURIComponent(url.username);
+      expectRefusal(await start(`${db.url}?options=-c%20default_transaction_read_only%3Don`), [
+        `DATABASE_URL: cannot use the database ${where(user)}: cannot execute INSERT in a read-only transaction (SQLSTATE 25006): the database is read-only (a replica, or default_transaction_read_only): the gateway writes; give the primary`,
+      ]);
+      expectRefusal(await start(`${db.url}?options=-c%20statement_timeout%3Dabc`), [
+        `DATABASE_URL: cannot use the database ${where(user)}: invalid value for parameter "statement_timeout": "abc" (SQLSTATE 22023): a setting given in the URL (its \`options\`) is refused by the server`,
+      ]);
+    } finally {
+      await db.close();
+      await admin.query(`DROP ROLE IF EXISTS ${role}`);
+      await admin.end();
+    }
+  }, 120_000);
 
   it('key:list and db:migrate on an unreachable DATABASE_URL, or --database-url: one line naming the setting; exit 1', async () => {
     const cwd = await mkdtemp(path.join(dir, 'cli-'));

@@ -282,13 +282,33 @@ function readConfigFile(env: NodeJS.ProcessEnv, cwd: string): Partial<GatewayCon
 /**
  * What the gateway and every operator command print for a ConfigError, before exiting 1: its
  * message (one line naming the setting and what it needs) and, when a config file was read or
- * exists, a second line naming it: `  (config file /etc/gw/gateway.config.json; README
+ * exists and the value is not an environment variable's (badVariable), a second line naming it: `  (config file /etc/gw/gateway.config.json; README
  * "Configuration")`. One function, so that the same bad configuration reads the same from each.
  */
 export function describeConfigError(err: ConfigError, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  // A value from an environment variable: the message names it, and the file is not where it came from.
+  if (badVariable(err.message, env)) return err.message;
   // Found after loadConfig (while starting): the file is the one it read, if there is one.
   const file = err.file ?? (existsSync(configFilePath(env, cwd)) ? configFilePath(env, cwd) : undefined);
   return file ? `${err.message}\n  (config file ${file}; README "Configuration")` : err.message;
+}
+
+/** What the message of a file value a variable overrides says (validateFileValues' refusal). */
+const OVERRIDDEN_NOTE = "this is the config file's value";
+
+/**
+ * Whether a ConfigError's message is about environment variables' values only: it names one or
+ * more (`config: PORT must be ...`, `config: databaseUrl (DATABASE_URL) must be ...`) and every
+ * word of its in capitals is a variable that is set (a set variable is the value used), and it
+ * does not say the value is the file's (OVERRIDDEN_NOTE). A message naming a setting the file gives
+ * (`... must be more than database.statementTimeoutMs (DATABASE_STATEMENT_TIMEOUT_MS)` with that
+ * variable unset), or any other capitals (`not valid JSON`), is the file's. An operator's trial
+ * found `PORT=abc` pointed at the config file.
+ */
+function badVariable(message: string, env: NodeJS.ProcessEnv): boolean {
+  if (message.includes(OVERRIDDEN_NOTE)) return false;
+  const named = message.match(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*\b/g)?.filter((w) => w.length >= 4) ?? [];
+  return named.length > 0 && named.every((name) => env[name] !== undefined);
 }
 
 /** The config file's absolute path: GATEWAY_CONFIG (from `cwd`), else `cwd`/gateway.config.json; it may not exist. */
@@ -352,7 +372,7 @@ function checkFileValues(fileCfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: st
     });
   if (overriding.length === 0) throw new ConfigError(problem);
   const which = overriding.length === 1 ? `the environment variable ${overriding[0]} overrides it` : `the environment variables ${overriding.join(', ')} override it`;
-  throw new ConfigError(`${problem} (this is the config file's value: ${which}, but every value in the file must be valid too; correct it or remove it from the file)`);
+  throw new ConfigError(`${problem} (${OVERRIDDEN_NOTE}: ${which}, but every value in the file must be valid too; correct it or remove it from the file)`);
 }
 
 /**

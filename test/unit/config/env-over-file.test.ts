@@ -82,8 +82,17 @@ describe('a config file value an environment variable overrides', () => {
     expect(refusal({ ...VALID, port: 'abc' }, { HOST: '127.0.0.1', LOG_LEVEL: 'warn' }).message).toBe('config: port (PORT) must be a whole number from 0 to 65535');
   });
 
-  it('a bad variable is still named as the variable', () => {
-    expect(refusal({ ...VALID, port: 'abc' }, { PORT: 'xyz' }).message).toBe('config: PORT must be a whole number from 0 to 65535');
+  it('a bad variable is still named as the variable, and printed without the config file, which it did not come from (an operator\'s trial: PORT=abc pointed at the file)', () => {
+    const env = { PORT: 'xyz' };
+    const err = refusal({ ...VALID, port: 'abc' }, env);
+    expect(err.message).toBe('config: PORT must be a whole number from 0 to 65535');
+    expect(describeConfigError(err, env, dir)).toBe('config: PORT must be a whole number from 0 to 65535');
+    for (const [variable, value] of [['BULK_ENABLED', 'yes'], ['DATABASE_URL', 'notaurl'], ['REDIS_URL', 'user:RedisPW9@127.0.0.1:6379']] as const) {
+      const e = { [variable]: value, IDEMPOTENCY_KEY_SECRET: 'k'.repeat(64) };
+      const bad = refusal(VALID, e);
+      expect(describeConfigError(bad, e, dir)).toMatch(new RegExp(`^config: [^\\n]*\\b${variable}\\b[^\\n]*$`)); // one line, naming the variable
+      expect(describeConfigError(bad, e, dir)).not.toContain('RedisPW9');
+    }
   });
 
   it('a valid file with valid overrides: the variables win, as before', () => {

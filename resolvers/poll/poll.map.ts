@@ -11,7 +11,7 @@ interface Payload {
 }
 
 /** A stored message (as a PollEvent) -> GraphQL PollMessage. */
-export function pollNode(e: PollEvent & { ackedAt?: Date | null }): PollMessage {
+export function pollNode(e: Omit<PollEvent, 'ackedAt'> & { ackedAt?: Date | string | null }): PollMessage {
   const payload = (e.payload ?? {}) as Payload;
   return {
     id: e.id,
@@ -23,7 +23,7 @@ export function pollNode(e: PollEvent & { ackedAt?: Date | null }): PollMessage 
     upstreamId: e.upstreamId,
     queuedAt: asDate(e.queuedAt)!,
     receivedAt: asDate(e.receivedAt)!,
-    acknowledgedAt: e.ackedAt ?? null,
+    acknowledgedAt: asDate(e.ackedAt) ?? null,
     transfer: payload.transfer ? transferNode(payload.transfer) : null,
     audit: payload.audit ? { ...payload.audit, createdAt: asDate(payload.audit.createdAt), completedAt: asDate(payload.audit.completedAt) } : null,
     raw: e.raw,

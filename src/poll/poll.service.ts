@@ -51,6 +51,7 @@ export function toEvent(row: PollRow): PollEvent {
     receivedAt: row.receivedAt.toISOString(),
     payload: row.payload ?? null,
     raw: row.raw,
+    ackedAt: row.ackedAt?.toISOString() ?? null,
   };
 }
 

@@ -24,6 +24,12 @@ export interface PollEvent {
   receivedAt: string;
   payload: unknown;
   raw: string;
+  /**
+   * When its registrar acknowledged it through the gateway (ISO 8601), as the store held it when
+   * the event was read: set on a stored message a stream replays (`after`) once acknowledged, null
+   * or absent on a new one. A replay said null for acknowledged messages (found by a fresh user).
+   */
+  ackedAt?: string | null;
 }
 
 /** What a stream listens with: new events, and word that some may have been missed. */

@@ -93,6 +93,12 @@ describe('pollMessages subscription', () => {
 
     const missed = [await transferRound('reject'), await transferRound('reject')];
     await settle(400); // let the ingester store them while nobody listens
+    // One of them acknowledged meanwhile: the replay says so (it said null: found by a fresh user).
+    const stored = await t.gql(t.keys.TheRegistrar!, 'query($a: String, $t: [PollMessageType!]) { pollMessages(after: $a, types: $t) { edges { node { id objectName } } } }', { a: cursor, t: ['TRANSFER_REJECTED'] });
+    const acked = stored.data.pollMessages.edges.find((e: { node: { objectName: string } }) => e.node.objectName === missed[0]).node.id;
+    const ack = await t.gql(t.keys.TheRegistrar!, 'mutation($k: String!, $id: ID!) { ackPollMessage(idempotencyKey: $k, id: $id) { message { acknowledgedAt } } }', { k: k(), id: acked });
+    const ackedAt = ack.data.ackPollMessage.message.acknowledgedAt;
+    expect(ackedAt).toEqual(expect.any(String));
 
     const back = await new Subscriber(t.gateway.wsUrl, t.keys.TheRegistrar!).start({ after: cursor, types: ['TRANSFER_REJECTED'] });
     try {
@@ -101,6 +107,7 @@ describe('pollMessages subscription', () => {
       await settle(300);
       expect(back.messages.map((m) => m.objectName)).toEqual([...missed, live]);
       expect(back.messages.every((m) => BigInt(m.id) > BigInt(cursor))).toBe(true);
+      expect(back.messages.map((m) => m.acknowledgedAt)).toEqual([ackedAt, null, null]);
     } finally {
       await back.stop();
     }

@@ -6,11 +6,12 @@ export interface Received {
   type: string;
   objectName: string | null;
   queuedAt: string;
+  acknowledgedAt: string | null;
   transfer: { status: string } | null;
 }
 
 export const POLL_SUBSCRIPTION = `subscription($after: String, $types: [PollMessageType!], $objects: [String!]) {
-  pollMessages(after: $after, types: $types, objects: $objects) { id type objectName queuedAt transfer { status } }
+  pollMessages(after: $after, types: $types, objects: $objects) { id type objectName queuedAt acknowledgedAt transfer { status } }
 }`;
 
 /** How long a wait for messages may last before it is taken for a hang (not a deadline the gateway must meet). */

@@ -139,7 +139,12 @@ export function serveGraphqlWs<E extends object>(
     let alive = true;
     socket.on('pong', () => (alive = true));
     const ping = setInterval(() => {
-      if (!alive) return void socket.terminate();
+      if (!alive) {
+        // No pong since the last ping: a client gone without a close, or one that stopped reading (its
+        // pong waits behind what it has not read). It gets no close frame (1006 on its side): say why here.
+        logger.warn({ ...peer, keepAliveMs, bufferedBytes: socket.bufferedAmount }, 'WebSocket connection ended: no answer to a ping within keepAliveMs (a client gone, or one that does not read)');
+        return void socket.terminate();
+      }
       alive = false;
       socket.ping();
     }, keepAliveMs);

@@ -8,7 +8,7 @@
  */
 import type { Capabilities, KnownCapabilities } from '../../core/capabilities.js';
 import { systemClock, type Clock } from '../../core/clock.js';
-import { unreadableAnswer, UpstreamUnavailableError } from '../../core/errors.js';
+import { unreadableAnswer, UpstreamAuthenticationError, UpstreamUnavailableError } from '../../core/errors.js';
 import type { Attempt, Driver, DriverCall } from '../driver.js';
 import type { BackendLimits } from '../../core/port.js';
 import type * as M from '../../core/model/index.js';
@@ -91,6 +91,8 @@ export class EppDriver implements Driver {
   private readonly pools = new Map<string, SessionPool>();
   private readonly trid: ClTridGenerator;
   private readonly logger: EppLogger;
+  /** Registrars whose account's last login the registry refused (loginOutcome). */
+  private readonly refusedLogins = new Set<string>();
   /** The greeting each account's sessions last received, by gateway registrar id. */
   private readonly greetings = new Map<string, EppGreeting>();
   /** knownCapabilities: fixed by the config (periodUnits) at construction. */
@@ -201,6 +203,22 @@ export class EppDriver implements Driver {
     return this.config.accounts[registrarId];
   }
 
+  /**
+   * A registry's refusal of an account's login (a wrong clientId or password in the config) is a
+   * warning, once until a login of that account succeeds again (then an info line): the client is
+   * told UPSTREAM_AUTHENTICATION_ERROR at every command, the operator had nothing at the default
+   * log level (found in an operator's trial). The registry's words are masked of the password.
+   */
+  private loginOutcome(registrarId: string, clientId: string, refused: UpstreamAuthenticationError | null): void {
+    if (refused) {
+      if (this.refusedLogins.has(registrarId)) return;
+      this.refusedLogins.add(registrarId);
+      this.logger.warn({ backend: this.name, registrarId, clientId, upstreamCode: refused.details.upstreamCode, reason: refused.message }, "epp login refused by the registry: check this account's clientId and password (backends[].accounts); logged again once a login succeeds");
+    } else if (this.refusedLogins.delete(registrarId)) {
+      this.logger.info({ backend: this.name, registrarId, clientId }, 'epp login accepted again');
+    }
+  }
+
   private pool(registrarId: string): SessionPool {
     const account = this.account(registrarId);
     let p = this.pools.get(registrarId);
@@ -223,6 +241,7 @@ export class EppDriver implements Driver {
             keepAliveMs: this.config.keepAliveMs ?? 60_000,
             nextClTRID: () => this.trid.next(),
             logger: this.logger,
+            onLogin: (refused) => this.loginOutcome(registrarId, account.clientId, refused),
           }),
       });
       this.pools.set(registrarId, p);

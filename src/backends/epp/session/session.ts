@@ -27,6 +27,8 @@ export interface SessionOptions {
   keepAliveMs: number;
   nextClTRID: () => string;
   logger: EppLogger;
+  /** Told each login's outcome: null when it succeeded, the registry's refusal (2200, 2501: UPSTREAM_AUTHENTICATION_ERROR) when it refused the account's credentials. */
+  onLogin?: (refused: UpstreamAuthenticationError | null) => void;
 }
 
 /** A session's state: new, opening (connect, greeting, login), idle, busy (one command in flight or a keep-alive hello), closed. */
@@ -132,11 +134,13 @@ export class EppSession {
       // time, not only a command's, so a short command timeout does not fail logins under load.
       const { response } = await this.exchange(xml, clTRID, [], Math.max(this.opts.commandTimeoutMs, this.opts.connection.connectTimeoutMs));
       if (!isSuccess(response.code)) throw loginRefused(response, backend, this.opts.password);
+      this.opts.onLogin?.(null);
       this.state = 'busy';
       logger.info({ backend, session: this.id, clientId: this.opts.clientId }, 'epp session logged in');
       return this.greeting;
     } catch (e) {
       this.destroy('login failed');
+      if (e instanceof UpstreamAuthenticationError) this.opts.onLogin?.(e);
       if (e instanceof UpstreamAuthenticationError || e instanceof UpstreamUnavailableError) throw e;
       // A broken connection or an unreadable greeting/login answer: the command was never sent.
       // The client is told the class of cause; hosts, ports, paths and OS errors go to the log only.

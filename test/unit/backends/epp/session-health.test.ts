@@ -179,4 +179,19 @@ describe('each account fails on its own', () => {
     expect(server.commands('domain:renew')).toHaveLength(0);
     expect((await backend.renewDomain(rival, renewInput)).code).toBe(1000);
   });
+
+  test("a refused login is a warning naming the backend and clientId, once until a login of that account succeeds (then an info line); never the password (an operator's trial found nothing at the default level)", async () => {
+    const lines: Array<[string, Record<string, unknown>, string]> = [];
+    const logger = Object.fromEntries((['debug', 'info', 'warn', 'error'] as const).map((level) => [level, (o: object, m?: string) => void lines.push([level, o as Record<string, unknown>, m ?? ''])]));
+    let refusals = 2; // the registry refuses the account's first two logins, then takes it (the password corrected upstream)
+    const { backend } = await setup({ handler: byCommand, loginAnswer: (id) => (id === 'NewRegistrar' && refusals-- > 0 ? { code: 2200, msg: 'Authentication error' } : null) }, {}, { logger: logger as never });
+    for (let i = 0; i < 2; i++) expect(await backend.checkDomains(acme, ['a.tld']).catch((e: unknown) => e)).toBeInstanceOf(UpstreamAuthenticationError);
+    expect((await backend.checkDomains(acme, ['a.tld'])).data[0]!.available).toBe(true);
+    const about = lines.filter(([, , m]) => /epp login/.test(m));
+    expect(about.map(([level, o, m]) => [level, m, o.backend, o.clientId, o.upstreamCode])).toEqual([
+      ['warn', "epp login refused by the registry: check this account's clientId and password (backends[].accounts); logged again once a login succeeds", 'scripted', 'NewRegistrar', 2200],
+      ['info', 'epp login accepted again', 'scripted', 'NewRegistrar', undefined],
+    ]);
+    expect(JSON.stringify(lines)).not.toContain(ACCOUNTS.NewRegistrar);
+  });
 });

@@ -15,18 +15,42 @@ export interface RedisAvailabilityMessages {
   back: string;
   /** Extra fields of both lines (never the Redis URL: it may hold a password). */
   fields?: Record<string, unknown>;
+  /** How long a connection may go without being ready before `down` is logged (ms; default READY_WITHIN_MS). */
+  readyWithinMs?: number;
 }
 
 /**
+ * How long a Redis connection may take to become ready before its outage is logged, without an
+ * error: a server that takes the TCP connection and never answers (a hung Redis, a wrong port
+ * behind a proxy) gives ioredis nothing to fail on, and was never logged (an operator's trial
+ * waited 55 s; `/readyz` said `redis: unavailable` all along).
+ */
+export const READY_WITHIN_MS = 10_000;
+
+/**
  * Watches the connections one component holds to Redis (`clients`) and logs their outage once:
- * a warning with the error when the first connection fails, an info line when all of them are
+ * a warning with the error when the first connection fails (or one is not ready readyWithinMs
+ * after it was opened or connected), an info line when all of them are
  * `ready` again; the errors in between (every reconnection attempt of every connection) are not
  * logged. Installing it also gives each client its `error` listener (ioredis would otherwise print
  * "Unhandled error event" to the console).
  */
 export function logRedisAvailability(clients: Redis[], logger: Logger, messages: RedisAvailabilityMessages): void {
   let down = false;
+  const readyWithin = messages.readyWithinMs ?? READY_WITHIN_MS;
+  // A connection not ready readyWithin after it was opened, or after it connected, is an outage
+  // too: connected (or connecting) and never answering. One closed on purpose (`end`) or not yet
+  // asked to connect (`wait`) is not.
+  const checkReady = () => {
+    if (down) return;
+    const stuck = clients.find((c) => c.status !== 'ready' && c.status !== 'end' && c.status !== 'wait');
+    if (!stuck) return;
+    down = true;
+    logger.warn({ ...messages.fields, err: `no connection ready within ${readyWithin} ms (${stuck.status}): the server takes the connection and does not answer, or cannot be reached` }, messages.down);
+  };
+  setTimeout(checkReady, readyWithin).unref();
   for (const client of clients) {
+    client.on('connect', () => void setTimeout(checkReady, readyWithin).unref());
     client.on('error', (err: Error) => {
       if (down) return;
       down = true;

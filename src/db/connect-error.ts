@@ -53,7 +53,7 @@ export function describeDatabaseUrl(url: string): string {
  * Appendix A), with what the operator has to change: 42501 insufficient_privilege (a role without
  * rights on the schema or its tables), 25006 read_only_sql_transaction (a replica, or
  * default_transaction_read_only), 22023 invalid_parameter_value (a setting in the URL's `options`
- * the server refuses at connect).
+ * the server refuses at connect: FATAL only).
  */
 const UNUSABLE: Record<string, string> = {
   '42501': "the URL's role needs the right to create tables in the schema and to read and write the gateway's tables (the owner of its database, or of the schema), as `npm run db:migrate` does",
@@ -92,7 +92,8 @@ export function databaseConnectError(err: unknown, url: string, setting: string)
     cause = message;
   }
   let unusable = false;
-  if (cause === undefined && typeof e.severity === 'string' && typeof e.code === 'string' && Object.hasOwn(UNUSABLE, e.code)) {
+  // 22023 only as the server's answer to the connection (FATAL): a statement's bad value is a bug, not a setting.
+  if (cause === undefined && typeof e.severity === 'string' && typeof e.code === 'string' && Object.hasOwn(UNUSABLE, e.code) && (e.code !== '22023' || e.severity === 'FATAL')) {
     cause = `${message} (SQLSTATE ${e.code}): ${UNUSABLE[e.code]}`;
     unusable = true;
   } else if (cause === undefined && ENGINE_PERMISSION.test(message)) {

@@ -140,9 +140,11 @@ export function serveGraphqlWs<E extends object>(
     socket.on('pong', () => (alive = true));
     const ping = setInterval(() => {
       if (!alive) {
-        // No pong since the last ping: a client gone without a close, or one that stopped reading (its
-        // pong waits behind what it has not read). It gets no close frame (1006 on its side): say why here.
-        logger.warn({ ...peer, keepAliveMs, bufferedBytes: socket.bufferedAmount }, 'WebSocket connection ended: no answer to a ping within keepAliveMs (a client gone, or one that does not read)');
+        // No pong since the last ping: a client gone without a close (debug: a network blip ends many
+        // at once), or one that stopped reading with answers waiting for it (warn: its pong waits behind
+        // what it has not read). It gets no close frame (1006 on its side): say why here.
+        const waiting = socket.bufferedAmount;
+        logger[waiting > 0 ? 'warn' : 'debug']({ ...peer, keepAliveMs, bufferedBytes: waiting }, 'WebSocket connection ended: no answer to a ping within keepAliveMs (a client gone, or one that does not read)');
         return void socket.terminate();
       }
       alive = false;

@@ -82,19 +82,22 @@ describe('a sandbox with a state directory', () => {
     };
     const killed = await writer();
     const alive = await writer();
-    const gone = new Promise((r) => killed.once('exit', r));
-    killed.kill('SIGKILL');
-    await gone;
-    const left = `${file}.${killed.pid}.3.tmp`;
-    const busy = `${file}.${alive.pid}.3.tmp`;
-    expect(existsSync(left) && existsSync(busy)).toBe(true);
     const sandbox = new EppSandbox(options('nomulus-c'));
-    await sandbox.start();
-    expect(existsSync(left)).toBe(false);
-    expect(existsSync(busy)).toBe(true);
-    expect(existsSync(file)).toBe(true);
-    await sandbox.stop();
-    alive.kill('SIGKILL');
+    try {
+      const gone = new Promise((r) => killed.once('exit', r));
+      killed.kill('SIGKILL');
+      await gone;
+      const left = `${file}.${killed.pid}.3.tmp`;
+      const busy = `${file}.${alive.pid}.3.tmp`;
+      expect(existsSync(left) && existsSync(busy)).toBe(true);
+      await sandbox.start();
+      expect(existsSync(left)).toBe(false);
+      expect(existsSync(busy)).toBe(true);
+      expect(existsSync(file)).toBe(true);
+    } finally {
+      await sandbox.stop().catch(() => undefined);
+      alive.kill('SIGKILL'); // a failed assertion must not leave it running
+    }
   });
 
   it('keeps auth infos encrypted and passwords out of the file; file and key are readable by the owner only', async () => {

@@ -92,12 +92,13 @@ export function databaseConnectError(err: unknown, url: string, setting: string)
     cause = message;
   }
   let unusable = false;
+  const denied = ENGINE_PERMISSION.exec(message)?.[0];
   // 22023 only as the server's answer to the connection (FATAL): a statement's bad value is a bug, not a setting.
   if (cause === undefined && typeof e.severity === 'string' && typeof e.code === 'string' && Object.hasOwn(UNUSABLE, e.code) && (e.code !== '22023' || e.severity === 'FATAL')) {
     cause = `${message} (SQLSTATE ${e.code}): ${UNUSABLE[e.code]}`;
     unusable = true;
-  } else if (cause === undefined && ENGINE_PERMISSION.test(message)) {
-    cause = `${ENGINE_PERMISSION.exec(message)![0]} (while migrating its schema): ${UNUSABLE['42501']}`;
+  } else if (cause === undefined && denied) {
+    cause = `${denied} (while migrating its schema): ${UNUSABLE['42501']}`;
     unusable = true;
   }
   if (cause === undefined) return undefined;

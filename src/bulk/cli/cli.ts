@@ -56,10 +56,8 @@ function shellWord(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `1 domain`, `24 domains`. */
-const domainCount = (n: number) => `${n} ${n === 1 ? 'domain' : 'domains'}`;
-/** `1 item`, `24 items`. */
-const itemCount = (n: number) => `${n} ${n === 1 ? 'item' : 'items'}`;
+/** `1 domain`, `24 domains` (`noun` singular, made plural with an s). */
+const counted = (n: number, noun: 'domain' | 'item') => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /**
  * What to run to follow the job again (after Ctrl-C or a lost connection: the job keeps running in
@@ -394,7 +392,7 @@ async function cancel(o: CliOptions, io: Io, attach: (id: string, withOut?: bool
   }
   const c = job.counts;
   const what = job.state === 'CANCELLED' ? 'cancelled' : 'had finished before the cancel: nothing to cancel';
-  io.out(`job ${job.id} (${job.kind}, ${domainCount(job.total)}) ${what}: ${countsLine(c)}\n`);
+  io.out(`job ${job.id} (${job.kind}, ${counted(job.total, 'domain')}) ${what}: ${countsLine(c)}\n`);
   const out = o.out ?? `bulk-${job.id}.csv`;
   let rows: number;
   // What is not final yet is told from the items as the CSV has them: the counts above are those of
@@ -414,7 +412,7 @@ async function cancel(o: CliOptions, io: Io, attach: (id: string, withOut?: bool
     if (e instanceof ConnectionLost || e instanceof GatewayError) throw new Error(`${taken} read for ${out}: ${e.message}; write them with:\n  ${attach(job.id)}`);
     throw new Error(`${taken} written to ${out}: ${(e as Error).message}; write them elsewhere with:\n  ${attach(job.id, false)} --out <file>`);
   }
-  io.out(`${out}: ${itemCount(rows)} as they stand after the cancel\n`);
+  io.out(`${out}: ${counted(rows, 'item')} as they stand after the cancel\n`);
   if (left > 0) io.out(`${left} ${left === 1 ? 'item is' : 'items are'} not final yet: one already sent finishes with its real outcome, one not sent yet is cancelled before it is. Follow them and write the results again with:\n  ${attach(job.id)}\n`);
   return 0;
 }
@@ -451,7 +449,7 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
       throw inFileTerms(e, o.file, req.lines);
     }
     job = answer.job;
-    io.err(`${answer.replayed ? 'attached to the job this command submitted before' : 'submitted'}: job ${job.id} (${job.kind}, ${domainCount(job.total)})\n`);
+    io.err(`${answer.replayed ? 'attached to the job this command submitted before' : 'submitted'}: job ${job.id} (${job.kind}, ${counted(job.total, 'domain')})\n`);
   }
   io.onJob?.(job.id, attach(job.id));
   try {
@@ -465,7 +463,7 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
       // The folder went away or filled up while the job ran: the job is done in the gateway.
       throw new Error(`could not write the results to ${out}: ${(e as Error).message}; job ${job.id} is finished in the gateway. Write them elsewhere with:\n  ${attach(job.id, false)} --out <file>`);
     }
-    io.out(`${out}: ${itemCount(rows)}, ${counts.done} done, ${counts.failed} failed, ${counts.cancelled} cancelled\n`);
+    io.out(`${out}: ${counted(rows, 'item')}, ${counts.done} done, ${counts.failed} failed, ${counts.cancelled} cancelled\n`);
     return counts.failed + counts.cancelled > 0 ? 2 : 0;
   } catch (e) {
     if (!(e instanceof ConnectionLost)) throw e;

@@ -15,10 +15,11 @@ import type { GatewayConfig } from './config.types.js';
 import { checkAccountRegistrars } from './config-accounts.js';
 import { createContext, type GatewayContext, type Services } from './context.js';
 import { systemClock, type Clock } from './core/clock.js';
-import { DatabaseUnavailableError } from './core/errors.js';
+import { DatabaseUnavailableError, quoted } from './core/errors.js';
 import { openDatabase, type Database } from './db/client.js';
 import { databaseTimeouts } from './db/timeouts.js';
 import { resolveLimits } from './limits/limits.js';
+import { jsonShapeRefusal, type JsonShapeRefusal } from './limits/json-shape.js';
 import type { MigrateResult } from './db/migrate.js';
 import { KeyRevocationWatch } from './auth/revocation.js';
 import { ApiKeyCache } from './auth/key-cache.js';
@@ -540,7 +541,14 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
           () => next(),
         );
       },
-      express.json({ limit: '2mb' }),
+      // Its shape before JSON.parse: depth and values bounded, linearly (src/limits/json-shape.ts).
+      express.json({
+        limit: '2mb',
+        verify: (_req, _res, body) => {
+          const refused = jsonShapeRefusal(body, limitsInForce.maxJsonValues, 'the request body');
+          if (refused) throw Object.assign(new Error(refused.message), { status: 400, type: 'json.shape', shape: refused });
+        },
+      }),
       // Comments count against maxTokens, before Apollo's parser builds a token for each (src/limits/comments.ts).
       (req, res, next) => {
         const queries = (Array.isArray(req.body) ? req.body : [req.body]).map((b: unknown) => (b as { query?: unknown } | null)?.query);
@@ -567,13 +575,20 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     );
 
     // Express's own error page is HTML with a stack trace outside production; answer as GraphQL does.
-    app.use((err: { type?: string; status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    app.use((err: { type?: string; status?: number; shape?: JsonShapeRefusal; charset?: string }, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      if (err.shape) {
+        operations.refusedHttp('BAD_REQUEST', req.headers);
+        const limit = err.shape.limit === 'depth' ? 'jsonDepth' : 'maxJsonValues';
+        return void res.status(400).json({ errors: [{ message: err.shape.message, extensions: { code: 'BAD_REQUEST', limit, max: err.shape.max } }] });
+      }
       const [status, code, message] =
         err.type === 'entity.parse.failed'
           ? [400, 'BAD_REQUEST', 'the request body is not valid JSON']
           : err.type === 'entity.too.large'
             ? [413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than 2 MB']
-            : typeof err.status === 'number' && err.status >= 400 && err.status < 500
+            : err.type === 'charset.unsupported'
+              ? [415, 'BAD_REQUEST', `the request body's charset ${quoted(err.charset ?? '')} is not supported: send UTF-8 (RFC 8259 section 8.1)`]
+              : typeof err.status === 'number' && err.status >= 400 && err.status < 500
               ? [err.status, 'BAD_REQUEST', 'the request could not be read']
               : [500, 'INTERNAL_SERVER_ERROR', 'Internal server error'];
       if (status === 500) logger.error({ err }, 'unexpected HTTP error');

@@ -3,6 +3,9 @@ import type { BulkConfig, GatewayConfig } from '../config.types.js';
 import { ConfigError } from '../config-error.js';
 import { timerMs } from '../config-settings.js';
 
+/** Domains one bulk job may hold when bulk.maxItems is not set. */
+export const DEFAULT_MAX_ITEMS = 20_000;
+
 /** Bulk settings with every default filled in (see BulkConfig in src/config.types.ts). */
 export type BulkSettings = Required<Omit<BulkConfig, 'backendConcurrency'>> & { backendConcurrency: Record<string, number> };
 
@@ -26,7 +29,7 @@ export function bulkSettings(config: Pick<GatewayConfig, 'bulk' | 'databaseUrl'>
     backoffMs: positive('backoffMs', b.backoffMs ?? 1000),
     leaseMs: timerMs(b.leaseMs ?? 30_000, 'bulk.leaseMs'),
     idleMs: timerMs(b.idleMs ?? 500, 'bulk.idleMs'),
-    maxItems: positive('maxItems', b.maxItems ?? 20_000),
+    maxItems: positive('maxItems', b.maxItems ?? DEFAULT_MAX_ITEMS),
     maxOpenJobs: positive('maxOpenJobs', b.maxOpenJobs ?? 20),
     maxPendingItems: positive('maxPendingItems', b.maxPendingItems ?? 60_000),
     overdueCheckMs: timerMs(b.overdueCheckMs ?? 60_000, 'bulk.overdueCheckMs'),

@@ -197,8 +197,9 @@ function redactKeeping(text: string, secrets: readonly string[], registry: strin
 
 /**
  * `errors` with no secret of the request in any message or extension (upstreamMessage,
- * domainName ...): `code`, `field` (names the client wrote, never values) and `registry` (the
- * configured name of a registry, never the client's) are kept as they are, and so is the
+ * domainName ..., and `field`, whose path may hold a name the client wrote in a variable's object,
+ * `{"<secret>": 1}`): `code` and `registry` (the configured name of a registry, never the
+ * client's) are kept as they are, and so is the
  * registry's name where the message quotes it (redactKeeping).
  */
 export function redactErrors<T extends GraphQLFormattedError>(errors: readonly T[], secrets: ReadonlySet<string>): T[] {
@@ -206,7 +207,7 @@ export function redactErrors<T extends GraphQLFormattedError>(errors: readonly T
   const list = ordered(secrets);
   return errors.map((e) => {
     const registry = typeof e.extensions?.registry === 'string' ? e.extensions.registry : undefined;
-    const extensions = e.extensions ? Object.fromEntries(Object.entries(e.extensions).map(([k, v]) => [k, k !== 'code' && k !== 'field' && k !== 'registry' && typeof v === 'string' ? redactKeeping(v, list, registry) : v])) : undefined;
+    const extensions = e.extensions ? Object.fromEntries(Object.entries(e.extensions).map(([k, v]) => [k, k !== 'code' && k !== 'registry' && typeof v === 'string' ? redactKeeping(v, list, registry) : v])) : undefined;
     return { ...e, message: redactKeeping(e.message, list, registry), ...(extensions ? { extensions } : {}) };
   });
 }

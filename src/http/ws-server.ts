@@ -15,6 +15,7 @@ import type { Logger } from '../logger.js';
 import { rateLimiterFlexible } from '../core/lazy-modules.js';
 import type { Limits } from '../limits/limits.js';
 import { smallJson } from '../limits/small-json.js';
+import { jsonShapeRefusal } from '../limits/json-shape.js';
 import { ConnectionSlots } from './ws-connections.js';
 
 /** What graphql-ws hands the hooks as `ctx.extra`: the socket and its upgrade request. */
@@ -26,7 +27,7 @@ export interface SocketExtra {
 const INTERNAL = 'Internal server error';
 
 /** The socket-level limits (config `limits.wsMessages`, `limits.wsConnectionsPerAddress` and `limits.wsBufferedBytes`, README "Limits"). */
-export type WsSocketLimits = Pick<Limits, 'wsMessages' | 'wsConnectionsPerAddress' | 'wsBufferedBytes'>;
+export type WsSocketLimits = Pick<Limits, 'wsMessages' | 'wsConnectionsPerAddress' | 'wsBufferedBytes' | 'maxJsonValues'>;
 
 /**
  * The client's address for `request`: the TCP peer's, or, when `trustProxy` (config trustProxy:
@@ -195,6 +196,9 @@ export function serveGraphqlWs<E extends object>(
               // A message that arrived after the gateway closed the connection (in the same read as
               // the one it closed for: a 4400, a 4409) is not read: nothing it asks for could be answered.
               if (socket.readyState !== socket.OPEN) return;
+              // Its shape before graphql-ws's JSON.parse, as an HTTP body's (src/limits/json-shape.ts): 4400 names the bound.
+              const refused = jsonShapeRefusal(data instanceof Uint8Array ? data : String(data), limits.maxJsonValues, 'the message');
+              if (refused) return socket.close(CloseCode.BadRequest, refused.message);
               await cb(String(data));
             } catch (err) {
               logger.error({ err, ...peer }, 'graphql-ws message handling failed: closing the connection');

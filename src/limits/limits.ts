@@ -1,6 +1,8 @@
 import type { GatewayConfig } from '../config.types.js';
 import { ConfigError } from '../config-error.js';
 import { timerMs } from '../config-settings.js';
+import { DEFAULT_MAX_ITEMS } from '../bulk/config.js';
+import { maxJsonValues } from './json-shape.js';
 
 /**
  * The operation limits in force, with their defaults filled in (config `limits`, README
@@ -93,6 +95,13 @@ export interface Limits {
    * (src/http/ws-server.ts); one answer of any size is still sent to a client that reads.
    */
   wsBufferedBytes: number;
+  /**
+   * JSON values (objects, arrays, strings, numbers, literals) one request body or graphql-ws
+   * message may hold, counted before it is parsed (src/limits/json-shape.ts, which also refuses
+   * nesting deeper than MAX_JSON_DEPTH). Not set itself: derived from bulk.maxItems, so that the
+   * largest bulk job allowed always fits (maxJsonValues there).
+   */
+  maxJsonValues: number;
 }
 
 /** Every operation limit's default, used where the config's `limits` leaves one out (resolveLimits); each is described on Limits above. */
@@ -119,6 +128,7 @@ export const DEFAULT_LIMITS: Limits = {
   headersTimeoutMs: 10_000,
   wsRetainedBytes: 4 * 1024 * 1024,
   wsBufferedBytes: 8 * 1024 * 1024,
+  maxJsonValues: maxJsonValues(DEFAULT_MAX_ITEMS),
 };
 
 /** The environment variables of the HTTP time limits (src/config.ts). */
@@ -130,9 +140,9 @@ const TIME_LIMIT_ENV = { requestTimeoutMs: 'HTTP_REQUEST_TIMEOUT_MS', headersTim
  * reads them modulo 2^32 ms, so a larger one cut requests off at once), and on a rateLimit.points
  * below maxCost (naming both; an operation spends its cost in all).
  */
-export function resolveLimits(config: Pick<GatewayConfig, 'limits'>): Limits {
+export function resolveLimits(config: Pick<GatewayConfig, 'limits' | 'bulk'>): Limits {
   const given = config.limits ?? {};
-  const limits: Limits = { ...DEFAULT_LIMITS };
+  const limits: Limits = { ...DEFAULT_LIMITS, maxJsonValues: maxJsonValues(config.bulk?.maxItems ?? DEFAULT_MAX_ITEMS) };
   for (const name of ['maxTokens', 'maxDepth', 'maxAliases', 'maxDirectives', 'maxFields', 'maxSameNameFields', 'maxCost', 'maxErrors', 'wsConnectionsPerKey', 'wsConnectionsPerAddress', 'requestTimeoutMs', 'headersTimeoutMs', 'wsRetainedBytes', 'wsBufferedBytes'] as const) {
     const v = given[name];
     if (v === undefined) continue;

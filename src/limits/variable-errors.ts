@@ -117,8 +117,12 @@ export function variableError(schema: GraphQLSchema, operation: OperationDefinit
     });
     if (!first) continue;
     // An input object's missing or unknown field is reported at the object, its name in the reason.
+    // An unknown field's name is the client's, any length: shown, in the path and the reason, as
+    // its first MAX_QUOTE characters at most.
     const inObject = /^Field "([_A-Za-z][_0-9A-Za-z]*)" (?:of required type|is not defined by type)/.exec(first.reason)?.[1];
-    const field = at + [...first.path, ...(inObject ? [inObject] : [])].map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
+    const shownName = inObject === undefined ? undefined : quotedSpelling(inObject);
+    if (inObject !== undefined && shownName !== inObject) first.reason = first.reason.replace(`"${inObject}"`, `"${shownName}"`);
+    const field = at + [...first.path, ...(shownName ? [shownName] : [])].map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
     // Under a secret's name nothing of the value or of a reason that may spell it is shown: the
     // name may be the argument the variable feeds here or at any other use (`requestTransfer(authInfo: $a)`,
     // `input.authInfo`) as well as a field inside the value.

@@ -96,6 +96,17 @@ describe('error quotes', () => {
     expect(longestRun(r.errors![0]!.message, 'a')).toBe(32);
   });
 
+  it("an unknown field in a variable's object is cut to 32 characters, in the message and in extensions.field", async () => {
+    const name = `Zq${'x'.repeat(3000)}`;
+    const q = 'mutation($i: RenewDomainInput!) { renewDomain(idempotencyKey: "k", input: $i) { name } }';
+    for (const r of await both(q, { i: { name: 'a.example', currentExpiry: '2030-01-01', [name]: 1 } })) {
+      const e = r.errors![0]!;
+      expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `input.${name.slice(0, 32)}…` });
+      expect(longestRun(e.message, 'x')).toBe(30);
+      expect(e.message.length).toBeLessThan(250);
+    }
+  });
+
   describe('a value used anywhere as a secret is quoted nowhere', () => {
     const secret = `Zq7-${randomUUID().slice(0, 8)}-s3cr3t-${'x'.repeat(30)}`;
     const answers: Answer[] = [];
@@ -135,6 +146,18 @@ describe('error quotes', () => {
       const viaFragment = await post({ query: `query($a: String!) { domain(name: $a) { name } ...T } fragment T on Query { transfer(domainName: "x.example", authInfo: $a) { status } }`, variables: { a: n } });
       expect(viaFragment.errors?.[0]?.message).toBe('name: is not a valid value of its type (a secret: not shown)');
       for (const line of logLines) expect(line).not.toContain(String(n));
+    });
+
+    it("an auth code written as the name of an unknown field of a variable's object: not in the message, nor in extensions.field", async () => {
+      const q = 'mutation($i: RenewDomainInput!) { renewDomain(idempotencyKey: "k", input: $i) { name } }';
+      // Spelt as a GraphQL name, so that graphql-js names the field (and the path ends in it).
+      const named = secret.replace(/[^A-Za-z0-9]/g, '');
+      for (const r of await ask(q, { i: { name: 'a.example', [named]: 1, authInfo: named } })) {
+        expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.(a secret: not shown)…' }); // cut at 32 characters, then taken out
+        expect(r.errors![0]!.message).toContain('(a secret: not shown)');
+        expect(JSON.stringify(r)).not.toContain(named.slice(0, 8));
+      }
+      nowhere();
     });
 
     it('a literal auth code written again as a domain name', async () => {

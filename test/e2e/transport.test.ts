@@ -68,6 +68,39 @@ describe('malformed requests', () => {
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
   });
+
+  /** A body whose variable `x` is nested `levels` arrays deep (the body object and `variables` add two levels). */
+  const nested = (levels: number) => `{"query":"{ __typename }","variables":{"x":${'['.repeat(levels)}${']'.repeat(levels)}}}`;
+  const post = (body: string, contentType = 'application/json') =>
+    fetch(t.gateway.url, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${t.keys.NewRegistrar}` }, body });
+
+  it('refuses a body nested deeper than 32 levels before parsing it, naming the bound; 32 levels are served', async () => {
+    const fits = await post(nested(30));
+    expect(fits.status).toBe(200);
+    expect(await fits.json()).toEqual({ data: { __typename: 'Query' } });
+    for (const levels of [31, 1_000_000]) {
+      const r = await post(nested(levels));
+      expect(r.status).toBe(400);
+      expect(await r.json()).toEqual({ errors: [{ message: 'the request body nests arrays and objects more than 32 levels deep', extensions: { code: 'BAD_REQUEST', limit: 'jsonDepth', max: 32 } }] });
+    }
+    // Brackets inside strings are text, not nesting.
+    const inString = await post(JSON.stringify({ query: '{ __typename }', variables: { x: `${'['.repeat(100)}"\\${'{'.repeat(100)}` } }));
+    expect(inString.status).toBe(200);
+  });
+
+  it('refuses a body holding more JSON values than the largest bulk job needs, naming the bound', async () => {
+    const r = await post(`{"query":"{ __typename }","variables":{"x":[${Array(200_000).fill('0').join(',')}]}}`);
+    expect(r.status).toBe(400);
+    const body = (await r.json()) as { errors: Array<{ message: string; extensions: { code: string; limit: string; max: number } }> };
+    expect(body.errors[0]!.extensions).toMatchObject({ code: 'BAD_REQUEST', limit: 'maxJsonValues' });
+    expect(body.errors[0]!.message).toBe(`the request body holds more than ${body.errors[0]!.extensions.max} JSON values`);
+  });
+
+  it('answers a body in a charset other than UTF-8 with 415, naming the charset', async () => {
+    const r = await post('{"query":"{ __typename }"}', 'application/json; charset=iso-8859-1');
+    expect(r.status).toBe(415);
+    expect(await r.json()).toEqual({ errors: [{ message: 'the request body\'s charset "iso-8859-1" is not supported: send UTF-8 (RFC 8259 section 8.1)', extensions: { code: 'BAD_REQUEST' } }] });
+  });
 });
 
 describe('health', () => {
@@ -192,6 +225,14 @@ describe('graphql-ws', () => {
     ws.send(JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(3 * 1024 * 1024) } }));
     // ws's own close said only 1009, with an empty reason.
     expect(await closed).toEqual({ code: 1009, reason: 'message too big: limit 2097152 bytes' });
+  });
+
+  it('closes with 4400 and a reason naming the bound on a message nested deeper than 32 levels, before parsing it', async () => {
+    const { ws, messages, closed } = await raw();
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${t.keys.NewRegistrar}` } }));
+    await waitFor(() => messages.some((m) => m.type === 'connection_ack'));
+    ws.send(`{"id":"1","type":"subscribe","payload":{"query":"{ __typename }","variables":{"x":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}}}`);
+    expect(await closed).toEqual({ code: 4400, reason: 'the message nests arrays and objects more than 32 levels deep' });
   });
 
   it('refuses a subscription beyond 100 on one connection with TOO_MANY_SUBSCRIPTIONS; completing one makes room', async () => {

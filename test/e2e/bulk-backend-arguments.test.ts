@@ -83,6 +83,19 @@ describe('argument rules of the backends a bulk job routes to', () => {
     expect(e.message).toContain('(domains[0] "kass.ee" and 1 more)');
   });
 
+  it('a REPP job removing a status other than clientHold names remove[0] and says removing', async () => {
+    const e = await refused(t, owner, STATUSES, { d: ['kass.ee'], add: [], remove: ['clientRenewProhibited'] });
+    expect(e.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', field: 'remove[0]', registry: 'sandbox-repp' });
+    expect(e.message).toContain('does not support removing status clientRenewProhibited');
+  });
+
+  it('an EPP name server replacement with addresses at a registry of host objects is BAD_USER_INPUT naming to.ipv4', async () => {
+    const [mine] = eppNames;
+    const e = await refused(t, owner, GLUE, { d: [mine], to: { name: `ns1.${mine}`, ipv4: ['192.0.2.9'] } });
+    expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to.ipv4' });
+    expect(e.message).toMatch(/^to\.ipv4: this registry takes name servers as host objects/);
+  });
+
   it('a HeadlessDomains job adding clientDeleteProhibited names add[1]', async () => {
     const e = await refused(t, owner, STATUSES, { d: ['newregistrar-seed.hdtest'], add: ['clientTransferProhibited', 'clientDeleteProhibited'], remove: [] });
     expect(e.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', field: 'add[1]', registry: 'sandbox-headless' });

@@ -10,7 +10,8 @@ import type { Capabilities, KnownCapabilities } from '../../core/capabilities.js
 import { systemClock, type Clock } from '../../core/clock.js';
 import { unreadableAnswer, UpstreamAuthenticationError, UpstreamUnavailableError } from '../../core/errors.js';
 import type { Attempt, Driver, DriverCall } from '../driver.js';
-import type { BackendLimits } from '../../core/port.js';
+import type { BackendLimits, CommandArguments } from '../../core/port.js';
+import { refuseGlue } from '../glue.js';
 import type * as M from '../../core/model/index.js';
 import type { EppAccountConfig, EppBackendConfig } from '../../config.types.js';
 import * as contactCheck from './commands/contact-check.js';
@@ -61,6 +62,9 @@ interface CommandSpec<T> {
   build: (clTRID: string) => string;
   parse: (resp: EppResponse, raw: string) => T;
 }
+
+/** Why a name server's addresses are refused at a registry that takes host objects (refuseGlue). */
+const HOST_OBJECT_GLUE = "this registry takes name servers as host objects (RFC 5731 domain:hostObj): a host's addresses are the host's own, set with createHost or updateHost; name the host here without them";
 
 /** Names per domain:check unless the config says otherwise: Nomulus refuses more than 50 (2306 "Too many resource checks requested in one check command"). */
 export const EPP_CHECK_LIMIT = 50;
@@ -135,6 +139,19 @@ export class EppDriver implements Driver {
     return capabilitiesFrom(greeting, this.config.periodUnits);
   }
 
+  /**
+   * Driver.refuseArguments: name servers given addresses on a create or an update's `add`, where
+   * the registry takes host objects (refuseGlue). Known only once `registrarId`'s sessions have
+   * had a greeting (host-1.0 in it); before that the create and update methods refuse the same
+   * after reading it, still before anything is sent.
+   */
+  refuseArguments(registrarId: string, a: CommandArguments): void {
+    const greeting = this.greetings.get(registrarId);
+    if (!greeting || !capabilitiesFrom(greeting, this.config.periodUnits).hostObjects) return;
+    if (a.command === 'domain:create') refuseGlue(a.input.nameservers, 'input.nameservers', HOST_OBJECT_GLUE);
+    else if (a.command === 'domain:update') refuseGlue(a.input.add.nameservers, 'input.add.nameservers', HOST_OBJECT_GLUE);
+  }
+
   /** Without a greeting: what EPP and the config's periodUnits fix; contacts, hosts, DNSSEC and restore are the greeting's (GREETING_CAPABILITIES). */
   knownCapabilities(): KnownCapabilities {
     return this.known;
@@ -151,11 +168,13 @@ export class EppDriver implements Driver {
     this.exec(c, { secrets: [authInfo], build: (t) => domainInfo.build(name, authInfo, t), parse: domainInfo.parse });
   createDomain = async (c: DriverCall, input: M.DomainCreateInput) => {
     const { hostObjects } = await this.capabilities(c.ctx);
+    if (hostObjects) refuseGlue(input.nameservers, 'input.nameservers', HOST_OBJECT_GLUE);
     return this.exec(c, { secrets: [input.authInfo], build: (t) => domainCreate.build(input, { hostObjects }, t), parse: domainCreate.parse });
   };
   renewDomain = (c: DriverCall, input: M.DomainRenewInput) => this.exec(c, { build: (t) => domainRenew.build(input, t), parse: domainRenew.parse });
   updateDomain = async (c: DriverCall, input: M.DomainUpdateInput) => {
     const { hostObjects } = await this.capabilities(c.ctx);
+    if (hostObjects) refuseGlue(input.add.nameservers, 'input.add.nameservers', HOST_OBJECT_GLUE);
     return this.exec(c, { secrets: [input.authInfo], build: (t) => domainUpdate.build(input, { hostObjects }, t), parse: domainUpdate.parse });
   };
   deleteDomain = (c: DriverCall, name: string) => this.exec(c, { build: (t) => domainDelete.build(name, t), parse: (r) => domainDelete.parse(r, name) });

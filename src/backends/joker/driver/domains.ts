@@ -11,6 +11,7 @@ import { records } from '../reply.js';
 import { mapLimit, result, send, type JokerCall } from './call.js';
 import { change, pendingFor } from './results.js';
 import { parseDomain, pendingDomain, stampDate, wholeSeconds } from './whois.js';
+import { refuseGlue } from '../../glue.js';
 
 /** Longest period DMAPI registers or renews for, in months. */
 export const MAX_MONTHS = 120;
@@ -95,8 +96,7 @@ function contactVars(input: { registrant?: string | null; contacts: M.DomainCont
  * list given, `<field>[i].ipv4` or `<field>[i].ipv6`.
  */
 export function checkNoGlue(list: readonly M.DomainNameserver[], field: string): void {
-  const i = list.findIndex((n) => n.ipv4.length + n.ipv6.length > 0);
-  if (i >= 0) throw new ValidationError(`${field}[${i}].${list[i]!.ipv4.length > 0 ? 'ipv4' : 'ipv6'}`, 'Joker name servers are host objects: create the host with its addresses (createHost), then name it here');
+  refuseGlue(list, field, 'Joker name servers are host objects: create the host with its addresses (createHost), then name it here');
 }
 
 /** "ns-list": name servers are host objects (ns-create first); addresses belong on the host (checkNoGlue). */

@@ -29,7 +29,10 @@ export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
   // An .ee domain always has a registrant: REPP can change it (PUT registrant), not remove it.
   if (u.registrant === '') throw new UnsupportedByBackendError(backend, 'removing the registrant (a domain keeps one; give the new registrant instead)', 'input.registrant');
   const statuses = [...u.add.statuses, ...u.remove.statuses].filter((s) => s !== 'clientHold');
-  if (statuses.length > 0) throw new UnsupportedByBackendError(backend, `setting status ${statuses[0]} (a registrar sets only clientHold)`, changePath(u, 'statuses', (s) => s !== 'clientHold'));
+  if (statuses.length > 0) {
+    const verb = u.add.statuses.includes(statuses[0]!) ? 'setting' : 'removing';
+    throw new UnsupportedByBackendError(backend, `${verb} status ${statuses[0]} (a registrar sets and removes only clientHold)`, changePath(u, 'statuses', (s) => s !== 'clientHold'));
+  }
   const billing = changePath(u, 'contacts', (c) => c.role === 'billing');
   if (billing) throw new UnsupportedByBackendError(backend, 'billing contacts', billing);
   const d = u.dnssec;

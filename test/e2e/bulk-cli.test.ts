@@ -290,7 +290,11 @@ describe('npm run bulk', () => {
       // The same command again is the same request (its key comes from the id): answered, not refused.
       const again = await cli(['cancel', id, '--out', cancelCsv], key);
       expect(again.code).toBe(0);
-      expect(again.stdout).toMatch(new RegExp(`^job ${id} \\(RENEW, 40 domains\\) cancelled: done \\d+`));
+      expect(again.stdout).toMatch(new RegExp(`^job ${id} \\(RENEW, 40 domains\\) was cancelled before this command: nothing more to cancel: done \\d+`));
+      // So does a cancel under another key: nothing more is cancelled, and it says so.
+      const other = await cli(['cancel', id, '--out', cancelCsv, '--idempotency-key', `other-${id}`], key);
+      expect(other.code).toBe(0);
+      expect(other.stdout).toMatch(new RegExp(`^job ${id} \\(RENEW, 40 domains\\) was cancelled before this command: nothing more to cancel: done \\d+`));
 
       sandbox.faults.clear(); // the held renewals are answered
       const out = path.join(dir, 'cancel.csv');

@@ -373,7 +373,8 @@ function countsLine(c: Counts): string {
  * already sent finishes with its real outcome, one not sent yet is cancelled before its command is
  * written (src/bulk/runner.ts); the CLI says so (counted in the CSV's rows, not in the counts,
  * which are the first cancel's when this is the same command again), with the attach command that
- * follows them and writes the CSV again once they are. A job that had finished is left as it was, and said so.
+ * follows them and writes the CSV again once they are. A job that had finished is left as it was, and said so;
+ * one cancelled before this command (by another cancel, or this same command's first run) says that.
  * Returns 0; throws on any error (an id that is not a job of the key's registrar: its message, as
  * attach's; a CSV it could not write: saying the cancel was taken).
  */
@@ -381,6 +382,11 @@ async function cancel(o: CliOptions, io: Io, attach: (id: string, withOut?: bool
   const id = o.jobId!;
   checkWritable(o.out ?? 'bulk-job.csv', 'nothing was cancelled'); // the default is bulk-<job id>.csv in the working folder
   const k = o.idempotencyKey ?? defaultIdempotencyKey(o, '');
+  // Whether the job was cancelled before this command: the cancel's answer is the job either way
+  // (a cancel of a cancelled job changes nothing), and the same command again is answered as it
+  // was the first time.
+  const before = (await gql(o, 'query($id: ID!) { bulkJob(id: $id) { state } }', { id })).bulkJob as { state: string } | null;
+  if (!before) throw new Error(`no bulk job ${id} of this API key's registrar`);
   let job: JobAnswer;
   try {
     job = (await gql(o, `mutation($k: String!, $id: ID!) { cancelBulkJob(idempotencyKey: $k, id: $id) { ${JOB_FIELDS} } }`, { k, id })).cancelBulkJob;
@@ -391,7 +397,8 @@ async function cancel(o: CliOptions, io: Io, attach: (id: string, withOut?: bool
     throw e;
   }
   const c = job.counts;
-  const what = job.state === 'CANCELLED' ? 'cancelled' : 'had finished before the cancel: nothing to cancel';
+  const what =
+    before.state === 'CANCELLED' ? 'was cancelled before this command: nothing more to cancel' : job.state === 'CANCELLED' ? 'cancelled' : 'had finished before the cancel: nothing to cancel';
   io.out(`job ${job.id} (${job.kind}, ${counted(job.total, 'domain')}) ${what}: ${countsLine(c)}\n`);
   const out = o.out ?? `bulk-${job.id}.csv`;
   let rows: number;

@@ -4,6 +4,7 @@
  * value however long it was sent.
  */
 import { ValidationError } from '../core/errors.js';
+import { SECRET_NAMES } from '../core/secret-names.js';
 
 /**
  * The longest string any argument may be: above every kind's own limit (the longest is a DNSKEY
@@ -73,7 +74,10 @@ export function isBlank(value: string): boolean {
  */
 export function checkNotInvisible(field: string, value: string): string {
   if (INVISIBLE_FIRST.test(value) && INVISIBLE_ONLY.test(value) && !BLANK.test(value)) {
-    throw new ValidationError(field, 'holds only invisible characters (format characters such as U+200B ZERO WIDTH SPACE, U+2060 WORD JOINER or U+00AD SOFT HYPHEN, and spaces): give a visible value, or "" where the field takes an empty one');
+    // A secret (an auth code, a password) never takes an empty value: no hint of one there.
+    const last = /([A-Za-z]+)(?:\[\d+\])*$/.exec(field)?.[1];
+    const empty = last !== undefined && SECRET_NAMES.has(last) ? '' : ', or "" where the field takes an empty one';
+    throw new ValidationError(field, `holds only invisible characters (format characters such as U+200B ZERO WIDTH SPACE, U+2060 WORD JOINER or U+00AD SOFT HYPHEN, and spaces): give a visible value${empty}`);
   }
   return value;
 }

@@ -41,6 +41,9 @@ describe('every argument value', () => {
     }
     // Below an argument, named by its path.
     expect(refusal(() => checkArgumentValue('input', { registrantInfo: { name: '\u2060' } })).details.field).toBe('input.registrantInfo.name');
+    // Where an empty value may clear the field the message says so; an auth code never takes one.
+    expect(refusal(() => checkArgumentValue('input.postalInfo[0].org', '\u200B')).message).toMatch(/give a visible value, or "" where the field takes an empty one$/);
+    expect(refusal(() => checkArgumentValue('domains[2].authInfo', '\u200B')).message).toMatch(/give a visible value$/);
     for (const v of ['', ' ', '\u3000', '\u2028', '\u2029 \u00A0', 'a\u200B', '\u200BAcme', 'Zoë\u00AD', '\u2800']) expect(() => checkArgumentValue('org', v), JSON.stringify(v)).not.toThrow();
   });
 

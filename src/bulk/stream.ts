@@ -116,7 +116,9 @@ export async function* bulkJobStream(deps: StreamDeps, jobId: string, signal?: A
       // Every item final, the job not yet: the statement that wrote the last outcomes finished the
       // job too, after the job was read. Read again, so that one event shows the end, not one with
       // every item done and the job RUNNING followed by the same counts COMPLETED.
-      if (!job.finishedAt && counts.pending + counts.running + counts.awaiting === 0) job = (await deps.store.jobShared(jobId))!;
+      // Likewise items counted CANCELLED with the job read RUNNING: a cancel commits the job's state
+      // with its items, after the job was read (one event showing RUNNING with the cancelled counts).
+      if (!job.finishedAt && (counts.pending + counts.running + counts.awaiting === 0 || (job.state === 'RUNNING' && counts.cancelled > 0))) job = (await deps.store.jobShared(jobId))!;
       const rows = await readItems(deps.prisma, jobId, new Date(since.getTime() - LATE_COMMIT_MS));
       const fresh = rows.filter((r) => sent[r.position]! < level(r.state));
       for (const r of fresh) if ((sent[r.position] = level(r.state)) === FINAL) finalSent++;

@@ -13,6 +13,8 @@
  *   2. GET /healthz latency while `attackers` clients send the bomb back to back for `seconds`
  *      seconds (each bomb answered before the next is sent), against /healthz alone and while
  *      the same clients send `{ viewer { id } }` (what any request costs on this machine);
+ *   2b. the same for 2 MB bodies whose JSON is costly to parse: a variable nested 1,000,000 arrays
+ *      deep, and one of 1,000,000 numbers: time until one is answered, and /healthz meanwhile;
  *   3. the 2 MB request of 1,000 `domain(name: $n)` aliases with a 1.9 MB `$n`: time until it is
  *      answered, and the gateway's resident memory (VmRSS) before and after, and its peak (VmHWM);
  *   4. GET /healthz latency while `attackers` graphql-ws connections (the key's) send `ping`
@@ -50,12 +52,17 @@ const ms = (t0) => performance.now() - t0;
 const fmt = (x) => (typeof x === 'number' ? `${x.toFixed(1)} ms` : x);
 
 /** POST one operation; resolves with [milliseconds, status, first error code] or 'unanswered after N s'. */
-async function timed(query, variables) {
+function timed(query, variables) {
+  return timedBody(JSON.stringify({ query, variables }));
+}
+
+/** POST one request body as it is (a JSON text too deep for JSON.stringify to write); as timed(). */
+async function timedBody(body) {
   const t0 = performance.now();
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), TIMEOUT_MS);
   try {
-    const res = await fetch(url, { method: 'POST', signal: ac.signal, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(url, { method: 'POST', signal: ac.signal, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
     const body = await res.json().catch(() => ({}));
     return [ms(t0), res.status, body.errors?.[0]?.extensions?.code ?? 'no error'];
   } catch {
@@ -108,12 +115,12 @@ try {
 
   // /healthz while `ATTACKERS` clients keep a request in flight for SECONDS seconds: first an
   // ordinary one ({ viewer { id } }, the baseline on this machine), then the bomb.
-  async function underLoad(query) {
+  async function underLoad(query, send = () => timed(query)) {
     const until = performance.now() + SECONDS * 1000;
     let answered = 0;
     const attackers = Array.from({ length: ATTACKERS }, async () => {
       while (performance.now() < until) {
-        const [t] = await timed(query);
+        const [t] = await send();
         if (typeof t !== 'number') break;
         answered++;
       }
@@ -126,6 +133,15 @@ try {
   console.log(`/healthz alone: p50 ${fmt(percentile(quiet, 50))}, max ${fmt(Math.max(...quiet))}`);
   console.log(`${ATTACKERS} clients sending { viewer { id } } for ${SECONDS} s: ${await underLoad('{ viewer { id } }')}`);
   console.log(`${ATTACKERS} clients sending the bomb for ${SECONDS} s: ${await underLoad(bomb())}`);
+
+  // 2 MB bodies whose JSON costs its parse more than its size says: one variable nested 1,000,000
+  // arrays deep, and one array of 1,000,000 numbers (src/limits/json-shape.ts refuses both unparsed).
+  const deep = `{"query":"{ __typename }","variables":{"x":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}}`;
+  const wide = `{"query":"{ __typename }","variables":{"x":[${Array(1_000_000).fill('0').join(',')}]}}`;
+  for (const [what, body] of [['nested 1,000,000 deep', deep], ['of 1,000,000 numbers', wide]]) {
+    const [oneMs, oneStatus, oneCode] = await timedBody(body);
+    console.log(`2 MB body with a variable ${what}: answered in ${fmt(oneMs)} (${oneStatus} ${oneCode}); ${ATTACKERS} clients sending it for ${SECONDS} s: ${await underLoad(null, () => timedBody(body))}`);
+  }
 
   const aliases = `query($n: String!) { ${Array.from({ length: 1000 }, (_, i) => `d${i}: domain(name: $n) { name }`).join(' ')} }`;
   const before = memory();

@@ -68,13 +68,16 @@ export const unknown = (how: string): Verdict => ({ status: 'unknown', how });
 /**
  * The transaction part of a reconciled result: the lost command's clTRID (from the command log,
  * else `reconciled:<idempotency key>`), no svTRID, `code` the EPP result code the command would
- * have had (1000, or 1001 for one the registry completes later), and how it was found.
+ * have had (1000, or 1001 for one the registry completes later), and a message saying that no
+ * answer was kept for the key and how the outcome was found.
  */
 export async function reconciledTransaction(input: ReconcileInput, code: number, how: string) {
   return {
     trid: { client: (await input.sentTrid()) ?? `reconciled:${input.call.idempotencyKey ?? ''}`, server: null },
     code,
-    message: `no answer was received; reconciled: ${how}`,
+    // The answer may have reached the command log and not the key's record (the process stopped
+    // in between): what is certain is that none was kept for the key.
+    message: `no answer was kept for this key; reconciled: ${how}`,
   };
 }
 

@@ -27,9 +27,22 @@ const int = { type: 'int', name: 'Ann Int', street: ['Flat 2', '9 Long Road', 'O
 it('a third street line is refused naming its postal info entry, before anything is sent', async () => {
   const A = t.keys.NewRegistrar!;
   const before = await t.upstreamCommands();
-  const c = await t.gql(A, create, { k: randomUUID(), i: { registry: 'sandbox-joker', email: 'ann@example.test', voice: '+372.5550101', authInfo: 'unused-pw-1', postalInfo: [loc, int] } });
-  expect(c.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.postalInfo[1].street' });
+  const c = await t.gql(A, create, { k: randomUUID(), i: { registry: 'sandbox-joker', email: 'ann@example.test', voice: '+372.5550101', authInfo: 'unused-pw-1', postalInfo: [int] } });
+  expect(c.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.postalInfo[0].street' });
   const u = await t.gql(A, update, { k: randomUUID(), i: { registry: 'sandbox-joker', id: 'CJOK-1', postalInfo: [int] } });
   expect(u.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.postalInfo[0].street' });
+  expect(await t.upstreamCommands()).toBe(before);
+}, 60_000);
+
+it('a second postal info and an auth code, which Joker keeps none of, are refused, not dropped; nothing is sent', async () => {
+  const A = t.keys.NewRegistrar!;
+  const before = await t.upstreamCommands();
+  const two = [loc, { ...int, street: ['9 Long Road'] }];
+  // Before, the loc entry was dropped and the contact created with the int one alone.
+  const c = await t.gql(A, create, { k: randomUUID(), i: { registry: 'sandbox-joker', email: 'ann@example.test', voice: '+372.5550101', authInfo: 'unused-pw-1', postalInfo: two } });
+  expect(c.errors?.[0]?.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', field: 'input.postalInfo[0]' });
+  // Before, the e-mail was changed and the auth code dropped without a word.
+  const u = await t.gql(A, update, { k: randomUUID(), i: { registry: 'sandbox-joker', id: 'CJOK-1', email: 'new@example.test', authInfo: 'NewAuth1234' } });
+  expect(u.errors?.[0]?.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', field: 'input.authInfo' });
   expect(await t.upstreamCommands()).toBe(before);
 }, 60_000);

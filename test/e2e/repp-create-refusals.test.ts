@@ -67,6 +67,9 @@ it('createContact with a fax number or a disclosure preference at REPP is refuse
   const disclose = await t.gql(A, CREATE_CONTACT, { k: randomUUID(), i: { ...input('hidden@example.ee'), disclosure: { flag: false, fields: ['EMAIL'] } } });
   expect(disclose.errors?.[0]?.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', registry: 'sandbox-repp' });
   expect(disclose.errors?.[0]?.message).toMatch(/disclosure preferences/);
+  // A second postal info's name was dropped (the contact created with the first alone).
+  const twoNames = await t.gql(A, CREATE_CONTACT, { k: randomUUID(), i: { ...input('two@example.ee'), postalInfo: [{ type: 'int', name: 'Int Name', city: 'Tallinn', cc: 'EE' }, { type: 'loc', name: 'Loc Nimi', city: 'Tallinn', cc: 'EE' }] } });
+  expect(twoNames.errors?.[0]?.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', registry: 'sandbox-repp', field: 'input.postalInfo[1]' });
   expect(await t.upstreamCommands()).toBe(before);
 
   // Without them the contact is created.

@@ -35,6 +35,16 @@ function sentPostalInfo(postalInfo: M.PostalInfo[] | null | undefined): number {
 }
 
 /**
+ * Joker's contact fields hold one address (sentPostalInfo's): a second postal info (`int` and
+ * `loc`) would be dropped, so it is refused, UNSUPPORTED_BY_BACKEND naming the entry not sent.
+ */
+function checkOnePostalInfo(backend: string, postalInfo: M.PostalInfo[] | null | undefined): void {
+  if (!postalInfo || postalInfo.length < 2) return;
+  const dropped = sentPostalInfo(postalInfo) === 0 ? 1 : 0;
+  throw new UnsupportedByBackendError(backend, 'a second postal info (Joker keeps one address: give one postal info)', `input.postalInfo[${dropped}]`);
+}
+
+/**
  * Joker's contact fields keep two street lines (address-1, address-2): more in the entry sent
  * (sentPostalInfo) is ValidationError on `input.postalInfo[i].street`, `i` that entry's index.
  */
@@ -83,6 +93,7 @@ function contactFields(c: { postalInfo?: M.PostalInfo[] | null; voice?: string |
  */
 export function checkCreateContact(backend: string, input: M.ContactCreateInput): void {
   if (input.id) throw new ValidationError('input.id', 'Joker assigns contact handles: leave id out');
+  checkOnePostalInfo(backend, input.postalInfo);
   checkRequiredAddress(input.postalInfo);
   if (input.disclosure) throw new UnsupportedByBackendError(backend, 'contact disclosure preferences', 'input.disclosure');
 }
@@ -138,6 +149,9 @@ export async function infoContact(call: JokerCall, id: string): Promise<M.PortRe
  * What the postal info would remove that the contact holds (a state, a second address line) is refused by updateContact.
  */
 export function checkUpdateContact(backend: string, u: M.ContactUpdateInput): void {
+  checkOnePostalInfo(backend, u.postalInfo);
+  // Nothing in contact-modify takes an auth code: refused, not dropped beside the fields it has.
+  if (u.authInfo != null) throw new UnsupportedByBackendError(backend, 'contact auth info (Joker keeps none)', 'input.authInfo');
   checkStreet(u.postalInfo);
   if (u.voice === '') throw new ValidationError('input.voice', 'Joker needs a phone number: it can be changed, not removed');
   const at = sentPostalInfo(u.postalInfo);

@@ -42,8 +42,14 @@ export function checkCreateSupported(backend: string, input: ReppContactCreate):
     [input.fax, 'fax numbers', 'input.fax'],
     [input.disclosure, 'disclosure preferences', 'input.disclosure'],
     addressCase(input.postalInfo),
+    secondPostalInfo(input.postalInfo),
   ]);
   if (unsupported) throw new UnsupportedByBackendError(backend, ...unsupported);
+}
+
+/** A second postal info (`int` and `loc`), as a firstCase case naming it: REPP keeps one name (the first postal info's), no second form of it. */
+function secondPostalInfo(postalInfo: readonly M.PostalInfo[] | null | undefined): readonly [unknown, string, string | undefined] {
+  return [(postalInfo?.length ?? 0) > 1, 'a second postal info (the registry keeps one name: give one postal info)', 'input.postalInfo[1]'];
 }
 
 /**
@@ -109,6 +115,7 @@ export function checkUpdate(backend: string, input: M.ContactUpdateInput): void 
     [input.fax != null, 'fax numbers', 'input.fax'],
     [input.disclosure, 'disclosure preferences', 'input.disclosure'],
     addressCase(input.postalInfo),
+    secondPostalInfo(input.postalInfo),
   ]);
   if (unsupported) throw new UnsupportedByBackendError(backend, ...unsupported);
   // voice "" clears the number (RFC 5733), which a REPP contact must have, as on create.

@@ -72,6 +72,12 @@ describe('the zero-setup Joker sandbox, also serving .de', () => {
     const logged = await t.gateway.services.prisma.commandLog.findMany({ orderBy: { id: 'asc' }, skip: before });
     expect(logged.filter((c) => c.sent)).toEqual([]); // nothing went upstream
 
+    // A DS record's own key data has no DMAPI field: refused, where it was dropped (the DS sent without it).
+    const withKey = { ...ds, keyTag: 23456, keyData: { flags: 257, protocol: 3, algorithm: 13, publicKey: 'AwEAAa'.padEnd(88, 'x') } };
+    const nested = await t.gql(A, UPDATE, { k: randomUUID(), n: 'alpha.joker.test', ds: [ds, withKey] });
+    expect(nested.errors?.[0]?.extensions).toMatchObject({ code: 'UNSUPPORTED_BY_BACKEND', field: 'input.add.dsData[1].keyData' });
+    expect(joker.domain('alpha.joker.test')!.ds).toEqual([]);
+
     const ok = await t.gql(A, UPDATE, { k: randomUUID(), n: 'alpha.joker.test', ds: [ds] });
     expect(ok.errors).toBeUndefined();
     expect(joker.domain('alpha.joker.test')!.ds).toEqual([`12345:13:2:${'A'.repeat(64)}`]);

@@ -39,6 +39,13 @@ export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
     // maxSigLife alone has no argument of updateDomain to name (it is not in its input).
     throw new UnsupportedByBackendError(backend, 'DNSSEC key data or maxSigLife (DS data only)', firstPath([[d.addKeyData.length, 'input.add.keyData'], [d.removeKeyData.length, 'input.remove.keyData']]));
   }
+  // A DS record's own key data (RFC 5910 section 4.1, secDNS:keyData inside secDNS:dsData) has no
+  // DMAPI field either: refused, not dropped from the record sent.
+  const nested = firstPath([
+    [d && d.addDsData.findIndex((x) => x.keyData) + 1, `input.add.dsData[${d?.addDsData.findIndex((x) => x.keyData)}].keyData`],
+    [d && d.removeDsData.findIndex((x) => x.keyData) + 1, `input.remove.dsData[${d?.removeDsData.findIndex((x) => x.keyData)}].keyData`],
+  ]);
+  if (nested) throw new UnsupportedByBackendError(backend, 'key data inside a DS record (DS data only: give its keyTag, algorithm, digestType and digest alone)', nested);
   const tld = u.name.slice(u.name.lastIndexOf('.') + 1).toLowerCase();
   if (d && KEY_FORM_TLDS.includes(tld) && (d.addDsData.length + d.removeDsData.length > 0 || d.removeAll)) {
     const field = firstPath([[d.addDsData.length, 'input.add.dsData'], [d.removeDsData.length, 'input.remove.dsData']]) ?? 'input.removeAllDnssec';

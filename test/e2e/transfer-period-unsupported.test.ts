@@ -36,6 +36,12 @@ it('requestTransfer with a period other than one year at REPP, HeadlessDomains a
   const oneYear = await t.gql(B, REQUEST, { k: randomUUID(), n: 'domain2.ee', a: 'Wrong-pw-1', p: { value: 1, unit: 'YEARS' } });
   expect(oneYear.errors?.[0]?.extensions?.code).not.toBe('UNSUPPORTED_BY_BACKEND');
   expect(await t.upstreamCommands()).toBeGreaterThan(before);
+  // So are twelve months (refused as "other than one year" before).
+  const sent = await t.upstreamCommands();
+  const months = await t.gql(B, REQUEST, { k: randomUUID(), n: 'domain2.ee', a: 'Wrong-pw-1', p: { value: 12, unit: 'MONTHS' } });
+  expect(months.errors?.[0]?.extensions?.code).not.toBe('UNSUPPORTED_BY_BACKEND');
+  expect(months.errors?.[0]?.extensions?.registry).toBe('sandbox-repp'); // the registry's own answer
+  expect(await t.upstreamCommands()).toBeGreaterThan(sent);
 });
 
 it('bulkTransfer with a period other than one year and an item at such a registry: refused before the job is written', async () => {

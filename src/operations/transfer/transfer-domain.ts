@@ -42,13 +42,15 @@ export function transferPeriodForms(op: TransferOp, period: Period | null): { pe
 /**
  * Refuses a transfer period the registry cannot apply: at a backend whose transfer requests carry
  * none (capabilities.transferPeriod false: REPP, HeadlessDomains, Joker), any period but the
- * default one year, which was dropped before, so that a client asking for 2 years was told
+ * default one year (or 12 months), which was dropped before, so that a client asking for 2 years was told
  * nothing and got what the registry adds. UnsupportedByBackendError naming `field` and the
  * backend (and `which` domains, for a bulk job: UnsupportedByBackendError), before anything is
  * written or sent.
  */
 export function checkTransferPeriod(field: string, period: Period | null, caps: Capabilities, backend: string, which?: string): void {
-  if (!caps.transferPeriod && !isDefaultPeriod(period)) {
+  // Twelve months are one year too, whichever unit the registry takes elsewhere.
+  const oneYear = isDefaultPeriod(period) || (period?.unit === 'm' && period.value === 12);
+  if (!caps.transferPeriod && !oneYear) {
     throw new UnsupportedByBackendError(backend, 'a transfer period other than one year (its transfers take none: the registry\'s own rule applies; leave period out)', field, which);
   }
 }

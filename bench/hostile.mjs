@@ -63,8 +63,8 @@ async function timedBody(body) {
   const timer = setTimeout(() => ac.abort(), TIMEOUT_MS);
   try {
     const res = await fetch(url, { method: 'POST', signal: ac.signal, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
-    const body = await res.json().catch(() => ({}));
-    return [ms(t0), res.status, body.errors?.[0]?.extensions?.code ?? 'no error'];
+    const answer = await res.json().catch(() => ({}));
+    return [ms(t0), res.status, answer.errors?.[0]?.extensions?.code ?? 'no error'];
   } catch {
     return [`unanswered after ${TIMEOUT_MS / 1000} s`, '-', '-'];
   } finally {

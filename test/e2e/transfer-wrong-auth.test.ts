@@ -85,6 +85,12 @@ it('a wrong auth code is an error with a stable code on every backend, for any d
   expect(right.data.transfer).toBeNull();
   const ownRight = await t.gql(A, QUERY, { n: cases[3][0], a: 'Right-pw-1' });
   expect(ownRight.errors).toBeUndefined();
+  // Joker's refusal sends nothing, and the command log says nothing of it (it had an entry of a
+  // transfer query that got no answer).
+  const before = await t.upstreamCommands();
+  const joker = await t.gql(t.keys.TheRegistrar!, QUERY, { n: 'alpha.joker.test', a: WRONG });
+  expect(joker.errors?.[0]?.extensions?.code).toBe('UNSUPPORTED_BY_BACKEND');
+  expect(await t.upstreamCommands()).toBe(before);
 }, 90_000);
 
 // Trial defect: `domain(name, authInfo)` with a wrong code answered the domain on REPP,

@@ -146,6 +146,8 @@ export class JokerDriver implements Driver {
   listDomains = (c: DriverCall, page: { limit: number; offset: number }) => this.run(c, (j) => domains.listDomains(j, page));
   transferDomain = (c: DriverCall, op: M.TransferOp | 'query', name: string, opts: { authInfo?: string | null }) => {
     if (op !== 'request' && op !== 'query') throw new UnsupportedByBackendError(this.name, `transfer ${op} (DMAPI has transfers-in only)`);
+    // Refused before the attempt (as infoDomain's): nothing is sent, so the command log has no entry of it.
+    if (op === 'query' && opts.authInfo) throw domains.transferQueryAuthInfo(this.name);
     return this.run(c, (j) => domains.transferDomain(j, op, name, opts));
   };
 

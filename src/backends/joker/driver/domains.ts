@@ -230,7 +230,7 @@ export function checkTransferRequest(backend: string, account: { transferContact
  * code from a right one, and does not answer as if it had checked it (EPP answers 2202 to a wrong one).
  */
 export async function transferDomain(call: JokerCall, op: 'request' | 'query', name: string, opts: { authInfo?: string | null }): Promise<M.PortResult<M.Transfer>> {
-  if (op === 'query' && opts.authInfo) throw new UnsupportedByBackendError(call.backend, 'checking a transfer auth code without requesting the transfer (DMAPI has no such request; leave authInfo out of the transfer query)', 'authInfo');
+  if (op === 'query' && opts.authInfo) throw transferQueryAuthInfo(call.backend);
   const now = call.clock.now();
   if (op === 'request') {
     const { handle: h, authInfo } = checkTransferRequest(call.backend, call.account, opts.authInfo);
@@ -266,4 +266,9 @@ function transferOf(call: JokerCall, name: string, d: M.Domain): M.Transfer | nu
   const pending = d.statuses.includes('pendingTransfer');
   if (!pending && d.sponsor !== call.uid) return null;
   return { name, status: pending ? 'pending' : 'serverApproved', gainingRegistrar: call.uid, losingRegistrar: pending ? d.sponsor : '', requestedAt: d.updatedAt ?? now, actionAt: d.updatedAt ?? now, expiresAt: d.expiresAt ?? null };
+}
+
+/** The refusal of a transfer query with an auth code (transferDomain's header): thrown before anything is sent or logged (JokerDriver.transferDomain). */
+export function transferQueryAuthInfo(backend: string): UnsupportedByBackendError {
+  return new UnsupportedByBackendError(backend, 'checking a transfer auth code without requesting the transfer (DMAPI has no such request; leave authInfo out of the transfer query)', 'authInfo');
 }

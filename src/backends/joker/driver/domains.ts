@@ -224,13 +224,12 @@ export function checkTransferRequest(backend: string, account: { transferContact
 /**
  * Transfer-in with the auth code (pending until processed; autorenew=0, as a domain registered
  * through the gateway); query from the reseller's pending
- * requests and the sponsor. A query with `authInfo` is refused (UnsupportedByBackendError) before
- * anything is sent: DMAPI shows no domain's Auth-ID (domain-transfer-get-auth-id makes a new one)
+ * requests and the sponsor. A query with `authInfo` never reaches it: JokerDriver.transferDomain
+ * refuses it (transferQueryAuthInfo) before the attempt, so nothing is sent or logged. DMAPI shows no domain's Auth-ID (domain-transfer-get-auth-id makes a new one)
  * and has no request that checks one without transferring, so the gateway cannot tell a wrong
  * code from a right one, and does not answer as if it had checked it (EPP answers 2202 to a wrong one).
  */
 export async function transferDomain(call: JokerCall, op: 'request' | 'query', name: string, opts: { authInfo?: string | null }): Promise<M.PortResult<M.Transfer>> {
-  if (op === 'query' && opts.authInfo) throw transferQueryAuthInfo(call.backend);
   const now = call.clock.now();
   if (op === 'request') {
     const { handle: h, authInfo } = checkTransferRequest(call.backend, call.account, opts.authInfo);

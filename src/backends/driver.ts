@@ -67,6 +67,8 @@ export interface Driver {
   upstreamId(registrarId: string): string;
   /** RegistryPort.zones: zones the registry registers names under besides the routed suffixes. */
   readonly zones?: readonly string[];
+  /** RegistryPort.queuesRequests: a 1001 answer names a queued request whose result arrives as a poll message. */
+  readonly queuesRequests?: boolean;
   /** The account's secrets (passwords), masked from every message the layer passes on. */
   accountSecrets(registrarId: string): string[];
   /** What the backend offers this caller's account (EPP: from the greeting that account's session received). */

@@ -128,6 +128,7 @@ export class PortableBackend implements RegistryPort {
   readonly kind: string;
   readonly limits: BackendLimits;
   readonly zones?: readonly string[];
+  readonly queuesRequests: boolean;
   private readonly trid: ClTridGenerator;
 
   constructor(
@@ -138,6 +139,7 @@ export class PortableBackend implements RegistryPort {
     this.kind = driver.kind;
     this.limits = driver.limits;
     this.zones = driver.zones;
+    this.queuesRequests = driver.queuesRequests === true;
     this.trid = new ClTridGenerator(opts.clTRIDPrefix, opts.clock ?? systemClock);
   }
 

@@ -537,9 +537,21 @@ export class CommandLog {
 
   /** The clTRID of the last `command` sent under this idempotency key, if one was logged. */
   async lastSent(registrarId: string, idempotencyKey: string, command: string): Promise<string | null> {
+    return (await this.lastSentEntry(registrarId, idempotencyKey, command))?.clientTrid ?? null;
+  }
+
+  /**
+   * The last `command` sent under this idempotency key as logged (entries recorded and not yet
+   * written are written first): its transaction ids and result code (null: no answer came), or
+   * null when none was logged.
+   */
+  async lastSentEntry(registrarId: string, idempotencyKey: string, command: string): Promise<{ clientTrid: string; serverTrid: string | null; resultCode: number | null } | null> {
     await this.flush();
-    const row = await this.prisma.commandLog.findFirst({ where: { registrarId, idempotencyKey, command, sent: true }, orderBy: { id: 'desc' } });
-    return row?.clientTrid ?? null;
+    return this.prisma.commandLog.findFirst({
+      where: { registrarId, idempotencyKey, command, sent: true },
+      orderBy: { id: 'desc' },
+      select: { clientTrid: true, serverTrid: true, resultCode: true },
+    });
   }
 
   /**

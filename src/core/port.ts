@@ -108,6 +108,14 @@ export interface RegistryPort {
    * routed suffixes only.
    */
   readonly zones?: readonly string[];
+  /**
+   * True where the registry may answer a modifying request 1001 with the id of the request it
+   * queued (trid.server, PortResult.awaitsCompletion) and report its outcome later as a poll
+   * message whose upstream id is that id (Joker DMAPI, "Basics": Proc-ID, result-list). A command
+   * log entry answered 1001 at such a backend is a request the registry may still carry out, which
+   * reconciliation must not send again (src/idempotency/reconcile/record.ts). Absent: false.
+   */
+  readonly queuesRequests?: boolean;
 
   /**
    * What the backend offers the caller's account (EPP: from the greeting that account's own

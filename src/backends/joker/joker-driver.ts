@@ -52,6 +52,8 @@ export const JOKER_CAPABILITIES: Capabilities = {
  */
 export class JokerDriver implements Driver {
   readonly kind = 'joker';
+  /** A modifying request is answered with its Proc-ID and may still wait for processing (results.ts). */
+  readonly queuesRequests = true;
   readonly name: string;
   /** DMAPI has no check: each name is one query-whois. */
   readonly limits: BackendLimits = { checkNames: 1, sessions: JOKER_CONNECTIONS };

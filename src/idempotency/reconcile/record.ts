@@ -5,6 +5,7 @@ import type { IdempotencyRecord, PrismaClient } from '../../db/generated/client.
 import type { Logger } from '../../logger.js';
 import type { Router } from '../../routing/router.js';
 import type { StoredRequest } from '../lease.js';
+import { queuedOutcome } from '../pending.js';
 import { OPERATIONS } from './index.js';
 import type { Verdict } from './types.js';
 import type { SecretDigests } from '../secrets.js';
@@ -39,7 +40,7 @@ export async function reconcileRecord(rec: IdempotencyRecord, call: CallContext 
   const since = new Date(rec.createdAt.getTime() - deps.skewMs);
   try {
     const port = rec.backend && router ? router.named(rec.backend) : null;
-    return await spec.reconcile({
+    const verdict = await spec.reconcile({
       args: request.args,
       noted: request.noted ?? {},
       since,
@@ -56,9 +57,35 @@ export async function reconcileRecord(rec: IdempotencyRecord, call: CallContext 
       registrars: deps.registrars ?? [],
       secrets: deps.secrets,
     });
+    if (verdict.status !== 'not-applied' || !port?.queuesRequests || !spec.command || !commandLog || unlogged) return verdict;
+    return await stillQueued(rec, spec.command, verdict, deps.prisma, commandLog);
   } catch (err) {
     if (err instanceof GatewayError) return { status: 'unknown', how: `could not read the registry's state: ${err.code}` };
     deps.logger?.error({ err, operation: rec.operation }, 'idempotency: reconciliation failed');
     return { status: 'unknown', how: 'reconciliation failed' };
+  }
+}
+
+/**
+ * A not-applied verdict at a registry that queues requests (RegistryPort.queuesRequests: Joker),
+ * checked against the command log: when the key's last such command was answered 1001 with the id
+ * of the request the registry queued, the registry's state may show nothing yet because that
+ * request still waits for processing, and sending the command again would make a second request
+ * (the first then applies, and the second fails or applies twice). So the verdict stands only once
+ * the queued request's result is stored as a poll message and says it was refused (nothing of it
+ * was applied); while it has not arrived the outcome is unknown (nothing is sent; a later retry
+ * reconciles again), and a completed one that the state does not show is unknown too.
+ */
+async function stillQueued(rec: IdempotencyRecord, command: string, verdict: Verdict, prisma: PrismaClient, commandLog: CommandLog): Promise<Verdict> {
+  const last = await commandLog.lastSentEntry(rec.registrarId, rec.idempotencyKey, command);
+  if (last?.resultCode !== 1001 || !last.serverTrid || !rec.backend) return verdict;
+  const request = `${command} (${rec.backend} request ${last.serverTrid})`;
+  switch (await queuedOutcome(prisma, rec.registrarId, rec.backend, last.serverTrid)) {
+    case 'refused':
+      return { status: 'not-applied', how: `the registry refused the queued ${request}; ${verdict.how}` };
+    case 'waiting':
+      return { status: 'unknown', how: `the registry queued ${request} and its result has not arrived yet` };
+    case 'completed':
+      return { status: 'unknown', how: `the registry completed the queued ${request}, but ${verdict.how}` };
   }
 }

@@ -1,0 +1,100 @@
+/**
+ * A mutation Joker only queued (answered 1001 with its Proc-ID, the answer in the command log)
+ * whose gateway stopped before the key's record took the answer: the retry with the same key must
+ * not send the request again while the registry may still carry out the first one. Fresh-user
+ * trial defect (6 December): the retry's reconciliation read the domain, found it not yet there
+ * and sent a second domain-register; the first was then processed and the second refused as
+ * "exists", so the key answered OBJECT_EXISTS for the domain it had registered. Now, while the
+ * queued request's result has not arrived, the retry answers OUTCOME_UNKNOWN and sends nothing;
+ * once it has, the retry answers from the registry's state (1000), or, when the registry refused
+ * the queued request, sends the command again.
+ * The crash is the state it leaves: the key's record put back to IN_PROGRESS, unanswered, its
+ * owner's lease long lapsed, while the command log keeps the 1001 with the Proc-ID.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { startGatewayWithHoldableSandbox } from '../helpers/held-sandbox.js';
+
+const suffix = Date.now().toString(36);
+let n = 0;
+const key = () => `jq-${suffix}-${++n}`;
+const CREATE = `mutation($k: String!, $i: CreateDomainInput!) { createDomain(idempotencyKey: $k, input: $i) { name replayed transaction { resultCode pending serverTransactionId } } }`;
+const input = (name: string) => ({
+  name,
+  authInfo: 'unused-pw-1',
+  registrant: 'CJOK-1',
+  contacts: ['ADMIN', 'TECH', 'BILLING'].map((role) => ({ role, id: 'CJOK-1' })),
+  nameservers: [{ name: 'ns1.sandbox-dns.test' }, { name: 'ns2.sandbox-dns.test' }],
+});
+
+describe('Joker: a retry after a crash that lost the answer of a queued request', () => {
+  let t: TestGateway;
+  let A: string;
+  let sandbox: JokerSandbox;
+  beforeAll(async () => {
+    ({ t, key: A, sandbox } = await startGatewayWithHoldableSandbox('joker', { pollIntervalMs: 100, sandbox: { domainDelayMs: 0 } }));
+  });
+  afterAll(() => t?.close());
+
+  const create = (k: string, name: string) => t.gql(A, CREATE, { k, i: input(name) });
+  /** The state a gateway killed after the command log took the 1001 and before the key's record did leaves behind. */
+  const crashBeforeTheRecord = (k: string) =>
+    t.gateway.services.prisma.$executeRaw`UPDATE idempotency_records SET state = 'IN_PROGRESS', response = NULL, server_trid = NULL, client_trid = NULL, updated_at = now() - interval '1 hour'
+      WHERE registrar_id = 'NewRegistrar' AND idempotency_key = ${k}`;
+  /** Waits until the poll store holds the result of the queued request `procId` (the poller runs every 100 ms). */
+  const resultStored = async (procId: string) => {
+    for (;;) {
+      if (await t.gateway.services.prisma.pollMessage.findFirst({ where: { upstreamId: procId } })) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  it('while the request waits at Joker: OUTCOME_UNKNOWN and nothing sent again; once it is processed: the domain, 1000, without a second register', async () => {
+    const name = `q1-${suffix}.joker.test`;
+    const k = key();
+    sandbox.hold();
+    const first = await create(k, name);
+    expect(first.errors).toBeUndefined();
+    expect(first.data.createDomain.transaction).toMatchObject({ resultCode: 1001, pending: true });
+    const procId: string = first.data.createDomain.transaction.serverTransactionId;
+    await crashBeforeTheRecord(k);
+    const registers = sandbox.answered('domain-register');
+
+    const retry = await create(k, name);
+    expect(retry.errors?.[0]?.extensions?.code).toBe('OUTCOME_UNKNOWN');
+    expect(retry.errors?.[0]?.message).toContain(`request ${procId}) and its result has not arrived yet`);
+    expect(sandbox.answered('domain-register')).toBe(registers);
+
+    sandbox.release();
+    await t.gql(A, '{ viewer { id } }'); // the sandbox processes what fell due at its next request
+    await resultStored(procId);
+    const after = await create(k, name);
+    expect(after.errors).toBeUndefined();
+    expect(after.data.createDomain).toMatchObject({ name, replayed: true, transaction: { resultCode: 1000, pending: false } });
+    expect(sandbox.answered('domain-register')).toBe(registers);
+    expect(sandbox.domain(name)?.resellerUid).toBe('100001');
+  });
+
+  it('when Joker refused the queued request (the name was taken meanwhile): the command is sent again, and its own answer is the key\'s', async () => {
+    const name = `q2-${suffix}.joker.test`;
+    const [k1, k2] = [key(), key()];
+    sandbox.hold();
+    const first = await create(k1, name);
+    const second = await create(k2, name); // queued too: the name is taken only when the first is processed
+    sandbox.release();
+    expect(first.data.createDomain.transaction.resultCode).toBe(1001);
+    expect(second.data.createDomain.transaction.resultCode).toBe(1001);
+    await crashBeforeTheRecord(k2);
+    await t.gql(A, '{ viewer { id } }');
+    await resultStored(second.data.createDomain.transaction.serverTransactionId);
+    const registers = sandbox.answered('domain-register');
+
+    const retry = await create(k2, name);
+    expect(retry.errors?.[0]?.extensions).toMatchObject({ code: 'OBJECT_EXISTS' });
+    // sent again, and refused at once (an answer with a refusal is not counted as answered)
+    expect(sandbox.answered('domain-register')).toBe(registers);
+    const log = await t.gateway.services.prisma.commandLog.findMany({ where: { idempotencyKey: k2, command: 'domain:create' }, orderBy: { id: 'asc' } });
+    expect(log.map((e) => e.resultCode)).toEqual([1001, 2302]);
+  });
+});

@@ -152,6 +152,7 @@ export interface Driver {
   bulkReplaceTechContact?: Op<[change: { current: string; next: string }], M.BulkReplaceResult>;
   bulkChangeNameserver?: Op<[change: { from: string; to: M.DomainNameserver; domains?: string[] }], M.BulkReplaceResult & { nameserver: M.DomainNameserver }>;
   bulkRenew?: Op<[renew: { names: string[]; period: M.Period }], { renewed: string[] }>;
+  queuedRequest?: Op<[clTRID: string], M.QueuedRequest | null>;
   accountStatus?: Op<[], M.AccountStatus>;
   sandboxReset?: Op<[], M.SandboxResetResult>;
 

@@ -336,6 +336,9 @@ export class PortableBackend implements RegistryPort {
     const spec: Spec<{ renewed: string[] }> = { objectName: names(renew.names), bulk: (d) => renewAnswer(renew.names, d) };
     return this.run(ctx, 'bulk:renew', spec, (c) => this.op('bulkRenew', 'bulk renew')(c, renew));
   }
+  queuedRequest(ctx: M.CallContext, clTRID: string) {
+    return this.run(ctx, 'request:query', { objectName: clTRID }, (c) => this.op('queuedRequest', 'queued requests')(c, clTRID));
+  }
   accountStatus(ctx: M.CallContext) {
     return this.run(ctx, 'account:status', {}, (c) => this.op('accountStatus', 'account status')(c));
   }

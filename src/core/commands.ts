@@ -37,6 +37,8 @@ export const COMMANDS = {
   'poll:ack': { changesState: false },
   'balance:info': { changesState: false },
   'account:status': { changesState: false },
+  /** A registry's record of a request it queued, looked up by the clTRID it was sent with (Joker: result-list cltrid=...). */
+  'request:query': { changesState: false },
   'sandbox:reset': { changesState: true },
   'bulk:transfer': { changesState: true },
   'bulk:tech-contacts': { changesState: true },

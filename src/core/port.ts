@@ -33,6 +33,7 @@ import type {
   Period,
   PollQueue,
   PortResult,
+  QueuedRequest,
   SandboxResetResult,
   Transfer,
   TransferOp,
@@ -264,6 +265,14 @@ export interface RegistryPort {
    * months 3, 6, 9 or years 1-10). Answers the names renewed; read a domain for its new expiry.
    */
   bulkRenew(ctx: CallContext, renew: { names: string[]; period: Period }): Promise<PortResult<{ renewed: string[] }>>;
+
+  /**
+   * The request this registry queued for the command sent with `clTRID` (RegistryPort.queuesRequests;
+   * Joker DMAPI "result-list" filtered by cltrid, deleted results included), or null when the
+   * registry lists none: it never accepted such a request. UNSUPPORTED_BY_BACKEND where the
+   * registry does not queue requests.
+   */
+  queuedRequest(ctx: CallContext, clTRID: string): Promise<PortResult<QueuedRequest | null>>;
 
   /** What the registry says about the caller's account (HeadlessDomains GET /status); UNSUPPORTED_BY_BACKEND elsewhere. */
   accountStatus(ctx: CallContext): Promise<PortResult<AccountStatus>>;

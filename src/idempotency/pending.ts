@@ -17,45 +17,14 @@ interface StoredAnswer {
   message?: string | null;
 }
 
-/** A queued request's result as the poll store holds it (the completion's payload). */
-interface QueuedOutcome {
-  pendingActionResult?: boolean | null;
-  resultCode?: number | null;
-  expiresAt?: string | null;
-  transfer?: object | null;
-}
-
-/**
- * The stored results of the requests a registry queued (`serverTrid`: their ids, comma-separated,
- * as a 1001 answer gives them), one poll message each (upstream id = the request's id), or null
- * while any has not arrived.
- */
-async function queuedResults(prisma: PrismaClient, registrarId: string, backend: string, serverTrid: string) {
-  const ids = serverTrid.split(',').filter(Boolean);
-  const results = await prisma.pollMessage.findMany({ where: { registrarId, backend, upstreamId: { in: ids } } });
-  const outcomes = results.map((m) => m.payload as QueuedOutcome | null);
-  if (results.length < ids.length || outcomes.some((o) => o?.pendingActionResult == null)) return null;
-  return { results, outcomes: outcomes as QueuedOutcome[] };
-}
-
-/**
- * What became of the requests a registry queued for one command (`serverTrid` as in the 1001
- * answer): 'waiting' while any result has not been stored, 'refused' when the registry refused any
- * (its result says so: nothing of that request was applied), else 'completed'.
- */
-export async function queuedOutcome(prisma: PrismaClient, registrarId: string, backend: string, serverTrid: string): Promise<'waiting' | 'refused' | 'completed'> {
-  const stored = await queuedResults(prisma, registrarId, backend, serverTrid);
-  if (!stored) return 'waiting';
-  return stored.outcomes.some((o) => o.pendingActionResult === false) ? 'refused' : 'completed';
-}
-
 /** The record as it should be replayed now: itself, or resolved (and written) once its result is stored. */
 export async function resolvePending(prisma: PrismaClient, rec: IdempotencyRecord): Promise<IdempotencyRecord> {
   const answer = rec.response as StoredAnswer | null;
   if (rec.state !== 'SUCCEEDED' || answer?.code !== 1001 || !rec.serverTrid || !rec.backend) return rec;
-  const stored = await queuedResults(prisma, rec.registrarId, rec.backend, rec.serverTrid);
-  if (!stored) return rec; // not all arrived yet
-  const { results, outcomes } = stored;
+  const ids = rec.serverTrid.split(',').filter(Boolean);
+  const results = await prisma.pollMessage.findMany({ where: { registrarId: rec.registrarId, backend: rec.backend, upstreamId: { in: ids } } });
+  const outcomes = results.map((m) => m.payload as { pendingActionResult?: boolean | null; resultCode?: number | null; expiresAt?: string | null; transfer?: object | null } | null);
+  if (results.length < ids.length || outcomes.some((o) => o?.pendingActionResult == null)) return rec; // not all arrived yet
   const failed = results.find((_, i) => outcomes[i]!.pendingActionResult === false);
   let data: Prisma.IdempotencyRecordUpdateInput;
   if (failed) {

@@ -1,15 +1,15 @@
 /**
- * A mutation Joker only queued (answered 1001 with its Proc-ID, the answer in the command log)
- * whose gateway stopped before the key's record took the answer: the retry with the same key must
- * not send the request again while the registry may still carry out the first one. Fresh-user
- * trial defect (6 December): the retry's reconciliation read the domain, found it not yet there
- * and sent a second domain-register; the first was then processed and the second refused as
- * "exists", so the key answered OBJECT_EXISTS for the domain it had registered. Now, while the
- * queued request's result has not arrived, the retry answers OUTCOME_UNKNOWN and sends nothing;
- * once it has, the retry answers from the registry's state (1000), or, when the registry refused
- * the queued request, sends the command again.
+ * A mutation sent to Joker whose gateway stopped before the key's record took the answer (the
+ * command log holding the 1001 with the Proc-ID, or no answer at all): the retry with the same key
+ * must not send the request again while Joker may still carry out the first one. Fresh-user trial
+ * defect (6 December): the retry's reconciliation read the domain, found it not yet there and sent
+ * a second domain-register; the first was then processed and the second refused as "exists", so
+ * the key answered OBJECT_EXISTS for the domain it had registered. Now the reconciliation also
+ * asks Joker for the request sent with the lost command's clTRID (result-list cltrid=...): while
+ * it is pending, the retry answers OUTCOME_UNKNOWN and sends nothing; once it is processed, the
+ * retry answers from the registry's state (1000), or, when Joker refused it, sends the command again.
  * The crash is the state it leaves: the key's record put back to IN_PROGRESS, unanswered, its
- * owner's lease long lapsed, while the command log keeps the 1001 with the Proc-ID.
+ * owner's lease long lapsed; the command log's entry as the answer left it, or unanswered.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
@@ -42,39 +42,45 @@ describe('Joker: a retry after a crash that lost the answer of a queued request'
   const crashBeforeTheRecord = (k: string) =>
     t.gateway.services.prisma.$executeRaw`UPDATE idempotency_records SET state = 'IN_PROGRESS', response = NULL, server_trid = NULL, client_trid = NULL, updated_at = now() - interval '1 hour'
       WHERE registrar_id = 'NewRegistrar' AND idempotency_key = ${k}`;
-  /** Waits until the poll store holds the result of the queued request `procId` (the poller runs every 100 ms). */
-  const resultStored = async (procId: string) => {
-    for (;;) {
-      if (await t.gateway.services.prisma.pollMessage.findFirst({ where: { upstreamId: procId } })) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  /** The state a gateway killed after sending the command and before its answer came leaves behind: the entry logged before sending, unanswered. */
+  const crashBeforeTheAnswer = async (k: string) => {
+    await crashBeforeTheRecord(k);
+    await t.gateway.services.prisma.$executeRaw`UPDATE command_log SET result_code = NULL, server_trid = NULL, message = NULL, duration_ms = NULL
+      WHERE registrar_id = 'NewRegistrar' AND idempotency_key = ${k} AND command = 'domain:create'`;
   };
 
-  it('while the request waits at Joker: OUTCOME_UNKNOWN and nothing sent again; once it is processed: the domain, 1000, without a second register', async () => {
-    const name = `q1-${suffix}.joker.test`;
-    const k = key();
-    sandbox.hold();
-    const first = await create(k, name);
-    expect(first.errors).toBeUndefined();
-    expect(first.data.createDomain.transaction).toMatchObject({ resultCode: 1001, pending: true });
-    const procId: string = first.data.createDomain.transaction.serverTransactionId;
-    await crashBeforeTheRecord(k);
-    const registers = sandbox.answered('domain-register');
+  for (const [lost, crash] of [
+    ['the answer (1001 and the Proc-ID) logged, the record not written', crashBeforeTheRecord],
+    ['no answer logged', crashBeforeTheAnswer],
+  ] as const) {
+    it(`${lost}: while the request waits at Joker, OUTCOME_UNKNOWN and nothing sent again; once it is processed, the domain, 1000, without a second register`, async () => {
+      const name = `q${++n}-${suffix}.joker.test`;
+      const k = key();
+      sandbox.hold();
+      try {
+        const first = await create(k, name);
+        expect(first.errors).toBeUndefined();
+        expect(first.data.createDomain.transaction).toMatchObject({ resultCode: 1001, pending: true });
+        const procId: string = first.data.createDomain.transaction.serverTransactionId;
+        await crash(k);
+        const registers = sandbox.answered('domain-register');
 
-    const retry = await create(k, name);
-    expect(retry.errors?.[0]?.extensions?.code).toBe('OUTCOME_UNKNOWN');
-    expect(retry.errors?.[0]?.message).toContain(`request ${procId}) and its result has not arrived yet`);
-    expect(sandbox.answered('domain-register')).toBe(registers);
-
-    sandbox.release();
-    await t.gql(A, '{ viewer { id } }'); // the sandbox processes what fell due at its next request
-    await resultStored(procId);
-    const after = await create(k, name);
-    expect(after.errors).toBeUndefined();
-    expect(after.data.createDomain).toMatchObject({ name, replayed: true, transaction: { resultCode: 1000, pending: false } });
-    expect(sandbox.answered('domain-register')).toBe(registers);
-    expect(sandbox.domain(name)?.resellerUid).toBe('100001');
-  });
+        const retry = await create(k, name);
+        expect(retry.errors?.[0]?.extensions?.code).toBe('OUTCOME_UNKNOWN');
+        expect(retry.errors?.[0]?.message).toContain(`request ${procId}, sent as`);
+        expect(retry.errors?.[0]?.message).toContain('has not processed it yet');
+        expect(sandbox.answered('domain-register')).toBe(registers);
+      } finally {
+        sandbox.release();
+      }
+      const after = await create(k, name); // the sandbox processes what fell due at its next request (the retry's first read)
+      expect(after.errors).toBeUndefined();
+      expect(after.data.createDomain).toMatchObject({ name, replayed: true, transaction: { resultCode: 1000, pending: false } });
+      expect(sandbox.domain(name)?.resellerUid).toBe('100001');
+      const log = await t.gateway.services.prisma.commandLog.findMany({ where: { idempotencyKey: k, command: 'domain:create' } });
+      expect(log).toHaveLength(1);
+    });
+  }
 
   it('when Joker refused the queued request (the name was taken meanwhile): the command is sent again, and its own answer is the key\'s', async () => {
     const name = `q2-${suffix}.joker.test`;
@@ -86,8 +92,7 @@ describe('Joker: a retry after a crash that lost the answer of a queued request'
     expect(first.data.createDomain.transaction.resultCode).toBe(1001);
     expect(second.data.createDomain.transaction.resultCode).toBe(1001);
     await crashBeforeTheRecord(k2);
-    await t.gql(A, '{ viewer { id } }');
-    await resultStored(second.data.createDomain.transaction.serverTransactionId);
+    await t.gql(A, '{ viewer { id } }'); // the sandbox processes both at its next request
     const registers = sandbox.answered('domain-register');
 
     const retry = await create(k2, name);

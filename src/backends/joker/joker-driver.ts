@@ -177,6 +177,7 @@ export class JokerDriver implements Driver {
 
   pollRequest = (c: DriverCall) => this.run(c, (j) => results.pollRequest(j));
   pollAck = (c: DriverCall, id: string) => this.run(c, (j) => results.pollAck(j, id));
+  queuedRequest = (c: DriverCall, clTRID: string) => this.run(c, (j) => results.queuedRequest(j, clTRID));
   /** The Account-Balance header (query-profile's reply carries it; its body's "balance" where the header is absent). */
   balance = (c: DriverCall) =>
     this.run(c, async (j) => {

@@ -17,6 +17,17 @@ export interface UpstreamAccount {
  * registry service's commands and contract, the audit provenance channel id). `raw` is the
  * registry's answer as JSON, for an evidence archive.
  */
+/**
+ * A request the registry queued, as its own list of requests shows it (Joker DMAPI "result-list":
+ * Proc-ID and status ack, nack or "?").
+ */
+export interface QueuedRequest {
+  /** The registry's id of the request (Joker: its Proc-ID). */
+  id: string;
+  /** pending: not processed yet ("?"); completed: processed (ack); refused: not carried out (nack). */
+  status: 'pending' | 'completed' | 'refused';
+}
+
 export interface AccountStatus {
   channelId: string;
   channelName?: string | null;

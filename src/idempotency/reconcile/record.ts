@@ -3,9 +3,9 @@ import { GatewayError } from '../../core/errors.js';
 import type { CallContext } from '../../core/model/index.js';
 import type { IdempotencyRecord, PrismaClient } from '../../db/generated/client.js';
 import type { Logger } from '../../logger.js';
+import type { RegistryPort } from '../../core/port.js';
 import type { Router } from '../../routing/router.js';
 import type { StoredRequest } from '../lease.js';
-import { queuedOutcome } from '../pending.js';
 import { OPERATIONS } from './index.js';
 import type { Verdict } from './types.js';
 import type { SecretDigests } from '../secrets.js';
@@ -40,13 +40,14 @@ export async function reconcileRecord(rec: IdempotencyRecord, call: CallContext 
   const since = new Date(rec.createdAt.getTime() - deps.skewMs);
   try {
     const port = rec.backend && router ? router.named(rec.backend) : null;
+    // Its reads are logged under the operation of the request reconciling (a retry, a bulk job's mutation), else the record's.
+    const readsAs: CallContext = { registrarId: rec.registrarId, ...call, idempotencyKey: rec.idempotencyKey, operation: call?.operation ?? rec.operation };
     const verdict = await spec.reconcile({
       args: request.args,
       noted: request.noted ?? {},
       since,
       port,
-      // Its reads are logged under the operation of the request reconciling (a retry, a bulk job's mutation), else the record's.
-      call: { registrarId: rec.registrarId, ...call, idempotencyKey: rec.idempotencyKey, operation: call?.operation ?? rec.operation },
+      call: readsAs,
       upstreamId: port && port.hasAccount(rec.registrarId) ? port.upstreamId(rec.registrarId) : null,
       sentTrid: async () => (spec.command && commandLog && !unlogged ? commandLog.lastSent(rec.registrarId, rec.idempotencyKey, spec.command) : null),
       appliedByAnotherRequest: async (objectName) =>
@@ -58,7 +59,7 @@ export async function reconcileRecord(rec: IdempotencyRecord, call: CallContext 
       secrets: deps.secrets,
     });
     if (verdict.status !== 'not-applied' || !port?.queuesRequests || !spec.command || !commandLog || unlogged) return verdict;
-    return await stillQueued(rec, spec.command, verdict, deps.prisma, commandLog);
+    return await stillQueued(rec, spec.command, verdict, port, readsAs, commandLog);
   } catch (err) {
     if (err instanceof GatewayError) return { status: 'unknown', how: `could not read the registry's state: ${err.code}` };
     deps.logger?.error({ err, operation: rec.operation }, 'idempotency: reconciliation failed');
@@ -68,23 +69,26 @@ export async function reconcileRecord(rec: IdempotencyRecord, call: CallContext 
 
 /**
  * A not-applied verdict at a registry that queues requests (RegistryPort.queuesRequests: Joker),
- * checked against the command log: when the key's last such command was answered 1001 with the id
- * of the request the registry queued, the registry's state may show nothing yet because that
- * request still waits for processing, and sending the command again would make a second request
- * (the first then applies, and the second fails or applies twice). So the verdict stands only once
- * the queued request's result is stored as a poll message and says it was refused (nothing of it
- * was applied); while it has not arrived the outcome is unknown (nothing is sent; a later retry
- * reconciles again), and a completed one that the state does not show is unknown too.
+ * checked against the registry's own list of requests: the state may show nothing yet because the
+ * key's last command, answered 1001 with the id of the request the registry queued or not answered
+ * at all, still waits for processing, and sending it again would make a second request (the first
+ * then applies, and the second fails or applies twice). Looked up by the clTRID it was sent with
+ * (RegistryPort.queuedRequest): the verdict stands when the registry lists no such request (it never
+ * accepted one) or refused it (nothing of it was applied); while it is pending the outcome is
+ * unknown (nothing is sent; a later retry reconciles again), and a completed one that the state does
+ * not show is unknown too. A command the registry answered otherwise is left to the verdict.
  */
-async function stillQueued(rec: IdempotencyRecord, command: string, verdict: Verdict, prisma: PrismaClient, commandLog: CommandLog): Promise<Verdict> {
+async function stillQueued(rec: IdempotencyRecord, command: string, verdict: Verdict, port: RegistryPort, call: CallContext, commandLog: CommandLog): Promise<Verdict> {
   const last = await commandLog.lastSentEntry(rec.registrarId, rec.idempotencyKey, command);
-  if (last?.resultCode !== 1001 || !last.serverTrid || !rec.backend) return verdict;
-  const request = `${command} (${rec.backend} request ${last.serverTrid})`;
-  switch (await queuedOutcome(prisma, rec.registrarId, rec.backend, last.serverTrid)) {
+  if (!last || (last.resultCode !== null && last.resultCode !== 1001)) return verdict;
+  const found = (await port.queuedRequest(call, last.clientTrid)).data;
+  if (!found) return { status: 'not-applied', how: `the registry lists no request sent as ${last.clientTrid}; ${verdict.how}` };
+  const request = `${command} (${port.name} request ${found.id}, sent as ${last.clientTrid})`;
+  switch (found.status) {
     case 'refused':
       return { status: 'not-applied', how: `the registry refused the queued ${request}; ${verdict.how}` };
-    case 'waiting':
-      return { status: 'unknown', how: `the registry queued ${request} and its result has not arrived yet` };
+    case 'pending':
+      return { status: 'unknown', how: `the registry queued ${request} and has not processed it yet` };
     case 'completed':
       return { status: 'unknown', how: `the registry completed the queued ${request}, but ${verdict.how}` };
   }

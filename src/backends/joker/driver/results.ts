@@ -104,6 +104,23 @@ export async function pendingFor(call: JokerCall, object: string): Promise<strin
   return records(r, COLUMNS).map((x) => x['request-type']);
 }
 
+/**
+ * The reseller's request sent with `clTRID` (call.ts sends the attempt's clTRID as "cltrid" with
+ * every modifying request): result-list cltrid=<clTRID> showall=1 (DMAPI "result-list": a deleted
+ * result keeps its status), its Proc-ID and status (ack completed, nack refused, "?" pending); null
+ * when none is listed. A clTRID holding the list's pattern characters ("*", "?") is refused, as it
+ * could match another request.
+ */
+export async function queuedRequest(call: JokerCall, clTRID: string): Promise<M.PortResult<M.QueuedRequest | null>> {
+  if (/[*?]/.test(clTRID)) throw new Error(`clTRID ${clTRID.slice(0, 40)} holds a result-list pattern character`);
+  const r = await send(call, { name: 'result-list', vars: { cltrid: clTRID, showall: '1' }, changesState: false });
+  const found = records(r, COLUMNS).filter((x) => x.cltrid === clTRID);
+  if (found.length > 1) throw new Error(`result-list lists ${found.length} requests sent with clTRID ${clTRID}`);
+  const x = found[0];
+  const status = x?.status === 'ack' ? 'completed' : x?.status === 'nack' ? 'refused' : 'pending';
+  return result(call, r, x ? { id: x['proc-id'], status } : null);
+}
+
 /** Every request of the reseller still being processed (result-list pending=1). */
 export async function readPending(call: JokerCall): Promise<PendingRequest[]> {
   const r = await send(call, { name: 'result-list', vars: { pending: '1' }, changesState: false });

@@ -82,6 +82,32 @@ describe('Joker: a retry after a crash that lost the answer of a queued request'
     });
   }
 
+  it('a change Joker carries out as two requests under one clTRID (domain-modify, domain-lock): OUTCOME_UNKNOWN while they wait; then 1000, neither sent again', async () => {
+    const UPDATE = 'mutation($k: String!, $i: UpdateDomainInput!) { updateDomain(idempotencyKey: $k, input: $i) { name replayed transaction { resultCode pending serverTransactionId } } }';
+    const i = { name: 'alpha.joker.test', add: { statuses: ['clientTransferProhibited'] }, remove: { nameservers: [{ name: 'ns2.sandbox-dns.test' }] } };
+    const k = key();
+    const sent = () => sandbox.answered('domain-modify') + sandbox.answered('domain-lock');
+    let before = 0;
+    sandbox.hold();
+    try {
+      const first = await t.gql(A, UPDATE, { k, i });
+      expect(first.errors).toBeUndefined();
+      expect(first.data.updateDomain.transaction).toMatchObject({ resultCode: 1001, serverTransactionId: expect.stringMatching(/^\d+,\d+$/) });
+      await crashBeforeTheRecord(k);
+      before = sent();
+      const retry = await t.gql(A, UPDATE, { k, i });
+      expect(retry.errors?.[0]?.extensions?.code).toBe('OUTCOME_UNKNOWN');
+      expect(retry.errors?.[0]?.message).toContain(`request ${first.data.updateDomain.transaction.serverTransactionId}, sent as`);
+    } finally {
+      sandbox.release();
+    }
+    const after = await t.gql(A, UPDATE, { k, i });
+    expect(after.errors).toBeUndefined();
+    expect(after.data.updateDomain).toMatchObject({ replayed: true, transaction: { resultCode: 1000 } });
+    expect(sent()).toBe(before);
+    expect(sandbox.domain('alpha.joker.test')).toMatchObject({ lock: true, ns: ['ns1.sandbox-dns.test'] });
+  });
+
   it('when Joker refused the queued request (the name was taken meanwhile): the command is sent again, and its own answer is the key\'s', async () => {
     const name = `q2-${suffix}.joker.test`;
     const [k1, k2] = [key(), key()];

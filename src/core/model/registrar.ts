@@ -18,13 +18,14 @@ export interface UpstreamAccount {
  * registry's answer as JSON, for an evidence archive.
  */
 /**
- * A request the registry queued, as its own list of requests shows it (Joker DMAPI "result-list":
- * Proc-ID and status ack, nack or "?").
+ * What the registry queued for one command, as its own list of requests shows it (Joker DMAPI
+ * "result-list": Proc-ID and status ack, nack or "?"); a command the registry carries out as
+ * several requests is taken as one.
  */
 export interface QueuedRequest {
-  /** The registry's id of the request (Joker: its Proc-ID). */
+  /** The registry's ids of the requests (Joker: their Proc-IDs, comma-separated). */
   id: string;
-  /** pending: not processed yet ("?"); completed: processed (ack); refused: not carried out (nack). */
+  /** pending: any not processed yet ("?"); refused: any not carried out (nack); completed: all processed (ack). */
   status: 'pending' | 'completed' | 'refused';
 }
 

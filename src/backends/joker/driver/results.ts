@@ -105,20 +105,22 @@ export async function pendingFor(call: JokerCall, object: string): Promise<strin
 }
 
 /**
- * The reseller's request sent with `clTRID` (call.ts sends the attempt's clTRID as "cltrid" with
- * every modifying request): result-list cltrid=<clTRID> showall=1 (DMAPI "result-list": a deleted
- * result keeps its status), its Proc-ID and status (ack completed, nack refused, "?" pending); null
- * when none is listed. A clTRID holding the list's pattern characters ("*", "?") is refused, as it
- * could match another request.
+ * The reseller's requests sent with `clTRID` (call.ts sends the attempt's clTRID as "cltrid" with
+ * every modifying request of the attempt, so a change made of several requests lists several):
+ * result-list cltrid=<clTRID> showall=1 (DMAPI "result-list": a deleted result keeps its status).
+ * Their Proc-IDs (comma-separated, as a 1001 answer gives them) and status taken together: pending
+ * while any is "?", refused when any was refused (nack), else completed (ack); null when none is
+ * listed. A clTRID holding the list's pattern characters ("*", "?") is refused, as it could match
+ * other requests.
  */
 export async function queuedRequest(call: JokerCall, clTRID: string): Promise<M.PortResult<M.QueuedRequest | null>> {
   if (/[*?]/.test(clTRID)) throw new Error(`clTRID ${clTRID.slice(0, 40)} holds a result-list pattern character`);
   const r = await send(call, { name: 'result-list', vars: { cltrid: clTRID, showall: '1' }, changesState: false });
   const found = records(r, COLUMNS).filter((x) => x.cltrid === clTRID);
-  if (found.length > 1) throw new Error(`result-list lists ${found.length} requests sent with clTRID ${clTRID}`);
-  const x = found[0];
-  const status = x?.status === 'ack' ? 'completed' : x?.status === 'nack' ? 'refused' : 'pending';
-  return result(call, r, x ? { id: x['proc-id'], status } : null);
+  if (found.length === 0) return result(call, r, null);
+  const is = (s: string) => found.some((x) => x.status === s);
+  const status = found.some((x) => x.status !== 'ack' && x.status !== 'nack') ? 'pending' : is('nack') ? 'refused' : 'completed';
+  return result(call, r, { id: found.map((x) => x['proc-id']).join(','), status });
 }
 
 /** Every request of the reseller still being processed (result-list pending=1). */

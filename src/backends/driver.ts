@@ -67,7 +67,7 @@ export interface Driver {
   upstreamId(registrarId: string): string;
   /** RegistryPort.zones: zones the registry registers names under besides the routed suffixes. */
   readonly zones?: readonly string[];
-  /** RegistryPort.queuesRequests: a 1001 answer names a queued request whose result arrives as a poll message. */
+  /** RegistryPort.queuesRequests: a 1001 answer names a queued request whose result arrives as a poll message; such a driver has queuedRequest. */
   readonly queuesRequests?: boolean;
   /** The account's secrets (passwords), masked from every message the layer passes on. */
   accountSecrets(registrarId: string): string[];

@@ -542,15 +542,15 @@ export class CommandLog {
 
   /**
    * The last `command` sent under this idempotency key as logged (entries recorded and not yet
-   * written are written first): its transaction ids and result code (null: no answer came), or
-   * null when none was logged.
+   * written are written first): its clTRID and result code (null: no answer came), or null when
+   * none was logged.
    */
-  async lastSentEntry(registrarId: string, idempotencyKey: string, command: string): Promise<{ clientTrid: string; serverTrid: string | null; resultCode: number | null } | null> {
+  async lastSentEntry(registrarId: string, idempotencyKey: string, command: string): Promise<{ clientTrid: string; resultCode: number | null } | null> {
     await this.flush();
     return this.prisma.commandLog.findFirst({
       where: { registrarId, idempotencyKey, command, sent: true },
       orderBy: { id: 'desc' },
-      select: { clientTrid: true, serverTrid: true, resultCode: true },
+      select: { clientTrid: true, resultCode: true },
     });
   }
 

@@ -113,8 +113,9 @@ export interface RegistryPort {
    * True where the registry may answer a modifying request 1001 with the id of the request it
    * queued (trid.server, PortResult.awaitsCompletion) and report its outcome later as a poll
    * message whose upstream id is that id (Joker DMAPI, "Basics": Proc-ID, result-list). A command
-   * log entry answered 1001 at such a backend is a request the registry may still carry out, which
-   * reconciliation must not send again (src/idempotency/reconcile/record.ts). Absent: false.
+   * of such a backend whose answer was lost (or not kept) may still be carried out, so
+   * reconciliation asks queuedRequest before it sends one again (src/idempotency/reconcile/record.ts).
+   * Absent: false.
    */
   readonly queuesRequests?: boolean;
 

@@ -12,12 +12,6 @@ export interface UpstreamAccount {
 }
 
 /**
- * What a registry says about the registrar's own account (HeadlessDomains GET /status: channel
- * approval, approved namespace listings, production approval, key scopes, rate-limit state, the
- * registry service's commands and contract, the audit provenance channel id). `raw` is the
- * registry's answer as JSON, for an evidence archive.
- */
-/**
  * What the registry queued for one command, as its own list of requests shows it (Joker DMAPI
  * "result-list": Proc-ID and status ack, nack or "?"); a command the registry carries out as
  * several requests is taken as one.
@@ -29,6 +23,12 @@ export interface QueuedRequest {
   status: 'pending' | 'completed' | 'refused';
 }
 
+/**
+ * What a registry says about the registrar's own account (HeadlessDomains GET /status: channel
+ * approval, approved namespace listings, production approval, key scopes, rate-limit state, the
+ * registry service's commands and contract, the audit provenance channel id). `raw` is the
+ * registry's answer as JSON, for an evidence archive.
+ */
 export interface AccountStatus {
   channelId: string;
   channelName?: string | null;

@@ -102,10 +102,14 @@ export function timerMs(value: unknown, setting: string, opts: { min?: number; f
  * `redisPrefix` a string (REDIS_PREFIX),
  * `defaultBackend` a string, `registrars` a list of
  * `{ id, name }`, `backends` and `routes` lists, `poll` whole milliseconds and a boolean,
- * `trustProxy` addresses or subnets proxy-addr compiles (TRUST_PROXY).
+ * `trustProxy` addresses or subnets proxy-addr compiles (TRUST_PROXY), `metrics` a switch and a
+ * token (METRICS_TOKEN), `tracing` a switch, an http(s) collector URL (also as
+ * OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, which the exporter reads
+ * itself), string headers and service name. A switch given as a string (`"enabled": "false"`) is
+ * refused, not taken as on.
  */
 export function checkSettings(cfg: GatewayConfig): void {
-  const fail = (message: string) => {
+  const fail = (message: string): never => {
     throw new ConfigError(`config: ${message}`);
   };
   if (!isWhole(cfg.port, 0, 65535)) fail('port (PORT) must be a whole number from 0 to 65535');
@@ -128,10 +132,16 @@ export function checkSettings(cfg: GatewayConfig): void {
   });
   cfg.routes.forEach((r, i) => {
     if (!r || typeof r !== 'object' || !isString(r.suffix) || !isString(r.backend)) fail(`routes[${i}] must be { "suffix": "<domain suffix>", "backend": "<backend name>" }`);
+    if (r.suffix.trim().replace(/^\.+|\.+$/g, '') === '') fail(`routes[${i}].suffix must name a domain suffix, such as "com" or "co.uk" (a leading dot is dropped)`);
   });
   if (!cfg.poll || typeof cfg.poll !== 'object') fail('poll must be an object ({ "intervalMs": 2000, ... })');
   for (const key of ['intervalMs', 'leaseMs', 'maxBackoffMs'] as const) timerMs(cfg.poll[key], `poll.${key}${key === 'intervalMs' ? ' (POLL_INTERVAL_MS)' : ''}`);
   if (typeof cfg.poll.enabled !== 'boolean') fail('poll.enabled must be true or false');
+  const metrics = cfg.metrics as Record<string, unknown> | undefined;
+  if (metrics !== undefined && (metrics === null || typeof metrics !== 'object' || Array.isArray(metrics))) fail('metrics must be an object ({ "enabled": true, "token": "..." })');
+  if (metrics?.enabled !== undefined && typeof metrics.enabled !== 'boolean') fail('metrics.enabled must be true or false');
+  if (metrics?.token !== undefined && !isString(metrics.token)) fail('metrics.token (METRICS_TOKEN) must be a non-empty string');
+  checkTracing(cfg.tracing as Record<string, unknown> | undefined, fail);
   if (cfg.trustProxy !== undefined) {
     if (!Array.isArray(cfg.trustProxy) || !cfg.trustProxy.every(isString)) fail('trustProxy (TRUST_PROXY) must be a list of proxy addresses or subnets, such as ["10.0.0.0/8", "loopback"]');
     try {
@@ -139,6 +149,41 @@ export function checkSettings(cfg: GatewayConfig): void {
     } catch (err) {
       // proxy-addr's own words: "invalid IP address: x", "invalid range on address: ..."
       fail(`trustProxy (TRUST_PROXY): ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+/**
+ * The `tracing` settings' types (src/config.types.ts TracingConfig; protocol and exportTimeoutMs are
+ * checked in validateConfig): `enabled` a boolean, `endpoint` an http or https URL (an unparsable
+ * one made the OTLP exporter throw at start, its message quoting the URL and any password in it),
+ * `headers` an object of strings, `serviceName` a non-empty string. Never quotes a value.
+ */
+function checkTracing(t: Record<string, unknown> | undefined, fail: (message: string) => never): void {
+  if (t === undefined) return;
+  if (t === null || typeof t !== 'object' || Array.isArray(t)) fail('tracing must be an object ({ "enabled": true, "endpoint": "http://collector:4318/v1/traces" })');
+  if (t.enabled !== undefined && typeof t.enabled !== 'boolean') fail('tracing.enabled must be true or false');
+  if (t.endpoint !== undefined && !(typeof t.endpoint === 'string' && urlWith(t.endpoint, ['http:', 'https:']))) {
+    fail("tracing.endpoint must be the collector's http:// or https:// URL, such as http://collector:4318/v1/traces");
+  }
+  const headers = t.headers;
+  if (headers !== undefined && (headers === null || typeof headers !== 'object' || Array.isArray(headers) || !Object.values(headers).every((v) => typeof v === 'string'))) {
+    fail('tracing.headers must be an object of header names and string values');
+  }
+  if (t.serviceName !== undefined && !isString(t.serviceName)) fail('tracing.serviceName must be a non-empty string');
+}
+
+/**
+ * The OTLP endpoint variables the exporter reads itself (OTEL_EXPORTER_OTLP_ENDPOINT,
+ * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT), when set and tracing is on: an http or https URL, else a
+ * ConfigError naming the variable (the exporter only warned and fell back to localhost). Never
+ * quotes the value.
+ */
+export function checkOtlpEndpointVariables(env: NodeJS.ProcessEnv): void {
+  for (const name of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {
+    const v = env[name];
+    if (v !== undefined && v.trim() !== '' && !urlWith(v.trim(), ['http:', 'https:'])) {
+      throw new ConfigError(`config: ${name} must be the collector's http:// or https:// URL, such as http://collector:4318`);
     }
   }
 }

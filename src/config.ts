@@ -32,7 +32,8 @@ import { idempotencyOptions } from './idempotency/config.js';
 import { commandLogRetentionMs } from './commandlog/retention.js';
 import { bulkSettings } from './bulk/config.js';
 import { ConfigError } from './config-error.js';
-import { checkSettings, envBoolean, envInteger, MAX_TIMER_MS, timerMs } from './config-settings.js';
+import { checkOtlpEndpointVariables, checkSettings, envBoolean, envInteger, MAX_TIMER_MS, timerMs } from './config-settings.js';
+import { suggestionList } from 'graphql/jsutils/suggestionList.js';
 import { databaseFromEnv, databaseTimeouts } from './db/timeouts.js';
 
 /** The config file's shape (src/config.types.ts). */
@@ -330,6 +331,9 @@ function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string
   applyEnvironment(cfg, env, cwd);
   if (asFile) checkFileValues(asFile, env, cwd);
   validateConfig(cfg, use);
+  if (cfg.tracing?.enabled) checkOtlpEndpointVariables(env);
+  // A suffix as written in a TLD list (".net", "NET."): the name it routes, as the router reads it.
+  for (const r of cfg.routes) r.suffix = r.suffix.trim().toLowerCase().replace(/^\.+|\.+$/g, '');
   if (use === 'gateway') for (const b of cfg.backends) backendTls(b, cwd);
   return cfg;
 }
@@ -571,6 +575,12 @@ export function validateConfig(cfg: GatewayConfig, use: ConfigUse = 'gateway'): 
   const ttl = cfg.auth?.keyCacheTtlMs;
   if (ttl !== undefined && !(Number.isFinite(ttl) && ttl >= 0)) throw new ConfigError('config: auth.keyCacheTtlMs must be a number of milliseconds, 0 or more');
   const bulk = bulkSettings(cfg);
+  const backendNames = cfg.backends.map((b) => b.name);
+  for (const name of Object.keys(bulk.backendConcurrency)) {
+    if (backendNames.includes(name)) continue;
+    const [close] = suggestionList(name, backendNames);
+    throw new ConfigError(`config: bulk.backendConcurrency names no backend: ${JSON.stringify(name.slice(0, 40))}${close ? ` (did you mean ${close}?)` : ` (backends: ${backendNames.join(', ')})`}`);
+  }
   if (cfg.api !== undefined && (cfg.api === null || typeof cfg.api !== 'object')) throw new ConfigError('config: api must be an object ({ "enabled": false })');
   const api = cfg.api?.enabled;
   if (api !== undefined && typeof api !== 'boolean') throw new ConfigError('config: api.enabled (API_ENABLED) must be true or false');

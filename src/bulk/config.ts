@@ -22,6 +22,11 @@ const positive = (name: string, v: number) => {
  */
 export function bulkSettings(config: Pick<GatewayConfig, 'bulk' | 'databaseUrl'>): BulkSettings {
   const b = config.bulk ?? {};
+  // A switch given as a string ("false") was taken as on: a worker meant to run no jobs ran them.
+  if (b.enabled !== undefined && typeof b.enabled !== 'boolean') throw new ConfigError('config: bulk.enabled (BULK_ENABLED) must be true or false');
+  if (b.instanceId !== undefined && !(typeof b.instanceId === 'string' && b.instanceId.trim() !== '')) throw new ConfigError('config: bulk.instanceId (BULK_INSTANCE_ID) must be a non-empty string');
+  const per = b.backendConcurrency as unknown;
+  if (per !== undefined && (per === null || typeof per !== 'object' || Array.isArray(per))) throw new ConfigError('config: bulk.backendConcurrency must be an object of backend names and whole numbers');
   const s: BulkSettings = {
     concurrency: positive('concurrency', b.concurrency ?? 16),
     backendConcurrency: b.backendConcurrency ?? {},

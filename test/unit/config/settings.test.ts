@@ -286,4 +286,42 @@ describe('REDIS_URL and DATABASE_URL', () => {
     // DATABASE_URL is the gateway's own setting: refused with the gateway's message (loadConfig).
     expect(() => openCommandDatabase({}, { DATABASE_URL: `db:${secret}` })).toThrow(/^config: databaseUrl \(DATABASE_URL\) must be a PostgreSQL URL: postgresql:\/\/user:password@host:5432\/database$/);
   });
+
+  it('on/off switches given as strings are refused, not taken as on (operator trial: "false" left /metrics, the bulk runner and tracing on)', () => {
+    expect(refusal({ metrics: { enabled: 'false' } }).message).toBe('config: metrics.enabled must be true or false');
+    expect(refusal({ bulk: { enabled: 'false' } }).message).toBe('config: bulk.enabled (BULK_ENABLED) must be true or false');
+    expect(refusal({ tracing: { enabled: 'false' } }).message).toBe('config: tracing.enabled must be true or false');
+    expect(load({ metrics: { enabled: false }, bulk: { enabled: false }, tracing: { enabled: false } })).toMatchObject({ metrics: { enabled: false }, bulk: { enabled: false } });
+  });
+
+  it('metrics.token and tracing values of the wrong type are refused naming the setting, never quoting the value (a numeric token answered every /metrics 500 and logged itself)', () => {
+    const token = refusal({ metrics: { token: 12345678 } }).message;
+    expect(token).toBe('config: metrics.token (METRICS_TOKEN) must be a non-empty string');
+    const endpoint = `https://ingest:${secret}@otel collector:4318/v1/traces`;
+    for (const e of [endpoint, 'collector:4318', 42]) {
+      const m = refusal({ tracing: { enabled: true, endpoint: e } }).message;
+      expect(m, String(e)).toBe("config: tracing.endpoint must be the collector's http:// or https:// URL, such as http://collector:4318/v1/traces");
+    }
+    expect(refusal({ tracing: { headers: { authorization: 5 } } }).message).toBe('config: tracing.headers must be an object of header names and string values');
+    expect(refusal({ tracing: { serviceName: '' } }).message).toBe('config: tracing.serviceName must be a non-empty string');
+    expect(refusal({ metrics: 'off' }).message).toMatch(/^config: metrics must be an object/);
+    expect(load({ tracing: { enabled: true, endpoint: 'http://collector:4318/v1/traces' } }).tracing?.endpoint).toBe('http://collector:4318/v1/traces');
+  });
+
+  it('an OTLP endpoint variable that is not an http(s) URL is refused when tracing is on, naming it without its value (the exporter warned and fell back to localhost)', () => {
+    expect(refusalOf({ OTEL_EXPORTER_OTLP_ENDPOINT: `not a url ${secret}` })).toBe("config: OTEL_EXPORTER_OTLP_ENDPOINT must be the collector's http:// or https:// URL, such as http://collector:4318");
+    expect(refusalOf({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector:4318', OTEL_TRACES_EXPORTER: 'otlp' })).toMatch(/^config: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be/);
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }, noFile()).tracing?.enabled).toBe(true);
+  });
+
+  it('bulk.backendConcurrency names backends: a name that is none is refused with the closest backend (it was taken, and applied to nothing)', () => {
+    expect(refusal({ bulk: { backendConcurrency: { 'real-ep': 4 } } }).message).toBe('config: bulk.backendConcurrency names no backend: "real-ep" (did you mean real-epp?)');
+    expect(refusal({ bulk: { backendConcurrency: [4] } }).message).toMatch(/^config: bulk.backendConcurrency must be an object/);
+    expect(load({ bulk: { backendConcurrency: { 'real-epp': 4 } } }).bulk?.backendConcurrency).toEqual({ 'real-epp': 4 });
+  });
+
+  it('a route suffix is taken as the router reads it: a leading dot and capitals dropped (".NET" showed as a TLD ".net"); one that names nothing is refused', () => {
+    expect(load({ routes: [{ suffix: '.Example', backend: 'real-epp' }] }).routes).toEqual([{ suffix: 'example', backend: 'real-epp' }]);
+    expect(refusal({ routes: [{ suffix: '.', backend: 'real-epp' }] }).message).toMatch(/^config: routes\[0\].suffix must name a domain suffix/);
+  });
 });

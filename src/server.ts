@@ -466,7 +466,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     const httpServer = createServer(httpServerOptions(limitsInForce), app);
     // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message);
     // a message over it closes with 1009 and a reason naming the bound (src/http/ws-payload.ts).
-    const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: WS_MAX_PAYLOAD_BYTES, WebSocket: SizedWebSocket });
+    const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: WS_MAX_PAYLOAD_BYTES, WebSocket: SizedWebSocket, autoPong: false });
     const wsCleanup = useWebSocket({ schema, wsServer, services, limits, mutationInputs: inputs, formatError, revocations, operations, trustProxy: config.trustProxy });
     // Parsed documents by query hash, bounded by the bytes they hold (Apollo's default counts neither text nor tokens).
     const httpDocuments = new BoundedDocumentStore();

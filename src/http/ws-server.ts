@@ -118,13 +118,16 @@ export function serveGraphqlWs<E extends object>(
       logger.warn({ err, ...peer }, 'WebSocket connection error');
       socket.close(CloseCode.InternalServerError, INTERNAL);
     });
-    // Spends one message of the connection's budget; false (and the connection closed, once) beyond it.
+    // Spends one message of the connection's budget; false (and the connection closed, once) beyond
+    // it. `spent` runs as soon as the message is within it, in the order the messages came: the
+    // close for the first one beyond comes after what `spent` does for those before it.
     const connection = String(connections++);
     let overBudget = false;
-    const spend = async (): Promise<boolean> => {
+    const spend = async (spent?: () => void): Promise<boolean> => {
       if (overBudget) return false;
       try {
         await budget.consume(connection);
+        spent?.();
         return true;
       } catch (err) {
         if (err instanceof Error) throw err;
@@ -136,7 +139,6 @@ export function serveGraphqlWs<E extends object>(
         return false;
       }
     };
-    socket.on('ping', () => void spend().catch((err: unknown) => logger.error({ err, ...peer }, 'WebSocket message budget failed')));
     let alive = true;
     socket.on('pong', () => (alive = true));
     const ping = setInterval(() => {
@@ -155,20 +157,30 @@ export function serveGraphqlWs<E extends object>(
     // one's write fails with ERR_STREAM_DESTROYED) is dropped, and logged once per connection at debug.
     let undelivered = false;
     let tooSlow = false;
+    // A client that does not read: what it has not taken stays in the gateway's memory, so past
+    // limits.wsBufferedBytes it is closed instead of sent more (one answer of any size still goes
+    // to a client that reads). False, and the connection closed with 1008 once, past it.
+    const reads = (): boolean => {
+      if (socket.bufferedAmount <= limits.wsBufferedBytes) return true;
+      if (!tooSlow) {
+        tooSlow = true;
+        logger.warn({ ...peer, bufferedAmount: socket.bufferedAmount, limit: limits.wsBufferedBytes }, 'WebSocket connection closed (1008): the client does not read its answers (more waiting than limits.wsBufferedBytes allows)');
+        socket.close(POLICY_VIOLATION, notReading);
+      }
+      return false;
+    };
+    // WebSocket ping frames are answered here, not by ws (autoPong: false, src/server.ts): within
+    // the message budget only, in order, and held to wsBufferedBytes as any answer. ws answered
+    // each before the budget was looked at, and its guard against unsent pongs piling up
+    // (maxPendingAutoPongs, 60) ended a burst of pings without a close frame (1006) long before
+    // the budget's 1008.
+    const pong = (data: Buffer) => () => {
+      if (socket.readyState === socket.OPEN && reads()) socket.pong(data);
+    };
+    socket.on('ping', (data) => void spend(pong(data)).catch((err: unknown) => logger.error({ err, ...peer }, 'WebSocket message budget failed')));
     const send = (data: string) =>
       new Promise<void>((resolve) => {
-        if (socket.readyState !== socket.OPEN) return resolve();
-        // A client that does not read: what it has not taken stays in the gateway's memory, so
-        // past limits.wsBufferedBytes it is closed instead of sent more (one answer of any size
-        // still goes to a client that reads).
-        if (socket.bufferedAmount > limits.wsBufferedBytes) {
-          if (!tooSlow) {
-            tooSlow = true;
-            logger.warn({ ...peer, bufferedAmount: socket.bufferedAmount, limit: limits.wsBufferedBytes }, 'WebSocket connection closed (1008): the client does not read its answers (more waiting than limits.wsBufferedBytes allows)');
-            socket.close(POLICY_VIOLATION, notReading);
-          }
-          return resolve();
-        }
+        if (socket.readyState !== socket.OPEN || !reads()) return resolve();
         socket.send(data, (err) => {
           if (err && !undelivered) {
             undelivered = true;

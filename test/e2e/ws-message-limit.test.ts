@@ -75,3 +75,12 @@ it('WebSocket ping frames spend the budget too', async () => {
   expect((await a.closed).code).toBe(1008);
   expect(pongs).toBe(BUDGET - 1);
 });
+
+it('a burst of WebSocket ping frames: a pong for each within the budget, then 1008 naming the limit (ws ended a burst of more than 60 without a close frame, 1006)', async () => {
+  const a = await acknowledged();
+  let pongs = 0;
+  a.ws.on('pong', () => pongs++);
+  for (let i = 0; i < 200; i++) a.ws.ping();
+  expect(await a.closed).toEqual({ code: 1008, reason: `too many messages: at most ${BUDGET} per 3600 s` });
+  expect(pongs).toBe(BUDGET - 1);
+});

@@ -42,6 +42,20 @@ describe('Joker: a retry after a crash that lost the answer of a queued request'
   const crashBeforeTheRecord = (k: string) =>
     t.gateway.services.prisma.$executeRaw`UPDATE idempotency_records SET state = 'IN_PROGRESS', response = NULL, server_trid = NULL, client_trid = NULL, updated_at = now() - interval '1 hour'
       WHERE registrar_id = 'NewRegistrar' AND idempotency_key = ${k}`;
+  /** Lets the sandbox process what fell due (its tick), then waits until the poller has stored the result of request `procId`. */
+  const processedAndPolled = async (procId: string) => {
+    expect(sandbox.pendingJobs()).toBe(0);
+    while (!(await t.gateway.services.prisma.pollMessage.findFirst({ where: { upstreamId: procId } }))) await new Promise((r) => setTimeout(r, 50));
+  };
+  /** A domain of NewRegistrar's registered and processed, with both sandbox name servers. */
+  const registered = async () => {
+    const name = `q${++n}-${suffix}.joker.test`;
+    expect((await create(key(), name)).errors).toBeUndefined();
+    expect(sandbox.pendingJobs()).toBe(0);
+    return name;
+  };
+  const UPDATE = 'mutation($k: String!, $i: UpdateDomainInput!) { updateDomain(idempotencyKey: $k, input: $i) { name replayed transaction { resultCode pending serverTransactionId } } }';
+  const DELETE = 'mutation($k: String!, $n: String!) { deleteDomain(idempotencyKey: $k, name: $n) { name replayed transaction { resultCode pending serverTransactionId } } }';
   /** The state a gateway killed after sending the command and before its answer came leaves behind: the entry logged before sending, unanswered. */
   const crashBeforeTheAnswer = async (k: string) => {
     await crashBeforeTheRecord(k);
@@ -106,6 +120,57 @@ describe('Joker: a retry after a crash that lost the answer of a queued request'
     expect(after.data.updateDomain).toMatchObject({ replayed: true, transaction: { resultCode: 1000 } });
     expect(sent()).toBe(before);
     expect(sandbox.domain('alpha.joker.test')).toMatchObject({ lock: true, ns: ['ns1.sandbox-dns.test'] });
+  });
+
+  it("a delete Joker refuses after the crash (a lock queued before it): answered pending with its Proc-ID while it waits, though Joker's read shows pendingDelete; then the refusal, as without a crash (fresh-user trial: it stayed a success for good)", async () => {
+    const name = await registered();
+    const k = key();
+    let procId = '';
+    sandbox.hold();
+    try {
+      expect((await t.gql(A, UPDATE, { k: key(), i: { name, add: { statuses: ['clientTransferProhibited'] } } })).data.updateDomain.transaction.resultCode).toBe(1001);
+      const first = await t.gql(A, DELETE, { k, n: name });
+      expect(first.data.deleteDomain.transaction).toMatchObject({ resultCode: 1001, pending: true });
+      procId = first.data.deleteDomain.transaction.serverTransactionId;
+      await crashBeforeTheRecord(k);
+      const retry = await t.gql(A, DELETE, { k, n: name });
+      expect(retry.errors).toBeUndefined();
+      expect(retry.data.deleteDomain).toMatchObject({ replayed: true, transaction: { resultCode: 1001, pending: true, serverTransactionId: procId } });
+    } finally {
+      sandbox.release();
+    }
+    await processedAndPolled(procId);
+    const after = await t.gql(A, DELETE, { k, n: name });
+    expect(after.errors?.[0]?.extensions).toMatchObject({ code: 'STATUS_PROHIBITS_OPERATION' });
+    expect(sandbox.domain(name)?.deleted).toBe(false);
+    expect(sandbox.answered('domain-delete')).toBe(1);
+  });
+
+  it('an update Joker completed whose state no longer shows it (changed since, or a crash between its requests): sent again, an update being an end state', async () => {
+    const name = await registered();
+    const k = key();
+    const drop = { name, remove: { nameservers: [{ name: 'ns2.sandbox-dns.test' }] } };
+    let procId = '';
+    sandbox.hold();
+    try {
+      const first = await t.gql(A, UPDATE, { k, i: drop });
+      procId = first.data.updateDomain.transaction.serverTransactionId;
+      await crashBeforeTheRecord(k);
+    } finally {
+      sandbox.release();
+    }
+    await processedAndPolled(procId);
+    expect(sandbox.domain(name)?.ns).toEqual(['ns1.sandbox-dns.test']);
+    // Someone puts the name server back under another key before the retry.
+    expect((await t.gql(A, UPDATE, { k: key(), i: { name, add: { nameservers: [{ name: 'ns2.sandbox-dns.test' }] } } })).errors).toBeUndefined();
+    expect(sandbox.pendingJobs()).toBe(0);
+    const modifies = sandbox.answered('domain-modify');
+    const retry = await t.gql(A, UPDATE, { k, i: drop });
+    expect(retry.errors).toBeUndefined();
+    expect(retry.data.updateDomain.replayed).toBe(false);
+    expect(sandbox.answered('domain-modify')).toBe(modifies + 1);
+    expect(sandbox.pendingJobs()).toBe(0);
+    expect(sandbox.domain(name)?.ns).toEqual(['ns1.sandbox-dns.test']);
   });
 
   it('when Joker refused the queued request (the name was taken meanwhile): the command is sent again, and its own answer is the key\'s', async () => {

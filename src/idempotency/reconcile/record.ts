@@ -1,4 +1,5 @@
 import type { CommandLog } from '../../commandlog/command-log.js';
+import type { CommandName } from '../../core/commands.js';
 import { GatewayError } from '../../core/errors.js';
 import type { CallContext } from '../../core/model/index.js';
 import type { IdempotencyRecord, PrismaClient } from '../../db/generated/client.js';
@@ -58,7 +59,7 @@ export async function reconcileRecord(rec: IdempotencyRecord, call: CallContext 
       registrars: deps.registrars ?? [],
       secrets: deps.secrets,
     });
-    if (verdict.status !== 'not-applied' || !port?.queuesRequests || !spec.command || !commandLog || unlogged) return verdict;
+    if (verdict.status === 'unknown' || !port?.queuesRequests || !spec.command || !commandLog || unlogged) return verdict;
     return await stillQueued(rec, spec.command, verdict, port, readsAs, commandLog);
   } catch (err) {
     if (err instanceof GatewayError) return { status: 'unknown', how: `could not read the registry's state: ${err.code}` };
@@ -68,20 +69,35 @@ export async function reconcileRecord(rec: IdempotencyRecord, call: CallContext 
 }
 
 /**
- * A not-applied verdict at a registry that queues requests (RegistryPort.queuesRequests: Joker),
- * checked against the registry's own list of requests: the state may show nothing yet because the
- * key's last command, answered 1001 with the id of the request the registry queued or not answered
- * at all, still waits for processing, and sending it again would make a second request (the first
- * then applies, and the second fails or applies twice). Looked up by the clTRID it was sent with
- * (RegistryPort.queuedRequest): the verdict stands when the registry lists no such request (it never
- * accepted one) or refused it (nothing of it was applied); while it is pending the outcome is
- * unknown (nothing is sent; a later retry reconciles again), and a completed one that the state does
- * not show is unknown too. A command the registry answered otherwise is left to the verdict.
+ * A verdict at a registry that queues requests (RegistryPort.queuesRequests: Joker), checked
+ * against the registry's own list of requests when the key's last command got no answer or was
+ * answered 1001 with the id of the request the registry queued: looked up by the clTRID it was
+ * sent with (RegistryPort.queuedRequest). The registry's state alone misleads both ways there: a
+ * request still waiting shows nothing yet (sending it again would make a second request, which
+ * then fails or applies twice), and its reads show a waiting request as a pending status
+ * (pendingDelete, a pending transfer) that the reconcile functions take as applied.
+ *
+ * - Applied with 1001 (the state shows the pending status): the answer the request would have had,
+ *   1001 with the queued requests' ids as server transaction id and `awaitsCompletion`, so that a
+ *   replay resolves to the registry's final answer (1000, or its refusal as the key's error) once
+ *   the result is stored as a poll message (src/idempotency/pending.ts), as without a crash.
+ * - Not applied: sent again when the registry lists no such request (it never accepted one) or
+ *   refused it (nothing of it was applied); unknown (nothing sent; a later retry reconciles again)
+ *   while it waits; once completed, an update (an end state, which sending again cannot overdo) is
+ *   sent again, when the state shows only part of it (a crash between its requests) or someone
+ *   changed it since; any other command that the state does not show stays unknown.
+ * - Applied with 1000: stands.
  */
-async function stillQueued(rec: IdempotencyRecord, command: string, verdict: Verdict, port: RegistryPort, call: CallContext, commandLog: CommandLog): Promise<Verdict> {
+async function stillQueued(rec: IdempotencyRecord, command: CommandName, verdict: Verdict, port: RegistryPort, call: CallContext, commandLog: CommandLog): Promise<Verdict> {
   const last = await commandLog.lastSentEntry(rec.registrarId, rec.idempotencyKey, command);
   if (!last || (last.resultCode !== null && last.resultCode !== 1001)) return verdict;
+  if (verdict.status === 'applied' && verdict.result.code !== 1001) return verdict;
   const found = (await port.queuedRequest(call, last.clientTrid)).data;
+  if (verdict.status === 'applied') {
+    if (!found) return verdict;
+    const result = { ...verdict.result, trid: { client: last.clientTrid, server: found.id }, awaitsCompletion: true };
+    return { status: 'applied', result, how: `${verdict.how}; the registry's request ${found.id} (${found.status}) decides the final answer` };
+  }
   if (!found) return { status: 'not-applied', how: `the registry lists no request sent as ${last.clientTrid}; ${verdict.how}` };
   const request = `${command} (${port.name} request ${found.id}, sent as ${last.clientTrid})`;
   switch (found.status) {
@@ -90,6 +106,7 @@ async function stillQueued(rec: IdempotencyRecord, command: string, verdict: Ver
     case 'pending':
       return { status: 'unknown', how: `the registry queued ${request} and has not processed it yet` };
     case 'completed':
+      if (command.endsWith(':update')) return { status: 'not-applied', how: `the registry completed the queued ${request}, but ${verdict.how}: an update sets an end state, sent again` };
       return { status: 'unknown', how: `the registry completed the queued ${request}, but ${verdict.how}` };
   }
 }

@@ -66,6 +66,9 @@ function urlWith(value: string, protocols: string[]): boolean {
   }
 }
 
+/** A route suffix as the router reads it: no blanks, no leading or trailing dots, lower case (".NET." -> "net"). */
+export const routeSuffix = (suffix: string): string => suffix.trim().toLowerCase().replace(/^\.+|\.+$/g, '');
+
 const isString = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 const isWhole = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 
@@ -132,7 +135,7 @@ export function checkSettings(cfg: GatewayConfig): void {
   });
   cfg.routes.forEach((r, i) => {
     if (!r || typeof r !== 'object' || !isString(r.suffix) || !isString(r.backend)) fail(`routes[${i}] must be { "suffix": "<domain suffix>", "backend": "<backend name>" }`);
-    if (r.suffix.trim().replace(/^\.+|\.+$/g, '') === '') fail(`routes[${i}].suffix must name a domain suffix, such as "com" or "co.uk" (a leading dot is dropped)`);
+    if (routeSuffix(r.suffix) === '') fail(`routes[${i}].suffix must name a domain suffix, such as "com" or "co.uk" (a leading dot is dropped)`);
   });
   if (!cfg.poll || typeof cfg.poll !== 'object') fail('poll must be an object ({ "intervalMs": 2000, ... })');
   for (const key of ['intervalMs', 'leaseMs', 'maxBackoffMs'] as const) timerMs(cfg.poll[key], `poll.${key}${key === 'intervalMs' ? ' (POLL_INTERVAL_MS)' : ''}`);

@@ -32,7 +32,7 @@ import { idempotencyOptions } from './idempotency/config.js';
 import { commandLogRetentionMs } from './commandlog/retention.js';
 import { bulkSettings } from './bulk/config.js';
 import { ConfigError } from './config-error.js';
-import { checkOtlpEndpointVariables, checkSettings, envBoolean, envInteger, MAX_TIMER_MS, timerMs } from './config-settings.js';
+import { checkOtlpEndpointVariables, checkSettings, envBoolean, envInteger, MAX_TIMER_MS, routeSuffix, timerMs } from './config-settings.js';
 import { suggestionList } from 'graphql/jsutils/suggestionList.js';
 import { databaseFromEnv, databaseTimeouts } from './db/timeouts.js';
 
@@ -333,7 +333,7 @@ function withEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: string
   validateConfig(cfg, use);
   if (cfg.tracing?.enabled) checkOtlpEndpointVariables(env);
   // A suffix as written in a TLD list (".net", "NET."): the name it routes, as the router reads it.
-  for (const r of cfg.routes) r.suffix = r.suffix.trim().toLowerCase().replace(/^\.+|\.+$/g, '');
+  for (const r of cfg.routes) r.suffix = routeSuffix(r.suffix);
   if (use === 'gateway') for (const b of cfg.backends) backendTls(b, cwd);
   return cfg;
 }

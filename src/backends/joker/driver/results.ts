@@ -118,8 +118,7 @@ export async function queuedRequest(call: JokerCall, clTRID: string): Promise<M.
   const r = await send(call, { name: 'result-list', vars: { cltrid: clTRID, showall: '1' }, changesState: false });
   const found = records(r, COLUMNS).filter((x) => x.cltrid === clTRID);
   if (found.length === 0) return result(call, r, null);
-  const is = (s: string) => found.some((x) => x.status === s);
-  const status = found.some((x) => x.status !== 'ack' && x.status !== 'nack') ? 'pending' : is('nack') ? 'refused' : 'completed';
+  const status = found.some((x) => x.status !== 'ack' && x.status !== 'nack') ? 'pending' : found.some((x) => x.status === 'nack') ? 'refused' : 'completed';
   return result(call, r, { id: found.map((x) => x['proc-id']).join(','), status });
 }
 

@@ -28,6 +28,15 @@ export interface Attempt {
    */
   beforeWrite(): Promise<void>;
   /**
+   * Reports a request of the attempt that changed registry state and was answered as done, naming
+   * the parts of the port call's input it carried (input paths: `input.add.nameservers`,
+   * `input.authInfo`). A driver that sends one port call as several changes (an update at REPP,
+   * HeadlessDomains or Joker) calls it after each; when a later request of the same attempt is
+   * refused or fails, the portable layer says what was applied before (GatewayError
+   * details.partlyApplied, the command log's PARTIAL) instead of a clean refusal.
+   */
+  applied(changes: readonly string[]): void;
+  /**
    * The call's fence (CallContext.fence) when the attempt's command changes registry state under an
    * idempotency key, else none: a driver that hands the command to a writer that writes it later
    * (the EPP I/O thread) gives the writer this, which it checks at the write (src/core/write-fence.ts).

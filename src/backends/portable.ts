@@ -73,6 +73,8 @@ export interface PortCommandEvent {
   attempt?: number;
   /** A native bulk transfer's or renewal's domains, as its answer counts them (bulk-detail.ts); absent for any other command. */
   bulkDomains?: BulkDomains;
+  /** true when the command failed after earlier requests of it were applied (Attempt.applied): the entry is PARTIAL. */
+  partlyApplied?: boolean;
 }
 
 /** PortableBackend's options: the clock (transaction ids, durations), the command-log hooks and a clTRID prefix. */
@@ -103,6 +105,21 @@ function mask(e: GatewayError, secrets: ReadonlyArray<string | null | undefined>
   e.message = maskSecrets(e.message, secrets);
   maskedParts(e, (text) => maskSecrets(text, secrets));
   if (e.details.upstreamMessage) e.details.upstreamMessage = maskSecrets(e.details.upstreamMessage, secrets);
+}
+
+/**
+ * Says in `e` what the registry applied before it (the input's parts, `changes`): details.partlyApplied
+ * and the message's end. The error keeps its code (the refusal, or the failure, of the request
+ * that was not applied). An UpstreamUnavailableError that says nothing was sent (maybeApplied
+ * false) becomes one that may have been applied: the command as a whole was, in part, so the
+ * key's outcome is unknown and a retry with it reads the registry before sending the rest.
+ */
+function partlyApplied(e: GatewayError, changes: string[]): GatewayError {
+  const message = `${e.message} (applied before that: ${changes.join(', ')}; the registry takes this update as several requests and keeps those applied: read the domain)`;
+  if (e instanceof UpstreamUnavailableError && !e.maybeApplied) return new UpstreamUnavailableError(message, { ...e.details, partlyApplied: changes, maybeApplied: true });
+  e.details.partlyApplied = changes;
+  e.message = message;
+  return e;
 }
 
 /** A list of names as one command log object name, cut short (a bulk call may name thousands). */
@@ -404,7 +421,9 @@ export class PortableBackend implements RegistryPort {
     const announce = ctx.idempotencyKey && changesState(command) ? this.opts.onCommandStart : undefined;
     let announced = false;
     let refused = false; // the announcement failed: nothing was sent, nothing to report
+    const applied = new Set<string>(); // the input's parts earlier requests of this attempt changed (Attempt.applied)
     const a: Attempt = {
+      applied: (changes) => changes.forEach((c) => applied.add(c)),
       clTRID: event.clTRID,
       ...(announce && ctx.fence ? { fence: ctx.fence } : {}),
       beforeWrite: async () => {
@@ -449,6 +468,14 @@ export class PortableBackend implements RegistryPort {
       // it, driver.ts), e.g. a read the command needed first or the driver's own input check.
       if (e instanceof UpstreamRateLimitedError && !e.sent) event.sent = false;
       if (changesState(command) && !announced && event.code === undefined) event.sent = false;
+      if (applied.size > 0) {
+        // Earlier requests of this attempt were applied: neither a clean refusal nor "not sent".
+        event.partlyApplied = true;
+        event.sent = true;
+        event.message = [event.message, `applied before it: ${[...applied].join(', ')}`].filter(Boolean).join('; ');
+        if (e instanceof GatewayError) e = partlyApplied(e, [...applied]);
+        if (e instanceof UpstreamUnavailableError) event.maybeApplied = e.maybeApplied;
+      }
       throw e;
     } finally {
       event.durationMs = Math.round(performance.now() - started);

@@ -42,6 +42,8 @@ export interface CommandEvent {
    * (outcome.ts). Absent for any other command.
    */
   bulkDomains?: { requested: number; notDone: number };
+  /** true when the command failed after earlier requests of it were applied (an update sent as several requests): the entry is PARTIAL (outcome.ts). */
+  partlyApplied?: boolean;
 }
 
 const watchKey = (registrarId: string, idempotencyKey: string) => `${registrarId}\u0000${idempotencyKey}`;
@@ -134,12 +136,13 @@ export function logEntrySql(param: string, opts: { onlyNew?: boolean } = {}): st
     ? `WHERE NOT EXISTS (SELECT 1 FROM command_log x WHERE x.registrar_id = v."registrarId" AND x.created_at = v."createdAt" AND x.client_trid = v."clientTrid")`
     : '';
   return `INSERT INTO command_log (registrar_id, backend, operation, command, object_name, idempotency_key, client_trid,
-    server_trid, result_code, message, duration_ms, created_at, sent, bulk_domains, bulk_domains_not_done)
+    server_trid, result_code, message, duration_ms, created_at, sent, bulk_domains, bulk_domains_not_done, partly_applied)
   SELECT v."registrarId", v.backend, v.operation, v.command, v."objectName", v."idempotencyKey", v."clientTrid",
-    v."serverTrid", v."resultCode", v.message, v."durationMs", v."createdAt", v.sent, v."bulkDomains", v."bulkDomainsNotDone"
+    v."serverTrid", v."resultCode", v.message, v."durationMs", v."createdAt", v.sent, v."bulkDomains", v."bulkDomainsNotDone",
+    COALESCE(v."partlyApplied", false)
   FROM jsonb_to_recordset(${param}::jsonb) AS v("registrarId" text, backend text, operation text, command text,
     "objectName" text, "idempotencyKey" text, "clientTrid" text, "serverTrid" text, "resultCode" integer, message text,
-    "durationMs" integer, "createdAt" timestamptz, sent boolean, "bulkDomains" integer, "bulkDomainsNotDone" integer)
+    "durationMs" integer, "createdAt" timestamptz, sent boolean, "bulkDomains" integer, "bulkDomainsNotDone" integer, "partlyApplied" boolean)
   ${onlyNew}`;
 }
 
@@ -156,6 +159,8 @@ interface Outcome {
   /** CommandEvent.bulkDomains (null or absent: not a native bulk transfer or renewal). */
   bulkDomains?: number | null;
   bulkDomainsNotDone?: number | null;
+  /** CommandEvent.partlyApplied (absent: false). */
+  partlyApplied?: boolean;
 }
 
 interface Announced {
@@ -389,6 +394,7 @@ export class CommandLog {
       sent: e.sent !== false,
       bulkDomains: e.bulkDomains?.requested ?? null,
       bulkDomainsNotDone: e.bulkDomains?.notDone ?? null,
+      ...(e.partlyApplied ? { partlyApplied: true } : {}),
     };
     if (started?.id !== undefined) this.finished.push({ id: started.id, outcome });
     else {
@@ -449,10 +455,10 @@ export class CommandLog {
         this.prisma,
         `UPDATE command_log AS c SET server_trid = v."serverTrid", result_code = v."resultCode", message = v.message,
           duration_ms = v."durationMs", created_at = v."createdAt", sent = v.sent,
-          bulk_domains = v."bulkDomains", bulk_domains_not_done = v."bulkDomainsNotDone"
+          bulk_domains = v."bulkDomains", bulk_domains_not_done = v."bulkDomainsNotDone", partly_applied = COALESCE(v."partlyApplied", false)
         FROM jsonb_to_recordset($1::jsonb)
           AS v(id bigint, "serverTrid" text, "resultCode" integer, message text, "durationMs" integer, "createdAt" timestamptz, sent boolean,
-            "bulkDomains" integer, "bulkDomainsNotDone" integer)
+            "bulkDomains" integer, "bulkDomainsNotDone" integer, "partlyApplied" boolean)
         WHERE c.id = v.id`,
         [JSON.stringify(updates)],
       );

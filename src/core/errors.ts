@@ -21,6 +21,13 @@ export interface ErrorDetails {
    * not name it: a `domains` page's edge whose node could not be read (DomainReadError).
    */
   domainName?: string;
+  /**
+   * The parts of the input (input paths, `input.add.statuses`) the registry had applied before this
+   * refusal or failure: an update sent as several requests (REPP, HeadlessDomains, Joker), whose
+   * earlier requests stay applied (the registry has no single request for the whole change). Set by
+   * the portable layer (src/backends/portable.ts); `extensions.partlyApplied`.
+   */
+  partlyApplied?: string[];
   /** The setting of a limit that refused the request (`bulk.maxOpenJobs`), and its value. */
   limit?: string;
   max?: number;

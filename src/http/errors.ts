@@ -75,6 +75,7 @@ export function makeFormatError(logger: Logger, limits: { maxTokens?: number } =
           ...(d.retryable ? { retryable: true } : {}),
           ...(d.retryAfter !== undefined ? { retryAfter: d.retryAfter } : {}),
           ...(d.domainName ? { domainName: d.domainName } : {}),
+          ...(d.partlyApplied?.length ? { partlyApplied: d.partlyApplied } : {}),
           ...(d.limit ? { limit: d.limit, max: d.max } : {}),
         },
       };

@@ -5,7 +5,8 @@
  * row names the same key) and the portable layer's beforeWrite hook, run once before the first
  * change.
  */
-import { AuthorizationError, NotPendingTransferError, UnsupportedByBackendError, unreadableAnswer } from '../../core/errors.js';
+import { AuthorizationError, NotPendingTransferError, UnsupportedByBackendError, ValidationError, unreadableAnswer } from '../../core/errors.js';
+import { MAX_NAMESERVERS } from '../../validation/inputs.js';
 import type * as M from '../../core/model/index.js';
 import { mapLimit } from '../repp/driver/call.js';
 import { parseRegistration, parseStatus, parseTransfer } from './codec.js';
@@ -24,6 +25,8 @@ export interface HeadlessCall {
   idempotencyKey: string;
   checkConcurrency: number;
   beforeWrite(): Promise<void>;
+  /** Attempt.applied: a change request of the call answered as done, naming the input's parts it carried. */
+  applied(changes: readonly string[]): void;
   wrote?: boolean;
 }
 
@@ -140,20 +143,43 @@ export function checkUpdate(backend: string, u: M.DomainUpdateInput): void {
   if (glue) throw new UnsupportedByBackendError(backend, 'name server addresses (glue)', glue);
 }
 
-/** PATCH (registrant metadata, lifecycle status fields, auth code), then PUT nameservers when they change, after checkUpdate. */
+/**
+ * The name servers `u` leaves the domain with (PUT nameservers takes the whole set), from the
+ * registration's current ones; BAD_USER_INPUT on `input.add.nameservers` when that is more than a
+ * domain holds (MAX_NAMESERVERS, 13), before anything is sent.
+ */
+function desiredNameservers(current: readonly string[], u: M.DomainUpdateInput): string[] {
+  const removed = new Set(u.remove.nameservers.map((n) => n.name));
+  const desired = [...new Set([...current.filter((n) => !removed.has(n)), ...u.add.nameservers.map((n) => n.name)])];
+  if (desired.length > MAX_NAMESERVERS) {
+    throw new ValidationError('input.add.nameservers', `a domain holds at most ${MAX_NAMESERVERS} name servers; this update would leave it ${desired.length} (${desired.length - u.add.nameservers.length} it keeps and ${u.add.nameservers.length} added)`);
+  }
+  return desired;
+}
+
+/**
+ * After checkUpdate: the name servers' end state worked out first (the registration read, the
+ * count checked: desiredNameservers), then PATCH (registrant metadata, lifecycle status fields,
+ * auth code), then PUT nameservers when they change. Two change requests: each reported answered
+ * (call.applied), so a refused PUT says the PATCH's changes stay applied.
+ */
 export async function updateDomain(call: HeadlessCall, backend: string, u: M.DomainUpdateInput) {
   checkUpdate(backend, u);
   const lifecycle: Record<string, boolean> = {};
   for (const s of u.add.statuses) lifecycle[STATUS_FIELDS[s]] = true;
   for (const s of u.remove.statuses) lifecycle[STATUS_FIELDS[s]] = false;
   const patch = { ...(u.registrantInfo ? { registrant: registrantBody(u.registrantInfo) } : {}), ...(Object.keys(lifecycle).length ? { lifecycle } : {}), ...(u.authInfo ? { auth_code: u.authInfo } : {}) };
+  const nameservers =
+    u.add.nameservers.length + u.remove.nameservers.length > 0
+      ? desiredNameservers(registration(await send(call, { method: 'GET', path: path(u.name), changesState: false }, ':read')).nameservers.map((n) => n.name), u)
+      : null;
   let last: HeadlessAnswer | undefined;
-  if (Object.keys(patch).length > 0) last = await send(call, { method: 'PATCH', path: path(u.name), body: patch, changesState: true });
-  if (u.add.nameservers.length + u.remove.nameservers.length > 0) {
-    const current = registration(await send(call, { method: 'GET', path: path(u.name), changesState: false }, ':read')).nameservers.map((n) => n.name);
-    const removed = new Set(u.remove.nameservers.map((n) => n.name));
-    const desired = [...new Set([...current.filter((n) => !removed.has(n)), ...u.add.nameservers.map((n) => n.name)])];
-    last = await send(call, { method: 'PUT', path: path(u.name, '/nameservers'), body: { nameservers: desired }, changesState: true }, last ? ':nameservers' : '');
+  if (Object.keys(patch).length > 0) {
+    last = await send(call, { method: 'PATCH', path: path(u.name), body: patch, changesState: true });
+    call.applied([...(u.registrantInfo ? ['input.registrantInfo'] : []), ...(u.add.statuses.length ? ['input.add.statuses'] : []), ...(u.remove.statuses.length ? ['input.remove.statuses'] : []), ...(u.authInfo ? ['input.authInfo'] : [])]);
+  }
+  if (nameservers) {
+    last = await send(call, { method: 'PUT', path: path(u.name, '/nameservers'), body: { nameservers }, changesState: true }, last ? ':nameservers' : '');
   }
   if (!last) last = await send(call, { method: 'GET', path: path(u.name), changesState: false });
   return result(last, null, last.status === 202 ? 1001 : 1000);

@@ -98,7 +98,7 @@ export class HeadlessDriver implements Driver {
     const id = ctx.registrarId;
     let p = this.caps.get(id);
     if (!p) {
-      const call: DriverCall = { ctx, attempt: (send) => send({ clTRID: `caps-${Date.now().toString(36)}`, beforeWrite: async () => {} }) };
+      const call: DriverCall = { ctx, attempt: (send) => send({ clTRID: `caps-${Date.now().toString(36)}`, beforeWrite: async () => {}, applied: () => {} }) };
       p = this.run(call, (c) => cmd.accountStatus(c)).then((r) => capabilitiesFrom(r.data.commands));
       p.catch(() => this.caps.delete(id));
       this.caps.set(id, p);
@@ -196,6 +196,7 @@ export class HeadlessDriver implements Driver {
         idempotencyKey: c.ctx.idempotencyKey ?? `gw-${a.clTRID}`,
         checkConcurrency: this.config.checkConcurrency ?? 4,
         beforeWrite: () => a.beforeWrite(),
+        applied: (changes) => a.applied(changes),
       }),
     );
   }

@@ -207,6 +207,7 @@ export class JokerDriver implements Driver {
         currency: this.config.currency ?? 'EUR',
         monthlyTlds: this.monthlyTlds(),
         beforeWrite: () => a.beforeWrite(),
+        applied: (changes) => a.applied(changes),
         pendingList: c.ctx.readBatch ? () => this.pending.get(c.ctx.readBatch!, id, () => results.readPending(j)) : undefined,
         changed: () => this.pending.changed(id),
         pollRound: c.ctx.pollRound ? this.round(c.ctx.pollRound) : undefined,

@@ -195,6 +195,7 @@ export class ReppDriver implements Driver {
         policy: { timeZone: this.config.timeZone, verified: this.config.verified },
         requestId: a.clTRID,
         beforeWrite: () => a.beforeWrite(),
+        applied: (changes) => a.applied(changes),
       }),
     );
   }

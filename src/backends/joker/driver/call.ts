@@ -21,6 +21,8 @@ export interface JokerCall {
   /** TLDs that take any number of months (config monthlyTlds). */
   monthlyTlds: readonly string[];
   beforeWrite(): Promise<void>;
+  /** Attempt.applied: a change request of the call answered as done, naming the input's parts it carried. */
+  applied(changes: readonly string[]): void;
   wrote?: boolean;
   /**
    * The reseller's requests still being processed (result-list pending=1), shared by the reads of

@@ -98,7 +98,21 @@ export function namingAdded(e: unknown, u: Pick<M.DomainUpdateInput, 'add'>): un
 
 const dsKey = (d: M.DsData) => `${d.keyTag}:${d.algorithm}:${d.digestType}:${d.digest.toUpperCase()}`;
 
-/** Sends the modify (if anything besides the lock changes), then the lock or unlock. 1001 while any part is pending. */
+/** The input's parts a domain-modify carries (input paths, for Attempt.applied): name servers, contacts added, DNSSEC. */
+function changedParts(u: M.DomainUpdateInput): string[] {
+  return [
+    ...(u.add.nameservers.length ? ['input.add.nameservers'] : []),
+    ...(u.remove.nameservers.length ? ['input.remove.nameservers'] : []),
+    ...(u.add.contacts.length ? ['input.add.contacts'] : []),
+    ...(u.dnssec ? ['input.dnssec'] : []),
+  ];
+}
+
+/**
+ * Sends the modify (if anything besides the lock changes), then the lock or unlock. 1001 while any
+ * part is pending. A refused lock or unlock after the modify was answered says the modify's parts
+ * stay applied (call.applied).
+ */
 export async function updateDomain(call: JokerCall, current: M.Domain, u: M.DomainUpdateInput): Promise<M.PortResult<null>> {
   const vars: Record<string, string> = {};
   if (u.add.nameservers.length + u.remove.nameservers.length > 0) {
@@ -120,7 +134,11 @@ export async function updateDomain(call: JokerCall, current: M.Domain, u: M.Doma
     next.forEach((x, i) => (vars[`ds-${i + 1}`] = dsKey(x)));
   }
   const parts: Array<M.PortResult<null>> = [];
-  if (Object.keys(vars).length > 0) parts.push(await change(call, 'domain-modify', { domain: u.name, ...vars }, () => null).catch((e: unknown) => Promise.reject(namingAdded(e, u))));
+  if (Object.keys(vars).length > 0) {
+    parts.push(await change(call, 'domain-modify', { domain: u.name, ...vars }, () => null).catch((e: unknown) => Promise.reject(namingAdded(e, u))));
+    // Answered (done, or queued: Joker carries it out whatever follows): a refused lock after it says so.
+    call.applied(changedParts(u));
+  }
   const locked = current.statuses.includes(LOCK);
   if (u.add.statuses.includes(LOCK) && !locked) parts.push(await change(call, 'domain-lock', { domain: u.name }, () => null));
   if (u.remove.statuses.includes(LOCK) && locked) parts.push(await change(call, 'domain-unlock', { domain: u.name }, () => null));

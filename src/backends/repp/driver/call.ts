@@ -30,6 +30,8 @@ export interface ReppCall {
   clock: Clock;
   policy: ReppPolicy;
   beforeWrite(): Promise<void>;
+  /** Attempt.applied: a change request of the call answered as done, naming the input's parts it carried. */
+  applied(changes: readonly string[]): void;
   /** The port call's transaction id: the first request's X-Request-Id, then "<id>-r2", "<id>-r3"... */
   requestId?: string;
   /** Set once beforeWrite ran. */

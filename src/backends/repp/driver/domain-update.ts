@@ -41,52 +41,60 @@ export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
   if (d?.maxSigLife !== undefined && d.maxSigLife !== null) throw new UnsupportedByBackendError(backend, 'DNSSEC maxSigLife');
 }
 
+/** One request of an update's plan, and the parts of the update's input it carries (input paths, for Attempt.applied). */
+export interface PlannedRequest {
+  request: ReppRequest;
+  changes: string[];
+}
+
 /**
  * The requests that take `d` (the domain as read before the update) to the update's end state, in
- * a safe order. "Change domain registrant / Auth code" requires `registrant` in every request (the
+ * a safe order, each with the input's parts it carries. "Change domain registrant / Auth code" requires `registrant` in every request (the
  * REPP document: "registrant Yes Object New registrant object"): a transfer-code change alone sends
  * the current registrant, `d`'s, which changes no registrant (and is not marked verified: nothing
  * is for the registrant to confirm). Throws UnsupportedByBackendError on `input.authInfo`, before
  * anything is sent, when that read shows no registrant to send.
  */
-export function plan(u: M.DomainUpdateInput, d: M.Domain, verified: boolean, backend: string): ReppRequest[] {
-  const out: ReppRequest[] = [];
+export function plan(u: M.DomainUpdateInput, d: M.Domain, verified: boolean, backend: string): PlannedRequest[] {
+  const out: PlannedRequest[] = [];
+  const push = (request: ReppRequest, ...changes: string[]) => out.push({ request, changes });
   const registrant = u.registrant && lower(u.registrant) !== lower(d.registrant ?? '') ? { id: u.registrant, verified } : null;
   const transferCode = u.authInfo && u.authInfo !== d.authInfo ? u.authInfo : null;
   if (registrant || transferCode) {
     const sent = registrant ?? (d.registrant ? { id: d.registrant } : null);
     if (!sent) throw new UnsupportedByBackendError(backend, 'changing the auth code of a domain the registry shows no registrant for (its domain update requires the registrant)', 'input.authInfo');
-    out.push(codec.buildUpdate(u.name, { registrant: sent, transferCode }));
+    push(codec.buildUpdate(u.name, { registrant: sent, transferCode }), ...(registrant ? ['input.registrant'] : []), ...(transferCode ? ['input.authInfo'] : []));
   }
 
   const has = new Set(d.contacts.map(contactId));
   const addContacts = u.add.contacts.filter((c) => !has.has(contactId(c)));
   const removeContacts = u.remove.contacts.filter((c) => has.has(contactId(c)));
-  if (addContacts.length > 0) out.push(parts.buildChangeContacts(u.name, 'add', addContacts));
-  if (removeContacts.length > 0) out.push(parts.buildChangeContacts(u.name, 'remove', removeContacts));
+  if (addContacts.length > 0) push(parts.buildChangeContacts(u.name, 'add', addContacts), 'input.add.contacts');
+  if (removeContacts.length > 0) push(parts.buildChangeContacts(u.name, 'remove', removeContacts), 'input.remove.contacts');
 
   const ns = new Set(d.nameservers.map((n) => lower(n.name)));
   const addNs = u.add.nameservers.filter((n) => !ns.has(lower(n.name)));
-  if (addNs.length > 0) out.push(parts.buildAddNameservers(u.name, addNs));
-  for (const n of u.remove.nameservers) if (ns.has(lower(n.name))) out.push(parts.buildDeleteNameserver(u.name, lower(n.name)));
+  if (addNs.length > 0) push(parts.buildAddNameservers(u.name, addNs), 'input.add.nameservers');
+  for (const n of u.remove.nameservers) if (ns.has(lower(n.name))) push(parts.buildDeleteNameserver(u.name, lower(n.name)), 'input.remove.nameservers');
 
   if (u.dnssec) {
     const keys = new Map(d.dnssec.keyData.map((k) => [keyId(k), k]));
     const wanted = new Set(u.dnssec.addKeyData.map(keyId));
     const remove = u.dnssec.removeAll ? [...keys.values()].filter((k) => !wanted.has(keyId(k))) : u.dnssec.removeKeyData.filter((k) => keys.has(keyId(k)));
     const add = u.dnssec.addKeyData.filter((k) => !keys.has(keyId(k)));
-    if (remove.length > 0) out.push(parts.buildChangeDnssec(u.name, 'remove', remove));
-    if (add.length > 0) out.push(parts.buildChangeDnssec(u.name, 'add', add));
+    if (remove.length > 0) push(parts.buildChangeDnssec(u.name, 'remove', remove), 'input.dnssec');
+    if (add.length > 0) push(parts.buildChangeDnssec(u.name, 'add', add), 'input.dnssec');
   }
 
   const held = d.statuses.includes('clientHold');
-  if (u.add.statuses.includes('clientHold') && !held) out.push(parts.buildHold(u.name, true));
-  if (u.remove.statuses.includes('clientHold') && held) out.push(parts.buildHold(u.name, false));
+  if (u.add.statuses.includes('clientHold') && !held) push(parts.buildHold(u.name, true), 'input.add.statuses');
+  if (u.remove.statuses.includes('clientHold') && held) push(parts.buildHold(u.name, false), 'input.remove.statuses');
   return out;
 }
 
 /**
- * Sends the plan's requests. A registrant change sent unverified (policy `verified: false`) waits
+ * Sends the plan's requests, reporting each one answered (call.applied): a refusal of a later one
+ * says what the earlier ones applied (REPP has no request for the whole update). A registrant change sent unverified (policy `verified: false`) waits
  * for the registrant (pendingUpdate): read back, the result is 1001 ("action pending") while the
  * domain carries pendingUpdate, as EPP answers a change the server has yet to complete.
  */
@@ -96,7 +104,10 @@ export async function updateDomain(call: ReppCall, backend: string, u: M.DomainU
   const before = codec.parseInfo(info.data).domain;
   const verified = call.policy.verified ?? true;
   let last: ReppAnswer = info;
-  for (const req of plan(u, before, verified, backend)) last = await send(call, req);
+  for (const { request, changes } of plan(u, before, verified, backend)) {
+    last = await send(call, request);
+    call.applied(changes);
+  }
   const asked = !verified && Boolean(u.registrant) && lower(u.registrant ?? '') !== lower(before.registrant ?? '');
   if (!asked) return result(last, null);
   const after = await statusesAfter(call, u.name);

@@ -36,6 +36,7 @@ function call(who: 'new' | 'the' = 'new', beforeWrite: () => Promise<void> = asy
       c.writes++;
       await beforeWrite();
     },
+    applied: () => {},
   };
   return c;
 }

@@ -165,6 +165,9 @@ describe('Joker end to end (GraphQL -> DMAPI over HTTPS -> sandbox, asynchronous
     expect(r).toMatchObject({ pending: true, transaction: { pending: true } });
     await event(7, 'DELETED');
     expect((await gql(`{ domain(name: "${domain}") { statuses rgpStatuses } }`)).domain).toEqual({ statuses: ['pendingDelete'], rgpStatuses: ['redemptionPeriod'] });
+    // Still the registrar's, and restorable: `domains` lists it (a trial's UI lost it from "my domains").
+    const listed = (await gql('{ domains(first: 500) { edges { node { name statuses } } } }')).domains.edges.map((e: { node: { name: string; statuses: string[] } }) => e.node);
+    expect(listed).toContainEqual({ name: domain, statuses: ['pendingDelete'] });
   });
 });
 

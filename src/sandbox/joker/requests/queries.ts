@@ -32,10 +32,14 @@ export function flags(d: DomainRec): string {
 
 const byName = <T,>(a: [string, T], b: [string, T]) => (a[0] < b[0] ? -1 : 1);
 
-/** query-domain-list: the caller's live domains matching `pattern`, "name YYYY-MM-DD" lines (+ status with showstatus=1), from/to range. */
+/**
+ * query-domain-list: the caller's registered domains matching `pattern`, "name YYYY-MM-DD" lines (+
+ * status with showstatus=1), from/to range. A domain in its redemption period is still registered
+ * (restorable with domain-redeem until it is purged) and is listed, its status "redemption" (flags).
+ */
 export const queryDomainList: Handler = (c) => {
   const match = glob(c.p.get('pattern'));
-  const mine = [...c.store.domains.entries()].filter(([n, d]) => d.reseller === c.reseller.uid && d.deletedAt === null && match(n)).sort(byName);
+  const mine = [...c.store.domains.entries()].filter(([n, d]) => d.reseller === c.reseller.uid && match(n)).sort(byName);
   const status = c.p.get('showstatus') === '1';
   return {
     headers: [['Columns', status ? 'domain,expiration,status' : 'domain,expiration']],

@@ -34,7 +34,7 @@ import type { BulkSettings } from './config.js';
 import { BULK_OPERATIONS, type BulkKind, type BulkParams } from './kinds.js';
 import { renew, transfer, type NativeRun, type Sent, type TechAnswer } from './native-kinds.js';
 import { nameserver, techContact } from './native-replace.js';
-import { isTransient, itemError } from './runner.js';
+import { isTransient, itemError, retryOf } from './runner.js';
 import type { Sealer } from './seal.js';
 import { cancelledError, itemKey, type ClaimedItem, type ItemOutcome } from './store.js';
 
@@ -273,14 +273,13 @@ class ChunkRun implements NativeRun {
     this.outcomes.push({ id: item.id, state: 'FAILED', error: itemError(err, { job: this.job, position: item.position }) });
   }
 
-  /** Another attempt after back-off when the error is transient and attempts are left, else final (the runner's rule). */
+  /** Another attempt when the runner's rule (retryOf) gives one, else final. */
   retry(item: ClaimedItem, err: unknown): void {
     if (this.done.has(item.id)) return;
-    if (isTransient(err) && item.attempts < this.settings.maxAttempts) {
-      this.done.add(item.id);
-      const backoff = Math.min(60_000, this.settings.backoffMs * 2 ** (item.attempts - 1)) * (0.5 + Math.random() / 2);
-      this.outcomes.push({ id: item.id, state: 'PENDING', error: itemError(err, { job: this.job, position: item.position }), notBefore: new Date(Date.now() + backoff) });
-    } else this.fail(item, err);
+    const again = retryOf(err, item.attempts, this.settings);
+    if (!again) return this.fail(item, err);
+    this.done.add(item.id);
+    this.outcomes.push({ id: item.id, state: 'PENDING', error: itemError(err, { job: this.job, position: item.position }), notBefore: again.notBefore, ...(again.uncounted ? { unclaimed: true } : {}) });
   }
 
   /** The verdict of a reconciliation that could not decide: tried again later, never sent blindly. */

@@ -31,7 +31,7 @@
  * statement per item.
  */
 import { EventEmitter } from 'node:events';
-import { DatabaseUnavailableError, fieldMessage, GatewayError } from '../core/errors.js';
+import { DatabaseUnavailableError, fieldMessage, GatewayError, UpstreamRateLimitedError } from '../core/errors.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { WriteFence, revocationFlag, revokeFlag } from '../core/write-fence.js';
 import type { BulkJob } from '../db/generated/client.js';
@@ -102,6 +102,28 @@ export function itemError(err: unknown, at?: ItemPlace): NonNullable<ItemOutcome
 /** Worth another attempt: the error says so (retryable), or it is not one the gateway knows. */
 export function isTransient(err: unknown): boolean {
   return !(err instanceof GatewayError) || err.details.retryable === true;
+}
+
+/**
+ * When a failed run of an item runs again, or null when its failure is final (FAILED):
+ * - a rate limit (UpstreamRateLimitedError, RATE_LIMITED: the gateway's share of the registry's
+ *   limit was spent, or the registry answered 429; nothing was processed) is no attempt: the item
+ *   waits for the advised `retryAfter` (1 s when none), plus up to `backoffMs` so that a job's
+ *   items do not all come back at the same instant, and runs again however often the limit
+ *   refuses it (`uncounted`: its claim is undone, so `attempts` and `bulk.maxAttempts` count
+ *   only runs the registry could have processed). A job bigger than the registry's window
+ *   slows down to the window instead of failing its items;
+ * - any other transient failure (isTransient), while `attempts` (this run included) is below
+ *   `maxAttempts`: after an exponential back-off from `backoffMs`, doubling per attempt up to
+ *   60 s, with jitter (half to all of it).
+ */
+export function retryOf(err: unknown, attempts: number, settings: Pick<BulkSettings, 'backoffMs' | 'maxAttempts'>, now = Date.now()): { notBefore: Date; uncounted: boolean } | null {
+  if (err instanceof UpstreamRateLimitedError) {
+    return { notBefore: new Date(now + (err.details.retryAfter ?? 1) * 1000 + Math.random() * settings.backoffMs), uncounted: true };
+  }
+  if (!isTransient(err) || attempts >= settings.maxAttempts) return null;
+  const backoff = Math.min(60_000, settings.backoffMs * 2 ** (attempts - 1)) * (0.5 + Math.random() / 2);
+  return { notBefore: new Date(now + backoff), uncounted: false };
 }
 
 /** `outcomes` of a native chunk, each with the claim of its item in `chunk` (ItemOutcome.attempts). */
@@ -692,9 +714,9 @@ export class BulkRunner {
       err = new DatabaseUnavailableError(err);
     } else if (!(err instanceof GatewayError)) this.logger.error({ err, item: item.name }, 'bulk: item failed unexpectedly');
     const error = itemError(err, job ? { job, position: item.position } : undefined);
-    const again = isTransient(err) && item.attempts < this.settings.maxAttempts;
-    const backoff = Math.min(60_000, this.settings.backoffMs * 2 ** (item.attempts - 1)) * (0.5 + Math.random() / 2);
-    return again ? { id: item.id, state: 'PENDING', error, notBefore: new Date(Date.now() + backoff), records } : { id: item.id, state: 'FAILED', error, records };
+    const again = retryOf(err, item.attempts, this.settings);
+    if (!again) return { id: item.id, state: 'FAILED', error, records };
+    return { id: item.id, state: 'PENDING', error, notBefore: again.notBefore, records, ...(again.uncounted ? { unclaimed: true } : {}) };
   }
 
   private gather(outcomes: ItemOutcome[]): void {

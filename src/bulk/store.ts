@@ -103,8 +103,10 @@ export interface ItemOutcome {
   givenBack?: { inDoubtSince: Date | null };
   /**
    * The claim ran nothing (the item was found cancelled before its command was sent; `state`
-   * CANCELLED): the claim's count is undone, so `attempts` counts the runs that sent something
-   * (an item cancelled before it ever ran says 0, as one cancelled in the store does).
+   * CANCELLED), or its run was refused for a rate limit before anything was processed (`state`
+   * PENDING, retryOf): the claim's count is undone, so `attempts` counts the runs that sent
+   * something the registry could process (an item cancelled before it ever ran says 0, as one
+   * cancelled in the store does).
    */
   unclaimed?: boolean;
 }

@@ -129,6 +129,12 @@ describe('npm run bulk', () => {
     expect(again.stderr).toMatch(/attached to the job this command submitted before/);
     expect(finalLines(again.stderr)).toBe(1); // a finished job: its one event's line, once
     expect(sandbox.applied('domain:renew') - renews).toBe(5);
+    // The same domains saved another way (a byte order mark, CRLF, no comment): the same job, not a second renewal of each (a bulk-tool trial).
+    const resaved = path.join(dir, 'names-crlf.txt');
+    await writeFile(resaved, `\uFEFF${names.join('\r\n')}`);
+    const third = await cli(['renew', '--file', resaved, '--period', '1y', '--out', out], key);
+    expect(third.stderr).toMatch(/attached to the job this command submitted before/);
+    expect(sandbox.applied('domain:renew') - renews).toBe(5);
     const id = /job (\S+)/.exec(first.stderr)![1]!;
     const attached = await cli(['attach', id, '--out', path.join(dir, 'attach.csv')], key);
     expect(attached.code).toBe(0);

@@ -12,7 +12,7 @@ import { parseOptions, UsageError } from '../../cli/options.js';
 import { quoted } from '../../core/errors.js';
 import { parseCalendarDate } from '../../core/time.js';
 import { isUuid } from '../../validation/ids.js';
-import { CsvError, parseCsv, type CsvRecord } from './csv.js';
+import { CsvError, parseCsv, quotedField, type CsvRecord } from './csv.js';
 
 /** The CLI's job kinds, each the kebab-case of a BulkKind (renew -> RENEW, bulkRenew). */
 export const KINDS = ['renew', 'transfer', 'replace-nameserver', 'replace-tech-contact', 'update-statuses'] as const;
@@ -292,7 +292,7 @@ export function readFileOption(file: string): string {
 }
 
 // ignoreBOM: a byte order mark stays in the text, as Buffer's toString kept it (the CSV reader skips
-// it; the default idempotency key hashes the text, so a file's key is the one it had before).
+// it, and the default idempotency key hashes the lines read, keyedLines, not the text).
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
@@ -434,8 +434,20 @@ function keyParameters(opts: CliOptions): Record<string, unknown> {
 }
 
 /**
- * The same command (kind, its own parameters, file content) gives the same key: running it again
- * re-attaches to its job. The parameters are those the command takes, normalised (keyParameters:
+ * A file's domain lines (readLines) as the default idempotency key hashes them: one `name` or
+ * `name,field` line each (the field quoted only where RFC 4180 needs it), each ended by LF. So the
+ * key is that of the domains and their fields, not of how the file was saved: CRLF line ends, a
+ * byte order mark, blank or `#` lines, a missing last line break or needless quotes give the key
+ * of the same lines written plainly, which is the text such a file always hashed (a key from
+ * before stays). Empty ('') with no file.
+ */
+export function keyedLines(lines: ReadonlyArray<readonly [string, string | undefined, ...unknown[]]> | null): string {
+  return (lines ?? []).map(([name, field]) => (field === undefined ? `${name}\n` : `${name},${quotedField(field)}\n`)).join('');
+}
+
+/**
+ * The same command (kind, its own parameters, the file's domain lines: keyedLines) gives the same
+ * key: running it again re-attaches to its job. The parameters are those the command takes, normalised (keyParameters:
  * an option of another command, which the command line refuses anyway, never enters it, and an
  * explicit default equals the omitted one). `cli-` and 40 hex digits of the SHA-256 of them; for `transfer`, whose file holds
  * the auth codes, of their HMAC-SHA-256 under the API key instead: the job's key is stored and shown
@@ -445,6 +457,7 @@ function keyParameters(opts: CliOptions): Record<string, unknown> {
  * and file still give the same job key; another API key of the registrar gives another one.
  */
 export function defaultIdempotencyKey(opts: CliOptions, fileText: string): string {
+  // fileText: keyedLines of the file's lines ('' without a file).
   const { command } = opts;
   // A cancel is of one job: run again (its answer lost, say), it is the same request, and answers the job's counts again.
   if (command === 'cancel') return `cli-cancel-${createHash('sha256').update(opts.jobId ?? '').digest('hex').slice(0, 40)}`;

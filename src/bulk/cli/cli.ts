@@ -8,7 +8,7 @@ import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { currentExpiryOf, defaultIdempotencyKey, FileLineError, parseCli, readFileOption, readLines, USAGE, type CliKind, type CliOptions } from './args.js';
+import { currentExpiryOf, defaultIdempotencyKey, FileLineError, keyedLines, parseCli, readFileOption, readLines, USAGE, type CliKind, type CliOptions } from './args.js';
 import { writeCsv, type CsvItem } from './csv.js';
 import { Progress, ProgressDisplay, type Counts } from './progress.js';
 
@@ -153,11 +153,11 @@ function request(o: CliOptions): { query: string; field: string; variables: Reco
   const lines = o.file ? readLines(o.file, o.command as CliKind, text) : null; // the text read once
   // The gateway would say "domains: give at least one domain", naming no file.
   if (lines?.length === 0) throw new FileLineError('domains', `${o.file} has no domain lines (blank lines and lines starting with # are skipped); nothing was submitted`);
-  return { ...mutation(o, text, lines), lines };
+  return { ...mutation(o, lines), lines };
 }
 
-function mutation(o: CliOptions, text: string, lines: ReturnType<typeof readLines> | null): { query: string; field: string; variables: Record<string, unknown> } {
-  const k = o.idempotencyKey ?? defaultIdempotencyKey(o, text);
+function mutation(o: CliOptions, lines: ReturnType<typeof readLines> | null): { query: string; field: string; variables: Record<string, unknown> } {
+  const k = o.idempotencyKey ?? defaultIdempotencyKey(o, keyedLines(lines));
   const payload = `{ replayed job { ${JOB_FIELDS} } }`;
   const names = lines?.map(([n]) => n) ?? null;
   switch (o.command) {

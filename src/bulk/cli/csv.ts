@@ -85,6 +85,11 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 export function csvField(v: unknown): string {
   const s = v === null || v === undefined ? '' : String(v);
   if (FORMULA_START.test(s)) return `"'${s.replace(/"/g, '""')}"`;
+  return quotedField(s);
+}
+
+/** `s` as one RFC 4180 field: quoted (quotes doubled) when it holds a comma, a quote or a line break, else as it is. */
+export function quotedField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { defaultIdempotencyKey, parseCli, type CliOptions } from '../../../src/bulk/cli/args.js';
+import { defaultIdempotencyKey, keyedLines, parseCli, readLines, type CliKind, type CliOptions } from '../../../src/bulk/cli/args.js';
 
 const opts = (argv: string[], key: string) => parseCli([...argv, '--api-key', key], {}) as CliOptions;
 /** What anyone can compute from a guessed file: the plain SHA-256 the key was before. */
@@ -40,5 +40,20 @@ describe('bulk CLI default idempotency key', () => {
     expect(defaultIdempotencyKey({ ...statuses, period: { value: 2, unit: 'YEARS' } }, 'a.example\n')).toBe(defaultIdempotencyKey(statuses, 'a.example\n'));
     // Spelt out in full, a command keeps the key it always had: its job re-attaches after an upgrade.
     expect(defaultIdempotencyKey(statuses, 'a.example\n')).toBe(plain(statuses, 'a.example\n'));
+  });
+
+  // A bulk-tool trial: the same names saved with CRLF, a byte order mark or a comment line each
+  // submitted a new job (a renewal without currentExpiry renewed every domain again).
+  it('is the key of the domain lines, not of how the file was saved; a plainly written file keeps the key it had', () => {
+    const keyOf = (command: CliKind, text: string) => defaultIdempotencyKey(opts([command, '--file', 'f.txt'], 'rgw_k'), keyedLines(readLines('f.txt', command, text)));
+    const plainText = 'a.example\nb.example\n';
+    const key = keyOf('renew', plainText);
+    expect(key).toBe(plain(opts(['renew', '--file', 'f.txt', '--period', '1y'], 'rgw_k'), plainText));
+    for (const saved of ['a.example\r\nb.example\r\n', '\uFEFFa.example\nb.example\n', '# portfolio\na.example\n\nb.example', '"a.example"\nb.example\n']) expect(keyOf('renew', saved)).toBe(key);
+    expect(keyOf('renew', 'b.example\na.example\n')).not.toBe(key);
+    expect(keyOf('renew', 'a.example,2030-01-02\nb.example\n')).not.toBe(key);
+    // A field that needs quoting keeps its quotes, once: the same codes, however they were quoted.
+    expect(keyOf('transfer', 'x.example,"a,b"\r\n')).toBe(keyOf('transfer', '"x.example","a,b"\n'));
+    expect(keyOf('transfer', 'x.example,"a,b"\n')).not.toBe(keyOf('transfer', 'x.example,ab\n'));
   });
 });

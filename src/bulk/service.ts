@@ -83,7 +83,7 @@ export class BulkService {
   /** Items after position `after`, in order, only those in `states` when given; `first` at most. */
   async items(jobId: string, first: number, after: number | null, states: BulkItemState[] | null): Promise<{ items: ItemView[]; hasMore: boolean }> {
     const rows = await this.env.prisma.bulkItem.findMany({
-      where: { jobId, ...(after !== null ? { position: { gt: after } } : {}), ...(states?.length ? { state: { in: states } } : {}) },
+      where: { jobId, ...(after !== null ? { position: { gt: after } } : {}), ...(states ? { state: { in: states } } : {}) },
       orderBy: { position: 'asc' },
       take: first + 1,
     });
@@ -92,7 +92,7 @@ export class BulkService {
 
   /** Whether the job has items (in `states`, when given) before position `position`. */
   async hasItemsBefore(jobId: string, position: number, states: BulkItemState[] | null): Promise<boolean> {
-    const row = await this.env.prisma.bulkItem.findFirst({ where: { jobId, position: { lt: position }, ...(states?.length ? { state: { in: states } } : {}) }, select: { id: true } });
+    const row = await this.env.prisma.bulkItem.findFirst({ where: { jobId, position: { lt: position }, ...(states ? { state: { in: states } } : {}) }, select: { id: true } });
     return row !== null;
   }
 

@@ -56,6 +56,9 @@ describe('bulkRenew', () => {
     expect(failed.data.bulkJob.items.edges.map((e: any) => e.node.domainName)).toEqual([domains[10]!.name]);
     const page = await t.gql(owner, JOB_ITEMS, { id: job.id, states: ['SUCCEEDED'], first: 4, after: '2' });
     expect(page.data.bulkJob.items.edges.map((e: any) => e.node.position)).toEqual([3, 4, 5, 6]);
+    // `states` given is the items in those states: an empty list is none (it answered every item; a bulk-tool trial).
+    const none = await t.gql(owner, JOB_ITEMS, { id: job.id, states: [], first: 10 });
+    expect(none.data.bulkJob.items).toMatchObject({ edges: [], pageInfo: { hasNextPage: false } });
 
     const again = await t.gql(owner, BULK_RENEW, { k: key, domains });
     expect(again.data.bulkRenew).toMatchObject({ replayed: true, job: { id: job.id } });

@@ -421,9 +421,9 @@ export class PortableBackend implements RegistryPort {
     const announce = ctx.idempotencyKey && changesState(command) ? this.opts.onCommandStart : undefined;
     let announced = false;
     let refused = false; // the announcement failed: nothing was sent, nothing to report
-    const applied = new Set<string>(); // the input's parts earlier requests of this attempt changed (Attempt.applied)
+    let applied: Set<string> | undefined; // the input's parts earlier requests of this attempt changed (Attempt.applied)
     const a: Attempt = {
-      applied: (changes) => changes.forEach((c) => applied.add(c)),
+      applied: (changes) => changes.forEach((c) => (applied ??= new Set()).add(c)),
       clTRID: event.clTRID,
       ...(announce && ctx.fence ? { fence: ctx.fence } : {}),
       beforeWrite: async () => {
@@ -468,7 +468,7 @@ export class PortableBackend implements RegistryPort {
       // it, driver.ts), e.g. a read the command needed first or the driver's own input check.
       if (e instanceof UpstreamRateLimitedError && !e.sent) event.sent = false;
       if (changesState(command) && !announced && event.code === undefined) event.sent = false;
-      if (applied.size > 0) {
+      if (applied?.size) {
         // Earlier requests of this attempt were applied: neither a clean refusal nor "not sent".
         event.partlyApplied = true;
         event.sent = true;

@@ -148,7 +148,7 @@ export async function createDomain(call: JokerCall, input: M.DomainCreateInput):
 export async function renewDomain(call: JokerCall, input: M.DomainRenewInput): Promise<M.PortResult<M.DomainRenewed>> {
   const months = toMonths(call, input.name, input.period);
   const now = (await infoDomain(call, input.name)).data.expiresAt;
-  if (now && utcDate(now) !== utcDate(input.currentExpiry)) throw new ExpiryMismatchError(utcDate(input.currentExpiry), utcDate(now));
+  if (now && utcDate(now) !== utcDate(input.currentExpiry)) throw new ExpiryMismatchError(utcDate(input.currentExpiry), utcDate(now), 'input.currentExpiry', { backend: call.backend });
   // The expiry answered while the registry has only queued the renewal (replaced by the
   // registry's own when its result arrives), in whole seconds as the registry's dates are: the
   // domain's own expiry plus the period, not the currentExpiry given (a date alone is 00:00 UTC

@@ -187,6 +187,7 @@ function follow(o: CliOptions, job: JobAnswer, io: Io): Promise<Counts> {
   let closed: { code: number; reason: string } | undefined;
   let failure: string | undefined;
   let reconnects = 0;
+  const display = new ProgressDisplay(progressOf(job), io.err, io.tty, Date.now, io.columns);
   const how = () => [closed ? `closed with code ${closed.code}${closed.reason ? ` (${closed.reason})` : ''}` : '', failure ?? ''].filter(Boolean).join(': ');
   const client = createClient({
     url: wsUrl,
@@ -200,6 +201,8 @@ function follow(o: CliOptions, job: JobAnswer, io: Io): Promise<Counts> {
     shouldRetry: (e) => !keyRefused(e),
     retryWait: async (retries) => {
       const seconds = Math.min(2 ** retries, 4);
+      // The line's last counts before the message, none after it until the job's counts come again.
+      display.pause();
       io.err(`${nl}lost the connection to ${wsUrl} (${how()}); reconnecting in ${seconds} s (${retries + 1} of ${o.retries})\n`);
       reconnects = retries + 1;
       await new Promise((r) => setTimeout(r, seconds * 1000));
@@ -217,7 +220,6 @@ function follow(o: CliOptions, job: JobAnswer, io: Io): Promise<Counts> {
       },
     },
   });
-  const display = new ProgressDisplay(progressOf(job), io.err, io.tty, Date.now, io.columns);
   let last: Counts = { done: 0, failed: 0, pending: total, running: 0, awaiting: 0, cancelled: 0 };
   return new Promise((resolve, reject) => {
     client.subscribe(

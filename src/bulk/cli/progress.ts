@@ -90,18 +90,26 @@ export class Progress {
 /** Off a terminal, at most one progress line per this many ms (a log file gets a line a second, not one per event). */
 export const LOG_LINE_MS = 1000;
 
+/** On a terminal, the line is redrawn at least this often (ms), events or not. */
+export const REDRAW_MS = 1000;
+
 /**
  * Where the progress line goes: on a terminal (`tty`), redrawn in place at every event
- * (`\r`); off one (a pipe, a CI log), as lines of their own, at most one per LOG_LINE_MS. A line
- * held back for that is not lost: it is written when the second is up, unless a newer one was
- * written first. Before, a held line waited for the next event, and a job whose last change was
- * `awaiting 1` (a Joker transfer the registry holds, for days) never showed it in a log.
+ * (`\r`) and every REDRAW_MS between them, so that the rate and the time left go on moving while
+ * nothing finishes (items backing off, a registry's rate limit): a line drawn only at events kept
+ * the last rate and time left for as long as nothing finished. Off one (a pipe, a CI log), as
+ * lines of their own, at most one per LOG_LINE_MS. A line held back for that is not lost: it is
+ * written when the second is up, unless a newer one was written first. Before, a held line waited
+ * for the next event, and a job whose last change was `awaiting 1` (a Joker transfer the registry
+ * holds, for days) never showed it in a log.
  */
 export class ProgressDisplay {
   private writtenAt = -Infinity;
   private shown: Counts | null = null;
   private latest: Counts | null = null;
   private timer: NodeJS.Timeout | undefined;
+  private redraws: NodeJS.Timeout | undefined;
+  private paused = false;
 
   constructor(
     private readonly progress: Progress,
@@ -115,6 +123,13 @@ export class ProgressDisplay {
   /** The job's counts as of now: written, or (off a terminal, within LOG_LINE_MS of the last line) written when that is up. */
   show(counts: Counts): void {
     this.latest = counts;
+    this.paused = false;
+    if (this.tty && !this.redraws) {
+      this.redraws = setInterval(() => {
+        if (!this.paused && this.latest) this.writeLatest(true);
+      }, REDRAW_MS);
+      this.redraws.unref();
+    }
     const wait = this.tty ? 0 : this.writtenAt + LOG_LINE_MS - this.now();
     if (wait <= 0) return this.writeLatest();
     this.timer ??= setTimeout(() => {
@@ -123,18 +138,32 @@ export class ProgressDisplay {
     }, wait);
   }
 
+  /**
+   * Before a message of its own below the line (a lost connection): the counts held back are
+   * written now, so that they come before the message, and nothing more is drawn until the next
+   * counts (show): counts of before the message are not drawn again after it.
+   */
+  pause(): void {
+    if (this.timer) this.writeLatest();
+    this.paused = true;
+  }
+
   /** The last counts shown, written now if they were held back; nothing is written after this. */
   end(): void {
+    if (this.redraws) clearInterval(this.redraws);
+    this.redraws = undefined;
+    this.paused = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.latest && this.shown !== this.latest) this.writeLatest();
   }
 
-  private writeLatest(): void {
+  /** Writes the latest counts unless they were written already (`again`: on a terminal, redrawn at the current time). */
+  private writeLatest(again = false): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const c = this.latest;
-    if (!c || c === this.shown) return;
+    if (!c || (c === this.shown && !again)) return;
     this.writtenAt = this.now();
     this.shown = c;
     // On a terminal the line is redrawn over the last one and the rest of that one erased (ANSI EL, `ESC [ K`): a shorter line left the longer one's tail on screen (`left 00:480`).

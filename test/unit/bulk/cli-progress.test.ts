@@ -67,6 +67,40 @@ describe('ProgressDisplay', () => {
     expect(lines).toHaveLength(2);
   });
 
+  test('on a terminal the rate and the time left go on moving while nothing finishes (items backing off), not frozen at the last event', () => {
+    vi.useFakeTimers({ now: 0 });
+    const writes: string[] = [];
+    const d = new ProgressDisplay(new Progress(100, { finished: 0, at: 0 }), (s) => writes.push(s), true, () => Date.now());
+    vi.advanceTimersByTime(1_000);
+    d.show({ done: 10, failed: 0, pending: 90, running: 0, awaiting: 0, cancelled: 0 });
+    expect(writes.at(-1)).toMatch(/ 10\/s {2}left 00:09/);
+    vi.advanceTimersByTime(9_000); // nothing finishes: no event
+    expect(writes.at(-1)).toMatch(/ 1\.0\/s {2}left 01:30/);
+    d.end();
+    const n = writes.length;
+    vi.advanceTimersByTime(5_000);
+    expect(writes).toHaveLength(n);
+  });
+
+  test('a message below the line (a lost connection): the counts held back come before it, and the line is not drawn again until new counts', () => {
+    vi.useFakeTimers({ now: 0 });
+    for (const tty of [false, true]) {
+      const out: string[] = [];
+      const d = new ProgressDisplay(new Progress(2, { finished: 0, at: 0 }), (s) => out.push(s), tty, () => Date.now());
+      d.show(job(0, 0));
+      vi.advanceTimersByTime(300);
+      d.show(job(0, 1)); // off a terminal: held back
+      d.pause();
+      out.push('lost the connection\n');
+      vi.advanceTimersByTime(10_000);
+      expect(out.at(-1)).toBe('lost the connection\n');
+      expect(out.at(-2)).toMatch(/ 1\/2 {2}done 1 /);
+      d.show(job(0, 2));
+      expect(out.at(-1)).toMatch(/ 2\/2 {2}done 2 /);
+      d.end();
+    }
+  });
+
   test('on a terminal every event redraws the line in place', () => {
     const lines: string[] = [];
     const d = new ProgressDisplay(new Progress(2, { finished: 0, at: 0 }), (s) => lines.push(s), true);

@@ -246,6 +246,24 @@ export function inputWithoutSecrets(col: string): string {
 }
 const FINAL_STATES = `('SUCCEEDED', 'FAILED', 'CANCELLED')`;
 
+/** A SQL string literal of `s` (single quotes doubled). */
+const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * SQL (jsonb) of the error a cancelled job's item carries when it was not run again: with
+ * `attempts` (an SQL integer expression: the attempts it made, as its row will count them) of 0,
+ * cancelledError(0) ("nothing was sent for it"); otherwise the cancel of an item waiting to be
+ * tried again, quoting its last attempt's error (`error`, an SQL jsonb expression: its code,
+ * message and upstreamCode). Shared by BulkStore.cancel and a settle that finds the job cancelled.
+ */
+function cancelledWaitingSql(attempts: string, error: string): string {
+  return `CASE WHEN ${attempts} = 0 THEN jsonb_build_object('code', 'CANCELLED', 'message', ${literal(cancelledError(0).message)})
+    ELSE jsonb_build_object('code', 'CANCELLED',
+      'message', 'the job was cancelled while this item waited to be tried again; it was not tried again. Its last attempt failed with '
+        || COALESCE(${error}->>'code', 'an error') || ': ' || COALESCE(${error}->>'message', ''),
+      'upstreamCode', ${error}->'upstreamCode') END`;
+}
+
 const JOB_COLUMNS = 'id, registrar_id, idempotency_key, kind, fingerprint, params, state::text AS state, total, created_at, updated_at, finished_at';
 const jobOf = (r: JobColumns): BulkJob => ({
   id: r.id,
@@ -645,6 +663,12 @@ export class BulkStore {
    * over runs it under the same key and writes its own; its command log entries are (those
    * commands were sent).
    *
+   * An item settled PENDING (to be tried again) whose job is cancelled is CANCELLED instead, with
+   * the error BulkStore.cancel gives an item waiting to be tried again (cancelledWaitingSql): a
+   * cancel that ran while the item was in flight leaves nothing pending behind it. The job's row
+   * is read FOR SHARE for this (only when the batch has such an item), so a cancel committing
+   * while this statement runs is seen: the statement waits for it and reads the job as it left it.
+   *
    * A job that statement cannot see finished may still be, once it commits: another instance may
    * be settling its last items concurrently, and neither statement sees the other's. Then
    * finishIfDone runs after the commit, as the last of them to commit sees everything, unless the
@@ -655,6 +679,11 @@ export class BulkStore {
    * right now) always gets finishIfDone after the commit: its statement waited for that item's row.
    */
   async settle(holder: string, outcomes: ItemOutcome[]): Promise<Settled> {
+    // The settled row's attempts (a give-back or an unclaimed run is no attempt), its error (a
+    // give-back keeps the last one), and whether it is cancelled instead of left to be tried again.
+    const ATTEMPTS = 'CASE WHEN v.back OR v.unclaimed THEN GREATEST(b.attempts - 1, 0) ELSE b.attempts END';
+    const ERROR = 'CASE WHEN v.back THEN b.error ELSE v.error END';
+    const STOP = `(v.state = 'PENDING' AND v.doubt_at IS NULL AND b.job_id IN (SELECT id FROM jobs WHERE state = 'CANCELLED'))`;
     if (outcomes.length === 0) return { jobs: [], states: new Map() };
     const rows = JSON.stringify(
       outcomes.map((o) => ({
@@ -682,17 +711,19 @@ export class BulkStore {
       this.prisma,
       `WITH log AS (${logEntrySql('$3')}),
       v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id bigint, attempts integer, state text, result jsonb, error jsonb, not_before timestamptz, back boolean, unclaimed boolean, doubt_at timestamptz)),
+      jobs AS (
+        SELECT j.id, j.state FROM bulk_jobs AS j WHERE j.id IN (SELECT b.job_id FROM bulk_items AS b JOIN v ON b.id = v.id) FOR SHARE),
       upd AS (
         UPDATE bulk_items AS b SET
-          state = (CASE WHEN v.doubt_at IS NOT NULL THEN 'RUNNING' ELSE v.state END)::bulk_item_state,
+          state = (CASE WHEN v.doubt_at IS NOT NULL THEN 'RUNNING' WHEN ${STOP} THEN 'CANCELLED' ELSE v.state END)::bulk_item_state,
           result = CASE WHEN v.back THEN b.result ELSE v.result END,
-          error = CASE WHEN v.back THEN b.error ELSE v.error END,
-          attempts = CASE WHEN v.back OR v.unclaimed THEN GREATEST(b.attempts - 1, 0) ELSE b.attempts END,
+          error = CASE WHEN ${STOP} THEN ${cancelledWaitingSql(ATTEMPTS, ERROR)} ELSE ${ERROR} END,
+          attempts = ${ATTEMPTS},
           not_before = GREATEST(b.not_before, v.not_before),
           holder = CASE WHEN v.doubt_at IS NOT NULL THEN b.holder END,
           lease_until = CASE WHEN v.doubt_at IS NOT NULL THEN '-infinity'::timestamptz END,
           updated_at = COALESCE(v.doubt_at, now()),
-          input = CASE WHEN v.state IN ${FINAL_STATES} THEN ${inputWithoutSecrets('b.input')} ELSE b.input END
+          input = CASE WHEN v.state IN ${FINAL_STATES} OR ${STOP} THEN ${inputWithoutSecrets('b.input')} ELSE b.input END
         FROM v WHERE b.id = v.id AND b.holder = $2 AND b.state = 'RUNNING' AND (v.attempts IS NULL OR b.attempts = v.attempts)
         RETURNING b.id, b.job_id, b.state),
       rec AS (${deferredRecordsSql('$4', '$5', 'upd')}),
@@ -739,13 +770,11 @@ export class BulkStore {
     const [, unstarted, waiting] = await this.prisma.$transaction([
       this.prisma.bulkJob.updateMany({ where: { id: jobId, state: 'RUNNING' }, data: { state: 'CANCELLED' } }),
       this.prisma.bulkItem.updateMany({ where: { jobId, state: 'PENDING', attempts: 0 }, data: { state: 'CANCELLED', error } }),
-      this.prisma.$executeRaw`
-        UPDATE bulk_items SET state = 'CANCELLED', updated_at = now(), error = jsonb_build_object(
-          'code', 'CANCELLED',
-          'message', 'the job was cancelled while this item waited to be tried again; it was not tried again. Its last attempt failed with '
-            || COALESCE(error->>'code', 'an error') || ': ' || COALESCE(error->>'message', ''),
-          'upstreamCode', error->'upstreamCode')
-        WHERE job_id = ${jobId} AND state = 'PENDING' AND attempts > 0`,
+      this.prisma.$executeRawUnsafe(
+        `UPDATE bulk_items SET state = 'CANCELLED', updated_at = now(), error = ${cancelledWaitingSql('attempts', 'error')}
+        WHERE job_id = $1 AND state = 'PENDING' AND attempts > 0`,
+        jobId,
+      ),
       // Cancelled items are final: their sealed auth codes go (inputWithoutSecrets).
       this.prisma.$executeRawUnsafe(`UPDATE bulk_items SET input = ${inputWithoutSecrets('input')} WHERE job_id = $1 AND state = 'CANCELLED' AND input->>'authInfo' IS NOT NULL`, jobId),
     ]);

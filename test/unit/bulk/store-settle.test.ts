@@ -1,9 +1,12 @@
 /**
  * BulkStore.settle: one statement writes a flush's command log entries, idempotency records and
  * outcomes, and finishes the job when its last items are settled, also when two holders share it;
- * an item its holder no longer holds is left as its new holder settled it.
+ * an item its holder no longer holds is left as its new holder settled it; an item settled to be
+ * tried again after its job was cancelled is cancelled, even when the cancel commits while the
+ * settle runs.
  */
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BulkStore, itemKey, type ItemOutcome } from '../../../src/bulk/store.js';
 import type { LogEntry } from '../../../src/commandlog/command-log.js';
@@ -147,5 +150,63 @@ describe('BulkStore.settle', () => {
       [1, true, false],
       [2, false, false],
     ]);
+  });
+  test('items in flight when their job is cancelled: those to be tried again are cancelled, saying why, and the job finishes; a success stays', async () => {
+    const { job, backend } = await newJob(4);
+    const items = await store.claim('A', backend, 10, 60_000);
+    expect(await store.cancel(job.id)).toBe(0); // all four were running: none cancelled yet
+    await store.settle('A', [
+      done(items[0]!.id),
+      // A transient failure (its first attempt): it would be tried again.
+      { id: items[1]!.id, state: 'PENDING', error: { code: 'UPSTREAM_UNAVAILABLE', message: 'connection reset', upstreamCode: 2400 }, notBefore: new Date(Date.now() + 60_000) },
+      // A rate limit: no attempt (unclaimed), so nothing was counted against it.
+      { id: items[2]!.id, state: 'PENDING', error: { code: 'RATE_LIMITED', message: 'slow down' }, unclaimed: true },
+      // Given back by a stopping runner, not sent.
+      { id: items[3]!.id, state: 'PENDING', givenBack: { inDoubtSince: null } },
+    ]);
+    const rows = await db.prisma.bulkItem.findMany({ where: { jobId: job.id }, orderBy: { position: 'asc' } });
+    expect(rows.map((r) => r.state)).toEqual(['SUCCEEDED', 'CANCELLED', 'CANCELLED', 'CANCELLED']);
+    expect(rows[1]!.error).toEqual({
+      code: 'CANCELLED',
+      message: 'the job was cancelled while this item waited to be tried again; it was not tried again. Its last attempt failed with UPSTREAM_UNAVAILABLE: connection reset',
+      upstreamCode: 2400,
+    });
+    expect(rows[2]!.error).toEqual({ code: 'CANCELLED', message: 'the job was cancelled before this item ran; nothing was sent for it' });
+    expect(rows[3]!.error).toEqual({ code: 'CANCELLED', message: 'the job was cancelled before this item ran; nothing was sent for it' });
+    expect(rows.map((r) => r.attempts)).toEqual([1, 1, 0, 0]);
+    expect(await store.counts(job.id)).toMatchObject({ pending: 0, running: 0, succeeded: 1, cancelled: 3 });
+    const row = await db.prisma.bulkJob.findUniqueOrThrow({ where: { id: job.id } });
+    expect(row.state).toBe('CANCELLED');
+    expect(row.finishedAt).not.toBeNull();
+  });
+
+  test.skipIf(!process.env.TEST_DATABASE_URL)('a cancel that commits while a settle runs: the settle waits for it and cancels the item it would have left pending (PostgreSQL)', async () => {
+    const { job, backend } = await newJob(2);
+    const items = await store.claim('A', backend, 10, 60_000);
+    const other = new pg.Client({ connectionString: db.url! });
+    await other.connect();
+    try {
+      // Another instance's cancel, begun (the job's row changed, not committed).
+      await other.query('BEGIN');
+      await other.query(`UPDATE bulk_jobs SET state = 'CANCELLED' WHERE id = $1`, [job.id]);
+      const settling = store.settle('A', [{ id: items[0]!.id, state: 'PENDING', error: { code: 'UPSTREAM_UNAVAILABLE', message: 'later' } }]);
+      let returned = false;
+      void settling.finally(() => (returned = true)).catch(() => {});
+      // The settle waits on the job's row: wait until PostgreSQL shows it waiting for a lock (or
+      // until it returns, having not waited: then it read the job as running).
+      while (!returned) {
+        const { rows } = await other.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        if (rows[0].n > 0) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await other.query(`UPDATE bulk_items SET state = 'CANCELLED' WHERE job_id = $1 AND state = 'PENDING'`, [job.id]);
+      await other.query('COMMIT');
+      await settling;
+    } finally {
+      await other.end();
+    }
+    const row = await db.prisma.bulkItem.findUniqueOrThrow({ where: { id: items[0]!.id } });
+    expect(row.state).toBe('CANCELLED');
+    expect((row.error as { message: string }).message).toMatch(/^the job was cancelled while this item waited to be tried again/);
   });
 });

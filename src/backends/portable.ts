@@ -8,7 +8,8 @@
  * 3. the log-before-send hook (onCommandStart), run exactly once for a keyed state-changing
  *    command, when the driver is about to send its first change; if it fails, nothing is sent,
  * 4. one command event per port call (onCommand) with the typed command name, the transaction
- *    ids, the result code and the duration,
+ *    ids, the result code and the duration; none for a state-changing call the driver answered
+ *    without sending a change (PortResult.unchanged: nothing reached the registry),
  * 5. masking of the account's and the call's secrets in every message it passes on,
  * 6. the stable code of the failure in the event (INTERNAL_SERVER_ERROR for anything unexpected),
  * 7. a renewal refused for its stale current expiry told apart from other refusals with the same
@@ -441,8 +442,11 @@ export class PortableBackend implements RegistryPort {
       },
     };
     const started = performance.now();
+    let nothingSent = false; // answered without a change sent (PortResult.unchanged): no event
     try {
-      const r = await fn(a);
+      const { unchanged, ...r } = await fn(a);
+      // Only a driver that never reached beforeWrite sent nothing (driver.ts); otherwise the flag is dropped.
+      nothingSent = unchanged === true && !announced;
       event.code = r.code;
       event.svTRID = r.trid.server ?? undefined;
       const message = r.message === undefined ? undefined : maskSecrets(r.message, secrets);
@@ -451,7 +455,7 @@ export class PortableBackend implements RegistryPort {
       event.message = bulk?.detail ? maskSecrets([message, bulk.detail].filter(Boolean).join('; '), secrets) : message;
       if (bulk?.domains) event.bulkDomains = bulk.domains;
       if (spec.empty?.(r.data)) event.empty = true;
-      return { ...r, message };
+      return { ...r, message, ...(nothingSent ? { unchanged: true } : {}) };
     } catch (e) {
       if (e instanceof GatewayError) {
         mask(e, secrets);
@@ -479,7 +483,7 @@ export class PortableBackend implements RegistryPort {
       throw e;
     } finally {
       event.durationMs = Math.round(performance.now() - started);
-      if (!refused) this.emit(event);
+      if (!refused && !nothingSent) this.emit(event);
     }
   }
 

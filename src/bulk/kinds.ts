@@ -159,6 +159,15 @@ async function readOwn(env: OperationEnv, actor: Actor, name: string) {
 }
 
 /**
+ * An update's record as the item keeps it: `skipped` when nothing was sent because the domain
+ * already was as asked (TransactionRecord.unchanged: Joker's "nothing to change"), as a
+ * replacement the domain does not need is skipped.
+ */
+function updated(r: TransactionRecord & { name: string }): ItemRecord {
+  return r.unchanged ? { skipped: 'the domain already is as the job asks: nothing was sent' } : r;
+}
+
+/**
  * Runs one item of a `kind` job for `name` as `actor` (whose key is the item's), its commands
  * logged under the job's mutation (BULK_OPERATIONS). Throws what the operation throws.
  */
@@ -180,18 +189,18 @@ export async function runItem(env: OperationEnv, itemActor: Actor, kind: BulkKin
       const old = current.data.nameservers.find((ns) => ns.name === from);
       if (!old) return { skipped: `${from} is not a name server of the domain` };
       const add = current.data.nameservers.some((ns) => ns.name === to.name) ? [] : [to];
-      return (await updateDomain(env, actor, { name, add: { ...EMPTY, nameservers: add }, remove: { ...EMPTY, nameservers: [old] } })).result;
+      return updated((await updateDomain(env, actor, { name, add: { ...EMPTY, nameservers: add }, remove: { ...EMPTY, nameservers: [old] } })).result);
     }
     case 'REPLACE_TECH_CONTACT': {
       const { from, to } = params as BulkParams['REPLACE_TECH_CONTACT'];
       const current = await readOwn(env, actor, name);
       if (!current.data.contacts.some((c) => c.role === 'tech' && c.id === from)) return { skipped: `${from} is not a tech contact of the domain` };
       const add = current.data.contacts.some((c) => c.role === 'tech' && c.id === to) ? [] : [{ role: 'tech' as const, id: to }];
-      return (await updateDomain(env, actor, { name, add: { ...EMPTY, contacts: add }, remove: { ...EMPTY, contacts: [{ role: 'tech', id: from }] } })).result;
+      return updated((await updateDomain(env, actor, { name, add: { ...EMPTY, contacts: add }, remove: { ...EMPTY, contacts: [{ role: 'tech', id: from }] } })).result);
     }
     case 'UPDATE_STATUSES': {
       const { add, remove } = params as BulkParams['UPDATE_STATUSES'];
-      return (await updateDomain(env, actor, { name, add: { ...EMPTY, statuses: add }, remove: { ...EMPTY, statuses: remove } })).result;
+      return updated((await updateDomain(env, actor, { name, add: { ...EMPTY, statuses: add }, remove: { ...EMPTY, statuses: remove } })).result);
     }
   }
 }

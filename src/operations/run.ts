@@ -51,6 +51,8 @@ export interface TransactionRecord extends StoredResult {
   message?: string | null;
   /** The registry only queued the command; its completion arrives as a poll message (PortResult.awaitsCompletion). */
   awaitsCompletion?: boolean;
+  /** Nothing was sent: the object already was as asked (PortResult.unchanged). */
+  unchanged?: boolean;
 }
 
 /** An operation's answer: the stored (or replayed) record and the backend that ran it. */
@@ -61,9 +63,9 @@ export interface OperationResult<T extends TransactionRecord> {
   replayed: boolean;
 }
 
-/** The transaction part of a port result, as an operation stores it: client/server transaction ids, the upstream result code and message (RFC 5730 section 3), and awaitsCompletion for a queued command. */
+/** The transaction part of a port result, as an operation stores it: client/server transaction ids, the upstream result code and message (RFC 5730 section 3), awaitsCompletion for a queued command, unchanged for one that sent nothing. */
 export function recordOf<T>(r: PortResult<T>): TransactionRecord {
-  return { trid: r.trid, code: r.code, message: r.message ?? null, ...(r.awaitsCompletion ? { awaitsCompletion: true } : {}) };
+  return { trid: r.trid, code: r.code, message: r.message ?? null, ...(r.awaitsCompletion ? { awaitsCompletion: true } : {}), ...(r.unchanged ? { unchanged: true } : {}) };
 }
 
 /** The call context of the actor (what adapters and capability reads see), without a key; its commands logged under actor.cause. */

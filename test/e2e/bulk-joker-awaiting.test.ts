@@ -165,6 +165,28 @@ describe('bulk items Joker only queued', () => {
       if (!released) sandbox.release();
     }
   }, 60_000);
+
+  it('an item that needs no change (the transfer lock on a locked domain) is skipped: nothing sent, no command-log entry', async () => {
+    const [name] = sandbox.addDomains('100001', 1, 'nochange');
+    const LOCK = `mutation($k: String!, $d: [String!]!) { bulkUpdateStatuses(idempotencyKey: $k, domains: $d, add: [clientTransferProhibited], remove: []) { job { id } } }`;
+    const ITEM = `query($id: ID!) { bulkJob(id: $id) { items(first: 1) { edges { node { state skipped transaction { resultCode } } } } } }`;
+    const run = async (k: string) => {
+      const r = await t.gql(key, LOCK, { k, d: [name] });
+      expect(r.errors).toBeUndefined();
+      await waitFinished(t, key, r.data.bulkUpdateStatuses.job.id);
+      return (await t.gql(key, ITEM, { id: r.data.bulkUpdateStatuses.job.id })).data.bulkJob.items.edges[0].node;
+    };
+    expect(await run(randomUUID())).toMatchObject({ state: 'SUCCEEDED', skipped: null, transaction: { resultCode: 1000 } });
+    expect(sandbox.domain(name!)!.lock).toBe(true);
+
+    const locks = sandbox.answered('domain-lock');
+    const k = randomUUID();
+    // Before, the item was a SUCCEEDED update with a transaction, and the command log had a
+    // domain:update entry, SUCCEEDED "nothing to change", for a command never sent.
+    expect(await run(k)).toEqual({ state: 'SUCCEEDED', skipped: 'the domain already is as the job asks: nothing was sent', transaction: null });
+    expect(sandbox.answered('domain-lock')).toBe(locks);
+    expect(await t.gateway.services.prisma.commandLog.count({ where: { idempotencyKey: itemKey(k, 0), command: 'domain:update' } })).toBe(0);
+  }, 60_000);
 });
 
 /**

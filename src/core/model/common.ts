@@ -22,6 +22,14 @@ export interface PortResult<T> {
    * the losing registrar, RFC 5730 section 3 "action pending").
    */
   awaitsCompletion?: boolean;
+  /**
+   * True when the driver sent nothing that changes the registry: the object already was as the
+   * command asks (a Joker update adding the transfer lock to a locked domain: "nothing to change").
+   * Kept by the portable layer only for a command that never reached its beforeWrite (driver.ts);
+   * such a command has no command event (no command log entry, no upstream metrics), and a bulk
+   * item it ends is `skipped` (src/bulk/kinds.ts).
+   */
+  unchanged?: boolean;
 }
 
 /** Role of a domain contact (RFC 5731 section 2.2 <domain:contact type="...">); the registrant is a separate field. */

@@ -142,7 +142,7 @@ export async function updateDomain(call: JokerCall, current: M.Domain, u: M.Doma
   const locked = current.statuses.includes(LOCK);
   if (u.add.statuses.includes(LOCK) && !locked) parts.push(await change(call, 'domain-lock', { domain: u.name }, () => null));
   if (u.remove.statuses.includes(LOCK) && locked) parts.push(await change(call, 'domain-unlock', { domain: u.name }, () => null));
-  if (parts.length === 0) return { data: null, trid: { client: call.clTRID, server: null }, code: 1000, message: 'nothing to change' };
+  if (parts.length === 0) return { data: null, trid: { client: call.clTRID, server: null }, code: 1000, message: 'nothing to change', unchanged: true };
   const pending = parts.filter((p) => p.code === 1001);
   const last = pending.at(-1) ?? parts.at(-1)!;
   // While any part is queued, the Proc-IDs of the queued parts only: the final answer waits for

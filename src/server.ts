@@ -574,6 +574,14 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       }),
     );
 
+    // Any other path: a GraphQL-shaped 404 (code NOT_FOUND), as the worker's (src/http/worker-http.ts), not Express's HTML page.
+    app.use((req: express.Request, res: express.Response) => {
+      const body = { errors: [{ message: `no such path: ${req.method} ${quoted(req.path)}; the GraphQL API is at /graphql (GraphiQL in a browser at /), health at /healthz and /readyz`, extensions: { code: 'NOT_FOUND' } }] };
+      res.status(404);
+      if (req.method === 'HEAD') return void res.end();
+      res.json(body);
+    });
+
     // Express's own error page is HTML with a stack trace outside production; answer as GraphQL does.
     app.use((err: { type?: string; status?: number; shape?: JsonShapeRefusal; charset?: string }, req: express.Request, res: express.Response, _next: express.NextFunction) => {
       if (err.shape) {

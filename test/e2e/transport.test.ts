@@ -69,6 +69,20 @@ describe('malformed requests', () => {
     expect(((await huge.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
+  it('an unknown path is a GraphQL-shaped 404 naming the paths served, not HTML', async () => {
+    const base = t.gateway.url.replace(/\/graphql$/, '');
+    for (const [method, path] of [['GET', '/graphq'], ['POST', '/api/graphql'], ['GET', '/%3Cscript%3E']] as const) {
+      const r = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) });
+      expect(r.status).toBe(404);
+      expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+      const body = (await r.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+      expect(body.errors[0]!.extensions.code).toBe('NOT_FOUND');
+      expect(body.errors[0]!.message).toContain(`no such path: ${method} `);
+      expect(body.errors[0]!.message).toContain('the GraphQL API is at /graphql');
+    }
+    expect((await fetch(`${base}/graphq`)).headers.get('content-type')).not.toMatch(/html/);
+  });
+
   /** A body whose variable `x` is nested `levels` arrays deep (the body object and `variables` add two levels). */
   const nested = (levels: number) => `{"query":"{ __typename }","variables":{"x":${'['.repeat(levels)}${']'.repeat(levels)}}}`;
   const post = (body: string, contentType = 'application/json') =>

@@ -21,8 +21,12 @@ import { smallJson } from './small-json.js';
 /** The message of a bad value under a secret's name: nothing of the value. */
 export const SECRET_NOT_SHOWN = 'is not a valid value of its type (a secret: not shown)';
 
-/** The longest reason kept from graphql-js or a scalar, after the value was replaced in it. */
-const MAX_REASON = 200;
+/**
+ * The longest reason kept from graphql-js or a scalar, after the value was replaced in it by its
+ * short quote: room for the longest the schema's own give (a bad date's, with its examples, some
+ * 220 characters), under the 500 at which any message is cut.
+ */
+const MAX_REASON = 320;
 
 /**
  * Every place `$name` is used below `selectionSets`, as argument paths (`domains`, `input.name`,

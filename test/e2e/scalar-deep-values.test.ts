@@ -114,6 +114,14 @@ describe.each(['http', 'ws'] as const)('a DateTimeISO variable that is no string
     expect(ok.body).toEqual({ data: { viewer: { id: 'NewRegistrar' } } });
   });
 
+  it('a long string that is no date: its quote cut to 32 characters, the example whole (the message was cut at 200 characters, in the middle of it)', async () => {
+    const r = transport === 'http' ? await overHttp(RENEW, `{"k":"k-${randomUUID()}","d":"2028-13-45T00:00:00.000+02:00 and then some more"}`) : await overWs(RENEW, `{"k":"k-${randomUUID()}","d":"2028-13-45T00:00:00.000+02:00 and then some more"}`);
+    expect(r.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.currentExpiry' });
+    expect(r.body.errors[0].message).toBe(
+      'input.currentExpiry: DateTime cannot represent an invalid date-time-string "2028-13-45T00:00:00.000+02:00 an"…: give a date-time with its offset, such as 2028-12-02T10:15:30Z (currentExpiry also takes a date alone: 2028-12-02)',
+    );
+  });
+
   it('a literal of the wrong shape in the document says the same, naming the field', async () => {
     const query = 'mutation { renewDomain(idempotencyKey: "k", input: { name: "alpha.example", currentExpiry: { year: 2028 } }) { name } }';
     const r = transport === 'http' ? await overHttp(query, '{}') : await overWs(query, '{}');

@@ -4,7 +4,7 @@ import type { GraphQLFormattedError } from 'graphql';
 
 /** The `extensions.persistedQuery` of a request Apollo Server refuses as the client's mistake, and why. */
 export interface PersistedQueryRefusal {
-  /** `extensions.persistedQuery.version` or `extensions.persistedQuery.sha256Hash`. */
+  /** `extensions.persistedQuery` (not an object), `extensions.persistedQuery.version` or `extensions.persistedQuery.sha256Hash`. */
   field: string;
   message: string;
 }
@@ -13,7 +13,8 @@ export interface PersistedQueryRefusal {
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
- * What is wrong with a request's automatic persisted query extension: a `version` other than 1, a
+ * What is wrong with a request's automatic persisted query extension: not an object (a string, a
+ * number, a list: it was told as a version other than 1), a `version` other than 1, a
  * `sha256Hash` missing or not of a SHA-256's form (64 lower-case hex characters, as Apollo Server
  * computes it; a number or 100,000 letters went on to the cache and came back as
  * PERSISTED_QUERY_NOT_FOUND, asking the client to send the query with that hash), or a `query`
@@ -22,8 +23,12 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
  * when unknown, Apollo's own code).
  */
 export function persistedQueryRefusal(request: { query?: string; extensions?: Record<string, unknown> }): PersistedQueryRefusal | null {
-  const pq = request.extensions?.persistedQuery as { version?: unknown; sha256Hash?: unknown } | undefined;
-  if (!pq) return null;
+  const given = request.extensions?.persistedQuery;
+  if (given === undefined || given === null) return null;
+  if (typeof given !== 'object' || Array.isArray(given)) {
+    return { field: 'extensions.persistedQuery', message: 'extensions.persistedQuery: is not an object ({"version": 1, "sha256Hash": "<SHA-256 of the query, hex>"}); nothing ran' };
+  }
+  const pq = given as { version?: unknown; sha256Hash?: unknown };
   if (pq.version !== 1) {
     return { field: 'extensions.persistedQuery.version', message: 'extensions.persistedQuery.version: only version 1 of automatic persisted queries is supported; nothing ran' };
   }

@@ -34,10 +34,22 @@ describe.skipIf(missing.length > 0)(`README's automatic persisted queries exampl
   it('answers each curl command as the README says', async () => {
     const script = await example();
     const expected = script.split('\n').filter((l) => l.startsWith('# {')).map((l) => JSON.parse(l.slice(2)));
-    expect(expected).toHaveLength(3);
+    expect(expected).toHaveLength(4);
     const runnable = script.replace(/^KEY=.*$/m, `KEY='${t.keys.NewRegistrar}'`).replace(/^URL=.*$/m, `URL='${t.gateway.url}'`);
     const { stdout } = await promisify(execFile)('/bin/bash', ['-euc', runnable]);
     const answers = stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
     expect(answers).toEqual(expected);
+    // The paragraph under the block: a GET without the header is refused before anything runs.
+    const url = `${t.gateway.url}?query=${encodeURIComponent('{ viewer { id } }')}`;
+    const bare = await fetch(url, { headers: { authorization: `Bearer ${t.keys.NewRegistrar}` } });
+    expect(bare.status).toBe(400);
+    expect(await bare.text()).toMatch(/apollo-require-preflight/);
+    const preflighted = await fetch(url, { headers: { authorization: `Bearer ${t.keys.NewRegistrar}`, 'apollo-require-preflight': 'true' } });
+    expect(await preflighted.json()).toEqual({ data: { viewer: { id: 'NewRegistrar' } } });
+    // Queries only: a mutation by GET runs nothing.
+    const mutation = `${t.gateway.url}?query=${encodeURIComponent('mutation { renewDomain(idempotencyKey: "k-get", input: { name: "alpha.example" }) { name } }')}`;
+    const refused = await fetch(mutation, { headers: { authorization: `Bearer ${t.keys.NewRegistrar}`, 'apollo-require-preflight': 'true' } });
+    expect(refused.status).toBe(405);
+    expect(((await refused.json()) as { data?: unknown }).data).toBeUndefined();
   });
 });

@@ -97,6 +97,8 @@ describe('automatic persisted queries the client got wrong', () => {
     ['no hash', { extensions: { persistedQuery: { version: 1 } } }, 'extensions.persistedQuery.sha256Hash'],
     ['100,000 letters for the hash, alone', { extensions: { persistedQuery: { version: 1, sha256Hash: 'Z'.repeat(100_000) } } }, 'extensions.persistedQuery.sha256Hash'],
     ['an upper-case hash, alone', { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query).toUpperCase() } } }, 'extensions.persistedQuery.sha256Hash'],
+    ['a string for the extension', { query, extensions: { persistedQuery: 'x' } }, 'extensions.persistedQuery'],
+    ['a list for the extension', { query, extensions: { persistedQuery: [1, sha256(query)] } }, 'extensions.persistedQuery'],
   ])('%s: 400 BAD_REQUEST naming extensions.persistedQuery (not INTERNAL_SERVER_ERROR), nothing stored, nothing in the error log', async (_name, body, field) => {
     const errorsBefore = logLines.filter((l) => l.level >= 50).length;
     const res = await post(body);

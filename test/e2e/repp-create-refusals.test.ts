@@ -51,6 +51,16 @@ it('createDomain with a billing contact at REPP is refused before anything is se
   expect(ok.data.createDomain.domain.contacts.map((c: { role: string }) => c.role).sort()).toEqual(['ADMIN', 'TECH']);
 });
 
+it('createDomain without a registrant at REPP is BAD_USER_INPUT on input.registrant (the registry requires one), nothing sent', async () => {
+  const name = `noreg-${randomUUID().slice(0, 8)}.ee`;
+  const before = await t.upstreamCommands();
+  const r = await t.gql(A, CREATE_DOMAIN, { k: randomUUID(), i: { name, authInfo: 'Noreg-pw1' } });
+  expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.registrant' });
+  expect(r.errors?.[0]?.message).toMatch(/^input\.registrant: the \.ee registry \(REPP\) registers a domain only with a registrant/);
+  expect(await t.upstreamCommands()).toBe(before);
+  expect((await t.gql(A, `{ checkDomains(names: ["${name}"]) { available } }`)).data.checkDomains[0].available).toBe(true);
+});
+
 it('createContact with a fax number or a disclosure preference at REPP is refused before anything is sent', async () => {
   const input = (email: string) => ({
     registry: 'sandbox-repp',

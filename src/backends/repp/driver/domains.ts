@@ -103,11 +103,15 @@ export async function infoDomain(call: ReppCall, name: string, authInfo?: string
 /**
  * Refuses, before anything is sent, what a REPP registration has no field for: billing contacts
  * (REPP keeps admin and tech contacts only; updateDomain refuses them too). Left out, the domain
- * would be registered, and paid for, without the contact the registrar asked for.
+ * would be registered, and paid for, without the contact the registrar asked for. And what it
+ * requires: a registrant (REPP document, "Register a new domain": `registrant`, Required Yes),
+ * BAD_USER_INPUT on `input.registrant` instead of the registry's refusal without a field.
  */
 export function checkCreate(backend: string, input: M.DomainCreateInput): void {
   const refusal = unregistrable(input.name);
   if (refusal) throw new ValidationError('input.name', refusal);
+  // "Register a new domain": registrant, Required Yes (a .ee domain always has one).
+  if (!input.registrant) throw new ValidationError('input.registrant', 'the .ee registry (REPP) registers a domain only with a registrant contact: give one');
   const billing = itemPath('input.contacts', input.contacts, (c) => c.role === 'billing');
   if (billing) throw new UnsupportedByBackendError(backend, 'billing contacts', billing);
 }

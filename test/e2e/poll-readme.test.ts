@@ -205,4 +205,17 @@ describe("README's pollMessages subscription script", () => {
     expect(script.stderr()).toBe('poll.mjs: closed with code 4403: Forbidden: no valid API key; send connection_init with payload {"Authorization": "Bearer <key>"}\n');
     expect(script.lines).toEqual([]);
   }, 60_000);
+
+  it('with a cursor newer than any stored message (kept from another database), it says so in one line and exits 1, not "run again"', async () => {
+    // The refusal came as `next` with errors, then `complete`: it printed the raw error array, then
+    // "subscription ended; run again to go on after the saved id", and exited 0, run after run.
+    const file = path.join(dir, 'poll-stale.mjs');
+    await writeFile(file, (await example()).replace("'ws://localhost:4000/graphql'", JSON.stringify(t.gateway.wsUrl)));
+    await writeFile(path.join(dir, 'poll-cursor.txt'), '999999999999');
+    const script = run(file);
+    const code = await new Promise<number | null>((r) => script.child.once('close', r));
+    expect(code).toBe(1);
+    expect(script.stderr()).toMatch(/^poll\.mjs: after: 999999999999 is newer than every poll message of yours stored here[^\n]*\n$/);
+    expect(script.lines).toEqual([]);
+  }, 60_000);
 });

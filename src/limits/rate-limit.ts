@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ioredis, rateLimiterFlexible } from '../core/lazy-modules.js';
 import type { Logger } from '../logger.js';
-import { logRedisAvailability } from '../pubsub/redis-availability.js';
+import { logRedisAvailability, REDIS_COMMAND_TIMEOUT_MS } from '../pubsub/redis-availability.js';
 import { rateLimited } from './errors.js';
 import type { Limits } from './limits.js';
 
@@ -37,8 +37,9 @@ export function createRateLimiter(limits: Pick<Limits, 'rateLimit'>, redisUrl: s
   let redis: Redis | undefined;
   let limiter: RateLimiterAbstract;
   if (redisUrl) {
-    // No offline queue: while Redis is away a spend fails at once and the insurance limiter answers.
-    redis = new (ioredis().Redis)(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    // No offline queue: while Redis is away a spend fails at once and the insurance limiter answers;
+    // nor while it hangs, after REDIS_COMMAND_TIMEOUT_MS.
+    redis = new (ioredis().Redis)(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: REDIS_COMMAND_TIMEOUT_MS });
     logRedisAvailability([redis], logger, {
       down: "rate limit: Redis unavailable, each instance counts API keys' budgets on its own until it is back",
       back: 'rate limit: Redis is back, budgets are shared across instances again',

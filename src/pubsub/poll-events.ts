@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import { ioredis } from '../core/lazy-modules.js';
 import type { Logger } from '../logger.js';
-import { logRedisAvailability } from './redis-availability.js';
+import { logRedisAvailability, REDIS_COMMAND_TIMEOUT_MS } from './redis-availability.js';
 
 /** A stored poll message as it travels to subscribers (JSON-safe: ids and dates as strings). */
 export interface PollEvent {
@@ -122,6 +122,11 @@ export interface RedisPollEventsOptions {
   load: LoadPollEvents;
 }
 
+/** How long a new subscription waits for Redis to confirm its channel's SUBSCRIBE before it goes on from the store (ms). */
+const SUBSCRIBE_WAIT_MS = 2000;
+/** How often a SUBSCRIBE that failed is tried again while its channel has listeners (ms). */
+const SUBSCRIBE_RETRY_MS = 1000;
+
 /** What travels on a registrar's channel: a stored message's id, or word that events may have been lost. */
 type Notice = { registrarId: string; id: string } | { registrarId: string; gap: true };
 const GAP_NOTICE = JSON.stringify({ gap: true });
@@ -148,6 +153,7 @@ export class RedisPollEvents extends LocalPollEvents {
   /** Notices received and not yet delivered (their messages are being read), in arrival order. */
   private incoming: Notice[] = [];
   private delivering = false;
+  private closed = false;
 
   constructor(
     url: string,
@@ -156,7 +162,9 @@ export class RedisPollEvents extends LocalPollEvents {
   ) {
     super();
     this.channels = `${opts.prefix}poll:`;
-    this.pub = new (ioredis().Redis)(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    // A publish is awaited before the upstream acknowledgement (src/poll/poll.service.ts): bounded,
+    // so a Redis that hangs delays ingestion by at most that per message instead of stopping it.
+    this.pub = new (ioredis().Redis)(url, { lazyConnect: false, maxRetriesPerRequest: 3, commandTimeout: REDIS_COMMAND_TIMEOUT_MS });
     // No ready check (INFO) on the subscriber: INFO is refused once a SUBSCRIBE sent during the
     // handshake has put the connection in subscriber mode, and ioredis then drops the connection.
     this.sub = new (ioredis().Redis)(url, { lazyConnect: false, enableReadyCheck: false });
@@ -267,12 +275,22 @@ export class RedisPollEvents extends LocalPollEvents {
     }
   }
 
+  /**
+   * Resolves once events published from now on will arrive, or, when Redis does not confirm the
+   * subscription within SUBSCRIBE_WAIT_MS (it hangs, or refuses: the connection is down or
+   * reconnecting), once the listener can go on without them: it reads the store, and when the
+   * subscription is confirmed later (tried again every SUBSCRIBE_RETRY_MS while the channel has
+   * listeners, and on every reconnect) its listeners are told to read the store again (a gap).
+   * Never rejects: a SUBSCRIBE that failed once used to stay in `subscribed` as a rejected
+   * promise, failing every later subscription of that registrar on this instance, and one that
+   * hung held every one of them until it answered.
+   */
   override async listen(registrarId: string, listener: PollListener): Promise<() => void> {
     const ch = this.channel(registrarId);
     const detach = this.attach(registrarId, listener);
     let ready = this.subscribed.get(ch);
     if (!ready) {
-      ready = this.sub.subscribe(ch);
+      ready = this.subscribeChannel(ch, registrarId);
       this.subscribed.set(ch, ready);
     }
     await ready;
@@ -285,11 +303,43 @@ export class RedisPollEvents extends LocalPollEvents {
     };
   }
 
+  /** SUBSCRIBE to `ch` (see listen): resolves when confirmed or after SUBSCRIBE_WAIT_MS, whichever comes first; never rejects. */
+  private subscribeChannel(ch: string, registrarId: string): Promise<unknown> {
+    const attempt = (): Promise<boolean> =>
+      this.sub.subscribe(ch).then(
+        () => true,
+        (err: Error) => {
+          this.logger.warn({ err: err.message }, 'poll events: a subscription to Redis failed; subscribers read the store, and it is tried again');
+          return false;
+        },
+      );
+    const confirmed = attempt();
+    let waited = false;
+    // Confirmed after the wait, or only after retries: the listeners may have missed events meanwhile.
+    const late = async (ok: boolean): Promise<void> => {
+      while (!ok) {
+        await new Promise((r) => setTimeout(r, SUBSCRIBE_RETRY_MS).unref());
+        if (!this.subscribed.has(ch) || this.closed) return;
+        ok = await attempt();
+        waited = true;
+      }
+      if (waited) this.signalGap(registrarId);
+    };
+    void confirmed.then(late);
+    return Promise.race([
+      confirmed,
+      new Promise((r) => setTimeout(r, SUBSCRIBE_WAIT_MS).unref()).then(() => {
+        waited = true;
+      }),
+    ]);
+  }
+
   override async ping(): Promise<void> {
     await Promise.all([this.pub.ping(), this.sub.status === 'ready' ? Promise.resolve() : Promise.reject(new Error(`subscriber connection ${this.sub.status}`))]);
   }
 
   override async close(): Promise<void> {
+    this.closed = true;
     await super.close();
     this.sub.disconnect();
     this.pub.disconnect();

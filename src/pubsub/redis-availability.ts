@@ -20,6 +20,16 @@ export interface RedisAvailabilityMessages {
 }
 
 /**
+ * How long a command on a request's path may wait for Redis before it fails (ioredis
+ * `commandTimeout`, ms): the rate limits' counts (an API key's budget, HeadlessDomains' shares)
+ * then fall back to this instance's own count. A Redis that takes the connection and stops
+ * answering (hung, or a proxy in front of it that stalls) gives ioredis no error to fail on, and
+ * every GraphQL request on the instance waited for it (an operator's trial: 40 s and more, while
+ * /readyz said ready and nothing was logged). A healthy Redis answers in well under 1 ms.
+ */
+export const REDIS_COMMAND_TIMEOUT_MS = 500;
+
+/**
  * How long a Redis connection may take to become ready before its outage is logged, without an
  * error: a server that takes the TCP connection and never answers (a hung Redis, a wrong port
  * behind a proxy) gives ioredis nothing to fail on, and was never logged (an operator's trial

@@ -35,7 +35,7 @@
 import type { Redis } from 'ioredis';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ioredis, rateLimiterFlexible } from '../../core/lazy-modules.js';
-import { logRedisAvailability } from '../../pubsub/redis-availability.js';
+import { logRedisAvailability, REDIS_COMMAND_TIMEOUT_MS } from '../../pubsub/redis-availability.js';
 import type { Logger } from '../../logger.js';
 
 /** Which share a request spends. */
@@ -78,7 +78,7 @@ export class SharedRateCounts {
     private readonly logger: Logger,
     connectWaitMs = 2_000,
   ) {
-    this.redis = new (ioredis().Redis)(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.redis = new (ioredis().Redis)(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: REDIS_COMMAND_TIMEOUT_MS });
     this.settled = new Promise<void>((resolve) => {
       const t = setTimeout(resolve, connectWaitMs);
       t.unref();

@@ -463,6 +463,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     // client revalidates: POST answers are not cached, and no GraphQL answer carries cache hints).
     // GraphiQL sets its own, and still answers 304 (src/http/graphiql.ts).
     app.set('etag', false);
+    const inFlight = new InFlightRequests();
+    app.use(inFlight.middleware);
     const httpServer = createServer(httpServerOptions(limitsInForce), app);
     // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message);
     // a message over it closes with 1009 and a reason naming the bound (src/http/ws-payload.ts).
@@ -606,8 +608,15 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     const close = async () => {
       revocations.stop();
       await unlistenKeys();
+      // No new connection; the requests in flight finish (at most DRAIN_MS) before Apollo stops
+      // and the connections left are cut: closing all at once cut requests whose mutation the
+      // registry had applied (an operator's trial: 17 of 60 reset, one of them applied).
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      if (inFlight.size > 0) logger.info({ requests: inFlight.size, maxMs: DRAIN_MS }, 'closing: waiting for the HTTP requests in flight to finish');
+      await inFlight.drained(DRAIN_MS);
       await apollo.stop();
-      await closeServer(httpServer);
+      httpServer.closeAllConnections();
+      await closed;
       await limits.close();
       await closeCore();
     };
@@ -629,6 +638,37 @@ const callers = new WeakMap<object, Caller>();
 /** The media type Apollo would answer `req` with: application/graphql-response+json when the client prefers it, else application/json. */
 function graphqlResponseType(req: express.Request): string {
   return req.accepts(['application/json', 'application/graphql-response+json']) === 'application/graphql-response+json' ? 'application/graphql-response+json' : 'application/json';
+}
+
+/** How long close() waits for the HTTP requests in flight to finish before it cuts their connections (ms). */
+const DRAIN_MS = 15_000;
+
+/** The HTTP requests being served (from arrival to their response's end or their connection's close), for close() to wait for. */
+class InFlightRequests {
+  private count = 0;
+  private idle: Array<() => void> = [];
+
+  /** How many are in flight now. */
+  get size(): number {
+    return this.count;
+  }
+
+  readonly middleware = (_req: express.Request, res: express.Response, next: express.NextFunction): void => {
+    this.count++;
+    res.once('close', () => {
+      if (--this.count === 0) this.idle.splice(0).forEach((wake) => wake());
+    });
+    next();
+  };
+
+  /** Resolves once no request is in flight, or after `maxMs`, whichever comes first. */
+  drained(maxMs: number): Promise<void> {
+    if (this.count === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, maxMs);
+      this.idle.push(() => (clearTimeout(timer), resolve()));
+    });
+  }
 }
 
 function closeServer(server: Server): Promise<void> {

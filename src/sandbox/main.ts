@@ -5,8 +5,9 @@
  * one JSON line with, per sandbox, the backend config a gateway needs (host, port, the CA to
  * trust, the TLDs it serves and the sandbox registrars' logins), then serves until SIGINT/SIGTERM.
  * Port N serves the contacts profile, N+1 the nomulus profile (default: ephemeral ports).
- * With --data-dir the sandboxes keep their state there (DIR/sandbox-epp.json, ...) across
- * restarts; without, they start from their seed every time. `--help` / `-h` prints USAGE and
+ * With --data-dir the sandboxes keep their state there (DIR/sandbox-epp.json, ...) and their TLS
+ * certificate (DIR/tls/epp.json) across restarts; without, they start from their seed with a new
+ * certificate every time. `--help` / `-h` prints USAGE and
  * exits 0, starting nothing.
  */
 import { SANDBOX_TLDS } from '../config.js';
@@ -21,7 +22,7 @@ Runs the two EPP registry sandboxes (.example, with contact objects; .tld, like 
 hosts only) as a process of their own, prints as one JSON line the "registrars", "backends" and "routes"
 a gateway config needs to use them (a config file of its own as it is), and serves until Ctrl-C or SIGTERM.
 options: --port N        the contacts sandbox on port N, the nomulus one on N+1 (default: ephemeral ports)
-         --data-dir DIR  keep their state in DIR across restarts (default: start from the seed every time)
+         --data-dir DIR  keep their state and TLS certificate in DIR across restarts (default: start from the seed, with a new certificate, every time)
          -h, --help      this text (nothing is started)
          an unknown option or a bad --port is refused: the message and this text, exit 2
 environment: SANDBOX_HOST   the interface they listen on (default 127.0.0.1)
@@ -60,7 +61,10 @@ const profiles = [
 const running = await Promise.all(
   profiles.map(async (p, n) => {
     const state = dataDir === undefined ? undefined : { dir: dataDir, name: p.name };
-    const sandbox = new EppSandbox({ profile: p.profile, tlds: p.tlds, host, port: base ? base + n : 0, state });
+    // With --data-dir the certificate is kept too (DIR/tls/epp.json, as the gateway's own sandboxes
+    // keep theirs): a restart serves the same one, so the gateways given its CA go on trusting it.
+    const tlsFile = dataDir === undefined ? undefined : `${dataDir}/tls/epp.json`;
+    const sandbox = new EppSandbox({ profile: p.profile, tlds: p.tlds, host, port: base ? base + n : 0, state, tlsFile });
     return { p, sandbox, address: await sandbox.start() };
   }),
 );

@@ -254,6 +254,32 @@ describe('npm run sandbox', () => {
     }
   }, 60_000);
 
+  it('with --data-dir, a restart serves the same certificate, so gateways given the first start\'s CA still trust it', async () => {
+    // The certificate was made anew at every start while the state was kept: every gateway then
+    // failed its sessions (TLS certificate verification failed) until given the new line.
+    const cwd = await mkdtemp(path.join(dir, 'sandbox-data-'));
+    const start = async (): Promise<string[]> => {
+      const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, path.join(compiled, 'src/sandbox/main.js'), '--data-dir', path.join(cwd, 'state')], { cwd, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      started.push(child);
+      try {
+        let out = '';
+        const line = await new Promise<string>((resolve, reject) => {
+          child.stdout!.on('data', (b: Buffer) => ((out += b.toString()), out.includes('\n') && resolve(out.slice(0, out.indexOf('\n')))));
+          child.on('exit', () => reject(new Error(`the sandboxes ended before printing:\n${out}`)));
+        });
+        return (JSON.parse(line) as { backends: Array<{ tls: { ca: string } }> }).backends.map((b) => b.tls.ca);
+      } finally {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    };
+    const first = await start();
+    const second = await start();
+    expect(first[0]).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(second).toEqual(first);
+  }, 60_000);
+
   it('SIGTERM to the npm process stops the sandboxes too (the script execs node)', async () => {
     // package.json's own `sandbox` script, in a project whose build is already done (dist: this
     // test run's compiled tree; its build script ignores the --quiet the sandbox script passes

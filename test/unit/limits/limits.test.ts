@@ -46,6 +46,12 @@ describe('limits from config', () => {
     expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '30s' }, tmpdir())).toThrow('config: HTTP_REQUEST_TIMEOUT_MS must be a whole number from 1 to 2147483647');
   });
 
+  it('take a rateLimit with one field left out, the other at its default (it was refused)', () => {
+    expect(resolveLimits({ limits: { ...base, rateLimit: { points: 100_000 } as never } })).toMatchObject({ rateLimit: { points: 100_000, durationSec: 10 } });
+    expect(resolveLimits({ limits: { ...base, rateLimit: { durationSec: 60 } as never } })).toMatchObject({ rateLimit: { points: 120_000, durationSec: 60 } });
+    expect(() => resolveLimits({ limits: { ...base, rateLimit: null as never } })).toThrow(/limits.rateLimit must be false or/);
+  });
+
   it('refuse values that are not whole numbers of 1 or more', () => {
     expect(() => resolveLimits({ limits: { ...base, maxTokens: 0 } })).toThrow(/limits.maxTokens/);
     expect(() => resolveLimits({ limits: { ...base, maxCost: 1.5 } })).toThrow(/limits.maxCost/);

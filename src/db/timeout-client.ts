@@ -2,12 +2,16 @@
  * The time limits of src/db/timeouts.ts applied to pg's clients and pools: pgTimeoutSettings gives
  * a Client's or Pool's settings, TimeoutSafeClient ends a connection whose statement timed out.
  */
+import { hostname } from 'node:os';
 import pg from 'pg';
 import { QUERY_READ_TIMEOUT } from './errors.js';
 import type { DatabaseTimeouts } from './timeouts.js';
 
 /** Which limits a connection gets: all of them, or only those a migration can live with (see pgTimeoutSettings). */
 export type TimeoutUse = 'statements' | 'migration';
+
+/** The connections' application_name: the gateway, its host and process id (PostgreSQL keeps 63 bytes of it). */
+const APPLICATION_NAME = `registry-gateway ${hostname()}:${process.pid}`.slice(0, 63);
 
 /**
  * The pg Client/Pool settings for `t`, with TimeoutSafeClient as the pool's client class.
@@ -20,6 +24,8 @@ export type TimeoutUse = 'statements' | 'migration';
 export function pgTimeoutSettings(t: DatabaseTimeouts, use: TimeoutUse = 'statements'): pg.PoolConfig {
   const settings: pg.PoolConfig = {
     Client: TimeoutSafeClient,
+    // pg_stat_activity tells the instances apart (a DATABASE_URL's own application_name wins).
+    application_name: APPLICATION_NAME,
     connectionTimeoutMillis: t.connectTimeoutMs,
     keepAlive: t.keepAlive,
     keepAliveInitialDelayMillis: t.keepAliveInitialDelayMs,

@@ -24,6 +24,16 @@ describe('openDatabase', () => {
     }
   });
 
+  it.skipIf(ctx.kind !== 'postgres')('on PostgreSQL its connections say which gateway process they are (application_name), so pg_stat_activity tells instances apart', async () => {
+    const db = await freshDatabase();
+    try {
+      const [row] = await db.prisma.$queryRawUnsafe<Array<{ name: string }>>('SELECT application_name AS name FROM pg_stat_activity WHERE pid = pg_backend_pid()');
+      expect(row!.name).toBe(`registry-gateway ${os.hostname()}:${process.pid}`.slice(0, 63));
+    } finally {
+      await db.close();
+    }
+  });
+
   it.skipIf(ctx.kind !== 'postgres')('on PostgreSQL opens four pool connections at the start (the migration check\'s, then three), before any statement needs them, and closes them all on close()', async () => {
     const db = await freshDatabase();
     try {

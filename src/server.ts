@@ -259,7 +259,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   opened = true;
   if (db.migration) {
     const { applied, engine, durationMs } = db.migration;
-    logger.info({ applied, schemaEngine: engine, durationMs }, applied.length > 0 ? 'database migrated' : 'database schema up to date');
+    logger.info({ applied, schemaEngine: engine, durationMs, database: databaseShown(config, opts.database !== undefined) }, applied.length > 0 ? 'database migrated' : 'database schema up to date');
   }
   // Before anything is started or served: an instance whose idempotency key is not the one the
   // database records stops here (ConfigError), closing the database it opened.
@@ -638,6 +638,22 @@ const callers = new WeakMap<object, Caller>();
 /** The media type Apollo would answer `req` with: application/graphql-response+json when the client prefers it, else application/json. */
 function graphqlResponseType(req: express.Request): string {
   return req.accepts(['application/json', 'application/graphql-response+json']) === 'application/graphql-response+json' ? 'application/graphql-response+json' : 'application/json';
+}
+
+/**
+ * Which database the instance opened, for its start's log line: `embedded <dir>` or `postgresql
+ * <host>:<port>/<database>` (never the user or password), so an empty DATABASE_URL (unset: the
+ * embedded database) shows at the start. `given`: a database handed in (tests), shown as such.
+ */
+function databaseShown(config: GatewayConfig, given: boolean): string {
+  if (given) return 'given';
+  if (!config.databaseUrl) return `embedded ${config.dataDir}/pglite`;
+  try {
+    const u = new URL(config.databaseUrl);
+    return `postgresql ${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'postgresql';
+  }
 }
 
 /** How long close() waits for the HTTP requests in flight to finish before it cuts their connections (ms). */

@@ -93,6 +93,8 @@ describe.runIf(ctx.kind === 'postgres')('instances sharing PostgreSQL (TEST_DATA
     const [a, b] = [secret(), secret()];
     const first = await spawnWith({ IDEMPOTENCY_KEY_SECRET: a });
     expect(first.output()).toContain('idempotency key recorded in the database');
+    const u = new URL(db.url!);
+    expect(first.output()).toContain(`"database":"postgresql ${u.hostname}:${u.port || '5432'}${u.pathname}"`);
     const apiKey = (await createApiKey(db.prisma, 'NewRegistrar', 'test')).key;
     const vars = { k: `mismatch-${Date.now()}`, n: `km${Date.now().toString(36)}.tld` };
     const created = await first.gql(apiKey, CREATE, vars);

@@ -41,6 +41,8 @@ async function start(env: Record<string, string> = {}): Promise<{ p: GatewayProc
   });
   running.push(p);
   const [, key] = await p.waitForOutput(/^\s+NewRegistrar\s+(rgw_\S+)$/m);
+  // DATABASE_URL set empty counts as unset, and the start says which database it opened.
+  expect(p.output()).toContain(`"database":"embedded ${path.join(dir, 'data')}/pglite"`);
   return { p, key: key! };
 }
 

@@ -233,16 +233,22 @@ const alive = (pid: number) => {
 };
 
 describe('npm run sandbox', () => {
+  /** `node dist/src/sandbox/main.js ...args` in `cwd`: the child and the one line it prints once its sandboxes listen. */
+  async function sandboxProcess(cwd: string, args: string[] = []): Promise<{ child: ChildProcess; line: string }> {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, path.join(compiled, 'src/sandbox/main.js'), ...args], { cwd, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    started.push(child);
+    let out = '';
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on('data', (b: Buffer) => ((out += b.toString()), out.includes('\n') && resolve(out.slice(0, out.indexOf('\n')))));
+      child.on('exit', () => reject(new Error(`the sandboxes ended before printing:\n${out}`)));
+    });
+    return { child, line };
+  }
+
   it('prints a line that, saved as the config file, is a whole config the gateway takes (registrars, backends, routes)', async () => {
     const cwd = await mkdtemp(path.join(dir, 'sandbox-config-'));
-    const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, path.join(compiled, 'src/sandbox/main.js')], { cwd, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    started.push(child);
+    const { child, line } = await sandboxProcess(cwd);
     try {
-      let out = '';
-      const line = await new Promise<string>((resolve, reject) => {
-        child.stdout!.on('data', (b: Buffer) => ((out += b.toString()), out.includes('\n') && resolve(out.slice(0, out.indexOf('\n')))));
-        child.on('exit', () => reject(new Error(`the sandboxes ended before printing:\n${out}`)));
-      });
       await writeFile(path.join(cwd, 'gateway.config.json'), line);
       // What the gateway reads at its start (a file with backends gets nothing of the zero-setup start).
       const config = loadConfig(userEnv(), cwd);
@@ -259,14 +265,8 @@ describe('npm run sandbox', () => {
     // failed its sessions (TLS certificate verification failed) until given the new line.
     const cwd = await mkdtemp(path.join(dir, 'sandbox-data-'));
     const start = async (): Promise<string[]> => {
-      const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, path.join(compiled, 'src/sandbox/main.js'), '--data-dir', path.join(cwd, 'state')], { cwd, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-      started.push(child);
+      const { child, line } = await sandboxProcess(cwd, ['--data-dir', path.join(cwd, 'state')]);
       try {
-        let out = '';
-        const line = await new Promise<string>((resolve, reject) => {
-          child.stdout!.on('data', (b: Buffer) => ((out += b.toString()), out.includes('\n') && resolve(out.slice(0, out.indexOf('\n')))));
-          child.on('exit', () => reject(new Error(`the sandboxes ended before printing:\n${out}`)));
-        });
         return (JSON.parse(line) as { backends: Array<{ tls: { ca: string } }> }).backends.map((b) => b.tls.ca);
       } finally {
         const exited = new Promise((r) => child.once('exit', r));

@@ -7,12 +7,11 @@
  * not in time.
  */
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { REDIS, redisUp } from '../helpers/redis.js';
+import { RedisFront, redisUp } from '../helpers/redis.js';
 
 type Line = { level: number; msg: string; err?: string };
 const lines: Line[] = [];
@@ -24,41 +23,17 @@ const sink = new Writable({
 });
 const aboutRedis = (l: Line) => /redis/i.test(l.msg);
 
-/** The TCP front: counts refused connections and wakes whoever waits for a number of them. */
-let mode: 'down' | 'up' = 'down';
-let refused = 0;
-const waiters: Array<() => void> = [];
-const upstream = new URL(REDIS);
-const sockets = new Set<net.Socket>();
-const front = net.createServer((socket) => {
-  sockets.add(socket);
-  socket.on('close', () => sockets.delete(socket));
-  socket.on('error', () => undefined);
-  if (mode === 'down') {
-    refused++;
-    waiters.splice(0).forEach((w) => w());
-    return void socket.resetAndDestroy();
-  }
-  const back = net.connect(Number(upstream.port || 6379), upstream.hostname);
-  back.on('error', () => socket.destroy());
-  socket.on('close', () => back.destroy());
-  back.on('close', () => socket.destroy());
-  socket.pipe(back).pipe(socket);
-});
-async function refusedAtLeast(n: number): Promise<void> {
-  while (refused < n) await new Promise<void>((resolve) => waiters.push(resolve));
-}
+const front = new RedisFront('down');
 
 let t: TestGateway;
 let readyz: string;
 beforeAll(async () => {
-  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
-  const { port } = front.address() as net.AddressInfo;
+  const url = await front.start();
   t = await startTestGateway({
     logger: pino({ level: 'info' }, sink),
     configure: (c) => {
       c.poll.enabled = false;
-      c.redisUrl = `redis://127.0.0.1:${port}`;
+      c.redisUrl = url;
       c.redisPrefix = `rgw-test-${randomUUID().slice(0, 8)}:`;
     },
   });
@@ -66,19 +41,18 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await t?.close();
-  for (const s of sockets) s.destroy();
-  await new Promise((resolve) => front.close(resolve));
+  await front.close();
 });
 
 describe('Redis down', () => {
   it('is logged once per component, with the error, however many reconnection attempts fail; /readyz stays 200, naming Redis as degraded', async () => {
-    await refusedAtLeast(30); // every connection of every component has been refused several times
+    await front.refusedAtLeast(30); // every connection of every component has been refused several times
     const res = await fetch(readyz);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { checks: { redis: string }; degraded?: string[] };
     expect(body.checks.redis).toMatch(/^unavailable/);
     expect(body.degraded).toEqual(['redis']);
-    await refusedAtLeast(refused + 10);
+    await front.refusedAtLeast(front.refused + 10);
 
     const warnings = lines.filter((l) => l.level === 40 && aboutRedis(l));
     expect(warnings.length).toBeGreaterThanOrEqual(1);
@@ -95,7 +69,7 @@ describe('Redis down', () => {
 
   it.skipIf(!redisUp)('is back: said once per component, /readyz no longer names it degraded (needs Redis at TEST_REDIS_URL, default 127.0.0.1:6379)', async () => {
     const warningsBefore = lines.filter((l) => l.level === 40 && aboutRedis(l)).length;
-    mode = 'up';
+    front.set('up');
     while (((await (await fetch(readyz)).json()) as { checks: { redis: string } }).checks.redis !== 'ok') await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await (await fetch(readyz)).json()).toEqual({ ready: true, checks: { database: 'ok', redis: 'ok' } });
     // Every component's connections are up: the readiness check covers poll events only, so wait for the others' lines.

@@ -9,51 +9,30 @@
  * it expects, bounded only by the hang guard.
  */
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { REDIS, redisUp } from '../helpers/redis.js';
+import { RedisFront, redisUp } from '../helpers/redis.js';
 import { Subscriber } from '../helpers/subscriber.js';
 
-let stalled = false;
-const held: Array<() => void> = [];
-const upstream = new URL(REDIS);
-const sockets = new Set<net.Socket>();
-const front = net.createServer((socket) => {
-  sockets.add(socket);
-  socket.on('close', () => sockets.delete(socket));
-  socket.on('error', () => undefined);
-  const back = net.connect(Number(upstream.port || 6379), upstream.hostname);
-  back.on('error', () => socket.destroy());
-  socket.on('close', () => back.destroy());
-  back.on('close', () => socket.destroy());
-  socket.on('data', (chunk) => (stalled ? held.push(() => back.write(chunk)) : back.write(chunk)));
-  back.pipe(socket);
-});
-const resume = () => {
-  stalled = false;
-  held.splice(0).forEach((send) => send());
-};
+const front = new RedisFront();
 
 let t: TestGateway;
 beforeAll(async () => {
   if (!redisUp) return;
-  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
-  const { port } = front.address() as net.AddressInfo;
+  const url = await front.start();
   t = await startTestGateway({
     configure: (c) => {
       c.poll.intervalMs = 100;
-      c.redisUrl = `redis://127.0.0.1:${port}`;
+      c.redisUrl = url;
       c.redisPrefix = `rgw-test-${randomUUID().slice(0, 8)}:`;
     },
   });
   await t.gateway.services.events.ping(); // Redis answers through the front
 }, 60_000);
 afterAll(async () => {
-  resume();
+  front.set('up');
   await t?.close();
-  for (const s of sockets) s.destroy();
-  await new Promise((resolve) => front.close(resolve));
+  await front.close();
 });
 
 const k = () => randomUUID();
@@ -70,24 +49,24 @@ async function transferRequested(): Promise<string> {
 
 describe.skipIf(!redisUp)('Redis hung (needs Redis at TEST_REDIS_URL, default 127.0.0.1:6379)', () => {
   it('requests are answered: the rate limit counts on this instance while Redis does not answer', async () => {
-    stalled = true;
+    front.set('stalled');
     try {
       const r = await t.gql(t.keys.NewRegistrar!, '{ viewer { id } }');
       expect(r.errors).toBeUndefined();
       expect(r.data).toEqual({ viewer: { id: 'NewRegistrar' } });
     } finally {
-      resume();
+      front.set('up');
     }
   }, 60_000);
 
   it('a subscription opened while Redis hangs gets the messages stored meanwhile, and live ones after Redis answers again', async () => {
-    stalled = true;
+    front.set('stalled');
     let sub: Subscriber | undefined;
     try {
       sub = await new Subscriber(t.gateway.wsUrl, t.keys.NewRegistrar!).start({ types: ['TRANSFER_REQUESTED'] }, () => t.gateway.services.events.listeners('NewRegistrar') === 1);
       const during = await transferRequested();
       await sub.waitUntil((m) => m.objectName === during);
-      resume();
+      front.set('up');
       const after = await transferRequested();
       await sub.waitUntil((m) => m.objectName === after);
       expect(sub.errors).toEqual([]);
@@ -103,7 +82,7 @@ describe.skipIf(!redisUp)('Redis hung (needs Redis at TEST_REDIS_URL, default 12
         await second.stop();
       }
     } finally {
-      resume();
+      front.set('up');
       await sub?.stop();
     }
   }, 90_000);

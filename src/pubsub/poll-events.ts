@@ -305,11 +305,13 @@ export class RedisPollEvents extends LocalPollEvents {
 
   /** SUBSCRIBE to `ch` (see listen): resolves when confirmed or after SUBSCRIBE_WAIT_MS, whichever comes first; never rejects. */
   private subscribeChannel(ch: string, registrarId: string): Promise<unknown> {
+    let failures = 0;
     const attempt = (): Promise<boolean> =>
       this.sub.subscribe(ch).then(
         () => true,
         (err: Error) => {
-          this.logger.warn({ err: err.message }, 'poll events: a subscription to Redis failed; subscribers read the store, and it is tried again');
+          // Once per channel, not once per try (the outage itself is logged by logRedisAvailability).
+          if (failures++ === 0) this.logger.warn({ err: err.message }, 'poll events: a subscription to Redis failed; subscribers read the store, and it is tried again every second');
           return false;
         },
       );

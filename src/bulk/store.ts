@@ -246,6 +246,15 @@ export function inputWithoutSecrets(col: string): string {
 }
 const FINAL_STATES = `('SUCCEEDED', 'FAILED', 'CANCELLED')`;
 
+/**
+ * In BulkStore.settle's statement, a settled row's attempts (a give-back or an unclaimed run is no
+ * attempt), its error (a give-back keeps the last one), and whether it is cancelled instead of
+ * left to be tried again (its job, read FOR SHARE as `jobs`, is cancelled).
+ */
+const SETTLED_ATTEMPTS = 'CASE WHEN v.back OR v.unclaimed THEN GREATEST(b.attempts - 1, 0) ELSE b.attempts END';
+const SETTLED_ERROR = 'CASE WHEN v.back THEN b.error ELSE v.error END';
+const SETTLED_CANCELLED = `(v.state = 'PENDING' AND v.doubt_at IS NULL AND b.job_id IN (SELECT id FROM jobs WHERE state = 'CANCELLED'))`;
+
 /** A SQL string literal of `s` (single quotes doubled). */
 const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
@@ -679,11 +688,6 @@ export class BulkStore {
    * right now) always gets finishIfDone after the commit: its statement waited for that item's row.
    */
   async settle(holder: string, outcomes: ItemOutcome[]): Promise<Settled> {
-    // The settled row's attempts (a give-back or an unclaimed run is no attempt), its error (a
-    // give-back keeps the last one), and whether it is cancelled instead of left to be tried again.
-    const ATTEMPTS = 'CASE WHEN v.back OR v.unclaimed THEN GREATEST(b.attempts - 1, 0) ELSE b.attempts END';
-    const ERROR = 'CASE WHEN v.back THEN b.error ELSE v.error END';
-    const STOP = `(v.state = 'PENDING' AND v.doubt_at IS NULL AND b.job_id IN (SELECT id FROM jobs WHERE state = 'CANCELLED'))`;
     if (outcomes.length === 0) return { jobs: [], states: new Map() };
     const rows = JSON.stringify(
       outcomes.map((o) => ({
@@ -711,23 +715,22 @@ export class BulkStore {
       this.prisma,
       `WITH log AS (${logEntrySql('$3')}),
       v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(id bigint, attempts integer, state text, result jsonb, error jsonb, not_before timestamptz, back boolean, unclaimed boolean, doubt_at timestamptz)),
-      jobs AS (
-        SELECT j.id, j.state FROM bulk_jobs AS j WHERE j.id IN (SELECT b.job_id FROM bulk_items AS b JOIN v ON b.id = v.id) FOR SHARE),
+      batch AS (SELECT DISTINCT b.job_id FROM bulk_items AS b JOIN v ON b.id = v.id),
+      jobs AS (SELECT j.id, j.state FROM bulk_jobs AS j WHERE j.id IN (SELECT job_id FROM batch) FOR SHARE),
       upd AS (
         UPDATE bulk_items AS b SET
-          state = (CASE WHEN v.doubt_at IS NOT NULL THEN 'RUNNING' WHEN ${STOP} THEN 'CANCELLED' ELSE v.state END)::bulk_item_state,
+          state = (CASE WHEN v.doubt_at IS NOT NULL THEN 'RUNNING' WHEN ${SETTLED_CANCELLED} THEN 'CANCELLED' ELSE v.state END)::bulk_item_state,
           result = CASE WHEN v.back THEN b.result ELSE v.result END,
-          error = CASE WHEN ${STOP} THEN ${cancelledWaitingSql(ATTEMPTS, ERROR)} ELSE ${ERROR} END,
-          attempts = ${ATTEMPTS},
+          error = CASE WHEN ${SETTLED_CANCELLED} THEN ${cancelledWaitingSql(SETTLED_ATTEMPTS, SETTLED_ERROR)} ELSE ${SETTLED_ERROR} END,
+          attempts = ${SETTLED_ATTEMPTS},
           not_before = GREATEST(b.not_before, v.not_before),
           holder = CASE WHEN v.doubt_at IS NOT NULL THEN b.holder END,
           lease_until = CASE WHEN v.doubt_at IS NOT NULL THEN '-infinity'::timestamptz END,
           updated_at = COALESCE(v.doubt_at, now()),
-          input = CASE WHEN v.state IN ${FINAL_STATES} OR ${STOP} THEN ${inputWithoutSecrets('b.input')} ELSE b.input END
+          input = CASE WHEN v.state IN ${FINAL_STATES} OR ${SETTLED_CANCELLED} THEN ${inputWithoutSecrets('b.input')} ELSE b.input END
         FROM v WHERE b.id = v.id AND b.holder = $2 AND b.state = 'RUNNING' AND (v.attempts IS NULL OR b.attempts = v.attempts)
         RETURNING b.id, b.job_id, b.state),
       rec AS (${deferredRecordsSql('$4', '$5', 'upd')}),
-      batch AS (SELECT DISTINCT b.job_id FROM bulk_items AS b JOIN v ON b.id = v.id),
       fin AS (
         UPDATE bulk_jobs AS j SET state = CASE WHEN j.state = 'RUNNING' THEN 'COMPLETED'::bulk_job_state ELSE j.state END, finished_at = now(), updated_at = now()
         WHERE j.id IN (SELECT job_id FROM upd) AND j.finished_at IS NULL

@@ -158,11 +158,11 @@ export function resolveLimits(config: Pick<GatewayConfig, 'limits' | 'bulk'>): L
   else if (rl !== undefined) {
     // Either field may be left out: it keeps its default (as every setting does).
     const defaults = DEFAULT_LIMITS.rateLimit as { points: number; durationSec: number };
-    const given = rl !== null && typeof rl === 'object' ? { points: rl.points ?? defaults.points, durationSec: rl.durationSec ?? defaults.durationSec } : null;
-    if (!given || !Number.isInteger(given.points) || given.points < 1 || !Number.isInteger(given.durationSec) || given.durationSec < 1) {
+    const rate = rl !== null && typeof rl === 'object' ? { points: rl.points ?? defaults.points, durationSec: rl.durationSec ?? defaults.durationSec } : null;
+    if (!rate || !Number.isInteger(rate.points) || rate.points < 1 || !Number.isInteger(rate.durationSec) || rate.durationSec < 1) {
       throw new ConfigError(`config: limits.rateLimit must be false or { "points": n, "durationSec": s } with whole numbers, 1 or more (either may be left out: default ${defaults.points} points per ${defaults.durationSec} s)`);
     }
-    limits.rateLimit = given;
+    limits.rateLimit = rate;
   }
   // An operation spends its cost in all, 1 point on arrival and the rest once its cost is known
   // (src/limits/gate.ts arrive, admit): a window of fewer than maxCost points never admits the

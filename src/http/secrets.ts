@@ -3,7 +3,7 @@
  * a secret when it stands under a secret's name (core/secret-names.ts: authInfo, password, pw,
  * apiKey) anywhere in the request: a literal in the document (`authInfo: "..."`, or inside a list
  * or object there), a variable used there by any of its uses (`$a` in `domain(name: $a)` and in
- * `transfer(authInfo: $a)`: all of `$a`), and a field of that name inside any variable's value
+ * `transfer(authInfo: $a)`: all of `$a`, its default in the document included), and a field of that name inside any variable's value
  * (`$d: [{name, authInfo}]`). Such a value is then shown by no error of the answer, whichever
  * error quoted it and under whichever argument: a domain name check that quotes its value, a
  * registry's message echoing a name, a bulk item's error.
@@ -63,6 +63,18 @@ export function requestSecrets(document: DocumentNode | undefined | null, variab
         if (named(node)) inside--;
       },
     });
+    // A secret variable's default (`query($a: String = "...")`) is its value when the request gives none.
+    for (const d of document.definitions) {
+      if (d.kind !== Kind.OPERATION_DEFINITION) continue;
+      for (const v of d.variableDefinitions ?? []) {
+        if (!v.defaultValue || !secretVariables.has(v.variable.name.value)) continue;
+        visit(v.defaultValue, {
+          enter(node) {
+            if ((node.kind === Kind.STRING || node.kind === Kind.ENUM || node.kind === Kind.INT || node.kind === Kind.FLOAT) && node.value.length > 0) out.add(node.value);
+          },
+        });
+      }
+    }
   }
   if (variables && typeof variables === 'object') {
     for (const [name, value] of Object.entries(variables)) {

@@ -160,6 +160,18 @@ describe('error quotes', () => {
       nowhere();
     });
 
+    it("a variable's default value used as an auth code and written again as a domain name", async () => {
+      // The default is the variable's value when the request gives none; the name check sees the same string, lower-cased.
+      const q = `query($a: String = "${secret}") { domain(name: "x.example", authInfo: $a) { name } c: checkDomains(names: ["${secret.toLowerCase()}..example"]) { name } }`;
+      for (const r of await ask(q)) {
+        const e = r.errors?.find((x) => x.extensions?.field === 'names[0]');
+        expect(e?.extensions?.code).toBe('BAD_USER_INPUT');
+        expect(e!.message).toContain('(a secret: not shown)');
+        expect(JSON.stringify(r)).not.toContain(secret.toLowerCase().slice(0, 8));
+      }
+      nowhere();
+    });
+
     it('a literal auth code written again as a domain name', async () => {
       for (const r of await ask(`{ domain(name: "${secret}") { name } transfer(domainName: "x.example", authInfo: "${secret}") { status } }`)) {
         expect(r.errors?.[0]?.extensions?.field).toBe('name');

@@ -544,9 +544,12 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
         );
       },
       // Its shape before JSON.parse: depth and values bounded, linearly (src/limits/json-shape.ts).
+      // That scan reads UTF-8 bytes, so UTF-8 is the only charset taken (RFC 8259 section 8.1):
+      // body-parser would decode UTF-16 and UTF-32 too, after the scan, which read them wrong.
       express.json({
         limit: '2mb',
-        verify: (_req, _res, body) => {
+        verify: (_req, _res, body, encoding) => {
+          if (encoding.toLowerCase() !== 'utf-8') throw Object.assign(new Error('unsupported charset'), { status: 415, type: 'charset.unsupported', charset: encoding });
           const refused = jsonShapeRefusal(body, limitsInForce.maxJsonValues, 'the request body');
           if (refused) throw Object.assign(new Error(refused.message), { status: 400, type: 'json.shape', shape: refused });
         },

@@ -85,7 +85,7 @@ describe('malformed requests', () => {
 
   /** A body whose variable `x` is nested `levels` arrays deep (the body object and `variables` add two levels). */
   const nested = (levels: number) => `{"query":"{ __typename }","variables":{"x":${'['.repeat(levels)}${']'.repeat(levels)}}}`;
-  const post = (body: string, contentType = 'application/json') =>
+  const post = (body: string | Uint8Array, contentType = 'application/json') =>
     fetch(t.gateway.url, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${t.keys.NewRegistrar}` }, body });
 
   it('refuses a body nested deeper than 32 levels before parsing it, naming the bound; 32 levels are served', async () => {
@@ -114,6 +114,21 @@ describe('malformed requests', () => {
     const r = await post('{"query":"{ __typename }"}', 'application/json; charset=iso-8859-1');
     expect(r.status).toBe(415);
     expect(await r.json()).toEqual({ errors: [{ message: 'the request body\'s charset "iso-8859-1" is not supported: send UTF-8 (RFC 8259 section 8.1)', extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
+  it('refuses UTF-16 too: the JSON shape limits read UTF-8, and a UTF-16 body nested past them would be parsed', async () => {
+    // In UTF-16LE "\u2200" is the bytes 00 22, a quote to a UTF-8 reader: the nesting after it would go uncounted.
+    const text = `{"query":"{ __typename }","variables":{"a":"\u2200","x":${'['.repeat(5000)}${']'.repeat(5000)}}}`;
+    for (const [charset, bytes] of [
+      ['utf-16le', Buffer.from(text, 'utf16le')],
+      ['UTF-16', Buffer.from(text, 'utf16le')],
+    ] as const) {
+      const r = await post(bytes, `application/json; charset=${charset}`);
+      expect(r.status).toBe(415);
+      expect(((await r.json()) as { errors: Array<{ message: string }> }).errors[0]!.message).toBe(`the request body's charset "${charset.toLowerCase()}" is not supported: send UTF-8 (RFC 8259 section 8.1)`);
+    }
+    // UTF-8, named in any letter case, is served.
+    expect((await post('{"query":"{ __typename }"}', 'application/json; charset=UTF-8')).status).toBe(200);
   });
 });
 

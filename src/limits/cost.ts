@@ -36,7 +36,7 @@
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { GraphQLError, Kind, type DefinitionNode, type DocumentNode, type FieldNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { queryTooComplex } from './errors.js';
-import { variableError } from './variable-errors.js';
+import { argumentError, variableError } from './variable-errors.js';
 
 /** Cost points of a field that sends one registry command (see above). */
 export const REGISTRY = 10;
@@ -351,7 +351,7 @@ export function checkCost(
       throw queryTooComplex('maxCost', maxCost, `the operation expands to more than ${maxNodes} fields; its cost is above the limit of ${maxCost}`);
     }
     // Variables that do not fit: the place and a short quote (src/limits/variable-errors.ts).
-    throw variableError(schema, operation, variables, document) ?? new GraphQLError(message.length > 200 ? `${message.slice(0, 199)}…` : message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+    throw variableError(schema, operation, variables, document) ?? argumentError(err) ?? new GraphQLError(message.length > 200 ? `${message.slice(0, 199)}…` : message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
   }
   if (cost > maxCost) {
     const top = dearest.top;

@@ -12,7 +12,7 @@
  * onError gives the path, the value and the reason apart; only on the error path (the cost check
  * met an error coercing the variables), so a valid request pays nothing for it.
  */
-import { GraphQLError, Kind, coerceInputValue, isInputType, isNonNullType, typeFromAST, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import { GraphQLError, Kind, coerceInputValue, isInputType, isNonNullType, print, typeFromAST, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import { inspect } from 'graphql/jsutils/inspect.js';
 import { quoted, quotedSpelling } from '../core/errors.js';
 import { pathNamesSecret, SECRET_NAMES } from '../core/secret-names.js';
@@ -132,6 +132,34 @@ export function variableError(schema: GraphQLSchema, operation: OperationDefinit
     // `input.authInfo`) as well as a field inside the value.
     if (secretUse || first.path.some((k) => typeof k === 'string' && SECRET_NAMES.has(k))) return badInput(field, SECRET_NOT_SHOWN);
     return badInput(field, scrub(first.reason, first.invalid));
+  }
+  return null;
+}
+
+/**
+ * The error of an argument that a variable makes invalid although the variable fits its own
+ * type: a nullable variable with a default (`query($n: Int = 5) { domains(first: $n) }`) may stand
+ * where the argument is non-null (GraphQL spec §5.8.5, "Allowing optional variables when default
+ * values exist"), and a null sent for it is refused only as the arguments are coerced (§6.4.1
+ * CoerceArgumentValues; graphql-js getArgumentValues). `err`: what getArgumentValues threw ->
+ * BAD_USER_INPUT naming the argument (`first`; its whole name, as the schema's own) at its place
+ * in the document, quoting at most a short prefix of the argument's literal; null for any other
+ * error.
+ */
+export function argumentError(err: unknown): GraphQLError | null {
+  if (!(err instanceof GraphQLError)) return null;
+  const node = err.nodes?.[0];
+  const nullVariable = /^Argument "([_A-Za-z][_0-9A-Za-z]*)" of non-null type "([^"]+)" must not be null\.$/.exec(err.message);
+  if (nullVariable) {
+    const [, field, type] = nullVariable;
+    const why = node?.kind === Kind.VARIABLE ? `must not be null (it is ${type}; the variable $${node.name.value} is null)` : `must not be null (it is ${type})`;
+    return new GraphQLError(`${field}: ${why}`, { nodes: err.nodes, extensions: { code: 'BAD_USER_INPUT', field, http: { status: 400 } } });
+  }
+  const invalid = /^Argument "([_A-Za-z][_0-9A-Za-z]*)" has invalid value /.exec(err.message);
+  if (invalid) {
+    const field = invalid[1]!;
+    const literal = node ? print(node) : '';
+    return new GraphQLError(`${field}: a variable in its value is null where a value is required (${quotedSpelling(literal)})`, { nodes: err.nodes, extensions: { code: 'BAD_USER_INPUT', field, http: { status: 400 } } });
   }
   return null;
 }

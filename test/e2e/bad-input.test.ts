@@ -249,6 +249,23 @@ describe('bad input', () => {
     }
   });
 
+  it('a nullable variable with a default sent as null where the argument is non-null: BAD_USER_INPUT naming the argument, on HTTP and graphql-ws', async () => {
+    const first = 'query($n: Int = 5) { domains(first: $n) { edges { cursor } } }';
+    for (const r of [await t.gql(A, first, { n: null }), await wsOnce(t.gateway.wsUrl, A, first, { n: null })]) {
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors![0]).toMatchObject({ message: 'first: must not be null (it is Int!; the variable $n is null)', extensions: { code: 'BAD_USER_INPUT', field: 'first' }, locations: [{ line: 1, column: 37 }] });
+    }
+    // Inside an input object's literal: the argument is named, its literal quoted short.
+    const inObject = `mutation($x: String = "fine.example") { renewDomain(idempotencyKey: "v-9", input: {name: $x, currentExpiry: "2030-01-01", period: {value: 1, unit: YEARS}}) { name } }`;
+    const before = await written();
+    for (const r of [await t.gql(A, inObject, { x: null }), await wsOnce(t.gateway.wsUrl, A, inObject, { x: null })]) {
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input' });
+      expect(r.errors![0]!.message).toBe('input: a variable in its value is null where a value is required ({name: $x, currentExpiry: "2030-…)');
+    }
+    expect(await written()).toEqual(before);
+  });
+
   it('a validation error not about an argument names no field, though its field lacks one', async () => {
     const query = `mutation { deleteDomain(name: "fine.example") }`; // no selection, and no idempotencyKey
     for (const r of [await t.gql(A, query), await wsOnce(t.gateway.wsUrl, A, query)]) {

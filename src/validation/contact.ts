@@ -176,7 +176,8 @@ export function toContactCreate(input: Omit<ContactCreateInput, 'id' | 'postalIn
 
 /**
  * An updateContact input -> ContactUpdateInput (RFC 5733 section 3.2.5): client statuses to add and
- * remove, and each field given; ValidationError naming `input.<field>`, also for a status both added and removed.
+ * remove, and each field given; ValidationError naming `input.<field>`, also for a status both added and removed,
+ * and naming `input` when nothing would change.
  * A field given empty or blank is never taken as left out: `voice` and `fax` become "" (clear the
  * number, checkPhoneChange), as do a postal info's org, sp and pc (checkPostal); an empty `email`
  * (eppcom:minTokenType, at least one character) or `authInfo` is refused. A postal info given
@@ -197,5 +198,9 @@ export function toContactUpdate(input: { id: string; addStatuses: string[]; remo
   };
   // A status both added and removed: refused as the registry would (RFC 5733 section 3.2.5; 2306).
   checkNotAddedAndRemoved('input.addStatuses', out.addStatuses, 'input.removeStatuses', out.removeStatuses, (s) => s, 'a status');
+  // An update that changes nothing is refused here, on every backend, before its key is looked at
+  // (RFC 5733 section 3.2.5: at least one of add, rem, chg).
+  const nothing = out.addStatuses.length + out.removeStatuses.length + (out.postalInfo?.length ?? 0) === 0 && out.voice == null && out.fax == null && !out.email && !out.authInfo && !out.disclosure;
+  if (nothing) throw new ValidationError('input', 'nothing to change: give addStatuses, removeStatuses, postalInfo, voice, fax, email, authInfo or disclosure');
   return out;
 }

@@ -197,7 +197,8 @@ export function toHostCreate(input: { name: string; ipv4: string[]; ipv6: string
 /**
  * An updateHost input, checked (RFC 5732 section 3.2.5): names to lower-case A-labels, addresses
  * and client statuses checked; ValidationError naming the field, also for a value both added and
- * removed. An empty or blank `newName` is refused (a host name is required), never taken as none.
+ * removed, and naming `input` when nothing would change. An empty or blank `newName` is refused
+ * (a host name is required), never taken as none.
  */
 export function toHostUpdate(input: HostUpdateInput): HostUpdateInput {
   const out: HostUpdateInput = {
@@ -214,5 +215,8 @@ export function toHostUpdate(input: HostUpdateInput): HostUpdateInput {
   checkNotAddedAndRemoved('input.addIpv4', out.addIpv4, 'input.removeIpv4', out.removeIpv4, (a) => a, 'an address');
   checkNotAddedAndRemoved('input.addIpv6', out.addIpv6, 'input.removeIpv6', out.removeIpv6, (a) => a, 'an address');
   checkNotAddedAndRemoved('input.addStatuses', out.addStatuses, 'input.removeStatuses', out.removeStatuses, (s) => s, 'a status');
+  // As for a contact: nothing to change is refused on every backend before the key is looked at (RFC 5732 section 3.2.5).
+  const nothing = out.addIpv4.length + out.addIpv6.length + out.removeIpv4.length + out.removeIpv6.length + out.addStatuses.length + out.removeStatuses.length === 0 && !out.newName;
+  if (nothing) throw new ValidationError('input', 'nothing to change: give addIpv4, addIpv6, removeIpv4, removeIpv6, addStatuses, removeStatuses or newName');
   return out;
 }

@@ -6,7 +6,7 @@
  * than the transfer lock, a handle chosen by the client, two IPv4 addresses on a host, name
  * server addresses on a domain; HeadlessDomains' statuses other than clientHold and
  * clientTransferProhibited; a Joker transfer request from an account configured without its
- * transferContact. Before, each was found when its field ran: the valid createContact
+ * transferContact; an update of a contact or host that changes nothing, on any backend. Before, each was found when its field ran: the valid createContact
  * before it had been created at the registry. Now none of the document's fields runs: nothing is
  * created, sent, logged or kept under a key, and the error is the one the field gives on its own.
  */
@@ -81,6 +81,12 @@ const cases = [
   { what: 'Joker createDomain without a billing contact', op: CREATE_DOMAIN, b: { name: `${newId()}.joker.test`, registrant: 'CJOK-1', contacts: [{ role: 'ADMIN', id: 'CJOK-1' }, { role: 'TECH', id: 'CJOK-1' }], nameservers: [{ name: 'ns1.example.net' }], authInfo: 'Dom-Auth-1' }, code: 'BAD_USER_INPUT', field: 'input.contacts' },
   { what: 'Joker createHost with two IPv4 addresses', op: CREATE_HOST, b: { name: `ns1.${newId()}.joker.test`, ipv4: ['192.0.2.1', '192.0.2.2'], registry: 'sandbox-joker' }, code: 'BAD_USER_INPUT', field: 'input.ipv4' },
   { what: 'Joker updateHost renaming it', op: UPDATE_HOST, b: { name: 'ns1.alpha.joker.test', newName: 'ns2.alpha.joker.test', registry: 'sandbox-joker' }, code: 'UNSUPPORTED_BY_BACKEND', field: 'input.newName' },
+  // An update that changes nothing: refused by its parse step on every backend (the EPP one was refused only as its command was built, after the key was kept; REPP and Joker sent it).
+  { what: 'EPP updateContact with nothing to change', op: UPDATE_CONTACT, b: { id: 'some-contact' }, code: 'BAD_USER_INPUT', field: 'input' },
+  { what: 'REPP updateContact with nothing to change', op: UPDATE_CONTACT, b: { id: 'ATSAA:1', registry: 'sandbox-repp' }, code: 'BAD_USER_INPUT', field: 'input' },
+  { what: 'Joker updateContact with nothing to change', op: UPDATE_CONTACT, b: { id: 'CJOK-1', registry: 'sandbox-joker', addStatuses: [], removeStatuses: [] }, code: 'BAD_USER_INPUT', field: 'input' },
+  { what: 'EPP updateHost with nothing to change', op: UPDATE_HOST, b: { name: 'ns1.example.example' }, code: 'BAD_USER_INPUT', field: 'input' },
+  { what: 'Joker updateHost with nothing to change', op: UPDATE_HOST, b: { name: 'ns1.alpha.joker.test', registry: 'sandbox-joker', addIpv4: [] }, code: 'BAD_USER_INPUT', field: 'input' },
   { what: 'HeadlessDomains updateDomain with clientDeleteProhibited', op: UPDATE_DOMAIN, b: { name: 'shop.hdtest', add: { statuses: ['clientDeleteProhibited'] } }, code: 'UNSUPPORTED_BY_BACKEND', field: 'input.add.statuses[0]' },
 ];
 

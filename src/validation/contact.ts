@@ -6,6 +6,7 @@
 import countries from 'i18n-iso-countries/index.js';
 import { ValidationError, quoted } from '../core/errors.js';
 import type { ContactCreateInput, ContactIdent, ContactUpdateInput, Disclosure, PostalInfo } from '../core/model/index.js';
+import { isIntPostalText } from '../core/model/index.js';
 import { checkAuthInfo, checkObjectId } from './names.js';
 import { checkCharacters, checkLength, checkLine, isBlank } from './text.js';
 import { checkNotAddedAndRemoved } from './values.js';
@@ -48,7 +49,7 @@ function checkPostalInfo(f: string, p: PostalIn, change: boolean): PostalInfo {
   };
   if (out.type === 'int') {
     const texts: Array<[string, string | null | undefined]> = [['name', out.name], ['org', out.org], ['city', out.city], ['sp', out.sp], ['pc', out.pc], ...out.street.map((s, i): [string, string] => [`street[${i}]`, s])];
-    const bad = texts.find(([, v]) => v && /[^\x20-\x7e]/.test(v));
+    const bad = texts.find(([, v]) => v && !isIntPostalText(v));
     if (bad) throw new ValidationError(`${f}.${bad[0]}`, '"int" postal info must be ASCII; use type "loc" for other scripts');
   }
   return out;

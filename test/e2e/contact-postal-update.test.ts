@@ -67,6 +67,27 @@ describe.each(['http', 'ws'] as const)('updateContact with a postal info, over %
     expect(ok.data.updateContact.contact.postalInfo).toEqual([{ ...held, street: ['Narva mnt 7', 'Korter 9'], pc: '10117' }]);
   });
 
+  it('a registry that keeps one untyped address (Joker, REPP) reads a non-ASCII one back as "loc", an ASCII one as "int"; Joker\'s is sent back as read', async () => {
+    const TYPED = `query($id: String!, $r: String) { contact(id: $id, registry: $r) { postalInfo { type name street city sp pc cc } } }`;
+    const loc = { type: 'loc', name: 'Jüri Õun', street: ['Pärnu mnt 1'], city: 'Tallinn', pc: '10111', cc: 'EE' };
+    const made = await send[transport](CREATE, { k: randomUUID(), i: { registry: 'sandbox-joker', email: 'juri@example.org', voice: '+372.5550102', authInfo: 'C0ntact-Pw', postalInfo: [loc] } });
+    expect(made.errors, JSON.stringify(made.errors)).toBeUndefined();
+    const id = made.data.createContact.id as string;
+    const read = (await send[transport](TYPED, { id, r: 'sandbox-joker' })).data.contact.postalInfo;
+    expect(read).toEqual([{ ...loc, sp: null }]);
+    // What an edit form read, sent back with one change: "int" would be refused as not ASCII.
+    const { sp: _sp, ...back } = read[0];
+    const saved = await send[transport](UPDATE, { k: randomUUID(), i: { id, registry: 'sandbox-joker', postalInfo: [{ ...back, city: 'Tartu', pc: '50090' }] } });
+    expect(saved.errors, JSON.stringify(saved.errors)).toBeUndefined();
+    const ascii = await send[transport](CREATE, { k: randomUUID(), i: { registry: 'sandbox-joker', email: 'nora@example.org', voice: '+372.5550103', authInfo: 'C0ntact-Pw', postalInfo: [{ type: 'loc', name: 'Nora', street: ['Tartu mnt 1'], city: 'Tallinn', pc: '10111', cc: 'EE' }] } });
+    expect((await send[transport](TYPED, { id: ascii.data.createContact.id, r: 'sandbox-joker' })).data.contact.postalInfo[0].type).toBe('int');
+    // REPP keeps the name only (README, Backends): its type follows the name.
+    const repp = { voice: '+372.5551234', email: 'juri@example.ee', authInfo: 'C0ntact-Pw', registry: 'sandbox-repp', ident: { code: '38903111310', type: 'PRIV', countryCode: 'EE' } };
+    const reppMade = await send[transport](CREATE, { k: randomUUID(), i: { ...repp, postalInfo: [{ type: 'loc', name: 'Jüri Õun', city: 'Tallinn', cc: 'EE' }] } });
+    expect(reppMade.errors, JSON.stringify(reppMade.errors)).toBeUndefined();
+    expect((await send[transport](TYPED, { id: reppMade.data.createContact.id, r: 'sandbox-repp' })).data.contact.postalInfo).toEqual([{ type: 'loc', name: 'Jüri Õun', street: [], city: '', sp: null, pc: null, cc: '' }]);
+  });
+
   it('at Joker a postal info without a postal code or street line is refused before any field of its document runs', async () => {
     for (const [part, field] of [[{ street: ['Tartu mnt 1'] }, 'input.postalInfo[0].pc'], [{ street: [], pc: '10111' }, 'input.postalInfo[0].street']] as const) {
       const id = `pu${randomUUID().slice(0, 8)}`;

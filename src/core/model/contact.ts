@@ -15,6 +15,26 @@ export interface PostalInfo {
   cc: string;
 }
 
+/** Whether `text` may stand in an "int" postal info: printable US-ASCII only (RFC 5733 section 2.3.2). */
+export function isIntPostalText(text: string): boolean {
+  return !/[^\x20-\x7e]/.test(text);
+}
+
+/**
+ * The form of a postal info a registry keeps without one (REPP, Joker DMAPI: one untyped address),
+ * as read back: "int" when each of its texts may stand in one (isIntPostalText), else "loc", so
+ * that what is read can be sent back in an update as it is.
+ */
+export function postalTypeOf(info: Omit<PostalInfo, 'type'>): PostalInfo['type'] {
+  const texts = [info.name, info.org, info.city, info.sp, info.pc, info.cc, ...info.street];
+  return texts.every((t) => t == null || isIntPostalText(t)) ? 'int' : 'loc';
+}
+
+/** `info` with the type postalTypeOf gives it. */
+export function withPostalType(info: Omit<PostalInfo, 'type'>): PostalInfo {
+  return { type: postalTypeOf(info), ...info };
+}
+
 /** A contact element whose disclosure the registrant chooses (RFC 5733 section 2.9). */
 export type DisclosureField = 'name:int' | 'name:loc' | 'org:int' | 'org:loc' | 'addr:int' | 'addr:loc' | 'voice' | 'fax' | 'email';
 

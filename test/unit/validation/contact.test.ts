@@ -75,6 +75,8 @@ describe('contact values', () => {
   it('refuses an empty auth code on update as a too-short one, naming input.authInfo (it was taken as none)', () => {
     const base = { id: 'sh8013', addStatuses: [], removeStatuses: [] };
     expect(refusal(() => toContactUpdate({ ...base, authInfo: '' })).details.field).toBe('input.authInfo');
-    expect(toContactUpdate({ ...base, authInfo: null }).authInfo).toBeNull();
+    expect(toContactUpdate({ ...base, authInfo: null, email: 'ada@example.org' }).authInfo).toBeNull();
+    // authInfo: null with nothing else is an update that changes nothing, refused naming input.
+    expect(refusal(() => toContactUpdate({ ...base, authInfo: null })).details.field).toBe('input');
   });
 });

@@ -5,6 +5,7 @@
  * status of their kind (pendingCreate, pendingRenew, pendingTransfer, pendingUpdate, pendingDelete).
  */
 import type * as M from '../../../core/model/index.js';
+import { withPostalType } from '../../../core/model/index.js';
 import { parseUpstreamDate } from '../../../core/time.js';
 import { keyValues, type DmapiReply } from '../reply.js';
 
@@ -95,7 +96,7 @@ export function pendingDomain(name: string, uid: string): M.Domain {
   return { name, statuses: ['pendingCreate'], rgpStatuses: [], registrant: null, contacts: [], nameservers: [], subordinateHosts: [], dnssec: { dsData: [], keyData: [] }, sponsor: uid, authInfo: null };
 }
 
-/** A query-whois contact reply (contact.* keys) -> Contact: one int postal info (address-1/2 as street), sponsor = contact.reseller ('' when absent), statuses ["ok"]. */
+/** A query-whois contact reply (contact.* keys) -> Contact: one postal info (address-1/2 as street; "int" when all ASCII, else "loc": postalTypeOf), sponsor = contact.reseller ('' when absent), statuses ["ok"]. */
 export function parseContact(r: DmapiReply): M.Contact {
   const kv = keyValues(r);
   const one = (k: string) => kv.get(`contact.${k}`)?.[0] || null;
@@ -103,7 +104,7 @@ export function parseContact(r: DmapiReply): M.Contact {
   return {
     id: one('handle') ?? '',
     statuses: ['ok'],
-    postalInfo: [{ type: 'int', name: one('name') ?? '', org: one('organization'), street, city: one('city') ?? '', sp: one('state'), pc: one('postal-code'), cc: one('country') ?? '' }],
+    postalInfo: [withPostalType({ name: one('name') ?? '', org: one('organization'), street, city: one('city') ?? '', sp: one('state'), pc: one('postal-code'), cc: one('country') ?? '' })],
     voice: one('phone'),
     fax: one('fax'),
     email: one('email') ?? '',

@@ -7,6 +7,7 @@
  * in one postalInfo with empty address fields and the ident beside the contact.
  */
 import type { CheckResult, Contact } from '../../../core/model/index.js';
+import { withPostalType } from '../../../core/model/index.js';
 import type { ReppRequest } from '../http.js';
 import { arr, num, obj, optInstant, optStr, seg, statusMap, str, unexpected, type Json } from './read.js';
 
@@ -61,7 +62,7 @@ export function parseContact(data: unknown, path = 'data.contact'): ReppContact 
       id: str(o, 'code', path),
       roid: null,
       statuses,
-      postalInfo: [{ type: 'int', name: str(o, 'name', path), street: [], city: '', cc: '' }],
+      postalInfo: [withPostalType({ name: str(o, 'name', path), street: [], city: '', cc: '' })],
       voice: optStr(o, 'phone', path),
       fax: null,
       email: optStr(o, 'email', path) ?? '',

@@ -6,6 +6,7 @@
 import type { ReppRequest } from '../http.js';
 import type { ContactIdent, ReppContact } from './contacts.js';
 import { arr, obj, optStr, seg, statusMap, str, unexpected, type Json } from './read.js';
+import { withPostalType } from '../../../core/model/index.js';
 
 /** "Get transfer info" read back: the domain name and its registrant, admin and tech contacts (address, flat ident). */
 export interface ReppTransferInfo {
@@ -40,7 +41,7 @@ function contact(v: unknown, path: string): ReppContact {
       id: str(o, 'code', path),
       roid: null,
       statuses,
-      postalInfo: [{ type: 'int', name: str(o, 'name', path), street: street ? [street] : [], city: optStr(o, 'city', path) ?? '', pc: optStr(o, 'zip', path), cc: optStr(o, 'country_code', path) ?? '' }],
+      postalInfo: [withPostalType({ name: str(o, 'name', path), street: street ? [street] : [], city: optStr(o, 'city', path) ?? '', pc: optStr(o, 'zip', path), cc: optStr(o, 'country_code', path) ?? '' })],
       voice: optStr(o, 'phone', path),
       email: optStr(o, 'email', path) ?? '',
       sponsor: '',

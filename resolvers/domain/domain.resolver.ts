@@ -20,7 +20,7 @@ import { actorOf, asDate, localChecks, parsedArgs, transactionOf, type KeyArg, t
 import { DomainIndex } from '../../src/domains/domain-index.js';
 import { parseDomainCursor, readDomainPage } from '../../src/domains/domain-page.js';
 import { syncRegistryLists } from '../../src/domains/registry-lists.js';
-import { ownOnly } from '../../src/domains/own-domains.js';
+import { asSeenBy, ownOnly } from '../../src/domains/own-domains.js';
 import type { Page } from '../../src/connections/page.js';
 import { checkDomainNames } from '../../src/fanout/check-domains.js';
 
@@ -75,7 +75,7 @@ export class DomainResolver {
   @Query(() => Domain, {
     nullable: true,
     description:
-      "One domain, or null when the registry has no such domain (with authInfo: OBJECT_NOT_FOUND). A name more than one label below its zone, which no registry can hold, answers so without asking the registry.",
+      "One domain, or null when the registry has no such domain (with authInfo: OBJECT_NOT_FOUND). A name more than one label below its zone, which no registry can hold, answers so without asking the registry. A domain another registrar sponsors, read without its authInfo, shows its name, roid and sponsor only (lists empty, dates null), on every backend (RFC 5731 section 3.1.2).",
   })
   async domain(
     @Arg('name') rawName: string,
@@ -90,7 +90,8 @@ export class DomainResolver {
       if (pw) throw new ObjectNotFoundError(`name: no domain ${quoted(name)} exists: not registrable (more than one label below its zone)`, { field: 'name' });
       return null;
     }
-    if (!pw) return ctx.loaders.domain.load({ registry: backend.name, name });
+    // Another registrar's domain, read without its code: name, ROID and sponsor, on every backend (asSeenBy).
+    if (!pw) return asSeenBy(ctx.router, ctx.registrar.id, backend.name, await ctx.loaders.domain.load({ registry: backend.name, name }));
     return { ...(await backend.infoDomain(ctx.call, name, pw)).data, registry: backend.name };
   }
 

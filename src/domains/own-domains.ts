@@ -36,3 +36,44 @@ export function sponsoredByAnother(router: Router, registrarId: string, backend:
 export function ownOnly<T extends Pick<Domain, 'sponsor'>>(router: Router, registrarId: string, items: readonly IndexedDomain[], loaded: readonly (T | null | Error)[]): (T | null | Error)[] {
   return loaded.map((d, i) => (d === null || d instanceof Error || !sponsoredByAnother(router, registrarId, items[i]!.backend, d) ? d : null));
 }
+
+/**
+ * What a registrar is answered of a domain another registrar sponsors (sponsoredByAnother), read
+ * without its auth info: the name, ROID and sponsor only, as an RFC 5731 registry may limit an
+ * info answer to a client that is not the sponsor and gave no auth info (section 3.1.2; Nomulus
+ * answers exactly these), the same whatever the backend shows (REPP, Joker and HeadlessDomains
+ * show others' domains with their contacts, name servers and dates). Lists are empty, dates,
+ * registrant and backend extras null; `transfer` stays as read where the read carries it (the
+ * requesting registrar's own transfer request), so Domain.transfer answers as before.
+ * The README's "A first query" shows it; the full data takes the domain's auth info (`domain(name, authInfo)`).
+ */
+export function limitedView<T extends Domain>(d: T): T {
+  return {
+    ...d,
+    roid: d.roid ?? null,
+    statuses: [],
+    rgpStatuses: [],
+    registrant: null,
+    contacts: [],
+    nameservers: [],
+    subordinateHosts: [],
+    dnssec: { dsData: [], keyData: [], maxSigLife: null },
+    createdBy: null,
+    createdAt: null,
+    updatedBy: null,
+    updatedAt: null,
+    expiresAt: null,
+    transferredAt: null,
+    authInfo: null,
+    appliedNameservers: null,
+    nameserverApplyStatus: null,
+    lifecycleState: null,
+    backendApplyStatus: null,
+    registrantInfo: null,
+  };
+}
+
+/** `d` (read from `backend` for `registrarId`, without auth info) as limitedView shows it when another registrar sponsors it; else `d` itself. */
+export function asSeenBy<T extends Domain>(router: Router, registrarId: string, backend: string, d: T | null): T | null {
+  return d && sponsoredByAnother(router, registrarId, backend, d) ? limitedView(d) : d;
+}

@@ -1,0 +1,50 @@
+/**
+ * A domain another registrar sponsors, read without its auth info, shows its name, roid and sponsor
+ * only, on every backend (src/domains/own-domains.ts limitedView; RFC 5731 section 3.1.2, as
+ * Nomulus answers it). Before, the EPP registry answered so but REPP, Joker and HeadlessDomains
+ * were passed on as they show others' domains: contact handles, name servers, statuses, expiry.
+ * The same through federation's `_entities`. The sponsor still reads its own in full.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { noBackgroundWork, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+let t: TestGateway;
+beforeAll(async () => {
+  t = await startTestGateway({ configure: noBackgroundWork });
+}, 60_000);
+afterAll(() => t?.close());
+
+const FIELDS = 'name sponsor sponsoredByViewer statuses expiresAt createdAt registrant { id } contacts { id } nameservers { name } dnssecKeys { keyTag } authInfo';
+const LIMITED = { sponsoredByViewer: false, statuses: [], expiresAt: null, createdAt: null, registrant: null, contacts: [], nameservers: [], dnssecKeys: [], authInfo: null };
+
+describe("another registrar's domain, read without its auth info", () => {
+  let hd: string;
+  beforeAll(async () => {
+    hd = `other-${randomUUID().slice(0, 6)}.hdtest`;
+    const made = await t.gql(t.keys.NewRegistrar!, 'mutation($k: String!, $n: String!) { createDomain(idempotencyKey: $k, input: { name: $n, authInfo: "Other-pw-1", nameservers: [{ name: "ns1.example.net" }] }) { name } }', { k: randomUUID(), n: hd });
+    expect(made.errors).toBeUndefined();
+  });
+
+  it.each([
+    ['EPP', 'example.example', 'TheRegistrar', 'NewRegistrar'],
+    ['REPP', 'kass.ee', 'NewRegistrar', 'TheRegistrar'],
+    ['Joker', 'alpha.joker.test', 'NewRegistrar', 'TheRegistrar'],
+    ['HeadlessDomains', '', 'NewRegistrar', 'TheRegistrar'],
+  ])('%s: its name, roid and sponsor only; its sponsor reads it in full, directly and through _entities', async (_backend, seeded, owner, other) => {
+    const name = seeded || hd;
+    const own = await t.gql(t.keys[owner]!, `query($n: String!) { domain(name: $n) { ${FIELDS} } }`, { n: name });
+    expect(own.errors).toBeUndefined();
+    expect(own.data.domain.sponsoredByViewer).toBe(true);
+    expect(own.data.domain.nameservers.length + own.data.domain.contacts.length).toBeGreaterThan(0);
+    expect(own.data.domain.expiresAt).not.toBeNull();
+
+    const direct = await t.gql(t.keys[other]!, `query($n: String!) { domain(name: $n) { ${FIELDS} } }`, { n: name });
+    const entity = await t.gql(t.keys[other]!, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Domain { ${FIELDS} } } }`, { r: [{ __typename: 'Domain', name }] });
+    for (const [r, d] of [[direct, direct.data?.domain], [entity, entity.data?._entities?.[0]]] as const) {
+      expect(r.errors).toBeUndefined();
+      expect(d).toEqual({ name, sponsor: expect.any(String), ...LIMITED });
+      expect(d.sponsor).not.toBe('');
+    }
+  });
+});

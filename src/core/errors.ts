@@ -68,8 +68,22 @@ function head(text: string): { head: string; cut: boolean } {
  */
 export function quoted(value: string): string {
   const h = head(value);
-  return JSON.stringify(h.head) + (h.cut ? '…' : '');
+  return escapeInvisible(JSON.stringify(h.head)) + (h.cut ? '…' : '');
 }
+
+/** `text` with each INVISIBLE character written as \uXXXX (a character beyond U+FFFF as its surrogate pair, as JSON writes it). */
+function escapeInvisible(text: string): string {
+  return text.replace(INVISIBLE, (c) => Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''));
+}
+
+/**
+ * Characters JSON.stringify leaves as they are that a log line or a UI would not show as
+ * themselves: C1 controls, format characters (Unicode category Cf: the bidirectional overrides
+ * and isolates such as U+202E, which would turn the rest of a message around, zero-width
+ * characters, the soft hyphen, the byte order mark) and the line and paragraph separators.
+ * quoted() writes them as \uXXXX escapes, as JSON writes the C0 controls.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 
 /**
  * A client's value that is already spelt out (a GraphQL literal as graphql-js prints it, `{a: 1}`,
@@ -78,7 +92,7 @@ export function quoted(value: string): string {
  */
 export function quotedSpelling(text: string): string {
   const h = head(text);
-  return h.cut ? `${h.head}…` : text;
+  return escapeInvisible(h.cut ? `${h.head}…` : text);
 }
 
 /** Cuts a message or field path to `max` characters, so no error can carry an unbounded input. */

@@ -57,6 +57,16 @@ describe('error quotes', () => {
     }
   });
 
+  it('a bidirectional override or a zero-width space in a quoted value is written as its \\u escape, over HTTP and graphql-ws', async () => {
+    const q = 'query($n: [String!]!) { checkDomains(names: $n) { name } }';
+    for (const r of await both(q, { n: ['\u202eelpmaxe\u200b.example'] })) {
+      const e = r.errors![0]!;
+      expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'names[0]' });
+      expect(e.message).toContain('"\\u202eelpmaxe\\u200b.example"');
+      expect(e.message).not.toMatch(/[\u202e\u200b]/);
+    }
+  });
+
   it("an unknown name is cut to 32 characters; the schema's own longer names stay whole", async () => {
     const r = await post({ query: `{ viewer { accounts { capabilities { transferActions(${'z'.repeat(600)}: 1) } } } }` });
     expect(r.errors![0]!.message).toBe(`Unknown argument "${'z'.repeat(32)}"… on field "RegistryCapabilities.transferActions".`);

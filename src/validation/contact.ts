@@ -120,7 +120,7 @@ export function checkPhone(field: string, phone: string): string {
 export function checkCountryCode(field: string, cc: string): string {
   const v = cc.length > 8 ? cc : cc.trim().toUpperCase();
   if (!/^[A-Z]{2}$/.test(v)) throw new ValidationError(field, 'must be a two-letter ISO 3166 country code');
-  if (!countries.isValid(v)) throw new ValidationError(field, `${quoted(v)} is not an assigned ISO 3166-1 country code (GB, not UK)`);
+  if (!countries.isValid(v)) throw new ValidationError(field, `${quoted(v)} is not an assigned ISO 3166-1 country code${v === 'UK' ? ' (the United Kingdom is GB)' : ''}`);
   return v;
 }
 

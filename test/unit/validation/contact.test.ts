@@ -69,6 +69,9 @@ describe('contact values', () => {
     expect(() => checkCountryCode('cc', 'D1')).toThrow('two-letter');
     // Two letters are not enough: ISO 3166-1 must assign them (XK, Kosovo, as registries take it).
     for (const code of ['ZZ', 'UK', 'EU', 'YU', 'AA', 'zz']) expect(() => checkCountryCode('cc', code)).toThrow(/is not an assigned ISO 3166-1 country code/);
+    // The hint about the United Kingdom only where it helps.
+    expect(() => checkCountryCode('cc', 'UK')).toThrow('"UK" is not an assigned ISO 3166-1 country code (the United Kingdom is GB)');
+    expect(() => checkCountryCode('cc', 'ZZ')).toThrow(/^cc: "ZZ" is not an assigned ISO 3166-1 country code$/);
     for (const code of ['GB', 'EE', 'XK', 'AQ', 'gb']) expect(checkCountryCode('cc', code)).toBe(code.toUpperCase());
   });
 

@@ -417,6 +417,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       ApolloServerPluginLandingPageDisabled,
       BoundedDocumentStore,
       GraphQLError,
+      HeaderMap,
       MutationInputs,
       OperationLimits,
       WebSocketServer,
@@ -447,7 +448,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     step('registrars');
     await prismaLoaded;
     step('prisma');
-    const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+    const unauthenticated = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new HeaderMap([['www-authenticate', WWW_AUTHENTICATE]]) } } });
     // One module per concern, each serving HTTP (Apollo) and graphql-ws alike: the limits, the error
     // format, the API key (authenticate + revocation), the counting and tracing of operations.
     const limitsInForce = resolveLimits(config);
@@ -538,7 +539,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
           (caller) => {
             if (caller) return void (callers.set(req, caller), next());
             operations.refusedHttp('UNAUTHENTICATED', req.headers);
-            res.status(401).set({ 'Content-Type': `${graphqlResponseType(req)}; charset=utf-8`, Connection: 'close' }).end(unauthenticatedBody);
+            res.status(401).set({ 'Content-Type': `${graphqlResponseType(req)}; charset=utf-8`, 'WWW-Authenticate': WWW_AUTHENTICATE, Connection: 'close' }).end(unauthenticatedBody);
           },
           () => next(),
         );
@@ -634,6 +635,13 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
 
 /** What a request without a valid API key is told (HTTP 401, UNAUTHENTICATED). */
 const UNAUTHENTICATED_MESSAGE = 'send a valid API key: Authorization: Bearer <key>';
+
+/**
+ * The challenge every 401 carries (RFC 9110 section 11.6.1: a 401 answer sends at least one; RFC
+ * 6750 section 3, the Bearer scheme). No `error` attribute: a missing key and an unknown or revoked
+ * one are told apart by nobody, as the body's message does not.
+ */
+const WWW_AUTHENTICATE = 'Bearer realm="registry-gateway"';
 
 /** The caller the middleware before the body found for each request, for Apollo's context (no second lookup). */
 const callers = new WeakMap<object, Caller>();

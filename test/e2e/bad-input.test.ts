@@ -317,6 +317,12 @@ describe('bad input', () => {
     expect(none.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const wrong = await t.gql('rgw_not-a-real-key', '{ viewer { id } }');
     expect(wrong.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    // Each 401 carries its challenge (RFC 9110 section 11.6.1; RFC 6750 section 3).
+    for (const authorization of [undefined, 'Bearer rgw_not-a-real-key']) {
+      const res = await fetch(t.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: '{"query":"{ viewer { id } }"}' });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="registry-gateway"');
+    }
   });
 
   it('never echoes the auth info in an error', async () => {

@@ -19,7 +19,7 @@ import { CreateDomainInput, RenewDomainInput, UpdateDomainInput } from '../../sc
 import { actorOf, asDate, localChecks, parsedArgs, transactionOf, type KeyArg, type MutationChecks, type MutationInputs, type ReadAfter } from '../common/mutate.js';
 import { DomainIndex } from '../../src/domains/domain-index.js';
 import { parseDomainCursor, readDomainPage } from '../../src/domains/domain-page.js';
-import { syncRegistryLists } from '../../src/domains/registry-lists.js';
+import { notYetListed, syncRegistryLists } from '../../src/domains/registry-lists.js';
 import { asSeenBy, ownOnly } from '../../src/domains/own-domains.js';
 import type { Page } from '../../src/connections/page.js';
 import { checkDomainNames } from '../../src/fanout/check-domains.js';
@@ -97,7 +97,7 @@ export class DomainResolver {
 
   @Query(() => DomainConnection, {
     description:
-      "The viewer's domains, by name: from registries that list a registrar's domains (REPP) their own list, read again for every first page (no `after`), so names registered elsewhere appear; from the others (EPP) those created or transferred in through the gateway. A domain the registry no longer has, or that another registrar sponsors now, is left out (and dropped from the list). A domain that could not be read (its registry rate-limited, down or timed out) is an edge with its cursor and `node: null`, with an error at `[\"domains\", \"edges\", i, \"node\"]` giving its `extensions.code` and `extensions.domainName`; the other edges answer in full.",
+      "The viewer's domains, by name: from registries that list a registrar's domains (REPP) their own list, read again for every first page (no `after`) and before a page after a cursor when this instance has not read it for the registrar yet, so names registered elsewhere appear; from the others (EPP) those created or transferred in through the gateway. A domain the registry no longer has, or that another registrar sponsors now, is left out (and dropped from the list). A domain that could not be read (its registry rate-limited, down or timed out) is an edge with its cursor and `node: null`, with an error at `[\"domains\", \"edges\", i, \"node\"]` giving its `extensions.code` and `extensions.domainName`; the other edges answer in full.",
   })
   async domains(
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
@@ -111,6 +111,11 @@ export class DomainResolver {
       // Registries that list the registrar's domains with details hand the page's domains over: no info each.
       const prime = (registry: string, d: DomainModel) => void ctx.loaders.domain.prime({ registry, name: d.name }, { ...d, registry });
       await syncRegistryLists(index, ctx.router.backends(), ctx.call, ctx.logger, { keep: first, prime });
+    } else {
+      // A page after a cursor answers from the index as the last first page left it; a list this
+      // instance never read for the registrar (a deep link, a fresh instance) is read first.
+      const unread = notYetListed(ctx.router.backends(), ctx.registrar.id);
+      if (unread.length > 0) await syncRegistryLists(index, unread, ctx.call, ctx.logger);
     }
     // Each domain answers for itself: a read that failed (its registry rate-limited, down, timed
     // out) is that edge's null node with its error (domain-page.ts), never the whole page's.

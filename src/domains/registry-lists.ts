@@ -38,7 +38,7 @@ export async function syncRegistryLists(index: DomainIndex, backends: readonly R
       .filter((b) => b.hasAccount(call.registrarId))
       .map(async (b) => {
         try {
-          if (!(await b.capabilities(call)).listDomains) return;
+          if (!(await b.capabilities(call)).listDomains) return void markListed(b, call.registrarId);
           const since = new Date();
           const names: string[] = [];
           const first = new FirstNames<Domain>(listed?.keep ?? 0);
@@ -54,6 +54,7 @@ export async function syncRegistryLists(index: DomainIndex, backends: readonly R
           }
           if (!complete) logger.warn({ backend: b.name, names: names.length }, 'the registry domain list is longer than the gateway reads: entries beyond it are kept, not removed');
           await index.replaceBackend(call.registrarId, b.name, names, since, { removeUnlisted: complete });
+          markListed(b, call.registrarId);
           for (const d of first.values()) listed!.prime(b.name, d);
         } catch (err) {
           // The list stays as it was; the page still answers from the index.
@@ -61,6 +62,25 @@ export async function syncRegistryLists(index: DomainIndex, backends: readonly R
         }
       }),
   );
+}
+
+/** The registrars whose list each backend (a port of this gateway) has been read for, by this process: syncRegistryLists marks them (a backend without lists too: nothing to read). */
+const listed = new WeakMap<RegistryPort, Set<string>>();
+
+function markListed(b: RegistryPort, registrarId: string): void {
+  let ids = listed.get(b);
+  if (!ids) listed.set(b, (ids = new Set()));
+  ids.add(registrarId);
+}
+
+/**
+ * Of `backends`, those where `registrarId` has an account and this process has not yet read (or
+ * found nothing to read in) the registrar's list: a page after a cursor, which answers from the
+ * index, reads those first (a fresh database or instance whose first page nobody asked for would
+ * otherwise miss the names the registry lists). Its size is bounded by the backends configured.
+ */
+export function notYetListed(backends: readonly RegistryPort[], registrarId: string): RegistryPort[] {
+  return backends.filter((b) => b.hasAccount(registrarId) && !listed.get(b)?.has(registrarId));
 }
 
 /** The `size` smallest names offered (the index's order: by name), with their values. */

@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const PAGE = 'query($after: String) { domains(first: 500, after: $after) { edges { node { name } } pageInfo { hasNextPage } } }';
-const names = (r: { data: { domains: { edges: { node: { name: string } }[] } } }) => r.data.domains.edges.map((e) => e.node.name);
+const names = (r: { data?: { domains: { edges: { node: { name: string } }[] } } }) => r.data!.domains.edges.map((e) => e.node.name);
 
 it('a page after a cursor, before any first page, holds the names the registries list after it; as a first page then says', async () => {
   const A = t.keys.NewRegistrar!;

@@ -31,7 +31,7 @@ const stack = await startStack({
   // (the defaults, 32 per key and 256 per address, are for integrators, not for this crowd).
   configure: () => ({
     poll: { intervalMs: INTERVAL, leaseMs: Math.max(10_000, INTERVAL * 3) },
-    limits: { wsConnectionsPerKey: SUBSCRIBERS, wsConnectionsPerAddress: SUBSCRIBERS },
+    limits: { wsConnectionsPerKey: SUBSCRIBERS, wsConnectionsPerAddress: SUBSCRIBERS, httpConnectionsPerAddress: SUBSCRIBERS + 100 },
   }),
   env: { POLL_INTERVAL_MS: String(INTERVAL) },
 });

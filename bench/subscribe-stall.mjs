@@ -30,7 +30,7 @@ const stack = await startStack({
   port: await freePort(),
   configure: () => ({
     poll: { intervalMs: 100, leaseMs: 10_000 },
-    limits: { rateLimit: false, wsConnectionsPerKey: SUBS, wsConnectionsPerAddress: SUBS + 10 },
+    limits: { rateLimit: false, wsConnectionsPerKey: SUBS, wsConnectionsPerAddress: SUBS + 10, httpConnectionsPerAddress: SUBS + 100 },
   }),
 });
 const { keys } = stack;

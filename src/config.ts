@@ -130,6 +130,7 @@ export const CONFIG_KEYS: KeyShape = keysOf<GatewayConfig>({
     wsMessages: keysOf<NonNullable<Limits['wsMessages']>>({ messages: 'value', durationSec: 'value' }),
     wsConnectionsPerKey: 'value',
     wsConnectionsPerAddress: 'value',
+    httpConnectionsPerAddress: 'value',
     requestTimeoutMs: 'value',
     headersTimeoutMs: 'value',
     wsRetainedBytes: 'value',

@@ -139,6 +139,8 @@ export interface GatewayConfig {
     wsMessages?: { messages: number; durationSec: number };
     wsConnectionsPerKey?: number;
     wsConnectionsPerAddress?: number;
+    /** HTTP connections one TCP peer address may hold open at once (src/limits/limits.ts; default 1024). */
+    httpConnectionsPerAddress?: number;
     /** HTTP: ms to receive a whole request / its headers (env HTTP_REQUEST_TIMEOUT_MS / HTTP_HEADERS_TIMEOUT_MS; src/limits/limits.ts). */
     requestTimeoutMs?: number;
     headersTimeoutMs?: number;

@@ -37,6 +37,7 @@ import { checkListenHost, listen, listeningReach, urlHost } from './http/listen.
 import { metricsExposureWarning } from './http/metrics-exposure.js';
 import { bearerMatches, createWorkerServer, httpServerOptions } from './http/worker-http.js';
 import { readiness } from './http/health.js';
+import { capConnectionsPerAddress } from './http/connection-cap.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { backlogSource } from './observe/bulk-backlog.js';
@@ -467,6 +468,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     const inFlight = new InFlightRequests();
     app.use(inFlight.middleware);
     const httpServer = createServer(httpServerOptions(limitsInForce), app);
+    capConnectionsPerAddress(httpServer, limitsInForce.httpConnectionsPerAddress, config.trustProxy, logger);
     // The same 2 MB bound as an HTTP request body (ws would otherwise buffer up to 100 MiB per message);
     // a message over it closes with 1009 and a reason naming the bound (src/http/ws-payload.ts).
     const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: WS_MAX_PAYLOAD_BYTES, WebSocket: SizedWebSocket, autoPong: false });

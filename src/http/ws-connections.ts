@@ -37,7 +37,17 @@ export class ConnectionSlots {
    * 'close' may have been emitted already, and would never give the slot back).
    */
   hold(holder: string, socket: WebSocket): boolean {
-    if (socket.readyState !== socket.OPEN || !this.admits(holder)) return false;
+    if (socket.readyState !== socket.OPEN) return false;
+    return this.holdUntilClose(holder, socket);
+  }
+
+  /**
+   * Takes one of `holder`'s slots until `socket` emits 'close' (a TCP socket of node:net, which
+   * emits it once however it ends), and answers true; false, taking nothing, when `holder` holds
+   * `max` already. The caller passes a socket still open (its 'close' to come).
+   */
+  holdUntilClose(holder: string, socket: { once(event: 'close', listener: () => void): unknown }): boolean {
+    if (!this.admits(holder)) return false;
     this.open.set(holder, this.held(holder) + 1);
     socket.once('close', () => {
       const left = this.held(holder) - 1;

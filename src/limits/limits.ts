@@ -68,6 +68,15 @@ export interface Limits {
    */
   wsConnectionsPerAddress: number;
   /**
+   * Per TCP peer address, connections open at once to the API's HTTP server, whatever they carry
+   * (requests, idle keep-alive, WebSocket upgrades), counted from the connection to its close; one
+   * beyond is answered 429 and closed before it is read (src/http/connection-cap.ts). A peer listed
+   * in config trustProxy is not counted (its clients share its address). 1024: four times
+   * wsConnectionsPerAddress, room for a NAT's clients' WebSockets and their HTTP requests beside,
+   * while one host cannot take the process's file descriptors (one client held 19,700 of 20,000).
+   */
+  httpConnectionsPerAddress: number;
+  /**
    * Milliseconds a client has to send a whole HTTP request, headers and body (Node's
    * `server.requestTimeout`, whose default is 300,000): a request still incomplete then is answered
    * 408 and its connection closed. 30,000 admits a 2 MB body at 70 KB/s. A WebSocket upgrade is
@@ -124,6 +133,7 @@ export const DEFAULT_LIMITS: Limits = {
   wsMessages: { messages: 1000, durationSec: 10 },
   wsConnectionsPerKey: 32,
   wsConnectionsPerAddress: 256,
+  httpConnectionsPerAddress: 1024,
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
   wsRetainedBytes: 4 * 1024 * 1024,
@@ -143,7 +153,7 @@ const TIME_LIMIT_ENV = { requestTimeoutMs: 'HTTP_REQUEST_TIMEOUT_MS', headersTim
 export function resolveLimits(config: Pick<GatewayConfig, 'limits' | 'bulk'>): Limits {
   const given = config.limits ?? {};
   const limits: Limits = { ...DEFAULT_LIMITS, maxJsonValues: maxJsonValues(config.bulk?.maxItems ?? DEFAULT_MAX_ITEMS) };
-  for (const name of ['maxTokens', 'maxDepth', 'maxAliases', 'maxDirectives', 'maxFields', 'maxSameNameFields', 'maxCost', 'maxErrors', 'wsConnectionsPerKey', 'wsConnectionsPerAddress', 'requestTimeoutMs', 'headersTimeoutMs', 'wsRetainedBytes', 'wsBufferedBytes'] as const) {
+  for (const name of ['maxTokens', 'maxDepth', 'maxAliases', 'maxDirectives', 'maxFields', 'maxSameNameFields', 'maxCost', 'maxErrors', 'wsConnectionsPerKey', 'wsConnectionsPerAddress', 'httpConnectionsPerAddress', 'requestTimeoutMs', 'headersTimeoutMs', 'wsRetainedBytes', 'wsBufferedBytes'] as const) {
     const v = given[name];
     if (v === undefined) continue;
     if (name === 'requestTimeoutMs' || name === 'headersTimeoutMs') timerMs(v, `limits.${name} (${TIME_LIMIT_ENV[name]})`);

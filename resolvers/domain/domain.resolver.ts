@@ -24,9 +24,10 @@ import { asSeenBy, ownOnly } from '../../src/domains/own-domains.js';
 import type { Page } from '../../src/connections/page.js';
 import { checkDomainNames } from '../../src/fanout/check-domains.js';
 
+/** A domain mutation's domain read again after its command (a fresh read, not the request's cached one), shown as domain(name) shows it (asSeenBy: were another registrar to sponsor it by then, its name, roid and sponsor). */
 async function readDomain(ctx: GatewayContext, registry: string, name: string): Promise<DomainNode | null> {
   const key = { registry, name };
-  return ctx.loaders.domain.clear(key).load(key);
+  return asSeenBy(ctx.router, ctx.registrar.id, registry, await ctx.loaders.domain.clear(key).load(key));
 }
 
 /** A domain mutation's answer before its `domain` is read: see ReadAfter. */

@@ -215,6 +215,8 @@ export function toHostUpdate(input: HostUpdateInput): HostUpdateInput {
   checkNotAddedAndRemoved('input.addIpv4', out.addIpv4, 'input.removeIpv4', out.removeIpv4, (a) => a, 'an address');
   checkNotAddedAndRemoved('input.addIpv6', out.addIpv6, 'input.removeIpv6', out.removeIpv6, (a) => a, 'an address');
   checkNotAddedAndRemoved('input.addStatuses', out.addStatuses, 'input.removeStatuses', out.removeStatuses, (s) => s, 'a status');
+  // A rename to the name the host has is no change: refused, not sent (the registry answered it 1000, or 2304 under clientUpdateProhibited).
+  if (out.newName !== null && out.newName === out.name) throw new ValidationError('input.newName', 'is the host\'s name already: give another name, or leave newName out');
   // As for a contact: nothing to change is refused on every backend before the key is looked at (RFC 5732 section 3.2.5).
   const nothing = out.addIpv4.length + out.addIpv6.length + out.removeIpv4.length + out.removeIpv6.length + out.addStatuses.length + out.removeStatuses.length === 0 && !out.newName;
   if (nothing) throw new ValidationError('input', 'nothing to change: give addIpv4, addIpv6, removeIpv4, removeIpv6, addStatuses, removeStatuses or newName');

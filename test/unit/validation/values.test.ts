@@ -66,6 +66,13 @@ describe('host inputs (RFC 5732)', () => {
   ])('refuses %j', (change, field) => {
     expect(refusal(() => toHostCreate({ name: 'ns1.example.tld', ipv4: [], ipv6: [], ...change })).details.field).toBe(field);
   });
+  it('refuses an update that changes nothing, and a rename to the name the host has (however it is spelt)', () => {
+    const none = { name: 'ns1.example.tld', addIpv4: [], addIpv6: [], removeIpv4: [], removeIpv6: [], addStatuses: [], removeStatuses: [] };
+    expect(refusal(() => toHostUpdate(none)).details.field).toBe('input');
+    expect(refusal(() => toHostUpdate({ ...none, newName: 'NS1.Example.TLD.' })).details.field).toBe('input.newName');
+    expect(refusal(() => toHostUpdate({ ...none, addIpv4: ['192.0.2.1'], newName: 'ns1.example.tld' })).details.field).toBe('input.newName');
+    expect(toHostUpdate({ ...none, newName: 'ns2.example.tld' }).newName).toBe('ns2.example.tld');
+  });
   it('refuses statuses a client cannot set on a host', () => {
     const err = refusal(() => toHostUpdate({ name: 'ns1.example.tld', addIpv4: [], addIpv6: [], removeIpv4: [], removeIpv6: [], addStatuses: ['clientHold'], removeStatuses: [] }));
     expect(err.details.field).toBe('input.addStatuses[0]');

@@ -26,6 +26,11 @@ function stringsIn(value: unknown, out: Set<string>, depth = 0): void {
   for (const v of Array.isArray(value) ? value : Object.values(value)) stringsIn(v, out, depth + 1);
 }
 
+/** A literal leaf of the document (a string, enum, int or float value) added to `out` as written; any other node adds nothing. */
+function addLeaf(node: ASTNode, out: Set<string>): void {
+  if ((node.kind === Kind.STRING || node.kind === Kind.ENUM || node.kind === Kind.INT || node.kind === Kind.FLOAT) && node.value.length > 0) out.add(node.value);
+}
+
 /** Strings under a secret's name inside a variable's value (`[{ name, authInfo }]`). */
 function secretFieldsIn(value: unknown, out: Set<string>, depth = 0): void {
   if (value === null || typeof value !== 'object' || depth > 64) return;
@@ -56,8 +61,7 @@ export function requestSecrets(document: DocumentNode | undefined | null, variab
         if (named(node)) inside++;
         if (inside === 0) return;
         if (node.kind === Kind.VARIABLE) secretVariables.add(node.name.value);
-        else if ((node.kind === Kind.STRING || node.kind === Kind.ENUM) && node.value.length > 0) out.add(node.value);
-        else if ((node.kind === Kind.INT || node.kind === Kind.FLOAT) && node.value.length > 0) out.add(node.value);
+        else addLeaf(node, out);
       },
       leave(node) {
         if (named(node)) inside--;
@@ -68,11 +72,7 @@ export function requestSecrets(document: DocumentNode | undefined | null, variab
       if (d.kind !== Kind.OPERATION_DEFINITION) continue;
       for (const v of d.variableDefinitions ?? []) {
         if (!v.defaultValue || !secretVariables.has(v.variable.name.value)) continue;
-        visit(v.defaultValue, {
-          enter(node) {
-            if ((node.kind === Kind.STRING || node.kind === Kind.ENUM || node.kind === Kind.INT || node.kind === Kind.FLOAT) && node.value.length > 0) out.add(node.value);
-          },
-        });
+        visit(v.defaultValue, { enter: (node) => addLeaf(node, out) });
       }
     }
   }

@@ -43,7 +43,7 @@ export const contactMutationChecks = {
 /** The `contact` query and the contact mutations (RFC 5733 info, create, update, delete), each mutation under its idempotency key. */
 @Resolver(() => Contact)
 export class ContactResolver {
-  @Query(() => Contact, { nullable: true })
+  @Query(() => Contact, { nullable: true, description: 'A contact object by id, or null when the registry has none or another registrar sponsors it (on every backend: its data is that registrar\'s customer\'s; RFC 5733 section 3.1.2).' })
   async contact(
     @Arg('id') rawId: string,
     @Arg('registry', () => String, { nullable: true }) registry: string | null,

@@ -16,7 +16,8 @@ export interface IndexedDomain {
 }
 
 /**
- * Whether `domain`, read from `backend`, is sponsored by someone other than `registrarId`'s login
+ * Whether `domain` (or a contact: the contact loader, src/loaders/loaders.ts, answers another
+ * registrar's as null), read from `backend`, is sponsored by someone other than `registrarId`'s login
  * there (RegistryPort.upstreamId: EPP clID, REPP login, HeadlessDomains channel id, Joker uid). A
  * read without a sponsor (an empty `sponsor`: the registry did not say) counts as the registrar's,
  * as a renewal treats it (src/operations/domain/renew-domain.ts).

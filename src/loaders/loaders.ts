@@ -3,6 +3,7 @@ import { CommandSyntaxError, NotPendingTransferError, ObjectNotFoundError, Regis
 import type { AccountStatus, CallContext, Contact, Domain, Host, Transfer } from '../core/model/index.js';
 import type { RegistryPort } from '../core/port.js';
 import type { Router } from '../routing/router.js';
+import { sponsoredByAnother } from '../domains/own-domains.js';
 import { BatchOutages } from '../fanout/outages.js';
 
 /** A domain as the GraphQL layer passes it around: the neutral model plus where it lives. */
@@ -89,13 +90,19 @@ export const CONTACT_LIST_MAX_PAGES = 5;
  * the request (a domain's contacts after its registrant) cost nothing more: 200 domains sharing
  * 10 contacts cost one list request instead of 10 infos. Contacts the list did not have (another
  * registrar's, a list read that failed, a list too long to read whole) are read one info each, as
- * every contact is at other registries. A missing contact resolves to null; other errors reject
- * that key only.
+ * every contact is at other registries. A missing contact resolves to null; so does one another
+ * registrar sponsors (own-domains.ts sponsoredByAnother: its name, address, e-mail and phone are
+ * personal data its registrar holds; RFC 5733 section 3.1.2 lets a registry limit what a client
+ * that is not the sponsor sees, REPP shows it to its sponsor only, and the Joker driver answers
+ * another reseller's handle as null), on every backend, the EPP registry that answers it in full
+ * (Nomulus) included. Other errors reject that key only.
  */
 function makeContactLoader(router: Router, call: CallContext): DataLoader<ObjectKey, ContactNode | null, string> {
   const info = async (call: CallContext, k: ObjectKey): Promise<ContactNode | null | Error> => {
     try {
-      return { ...(await router.named(k.registry).infoContact(call, k.name)).data, registry: k.registry };
+      const c = (await router.named(k.registry).infoContact(call, k.name)).data;
+      // Another registrar's contact is null, as REPP (only its sponsor reads it) and Joker answer it.
+      return sponsoredByAnother(router, call.registrarId, k.registry, c) ? null : { ...c, registry: k.registry };
     } catch (err) {
       return err instanceof ObjectNotFoundError ? null : (err as Error);
     }

@@ -168,10 +168,35 @@ function updated(r: TransactionRecord & { name: string }): ItemRecord {
 }
 
 /**
+ * A replacement's item whose domain no longer has `from` but has `to`, when an earlier attempt of
+ * the item may have sent the update (`sentSince`: RunItemOptions): that attempt's answer was lost
+ * (the process stopped, or no answer came), so the domain may be as it is because of it. When the
+ * registry last changed the domain (`updatedAt`, EPP upDate) at or after `sentSince`, the item is
+ * reported as changed, reconciled as a renewal taken back in doubt is (IdempotencyService
+ * runInDoubt: clTRID `reconciled:<key>`, "no answer was kept for this key; reconciled: ..."), not as
+ * `skipped`, which says nothing was sent. A domain without `to`, never modified, or last modified
+ * before `sentSince` was not changed by the job: skipped, as on a first attempt.
+ */
+function changedEarlier(actor: Actor, name: string, current: { updatedAt?: Date | null }, sentSince: Date | null | undefined, hasTo: boolean, how: string): ItemRecord | null {
+  // No updatedAt: never modified (RFC 5731 section 3.1.2: upDate "MUST NOT be present if the object has never been modified").
+  if (!sentSince || !hasTo || !current.updatedAt || current.updatedAt.getTime() < sentSince.getTime()) return null;
+  return { trid: { client: `reconciled:${actor.idempotencyKey}`, server: null }, code: 1000, message: `no answer was kept for this key; reconciled: ${how}`, name };
+}
+
+/** runItem's options. */
+export interface RunItemOptions {
+  /**
+   * An earlier attempt of the item may have sent its command, from this time on (the job's
+   * creation, less the registries' clock skew); absent or null on the item's first attempt.
+   */
+  sentSince?: Date | null;
+}
+
+/**
  * Runs one item of a `kind` job for `name` as `actor` (whose key is the item's), its commands
  * logged under the job's mutation (BULK_OPERATIONS). Throws what the operation throws.
  */
-export async function runItem(env: OperationEnv, itemActor: Actor, kind: BulkKind, params: unknown, name: string, input: ItemInput): Promise<ItemRecord> {
+export async function runItem(env: OperationEnv, itemActor: Actor, kind: BulkKind, params: unknown, name: string, input: ItemInput, opts: RunItemOptions = {}): Promise<ItemRecord> {
   const actor: Actor = { ...itemActor, cause: BULK_OPERATIONS[kind] };
   switch (kind) {
     case 'RENEW': {
@@ -187,15 +212,19 @@ export async function runItem(env: OperationEnv, itemActor: Actor, kind: BulkKin
       const { from, to } = params as BulkParams['REPLACE_NAMESERVER'];
       const current = await readOwn(env, actor, name);
       const old = current.data.nameservers.find((ns) => ns.name === from);
-      if (!old) return { skipped: `${from} is not a name server of the domain` };
-      const add = current.data.nameservers.some((ns) => ns.name === to.name) ? [] : [to];
+      const hasTo = current.data.nameservers.some((ns) => ns.name === to.name);
+      if (!old) return changedEarlier(actor, name, current.data, opts.sentSince, hasTo, `domain:info shows ${to.name} in place of ${from}`) ?? { skipped: `${from} is not a name server of the domain` };
+      const add = hasTo ? [] : [to];
       return updated((await updateDomain(env, actor, { name, add: { ...EMPTY, nameservers: add }, remove: { ...EMPTY, nameservers: [old] } })).result);
     }
     case 'REPLACE_TECH_CONTACT': {
       const { from, to } = params as BulkParams['REPLACE_TECH_CONTACT'];
       const current = await readOwn(env, actor, name);
-      if (!current.data.contacts.some((c) => c.role === 'tech' && c.id === from)) return { skipped: `${from} is not a tech contact of the domain` };
-      const add = current.data.contacts.some((c) => c.role === 'tech' && c.id === to) ? [] : [{ role: 'tech' as const, id: to }];
+      const hasTo = current.data.contacts.some((c) => c.role === 'tech' && c.id === to);
+      if (!current.data.contacts.some((c) => c.role === 'tech' && c.id === from)) {
+        return changedEarlier(actor, name, current.data, opts.sentSince, hasTo, `domain:info shows the tech contact ${to} in place of ${from}`) ?? { skipped: `${from} is not a tech contact of the domain` };
+      }
+      const add = hasTo ? [] : [{ role: 'tech' as const, id: to }];
       return updated((await updateDomain(env, actor, { name, add: { ...EMPTY, contacts: add }, remove: { ...EMPTY, contacts: [{ role: 'tech', id: from }] } })).result);
     }
     case 'UPDATE_STATUSES': {

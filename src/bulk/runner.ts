@@ -690,7 +690,9 @@ export class BulkRunner {
         const actor = { registrarId: job.registrarId, idempotencyKey: itemKey(job.idempotencyKey, item.position), fence };
         const env = { ...this.env, idempotency: this.idempotencyFor(item, records, log, fence) };
         const done = this.using(item.backend, job.registrarId);
-        const result = await runItem(env, actor, job.kind as BulkKind, job.params, item.name, this.input(item)).finally(done);
+        // An earlier attempt (taken back in doubt, or one that failed) may have sent the item's command.
+        const sentSince = item.inDoubt || item.attempts > 1 ? new Date(job.createdAt.getTime() - this.env.idempotency.skewMs) : null;
+        const result = await runItem(env, actor, job.kind as BulkKind, job.params, item.name, this.input(item), { sentSince }).finally(done);
         outcome = { id: item.id, state: awaitsRegistry(result) ? 'AWAITING_REGISTRY' : 'SUCCEEDED', result, records, log };
         this.itemsLog.succeeded();
       }

@@ -205,6 +205,11 @@ export class IdempotencyService {
   readonly answers: Sealer;
   /** Keyed digests of secret arguments, as records keep them (src/idempotency/secrets.ts). */
   private readonly secrets: SecretDigests;
+  /** How far a registry's clock may lag the gateway's (ms), as reconciliation allows for it (IdempotencyOptions.skewMs). */
+  get skewMs(): number {
+    return this.opts.skewMs;
+  }
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly clock: Clock,

@@ -566,6 +566,14 @@ describe('npm run bulk', () => {
     expect(x.code).toBe(1);
     expect(x.stderr).toContain(`${codes} line 3: two.tld\n`);
     expect(x.stderr).not.toContain('Pw1');
+    // A line whose name is its auth code (a file written with the code twice): the gateway's
+    // message hides it as a secret, and so does the line reference (it printed the code).
+    const same = path.join(dir, 'same-code.txt');
+    await writeFile(same, 'SECRET-MMM-333,SECRET-MMM-333\n');
+    const y = await cli(['transfer', '--file', same], t.keys['NewRegistrar']!);
+    expect(y.code).toBe(1);
+    expect(y.stderr).toContain(`${same} line 1: (the name is not shown: it is also an auth code of the file)`);
+    expect(y.stderr).not.toContain('SECRET-MMM');
     expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
   }, 60_000);
 

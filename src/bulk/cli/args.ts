@@ -174,6 +174,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
   const options = (known.command ? optionsOf(known.command, argv) : OPTIONS) as typeof OPTIONS;
   const { values, positionals } = parseOptions({ args: argv, allowPositionals: true, options });
   if (values.help) return 'help';
+  // An option given an empty or blank value (`--period ""`, `--period=`, an unset shell variable)
+  // is refused, not taken as left out: `--period "$P"` with P unset renewed for the default year.
+  for (const [name, value] of Object.entries(values)) {
+    if ((Array.isArray(value) ? value : [value]).some((v) => typeof v === 'string' && v.trim() === '')) throw new UsageError(`--${name} is empty: give it a value, or leave the option out`);
+  }
   const [command, jobId] = positionals;
   if (command !== 'attach' && command !== 'cancel' && !KINDS.includes(command as CliKind)) {
     const [close] = command ? suggestionList(command, Object.keys(OWN_OPTIONS)) : [];
@@ -208,7 +213,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliOptions | '
     if (!/^\d{1,2}$/.test(values.retries)) throw new Error('--retries is a whole number of reconnects, 0 to 99');
     opts.retries = Number(values.retries);
   }
-  if (values.period) {
+  if (values.period !== undefined) {
     const m = /^(\d{1,3})([ym])$/.exec(values.period);
     if (!m) throw new Error('--period is a number and y or m: 1y, 6m');
     opts.period = { value: Number(m[1]), unit: m[2] === 'y' ? 'YEARS' : 'MONTHS' };

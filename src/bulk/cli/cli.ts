@@ -313,7 +313,7 @@ async function submit(o: CliOptions, req: { query: string; field: string; variab
  * A refusal of the submission, said in the file's terms: an error naming `domains[i]` (and "also
  * domains[j]" for a duplicate) gets the file and line of that domain (blank and # lines are not
  * domains, so `i` alone does not find it in the file), with the name only (never a transfer's auth
- * code); so does one about another argument that names the first domain of a registry that does
+ * code, nor a name that is also one of the file's codes); so does one about another argument that names the first domain of a registry that does
  * not take it (`period: registry "sandbox-headless" (domains[2] "x.hdtest" and 14 more) accepts
  * YEARS only`; a status to add or remove: `backend "sandbox-joker" (domains[1] "a.joker.test")
  * does not support status clientHold`); a request over the gateway's body limit, or a list over
@@ -334,7 +334,10 @@ export function inFileTerms(e: unknown, file: string | undefined, lines: ReturnT
   if (!line) return e;
   const also = /\(also domains\[(\d+)\]/.exec(e.message);
   const first = also ? at(Number(also[1])) : undefined;
-  return new Error(`${e.message}\n  ${file} line ${line[2]}: ${line[0]}${first ? ` (also line ${first[2]})` : ''}`);
+  // A name that is also a line's second field (a transfer's auth code: the same text in both
+  // columns) is not spelt out, as the gateway's message does not ("(a secret: not shown)").
+  const name = lines.some((l) => l[1] === line[0]) ? '(the name is not shown: it is also an auth code of the file)' : line[0];
+  return new Error(`${e.message}\n  ${file} line ${line[2]}: ${name}${first ? ` (also line ${first[2]})` : ''}`);
 }
 
 /**

@@ -31,6 +31,14 @@ describe('bulk CLI options', () => {
     expect(refusal(['renew', '--file', 'n.txt', '--prot', '1'])).toBe('unknown option --prot (did you mean --out?)');
   });
 
+  it('an option given empty or blank is refused, not taken as left out (a fresh user: `--period "$P"` with P unset renewed for a year)', () => {
+    expect(refusal(['renew', '--file', 'n.txt', '--period', ''])).toBe('--period is empty: give it a value, or leave the option out');
+    expect(refusal(['renew', '--file', 'n.txt', '--period='])).toBe('--period is empty: give it a value, or leave the option out');
+    expect(refusal(['renew', '--file', 'n.txt', '--out', ' '])).toBe('--out is empty: give it a value, or leave the option out');
+    expect(refusal(['update-statuses', '--file', 'n.txt', '--add', 'clientHold', '--add', ''])).toBe('--add is empty: give it a value, or leave the option out');
+    expect(refusal(['renew', '--file', '', '--period', '1y'])).toBe('--file is empty: give it a value, or leave the option out');
+  });
+
   it('a value that starts with "-" is named with its option and how to give it, not in Node\'s three sentences about "-XYZ" (found by a fresh user)', () => {
     expect(refusal(['renew', '--file', 'n.txt', '--period', '-1y'])).toBe('--period: its value "-1y" starts with "-", which reads as an option; give such a value as --period=<value>');
     // Given so, the value reaches the CLI's own check of it.

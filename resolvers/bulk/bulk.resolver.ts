@@ -142,7 +142,7 @@ export class BulkResolver {
     return job.counts ?? ctx.bulk.counts(job.id);
   }
 
-  @FieldResolver(() => BulkItemConnection, { description: 'The items by position, only those in `states` when given.' })
+  @FieldResolver(() => BulkItemConnection, { description: 'The items by position; with `states`, only the items in those states (an empty list: none; null or left out: every state).' })
   async items(
     @Root() job: JobView,
     @Arg('first', () => Int, { defaultValue: 100 }) first: number,

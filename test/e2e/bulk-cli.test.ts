@@ -306,6 +306,8 @@ describe('npm run bulk', () => {
       const out = path.join(dir, 'cancel.csv');
       const attached = await cli(['attach', id, '--out', out], key);
       expect(attached.code).toBe(2); // some cancelled
+      // The summary says the job was cancelled (a follower of a cancelled job whose items had all been sent heard nothing of it).
+      expect(attached.stdout).toMatch(new RegExp(`^${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: 40 items, \\d+ done, 0 failed, \\d+ cancelled \\(the job was cancelled\\)\n$`, 'm'));
       const [, ...lines] = await rows(out);
       const applied = sandbox.applied('domain:renew') - renews;
       expect(lines.filter((l) => l[3] === 'SUCCEEDED')).toHaveLength(applied); // nothing sent for a cancelled item

@@ -176,11 +176,11 @@ function mutation(o: CliOptions, lines: ReturnType<typeof readLines> | null): { 
 
 /**
  * Follows the job over graphql-ws until it finishes, drawing the progress line; resolves with the
- * last counts. When the connection drops it says so and reconnects (`o.retries` times, waiting 1,
+ * last counts and the job's state then (RUNNING, COMPLETED, CANCELLED). When the connection drops it says so and reconnects (`o.retries` times, waiting 1,
  * 2, then 4 s); rejects with ConnectionLost (naming the URL, the close code and reason, and the last
  * connection error) when the gateway closes it for good or every reconnect failed.
  */
-function follow(o: CliOptions, job: JobAnswer, io: Io): Promise<Counts> {
+function follow(o: CliOptions, job: JobAnswer, io: Io): Promise<{ counts: Counts; state: string }> {
   const { id, total } = job;
   const wsUrl = o.url.replace(/^http/, 'ws');
   const nl = io.tty ? '\n' : ''; // a message below the progress line, not over it
@@ -221,13 +221,14 @@ function follow(o: CliOptions, job: JobAnswer, io: Io): Promise<Counts> {
     },
   });
   let last: Counts = { done: 0, failed: 0, pending: total, running: 0, awaiting: 0, cancelled: 0 };
+  let state = job.state;
   return new Promise((resolve, reject) => {
     client.subscribe(
-      { query: `subscription($id: ID!) { bulkJob(id: $id) { job { counts { done failed pending running awaiting cancelled } } } }`, variables: { id } },
+      { query: `subscription($id: ID!) { bulkJob(id: $id) { job { state counts { done failed pending running awaiting cancelled } } } }`, variables: { id } },
       {
         next: (r) => {
           if (r.errors?.length) return reject(new Error(r.errors[0]!.message));
-          last = (r.data as any).bulkJob.job.counts;
+          ({ counts: last, state } = (r.data as any).bulkJob.job);
           display.show(last);
         },
         error: (e) => {
@@ -252,7 +253,7 @@ function follow(o: CliOptions, job: JobAnswer, io: Io): Promise<Counts> {
           // The final counts, written now if their line was held back (off a terminal, within 1 s of the one before).
           display.end();
           if (io.tty) io.err('\n');
-          void Promise.resolve(client.dispose()).then(() => resolve(last));
+          void Promise.resolve(client.dispose()).then(() => resolve({ counts: last, state }));
         },
       },
     );
@@ -465,7 +466,7 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
   }
   io.onJob?.(job.id, attach(job.id));
   try {
-    const counts = await follow(o, job, io);
+    const { counts, state } = await follow(o, job, io);
     const out = o.out ?? `bulk-${job.id}.csv`;
     let rows: number;
     try {
@@ -475,7 +476,8 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
       // The folder went away or filled up while the job ran: the job is done in the gateway.
       throw new Error(`could not write the results to ${out}: ${(e as Error).message}; job ${job.id} is finished in the gateway. Write them elsewhere with:\n  ${attach(job.id, false)} --out <file>`);
     }
-    io.out(`${out}: ${counted(rows, 'item')}, ${counts.done} done, ${counts.failed} failed, ${counts.cancelled} cancelled\n`);
+    // A job cancelled while followed says so, even when every item had been sent before the cancel (none cancelled).
+    io.out(`${out}: ${counted(rows, 'item')}, ${counts.done} done, ${counts.failed} failed, ${counts.cancelled} cancelled${state === 'CANCELLED' ? ' (the job was cancelled)' : ''}\n`);
     return counts.failed + counts.cancelled > 0 ? 2 : 0;
   } catch (e) {
     if (!(e instanceof ConnectionLost)) throw e;

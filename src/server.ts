@@ -491,12 +491,14 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       parseOptions: limits.parseOptions,
       validationRules: [...limits.validationRules],
       plugins: [
+        // First: a bad persistedQuery extension is the client's error (BAD_REQUEST), before the
+        // formatter's masking, and before the operations' plugin counts the answer's code (their
+        // willSendResponse hooks run in this order: it counted INTERNAL_SERVER_ERROR).
+        persistedQueryPlugin(),
         operations.apolloPlugin(),
         limits.apolloPlugin(),
         inputs.apolloPlugin(formatError),
         boundErrorsPlugin(limits.limits.maxErrors),
-        // Before the formatter's masking: a bad persistedQuery extension is the client's error.
-        persistedQueryPlugin(),
         // After the formatter (which codes the database's failures SERVICE_UNAVAILABLE): HTTP 503 with Retry-After.
         serviceUnavailablePlugin(),
         ApolloServerPluginDrainHttpServer({ httpServer }),

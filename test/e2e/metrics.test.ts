@@ -118,6 +118,23 @@ describe('GraphQL operations over both transports', () => {
     expect(count(after) - count(before)).toBe(1);
     expect(query(after) - query(before)).toBe(0);
   });
+  it('counts a refused persisted query as the client is answered, BAD_REQUEST, not INTERNAL_SERVER_ERROR', async () => {
+    // A README trial: the client got 400 BAD_REQUEST naming extensions.persistedQuery.version, the
+    // metric counted INTERNAL_SERVER_ERROR (Apollo's own error, before the gateway's plugin recoded it).
+    const count = (text: string, outcome: string) => value(text, 'rgw_graphql_operations_total', { transport: 'http', type: 'invalid', outcome }) ?? 0;
+    const before = await scrape();
+    const res = await fetch(t.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${t.keys.NewRegistrar}` },
+      body: JSON.stringify({ query: '{ viewer { id } }', extensions: { persistedQuery: { version: 2, sha256Hash: 'x' } } }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    const after = await scrape();
+    expect(count(after, 'BAD_REQUEST') - count(before, 'BAD_REQUEST')).toBe(1);
+    expect(count(after, 'INTERNAL_SERVER_ERROR') - count(before, 'INTERNAL_SERVER_ERROR')).toBe(0);
+  });
+
   it('counts a request whose key could not be read (the database away) as the client is answered, INTERNAL_SERVER_ERROR, not "error"', async () => {
     // Trial: PostgreSQL stopped under a gateway; its requests answered 500 INTERNAL_SERVER_ERROR
     // and were counted as outcome="error", a code no answer carries.

@@ -140,6 +140,7 @@ export const CONFIG_KEYS: KeyShape = keysOf<GatewayConfig>({
   auth: keysOf<NonNullable<GatewayConfig['auth']>>({ revocationCheckMs: 'value', keyCacheTtlMs: 'value' }),
   poll: keysOf<GatewayConfig['poll']>({ intervalMs: 'value', leaseMs: 'value', maxBackoffMs: 'value', enabled: 'value' }),
   shutdownDelayMs: 'value',
+  shutdownDrainMs: 'value',
   trustProxy: 'value',
   metrics: keysOf<NonNullable<GatewayConfig['metrics']>>({ enabled: 'value', token: 'value' }),
   idempotency: keysOf<IdempotencyConfig>({ ttlHours: 'value', waitMs: 'value', leaseMs: 'value', purgeIntervalMs: 'value', awaitHours: 'value', keySecret: 'value', keyFile: 'value', keyRotateFrom: 'value' }),
@@ -408,6 +409,7 @@ function applyEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: strin
   const maxPendingItems = envInteger(env, 'BULK_MAX_PENDING_ITEMS', 1);
   if (maxPendingItems !== undefined) cfg.bulk = { ...cfg.bulk, maxPendingItems };
   if (env.SHUTDOWN_DELAY_MS) cfg.shutdownDelayMs = Number(env.SHUTDOWN_DELAY_MS); // validateConfig names it
+  if (env.SHUTDOWN_DRAIN_MS) cfg.shutdownDrainMs = Number(env.SHUTDOWN_DRAIN_MS); // validateConfig names it
   if (env.METRICS_TOKEN) cfg.metrics = { ...cfg.metrics, token: env.METRICS_TOKEN };
   // An instance's parts, on or off (a worker beside API instances: README "Scaling out").
   const apiEnabled = envBoolean(env, 'API_ENABLED');
@@ -563,6 +565,7 @@ export function validateConfig(cfg: GatewayConfig, use: ConfigUse = 'gateway'): 
   // shutdown delay's, the revocation check's setInterval.
   if (cfg.tracing?.exportTimeoutMs !== undefined) timerMs(cfg.tracing.exportTimeoutMs, 'tracing.exportTimeoutMs');
   if (cfg.shutdownDelayMs !== undefined) timerMs(cfg.shutdownDelayMs, 'shutdownDelayMs (SHUTDOWN_DELAY_MS)', { min: 0, fractions: true });
+  if (cfg.shutdownDrainMs !== undefined) timerMs(cfg.shutdownDrainMs, 'shutdownDrainMs (SHUTDOWN_DRAIN_MS)', { min: 0, fractions: true });
   resolveLimits(cfg); // throws on a limit that is not a positive whole number, or an HTTP time limit above MAX_TIMER_MS
   for (const key of ['maxBatch', 'fanOut'] as const) {
     const v = cfg.limits[key];

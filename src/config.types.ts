@@ -161,6 +161,12 @@ export interface GatewayConfig {
    */
   shutdownDelayMs?: number;
   /**
+   * Then, how long the HTTP requests in flight may take to finish before their connections are
+   * cut (env SHUTDOWN_DRAIN_MS). Default 15,000; shutdownDelayMs plus this is what the instance
+   * needs of the orchestrator's grace period before SIGKILL.
+   */
+  shutdownDrainMs?: number;
+  /**
    * Proxies whose X-Forwarded-For is believed (env TRUST_PROXY, comma-separated): addresses,
    * CIDR subnets, or proxy-addr's names `loopback`, `linklocal`, `uniquelocal`. The client's
    * address is then the nearest one in X-Forwarded-For that is not a trusted proxy (proxy-addr),

@@ -43,7 +43,7 @@ config file: gateway.config.json in the working directory, or the file GATEWAY_C
 environment (overrides the file): PORT, HOST, DATABASE_URL (PostgreSQL; default: embedded under
   DATA_DIR, ./data), IDEMPOTENCY_KEY_SECRET or IDEMPOTENCY_KEY_FILE (required with DATABASE_URL;
   IDEMPOTENCY_KEY_ROTATE_FROM to replace the key the database records),
-  REDIS_URL, REDIS_PREFIX, LOG_LEVEL, METRICS_TOKEN, SHUTDOWN_DELAY_MS, POLL_INTERVAL_MS,
+  REDIS_URL, REDIS_PREFIX, LOG_LEVEL, METRICS_TOKEN, SHUTDOWN_DELAY_MS, SHUTDOWN_DRAIN_MS, POLL_INTERVAL_MS,
   BULK_CONCURRENCY, BULK_INSTANCE_ID, BULK_MAX_OPEN_JOBS, BULK_MAX_PENDING_ITEMS, TRUST_PROXY,
   API_ENABLED, BULK_ENABLED, POLL_ENABLED (true or false; API_ENABLED=false: a bulk and poll worker
   beside instances that serve the API, README "Scaling out"),

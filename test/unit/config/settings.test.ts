@@ -120,6 +120,8 @@ describe('numeric environment variables', () => {
     const noFile = () => mkdtempSync(join(dir, 'no-file-'));
     for (const v of ['1e99', '2147483648', 'Infinity', '-1']) expect(refusalOf({ SHUTDOWN_DELAY_MS: v }), v).toBe('config: shutdownDelayMs (SHUTDOWN_DELAY_MS) must be a number of milliseconds, 0 to 2147483647');
     expect(loadConfig({ SHUTDOWN_DELAY_MS: '2147483647' }, noFile()).shutdownDelayMs).toBe(2147483647);
+    for (const v of ['1e99', '-1', 'soon']) expect(refusalOf({ SHUTDOWN_DRAIN_MS: v }), v).toBe('config: shutdownDrainMs (SHUTDOWN_DRAIN_MS) must be a number of milliseconds, 0 to 2147483647');
+    expect(loadConfig({ SHUTDOWN_DRAIN_MS: '5000' }, noFile()).shutdownDrainMs).toBe(5000);
     expect(refusalOf({ POLL_INTERVAL_MS: '2147483648' })).toBe('config: POLL_INTERVAL_MS must be a whole number from 1 to 2147483647');
     expect(() => load({ poll: { enabled: true, intervalMs: 2000, leaseMs: 3e12, maxBackoffMs: 60000 } })).toThrow('config: poll.leaseMs must be a whole number of milliseconds, 1 to 2147483647');
     expect(() => load({ auth: { revocationCheckMs: 1e10 } })).toThrow('config: auth.revocationCheckMs must be a number of milliseconds, 100 to 2147483647');

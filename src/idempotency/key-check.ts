@@ -17,6 +17,7 @@ import type { PrismaClient } from '../db/generated/client.js';
 import { rawExecute, rawQuery } from '../db/raw.js';
 import type { GatewayConfig } from '../config.types.js';
 import { ConfigError } from '../config-error.js';
+import { quoted } from '../core/errors.js';
 import type { Fingerprints } from './fingerprint.js';
 import { deploymentFingerprints, KEY_FILE_NAME } from './fingerprint-key.js';
 
@@ -92,14 +93,18 @@ export async function checkIdempotencyKey(prisma: PrismaClient, config: CheckCon
       if (n === 1) return { outcome: 'rotated', keyId: keyId(mine), previousKeyId: recorded };
       continue; // another start changed it meanwhile: compare with what that one wrote
     }
-    throw new ConfigError(mismatch(config, keyId(mine), recorded));
+    throw new ConfigError(mismatch(config, keyId(mine), recorded, round === 0 ? rotateFrom : undefined));
   }
 }
 
-/** The refusal: which setting, both ids, what to do. One line. */
-function mismatch(config: CheckConfig, mine: string, recorded: string): string {
+/**
+ * The refusal: which setting, both ids, what to do; with a rotation asked for from another key
+ * than the recorded one, that it was not done and why. One line.
+ */
+function mismatch(config: CheckConfig, mine: string, recorded: string, rotateFrom?: string): string {
+  const notRotated = rotateFrom !== undefined ? `IDEMPOTENCY_KEY_ROTATE_FROM (${quoted(rotateFrom)}) is not the key id the database records, so nothing was rotated; ` : '';
   return (
-    `config: ${keySource(config)} is not the idempotency key this database was used with (key id ${mine} here, ${recorded} recorded in the database): ` +
+    `config: ${notRotated}${keySource(config)} is not the idempotency key this database was used with (key id ${mine} here, ${recorded} recorded in the database): ` +
     `give this instance the key the other instances sharing the database use; to change the key deliberately, stop every instance, start one with the new key and ` +
     `IDEMPOTENCY_KEY_ROTATE_FROM=${recorded}, then the others with the new key (README "Idempotency contract", "Rotating the key": retries of keys recorded under the old key then answer IDEMPOTENCY_KEY_REUSED)`
   );

@@ -101,7 +101,10 @@ describe('checkIdempotencyKey', () => {
     await checkIdempotencyKey(db.prisma, old);
     const next = secret();
     // Naming another key than the recorded one rotates nothing.
-    expect(await refusal(checkIdempotencyKey(db.prisma, cfg(next, '0123456789abcdef')))).toContain(`${idOf(old)} recorded in the database`);
+    const wrong = await refusal(checkIdempotencyKey(db.prisma, cfg(next, '0123456789abcdef')));
+    expect(wrong).toContain(`${idOf(old)} recorded in the database`);
+    // ... and says why (an operator's trial: the message only said to rotate from the recorded id).
+    expect(wrong).toMatch(/^config: IDEMPOTENCY_KEY_ROTATE_FROM \("0123456789abcdef"\) is not the key id the database records, so nothing was rotated; /);
     expect(await checkIdempotencyKey(db.prisma, cfg(next, idOf(old)))).toEqual({ outcome: 'rotated', keyId: idOf(cfg(next)), previousKeyId: idOf(old) });
     expect(await recorded()).toEqual([keyCheckValue(deploymentFingerprints(cfg(next)))]);
     expect(await refusal(checkIdempotencyKey(db.prisma, old))).toContain(`key id ${idOf(old)} here, ${idOf(cfg(next))} recorded`);

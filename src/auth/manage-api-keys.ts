@@ -102,8 +102,22 @@ export async function revokeApiKeysCommand(argv: string[], io: CommandOutput = c
     return 0;
   }
   const byLabel = values.label !== undefined;
-  if (byLabel ? ids.length > 0 || !values.registrar : ids.length === 0 || values.registrar !== undefined) {
-    io.err(REVOKE_USAGE);
+  // Each misuse says what was wrong before the usage (it printed the usage alone).
+  const misuse = byLabel
+    ? ids.length > 0
+      ? 'give key ids or --registrar with --label, not both'
+      : !values.registrar
+        ? '--label needs --registrar: a label names keys of one registrar'
+        : null
+    : ids.length === 0
+      ? values.registrar !== undefined
+        ? '--registrar needs --label (or give key ids instead)'
+        : 'name the keys to revoke: their ids, or --registrar and --label'
+      : values.registrar !== undefined
+        ? 'give key ids or --registrar with --label, not both'
+        : null;
+  if (misuse) {
+    io.err(`${misuse}; nothing was revoked\n${REVOKE_USAGE}`);
     return 2;
   }
   // An id is a UUID (as key:list shows it): anything else is a mistake of the command line, said

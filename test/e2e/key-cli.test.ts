@@ -125,9 +125,19 @@ describe('key:list and key:revoke', () => {
   it('says so for an unknown id (exit 1) and shows usage for what it cannot take (exit 2)', async () => {
     const unknown = await run(revokeApiKeysCommand, ['00000000-0000-0000-0000-000000000000']);
     expect(unknown).toMatchObject({ code: 1, err: ['no API key with id 00000000-0000-0000-0000-000000000000 (npm run key:list shows the ids)'] });
-    for (const argv of [[], ['--label', 'ci'], ['some-id', '--registrar', 'acme'], ['--registrar', 'acme', '--label', 'ci', 'some-id'], ['--bogus']]) {
+    // Each says what was wrong first (an operator's trial: `--label ops` alone printed the usage, no reason).
+    const cases: Array<[string[], RegExp]> = [
+      [[], /^name the keys to revoke: their ids, or --registrar and --label; nothing was revoked\n/],
+      [['--label', 'ci'], /^--label needs --registrar: a label names keys of one registrar; nothing was revoked\n/],
+      [['--registrar', 'acme'], /^--registrar needs --label \(or give key ids instead\); nothing was revoked\n/],
+      [['some-id', '--registrar', 'acme'], /^give key ids or --registrar with --label, not both; nothing was revoked\n/],
+      [['--registrar', 'acme', '--label', 'ci', 'some-id'], /^give key ids or --registrar with --label, not both; nothing was revoked\n/],
+      [['--bogus'], /^Unknown option|unknown option/i],
+    ];
+    for (const [argv, why] of cases) {
       const res = await run(revokeApiKeysCommand, argv);
       expect(res.code, argv.join(' ')).toBe(2);
+      expect(res.err.join('\n'), argv.join(' ')).toMatch(why);
       expect(res.err.join('\n')).toMatch(/usage: key:revoke/);
     }
     expect((await run(listApiKeysCommand, ['--bogus'])).code).toBe(2);

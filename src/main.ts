@@ -198,7 +198,7 @@ async function openGatewayDatabase(config: GatewayConfig) {
  * gateway does not have.
  */
 const SETTINGS = new Map<string, string>([
-  ...['PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'IDEMPOTENCY_KEY_FILE', 'REDIS_URL', 'REDIS_PREFIX', 'LOG_LEVEL', 'METRICS_TOKEN', 'SHUTDOWN_DELAY_MS', 'POLL_INTERVAL_MS', 'TRUST_PROXY', 'API_ENABLED', 'BULK_ENABLED', 'POLL_ENABLED'].map(
+  ...['PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'IDEMPOTENCY_KEY_FILE', 'REDIS_URL', 'REDIS_PREFIX', 'LOG_LEVEL', 'METRICS_TOKEN', 'SHUTDOWN_DELAY_MS', 'SHUTDOWN_DRAIN_MS', 'POLL_INTERVAL_MS', 'TRUST_PROXY', 'API_ENABLED', 'BULK_ENABLED', 'POLL_ENABLED'].map(
     (v): [string, string] => [`--${v.toLowerCase().replace(/_/g, '-')}`, `the gateway takes ${v} from the environment or the config file; see --help`],
   ),
   ['--config', 'the gateway reads gateway.config.json in the working directory, or the file GATEWAY_CONFIG names; see --help'],

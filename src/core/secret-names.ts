@@ -9,3 +9,6 @@ export const SECRET_NAMES: ReadonlySet<string> = new Set(['authInfo', 'password'
 export function pathNamesSecret(path: string): boolean {
   return path.split(/[.[\]]/).some((k) => SECRET_NAMES.has(k));
 }
+
+/** What an answer shows instead of a secret value (src/http/secrets.ts; the bulk CLI looks for it in the gateway's refusals). */
+export const SECRET_SHOWN_AS = '(a secret: not shown)';

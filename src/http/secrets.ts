@@ -10,10 +10,9 @@
  */
 import { Kind, visit, type ASTNode, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { quoted } from '../core/errors.js';
-import { SECRET_NAMES } from '../core/secret-names.js';
+import { SECRET_NAMES, SECRET_SHOWN_AS } from '../core/secret-names.js';
 
-/** What an answer shows instead of a secret value. */
-export const SECRET_SHOWN_AS = '(a secret: not shown)';
+export { SECRET_SHOWN_AS };
 
 /** Strings of a value (a variable's, a literal's), every one of them, to any depth. */
 function stringsIn(value: unknown, out: Set<string>, depth = 0): void {

@@ -576,8 +576,37 @@ describe('npm run bulk', () => {
     expect(y.code).toBe(1);
     expect(y.stderr).toContain(`${same} line 1: (the name is not shown: it is also an auth code of the file)`);
     expect(y.stderr).not.toContain('SECRET-MMM');
+    // In another letter case, with a trailing dot, or as another line's code (a duplicate's name
+    // equal to an earlier line's code): the gateway hides it in any letter case, and so does the CLI.
+    for (const [text, secret] of [
+      ['Secret_Code9.tld,secret_code9.tld\n', /secret_code9/i],
+      ['sec_ret9.tld.,sec_ret9.tld\n', /sec_ret9/i],
+      ['ok1.tld,ZZCODE77.TLD\nzzcode77.tld,xyzxyz123\nzzcode77.tld,abcabc123\n', /zzcode77/i],
+    ] as const) {
+      const f = path.join(dir, `code-as-name-${randomUUID().slice(0, 6)}.txt`);
+      await writeFile(f, text);
+      const z = await cli(['transfer', '--file', f], t.keys['NewRegistrar']!);
+      expect(z.code, text).toBe(1);
+      expect(z.stderr, text).toContain(`${f} line `);
+      expect(z.stderr, text).not.toMatch(secret);
+    }
     expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
   }, 60_000);
+
+  it('says a URL that answers JSON without data or errors is not the gateway (it said "Cannot read properties of undefined")', async () => {
+    const server = (await import('node:http')).createServer((_req, res) => void res.writeHead(500, { 'content-type': 'application/json' }).end('{}'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const file = path.join(dir, 'not-gateway.txt');
+      await writeFile(file, 'one.tld\n');
+      const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/graphql`;
+      const r = await cli(['renew', '--file', file], t.keys['NewRegistrar']!, url);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe(`${url} answered HTTP 500 Internal Server Error with JSON that is no GraphQL response (no data, no errors): is it the gateway's /graphql URL?`);
+    } finally {
+      server.close();
+    }
+  });
 
   it('a renew line whose date the calendar lacks (2027-02-30, 2027-13-01) is refused naming the file, the line and the date as written; nothing submitted', async () => {
     // It was sent as "2027-02-30T00:00:00Z", which the gateway's refusal quoted: a value the user never wrote.

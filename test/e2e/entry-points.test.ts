@@ -93,6 +93,8 @@ describe('the gateway\'s command line', () => {
       [['--port', '4591'], {}, `unknown option --port ${viaEnv('PORT')}`],
       [['--port=4591'], {}, `unknown option --port ${viaEnv('PORT')}`],
       [['--data-dir', '/tmp/elsewhere'], {}, `unknown option --data-dir ${viaEnv('DATA_DIR')}`],
+      // Named with its own variable, not the closest other one (it said SHUTDOWN_DELAY_MS: a trial).
+      [['--shutdown-drain-ms', '2000'], {}, `unknown option --shutdown-drain-ms ${viaEnv('SHUTDOWN_DRAIN_MS')}`],
       [['--verbose'], {}, "unknown option --verbose (the gateway's only option is --help; it takes its settings from the environment and the config file)"],
       [['start'], {}, 'unexpected argument "start" (the gateway takes no arguments; it takes its settings from the environment and the config file; see --help)'],
       // Refused before the configuration is read: not the PORT=abc refusal (exit 1).

@@ -10,6 +10,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { currentExpiryOf, defaultIdempotencyKey, FileLineError, keyedLines, parseCli, readFileOption, readLines, USAGE, type CliKind, type CliOptions } from './args.js';
 import { writeCsv, type CsvItem } from './csv.js';
+import { SECRET_SHOWN_AS } from '../../core/secret-names.js';
 import { Progress, ProgressDisplay, type Counts } from './progress.js';
 
 const JOB_FIELDS = 'id kind state total createdAt finishedAt counts { done failed pending running awaiting cancelled }';
@@ -140,10 +141,14 @@ async function gql(o: CliOptions, query: string, variables: Record<string, unkno
   } catch {
     throw new Error(`${o.url} answered HTTP ${res.status} ${res.statusText} without a GraphQL response: is it the gateway's /graphql URL?`);
   }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Error(`${o.url} answered HTTP ${res.status} ${res.statusText} without a GraphQL response: is it the gateway's /graphql URL?`);
   if (body.errors?.length) {
     const e = body.errors[0]!;
     throw new GatewayError(e.extensions?.code ?? 'ERROR', e.extensions?.field, e.message, e.extensions?.retryAfter);
   }
+  // JSON without data or errors (`{}` from something else at the URL) is no GraphQL answer either:
+  // reading the field of it said "Cannot read properties of undefined".
+  if (body.data === null || typeof body.data !== 'object') throw new Error(`${o.url} answered HTTP ${res.status} ${res.statusText} with JSON that is no GraphQL response (no data, no errors): is it the gateway's /graphql URL?`);
   return body.data;
 }
 
@@ -335,9 +340,12 @@ export function inFileTerms(e: unknown, file: string | undefined, lines: ReturnT
   if (!line) return e;
   const also = /\(also domains\[(\d+)\]/.exec(e.message);
   const first = also ? at(Number(also[1])) : undefined;
-  // A name that is also a line's second field (a transfer's auth code: the same text in both
-  // columns) is not spelt out, as the gateway's message does not ("(a secret: not shown)").
-  const name = lines.some((l) => l[1] === line[0]) ? '(the name is not shown: it is also an auth code of the file)' : line[0];
+  // A name that is also one of the file's second fields (a transfer's auth code), in any letter
+  // case and without trailing dots, as the gateway looks for a secret, is not spelt out; nor is
+  // the name of a line whose refusal the gateway had to redact ("(a secret: not shown)").
+  const plain = (v: string) => v.trim().replace(/\.+$/, '').toLowerCase();
+  const codes = new Set(lines.flatMap((l) => (l[1] ? [plain(l[1])] : [])));
+  const name = codes.has(plain(line[0])) || e.message.includes(SECRET_SHOWN_AS) ? '(the name is not shown: it is also an auth code of the file)' : line[0];
   return new Error(`${e.message}\n  ${file} line ${line[2]}: ${name}${first ? ` (also line ${first[2]})` : ''}`);
 }
 

@@ -135,11 +135,11 @@ async function gql(o: CliOptions, query: string, variables: Record<string, unkno
     const cause = networkCause(e);
     throw new ConnectionLost(`cannot reach the gateway at ${o.url}: ${cause.text}`, !NOT_CONNECTED.has(cause.code ?? ''));
   }
-  let body: { data?: any; errors?: Array<{ message: string; extensions?: { code?: string; field?: string; retryAfter?: number } }> };
+  let body: { data?: any; errors?: Array<{ message: string; extensions?: { code?: string; field?: string; retryAfter?: number } }> } | null = null;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new Error(`${o.url} answered HTTP ${res.status} ${res.statusText} without a GraphQL response: is it the gateway's /graphql URL?`);
+    // not JSON: refused below, as JSON that is no object is
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Error(`${o.url} answered HTTP ${res.status} ${res.statusText} without a GraphQL response: is it the gateway's /graphql URL?`);
   if (body.errors?.length) {

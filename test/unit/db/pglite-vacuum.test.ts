@@ -1,10 +1,11 @@
 /**
  * Vacuuming of the embedded database (src/db/pglite-vacuum.ts): PGlite's single-user PostgreSQL
  * has no autovacuum, so the gateway removes dead rows and refreshes statistics itself, table by
- * table, past PostgreSQL's own autovacuum thresholds, while the database is idle. PGlite runs only.
+ * table, past PostgreSQL's own autovacuum thresholds, while the database is idle; while it is
+ * busy, a plain VACUUM of the tables whose dead rows pass the threshold. PGlite runs only.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { keepVacuuming, vacuumDue, vacuumIfIdle } from '../../../src/db/pglite-vacuum.js';
+import { keepVacuuming, vacuumDead, vacuumDue, vacuumIfIdle } from '../../../src/db/pglite-vacuum.js';
 import { createPGliteThread, type EmbeddedPGlite } from '../../../src/db/pglite-thread.js';
 
 const ctx = inject('testDb');
@@ -84,6 +85,49 @@ describe.skipIf(ctx.kind !== 'pglite')('vacuuming of the embedded database', () 
       if (ran?.includes('VACUUM (ANALYZE) public.busy')) break;
       await new Promise((r) => setTimeout(r, 100)); // the statistics reach the view
     }
+  });
+
+  it('while busy, vacuums the tables past the dead-row threshold only, without analyzing them', { timeout: 60_000 }, async () => {
+    await db.exec('CREATE TABLE claimed (id serial PRIMARY KEY, state text)');
+    await db.exec("INSERT INTO claimed (state) SELECT 'PENDING' FROM generate_series(1, 2000)");
+    await db.exec('CREATE TABLE appended (id serial PRIMARY KEY, n int)');
+    await db.exec('INSERT INTO appended (n) SELECT g FROM generate_series(1, 3000) g'); // inserted only: no dead row
+    await db.exec("UPDATE claimed SET state = 'RUNNING'");
+    await db.exec("UPDATE claimed SET state = 'SUCCEEDED'"); // 4,000 dead rows, past 50 + 0.2 x 2,000
+    while ((await stats('claimed')).dead < 4000) await new Promise((r) => setTimeout(r, 100)); // the statistics reach the view
+    const before = await stats('claimed');
+    const ran = await vacuumDead(db);
+    expect(ran).toContain('VACUUM public.claimed');
+    expect(ran).not.toContain('VACUUM public.appended');
+    const after = await stats('claimed');
+    expect(after.dead).toBe(0);
+    expect(after.analyzes).toBe(before.analyzes);
+    expect(await vacuumDead(db)).not.toContain('VACUUM public.claimed'); // nothing dead left
+  });
+
+  it('vacuums dead rows on its timer while statements keep the database busy', { timeout: 60_000 }, async () => {
+    await db.exec('CREATE TABLE churned (id serial PRIMARY KEY, n int)');
+    await db.exec('INSERT INTO churned (n) SELECT g FROM generate_series(1, 1000) g');
+    await db.exec('UPDATE churned SET n = n + 1');
+    await db.exec('UPDATE churned SET n = n + 1'); // 2,000 dead rows
+    while ((await stats('churned')).dead < 2000) await new Promise((r) => setTimeout(r, 100));
+    const before = await stats('churned');
+    // Never idle for the 60 s asked: a statement every few milliseconds, as a busy gateway's.
+    let busy = true;
+    const load = (async () => {
+      while (busy) await db.query('SELECT 1');
+    })();
+    const vacuums = keepVacuuming(db, { everyMs: 50, idleMs: 60_000, busyEveryMs: 50 });
+    try {
+      while ((await stats('churned')).vacuums === before.vacuums) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await vacuums.stop();
+      busy = false;
+      await load;
+    }
+    const after = await stats('churned');
+    expect(after.dead).toBe(0);
+    expect(after.analyzes).toBe(before.analyzes); // the idle look's ANALYZE never ran: never idle
   });
 
   it('vacuums on its timer', { timeout: 60_000 }, async () => {

@@ -62,8 +62,12 @@ export async function settleAwaiting(prisma: PrismaClient, store: BulkStore, opt
     ORDER BY b.id LIMIT ${opts.limit}`;
   if (rows.length === 0) return [];
   const keyOf = (r: Candidate) => itemKey(r.idempotency_key, r.position);
+  // Both lists as IN lists on the (registrar_id, idempotency_key) unique index, no OR of one
+  // condition per registrar: an OR of index conditions needs a bitmap scan, which the embedded
+  // database does not plan (src/db/client.ts), so it read every record. A record of another
+  // registrar's same key comes along only when two registrars share a job key; byKey takes the pairs asked.
   const records = await prisma.idempotencyRecord.findMany({
-    where: { OR: [...new Set(rows.map((r) => r.registrar_id))].map((registrarId) => ({ registrarId, idempotencyKey: { in: rows.filter((r) => r.registrar_id === registrarId).map(keyOf) } })) },
+    where: { registrarId: { in: [...new Set(rows.map((r) => r.registrar_id))] }, idempotencyKey: { in: [...new Set(rows.map(keyOf))] } },
   });
   const byKey = new Map(records.map((r) => [`${r.registrarId}\n${r.idempotencyKey}`, r]));
   const settled: Array<{ id: string; state: 'SUCCEEDED' | 'FAILED'; result: unknown; error: unknown }> = [];

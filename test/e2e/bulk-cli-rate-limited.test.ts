@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -58,8 +59,15 @@ function cli(args: string[], key: string, onErr: (all: string) => void = () => {
 }
 
 const WAITING = /the gateway refused the submission with RATE_LIMITED \(this API key's budget is spent for now\); waiting (\d+) s, then sending it again with the same idempotency key \(1 of 5\)/;
+const FOLLOW_WAITING = /the gateway refused following job \S+ with RATE_LIMITED \(this API key's budget is spent for now\); waiting (\d+) s, then following it again \(1 of 20\)/;
 
-it('waits as RATE_LIMITED says, sends the submission again with the same key, and the job runs once', async () => {
+/**
+ * The key is kept spent until the CLI says it waits. Its submission is refused then, unless the
+ * key's window started again between two of the spender's requests and the submission came in
+ * that gap (seen under load): then the subscription that follows the job is what gets refused,
+ * and is waited out too (once it ended the CLI with the refusal, the job running on without it).
+ */
+it('waits as RATE_LIMITED says, sends the submission (or follows the job) again, and the job runs once', async () => {
   const names = await createDomains(t, t.keys.NewRegistrar!, `rl${Date.now().toString(36)}`, 'tld', 2);
   const key = (await createApiKey(t.gateway.services.prisma, 'NewRegistrar', 'bulk cli rate limit')).key;
   const file = path.join(dir, 'names.txt');
@@ -71,11 +79,12 @@ it('waits as RATE_LIMITED says, sends the submission again with the same key, an
   const spending = (async () => {
     while (!waiting) await exhaust(key);
   })();
-  const run = await cli(['renew', '--file', file, '--period', '1y', '--out', out], key, (all) => (waiting ||= WAITING.test(all)));
+  const run = await cli(['renew', '--file', file, '--period', '1y', '--out', out], key, (all) => (waiting ||= WAITING.test(all) || FOLLOW_WAITING.test(all)));
   waiting = true;
   await spending;
-  expect(run.stderr).toMatch(WAITING);
-  expect(Number(WAITING.exec(run.stderr)![1])).toBeGreaterThanOrEqual(1);
+  const waited = WAITING.exec(run.stderr) ?? FOLLOW_WAITING.exec(run.stderr);
+  expect(waited, run.stderr).not.toBeNull();
+  expect(Number(waited![1])).toBeGreaterThanOrEqual(1);
   expect(run.stderr).toMatch(/submitted: job \S+ \(RENEW, 2 domains\)/);
   expect(run.code).toBe(0);
   const lines = (await readFile(out, 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
@@ -85,6 +94,84 @@ it('waits as RATE_LIMITED says, sends the submission again with the same key, an
   const again = await cli(['renew', '--file', file, '--period', '1y', '--out', out], key);
   expect(again.stderr).toMatch(/attached to the job this command submitted before/);
   expect(sandbox.applied('domain:renew') - renews).toBe(2);
+}, 120_000);
+
+/**
+ * A TCP relay to the gateway for the CLI's URL that holds the CLI's bytes back once the gateway
+ * acknowledged its first graphql-ws connection (its `connection_ack`; the CLI subscribes only
+ * after it), until `release()`: the test spends the key meanwhile, so the subscription is what
+ * gets refused.
+ */
+async function holdingRelay(): Promise<{ url: string; acked: Promise<void>; release(): void; close(): void }> {
+  const sockets = new Set<net.Socket>();
+  const held: Array<[net.Socket, net.Socket]> = [];
+  let holding = false;
+  let acked!: () => void;
+  const ack = new Promise<void>((r) => (acked = r));
+  const server = net.createServer((s) => {
+    const up = net.connect(Number(new URL(t.gateway.url).port), '127.0.0.1');
+    for (const x of [s, up]) {
+      sockets.add(x);
+      x.on('error', () => undefined);
+      x.on('close', () => sockets.delete(x));
+    }
+    // Before the pipe's own listener: the CLI's next bytes (its subscribe) wait from here on.
+    up.on('data', (b: Buffer) => {
+      if (holding || !b.includes('"connection_ack"')) return;
+      holding = true; // the first connection only (a refused subscription's client connects afresh)
+      s.unpipe(up);
+      s.pause();
+      held.push([s, up]);
+      acked();
+    });
+    up.pipe(s);
+    s.pipe(up);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/graphql`,
+    acked: ack,
+    release() {
+      for (const [s, up] of held.splice(0)) s.pipe(up); // pipe() resumes the paused socket
+    },
+    close() {
+      server.close();
+      for (const s of sockets) s.destroy();
+    },
+  };
+}
+
+it('a subscription refused with RATE_LIMITED while following the job is waited out, and the job followed to its end', async () => {
+  const names = await createDomains(t, t.keys.NewRegistrar!, `rf${Date.now().toString(36)}`, 'tld', 2);
+  const key = (await createApiKey(t.gateway.services.prisma, 'NewRegistrar', 'bulk cli follow rate limit')).key;
+  const file = path.join(dir, 'follow.txt');
+  await writeFile(file, `${names.join('\n')}\n`);
+  const out = path.join(dir, 'follow.csv');
+  const relay = await holdingRelay();
+  try {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(compiled, 'helpers.mjs')).href, path.join(compiled, 'src/bulk/cli/bulk.cli.js'), 'renew', '--file', file, '--period', '1y', '--out', out], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, GATEWAY_URL: relay.url, GATEWAY_API_KEY: key },
+    });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await relay.acked; // submitted, connected, the subscribe held
+    // Spent, with at least 1 s of the 3 s window left: the held subscribe arrives within it.
+    for (;;) {
+      await exhaust(key);
+      const r = (await t.gql(key, '{ __typename }')) as { status: number; errors?: Array<{ extensions?: { retryAfter?: number } }> };
+      if (r.status === 429 && (r.errors?.[0]?.extensions?.retryAfter ?? 0) >= 1) break;
+    }
+    relay.release();
+    expect(await exited, stderr).toBe(0);
+    expect(stderr).toMatch(FOLLOW_WAITING);
+    expect(stderr).not.toMatch(WAITING); // the submission went through before the key was spent
+    const lines = (await readFile(out, 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(lines.map((l) => [l[1], l[3]])).toEqual(names.map((n) => [n, 'SUCCEEDED']));
+  } finally {
+    relay.close();
+  }
 }, 120_000);
 
 it('does not retry another refusal', async () => {

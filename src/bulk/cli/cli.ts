@@ -227,8 +227,9 @@ function follow(o: CliOptions, job: JobAnswer, io: Io): Promise<{ counts: Counts
   });
   let last: Counts = { done: 0, failed: 0, pending: total, running: 0, awaiting: 0, cancelled: 0 };
   let state = job.state;
+  let limited = 0;
   return new Promise((resolve, reject) => {
-    client.subscribe(
+    const subscribe = () => client.subscribe(
       { query: `subscription($id: ID!) { bulkJob(id: $id) { job { state counts { done failed pending running awaiting cancelled } } } }`, variables: { id } },
       {
         next: (r) => {
@@ -240,7 +241,16 @@ function follow(o: CliOptions, job: JobAnswer, io: Io): Promise<{ counts: Counts
           let err: Error;
           if (Array.isArray(e)) {
             // The gateway refused the subscription (graphql-ws's error message: GraphQL errors).
-            const g = e[0] as { message?: string; extensions?: { code?: string } } | undefined;
+            const g = e[0] as { message?: string; extensions?: { code?: string; retryAfter?: number } } | undefined;
+            // The key's budget spent for the window (a subscription is an operation: README, Limits):
+            // wait as the refusal says and follow again on the same connection, as itemPages reads a page again.
+            if (g?.extensions?.code === 'RATE_LIMITED' && limited < RATE_LIMITED_RETRIES) {
+              const seconds = Math.max(1, g.extensions.retryAfter ?? 1);
+              display.pause();
+              io.err(`${nl}the gateway refused following job ${id} with RATE_LIMITED (this API key's budget is spent for now); waiting ${seconds} s, then following it again (${++limited} of ${RATE_LIMITED_RETRIES})\n`);
+              setTimeout(subscribe, seconds * 1000);
+              return;
+            }
             err = new Error(`${g?.extensions?.code ?? 'ERROR'}: ${g?.message ?? 'the gateway refused the subscription'}`);
           } else {
             // A close event (the gateway went away, or closed the connection for good) or a socket
@@ -262,6 +272,7 @@ function follow(o: CliOptions, job: JobAnswer, io: Io): Promise<{ counts: Counts
         },
       },
     );
+    subscribe();
   });
 }
 

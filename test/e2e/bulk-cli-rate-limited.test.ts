@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiKey } from '../../src/auth/api-keys.js';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import { createDomains } from '../helpers/bulk.js';
+import { startGraphqlRelay } from '../helpers/graphql-relay.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { compiledGateway, REPO_ROOT } from '../helpers/processes.js';
 
@@ -103,41 +104,25 @@ it('waits as RATE_LIMITED says, sends the submission (or follows the job) again,
  * gets refused.
  */
 async function holdingRelay(): Promise<{ url: string; acked: Promise<void>; release(): void; close(): void }> {
-  const sockets = new Set<net.Socket>();
   const held: Array<[net.Socket, net.Socket]> = [];
   let holding = false;
   let acked!: () => void;
   const ack = new Promise<void>((r) => (acked = r));
-  const server = net.createServer((s) => {
-    const up = net.connect(Number(new URL(t.gateway.url).port), '127.0.0.1');
-    for (const x of [s, up]) {
-      sockets.add(x);
-      x.on('error', () => undefined);
-      x.on('close', () => sockets.delete(x));
-    }
-    // Before the pipe's own listener: the CLI's next bytes (its subscribe) wait from here on.
-    up.on('data', (b: Buffer) => {
-      if (holding || !b.includes('"connection_ack"')) return;
-      holding = true; // the first connection only (a refused subscription's client connects afresh)
-      s.unpipe(up);
-      s.pause();
-      held.push([s, up]);
-      acked();
-    });
-    up.pipe(s);
-    s.pipe(up);
+  const relay = await startGraphqlRelay(t.gateway.url, (b, client, upstream) => {
+    if (holding || !b.includes('"connection_ack"')) return;
+    holding = true; // the first connection only (a refused subscription's client connects afresh)
+    client.unpipe(upstream);
+    client.pause();
+    held.push([client, upstream]);
+    acked();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/graphql`,
+    url: relay.url,
     acked: ack,
     release() {
-      for (const [s, up] of held.splice(0)) s.pipe(up); // pipe() resumes the paused socket
+      for (const [client, upstream] of held.splice(0)) client.pipe(upstream); // pipe() resumes the paused socket
     },
-    close() {
-      server.close();
-      for (const s of sockets) s.destroy();
-    },
+    close: () => relay.cut(true),
   };
 }
 

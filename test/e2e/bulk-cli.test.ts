@@ -21,6 +21,7 @@ import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import type { JokerSandbox } from '../../src/sandbox/joker/index.js';
 import { createApiKey, revokeApiKey } from '../../src/auth/api-keys.js';
 import { BULK_RENEW, createDomains, waitFinished } from '../helpers/bulk.js';
+import { startGraphqlRelay } from '../helpers/graphql-relay.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { expectQuotedAtMost32 } from '../helpers/quotes.js';
 import { compiledGateway, REPO_ROOT } from '../helpers/processes.js';
@@ -61,28 +62,10 @@ function cli(args: string[], key: string | undefined, url = t.gateway.url): Prom
  * destroys every connection, and with `close` the listener too, as when the process is killed.
  */
 async function startRelay(): Promise<{ url: string; following: Promise<void>; cut(o: { close: boolean }): void }> {
-  const sockets = new Set<net.Socket>();
   let acked!: () => void;
   const following = new Promise<void>((r) => (acked = r));
-  const server = net.createServer((s) => {
-    const up = net.connect(Number(new URL(t.gateway.url).port), '127.0.0.1');
-    for (const x of [s, up]) {
-      sockets.add(x);
-      x.on('error', () => undefined);
-      x.on('close', () => sockets.delete(x));
-    }
-    up.on('data', (b: Buffer) => b.includes('"connection_ack"') && acked());
-    s.pipe(up).pipe(s);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/graphql`,
-    following,
-    cut({ close }) {
-      if (close && server.listening) server.close();
-      for (const s of sockets) s.destroy();
-    },
-  };
+  const relay = await startGraphqlRelay(t.gateway.url, (b) => b.includes('"connection_ack"') && acked());
+  return { url: relay.url, following, cut: ({ close }) => relay.cut(close) };
 }
 
 /** How many progress lines show the 5-domain job finished (`] 5/5  done 5 ...`). */

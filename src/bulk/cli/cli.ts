@@ -243,7 +243,8 @@ function follow(o: CliOptions, job: JobAnswer, io: Io): Promise<{ counts: Counts
             // The gateway refused the subscription (graphql-ws's error message: GraphQL errors).
             const g = e[0] as { message?: string; extensions?: { code?: string; retryAfter?: number } } | undefined;
             // The key's budget spent for the window (a subscription is an operation: README, Limits):
-            // wait as the refusal says and follow again on the same connection, as itemPages reads a page again.
+            // wait as the refusal says and follow again (graphql-ws connects afresh: a client with no
+            // subscription left closes its socket), as itemPages reads a page again.
             if (g?.extensions?.code === 'RATE_LIMITED' && limited < RATE_LIMITED_RETRIES) {
               const seconds = Math.max(1, g.extensions.retryAfter ?? 1);
               display.pause();

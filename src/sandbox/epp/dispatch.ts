@@ -143,11 +143,15 @@ export function prepare(frame: Buffer, env: Env, session: SessionState, svTRID: 
         transferPeriodMs: env.transferPeriodMs,
         trid: { client: clTRID, server: svTRID },
       };
+      const changing = object.cmd.verb !== 'check' && object.cmd.verb !== 'info';
+      // What a changing command looks up counts as changed (the state file journals it; store.ts).
+      env.store.tracking = changing;
       try {
         return flow(ctx, object.cmd);
       } finally {
+        env.store.tracking = false;
         // A change may bring a time-driven event (a grace period, a transfer's auto-approval) forward.
-        if (object.cmd.verb !== 'check' && object.cmd.verb !== 'info') objectChanged(env.store, object.kind, objectId(object));
+        if (changing) objectChanged(env.store, object.kind, objectId(object));
       }
     },
   };

@@ -164,7 +164,7 @@ export class EppSandbox {
   /** Runs after each command, before its answer: writes the state when it (may have) changed. */
   private async commit(key: string | null): Promise<void> {
     if (!this.stateFile) return;
-    if (key !== null && !READ_ONLY.test(key)) this.store.touch();
+    if (key !== null && !READ_ONLY.test(key)) this.store.noteCommand();
     if (this.stateFile.dirty) await this.stateFile.save();
   }
 
@@ -196,6 +196,7 @@ export class EppSandbox {
     this.faultQueue.release();
     await this.server.close();
     if (this.stateFile?.dirty) await this.stateFile.save();
+    await this.stateFile?.close();
   }
 
   /** Restores the seed, clears poll queues, counters and queued faults. Open sessions stay logged in. */

@@ -12,6 +12,7 @@ type Outcome = Exclude<TransferStatus, 'pending'>;
 /** Closes a pending domain transfer with the given outcome at time `at`, writing poll messages. */
 export function finishDomainTransfer(store: Store, d: DomainRecord, outcome: Outcome, at: Date): TransferData {
   const t = d.transfer!;
+  store.noteChanged('domain', d.name);
   t.status = outcome;
   t.acDate = at;
   if (outcome === 'clientApproved' || outcome === 'serverApproved') {
@@ -30,6 +31,7 @@ export function finishDomainTransfer(store: Store, d: DomainRecord, outcome: Out
 /** Closes a pending contact transfer with `outcome` at `at` (approved: the gaining registrar sponsors it) and queues Nomulus' poll messages. */
 export function finishContactTransfer(store: Store, c: ContactRecord, outcome: Outcome, at: Date): TransferData {
   const t = c.transfer!;
+  store.noteChanged('contact', c.id);
   t.status = outcome;
   t.acDate = at;
   if (outcome === 'clientApproved' || outcome === 'serverApproved') {
@@ -115,12 +117,16 @@ export function tick(store: Store, now: Date): void {
       continue;
     }
     while (d.exDate.getTime() <= t) {
+      store.noteChanged('domain', d.name);
       const old = d.exDate;
       d.exDate = addYears(old, 1);
       d.grace.push({ kind: 'autoRenewPeriod', end: new Date(old.getTime() + POLICY.autoRenewGraceMs) });
       store.addPoll(d.sponsor, old, 'Domain was auto-renewed.', [renData(d.name, d.exDate)]);
     }
-    if (d.grace.length > 0 && d.grace.some((g) => g.end.getTime() <= t)) d.grace = d.grace.filter((g) => g.end.getTime() > t);
+    if (d.grace.length > 0 && d.grace.some((g) => g.end.getTime() <= t)) {
+      d.grace = d.grace.filter((g) => g.end.getTime() > t);
+      store.noteChanged('domain', d.name);
+    }
     next = Math.min(next, domainDue(d));
   }
   store.nextDue = next;

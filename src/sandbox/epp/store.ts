@@ -45,12 +45,62 @@ export function addYears(d: Date, years: number): Date {
   return out;
 }
 
+/**
+ * The objects changed since Store.takeChanges() last ran, for the state file's journal
+ * (state-file.ts): keys of domains (name), hosts (roid) and contacts (id) changed, created or
+ * deleted; ids of poll messages added and removed; `all` after reset() or load() (write everything).
+ */
+export interface StoreChanges {
+  all: boolean;
+  domains: Set<string>;
+  hosts: Set<string>;
+  contacts: Set<string>;
+  pollAdded: Set<string>;
+  pollRemoved: Set<string>;
+}
+
+function noChanges(all: boolean): StoreChanges {
+  return { all, domains: new Set(), hosts: new Set(), contacts: new Set(), pollAdded: new Set(), pollRemoved: new Set() };
+}
+
+/**
+ * A Map of records that notes the keys it is asked to change: set and delete always, get while
+ * the store is tracking (a command that may change what it looks up is running). Iteration
+ * notes nothing: code that changes a record it found by iterating notes it itself (lifecycle.ts).
+ */
+class NotingMap<V> extends Map<string, V> {
+  note?: (key: string, lookup: boolean) => void;
+
+  override get(key: string): V | undefined {
+    const v = super.get(key);
+    if (v !== undefined) this.note?.(key, true);
+    return v;
+  }
+
+  override set(key: string, value: V): this {
+    this.note?.(key, false);
+    return super.set(key, value);
+  }
+
+  override delete(key: string): boolean {
+    this.note?.(key, false);
+    return super.delete(key);
+  }
+}
+
 /** The registry's state in memory: domains by name, hosts by roid, contacts by id, poll messages, passwords; reset() reloads the seed. */
 export class Store {
-  readonly domains = new Map<string, DomainRecord>();
-  readonly hosts = new Map<string, HostRecord>();
-  readonly contacts = new Map<string, ContactRecord>();
+  readonly domains = new NotingMap<DomainRecord>();
+  readonly hosts = new NotingMap<HostRecord>();
+  readonly contacts = new NotingMap<ContactRecord>();
   poll: PollMessage[] = [];
+  /**
+   * While true (dispatch.ts sets it around every command that may change the state), every record
+   * looked up by key (Map get, hostByName, domainByRoid) counts as changed, so a flow needs no
+   * bookkeeping of its own to have what it changed journaled.
+   */
+  tracking = false;
+  private changeSet: StoreChanges = noChanges(true);
   readonly passwords = new Map<string, string>();
   private roidSeq = 0;
   private pollSeq = 0;
@@ -67,7 +117,45 @@ export class Store {
     readonly cfg: StoreConfig,
     private readonly clock: Clock,
   ) {
+    this.domains.note = (key, lookup) => {
+      if (!lookup || this.tracking) this.changeSet.domains.add(key);
+    };
+    this.hosts.note = (key, lookup) => {
+      if (!lookup || this.tracking) this.changeSet.hosts.add(key);
+    };
+    this.contacts.note = (key, lookup) => {
+      if (!lookup || this.tracking) this.changeSet.contacts.add(key);
+    };
     this.reset();
+  }
+
+  /** Notes a record changed outside a tracked command (lifecycle.ts's time-driven events). */
+  noteChanged(kind: 'domain' | 'host' | 'contact', key: string): void {
+    (kind === 'domain' ? this.changeSet.domains : kind === 'host' ? this.changeSet.hosts : this.changeSet.contacts).add(key);
+  }
+
+  /** What changed since the last call (the first call, and any after reset() or load(): everything). */
+  takeChanges(): StoreChanges {
+    const taken = this.changeSet;
+    this.changeSet = noChanges(false);
+    this.domains.note = (key, lookup) => {
+      if (!lookup || this.tracking) this.changeSet.domains.add(key);
+    };
+    this.hosts.note = (key, lookup) => {
+      if (!lookup || this.tracking) this.changeSet.hosts.add(key);
+    };
+    this.contacts.note = (key, lookup) => {
+      if (!lookup || this.tracking) this.changeSet.contacts.add(key);
+    };
+    return taken;
+  }
+
+  /** Removes one poll message (an acknowledged one, RFC 5730 section 2.9.2.3). */
+  removePoll(m: PollMessage): void {
+    this.poll = this.poll.filter((p) => p !== m);
+    this.changeSet.pollAdded.delete(m.id);
+    this.changeSet.pollRemoved.add(m.id);
+    this.touch();
   }
 
   /**
@@ -83,7 +171,17 @@ export class Store {
     this.nextDue = -Infinity;
   }
 
-  /** A number that moves whenever touch() or addPoll() ran: compare two readings to see a change. */
+  /**
+   * Notes that a command that may have changed the state ran (the persisted copy, if any, must be
+   * written again). Unlike touch() it leaves nextDue alone: a command's own object brings its
+   * events forward itself (lifecycle's objectChanged), and a tick that looked at every object
+   * after each command would cost each command of a bulk job the whole registry.
+   */
+  noteCommand(): void {
+    this.changes += 1;
+  }
+
+  /** A number that moves whenever touch(), noteCommand() or addPoll() ran: compare two readings to see a change. */
   get version(): number {
     return this.changes;
   }
@@ -106,11 +204,13 @@ export class Store {
     for (const c of state.contacts) this.contacts.set(c.id, c);
     this.poll = state.poll;
     ({ roidSeq: this.roidSeq, pollSeq: this.pollSeq, pollRun: this.pollRun } = state.sequences);
+    this.changeSet = noChanges(true);
     this.touch();
   }
 
   reset(): void {
     this.touch();
+    this.changeSet = noChanges(true);
     this.domains.clear();
     this.hosts.clear();
     this.contacts.clear();
@@ -216,13 +316,25 @@ export class Store {
     return `${labels[labels.length - 1]}.${tld}`;
   }
 
+  /** The host of this name; a lookup like hosts.get (noted as changed while tracking). */
   hostByName(name: string): HostRecord | undefined {
-    for (const h of this.hosts.values()) if (h.name === name) return h;
+    for (const h of this.hosts.values()) {
+      if (h.name === name) {
+        if (this.tracking) this.changeSet.hosts.add(h.roid);
+        return h;
+      }
+    }
     return undefined;
   }
 
+  /** The domain of this roid; a lookup like domains.get (noted as changed while tracking). */
   domainByRoid(roid: string): DomainRecord | undefined {
-    for (const d of this.domains.values()) if (d.roid === roid) return d;
+    for (const d of this.domains.values()) {
+      if (d.roid === roid) {
+        if (this.tracking) this.changeSet.domains.add(d.name);
+        return d;
+      }
+    }
     return undefined;
   }
 
@@ -251,6 +363,7 @@ export class Store {
     this.pollSeq += 1;
     const m: PollMessage = { id: `${this.pollSeq}-${this.pollRun}-${eventTime.getUTCFullYear()}`, clientId, eventTime, msg, resData };
     this.poll.push(m);
+    this.changeSet.pollAdded.add(m.id);
     this.touch();
     return m;
   }

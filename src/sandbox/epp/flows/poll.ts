@@ -28,7 +28,7 @@ export function poll(store: Store, clientId: string, now: Date, el: XmlEl): EppR
     const m = store.poll.find((p) => p.id === msgID && p.eventTime.getTime() <= now.getTime());
     if (!m) throw new EppError(2303, `The poll message with given ID (${msgID}) doesn't exist.`);
     if (m.clientId !== clientId) throw new EppError(2201, 'Registrar is not authorized to ack this message.');
-    store.poll = store.poll.filter((p) => p !== m);
+    store.removePoll(m);
     const remaining = store.visiblePoll(clientId, now).length;
     // Nomulus answers 1300 (no msgQ) when the acked message was the last one.
     if (remaining === 0) return { code: 1300 };

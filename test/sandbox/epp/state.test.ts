@@ -100,11 +100,16 @@ describe('a sandbox with a state directory', () => {
     }
   });
 
-  it('keeps auth infos encrypted and passwords out of the file; file and key are readable by the owner only', async () => {
+  it('keeps auth infos encrypted and passwords out of the files; files and key are readable by the owner only', async () => {
     const text = await readFile(path.join(dir, 'nomulus-a.json'), 'utf8');
     expect(text).toContain('kept.tld');
-    for (const secret of [SECRET, 'fooBAR', ...Object.values(PASSWORDS)]) expect(text).not.toContain(secret);
-    for (const file of ['nomulus-a.json', 'state.key']) expect((await stat(path.join(dir, file))).mode & 0o777).toBe(0o600);
+    const journal = await readFile(path.join(dir, 'nomulus-a.journal'), 'utf8'); // the second start's commands
+    expect(journal).toContain('kept2.tld');
+    for (const secret of [SECRET, 'fooBAR', ...Object.values(PASSWORDS)]) {
+      expect(text).not.toContain(secret);
+      expect(journal).not.toContain(secret);
+    }
+    for (const file of ['nomulus-a.json', 'nomulus-a.journal', 'state.key']) expect((await stat(path.join(dir, file))).mode & 0o777).toBe(0o600);
     expect((await stat(dir)).isDirectory()).toBe(true);
   });
 

@@ -46,7 +46,7 @@ for (const n of [100, 1000, 10_000]) {
   const store = fill(sandbox, n);
   const file = sandbox.stateFile;
   store.takeChanges();
-  file.needSnapshot = true; // internals: written as a snapshot (like every start), not as a journal line of n domains
+  file.file.needSnapshot = true; // internals: written as a snapshot (like every start), not as a journal line of n domains
   await file.save(); // the first write seals every auth info once
   const measure = async (snapshot) => {
     const wall = performance.now();
@@ -55,7 +55,7 @@ for (const n of [100, 1000, 10_000]) {
       store.domains.get('d0.tld').authInfo = `changed-${i}`; // one command's change
       store.noteChanged('domain', 'd0.tld');
       store.touch();
-      if (snapshot) file.needSnapshot = true; // internals: the write a journal that outgrew its snapshot gets
+      if (snapshot) file.file.needSnapshot = true; // internals: the write a journal that outgrew its snapshot gets
       await file.save();
     }
     const used = process.cpuUsage(cpu);
@@ -117,7 +117,7 @@ async function renewals(withState) {
   const store = fill(sandbox, 3000);
   store.takeChanges();
   if (withState) {
-    sandbox.stateFile.needSnapshot = true; // as above
+    sandbox.stateFile.file.needSnapshot = true; // as above
     await sandbox.stateFile.save();
   }
   const sessions = [];

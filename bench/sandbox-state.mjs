@@ -25,6 +25,7 @@ import tls from 'node:tls';
 const { EppSandbox } = await import('../dist/src/sandbox/epp/index.js');
 const argv = process.argv.slice(2);
 const RENEWALS = Number(argv[argv.indexOf('--renewals') + 1] ?? 1000) || 1000;
+const JOKER_RENEWALS = argv.includes('--joker-renewals') ? Number(argv[argv.indexOf('--joker-renewals') + 1]) : 300;
 const WRITES = 10;
 
 /** The sandbox's registry filled with `n` copies of its seed domain (internals: see above). */
@@ -150,3 +151,67 @@ console.log(`  without state files (baseline): ${baseline.perSecond.toFixed(0)} 
 console.log(
   `  with state files: ${kept.perSecond.toFixed(0)} renewals a second (${kept.refused} refused), ${(kept.perSecond / baseline.perSecond).toFixed(2)} of the baseline; journal ${(kept.journal / 1024).toFixed(0)} KiB at the end`,
 );
+
+const { JokerSandbox, JOKER_SANDBOX_ACCOUNTS } = await import('../dist/src/sandbox/joker/index.js');
+const https = await import('node:https');
+
+/** One DMAPI request (POST, form-encoded); resolves to the reply's text. */
+function dmapi(addr, name, vars) {
+  return new Promise((resolve, reject) => {
+    const req = https.request(`${addr.url}/request/${name}`, { method: 'POST', ca: addr.ca, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve(text));
+    });
+    req.on('error', reject);
+    req.end(new URLSearchParams(vars).toString());
+  });
+}
+
+/** Joker domain-renew requests a second, 4 at a time, against 3,000 domains and 6,000 kept results. */
+async function jokerRenewals(withState) {
+  const dir = mkdtempSync(join(tmpdir(), 'rgw-bench-joker-'));
+  const sandbox = new JokerSandbox({ domainDelayMs: 0, ...(withState ? { state: { dir, name: 'bench' } } : {}) });
+  const addr = await sandbox.start();
+  const account = JOKER_SANDBOX_ACCOUNTS[0];
+  const names = sandbox.addDomains(account.uid, 3000);
+  const store = sandbox.store; // internals: 6,000 processed results, as two earlier bulk jobs leave them, and money for every renewal
+  store.resellers.get(account.uid).balanceCents = 1e12;
+  for (let i = 0; i < 6000; i++) {
+    store.jobs.push({ procId: String(1000 + i), svTrId: `bench-${i}`, cltrid: `bench-${i}`, reseller: account.uid, type: 'domain-renew', object: names[i % 3000], acceptedAt: 0, dueAt: 0, status: 'ack', answer: [['Status-Code', '0'], ['Status-Text', 'Command completed successfully'], ['Result', 'ACK'], ['Expiration-Date', '2027-01-01T00:00:00.000Z']], deleted: false, apply: () => [] });
+  }
+  if (withState) {
+    if (sandbox.stateFile.file) {
+      store.takeChanges();
+      sandbox.stateFile.file.needSnapshot = true; // internals: written as a snapshot, as a start writes it
+    }
+    await sandbox.stateFile.save();
+  }
+  const login = await dmapi(addr, 'login', { 'api-key': account.apiKey });
+  const sid = /Auth-Sid: (\w+)/i.exec(login)[1];
+  let next = 0;
+  let refused = 0;
+  const started = performance.now();
+  await Promise.all(
+    [0, 1, 2, 3].map(async () => {
+      while (next < JOKER_RENEWALS) {
+        const i = next++;
+        const answer = await dmapi(addr, 'domain-renew', { 'auth-sid': sid, domain: names[i % 3000], period: '12' });
+        if (!/Status-Code: 0/.test(answer)) refused += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await sandbox.stop();
+  rmSync(dir, { recursive: true, force: true });
+  return { perSecond: JOKER_RENEWALS / seconds, refused };
+}
+
+if (JOKER_RENEWALS > 0) {
+  console.log(`3. Joker: ${JOKER_RENEWALS} domain-renew requests over HTTPS, 4 at a time, 3,000 domains, 6,000 kept results`);
+  const jokerBaseline = await jokerRenewals(false);
+  const jokerKept = await jokerRenewals(true);
+  console.log(`  without state files (baseline): ${jokerBaseline.perSecond.toFixed(0)} requests a second (${jokerBaseline.refused} refused)`);
+  console.log(`  with state files: ${jokerKept.perSecond.toFixed(0)} requests a second (${jokerKept.refused} refused), ${(jokerKept.perSecond / jokerBaseline.perSecond).toFixed(2)} of the baseline`);
+}

@@ -180,3 +180,39 @@ export class JournaledFile {
     this.journalBytes = 0;
   }
 }
+
+/**
+ * A Map of records that tells `note` the keys it is asked to change (set, delete) and the keys
+ * looked up (get of a present key, `lookup` true), so that a sandbox store can journal what a
+ * request changed without bookkeeping in each request's code: the store counts a lookup as a
+ * change while a request that may change what it looks up runs. Iteration and clear() tell
+ * nothing: code that changes a record it found by iterating notes it itself, and a store that
+ * clears its maps writes everything next.
+ */
+export class NotingMap<V> extends Map<string, V> {
+  note?: (key: string, lookup: boolean) => void;
+
+  override get(key: string): V | undefined {
+    const v = super.get(key);
+    if (v !== undefined) this.note?.(key, true);
+    return v;
+  }
+
+  override set(key: string, value: V): this {
+    this.note?.(key, false);
+    return super.set(key, value);
+  }
+
+  override delete(key: string): boolean {
+    this.note?.(key, false);
+    return super.delete(key);
+  }
+}
+
+/** Applies a journal line's records to a map by key, in order: a record replaces, null deletes. */
+export function applyRecords<R>(map: Map<string, R>, records: [string, R | null][]): void {
+  for (const [key, r] of records) {
+    if (r === null) map.delete(key);
+    else map.set(key, r);
+  }
+}

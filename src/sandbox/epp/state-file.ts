@@ -22,7 +22,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { JournaledFile } from '../journaled-file.js';
+import { JournaledFile, applyRecords } from '../journaled-file.js';
 import { SecretBox, stateKey } from '../state-key.js';
 import type { ContactRecord, DomainRecord, HostRecord, PollMessage } from './records.js';
 import type { Store } from './store.js';
@@ -218,20 +218,12 @@ function replay(saved: SavedState, entries: JournalEntry[], box: SecretBox): Sav
   for (const entry of entries) {
     for (const [, d] of entry.domains) if (d) d.authInfo = box.open(d.authInfo);
     for (const [, c] of entry.contacts) if (c) c.authInfo = box.open(c.authInfo);
-    apply(domains, entry.domains);
-    apply(hosts, entry.hosts);
-    apply(contacts, entry.contacts);
+    applyRecords(domains, entry.domains);
+    applyRecords(hosts, entry.hosts);
+    applyRecords(contacts, entry.contacts);
     for (const m of entry.pollAdded) poll.set(m.id, m);
     for (const id of entry.pollRemoved) poll.delete(id);
     sequences = entry.sequences;
   }
   return { ...saved, sequences, domains: [...domains.values()], hosts: [...hosts.values()], contacts: [...contacts.values()], poll: [...poll.values()] };
-}
-
-/** Applies a journal line's records to a map (null: deleted). */
-function apply<R>(map: Map<string, R>, records: [string, R | null][]): void {
-  for (const [key, r] of records) {
-    if (r === null) map.delete(key);
-    else map.set(key, r);
-  }
 }

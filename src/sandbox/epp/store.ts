@@ -5,6 +5,7 @@ import type { Profile } from './greeting.js';
 import type { ContactRecord, DomainRecord, HostRecord, PollMessage } from './records.js';
 import { SEED_CONTACTS, SEED_DOMAINS, SEED_HOSTS, type SeedRegistrar } from './seed.js';
 import type { XNode } from './xml.js';
+import { NotingMap } from '../journaled-file.js';
 
 /** One day in milliseconds, the unit of POLICY and the seed's day counts. */
 export const DAY_MS = 86_400_000;
@@ -61,31 +62,6 @@ export interface StoreChanges {
 
 function noChanges(all: boolean): StoreChanges {
   return { all, domains: new Set(), hosts: new Set(), contacts: new Set(), pollAdded: new Set(), pollRemoved: new Set() };
-}
-
-/**
- * A Map of records that notes the keys it is asked to change: set and delete always, get while
- * the store is tracking (a command that may change what it looks up is running). Iteration
- * notes nothing: code that changes a record it found by iterating notes it itself (lifecycle.ts).
- */
-class NotingMap<V> extends Map<string, V> {
-  note?: (key: string, lookup: boolean) => void;
-
-  override get(key: string): V | undefined {
-    const v = super.get(key);
-    if (v !== undefined) this.note?.(key, true);
-    return v;
-  }
-
-  override set(key: string, value: V): this {
-    this.note?.(key, false);
-    return super.set(key, value);
-  }
-
-  override delete(key: string): boolean {
-    this.note?.(key, false);
-    return super.delete(key);
-  }
 }
 
 /** The registry's state in memory: domains by name, hosts by roid, contacts by id, poll messages, passwords; reset() reloads the seed. */

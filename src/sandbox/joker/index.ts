@@ -134,6 +134,7 @@ export class JokerSandbox {
   async stop(): Promise<void> {
     await this.server.close();
     await this.stateFile?.save();
+    await this.stateFile?.close();
   }
 
   /** Restores the seed; forgets sessions, results and counters. */

@@ -27,6 +27,20 @@ function process(job: Job, now: number): void {
 
 /** Applies every due job and purges domains past redemption. */
 export function tick(store: Store, now: number): void {
-  if (!store.held) for (const job of store.jobs) if (job.status === '?' && job.dueAt <= now) process(job, now);
+  if (!store.held) {
+    for (const job of store.jobs) {
+      if (job.status !== '?' || job.dueAt > now) continue;
+      // What the job looks up counts as changed (the state file journals it), and so does the object it names.
+      store.noteJob(job.procId);
+      for (const kind of ['domain', 'contact', 'host'] as const) store.noteChanged(kind, job.object);
+      const tracking = store.tracking;
+      store.tracking = true;
+      try {
+        process(job, now);
+      } finally {
+        store.tracking = tracking;
+      }
+    }
+  }
   for (const [name, d] of store.domains) if (d.deletedAt !== null && now - d.deletedAt > REDEMPTION_MS) store.domains.delete(name);
 }

@@ -134,7 +134,13 @@ export class JokerHttpServer {
       const p = new Params(params(url, req.method === 'POST' ? raw : ''));
       if (name !== 'login') reseller = this.session(p.get('auth-sid'), now);
       const ctx: Ctx = { store, now, reseller: reseller!, p };
-      const answer = handler(ctx);
+      store.tracking = true; // what the request looks up counts as changed (the state file journals it)
+      let answer: ReturnType<typeof handler>;
+      try {
+        answer = handler(ctx);
+      } finally {
+        store.tracking = false;
+      }
       reseller = ctx.reseller;
       this.opts.onRequest(name);
       this.opts.onRows?.(name, answer.body?.length ?? 0);
@@ -143,6 +149,7 @@ export class JokerHttpServer {
         const procId = store.nextProcId();
         const spec = answer.job;
         const statusOnly = this.statusOnlyResult.delete(name);
+        store.noteJob(procId);
         store.jobs.push({ ...spec, procId, svTrId: tracking[1], cltrid: p.get('cltrid') ?? '-', reseller: reseller.uid, acceptedAt: now, dueAt: now + this.opts.delays[spec.kind], status: '?', answer: null, deleted: false, statusOnly });
         headers.push(['Proc-ID', procId]);
       }

@@ -6,6 +6,24 @@
 import { randomBytes } from 'node:crypto';
 import type { ContactRec, DomainRec, HostRec, Job, Reseller, Session } from './records.js';
 import { JOKER_SEED, type SeedReseller } from './seed.js';
+import { NotingMap } from '../journaled-file.js';
+
+/**
+ * What changed since Store.takeChanges() last ran, for the state file's journal (state-file.ts):
+ * keys of domains (name), contacts (handle) and name servers (host) changed, created or deleted,
+ * and the Proc-IDs of requests accepted, processed or deleted; `all` after reset() or load().
+ */
+export interface StoreChanges {
+  all: boolean;
+  domains: Set<string>;
+  contacts: Set<string>;
+  hosts: Set<string>;
+  jobs: Set<string>;
+}
+
+function noChanges(all: boolean): StoreChanges {
+  return { all, domains: new Set(), contacts: new Set(), hosts: new Set(), jobs: new Set() };
+}
 
 /** One day in milliseconds. */
 export const DAY_MS = 86_400_000;
@@ -36,17 +54,64 @@ export interface StoreConfig {
 export class Store {
   resellers = new Map<string, Reseller>();
   sessions = new Map<string, Session>();
-  contacts = new Map<string, ContactRec>();
-  hosts = new Map<string, HostRec>();
-  domains = new Map<string, DomainRec>();
+  readonly contacts = new NotingMap<ContactRec>();
+  readonly hosts = new NotingMap<HostRec>();
+  readonly domains = new NotingMap<DomainRec>();
   jobs: Job[] = [];
   /** A fault for tests: while set, no queued request is processed (whatever the clock says). */
   held = false;
+  /**
+   * While true (the server sets it around each request and the processing of queued ones),
+   * every record looked up by key counts as changed, so a request needs no bookkeeping of its
+   * own to have what it changed journaled.
+   */
+  tracking = false;
+  private changeSet = noChanges(true);
   private seq = { proc: 0, track: 0, handle: 0 };
 
-  constructor(readonly cfg: StoreConfig) {}
+  constructor(readonly cfg: StoreConfig) {
+    this.domains.note = (key, lookup) => {
+      if (!lookup || this.tracking) this.changeSet.domains.add(key);
+    };
+    this.contacts.note = (key, lookup) => {
+      if (!lookup || this.tracking) this.changeSet.contacts.add(key);
+    };
+    this.hosts.note = (key, lookup) => {
+      if (!lookup || this.tracking) this.changeSet.hosts.add(key);
+    };
+  }
+
+  /** Notes a record changed that was found by iterating (not by a lookup the maps note themselves). */
+  noteChanged(kind: 'domain' | 'contact' | 'host', key: string): void {
+    (kind === 'domain' ? this.changeSet.domains : kind === 'contact' ? this.changeSet.contacts : this.changeSet.hosts).add(key);
+  }
+
+  /** Notes that a request was accepted, processed or its result deleted (by Proc-ID). */
+  noteJob(procId: string): void {
+    this.changeSet.jobs.add(procId);
+  }
+
+  /** What changed since the last call (the first call, and any after reset() or load(): everything). */
+  takeChanges(): StoreChanges {
+    const taken = this.changeSet;
+    this.changeSet = noChanges(false);
+    return taken;
+  }
+
+  /** Replaces contacts, name servers, domains and requests with saved ones (balances and sequences: the state file sets them). */
+  load(saved: { contacts: ContactRec[]; hosts: HostRec[]; domains: DomainRec[]; jobs: Job[] }): void {
+    this.contacts.clear();
+    this.hosts.clear();
+    this.domains.clear();
+    for (const c of saved.contacts) this.contacts.set(c.handle, c);
+    for (const h of saved.hosts) this.hosts.set(h.host, h);
+    for (const d of saved.domains) this.domains.set(d.name, d);
+    this.jobs = saved.jobs;
+    this.changeSet = noChanges(true);
+  }
 
   reset(now: number): void {
+    this.changeSet = noChanges(true);
     this.resellers = new Map(this.cfg.resellers.map((r) => [r.uid, { ...r }]));
     this.sessions.clear();
     this.contacts.clear();

@@ -171,6 +171,7 @@ export const domainSetProperty: Handler = (c) => {
   const hits = [...c.store.domains.values()].filter((d) => d.reseller === c.reseller.uid && d.deletedAt === null && match(d.name));
   if (hits.length === 0) throw new NotFound('domain', pattern);
   for (const d of hits) {
+    c.store.noteChanged('domain', d.name); // found by iterating: the state file's journal needs it named
     if (pname === 'autorenew') d.autorenew = value === '1';
     if (pname === 'privacy') d.privacy = value || 'off';
     d.modified = c.now;

@@ -75,6 +75,7 @@ export const resultRetrieve: Handler = (c) => {
 export const resultDelete: Handler = (c) => {
   const j = find(c);
   j.deleted = true;
+  c.store.noteJob(j.procId);
   j.answer = null;
   return { body: [`Result ${j.procId} deleted`] };
 };

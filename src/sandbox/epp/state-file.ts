@@ -2,8 +2,9 @@
  * The sandbox registry's state on disk, so that a restarted sandbox has the objects a database
  * written meanwhile (idempotency records, the gateway's domain list, poll messages) refers to.
  *
- * Two files per sandbox (src/sandbox/journaled-file.ts), both mode 0600: a snapshot `<dir>/<name>.json` (domains, hosts,
- * contacts with transfer data and grace periods, poll queues, the id sequences) and a journal
+ * Two files per sandbox (src/sandbox/journaled-file.ts), both mode 0600: a snapshot
+ * `<dir>/<name>.json` (domains, hosts, contacts with transfer data and grace periods, poll
+ * queues, the id sequences) and a journal
  * `<dir>/<name>.journal`, one JSON line per write holding only what changed since the last one
  * (the records a command changed, created or deleted, the poll messages added and removed,
  * the sequences). A write appends to the journal; when the journal has grown past the
@@ -52,7 +53,6 @@ type JournalEntry = {
   pollAdded: PollMessage[];
   pollRemoved: string[];
 };
-
 
 /** JSON with Dates and Sets kept as such ({"$date": iso}, {"$set": [...]}). */
 function encode(value: unknown): string {

@@ -26,7 +26,7 @@ const { EppSandbox } = await import('../dist/src/sandbox/epp/index.js');
 const argv = process.argv.slice(2);
 const RENEWALS = Number(argv[argv.indexOf('--renewals') + 1] ?? 1000) || 1000;
 const JOKER_RENEWALS = argv.includes('--joker-renewals') ? Number(argv[argv.indexOf('--joker-renewals') + 1]) : 300;
-const WRITES = 10;
+const WRITES = 50;
 
 /** The sandbox's registry filled with `n` copies of its seed domain (internals: see above). */
 function fill(sandbox, n) {

@@ -46,6 +46,12 @@ export interface EmbeddedPGlite {
   readonly closed: boolean;
   /** How long (ms) no statement has been under way: 0 while one is (its protocol exchange with the thread). */
   idleMs(): number;
+  /**
+   * Bytes of the database thread's JavaScript heap in use (V8's used_heap_size, garbage not yet
+   * collected included; PostgreSQL's own memory, WebAssembly's, is not in it). Answered after the
+   * statements sent before it.
+   */
+  heapUsed(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -94,6 +100,8 @@ import(workerData.pglite).then(async ({ PGlite }) => {
       }
       if (out.byteLength === out.buffer.byteLength) parentPort.postMessage(out, [out.buffer]);
       else parentPort.postMessage(out.slice());
+    } else if (m === 'heap') {
+      parentPort.postMessage({ heapUsed: require('node:v8').getHeapStatistics().used_heap_size });
     } else if (m === 'close') {
       let error;
       try {
@@ -118,7 +126,7 @@ import(workerData.pglite).then(async ({ PGlite }) => {
  */
 const WORKER_YOUNG_GENERATION_MB = 4;
 
-type Reply = Uint8Array | { error?: string; closed?: boolean; ready?: boolean; failed?: string };
+type Reply = Uint8Array | { error?: string; closed?: boolean; ready?: boolean; failed?: string; heapUsed?: number };
 
 /**
  * Opens the PGlite at `dataDir` (a directory or "memory://") in a worker thread and resolves with
@@ -189,7 +197,7 @@ export async function createPGliteThread(dataDir: string, options: Omit<PGliteOp
       for (const w of this.#waiting.splice(0)) w.reject(this.#dead ?? e);
     }
 
-    #send(message: Uint8Array | 'close'): Promise<Reply> {
+    #send(message: Uint8Array | 'close' | 'heap'): Promise<Reply> {
       if (this.#dead) return Promise.reject(this.#dead);
       return new Promise<Reply>((resolve, reject) => {
         if (this.#waiting.length === 0) this.#worker.ref();
@@ -205,6 +213,12 @@ export async function createPGliteThread(dataDir: string, options: Omit<PGliteOp
         });
         this.#worker.postMessage(message);
       });
+    }
+
+    async heapUsed(): Promise<number> {
+      const reply = await this.#send('heap');
+      if (reply instanceof Uint8Array || reply.heapUsed === undefined) throw new Error('the embedded database thread answered a heap reading with something else');
+      return reply.heapUsed;
     }
 
     idleMs(): number {

@@ -209,6 +209,16 @@ export class NotingMap<V> extends Map<string, V> {
   }
 }
 
+/**
+ * Has `map` note the keys it changes into the set `into()` gives at that moment (the store's
+ * current change set): keys set or deleted always, keys looked up while `tracking()` is true.
+ */
+export function noteKeys<V>(map: NotingMap<V>, into: () => Set<string>, tracking: () => boolean): void {
+  map.note = (key, lookup) => {
+    if (!lookup || tracking()) into().add(key);
+  };
+}
+
 /** Applies a journal line's records to a map by key, in order: a record replaces, null deletes. */
 export function applyRecords<R>(map: Map<string, R>, records: [string, R | null][]): void {
   for (const [key, r] of records) {

@@ -7,7 +7,6 @@
  * they changed, not by the portfolio.
  */
 import { copyFile, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { FakeClock } from '../../src/core/clock.js';
 import { JOKER_SANDBOX_ACCOUNTS, JokerSandbox, type JokerSandboxAddress } from '../../src/sandbox/joker/index.js';
 import { JokerStateFile } from '../../src/sandbox/joker/state-file.js';
 import { Store } from '../../src/sandbox/joker/store.js';
+import { dmapiRequest, type DmapiAnswer } from '../helpers/dmapi.js';
 
 const DAY = 86_400_000;
 const [newReg, theReg] = JOKER_SANDBOX_ACCOUNTS;
@@ -24,28 +24,9 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-/** One DMAPI request over HTTPS (POST, form-encoded): the reply's headers (lower-cased names, all values) and body lines. */
-function dmapi(addr: JokerSandboxAddress, name: string, vars: Record<string, string>): Promise<{ h: Record<string, string[]>; body: string[] }> {
-  const body = new URLSearchParams(vars).toString();
-  return new Promise((resolve, reject) => {
-    const req = https.request(`${addr.url}/request/${name}`, { method: 'POST', ca: addr.ca, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => {
-        const lines = text.split('\n');
-        const h: Record<string, string[]> = {};
-        let i = 0;
-        for (; i < lines.length && lines[i] !== ''; i++) {
-          const [k, ...v] = lines[i]!.split(':');
-          (h[k!.toLowerCase()] ??= []).push(v.join(':').trim());
-        }
-        resolve({ h, body: lines.slice(i + 1).filter(Boolean) });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+/** One DMAPI request (the tests' own client, test/helpers/dmapi.ts). */
+function dmapi(addr: JokerSandboxAddress, name: string, vars: Record<string, string>): Promise<DmapiAnswer> {
+  return dmapiRequest(addr.url, addr.ca, name, vars);
 }
 
 function storeOf(sandbox: JokerSandbox): Store {

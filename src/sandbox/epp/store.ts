@@ -5,7 +5,7 @@ import type { Profile } from './greeting.js';
 import type { ContactRecord, DomainRecord, HostRecord, PollMessage } from './records.js';
 import { SEED_CONTACTS, SEED_DOMAINS, SEED_HOSTS, type SeedRegistrar } from './seed.js';
 import type { XNode } from './xml.js';
-import { NotingMap } from '../journaled-file.js';
+import { NotingMap, noteKeys } from '../journaled-file.js';
 
 /** One day in milliseconds, the unit of POLICY and the seed's day counts. */
 export const DAY_MS = 86_400_000;
@@ -86,22 +86,17 @@ export class Store {
    * sandbox counting from 1 again would have its new messages taken for ones already stored.
    */
   private pollRun = '';
-  /** Counts changes the command flows cannot report themselves (poll messages, resets); see changed(). */
+  /** Counts touch(), noteCommand() and addPoll() calls (see version). */
   private changes = 0;
 
   constructor(
     readonly cfg: StoreConfig,
     private readonly clock: Clock,
   ) {
-    this.domains.note = (key, lookup) => {
-      if (!lookup || this.tracking) this.changeSet.domains.add(key);
-    };
-    this.hosts.note = (key, lookup) => {
-      if (!lookup || this.tracking) this.changeSet.hosts.add(key);
-    };
-    this.contacts.note = (key, lookup) => {
-      if (!lookup || this.tracking) this.changeSet.contacts.add(key);
-    };
+    const tracking = () => this.tracking;
+    noteKeys(this.domains, () => this.changeSet.domains, tracking);
+    noteKeys(this.hosts, () => this.changeSet.hosts, tracking);
+    noteKeys(this.contacts, () => this.changeSet.contacts, tracking);
     this.reset();
   }
 
@@ -114,15 +109,6 @@ export class Store {
   takeChanges(): StoreChanges {
     const taken = this.changeSet;
     this.changeSet = noChanges(false);
-    this.domains.note = (key, lookup) => {
-      if (!lookup || this.tracking) this.changeSet.domains.add(key);
-    };
-    this.hosts.note = (key, lookup) => {
-      if (!lookup || this.tracking) this.changeSet.hosts.add(key);
-    };
-    this.contacts.note = (key, lookup) => {
-      if (!lookup || this.tracking) this.changeSet.contacts.add(key);
-    };
     return taken;
   }
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ContactRec, DomainRec, HostRec, Job, Reseller, Session } from './records.js';
 import { JOKER_SEED, type SeedReseller } from './seed.js';
-import { NotingMap } from '../journaled-file.js';
+import { NotingMap, noteKeys } from '../journaled-file.js';
 
 /**
  * What changed since Store.takeChanges() last ran, for the state file's journal (state-file.ts):
@@ -70,15 +70,10 @@ export class Store {
   private seq = { proc: 0, track: 0, handle: 0 };
 
   constructor(readonly cfg: StoreConfig) {
-    this.domains.note = (key, lookup) => {
-      if (!lookup || this.tracking) this.changeSet.domains.add(key);
-    };
-    this.contacts.note = (key, lookup) => {
-      if (!lookup || this.tracking) this.changeSet.contacts.add(key);
-    };
-    this.hosts.note = (key, lookup) => {
-      if (!lookup || this.tracking) this.changeSet.hosts.add(key);
-    };
+    const tracking = () => this.tracking;
+    noteKeys(this.domains, () => this.changeSet.domains, tracking);
+    noteKeys(this.contacts, () => this.changeSet.contacts, tracking);
+    noteKeys(this.hosts, () => this.changeSet.hosts, tracking);
   }
 
   /** Notes a record changed that was found by iterating (not by a lookup the maps note themselves). */

@@ -58,7 +58,7 @@ async function instance(redisPrefix?: string): Promise<TestGateway> {
   const g = await startTestGateway({
     database: { prisma: db.prisma, close: async () => undefined },
     configure: (c) => {
-      c.poll = { ...c.poll, enabled: true, intervalMs: 3_600_000 };
+      c.poll = { ...c.poll, enabled: true, intervalMs: 3_600_000, leaseMs: 60_000 }; // a lease outlives a slow start of the other instance; stop() gives it back
       c.bulk = { ...c.bulk, enabled: false };
       // Instances share subscription fan-out through Redis, as in production.
       if (redisPrefix) Object.assign(c, { redisUrl: REDIS, redisPrefix });

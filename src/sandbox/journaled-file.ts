@@ -211,11 +211,12 @@ export class NotingMap<V> extends Map<string, V> {
 
 /**
  * Has `map` note the keys it changes into the set `into()` gives at that moment (the store's
- * current change set): keys set or deleted always, keys looked up while `tracking()` is true.
+ * current change set; undefined: the store keeps no journal, nothing is noted): keys set or
+ * deleted always, keys looked up while `tracking()` is true.
  */
-export function noteKeys<V>(map: NotingMap<V>, into: () => Set<string>, tracking: () => boolean): void {
+export function noteKeys<V>(map: NotingMap<V>, into: () => Set<string> | undefined, tracking: () => boolean): void {
   map.note = (key, lookup) => {
-    if (!lookup || tracking()) into().add(key);
+    if (!lookup || tracking()) into()?.add(key);
   };
 }
 

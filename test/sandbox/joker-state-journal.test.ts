@@ -141,6 +141,15 @@ describe('the Joker sandbox state journal', () => {
     await sandbox.stop();
   });
 
+  it('collects nothing without a state directory', async () => {
+    const sandbox = new JokerSandbox({ domainDelayMs: 0 });
+    await sandbox.start();
+    sandbox.addDomains(newReg.uid, 10);
+    const changes = storeOf(sandbox).takeChanges();
+    expect([changes.domains.size, changes.contacts.size, changes.hosts.size, changes.jobs.size]).toEqual([0, 0, 0, 0]);
+    await sandbox.stop();
+  });
+
   it('grows by what a request changed, not by the portfolio: 100 renewals of 2,000 domains', async () => {
     const clock = new FakeClock('2026-06-01T10:00:00Z');
     const name = 'joker-size';

@@ -96,6 +96,7 @@ export class StateFile {
       encode,
       decode,
     });
+    store.journaling = true;
   }
 
   get path(): string {

@@ -76,6 +76,8 @@ export class Store {
    * bookkeeping of its own to have what it changed journaled.
    */
   tracking = false;
+  /** Whether changes are collected for takeChanges(): set by a state file (state-file.ts); without one nothing is kept. */
+  journaling = false;
   private changeSet: StoreChanges = noChanges(true);
   readonly passwords = new Map<string, string>();
   private roidSeq = 0;
@@ -94,14 +96,16 @@ export class Store {
     private readonly clock: Clock,
   ) {
     const tracking = () => this.tracking;
-    noteKeys(this.domains, () => this.changeSet.domains, tracking);
-    noteKeys(this.hosts, () => this.changeSet.hosts, tracking);
-    noteKeys(this.contacts, () => this.changeSet.contacts, tracking);
+    const sets = () => (this.journaling ? this.changeSet : undefined);
+    noteKeys(this.domains, () => sets()?.domains, tracking);
+    noteKeys(this.hosts, () => sets()?.hosts, tracking);
+    noteKeys(this.contacts, () => sets()?.contacts, tracking);
     this.reset();
   }
 
-  /** Notes a record changed outside a tracked command (lifecycle.ts's time-driven events). */
+  /** Notes a record changed that no map lookup noted (lifecycle.ts's time-driven events, hostByName, domainByRoid); nothing without a journal. */
   noteChanged(kind: 'domain' | 'host' | 'contact', key: string): void {
+    if (!this.journaling) return;
     (kind === 'domain' ? this.changeSet.domains : kind === 'host' ? this.changeSet.hosts : this.changeSet.contacts).add(key);
   }
 
@@ -115,8 +119,10 @@ export class Store {
   /** Removes one poll message (an acknowledged one, RFC 5730 section 2.9.2.3). */
   removePoll(m: PollMessage): void {
     this.poll = this.poll.filter((p) => p !== m);
-    this.changeSet.pollAdded.delete(m.id);
-    this.changeSet.pollRemoved.add(m.id);
+    if (this.journaling) {
+      this.changeSet.pollAdded.delete(m.id);
+      this.changeSet.pollRemoved.add(m.id);
+    }
     this.touch();
   }
 
@@ -282,7 +288,7 @@ export class Store {
   hostByName(name: string): HostRecord | undefined {
     for (const h of this.hosts.values()) {
       if (h.name === name) {
-        if (this.tracking) this.changeSet.hosts.add(h.roid);
+        if (this.tracking) this.noteChanged('host', h.roid);
         return h;
       }
     }
@@ -293,7 +299,7 @@ export class Store {
   domainByRoid(roid: string): DomainRecord | undefined {
     for (const d of this.domains.values()) {
       if (d.roid === roid) {
-        if (this.tracking) this.changeSet.domains.add(d.name);
+        if (this.tracking) this.noteChanged('domain', d.name);
         return d;
       }
     }
@@ -325,7 +331,7 @@ export class Store {
     this.pollSeq += 1;
     const m: PollMessage = { id: `${this.pollSeq}-${this.pollRun}-${eventTime.getUTCFullYear()}`, clientId, eventTime, msg, resData };
     this.poll.push(m);
-    this.changeSet.pollAdded.add(m.id);
+    if (this.journaling) this.changeSet.pollAdded.add(m.id);
     this.touch();
     return m;
   }

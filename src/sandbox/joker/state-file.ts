@@ -76,6 +76,7 @@ export class JokerStateFile {
     private readonly store: Store,
   ) {
     this.file = new JournaledFile(path.join(dir, name), { whole: () => this.whole(), changes: () => this.changes() });
+    store.journaling = true;
   }
 
   get path(): string {

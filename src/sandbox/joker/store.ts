@@ -66,24 +66,28 @@ export class Store {
    * own to have what it changed journaled.
    */
   tracking = false;
+  /** Whether changes are collected for takeChanges(): set by a state file (state-file.ts); without one nothing is kept. */
+  journaling = false;
   private changeSet = noChanges(true);
   private seq = { proc: 0, track: 0, handle: 0 };
 
   constructor(readonly cfg: StoreConfig) {
     const tracking = () => this.tracking;
-    noteKeys(this.domains, () => this.changeSet.domains, tracking);
-    noteKeys(this.contacts, () => this.changeSet.contacts, tracking);
-    noteKeys(this.hosts, () => this.changeSet.hosts, tracking);
+    const sets = () => (this.journaling ? this.changeSet : undefined);
+    noteKeys(this.domains, () => sets()?.domains, tracking);
+    noteKeys(this.contacts, () => sets()?.contacts, tracking);
+    noteKeys(this.hosts, () => sets()?.hosts, tracking);
   }
 
   /** Notes a record changed that was found by iterating (not by a lookup the maps note themselves). */
   noteChanged(kind: 'domain' | 'contact' | 'host', key: string): void {
+    if (!this.journaling) return;
     (kind === 'domain' ? this.changeSet.domains : kind === 'contact' ? this.changeSet.contacts : this.changeSet.hosts).add(key);
   }
 
   /** Notes that a request was accepted, processed or its result deleted (by Proc-ID). */
   noteJob(procId: string): void {
-    this.changeSet.jobs.add(procId);
+    if (this.journaling) this.changeSet.jobs.add(procId);
   }
 
   /** What changed since the last call (the first call, and any after reset() or load(): everything). */

@@ -189,6 +189,19 @@ describe('the state journal', () => {
     await again.stop();
   });
 
+  it('collects nothing without a state directory (a long-running sandbox would keep every key and poll id it ever changed)', async () => {
+    const clock = new FakeClock('2026-01-01T00:00:00Z');
+    const sandbox = new EppSandbox({ profile: 'nomulus', clock });
+    const addr = await sandbox.start();
+    const neu = await session(addr, 'NewRegistrar', 'nomulus');
+    expect((await neu.send(fx('domain/domain_create.xml', { DOMAIN: 'unkept.tld' }))).code).toBe(1000);
+    expect((await neu.send(fx('domain/domain_transfer_request.xml'))).code).toBe(1001); // a poll message for TheRegistrar
+    const changes = storeOf(sandbox).takeChanges();
+    expect([changes.domains.size, changes.hosts.size, changes.contacts.size, changes.pollAdded.size, changes.pollRemoved.size]).toEqual([0, 0, 0, 0, 0]);
+    neu.close();
+    await sandbox.stop();
+  });
+
   it('drops a last journal line a kill cut short, and skips the lines of an older generation', async () => {
     const clock = new FakeClock('2026-01-01T00:00:00Z');
     const name = 'journal-cut';

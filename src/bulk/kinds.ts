@@ -194,10 +194,12 @@ export interface RunItemOptions {
 
 /**
  * Runs one item of a `kind` job for `name` as `actor` (whose key is the item's), its commands
- * logged under the job's mutation (BULK_OPERATIONS). Throws what the operation throws.
+ * logged under the job's mutation (BULK_OPERATIONS) as background work (CallContext.background).
+ * Throws what the operation throws.
  */
 export async function runItem(env: OperationEnv, itemActor: Actor, kind: BulkKind, params: unknown, name: string, input: ItemInput, opts: RunItemOptions = {}): Promise<ItemRecord> {
-  const actor: Actor = { ...itemActor, cause: BULK_OPERATIONS[kind] };
+  // Nobody waits on an item interactively: a query sent meanwhile gets the backend's next free connection first (CallContext.background).
+  const actor: Actor = { ...itemActor, cause: BULK_OPERATIONS[kind], background: true };
   switch (kind) {
     case 'RENEW': {
       const { period } = params as BulkParams['RENEW'];

@@ -210,9 +210,9 @@ class ChunkRun implements NativeRun {
     return this.job.params;
   }
 
-  /** Reads (domain info) go out as the job's registrar, at most the backend's sessions at once, logged under the job's mutation (BULK_OPERATIONS). */
+  /** Reads (domain info) go out as the job's registrar, at most the backend's sessions at once, logged under the job's mutation (BULK_OPERATIONS), as background work (CallContext.background). */
   get readCall(): CallContext {
-    return { registrarId: this.job.registrarId, operation: BULK_OPERATIONS[this.job.kind as BulkKind] };
+    return { registrarId: this.job.registrarId, operation: BULK_OPERATIONS[this.job.kind as BulkKind], background: true };
   }
 
   get upstreamId(): string {
@@ -223,7 +223,7 @@ class ChunkRun implements NativeRun {
   sendCall(operation: string, items: ClaimedItem[]): CallContext {
     const positions = items.map((i) => i.position);
     const key = `${itemKey(this.job.idempotencyKey, Math.min(...positions))}..${Math.max(...positions)}`;
-    return { registrarId: this.job.registrarId, idempotencyKey: key, operation };
+    return { registrarId: this.job.registrarId, idempotencyKey: key, operation, background: true };
   }
 
   sentOf(item: ClaimedItem): Sent | null {

@@ -42,6 +42,8 @@ export interface Actor {
    * with its job's revocation flag (src/bulk/runner.ts). Absent: runOperation makes one per call.
    */
   fence?: WriteFence;
+  /** The actor's calls are background work (CallContext.background): a bulk item's. Absent: interactive. */
+  background?: boolean;
 }
 
 /** What every mutation stores: the upstream transaction, plus its own result fields. */
@@ -69,8 +71,8 @@ export function recordOf<T>(r: PortResult<T>): TransactionRecord {
 }
 
 /** The call context of the actor (what adapters and capability reads see), without a key; its commands logged under actor.cause. */
-export function callOf(actor: Pick<Actor, 'registrarId' | 'cause'>): CallContext {
-  return actor.cause ? { registrarId: actor.registrarId, operation: actor.cause } : { registrarId: actor.registrarId };
+export function callOf(actor: Pick<Actor, 'registrarId' | 'cause' | 'background'>): CallContext {
+  return { registrarId: actor.registrarId, ...(actor.cause ? { operation: actor.cause } : {}), ...(actor.background ? { background: true } : {}) };
 }
 
 /**
@@ -92,7 +94,7 @@ export async function runOperation<T extends TransactionRecord>(
   sameAs?: readonly unknown[],
 ): Promise<{ result: T; replayed: boolean }> {
   const key = checkIdempotencyKey('idempotencyKey', actor.idempotencyKey);
-  const call: CallContext = { registrarId: actor.registrarId, idempotencyKey: key, operation: actor.cause ?? operation, fence: actor.fence ?? new WriteFence() };
+  const call: CallContext = { registrarId: actor.registrarId, idempotencyKey: key, operation: actor.cause ?? operation, fence: actor.fence ?? new WriteFence(), ...(actor.background ? { background: true } : {}) };
   // The attempt's own commands are told apart from another attempt's of the key (CallContext.attempt).
   return env.idempotency.run({ registrarId: actor.registrarId, key, operation, args, call, ...(sameAs?.length ? { sameAs } : {}) }, (attempt) => execute(attempt.id === undefined ? call : { ...call, attempt: attempt.id }, attempt));
 }

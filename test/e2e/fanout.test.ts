@@ -4,7 +4,8 @@
  * commands at EPP's limit of 50; a refused command marks only its own names; 200 domains sharing
  * 10 contacts cost 10 contact reads; splitting refused commands is bounded per request
  * (limits.checkSplitCommands); and while one request fans out, another client of the same
- * registrar waits behind at most the request's budget of commands, not behind all of them.
+ * registrar waits behind at most the request's budget of commands, not behind all of them; a query
+ * sent while a bulk job's items wait for the sessions goes before them.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import type { PortableBackend } from '../../src/backends/portable.js';
 import type { EppBackendConfig } from '../../src/config.types.js';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import { startLatencyProxy, type LatencyProxy } from '../../src/sandbox/latency-proxy.js';
+import { BULK_RENEW, waitFinished } from '../helpers/bulk.js';
 import { keepBackends, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let t: TestGateway;
@@ -266,4 +268,44 @@ describe('fairness', () => {
     expect(checks).toHaveLength(20);
     expect(checks.filter((c) => seq(c.clientTrid) < seq(info.clientTrid!)).length).toBe(2);
   });
+
+  it("a query sent while a bulk job's items wait for the sessions goes before them: behind the commands under way, not behind the job", async () => {
+    const epp = t.gateway.services.router.named('sandbox-epp') as PortableBackend;
+    const driver = epp.driver as EppDriver;
+    const A = t.keys.NewRegistrar!;
+    // The .example registry wants a registrant: one contact, then 24 domains in one request.
+    const contact = `p${run}`;
+    const made = await t.gql(A, `mutation { createContact(idempotencyKey: "${contact}", input: { id: "${contact}", email: "${contact}@example.net", authInfo: "C0ntact-Pw", postalInfo: [{ type: "int", name: "Prio", street: ["1 Main St"], city: "Dulles", cc: "US" }] }) { id } }`);
+    expect(made.errors).toBeUndefined();
+    const names = Array.from({ length: 24 }, (_, i) => `prio-${run}-${i}.example`);
+    const created = await t.gql(A, `mutation { ${names.map((n, i) => `d${i}: createDomain(idempotencyKey: "prio-${run}-${i}", input: { name: "${n}", authInfo: "Pr1o-Pw", registrant: "${contact}", contacts: [{ role: ADMIN, id: "${contact}" }, { role: TECH, id: "${contact}" }] }) { name }`).join(' ')} }`);
+    expect(created.errors, JSON.stringify(created.errors?.[0])).toBeUndefined();
+    // Both sessions open (a check of two commands), then the registry's answers are held back.
+    await t.gql(A, CHECK, { names: Array.from({ length: 100 }, (_, i) => `prio-warm-${run}-${i}.example`) });
+    const since = await lastId();
+    proxy.hold();
+    const submitted = await t.gql(A, BULK_RENEW, { k: randomUUID(), domains: names.map((name) => ({ name })) });
+    expect(submitted.errors).toBeUndefined();
+    // The runner's 16 items (bulk.concurrency): one command at the registry per session, one more
+    // per session handed ahead, 12 in the pool's queue (the state the held answers keep; the test's timeout bounds the wait).
+    await until(() => driver.waiting('NewRegistrar') === 14);
+    const query = t.gql(A, `{ domain(name: "${names[23]}") { name } }`);
+    await until(() => driver.waiting('NewRegistrar') === 15);
+    proxy.release();
+    const answered = await query;
+    expect(answered.errors).toBeUndefined();
+    expect(answered.data.domain.name).toBe(names[23]);
+    const done = await waitFinished(t, A, submitted.data.bulkRenew.job.id);
+    expect(done.counts).toEqual({ done: 24, failed: 0, pending: 0, running: 0, cancelled: 0 });
+
+    // The registry's order (its server transaction ids count up as it answers): the query's info
+    // came after the two commands under way, the two handed ahead, and at most one the other session
+    // took meanwhile; first come, first served it came after all 16 of the job's.
+    const rows = await logged(since);
+    const seq = (svTRID: string) => Number(svTRID.split('-').at(-1));
+    const info = rows.find((row) => row.operation === 'domain' && row.command === 'domain:info')!;
+    const job = rows.filter((row) => row.operation === 'bulkRenew');
+    expect(job.filter((row) => row.command === 'domain:renew')).toHaveLength(24);
+    expect(job.filter((row) => seq(row.serverTrid!) < seq(info.serverTrid!)).length).toBeLessThanOrEqual(5);
+  }, 120_000);
 });

@@ -272,9 +272,13 @@ export class EppDriver implements Driver {
     return { host: this.config.host, port: this.config.port, tls: this.config.tls ?? {}, connectTimeoutMs: this.config.connectTimeoutMs ?? 10_000, ioThread: this.config.ioThread ?? true };
   }
 
-  /** One command on a pooled session; the pool runs it again on a fresh login when the registry ended the session's login first. */
+  /**
+   * One command on a pooled session (a background call's, CallContext.background, after every
+   * interactive one waiting); the pool runs it again on a fresh login when the registry ended the
+   * session's login first.
+   */
   private exec<T>(c: DriverCall, spec: CommandSpec<T>): Promise<M.PortResult<T>> {
-    return this.pool(c.ctx.registrarId).run((s) => c.attempt((a) => this.send(s, c.ctx, a, spec)), { ahead: mayGoAhead(c.ctx) });
+    return this.pool(c.ctx.registrarId).run((s) => c.attempt((a) => this.send(s, c.ctx, a, spec)), { ahead: mayGoAhead(c.ctx), background: c.ctx.background === true });
   }
 
   /**

@@ -84,6 +84,14 @@ export interface CallContext {
    */
   scheduler?: CallScheduler;
   /**
+   * Work nobody waits on interactively: a bulk job's item or chunk (src/bulk/runner.ts,
+   * src/bulk/native.ts). When calls wait for a backend's connection (an EPP session of the
+   * account's pool, an HTTP backend's kept-alive connections), those without it are handed one
+   * first, so a query sent while a job runs waits behind at most the commands already under way,
+   * not behind the job's queue (README, Bulk mutations, "Concurrency"). Absent: interactive.
+   */
+  background?: boolean;
+  /**
    * What must still hold when the call's state-changing commands are written (src/core/write-fence.ts):
    * made per mutation by runOperation (a bulk item's carries its job's revocation flag), narrowed by
    * the checks run in the attempt's beforeWrite, checked by a writer that writes the command later

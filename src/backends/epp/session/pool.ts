@@ -1,6 +1,7 @@
 /**
  * Logged-in sessions for one upstream account: at most `size` sessions, ONE command in flight
- * per session, and a bounded queue of callers waiting for a free session.
+ * per session, and a bounded queue of callers waiting for a free session, in which interactive
+ * callers come before background ones (a bulk job's items: CallContext.background).
  */
 import { UpstreamUnavailableError } from '../../../core/errors.js';
 import type { EppGreeting } from '../xml/envelope.js';
@@ -25,6 +26,8 @@ interface Waiter {
   timer?: NodeJS.Timeout;
   /** May be handed a busy session ahead (run's `ahead`). */
   ahead: boolean;
+  /** Served after every interactive caller waiting (run's `background`). */
+  background: boolean;
 }
 
 /** How SessionPool.run takes a session. */
@@ -37,6 +40,19 @@ export interface RunOptions {
    * before the write (reads; a command whose fence the writer checks itself). Default false.
    */
   ahead?: boolean;
+  /**
+   * Background work (a bulk job's item: CallContext.background): handed a session only when no
+   * interactive caller waits, so a query sent while a job runs waits behind the commands under way
+   * (and at most one handed ahead per session), not behind the job's queue. Waiters of one class
+   * are served in their order. Default false.
+   */
+  background?: boolean;
+}
+
+/** Callers waiting for a session of one pool (SessionPool.waiting), by class (RunOptions.background). */
+export interface PoolWaiting {
+  interactive: number;
+  background: number;
 }
 
 /**
@@ -46,7 +62,9 @@ export interface RunOptions {
 export class SessionPool {
   private readonly sessions = new Set<EppSession>();
   private opening = 0;
-  private readonly waiters: Waiter[] = [];
+  /** Callers waiting for a session: interactive ones, served first, and background ones (RunOptions.background), each in order. */
+  private readonly interactive: Waiter[] = [];
+  private readonly background: Waiter[] = [];
   private readonly inflight = new Set<Promise<unknown>>();
   private closing = false;
   /** Errors that sent nothing on a reused session (a connection that dropped while idle). */
@@ -63,7 +81,16 @@ export class SessionPool {
   get queued(): number {
     let ahead = 0;
     for (const s of this.sessions) if (s.holders > 1) ahead++;
-    return this.waiters.length + ahead;
+    return this.waiterCount + ahead;
+  }
+
+  /** Callers in the queue now, by class (those handed a busy session ahead are not counted: see queued). */
+  get waiting(): PoolWaiting {
+    return { interactive: this.interactive.length, background: this.background.length };
+  }
+
+  private get waiterCount(): number {
+    return this.interactive.length + this.background.length;
   }
 
   /**
@@ -72,9 +99,9 @@ export class SessionPool {
    * fresh session.
    */
   async run<T>(fn: (s: EppSession) => Promise<T>, opts: RunOptions = {}): Promise<T> {
-    const ahead = opts.ahead ?? false;
-    const p = this.runOnce(fn, ahead).catch((e: unknown) => {
-      if (e instanceof Error && this.retryable.has(e) && !this.closing) return this.runOnce(fn, ahead);
+    const how = { ahead: opts.ahead ?? false, background: opts.background ?? false };
+    const p = this.runOnce(fn, how).catch((e: unknown) => {
+      if (e instanceof Error && this.retryable.has(e) && !this.closing) return this.runOnce(fn, how);
       throw e;
     });
     this.inflight.add(p);
@@ -106,7 +133,7 @@ export class SessionPool {
 
   async close(): Promise<void> {
     this.closing = true;
-    for (const w of this.waiters.splice(0)) {
+    for (const w of [...this.interactive.splice(0), ...this.background.splice(0)]) {
       if (w.timer) clearTimeout(w.timer);
       w.reject(new UpstreamUnavailableError(`backend ${this.opts.backend} is closing`, { backend: this.opts.backend, maybeApplied: false }));
     }
@@ -115,8 +142,8 @@ export class SessionPool {
     this.sessions.clear();
   }
 
-  private async runOnce<T>(fn: (s: EppSession) => Promise<T>, ahead: boolean): Promise<T> {
-    const s = await this.acquire(ahead);
+  private async runOnce<T>(fn: (s: EppSession) => Promise<T>, how: Pick<Waiter, 'ahead' | 'background'>): Promise<T> {
+    const s = await this.acquire(how);
     // A fresh session has written only its login; a reused one may have gone stale while idle, or
     // the registry may have ended its login.
     const reused = s.reused;
@@ -130,19 +157,20 @@ export class SessionPool {
     }
   }
 
-  private acquire(ahead: boolean): Promise<EppSession> {
+  private acquire(how: Pick<Waiter, 'ahead' | 'background'>): Promise<EppSession> {
     if (this.closing) {
       return Promise.reject(
         new UpstreamUnavailableError(`backend ${this.opts.backend} is closing`, { backend: this.opts.backend, maybeApplied: false }),
       );
     }
     return new Promise<EppSession>((resolve, reject) => {
-      const w: Waiter = { resolve, reject, ahead };
-      this.waiters.push(w);
+      const w: Waiter = { resolve, reject, ...how };
+      const queue = how.background ? this.background : this.interactive;
+      queue.push(w);
       this.pump();
-      if (!this.waiters.includes(w)) return;
-      if (this.waiters.length > this.opts.maxQueue) {
-        this.waiters.splice(this.waiters.indexOf(w), 1);
+      if (!queue.includes(w)) return;
+      if (this.waiterCount > this.opts.maxQueue) {
+        queue.splice(queue.indexOf(w), 1);
         reject(
           new UpstreamUnavailableError(`backend ${this.opts.backend}: too many commands waiting for a session`, {
             backend: this.opts.backend,
@@ -152,9 +180,9 @@ export class SessionPool {
         return;
       }
       w.timer = setTimeout(() => {
-        const i = this.waiters.indexOf(w);
+        const i = queue.indexOf(w);
         if (i < 0) return;
-        this.waiters.splice(i, 1);
+        queue.splice(i, 1);
         reject(
           new UpstreamUnavailableError(`backend ${this.opts.backend}: no session free within ${this.opts.queueTimeoutMs} ms`, {
             backend: this.opts.backend,
@@ -175,34 +203,36 @@ export class SessionPool {
     this.pump();
   }
 
-  /** Hand free sessions to waiters, opening new sessions while under the size limit. */
+  /** Hand free sessions to waiters (the first interactive one, else the first background one), opening new sessions while under the size limit. */
   private pump(): void {
-    while (this.waiters.length > 0 && !this.closing) {
+    while (this.waiterCount > 0 && !this.closing) {
+      const queue = this.interactive.length > 0 ? this.interactive : this.background;
       const idle = [...this.sessions].find((s) => s.isIdle);
       if (idle) {
         idle.markBusy();
-        this.take().resolve(idle);
+        this.take(queue).resolve(idle);
         continue;
       }
       if (this.sessions.size + this.opening < this.opts.size) {
-        this.openFor(this.take());
+        this.openFor(this.take(queue));
         continue;
       }
       // Every session busy: one more caller per session waits in its connection (ThreadedConnection),
       // whose command the EPP I/O thread writes as soon as the answer in flight is read; in the
-      // queue's order, so one that may not go ahead keeps those behind it waiting too.
-      const ahead = this.waiters[0]!.ahead ? [...this.sessions].find((s) => s.takesNext) : undefined;
+      // queue's order, so one that may not go ahead keeps those behind it waiting too (a background
+      // caller never goes ahead of an interactive one that may not).
+      const ahead = queue[0]!.ahead ? [...this.sessions].find((s) => s.takesNext) : undefined;
       if (ahead) {
         ahead.markBusy();
-        this.take().resolve(ahead);
+        this.take(queue).resolve(ahead);
         continue;
       }
       break;
     }
   }
 
-  private take(): Waiter {
-    const w = this.waiters.shift()!;
+  private take(queue: Waiter[]): Waiter {
+    const w = queue.shift()!;
     if (w.timer) clearTimeout(w.timer);
     return w;
   }

@@ -20,6 +20,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
+import PQueue from 'p-queue';
 import { connectFailureClass } from './connect-failure.js';
 
 /** An answer as received: status, headers and the body decoded as UTF-8. */
@@ -55,6 +56,66 @@ export interface HttpExchange {
   label: string;
   /** Where a failed exchange is reported to the operator (one warn line per failure); none: not logged. */
   log?: ExchangeLog;
+  /**
+   * Background work (a bulk job's item: CallContext.background): RegistryConnections hands it a
+   * connection only when no interactive exchange waits. Default false.
+   */
+  background?: boolean;
+}
+
+/** Exchanges waiting for one account's connections (RegistryConnections.waiting), by class (HttpExchange.background). */
+export interface ConnectionsWaiting {
+  interactive: number;
+  background: number;
+}
+
+const INTERACTIVE = 1;
+const BACKGROUND = 0;
+
+/**
+ * One account's kept-alive connections to a registry's web API (keepAliveAgent) and the queue in
+ * front of them (p-queue): at most `maxSockets` exchanges at once, the next free connection going
+ * to the first interactive exchange waiting, else to the first background one (a bulk job's items),
+ * each class in its order. So a query sent while a job runs waits behind the exchanges under way,
+ * not behind the job's queue, as on an EPP account's session pool (src/backends/epp/session/pool.ts).
+ * An exchange's `timeoutMs` counts its wait here: one that finds no connection free within it fails
+ * as NotAnswered, not sent (the warn line's code TIMEOUT).
+ */
+export class RegistryConnections {
+  private readonly agent: http.Agent;
+  private readonly queue: PQueue;
+
+  constructor(base: URL, tls: ExchangeTls | undefined, maxSockets: number) {
+    this.agent = keepAliveAgent(base, tls, maxSockets);
+    this.queue = new PQueue({ concurrency: maxSockets });
+  }
+
+  /** Sends one request when a connection is free (interactive first); resolves and rejects as `exchange`. */
+  exchange(req: HttpExchange): Promise<RawAnswer> {
+    const started = performance.now();
+    const waited = new AbortController();
+    const timer = setTimeout(() => waited.abort(ownError(`no connection free within ${req.timeoutMs} ms`, 'TIMEOUT')), req.timeoutMs);
+    const run = () => {
+      clearTimeout(timer);
+      return exchange(this.agent, { ...req, timeoutMs: Math.max(1, req.timeoutMs - (performance.now() - started)) });
+    };
+    return this.queue.add(run, { priority: req.background ? BACKGROUND : INTERACTIVE, signal: waited.signal }).catch((e: unknown) => {
+      if (e instanceof NotAnswered || !waited.signal.aborted) throw e;
+      const err = e as Error;
+      req.log?.logger.warn({ backend: req.log.backend, host: req.url.hostname, code: 'TIMEOUT', cause: err.message, sent: false, request: req.label }, 'registry connection failed');
+      throw new NotAnswered(`${req.label}: ${err.message}`, false, err);
+    });
+  }
+
+  /** Exchanges waiting for a connection now, by class. */
+  get waiting(): ConnectionsWaiting {
+    return { interactive: this.queue.sizeBy({ priority: INTERACTIVE }), background: this.queue.sizeBy({ priority: BACKGROUND }) };
+  }
+
+  /** Closes the kept-alive connections (exchanges under way fail as their sockets close). */
+  destroy(): void {
+    this.agent.destroy();
+  }
 }
 
 /**

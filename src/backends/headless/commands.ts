@@ -27,6 +27,8 @@ export interface HeadlessCall {
   beforeWrite(): Promise<void>;
   /** Attempt.applied: a change request of the call answered as done, naming the input's parts it carried. */
   applied(changes: readonly string[]): void;
+  /** Background work (CallContext.background): its requests wait for a connection after interactive ones. */
+  background?: boolean;
   wrote?: boolean;
 }
 
@@ -37,7 +39,7 @@ async function send(call: HeadlessCall, req: Omit<HeadlessRequest, 'idempotencyK
     call.wrote = true;
     await call.beforeWrite();
   }
-  return call.client.send({ ...req, idempotencyKey: req.changesState ? call.idempotencyKey + keySuffix : undefined }, call.requestId + keySuffix);
+  return call.client.send({ ...req, idempotencyKey: req.changesState ? call.idempotencyKey + keySuffix : undefined, background: call.background === true }, call.requestId + keySuffix);
 }
 
 /** A port result; the registry's command id (mutations) is the server transaction id. */

@@ -195,6 +195,7 @@ export class HeadlessDriver implements Driver {
         requestId: a.clTRID,
         idempotencyKey: c.ctx.idempotencyKey ?? `gw-${a.clTRID}`,
         checkConcurrency: this.config.checkConcurrency ?? 4,
+        background: c.ctx.background === true,
         beforeWrite: () => a.beforeWrite(),
         applied: (changes) => a.applied(changes),
       }),

@@ -25,13 +25,12 @@
  * host name, a registrant field): errors.ts cuts each such echo to 32 characters (README, Errors)
  * and masks the request's auth code whole, as the bearer token is.
  */
-import type http from 'node:http';
 import type { Clock } from '../../core/clock.js';
 import { LIMIT_EXCEEDED, unreadableAnswer, UpstreamRateLimitedError, UpstreamUnavailableError } from '../../core/errors.js';
 import { retryAfterMs, systemTimer, type Timer } from '../repp/retry.js';
 import { HeadlessRateBudget, type RateLane, type RateLimitShape, type SharedRateCounts } from './budget.js';
 import { errorFor, masked, requestValues } from './errors.js';
-import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type ExchangeLog, type RawAnswer } from '../http-exchange.js';
+import { endpointUrl, NotAnswered, RegistryConnections, type ConnectionsWaiting, type ExchangeLog, type RawAnswer } from '../http-exchange.js';
 
 /** Where and as whom a HeadlessHttpClient talks: base URL, bearer token, TLS trust, timeout (ms), rate-limit wait budget (ms, default 15000), the limit's shape until GET /status reports it, largest answer (bytes). */
 export interface HeadlessEndpoint {
@@ -59,6 +58,8 @@ export interface HeadlessRequest {
   changesState: boolean;
   /** The share of the rate limit it spends: the poller's GET /poll, or requests (the default). */
   lane?: RateLane;
+  /** Background work (a bulk job's: CallContext.background): given a connection after every interactive request waiting (RegistryConnections). */
+  background?: boolean;
 }
 
 /** A 2xx answer: HTTP status (202: pending backend apply), the JSON object body, the X-Request-Id sent, and whether the registry replayed it from its idempotency record. */
@@ -76,7 +77,7 @@ export interface HeadlessAnswer {
  */
 export class HeadlessHttpClient {
   private readonly base: URL;
-  private readonly agent: http.Agent;
+  private readonly connections: RegistryConnections;
   /** When the registry's rate-limit window resets, as GET /status last said (ms since epoch). */
   private rateResetAt?: number;
   private readonly budget: HeadlessRateBudget;
@@ -103,7 +104,7 @@ export class HeadlessHttpClient {
     const epochMs = timer ? () => timer.now() : clock ? () => clock.now().getTime() : Date.now;
     this.epochMs = epochMs;
     this.budget = new HeadlessRateBudget(endpoint.rateLimit, epochMs, opts.shared);
-    this.agent = keepAliveAgent(this.base, endpoint.tls, 4);
+    this.connections = new RegistryConnections(this.base, endpoint.tls, 4);
   }
 
   /**
@@ -162,7 +163,12 @@ export class HeadlessHttpClient {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.connections.destroy();
+  }
+
+  /** Requests waiting for a connection now, by class. */
+  get waiting(): ConnectionsWaiting {
+    return this.connections.waiting;
   }
 
   /** A 429's delay in ms: Retry-After (seconds or an HTTP date), else the body's retry_after_seconds, else until the reset GET /status last reported, else 1 s; dates against the client's clock (epochMs). */
@@ -181,7 +187,7 @@ export class HeadlessHttpClient {
     const headers: Record<string, string | number> = { Authorization: `Bearer ${this.endpoint.token}`, Accept: 'application/json', 'X-Request-Id': requestId };
     if (payload) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': payload.length });
     if (req.idempotencyKey) headers['Idempotency-Key'] = req.idempotencyKey;
-    return exchange(this.agent, {
+    return this.connections.exchange({
       url: endpointUrl(this.base, req.path, req.query),
       method: req.method,
       headers,
@@ -190,6 +196,7 @@ export class HeadlessHttpClient {
       maxResponseBytes: this.endpoint.maxResponseBytes ?? 8 * 1024 * 1024,
       label: `${req.method} ${req.path.slice(0, 80)}`,
       log: this.opts.logger && { logger: this.opts.logger, backend: this.opts.backend ?? 'headless' },
+      background: req.background === true,
     });
   }
 }

@@ -28,7 +28,6 @@
  * unreadableAnswer), as is a change's answer lacking what its request returns (a contact-create's
  * Handle, driver/objects.ts): the outcome is unknown and the retry reconciles.
  */
-import type http from 'node:http';
 import {
   LIMIT_EXCEEDED,
   registryErrorFor,
@@ -40,7 +39,7 @@ import {
   type GatewayError,
 } from '../../core/errors.js';
 import { clipEchoes as clipValues } from '../echoes.js';
-import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type ExchangeLog, type RawAnswer } from '../http-exchange.js';
+import { endpointUrl, NotAnswered, RegistryConnections, type ConnectionsWaiting, type ExchangeLog, type RawAnswer } from '../http-exchange.js';
 import { retryAfterMs } from '../repp/retry.js';
 import { maskSecrets } from '../portable.js';
 import { parseReply, rows, statusFailed, type DmapiReply } from './reply.js';
@@ -64,6 +63,8 @@ export interface DmapiRequest {
   vars?: Record<string, string | undefined>;
   /** The request changes registry state (a lost answer leaves its outcome unknown). */
   changesState: boolean;
+  /** Background work (a bulk job's: CallContext.background): given a connection after every interactive request waiting (RegistryConnections). */
+  background?: boolean;
 }
 
 const short = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}...` : s);
@@ -134,7 +135,7 @@ export function refusal(status: number, r: DmapiReply, backend: string | undefin
  * refused (then UPSTREAM_AUTHENTICATION_ERROR); a refusal throws `refusal`'s error, a lost answer UPSTREAM_UNAVAILABLE (maybeApplied for a change).
  */
 export class JokerClient {
-  private readonly agent: http.Agent;
+  private readonly connections: RegistryConnections;
   private readonly base: URL;
   private sid: string | undefined;
   private loggingIn: Promise<string> | undefined;
@@ -154,7 +155,7 @@ export class JokerClient {
   ) {
     this.base = new URL(endpoint.url);
     if (this.base.protocol !== 'https:') throw new Error('DMAPI accepts TLS only: the url must be https');
-    this.agent = keepAliveAgent(this.base, endpoint.tls, endpoint.maxSockets ?? 4);
+    this.connections = new RegistryConnections(this.base, endpoint.tls, endpoint.maxSockets ?? 4);
   }
 
   /** Sends one request with the session's Auth-Sid; logs in again once if the session was refused. */
@@ -190,7 +191,12 @@ export class JokerClient {
     const sid = this.sid;
     this.sid = undefined;
     if (sid) await this.exchange({ name: 'logout', changesState: false }, sid).catch(() => undefined);
-    this.agent.destroy();
+    this.connections.destroy();
+  }
+
+  /** Requests waiting for a connection now, by class. */
+  get waiting(): ConnectionsWaiting {
+    return this.connections.waiting;
   }
 
   private session(): Promise<string> {
@@ -237,7 +243,7 @@ export class JokerClient {
     for (const [k, v] of Object.entries(req.vars ?? {})) if (v !== undefined) form.set(k, v);
     if (sid) form.set('auth-sid', sid);
     const body = Buffer.from(form.toString(), 'utf8');
-    return exchange(this.agent, {
+    return this.connections.exchange({
       url: endpointUrl(this.base, `/request/${req.name}`),
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': body.length },
@@ -246,6 +252,7 @@ export class JokerClient {
       maxResponseBytes: this.endpoint.maxResponseBytes ?? 16 * 1024 * 1024,
       label: req.name,
       log: this.logger && { logger: this.logger, backend: this.backend ?? 'joker' },
+      background: req.background === true,
     });
   }
 }

@@ -208,6 +208,7 @@ export class JokerDriver implements Driver {
         monthlyTlds: this.monthlyTlds(),
         beforeWrite: () => a.beforeWrite(),
         applied: (changes) => a.applied(changes),
+        background: c.ctx.background === true,
         pendingList: c.ctx.readBatch ? () => this.pending.get(c.ctx.readBatch!, id, () => results.readPending(j)) : undefined,
         changed: () => this.pending.changed(id),
         pollRound: c.ctx.pollRound ? this.round(c.ctx.pollRound) : undefined,

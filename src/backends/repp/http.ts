@@ -13,10 +13,9 @@
  * only the statuses of the document's error table are refusals (errors.ts).
  */
 import { randomBytes } from 'node:crypto';
-import type http from 'node:http';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { unreadableAnswer, UpstreamUnavailableError, type GatewayError } from '../../core/errors.js';
-import { endpointUrl, exchange, keepAliveAgent, NotAnswered, type ExchangeLog, type RawAnswer } from '../http-exchange.js';
+import { endpointUrl, NotAnswered, RegistryConnections, type ConnectionsWaiting, type ExchangeLog, type RawAnswer } from '../http-exchange.js';
 import { errorFor, maskSecrets, type Envelope } from './errors.js';
 import { DEFAULT_RETRY, retryAfterMs, systemTimer, withRetry, type RetryPolicy, type Timer } from './retry.js';
 
@@ -94,7 +93,7 @@ function parseEnvelope(text: string): (Envelope & { data?: unknown }) | null {
  */
 export class ReppHttpClient {
   private readonly base: URL;
-  private readonly agent: http.Agent;
+  private readonly connections: RegistryConnections;
   private readonly authorization: string;
   private readonly retry: RetryPolicy;
   private readonly prefix = `GW${randomBytes(3).toString('hex')}`;
@@ -117,7 +116,7 @@ export class ReppHttpClient {
   ) {
     this.base = new URL(endpoint.url);
     if (this.base.protocol !== 'https:' && this.base.protocol !== 'http:') throw new Error(`REPP url must be http(s): ${endpoint.url.slice(0, 64)}`);
-    this.agent = keepAliveAgent(this.base, endpoint.tls, endpoint.maxSockets ?? 4);
+    this.connections = new RegistryConnections(this.base, endpoint.tls, endpoint.maxSockets ?? 4);
     this.authorization = `Basic ${Buffer.from(`${endpoint.username}:${endpoint.password}`, 'utf8').toString('base64')}`;
     this.retry = { ...DEFAULT_RETRY, ...endpoint.retry };
   }
@@ -125,9 +124,10 @@ export class ReppHttpClient {
   /**
    * Sends the request (retrying 429/503 within the budget) and returns the successful answer, or
    * throws the gateway error for it (errors.ts). `budgetMs` caps the time spent on retries;
-   * `requestId` is sent as X-Request-Id (default: one of the client's own).
+   * `requestId` is sent as X-Request-Id (default: one of the client's own); `background`: a bulk
+   * job's request, given a connection after every interactive one waiting (RegistryConnections).
    */
-  async send(req: ReppRequest, opts: { budgetMs?: number; requestId?: string } = {}): Promise<ReppAnswer> {
+  async send(req: ReppRequest, opts: { budgetMs?: number; requestId?: string; background?: boolean } = {}): Promise<ReppAnswer> {
     const requestId = opts.requestId ?? `${this.prefix}-${++this.seq}`;
     const budgetMs = opts.budgetMs;
     const secrets = [...(req.secrets ?? []), this.endpoint.password];
@@ -137,7 +137,7 @@ export class ReppHttpClient {
     const clock = this.opts.clock ?? systemClock;
     const epochMs = () => clock.now().getTime();
     const { raw, attempts } = await withRetry(
-      () => this.exchange(req, requestId),
+      () => this.exchange(req, requestId, opts.background === true),
       { ...this.retry, budgetMs: budgetMs ?? this.retry.budgetMs },
       timer,
       epochMs,
@@ -158,11 +158,16 @@ export class ReppHttpClient {
 
   /** Closes kept-alive connections. */
   close(): void {
-    this.agent.destroy();
+    this.connections.destroy();
+  }
+
+  /** Requests waiting for a connection now, by class. */
+  get waiting(): ConnectionsWaiting {
+    return this.connections.waiting;
   }
 
   /** One attempt: an answer with any status, or NotAnswered. */
-  private exchange(req: ReppRequest, requestId: string): Promise<RawAnswer> {
+  private exchange(req: ReppRequest, requestId: string, background: boolean): Promise<RawAnswer> {
     const body = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body), 'utf8');
     const headers: Record<string, string | number> = {
       Authorization: this.authorization,
@@ -171,7 +176,7 @@ export class ReppHttpClient {
       ...(body ? { 'Content-Type': 'application/json', 'Content-Length': body.length } : {}),
       ...req.headers,
     };
-    return exchange(this.agent, {
+    return this.connections.exchange({
       url: endpointUrl(this.base, req.path, req.query),
       method: req.method,
       headers,
@@ -180,6 +185,7 @@ export class ReppHttpClient {
       maxResponseBytes: this.endpoint.maxResponseBytes ?? 16 * 1024 * 1024,
       label: `${req.method} ${req.path.slice(0, 80)}`,
       log: this.opts.logger && { logger: this.opts.logger, backend: this.opts.backend ?? 'repp' },
+      background,
     });
   }
 }

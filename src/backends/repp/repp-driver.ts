@@ -194,6 +194,7 @@ export class ReppDriver implements Driver {
         clock: this.clock,
         policy: { timeZone: this.config.timeZone, verified: this.config.verified },
         requestId: a.clTRID,
+        background: c.ctx.background === true,
         beforeWrite: () => a.beforeWrite(),
         applied: (changes) => a.applied(changes),
       }),

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exchange, keepAliveAgent, NotAnswered, endpointUrl } from '../../../src/backends/http-exchange.js';
+import { exchange, keepAliveAgent, NotAnswered, endpointUrl, RegistryConnections } from '../../../src/backends/http-exchange.js';
 
 const closers: Array<() => void> = [];
 afterEach(() => {
@@ -83,5 +83,87 @@ describe('http exchange', () => {
     const base = await listen(http.createServer((_req, res) => res.end('x'.repeat(4096))));
     const e = await rejection(send(base, { maxResponseBytes: 1024 }));
     expect(e).toMatchObject({ sent: true, message: 'GET /domains/a.test: answer larger than 1024 bytes' });
+  });
+});
+
+describe('an account\'s connections (RegistryConnections)', () => {
+  /** A registry that answers each request only when the test says so, noting the order requests arrive in. */
+  async function heldRegistry() {
+    const arrived: string[] = [];
+    const held: Array<() => void> = [];
+    const base = await listen(
+      http.createServer((req, res) => {
+        arrived.push(req.url!.split('/').at(-1)!);
+        held.push(() => res.writeHead(200).end('{}'));
+      }),
+    );
+    return { base, arrived, held };
+  }
+  const request = (base: URL, name: string, background: boolean, timeoutMs = 10_000) => ({
+    url: endpointUrl(base, `/domains/${name}`),
+    method: 'GET' as const,
+    headers: {},
+    timeoutMs,
+    maxResponseBytes: 1024,
+    label: `GET /domains/${name}`,
+    background,
+  });
+  async function until(cond: () => boolean): Promise<void> {
+    while (!cond()) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  it('hands the next free connection to an interactive request before the background ones waiting longer', async () => {
+    const { base, arrived, held } = await heldRegistry();
+    const connections = new RegistryConnections(base, undefined, 2);
+    closers.push(() => connections.destroy());
+    const answers = ['b1', 'b2', 'b3', 'b4', 'b5'].map((n) => connections.exchange(request(base, n, true)));
+    await until(() => arrived.length === 2);
+    expect(connections.waiting).toEqual({ interactive: 0, background: 3 });
+    answers.push(connections.exchange(request(base, 'query', false)));
+    expect(connections.waiting).toEqual({ interactive: 1, background: 3 });
+    // One answer frees one connection: the query takes it, not b3.
+    held.shift()!();
+    await until(() => arrived.length === 3);
+    expect(arrived[2]).toBe('query');
+    // The rest in their order.
+    while (arrived.length < 6) {
+      held.shift()?.();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    held.splice(0).forEach((answer) => answer());
+    await Promise.all(answers);
+    expect(arrived).toEqual(['b1', 'b2', 'query', 'b3', 'b4', 'b5']);
+  });
+
+  it('at most maxSockets requests at the registry at once, whatever waits', async () => {
+    const { base, arrived, held } = await heldRegistry();
+    const connections = new RegistryConnections(base, undefined, 2);
+    closers.push(() => connections.destroy());
+    const answers = Array.from({ length: 6 }, (_, i) => connections.exchange(request(base, `r${i}`, i % 2 === 0)));
+    await until(() => arrived.length === 2);
+    expect(connections.waiting).toEqual({ interactive: 2, background: 2 });
+    let most = 0;
+    while (held.length > 0 || arrived.length < 6) {
+      most = Math.max(most, held.length);
+      held.shift()?.();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await Promise.all(answers);
+    expect(most).toBeLessThanOrEqual(2);
+  });
+
+  it('a request that finds no connection free within its timeoutMs fails as not sent, naming the wait; the registry never sees it', async () => {
+    const { base, arrived, held } = await heldRegistry();
+    const connections = new RegistryConnections(base, undefined, 1);
+    closers.push(() => connections.destroy());
+    const first = connections.exchange(request(base, 'first', true));
+    await until(() => arrived.length === 1);
+    const e = await rejection(connections.exchange(request(base, 'late', false, 50)));
+    expect(e.sent).toBe(false);
+    expect(e.message).toBe('GET /domains/late: no connection free within 50 ms');
+    expect(connections.waiting).toEqual({ interactive: 0, background: 0 });
+    held.shift()!();
+    await first;
+    expect(arrived).toEqual(['first']);
   });
 });

@@ -23,6 +23,8 @@ export interface JokerCall {
   beforeWrite(): Promise<void>;
   /** Attempt.applied: a change request of the call answered as done, naming the input's parts it carried. */
   applied(changes: readonly string[]): void;
+  /** Background work (CallContext.background): its requests wait for a connection after interactive ones. */
+  background?: boolean;
   wrote?: boolean;
   /**
    * The reseller's requests still being processed (result-list pending=1), shared by the reads of
@@ -73,7 +75,8 @@ export async function send(call: JokerCall, req: DmapiRequest): Promise<DmapiRep
     await call.beforeWrite();
   }
   if (req.changesState) call.changed?.();
-  return call.client.send(req.changesState ? { ...req, vars: { ...req.vars, cltrid: call.clTRID } } : req);
+  const sent = req.changesState ? { ...req, vars: { ...req.vars, cltrid: call.clTRID } } : req;
+  return call.client.send(call.background ? { ...sent, background: true } : sent);
 }
 
 /** A port result: Status-Code 0 is EPP 1000 (1001 while the request waits for processing); the server id is the Proc-ID, else the Tracking-Id. */

@@ -34,6 +34,8 @@ export interface ReppCall {
   applied(changes: readonly string[]): void;
   /** The port call's transaction id: the first request's X-Request-Id, then "<id>-r2", "<id>-r3"... */
   requestId?: string;
+  /** Background work (CallContext.background): its requests wait for a connection after interactive ones. */
+  background?: boolean;
   /** Set once beforeWrite ran. */
   wrote?: boolean;
   /** Requests sent so far. */
@@ -47,7 +49,7 @@ export async function send(call: ReppCall, req: ReppRequest): Promise<ReppAnswer
     await call.beforeWrite();
   }
   const n = (call.sent = (call.sent ?? 0) + 1);
-  return call.client.send(req, { requestId: call.requestId && (n === 1 ? call.requestId : `${call.requestId}-r${n}`) });
+  return call.client.send(req, { requestId: call.requestId && (n === 1 ? call.requestId : `${call.requestId}-r${n}`), background: call.background === true });
 }
 
 /**

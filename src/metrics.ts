@@ -37,6 +37,8 @@ export interface MetricsSources {
    * scrape rather than shown stale or as zero.
    */
   bulkBacklog?(): Promise<BulkBacklog[] | null>;
+  /** Calls waiting for a connection of each backend now, by class (RegistryPort.waiting): one row per backend. */
+  upstreamWaiting?(): { backend: string; interactive: number; background: number }[];
 }
 
 /** Loaded by Metrics.load(). */
@@ -128,6 +130,19 @@ class Instruments {
       (r) => r.waitedSeconds,
       Math.max,
     );
+    new prom.Gauge({
+      name: 'rgw_upstream_waiting',
+      help: 'Upstream calls waiting for a connection of the backend now (an EPP account\'s sessions, an HTTP API\'s kept-alive connections), by backend and class: "interactive" (GraphQL requests, the poller) are handed the next free connection before "background" (bulk job items). Interactive calls waiting for long mean the backend needs more sessions (poolSize) for its traffic.',
+      labelNames: ['backend', 'class'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const w of sources.upstreamWaiting?.() ?? []) {
+          this.set({ backend: w.backend, class: 'interactive' }, w.interactive);
+          this.set({ backend: w.backend, class: 'background' }, w.background);
+        }
+      },
+    });
     new prom.Gauge({
       name: 'rgw_poll_leases_held',
       help: 'Upstream accounts this instance polls (holds the lease of).',

@@ -279,12 +279,14 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const events = createPollEvents(config, storedEvents(db.prisma), logger);
   let ingester: PollIngester | undefined;
   let documentCacheBytes = () => ({ http: 0, ws: 0 }); // set once GraphQL is served
+  let routerNow: Router | undefined; // set once the backends are made
   const metrics = new Metrics(
     {
       // A worker serves no API: its /metrics has no GraphQL, subscription or document-cache series.
       api: config.api?.enabled === false ? undefined : { subscriptions: () => events.listeners(), documentCacheBytes: () => documentCacheBytes() },
       pollLeasesHeld: () => ingester?.leasesHeld() ?? 0,
       bulkBacklog: () => bulkBacklog(),
+      upstreamWaiting: () => (routerNow?.backends() ?? []).map((b) => ({ backend: b.name, ...b.waiting() })),
     },
     config.metrics?.enabled !== false,
   );
@@ -301,6 +303,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   opts.early?.bind({ onCommand, onCommandStart: commandLog.start });
   const backends = opts.early?.backends ?? config.backends.map((b) => createBackend(b, { clock, logger, onCommand, onCommandStart: commandLog.start, redis }));
   const router = new Router(backends, config.routes, config.defaultBackend);
+  routerNow = router;
   const polls = new PollService(db.prisma, events, clock, logger, metrics);
   ingester = new PollIngester(db.prisma, router, polls, config.registrars.map((r) => r.id), logger, config.poll);
   const apiKeys = new ApiKeyCache(db.prisma, config.auth?.keyCacheTtlMs);

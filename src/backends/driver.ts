@@ -15,7 +15,7 @@
  */
 import type { Capabilities, KnownCapabilities } from '../core/capabilities.js';
 import type * as M from '../core/model/index.js';
-import type { BackendLimits, CommandArguments, DomainList, ListPage } from '../core/port.js';
+import type { BackendLimits, CommandArguments, ConnectionWaits, DomainList, ListPage } from '../core/port.js';
 import type { WriteFence } from '../core/write-fence.js';
 
 /** One attempt at sending a port call's command. */
@@ -97,6 +97,8 @@ export interface Driver {
    * the commands would retry themselves. Absent: nothing to open ahead.
    */
   prepare?(registrarId: string, sessions: number): Promise<void>;
+  /** RegistryPort.waiting: calls waiting for a connection of any account now, by class. Absent: none ever wait in the driver. */
+  waiting?(): ConnectionWaits;
 
   /**
    * Why the registry would refuse `period` for the domain `name` (a message naming the rule, e.g.

@@ -21,7 +21,7 @@ import { changesState, type CommandName } from '../core/commands.js';
 import { ExpiryMismatchError, ForbiddenError, GatewayError, maskedParts, namingAuthInfo, RegistryError, UnsupportedByBackendError, UpstreamRateLimitedError, UpstreamUnavailableError, ValidationError } from '../core/errors.js';
 import { addPeriod, utcDate } from '../core/time.js';
 import type * as M from '../core/model/index.js';
-import type { BackendLimits, CommandArguments, ListPage, RegistryPort } from '../core/port.js';
+import type { BackendLimits, CommandArguments, ConnectionWaits, ListPage, RegistryPort } from '../core/port.js';
 import type { Attempt, Driver, DriverCall } from './driver.js';
 import { ClTridGenerator } from './epp/session/trid.js';
 import { chunk } from '../fanout/chunk.js';
@@ -186,6 +186,11 @@ export class PortableBackend implements RegistryPort {
   async prepare(registrarId: string, sessions: number): Promise<void> {
     if (!this.driver.hasAccount(registrarId) || !this.driver.prepare) return;
     await this.driver.prepare(registrarId, sessions);
+  }
+
+  /** Driver.waiting, or none waiting where the driver keeps no queue. */
+  waiting(): ConnectionWaits {
+    return this.driver.waiting?.() ?? { interactive: 0, background: 0 };
   }
 
   /** The driver's period rule (Driver.periodRefusal), or null where it has none; sends nothing. */

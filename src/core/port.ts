@@ -95,6 +95,12 @@ export type CommandArguments =
  * each method takes the neutral model (names in lower-case A-labels) and returns a PortResult,
  * throwing a GatewayError (RegistryError subclasses by RFC 5730 result code, registryErrorFor).
  */
+/** Calls waiting for one of a backend's connections now (EPP sessions, an HTTP API's kept-alive connections), by class (CallContext.background). */
+export interface ConnectionWaits {
+  interactive: number;
+  background: number;
+}
+
 export interface RegistryPort {
   /** Backend name from the config (e.g. "nomulus", "ee"). */
   readonly name: string;
@@ -145,6 +151,12 @@ export interface RegistryPort {
    * nothing for a registrar without an account here.
    */
   prepare(registrarId: string, sessions: number): Promise<void>;
+
+  /**
+   * Calls waiting now for a connection of any of the backend's accounts, by class (interactive
+   * ones are handed a free connection first): for /metrics (rgw_upstream_waiting). Sends nothing.
+   */
+  waiting(): ConnectionWaits;
 
   /**
    * Why the registry would not take `period` for the domain `name` (a message naming its rule,

@@ -17,6 +17,7 @@ import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import { startLatencyProxy, type LatencyProxy } from '../../src/sandbox/latency-proxy.js';
 import { BULK_RENEW, waitFinished } from '../helpers/bulk.js';
 import { keepBackends, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { seriesValue } from '../helpers/metrics.js';
 
 let t: TestGateway;
 let proxy: LatencyProxy;
@@ -250,9 +251,9 @@ describe('fairness', () => {
     const big = t.gql(t.keys.NewRegistrar!, CHECK, { names });
     await until(() => sandbox.applied('domain:check') === checksBefore + 2); // its first two commands, one per session
     const small = t.gql(second, `{ domain(name: "other-${run}.example") { name } }`);
-    await until(() => driver.waiting('NewRegistrar') === 1);
+    await until(() => driver.queued('NewRegistrar') === 1);
     // The pool's queue holds the second client's one command, not the 18 the big request still has.
-    expect(driver.waiting('NewRegistrar')).toBe(1);
+    expect(driver.queued('NewRegistrar')).toBe(1);
     proxy.release();
     const [a, b] = await Promise.all([big, small]);
     expect(b.errors).toBeUndefined();
@@ -288,9 +289,13 @@ describe('fairness', () => {
     expect(submitted.errors).toBeUndefined();
     // The runner's 16 items (bulk.concurrency): one command at the registry per session, one more
     // per session handed ahead, 12 in the pool's queue (the state the held answers keep; the test's timeout bounds the wait).
-    await until(() => driver.waiting('NewRegistrar') === 14);
+    await until(() => driver.queued('NewRegistrar') === 14);
     const query = t.gql(A, `{ domain(name: "${names[23]}") { name } }`);
-    await until(() => driver.waiting('NewRegistrar') === 15);
+    await until(() => driver.queued('NewRegistrar') === 15);
+    // What an operator sees meanwhile: 12 of the job's commands and the query's waiting for the sessions.
+    const metrics = await (await fetch(t.gateway.url.replace(/graphql$/, 'metrics'))).text();
+    expect(seriesValue(metrics, 'rgw_upstream_waiting', { backend: 'sandbox-epp', class: 'background' })).toBe(12);
+    expect(seriesValue(metrics, 'rgw_upstream_waiting', { backend: 'sandbox-epp', class: 'interactive' })).toBe(1);
     proxy.release();
     const answered = await query;
     expect(answered.errors).toBeUndefined();

@@ -10,7 +10,8 @@ import type { Capabilities, KnownCapabilities } from '../../core/capabilities.js
 import { systemClock, type Clock } from '../../core/clock.js';
 import { unreadableAnswer, UpstreamAuthenticationError, UpstreamUnavailableError } from '../../core/errors.js';
 import type { Attempt, Driver, DriverCall } from '../driver.js';
-import type { BackendLimits, CommandArguments } from '../../core/port.js';
+import type { BackendLimits, CommandArguments, ConnectionWaits } from '../../core/port.js';
+import { sumWaiting } from '../concurrency.js';
 import { refuseGlue } from '../glue.js';
 import type * as M from '../../core/model/index.js';
 import type { EppAccountConfig, EppBackendConfig } from '../../config.types.js';
@@ -205,9 +206,14 @@ export class EppDriver implements Driver {
   pollRequest = (c: DriverCall) => this.exec(c, { build: (t) => poll.buildRequest(t), parse: (r, raw) => poll.parseRequest(r, redact(raw)) });
   pollAck = (c: DriverCall, messageId: string) => this.exec(c, { build: (t) => poll.buildAck(messageId, t), parse: poll.parseAck });
 
-  /** Commands of this account waiting for a free session now (for metrics and tests). */
-  waiting(registrarId: string): number {
+  /** Commands of this account waiting for a free session now, those handed a busy one ahead included (SessionPool.queued; for tests). */
+  queued(registrarId: string): number {
     return this.pools.get(registrarId)?.queued ?? 0;
+  }
+
+  /** Driver.waiting: commands in the queues of every account's session pool now, by class. */
+  waiting(): ConnectionWaits {
+    return sumWaiting(this.pools.values());
   }
 
   async close(): Promise<void> {

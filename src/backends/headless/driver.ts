@@ -15,7 +15,8 @@
 import { NO_CAPABILITIES, type Capabilities, type KnownCapabilities } from '../../core/capabilities.js';
 import { ForbiddenError } from '../../core/errors.js';
 import type * as M from '../../core/model/index.js';
-import type { BackendLimits, CommandArguments } from '../../core/port.js';
+import type { BackendLimits, CommandArguments, ConnectionWaits } from '../../core/port.js';
+import { sumWaiting } from '../concurrency.js';
 import type { Driver, DriverCall } from '../driver.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { Timer } from '../repp/retry.js';
@@ -200,6 +201,11 @@ export class HeadlessDriver implements Driver {
         applied: (changes) => a.applied(changes),
       }),
     );
+  }
+
+  /** Driver.waiting: requests waiting for a connection of any account's client now, by class. */
+  waiting(): ConnectionWaits {
+    return sumWaiting(this.clients.values());
   }
 
   private client(registrarId: string): HeadlessHttpClient {

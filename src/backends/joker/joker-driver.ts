@@ -9,7 +9,8 @@ import type { Capabilities, KnownCapabilities } from '../../core/capabilities.js
 import { systemClock, type Clock } from '../../core/clock.js';
 import { UnsupportedByBackendError } from '../../core/errors.js';
 import type * as M from '../../core/model/index.js';
-import type { BackendLimits, CommandArguments } from '../../core/port.js';
+import type { BackendLimits, CommandArguments, ConnectionWaits } from '../../core/port.js';
+import { sumWaiting } from '../concurrency.js';
 import type { Driver, DriverCall } from '../driver.js';
 import type { JokerBackendConfig } from './config.js';
 import type { JokerCall, KeptResults, PollRound } from './driver/call.js';
@@ -235,6 +236,11 @@ export class JokerDriver implements Driver {
   /** The config's monthlyTlds, lower case, without a leading dot. */
   private monthlyTlds(): string[] {
     return (this.config.monthlyTlds ?? []).map((t) => t.toLowerCase().replace(/^\./, ''));
+  }
+
+  /** Driver.waiting: requests waiting for a connection of any account's client now, by class. */
+  waiting(): ConnectionWaits {
+    return sumWaiting(this.clients.values());
   }
 
   private client(registrarId: string): JokerClient {

@@ -6,7 +6,8 @@ import type { Capabilities, KnownCapabilities } from '../../core/capabilities.js
 import { systemClock, type Clock } from '../../core/clock.js';
 import type * as M from '../../core/model/index.js';
 import type { Driver, DriverCall } from '../driver.js';
-import type { BackendLimits, CommandArguments, ListPage } from '../../core/port.js';
+import type { BackendLimits, CommandArguments, ConnectionWaits, ListPage } from '../../core/port.js';
+import { sumWaiting } from '../concurrency.js';
 import type { ReppBackendConfig } from './config.js';
 import * as account from './driver/account.js';
 import type { ReppCall } from './driver/call.js';
@@ -199,6 +200,11 @@ export class ReppDriver implements Driver {
         applied: (changes) => a.applied(changes),
       }),
     );
+  }
+
+  /** Driver.waiting: requests waiting for a connection of any account's client now, by class. */
+  waiting(): ConnectionWaits {
+    return sumWaiting(this.clients.values());
   }
 
   private client(registrarId: string): ReppHttpClient {

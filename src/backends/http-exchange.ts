@@ -21,6 +21,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import PQueue from 'p-queue';
+import type { ConnectionWaits } from '../core/port.js';
 import { connectFailureClass } from './connect-failure.js';
 
 /** An answer as received: status, headers and the body decoded as UTF-8. */
@@ -63,12 +64,6 @@ export interface HttpExchange {
   background?: boolean;
 }
 
-/** Exchanges waiting for one account's connections (RegistryConnections.waiting), by class (HttpExchange.background). */
-export interface ConnectionsWaiting {
-  interactive: number;
-  background: number;
-}
-
 const INTERACTIVE = 1;
 const BACKGROUND = 0;
 
@@ -107,8 +102,8 @@ export class RegistryConnections {
     });
   }
 
-  /** Exchanges waiting for a connection now, by class. */
-  get waiting(): ConnectionsWaiting {
+  /** Exchanges waiting for a connection now, by class (HttpExchange.background). */
+  get waiting(): ConnectionWaits {
     return { interactive: this.queue.sizeBy({ priority: INTERACTIVE }), background: this.queue.sizeBy({ priority: BACKGROUND }) };
   }
 

@@ -30,7 +30,8 @@ import { LIMIT_EXCEEDED, unreadableAnswer, UpstreamRateLimitedError, UpstreamUna
 import { retryAfterMs, systemTimer, type Timer } from '../repp/retry.js';
 import { HeadlessRateBudget, type RateLane, type RateLimitShape, type SharedRateCounts } from './budget.js';
 import { errorFor, masked, requestValues } from './errors.js';
-import { endpointUrl, NotAnswered, RegistryConnections, type ConnectionsWaiting, type ExchangeLog, type RawAnswer } from '../http-exchange.js';
+import type { ConnectionWaits } from '../../core/port.js';
+import { endpointUrl, NotAnswered, RegistryConnections, type ExchangeLog, type RawAnswer } from '../http-exchange.js';
 
 /** Where and as whom a HeadlessHttpClient talks: base URL, bearer token, TLS trust, timeout (ms), rate-limit wait budget (ms, default 15000), the limit's shape until GET /status reports it, largest answer (bytes). */
 export interface HeadlessEndpoint {
@@ -167,7 +168,7 @@ export class HeadlessHttpClient {
   }
 
   /** Requests waiting for a connection now, by class. */
-  get waiting(): ConnectionsWaiting {
+  get waiting(): ConnectionWaits {
     return this.connections.waiting;
   }
 

@@ -39,7 +39,8 @@ import {
   type GatewayError,
 } from '../../core/errors.js';
 import { clipEchoes as clipValues } from '../echoes.js';
-import { endpointUrl, NotAnswered, RegistryConnections, type ConnectionsWaiting, type ExchangeLog, type RawAnswer } from '../http-exchange.js';
+import type { ConnectionWaits } from '../../core/port.js';
+import { endpointUrl, NotAnswered, RegistryConnections, type ExchangeLog, type RawAnswer } from '../http-exchange.js';
 import { retryAfterMs } from '../repp/retry.js';
 import { maskSecrets } from '../portable.js';
 import { parseReply, rows, statusFailed, type DmapiReply } from './reply.js';
@@ -195,7 +196,7 @@ export class JokerClient {
   }
 
   /** Requests waiting for a connection now, by class. */
-  get waiting(): ConnectionsWaiting {
+  get waiting(): ConnectionWaits {
     return this.connections.waiting;
   }
 

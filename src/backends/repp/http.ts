@@ -15,7 +15,8 @@
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { unreadableAnswer, UpstreamUnavailableError, type GatewayError } from '../../core/errors.js';
-import { endpointUrl, NotAnswered, RegistryConnections, type ConnectionsWaiting, type ExchangeLog, type RawAnswer } from '../http-exchange.js';
+import type { ConnectionWaits } from '../../core/port.js';
+import { endpointUrl, NotAnswered, RegistryConnections, type ExchangeLog, type RawAnswer } from '../http-exchange.js';
 import { errorFor, maskSecrets, type Envelope } from './errors.js';
 import { DEFAULT_RETRY, retryAfterMs, systemTimer, withRetry, type RetryPolicy, type Timer } from './retry.js';
 
@@ -162,7 +163,7 @@ export class ReppHttpClient {
   }
 
   /** Requests waiting for a connection now, by class. */
-  get waiting(): ConnectionsWaiting {
+  get waiting(): ConnectionWaits {
     return this.connections.waiting;
   }
 

@@ -4,6 +4,7 @@
  * callers come before background ones (a bulk job's items: CallContext.background).
  */
 import { UpstreamUnavailableError } from '../../../core/errors.js';
+import type { ConnectionWaits } from '../../../core/port.js';
 import type { EppGreeting } from '../xml/envelope.js';
 import { EppSession } from './session.js';
 
@@ -49,12 +50,6 @@ export interface RunOptions {
   background?: boolean;
 }
 
-/** Callers waiting for a session of one pool (SessionPool.waiting), by class (RunOptions.background). */
-export interface PoolWaiting {
-  interactive: number;
-  background: number;
-}
-
 /**
  * The logged-in sessions of one account, one command per session at a time. Waiting callers beyond maxQueue, or past
  * queueTimeoutMs, and every caller once closing, get UpstreamUnavailableError (maybeApplied false, nothing sent).
@@ -84,8 +79,8 @@ export class SessionPool {
     return this.waiterCount + ahead;
   }
 
-  /** Callers in the queue now, by class (those handed a busy session ahead are not counted: see queued). */
-  get waiting(): PoolWaiting {
+  /** Callers in the queue now, by class (RunOptions.background; those handed a busy session ahead are not counted: see queued). */
+  get waiting(): ConnectionWaits {
     return { interactive: this.interactive.length, background: this.background.length };
   }
 

@@ -12,6 +12,7 @@
 import type { Counter, Histogram, Registry } from 'prom-client';
 import type { BulkBacklog } from './bulk/store.js';
 import type { CommandEvent } from './commandlog/command-log.js';
+import type { EmbeddedMemory } from './db/pglite-thread.js';
 
 /**
  * What an instance serving the GraphQL API has and a worker (config api.enabled false) has not:
@@ -39,7 +40,12 @@ export interface MetricsSources {
   bulkBacklog?(): Promise<BulkBacklog[] | null>;
   /** Calls waiting for a connection of each backend now, by class (RegistryPort.waiting): one row per backend. */
   upstreamWaiting?(): { backend: string; interactive: number; background: number }[];
+  /** The embedded database thread's memory (Database.memory); absent on PostgreSQL, where no series is shown. */
+  embeddedMemory?(): Promise<EmbeddedMemory>;
 }
+
+/** How long a scrape waits for the embedded database thread's memory reading (it answers after the statements sent before it). */
+const EMBEDDED_MEMORY_WAIT_MS = 2_000;
 
 /** Loaded by Metrics.load(). */
 let prom: typeof import('prom-client');
@@ -143,6 +149,24 @@ class Instruments {
         }
       },
     });
+    const embeddedMemory = sources.embeddedMemory;
+    if (embeddedMemory) {
+      new prom.Gauge({
+        name: 'rgw_embedded_database_memory_bytes',
+        help: 'The embedded database\'s thread (PGlite), in bytes, by part: "heap", its JavaScript heap in use; "webassembly", PostgreSQL\'s WebAssembly memory (it only grows). Left out of a scrape when the thread does not answer within 2 s. Only with the embedded database.',
+        labelNames: ['part'] as const,
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), EMBEDDED_MEMORY_WAIT_MS)));
+          const m = await Promise.race([embeddedMemory().catch(() => null), late]).finally(() => clearTimeout(timer));
+          if (!m) return;
+          this.set({ part: 'heap' }, m.heapUsed);
+          if (m.wasmMemory !== null) this.set({ part: 'webassembly' }, m.wasmMemory);
+        },
+      });
+    }
     new prom.Gauge({
       name: 'rgw_poll_leases_held',
       help: 'Upstream accounts this instance polls (holds the lease of).',

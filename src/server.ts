@@ -82,7 +82,7 @@ export interface GatewayOptions {
    * `listen`, API keys are trusted for their TTL (auth.keyCacheTtlMs) and WebSocket connections
    * re-checked every auth.revocationCheckMs, as when the listening connection is down.
    */
-  database?: { prisma: Services['prisma']; close(): Promise<void>; listen?: Listen };
+  database?: { prisma: Services['prisma']; close(): Promise<void>; listen?: Listen; memory?: Database['memory'] };
   /**
    * The database the gateway opens itself (from config.databaseUrl / dataDir), its opening already
    * under way: src/main.ts starts it before it loads the rest of the gateway. The gateway owns it
@@ -287,6 +287,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       pollLeasesHeld: () => ingester?.leasesHeld() ?? 0,
       bulkBacklog: () => bulkBacklog(),
       upstreamWaiting: () => (routerNow?.backends() ?? []).map((b) => ({ backend: b.name, ...b.waiting() })),
+      ...(db.memory ? { embeddedMemory: db.memory } : {}),
     },
     config.metrics?.enabled !== false,
   );

@@ -28,7 +28,7 @@ import { keepCheckpointing } from './pglite-checkpoint.js';
 import { keepVacuuming } from './pglite-vacuum.js';
 import { lockDataDir } from './pglite-lock.js';
 import { makePrivate, ownerOnlyUmask, privateDir, PRIVATE_DIR_MODE } from './private-files.js';
-import { createPGliteThread, type EmbeddedPGlite } from './pglite-thread.js';
+import { createPGliteThread, type EmbeddedMemory, type EmbeddedPGlite } from './pglite-thread.js';
 import { resolveDatabaseTimeouts, type DatabaseTimeouts } from './timeouts.js';
 import { useRawPool } from './raw.js';
 import { runInWorker } from '../worker.js';
@@ -136,6 +136,8 @@ export interface Database {
   migration?: MigrateResult;
   /** PostgreSQL LISTEN on a channel (src/db/listen.ts): how instances hear of each other's changes. */
   listen: Listen;
+  /** The embedded database's thread memory (EmbeddedPGlite.memory), for /metrics; absent on PostgreSQL. */
+  memory?(): Promise<EmbeddedMemory>;
   close(): Promise<void>;
 }
 
@@ -254,6 +256,7 @@ async function openPGlite(dataDir: string, opts: OpenDatabaseOptions): Promise<D
       kind: 'pglite',
       migration,
       listen: listenPGlite(opened),
+      memory: () => opened.memory(),
       close: () =>
         (closing ??= (async () => {
           try {

@@ -47,12 +47,20 @@ export interface EmbeddedPGlite {
   /** How long (ms) no statement has been under way: 0 while one is (its protocol exchange with the thread). */
   idleMs(): number;
   /**
-   * Bytes of the database thread's JavaScript heap in use (V8's used_heap_size, garbage not yet
-   * collected included; PostgreSQL's own memory, WebAssembly's, is not in it). Answered after the
-   * statements sent before it.
+   * The database thread's memory, in bytes: `heapUsed`, its JavaScript heap in use (V8's
+   * used_heap_size, garbage not yet collected included; PostgreSQL's own memory is not in it), and
+   * `wasmMemory`, PostgreSQL's WebAssembly memory (its size only grows; null where this PGlite
+   * does not show it). Answered after the statements sent before it; does not count as a statement
+   * for idleMs.
    */
-  heapUsed(): Promise<number>;
+  memory(): Promise<EmbeddedMemory>;
   close(): Promise<void>;
+}
+
+/** EmbeddedPGlite.memory's answer, in bytes. */
+export interface EmbeddedMemory {
+  heapUsed: number;
+  wasmMemory: number | null;
 }
 
 /** BasePGlite's constructor, as far as we rely on it (its abstract members are implemented below). */
@@ -101,7 +109,8 @@ import(workerData.pglite).then(async ({ PGlite }) => {
       if (out.byteLength === out.buffer.byteLength) parentPort.postMessage(out, [out.buffer]);
       else parentPort.postMessage(out.slice());
     } else if (m === 'heap') {
-      parentPort.postMessage({ heapUsed: require('node:v8').getHeapStatistics().used_heap_size });
+      const wasm = db.mod && db.mod.HEAPU8 ? db.mod.HEAPU8.byteLength : null;
+      parentPort.postMessage({ heapUsed: require('node:v8').getHeapStatistics().used_heap_size, wasmMemory: wasm });
     } else if (m === 'close') {
       let error;
       try {
@@ -126,7 +135,7 @@ import(workerData.pglite).then(async ({ PGlite }) => {
  */
 const WORKER_YOUNG_GENERATION_MB = 4;
 
-type Reply = Uint8Array | { error?: string; closed?: boolean; ready?: boolean; failed?: string; heapUsed?: number };
+type Reply = Uint8Array | { error?: string; closed?: boolean; ready?: boolean; failed?: string; heapUsed?: number; wasmMemory?: number | null };
 
 /**
  * Opens the PGlite at `dataDir` (a directory or "memory://") in a worker thread and resolves with
@@ -205,7 +214,8 @@ export async function createPGliteThread(dataDir: string, options: Omit<PGliteOp
           resolve: (reply) => {
             if (this.#waiting.length === 0) {
               this.#worker.unref();
-              this.#idleSince = performance.now();
+              // A memory reading is no statement: it leaves the idle time (vacuum's cue) as it was.
+              if (message !== 'heap') this.#idleSince = performance.now();
             }
             resolve(reply);
           },
@@ -215,10 +225,10 @@ export async function createPGliteThread(dataDir: string, options: Omit<PGliteOp
       });
     }
 
-    async heapUsed(): Promise<number> {
+    async memory(): Promise<EmbeddedMemory> {
       const reply = await this.#send('heap');
-      if (reply instanceof Uint8Array || reply.heapUsed === undefined) throw new Error('the embedded database thread answered a heap reading with something else');
-      return reply.heapUsed;
+      if (reply instanceof Uint8Array || reply.heapUsed === undefined) throw new Error('the embedded database thread answered a memory reading with something else');
+      return { heapUsed: reply.heapUsed, wasmMemory: reply.wasmMemory ?? null };
     }
 
     idleMs(): number {

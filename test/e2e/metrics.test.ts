@@ -82,6 +82,19 @@ describe('GET /metrics', () => {
   });
 });
 
+describe('the embedded database', () => {
+  it.skipIf(process.env.TEST_DATABASE_URL)("shows its thread's memory: its JavaScript heap and PostgreSQL's WebAssembly memory", async () => {
+    const text = await scrape();
+    expect(value(text, 'rgw_embedded_database_memory_bytes', { part: 'heap' })).toBeGreaterThan(1024 * 1024);
+    // PostgreSQL's shared buffers alone are 16 MB.
+    expect(value(text, 'rgw_embedded_database_memory_bytes', { part: 'webassembly' })).toBeGreaterThan(16 * 1024 * 1024);
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)('on PostgreSQL, has no such series', async () => {
+    expect(await scrape()).not.toMatch(/rgw_embedded_database_memory_bytes/);
+  });
+});
+
 describe('GraphQL operations over both transports', () => {
   it('counts a graphql-ws operation as the same operation over HTTP is counted, by type and outcome, with the transport as a label', async () => {
     const A = t.keys.NewRegistrar!;

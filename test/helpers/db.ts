@@ -27,6 +27,8 @@ export interface TestDatabase {
   url?: string;
   /** PGlite directory of this database (PGlite runs only). */
   dataDir?: string;
+  /** The embedded database thread's memory (PGlite runs only), as /metrics reads it. */
+  memory?: Database['memory'];
   close(): Promise<void>;
 }
 
@@ -95,8 +97,8 @@ export async function freshDatabase(): Promise<TestDatabase> {
         await db.close();
         await rm(dataDir, { recursive: true, force: true });
       })());
-    return { prisma: db.prisma, kind: db.kind, listen: db.listen, dataDir, close };
+    return { prisma: db.prisma, kind: db.kind, listen: db.listen, memory: db.memory, dataDir, close };
   }
   const db = await openDatabase({ dataDir: 'memory://' });
-  return { prisma: db.prisma, kind: db.kind, listen: db.listen, close: db.close };
+  return { prisma: db.prisma, kind: db.kind, listen: db.listen, memory: db.memory, close: db.close };
 }

@@ -18,13 +18,23 @@ describe('the embedded database thread', () => {
   it('keeps its heap flat over 20,000 statements answering a kilobyte each', { timeout: 120_000 }, async () => {
     const statement = () => db.query<{ x: string }>('SELECT repeat($1, 1000) AS x', ['x']);
     for (let i = 0; i < 500; i++) await statement(); // PGlite's own caches and the heap's first growth
-    const before = await db.heapUsed();
+    const before = (await db.memory()).heapUsed;
     for (let i = 0; i < 20_000; i++) {
       const r = await statement();
       if (i % 5000 === 0) expect(r.rows[0]?.x).toHaveLength(1000);
     }
-    const grown = (await db.heapUsed()) - before;
+    const grown = (await db.memory()).heapUsed - before;
     // Kept answers would be 20 MB of row text alone; garbage not yet collected stays far below that.
     expect(grown / MiB).toBeLessThan(8);
+  });
+
+  it("reads PostgreSQL's WebAssembly memory too, and a reading is no statement: the idle time goes on", async () => {
+    await db.query('SELECT 1');
+    const idle = db.idleMs();
+    const m = await db.memory();
+    // PostgreSQL's shared buffers alone are 16 MB or more (src/db/client.ts EMBEDDED_SETTINGS; PGlite's default 128 MB here); a 32-bit WebAssembly memory is at most 4 GiB.
+    expect(m.wasmMemory).toBeGreaterThan(16 * MiB);
+    expect(m.wasmMemory).toBeLessThanOrEqual(4096 * MiB);
+    expect(db.idleMs()).toBeGreaterThanOrEqual(idle);
   });
 });

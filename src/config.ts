@@ -408,8 +408,10 @@ function applyEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: strin
   if (maxOpenJobs !== undefined) cfg.bulk = { ...cfg.bulk, maxOpenJobs };
   const maxPendingItems = envInteger(env, 'BULK_MAX_PENDING_ITEMS', 1);
   if (maxPendingItems !== undefined) cfg.bulk = { ...cfg.bulk, maxPendingItems };
-  if (env.SHUTDOWN_DELAY_MS) cfg.shutdownDelayMs = Number(env.SHUTDOWN_DELAY_MS); // validateConfig names it
-  if (env.SHUTDOWN_DRAIN_MS) cfg.shutdownDrainMs = Number(env.SHUTDOWN_DRAIN_MS); // validateConfig names it
+  // Decimal milliseconds only (fractions allowed): Number() also took "0x10", "1e3" and blanks (as 0). validateConfig names a refused one.
+  const decimalMs = (raw: string) => (/^\s*\d{1,16}(\.\d{1,16})?\s*$/.test(raw) ? Number(raw) : NaN);
+  if (env.SHUTDOWN_DELAY_MS) cfg.shutdownDelayMs = decimalMs(env.SHUTDOWN_DELAY_MS);
+  if (env.SHUTDOWN_DRAIN_MS) cfg.shutdownDrainMs = decimalMs(env.SHUTDOWN_DRAIN_MS);
   if (env.METRICS_TOKEN) cfg.metrics = { ...cfg.metrics, token: env.METRICS_TOKEN };
   // An instance's parts, on or off (a worker beside API instances: README "Scaling out").
   const apiEnabled = envBoolean(env, 'API_ENABLED');

@@ -119,6 +119,9 @@ describe('numeric environment variables', () => {
   it("a delay that becomes a timer's is refused above Node's timer limit (2^31 - 1 ms): SHUTDOWN_DELAY_MS=1e99 was taken, and on SIGTERM the drain was 1 ms with a TimeoutOverflowWarning", () => {
     const noFile = () => mkdtempSync(join(dir, 'no-file-'));
     for (const v of ['1e99', '2147483648', 'Infinity', '-1']) expect(refusalOf({ SHUTDOWN_DELAY_MS: v }), v).toBe('config: shutdownDelayMs (SHUTDOWN_DELAY_MS) must be a number of milliseconds, 0 to 2147483647');
+    // Forms Number() takes that are no decimal number of milliseconds: refused, not read as 16, 1000 or 0.
+    for (const v of ['0x10', '1e3', '   ', '5ms', '0b1']) expect(refusalOf({ SHUTDOWN_DRAIN_MS: v }), v).toBe('config: shutdownDrainMs (SHUTDOWN_DRAIN_MS) must be a number of milliseconds, 0 to 2147483647');
+    expect(loadConfig({ SHUTDOWN_DRAIN_MS: ' 1500.5 ' }, noFile()).shutdownDrainMs).toBe(1500.5);
     expect(loadConfig({ SHUTDOWN_DELAY_MS: '2147483647' }, noFile()).shutdownDelayMs).toBe(2147483647);
     for (const v of ['1e99', '-1', 'soon']) expect(refusalOf({ SHUTDOWN_DRAIN_MS: v }), v).toBe('config: shutdownDrainMs (SHUTDOWN_DRAIN_MS) must be a number of milliseconds, 0 to 2147483647');
     expect(loadConfig({ SHUTDOWN_DRAIN_MS: '5000' }, noFile()).shutdownDrainMs).toBe(5000);

@@ -44,10 +44,13 @@ const range = (min: number, max: number) => (max === Number.MAX_SAFE_INTEGER ? `
  * True for a `redis://` or `rediss://` (TLS) URL, the connection-string forms of ioredis'
  * documentation. ioredis (utils parseURL) also reads `host:port`, `/socket/path` and any other
  * word as a host name, so `REDIS_URL=notaurl` connected to a host called notaurl, retried for
- * ever, and /readyz never answered ready: the gateway takes only the URL forms.
+ * ever, and /readyz never answered ready: the gateway takes only the URL forms, with no path or a
+ * database number as the path (`/2`). Whether the server has that database is asked at start
+ * (src/pubsub/redis-database.ts).
  */
 export function isRedisUrl(value: string): boolean {
-  return urlWith(value, ['redis:', 'rediss:']);
+  // The path, where there is one, is the database's number (redis://host:6379/2), as ioredis reads it.
+  return urlWith(value, ['redis:', 'rediss:']) && /^\/?(\d{1,9})?$/.test(new URL(value).pathname);
 }
 
 /**

@@ -72,7 +72,14 @@ async function main() {
   // process until then, as a client reconnecting after a restart found.
   // The idempotency key is compared with the one the database records first of all: a start with
   // another key is refused (ConfigError) before it writes anything (src/idempotency/key-check.ts).
+  // The Redis database REDIS_URL names is asked for while the database opens: a server without it is a config error (ConfigError).
+  const redisChecked = config.redisUrl ? import('./pubsub/redis-database.js').then(({ checkRedisDatabase }) => checkRedisDatabase(config.redisUrl!)) : undefined;
+  redisChecked?.catch(() => undefined); // awaited below, once the database is open
   const checked = openGatewayDatabase(config).then(async (db) => {
+    await redisChecked?.catch(async (e: unknown) => {
+      await db.close().catch(() => undefined);
+      throw e;
+    });
     const keyCheck = await checkIdempotencyKey(db.prisma, config).catch(async (e: unknown) => {
       await db.close().catch(() => undefined);
       // Its first write: a read-only database (a replica) or a role without rights is refused here, in one line.

@@ -264,7 +264,7 @@ describe('REDIS_URL and DATABASE_URL', () => {
   };
 
   it('a REDIS_URL that is not a redis:// or rediss:// URL is a configuration error naming REDIS_URL, without its value (it started, and /readyz stayed not ready)', () => {
-    for (const url of ['notaurl', `localhost:6379`, `http://:${secret}@redis:6379`, `:${secret}@redis`]) {
+    for (const url of ['notaurl', `localhost:6379`, `http://:${secret}@redis:6379`, `:${secret}@redis`, `redis://:${secret}@redis:6379/notaurl`, 'redis://localhost/1/2']) {
       const message = refusalOf({ REDIS_URL: url });
       expect(message, url).toMatch(/^config: redisUrl \(REDIS_URL\) must be a redis:\/\/ or rediss:\/\/ \(TLS\) URL/);
       expect(message).not.toContain(secret);

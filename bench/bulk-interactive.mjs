@@ -3,7 +3,7 @@
  * What a registrar's frontend meets while a bulk job runs on the zero-setup start: reads of the
  * same registry before and during a bulkRenew, on one gateway or on two builds in turn.
  *
- *   npm run build && node bench/bulk-interactive.mjs [--domains 1000 --reads 20 --pages 3]
+ *   npm run build && node bench/bulk-interactive.mjs [--domains 1000 --reads 20 --pages 3 --port 0]
  *   node bench/bulk-interactive.mjs --baseline /path/to/other/checkout/dist/bundle/main.js   # the same run on an older build first
  *
  * Starts `dist/bundle/main.js` (`npm start`: embedded database in a temporary directory,
@@ -28,6 +28,8 @@ const READS = arg('reads', 20);
 const PAGES = arg('pages', 3);
 const GATEWAY = argText('gateway', GATEWAY_MAIN);
 const BASELINE = argText('baseline', undefined);
+// The gateway's port (each build's in turn); default one the system picks.
+const PORT = arg('port', 0);
 
 const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const round = (x) => Math.round(x);
@@ -35,7 +37,7 @@ const summary = (xs) => `median ${round(percentile(xs, 50))}, p90 ${round(percen
 
 /** One gateway build's run: its figures. */
 async function measure(gateway, label) {
-  const port = await freePort();
+  const port = PORT || (await freePort());
   const { child, key, dataDir } = await startZeroSetup(gateway, port, 'rgw-bi-');
   const url = `http://127.0.0.1:${port}/graphql`;
   const gql = async (query, variables) => {

@@ -67,10 +67,17 @@ export function procCpuSeconds(pid, tid) {
   }
 }
 
-/** A numeric command-line option `--name N`, or `dflt`. */
+/** A numeric command-line option `--name N`, or `dflt`; exits 2 naming the option when N is no number (`--domains abc` ran with NaN). */
 export const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+  if (i <= 0) return dflt;
+  const raw = process.argv[i + 1];
+  const value = /^-?\d+(\.\d+)?$/.test(raw ?? '') ? Number(raw) : NaN;
+  if (Number.isNaN(value)) {
+    console.error(`--${name} takes a number (got ${JSON.stringify(String(raw).slice(0, 32))})`);
+    process.exit(2);
+  }
+  return value;
 };
 
 /** The text after `--name` on the command line (a path, a URL), else `dflt`. */
@@ -300,14 +307,15 @@ async function startWith(run, children, dataDir, { port, configure, env, stalls,
 }
 
 /**
- * Starts the built gateway `gateway` (a dist/bundle/main.js) on its zero-setup defaults: 127.0.0.1
+ * Starts the built gateway `gateway` (a dist/bundle/main.js), with GATEWAY_NODE_FLAGS, on its zero-setup defaults: 127.0.0.1
  * `port`, an embedded database in a fresh temporary DATA_DIR (`prefix`...), in-process sandboxes,
  * LOG_LEVEL warn. Resolves once it has printed NewRegistrar's sandbox API key: { child, key,
  * dataDir } (the caller stops the child and removes dataDir); rejects if it exits first.
  */
 export async function startZeroSetup(gateway, port, prefix) {
   const dataDir = mkdtempSync(join(tmpdir(), prefix));
-  const child = spawn(process.execPath, [gateway], {
+  // With the node flags `npm start` gives it (package.json config.nodeFlags), as the other benchmarks start it.
+  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, gateway], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -64,8 +64,17 @@ export interface HttpExchange {
   background?: boolean;
 }
 
-const INTERACTIVE = 1;
 const BACKGROUND = 0;
+const INTERACTIVE = 1;
+/** A background exchange that has waited RegistryConnections' agingMs: served before interactive ones. */
+const AGED = 2;
+
+/**
+ * After how long (ms) a background exchange still waiting for a connection is served before
+ * interactive ones (as src/backends/epp/session/pool.ts BACKGROUND_AGING_MS): interactive traffic
+ * that keeps every connection busy slows a bulk job down but cannot starve it.
+ */
+export const CONNECTION_AGING_MS = 10_000;
 
 /**
  * One account's kept-alive connections to a registry's web API (keepAliveAgent) and the queue in
@@ -79,8 +88,15 @@ const BACKGROUND = 0;
 export class RegistryConnections {
   private readonly agent: http.Agent;
   private readonly queue: PQueue;
+  private seq = 0;
 
-  constructor(base: URL, tls: ExchangeTls | undefined, maxSockets: number) {
+  /** @param agingMs after how long a background exchange waiting goes ahead of interactive ones (default CONNECTION_AGING_MS) */
+  constructor(
+    base: URL,
+    tls: ExchangeTls | undefined,
+    maxSockets: number,
+    private readonly agingMs = CONNECTION_AGING_MS,
+  ) {
     this.agent = keepAliveAgent(base, tls, maxSockets);
     this.queue = new PQueue({ concurrency: maxSockets });
   }
@@ -90,11 +106,16 @@ export class RegistryConnections {
     const started = performance.now();
     const waited = new AbortController();
     const timer = setTimeout(() => waited.abort(ownError(`no connection free within ${req.timeoutMs} ms`, 'TIMEOUT')), req.timeoutMs);
+    const id = `x${++this.seq}`;
+    // A background exchange still waiting after agingMs goes ahead of the interactive ones.
+    const aging = req.background ? setTimeout(() => this.age(id), this.agingMs) : undefined;
     const run = () => {
       clearTimeout(timer);
+      clearTimeout(aging);
       return exchange(this.agent, { ...req, timeoutMs: Math.max(1, req.timeoutMs - (performance.now() - started)) });
     };
-    return this.queue.add(run, { priority: req.background ? BACKGROUND : INTERACTIVE, signal: waited.signal }).catch((e: unknown) => {
+    return this.queue.add(run, { id, priority: req.background ? BACKGROUND : INTERACTIVE, signal: waited.signal }).catch((e: unknown) => {
+      clearTimeout(aging);
       if (e instanceof NotAnswered || !waited.signal.aborted) throw e;
       const err = e as Error;
       req.log?.logger.warn({ backend: req.log.backend, host: req.url.hostname, code: 'TIMEOUT', cause: err.message, sent: false, request: req.label }, 'registry connection failed');
@@ -102,9 +123,17 @@ export class RegistryConnections {
     });
   }
 
-  /** Exchanges waiting for a connection now, by class (HttpExchange.background). */
+  /** Exchanges waiting for a connection now, by class (HttpExchange.background; an aged one is still background). */
   get waiting(): ConnectionWaits {
-    return { interactive: this.queue.sizeBy({ priority: INTERACTIVE }), background: this.queue.sizeBy({ priority: BACKGROUND }) };
+    return { interactive: this.queue.sizeBy({ priority: INTERACTIVE }), background: this.queue.sizeBy({ priority: BACKGROUND }) + this.queue.sizeBy({ priority: AGED }) };
+  }
+
+  private age(id: string): void {
+    try {
+      this.queue.setPriority(id, AGED);
+    } catch {
+      // already started, or given up: nothing waits under that id
+    }
   }
 
   /** Closes the kept-alive connections (exchanges under way fail as their sockets close). */

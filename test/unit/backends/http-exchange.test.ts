@@ -135,6 +135,25 @@ describe('an account\'s connections (RegistryConnections)', () => {
     expect(arrived).toEqual(['b1', 'b2', 'query', 'b3', 'b4', 'b5']);
   });
 
+  it('a background request that has waited the aging time goes before the interactive ones', async () => {
+    const { base, arrived, held } = await heldRegistry();
+    const connections = new RegistryConnections(base, undefined, 1, 50);
+    closers.push(() => connections.destroy());
+    const answers = [connections.exchange(request(base, 'b1', true)), connections.exchange(request(base, 'b2', true))];
+    await until(() => arrived.length === 1);
+    // Past the aging time (whenever the connection frees from here on, b2 has waited longer than it).
+    await new Promise((r) => setTimeout(r, 100));
+    answers.push(connections.exchange(request(base, 'query', false)));
+    expect(connections.waiting).toEqual({ interactive: 1, background: 1 });
+    while (arrived.length < 3) {
+      held.shift()?.();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    held.splice(0).forEach((answer) => answer());
+    await Promise.all(answers);
+    expect(arrived).toEqual(['b1', 'b2', 'query']);
+  });
+
   it('at most maxSockets requests at the registry at once, whatever waits', async () => {
     const { base, arrived, held } = await heldRegistry();
     const connections = new RegistryConnections(base, undefined, 2);

@@ -16,6 +16,8 @@ export interface PoolOptions {
   maxQueue: number;
   /** How long a caller waits in the queue before giving up (nothing sent). */
   queueTimeoutMs: number;
+  /** After how long (ms) a background caller waiting goes ahead of interactive ones (default BACKGROUND_AGING_MS). */
+  backgroundAgingMs?: number;
   create: () => EppSession;
   /** Each greeting a session logged in after, and a keep-alive's greeting that offers other services (EppSession.onGreeting). */
   onGreeting?: (g: EppGreeting) => void;
@@ -27,9 +29,18 @@ interface Waiter {
   timer?: NodeJS.Timeout;
   /** May be handed a busy session ahead (run's `ahead`). */
   ahead: boolean;
-  /** Served after every interactive caller waiting (run's `background`). */
+  /** Served after every interactive caller waiting (run's `background`), until it has waited backgroundAgingMs. */
   background: boolean;
+  /** performance.now() when it began to wait. */
+  queuedAt: number;
 }
+
+/**
+ * After how long (ms) a background caller still waiting for a session is served before interactive
+ * ones: interactive traffic that keeps every session busy slows a bulk job down but cannot starve
+ * it into the queue's time limit (its items would fail after their attempts).
+ */
+export const BACKGROUND_AGING_MS = 10_000;
 
 /** How SessionPool.run takes a session. */
 export interface RunOptions {
@@ -44,8 +55,9 @@ export interface RunOptions {
   /**
    * Background work (a bulk job's item: CallContext.background): handed a session only when no
    * interactive caller waits, so a query sent while a job runs waits behind the commands under way
-   * (and at most one handed ahead per session), not behind the job's queue. Waiters of one class
-   * are served in their order. Default false.
+   * (and at most one handed ahead per session), not behind the job's queue; one that has waited
+   * PoolOptions.backgroundAgingMs (10 s) goes ahead of them. Waiters of one class are served in
+   * their order. Default false.
    */
   background?: boolean;
 }
@@ -159,7 +171,7 @@ export class SessionPool {
       );
     }
     return new Promise<EppSession>((resolve, reject) => {
-      const w: Waiter = { resolve, reject, ...how };
+      const w: Waiter = { resolve, reject, ...how, queuedAt: performance.now() };
       const queue = how.background ? this.background : this.interactive;
       queue.push(w);
       this.pump();
@@ -198,10 +210,15 @@ export class SessionPool {
     this.pump();
   }
 
-  /** Hand free sessions to waiters (the first interactive one, else the first background one), opening new sessions while under the size limit. */
+  /**
+   * Hand free sessions to waiters (the first background one if it has waited backgroundAgingMs,
+   * else the first interactive one, else the first background one), opening new sessions while
+   * under the size limit.
+   */
   private pump(): void {
     while (this.waiterCount > 0 && !this.closing) {
-      const queue = this.interactive.length > 0 ? this.interactive : this.background;
+      const aged = this.background.length > 0 && performance.now() - this.background[0]!.queuedAt >= (this.opts.backgroundAgingMs ?? BACKGROUND_AGING_MS);
+      const queue = this.interactive.length > 0 && !aged ? this.interactive : this.background;
       const idle = [...this.sessions].find((s) => s.isIdle);
       if (idle) {
         idle.markBusy();

@@ -80,8 +80,10 @@ export const CONNECTION_AGING_MS = 10_000;
  * One account's kept-alive connections to a registry's web API (keepAliveAgent) and the queue in
  * front of them (p-queue): at most `maxSockets` exchanges at once, the next free connection going
  * to the first interactive exchange waiting, else to the first background one (a bulk job's items),
- * each class in its order. So a query sent while a job runs waits behind the exchanges under way,
- * not behind the job's queue, as on an EPP account's session pool (src/backends/epp/session/pool.ts).
+ * each class in its order, except a background exchange that has waited agingMs, which goes first
+ * (looked at whenever an exchange is added or ends). So a query sent while a job runs waits behind
+ * the exchanges under way, not behind the job's queue, as on an EPP account's session pool
+ * (src/backends/epp/session/pool.ts).
  * An exchange's `timeoutMs` counts its wait here: one that finds no connection free within it fails
  * as NotAnswered, not sent (the warn line's code TIMEOUT).
  */
@@ -89,16 +91,20 @@ export class RegistryConnections {
   private readonly agent: http.Agent;
   private readonly queue: PQueue;
   private seq = 0;
+  /** Background exchanges waiting and not aged yet, by id, with when they began to wait: in that order (a Map keeps it). */
+  private readonly backgroundSince = new Map<string, number>();
+  private readonly agingMs: number;
+  private readonly now: () => number;
 
-  /** @param agingMs after how long a background exchange waiting goes ahead of interactive ones (default CONNECTION_AGING_MS) */
-  constructor(
-    base: URL,
-    tls: ExchangeTls | undefined,
-    maxSockets: number,
-    private readonly agingMs = CONNECTION_AGING_MS,
-  ) {
+  /**
+   * @param opts.agingMs after how long a background exchange waiting goes ahead of interactive ones (default CONNECTION_AGING_MS)
+   * @param opts.now the clock waits are measured on, in ms (default performance.now; tests)
+   */
+  constructor(base: URL, tls: ExchangeTls | undefined, maxSockets: number, opts: { agingMs?: number; now?: () => number } = {}) {
     this.agent = keepAliveAgent(base, tls, maxSockets);
     this.queue = new PQueue({ concurrency: maxSockets });
+    this.agingMs = opts.agingMs ?? CONNECTION_AGING_MS;
+    this.now = opts.now ?? (() => performance.now());
   }
 
   /** Sends one request when a connection is free (interactive first); resolves and rejects as `exchange`. */
@@ -107,15 +113,16 @@ export class RegistryConnections {
     const waited = new AbortController();
     const timer = setTimeout(() => waited.abort(ownError(`no connection free within ${req.timeoutMs} ms`, 'TIMEOUT')), req.timeoutMs);
     const id = `x${++this.seq}`;
-    // A background exchange still waiting after agingMs goes ahead of the interactive ones.
-    const aging = req.background ? setTimeout(() => this.age(id), this.agingMs) : undefined;
+    if (req.background) this.backgroundSince.set(id, this.now());
     const run = () => {
       clearTimeout(timer);
-      clearTimeout(aging);
-      return exchange(this.agent, { ...req, timeoutMs: Math.max(1, req.timeoutMs - (performance.now() - started)) });
+      this.backgroundSince.delete(id);
+      // Before the queue picks the next exchange (its own handler runs after this one), those waited long enough are aged.
+      return exchange(this.agent, { ...req, timeoutMs: Math.max(1, req.timeoutMs - (performance.now() - started)) }).finally(() => this.age());
     };
+    this.age();
     return this.queue.add(run, { id, priority: req.background ? BACKGROUND : INTERACTIVE, signal: waited.signal }).catch((e: unknown) => {
-      clearTimeout(aging);
+      this.backgroundSince.delete(id);
       if (e instanceof NotAnswered || !waited.signal.aborted) throw e;
       const err = e as Error;
       req.log?.logger.warn({ backend: req.log.backend, host: req.url.hostname, code: 'TIMEOUT', cause: err.message, sent: false, request: req.label }, 'registry connection failed');
@@ -128,11 +135,17 @@ export class RegistryConnections {
     return { interactive: this.queue.sizeBy({ priority: INTERACTIVE }), background: this.queue.sizeBy({ priority: BACKGROUND }) + this.queue.sizeBy({ priority: AGED }) };
   }
 
-  private age(id: string): void {
-    try {
-      this.queue.setPriority(id, AGED);
-    } catch {
-      // already started, or given up: nothing waits under that id
+  /** Moves the background exchanges that have waited agingMs ahead of the interactive ones (the oldest first, as they began to wait). */
+  private age(): void {
+    const now = this.now();
+    for (const [id, since] of this.backgroundSince) {
+      if (now - since < this.agingMs) break; // the rest began to wait later
+      this.backgroundSince.delete(id);
+      try {
+        this.queue.setPriority(id, AGED);
+      } catch {
+        // started or given up meanwhile: nothing waits under that id
+      }
     }
   }
 

@@ -137,12 +137,12 @@ describe('an account\'s connections (RegistryConnections)', () => {
 
   it('a background request that has waited the aging time goes before the interactive ones', async () => {
     const { base, arrived, held } = await heldRegistry();
-    const connections = new RegistryConnections(base, undefined, 1, 50);
+    let now = 0; // the connections' clock, in ms: moved by the test
+    const connections = new RegistryConnections(base, undefined, 1, { agingMs: 10_000, now: () => now });
     closers.push(() => connections.destroy());
     const answers = [connections.exchange(request(base, 'b1', true)), connections.exchange(request(base, 'b2', true))];
     await until(() => arrived.length === 1);
-    // Past the aging time (whenever the connection frees from here on, b2 has waited longer than it).
-    await new Promise((r) => setTimeout(r, 100));
+    now += 10_000; // b2 has waited the aging time
     answers.push(connections.exchange(request(base, 'query', false)));
     expect(connections.waiting).toEqual({ interactive: 1, background: 1 });
     while (arrived.length < 3) {

@@ -18,6 +18,8 @@ export interface PoolOptions {
   queueTimeoutMs: number;
   /** After how long (ms) a background caller waiting goes ahead of interactive ones (default BACKGROUND_AGING_MS). */
   backgroundAgingMs?: number;
+  /** The clock waits are measured on, in ms (default performance.now; tests). */
+  now?: () => number;
   create: () => EppSession;
   /** Each greeting a session logged in after, and a keep-alive's greeting that offers other services (EppSession.onGreeting). */
   onGreeting?: (g: EppGreeting) => void;
@@ -31,7 +33,7 @@ interface Waiter {
   ahead: boolean;
   /** Served after every interactive caller waiting (run's `background`), until it has waited backgroundAgingMs. */
   background: boolean;
-  /** performance.now() when it began to wait. */
+  /** When it began to wait (PoolOptions.now). */
   queuedAt: number;
 }
 
@@ -78,6 +80,10 @@ export class SessionPool {
   private readonly retryable = new WeakSet<Error>();
 
   constructor(private readonly opts: PoolOptions) {}
+
+  private now(): number {
+    return this.opts.now ? this.opts.now() : performance.now();
+  }
 
   /** Sessions open now (for tests and metrics). */
   get openSessions(): EppSession[] {
@@ -171,7 +177,7 @@ export class SessionPool {
       );
     }
     return new Promise<EppSession>((resolve, reject) => {
-      const w: Waiter = { resolve, reject, ...how, queuedAt: performance.now() };
+      const w: Waiter = { resolve, reject, ...how, queuedAt: this.now() };
       const queue = how.background ? this.background : this.interactive;
       queue.push(w);
       this.pump();
@@ -217,7 +223,7 @@ export class SessionPool {
    */
   private pump(): void {
     while (this.waiterCount > 0 && !this.closing) {
-      const aged = this.background.length > 0 && performance.now() - this.background[0]!.queuedAt >= (this.opts.backgroundAgingMs ?? BACKGROUND_AGING_MS);
+      const aged = this.background.length > 0 && this.now() - this.background[0]!.queuedAt >= (this.opts.backgroundAgingMs ?? BACKGROUND_AGING_MS);
       const queue = this.interactive.length > 0 && !aged ? this.interactive : this.background;
       const idle = [...this.sessions].find((s) => s.isIdle);
       if (idle) {

@@ -43,8 +43,9 @@ class StubSession {
   }
 }
 
-function pool(backgroundAgingMs?: number) {
-  return new SessionPool({ backend: 'stub', size: 1, maxQueue: 100, queueTimeoutMs: 60_000, create: () => new StubSession() as unknown as EppSession, ...(backgroundAgingMs !== undefined ? { backgroundAgingMs } : {}) });
+/** A pool of one stub session whose waits are measured on `clock.now` (ms, moved by the test). */
+function pool(clock = { now: 0 }) {
+  return new SessionPool({ backend: 'stub', size: 1, maxQueue: 100, queueTimeoutMs: 60_000, backgroundAgingMs: 10_000, now: () => clock.now, create: () => new StubSession() as unknown as EppSession });
 }
 
 /** Holds the pool's one session until the returned release() is called. */
@@ -75,13 +76,13 @@ describe('an EPP session pool with callers waiting', () => {
   });
 
   it('a background caller that has waited backgroundAgingMs goes before the interactive ones', async () => {
-    const p = pool(50);
+    const clock = { now: 0 };
+    const p = pool(clock);
     const { release, done } = await occupy(p);
     const order: string[] = [];
     const call = (name: string, background: boolean) => p.run(async () => void order.push(name), { background });
     const old = call('b1', true);
-    // Past the aging time (whenever the session frees from here on, b1 has waited longer than it).
-    await new Promise((r) => setTimeout(r, 100));
+    clock.now += 10_000; // b1 has waited the aging time
     const rest = [call('i1', false), call('b2', true), call('i2', false)];
     release();
     await Promise.all([done, old, ...rest]);

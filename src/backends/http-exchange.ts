@@ -112,6 +112,8 @@ export class RegistryConnections {
     const started = performance.now();
     const waited = new AbortController();
     const timer = setTimeout(() => waited.abort(ownError(`no connection free within ${req.timeoutMs} ms`, 'TIMEOUT')), req.timeoutMs);
+    // Those waited long enough are aged before this one joins them.
+    this.age();
     const id = `x${++this.seq}`;
     if (req.background) this.backgroundSince.set(id, this.now());
     const run = () => {
@@ -120,7 +122,6 @@ export class RegistryConnections {
       // Before the queue picks the next exchange (its own handler runs after this one), those waited long enough are aged.
       return exchange(this.agent, { ...req, timeoutMs: Math.max(1, req.timeoutMs - (performance.now() - started)) }).finally(() => this.age());
     };
-    this.age();
     return this.queue.add(run, { id, priority: req.background ? BACKGROUND : INTERACTIVE, signal: waited.signal }).catch((e: unknown) => {
       this.backgroundSince.delete(id);
       if (e instanceof NotAnswered || !waited.signal.aborted) throw e;

@@ -39,8 +39,7 @@ export async function checkRedisDatabase(url: string, timeoutMs = REDIS_CHECK_TI
   }
 }
 
-/** The database number of a redis:// URL's path ("/3" -> 3; none or "/" -> 0), as ioredis reads it; NaN for a path that is no number. */
+/** The database number of a redis:// URL's path ("/3" -> 3; none or "/" -> 0), as ioredis reads it; the path is a number or empty (isRedisUrl, src/config-settings.ts). */
 function databaseOf(url: string): number {
-  const path = new URL(url).pathname.replace(/^\//, '');
-  return path === '' ? 0 : /^\d{1,9}$/.test(path) ? Number(path) : NaN;
+  return Number(new URL(url).pathname.slice(1) || 0);
 }

@@ -36,6 +36,21 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+/**
+ * The idempotency fingerprint key of the test gateways (startTestGateway, and configFor in
+ * test/helpers/processes.ts). Without one a gateway on the embedded database keeps its own
+ * key in `<dataDir>/idempotency.key`, and defaultConfig's dataDir is ./data: every test process
+ * would create and share a file in the repository. A test that is about the key sets its own.
+ */
+export const TEST_KEY_SECRET = 'registry-gateway-test-fingerprint-key-0123456789abcdef';
+
+/** `config` with TEST_KEY_SECRET as its fingerprint key, unless it names a key (secret or file) of its own. */
+export function withTestKey(config: GatewayConfig): GatewayConfig {
+  const idem = config.idempotency ?? {};
+  if (idem.keySecret === undefined && idem.keyFile === undefined) config.idempotency = { ...idem, keySecret: TEST_KEY_SECRET };
+  return config;
+}
+
 /** A startTestGateway `configure` with no poller and no bulk runner: every command in the log, and every bulk job's state, comes from the requests under test. */
 export function noBackgroundWork(c: GatewayConfig): void {
   c.poll.enabled = false;
@@ -64,6 +79,7 @@ export async function startTestGateway(
   config.port = 0;
   config.host = '127.0.0.1';
   opts.configure?.(config);
+  withTestKey(config);
   const gateway = await startGateway(config, { database: db, clock: opts.clock, logger: opts.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), traceExporter: opts.traceExporter, sandboxStateDir: opts.sandboxStateDir });
   const keys: Record<string, string> = {};
   for (const r of config.registrars) keys[r.id] = (await createApiKey(gateway.services.prisma, r.id, 'test')).key;

@@ -12,7 +12,7 @@
  * ~16 s) would do the same, but a stale dist/ would test old code.
  */
 import 'reflect-metadata';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
@@ -25,7 +25,7 @@ import type { EppBackendConfig, GatewayConfig } from '../../src/config.types.js'
 import type { Clock } from '../../src/core/clock.js';
 import { EppSandbox, SANDBOX_REGISTRARS, type Profile } from '../../src/sandbox/epp/index.js';
 import { startGateway, type Gateway } from '../../src/server.js';
-import type { GraphQLResponse } from './gateway.js';
+import { TEST_KEY_SECRET, withTestKey, type GraphQLResponse } from './gateway.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -61,7 +61,7 @@ export async function startSharedSandbox(opts: { name: string; profile: Profile;
 /** The zero-setup config with its backends replaced by shared sandboxes. */
 export function configFor(sandboxes: SharedSandbox[], patch: Partial<GatewayConfig> = {}): GatewayConfig {
   const base = defaultConfig();
-  return {
+  return withTestKey({
     ...base,
     port: 0,
     host: '127.0.0.1',
@@ -69,7 +69,7 @@ export function configFor(sandboxes: SharedSandbox[], patch: Partial<GatewayConf
     routes: sandboxes.flatMap((s) => s.tlds.map((suffix) => ({ suffix, backend: s.backend.name }))),
     defaultBackend: sandboxes[0]?.backend.name,
     ...patch,
-  };
+  });
 }
 
 export interface GqlClient {
@@ -228,8 +228,8 @@ async function removeUnusedBuilds(cache: string, keep: string): Promise<void> {
   }
 }
 
-/** The fingerprint key of this test process's gateway processes: one deployment, so one key. */
-const FINGERPRINT_KEY = randomBytes(32).toString('hex');
+/** The fingerprint key of the gateway processes: one deployment, so one key, the in-process gateways' too (configFor). */
+const FINGERPRINT_KEY = TEST_KEY_SECRET;
 
 /** What a process run to its end left: its exit code (null when a signal ended it) and its output. */
 export interface ProcessResult {

@@ -64,8 +64,8 @@ export function defaultConfig(): GatewayConfig {
       { id: 'TheRegistrar', name: 'The Registrar (sandbox)' },
     ],
     backends: [
-      { name: 'sandbox-epp', kind: 'epp', host: '127.0.0.1', port: 0, tls: {}, accounts: sandboxAccounts, periodUnits: ['y'], sandbox: { profile: 'contacts' } },
-      { name: 'sandbox-nomulus', kind: 'epp', host: '127.0.0.1', port: 0, tls: {}, accounts: { ...sandboxAccounts }, periodUnits: ['y'], sandbox: { profile: 'nomulus' } },
+      { name: 'sandbox-epp', kind: 'epp', host: '127.0.0.1', port: 0, tls: {}, accounts: sandboxAccounts, periodUnits: ['y'], transferPeriods: 'one-year', sandbox: { profile: 'contacts' } },
+      { name: 'sandbox-nomulus', kind: 'epp', host: '127.0.0.1', port: 0, tls: {}, accounts: { ...sandboxAccounts }, periodUnits: ['y'], transferPeriods: 'one-year', sandbox: { profile: 'nomulus' } },
       { name: 'sandbox-repp', kind: 'repp', url: 'https://localhost', accounts: {}, sandbox: {} },
       { name: 'sandbox-joker', kind: 'joker', url: 'https://localhost', accounts: {}, sandbox: {} },
       { name: 'sandbox-headless', kind: 'headless', url: 'https://localhost', accounts: {}, sandbox: {} },

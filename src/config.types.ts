@@ -67,6 +67,16 @@ export interface EppBackendConfig {
    * refused with BAD_USER_INPUT (`period.unit`) before anything is written or sent.
    */
   periodUnits?: Array<'y' | 'm'>;
+  /**
+   * Which periods the registry's policy takes on a transfer request's `<domain:period>` (RFC 5731
+   * section 3.2.4 lets a request carry one; how many years a transfer may add is the registry's
+   * policy, which the greeting does not say): "any" (default) or "one-year", as Nomulus, which
+   * answers any other 2306 "Domain transfer period must be one year." (the default for a backend
+   * with `sandbox`: the sandboxes follow Nomulus). With "one-year", a requestTransfer or bulkTransfer
+   * asking for another period is refused with UNSUPPORTED_BY_BACKEND naming `period` before
+   * anything is written or sent, instead of each transfer failing at the registry.
+   */
+  transferPeriods?: 'any' | 'one-year';
   /** When set, the gateway starts an in-process sandbox for this backend and points host/port at it. */
   sandbox?: { profile: 'contacts' | 'nomulus'; transferPeriodMs?: number };
 }

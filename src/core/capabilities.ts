@@ -35,11 +35,13 @@ export interface Capabilities {
    */
   contactList?: boolean;
   /**
-   * A transfer request carries the period it adds (EPP, RFC 5731 section 3.2.4). Absent: the
-   * registry takes none (REPP, HeadlessDomains, Joker) and its own rule applies, so a period other
-   * than the default one year is refused (checkTransferPeriod) instead of dropped.
+   * A transfer request carries the period it adds (EPP, RFC 5731 section 3.2.4): true for any
+   * period, 'one-year' when the registry's policy takes one year only (EppBackendConfig.transferPeriods:
+   * Nomulus). Absent or false: the registry takes none (REPP, HeadlessDomains, Joker) and its own
+   * rule applies. Either way short of true, a period other than the default one year is refused
+   * (checkTransferPeriod) instead of dropped or sent to be refused.
    */
-  transferPeriod?: boolean;
+  transferPeriod?: boolean | 'one-year';
   /** Registrant metadata (name, e-mail, organisation) kept on the domain itself (HeadlessDomains). */
   registrantInfo?: boolean;
   /** Period units the backend accepts. */

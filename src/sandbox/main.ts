@@ -73,7 +73,7 @@ process.stdout.write(
   JSON.stringify({
     // A file with backends gets no registrars of the zero-setup start (Configuration): the ids the accounts are under.
     registrars: SANDBOX_REGISTRARS.map((r) => ({ id: r.clientId, name: `${r.clientId} (sandbox)` })),
-    backends: running.map(({ p, address }) => ({ name: p.name, kind: 'epp', host: address.host, port: address.port, tls: { ca: address.ca, servername: 'localhost' }, accounts, periodUnits: ['y'] })),
+    backends: running.map(({ p, address }) => ({ name: p.name, kind: 'epp', host: address.host, port: address.port, tls: { ca: address.ca, servername: 'localhost' }, accounts, periodUnits: ['y'], transferPeriods: 'one-year' })),
     routes: running.flatMap(({ p }) => p.tlds.map((suffix) => ({ suffix, backend: p.name }))),
   }) + '\n',
 );

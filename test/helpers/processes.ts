@@ -53,6 +53,7 @@ export async function startSharedSandbox(opts: { name: string; profile: Profile;
     tls: { ca, servername: 'localhost', rejectUnauthorized: true },
     accounts,
     periodUnits: ['y'], // the sandbox takes years only, as Nomulus does
+    transferPeriods: 'one-year', // and transfers of one year
     ...opts.backend,
   };
   return { sandbox, backend, tlds: sandbox.tlds, stop: () => sandbox.stop() };

@@ -100,7 +100,7 @@ export class EppDriver implements Driver {
   private readonly refusedLogins = new Set<string>();
   /** The greeting each account's sessions last received, by gateway registrar id. */
   private readonly greetings = new Map<string, EppGreeting>();
-  /** knownCapabilities: fixed by the config (periodUnits) at construction. */
+  /** knownCapabilities: fixed by the config (periodUnits, transferPeriods) at construction. */
   private readonly known: KnownCapabilities;
 
   constructor(
@@ -111,7 +111,7 @@ export class EppDriver implements Driver {
     this.limits = { checkNames: config.checkLimit ?? EPP_CHECK_LIMIT, sessions: Math.max(1, config.poolSize ?? 2) };
     this.logger = opts.logger ?? silentLogger;
     this.trid = new ClTridGenerator(opts.clTRIDPrefix, opts.clock ?? systemClock);
-    this.known = knownCapabilitiesOf(config.periodUnits);
+    this.known = knownCapabilitiesOf(config.periodUnits, config.transferPeriods);
     // The thread boots (some 30-50 ms on another core) while the gateway goes on starting, not when the first session opens.
     if (config.ioThread ?? true) startIoThread((fields, message) => this.logger.warn(fields, message));
   }
@@ -137,7 +137,7 @@ export class EppDriver implements Driver {
     if (!this.greetings.has(ctx.registrarId)) await this.pool(ctx.registrarId).warm();
     const greeting = this.greetings.get(ctx.registrarId);
     if (!greeting) throw new UpstreamUnavailableError(`backend ${this.name}: no greeting received`, { backend: this.name, maybeApplied: false });
-    return capabilitiesFrom(greeting, this.config.periodUnits);
+    return capabilitiesFrom(greeting, this.config.periodUnits, this.config.transferPeriods);
   }
 
   /**
@@ -148,7 +148,7 @@ export class EppDriver implements Driver {
    */
   refuseArguments(registrarId: string, a: CommandArguments): void {
     const greeting = this.greetings.get(registrarId);
-    if (!greeting || !capabilitiesFrom(greeting, this.config.periodUnits).hostObjects) return;
+    if (!greeting || !capabilitiesFrom(greeting, this.config.periodUnits, this.config.transferPeriods).hostObjects) return;
     if (a.command === 'domain:create') refuseGlue(a.input.nameservers, 'input.nameservers', HOST_OBJECT_GLUE);
     else if (a.command === 'domain:update') refuseGlue(a.input.add.nameservers, 'input.add.nameservers', HOST_OBJECT_GLUE);
   }

@@ -34,6 +34,7 @@ export const eppKind: BackendKind<EppBackendConfig> = {
     keepAliveMs: 'value',
     ioThread: 'value',
     periodUnits: 'value',
+    transferPeriods: 'value',
     sandbox: keysOf<NonNullable<EppBackendConfig['sandbox']>>({ profile: 'value', transferPeriodMs: 'value' }),
   }),
   validate(cfg) {
@@ -49,6 +50,9 @@ export const eppKind: BackendKind<EppBackendConfig> = {
     const units: unknown = cfg.periodUnits;
     if (units !== undefined && !(Array.isArray(units) && units.length > 0 && units.every((u) => u === 'y' || u === 'm') && new Set(units).size === units.length)) {
       throw new ConfigError(`config: backend "${cfg.name}" periodUnits must list "y" and/or "m" (RFC 5731 period units), each once`);
+    }
+    if (cfg.transferPeriods !== undefined && cfg.transferPeriods !== 'any' && cfg.transferPeriods !== 'one-year') {
+      throw new ConfigError(`config: backend "${cfg.name}" transferPeriods must be "any" or "one-year" (the periods the registry's policy takes on a transfer request)`);
     }
     for (const [registrar, a] of Object.entries(cfg.accounts)) {
       if (!cfg.sandbox && !a.clientId) throw new ConfigError(`config: backend "${cfg.name}" account "${registrar}" has no clientId`);
@@ -68,6 +72,8 @@ export const eppKind: BackendKind<EppBackendConfig> = {
     const { EppSandbox, SANDBOX_REGISTRARS, SANDBOX_PERIOD_UNITS } = await import('../../sandbox/epp/index.js');
     // The sandbox takes years only (as Nomulus): say so unless the config does.
     cfg.periodUnits ??= SANDBOX_PERIOD_UNITS.filter((u): u is 'y' | 'm' => u === 'y' || u === 'm');
+    // ... and transfers of one year only (Nomulus's DomainTransferRequestFlow: 2306 for any other period).
+    cfg.transferPeriods ??= 'one-year';
     const profile = cfg.sandbox?.profile ?? 'contacts';
     const sandbox = new EppSandbox({ profile, tlds: ctx.tlds, clock: ctx.clock, transferPeriodMs: cfg.sandbox?.transferPeriodMs, host: '127.0.0.1', port: 0, state: ctx.state, tlsFile: sandboxTlsFile(ctx, 'epp') });
     const { host, port, ca } = await sandbox.start();

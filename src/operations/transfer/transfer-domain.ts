@@ -40,19 +40,20 @@ export function transferPeriodForms(op: TransferOp, period: Period | null): { pe
 }
 
 /**
- * Refuses a transfer period the registry cannot apply: at a backend whose transfer requests carry
- * none (capabilities.transferPeriod false: REPP, HeadlessDomains, Joker), any period but the
- * default one year (or 12 months), which was dropped before, so that a client asking for 2 years was told
- * nothing and got what the registry adds. UnsupportedByBackendError naming `field` and the
- * backend (and `which` domains, for a bulk job: UnsupportedByBackendError), before anything is
- * written or sent.
+ * Refuses a transfer period the registry cannot apply, any period but the default one year (or 12
+ * months): at a backend whose transfer requests carry none (capabilities.transferPeriod false:
+ * REPP, HeadlessDomains, Joker), where it was dropped before, so that a client asking for 2 years
+ * was told nothing and got what the registry adds; and at an EPP registry whose policy takes one
+ * year only (transferPeriod 'one-year', EppBackendConfig.transferPeriods: Nomulus), which would
+ * refuse the command (2306), for a bulk job once per domain. UnsupportedByBackendError naming
+ * `field` and the backend (and `which` domains, for a bulk job), before anything is written or sent.
  */
 export function checkTransferPeriod(field: string, period: Period | null, caps: Capabilities, backend: string, which?: string): void {
   // Twelve months are one year too, whichever unit the registry takes elsewhere.
   const oneYear = isDefaultPeriod(period) || (period?.unit === 'm' && period.value === 12);
-  if (!caps.transferPeriod && !oneYear) {
-    throw new UnsupportedByBackendError(backend, 'a transfer period other than one year (its transfers take none: the registry\'s own rule applies; leave period out)', field, which);
-  }
+  if (caps.transferPeriod === true || oneYear) return;
+  const why = caps.transferPeriod === 'one-year' ? "its policy: a transfer adds one year; leave period out" : "its transfers take none: the registry's own rule applies; leave period out";
+  throw new UnsupportedByBackendError(backend, `a transfer period other than one year (${why})`, field, which);
 }
 
 /** What a transfer operation stores for its idempotency key and answers: the transfer as the registry answered it (trnData, RFC 5731 section 3.2.4). */

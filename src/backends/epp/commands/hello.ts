@@ -19,10 +19,11 @@ export const EPP_PERIOD_UNITS: ReadonlyArray<'y' | 'm'> = ['y', 'm'];
 
 /**
  * What an EPP backend can do, from what its greeting offers. The greeting does not say which
- * period units the registry's policy takes (Nomulus: years only), so `periodUnits` comes from the
- * backend's config (EppBackendConfig.periodUnits), default RFC 5731's.
+ * period units the registry's policy takes (Nomulus: years only), nor which periods a transfer may
+ * add (Nomulus: one year), so `periodUnits` and `transferPeriods` come from the backend's config
+ * (EppBackendConfig), by default RFC 5731's units and any period.
  */
-export function capabilitiesFrom(g: EppGreeting, periodUnits: ReadonlyArray<'y' | 'm'> = EPP_PERIOD_UNITS): Capabilities {
+export function capabilitiesFrom(g: EppGreeting, periodUnits: ReadonlyArray<'y' | 'm'> = EPP_PERIOD_UNITS, transferPeriods: 'any' | 'one-year' = 'any'): Capabilities {
   const secDns = g.extURIs.includes(NS.secDNS);
   return {
     contacts: g.objURIs.includes(NS.contact),
@@ -31,7 +32,7 @@ export function capabilitiesFrom(g: EppGreeting, periodUnits: ReadonlyArray<'y' 
     dnssecDsData: secDns,
     restore: g.extURIs.includes(NS.rgp),
     transferActions: true,
-    transferPeriod: true,
+    transferPeriod: transferPeriods === 'one-year' ? 'one-year' : true,
     poll: true,
     balance: false,
     listDomains: false,
@@ -47,9 +48,9 @@ export const GREETING_CAPABILITIES: ReadonlyArray<keyof Capabilities> = ['contac
 
 /**
  * What an EPP backend's capabilities are without its greeting (Driver.knownCapabilities): those
- * capabilitiesFrom fixes for EPP and the configured `periodUnits`; GREETING_CAPABILITIES unknown.
+ * capabilitiesFrom fixes for EPP and the configured `periodUnits` and `transferPeriods`; GREETING_CAPABILITIES unknown.
  */
-export function knownCapabilitiesOf(periodUnits: ReadonlyArray<'y' | 'm'> = EPP_PERIOD_UNITS): KnownCapabilities {
+export function knownCapabilitiesOf(periodUnits: ReadonlyArray<'y' | 'm'> = EPP_PERIOD_UNITS, transferPeriods: 'any' | 'one-year' = 'any'): KnownCapabilities {
   const none: EppGreeting = { svID: '', svDate: null, versions: [], langs: [], objURIs: [], extURIs: [] };
-  return { capabilities: capabilitiesFrom(none, periodUnits), unknown: GREETING_CAPABILITIES };
+  return { capabilities: capabilitiesFrom(none, periodUnits, transferPeriods), unknown: GREETING_CAPABILITIES };
 }

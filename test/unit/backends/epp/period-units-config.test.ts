@@ -1,4 +1,4 @@
-/** `periodUnits` and `ioThread` of an EPP backend: what a config file may say, refused at start otherwise. */
+/** `periodUnits`, `transferPeriods` and `ioThread` of an EPP backend: what a config file may say, refused at start otherwise. */
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, validateConfig } from '../../../../src/config.js';
 import { ConfigError } from '../../../../src/config-error.js';
@@ -37,6 +37,24 @@ describe('EPP backend ioThread', () => {
     for (const v of ['false', 0, 1, null]) {
       expect(() => validateConfig(withIoThread(v)), JSON.stringify(v)).toThrow(/backend "sandbox-epp" ioThread must be true or false/);
       expect(() => validateConfig(withIoThread(v))).toThrow(ConfigError);
+    }
+  });
+});
+
+describe('EPP backend transferPeriods', () => {
+  const withTransferPeriods = (v: unknown) => {
+    const cfg = defaultConfig();
+    (cfg.backends[0] as EppBackendConfig).transferPeriods = v as EppBackendConfig['transferPeriods'];
+    return cfg;
+  };
+  it('the zero-setup EPP sandboxes take one-year transfers only, as Nomulus', () => {
+    expect(defaultConfig().backends.filter((b) => b.kind === 'epp').map((b) => (b as EppBackendConfig).transferPeriods)).toEqual(['one-year', 'one-year']);
+  });
+  it('takes "any" or "one-year", and refuses anything else at start, naming the backend and the setting', () => {
+    for (const v of [undefined, 'any', 'one-year']) expect(() => validateConfig(withTransferPeriods(v))).not.toThrow();
+    for (const v of ['1y', 'ONE-YEAR', true, 1, null, ['one-year']]) {
+      expect(() => validateConfig(withTransferPeriods(v)), JSON.stringify(v)).toThrow(/backend "sandbox-epp" transferPeriods must be "any" or "one-year"/);
+      expect(() => validateConfig(withTransferPeriods(v))).toThrow(ConfigError);
     }
   });
 });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploymentFingerprints } from '../../src/idempotency/fingerprint-key.js';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import { createDomains, waitFinished } from '../helpers/bulk.js';
+import type { EppBackendConfig } from '../../src/config.types.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const AUTH = 'Bulk-Pw-2026'; // createDomains' auth code
@@ -25,7 +26,14 @@ let sandbox: EppSandbox;
 let us: string;
 let them: string;
 beforeAll(async () => {
-  t = await startTestGateway({ configure: (c) => void (c.bulk = { backoffMs: 20 }) });
+  t = await startTestGateway({
+    configure: (c) => {
+      c.bulk = { backoffMs: 20 };
+      // 2 years below is another request with the same key (IDEMPOTENCY_KEY_REUSED): a registry that
+      // takes any transfer period, not the sandbox's one-year policy, refused before the key is read.
+      for (const b of c.backends) if (b.name === 'sandbox-nomulus') (b as EppBackendConfig).transferPeriods = 'any';
+    },
+  });
   sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-nomulus') as EppSandbox;
   us = t.keys['NewRegistrar']!;
   them = t.keys['TheRegistrar']!;

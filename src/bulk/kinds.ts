@@ -4,7 +4,7 @@
  * replacement read the domain first and leave a domain without the old value alone (REPP's bulk
  * endpoints call such a domain "skipped"), so only domains that have it get an update.
  */
-import { AuthorizationError } from '../core/errors.js';
+import { AuthorizationError, ObjectNotFoundError } from '../core/errors.js';
 import type { DomainNameserver, Period } from '../core/model/index.js';
 import { renewDomain } from '../operations/domain/renew-domain.js';
 import { updateDomain } from '../operations/domain/update-domain.js';
@@ -183,6 +183,23 @@ function changedEarlier(actor: Actor, name: string, current: { updatedAt?: Date 
   return { trid: { client: `reconciled:${actor.idempotencyKey}`, server: null }, code: 1000, message: `no answer was kept for this key; reconciled: ${how}`, name };
 }
 
+/**
+ * A replacement's update of a domain just read (readOwn), which holds what the update removes
+ * (`from`): when it also adds the job's `to` (`added`: that object's input path, else null), a
+ * registry's "object does not exist" (2303, ObjectNotFoundError: a host or contact the registry
+ * does not hold, RFC 5730 section 3) can only be about `to`, so the error names it there
+ * (`input.add.contacts[0]`, which itemErrorField turns into the job's `to`), as other item errors
+ * name their field. Any other error is thrown as it is.
+ */
+async function updateAdding(env: OperationEnv, actor: Actor, input: Parameters<typeof updateDomain>[2], added: string | null) {
+  try {
+    return (await updateDomain(env, actor, input)).result;
+  } catch (e) {
+    if (added && e instanceof ObjectNotFoundError && !e.details.field) throw new ObjectNotFoundError(e.message, { ...e.details, field: added });
+    throw e;
+  }
+}
+
 /** runItem's options. */
 export interface RunItemOptions {
   /**
@@ -217,7 +234,7 @@ export async function runItem(env: OperationEnv, itemActor: Actor, kind: BulkKin
       const hasTo = current.data.nameservers.some((ns) => ns.name === to.name);
       if (!old) return changedEarlier(actor, name, current.data, opts.sentSince, hasTo, `domain:info shows ${to.name} in place of ${from}`) ?? { skipped: `${from} is not a name server of the domain` };
       const add = hasTo ? [] : [to];
-      return updated((await updateDomain(env, actor, { name, add: { ...EMPTY, nameservers: add }, remove: { ...EMPTY, nameservers: [old] } })).result);
+      return updated(await updateAdding(env, actor, { name, add: { ...EMPTY, nameservers: add }, remove: { ...EMPTY, nameservers: [old] } }, add.length > 0 ? 'input.add.nameservers[0]' : null));
     }
     case 'REPLACE_TECH_CONTACT': {
       const { from, to } = params as BulkParams['REPLACE_TECH_CONTACT'];
@@ -227,7 +244,7 @@ export async function runItem(env: OperationEnv, itemActor: Actor, kind: BulkKin
         return changedEarlier(actor, name, current.data, opts.sentSince, hasTo, `domain:info shows the tech contact ${to} in place of ${from}`) ?? { skipped: `${from} is not a tech contact of the domain` };
       }
       const add = hasTo ? [] : [{ role: 'tech' as const, id: to }];
-      return updated((await updateDomain(env, actor, { name, add: { ...EMPTY, contacts: add }, remove: { ...EMPTY, contacts: [{ role: 'tech', id: from }] } })).result);
+      return updated(await updateAdding(env, actor, { name, add: { ...EMPTY, contacts: add }, remove: { ...EMPTY, contacts: [{ role: 'tech', id: from }] } }, add.length > 0 ? 'input.add.contacts[0]' : null));
     }
     case 'UPDATE_STATUSES': {
       const { add, remove } = params as BulkParams['UPDATE_STATUSES'];

@@ -5,7 +5,7 @@
  * The job's idempotency key works as a single mutation's does: the same key with the same
  * request answers the same job, with another request IDEMPOTENCY_KEY_REUSED.
  */
-import { DatabaseUnavailableError, GatewayError, quoted, RegistryNotConfiguredError, UnsupportedByBackendError, ValidationError } from '../core/errors.js';
+import { DatabaseUnavailableError, GatewayError, ObjectNotFoundError, quoted, RegistryNotConfiguredError, UnsupportedByBackendError, ValidationError } from '../core/errors.js';
 import type { RegistryPort } from '../core/port.js';
 import type { BulkJob } from '../db/generated/client.js';
 import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.js';
@@ -305,6 +305,28 @@ async function withContacts<T extends { backend: string }>(deps: SubmitDeps, act
 }
 
 /**
+ * A tech-contact replacement's new contact (`to`) at the registries of the job, asked once per
+ * registry before the job is written (RegistryPort.checkContacts: EPP contact:check, RFC 5733
+ * section 3.1.1; REPP's and Joker's check likewise). Contacts are a registry's own, so a job over
+ * several registries may name one that only some of them hold: the items at the others fail
+ * (naming `to`) or are skipped, one by one. But a contact none of them holds (its id available to
+ * create everywhere) leaves the job nothing it could do: it is refused with OBJECT_NOT_FOUND
+ * naming `to` (and the registry, extensions.registry, when there is one), instead of a job whose
+ * every item reads its domain and fails at the registry (2303). Whether this registrar may use a
+ * contact that exists is the registry's to decide (a check says nothing of sponsorship). Other kinds: nothing.
+ */
+async function checkReplacementContact(deps: SubmitDeps, actor: Actor, req: BulkRequest, routed: readonly { backend: string }[]): Promise<void> {
+  if (req.kind !== 'REPLACE_TECH_CONTACT') return;
+  const { to } = req.params as BulkParams['REPLACE_TECH_CONTACT'];
+  const call = callOf(actor);
+  const names = [...new Set(routed.map((r) => r.backend))];
+  const checked = await Promise.all(names.map(async (name) => (await deps.env.router.named(name).checkContacts(call, [to])).data[0]));
+  if (names.length === 0 || checked.some((c) => !c?.available)) return;
+  const where = names.length === 1 ? `registry "${names[0]}"` : `any registry of the job's domains (${names.map((n) => `"${n}"`).join(', ')})`;
+  throw new ObjectNotFoundError(`to: contact ${quoted(to)} does not exist at ${where}`, { field: 'to', ...(names.length === 1 ? { backend: names[0] } : {}) });
+}
+
+/**
  * What a job's fingerprint is taken over: its parameters with their defaults applied (a transfer's
  * `period` left out is the default one, src/operations/transfer/transfer-domain.ts, so
  * `bulkTransfer` without it and with `{ value: 1, unit: YEARS }` is one request; `bulkRenew`'s
@@ -357,6 +379,7 @@ async function submitOrReplay(deps: SubmitDeps, actor: Actor, req: BulkRequest):
   // A listed job's were refused before its key (bulkRequestChecks; asked again: once per backend); a job over every domain's are known now.
   refuseBackendArguments(deps.env.router, actor.registrarId, req, routed, req.items !== null);
   await checkBackends(deps.env.router, liveCapabilities(actor), req, routed, req.items !== null);
+  await checkReplacementContact(deps, actor, req, routed);
   const kept = new Set(routed);
   // Items sharing an expiry share one input object (the store writes its JSON once).
   const expiries = new Map<string, { currentExpiry: string }>();

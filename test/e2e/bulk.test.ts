@@ -173,6 +173,24 @@ describe('bulkReplaceTechContact on every domain', () => {
     const read = await t.gql(owner, `query($n: String!) { domain(name: $n) { contacts { role contact { id } } } }`, { n: withTech });
     expect(read.data.domain.contacts).toEqual([{ role: 'ADMIN', contact: { id: `${tag}a` } }, { role: 'TECH', contact: { id: `${tag}b` } }]);
   }, 120_000);
+
+  it('refuses a new contact (`to`) that none of the job\'s registries holds, naming `to`, before writing a job or sending an update', async () => {
+    const eppSandbox = t.gateway.sandboxes.sandboxes.get('sandbox-epp') as EppSandbox;
+    const updates = () => eppSandbox.applied('domain:update');
+    const before = updates();
+    const missing = `nx${Date.now().toString(36)}`;
+    const submit = (k: string, d: string[] | null) => t.gql(owner, `mutation($k: String!, $d: [String!], $to: String!) { bulkReplaceTechContact(idempotencyKey: $k, domains: $d, from: "jd1234", to: $to) { job { id } } }`, { k, d, to: missing });
+    const listed = randomUUID();
+    const one = await submit(listed, ['fakesite.example', 'test.example']);
+    expect(one.errors?.[0]).toMatchObject({ message: `to: contact "${missing}" does not exist at registry "sandbox-epp"`, extensions: { code: 'OBJECT_NOT_FOUND', field: 'to', registry: 'sandbox-epp' } });
+    // Over every domain: each registry with contact objects where the registrar has domains was asked.
+    const every = randomUUID();
+    const all = await submit(every, null);
+    expect(all.errors?.[0]?.extensions).toMatchObject({ code: 'OBJECT_NOT_FOUND', field: 'to' });
+    expect(all.errors?.[0]?.message).toMatch(new RegExp(`^to: contact "${missing}" does not exist at any registry of the job's domains \\(.*"sandbox-epp".*\\)$`));
+    for (const k of [listed, every]) expect(await t.gateway.services.prisma.bulkJob.count({ where: { idempotencyKey: k } })).toBe(0);
+    expect(updates()).toBe(before);
+  }, 60_000);
 });
 
 describe('bulk replacements and status changes', () => {
@@ -247,6 +265,17 @@ describe('bulk replacements and status changes', () => {
     const glue = await t.gql(owner, GLUE, { k: randomUUID(), d: ['alpha.joker.test'], to: { name: 'ns3.alpha.joker.test', ipv4: ['192.0.2.9'] } });
     expect(glue.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'to.ipv4' }, message: expect.stringMatching(/^to\.ipv4: Joker name servers are host objects/) });
     expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
+  }, 60_000);
+
+  it("fails the item whose new name server (`to`) the registry does not hold, naming `to`, as the job's other item errors name their field", async () => {
+    const name = `nsx${Date.now().toString(36)}.tld`;
+    const created = await t.gql(owner, `mutation($k: String!, $n: String!) { createDomain(idempotencyKey: $k, input: { name: $n, authInfo: "Bulk-Pw-2026", nameservers: [{ name: "ns1.example.net" }] }) { name } }`, { k: randomUUID(), n: name });
+    expect(created.errors).toBeUndefined();
+    const r = await t.gql(owner, REPLACE_NS, { k: randomUUID(), d: [name], from: 'ns1.example.net', to: `nx-${Date.now().toString(36)}.example.net` });
+    expect(r.errors).toBeUndefined();
+    await waitFinished(t, owner, r.data.bulkReplaceNameserver.job.id);
+    const [item] = await allItems(t, owner, r.data.bulkReplaceNameserver.job.id);
+    expect(item).toMatchObject({ state: 'FAILED', error: { code: 'OBJECT_NOT_FOUND', field: 'to', upstreamCode: 2303 } });
   }, 60_000);
 
   it('fails the item of a domain another registrar sponsors, as updateDomain does, instead of calling it skipped', async () => {

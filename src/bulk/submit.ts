@@ -320,8 +320,9 @@ async function checkReplacementContact(deps: SubmitDeps, actor: Actor, req: Bulk
   const { to } = req.params as BulkParams['REPLACE_TECH_CONTACT'];
   const call = callOf(actor);
   const names = [...new Set(routed.map((r) => r.backend))];
+  if (names.length === 0) return;
   const checked = await Promise.all(names.map(async (name) => (await deps.env.router.named(name).checkContacts(call, [to])).data[0]));
-  if (names.length === 0 || checked.some((c) => !c?.available)) return;
+  if (checked.some((c) => !c?.available)) return;
   const where = names.length === 1 ? `registry "${names[0]}"` : `any registry of the job's domains (${names.map((n) => `"${n}"`).join(', ')})`;
   throw new ObjectNotFoundError(`to: contact ${quoted(to)} does not exist at ${where}`, { field: 'to', ...(names.length === 1 ? { backend: names[0] } : {}) });
 }

@@ -5,7 +5,7 @@
  * (clientTransferProhibited) is domain-lock / domain-unlock. What DMAPI cannot express is refused
  * before anything is sent.
  */
-import { MAX_QUOTE, ObjectNotFoundError, UnsupportedByBackendError, ValidationError } from '../../../core/errors.js';
+import { UnsupportedByBackendError, ValidationError } from '../../../core/errors.js';
 import type * as M from '../../../core/model/index.js';
 import type { JokerCall } from './call.js';
 import { checkNoGlue, nsVar } from './domains.js';
@@ -58,44 +58,6 @@ export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
   checkNoGlue(u.add.nameservers, 'input.add.nameservers');
 }
 
-/** Characters that continue a name or handle (a name's dots only when another label follows). */
-const NAME_CHAR = /[a-z0-9_-]/;
-
-/** Whether `token` stands in `text` on its own: no name character before it, none after it (nor a dot and another label). */
-function hasToken(text: string, token: string): boolean {
-  for (let at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + 1)) {
-    const before = text[at - 1];
-    const after = text[at + token.length];
-    const afterNext = text[at + token.length + 1];
-    const startOk = before === undefined || !(NAME_CHAR.test(before) || before === '.');
-    const endOk = after === undefined || !(NAME_CHAR.test(after) || (after === '.' && afterNext !== undefined && /[a-z0-9]/.test(afterNext)));
-    if (startOk && endOk) return true;
-  }
-  return false;
-}
-
-/**
- * A domain-modify refusal that an object it names is not registered (2303: DMAPI's "not
- * registered: name server <name>", "tech-c contact <handle>", as the reseller's own objects only
- * count) names the field of the name server or contact the update adds, `input.add.nameservers[i]`
- * or `input.add.contacts[i]`, when the refusal's text names it (the first such; a name longer than
- * MAX_QUOTE as the message keeps it, its first 32 characters: clipEchoes), so that the client
- * (and a bulk item: `to`, src/bulk/kinds.ts itemErrorField) sees which argument is at fault.
- * The name is matched as a whole token (not inside a longer handle or word). Anything else is
- * answered as it is.
- */
-export function namingAdded(e: unknown, u: Pick<M.DomainUpdateInput, 'add'>): unknown {
-  if (!(e instanceof ObjectNotFoundError) || e.details.field) return e;
-  const text = `${e.message}\n${e.details.upstreamMessage ?? ''}`.toLowerCase();
-  // As a whole token: a handle `C1` is not named by `C12`, nor a short name by a word holding it.
-  const named = (name: string) => hasToken(text, name.toLowerCase().slice(0, MAX_QUOTE));
-  const ns = u.add.nameservers.findIndex((n) => named(n.name));
-  const contact = ns >= 0 ? -1 : u.add.contacts.findIndex((c) => named(c.id));
-  const field = ns >= 0 ? `input.add.nameservers[${ns}]` : contact >= 0 ? `input.add.contacts[${contact}]` : undefined;
-  if (field) Object.assign(e.details, { field });
-  return e;
-}
-
 const dsKey = (d: M.DsData) => `${d.keyTag}:${d.algorithm}:${d.digestType}:${d.digest.toUpperCase()}`;
 
 /** The input's parts a domain-modify carries (input paths, for Attempt.applied): name servers, contacts added, DNSSEC. */
@@ -135,7 +97,7 @@ export async function updateDomain(call: JokerCall, current: M.Domain, u: M.Doma
   }
   const parts: Array<M.PortResult<null>> = [];
   if (Object.keys(vars).length > 0) {
-    parts.push(await change(call, 'domain-modify', { domain: u.name, ...vars }, () => null).catch((e: unknown) => Promise.reject(namingAdded(e, u))));
+    parts.push(await change(call, 'domain-modify', { domain: u.name, ...vars }, () => null));
     // Answered (done, or queued: Joker carries it out whatever follows): a refused lock after it says so.
     call.applied(changedParts(u));
   }

@@ -72,7 +72,7 @@ const ITEM_FIELDS: Partial<Record<string, ReadonlySet<BulkKind>>> = {
  */
 const FROM_OPERATION: Record<BulkKind, ReadonlyArray<readonly [string, string, boolean]>> = {
   RENEW: [['input.name', 'name', false], ['input.currentExpiry', 'currentExpiry', false], ['input.period', 'period', true]],
-  TRANSFER: [['input.name', 'name', false], ['input.authInfo', 'authInfo', false], ['input.period', 'period', true]],
+  TRANSFER: [['input.name', 'name', false], ['domainName', 'name', false], ['input.authInfo', 'authInfo', false], ['input.period', 'period', true]],
   REPLACE_NAMESERVER: [['input.name', 'name', false], ['input.add.nameservers[0]', 'to', true], ['input.add.nameservers', 'to', false], ['input.remove.nameservers', 'from', false]],
   REPLACE_TECH_CONTACT: [['input.name', 'name', false], ['input.add.contacts', 'to', false], ['input.remove.contacts', 'from', false]],
   UPDATE_STATUSES: [['input.name', 'name', false], ['input.add.statuses', 'add', true], ['input.remove.statuses', 'remove', true]],

@@ -50,19 +50,23 @@ function hasToken(text: string, token: string): boolean {
  * whose name the refusal's text (its message and the registry's own words) holds as a whole token,
  * case-insensitively, never one standing inside a longer handle or name (`C1` in `C12`,
  * `ns1.x.test` in `ns1.x.test.example`); a name longer than MAX_QUOTE as its first MAX_QUOTE
- * characters, as messages quote it (clipEchoes). Sets `details.field` on `e` itself, so that the
- * error an idempotency record keeps says it too; any other error, one that names a field already,
- * or one naming none of the candidates, is returned as it is.
+ * characters, as messages quote it (clipEchoes); when none is named, `subject`, if given: the path
+ * of the one object a command is on, which its 2303 can only be about (a renewal's domain, a host
+ * update's host; a host create's superordinate domain, which its name names). Sets `details.field`
+ * on `e` itself, so that the error an idempotency record keeps says it too; any other error, one
+ * that names a field already, or one naming none of the candidates without a `subject`, is
+ * returned as it is.
  */
-export function namingNotFound(e: unknown, candidates: Iterable<readonly [path: string, name: string]>): unknown {
+export function namingNotFound(e: unknown, candidates: Iterable<readonly [path: string, name: string]>, subject?: string): unknown {
   if (!(e instanceof ObjectNotFoundError) || e.details.field) return e;
   const text = `${e.message}\n${e.details.upstreamMessage ?? ''}`.toLowerCase();
   for (const [path, name] of candidates) {
     if (name && hasToken(text, name.toLowerCase().slice(0, MAX_QUOTE))) {
       Object.assign(e.details, { field: path });
-      break;
+      return e;
     }
   }
+  if (subject) Object.assign(e.details, { field: subject });
   return e;
 }
 

@@ -7,7 +7,8 @@
  */
 import type { GatewayConfig } from '../config.types.js';
 import type { Clock } from '../core/clock.js';
-import type { CallContext, PortResult } from '../core/model/index.js';
+import { linkedObjects, namingNotFound, updatedObjects } from '../core/field-paths.js';
+import type { CallContext, DomainCreateInput, DomainUpdateInput, PortResult } from '../core/model/index.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import type { Attempt, IdempotencyService, StoredResult } from '../idempotency/service.js';
 import type { Router } from '../routing/router.js';
@@ -75,6 +76,32 @@ export function callOf(actor: Pick<Actor, 'registrarId' | 'cause' | 'background'
   return { registrarId: actor.registrarId, ...(actor.cause ? { operation: actor.cause } : {}), ...(actor.background ? { background: true } : {}) };
 }
 
+type Named = Iterable<readonly [string, string]>;
+
+/**
+ * Which argument a registry's "object does not exist" (ObjectNotFoundError, 2303, RFC 5730 section
+ * 3) is about, per operation (namingNotFound, src/core/field-paths.ts): the objects a domain create
+ * links and a domain update adds, by the words of the refusal; a command on one object, that object
+ * (the argument path its mutation names it by: `input.name`, `name`, `id`, `domainName`; a bulk
+ * item's translated by itemErrorField).
+ */
+const NOT_FOUND: Partial<Record<string, { named?: (args: unknown) => Named; subject?: string }>> = {
+  createDomain: { named: (a) => linkedObjects(a as DomainCreateInput) },
+  updateDomain: { named: (a) => updatedObjects(a as DomainUpdateInput) },
+  renewDomain: { subject: 'input.name' },
+  deleteDomain: { subject: 'name' },
+  restoreDomain: { subject: 'name' },
+  createHost: { subject: 'input.name' },
+  updateHost: { subject: 'input.name' },
+  deleteHost: { subject: 'name' },
+  updateContact: { subject: 'input.id' },
+  deleteContact: { subject: 'id' },
+  requestTransfer: { subject: 'domainName' },
+  approveTransfer: { subject: 'domainName' },
+  rejectTransfer: { subject: 'domainName' },
+  cancelTransfer: { subject: 'domainName' },
+};
+
 /**
  * Runs `execute` exactly once per (registrar, idempotencyKey) through the idempotency service:
  * `args` must be the normalised, validated arguments with their defaults applied (the key's
@@ -83,7 +110,9 @@ export function callOf(actor: Pick<Actor, 'registrarId' | 'cause' | 'background'
  * other forms of them an earlier release fingerprinted (MutationRequest.sameAs). `execute` gets the call context,
  * which carries the key and the operation (actor.cause, else `operation`) into the command log, and the attempt, whose `note()` records what is
  * about to be sent when that is decided inside `execute` (a renewal's curExpDate), so that a later
- * reconciliation knows it. Throws ValidationError (idempotencyKey) and whatever the service throws.
+ * reconciliation knows it. Throws ValidationError (idempotencyKey) and whatever the service throws;
+ * a registry's ObjectNotFoundError from `execute` names its argument (NOT_FOUND) before the key's
+ * record keeps it.
  */
 export async function runOperation<T extends TransactionRecord>(
   env: Pick<OperationEnv, 'idempotency'>,
@@ -96,5 +125,10 @@ export async function runOperation<T extends TransactionRecord>(
   const key = checkIdempotencyKey('idempotencyKey', actor.idempotencyKey);
   const call: CallContext = { registrarId: actor.registrarId, idempotencyKey: key, operation: actor.cause ?? operation, fence: actor.fence ?? new WriteFence(), ...(actor.background ? { background: true } : {}) };
   // The attempt's own commands are told apart from another attempt's of the key (CallContext.attempt).
-  return env.idempotency.run({ registrarId: actor.registrarId, key, operation, args, call, ...(sameAs?.length ? { sameAs } : {}) }, (attempt) => execute(attempt.id === undefined ? call : { ...call, attempt: attempt.id }, attempt));
+  const notFound = NOT_FOUND[operation];
+  const naming = notFound ? (e: unknown) => Promise.reject(namingNotFound(e, notFound.named?.(args) ?? [], notFound.subject)) : undefined;
+  return env.idempotency.run({ registrarId: actor.registrarId, key, operation, args, call, ...(sameAs?.length ? { sameAs } : {}) }, (attempt) => {
+    const ran = execute(attempt.id === undefined ? call : { ...call, attempt: attempt.id }, attempt);
+    return naming ? ran.catch(naming) : ran;
+  });
 }

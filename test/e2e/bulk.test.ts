@@ -67,7 +67,7 @@ describe('bulkRenew', () => {
     expect(sandbox.applied('domain:renew') - renewsBefore).toBe(10);
   }, 120_000);
 
-  it('fails an item whose currentExpiry is not the domain\'s, naming domains[i].currentExpiry; a refusal names no field', async () => {
+  it('fails an item whose currentExpiry is not the domain\'s, naming domains[i].currentExpiry, and one whose domain the registry does not hold, naming domains[i].name', async () => {
     const names = await createDomains(t, owner, `bf${Date.now().toString(36)}`, 'tld', 3);
     const expiry = (n: string) => sandbox.domain(n)!.expiresAt.toISOString();
     const stale = new Date(sandbox.domain(names[1]!)!.expiresAt.getTime() - 366 * 86_400_000).toISOString();
@@ -83,7 +83,7 @@ describe('bulkRenew', () => {
     const at = (p: number) => items.find((i) => i.position === p)!;
     expect(at(1)).toMatchObject({ state: 'FAILED', error: { code: 'BAD_USER_INPUT', field: 'domains[1].currentExpiry' } });
     expect(at(1).error.message).toMatch(/^domains\[1\]\.currentExpiry: .*does not match the domain's actual expiry/);
-    expect(at(3)).toMatchObject({ state: 'FAILED', error: { code: 'OBJECT_NOT_FOUND', field: null } });
+    expect(at(3)).toMatchObject({ state: 'FAILED', error: { code: 'OBJECT_NOT_FOUND', field: 'domains[3].name' } });
     expect(at(0).error).toBeNull();
     expect(sandbox.domain(names[1]!)!.expiresAt.toISOString()).toBe(before.get(names[1]!)); // nothing renewed for it
     expect(sandbox.applied('domain:renew') - renewsBefore).toBe(2);

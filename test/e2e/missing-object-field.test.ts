@@ -3,14 +3,16 @@
  * `extensions.field`, as every other error about one argument does (README "Errors"): on a single
  * createDomain the registrant, contact or name server the domain would link (`input.registrant`,
  * `input.contacts[1]`, `input.nameservers[0]`), on updateDomain the name server or contact it adds
- * (`input.add.nameservers[i]`, `input.add.contacts[i]`) or the domain itself (`input.name`). Before,
+ * (`input.add.nameservers[i]`, `input.add.contacts[i]`) or the domain itself (`input.name`), and on
+ * a command on one object that object (`input.name`, `name`, `input.id`, `id`, `domainName`). Before,
  * only Joker's updates named one: at the EPP registries (the zero-setup sandboxes, Nomulus' words)
  * and REPP a client was left to read the registry's message to learn which of its contacts was
  * unknown. The key's replay answers the same field (the record keeps it).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noBackgroundWork, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { allItems, waitFinished } from '../helpers/bulk.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let t: TestGateway;
 let A: string;
@@ -21,7 +23,7 @@ const CREATE = 'mutation($k: String!, $i: CreateDomainInput!) { createDomain(ide
 const UPDATE = 'mutation($k: String!, $i: UpdateDomainInput!) { updateDomain(idempotencyKey: $k, input: $i) { name } }';
 
 beforeAll(async () => {
-  t = await startTestGateway({ configure: noBackgroundWork });
+  t = await startTestGateway({ configure: (c) => (c.poll.enabled = false) });
   A = t.keys.NewRegistrar!;
   const postal = [{ type: 'int', name: 'Ada Lovelace', street: ['12 St James Sq'], city: 'London', cc: 'GB' }];
   const c = await t.gql(A, 'mutation($k: String!, $input: CreateContactInput!) { createContact(idempotencyKey: $k, input: $input) { id } }', {
@@ -37,8 +39,8 @@ afterAll(() => t?.close());
 /** The one error of `mutation` with `input` under a fresh key, and again under the same key (the replay). */
 async function refused(mutation: string, input: Record<string, unknown>) {
   const k = randomUUID();
-  const first = await t.gql(A, mutation, { k, i: input });
-  const again = await t.gql(A, mutation, { k, i: input });
+  const first = await t.gql(A, mutation, { k, ...(mutation.includes('$i:') ? { i: input } : {}) });
+  const again = await t.gql(A, mutation, { k, ...(mutation.includes('$i:') ? { i: input } : {}) });
   expect(first.errors).toHaveLength(1);
   expect(again.errors?.[0]?.extensions).toEqual(first.errors![0]!.extensions);
   return first.errors![0]!;
@@ -84,3 +86,38 @@ describe('REPP', () => {
     expect(e.extensions).toMatchObject({ code: 'OBJECT_NOT_FOUND', field: 'input.registrant', registry: 'sandbox-repp' });
   }, 60_000);
 });
+
+describe('a command on one object the registry does not hold names it, whatever the registry says', () => {
+  const n = `nosuch-${run}`;
+  it.each([
+    ['renewDomain', `mutation($k: String!) { renewDomain(idempotencyKey: $k, input: { name: "${n}.example", period: { value: 1, unit: YEARS } }) { expiresAt } }`, 'input.name'],
+    ['deleteDomain', `mutation($k: String!) { deleteDomain(idempotencyKey: $k, name: "${n}.example") { __typename } }`, 'name'],
+    ['restoreDomain', `mutation($k: String!) { restoreDomain(idempotencyKey: $k, name: "${n}.tld") { __typename } }`, 'name'],
+    ['createHost (no superordinate domain: the message names no object)', `mutation($k: String!) { createHost(idempotencyKey: $k, input: { name: "ns1.${n}.example", ipv4: ["192.0.2.9"] }) { name } }`, 'input.name'],
+    ['updateHost', `mutation($k: String!) { updateHost(idempotencyKey: $k, input: { name: "ns1.${n}.net", addIpv4: ["192.0.2.9"] }) { name } }`, 'input.name'],
+    ['deleteHost', `mutation($k: String!) { deleteHost(idempotencyKey: $k, name: "ns1.${n}.net", registry: "sandbox-epp") { name } }`, 'name'],
+    ['updateContact', `mutation($k: String!) { updateContact(idempotencyKey: $k, input: { id: "no${run}", email: "a@example.org" }) { id } }`, 'input.id'],
+    ['deleteContact', `mutation($k: String!) { deleteContact(idempotencyKey: $k, id: "no${run}", registry: "sandbox-epp") { id } }`, 'id'],
+    ['approveTransfer', `mutation($k: String!) { approveTransfer(idempotencyKey: $k, domainName: "${n}.example") { __typename } }`, 'domainName'],
+    ['requestTransfer', `mutation($k: String!) { requestTransfer(idempotencyKey: $k, domainName: "${n}.example", authInfo: "Abc-12345") { __typename } }`, 'domainName'],
+    ['renewDomain at REPP', `mutation($k: String!) { renewDomain(idempotencyKey: $k, input: { name: "${n}.ee", period: { value: 1, unit: YEARS } }) { expiresAt } }`, 'input.name'],
+    ['deleteDomain at REPP', `mutation($k: String!) { deleteDomain(idempotencyKey: $k, name: "${n}.ee") { __typename } }`, 'name'],
+    ['deleteDomain at Joker', `mutation($k: String!) { deleteDomain(idempotencyKey: $k, name: "${n}.joker.test") { __typename } }`, 'name'],
+    ['renewDomain at HeadlessDomains', `mutation($k: String!) { renewDomain(idempotencyKey: $k, input: { name: "${n}.hdtest", period: { value: 1, unit: YEARS } }) { expiresAt } }`, 'input.name'],
+  ])('%s: OBJECT_NOT_FOUND naming its argument', async (_what, mutation, field) => {
+    const e = await refused(mutation, {});
+    expect(e.extensions).toMatchObject({ code: 'OBJECT_NOT_FOUND', upstreamCode: 2303, field });
+  }, 60_000);
+});
+
+it("a bulk item's domain the registry does not hold names the item's name: domains[i].name", async () => {
+  const r = await t.gql(A, 'mutation($k: String!, $d: [BulkTransferItemInput!]!) { bulkTransfer(idempotencyKey: $k, domains: $d) { job { id } } }', {
+      k: randomUUID(),
+      d: [{ name: `nosuch-${run}.example`, authInfo: 'Abc-12345' }],
+  });
+  expect(r.errors).toBeUndefined();
+  const id = r.data.bulkTransfer.job.id;
+  await waitFinished(t, A, id);
+  const [item] = await allItems(t, A, id);
+  expect(item).toMatchObject({ state: 'FAILED', error: { code: 'OBJECT_NOT_FOUND', upstreamCode: 2303, field: 'domains[0].name' } });
+}, 120_000);

@@ -1,4 +1,3 @@
-import { linkedObjects, namingNotFound } from '../../core/field-paths.js';
 import type { DomainCreateInput } from '../../core/model/index.js';
 import type { RegistryPort } from '../../core/port.js';
 import { createNeeds, needsOf, requireMet } from '../../backends/requirements.js';
@@ -33,14 +32,14 @@ export async function createDomainChecks(router: Router, args: DomainCreateInput
  * `domains` connection of registries without a list command). Refuses before anything is recorded
  * or sent what createDomainChecks refuses; then RegistryError subclasses. A registry's "object does
  * not exist" (ObjectNotFoundError, 2303: a contact or host the domain would link) names the
- * argument its words name (namingNotFound: `input.registrant`, `input.contacts[i]`,
+ * argument its words name (runOperation's namingNotFound: `input.registrant`, `input.contacts[i]`,
  * `input.nameservers[i]`), in the answer and in the record its key keeps.
  */
 export async function createDomain(env: OperationEnv, actor: Actor, args: DomainCreateInput): Promise<OperationResult<TransactionRecord & { name: string }>> {
   const name = args.name;
   const backend = await createDomainChecks(env.router, args, liveCapabilities(actor));
   const { result, replayed } = await runOperation(env, actor, 'createDomain', args, async (call) => {
-    const r = await backend.createDomain(call, args).catch((e: unknown) => Promise.reject(namingNotFound(e, linkedObjects(args))));
+    const r = await backend.createDomain(call, args);
     await new DomainIndex(env.prisma).add(actor.registrarId, name, backend.name);
     return { ...recordOf(r), name };
   });

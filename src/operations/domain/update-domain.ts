@@ -1,4 +1,3 @@
-import { namingNotFound, updatedObjects } from '../../core/field-paths.js';
 import type { DomainUpdateInput } from '../../core/model/index.js';
 import type { RegistryPort } from '../../core/port.js';
 import { needsOf, requireMet, updateNeeds } from '../../backends/requirements.js';
@@ -29,14 +28,14 @@ export async function updateDomainChecks(router: Router, args: DomainUpdateInput
  * Updates one domain (RFC 5731 section 3.2.5: statuses, contacts, name servers, DNSSEC, registrant,
  * auth info). Refuses before anything is recorded or sent what updateDomainChecks refuses; then
  * RegistryError subclasses. A registry's "object does not exist" (ObjectNotFoundError, 2303) names
- * the argument it is about when its words name one (namingNotFound: an added name server or
- * contact, `input.add.nameservers[i]`, `input.add.contacts[i]`, else the domain, `input.name`),
- * in the answer and in the record its key keeps.
+ * the argument it is about when its words name one (runOperation's namingNotFound: an added name
+ * server or contact, `input.add.nameservers[i]`, `input.add.contacts[i]`, else the domain,
+ * `input.name`), in the answer and in the record its key keeps.
  */
 export async function updateDomain(env: OperationEnv, actor: Actor, args: DomainUpdateInput): Promise<OperationResult<TransactionRecord & { name: string }>> {
   const backend = await updateDomainChecks(env.router, args, liveCapabilities(actor));
   const { result, replayed } = await runOperation(env, actor, 'updateDomain', args, async (call) => ({
-    ...recordOf(await backend.updateDomain(call, args).catch((e: unknown) => Promise.reject(namingNotFound(e, updatedObjects(args))))),
+    ...recordOf(await backend.updateDomain(call, args)),
     name: args.name,
   }));
   return { registry: backend.name, result, replayed };

@@ -52,9 +52,15 @@ describe('namingNotFound over an update (updatedObjects) and a create (linkedObj
     expect(fieldOf('host ns5.nowhere.example does not exist', linkedObjects(c))).toBe('input.nameservers[0]');
   });
 
+  test('a command on one object: its subject when the refusal names none of the candidates', () => {
+    const e = namingNotFound(new ObjectNotFoundError('Superordinate domain for this hostname does not exist.'), [], 'input.name') as ObjectNotFoundError;
+    expect(e.details.field).toBe('input.name');
+    expect(fieldOf('contact c1 does not exist', [['input.add.contacts[0]', 'c1']])).toBe('input.add.contacts[0]');
+  });
+
   test('an error naming a field already, or another error, is left as it is', () => {
     const named = new ObjectNotFoundError('contact c1 does not exist', { field: 'to' });
-    expect((namingNotFound(named, updatedObjects(update(['c1']))) as ObjectNotFoundError).details.field).toBe('to');
+    expect((namingNotFound(named, updatedObjects(update(['c1'])), 'input.name') as ObjectNotFoundError).details.field).toBe('to');
     const other = new ValidationError('input.name', 'c1');
     expect(namingNotFound(other, updatedObjects(update(['c1'])))).toBe(other);
   });

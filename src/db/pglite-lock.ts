@@ -61,8 +61,24 @@ export function dataDirInUse(dataDir: string): boolean {
  * running process holds it, and Error if this process has it open already.
  */
 export function lockDataDir(dataDir: string): () => void {
-  const file = `${dataDir}.lock`;
-  if (held.has(file)) throw new Error(`embedded database ${dataDir} is already open in this process`);
+  return lockFolder(dataDir, {
+    what: `embedded database ${dataDir}`,
+    inUse: (holder, file) =>
+      `data directory: the embedded database ${dataDir} is in use by process ${holder} (lock file ${file}); stop that process (another gateway, or a key or db command, on the same DATA_DIR) or give this one another DATA_DIR`,
+  });
+}
+
+/**
+ * Takes `<dir>.lock` for this process, as lockDataDir does for the embedded database (the same
+ * file format, the same stale-lock rules), for any folder one process at a time may write: the
+ * sandboxes' state (src/sandbox/start.ts, src/sandbox/main.ts). `what` names the folder in the
+ * Error thrown when this process holds the lock already; `inUse` makes the StartupError's one line
+ * from the holding process's pid and the lock file. Returns the release function (also run when
+ * the process exits).
+ */
+export function lockFolder(dir: string, words: { what: string; inUse: (holder: number, file: string) => string }): () => void {
+  const file = `${dir}.lock`;
+  if (held.has(file)) throw new Error(`${words.what} is already open in this process`);
   const me = procStat(process.pid);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -89,11 +105,7 @@ export function lockDataDir(dataDir: string): () => void {
       const [pidText, start] = readFileSync(file, 'utf8').trim().split(/\s+/);
       const holder = Number.parseInt(pidText ?? '', 10);
       // Our own pid in a lock this process did not take: an earlier process's, with the same pid.
-      if (Number.isInteger(holder) && holder !== process.pid && running(holder, start)) {
-        throw new StartupError(
-          `data directory: the embedded database ${dataDir} is in use by process ${holder} (lock file ${file}); stop that process (another gateway, or a key or db command, on the same DATA_DIR) or give this one another DATA_DIR`,
-        );
-      }
+      if (Number.isInteger(holder) && holder !== process.pid && running(holder, start)) throw new StartupError(words.inUse(holder, file));
       unlinkSync(file); // stale: its process is gone
     }
   }

@@ -7,10 +7,12 @@
  * Port N serves the contacts profile, N+1 the nomulus profile (default: ephemeral ports).
  * With --data-dir the sandboxes keep their state there (DIR/sandbox-epp.json, ...) and their TLS
  * certificate (DIR/tls/epp.json) across restarts; without, they start from their seed with a new
- * certificate every time. `--help` / `-h` prints USAGE and
- * exits 0, starting nothing.
+ * certificate every time; the folder is this process's while it runs (`DIR.lock`: a second
+ * process on it is refused, exit 1). `--help` / `-h` prints USAGE and exits 0, starting nothing.
  */
 import { SANDBOX_TLDS } from '../config.js';
+import { StartupError } from '../config-error.js';
+import { lockSandboxState } from './state-lock.js';
 import { EppSandbox, SANDBOX_REGISTRARS } from './epp/index.js';
 import { quietOnClosedStdout } from '../cli/stdout.js';
 import { parseOptions, UsageError } from '../cli/options.js';
@@ -53,6 +55,16 @@ function options(): { base: number; dataDir?: string } {
 
 const { base, dataDir } = options();
 const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
+// One process at a time writes a state folder: a second `npm run sandbox` on it is refused, one line, exit 1.
+if (dataDir !== undefined) {
+  try {
+    lockSandboxState(dataDir, 'another `npm run sandbox` or a gateway with sandboxes on the same folder', '--data-dir');
+  } catch (e) {
+    if (!(e instanceof StartupError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
+}
 
 const profiles = [
   { name: 'sandbox-epp', profile: 'contacts' as const, tlds: [...SANDBOX_TLDS.contacts] },

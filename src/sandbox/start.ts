@@ -2,6 +2,7 @@ import { kindOf } from '../backends/kinds.js';
 import type { StartedSandbox } from '../backends/kind.js';
 import type { GatewayConfig } from '../config.types.js';
 import type { Clock } from '../core/clock.js';
+import { lockSandboxState } from './state-lock.js';
 
 /** What startSandboxes() resolves: the started sandboxes and a line about each, by backend name, and stop() for all of them. */
 export interface RunningSandboxes {
@@ -16,12 +17,19 @@ export interface RunningSandboxes {
  * (src/backends/kinds.ts), which points the backend at it: address, trust, one account per sandbox
  * registrar (the gateway registrar ids are the sandbox's registrar ids). With `stateDir`, a
  * sandbox that can keeps its state in `<stateDir>/<backend name>.json`, so that it matches a
- * database that outlives the process; without, it starts from its seed.
+ * database that outlives the process; without, it starts from its seed. The state folder is this
+ * process's while its sandboxes run (lockSandboxState: two processes writing the same state files
+ * would each overwrite the other's registries); a second gateway on it is refused with
+ * StartupError, before any sandbox starts.
  */
 export async function startSandboxes(config: GatewayConfig, clock: Clock, stateDir?: string): Promise<RunningSandboxes> {
   const sandboxes = new Map<string, StartedSandbox['instance']>();
   const about = new Map<string, string>();
-  const stop = () => Promise.all([...sandboxes.values()].map((s) => s.stop())).then(() => undefined);
+  const release = stateDir !== undefined && config.backends.some((b) => b.sandbox) ? lockSandboxState(stateDir, 'another gateway with sandboxes on the same DATA_DIR', 'DATA_DIR') : () => {};
+  const stop = () =>
+    Promise.all([...sandboxes.values()].map((s) => s.stop()))
+      .then(() => undefined)
+      .finally(release);
   for (const b of config.backends) {
     if (!b.sandbox) continue;
     const tlds = config.routes.filter((r) => r.backend === b.name).map((r) => r.suffix);

@@ -282,6 +282,28 @@ describe('npm run sandbox', () => {
     expect(second).toEqual(first);
   }, 60_000);
 
+  it('with --data-dir, a second process on the same folder is refused (one line, exit 1) while the first runs, and starts once it stopped', async () => {
+    // Two processes writing one state folder each overwrote the other's registries, without a word.
+    const cwd = await mkdtemp(path.join(dir, 'sandbox-lock-'));
+    const state = path.join(cwd, 'state');
+    const first = await sandboxProcess(cwd, ['--data-dir', state]);
+    try {
+      const second = await run('src/sandbox/main.js', ['--data-dir', state], cwd);
+      expect(second.code).toBe(1);
+      expect(second.stdout).toBe('');
+      expect(second.stderr).toBe(`data directory: the sandboxes' state ${state} is in use by process ${first.child.pid} (lock file ${state}.lock); stop that process (another \`npm run sandbox\` or a gateway with sandboxes on the same folder) or give this one another --data-dir\n`);
+    } finally {
+      const exited = new Promise((r) => first.child.once('exit', r));
+      first.child.kill('SIGTERM');
+      await exited;
+    }
+    const again = await sandboxProcess(cwd, ['--data-dir', state]);
+    const exited = new Promise((r) => again.child.once('exit', r));
+    again.child.kill('SIGTERM');
+    await exited;
+    expect(existsSync(`${state}.lock`)).toBe(false);
+  }, 60_000);
+
   it('SIGTERM to the npm process stops the sandboxes too (the script execs node)', async () => {
     // package.json's own `sandbox` script, in a project whose build is already done (dist: this
     // test run's compiled tree; its build script ignores the --quiet the sandbox script passes

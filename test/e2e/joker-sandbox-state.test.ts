@@ -86,3 +86,17 @@ it('bulk items awaiting the Joker sandbox settle after a gateway restart on the 
     await second.close();
   }
 });
+
+it('a second gateway on the same sandbox state folder is refused while the first runs (the two would overwrite each other\'s registries), and starts once it stopped', { timeout: 120_000 }, async () => {
+  const [a, b] = [await freshDatabase(), await freshDatabase()];
+  const on = (database: TestDatabase, keep: boolean) =>
+    startTestGateway({ database: keep ? { ...database, close: async () => {} } : database, sandboxStateDir: dir, configure: (c) => keepBackends(c, ['joker'], 'sandbox-joker') });
+  const first = await on(a, false);
+  try {
+    await expect(on(b, true)).rejects.toThrow(`sandbox state ${dir} is already open in this process`);
+  } finally {
+    await first.close();
+  }
+  const again = await on(b, false);
+  await again.close();
+});

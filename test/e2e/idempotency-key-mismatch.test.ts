@@ -82,8 +82,10 @@ describe.runIf(ctx.kind === 'postgres')('instances sharing PostgreSQL (TEST_DATA
   beforeAll(async () => void (db = await freshDatabase()));
   afterAll(() => db?.close());
   const config = defaultConfig();
-  const spawnWith = async (env: Record<string, string>) => {
-    const g = await spawnGateway({ config, configPath: path.join(dir, 'pg.config.json'), databaseUrl: db.url!, env: { DATA_DIR: path.join(dir, 'pg-data'), ...env } });
+  // Each instance running at the same time has a DATA_DIR of its own: its in-process sandboxes'
+  // state folder is one process's (src/sandbox/state-lock.ts).
+  const spawnWith = async (env: Record<string, string>, dataDir = 'pg-data') => {
+    const g = await spawnGateway({ config, configPath: path.join(dir, 'pg.config.json'), databaseUrl: db.url!, env: { DATA_DIR: path.join(dir, dataDir), ...env } });
     running.push(g);
     await g.waitForOutput(/^\s+NewRegistrar\s+rgw_\S+$/m); // started: its keys printed, its signal handlers set
     return g;
@@ -105,7 +107,7 @@ describe.runIf(ctx.kind === 'postgres')('instances sharing PostgreSQL (TEST_DATA
     expect(await first.gql(apiKey, '{ viewer { id } }')).toMatchObject({ data: { viewer: { id: 'NewRegistrar' } } });
 
     // The same secret: a second instance starts, and the client's exact retry through it replays.
-    const second = await spawnWith({ IDEMPOTENCY_KEY_SECRET: a });
+    const second = await spawnWith({ IDEMPOTENCY_KEY_SECRET: a }, 'pg-data-2');
     expect(second.output()).not.toContain('idempotency key recorded');
     expect(await second.gql(apiKey, CREATE, vars)).toMatchObject({ data: { createDomain: { name: vars.n, replayed: true } } });
 

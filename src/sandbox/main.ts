@@ -66,6 +66,17 @@ if (dataDir !== undefined) {
   }
 }
 
+// SIGINT and SIGTERM are handled from here on, before anything starts or the line is printed: a
+// signal that came between the line and its handler took the default action (the process killed,
+// the state folder's lock and the sandboxes' last state not written), as a test sending SIGTERM
+// the moment it read the line found under load. The sandboxes started by then are stopped.
+const started: EppSandbox[] = [];
+let stopping: Promise<void> | undefined;
+const stop = () =>
+  (stopping ??= Promise.allSettled(started.map((s) => s.stop())).then(() => process.exit(0)));
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());
+
 const profiles = [
   { name: 'sandbox-epp', profile: 'contacts' as const, tlds: [...SANDBOX_TLDS.contacts] },
   { name: 'sandbox-nomulus', profile: 'nomulus' as const, tlds: [...SANDBOX_TLDS.nomulus] },
@@ -77,7 +88,8 @@ const running = await Promise.all(
     // keep theirs): a restart serves the same one, so the gateways given its CA go on trusting it.
     const tlsFile = dataDir === undefined ? undefined : `${dataDir}/tls/epp.json`;
     const sandbox = new EppSandbox({ profile: p.profile, tlds: p.tlds, host, port: base ? base + n : 0, state, tlsFile });
-    return { p, sandbox, address: await sandbox.start() };
+    started.push(sandbox);
+    return { p, address: await sandbox.start() };
   }),
 );
 const accounts = Object.fromEntries(SANDBOX_REGISTRARS.map((r) => [r.clientId, { clientId: r.clientId, password: r.password }]));
@@ -89,9 +101,4 @@ process.stdout.write(
     routes: running.flatMap(({ p }) => p.tlds.map((suffix) => ({ suffix, backend: p.name }))),
   }) + '\n',
 );
-const stop = async () => {
-  await Promise.all(running.map((r) => r.sandbox.stop()));
-  process.exit(0);
-};
-process.once('SIGINT', () => void stop());
-process.once('SIGTERM', () => void stop());
+

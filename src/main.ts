@@ -29,6 +29,7 @@ import { startIoThread } from './backends/epp/session/io-thread.js';
 import { lanesAhead, type SessionLane } from './bulk/session-hint.js';
 import type { EarlyBackends } from './backends/early.js';
 import type { Logger } from './logger.js';
+import type { Gateway as RunningGateway } from './server.js';
 import { systemClock } from './core/clock.js';
 
 const USAGE = `usage: npm start                  (or, after npm run build: node dist/bundle/main.js)
@@ -106,32 +107,44 @@ async function main() {
   const inUse = !config.databaseUrl && dataDirInUse(path.resolve(config.dataDir, 'pglite'));
   const lanes = inUse ? [] : lanesAhead(config, config.bulk?.instanceId ?? 'embedded');
   const ahead = lanes.length > 0 ? sessionsAhead(config, lanes) : undefined;
-  const [{ startGateway }, { createApiKey }, early] = await Promise.all([import('./server.js'), import('./auth/api-keys.js'), ahead]);
-  const gateway = await startGateway(config, { opening, keyCheck, ...early });
-  const stop = async (signal: string) => {
-    const delayMs = config.shutdownDelayMs ?? 0;
-    gateway.services.logger.info({ signal, delayMs }, 'shutting down');
-    gateway.beginShutdown();
-    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-    await gateway.close();
-    gateway.services.logger.info({ signal }, 'gateway closed');
-    process.exit(0);
-  };
   // The first SIGINT or SIGTERM stops the gateway; any signal after it, while it closes, is
   // ignored (SIGKILL stops it at once). Ctrl-C under `npm start` delivers SIGINT twice: the
   // terminal sends it to the whole process group, and npm passes its own on. With a one-time
   // handler the second one killed the gateway half way through close(): no 'gateway closed',
   // exit 130, and the embedded database's lock left behind.
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) return void gateway.services.logger.info({ signal }, 'already shutting down');
-    stopping = true;
-    void stop(signal);
+  // Handled from before the start: a signal that came after 'gateway listening' was logged and
+  // before the handlers were added took the default action (killed at once, no close(), the
+  // embedded database's lock left), the way `npm run sandbox` lost its lock to a SIGTERM sent as
+  // its line was read. A signal while the gateway starts stops it once it has started (its start
+  // is not cut half way); a second one meanwhile exits at once (exit 1; the locks are released).
+  let gateway: RunningGateway | undefined;
+  /** The signal that stops the gateway: the first one. */
+  let stopSignal: NodeJS.Signals | undefined;
+  const stop = async (running: RunningGateway, signal: string) => {
+    const delayMs = config.shutdownDelayMs ?? 0;
+    running.services.logger.info({ signal, delayMs }, 'shutting down');
+    running.beginShutdown();
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    await running.close();
+    running.services.logger.info({ signal }, 'gateway closed');
+    process.exit(0);
   };
-  // Before the sandbox keys are made and printed: a signal in between stopped the process without
-  // close(), leaving the embedded database's lock behind.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal && gateway) return void gateway.services.logger.info({ signal }, 'already shutting down');
+    if (stopSignal) {
+      process.stderr.write(`${signal} again while starting: exiting now\n`);
+      process.exit(1);
+    }
+    stopSignal = signal;
+    if (gateway) void stop(gateway, signal);
+    else process.stderr.write(`${signal} while starting: the gateway stops once started (${signal} again exits now)\n`);
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const [{ startGateway }, { createApiKey }, early] = await Promise.all([import('./server.js'), import('./auth/api-keys.js'), ahead]);
+  gateway = await startGateway(config, { opening, keyCheck, ...early });
+  // A signal while it started: stopped now, no keys printed.
+  if (stopSignal) return void stop(gateway, stopSignal);
   const { prisma } = gateway.services;
   // A worker (api.enabled false) serves no API: no keys to print.
   if (config.api?.enabled !== false && gateway.sandboxes.sandboxes.size > 0) {

@@ -34,4 +34,15 @@ describe.skipIf(!PG)('a gateway process stopped with SIGTERM in production (skip
     expect(g.output()).toMatch(/"msg":"shutting down"/);
     expect(g.output()).toMatch(/"msg":"gateway closed"/);
   }, 60_000);
+
+  it('a SIGTERM sent the moment it logs "gateway listening" still closes it and exits 0', async () => {
+    // Its handler was added after that line: a signal in between killed it at once (no close, the
+    // embedded database's lock left), as `npm run sandbox` lost its lock under load. spawn()
+    // resolves on that line and stop() sends SIGTERM at once.
+    for (let round = 0; round < 3; round++) {
+      const g = await procs.spawn({ config: configFor([shared], { poll: { intervalMs: 2000, leaseMs: 10_000, maxBackoffMs: 60_000, enabled: false } }), env: { NODE_ENV: 'production' } });
+      expect(await g.stop()).toEqual({ code: 0, signal: null });
+      expect(g.output()).toMatch(/"msg":"gateway closed"/);
+    }
+  }, 90_000);
 });

@@ -27,7 +27,7 @@ export function checkAccountRegistrars(accounts: ConfiguredAccounts, known: read
       if (ids.has(id)) continue;
       const same = known.find((k) => k.toLowerCase() === id.toLowerCase());
       if (same !== undefined) {
-        throw new ConfigError(`config: backends.${backend}.accounts.${id}: no registrar ${JSON.stringify(id)}; did you mean ${JSON.stringify(same)}? (registrar ids are case-sensitive: key the account by the registrar's id)`);
+        throw new ConfigError(`config: backend "${backend}" account ${JSON.stringify(id)}: no registrar ${JSON.stringify(id)}; did you mean ${JSON.stringify(same)}? (registrar ids are case-sensitive: key the account by the registrar's id)`);
       }
       logger.warn({ backend, registrar: id }, 'backend account for an unknown registrar: no registrar has this id (not in the config file\'s registrars nor in the database), so the account is unused until one is created with it');
     }

@@ -488,7 +488,7 @@ const certificateBlocks = (text: string): string[] => text.match(/-----BEGIN CER
 function backendTls(b: GatewayConfig['backends'][number], cwd: string): void {
   const tls = (b as { tls?: TlsFiles }).tls;
   if (b.sandbox || !tls || typeof tls !== 'object') return;
-  const at = (key: string) => `backends.${b.name}.tls.${key}`;
+  const at = (key: string) => `backend "${b.name}" tls.${key}`;
   for (const key of ['ca', 'cert'] as const) {
     if (tls[key] === undefined) continue;
     const text = tlsText(at(key), tls[key], cwd);
@@ -512,12 +512,12 @@ function backendTls(b: GatewayConfig['backends'][number], cwd: string): void {
     }
     tls.key = text;
   }
-  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new ConfigError(`config: ${at(tls.cert === undefined ? 'key' : 'cert')} is given without ${at(tls.cert === undefined ? 'cert' : 'key')}: a client certificate needs both`);
+  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new ConfigError(`config: ${at(tls.cert === undefined ? 'key' : 'cert')} is given without tls.${tls.cert === undefined ? 'cert' : 'key'}: a client certificate needs both`);
   if (tls.cert !== undefined && tls.key !== undefined) {
     try {
       createSecureContext({ cert: tls.cert as string, key: tls.key as string });
     } catch {
-      throw new ConfigError(`config: ${at('cert')} and ${at('key')} are not a pair: the key is not the certificate's`);
+      throw new ConfigError(`config: ${at('cert')} and tls.key are not a pair: the key is not the certificate's`);
     }
   }
 }
@@ -614,7 +614,7 @@ export function validateConfig(cfg: GatewayConfig, use: ConfigUse = 'gateway'): 
     const kind = kindOf(b);
     const port = (b as { port?: unknown }).port;
     if (!b.sandbox && port !== undefined && !(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)) {
-      throw new ConfigError(`config: backends.${b.name}.port must be a TCP port, 1 to 65535`);
+      throw new ConfigError(`config: backend "${b.name}" port must be a TCP port, 1 to 65535`);
     }
     kind.validate(b, { secrets });
     for (const [registrar, account] of Object.entries(b.accounts)) {

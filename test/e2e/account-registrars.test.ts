@@ -34,7 +34,7 @@ describe('backend accounts and the registrars they are keyed by', () => {
         (e: unknown) => e,
       );
       expect(err).toBeInstanceOf(ConfigError);
-      expect((err as Error).message).toBe('config: backends.sandbox-epp.accounts.newregistrar: no registrar "newregistrar"; did you mean "NewRegistrar"? (registrar ids are case-sensitive: key the account by the registrar\'s id)');
+      expect((err as Error).message).toBe('config: backend "sandbox-epp" account "newregistrar": no registrar "newregistrar"; did you mean "NewRegistrar"? (registrar ids are case-sensitive: key the account by the registrar\'s id)');
     } finally {
       await db.close();
     }

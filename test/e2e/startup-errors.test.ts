@@ -261,8 +261,8 @@ describe('the config file', () => {
     const own = (b: object) => ({ registrars: [{ id: 'acme', name: 'Acme' }], backends: [b], routes: [{ suffix: 'app', backend: 'nomulus' }] });
     const missing = path.join(dir, 'nope-ca.pem');
     for (const [config, line] of [
-      [own({ ...backend, tls: { ca: missing } }), `config: backends.nomulus.tls.ca: file ${missing} not found`],
-      [own({ ...backend, port: 99999 }), 'config: backends.nomulus.port must be a TCP port, 1 to 65535'],
+      [own({ ...backend, tls: { ca: missing } }), `config: backend "nomulus" tls.ca: file ${missing} not found`],
+      [own({ ...backend, port: 99999 }), 'config: backend "nomulus" port must be a TCP port, 1 to 65535'],
     ] as const) {
       const { r, file } = await start(config);
       expectRefusal(r, [line, `  (config file ${file}; README "Configuration")`]);

@@ -55,22 +55,22 @@ function refusal(b: Record<string, unknown>, env?: NodeJS.ProcessEnv): string {
 
 describe('TLS files and ports are checked when the configuration is loaded', () => {
   it('an EPP tls.ca naming a missing file: the setting and the path', () => {
-    expect(refusal(backend({ tls: { ca: join(dir, 'nope-ca.pem') } }))).toBe(`config: backends.sandbox-epp.tls.ca: file ${join(dir, 'nope-ca.pem')} not found`);
+    expect(refusal(backend({ tls: { ca: join(dir, 'nope-ca.pem') } }))).toBe(`config: backend "sandbox-epp" tls.ca: file ${join(dir, 'nope-ca.pem')} not found`);
   });
 
   it('an EPP tls.ca file that is not a certificate (a key, a text): not a PEM certificate', () => {
-    expect(refusal(backend({ tls: { ca: join(dir, 'notes.txt') } }))).toMatch(/^config: backends\.sandbox-epp\.tls\.ca: not a PEM certificate/);
+    expect(refusal(backend({ tls: { ca: join(dir, 'notes.txt') } }))).toMatch(/^config: backend \"sandbox-epp\" tls\.ca: not a PEM certificate/);
     const m = refusal(backend({ tls: { ca: join(dir, 'server.key') } }));
-    expect(m).toMatch(/^config: backends\.sandbox-epp\.tls\.ca: not a PEM certificate/);
+    expect(m).toMatch(/^config: backend \"sandbox-epp\" tls\.ca: not a PEM certificate/);
     expect(m).not.toContain('PRIVATE KEY');
   });
 
   it('a tls.cert or tls.key that is not PEM, or a pair that does not match; no key quoted', () => {
-    expect(refusal(backend({ tls: { cert: join(dir, 'notes.txt'), key: join(dir, 'client.key') } }))).toMatch(/^config: backends\.sandbox-epp\.tls\.cert: not a PEM certificate/);
+    expect(refusal(backend({ tls: { cert: join(dir, 'notes.txt'), key: join(dir, 'client.key') } }))).toMatch(/^config: backend \"sandbox-epp\" tls\.cert: not a PEM certificate/);
     const bad = refusal(backend({ tls: { cert: join(dir, 'client.pem'), key: join(dir, 'client.pem') } }));
-    expect(bad).toMatch(/^config: backends\.sandbox-epp\.tls\.key: not a PEM private key/);
+    expect(bad).toMatch(/^config: backend \"sandbox-epp\" tls\.key: not a PEM private key/);
     const pair = refusal(backend({ tls: { cert: join(dir, 'client.pem'), key: join(dir, 'server.key') } }));
-    expect(pair).toMatch(/^config: backends\.sandbox-epp\.tls\.cert and backends\.sandbox-epp\.tls\.key are not a pair/);
+    expect(pair).toMatch(/^config: backend \"sandbox-epp\" tls\.cert and tls\.key are not a pair/);
     for (const m of [bad, pair]) expect(m).not.toContain(pems.key.slice(40, 80));
   });
 
@@ -82,14 +82,14 @@ describe('TLS files and ports are checked when the configuration is loaded', () 
   });
 
   it('a backend port outside 1-65535', () => {
-    expect(refusal(backend({ port: 99999 }))).toBe('config: backends.sandbox-epp.port must be a TCP port, 1 to 65535');
+    expect(refusal(backend({ port: 99999 }))).toBe('config: backend "sandbox-epp" port must be a TCP port, 1 to 65535');
   });
 
   it('REPP client certificate and Joker/HeadlessDomains CA: the same checks', () => {
     const repp = { name: 'ee', kind: 'repp', url: 'https://repp.example', accounts: { acme: { username: 'u', password: 'p-ssw0rd' } } };
-    expect(refusal({ ...repp, tls: { cert: join(dir, 'client.pem'), key: join(dir, 'nope.key') } })).toBe(`config: backends.ee.tls.key: file ${join(dir, 'nope.key')} not found`);
+    expect(refusal({ ...repp, tls: { cert: join(dir, 'client.pem'), key: join(dir, 'nope.key') } })).toBe(`config: backend "ee" tls.key: file ${join(dir, 'nope.key')} not found`);
     const joker = { name: 'jk', kind: 'joker', url: 'https://dmapi.example', accounts: { acme: { uid: 'acme-uid', password: 'api-key-123456' } } };
-    expect(refusal({ ...joker, tls: { ca: join(dir, 'notes.txt') } })).toMatch(/^config: backends\.jk\.tls\.ca: not a PEM certificate/);
+    expect(refusal({ ...joker, tls: { ca: join(dir, 'notes.txt') } })).toMatch(/^config: backend \"jk\" tls\.ca: not a PEM certificate/);
   });
 });
 

@@ -13,7 +13,7 @@ export type ConfiguredAccounts = Array<{ backend: string; registrars: string[] }
 
 /**
  * Throws ConfigError for an account keyed by an id that is no registrar's but differs only in
- * case from one (`config: backends.<backend>.accounts.newregistrar: no registrar "newregistrar"; did
+ * case from one (`config: backend "<backend>" account "newregistrar": no registrar "newregistrar"; did
  * you mean "NewRegistrar"? (registrar ids are case-sensitive)`). An account keyed by an id no
  * registrar has in any case is a warning in the log (`backend account for an unknown registrar`,
  * with `backend` and `registrar`), not a refusal: it may be for a registrar made later

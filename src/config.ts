@@ -476,7 +476,7 @@ const certificateBlocks = (text: string): string[] => text.match(/-----BEGIN CER
 
 /**
  * Checks a backend's TLS files at load, so that a bad one is a ConfigError naming the setting
- * (`config: backends.<name>.tls.ca: file /x/ca.pem not found`, `...: not a PEM certificate`,
+ * (`config: backend "<name>" tls.ca: file /x/ca.pem not found`, `...: not a PEM certificate`,
  * `...tls.key: not a PEM private key`, `tls.cert and tls.key are not a pair`) instead of every
  * session failing later: `ca` and `cert` must be PEM certificates (node:crypto X509Certificate),
  * `key` a PEM private key without a passphrase (createPrivateKey), and cert and key must match

@@ -31,7 +31,7 @@
  * statement per item.
  */
 import { EventEmitter } from 'node:events';
-import { DatabaseUnavailableError, fieldMessage, GatewayError, UpstreamRateLimitedError } from '../core/errors.js';
+import { DatabaseUnavailableError, fieldMessage, GatewayError, ObjectNotFoundError, UpstreamRateLimitedError } from '../core/errors.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { WriteFence, revocationFlag, revokeFlag } from '../core/write-fence.js';
 import type { BulkJob } from '../db/generated/client.js';
@@ -89,7 +89,10 @@ export function itemError(err: unknown, at?: ItemPlace): NonNullable<ItemOutcome
   if (!(err instanceof GatewayError)) return { code: 'INTERNAL_SERVER_ERROR', message: 'unexpected error (see the gateway log)', upstreamCode: null };
   const error: NonNullable<ItemOutcome['error']> = { code: err.code, message: err.message, upstreamCode: err.details.upstreamCode ?? null };
   const listed = (at?.job.params as { everyDomain?: boolean } | null)?.everyDomain !== true;
-  const field = at ? itemErrorField(at.job.kind as BulkKind, at.position, err.details.field, listed) : null;
+  // A renewal's or a transfer's "object does not exist" (2303) can only be about the item's domain,
+  // whichever way it ran (a native chunk's refusal names no argument of its own).
+  const named = err.details.field ?? (err instanceof ObjectNotFoundError && (at?.job.kind === 'RENEW' || at?.job.kind === 'TRANSFER') ? 'input.name' : undefined);
+  const field = at ? itemErrorField(at.job.kind as BulkKind, at.position, named, listed) : null;
   if (field) {
     error.field = field;
     // An error whose message names its field (`currentExpiry: ...`) names the path in the request instead, rebuilt from its

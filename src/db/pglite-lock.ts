@@ -82,7 +82,7 @@ export function lockFolder(dir: string, words: { what: string; inUse: (holder: n
   const me = procStat(process.pid);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = openSync(file, 'wx');
+      const fd = openSync(file, 'wx', 0o600); // this process's only, as every file under DATA_DIR (src/db/private-files.ts)
       writeSync(fd, me ? `${process.pid} ${me.start}` : String(process.pid));
       closeSync(fd);
       held.add(file);

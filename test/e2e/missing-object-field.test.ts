@@ -33,6 +33,12 @@ beforeAll(async () => {
   expect(c.errors).toBeUndefined();
   const d = await t.gql(A, CREATE, { k: randomUUID(), i: { name: domain, authInfo: 'G00d-Pw', registrant: contactId, contacts: [{ role: 'ADMIN', id: contactId }, { role: 'TECH', id: contactId }] } });
   expect(d.errors).toBeUndefined();
+  // A contact whose id is a word of the registry's messages ("...this domain does not exist: host x."), once per run.
+  const word = await t.gql(A, 'mutation($k: String!, $input: CreateContactInput!) { createContact(idempotencyKey: $k, input: $input) { id } }', {
+    k: randomUUID(),
+    input: { id: 'domain', postalInfo: postal, email: 'ada@example.org', authInfo: 'C0ntact-Pw' },
+  });
+  expect(word.errors?.[0]?.extensions?.code ?? 'created').toMatch(/created|OBJECT_EXISTS/);
 }, 120_000);
 afterAll(() => t?.close());
 
@@ -53,6 +59,8 @@ describe('EPP (the sandbox with contacts; Nomulus without)', () => {
     ['an unknown tech contact', () => ({ name: `c2-${run}.example`, authInfo: 'G00d-Pw', registrant: contactId, contacts: [contacts[0], { role: 'TECH', id: `no${run}t` }] }), 'input.contacts[1]', `no${run}t`],
     ['an unknown host', () => ({ name: `c3-${run}.example`, authInfo: 'G00d-Pw', registrant: contactId, contacts, nameservers: [{ name: `ns5.nowhere-${run}.example` }] }), 'input.nameservers[0]', `ns5.nowhere-${run}.example`],
     ['an unknown host at Nomulus', () => ({ name: `c4-${run}.tld`, authInfo: 'G00d-Pw', nameservers: [{ name: `ns1.other-${run}.net` }, { name: `ns5.nowhere-${run}.tld` }] }), 'input.nameservers[0]', `ns1.other-${run}.net`],
+    ['a contact id known in another letter case only (ids are case-sensitive)', () => ({ name: `c5-${run}.example`, authInfo: 'G00d-Pw', registrant: contactId, contacts: [contacts[0], { role: 'TECH', id: contactId.toUpperCase() }] }), 'input.contacts[1]', contactId.toUpperCase()],
+    ['an unknown host, beside contacts named like the words of the message', () => ({ name: `c6-${run}.example`, authInfo: 'G00d-Pw', registrant: 'domain', contacts: [{ role: 'ADMIN', id: 'domain' }, contacts[1]], nameservers: [{ name: `ns9.nowhere-${run}.net` }] }), 'input.nameservers[0]', `ns9.nowhere-${run}.net`],
   ])('createDomain with %s: OBJECT_NOT_FOUND naming it', async (_what, input, field, named) => {
     const e = await refused(CREATE, input());
     expect(e.extensions).toMatchObject({ code: 'OBJECT_NOT_FOUND', upstreamCode: 2303, field });
@@ -63,6 +71,9 @@ describe('EPP (the sandbox with contacts; Nomulus without)', () => {
     ['an unknown contact added (after a known one)', () => ({ name: domain, add: { contacts: [{ role: 'TECH', id: contactId }, { role: 'BILLING', id: `no${run}b` }] } }), 'input.add.contacts[1]'],
     ['an unknown host added (after a known one is removed)', () => ({ name: domain, add: { nameservers: [{ name: `ns9.${domain}` }] }, remove: { contacts: [{ role: 'TECH', id: contactId }] } }), 'input.add.nameservers[0]'],
     ['a domain the registry does not hold', () => ({ name: `nosuch-${run}.example`, add: { statuses: ['clientHold'] } }), 'input.name'],
+    ['a domain the registry does not hold, adding a contact named "domain"', () => ({ name: `nosuch-${run}.example`, add: { contacts: [{ role: 'BILLING', id: 'domain' }] } }), 'input.name'],
+    ['an unknown new registrant', () => ({ name: domain, registrant: `no${run}g` }), 'input.registrant'],
+    ['a name server removed that the registry does not hold', () => ({ name: domain, remove: { nameservers: [{ name: `ns8.nowhere-${run}.net` }] } }), 'input.remove.nameservers[0]'],
   ])('updateDomain with %s: OBJECT_NOT_FOUND naming it', async (_what, input, field) => {
     const e = await refused(UPDATE, input());
     expect(e.extensions).toMatchObject({ code: 'OBJECT_NOT_FOUND', upstreamCode: 2303, field });
@@ -80,6 +91,20 @@ describe('REPP', () => {
     const e = await refused(UPDATE, { name, add: { contacts: [{ role: 'TECH', id: `ATSAA:NO${run.toUpperCase()}` }] } });
     expect(e.extensions).toMatchObject({ code: 'OBJECT_NOT_FOUND', field: 'input.add.contacts[0]', registry: 'sandbox-repp' });
   }, 60_000);
+
+  it('bulkRenew and bulkTransfer items (its native bulk endpoints) whose domain it does not hold name domains[i].name', async () => {
+    for (const [mutation, d] of [
+      ['mutation($k: String!, $d: [BulkRenewItemInput!]!) { bulkRenew(idempotencyKey: $k, domains: $d) { job { id } } }', [{ name }, { name: `nosuch-${run}.ee` }]],
+      ['mutation($k: String!, $d: [BulkTransferItemInput!]!) { bulkTransfer(idempotencyKey: $k, domains: $d) { job { id } } }', [{ name: `nosuch-${run}.ee`, authInfo: 'Abc-12345' }]],
+    ] as const) {
+      const r = await t.gql(A, mutation, { k: randomUUID(), d });
+      expect(r.errors).toBeUndefined();
+      const id = Object.values(r.data as Record<string, { job: { id: string } }>)[0]!.job.id;
+      await waitFinished(t, A, id);
+      const missing = (await allItems(t, A, id)).find((i: { domainName: string }) => i.domainName === `nosuch-${run}.ee`);
+      expect(missing).toMatchObject({ state: 'FAILED', error: { code: 'OBJECT_NOT_FOUND', field: `domains[${d.length - 1}].name` } });
+    }
+  }, 120_000);
 
   it('createDomain with an unknown registrant names input.registrant', async () => {
     const e = await refused(CREATE, { name: `c1-${run}.ee`, registrant: `ATSAA:NO${run.toUpperCase()}`, contacts: [{ role: 'ADMIN', id: 'ATSAA:KARL' }], nameservers: [{ name: 'ns1.example.net' }, { name: 'ns2.example.net' }], authInfo: 'First-pw-1' });

@@ -52,6 +52,42 @@ describe('namingNotFound over an update (updatedObjects) and a create (linkedObj
     expect(fieldOf('host ns5.nowhere.example does not exist', linkedObjects(c))).toBe('input.nameservers[0]');
   });
 
+  test('a handle in its own letter case first: JD1234 is not jd1234 (contact ids are case-sensitive)', () => {
+    const c = { registrant: 'jd1234', contacts: [{ role: 'admin' as const, id: 'jd1234' }, { role: 'tech' as const, id: 'JD1234' }], nameservers: [] };
+    expect(fieldOf('Resource linked to this domain does not exist: contact JD1234.', linkedObjects(c))).toBe('input.contacts[1]');
+    const repp = { registrant: 'ATSAA:KARL', contacts: [{ role: 'admin' as const, id: 'ATSAA:KARL' }, { role: 'tech' as const, id: 'atsaa:karl' }], nameservers: [] };
+    expect(fieldOf('Object does not exist: tech contact atsaa:karl was not found', linkedObjects(repp))).toBe('input.contacts[1]');
+    // A host name in another letter case is the same name.
+    expect(fieldOf('host NS1.Example.NET does not exist', linkedObjects({ registrant: null, contacts: [], nameservers: [{ name: 'ns1.example.net', ipv4: [], ipv6: [] }] }))).toBe('input.nameservers[0]');
+  });
+
+  test("the object named last: a contact whose id is one of the registry's own words (domain, host) is not taken for it", () => {
+    const c = { registrant: 'host', contacts: [{ role: 'admin' as const, id: 'domain' }, { role: 'tech' as const, id: 'jd1234' }], nameservers: [{ name: 'ns9.nowhere.net', ipv4: [], ipv6: [] }] };
+    expect(fieldOf('Resource linked to this domain does not exist: host ns9.nowhere.net.', linkedObjects(c))).toBe('input.nameservers[0]');
+    const u = { name: 'nosuch.example', add: { statuses: [], contacts: [{ role: 'billing' as const, id: 'domain' }, { role: 'tech' as const, id: 'nosuch' }], nameservers: [] } };
+    expect(fieldOf('Resource linked to this domain does not exist: contact nosuch.', updatedObjects(u))).toBe('input.add.contacts[1]');
+    expect(fieldOf("The domain with given ID (nosuch.example) doesn't exist.", updatedObjects(u))).toBe('input.name');
+  });
+
+  test('two long names a message quotes alike (their first 32 characters) are not told apart: no field rather than the wrong one', () => {
+    const long = (x: string) => `ns1.${'a'.repeat(60)}.${x.repeat(60)}.net`;
+    const c = { registrant: null, contacts: [], nameservers: [long('b'), long('d')].map((name) => ({ name, ipv4: [], ipv6: [] })) };
+    expect(fieldOf(`host ${long('d').slice(0, 32)}… does not exist`, linkedObjects(c))).toBeUndefined();
+    // Named whole, it is that one.
+    expect(fieldOf(`host ${long('d')} does not exist`, linkedObjects(c))).toBe('input.nameservers[1]');
+  });
+
+  test('a name server or contact an update removes, which the domain does not hold', () => {
+    const u = { name: 'x.example', add: { statuses: [], contacts: [], nameservers: [] }, remove: { nameservers: [{ name: 'ns1.x.example', ipv4: [], ipv6: [] }, { name: 'ns2.gone.net', ipv4: [], ipv6: [] }], contacts: [{ role: 'tech' as const, id: 'c7' }] } };
+    expect(fieldOf('host ns2.gone.net is not linked to the domain', updatedObjects(u))).toBe('input.remove.nameservers[1]');
+    expect(fieldOf('contact c7 does not exist', updatedObjects(u))).toBe('input.remove.contacts[0]');
+  });
+
+  test("an update's new registrant", () => {
+    const u = { name: 'x.example', registrant: 'nosuchreg', add: { statuses: [], contacts: [], nameservers: [] } };
+    expect(fieldOf('Resource linked to this domain does not exist: contact nosuchreg.', updatedObjects(u))).toBe('input.registrant');
+  });
+
   test('a command on one object: its subject when the refusal names none of the candidates', () => {
     const e = namingNotFound(new ObjectNotFoundError('Superordinate domain for this hostname does not exist.'), [], 'input.name') as ObjectNotFoundError;
     expect(e.details.field).toBe('input.name');

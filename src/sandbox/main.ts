@@ -101,4 +101,3 @@ process.stdout.write(
     routes: running.flatMap(({ p }) => p.tlds.map((suffix) => ({ suffix, backend: p.name }))),
   }) + '\n',
 );
-

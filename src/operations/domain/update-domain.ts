@@ -28,9 +28,9 @@ export async function updateDomainChecks(router: Router, args: DomainUpdateInput
  * Updates one domain (RFC 5731 section 3.2.5: statuses, contacts, name servers, DNSSEC, registrant,
  * auth info). Refuses before anything is recorded or sent what updateDomainChecks refuses; then
  * RegistryError subclasses. A registry's "object does not exist" (ObjectNotFoundError, 2303) names
- * the argument it is about when its words name one (runOperation's namingNotFound: an added name
- * server or contact, `input.add.nameservers[i]`, `input.add.contacts[i]`, else the domain,
- * `input.name`), in the answer and in the record its key keeps.
+ * the argument it is about when its words name one (runOperation's namingNotFound over
+ * updatedObjects: an added name server or contact, the new registrant, a removed name server or
+ * contact, else the domain, `input.name`), in the answer and in the record its key keeps.
  */
 export async function updateDomain(env: OperationEnv, actor: Actor, args: DomainUpdateInput): Promise<OperationResult<TransactionRecord & { name: string }>> {
   const backend = await updateDomainChecks(env.router, args, liveCapabilities(actor));

@@ -129,6 +129,13 @@ describe('a command on one object the registry does not hold names it, whatever 
     ['deleteDomain at REPP', `mutation($k: String!) { deleteDomain(idempotencyKey: $k, name: "${n}.ee") { __typename } }`, 'name'],
     ['deleteDomain at Joker', `mutation($k: String!) { deleteDomain(idempotencyKey: $k, name: "${n}.joker.test") { __typename } }`, 'name'],
     ['renewDomain at HeadlessDomains', `mutation($k: String!) { renewDomain(idempotencyKey: $k, input: { name: "${n}.hdtest", period: { value: 1, unit: YEARS } }) { expiresAt } }`, 'input.name'],
+    // REPP answers "Object does not exist" and nothing else: the driver's read of the domain names it.
+    ['updateDomain at REPP', `mutation($k: String!) { updateDomain(idempotencyKey: $k, input: { name: "${n}.ee", add: { statuses: [clientHold] } }) { name } }`, 'input.name'],
+    ['updateDomain at Joker', `mutation($k: String!) { updateDomain(idempotencyKey: $k, input: { name: "${n}.joker.test", add: { nameservers: [{ name: "ns1.example.net" }] } }) { name } }`, 'input.name'],
+    ['updateDomain at HeadlessDomains', `mutation($k: String!) { updateDomain(idempotencyKey: $k, input: { name: "${n}.hdtest", add: { nameservers: [{ name: "ns1.example.net" }] } }) { name } }`, 'input.name'],
+    // DMAPI's document is silent; the registries behind Joker refuse a host whose domain they do not hold (RFC 5732 section 3.2.1).
+    ['createHost at Joker under a domain not registered', `mutation($k: String!) { createHost(idempotencyKey: $k, input: { name: "ns1.${n}.joker.test", ipv4: ["192.0.2.9"], registry: "sandbox-joker" }) { name } }`, 'input.name'],
+    ['updateDomain at Nomulus', `mutation($k: String!) { updateDomain(idempotencyKey: $k, input: { name: "${n}.tld", add: { statuses: [clientHold] } }) { name } }`, 'input.name'],
   ])('%s: OBJECT_NOT_FOUND naming its argument', async (_what, mutation, field) => {
     const e = await refused(mutation, {});
     expect(e.extensions).toMatchObject({ code: 'OBJECT_NOT_FOUND', upstreamCode: 2303, field });

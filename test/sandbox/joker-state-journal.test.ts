@@ -89,8 +89,9 @@ describe('the Joker sandbox state journal', () => {
         expect(handle).toMatch(/^CJOK-/);
       }],
       ['contact-modify', () => send('contact-modify', { handle, city: 'Village' })],
-      ['ns-create', () => send('ns-create', { host: 'ns1.journal.joker.test', ip: '192.0.2.10' })],
       ['domain-register', () => send('domain-register', { domain: 'journal.joker.test', period: '12', status: 'production', 'owner-c': handle, 'admin-c': handle, 'tech-c': handle, 'billing-c': handle, 'ns-list': 'ns1.sandbox-dns.test:ns2.sandbox-dns.test' })],
+      // A name server under journal.joker.test, after its domain (RFC 5732 section 3.2.1).
+      ['ns-create', () => send('ns-create', { host: 'ns1.journal.joker.test', ip: '192.0.2.10' })],
       ['domain-renew', () => send('domain-renew', { domain: 'journal.joker.test', expyear: String(year + 3) })],
       ['domain-modify', () => send('domain-modify', { domain: 'journal.joker.test', 'ns-list': 'ns1.sandbox-dns.test' })],
       ['domain-lock', () => send('domain-lock', { domain: 'journal.joker.test' })],

@@ -18,7 +18,7 @@ import * as parts from '../codec/domain-parts.js';
 import type { ReppAnswer, ReppRequest } from '../http.js';
 import { awaitingRegistrant, result, send, type ReppCall } from './call.js';
 import { statusesAfter } from './domains.js';
-import { changePath } from '../../../core/field-paths.js';
+import { changePath, namingNotFound } from '../../../core/field-paths.js';
 
 const keyId = (k: M.KeyData) => `${k.flags}/${k.protocol}/${k.algorithm}/${k.publicKey.replace(/\s+/g, '')}`;
 const contactId = (c: M.DomainContact) => `${c.role}:${c.id.toUpperCase()}`;
@@ -100,7 +100,11 @@ export function plan(u: M.DomainUpdateInput, d: M.Domain, verified: boolean, bac
  */
 export async function updateDomain(call: ReppCall, backend: string, u: M.DomainUpdateInput): Promise<M.PortResult<null>> {
   checkSupported(backend, u);
-  const info = await send(call, codec.buildInfo(u.name));
+  // REPP answers a domain it does not hold with "Object does not exist" alone, naming nothing: the
+  // read is of the domain, so its 404 is about input.name (namingNotFound's subject).
+  const info = await send(call, codec.buildInfo(u.name)).catch((e: unknown) => {
+    throw namingNotFound(e, [], 'input.name');
+  });
   const before = codec.parseInfo(info.data).domain;
   const verified = call.policy.verified ?? true;
   let last: ReppAnswer = info;

@@ -122,10 +122,37 @@ function address(c: Ctx, field: 'ip' | 'ipv6'): string | null | undefined {
   return field === 'ipv6' ? v.toLowerCase() : v;
 }
 
+/**
+ * The domain under a TLD served here that `host` is a name in (its superordinate domain, RFC 5732
+ * section 3.2.1: `example.joker.test` for `ns1.example.joker.test` and `ns1.a.example.joker.test`),
+ * or undefined for a host outside every served TLD.
+ */
+function superordinate(c: Ctx, host: string): string | undefined {
+  const labels = host.split('.');
+  for (let i = 1; i < labels.length - 1; i++) {
+    const d = labels.slice(i).join('.');
+    if (c.store.tldOf(d)) return d;
+  }
+  return undefined;
+}
+
 function checkHostAddresses(c: Ctx, host: string, ip: string | null, ipv6: string | null): void {
   if (ipv6 && !ip) throw new PolicyRefusal('ip', 'IPv4 must be given with IPv6');
-  const parent = host.split('.').slice(1).join('.');
-  if (c.store.tldOf(parent) && !ip) throw new MissingField('ip (a name server under a domain registered here needs its address)');
+  if (superordinate(c, host) && !ip) throw new MissingField('ip (a name server under a domain registered here needs its address)');
+}
+
+/**
+ * DMAPI's document is silent on a name server under a served TLD whose domain is not registered;
+ * the registries behind Joker follow RFC 5732 section 3.2.1 (the superordinate domain "MUST be
+ * known to the server", and sponsored by the client): 2303 when no such domain is registered,
+ * 2201 when another reseller's.
+ */
+function checkSuperordinate(c: Ctx, host: string): void {
+  const parent = superordinate(c, host);
+  if (!parent) return;
+  const d = c.store.domains.get(parent);
+  if (!d) throw new NotFound('domain', parent);
+  if (d.reseller !== c.reseller.uid) throw new NotYours('domain', parent);
 }
 
 function ownHost(c: Ctx, host: string) {
@@ -135,13 +162,14 @@ function ownHost(c: Ctx, host: string) {
   return x;
 }
 
-/** ns-create (host-create): a name server; ip (IPv4, not IANA-reserved: 2306) is required with ipv6 and under a served zone (2003/2306); 2302 when it exists. */
+/** ns-create (host-create): a name server; ip (IPv4, not IANA-reserved: 2306) is required with ipv6 and under a served zone (2003/2306); 2302 when it exists; under a served zone, its domain registered by the caller (2303, 2201: checkSuperordinate). */
 export const nsCreate: Handler = (c) => {
   const host = fqdn('host', c.p.req('host'));
   const ip = address(c, 'ip') ?? null;
   const ipv6 = address(c, 'ipv6') ?? null;
   checkHostAddresses(c, host, ip, ipv6);
   if (c.store.hosts.has(host)) throw new Exists('name server', host);
+  checkSuperordinate(c, host);
   const uid = c.reseller.uid;
   return {
     job: {
@@ -150,6 +178,7 @@ export const nsCreate: Handler = (c) => {
       kind: 'object',
       apply: (now) => {
         if (c.store.hosts.has(host)) throw new Exists('name server', host);
+        checkSuperordinate(c, host);
         c.store.hosts.set(host, { host, reseller: uid, ip, ipv6, created: now });
         return [];
       },

@@ -5,6 +5,7 @@
  * endpoints call such a domain "skipped"), so only domains that have it get an update.
  */
 import { AuthorizationError, ObjectNotFoundError } from '../core/errors.js';
+import { namingNotFound } from '../core/field-paths.js';
 import type { DomainNameserver, Period } from '../core/model/index.js';
 import { renewDomain } from '../operations/domain/renew-domain.js';
 import { updateDomain } from '../operations/domain/update-domain.js';
@@ -149,11 +150,15 @@ export function itemArguments(kind: BulkKind, params: unknown, name: string, inp
  * without its name servers and contacts, which would read as "does not have `from`": such an item
  * fails as the update would (and as REPP's native path does, src/bulk/native-replace.ts), not skipped.
  * A name no registry can hold (an item of a job stored before submission refused them) fails as the
- * update would too (Router.forRegistrable, naming the item), without the read.
+ * update would too (Router.forRegistrable, naming the item), without the read; a domain the registry
+ * does not hold (2303, ObjectNotFoundError) names the item's domain (`input.name`, namingNotFound).
  */
 async function readOwn(env: OperationEnv, actor: Actor, name: string) {
   const port = env.router.forRegistrable(name, 'name');
-  const current = await port.infoDomain(callOf(actor), name);
+  // The read is of the item's domain alone: its 2303 is the item's `domains[i]` (itemErrorField), as an update's would be.
+  const current = await port.infoDomain(callOf(actor), name).catch((e: unknown) => {
+    throw namingNotFound(e, [], 'input.name');
+  });
   if (current.data.sponsor !== port.upstreamId(actor.registrarId)) throw new AuthorizationError('the domain is sponsored by another registrar: the registry leaves it alone');
   return current;
 }

@@ -50,7 +50,7 @@ type Found = 'replaced' | 'absent' | 'present' | 'both';
 /** Reads the domain: the new value without the old (replaced), neither (absent), the old still there (present; both: the new one too). Throws a definite error for a domain that is not the caller's. */
 async function look(r: NativeRun, x: Replacement, item: ClaimedItem): Promise<Found> {
   const d = await orNull(() => r.port.infoDomain(r.readCall, item.name));
-  if (!d) throw new ObjectNotFoundError(`${item.name} does not exist`);
+  if (!d) throw new ObjectNotFoundError(`${item.name} does not exist`, { field: 'input.name' });
   if (d.sponsor !== r.upstreamId) throw new AuthorizationError('the domain is sponsored by another registrar: the registry leaves it alone');
   if (x.has(d, x.from)) return x.has(d, x.to) ? 'both' : 'present';
   return x.has(d, x.to) ? 'replaced' : 'absent';

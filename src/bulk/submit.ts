@@ -15,7 +15,8 @@ import type { Fingerprints } from '../idempotency/fingerprint.js';
 import { IdempotencyKeyReusedError } from '../idempotency/errors.js';
 import type { Logger } from '../logger.js';
 import { callOf, type Actor, type OperationEnv } from '../operations/run.js';
-import { liveCapabilities, refuseLocally, type CapabilitySource } from '../operations/checks.js';
+import { liveCapabilities, localCapabilities, refuseLocally, type CapabilitySource } from '../operations/checks.js';
+import { CapabilityNotKnownLocally } from '../core/capabilities.js';
 import type { Router } from '../routing/router.js';
 import { transferPeriodForms } from '../operations/transfer/transfer-domain.js';
 import type { Period } from '../core/model/index.js';
@@ -231,7 +232,8 @@ function asBulkArgument(err: unknown, kind: BulkKind, position: number, listed: 
  * domain in the list) before anything is written: the period's unit (capabilities.periodUnits), a
  * transfer's period, a renewal's period against the registry's own rule (RegistryPort.checkPeriod:
  * REPP 3, 6 or 9 months or whole years; Joker whole years outside its monthly TLDs; asked once per
- * TLD: the rules depend on nothing else), contact objects for a tech-contact replacement. A period
+ * TLD: the rules depend on nothing else), contact objects for a tech-contact replacement
+ * (checkContactObjects, after the others). A period
  * refusal is BAD_USER_INPUT (UNSUPPORTED_BY_BACKEND for a transfer period) naming `period` and the
  * registry (extensions.registry), with the first domain of the list it applies to and how many
  * more (registryDomains); a listed domain at a registry without contact objects is named by its
@@ -248,11 +250,39 @@ async function checkBackends(router: Router, caps: CapabilitySource, req: BulkRe
     if (period) checkPeriodUnit('period', period, c.periodUnits, name, registryDomains(routed, at, listed));
     if (period && req.kind === 'TRANSFER') checkTransferPeriod('period', period, c, name, registryDomains(routed, at, listed));
     if (period && req.kind === 'RENEW') checkRenewPeriod(backend, period, routed, at, listed);
-    if (req.kind === 'REPLACE_TECH_CONTACT' && !c.contacts) {
-      const i = at[0]!;
-      throw new ValidationError(itemField(req.kind, i), `${routed[i]!.name} is at registry ${name}, which has no contact objects (no tech contact to replace): leave its domains out`);
-    }
   }
+  if (req.kind === 'REPLACE_TECH_CONTACT') await checkContactObjects(router, caps, byBackend, routed);
+}
+
+/**
+ * A tech-contact replacement's listed domains at a registry without contact objects: the first
+ * such domain is refused (BAD_USER_INPUT naming its place, `domains[i]`), in two passes so that the
+ * document pre-pass (localCapabilities, which cannot read an EPP registry's greeting) and the
+ * field's own run (`caps` live) refuse the same domain: first the registries whose kind fixes the
+ * answer (HeadlessDomains: none; REPP, Joker: contacts), in list order, then those only the
+ * registry's greeting tells (EPP: Nomulus has none), in list order. In one pass, an EPP domain
+ * listed before a HeadlessDomains one stopped the pre-pass at the greeting, so the document's other
+ * mutations ran before this one was refused.
+ */
+async function checkContactObjects(router: Router, caps: CapabilitySource, byBackend: Map<string, number[]>, routed: readonly { name: string }[]): Promise<void> {
+  const refuse = (name: string, at: number[]) => {
+    const i = at[0]!;
+    return new ValidationError(itemField('REPLACE_TECH_CONTACT', i), `${routed[i]!.name} is at registry ${name}, which has no contact objects (no tech contact to replace): leave its domains out`);
+  };
+  const local = localCapabilities(caps.registrarId);
+  const greeting: [string, number[]][] = [];
+  for (const [name, at] of byBackend) {
+    let contacts: boolean;
+    try {
+      contacts = (await local(router.named(name))).contacts;
+    } catch (err) {
+      if (!(err instanceof CapabilityNotKnownLocally)) throw err;
+      greeting.push([name, at]);
+      continue;
+    }
+    if (!contacts) throw refuse(name, at);
+  }
+  for (const [name, at] of greeting) if (!(await caps(router.named(name))).contacts) throw refuse(name, at);
 }
 
 /**

@@ -123,9 +123,14 @@ describe('bulkRenew', () => {
     expect(tld.errors?.[0]?.extensions).toMatchObject({ code: 'UNKNOWN_TLD', field: 'domains[1].name' });
     const listDup = await t.gql(owner, `mutation($k: String!, $d: [String!]!) { bulkUpdateStatuses(idempotencyKey: $k, domains: $d, add: [clientHold]) { job { id } } }`, { k: randomUUID(), d: ['a.tld', 'A.TLD'] });
     expect(listDup.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'domains[1]' });
-    const tech = await t.gql(owner, `mutation($k: String!, $d: [String!]) { bulkReplaceTechContact(idempotencyKey: $k, domains: $d, from: "jd1234", to: "sah8013") { job { id } } }`, { k: randomUUID(), d: ['fakesite.example', 'test.example', 'fakesite.tld', 'x.hdtest'] });
+    const TECH = `mutation($k: String!, $d: [String!]) { bulkReplaceTechContact(idempotencyKey: $k, domains: $d, from: "jd1234", to: "sah8013") { job { id } } }`;
+    const tech = await t.gql(owner, TECH, { k: randomUUID(), d: ['fakesite.example', 'test.example', 'fakesite.tld'] });
     expect(tech.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'domains[2]' });
     expect(tech.errors?.[0]?.message).toMatch(/^domains\[2\]: fakesite\.tld is at registry sandbox-nomulus, which has no contact objects/);
+    // A registry whose kind has no contact objects (HeadlessDomains) is named before one whose greeting says so (Nomulus), wherever it is listed.
+    const headless = await t.gql(owner, TECH, { k: randomUUID(), d: ['fakesite.example', 'test.example', 'fakesite.tld', 'x.hdtest'] });
+    expect(headless.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'domains[3]' });
+    expect(headless.errors?.[0]?.message).toMatch(/^domains\[3\]: x\.hdtest is at registry sandbox-headless, which has no contact objects/);
     expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
   });
 

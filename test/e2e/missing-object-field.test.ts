@@ -153,3 +153,21 @@ it("a bulk item's domain the registry does not hold names the item's name: domai
   const [item] = await allItems(t, A, id);
   expect(item).toMatchObject({ state: 'FAILED', error: { code: 'OBJECT_NOT_FOUND', upstreamCode: 2303, field: 'domains[0].name' } });
 }, 120_000);
+
+it("a replacement's item whose domain the registry does not hold names it, domains[i], as a statuses item does (per item at EPP, REPP's native path)", async () => {
+  const jobs = [
+    ['mutation($k: String!, $d: [String!]) { bulkReplaceNameserver(idempotencyKey: $k, domains: $d, from: "ns1.example.net", to: { name: "ns2.example.net" }) { job { id } } }', [domain, `nosuch1-${run}.example`, `nosuch2-${run}.example`]],
+    ['mutation($k: String!, $d: [String!]) { bulkReplaceTechContact(idempotencyKey: $k, domains: $d, from: "nobody-there", to: "domain") { job { id } } }', [domain, `nosuch1-${run}.example`, `nosuch2-${run}.example`]],
+    ['mutation($k: String!, $d: [String!]) { bulkReplaceNameserver(idempotencyKey: $k, domains: $d, from: "ns1.example.net", to: { name: "ns3.example.net" }) { job { id } } }', [`missing-${run}.ee`, `nosuch1-${run}.ee`, `nosuch2-${run}.ee`]],
+  ] as const;
+  for (const [mutation, d] of jobs) {
+    const r = await t.gql(A, mutation, { k: randomUUID(), d });
+    expect(r.errors, mutation).toBeUndefined();
+    const id = Object.values(r.data as Record<string, { job: { id: string } }>)[0]!.job.id;
+    await waitFinished(t, A, id);
+    const items = await allItems(t, A, id);
+    for (const i of [1, 2]) {
+      expect(items.find((x: { domainName: string }) => x.domainName === d[i]), `${mutation} ${d[i]}`).toMatchObject({ state: 'FAILED', error: { code: 'OBJECT_NOT_FOUND', field: `domains[${i}]` } });
+    }
+  }
+}, 120_000);

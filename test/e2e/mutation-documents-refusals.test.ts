@@ -39,6 +39,7 @@ const CONTACT_THEN = (second: string) => `mutation($ka: String!, $kb: String!, $
 const THEN_CREATE_DOMAIN = CONTACT_THEN('CreateDomainInput!|b: createDomain(idempotencyKey: $kb, input: $b) { name }');
 const THEN_RESTORE = CONTACT_THEN('String!|b: restoreDomain(idempotencyKey: $kb, name: $b) { name }');
 const THEN_BULK_RENEW = CONTACT_THEN('[BulkRenewItemInput!]!|b: bulkRenew(idempotencyKey: $kb, domains: $b) { job { id } }');
+const THEN_BULK_TECH = CONTACT_THEN('[String!]|b: bulkReplaceTechContact(idempotencyKey: $kb, domains: $b, from: "jd1234", to: "sah8013") { job { id } }');
 
 /**
  * The error the field gives when it runs: its document executed on the schema as the gateway
@@ -80,6 +81,16 @@ const refusals = [
     field: 'b: bulkRenew(idempotencyKey: $kb, domains: $b) { job { id } }',
     type: '[BulkRenewItemInput!]!',
     expected: { message: 'domains[1].name: no registry is configured for "beta.nosuchtld"', extensions: { code: 'UNKNOWN_TLD', field: 'domains[1].name' } },
+  },
+  {
+    // An EPP domain first (its contact objects are its greeting's to tell), then one at HeadlessDomains,
+    // whose kind has none: the pre-pass stopped at the EPP registry's greeting, so field a ran.
+    what: 'a bulkReplaceTechContact listing, after an EPP domain, one at HeadlessDomains (no contact objects)',
+    query: THEN_BULK_TECH,
+    b: ['fakesite.example', 'fakesite.tld', 'x.hdtest'],
+    field: 'b: bulkReplaceTechContact(idempotencyKey: $kb, domains: $b, from: "jd1234", to: "sah8013") { job { id } }',
+    type: '[String!]',
+    expected: { message: 'domains[2]: x.hdtest is at registry sandbox-headless, which has no contact objects (no tech contact to replace): leave its domains out', extensions: { code: 'BAD_USER_INPUT', field: 'domains[2]' } },
   },
   {
     what: 'a restoreDomain at REPP, which has no restore',

@@ -6,6 +6,7 @@ import type { DomainNode } from '../../src/loaders/loaders.js';
 import type { Domain as DomainModel } from '../../src/core/model/index.js';
 import { checkAuthInfo, normalizeDomainName, normalizeDomainNames } from '../../src/validation/names.js';
 import { checkPageSize } from '../../src/validation/cursors.js';
+import { namingNotFound } from '../../src/core/field-paths.js';
 import { checkPeriod } from '../../src/validation/values.js';
 import { toDomainCreate, toDomainUpdate } from '../../src/validation/inputs.js';
 import { createDomain, createDomainChecks } from '../../src/operations/domain/create-domain.js';
@@ -93,7 +94,11 @@ export class DomainResolver {
     }
     // Another registrar's domain, read without its code: name, ROID and sponsor, on every backend (asSeenBy).
     if (!pw) return asSeenBy(ctx.router, ctx.registrar.id, backend.name, await ctx.loaders.domain.load({ registry: backend.name, name }));
-    return { ...(await backend.infoDomain(ctx.call, name, pw)).data, registry: backend.name };
+    // The registry's "object does not exist" (2303) is about `name`, as the unregistrable name's above.
+    const info = await backend.infoDomain(ctx.call, name, pw).catch((e: unknown) => {
+      throw namingNotFound(e, [], 'name');
+    });
+    return { ...info.data, registry: backend.name };
   }
 
   @Query(() => DomainConnection, {

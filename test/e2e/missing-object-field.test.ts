@@ -171,3 +171,8 @@ it("a replacement's item whose domain the registry does not hold names it, domai
     }
   }
 }, 120_000);
+
+it.each(['example', 'tld', 'ee', 'hdtest'])("domain(name, authInfo) of a .%s domain the registry does not hold is OBJECT_NOT_FOUND on name, as an unregistrable name's is (Joker has no code check: UNSUPPORTED_BY_BACKEND on authInfo)", async (tld) => {
+  const r = await t.gql(A, 'query($n: String!) { domain(name: $n, authInfo: "Wrong-code-1") { name } }', { n: `nosuch-${run}.${tld}` });
+  expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'OBJECT_NOT_FOUND', field: 'name' });
+}, 60_000);

@@ -48,3 +48,36 @@ describe("another registrar's domain, read without its auth info", () => {
     }
   });
 });
+
+describe("a change of another registrar's domain", () => {
+  let hd: string;
+  beforeAll(async () => {
+    hd = `other-${randomUUID().slice(0, 6)}.hdtest`;
+    const made = await t.gql(t.keys.NewRegistrar!, 'mutation($k: String!, $n: String!) { createDomain(idempotencyKey: $k, input: { name: $n, authInfo: "Other-pw-1", nameservers: [{ name: "ns1.example.net" }] }) { name } }', { k: randomUUID(), n: hd });
+    expect(made.errors).toBeUndefined();
+  });
+
+  // REPP shows any registrar's domain but answered its renewal and update with 404, which read as
+  // OBJECT_NOT_FOUND: a UI told its user that a registered domain does not exist.
+  it.each([
+    ['EPP', 'example.example', 'NewRegistrar', 'clientTransferProhibited'],
+    ['REPP', 'kass.ee', 'TheRegistrar', 'clientHold'],
+    ['Joker', 'alpha.joker.test', 'TheRegistrar', 'clientTransferProhibited'],
+    ['HeadlessDomains', '', 'TheRegistrar', 'clientTransferProhibited'],
+  ])('%s: renewDomain (with and without currentExpiry) and updateDomain are AUTHORIZATION_ERROR, nothing changed', async (_backend, seeded, other, status) => {
+    const name = seeded || hd;
+    const key = t.keys[other]!;
+    const before = await t.gql(t.keys[other === 'NewRegistrar' ? 'TheRegistrar' : 'NewRegistrar']!, 'query($n: String!) { domain(name: $n) { expiresAt statuses } }', { n: name });
+    const expiry = before.data.domain.expiresAt as string;
+    for (const [doc, vars] of [
+      ['mutation($k: String!, $n: String!) { renewDomain(idempotencyKey: $k, input: { name: $n, period: { value: 1, unit: YEARS } }) { expiresAt } }', {}],
+      ['mutation($k: String!, $n: String!, $e: DateTimeISO) { renewDomain(idempotencyKey: $k, input: { name: $n, period: { value: 1, unit: YEARS }, currentExpiry: $e }) { expiresAt } }', { e: expiry }],
+      [`mutation($k: String!, $n: String!) { updateDomain(idempotencyKey: $k, input: { name: $n, add: { statuses: [${status}] } }) { name } }`, {}],
+    ] as const) {
+      const r = await t.gql(key, doc, { k: randomUUID(), n: name, ...vars });
+      expect(r.errors?.[0]?.extensions?.code, `${name}: ${doc.slice(0, 60)}: ${r.errors?.[0]?.message}`).toBe('AUTHORIZATION_ERROR');
+    }
+    const after = await t.gql(t.keys[other === 'NewRegistrar' ? 'TheRegistrar' : 'NewRegistrar']!, 'query($n: String!) { domain(name: $n) { expiresAt statuses } }', { n: name });
+    expect(after.data.domain).toEqual(before.data.domain);
+  });
+});

@@ -17,7 +17,7 @@ import * as codec from '../codec/domains.js';
 import * as parts from '../codec/domain-parts.js';
 import type { ReppAnswer, ReppRequest } from '../http.js';
 import { awaitingRegistrant, result, send, type ReppCall } from './call.js';
-import { statusesAfter } from './domains.js';
+import { asSeenBy, notYours, statusesAfter } from './domains.js';
 import { changePath, namingNotFound } from '../../../core/field-paths.js';
 
 const keyId = (k: M.KeyData) => `${k.flags}/${k.protocol}/${k.algorithm}/${k.publicKey.replace(/\s+/g, '')}`;
@@ -105,7 +105,9 @@ export async function updateDomain(call: ReppCall, backend: string, u: M.DomainU
   const info = await send(call, codec.buildInfo(u.name)).catch((e: unknown) => {
     throw namingNotFound(e, [], 'input.name');
   });
-  const before = codec.parseInfo(info.data).domain;
+  const before = asSeenBy(call, codec.parseInfo(info.data).domain);
+  // REPP shows another registrar's domain but answers its change with 404, as of none (foreignOr).
+  if (before.sponsor !== call.upstreamId) throw notYours(call, u.name, 'change');
   const verified = call.policy.verified ?? true;
   let last: ReppAnswer = info;
   for (const { request, changes } of plan(u, before, verified, backend)) {

@@ -129,9 +129,30 @@ export async function createDomain(call: ReppCall, input: M.DomainCreateInput): 
 
 /** Renews from the current expiry, which REPP takes as the registry's calendar date (exp_date). */
 export async function renewDomain(call: ReppCall, input: M.DomainRenewInput): Promise<M.PortResult<M.DomainRenewed>> {
-  const a = await send(call, codec.buildRenew(input, call.policy.timeZone));
+  const a = await send(call, codec.buildRenew(input, call.policy.timeZone)).catch(async (e: unknown) => {
+    throw await foreignOr(call, input.name, e, 'renew');
+  });
   const d = await read(call, input.name);
   return result(a, { name: input.name, expiresAt: d?.expiresAt ?? reppRenewedExpiry(input.currentExpiry, input.period, call.policy.timeZone) });
+}
+
+/**
+ * REPP shows any registrar's domain (REPP document, "Get a specific domain": "even if it doesn't
+ * belong to your registrar account", without its transfer_code) but answers a change of another
+ * registrar's with 404 "Object does not exist", as of one that does not exist. The gateway answers
+ * that as every other backend does, AuthorizationError (2201's AUTHORIZATION_ERROR: only the sponsor
+ * can `verb` it), when the domain reads as another registrar's (notYours); else `e` as it is.
+ * Only after a 404 (ObjectNotFoundError): one read, on the refusal's path alone.
+ */
+async function foreignOr(call: ReppCall, name: string, e: unknown, verb: string): Promise<unknown> {
+  if (!(e instanceof ObjectNotFoundError)) return e;
+  const d = await read(call, name);
+  return d && d.sponsor !== call.upstreamId ? notYours(call, name, verb) : e;
+}
+
+/** AUTHORIZATION_ERROR for a change of `name`, another registrar's domain at REPP (foreignOr). */
+export function notYours(call: ReppCall, name: string, verb: string): AuthorizationError {
+  return new AuthorizationError(`${name} is sponsored by another registrar: only its sponsor can ${verb} it`, { backend: call.client.backend });
 }
 
 /**

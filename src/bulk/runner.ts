@@ -31,7 +31,7 @@
  * statement per item.
  */
 import { EventEmitter } from 'node:events';
-import { DatabaseUnavailableError, fieldMessage, GatewayError, ObjectNotFoundError, UpstreamRateLimitedError } from '../core/errors.js';
+import { DatabaseUnavailableError, fieldMessage, GatewayError, ObjectNotFoundError, UpstreamFailureError, UpstreamRateLimitedError } from '../core/errors.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { WriteFence, revocationFlag, revokeFlag } from '../core/write-fence.js';
 import type { BulkJob } from '../db/generated/client.js';
@@ -784,7 +784,9 @@ export class BulkRunner {
   private settleAwaiting(ids?: bigint[]): Promise<void> {
     if (!ids && this.awaitingSweep) return this.awaitingSweep;
     const backends = this.env.router.backends().map((b) => b.name);
-    const sweep = settleAwaiting(this.env.prisma, this.store, { backends, ids, limit: AWAITING_BATCH })
+    // A queued command the registry did not process (its result "command failed": the key released) is a transient failure of the item's attempt.
+    const retryAt = (attempts: number) => retryOf(new UpstreamFailureError('not processed', { retryable: true }), attempts, this.settings)?.notBefore ?? null;
+    const sweep = settleAwaiting(this.env.prisma, this.store, { backends, ids, limit: AWAITING_BATCH, retryAt })
       .then((jobs) => {
         this.awaitingLog.succeeded();
         for (const job of jobs) this.events.emit('settled', job);

@@ -17,8 +17,26 @@ interface StoredAnswer {
   message?: string | null;
 }
 
-/** The record as it should be replayed now: itself, or resolved (and written) once its result is stored. */
-export async function resolvePending(prisma: PrismaClient, rec: IdempotencyRecord): Promise<IdempotencyRecord> {
+/** A key's error as its record keeps it (IdempotencyRecord.error): code, message and the error's details. */
+export interface StoredError {
+  code: string;
+  message: string;
+  details: Record<string, unknown> & { upstreamCode?: number | null; field?: string; retryable?: boolean };
+}
+
+/**
+ * The record as it should be replayed now: itself, or resolved (and written) once its result is
+ * stored. `released`: the registry's result refused the key's one queued request with "command
+ * failed" (2400 and above, retryable: Joker's NACK whose `Error` lines say it was not processed,
+ * such as the sandbox's `not processed: the sandbox stopped before its turn`), so nothing was
+ * applied and the key must be free to be sent again, as a 2400 answered at once leaves no record
+ * (README, Idempotency contract): the record is returned unchanged (still pending) and not
+ * written, and the caller deletes it (IdempotencyService.runOwned, then runs the key as new; a
+ * bulk item, src/bulk/awaiting.ts, with its return to PENDING in the same transaction). A refusal
+ * of one of several requests (an update Joker took as several) stays the key's final error: the
+ * others may have been applied.
+ */
+export async function resolvePending(prisma: PrismaClient, rec: IdempotencyRecord): Promise<IdempotencyRecord & { released?: StoredError }> {
   const answer = rec.response as StoredAnswer | null;
   if (rec.state !== 'SUCCEEDED' || answer?.code !== 1001 || !rec.serverTrid || !rec.backend) return rec;
   const ids = rec.serverTrid.split(',').filter(Boolean);
@@ -35,7 +53,9 @@ export async function resolvePending(prisma: PrismaClient, rec: IdempotencyRecor
     // A transfer request's 2202 is about the auth code it carried, as when the registry refuses it at once (src/backends/portable.ts).
     const refused = registryErrorFor(code >= 2000 ? code : REFUSED_WITHOUT_CODE, failed.message, rec.backend);
     const e = rec.operation === 'requestTransfer' ? namingAuthInfo(refused) : refused;
-    data = { state: 'FAILED', error: JSON.parse(JSON.stringify({ code: e.code, message: e.message, details: e.details })) as Prisma.InputJsonValue };
+    const error = JSON.parse(JSON.stringify({ code: e.code, message: e.message, details: e.details })) as StoredError;
+    if (e.details.retryable === true && ids.length === 1) return { ...rec, released: error };
+    data = { state: 'FAILED', error: error as unknown as Prisma.InputJsonValue };
   } else {
     // The registry's own new expiry (Joker's Expiration-Date in the completion) replaces the one
     // the gateway computed when the command was only queued; so does the transfer as the result

@@ -278,6 +278,12 @@ export class IdempotencyService {
       if (rec.operation !== req.operation || !this.fingerprints.matches(rec.fingerprint, req.operation, req.args, req.sameAs)) throw new IdempotencyKeyReusedError(rec.operation);
       if (rec.state === 'SUCCEEDED') {
         const now = await resolvePending(this.prisma, rec); // a queued change whose result arrived: its final answer
+        if (now.released) {
+          // Its queued request was not processed (resolvePending): the key is free, and this request sends it again.
+          await this.prisma.idempotencyRecord.deleteMany({ where: { id: rec.id, state: 'SUCCEEDED', serverTrid: rec.serverTrid } });
+          mayInsert = true;
+          continue;
+        }
         if (now.state === 'FAILED') throw new ReplayedError(now.error as never);
         return { result: now.response as T, replayed: true };
       }

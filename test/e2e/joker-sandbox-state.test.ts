@@ -4,7 +4,11 @@
  * again on the same database and state finds the queued requests' results (Proc-IDs) its bulk items
  * AWAITING_REGISTRY wait for, so they settle instead of waiting idempotency.awaitHours (90 days)
  * and holding a bulk.maxOpenJobs slot. A request the sandbox had not processed when it stopped is
- * NACKed (2400, nothing applied) once it starts again: its item fails, it does not wait.
+ * NACKed (2400 "command failed": not processed, nothing applied) once it starts again: as a 2400
+ * answered at once, that leaves the key free (README, Idempotency contract), so its bulk item runs
+ * again after its back-off and a single mutation's retry under the same key sends it again. Before,
+ * the key kept the 2400 (`retryable: true`) for ever: a client retrying it as told looped, and the
+ * item failed although nothing had been tried but the one unprocessed request.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -38,6 +42,9 @@ const start = (keepDatabase: boolean) =>
     },
   });
 
+const SINGLE = `mutation($k: String!) { renewDomain(idempotencyKey: $k, input: { name: "alpha.joker.test", period: { value: 1, unit: YEARS } }) { replayed expiresAt transaction { resultCode pending serverTransactionId } } }`;
+/** The calendar date (YYYY-MM-DD) a year after the ISO time `iso`. */
+const addYear = (iso: string) => `${Number(iso.slice(0, 4)) + 1}${iso.slice(4, 10)}`;
 const RENEW = `mutation($k: String!) { bulkRenew(idempotencyKey: $k, domains: [{ name: "alpha.joker.test" }], period: { value: 1, unit: YEARS }) { job { id } } }`;
 
 /** Submits a renewal of alpha.joker.test and answers the job id once its item awaits the registry. */
@@ -66,7 +73,12 @@ it('bulk items awaiting the Joker sandbox settle after a gateway restart on the 
   expect(renewed > before).toBe(true);
   joker.hold();
   const unprocessed = await awaitingRenewal(first, A);
-  await first.close(); // the sandbox stops with that renewal still queued
+  // A single renewal queued too, under key K.
+  const K = randomUUID();
+  const queued = await first.gql(A, SINGLE, { k: K });
+  expect(queued.errors).toBeUndefined();
+  expect(queued.data.renewDomain.transaction).toMatchObject({ resultCode: 1001, pending: true });
+  await first.close(); // the sandbox stops with both renewals still queued
 
   const second = await start(false);
   try {
@@ -77,11 +89,28 @@ it('bulk items awaiting the Joker sandbox settle after a gateway restart on the 
     const [done] = await allItems(second, B, processed);
     expect(done.state).toBe('SUCCEEDED');
     expect(done.expiresAt.slice(0, 19)).toBe(renewed.slice(0, 19)); // DMAPI answers whole seconds
+    // The bulk item NACKed "not processed" ran again: renewed once, a year after the first job's.
     await waitFinished(second, B, unprocessed);
-    const [refused] = await allItems(second, B, unprocessed);
-    expect(refused).toMatchObject({ state: 'FAILED', error: { upstreamCode: 2400 } });
-    expect(refused.error.message).toContain('not processed');
-    expect(joker2.domain('alpha.joker.test')!.expires).toBe(renewed); // nothing applied
+    const [again] = await allItems(second, B, unprocessed);
+    expect(again).toMatchObject({ state: 'SUCCEEDED', attempts: 2 });
+    const oneMore = addYear(renewed);
+    expect(joker2.domain('alpha.joker.test')!.expires.slice(0, 10)).toBe(oneMore);
+    // The single renewal under K: once its NACK is stored, the same key sends it again (no replay of the 2400).
+    let retried;
+    for (;;) {
+      retried = await second.gql(B, SINGLE, { k: K });
+      const code = retried.errors?.[0]?.extensions?.code;
+      if (code !== undefined) expect(code, retried.errors?.[0]?.message).toBe('IDEMPOTENCY_IN_PROGRESS');
+      else if (retried.data.renewDomain.transaction.serverTransactionId !== queued.data.renewDomain.transaction.serverTransactionId) break;
+      await new Promise((res) => setTimeout(res, 100)); // its NACK not ingested yet: the pending answer replayed
+    }
+    expect(retried.data.renewDomain.replayed).toBe(false); // sent again (answered 1000, or queued: 1001)
+    for (;;) {
+      const done = await second.gql(B, SINGLE, { k: K });
+      if (done.data?.renewDomain?.transaction?.resultCode === 1000) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    expect(joker2.domain('alpha.joker.test')!.expires.slice(0, 10)).toBe(addYear(`${oneMore}T00:00:00Z`));
   } finally {
     await second.close();
   }

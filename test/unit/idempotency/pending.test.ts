@@ -76,6 +76,20 @@ describe('pending mutations resolve from their stored result', () => {
     expect(now.error).toMatchObject({ code: 'REGISTRY_POLICY_ERROR', details: { upstreamCode: 2308, backend: 'jk' } });
   });
 
+  it('a result refusing the one queued request with "command failed" (2400: not processed) releases the key: nothing written, the caller frees it; a 2400 among several requests stays the error', async () => {
+    const rec = await pendingRecord('7030');
+    await result('7030', false, 2400);
+    const now = await resolvePending(db.prisma, rec);
+    expect(now.released).toMatchObject({ code: 'UPSTREAM_FAILURE', details: { upstreamCode: 2400, retryable: true } });
+    expect(await db.prisma.idempotencyRecord.findUniqueOrThrow({ where: { id: rec.id } })).toMatchObject({ state: 'SUCCEEDED', response: { code: 1001 } });
+    const several = await pendingRecord('7031,7032');
+    await result('7031', true, 1000);
+    await result('7032', false, 2400);
+    const partial = await resolvePending(db.prisma, several);
+    expect(partial.released).toBeUndefined();
+    expect(partial).toMatchObject({ state: 'FAILED', error: { code: 'UPSTREAM_FAILURE', details: { upstreamCode: 2400 } } });
+  });
+
   it('several queued requests: resolved only when every one has arrived', async () => {
     const rec = await pendingRecord('7003,7004');
     await result('7003', true, 1000);

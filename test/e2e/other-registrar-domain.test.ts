@@ -10,8 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noBackgroundWork, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let t: TestGateway;
+/** NewRegistrar's domain at HeadlessDomains (its sandbox seeds none). */
+let hd: string;
 beforeAll(async () => {
   t = await startTestGateway({ configure: noBackgroundWork });
+  hd = `other-${randomUUID().slice(0, 6)}.hdtest`;
+  const made = await t.gql(t.keys.NewRegistrar!, 'mutation($k: String!, $n: String!) { createDomain(idempotencyKey: $k, input: { name: $n, authInfo: "Other-pw-1", nameservers: [{ name: "ns1.example.net" }] }) { name } }', { k: randomUUID(), n: hd });
+  expect(made.errors).toBeUndefined();
 }, 60_000);
 afterAll(() => t?.close());
 
@@ -19,13 +24,6 @@ const FIELDS = 'name sponsor sponsoredByViewer statuses expiresAt createdAt regi
 const LIMITED = { sponsoredByViewer: false, statuses: [], expiresAt: null, createdAt: null, registrant: null, contacts: [], nameservers: [], dnssecKeys: [], authInfo: null };
 
 describe("another registrar's domain, read without its auth info", () => {
-  let hd: string;
-  beforeAll(async () => {
-    hd = `other-${randomUUID().slice(0, 6)}.hdtest`;
-    const made = await t.gql(t.keys.NewRegistrar!, 'mutation($k: String!, $n: String!) { createDomain(idempotencyKey: $k, input: { name: $n, authInfo: "Other-pw-1", nameservers: [{ name: "ns1.example.net" }] }) { name } }', { k: randomUUID(), n: hd });
-    expect(made.errors).toBeUndefined();
-  });
-
   it.each([
     ['EPP', 'example.example', 'TheRegistrar', 'NewRegistrar'],
     ['REPP', 'kass.ee', 'NewRegistrar', 'TheRegistrar'],
@@ -50,13 +48,6 @@ describe("another registrar's domain, read without its auth info", () => {
 });
 
 describe("a change of another registrar's domain", () => {
-  let hd: string;
-  beforeAll(async () => {
-    hd = `other-${randomUUID().slice(0, 6)}.hdtest`;
-    const made = await t.gql(t.keys.NewRegistrar!, 'mutation($k: String!, $n: String!) { createDomain(idempotencyKey: $k, input: { name: $n, authInfo: "Other-pw-1", nameservers: [{ name: "ns1.example.net" }] }) { name } }', { k: randomUUID(), n: hd });
-    expect(made.errors).toBeUndefined();
-  });
-
   // REPP shows any registrar's domain but answered its renewal and update with 404, which read as
   // OBJECT_NOT_FOUND: a UI told its user that a registered domain does not exist.
   it.each([

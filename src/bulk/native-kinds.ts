@@ -12,7 +12,7 @@
  * requestTransfer (expiry moved from the noted one; the domain ours since the mark) first.
  */
 import { addPeriod, asDate, utcDate } from '../core/time.js';
-import { ExpiryMismatchError, namingAuthInfo, UpstreamFailureError, ValidationError, registryErrorFor } from '../core/errors.js';
+import { AuthorizationError, ExpiryMismatchError, namingAuthInfo, UpstreamFailureError, ValidationError, registryErrorFor } from '../core/errors.js';
 import type { BulkFailure, CallContext } from '../core/model/index.js';
 import type { RegistryPort } from '../core/port.js';
 import type { BulkJob } from '../db/generated/client.js';
@@ -154,7 +154,8 @@ async function sendSplitting<T extends { item: ClaimedItem }>(r: NativeRun, part
 
 /**
  * RENEW through REPP's bulk renew (POST /repp/v1/domains/renew/bulk): reads each domain's expiry,
- * fails an item whose given currentExpiry is another day (ExpiryMismatchError, field `currentExpiry`),
+ * fails an item whose domain another registrar sponsors (AuthorizationError, as the per-item path's
+ * REPP driver answers it), or whose given currentExpiry is another day (ExpiryMismatchError, field `currentExpiry`),
  * notes the expiry on the item, then sends; the new expiry is the read one plus the period in the registry's calendar (RegistryPort.renewedExpiry: local midnight in Tallinn).
  */
 export async function renew(r: NativeRun): Promise<void> {
@@ -165,7 +166,10 @@ export async function renew(r: NativeRun): Promise<void> {
   const ready: { item: ClaimedItem; cur: Date }[] = [];
   await mapLimit(fresh, r.port.limits.sessions, async (item) => {
     try {
-      const cur = asDate((await r.port.infoDomain(r.readCall, item.name)).data.expiresAt);
+      const d = (await r.port.infoDomain(r.readCall, item.name)).data;
+      // REPP shows another registrar's domain, expiry and all, and leaves it out of its bulk renew: refused as the per-item path refuses it.
+      if (d.sponsor !== r.upstreamId) return r.fail(item, new AuthorizationError(`${item.name} is sponsored by another registrar: only its sponsor can renew it`));
+      const cur = asDate(d.expiresAt);
       const given = asDate((item.input as { currentExpiry?: string } | null)?.currentExpiry);
       if (!cur) return r.fail(item, new ValidationError('currentExpiry', 'the registry gave no expiry date for this domain; give its currentExpiry'));
       const day = (d: Date) => r.port.expiryDay?.(d) ?? utcDate(d);

@@ -7,13 +7,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noBackgroundWork, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { allItems, waitFinished } from '../helpers/bulk.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let t: TestGateway;
 /** NewRegistrar's domain at HeadlessDomains (its sandbox seeds none). */
 let hd: string;
 beforeAll(async () => {
-  t = await startTestGateway({ configure: noBackgroundWork });
+  // No poller; the bulk runner on, for the bulkRenew items below.
+  t = await startTestGateway({ configure: (c) => (c.poll.enabled = false) });
   hd = `other-${randomUUID().slice(0, 6)}.hdtest`;
   const made = await t.gql(t.keys.NewRegistrar!, 'mutation($k: String!, $n: String!) { createDomain(idempotencyKey: $k, input: { name: $n, authInfo: "Other-pw-1", nameservers: [{ name: "ns1.example.net" }] }) { name } }', { k: randomUUID(), n: hd });
   expect(made.errors).toBeUndefined();
@@ -71,4 +73,18 @@ describe("a change of another registrar's domain", () => {
     const after = await t.gql(t.keys[other === 'NewRegistrar' ? 'TheRegistrar' : 'NewRegistrar']!, 'query($n: String!) { domain(name: $n) { expiresAt statuses } }', { n: name });
     expect(after.data.domain).toEqual(before.data.domain);
   });
+});
+
+it.each([
+  ['EPP', 'example.example', 'NewRegistrar'],
+  ['REPP (its native bulk renew)', 'kass.ee', 'TheRegistrar'],
+  ['Joker', 'alpha.joker.test', 'TheRegistrar'],
+  ['HeadlessDomains', '', 'TheRegistrar'],
+])("%s: a bulkRenew item of another registrar's domain fails AUTHORIZATION_ERROR", async (_backend, seeded, other) => {
+  const key = t.keys[other]!;
+  const r = await t.gql(key, 'mutation($k: String!, $d: [BulkRenewItemInput!]!) { bulkRenew(idempotencyKey: $k, domains: $d) { job { id } } }', { k: randomUUID(), d: [{ name: seeded || hd }] });
+  expect(r.errors).toBeUndefined();
+  await waitFinished(t, key, r.data.bulkRenew.job.id);
+  const [item] = await allItems(t, key, r.data.bulkRenew.job.id);
+  expect(item).toMatchObject({ state: 'FAILED', error: { code: 'AUTHORIZATION_ERROR' } });
 });

@@ -12,7 +12,7 @@
  * requestTransfer (expiry moved from the noted one; the domain ours since the mark) first.
  */
 import { addPeriod, asDate, utcDate } from '../core/time.js';
-import { AuthorizationError, ExpiryMismatchError, namingAuthInfo, UpstreamFailureError, ValidationError, registryErrorFor } from '../core/errors.js';
+import { AuthorizationError, ExpiryMismatchError, namingAuthInfo, ObjectNotFoundError, UpstreamFailureError, ValidationError, registryErrorFor } from '../core/errors.js';
 import type { BulkFailure, CallContext } from '../core/model/index.js';
 import type { RegistryPort } from '../core/port.js';
 import type { BulkJob } from '../db/generated/client.js';
@@ -131,31 +131,30 @@ async function reconcileMarked(r: NativeRun, items: ClaimedItem[], verdict: (ite
 
 /**
  * Sends `parts` in one request; a definite refusal of the whole request (nothing applied) fails
- * the item it names, or the only item, and sends the others again, split in halves when it names
+ * the item it names, or the only item (with `as(item, err)`: the refusal as that item's error), and sends the others again, split in halves when it names
  * none. A transient failure leaves every part to another attempt (each reconciled first: they are marked).
  */
-async function sendSplitting<T extends { item: ClaimedItem }>(r: NativeRun, parts: T[], send: (parts: T[]) => Promise<void>): Promise<void> {
+async function sendSplitting<T extends { item: ClaimedItem }>(r: NativeRun, parts: T[], as: (item: ClaimedItem, err: unknown) => unknown, send: (parts: T[]) => Promise<void>): Promise<void> {
   if (parts.length === 0) return;
   try {
     await send(parts);
   } catch (err) {
     if (!r.definite(err)) return void parts.forEach((p) => r.retry(p.item, err));
-    if (parts.length === 1) return r.fail(parts[0]!.item, err);
+    if (parts.length === 1) return r.fail(parts[0]!.item, as(parts[0]!.item, err));
     const named = parts.filter((p) => mentions((err as Error).message, p.item.name));
     if (named.length === 1) {
-      r.fail(named[0]!.item, err);
-      return sendSplitting(r, parts.filter((p) => p !== named[0]), send);
+      r.fail(named[0]!.item, as(named[0]!.item, err));
+      return sendSplitting(r, parts.filter((p) => p !== named[0]), as, send);
     }
     const half = Math.ceil(parts.length / 2);
-    await sendSplitting(r, parts.slice(0, half), send);
-    await sendSplitting(r, parts.slice(half), send);
+    await sendSplitting(r, parts.slice(0, half), as, send);
+    await sendSplitting(r, parts.slice(half), as, send);
   }
 }
 
 /**
  * RENEW through REPP's bulk renew (POST /repp/v1/domains/renew/bulk): reads each domain's expiry,
- * fails an item whose domain another registrar sponsors (AuthorizationError, as the per-item path's
- * REPP driver answers it), or whose given currentExpiry is another day (ExpiryMismatchError, field `currentExpiry`),
+ * fails an item whose given currentExpiry is another day (ExpiryMismatchError, field `currentExpiry`),
  * notes the expiry on the item, then sends; the new expiry is the read one plus the period in the registry's calendar (RegistryPort.renewedExpiry: local midnight in Tallinn).
  */
 export async function renew(r: NativeRun): Promise<void> {
@@ -164,11 +163,16 @@ export async function renew(r: NativeRun): Promise<void> {
   const fresh = await reconcileMarked(r, r.items, (item, sent) => reconcile(r, reconcileDomain.renewDomain, item, sent, args(item, sent.currentExpiry)));
   // The expiry each renewal starts from: read, and compared with the one given (as a registry compares curExpDate).
   const ready: { item: ClaimedItem; cur: Date }[] = [];
+  // Items whose domain the read shows under another sponsor: REPP shows it, expiry and all, and
+  // refuses it in the bulk renew as a domain it does not have (2303, naming it); that refusal is
+  // AuthorizationError, as the per-item path's REPP driver answers it (foreignOr).
+  const foreign = new Set<ClaimedItem>();
+  const asRefused = (item: ClaimedItem, err: unknown) =>
+    foreign.has(item) && err instanceof ObjectNotFoundError ? new AuthorizationError(`${item.name} is sponsored by another registrar: only its sponsor can renew it`) : err;
   await mapLimit(fresh, r.port.limits.sessions, async (item) => {
     try {
       const d = (await r.port.infoDomain(r.readCall, item.name)).data;
-      // REPP shows another registrar's domain, expiry and all, and leaves it out of its bulk renew: refused as the per-item path refuses it.
-      if (d.sponsor !== r.upstreamId) return r.fail(item, new AuthorizationError(`${item.name} is sponsored by another registrar: only its sponsor can renew it`));
+      if (d.sponsor !== r.upstreamId) foreign.add(item);
       const cur = asDate(d.expiresAt);
       const given = asDate((item.input as { currentExpiry?: string } | null)?.currentExpiry);
       if (!cur) return r.fail(item, new ValidationError('currentExpiry', 'the registry gave no expiry date for this domain; give its currentExpiry'));
@@ -181,7 +185,7 @@ export async function renew(r: NativeRun): Promise<void> {
   });
   ready.sort((a, b) => a.item.position - b.item.position);
   const held = await r.mark(ready, 'bulkRenew', (p) => ({ currentExpiry: p.cur.toISOString() }));
-  await sendSplitting(r, held, async (parts) => {
+  await sendSplitting(r, held, asRefused, async (parts) => {
     const res = await r.port.bulkRenew(r.sendCall('bulkRenew', parts.map((p) => p.item)), { names: parts.map((p) => p.item.name), period });
     const renewed = lower(res.data.renewed);
     for (const { item, cur } of parts) {
@@ -206,7 +210,7 @@ export async function transfer(r: NativeRun): Promise<void> {
   }
   const held = await r.mark(ready, 'bulkTransfer');
   const index = new DomainIndex(r.env.prisma);
-  await sendSplitting(r, held, async (parts) => {
+  await sendSplitting(r, held, (_item, err) => err, async (parts) => {
     const res = await r.port.bulkTransfer(r.sendCall('bulkTransfer', parts.map((p) => p.item)), parts.map((p) => ({ name: p.item.name, transferCode: p.code })));
     const moved = lower(res.data.transferred);
     const failed = new Map<string, BulkFailure['errors']>(); // a domain listed once per error keeps every error

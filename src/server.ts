@@ -629,7 +629,13 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       const drainMs = config.shutdownDrainMs ?? DRAIN_MS;
       if (inFlight.size > 0) logger.info({ requests: inFlight.size, maxMs: drainMs }, 'closing: waiting for the HTTP requests in flight to finish');
       await inFlight.drained(drainMs);
-      if (inFlight.size > 0) logger.warn({ requests: inFlight.size, maxMs: drainMs }, 'closing: HTTP requests still in flight after shutdownDrainMs; their connections are cut');
+      if (inFlight.size > 0) {
+        logger.warn({ requests: inFlight.size, maxMs: drainMs }, 'closing: HTTP requests still in flight after shutdownDrainMs; their connections are cut');
+        // Cut as the log says, before anything else runs: a request whose body completes after
+        // this line is not served (graphql-ws's upgraded sockets are not the server's connections
+        // any more; Apollo's stop below closes them with their close frame).
+        httpServer.closeAllConnections();
+      }
       await apollo.stop();
       httpServer.closeAllConnections();
       await closed;

@@ -34,7 +34,13 @@ export const MAX_PUBLIC_KEY_BYTES = 4096;
 /** DS records or keys in one list (RFC 5910 sets no maximum; registries keep a handful). */
 export const MAX_DNSSEC_RECORDS = 16;
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/**
+ * xs:base64Binary's lexical space (XML Schema Part 2 section 3.2.16, the type of RFC 5910's
+ * secDNS:pubKey): the bits a final group's padding leaves over must be zero, so before "==" only
+ * [AQgw] and before "=" only [AEIMQUYcgkosw048]. "AwEAAc==" decodes with Node's lenient decoder
+ * but a registry's schema validation refuses it (Nomulus: "not a valid value of the atomic type").
+ */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$/;
 
 function checkInt(field: string, v: number, min: number, max: number): number {
   if (!Number.isInteger(v) || v < min || v > max) throw new ValidationError(field, `must be an integer from ${min} to ${max}`);
@@ -62,7 +68,7 @@ export function checkKeyData(field: string, k: KeyData): KeyData {
   const maxChars = Math.ceil(MAX_PUBLIC_KEY_BYTES / 3) * 4;
   if (k.publicKey.length > 2 * maxChars) throw new ValidationError(`${field}.publicKey`, `must be at most ${MAX_PUBLIC_KEY_BYTES} bytes`);
   const publicKey = k.publicKey.replace(/\s+/g, '');
-  if (publicKey.length === 0 || !BASE64.test(publicKey)) throw new ValidationError(`${field}.publicKey`, 'must be base64');
+  if (publicKey.length === 0 || !BASE64.test(publicKey)) throw new ValidationError(`${field}.publicKey`, 'must be base64 (RFC 4648 section 4, the padding bits zero: XML Schema base64Binary)');
   if (publicKey.length > maxChars) throw new ValidationError(`${field}.publicKey`, `must be at most ${MAX_PUBLIC_KEY_BYTES} bytes`);
   return { flags, protocol: 3, algorithm, publicKey };
 }

@@ -59,6 +59,7 @@ describe('bad input', () => {
     ['SHA-1 length for SHA-384', { ...base, dnssec: { dsData: [{ keyTag: 1, algorithm: 14, digestType: 4, digest: 'A'.repeat(40) }] } }, 'input.dnssec.dsData[0].digest'],
     ['1 MB DNSKEY', { ...base, dnssec: { keyData: [{ flags: 257, protocol: 3, algorithm: 13, publicKey: bigKey }] } }, 'input.dnssec.keyData[0].publicKey'],
     ['unassigned algorithm', { ...base, dnssec: { keyData: [{ flags: 257, protocol: 3, algorithm: 99, publicKey: 'AwEAAQ==' }] } }, 'input.dnssec.keyData[0].algorithm'],
+    ['DNSKEY with padding bits set (not xs:base64Binary)', { ...base, dnssec: { keyData: [{ flags: 257, protocol: 3, algorithm: 13, publicKey: 'AwEAAc==' }] } }, 'input.dnssec.keyData[0].publicKey'],
     ['glue with a zone index', { ...base, nameservers: [{ name: 'ns1.fine.example', ipv6: ['fe80::1%eth0'] }] }, 'input.nameservers[0].ipv6[0]'],
     ['link-local glue', { ...base, nameservers: [{ name: 'ns1.fine.example', ipv6: ['fe80::1'] }] }, 'input.nameservers[0].ipv6[0]'],
     ['a name IDNA2008 disallows', { ...base, name: '☃.example' }, 'input.name'],

@@ -5,7 +5,7 @@ import { refusal } from './helpers.js';
 const SHA1 = 'A'.repeat(40);
 const SHA256 = '49FD46E6C4B45C55D4AC49FD46E6C4B45C55D4AC49FD46E6C4B45C55D4AC1234';
 const SHA384 = 'B'.repeat(96);
-const KEY = 'AwEAAa==';
+const KEY = 'AwEAAQ==';
 
 describe('DS data (RFC 4034 5.1, IANA registries)', () => {
   it.each([
@@ -61,6 +61,9 @@ describe('key data (RFC 4034 2.1)', () => {
     [{ flags: 256, protocol: 3, algorithm: 99, publicKey: KEY }, 'k.algorithm'],
     [{ flags: 256, protocol: 3, algorithm: 13, publicKey: 'not base64!' }, 'k.publicKey'],
     [{ flags: 256, protocol: 3, algorithm: 13, publicKey: '' }, 'k.publicKey'],
+    // Decodable leniently, but not xs:base64Binary: the padding bits are not zero.
+    [{ flags: 256, protocol: 3, algorithm: 13, publicKey: 'AwEAAc==' }, 'k.publicKey'],
+    [{ flags: 256, protocol: 3, algorithm: 13, publicKey: 'AwEAAQB=' }, 'k.publicKey'],
     [{ flags: 256, protocol: 3, algorithm: 13, publicKey: Buffer.alloc(MAX_PUBLIC_KEY_BYTES + 3).toString('base64') }, 'k.publicKey'],
     [{ flags: 256, protocol: 3, algorithm: 13, publicKey: 'A'.repeat(1_000_000) }, 'k.publicKey'],
   ])('refuses %#: %s', (k, field) => {

@@ -43,6 +43,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { collectFields } from 'graphql/execution/collectFields.js';
+import { IdempotencyKeyReusedError } from '../idempotency/errors.js';
 import { checkArguments } from '../validation/guard.js';
 
 /**
@@ -128,6 +129,7 @@ export class MutationInputs<C> {
     const fields = type.getFields();
     const errors: GraphQLError[] = [];
     const parsed = new Map<FieldNode, Parsed>();
+    const keys = new Map<string, { mutation: string; parsed: unknown }>();
     for (const [responseName, nodes] of collectFields(this.schema, fragments, coerced.coerced, type, operation.selectionSet)) {
       const def = fields[nodes[0]!.name.value];
       const parse = def && this.parsers[def.name];
@@ -138,6 +140,7 @@ export class MutationInputs<C> {
         const value = (parse as (args: Record<string, unknown>, ctx: C) => unknown)(args, ctx);
         const result = await value;
         await (this.checks[def.name] as ((parsed: unknown, ctx: C) => unknown) | undefined)?.(result, ctx);
+        sameKeySameRequest(keys, def.name, args.idempotencyKey, result);
         // What the resolver gets from takeParsed: what the step returned (a promise stays one).
         parsed.set(nodes[0]!, { parse: parse as MutationParse<never>, value });
       } catch (err) {
@@ -176,4 +179,25 @@ export class MutationInputs<C> {
       }),
     };
   }
+}
+
+/**
+ * Two root fields of one document under one idempotency key must be one request: the second then
+ * replays the first's answer, as a retry would. Another mutation, or other arguments (the parse
+ * steps' results, which are what the operations fingerprint), would be refused
+ * IDEMPOTENCY_KEY_REUSED when the second field ran, after the first had been sent: refused here,
+ * before either runs. `keys`: the document's keys so far (key -> the first field's mutation and
+ * request); a field without an `idempotencyKey` argument is not counted.
+ * Throws IdempotencyKeyReusedError (field `idempotencyKey`).
+ */
+function sameKeySameRequest(keys: Map<string, { mutation: string; parsed: unknown }>, mutation: string, key: unknown, parsed: unknown): void {
+  if (typeof key !== 'string') return;
+  const first = keys.get(key);
+  if (!first) return void keys.set(key, { mutation, parsed }); // serialized only when a second field shares the key
+  if (first.mutation !== mutation || requestText(first.parsed) !== requestText(parsed)) throw new IdempotencyKeyReusedError(first.mutation);
+}
+
+/** A parse result as text, to compare two (bigints as their digits). */
+function requestText(parsed: unknown): string {
+  return JSON.stringify(parsed, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? '';
 }

@@ -74,6 +74,30 @@ describe.each(['http', 'ws'] as const)('several mutations in one document, over 
     expect(await traces([], id)).toEqual({ records: 0, commands: 0 });
   });
 
+  it('two fields under one idempotency key: another request is refused before either runs; the same one replays', async () => {
+    const id = newId();
+    const k = `adv-${randomUUID()}`;
+    const before = await t.upstreamCommands();
+    const SAME_KEY = `mutation($k: String!, $input: CreateContactInput!, $a: String!, $b: String!) {
+      c: createContact(idempotencyKey: "${randomUUID()}", input: $input) { id }
+      a: deleteDomain(name: $a, idempotencyKey: $k) { name }
+      b: deleteDomain(name: $b, idempotencyKey: $k) { name }
+    }`;
+    const r = await send[transport](SAME_KEY, { k, input: contactInput(id), a: `${newId()}-none.example`, b: `${newId()}-none.example` });
+    expect(r.data).toBeNull();
+    expect(r.errors!.map((e) => [e.path, e.extensions.code, e.extensions.field])).toEqual([[['b'], 'IDEMPOTENCY_KEY_REUSED', 'idempotencyKey']]);
+    expect(await traces([k], id)).toEqual({ records: 0, commands: 0 });
+    expect(await t.upstreamCommands()).toBe(before);
+    // Another mutation under the key: refused the same way.
+    const other = await send[transport](`mutation($k: String!) { a: deleteDomain(name: "x-${id}.example", idempotencyKey: $k) { name } b: deleteHost(name: "ns1.x-${id}.example", idempotencyKey: $k) { name } }`, { k });
+    expect(other.errors!.map((e) => [e.path, e.extensions.code])).toEqual([[['b'], 'IDEMPOTENCY_KEY_REUSED']]);
+    expect(await t.upstreamCommands()).toBe(before);
+    // The same request twice: the second is the first's retry, as a retry in another request would be.
+    const twice = await send[transport](`mutation($k: String!, $input: CreateContactInput!) { a: createContact(idempotencyKey: $k, input: $input) { id replayed } b: createContact(idempotencyKey: $k, input: $input) { id replayed } }`, { k, input: contactInput(id) });
+    expect(twice.errors).toBeUndefined();
+    expect(twice.data).toEqual({ a: { id, replayed: false }, b: { id, replayed: true } });
+  });
+
   it("a registry's refusal of a later field keeps the earlier field's answer", async () => {
     const id = newId();
     const [ka, kb] = [randomUUID(), randomUUID()];

@@ -46,7 +46,7 @@ function ranged(date: Date, sent: string): Date {
 }
 
 /** What an invalid date-time is told: the forms taken, each with an example. */
-export const DATE_TIME_FORMS = 'give a date-time with its offset, such as 2028-12-02T10:15:30Z (currentExpiry also takes a date alone: 2028-12-02)';
+export const DATE_TIME_FORMS = 'give a date-time with its offset, such as 2028-12-02T10:15:30Z (only the currentExpiry of a renewal also takes a date alone: 2028-12-02)';
 
 /** What a JSON value or a literal is, in words, never spelling it ("an object", "a list of 3 items"). */
 function kindOf(value: unknown): string {

@@ -105,7 +105,7 @@ describe.each(['http', 'ws'] as const)('a DateTimeISO variable that is no string
     expect(r.body.errors).toHaveLength(1);
     const e = r.body.errors[0];
     expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: c.field });
-    expect(e.message).toBe(`${c.field}: expected an ISO 8601 date-time string (RFC 3339), not ${c.kind}: give a date-time with its offset, such as 2028-12-02T10:15:30Z (currentExpiry also takes a date alone: 2028-12-02)`);
+    expect(e.message).toBe(`${c.field}: expected an ISO 8601 date-time string (RFC 3339), not ${c.kind}: give a date-time with its offset, such as 2028-12-02T10:15:30Z (only the currentExpiry of a renewal also takes a date alone: 2028-12-02)`);
     expect(e.message).not.toMatch(/stack|Expected type|2028-12-02"|S3cr3t/);
     expect(await t.upstreamCommands()).toBe(before);
     expect(await t.gateway.services.prisma.idempotencyRecord.count({ where: { idempotencyKey: key } })).toBe(0);
@@ -118,7 +118,7 @@ describe.each(['http', 'ws'] as const)('a DateTimeISO variable that is no string
     const r = transport === 'http' ? await overHttp(RENEW, `{"k":"k-${randomUUID()}","d":"2028-13-45T00:00:00.000+02:00 and then some more"}`) : await overWs(RENEW, `{"k":"k-${randomUUID()}","d":"2028-13-45T00:00:00.000+02:00 and then some more"}`);
     expect(r.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.currentExpiry' });
     expect(r.body.errors[0].message).toBe(
-      'input.currentExpiry: DateTime cannot represent an invalid date-time-string "2028-13-45T00:00:00.000+02:00 an"…: give a date-time with its offset, such as 2028-12-02T10:15:30Z (currentExpiry also takes a date alone: 2028-12-02)',
+      'input.currentExpiry: DateTime cannot represent an invalid date-time-string "2028-13-45T00:00:00.000+02:00 an"…: give a date-time with its offset, such as 2028-12-02T10:15:30Z (only the currentExpiry of a renewal also takes a date alone: 2028-12-02)',
     );
   });
 

@@ -76,6 +76,9 @@ export interface Driver {
   upstreamId(registrarId: string): string;
   /** RegistryPort.zones: zones the registry registers names under besides the routed suffixes. */
   readonly zones?: readonly string[];
+
+  /** RegistryPort.unregistrable: the registry's own rule for a name under one of its zones (pure). Absent: none. */
+  unregistrable?(name: string): string | null;
   /** RegistryPort.queuesRequests: a 1001 answer names a queued request whose result arrives as a poll message; such a driver has queuedRequest. */
   readonly queuesRequests?: boolean;
   /** The account's secrets (passwords), masked from every message the layer passes on. */

@@ -161,6 +161,11 @@ export class PortableBackend implements RegistryPort {
     this.trid = new ClTridGenerator(opts.clTRIDPrefix, opts.clock ?? systemClock);
   }
 
+  /** RegistryPort.unregistrable: the driver's rule (Driver.unregistrable), null where it has none. */
+  unregistrable(name: string): string | null {
+    return this.driver.unregistrable?.(name) ?? null;
+  }
+
   hasAccount(registrarId: string): boolean {
     return this.driver.hasAccount(registrarId);
   }

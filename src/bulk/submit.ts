@@ -136,15 +136,18 @@ function routeIndexed(router: Router, items: readonly IndexedItem[]): RoutedItem
  * (Router.forRegistrable: more than one label below its zone) is no domain to renew, change or
  * transfer, so it is BAD_USER_INPUT naming the item (`domains[i].name`, `domains[i]`) before
  * anything is written. Both depend only on the labels after a name's first (Router.forDomain tries
- * the longest suffix first, and a zone is such a suffix), so the router is asked once per suffix.
+ * the longest suffix first, and a zone is such a suffix), so the router is asked once per suffix,
+ * and the other names under it only the registry's own rule (Router.registrableAt: the .ee letter set).
  */
 function route(router: Router, items: RequestItem[], kind: BulkKind): RoutedItem[] {
-  const bySuffix = new Map<string, string>();
+  const bySuffix = new Map<string, RegistryPort>();
   return items.map((it, i) => {
     const suffix = it.name.slice(it.name.indexOf('.') + 1);
-    let backend = bySuffix.get(suffix);
-    if (backend === undefined) bySuffix.set(suffix, (backend = router.forRegistrable(it.name, itemField(kind, i)).name));
-    return { name: it.name, currentExpiry: it.currentExpiry, authInfo: it.authInfo, backend };
+    const routed = bySuffix.get(suffix);
+    let backend: RegistryPort;
+    if (routed) backend = router.registrableAt(it.name, routed, itemField(kind, i));
+    else bySuffix.set(suffix, (backend = router.forRegistrable(it.name, itemField(kind, i))));
+    return { name: it.name, currentExpiry: it.currentExpiry, authInfo: it.authInfo, backend: backend.name };
   });
 }
 

@@ -116,6 +116,14 @@ export interface RegistryPort {
    */
   readonly zones?: readonly string[];
   /**
+   * Why the registry could never hold `name` (an A-label name one label under one of its zones),
+   * beyond where it sits: its own rule for a label's characters (the .ee registry's letter set), or
+   * null. Pure; sends nothing. Router.unregistrable asks it after the zones, so every domain
+   * mutation, bulk item, read and check refuses or answers such a name without a command.
+   * Absent: any name under a zone may exist there.
+   */
+  unregistrable?(name: string): string | null;
+  /**
    * True where the registry may answer a modifying request 1001 with the id of the request it
    * queued (trid.server, PortResult.awaitsCompletion) and report its outcome later as a poll
    * message whose upstream id is that id (Joker DMAPI, "Basics": Proc-ID, result-list). A command

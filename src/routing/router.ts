@@ -56,8 +56,9 @@ export class Router {
    * it (`routes`, where `co.uk` and `uk` are two zones) and any the backend itself knows
    * (RegistryPort.zones: REPP's .med.ee and .fie.ee under a route for `ee`). A name more than one
    * label below the longest such zone it falls under ("sub.example.example" under "example") is
-   * refused: the registry would refuse it (EPP: the whole check command, 2005/2306). Sends
-   * nothing. Throws UnknownTldError (naming `field`) when the name routes nowhere.
+   * refused: the registry would refuse it (EPP: the whole check command, 2005/2306). A name one
+   * label under a zone is then put to the backend's own rule (RegistryPort.unregistrable: the .ee
+   * registry's letter set). Sends nothing. Throws UnknownTldError (naming `field`) when the name routes nowhere.
    */
   unregistrable(name: string, field = 'name'): string | null {
     return this.unregistrableAt(name, this.forDomain(name, field));
@@ -74,7 +75,7 @@ export class Router {
     for (let i = Math.max(1, labels.length - longest); i < labels.length; i++) {
       const zone = labels.slice(i).join('.');
       if (this.bySuffix.get(zone) !== backend && !backend.zones?.includes(zone)) continue;
-      if (i === 1) return null;
+      if (i === 1) return backend.unregistrable?.(name) ?? null; // where it sits is fine: the registry's own rule
       return `it is ${i} labels below ".${zone}", and registry "${backend.name}" registers only one label directly under a zone routed to it`;
     }
     return null; // not reached: forDomain found a suffix
@@ -90,8 +91,20 @@ export class Router {
    */
   forRegistrable(name: string, field = 'name'): RegistryPort {
     const why = this.unregistrable(name, field);
-    if (why) throw new ValidationError(field, `not registrable: ${why}`);
+    if (why) throw notRegistrable(field, why);
     return this.forDomain(name, field);
+  }
+
+  /**
+   * forRegistrable for a name whose suffix another name already routed to `backend` through
+   * forRegistrable (a bulk job's items, routed once per suffix: where a name sits depends on its
+   * suffix alone), so only the registry's own rule for the name is left (RegistryPort.unregistrable).
+   * Returns `backend`; throws the ValidationError forRegistrable would.
+   */
+  registrableAt(name: string, backend: RegistryPort, field = 'name'): RegistryPort {
+    const why = backend.unregistrable?.(name);
+    if (why) throw notRegistrable(field, why);
+    return backend;
   }
 
   /**
@@ -133,4 +146,9 @@ export class Router {
     }
     return undefined;
   }
+}
+
+/** BAD_USER_INPUT on `field` for a name no registry can hold: `<field>: not registrable: <why>`. */
+function notRegistrable(field: string, why: string): ValidationError {
+  return new ValidationError(field, `not registrable: ${why}`);
 }

@@ -14,6 +14,7 @@
  * The command log (the `commandLog` query) shows no command for the name.
  */
 import { randomUUID } from 'node:crypto';
+import { domainToASCII } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from '../helpers/gateway.js';
 
@@ -33,14 +34,13 @@ async function commandsFor(name: string): Promise<string[]> {
   return r.data.commandLog.edges.map((e: { node: { command: string } }) => e.node.command);
 }
 
-/** A deeper name's refusal: BAD_USER_INPUT on `field`, the message naming the zone, nothing recorded or sent. */
-async function expectRefused(r: GraphQLResponse, field: string, zone: string, names: string[], key?: string) {
+/** A deeper name's refusal: BAD_USER_INPUT on `field`, the message naming the zone (or saying `why`), nothing recorded or sent. */
+async function expectRefused(r: GraphQLResponse, field: string, zone: string, names: string[], key?: string, why = `it is 2 labels below "\\.${zone.replace(/\./g, '\\.')}"`) {
   // Refused when the field runs (routing): its payload is null (README, Errors: several mutations in one document).
   expect(Object.values(r.data ?? {}).every((v) => v === null)).toBe(true);
   expect(r.errors).toHaveLength(1);
   expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
-  const z = zone.replace(/\./g, '\\.');
-  expect(r.errors![0]!.message).toMatch(new RegExp(`^${field.replace(/[.[\]]/g, '\\$&')}: not registrable: it is 2 labels below "\\.${z}"`));
+  expect(r.errors![0]!.message).toMatch(new RegExp(`^${field.replace(/[.[\]]/g, '\\$&')}: not registrable: ${why}`));
   for (const n of names) expect(await commandsFor(n)).toEqual([]);
   if (key) expect(await t.gateway.services.prisma.idempotencyRecord.count({ where: { idempotencyKey: key } })).toBe(0);
 }
@@ -87,6 +87,45 @@ describe('domain mutations', () => {
     expect(await commandsFor(direct)).not.toEqual([]);
     const deeper = `a.z-${run}.med.ee`;
     await expectRefused(await t.gql(A, RENEW, { k: randomUUID(), n: deeper }), 'input.name', 'med.ee', [deeper]);
+  });
+});
+
+/**
+ * A .ee name of letters outside the .ee registry's set (its domain regulation: a-z, 0-9, hyphen, õ
+ * ä ö ü š ž) can never be a domain there either (RegistryPort.unregistrable, REPP's rule). A fresh
+ * user's trial: checkDomains answered it not registrable but logged a domain:check it never sent,
+ * and renew, update, delete and the transfers sent it to REPP (an idempotency record, a FAILED
+ * command, OBJECT_NOT_FOUND).
+ */
+describe('a .ee name outside the .ee letter set', () => {
+  const LETTERS = "holds characters outside the \\.ee registry's set";
+  const cyrillic = (tag: string) => `жж${tag}-${run}.ee`;
+  const aLabel = (n: string) => domainToASCII(n);
+
+  it.each(MUTATIONS)('%s: BAD_USER_INPUT naming the field, no idempotency record, no command', async (op, field, query) => {
+    const name = cyrillic(`m${MUTATIONS.findIndex(([o]) => o === op)}`);
+    const k = randomUUID();
+    await expectRefused(await t.gql(A, query, { k, n: name }), field, 'ee', [aLabel(name)], k, LETTERS);
+  });
+
+  it('bulkRenew: the item is refused naming it, no job written', async () => {
+    const name = cyrillic('b');
+    const jobs = await t.gateway.services.prisma.bulkJob.count();
+    const r = await t.gql(A, 'mutation($k: String!, $d: [BulkRenewItemInput!]!) { bulkRenew(idempotencyKey: $k, domains: $d) { job { id } } }', { k: randomUUID(), d: [{ name: `ok-${run}.ee` }, { name }] });
+    await expectRefused(r, 'domains[1].name', 'ee', [aLabel(name)], undefined, LETTERS);
+    expect(await t.gateway.services.prisma.bulkJob.count()).toBe(jobs);
+  });
+
+  it('checkDomains answers it not registrable and logs no command; domain(name) answers null, nothing sent', async () => {
+    const name = cyrillic('c');
+    const r = await t.gql(A, 'query($n: [String!]!) { checkDomains(names: $n) { available reason } }', { n: [name] });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.checkDomains[0]).toMatchObject({ available: false, reason: expect.stringMatching(new RegExp(`^not registrable: ${LETTERS}`)) });
+    const read = await t.gql(A, 'query($n: String!) { domain(name: $n) { name } }', { n: name });
+    expect(read).toMatchObject({ data: { domain: null } });
+    expect(read.errors).toBeUndefined();
+    await t.gateway.commandLog.flush();
+    expect(await commandsFor(aLabel(name))).toEqual([]);
   });
 });
 

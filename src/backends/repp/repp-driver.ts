@@ -59,6 +59,11 @@ export class ReppDriver implements Driver {
   readonly limits: BackendLimits;
   /** The .ee registry's zones (domains.EE_ZONES), so that a route for `ee` alone takes names under .med.ee and .fie.ee too. */
   readonly zones = domains.EE_ZONES;
+
+  /** RegistryPort.unregistrable: the .ee registry's letter set and zones (domains.unregistrable). */
+  unregistrable(name: string): string | null {
+    return domains.unregistrable(name);
+  }
   private readonly clients = new Map<string, ReppHttpClient>();
   private readonly clock: Clock;
 

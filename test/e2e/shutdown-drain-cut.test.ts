@@ -7,13 +7,17 @@
  * delay of 5 s. Here the drain is 300 ms and the request's body is completed only once the gateway
  * has said it cuts the connection: cut, the request is never answered; left to a grace timer (as
  * Apollo's drain plugin did), it would be answered as soon as its body is complete. Decided by the
- * order of events, not by a clock.
+ * order of events, not by a clock. A poll subscription is open meanwhile (graphql-ws's sockets are
+ * not the HTTP server's connections: they close with 1001).
  */
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
+import { createClient } from 'graphql-ws';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { POLL_SUBSCRIPTION } from '../helpers/subscriber.js';
 
 const lines: string[] = [];
 const waiters: Array<() => void> = [];
@@ -37,7 +41,13 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.close());
 
-it('a request still in flight after shutdownDrainMs is cut at once, and the log says so', async () => {
+it('a request still in flight after shutdownDrainMs is cut at once, and the log says so, with a subscription open beside it', async () => {
+  // An operator's trial: with a graphql-ws connection open, the cut line was logged but the
+  // request went on until its answer came, 30 s later.
+  const ws = createClient({ url: t.gateway.wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${t.keys.NewRegistrar}` }, lazy: false, retryAttempts: 0, onNonLazyError: () => undefined });
+  const wsClosed = new Promise<number>((resolve) => ws.on('closed', (e) => resolve((e as { code: number }).code)));
+  ws.subscribe({ query: POLL_SUBSCRIPTION }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+  while (t.gateway.services.events.listeners('NewRegistrar') === 0) await new Promise((r) => setTimeout(r, 10));
   const url = new URL(t.gateway.url);
   const body = JSON.stringify({ query: '{ viewer { id } }' });
   const socket = connect(Number(url.port), url.hostname);
@@ -58,6 +68,7 @@ it('a request still in flight after shutdownDrainMs is cut at once, and the log 
   await closing;
   await closed;
   expect(answered).toBe('');
+  expect(await wsClosed).toBe(1001); // the subscription's connection: closed as README says, "Going away"
   const cut = lines.map((l) => JSON.parse(l) as { msg: string; requests?: number; maxMs?: number }).find((l) => isCut(l.msg));
   expect(cut).toMatchObject({ requests: 1, maxMs: 300 });
 }, 120_000);

@@ -121,9 +121,12 @@ export class PollIngester {
     loop.running = (async () => {
       try {
         const n = await this.drainIfHeld(loop);
-        this.outage.succeeded({ account: loop.key, failedRounds: loop.failures }, loop.key);
+        // "works again" only after a round that polled: one that found the lease another
+        // instance's (or no poll queue) said nothing of the registry (an operator's trial: logged
+        // between two failed rounds while the registry was still down).
+        if (n !== null) this.outage.succeeded({ account: loop.key, failedRounds: loop.failures }, loop.key);
         loop.failures = 0;
-        return n;
+        return n ?? 0;
       } catch (err) {
         loop.failures++;
         if (!this.stopped) this.outage.failed((err as Error).message, { account: loop.key }, loop.key);
@@ -135,10 +138,10 @@ export class PollIngester {
     return loop.running;
   }
 
-  /** The account's messages stored, where it polls and this instance holds (or takes) its lease; else 0. */
-  private async drainIfHeld(loop: Loop): Promise<number> {
-    if (!(await loop.account.backend.capabilities({ registrarId: loop.account.registrarId })).poll) return 0;
-    if (!(await this.holdLease(loop.key))) return 0;
+  /** The account's messages stored, where it polls and this instance holds (or takes) its lease; else null (nothing polled). */
+  private async drainIfHeld(loop: Loop): Promise<number | null> {
+    if (!(await loop.account.backend.capabilities({ registrarId: loop.account.registrarId })).poll) return null;
+    if (!(await this.holdLease(loop.key))) return null;
     return this.polls.drain(loop.account);
   }
 

@@ -359,11 +359,23 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   });
   /** Stops what every instance runs, after its HTTP side: the purge, the ingester, the runner, the events, the sessions, the sandboxes, the command log, tracing, the database last. */
   const closeCore = async () => {
-    await purge?.stop();
-    await ingester.stop();
-    await bulk.stop();
-    await events.close();
-    await Promise.all(backends.map((b) => b.close()));
+    // The upstream work still under way (a cut request's command, a bulk item, a poll round) gets
+    // UPSTREAM_STOP_GRACE_MS to be answered; then its connections are closed, its outcome left to
+    // reconciliation as after a crash, so a registry that holds a command does not hold the stop
+    // for its commandTimeoutMs (an operator's trial: 30 s after SIGTERM, past Kubernetes' grace).
+    const abandon = setTimeout(() => {
+      const commands = backends.reduce((n, b) => n + (b.abandon?.() ?? 0), 0);
+      if (commands > 0) logger.warn({ commands, graceMs: UPSTREAM_STOP_GRACE_MS }, 'closing: upstream commands still under way; their connections are closed (outcome unknown: reconciled as after a crash)');
+    }, UPSTREAM_STOP_GRACE_MS);
+    try {
+      await purge?.stop();
+      await ingester.stop();
+      await bulk.stop();
+      await events.close();
+      await Promise.all(backends.map((b) => b.close()));
+    } finally {
+      clearTimeout(abandon);
+    }
     await sandboxes.stop();
     await commandLog.flush();
     await tracing?.shutdown();
@@ -684,6 +696,13 @@ function databaseShown(config: GatewayConfig, given: boolean): string {
     return 'postgresql';
   }
 }
+
+/**
+ * How long (ms) a stop waits, after the HTTP requests' drain, for the upstream commands still under
+ * way before it closes their connections (RegistryPort.abandon): answers normally take
+ * milliseconds; a registry that holds one would otherwise hold the stop for its commandTimeoutMs.
+ */
+export const UPSTREAM_STOP_GRACE_MS = 2_000;
 
 /** How long close() waits, by default (config shutdownDrainMs), for the HTTP requests in flight to finish before it cuts their connections (ms). */
 const DRAIN_MS = 15_000;

@@ -171,4 +171,7 @@ export interface Driver {
   sandboxReset?: Op<[], M.SandboxResetResult>;
 
   close(): Promise<void>;
+
+  /** RegistryPort.abandon: closes the connections of the commands still under way; returns how many. Absent: none to abandon. */
+  abandon?(): number;
 }

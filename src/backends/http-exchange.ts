@@ -154,6 +154,17 @@ export class RegistryConnections {
   destroy(): void {
     this.agent.destroy();
   }
+
+  /**
+   * RegistryPort.abandon for this account: closes every connection, so the exchanges under way
+   * fail now (their outcome unknown); the agent opens new ones for whatever is sent after. Returns
+   * how many exchanges were under way.
+   */
+  abandon(): number {
+    const underWay = this.queue.pending;
+    if (underWay > 0) this.agent.destroy();
+    return underWay;
+  }
 }
 
 /**

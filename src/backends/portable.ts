@@ -374,6 +374,11 @@ export class PortableBackend implements RegistryPort {
     return this.run(ctx, 'sandbox:reset', {}, (c) => this.op('sandboxReset', 'sandbox reset (sandbox accounts only)')(c));
   }
 
+  /** RegistryPort.abandon: the driver's (Driver.abandon), 0 where it has none. */
+  abandon(): number {
+    return this.driver.abandon?.() ?? 0;
+  }
+
   close(): Promise<void> {
     return this.driver.close();
   }

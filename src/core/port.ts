@@ -301,5 +301,14 @@ export interface RegistryPort {
   sandboxReset(ctx: CallContext): Promise<PortResult<SandboxResetResult>>;
 
   /** Close sessions and sockets. */
+  /**
+   * For a stop that has given the commands under way their grace (src/server.ts,
+   * UPSTREAM_STOP_GRACE_MS): closes the connections of those still waiting for the registry, so
+   * that their callers (a cut request's operation, a bulk item, a poll round) get
+   * UPSTREAM_UNAVAILABLE with the outcome unknown now, as after a crash, instead of after the
+   * command timeout; the idempotency records written before sending leave them to reconciliation.
+   * Returns how many connections it closed. Absent: the backend has none to abandon.
+   */
+  abandon?(): number;
   close(): Promise<void>;
 }

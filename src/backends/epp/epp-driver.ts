@@ -94,6 +94,8 @@ export class EppDriver implements Driver {
   readonly name: string;
   readonly limits: BackendLimits;
   private readonly pools = new Map<string, SessionPool>();
+  /** Pools close() is closing (no longer in `pools`), which abandon() still reaches. */
+  private readonly closingPools = new Set<SessionPool>();
   private readonly trid: ClTridGenerator;
   private readonly logger: EppLogger;
   /** Registrars whose account's last login the registry refused (loginOutcome). */
@@ -219,7 +221,14 @@ export class EppDriver implements Driver {
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
+    pools.forEach((p) => this.closingPools.add(p));
     await Promise.allSettled(pools.map((p) => p.close()));
+    pools.forEach((p) => this.closingPools.delete(p));
+  }
+
+  /** Driver.abandon: every account's sessions with a command under way, closing or not (SessionPool.abandon). */
+  abandon(): number {
+    return [...this.pools.values(), ...this.closingPools].reduce((n, p) => n + p.abandon(), 0);
   }
 
   // ---- plumbing ----

@@ -176,6 +176,11 @@ export class HeadlessDriver implements Driver {
       return { data: { count: left }, trid: { client: h.requestId, server: null }, code: 1000 };
     });
 
+  /** Driver.abandon: every account's exchanges under way (RegistryConnections.abandon). */
+  abandon(): number {
+    return [...this.clients.values()].reduce((n, c) => n + c.abandon(), 0);
+  }
+
   async close(): Promise<void> {
     for (const c of this.clients.values()) c.close();
     this.clients.clear();

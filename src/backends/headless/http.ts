@@ -167,6 +167,11 @@ export class HeadlessHttpClient {
     this.connections.destroy();
   }
 
+  /** RegistryConnections.abandon: the exchanges under way fail now; returns how many there were. */
+  abandon(): number {
+    return this.connections.abandon();
+  }
+
   /** Requests waiting for a connection now, by class. */
   get waiting(): ConnectionWaits {
     return this.connections.waiting;

@@ -188,6 +188,11 @@ export class JokerDriver implements Driver {
     });
 
   /** Logs every account out. */
+  /** Driver.abandon: every account's exchanges under way (RegistryConnections.abandon). */
+  abandon(): number {
+    return [...this.clients.values()].reduce((n, c) => n + c.abandon(), 0);
+  }
+
   async close(): Promise<void> {
     const all = [...this.clients.values()];
     this.clients.clear();

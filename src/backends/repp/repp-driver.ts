@@ -185,6 +185,11 @@ export class ReppDriver implements Driver {
   bulkChangeNameserver = (c: DriverCall, x: { from: string; to: M.DomainNameserver; domains?: string[] }) => this.run(c, (r) => account.bulkNameserverChange(r, x.from, x.to, x.domains));
   bulkRenew = (c: DriverCall, x: { names: string[]; period: M.Period }) => this.run(c, (r) => account.bulkRenew(r, x.names, x.period));
 
+  /** Driver.abandon: every account's exchanges under way (RegistryConnections.abandon). */
+  abandon(): number {
+    return [...this.clients.values()].reduce((n, c) => n + c.abandon(), 0);
+  }
+
   async close(): Promise<void> {
     for (const c of this.clients.values()) c.close();
     this.clients.clear();

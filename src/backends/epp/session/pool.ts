@@ -144,6 +144,23 @@ export class SessionPool {
     await Promise.allSettled(Array.from({ length: wanted }, () => this.run(async () => undefined)));
   }
 
+  /**
+   * For a stop that has waited long enough (src/server.ts, UPSTREAM_STOP_GRACE_MS): destroys every
+   * session with a command (or its login, keep-alive or logout) still under way, so that its caller
+   * gets UPSTREAM_UNAVAILABLE with the outcome unknown at once, as after a crash (the idempotency
+   * record, written before the command, leaves it to reconciliation: README "Idempotency
+   * contract"), instead of after commandTimeoutMs. Returns how many it destroyed.
+   */
+  abandon(): number {
+    let n = 0;
+    for (const s of this.sessions) {
+      if (s.state !== 'busy') continue; // one still connecting has its connectTimeoutMs
+      s.destroy('the gateway is stopping: abandoned with its command under way');
+      n++;
+    }
+    return n;
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     for (const w of [...this.interactive.splice(0), ...this.background.splice(0)]) {

@@ -171,6 +171,21 @@ describe('an account\'s connections (RegistryConnections)', () => {
     expect(most).toBeLessThanOrEqual(2);
   });
 
+  it('abandon(): the requests the registry holds fail now as sent (outcome unknown), counted; the next one gets a new connection', async () => {
+    const { base, arrived, held } = await heldRegistry();
+    const connections = new RegistryConnections(base, undefined, 2);
+    closers.push(() => connections.destroy());
+    expect(connections.abandon()).toBe(0); // nothing under way: nothing closed
+    const under = [connections.exchange(request(base, 'h1', true, 600_000)), connections.exchange(request(base, 'h2', false, 600_000))];
+    await until(() => arrived.length === 2);
+    expect(connections.abandon()).toBe(2);
+    for (const e of await Promise.all(under.map(rejection))) expect(e.sent).toBe(true);
+    const after = connections.exchange(request(base, 'after', false));
+    await until(() => arrived.length === 3);
+    held[2]!();
+    expect(await after).toMatchObject({ status: 200 });
+  });
+
   it('a request that finds no connection free within its timeoutMs fails as not sent, naming the wait; the registry never sees it', async () => {
     const { base, arrived, held } = await heldRegistry();
     const connections = new RegistryConnections(base, undefined, 1);

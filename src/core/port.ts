@@ -300,7 +300,6 @@ export interface RegistryPort {
   /** Re-creates the registry's test fixtures for the caller (HeadlessDomains POST /sandbox/reset): sandbox accounts only. */
   sandboxReset(ctx: CallContext): Promise<PortResult<SandboxResetResult>>;
 
-  /** Close sessions and sockets. */
   /**
    * For a stop that has given the commands under way their grace (src/server.ts,
    * UPSTREAM_STOP_GRACE_MS): closes the connections of those still waiting for the registry, so
@@ -310,5 +309,6 @@ export interface RegistryPort {
    * Returns how many connections it closed. Absent: the backend has none to abandon.
    */
   abandon?(): number;
+  /** Close sessions and sockets. */
   close(): Promise<void>;
 }

@@ -187,12 +187,12 @@ export class JokerDriver implements Driver {
       return result(j, r, { amount: r.accountBalance ?? body ?? '0', currency: this.config.currency ?? 'EUR' });
     });
 
-  /** Logs every account out. */
   /** Driver.abandon: every account's exchanges under way (RegistryConnections.abandon). */
   abandon(): number {
     return [...this.clients.values()].reduce((n, c) => n + c.abandon(), 0);
   }
 
+  /** Logs every account out. */
   async close(): Promise<void> {
     const all = [...this.clients.values()];
     this.clients.clear();

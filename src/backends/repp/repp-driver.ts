@@ -59,11 +59,6 @@ export class ReppDriver implements Driver {
   readonly limits: BackendLimits;
   /** The .ee registry's zones (domains.EE_ZONES), so that a route for `ee` alone takes names under .med.ee and .fie.ee too. */
   readonly zones = domains.EE_ZONES;
-
-  /** RegistryPort.unregistrable: the .ee registry's letter set and zones (domains.unregistrable). */
-  unregistrable(name: string): string | null {
-    return domains.unregistrable(name);
-  }
   private readonly clients = new Map<string, ReppHttpClient>();
   private readonly clock: Clock;
 
@@ -184,6 +179,11 @@ export class ReppDriver implements Driver {
   bulkReplaceTechContact = (c: DriverCall, x: { current: string; next: string }) => this.run(c, (r) => account.bulkTechContactReplace(r, x.current, x.next));
   bulkChangeNameserver = (c: DriverCall, x: { from: string; to: M.DomainNameserver; domains?: string[] }) => this.run(c, (r) => account.bulkNameserverChange(r, x.from, x.to, x.domains));
   bulkRenew = (c: DriverCall, x: { names: string[]; period: M.Period }) => this.run(c, (r) => account.bulkRenew(r, x.names, x.period));
+
+  /** RegistryPort.unregistrable: the .ee registry's letter set and zones (domains.unregistrable). */
+  unregistrable(name: string): string | null {
+    return domains.unregistrable(name);
+  }
 
   /** Driver.abandon: every account's exchanges under way (RegistryConnections.abandon). */
   abandon(): number {

@@ -45,12 +45,14 @@ export function checkObjectNames(field: string, list: string[], max = 500): stri
 export function checkCommandLogFilter(field: string, f: CommandLogFilter | null): CommandLogFilter {
   if (!f) return {};
   const out: CommandLogFilter = { ...f };
-  if (f.objectName) out.objectName = objectNameOf(`${field}.objectName`, f.objectName);
-  if (f.operation) out.operation = checkOperationFilter(`${field}.operation`, f.operation);
-  if (f.command && (f.command.length > 64 || !/^[A-Za-z][A-Za-z0-9]*(?::[A-Za-z][A-Za-z0-9]*)*$/.test(f.command))) {
+  // Given empty, a filter is refused as any other value it cannot match (README, "empty strings":
+  // never taken as left out); only null or absent leaves it out.
+  if (f.objectName != null) out.objectName = objectNameOf(`${field}.objectName`, f.objectName);
+  if (f.operation != null) out.operation = checkOperationFilter(`${field}.operation`, f.operation);
+  if (f.command != null && (f.command.length > 64 || !/^[A-Za-z][A-Za-z0-9]*(?::[A-Za-z][A-Za-z0-9]*)*$/.test(f.command))) {
     throw new ValidationError(`${field}.command`, `${quoted(f.command)} is not a command (e.g. "domain:renew")`);
   }
-  if (f.idempotencyKey) out.idempotencyKey = checkIdempotencyKey(`${field}.idempotencyKey`, f.idempotencyKey);
+  if (f.idempotencyKey != null) out.idempotencyKey = checkIdempotencyKey(`${field}.idempotencyKey`, f.idempotencyKey);
   // A date alone (taken by the DateTimeISO scalar for currentExpiry) is refused here: which instant of the day it meant is not known.
   for (const k of ['from', 'to'] as const) {
     if (isCalendarDate(f[k])) throw new ValidationError(`${field}.${k}`, `a date alone is not taken here: give a date-time with its offset, such as ${f[k]!.toISOString().slice(0, 10)}T00:00:00Z`);

@@ -76,6 +76,21 @@ describe('an empty or blank value with no meaning of its own is BAD_USER_INPUT o
   });
 });
 
+describe('a query\'s filter given empty is refused, not taken as left out', () => {
+  // A frontend's trial: commandLog(filter: { operation: "" }) answered every entry, unfiltered,
+  // while a blank "   " was refused.
+  it.each(['objectName', 'operation', 'command', 'idempotencyKey'])('commandLog filter.%s: "" and a blank value, literal or variable', async (key) => {
+    for (const value of ['', '   ']) {
+      const literal = await t.gql(A, `{ commandLog(first: 1, filter: { ${key}: ${JSON.stringify(value)} }) { edges { node { id } } } }`);
+      const variable = await t.gql(A, `query($v: String) { commandLog(first: 1, filter: { ${key}: $v }) { edges { node { id } } } }`, { v: value });
+      for (const r of [literal, variable]) {
+        expect(r.errors?.[0]?.extensions, `${JSON.stringify(value)}: ${r.errors?.[0]?.message}`).toMatchObject({ code: 'BAD_USER_INPUT', field: `filter.${key}` });
+        expect(r.data?.commandLog ?? null).toBeNull();
+      }
+    }
+  });
+});
+
 describe('an update\'s empty value where the standard defines one: sent as that meaning', () => {
   const FIELDS = '{ voice fax postalInfo { org name } }';
   const CONTACT = `contact(id: "clear-me") ${FIELDS}`;

@@ -81,7 +81,7 @@ export class DomainFieldsResolver {
     ];
   }
 
-  @FieldResolver(() => Transfer, { nullable: true, description: 'The latest transfer, if the domain has been in one.' })
+  @FieldResolver(() => Transfer, { nullable: true, description: 'The latest transfer, if the domain has been in one. REPP and Joker keep no transfer history: a domain the viewer sponsors shows serverApproved with losingRegistrar empty, transferred in or not (README, Backends).' })
   async transfer(
     @Root() d: DomainNode,
     @Ctx() ctx: GatewayContext,

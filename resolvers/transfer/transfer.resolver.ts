@@ -50,7 +50,7 @@ async function runTransfer(ctx: GatewayContext, info: GraphQLResolveInfo, op: Tr
 /** The `transfer` query and the transfer mutations (RFC 5731 section 3.2.4 request, approve, reject, cancel), each under its idempotency key. */
 @Resolver(() => Transfer)
 export class TransferResolver {
-  @Query(() => Transfer, { nullable: true, description: 'The latest transfer of a domain (null when it has had none, or does not exist; a name more than one label below its zone, which no registry can hold, without asking the registry).' })
+  @Query(() => Transfer, { nullable: true, description: 'The latest transfer of a domain (null when it has had none, or does not exist; a name more than one label below its zone, which no registry can hold, without asking the registry). REPP and Joker keep no transfer history: a domain the viewer sponsors answers serverApproved with losingRegistrar empty, transferred in or not (README, Backends).' })
   async transfer(
     @Arg('domainName') rawName: string,
     @Arg('authInfo', () => String, { nullable: true }) authInfo: string | null,

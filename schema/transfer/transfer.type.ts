@@ -30,7 +30,7 @@ export class Transfer {
   @Field()
   requestedAt!: Date;
 
-  @Field({ description: 'When the losing registrar must act by (auto-approval time), or when it acted.' })
+  @Field({ description: 'When the losing registrar must act by (auto-approval time), or when it acted. A registry that sets no deadline for a pending transfer (HeadlessDomains, Joker) gives none: it is then requestedAt.' })
   actionAt!: Date;
 
   @Field(() => Date, { nullable: true, description: 'Expiry after the transfer, where the registry says.' })

@@ -149,6 +149,19 @@ describe('approve, reject, cancel, query', () => {
   });
 });
 
+describe('a renewal during a pending transfer', () => {
+  // Nomulus' DomainRenewFlow refuses it (RENEW_DISALLOWED_STATUSES holds PENDING_TRANSFER: "it
+  // needlessly complicates server-approve transfers"); a frontend's trial renewed one here.
+  it('is 2304 while the transfer is pending, and renews once it is rejected', async () => {
+    const renew = fxWith('domain/domain_renew.xml', { '2000-04-03': seedExpiry.toISOString().slice(0, 10) }, { DOMAIN: 'example.tld', YEARS: '1' });
+    expect((await request()).code).toBe(1001);
+    const refused = await the.send(renew);
+    expect([refused.code, refused.msg]).toEqual([2304, expect.stringMatching(/status prohibits/i)]);
+    expect((await op(the, 'reject')).code).toBe(1000);
+    expect((await the.send(renew)).code).toBe(1000);
+  });
+});
+
 describe('server approval after the transfer period', () => {
   it('approves when the clock passes acDate and tells both sides', async () => {
     await request();

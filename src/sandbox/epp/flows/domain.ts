@@ -161,7 +161,9 @@ const renew: Flow = (ctx, cmd) => {
   const cur = requireText(cmd.el, D, 'curExpDate');
   const d = getDomain(ctx, name);
   requireSponsor(ctx, d.sponsor);
-  statusProhibits([...d.statuses, ...(d.deletion ? ['pendingDelete'] : [])], ['clientRenewProhibited', 'serverRenewProhibited', 'pendingDelete']);
+  // Nomulus' DomainRenewFlow also refuses a renewal during a pending transfer (RENEW_DISALLOWED_STATUSES).
+  const pending = [...(d.deletion ? ['pendingDelete'] : []), ...(d.transfer?.status === 'pending' ? ['pendingTransfer'] : [])];
+  statusProhibits([...d.statuses, ...pending], ['clientRenewProhibited', 'serverRenewProhibited', 'pendingDelete', 'pendingTransfer']);
   if (!/^\d{4}-\d{2}-\d{2}/.test(cur)) throw new EppError(2005, 'Invalid curExpDate.');
   if (cur.slice(0, 10) !== isoDate(d.exDate).slice(0, 10)) throw new EppError(2004, 'The current expiration date is incorrect.');
   const years = periodYears(cmd.el, D);

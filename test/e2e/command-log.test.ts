@@ -139,10 +139,18 @@ describe('command log', () => {
   });
 
   it("holds a mutation's command from the moment it is sent; the same entry completes when the answer comes", async () => {
+    // A domain of its own: the one above has a transfer pending, during which the registry refuses
+    // a renewal (2304, as Nomulus does).
+    const slow = `slow-${run}.example`;
+    const made = await t.gql(A, `mutation($k: String!, $i: CreateDomainInput!) { createDomain(idempotencyKey: $k, input: $i) { name } }`, {
+      k: `create-slow-${run}`,
+      i: { name: slow, authInfo: SECRETS.domain, registrant: contact, contacts: [{ role: 'ADMIN', id: contact }, { role: 'TECH', id: contact }] },
+    });
+    expect(made.errors).toBeUndefined();
     const sandbox = t.gateway.sandboxes.sandboxes.get('sandbox-epp') as EppSandbox;
     sandbox.faults.next({ command: 'domain:renew', action: 'delay', delayMs: 1_500 });
     const key = `slow-renew-${run}`;
-    const renew = t.gql(A, `mutation($k: String!) { renewDomain(idempotencyKey: $k, input: { name: "${domain}", period: { value: 1, unit: YEARS } }) { name } }`, { k: key });
+    const renew = t.gql(A, `mutation($k: String!) { renewDomain(idempotencyKey: $k, input: { name: "${slow}", period: { value: 1, unit: YEARS } }) { name } }`, { k: key });
     // The renew (its domain:info before it is answered at once and logged when answered).
     const entries = async () => (await t.gql(A, LOG, { filter: { idempotencyKey: key, command: 'domain:renew' } })).data.commandLog.edges.map((e: { node: any }) => e.node);
     let inFlight: any[] = [];

@@ -70,8 +70,18 @@ it('a request still in flight after shutdownDrainMs is cut at once, and the log 
   const stillInFlight = () => lines.some((l) => l.includes('waiting for the HTTP requests in flight'));
   const isCut = (l: string) => l.includes('still in flight after shutdownDrainMs');
   const closing = t.gateway.close();
-  while (!stillInFlight()) await new Promise<void>((resolve) => waiters.push(resolve));
-  while (!lines.some(isCut)) await new Promise<void>((resolve) => waiters.push(resolve));
+  // Each line awaited until it is logged or the close has ended without it (a failure that says
+  // so, not a hang).
+  let ended = false;
+  const over = closing.then(() => void (ended = true));
+  const untilLogged = async (logged: () => boolean, what: string) => {
+    while (!logged()) {
+      if (ended) throw new Error(`the gateway closed without logging ${what}`);
+      await Promise.race([new Promise<void>((resolve) => waiters.push(resolve)), over]);
+    }
+  };
+  await untilLogged(stillInFlight, 'the request in flight');
+  await untilLogged(() => lines.some(isCut), 'the cut');
   // The rest of the body, after the cut line: a connection still open would now carry an answer.
   socket.write(body.slice(9));
   await closing;

@@ -13,11 +13,12 @@ const CERTIFICATE = /CERT_|_CERT\b|UNABLE_TO_(GET|VERIFY)|SELF_SIGNED|self[- ]si
  * src/backends/epp/session/connection.ts's TransportError carries it): one of "TLS certificate
  * verification failed", "connection refused", "host name not found", "no answer in time",
  * "connection closed by the registry", "TLS handshake failed", "TLS files could not be read",
- * "connection failed".
+ * "the gateway is stopping" (a connect given up by a stop: SessionPool.abandon), "connection failed".
  */
 export function connectFailureClass(e: unknown): string {
   const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : '';
   const text = `${code} ${e instanceof Error ? e.message : String(e)}`;
+  if (/the gateway is stopping/.test(text)) return 'the gateway is stopping';
   if (CERTIFICATE.test(text)) return 'TLS certificate verification failed';
   if (/ECONNREFUSED/.test(text)) return 'connection refused';
   if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(text)) return 'host name not found';

@@ -42,8 +42,8 @@ export interface ScriptedServerOptions {
   extURIs?: string[];
   /** Valid logins: clientId -> password. */
   accounts?: Record<string, string>;
-  /** Answer to a login instead of checking the password (e.g. 2502 session limit exceeded); null: check it. */
-  loginAnswer?: (clientId: string) => { code: number; msg: string } | null;
+  /** Answer to a login instead of checking the password (e.g. 2502 session limit exceeded); 'hang': none, ever; null: check it. */
+  loginAnswer?: (clientId: string) => { code: number; msg: string } | 'hang' | null;
   /** Reply for object commands and polls (default 1000). May be async (delays). */
   handler?: (r: Received) => Reply | Promise<Reply>;
   /** Write replies in chunks of this many bytes (exercises partial frames). */
@@ -188,6 +188,7 @@ export class ScriptedEppServer {
     this.received.push(rec);
     if (verb === 'login') {
       const scripted = this.opts.loginAnswer?.(cmd.login.clID);
+      if (scripted === 'hang') return null;
       if (scripted) return { xml: this.response(clTRID, scripted.code, scripted.msg), close: scripted.code >= 2500 };
       const ok = (this.opts.accounts ?? { NewRegistrar: 'foo-BAR2' })[cmd.login.clID] === cmd.login.pw;
       if (ok) setLoggedIn(true);

@@ -59,6 +59,12 @@ export interface EppTransport {
   destroy(reason?: string): void;
 }
 
+/** An aborted connect's reason as text: the signal's reason when it is a string or an Error, else 'aborted'. */
+export function abortReason(signal: AbortSignal): string {
+  const r: unknown = signal.reason;
+  return typeof r === 'string' ? r : r instanceof Error && !(r.name === 'AbortError') ? r.message : 'aborted';
+}
+
 /** Why a request whose fence no longer held was not written (TransportError, written false). */
 export const FENCED_MESSAGE = 'what allowed it no longer holds (its bulk job was cancelled, or the lease that allowed it is too old to rely on)';
 
@@ -139,22 +145,36 @@ export class EppConnection implements EppTransport {
     socket.on('close', () => this.fail('connection closed by the server'));
   }
 
-  /** Connect, complete TLS and read the greeting frame (returned as XML). */
-  static connect(opts: ConnectionOptions): Promise<{ connection: EppConnection; greetingXml: string }> {
+  /**
+   * Connect, complete TLS and read the greeting frame (returned as XML). `signal` aborted before
+   * the greeting (a stop that will not wait: EppSession.abortOpen) closes the socket and rejects at
+   * once, with the abort's reason (TransportError, not written).
+   */
+  static connect(opts: ConnectionOptions, signal?: AbortSignal): Promise<{ connection: EppConnection; greetingXml: string }> {
     return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new TransportError(`cannot connect to ${opts.host}:${opts.port}: ${abortReason(signal)}`, false));
+        return;
+      }
       const socket = tls.connect(tlsConnectOptions(opts));
       const conn = new EppConnection(socket, opts.maxFrameBytes);
       const timer = setTimeout(() => {
         conn.fail(`no greeting within ${opts.connectTimeoutMs} ms`, true);
       }, opts.connectTimeoutMs);
+      const onAbort = () => conn.fail(abortReason(signal!));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const settled = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
       conn.waiter = {
         written: false,
         resolve: (greetingXml) => {
-          clearTimeout(timer);
+          settled();
           resolve({ connection: conn, greetingXml });
         },
         reject: (e) => {
-          clearTimeout(timer);
+          settled();
           reject(new TransportError(`cannot connect to ${opts.host}:${opts.port}: ${e.message}`, false, e.timedOut));
         },
       };

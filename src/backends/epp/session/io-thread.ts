@@ -41,7 +41,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_MAX_FRAME_BYTES } from './framing.js';
-import { FENCED_MESSAGE, TransportError, tlsConnectOptions, type ConnectionOptions, type EppTransport } from './connection.js';
+import { FENCED_MESSAGE, abortReason, TransportError, tlsConnectOptions, type ConnectionOptions, type EppTransport } from './connection.js';
 import type { WriteFence } from '../../../core/write-fence.js';
 
 /**
@@ -312,16 +312,36 @@ export class ThreadedConnection implements EppTransport {
    * TransportError (written false) on any failure; the TLS files are read here (tlsConnectOptions), so that a
    * missing one fails as it does for EppConnection.
    */
-  static connect(opts: ConnectionOptions): Promise<{ connection: ThreadedConnection; greetingXml: string }> {
+  static connect(opts: ConnectionOptions, signal?: AbortSignal): Promise<{ connection: ThreadedConnection; greetingXml: string }> {
     return new Promise((resolve, reject) => {
+      const failed = (e: TransportError) => reject(new TransportError(`cannot connect to ${opts.host}:${opts.port}: ${e.message}`, false, e.timedOut));
+      if (signal?.aborted) {
+        failed(new TransportError(abortReason(signal), false));
+        return;
+      }
       const o = {
         tls: tlsConnectOptions(opts),
         connectTimeoutMs: opts.connectTimeoutMs,
         maxFrameBytes: opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       };
       const conn = new ThreadedConnection(ioThread(), o);
-      conn.onGreeting = (greetingXml) => resolve({ connection: conn, greetingXml });
-      conn.onConnectFailed = (e) => reject(new TransportError(`cannot connect to ${opts.host}:${opts.port}: ${e.message}`, false, e.timedOut));
+      // Aborted before the greeting: failed now, and the thread told to close the socket (its own
+      // 'closed' answer then finds nobody waiting).
+      const onAbort = () => {
+        const reason = abortReason(signal!);
+        conn.onConnectFailed?.(new TransportError(reason, false));
+        conn.destroy(reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      conn.onGreeting = (greetingXml) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve({ connection: conn, greetingXml });
+      };
+      conn.onConnectFailed = (e) => {
+        signal?.removeEventListener('abort', onAbort);
+        conn.onGreeting = conn.onConnectFailed = null;
+        failed(e);
+      };
     });
   }
 

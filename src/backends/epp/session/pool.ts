@@ -70,7 +70,8 @@ export interface RunOptions {
  */
 export class SessionPool {
   private readonly sessions = new Set<EppSession>();
-  private opening = 0;
+  /** Sessions being opened (connect, greeting, login), not yet in `sessions`. */
+  private readonly openingSessions = new Set<EppSession>();
   /** Callers waiting for a session: interactive ones, served first, and background ones (RunOptions.background), each in order. */
   private readonly interactive: Waiter[] = [];
   private readonly background: Waiter[] = [];
@@ -139,37 +140,52 @@ export class SessionPool {
    * opens (and fails) as usual. Nothing but the login is written.
    */
   async prepare(count: number): Promise<void> {
-    const wanted = Math.min(count, this.opts.size) - this.sessions.size - this.opening;
+    const wanted = Math.min(count, this.opts.size) - this.sessions.size - this.openingSessions.size;
     if (wanted <= 0 || this.closing) return;
     await Promise.allSettled(Array.from({ length: wanted }, () => this.run(async () => undefined)));
   }
 
   /**
    * For a stop that has waited long enough (src/server.ts, UPSTREAM_STOP_GRACE_MS): destroys every
-   * session with a command (or its login, keep-alive or logout) still under way, so that its caller
-   * gets UPSTREAM_UNAVAILABLE with the outcome unknown at once, as after a crash (the idempotency
+   * session with a command (or its keep-alive or logout) still under way, so that its caller gets
+   * UPSTREAM_UNAVAILABLE with the outcome unknown at once, as after a crash (the idempotency
    * record, written before the command, leaves it to reconciliation: README "Idempotency
-   * contract"), instead of after commandTimeoutMs. Returns how many it destroyed.
+   * contract"), instead of after commandTimeoutMs; gives up the sessions still opening (connect,
+   * TLS handshake, greeting, login: EppSession.abortOpen), whose callers get UPSTREAM_UNAVAILABLE
+   * with nothing sent instead of after connectTimeoutMs; and from then on hands out and opens
+   * nothing, as close() does. Returns how many commands it abandoned (those opening not counted).
    */
   abandon(): number {
+    // Nothing more is handed out or opened (a waiter given a fresh session now would hold the stop
+    // as long again): the callers still waiting get UpstreamUnavailableError, nothing sent.
+    this.closing = true;
+    this.rejectWaiters();
     let n = 0;
     for (const s of this.sessions) {
-      if (s.state !== 'busy') continue; // one still connecting has its connectTimeoutMs
+      if (s.state !== 'busy') continue;
       s.destroy('the gateway is stopping: abandoned with its command under way');
       n++;
     }
+    // Those still opening have written no command: given up without waiting for their connect
+    // timeout, and not counted (nothing of theirs is left in doubt).
+    for (const s of this.openingSessions) s.abortOpen('the gateway is stopping: abandoned while connecting');
     return n;
   }
 
   async close(): Promise<void> {
     this.closing = true;
+    this.rejectWaiters();
+    await Promise.allSettled([...this.inflight]);
+    await Promise.allSettled([...this.sessions].map((s) => s.close()));
+    this.sessions.clear();
+  }
+
+  /** Every caller still waiting for a session gets UpstreamUnavailableError "is closing" (nothing sent). */
+  private rejectWaiters(): void {
     for (const w of [...this.interactive.splice(0), ...this.background.splice(0)]) {
       if (w.timer) clearTimeout(w.timer);
       w.reject(new UpstreamUnavailableError(`backend ${this.opts.backend} is closing`, { backend: this.opts.backend, maybeApplied: false }));
     }
-    await Promise.allSettled([...this.inflight]);
-    await Promise.allSettled([...this.sessions].map((s) => s.close()));
-    this.sessions.clear();
   }
 
   private async runOnce<T>(fn: (s: EppSession) => Promise<T>, how: Pick<Waiter, 'ahead' | 'background'>): Promise<T> {
@@ -248,7 +264,7 @@ export class SessionPool {
         this.take(queue).resolve(idle);
         continue;
       }
-      if (this.sessions.size + this.opening < this.opts.size) {
+      if (this.sessions.size + this.openingSessions.size < this.opts.size) {
         this.openFor(this.take(queue));
         continue;
       }
@@ -273,8 +289,8 @@ export class SessionPool {
   }
 
   private openFor(w: Waiter): void {
-    this.opening++;
     const s = this.opts.create();
+    this.openingSessions.add(s);
     s.onClosed = (closed) => {
       this.sessions.delete(closed);
       this.pump();
@@ -283,7 +299,7 @@ export class SessionPool {
     s.onGreeting = (g) => this.opts.onGreeting?.(g);
     s.open().then(
       (greeting) => {
-        this.opening--;
+        this.openingSessions.delete(s);
         this.opts.onGreeting?.(greeting);
         if (s.state === 'closed') {
           w.reject(new UpstreamUnavailableError(`EPP session to ${this.opts.backend} closed right after login`, { backend: this.opts.backend, maybeApplied: false }));
@@ -295,7 +311,7 @@ export class SessionPool {
         this.pump();
       },
       (e: Error) => {
-        this.opening--;
+        this.openingSessions.delete(s);
         w.reject(e);
         this.pump();
       },

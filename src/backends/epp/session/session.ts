@@ -111,6 +111,8 @@ export class EppSession {
   private closing: Promise<void> | null = null;
   /** servicesKey of the greeting the session logged in after. */
   private loginServices: string | null = null;
+  /** While open() connects: aborts the connect (abortOpen). */
+  private connectAbort: AbortController | null = null;
 
   constructor(private readonly opts: SessionOptions) {}
 
@@ -119,9 +121,11 @@ export class EppSession {
     this.state = 'opening';
     const { backend, logger } = this.opts;
     try {
+      const abort = (this.connectAbort = new AbortController());
       const { connection, greetingXml } = this.opts.connection.ioThread
-        ? await ThreadedConnection.connect(this.opts.connection)
-        : await EppConnection.connect(this.opts.connection);
+        ? await ThreadedConnection.connect(this.opts.connection, abort.signal)
+        : await EppConnection.connect(this.opts.connection, abort.signal);
+      this.connectAbort = null;
       this.conn = connection;
       connection.onClose((reason) => this.closed(reason));
       logger.debug({ backend, session: this.id, frame: redact(greetingXml) }, 'epp greeting');
@@ -255,6 +259,19 @@ export class EppSession {
       // the session is going away either way
     }
     this.destroy('logged out');
+  }
+
+  /**
+   * For a stop that has waited long enough (SessionPool.abandon): a session still opening (its
+   * connect, TLS handshake, greeting or login under way) is given up now, its open() rejecting with
+   * UpstreamUnavailableError (nothing sent: no command was written on it) instead of after the
+   * connect timeout. Returns whether it was opening.
+   */
+  abortOpen(reason: string): boolean {
+    if (this.state !== 'opening') return false;
+    if (this.conn) this.destroy(reason);
+    else this.connectAbort?.abort(reason);
+    return true;
   }
 
   destroy(reason: string): void {

@@ -5,6 +5,7 @@
  * for an ended login), nor after a command that timed out; such a command is sent once, on a
  * fresh login.
  */
+import net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { generate } from 'selfsigned';
@@ -14,7 +15,7 @@ import { UpstreamUnavailableError } from '../../../../src/core/errors.js';
 import { WriteFence, epochNow, revocationFlag, revokeFlag } from '../../../../src/core/write-fence.js';
 import * as hello from '../../../../src/backends/epp/commands/hello.js';
 import * as login from '../../../../src/backends/epp/commands/login.js';
-import { FENCED_MESSAGE, TransportError } from '../../../../src/backends/epp/session/connection.js';
+import { EppConnection, FENCED_MESSAGE, TransportError, type ConnectionOptions } from '../../../../src/backends/epp/session/connection.js';
 import { ThreadedConnection, endIoThreadForTests, startIoThread } from '../../../../src/backends/epp/session/io-thread.js';
 import { ScriptedEppServer, URIS, scriptedBackendConfig, type Reply, type ScriptedServerOptions } from '../../../helpers/epp-tls-server.js';
 
@@ -232,6 +233,37 @@ describe('the EPP I/O thread', () => {
       expect(await second).toContain('next.tld');
       expect(checked()).toEqual(['held.tld', 'next.tld']);
     });
+  });
+
+  test.each([
+    ['in the I/O thread', (o: ConnectionOptions, signal: AbortSignal) => ThreadedConnection.connect(o, signal)],
+    ["on the gateway's thread", (o: ConnectionOptions, signal: AbortSignal) => EppConnection.connect(o, signal)],
+  ])('a connect aborted before the greeting (a stop giving it up) fails at once with the reason, not written, and closes the socket: %s', async (_where, connect) => {
+    // A registry that accepts the TCP connection and never answers: no TLS handshake, no greeting.
+    const silent = net.createServer();
+    const sockets: net.Socket[] = [];
+    // Each socket read (and what it reads dropped), so that the client's FIN is seen: 'close'.
+    const accepted = new Promise<void>((resolve) => silent.on('connection', (s) => (sockets.push(s.resume()), resolve())));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as net.AddressInfo).port;
+      const abort = new AbortController();
+      const opening = connect({ host: '127.0.0.1', port, tls: { servername: 'localhost' }, connectTimeoutMs: 600_000 }, abort.signal).catch((e: unknown) => e);
+      await accepted;
+      const closedByClient = new Promise<void>((resolve) => sockets[0]!.on('close', () => resolve()));
+      abort.abort('the gateway is stopping: abandoned while connecting');
+      const err = await opening;
+      expect(err).toBeInstanceOf(TransportError);
+      expect(err).toMatchObject({ written: false, message: expect.stringContaining('the gateway is stopping') });
+      await closedByClient;
+      // Already aborted: nothing is opened.
+      const before = sockets.length;
+      await expect(connect({ host: '127.0.0.1', port, tls: {}, connectTimeoutMs: 600_000 }, abort.signal)).rejects.toMatchObject({ written: false });
+      expect(sockets).toHaveLength(before);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   test('the thread ends while a command is in flight: it fails as maybe written (outcome unknown), the end is logged, and the next session runs on a new thread', async () => {

@@ -154,6 +154,7 @@ export const CONFIG_KEYS: KeyShape = keysOf<GatewayConfig>({
     backoffMs: 'value',
     leaseMs: 'value',
     idleMs: 'value',
+    retentionDays: 'value',
     maxItems: 'value',
     overdueCheckMs: 'value',
     instanceId: 'value',
@@ -322,7 +323,7 @@ export function configFilePath(env: NodeJS.ProcessEnv = process.env, cwd = proce
 /**
  * `cfg` with the environment's overrides applied, validated (ConfigError on a setting the checks
  * refuse). The numeric variables (PORT, POLL_INTERVAL_MS, BULK_CONCURRENCY, BULK_MAX_OPEN_JOBS,
- * BULK_MAX_PENDING_ITEMS, HTTP_REQUEST_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS, the DATABASE_*_MS
+ * BULK_MAX_PENDING_ITEMS, BULK_RETENTION_DAYS, HTTP_REQUEST_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS, the DATABASE_*_MS
  * limits: these last at most MAX_TIMER_MS) must be whole
  * numbers in their range, or the ConfigError names the variable (SHUTDOWN_DELAY_MS: validateConfig).
  * With `fromFile`, the file's own values are validated first, as if no variable were set
@@ -408,6 +409,8 @@ function applyEnvironment(cfg: GatewayConfig, env: NodeJS.ProcessEnv, cwd: strin
   if (maxOpenJobs !== undefined) cfg.bulk = { ...cfg.bulk, maxOpenJobs };
   const maxPendingItems = envInteger(env, 'BULK_MAX_PENDING_ITEMS', 1);
   if (maxPendingItems !== undefined) cfg.bulk = { ...cfg.bulk, maxPendingItems };
+  const retentionDays = envInteger(env, 'BULK_RETENTION_DAYS', 1);
+  if (retentionDays !== undefined) cfg.bulk = { ...cfg.bulk, retentionDays };
   // Decimal milliseconds only (fractions allowed): Number() also took "0x10", "1e3" and blanks (as 0). validateConfig names a refused one.
   const decimalMs = (raw: string) => (/^\s*\d{1,16}(\.\d{1,16})?\s*$/.test(raw) ? Number(raw) : NaN);
   if (env.SHUTDOWN_DELAY_MS) cfg.shutdownDelayMs = decimalMs(env.SHUTDOWN_DELAY_MS);

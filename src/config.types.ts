@@ -252,6 +252,14 @@ export interface BulkConfig {
    */
   maxPendingItems?: number;
   /**
+   * Days a finished bulk job (its items, their results, and its items' idempotency records) is
+   * kept after its finishedAt; then the hourly housekeeping (idempotency.purgeIntervalMs) deletes
+   * it, and its idempotency key is free again: the same key (the bulk CLI's default key: the same
+   * command and file) submits a new job instead of answering the old one. A whole number, 1 to
+   * 36500. Env BULK_RETENTION_DAYS. Default 30.
+   */
+  retentionDays?: number;
+  /**
    * How often a runner looks for items AWAITING_REGISTRY the gateway stopped waiting for
    * (`idempotency.awaitHours` after they were sent), to settle them FAILED with OUTCOME_UNKNOWN. Default 60000.
    */

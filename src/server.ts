@@ -391,7 +391,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       throw err;
     });
     if (config.poll.enabled) ingester.start();
-    purge = startPurgeTimer(services.idempotency, config, logger, commandLog);
+    purge = startPurgeTimer(services.idempotency, config, logger, commandLog, bulk);
     const address = httpServer.address() as AddressInfo;
     step('listen');
     // processMs: since the process started, module loading included.

@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { BulkConfig, GatewayConfig } from '../config.types.js';
 import { ConfigError } from '../config-error.js';
 import { timerMs } from '../config-settings.js';
+import { MAX_RETENTION_DAYS } from '../commandlog/retention.js';
 
 /** Domains one bulk job may hold when bulk.maxItems is not set. */
 export const DEFAULT_MAX_ITEMS = 20_000;
+
+/** Days a finished job is kept when bulk.retentionDays is not set (BulkConfig.retentionDays). */
+export const DEFAULT_RETENTION_DAYS = 30;
 
 /** Bulk settings with every default filled in (see BulkConfig in src/config.types.ts). */
 export type BulkSettings = Required<Omit<BulkConfig, 'backendConcurrency'>> & { backendConcurrency: Record<string, number> };
@@ -38,10 +42,12 @@ export function bulkSettings(config: Pick<GatewayConfig, 'bulk' | 'databaseUrl'>
     maxOpenJobs: positive('maxOpenJobs', b.maxOpenJobs ?? 20),
     maxPendingItems: positive('maxPendingItems', b.maxPendingItems ?? 60_000),
     overdueCheckMs: timerMs(b.overdueCheckMs ?? 60_000, 'bulk.overdueCheckMs'),
+    retentionDays: positive('retentionDays', b.retentionDays ?? DEFAULT_RETENTION_DAYS),
     // The embedded database serves one process: a restart is the same instance.
     instanceId: b.instanceId ?? (config.databaseUrl ? randomUUID() : 'embedded'),
     enabled: b.enabled ?? true,
   };
+  if (s.retentionDays > MAX_RETENTION_DAYS) throw new ConfigError(`config: bulk.retentionDays must be at most ${MAX_RETENTION_DAYS} days`);
   for (const [name, n] of Object.entries(s.backendConcurrency)) positive(`backendConcurrency.${name}`, n);
   if (s.maxPendingItems < s.maxItems) throw new ConfigError(`config: bulk.maxPendingItems (${s.maxPendingItems}) must be at least bulk.maxItems (${s.maxItems}): a job of maxItems domains could never be submitted`);
   return s;

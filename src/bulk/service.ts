@@ -56,6 +56,14 @@ export class BulkService {
     return this.runner.stop();
   }
 
+  /**
+   * Deletes the jobs finished more than bulk.retentionDays ago, with their items and their items'
+   * idempotency records (BulkStore.purgeFinished); run by the hourly housekeeping (startPurgeTimer).
+   */
+  purgeFinished(): Promise<{ jobs: number; items: number }> {
+    return this.store.purgeFinished(this.settings.retentionDays);
+  }
+
   /** Checks and writes a job (see submitBulkJob); the runner starts on it at once. */
   async submit(actor: Actor, req: BulkRequest): Promise<{ job: JobView; replayed: boolean }> {
     const deps = { env: this.env, store: this.store, sealer: this.sealer, fingerprints: this.fingerprints, logger: this.logger, maxItems: this.settings.maxItems, limits: { maxOpenJobs: this.settings.maxOpenJobs, maxPendingItems: this.settings.maxPendingItems }, onSubmitted: () => this.runner.wake() };

@@ -181,6 +181,9 @@ function checkOpenWork(job: NewJob, limits: BulkLimits | undefined, open: { jobs
   }
 }
 
+/** Finished jobs BulkStore.purgeFinished deletes per call at most (one statement each). */
+const PURGE_JOBS_PER_ROUND = 100;
+
 /**
  * Items per INSERT at submission. On the embedded database the memory a statement needs stays in
  * the gateway for good (PGlite's WebAssembly memory never shrinks): 5,000 rows' JSON grew it by
@@ -783,6 +786,37 @@ export class BulkStore {
     ]);
     await this.finishIfDone(jobId);
     return unstarted.count + waiting;
+  }
+
+  /**
+   * Deletes the jobs that finished more than `retentionDays` days ago (bulk.retentionDays, on the
+   * database's clock), each with its items (ON DELETE CASCADE) and its items' idempotency records
+   * (their keys derive from the job's key: itemKeySql), so that the job's key is free again and a
+   * new job under it runs its items instead of answering from the old records. One job per
+   * statement, oldest first, at most PURGE_JOBS_PER_ROUND per call (a round always ends; the next
+   * goes on); jobs another instance's purge holds are skipped (FOR UPDATE SKIP LOCKED). Returns
+   * the jobs and items deleted.
+   */
+  async purgeFinished(retentionDays: number): Promise<{ jobs: number; items: number }> {
+    const purged = { jobs: 0, items: 0 };
+    const key = itemKeySql(Prisma.raw('old.idempotency_key'), Prisma.raw('i.position'));
+    const statement = Prisma.sql`WITH old AS (
+        SELECT id, registrar_id, idempotency_key FROM bulk_jobs
+        WHERE finished_at < now() - make_interval(days => ${retentionDays}::integer)
+        ORDER BY finished_at LIMIT 1 FOR UPDATE SKIP LOCKED),
+      records AS (
+        DELETE FROM idempotency_records AS r USING old JOIN bulk_items AS i ON i.job_id = old.id
+        WHERE r.registrar_id = old.registrar_id AND r.idempotency_key = ${key}
+        RETURNING 1)
+      DELETE FROM bulk_jobs AS j USING old WHERE j.id = old.id
+      RETURNING j.total, (SELECT count(*) FROM records)::integer AS records`;
+    for (let round = 0; round < PURGE_JOBS_PER_ROUND; round++) {
+      const [row] = await rawQuery<{ total: number }>(this.prisma, statement.text, statement.values);
+      if (!row) break;
+      purged.jobs++;
+      purged.items += Number(row.total);
+    }
+    return purged;
   }
 
   /** The job's items by state. Read on every look at a job (a CLI's progress, every 100 ms in bench/bulk.mjs): straight through the pool on PostgreSQL (src/db/raw.ts). */

@@ -38,7 +38,9 @@ export function idempotencyOptions(config: Pick<GatewayConfig, 'idempotency'>): 
 }
 
 /**
- * Background upkeep of the records: deletes expired ones now and then every purgeIntervalMs, then
+ * Background upkeep of the records: deletes (when given) the bulk jobs finished more than
+ * bulk.retentionDays ago with their items and their items' records (BulkService.purgeFinished),
+ * then the expired records, now and then every purgeIntervalMs, then
  * (when given) the command log entries past their retention (CommandLog.purgeExpired, after the
  * records, so entries whose record just went go too), and settles what dead processes left
  * unknown (IdempotencyService.settleAbandoned) now and then every leaseMs. stop() ends both
@@ -49,11 +51,15 @@ export function startPurgeTimer(
   config: Pick<GatewayConfig, 'idempotency'>,
   logger: Logger,
   commandLog?: { purgeExpired(): Promise<number> },
+  bulkJobs?: { purgeFinished(): Promise<{ jobs: number; items: number }> },
 ): { stop(): Promise<void> } {
   const every = config.idempotency?.purgeIntervalMs ?? IDEMPOTENCY_DEFAULTS.purgeIntervalMs;
   const sweepEvery = config.idempotency?.leaseMs ?? IDEMPOTENCY_DEFAULTS.leaseMs;
   const purge = repeat(
     async () => {
+      // The finished bulk jobs past bulk.retentionDays go first, their items' records with them.
+      const jobs = await bulkJobs?.purgeFinished();
+      if (jobs && jobs.jobs > 0) logger.info(jobs, 'bulk: jobs finished more than bulk.retentionDays ago purged, with their items');
       const n = await service.purgeExpired();
       if (n > 0) logger.info({ purged: n }, 'idempotency: expired records purged');
       const entries = (await commandLog?.purgeExpired()) ?? 0;

@@ -110,6 +110,9 @@ describe('npm run bulk', () => {
 
     const again = await cli(['renew', '--file', file, '--period', '1y', '--out', out], key);
     expect(again.stderr).toMatch(/attached to the job this command submitted before/);
+    // Its job finished: said plainly, with how to run the command again as a new job (a bulk-tool
+    // trial took a repeated renewal's "5 done" for a new run).
+    expect(again.stderr).toMatch(/that job finished at \S+: nothing was sent now, and its results are written again\. To run this command again as a new job, give it a key of its own: --idempotency-key <new key>/);
     expect(finalLines(again.stderr)).toBe(1); // a finished job: its one event's line, once
     expect(sandbox.applied('domain:renew') - renews).toBe(5);
     // The same domains saved another way (a byte order mark, CRLF, no comment): the same job, not a second renewal of each (a bulk-tool trial).

@@ -483,6 +483,14 @@ export async function runBulkCli(argv: string[], env: NodeJS.ProcessEnv, io: Io)
     }
     job = answer.job;
     io.err(`${answer.replayed ? 'attached to the job this command submitted before' : 'submitted'}: job ${job.id} (${job.kind}, ${counted(job.total, 'domain')})\n`);
+    // The same command and file give the same key (defaultIdempotencyKey): run again after its job
+    // finished (a renewal run a year later), it would answer that job's results and send nothing.
+    // Said plainly, with how to run it again (a fresh key), while the job is kept (bulk.retentionDays).
+    if (answer.replayed && job.finishedAt) {
+      io.err(
+        `that job finished at ${job.finishedAt}: nothing was sent now, and its results are written again. To run this command again as a new job, give it a key of its own: --idempotency-key <new key>\n`,
+      );
+    }
   }
   io.onJob?.(job.id, attach(job.id));
   try {

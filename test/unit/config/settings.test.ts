@@ -146,6 +146,14 @@ describe('numeric environment variables', () => {
     expect(() => bulkSettings({ bulk: { maxPendingItems: 10_000 } })).toThrow('config: bulk.maxPendingItems (10000) must be at least bulk.maxItems (20000)');
   });
 
+  it('BULK_RETENTION_DAYS (bulk.retentionDays) sets how long a finished job is kept: 30 days by default, 1 to 36500', () => {
+    expect(refusalOf({ BULK_RETENTION_DAYS: '0' })).toBe('config: BULK_RETENTION_DAYS must be a whole number, 1 or more');
+    expect(bulkSettings(loadConfig({ BULK_RETENTION_DAYS: '400' }, mkdtempSync(join(dir, 'no-file-'))))).toMatchObject({ retentionDays: 400 });
+    expect(bulkSettings(loadConfig({}, mkdtempSync(join(dir, 'no-file-'))))).toMatchObject({ retentionDays: 30 });
+    expect(() => bulkSettings({ bulk: { retentionDays: 36_501 } })).toThrow('config: bulk.retentionDays must be at most 36500 days');
+    expect(() => bulkSettings({ bulk: { retentionDays: 1.5 } })).toThrow('config: bulk.retentionDays must be a whole number, 1 or more');
+  });
+
   it('API_ENABLED=false (api.enabled false) makes a worker: only with DATABASE_URL, registries of its own (no in-process sandboxes), and bulk or poll on (BULK_ENABLED, POLL_ENABLED); any other value than true or false is refused', () => {
     const PG = 'postgresql://gw@db.internal:5432/gw';
     const SECRET = { IDEMPOTENCY_KEY_SECRET: 'a'.repeat(64) };

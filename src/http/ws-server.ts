@@ -25,6 +25,10 @@ export interface SocketExtra {
 }
 
 const INTERNAL = 'Internal server error';
+/** graphql-ws's own close reason for a message it cannot take (4400). */
+const INVALID_MESSAGE = 'Invalid message received';
+/** graphql-ws's error for a message of a type only a server sends (its makeServer's onMessage, `default:`). */
+const SERVER_ONLY_MESSAGE = /^Unexpected message of type \w+ received$/;
 
 /** The socket-level limits (config `limits.wsMessages`, `limits.wsConnectionsPerAddress` and `limits.wsBufferedBytes`, README "Limits"). */
 export type WsSocketLimits = Pick<Limits, 'wsMessages' | 'wsConnectionsPerAddress' | 'wsBufferedBytes' | 'maxJsonValues'>;
@@ -213,6 +217,14 @@ export function serveGraphqlWs<E extends object>(
               if (refused) return socket.close(CloseCode.BadRequest, refused.message);
               await cb(String(data));
             } catch (err) {
+              // A message only a server sends (next, connection_ack, pong is not one): graphql-ws
+              // throws for it instead of closing as for any other message it cannot take. The
+              // client's mistake, answered 4400 as those are, and not logged as the gateway's own
+              // failure (a bare loop of them, unauthenticated, wrote an error line each).
+              if (err instanceof Error && SERVER_ONLY_MESSAGE.test(err.message)) {
+                logger.debug({ ...peer, detail: err.message }, 'graphql-ws connection closed (4400): the client sent a message only a server sends');
+                return socket.close(CloseCode.BadRequest, INVALID_MESSAGE);
+              }
               logger.error({ err, ...peer }, 'graphql-ws message handling failed: closing the connection');
               socket.close(CloseCode.InternalServerError, INTERNAL);
             }

@@ -198,27 +198,48 @@ const CHUNK = 1000;
  */
 export const BULK_JOBS_CHANNEL = 'rgw_bulk_jobs';
 
+/** An item a claim may take (`i` being bulk_items): PENDING and due, or RUNNING under a lapsed lease. */
+const CLAIMABLE = `((i.state = 'PENDING' AND i.not_before <= now()) OR (i.state = 'RUNNING' AND i.lease_until < now()))`;
+
 /**
  * BulkStore.claim's statement: up to `limit` runnable items of `backend` (PENDING and due, or
- * RUNNING under a lapsed lease), lowest id first, skipping rows another claim holds, made RUNNING
- * under `holder` for `leaseMs` (ms) with one more attempt; returns each with its state before, and
- * for one taken over RUNNING whether its key has an idempotency record. Its scan is the partial
- * index bulk_items_claimable_idx (backend, id) over PENDING and RUNNING rows (migration
- * 20261205030000), so a claim reads about the rows it takes whatever the finished items kept.
+ * RUNNING under a lapsed lease), skipping rows another claim holds, made RUNNING under `holder`
+ * for `leaseMs` (ms) with one more attempt; returns each with its state before, and for one taken
+ * over RUNNING whether its key has an idempotency record.
+ *
+ * The jobs with such items share the claim: each registrar with one gets an equal part of `limit`,
+ * split equally between its jobs (at least one item each), and a job's part is its lowest ids. So
+ * one registrar's 20,000-item job does not hold another registrar's job of one domain at the same
+ * registry until it is done, as a claim of the backend's lowest ids did (a bulk-tool trial: both
+ * finished 20.5 s later, with the big one); a registrar's own jobs share its part. A part a job
+ * cannot fill is left for the next claim (the runner claims again once its queue runs low). Its
+ * scans: the unfinished jobs (bulk_jobs_unfinished_idx) and, per job, the partial index
+ * bulk_items_claimable_idx (backend, job_id, id) over PENDING and RUNNING rows (migration
+ * 20261208000000), so a claim reads about the rows it takes whatever the finished items kept.
  */
 export function claimStatement(holder: string, backend: string, limit: number, leaseMs: number): Prisma.Sql {
   // An item taken over RUNNING is in doubt: whether its key has a record is read here (RETURNING
   // runs the lookup for those rows only), not by a statement per item when each runs.
   const recorded = Prisma.sql`EXISTS (SELECT 1 FROM bulk_jobs AS j JOIN idempotency_records AS r ON r.registrar_id = j.registrar_id
       AND r.idempotency_key = ${itemKeySql(Prisma.raw('j.idempotency_key'), Prisma.raw('b.position'))} WHERE j.id = b.job_id)`;
-  return Prisma.sql`UPDATE bulk_items AS b SET state = 'RUNNING', holder = ${holder}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}::double precision),
+  return Prisma.sql`WITH open AS (
+        SELECT j.id, j.registrar_id FROM bulk_jobs AS j
+        WHERE j.finished_at IS NULL
+          AND EXISTS (SELECT 1 FROM bulk_items AS i WHERE i.backend = ${backend} AND i.job_id = j.id AND ${Prisma.raw(CLAIMABLE)})),
+      shares AS (
+        SELECT o.id, greatest(1, floor(floor(${limit}::numeric / r.n) / count(*) OVER (PARTITION BY o.registrar_id)))::integer AS share
+        FROM open AS o CROSS JOIN (SELECT count(DISTINCT registrar_id) AS n FROM open) AS r),
+      s AS (
+        SELECT c.id, c.was, c.was_holder, c.was_at FROM shares
+        CROSS JOIN LATERAL (
+          SELECT i.id, i.state AS was, i.holder AS was_holder, i.updated_at AS was_at FROM bulk_items AS i
+          WHERE i.backend = ${backend} AND i.job_id = shares.id AND ${Prisma.raw(CLAIMABLE)}
+          ORDER BY i.id LIMIT shares.share
+          FOR UPDATE SKIP LOCKED) AS c
+        ORDER BY c.id LIMIT ${limit}::integer)
+      UPDATE bulk_items AS b SET state = 'RUNNING', holder = ${holder}, lease_until = now() + make_interval(secs => ${leaseMs / 1000}::double precision),
         attempts = b.attempts + 1, updated_at = now()
-      FROM (
-        SELECT id, state AS was, holder AS was_holder, updated_at AS was_at FROM bulk_items
-        WHERE backend = ${backend}
-          AND ((state = 'PENDING' AND not_before <= now()) OR (state = 'RUNNING' AND lease_until < now()))
-        ORDER BY id LIMIT ${limit}::integer
-        FOR UPDATE SKIP LOCKED) AS s
+      FROM s
       WHERE b.id = s.id
       RETURNING b.id, b.job_id, b.position, b.name, b.backend, b.input, b.attempts, s.was::text AS was, s.was_holder, s.was_at,
         CASE WHEN s.was = 'RUNNING' THEN ${recorded} ELSE false END AS recorded`;

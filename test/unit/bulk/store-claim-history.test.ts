@@ -43,6 +43,7 @@ describe('BulkStore.claim over a long history', () => {
     // An earlier job, every item finished (ids below the pending ones: a scan by id meets them first).
     const old = await store.create({ registrarId: 'R', idempotencyKey: randomUUID(), kind: 'RENEW', fingerprint: 'f', params: {}, items: items(FINISHED, 'old') });
     await db.prisma.$executeRawUnsafe(`UPDATE bulk_items SET state = 'SUCCEEDED' WHERE job_id = $1`, old.id);
+    await store.finishIfDone(old.id);
     await store.create({ registrarId: 'R', idempotencyKey: randomUUID(), kind: 'RENEW', fingerprint: 'f', params: {}, items: items(PENDING, 'new') });
     // As autovacuum would have by then: dead row versions gone, the table's statistics known.
     await db.prisma.$executeRawUnsafe('VACUUM ANALYZE bulk_items');
@@ -77,11 +78,13 @@ describe.skipIf(inject('testDb').kind !== 'pglite')('BulkStore.claim on the embe
     db = await openDatabase({ dataDir: 'memory://' });
     store = new BulkStore(db.prisma);
     const items = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => ({ name: `${prefix}${i}.example`, backend, input: null }));
-    // Three earlier jobs run as the runner runs them: each item claimed (RUNNING), then settled.
+    // Three earlier jobs run as the runner runs them: each item claimed (RUNNING), then settled,
+    // and the job finished with its last item (BulkStore.finishIfDone).
     for (let j = 0; j < 3; j++) {
       const job = await store.create({ registrarId: 'R', idempotencyKey: randomUUID(), kind: 'RENEW', fingerprint: 'f', params: {}, items: items(10_000, `j${j}-`) });
       await db.prisma.$executeRawUnsafe(`UPDATE bulk_items SET state = 'RUNNING', holder = 'A', lease_until = now() + interval '1 minute' WHERE job_id = $1`, job.id);
       await db.prisma.$executeRawUnsafe(`UPDATE bulk_items SET state = 'SUCCEEDED', holder = NULL, lease_until = NULL WHERE job_id = $1`, job.id);
+      await store.finishIfDone(job.id);
     }
     await store.create({ registrarId: 'R', idempotencyKey: randomUUID(), kind: 'RENEW', fingerprint: 'f', params: {}, items: items(10_000, 'new') });
   }, 180_000);

@@ -185,8 +185,9 @@ function byBackendOf(routed: readonly { backend: string }[]): Map<string, number
  * one pass: bounded for bulk.maxItems items), with its first domain: the job's parameters are the
  * same for all its items, and the one per-item argument a rule reads, a transfer's auth code, is
  * non-blank for every item (the mutation checks it), so the first item's stands for all. The
- * rules of the commands a bulk job sends read nothing of the name but what routes it (the one
- * name-dependent rule, Joker's DNSSEC on .de, has no bulk argument).
+ * rules of the commands a bulk job sends read nothing of the name but what routes it (Joker's
+ * DNSSEC on .de has no bulk argument), but one: a replacement name server under a domain of the
+ * job (REPP wants its addresses: checkSubordinateAddresses), asked again with that domain's item.
  *
  * A refusal refuses the whole submission, even when only some of the job's domains are at that
  * backend (README "Bulk mutations": bad input is refused before any write, never half-written):
@@ -201,14 +202,20 @@ function byBackendOf(routed: readonly { backend: string }[]): Map<string, number
  */
 export function refuseBackendArguments(router: Router, registrarId: string, req: BulkRequest, routed: readonly (RequestItem & { backend: string })[], listed: boolean): void {
   if (req.kind === 'RENEW') return; // a renewal's command has no argument rules (itemArguments)
+  // The one rule that reads the domain's name: a replacement name server under the domain itself
+  // (REPP wants its addresses then). Only the item whose domain holds `to` can meet it.
+  const to = req.kind === 'REPLACE_NAMESERVER' ? (req.params as { to?: { name?: string } }).to?.name : undefined;
   for (const [name, at] of byBackendOf(routed)) {
     const first = at[0]!;
-    const args = itemArguments(req.kind, req.params, routed[first]!.name, routed[first]!);
-    if (!args) continue;
-    try {
-      router.named(name).refuseArguments(registrarId, args);
-    } catch (err) {
-      throw asBulkArgument(err, req.kind, first, listed, name, registryDomains(routed, at, listed));
+    const parent = to ? at.find((i) => to.endsWith(`.${routed[i]!.name}`)) : undefined;
+    for (const i of parent !== undefined && parent !== first ? [first, parent] : [first]) {
+      const args = itemArguments(req.kind, req.params, routed[i]!.name, routed[i]!);
+      if (!args) continue;
+      try {
+        router.named(name).refuseArguments(registrarId, args);
+      } catch (err) {
+        throw asBulkArgument(err, req.kind, i, listed, name, i === first ? registryDomains(routed, at, listed) : registryDomains(routed, [i], listed));
+      }
     }
   }
 }

@@ -89,6 +89,21 @@ describe('argument rules of the backends a bulk job routes to', () => {
     expect(e.message).toContain('does not support removing status clientRenewProhibited');
   });
 
+  it('a REPP name server replacement to a name server under a listed domain, without addresses, is BAD_USER_INPUT naming to.ipv4 and that domain', async () => {
+    // A bulk-tool trial: the job was written and the item FAILED "skipped by the registry without
+    // a reason" (REPP's bulk name server change skipped it); a single update named the address.
+    const e = await refused(t, owner, GLUE, { d: ['kass.ee', 'koer.ee'], to: { name: 'ns9.koer.ee' } });
+    expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to.ipv4', registry: 'sandbox-repp' });
+    expect(e.message).toBe('to.ipv4: ns9.koer.ee is under koer.ee: give its IP address (ipv4 or ipv6); a name server under the domain itself keeps its addresses on the domain at registry "sandbox-repp" (domains[1] "koer.ee")');
+  });
+
+  it('a single REPP update adding a name server under the domain without addresses is refused naming its ipv4, nothing sent', async () => {
+    const before = await t.upstreamCommands();
+    const r = await t.gql(owner, 'mutation($k: String!) { updateDomain(idempotencyKey: $k, input: { name: "koer.ee", add: { nameservers: [{ name: "ns9.koer.ee" }] } }) { name } }', { k: randomUUID() });
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.add.nameservers[0].ipv4' });
+    expect(await t.upstreamCommands()).toEqual(before);
+  });
+
   it('an EPP name server replacement with addresses at a registry of host objects is BAD_USER_INPUT naming to.ipv4', async () => {
     const [mine] = eppNames;
     const e = await refused(t, owner, GLUE, { d: [mine], to: { name: `ns1.${mine}`, ipv4: ['192.0.2.9'] } });

@@ -17,7 +17,7 @@ import * as codec from '../codec/domains.js';
 import * as parts from '../codec/domain-parts.js';
 import type { ReppAnswer, ReppRequest } from '../http.js';
 import { awaitingRegistrant, result, send, type ReppCall } from './call.js';
-import { asSeenBy, notYours, statusesAfter } from './domains.js';
+import { asSeenBy, checkSubordinateAddresses, notYours, statusesAfter } from './domains.js';
 import { changePath, namingNotFound } from '../../../core/field-paths.js';
 
 const keyId = (k: M.KeyData) => `${k.flags}/${k.protocol}/${k.algorithm}/${k.publicKey.replace(/\s+/g, '')}`;
@@ -39,7 +39,9 @@ export function checkSupported(backend: string, u: M.DomainUpdateInput): void {
   if (d && (d.addDsData.length > 0 || d.removeDsData.length > 0)) throw new UnsupportedByBackendError(backend, 'DNSSEC DS data (the registry takes DNSKEY data)', d.addDsData.length ? 'input.add.dsData' : 'input.remove.dsData');
   // maxSigLife is not in updateDomain's input: no argument to name.
   if (d?.maxSigLife !== undefined && d.maxSigLife !== null) throw new UnsupportedByBackendError(backend, 'DNSSEC maxSigLife');
+  checkSubordinateAddresses(u.name, u.add.nameservers, 'input.add.nameservers');
 }
+
 
 /** One request of an update's plan, and the parts of the update's input it carries (input paths, for Attempt.applied). */
 export interface PlannedRequest {

@@ -101,11 +101,24 @@ export async function infoDomain(call: ReppCall, name: string, authInfo?: string
 }
 
 /**
+ * A name server under the domain itself (a subordinate host) keeps its addresses on the domain at
+ * REPP, which refuses one without them ("Subordinate hosts must have an ip address", the .ee EPP
+ * document; REPP's `nameservers[ipv4]`): throws BAD_USER_INPUT naming `<field>[i].ipv4` of the
+ * first name server in `list` under `domain` without an IPv4 or IPv6 address, before anything is
+ * sent. Names are compared as given (the gateway's normal form: lower case, A-labels).
+ */
+export function checkSubordinateAddresses(domain: string, list: readonly M.DomainNameserver[], field: string): void {
+  const i = list.findIndex((n) => n.name.endsWith(`.${domain}`) && n.ipv4.length + n.ipv6.length === 0);
+  if (i >= 0) throw new ValidationError(`${field}[${i}].ipv4`, `${list[i]!.name} is under ${domain}: give its IP address (ipv4 or ipv6); a name server under the domain itself keeps its addresses on the domain`);
+}
+
+/**
  * Refuses, before anything is sent, what a REPP registration has no field for: billing contacts
  * (REPP keeps admin and tech contacts only; updateDomain refuses them too). Left out, the domain
  * would be registered, and paid for, without the contact the registrar asked for. And what it
  * requires: a registrant (REPP document, "Register a new domain": `registrant`, Required Yes),
- * BAD_USER_INPUT on `input.registrant` instead of the registry's refusal without a field.
+ * BAD_USER_INPUT on `input.registrant` instead of the registry's refusal without a field; and a
+ * name server under the domain itself with its address (checkSubordinateAddresses).
  */
 export function checkCreate(backend: string, input: M.DomainCreateInput): void {
   const refusal = unregistrable(input.name);
@@ -114,6 +127,7 @@ export function checkCreate(backend: string, input: M.DomainCreateInput): void {
   if (!input.registrant) throw new ValidationError('input.registrant', 'the .ee registry (REPP) registers a domain only with a registrant contact: give one');
   const billing = itemPath('input.contacts', input.contacts, (c) => c.role === 'billing');
   if (billing) throw new UnsupportedByBackendError(backend, 'billing contacts', billing);
+  checkSubordinateAddresses(input.name, input.nameservers, 'input.nameservers');
 }
 
 /**

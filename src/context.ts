@@ -35,6 +35,12 @@ export interface GatewayContext extends Services {
   loaders: Loaders;
   /** The request's parses of argument lists (names), each made once however many fields use the list (ListParses). */
   lists: ListParses;
+  /**
+   * A subscription's (graphql-ws): pays from its API key's budget for rows it reads from the store
+   * for its client, waiting while the key has no points left (LimitGate.payRows). Absent over HTTP,
+   * where an operation's rows are priced before it runs.
+   */
+  payRows?: (rows: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** A request's context for `registrar` (the API key's owner): a CallContext with a fresh fan-out scheduler (limits.fanOut), lazily made loaders and no list parsed yet. */

@@ -27,7 +27,7 @@ export class PollSubscriptionResolver {
       // `after: ""` is refused as the query refuses it, not taken for "no cursor".
       const after = a.after === null || a.after === undefined ? null : parseId('after', a.after);
       if (after !== null) await checkPollCursor(ctx.prisma, ctx.registrar.id, after);
-      return pollStream(ctx.prisma, ctx.events, { registrarId: ctx.registrar.id, after, types: a.types ?? null, objects });
+      return pollStream(ctx.prisma, ctx.events, { registrarId: ctx.registrar.id, after, types: a.types ?? null, objects, pay: ctx.payRows });
     },
   })
   pollMessagesStream(

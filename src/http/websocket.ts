@@ -207,6 +207,7 @@ export function useWebSocket(opts: {
             await limits.admit(caller.keyId, document as DocumentNode, node, variables);
           }
           const contextValue = createContext(services, caller.registrar);
+          contextValue.payRows = (rows, signal) => limits.payRows(caller.keyId, rows, signal);
           operations.bind(contextValue, operation);
           return { schema, document: document as DocumentNode, operationName: payload.operationName, variableValues: variables, contextValue };
         } catch (err) {

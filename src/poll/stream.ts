@@ -11,6 +11,11 @@ export interface StreamFilter {
   after?: bigint | null;
   types?: string[] | null;
   objects?: string[] | null;
+  /**
+   * Pays for the rows each read of the store found (GatewayContext.payRows), before they are
+   * delivered; resolves once paid or once `signal` aborts (the stream ended).
+   */
+  pay?: (rows: number, signal: AbortSignal) => Promise<void>;
 }
 
 const REPLAY_PAGE = 500;
@@ -70,12 +75,13 @@ function matches(e: PollEvent, f: StreamFilter): boolean {
  * never come.
  */
 export function pollStream(prisma: PrismaClient, events: PollEvents, f: StreamFilter, maxPending = MAX_PENDING): AsyncIterableIterator<PollEvent> {
-  const state: StreamState = { stopped: false };
+  const state: StreamState = { stopped: false, ended: new AbortController() };
   const inner = run(prisma, events, f, state, maxPending);
   return {
     next: () => inner.next(),
     return: async () => {
       state.stopped = true;
+      state.ended.abort();
       state.wake?.();
       return inner.return(undefined);
     },
@@ -89,6 +95,8 @@ export function pollStream(prisma: PrismaClient, events: PollEvents, f: StreamFi
 interface StreamState {
   stopped: boolean;
   wake?: () => void;
+  /** Aborted when the stream ends: a payment waiting for the key's next window stops waiting. */
+  readonly ended: AbortController;
 }
 
 async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, state: StreamState, maxPending: number): AsyncGenerator<PollEvent, undefined> {
@@ -150,6 +158,7 @@ async function* run(prisma: PrismaClient, events: PollEvents, f: StreamFilter, s
           take: REPLAY_PAGE,
         }),
       );
+      if (f.pay && rows.length > 0) await f.pay(rows.length, state.ended.signal);
       for (const row of rows) {
         if (state.stopped) return;
         dealt = row.seq;

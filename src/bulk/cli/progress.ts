@@ -94,6 +94,16 @@ export const LOG_LINE_MS = 1000;
 export const REDRAW_MS = 1000;
 
 /**
+ * Off a terminal, while the counts stand still, the line is written again after this long (ms),
+ * with the rate and time left as of then, and after twice as long each time after that, up to
+ * QUIET_MAX_MS; new counts start it over. A log that said nothing during a stall (a registry's
+ * rate limit) kept the last rate and time left (`460/s left 00:03`) for as long as it lasted, and
+ * a CI job that prints nothing for ten minutes is often killed.
+ */
+export const QUIET_FIRST_MS = 10_000;
+export const QUIET_MAX_MS = 600_000;
+
+/**
  * Where the progress line goes: on a terminal (`tty`), redrawn in place at every event
  * (`\r`) and every REDRAW_MS between them, so that the rate and the time left go on moving while
  * nothing finishes (items backing off, a registry's rate limit): a line drawn only at events kept
@@ -101,7 +111,8 @@ export const REDRAW_MS = 1000;
  * lines of their own, at most one per LOG_LINE_MS. A line held back for that is not lost: it is
  * written when the second is up, unless a newer one was written first. Before, a held line waited
  * for the next event, and a job whose last change was `awaiting 1` (a Joker transfer the registry
- * holds, for days) never showed it in a log.
+ * holds, for days) never showed it in a log. While nothing changes, off a terminal, the line is
+ * written again after QUIET_FIRST_MS, then at doubling intervals up to QUIET_MAX_MS.
  */
 export class ProgressDisplay {
   private writtenAt = -Infinity;
@@ -110,6 +121,8 @@ export class ProgressDisplay {
   private timer: NodeJS.Timeout | undefined;
   private redraws: NodeJS.Timeout | undefined;
   private paused = false;
+  /** Off a terminal: how long the counts may stand still before the line is written again (QUIET_FIRST_MS, doubling). */
+  private quietMs = QUIET_FIRST_MS;
 
   constructor(
     private readonly progress: Progress,
@@ -124,9 +137,14 @@ export class ProgressDisplay {
   show(counts: Counts): void {
     this.latest = counts;
     this.paused = false;
-    if (this.tty && !this.redraws) {
+    if (!this.redraws) {
+      // On a terminal, a redraw every REDRAW_MS; off one, a line once the counts stood still quietMs.
       this.redraws = setInterval(() => {
-        if (!this.paused && this.latest) this.writeLatest(true);
+        if (this.paused || !this.latest) return;
+        if (this.tty) return this.writeLatest(true);
+        if (this.now() - this.writtenAt < this.quietMs) return;
+        this.writeLatest(true);
+        this.quietMs = Math.min(this.quietMs * 2, QUIET_MAX_MS);
       }, REDRAW_MS);
       this.redraws.unref();
     }
@@ -164,6 +182,7 @@ export class ProgressDisplay {
     this.timer = undefined;
     const c = this.latest;
     if (!c || (c === this.shown && !again)) return;
+    if (c !== this.shown) this.quietMs = QUIET_FIRST_MS;
     this.writtenAt = this.now();
     this.shown = c;
     // On a terminal the line is redrawn over the last one and the rest of that one erased (ANSI EL, `ESC [ K`): a shorter line left the longer one's tail on screen (`left 00:480`).

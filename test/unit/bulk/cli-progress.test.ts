@@ -46,12 +46,41 @@ describe('ProgressDisplay', () => {
     vi.advanceTimersByTime(700);
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/ 0\/2 .* awaiting 2 .*\n$/);
-    vi.advanceTimersByTime(60_000); // nothing new: nothing more written
+    vi.advanceTimersByTime(9_000); // nothing new, for less than QUIET_FIRST_MS: nothing more written
     expect(lines).toHaveLength(2);
     d.show(job(0, 2));
     d.end();
     expect(lines).toHaveLength(3);
     expect(lines[2]).toMatch(/ 2\/2 {2}done 2 /);
+  });
+
+  test('off a terminal, counts that stand still are written again after 10 s, then 20, 40 ... up to 10 min, the rate and time left as of then; new counts start it over (a stalled job said nothing in a log)', () => {
+    vi.useFakeTimers({ now: 0 });
+    const lines: string[] = [];
+    const d = new ProgressDisplay(new Progress(100, { finished: 0, at: 0 }), (s) => lines.push(s), false, () => Date.now());
+    vi.advanceTimersByTime(1_000);
+    d.show(counts(10, 90));
+    expect(lines.at(-1)).toMatch(/ 10\/s {2}left 00:09\n$/);
+    const at = () => lines.length;
+    vi.advanceTimersByTime(9_000);
+    expect(at()).toBe(1);
+    vi.advanceTimersByTime(1_000); // 10 s without news
+    expect(at()).toBe(2);
+    expect(lines.at(-1)).toMatch(/ 10\/100 .* 0\.9\/s {2}left 01:39\n$/);
+    vi.advanceTimersByTime(19_000);
+    expect(at()).toBe(2);
+    vi.advanceTimersByTime(1_000); // 20 s after that one
+    expect(at()).toBe(3);
+    // Then 40, 80, 160, 320 and 600 s apart (at most 10 min), the next due a second from now.
+    vi.advanceTimersByTime(40_000 + 80_000 + 160_000 + 320_000 + 600_000 * 2 - 1_000);
+    expect(at()).toBe(8);
+    d.show(counts(20, 80)); // news: written, and the next quiet line 10 s after it again
+    expect(at()).toBe(9);
+    vi.advanceTimersByTime(10_000);
+    expect(at()).toBe(10);
+    d.end();
+    vi.advanceTimersByTime(3_600_000);
+    expect(at()).toBe(10);
   });
 
   test('held lines collapse into the newest; end() writes the newest once, and nothing is written after it', () => {

@@ -26,7 +26,7 @@ function budget(points: number) {
     ready: async () => undefined,
     close: async () => undefined,
   };
-  const gate = new OperationLimits({} as GraphQLSchema, resolveLimits({ limits: { maxCost: points, rateLimit: { points, durationSec: 10 } } }), limiter);
+  const gate = new OperationLimits({} as GraphQLSchema, resolveLimits({ limits: { maxDepth: 12, maxBatch: 1, maxCost: points, rateLimit: { points, durationSec: 10 } } }), limiter);
   return { gate, spends, refill: () => (left = points) };
 }
 

@@ -8,31 +8,20 @@
  * would answer the new items). Before the retention, the same key still answers the job.
  */
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EppSandbox } from '../../src/sandbox/epp/index.js';
 import { BulkStore } from '../../src/bulk/store.js';
 import { BULK_RENEW, createDomains, waitFinished } from '../helpers/bulk.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { capturedLog } from '../helpers/log-sink.js';
 
-const purged: Array<Record<string, unknown>> = [];
-let purgedNow: (() => void) | null = null;
-const sink = new Writable({
-  write(chunk, _enc, done) {
-    const line = JSON.parse(String(chunk)) as Record<string, unknown>;
-    if (String(line.msg).startsWith('bulk: jobs finished more than bulk.retentionDays ago purged')) {
-      purged.push(line);
-      purgedNow?.();
-    }
-    done();
-  },
-});
+const log = capturedLog();
+const PURGED = 'bulk: jobs finished more than bulk.retentionDays ago purged';
 
 let t: TestGateway;
 beforeAll(async () => {
   t = await startTestGateway({
-    logger: pino({ level: 'info' }, sink),
+    logger: log.logger,
     configure: (c) => {
       c.poll.enabled = false;
       c.bulk = { ...c.bulk, retentionDays: 3 };
@@ -72,10 +61,9 @@ it('past bulk.retentionDays a finished job is deleted with its items and their r
   expect(sandbox.applied('domain:renew') - renews).toBe(3);
 
   // Past it: the next housekeeping round deletes the job, its items and their records.
-  const deleted = new Promise<void>((resolve) => (purgedNow = resolve));
+  const deleted = log.next(PURGED);
   await prisma.$executeRaw`UPDATE bulk_jobs SET finished_at = now() - interval '4 days' WHERE id = ${first.job.id}`;
-  await deleted;
-  expect(purged.at(-1)).toMatchObject({ jobs: 1, items: 3 });
+  expect(await deleted).toMatchObject({ jobs: 1, items: 3 });
   expect(await prisma.bulkItem.count({ where: { jobId: first.job.id } })).toBe(0);
   expect(await itemRecords()).toBe(recordsBefore - 3);
   const gone = await t.gql(A, 'query($id: ID!) { bulkJob(id: $id) { id } }', { id: first.job.id });

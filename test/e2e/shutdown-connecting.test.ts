@@ -10,20 +10,13 @@
  * stop completing at all is what shows the sessions were given up.
  */
 import net from 'node:net';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BackendConfig } from '../../src/config.types.js';
 import { ScriptedEppServer } from '../helpers/epp-tls-server.js';
 import { noBackgroundWork, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { capturedLog } from '../helpers/log-sink.js';
 
-const lines: Array<{ msg: string; backend?: string; detail?: string; commands?: number }> = [];
-const sink = new Writable({
-  write(chunk, _enc, done) {
-    lines.push(JSON.parse(String(chunk)) as (typeof lines)[number]);
-    done();
-  },
-});
+const log = capturedLog();
 
 let t: TestGateway;
 let closed = false;
@@ -52,7 +45,7 @@ beforeAll(async () => {
   const { host, port, ca } = await mute.start();
   const held = { poolSize: 1, keepAliveMs: 0, connectTimeoutMs: 600_000, commandTimeoutMs: 600_000, accounts: { NewRegistrar: { clientId: 'NewRegistrar', password: 'foo-BAR2' } } };
   t = await startTestGateway({
-    logger: pino({ level: 'info' }, sink),
+    logger: log.logger,
     configure: (c) => {
       noBackgroundWork(c);
       c.shutdownDrainMs = 300;
@@ -85,7 +78,7 @@ it('sessions still connecting or logging in are given up at the stop: it complet
   // The client's requests were cut at the drain, before any answer.
   expect(await connecting).toHaveProperty('cut');
   expect(await loggingIn).toHaveProperty('cut');
-  const gaveUp = lines.find((l) => l.msg === 'epp session could not be opened' && l.backend === 'silent-epp');
+  const gaveUp = log.lines.find((l) => l.msg === 'epp session could not be opened' && l.backend === 'silent-epp');
   expect(gaveUp?.detail).toMatch(/the gateway is stopping/);
-  expect(lines.find((l) => l.msg.startsWith('closing: upstream commands still under way'))).toBeUndefined();
+  expect(log.lines.find((l) => l.msg.startsWith('closing: upstream commands still under way'))).toBeUndefined();
 }, 120_000);

@@ -6,23 +6,16 @@
  * in 3 s). Now they close with 4400 "Invalid message received", as graphql-ws answers any other
  * message it cannot take, and nothing is logged above debug.
  */
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { capturedLog } from '../helpers/log-sink.js';
 
-const logged: Array<{ level: number; msg: string }> = [];
-const sink = new Writable({
-  write(chunk, _enc, done) {
-    logged.push(JSON.parse(String(chunk)) as { level: number; msg: string });
-    done();
-  },
-});
+const log = capturedLog();
 
 let t: TestGateway;
 beforeAll(async () => {
-  t = await startTestGateway({ logger: pino({ level: 'info' }, sink), configure: (c) => void (c.poll.enabled = false) });
+  t = await startTestGateway({ logger: log.logger, configure: (c) => void (c.poll.enabled = false) });
 }, 120_000);
 afterAll(() => t?.close());
 
@@ -51,8 +44,8 @@ it.each([
   ['next, with no connection_init', { type: 'next', id: 'x', payload: {} }, false],
   ['connection_ack, with no connection_init', { type: 'connection_ack' }, false],
 ])('%s: closed with 4400 "Invalid message received", nothing answered, nothing logged as an error', async (_what, message, init) => {
-  const before = logged.length;
+  const before = log.lines.length;
   const closed = await sendAndClose(message, init ? t.keys.NewRegistrar : undefined);
   expect(closed).toEqual({ code: 4400, reason: 'Invalid message received', after: [] });
-  expect(logged.slice(before).filter((l) => l.level >= 40)).toEqual([]);
+  expect(log.lines.slice(before).filter((l) => l.level >= 40)).toEqual([]);
 });

@@ -207,7 +207,7 @@ export function refuseBackendArguments(router: Router, registrarId: string, req:
   const to = req.kind === 'REPLACE_NAMESERVER' ? (req.params as { to?: { name?: string } }).to?.name : undefined;
   for (const [name, at] of byBackendOf(routed)) {
     const first = at[0]!;
-    const parent = to ? at.find((i) => to.endsWith(`.${routed[i]!.name}`)) : undefined;
+    const parent = to ? at.find((i) => to === routed[i]!.name || to.endsWith(`.${routed[i]!.name}`)) : undefined;
     for (const i of parent !== undefined && parent !== first ? [first, parent] : [first]) {
       const args = itemArguments(req.kind, req.params, routed[i]!.name, routed[i]!);
       if (!args) continue;

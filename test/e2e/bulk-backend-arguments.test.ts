@@ -101,6 +101,10 @@ describe('argument rules of the backends a bulk job routes to', () => {
     const before = await t.upstreamCommands();
     const r = await t.gql(owner, 'mutation($k: String!) { updateDomain(idempotencyKey: $k, input: { name: "koer.ee", add: { nameservers: [{ name: "ns9.koer.ee" }] } }) { name } }', { k: randomUUID() });
     expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.add.nameservers[0].ipv4' });
+    // The domain's own name (its apex is in its zone too), second in the list: named at its place.
+    const apex = await t.gql(owner, 'mutation($k: String!) { updateDomain(idempotencyKey: $k, input: { name: "koer.ee", add: { nameservers: [{ name: "ns1.other.net" }, { name: "koer.ee" }] } }) { name } }', { k: randomUUID() });
+    expect(apex.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.add.nameservers[1].ipv4' });
+    expect(apex.errors?.[0]?.message).toContain('koer.ee is the domain itself');
     expect(await t.upstreamCommands()).toEqual(before);
   });
 

@@ -104,12 +104,13 @@ export async function infoDomain(call: ReppCall, name: string, authInfo?: string
  * A name server under the domain itself (a subordinate host) keeps its addresses on the domain at
  * REPP, which refuses one without them ("Subordinate hosts must have an ip address", the .ee EPP
  * document; REPP's `nameservers[ipv4]`): throws BAD_USER_INPUT naming `<field>[i].ipv4` of the
- * first name server in `list` under `domain` without an IPv4 or IPv6 address, before anything is
+ * first name server in `list` under `domain`, or `domain` itself (its apex, in its zone too),
+ * without an IPv4 or IPv6 address, before anything is
  * sent. Names are compared as given (the gateway's normal form: lower case, A-labels).
  */
 export function checkSubordinateAddresses(domain: string, list: readonly M.DomainNameserver[], field: string): void {
-  const i = list.findIndex((n) => n.name.endsWith(`.${domain}`) && n.ipv4.length + n.ipv6.length === 0);
-  if (i >= 0) throw new ValidationError(`${field}[${i}].ipv4`, `${list[i]!.name} is under ${domain}: give its IP address (ipv4 or ipv6); a name server under the domain itself keeps its addresses on the domain`);
+  const i = list.findIndex((n) => (n.name === domain || n.name.endsWith(`.${domain}`)) && n.ipv4.length + n.ipv6.length === 0);
+  if (i >= 0) throw new ValidationError(`${field}[${i}].ipv4`, `${list[i]!.name} is ${list[i]!.name === domain ? 'the domain itself' : `under ${domain}`}: give its IP address (ipv4 or ipv6); a name server under the domain itself keeps its addresses on the domain`);
 }
 
 /**

@@ -830,7 +830,7 @@ export class BulkStore {
         WHERE r.registrar_id = old.registrar_id AND r.idempotency_key = ${key}
         RETURNING 1)
       DELETE FROM bulk_jobs AS j USING old WHERE j.id = old.id
-      RETURNING j.total, (SELECT count(*) FROM records)::integer AS records`;
+      RETURNING j.total`;
     for (let round = 0; round < PURGE_JOBS_PER_ROUND; round++) {
       const [row] = await rawQuery<{ total: number }>(this.prisma, statement.text, statement.values);
       if (!row) break;
